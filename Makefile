@@ -1,0 +1,137 @@
+# Gas-cylinder traceability gateway: one Makefile for the whole tree.
+#
+# Layout (discovered, so adding a module needs no edit here):
+#   gateway/lib/*.c, drivers/*.c  -> build/libgas.a (shared code, every binary links it)
+#   gateway/*.c                   -> build/gasgw
+#   drivers/sim/*.c               -> build/gassim
+#   tools/gasNAME/*.c             -> build/gasNAME
+#   tests/unit/test_*.c           -> build/tests/test_*   (cmocka)
+#   tests/integration/t_*.sh      -> run by `make check`
+#   tests/fuzz/fuzz_*.c           -> build/fuzz/fuzz_*    (`make fuzz`, clang libFuzzer)
+#   tests/bench/bench_*.{c,sh}    -> run by `make bench`
+#   schema/{station,county}/NNN_*.sql -> embedded migrations (build/gen/)
+#
+# `make check` builds with -Werror, runs unit and integration tests, then the
+# unit tests again under ASan+UBSan (build/asan/).
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= cc
+WERROR   ?=
+SAN      ?=
+
+PKGS      := sqlite3 libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -Igateway/lib -Idrivers -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  ?=
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+LIB_SRC   := $(wildcard gateway/lib/*.c) $(wildcard drivers/*.c)
+GEN_SRC   := $(BUILD)/gen/schema_station.c $(BUILD)/gen/schema_county.c
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
+LIBGAS    := $(BUILD)/libgas.a
+
+TOOL_DIRS := $(patsubst %/,%,$(wildcard tools/gas*/))
+TOOLS     := $(notdir $(TOOL_DIRS))
+BINS      := $(BUILD)/gasgw $(if $(wildcard drivers/sim/*.c),$(BUILD)/gassim) $(TOOLS:%=$(BUILD)/%)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all check bench demo deps install clean fuzz unit asan-unit torture
+.DELETE_ON_ERROR:
+
+all: $(BINS)
+
+# --- generated: migrations embedded as C strings -------------------------
+$(BUILD)/gen/schema_%.c: tools/embed-schema.sh $(wildcard schema/*/*.sql)
+	@mkdir -p $(@D)
+	sh tools/embed-schema.sh $* schema/$* > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# --- library ---------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBGAS): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# --- binaries --------------------------------------------------------------
+objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
+
+$(BUILD)/gasgw: $(call objs_of,gateway) $(LIBGAS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGAS) $(PKG_LIBS)
+
+$(BUILD)/gassim: $(call objs_of,drivers/sim) $(LIBGAS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGAS) $(PKG_LIBS)
+
+define tool_rule
+$(BUILD)/$(1): $(call objs_of,tools/$(1)) $(LIBGAS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBGAS) $$(PKG_LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+# --- unit tests --------------------------------------------------------------
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBGAS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+
+# --- benchmarks --------------------------------------------------------------
+$(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBGAS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS)
+
+bench: deps all $(BENCH_BINS)
+	BUILD=$(abspath $(BUILD)) sh tests/bench/run.sh
+
+# --- fuzzing (clang libFuzzer) ----------------------------------------------
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
+fuzz:
+	$(MAKE) BUILD=$(BUILD)/fuzzlib CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-g -O1" $(BUILD)/fuzzlib/libgas.a
+	@mkdir -p $(BUILD)/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "clang $$n"; \
+	  clang $(FUZZ_CFLAGS) -std=c11 -D_GNU_SOURCE -Igateway/lib -Idrivers $(PKG_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(BUILD)/fuzzlib/libgas.a $(PKG_LIBS) || exit 1; \
+	done
+
+# --- check -------------------------------------------------------------------
+check: deps
+	$(MAKE) WERROR=-Werror all unit
+	$(MAKE) BUILD=$(BUILD)/asan WERROR=-Werror SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" CFLAGS="-O1 -g" unit
+	BUILD=$(abspath $(BUILD)) sh tests/run.sh
+
+torture: deps all fuzz
+	BUILD=$(abspath $(BUILD)) TORTURE=1 sh tests/run.sh
+
+demo: deps all
+	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+
+deps:
+	@sh tools/deps.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gasgw/schema $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples $(DESTDIR)$(PREFIX)/share/gasgw/profiles
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 etc/*.example $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples/
+	if ls drivers/profiles/*.ini >/dev/null 2>&1; then install -m 0644 drivers/profiles/*.ini $(DESTDIR)$(PREFIX)/share/gasgw/profiles/; fi
+	if [ -d docs/man ]; then for m in docs/man/*.[158]; do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done; fi
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

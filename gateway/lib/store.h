@@ -1,0 +1,69 @@
+/*
+ * store: every SQLite database of the project is opened, migrated and
+ * written through here, so that the durability settings of shared/DESIGN.md §8
+ * hold everywhere: journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+ * busy_timeout, writes in BEGIN IMMEDIATE.
+ *
+ * Errors are written into the caller's buffer (err, errlen), never logged
+ * here; every function returns 0 on success and -1 on failure.
+ */
+#ifndef GAS_STORE_H
+#define GAS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* One numbered migration (schema/NAME/NNN_*.sql, embedded at build time).
+ * A table of these ends with a row whose version is 0. */
+struct store_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+/* The embedded migration tables (build/gen/schema_*.c). */
+extern const struct store_migration schema_station[];
+extern const struct store_migration schema_county[];
+
+enum store_flags {
+	STORE_READONLY = 1 << 0, /* open read-only; no migration is run */
+	STORE_NO_CHECK = 1 << 1, /* skip quick_check (benchmarks of huge files) */
+};
+
+/*
+ * Open (creating if absent, unless read-only) the database at path, check it
+ * with PRAGMA quick_check, and bring it to the latest migration in one
+ * transaction.  Refuses a corrupt file and a file whose user_version is newer
+ * than the newest migration (naming both versions); never recreates a file.
+ * On success *out is an open handle the caller closes with store_close().
+ * On failure *out is NULL and nothing in the file has changed.
+ */
+int store_open(const char *path, const struct store_migration *migrations, int flags,
+    sqlite3 **out, char *err, size_t errlen);
+void store_close(sqlite3 *db);
+
+/* The newest version in a migration table. */
+int store_latest_version(const struct store_migration *migrations);
+/* PRAGMA user_version of an open database, or -1. */
+int store_user_version(sqlite3 *db);
+
+/* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
+int store_begin(sqlite3 *db, char *err, size_t errlen);
+int store_commit(sqlite3 *db, char *err, size_t errlen);
+void store_rollback(sqlite3 *db);
+
+/* Run SQL without results. */
+int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* Prepare one statement; on failure *stmt is NULL and err says why. */
+int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err,
+    size_t errlen);
+
+/* Single-value queries: the first column of the first row (default when no row). */
+int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);
+
+/* A new random UUID (version 4) as 36 characters plus NUL. */
+void store_uuid(char out[37]);
+
+#endif

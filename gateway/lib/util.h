@@ -1,0 +1,50 @@
+/*
+ * util: small helpers every module needs: errors into a caller's buffer,
+ * clocks, calendar dates, bounded string copies and hex.
+ */
+#ifndef GAS_UTIL_H
+#define GAS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define UTIL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Format a message into err (may be NULL); always returns -1 so that
+ * `return err_set(err, errlen, "...")` reads as a failure. */
+int err_set(char *err, size_t errlen, const char *fmt, ...) UTIL_PRINTF(3, 4);
+
+/* Milliseconds: monotonic (for intervals) and wall clock (for records). */
+int64_t time_mono_ms(void);
+int64_t time_wall_ms(void);
+/* Sleep for ms milliseconds (restarting after signals). */
+void time_sleep_ms(int64_t ms);
+
+/* ISO 8601 UTC text "2026-11-26T13:43:17.123Z" of wall-clock ms. */
+void time_format_iso(int64_t wall_ms, char out[32]);
+/* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS][Z]" or "YYYY-MM-DD HH:MM[:SS]" as
+ * UTC into wall-clock ms. Returns 0 or -1. */
+int time_parse_iso(const char *text, int64_t *wall_ms);
+
+/* A calendar date as days since 1970-01-01 (proleptic Gregorian), and back. */
+int32_t date_to_days(int year, int month, int day);
+void date_from_days(int32_t days, int *year, int *month, int *day);
+/* 1 if year-month-day is a real calendar date. */
+int date_valid(int year, int month, int day);
+/* Parse "YYYY-MM-DD" or "YYYY-MM" (day 1) into a day number; 0 or -1. */
+int date_parse(const char *text, int32_t *days);
+/* "YYYY-MM-DD" of a day number. */
+void date_format(int32_t days, char out[11]);
+/* Today (UTC) as a day number. */
+int32_t date_today(void);
+
+/* strlcpy semantics: always NUL-terminates; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t dstlen);
+
+/* Lower-case hex of len bytes into out (2*len+1 bytes). */
+void hex_encode(const uint8_t *in, size_t len, char *out);
+/* Parse exactly outlen bytes of hex; 0 or -1. */
+int hex_decode(const char *in, uint8_t *out, size_t outlen);
+
+#endif

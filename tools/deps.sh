@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian packages the build, the tests and the demo need, and
+# nothing when they are all present (so a second `make check` installs nothing).
+set -eu
+PKGS="build-essential pkg-config clang libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
+libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
+libpng-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root; run as root or install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing
