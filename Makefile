@@ -89,7 +89,14 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBGAS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+# test helpers (relays, fault shims): tests/helpers/NAME.c -> build/tests/NAME
+HELPER_SRC  := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBGAS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS)
+
+unit: $(UNIT_BINS) $(HELPER_BINS)
 
 # --- benchmarks --------------------------------------------------------------
 $(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBGAS)

@@ -1,0 +1,79 @@
+#!/bin/sh
+# Run every test and print one summary line CI understands:
+#   N passed, N failed
+# Unit tests count per cmocka case; integration scripts count per check line
+# ("ok - ..." / "not ok - ..."), and a script that exits non-zero without a
+# failed check counts as one failure.  The sanitizer build of the unit tests
+# (build/asan) runs after the plain one.
+set -u
+: "${BUILD:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+passed=0
+failed=0
+failures=""
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+count_unit() { # $1 label, $2 binary
+	"$2" >"$out" 2>&1
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
+	p=${p:-0}; f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failures="$failures $1"
+		cat "$out"
+	fi
+	printf '%-40s %3d passed, %d failed\n' "$1" "$p" "$f"
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	count_unit "unit/$(basename "$t")" "$t"
+done
+
+for t in "$here"/integration/t_*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	start=$(date +%s)
+	BUILD="$BUILD" timeout "${TEST_TIMEOUT:-600}" sh "$t" >"$out" 2>&1
+	rc=$?
+	p=$(grep -c '^ok - ' "$out")
+	f=$(grep -c '^not ok - ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failures="$failures integration/$name"
+		cat "$out"
+	fi
+	printf '%-40s %3d passed, %d failed (%ds)\n' "integration/$name" "$p" "$f" \
+	    $(( $(date +%s) - start ))
+done
+
+if [ -d "$BUILD/asan/tests" ]; then
+	for t in "$BUILD"/asan/tests/test_*; do
+		[ -x "$t" ] || continue
+		count_unit "asan/$(basename "$t")" "$t"
+	done
+fi
+
+if [ -d "$BUILD/fuzz" ] && [ -d "$here/fuzz/corpus" ]; then
+	for f in "$BUILD"/fuzz/fuzz_*; do
+		[ -x "$f" ] || continue
+		n=$(basename "$f"); c="$here/fuzz/corpus/${n#fuzz_}"
+		[ -d "$c" ] || continue
+		if [ -n "${TORTURE:-}" ]; then
+			"$f" -max_total_time=60 "$c" >"$out" 2>&1
+		else
+			"$f" -runs=0 "$c" >"$out" 2>&1
+		fi
+		if [ $? -eq 0 ]; then passed=$((passed + 1)); r=ok; else failed=$((failed + 1)); r=FAILED; failures="$failures fuzz/$n"; tail -n 30 "$out"; fi
+		printf '%-40s %s\n' "fuzz/$n" "$r"
+	done
+fi
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
