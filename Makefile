@@ -72,8 +72,16 @@ $(LIBGAS): $(LIB_OBJ)
 # --- binaries --------------------------------------------------------------
 objs_of = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
 
-$(BUILD)/gasgw: $(call objs_of,gateway) $(LIBGAS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGAS) $(PKG_LIBS)
+# The gateway's modules (all of gateway/*.c but main.c) form libgasgw.a so
+# that unit tests can link them.
+GW_OBJ    := $(filter-out $(BUILD)/obj/gateway/main.o,$(call objs_of,gateway))
+LIBGASGW  := $(BUILD)/libgasgw.a
+$(LIBGASGW): $(GW_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/gasgw: $(BUILD)/obj/gateway/main.o $(LIBGASGW) $(LIBGAS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGASGW) $(LIBGAS) $(PKG_LIBS)
 
 $(BUILD)/gassim: $(call objs_of,drivers/sim) $(LIBGAS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGAS) $(PKG_LIBS)
@@ -85,9 +93,9 @@ endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # --- unit tests --------------------------------------------------------------
-$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBGAS)
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBGASGW) $(LIBGAS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGASGW) $(LIBGAS) $(PKG_LIBS) -lcmocka
 
 # test helpers (relays, fault shims): tests/helpers/NAME.c -> build/tests/NAME
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
