@@ -27,7 +27,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -Igateway/lib -Idrivers -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -Igateway/lib -Igateway -Idrivers -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 

@@ -1,0 +1,554 @@
+/*
+ * conf: table-driven INI configuration on top of inih.
+ *
+ * inih (Debian's build) does not tell its handler the line number, so the
+ * lines are fed to it through our own reader, which counts them and also
+ * sees every section header (inih calls the handler only for keys, so an
+ * empty [section] would otherwise go unnoticed).  The handler then knows
+ * the current line and section instance exactly.
+ */
+#include "conf.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#define CONF_MAX_KEYS 64
+#define CONF_MAX_INSTANCES 128
+
+/* One [section] or [section ID] seen in the file. */
+struct conf_instance {
+	const struct conf_section *section;
+	void *base;                 /* the struct its keys fill */
+	char label[96];             /* "[line 1]" for messages */
+	int line;                   /* line of the header */
+	int set_line[CONF_MAX_KEYS]; /* line where each key was set, 0 if not */
+};
+
+struct conf_parse {
+	const char *name;
+	const struct conf_section *sections;
+	void *root;
+	struct conf_report *report;
+	FILE *file;                 /* reading a file, or */
+	const char *text;           /* reading a string */
+	int line;
+	struct conf_instance instances[CONF_MAX_INSTANCES];
+	size_t instance_count;
+	struct conf_instance *current; /* NULL before the first header or after a bad one */
+	int skip_section;           /* keys of a bad section were already reported */
+};
+
+static void conf_error(struct conf_parse *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+conf_error(struct conf_parse *p, int line, const char *fmt, ...)
+{
+	struct conf_report *r = p->report;
+	char msg[200];
+	va_list ap;
+
+	if (r->count >= CONF_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s:%d: %s", p->name, line,
+		    msg);
+	else
+		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s: %s", p->name, msg);
+}
+
+/* Edit distance, to suggest the key that was probably meant. */
+static size_t
+conf_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], i, j;
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diagonal = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diagonal + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diagonal = up;
+		}
+	}
+	return row[lb];
+}
+
+static const char *
+conf_suggest_key(const struct conf_section *s, const char *name)
+{
+	const char *best = NULL;
+	size_t best_distance = 3;
+
+	for (const struct conf_key *k = s->keys; k->name != NULL; k++) {
+		size_t d = conf_distance(name, k->name);
+		if (d < best_distance) {
+			best_distance = d;
+			best = k->name;
+		}
+	}
+	return best;
+}
+
+/* Parse text into the field of key k inside base; message on failure. */
+static int
+conf_set_value(const struct conf_key *k, void *base, const char *value, char *msg, size_t msglen)
+{
+	char *field = (char *)base + k->offset;
+	char *end;
+
+	switch (k->type) {
+	case CONF_STRING: {
+		size_t len = strlen(value);
+
+		if (len >= k->size)
+			return err_set(msg, msglen, "'%s' is too long (at most %zu characters)",
+			    k->name, k->size - 1);
+		if (k->min > 0 && len < (size_t)k->min)
+			return err_set(msg, msglen, "'%s' must have at least %.0f characters",
+			    k->name, k->min);
+		memcpy(field, value, len + 1);
+		return 0;
+	}
+	case CONF_CHOICE:
+		for (const char *const *c = k->choices; *c != NULL; c++) {
+			if (strcmp(*c, value) == 0) {
+				str_copy(field, value, k->size);
+				return 0;
+			}
+		}
+		{
+			char list[160] = "";
+			for (const char *const *c = k->choices; *c != NULL; c++) {
+				if (list[0] != '\0')
+					strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+				strncat(list, *c, sizeof(list) - strlen(list) - 1);
+			}
+			return err_set(msg, msglen, "'%s' must be one of %s, not '%s'", k->name,
+			    list, value);
+		}
+	case CONF_INT: {
+		long v;
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (value[0] == '\0' || *end != '\0' || errno == ERANGE)
+			return err_set(msg, msglen, "'%s' must be a whole number, not '%s'",
+			    k->name, value);
+		if ((double)v < k->min || (double)v > k->max)
+			return err_set(msg, msglen, "'%s' = %ld is out of range (%.0f to %.0f)",
+			    k->name, v, k->min, k->max);
+		*(int *)field = (int)v;
+		return 0;
+	}
+	case CONF_DOUBLE: {
+		double v;
+
+		errno = 0;
+		v = strtod(value, &end);
+		if (value[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+			return err_set(msg, msglen, "'%s' must be a number, not '%s'", k->name,
+			    value);
+		if (v < k->min || v > k->max)
+			return err_set(msg, msglen, "'%s' = %g is out of range (%g to %g)", k->name,
+			    v, k->min, k->max);
+		*(double *)field = v;
+		return 0;
+	}
+	case CONF_BOOL:
+		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") ||
+		    !strcasecmp(value, "on") || !strcmp(value, "1")) {
+			*(int *)field = 1;
+			return 0;
+		}
+		if (!strcasecmp(value, "no") || !strcasecmp(value, "false") ||
+		    !strcasecmp(value, "off") || !strcmp(value, "0")) {
+			*(int *)field = 0;
+			return 0;
+		}
+		return err_set(msg, msglen, "'%s' must be yes or no, not '%s'", k->name, value);
+	}
+	return err_set(msg, msglen, "'%s' has an unknown type", k->name);
+}
+
+static void
+conf_apply_defaults(const struct conf_section *s, void *base)
+{
+	char msg[128];
+
+	for (const struct conf_key *k = s->keys; k->name != NULL; k++)
+		if (k->default_value != NULL)
+			conf_set_value(k, base, k->default_value, msg, sizeof(msg));
+}
+
+static const struct conf_section *
+conf_find_section(const struct conf_section *sections, const char *name)
+{
+	for (const struct conf_section *s = sections; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+/* A header line "[name]" or "[name id]": start a section instance. */
+static void
+conf_begin_section(struct conf_parse *p, const char *header)
+{
+	char name[64] = "", id[64] = "";
+	const struct conf_section *s;
+	struct conf_instance *inst;
+	int n = sscanf(header, "%63s %63s", name, id);
+	void *base;
+
+	p->current = NULL;
+	p->skip_section = 1;
+	if (n < 1) {
+		conf_error(p, p->line, "empty section name");
+		return;
+	}
+	s = conf_find_section(p->sections, name);
+	if (s == NULL) {
+		conf_error(p, p->line, "unknown section [%s]", header);
+		return;
+	}
+	if (s->repeated && n != 2) {
+		conf_error(p, p->line, "section [%s] needs a name: [%s NAME]", name, name);
+		return;
+	}
+	if (!s->repeated && n != 1) {
+		conf_error(p, p->line, "section [%s] takes no name", name);
+		return;
+	}
+	/* Reject a section given twice. */
+	for (size_t i = 0; i < p->instance_count; i++) {
+		struct conf_instance *other = &p->instances[i];
+		char label[96];
+
+		snprintf(label, sizeof(label), s->repeated ? "[%s %s]" : "[%s]", name, id);
+		if (other->section == s && strcmp(other->label, label) == 0) {
+			conf_error(p, p->line, "section %s given twice (first at line %d)", label,
+			    other->line);
+			return;
+		}
+	}
+	if (p->instance_count >= CONF_MAX_INSTANCES) {
+		conf_error(p, p->line, "too many sections");
+		return;
+	}
+	if (s->repeated) {
+		size_t *count = (size_t *)((char *)p->root + s->count_offset);
+
+		if (*count >= s->max_items) {
+			conf_error(p, p->line, "too many [%s] sections (at most %zu)", name,
+			    s->max_items);
+			return;
+		}
+		if (strlen(id) >= s->id_size) {
+			conf_error(p, p->line, "section name '%s' is too long", id);
+			return;
+		}
+		base = (char *)p->root + s->offset + *count * s->item_size;
+		memset(base, 0, s->item_size);
+		conf_apply_defaults(s, base);
+		memcpy((char *)base + s->id_offset, id, strlen(id) + 1);
+		(*count)++;
+	} else {
+		base = (char *)p->root + s->offset;
+	}
+	inst = &p->instances[p->instance_count++];
+	memset(inst, 0, sizeof(*inst));
+	inst->section = s;
+	inst->base = base;
+	inst->line = p->line;
+	snprintf(inst->label, sizeof(inst->label), s->repeated ? "[%s %s]" : "[%s]", name, id);
+	p->current = inst;
+	p->skip_section = 0;
+}
+
+/* inih reader: one line per call, counted; section headers noticed here. */
+static char *
+conf_reader(char *str, int num, void *stream)
+{
+	struct conf_parse *p = stream;
+	char *line = NULL;
+	size_t cap = 0, len;
+	ssize_t got;
+
+	if (p->file != NULL) {
+		got = getline(&line, &cap, p->file);
+		if (got < 0) {
+			free(line);
+			return NULL;
+		}
+		len = (size_t)got;
+	} else {
+		const char *nl;
+
+		if (*p->text == '\0')
+			return NULL;
+		nl = strchr(p->text, '\n');
+		len = nl != NULL ? (size_t)(nl - p->text) + 1 : strlen(p->text);
+		line = malloc(len + 1);
+		if (line == NULL)
+			return NULL;
+		memcpy(line, p->text, len);
+		line[len] = '\0';
+		p->text += len;
+	}
+	p->line++;
+	if (len >= (size_t)num) {
+		conf_error(p, p->line, "line too long (at most %d characters)", num - 2);
+		str_copy(str, "\n", (size_t)num);
+		free(line);
+		return str;
+	}
+	memcpy(str, line, len + 1);
+	free(line);
+
+	/* Notice "[section]" (after leading blanks); inih will parse it too. */
+	{
+		const char *s = str;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '[') {
+			const char *close = strchr(s, ']');
+			char header[128];
+
+			if (close == NULL) {
+				conf_error(p, p->line, "section header without ']'");
+				p->current = NULL;
+				p->skip_section = 1;
+			} else {
+				size_t hl = (size_t)(close - s - 1);
+				if (hl >= sizeof(header))
+					hl = sizeof(header) - 1;
+				memcpy(header, s + 1, hl);
+				header[hl] = '\0';
+				conf_begin_section(p, header);
+			}
+		}
+	}
+	return str;
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct conf_parse *p = user;
+	struct conf_instance *inst = p->current;
+	const struct conf_key *k;
+	char msg[200];
+	size_t index = 0;
+
+	(void)section;
+	if (inst == NULL) {
+		if (!p->skip_section)
+			conf_error(p, p->line, "key '%s' outside any section", name);
+		return 1;
+	}
+	for (k = inst->section->keys; k->name != NULL; k++, index++)
+		if (strcmp(k->name, name) == 0)
+			break;
+	if (k->name == NULL) {
+		const char *hint = conf_suggest_key(inst->section, name);
+
+		if (hint != NULL)
+			conf_error(p, p->line, "unknown key '%s' in %s (did you mean '%s'?)", name,
+			    inst->label, hint);
+		else
+			conf_error(p, p->line, "unknown key '%s' in %s", name, inst->label);
+		return 1;
+	}
+	if (index < CONF_MAX_KEYS && inst->set_line[index] != 0) {
+		conf_error(p, p->line, "'%s' set twice in %s (first at line %d)", name, inst->label,
+		    inst->set_line[index]);
+		return 1;
+	}
+	if (conf_set_value(k, inst->base, value, msg, sizeof(msg)) == -1) {
+		conf_error(p, p->line, "%s", msg);
+		return 1;
+	}
+	if (index < CONF_MAX_KEYS)
+		inst->set_line[index] = p->line;
+	return 1;
+}
+
+static int
+conf_run(struct conf_parse *p)
+{
+	int rc;
+
+	/* Defaults for single sections (repeated ones get theirs per item). */
+	for (const struct conf_section *s = p->sections; s->name != NULL; s++) {
+		if (s->repeated)
+			*(size_t *)((char *)p->root + s->count_offset) = 0;
+		else
+			conf_apply_defaults(s, (char *)p->root + s->offset);
+	}
+
+	rc = ini_parse_stream(conf_reader, p, conf_handler, p);
+	if (rc > 0) {
+		/* inih reports its own syntax errors (a line that is neither a
+		 * section, a key = value nor a comment) by line number. */
+		conf_error(p, rc, "not a 'key = value' line, section or comment");
+	} else if (rc < 0) {
+		conf_error(p, 0, "cannot read (out of memory)");
+	}
+
+	/* Required keys: in every instance present, and sections never given. */
+	for (size_t i = 0; i < p->instance_count; i++) {
+		struct conf_instance *inst = &p->instances[i];
+		size_t index = 0;
+
+		for (const struct conf_key *k = inst->section->keys; k->name != NULL;
+		     k++, index++)
+			if (k->default_value == NULL && index < CONF_MAX_KEYS &&
+			    inst->set_line[index] == 0)
+				conf_error(p, inst->line, "%s: missing required key '%s' (%s)",
+				    inst->label, k->name, k->help);
+	}
+	for (const struct conf_section *s = p->sections; s->name != NULL; s++) {
+		int present = 0;
+
+		if (s->repeated)
+			continue;
+		for (size_t i = 0; i < p->instance_count; i++)
+			if (p->instances[i].section == s)
+				present = 1;
+		if (present)
+			continue;
+		for (const struct conf_key *k = s->keys; k->name != NULL; k++)
+			if (k->default_value == NULL)
+				conf_error(p, 0, "missing section [%s] (required key '%s': %s)",
+				    s->name, k->name, k->help);
+	}
+	return p->report->count == 0 ? 0 : -1;
+}
+
+int
+conf_load(const char *path, const struct conf_section *sections, void *root,
+    struct conf_report *report)
+{
+	struct conf_parse *p;
+	int rc;
+
+	memset(report, 0, sizeof(*report));
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		snprintf(report->errors[report->count++], sizeof(report->errors[0]),
+		    "%s: out of memory", path);
+		return -1;
+	}
+	p->name = path;
+	p->sections = sections;
+	p->root = root;
+	p->report = report;
+	p->file = fopen(path, "r");
+	if (p->file == NULL) {
+		snprintf(report->errors[report->count++], sizeof(report->errors[0]), "%s: %s",
+		    path, strerror(errno));
+		free(p);
+		return -1;
+	}
+	rc = conf_run(p);
+	fclose(p->file);
+	free(p);
+	return rc;
+}
+
+int
+conf_load_string(const char *name, const char *text, const struct conf_section *sections,
+    void *root, struct conf_report *report)
+{
+	struct conf_parse *p;
+	int rc;
+
+	memset(report, 0, sizeof(*report));
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -1;
+	p->name = name;
+	p->sections = sections;
+	p->root = root;
+	p->report = report;
+	p->text = text;
+	rc = conf_run(p);
+	free(p);
+	return rc;
+}
+
+void
+conf_report_print(const struct conf_report *report, FILE *f)
+{
+	for (size_t i = 0; i < report->count; i++)
+		fprintf(f, "%s\n", report->errors[i]);
+	if (report->count == CONF_MAX_ERRORS)
+		fprintf(f, "(further errors not shown)\n");
+}
+
+static void
+conf_write_key(FILE *f, const struct conf_key *k)
+{
+	fprintf(f, "# %s", k->help);
+	switch (k->type) {
+	case CONF_INT:
+		fprintf(f, " (%.0f to %.0f)", k->min, k->max);
+		break;
+	case CONF_DOUBLE:
+		fprintf(f, " (%g to %g)", k->min, k->max);
+		break;
+	case CONF_BOOL:
+		fprintf(f, " (yes or no)");
+		break;
+	case CONF_CHOICE:
+		fprintf(f, " (");
+		for (const char *const *c = k->choices; *c != NULL; c++)
+			fprintf(f, "%s%s", c == k->choices ? "" : ", ", *c);
+		fprintf(f, ")");
+		break;
+	case CONF_STRING:
+		break;
+	}
+	if (k->default_value == NULL)
+		fprintf(f, "; required\n%s = \n", k->name);
+	else
+		fprintf(f, "\n%s = %s\n", k->name, k->default_value);
+}
+
+void
+conf_write_example(FILE *f, const char *title, const struct conf_section *sections)
+{
+	fprintf(f, "# %s\n#\n# Every key, with its default; required keys have none.\n", title);
+	for (const struct conf_section *s = sections; s->name != NULL; s++) {
+		fprintf(f, "\n# %s\n", s->help);
+		if (s->repeated)
+			fprintf(f, "# (repeat as [%s NAME], up to %zu)\n[%s 1]\n", s->name,
+			    s->max_items, s->name);
+		else
+			fprintf(f, "[%s]\n", s->name);
+		for (const struct conf_key *k = s->keys; k->name != NULL; k++)
+			conf_write_key(f, k);
+	}
+}

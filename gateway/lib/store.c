@@ -1,0 +1,285 @@
+/*
+ * store: opening, checking and migrating SQLite databases, and the small
+ * transaction helpers every writer uses.
+ *
+ * Why these settings (shared/DESIGN.md §8, shared/PITFALLS.md):
+ *  - WAL + synchronous=FULL: a commit that returned survives power loss
+ *    (NORMAL may lose the last commits).
+ *  - BEGIN IMMEDIATE: a deferred transaction that later needs to write can
+ *    fail with SQLITE_BUSY despite busy_timeout.
+ *  - quick_check at open: a damaged file is refused loudly instead of being
+ *    used (or, worse, replaced by an empty one).
+ *  - journal_size_limit: long readers starve checkpoints; keep the WAL bounded.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "util.h"
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+int
+store_latest_version(const struct store_migration *migrations)
+{
+	int latest = 0;
+
+	for (const struct store_migration *m = migrations; m->version != 0; m++)
+		if (m->version > latest)
+			latest = m->version;
+	return latest;
+}
+
+int64_t
+store_query_int(sqlite3 *db, const char *sql, int64_t default_value)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t value = default_value;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return default_value;
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return value;
+}
+
+int
+store_user_version(sqlite3 *db)
+{
+	return (int)store_query_int(db, "PRAGMA user_version", -1);
+}
+
+int
+store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, errlen, "%s", msg != NULL ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, size_t errlen)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, stmt, NULL) != SQLITE_OK) {
+		*stmt = NULL;
+		return err_set(err, errlen, "prepare: %s", sqlite3_errmsg(db));
+	}
+	return 0;
+}
+
+int
+store_begin(sqlite3 *db, char *err, size_t errlen)
+{
+	return store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+}
+
+int
+store_commit(sqlite3 *db, char *err, size_t errlen)
+{
+	if (store_exec(db, "COMMIT", err, errlen) == -1) {
+		/* A failed COMMIT (disk full, I/O error) may leave the
+		 * transaction open; roll it back so the next writer starts clean. */
+		store_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+store_close(sqlite3 *db)
+{
+	if (db != NULL)
+		sqlite3_close_v2(db);
+}
+
+void
+store_uuid(char out[37])
+{
+	uint8_t b[16];
+	char hex[33];
+
+	if (RAND_bytes(b, sizeof(b)) != 1) {
+		/* /dev/urandom as a fallback; a uuid must never repeat. */
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		if (fd == -1 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b))
+			memset(b, 0, sizeof(b));
+		if (fd != -1)
+			close(fd);
+	}
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	hex_encode(b, sizeof(b), hex);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+	    hex + 20);
+}
+
+/* quick_check answers "ok" or a list of problems; refuse anything else. */
+static int
+store_check(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return err_set(err, errlen, "%s: not a usable database (%s); refusing to use it",
+		    path, sqlite3_errmsg(db));
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		err_set(err, errlen, "%s: database check failed (%s); refusing to use it", path,
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	if (strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") != 0) {
+		err_set(err, errlen, "%s: database is corrupt (quick_check: %s); refusing to use it",
+		    path, (const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static int
+store_migrate(sqlite3 *db, const char *path, const struct store_migration *migrations,
+    char *err, size_t errlen)
+{
+	char msg[512];
+	int current, latest = store_latest_version(migrations);
+
+	if (store_begin(db, msg, sizeof(msg)) == -1)
+		return err_set(err, errlen, "%s: %s", path, msg);
+	/* Read the version inside the write transaction: two processes
+	 * opening one new file must not both run the migrations. */
+	current = store_user_version(db);
+	if (current < 0) {
+		store_rollback(db);
+		return err_set(err, errlen, "%s: cannot read user_version: %s", path,
+		    sqlite3_errmsg(db));
+	}
+	if (current > latest) {
+		store_rollback(db);
+		return err_set(err, errlen,
+		    "%s: database schema version %d is newer than this program's %d; "
+		    "refusing to use it (upgrade the program)",
+		    path, current, latest);
+	}
+	for (const struct store_migration *m = migrations; m->version != 0; m++) {
+		char pragma[64];
+
+		if (m->version <= current)
+			continue;
+		if (store_exec(db, m->sql, msg, sizeof(msg)) == -1) {
+			store_rollback(db);
+			return err_set(err, errlen, "%s: migration %s failed: %s", path, m->name,
+			    msg);
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+		if (store_exec(db, pragma, msg, sizeof(msg)) == -1) {
+			store_rollback(db);
+			return err_set(err, errlen, "%s: %s", path, msg);
+		}
+	}
+	if (store_commit(db, msg, sizeof(msg)) == -1)
+		return err_set(err, errlen, "%s: migration commit failed: %s", path, msg);
+	return 0;
+}
+
+int
+store_open(const char *path, const struct store_migration *migrations, int flags, sqlite3 **out,
+    char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	char msg[256];
+	int open_flags, rc;
+	struct stat st;
+
+	*out = NULL;
+	if (flags & STORE_READONLY)
+		open_flags = SQLITE_OPEN_READONLY;
+	else
+		open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	open_flags |= SQLITE_OPEN_NOMUTEX;
+
+	/* An existing empty file is a new database; a non-empty one must
+	 * already be SQLite, which quick_check below establishes. */
+	if (stat(path, &st) == -1 && (flags & STORE_READONLY))
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+
+	rc = sqlite3_open_v2(path, &db, open_flags, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, errlen, "%s: cannot open: %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+
+	if (!(flags & STORE_NO_CHECK) && store_check(db, path, err, errlen) == -1)
+		goto fail;
+	if (store_exec(db,
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA journal_size_limit = 67108864;",
+		msg, sizeof(msg)) == -1) {
+		err_set(err, errlen, "%s: %s", path, msg);
+		goto fail;
+	}
+	if (!(flags & STORE_READONLY)) {
+		sqlite3_stmt *stmt = NULL;
+		const char *mode = "";
+
+		/* journal_mode answers the mode now in force: check it took. */
+		if (store_prepare(db, "PRAGMA journal_mode = WAL", &stmt, msg, sizeof(msg)) == -1) {
+			err_set(err, errlen, "%s: %s", path, msg);
+			goto fail;
+		}
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			mode = (const char *)sqlite3_column_text(stmt, 0);
+		if (strcmp(mode, "wal") != 0) {
+			err_set(err, errlen, "%s: cannot switch to WAL mode (%s)", path,
+			    sqlite3_errmsg(db));
+			sqlite3_finalize(stmt);
+			goto fail;
+		}
+		sqlite3_finalize(stmt);
+		if (migrations != NULL && store_migrate(db, path, migrations, err, errlen) == -1)
+			goto fail;
+	} else if (migrations != NULL) {
+		int current = store_user_version(db), latest = store_latest_version(migrations);
+
+		if (current != latest) {
+			err_set(err, errlen,
+			    "%s: database schema version %d, this program expects %d", path,
+			    current, latest);
+			goto fail;
+		}
+	}
+	*out = db;
+	return 0;
+fail:
+	sqlite3_close_v2(db);
+	return -1;
+}

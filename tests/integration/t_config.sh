@@ -1,0 +1,36 @@
+# gasgw -n: the shipped example is accepted; a copy with a misspelled key
+# and an out-of-range number is refused with both errors and their lines.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+example="$here/etc/station.conf.example"
+
+out=$("$BUILD/gasgw" -n -c "$example" 2>&1); rc=$?
+check "example configuration is accepted" [ "$rc" -eq 0 ]
+check "gasgw -n prints 'configuration OK'" [ "$out" = "configuration OK" ]
+
+sed -e 's/^poll_hz = 20/polll_hz = 20/' -e 's/^max_fill_s = 180/max_fill_s = 99999/' \
+    "$example" > "$T/bad.conf"
+poll_line=$(grep -n '^polll_hz' "$T/bad.conf" | head -n 1 | cut -d: -f1)
+fill_line=$(grep -n '^max_fill_s' "$T/bad.conf" | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/bad.conf" > "$T/out" 2>&1; rc=$?
+check "bad configuration exits 1" [ "$rc" -eq 1 ]
+check "misspelled key reported with its line" \
+    grep -q "^$T/bad.conf:$poll_line: unknown key 'polll_hz'" "$T/out"
+check "out-of-range number reported with its line" \
+    grep -q "^$T/bad.conf:$fill_line: 'max_fill_s' = 99999 is out of range" "$T/out"
+check "nothing claims the bad file is OK" sh -c "! grep -q 'configuration OK' '$T/out'"
+
+"$BUILD/gasgw" -n -c "$T/no-such.conf" > "$T/out2" 2>&1; rc=$?
+check "missing file exits 1 naming the file" sh -c "[ $rc -eq 1 ] && grep -q 'no-such.conf' '$T/out2'"
+
+"$BUILD/gasgw" --bogus > /dev/null 2>&1; rc=$?
+check "bad usage exits 2" [ "$rc" -eq 2 ]
+"$BUILD/gasgw" --help > "$T/help"; rc=$?
+check "--help exits 0 and explains -n" sh -c "[ $rc -eq 0 ] && grep -q -- '-n' '$T/help'"
+
+"$BUILD/gasgw" --example-config > "$T/generated.conf"
+for key in $(sed -n 's/^\([a-z_0-9]*\) = .*/\1/p' "$T/generated.conf" | sort -u); do
+	grep -q "^$key = " "$example" || fail "example configuration lacks key $key"
+done
+ok "example configuration covers every key"
+finish

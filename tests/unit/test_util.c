@@ -1,0 +1,123 @@
+/*
+ * util: calendar arithmetic (inspection due dates and service life depend
+ * on it), ISO time text and hex, as tables of {input, expected}.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "util.h"
+
+static void
+dates_round_trip_through_day_numbers(void **state)
+{
+	static const struct {
+		const char *text;
+		int32_t days;
+	} rows[] = {
+		{ "1970-01-01", 0 },
+		{ "2000-02-29", 11016 },
+		{ "2021-03-02", 18688 },
+		{ "2025-03-02", 20149 },
+		{ "1969-12-31", -1 },
+		{ NULL, 0 },
+	};
+
+	(void)state;
+	for (int i = 0; rows[i].text != NULL; i++) {
+		int32_t d;
+		char back[11];
+
+		assert_int_equal(date_parse(rows[i].text, &d), 0);
+		assert_int_equal(d, rows[i].days);
+		date_format(d, back);
+		assert_string_equal(back, rows[i].text);
+	}
+}
+
+static void
+refuses_dates_that_do_not_exist(void **state)
+{
+	static const char *bad[] = { "2023-02-29", "2021-13-01", "2021-04-31", "2021-4-1",
+		"20210401", "2021-04-01x", "", "abcd-ef-gh", NULL };
+	int32_t d;
+
+	(void)state;
+	for (int i = 0; bad[i] != NULL; i++)
+		if (date_parse(bad[i], &d) != -1)
+			fail_msg("accepted '%s'", bad[i]);
+}
+
+static void
+month_only_dates_mean_the_first(void **state)
+{
+	int32_t a, b;
+
+	(void)state;
+	assert_int_equal(date_parse("2019-07", &a), 0);
+	assert_int_equal(date_parse("2019-07-01", &b), 0);
+	assert_int_equal(a, b);
+}
+
+static void
+iso_times_parse_and_format(void **state)
+{
+	int64_t ms;
+	char text[32];
+
+	(void)state;
+	assert_int_equal(time_parse_iso("2026-11-26T13:43:17Z", &ms), 0);
+	time_format_iso(ms + 123, text);
+	assert_string_equal(text, "2026-11-26T13:43:17.123Z");
+	assert_int_equal(time_parse_iso("2026-11-26", &ms), 0);
+	time_format_iso(ms, text);
+	assert_string_equal(text, "2026-11-26T00:00:00.000Z");
+	assert_int_equal(time_parse_iso("2026-11-26 08:05", &ms), 0);
+	assert_int_equal(time_parse_iso("2026-11-26T25:00", &ms), -1);
+	assert_int_equal(time_parse_iso("yesterday", &ms), -1);
+}
+
+static void
+hex_round_trips_and_refuses_bad_digits(void **state)
+{
+	const uint8_t in[] = { 0x00, 0x7f, 0xab, 0xff };
+	uint8_t out[4];
+	char text[9];
+
+	(void)state;
+	hex_encode(in, sizeof(in), text);
+	assert_string_equal(text, "007fabff");
+	assert_int_equal(hex_decode("007FABFF", out, sizeof(out)), 0);
+	assert_memory_equal(in, out, sizeof(in));
+	assert_int_equal(hex_decode("007fabf", out, sizeof(out)), -1);
+	assert_int_equal(hex_decode("007fabffee", out, sizeof(out)), -1);
+	assert_int_equal(hex_decode("007fabfg", out, sizeof(out)), -1);
+}
+
+static void
+bounded_copy_always_terminates(void **state)
+{
+	char small[4];
+
+	(void)state;
+	assert_int_equal(str_copy(small, "abcdef", sizeof(small)), 6);
+	assert_string_equal(small, "abc");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dates_round_trip_through_day_numbers),
+		cmocka_unit_test(refuses_dates_that_do_not_exist),
+		cmocka_unit_test(month_only_dates_mean_the_first),
+		cmocka_unit_test(iso_times_parse_and_format),
+		cmocka_unit_test(hex_round_trips_and_refuses_bad_digits),
+		cmocka_unit_test(bounded_copy_always_terminates),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
