@@ -48,6 +48,7 @@ BENCH_BINS:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all check bench demo deps install clean fuzz unit asan-unit torture
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BINS)
 
@@ -115,19 +116,25 @@ bench: deps all $(BENCH_BINS)
 	BUILD=$(abspath $(BUILD)) sh tests/bench/run.sh
 
 # --- fuzzing (clang libFuzzer) ----------------------------------------------
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
-fuzz:
-	$(MAKE) BUILD=$(BUILD)/fuzzlib CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-g -O1" $(BUILD)/fuzzlib/libgas.a
-	@mkdir -p $(BUILD)/fuzz
-	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  echo "clang $$n"; \
-	  clang $(FUZZ_CFLAGS) -std=c11 -D_GNU_SOURCE -Igateway/lib -Idrivers $(PKG_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(BUILD)/fuzzlib/libgas.a $(PKG_LIBS) || exit 1; \
-	done
+# The libraries are rebuilt with clang and coverage instrumentation in
+# build/fuzzlib; each tests/fuzz/fuzz_NAME.c links them into build/fuzz/fuzz_NAME.
+FUZZLIB    := $(BUILD)/fuzzlib
+FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a: $(LIB_SRC) $(filter-out gateway/main.c,$(wildcard gateway/*.c)) $(wildcard gateway/lib/*.h gateway/*.h drivers/*.h)
+	$(MAKE) BUILD=$(FUZZLIB) CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-g -O1" $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Igateway/lib -Igateway -Idrivers $(PKG_CFLAGS) -o $@ $< $(FUZZLIB)/libgasgw.a $(FUZZLIB)/libgas.a $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
 
 # --- check -------------------------------------------------------------------
 check: deps
 	$(MAKE) WERROR=-Werror all unit
 	$(MAKE) BUILD=$(BUILD)/asan WERROR=-Werror SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" CFLAGS="-O1 -g" unit
+	$(MAKE) fuzz
 	BUILD=$(abspath $(BUILD)) sh tests/run.sh
 
 torture: deps all fuzz
