@@ -151,6 +151,8 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 etc/*.example $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples/
 	if ls drivers/profiles/*.ini >/dev/null 2>&1; then install -m 0644 drivers/profiles/*.ini $(DESTDIR)$(PREFIX)/share/gasgw/profiles/; fi
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	for u in etc/systemd/*.service; do sed 's|/usr/local|$(PREFIX)|g' $$u > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$(basename $$u); done
 	if [ -d docs/man ]; then for m in docs/man/*.[158]; do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done; fi
 
 clean:
