@@ -1,0 +1,153 @@
+/*
+ * curve + plot: fill curves stay bounded however long the fill, survive
+ * their stored form exactly, refuse damaged bytes, and draw to PNG and SVG.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "curve.h"
+#include "plot.h"
+
+/* A typical YSP35.5 fill: 0.3 kg/s slowing near full, close at 14.8 kg. */
+static void
+make_fill(struct curve *c, int seconds)
+{
+	curve_init(c, 14900, 100);
+	for (int t = 0; t <= seconds * 1000; t += 50) {
+		int g = (int)(t * 0.3 * (1.0 - t / (seconds * 4000.0)));
+		if (g >= 14800 && c->cutoff_ms == CURVE_NONE)
+			curve_mark_cutoff(c, t);
+		if (c->cutoff_ms != CURVE_NONE && g > 14920)
+			g = 14920;
+		curve_add(c, t, g);
+	}
+	curve_set_net(c, 14920);
+}
+
+static void
+long_fill_stays_bounded_and_keeps_both_ends(void **state)
+{
+	struct curve *c = malloc(sizeof(*c));
+
+	(void)state;
+	curve_init(c, 49500, 300);
+	for (int t = 0; t <= 3600 * 1000; t += 50)
+		curve_add(c, t, t / 100);
+	assert_true(c->count <= CURVE_MAX_SAMPLES);
+	assert_true(c->count > CURVE_MAX_SAMPLES / 4);
+	assert_int_equal(c->t_ms[0], 0);
+	assert_true(c->t_ms[c->count - 1] > 3590 * 1000);
+	free(c);
+}
+
+static void
+round_trips_through_stored_form(void **state)
+{
+	struct curve *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	uint8_t buf[CURVE_MAX_ENCODED];
+	size_t len;
+	char err[128];
+
+	(void)state;
+	make_fill(a, 60);
+	assert_int_equal(curve_encode(a, buf, sizeof(buf), &len), 0);
+	assert_true(len < 2048); /* compact: a minute's fill in under 2 KiB */
+	assert_int_equal(curve_decode(buf, len, b, err, sizeof(err)), 0);
+	assert_int_equal(b->count, a->count);
+	assert_int_equal(b->cutoff_ms, a->cutoff_ms);
+	assert_int_equal(b->net_g, 14920);
+	assert_int_equal(b->target_g, 14900);
+	assert_memory_equal(b->t_ms, a->t_ms, a->count * sizeof(int32_t));
+	assert_memory_equal(b->grams, a->grams, a->count * sizeof(int32_t));
+	free(a);
+	free(b);
+}
+
+static void
+refuses_every_truncation_and_trailing_bytes(void **state)
+{
+	struct curve *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	uint8_t buf[CURVE_MAX_ENCODED + 1];
+	size_t len;
+	char err[128];
+
+	(void)state;
+	make_fill(a, 20);
+	assert_int_equal(curve_encode(a, buf, sizeof(buf), &len), 0);
+	for (size_t cut = 0; cut < len; cut++)
+		if (curve_decode(buf, cut, b, err, sizeof(err)) != -1)
+			fail_msg("accepted a curve cut to %zu of %zu bytes", cut, len);
+	buf[len] = 0;
+	assert_int_equal(curve_decode(buf, len + 1, b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "trailing"));
+	buf[2] = 9;
+	assert_int_equal(curve_decode(buf, len, b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "version 9"));
+	free(a);
+	free(b);
+}
+
+static void
+draws_png_and_svg_with_the_marks(void **state)
+{
+	struct curve *c = malloc(sizeof(*c));
+	char dir[] = "/tmp/gastest-plot.XXXXXX", path[128], err[256];
+	unsigned char sig[8];
+	FILE *f;
+	char *svg;
+	long size;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	make_fill(c, 60);
+	snprintf(path, sizeof(path), "%s/fill.png", dir);
+	assert_int_equal(plot_curve_file(c, "line 1 ZJ-000123", path, err, sizeof(err)), 0);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(sig, 1, 8, f), 8);
+	assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
+	fclose(f);
+
+	snprintf(path, sizeof(path), "%s/fill.svg", dir);
+	assert_int_equal(plot_curve_file(c, "line 1 <ZJ&1>", path, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	svg = calloc(1, (size_t)size + 1);
+	assert_int_equal(fread(svg, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	assert_non_null(strstr(svg, "target 14.90 kg"));
+	assert_non_null(strstr(svg, "pre-act 0.100 kg"));
+	assert_non_null(strstr(svg, "final net 14.92 kg (+20 g)"));
+	assert_non_null(strstr(svg, "&lt;ZJ&amp;1&gt;")); /* title escaped */
+	free(svg);
+
+	snprintf(path, sizeof(path), "%s/fill.jpg", dir);
+	assert_int_equal(plot_curve_file(c, "x", path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ".svg or .png"));
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+	free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(long_fill_stays_bounded_and_keeps_both_ends),
+		cmocka_unit_test(round_trips_through_stored_form),
+		cmocka_unit_test(refuses_every_truncation_and_trailing_bytes),
+		cmocka_unit_test(draws_png_and_svg_with_the_marks),
+	};
+	return cmocka_run_group_tests_name("curve", tests, NULL, NULL);
+}
