@@ -118,11 +118,11 @@ buyer_check_resident_id(const char *number, char *err, size_t errlen)
 	    (number[9] - '0');
 	month = (number[10] - '0') * 10 + (number[11] - '0');
 	day = (number[12] - '0') * 10 + (number[13] - '0');
+	if (year < 1900)
+		return err_set(err, errlen, "birth year %04d is not plausible", year);
 	if (!date_valid(year, month, day))
 		return err_set(err, errlen, "birth date %04d-%02d-%02d is not a real date", year,
 		    month, day);
-	if (year < 1880)
-		return err_set(err, errlen, "birth year %04d is not plausible", year);
 	if (buyer_today(&ty, &tm, &td) == 0 &&
 	    (year > ty || (year == ty && (month > tm || (month == tm && day > td)))))
 		return err_set(err, errlen, "birth date %04d-%02d-%02d is in the future", year,
