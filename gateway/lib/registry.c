@@ -1,0 +1,617 @@
+/*
+ * registry: the county cylinder registry imported into the station database,
+ * and the station's operators and buyers.  The import policy (valid rows in
+ * one transaction, rejected rows reported and skipped, nothing at all when the
+ * transaction fails) is stated in registry.h and docs/registry.md.
+ *
+ * Speed: a county's 50,000 cylinders must import in well under 5 seconds, so
+ * the whole file is one transaction with one prepared upsert; duplicates
+ * within the file are found with an in-memory hash of serials rather than a
+ * query per row.
+ */
+#include "registry.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "buyer.h"
+#include "store.h"
+#include "util.h"
+
+#define REGISTRY_PROGRESS_ROWS 1000
+#define REGISTRY_TARE_MAX_G    200000
+#define REGISTRY_ADDRESS_MAX   256
+#define REGISTRY_NAME_MAX      128
+#define REGISTRY_CERT_MAX      64
+
+static const struct {
+	const char *name;
+	size_t offset;
+	int required;
+} registry_column_names[] = {
+	{ "serial", offsetof(struct registry_columns, serial), 1 },
+	{ "model", offsetof(struct registry_columns, model), 1 },
+	{ "manufactured", offsetof(struct registry_columns, manufactured), 1 },
+	{ "tare_kg", offsetof(struct registry_columns, tare_kg), 1 },
+	{ "fill_kg", offsetof(struct registry_columns, fill_kg), 1 },
+	{ "owner", offsetof(struct registry_columns, owner), 1 },
+	{ "last_inspection", offsetof(struct registry_columns, last_inspection), 1 },
+	{ "status", offsetof(struct registry_columns, status), 1 },
+	{ "code", offsetof(struct registry_columns, code), 0 },
+};
+#define REGISTRY_NCOLUMNS (sizeof(registry_column_names) / sizeof(registry_column_names[0]))
+
+static int *
+registry_column_slot(struct registry_columns *cols, size_t i)
+{
+	return (int *)(void *)((char *)cols + registry_column_names[i].offset);
+}
+
+int
+registry_columns_parse(const struct csv_row *header, struct registry_columns *cols, char *err,
+    size_t errlen)
+{
+	size_t i;
+	int f;
+
+	for (i = 0; i < REGISTRY_NCOLUMNS; i++)
+		*registry_column_slot(cols, i) = -1;
+	for (f = 0; f < header->nfields; f++) {
+		for (i = 0; i < REGISTRY_NCOLUMNS; i++) {
+			if (strcasecmp(header->fields[f], registry_column_names[i].name) != 0)
+				continue;
+			if (*registry_column_slot(cols, i) != -1)
+				return err_set(err, errlen, "column %s appears twice in the header",
+				    registry_column_names[i].name);
+			*registry_column_slot(cols, i) = f;
+		}
+	}
+	for (i = 0; i < REGISTRY_NCOLUMNS; i++)
+		if (registry_column_names[i].required && *registry_column_slot(cols, i) == -1)
+			return err_set(err, errlen, "header lacks the column %s (expected "
+			    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,"
+			    "status and optionally code)", registry_column_names[i].name);
+	return 0;
+}
+
+/* Field text of a column, "" when the row is shorter. */
+static const char *
+registry_field(const struct csv_row *row, int column, size_t *len)
+{
+	if (column < 0 || column >= row->nfields) {
+		*len = 0;
+		return "";
+	}
+	*len = row->lengths[column];
+	return row->fields[column];
+}
+
+/* YYYY-MM-DD or YYYY-MM, digits where digits belong. */
+static int
+registry_parse_date(const char *text, size_t len, int32_t *days)
+{
+	size_t i;
+
+	if (len != 7 && len != 10)
+		return -1;
+	for (i = 0; i < len; i++) {
+		int dash = (i == 4 || i == 7);
+
+		if (dash ? text[i] != '-' : (text[i] < '0' || text[i] > '9'))
+			return -1;
+	}
+	return date_parse(text, days);
+}
+
+/* A mass in kg with at most two decimals (10 g steps) into grams. */
+static int
+registry_parse_kg(const char *text, size_t len, int *grams)
+{
+	long whole = 0;
+	int frac = 0, digits = 0;
+	size_t i = 0;
+
+	if (len == 0 || len > 10)
+		return -1;
+	for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+		whole = whole * 10 + (text[i] - '0');
+	if (i == 0)
+		return -1;
+	if (i < len) {
+		if (text[i++] != '.' || i == len)
+			return -1;
+		for (; i < len; i++, digits++) {
+			if (text[i] < '0' || text[i] > '9')
+				return -1;
+			if (digits >= 2) {
+				if (text[i] != '0')
+					return -1;
+				continue;
+			}
+			frac = frac * 10 + (text[i] - '0');
+		}
+		if (digits == 1)
+			frac *= 10;
+	}
+	if (whole > 1000)
+		return -1;
+	*grams = (int)(whole * 1000 + frac * 10);
+	return 0;
+}
+
+static int
+registry_text_ok(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+registry_parse_row(const struct registry_columns *cols, const struct csv_row *row,
+    const struct code_key *key, uint32_t county, struct registry_row *out, char *err,
+    size_t errlen)
+{
+	const struct code_model *model;
+	const char *t;
+	size_t len;
+	int32_t today = date_today();
+	char date[11];
+
+	memset(out, 0, sizeof(*out));
+	out->last_inspection = -1;
+	if (row->nfields < 2 && row->lengths[0] == 0)
+		return err_set(err, errlen, "empty row");
+
+	t = registry_field(row, cols->serial, &len);
+	if (len == 0)
+		return err_set(err, errlen, "serial is empty");
+	if (len != strlen(t) || !code_serial_valid(t))
+		return err_set(err, errlen, "serial must be 1 to %d characters of A-Z, a-z, "
+		    "0-9, '-', '.', '_', starting with a letter or digit", CODE_SERIAL_MAX);
+	str_copy(out->serial, t, sizeof(out->serial));
+
+	t = registry_field(row, cols->model, &len);
+	if ((model = code_model_by_name(t)) == NULL || len != strlen(t))
+		return err_set(err, errlen, "model '%.16s' is not one of YSP4.7, YSP12, YSP26.2, "
+		    "YSP35.5, YSP118", t);
+	str_copy(out->model, model->name, sizeof(out->model));
+
+	t = registry_field(row, cols->manufactured, &len);
+	if (registry_parse_date(t, len, &out->manufactured) == -1)
+		return err_set(err, errlen, "manufactured '%.16s' is not a date (YYYY-MM-DD or "
+		    "YYYY-MM)", t);
+	if (out->manufactured > today)
+		return err_set(err, errlen, "manufactured %.10s is in the future", t);
+
+	t = registry_field(row, cols->tare_kg, &len);
+	if (registry_parse_kg(t, len, &out->tare_g) == -1 || out->tare_g <= 0 ||
+	    out->tare_g > REGISTRY_TARE_MAX_G)
+		return err_set(err, errlen, "tare_kg '%.16s' is not a mass in kg (0.01 to %d, "
+		    "at most two decimals)", t, REGISTRY_TARE_MAX_G / 1000);
+
+	t = registry_field(row, cols->fill_kg, &len);
+	if (len == 0) {
+		out->fill_g = model->fill_g;
+	} else if (registry_parse_kg(t, len, &out->fill_g) == -1 || out->fill_g <= 0) {
+		return err_set(err, errlen, "fill_kg '%.16s' is not a mass in kg (at most two "
+		    "decimals)", t);
+	} else if (out->fill_g > model->fill_g) {
+		return err_set(err, errlen, "fill_kg %.2f exceeds %.1f, the most a %s may hold",
+		    out->fill_g / 1000.0, model->fill_g / 1000.0, model->name);
+	}
+
+	t = registry_field(row, cols->owner, &len);
+	if (len == 0)
+		return err_set(err, errlen, "owner is empty");
+	if (len > REGISTRY_OWNER_MAX || !registry_text_ok(t, len))
+		return err_set(err, errlen, "owner is longer than %d bytes or holds control "
+		    "characters", REGISTRY_OWNER_MAX);
+	memcpy(out->owner, t, len);
+	out->owner[len] = '\0';
+
+	t = registry_field(row, cols->last_inspection, &len);
+	if (len > 0) {
+		if (registry_parse_date(t, len, &out->last_inspection) == -1)
+			return err_set(err, errlen, "last_inspection '%.16s' is not a date "
+			    "(YYYY-MM-DD or YYYY-MM)", t);
+		if (out->last_inspection > today)
+			return err_set(err, errlen, "last_inspection %.10s is in the future", t);
+		if (out->last_inspection < out->manufactured) {
+			date_format(out->manufactured, date);
+			return err_set(err, errlen, "last_inspection %.10s is before the "
+			    "manufacture date %s", t, date);
+		}
+	}
+
+	t = registry_field(row, cols->status, &len);
+	if (strcmp(t, "active") != 0 && strcmp(t, "scrapped") != 0 && strcmp(t, "retired") != 0)
+		return err_set(err, errlen, "status '%.16s' is not active, scrapped or retired", t);
+	str_copy(out->status, t, sizeof(out->status));
+
+	t = registry_field(row, cols->code, &len);
+	if (len > 0) {
+		struct code_record rec;
+		char why[160];
+		int y, m, d;
+
+		if (len > CODE_MAX_LEN || len != strlen(t))
+			return err_set(err, errlen, "code is too long to be a cylinder code");
+		memcpy(out->code, t, len);
+		out->code[len] = '\0';
+		if (key != NULL) {
+			if (code_decode(t, len, key, &rec, why, sizeof(why)) == -1)
+				return err_set(err, errlen, "code refused: %s", why);
+			date_from_days(out->manufactured, &y, &m, &d);
+			if (strcmp(rec.serial, out->serial) != 0)
+				return err_set(err, errlen, "code is for serial %s, not this row's",
+				    rec.serial);
+			if (rec.model != model->id || rec.year != y || rec.month != m ||
+			    rec.tare_g != out->tare_g || rec.fill_g != out->fill_g)
+				return err_set(err, errlen, "code's model, manufacture month, tare or "
+				    "fill mass differ from this row's");
+			if (county != 0 && rec.county != county)
+				return err_set(err, errlen, "code is of county %06u, not %06u",
+				    rec.county, county);
+		}
+	}
+	return 0;
+}
+
+int32_t
+registry_next_inspection(const struct registry_row *row, int cycle_years)
+{
+	int32_t base = row->last_inspection >= 0 ? row->last_inspection : row->manufactured;
+	int y, m, d;
+
+	if (cycle_years <= 0)
+		cycle_years = REGISTRY_CYCLE_YEARS;
+	date_from_days(base, &y, &m, &d);
+	y += cycle_years;
+	if (m == 2 && d == 29 && !date_valid(y, 2, 29))
+		d = 28;
+	return date_to_days(y, m, d);
+}
+
+/* ---- serials seen in this file (open addressing, grows by doubling) ---------- */
+
+struct registry_seen_slot {
+	char serial[CODE_SERIAL_MAX + 1];
+	unsigned long line;
+};
+
+struct registry_seen {
+	struct registry_seen_slot *slots;
+	size_t cap, used;
+};
+
+static uint64_t
+registry_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* 0 and the earlier line in *first if serial was seen; 1 if added; -1 no memory. */
+static int
+registry_seen_add(struct registry_seen *seen, const char *serial, unsigned long line,
+    unsigned long *first)
+{
+	size_t i;
+
+	if ((seen->used + 1) * 2 > seen->cap) {
+		size_t cap = seen->cap ? seen->cap * 2 : 1024, j;
+		struct registry_seen_slot *slots = calloc(cap, sizeof(*slots));
+
+		if (slots == NULL)
+			return -1;
+		for (j = 0; j < seen->cap; j++) {
+			if (seen->slots[j].serial[0] == '\0')
+				continue;
+			i = registry_hash(seen->slots[j].serial) & (cap - 1);
+			while (slots[i].serial[0] != '\0')
+				i = (i + 1) & (cap - 1);
+			slots[i] = seen->slots[j];
+		}
+		free(seen->slots);
+		seen->slots = slots;
+		seen->cap = cap;
+	}
+	i = registry_hash(serial) & (seen->cap - 1);
+	while (seen->slots[i].serial[0] != '\0') {
+		if (strcmp(seen->slots[i].serial, serial) == 0) {
+			*first = seen->slots[i].line;
+			return 0;
+		}
+		i = (i + 1) & (seen->cap - 1);
+	}
+	str_copy(seen->slots[i].serial, serial, sizeof(seen->slots[i].serial));
+	seen->slots[i].line = line;
+	seen->used++;
+	return 1;
+}
+
+/* ---- import ---------------------------------------------------------------- */
+
+static const char registry_upsert_sql[] =
+    "INSERT INTO cylinders (serial, code, model, manufactured, tare_kg, fill_kg, owner,"
+    " last_inspection, next_inspection, status, registry_version, updated_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " ON CONFLICT (serial) DO UPDATE SET"
+    "  code = coalesce(excluded.code, cylinders.code), model = excluded.model,"
+    "  manufactured = excluded.manufactured, tare_kg = excluded.tare_kg,"
+    "  fill_kg = excluded.fill_kg, owner = excluded.owner,"
+    "  last_inspection = excluded.last_inspection,"
+    "  next_inspection = excluded.next_inspection, status = excluded.status,"
+    "  registry_version = excluded.registry_version, updated_ms = excluded.updated_ms"
+    " WHERE cylinders.code IS NOT coalesce(excluded.code, cylinders.code)"
+    "  OR cylinders.model IS NOT excluded.model"
+    "  OR cylinders.manufactured IS NOT excluded.manufactured"
+    "  OR cylinders.tare_kg IS NOT excluded.tare_kg"
+    "  OR cylinders.fill_kg IS NOT excluded.fill_kg"
+    "  OR cylinders.owner IS NOT excluded.owner"
+    "  OR cylinders.last_inspection IS NOT excluded.last_inspection"
+    "  OR cylinders.next_inspection IS NOT excluded.next_inspection"
+    "  OR cylinders.status IS NOT excluded.status"
+    "  OR cylinders.registry_version IS NOT excluded.registry_version";
+
+static int
+registry_bind_row(sqlite3_stmt *stmt, const struct registry_row *row, int cycle_years,
+    int64_t version, int64_t now_ms)
+{
+	char manufactured[11], last[11], next[11];
+
+	date_format(row->manufactured, manufactured);
+	date_format(registry_next_inspection(row, cycle_years), next);
+	sqlite3_reset(stmt);
+	sqlite3_bind_text(stmt, 1, row->serial, -1, SQLITE_STATIC);
+	if (row->code[0] != '\0')
+		sqlite3_bind_text(stmt, 2, row->code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_text(stmt, 3, row->model, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, manufactured, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(stmt, 5, row->tare_g / 1000.0);
+	sqlite3_bind_double(stmt, 6, row->fill_g / 1000.0);
+	sqlite3_bind_text(stmt, 7, row->owner, -1, SQLITE_STATIC);
+	if (row->last_inspection >= 0) {
+		date_format(row->last_inspection, last);
+		sqlite3_bind_text(stmt, 8, last, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(stmt, 8);
+	}
+	sqlite3_bind_text(stmt, 9, next, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 10, row->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 11, version);
+	sqlite3_bind_int64(stmt, 12, now_ms);
+	return sqlite3_step(stmt);
+}
+
+int
+registry_import(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
+    struct registry_import_result *result, char *err, size_t errlen)
+{
+	static const struct registry_import_opts no_opts;
+	struct registry_columns cols;
+	struct registry_seen seen = { NULL, 0, 0 };
+	struct registry_import_result res;
+	struct registry_row row;
+	struct csv_reader *reader = NULL;
+	struct csv_row csv;
+	sqlite3_stmt *stmt = NULL;
+	unsigned long long total = 0;
+	unsigned long first, changed = 0, valid = 0;
+	int64_t before, now_ms = time_wall_ms();
+	char why[256];
+	struct stat st;
+	FILE *fp;
+	int rc = -1, in_tx = 0, n;
+
+	memset(&res, 0, sizeof(res));
+	if (result != NULL)
+		memset(result, 0, sizeof(*result));
+	if (opts == NULL)
+		opts = &no_opts;
+	if ((fp = fopen(path, "r")) == NULL)
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		total = (unsigned long long)st.st_size;
+	if ((reader = csv_open(fp)) == NULL) {
+		err_set(err, errlen, "out of memory");
+		goto out;
+	}
+	n = csv_next(reader, &csv, why, sizeof(why));
+	if (n == 0) {
+		err_set(err, errlen, "%s: empty file (no header row)", path);
+		goto out;
+	}
+	if (n < 0 || registry_columns_parse(&csv, &cols, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s:%lu: %s", path, csv.line, why);
+		goto out;
+	}
+	if (store_begin(db, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto out;
+	}
+	in_tx = 1;
+	before = store_query_int(db, "SELECT count(*) FROM cylinders", 0);
+	if (store_prepare(db, registry_upsert_sql, &stmt, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto out;
+	}
+	for (;;) {
+		n = csv_next(reader, &csv, why, sizeof(why));
+		if (n == 0)
+			break;
+		if (n == -2) {
+			err_set(err, errlen, "%s: %s", path, why);
+			goto out;
+		}
+		res.rows++;
+		if (n == 1 && registry_parse_row(&cols, &csv, opts->key, opts->county, &row, why,
+		    sizeof(why)) == 0) {
+			int added = registry_seen_add(&seen, row.serial, csv.line, &first);
+
+			if (added == -1) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			if (added == 0) {
+				snprintf(why, sizeof(why), "serial %s appears again (first on line "
+				    "%lu)", row.serial, first);
+				n = -1;
+			}
+		} else {
+			n = -1;
+		}
+		if (n == -1) {
+			res.rejected++;
+			if (opts->reject != NULL)
+				opts->reject(opts->arg, path, csv.line, why);
+		} else {
+			if (registry_bind_row(stmt, &row, opts->cycle_years,
+			    opts->registry_version, now_ms) != SQLITE_DONE) {
+				err_set(err, errlen, "%s:%lu: database refused the row: %s", path,
+				    csv.line, sqlite3_errmsg(db));
+				goto out;
+			}
+			changed += (unsigned long)sqlite3_changes(db);
+			valid++;
+		}
+		if (opts->progress != NULL && res.rows % REGISTRY_PROGRESS_ROWS == 0)
+			opts->progress(opts->arg, csv_offset(reader), total);
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	res.inserted = (unsigned long)(store_query_int(db, "SELECT count(*) FROM cylinders", 0) -
+	    before);
+	res.updated = changed - res.inserted;
+	res.unchanged = valid - changed;
+	if (store_commit(db, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto out;
+	}
+	in_tx = 0;
+	if (opts->progress != NULL)
+		opts->progress(opts->arg, csv_offset(reader), total);
+	if (result != NULL)
+		*result = res;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (in_tx)
+		store_rollback(db);
+	free(seen.slots);
+	csv_close(reader);
+	fclose(fp);
+	return rc;
+}
+
+/* ---- operators and buyers ---------------------------------------------------- */
+
+static int
+registry_exec_one(sqlite3 *db, sqlite3_stmt *stmt, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (store_begin(db, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		err_set(err, errlen, "database refused: %s", sqlite3_errmsg(db));
+		store_rollback(db);
+		return -1;
+	}
+	if (store_commit(db, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	return 0;
+}
+
+int
+registry_operator_add(sqlite3 *db, const char *cert, const char *name, const char *expires,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int32_t days;
+	size_t i, len = strlen(cert);
+	char why[256], date[11];
+	int rc;
+
+	if (len == 0 || len > REGISTRY_CERT_MAX)
+		return err_set(err, errlen, "certificate number must be 1 to %d characters",
+		    REGISTRY_CERT_MAX);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)cert[i] <= 0x20 || cert[i] == 0x7f)
+			return err_set(err, errlen, "certificate number holds spaces or control "
+			    "characters");
+	if (name[0] == '\0' || strlen(name) > REGISTRY_NAME_MAX ||
+	    !registry_text_ok(name, strlen(name)))
+		return err_set(err, errlen, "name must be 1 to %d bytes without control "
+		    "characters", REGISTRY_NAME_MAX);
+	if (strlen(expires) != 10 || registry_parse_date(expires, 10, &days) == -1)
+		return err_set(err, errlen, "expiry '%.16s' is not a date YYYY-MM-DD", expires);
+	date_format(days, date);
+	if (store_prepare(db, "INSERT INTO operators (cert, name, expires, active, created_ms)"
+	    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (cert) DO UPDATE SET name = excluded.name,"
+	    " expires = excluded.expires, active = 1", &stmt, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	sqlite3_bind_text(stmt, 1, cert, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, time_wall_ms());
+	rc = registry_exec_one(db, stmt, err, errlen);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_number *n,
+    const char *township, const char *address, char id_out[65], char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	char id[BUYER_ID_LEN + 1], mask[BUYER_MASK_LEN + 1], why[256];
+	size_t i, len = strlen(township);
+	int rc;
+
+	if (id_out != NULL)
+		id_out[0] = '\0';
+	if (len != 9 && len != 12)
+		return err_set(err, errlen, "township code must be 9 or 12 digits");
+	for (i = 0; i < len; i++)
+		if (township[i] < '0' || township[i] > '9')
+			return err_set(err, errlen, "township code must be 9 or 12 digits");
+	if (strlen(address) > REGISTRY_ADDRESS_MAX ||
+	    !registry_text_ok(address, strlen(address)))
+		return err_set(err, errlen, "address must be at most %d bytes without control "
+		    "characters", REGISTRY_ADDRESS_MAX);
+	if (n->kind != BUYER_HOUSEHOLD && n->kind != BUYER_BUSINESS)
+		return err_set(err, errlen, "buyer number has not been validated");
+	if (buyer_id(key, n, id) == -1)
+		return err_set(err, errlen, "cannot compute the buyer id");
+	buyer_mask(n, mask);
+	if (store_prepare(db, "INSERT INTO buyers (id, masked, kind, township, address,"
+	    " created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET"
+	    " township = excluded.township, address = excluded.address", &stmt, why,
+	    sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, mask, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, buyer_kind_name(n->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, time_wall_ms());
+	rc = registry_exec_one(db, stmt, err, errlen);
+	sqlite3_finalize(stmt);
+	if (rc == 0 && id_out != NULL)
+		memcpy(id_out, id, BUYER_ID_LEN + 1);
+	return rc;
+}

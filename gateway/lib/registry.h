@@ -1,0 +1,113 @@
+/*
+ * registry: the county's cylinder registry in the station database, plus the
+ * station's operators and buyers (tables cylinders, operators, buyers of
+ * schema/station/001_init.sql).
+ *
+ * A registry file is UTF-8 CSV with a header row naming the columns
+ *   serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status[,code]
+ * in any order (unknown columns are ignored; all but code are required).
+ * Dates are YYYY-MM-DD or YYYY-MM (day 1); status is active, scrapped or retired.
+ *
+ * Import policy (decided here, documented in docs/registry.md): the whole file
+ * is imported in one transaction.  A row that fails validation is reported as
+ * "FILE:LINE: reason" and skipped; every valid row is upserted by serial.  If
+ * the transaction itself fails (disk full, a constraint, a read error of the
+ * file) it is rolled back and nothing of the file is in the database.  The
+ * import is idempotent: importing the same file again changes no row (rows
+ * whose values are unchanged keep their updated_ms).
+ *
+ * All functions take an open station database (store_open with
+ * schema_station), return 0 or -1, and write errors into (err, errlen).
+ */
+#ifndef GAS_REGISTRY_H
+#define GAS_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "code.h"
+#include "csv.h"
+
+#define REGISTRY_OWNER_MAX 128
+#define REGISTRY_CYCLE_YEARS 4   /* periodic inspection cycle of LPG cylinders */
+
+/* Where each column is in the file (-1: absent). */
+struct registry_columns {
+	int serial, model, manufactured, tare_kg, fill_kg, owner, last_inspection, status, code;
+};
+
+/* One validated row. */
+struct registry_row {
+	char serial[CODE_SERIAL_MAX + 1];
+	char model[16];                    /* canonical name, e.g. "YSP35.5" */
+	int32_t manufactured;              /* day number (util.h date_*) */
+	int tare_g, fill_g;                /* grams, multiples of 10 */
+	char owner[REGISTRY_OWNER_MAX + 1];
+	int32_t last_inspection;           /* day number, or -1 when empty */
+	char status[12];                   /* active / scrapped / retired */
+	char code[CODE_MAX_LEN + 1];       /* "" when absent */
+};
+
+/* Map the header row; refuses a missing required column or a duplicate one. */
+int registry_columns_parse(const struct csv_row *header, struct registry_columns *cols,
+    char *err, size_t errlen);
+
+/*
+ * Validate one data row (the reason goes into err without FILE:LINE; the
+ * caller adds them).  With key non-NULL a code, when present, must verify
+ * and carry the same serial, model, manufacture month, tare and fill mass as
+ * the row, and (when county is not 0) that county.
+ */
+int registry_parse_row(const struct registry_columns *cols, const struct csv_row *row,
+    const struct code_key *key, uint32_t county, struct registry_row *out, char *err,
+    size_t errlen);
+
+/* next_inspection: last inspection (or, never inspected, manufacture) plus
+ * cycle_years, on the same day of the month (28 Feb for 29 Feb). */
+int32_t registry_next_inspection(const struct registry_row *row, int cycle_years);
+
+struct registry_import_opts {
+	int cycle_years;                 /* 0: REGISTRY_CYCLE_YEARS */
+	const struct code_key *key;      /* verify code column when non-NULL */
+	uint32_t county;                 /* with key: codes must be of this county (0: any) */
+	int64_t registry_version;        /* stored in cylinders.registry_version */
+	/* called now and then with bytes read and the file size (0 if unknown) */
+	void (*progress)(void *arg, unsigned long long done, unsigned long long total);
+	/* called once per rejected row: "FILE:LINE: reason" is file, line, reason */
+	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason);
+	void *arg;
+};
+
+struct registry_import_result {
+	unsigned long rows;       /* data rows read */
+	unsigned long rejected;   /* rows reported and skipped */
+	unsigned long inserted;   /* new cylinders */
+	unsigned long updated;    /* existing cylinders whose row changed */
+	unsigned long unchanged;  /* existing cylinders already up to date */
+};
+
+/*
+ * Import the file at path (see the policy above).  Returns 0 when the
+ * transaction committed (even if some rows were rejected: see result) and -1
+ * when nothing was imported (file unreadable, header wrong, database error).
+ */
+int registry_import(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
+    struct registry_import_result *result, char *err, size_t errlen);
+
+/* Add or update an operator (certificate number, name, expiry YYYY-MM-DD). */
+int registry_operator_add(sqlite3 *db, const char *cert, const char *name, const char *expires,
+    char *err, size_t errlen);
+
+/*
+ * Add a buyer from an already validated number: stores only the HMAC id, the
+ * masked form and the kind, with the township code (9 or 12 digits) and the
+ * address.  A buyer already present keeps its id; township and address are
+ * updated.  The id is written to id_out (may be NULL).
+ */
+struct buyer_number;
+struct buyer_key;
+int registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_number *n,
+    const char *township, const char *address, char id_out[65], char *err, size_t errlen);
+
+#endif

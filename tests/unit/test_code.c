@@ -1,0 +1,365 @@
+/*
+ * Unit tests of the cylinder code (docs/code-format.md): the test vectors of
+ * the spec both ways, and refusal of every single-character change, every
+ * truncation and deletion of a valid code, of codes signed by another key and
+ * of records the format does not allow.  Also the key files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "code.h"
+
+/* Test key of docs/code-format.md: seed bytes 00 01 02 .. 1f. */
+static const char test_public_hex[] =
+    "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8";
+
+static const struct vector {
+	struct code_record rec;
+	const char *code;
+} vectors[] = {
+	{ { 330825, "ZJ-000123", 4, 2023, 4, 15200, 14900 },
+	  "GC1: 50+O1 M0R2GKFU*OQTIB3W5646*96WN669DBIK+RC-RR8:U1IP2HR94V.98XGH85GQ6BMKCDFK5EULME"
+	  "/NLVU1O27UXHXLGEAEQTVJSOB%E$BNRMP7:GZY7SMNM:550" },
+	{ { 330825, "LY2019A00457", 5, 2019, 11, 48500, 49500 },
+	  "GC1: 50+O1MS0T*A6RUN*AFT9NF61A6%A8A46XW6.NAE 6I6KOC7T/P7ZNQD8LBOK0VECLI-V/ATTK2 UDOOBE"
+	  "ILOE85.IAN2K4LA4LJ*1$B2EIOJHN3Z9EVVLX0JRI3TP 27.MB" },
+	{ { 110105, "7", 1, 2006, 1, 4200, 2000 },
+	  "GC1:W50J0MW50CBM:WK CPJ/6N4U$VDXOIY1O1GIZ2KCFC6%7Y4F05W55N-MJFHJ+R09SQCYO7:LU$MF 38DU "
+	  "QJHAB-.O.5B: 5:NLUG4.RTKPE0WMHSQF0" },
+	{ { 330825, "A123456789012345678901_x", 2, 1998, 12, 10010, 5000 },
+	  "GC1: 50+O1IB0YMBOKTS%U*A8QF60R6J%6%47746QF60R6J%6%4774653CAXB-T78PQF*QL75+92YKR3RB4P3"
+	  "8%1NON%-JOH4-LRRTS1*S5D4 /M7YITQNJ3CX7J0MGK:425038P5TSJZ7%S1S.3BFGKML" },
+};
+#define NVECTORS (sizeof(vectors) / sizeof(vectors[0]))
+
+/* The same first record signed by the key of seed 42 42 .. 42. */
+static const char other_key_code[] =
+    "GC1: 50+O1 M0R2GKFU*OQTIB3W5646*96EL6P6LUKVG%G/:CO6KZYEZIEA$KNNV%TFEQHPX8BFHPFILMUW.C452"
+    "VROL40GSJ93VPWF+ DO57P:V 9SV:214O%SO4$B35860";
+
+static struct code_key *test_key, *test_public, *other_key;
+
+static int
+setup(void **state)
+{
+	uint8_t seed[CODE_SEED_LEN], pub[CODE_PUBLIC_LEN];
+	int i;
+
+	(void)state;
+	for (i = 0; i < CODE_SEED_LEN; i++)
+		seed[i] = (uint8_t)i;
+	test_key = code_key_from_seed(seed, NULL, 0);
+	for (i = 0; i < CODE_PUBLIC_LEN; i++)
+		sscanf(test_public_hex + 2 * i, "%2hhx", &pub[i]);
+	test_public = code_key_from_public(pub, NULL, 0);
+	memset(seed, 0x42, sizeof(seed));
+	other_key = code_key_from_seed(seed, NULL, 0);
+	return test_key == NULL || test_public == NULL || other_key == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	code_key_free(test_key);
+	code_key_free(test_public);
+	code_key_free(other_key);
+	return 0;
+}
+
+static void
+assert_record_equal(const struct code_record *a, const struct code_record *b)
+{
+	assert_int_equal(a->county, b->county);
+	assert_string_equal(a->serial, b->serial);
+	assert_int_equal(a->model, b->model);
+	assert_int_equal(a->year, b->year);
+	assert_int_equal(a->month, b->month);
+	assert_int_equal(a->tare_g, b->tare_g);
+	assert_int_equal(a->fill_g, b->fill_g);
+}
+
+static void
+test_key_has_the_documented_public_key(void **state)
+{
+	uint8_t pub[CODE_PUBLIC_LEN], want[CODE_PUBLIC_LEN];
+	int i;
+
+	(void)state;
+	assert_int_equal(code_key_public_raw(test_key, pub), 0);
+	for (i = 0; i < CODE_PUBLIC_LEN; i++)
+		sscanf(test_public_hex + 2 * i, "%2hhx", &want[i]);
+	assert_memory_equal(pub, want, CODE_PUBLIC_LEN);
+	assert_true(code_key_is_private(test_key));
+	assert_false(code_key_is_private(test_public));
+}
+
+static void
+encodes_test_vectors_exactly(void **state)
+{
+	char code[CODE_MAX_LEN + 1], err[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NVECTORS; i++) {
+		assert_int_equal(code_encode(&vectors[i].rec, test_key, code, sizeof(code), err,
+		    sizeof(err)), 0);
+		assert_string_equal(code, vectors[i].code);
+	}
+}
+
+static void
+decodes_test_vectors_with_public_key_only(void **state)
+{
+	struct code_record rec;
+	char err[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NVECTORS; i++) {
+		assert_int_equal(code_decode(vectors[i].code, strlen(vectors[i].code),
+		    test_public, &rec, err, sizeof(err)), 0);
+		assert_record_equal(&rec, &vectors[i].rec);
+	}
+}
+
+static void
+refuses_every_single_character_change(void **state)
+{
+	char buf[CODE_MAX_LEN + 1], err[160];
+	struct code_record rec;
+	size_t i, pos, len;
+	int c;
+
+	(void)state;
+	for (i = 0; i < NVECTORS; i++) {
+		len = strlen(vectors[i].code);
+		for (pos = 0; pos < len; pos++) {
+			for (c = 0; c < 256; c++) {
+				if (c == (unsigned char)vectors[i].code[pos])
+					continue;
+				memcpy(buf, vectors[i].code, len);
+				buf[pos] = (char)c;
+				if (code_decode(buf, len, test_public, &rec, err, sizeof(err)) == 0)
+					fail_msg("vector %zu: changing position %zu to 0x%02x was "
+					    "accepted", i, pos, c);
+				assert_int_equal(rec.county, 0);
+			}
+		}
+	}
+}
+
+static void
+refuses_every_truncation_and_deletion(void **state)
+{
+	char buf[CODE_MAX_LEN + 1], err[160];
+	struct code_record rec;
+	size_t i, n, len;
+
+	(void)state;
+	for (i = 0; i < NVECTORS; i++) {
+		len = strlen(vectors[i].code);
+		for (n = 0; n < len; n++) {
+			if (code_decode(vectors[i].code, n, test_public, &rec, err,
+			    sizeof(err)) == 0)
+				fail_msg("vector %zu truncated to %zu accepted", i, n);
+			/* also without the first n+1 characters, and with one deleted */
+			if (code_decode(vectors[i].code + n + 1, len - n - 1, test_public, &rec,
+			    err, sizeof(err)) == 0)
+				fail_msg("vector %zu without its first %zu accepted", i, n + 1);
+			memcpy(buf, vectors[i].code, n);
+			memcpy(buf + n, vectors[i].code + n + 1, len - n - 1);
+			if (code_decode(buf, len - 1, test_public, &rec, err, sizeof(err)) == 0)
+				fail_msg("vector %zu with position %zu deleted accepted", i, n);
+		}
+		/* an extra character at the end */
+		memcpy(buf, vectors[i].code, len);
+		buf[len] = '0';
+		assert_int_equal(code_decode(buf, len + 1, test_public, &rec, err, sizeof(err)),
+		    -1);
+	}
+}
+
+static void
+refuses_code_signed_by_another_key(void **state)
+{
+	struct code_record rec;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(code_decode(other_key_code, strlen(other_key_code), test_public, &rec,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "signature does not match"));
+	/* and the good code is refused by the other key */
+	assert_int_equal(code_decode(vectors[0].code, strlen(vectors[0].code), other_key, &rec,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "signature"));
+	/* yet the other key's own code is fine under its key */
+	assert_int_equal(code_decode(other_key_code, strlen(other_key_code), other_key, &rec,
+	    err, sizeof(err)), 0);
+}
+
+static void
+refuses_malformed_codes_with_a_reason(void **state)
+{
+	static const struct {
+		const char *code;
+		const char *reason;
+	} bad[] = {
+		{ "", "empty" },
+		{ "HC1:BB8", "not a cylinder code" },
+		{ "GC2: 50+O1", "version 2 is not supported" },
+		{ "gc1: 50+O1", "not a cylinder code" },
+		{ "GC1:BB8", "too short" },
+		{ "GC1:bb8", "not base45" },
+		{ "GC1:GGW", "out of range" },
+		{ NULL, NULL },
+	};
+	char longer[CODE_MAX_LEN + 10], err[160];
+	struct code_record rec;
+	int i;
+
+	(void)state;
+	for (i = 0; bad[i].code != NULL; i++) {
+		assert_int_equal(code_decode(bad[i].code, strlen(bad[i].code), test_public, &rec,
+		    err, sizeof(err)), -1);
+		if (strstr(err, bad[i].reason) == NULL)
+			fail_msg("'%s': reason '%s' lacks '%s'", bad[i].code, err, bad[i].reason);
+	}
+	memset(longer, '0', sizeof(longer));
+	memcpy(longer, "GC1:", 4);
+	assert_int_equal(code_decode(longer, sizeof(longer), test_public, &rec, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "too long"));
+	assert_int_equal(code_decode(vectors[0].code, strlen(vectors[0].code), NULL, &rec, err,
+	    sizeof(err)), -1);
+}
+
+static void
+refuses_to_sign_records_outside_the_format(void **state)
+{
+	static const struct {
+		struct code_record rec;
+		const char *reason;
+	} bad[] = {
+		{ { 33082, "A1", 4, 2023, 4, 15200, 14900 }, "six digits" },
+		{ { 330825, "", 4, 2023, 4, 15200, 14900 }, "serial" },
+		{ { 330825, "-A1", 4, 2023, 4, 15200, 14900 }, "serial" },
+		{ { 330825, "A/1", 4, 2023, 4, 15200, 14900 }, "serial" },
+		{ { 330825, "A1", 6, 2023, 4, 15200, 14900 }, "model 6 is unknown" },
+		{ { 330825, "A1", 4, 1969, 12, 15200, 14900 }, "out of range" },
+		{ { 330825, "A1", 4, 2023, 13, 15200, 14900 }, "out of range" },
+		{ { 330825, "A1", 4, 2023, 4, 15205, 14900 }, "tare" },
+		{ { 330825, "A1", 4, 2023, 4, 0, 14900 }, "tare" },
+		{ { 330825, "A1", 4, 2023, 4, 15200, 15000 }, "exceeds 14.9 kg" },
+		{ { 330825, "A1", 5, 2023, 4, 48000, 0 }, "fill" },
+	};
+	char code[CODE_MAX_LEN + 1], err[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(code_encode(&bad[i].rec, test_key, code, sizeof(code), err,
+		    sizeof(err)), -1);
+		if (strstr(err, bad[i].reason) == NULL)
+			fail_msg("case %zu: reason '%s' lacks '%s'", i, err, bad[i].reason);
+		assert_string_equal(code, "");
+	}
+	/* a public key cannot sign */
+	assert_int_equal(code_encode(&vectors[0].rec, test_public, code, sizeof(code), err,
+	    sizeof(err)), -1);
+	/* an output buffer too small is refused, not overrun */
+	assert_int_equal(code_encode(&vectors[0].rec, test_key, code, 20, err, sizeof(err)), -1);
+}
+
+static void
+knows_the_five_models_and_their_fill_mass(void **state)
+{
+	(void)state;
+	assert_true(code_model_fill_kg("YSP35.5") == 14.9);
+	assert_true(code_model_fill_kg("ysp118") == 49.5);
+	assert_true(code_model_fill_kg("YSP12") == 5.0);
+	assert_true(code_model_fill_kg("YSP26.2") == 11.0);
+	assert_true(code_model_fill_kg("YSP4.7") == 2.0);
+	assert_true(code_model_fill_kg("YSP50") < 0);
+	assert_int_equal(code_model_by_name("YSP35.5")->id, 4);
+	assert_string_equal(code_model_by_id(5)->name, "YSP118");
+	assert_null(code_model_by_id(0));
+	assert_non_null(code_model_at(4));
+	assert_null(code_model_at(5));
+}
+
+static void
+key_files_round_trip_private_file_is_0600_and_never_overwritten(void **state)
+{
+	char dir[] = "/tmp/test_code.XXXXXX", priv[64], pub[64], err[256];
+	char code[CODE_MAX_LEN + 1];
+	struct code_key *k, *loaded_priv, *loaded_pub;
+	struct code_record rec;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(priv, sizeof(priv), "%s/county.key", dir);
+	snprintf(pub, sizeof(pub), "%s/county.pub", dir);
+	k = code_key_generate(err, sizeof(err));
+	assert_non_null(k);
+	assert_int_equal(code_key_save_private(k, priv, err, sizeof(err)), 0);
+	assert_int_equal(code_key_save_public(k, pub, err, sizeof(err)), 0);
+	assert_int_equal(stat(priv, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* refuses to overwrite */
+	assert_int_equal(code_key_save_private(k, priv, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "exists"));
+
+	loaded_priv = code_key_load_private(priv, err, sizeof(err));
+	assert_non_null(loaded_priv);
+	loaded_pub = code_key_load_public(pub, err, sizeof(err));
+	assert_non_null(loaded_pub);
+	assert_int_equal(code_encode(&vectors[0].rec, loaded_priv, code, sizeof(code), err,
+	    sizeof(err)), 0);
+	assert_int_equal(code_decode(code, strlen(code), loaded_pub, &rec, err, sizeof(err)), 0);
+	assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err, sizeof(err)),
+	    -1);
+
+	/* a private key others can read is refused; a public file is not a private key */
+	assert_int_equal(chmod(priv, 0640), 0);
+	assert_null(code_key_load_private(priv, err, sizeof(err)));
+	assert_non_null(strstr(err, "group or others"));
+	assert_null(code_key_load_private(pub, err, sizeof(err)));
+	assert_null(code_key_load_public("/nonexistent/county.pub", err, sizeof(err)));
+
+	code_key_free(k);
+	code_key_free(loaded_priv);
+	code_key_free(loaded_pub);
+	unlink(priv);
+	unlink(pub);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_has_the_documented_public_key),
+		cmocka_unit_test(encodes_test_vectors_exactly),
+		cmocka_unit_test(decodes_test_vectors_with_public_key_only),
+		cmocka_unit_test(refuses_every_single_character_change),
+		cmocka_unit_test(refuses_every_truncation_and_deletion),
+		cmocka_unit_test(refuses_code_signed_by_another_key),
+		cmocka_unit_test(refuses_malformed_codes_with_a_reason),
+		cmocka_unit_test(refuses_to_sign_records_outside_the_format),
+		cmocka_unit_test(knows_the_five_models_and_their_fill_mass),
+		cmocka_unit_test(key_files_round_trip_private_file_is_0600_and_never_overwritten),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

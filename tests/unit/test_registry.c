@@ -1,0 +1,455 @@
+/*
+ * Unit tests of the registry: row validation with reasons, the inspection
+ * date, and imports into a real station database file: rejected rows reported
+ * with their line, valid rows upserted, re-import changing nothing, codes
+ * checked against the key, and a failed transaction leaving nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buyer.h"
+#include "registry.h"
+#include "store.h"
+#include "util.h"
+
+static const char header[] =
+    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n";
+
+struct fixture {
+	char dir[64];
+	char db_path[96];
+	char csv_path[96];
+	sqlite3 *db;
+	char rejects[4096];
+	int nrejects;
+	int progress_calls;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_registry.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->db_path, sizeof(f->db_path), "%s/station.db", f->dir);
+	snprintf(f->csv_path, sizeof(f->csv_path), "%s/registry.csv", f->dir);
+	if (store_open(f->db_path, schema_station, 0, &f->db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void
+write_csv(struct fixture *f, const char *text)
+{
+	FILE *fp = fopen(f->csv_path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+on_reject(void *arg, const char *file, unsigned long line, const char *reason)
+{
+	struct fixture *f = arg;
+	size_t used = strlen(f->rejects);
+
+	(void)file;
+	snprintf(f->rejects + used, sizeof(f->rejects) - used, "%lu: %s\n", line, reason);
+	f->nrejects++;
+}
+
+static void
+on_progress(void *arg, unsigned long long done, unsigned long long total)
+{
+	struct fixture *f = arg;
+
+	assert_true(done <= total);
+	f->progress_calls++;
+}
+
+/* Parse one data line under the standard header. */
+static int
+parse_line(const char *line, const struct code_key *key, struct registry_row *row, char *err,
+    size_t errlen)
+{
+	char text[1024];
+	FILE *fp;
+	struct csv_reader *r;
+	struct csv_row csv;
+	struct registry_columns cols;
+	int rc = -1;
+
+	snprintf(text, sizeof(text), "%s%s\n", header, line);
+	fp = fmemopen(text, strlen(text), "r");
+	r = csv_open(fp);
+	if (csv_next(r, &csv, err, errlen) == 1 &&
+	    registry_columns_parse(&csv, &cols, err, errlen) == 0 &&
+	    csv_next(r, &csv, err, errlen) == 1)
+		rc = registry_parse_row(&cols, &csv, key, 0, row, err, errlen);
+	csv_close(r);
+	fclose(fp);
+	return rc;
+}
+
+static void
+parses_a_valid_row(void **state)
+{
+	struct registry_row row;
+	char err[256], date[11];
+
+	(void)state;
+	assert_int_equal(parse_line("ZJ-000123,ysp35.5,2023-04,15.2,,Longyou Gas Co.,,active",
+	    NULL, &row, err, sizeof(err)), 0);
+	assert_string_equal(row.serial, "ZJ-000123");
+	assert_string_equal(row.model, "YSP35.5");
+	date_format(row.manufactured, date);
+	assert_string_equal(date, "2023-04-01");
+	assert_int_equal(row.tare_g, 15200);
+	assert_int_equal(row.fill_g, 14900);   /* empty fill_kg: the model's default */
+	assert_int_equal(row.last_inspection, -1);
+	assert_string_equal(row.owner, "Longyou Gas Co.");
+	assert_string_equal(row.status, "active");
+}
+
+static void
+refuses_bad_rows_with_the_reason(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *reason;
+	} bad[] = {
+		{ ",YSP35.5,2023-04,15.2,14.9,Co,,active", "serial is empty" },
+		{ "A/1,YSP35.5,2023-04,15.2,14.9,Co,,active", "serial must be" },
+		{ "A1,YSP50,2023-04,15.2,14.9,Co,,active", "model 'YSP50' is not one of" },
+		{ "A1,YSP35.5,2023-4,15.2,14.9,Co,,active", "manufactured '2023-4' is not a date" },
+		{ "A1,YSP35.5,2023-02-30,15.2,14.9,Co,,active", "is not a date" },
+		{ "A1,YSP35.5,2099-01,15.2,14.9,Co,,active", "in the future" },
+		{ "A1,YSP35.5,2023-04,15.205,14.9,Co,,active", "tare_kg '15.205'" },
+		{ "A1,YSP35.5,2023-04,-1,14.9,Co,,active", "tare_kg" },
+		{ "A1,YSP35.5,2023-04,0,14.9,Co,,active", "tare_kg" },
+		{ "A1,YSP35.5,2023-04,15.2,15.0,Co,,active", "exceeds 14.9" },
+		{ "A1,YSP35.5,2023-04,15.2,abc,Co,,active", "fill_kg 'abc'" },
+		{ "A1,YSP35.5,2023-04,15.2,14.9,,,active", "owner is empty" },
+		{ "A1,YSP35.5,2023-04,15.2,14.9,Co,2022-01-01,active", "before the manufacture" },
+		{ "A1,YSP35.5,2023-04,15.2,14.9,Co,2099-01-01,active", "in the future" },
+		{ "A1,YSP35.5,2023-04,15.2,14.9,Co,,lost", "status 'lost'" },
+		{ "A1,YSP35.5,2023-04,15.2,14.9,Co", "status '' is not" },
+		{ NULL, NULL },
+	};
+	struct registry_row row;
+	char err[256];
+	int i;
+
+	(void)state;
+	for (i = 0; bad[i].line != NULL; i++) {
+		err[0] = '\0';
+		if (parse_line(bad[i].line, NULL, &row, err, sizeof(err)) == 0)
+			fail_msg("case %d accepted", i);
+		if (strstr(err, bad[i].reason) == NULL)
+			fail_msg("case %d: reason '%s' lacks '%s'", i, err, bad[i].reason);
+	}
+}
+
+static void
+refuses_headers_without_required_columns(void **state)
+{
+	static const char *headers[] = {
+		"serial,model,manufactured,tare_kg,fill_kg,owner,status",
+		"serial,model,serial,manufactured,tare_kg,fill_kg,owner,last_inspection,status",
+		NULL,
+	};
+	struct registry_columns cols;
+	struct csv_row row;
+	char text[256], err[256];
+	int i;
+
+	(void)state;
+	for (i = 0; headers[i] != NULL; i++) {
+		FILE *fp;
+		struct csv_reader *r;
+
+		snprintf(text, sizeof(text), "%s\n", headers[i]);
+		fp = fmemopen(text, strlen(text), "r");
+		r = csv_open(fp);
+		assert_int_equal(csv_next(r, &row, NULL, 0), 1);
+		assert_int_equal(registry_columns_parse(&row, &cols, err, sizeof(err)), -1);
+		csv_close(r);
+		fclose(fp);
+	}
+}
+
+static void
+next_inspection_is_one_cycle_after_the_last(void **state)
+{
+	static const struct {
+		const char *manufactured, *last;
+		int cycle;
+		const char *want;
+	} cases[] = {
+		{ "2019-05-01", "2022-03-15", 4, "2026-03-15" },
+		{ "2019-05-01", NULL, 4, "2023-05-01" },     /* never inspected */
+		{ "2010-01-01", "2020-02-29", 4, "2024-02-29" },
+		{ "2010-01-01", "2020-02-29", 3, "2023-02-28" },
+		{ "2010-01-01", "2020-06-30", 0, "2024-06-30" }, /* 0: default cycle */
+		{ NULL, NULL, 0, NULL },
+	};
+	struct registry_row row;
+	char got[11];
+	int i;
+
+	(void)state;
+	for (i = 0; cases[i].manufactured != NULL; i++) {
+		memset(&row, 0, sizeof(row));
+		assert_int_equal(date_parse(cases[i].manufactured, &row.manufactured), 0);
+		row.last_inspection = -1;
+		if (cases[i].last != NULL)
+			assert_int_equal(date_parse(cases[i].last, &row.last_inspection), 0);
+		date_format(registry_next_inspection(&row, cases[i].cycle), got);
+		assert_string_equal(got, cases[i].want);
+	}
+}
+
+static void
+imports_valid_rows_and_reports_rejected_lines(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_opts opts = { .reject = on_reject, .progress = on_progress,
+		.arg = f };
+	struct registry_import_result res;
+	char err[256];
+
+	write_csv(f, "\xef\xbb\xbf" "serial,model,manufactured,tare_kg,fill_kg,owner,"
+	    "last_inspection,status\n"
+	    "A1,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2022-03-15,active\n"
+	    "A2,YSP50,2019-05,15.2,14.9,Longyou Gas,,active\n"
+	    "\n"
+	    "A3,YSP118,2018-01-20,48.5,49.5,\"Gas, Ltd\",,scrapped\n"
+	    "A1,YSP35.5,2019-05,15.2,14.9,Longyou Gas,,active\n"
+	    "A4,YSP12,2020-02,x,5,Co,,active\n"
+	    "\"A5,YSP12\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.rows, 6);
+	assert_int_equal(res.rejected, 4);
+	assert_int_equal(res.inserted, 2);
+	assert_int_equal(res.updated, 0);
+	assert_string_equal(f->rejects,
+	    "3: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, YSP118\n"
+	    "6: serial A1 appears again (first on line 2)\n"
+	    "7: tare_kg 'x' is not a mass in kg (0.01 to 200, at most two decimals)\n"
+	    "8: field 1: quoted field not closed before the end of the file\n");
+	assert_true(f->progress_calls >= 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders", -1), 2);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
+	    "'A1' AND next_inspection = '2026-03-15' AND manufactured = '2019-05-01' AND "
+	    "tare_kg = 15.2 AND last_inspection = '2022-03-15'", -1), 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
+	    "'A3' AND owner = 'Gas, Ltd' AND status = 'scrapped' AND next_inspection = "
+	    "'2022-01-20' AND last_inspection IS NULL", -1), 1);
+}
+
+static void
+reimport_changes_nothing_and_updates_changed_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_result res;
+	char err[256];
+	int64_t stamp;
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	    "B1,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,active\n"
+	    "B2,YSP12,2020-05,6.1,5,Co,,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.inserted, 2);
+	stamp = store_query_int(f->db, "SELECT updated_ms FROM cylinders WHERE serial = 'B2'", 0);
+	usleep(5000);
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.inserted, 0);
+	assert_int_equal(res.updated, 0);
+	assert_int_equal(res.unchanged, 2);
+	/* a new inspection date arrives; scrapped in the other row's column order */
+	write_csv(f, "status,serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection\n"
+	    "active,B1,YSP35.5,2019-05,15.2,14.9,Co,2025-03-15\n"
+	    "active,B2,YSP12,2020-05,6.1,5,Co,\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.unchanged, 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
+	    "'B1' AND next_inspection = '2029-03-15'", -1), 1);
+	assert_int_equal(store_query_int(f->db, "SELECT updated_ms FROM cylinders WHERE serial = "
+	    "'B2'", 0), stamp);
+}
+
+static void
+failed_transaction_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_result res;
+	char err[256];
+
+	assert_int_equal(store_exec(f->db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON cylinders "
+	    "WHEN NEW.serial = 'C3' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END", err,
+	    sizeof(err)), 0);
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	    "C1,YSP35.5,2019-05,15.2,14.9,Co,,active\n"
+	    "C2,YSP35.5,2019-05,15.2,14.9,Co,,active\n"
+	    "C3,YSP35.5,2019-05,15.2,14.9,Co,,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":4: database refused the row: disk on fire"));
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders", -1), 0);
+	/* and the database is usable afterwards */
+	assert_int_equal(store_exec(f->db, "DROP TRIGGER boom", err, sizeof(err)), 0);
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.inserted, 3);
+}
+
+static void
+refuses_file_without_header_or_missing(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+
+	write_csv(f, "A1,YSP35.5,2019-05,15.2,14.9,Co,,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: header lacks the column serial"));
+	write_csv(f, "");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty file"));
+	assert_int_equal(registry_import(f->db, "/nonexistent.csv", NULL, NULL, err,
+	    sizeof(err)), -1);
+}
+
+static void
+verifies_codes_against_the_key(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_opts opts = { .reject = on_reject, .arg = f };
+	struct registry_import_result res;
+	uint8_t seed[CODE_SEED_LEN];
+	char err[256], text[2048];
+	/* vector 1 of docs/code-format.md: 330825 ZJ-000123 YSP35.5 2023-04 15.20 14.90 */
+	const char *code = "GC1: 50+O1 M0R2GKFU*OQTIB3W5646*96WN669DBIK+RC-RR8:U1IP2HR94V.98XGH"
+	    "85GQ6BMKCDFK5EULME/NLVU1O27UXHXLGEAEQTVJSOB%E$BNRMP7:GZY7SMNM:550";
+	int i;
+
+	for (i = 0; i < CODE_SEED_LEN; i++)
+		seed[i] = (uint8_t)i;
+	opts.key = code_key_from_seed(seed, NULL, 0);
+	opts.county = 330825;
+	snprintf(text, sizeof(text), "%scode\n"
+	    "ZJ-000123,YSP35.5,2023-04,15.20,14.90,Co,,active,%s\n"
+	    "ZJ-000124,YSP35.5,2023-04,15.20,14.90,Co,,active,%s\n"
+	    "ZJ-000123,YSP35.5,2023-04,15.30,14.90,Co,,active,%s\n"
+	    "ZJ-000125,YSP35.5,2023-04,15.20,14.90,Co,,active,GC1:XXXX\n"
+	    "ZJ-000126,YSP35.5,2023-04,15.20,14.90,Co,,active,\n",
+	    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,",
+	    code, code, code);
+	write_csv(f, text);
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.inserted, 2);
+	assert_int_equal(res.rejected, 3);
+	assert_non_null(strstr(f->rejects, "3: code is for serial ZJ-000123, not this row's"));
+	assert_non_null(strstr(f->rejects, "4: code's model, manufacture month, tare or fill"));
+	assert_non_null(strstr(f->rejects, "5: code refused: damaged code"));
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
+	    "'ZJ-000123' AND code LIKE 'GC1: 50+O1%'", -1), 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
+	    "'ZJ-000126' AND code IS NULL", -1), 1);
+	/* another county's station refuses it */
+	opts.county = 110105;
+	f->rejects[0] = '\0';
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_non_null(strstr(f->rejects, "2: code is of county 330825, not 110105"));
+	code_key_free((struct code_key *)opts.key);
+}
+
+static void
+adds_operators_and_buyers_without_raw_numbers(void **state)
+{
+	struct fixture *f = *state;
+	struct buyer_key key;
+	struct buyer_number n;
+	char err[256], id[65], id2[65];
+
+	assert_int_equal(registry_operator_add(f->db, "TS-2024-0042", "Wang Fang", "2027-06-30",
+	    err, sizeof(err)), 0);
+	assert_int_equal(registry_operator_add(f->db, "TS-2024-0042", "Wang Fang", "2028-06-30",
+	    err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM operators WHERE expires = "
+	    "'2028-06-30'", -1), 1);
+	assert_int_equal(registry_operator_add(f->db, "TS 1", "X", "2027-06-30", err,
+	    sizeof(err)), -1);
+	assert_int_equal(registry_operator_add(f->db, "TS1", "X", "2027-02-30", err,
+	    sizeof(err)), -1);
+	assert_int_equal(registry_operator_add(f->db, "TS1", "", "2027-01-30", err,
+	    sizeof(err)), -1);
+
+	memset(key.bytes, 0x11, sizeof(key.bytes));
+	assert_int_equal(buyer_parse("11010519491231002X", 18, BUYER_ANY, &n, NULL, 0), 0);
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "33082510", "Somewhere", id, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "township"));
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101", "No. 1 Long Rd", id,
+	    err, sizeof(err)), 0);
+	assert_string_equal(id,
+	    "9dc6f8e7a9fd6247558c1106752ef926f8904ad15c497e0bf6ecec65d86a869c");
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", id2,
+	    err, sizeof(err)), 0);
+	assert_string_equal(id, id2);
+	buyer_number_clear(&n);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM buyers WHERE masked = "
+	    "'110***********002X' AND kind = 'household' AND township = '330825102'", -1), 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM buyers WHERE id || masked "
+	    "|| township || address LIKE '%19491231%'", -1), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_a_valid_row),
+		cmocka_unit_test(refuses_bad_rows_with_the_reason),
+		cmocka_unit_test(refuses_headers_without_required_columns),
+		cmocka_unit_test(next_inspection_is_one_cycle_after_the_last),
+		cmocka_unit_test_setup_teardown(imports_valid_rows_and_reports_rejected_lines,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(reimport_changes_nothing_and_updates_changed_rows,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_transaction_leaves_nothing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(refuses_file_without_header_or_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(verifies_codes_against_the_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
