@@ -12,7 +12,11 @@ passed=0
 failed=0
 failures=""
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+# Every test's files and output stay here until the privacy scan has read them.
+GAS_TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/gasrun.XXXXXX")
+export GAS_TEST_ROOT
+mkdir -p "$GAS_TEST_ROOT/outputs"
+trap 'rm -f "$out"; rm -rf "$GAS_TEST_ROOT"' EXIT
 
 count_unit() { # $1 label, $2 binary
 	"$2" >"$out" 2>&1
@@ -40,6 +44,7 @@ for t in "$here"/integration/t_*.sh; do
 	start=$(date +%s)
 	BUILD="$BUILD" timeout "${TEST_TIMEOUT:-600}" sh "$t" >"$out" 2>&1
 	rc=$?
+	cp "$out" "$GAS_TEST_ROOT/outputs/$name.log"
 	p=$(grep -c '^ok - ' "$out")
 	f=$(grep -c '^not ok - ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
@@ -72,6 +77,17 @@ if [ -d "$BUILD/fuzz" ] && [ -d "$here/fuzz/corpus" ]; then
 		if [ $? -eq 0 ]; then passed=$((passed + 1)); r=ok; else failed=$((failed + 1)); r=FAILED; failures="$failures fuzz/$n"; tail -n 30 "$out"; fi
 		printf '%-40s %s\n' "fuzz/$n" "$r"
 	done
+fi
+
+# Privacy: no raw resident ID number or credit code in any database, log or
+# output the whole run left behind (tests/helpers/idscan.c).
+if "$BUILD/tests/idscan" "$GAS_TEST_ROOT" > "$out" 2>&1; then
+	passed=$((passed + 1))
+	printf '%-40s %s\n' "privacy/no-raw-numbers" ok
+else
+	failed=$((failed + 1))
+	failures="$failures privacy/no-raw-numbers"
+	cat "$out"
 fi
 
 [ -n "$failures" ] && echo "failed:$failures"

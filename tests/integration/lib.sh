@@ -12,7 +12,9 @@
 #   finish                     exit 0 if every check passed, 1 otherwise
 
 : "${BUILD:?BUILD must name the build folder}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/gastest.XXXXXX")
+# Under tests/run.sh every test's folder lives in GAS_TEST_ROOT, kept until
+# the privacy scan of the whole run has read it.
+T=$(mktemp -d "${GAS_TEST_ROOT:-${TMPDIR:-/tmp}}/gastest.XXXXXX")
 PIDS=""
 FAILED=0
 CHECKS=0
@@ -21,7 +23,13 @@ cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	if [ "$FAILED" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "# kept $T"; fi
+	if [ -n "${GAS_TEST_ROOT:-}" ]; then
+		:	# tests/run.sh scans, then removes
+	elif [ "$FAILED" -eq 0 ] && [ -z "${KEEP:-}" ]; then
+		rm -rf "$T"
+	else
+		echo "# kept $T"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
