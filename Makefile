@@ -27,7 +27,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -Igateway/lib -Igateway -Idrivers -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -D_GNU_SOURCE -DGAS_LOCALEDIR='"$(PREFIX)/share/locale"' -Igateway/lib -Igateway -Idrivers -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
@@ -46,11 +46,20 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all check bench demo deps install clean fuzz unit asan-unit torture
+
+.PHONY: locales all check bench demo deps install clean fuzz unit asan-unit torture
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(BINS)
+all: $(BINS) locales
+
+# --- translations: tools/po/LANG.po -> build/locale/LANG/LC_MESSAGES/gasgw.mo --
+PO_FILES  := $(wildcard tools/po/*.po)
+MO_FILES  := $(PO_FILES:tools/po/%.po=$(BUILD)/locale/%/LC_MESSAGES/gasgw.mo)
+locales: $(MO_FILES)
+$(BUILD)/locale/%/LC_MESSAGES/gasgw.mo: tools/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
 
 # --- generated: migrations embedded as C strings -------------------------
 $(BUILD)/gen/schema_%.c: tools/embed-schema.sh $(wildcard schema/*/*.sql)
@@ -149,6 +158,7 @@ deps:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gasgw/schema $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples $(DESTDIR)$(PREFIX)/share/gasgw/profiles
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MO_FILES); do l=$${m#$(BUILD)/locale/}; install -d $(DESTDIR)$(PREFIX)/share/locale/$$(dirname $$l); install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/locale/$$l; done
 	install -m 0644 etc/*.example $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples/
 	if ls drivers/profiles/*.ini >/dev/null 2>&1; then install -m 0644 drivers/profiles/*.ini $(DESTDIR)$(PREFIX)/share/gasgw/profiles/; fi
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system

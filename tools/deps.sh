@@ -4,19 +4,38 @@
 set -eu
 PKGS="build-essential pkg-config clang libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
 libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
-libpng-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat"
+libpng-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat
+gettext locales"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-echo "deps: installing:$missing"
-if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: not root; run as root or install:$missing" >&2
-	exit 1
+# Operator messages are tested in Simplified Chinese: the locale must exist.
+need_locale() {
+	! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'
+}
+if [ -z "$missing" ]; then
+	need_locale || exit 0
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends $missing
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: not root; run as root or install:$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends $missing
+fi
+if need_locale; then
+	echo "deps: generating locale zh_CN.UTF-8"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: not root; cannot generate zh_CN.UTF-8" >&2
+		exit 1
+	fi
+	sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
+	grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
+	locale-gen
+fi
