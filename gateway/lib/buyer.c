@@ -158,9 +158,10 @@ buyer_check_credit_code(const char *number, char *err, size_t errlen)
 }
 
 /*
- * Digits and X only: meant as a resident ID.  There is no fall-back to the
- * credit-code check: a mistyped ID number would pass it one time in 31.  A
- * credit code made only of digits (and X) needs BUYER_BUSINESS.
+ * Digits (and X) everywhere but the last place: meant as a resident ID.
+ * There is no fall-back to the credit-code check: a mistyped ID number would
+ * pass it one time in 31.  A credit code made only of digits needs
+ * BUYER_BUSINESS.
  */
 static int
 buyer_looks_resident(const char *s, size_t n)
@@ -169,7 +170,7 @@ buyer_looks_resident(const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 1 < n; i++)
 		if (!isdigit((unsigned char)s[i]) && s[i] != 'X')
 			return 0;
 	return 1;

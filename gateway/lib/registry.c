@@ -489,7 +489,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			valid++;
 		}
 		if (opts->progress != NULL && res.rows % REGISTRY_PROGRESS_ROWS == 0)
-			opts->progress(opts->arg, csv_offset(reader), total);
+			opts->progress(opts->arg, csv_offset(reader), total, res.rows);
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
@@ -503,7 +503,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	}
 	in_tx = 0;
 	if (opts->progress != NULL)
-		opts->progress(opts->arg, csv_offset(reader), total);
+		opts->progress(opts->arg, csv_offset(reader), total, res.rows);
 	if (result != NULL)
 		*result = res;
 	rc = 0;

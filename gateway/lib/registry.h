@@ -72,8 +72,10 @@ struct registry_import_opts {
 	const struct code_key *key;      /* verify code column when non-NULL */
 	uint32_t county;                 /* with key: codes must be of this county (0: any) */
 	int64_t registry_version;        /* stored in cylinders.registry_version */
-	/* called now and then with bytes read and the file size (0 if unknown) */
-	void (*progress)(void *arg, unsigned long long done, unsigned long long total);
+	/* called now and then with bytes read, the file size (0 if unknown) and
+	 * the data rows read so far */
+	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
+	    unsigned long rows);
 	/* called once per rejected row: "FILE:LINE: reason" is file, line, reason */
 	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason);
 	void *arg;

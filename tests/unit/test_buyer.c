@@ -69,6 +69,7 @@ refuses_bad_numbers_with_the_reason(void **state)
 		{ "33082519800101001", BUYER_ANY, "18 characters, not 17" },
 		{ "330825800101001", BUYER_ANY, "15-digit" },
 		{ "3308251980010100X0", BUYER_ANY, "not a digit" },
+		{ "11010519491231002Y", BUYER_ANY, "last character must be a digit or X" },
 		{ "", BUYER_ANY, "no number" },
 		{ "91350100M000100Y44", BUYER_ANY, "check character wrong" },
 		{ "91350100M000100Y43", BUYER_HOUSEHOLD, "not a digit" },

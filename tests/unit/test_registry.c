@@ -87,8 +87,9 @@ on_reject(void *arg, const char *file, unsigned long line, const char *reason)
 }
 
 static void
-on_progress(void *arg, unsigned long long done, unsigned long long total)
+on_progress(void *arg, unsigned long long done, unsigned long long total, unsigned long rows)
 {
+	(void)rows;
 	struct fixture *f = arg;
 
 	assert_true(done <= total);

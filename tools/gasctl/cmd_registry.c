@@ -1,0 +1,354 @@
+/*
+ * gasctl registry import, operators add/list, buyers add/list: the commands
+ * that work on the station database directly (registry.h), not through
+ * gasgw.  SQLite's WAL lets them run while gasgw is up; writes wait on
+ * busy_timeout for gasgw's short transactions.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buyer.h"
+#include "gasctl.h"
+#include "progress.h"
+#include "registry.h"
+#include "store.h"
+#include "util.h"
+
+enum { OPT_DB = 1000, OPT_BUYER_KEY };
+
+/* --db and --buyer-key after the command, like before it. */
+#define COMMON_OPTIONS \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "buyer-key", required_argument, NULL, OPT_BUYER_KEY }, \
+	{ "help", no_argument, NULL, 'h' }
+
+static int
+common_option(struct gasctl *ctl, int ch)
+{
+	switch (ch) {
+	case OPT_DB:
+		str_copy(ctl->db_path, optarg, sizeof(ctl->db_path));
+		return 1;
+	case OPT_BUYER_KEY:
+		str_copy(ctl->buyer_key_path, optarg, sizeof(ctl->buyer_key_path));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---- registry import ------------------------------------------------------------ */
+
+struct import_state {
+	struct progress bar;
+};
+
+static void
+import_progress(void *arg, unsigned long long done, unsigned long long total,
+    unsigned long rows)
+{
+	struct import_state *s = arg;
+
+	progress_update(&s->bar, done, total, rows);
+}
+
+static void
+import_reject(void *arg, const char *file, unsigned long line, const char *reason)
+{
+	struct import_state *s = arg;
+
+	progress_end(&s->bar);
+	fprintf(stderr, "%s:%lu: %s\n", file, line, reason);
+}
+
+int
+cmd_registry_import(struct gasctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pub", required_argument, NULL, 'p' },
+		{ "county", required_argument, NULL, 'C' },
+		{ "cycle", required_argument, NULL, 'y' },
+		{ "version", required_argument, NULL, 'v' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct registry_import_opts io = { 0 };
+	struct registry_import_result res;
+	struct import_state state;
+	struct code_key *key = NULL;
+	const char *pub = ctl->code_public_key[0] != '\0' ? ctl->code_public_key : NULL;
+	char err[512], *end;
+	sqlite3 *db = NULL;
+	int64_t start;
+	int ch, rc = GASCTL_ERROR;
+
+	optind = 0;
+	io.county = ctl->county;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (common_option(ctl, ch))
+			continue;
+		switch (ch) {
+		case 'p':
+			pub = optarg;
+			break;
+		case 'C':
+			io.county = (uint32_t)strtoul(optarg, &end, 10);
+			if (*end != '\0' || strlen(optarg) != 6)
+				return gasctl_usage("registry import", "--county takes six digits");
+			break;
+		case 'y':
+			io.cycle_years = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || io.cycle_years < 1 || io.cycle_years > 20)
+				return gasctl_usage("registry import",
+				    "--cycle takes 1 to 20 years");
+			break;
+		case 'v':
+			io.registry_version = strtoll(optarg, &end, 10);
+			if (*end != '\0' || io.registry_version < 0)
+				return gasctl_usage("registry import",
+				    "--version takes a number >= 0");
+			break;
+		case 'h':
+			return gasctl_help("registry import");
+		default:
+			return gasctl_usage("registry import", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return gasctl_usage("registry import", "one FILE.csv is required");
+	if (pub != NULL && (key = code_key_load_public(pub, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "gasctl registry import: %s\n", err);
+		return GASCTL_ERROR;
+	}
+	if (gasctl_open_db(ctl, &db) == -1)
+		goto out;
+	memset(&state, 0, sizeof(state));
+	progress_init(&state.bar, stderr, "importing");
+	io.key = key;
+	io.progress = import_progress;
+	io.reject = import_reject;
+	io.arg = &state;
+	start = time_mono_ms();
+	if (registry_import(db, argv[optind], &io, &res, err, sizeof(err)) == -1) {
+		progress_end(&state.bar);
+		fprintf(stderr, "gasctl registry import: %s\n", err);
+		fprintf(stderr, "gasctl registry import: nothing imported\n");
+		goto out;
+	}
+	progress_end(&state.bar);
+	printf("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected "
+	    "(%.2f s)%s\n", argv[optind], res.rows, res.inserted, res.updated, res.unchanged,
+	    res.rejected, (double)(time_mono_ms() - start) / 1000.0,
+	    key != NULL ? ", codes verified" : "");
+	rc = res.rejected > 0 ? GASCTL_ERROR : GASCTL_OK;
+out:
+	if (db != NULL)
+		store_close(db);
+	code_key_free(key);
+	return rc;
+}
+
+/* ---- operators ------------------------------------------------------------------- */
+
+int
+cmd_operators_add(struct gasctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "expires", required_argument, NULL, 'e' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *expires = NULL;
+	char err[512];
+	sqlite3 *db;
+	int ch, rc = GASCTL_ERROR;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (common_option(ctl, ch))
+			continue;
+		switch (ch) {
+		case 'n': name = optarg; break;
+		case 'e': expires = optarg; break;
+		case 'h': return gasctl_help("operators add");
+		default: return gasctl_usage("operators add", "unknown option");
+		}
+	}
+	if (optind + 1 != argc || name == NULL || expires == NULL)
+		return gasctl_usage("operators add", "CERT, --name and --expires are required");
+	if (gasctl_open_db(ctl, &db) == -1)
+		return GASCTL_ERROR;
+	if (registry_operator_add(db, argv[optind], name, expires, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl operators add: %s\n", err);
+	} else {
+		printf("operator %s (%s), certificate valid until %s\n", argv[optind], name,
+		    expires);
+		rc = GASCTL_OK;
+	}
+	store_close(db);
+	return rc;
+}
+
+static int
+no_arguments(struct gasctl *ctl, const char *name, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (common_option(ctl, ch))
+			continue;
+		if (ch == 'h')
+			return gasctl_help(name) == GASCTL_OK ? -2 : GASCTL_USAGE;
+		return gasctl_usage(name, "unknown option");
+	}
+	if (optind != argc)
+		return gasctl_usage(name, "takes no arguments");
+	return -1;
+}
+
+int
+cmd_operators_list(struct gasctl *ctl, int argc, char **argv)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt = NULL;
+	char err[512], today[11];
+	int rc;
+
+	if ((rc = no_arguments(ctl, "operators list", argc, argv)) != -1)
+		return rc == -2 ? GASCTL_OK : rc;
+	if (gasctl_open_db(ctl, &db) == -1)
+		return GASCTL_ERROR;
+	date_format(date_today(), today);
+	if (store_prepare(db, "SELECT cert, name, expires, active FROM operators ORDER BY cert",
+	    &stmt, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl operators list: %s\n", err);
+		store_close(db);
+		return GASCTL_ERROR;
+	}
+	printf("%-20s %-10s %-8s %s\n", "CERT", "EXPIRES", "STATE", "NAME");
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *expires = (const char *)sqlite3_column_text(stmt, 2);
+
+		printf("%-20s %-10s %-8s %s\n", (const char *)sqlite3_column_text(stmt, 0),
+		    expires, sqlite3_column_int(stmt, 3) == 0 ? "inactive" :
+		    strcmp(expires, today) < 0 ? "expired" : "valid",
+		    (const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	store_close(db);
+	return GASCTL_OK;
+}
+
+/* ---- buyers ---------------------------------------------------------------------- */
+
+int
+cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "township", required_argument, NULL, 't' },
+		{ "address", required_argument, NULL, 'a' },
+		{ "business", no_argument, NULL, 'b' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *township = NULL, *address = "";
+	enum buyer_kind kind = BUYER_ANY;
+	struct buyer_number number;
+	struct buyer_key key;
+	char err[512], line[128], id[BUYER_ID_LEN + 1], mask[BUYER_MASK_LEN + 1];
+	sqlite3 *db = NULL;
+	int ch, rc = GASCTL_ERROR, parsed;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (common_option(ctl, ch))
+			continue;
+		switch (ch) {
+		case 't': township = optarg; break;
+		case 'a': address = optarg; break;
+		case 'b': kind = BUYER_BUSINESS; break;
+		case 'h': return gasctl_help("buyers add");
+		default: return gasctl_usage("buyers add", "unknown option");
+		}
+	}
+	if (optind + 1 != argc || township == NULL)
+		return gasctl_usage("buyers add", "NUMBER and --township are required");
+	if (ctl->buyer_key_path[0] == '\0')
+		return gasctl_usage("buyers add", "no county buyer key: give --buyer-key FILE "
+		    "(or -c with buyer_key)");
+	if (buyer_key_load(ctl->buyer_key_path, &key, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl buyers add: %s\n", err);
+		return GASCTL_ERROR;
+	}
+	if (strcmp(argv[optind], "-") == 0) {
+		if (fgets(line, sizeof(line), stdin) == NULL)
+			line[0] = '\0';
+		parsed = buyer_parse(line, strlen(line), kind, &number, err, sizeof(err));
+		explicit_bzero(line, sizeof(line));
+	} else {
+		parsed = buyer_parse(argv[optind], strlen(argv[optind]), kind, &number, err,
+		    sizeof(err));
+		/* Wipe the argument so /proc/PID/cmdline stops showing it. */
+		explicit_bzero(argv[optind], strlen(argv[optind]));
+	}
+	if (parsed == -1) {
+		fprintf(stderr, "gasctl buyers add: refused (R08): %s\n", err);
+		rc = GASCTL_REFUSED;
+		goto out;
+	}
+	if (gasctl_open_db(ctl, &db) == -1)
+		goto out;
+	buyer_mask(&number, mask);
+	if (registry_buyer_add(db, &key, &number, township, address, id, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl buyers add: %s\n", err);
+		goto out;
+	}
+	printf("buyer %s %s %s township %s\n", id, mask, buyer_kind_name(number.kind),
+	    township);
+	rc = GASCTL_OK;
+out:
+	buyer_number_clear(&number);
+	explicit_bzero(&key, sizeof(key));
+	if (db != NULL)
+		store_close(db);
+	return rc;
+}
+
+int
+cmd_buyers_list(struct gasctl *ctl, int argc, char **argv)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt = NULL;
+	char err[512];
+	int rc;
+
+	if ((rc = no_arguments(ctl, "buyers list", argc, argv)) != -1)
+		return rc == -2 ? GASCTL_OK : rc;
+	if (gasctl_open_db(ctl, &db) == -1)
+		return GASCTL_ERROR;
+	if (store_prepare(db, "SELECT id, masked, kind, township, address FROM buyers "
+	    "ORDER BY created_ms, id", &stmt, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl buyers list: %s\n", err);
+		store_close(db);
+		return GASCTL_ERROR;
+	}
+	printf("%-64s %-18s %-9s %-12s %s\n", "ID", "NUMBER", "KIND", "TOWNSHIP", "ADDRESS");
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		printf("%-64s %-18s %-9s %-12s %s\n", (const char *)sqlite3_column_text(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1),
+		    (const char *)sqlite3_column_text(stmt, 2),
+		    (const char *)sqlite3_column_text(stmt, 3),
+		    (const char *)sqlite3_column_text(stmt, 4));
+	sqlite3_finalize(stmt);
+	store_close(db);
+	return GASCTL_OK;
+}

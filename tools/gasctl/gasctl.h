@@ -1,0 +1,57 @@
+/*
+ * gasctl: the station CLI.  Every command is one row of the table in main.c
+ * ({name, run, usage, help}); a command's name may be two words
+ * ("registry import").  Commands live in cmd_*.c files: cmd_registry.c holds
+ * the registry, operator and buyer commands that work on the station database
+ * directly; line commands (login, scan, fill ...) talk to gasgw's control
+ * socket and go in cmd_line.c as further rows.
+ *
+ * Exit status: 0 done, 1 error, 2 bad usage, 3 a rule refused the request.
+ */
+#ifndef GASCTL_H
+#define GASCTL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+enum gasctl_exit {
+	GASCTL_OK = 0,
+	GASCTL_ERROR = 1,
+	GASCTL_USAGE = 2,
+	GASCTL_REFUSED = 3,
+};
+
+#define GASCTL_PATH_MAX 4096
+
+/* Global options and what the configuration file (-c) gave. */
+struct gasctl {
+	const char *config_path;              /* -c FILE: gasgw's configuration */
+	char db_path[GASCTL_PATH_MAX];         /* --db, or [station] database */
+	char buyer_key_path[GASCTL_PATH_MAX];  /* --buyer-key, or [station] buyer_key */
+	char code_public_key[GASCTL_PATH_MAX]; /* [station] code_public_key ("" if none) */
+	char control_socket[GASCTL_PATH_MAX];  /* [station] control_socket */
+	uint32_t county;                       /* [station] county (0 if none) */
+};
+
+struct gasctl_command {
+	const char *name;      /* "registry import" */
+	int (*run)(struct gasctl *ctl, int argc, char **argv);   /* argv[0]: last word */
+	const char *usage;     /* arguments after the name */
+	const char *help;      /* a paragraph */
+};
+
+/* Print "gasctl NAME: message" and the usage of the command; returns GASCTL_USAGE. */
+int gasctl_usage(const char *name, const char *message);
+/* Print the help of a command; returns GASCTL_OK. */
+int gasctl_help(const char *name);
+/* Open the station database (ctl->db_path) with store_open; prints why not. */
+int gasctl_open_db(struct gasctl *ctl, sqlite3 **db);
+
+/* cmd_registry.c */
+int cmd_registry_import(struct gasctl *ctl, int argc, char **argv);
+int cmd_operators_add(struct gasctl *ctl, int argc, char **argv);
+int cmd_operators_list(struct gasctl *ctl, int argc, char **argv);
+int cmd_buyers_add(struct gasctl *ctl, int argc, char **argv);
+int cmd_buyers_list(struct gasctl *ctl, int argc, char **argv);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * gasctl: the station CLI for operators and station admins.
+ *
+ *   gasctl [-c FILE] [--db PATH] [--buyer-key FILE] COMMAND [ARGS]
+ *
+ * Global options come before the command; --db and --buyer-key are also
+ * accepted after it.  With -c, the database, the buyer key, the county code
+ * and public key and the control socket are read from gasgw's [station]
+ * section; explicit options win.  The commands are the rows of the table
+ * below (see gasctl.h).
+ */
+#include <getopt.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gasctl.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+static const struct gasctl_command commands[] = {
+	{ .name = "registry import", .run = cmd_registry_import,
+	  .usage = "FILE.csv [--pub PUBKEY] [--county CODE] [--cycle YEARS] [--version N]",
+	  .help = "Import a county registry CSV (header serial,model,manufactured,tare_kg,\n"
+	      "fill_kg,owner,last_inspection,status[,code]) into the station database in one\n"
+	      "transaction.  Rejected rows are listed as FILE:LINE: reason and skipped; the\n"
+	      "rest are added or updated by serial.  With --pub (or code_public_key of -c),\n"
+	      "a code column must verify and match its row.  next_inspection is the last\n"
+	      "inspection (or manufacture) plus --cycle years (default 4).  Exit 1 if any\n"
+	      "row was rejected or nothing could be imported." },
+	{ .name = "operators add", .run = cmd_operators_add,
+	  .usage = "CERT --name NAME --expires YYYY-MM-DD",
+	  .help = "Add (or renew) an operator by certificate number." },
+	{ .name = "operators list", .run = cmd_operators_list,
+	  .usage = "",
+	  .help = "List operators with their certificate expiry." },
+	{ .name = "buyers add", .run = cmd_buyers_add,
+	  .usage = "NUMBER --township CODE [--address TEXT] [--business]",
+	  .help = "Register a real-name buyer from an 18-character resident ID number or\n"
+	      "unified social credit code (--business for a credit code made only of\n"
+	      "digits).  Only the keyed buyer id and the masked number are stored and\n"
+	      "printed; the number itself never is.  NUMBER - reads it from standard input\n"
+	      "(keeps it out of the shell history and the process list)." },
+	{ .name = "buyers list", .run = cmd_buyers_list,
+	  .usage = "",
+	  .help = "List buyers: id, masked number, kind, township, address." },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* How many argv words the command name takes, or 0 if it does not match. */
+static int
+command_matches(const struct gasctl_command *c, int argc, char **argv)
+{
+	const char *p = c->name;
+	int words = 0;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (words >= argc || strlen(argv[words]) != n || strncmp(argv[words], p, n) != 0)
+			return 0;
+		words++;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return words;
+}
+
+static const struct gasctl_command *
+command_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+overview(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: gasctl [-c FILE] [--db PATH] [--buyer-key FILE] COMMAND [ARGS]\n\n"
+	    "  -c FILE           gasgw configuration: [station] database, buyer_key, county,\n"
+	    "                    code_public_key and control_socket are taken from it\n"
+	    "  --db PATH         station database (default /var/lib/gasgw/station.db)\n"
+	    "  --buyer-key FILE  county buyer key (for buyers add)\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  gasctl %s%s%s\n", commands[i].name,
+		    commands[i].usage[0] != '\0' ? " " : "", commands[i].usage);
+	fprintf(fp, "\n`gasctl COMMAND --help` says more.\n");
+}
+
+int
+gasctl_usage(const char *name, const char *message)
+{
+	const struct gasctl_command *c = command_named(name);
+
+	fprintf(stderr, "gasctl %s: %s\nusage: gasctl %s %s\n", name, message, name,
+	    c != NULL ? c->usage : "");
+	return GASCTL_USAGE;
+}
+
+int
+gasctl_help(const char *name)
+{
+	const struct gasctl_command *c = command_named(name);
+
+	if (c == NULL)
+		return GASCTL_USAGE;
+	printf("usage: gasctl %s %s\n\n%s\n", c->name, c->usage, c->help);
+	return GASCTL_OK;
+}
+
+int
+gasctl_open_db(struct gasctl *ctl, sqlite3 **db)
+{
+	char err[512];
+
+	if (store_open(ctl->db_path, schema_station, 0, db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* inih handler: the few [station] keys gasctl needs; everything else is
+ * gasgw's to check (gasgw -n). */
+static int
+config_key(void *arg, const char *section, const char *name, const char *value)
+{
+	struct gasctl *ctl = arg;
+
+	if (strcmp(section, "station") != 0)
+		return 1;
+	if (strcmp(name, "database") == 0)
+		str_copy(ctl->db_path, value, sizeof(ctl->db_path));
+	else if (strcmp(name, "buyer_key") == 0)
+		str_copy(ctl->buyer_key_path, value, sizeof(ctl->buyer_key_path));
+	else if (strcmp(name, "code_public_key") == 0)
+		str_copy(ctl->code_public_key, value, sizeof(ctl->code_public_key));
+	else if (strcmp(name, "control_socket") == 0)
+		str_copy(ctl->control_socket, value, sizeof(ctl->control_socket));
+	else if (strcmp(name, "county") == 0)
+		ctl->county = (uint32_t)strtoul(value, NULL, 10);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "buyer-key", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gasctl ctl;
+	const char *db = NULL, *buyer_key = NULL;
+	size_t i;
+	int ch, words;
+
+	log_init("gasctl", 1, LOG_LEVEL_WARN);
+	memset(&ctl, 0, sizeof(ctl));
+	str_copy(ctl.db_path, "/var/lib/gasgw/station.db", sizeof(ctl.db_path));
+	str_copy(ctl.control_socket, "/run/gasgw/control.sock", sizeof(ctl.control_socket));
+
+	/* "+": stop at the command name; its own options are the command's. */
+	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': ctl.config_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'k': buyer_key = optarg; break;
+		case 'h': overview(stdout); return GASCTL_OK;
+		default: overview(stderr); return GASCTL_USAGE;
+		}
+	}
+	if (ctl.config_path != NULL) {
+		int line = ini_parse(ctl.config_path, config_key, &ctl);
+
+		if (line != 0) {
+			if (line < 0)
+				fprintf(stderr, "gasctl: %s: cannot read\n", ctl.config_path);
+			else
+				fprintf(stderr, "gasctl: %s:%d: not valid INI\n", ctl.config_path,
+				    line);
+			return GASCTL_ERROR;
+		}
+	}
+	if (db != NULL)
+		str_copy(ctl.db_path, db, sizeof(ctl.db_path));
+	if (buyer_key != NULL)
+		str_copy(ctl.buyer_key_path, buyer_key, sizeof(ctl.buyer_key_path));
+
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		overview(stderr);
+		return GASCTL_USAGE;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		for (i = 0; i < NCOMMANDS && argc > 1; i++)
+			if ((words = command_matches(&commands[i], argc - 1, argv + 1)) > 0)
+				return gasctl_help(commands[i].name);
+		overview(stdout);
+		return GASCTL_OK;
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if ((words = command_matches(&commands[i], argc, argv)) == 0)
+			continue;
+		/* the command sees its last name word as argv[0] */
+		return commands[i].run(&ctl, argc - words + 1, argv + words - 1);
+	}
+	fprintf(stderr, "gasctl: unknown command '%s%s%s'\n", argv[0], argc > 1 ? " " : "",
+	    argc > 1 ? argv[1] : "");
+	overview(stderr);
+	return GASCTL_USAGE;
+}
