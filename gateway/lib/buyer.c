@@ -158,10 +158,9 @@ buyer_check_credit_code(const char *number, char *err, size_t errlen)
 }
 
 /*
- * Digits (and X) everywhere but the last place: meant as a resident ID.
- * There is no fall-back to the credit-code check: a mistyped ID number would
- * pass it one time in 31.  A credit code made only of digits needs
- * BUYER_BUSINESS.
+ * Digits (and X) only: meant as a resident ID.  There is no fall-back to the
+ * credit-code check for these: a mistyped ID number would pass it one time in
+ * 31.  A credit code made only of digits and X needs BUYER_BUSINESS.
  */
 static int
 buyer_looks_resident(const char *s, size_t n)
@@ -170,8 +169,22 @@ buyer_looks_resident(const char *s, size_t n)
 
 	if (n == 0)
 		return 0;
-	for (i = 0; i + 1 < n; i++)
+	for (i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]) && s[i] != 'X')
+			return 0;
+	return 1;
+}
+
+/* 17 digits and a last character that is neither a digit nor X. */
+static int
+buyer_resident_bad_last(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != BUYER_NUMBER_LEN || isdigit((unsigned char)s[17]) || s[17] == 'X')
+		return 0;
+	for (i = 0; i < 17; i++)
+		if (!isdigit((unsigned char)s[i]))
 			return 0;
 	return 1;
 }
@@ -209,11 +222,12 @@ buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_numb
 			kind = BUYER_HOUSEHOLD;
 			rc = 0;
 		}
-	} else {
-		if (buyer_check_credit_code(norm, err, errlen) == 0) {
-			kind = BUYER_BUSINESS;
-			rc = 0;
-		}
+	} else if (buyer_check_credit_code(norm, err, errlen) == 0) {
+		kind = BUYER_BUSINESS;
+		rc = 0;
+	} else if (kind == BUYER_ANY && buyer_resident_bad_last(norm, n)) {
+		/* neither: more likely an ID number with a mistyped last character */
+		err_set(err, errlen, "the last character must be a digit or X");
 	}
 	if (rc == 0) {
 		memcpy(out->text, norm, BUYER_NUMBER_LEN + 1);
