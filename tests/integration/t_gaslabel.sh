@@ -1,0 +1,113 @@
+#!/bin/sh
+# gaslabel end to end: a county key pair, codes minted from a registry CSV,
+# PNG labels read back by an independent QR reader (zbarimg) to exactly the
+# code, verify accepting good codes and refusing forged, altered and
+# truncated ones, and --help everywhere.
+. "$(dirname "$0")/lib.sh"
+G="$BUILD/gaslabel"
+
+# code_of SERIAL: the code column of DIR/codes.csv for that serial
+code_of() { sed -n "s/^$1,.*,\(GC1:.*\)\$/\1/p" "$T/out/codes.csv"; }
+
+# keys
+"$G" keygen --out "$T/keys" >"$T/keygen.out" 2>&1
+check "keygen succeeds" [ $? -eq 0 ]
+mode=$(stat -c %a "$T/keys/county.key")
+check "private key is mode 600 (got $mode)" [ "$mode" = 600 ]
+check "public key written" grep -q "BEGIN PUBLIC KEY" "$T/keys/county.pub"
+check "private key is PEM PKCS#8" grep -q "BEGIN PRIVATE KEY" "$T/keys/county.key"
+sum=$(md5sum <"$T/keys/county.key")
+"$G" keygen --out "$T/keys" >"$T/keygen2.out" 2>&1
+rc=$?
+check "second keygen into the same folder refuses (exit $rc)" [ $rc -eq 1 ]
+check "and says the key exists" grep -q "exists already" "$T/keygen2.out"
+check "and leaves the key untouched" [ "$(md5sum <"$T/keys/county.key")" = "$sum" ]
+"$G" keygen --out "$T/other" >/dev/null 2>&1
+
+# mint: four good rows, one bad
+cat >"$T/reg.csv" <<'CSV'
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+ZJ-000123,YSP35.5,2023-04,15.2,14.9,Longyou Gas,2024-05-01,active
+LY2019A00457,YSP118,2019-11-03,48.5,49.5,"Gas, Ltd",,active
+bad/serial,YSP12,2020-01,6,5,Co,,active
+s7,YSP4.7,2006-01,4.2,2,Co,,scrapped
+K-26.2_x,YSP26.2,2015-07-09,13.6,11,Co,2023-01-01,active
+CSV
+"$G" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reg.csv" --out "$T/out" \
+    >"$T/mint.out" 2>"$T/mint.err"
+rc=$?
+check "mint exits 1 when a row is rejected (got $rc)" [ $rc -eq 1 ]
+check "mint reports the bad row as FILE:LINE: reason" \
+    grep -q "^$T/reg.csv:4: serial must be" "$T/mint.err"
+check "mint summary counts 4 codes, 1 rejected" grep -q "5 rows: 4 codes minted" "$T/mint.out"
+check "codes.csv has a header with a code column" \
+    grep -q "^serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,code\$" \
+    "$T/out/codes.csv"
+check "codes.csv keeps quoted fields quoted" grep -q '^LY2019A00457,.*,"Gas, Ltd",' \
+    "$T/out/codes.csv"
+check "codes.csv has 4 data rows" [ "$(grep -c ',GC1:' "$T/out/codes.csv")" -eq 4 ]
+
+for s in ZJ-000123 LY2019A00457 s7 K-26.2_x; do
+	code=$(code_of "$s")
+	if [ -z "$code" ]; then fail "$s: code in codes.csv"; continue; fi
+	check "$s: PNG and SVG labels exist" [ -s "$T/out/labels/$s.png" -a -s "$T/out/labels/$s.svg" ]
+	read_back=$(zbarimg --raw -q "$T/out/labels/$s.png" 2>/dev/null)
+	check "$s: zbarimg reads the PNG label back to exactly the code" [ "$read_back" = "$code" ]
+	check "$s: SVG label prints the serial" grep -q ">$s</text>" "$T/out/labels/$s.svg"
+	"$G" verify --pub "$T/keys/county.pub" "$code" >"$T/verify.out" 2>&1
+	check "$s: verify accepts the code (exit $?)" [ $? -eq 0 ]
+	check "$s: verify prints the serial" grep -q "^serial  *$s\$" "$T/verify.out"
+	"$G" verify --pub "$T/other/county.pub" "$code" >"$T/verify.out" 2>&1
+	check "$s: another county's key refuses it" [ $? -eq 1 ]
+done
+"$G" verify --pub "$T/keys/county.pub" "$(code_of LY2019A00457)" >"$T/v.out"
+check "verify prints the county" grep -q "^county *330825\$" "$T/v.out"
+check "verify prints the model" grep -q "^model *YSP118\$" "$T/v.out"
+check "verify prints the manufacture month" grep -q "^manufactured *2019-11\$" "$T/v.out"
+check "verify prints the tare" grep -q "^tare *48.50 kg\$" "$T/v.out"
+check "verify prints the fill mass" grep -q "^fill *49.50 kg\$" "$T/v.out"
+
+# forgeries: one character changed, truncated, signed by another key
+code=$(code_of ZJ-000123)
+altered=$(printf '%s' "$code" | sed 's/\(.\{40\}\)./\1Z/')
+[ "$altered" = "$code" ] && altered=$(printf '%s' "$code" | sed 's/\(.\{40\}\)./\1Y/')
+"$G" verify --pub "$T/keys/county.pub" "$altered" >"$T/forged.out" 2>&1
+check "verify refuses a code with one character changed (exit $?)" [ $? -eq 1 ]
+check "and gives a reason" grep -q "^refused: " "$T/forged.out"
+truncated=$(printf '%s' "$code" | cut -c1-100)
+"$G" verify --pub "$T/keys/county.pub" "$truncated" >"$T/forged.out" 2>&1
+check "verify refuses a truncated code" [ $? -eq 1 ]
+"$G" mint --key "$T/other/county.key" --county 330825 --csv "$T/reg.csv" --out "$T/forger" \
+    --no-labels >/dev/null 2>&1
+forged=$(sed -n 's/^ZJ-000123,.*,\(GC1:.*\)$/\1/p' "$T/forger/codes.csv")
+"$G" verify --pub "$T/keys/county.pub" "$forged" >"$T/forged.out" 2>&1
+check "verify refuses a code signed by another key" [ $? -eq 1 ]
+check "and says the signature does not match" grep -q "signature does not match" \
+    "$T/forged.out"
+printf '%s\n' "$code" | "$G" verify --pub "$T/keys/county.pub" - >/dev/null 2>&1
+check "verify reads a scanned line from stdin" [ $? -eq 0 ]
+
+# terminal rendering
+"$G" show "$code" >"$T/show.out" 2>&1
+check "show prints a half-block QR code" grep -q "▀" "$T/show.out"
+check "show prints the code under it" grep -qF "$code" "$T/show.out"
+
+# a private key readable by others is refused
+chmod 644 "$T/keys/county.key"
+"$G" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reg.csv" --out "$T/o2" \
+    >"$T/mint2.out" 2>&1
+check "mint refuses a private key others can read" grep -q "group or others" "$T/mint2.out"
+chmod 600 "$T/keys/county.key"
+"$G" mint --key "$T/keys/county.key" --county 33082 --csv "$T/reg.csv" --out "$T/o3" \
+    >/dev/null 2>&1
+check "mint refuses a county code of five digits (usage, exit 2)" [ $? -eq 2 ]
+
+for c in keygen mint show verify buyerkey; do
+	"$G" "$c" --help >/dev/null 2>&1
+	check "gaslabel $c --help exits 0" [ $? -eq 0 ]
+done
+"$G" --help >/dev/null
+check "gaslabel --help exits 0" [ $? -eq 0 ]
+"$G" frobnicate >/dev/null 2>&1
+check "unknown command is a usage error" [ $? -eq 2 ]
+finish
