@@ -4,18 +4,18 @@
  * The symbol uses error correction level Q (a quarter of the symbol may be
  * lost to scratches and grime) and libqrencode's mode optimiser, which puts a
  * code (all base45 characters, the QR alphanumeric set) in alphanumeric mode.
- * A PNG label is 8-bit grey: the symbol with its four-module quiet zone, then
- * the serial and the model in a 5x7 bitmap font scaled up, centred.
+ * A PNG label (raster.h) is the symbol with its four-module quiet zone, then
+ * the serial and the model in the built-in 5x7 font scaled up, centred.
  */
 #include "label.h"
 
 #include <errno.h>
-#include <png.h>
 #include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "raster.h"
 #include "util.h"
 
 #define LABEL_MODULE_PX 8    /* pixels per module */
@@ -41,32 +41,6 @@ label_dark(const QRcode *qr, int x, int y)
 	return qr->data[y * qr->width + x] & 1;
 }
 
-/* Paint text centred at row top of a grey image (0 = black). */
-static void
-label_text(unsigned char *img, int width, int top, const char *text)
-{
-	int len = (int)strlen(text), advance = 6 * LABEL_FONT_PX;
-	int left = (width - len * advance + LABEL_FONT_PX) / 2, i, row, col, dy, dx;
-
-	for (i = 0; i < len; i++) {
-		const unsigned char *g = font_glyph((unsigned char)text[i]);
-
-		for (row = 0; row < 7; row++)
-			for (col = 0; col < 5; col++) {
-				if (!(g[row] & (0x10 >> col)))
-					continue;
-				for (dy = 0; dy < LABEL_FONT_PX; dy++)
-					for (dx = 0; dx < LABEL_FONT_PX; dx++) {
-						int x = left + i * advance + col * LABEL_FONT_PX + dx;
-						int y = top + row * LABEL_FONT_PX + dy;
-
-						if (x >= 0 && x < width)
-							img[(size_t)y * (size_t)width + (size_t)x] = 0;
-					}
-			}
-	}
-}
-
 static int
 label_commit(const char *tmp, const char *path, int ok, char *err, size_t errlen)
 {
@@ -82,82 +56,40 @@ label_commit(const char *tmp, const char *path, int ok, char *err, size_t errlen
 	return 0;
 }
 
-/* Write the rows of a grey image as PNG to fp; all libpng state (and its
- * longjmp error path) stays inside this function. */
-static int
-label_png_stream(FILE *fp, const unsigned char *img, int width, int height)
-{
-	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
-	int y;
-
-	if (png == NULL || info == NULL) {
-		png_destroy_write_struct(&png, NULL);
-		return -1;
-	}
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_write_struct(&png, &info);
-		return -1;
-	}
-	png_init_io(png, fp);
-	png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_GRAY,
-	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_write_info(png, info);
-	for (y = 0; y < height; y++)
-		png_write_row(png, img + (size_t)y * (size_t)width);
-	png_write_end(png, NULL);
-	png_destroy_write_struct(&png, &info);
-	return 0;
-}
-
 int
 label_write_png(const char *path, const char *code, const char *serial, const char *model,
     char *err, size_t errlen)
 {
+	struct raster canvas;
 	QRcode *qr;
-	unsigned char *img = NULL;
-	FILE *fp = NULL;
-	char tmp[4096];
-	int qr_px, width, height, text_w, x, y, ok = 0, rc = -1;
+	int qr_px, width, height, text_w, left, x, y, rc;
 
 	if ((qr = label_encode(code, err, errlen)) == NULL)
 		return -1;
 	qr_px = (qr->width + 2 * LABEL_QUIET) * LABEL_MODULE_PX;
-	text_w = (int)(strlen(serial) > strlen(model) ? strlen(serial) : strlen(model)) * 6 *
-	    LABEL_FONT_PX + 2 * LABEL_QUIET * LABEL_MODULE_PX;
+	text_w = raster_text_width(strlen(serial) > strlen(model) ? serial : model,
+	    LABEL_FONT_PX) + 2 * LABEL_QUIET * LABEL_MODULE_PX;
 	width = text_w > qr_px ? text_w : qr_px;
-	height = qr_px + 2 * (7 * LABEL_FONT_PX + LABEL_LINE_GAP) + LABEL_QUIET * LABEL_MODULE_PX;
-	if ((img = malloc((size_t)width * (size_t)height)) == NULL) {
-		err_set(err, errlen, "out of memory");
-		goto out;
+	height = qr_px + 2 * (RASTER_GLYPH_H * LABEL_FONT_PX + LABEL_LINE_GAP) +
+	    LABEL_QUIET * LABEL_MODULE_PX;
+	if (raster_init(&canvas, width, height, 0xffffff) == -1) {
+		QRcode_free(qr);
+		return err_set(err, errlen, "out of memory for a %dx%d label", width, height);
 	}
-	memset(img, 255, (size_t)width * (size_t)height);
-	for (y = 0; y < qr_px; y++)
-		for (x = 0; x < qr_px; x++)
-			if (label_dark(qr, x / LABEL_MODULE_PX - LABEL_QUIET,
-			    y / LABEL_MODULE_PX - LABEL_QUIET))
-				img[(size_t)y * (size_t)width + (size_t)(x + (width - qr_px) / 2)] = 0;
-	label_text(img, width, qr_px, serial);
-	label_text(img, width, qr_px + 7 * LABEL_FONT_PX + LABEL_LINE_GAP, model);
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		err_set(err, errlen, "%s: path too long", path);
-		goto out;
-	}
-	if ((fp = fopen(tmp, "wb")) == NULL) {
-		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (label_png_stream(fp, img, width, height) == -1)
-		err_set(err, errlen, "%s: PNG write failed", tmp);
-	else if (fflush(fp) != 0 || fsync(fileno(fp)) == -1)
-		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
-	else
-		ok = 1;
-	fclose(fp);
-	rc = label_commit(tmp, path, ok, err, errlen);
-out:
-	free(img);
+	left = (width - qr_px) / 2 + LABEL_QUIET * LABEL_MODULE_PX;
+	for (y = 0; y < qr->width; y++)
+		for (x = 0; x < qr->width; x++)
+			if (label_dark(qr, x, y))
+				raster_fill_rect(&canvas, left + x * LABEL_MODULE_PX,
+				    (LABEL_QUIET + y) * LABEL_MODULE_PX, LABEL_MODULE_PX,
+				    LABEL_MODULE_PX, 0x000000);
+	raster_text(&canvas, (width - raster_text_width(serial, LABEL_FONT_PX)) / 2, qr_px,
+	    serial, LABEL_FONT_PX, 0x000000);
+	raster_text(&canvas, (width - raster_text_width(model, LABEL_FONT_PX)) / 2,
+	    qr_px + RASTER_GLYPH_H * LABEL_FONT_PX + LABEL_LINE_GAP, model, LABEL_FONT_PX,
+	    0x000000);
+	rc = raster_write_png(&canvas, path, err, errlen);
+	raster_free(&canvas);
 	QRcode_free(qr);
 	return rc;
 }

@@ -19,7 +19,4 @@ int label_write_svg(const char *path, const char *code, const char *serial, cons
 /* Print the QR symbol with half blocks; invert for light-background terminals. */
 int label_print_terminal(FILE *fp, const char *code, int invert, char *err, size_t errlen);
 
-/* The 5x7 bitmap font: seven rows of five bits (bit 4 leftmost) for c. */
-const unsigned char *font_glyph(unsigned char c);
-
 #endif
