@@ -33,6 +33,12 @@ b45_value(unsigned char c)
 	}
 }
 
+int
+base45_valid_char(int c)
+{
+	return c >= 0 && c <= 0xff && b45_value((unsigned char)c) >= 0;
+}
+
 size_t
 base45_encoded_len(size_t len)
 {

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 1 if c is one of the 45 characters. */
+int base45_valid_char(int c);
+
 /* Characters needed to encode len bytes (not counting a NUL). */
 size_t base45_encoded_len(size_t len);
 /* Upper bound of the bytes that len characters decode to. */

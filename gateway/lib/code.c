@@ -511,6 +511,18 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 		return err_set(err, errlen, "not a cylinder code (it does not start with %s)",
 		    CODE_PREFIX);
 	}
+	/* Name a stray character by its place in the whole code. */
+	for (n = CODE_PREFIX_LEN; n < len; n++) {
+		unsigned char c = (unsigned char)buf[n];
+
+		if (base45_valid_char(c))
+			continue;
+		if (c >= 0x21 && c < 0x7f)
+			return err_set(err, errlen, "damaged code: character '%c' at position %zu "
+			    "is not allowed", c, n + 1);
+		return err_set(err, errlen, "damaged code: byte 0x%02x at position %zu is not "
+		    "allowed", c, n + 1);
+	}
 	if (base45_decode(buf + CODE_PREFIX_LEN, len - CODE_PREFIX_LEN, payload,
 	    sizeof(payload), &n, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "damaged code: %s", why);

@@ -219,7 +219,8 @@ refuses_malformed_codes_with_a_reason(void **state)
 		{ "GC2: 50+O1", "version 2 is not supported" },
 		{ "gc1: 50+O1", "not a cylinder code" },
 		{ "GC1:BB8", "too short" },
-		{ "GC1:bb8", "not base45" },
+		{ "GC1:bb8", "character 'b' at position 5 is not allowed" },
+		{ "GC1:BB\n", "byte 0x0a at position 7" },
 		{ "GC1:GGW", "out of range" },
 		{ NULL, NULL },
 	};
