@@ -102,6 +102,19 @@ check "a code on the wrong row is rejected" \
 check "codes under another county key are all rejected" \
     [ "$(grep -c "signature does not match" "$T/import7.err")" -eq 3 ]
 
+# -c: database, public key and county from gasgw's [station] section
+cat >"$T/station.conf" <<EOF2
+[station]
+id = test-01
+county = 330825
+database = $DB
+code_public_key = $T/keys/county.pub
+buyer_key = $T/keys/buyer.key
+EOF2
+"$C" -c "$T/station.conf" registry import "$T/mint/codes.csv" >"$T/import8.out" 2>&1
+check "with -c the codes are verified under the configured key" \
+    grep -q "3 unchanged, 0 rejected .*codes verified" "$T/import8.out"
+
 # operators
 "$C" --db "$DB" operators add TS-2024-0042 --name "Wang Fang" --expires 2027-06-30 \
     >"$T/op.out" 2>&1
