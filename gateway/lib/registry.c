@@ -258,7 +258,8 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	}
 
 	t = registry_field(row, cols->status, &len);
-	if (strcmp(t, "active") != 0 && strcmp(t, "scrapped") != 0 && strcmp(t, "retired") != 0)
+	if (len != strlen(t) ||
+	    (strcmp(t, "active") != 0 && strcmp(t, "scrapped") != 0 && strcmp(t, "retired") != 0))
 		return err_set(err, errlen, "status '%.16s' is not active, scrapped or retired", t);
 	str_copy(out->status, t, sizeof(out->status));
 

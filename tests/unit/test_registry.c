@@ -180,6 +180,33 @@ refuses_bad_rows_with_the_reason(void **state)
 }
 
 static void
+refuses_nul_bytes_hidden_in_fields(void **state)
+{
+	static const char text[] = "serial,model,manufactured,tare_kg,fill_kg,owner,"
+	    "last_inspection,status\nA1,YSP35.5,2019-05,15.2,14.9,Co,,active\0x\n"
+	    "A1\0B,YSP35.5,2019-05,15.2,14.9,Co,,active\n";
+	struct registry_columns cols;
+	struct registry_row row;
+	struct csv_row csv;
+	struct csv_reader *r;
+	FILE *fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+	char err[256];
+
+	(void)state;
+	r = csv_open(fp);
+	assert_int_equal(csv_next(r, &csv, NULL, 0), 1);
+	assert_int_equal(registry_columns_parse(&csv, &cols, NULL, 0), 0);
+	assert_int_equal(csv_next(r, &csv, NULL, 0), 1);
+	assert_int_equal(registry_parse_row(&cols, &csv, NULL, 0, &row, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "status"));
+	assert_int_equal(csv_next(r, &csv, NULL, 0), 1);
+	assert_int_equal(registry_parse_row(&cols, &csv, NULL, 0, &row, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "serial"));
+	csv_close(r);
+	fclose(fp);
+}
+
+static void
 refuses_headers_without_required_columns(void **state)
 {
 	static const char *headers[] = {
@@ -437,6 +464,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_a_valid_row),
 		cmocka_unit_test(refuses_bad_rows_with_the_reason),
+		cmocka_unit_test(refuses_nul_bytes_hidden_in_fields),
 		cmocka_unit_test(refuses_headers_without_required_columns),
 		cmocka_unit_test(next_inspection_is_one_cycle_after_the_last),
 		cmocka_unit_test_setup_teardown(imports_valid_rows_and_reports_rejected_lines,

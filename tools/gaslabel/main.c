@@ -454,10 +454,12 @@ cmd_verify(int argc, char **argv)
 		return 1;
 	}
 	if (code_argument(argv[optind], code, sizeof(code), &len) == -1) {
-		/* longer than any code: let the decoder say so */
-		len = CODE_MAX_LEN + 1;
+		rc = -1;
+		str_copy(err, strcmp(argv[optind], "-") == 0 ? "no code on standard input" :
+		    "too long for a cylinder code", sizeof(err));
+	} else {
+		rc = code_decode(code, len, key, &rec, err, sizeof(err));
 	}
-	rc = code_decode(code, len, key, &rec, err, sizeof(err));
 	code_key_free(key);
 	if (rc == -1) {
 		printf("refused: %s\n", err);
