@@ -720,3 +720,101 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 		memcpy(id_out, id, BUYER_ID_LEN + 1);
 	return rc;
 }
+
+/* ---- look-ups ------------------------------------------------------------------ */
+
+static void
+registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+
+	str_copy(dst, text != NULL ? (const char *)text : "", dstlen);
+}
+
+/* Prepare sql, bind key to ?1 and step once: 1 row, 0 none, -1 error. */
+static int
+registry_find(sqlite3 *db, const char *sql, const char *key, sqlite3_stmt **stmt, char *err,
+    size_t errlen)
+{
+	char why[256];
+	int rc;
+
+	if (store_prepare(db, sql, stmt, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	sqlite3_bind_text(*stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(*stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return err_set(err, errlen, "database: %s", sqlite3_errmsg(db));
+}
+
+int
+registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = registry_find(db, "SELECT serial, code, model, manufactured, tare_kg, fill_kg, owner,"
+	    " last_inspection, next_inspection, status, registry_version FROM cylinders"
+	    " WHERE serial = ?1", serial, &stmt, err, errlen);
+	if (rc == 1) {
+		registry_column_copy(stmt, 0, out->serial, sizeof(out->serial));
+		registry_column_copy(stmt, 1, out->code, sizeof(out->code));
+		registry_column_copy(stmt, 2, out->model, sizeof(out->model));
+		registry_column_copy(stmt, 3, out->manufactured, sizeof(out->manufactured));
+		out->tare_kg = sqlite3_column_double(stmt, 4);
+		out->fill_kg = sqlite3_column_double(stmt, 5);
+		registry_column_copy(stmt, 6, out->owner, sizeof(out->owner));
+		registry_column_copy(stmt, 7, out->last_inspection, sizeof(out->last_inspection));
+		registry_column_copy(stmt, 8, out->next_inspection, sizeof(out->next_inspection));
+		registry_column_copy(stmt, 9, out->status, sizeof(out->status));
+		out->registry_version = sqlite3_column_int64(stmt, 10);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = registry_find(db, "SELECT cert, name, expires, active FROM operators WHERE cert = ?1",
+	    cert, &stmt, err, errlen);
+	if (rc == 1) {
+		registry_column_copy(stmt, 0, out->cert, sizeof(out->cert));
+		registry_column_copy(stmt, 1, out->name, sizeof(out->name));
+		registry_column_copy(stmt, 2, out->expires, sizeof(out->expires));
+		out->active = sqlite3_column_int(stmt, 3);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = registry_find(db, "SELECT id, masked, kind, township, address FROM buyers"
+	    " WHERE id = ?1", id, &stmt, err, errlen);
+	if (rc == 1) {
+		registry_column_copy(stmt, 0, out->id, sizeof(out->id));
+		registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));
+		registry_column_copy(stmt, 2, out->kind, sizeof(out->kind));
+		registry_column_copy(stmt, 3, out->township, sizeof(out->township));
+		registry_column_copy(stmt, 4, out->address, sizeof(out->address));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}

@@ -112,4 +112,44 @@ struct buyer_key;
 int registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_number *n,
     const char *township, const char *address, char id_out[65], char *err, size_t errlen);
 
+/* ---- look-ups for the fill line ---------------------------------------------- */
+
+/* A cylinder as stored; text columns that are NULL read as "". */
+struct registry_cylinder {
+	char serial[CODE_SERIAL_MAX + 1];
+	char code[CODE_MAX_LEN + 1];
+	char model[16];
+	char manufactured[11];        /* YYYY-MM-DD */
+	double tare_kg, fill_kg;
+	char owner[REGISTRY_OWNER_MAX + 1];
+	char last_inspection[11];     /* "" if never */
+	char next_inspection[11];
+	char status[12];
+	int64_t registry_version;
+};
+
+struct registry_operator {
+	char cert[65];
+	char name[129];
+	char expires[11];
+	int active;
+};
+
+struct registry_buyer {
+	char id[65];
+	char masked[19];
+	char kind[12];                /* household / business */
+	char township[13];
+	char address[257];
+};
+
+/* Each returns 1 and fills *out when found, 0 when absent (*out zeroed),
+ * -1 on a database error (err says why). */
+int registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out,
+    char *err, size_t errlen);
+int registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out,
+    char *err, size_t errlen);
+int registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, char *err,
+    size_t errlen);
+
 #endif

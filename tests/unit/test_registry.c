@@ -458,6 +458,55 @@ adds_operators_and_buyers_without_raw_numbers(void **state)
 	    "|| township || address LIKE '%19491231%'", -1), 0);
 }
 
+static void
+finds_cylinders_operators_and_buyers(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_cylinder cyl;
+	struct registry_operator op;
+	struct registry_buyer buyer;
+	struct buyer_key key;
+	struct buyer_number n;
+	char err[256], id[65];
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	    "D1,YSP118,2019-05,48.5,49.5,Longyou Gas,2022-03-15,scrapped\n"
+	    "D2,YSP12,2020-05,6.1,5,Co,,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "D1", &cyl, err, sizeof(err)), 1);
+	assert_string_equal(cyl.model, "YSP118");
+	assert_string_equal(cyl.manufactured, "2019-05-01");
+	assert_true(cyl.tare_kg == 48.5 && cyl.fill_kg == 49.5);
+	assert_string_equal(cyl.owner, "Longyou Gas");
+	assert_string_equal(cyl.last_inspection, "2022-03-15");
+	assert_string_equal(cyl.next_inspection, "2026-03-15");
+	assert_string_equal(cyl.status, "scrapped");
+	assert_string_equal(cyl.code, "");
+	assert_int_equal(registry_cylinder_find(f->db, "D2", &cyl, err, sizeof(err)), 1);
+	assert_string_equal(cyl.last_inspection, "");
+	assert_int_equal(registry_cylinder_find(f->db, "D3", &cyl, err, sizeof(err)), 0);
+	assert_string_equal(cyl.serial, "");
+
+	assert_int_equal(registry_operator_add(f->db, "TS-9", "Li Lei", "2027-06-30", err,
+	    sizeof(err)), 0);
+	assert_int_equal(registry_operator_find(f->db, "TS-9", &op, err, sizeof(err)), 1);
+	assert_string_equal(op.name, "Li Lei");
+	assert_string_equal(op.expires, "2027-06-30");
+	assert_int_equal(op.active, 1);
+	assert_int_equal(registry_operator_find(f->db, "TS-10", &op, err, sizeof(err)), 0);
+
+	memset(key.bytes, 7, sizeof(key.bytes));
+	assert_int_equal(buyer_parse("91350100M000100Y43", 18, BUYER_ANY, &n, NULL, 0), 0);
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101", "Depot 3", id, err,
+	    sizeof(err)), 0);
+	assert_int_equal(registry_buyer_find(f->db, id, &buyer, err, sizeof(err)), 1);
+	assert_string_equal(buyer.masked, "913***********0Y43");
+	assert_string_equal(buyer.kind, "business");
+	assert_string_equal(buyer.township, "330825101");
+	assert_string_equal(buyer.address, "Depot 3");
+	assert_int_equal(registry_buyer_find(f->db, "00", &buyer, err, sizeof(err)), 0);
+}
+
 int
 main(void)
 {
@@ -478,6 +527,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(verifies_codes_against_the_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(finds_cylinders_operators_and_buyers, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
