@@ -290,14 +290,14 @@ registry_next_inspection(const struct registry_row *row, int cycle_years)
 	return date_to_days(y, m, d);
 }
 
-/* ---- serials seen in this file (open addressing, grows by doubling) ---------- */
+/* ---- serials seen in one file (open addressing, grows by doubling) ----------- */
 
 struct registry_seen_slot {
 	char serial[CODE_SERIAL_MAX + 1];
 	unsigned long line;
 };
 
-struct registry_seen {
+struct registry_serials {
 	struct registry_seen_slot *slots;
 	size_t cap, used;
 };
@@ -312,9 +312,23 @@ registry_hash(const char *s)
 	return h;
 }
 
-/* 0 and the earlier line in *first if serial was seen; 1 if added; -1 no memory. */
-static int
-registry_seen_add(struct registry_seen *seen, const char *serial, unsigned long line,
+struct registry_serials *
+registry_serials_new(void)
+{
+	return calloc(1, sizeof(struct registry_serials));
+}
+
+void
+registry_serials_free(struct registry_serials *set)
+{
+	if (set == NULL)
+		return;
+	free(set->slots);
+	free(set);
+}
+
+int
+registry_serials_add(struct registry_serials *seen, const char *serial, unsigned long line,
     unsigned long *first)
 {
 	size_t i;
@@ -490,7 +504,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 {
 	static const struct registry_import_opts no_opts;
 	struct registry_columns cols;
-	struct registry_seen seen = { NULL, 0, 0 };
+	struct registry_serials *seen = NULL;
 	struct registry_import_result res;
 	struct registry_pending *batch = NULL;
 	struct csv_reader *reader = NULL;
@@ -513,7 +527,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		total = (unsigned long long)st.st_size;
-	if ((reader = csv_open(fp)) == NULL ||
+	if ((reader = csv_open(fp)) == NULL || (seen = registry_serials_new()) == NULL ||
 	    (batch = calloc(REGISTRY_BATCH, sizeof(*batch))) == NULL) {
 		err_set(err, errlen, "out of memory");
 		goto out;
@@ -567,7 +581,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			struct registry_pending *p = &batch[i];
 
 			if (p->ok) {
-				int added = registry_seen_add(&seen, p->row.serial, p->line, &first);
+				int added = registry_serials_add(seen, p->row.serial, p->line, &first);
 
 				if (added == -1) {
 					err_set(err, errlen, "out of memory");
@@ -615,7 +629,7 @@ out:
 	sqlite3_finalize(stmt);
 	if (in_tx)
 		store_rollback(db);
-	free(seen.slots);
+	registry_serials_free(seen);
 	free(batch);
 	csv_close(reader);
 	fclose(fp);

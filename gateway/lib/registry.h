@@ -67,6 +67,18 @@ int registry_parse_row(const struct registry_columns *cols, const struct csv_row
  * cycle_years, on the same day of the month (28 Feb for 29 Feb). */
 int32_t registry_next_inspection(const struct registry_row *row, int cycle_years);
 
+/*
+ * A set of serials with the line each was first seen on, to refuse a serial
+ * that appears twice in one file (import, and gaslabel mint).  add returns 1
+ * when added, 0 when already present (*first_line says where), -1 when out of
+ * memory.  NULL from new only when out of memory.
+ */
+struct registry_serials;
+struct registry_serials *registry_serials_new(void);
+int registry_serials_add(struct registry_serials *set, const char *serial, unsigned long line,
+    unsigned long *first_line);
+void registry_serials_free(struct registry_serials *set);
+
 struct registry_import_opts {
 	int cycle_years;                 /* 0: REGISTRY_CYCLE_YEARS */
 	const struct code_key *key;      /* verify code column when non-NULL */

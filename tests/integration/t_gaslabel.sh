@@ -32,6 +32,7 @@ LY2019A00457,YSP118,2019-11-03,48.5,49.5,"Gas, Ltd",,active
 bad/serial,YSP12,2020-01,6,5,Co,,active
 s7,YSP4.7,2006-01,4.2,2,Co,,scrapped
 K-26.2_x,YSP26.2,2015-07-09,13.6,11,Co,2023-01-01,active
+s7,YSP12,2010-01,6,5,Co,,active
 CSV
 "$G" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reg.csv" --out "$T/out" \
     >"$T/mint.out" 2>"$T/mint.err"
@@ -39,7 +40,10 @@ rc=$?
 check "mint exits 1 when a row is rejected (got $rc)" [ $rc -eq 1 ]
 check "mint reports the bad row as FILE:LINE: reason" \
     grep -q "^$T/reg.csv:4: serial must be" "$T/mint.err"
-check "mint summary counts 4 codes, 1 rejected" grep -q "5 rows: 4 codes minted" "$T/mint.out"
+check "mint refuses a serial seen twice" \
+    grep -q "^$T/reg.csv:7: serial s7 appears again (first on line 5)" "$T/mint.err"
+check "mint summary counts 4 codes, 2 rejected" \
+    grep -q "6 rows: 4 codes minted into .*, 2 rejected" "$T/mint.out"
 check "codes.csv has a header with a code column" \
     grep -q "^serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,code\$" \
     "$T/out/codes.csv"

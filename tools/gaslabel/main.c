@@ -219,6 +219,8 @@ cmd_mint(int argc, char **argv)
 	struct code_key *key = NULL;
 	struct registry_columns cols;
 	struct registry_row row;
+	struct registry_serials *serials = NULL;
+	unsigned long first_line;
 	struct code_record rec;
 	struct csv_reader *reader = NULL;
 	struct csv_row csv;
@@ -261,7 +263,12 @@ cmd_mint(int argc, char **argv)
 	if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
 		total = (unsigned long long)st.st_size;
 	reader = csv_open(in);
-	n = reader == NULL ? -1 : csv_next(reader, &csv, err, sizeof(err));
+	serials = registry_serials_new();
+	if (reader == NULL || serials == NULL) {
+		fprintf(stderr, "gaslabel mint: out of memory\n");
+		goto out;
+	}
+	n = csv_next(reader, &csv, err, sizeof(err));
 	if (n == 0) {
 		fprintf(stderr, "gaslabel mint: %s: empty file (no header row)\n", csv_path);
 		goto out;
@@ -301,6 +308,19 @@ cmd_mint(int argc, char **argv)
 		    sizeof(err)) == -1) {
 			progress_end(&bar);
 			fprintf(stderr, "%s:%lu: %s\n", csv_path, csv.line, err);
+			rejected++;
+			continue;
+		}
+		n = registry_serials_add(serials, row.serial, csv.line, &first_line);
+		if (n == -1) {
+			progress_end(&bar);
+			fprintf(stderr, "gaslabel mint: out of memory\n");
+			goto out;
+		}
+		if (n == 0) {
+			progress_end(&bar);
+			fprintf(stderr, "%s:%lu: serial %s appears again (first on line %lu)\n",
+			    csv_path, csv.line, row.serial, first_line);
 			rejected++;
 			continue;
 		}
@@ -366,6 +386,7 @@ out:
 		unlink(tmp);
 	}
 	csv_close(reader);
+	registry_serials_free(serials);
 	if (in != NULL)
 		fclose(in);
 	code_key_free(key);
