@@ -19,6 +19,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "i18n.h"
 #include "util.h"
 
 #define BUYER_INPUT_MAX 64
@@ -97,39 +98,39 @@ buyer_check_resident_id(const char *number, char *err, size_t errlen)
 	char check;
 
 	if (len == 15)
-		return err_set(err, errlen, "15-digit first-generation ID numbers are no longer "
-		    "valid; ask for the 18-digit number");
+		return err_set(err, errlen, _("15-digit first-generation ID numbers are no longer "
+		    "valid; ask for the 18-digit number"));
 	if (len != BUYER_NUMBER_LEN)
-		return err_set(err, errlen, "a resident ID number has 18 characters, not %zu",
+		return err_set(err, errlen, _("a resident ID number has 18 characters, not %zu"),
 		    len);
 	for (i = 0; i < 17; i++)
 		if (!isdigit((unsigned char)number[i]))
-			return err_set(err, errlen, "character %zu is not a digit (only the last "
-			    "may be X)", i + 1);
+			return err_set(err, errlen, _("character %zu is not a digit (only the last "
+			    "may be X)"), i + 1);
 	if (!isdigit((unsigned char)number[17]) && number[17] != 'X')
-		return err_set(err, errlen, "the last character must be a digit or X");
+		return err_set(err, errlen, _("the last character must be a digit or X"));
 	for (i = 0; buyer_provinces[i] != NULL; i++)
 		if (memcmp(number, buyer_provinces[i], 2) == 0)
 			province_ok = 1;
 	if (!province_ok)
-		return err_set(err, errlen, "the first two digits (%.2s) are not a province "
-		    "code", number);
+		return err_set(err, errlen, _("the first two digits (%.2s) are not a province "
+		    "code"), number);
 	year = (number[6] - '0') * 1000 + (number[7] - '0') * 100 + (number[8] - '0') * 10 +
 	    (number[9] - '0');
 	month = (number[10] - '0') * 10 + (number[11] - '0');
 	day = (number[12] - '0') * 10 + (number[13] - '0');
 	if (year < 1900)
-		return err_set(err, errlen, "birth year %04d is not plausible", year);
+		return err_set(err, errlen, _("birth year %04d is not plausible"), year);
 	if (!date_valid(year, month, day))
-		return err_set(err, errlen, "birth date %04d-%02d-%02d is not a real date", year,
+		return err_set(err, errlen, _("birth date %04d-%02d-%02d is not a real date"), year,
 		    month, day);
 	if (buyer_today(&ty, &tm, &td) == 0 &&
 	    (year > ty || (year == ty && (month > tm || (month == tm && day > td)))))
-		return err_set(err, errlen, "birth date %04d-%02d-%02d is in the future", year,
+		return err_set(err, errlen, _("birth date %04d-%02d-%02d is in the future"), year,
 		    month, day);
 	check = buyer_resident_check_char(number);
 	if (number[17] != check)
-		return err_set(err, errlen, "check digit wrong (a typing error in the number?)");
+		return err_set(err, errlen, _("check digit wrong (a typing error in the number?)"));
 	return 0;
 }
 
@@ -140,20 +141,20 @@ buyer_check_credit_code(const char *number, char *err, size_t errlen)
 	char check;
 
 	if (len != BUYER_NUMBER_LEN)
-		return err_set(err, errlen, "a unified social credit code has 18 characters, "
-		    "not %zu", len);
+		return err_set(err, errlen, _("a unified social credit code has 18 characters, "
+		    "not %zu"), len);
 	for (i = 0; i < BUYER_NUMBER_LEN; i++)
 		if (strchr(buyer_credit_alphabet, number[i]) == NULL || number[i] == '\0')
-			return err_set(err, errlen, "character %zu is not allowed in a credit "
-			    "code (digits and letters except I, O, S, V, Z)", i + 1);
+			return err_set(err, errlen, _("character %zu is not allowed in a credit "
+			    "code (digits and letters except I, O, S, V, Z)"), i + 1);
 	for (i = 2; i < 8; i++)
 		if (!isdigit((unsigned char)number[i]))
-			return err_set(err, errlen, "characters 3 to 8 must be digits (the "
-			    "area code)");
+			return err_set(err, errlen, _("characters 3 to 8 must be digits (the "
+			    "area code)"));
 	check = buyer_credit_check_char(number);
 	if (number[17] != check)
-		return err_set(err, errlen, "check character wrong (a typing error in the "
-		    "code?)");
+		return err_set(err, errlen, _("check character wrong (a typing error in the "
+		    "code?)"));
 	return 0;
 }
 
@@ -199,7 +200,7 @@ buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_numb
 
 	buyer_number_clear(out);
 	if (len > BUYER_INPUT_MAX)
-		return err_set(err, errlen, "too long for an ID number or credit code");
+		return err_set(err, errlen, _("too long for an ID number or credit code"));
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
@@ -207,14 +208,14 @@ buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_numb
 			continue;
 		if (c < 0x21 || c > 0x7e) {
 			explicit_bzero(norm, sizeof(norm));
-			return err_set(err, errlen, "character %zu is not a letter or digit",
+			return err_set(err, errlen, _("character %zu is not a letter or digit"),
 			    i + 1);
 		}
 		norm[n++] = (char)toupper(c);
 	}
 	norm[n] = '\0';
 	if (n == 0)
-		return err_set(err, errlen, "no number given");
+		return err_set(err, errlen, _("no number given"));
 
 	if (kind == BUYER_HOUSEHOLD ||
 	    (kind == BUYER_ANY && buyer_looks_resident(norm, n))) {
@@ -227,7 +228,7 @@ buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_numb
 		rc = 0;
 	} else if (kind == BUYER_ANY && buyer_resident_bad_last(norm, n)) {
 		/* neither: more likely an ID number with a mistyped last character */
-		err_set(err, errlen, "the last character must be a digit or X");
+		err_set(err, errlen, _("the last character must be a digit or X"));
 	}
 	if (rc == 0) {
 		memcpy(out->text, norm, BUYER_NUMBER_LEN + 1);

@@ -49,8 +49,9 @@ const char *buyer_kind_name(enum buyer_kind kind);
  * Normalise (drop spaces and hyphens, upper-case a final x) and validate
  * len bytes of buf as a number of the given kind; with BUYER_ANY, a number
  * made only of digits and X is taken as a resident ID, anything else as a
- * credit code (a credit code of only digits needs BUYER_BUSINESS).  On success *out holds the number; on failure *out is wiped and
- * err holds the reason.
+ * credit code (a credit code of only digits needs BUYER_BUSINESS).  On
+ * success *out holds the number; on failure *out is wiped and err holds the
+ * reason.
  */
 int buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_number *out,
     char *err, size_t errlen);

@@ -31,6 +31,7 @@
 #include <openssl/pem.h>
 
 #include "base45.h"
+#include "i18n.h"
 #include "util.h"
 
 #define CODE_VERSION     1
@@ -307,7 +308,8 @@ code_write_file(const char *path, const char *data, size_t len, mode_t mode, int
 	fd = -1;
 	if (replace ? rename(tmp, path) == -1 : link(tmp, path) == -1) {
 		if (errno == EEXIST)
-			err_set(err, errlen, "%s exists already; refusing to overwrite a key", path);
+			err_set(err, errlen, "%s exists already; refusing to overwrite a key",
+			    path);
 		else
 			err_set(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
@@ -499,16 +501,16 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 	int ok;
 
 	if (buf == NULL || len == 0)
-		return err_set(err, errlen, "empty code");
+		return err_set(err, errlen, _("empty code"));
 	if (len > CODE_MAX_LEN)
-		return err_set(err, errlen, "too long for a cylinder code (%zu characters, at "
-		    "most %d)", len, CODE_MAX_LEN);
+		return err_set(err, errlen, _("too long for a cylinder code (%zu characters, at "
+		    "most %d)"), len, CODE_MAX_LEN);
 	if (len < CODE_PREFIX_LEN || memcmp(buf, CODE_PREFIX, CODE_PREFIX_LEN) != 0) {
 		if (len >= CODE_PREFIX_LEN && buf[0] == 'G' && buf[1] == 'C' && buf[3] == ':' &&
 		    buf[2] >= '2' && buf[2] <= '9')
-			return err_set(err, errlen, "code format version %c is not supported "
-			    "(this build reads version 1)", buf[2]);
-		return err_set(err, errlen, "not a cylinder code (it does not start with %s)",
+			return err_set(err, errlen, _("code format version %c is not supported "
+			    "(this build reads version 1)"), buf[2]);
+		return err_set(err, errlen, _("not a cylinder code (it does not start with %s)"),
 		    CODE_PREFIX);
 	}
 	/* Name a stray character by its place in the whole code. */
@@ -518,25 +520,25 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 		if (base45_valid_char(c))
 			continue;
 		if (c >= 0x21 && c < 0x7f)
-			return err_set(err, errlen, "damaged code: character '%c' at position %zu "
-			    "is not allowed", c, n + 1);
-		return err_set(err, errlen, "damaged code: byte 0x%02x at position %zu is not "
-		    "allowed", c, n + 1);
+			return err_set(err, errlen, _("damaged code: character '%c' at "
+			    "position %zu is not allowed"), c, n + 1);
+		return err_set(err, errlen, _("damaged code: byte 0x%02x at position %zu is not "
+		    "allowed"), c, n + 1);
 	}
 	if (base45_decode(buf + CODE_PREFIX_LEN, len - CODE_PREFIX_LEN, payload,
 	    sizeof(payload), &n, why, sizeof(why)) == -1)
-		return err_set(err, errlen, "damaged code: %s", why);
+		return err_set(err, errlen, _("damaged code: %s"), why);
 	if (n < CODE_HEADER_LEN + 1 + CODE_SIG_LEN)
-		return err_set(err, errlen, "damaged code: too short to hold a record and its "
-		    "signature");
+		return err_set(err, errlen, _("damaged code: too short to hold a record and its "
+		    "signature"));
 	if (payload[0] != CODE_VERSION)
-		return err_set(err, errlen, "damaged code: record version %u is not %d",
+		return err_set(err, errlen, _("damaged code: record version %u is not %d"),
 		    payload[0], CODE_VERSION);
 	serial_len = payload[11];
 	reclen = n - CODE_SIG_LEN;
 	if (serial_len + CODE_HEADER_LEN != reclen)
-		return err_set(err, errlen, "damaged code: its length does not match the "
-		    "serial length it states");
+		return err_set(err, errlen, _("damaged code: its length does not match the "
+		    "serial length it states"));
 
 	/* Signature before any value is trusted. */
 	msglen = code_message(payload, reclen, msg);
@@ -547,8 +549,8 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 	EVP_MD_CTX_free(md);
 	ERR_clear_error();
 	if (!ok)
-		return err_set(err, errlen, "signature does not match the county key (forged "
-		    "or altered code)");
+		return err_set(err, errlen, _("signature does not match the county key (forged "
+		    "or altered code)"));
 
 	rec->county = (uint32_t)payload[1] << 16 | (uint32_t)payload[2] << 8 | payload[3];
 	rec->model = payload[4];
@@ -558,11 +560,11 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 	rec->tare_g = ((int)payload[7] << 8 | payload[8]) * 10;
 	rec->fill_g = ((int)payload[9] << 8 | payload[10]) * 10;
 	if (!code_serial_valid_n((const char *)payload + CODE_HEADER_LEN, serial_len))
-		return err_set(err, errlen, "signed record holds an invalid serial");
+		return err_set(err, errlen, _("signed record holds an invalid serial"));
 	memcpy(rec->serial, payload + CODE_HEADER_LEN, serial_len);
 	rec->serial[serial_len] = '\0';
 	if (code_record_check(rec, why, sizeof(why)) == -1)
-		return err_set(err, errlen, "signed record is invalid: %s", why);
+		return err_set(err, errlen, _("signed record is invalid: %s"), why);
 	return 0;
 }
 
@@ -572,7 +574,7 @@ code_decode(const char *buf, size_t len, const struct code_key *key,
 {
 	memset(rec, 0, sizeof(*rec));
 	if (key == NULL)
-		return err_set(err, errlen, "no county public key to verify the code with");
+		return err_set(err, errlen, _("no county public key to verify the code with"));
 	if (code_decode_inner(buf, len, key, rec, err, errlen) == -1) {
 		memset(rec, 0, sizeof(*rec));
 		return -1;

@@ -581,7 +581,8 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			struct registry_pending *p = &batch[i];
 
 			if (p->ok) {
-				int added = registry_serials_add(seen, p->row.serial, p->line, &first);
+				int added = registry_serials_add(seen, p->row.serial, p->line,
+				    &first);
 
 				if (added == -1) {
 					err_set(err, errlen, "out of memory");

@@ -4,6 +4,9 @@
 # code, verify accepting good codes and refusing forged, altered and
 # truncated ones, and --help everywhere.
 . "$(dirname "$0")/lib.sh"
+# Messages are checked in English here; one check runs in zh_CN on purpose.
+LC_ALL=C
+export LC_ALL
 G="$BUILD/gaslabel"
 
 # code_of SERIAL: the code column of DIR/codes.csv for that serial
@@ -88,6 +91,9 @@ forged=$(sed -n 's/^ZJ-000123,.*,\(GC1:.*\)$/\1/p' "$T/forger/codes.csv")
 check "verify refuses a code signed by another key" [ $? -eq 1 ]
 check "and says the signature does not match" grep -q "signature does not match" \
     "$T/forged.out"
+LC_ALL=zh_CN.UTF-8 GAS_LOCALEDIR="$BUILD/locale" "$G" verify --pub "$T/keys/county.pub" \
+    "$forged" >"$T/forged-zh.out" 2>&1
+check "in zh_CN the refusal reads in Chinese" grep -q "签名与县级密钥不符" "$T/forged-zh.out"
 printf '%s\n' "$code" | "$G" verify --pub "$T/keys/county.pub" - >/dev/null 2>&1
 check "verify reads a scanned line from stdin" [ $? -eq 0 ]
 

@@ -5,6 +5,9 @@
 # verified, and a privacy check: no file the test wrote (database, WAL,
 # logs, outputs) holds a raw ID number or credit code it used.
 . "$(dirname "$0")/lib.sh"
+# Messages are checked in English here; one check runs in zh_CN on purpose.
+LC_ALL=C
+export LC_ALL
 G="$BUILD/gaslabel"
 C="$BUILD/gasctl"
 DB="$T/station.db"
@@ -151,6 +154,10 @@ check "the same person gets the same id" \
 rc=$?
 check "a wrong check digit is refused with exit 3 (got $rc)" [ $rc -eq 3 ]
 check "and the reason is given" grep -q "check digit wrong" "$T/buyer5.out"
+LC_ALL=zh_CN.UTF-8 GAS_LOCALEDIR="$BUILD/locale" "$C" --db "$DB" --buyer-key "$BK" \
+    buyers add 330825203102300010 --township 330825101 >"$T/buyer5zh.out" 2>&1
+check "in zh_CN the operator reads the reason in Chinese" \
+    grep -q "出生日期 2031-02-30 不存在" "$T/buyer5zh.out"
 chmod 644 "$BK"
 "$C" --db "$DB" --buyer-key "$BK" buyers add "$ID2" --township 330825101 >"$T/buyer6.out" 2>&1
 check "a buyer key others can read is refused" grep -q "group or others" "$T/buyer6.out"

@@ -57,7 +57,8 @@ static const struct {
 	{ "multi-line field keeps line numbers", "x,\"l1\nl2\"\ny,z\n",
 	  "L1:x|l1\nl2;L3:y|z;" },
 	{ "blank lines skipped", "a\n\n\r\nb\n", "L1:a;L4:b;" },
-	{ "utf-8 text", "owner\n\xe9\xbe\x99\xe6\xb8\xb8\n", "L1:owner;L2:\xe9\xbe\x99\xe6\xb8\xb8;" },
+	{ "utf-8 text", "owner\n\xe9\xbe\x99\xe6\xb8\xb8\n",
+	  "L1:owner;L2:\xe9\xbe\x99\xe6\xb8\xb8;" },
 	{ "stray quote refused, next line read", "a\"b,c\nd,e\n",
 	  "L1:!field 1: a quote inside an unquoted field (quote the whole field and double the "
 	  "quote);L2:d|e;" },

@@ -11,6 +11,7 @@
 
 #include "buyer.h"
 #include "gasctl.h"
+#include "i18n.h"
 #include "progress.h"
 #include "registry.h"
 #include "store.h"
@@ -300,7 +301,7 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 		explicit_bzero(argv[optind], strlen(argv[optind]));
 	}
 	if (parsed == -1) {
-		fprintf(stderr, "gasctl buyers add: refused (R08): %s\n", err);
+		fprintf(stderr, _("gasctl buyers add: refused (R08): %s\n"), err);
 		rc = GASCTL_REFUSED;
 		goto out;
 	}

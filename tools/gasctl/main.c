@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gasctl.h"
+#include "i18n.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -166,6 +167,7 @@ main(int argc, char **argv)
 	int ch, words;
 
 	log_init("gasctl", 1, LOG_LEVEL_WARN);
+	i18n_init();
 	memset(&ctl, 0, sizeof(ctl));
 	str_copy(ctl.db_path, "/var/lib/gasgw/station.db", sizeof(ctl.db_path));
 	str_copy(ctl.control_socket, "/run/gasgw/control.sock", sizeof(ctl.control_socket));

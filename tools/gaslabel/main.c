@@ -22,6 +22,7 @@
 #include "buyer.h"
 #include "code.h"
 #include "csv.h"
+#include "i18n.h"
 #include "label.h"
 #include "log.h"
 #include "progress.h"
@@ -483,7 +484,7 @@ cmd_verify(int argc, char **argv)
 	}
 	code_key_free(key);
 	if (rc == -1) {
-		printf("refused: %s\n", err);
+		printf(_("refused: %s\n"), err);
 		return 1;
 	}
 	printf("valid\ncounty        %06u\nserial        %s\nmodel         %s\n"
@@ -552,6 +553,7 @@ main(int argc, char **argv)
 	const struct command *c;
 
 	log_init("gaslabel", 1, LOG_LEVEL_WARN);
+	i18n_init();
 	if (argc < 2) {
 		overview(stderr);
 		return EXIT_USAGE;
