@@ -173,8 +173,8 @@ struct mb_bus_config {
 	/* poller; 0 selects the default */
 	int poll_interval_ms;    /* least time between two reads of one unit; default 0
 	                          * (as fast as the bus allows) */
-	int backoff_min_ms;      /* first skip after a failing unit; default 500 */
-	int backoff_max_ms;      /* back-off limit; default 5000 */
+	int backoff_min_ms;      /* first skip after a failing unit; default 1000 */
+	int backoff_max_ms;      /* back-off limit; default 10000 */
 	int reopen_min_ms;       /* first wait before reopening the bus; default 200 */
 	int reopen_max_ms;       /* default 5000 */
 	int unit_failures;       /* consecutive failures before a unit backs off; default 2 */
