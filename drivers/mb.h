@@ -306,7 +306,10 @@ int mb_poller_unit_count(const struct mb_poller *poller);
  * for the outcome, at most timeout_ms (0 = response timeout + 1 s): returns 0
  * once the unit acknowledged the write, or -1 with errno (a Modbus errno,
  * ETIMEDOUT if the bus thread did not get to it in time, MB_ENOTCONN while
- * the bus is down, MB_ENOSIGNAL if the profile lacks the signal, MB_ESTOPPED).
+ * the bus is down (closed after an error and waiting to be reopened: the
+ * write fails at once rather than wait for the back-off; writes made before
+ * the first open attempt wait for it), MB_ENOSIGNAL if the profile lacks the
+ * signal, MB_ESTOPPED).
  * After a failure the device state is unknown: read the snapshot.
  * Thread-safe; must not be called from the notify callback.
  */

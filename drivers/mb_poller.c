@@ -75,7 +75,8 @@ struct mb_poller {
 	pthread_cond_t wake; /* bus thread: writes queued or stop */
 	pthread_cond_t done; /* callers: a write finished */
 	int stop;
-	int bus_up; /* under lock, for writers */
+	int bus_down; /* under lock: the bus is closed and waiting to be reopened; writes
+	               * fail at once.  0 while up or before the first open attempt. */
 	struct write_request *head, *tail;
 	struct mb_poller_stats stats;
 
@@ -305,7 +306,7 @@ bus_close(struct mb_poller *p, int e)
 	p->timeout_run = 0;
 	p->reopen_at_ms = clock_ms(CLOCK_MONOTONIC) + p->reopen_ms;
 	pthread_mutex_lock(&p->lock);
-	p->bus_up = 0;
+	p->bus_down = 1;
 	fail_queued_writes(p, MB_ENOTCONN);
 	pthread_mutex_unlock(&p->lock);
 	set_all_links(p, MB_LINK_BUS_DOWN, e);
@@ -325,12 +326,16 @@ bus_open(struct mb_poller *p)
 		log_debug("modbus: %s; retry in %d ms", err, p->reopen_ms);
 		p->reopen_ms = p->reopen_ms * 2 > p->config.reopen_max_ms ? p->config.reopen_max_ms
 		    : p->reopen_ms * 2;
+		pthread_mutex_lock(&p->lock);
+		p->bus_down = 1;
+		fail_queued_writes(p, MB_ENOTCONN);
+		pthread_mutex_unlock(&p->lock);
 		set_all_links(p, MB_LINK_BUS_DOWN, e);
 		return -1;
 	}
 	p->reopen_ms = p->config.reopen_min_ms;
 	pthread_mutex_lock(&p->lock);
-	p->bus_up = 1;
+	p->bus_down = 0;
 	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
@@ -568,7 +573,7 @@ bus_thread(void *arg)
 	mb_link_close(p->link);
 	p->link = NULL;
 	pthread_mutex_lock(&p->lock);
-	p->bus_up = 0;
+	p->bus_down = 1;
 	fail_queued_writes(p, MB_ESTOPPED);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -590,6 +595,7 @@ mb_poller_start(struct mb_poller *p, char *err, size_t errlen)
 		return -1;
 	}
 	p->stop = 0;
+	p->bus_down = 0;
 	if ((rc = pthread_create(&p->thread, NULL, bus_thread, p)) != 0) {
 		errf(err, errlen, "pthread_create: %s", strerror(rc));
 		errno = rc;
@@ -695,7 +701,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	w->state = W_QUEUED;
 
 	pthread_mutex_lock(&p->lock);
-	if (!p->started || p->stop || !p->bus_up) {
+	if (!p->started || p->stop || p->bus_down) {
 		e = !p->started || p->stop ? MB_ESTOPPED : MB_ENOTCONN;
 		p->unit[index].snap.writes_failed++;
 		p->unit[index].snap.last_write_errno = e;

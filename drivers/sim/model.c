@@ -511,7 +511,7 @@ static const char *const command_help =
     "flow LINE KG_PER_S                           nominal flow with the valve open\n"
     "noise LINE KG                                scale noise, uniform +/-\n"
     "close-delay LINE MS                          valve closing time\n"
-    "status                                       every line's state\n"
+    "status                                       the state of every line\n"
     "help                                         this list\n"
     "UNITS is LINE (its units), LINE:scale or LINE:valve.\n";
 
