@@ -171,8 +171,9 @@ struct mb_bus_config {
 	int response_timeout_ms; /* default 200 */
 	int byte_timeout_ms;     /* default 50 (RTU inter-character) */
 	/* poller; 0 selects the default */
-	int poll_interval_ms;    /* least time between two reads of one unit; default 0
-	                          * (as fast as the bus allows) */
+	int poll_interval_ms;    /* each unit is read every this many ms, at a fixed rate
+	                          * (reads a slow neighbour delayed are caught up, up to
+	                          * 1 s behind); default 0: as fast as the bus allows */
 	int backoff_min_ms;      /* first skip after a failing unit; default 1000 */
 	int backoff_max_ms;      /* back-off limit; default 10000 */
 	int reopen_min_ms;       /* first wait before reopening the bus; default 200 */
@@ -334,7 +335,8 @@ int mb_poller_heartbeat(struct mb_poller *poller, int unit_index, int flags, cha
 int mb_poller_close_all(struct mb_poller *poller, int timeout_ms);
 
 /* Poll statistics of the bus (for benchmarks and status): total requests
- * sent, of which failed, and the time the bus thread spent on CPU (ms). */
+ * sent, of which failed, times the bus was closed after an error to be
+ * reopened, and the time the bus thread spent on CPU (ms). */
 struct mb_poller_stats {
 	uint64_t requests;
 	uint64_t failures;

@@ -29,6 +29,7 @@ struct mb_link {
 	struct mb_bus_config config;
 	int gap_us;          /* 0 on TCP */
 	int64_t bus_free_us; /* monotonic time the bus may carry the next frame */
+	int stale;           /* TCP: the last exchange timed out; its reply may still come */
 };
 
 static void
@@ -257,8 +258,36 @@ exchange_end(struct mb_link *link, int rc)
 	return 0;
 }
 
+/*
+ * TCP: a reply that comes after its request timed out is read as the answer
+ * to the next request and refused (transaction id).  Once per timeout, such
+ * a mismatch is taken for that stale reply and the request is sent again.
+ */
 static int
-link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+retry_stale(struct mb_link *link, int rc)
+{
+	int e = errno;
+
+	if (link->config.kind != MB_BUS_TCP)
+		return 0;
+	if (rc == 0) {
+		link->stale = 0;
+		return 0;
+	}
+	if (e == ETIMEDOUT) {
+		link->stale = 1;
+		return 0;
+	}
+	if (e == MB_EBADREPLY && link->stale) {
+		link->stale = 0;
+		return 1;
+	}
+	errno = e;
+	return 0;
+}
+
+static int
+read_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
     uint16_t *out)
 {
 	uint8_t bits[MODBUS_MAX_READ_BITS];
@@ -300,7 +329,7 @@ link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 }
 
 static int
-link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+write_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
     uint16_t count, const uint16_t *values)
 {
 	uint8_t bits[MODBUS_MAX_WRITE_BITS];
@@ -332,6 +361,28 @@ link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address
 		rc = -1;
 	}
 	return exchange_end(link, rc < 0 ? -1 : 0);
+}
+
+static int
+link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    uint16_t *out)
+{
+	int rc = read_once(link, unit, table, address, count, out);
+
+	if (retry_stale(link, rc))
+		rc = read_once(link, unit, table, address, count, out);
+	return rc;
+}
+
+static int
+link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+    uint16_t count, const uint16_t *values)
+{
+	int rc = write_once(link, unit, table, address, count, values);
+
+	if (retry_stale(link, rc))
+		rc = write_once(link, unit, table, address, count, values);
+	return rc;
 }
 
 static const struct mb_driver rtu_driver = {

@@ -28,6 +28,7 @@
 
 #define MERGE_GAP 4 /* read across holes of up to this many registers/bits */
 #define TCP_TIMEOUT_RUN 3
+#define CATCH_UP_MS 1000 /* at most this far behind schedule is caught up */
 
 struct poll_request {
 	enum mb_table table;
@@ -304,6 +305,7 @@ bus_close(struct mb_poller *p, int e)
 	mb_link_close(p->link);
 	p->link = NULL;
 	p->timeout_run = 0;
+	p->stats.reopens++;
 	p->reopen_at_ms = clock_ms(CLOCK_MONOTONIC) + p->reopen_ms;
 	pthread_mutex_lock(&p->lock);
 	p->bus_down = 1;
@@ -321,7 +323,6 @@ bus_open(struct mb_poller *p)
 
 	if (mb_link_open(&p->config, &p->link, err, sizeof(err)) < 0) {
 		int e = errno;
-		p->stats.reopens++;
 		p->reopen_at_ms = clock_ms(CLOCK_MONOTONIC) + p->reopen_ms;
 		log_debug("modbus: %s; retry in %d ms", err, p->reopen_ms);
 		p->reopen_ms = p->reopen_ms * 2 > p->config.reopen_max_ms ? p->config.reopen_max_ms
@@ -447,10 +448,22 @@ poll_unit(struct mb_poller *p, int index)
 		}
 	}
 	now = clock_ms(CLOCK_MONOTONIC);
-	if (p->config.poll_interval_ms > 0)
-		u->due_ms = now + p->config.poll_interval_ms;
-	else
+	if (p->config.poll_interval_ms > 0) {
+		/*
+		 * Fixed-rate schedule: the next read is due one interval after
+		 * this one was due, not after it ran, so the reads a slow
+		 * neighbour delayed are caught up in the bus's idle time and the
+		 * unit keeps its rate.  Far behind (bus overloaded, or back from
+		 * back-off), restart the schedule from now.
+		 */
+		if (u->due_ms <= 0 || u->backoff_ms > 0 ||
+		    u->due_ms + p->config.poll_interval_ms < now - CATCH_UP_MS)
+			u->due_ms = now + p->config.poll_interval_ms;
+		else
+			u->due_ms += p->config.poll_interval_ms;
+	} else {
 		u->due_ms = now;
+	}
 	if (e == 0) {
 		u->failures = 0;
 		u->backoff_ms = 0;
