@@ -6,7 +6,8 @@
  *   mbprobe BUS [options] --unit ID:PROFILE ... STEP...
  *   BUS:     --tcp HOST:PORT | --rtu DEVICE [--baud B] [--parity N|E|O]
  *   options: --timeout-ms MS (response timeout), --interval-ms MS (per-unit
- *            poll interval), --profiles DIR
+ *            poll interval), --profiles DIR, --no-backoff (keep asking a
+ *            failing unit at the normal rate)
  *   STEP:    read                       wait (3 s max) for one read of every unit,
  *                                       print "ID SIGNAL VALUE" per signal
  *            poll SECONDS               poll, then print per unit
@@ -103,6 +104,10 @@ main(int argc, char **argv)
 			bus.response_timeout_ms = atoi(v);
 		} else if (strcmp(a, "--interval-ms") == 0 && v) {
 			bus.poll_interval_ms = atoi(v);
+		} else if (strcmp(a, "--no-backoff") == 0) {
+			/* for tests that show what back-off buys: never skip a failing unit */
+			bus.unit_failures = 1 << 30;
+			i--;
 		} else if (strcmp(a, "--profiles") == 0 && v) {
 			profiles = v;
 		} else if (strcmp(a, "--unit") == 0 && v) {
