@@ -334,6 +334,17 @@ int mb_poller_heartbeat(struct mb_poller *poller, int unit_index, int flags, cha
  */
 int mb_poller_close_all(struct mb_poller *poller, int timeout_ms);
 
+/* One read request of a unit's poll, as the poller merged them. */
+struct mb_read_plan {
+	enum mb_table table;
+	uint16_t address;
+	uint16_t count; /* registers or bits */
+};
+/* Copy up to max requests of a unit's poll into plan; returns how many the
+ * unit has (may exceed max), or -1/EINVAL. */
+int mb_poller_plan(const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan,
+    int max);
+
 /* Poll statistics of the bus (for benchmarks and status): total requests
  * sent, of which failed, times the bus was closed after an error to be
  * reopened, and the time the bus thread spent on CPU (ms). */

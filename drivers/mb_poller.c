@@ -259,6 +259,24 @@ mb_poller_add_unit(struct mb_poller *p, int unit_id, const struct mb_profile *pr
 }
 
 int
+mb_poller_plan(const struct mb_poller *p, int index, struct mb_read_plan *plan, int max)
+{
+	const struct unit *u;
+
+	if (index < 0 || index >= p->nunits) {
+		errno = EINVAL;
+		return -1;
+	}
+	u = &p->unit[index];
+	for (int r = 0; r < u->nreq && r < max; r++) {
+		plan[r].table = u->req[r].table;
+		plan[r].address = u->req[r].address;
+		plan[r].count = u->req[r].count;
+	}
+	return u->nreq;
+}
+
+int
 mb_poller_unit_count(const struct mb_poller *p)
 {
 	return p->nunits;
