@@ -64,4 +64,15 @@ check "rtu: exception 4 is reported as an exception" [ "$(field 1 9)" = exceptio
 ctl "$T/rctl" "exception 1:scale 0"
 "$PROBE" $RTU --unit 1:sim-scale poll 1 >"$T/out" 2>&1
 check "rtu: the unit reads again once the fault is cleared" [ "$(field 1 3)" -gt 20 ] && [ "$(field 1 5)" = 0 ]
+
+# a serial device that is not there yet: the poller retries with back-off
+# and reads as soon as it appears
+"$PROBE" --rtu "$T/late-b" --baud 115200 --unit 1:sim-scale sleep 1500 poll 1.5 >"$T/out" 2>&1 &
+probe=$!
+sleep 0.8
+spawn pty2 socat "pty,raw,echo=0,link=$T/late-a" "pty,raw,echo=0,link=$T/late-b"
+wait_for 5 test -e "$T/late-b"
+spawn rsim2 "$SIM" --lines 1 --rtu "$T/late-a" --baud 115200
+wait "$probe"
+check "rtu: a serial port that appears late is opened and read ($(field 1 3) reads)" [ "$(field 1 3)" -gt 20 ]
 finish
