@@ -1,0 +1,480 @@
+/*
+ * mb_link: one open Modbus bus behind the driver table of mb.h, with RTU and
+ * TCP drivers over libmodbus.  What libmodbus leaves to us is done here:
+ *  - the t3.5 silent interval between RTU frames (libmodbus does not keep
+ *    it): every request starts at least gap_us after the end of the last
+ *    exchange on the bus;
+ *  - RS-485 mode, set after connect (the only time libmodbus accepts it);
+ *  - errors mapped to our errno values (exception / CRC / bad reply /
+ *    timeout / link), and the input flushed after a failed exchange so a late
+ *    or corrupted reply cannot be taken for the answer to the next request.
+ * libmodbus's own error recovery stays off: it sleeps a whole response
+ * timeout after each timeout, which would stall every unit on the bus.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <modbus.h>
+
+#include "log.h"
+#include "mb.h"
+
+struct mb_link {
+	const struct mb_driver *driver;
+	modbus_t *ctx;
+	struct mb_bus_config config;
+	int gap_us;          /* 0 on TCP */
+	int64_t bus_free_us; /* monotonic time the bus may carry the next frame */
+	int stale;           /* TCP: the last exchange timed out; its reply may still come */
+};
+
+static void
+errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+sleep_until_us(int64_t when_us)
+{
+	struct timespec ts;
+
+	ts.tv_sec = when_us / 1000000;
+	ts.tv_nsec = (long)(when_us % 1000000) * 1000;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+void
+mb_bus_config_defaults(struct mb_bus_config *config)
+{
+	memset(config, 0, sizeof(*config));
+	config->kind = MB_BUS_RTU;
+	config->baud = 19200;
+	config->parity = 'E';
+	config->data_bits = 8;
+	config->stop_bits = 1;
+	config->port = 502;
+	config->response_timeout_ms = 200;
+	config->byte_timeout_ms = 50;
+	config->backoff_min_ms = 1000;
+	config->backoff_max_ms = 10000;
+	config->reopen_min_ms = 200;
+	config->reopen_max_ms = 5000;
+	config->unit_failures = 2;
+}
+
+/* Zero fields take their defaults. */
+static void
+fill_defaults(struct mb_bus_config *c)
+{
+	struct mb_bus_config d;
+
+	mb_bus_config_defaults(&d);
+#define DEF(f) if (c->f == 0) c->f = d.f
+	DEF(baud);
+	DEF(parity);
+	DEF(data_bits);
+	DEF(stop_bits);
+	DEF(port);
+	DEF(response_timeout_ms);
+	DEF(byte_timeout_ms);
+	DEF(backoff_min_ms);
+	DEF(backoff_max_ms);
+	DEF(reopen_min_ms);
+	DEF(reopen_max_ms);
+	DEF(unit_failures);
+#undef DEF
+}
+
+/* t3.5 of the Modbus serial line spec: 3.5 characters of 11 bits, fixed at
+ * 1750 us above 19200 baud. */
+static int
+gap_for_baud(int baud)
+{
+	if (baud > 19200)
+		return 1750;
+	return (int)((3.5 * 11 * 1000000.0) / baud + 0.5);
+}
+
+/* libmodbus errno -> ours. */
+static int
+map_errno(int e)
+{
+	if (e > MODBUS_ENOBASE && e <= MODBUS_ENOBASE + MODBUS_EXCEPTION_GATEWAY_TARGET)
+		return MB_EEXCEPTION(e - MODBUS_ENOBASE);
+	switch (e) {
+	case EMBBADCRC:
+		return MB_ECRC;
+	case EMBBADDATA:
+	case EMBBADEXC:
+	case EMBUNKEXC:
+	case EMBMDATA:
+	case EMBBADSLAVE:
+		return MB_EBADREPLY;
+	default:
+		return e;
+	}
+}
+
+static int
+link_open(const struct mb_bus_config *config, struct mb_link **out, char *err, size_t errlen)
+{
+	struct mb_link *link;
+	char service[16];
+	int saved;
+
+	*out = NULL;
+	if ((link = calloc(1, sizeof(*link))) == NULL) {
+		errf(err, errlen, "out of memory");
+		return -1;
+	}
+	link->config = *config;
+	fill_defaults(&link->config);
+	config = &link->config;
+	link->driver = mb_driver_for(config->kind);
+	if (config->kind == MB_BUS_RTU) {
+		if (config->device[0] == '\0') {
+			errf(err, errlen, "rtu bus: no device");
+			errno = EINVAL;
+			goto fail;
+		}
+		link->ctx = modbus_new_rtu(config->device, config->baud, config->parity,
+		    config->data_bits, config->stop_bits);
+		link->gap_us = config->gap_us > 0 ? config->gap_us : gap_for_baud(config->baud);
+	} else {
+		snprintf(service, sizeof(service), "%d", config->port);
+		link->ctx = modbus_new_tcp_pi(config->host[0] ? config->host : "127.0.0.1",
+		    service);
+	}
+	if (link->ctx == NULL) {
+		saved = errno;
+		errf(err, errlen, "%s bus: %s", link->driver->name, modbus_strerror(saved));
+		errno = saved;
+		goto fail;
+	}
+	modbus_set_error_recovery(link->ctx, MODBUS_ERROR_RECOVERY_NONE);
+	modbus_set_response_timeout(link->ctx, (uint32_t)config->response_timeout_ms / 1000,
+	    (uint32_t)(config->response_timeout_ms % 1000) * 1000);
+	modbus_set_byte_timeout(link->ctx, (uint32_t)config->byte_timeout_ms / 1000,
+	    (uint32_t)(config->byte_timeout_ms % 1000) * 1000);
+	if (modbus_connect(link->ctx) < 0) {
+		saved = errno;
+		if (config->kind == MB_BUS_RTU)
+			errf(err, errlen, "rtu %s: %s", config->device, modbus_strerror(saved));
+		else
+			errf(err, errlen, "tcp %s:%d: %s", config->host, config->port,
+			    modbus_strerror(saved));
+		errno = saved;
+		goto fail;
+	}
+	if (config->kind == MB_BUS_RTU && config->rs485 &&
+	    modbus_rtu_set_serial_mode(link->ctx, MODBUS_RTU_RS485) < 0)
+		log_warn("rtu %s: cannot set RS-485 mode (adapter may switch by itself)",
+		    config->device);
+	link->bus_free_us = mono_us() + link->gap_us;
+	*out = link;
+	return 0;
+fail:
+	saved = errno;
+	if (link->ctx != NULL)
+		modbus_free(link->ctx);
+	free(link);
+	errno = saved;
+	return -1;
+}
+
+static void
+link_close(struct mb_link *link)
+{
+	if (link == NULL)
+		return;
+	modbus_close(link->ctx);
+	modbus_free(link->ctx);
+	free(link);
+}
+
+static int
+check_unit(struct mb_link *link, int unit)
+{
+	int max = link->config.kind == MB_BUS_TCP ? 255 : 247;
+	int min = link->config.kind == MB_BUS_TCP ? 0 : 1;
+
+	if (unit < min || unit > max) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Before a request: keep the silent interval.  After: note when the bus
+ * becomes free, and flush what a failed exchange may have left behind. */
+static void
+exchange_begin(struct mb_link *link, int unit)
+{
+	if (link->gap_us > 0) {
+		int64_t now = mono_us();
+		if (now < link->bus_free_us)
+			sleep_until_us(link->bus_free_us);
+	}
+	modbus_set_slave(link->ctx, unit);
+}
+
+static int
+exchange_end(struct mb_link *link, int rc)
+{
+	int e = errno;
+
+	if (rc < 0) {
+		e = map_errno(e);
+		/* A timeout or a bad frame may leave bytes in flight: drop them. */
+		if (mb_error_kind(e) != MB_ERR_LINK)
+			modbus_flush(link->ctx);
+	}
+	link->bus_free_us = mono_us() + link->gap_us;
+	if (rc < 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * TCP: a reply that comes after its request timed out is read as the answer
+ * to the next request and refused (transaction id).  Once per timeout, such
+ * a mismatch is taken for that stale reply and the request is sent again.
+ */
+static int
+retry_stale(struct mb_link *link, int rc)
+{
+	int e = errno;
+
+	if (link->config.kind != MB_BUS_TCP)
+		return 0;
+	if (rc == 0) {
+		link->stale = 0;
+		return 0;
+	}
+	if (e == ETIMEDOUT) {
+		link->stale = 1;
+		return 0;
+	}
+	if (e == MB_EBADREPLY && link->stale) {
+		link->stale = 0;
+		return 1;
+	}
+	errno = e;
+	return 0;
+}
+
+static int
+read_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    uint16_t *out)
+{
+	uint8_t bits[MODBUS_MAX_READ_BITS];
+	int rc;
+
+	if (check_unit(link, unit) < 0)
+		return -1;
+	if (count == 0 ||
+	    count > (table <= MB_DISCRETE ? MODBUS_MAX_READ_BITS : MODBUS_MAX_READ_REGISTERS)) {
+		errno = EINVAL;
+		return -1;
+	}
+	exchange_begin(link, unit);
+	switch (table) {
+	case MB_COIL:
+		rc = modbus_read_bits(link->ctx, address, count, bits);
+		break;
+	case MB_DISCRETE:
+		rc = modbus_read_input_bits(link->ctx, address, count, bits);
+		break;
+	case MB_INPUT:
+		rc = modbus_read_input_registers(link->ctx, address, count, out);
+		break;
+	case MB_HOLDING:
+	default:
+		rc = modbus_read_registers(link->ctx, address, count, out);
+		break;
+	}
+	if (rc >= 0 && rc != count) {
+		errno = EMBBADDATA;
+		rc = -1;
+	}
+	if (exchange_end(link, rc) < 0)
+		return -1;
+	if (table <= MB_DISCRETE)
+		for (int i = 0; i < count; i++)
+			out[i] = bits[i] ? 1 : 0;
+	return 0;
+}
+
+static int
+write_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+    uint16_t count, const uint16_t *values)
+{
+	uint8_t bits[MODBUS_MAX_WRITE_BITS];
+	int rc;
+
+	if (check_unit(link, unit) < 0)
+		return -1;
+	if ((table != MB_COIL && table != MB_HOLDING) || count == 0 ||
+	    count > (table == MB_COIL ? MODBUS_MAX_WRITE_BITS : MODBUS_MAX_WRITE_REGISTERS)) {
+		errno = EINVAL;
+		return -1;
+	}
+	exchange_begin(link, unit);
+	if (table == MB_COIL) {
+		if (count == 1) {
+			rc = modbus_write_bit(link->ctx, address, values[0] ? 1 : 0);
+		} else {
+			for (int i = 0; i < count; i++)
+				bits[i] = values[i] ? 1 : 0;
+			rc = modbus_write_bits(link->ctx, address, count, bits);
+		}
+	} else if (count == 1) {
+		rc = modbus_write_register(link->ctx, address, values[0]);
+	} else {
+		rc = modbus_write_registers(link->ctx, address, count, values);
+	}
+	if (rc >= 0 && count > 1 && rc != count) {
+		errno = EMBBADDATA;
+		rc = -1;
+	}
+	return exchange_end(link, rc < 0 ? -1 : 0);
+}
+
+static int
+link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    uint16_t *out)
+{
+	int rc = read_once(link, unit, table, address, count, out);
+
+	if (retry_stale(link, rc))
+		rc = read_once(link, unit, table, address, count, out);
+	return rc;
+}
+
+static int
+link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+    uint16_t count, const uint16_t *values)
+{
+	int rc = write_once(link, unit, table, address, count, values);
+
+	if (retry_stale(link, rc))
+		rc = write_once(link, unit, table, address, count, values);
+	return rc;
+}
+
+static const struct mb_driver rtu_driver = {
+	.name = "rtu",
+	.open = link_open,
+	.read = link_read,
+	.write = link_write,
+	.close = link_close,
+	.strerror = mb_strerror,
+};
+
+static const struct mb_driver tcp_driver = {
+	.name = "tcp",
+	.open = link_open,
+	.read = link_read,
+	.write = link_write,
+	.close = link_close,
+	.strerror = mb_strerror,
+};
+
+const struct mb_driver *
+mb_driver_for(enum mb_bus_kind kind)
+{
+	return kind == MB_BUS_TCP ? &tcp_driver : &rtu_driver;
+}
+
+int
+mb_link_open(const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen)
+{
+	return mb_driver_for(config->kind)->open(config, link, err, errlen);
+}
+
+int
+mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+    uint16_t count, uint16_t *out)
+{
+	return link->driver->read(link, unit, table, address, count, out);
+}
+
+int
+mb_link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+    uint16_t count, const uint16_t *values)
+{
+	return link->driver->write(link, unit, table, address, count, values);
+}
+
+void
+mb_link_close(struct mb_link *link)
+{
+	if (link != NULL)
+		link->driver->close(link);
+}
+
+int
+mb_link_read_signal(struct mb_link *link, int unit, const struct mb_profile *profile,
+    enum mb_signal signal, double *value)
+{
+	const struct mb_field *f;
+	uint16_t regs[2];
+
+	if ((int)signal < 0 || signal >= MB_SIG_COUNT || !profile->field[signal].present) {
+		errno = MB_ENOSIGNAL;
+		return -1;
+	}
+	f = &profile->field[signal];
+	if (mb_link_read(link, unit, f->table, f->address, (uint16_t)mb_field_width(f), regs) < 0)
+		return -1;
+	*value = mb_field_decode(f, regs);
+	return 0;
+}
+
+int
+mb_link_write_signal(struct mb_link *link, int unit, const struct mb_profile *profile,
+    enum mb_signal signal, double value)
+{
+	const struct mb_field *f;
+	uint16_t regs[2] = { 0, 0 };
+
+	if ((int)signal < 0 || signal >= MB_SIG_COUNT || !profile->field[signal].present) {
+		errno = MB_ENOSIGNAL;
+		return -1;
+	}
+	f = &profile->field[signal];
+	if (f->table != MB_COIL && f->table != MB_HOLDING) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* A bit of a holding register: read, change the bit, write back. */
+	if (f->table == MB_HOLDING && f->bit >= 0 &&
+	    mb_link_read(link, unit, MB_HOLDING, f->address, 1, regs) < 0)
+		return -1;
+	if (mb_field_encode(f, value, regs) < 0)
+		return -1;
+	return mb_link_write(link, unit, f->table, f->address, (uint16_t)mb_field_width(f), regs);
+}

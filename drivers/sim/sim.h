@@ -1,0 +1,125 @@
+/*
+ * sim: gassim's internals.  model.c is the station (fill lines, their units'
+ * register maps, physics, watchdog, faults, control commands, event log);
+ * main.c is the process (options, the Modbus TCP and RTU servers with the
+ * simulated wire, the control socket, the loop).  Single-threaded: every
+ * function here runs on the main loop.
+ */
+#ifndef GAS_SIM_H
+#define GAS_SIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <modbus.h>
+
+#include "mb.h"
+
+#define SIM_MAX_LINES 32
+
+enum sim_role { SIM_SCALE, SIM_VALVE, SIM_FILLER };
+
+struct sim_unit {
+	int id;
+	int line; /* 1-based */
+	enum sim_role role;
+	struct mb_profile profile;
+	modbus_mapping_t *map;
+	/* faults */
+	int dead;      /* never answers */
+	int slow_ms;   /* extra reply delay */
+	int exception; /* 0, or the exception code every request gets */
+	int crc;       /* RTU: replies with a wrong CRC */
+	int garbage;   /* RTU: replies with random bytes */
+	uint64_t requests;
+};
+
+struct sim_line {
+	int number;
+	struct sim_unit *scale; /* the unit that weighs */
+	struct sim_unit *valve; /* the unit that drives the valve (== scale for a filler) */
+	/* cylinder */
+	int present;
+	double tare, lpg, capacity; /* kg */
+	/* physics settings */
+	double flow;     /* kg/s nominal with an empty cylinder */
+	double noise;    /* kg, uniform +/- */
+	int close_delay_ms;
+	double leak;     /* kg/s into the cylinder whatever the valve */
+	int weight_stuck;
+	int valve_stuck;
+	/* valve */
+	int valve_cmd;       /* commanded: 1 open */
+	int valve_open;      /* actual: 1 gas flows */
+	int64_t close_at_ms; /* closing completes then; 0 if not closing */
+	double rate;         /* kg/s flowing now */
+	/* watchdog */
+	double last_hb;
+	int64_t hb_changed_ms;
+	int watchdog_ms;
+	uint64_t watchdog_trips;
+	/* filler */
+	double target;
+	int filling, fill_done, fill_alarm;
+	double fill_tare;
+	/* display */
+	double shown;       /* displayed gross, kg */
+	double last_true;   /* true gross at the last tick */
+	int64_t moved_ms;   /* last time the true weight changed */
+	int motion;
+	int64_t weight_log_ms;
+	double weight_logged;
+};
+
+struct sim_config {
+	int lines;
+	const char *profile;       /* scale-side profile (filler: the whole line) */
+	const char *valve_profile; /* valve-side profile for non-filler lines */
+	const char *profiles_dir;
+	double flow, noise;
+	int close_delay_ms, watchdog_ms;
+	uint64_t seed;
+};
+
+struct sim {
+	struct sim_config config;
+	struct sim_line line[SIM_MAX_LINES];
+	int nlines;
+	struct sim_unit *unit[2 * SIM_MAX_LINES];
+	int nunits;
+	FILE *events;
+	uint64_t rng;
+	int64_t last_tick_ms;
+	/* bus counters, printed by status */
+	uint64_t rtu_requests, rtu_gap_violations, rtu_bad_frames, tcp_requests;
+	int rtu;
+};
+
+/* Build the station; 0 or -1 with a message in err. */
+int sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t errlen);
+void sim_free(struct sim *sim);
+
+/* The unit with Modbus id, or NULL. */
+struct sim_unit *sim_unit_by_id(struct sim *sim, int id);
+
+/* Advance physics to now_ms and refresh every register. */
+void sim_tick(struct sim *sim, int64_t now_ms);
+/* Take note of what a master wrote to a unit's registers (valve command,
+ * heartbeat, watchdog, target, start, abort) at now_ms. */
+void sim_after_request(struct sim *sim, struct sim_unit *unit, int64_t now_ms);
+
+/*
+ * Run one control command line (see docs/simulator.md).  The answer, one or
+ * more lines each ending in '\n', the last "ok" or "error: ...", is written
+ * into out.  Returns 0 or -1 (bad command).
+ */
+int sim_command(struct sim *sim, const char *line, char *out, size_t outlen);
+
+/* Append "WALL_MS LINE EVENT VALUE" to the event log (if any). */
+void sim_event(struct sim *sim, int line, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+int64_t sim_now_ms(void);
+int64_t sim_wall_ms(void);
+
+#endif

@@ -1,0 +1,66 @@
+#!/bin/sh
+# gassim on its own: usage and exit codes, the control socket, the event log,
+# and its weight registers read by mbpoll (a Modbus master we did not write)
+# over TCP and over RTU on a pty pair.
+. "$(dirname "$0")/lib.sh"
+SIM="$BUILD/gassim"
+export GAS_PROFILES="$(cd "$(dirname "$0")/../.." && pwd)/drivers/profiles"
+
+"$SIM" --help >/dev/null 2>&1; check "--help exits 0" [ $? -eq 0 ]
+"$SIM" --bogus >/dev/null 2>&1; check "unknown option exits 2" [ $? -eq 2 ]
+"$SIM" --lines 0 --tcp 127.0.0.1:1 >/dev/null 2>&1; check "--lines 0 exits 2" [ $? -eq 2 ]
+"$SIM" -n -e "place 1 15" >/dev/null 2>&1; check "-n with a good command exits 0" [ $? -eq 0 ]
+"$SIM" -n -e "place 9 15" >/dev/null 2>&1; check "-n with a bad command exits 2" [ $? -eq 2 ]
+"$SIM" -n --profile no-such >/dev/null 2>&1; check "-n with a missing profile exits 1" [ $? -eq 1 ]
+
+ctl() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/ctl"; }
+
+port=$(free_port)
+spawn sim "$SIM" --lines 2 --tcp "127.0.0.1:$port" --control "$T/ctl" --events "$T/ev" \
+    --noise 0 -e "place 1 15.25 0.5"
+wait_for 5 test -S "$T/ctl" || fail "control socket appears"
+
+# 15.750 kg = 15750 g in input registers 1-2 (mbpoll counts from 1), big-endian int32
+out=$(mbpoll -m tcp -p "$port" -a 1 -r 1 -c 1 -t 3:int -B -1 127.0.0.1 2>&1)
+check "mbpoll reads line 1 gross over TCP as 15750 g" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*15750$'"
+out=$(mbpoll -m tcp -p "$port" -a 3 -r 1 -c 1 -t 3:int -B -1 127.0.0.1 2>&1)
+check "mbpoll reads the empty line 2 as 0 g" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*0$'"
+out=$(mbpoll -m tcp -p "$port" -a 2 -r 1 -t 0 -1 127.0.0.1 1 2>&1)
+check "mbpoll opens the valve of line 1 (coil 1 of unit 2)" sh -c "printf '%s' '$out' | grep -qi 'written 1 references'"
+sleep 0.3
+check "status shows the valve open and gas flowing" sh -c "printf 'status\n' | socat -t 2 - UNIX-CONNECT:$T/ctl | grep -q '^line 1 .*valve open cmd 1 flow 0\.'"
+mbpoll -m tcp -p "$port" -a 2 -r 1 -t 0 -1 127.0.0.1 0 >/dev/null 2>&1
+sleep 0.4
+check "event log has the open command, opening, close command and closing" \
+    sh -c "grep -q ' 1 valve_cmd_open ' $T/ev && grep -q ' 1 valve_opened ' $T/ev && grep -q ' 1 valve_cmd_close ' $T/ev && grep -q ' 1 valve_closed ' $T/ev"
+t_cmd=$(awk '$3=="valve_cmd_close"{print $1; exit}' "$T/ev")
+t_shut=$(awk '$3=="valve_closed"{print $1; exit}' "$T/ev")
+d=$((t_shut - t_cmd))
+check "valve takes about its 150 ms to close (took $d ms)" [ "$d" -ge 140 ] && [ "$d" -le 260 ]
+w_cmd=$(awk '$3=="weight"{w=$4} $3=="valve_cmd_close"{print w; exit}' "$T/ev")
+w_end=$(awk '$3=="valve_closed"{print $4; exit}' "$T/ev")
+check "weight still rises after the close command ($w_cmd -> $w_end)" awk -v a="$w_cmd" -v b="$w_end" 'BEGIN{exit !(b > a)}'
+
+r=$(ctl "place 7 10")
+check "control refuses a line that does not exist" sh -c "printf '%s' '$r' | grep -q '^error'"
+r=$(ctl "remove 1")
+check "control accepts remove" sh -c "printf '%s' '$r' | grep -q '^ok'"
+sleep 0.1
+out=$(mbpoll -m tcp -p "$port" -a 1 -r 1 -c 1 -t 3:int -B -1 127.0.0.1 2>&1)
+check "weight is 0 after the cylinder is removed" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*0$'"
+ctl help >"$T/help"
+check "control answers help" grep -q '^place LINE' "$T/help"
+
+# RTU on a pty pair, read by mbpoll
+spawn socat socat "pty,raw,echo=0,link=$T/pa" "pty,raw,echo=0,link=$T/pb"
+wait_for 5 test -e "$T/pb" || fail "pty pair"
+spawn rtusim "$SIM" --lines 1 --rtu "$T/pa" --baud 19200 --noise 0 --control "$T/ctl2" -e "place 1 5.5 1.25"
+wait_for 5 test -S "$T/ctl2" || fail "rtu control socket"
+out=$(mbpoll -m rtu -b 19200 -P even -a 1 -r 1 -c 1 -t 3:int -B -1 "$T/pb" 2>&1)
+check "mbpoll reads the gross weight over RTU as 6750 g" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*6750$'"
+out=$(mbpoll -m rtu -b 19200 -P even -a 2 -r 1 -c 2 -t 4 -1 "$T/pb" 2>&1)
+check "mbpoll reads the valve watchdog register (1000 ms) over RTU" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*1000$'"
+
+kill "$PID_sim"; sleep 0.3
+check "gassim exits on SIGTERM and removes its control socket" sh -c "! test -e $T/ctl"
+finish

@@ -1,0 +1,415 @@
+/*
+ * Unit tests of the poller (drivers/mb_poller.c) and links (mb_link.c)
+ * against a real libmodbus TCP server running in a thread of the test: read
+ * planning (merging), values through a profile, a close that does not wait
+ * for the read cycle, per-unit back-off of a dead unit, and the errors a
+ * caller sees when the bus is down or a signal is missing.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "log.h"
+#include "mb.h"
+
+/* ---- a small server: answers every unit but `dead_unit` ---------------- */
+
+struct server {
+	pthread_t thread;
+	modbus_t *ctx;
+	modbus_mapping_t *map;
+	pthread_mutex_t lock;
+	int listen_fd;
+	int port;
+	int dead_unit;
+	volatile int stop;
+	int requests[256];
+};
+
+static void *
+server_main(void *arg)
+{
+	struct server *s = arg;
+	uint8_t req[MODBUS_TCP_MAX_ADU_LENGTH];
+	int client = -1;
+
+	while (!s->stop) {
+		fd_set rd;
+		struct timeval tv = { 0, 20000 };
+		int fd = client >= 0 ? client : s->listen_fd;
+
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		if (select(fd + 1, &rd, NULL, NULL, &tv) <= 0)
+			continue;
+		if (client < 0) {
+			client = accept(s->listen_fd, NULL, NULL);
+			continue;
+		}
+		modbus_set_socket(s->ctx, client);
+		int n = modbus_receive(s->ctx, req);
+		if (n < 0) {
+			close(client);
+			client = -1;
+			continue;
+		}
+		if (n == 0)
+			continue;
+		pthread_mutex_lock(&s->lock);
+		s->requests[req[6]]++;
+		if (req[6] != s->dead_unit)
+			modbus_reply(s->ctx, req, n, s->map);
+		pthread_mutex_unlock(&s->lock);
+	}
+	if (client >= 0)
+		close(client);
+	return NULL;
+}
+
+static int
+server_start(void **state)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+
+	s->ctx = modbus_new_tcp("127.0.0.1", 0);
+	s->listen_fd = modbus_tcp_listen(s->ctx, 1);
+	if (s->listen_fd < 0)
+		return -1;
+	getsockname(s->listen_fd, (struct sockaddr *)&sa, &len);
+	s->port = ntohs(sa.sin_port);
+	s->map = modbus_mapping_new(16, 16, 200, 200);
+	s->dead_unit = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_create(&s->thread, NULL, server_main, s);
+	*state = s;
+	return 0;
+}
+
+static int
+server_stop(void **state)
+{
+	struct server *s = *state;
+
+	s->stop = 1;
+	pthread_join(s->thread, NULL);
+	close(s->listen_fd);
+	modbus_mapping_free(s->map);
+	modbus_free(s->ctx);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return 0;
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL);
+}
+
+static void
+parse(const char *text, struct mb_profile *p)
+{
+	char err[256];
+
+	if (mb_profile_parse(text, strlen(text), "test.ini", p, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
+static const char scale_valve_ini[] =
+    "[device]\nname = t\nkind = filler\n"
+    "[gross]\ntable = input\naddress = 0\ntype = i32\nscale = 0.001\n"
+    "[net]\ntable = input\naddress = 2\ntype = i32\nscale = 0.001\n"
+    "[motion]\ntable = input\naddress = 4\nbit = 0\n"
+    "[valve_cmd]\ntable = coil\naddress = 3\n"
+    "[watchdog]\ntable = holding\naddress = 10\n"
+    "[heartbeat]\ntable = holding\naddress = 13\n" /* hole of 2: merged */
+    "[target]\ntable = holding\naddress = 40\ntype = u32\nscale = 0.001\n" /* apart */
+    "[start]\ntable = holding\naddress = 50\nbit = 0\npoll = no\n";
+
+static struct mb_poller *
+poller_for(struct server *s, int interval_ms, const struct mb_profile *p, int nunits,
+    const int *ids)
+{
+	struct mb_bus_config bus;
+	struct mb_poller *poller;
+	char err[256];
+	int index;
+
+	mb_bus_config_defaults(&bus);
+	bus.kind = MB_BUS_TCP;
+	snprintf(bus.host, sizeof(bus.host), "127.0.0.1");
+	bus.port = s ? s->port : 1; /* port 1: nothing listens */
+	bus.response_timeout_ms = 100;
+	bus.poll_interval_ms = interval_ms;
+	assert_int_equal(mb_poller_new(&bus, NULL, NULL, &poller, err, sizeof(err)), 0);
+	for (int i = 0; i < nunits; i++)
+		assert_int_equal(mb_poller_add_unit(poller, ids[i], p, &index, err, sizeof(err)),
+		    0);
+	return poller;
+}
+
+static void
+wait_seq(struct mb_poller *p, int index, uint64_t seq)
+{
+	struct mb_snapshot snap;
+	int64_t until = mono_ms() + 3000;
+
+	do {
+		assert_int_equal(mb_poller_snapshot(p, index, &snap), 0);
+		if (snap.seq >= seq)
+			return;
+		sleep_ms(5);
+	} while (mono_ms() < until);
+	fail_msg("unit %d never reached read %llu", index, (unsigned long long)seq);
+}
+
+/* ---- tests --------------------------------------------------------------------- */
+
+static void
+merges_adjacent_registers_into_one_request(void **state)
+{
+	struct mb_profile p;
+	struct mb_read_plan plan[8];
+	struct mb_poller *poller;
+	int id = 1;
+
+	(void)state;
+	parse(scale_valve_ini, &p);
+	poller = poller_for(NULL, 0, &p, 1, &id);
+	assert_int_equal(mb_poller_plan(poller, 0, plan, 8), 4);
+	/* coil 3; input 0..4 (gross, net, status); holding 10..13; holding 40..41.
+	 * start (poll = no) is not read. */
+	assert_int_equal(plan[0].table, MB_COIL);
+	assert_int_equal(plan[1].table, MB_INPUT);
+	assert_int_equal(plan[1].address, 0);
+	assert_int_equal(plan[1].count, 5);
+	assert_int_equal(plan[2].table, MB_HOLDING);
+	assert_int_equal(plan[2].address, 10);
+	assert_int_equal(plan[2].count, 4);
+	assert_int_equal(plan[3].address, 40);
+	assert_int_equal(plan[3].count, 2);
+	mb_poller_free(poller);
+}
+
+static void
+reads_values_through_the_profile(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 1;
+
+	parse(scale_valve_ini, &p);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_input_registers[0] = 0;
+	s->map->tab_input_registers[1] = 15750; /* 15.750 kg */
+	s->map->tab_input_registers[2] = 0xffff;
+	s->map->tab_input_registers[3] = 0xfffb; /* -0.005 kg */
+	s->map->tab_input_registers[4] = 1;      /* motion */
+	s->map->tab_bits[3] = 1;
+	s->map->tab_registers[10] = 1000;
+	pthread_mutex_unlock(&s->lock);
+	poller = poller_for(s, 0, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	wait_seq(poller, 0, 2);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	assert_int_equal(snap.link, MB_LINK_UP);
+	assert_true(snap.updated_ms > 0 && snap.updated_wall_ms > 0);
+	assert_float_equal(snap.value[MB_SIG_GROSS], 15.75, 1e-9);
+	assert_float_equal(snap.value[MB_SIG_NET], -0.005, 1e-9);
+	assert_float_equal(snap.value[MB_SIG_MOTION], 1, 0);
+	assert_float_equal(snap.value[MB_SIG_VALVE_CMD], 1, 0);
+	assert_float_equal(snap.value[MB_SIG_WATCHDOG], 1000, 0);
+	assert_false(snap.present & (1u << MB_SIG_START));
+	mb_poller_free(poller);
+}
+
+static void
+close_runs_before_the_next_read_cycle(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	char err[256];
+	int id = 1;
+	int64_t t0, took;
+
+	parse(scale_valve_ini, &p);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_bits[3] = 1;
+	pthread_mutex_unlock(&s->lock);
+	/* reads every 5 s: a write that waited for the next cycle would take seconds */
+	poller = poller_for(s, 5000, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	wait_seq(poller, 0, 1);
+	t0 = mono_ms();
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 1000, err,
+			     sizeof(err)), 0);
+	took = mono_ms() - t0;
+	pthread_mutex_lock(&s->lock);
+	assert_int_equal(s->map->tab_bits[3], 0);
+	pthread_mutex_unlock(&s->lock);
+	if (took > 200)
+		fail_msg("close took %lld ms", (long long)took);
+	/* a bit of a holding register: read-modify-write keeps the other bits */
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_registers[50] = 0x8000;
+	pthread_mutex_unlock(&s->lock);
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_START, 1, 0, 1000, err, sizeof(err)), 0);
+	pthread_mutex_lock(&s->lock);
+	assert_int_equal(s->map->tab_registers[50], 0x8001);
+	pthread_mutex_unlock(&s->lock);
+	/* heartbeat changes the register each time */
+	assert_int_equal(mb_poller_heartbeat(poller, 0, 0, err, sizeof(err)), 0);
+	assert_int_equal(mb_poller_heartbeat(poller, 0, 0, err, sizeof(err)), 0);
+	pthread_mutex_lock(&s->lock);
+	assert_int_equal(s->map->tab_registers[13], 2);
+	pthread_mutex_unlock(&s->lock);
+	mb_poller_free(poller);
+}
+
+static void
+dead_unit_backs_off_alone(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot live, dead;
+	char err[256];
+	int ids[2] = { 1, 7 };
+
+	parse(scale_valve_ini, &p);
+	s->dead_unit = 7;
+	poller = poller_for(s, 0, &p, 2, ids);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	sleep_ms(1500);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &live), 0);
+	assert_int_equal(mb_poller_snapshot(poller, 1, &dead), 0);
+	assert_int_equal(live.link, MB_LINK_UP);
+	assert_int_equal(dead.link, MB_LINK_BACKOFF);
+	assert_int_equal(mb_error_kind(dead.last_errno), MB_ERR_TIMEOUT);
+	/* 100 ms timeouts: without back-off ~15 failures in 1.5 s; with it 2 + 1 */
+	if (dead.polls_failed > 4)
+		fail_msg("dead unit asked %llu times", (unsigned long long)dead.polls_failed);
+	assert_true(live.polls_ok > 100);
+	/* a write to the dead unit is still tried, and fails with a timeout */
+	assert_int_equal(mb_poller_write(poller, 1, MB_SIG_VALVE_CMD, 0, 0, 2000, err, sizeof(err)),
+	    -1);
+	assert_int_equal(errno, ETIMEDOUT);
+	mb_poller_free(poller);
+	s->dead_unit = -1;
+}
+
+static void
+write_fails_at_once_while_the_bus_is_down(void **state)
+{
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 1;
+	int64_t t0;
+
+	(void)state;
+	parse(scale_valve_ini, &p);
+	poller = poller_for(NULL, 0, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	sleep_ms(100);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	assert_int_equal(snap.link, MB_LINK_BUS_DOWN);
+	t0 = mono_ms();
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 2000, err, sizeof(err)),
+	    -1);
+	assert_int_equal(errno, MB_ENOTCONN);
+	assert_true(mono_ms() - t0 < 50);
+	assert_non_null(strstr(err, "not open"));
+	mb_poller_free(poller);
+}
+
+static void
+refuses_signals_the_profile_lacks(void **state)
+{
+	struct mb_profile p;
+	struct mb_poller *poller;
+	char err[256];
+	int id = 1;
+
+	(void)state;
+	parse("[device]\nname = s\nkind = scale\n[gross]\ntable = input\n", &p);
+	poller = poller_for(NULL, 0, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 100, err, sizeof(err)),
+	    -1);
+	assert_int_equal(errno, MB_ENOSIGNAL);
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_GROSS, 0, 0, 100, err, sizeof(err)), -1);
+	assert_int_equal(errno, EINVAL); /* input registers are read-only */
+	assert_int_equal(mb_poller_write(poller, 5, MB_SIG_GROSS, 0, 0, 100, err, sizeof(err)), -1);
+	mb_poller_free(poller);
+}
+
+static void
+refuses_bad_units(void **state)
+{
+	struct mb_profile p;
+	struct mb_bus_config bus;
+	struct mb_poller *poller;
+	char err[256];
+	int index;
+
+	(void)state;
+	parse(scale_valve_ini, &p);
+	mb_bus_config_defaults(&bus);
+	snprintf(bus.device, sizeof(bus.device), "/dev/null");
+	assert_int_equal(mb_poller_new(&bus, NULL, NULL, &poller, err, sizeof(err)), 0);
+	assert_int_equal(mb_poller_add_unit(poller, 0, &p, &index, err, sizeof(err)), -1);
+	assert_int_equal(mb_poller_add_unit(poller, 248, &p, &index, err, sizeof(err)), -1);
+	assert_int_equal(mb_poller_add_unit(poller, 5, &p, &index, err, sizeof(err)), 0);
+	assert_int_equal(mb_poller_add_unit(poller, 5, &p, &index, err, sizeof(err)), -1);
+	assert_int_equal(errno, EEXIST);
+	mb_poller_free(poller);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(merges_adjacent_registers_into_one_request),
+		cmocka_unit_test(reads_values_through_the_profile),
+		cmocka_unit_test(close_runs_before_the_next_read_cycle),
+		cmocka_unit_test(dead_unit_backs_off_alone),
+		cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
+		cmocka_unit_test(refuses_signals_the_profile_lacks),
+		cmocka_unit_test(refuses_bad_units),
+	};
+	log_init("test_poller", 1, LOG_LEVEL_WARN);
+	return cmocka_run_group_tests(tests, server_start, server_stop);
+}
