@@ -15,6 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
+#include "base45.h"
 #include "code.h"
 
 /* Test key of docs/code-format.md: seed bytes 00 01 02 .. 1f. */
@@ -281,6 +284,80 @@ refuses_to_sign_records_outside_the_format(void **state)
 	assert_int_equal(code_encode(&vectors[0].rec, test_key, code, 20, err, sizeof(err)), -1);
 }
 
+/* Sign raw record bytes with the test key outside code_encode, which would
+ * refuse to make such records, and return the code text. */
+static void
+sign_raw(const uint8_t *record, size_t len, char *out, size_t outlen)
+{
+	uint8_t seed[CODE_SEED_LEN], payload[200], msg[200];
+	EVP_PKEY *pkey;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	size_t siglen = 64;
+	int i;
+
+	for (i = 0; i < CODE_SEED_LEN; i++)
+		seed[i] = (uint8_t)i;
+	pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, sizeof(seed));
+	memcpy(msg, "GC1:", 4);
+	memcpy(msg + 4, record, len);
+	memcpy(payload, record, len);
+	assert_int_equal(EVP_DigestSignInit(md, NULL, NULL, NULL, pkey), 1);
+	assert_int_equal(EVP_DigestSign(md, payload + len, &siglen, msg, len + 4), 1);
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pkey);
+	memcpy(out, "GC1:", 4);
+	assert_true(base45_encode(payload, len + 64, out + 4, outlen - 4) > 0);
+}
+
+static void
+refuses_validly_signed_records_outside_the_format(void **state)
+{
+	/* vector 1's record, then one field broken at a time */
+	static const uint8_t good[] = { 0x01, 0x05, 0x0c, 0x49, 0x04, 0x02, 0x7f, 0x05, 0xf0,
+		0x05, 0xd2, 0x09, 'Z', 'J', '-', '0', '0', '0', '1', '2', '3' };
+	static const struct {
+		int offset;
+		uint8_t value;
+		const char *reason;
+	} bad[] = {
+		{ -1, 0, NULL },                                 /* unchanged: accepted */
+		{ 10, 0xd3, "exceeds 14.9 kg" },                 /* fill 14.91 kg on a YSP35.5 */
+		{ 4, 9, "model 9 is unknown" },
+		{ 12, '/', "invalid serial" },
+		{ 12, '-', "invalid serial" },                   /* serial may not start with '-' */
+		{ 1, 0x00, "not six digits" },                   /* county 003145 */
+		{ 5, 0xff, "out of range" },                     /* month far past 2200 */
+		{ 8, 0x00, "tare" },                             /* tare 0 g (see below) */
+		{ 0, 0x02, "record version 2" },
+	};
+	char code[CODE_MAX_LEN + 8], err[160];
+	struct code_record rec;
+	uint8_t record[sizeof(good)];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(record, good, sizeof(good));
+		if (bad[i].offset >= 0)
+			record[bad[i].offset] = bad[i].value;
+		if (bad[i].offset == 8) {           /* tare 0 g */
+			record[7] = 0;
+			record[8] = 0;
+		}
+		sign_raw(record, sizeof(record), code, sizeof(code));
+		if (bad[i].reason == NULL) {
+			assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err,
+			    sizeof(err)), 0);
+			assert_string_equal(code, vectors[0].code);
+			continue;
+		}
+		assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err,
+		    sizeof(err)), -1);
+		if (strstr(err, bad[i].reason) == NULL)
+			fail_msg("case %zu: reason '%s' lacks '%s'", i, err, bad[i].reason);
+	}
+}
+
 static void
 knows_the_five_models_and_their_fill_mass(void **state)
 {
@@ -358,6 +435,7 @@ main(void)
 		cmocka_unit_test(refuses_code_signed_by_another_key),
 		cmocka_unit_test(refuses_malformed_codes_with_a_reason),
 		cmocka_unit_test(refuses_to_sign_records_outside_the_format),
+		cmocka_unit_test(refuses_validly_signed_records_outside_the_format),
 		cmocka_unit_test(knows_the_five_models_and_their_fill_mass),
 		cmocka_unit_test(key_files_round_trip_private_file_is_0600_and_never_overwritten),
 	};
