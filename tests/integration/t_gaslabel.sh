@@ -9,6 +9,22 @@ LC_ALL=C
 export LC_ALL
 G="$BUILD/gaslabel"
 
+# svg_to_pgm SVG PGM: rasterise the label's module squares (the path of
+# "Mx yh1v1h-1z" squares gaslabel writes) so zbarimg can read the SVG too.
+svg_to_pgm() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import re, sys
+svg = open(sys.argv[1]).read()
+w, h = (int(v) for v in re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
+d = re.search(r'<path fill="#000" d="([^"]*)"', svg).group(1)
+dark = {(int(x), int(y)) for x, y in re.findall(r'M(\d+) (\d+)h1v1h-1z', d)}
+s = 6
+pixels = bytes(0 if (px // s, py // s) in dark else 255
+    for py in range(h * s) for px in range(w * s))
+open(sys.argv[2], 'wb').write(b'P5\n%d %d\n255\n' % (w * s, h * s) + pixels)
+PY
+}
+
 # code_of SERIAL: the code column of DIR/codes.csv for that serial
 code_of() { sed -n "s/^$1,.*,\(GC1:.*\)\$/\1/p" "$T/out/codes.csv"; }
 
@@ -61,6 +77,9 @@ for s in ZJ-000123 LY2019A00457 s7 K-26.2_x; do
 	read_back=$(zbarimg --raw -q "$T/out/labels/$s.png" 2>/dev/null)
 	check "$s: zbarimg reads the PNG label back to exactly the code" [ "$read_back" = "$code" ]
 	check "$s: SVG label prints the serial" grep -q ">$s</text>" "$T/out/labels/$s.svg"
+	svg_to_pgm "$T/out/labels/$s.svg" "$T/$s.pgm"
+	read_back=$(zbarimg --raw -q "$T/$s.pgm" 2>/dev/null)
+	check "$s: the SVG label's symbol reads back to exactly the code" [ "$read_back" = "$code" ]
 	"$G" verify --pub "$T/keys/county.pub" "$code" >"$T/verify.out" 2>&1
 	check "$s: verify accepts the code (exit $?)" [ $? -eq 0 ]
 	check "$s: verify prints the serial" grep -q "^serial  *$s\$" "$T/verify.out"
