@@ -374,10 +374,12 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
  * (reports and upserts stay sequential and deterministic).
  */
 #define REGISTRY_BATCH       512
+#define REGISTRY_FILE_MAX    (256 << 20)   /* bytes of a registry file */
 #define REGISTRY_THREADS_MAX 8
 
 struct registry_pending {
 	struct registry_row row;
+	size_t index;           /* data row number, 0-based */
 	unsigned long line;
 	int ok;
 	char why[256];
@@ -498,88 +500,245 @@ registry_bind_row(sqlite3_stmt *stmt, const struct registry_row *row, int cycle_
 	return sqlite3_step(stmt);
 }
 
+/* Read the whole file (at most REGISTRY_FILE_MAX bytes) into memory, so that
+ * both passes read the same bytes even if the file changes meanwhile. */
+static int
+registry_slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	size_t cap = 0, n;
+	char *data = NULL, *grown;
+
+	*buf = NULL;
+	*len = 0;
+	if (fp == NULL)
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	for (;;) {
+		if (*len == cap) {
+			if (cap >= REGISTRY_FILE_MAX) {
+				err_set(err, errlen, "%s: larger than %d MB", path,
+				    REGISTRY_FILE_MAX >> 20);
+				goto fail;
+			}
+			cap = cap == 0 ? 1 << 20 : cap * 2;
+			if ((grown = realloc(data, cap)) == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto fail;
+			}
+			data = grown;
+		}
+		n = fread(data + *len, 1, cap - *len, fp);
+		*len += n;
+		if (n == 0) {
+			if (ferror(fp)) {
+				err_set(err, errlen, "%s: %s", path, strerror(errno));
+				goto fail;
+			}
+			break;
+		}
+	}
+	fclose(fp);
+	*buf = data;
+	return 0;
+fail:
+	fclose(fp);
+	free(data);
+	*len = 0;
+	return -1;
+}
+
+struct registry_import_ctx {
+	const char *path;
+	const struct registry_import_opts *opts;
+	const char *buf;
+	size_t len;
+	struct registry_pending *batch;
+	int threads;
+	/* pass 1: one byte per data row, 1 when its code verified */
+	uint8_t *verified;
+	size_t nrows, cap;
+};
+
+/*
+ * Read one batch of data rows (checked without their signatures) from r.
+ * Returns the row count; *eof at the end; -1 on a read error.
+ */
+static long
+registry_read_batch(struct registry_import_ctx *ctx, struct csv_reader *r,
+    const struct registry_columns *cols, unsigned long *rows, int *eof, char *err,
+    size_t errlen)
+{
+	struct csv_row csv;
+	long count = 0;
+	int n;
+
+	while (count < REGISTRY_BATCH) {
+		struct registry_pending *p = &ctx->batch[count];
+
+		n = csv_next(r, &csv, p->why, sizeof(p->why));
+		if (n == 0) {
+			*eof = 1;
+			break;
+		}
+		if (n == -2)
+			return err_set(err, errlen, "%s: %s", ctx->path, p->why);
+		p->index = (*rows)++;
+		p->line = csv.line;
+		p->ok = n == 1 && registry_parse_row(cols, &csv, NULL, 0, &p->row, p->why,
+		    sizeof(p->why)) == 0;
+		count++;
+	}
+	return count;
+}
+
+static struct csv_reader *
+registry_open_memory(struct registry_import_ctx *ctx, FILE **fp,
+    struct registry_columns *cols, char *err, size_t errlen)
+{
+	struct csv_reader *r;
+	struct csv_row csv;
+	char why[256];
+	int n;
+
+	/* fmemopen refuses a zero-length buffer */
+	*fp = NULL;
+	if (ctx->len == 0 || (*fp = fmemopen((void *)ctx->buf, ctx->len, "r")) == NULL) {
+		err_set(err, errlen, "%s: empty file (no header row)", ctx->path);
+		return NULL;
+	}
+	if ((r = csv_open(*fp)) == NULL) {
+		fclose(*fp);
+		*fp = NULL;
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = csv_next(r, &csv, why, sizeof(why));
+	if (n == 0)
+		err_set(err, errlen, "%s: empty file (no header row)", ctx->path);
+	else if (n < 0 || registry_columns_parse(&csv, cols, why, sizeof(why)) == -1)
+		err_set(err, errlen, "%s:%lu: %s", ctx->path, csv.line, why);
+	else
+		return r;
+	csv_close(r);
+	fclose(*fp);
+	*fp = NULL;
+	return NULL;
+}
+
+/*
+ * Pass 1, outside any transaction: verify every code on every core and note
+ * the rows whose code verified.  The write lock of pass 2 is then held only
+ * for parsing and upserting (a fraction of a second for a county), not for
+ * seconds of Ed25519, so gasgw's fill records never wait long behind an
+ * import.
+ */
+static int
+registry_verify_pass(struct registry_import_ctx *ctx, char *err, size_t errlen)
+{
+	const struct registry_import_opts *opts = ctx->opts;
+	struct registry_columns cols;
+	struct csv_reader *r;
+	unsigned long rows = 0;
+	FILE *fp;
+	long count, i;
+	int eof = 0, rc = -1;
+
+	if ((r = registry_open_memory(ctx, &fp, &cols, err, errlen)) == NULL)
+		return -1;
+	while (!eof) {
+		if ((count = registry_read_batch(ctx, r, &cols, &rows, &eof, err, errlen)) < 0)
+			goto out;
+		registry_verify_batch(ctx->batch, (size_t)count, opts->key, opts->county,
+		    ctx->threads);
+		if (ctx->nrows + (size_t)count > ctx->cap) {
+			size_t cap = ctx->cap ? ctx->cap * 2 : 4096;
+			uint8_t *grown;
+
+			while (cap < ctx->nrows + (size_t)count)
+				cap *= 2;
+			if ((grown = realloc(ctx->verified, cap)) == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			ctx->verified = grown;
+			ctx->cap = cap;
+		}
+		for (i = 0; i < count; i++)
+			ctx->verified[ctx->nrows++] = (uint8_t)ctx->batch[i].ok;
+		if (opts->progress != NULL)
+			opts->progress(opts->arg, csv_offset(r) / 2, ctx->len, rows);
+	}
+	rc = 0;
+out:
+	csv_close(r);
+	fclose(fp);
+	return rc;
+}
+
 int
 registry_import(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
     struct registry_import_result *result, char *err, size_t errlen)
 {
 	static const struct registry_import_opts no_opts;
+	struct registry_import_ctx ctx;
 	struct registry_columns cols;
 	struct registry_serials *seen = NULL;
 	struct registry_import_result res;
-	struct registry_pending *batch = NULL;
 	struct csv_reader *reader = NULL;
-	struct csv_row csv;
 	sqlite3_stmt *stmt = NULL;
-	unsigned long long total = 0;
 	unsigned long first, changed = 0, valid = 0;
-	int64_t before, now_ms = time_wall_ms();
-	char why[256];
-	struct stat st;
-	FILE *fp;
-	int rc = -1, in_tx = 0, n, eof, threads = registry_threads();
+	int64_t before, locked_from, now_ms = time_wall_ms();
+	char *buf = NULL, why[256];
+	FILE *fp = NULL;
+	int rc = -1, in_tx = 0, eof = 0;
+	long count, i;
 
 	memset(&res, 0, sizeof(res));
+	memset(&ctx, 0, sizeof(ctx));
 	if (result != NULL)
 		memset(result, 0, sizeof(*result));
 	if (opts == NULL)
 		opts = &no_opts;
-	if ((fp = fopen(path, "r")) == NULL)
-		return err_set(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
-		total = (unsigned long long)st.st_size;
-	if ((reader = csv_open(fp)) == NULL || (seen = registry_serials_new()) == NULL ||
-	    (batch = calloc(REGISTRY_BATCH, sizeof(*batch))) == NULL) {
+	if (registry_slurp(path, &buf, &ctx.len, err, errlen) == -1)
+		return -1;
+	ctx.path = path;
+	ctx.opts = opts;
+	ctx.buf = buf;
+	ctx.threads = registry_threads();
+	if ((seen = registry_serials_new()) == NULL ||
+	    (ctx.batch = calloc(REGISTRY_BATCH, sizeof(*ctx.batch))) == NULL) {
 		err_set(err, errlen, "out of memory");
 		goto out;
 	}
-	n = csv_next(reader, &csv, why, sizeof(why));
-	if (n == 0) {
-		err_set(err, errlen, "%s: empty file (no header row)", path);
+	if (opts->key != NULL && registry_verify_pass(&ctx, err, errlen) == -1)
 		goto out;
-	}
-	if (n < 0 || registry_columns_parse(&csv, &cols, why, sizeof(why)) == -1) {
-		err_set(err, errlen, "%s:%lu: %s", path, csv.line, why);
+	if ((reader = registry_open_memory(&ctx, &fp, &cols, err, errlen)) == NULL)
 		goto out;
-	}
+
 	if (store_begin(db, why, sizeof(why)) == -1) {
 		err_set(err, errlen, "%s", why);
 		goto out;
 	}
 	in_tx = 1;
+	locked_from = time_mono_ms();
 	before = store_query_int(db, "SELECT count(*) FROM cylinders", 0);
 	if (store_prepare(db, registry_upsert_sql, &stmt, why, sizeof(why)) == -1) {
 		err_set(err, errlen, "%s", why);
 		goto out;
 	}
-	for (eof = 0; !eof;) {
-		size_t count = 0, i;
-
-		/* read and check a batch (without the signatures) */
-		while (count < REGISTRY_BATCH) {
-			struct registry_pending *p = &batch[count];
-
-			n = csv_next(reader, &csv, p->why, sizeof(p->why));
-			if (n == 0) {
-				eof = 1;
-				break;
-			}
-			if (n == -2) {
-				err_set(err, errlen, "%s: %s", path, p->why);
-				goto out;
-			}
-			res.rows++;
-			p->line = csv.line;
-			p->ok = n == 1 && registry_parse_row(&cols, &csv, NULL, 0, &p->row, p->why,
-			    sizeof(p->why)) == 0;
-			count++;
-		}
-		if (opts->key != NULL)
-			registry_verify_batch(batch, count, opts->key, opts->county, threads);
-
-		/* apply it in file order */
+	while (!eof) {
+		if ((count = registry_read_batch(&ctx, reader, &cols, &res.rows, &eof, err,
+		    errlen)) < 0)
+			goto out;
 		for (i = 0; i < count; i++) {
-			struct registry_pending *p = &batch[i];
+			struct registry_pending *p = &ctx.batch[i];
 
+			/* a code pass 1 did not verify is checked again for its reason */
+			if (p->ok && opts->key != NULL && p->row.code[0] != '\0' &&
+			    (p->index >= ctx.nrows || !ctx.verified[p->index]) &&
+			    registry_check_code(&p->row, opts->key, opts->county, p->why,
+			    sizeof(p->why)) == -1)
+				p->ok = 0;
 			if (p->ok) {
 				int added = registry_serials_add(seen, p->row.serial, p->line,
 				    &first);
@@ -610,7 +769,8 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			valid++;
 		}
 		if (opts->progress != NULL)
-			opts->progress(opts->arg, csv_offset(reader), total, res.rows);
+			opts->progress(opts->arg, opts->key != NULL ? ctx.len / 2 +
+			    csv_offset(reader) / 2 : csv_offset(reader), ctx.len, res.rows);
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
@@ -623,6 +783,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 		goto out;
 	}
 	in_tx = 0;
+	res.locked_ms = time_mono_ms() - locked_from;
 	if (result != NULL)
 		*result = res;
 	rc = 0;
@@ -631,9 +792,12 @@ out:
 	if (in_tx)
 		store_rollback(db);
 	registry_serials_free(seen);
-	free(batch);
 	csv_close(reader);
-	fclose(fp);
+	if (fp != NULL)
+		fclose(fp);
+	free(ctx.batch);
+	free(ctx.verified);
+	free(buf);
 	return rc;
 }
 

@@ -99,10 +99,14 @@ struct registry_import_result {
 	unsigned long inserted;   /* new cylinders */
 	unsigned long updated;    /* existing cylinders whose row changed */
 	unsigned long unchanged;  /* existing cylinders already up to date */
+	int64_t locked_ms;        /* how long the write transaction was open */
 };
 
 /*
- * Import the file at path (see the policy above).  Returns 0 when the
+ * Import the file at path (see the policy above).  The file is read into
+ * memory (at most 256 MB); with opts->key, every code is verified on every
+ * core before the write transaction begins, so the write lock is held only
+ * for parsing and upserting.  Returns 0 when the
  * transaction committed (even if some rows were rejected: see result) and -1
  * when nothing was imported (file unreadable, header wrong, database error).
  */
