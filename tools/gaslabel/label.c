@@ -2,8 +2,9 @@
  * label: QR symbols of cylinder codes as PNG, SVG and terminal text.
  *
  * The symbol uses error correction level Q (a quarter of the symbol may be
- * lost to scratches and grime) and libqrencode's mode optimiser, which puts a
- * code (all base45 characters, the QR alphanumeric set) in alphanumeric mode.
+ * lost to scratches and grime) and one alphanumeric-mode segment: a code is
+ * all base45, the QR alphanumeric set (version 8, 49 modules, for most codes
+ * where byte mode would need version 10 or 11).
  * A PNG label (raster.h) is the symbol with its four-module quiet zone, then
  * the serial and the model in the built-in 5x7 font scaled up, centred.
  */
@@ -23,11 +24,21 @@
 #define LABEL_FONT_PX   3    /* pixels per font dot */
 #define LABEL_LINE_GAP  12   /* pixels between text lines */
 
+/* A code is all base45, the QR alphanumeric set: encode it as one
+ * alphanumeric segment.  Other text (gaslabel show of something else) falls
+ * back to libqrencode's mode optimiser. */
 static QRcode *
 label_encode(const char *code, char *err, size_t errlen)
 {
-	QRcode *qr = QRcode_encodeString(code, 0, QR_ECLEVEL_Q, QR_MODE_8, 1);
+	QRinput *input = QRinput_new2(0, QR_ECLEVEL_Q);
+	QRcode *qr = NULL;
 
+	if (input != NULL && QRinput_append(input, QR_MODE_AN, (int)strlen(code),
+	    (const unsigned char *)code) == 0)
+		qr = QRcode_encodeInput(input);
+	QRinput_free(input);
+	if (qr == NULL)
+		qr = QRcode_encodeString(code, 0, QR_ECLEVEL_Q, QR_MODE_8, 1);
 	if (qr == NULL)
 		err_set(err, errlen, "cannot make a QR code: %s", strerror(errno));
 	return qr;
