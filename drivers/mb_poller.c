@@ -449,7 +449,17 @@ poll_unit(struct mb_poller *p, int index)
 	for (int r = 0; r < u->nreq; r++) {
 		struct poll_request *rq = &u->req[r];
 		uint16_t *dst = rq->table <= MB_DISCRETE ? bitbuf : buf[r];
+		int pending;
 
+		/* a write (a valve close) goes before the rest of this unit's reads */
+		pthread_mutex_lock(&p->lock);
+		pending = p->head != NULL;
+		pthread_mutex_unlock(&p->lock);
+		if (r > 0 && pending && run_writes(p) < 0) {
+			e = errno;
+			broken = 1;
+			break;
+		}
 		p->stats.requests++;
 		if (mb_link_read(p->link, u->id, rq->table, rq->address, rq->count, dst) < 0) {
 			e = errno;
