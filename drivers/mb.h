@@ -45,9 +45,8 @@
 #define MB_ECRC (MB_ERRBASE + 0x100)            /* RTU frame with a bad CRC */
 #define MB_EBADREPLY (MB_ERRBASE + 0x101)       /* reply malformed, wrong length/unit/function */
 #define MB_ENOTCONN (MB_ERRBASE + 0x102)        /* link closed, or being reopened (back-off) */
-#define MB_EBACKOFF (MB_ERRBASE + 0x103)        /* unit in back-off after failures: not asked */
-#define MB_ENOSIGNAL (MB_ERRBASE + 0x104)       /* the unit's profile has no such signal */
-#define MB_ESTOPPED (MB_ERRBASE + 0x105)        /* poller stopped before the write ran */
+#define MB_ENOSIGNAL (MB_ERRBASE + 0x103)       /* the unit's profile has no such signal */
+#define MB_ESTOPPED (MB_ERRBASE + 0x104)        /* poller stopped before the write ran */
 
 enum mb_error_kind {
 	MB_ERR_NONE = 0,

@@ -594,8 +594,6 @@ mb_strerror(int errnum)
 		return "Modbus reply malformed or not matching the request";
 	case MB_ENOTCONN:
 		return "Modbus bus not open (reopening)";
-	case MB_EBACKOFF:
-		return "Modbus unit in back-off after failures";
 	case MB_ENOSIGNAL:
 		return "the device profile has no such signal";
 	case MB_ESTOPPED:
