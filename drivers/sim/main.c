@@ -584,8 +584,10 @@ main(int argc, char **argv)
 			rfirst_us = t;
 		}
 		if (rtu_pending.active && now_us() >= rtu_pending.due_us) {
-			reply_now(rtu_ctx, &sim, &rtu_pending, rtu_fd);
+			/* the master cannot see the reply before we start writing it:
+			 * its next request is due t3.5 after that at the earliest */
 			rtu_free_us = now_us() + gap_us(opt.baud);
+			reply_now(rtu_ctx, &sim, &rtu_pending, rtu_fd);
 		}
 
 		/* TCP */

@@ -32,6 +32,14 @@ for u in 1 2 4; do
 	check "unit $u keeps >= 90% of its healthy rate with unit 3 dead ($d/s vs $h/s)" \
 	    awk -v h="$h" -v d="$d" 'BEGIN{exit !(h > 2 && d >= 0.9 * h)}'
 done
+printf 'status\n' | socat -t 2 - "UNIX-CONNECT:$T/ctl" >"$T/status"
+v=$(awk '$1=="bus"{print $5}' "$T/status")
+check "the poller left the t3.5 gap before every request (gap violations: $v)" [ "$v" = 0 ]
+# a master that leaves no gap is caught by the same counter
+"$PROBE" --rtu "$T/b" --baud 19200 --gap-us 1 --unit 1:sim-scale poll 1 >/dev/null 2>&1
+printf 'status\n' | socat -t 2 - "UNIX-CONNECT:$T/ctl" >"$T/status"
+v=$(awk '$1=="bus"{print $5}' "$T/status")
+check "a master without the gap is counted ($v violations): the gap check can fail" [ "${v:-0}" -gt 0 ]
 h=$(rate "$T/healthy" 1); d=$(rate "$T/nobackoff" 1)
 check "without back-off the dead unit does starve unit 1 ($d/s vs $h/s): the check can fail" \
     awk -v h="$h" -v d="$d" 'BEGIN{exit !(d < 0.9 * h)}'
