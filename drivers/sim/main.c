@@ -105,6 +105,8 @@ usage(FILE *f)
 	    "                       makes each line one unit)\n"
 	    "  --valve-profile NAME valve profile (default sim-valve)\n"
 	    "  --profiles DIR       profile folder\n"
+	    "  --line-profile L=P[,V]  line L uses profile P (and valve profile V); with any\n"
+	    "                       of these, a filler line is unit 2L-1\n"
 	    "  --flow KG_PER_S      nominal flow (default 0.30)\n"
 	    "  --noise KG           scale noise +/- (default 0.005)\n"
 	    "  --close-delay-ms MS  valve closing time (default 150)\n"
@@ -337,7 +339,7 @@ int
 main(int argc, char **argv)
 {
 	enum { O_LINES = 256, O_TCP, O_RTU, O_BAUD, O_PARITY, O_TURN, O_PROFILE, O_VPROFILE,
-		O_PDIR, O_FLOW, O_NOISE, O_CLOSE, O_WD, O_SEED, O_CONTROL, O_EVENTS, O_HELP };
+		O_PDIR, O_LPROFILE, O_FLOW, O_NOISE, O_CLOSE, O_WD, O_SEED, O_CONTROL, O_EVENTS, O_HELP };
 	static const struct option longopts[] = {
 		{ "lines", required_argument, NULL, O_LINES },
 		{ "tcp", required_argument, NULL, O_TCP },
@@ -348,6 +350,7 @@ main(int argc, char **argv)
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "valve-profile", required_argument, NULL, O_VPROFILE },
 		{ "profiles", required_argument, NULL, O_PDIR },
+		{ "line-profile", required_argument, NULL, O_LPROFILE },
 		{ "flow", required_argument, NULL, O_FLOW },
 		{ "noise", required_argument, NULL, O_NOISE },
 		{ "close-delay-ms", required_argument, NULL, O_CLOSE },
@@ -411,6 +414,21 @@ main(int argc, char **argv)
 		case O_PROFILE: cfg.profile = optarg; break;
 		case O_VPROFILE: cfg.valve_profile = optarg; break;
 		case O_PDIR: cfg.profiles_dir = optarg; break;
+		case O_LPROFILE: {
+			/* L=SCALE[,VALVE]; the strings stay in argv */
+			long line = strtol(optarg, &end, 10);
+			char *comma;
+			if (*end != '=' || line < 1 || line > SIM_MAX_LINES || end[1] == '\0') {
+				fprintf(stderr, "gassim: --line-profile LINE=PROFILE[,VALVE]\n");
+				return 2;
+			}
+			cfg.line_profile[line - 1] = end + 1;
+			if ((comma = strchr(end + 1, ',')) != NULL) {
+				*comma = '\0';
+				cfg.line_valve_profile[line - 1] = comma + 1;
+			}
+			break;
+		}
 		case O_FLOW: NUM(cfg.flow, 0, 10, (double)); break;
 		case O_NOISE: NUM(cfg.noise, 0, 1, (double)); break;
 		case O_CLOSE: NUM(cfg.close_delay_ms, 0, 60000, (int)); break;

@@ -153,11 +153,35 @@ unit_new(struct sim *sim, int id, int line, enum sim_role role, const struct mb_
 	return u;
 }
 
+/* Load a line's scale-side profile and, unless it is a filler, its valve
+ * profile; *combined says which. */
+static int
+load_pair(const char *name, const char *valve_name, const char *dir, struct mb_profile *scale,
+    struct mb_profile *valve, int *combined, char *err, size_t errlen)
+{
+	if (mb_profile_load(name, dir, scale, err, errlen) < 0)
+		return -1;
+	if (!scale->field[MB_SIG_GROSS].present && !scale->field[MB_SIG_NET].present) {
+		snprintf(err, errlen, "profile %s has no weight", scale->name);
+		return -1;
+	}
+	*combined = strcmp(scale->kind, "filler") == 0;
+	if (*combined)
+		return 0;
+	if (mb_profile_load(valve_name, dir, valve, err, errlen) < 0)
+		return -1;
+	if (!valve->field[MB_SIG_VALVE_CMD].present) {
+		snprintf(err, errlen, "profile %s has no valve_cmd", valve->name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t errlen)
 {
-	struct mb_profile scale, valve;
-	int combined;
+	struct mb_profile scale, valve, line_scale, line_valve;
+	int combined, line_combined, per_line = 0;
 	int64_t now = sim_now_ms();
 
 	memset(sim, 0, sizeof(*sim));
@@ -167,28 +191,44 @@ sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t err
 		snprintf(err, errlen, "--lines: 1 to %d", SIM_MAX_LINES);
 		return -1;
 	}
-	if (mb_profile_load(config->profile, config->profiles_dir, &scale, err, errlen) < 0)
+	if (load_pair(config->profile, config->valve_profile, config->profiles_dir, &scale, &valve,
+		&combined, err, errlen) < 0)
 		return -1;
-	if (!scale.field[MB_SIG_GROSS].present && !scale.field[MB_SIG_NET].present) {
-		snprintf(err, errlen, "profile %s has no weight", scale.name);
-		return -1;
-	}
-	combined = strcmp(scale.kind, "filler") == 0;
-	if (!combined &&
-	    mb_profile_load(config->valve_profile, config->profiles_dir, &valve, err, errlen) < 0)
-		return -1;
-	if (!combined && !valve.field[MB_SIG_VALVE_CMD].present) {
-		snprintf(err, errlen, "profile %s has no valve_cmd", valve.name);
-		return -1;
+	for (int i = 0; i < SIM_MAX_LINES; i++) {
+		if (config->line_profile[i] == NULL)
+			continue;
+		if (i >= config->lines) {
+			snprintf(err, errlen, "--line-profile %d: only %d line(s)", i + 1,
+			    config->lines);
+			return -1;
+		}
+		per_line = 1;
 	}
 	for (int i = 0; i < config->lines; i++) {
 		struct sim_line *l = &sim->line[i];
+		struct mb_profile *ls = &scale, *lv = &valve;
+		int c = combined;
+
 		l->number = i + 1;
-		if (combined) {
-			l->scale = l->valve = unit_new(sim, i + 1, i + 1, SIM_FILLER, &scale);
+		if (config->line_profile[i] != NULL) {
+			if (load_pair(config->line_profile[i],
+				config->line_valve_profile[i] ? config->line_valve_profile[i]
+							      : config->valve_profile,
+				config->profiles_dir, &line_scale, &line_valve, &line_combined, err,
+				errlen) < 0)
+				return -1;
+			ls = &line_scale;
+			lv = &line_valve;
+			c = line_combined;
+		}
+		/* Units: 2L-1 and 2L; a filler is unit L when every line is one
+		 * (--profile), unit 2L-1 when lines are mixed (--line-profile). */
+		if (c) {
+			int id = per_line ? 2 * i + 1 : i + 1;
+			l->scale = l->valve = unit_new(sim, id, i + 1, SIM_FILLER, ls);
 		} else {
-			l->scale = unit_new(sim, 2 * i + 1, i + 1, SIM_SCALE, &scale);
-			l->valve = unit_new(sim, 2 * i + 2, i + 1, SIM_VALVE, &valve);
+			l->scale = unit_new(sim, 2 * i + 1, i + 1, SIM_SCALE, ls);
+			l->valve = unit_new(sim, 2 * i + 2, i + 1, SIM_VALVE, lv);
 		}
 		if (l->scale == NULL || l->valve == NULL) {
 			snprintf(err, errlen, "out of memory");

@@ -76,6 +76,8 @@ struct sim_config {
 	const char *profile;       /* scale-side profile (filler: the whole line) */
 	const char *valve_profile; /* valve-side profile for non-filler lines */
 	const char *profiles_dir;
+	const char *line_profile[SIM_MAX_LINES];       /* per-line override, or NULL */
+	const char *line_valve_profile[SIM_MAX_LINES]; /* its valve profile, or NULL */
 	double flow, noise;
 	int close_delay_ms, watchdog_ms;
 	uint64_t seed;

@@ -61,6 +61,17 @@ check "mbpoll reads the gross weight over RTU as 6750 g" sh -c "printf '%s' '$ou
 out=$(mbpoll -m rtu -b 19200 -P even -a 2 -r 1 -c 2 -t 4 -1 "$T/pb" 2>&1)
 check "mbpoll reads the valve watchdog register (1000 ms) over RTU" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*1000$'"
 
+# a mixed station: line 1 scale + valve, line 2 a filling controller (unit 3)
+port2=$(free_port)
+spawn mixed "$SIM" --lines 2 --tcp "127.0.0.1:$port2" --noise 0 --control "$T/ctl3" \
+    --line-profile 2=wtx-filler -e "place 1 15" -e "place 2 10"
+wait_for 5 test -S "$T/ctl3" || fail "mixed gassim starts"
+"$BUILD/tests/mbprobe" --tcp "127.0.0.1:$port2" --unit 1:sim-scale --unit 2:sim-valve \
+    --unit 3:wtx-filler sleep 400 read >"$T/mixed" 2>&1
+check "mixed station: line 1 scale on unit 1" grep -qx '1 gross 15' "$T/mixed"
+check "mixed station: line 1 valve on unit 2" grep -qx '2 watchdog 1000' "$T/mixed"
+check "mixed station: line 2 filler on unit 3" sh -c "grep -qx '3 gross 10' $T/mixed && grep -qx '3 filling 0' $T/mixed"
+
 kill "$PID_sim"; sleep 0.3
 check "gassim exits on SIGTERM and removes its control socket" sh -c "! test -e $T/ctl"
 finish
