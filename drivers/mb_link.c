@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "mb.h"
+#include "util.h"
 
 struct mb_link {
 	const struct mb_driver *driver;
@@ -31,18 +32,6 @@ struct mb_link {
 	int64_t bus_free_us; /* monotonic time the bus may carry the next frame */
 	int stale;           /* TCP: the last exchange timed out; its reply may still come */
 };
-
-static void
-errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t
 mono_us(void)
@@ -145,7 +134,7 @@ link_open(const struct mb_bus_config *config, struct mb_link **out, char *err, s
 
 	*out = NULL;
 	if ((link = calloc(1, sizeof(*link))) == NULL) {
-		errf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	link->config = *config;
@@ -154,7 +143,7 @@ link_open(const struct mb_bus_config *config, struct mb_link **out, char *err, s
 	link->driver = mb_driver_for(config->kind);
 	if (config->kind == MB_BUS_RTU) {
 		if (config->device[0] == '\0') {
-			errf(err, errlen, "rtu bus: no device");
+			err_set(err, errlen, "rtu bus: no device");
 			errno = EINVAL;
 			goto fail;
 		}
@@ -168,7 +157,7 @@ link_open(const struct mb_bus_config *config, struct mb_link **out, char *err, s
 	}
 	if (link->ctx == NULL) {
 		saved = errno;
-		errf(err, errlen, "%s bus: %s", link->driver->name, modbus_strerror(saved));
+		err_set(err, errlen, "%s bus: %s", link->driver->name, modbus_strerror(saved));
 		errno = saved;
 		goto fail;
 	}
@@ -180,9 +169,9 @@ link_open(const struct mb_bus_config *config, struct mb_link **out, char *err, s
 	if (modbus_connect(link->ctx) < 0) {
 		saved = errno;
 		if (config->kind == MB_BUS_RTU)
-			errf(err, errlen, "rtu %s: %s", config->device, modbus_strerror(saved));
+			err_set(err, errlen, "rtu %s: %s", config->device, modbus_strerror(saved));
 		else
-			errf(err, errlen, "tcp %s:%d: %s", config->host, config->port,
+			err_set(err, errlen, "tcp %s:%d: %s", config->host, config->port,
 			    modbus_strerror(saved));
 		errno = saved;
 		goto fail;

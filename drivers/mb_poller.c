@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "mb.h"
+#include "util.h"
 
 #define MERGE_GAP 4 /* read across holes of up to this many registers/bits */
 #define TCP_TIMEOUT_RUN 3
@@ -89,18 +90,6 @@ struct mb_poller {
 	int next_unit;
 };
 
-static void
-errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int64_t
 clock_ms(clockid_t id)
 {
@@ -129,7 +118,7 @@ mb_poller_new(const struct mb_bus_config *config, mb_poller_notify notify, void 
 
 	*out = NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		errf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	p->config = *config;
@@ -225,24 +214,24 @@ mb_poller_add_unit(struct mb_poller *p, int unit_id, const struct mb_profile *pr
 	struct unit *u;
 
 	if (p->started) {
-		errf(err, errlen, "units must be added before the poller starts");
+		err_set(err, errlen, "units must be added before the poller starts");
 		errno = EBUSY;
 		return -1;
 	}
 	if (p->nunits >= MB_MAX_UNITS) {
-		errf(err, errlen, "at most %d units per bus", MB_MAX_UNITS);
+		err_set(err, errlen, "at most %d units per bus", MB_MAX_UNITS);
 		errno = ENOSPC;
 		return -1;
 	}
 	if (unit_id < 0 || unit_id > 255 || (p->config.kind == MB_BUS_RTU && (unit_id < 1 ||
 	    unit_id > 247))) {
-		errf(err, errlen, "unit id %d out of range", unit_id);
+		err_set(err, errlen, "unit id %d out of range", unit_id);
 		errno = EINVAL;
 		return -1;
 	}
 	for (int i = 0; i < p->nunits; i++)
 		if (p->unit[i].id == unit_id) {
-			errf(err, errlen, "unit id %d added twice", unit_id);
+			err_set(err, errlen, "unit id %d added twice", unit_id);
 			errno = EEXIST;
 			return -1;
 		}
@@ -626,19 +615,19 @@ mb_poller_start(struct mb_poller *p, char *err, size_t errlen)
 	int rc;
 
 	if (p->started) {
-		errf(err, errlen, "poller already started");
+		err_set(err, errlen, "poller already started");
 		errno = EBUSY;
 		return -1;
 	}
 	if (p->nunits == 0) {
-		errf(err, errlen, "poller has no units");
+		err_set(err, errlen, "poller has no units");
 		errno = EINVAL;
 		return -1;
 	}
 	p->stop = 0;
 	p->bus_down = 0;
 	if ((rc = pthread_create(&p->thread, NULL, bus_thread, p)) != 0) {
-		errf(err, errlen, "pthread_create: %s", strerror(rc));
+		err_set(err, errlen, "pthread_create: %s", strerror(rc));
 		errno = rc;
 		return -1;
 	}
@@ -706,7 +695,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	int e;
 
 	if (index < 0 || index >= p->nunits) {
-		errf(err, errlen, "no unit %d", index);
+		err_set(err, errlen, "no unit %d", index);
 		errno = EINVAL;
 		return -1;
 	}
@@ -714,13 +703,13 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 		int s = signal < 0 ? MB_SIG_HEARTBEAT : signal;
 		const struct mb_field *f = &p->unit[index].profile.field[s];
 		if (s >= MB_SIG_COUNT || !f->present) {
-			errf(err, errlen, "unit %d (%s) has no %s", p->unit[index].id,
+			err_set(err, errlen, "unit %d (%s) has no %s", p->unit[index].id,
 			    p->unit[index].profile.name, mb_signal_name((enum mb_signal)s));
 			errno = MB_ENOSIGNAL;
 			return -1;
 		}
 		if (f->table != MB_COIL && f->table != MB_HOLDING) {
-			errf(err, errlen, "%s of unit %d is read-only", mb_signal_name(s),
+			err_set(err, errlen, "%s of unit %d is read-only", mb_signal_name(s),
 			    p->unit[index].id);
 			errno = EINVAL;
 			return -1;
@@ -728,7 +717,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	}
 	if (flags & MB_WRITE_NOWAIT) {
 		if ((w = calloc(1, sizeof(*w))) == NULL) {
-			errf(err, errlen, "out of memory");
+			err_set(err, errlen, "out of memory");
 			return -1;
 		}
 	} else {
@@ -749,7 +738,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 		pthread_mutex_unlock(&p->lock);
 		if (w->nowait)
 			free(w);
-		errf(err, errlen, "unit %d: %s", p->unit[index].id, mb_strerror(e));
+		err_set(err, errlen, "unit %d: %s", p->unit[index].id, mb_strerror(e));
 		errno = e;
 		return -1;
 	}
@@ -790,7 +779,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	e = w->result;
 	pthread_mutex_unlock(&p->lock);
 	if (e != 0) {
-		errf(err, errlen, "unit %d %s: %s", p->unit[index].id,
+		err_set(err, errlen, "unit %d %s: %s", p->unit[index].id,
 		    signal < 0 ? "heartbeat" : mb_signal_name(signal), mb_strerror(e));
 		errno = e;
 		return -1;
@@ -803,7 +792,7 @@ mb_poller_write(struct mb_poller *p, int index, enum mb_signal signal, double va
     int timeout_ms, char *err, size_t errlen)
 {
 	if ((int)signal < 0 || signal >= MB_SIG_COUNT) {
-		errf(err, errlen, "bad signal %d", (int)signal);
+		err_set(err, errlen, "bad signal %d", (int)signal);
 		errno = EINVAL;
 		return -1;
 	}

@@ -22,6 +22,7 @@
 #include <modbus.h>
 
 #include "mb.h"
+#include "util.h"
 
 #define PROFILE_MAX_BYTES (64 * 1024)
 
@@ -48,18 +49,6 @@ static const char *const table_names[] = { "coil", "discrete", "input", "holding
 static const char *const type_names[] = { "u16", "i16", "u32", "i32", "f32" };
 static const char *const order_names[] = { "ABCD", "CDAB", "BADC", "DCBA" };
 static const char *const kind_names[] = { "scale", "valve", "filler", "indicator" };
-
-static void
-errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 mb_signal_name(enum mb_signal signal)
@@ -143,7 +132,7 @@ fail_at(struct parse_state *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	errf(st->err, st->errlen, "%s:%d: %s", st->origin, st->reader.line, msg);
+	err_set(st->err, st->errlen, "%s:%d: %s", st->origin, st->reader.line, msg);
 	st->failed = 1;
 	return 0;
 }
@@ -263,7 +252,7 @@ mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_pro
 	st.err = err;
 	st.errlen = errlen;
 	if (len > PROFILE_MAX_BYTES) {
-		errf(err, errlen, "%s: larger than %d bytes", st.origin, PROFILE_MAX_BYTES);
+		err_set(err, errlen, "%s: larger than %d bytes", st.origin, PROFILE_MAX_BYTES);
 		errno = EFBIG;
 		return -1;
 	}
@@ -271,15 +260,15 @@ mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_pro
 	if (st.failed)
 		goto bad;
 	if (rc != 0) {
-		errf(err, errlen, "%s:%d: syntax error", st.origin, rc > 0 ? rc : 0);
+		err_set(err, errlen, "%s:%d: syntax error", st.origin, rc > 0 ? rc : 0);
 		goto bad;
 	}
 	if (!st.have_name) {
-		errf(err, errlen, "%s: [device] has no name", st.origin);
+		err_set(err, errlen, "%s: [device] has no name", st.origin);
 		goto bad;
 	}
 	if (profile->kind[0] == '\0') {
-		errf(err, errlen, "%s: [device] has no kind", st.origin);
+		err_set(err, errlen, "%s: [device] has no kind", st.origin);
 		goto bad;
 	}
 	for (int s = 0; s < MB_SIG_COUNT; s++) {
@@ -289,30 +278,30 @@ mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_pro
 		if (!f->present)
 			continue;
 		if ((int)f->table < 0) {
-			errf(err, errlen, "%s: [%s] has no table", st.origin, signal_names[s]);
+			err_set(err, errlen, "%s: [%s] has no table", st.origin, signal_names[s]);
 			goto bad;
 		}
 		bits = f->table == MB_COIL || f->table == MB_DISCRETE;
 		if (bits && (f->type != MB_U16 || f->bit >= 0)) {
-			errf(err, errlen, "%s: [%s] is a %s: no type or bit", st.origin,
+			err_set(err, errlen, "%s: [%s] is a %s: no type or bit", st.origin,
 			    signal_names[s], table_names[f->table]);
 			goto bad;
 		}
 		if (f->bit >= 0 && f->type != MB_U16 && f->type != MB_I16) {
-			errf(err, errlen, "%s: [%s] bit needs a 16-bit type", st.origin,
+			err_set(err, errlen, "%s: [%s] bit needs a 16-bit type", st.origin,
 			    signal_names[s]);
 			goto bad;
 		}
 		width = mb_field_width(f);
 		if ((long)f->address + width > 65536) {
-			errf(err, errlen, "%s: [%s] runs past address 65535", st.origin,
+			err_set(err, errlen, "%s: [%s] runs past address 65535", st.origin,
 			    signal_names[s]);
 			goto bad;
 		}
 		if ((s == MB_SIG_VALVE_CMD || s == MB_SIG_WATCHDOG || s == MB_SIG_HEARTBEAT ||
 			s == MB_SIG_TARGET || s == MB_SIG_START || s == MB_SIG_ABORT) &&
 		    f->table != MB_COIL && f->table != MB_HOLDING) {
-			errf(err, errlen, "%s: [%s] is written: it must be a coil or holding register",
+			err_set(err, errlen, "%s: [%s] is written: it must be a coil or holding register",
 			    st.origin, signal_names[s]);
 			goto bad;
 		}
@@ -332,7 +321,7 @@ read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 	int fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) < 0)
@@ -360,7 +349,7 @@ read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 	return 0;
 fail:
 	saved = errno;
-	errf(err, errlen, "%s: %s", path, strerror(saved));
+	err_set(err, errlen, "%s: %s", path, strerror(saved));
 	free(buf);
 	close(fd);
 	errno = saved;
@@ -383,7 +372,7 @@ mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, c
 	} else {
 		if (nlen == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
 				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != nlen) {
-			errf(err, errlen, "profile name '%s': letters, digits, '-', '_', '.' only",
+			err_set(err, errlen, "profile name '%s': letters, digits, '-', '_', '.' only",
 			    name);
 			errno = EINVAL;
 			return -1;
@@ -404,7 +393,7 @@ mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, c
 				break;
 		}
 		if (access(path, R_OK) != 0) {
-			errf(err, errlen, "profile '%s' not found (looked in %s%s%s)", name, dirs[0],
+			err_set(err, errlen, "profile '%s' not found (looked in %s%s%s)", name, dirs[0],
 			    ndirs > 1 ? " and " : "", ndirs > 1 ? "the default folders" : "");
 			errno = ENOENT;
 			return -1;
