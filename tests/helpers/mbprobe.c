@@ -6,7 +6,7 @@
  *   mbprobe BUS [options] --unit ID:PROFILE ... STEP...
  *   BUS:     --tcp HOST:PORT | --rtu DEVICE [--baud B] [--parity N|E|O]
  *   options: --timeout-ms MS (response timeout), --interval-ms MS (per-unit
- *            poll interval), --gap-us US (RTU silent interval), --profiles DIR, --no-backoff (keep asking a
+ *            poll interval), --gap-us US (RTU silent interval), --rs485, --profiles DIR, --no-backoff (keep asking a
  *            failing unit at the normal rate)
  *   STEP:    read                       wait (3 s max) for one read of every unit,
  *                                       print "ID SIGNAL VALUE" per signal
@@ -102,6 +102,9 @@ main(int argc, char **argv)
 			bus.parity = v[0];
 		} else if (strcmp(a, "--timeout-ms") == 0 && v) {
 			bus.response_timeout_ms = atoi(v);
+		} else if (strcmp(a, "--rs485") == 0) {
+			bus.rs485 = 1;
+			i--;
 		} else if (strcmp(a, "--gap-us") == 0 && v) {
 			bus.gap_us = atoi(v);
 		} else if (strcmp(a, "--interval-ms") == 0 && v) {

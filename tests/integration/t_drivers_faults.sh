@@ -65,6 +65,11 @@ ctl "$T/rctl" "exception 1:scale 0"
 "$PROBE" $RTU --unit 1:sim-scale poll 1 >"$T/out" 2>&1
 check "rtu: the unit reads again once the fault is cleared" [ "$(field 1 3)" -gt 20 ] && [ "$(field 1 5)" = 0 ]
 
+# RS-485 mode on a port that cannot do it (a pty: ENOTTY) is logged, not fatal
+"$PROBE" $RTU --rs485 --unit 1:sim-scale read >"$T/out" 2>&1
+check "rtu: RS-485 refused by the port is a warning and the bus still reads" \
+    sh -c "grep -q 'cannot set RS-485 mode' $T/out && grep -q '^1 gross ' $T/out"
+
 # a serial device that is not there yet: the poller retries with back-off
 # and reads as soon as it appears
 "$PROBE" --rtu "$T/late-b" --baud 115200 --unit 1:sim-scale sleep 1500 poll 1.5 >"$T/out" 2>&1 &
