@@ -82,7 +82,8 @@ struct text_reader {
 	const char *text;
 	size_t len;
 	size_t pos;
-	int line; /* number of the line last handed to inih */
+	int line;          /* number of the line last handed to inih */
+	int at_line_start; /* the next piece starts a new line */
 };
 
 static char *
@@ -93,6 +94,10 @@ read_line(char *str, int num, void *stream)
 
 	if (r->pos >= r->len || num < 2)
 		return NULL;
+	/* A line longer than inih's buffer arrives in pieces: count it once,
+	 * when its first piece is handed over. */
+	if (r->at_line_start)
+		r->line++;
 	while (r->pos < r->len && n < (size_t)num - 1) {
 		char c = r->text[r->pos++];
 		if (c == '\0')
@@ -102,11 +107,7 @@ read_line(char *str, int num, void *stream)
 			break;
 	}
 	str[n] = '\0';
-	/* A line longer than inih's buffer arrives in pieces: count it once. */
-	if (n > 0 && (str[n - 1] == '\n' || r->pos >= r->len))
-		r->line++;
-	else if (r->line == 0 || n == 0)
-		r->line++;
+	r->at_line_start = str[n - 1] == '\n';
 	return str;
 }
 
@@ -247,6 +248,7 @@ mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_pro
 	memset(&st, 0, sizeof(st));
 	st.reader.text = text;
 	st.reader.len = len;
+	st.reader.at_line_start = 1;
 	st.origin = origin ? origin : "profile";
 	st.profile = profile;
 	st.err = err;

@@ -110,6 +110,12 @@ refuses_bad_profiles_naming_file_and_line(void **state)
 		  "u32\n",
 		    "t.ini: [gross] runs past" },
 		{ "[device]\nname = x\nkind = scale\nthis is not ini\n", "t.ini:4: syntax error" },
+		{ "[device]\nname = x\nkind = scale\n; a comment longer than inih's line buffer "
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+		  "[gross]\ntable = nowhere\n",
+		    "t.ini:6: table" },
 		{ NULL, NULL },
 	};
 	struct mb_profile p;
