@@ -157,21 +157,42 @@ rtu_request_length(const uint8_t *buf, int len)
 	}
 }
 
-/* Bytes of the normal reply to a request PDU (fc at req[1], RTU). */
+/* Bytes of the reply to an RTU request (fc at req[1]): the normal reply, or
+ * 5 for the exception libmodbus will send for an address out of the map. */
 static int
-rtu_reply_length(const uint8_t *req)
+rtu_reply_length(const uint8_t *req, const struct sim_unit *u)
 {
+	int addr = req[2] << 8 | req[3];
 	int n = req[4] << 8 | req[5];
+	int size;
 
+	switch (req[1]) {
+	case 1: case 5: case 15:
+		size = u ? u->map->nb_bits : 65536;
+		break;
+	case 2:
+		size = u ? u->map->nb_input_bits : 65536;
+		break;
+	case 4:
+		size = u ? u->map->nb_input_registers : 65536;
+		break;
+	case 3: case 6: case 16:
+		size = u ? u->map->nb_registers : 65536;
+		break;
+	default:
+		return 5; /* illegal function */
+	}
+	if (req[1] == 5 || req[1] == 6)
+		n = 1;
+	if (addr + n > size)
+		return 5;
 	switch (req[1]) {
 	case 1: case 2:
 		return 5 + (n + 7) / 8;
 	case 3: case 4:
 		return 5 + 2 * n;
-	case 5: case 6: case 15: case 16:
-		return 8;
 	default:
-		return 5;
+		return 8;
 	}
 }
 
@@ -192,7 +213,7 @@ static void
 rtu_send_bad(int fd, struct sim *sim, const struct pending *pd, int garbage)
 {
 	uint8_t out[260];
-	int n = rtu_reply_length(pd->req);
+	int n = rtu_reply_length(pd->req, pd->unit);
 	uint16_t crc;
 
 	if (n > (int)sizeof(out))
@@ -259,7 +280,7 @@ take_request(struct sim *sim, struct pending *pd, const uint8_t *req, int len, i
 	pd->due_us = start_us + (int64_t)u->slow_ms * 1000;
 	if (rtu)
 		pd->due_us += wire_us(len, opt.baud) + (int64_t)opt.turnaround_ms * 1000 +
-		    wire_us(u->exception ? 5 : rtu_reply_length(req), opt.baud);
+		    wire_us(u->exception ? 5 : rtu_reply_length(req, u), opt.baud);
 	pd->active = 1;
 	return 1;
 }

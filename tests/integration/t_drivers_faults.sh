@@ -65,6 +65,14 @@ ctl "$T/rctl" "exception 1:scale 0"
 "$PROBE" $RTU --unit 1:sim-scale poll 1 >"$T/out" 2>&1
 check "rtu: the unit reads again once the fault is cleared" [ "$(field 1 3)" -gt 20 ] && [ "$(field 1 5)" = 0 ]
 
+# a profile that does not match the device: reading past its map is an
+# "illegal data address" exception (libmodbus's reply, timed on the wire)
+printf '[device]\nname = wrong\nkind = scale\n[gross]\ntable = holding\naddress = 100\n' >"$T/wrong.ini"
+"$PROBE" $RTU --unit 1:"$T/wrong.ini" poll 1 >"$T/out" 2>&1
+check "rtu: a register the unit does not have is an exception" [ "$(field 1 9)" = exception ]
+MBPROBE_DEBUG=1 "$PROBE" $RTU --unit 1:"$T/wrong.ini" poll 0.3 >"$T/out" 2>&1
+check "rtu: ... reported as illegal data address" grep -q 'exception 2 (illegal data address)' "$T/out"
+
 # RS-485 mode on a port that cannot do it (a pty: ENOTTY) is logged, not fatal
 "$PROBE" $RTU --rs485 --unit 1:sim-scale read >"$T/out" 2>&1
 check "rtu: RS-485 refused by the port is a warning and the bus still reads" \
