@@ -188,6 +188,9 @@ void mb_bus_config_defaults(struct mb_bus_config *config);
  * read fills count registers (or count bits, one per uint16_t, 0/1) from
  * address of unit; write writes count registers (or bits) to a coil or
  * holding-register table.  Both return 0 or -1 with errno (MB_E* or system).
+ * RTU: every request starts at least the gap (t3.5) after the last exchange.
+ * TCP: after a timeout, one mismatched reply (the late answer to the timed-out
+ * request) is skipped by sending the request again.
  */
 struct mb_link;
 struct mb_driver {

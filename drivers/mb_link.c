@@ -1,13 +1,15 @@
 /*
- * mb_link: one open Modbus bus behind the driver table of mb.h, with RTU and
- * TCP drivers over libmodbus.  What libmodbus leaves to us is done here:
- *  - the t3.5 silent interval between RTU frames (libmodbus does not keep
+ * mb_link: one open Modbus bus behind the driver table of mb.h: an RTU and a
+ * TCP driver over libmodbus.  What libmodbus leaves to us is done here:
+ *  - RTU: the t3.5 silent interval between frames (libmodbus does not keep
  *    it): every request starts at least gap_us after the end of the last
- *    exchange on the bus;
- *  - RS-485 mode, set after connect (the only time libmodbus accepts it);
- *  - errors mapped to our errno values (exception / CRC / bad reply /
- *    timeout / link), and the input flushed after a failed exchange so a late
- *    or corrupted reply cannot be taken for the answer to the next request.
+ *    exchange on the bus; RS-485 mode, set after connect (the only time
+ *    libmodbus accepts it);
+ *  - TCP: a reply that arrives after its request timed out is recognised
+ *    once and the request sent again (see retry_stale);
+ *  - both: errors mapped to our errno values (exception / CRC / bad reply /
+ *    timeout / link), and the input flushed after a failed exchange so a
+ *    late or corrupted reply is not taken for the next answer.
  * libmodbus's own error recovery stays off: it sleeps a whole response
  * timeout after each timeout, which would stall every unit on the bus.
  */
@@ -125,71 +127,102 @@ map_errno(int e)
 	}
 }
 
-static int
-link_open(const struct mb_bus_config *config, struct mb_link **out, char *err, size_t errlen)
+/* A link with the config's defaults filled in (no context yet). */
+static struct mb_link *
+link_new(const struct mb_bus_config *config, enum mb_bus_kind kind, char *err, size_t errlen)
 {
 	struct mb_link *link;
-	char service[16];
-	int saved;
 
-	*out = NULL;
 	if ((link = calloc(1, sizeof(*link))) == NULL) {
 		err_set(err, errlen, "out of memory");
-		return -1;
+		return NULL;
 	}
 	link->config = *config;
+	link->config.kind = kind;
 	fill_defaults(&link->config);
-	config = &link->config;
-	link->driver = mb_driver_for(config->kind);
-	if (config->kind == MB_BUS_RTU) {
-		if (config->device[0] == '\0') {
-			err_set(err, errlen, "rtu bus: no device");
-			errno = EINVAL;
-			goto fail;
-		}
-		link->ctx = modbus_new_rtu(config->device, config->baud, config->parity,
-		    config->data_bits, config->stop_bits);
-		link->gap_us = config->gap_us > 0 ? config->gap_us : gap_for_baud(config->baud);
-	} else {
-		snprintf(service, sizeof(service), "%d", config->port);
-		link->ctx = modbus_new_tcp_pi(config->host[0] ? config->host : "127.0.0.1",
-		    service);
-	}
+	link->driver = mb_driver_for(kind);
+	return link;
+}
+
+/* Timeouts, no libmodbus recovery, connect.  On failure the link is freed. */
+static int
+link_connect(struct mb_link *link, const char *what, char *err, size_t errlen)
+{
+	const struct mb_bus_config *c = &link->config;
+	int saved;
+
 	if (link->ctx == NULL) {
 		saved = errno;
-		err_set(err, errlen, "%s bus: %s", link->driver->name, modbus_strerror(saved));
-		errno = saved;
+		err_set(err, errlen, "%s: %s", what, modbus_strerror(saved));
 		goto fail;
 	}
 	modbus_set_error_recovery(link->ctx, MODBUS_ERROR_RECOVERY_NONE);
-	modbus_set_response_timeout(link->ctx, (uint32_t)config->response_timeout_ms / 1000,
-	    (uint32_t)(config->response_timeout_ms % 1000) * 1000);
-	modbus_set_byte_timeout(link->ctx, (uint32_t)config->byte_timeout_ms / 1000,
-	    (uint32_t)(config->byte_timeout_ms % 1000) * 1000);
+	modbus_set_response_timeout(link->ctx, (uint32_t)c->response_timeout_ms / 1000,
+	    (uint32_t)(c->response_timeout_ms % 1000) * 1000);
+	modbus_set_byte_timeout(link->ctx, (uint32_t)c->byte_timeout_ms / 1000,
+	    (uint32_t)(c->byte_timeout_ms % 1000) * 1000);
 	if (modbus_connect(link->ctx) < 0) {
 		saved = errno;
-		if (config->kind == MB_BUS_RTU)
-			err_set(err, errlen, "rtu %s: %s", config->device, modbus_strerror(saved));
-		else
-			err_set(err, errlen, "tcp %s:%d: %s", config->host, config->port,
-			    modbus_strerror(saved));
-		errno = saved;
+		err_set(err, errlen, "%s: %s", what, modbus_strerror(saved));
 		goto fail;
 	}
-	if (config->kind == MB_BUS_RTU && config->rs485 &&
-	    modbus_rtu_set_serial_mode(link->ctx, MODBUS_RTU_RS485) < 0)
-		log_warn("rtu %s: cannot set RS-485 mode (adapter may switch by itself)",
-		    config->device);
 	link->bus_free_us = mono_us() + link->gap_us;
-	*out = link;
 	return 0;
 fail:
-	saved = errno;
 	if (link->ctx != NULL)
 		modbus_free(link->ctx);
 	free(link);
 	errno = saved;
 	return -1;
+}
+
+static int
+rtu_open(const struct mb_bus_config *config, struct mb_link **out, char *err, size_t errlen)
+{
+	struct mb_link *link;
+	char what[300];
+
+	*out = NULL;
+	if (config->device[0] == '\0') {
+		err_set(err, errlen, "rtu bus: no device");
+		errno = EINVAL;
+		return -1;
+	}
+	if ((link = link_new(config, MB_BUS_RTU, err, errlen)) == NULL)
+		return -1;
+	config = &link->config;
+	link->ctx = modbus_new_rtu(config->device, config->baud, config->parity,
+	    config->data_bits, config->stop_bits);
+	link->gap_us = config->gap_us > 0 ? config->gap_us : gap_for_baud(config->baud);
+	snprintf(what, sizeof(what), "rtu %s", config->device);
+	if (link_connect(link, what, err, errlen) < 0)
+		return -1;
+	/* only after connect does libmodbus accept it */
+	if (config->rs485 && modbus_rtu_set_serial_mode(link->ctx, MODBUS_RTU_RS485) < 0)
+		log_warn("rtu %s: cannot set RS-485 mode (adapter may switch by itself)",
+		    config->device);
+	*out = link;
+	return 0;
+}
+
+static int
+tcp_open(const struct mb_bus_config *config, struct mb_link **out, char *err, size_t errlen)
+{
+	struct mb_link *link;
+	char service[16], what[160];
+	const char *host;
+
+	*out = NULL;
+	if ((link = link_new(config, MB_BUS_TCP, err, errlen)) == NULL)
+		return -1;
+	host = link->config.host[0] ? link->config.host : "127.0.0.1";
+	snprintf(service, sizeof(service), "%d", link->config.port);
+	link->ctx = modbus_new_tcp_pi(host, service);
+	snprintf(what, sizeof(what), "tcp %s:%d", host, link->config.port);
+	if (link_connect(link, what, err, errlen) < 0)
+		return -1;
+	*out = link;
+	return 0;
 }
 
 static void
@@ -257,8 +290,6 @@ retry_stale(struct mb_link *link, int rc)
 {
 	int e = errno;
 
-	if (link->config.kind != MB_BUS_TCP)
-		return 0;
 	if (rc == 0) {
 		link->stale = 0;
 		return 0;
@@ -353,7 +384,7 @@ write_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address
 }
 
 static int
-link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+tcp_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
     uint16_t *out)
 {
 	int rc = read_once(link, unit, table, address, count, out);
@@ -364,7 +395,7 @@ link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 }
 
 static int
-link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
+tcp_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
     uint16_t count, const uint16_t *values)
 {
 	int rc = write_once(link, unit, table, address, count, values);
@@ -376,18 +407,18 @@ link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address
 
 static const struct mb_driver rtu_driver = {
 	.name = "rtu",
-	.open = link_open,
-	.read = link_read,
-	.write = link_write,
+	.open = rtu_open,
+	.read = read_once,
+	.write = write_once,
 	.close = link_close,
 	.strerror = mb_strerror,
 };
 
 static const struct mb_driver tcp_driver = {
 	.name = "tcp",
-	.open = link_open,
-	.read = link_read,
-	.write = link_write,
+	.open = tcp_open,
+	.read = tcp_read,
+	.write = tcp_write,
 	.close = link_close,
 	.strerror = mb_strerror,
 };
