@@ -330,9 +330,11 @@ int mb_poller_heartbeat(struct mb_poller *poller, int unit_index, int flags, cha
 
 /*
  * Close every valve on the bus: writes 0 to VALVE_CMD (or 1 to ABORT for a
- * unit without a valve command) of every unit that has one, each with the
- * write contract above.  Returns 0 if every close was acknowledged, else -1
- * with errno of the first failure (the others were still tried).
+ * unit without a valve command) of every unit that has one.  All closes are
+ * queued at once, units whose last read succeeded first, so a dead unit's
+ * timeout delays no live valve; timeout_ms bounds the whole call as in
+ * mb_poller_write.  Returns 0 if every close was acknowledged, else -1 with
+ * errno of the first failure (the others were still tried).
  */
 int mb_poller_close_all(struct mb_poller *poller, int timeout_ms);
 

@@ -686,6 +686,41 @@ mb_poller_stats(struct mb_poller *p, struct mb_poller_stats *out)
 
 /* ---- writes ------------------------------------------------------------------ */
 
+/* Under lock: wait until w is done.  Past the deadline a write that never
+ * started is taken back out of the queue and fails with ETIMEDOUT; one that
+ * is running is waited for (its exchange is bounded by the response timeout). */
+static void
+wait_done(struct mb_poller *p, struct write_request *w, const struct timespec *deadline_ts)
+{
+	int expired = 0;
+
+	while (w->state != W_DONE) {
+		if (expired) {
+			pthread_cond_wait(&p->done, &p->lock);
+			continue;
+		}
+		if (pthread_cond_timedwait(&p->done, &p->lock, deadline_ts) != ETIMEDOUT)
+			continue;
+		expired = 1;
+		if (w->state == W_QUEUED) {
+			struct write_request **pp = &p->head, *prev = NULL;
+			while (*pp != NULL && *pp != w) {
+				prev = *pp;
+				pp = &(*pp)->next;
+			}
+			if (*pp == w) {
+				*pp = w->next;
+				if (p->tail == w)
+					p->tail = prev;
+			}
+			w->result = ETIMEDOUT;
+			w->state = W_DONE;
+			p->unit[w->unit].snap.writes_failed++;
+			p->unit[w->unit].snap.last_write_errno = ETIMEDOUT;
+		}
+	}
+}
+
 static int
 queue_write(struct mb_poller *p, int index, int signal, double value, int flags, int timeout_ms,
     char *err, size_t errlen)
@@ -755,27 +790,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	if (timeout_ms <= 0)
 		timeout_ms = p->config.response_timeout_ms + 1000;
 	deadline(&ts, clock_ms(CLOCK_MONOTONIC) + timeout_ms);
-	while (w->state != W_DONE) {
-		if (pthread_cond_timedwait(&p->done, &p->lock, &ts) == ETIMEDOUT &&
-		    w->state == W_QUEUED) {
-			/* never started: take it back out of the queue */
-			struct write_request **pp = &p->head, *prev = NULL;
-			while (*pp != NULL && *pp != w) {
-				prev = *pp;
-				pp = &(*pp)->next;
-			}
-			if (*pp == w) {
-				*pp = w->next;
-				if (p->tail == w)
-					p->tail = prev;
-			}
-			w->result = ETIMEDOUT;
-			w->state = W_DONE;
-			p->unit[index].snap.writes_failed++;
-			p->unit[index].snap.last_write_errno = ETIMEDOUT;
-		}
-		/* if RUNNING, the exchange is bounded by the response timeout: wait on */
-	}
+	wait_done(p, w, &ts);
 	e = w->result;
 	pthread_mutex_unlock(&p->lock);
 	if (e != 0) {
@@ -808,21 +823,64 @@ mb_poller_heartbeat(struct mb_poller *p, int index, int flags, char *err, size_t
 int
 mb_poller_close_all(struct mb_poller *p, int timeout_ms)
 {
-	int first = 0;
+	struct write_request w[MB_MAX_UNITS];
+	struct timespec ts;
+	int n = 0, first = 0;
 
-	for (int i = 0; i < p->nunits; i++) {
-		const struct mb_profile *pr = &p->unit[i].profile;
-		int rc;
-
-		if (pr->field[MB_SIG_VALVE_CMD].present)
-			rc = mb_poller_write(p, i, MB_SIG_VALVE_CMD, 0, 0, timeout_ms, NULL, 0);
-		else if (pr->field[MB_SIG_ABORT].present)
-			rc = mb_poller_write(p, i, MB_SIG_ABORT, 1, 0, timeout_ms, NULL, 0);
-		else
-			continue;
-		if (rc < 0 && first == 0)
-			first = errno;
+	/*
+	 * Every close is queued at once, units that answer first: a dead unit's
+	 * timeout then delays no live valve.  All are tried even in back-off.
+	 */
+	memset(w, 0, sizeof(w));
+	pthread_mutex_lock(&p->lock);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < p->nunits; i++) {
+			const struct mb_profile *pr = &p->unit[i].profile;
+			int up = p->unit[i].snap.link == MB_LINK_UP ||
+			    p->unit[i].snap.link == MB_LINK_UNKNOWN;
+			if (up != (pass == 0))
+				continue;
+			if (pr->field[MB_SIG_VALVE_CMD].present) {
+				w[n].signal = MB_SIG_VALVE_CMD;
+				w[n].value = 0;
+			} else if (pr->field[MB_SIG_ABORT].present) {
+				w[n].signal = MB_SIG_ABORT;
+				w[n].value = 1;
+			} else {
+				continue;
+			}
+			w[n].unit = i;
+			w[n].state = W_QUEUED;
+			n++;
+		}
 	}
+	if (!p->started || p->stop || p->bus_down) {
+		first = !p->started || p->stop ? MB_ESTOPPED : MB_ENOTCONN;
+		for (int k = 0; k < n; k++) {
+			p->unit[w[k].unit].snap.writes_failed++;
+			p->unit[w[k].unit].snap.last_write_errno = first;
+		}
+		pthread_mutex_unlock(&p->lock);
+		errno = first;
+		return n > 0 ? -1 : 0;
+	}
+	for (int k = 0; k < n; k++) {
+		if (p->tail != NULL)
+			p->tail->next = &w[k];
+		else
+			p->head = &w[k];
+		p->tail = &w[k];
+	}
+	pthread_cond_signal(&p->wake);
+	if (timeout_ms <= 0)
+		timeout_ms = p->config.response_timeout_ms + 1000;
+	deadline(&ts, clock_ms(CLOCK_MONOTONIC) + timeout_ms);
+	for (int k = 0; k < n; k++) {
+		wait_done(p, &w[k], &ts);
+		if (w[k].result != 0 && first == 0)
+			first = w[k].result;
+	}
+	pthread_mutex_unlock(&p->lock);
 	if (first != 0) {
 		errno = first;
 		return -1;

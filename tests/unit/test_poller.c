@@ -37,6 +37,8 @@ struct server {
 	int dead_unit;
 	volatile int stop;
 	int requests[256];
+	int write_seq[256]; /* order of the last write request per unit */
+	int writes;
 };
 
 static void *
@@ -70,6 +72,8 @@ server_main(void *arg)
 			continue;
 		pthread_mutex_lock(&s->lock);
 		s->requests[req[6]]++;
+		if (req[7] == 5 || req[7] == 6 || req[7] == 15 || req[7] == 16)
+			s->write_seq[req[6]] = ++s->writes;
 		if (req[6] != s->dead_unit)
 			modbus_reply(s->ctx, req, n, s->map);
 		pthread_mutex_unlock(&s->lock);
@@ -330,6 +334,41 @@ dead_unit_backs_off_alone(void **state)
 }
 
 static void
+close_all_closes_live_valves_before_a_dead_one(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int ids[2] = { 7, 1 }; /* the dead unit comes first on the bus */
+	int64_t until;
+
+	parse(scale_valve_ini, &p);
+	s->dead_unit = 7;
+	poller = poller_for(s, 0, &p, 2, ids);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	until = mono_ms() + 2000;
+	do {
+		sleep_ms(10);
+		assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	} while (snap.link != MB_LINK_BACKOFF && mono_ms() < until);
+	wait_seq(poller, 1, 2);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_bits[3] = 1;
+	s->write_seq[1] = s->write_seq[7] = 0;
+	pthread_mutex_unlock(&s->lock);
+	assert_int_equal(mb_poller_close_all(poller, 2000), -1);
+	assert_int_equal(errno, ETIMEDOUT); /* the dead one */
+	pthread_mutex_lock(&s->lock);
+	assert_int_equal(s->map->tab_bits[3], 0);
+	assert_true(s->write_seq[1] > 0 && s->write_seq[1] < s->write_seq[7]);
+	pthread_mutex_unlock(&s->lock);
+	mb_poller_free(poller);
+	s->dead_unit = -1;
+}
+
+static void
 write_fails_at_once_while_the_bus_is_down(void **state)
 {
 	struct mb_profile p;
@@ -406,6 +445,7 @@ main(void)
 		cmocka_unit_test(reads_values_through_the_profile),
 		cmocka_unit_test(close_runs_before_the_next_read_cycle),
 		cmocka_unit_test(dead_unit_backs_off_alone),
+		cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),
 		cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
 		cmocka_unit_test(refuses_signals_the_profile_lacks),
 		cmocka_unit_test(refuses_bad_units),
