@@ -40,13 +40,13 @@
  * A timeout is plain ETIMEDOUT; a broken connection keeps the system errno
  * (ECONNRESET, EPIPE, ECONNREFUSED, EIO...).
  */
-#define MB_ERRBASE 0x4d420000                   /* 'M' 'B' */
+#define MB_ERRBASE 0x4d420000                     /* 'M' 'B' */
 #define MB_EEXCEPTION(code) (MB_ERRBASE + (code)) /* exception reply, code 1..255 */
-#define MB_ECRC (MB_ERRBASE + 0x100)            /* RTU frame with a bad CRC */
-#define MB_EBADREPLY (MB_ERRBASE + 0x101)       /* reply malformed, wrong length/unit/function */
-#define MB_ENOTCONN (MB_ERRBASE + 0x102)        /* link closed, or being reopened (back-off) */
-#define MB_ENOSIGNAL (MB_ERRBASE + 0x103)       /* the unit's profile has no such signal */
-#define MB_ESTOPPED (MB_ERRBASE + 0x104)        /* poller stopped before the write ran */
+#define MB_ECRC (MB_ERRBASE + 0x100)              /* RTU frame with a bad CRC */
+#define MB_EBADREPLY (MB_ERRBASE + 0x101)         /* reply malformed, wrong length/unit/function */
+#define MB_ENOTCONN (MB_ERRBASE + 0x102)          /* link closed, or being reopened (back-off) */
+#define MB_ENOSIGNAL (MB_ERRBASE + 0x103)         /* the unit's profile has no such signal */
+#define MB_ESTOPPED (MB_ERRBASE + 0x104)          /* poller stopped before the write ran */
 
 enum mb_error_kind {
 	MB_ERR_NONE = 0,
@@ -74,42 +74,42 @@ enum mb_type { MB_U16 = 0, MB_I16, MB_U32, MB_I32, MB_F32 };
 enum mb_order { MB_ABCD = 0, MB_CDAB, MB_BADC, MB_DCBA };
 
 enum mb_signal {
-	MB_SIG_GROSS = 0,   /* gross weight, kg */
-	MB_SIG_NET,         /* net weight, kg */
-	MB_SIG_MOTION,      /* 1 while the weight is moving */
-	MB_SIG_STABLE,      /* 1 when the weight is stable (standstill) */
-	MB_SIG_OVERLOAD,    /* 1 over/under range */
-	MB_SIG_ERROR,       /* 1 on an instrument error */
-	MB_SIG_VALVE_CMD,   /* valve command: write 1 = open, 0 = close; reads back */
-	MB_SIG_VALVE_FB,    /* valve position feedback: 1 = not closed */
-	MB_SIG_WATCHDOG,    /* watchdog timeout, ms; the unit closes the valve when the
-	                     * heartbeat has not changed for this long */
-	MB_SIG_HEARTBEAT,   /* heartbeat counter the gateway keeps changing */
-	MB_SIG_TARGET,      /* filling controller: target net mass, kg */
-	MB_SIG_START,       /* filling controller: write 1 to start a fill */
-	MB_SIG_ABORT,       /* filling controller: write 1 to abort (valve closes) */
-	MB_SIG_FILLING,     /* filling controller: 1 while a fill runs */
-	MB_SIG_FILL_DONE,   /* filling controller: 1 when the fill reached target */
-	MB_SIG_FILL_ALARM,  /* filling controller: 1 when a fill stopped on a fault */
+	MB_SIG_GROSS = 0,  /* gross weight, kg */
+	MB_SIG_NET,        /* net weight, kg */
+	MB_SIG_MOTION,     /* 1 while the weight is moving */
+	MB_SIG_STABLE,     /* 1 when the weight is stable (standstill) */
+	MB_SIG_OVERLOAD,   /* 1 over/under range */
+	MB_SIG_ERROR,      /* 1 on an instrument error */
+	MB_SIG_VALVE_CMD,  /* valve command: write 1 = open, 0 = close; reads back */
+	MB_SIG_VALVE_FB,   /* valve position feedback: 1 = not closed */
+	MB_SIG_WATCHDOG,   /* watchdog timeout, ms; the unit closes the valve when the
+	                    * heartbeat has not changed for this long */
+	MB_SIG_HEARTBEAT,  /* heartbeat counter the gateway keeps changing */
+	MB_SIG_TARGET,     /* filling controller: target net mass, kg */
+	MB_SIG_START,      /* filling controller: write 1 to start a fill */
+	MB_SIG_ABORT,      /* filling controller: write 1 to abort (valve closes) */
+	MB_SIG_FILLING,    /* filling controller: 1 while a fill runs */
+	MB_SIG_FILL_DONE,  /* filling controller: 1 when the fill reached target */
+	MB_SIG_FILL_ALARM, /* filling controller: 1 when a fill stopped on a fault */
 	MB_SIG_COUNT
 };
 
 struct mb_field {
-	int present;          /* 0: the device has no such signal */
+	int present; /* 0: the device has no such signal */
 	enum mb_table table;
-	uint16_t address;     /* 0-based protocol address */
-	enum mb_type type;    /* for coils and discrete inputs: MB_U16, value 0/1 */
-	enum mb_order order;  /* 32-bit types only */
-	double scale;         /* engineering value = raw * scale (default 1) */
-	int bit;              /* -1, or 0..15: the signal is that bit of a register */
-	int poll;             /* 1: read by the poller (default); 0: write-only */
+	uint16_t address;    /* 0-based protocol address */
+	enum mb_type type;   /* for coils and discrete inputs: MB_U16, value 0/1 */
+	enum mb_order order; /* 32-bit types only */
+	double scale;        /* engineering value = raw * scale (default 1) */
+	int bit;             /* -1, or 0..15: the signal is that bit of a register */
+	int poll;            /* 1: read by the poller (default); 0: write-only */
 };
 
 #define MB_NAME_MAX 64
 
 struct mb_profile {
-	char name[MB_NAME_MAX];  /* [device] name */
-	char kind[16];           /* "scale", "valve", "filler" or "indicator" */
+	char name[MB_NAME_MAX]; /* [device] name */
+	char kind[16];          /* "scale", "valve", "filler" or "indicator" */
 	char description[128];
 	struct mb_field field[MB_SIG_COUNT];
 };
@@ -133,8 +133,8 @@ int mb_profile_parse(const char *text, size_t len, const char *origin, struct mb
  * empty, $GAS_PROFILES, then ./drivers/profiles, then
  * /usr/local/share/gasgw/profiles.  Files over 64 KiB are refused.
  */
-int mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
-    size_t errlen);
+int mb_profile_load(
+    const char *name, const char *dir, struct mb_profile *profile, char *err, size_t errlen);
 
 /* Encode/decode one field's raw registers (regs[0..1] for 32-bit types;
  * for bits, regs[0] is the register or coil value).  No I/O. */
@@ -156,28 +156,28 @@ struct mb_bus_config {
 	enum mb_bus_kind kind;
 	/* RTU */
 	char device[256];
-	int baud;               /* default 19200 */
-	char parity;            /* 'N', 'E', 'O'; default 'E' */
-	int data_bits;          /* default 8 */
-	int stop_bits;          /* default 1 */
-	int rs485;              /* 1: RS-485 mode after connect (ENOTTY is logged, not fatal) */
-	int gap_us;             /* silent time between frames; 0 = t3.5 for the baud
-	                         * (3.5 chars of 11 bits, and 1750 us above 19200) */
+	int baud;      /* default 19200 */
+	char parity;   /* 'N', 'E', 'O'; default 'E' */
+	int data_bits; /* default 8 */
+	int stop_bits; /* default 1 */
+	int rs485;     /* 1: RS-485 mode after connect (ENOTTY is logged, not fatal) */
+	int gap_us;    /* silent time between frames; 0 = t3.5 for the baud
+	                * (3.5 chars of 11 bits, and 1750 us above 19200) */
 	/* TCP */
 	char host[128];
-	int port;               /* default 502 */
+	int port; /* default 502 */
 	/* both; 0 selects the default */
 	int response_timeout_ms; /* default 200 */
 	int byte_timeout_ms;     /* default 50 (RTU inter-character) */
 	/* poller; 0 selects the default */
-	int poll_interval_ms;    /* each unit is read every this many ms, at a fixed rate
-	                          * (reads a slow neighbour delayed are caught up, up to
-	                          * 1 s behind); default 0: as fast as the bus allows */
-	int backoff_min_ms;      /* first skip after a failing unit; default 1000 */
-	int backoff_max_ms;      /* back-off limit; default 10000 */
-	int reopen_min_ms;       /* first wait before reopening the bus; default 200 */
-	int reopen_max_ms;       /* default 5000 */
-	int unit_failures;       /* consecutive failures before a unit backs off; default 2 */
+	int poll_interval_ms; /* each unit is read every this many ms, at a fixed rate
+	                       * (reads a slow neighbour delayed are caught up, up to
+	                       * 1 s behind); default 0: as fast as the bus allows */
+	int backoff_min_ms;   /* first skip after a failing unit; default 1000 */
+	int backoff_max_ms;   /* back-off limit; default 10000 */
+	int reopen_min_ms;    /* first wait before reopening the bus; default 200 */
+	int reopen_max_ms;    /* default 5000 */
+	int unit_failures;    /* consecutive failures before a unit backs off; default 2 */
 };
 
 /* Fill config with the defaults above (kind RTU, no device). */
@@ -195,8 +195,8 @@ void mb_bus_config_defaults(struct mb_bus_config *config);
 struct mb_link;
 struct mb_driver {
 	const char *name; /* "rtu", "tcp" */
-	int (*open)(const struct mb_bus_config *config, struct mb_link **link, char *err,
-	    size_t errlen);
+	int (*open)(
+	    const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen);
 	int (*read)(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 	    uint16_t count, uint16_t *out);
 	int (*write)(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
@@ -210,8 +210,8 @@ const struct mb_driver *mb_driver_for(enum mb_bus_kind kind);
 
 /* Convenience wrappers that pick the driver from config->kind.
  * mb_link_open: on failure *link is NULL.  mb_link_close(NULL) is a no-op. */
-int mb_link_open(const struct mb_bus_config *config, struct mb_link **link, char *err,
-    size_t errlen);
+int mb_link_open(
+    const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen);
 int mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
     uint16_t count, uint16_t *out);
 int mb_link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
@@ -242,16 +242,16 @@ enum mb_link_state {
 /* The latest known state of one unit: a copy, owned by the caller. */
 struct mb_snapshot {
 	enum mb_link_state link;
-	int last_errno;           /* errno of the last failed read (0 if none yet) */
-	int64_t updated_ms;       /* CLOCK_MONOTONIC ms of the last successful read, 0 = never */
-	int64_t updated_wall_ms;  /* wall-clock ms of the same read */
-	uint64_t seq;             /* successful reads so far: changes on every new value */
+	int last_errno;          /* errno of the last failed read (0 if none yet) */
+	int64_t updated_ms;      /* CLOCK_MONOTONIC ms of the last successful read, 0 = never */
+	int64_t updated_wall_ms; /* wall-clock ms of the same read */
+	uint64_t seq;            /* successful reads so far: changes on every new value */
 	uint64_t polls_ok;
 	uint64_t polls_failed;
 	uint64_t writes_ok;
-	uint64_t writes_failed;   /* includes MB_WRITE_NOWAIT writes that failed */
+	uint64_t writes_failed; /* includes MB_WRITE_NOWAIT writes that failed */
 	int last_write_errno;
-	uint32_t present;         /* bit (1u << signal) set when the profile has it and polls it */
+	uint32_t present; /* bit (1u << signal) set when the profile has it and polls it */
 	double value[MB_SIG_COUNT];
 };
 
@@ -325,8 +325,8 @@ int mb_poller_write(struct mb_poller *poller, int unit_index, enum mb_signal sig
  * as mb_poller_write.  Call it from the thread that runs the interlock, so
  * that a hung gateway stops feeding the watchdog.
  */
-int mb_poller_heartbeat(struct mb_poller *poller, int unit_index, int flags, char *err,
-    size_t errlen);
+int mb_poller_heartbeat(
+    struct mb_poller *poller, int unit_index, int flags, char *err, size_t errlen);
 
 /*
  * Close every valve on the bus: writes 0 to VALVE_CMD (or 1 to ABORT for a
@@ -346,8 +346,8 @@ struct mb_read_plan {
 };
 /* Copy up to max requests of a unit's poll into plan; returns how many the
  * unit has (may exceed max), or -1/EINVAL. */
-int mb_poller_plan(const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan,
-    int max);
+int mb_poller_plan(
+    const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan, int max);
 
 /* Poll statistics of the bus (for benchmarks and status): total requests
  * sent, of which failed, times the bus was closed after an error to be

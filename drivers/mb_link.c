@@ -81,7 +81,9 @@ fill_defaults(struct mb_bus_config *c)
 	struct mb_bus_config d;
 
 	mb_bus_config_defaults(&d);
-#define DEF(f) if (c->f == 0) c->f = d.f
+#define DEF(f)                                                                                     \
+	if (c->f == 0)                                                                             \
+	c->f = d.f
 	DEF(baud);
 	DEF(parity);
 	DEF(data_bits);
@@ -191,8 +193,8 @@ rtu_open(const struct mb_bus_config *config, struct mb_link **out, char *err, si
 	if ((link = link_new(config, MB_BUS_RTU, err, errlen)) == NULL)
 		return -1;
 	config = &link->config;
-	link->ctx = modbus_new_rtu(config->device, config->baud, config->parity,
-	    config->data_bits, config->stop_bits);
+	link->ctx = modbus_new_rtu(
+	    config->device, config->baud, config->parity, config->data_bits, config->stop_bits);
 	link->gap_us = config->gap_us > 0 ? config->gap_us : gap_for_baud(config->baud);
 	snprintf(what, sizeof(what), "rtu %s", config->device);
 	if (link_connect(link, what, err, errlen) < 0)
@@ -349,8 +351,8 @@ read_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 }
 
 static int
-write_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
-    uint16_t count, const uint16_t *values)
+write_once(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    const uint16_t *values)
 {
 	uint8_t bits[MODBUS_MAX_WRITE_BITS];
 	int rc;
@@ -395,8 +397,8 @@ tcp_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, 
 }
 
 static int
-tcp_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
-    uint16_t count, const uint16_t *values)
+tcp_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    const uint16_t *values)
 {
 	int rc = write_once(link, unit, table, address, count, values);
 
@@ -406,21 +408,21 @@ tcp_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 }
 
 static const struct mb_driver rtu_driver = {
-	.name = "rtu",
-	.open = rtu_open,
-	.read = read_once,
-	.write = write_once,
-	.close = link_close,
-	.strerror = mb_strerror,
+    .name = "rtu",
+    .open = rtu_open,
+    .read = read_once,
+    .write = write_once,
+    .close = link_close,
+    .strerror = mb_strerror,
 };
 
 static const struct mb_driver tcp_driver = {
-	.name = "tcp",
-	.open = tcp_open,
-	.read = tcp_read,
-	.write = tcp_write,
-	.close = link_close,
-	.strerror = mb_strerror,
+    .name = "tcp",
+    .open = tcp_open,
+    .read = tcp_read,
+    .write = tcp_write,
+    .close = link_close,
+    .strerror = mb_strerror,
 };
 
 const struct mb_driver *
@@ -436,15 +438,15 @@ mb_link_open(const struct mb_bus_config *config, struct mb_link **link, char *er
 }
 
 int
-mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
-    uint16_t count, uint16_t *out)
+mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    uint16_t *out)
 {
 	return link->driver->read(link, unit, table, address, count, out);
 }
 
 int
-mb_link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
-    uint16_t count, const uint16_t *values)
+mb_link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
+    const uint16_t *values)
 {
 	return link->driver->write(link, unit, table, address, count, values);
 }
@@ -479,7 +481,7 @@ mb_link_write_signal(struct mb_link *link, int unit, const struct mb_profile *pr
     enum mb_signal signal, double value)
 {
 	const struct mb_field *f;
-	uint16_t regs[2] = { 0, 0 };
+	uint16_t regs[2] = {0, 0};
 
 	if ((int)signal < 0 || signal >= MB_SIG_COUNT || !profile->field[signal].present) {
 		errno = MB_ENOSIGNAL;

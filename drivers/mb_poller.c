@@ -57,7 +57,7 @@ enum write_state { W_QUEUED, W_RUNNING, W_DONE };
 struct write_request {
 	struct write_request *next;
 	int unit;
-	int signal;   /* -1: heartbeat */
+	int signal; /* -1: heartbeat */
 	double value;
 	int nowait;
 	enum write_state state;
@@ -129,12 +129,14 @@ mb_poller_new(const struct mb_bus_config *config, mb_poller_notify notify, void 
 		p->config.backoff_min_ms = d.backoff_min_ms;
 	if (p->config.backoff_max_ms < p->config.backoff_min_ms)
 		p->config.backoff_max_ms = p->config.backoff_min_ms > d.backoff_max_ms
-		    ? p->config.backoff_min_ms : d.backoff_max_ms;
+		                               ? p->config.backoff_min_ms
+		                               : d.backoff_max_ms;
 	if (p->config.reopen_min_ms <= 0)
 		p->config.reopen_min_ms = d.reopen_min_ms;
 	if (p->config.reopen_max_ms < p->config.reopen_min_ms)
 		p->config.reopen_max_ms = p->config.reopen_min_ms > d.reopen_max_ms
-		    ? p->config.reopen_min_ms : d.reopen_max_ms;
+		                              ? p->config.reopen_min_ms
+		                              : d.reopen_max_ms;
 	if (p->config.unit_failures <= 0)
 		p->config.unit_failures = d.unit_failures;
 	p->notify = notify;
@@ -161,7 +163,7 @@ plan_requests(struct unit *u)
 		u->field_req[s] = -1;
 	for (int t = MB_COIL; t <= MB_HOLDING; t++) {
 		int max = t <= MB_DISCRETE ? 2000 : 125;
-		int done[MB_SIG_COUNT] = { 0 };
+		int done[MB_SIG_COUNT] = {0};
 
 		for (;;) {
 			/* lowest unplaced field of this table */
@@ -187,7 +189,8 @@ plan_requests(struct unit *u)
 				for (int s = 0; s < MB_SIG_COUNT; s++) {
 					const struct mb_field *f = &pr->field[s];
 					long end, fend;
-					if (!f->present || !f->poll || (int)f->table != t || done[s])
+					if (!f->present || !f->poll || (int)f->table != t ||
+					    done[s])
 						continue;
 					end = (long)r->address + r->count;
 					fend = (long)f->address + mb_field_width(f);
@@ -223,8 +226,8 @@ mb_poller_add_unit(struct mb_poller *p, int unit_id, const struct mb_profile *pr
 		errno = ENOSPC;
 		return -1;
 	}
-	if (unit_id < 0 || unit_id > 255 || (p->config.kind == MB_BUS_RTU && (unit_id < 1 ||
-	    unit_id > 247))) {
+	if (unit_id < 0 || unit_id > 255 ||
+	    (p->config.kind == MB_BUS_RTU && (unit_id < 1 || unit_id > 247))) {
 		err_set(err, errlen, "unit id %d out of range", unit_id);
 		errno = EINVAL;
 		return -1;
@@ -333,7 +336,7 @@ bus_open(struct mb_poller *p)
 		p->reopen_at_ms = clock_ms(CLOCK_MONOTONIC) + p->reopen_ms;
 		log_debug("modbus: %s; retry in %d ms", err, p->reopen_ms);
 		p->reopen_ms = p->reopen_ms * 2 > p->config.reopen_max_ms ? p->config.reopen_max_ms
-		    : p->reopen_ms * 2;
+		                                                          : p->reopen_ms * 2;
 		pthread_mutex_lock(&p->lock);
 		p->bus_down = 1;
 		fail_queued_writes(p, MB_ENOTCONN);
@@ -367,11 +370,11 @@ perform_write(struct mb_poller *p, struct write_request *w)
 	p->stats.requests++;
 	if (w->signal < 0) {
 		u->heartbeat++;
-		return mb_link_write_signal(p->link, u->id, &u->profile, MB_SIG_HEARTBEAT,
-		    u->heartbeat);
+		return mb_link_write_signal(
+		    p->link, u->id, &u->profile, MB_SIG_HEARTBEAT, u->heartbeat);
 	}
-	return mb_link_write_signal(p->link, u->id, &u->profile, (enum mb_signal)w->signal,
-	    w->value);
+	return mb_link_write_signal(
+	    p->link, u->id, &u->profile, (enum mb_signal)w->signal, w->value);
 }
 
 /* Run every queued write.  Returns -1 with errno if the bus broke. */
@@ -486,8 +489,9 @@ poll_unit(struct mb_poller *p, int index)
 		u->backoff_ms = 0;
 	} else if (++u->failures >= p->config.unit_failures) {
 		u->backoff_ms = u->backoff_ms == 0 ? p->config.backoff_min_ms
-		    : (u->backoff_ms * 2 > p->config.backoff_max_ms ? p->config.backoff_max_ms
-			  : u->backoff_ms * 2);
+		                                   : (u->backoff_ms * 2 > p->config.backoff_max_ms
+		                                             ? p->config.backoff_max_ms
+		                                             : u->backoff_ms * 2);
 		u->due_ms = now + u->backoff_ms;
 	}
 
@@ -837,7 +841,7 @@ mb_poller_close_all(struct mb_poller *p, int timeout_ms)
 		for (int i = 0; i < p->nunits; i++) {
 			const struct mb_profile *pr = &p->unit[i].profile;
 			int up = p->unit[i].snap.link == MB_LINK_UP ||
-			    p->unit[i].snap.link == MB_LINK_UNKNOWN;
+			         p->unit[i].snap.link == MB_LINK_UNKNOWN;
 			if (up != (pass == 0))
 				continue;
 			if (pr->field[MB_SIG_VALVE_CMD].present) {

@@ -40,8 +40,9 @@
 struct pending {
 	int active;
 	int64_t due_us;
-	uint8_t req[MODBUS_RTU_MAX_ADU_LENGTH > MODBUS_TCP_MAX_ADU_LENGTH ? MODBUS_RTU_MAX_ADU_LENGTH
-									  : MODBUS_TCP_MAX_ADU_LENGTH];
+	uint8_t req[MODBUS_RTU_MAX_ADU_LENGTH > MODBUS_TCP_MAX_ADU_LENGTH
+	                ? MODBUS_RTU_MAX_ADU_LENGTH
+	                : MODBUS_TCP_MAX_ADU_LENGTH];
 	int len;
 	struct sim_unit *unit;
 };
@@ -70,7 +71,7 @@ static struct {
 	const char *commands_file;
 	int check_only;
 	int verbose;
-} opt = { .baud = 19200, .parity = 'E', .turnaround_ms = 5 };
+} opt = {.baud = 19200, .parity = 'E', .turnaround_ms = 5};
 
 static void
 on_signal(int sig)
@@ -146,9 +147,15 @@ rtu_request_length(const uint8_t *buf, int len)
 	if (len < 2)
 		return 0;
 	switch (buf[1]) {
-	case 1: case 2: case 3: case 4: case 5: case 6:
+	case 1:
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
 		return 8;
-	case 15: case 16:
+	case 15:
+	case 16:
 		if (len < 7)
 			return 0;
 		return 9 + buf[6];
@@ -167,7 +174,9 @@ rtu_reply_length(const uint8_t *req, const struct sim_unit *u)
 	int size;
 
 	switch (req[1]) {
-	case 1: case 5: case 15:
+	case 1:
+	case 5:
+	case 15:
 		size = u ? u->map->nb_bits : 65536;
 		break;
 	case 2:
@@ -176,7 +185,9 @@ rtu_reply_length(const uint8_t *req, const struct sim_unit *u)
 	case 4:
 		size = u ? u->map->nb_input_registers : 65536;
 		break;
-	case 3: case 6: case 16:
+	case 3:
+	case 6:
+	case 16:
 		size = u ? u->map->nb_registers : 65536;
 		break;
 	default:
@@ -187,9 +198,11 @@ rtu_reply_length(const uint8_t *req, const struct sim_unit *u)
 	if (addr + n > size)
 		return 5;
 	switch (req[1]) {
-	case 1: case 2:
+	case 1:
+	case 2:
 		return 5 + (n + 7) / 8;
-	case 3: case 4:
+	case 3:
+	case 4:
 		return 5 + 2 * n;
 	default:
 		return 8;
@@ -280,7 +293,7 @@ take_request(struct sim *sim, struct pending *pd, const uint8_t *req, int len, i
 	pd->due_us = start_us + (int64_t)u->slow_ms * 1000;
 	if (rtu)
 		pd->due_us += wire_us(len, opt.baud) + (int64_t)opt.turnaround_ms * 1000 +
-		    wire_us(u->exception ? 5 : rtu_reply_length(req, u), opt.baud);
+		              wire_us(u->exception ? 5 : rtu_reply_length(req, u), opt.baud);
 	pd->active = 1;
 	return 1;
 }
@@ -309,7 +322,7 @@ control_listen(const char *path)
 static int
 control_input(struct sim *sim, struct control_client *c)
 {
-	char answer[8192];
+	char answer[32768];
 	ssize_t n;
 	char *nl;
 
@@ -334,7 +347,7 @@ control_input(struct sim *sim, struct control_client *c)
 static int
 run_commands_file(struct sim *sim, const char *path)
 {
-	char line[512], answer[8192];
+	char line[512], answer[32768];
 	FILE *f = fopen(path, "r");
 	int lineno = 0, rc = 0;
 
@@ -359,36 +372,59 @@ run_commands_file(struct sim *sim, const char *path)
 int
 main(int argc, char **argv)
 {
-	enum { O_LINES = 256, O_TCP, O_RTU, O_BAUD, O_PARITY, O_TURN, O_PROFILE, O_VPROFILE,
-		O_PDIR, O_LPROFILE, O_FLOW, O_NOISE, O_CLOSE, O_WD, O_SEED, O_CONTROL, O_EVENTS, O_HELP };
-	static const struct option longopts[] = {
-		{ "lines", required_argument, NULL, O_LINES },
-		{ "tcp", required_argument, NULL, O_TCP },
-		{ "rtu", required_argument, NULL, O_RTU },
-		{ "baud", required_argument, NULL, O_BAUD },
-		{ "parity", required_argument, NULL, O_PARITY },
-		{ "turnaround-ms", required_argument, NULL, O_TURN },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "valve-profile", required_argument, NULL, O_VPROFILE },
-		{ "profiles", required_argument, NULL, O_PDIR },
-		{ "line-profile", required_argument, NULL, O_LPROFILE },
-		{ "flow", required_argument, NULL, O_FLOW },
-		{ "noise", required_argument, NULL, O_NOISE },
-		{ "close-delay-ms", required_argument, NULL, O_CLOSE },
-		{ "watchdog-ms", required_argument, NULL, O_WD },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "control", required_argument, NULL, O_CONTROL },
-		{ "events", required_argument, NULL, O_EVENTS },
-		{ "exec", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
+	enum {
+		O_LINES = 256,
+		O_TCP,
+		O_RTU,
+		O_BAUD,
+		O_PARITY,
+		O_TURN,
+		O_PROFILE,
+		O_VPROFILE,
+		O_PDIR,
+		O_LPROFILE,
+		O_FLOW,
+		O_NOISE,
+		O_CLOSE,
+		O_WD,
+		O_SEED,
+		O_CONTROL,
+		O_EVENTS,
+		O_HELP
 	};
-	struct sim_config cfg = { .lines = 1, .profile = "sim-scale", .valve_profile = "sim-valve",
-		.flow = 0.30, .noise = 0.005, .close_delay_ms = 150, .watchdog_ms = 1000 };
+	static const struct option longopts[] = {
+	    {"lines", required_argument, NULL, O_LINES},
+	    {"tcp", required_argument, NULL, O_TCP},
+	    {"rtu", required_argument, NULL, O_RTU},
+	    {"baud", required_argument, NULL, O_BAUD},
+	    {"parity", required_argument, NULL, O_PARITY},
+	    {"turnaround-ms", required_argument, NULL, O_TURN},
+	    {"profile", required_argument, NULL, O_PROFILE},
+	    {"valve-profile", required_argument, NULL, O_VPROFILE},
+	    {"profiles", required_argument, NULL, O_PDIR},
+	    {"line-profile", required_argument, NULL, O_LPROFILE},
+	    {"flow", required_argument, NULL, O_FLOW},
+	    {"noise", required_argument, NULL, O_NOISE},
+	    {"close-delay-ms", required_argument, NULL, O_CLOSE},
+	    {"watchdog-ms", required_argument, NULL, O_WD},
+	    {"seed", required_argument, NULL, O_SEED},
+	    {"control", required_argument, NULL, O_CONTROL},
+	    {"events", required_argument, NULL, O_EVENTS},
+	    {"exec", required_argument, NULL, 'e'},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	struct sim_config cfg = {.lines = 1,
+	    .profile = "sim-scale",
+	    .valve_profile = "sim-valve",
+	    .flow = 0.30,
+	    .noise = 0.005,
+	    .close_delay_ms = 150,
+	    .watchdog_ms = 1000};
 	static struct sim sim;
 	const char *execs[32];
 	int nexecs = 0, ch;
-	char err[512], answer[8192];
+	char err[512], answer[32768];
 	char *end;
 	modbus_t *tcp_ctx = NULL, *rtu_ctx = NULL;
 	int listen_fd = -1, control_fd = -1, rtu_fd = -1;
@@ -397,7 +433,7 @@ main(int argc, char **argv)
 	uint8_t rbuf[RTU_BUF];
 	int rlen = 0;
 	int64_t rfirst_us = 0, rlast_us = 0, rtu_free_us = 0;
-	struct pending rtu_pending = { 0 };
+	struct pending rtu_pending = {0};
 	struct sigaction sa;
 
 	log_init("gassim", 1, LOG_LEVEL_INFO);
@@ -407,23 +443,31 @@ main(int argc, char **argv)
 		ctl[i].fd = -1;
 	cfg.seed = (uint64_t)time(NULL) * 2654435761u | 1;
 
-#define NUM(var, lo, hi, conv)                                                                   \
-	do {                                                                                     \
-		errno = 0;                                                                       \
-		double v_ = strtod(optarg, &end);                                                \
-		if (errno || end == optarg || *end || v_ < (lo) || v_ > (hi)) {                  \
-			fprintf(stderr, "gassim: bad value '%s' for %s\n", optarg,              \
-			    argv[optind - 1]);                                                   \
-			return 2;                                                                \
-		}                                                                                \
-		var = conv v_;                                                                   \
+#define NUM(var, lo, hi, conv)                                                                     \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		double v_ = strtod(optarg, &end);                                                  \
+		if (errno || end == optarg || *end || v_ < (lo) || v_ > (hi)) {                    \
+			fprintf(                                                                   \
+			    stderr, "gassim: bad value '%s' for %s\n", optarg, argv[optind - 1]);  \
+			return 2;                                                                  \
+		}                                                                                  \
+		var = conv v_;                                                                     \
 	} while (0)
 	while ((ch = getopt_long(argc, argv, "e:c:nfv", longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_LINES: NUM(cfg.lines, 1, SIM_MAX_LINES, (int)); break;
-		case O_TCP: opt.tcp = optarg; break;
-		case O_RTU: opt.rtu = optarg; break;
-		case O_BAUD: NUM(opt.baud, 300, 4000000, (int)); break;
+		case O_LINES:
+			NUM(cfg.lines, 1, SIM_MAX_LINES, (int));
+			break;
+		case O_TCP:
+			opt.tcp = optarg;
+			break;
+		case O_RTU:
+			opt.rtu = optarg;
+			break;
+		case O_BAUD:
+			NUM(opt.baud, 300, 4000000, (int));
+			break;
 		case O_PARITY:
 			if (strlen(optarg) != 1 || strchr("NEO", optarg[0]) == NULL) {
 				fprintf(stderr, "gassim: --parity N, E or O\n");
@@ -431,10 +475,18 @@ main(int argc, char **argv)
 			}
 			opt.parity = optarg[0];
 			break;
-		case O_TURN: NUM(opt.turnaround_ms, 0, 10000, (int)); break;
-		case O_PROFILE: cfg.profile = optarg; break;
-		case O_VPROFILE: cfg.valve_profile = optarg; break;
-		case O_PDIR: cfg.profiles_dir = optarg; break;
+		case O_TURN:
+			NUM(opt.turnaround_ms, 0, 10000, (int));
+			break;
+		case O_PROFILE:
+			cfg.profile = optarg;
+			break;
+		case O_VPROFILE:
+			cfg.valve_profile = optarg;
+			break;
+		case O_PDIR:
+			cfg.profiles_dir = optarg;
+			break;
 		case O_LPROFILE: {
 			/* L=SCALE[,VALVE]; the strings stay in argv */
 			long line = strtol(optarg, &end, 10);
@@ -450,13 +502,27 @@ main(int argc, char **argv)
 			}
 			break;
 		}
-		case O_FLOW: NUM(cfg.flow, 0, 10, (double)); break;
-		case O_NOISE: NUM(cfg.noise, 0, 1, (double)); break;
-		case O_CLOSE: NUM(cfg.close_delay_ms, 0, 60000, (int)); break;
-		case O_WD: NUM(cfg.watchdog_ms, 0, 65535, (int)); break;
-		case O_SEED: NUM(cfg.seed, 1, 1e18, (uint64_t)); break;
-		case O_CONTROL: opt.control = optarg; break;
-		case O_EVENTS: opt.events = optarg; break;
+		case O_FLOW:
+			NUM(cfg.flow, 0, 10, (double));
+			break;
+		case O_NOISE:
+			NUM(cfg.noise, 0, 1, (double));
+			break;
+		case O_CLOSE:
+			NUM(cfg.close_delay_ms, 0, 60000, (int));
+			break;
+		case O_WD:
+			NUM(cfg.watchdog_ms, 0, 65535, (int));
+			break;
+		case O_SEED:
+			NUM(cfg.seed, 1, 1e18, (uint64_t));
+			break;
+		case O_CONTROL:
+			opt.control = optarg;
+			break;
+		case O_EVENTS:
+			opt.events = optarg;
+			break;
 		case 'e':
 			if (nexecs == 32) {
 				fprintf(stderr, "gassim: at most 32 -e\n");
@@ -464,12 +530,23 @@ main(int argc, char **argv)
 			}
 			execs[nexecs++] = optarg;
 			break;
-		case 'c': opt.commands_file = optarg; break;
-		case 'n': opt.check_only = 1; break;
-		case 'f': break;
-		case 'v': opt.verbose = 1; break;
-		case O_HELP: usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'c':
+			opt.commands_file = optarg;
+			break;
+		case 'n':
+			opt.check_only = 1;
+			break;
+		case 'f':
+			break;
+		case 'v':
+			opt.verbose = 1;
+			break;
+		case O_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 #undef NUM
@@ -546,7 +623,12 @@ main(int argc, char **argv)
 		struct timeval tv;
 
 		FD_ZERO(&rd);
-#define WATCH(fd) do { FD_SET(fd, &rd); if ((fd) > maxfd) maxfd = (fd); } while (0)
+#define WATCH(fd)                                                                                  \
+	do {                                                                                       \
+		FD_SET(fd, &rd);                                                                   \
+		if ((fd) > maxfd)                                                                  \
+			maxfd = (fd);                                                              \
+	} while (0)
 		if (listen_fd >= 0)
 			WATCH(listen_fd);
 		if (control_fd >= 0)
@@ -609,7 +691,7 @@ main(int argc, char **argv)
 				break;
 			}
 			if (need < 4 || crc16(rbuf, need - 2) !=
-			    (uint16_t)(rbuf[need - 2] | rbuf[need - 1] << 8)) {
+			                    (uint16_t)(rbuf[need - 2] | rbuf[need - 1] << 8)) {
 				sim.rtu_bad_frames++;
 				rlen = 0; /* a slave ignores a bad frame; resync on silence */
 				break;
@@ -673,7 +755,7 @@ main(int argc, char **argv)
 				continue;
 			sim.tcp_requests++;
 			if (take_request(&sim, &c->pending, req, rc,
-				modbus_get_header_length(tcp_ctx), now_us(), 0) &&
+			        modbus_get_header_length(tcp_ctx), now_us(), 0) &&
 			    now_us() >= c->pending.due_us)
 				reply_now(tcp_ctx, &sim, &c->pending, -1);
 		}

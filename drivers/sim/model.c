@@ -108,7 +108,7 @@ static double
 get(struct sim_unit *u, enum mb_signal s)
 {
 	const struct mb_field *f = &u->profile.field[s];
-	uint16_t regs[2] = { 0, 0 };
+	uint16_t regs[2] = {0, 0};
 
 	if (!f->present)
 		return 0;
@@ -128,7 +128,7 @@ static struct sim_unit *
 unit_new(struct sim *sim, int id, int line, enum sim_role role, const struct mb_profile *p)
 {
 	struct sim_unit *u = calloc(1, sizeof(*u));
-	int size[4] = { 0, 0, 0, 0 };
+	int size[4] = {0, 0, 0, 0};
 
 	if (u == NULL)
 		return NULL;
@@ -192,7 +192,7 @@ sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t err
 		return -1;
 	}
 	if (load_pair(config->profile, config->valve_profile, config->profiles_dir, &scale, &valve,
-		&combined, err, errlen) < 0)
+	        &combined, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < SIM_MAX_LINES; i++) {
 		if (config->line_profile[i] == NULL)
@@ -212,10 +212,10 @@ sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t err
 		l->number = i + 1;
 		if (config->line_profile[i] != NULL) {
 			if (load_pair(config->line_profile[i],
-				config->line_valve_profile[i] ? config->line_valve_profile[i]
-							      : config->valve_profile,
-				config->profiles_dir, &line_scale, &line_valve, &line_combined, err,
-				errlen) < 0)
+			        config->line_valve_profile[i] ? config->line_valve_profile[i]
+			                                      : config->valve_profile,
+			        config->profiles_dir, &line_scale, &line_valve, &line_combined, err,
+			        errlen) < 0)
 				return -1;
 			ls = &line_scale;
 			lv = &line_valve;
@@ -449,8 +449,7 @@ struct out_buf {
 	size_t len, used;
 };
 
-static void
-say(struct out_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct out_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 say(struct out_buf *o, const char *fmt, ...)
 {
@@ -560,8 +559,9 @@ status(struct sim *sim, struct out_buf *o)
 {
 	for (int i = 0; i < sim->nlines; i++) {
 		struct sim_line *l = &sim->line[i];
-		say(o, "line %d units %d,%d present %d tare %.3f lpg %.3f gross %.3f shown %.3f "
-		       "valve %s cmd %d flow %.3f motion %d watchdog_ms %d watchdog_trips %llu",
+		say(o,
+		    "line %d units %d,%d present %d tare %.3f lpg %.3f gross %.3f shown %.3f "
+		    "valve %s cmd %d flow %.3f motion %d watchdog_ms %d watchdog_trips %llu",
 		    l->number, l->scale->id, l->valve->id, l->present, l->tare, l->lpg,
 		    l->present ? l->tare + l->lpg : 0.0, l->shown,
 		    l->valve_open ? (l->close_at_ms ? "closing" : "open") : "closed", l->valve_cmd,
@@ -593,8 +593,9 @@ status(struct sim *sim, struct out_buf *o)
 		}
 		say(o, "\n");
 	}
-	say(o, "bus rtu_requests %llu rtu_gap_violations %llu rtu_bad_frames %llu "
-	       "tcp_requests %llu\n",
+	say(o,
+	    "bus rtu_requests %llu rtu_gap_violations %llu rtu_bad_frames %llu "
+	    "tcp_requests %llu\n",
 	    (unsigned long long)sim->rtu_requests, (unsigned long long)sim->rtu_gap_violations,
 	    (unsigned long long)sim->rtu_bad_frames, (unsigned long long)sim->tcp_requests);
 }
@@ -602,7 +603,7 @@ status(struct sim *sim, struct out_buf *o)
 int
 sim_command(struct sim *sim, const char *text, char *out, size_t outlen)
 {
-	struct out_buf o = { out, outlen, 0 };
+	struct out_buf o = {out, outlen, 0};
 	char buf[256];
 	char *argv[8];
 	int argc = 0, on;
@@ -623,7 +624,9 @@ sim_command(struct sim *sim, const char *text, char *out, size_t outlen)
 		return 0;
 	}
 	sim_tick(sim, now);
-#define NEED(n) if (argc != (n)) goto usage
+#define NEED(n)                                                                                    \
+	if (argc != (n))                                                                           \
+	goto usage
 	if (strcmp(argv[0], "help") == 0) {
 		say(&o, "%sok\n", command_help);
 		return 0;
@@ -652,7 +655,7 @@ sim_command(struct sim *sim, const char *text, char *out, size_t outlen)
 		l->present = 0;
 		l->tare = l->lpg = 0;
 	} else if (strcmp(argv[0], "dead") == 0 || strcmp(argv[0], "crc") == 0 ||
-	    strcmp(argv[0], "garbage") == 0) {
+	           strcmp(argv[0], "garbage") == 0) {
 		NEED(3);
 		if ((nu = parse_units(sim, argv[1], units)) == 0 || parse_onoff(argv[2], &on) < 0)
 			goto usage;
@@ -687,7 +690,7 @@ sim_command(struct sim *sim, const char *text, char *out, size_t outlen)
 			l->valve_stuck = on;
 		sim_event(sim, l->number, argv[0], "%d", on);
 	} else if (strcmp(argv[0], "leak") == 0 || strcmp(argv[0], "flow") == 0 ||
-	    strcmp(argv[0], "noise") == 0 || strcmp(argv[0], "close-delay") == 0) {
+	           strcmp(argv[0], "noise") == 0 || strcmp(argv[0], "close-delay") == 0) {
 		NEED(3);
 		if (parse_line(sim, argv[1], &l) < 0 ||
 		    parse_num(argv[2], 0, argv[0][0] == 'c' ? 60000 : 10, &d) < 0)

@@ -42,10 +42,10 @@ struct sim_line {
 	int present;
 	double tare, lpg, capacity; /* kg */
 	/* physics settings */
-	double flow;     /* kg/s nominal with an empty cylinder */
-	double noise;    /* kg, uniform +/- */
+	double flow;  /* kg/s nominal with an empty cylinder */
+	double noise; /* kg, uniform +/- */
 	int close_delay_ms;
-	double leak;     /* kg/s into the cylinder whatever the valve */
+	double leak; /* kg/s into the cylinder whatever the valve */
 	int weight_stuck;
 	int valve_stuck;
 	/* valve */
@@ -63,9 +63,9 @@ struct sim_line {
 	int filling, fill_done, fill_alarm;
 	double fill_tare;
 	/* display */
-	double shown;       /* displayed gross, kg */
-	double last_true;   /* true gross at the last tick */
-	int64_t moved_ms;   /* last time the true weight changed */
+	double shown;     /* displayed gross, kg */
+	double last_true; /* true gross at the last tick */
+	int64_t moved_ms; /* last time the true weight changed */
 	int motion;
 	int64_t weight_log_ms;
 	double weight_logged;

@@ -6,17 +6,12 @@
  *   mbprobe BUS [options] --unit ID:PROFILE ... STEP...
  *   BUS:     --tcp HOST:PORT | --rtu DEVICE [--baud B] [--parity N|E|O]
  *   options: --timeout-ms MS (response timeout), --interval-ms MS (per-unit
- *            poll interval), --gap-us US (RTU silent interval), --rs485, --profiles DIR, --no-backoff (keep asking a
- *            failing unit at the normal rate)
- *   STEP:    read                       wait (3 s max) for one read of every unit,
- *                                       print "ID SIGNAL VALUE" per signal
- *            poll SECONDS               poll, then print per unit
- *                                       "ID ok N failed M rate R kind K"
- *            write ID SIGNAL VALUE      a synchronous poller write
- *            heartbeat ID COUNT MS      COUNT heartbeats, MS apart
- *            sleep MS
- *            stats                      "requests N failures N cpu_ms X"
- * Exit 0 if every step worked, 1 if one failed, 2 on bad usage.
+ *            poll interval), --gap-us US (RTU silent interval), --rs485, --profiles DIR,
+ * --no-backoff (keep asking a failing unit at the normal rate) STEP:    read wait (3 s max) for one
+ * read of every unit, print "ID SIGNAL VALUE" per signal poll SECONDS               poll, then
+ * print per unit "ID ok N failed M rate R kind K" write ID SIGNAL VALUE      a synchronous poller
+ * write heartbeat ID COUNT MS      COUNT heartbeats, MS apart sleep MS stats "requests N failures N
+ * cpu_ms X" Exit 0 if every step worked, 1 if one failed, 2 on bad usage.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,8 +23,8 @@
 #include "log.h"
 #include "mb.h"
 
-static const char *const kind_names[] = { "none", "timeout", "exception", "crc", "reply",
-	"link", "other" };
+static const char *const kind_names[] = {
+    "none", "timeout", "exception", "crc", "reply", "link", "other"};
 
 static int64_t
 mono_ms(void)
@@ -43,7 +38,7 @@ mono_ms(void)
 static void
 sleep_ms(int64_t ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -52,9 +47,10 @@ sleep_ms(int64_t ms)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: mbprobe --tcp HOST:PORT | --rtu DEV [--baud B] [--parity P] "
-			"[--timeout-ms MS] [--interval-ms MS] [--profiles DIR] --unit ID:PROFILE ... "
-			"STEP...\n");
+	fprintf(stderr,
+	    "usage: mbprobe --tcp HOST:PORT | --rtu DEV [--baud B] [--parity P] "
+	    "[--timeout-ms MS] [--interval-ms MS] [--profiles DIR] --unit ID:PROFILE ... "
+	    "STEP...\n");
 	return 2;
 }
 
@@ -161,7 +157,7 @@ main(int argc, char **argv)
 			for (int u = 0; u < nunits; u++) {
 				/* a fresh read, taken after this step began */
 				while (mb_poller_snapshot(p, u, &s) == 0 && s.seq < seq0[u] + 2 &&
-				    mono_ms() < until)
+				       mono_ms() < until)
 					sleep_ms(5);
 				if (s.seq < seq0[u] + 2) {
 					printf("%d error %s %s\n", ids[u],
@@ -199,7 +195,8 @@ main(int argc, char **argv)
 			if (sig < 0)
 				return usage();
 			if (mb_poller_write(p, u, sig, v, 0, 0, err, sizeof(err)) < 0) {
-				printf("write error %s %s\n", kind_names[mb_error_kind(errno)], err);
+				printf(
+				    "write error %s %s\n", kind_names[mb_error_kind(errno)], err);
 				rc = 1;
 			} else {
 				printf("write ok\n");
