@@ -274,7 +274,7 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	}
 	if (f->timed_out)
 		rules_add(v, "R22", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    "fill took %.0f s, more than the maximum %d s: valve closed",
+		    "fill reached the maximum time (%.0f s of %d s allowed): valve closed",
 		    (double)f->fill_ms / 1000.0, rules->max_fill_s);
 	if (f->net_kg > f->fill_kg + rules->overfill_kg + 1e-9)
 		rules_add(v, "R20", RULES_ALERT, 0, RULES_ROUTE_STATION,
