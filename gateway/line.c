@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "i18n.h"
 #include "util.h"
 
 static const char *const state_names[] = {
@@ -401,9 +402,10 @@ check_and_arm(struct line *line, int64_t now)
 	pthread_mutex_unlock(&line->lock);
 
 	line->open_ms = now;
+	line->close_ms = 0;
 	line->timed_out = line->stopped = line->link_lost = line->emergency = 0;
-	line->curve_n = 0;
-	line->curve_last_ms = 0;
+	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
+	    (int32_t)lround(line->fill.preact_kg * 1000));
 	if (line->controller_mode)
 		line->valve_commanded_open = line->io.ctl_start(line->io.ctx,
 		    line->fill.target_kg, line->fill.tare_kg) == 0;
@@ -436,6 +438,7 @@ begin_close(struct line *line, int64_t now)
 	line->close_ms = now;
 	line->close_net = net_of(line);
 	line->fill.cutoff_kg = line->close_net;
+	curve_mark_cutoff(&line->curve, (int32_t)(now - line->open_ms));
 	line->settle_samples = 0;
 	line->checkweigh_n = 0;
 	line->checkweigh_sum = 0;
@@ -528,8 +531,13 @@ finish_fill(struct line *line, int64_t now)
 		line->fill.gross_kg = NAN;
 	}
 	str_copy(line->fill.result, result, sizeof(line->fill.result));
-	line->fill.curve = line->curve_n ? line->curve : NULL;
-	line->fill.curve_len = line->curve_n * sizeof(float);
+	if (!isnan(line->fill.net_kg))
+		curve_set_net(&line->curve, (int32_t)lround(line->fill.net_kg * 1000));
+	line->fill.curve = NULL;
+	line->fill.curve_len = 0;
+	if (line->curve.count > 0 && curve_encode(&line->curve, line->curve_buf,
+	    sizeof(line->curve_buf), &line->fill.curve_len) == 0)
+		line->fill.curve = line->curve_buf;
 	party_of_fill(line, &party);
 	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
 	    sizeof(err)) == -1) {
@@ -561,12 +569,8 @@ finish_fill(struct line *line, int64_t now)
 static void
 sample_curve(struct line *line, int64_t now)
 {
-	if (line->curve_n >= LINE_CURVE_MAX)
-		return;
-	if (line->curve_last_ms && now - line->curve_last_ms < LINE_CURVE_PERIOD_MS)
-		return;
-	line->curve_last_ms = now;
-	line->curve[line->curve_n++] = (float)net_of(line);
+	curve_add(&line->curve, (int32_t)(now - line->open_ms),
+	    (int32_t)lround(net_of(line) * 1000));
 }
 
 static void
@@ -592,7 +596,7 @@ idle_emergency(struct line *line, double rise, int64_t now)
 
 	rules_verdict_init(&v);
 	rules_add(&v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-	    "weight rose %.2f kg with the valve commanded closed: stuck valve or bypass", rise);
+	    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"), rise);
 	memset(&party, 0, sizeof(party));
 	party.line = line->number;
 	if (records_incident(line->records, "event", &v, &party, NULL, err, sizeof(err)) == -1)
@@ -617,6 +621,21 @@ link_lost(struct line *line, int64_t now)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The valve unit still reports open well after the close and the weight is
+ * still rising: a stuck valve.  Said at once, rather than waiting for the
+ * full R23 allowance to flow into the cylinder.
+ */
+static int
+stuck_open(const struct line *line, int64_t now, double net)
+{
+	if (!line->last.valve_ok || !line->last.valve_open || line->controller_mode)
+		return 0;
+	if (now - line->close_ms < LINE_VALVE_CLOSE_MS)
+		return 0;
+	return net - line->close_net > line->fill.preact_kg + 0.05;
 }
 
 static void
@@ -685,7 +704,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		 * so there the reference is the target. */
 		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg) :
 		    net - line->close_net - line->fill.preact_kg;
-		if (rise > r->leak_rise_kg) {
+		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
 			emergency_now(line, rise, now);
 			finish_fill(line, now);
 			return;
@@ -779,12 +798,6 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		rules_verdict_init(&line->verdict);
 		enter(line, LINE_IDENTIFIED, now);
 		return;
-	}
-	/* A cylinder identified and standing on the scale: watch it too. */
-	if (have_any && !line->watch && line->last.scale_ok && line->last.stable &&
-	    line->last.gross_kg > 1.0) {
-		line->watch = 1;
-		line->watch_base = line->last.gross_kg;
 	}
 	enter(line, have_any ? LINE_IDENTIFIED : LINE_IDLE, now);
 }

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "curve.h"
 #include "gwconf.h"
 #include "records.h"
 #include "rules.h"
@@ -111,7 +112,6 @@ struct line_status {
 	double result_net_kg;
 };
 
-#define LINE_CURVE_MAX 1024
 #define LINE_PREACT_HISTORY 8
 
 struct line;
@@ -182,10 +182,9 @@ struct line {
 	double preact_kg;
 	double inflight[LINE_PREACT_HISTORY];
 	int inflight_n;
-	/* fill curve: net kg as float32, one sample per LINE_CURVE_PERIOD_MS */
-	float curve[LINE_CURVE_MAX];
-	size_t curve_n;
-	int64_t curve_last_ms;
+	/* the fill's weight curve (curve.h), stored with the record */
+	struct curve curve;
+	uint8_t curve_buf[CURVE_MAX_ENCODED];
 	/* waiting for a stable empty weight before the checks */
 	int checking;
 	int64_t check_deadline;
@@ -226,10 +225,10 @@ const char *line_state_name(enum line_state state);
 /* The pre-act a line has learnt (for tests and the benchmark). */
 double line_preact(const struct line *line);
 
-#define LINE_CURVE_PERIOD_MS 250
 #define LINE_EMPTY_WAIT_MS 5000  /* how long to wait for a stable empty weight */
 #define LINE_SETTLE_MAX_MS 8000  /* give up waiting for a stable reading */
 #define LINE_CHECKWEIGH_MS 600   /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
+#define LINE_VALVE_CLOSE_MS 500  /* valve feedback must say closed this soon after a close */
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "i18n.h"
 #include "util.h"
 
 int
@@ -516,12 +517,12 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 		rules_verdict_init(&verdict);
 		if (have)
 			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-			    "gateway stopped during the fill; interrupted, %.2f kg net read at "
-			    "restart", net);
+			    _("gateway stopped during the fill; interrupted, %.2f kg net read at "
+			    "restart"), net);
 		else
 			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-			    "gateway stopped during the fill; interrupted, weight unknown at "
-			    "restart");
+			    _("gateway stopped during the fill; interrupted, weight unknown at "
+			    "restart"));
 		memset(&party, 0, sizeof(party));
 		party.line = line;
 		party.cylinder = cylinder;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "util.h"
 
 void
@@ -141,27 +142,27 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 
 	if (!f->code_present) {
 		rules_add(v, "R01", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "no cylinder code scanned");
+		    _("no cylinder code scanned"));
 		return;
 	}
 	if (!f->code_valid) {
 		rules_add(v, "R01", RULES_ALERT, 1, RULES_ROUTE_STATION,
-		    "cylinder code rejected (forged or altered?): %s",
+		    _("cylinder code rejected (forged or altered?): %s"),
 		    f->code_reason ? f->code_reason : "invalid");
 		return;
 	}
 	if (!f->in_registry) {
 		rules_add(v, "R02", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "cylinder %s is not in the registry", f->serial);
+		    _("cylinder %s is not in the registry"), f->serial);
 	} else {
 		if (f->owner == NULL || f->station_company == NULL ||
 		    strcmp(f->owner, f->station_company) != 0)
 			rules_add(v, "R03", RULES_ALERT, 1, RULES_ROUTE_STATION,
-			    "cylinder %s belongs to \"%s\", not to this station's company",
+			    _("cylinder %s belongs to \"%s\", not to this station's company"),
 			    f->serial, f->owner ? f->owner : "?");
 		if (f->status != NULL && strcmp(f->status, "active") != 0)
 			rules_add(v, "R04", RULES_ALERT, 1, RULES_ROUTE_STATION,
-			    "cylinder %s is %s", f->serial, f->status);
+			    _("cylinder %s is %s"), f->serial, f->status);
 		due = rules_inspection_due(rules, f->last_inspection, f->next_inspection,
 		    f->manufactured);
 		if (due != 0 && f->today > due) {
@@ -171,7 +172,7 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 				str_copy(a, "never", sizeof(a));
 			date_format(due, b);
 			rules_add(v, "R05", RULES_ALERT, 1, RULES_ROUTE_STATION,
-			    "inspection overdue: last %s, due %s", a, b);
+			    _("inspection overdue: last %s, due %s"), a, b);
 		}
 		if (f->manufactured != 0) {
 			eol = rules_end_of_life(rules, f->manufactured);
@@ -179,7 +180,7 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 				date_format(f->manufactured, a);
 				date_format(eol, b);
 				rules_add(v, "R06", RULES_ALERT, 1, RULES_ROUTE_STATION,
-				    "past service life: made %s, end of life %s", a, b);
+				    _("past service life: made %s, end of life %s"), a, b);
 			}
 		}
 	}
@@ -197,13 +198,13 @@ prefill_late_rules(const struct gw_rules *rules, const struct rules_prefill_fact
 		return;
 	if (!f->empty_known) {
 		rules_add(v, "R09", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "no stable empty weight on the scale");
+		    _("no stable empty weight on the scale"));
 	} else {
 		diff = f->empty_kg - f->stamped_tare_kg;
 		if (diff > rules->tare_over_kg + 1e-9 || diff < -rules->tare_under_kg - 1e-9)
 			rules_add(v, "R09", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-			    "empty weight %.2f kg vs stamped tare %.2f kg (%+.2f kg, allowed "
-			    "+%.2f/-%.2f): residue or swapped label?",
+			    _("empty weight %.2f kg vs stamped tare %.2f kg (%+.2f kg, allowed "
+			    "+%.2f/-%.2f): residue or swapped label?"),
 			    f->empty_kg, f->stamped_tare_kg, diff, rules->tare_over_kg,
 			    rules->tare_under_kg);
 	}
@@ -211,14 +212,14 @@ prefill_late_rules(const struct gw_rules *rules, const struct rules_prefill_fact
 		since_min = (f->now_ms - f->last_fill_ms) / 60000;
 		if (f->now_ms - f->last_fill_ms < (int64_t)rules->refill_min_minutes * 60000)
 			rules_add(v, "R10", RULES_ALERT, 0, RULES_ROUTE_STATION,
-			    "cylinder %s filled again after %lld min (minimum %d): cloned label?",
+			    _("cylinder %s filled again after %lld min (minimum %d): cloned label?"),
 			    f->serial, (long long)since_min, rules->refill_min_minutes);
 	}
 	if (f->buyer_present && f->buyer_valid) {
 		max = f->buyer_business ? rules->business_max : rules->household_max;
 		if (f->buyer_recent_fills + 1 > max)
 			rules_add(v, "R11", RULES_ALERT, 0, RULES_ROUTE_BUYER,
-			    "%s buyer %s takes cylinder %d within %d days (limit %d)",
+			    _("%s buyer %s takes cylinder %d within %d days (limit %d)"),
 			    f->buyer_business ? "business" : "household",
 			    f->buyer_masked ? f->buyer_masked : "?", f->buyer_recent_fills + 1,
 			    rules->hoard_window_days, max);
@@ -235,23 +236,23 @@ rules_prefill(const struct gw_rules *rules, const struct rules_prefill_facts *f,
 	cylinder_rules(rules, f, v);
 	if (!f->operator_present) {
 		rules_add(v, "R07", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "no operator logged in on this line");
+		    _("no operator logged in on this line"));
 	} else if (!f->operator_known || !f->operator_active) {
 		rules_add(v, "R07", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "operator certificate %s is not registered at this station",
+		    _("operator certificate %s is not registered at this station"),
 		    f->operator_cert ? f->operator_cert : "?");
 	} else if (f->today > f->operator_expires) {
 		date_format(f->operator_expires, a);
 		rules_add(v, "R07", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "operator certificate %s expired on %s",
+		    _("operator certificate %s expired on %s"),
 		    f->operator_cert ? f->operator_cert : "?", a);
 	}
 	if (!f->buyer_present)
 		rules_add(v, "R08", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "no buyer identified (real-name sale)");
+		    _("no buyer identified (real-name sale)"));
 	else if (!f->buyer_valid)
 		rules_add(v, "R08", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    "buyer number rejected: %s", f->buyer_reason ? f->buyer_reason : "invalid");
+		    _("buyer number rejected: %s"), f->buyer_reason ? f->buyer_reason : "invalid");
 	prefill_late_rules(rules, f, v);
 }
 
@@ -263,36 +264,36 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 
 	if (f->emergency)
 		rules_add(v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-		    "weight rose %.2f kg with the valve commanded closed: stuck valve or bypass",
+		    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"),
 		    f->rise_kg);
 	if (f->link_lost) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-		    "lost the scale or valve link for %d ms during the fill: valve closed, fill "
-		    "interrupted at %.2f kg net",
+		    _("lost the scale or valve link for %d ms during the fill: valve closed, fill "
+		    "interrupted at %.2f kg net"),
 		    f->link_lost_ms, f->fill_reading_net_kg);
 		return; /* no trustworthy check-weigh after a lost link */
 	}
 	if (f->timed_out)
 		rules_add(v, "R22", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    "fill reached the maximum time (%.0f s of %d s allowed): valve closed",
+		    _("fill reached the maximum time (%.0f s of %d s allowed): valve closed"),
 		    (double)f->fill_ms / 1000.0, rules->max_fill_s);
 	if (f->net_kg > f->fill_kg + rules->overfill_kg + 1e-9)
 		rules_add(v, "R20", RULES_ALERT, 0, RULES_ROUTE_STATION,
-		    "overfilled: net %.2f kg above the stamped %.2f kg: hold the cylinder "
-		    "until decanted",
+		    _("overfilled: net %.2f kg above the stamped %.2f kg: hold the cylinder "
+		    "until decanted"),
 		    f->net_kg, f->fill_kg);
 	if (f->net_kg < f->target_kg - rules->short_kg - 1e-9)
 		rules_add(v, "R21", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    "short weight: net %.2f kg, target %.2f kg (tolerance %.2f kg)", f->net_kg,
+		    _("short weight: net %.2f kg, target %.2f kg (tolerance %.2f kg)"), f->net_kg,
 		    f->target_kg, rules->short_kg);
 	cap = f->scale_capacity_kg > 0 ? f->scale_capacity_kg : 60.0;
 	tol = cap * rules->checkweigh_pct / 100.0;
 	if (!f->checkweigh_stable)
 		rules_add(v, "R25", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    "check-weigh never became stable");
+		    _("check-weigh never became stable"));
 	else if (fabs(f->net_kg - f->fill_reading_net_kg) > tol + 1e-9)
 		rules_add(v, "R25", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    "check-weigh %.3f kg differs from the fill reading %.3f kg by more than "
-		    "%.3f kg",
+		    _("check-weigh %.3f kg differs from the fill reading %.3f kg by more than "
+		    "%.3f kg"),
 		    f->net_kg, f->fill_reading_net_kg, tol);
 }
