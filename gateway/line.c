@@ -660,8 +660,19 @@ step_fill_states(struct line *line, int64_t now, int stop)
 	}
 	switch (line->state) {
 	case LINE_FILLING:
-		if (!line->last.scale_ok)
-			return; /* nothing new to decide on; R24 above watches the time */
+		if (!line->last.scale_ok) {
+			/* Flying blind: if the flow seen so far could reach the
+			 * cut-off point before the next reading, close now; R24
+			 * above decides whether the fill is lost. */
+			double blind_s = (double)(now - line->last_scale_ms) / 1000.0;
+
+			if (line->rate_kg_s > 0 && net + line->rate_kg_s * (blind_s + 0.1) >=
+			    line->fill.target_kg - line->preact_kg) {
+				begin_close(line, now);
+				enter(line, LINE_CUTOFF, now);
+			}
+			return;
+		}
 		sample_curve(line, now);
 		pthread_mutex_lock(&line->lock);
 		line->status.net_kg = net;
@@ -814,6 +825,14 @@ line_step(struct line *line, int64_t now)
 		r.valve_ok = 0;
 	}
 	if (r.scale_ok) {
+		/* flow estimate for blind moments (EWMA over about 0.5 s) */
+		if (line->last_scale_ms && now > line->last_scale_ms) {
+			double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
+			    (double)(now - line->last_scale_ms);
+
+			line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
+		}
+		line->last_scale_ms = now;
 		line->last = r;
 		line->scale_fail_since = 0;
 	} else {

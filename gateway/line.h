@@ -147,6 +147,8 @@ struct line {
 	int64_t state_ms;            /* when the state was entered */
 	struct line_reading last;
 	int64_t scale_fail_since;    /* 0: scale link fine */
+	int64_t last_scale_ms;       /* time of the last scale reading */
+	double rate_kg_s;            /* weight rate, smoothed */
 	int64_t valve_fail_since;
 	int64_t last_heartbeat_ms;
 	int64_t last_close_ms;
