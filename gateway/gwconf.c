@@ -96,6 +96,8 @@ static const struct conf_key rules_keys[] = {
 	    "R24 scale or valve silent this long during a fill interrupts it (ms)", NULL },
 	{ "checkweigh_pct", CONF_DOUBLE, NUM(checkweigh_pct, R), 0.001, 10, "0.1",
 	    "R25 check-weigh may differ from the fill reading by this % of capacity", NULL },
+	{ "overfill_kg", CONF_DOUBLE, NUM(overfill_kg, R), 0, 2, "0.1",
+	    "R20 net above the stamped fill mass by more than this is an overfill (kg)", NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 #undef R

@@ -59,6 +59,7 @@ struct gw_rules {
 	double leak_rise_kg;         /* R23 */
 	int link_loss_ms;            /* R24 */
 	double checkweigh_pct;       /* R25, % of capacity */
+	double overfill_kg;          /* R20: allowance above the stamped fill mass */
 };
 
 struct gw_config {

@@ -6,14 +6,94 @@
  *   gasgw -c FILE [-n] [-f] [-v]
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
+#include "daemon.h"
+#include "ctl.h"
+#include "gw.h"
 #include "gwconf.h"
+#include "i18n.h"
 #include "log.h"
 #include "store.h"
+#include "util.h"
+
+/*
+ * Run the station: records, identity keys, buses (every valve closed first),
+ * crash recovery, then the control loop until a signal.  Returns the exit
+ * status.
+ */
+static int
+run(struct gw_config *config)
+{
+	struct gw *gw;
+	char err[512];
+	int listen_fd = -1, recovered = 0, status = 1;
+
+	gw = calloc(1, sizeof(*gw));
+	if (gw == NULL)
+		fatalx("out of memory");
+	gw->config = config;
+	gw->started_mono_ms = time_mono_ms();
+	if (daemon_signals_install() == -1)
+		fatal("signals");
+	i18n_init();
+
+	if (records_open(&gw->records, config->database, config->station_id, config->township,
+	    err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	log_info("station %s: database %s at schema version %d", config->station_id,
+	    config->database, store_user_version(gw->records.db));
+	gw->ident = gwident_open(config->code_public_key, config->buyer_key, err, sizeof(err));
+	if (gw->ident == NULL) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	if (gw_buses_open(gw, err, sizeof(err)) == -1 ||
+	    gw_buses_start(gw, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	/* Every valve has been commanded closed; now settle what a crash left
+	 * open (DESIGN §4 invariant 3). */
+	if (records_recover(&gw->records, gw_line_gross, gw, &recovered, err,
+	    sizeof(err)) == -1) {
+		log_warnx("crash recovery: %s", err);
+		goto out;
+	}
+	if (recovered > 0)
+		log_warnx("crash recovery: %d fill(s) left open were recorded as interrupted",
+		    recovered);
+	listen_fd = ctl_listen(config->control_socket, err, sizeof(err));
+	if (listen_fd == -1) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	log_info("station %s: %zu line(s) on %zu bus(es); control socket %s",
+	    config->station_id, gw->line_count, gw->bus_count, config->control_socket);
+	daemon_notify_ready();
+	daemon_notify_status("%zu line(s) on %zu bus(es)", gw->line_count, gw->bus_count);
+	ctl_run(gw, listen_fd);
+	daemon_notify_stopping();
+	log_info("shutting down: closing every valve");
+	status = 0;
+out:
+	gw_buses_stop(gw);
+	if (listen_fd != -1) {
+		close(listen_fd);
+		unlink(config->control_socket);
+	}
+	gwident_close(gw->ident);
+	records_close(&gw->records);
+	free(gw);
+	return status;
+}
 
 #define DEFAULT_CONFIG "/etc/gasgw/station.conf"
 
@@ -49,8 +129,7 @@ main(int argc, char **argv)
 	int check_only = 0, foreground = 0, verbose = 0, ch;
 	struct conf_report report;
 	struct gw_config *config;
-	char err[512];
-	sqlite3 *db = NULL;
+	int status;
 
 	while ((ch = getopt_long(argc, argv, "c:nfvh", long_options, NULL)) != -1) {
 		switch (ch) {
@@ -103,11 +182,9 @@ main(int argc, char **argv)
 	    verbose >= 2 || !strcmp(config->log_level, "debug") ? LOG_LEVEL_DEBUG
 	    : verbose == 1 || !strcmp(config->log_level, "info") ? LOG_LEVEL_INFO
 								 : LOG_LEVEL_WARN);
-	if (store_open(config->database, schema_station, 0, &db, err, sizeof(err)) == -1)
-		fatalx("%s", err);
-	log_info("station %s: database %s at schema version %d", config->station_id,
-	    config->database, store_user_version(db));
-	store_close(db);
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	status = run(config);
 	free(config);
-	fatalx("the fill-line service is not part of this build");
+	return status;
 }

@@ -54,4 +54,14 @@ int cmd_operators_list(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyers_add(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyers_list(struct gasctl *ctl, int argc, char **argv);
 
+/* cmd_line.c: line commands over gasgw's control socket (ctl->control_socket) */
+int cmd_login(struct gasctl *ctl, int argc, char **argv);
+int cmd_scan(struct gasctl *ctl, int argc, char **argv);
+int cmd_buyer(struct gasctl *ctl, int argc, char **argv);
+int cmd_start(struct gasctl *ctl, int argc, char **argv);
+int cmd_stop(struct gasctl *ctl, int argc, char **argv);
+int cmd_fill(struct gasctl *ctl, int argc, char **argv);
+int cmd_status(struct gasctl *ctl, int argc, char **argv);
+int cmd_fills(struct gasctl *ctl, int argc, char **argv);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * gasctl: the station CLI for operators and station admins.
  *
- *   gasctl [-c FILE] [--db PATH] [--buyer-key FILE] COMMAND [ARGS]
+ *   gasctl [-c FILE] [-s SOCKET] [--db PATH] [--buyer-key FILE] COMMAND [ARGS]
  *
  * Global options come before the command; --db and --buyer-key are also
  * accepted after it.  With -c, the database, the buyer key, the county code
@@ -47,6 +47,30 @@ static const struct gasctl_command commands[] = {
 	{ .name = "buyers list", .run = cmd_buyers_list,
 	  .usage = "",
 	  .help = "List buyers: id, masked number, kind, township, address." },
+	/* line commands (cmd_line.c): through gasgw's control socket */
+	{ .name = "login", .run = cmd_login, .usage = "LINE CERT",
+	  .help = "Log an operator in on a line by certificate number (R07 checks it at start)." },
+	{ .name = "scan", .run = cmd_scan, .usage = "LINE CODE",
+	  .help = "Give a line a cylinder code, as its scanner would.  A code that does not\n"
+	      "verify is refused at once (R01, exit 3)." },
+	{ .name = "buyer", .run = cmd_buyer, .usage = "LINE NUMBER|-",
+	  .help = "Identify the buyer by resident ID number or credit code (- reads it from\n"
+	      "standard input).  gasgw keeps only the keyed id and the masked form." },
+	{ .name = "start", .run = cmd_start, .usage = "LINE [--no-wait]",
+	  .help = "Run the pre-fill rules and, when they pass, fill; waits for the result,\n"
+	      "showing the weight on a terminal.  Exit 3 on a refusal or a held cylinder." },
+	{ .name = "stop", .run = cmd_stop, .usage = "LINE",
+	  .help = "Stop a fill (recorded as interrupted), clear the identified cylinder and\n"
+	      "buyer, or acknowledge an emergency." },
+	{ .name = "fill", .run = cmd_fill,
+	  .usage = "LINE --cylinder CODE --buyer NUMBER|- [--operator CERT]",
+	  .help = "Log in (with --operator), scan, identify the buyer, start and wait: the\n"
+	      "weight climbs on a terminal, then the result and any rule that fired.\n"
+	      "Exit 0 ok or flagged, 3 refused or held, 1 interrupted, emergency or error." },
+	{ .name = "status", .run = cmd_status, .usage = "[--json]",
+	  .help = "Every line's state, link, weight, target, operator, cylinder and last result." },
+	{ .name = "fills", .run = cmd_fills, .usage = "[--since TIME] [--json]",
+	  .help = "Recorded fills since TIME (ISO 8601, UTC), with their result and rules." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -85,9 +109,12 @@ overview(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: gasctl [-c FILE] [--db PATH] [--buyer-key FILE] COMMAND [ARGS]\n\n"
+	fprintf(fp, "usage: gasctl [-c FILE] [-s SOCKET] [--db PATH] [--buyer-key FILE] COMMAND "
+	    "[ARGS]\n\n"
 	    "  -c FILE           gasgw configuration: [station] database, buyer_key, county,\n"
 	    "                    code_public_key and control_socket are taken from it\n"
+	    "  -s SOCKET         gasgw control socket (or $GASCTL_SOCKET; default\n"
+	    "                    /run/gasgw/control.sock)\n"
 	    "  --db PATH         station database (default /var/lib/gasgw/station.db)\n"
 	    "  --buyer-key FILE  county buyer key (for buyers add)\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
@@ -158,11 +185,12 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "buyer-key", required_argument, NULL, 'k' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gasctl ctl;
-	const char *db = NULL, *buyer_key = NULL;
+	const char *db = NULL, *buyer_key = NULL, *sock = NULL;
 	size_t i;
 	int ch, words;
 
@@ -173,9 +201,10 @@ main(int argc, char **argv)
 	str_copy(ctl.control_socket, "/run/gasgw/control.sock", sizeof(ctl.control_socket));
 
 	/* "+": stop at the command name; its own options are the command's. */
-	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:s:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': ctl.config_path = optarg; break;
+		case 's': sock = optarg; break;
 		case 'd': db = optarg; break;
 		case 'k': buyer_key = optarg; break;
 		case 'h': overview(stdout); return GASCTL_OK;
@@ -198,6 +227,10 @@ main(int argc, char **argv)
 		str_copy(ctl.db_path, db, sizeof(ctl.db_path));
 	if (buyer_key != NULL)
 		str_copy(ctl.buyer_key_path, buyer_key, sizeof(ctl.buyer_key_path));
+	if (sock == NULL)
+		sock = getenv("GASCTL_SOCKET");
+	if (sock != NULL && sock[0] != '\0')
+		str_copy(ctl.control_socket, sock, sizeof(ctl.control_socket));
 
 	argc -= optind;
 	argv += optind;

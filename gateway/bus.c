@@ -1,0 +1,425 @@
+/*
+ * bus: the lines' hardware through the drivers' poller (drivers/mb.h), and
+ * the interlock thread of each bus (gw.h explains the threads).
+ *
+ * The poller thread does the Modbus I/O and calls notify() after each read;
+ * notify marks the line of that unit fresh and wakes the interlock thread,
+ * which steps the fresh lines at once (the cut-off decision follows a new
+ * weight within microseconds) and every line at least every 50 ms (timers:
+ * heartbeat, R22, R24).  Valve commands go through mb_poller_write, which
+ * runs them before the poller's next read request.
+ */
+#include "gw.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+#define STEP_MAX_MS 50
+#define WRITE_TIMEOUT_MS 500
+
+struct line *
+gw_line(struct gw *gw, int number)
+{
+	size_t i;
+
+	for (i = 0; i < gw->line_count; i++)
+		if (gw->lines[i].number == number)
+			return &gw->lines[i];
+	return NULL;
+}
+
+/* --- line_io over the poller ------------------------------------------------ */
+
+static int
+hw_snapshot(const struct gw_line_hw *hw, int unit, struct mb_snapshot *snap, int64_t now)
+{
+	if (mb_poller_snapshot(hw->bus->poller, unit, snap) == -1)
+		return 0;
+	return snap->link == MB_LINK_UP && snap->updated_ms > 0 &&
+	    now - snap->updated_ms <= hw->stale_ms;
+}
+
+static int
+has(const struct mb_snapshot *snap, enum mb_signal s)
+{
+	return (snap->present & (1u << s)) != 0;
+}
+
+static int
+hw_read(void *ctx, struct line_reading *out)
+{
+	struct gw_line_hw *hw = ctx;
+	struct mb_snapshot snap;
+	int64_t now = time_mono_ms();
+
+	memset(out, 0, sizeof(*out));
+	out->scale_ok = hw_snapshot(hw, hw->scale, &snap, now);
+	if (out->scale_ok) {
+		out->gross_kg = snap.value[MB_SIG_GROSS];
+		if (has(&snap, MB_SIG_STABLE))
+			out->stable = snap.value[MB_SIG_STABLE] != 0;
+		else if (has(&snap, MB_SIG_MOTION))
+			out->stable = snap.value[MB_SIG_MOTION] == 0;
+		if (has(&snap, MB_SIG_ERROR) && snap.value[MB_SIG_ERROR] != 0)
+			out->scale_ok = 0; /* an instrument error is no reading */
+		if (hw->filler) {
+			out->ctl_done = has(&snap, MB_SIG_FILL_DONE) &&
+			    snap.value[MB_SIG_FILL_DONE] != 0;
+			out->valve_ok = 1;
+			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
+		}
+	}
+	if (!hw->filler) {
+		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now);
+		if (out->valve_ok)
+			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
+	} else if (!out->scale_ok) {
+		out->valve_ok = 0;
+	}
+	return 0;
+}
+
+static int
+hw_write(struct gw_line_hw *hw, enum mb_signal s, double value)
+{
+	char err[128];
+
+	if (mb_poller_write(hw->bus->poller, hw->valve, s, value, 0, WRITE_TIMEOUT_MS, err,
+	    sizeof(err)) == -1) {
+		log_debug("bus %s unit %d: write %s: %s", hw->bus->config->name, hw->valve,
+		    mb_signal_name(s), err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+hw_valve(void *ctx, int open)
+{
+	struct gw_line_hw *hw = ctx;
+
+	if (hw->filler)
+		return open ? -1 : hw_write(hw, MB_SIG_ABORT, 1);
+	return hw_write(hw, MB_SIG_VALVE_CMD, open ? 1 : 0);
+}
+
+static int
+hw_heartbeat(void *ctx)
+{
+	struct gw_line_hw *hw = ctx;
+	char err[128];
+
+	/* Queued, not waited for: a failed write shows as a valve link fault
+	 * in the next snapshot, and the watchdog does the rest. */
+	return mb_poller_heartbeat(hw->bus->poller, hw->valve, MB_WRITE_NOWAIT, err,
+	    sizeof(err));
+}
+
+static int
+hw_ctl_start(void *ctx, double target_net_kg, double tare_kg)
+{
+	struct gw_line_hw *hw = ctx;
+
+	(void)tare_kg; /* the controller tares itself at start */
+	if (hw_write(hw, MB_SIG_TARGET, target_net_kg) == -1)
+		return -1;
+	return hw_write(hw, MB_SIG_START, 1);
+}
+
+static int
+hw_ctl_abort(void *ctx)
+{
+	struct gw_line_hw *hw = ctx;
+
+	return hw_write(hw, MB_SIG_ABORT, 1);
+}
+
+/* --- poller and interlock thread --------------------------------------------- */
+
+static void
+notify(void *arg, int unit_index)
+{
+	struct gw_busrt *bus = arg;
+
+	(void)unit_index;
+	pthread_mutex_lock(&bus->lock);
+	bus->fresh = 1;
+	pthread_cond_signal(&bus->wake);
+	pthread_mutex_unlock(&bus->lock);
+}
+
+static void
+bus_emergency(struct line *origin, void *arg)
+{
+	struct gw_busrt *bus = arg;
+	size_t i;
+
+	/* DESIGN §4 invariant 4: close every valve on that bus. */
+	log_warnx("bus %s: emergency on line %d: closing every valve on the bus",
+	    bus->config->name, origin->number);
+	for (i = 0; i < bus->line_count; i++)
+		if (bus->lines[i] != origin)
+			line_force_close(bus->lines[i]);
+	if (mb_poller_close_all(bus->poller, WRITE_TIMEOUT_MS) == -1)
+		log_warn("bus %s: closing every valve", bus->config->name);
+}
+
+/* Write the watchdog timeout into every valve unit that has not taken it
+ * yet (the bus may have been down at start-up), every 2 s until it has. */
+static void
+watchdog_setup(struct gw_busrt *bus, int64_t now)
+{
+	struct gw *gw = bus->gw;
+	char why[128];
+	size_t i;
+
+	for (i = 0; i < gw->line_count; i++) {
+		struct gw_line_hw *hw = &gw->hw[i];
+
+		if (hw->bus != bus || hw->watchdog_set || now < hw->watchdog_retry_ms)
+			continue;
+		if (mb_poller_write(bus->poller, hw->valve, MB_SIG_WATCHDOG, gw->config->watchdog_ms,
+		    0, WRITE_TIMEOUT_MS, why, sizeof(why)) == 0) {
+			hw->watchdog_set = 1;
+			log_info("line %d: valve watchdog set to %d ms", gw->lines[i].number,
+			    gw->config->watchdog_ms);
+		} else {
+			hw->watchdog_retry_ms = now + 2000;
+		}
+	}
+}
+
+static void *
+bus_thread(void *arg)
+{
+	struct gw_busrt *bus = arg;
+	struct timespec until;
+	int64_t now;
+	size_t i;
+
+	while (!bus->gw->stop) {
+		pthread_mutex_lock(&bus->lock);
+		if (!bus->fresh) {
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_nsec += STEP_MAX_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&bus->wake, &bus->lock, &until);
+		}
+		bus->fresh = 0;
+		pthread_mutex_unlock(&bus->lock);
+		now = time_mono_ms();
+		for (i = 0; i < bus->line_count; i++)
+			line_step(bus->lines[i], now);
+		watchdog_setup(bus, now);
+		bus->loop_ms = now;
+	}
+	return NULL;
+}
+
+int
+gw_healthy(struct gw *gw, int64_t now)
+{
+	size_t b;
+
+	for (b = 0; b < gw->bus_count; b++)
+		if (!gw->buses[b].running || now - gw->buses[b].loop_ms > 1000)
+			return 0;
+	return 1;
+}
+
+static void
+bus_config_of(const struct gw_bus *b, struct mb_bus_config *c)
+{
+	mb_bus_config_defaults(c);
+	c->kind = strcmp(b->type, "tcp") == 0 ? MB_BUS_TCP : MB_BUS_RTU;
+	str_copy(c->device, b->device, sizeof(c->device));
+	c->baud = b->baud;
+	c->parity = b->parity[0] == 'o' ? 'O' : b->parity[0] == 'n' ? 'N' : 'E';
+	c->data_bits = b->data_bits;
+	c->stop_bits = b->stop_bits;
+	c->rs485 = b->rs485;
+	str_copy(c->host, b->host, sizeof(c->host));
+	c->port = b->port;
+	c->response_timeout_ms = b->response_timeout_ms;
+	c->byte_timeout_ms = b->byte_timeout_ms;
+	c->poll_interval_ms = b->poll_hz > 0 ? 1000 / b->poll_hz : 50;
+	/* A unit must be retried quickly while a fill runs: R24 waits only
+	 * link_loss_ms, and a unit that answers again should be seen. */
+	c->backoff_min_ms = 200;
+	c->backoff_max_ms = 1000;
+}
+
+static int
+add_unit(struct gw_busrt *bus, int unit_id, const char *profile_name, const char *dir,
+    int *index, char *err, size_t errlen)
+{
+	struct mb_profile profile;
+	char why[256];
+
+	if (mb_profile_load(profile_name, dir, &profile, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "profile %s: %s", profile_name, why);
+	if (mb_poller_add_unit(bus->poller, unit_id, &profile, index, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "bus %s unit %d: %s", bus->config->name, unit_id, why);
+	return 0;
+}
+
+int
+gw_buses_open(struct gw *gw, char *err, size_t errlen)
+{
+	const struct gw_config *c = gw->config;
+	struct mb_bus_config mbc;
+	struct line_io io;
+	char why[256];
+	size_t b, i;
+
+	gw->bus_count = c->bus_count;
+	for (b = 0; b < c->bus_count; b++) {
+		struct gw_busrt *bus = &gw->buses[b];
+
+		bus->config = &c->buses[b];
+		bus->gw = gw;
+		pthread_condattr_t ca;
+
+		pthread_mutex_init(&bus->lock, NULL);
+		/* timed waits below count on the monotonic clock */
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&bus->wake, &ca);
+		pthread_condattr_destroy(&ca);
+		bus_config_of(bus->config, &mbc);
+		if (mb_poller_new(&mbc, notify, bus, &bus->poller, why, sizeof(why)) == -1)
+			return err_set(err, errlen, "bus %s: %s", bus->config->name, why);
+	}
+	gw->line_count = c->line_count;
+	for (i = 0; i < c->line_count; i++) {
+		const struct gw_line *lc = &c->lines[i];
+		struct gw_line_hw *hw = &gw->hw[i];
+		struct gw_busrt *bus = NULL;
+
+		for (b = 0; b < gw->bus_count; b++)
+			if (strcmp(gw->buses[b].config->name, lc->bus) == 0)
+				bus = &gw->buses[b];
+		if (bus == NULL)
+			return err_set(err, errlen, "line %d: no bus %s", lc->number, lc->bus);
+		hw->bus = bus;
+		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
+		    bus->config->response_timeout_ms;
+		if (add_unit(bus, lc->scale_unit, lc->scale_profile, c->profiles_dir, &hw->scale,
+		    err, errlen) == -1)
+			return -1;
+		if (lc->valve_unit == lc->scale_unit) {
+			hw->filler = 1;
+			hw->valve = hw->scale;
+		} else if (add_unit(bus, lc->valve_unit, lc->valve_profile, c->profiles_dir,
+		    &hw->valve, err, errlen) == -1) {
+			return -1;
+		}
+		memset(&io, 0, sizeof(io));
+		io.ctx = hw;
+		io.read = hw_read;
+		io.valve = hw_valve;
+		io.heartbeat = hw_heartbeat;
+		if (hw->filler) {
+			io.ctl_start = hw_ctl_start;
+			io.ctl_abort = hw_ctl_abort;
+		}
+		line_init(&gw->lines[i], c, lc, &gw->records, &io);
+		if (hw->filler && strcmp(lc->cutoff, "controller") != 0)
+			gw->lines[i].controller_mode = 1; /* a filler has no valve to cut off */
+		gw->lines[i].on_emergency = bus_emergency;
+		gw->lines[i].emergency_arg = bus;
+		bus->lines[bus->line_count++] = &gw->lines[i];
+	}
+	return 0;
+}
+
+int
+gw_buses_start(struct gw *gw, char *err, size_t errlen)
+{
+	char why[256];
+	size_t b;
+	int64_t deadline;
+
+	for (b = 0; b < gw->bus_count; b++)
+		if (mb_poller_start(gw->buses[b].poller, why, sizeof(why)) == -1)
+			return err_set(err, errlen, "bus %s: %s", gw->buses[b].config->name, why);
+	/* Close every valve first (DESIGN §4 invariant 2); a bus that is not up
+	 * yet is retried by each line's first steps. */
+	deadline = time_mono_ms() + 2000;
+	for (b = 0; b < gw->bus_count; b++) {
+		while (mb_poller_close_all(gw->buses[b].poller, WRITE_TIMEOUT_MS) == -1 &&
+		    time_mono_ms() < deadline)
+			time_sleep_ms(50);
+	}
+	for (b = 0; b < gw->bus_count; b++) {
+		if (pthread_create(&gw->buses[b].thread, NULL, bus_thread, &gw->buses[b]) != 0)
+			return err_set(err, errlen, "bus %s: thread", gw->buses[b].config->name);
+		gw->buses[b].running = 1;
+	}
+	return 0;
+}
+
+void
+gw_buses_stop(struct gw *gw)
+{
+	size_t b, i;
+
+	gw->stop = 1;
+	for (b = 0; b < gw->bus_count; b++) {
+		struct gw_busrt *bus = &gw->buses[b];
+
+		if (bus->running) {
+			pthread_mutex_lock(&bus->lock);
+			pthread_cond_signal(&bus->wake);
+			pthread_mutex_unlock(&bus->lock);
+			pthread_join(bus->thread, NULL);
+			bus->running = 0;
+		}
+	}
+	for (i = 0; i < gw->line_count; i++)
+		if (gw->lines[i].state != LINE_IDLE && gw->lines[i].state != LINE_IDENTIFIED)
+			log_warnx("line %d: shut down in state %s: the fill stays open and is "
+			    "recovered as interrupted at the next start", gw->lines[i].number,
+			    line_state_name(gw->lines[i].state));
+	for (b = 0; b < gw->bus_count; b++) {
+		if (gw->buses[b].poller == NULL)
+			continue;
+		if (mb_poller_close_all(gw->buses[b].poller, WRITE_TIMEOUT_MS) == -1)
+			log_warn("bus %s: closing the valves at shutdown", gw->buses[b].config->name);
+		mb_poller_free(gw->buses[b].poller);
+		gw->buses[b].poller = NULL;
+	}
+	for (i = 0; i < gw->line_count; i++)
+		line_free(&gw->lines[i]);
+}
+
+int
+gw_line_gross(int number, void *arg, double *gross)
+{
+	struct gw *gw = arg;
+	struct line_reading r;
+	int64_t deadline = time_mono_ms() + 2000;
+	size_t i;
+
+	for (i = 0; i < gw->line_count; i++) {
+		if (gw->lines[i].number != number)
+			continue;
+		do {
+			hw_read(&gw->hw[i], &r);
+			if (r.scale_ok) {
+				*gross = r.gross_kg;
+				return 0;
+			}
+			time_sleep_ms(50);
+		} while (time_mono_ms() < deadline);
+	}
+	return -1;
+}

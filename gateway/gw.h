@@ -1,0 +1,89 @@
+/*
+ * gw: the station daemon's shared state, as main.c assembles it: the
+ * configuration, the records, the identity keys, the lines and the buses.
+ *
+ * Threads (docs/fill-line.md):
+ *  - per bus, the drivers' poller thread (mb_poller) does the Modbus I/O;
+ *  - per bus, one interlock thread (bus.c) steps the state machine of every
+ *    line on that bus each time the poller brings a new scale reading (and
+ *    at least every 50 ms), and is the only thread that commands its valves
+ *    and feeds their watchdogs;
+ *  - the control thread (ctl.c, the main thread) serves the control socket
+ *    and the barcode scanners and talks to lines only through their mailbox.
+ */
+#ifndef GAS_GW_H
+#define GAS_GW_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+
+#include "gwconf.h"
+#include "gwident.h"
+#include "line.h"
+#include "mb.h"
+#include "records.h"
+
+struct gw_unit_ref {
+	int index;                   /* mb_poller unit index */
+	int present;
+};
+
+struct gw_line_hw {
+	struct gw_busrt *bus;
+	int scale;                   /* poller unit index of the scale */
+	int valve;                   /* poller unit index of the valve unit */
+	int filler;                  /* the line is one filling controller */
+	uint64_t last_seq;           /* scale snapshot seq already stepped */
+	int64_t stale_ms;            /* a snapshot older than this is not a reading */
+	int watchdog_set;            /* the watchdog timeout has been written */
+	int64_t watchdog_retry_ms;
+};
+
+struct gw_busrt {
+	const struct gw_bus *config;
+	struct gw *gw;
+	struct mb_poller *poller;
+	pthread_t thread;
+	int running;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int fresh;                   /* the poller has new data */
+	volatile int64_t loop_ms;    /* last pass of the interlock thread (monotonic) */
+	struct line *lines[GW_MAX_LINES];
+	size_t line_count;
+};
+
+struct gw {
+	struct gw_config *config;
+	struct records records;
+	struct gwident *ident;
+	struct line lines[GW_MAX_LINES];
+	struct gw_line_hw hw[GW_MAX_LINES];
+	size_t line_count;
+	struct gw_busrt buses[GW_MAX_BUSES];
+	size_t bus_count;
+	volatile sig_atomic_t stop;
+	int64_t started_mono_ms;
+};
+
+/* The line with this number, or NULL. */
+struct line *gw_line(struct gw *gw, int number);
+
+/*
+ * Buses (bus.c).  gw_buses_open: a poller per bus with every unit of its
+ * lines (profiles from config->profiles_dir), the lines initialised with
+ * their io tables; nothing runs yet.  gw_buses_start: start the pollers,
+ * command every valve closed, write the watchdog timeouts, then start the
+ * interlock threads.  gw_buses_stop: stop the interlock threads, command
+ * every valve closed, stop the pollers.
+ */
+int gw_buses_open(struct gw *gw, char *err, size_t errlen);
+int gw_buses_start(struct gw *gw, char *err, size_t errlen);
+void gw_buses_stop(struct gw *gw);
+/* 1 if every interlock thread has made a pass recently (systemd watchdog). */
+int gw_healthy(struct gw *gw, int64_t now);
+/* Gross weight of a line's scale now (recovery at start-up); 0 or -1. */
+int gw_line_gross(int number, void *gw, double *gross);
+
+#endif

@@ -1,0 +1,912 @@
+/*
+ * line: the per-line state machine, interlock and cut-off (line.h has the
+ * contract; docs/fill-line.md explains the design and the numbers).
+ *
+ * Everything here below the mailbox functions runs in the one thread that
+ * steps the line, so the valve decisions need no locking; the mailbox and
+ * the status snapshot are guarded by line->lock.
+ */
+#include "line.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+#include "i18n.h"
+#include "util.h"
+
+static const char *const state_names[] = {
+	[LINE_IDLE] = "idle",
+	[LINE_IDENTIFIED] = "identified",
+	[LINE_CHECKED] = "checked",
+	[LINE_ARMED] = "armed",
+	[LINE_FILLING] = "filling",
+	[LINE_CUTOFF] = "cutoff",
+	[LINE_SETTLING] = "settling",
+	[LINE_CHECKWEIGHED] = "check-weighed",
+	[LINE_RECORDED] = "recorded",
+	[LINE_REFUSED] = "refused",
+	[LINE_INTERRUPTED] = "interrupted",
+	[LINE_EMERGENCY] = "emergency",
+};
+
+const char *
+line_state_name(enum line_state state)
+{
+	if ((size_t)state < sizeof(state_names) / sizeof(state_names[0]))
+		return state_names[state];
+	return "?";
+}
+
+int
+line_init(struct line *line, const struct gw_config *config, const struct gw_line *lc,
+    struct records *records, const struct line_io *io)
+{
+	memset(line, 0, sizeof(*line));
+	line->number = lc->number;
+	line->controller_mode = strcmp(lc->cutoff, "controller") == 0;
+	line->config = config;
+	line->rules = &config->rules;
+	line->records = records;
+	line->io = *io;
+	line->scale_capacity_kg = 60.0;
+	line->heartbeat_ms = config->heartbeat_ms > 0 ? config->heartbeat_ms : 200;
+	line->preact_kg = lc->preact_kg;
+	line->db_ok = 1;
+	line->valve_close_pending = 1; /* close at the first step, whatever we believe */
+	line->state = LINE_IDLE;
+	pthread_mutex_init(&line->lock, NULL);
+	line->status.number = line->number;
+	line->status.preact_kg = line->preact_kg;
+	return 0;
+}
+
+void
+line_free(struct line *line)
+{
+	pthread_mutex_destroy(&line->lock);
+}
+
+double
+line_preact(const struct line *line)
+{
+	return line->preact_kg;
+}
+
+/* A fill is in progress from the start request until it is recorded. */
+static int
+busy_locked(const struct line *line)
+{
+	return line->start_requested || (line->status.state != LINE_IDLE &&
+	    line->status.state != LINE_IDENTIFIED && line->status.state != LINE_REFUSED &&
+	    line->status.state != LINE_RECORDED && line->status.state != LINE_INTERRUPTED);
+}
+
+int
+line_login(struct line *line, const char *cert, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&line->lock);
+	if (busy_locked(line))
+		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		    line_state_name(line->status.state));
+	else
+		str_copy(line->operator_cert, cert, sizeof(line->operator_cert));
+	pthread_mutex_unlock(&line->lock);
+	return rc;
+}
+
+int
+line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&line->lock);
+	if (busy_locked(line)) {
+		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		    line_state_name(line->status.state));
+	} else {
+		line->cylinder = *cyl;
+		line->have_cylinder = 1;
+	}
+	pthread_mutex_unlock(&line->lock);
+	return rc;
+}
+
+int
+line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&line->lock);
+	if (busy_locked(line)) {
+		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		    line_state_name(line->status.state));
+	} else {
+		line->buyer = *buyer;
+		line->have_buyer = 1;
+	}
+	pthread_mutex_unlock(&line->lock);
+	return rc;
+}
+
+int
+line_start(struct line *line, unsigned *attempt, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&line->lock);
+	if (line->status.state == LINE_EMERGENCY)
+		rc = err_set(err, errlen,
+		    "line %d is in emergency: check the valve, then `gasctl stop %d`",
+		    line->number, line->number);
+	else if (busy_locked(line))
+		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		    line_state_name(line->status.state));
+	else {
+		line->start_requested = 1;
+		line->status.attempt++;
+		if (attempt != NULL)
+			*attempt = line->status.attempt;
+	}
+	pthread_mutex_unlock(&line->lock);
+	return rc;
+}
+
+int
+line_stop(struct line *line)
+{
+	pthread_mutex_lock(&line->lock);
+	line->stop_requested = 1;
+	pthread_mutex_unlock(&line->lock);
+	return 0;
+}
+
+void
+line_status(struct line *line, struct line_status *out)
+{
+	pthread_mutex_lock(&line->lock);
+	*out = line->status;
+	pthread_mutex_unlock(&line->lock);
+}
+
+void
+line_force_close(struct line *line)
+{
+	line->force_close = 1;
+	line_close_valve(line);
+}
+
+int
+line_close_valve(struct line *line)
+{
+	int rc;
+
+	line->valve_commanded_open = 0;
+	rc = line->io.valve(line->io.ctx, 0);
+	if (line->controller_mode && line->io.ctl_abort != NULL)
+		line->io.ctl_abort(line->io.ctx);
+	line->valve_close_pending = rc == -1;
+	return rc;
+}
+
+/* --- the stepping thread ---------------------------------------------------- */
+
+static void
+enter(struct line *line, enum line_state state, int64_t now)
+{
+	if (line->state != state)
+		log_debug("line %d: %s -> %s", line->number, line_state_name(line->state),
+		    line_state_name(state));
+	line->state = state;
+	line->state_ms = now;
+}
+
+static void
+verdict_text(const struct rules_verdict *v, char *out, size_t outlen)
+{
+	size_t i, used = 0;
+	int n;
+
+	out[0] = '\0';
+	for (i = 0; i < v->count && used < outlen; i++) {
+		n = snprintf(out + used, outlen - used, "%s%s", i ? "\n" : "", v->items[i].text);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* Publish the outcome of the current attempt. */
+static void
+set_outcome(struct line *line, const char *result, const char *text, int refused, double net)
+{
+	pthread_mutex_lock(&line->lock);
+	line->status.finished = line->status.attempt;
+	str_copy(line->status.result, result, sizeof(line->status.result));
+	str_copy(line->status.result_text, text, sizeof(line->status.result_text));
+	line->status.refused = refused;
+	line->status.result_net_kg = net;
+	pthread_mutex_unlock(&line->lock);
+}
+
+static void
+clear_identity(struct line *line)
+{
+	pthread_mutex_lock(&line->lock);
+	line->have_cylinder = 0;
+	line->have_buyer = 0;
+	memset(&line->cylinder, 0, sizeof(line->cylinder));
+	memset(&line->buyer, 0, sizeof(line->buyer));
+	pthread_mutex_unlock(&line->lock);
+}
+
+static void
+party_of_fill(const struct line *line, struct records_party *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->line = line->number;
+	p->cylinder = line->fill_cyl.serial[0] ? line->fill_cyl.serial : NULL;
+	p->buyer = line->fill_buyer.id[0] ? line->fill_buyer.id : NULL;
+	p->buyer_township = line->fill_buyer.township;
+	p->operator_cert = line->fill_operator[0] ? line->fill_operator : NULL;
+}
+
+static void
+refuse(struct line *line, const struct rules_verdict *v, int64_t now)
+{
+	struct records_party party;
+	char text[512], err[256];
+
+	party_of_fill(line, &party);
+	if (!line->fill_cyl.valid)
+		party.cylinder = NULL; /* not a registry serial */
+	if (records_incident(line->records, "refusal", v, &party, NULL, err, sizeof(err)) == -1)
+		log_warnx("line %d: refusal not recorded: %s", line->number, err);
+	verdict_text(v, text, sizeof(text));
+	log_info("line %d: refused: %s", line->number, v->count ? v->items[0].text : "");
+	set_outcome(line, "refused", text, 1, NAN);
+	clear_identity(line);
+	enter(line, LINE_REFUSED, now);
+}
+
+/* Give up on an attempt for a reason that is not a rule (database down). */
+static void
+fail_attempt(struct line *line, const char *why, int64_t now)
+{
+	log_warnx("line %d: %s", line->number, why);
+	set_outcome(line, "error", why, 1, NAN);
+	enter(line, LINE_REFUSED, now);
+}
+
+static double
+net_of(const struct line *line)
+{
+	return line->last.gross_kg - line->fill.tare_kg;
+}
+
+/* Gather the facts of R01..R11 and decide; on pass, commit the start row
+ * and open the valve. */
+static void
+check_and_arm(struct line *line, int64_t now)
+{
+	struct rules_prefill_facts f;
+	struct records_cylinder reg;
+	struct records_operator op;
+	struct records_buyer b;
+	struct rules_verdict *v = &line->verdict;
+	char err[256];
+	int found_reg = 0, found_op = 0;
+	int64_t last_fill = 0;
+	int recent = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.today = date_today();
+	f.now_ms = time_wall_ms();
+	f.code_present = line->fill_cyl.serial[0] != '\0' || line->fill_cyl.reason[0] != '\0';
+	f.code_valid = line->fill_cyl.valid;
+	f.code_reason = line->fill_cyl.reason;
+	f.serial = line->fill_cyl.serial;
+	f.manufactured = line->fill_cyl.manufactured;
+	f.stamped_tare_kg = line->fill_cyl.tare_kg;
+	f.station_company = line->config->company;
+	if (f.code_valid) {
+		if (records_cylinder_get(line->records, f.serial, &reg, &found_reg, err,
+		    sizeof(err)) == -1)
+			goto dberr;
+		if (records_last_fill_ms(line->records, f.serial, &last_fill, err,
+		    sizeof(err)) == -1)
+			goto dberr;
+	}
+	f.in_registry = found_reg;
+	f.owner = reg.owner;
+	f.status = reg.status;
+	f.last_inspection = reg.last_inspection;
+	f.next_inspection = reg.next_inspection;
+	f.last_fill_ms = last_fill;
+	f.operator_present = line->fill_operator[0] != '\0';
+	f.operator_cert = line->fill_operator;
+	if (f.operator_present) {
+		if (records_operator_get(line->records, line->fill_operator, &op, &found_op, err,
+		    sizeof(err)) == -1)
+			goto dberr;
+		f.operator_known = found_op;
+		f.operator_active = op.active;
+		f.operator_expires = op.expires;
+	}
+	f.buyer_present = line->fill_buyer.id[0] != '\0' || line->fill_buyer.reason[0] != '\0';
+	f.buyer_valid = line->fill_buyer.valid;
+	f.buyer_reason = line->fill_buyer.reason;
+	f.buyer_business = line->fill_buyer.business;
+	f.buyer_masked = line->fill_buyer.masked;
+	if (f.buyer_present && f.buyer_valid) {
+		if (records_buyer_fills_since(line->records, line->fill_buyer.id,
+		    f.now_ms - (int64_t)line->rules->hoard_window_days * 86400000, &recent, err,
+		    sizeof(err)) == -1)
+			goto dberr;
+		f.buyer_recent_fills = recent;
+		/* a registered buyer's township routes R11 alerts */
+		if (records_buyer_get(line->records, line->fill_buyer.id, &b, &found_op, err,
+		    sizeof(err)) == -1)
+			goto dberr;
+		if (found_op && b.township[0])
+			str_copy(line->fill_buyer.township, b.township,
+			    sizeof(line->fill_buyer.township));
+	}
+	f.empty_known = line->last.scale_ok && line->last.stable;
+	f.empty_kg = line->last.gross_kg;
+
+	rules_prefill(line->rules, &f, v);
+	if (v->blocked) {
+		refuse(line, v, now);
+		return;
+	}
+	enter(line, LINE_CHECKED, now);
+
+	/* The start row, committed before the valve may open (invariant 1). */
+	memset(&line->fill, 0, sizeof(line->fill));
+	store_uuid(line->fill.uuid);
+	line->fill.line = line->number;
+	str_copy(line->fill.cylinder, line->fill_cyl.serial, sizeof(line->fill.cylinder));
+	str_copy(line->fill.buyer, line->fill_buyer.id, sizeof(line->fill.buyer));
+	str_copy(line->fill.operator_cert, line->fill_operator, sizeof(line->fill.operator_cert));
+	line->fill.started_ms = time_wall_ms();
+	line->fill.tare_kg = f.empty_kg;
+	line->fill.target_kg = line->fill_cyl.fill_kg;
+	line->fill.preact_kg = line->controller_mode ? 0.0 : line->preact_kg;
+	line->fill.cutoff_kg = NAN;
+	line->fill.gross_kg = NAN;
+	line->fill.net_kg = NAN;
+	str_copy(line->fill.result, "filling", sizeof(line->fill.result));
+	str_copy(b.id, line->fill_buyer.id, sizeof(b.id));
+	str_copy(b.masked, line->fill_buyer.masked, sizeof(b.masked));
+	str_copy(b.kind, line->fill_buyer.business ? "business" : "household", sizeof(b.kind));
+	str_copy(b.township, line->fill_buyer.township[0] ? line->fill_buyer.township :
+	    line->config->township, sizeof(b.township));
+	if (records_buyer_ensure(line->records, &b, err, sizeof(err)) == -1 ||
+	    records_fill_start(line->records, &line->fill, err, sizeof(err)) == -1) {
+		line->db_ok = 0;
+		fail_attempt(line, "database: the fill could not be recorded, valve stays closed",
+		    now);
+		return;
+	}
+	line->db_ok = 1;
+	enter(line, LINE_ARMED, now);
+	pthread_mutex_lock(&line->lock);
+	str_copy(line->status.fill_uuid, line->fill.uuid, sizeof(line->status.fill_uuid));
+	line->status.target_kg = line->fill.target_kg;
+	pthread_mutex_unlock(&line->lock);
+
+	line->open_ms = now;
+	line->close_ms = 0;
+	line->timed_out = line->stopped = line->link_lost = line->emergency = 0;
+	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
+	    (int32_t)lround(line->fill.preact_kg * 1000));
+	if (line->controller_mode)
+		line->valve_commanded_open = line->io.ctl_start(line->io.ctx,
+		    line->fill.target_kg, line->fill.tare_kg) == 0;
+	else
+		line->valve_commanded_open = line->io.valve(line->io.ctx, 1) == 0;
+	if (!line->valve_commanded_open) {
+		/* The open may or may not have reached the unit: close, and
+		 * record the attempt as interrupted by the link. */
+		line_close_valve(line);
+		line->link_lost = 1;
+		line->close_ms = now;
+		line->close_net = 0;
+		enter(line, LINE_INTERRUPTED, now);
+		return;
+	}
+	log_info("line %d: filling %s to %.2f kg (pre-act %.3f kg)", line->number,
+	    line->fill.cylinder, line->fill.target_kg, line->fill.preact_kg);
+	enter(line, LINE_FILLING, now);
+	return;
+dberr:
+	line->db_ok = 0;
+	fail_attempt(line, "database error during the checks", now);
+	log_warnx("line %d: %s", line->number, err);
+}
+
+static void
+begin_close(struct line *line, int64_t now)
+{
+	line_close_valve(line);
+	line->close_ms = now;
+	line->close_net = net_of(line);
+	line->fill.cutoff_kg = line->close_net;
+	curve_mark_cutoff(&line->curve, (int32_t)(now - line->open_ms));
+	line->settle_samples = 0;
+	line->checkweigh_n = 0;
+	line->checkweigh_sum = 0;
+	line->checkweigh_maxdev = 0;
+	line->checkweigh_stable = 1;
+}
+
+static void
+learn_preact(struct line *line, double inflight)
+{
+	double sorted[LINE_PREACT_HISTORY];
+	int n, i, j;
+
+	if (inflight < 0)
+		inflight = 0;
+	if (inflight > LINE_PREACT_MAX_KG)
+		inflight = LINE_PREACT_MAX_KG;
+	memmove(line->inflight + 1, line->inflight, sizeof(double) * (LINE_PREACT_HISTORY - 1));
+	line->inflight[0] = inflight;
+	if (line->inflight_n < LINE_PREACT_HISTORY)
+		line->inflight_n++;
+	n = line->inflight_n;
+	memcpy(sorted, line->inflight, sizeof(double) * (size_t)n);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+			double t = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	/* The median of the last few fills: one fill disturbed by a knock on
+	 * the scale does not move the cut-off. */
+	line->preact_kg = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/* Record the fill with everything known, in one transaction. */
+static void
+finish_fill(struct line *line, int64_t now)
+{
+	struct rules_postfill_facts pf;
+	struct records_party party;
+	char text[512], err[256];
+	const char *result;
+	double net;
+	size_t i;
+	int flagged = 0;
+
+	memset(&pf, 0, sizeof(pf));
+	net = line->checkweigh_n > 0 ? line->checkweigh_sum / line->checkweigh_n : net_of(line);
+	pf.fill_kg = line->fill_cyl.fill_kg;
+	pf.target_kg = line->fill.target_kg;
+	pf.net_kg = net;
+	pf.fill_reading_net_kg = line->checkweigh_n > 0 ? line->settle_net : net;
+	pf.checkweigh_stable = line->checkweigh_stable;
+	pf.scale_capacity_kg = line->scale_capacity_kg;
+	pf.fill_ms = (line->close_ms ? line->close_ms : now) - line->open_ms;
+	pf.timed_out = line->timed_out;
+	pf.emergency = line->emergency;
+	pf.rise_kg = line->rise_kg;
+	pf.link_lost = line->link_lost;
+	pf.link_lost_ms = line->link_lost_ms;
+	if (line->stopped || line->link_lost || line->emergency) {
+		/* No check-weigh rules on a fill cut short: R21 would only say
+		 * what "interrupted" already says. */
+		if (line->emergency || line->link_lost)
+			rules_postfill(line->rules, &pf, &line->verdict);
+	} else {
+		rules_postfill(line->rules, &pf, &line->verdict);
+	}
+	for (i = 0; i < line->verdict.count; i++)
+		if (line->verdict.items[i].severity == RULES_FLAG ||
+		    strcmp(line->verdict.items[i].rule, "R20") == 0 ||
+		    strcmp(line->verdict.items[i].rule, "R22") == 0)
+			flagged = 1;
+	if (line->emergency)
+		result = "emergency";
+	else if (line->link_lost || line->stopped)
+		result = "interrupted";
+	else if (line->verdict.held)
+		result = "held";
+	else if (flagged || line->verdict.count > 0)
+		result = "flagged";
+	else
+		result = "ok";
+
+	line->fill.ended_ms = time_wall_ms();
+	line->fill.net_kg = line->link_lost ? net_of(line) : net;
+	line->fill.gross_kg = line->fill.net_kg + line->fill.tare_kg;
+	if (line->link_lost && !line->last.scale_ok) {
+		line->fill.net_kg = net_of(line); /* last reading we had */
+		line->fill.gross_kg = NAN;
+	}
+	str_copy(line->fill.result, result, sizeof(line->fill.result));
+	if (!isnan(line->fill.net_kg))
+		curve_set_net(&line->curve, (int32_t)lround(line->fill.net_kg * 1000));
+	line->fill.curve = NULL;
+	line->fill.curve_len = 0;
+	if (line->curve.count > 0 && curve_encode(&line->curve, line->curve_buf,
+	    sizeof(line->curve_buf), &line->fill.curve_len) == 0)
+		line->fill.curve = line->curve_buf;
+	party_of_fill(line, &party);
+	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
+	    sizeof(err)) == -1) {
+		line->db_ok = 0;
+		log_warnx("line %d: fill %s not recorded: %s", line->number, line->fill.uuid,
+		    err);
+		set_outcome(line, "error", "database: the fill could not be recorded", 0, net);
+		clear_identity(line);
+		return;
+	}
+	line->db_ok = 1;
+	if (!line->controller_mode && !line->timed_out && !line->stopped && !line->link_lost &&
+	    !line->emergency && line->checkweigh_stable && !isnan(line->close_net))
+		learn_preact(line, net - line->close_net);
+	verdict_text(&line->verdict, text, sizeof(text));
+	log_info("line %d: fill %s %s: net %.3f kg (target %.2f)%s%s", line->number,
+	    line->fill.uuid, result, line->fill.net_kg, line->fill.target_kg,
+	    line->verdict.count ? ": " : "", line->verdict.count ? line->verdict.items[0].text :
+	    "");
+	set_outcome(line, result, text, 0, line->fill.net_kg);
+	clear_identity(line);
+	/* Keep watching the full cylinder for R23 until it leaves the scale. */
+	if (!line->emergency && line->last.scale_ok) {
+		line->watch = 1;
+		line->watch_base = line->last.gross_kg;
+	}
+}
+
+static void
+sample_curve(struct line *line, int64_t now)
+{
+	curve_add(&line->curve, (int32_t)(now - line->open_ms),
+	    (int32_t)lround(net_of(line) * 1000));
+}
+
+static void
+emergency_now(struct line *line, double rise, int64_t now)
+{
+	line->emergency = 1;
+	line->rise_kg = rise;
+	line_close_valve(line);
+	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed",
+	    line->number, rise);
+	if (line->on_emergency != NULL)
+		line->on_emergency(line, line->emergency_arg);
+	enter(line, LINE_EMERGENCY, now);
+}
+
+/* R23 outside a fill: an incident of its own. */
+static void
+idle_emergency(struct line *line, double rise, int64_t now)
+{
+	struct rules_verdict v;
+	struct records_party party;
+	char err[256], text[512];
+
+	rules_verdict_init(&v);
+	rules_add(&v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
+	    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"), rise);
+	memset(&party, 0, sizeof(party));
+	party.line = line->number;
+	if (records_incident(line->records, "event", &v, &party, NULL, err, sizeof(err)) == -1)
+		log_warnx("line %d: R23 incident not recorded: %s", line->number, err);
+	line->watch = 0;
+	emergency_now(line, rise, now);
+	verdict_text(&v, text, sizeof(text));
+	set_outcome(line, "emergency", text, 0, NAN);
+}
+
+static int
+link_lost(struct line *line, int64_t now)
+{
+	int64_t worst = 0;
+
+	if (line->scale_fail_since && now - line->scale_fail_since > worst)
+		worst = now - line->scale_fail_since;
+	if (line->valve_fail_since && now - line->valve_fail_since > worst)
+		worst = now - line->valve_fail_since;
+	if (worst >= line->rules->link_loss_ms) {
+		line->link_lost_ms = (int)worst;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The valve unit still reports open well after the close and the weight is
+ * still rising: a stuck valve.  Said at once, rather than waiting for the
+ * full R23 allowance to flow into the cylinder.
+ */
+static int
+stuck_open(const struct line *line, int64_t now, double net)
+{
+	if (!line->last.valve_ok || !line->last.valve_open || line->controller_mode)
+		return 0;
+	if (now - line->close_ms < LINE_VALVE_CLOSE_MS)
+		return 0;
+	return net - line->close_net > line->fill.preact_kg + 0.05;
+}
+
+static void
+step_fill_states(struct line *line, int64_t now, int stop)
+{
+	const struct gw_rules *r = line->rules;
+	double net = net_of(line), rise;
+
+	if (line->state == LINE_FILLING || line->state == LINE_CUTOFF ||
+	    line->state == LINE_SETTLING || line->state == LINE_CHECKWEIGHED) {
+		if (link_lost(line, now)) {
+			line->link_lost = 1;
+			if (line->state == LINE_FILLING)
+				begin_close(line, now);
+			line_close_valve(line);
+			log_warnx("line %d: R24 link lost for %d ms during the fill", line->number,
+			    line->link_lost_ms);
+			finish_fill(line, now);
+			enter(line, LINE_INTERRUPTED, now);
+			return;
+		}
+	}
+	switch (line->state) {
+	case LINE_FILLING:
+		if (!line->last.scale_ok) {
+			/* Flying blind: if the flow seen so far could reach the
+			 * cut-off point before the next reading, close now; R24
+			 * above decides whether the fill is lost. */
+			double blind_s = (double)(now - line->last_scale_ms) / 1000.0;
+
+			if (line->rate_kg_s > 0 && net + line->rate_kg_s * (blind_s + 0.1) >=
+			    line->fill.target_kg - line->preact_kg) {
+				begin_close(line, now);
+				enter(line, LINE_CUTOFF, now);
+			}
+			return;
+		}
+		sample_curve(line, now);
+		pthread_mutex_lock(&line->lock);
+		line->status.net_kg = net;
+		pthread_mutex_unlock(&line->lock);
+		if (stop || line->force_close) {
+			line->stopped = 1;
+			line->force_close = 0;
+			begin_close(line, now);
+			enter(line, LINE_CUTOFF, now);
+		} else if (now - line->open_ms >= (int64_t)r->max_fill_s * 1000) {
+			line->timed_out = 1;
+			begin_close(line, now);
+			enter(line, LINE_CUTOFF, now);
+		} else if (line->controller_mode) {
+			/* The controller cuts off; the gateway stops it anyway if it
+			 * goes past the allowance (a controller fault). */
+			if (line->last.ctl_done) {
+				begin_close(line, now);
+				enter(line, LINE_CUTOFF, now);
+			} else if (net >= line->fill.target_kg + r->overfill_kg) {
+				begin_close(line, now);
+				enter(line, LINE_CUTOFF, now);
+			}
+		} else if (net >= line->fill.target_kg - line->preact_kg) {
+			begin_close(line, now);
+			enter(line, LINE_CUTOFF, now);
+		}
+		return;
+	case LINE_CUTOFF:
+	case LINE_SETTLING:
+	case LINE_CHECKWEIGHED:
+		if (!line->last.scale_ok)
+			return;
+		sample_curve(line, now);
+		pthread_mutex_lock(&line->lock);
+		line->status.net_kg = net;
+		pthread_mutex_unlock(&line->lock);
+		/* R23: more than the expected in-flight mass plus the allowance
+		 * arrived after the close.  A controller decides its own cut-off,
+		 * so there the reference is the target. */
+		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg) :
+		    net - line->close_net - line->fill.preact_kg;
+		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
+			emergency_now(line, rise, now);
+			finish_fill(line, now);
+			return;
+		}
+		if (line->state == LINE_CUTOFF) {
+			enter(line, LINE_SETTLING, now);
+			return;
+		}
+		if (line->state == LINE_SETTLING) {
+			if (line->last.stable && now - line->close_ms >= 300) {
+				line->settle_net = net;
+				enter(line, LINE_CHECKWEIGHED, now);
+			} else if (now - line->close_ms >= LINE_SETTLE_MAX_MS) {
+				line->checkweigh_stable = 0;
+				line->settle_net = net;
+				line->checkweigh_sum = net;
+				line->checkweigh_n = 1;
+				finish_fill(line, now);
+				enter(line, LINE_RECORDED, now);
+			}
+			return;
+		}
+		/* check-weigh window */
+		if (!line->last.stable)
+			line->checkweigh_stable = 0;
+		line->checkweigh_sum += net;
+		line->checkweigh_n++;
+		if (now - line->state_ms >= LINE_CHECKWEIGH_MS) {
+			finish_fill(line, now);
+			enter(line, LINE_RECORDED, now);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+static void
+step_idle(struct line *line, int64_t now, int start, int stop)
+{
+	int have_any;
+
+	if (stop) {
+		clear_identity(line);
+		if (line->checking) {
+			line->checking = 0;
+			pthread_mutex_lock(&line->lock);
+			line->start_requested = 0;
+			pthread_mutex_unlock(&line->lock);
+			set_outcome(line, "cancelled", "stopped before the valve opened", 0, NAN);
+		}
+	}
+	/* R23 with the valve closed and a cylinder on the scale. */
+	if (line->watch && line->last.scale_ok) {
+		if (line->last.gross_kg < line->watch_base - 1.0) {
+			line->watch = 0; /* the cylinder left the scale */
+		} else if (line->last.stable && line->last.gross_kg < line->watch_base) {
+			line->watch_base = line->last.gross_kg;
+		} else if (line->last.gross_kg - line->watch_base > line->rules->leak_rise_kg) {
+			idle_emergency(line, line->last.gross_kg - line->watch_base, now);
+			return;
+		}
+	}
+	if (line->checking) {
+		/* Wait for a stable empty weight (R09), then check and arm. */
+		if ((line->last.scale_ok && line->last.stable) || now >= line->check_deadline) {
+			line->checking = 0;
+			pthread_mutex_lock(&line->lock);
+			line->start_requested = 0;
+			pthread_mutex_unlock(&line->lock);
+			line->watch = 0;
+			check_and_arm(line, now);
+		}
+		return;
+	}
+	pthread_mutex_lock(&line->lock);
+	have_any = line->have_cylinder || line->have_buyer;
+	if (start && !stop) {
+		line->fill_cyl = line->cylinder;
+		line->fill_buyer = line->buyer;
+		if (!line->have_cylinder)
+			memset(&line->fill_cyl, 0, sizeof(line->fill_cyl));
+		if (!line->have_buyer)
+			memset(&line->fill_buyer, 0, sizeof(line->fill_buyer));
+		str_copy(line->fill_operator, line->operator_cert, sizeof(line->fill_operator));
+	}
+	pthread_mutex_unlock(&line->lock);
+	if (start && !stop) {
+		line->checking = 1;
+		line->check_deadline = now + LINE_EMPTY_WAIT_MS;
+		rules_verdict_init(&line->verdict);
+		enter(line, LINE_IDENTIFIED, now);
+		return;
+	}
+	enter(line, have_any ? LINE_IDENTIFIED : LINE_IDLE, now);
+}
+
+void
+line_step(struct line *line, int64_t now)
+{
+	struct line_reading r;
+	int start, stop;
+
+	memset(&r, 0, sizeof(r));
+	if (line->io.read(line->io.ctx, &r) == -1) {
+		r.scale_ok = 0;
+		r.valve_ok = 0;
+	}
+	if (r.scale_ok) {
+		/* flow estimate for blind moments (EWMA over about 0.5 s) */
+		if (line->last_scale_ms && now > line->last_scale_ms) {
+			double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
+			    (double)(now - line->last_scale_ms);
+
+			line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
+		}
+		line->last_scale_ms = now;
+		line->last = r;
+		line->scale_fail_since = 0;
+	} else {
+		line->last.scale_ok = 0;
+		if (!line->scale_fail_since)
+			line->scale_fail_since = now;
+	}
+	if (r.valve_ok)
+		line->valve_fail_since = 0;
+	else if (!line->valve_fail_since)
+		line->valve_fail_since = now;
+
+	/* start_requested stays set in the mailbox until the checks ran, so
+	 * that busy_locked() refuses new identity meanwhile. */
+	pthread_mutex_lock(&line->lock);
+	start = line->start_requested;
+	stop = line->stop_requested;
+	line->stop_requested = 0;
+	pthread_mutex_unlock(&line->lock);
+
+	switch (line->state) {
+	case LINE_IDLE:
+	case LINE_IDENTIFIED:
+	case LINE_REFUSED:
+	case LINE_RECORDED:
+	case LINE_INTERRUPTED:
+		if (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED)
+			enter(line, LINE_IDLE, now);
+		if (line->force_close)
+			line->force_close = 0;
+		step_idle(line, now, start, stop);
+		break;
+	case LINE_EMERGENCY:
+		if (stop) {
+			log_info("line %d: emergency acknowledged", line->number);
+			line->emergency = 0;
+			line->watch = 0;
+			enter(line, LINE_IDLE, now);
+		}
+		break;
+	default:
+		step_fill_states(line, now, stop);
+		break;
+	}
+
+	/* Keep the valve closed whenever it is not meant to be open: repeat an
+	 * unacknowledged close, and re-assert it once a second anyway. */
+	if (!line->valve_commanded_open &&
+	    (line->valve_close_pending || now - line->last_close_ms >= 1000)) {
+		line->last_close_ms = now;
+		line->valve_close_pending = line->io.valve(line->io.ctx, 0) == -1;
+		if (line->valve_close_pending && !line->valve_fail_since)
+			line->valve_fail_since = now;
+	}
+	/* Feed the watchdog only while healthy. */
+	if (line->state != LINE_EMERGENCY && line->db_ok &&
+	    now - line->last_heartbeat_ms >= line->heartbeat_ms) {
+		line->last_heartbeat_ms = now;
+		if (line->io.heartbeat(line->io.ctx) == -1 && !line->valve_fail_since)
+			line->valve_fail_since = now;
+	}
+
+	pthread_mutex_lock(&line->lock);
+	line->status.state = line->state;
+	line->status.link_ok = !line->scale_fail_since && !line->valve_fail_since;
+	line->status.gross_kg = line->last.gross_kg;
+	line->status.preact_kg = line->preact_kg;
+	str_copy(line->status.operator_cert, line->operator_cert,
+	    sizeof(line->status.operator_cert));
+	str_copy(line->status.cylinder, line->have_cylinder ? line->cylinder.serial :
+	    (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED ?
+	    line->fill_cyl.serial : ""), sizeof(line->status.cylinder));
+	str_copy(line->status.buyer_masked, line->have_buyer ? line->buyer.masked :
+	    (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED ?
+	    line->fill_buyer.masked : ""), sizeof(line->status.buyer_masked));
+	pthread_mutex_unlock(&line->lock);
+}

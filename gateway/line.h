@@ -1,0 +1,236 @@
+/*
+ * line: one fill line's state machine (shared/DESIGN.md §4):
+ *
+ *   idle → identified → checked → armed → filling → cutoff → settling →
+ *   check-weighed → recorded → idle, with refused, interrupted, emergency.
+ *
+ * A line talks to its hardware only through struct line_io (a function
+ * table: read the scale, command the valve, feed the watchdog, and for a
+ * filling controller write target/start/abort), and to the database only
+ * through records.h.  The gateway's bus thread calls line_step() at its
+ * poll rate; the control thread calls line_login/line_set_cylinder/
+ * line_set_buyer/line_start/line_stop and line_status, which only touch the
+ * line's mailbox under its mutex: every decision about the valve is taken in
+ * line_step(), in one thread.
+ *
+ * Safety contract:
+ *  - The valve is commanded open only in line_step(), only after every
+ *    blocking pre-fill rule passed and records_fill_start() returned 0.
+ *  - Any failed valve command, lost link, database failure, stop or
+ *    emergency leads to a close command, repeated each step until the valve
+ *    unit acknowledges it.
+ *  - The heartbeat (watchdog feed) is written only from line_step(), only
+ *    while the line is healthy: not in emergency and with a working
+ *    database; if the thread stops, the valve unit's watchdog closes it.
+ */
+#ifndef GAS_LINE_H
+#define GAS_LINE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "curve.h"
+#include "gwconf.h"
+#include "records.h"
+#include "rules.h"
+
+struct line_reading {
+	int scale_ok;                /* the scale answered this poll */
+	double gross_kg;
+	int stable;                  /* the scale says the reading is stable */
+	int valve_ok;                /* the valve unit answered this poll */
+	int valve_open;              /* valve feedback: open */
+	int ctl_done;                /* controller cut-off mode: the controller finished */
+};
+
+/* Hardware of one line.  Every function returns 0, or -1 on a link error. */
+struct line_io {
+	void *ctx;
+	int (*read)(void *ctx, struct line_reading *out);
+	int (*valve)(void *ctx, int open);
+	int (*heartbeat)(void *ctx);
+	/* controller cut-off mode only (NULL otherwise) */
+	int (*ctl_start)(void *ctx, double target_net_kg, double tare_kg);
+	int (*ctl_abort)(void *ctx);
+};
+
+enum line_state {
+	LINE_IDLE,
+	LINE_IDENTIFIED,
+	LINE_CHECKED,
+	LINE_ARMED,
+	LINE_FILLING,
+	LINE_CUTOFF,
+	LINE_SETTLING,
+	LINE_CHECKWEIGHED,
+	LINE_RECORDED,
+	LINE_REFUSED,
+	LINE_INTERRUPTED,
+	LINE_EMERGENCY,
+};
+
+/* A decoded cylinder code (filled by the identity layer, ident.h). */
+struct line_cylinder {
+	int valid;                   /* signature and fields verified */
+	char reason[128];            /* why not, when !valid */
+	char serial[64];
+	char model[16];
+	int32_t manufactured;
+	double tare_kg;              /* stamped */
+	double fill_kg;              /* stamped allowable fill mass */
+};
+
+/* A buyer as the line knows it: never the raw number. */
+struct line_buyer {
+	int valid;                   /* check digit passed */
+	char reason[128];
+	char id[65];                 /* HMAC id */
+	char masked[40];
+	int business;
+	char township[16];           /* registered township, "" unknown */
+};
+
+/* What gasctl status and the fill watcher see. */
+struct line_status {
+	int number;
+	enum line_state state;
+	int link_ok;
+	double gross_kg;
+	double net_kg;               /* during and after a fill */
+	double target_kg;
+	double preact_kg;
+	char operator_cert[64];
+	char cylinder[64];
+	char buyer_masked[40];
+	char fill_uuid[37];
+	unsigned attempt;            /* start requests accepted so far */
+	unsigned finished;           /* attempts that have an outcome */
+	char result[16];             /* outcome of attempt `finished` */
+	char result_text[512];       /* the violations, one per line */
+	int refused;                 /* last outcome was a refusal */
+	double result_net_kg;
+};
+
+#define LINE_PREACT_HISTORY 8
+
+struct line;
+/* Called by a line in emergency: close every valve on its bus. */
+typedef void (*line_emergency_fn)(struct line *origin, void *arg);
+
+struct line {
+	/* set by line_init, read-only afterwards */
+	int number;
+	int controller_mode;
+	const struct gw_config *config;
+	const struct gw_rules *rules;
+	struct records *records;
+	struct line_io io;
+	double scale_capacity_kg;
+	int heartbeat_ms;
+	line_emergency_fn on_emergency;
+	void *emergency_arg;
+
+	/* mailbox and status: under lock */
+	pthread_mutex_t lock;
+	char operator_cert[64];
+	struct line_cylinder cylinder;
+	int have_cylinder;
+	struct line_buyer buyer;
+	int have_buyer;
+	int start_requested;
+	int stop_requested;
+	struct line_status status;
+
+	/* owned by the stepping thread */
+	enum line_state state;
+	int64_t state_ms;            /* when the state was entered */
+	struct line_reading last;
+	int64_t scale_fail_since;    /* 0: scale link fine */
+	int64_t last_scale_ms;       /* time of the last scale reading */
+	double rate_kg_s;            /* weight rate, smoothed */
+	int64_t valve_fail_since;
+	int64_t last_heartbeat_ms;
+	int64_t last_close_ms;
+	int valve_commanded_open;
+	int valve_close_pending;     /* close not yet acknowledged */
+	int db_ok;
+	int force_close;             /* another line's emergency */
+	/* the fill in progress */
+	struct records_fill fill;
+	struct rules_verdict verdict;   /* pre-fill alerts, then post-fill */
+	struct line_cylinder fill_cyl;
+	struct line_buyer fill_buyer;
+	char fill_operator[64];
+	int64_t open_ms;
+	int64_t close_ms;
+	double close_net;            /* net when the close was commanded */
+	int timed_out;
+	int stopped;
+	int link_lost;
+	int link_lost_ms;
+	int emergency;
+	double rise_kg;
+	double settle_net;           /* first stable net after settling */
+	int settle_samples;
+	int checkweigh_stable;
+	double checkweigh_sum;
+	int checkweigh_n;
+	double checkweigh_maxdev;
+	/* post-fill watch for R23 with the cylinder still on the scale */
+	int watch;
+	double watch_base;
+	/* pre-act learning */
+	double preact_kg;
+	double inflight[LINE_PREACT_HISTORY];
+	int inflight_n;
+	/* the fill's weight curve (curve.h), stored with the record */
+	struct curve curve;
+	uint8_t curve_buf[CURVE_MAX_ENCODED];
+	/* waiting for a stable empty weight before the checks */
+	int checking;
+	int64_t check_deadline;
+};
+
+/* Initialise a line; io is copied.  The valve is commanded closed at the
+ * first line_step().  Returns 0. */
+int line_init(struct line *line, const struct gw_config *config, const struct gw_line *lc,
+    struct records *records, const struct line_io *io);
+void line_free(struct line *line);
+
+/* Mailbox (any thread).  Each returns 0, or -1 with a reason in err when
+ * the line is busy (a fill in progress) or in emergency. */
+int line_login(struct line *line, const char *cert, char *err, size_t errlen);
+int line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err,
+    size_t errlen);
+int line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err,
+    size_t errlen);
+/* Ask for a fill; *attempt receives the attempt number whose outcome the
+ * caller can wait for in line_status().finished. */
+int line_start(struct line *line, unsigned *attempt, char *err, size_t errlen);
+/* Stop a fill in progress (valve closed, recorded as interrupted), or
+ * acknowledge an emergency, or clear the identified cylinder and buyer. */
+int line_stop(struct line *line);
+void line_status(struct line *line, struct line_status *out);
+
+/* One control step at monotonic time now_ms (the bus thread). */
+void line_step(struct line *line, int64_t now_ms);
+
+/* Another line on the bus is in emergency: close the valve now. */
+void line_force_close(struct line *line);
+
+/* Command the valve closed (start-up, shutdown); returns the io result. */
+int line_close_valve(struct line *line);
+
+const char *line_state_name(enum line_state state);
+
+/* The pre-act a line has learnt (for tests and the benchmark). */
+double line_preact(const struct line *line);
+
+#define LINE_EMPTY_WAIT_MS 5000  /* how long to wait for a stable empty weight */
+#define LINE_SETTLE_MAX_MS 8000  /* give up waiting for a stable reading */
+#define LINE_CHECKWEIGH_MS 600   /* check-weigh window after the first stable reading */
+#define LINE_PREACT_MAX_KG 1.0
+#define LINE_VALVE_CLOSE_MS 500  /* valve feedback must say closed this soon after a close */
+
+#endif

@@ -1,0 +1,145 @@
+# Shared set-up for the fill-line integration tests (sourced after lib.sh).
+#
+#   fill_setup LINES [EXTRA_RULES]   keys, signed codes, gassim, station.conf, gasgw
+#   gw_start / gw_stop / gw_kill9     start gasgw again, stop it, kill -9 it
+#   sim CMD...                        one gassim control command ("ok" expected)
+#   ctl ARGS...                       gasctl on this station
+#   code SERIAL                       the signed code of a registry cylinder
+#   sql "SQL"                         a query on the station database
+#   wait_state LINE STATE SECONDS     until gasctl status shows that state
+#   event_ms LINE EVENT               wall ms of the last such gassim event
+#   reset_line LINE                   take the cylinder off, put an empty one on
+#
+# PREACT (or PREACT_n for line n) sets the initial pre-act of the lines.
+#
+# Registry: C-GOOD-1..9 (fine), C-OVERDUE (inspection due 2025-03-02),
+# C-OTHER (another company's), C-SCRAP (scrapped), C-OLD (made 2016, past 8
+# years), C-UNREG (signed, but not in this station's registry).
+# Operators: OP-7 (valid), OP-OLD (certificate expired 2020-01-01).
+# Buyers: $BUYER1..$BUYER5 valid resident IDs, $BUYER_BAD fails its check digit.
+
+BUYER1=11010519491231002X
+BUYER2=110105194912310038
+BUYER3=110105194912310046
+BUYER4=110105194912310062
+BUYER5=110105194912310089
+BUYER_BAD=110105194912310021
+
+sim() {
+	r=$(printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/sim.sock" 2>&1)
+	case "$r" in *ok*) return 0 ;; esac
+	echo "# sim $*: $r"
+	return 1
+}
+
+ctl() { "$BUILD/gasctl" -s "$T/gw.sock" "$@"; }
+
+code() { grep "^$1," "$T/minted/codes.csv" | sed 's/^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,//'; }
+
+sql() { sqlite3 -cmd ".timeout 5000" "$T/station.db" "$1"; }
+
+state_of() { ctl status --json | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print([l['state'] for l in d['lines'] if l['line']==$1][0])"; }
+
+wait_state() {
+	wait_for "$3" sh -c "[ \"\$(\"$BUILD/gasctl\" -s \"$T/gw.sock\" status --json | /usr/bin/python3 -c \"import json,sys; d=json.load(sys.stdin); print([l['state'] for l in d['lines'] if l['line']==$1][0])\")\" = \"$2\" ]"
+}
+
+event_ms() { awk -v l="$1" -v e="$2" '$2 == l && $3 == e { t = $1 } END { if (t == "") t = 0; print t }' "$T/events.log"; }
+
+reset_line() { sim remove "$1" && sim place "$1" "${2:-15.3}" && sleep 0.8; }
+
+gw_start() {
+	spawn gasgw "$BUILD/gasgw" -f -v -c "$T/station.conf"
+	wait_for 10 test -S "$T/gw.sock" || { echo "# gasgw did not start"; cat "$T/gasgw.log"; return 1; }
+	wait_for 10 sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q ' up '"
+}
+
+gw_stop() {
+	kill "$PID_gasgw" 2>/dev/null
+	wait_for 10 sh -c "! kill -0 $PID_gasgw 2>/dev/null"
+	rm -f "$T/gw.sock"
+}
+
+gw_kill9() {
+	kill -9 "$PID_gasgw" 2>/dev/null
+	wait_for 5 sh -c "! kill -0 $PID_gasgw 2>/dev/null"
+	rm -f "$T/gw.sock"
+}
+
+# fill_setup LINES [RULES_TEXT [LINE_KEYS_TEXT]]
+fill_setup() {
+	lines=$1
+	mkdir -p "$T/minted"
+	"$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || return 1
+	cat >"$T/registry.csv" <<-EOF
+	serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+	C-GOOD-1,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-2,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-3,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-4,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-5,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-6,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-7,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-8,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-GOOD-9,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-OVERDUE,YSP35.5,2020-01,15.2,14.9,Longyou Gas,2021-03-02,active
+	C-OTHER,YSP35.5,2024-01,15.2,14.9,Quzhou Other Gas,2024-06-01,active
+	C-SCRAP,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,scrapped
+	C-OLD,YSP35.5,2016-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	C-UNREG,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
+	EOF
+	"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 \
+	    --csv "$T/registry.csv" --out "$T/minted" --no-labels >/dev/null || return 1
+	SIM_PORT=$(free_port)
+	spawn gassim "$BUILD/gassim" --lines "$lines" --tcp "127.0.0.1:$SIM_PORT" \
+	    --profiles "$PWD_TOP/drivers/profiles" --control "$T/sim.sock" \
+	    --events "$T/events.log" ${SIM_ARGS:-}
+	wait_for 10 test -S "$T/sim.sock" || { echo "# gassim did not start"; cat "$T/gassim.log"; return 1; }
+	{
+		cat <<-EOF
+		[station]
+		id = S1
+		company = Longyou Gas
+		township = 330825101
+		county = 330825
+		database = $T/station.db
+		control_socket = $T/gw.sock
+		profiles = $PWD_TOP/drivers/profiles
+		code_public_key = $T/keys/county.pub
+		buyer_key = $T/keys/buyer.key
+		heartbeat_ms = 200
+		watchdog_ms = ${WATCHDOG_MS:-1000}
+		[rules]
+		${2:-}
+		[bus a]
+		type = tcp
+		host = 127.0.0.1
+		port = $SIM_PORT
+		response_timeout_ms = 200
+		EOF
+		i=1
+		while [ "$i" -le "$lines" ]; do
+			eval "pa=\${PREACT_$i:-\${PREACT:-0.1}}"
+			printf '[line %d]\nbus = a\nscale_unit = %d\nvalve_unit = %d\npreact_kg = %s\n%s\n' \
+			    "$i" $((2 * i - 1)) $((2 * i)) "$pa" "${3:-}"
+			i=$((i + 1))
+		done
+	} >"$T/station.conf"
+	gw_start || return 1
+	sql "INSERT INTO operators VALUES ('OP-7', 'Wang Wei', '2099-01-01', 1, 0);
+	     INSERT INTO operators VALUES ('OP-OLD', 'Li Na', '2020-01-01', 1, 0);
+	     WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 9)
+	     INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,
+	       last_inspection, status, updated_ms)
+	     SELECT 'C-GOOD-' || v, 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas',
+	       '2024-06-01', 'active', 0 FROM n;" || return 1
+	sql "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,
+	       last_inspection, status, updated_ms) VALUES
+	     ('C-OVERDUE', 'YSP35.5', '2020-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02', 'active', 0),
+	     ('C-OTHER', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Quzhou Other Gas', '2024-06-01', 'active', 0),
+	     ('C-SCRAP', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-06-01', 'scrapped', 0),
+	     ('C-OLD', 'YSP35.5', '2016-01-01', 15.2, 14.9, 'Longyou Gas', '2024-06-01', 'active', 0);" ||
+	    return 1
+}
+
+PWD_TOP=$(cd "$(dirname "$0")/../.." && pwd)

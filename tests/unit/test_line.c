@@ -1,0 +1,613 @@
+/*
+ * Unit tests of gateway/line.c with gateway/records.c on a real SQLite file:
+ * the interlock, the cut-off and pre-act learning, the emergency and link
+ * rules, and the records a fill leaves behind.  The hardware is a fake
+ * line_io with a small physical model (flow, valve close time, in-flight
+ * mass), driven by a simulated clock: a fake is allowed here, inside the
+ * unit test of the code that uses it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "line.h"
+#include "records.h"
+#include "store.h"
+#include "util.h"
+
+struct fake {
+	double tare;                 /* cylinder on the scale */
+	double net;                  /* gas in it */
+	double flow;                 /* kg/s while open */
+	int64_t close_time_ms;       /* valve travel */
+	int open;                    /* commanded */
+	int64_t closed_at;           /* when the close was commanded */
+	int stuck;                   /* the valve ignores a close */
+	double leak;                 /* kg/s with the valve closed */
+	int scale_dead;
+	int valve_dead;
+	int64_t now;
+	int64_t last_move;
+	int opens;
+	int heartbeats;
+	/* what the database said when the valve was told to open */
+	char db_path[256];
+	int start_row_committed_at_open;
+};
+
+static int
+fake_read(void *ctx, struct line_reading *out)
+{
+	struct fake *f = ctx;
+
+	if (f->scale_dead)
+		return -1;
+	out->scale_ok = 1;
+	out->gross_kg = f->tare + f->net;
+	out->stable = f->now - f->last_move >= 300;
+	out->valve_ok = !f->valve_dead;
+	out->valve_open = f->open;
+	return 0;
+}
+
+static int
+count_filling_rows(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	/* A second connection sees only what is committed. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM fills WHERE result = 'filling'", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static int
+fake_valve(void *ctx, int open)
+{
+	struct fake *f = ctx;
+
+	if (f->valve_dead)
+		return -1;
+	if (open && !f->open) {
+		f->opens++;
+		f->start_row_committed_at_open = count_filling_rows(f->db_path);
+	}
+	if (!open && f->open)
+		f->closed_at = f->now;
+	if (open || !f->stuck)
+		f->open = open;
+	return 0;
+}
+
+static int
+fake_heartbeat(void *ctx)
+{
+	struct fake *f = ctx;
+
+	if (f->valve_dead)
+		return -1;
+	f->heartbeats++;
+	return 0;
+}
+
+/* Advance the physics by dt ms. */
+static void
+fake_advance(struct fake *f, int64_t dt)
+{
+	double rate = 0;
+
+	f->now += dt;
+	if (f->open)
+		rate = f->flow;
+	else if (f->closed_at && f->now - f->closed_at < f->close_time_ms)
+		rate = f->flow; /* still closing: gas in flight */
+	rate += f->leak;
+	if (rate > 0) {
+		f->net += rate * (double)dt / 1000.0;
+		f->last_move = f->now;
+	}
+}
+
+struct rig {
+	char dir[64];
+	char path[128];
+	struct gw_config config;
+	struct records rec;
+	struct fake fake;
+	struct line line;
+	int emergencies;
+};
+
+static void
+on_emergency(struct line *origin, void *arg)
+{
+	struct rig *r = arg;
+
+	(void)origin;
+	r->emergencies++;
+}
+
+static void
+exec_ok(struct rig *r, const char *sql)
+{
+	char err[256];
+
+	if (store_exec(r->rec.db, sql, err, sizeof(err)) == -1)
+		fail_msg("%s: %s", sql, err);
+}
+
+static struct rig *
+rig_new(void)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+	struct gw_line lc;
+	struct line_io io;
+	char err[256];
+
+	snprintf(r->dir, sizeof(r->dir), "/tmp/test_line.XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	snprintf(r->path, sizeof(r->path), "%s/station.db", r->dir);
+	rules_defaults(&r->config.rules);
+	str_copy(r->config.station_id, "S1", sizeof(r->config.station_id));
+	str_copy(r->config.company, "Longyou Gas", sizeof(r->config.company));
+	str_copy(r->config.township, "330825101", sizeof(r->config.township));
+	r->config.heartbeat_ms = 200;
+	if (records_open(&r->rec, r->path, "S1", "330825101", err, sizeof(err)) == -1)
+		fail_msg("records_open: %s", err);
+	exec_ok(r, "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0)");
+	exec_ok(r, "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	    " last_inspection, next_inspection, updated_ms) VALUES"
+	    " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
+	    " '2099-01-01', 0),"
+	    " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
+	    " '2025-03-02', 0)");
+
+	memset(&lc, 0, sizeof(lc));
+	lc.number = 1;
+	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
+	lc.preact_kg = 0.1;
+	r->fake.tare = 15.3;
+	r->fake.flow = 0.30;
+	r->fake.close_time_ms = 150;
+	r->fake.now = 1000;
+	str_copy(r->fake.db_path, r->path, sizeof(r->fake.db_path));
+	memset(&io, 0, sizeof(io));
+	io.ctx = &r->fake;
+	io.read = fake_read;
+	io.valve = fake_valve;
+	io.heartbeat = fake_heartbeat;
+	line_init(&r->line, &r->config, &lc, &r->rec, &io);
+	r->line.on_emergency = on_emergency;
+	r->line.emergency_arg = r;
+	return r;
+}
+
+static void
+rig_free(struct rig *r)
+{
+	char cmd[128];
+
+	line_free(&r->line);
+	records_close(&r->rec);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", r->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", r->dir);
+	free(r);
+}
+
+/* Step the line every 50 ms for ms milliseconds of simulated time. */
+static void
+run(struct rig *r, int64_t ms)
+{
+	int64_t end = r->fake.now + ms;
+
+	while (r->fake.now < end) {
+		fake_advance(&r->fake, 50);
+		line_step(&r->line, r->fake.now);
+	}
+}
+
+/* Run until the attempt has an outcome (or limit ms pass). */
+static void
+run_until_done(struct rig *r, unsigned attempt, int64_t limit)
+{
+	struct line_status s;
+	int64_t end = r->fake.now + limit;
+
+	do {
+		fake_advance(&r->fake, 50);
+		line_step(&r->line, r->fake.now);
+		line_status(&r->line, &s);
+	} while (s.finished < attempt && r->fake.now < end);
+}
+
+static void
+identify(struct rig *r, const char *serial, const char *buyer_id)
+{
+	struct line_cylinder c;
+	struct line_buyer b;
+	char err[128];
+
+	memset(&c, 0, sizeof(c));
+	c.valid = 1;
+	str_copy(c.serial, serial, sizeof(c.serial));
+	str_copy(c.model, "YSP35.5", sizeof(c.model));
+	date_parse("2024-01-01", &c.manufactured);
+	c.tare_kg = 15.2;
+	c.fill_kg = 14.9;
+	memset(&b, 0, sizeof(b));
+	b.valid = 1;
+	str_copy(b.id, buyer_id, sizeof(b.id));
+	str_copy(b.masked, "330***********1234", sizeof(b.masked));
+	assert_int_equal(line_login(&r->line, "OP-7", err, sizeof(err)), 0);
+	assert_int_equal(line_set_cylinder(&r->line, &c, err, sizeof(err)), 0);
+	assert_int_equal(line_set_buyer(&r->line, &b, err, sizeof(err)), 0);
+}
+
+static unsigned
+start(struct rig *r)
+{
+	unsigned attempt = 0;
+	char err[128];
+
+	if (line_start(&r->line, &attempt, err, sizeof(err)) == -1)
+		fail_msg("start: %s", err);
+	return attempt;
+}
+
+static int64_t
+count(struct rig *r, const char *sql)
+{
+	return store_query_int(r->rec.db, sql, -1);
+}
+
+/* Remove the full cylinder and put an empty one on the scale. */
+static void
+next_cylinder(struct rig *r)
+{
+	r->fake.net = 0;
+	r->fake.closed_at = 0;
+	r->fake.last_move = r->fake.now;
+	run(r, 500);
+}
+
+static void
+valve_opens_only_after_start_row_is_committed(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_int_equal(r->fake.opens, 1);
+	assert_int_equal(r->fake.start_row_committed_at_open, 1);
+	assert_string_equal(s.result, "ok");
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'ok'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations"), 0);
+	assert_true(s.result_net_kg > 14.9 - 0.1 && s.result_net_kg < 14.9 + 0.1);
+	assert_false(r->fake.open);
+	rig_free(r);
+}
+
+static void
+refused_cylinder_never_opens_the_valve(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-OLD", "b1");
+	a = start(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_string_equal(s.result, "refused");
+	assert_non_null(strstr(s.result_text, "R05 inspection overdue: last 2021-03-02, due "
+	    "2025-03-02"));
+	assert_int_equal(count(r, "SELECT count(*) FROM fills"), 0);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R05'"
+	    " AND severity = 'alert' AND fill IS NULL"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'refusal'"), 1);
+	rig_free(r);
+}
+
+static void
+unregistered_cylinder_is_refused_without_alert(void **state)
+{
+	struct rig *r = rig_new();
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-NOBODY", "b1");
+	a = start(r);
+	run_until_done(r, a, 10000);
+	assert_int_equal(r->fake.opens, 0);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R02'"), 1);
+	/* R02 refuses but does not alert: no outbox row */
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
+	rig_free(r);
+}
+
+static void
+missing_operator_refuses(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+	char err[64];
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	assert_int_equal(line_login(&r->line, "", err, sizeof(err)), 0);
+	a = start(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_non_null(strstr(s.result_text, "R07"));
+	rig_free(r);
+}
+
+static void
+preact_learns_in_flight_mass(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	double worst_late = 0, err_kg;
+	unsigned a;
+	int i;
+
+	(void)state;
+	r->fake.close_time_ms = 300; /* 90 g in flight, initial pre-act 100 g */
+	run(r, 500);
+	for (i = 0; i < 12; i++) {
+		identify(r, "C-GOOD", "b-learn");
+		a = start(r);
+		run_until_done(r, a, 120000);
+		line_status(&r->line, &s);
+		err_kg = s.result_net_kg - 14.9;
+		if (i >= 3 && (err_kg < 0 ? -err_kg : err_kg) > worst_late)
+			worst_late = err_kg < 0 ? -err_kg : err_kg;
+		next_cylinder(r);
+	}
+	/* 0.30 kg/s * 300 ms = 90 g in flight, sampled every 50 ms (15 g). */
+	assert_true(line_preact(&r->line) > 0.07 && line_preact(&r->line) < 0.12);
+	assert_true(worst_late < 0.03);
+	rig_free(r);
+}
+
+static void
+stuck_valve_raises_R23_within_a_second(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	int64_t closed_at = 0;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	r->fake.stuck = 1;
+	do {
+		fake_advance(&r->fake, 50);
+		line_step(&r->line, r->fake.now);
+		line_status(&r->line, &s);
+		if (!closed_at && s.state >= LINE_CUTOFF)
+			closed_at = r->fake.now;
+	} while (s.finished < a && r->fake.now < 200000);
+	assert_string_equal(s.result, "emergency");
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_int_equal(r->emergencies, 1);
+	/* weight crossed pre-act + 0.2 kg after the close within ~1 s */
+	assert_true(r->fake.now - closed_at <= 1100);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
+	    " AND severity = 'critical'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'emergency'"), 1);
+	/* the heartbeat stops in emergency: the watchdog closes what it can */
+	{
+		int hb = r->fake.heartbeats;
+		run(r, 2000);
+		assert_int_equal(r->fake.heartbeats, hb);
+	}
+	/* a new fill is refused until the emergency is acknowledged */
+	{
+		char err[128];
+		assert_int_equal(line_start(&r->line, NULL, err, sizeof(err)), -1);
+		line_stop(&r->line);
+		run(r, 100);
+		line_status(&r->line, &s);
+		assert_int_equal(s.state, LINE_IDLE);
+	}
+	rig_free(r);
+}
+
+static void
+leak_after_fill_raises_R23(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run_until_done(r, a, 120000);
+	run(r, 1000);
+	r->fake.leak = 0.3;
+	run(r, 1000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
+	    " AND fill IS NULL"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'event'"), 1);
+	rig_free(r);
+}
+
+static void
+lost_scale_interrupts_fill_with_R24(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run(r, 10000); /* filling, about 3 kg in */
+	r->fake.scale_dead = 1;
+	run_until_done(r, a, 5000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_false(r->fake.open);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	rig_free(r);
+}
+
+static void
+slow_fill_times_out_with_R22(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	r->config.rules.max_fill_s = 10;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run_until_done(r, a, 60000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "flagged");
+	assert_non_null(strstr(s.result_text, "R22"));
+	assert_non_null(strstr(s.result_text, "R21"));
+	assert_false(r->fake.open);
+	rig_free(r);
+}
+
+static void
+stop_interrupts_fill(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run(r, 5000);
+	line_stop(&r->line);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_false(r->fake.open);
+	rig_free(r);
+}
+
+static void
+hoarding_buyer_fills_with_R11_alert(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+	int i;
+
+	(void)state;
+	r->config.rules.refill_min_minutes = 0;
+	run(r, 500);
+	for (i = 0; i < 4; i++) {
+		identify(r, "C-GOOD", "b-hoard");
+		a = start(r);
+		run_until_done(r, a, 120000);
+		next_cylinder(r);
+	}
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "flagged");
+	assert_non_null(strstr(s.result_text, "R11"));
+	assert_int_equal(r->fake.opens, 4);
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R11'"), 1);
+	rig_free(r);
+}
+
+static void
+crash_recovery_interrupts_open_fill_once(void **state)
+{
+	struct rig *r = rig_new();
+	struct records_fill f;
+	struct rules_verdict v;
+	struct records_party p;
+	char err[256];
+	int n = 0;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	str_copy(f.uuid, "00000000-0000-4000-8000-000000000001", sizeof(f.uuid));
+	f.line = 1;
+	str_copy(f.cylinder, "C-GOOD", sizeof(f.cylinder));
+	f.started_ms = 1;
+	f.tare_kg = 15.3;
+	f.target_kg = 14.9;
+	assert_int_equal(records_fill_start(&r->rec, &f, err, sizeof(err)), 0);
+	assert_int_equal(records_recover(&r->rec, NULL, NULL, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 1);
+	/* the line thread finishing late must not record it a second time */
+	rules_verdict_init(&v);
+	memset(&p, 0, sizeof(p));
+	str_copy(f.result, "ok", sizeof(f.result));
+	f.cutoff_kg = f.gross_kg = f.net_kg = 1;
+	assert_int_equal(records_fill_finish(&r->rec, &f, &v, &p, err, sizeof(err)), -1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(records_recover(&r->rec, NULL, NULL, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	rig_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(valve_opens_only_after_start_row_is_committed),
+		cmocka_unit_test(refused_cylinder_never_opens_the_valve),
+		cmocka_unit_test(unregistered_cylinder_is_refused_without_alert),
+		cmocka_unit_test(missing_operator_refuses),
+		cmocka_unit_test(preact_learns_in_flight_mass),
+		cmocka_unit_test(stuck_valve_raises_R23_within_a_second),
+		cmocka_unit_test(leak_after_fill_raises_R23),
+		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
+		cmocka_unit_test(slow_fill_times_out_with_R22),
+		cmocka_unit_test(stop_interrupts_fill),
+		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
+		cmocka_unit_test(crash_recovery_interrupts_open_fill_once),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

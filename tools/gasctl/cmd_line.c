@@ -1,0 +1,618 @@
+/*
+ * cmd_line: gasctl's fill-line commands (cmd_line.h).  One request per
+ * connection, one JSON object per line each way; a waiting command (start,
+ * fill) reads progress events, redrawing one status line on a terminal,
+ * until the result.  A buyer number given as "-" is read from standard
+ * input so that it does not show in the process list; it is never printed.
+ */
+#include "gasctl.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "util.h"
+
+#define REPLY_MAX 65536
+
+struct conn {
+	int fd;
+	char buf[REPLY_MAX];
+	size_t len;
+};
+
+/* The socket path: the -s / $GASCTL_SOCKET / -c choice main.c made. */
+static const char *socket_path;
+
+static int
+conn_open(struct conn *c)
+{
+	struct sockaddr_un sa;
+	const char *path = socket_path;
+
+	memset(c, 0, sizeof(*c));
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "gasctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	str_copy(sa.sun_path, path, sizeof(sa.sun_path));
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		fprintf(stderr, "gasctl: cannot reach gasgw at %s: %s\n", path, strerror(errno));
+		if (c->fd != -1)
+			close(c->fd);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+conn_close(struct conn *c)
+{
+	explicit_bzero(c->buf, sizeof(c->buf));
+	close(c->fd);
+}
+
+/* Send one request (consumed). */
+static int
+conn_send(struct conn *c, json_t *req)
+{
+	char *text = json_dumps(req, JSON_COMPACT);
+	size_t len, off = 0;
+	ssize_t n;
+	int rc = 0;
+
+	json_decref(req);
+	if (text == NULL)
+		return -1;
+	len = strlen(text);
+	while (off < len && rc == 0) {
+		n = send(c->fd, text + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0)
+			rc = -1;
+		else
+			off += (size_t)n;
+	}
+	if (rc == 0 && send(c->fd, "\n", 1, MSG_NOSIGNAL) != 1)
+		rc = -1;
+	explicit_bzero(text, len); /* it may carry a buyer number */
+	free(text);
+	if (rc == -1)
+		fprintf(stderr, "gasctl: sending to gasgw: %s\n", strerror(errno));
+	return rc;
+}
+
+/* Read the next reply object; NULL when the connection ends. */
+static json_t *
+conn_recv(struct conn *c)
+{
+	json_error_t jerr;
+	json_t *obj;
+	char *nl;
+	size_t used;
+	ssize_t n;
+
+	for (;;) {
+		nl = memchr(c->buf, '\n', c->len);
+		if (nl != NULL) {
+			used = (size_t)(nl - c->buf) + 1;
+			obj = json_loadb(c->buf, used - 1, 0, &jerr);
+			memmove(c->buf, c->buf + used, c->len - used);
+			c->len -= used;
+			if (obj == NULL)
+				fprintf(stderr, "gasctl: bad reply from gasgw: %s\n", jerr.text);
+			return obj;
+		}
+		if (c->len == sizeof(c->buf)) {
+			fprintf(stderr, "gasctl: reply from gasgw too long\n");
+			return NULL;
+		}
+		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "gasctl: gasgw closed the connection\n");
+			return NULL;
+		}
+		c->len += (size_t)n;
+	}
+}
+
+static int
+parse_line(const char *text, int *line)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || *end != '\0' || v < 1 || v > 999) {
+		fprintf(stderr, "gasctl: LINE must be a line number, not \"%s\"\n", text);
+		return -1;
+	}
+	*line = (int)v;
+	return 0;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static double
+jnum(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void
+print_violations(json_t *o, FILE *f)
+{
+	json_t *arr = json_object_get(o, "violations"), *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v))
+			fprintf(f, "%s\n", json_string_value(v));
+}
+
+/* A reply to a simple request: ok, an error, or a refusal. */
+static int
+simple_outcome(json_t *reply, const char *ok_text)
+{
+	if (reply == NULL)
+		return 1;
+	if (json_is_true(json_object_get(reply, "refused"))) {
+		print_violations(reply, stdout);
+		return 3;
+	}
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		fprintf(stderr, "gasctl: %s\n", jstr(reply, "error"));
+		return 1;
+	}
+	if (ok_text != NULL)
+		printf("%s\n", ok_text);
+	return 0;
+}
+
+/* Read progress until the result; print it; return the exit status. */
+static int
+wait_result(struct conn *c)
+{
+	json_t *o;
+	int tty = isatty(STDOUT_FILENO), drawn = 0, rc = 1;
+	const char *result;
+
+	while ((o = conn_recv(c)) != NULL) {
+		const char *event = jstr(o, "event");
+
+		if (strcmp(event, "progress") == 0) {
+			if (tty) {
+				double net = jnum(o, "net"), target = jnum(o, "target");
+
+				printf("\rline %lld  %-13s %8.3f / %.3f kg ",
+				    (long long)json_integer_value(json_object_get(o, "line")),
+				    jstr(o, "state"), isnan(net) ? 0.0 : net,
+				    isnan(target) ? 0.0 : target);
+				fflush(stdout);
+				drawn = 1;
+			}
+			json_decref(o);
+			continue;
+		}
+		if (drawn)
+			printf("\n");
+		if (strcmp(event, "result") != 0) {
+			rc = simple_outcome(o, NULL);
+			if (rc == 0)
+				rc = 1;
+			json_decref(o);
+			return rc;
+		}
+		result = jstr(o, "result");
+		if (json_is_true(json_object_get(o, "refused"))) {
+			printf("refused\n");
+			print_violations(o, stdout);
+			rc = 3;
+		} else {
+			double net = jnum(o, "net");
+
+			printf("%s", result);
+			if (!isnan(net))
+				printf(": net %.3f kg (target %.3f kg)", net, jnum(o, "target"));
+			if (jstr(o, "fill")[0])
+				printf(" fill %s", jstr(o, "fill"));
+			printf("\n");
+			print_violations(o, stdout);
+			if (strcmp(result, "ok") == 0 || strcmp(result, "flagged") == 0)
+				rc = 0;
+			else if (strcmp(result, "held") == 0)
+				rc = 3;
+			else
+				rc = 1;
+		}
+		json_decref(o);
+		return rc;
+	}
+	return 1;
+}
+
+static int
+request_simple(json_t *req, const char *ok_text)
+{
+	struct conn c;
+	json_t *reply;
+	int rc;
+
+	if (conn_open(&c) == -1) {
+		json_decref(req);
+		return 1;
+	}
+	if (conn_send(&c, req) == -1) {
+		conn_close(&c);
+		return 1;
+	}
+	reply = conn_recv(&c);
+	rc = simple_outcome(reply, ok_text);
+	json_decref(reply);
+	conn_close(&c);
+	return rc;
+}
+
+static int
+usage_error(const char *name)
+{
+	return gasctl_usage(name, "bad arguments");
+}
+
+static int
+wants_help(int argc, char **argv, const char *name)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			gasctl_help(name);
+			return 1;
+		}
+	return 0;
+}
+
+/* Read a buyer number from stdin (one line) into out. */
+static int
+read_secret(char *out, size_t outlen)
+{
+	size_t n;
+
+	if (fgets(out, (int)outlen, stdin) == NULL) {
+		fprintf(stderr, "gasctl: no buyer number on standard input\n");
+		return -1;
+	}
+	n = strcspn(out, "\r\n");
+	out[n] = '\0';
+	return 0;
+}
+
+int
+cmd_login(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "login";
+	int line;
+	socket_path = ctl->control_socket;
+
+	if (wants_help(argc, argv, u))
+		return 0;
+	if (argc != 3 || parse_line(argv[1], &line) == -1)
+		return usage_error(u);
+	return request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "login", "line", line, "cert",
+	    argv[2]), "logged in");
+}
+
+int
+cmd_scan(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "scan";
+	int line;
+	socket_path = ctl->control_socket;
+
+	if (wants_help(argc, argv, u))
+		return 0;
+	if (argc != 3 || parse_line(argv[1], &line) == -1)
+		return usage_error(u);
+	return request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "scan", "line", line, "code",
+	    argv[2]), "cylinder accepted");
+}
+
+int
+cmd_buyer(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "buyer";
+	char number[64];
+	int line, rc;
+	socket_path = ctl->control_socket;
+
+	if (wants_help(argc, argv, u))
+		return 0;
+	if (argc != 3 || parse_line(argv[1], &line) == -1)
+		return usage_error(u);
+	if (strcmp(argv[2], "-") == 0) {
+		if (read_secret(number, sizeof(number)) == -1)
+			return 1;
+	} else {
+		str_copy(number, argv[2], sizeof(number));
+	}
+	rc = request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "buyer", "line", line, "number",
+	    number), "buyer accepted");
+	explicit_bzero(number, sizeof(number));
+	return rc;
+}
+
+int
+cmd_start(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "start";
+	struct conn c;
+	int line, wait = 1, rc;
+	json_t *reply;
+	socket_path = ctl->control_socket;
+
+	if (wants_help(argc, argv, u))
+		return 0;
+	if (argc == 3 && strcmp(argv[2], "--no-wait") == 0)
+		wait = 0;
+	else if (argc != 2)
+		return usage_error(u);
+	if (parse_line(argv[1], &line) == -1)
+		return usage_error(u);
+	if (conn_open(&c) == -1)
+		return 1;
+	if (conn_send(&c, json_pack("{s:s, s:i, s:b}", "cmd", "start", "line", line, "wait",
+	    wait)) == -1) {
+		conn_close(&c);
+		return 1;
+	}
+	if (wait) {
+		rc = wait_result(&c);
+	} else {
+		reply = conn_recv(&c);
+		rc = simple_outcome(reply, "started");
+		json_decref(reply);
+	}
+	conn_close(&c);
+	return rc;
+}
+
+int
+cmd_stop(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "stop";
+	int line;
+	socket_path = ctl->control_socket;
+
+	if (wants_help(argc, argv, u))
+		return 0;
+	if (argc != 2 || parse_line(argv[1], &line) == -1)
+		return usage_error(u);
+	return request_simple(json_pack("{s:s, s:i}", "cmd", "stop", "line", line), "stopped");
+}
+
+int
+cmd_fill(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "fill";
+	static const struct option opts[] = {
+		{ "cylinder", required_argument, NULL, 'c' },
+		{ "buyer", required_argument, NULL, 'b' },
+		{ "operator", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *code = NULL, *buyer = NULL, *op = NULL;
+	char number[64];
+	struct conn c;
+	json_t *req;
+	int line, ch, rc;
+	socket_path = ctl->control_socket;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "c:b:o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			code = optarg;
+			break;
+		case 'b':
+			buyer = optarg;
+			break;
+		case 'o':
+			op = optarg;
+			break;
+		case 'h':
+			return gasctl_help(u);
+		default:
+			return usage_error(u);
+		}
+	}
+	if (optind != argc - 1 || code == NULL || buyer == NULL ||
+	    parse_line(argv[optind], &line) == -1)
+		return usage_error(u);
+	if (strcmp(buyer, "-") == 0) {
+		if (read_secret(number, sizeof(number)) == -1)
+			return 1;
+	} else {
+		str_copy(number, buyer, sizeof(number));
+	}
+	req = json_pack("{s:s, s:i, s:s, s:s, s:b}", "cmd", "fill", "line", line, "cylinder", code,
+	    "buyer", number, "wait", 1);
+	explicit_bzero(number, sizeof(number));
+	if (op != NULL)
+		json_object_set_new(req, "operator", json_string(op));
+	if (conn_open(&c) == -1) {
+		json_decref(req);
+		return 1;
+	}
+	if (conn_send(&c, req) == -1) {
+		conn_close(&c);
+		return 1;
+	}
+	rc = wait_result(&c);
+	conn_close(&c);
+	return rc;
+}
+
+static int
+exchange(json_t *req, json_t **reply)
+{
+	struct conn c;
+
+	*reply = NULL;
+	if (conn_open(&c) == -1) {
+		json_decref(req);
+		return 1;
+	}
+	if (conn_send(&c, req) == -1) {
+		conn_close(&c);
+		return 1;
+	}
+	*reply = conn_recv(&c);
+	conn_close(&c);
+	if (*reply == NULL)
+		return 1;
+	if (!json_is_true(json_object_get(*reply, "ok"))) {
+		fprintf(stderr, "gasctl: %s\n", jstr(*reply, "error"));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+fmt_kg(char *out, size_t outlen, double v)
+{
+	if (isnan(v))
+		snprintf(out, outlen, "-");
+	else
+		snprintf(out, outlen, "%.3f", v);
+}
+
+int
+cmd_status(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "status";
+	json_t *reply, *lines, *l;
+	size_t i;
+	int json = 0, rc;
+	char g[16], n[16], t[16];
+	socket_path = ctl->control_socket;
+
+	if (wants_help(argc, argv, u))
+		return 0;
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		json = 1;
+	else if (argc != 1)
+		return usage_error(u);
+	rc = exchange(json_pack("{s:s}", "cmd", "status"), &reply);
+	if (rc != 0) {
+		json_decref(reply);
+		return rc;
+	}
+	if (json) {
+		json_dumpf(reply, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(reply);
+		return 0;
+	}
+	printf("station %s, up %llds\n", jstr(reply, "station"),
+	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
+	printf("%-4s %-13s %-4s %9s %9s %8s %-10s %-20s %s\n", "LINE", "STATE", "LINK", "GROSS",
+	    "NET", "TARGET", "OPERATOR", "CYLINDER", "LAST");
+	lines = json_object_get(reply, "lines");
+	json_array_foreach(lines, i, l) {
+		fmt_kg(g, sizeof(g), jnum(l, "gross"));
+		fmt_kg(n, sizeof(n), jnum(l, "net"));
+		fmt_kg(t, sizeof(t), jnum(l, "target"));
+		printf("%-4lld %-13s %-4s %9s %9s %8s %-10s %-20s %s\n",
+		    (long long)json_integer_value(json_object_get(l, "line")), jstr(l, "state"),
+		    json_is_true(json_object_get(l, "link")) ? "up" : "DOWN", g, n, t,
+		    jstr(l, "operator")[0] ? jstr(l, "operator") : "-",
+		    jstr(l, "cylinder")[0] ? jstr(l, "cylinder") : "-",
+		    jstr(l, "last_result")[0] ? jstr(l, "last_result") : "-");
+	}
+	json_decref(reply);
+	return 0;
+}
+
+int
+cmd_fills(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "fills";
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *reply, *fills, *f;
+	int64_t since = 0;
+	int json = 0, ch, rc;
+	size_t i;
+	char n[16];
+	socket_path = ctl->control_socket;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if (time_parse_iso(optarg, &since) == -1) {
+				fprintf(stderr, "gasctl: --since: not a time: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			return gasctl_help(u);
+		default:
+			return usage_error(u);
+		}
+	}
+	if (optind != argc)
+		return usage_error(u);
+	rc = exchange(json_pack("{s:s, s:I, s:i}", "cmd", "fills", "since", (json_int_t)since,
+	    "limit", 100000), &reply);
+	if (rc != 0) {
+		json_decref(reply);
+		return rc;
+	}
+	fills = json_object_get(reply, "fills");
+	if (json) {
+		json_dumpf(fills, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(reply);
+		return 0;
+	}
+	printf("%-24s %-4s %-20s %-18s %9s %-11s %s\n", "STARTED", "LINE", "CYLINDER", "BUYER",
+	    "NET", "RESULT", "RULES");
+	json_array_foreach(fills, i, f) {
+		fmt_kg(n, sizeof(n), jnum(f, "net"));
+		printf("%-24s %-4lld %-20s %-18s %9s %-11s %s\n", jstr(f, "started"),
+		    (long long)json_integer_value(json_object_get(f, "line")), jstr(f, "cylinder"),
+		    jstr(f, "buyer"), n, jstr(f, "result"), jstr(f, "rules"));
+	}
+	json_decref(reply);
+	return 0;
+}
