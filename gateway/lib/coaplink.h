@@ -35,6 +35,7 @@ struct coaplink_config {
 	int max_retransmit;            /* CoAP MAX_RETRANSMIT; 4 when 0 */
 	int backoff_min_ms;            /* 500 when 0 */
 	int backoff_max_ms;            /* 60000 when 0 */
+	const int *cancel;             /* optional: waits end early once *cancel != 0 */
 };
 
 struct coaplink_response {
