@@ -26,7 +26,7 @@
 struct uplink_config {
 	char host[128];                /* gwconf county_host */
 	int port;                      /* county_port (5684) */
-	char station_id[64];           /* station_id; identity is station:ID */
+	char station_id[48];           /* station_id; identity is station:ID */
 	char township[16];             /* the station's township */
 	char psk_identity[PSK_MAX_IDENTITY]; /* "" -> "station:" station_id */
 	uint8_t psk_key[PSK_MAX_KEY];  /* from psk_load_key(psk_file) */
