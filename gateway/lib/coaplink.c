@@ -39,6 +39,8 @@ struct coaplink {
 	/* reconnect back-off */
 	int64_t backoff_ms;
 	int64_t next_try_ms;           /* monotonic */
+	int64_t opened_ms;             /* when the current session was opened */
+	int handshake_timeout_ms;
 	uint64_t sessions;
 };
 
@@ -191,6 +193,11 @@ coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *
 	if (!coap_started) {
 		coap_startup();
 		coap_started = 1;
+		/* libcoap's own trace, for diagnosing the link by hand */
+		if (getenv("GAS_COAP_DEBUG") != NULL) {
+			coap_set_log_level(LOG_DEBUG);
+			coap_dtls_set_log_level(LOG_DEBUG);
+		}
 	}
 	if (!coap_dtls_is_supported())
 		return err_set(err, errlen, "libcoap has no DTLS support");
@@ -201,6 +208,9 @@ coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *
 		link->config.port = 5684;
 	if (link->config.ack_timeout_ms <= 0)
 		link->config.ack_timeout_ms = 2000;
+	/* libcoap 4.3.1 ignores an ACK_TIMEOUT whose integer part is 0 */
+	if (link->config.ack_timeout_ms < 1000)
+		link->config.ack_timeout_ms = 1000;
 	if (link->config.max_retransmit <= 0)
 		link->config.max_retransmit = 4;
 	if (link->config.backoff_min_ms <= 0)
@@ -208,6 +218,11 @@ coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *
 	if (link->config.backoff_max_ms <= 0)
 		link->config.backoff_max_ms = 60000;
 	link->backoff_ms = link->config.backoff_min_ms;
+	/* OpenSSL doubles its DTLS retransmission timer up to a minute: on a
+	 * lossy link a fresh handshake is faster than waiting one out */
+	link->handshake_timeout_ms = 5 * link->config.ack_timeout_ms;
+	if (link->handshake_timeout_ms < 3000)
+		link->handshake_timeout_ms = 3000;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -314,7 +329,18 @@ open_session(struct coaplink *link, char *err, size_t errlen)
 	coap_session_set_ack_timeout(link->session, ack);
 	coap_session_set_max_retransmit(link->session, (uint16_t)link->config.max_retransmit);
 	link->sessions++;
+	link->opened_ms = time_mono_ms();
 	return 0;
+}
+
+/* Fail a session whose handshake has not finished in time. */
+static void
+check_handshake(struct coaplink *link)
+{
+	if (link->session != NULL && !link->failed &&
+	    coap_session_get_state(link->session) != COAP_SESSION_STATE_ESTABLISHED &&
+	    time_mono_ms() - link->opened_ms > link->handshake_timeout_ms)
+		mark_failed(link, "DTLS handshake timed out");
 }
 
 static int
@@ -454,6 +480,7 @@ exchange(struct coaplink *link, const char *method, const char *path, const char
 		if (left <= 0)
 			break;
 		coap_io_process(link->ctx, (uint32_t)(left < 100 ? left : 100));
+		check_handshake(link);
 	}
 	if (!link->waiting) {
 		link->resp = NULL;
@@ -547,4 +574,24 @@ uint64_t
 coaplink_sessions_opened(const struct coaplink *link)
 {
 	return link->sessions;
+}
+
+int
+coaplink_open_tool(const char *host, int port, const char *identity, const char *keyfile,
+    struct coaplink **out, char *err, size_t errlen)
+{
+	struct coaplink_config c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	str_copy(c.host, host, sizeof(c.host));
+	c.port = port;
+	if (str_copy(c.identity, identity, sizeof(c.identity)) >= sizeof(c.identity))
+		return err_set(err, errlen, "identity too long");
+	if (psk_load_key(keyfile, c.key, sizeof(c.key), &c.key_len, err, errlen) == -1)
+		return -1;
+	c.backoff_max_ms = 5000;
+	rc = coaplink_new(&c, out, err, errlen);
+	OPENSSL_cleanse(&c, sizeof(c));
+	return rc;
 }

@@ -31,7 +31,7 @@ struct coaplink_config {
 	char identity[PSK_MAX_IDENTITY];
 	uint8_t key[PSK_MAX_KEY];
 	size_t key_len;
-	int ack_timeout_ms;            /* CoAP ACK_TIMEOUT; 2000 when 0 */
+	int ack_timeout_ms;            /* CoAP ACK_TIMEOUT, >= 1000 (libcoap 4.3.1); 2000 when 0 */
 	int max_retransmit;            /* CoAP MAX_RETRANSMIT; 4 when 0 */
 	int backoff_min_ms;            /* 500 when 0 */
 	int backoff_max_ms;            /* 60000 when 0 */
@@ -81,6 +81,13 @@ int coaplink_observe(struct coaplink *link, const char *path, const char *query,
  * session failed (observe again after reconnecting).
  */
 int coaplink_wait(struct coaplink *link, int timeout_ms, int *notified);
+
+/*
+ * For the command-line tools: a link to host:port as identity, with the key
+ * read from keyfile (psk_load_key rules).  ack_timeout/retransmit defaults.
+ */
+int coaplink_open_tool(const char *host, int port, const char *identity, const char *keyfile,
+    struct coaplink **out, char *err, size_t errlen);
 
 /* 1 while a session is established (handshake done, not failed). */
 int coaplink_connected(const struct coaplink *link);

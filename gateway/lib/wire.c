@@ -275,10 +275,22 @@ struct builder {
 	int bad;
 };
 
+/* Integers in their shortest form (libcbor's build_uint64 always takes 9 bytes). */
 static cbor_item_t *
 build_int(int64_t v)
 {
-	return v >= 0 ? cbor_build_uint64((uint64_t)v) : cbor_build_negint64((uint64_t)(-1 - v));
+	uint64_t u = v >= 0 ? (uint64_t)v : (uint64_t)(-1 - v);
+	cbor_item_t *item;
+
+	if (u <= UINT8_MAX)
+		item = v >= 0 ? cbor_build_uint8((uint8_t)u) : cbor_build_negint8((uint8_t)u);
+	else if (u <= UINT16_MAX)
+		item = v >= 0 ? cbor_build_uint16((uint16_t)u) : cbor_build_negint16((uint16_t)u);
+	else if (u <= UINT32_MAX)
+		item = v >= 0 ? cbor_build_uint32((uint32_t)u) : cbor_build_negint32((uint32_t)u);
+	else
+		item = v >= 0 ? cbor_build_uint64(u) : cbor_build_negint64(u);
+	return item;
 }
 
 static void

@@ -205,6 +205,8 @@ body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 	*len = 0;
 	if (!coap_get_data_large(request, len, data, &offset, &total))
 		return -1;
+	if (offset != 0 || *len != total)
+		log_debug("partial body: %zu bytes at %zu of %zu", *len, offset, total);
 	/* SINGLE_BODY: libcoap hands us the whole reassembled body */
 	return offset == 0 && *len == total ? 0 : -1;
 }
@@ -236,7 +238,8 @@ post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	if (body(request, &data, &len) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no body");
+		log_info("%s: batch without a complete body", identity);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no complete body");
 		return;
 	}
 	if (wire_decode_batch(data, len, &batch, err, sizeof(err)) == -1) {
@@ -513,6 +516,10 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	signal(SIGPIPE, SIG_IGN);
 
 	coap_startup();
+	if (getenv("GAS_COAP_DEBUG") != NULL) {
+		coap_set_log_level(LOG_DEBUG);
+		coap_dtls_set_log_level(LOG_DEBUG);
+	}
 	if (!coap_dtls_is_supported())
 		fatalx("libcoap has no DTLS support");
 	if ((S.ctx = coap_new_context(NULL)) == NULL)
