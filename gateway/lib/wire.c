@@ -234,6 +234,13 @@ get_double(const cbor_item_t *map, const char *key, double *out, char *err, size
 	return 0;
 }
 
+/* libcbor asserts when asked whether a float is a boolean: ask only ctrls */
+static int
+is_ctrl(const cbor_item_t *v)
+{
+	return cbor_isa_float_ctrl(v) && cbor_float_get_width(v) == CBOR_FLOAT_0;
+}
+
 static int
 get_bool(const cbor_item_t *map, const char *key, int *out, char *err, size_t errlen)
 {
@@ -242,7 +249,7 @@ get_bool(const cbor_item_t *map, const char *key, int *out, char *err, size_t er
 	*out = 0;
 	if (v == NULL)
 		return 0;
-	if (!cbor_is_bool(v))
+	if (!is_ctrl(v) || !cbor_is_bool(v))
 		return err_set(err, errlen, "'%s' is not a boolean", key);
 	*out = cbor_get_bool(v) ? 1 : 0;
 	return 0;
@@ -1098,12 +1105,13 @@ to_json(const cbor_item_t *item, int depth)
 		}
 		return j;
 	case CBOR_TYPE_FLOAT_CTRL:
-		if (cbor_is_bool(item))
-			return json_boolean(cbor_get_bool(item));
-		if (cbor_is_null(item) || cbor_is_undef(item))
-			return json_null();
-		if (cbor_float_get_width(item) == CBOR_FLOAT_0)
+		if (is_ctrl(item)) {
+			if (cbor_is_bool(item))
+				return json_boolean(cbor_get_bool(item));
+			if (cbor_is_null(item) || cbor_is_undef(item))
+				return json_null();
 			return NULL;
+		}
 		if (!isfinite(cbor_float_get_float(item)))
 			return json_null();
 		return json_real(cbor_float_get_float(item));
