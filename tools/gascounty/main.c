@@ -101,7 +101,7 @@ registry_set(struct county_db *c, int argc, char **argv)
 	int32_t days;
 	int ch, y, m, d;
 
-	optind = 1;
+	optind = 0; /* 0: GNU getopt starts afresh (the main parse used "+") */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
