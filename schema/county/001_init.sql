@@ -61,6 +61,7 @@ CREATE TABLE fills (
 CREATE INDEX fills_cylinder ON fills(cylinder, started_ms);
 CREATE INDEX fills_buyer ON fills(buyer, started_ms);
 CREATE INDEX fills_station ON fills(station, started_ms);
+CREATE INDEX fills_buyer_station ON fills(buyer, station, started_ms);
 
 -- Station rules that fired (R..) and county rules (C..).
 CREATE TABLE violations (

@@ -102,10 +102,9 @@ county_violation(struct county_db *c, const char *uuid, const char *event, const
 
 /* C01: the same cylinder filled at another station within c01_minutes. */
 static int
-rule_c01(struct county_db *c, const char *station, const char *township, const char *uuid,
-    const struct wire_fill *f, char *err, size_t errlen)
+rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char *township,
+    const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
 	int64_t window = (int64_t)c->config->c01_minutes * 60000, other_ms;
 	char other[WIRE_ID], text[WIRE_TEXT], source[64], a[32], b[32];
 	struct alert_in al;
@@ -113,11 +112,7 @@ rule_c01(struct county_db *c, const char *station, const char *township, const c
 
 	if (window <= 0)
 		return 0;
-	if (store_prepare(c->db,
-		"SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
-		" AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
-		&st, err, errlen) == -1)
-		return -1;
+	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, f->cylinder, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, f->started_ms - window);
@@ -127,7 +122,7 @@ rule_c01(struct county_db *c, const char *station, const char *township, const c
 	if (rc == SQLITE_ROW) {
 		copy_col(other, sizeof(other), st, 0);
 		other_ms = sqlite3_column_int64(st, 1);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		time_format_iso(other_ms, a);
 		time_format_iso(f->started_ms, b);
 		snprintf(text, sizeof(text),
@@ -141,19 +136,22 @@ rule_c01(struct county_db *c, const char *station, const char *township, const c
 			f->buyer_masked, text, f->started_ms };
 		return raise_alert(c, &al, err, errlen);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "C01");
 	return raised;
 }
 
-/* C02: one buyer took more cylinders than allowed, across stations. */
+/*
+ * C02: one buyer took more cylinders than allowed, across stations.  Both
+ * queries stop early (LIMIT), so a buyer with thousands of fills costs no
+ * more than one with a few.
+ */
 static int
-rule_c02(struct county_db *c, const char *station, const char *township, const char *uuid,
-    const struct wire_fill *f, char *err, size_t errlen)
+rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char *township,
+    const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	int64_t window = (int64_t)c->config->c02_days * 86400000, count, stations;
+	int64_t window = (int64_t)c->config->c02_days * 86400000, count;
 	int max = strcmp(f->buyer_kind, "business") == 0 ? c->config->c02_business_max :
 							      c->config->c02_household_max;
 	char text[WIRE_TEXT], source[64];
@@ -162,30 +160,35 @@ rule_c02(struct county_db *c, const char *station, const char *township, const c
 
 	if (f->buyer[0] == '\0' || max <= 0)
 		return 0;
-	if (store_prepare(c->db,
-		"SELECT count(*), count(DISTINCT station) FROM fills WHERE buyer = ?"
-		" AND started_ms BETWEEN ? AND ?",
-		&st, err, errlen) == -1)
-		return -1;
-	sqlite3_bind_text(st, 1, f->buyer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f->started_ms - window);
-	sqlite3_bind_int64(st, 3, f->started_ms);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	sqlite3_reset(st[0]);
+	sqlite3_bind_text(st[0], 1, f->buyer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st[0], 2, f->started_ms - window);
+	sqlite3_bind_int64(st[0], 3, f->started_ms);
+	sqlite3_bind_int(st[0], 4, max + 1);
+	rc = sqlite3_step(st[0]);
+	count = rc == SQLITE_ROW ? sqlite3_column_int64(st[0], 0) : 0;
+	sqlite3_reset(st[0]);
+	if (rc != SQLITE_ROW)
 		return db_error(c, err, errlen, "C02");
-	}
-	count = sqlite3_column_int64(st, 0);
-	stations = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
-	/* one station alone is that station's R11; C02 is the pattern only the
-	 * county sees */
-	if (count <= max || stations < 2)
+	if (count <= max)
 		return 0;
+	/* one station alone is that station's R11; C02 is the pattern only the
+	 * county sees: the same buyer at another station in the window */
+	sqlite3_reset(st[1]);
+	sqlite3_bind_text(st[1], 1, f->buyer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st[1], 2, f->started_ms - window);
+	sqlite3_bind_int64(st[1], 3, f->started_ms);
+	sqlite3_bind_text(st[1], 4, station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st[1]);
+	sqlite3_reset(st[1]);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(c, err, errlen, "C02");
 	snprintf(text, sizeof(text),
-	    "buyer %s took %lld cylinders at %lld stations in %d days (limit %d)",
-	    f->buyer_masked[0] != '\0' ? f->buyer_masked : "(unmasked id)", (long long)count,
-	    (long long)stations, c->config->c02_days, max);
+	    "buyer %s took more than %d cylinders in %d days, at %s and other stations",
+	    f->buyer_masked[0] != '\0' ? f->buyer_masked : "(no masked form)", max,
+	    c->config->c02_days, station);
 	snprintf(source, sizeof(source), "C02:%s", uuid);
 	/* routed to the buyer's township (the station's when unknown) */
 	if (county_violation(c, source, uuid, station, "C02",
@@ -205,6 +208,9 @@ enum {
 	ST_FILL,
 	ST_VIOLATION,
 	ST_SAME,
+	ST_C01,
+	ST_C02,
+	ST_C02_OTHER,
 	ST_COUNT,
 };
 
@@ -219,6 +225,16 @@ static const char *const ingest_sql[ST_COUNT] = {
 			 " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
 			 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_SAME] = "SELECT uuid FROM records WHERE station = ? AND seq = ?",
+	[ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
+		   " AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
+	[ST_C02] = "SELECT count(*) FROM (SELECT 1 FROM fills WHERE buyer = ?"
+		   " AND started_ms BETWEEN ? AND ? LIMIT ?)",
+	/* two index ranges around this station (fills_buyer_station), so the
+	 * buyer's many fills here are never scanned */
+	[ST_C02_OTHER] = "SELECT 1 FROM fills WHERE buyer = ?1 AND station < ?4"
+			 " AND started_ms BETWEEN ?2 AND ?3 UNION ALL"
+			 " SELECT 1 FROM fills WHERE buyer = ?1 AND station > ?4"
+			 " AND started_ms BETWEEN ?2 AND ?3 LIMIT 1",
 };
 
 static int
@@ -314,10 +330,10 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 		*alerts += rc;
 	}
 	if (r->has_fill) {
-		if ((rc = rule_c01(c, station, township, r->uuid, f, err, errlen)) == -1)
+		if ((rc = rule_c01(c, st[ST_C01], station, township, r->uuid, f, err, errlen)) == -1)
 			return -1;
 		*alerts += rc;
-		if ((rc = rule_c02(c, station, township, r->uuid, f, err, errlen)) == -1)
+		if ((rc = rule_c02(c, &st[ST_C02], station, township, r->uuid, f, err, errlen)) == -1)
 			return -1;
 		*alerts += rc;
 	}
