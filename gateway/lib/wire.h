@@ -1,0 +1,204 @@
+/*
+ * wire: every message that crosses the county link, as C structs and as
+ * CBOR (RFC 8949, libcbor).  docs/protocol.md lists the same messages with
+ * their keys; a message is a CBOR map with short text keys, so that the
+ * generic JSON rendering (wire_cbor_to_json) reads well for people.
+ *
+ * Encoders build a complete payload into a malloc'd buffer the caller frees
+ * with free(); on failure nothing is allocated.  Decoders take (buf, len),
+ * never read outside it, refuse anything malformed, too large or of the
+ * wrong type with a reason in err, and on success fill a struct whose arrays
+ * the caller releases with the matching *_free function (safe on a zeroed
+ * or partly filled struct; after a failed decode the struct is already
+ * released and zeroed).
+ */
+#ifndef GAS_WIRE_H
+#define GAS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_MAX_PAYLOAD (4u << 20) /* largest payload a decoder accepts */
+#define WIRE_MAX_RECORDS 5000       /* records in one batch or trace */
+#define WIRE_MAX_VIOLATIONS 64      /* violations of one record */
+#define WIRE_MAX_ALERTS 5000        /* alerts in one answer */
+#define WIRE_MAX_ROWS 20000         /* registry rows in one delta */
+
+#define WIRE_ID 64       /* station id, serial, identity, operator */
+#define WIRE_UUID 37     /* 36 characters + NUL */
+#define WIRE_BUYER 65    /* hex HMAC-SHA256 + NUL */
+#define WIRE_MASKED 40   /* 330***********1234 */
+#define WIRE_TOWNSHIP 16
+#define WIRE_TEXT 256
+#define WIRE_WORD 16     /* rule code, severity, kind, result, status */
+#define WIRE_DATE 11     /* YYYY-MM-DD */
+
+/* A rule that fired at the station (or at the county, in a trace). */
+struct wire_violation {
+	char uuid[WIRE_UUID];
+	char rule[WIRE_WORD];          /* R01..R25, C01..C04 */
+	char severity[WIRE_WORD];      /* flag, refuse, alert, critical */
+	char township[WIRE_TOWNSHIP];  /* where the alert is routed */
+	char details[WIRE_TEXT];
+	char cylinder[WIRE_ID];        /* "" when unknown */
+	char buyer[WIRE_BUYER];        /* HMAC hex, "" when unknown */
+	char buyer_masked[WIRE_MASKED];
+	int line;                      /* 0 when not tied to a line */
+	int64_t at_ms;
+};
+
+/* The fill part of a record of kind "fill". */
+struct wire_fill {
+	int line;
+	char cylinder[WIRE_ID];
+	char buyer[WIRE_BUYER];
+	char buyer_masked[WIRE_MASKED];
+	char buyer_township[WIRE_TOWNSHIP];
+	char buyer_kind[WIRE_WORD];    /* household, business, "" */
+	char operator_cert[WIRE_ID];
+	int64_t started_ms;
+	int64_t ended_ms;
+	double tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg;
+	char result[WIRE_WORD];
+};
+
+/* One station record: a fill, a refusal or another event, with the
+ * violations whose event is its uuid. */
+struct wire_record {
+	char station[WIRE_ID];
+	int64_t seq;                   /* station's gap-free sequence, from 1 */
+	char uuid[WIRE_UUID];
+	char kind[WIRE_WORD];          /* fill, refusal, event */
+	int64_t created_ms;
+	int has_fill;
+	struct wire_fill fill;
+	size_t violation_count;
+	struct wire_violation *violations;
+};
+
+/* POST /records: a batch, oldest first. */
+struct wire_batch {
+	char station[WIRE_ID];         /* informative; the server uses the DTLS identity */
+	char township[WIRE_TOWNSHIP];  /* the station's own township */
+	size_t count;
+	struct wire_record *records;
+};
+
+/* The county's answer to a batch: every seq <= hwm is stored. */
+struct wire_ack {
+	int64_t hwm;                   /* highest contiguous seq held */
+	int64_t stored;                /* records new in this batch */
+	int64_t duplicates;            /* records already held */
+};
+
+/* POST /heartbeat */
+struct wire_heartbeat {
+	char station[WIRE_ID];
+	char township[WIRE_TOWNSHIP];
+	int64_t at_ms;
+	int64_t backlog;               /* outbox rows waiting */
+	int64_t oldest_ms;             /* created_ms of the oldest, 0 if none */
+	int64_t last_ack;              /* last hwm the county gave */
+	int64_t registry_version;
+	char status[WIRE_TEXT];        /* one line, e.g. "2 lines, 0 faults" */
+};
+
+struct wire_registry_row {
+	char serial[WIRE_ID];
+	char status[WIRE_WORD];        /* active, scrapped, retired */
+	char last_inspection[WIRE_DATE];
+	char next_inspection[WIRE_DATE];
+	char owner[WIRE_TEXT];
+	int64_t version;
+};
+
+/* GET /registry?since=V: rows changed after V, up to version. */
+struct wire_registry {
+	int64_t version;               /* apply, then store this as registry_version */
+	int more;                      /* 1: ask again with since=version */
+	size_t count;
+	struct wire_registry_row *rows;
+};
+
+struct wire_alert {
+	int64_t id;                    /* county-wide sequence */
+	char rule[WIRE_WORD];
+	char severity[WIRE_WORD];
+	char township[WIRE_TOWNSHIP];
+	char station[WIRE_ID];
+	char cylinder[WIRE_ID];
+	char buyer_masked[WIRE_MASKED];
+	char text[WIRE_TEXT];
+	int64_t at_ms;
+	char disposition[WIRE_TEXT];   /* "" while open */
+	char disposed_by[WIRE_ID];
+	int64_t disposed_ms;
+};
+
+/* GET /alerts?since=N */
+struct wire_alert_list {
+	int64_t last;                  /* highest alert id of this township */
+	size_t count;
+	struct wire_alert *alerts;
+};
+
+/* POST /alerts/ack */
+struct wire_disposition {
+	int64_t id;
+	char note[WIRE_TEXT];
+};
+
+/* GET /trace/...: records matching one query. */
+struct wire_trace {
+	char query[WIRE_WORD];         /* cylinder, buyer, station */
+	char key[WIRE_ID + 8];
+	int64_t from_ms, to_ms;
+	int truncated;                 /* 1: more than count matched */
+	size_t count;
+	struct wire_record *records;
+};
+
+int wire_encode_batch(const struct wire_batch *b, uint8_t **out, size_t *outlen);
+int wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *b, char *err,
+    size_t errlen);
+void wire_batch_free(struct wire_batch *b);
+
+int wire_encode_ack(const struct wire_ack *a, uint8_t **out, size_t *outlen);
+int wire_decode_ack(const uint8_t *buf, size_t len, struct wire_ack *a, char *err,
+    size_t errlen);
+
+int wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *outlen);
+int wire_decode_heartbeat(const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err,
+    size_t errlen);
+
+int wire_encode_registry(const struct wire_registry *r, uint8_t **out, size_t *outlen);
+int wire_decode_registry(const uint8_t *buf, size_t len, struct wire_registry *r, char *err,
+    size_t errlen);
+void wire_registry_free(struct wire_registry *r);
+
+int wire_encode_alerts(const struct wire_alert_list *l, uint8_t **out, size_t *outlen);
+int wire_decode_alerts(const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err,
+    size_t errlen);
+void wire_alerts_free(struct wire_alert_list *l);
+
+int wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t *outlen);
+int wire_decode_disposition(const uint8_t *buf, size_t len, struct wire_disposition *d,
+    char *err, size_t errlen);
+
+int wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen);
+int wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err,
+    size_t errlen);
+void wire_trace_free(struct wire_trace *t);
+
+/* Release a record's violations (records inside batches/traces are released
+ * by their container). */
+void wire_record_clear(struct wire_record *r);
+
+/*
+ * Render any CBOR payload of this protocol as JSON text (maps with text keys,
+ * arrays, integers, floats, text, booleans, null; byte strings as hex).
+ * On success *out is a malloc'd NUL-terminated string the caller frees.
+ */
+int wire_cbor_to_json(const uint8_t *buf, size_t len, char **out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,50 @@
+# County-link test helpers (sourced after lib.sh).
+#
+#   county_keys              write $T/ids and one key file per identity
+#   county_start [PORT]      start gascounty on PORT (default a free one), wait until it listens
+#   county_stop              stop it (by PID)
+#   key_ascii NAME           the ASCII key of an identity (for coap-client -k)
+#
+# Keys are ASCII text (hex-encoded in the files) so that coap-client-openssl,
+# whose -k takes the key as text, can use the same keys.
+
+key_ascii() { printf '%s' "secret-of-$1-0123456789" | cut -c1-24; }
+
+key_file() { # identity file
+	printf "%s" "$(key_ascii "$1")" | od -An -tx1 | tr -d " \n" >"$2"
+	echo >>"$2"
+	chmod 600 "$2"
+}
+
+county_keys() {
+	: >"$T/ids"
+	chmod 600 "$T/ids"
+	for id in station:S01 station:S02 station:S03 township:TA township:TB regulator:alice; do
+		f="$T/$(echo "$id" | tr ':' '_').key"
+		key_file "$id" "$f"
+		echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
+	done
+}
+
+county_start() {
+	CPORT=${1:-$(free_port udp)}
+	cat >"$T/county.conf" <<EOF
+[county]
+listen = 127.0.0.1
+port = $CPORT
+database = $T/county.db
+identities = $T/ids
+check_s = 1
+EOF
+	: >"$T/county.log"
+	spawn county "$BUILD/gascounty" -c "$T/county.conf" -f -v
+	wait_for 10 grep -q "listening on" "$T/county.log"
+}
+
+county_stop() {
+	kill "$PID_county" 2>/dev/null
+	wait "$PID_county" 2>/dev/null
+}
+
+# county_sql SQL: a query on the county database
+county_sql() { sqlite3 "$T/county.db" "$1"; }

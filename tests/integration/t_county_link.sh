@@ -1,0 +1,117 @@
+#!/bin/sh
+# The county link end to end with real processes over DTLS on loopback:
+# records from a station database reach gascounty exactly once; alerts go to
+# the township the station named and not to another; gaswatch follows them
+# live and records a disposition; gastrace reads a cylinder's history and
+# the query lands in the audit log; coap-client-openssl with a regulator key
+# reads a trace, with a station key gets 4.03, with a wrong key gets no
+# session; registry deltas reach the station database; SIGHUP revokes an
+# identity.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+
+county_keys
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+ok "gascounty listens on udp $CPORT"
+
+# --- records arrive -----------------------------------------------------------
+"$BUILD/tests/station_fill" "$T/s01.db" -n 50 -s S01 -c CYL -e 10 -r R05 -t TA -b TB
+"$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \
+    -x -w 30 >"$T/up1.log" 2>&1
+check "uplink drained the outbox" grep -q "backlog 0" "$T/up1.log"
+check "50 records stored" [ "$(county_sql "SELECT count(*) FROM records WHERE station='S01'")" = 50 ]
+check "county high-water mark is 50" [ "$(county_sql "SELECT hwm FROM stations WHERE id='S01'")" = 50 ]
+check "station outbox empty" [ "$(sqlite3 "$T/s01.db" "SELECT count(*) FROM outbox")" = 0 ]
+check "fills carry the masked buyer" \
+    [ "$(county_sql "SELECT count(*) FROM fills WHERE buyer_masked='330***********1234'")" = 50 ]
+
+# sending records again (a lost answer, a crash before the delete) changes nothing
+sqlite3 "$T/s01.db" "ATTACH '$T/county.db' AS c; INSERT INTO outbox (seq, uuid, kind, created_ms)
+    SELECT seq, uuid, kind, created_ms FROM c.records WHERE station = 'S01' AND seq <= 20"
+"$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \
+    -x -w 30 >"$T/up1b.log" 2>&1
+check "resent records drained again" [ "$(sqlite3 "$T/s01.db" "SELECT count(*) FROM outbox")" = 0 ]
+check "resent records stored once" [ "$(county_sql "SELECT count(*) FROM records")" = 50 ]
+check "five alerts for township TA" [ "$(county_sql "SELECT count(*) FROM alerts WHERE township='TA'")" = 5 ]
+check "no alert for township TB" [ "$(county_sql "SELECT count(*) FROM alerts WHERE township='TB'")" = 0 ]
+
+# --- gaswatch: TA sees its alerts, TB sees none --------------------------------
+"$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --once >"$T/wa.out" 2>&1
+check "gaswatch TA lists 5 alerts" [ "$(grep -c R05 "$T/wa.out")" = 5 ]
+"$BUILD/gaswatch" --township TB -k "$T/township_TB.key" -p "$CPORT" --once >"$T/wb.out" 2>&1
+check "gaswatch TB lists none" [ "$(grep -c R05 "$T/wb.out")" = 0 ]
+
+# live: both follow; a new station alert for TA appears at A only
+spawn watchA "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --json
+spawn watchB "$BUILD/gaswatch" --township TB -k "$T/township_TB.key" -p "$CPORT" --json
+wait_for 10 [ "$(grep -c '"rule"' "$T/watchA.log")" = 5 ]
+sleep 1
+"$BUILD/tests/station_fill" "$T/s02.db" -n 3 -s S02 -c NEW -e 1 -r R20 -S critical -t TA
+"$BUILD/tests/uplink_run" -d "$T/s02.db" -p "$CPORT" -s S02 -t TA -k "$T/station_S02.key" \
+    -x -w 30 >"$T/up2.log" 2>&1
+if wait_for 15 [ "$(grep -c '"R20"' "$T/watchA.log")" = 3 ]; then
+	ok "gaswatch TA follows 3 new alerts live"
+else
+	fail "gaswatch TA follows 3 new alerts live"; cat "$T/watchA.log"
+fi
+check "gaswatch TA showed each alert once" [ "$(grep -c '"rule"' "$T/watchA.log")" = 8 ]
+check "gaswatch TB saw nothing" [ "$(grep -c '"rule"' "$T/watchB.log")" = 0 ]
+
+# a disposition by the owning township; another township is refused
+ID=$(county_sql "SELECT min(id) FROM alerts WHERE township='TA'")
+"$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" ack "$ID" --note "seized" >/dev/null
+check "disposition recorded" [ "$(county_sql "SELECT note FROM dispositions WHERE alert=$ID")" = seized ]
+"$BUILD/gaswatch" --township TB -k "$T/township_TB.key" -p "$CPORT" ack "$ID" --note "not mine" 2>/dev/null
+check "another township's disposition refused (exit 3)" [ $? -eq 3 ]
+
+# --- traces -------------------------------------------------------------------
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" cylinder CYL10 >"$T/tr.out"
+check "gastrace shows the cylinder's fill with its violation" grep -q "CYL10 .*R05" "$T/tr.out"
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" --csv station S01 >"$T/tr.csv"
+check "gastrace --csv lists the station's 50 fills" [ "$(grep -c ',S01,' "$T/tr.csv")" = 50 ]
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" --json \
+    buyer --id "$(printf '%064d' 7)" >"$T/tr.json"
+check "gastrace buyer --json answers JSON" grep -q '"query":"buyer"' "$T/tr.json"
+check "every trace is in the audit log" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE identity='regulator:alice'")" = 3 ]
+"$BUILD/gastrace" -u station:S01 -k "$T/station_S01.key" -p "$CPORT" cylinder CYL10 2>/dev/null
+check "gastrace with a station identity is refused (exit 3)" [ $? -eq 3 ]
+
+# --- a real peer: coap-client-openssl --------------------------------------------
+URI="coaps://127.0.0.1:$CPORT/trace/cylinder?serial=CYL20"
+timeout 20 coap-client-openssl -B 10 -u regulator:alice -k "$(key_ascii regulator:alice)" -A 50 "$URI" \
+    >"$T/cc1.out" 2>&1
+check "coap-client with the regulator key reads a trace" grep -q '"cyl":"CYL20"' "$T/cc1.out"
+timeout 20 coap-client-openssl -B 10 -u station:S01 -k "$(key_ascii station:S01)" "$URI" >"$T/cc2.out" 2>&1
+check "coap-client with a station key gets 4.03" grep -q "4.03" "$T/cc2.out"
+timeout 20 coap-client-openssl -B 5 -u regulator:alice -k "wrong-key-wrong-key-0000" "$URI" >"$T/cc3.out" 2>&1
+check "coap-client with a wrong key gets no session and no data" \
+    sh -c "! grep -q -e CYL20 -e '4.03' '$T/cc3.out'"
+timeout 20 coap-client-openssl -B 5 -u regulator:mallory -k "$(key_ascii regulator:alice)" "$URI" >"$T/cc4.out" 2>&1
+check "unknown identity refused at the handshake" grep -q "unknown identity 'regulator:mallory'" "$T/county.log"
+check "audit log has only the regulator's successful traces" \
+    [ "$(county_sql "SELECT count(*) FROM audit")" = 4 ]
+
+# --- registry deltas ------------------------------------------------------------
+"$BUILD/gascounty" -c "$T/county.conf" registry set CYL3 --status scrapped
+"$BUILD/gascounty" -c "$T/county.conf" registry set CYL4 --inspected 2026-01-15 --owner "Other Gas"
+"$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \
+    -g 1 -B 1 -w 3 >"$T/up3.log" 2>&1
+check "registry delta scrapped CYL3 at the station" \
+    [ "$(sqlite3 "$T/s01.db" "SELECT status FROM cylinders WHERE serial='CYL3'")" = scrapped ]
+check "registry delta moved CYL4's inspection and owner" \
+    [ "$(sqlite3 "$T/s01.db" "SELECT next_inspection || '|' || owner FROM cylinders WHERE serial='CYL4'")" = "2030-01-15|Other Gas" ]
+check "station remembers the registry version" \
+    [ "$(sqlite3 "$T/s01.db" "SELECT value FROM meta WHERE key='registry_version'")" = 2 ]
+check "heartbeat recorded" [ "$(county_sql "SELECT count(*) FROM heartbeats WHERE station='S01'")" -ge 1 ]
+
+# --- SIGHUP: an identity removed from the file loses its rights at once --------
+grep -v '^regulator:alice ' "$T/ids" >"$T/ids.new" && chmod 600 "$T/ids.new" && mv "$T/ids.new" "$T/ids"
+kill -HUP "$PID_county"
+wait_for 5 sh -c "grep -c 'identities from' '$T/county.log' | grep -q 2"
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" cylinder CYL10 \
+    >/dev/null 2>&1
+check "after SIGHUP the removed regulator is refused" [ $? -ne 0 ]
+check "and the audit log did not grow" [ "$(county_sql "SELECT count(*) FROM audit")" = 4 ]
+
+finish

@@ -1,0 +1,357 @@
+/*
+ * wire: every county-link message survives encode -> decode unchanged, and
+ * the decoders refuse malformed, oversized or mistyped input with a reason
+ * instead of reading past the buffer or allocating what a header claims.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "wire.h"
+
+static void
+sample_record(struct wire_record *r, int64_t seq, int with_violation)
+{
+	memset(r, 0, sizeof(*r));
+	str_copy(r->station, "S01", sizeof(r->station));
+	r->seq = seq;
+	snprintf(r->uuid, sizeof(r->uuid), "00000000-0000-4000-8000-%012lld", (long long)seq);
+	str_copy(r->kind, "fill", sizeof(r->kind));
+	r->created_ms = 1795700000000 + seq;
+	r->has_fill = 1;
+	r->fill.line = 2;
+	str_copy(r->fill.cylinder, "ZJ2020-000123", sizeof(r->fill.cylinder));
+	memset(r->fill.buyer, 'a', 64);
+	str_copy(r->fill.buyer_masked, "330***********1234", sizeof(r->fill.buyer_masked));
+	str_copy(r->fill.buyer_township, "T2", sizeof(r->fill.buyer_township));
+	str_copy(r->fill.buyer_kind, "household", sizeof(r->fill.buyer_kind));
+	str_copy(r->fill.operator_cert, "OP1", sizeof(r->fill.operator_cert));
+	r->fill.started_ms = 1795700000000;
+	r->fill.ended_ms = 1795700090000;
+	r->fill.tare_kg = 15.5;
+	r->fill.target_kg = 14.9;
+	r->fill.preact_kg = 0.21;
+	r->fill.cutoff_kg = 14.69;
+	r->fill.gross_kg = 30.41;
+	r->fill.net_kg = 14.91;
+	str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+	if (with_violation) {
+		r->violations = calloc(1, sizeof(*r->violations));
+		r->violation_count = 1;
+		str_copy(r->violations[0].uuid, "11111111-0000-4000-8000-000000000001",
+		    sizeof(r->violations[0].uuid));
+		str_copy(r->violations[0].rule, "R11", sizeof(r->violations[0].rule));
+		str_copy(r->violations[0].severity, "alert", sizeof(r->violations[0].severity));
+		str_copy(r->violations[0].township, "T2", sizeof(r->violations[0].township));
+		str_copy(r->violations[0].details, "buyer took 4 cylinders in 30 days",
+		    sizeof(r->violations[0].details));
+		r->violations[0].line = 2;
+		r->violations[0].at_ms = -5; /* negative integers too */
+	}
+}
+
+static void
+batch_round_trips_with_fills_and_violations(void **state)
+{
+	struct wire_batch in, out;
+	uint8_t *buf;
+	size_t len, i;
+	char err[128];
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	str_copy(in.station, "S01", sizeof(in.station));
+	str_copy(in.township, "T1", sizeof(in.township));
+	in.count = 3;
+	in.records = calloc(3, sizeof(*in.records));
+	for (i = 0; i < 3; i++)
+		sample_record(&in.records[i], (int64_t)i + 1, i == 1);
+	str_copy(in.records[2].kind, "event", sizeof(in.records[2].kind));
+	in.records[2].has_fill = 0;
+	memset(&in.records[2].fill, 0, sizeof(in.records[2].fill));
+
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.station, "S01");
+	assert_string_equal(out.township, "T1");
+	assert_int_equal(out.count, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(out.records[i].seq, in.records[i].seq);
+		assert_string_equal(out.records[i].uuid, in.records[i].uuid);
+		assert_string_equal(out.records[i].kind, in.records[i].kind);
+		assert_int_equal(out.records[i].has_fill, in.records[i].has_fill);
+		assert_memory_equal(&out.records[i].fill, &in.records[i].fill,
+		    sizeof(struct wire_fill));
+		assert_int_equal(out.records[i].violation_count, in.records[i].violation_count);
+	}
+	assert_memory_equal(out.records[1].violations, in.records[1].violations,
+	    sizeof(struct wire_violation));
+	free(buf);
+	wire_batch_free(&out);
+	wire_batch_free(&in);
+}
+
+static void
+small_messages_round_trip(void **state)
+{
+	struct wire_ack ack = { 123456789, 7, 3 }, ack2;
+	struct wire_heartbeat hb, hb2;
+	struct wire_disposition d = { 42, "visited; cylinders seized" }, d2;
+	uint8_t *buf;
+	size_t len;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(wire_encode_ack(&ack, &buf, &len), 0);
+	assert_int_equal(wire_decode_ack(buf, len, &ack2, err, sizeof(err)), 0);
+	assert_memory_equal(&ack, &ack2, sizeof(ack));
+	free(buf);
+
+	memset(&hb, 0, sizeof(hb));
+	str_copy(hb.station, "S01", sizeof(hb.station));
+	str_copy(hb.township, "T1", sizeof(hb.township));
+	hb.at_ms = 1795700000000;
+	hb.backlog = 70000;
+	hb.oldest_ms = 1795600000000;
+	hb.last_ack = 99;
+	hb.registry_version = 5;
+	str_copy(hb.status, "2 lines, 0 faults", sizeof(hb.status));
+	assert_int_equal(wire_encode_heartbeat(&hb, &buf, &len), 0);
+	assert_int_equal(wire_decode_heartbeat(buf, len, &hb2, err, sizeof(err)), 0);
+	assert_memory_equal(&hb, &hb2, sizeof(hb));
+	free(buf);
+
+	assert_int_equal(wire_encode_disposition(&d, &buf, &len), 0);
+	assert_int_equal(wire_decode_disposition(buf, len, &d2, err, sizeof(err)), 0);
+	assert_memory_equal(&d, &d2, sizeof(d));
+	free(buf);
+}
+
+static void
+registry_and_alerts_round_trip(void **state)
+{
+	struct wire_registry_row rows[2] = {
+		{ "ZJ1", "scrapped", "2020-01-02", "2024-01-02", "GasCo", 7 },
+		{ "ZJ2", "active", "", "", "", 8 },
+	};
+	struct wire_registry reg = { 8, 1, 2, rows }, reg2;
+	struct wire_alert alerts[1];
+	struct wire_alert_list list = { 9, 1, alerts }, list2;
+	uint8_t *buf;
+	size_t len;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(wire_encode_registry(&reg, &buf, &len), 0);
+	assert_int_equal(wire_decode_registry(buf, len, &reg2, err, sizeof(err)), 0);
+	assert_int_equal(reg2.version, 8);
+	assert_int_equal(reg2.more, 1);
+	assert_int_equal(reg2.count, 2);
+	assert_memory_equal(reg2.rows, rows, sizeof(rows));
+	free(buf);
+	wire_registry_free(&reg2);
+
+	memset(alerts, 0, sizeof(alerts));
+	alerts[0].id = 9;
+	str_copy(alerts[0].rule, "C01", sizeof(alerts[0].rule));
+	str_copy(alerts[0].severity, "alert", sizeof(alerts[0].severity));
+	str_copy(alerts[0].township, "T1", sizeof(alerts[0].township));
+	str_copy(alerts[0].text, "cloned code?", sizeof(alerts[0].text));
+	alerts[0].at_ms = 1;
+	str_copy(alerts[0].disposition, "checked", sizeof(alerts[0].disposition));
+	str_copy(alerts[0].disposed_by, "township:T1", sizeof(alerts[0].disposed_by));
+	alerts[0].disposed_ms = 2;
+	assert_int_equal(wire_encode_alerts(&list, &buf, &len), 0);
+	assert_int_equal(wire_decode_alerts(buf, len, &list2, err, sizeof(err)), 0);
+	assert_int_equal(list2.last, 9);
+	assert_int_equal(list2.count, 1);
+	assert_memory_equal(list2.alerts, alerts, sizeof(alerts));
+	free(buf);
+	wire_alerts_free(&list2);
+}
+
+static void
+trace_round_trips_and_renders_as_json(void **state)
+{
+	struct wire_trace t, t2;
+	uint8_t *buf;
+	size_t len;
+	char err[128], *json;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	str_copy(t.query, "cylinder", sizeof(t.query));
+	str_copy(t.key, "ZJ2020-000123", sizeof(t.key));
+	t.to_ms = INT64_MAX;
+	t.count = 1;
+	t.records = calloc(1, sizeof(*t.records));
+	sample_record(&t.records[0], 5, 1);
+	assert_int_equal(wire_encode_trace(&t, &buf, &len), 0);
+	assert_int_equal(wire_decode_trace(buf, len, &t2, err, sizeof(err)), 0);
+	assert_int_equal(t2.to_ms, INT64_MAX);
+	assert_int_equal(t2.count, 1);
+	assert_string_equal(t2.records[0].violations[0].rule, "R11");
+	assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), 0);
+	assert_non_null(strstr(json, "\"query\":\"cylinder\""));
+	assert_non_null(strstr(json, "\"rule\":\"R11\""));
+	assert_non_null(strstr(json, "\"truncated\":false"));
+	free(json);
+	free(buf);
+	wire_trace_free(&t2);
+	wire_trace_free(&t);
+}
+
+static void
+refuses_malformed_input_with_a_reason(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *hex;
+	} rows[] = {
+		{ "empty", "" },
+		{ "not a map", "83010203" },
+		{ "truncated map", "a2" },
+		{ "array claims 2^32 items in 6 bytes", "9affffffff00" },
+		{ "text longer than the buffer", "a1637365717a" },
+		{ "indefinite map", "bf6373657101ff" },
+		{ "tag", "c1a0" },
+		{ "trailing bytes", "a000" },
+		{ "records not an array", "a167726563 6f726473 01" },
+		{ NULL, NULL },
+	};
+	uint8_t buf[64];
+	char hex[160], err[160];
+	struct wire_batch b;
+	size_t i, n, o;
+
+	(void)state;
+	for (i = 0; rows[i].name != NULL; i++) {
+		/* hex without spaces */
+		for (n = 0, o = 0; rows[i].hex[n] != '\0'; n++)
+			if (rows[i].hex[n] != ' ')
+				hex[o++] = rows[i].hex[n];
+		hex[o] = '\0';
+		assert_int_equal(hex_decode(hex, buf, o / 2), 0);
+		err[0] = '\0';
+		assert_int_equal(wire_decode_batch(buf, o / 2, &b, err, sizeof(err)), -1);
+		assert_true(err[0] != '\0');
+		assert_int_equal(b.count, 0);
+		assert_null(b.records);
+	}
+}
+
+static void
+refuses_wrong_types_and_missing_fields(void **state)
+{
+	struct wire_batch in, out;
+	struct wire_ack ack;
+	uint8_t *buf;
+	size_t len;
+	char err[160];
+
+	(void)state;
+	/* a record of an unknown kind */
+	memset(&in, 0, sizeof(in));
+	in.count = 1;
+	in.records = calloc(1, sizeof(*in.records));
+	sample_record(&in.records[0], 1, 0);
+	str_copy(in.records[0].kind, "bogus", sizeof(in.records[0].kind));
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "kind"));
+	free(buf);
+	/* seq 0 is not a station sequence number */
+	str_copy(in.records[0].kind, "fill", sizeof(in.records[0].kind));
+	in.records[0].seq = 0;
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "seq"));
+	free(buf);
+	wire_batch_free(&in);
+	/* an ack without its mark: {"stored": 1} */
+	{
+		uint8_t m[9];
+
+		hex_decode("a16673746f72656401", m, 9);
+		assert_int_equal(wire_decode_ack(m, 9, &ack, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "hwm"));
+	}
+	/* an ack whose mark is text: {"hwm": "5"} */
+	{
+		uint8_t m[7];
+
+		hex_decode("a163687761", m, 5); /* prefix only: truncated */
+		assert_int_equal(wire_decode_ack(m, 5, &ack, err, sizeof(err)), -1);
+		hex_decode("a16368776d6135", m, 7);
+		assert_int_equal(wire_decode_ack(m, 7, &ack, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "integer"));
+	}
+}
+
+static void
+refuses_every_truncation_of_a_valid_batch(void **state)
+{
+	struct wire_batch in, out;
+	uint8_t *buf;
+	size_t len, cut;
+	char err[160];
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	in.count = 2;
+	in.records = calloc(2, sizeof(*in.records));
+	sample_record(&in.records[0], 1, 1);
+	sample_record(&in.records[1], 2, 0);
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	for (cut = 0; cut < len; cut++)
+		assert_int_equal(wire_decode_batch(buf, cut, &out, err, sizeof(err)), -1);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), 0);
+	wire_batch_free(&out);
+	free(buf);
+	wire_batch_free(&in);
+}
+
+static void
+refuses_registry_rows_with_bad_status_or_date(void **state)
+{
+	struct wire_registry_row bad_status[1] = { { "ZJ1", "melted", "", "", "", 1 } };
+	struct wire_registry_row bad_date[1] = { { "ZJ1", "active", "2023-02-30", "", "", 1 } };
+	struct wire_registry reg = { 1, 0, 1, bad_status }, out;
+	uint8_t *buf;
+	size_t len;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(wire_encode_registry(&reg, &buf, &len), 0);
+	assert_int_equal(wire_decode_registry(buf, len, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "status"));
+	free(buf);
+	reg.rows = bad_date;
+	assert_int_equal(wire_encode_registry(&reg, &buf, &len), 0);
+	assert_int_equal(wire_decode_registry(buf, len, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "date"));
+	free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(batch_round_trips_with_fills_and_violations),
+		cmocka_unit_test(small_messages_round_trip),
+		cmocka_unit_test(registry_and_alerts_round_trip),
+		cmocka_unit_test(trace_round_trips_and_renders_as_json),
+		cmocka_unit_test(refuses_malformed_input_with_a_reason),
+		cmocka_unit_test(refuses_wrong_types_and_missing_fields),
+		cmocka_unit_test(refuses_every_truncation_of_a_valid_batch),
+		cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
+	};
+	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
+}

@@ -1,0 +1,592 @@
+/*
+ * gascounty server: the CoAP-over-DTLS-PSK resources of docs/protocol.md.
+ *
+ * Who is asking comes only from the DTLS session (the PSK identity the
+ * handshake proved); a payload's own "station" or "township" is never
+ * believed.  Each handler checks the role first and answers 4.03 outside
+ * it.  An identity removed from the identities file (SIGHUP) loses its
+ * rights at once, even on a session that is still open.
+ */
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <coap3/coap.h>
+#include <openssl/rand.h>
+
+#include "county.h"
+#include "log.h"
+#include "util.h"
+
+static struct {
+	const struct county_config *config;
+	struct county_db cdb;
+	struct psk_table keys;
+	coap_context_t *ctx;
+	coap_resource_t *alerts;
+	uint8_t nobody_key[32];        /* default key no client knows */
+	coap_bin_const_t found_key;
+} S;
+
+static volatile sig_atomic_t got_hup, got_quit;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_quit = 1;
+}
+
+/* Printable copy of untrusted bytes for the log. */
+static void
+printable(const uint8_t *s, size_t n, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < size; i++)
+		out[o++] = (s[i] >= 0x21 && s[i] < 0x7f) ? (char)s[i] : '?';
+	out[o] = '\0';
+}
+
+static const coap_bin_const_t *
+on_identity(coap_bin_const_t *identity, coap_session_t *session, void *arg)
+{
+	const struct psk_entry *e;
+	char shown[PSK_MAX_IDENTITY];
+
+	(void)session;
+	(void)arg;
+	e = psk_find(&S.keys, identity->s, identity->length);
+	if (e == NULL) {
+		printable(identity->s, identity->length, shown, sizeof(shown));
+		log_info("refused handshake: unknown identity '%s'", shown);
+		return NULL;
+	}
+	/* libcoap copies the key it is given */
+	S.found_key.s = e->key;
+	S.found_key.length = e->key_len;
+	return &S.found_key;
+}
+
+/* The caller's role and name, from the DTLS session only. */
+static enum psk_role
+caller(coap_session_t *session, char *identity, size_t idsize, char *name, size_t namesize)
+{
+	const coap_bin_const_t *id = coap_session_get_psk_identity(session);
+
+	identity[0] = '\0';
+	if (id == NULL || id->length == 0 || id->length >= idsize)
+		return PSK_ROLE_NONE;
+	if (psk_find(&S.keys, id->s, id->length) == NULL)
+		return PSK_ROLE_NONE; /* removed from the identities file since */
+	memcpy(identity, id->s, id->length);
+	identity[id->length] = '\0';
+	return psk_identity_role(identity, name, namesize);
+}
+
+static void
+reply_text(coap_pdu_t *response, coap_pdu_code_t code, const char *text)
+{
+	coap_pdu_set_code(response, code);
+	if (text != NULL)
+		coap_add_data(response, strlen(text), (const uint8_t *)text);
+}
+
+static int
+request_accept(const coap_pdu_t *request)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(request, COAP_OPTION_ACCEPT, &it);
+
+	if (opt == NULL)
+		return COAP_MEDIATYPE_APPLICATION_CBOR;
+	return (int)coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
+}
+
+static void
+release_buffer(coap_session_t *session, void *app_ptr)
+{
+	(void)session;
+	free(app_ptr);
+}
+
+/* Send a CBOR body (taking ownership of buf), as JSON if the client asked. */
+static void
+reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response, coap_pdu_code_t code, uint8_t *buf,
+    size_t len)
+{
+	int accept = request_accept(request);
+	uint16_t media = COAP_MEDIATYPE_APPLICATION_CBOR;
+	char *json = NULL, err[160];
+
+	if (accept == COAP_MEDIATYPE_APPLICATION_JSON) {
+		if (wire_cbor_to_json(buf, len, &json, err, sizeof(err)) == -1) {
+			free(buf);
+			log_warnx("JSON rendering: %s", err);
+			reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "rendering failed");
+			return;
+		}
+		free(buf);
+		buf = (uint8_t *)json;
+		len = strlen(json);
+		media = COAP_MEDIATYPE_APPLICATION_JSON;
+	} else if (accept != COAP_MEDIATYPE_APPLICATION_CBOR) {
+		free(buf);
+		reply_text(response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE, "CBOR (60) or JSON (50)");
+		return;
+	}
+	coap_pdu_set_code(response, code);
+	if (!coap_add_data_large_response(resource, session, request, response, query, media, -1,
+		0, len, buf, release_buffer, buf)) {
+		free(buf);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+	}
+}
+
+/* The value of key in "a=1&b=2" into out; 0 if present. */
+static int
+query_get(const coap_string_t *query, const char *key, char *out, size_t size)
+{
+	const char *p, *end, *amp, *eq;
+	size_t klen = strlen(key), vlen;
+
+	if (query == NULL)
+		return -1;
+	p = (const char *)query->s;
+	end = p + query->length;
+	while (p < end) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		if (amp == NULL)
+			amp = end;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq != NULL && (size_t)(eq - p) == klen && memcmp(p, key, klen) == 0) {
+			vlen = (size_t)(amp - eq - 1);
+			if (vlen >= size)
+				return -1;
+			memcpy(out, eq + 1, vlen);
+			out[vlen] = '\0';
+			return 0;
+		}
+		p = amp + 1;
+	}
+	return -1;
+}
+
+/* A time bound: integer ms or ISO 8601 text; absent -> dflt. */
+static int
+query_time(const coap_string_t *query, const char *key, int64_t dflt, int64_t *out)
+{
+	char text[40], *end;
+	long long v;
+
+	*out = dflt;
+	if (query_get(query, key, text, sizeof(text)) == -1)
+		return 0;
+	v = strtoll(text, &end, 10);
+	if (end != text && *end == '\0') {
+		*out = v;
+		return 0;
+	}
+	return time_parse_iso(text, out);
+}
+
+static int
+body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
+{
+	size_t offset = 0, total = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (!coap_get_data_large(request, len, data, &offset, &total))
+		return -1;
+	if (offset != 0 || *len != total)
+		log_debug("partial body: %zu bytes at %zu of %zu", *len, offset, total);
+	/* SINGLE_BODY: libcoap hands us the whole reassembled body */
+	return offset == 0 && *len == total ? 0 : -1;
+}
+
+static void
+notify_alerts(int new_alerts)
+{
+	if (new_alerts > 0)
+		coap_resource_notify_observers(S.alerts, NULL);
+}
+
+/* ---- handlers --------------------------------------------------------------- */
+
+static void
+post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], station[PSK_MAX_IDENTITY], err[256];
+	struct wire_batch batch;
+	struct wire_ack ack;
+	const uint8_t *data;
+	uint8_t *out;
+	size_t len, outlen;
+	int alerts;
+
+	if (caller(session, identity, sizeof(identity), station, sizeof(station)) !=
+	    PSK_ROLE_STATION) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "stations only");
+		return;
+	}
+	if (body(request, &data, &len) == -1) {
+		log_info("%s: batch without a complete body", identity);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no complete body");
+		return;
+	}
+	if (wire_decode_batch(data, len, &batch, err, sizeof(err)) == -1) {
+		log_info("%s: refused batch: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	}
+	if (county_ingest(&S.cdb, station, &batch, &ack, &alerts, err, sizeof(err)) == -1) {
+		wire_batch_free(&batch);
+		log_warnx("%s: batch not stored: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "not stored");
+		return;
+	}
+	log_debug("%s: %zu records, %lld new, hwm %lld", identity, batch.count,
+	    (long long)ack.stored, (long long)ack.hwm);
+	wire_batch_free(&batch);
+	if (wire_encode_ack(&ack, &out, &outlen) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out,
+	    outlen);
+	notify_alerts(alerts);
+}
+
+static void
+post_heartbeat(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], station[PSK_MAX_IDENTITY], err[256];
+	struct wire_heartbeat hb;
+	const uint8_t *data;
+	size_t len;
+
+	(void)resource;
+	(void)query;
+	if (caller(session, identity, sizeof(identity), station, sizeof(station)) !=
+	    PSK_ROLE_STATION) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "stations only");
+		return;
+	}
+	if (body(request, &data, &len) == -1 ||
+	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
+		return;
+	}
+	if (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err)) == -1) {
+		log_warnx("%s: heartbeat: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+}
+
+static void
+get_registry(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], text[24];
+	struct wire_registry reg;
+	enum psk_role role;
+	int64_t since = 0;
+	uint8_t *out;
+	size_t outlen;
+
+	role = caller(session, identity, sizeof(identity), name, sizeof(name));
+	if (role != PSK_ROLE_STATION && role != PSK_ROLE_REGULATOR) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "stations and regulators only");
+		return;
+	}
+	if (query_get(query, "since", text, sizeof(text)) == 0)
+		since = strtoll(text, NULL, 10);
+	if (county_registry_since(&S.cdb, since, 2000, &reg, err, sizeof(err)) == -1) {
+		log_warnx("registry: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	if (wire_encode_registry(&reg, &out, &outlen) == -1) {
+		wire_registry_free(&reg);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	wire_registry_free(&reg);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
+static void
+get_alerts(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], township[PSK_MAX_IDENTITY], err[256], text[24];
+	struct wire_alert_list list;
+	coap_opt_iterator_t it;
+	int64_t since = 0;
+	uint8_t *out;
+	size_t outlen, max = 500;
+
+	if (caller(session, identity, sizeof(identity), township, sizeof(township)) !=
+	    PSK_ROLE_TOWNSHIP) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "townships only");
+		return;
+	}
+	if (query_get(query, "since", text, sizeof(text)) == 0)
+		since = strtoll(text, NULL, 10);
+	/* an Observe registration or notification says only "something new":
+	 * the body carries the newest id, and the client fetches since=N */
+	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
+		max = 1, since = INT64_MAX - 1;
+	if (county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err)) == -1) {
+		log_warnx("alerts: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	if (wire_encode_alerts(&list, &out, &outlen) == -1) {
+		wire_alerts_free(&list);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	wire_alerts_free(&list);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
+static void
+post_ack(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], township[PSK_MAX_IDENTITY], err[256];
+	struct wire_disposition d;
+	const uint8_t *data;
+	size_t len;
+	int rc;
+
+	(void)resource;
+	(void)query;
+	if (caller(session, identity, sizeof(identity), township, sizeof(township)) !=
+	    PSK_ROLE_TOWNSHIP) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "townships only");
+		return;
+	}
+	if (body(request, &data, &len) == -1 ||
+	    wire_decode_disposition(data, len, &d, err, sizeof(err)) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad disposition");
+		return;
+	}
+	rc = county_dispose(&S.cdb, township, identity, &d, err, sizeof(err));
+	if (rc == 0) {
+		log_info("%s: disposition of alert %lld", identity, (long long)d.id);
+		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+	} else if (rc == 1)
+		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no such alert");
+	else if (rc == 2)
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "alert of another township");
+	else {
+		log_warnx("disposition: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+	}
+}
+
+static void
+trace(const char *kind, const char *param, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], key[WIRE_ID + 8];
+	struct wire_trace t;
+	int64_t from, to;
+	uint8_t *out;
+	size_t outlen;
+
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) !=
+	    PSK_ROLE_REGULATOR) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
+		return;
+	}
+	if (query_get(query, param, key, sizeof(key)) == -1 || key[0] == '\0' ||
+	    query_time(query, "from", 0, &from) == -1 ||
+	    query_time(query, "to", INT64_MAX, &to) == -1) {
+		snprintf(err, sizeof(err), "need %s=..., optional from= and to=", param);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	}
+	if (county_trace(&S.cdb, identity, kind, key, from, to, &t, err, sizeof(err)) == -1) {
+		log_warnx("trace: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	log_info("%s: trace %s %s: %zu records", identity, kind, key, t.count);
+	if (wire_encode_trace(&t, &out, &outlen) == -1) {
+		wire_trace_free(&t);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	wire_trace_free(&t);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
+static void
+get_trace_cylinder(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
+    const coap_string_t *q, coap_pdu_t *resp)
+{
+	trace("cylinder", "serial", r, s, req, q, resp);
+}
+
+static void
+get_trace_buyer(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
+    const coap_string_t *q, coap_pdu_t *resp)
+{
+	trace("buyer", "id", r, s, req, q, resp);
+}
+
+static void
+get_trace_station(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
+    const coap_string_t *q, coap_pdu_t *resp)
+{
+	trace("station", "id", r, s, req, q, resp);
+}
+
+/* ---- setup and loop ------------------------------------------------------------ */
+
+static coap_resource_t *
+add_resource(const char *path, coap_request_t method, coap_method_handler_t handler)
+{
+	coap_resource_t *r = coap_resource_init(coap_make_str_const(path), 0);
+
+	if (r == NULL)
+		fatalx("cannot create resource %s", path);
+	coap_register_request_handler(r, method, handler);
+	coap_add_resource(S.ctx, r);
+	return r;
+}
+
+static int
+load_keys(void)
+{
+	struct psk_table fresh;
+	char err[256];
+
+	if (psk_load_identities(S.config->identities, &fresh, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	psk_table_free(&S.keys);
+	S.keys = fresh;
+	log_info("%zu identities from %s", S.keys.count, S.config->identities);
+	return 0;
+}
+
+int
+county_serve(const struct county_config *config, sqlite3 *db)
+{
+	struct addrinfo hints, *res = NULL;
+	coap_dtls_spsk_t psk;
+	coap_address_t addr;
+	struct sigaction sa;
+	char port[16], err[256];
+	int64_t next_sweep = 0;
+	int gai, alerts;
+
+	memset(&S, 0, sizeof(S));
+	S.config = config;
+	S.cdb.db = db;
+	S.cdb.config = config;
+	if (load_keys() == -1)
+		return 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	coap_startup();
+	if (getenv("GAS_COAP_DEBUG") != NULL) {
+		coap_set_log_level(LOG_DEBUG);
+		coap_dtls_set_log_level(LOG_DEBUG);
+	}
+	if (!coap_dtls_is_supported())
+		fatalx("libcoap has no DTLS support");
+	if ((S.ctx = coap_new_context(NULL)) == NULL)
+		fatalx("cannot create a CoAP context");
+	coap_context_set_block_mode(S.ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+	coap_context_set_max_handshake_sessions(S.ctx, (unsigned)config->max_handshakes);
+	coap_context_set_max_idle_sessions(S.ctx, (unsigned)config->max_idle);
+	coap_context_set_session_timeout(S.ctx, (unsigned)config->idle_timeout_s);
+
+	/* The default key is random and never given out: a client whose
+	 * identity the callback does not know cannot complete a handshake. */
+	if (RAND_bytes(S.nobody_key, sizeof(S.nobody_key)) != 1)
+		fatalx("no randomness");
+	memset(&psk, 0, sizeof(psk));
+	psk.version = COAP_DTLS_SPSK_SETUP_VERSION;
+	psk.validate_id_call_back = on_identity;
+	psk.psk_info.hint.s = (const uint8_t *)"gascounty";
+	psk.psk_info.hint.length = strlen("gascounty");
+	psk.psk_info.key.s = S.nobody_key;
+	psk.psk_info.key.length = sizeof(S.nobody_key);
+	/* before the endpoint exists (PITFALLS); the buffers above outlive S.ctx */
+	if (!coap_context_set_psk2(S.ctx, &psk))
+		fatalx("cannot set up PSK");
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+	snprintf(port, sizeof(port), "%d", config->port);
+	if ((gai = getaddrinfo(config->listen, port, &hints, &res)) != 0)
+		fatalx("listen %s: %s", config->listen, gai_strerror(gai));
+	coap_address_init(&addr);
+	addr.size = res->ai_addrlen;
+	memcpy(&addr.addr, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (coap_new_endpoint(S.ctx, &addr, COAP_PROTO_DTLS) == NULL)
+		fatalx("cannot listen on %s port %d (udp)", config->listen, config->port);
+
+	add_resource("records", COAP_REQUEST_POST, post_records);
+	add_resource("heartbeat", COAP_REQUEST_POST, post_heartbeat);
+	add_resource("registry", COAP_REQUEST_GET, get_registry);
+	S.alerts = add_resource("alerts", COAP_REQUEST_GET, get_alerts);
+	coap_resource_set_get_observable(S.alerts, 1);
+	add_resource("alerts/ack", COAP_REQUEST_POST, post_ack);
+	add_resource("trace/cylinder", COAP_REQUEST_GET, get_trace_cylinder);
+	add_resource("trace/buyer", COAP_REQUEST_GET, get_trace_buyer);
+	add_resource("trace/station", COAP_REQUEST_GET, get_trace_station);
+
+	log_info("listening on %s port %d (CoAP over DTLS-PSK)", config->listen, config->port);
+	while (!got_quit) {
+		coap_io_process(S.ctx, 500);
+		if (got_hup) {
+			got_hup = 0;
+			if (load_keys() == -1)
+				log_warnx("keeping the previous identities");
+		}
+		if (time_mono_ms() >= next_sweep) {
+			next_sweep = time_mono_ms() + (int64_t)config->check_s * 1000;
+			if (county_sweep(&S.cdb, time_wall_ms(), &alerts, err, sizeof(err)) == -1)
+				log_warnx("sweep: %s", err);
+			else
+				notify_alerts(alerts);
+		}
+	}
+	log_info("stopping");
+	coap_free_context(S.ctx);
+	coap_cleanup();
+	psk_table_free(&S.keys);
+	return 0;
+}
