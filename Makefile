@@ -48,6 +48,9 @@ BENCH_BINS:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 
 .PHONY: locales all check bench demo deps install clean fuzz unit asan-unit torture
+# No built-in rules: they would try to "remake" the included .d files.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 .DELETE_ON_ERROR:
 .SECONDARY:
 
