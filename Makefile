@@ -152,7 +152,7 @@ check: deps
 torture: deps all fuzz
 	BUILD=$(abspath $(BUILD)) TORTURE=1 sh tests/run.sh
 
-demo: deps all
+demo: deps all $(HELPER_BINS)
 	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
 
 deps:

@@ -1,0 +1,363 @@
+#!/bin/sh
+# make demo: a county in miniature on loopback, start to finish in about a
+# minute and a half.
+#
+#   gascounty (CoAP/DTLS-PSK) <- gasgw (4 fill lines) <- gassim (Modbus TCP)
+#   gaswatch for two townships, gastrace for the regulator
+#
+# It makes county keys, mints signed codes and QR labels for a small
+# registry, imports it at the station, plays a scripted shift (good fills on
+# several lines at once, an overdue cylinder, a forged code, a buyer taking a
+# fourth cylinder in 30 days, a valve that closes late), shows the township
+# alerts arriving and a regulator's trace, draws the fill curves, checks the
+# story came out as it should, and stops every process it started.
+#
+# Everything it leaves is under DEMO_OUT (default ./demo-out).
+set -u
+: "${BUILD:?BUILD must name the build folder}"
+top=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${DEMO_OUT:-$top/demo-out}
+rm -rf "$OUT"
+mkdir -p "$OUT/labels" "$OUT/curves" "$OUT/run"
+R="$OUT/run"
+PIDS=""
+START=$(date +%s.%N)
+PROBLEMS=0
+export GAS_LOCALEDIR="$BUILD/locale"
+export GAS_PROFILES="$top/drivers/profiles"
+
+# --- presentation --------------------------------------------------------
+if [ -t 1 ]; then
+	B=$(printf '\033[1m'); G=$(printf '\033[32m'); Y=$(printf '\033[33m')
+	RED=$(printf '\033[31m'); C=$(printf '\033[36m'); N=$(printf '\033[0m')
+else
+	B=""; G=""; Y=""; RED=""; C=""; N=""
+fi
+elapsed() { awk -v s="$START" -v n="$(date +%s.%N)" 'BEGIN { printf "%5.1fs", n - s }'; }
+step() { printf '\n%s[%s] %s%s\n' "$B" "$(elapsed)" "$*" "$N"; }
+say() { printf '         %s\n' "$*"; }
+good() { printf '         %s✔ %s%s\n' "$G" "$*" "$N"; }
+bad() { printf '         %s✘ %s%s\n' "$RED" "$*" "$N"; PROBLEMS=$((PROBLEMS + 1)); }
+expect() { what=$1; shift; if "$@"; then good "$what"; else bad "$what"; fi; }
+
+stop_all() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.5
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+}
+trap 'stop_all' EXIT
+trap 'exit 130' INT TERM
+
+spawn() { # NAME CMD...: run in the background, log to $R/NAME.log
+	name=$1; shift
+	"$@" > "$R/$name.log" 2>&1 &
+	PIDS="$PIDS $!"
+	eval "PID_$name=$!"
+}
+
+wait_for() { # SECONDS CMD...
+	limit=$1; shift
+	end=$(( $(date +%s) + limit ))
+	until "$@" > /dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+
+free_port() {
+	/usr/bin/python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1]=="udp" else socket.SOCK_STREAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"
+}
+
+hexkey() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
+
+sim() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$R/sim.sock" > /dev/null 2>&1; }
+ctl() { "$BUILD/gasctl" -c "$R/station.conf" "$@"; }
+code_of() { awk -F, -v s="$1" '$1 == s { print $NF }' "$R/minted/codes.csv"; }
+trace() { "$BUILD/gastrace" -u regulator:county-office -k "$R/regulator.psk" -p "$COUNTY_PORT" "$@"; }
+
+# --- 1. county keys, registry, signed codes ---------------------------------
+step "County office: signing keys, registry of 12 cylinders, signed codes and QR labels"
+"$BUILD/gaslabel" keygen --out "$R/keys" --buyer-key > /dev/null || exit 1
+say "county key pair (Ed25519) and buyer key in $R/keys"
+cat > "$R/registry.csv" <<EOF
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+LY-0001,YSP35.5,2023-03,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0002,YSP35.5,2023-03,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0003,YSP35.5,2023-04,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0004,YSP35.5,2023-04,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0005,YSP35.5,2023-05,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0006,YSP35.5,2023-05,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0007,YSP35.5,2019-08,15.2,14.9,Longyou Gas Co.,2021-03-02,active
+LY-0008,YSP35.5,2019-09,15.2,14.9,Longyou Gas Co.,2020-11-20,active
+LY-0009,YSP35.5,2018-01,15.2,14.9,Longyou Gas Co.,2022-01-15,scrapped
+LY-0010,YSP35.5,2023-06,15.2,14.9,Quzhou Other Gas,2024-05-10,active
+LY-0011,YSP35.5,2023-06,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+LY-0012,YSP35.5,2023-06,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+EOF
+"$BUILD/gaslabel" mint --key "$R/keys/county.key" --county 330825 --csv "$R/registry.csv" \
+    --out "$R/minted" > "$R/mint.log" 2>&1 || { cat "$R/mint.log"; exit 1; }
+cp "$R"/minted/labels/*.png "$OUT/labels/"
+say "$(ls "$OUT/labels" | wc -l) labels in $OUT/labels (LY-0007/8 overdue, LY-0009 scrapped, LY-0010 another company's)"
+say "LY-0001: $(code_of LY-0001 | cut -c1-40)..."
+
+# --- 2. the county server -------------------------------------------------
+step "County server: gascounty on CoAP/DTLS-PSK, one identity per station, township and regulator"
+COUNTY_PORT=$(free_port udp)
+for who in station regulator township101 township102; do
+	hexkey > "$R/$who.psk"
+	chmod 600 "$R/$who.psk"
+done
+cat > "$R/identities" <<EOF
+# identity key
+station:LY01 $(cat "$R/station.psk")
+township:330825101 $(cat "$R/township101.psk")
+township:330825102 $(cat "$R/township102.psk")
+regulator:county-office $(cat "$R/regulator.psk")
+EOF
+chmod 600 "$R/identities"
+cat > "$R/county.conf" <<EOF
+[county]
+listen = 127.0.0.1
+port = $COUNTY_PORT
+database = $R/county.db
+identities = $R/identities
+check_s = 5
+EOF
+spawn gascounty "$BUILD/gascounty" -f -c "$R/county.conf"
+wait_for 10 grep -q "listening\|ready\|serving" "$R/gascounty.log" || sleep 1
+kill -0 "$PID_gascounty" 2>/dev/null || { cat "$R/gascounty.log"; exit 1; }
+say "listening on udp 127.0.0.1:$COUNTY_PORT (identities: station:LY01, township:330825101, township:330825102, regulator:county-office)"
+
+# --- 3. the station -------------------------------------------------------
+step "Station LY01 (township 330825101): gassim with 4 fill lines, gasgw, registry import"
+SIM_PORT=$(free_port tcp)
+spawn gassim "$BUILD/gassim" --lines 4 --tcp "127.0.0.1:$SIM_PORT" --flow 1.2 \
+    --control "$R/sim.sock" --events "$R/sim-events.log"
+wait_for 10 test -S "$R/sim.sock" || { cat "$R/gassim.log"; exit 1; }
+cat > "$R/station.conf" <<EOF
+[station]
+id = LY01
+company = Longyou Gas Co.
+township = 330825101
+county = 330825
+database = $R/station.db
+control_socket = $R/gasgw.sock
+profiles = $top/drivers/profiles
+code_public_key = $R/keys/county.pub
+buyer_key = $R/keys/buyer.key
+[county]
+host = 127.0.0.1
+port = $COUNTY_PORT
+psk_file = $R/station.psk
+heartbeat_s = 5
+registry_pull_s = 5
+[bus plant]
+type = tcp
+host = 127.0.0.1
+port = $SIM_PORT
+[line 1]
+bus = plant
+scale_unit = 1
+valve_unit = 2
+[line 2]
+bus = plant
+scale_unit = 3
+valve_unit = 4
+[line 3]
+bus = plant
+scale_unit = 5
+valve_unit = 6
+[line 4]
+bus = plant
+scale_unit = 7
+valve_unit = 8
+EOF
+"$BUILD/gasgw" -n -c "$R/station.conf" > /dev/null || exit 1
+ctl registry import "$R/minted/codes.csv" --pub "$R/keys/county.pub" > "$R/import.log" 2>&1 ||
+    { cat "$R/import.log"; exit 1; }
+say "$(tail -n 1 "$R/import.log")"
+ctl operators add ZJ-OP-0188 --name "Wang Wei" --expires 2029-06-30 > /dev/null || exit 1
+say "operator ZJ-OP-0188 (Wang Wei), certificate valid to 2029-06-30"
+# Real-name buyers: the numbers are hashed at once; only masked forms remain.
+BUYER_A=330825198804120010
+BUYER_B=330825197611230024
+BUYER_C=91330825MA2K7TQX1G
+ctl buyers add "$BUYER_A" --township 330825102 --address "Zhanjia village" > "$R/buyer-a.log" || exit 1
+ctl buyers add "$BUYER_B" --township 330825101 --address "Longzhou street" > /dev/null || exit 1
+ctl buyers add "$BUYER_C" --township 330825101 --address "Longyou food market" --business \
+    > /dev/null 2>&1 || ctl buyers add "$BUYER_C" --township 330825101 > /dev/null || exit 1
+say "buyers: household A (township 330825102), household B, restaurant C (business)"
+spawn gasgw "$BUILD/gasgw" -f -c "$R/station.conf"
+wait_for 10 test -S "$R/gasgw.sock" || { cat "$R/gasgw.log"; exit 1; }
+wait_for 10 sh -c "\"$BUILD/gasctl\" -c \"$R/station.conf\" status | grep -q ' up '" || true
+say "gasgw up: every valve commanded closed at start, watchdog fed, uplink to the county"
+
+# --- 4. the township officers ---------------------------------------------
+step "Township officers start gaswatch (330825101: the station's; 330825102: buyer A's home)"
+spawn watch101 "$BUILD/gaswatch" --township 330825101 -k "$R/township101.psk" -p "$COUNTY_PORT"
+spawn watch102 "$BUILD/gaswatch" --township 330825102 -k "$R/township102.psk" -p "$COUNTY_PORT"
+SEEN101=0
+SEEN102=0
+show_alerts() { # print alert lines that arrived since last time
+	for t in 101 102; do
+		eval "seen=\$SEEN$t"
+		n=$(grep -c 'R[0-9][0-9]\|C0[0-9]' "$R/watch$t.log" 2>/dev/null)
+		n=${n:-0}
+		if [ "$n" -gt "$seen" ]; then
+			grep 'R[0-9][0-9]\|C0[0-9]' "$R/watch$t.log" | sed -n "$((seen + 1)),${n}p" |
+			    while IFS= read -r l; do printf '         %s[township 330825%s] %s%s\n' "$C" "$t" "$l" "$N"; done
+			eval "SEEN$t=$n"
+		fi
+	done
+}
+
+# --- 5. the shift ------------------------------------------------------------
+place() { sim place "$1" 15.2; }
+fill_bg() { # LINE SERIAL BUYER NAME
+	code=$(code_of "$2")
+	printf '%s\n' "$3" | "$BUILD/gasctl" -c "$R/station.conf" fill "$1" --cylinder "$code" \
+	    --buyer - --operator ZJ-OP-0188 > "$R/fill-$4.log" 2>&1 &
+	eval "FILLPID_$4=$!"
+}
+watch_lines() { # until the named background fills end, show the lines every 2 s
+	while :; do
+		running=0
+		for n in "$@"; do eval "p=\$FILLPID_$n"; kill -0 "$p" 2>/dev/null && running=1; done
+		[ "$running" -eq 0 ] && break
+		"$BUILD/gasctl" -c "$R/station.conf" status --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+parts = []
+for l in d["lines"]:
+    if l["state"] in ("idle",):
+        continue
+    net = l.get("net")
+    parts.append("line %d %s %s" % (l["line"], l["state"], "" if net is None else "%.2f/%.2f kg" % (net, l.get("target") or 0)))
+print("         " + (" | ".join(parts) if parts else "lines idle"))
+' 2>/dev/null
+		show_alerts
+		sleep 2
+	done
+}
+result_of() { tail -n 3 "$R/fill-$1.log" | tr '\n' ' '; }
+
+step "Shift, round 1: three good fills at once (lines 1-3, buyer A) and one on line 4 (restaurant C)"
+for l in 1 2 3 4; do place "$l"; done
+sleep 1
+fill_bg 1 LY-0001 "$BUYER_A" a1
+fill_bg 2 LY-0002 "$BUYER_A" a2
+fill_bg 3 LY-0003 "$BUYER_A" a3
+fill_bg 4 LY-0004 "$BUYER_C" c1
+watch_lines a1 a2 a3 c1
+for n in a1 a2 a3 c1; do
+	eval "p=\$FILLPID_$n"
+	if wait "$p"; then good "fill $n: $(result_of $n)"; else bad "fill $n: $(result_of $n)"; fi
+done
+
+step "An overdue cylinder (LY-0007, last inspected 2021-03-02) on line 1: refused"
+sim remove 1; place 1; sleep 0.8
+printf '%s\n' "$BUYER_B" | ctl fill 1 --cylinder "$(code_of LY-0007)" --buyer - \
+    --operator ZJ-OP-0188 > "$R/fill-overdue.log" 2>&1
+rc=$?
+say "$(grep -m1 'R05' "$R/fill-overdue.log" || tail -n 1 "$R/fill-overdue.log")"
+expect "refused with exit status 3 and rule R05" sh -c "[ $rc -eq 3 ] && grep -q R05 '$R/fill-overdue.log'"
+
+step "A forged code on line 2 (one character of LY-0005's code changed): refused"
+good_code=$(code_of LY-0005)
+forged=$(printf '%s' "$good_code" | /usr/bin/python3 -c '
+import sys
+c = sys.stdin.read()
+i = len(c) // 2
+alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+print(c[:i] + alphabet[(alphabet.index(c[i]) + 7) % 45] + c[i + 1:])')
+sim remove 2; place 2; sleep 0.8
+printf '%s\n' "$BUYER_B" | ctl fill 2 --cylinder "$forged" --buyer - --operator ZJ-OP-0188 \
+    > "$R/fill-forged.log" 2>&1
+rc=$?
+say "$(grep -m1 'R01' "$R/fill-forged.log" || tail -n 1 "$R/fill-forged.log")"
+expect "refused with exit status 3 and rule R01" sh -c "[ $rc -eq 3 ] && grep -q R01 '$R/fill-forged.log'"
+
+step "Round 2: buyer A takes a fourth cylinder in 30 days (line 3), and line 4's valve closes late"
+sim remove 3; place 3
+sim remove 4; place 4
+sim close-delay 4 2500
+sleep 1
+fill_bg 3 LY-0006 "$BUYER_A" a4
+fill_bg 4 LY-0011 "$BUYER_B" late
+watch_lines a4 late
+wait "$FILLPID_a4"; say "fill a4: $(result_of a4)"
+expect "buyer A's fourth cylinder flagged R11 (hoarding)" grep -q R11 "$R/fill-a4.log"
+wait "$FILLPID_late"; say "fill late: $(result_of late)"
+expect "late valve: overfill R20, cylinder held" grep -q R20 "$R/fill-late.log"
+sim close-delay 4 150
+
+# --- 6. what the county and the townships saw -----------------------------
+step "Uplink: every record reaches the county, exactly once"
+local_records=$(sqlite3 -cmd ".timeout 5000" "$R/station.db" \
+    "SELECT (SELECT count(*) FROM fills WHERE result != 'filling') + (SELECT count(DISTINCT event) FROM violations WHERE fill IS NULL)")
+wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$R/station.db' 'SELECT count(*) FROM outbox')\" = 0 ]"
+expect "station outbox drained (the county acknowledged every record after its commit)" \
+    sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$R/station.db' 'SELECT count(*) FROM outbox')\" = 0 ]"
+say "station recorded $local_records fills and refusals"
+trace station LY01 > "$R/trace-station.txt" 2>&1
+sed -n '1,12p' "$R/trace-station.txt" | sed 's/^/         /'
+
+step "Township alerts (each officer sees only their own township)"
+wait_for 20 grep -q R11 "$R/watch102.log"
+sleep 1
+show_alerts
+expect "township 330825102 got buyer A's hoarding alert (R11)" grep -q R11 "$R/watch102.log"
+expect "township 330825102 did not get the station's R05" sh -c "! grep -q R05 '$R/watch102.log'"
+expect "township 330825101 got the overdue refusal (R05)" grep -q R05 "$R/watch101.log"
+expect "township 330825101 got the forged code (R01)" grep -q R01 "$R/watch101.log"
+expect "township 330825101 got the overfill (R20)" grep -q R20 "$R/watch101.log"
+alert_id=$("$BUILD/gaswatch" --township 330825101 -k "$R/township101.psk" -p "$COUNTY_PORT" \
+    --once --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    a = json.loads(line)
+    if a.get("rule") == "R20":
+        print(a["id"]); break' 2>/dev/null)
+if [ -n "$alert_id" ]; then
+	"$BUILD/gaswatch" --township 330825101 -k "$R/township101.psk" -p "$COUNTY_PORT" \
+	    ack "$alert_id" --note "Visited LY01; cylinder LY-0011 decanted to 14.9 kg" > "$R/ack.log" 2>&1
+	expect "officer recorded a disposition for the overfill alert #$alert_id" [ $? -eq 0 ]
+fi
+
+step "Regulator: the whole history of cylinder LY-0001"
+trace cylinder LY-0001 > "$R/trace-LY-0001.txt" 2>&1
+sed 's/^/         /' "$R/trace-LY-0001.txt" | head -n 20
+expect "trace shows the fill at LY01, buyer masked" sh -c "grep -q LY01 '$R/trace-LY-0001.txt' && grep -q '330\*' '$R/trace-LY-0001.txt'"
+
+# --- 7. fill curves ----------------------------------------------------------
+step "Fill curves (evidence for weight disputes) in $OUT/curves"
+sqlite3 -cmd ".timeout 5000" "$R/station.db" \
+    "SELECT uuid || ' ' || line || ' ' || cylinder FROM fills WHERE result != 'filling' ORDER BY started_ms" |
+while read -r uuid line serial; do
+	f="$OUT/curves/line$line-$serial.png"
+	if ctl plot "$uuid" --out "$f" > /dev/null 2>&1; then
+		say "$f"
+	else
+		bad "could not draw fill $uuid"
+	fi
+done
+
+# --- 8. summary -------------------------------------------------------------
+step "Summary"
+fills=$(sqlite3 "$R/station.db" "SELECT count(*) FROM fills WHERE result != 'filling'")
+refusals=$(sqlite3 "$R/station.db" "SELECT count(DISTINCT event) FROM violations WHERE severity = 'refuse' AND fill IS NULL")
+say "fills recorded: $fills; refusals: $refusals; rules fired: $(sqlite3 "$R/station.db" "SELECT group_concat(rule || 'x' || n, ' ') FROM (SELECT rule, count(*) n FROM violations GROUP BY rule)")"
+say "alerts: township 330825101: $(grep -c 'R[0-9][0-9]\|C0[0-9]' "$R/watch101.log"), township 330825102: $(grep -c 'R[0-9][0-9]\|C0[0-9]' "$R/watch102.log")"
+say "labels: $OUT/labels ($(ls "$OUT/labels" | wc -l) PNG); curves: $OUT/curves ($(ls "$OUT/curves" | wc -l) PNG)"
+say "logs and databases: $R"
+if "$BUILD/tests/idscan" "$R" "$OUT/labels" > "$R/privacy.txt" 2>&1; then
+	good "no raw ID number in any database, log or output of the demo"
+else
+	bad "a raw ID number leaked: $(head -n 3 "$R/privacy.txt")"
+fi
+stop_all
+PIDS=""
+printf '\n%s[%s] demo finished: %s%s\n' "$B" "$(elapsed)" \
+    "$([ "$PROBLEMS" -eq 0 ] && echo "${G}everything as expected" || echo "${RED}$PROBLEMS problem(s)")" "$N"
+[ "$PROBLEMS" -eq 0 ]
