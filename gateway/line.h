@@ -165,6 +165,7 @@ struct line {
 	int64_t open_ms;
 	int64_t close_ms;
 	double close_net;            /* net when the close was commanded */
+	double close_rate_kg_s;      /* flow when the close was commanded */
 	int timed_out;
 	int stopped;
 	int link_lost;
