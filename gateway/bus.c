@@ -404,11 +404,10 @@ gw_buses_stop(struct gw *gw)
 			bus->running = 0;
 		}
 	}
+	/* The interlock threads are gone: settle what they left open. */
 	for (i = 0; i < gw->line_count; i++)
-		if (gw->lines[i].state != LINE_IDLE && gw->lines[i].state != LINE_IDENTIFIED)
-			log_warnx("line %d: shut down in state %s: the fill stays open and is "
-			    "recovered as interrupted at the next start", gw->lines[i].number,
-			    line_state_name(gw->lines[i].state));
+		if (gw->buses[0].poller != NULL)
+			line_shutdown(&gw->lines[i], time_mono_ms());
 	for (b = 0; b < gw->bus_count; b++) {
 		if (gw->buses[b].poller == NULL)
 			continue;

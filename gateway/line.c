@@ -924,3 +924,25 @@ line_step(struct line *line, int64_t now)
 	    line->fill_buyer.masked : ""), sizeof(line->status.buyer_masked));
 	pthread_mutex_unlock(&line->lock);
 }
+
+void
+line_shutdown(struct line *line, int64_t now)
+{
+	switch (line->state) {
+	case LINE_FILLING:
+		begin_close(line, now);
+		/* FALLTHROUGH */
+	case LINE_CUTOFF:
+	case LINE_SETTLING:
+	case LINE_CHECKWEIGHED:
+		line_close_valve(line);
+		line->stopped = 1;
+		log_warnx("line %d: shutdown during the fill: recorded as interrupted",
+		    line->number);
+		finish_fill(line, now);
+		enter(line, LINE_INTERRUPTED, now);
+		break;
+	default:
+		break;
+	}
+}

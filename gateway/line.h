@@ -217,6 +217,10 @@ void line_status(struct line *line, struct line_status *out);
 /* One control step at monotonic time now_ms (the bus thread). */
 void line_step(struct line *line, int64_t now_ms);
 
+/* The gateway is stopping (its stepping thread has stopped): close the
+ * valve and record a fill in progress as interrupted, now. */
+void line_shutdown(struct line *line, int64_t now);
+
 /* Another line on the bus is in emergency: close the valve now. */
 void line_force_close(struct line *line);
 
