@@ -25,7 +25,7 @@ rules_defaults(struct gw_rules *rules)
 	rules->tare_under_kg = 0.3;
 	rules->refill_min_minutes = 120;
 	rules->household_max = 3;
-	rules->business_max = 30;
+	rules->business_max = 60;
 	rules->hoard_window_days = 30;
 	rules->short_kg = 0.4;
 	rules->max_fill_s = 180;
