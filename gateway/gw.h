@@ -58,8 +58,11 @@ struct gw_busrt {
 	size_t line_count;
 };
 
+struct uplink;
+
 struct gw {
 	struct gw_config *config;
+	struct uplink *uplink;       /* NULL: no county configured */
 	struct records records;
 	struct gwident *ident;
 	struct line lines[GW_MAX_LINES];

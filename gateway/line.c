@@ -730,7 +730,8 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg) :
 		    net - line->close_net - inflight_allowance(line);
 		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
-			emergency_now(line, rise, now);
+			/* reported: everything that came after the close command */
+			emergency_now(line, net - line->close_net, now);
 			finish_fill(line, now);
 			return;
 		}

@@ -55,6 +55,13 @@ col_date(sqlite3_stmt *st, int col)
 	return d;
 }
 
+static void
+notify_outbox(struct records *rec)
+{
+	if (rec->outbox_added != NULL)
+		rec->outbox_added(rec->outbox_arg);
+}
+
 static int
 sql_fail(struct records *rec, const char *what, char *err, size_t errlen)
 {
@@ -436,6 +443,8 @@ out:
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0)
+		notify_outbox(rec);
 	return rc;
 }
 
@@ -466,6 +475,8 @@ out:
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0 && verdict->alert)
+		notify_outbox(rec);
 	return rc;
 }
 
@@ -550,6 +561,8 @@ out:
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0 && *count > 0)
+		notify_outbox(rec);
 	return rc;
 }
 

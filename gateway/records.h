@@ -37,6 +37,10 @@ struct records {
 	pthread_mutex_t lock;
 	char station[32];
 	char township[16];            /* station township: station violations */
+	/* called (without the lock) after a commit that added outbox rows:
+	 * the gateway wakes the uplink with it; may be NULL */
+	void (*outbox_added)(void *arg);
+	void *outbox_arg;
 };
 
 struct records_cylinder {

@@ -264,8 +264,8 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 
 	if (f->emergency)
 		rules_add(v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-		    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"),
-		    f->rise_kg);
+		    _("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
+		    "bypass"), f->rise_kg);
 	if (f->link_lost) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
 		    _("lost the scale or valve link for %d ms during the fill: valve closed, fill "

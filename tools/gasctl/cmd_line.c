@@ -537,6 +537,19 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 	}
 	printf("station %s, up %llds\n", jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
+	{
+		json_t *up = json_object_get(reply, "uplink");
+
+		if (!json_is_true(json_object_get(up, "configured")))
+			printf("uplink: not configured (records wait in the outbox)\n");
+		else
+			printf("uplink: %s, backlog %lld, county has up to seq %lld%s%s\n",
+			    json_is_true(json_object_get(up, "connected")) ? "connected" :
+			    "not connected",
+			    (long long)json_integer_value(json_object_get(up, "backlog")),
+			    (long long)json_integer_value(json_object_get(up, "last_ack")),
+			    jstr(up, "last_error")[0] ? ", last error: " : "", jstr(up, "last_error"));
+	}
 	printf("%-4s %-13s %-4s %9s %9s %8s %-10s %-20s %s\n", "LINE", "STATE", "LINK", "GROSS",
 	    "NET", "TARGET", "OPERATOR", "CYLINDER", "LAST");
 	lines = json_object_get(reply, "lines");
