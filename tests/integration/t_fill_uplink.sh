@@ -3,7 +3,8 @@
 # uplink thread (county helper's uplink.h); a fill, and a refusal that must
 # alert (R05), each commit an outbox row that the uplink sends to a real
 # gascounty over CoAP/DTLS-PSK; the county stores them once and gasgw drops
-# them from its outbox.  gasctl status shows the link.
+# them from its outbox.  gasctl status shows the link; gasctl plot draws
+# the stored curve; gasctl watch shows the lines.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
@@ -32,4 +33,9 @@ wait_for 10 sh -c "[ \"\$(sqlite3 '$T/station.db' 'SELECT count(*) FROM outbox')
     ok "station outbox drained after the county's acknowledgement" ||
     fail "station outbox drained after the county's acknowledgement"
 check "gasctl status shows the uplink connected" sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q 'uplink: connected'"
+uuid=$(sql "SELECT substr(uuid, 1, 8) FROM fills LIMIT 1")
+"$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/fill.svg" >/dev/null
+check "gasctl plot draws the stored fill curve" grep -q 'cylinder C-GOOD-1' "$T/fill.svg"
+timeout -s INT 1 "$BUILD/gasctl" -s "$T/gw.sock" watch >"$T/watch.out" 2>&1 </dev/null
+check "gasctl watch shows the lines until interrupted" grep -q '^1 .*idle' "$T/watch.out"
 finish
