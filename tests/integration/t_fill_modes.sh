@@ -15,6 +15,18 @@ PREACT=0.25
 fill_setup 1 "" "scanner = $T/scan-dev" || { fail "set-up"; finish; }
 sim flow 1 2.5 && sim place 1 15.3
 sleep 1
+
+# --- the control socket itself --------------------------------------------------------
+check "control socket has mode 0660" [ "$(stat -c %a "$T/gw.sock")" = 660 ]
+r=$(printf 'not json\n' | socat -t 2 - "UNIX-CONNECT:$T/gw.sock")
+check "a request that is not JSON gets an error reply" sh -c "printf '%s' '$r' | grep -q '\"ok\":false'"
+r=$(printf '{"cmd":"start","line":9}\n' | socat -t 2 - "UNIX-CONNECT:$T/gw.sock")
+check "an unknown line is an error" sh -c "printf '%s' '$r' | grep -q 'no line 9'"
+/usr/bin/python3 -c 'import sys; sys.stdout.write("{\"cmd\":\"" + "x" * 5000 + "\"}\n")' |
+    socat -t 2 - "UNIX-CONNECT:$T/gw.sock" >"$T/long.out" 2>&1
+check "an over-long request is refused and the connection closed" grep -q 'longer than 4096' "$T/long.out"
+check "gasgw still serves after bad requests" sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status >/dev/null"
+
 ctl login 1 OP-7 >/dev/null
 printf '%s\r\n' "$(code C-GOOD-1)" >"$T/scan-in"
 printf '%s\r\n' "$BUYER1" >"$T/scan-in"
