@@ -268,8 +268,8 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 		    "bypass"), f->rise_kg);
 	if (f->link_lost) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-		    _("lost the scale or valve link for %d ms during the fill: valve closed, fill "
-		    "interrupted at %.2f kg net"),
+		    _("lost the scale or valve link for %d ms during the fill: valve commanded "
+		    "closed, fill interrupted at %.2f kg net"),
 		    f->link_lost_ms, f->fill_reading_net_kg);
 		return; /* no trustworthy check-weigh after a lost link */
 	}
