@@ -146,9 +146,14 @@ notify(void *arg, int unit_index)
 {
 	struct gw_busrt *bus = arg;
 
-	(void)unit_index;
+	/* Only a weight matters at once (the cut-off); valve units are looked
+	 * at on the next pass, at most STEP_MAX_MS later.  This keeps the
+	 * wake-ups to one per scale reading. */
+	if (unit_index < 0 || unit_index >= MB_MAX_UNITS || !bus->unit_is_scale[unit_index])
+		return;
 	pthread_mutex_lock(&bus->lock);
 	bus->fresh = 1;
+	bus->fresh_lines |= 1u << bus->unit_line[unit_index];
 	pthread_cond_signal(&bus->wake);
 	pthread_mutex_unlock(&bus->lock);
 }
@@ -199,8 +204,10 @@ bus_thread(void *arg)
 {
 	struct gw_busrt *bus = arg;
 	struct timespec until;
+	uint32_t fresh;
 	int64_t now;
 	size_t i;
+	int all;
 
 	while (!bus->gw->stop) {
 		pthread_mutex_lock(&bus->lock);
@@ -214,10 +221,18 @@ bus_thread(void *arg)
 			pthread_cond_timedwait(&bus->wake, &bus->lock, &until);
 		}
 		bus->fresh = 0;
+		fresh = bus->fresh_lines;
+		bus->fresh_lines = 0;
 		pthread_mutex_unlock(&bus->lock);
+		/* A line is stepped when one of its units brought news, and
+		 * every line at least every STEP_MAX_MS (timers). */
 		now = time_mono_ms();
+		all = now - bus->last_all_ms >= STEP_MAX_MS;
+		if (all)
+			bus->last_all_ms = now;
 		for (i = 0; i < bus->line_count; i++)
-			line_step(bus->lines[i], now);
+			if (all || (fresh & (1u << i)))
+				line_step(bus->lines[i], now);
 		watchdog_setup(bus, now);
 		bus->loop_ms = now;
 	}
@@ -310,6 +325,8 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		if (bus == NULL)
 			return err_set(err, errlen, "line %d: no bus %s", lc->number, lc->bus);
 		hw->bus = bus;
+		if (bus->line_count >= 32)
+			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
 		    bus->config->response_timeout_ms;
 		if (add_unit(bus, lc->scale_unit, lc->scale_profile, c->profiles_dir, &hw->scale,
@@ -322,6 +339,9 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		    &hw->valve, err, errlen) == -1) {
 			return -1;
 		}
+		bus->unit_line[hw->scale] = (int)bus->line_count;
+		bus->unit_is_scale[hw->scale] = 1;
+		bus->unit_line[hw->valve] = (int)bus->line_count;
 		memset(&io, 0, sizeof(io));
 		io.ctx = hw;
 		io.read = hw_read;
@@ -384,11 +404,10 @@ gw_buses_stop(struct gw *gw)
 			bus->running = 0;
 		}
 	}
+	/* The interlock threads are gone: settle what they left open. */
 	for (i = 0; i < gw->line_count; i++)
-		if (gw->lines[i].state != LINE_IDLE && gw->lines[i].state != LINE_IDENTIFIED)
-			log_warnx("line %d: shut down in state %s: the fill stays open and is "
-			    "recovered as interrupted at the next start", gw->lines[i].number,
-			    line_state_name(gw->lines[i].state));
+		if (gw->buses[0].poller != NULL)
+			line_shutdown(&gw->lines[i], time_mono_ms());
 	for (b = 0; b < gw->bus_count; b++) {
 		if (gw->buses[b].poller == NULL)
 			continue;

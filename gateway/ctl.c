@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "i18n.h"
 #include "log.h"
+#include "uplink.h"
 #include "util.h"
 
 #define PROGRESS_MS 200
@@ -370,6 +371,20 @@ fills_cb(const struct records_fill_row *row, void *arg)
 	return 0;
 }
 
+static json_t *
+uplink_json(struct gw *gw)
+{
+	struct uplink_status us;
+
+	if (gw->uplink == NULL)
+		return json_pack("{s:b}", "configured", 0);
+	uplink_get_status(gw->uplink, &us);
+	return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s}", "configured", 1, "connected",
+	    us.connected, "backlog", (json_int_t)us.backlog, "last_ack", (json_int_t)us.last_ack,
+	    "last_ack_ms", (json_int_t)us.last_ack_ms, "sent", (json_int_t)us.sent, "last_error",
+	    us.last_error);
+}
+
 static void
 handle_request(struct gw *gw, struct client *c, const char *buf, size_t len)
 {
@@ -400,9 +415,10 @@ handle_request(struct gw *gw, struct client *c, const char *buf, size_t len)
 			line_status(&gw->lines[i], &st);
 			json_array_append_new(lines, status_json(&st));
 		}
-		send_json(c, json_pack("{s:b, s:s, s:I, s:o}", "ok", 1, "station",
+		send_json(c, json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station",
 		    gw->config->station_id, "uptime_s",
-		    (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines", lines));
+		    (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines", lines,
+		    "uplink", uplink_json(gw)));
 		goto out;
 	}
 	if (strcmp(cmd, "fills") == 0) {

@@ -49,13 +49,20 @@ struct gw_busrt {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int fresh;                   /* the poller has new data */
+	uint32_t fresh_lines;        /* bit i: bus->lines[i] has a new reading */
+	int unit_line[MB_MAX_UNITS]; /* poller unit index -> index in lines[] */
+	int unit_is_scale[MB_MAX_UNITS];
+	int64_t last_all_ms;         /* last time every line was stepped */
 	volatile int64_t loop_ms;    /* last pass of the interlock thread (monotonic) */
 	struct line *lines[GW_MAX_LINES];
 	size_t line_count;
 };
 
+struct uplink;
+
 struct gw {
 	struct gw_config *config;
+	struct uplink *uplink;       /* NULL: no county configured */
 	struct records records;
 	struct gwident *ident;
 	struct line lines[GW_MAX_LINES];

@@ -437,6 +437,7 @@ begin_close(struct line *line, int64_t now)
 	line_close_valve(line);
 	line->close_ms = now;
 	line->close_net = net_of(line);
+	line->close_rate_kg_s = line->rate_kg_s > 0 ? line->rate_kg_s : 0;
 	line->fill.cutoff_kg = line->close_net;
 	curve_mark_cutoff(&line->curve, (int32_t)(now - line->open_ms));
 	line->settle_samples = 0;
@@ -624,6 +625,19 @@ link_lost(struct line *line, int64_t now)
 }
 
 /*
+ * What may still arrive after a close: the learnt pre-act, but at least what
+ * the flow seen at the close brings in half a second (a valve that takes
+ * longer than that to shut is not a healthy valve).  Without the second
+ * term a first fill at a high flow, before any learning, would look like a
+ * stuck valve.
+ */
+static double
+inflight_allowance(const struct line *line)
+{
+	return fmax(line->fill.preact_kg, line->close_rate_kg_s * 0.5);
+}
+
+/*
  * The valve unit still reports open well after the close and the weight is
  * still rising: a stuck valve.  Said at once, rather than waiting for the
  * full R23 allowance to flow into the cylinder.
@@ -714,9 +728,10 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		 * arrived after the close.  A controller decides its own cut-off,
 		 * so there the reference is the target. */
 		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg) :
-		    net - line->close_net - line->fill.preact_kg;
+		    net - line->close_net - inflight_allowance(line);
 		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
-			emergency_now(line, rise, now);
+			/* reported: everything that came after the close command */
+			emergency_now(line, net - line->close_net, now);
 			finish_fill(line, now);
 			return;
 		}
@@ -909,4 +924,26 @@ line_step(struct line *line, int64_t now)
 	    (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED ?
 	    line->fill_buyer.masked : ""), sizeof(line->status.buyer_masked));
 	pthread_mutex_unlock(&line->lock);
+}
+
+void
+line_shutdown(struct line *line, int64_t now)
+{
+	switch (line->state) {
+	case LINE_FILLING:
+		begin_close(line, now);
+		/* FALLTHROUGH */
+	case LINE_CUTOFF:
+	case LINE_SETTLING:
+	case LINE_CHECKWEIGHED:
+		line_close_valve(line);
+		line->stopped = 1;
+		log_warnx("line %d: shutdown during the fill: recorded as interrupted",
+		    line->number);
+		finish_fill(line, now);
+		enter(line, LINE_INTERRUPTED, now);
+		break;
+	default:
+		break;
+	}
 }

@@ -165,6 +165,7 @@ struct line {
 	int64_t open_ms;
 	int64_t close_ms;
 	double close_net;            /* net when the close was commanded */
+	double close_rate_kg_s;      /* flow when the close was commanded */
 	int timed_out;
 	int stopped;
 	int link_lost;
@@ -215,6 +216,10 @@ void line_status(struct line *line, struct line_status *out);
 
 /* One control step at monotonic time now_ms (the bus thread). */
 void line_step(struct line *line, int64_t now_ms);
+
+/* The gateway is stopping (its stepping thread has stopped): close the
+ * valve and record a fill in progress as interrupted, now. */
+void line_shutdown(struct line *line, int64_t now);
 
 /* Another line on the bus is in emergency: close the valve now. */
 void line_force_close(struct line *line);

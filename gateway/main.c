@@ -19,8 +19,52 @@
 #include "gwconf.h"
 #include "i18n.h"
 #include "log.h"
+#include "psk.h"
 #include "store.h"
+#include "uplink.h"
 #include "util.h"
+
+static void
+kick_uplink(void *arg)
+{
+	uplink_kick(arg);
+}
+
+/* Start the uplink to the county when one is configured.  A failure is
+ * logged, not fatal: the lines keep filling and records wait in the
+ * outbox (a station is never blocked by its network). */
+static void
+start_uplink(struct gw *gw)
+{
+	const struct gw_config *c = gw->config;
+	struct uplink_config uc;
+	char err[512];
+
+	if (c->county_host[0] == '\0') {
+		log_info("no [county] host: records wait in the outbox");
+		return;
+	}
+	memset(&uc, 0, sizeof(uc));
+	str_copy(uc.host, c->county_host, sizeof(uc.host));
+	uc.port = c->county_port;
+	str_copy(uc.station_id, c->station_id, sizeof(uc.station_id));
+	str_copy(uc.township, c->township, sizeof(uc.township));
+	uc.batch = c->uplink_batch;
+	uc.rate = c->uplink_rate;
+	uc.heartbeat_s = c->heartbeat_s;
+	uc.registry_pull_s = c->registry_pull_s;
+	str_copy(uc.db_path, c->database, sizeof(uc.db_path));
+	if (psk_load_key(c->psk_file, uc.psk_key, sizeof(uc.psk_key), &uc.psk_key_len, err,
+	    sizeof(err)) == -1 || uplink_start(&uc, &gw->uplink, err, sizeof(err)) == -1) {
+		log_warnx("uplink not started: %s; records wait in the outbox", err);
+		gw->uplink = NULL;
+	} else {
+		gw->records.outbox_added = kick_uplink;
+		gw->records.outbox_arg = gw->uplink;
+		log_info("uplink to %s:%d started", c->county_host, c->county_port);
+	}
+	explicit_bzero(&uc, sizeof(uc));
+}
 
 /*
  * Run the station: records, identity keys, buses (every valve closed first),
@@ -70,6 +114,7 @@ run(struct gw_config *config)
 	if (recovered > 0)
 		log_warnx("crash recovery: %d fill(s) left open were recorded as interrupted",
 		    recovered);
+	start_uplink(gw);
 	listen_fd = ctl_listen(config->control_socket, err, sizeof(err));
 	if (listen_fd == -1) {
 		log_warnx("%s", err);
@@ -85,6 +130,10 @@ run(struct gw_config *config)
 	status = 0;
 out:
 	gw_buses_stop(gw);
+	if (gw->uplink != NULL) {
+		gw->records.outbox_added = NULL;
+		uplink_stop(gw->uplink);
+	}
 	if (listen_fd != -1) {
 		close(listen_fd);
 		unlink(config->control_socket);

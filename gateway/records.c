@@ -20,7 +20,14 @@ records_open(struct records *rec, const char *path, const char *station, const c
 	memset(rec, 0, sizeof(*rec));
 	if (store_open(path, schema_station, 0, &rec->db, err, errlen) == -1)
 		return -1;
+	if (store_open(path, schema_station, STORE_READONLY | STORE_NO_CHECK, &rec->read_db,
+	    err, errlen) == -1) {
+		store_close(rec->db);
+		rec->db = NULL;
+		return -1;
+	}
 	pthread_mutex_init(&rec->lock, NULL);
+	pthread_mutex_init(&rec->read_lock, NULL);
 	str_copy(rec->station, station, sizeof(rec->station));
 	str_copy(rec->township, township, sizeof(rec->township));
 	return 0;
@@ -32,8 +39,11 @@ records_close(struct records *rec)
 	if (rec->db == NULL)
 		return;
 	store_close(rec->db);
+	store_close(rec->read_db);
 	rec->db = NULL;
+	rec->read_db = NULL;
 	pthread_mutex_destroy(&rec->lock);
+	pthread_mutex_destroy(&rec->read_lock);
 }
 
 static void
@@ -53,6 +63,13 @@ col_date(sqlite3_stmt *st, int col)
 	if (t == NULL || date_parse((const char *)t, &d) == -1)
 		return 0;
 	return d;
+}
+
+static void
+notify_outbox(struct records *rec)
+{
+	if (rec->outbox_added != NULL)
+		rec->outbox_added(rec->outbox_arg);
 }
 
 static int
@@ -436,6 +453,8 @@ out:
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0)
+		notify_outbox(rec);
 	return rc;
 }
 
@@ -466,6 +485,8 @@ out:
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0 && verdict->alert)
+		notify_outbox(rec);
 	return rc;
 }
 
@@ -550,6 +571,8 @@ out:
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0 && *count > 0)
+		notify_outbox(rec);
 	return rc;
 }
 
@@ -562,8 +585,8 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 	struct records_fill_row row;
 	int rc = -1, step;
 
-	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
+	pthread_mutex_lock(&rec->read_lock);
+	if (store_prepare(rec->read_db,
 	    "SELECT f.uuid, f.line, f.cylinder, coalesce(b.masked, ''),"
 	    " coalesce(f.operator, ''), f.started_ms, coalesce(f.ended_ms, 0), f.target_kg,"
 	    " f.net_kg, f.result,"
@@ -593,12 +616,12 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 			break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		sql_fail(rec, "fills list", err, errlen);
+		err_set(err, errlen, "fills list: %s", sqlite3_errmsg(rec->read_db));
 		goto out;
 	}
 	rc = 0;
 out:
 	sqlite3_finalize(st);
-	pthread_mutex_unlock(&rec->lock);
+	pthread_mutex_unlock(&rec->read_lock);
 	return rc;
 }

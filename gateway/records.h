@@ -35,8 +35,16 @@
 struct records {
 	sqlite3 *db;
 	pthread_mutex_t lock;
+	/* a second, read-only connection for listings (gasctl fills), so that
+	 * a long read never holds the lock the interlock threads write under */
+	sqlite3 *read_db;
+	pthread_mutex_t read_lock;
 	char station[32];
 	char township[16];            /* station township: station violations */
+	/* called (without the lock) after a commit that added outbox rows:
+	 * the gateway wakes the uplink with it; may be NULL */
+	void (*outbox_added)(void *arg);
+	void *outbox_arg;
 };
 
 struct records_cylinder {
@@ -159,7 +167,8 @@ struct records_fill_row {
 };
 
 /* Call fn for each fill started at or after since_ms, oldest first, at most
- * limit rows; fn returning -1 stops the walk. */
+ * limit rows; fn returning -1 stops the walk.  Reads through read_db (WAL:
+ * it sees every committed fill and never blocks a writer). */
 int records_fills_since(struct records *rec, int64_t since_ms, int limit,
     int (*fn)(const struct records_fill_row *row, void *arg), void *arg, char *err,
     size_t errlen);

@@ -25,7 +25,7 @@ rules_defaults(struct gw_rules *rules)
 	rules->tare_under_kg = 0.3;
 	rules->refill_min_minutes = 120;
 	rules->household_max = 3;
-	rules->business_max = 30;
+	rules->business_max = 60;
 	rules->hoard_window_days = 30;
 	rules->short_kg = 0.4;
 	rules->max_fill_s = 180;
@@ -264,12 +264,12 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 
 	if (f->emergency)
 		rules_add(v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-		    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"),
-		    f->rise_kg);
+		    _("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
+		    "bypass"), f->rise_kg);
 	if (f->link_lost) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-		    _("lost the scale or valve link for %d ms during the fill: valve closed, fill "
-		    "interrupted at %.2f kg net"),
+		    _("lost the scale or valve link for %d ms during the fill: valve commanded "
+		    "closed, fill interrupted at %.2f kg net"),
 		    f->link_lost_ms, f->fill_reading_net_kg);
 		return; /* no trustworthy check-weigh after a lost link */
 	}

@@ -10,7 +10,8 @@
 #   event_ms LINE EVENT               wall ms of the last such gassim event
 #   reset_line LINE                   take the cylinder off, put an empty one on
 #
-# PREACT (or PREACT_n for line n) sets the initial pre-act of the lines.
+# PREACT (or PREACT_n for line n) sets the initial pre-act of the lines;
+# STATION_ID the station id (S1); EXTRA_CONF text appended to station.conf.
 #
 # Registry: C-GOOD-1..9 (fine), C-OVERDUE (inspection due 2025-03-02),
 # C-OTHER (another company's), C-SCRAP (scrapped), C-OLD (made 2016, past 8
@@ -98,7 +99,7 @@ fill_setup() {
 	{
 		cat <<-EOF
 		[station]
-		id = S1
+		id = ${STATION_ID:-S1}
 		company = Longyou Gas
 		township = 330825101
 		county = 330825
@@ -124,6 +125,7 @@ fill_setup() {
 			    "$i" $((2 * i - 1)) $((2 * i)) "$pa" "${3:-}"
 			i=$((i + 1))
 		done
+		printf '%s\n' "${EXTRA_CONF:-}"
 	} >"$T/station.conf"
 	gw_start || return 1
 	sql "INSERT INTO operators VALUES ('OP-7', 'Wang Wei', '2099-01-01', 1, 0);

@@ -4,7 +4,8 @@
 # (R21), a slow fill stopped at the time limit (R22), a leak and a stuck-open
 # valve (R23: emergency within 1 s, every valve of the bus closed), a dead
 # scale mid-fill (R24: valve closed, fill interrupted) and a check-weigh that
-# never settles (R25).
+# never settles (R25); a dead valve unit mid-fill (R24, closed by its own
+# watchdog).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -105,6 +106,20 @@ check "R24: lost scale interrupts the fill" \
 check "R24: the valve was closed" [ "$(event_ms 2 valve_cmd_close)" -gt "$tdead" ]
 check "R24: no R24 on fills that kept their link" \
     [ "$(sql "SELECT count(*) FROM violations WHERE rule = 'R24'")" = 1 ]
+
+# R24: the valve unit dies mid-fill: the gateway cannot close it, so the
+# unit's own watchdog must (no heartbeat gets through).
+reset_line 2
+fill_bg 2 C-GOOD-9 "$BUYER4"
+sleep 3
+sim dead 2:valve on
+wait_fills
+sleep 1.5
+sim dead 2:valve off
+check "R24: lost valve unit interrupts the fill" \
+    sh -c "grep -q '^interrupted' '$T/fill2.out' && grep -q '^R24 lost the scale or valve' '$T/fill2.out'"
+check "R24: the dead valve unit closed itself by its watchdog" \
+    [ "$(event_ms 2 watchdog_close)" -gt "$(event_ms 2 valve_cmd_open)" ]
 
 # R25: a slow creep after the close keeps the scale from settling.
 # (The creep starts once the valve is open: before, it would keep the empty

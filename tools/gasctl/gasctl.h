@@ -63,5 +63,7 @@ int cmd_stop(struct gasctl *ctl, int argc, char **argv);
 int cmd_fill(struct gasctl *ctl, int argc, char **argv);
 int cmd_status(struct gasctl *ctl, int argc, char **argv);
 int cmd_fills(struct gasctl *ctl, int argc, char **argv);
+int cmd_watch(struct gasctl *ctl, int argc, char **argv);
+int cmd_plot(struct gasctl *ctl, int argc, char **argv);
 
 #endif

@@ -71,6 +71,13 @@ static const struct gasctl_command commands[] = {
 	  .help = "Every line's state, link, weight, target, operator, cylinder and last result." },
 	{ .name = "fills", .run = cmd_fills, .usage = "[--since TIME] [--json]",
 	  .help = "Recorded fills since TIME (ISO 8601, UTC), with their result and rules." },
+	{ .name = "watch", .run = cmd_watch, .usage = "",
+	  .help = "A live view of every line, refreshed four times a second; q or Ctrl-C\n"
+	      "leaves." },
+	{ .name = "plot", .run = cmd_plot, .usage = "FILL --out FILE.svg|FILE.png",
+	  .help = "Draw a fill's weight curve (from the station database: -c or --db) with\n"
+	      "the target, the cut-off point, the close command and the final net.  FILL\n"
+	      "is the fill's uuid or its first characters (at least 4)." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

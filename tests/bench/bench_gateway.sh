@@ -1,0 +1,126 @@
+# Gateway cost (`make bench`): gasgw serving 8 fill lines (16 Modbus units:
+# scale + valve each) polled at 20 Hz over Modbus TCP from gassim, idle
+# lines with a cylinder on each scale; beside it, in the same run and
+# against the same simulator, a pymodbus loop (Debian's python3-pymodbus,
+# /usr/bin/python3) doing the same reads at the same rate (what Python
+# gateways run).  Prints CPU % of one core, CPU time per unit poll and peak
+# RSS of each, and the ratio.  BENCH_SECONDS sets the measuring time
+# (default 20).  Timings are reported, never asserted.
+set -u
+: "${BUILD:?BUILD must name the build folder}"
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/gasbench.XXXXXX")
+PIDS=""
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; rm -rf "$T"' EXIT
+secs=${BENCH_SECONDS:-20}
+lines=8
+hz=20
+tick=$(getconf CLK_TCK)
+
+wait_file() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+"$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || exit 1
+port=$(free_port)
+"$BUILD/gassim" --lines $lines --tcp "127.0.0.1:$port" --profiles "$top/drivers/profiles" \
+    --control "$T/sim.sock" 2>"$T/sim.log" &
+PIDS="$PIDS $!"
+wait_file "$T/sim.sock"
+l=1
+while [ $l -le $lines ]; do
+	printf 'place %d 15.3\n' $l | socat - "UNIX-CONNECT:$T/sim.sock" >/dev/null
+	l=$((l + 1))
+done
+{
+	cat <<-EOF
+	[station]
+	id = BENCH
+	company = Bench Gas
+	township = 330825101
+	county = 330825
+	database = $T/station.db
+	control_socket = $T/gw.sock
+	profiles = $top/drivers/profiles
+	code_public_key = $T/keys/county.pub
+	buyer_key = $T/keys/buyer.key
+	log_level = warn
+	[bus a]
+	type = tcp
+	host = 127.0.0.1
+	port = $port
+	poll_hz = $hz
+	EOF
+	l=1
+	while [ $l -le $lines ]; do
+		printf '[line %d]\nbus = a\nscale_unit = %d\nvalve_unit = %d\n' $l $((2 * l - 1)) $((2 * l))
+		l=$((l + 1))
+	done
+} >"$T/station.conf"
+
+# --- gasgw -------------------------------------------------------------------
+"$BUILD/gasgw" -f -c "$T/station.conf" 2>"$T/gw.log" &
+gw=$!
+PIDS="$PIDS $gw"
+wait_file "$T/gw.sock"
+sleep 2
+c0=$(cpu_ticks $gw)
+sleep "$secs"
+c1=$(cpu_ticks $gw)
+gw_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
+gw_priv=$(awk '/^Private_(Clean|Dirty)/ { s += $2 } END { print s }' "/proc/$gw/smaps_rollup")
+echo "# CPU ticks per thread (main/control, poller, interlock...):" \
+    $(for t in /proc/$gw/task/*; do awk '{ printf "%d ", $14 + $15 }' $t/stat; done)
+kill $gw
+gw_cpu_s=$(echo "$c0 $c1 $tick" | awk '{ printf "%.3f", ($2 - $1) / $3 }')
+
+# --- pymodbus loop -----------------------------------------------------------
+cat >"$T/poll.py" <<'EOF'
+# The same reads as gasgw's poller at the same rate: per line, the scale's
+# input registers 0-4 (gross, net, status) and the valve's coil 0, discrete
+# input 0 and holding registers 0-1 (watchdog, heartbeat).
+import resource, sys, time
+from pymodbus.client import ModbusTcpClient
+
+port, lines, hz, secs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+c = ModbusTcpClient("127.0.0.1", port=port)
+c.connect()
+period = 1.0 / hz
+polls = 0
+time.sleep(2)   # same warm-up as gasgw
+r0 = resource.getrusage(resource.RUSAGE_SELF)
+start = time.monotonic()
+next_t = start
+while time.monotonic() - start < secs:
+    for l in range(1, lines + 1):
+        s = c.read_input_registers(0, 5, slave=2 * l - 1)
+        gross = (s.registers[0] << 16 | s.registers[1])
+        c.read_coils(0, 1, slave=2 * l)
+        c.read_discrete_inputs(0, 1, slave=2 * l)
+        c.read_holding_registers(0, 2, slave=2 * l)
+        polls += 2
+    next_t += period
+    d = next_t - time.monotonic()
+    if d > 0:
+        time.sleep(d)
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+print("%.3f %d %d" % (cpu, polls, r1.ru_maxrss))
+EOF
+set -- $(/usr/bin/python3 "$T/poll.py" "$port" $lines $hz "$secs")
+py_cpu_s=$1 py_polls=$2 py_rss=$3
+
+units=$((2 * lines))
+awk -v g="$gw_cpu_s" -v p="$py_cpu_s" -v s="$secs" -v u=$units -v hz=$hz -v pp="$py_polls" \
+    -v gr="$gw_rss" -v pr="$py_rss" -v gp="$gw_priv" 'BEGIN {
+	gpolls = u * hz * s
+	printf "gateway cost, %d lines (%d units) at %d Hz over Modbus TCP, %d s:\n", u / 2, u, hz, s
+	printf "  gasgw     CPU %5.2f %% of a core, %6.1f us CPU per unit poll, peak RSS %6.1f MB (%.1f MB private, the rest shared libraries)\n",
+	    100 * g / s, 1e6 * g / gpolls, gr / 1024, gp / 1024
+	printf "  pymodbus  CPU %5.2f %% of a core, %6.1f us CPU per unit poll, peak RSS %6.1f MB (%d polls)\n",
+	    100 * p / s, 1e6 * p / pp, pr / 1024, pp
+	if (g > 0)
+		printf "  ratio: gasgw uses %.2f of pymodbus CPU per poll (aim <= 0.20); RSS %.2f MB (aim < 8)\n",
+		    (g / gpolls) / (p / pp), gr / 1024
+}'

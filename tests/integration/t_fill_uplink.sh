@@ -1,0 +1,41 @@
+#!/bin/sh
+# Fill records reach the county: gasgw with a [county] section starts the
+# uplink thread (county helper's uplink.h); a fill, and a refusal that must
+# alert (R05), each commit an outbox row that the uplink sends to a real
+# gascounty over CoAP/DTLS-PSK; the county stores them once and gasgw drops
+# them from its outbox.  gasctl status shows the link; gasctl plot draws
+# the stored curve; gasctl watch shows the lines.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+
+county_keys
+county_start || { fail "gascounty starts"; finish; }
+PREACT=0.25
+STATION_ID=S01
+EXTRA_CONF="[county]
+host = 127.0.0.1
+port = $CPORT
+psk_file = $T/station_S01.key
+heartbeat_s = 5"
+fill_setup 1 || { fail "set-up"; finish; }
+sim flow 1 2.5 && sim place 1 15.3
+sleep 1
+ctl fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" --operator OP-7 >"$T/fill.out" 2>&1
+check "the fill ran" grep -q '^ok' "$T/fill.out"
+ctl fill 1 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" --operator OP-7 >"$T/refuse.out" 2>&1
+check "the refusal ran" grep -q '^R05' "$T/refuse.out"
+wait_for 20 sh -c "[ \"\$(sqlite3 '$T/county.db' \"SELECT count(*) FROM records WHERE station = 'S01'\")\" = 2 ]" &&
+    ok "county holds the fill and the refusal" || fail "county holds the fill and the refusal"
+check "county has the fill with the masked buyer" \
+    [ "$(county_sql "SELECT count(*) FROM fills WHERE buyer_masked = '110***********002X'")" = 1 ]
+wait_for 10 sh -c "[ \"\$(sqlite3 '$T/station.db' 'SELECT count(*) FROM outbox')\" = 0 ]" &&
+    ok "station outbox drained after the county's acknowledgement" ||
+    fail "station outbox drained after the county's acknowledgement"
+check "gasctl status shows the uplink connected" sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q 'uplink: connected'"
+uuid=$(sql "SELECT substr(uuid, 1, 8) FROM fills LIMIT 1")
+"$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/fill.svg" >/dev/null
+check "gasctl plot draws the stored fill curve" grep -q 'cylinder C-GOOD-1' "$T/fill.svg"
+timeout -s INT 1 "$BUILD/gasctl" -s "$T/gw.sock" watch >"$T/watch.out" 2>&1 </dev/null
+check "gasctl watch shows the lines until interrupted" grep -q '^1 .*idle' "$T/watch.out"
+finish
