@@ -44,12 +44,12 @@ check "gaswatch TB lists none" [ "$(grep -c R05 "$T/wb.out")" = 0 ]
 # live: both follow; a new station alert for TA appears at A only
 spawn watchA "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --json
 spawn watchB "$BUILD/gaswatch" --township TB -k "$T/township_TB.key" -p "$CPORT" --json
-wait_for 10 [ "$(grep -c '"rule"' "$T/watchA.log")" = 5 ]
+count_eventually 10 "$T/watchA.log" '"rule"' 5
 sleep 1
 "$BUILD/tests/station_fill" "$T/s02.db" -n 3 -s S02 -c NEW -e 1 -r R20 -S critical -t TA
 "$BUILD/tests/uplink_run" -d "$T/s02.db" -p "$CPORT" -s S02 -t TA -k "$T/station_S02.key" \
     -x -w 30 >"$T/up2.log" 2>&1
-if wait_for 15 [ "$(grep -c '"R20"' "$T/watchA.log")" = 3 ]; then
+if count_eventually 15 "$T/watchA.log" '"R20"' 3; then
 	ok "gaswatch TA follows 3 new alerts live"
 else
 	fail "gaswatch TA follows 3 new alerts live"; cat "$T/watchA.log"
