@@ -95,14 +95,24 @@ check "audit log has only the regulator's successful traces" \
 # --- registry deltas ------------------------------------------------------------
 "$BUILD/gascounty" -c "$T/county.conf" registry set CYL3 --status scrapped
 "$BUILD/gascounty" -c "$T/county.conf" registry set CYL4 --inspected 2026-01-15 --owner "Other Gas"
+printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n%s\n' \
+    "CYL5,YSP35.5,2020-03,15.5,14.9,GasCo,2024-05-06,retired" \
+    "CYL6,YSP35.5,2020-03,15.5,14.9,GasCo,2024-05-06,melted" >"$T/registry.csv"
+"$BUILD/gascounty" -c "$T/county.conf" registry import "$T/registry.csv" >"$T/imp1.out" 2>&1
+check "registry import takes the good row and names the bad one by line" \
+    sh -c "grep -q '1 changed, 1 rejected' '$T/imp1.out' && grep -q 'registry.csv:3:' '$T/imp1.out'"
+"$BUILD/gascounty" -c "$T/county.conf" registry import "$T/registry.csv" >"$T/imp2.out" 2>&1
+check "importing the same file again changes nothing" grep -q '0 changed' "$T/imp2.out"
 "$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \
     -g 1 -B 1 -w 3 >"$T/up3.log" 2>&1
+check "imported registry row reached the station" \
+    [ "$(sqlite3 "$T/s01.db" "SELECT status || '|' || next_inspection FROM cylinders WHERE serial='CYL5'")" = "retired|2028-05-06" ]
 check "registry delta scrapped CYL3 at the station" \
     [ "$(sqlite3 "$T/s01.db" "SELECT status FROM cylinders WHERE serial='CYL3'")" = scrapped ]
 check "registry delta moved CYL4's inspection and owner" \
     [ "$(sqlite3 "$T/s01.db" "SELECT next_inspection || '|' || owner FROM cylinders WHERE serial='CYL4'")" = "2030-01-15|Other Gas" ]
 check "station remembers the registry version" \
-    [ "$(sqlite3 "$T/s01.db" "SELECT value FROM meta WHERE key='registry_version'")" = 2 ]
+    [ "$(sqlite3 "$T/s01.db" "SELECT value FROM meta WHERE key='registry_version'")" = 3 ]
 check "heartbeat recorded" [ "$(county_sql "SELECT count(*) FROM heartbeats WHERE station='S01'")" -ge 1 ]
 
 # --- SIGHUP: an identity removed from the file loses its rights at once --------

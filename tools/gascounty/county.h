@@ -86,6 +86,14 @@ int county_registry_set(struct county_db *c, const char *serial, const char *sta
     const char *last_inspection, const char *next_inspection, const char *owner, char *err,
     size_t errlen);
 
+struct county_import_result {
+	unsigned long rows, rejected, changed;
+};
+
+/* Import a registry CSV (registry.h format) into the county registry. */
+int county_registry_import(struct county_db *c, const char *path, int cycle_years,
+    struct county_import_result *res, char *err, size_t errlen);
+
 /* ---- server.c ------------------------------------------------------------- */
 
 /* Run the CoAP/DTLS server until SIGTERM/SIGINT; SIGHUP re-reads the

@@ -7,11 +7,14 @@
  * (station, seq) and uuid, violations by uuid, alerts by their source.
  * Running the same batch twice leaves the database exactly as once.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "county.h"
+#include "csv.h"
+#include "registry.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -1013,4 +1016,108 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 fail:
 	store_rollback(c->db);
 	return -1;
+}
+
+/*
+ * Import a registry CSV (registry.h's format; only the mutable facts are
+ * kept by the county: status, inspections, owner).  One transaction; rows
+ * that fail validation are reported (FILE:LINE: reason) and skipped; a row
+ * whose facts did not change keeps its version, so importing the same file
+ * twice sends stations nothing new.
+ */
+int
+county_registry_import(struct county_db *c, const char *path, int cycle_years,
+    struct county_import_result *res, char *err, size_t errlen)
+{
+	struct registry_columns cols;
+	struct registry_row row;
+	struct csv_reader *reader = NULL;
+	struct csv_row cr;
+	sqlite3_stmt *st = NULL;
+	char reason[256], last[11], next[11];
+	FILE *fp;
+	int rc = -1, got, header = 0;
+
+	memset(res, 0, sizeof(*res));
+	if ((fp = fopen(path, "r")) == NULL)
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	if ((reader = csv_open(fp)) == NULL) {
+		fclose(fp);
+		return err_set(err, errlen, "out of memory");
+	}
+	if (store_begin(c->db, err, errlen) == -1)
+		goto out;
+	if (store_prepare(c->db,
+		"INSERT INTO registry (serial, status, last_inspection, next_inspection, owner,"
+		" version, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" (SELECT coalesce(max(version), 0) + 1 FROM registry), ?6)"
+		" ON CONFLICT (serial) DO UPDATE SET status = ?2, last_inspection = ?3,"
+		" next_inspection = ?4, owner = ?5,"
+		" version = (SELECT coalesce(max(version), 0) + 1 FROM registry), updated_ms = ?6"
+		" WHERE (status, last_inspection, next_inspection, owner) IS NOT (?2, ?3, ?4, ?5)",
+		&st, err, errlen) == -1)
+		goto rollback;
+	while ((got = csv_next(reader, &cr, reason, sizeof(reason))) != 0) {
+		if (got == -2) {
+			err_set(err, errlen, "%s: %s", path, reason);
+			goto rollback;
+		}
+		if (got == -1) {
+			if (!header) {
+				err_set(err, errlen, "%s:%lu: %s", path, cr.line, reason);
+				goto rollback;
+			}
+			fprintf(stderr, "%s:%lu: %s\n", path, cr.line, reason);
+			res->rejected++;
+			continue;
+		}
+		if (!header) {
+			if (registry_columns_parse(&cr, &cols, reason, sizeof(reason)) == -1) {
+				err_set(err, errlen, "%s:%lu: %s", path, cr.line, reason);
+				goto rollback;
+			}
+			header = 1;
+			continue;
+		}
+		res->rows++;
+		if (registry_parse_row(&cols, &cr, NULL, 0, &row, reason, sizeof(reason)) == -1) {
+			fprintf(stderr, "%s:%lu: %s\n", path, cr.line, reason);
+			res->rejected++;
+			continue;
+		}
+		last[0] = '\0';
+		if (row.last_inspection >= 0)
+			date_format(row.last_inspection, last);
+		date_format(registry_next_inspection(&row, cycle_years), next);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, row.serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, row.status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, next, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, row.owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, time_wall_ms());
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(c, err, errlen, "registry");
+			goto rollback;
+		}
+		if (sqlite3_changes(c->db) > 0)
+			res->changed++;
+	}
+	if (!header) {
+		err_set(err, errlen, "%s: empty file (no header row)", path);
+		goto rollback;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_commit(c->db, err, errlen) == -1)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	sqlite3_finalize(st);
+	store_rollback(c->db);
+out:
+	csv_close(reader);
+	fclose(fp);
+	return rc;
 }

@@ -70,11 +70,13 @@ usage(FILE *f)
 	    "usage: gascounty [-c FILE] [-n] [-f] [-v]\n"
 	    "       gascounty [-c FILE] registry set SERIAL [--status active|scrapped|retired]\n"
 	    "                 [--inspected YYYY-MM-DD] [--next YYYY-MM-DD] [--owner NAME]\n"
+	    "       gascounty [-c FILE] registry import FILE.csv\n"
 	    "       gascounty --example-config\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
 	    "runs the county rules C01-C04, routes alerts to townships, answers traces\n"
-	    "and serves registry deltas.\n"
+	    "and serves registry deltas to stations.  `registry set` and `registry import`\n"
+	    "change the county registry (a new version for every changed cylinder).\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
 	    "  -n                 check the configuration and exit\n"
@@ -212,7 +214,8 @@ main(int argc, char **argv)
 								: LOG_LEVEL_WARN);
 	if (optind < argc) {
 		if (strcmp(argv[optind], "registry") != 0 || optind + 1 >= argc ||
-		    strcmp(argv[optind + 1], "set") != 0) {
+		    (strcmp(argv[optind + 1], "set") != 0 &&
+			(strcmp(argv[optind + 1], "import") != 0 || optind + 3 != argc))) {
 			usage(stderr);
 			return 2;
 		}
@@ -222,6 +225,19 @@ main(int argc, char **argv)
 		}
 		cdb.db = db;
 		cdb.config = &config;
+		if (strcmp(argv[optind + 1], "import") == 0) {
+			struct county_import_result res;
+
+			rc = county_registry_import(&cdb, argv[optind + 2],
+			    config.inspection_cycle_years, &res, err, sizeof(err));
+			if (rc == -1)
+				fprintf(stderr, "gascounty: %s\n", err);
+			else
+				printf("%lu rows, %lu changed, %lu rejected\n", res.rows, res.changed,
+				    res.rejected);
+			store_close(db);
+			return rc == -1 ? 1 : 0;
+		}
 		rc = registry_set(&cdb, argc - optind - 1, argv + optind + 1);
 		store_close(db);
 		return rc;
