@@ -463,6 +463,28 @@ exchange(struct coaplink *link, const char *method, const char *path, const char
 		return err_set(err, errlen, "unknown method %s", method);
 	if (open_session(link, err, errlen) == -1)
 		return -1;
+	/*
+	 * Finish the handshake before sending: a request queued on a session
+	 * that never connects (server down: ICMP) is leaked by libcoap 4.3.1
+	 * when the session is released, and a gateway may retry for days.
+	 */
+	deadline = time_mono_ms() + timeout_ms;
+	while (coap_session_get_state(link->session) != COAP_SESSION_STATE_ESTABLISHED &&
+	    !link->failed && !cancelled(link)) {
+		left = deadline - time_mono_ms();
+		if (left <= 0) {
+			mark_failed(link, "no answer in time");
+			break;
+		}
+		coap_io_process(link->ctx, (uint32_t)(left < 100 ? left : 100));
+		check_handshake(link);
+	}
+	if (link->failed || cancelled(link)) {
+		if (!link->failed)
+			mark_failed(link, "cancelled");
+		err_set(err, errlen, "%s", link->fail_reason);
+		goto failed;
+	}
 	link->resp = resp;
 	if (send_request(link, code, path, query, format, accept, observe, payload, len,
 	    link->token, &link->token_len, err, errlen) == -1)
