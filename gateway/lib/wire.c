@@ -1037,6 +1037,95 @@ out:
 	return rc;
 }
 
+/* ---- station list ------------------------------------------------------------ */
+
+int
+wire_encode_stations(const struct wire_station_list *l, uint8_t **out, size_t *outlen)
+{
+	struct builder b = { 0 };
+	cbor_item_t *m = cbor_new_definite_map(1), *list, *st;
+	size_t i;
+
+	if (m == NULL)
+		return -1;
+	list = cbor_new_definite_array(l->count);
+	for (i = 0; list != NULL && i < l->count; i++) {
+		st = cbor_new_definite_map(8);
+		if (st != NULL) {
+			put_text(&b, st, "id", l->stations[i].id);
+			put_text(&b, st, "town", l->stations[i].township);
+			put_int(&b, st, "hwm", l->stations[i].hwm);
+			put_int(&b, st, "max", l->stations[i].max_seq);
+			put_int(&b, st, "gap_since", l->stations[i].gap_since_ms);
+			put_int(&b, st, "seen", l->stations[i].last_seen_ms);
+			put_int(&b, st, "backlog", l->stations[i].backlog);
+			put_text(&b, st, "status", l->stations[i].status);
+		}
+		push(&b, list, st);
+	}
+	put(&b, m, "stations", list);
+	return finish(&b, m, out, outlen);
+}
+
+void
+wire_stations_free(struct wire_station_list *l)
+{
+	if (l == NULL)
+		return;
+	free(l->stations);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+wire_decode_stations(const uint8_t *buf, size_t len, struct wire_station_list *l, char *err,
+    size_t errlen)
+{
+	cbor_item_t *root, **items;
+	struct wire_station *st;
+	size_t i, n;
+	int rc = -1;
+	char sub[160];
+
+	memset(l, 0, sizeof(*l));
+	if ((root = load(buf, len, err, errlen)) == NULL)
+		return -1;
+	if (get_array(root, "stations", &items, &n, WIRE_MAX_ROWS, err, errlen) == -1)
+		goto out;
+	if (items == NULL) {
+		err_set(err, errlen, "missing 'stations'");
+		goto out;
+	}
+	if (n > 0 && (l->stations = calloc(n, sizeof(*l->stations))) == NULL) {
+		err_set(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		st = &l->stations[i];
+		if (!cbor_isa_map(items[i]) ||
+		    get_text(items[i], "id", st->id, sizeof(st->id), 1, sub, sizeof(sub)) == -1 ||
+		    get_text(items[i], "town", st->township, sizeof(st->township), 0, sub,
+			sizeof(sub)) == -1 ||
+		    get_int(items[i], "hwm", &st->hwm, 1, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "max", &st->max_seq, 0, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "gap_since", &st->gap_since_ms, 0, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "seen", &st->last_seen_ms, 0, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "backlog", &st->backlog, 0, sub, sizeof(sub)) == -1 ||
+		    get_text(items[i], "status", st->status, sizeof(st->status), 0, sub,
+			sizeof(sub)) == -1) {
+			err_set(err, errlen, "station %zu: %s", i,
+			    cbor_isa_map(items[i]) ? sub : "not a map");
+			goto out;
+		}
+	}
+	l->count = n;
+	rc = 0;
+out:
+	if (rc == -1)
+		wire_stations_free(l);
+	cbor_decref(&root);
+	return rc;
+}
+
 /* ---- JSON ---------------------------------------------------------------------- */
 
 static json_t *

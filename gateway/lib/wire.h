@@ -22,7 +22,7 @@
 #define WIRE_MAX_RECORDS 5000       /* records in one batch or trace */
 #define WIRE_MAX_VIOLATIONS 64      /* violations of one record */
 #define WIRE_MAX_ALERTS 5000        /* alerts in one answer */
-#define WIRE_MAX_ROWS 20000         /* registry rows in one delta */
+#define WIRE_MAX_ROWS 20000         /* registry rows in one delta, stations in a list */
 
 #define WIRE_ID 64       /* station id, serial, identity, operator */
 #define WIRE_UUID 37     /* 36 characters + NUL */
@@ -158,6 +158,23 @@ struct wire_trace {
 	struct wire_record *records;
 };
 
+/* GET /stations (regulators): what the county holds of each station. */
+struct wire_station {
+	char id[WIRE_ID];
+	char township[WIRE_TOWNSHIP];
+	int64_t hwm;                   /* every seq 1..hwm held */
+	int64_t max_seq;               /* highest seq held (> hwm: a gap) */
+	int64_t gap_since_ms;          /* 0 when no gap */
+	int64_t last_seen_ms;
+	int64_t backlog;               /* from the last heartbeat */
+	char status[WIRE_TEXT];
+};
+
+struct wire_station_list {
+	size_t count;
+	struct wire_station *stations;
+};
+
 int wire_encode_batch(const struct wire_batch *b, uint8_t **out, size_t *outlen);
 int wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *b, char *err,
     size_t errlen);
@@ -189,6 +206,11 @@ int wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen)
 int wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err,
     size_t errlen);
 void wire_trace_free(struct wire_trace *t);
+
+int wire_encode_stations(const struct wire_station_list *l, uint8_t **out, size_t *outlen);
+int wire_decode_stations(const uint8_t *buf, size_t len, struct wire_station_list *l,
+    char *err, size_t errlen);
+void wire_stations_free(struct wire_station_list *l);
 
 /* Release a record's violations (records inside batches/traces are released
  * by their container). */

@@ -49,6 +49,10 @@ check "county holds S03 up to 2, and 4..5 beyond the gap" \
     [ "$(county_sql "SELECT hwm || '/' || max_seq FROM stations WHERE id='S03'")" = "2/5" ]
 check "station keeps what the county's mark does not cover" \
     [ "$(sqlite3 "$T/c.db" "SELECT group_concat(seq) FROM (SELECT seq FROM outbox ORDER BY seq)")" = "4,5" ]
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" stations >"$T/st.out"
+check "gastrace stations shows S03 held to 2 of 5, with a gap" \
+    sh -c "grep -q '^S03 .* 2 *5 *20[0-9][0-9]-' '$T/st.out'"
+check "gastrace stations shows S01 complete" sh -c "grep -q '^S01 .* 4 *4 *- ' '$T/st.out'"
 if sql_eventually 10 "SELECT count(*) FROM alerts WHERE rule='C04'" 1; then
 	ok "C04 raised for the gap"
 else

@@ -340,6 +340,27 @@ refuses_registry_rows_with_bad_status_or_date(void **state)
 	free(buf);
 }
 
+static void
+station_list_round_trips(void **state)
+{
+	struct wire_station st[2] = {
+		{ "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0" },
+		{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "" },
+	};
+	struct wire_station_list l = { 2, st }, l2;
+	uint8_t *buf;
+	size_t len;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(wire_encode_stations(&l, &buf, &len), 0);
+	assert_int_equal(wire_decode_stations(buf, len, &l2, err, sizeof(err)), 0);
+	assert_int_equal(l2.count, 2);
+	assert_memory_equal(l2.stations, st, sizeof(st));
+	free(buf);
+	wire_stations_free(&l2);
+}
+
 int
 main(void)
 {
@@ -352,6 +373,7 @@ main(void)
 		cmocka_unit_test(refuses_wrong_types_and_missing_fields),
 		cmocka_unit_test(refuses_every_truncation_of_a_valid_batch),
 		cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
+		cmocka_unit_test(station_list_round_trips),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

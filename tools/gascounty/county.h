@@ -77,6 +77,11 @@ int county_dispose(struct county_db *c, const char *township, const char *identi
 int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
     int64_t from_ms, int64_t to_ms, struct wire_trace *out, char *err, size_t errlen);
 
+/* Every station with its high-water mark, gap and last contact; caller
+ * frees with wire_stations_free. */
+int county_stations(struct county_db *c, struct wire_station_list *out, char *err,
+    size_t errlen);
+
 /* Registry rows changed after since (at most max). */
 int county_registry_since(struct county_db *c, int64_t since, size_t max,
     struct wire_registry *out, char *err, size_t errlen);

@@ -927,6 +927,50 @@ fail:
 	return -1;
 }
 
+int
+county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct wire_station *s;
+	size_t cap;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	cap = (size_t)store_query_int(c->db, "SELECT count(*) FROM stations", 0);
+	if (cap > WIRE_MAX_ROWS)
+		cap = WIRE_MAX_ROWS;
+	if (cap == 0)
+		return 0;
+	if ((out->stations = calloc(cap, sizeof(*out->stations))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	if (store_prepare(c->db,
+		"SELECT id, township, hwm, max_seq, coalesce(gap_since_ms, 0), last_seen_ms, backlog,"
+		" status FROM stations ORDER BY id LIMIT ?",
+		&st, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (int64_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = &out->stations[out->count++];
+		copy_col(s->id, sizeof(s->id), st, 0);
+		copy_col(s->township, sizeof(s->township), st, 1);
+		s->hwm = sqlite3_column_int64(st, 2);
+		s->max_seq = sqlite3_column_int64(st, 3);
+		s->gap_since_ms = sqlite3_column_int64(st, 4);
+		s->last_seen_ms = sqlite3_column_int64(st, 5);
+		s->backlog = sqlite3_column_int64(st, 6);
+		copy_col(s->status, sizeof(s->status), st, 7);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "stations");
+		goto fail;
+	}
+	return 0;
+fail:
+	wire_stations_free(out);
+	return -1;
+}
+
 /* ---- registry --------------------------------------------------------------------- */
 
 int

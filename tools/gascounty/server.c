@@ -459,6 +459,35 @@ get_trace_station(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
 	trace("station", "id", r, s, req, q, resp);
 }
 
+static void
+get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256];
+	struct wire_station_list list;
+	uint8_t *out;
+	size_t outlen;
+
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) !=
+	    PSK_ROLE_REGULATOR) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
+		return;
+	}
+	if (county_stations(&S.cdb, &list, err, sizeof(err)) == -1) {
+		log_warnx("stations: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	if (wire_encode_stations(&list, &out, &outlen) == -1) {
+		wire_stations_free(&list);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	wire_stations_free(&list);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
 /* ---- setup and loop ------------------------------------------------------------ */
 
 static coap_resource_t *
@@ -567,6 +596,7 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	add_resource("trace/cylinder", COAP_REQUEST_GET, get_trace_cylinder);
 	add_resource("trace/buyer", COAP_REQUEST_GET, get_trace_buyer);
 	add_resource("trace/station", COAP_REQUEST_GET, get_trace_station);
+	add_resource("stations", COAP_REQUEST_GET, get_stations);
 
 	log_info("listening on %s port %d (CoAP over DTLS-PSK)", config->listen, config->port);
 	while (!got_quit) {

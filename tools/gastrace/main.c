@@ -33,6 +33,7 @@ usage(FILE *f)
 	    "          buyer NUMBER --buyer-key FILE   (hashed before it is sent)\n"
 	    "          buyer --id HEXID\n"
 	    "          station ID\n"
+	    "          stations                        what the county holds of each station\n"
 	    "\n"
 	    "Shows every fill and refusal the county holds for a cylinder, a buyer or a\n"
 	    "station, with weights, masked buyer and violations.  Each query is written\n"
@@ -167,6 +168,44 @@ print_table(const struct wire_trace *t, int csv)
 		    t->truncated ? " (more matched: narrow the time range)" : "");
 }
 
+static int
+print_stations(const uint8_t *data, size_t len, int csv)
+{
+	struct wire_station_list l;
+	const struct wire_station *st;
+	char err[256], seen[32], gap[32];
+	size_t i;
+
+	if (wire_decode_stations(data, len, &l, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: bad answer: %s\n", err);
+		return 1;
+	}
+	if (csv)
+		printf("station,township,held_to,highest,gap_since,last_seen,backlog,status\n");
+	else
+		printf("%-10s %-10s %8s %8s %-24s %-24s %7s %s\n", "STATION", "TOWNSHIP", "HELD TO",
+		    "HIGHEST", "GAP SINCE", "LAST SEEN", "BACKLOG", "STATUS");
+	for (i = 0; i < l.count; i++) {
+		st = &l.stations[i];
+		time_format_iso(st->last_seen_ms, seen);
+		if (st->gap_since_ms != 0)
+			time_format_iso(st->gap_since_ms, gap);
+		else
+			str_copy(gap, csv ? "" : "-", sizeof(gap));
+		if (csv) {
+			printf("%s,%s,%lld,%lld,%s,%s,%lld,", st->id, st->township, (long long)st->hwm,
+			    (long long)st->max_seq, gap, seen, (long long)st->backlog);
+			csv_field(st->status);
+			putchar('\n');
+		} else
+			printf("%-10s %-10s %8lld %8lld %-24s %-24s %7lld %s\n", st->id, st->township,
+			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
+			    (long long)st->backlog, st->status);
+	}
+	wire_stations_free(&l);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,7 +259,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	what = argv[optind];
-	if (strcmp(what, "cylinder") == 0 || strcmp(what, "station") == 0) {
+	key[0] = '\0';
+	param = NULL;
+	if (strcmp(what, "stations") == 0) {
+		if (optind + 1 != argc) {
+			usage(stderr);
+			return 2;
+		}
+	} else if (strcmp(what, "cylinder") == 0 || strcmp(what, "station") == 0) {
 		if (optind + 2 != argc) {
 			usage(stderr);
 			return 2;
@@ -257,22 +303,27 @@ main(int argc, char **argv)
 		fprintf(stderr, "gastrace: '&', '=' and spaces are not allowed in %s\n", what);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "trace/%s", what);
-	snprintf(query, sizeof(query), "%s=%s&from=%lld&to=%lld", param, key, (long long)from_ms,
-	    (long long)to_ms);
+	if (param != NULL) {
+		snprintf(path, sizeof(path), "trace/%s", what);
+		snprintf(query, sizeof(query), "%s=%s&from=%lld&to=%lld", param, key,
+		    (long long)from_ms, (long long)to_ms);
+	} else {
+		str_copy(path, "stations", sizeof(path));
+		query[0] = '\0';
+	}
 	log_init("gastrace", 1, LOG_LEVEL_WARN);
 	if (coaplink_open_tool(host, port, identity, keyfile, &link, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		return 1;
 	}
-	if (coaplink_request(link, "GET", path, query, COAPLINK_NONE,
+	if (coaplink_request(link, "GET", path, query[0] != '\0' ? query : NULL, COAPLINK_NONE,
 		json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
 		&resp, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		goto out;
 	}
 	if (resp.code == 403) {
-		fprintf(stderr, "gastrace: refused by the county (4.03): traces are for regulators\n");
+		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
 		rc = 3;
 		goto free_resp;
 	}
@@ -286,6 +337,10 @@ main(int argc, char **argv)
 		fwrite(resp.data, 1, resp.len, stdout);
 		putchar('\n');
 		rc = 0;
+		goto free_resp;
+	}
+	if (param == NULL) {
+		rc = print_stations(resp.data, resp.len, csv);
 		goto free_resp;
 	}
 	if (wire_decode_trace(resp.data, resp.len, &t, err, sizeof(err)) == -1) {
