@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "gw.h"
 #include "gwconf.h"
+#include "gwuplink.h"
 #include "i18n.h"
 #include "log.h"
 #include "store.h"
@@ -30,6 +31,7 @@
 static int
 run(struct gw_config *config)
 {
+	struct uplink *uplink = NULL;
 	struct gw *gw;
 	char err[512];
 	int listen_fd = -1, recovered = 0, status = 1;
@@ -70,6 +72,11 @@ run(struct gw_config *config)
 	if (recovered > 0)
 		log_warnx("crash recovery: %d fill(s) left open were recorded as interrupted",
 		    recovered);
+	/* the county link: its own thread and database connection (uplink.h) */
+	if (gw_uplink_start(config, &uplink, err, sizeof(err)) == -1) {
+		log_warnx("county uplink: %s", err);
+		goto out;
+	}
 	listen_fd = ctl_listen(config->control_socket, err, sizeof(err));
 	if (listen_fd == -1) {
 		log_warnx("%s", err);
@@ -84,6 +91,7 @@ run(struct gw_config *config)
 	log_info("shutting down: closing every valve");
 	status = 0;
 out:
+	uplink_stop(uplink);
 	gw_buses_stop(gw);
 	if (listen_fd != -1) {
 		close(listen_fd);
