@@ -57,6 +57,10 @@ struct county_db {
 int county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
     struct wire_ack *ack, int *new_alerts, char *err, size_t errlen);
 
+/* The station's current high-water mark (0 for a station never seen). */
+int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err,
+    size_t errlen);
+
 int county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     char *err, size_t errlen);
 

@@ -481,6 +481,23 @@ fail:
 }
 
 int
+county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*hwm = 0;
+	if (store_prepare(c->db, "SELECT hwm FROM stations WHERE id = ?", &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*hwm = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "hwm");
+}
+
+int
 county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     char *err, size_t errlen)
 {
