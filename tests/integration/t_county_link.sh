@@ -13,6 +13,17 @@
 county_keys
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 ok "gascounty listens on udp $CPORT"
+check "gascounty -n checks the identities file too" \
+    sh -c "'$BUILD/gascounty' -c '$T/county.conf' -n | grep -q '6 identities'"
+cp "$T/ids" "$T/ids.good"
+echo "station:S09 not-hex" >>"$T/ids"
+"$BUILD/gascounty" -c "$T/county.conf" -n >"$T/n.out" 2>&1
+check "gascounty -n names FILE:LINE of a broken identity (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q 'ids:7: key of station:S09' '$T/n.out'"
+chmod 644 "$T/ids"
+"$BUILD/gascounty" -c "$T/county.conf" -n >"$T/n.out" 2>&1
+check "gascounty -n refuses an identities file others can read" grep -q "chmod 600" "$T/n.out"
+cp "$T/ids.good" "$T/ids" && chmod 600 "$T/ids"
 
 # --- records arrive -----------------------------------------------------------
 "$BUILD/tests/station_fill" "$T/s01.db" -n 50 -s S01 -c CYL -e 10 -r R05 -t TA -b TB

@@ -79,7 +79,7 @@ usage(FILE *f)
 	    "change the county registry (a new version for every changed cylinder).\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
-	    "  -n                 check the configuration and exit\n"
+	    "  -n                 check the configuration and the identities file, and exit\n"
 	    "  -f                 stay in the foreground, log to stderr\n"
 	    "  -v                 more detail in the log (twice: debug)\n"
 	    "  --example-config   print a commented configuration with every key\n"
@@ -205,7 +205,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
-		printf("configuration OK\n");
+		struct psk_table keys;
+
+		/* the identities file is part of the configuration: check it too */
+		if (psk_load_identities(config.identities, &keys, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gascounty: %s\n", err);
+			return 1;
+		}
+		printf("configuration OK (%zu identities)\n", keys.count);
+		psk_table_free(&keys);
 		return 0;
 	}
 	log_init("gascounty", foreground || optind < argc,
