@@ -28,17 +28,18 @@ gw_uplink_start(const struct gw_config *config, struct uplink **out, char *err, 
 	memset(&uc, 0, sizeof(uc));
 	if (str_copy(uc.host, config->county_host, sizeof(uc.host)) >= sizeof(uc.host) ||
 	    str_copy(uc.station_id, config->station_id, sizeof(uc.station_id)) >=
-		sizeof(uc.station_id) ||
+	        sizeof(uc.station_id) ||
 	    str_copy(uc.township, config->township, sizeof(uc.township)) >= sizeof(uc.township) ||
 	    str_copy(uc.db_path, config->database, sizeof(uc.db_path)) >= sizeof(uc.db_path))
-		return err_set(err, errlen, "county host, station id, township or database too long");
+		return err_set(
+		    err, errlen, "county host, station id, township or database too long");
 	uc.port = config->county_port;
 	uc.batch = config->uplink_batch;
 	uc.rate = config->uplink_rate;
 	uc.heartbeat_s = config->heartbeat_s;
 	uc.registry_pull_s = config->registry_pull_s;
 	if (psk_load_key(config->psk_file, uc.psk_key, sizeof(uc.psk_key), &uc.psk_key_len, err,
-	    errlen) == -1)
+	        errlen) == -1)
 		return -1;
 	rc = uplink_start(&uc, out, err, errlen);
 	OPENSSL_cleanse(&uc, sizeof(uc));

@@ -18,7 +18,6 @@
  * is started: returns 0 with *out NULL (records wait in the outbox).
  * Returns -1 with err set when the key file or the database is unusable.
  */
-int gw_uplink_start(const struct gw_config *config, struct uplink **out, char *err,
-    size_t errlen);
+int gw_uplink_start(const struct gw_config *config, struct uplink **out, char *err, size_t errlen);
 
 #endif

@@ -31,13 +31,13 @@
 
 struct client {
 	struct sockaddr_in addr;
-	int upstream;                  /* socket connected to the server */
+	int upstream; /* socket connected to the server */
 };
 
 struct pending {
 	int64_t due_ms;
-	int fd;                        /* socket to send on */
-	struct sockaddr_in to;         /* for the listening socket */
+	int fd;                /* socket to send on */
+	struct sockaddr_in to; /* for the listening socket */
 	int use_to;
 	size_t len;
 	uint8_t *data;
@@ -219,20 +219,41 @@ main(int argc, char **argv)
 	rng = 0x9e3779b97f4a7c15ULL;
 	while ((ch = getopt(argc, argv, "l:u:H:s:d:D:r:y:c:h")) != -1) {
 		switch (ch) {
-		case 'l': listen_port = atoi(optarg); break;
-		case 'u': upstream_port = atoi(optarg); break;
-		case 'H': host = optarg; break;
-		case 's': rng = strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ULL + 1; break;
-		case 'd': drop_pct = atoi(optarg); break;
-		case 'D': dup_pct = atoi(optarg); break;
-		case 'r': reorder_pct = atoi(optarg); break;
-		case 'y': max_delay_ms = atoi(optarg); break;
-		case 'c': corrupt_pct = atoi(optarg); break;
+		case 'l':
+			listen_port = atoi(optarg);
+			break;
+		case 'u':
+			upstream_port = atoi(optarg);
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 's':
+			rng = strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ULL + 1;
+			break;
+		case 'd':
+			drop_pct = atoi(optarg);
+			break;
+		case 'D':
+			dup_pct = atoi(optarg);
+			break;
+		case 'r':
+			reorder_pct = atoi(optarg);
+			break;
+		case 'y':
+			max_delay_ms = atoi(optarg);
+			break;
+		case 'c':
+			corrupt_pct = atoi(optarg);
+			break;
 		case 'h':
-			printf("usage: lossy_relay -l LISTEN_PORT -u UPSTREAM_PORT [-H HOST] [-s SEED]"
-			       " [-d DROP%%] [-D DUP%%] [-r REORDER%%] [-y MAX_DELAY_MS] [-c CORRUPT%%]\n");
+			printf(
+			    "usage: lossy_relay -l LISTEN_PORT -u UPSTREAM_PORT [-H HOST] [-s SEED]"
+			    " [-d DROP%%] [-D DUP%%] [-r REORDER%%] [-y MAX_DELAY_MS] [-c "
+			    "CORRUPT%%]\n");
 			return 0;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (listen_port <= 0 || upstream_port <= 0) {
@@ -280,7 +301,8 @@ main(int argc, char **argv)
 		}
 		if (n > 0 && (fds[0].revents & POLLIN)) {
 			fromlen = sizeof(from);
-			got = recvfrom(lfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
+			got =
+			    recvfrom(lfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
 			if (got >= 0) {
 				struct client *c = client_for(&from, &upstream);
 
@@ -292,6 +314,7 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr,
 	    "lossy_relay: %lu in, %lu out, %lu dropped, %lu duplicated, %lu reordered, "
-	    "%lu corrupted\n", n_in, n_out, n_drop, n_dup, n_reorder, n_corrupt);
+	    "%lu corrupted\n",
+	    n_in, n_out, n_drop, n_dup, n_reorder, n_corrupt);
 	return 0;
 }

@@ -25,14 +25,14 @@ struct county_config {
 	int max_handshakes;
 	int max_idle;
 	int idle_timeout_s;
-	int c01_minutes;          /* C01: same cylinder at two stations within this */
-	int c02_household_max;    /* C02: fills per buyer across stations in the window */
+	int c01_minutes;       /* C01: same cylinder at two stations within this */
+	int c02_household_max; /* C02: fills per buyer across stations in the window */
 	int c02_business_max;
 	int c02_days;
-	int c03_silent_s;         /* C03: station silent longer than this */
-	int c04_gap_s;            /* C04: a sequence gap older than this */
-	int check_s;              /* period of the C03/C04 sweep */
-	int max_trace;            /* records in one trace answer */
+	int c03_silent_s; /* C03: station silent longer than this */
+	int c04_gap_s;    /* C04: a sequence gap older than this */
+	int check_s;      /* period of the C03/C04 sweep */
+	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
 	char log_level[8];
 };
@@ -58,8 +58,7 @@ int county_ingest(struct county_db *c, const char *station, const struct wire_ba
     struct wire_ack *ack, int *new_alerts, char *err, size_t errlen);
 
 /* The station's current high-water mark (0 for a station never seen). */
-int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err,
-    size_t errlen);
+int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
 
 int county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     char *err, size_t errlen);
@@ -83,12 +82,11 @@ int county_trace(struct county_db *c, const char *identity, const char *query, c
 
 /* Every station with its high-water mark, gap and last contact; caller
  * frees with wire_stations_free. */
-int county_stations(struct county_db *c, struct wire_station_list *out, char *err,
-    size_t errlen);
+int county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen);
 
 /* Registry rows changed after since (at most max). */
-int county_registry_since(struct county_db *c, int64_t since, size_t max,
-    struct wire_registry *out, char *err, size_t errlen);
+int county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
+    char *err, size_t errlen);
 /* Insert or change one registry row; fields that are NULL stay as they are.
  * The row gets the next registry version. */
 int county_registry_set(struct county_db *c, const char *serial, const char *status,

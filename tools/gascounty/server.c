@@ -27,7 +27,7 @@ static struct {
 	struct psk_table keys;
 	coap_context_t *ctx;
 	coap_resource_t *alerts;
-	uint8_t nobody_key[32];        /* default key no client knows */
+	uint8_t nobody_key[32]; /* default key no client knows */
 	coap_bin_const_t found_key;
 } S;
 
@@ -142,8 +142,8 @@ reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		return;
 	}
 	coap_pdu_set_code(response, code);
-	if (!coap_add_data_large_response(resource, session, request, response, query, media, -1,
-		0, len, buf, release_buffer, buf)) {
+	if (!coap_add_data_large_response(resource, session, request, response, query, media, -1, 0,
+	        len, buf, release_buffer, buf)) {
 		free(buf);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 	}
@@ -273,8 +273,8 @@ answer:
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out, outlen);
 	notify_alerts(alerts);
 }
 
@@ -336,8 +336,8 @@ get_registry(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	wire_registry_free(&reg);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
@@ -373,8 +373,8 @@ get_alerts(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		return;
 	}
 	wire_alerts_free(&list);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
@@ -423,8 +423,7 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 	uint8_t *out;
 	size_t outlen;
 
-	if (caller(session, identity, sizeof(identity), name, sizeof(name)) !=
-	    PSK_ROLE_REGULATOR) {
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
 		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
 		return;
 	}
@@ -447,8 +446,8 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 		return;
 	}
 	wire_trace_free(&t);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
@@ -481,8 +480,7 @@ get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 	uint8_t *out;
 	size_t outlen;
 
-	if (caller(session, identity, sizeof(identity), name, sizeof(name)) !=
-	    PSK_ROLE_REGULATOR) {
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
 		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
 		return;
 	}
@@ -497,8 +495,8 @@ get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	wire_stations_free(&list);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 /* ---- setup and loop ------------------------------------------------------------ */

@@ -58,8 +58,8 @@ usage(FILE *f)
  * here and never sent, printed or logged.
  */
 static int
-buyer_hash(const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], char *err,
-    size_t errlen)
+buyer_hash(
+    const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], char *err, size_t errlen)
 {
 	struct buyer_number n;
 	struct buyer_key key;
@@ -105,8 +105,8 @@ violations_text(const struct wire_record *r, char *out, size_t size)
 
 	out[0] = '\0';
 	for (i = 0; i < r->violation_count && used < size; i++) {
-		n = snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "",
-		    r->violations[i].rule);
+		n = snprintf(
+		    out + used, size - used, "%s%s", i > 0 ? " " : "", r->violations[i].rule);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -121,7 +121,8 @@ print_table(const struct wire_trace *t, int csv)
 	size_t i;
 
 	if (csv)
-		printf("time,station,seq,kind,line,cylinder,buyer,net_kg,result,violations,details\n");
+		printf(
+		    "time,station,seq,kind,line,cylinder,buyer,net_kg,result,violations,details\n");
 	else
 		printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", "TIME", "STATION",
 		    "SEQ", "KIND", "LINE", "CYLINDER", "BUYER", "NET KG", "RESULT", "VIOLATIONS");
@@ -143,10 +144,14 @@ print_table(const struct wire_trace *t, int csv)
 			csv_field(seq), putchar(',');
 			csv_field(r->kind), putchar(',');
 			csv_field(r->has_fill ? line : ""), putchar(',');
-			csv_field(r->has_fill ? r->fill.cylinder :
-			    r->violation_count ? r->violations[0].cylinder : ""), putchar(',');
-			csv_field(r->has_fill ? r->fill.buyer_masked :
-			    r->violation_count ? r->violations[0].buyer_masked : ""), putchar(',');
+			csv_field(r->has_fill          ? r->fill.cylinder
+			          : r->violation_count ? r->violations[0].cylinder
+			                               : ""),
+			    putchar(',');
+			csv_field(r->has_fill          ? r->fill.buyer_masked
+			          : r->violation_count ? r->violations[0].buyer_masked
+			                               : ""),
+			    putchar(',');
 			csv_field(r->has_fill ? net : ""), putchar(',');
 			csv_field(r->has_fill ? r->fill.result : ""), putchar(',');
 			csv_field(viol), putchar(',');
@@ -155,9 +160,11 @@ print_table(const struct wire_trace *t, int csv)
 		} else {
 			printf("%-24s %-8s %-6lld %-7s %-4s %-14s %-18s %8s %-9s %s\n", when,
 			    r->station, (long long)r->seq, r->kind,
-			    r->has_fill ? (snprintf(details, 12, "%d", r->fill.line), details) : "-",
-			    r->has_fill ? r->fill.cylinder :
-			    r->violation_count ? r->violations[0].cylinder : "-",
+			    r->has_fill ? (snprintf(details, 12, "%d", r->fill.line), details)
+			                : "-",
+			    r->has_fill          ? r->fill.cylinder
+			    : r->violation_count ? r->violations[0].cylinder
+			                         : "-",
 			    r->has_fill && r->fill.buyer_masked[0] ? r->fill.buyer_masked : "-",
 			    r->has_fill ? net : "-", r->has_fill ? r->fill.result : "-",
 			    viol[0] != '\0' ? viol : "-");
@@ -193,13 +200,14 @@ print_stations(const uint8_t *data, size_t len, int csv)
 		else
 			str_copy(gap, csv ? "" : "-", sizeof(gap));
 		if (csv) {
-			printf("%s,%s,%lld,%lld,%s,%s,%lld,", st->id, st->township, (long long)st->hwm,
-			    (long long)st->max_seq, gap, seen, (long long)st->backlog);
+			printf("%s,%s,%lld,%lld,%s,%s,%lld,", st->id, st->township,
+			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
+			    (long long)st->backlog);
 			csv_field(st->status);
 			putchar('\n');
 		} else
-			printf("%-10s %-10s %8lld %8lld %-24s %-24s %7lld %s\n", st->id, st->township,
-			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
+			printf("%-10s %-10s %8lld %8lld %-24s %-24s %7lld %s\n", st->id,
+			    st->township, (long long)st->hwm, (long long)st->max_seq, gap, seen,
 			    (long long)st->backlog, st->status);
 	}
 	wire_stations_free(&l);
@@ -210,21 +218,21 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "identity", required_argument, NULL, 'u' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "buyer-key", required_argument, NULL, 'B' },
-		{ "id", required_argument, NULL, 'I' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "csv", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"identity", required_argument, NULL, 'u'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"host", required_argument, NULL, 'H'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"from", required_argument, NULL, 'F'},
+	    {"to", required_argument, NULL, 'T'},
+	    {"buyer-key", required_argument, NULL, 'B'},
+	    {"id", required_argument, NULL, 'I'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"csv", no_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *identity = NULL, *keyfile = NULL, *host = "127.0.0.1", *buyer_key = NULL,
-		   *hexid = NULL, *from = NULL, *to = NULL, *what, *param;
+	           *hexid = NULL, *from = NULL, *to = NULL, *what, *param;
 	char key[WIRE_ID + 8], query[256], err[256], path[32];
 	struct coaplink_response resp;
 	struct coaplink *link = NULL;
@@ -234,18 +242,42 @@ main(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "u:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'u': identity = optarg; break;
-		case 'k': keyfile = optarg; break;
-		case 'H': host = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
-		case 'B': buyer_key = optarg; break;
-		case 'I': hexid = optarg; break;
-		case 'j': json = 1; break;
-		case 'c': csv = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'u':
+			identity = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'F':
+			from = optarg;
+			break;
+		case 'T':
+			to = optarg;
+			break;
+		case 'B':
+			buyer_key = optarg;
+			break;
+		case 'I':
+			hexid = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			csv = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (identity == NULL || keyfile == NULL || optind >= argc || (json && csv) || port <= 0 ||
@@ -280,7 +312,8 @@ main(int argc, char **argv)
 		param = "id";
 		if (hexid != NULL && optind + 1 == argc) {
 			if (strlen(hexid) != BUYER_ID_LEN) {
-				fprintf(stderr, "gastrace: --id takes %d hex digits\n", BUYER_ID_LEN);
+				fprintf(
+				    stderr, "gastrace: --id takes %d hex digits\n", BUYER_ID_LEN);
 				return 2;
 			}
 			str_copy(key, hexid, sizeof(key));
@@ -317,8 +350,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (coaplink_request(link, "GET", path, query[0] != '\0' ? query : NULL, COAPLINK_NONE,
-		json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
-		&resp, err, sizeof(err)) == -1) {
+	        json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
+	        &resp, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		goto out;
 	}
