@@ -15,7 +15,7 @@ fill_setup 1 || { fail "set-up"; finish; }
 # county identities: the station S1 and two townships
 : >"$T/ids"
 chmod 600 "$T/ids"
-for id in station:S1 township:330825101 township:330825102; do
+for id in station:S1 township:330825101 township:330825102 regulator:alice; do
 	f="$T/$(echo "$id" | tr ':' '_').key"
 	key_file "$id" "$f"
 	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
@@ -66,6 +66,16 @@ check "gaswatch of township 330825101 shows the R05 alert for C-OVERDUE" \
 "$BUILD/gaswatch" --township 330825102 -k "$T/township_330825102.key" -p "$CPORT" --once \
     >"$T/w2.out" 2>&1
 check "gaswatch of township 330825102 shows nothing" sh -c "! grep -q R05 '$T/w2.out'"
+
+# a regulator traces the buyer by number: hashed here with the county buyer
+# key, it must meet the id the station computed
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    buyer "$BUYER1" --buyer-key "$T/keys/buyer.key" >"$T/tb.out" 2>&1
+check "gastrace buyer NUMBER finds the buyer's fill and refusal" \
+    sh -c "grep -q 'C-GOOD-1' '$T/tb.out' && grep -q 'refusal .*C-OVERDUE .*R05' '$T/tb.out'"
+check "the buyer number never reached the county" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE key LIKE '%$BUYER1%'")" = 0 ]
+check "the trace names the buyer masked only" sh -c "! grep -q '$BUYER1' '$T/tb.out'"
 
 if sql_eventually 15 "SELECT count(*) > 0 FROM heartbeats WHERE station = 'S1'" 1; then
 	ok "the station's heartbeat arrived"
