@@ -113,6 +113,9 @@ violations_text(const struct wire_record *r, char *out, size_t size)
 	}
 }
 
+/* "-" for an empty column of the table */
+#define DASH(s) ((s)[0] != '\0' ? (s) : "-")
+
 static void
 print_table(const struct wire_trace *t, int csv)
 {
@@ -127,48 +130,40 @@ print_table(const struct wire_trace *t, int csv)
 		printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", "TIME", "STATION",
 		    "SEQ", "KIND", "LINE", "CYLINDER", "BUYER", "NET KG", "RESULT", "VIOLATIONS");
 	for (i = 0; i < t->count; i++) {
+		const char *cylinder = "", *buyer = "";
+		char seq[24], line[12] = "";
+
 		r = &t->records[i];
 		time_format_iso(r->has_fill ? r->fill.started_ms : r->created_ms, when);
 		violations_text(r, viol, sizeof(viol));
-		snprintf(net, sizeof(net), "%.2f", r->fill.net_kg);
+		snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
+		net[0] = '\0';
 		details[0] = '\0';
-		if (r->violation_count > 0)
+		if (r->violation_count > 0) {
 			str_copy(details, r->violations[0].details, sizeof(details));
-		if (csv) {
-			char seq[24], line[12];
-
-			snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
-			snprintf(line, sizeof(line), "%d", r->fill.line);
-			csv_field(when), putchar(',');
-			csv_field(r->station), putchar(',');
-			csv_field(seq), putchar(',');
-			csv_field(r->kind), putchar(',');
-			csv_field(r->has_fill ? line : ""), putchar(',');
-			csv_field(r->has_fill          ? r->fill.cylinder
-			          : r->violation_count ? r->violations[0].cylinder
-			                               : ""),
-			    putchar(',');
-			csv_field(r->has_fill          ? r->fill.buyer_masked
-			          : r->violation_count ? r->violations[0].buyer_masked
-			                               : ""),
-			    putchar(',');
-			csv_field(r->has_fill ? net : ""), putchar(',');
-			csv_field(r->has_fill ? r->fill.result : ""), putchar(',');
-			csv_field(viol), putchar(',');
-			csv_field(details);
-			putchar('\n');
-		} else {
-			printf("%-24s %-8s %-6lld %-7s %-4s %-14s %-18s %8s %-9s %s\n", when,
-			    r->station, (long long)r->seq, r->kind,
-			    r->has_fill ? (snprintf(details, 12, "%d", r->fill.line), details)
-			                : "-",
-			    r->has_fill          ? r->fill.cylinder
-			    : r->violation_count ? r->violations[0].cylinder
-			                         : "-",
-			    r->has_fill && r->fill.buyer_masked[0] ? r->fill.buyer_masked : "-",
-			    r->has_fill ? net : "-", r->has_fill ? r->fill.result : "-",
-			    viol[0] != '\0' ? viol : "-");
+			cylinder = r->violations[0].cylinder;
+			buyer = r->violations[0].buyer_masked;
 		}
+		if (r->has_fill) {
+			snprintf(line, sizeof(line), "%d", r->fill.line);
+			snprintf(net, sizeof(net), "%.2f", r->fill.net_kg);
+			cylinder = r->fill.cylinder;
+			buyer = r->fill.buyer_masked;
+		}
+		if (csv) {
+			const char *cols[] = {when, r->station, seq, r->kind, line, cylinder, buyer,
+			    net, r->has_fill ? r->fill.result : "", viol, details};
+
+			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+				if (c > 0)
+					putchar(',');
+				csv_field(cols[c]);
+			}
+			putchar('\n');
+		} else
+			printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", when,
+			    r->station, seq, r->kind, DASH(line), DASH(cylinder), DASH(buyer),
+			    DASH(net), r->has_fill ? r->fill.result : "-", DASH(viol));
 	}
 	if (!csv)
 		printf("%zu record%s%s\n", t->count, t->count == 1 ? "" : "s",
