@@ -24,7 +24,7 @@ struct coaplink {
 	coap_context_t *ctx;
 	coap_session_t *session;
 	coap_address_t dst;
-	int failed;                    /* the session failed; release it */
+	int failed; /* the session failed; release it */
 	char fail_reason[96];
 	/* the one request in flight */
 	int waiting;
@@ -38,8 +38,8 @@ struct coaplink {
 	int notified;
 	/* reconnect back-off */
 	int64_t backoff_ms;
-	int64_t next_try_ms;           /* monotonic */
-	int64_t opened_ms;             /* when the current session was opened */
+	int64_t next_try_ms; /* monotonic */
+	int64_t opened_ms;   /* when the current session was opened */
 	int handshake_timeout_ms;
 	uint64_t sessions;
 };
@@ -49,7 +49,8 @@ static int coap_started;
 static int
 cancelled(const struct coaplink *link)
 {
-	return link->config.cancel != NULL && __atomic_load_n(link->config.cancel, __ATOMIC_RELAXED);
+	return link->config.cancel != NULL &&
+	       __atomic_load_n(link->config.cancel, __ATOMIC_RELAXED);
 }
 
 static int
@@ -179,8 +180,7 @@ on_event(coap_session_t *session, const coap_event_t event)
 }
 
 int
-coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *err,
-    size_t errlen)
+coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *err, size_t errlen)
 {
 	struct coaplink *link;
 	struct addrinfo hints, *res = NULL;
@@ -317,8 +317,8 @@ open_session(struct coaplink *link, char *err, size_t errlen)
 	setup.psk_info.identity.length = strlen(link->config.identity);
 	setup.psk_info.key.s = link->config.key;
 	setup.psk_info.key.length = link->config.key_len;
-	link->session = coap_new_client_session_psk2(link->ctx, NULL, &link->dst, COAP_PROTO_DTLS,
-	    &setup);
+	link->session =
+	    coap_new_client_session_psk2(link->ctx, NULL, &link->dst, COAP_PROTO_DTLS, &setup);
 	if (link->session == NULL) {
 		schedule_retry(link);
 		return err_set(err, errlen, "cannot open a DTLS session to %s:%d",
@@ -352,8 +352,8 @@ add_segments(coap_optlist_t **opts, uint16_t number, const char *text, char sep)
 	while (p != NULL && *p != '\0') {
 		end = strchr(p, sep);
 		n = end != NULL ? (size_t)(end - p) : strlen(p);
-		if (n > 0 && !coap_insert_optlist(opts, coap_new_optlist(number, n,
-		    (const uint8_t *)p)))
+		if (n > 0 &&
+		    !coap_insert_optlist(opts, coap_new_optlist(number, n, (const uint8_t *)p)))
 			return -1;
 		p = end != NULL ? end + 1 : NULL;
 	}
@@ -386,20 +386,23 @@ send_request(struct coaplink *link, coap_pdu_code_t code, const char *path, cons
 		goto out;
 	}
 	if (observe &&
-	    !coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_OBSERVE,
-		coap_encode_var_safe(buf, sizeof(buf), COAP_OBSERVE_ESTABLISH), buf)))
+	    !coap_insert_optlist(
+	        &opts, coap_new_optlist(COAP_OPTION_OBSERVE,
+	                   coap_encode_var_safe(buf, sizeof(buf), COAP_OBSERVE_ESTABLISH), buf)))
 		goto optfail;
 	if (add_segments(&opts, COAP_OPTION_URI_PATH, path, '/') == -1)
 		goto optfail;
 	if (format != COAPLINK_NONE && payload != NULL &&
-	    !coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_CONTENT_FORMAT,
-		coap_encode_var_safe(buf, sizeof(buf), (unsigned)format), buf)))
+	    !coap_insert_optlist(
+	        &opts, coap_new_optlist(COAP_OPTION_CONTENT_FORMAT,
+	                   coap_encode_var_safe(buf, sizeof(buf), (unsigned)format), buf)))
 		goto optfail;
 	if (query != NULL && add_segments(&opts, COAP_OPTION_URI_QUERY, query, '&') == -1)
 		goto optfail;
 	if (accept != COAPLINK_NONE &&
-	    !coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_ACCEPT,
-		coap_encode_var_safe(buf, sizeof(buf), (unsigned)accept), buf)))
+	    !coap_insert_optlist(
+	        &opts, coap_new_optlist(COAP_OPTION_ACCEPT,
+	                   coap_encode_var_safe(buf, sizeof(buf), (unsigned)accept), buf)))
 		goto optfail;
 	if (opts != NULL && !coap_add_optlist_pdu(pdu, &opts))
 		goto optfail;
@@ -410,8 +413,8 @@ send_request(struct coaplink *link, coap_pdu_code_t code, const char *path, cons
 			goto out;
 		}
 		memcpy(copy, payload, len);
-		if (!coap_add_data_large_request(link->session, pdu, len, copy, release_copy,
-		    copy)) {
+		if (!coap_add_data_large_request(
+		        link->session, pdu, len, copy, release_copy, copy)) {
 			free(copy);
 			err_set(err, errlen, "cannot attach the payload");
 			goto out;
@@ -450,8 +453,8 @@ method_code(const char *method)
 }
 
 static int
-exchange(struct coaplink *link, const char *method, const char *path, const char *query,
-    int format, int accept, int observe, const uint8_t *payload, size_t len, int timeout_ms,
+exchange(struct coaplink *link, const char *method, const char *path, const char *query, int format,
+    int accept, int observe, const uint8_t *payload, size_t len, int timeout_ms,
     struct coaplink_response *resp, char *err, size_t errlen)
 {
 	coap_pdu_code_t code = method_code(method);
@@ -463,9 +466,31 @@ exchange(struct coaplink *link, const char *method, const char *path, const char
 		return err_set(err, errlen, "unknown method %s", method);
 	if (open_session(link, err, errlen) == -1)
 		return -1;
+	/*
+	 * Finish the handshake before sending: a request queued on a session
+	 * that never connects (server down: ICMP) is leaked by libcoap 4.3.1
+	 * when the session is released, and a gateway may retry for days.
+	 */
+	deadline = time_mono_ms() + timeout_ms;
+	while (coap_session_get_state(link->session) != COAP_SESSION_STATE_ESTABLISHED &&
+	       !link->failed && !cancelled(link)) {
+		left = deadline - time_mono_ms();
+		if (left <= 0) {
+			mark_failed(link, "no answer in time");
+			break;
+		}
+		coap_io_process(link->ctx, (uint32_t)(left < 100 ? left : 100));
+		check_handshake(link);
+	}
+	if (link->failed || cancelled(link)) {
+		if (!link->failed)
+			mark_failed(link, "cancelled");
+		err_set(err, errlen, "%s", link->fail_reason);
+		goto failed;
+	}
 	link->resp = resp;
 	if (send_request(link, code, path, query, format, accept, observe, payload, len,
-	    link->token, &link->token_len, err, errlen) == -1)
+	        link->token, &link->token_len, err, errlen) == -1)
 		goto failed;
 	if (observe) {
 		memcpy(link->obs_token, link->token, link->token_len);
@@ -559,7 +584,7 @@ int
 coaplink_connected(const struct coaplink *link)
 {
 	return link->session != NULL && !link->failed &&
-	    coap_session_get_state(link->session) == COAP_SESSION_STATE_ESTABLISHED;
+	       coap_session_get_state(link->session) == COAP_SESSION_STATE_ESTABLISHED;
 }
 
 int64_t

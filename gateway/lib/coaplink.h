@@ -27,29 +27,29 @@
 
 struct coaplink_config {
 	char host[128];
-	int port;                      /* 5684 when 0 */
+	int port; /* 5684 when 0 */
 	char identity[PSK_MAX_IDENTITY];
 	uint8_t key[PSK_MAX_KEY];
 	size_t key_len;
-	int ack_timeout_ms;            /* CoAP ACK_TIMEOUT, >= 1000 (libcoap 4.3.1); 2000 when 0 */
-	int max_retransmit;            /* CoAP MAX_RETRANSMIT; 4 when 0 */
-	int backoff_min_ms;            /* 500 when 0 */
-	int backoff_max_ms;            /* 60000 when 0 */
-	const int *cancel;             /* optional: waits end early once *cancel != 0 */
+	int ack_timeout_ms; /* CoAP ACK_TIMEOUT, >= 1000 (libcoap 4.3.1); 2000 when 0 */
+	int max_retransmit; /* CoAP MAX_RETRANSMIT; 4 when 0 */
+	int backoff_min_ms; /* 500 when 0 */
+	int backoff_max_ms; /* 60000 when 0 */
+	const int *cancel;  /* optional: waits end early once *cancel != 0 */
 };
 
 struct coaplink_response {
-	int code;                      /* class*100+detail: 205, 204, 403...; 0: none */
-	int format;                    /* content format, or COAPLINK_NONE */
-	uint8_t *data;                 /* malloc'd body (whole, block-wise reassembled) */
+	int code;      /* class*100+detail: 205, 204, 403...; 0: none */
+	int format;    /* content format, or COAPLINK_NONE */
+	uint8_t *data; /* malloc'd body (whole, block-wise reassembled) */
 	size_t len;
 };
 
 struct coaplink;
 
 /* A new link (no session yet).  The config is copied. */
-int coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *err,
-    size_t errlen);
+int coaplink_new(
+    const struct coaplink_config *config, struct coaplink **out, char *err, size_t errlen);
 /* Release the session and context, wiping the key. NULL is fine. */
 void coaplink_free(struct coaplink *link);
 
@@ -62,9 +62,9 @@ void coaplink_free(struct coaplink *link);
  * (whatever its code; the caller owns resp->data), -1 when none did (and
  * then the session is released if it failed).
  */
-int coaplink_request(struct coaplink *link, const char *method, const char *path,
-    const char *query, int format, int accept, const uint8_t *payload, size_t len,
-    int timeout_ms, struct coaplink_response *resp, char *err, size_t errlen);
+int coaplink_request(struct coaplink *link, const char *method, const char *path, const char *query,
+    int format, int accept, const uint8_t *payload, size_t len, int timeout_ms,
+    struct coaplink_response *resp, char *err, size_t errlen);
 void coaplink_response_free(struct coaplink_response *resp);
 
 /*

@@ -30,7 +30,7 @@ struct uplink {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int stop;                      /* read atomically by coaplink too */
+	int stop; /* read atomically by coaplink too */
 	int kicked;
 	struct uplink_status status;
 	sqlite3 *db;
@@ -121,8 +121,9 @@ read_violations(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errle
 		v->at_ms = sqlite3_column_int64(st, 9);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : err_set(err, errlen, "violations: %s",
-	    sqlite3_errstr(rc));
+	return rc == SQLITE_DONE || rc == SQLITE_ROW
+	           ? 0
+	           : err_set(err, errlen, "violations: %s", sqlite3_errstr(rc));
 }
 
 static int
@@ -157,8 +158,8 @@ read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return err_set(err, errlen, "fill: %s", sqlite3_errstr(rc));
 	if (rc == SQLITE_DONE)
-		return err_set(err, errlen, "outbox seq %lld: fill %s is missing", (long long)r->seq,
-		    r->uuid);
+		return err_set(
+		    err, errlen, "outbox seq %lld: fill %s is missing", (long long)r->seq, r->uuid);
 	return 0;
 }
 
@@ -179,22 +180,23 @@ read_batch(struct uplink *u, int limit, struct wire_batch *b, char *err, size_t 
 	if (store_exec(u->db, "BEGIN", err, errlen) == -1)
 		goto out;
 	if (store_prepare(u->db,
-		"SELECT seq, uuid, kind, created_ms FROM outbox ORDER BY seq LIMIT ?", &ob, err,
-		errlen) == -1 ||
+	        "SELECT seq, uuid, kind, created_ms FROM outbox ORDER BY seq LIMIT ?", &ob, err,
+	        errlen) == -1 ||
 	    store_prepare(u->db,
-		"SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
-		" coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
-		" f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
-		" coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
-		" coalesce(f.net_kg, 0), f.result FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
-		" WHERE f.uuid = ?",
-		&fs, err, errlen) == -1 ||
+	        "SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
+	        " coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
+	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
+	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
+	        " coalesce(f.net_kg, 0), f.result FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
+	        " WHERE f.uuid = ?",
+	        &fs, err, errlen) == -1 ||
 	    store_prepare(u->db,
-		"SELECT v.uuid, v.rule, v.severity, v.township, v.details, coalesce(v.cylinder, ''),"
-		" coalesce(v.buyer, ''), coalesce(b.masked, ''), coalesce(v.line, 0), v.at_ms"
-		" FROM violations v LEFT JOIN buyers b ON b.id = v.buyer WHERE v.event = ?"
-		" ORDER BY v.at_ms, v.uuid",
-		&vs, err, errlen) == -1)
+	        "SELECT v.uuid, v.rule, v.severity, v.township, v.details, coalesce(v.cylinder, "
+	        "''),"
+	        " coalesce(v.buyer, ''), coalesce(b.masked, ''), coalesce(v.line, 0), v.at_ms"
+	        " FROM violations v LEFT JOIN buyers b ON b.id = v.buyer WHERE v.event = ?"
+	        " ORDER BY v.at_ms, v.uuid",
+	        &vs, err, errlen) == -1)
 		goto rollback;
 	sqlite3_bind_int(ob, 1, limit);
 	while ((step = sqlite3_step(ob)) == SQLITE_ROW) {
@@ -260,8 +262,8 @@ drain_once(struct uplink *u, char *err, size_t errlen)
 	}
 	wire_batch_free(&batch);
 	if (coaplink_request(u->link, "POST", "records", NULL, COAPLINK_FORMAT_CBOR,
-		COAPLINK_FORMAT_CBOR, payload, len, UPLINK_REQUEST_TIMEOUT_MS, &resp, err,
-		errlen) == -1)
+	        COAPLINK_FORMAT_CBOR, payload, len, UPLINK_REQUEST_TIMEOUT_MS, &resp, err,
+	        errlen) == -1)
 		goto out;
 	if (resp.code != 204) {
 		err_set(err, errlen, "county answered %d.%02d to a batch", resp.code / 100,
@@ -321,8 +323,8 @@ out:
 static int64_t
 registry_version(struct uplink *u)
 {
-	return store_query_int(u->db,
-	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
+	return store_query_int(
+	    u->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
 }
 
 static int
@@ -348,7 +350,7 @@ heartbeat(struct uplink *u, char *err, size_t errlen)
 	if (wire_encode_heartbeat(&hb, &payload, &len) == -1)
 		return err_set(err, errlen, "cannot encode a heartbeat");
 	if (coaplink_request(u->link, "POST", "heartbeat", NULL, COAPLINK_FORMAT_CBOR,
-		COAPLINK_NONE, payload, len, UPLINK_REQUEST_TIMEOUT_MS, &resp, err, errlen) == -1)
+	        COAPLINK_NONE, payload, len, UPLINK_REQUEST_TIMEOUT_MS, &resp, err, errlen) == -1)
 		goto out;
 	rc = resp.code == 204 ? 0 : err_set(err, errlen, "heartbeat answered %d", resp.code);
 	coaplink_response_free(&resp);
@@ -367,10 +369,11 @@ apply_registry(struct uplink *u, const struct wire_registry *reg, char *err, siz
 	if (store_begin(u->db, err, errlen) == -1)
 		return -1;
 	if (store_prepare(u->db,
-		"UPDATE cylinders SET status = ?2, last_inspection = nullif(?3, ''),"
-		" next_inspection = nullif(?4, ''), owner = CASE WHEN ?5 = '' THEN owner ELSE ?5 END,"
-		" registry_version = ?6, updated_ms = ?7 WHERE serial = ?1",
-		&st, err, errlen) == -1)
+	        "UPDATE cylinders SET status = ?2, last_inspection = nullif(?3, ''),"
+	        " next_inspection = nullif(?4, ''), owner = CASE WHEN ?5 = '' THEN owner ELSE ?5 "
+	        "END,"
+	        " registry_version = ?6, updated_ms = ?7 WHERE serial = ?1",
+	        &st, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < reg->count; i++) {
 		const struct wire_registry_row *row = &reg->rows[i];
@@ -384,8 +387,8 @@ apply_registry(struct uplink *u, const struct wire_registry *reg, char *err, siz
 		sqlite3_bind_int64(st, 6, row->version);
 		sqlite3_bind_int64(st, 7, time_wall_ms());
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			err_set(err, errlen, "registry row %s: %s", row->serial,
-			    sqlite3_errmsg(u->db));
+			err_set(
+			    err, errlen, "registry row %s: %s", row->serial, sqlite3_errmsg(u->db));
 			goto fail;
 		}
 		/* a cylinder this station never registered has no model or tare
@@ -395,9 +398,9 @@ apply_registry(struct uplink *u, const struct wire_registry *reg, char *err, siz
 	}
 	snprintf(version, sizeof(version), "%lld", (long long)reg->version);
 	if (store_prepare(u->db,
-		"INSERT INTO meta (key, value) VALUES ('registry_version', ?)"
-		" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		&meta, err, errlen) == -1)
+	        "INSERT INTO meta (key, value) VALUES ('registry_version', ?)"
+	        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	        &meta, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(meta, 1, version, -1, SQLITE_STATIC);
 	if (sqlite3_step(meta) != SQLITE_DONE) {
@@ -412,7 +415,8 @@ apply_registry(struct uplink *u, const struct wire_registry *reg, char *err, siz
 	}
 	if (reg->count > 0)
 		log_info("registry: %zu changes applied (%zu for cylinders not held here), "
-			 "version %lld", reg->count, unknown, (long long)reg->version);
+		         "version %lld",
+		    reg->count, unknown, (long long)reg->version);
 	return 0;
 fail:
 	sqlite3_finalize(st);
@@ -432,8 +436,8 @@ pull_registry(struct uplink *u, char *err, size_t errlen)
 	while (more && rounds++ < 100 && !stopping(u)) {
 		snprintf(query, sizeof(query), "since=%lld", (long long)registry_version(u));
 		if (coaplink_request(u->link, "GET", "registry", query, COAPLINK_NONE,
-			COAPLINK_FORMAT_CBOR, NULL, 0, UPLINK_REQUEST_TIMEOUT_MS, &resp, err,
-			errlen) == -1)
+		        COAPLINK_FORMAT_CBOR, NULL, 0, UPLINK_REQUEST_TIMEOUT_MS, &resp, err,
+		        errlen) == -1)
 			return -1;
 		if (resp.code != 205) {
 			coaplink_response_free(&resp);
@@ -523,8 +527,9 @@ run(void *arg)
 			next = window_start + window_sent * 1000 / u->config.rate;
 			if (next > time_mono_ms()) {
 				while (!stopping(u) && time_mono_ms() < next)
-					time_sleep_ms(next - time_mono_ms() < 100 ?
-						next - time_mono_ms() : 100);
+					time_sleep_ms(next - time_mono_ms() < 100
+					                  ? next - time_mono_ms()
+					                  : 100);
 			}
 			if (time_mono_ms() - window_start > 10000) {
 				window_start = time_mono_ms();

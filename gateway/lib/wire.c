@@ -97,8 +97,9 @@ load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	if (buf == NULL || len == 0)
 		return err_set(err, errlen, "empty payload"), NULL;
 	if (len > WIRE_MAX_PAYLOAD)
-		return err_set(err, errlen, "payload of %zu bytes is over %u", len,
-		    WIRE_MAX_PAYLOAD), NULL;
+		return err_set(
+		           err, errlen, "payload of %zu bytes is over %u", len, WIRE_MAX_PAYLOAD),
+		       NULL;
 	if (check_item(buf, len, &pos, 0) == -1)
 		return err_set(err, errlen, "malformed CBOR near byte %zu", pos), NULL;
 	if (pos != len)
@@ -106,7 +107,8 @@ load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	item = cbor_load(buf, len, &result);
 	if (item == NULL)
 		return err_set(err, errlen, "CBOR rejected (code %d at %zu)",
-		    (int)result.error.code, result.error.position), NULL;
+		           (int)result.error.code, result.error.position),
+		       NULL;
 	if (!cbor_isa_map(item)) {
 		cbor_decref(&item);
 		return err_set(err, errlen, "message is not a map"), NULL;
@@ -122,7 +124,7 @@ text_is(const cbor_item_t *item, const char *s)
 	size_t n = strlen(s);
 
 	return cbor_isa_string(item) && cbor_string_is_definite(item) &&
-	    cbor_string_length(item) == n && memcmp(cbor_string_handle(item), s, n) == 0;
+	       cbor_string_length(item) == n && memcmp(cbor_string_handle(item), s, n) == 0;
 }
 
 static cbor_item_t *
@@ -139,8 +141,8 @@ mget(const cbor_item_t *map, const char *key)
 
 /* Text field into out[size]; a missing optional field becomes "". */
 static int
-get_text(const cbor_item_t *map, const char *key, char *out, size_t size, int required,
-    char *err, size_t errlen)
+get_text(const cbor_item_t *map, const char *key, char *out, size_t size, int required, char *err,
+    size_t errlen)
 {
 	cbor_item_t *v = mget(map, key);
 	size_t n;
@@ -186,8 +188,8 @@ item_int(const cbor_item_t *v, int64_t *out)
 }
 
 static int
-get_int(const cbor_item_t *map, const char *key, int64_t *out, int required, char *err,
-    size_t errlen)
+get_int(
+    const cbor_item_t *map, const char *key, int64_t *out, int required, char *err, size_t errlen)
 {
 	cbor_item_t *v = mget(map, key);
 
@@ -200,8 +202,7 @@ get_int(const cbor_item_t *map, const char *key, int64_t *out, int required, cha
 }
 
 static int
-get_small(const cbor_item_t *map, const char *key, int *out, int required, char *err,
-    size_t errlen)
+get_small(const cbor_item_t *map, const char *key, int *out, int required, char *err, size_t errlen)
 {
 	int64_t v;
 
@@ -257,8 +258,8 @@ get_bool(const cbor_item_t *map, const char *key, int *out, char *err, size_t er
 
 /* An optional array field: *items and *n (0 when missing). */
 static int
-get_array(const cbor_item_t *map, const char *key, cbor_item_t ***items, size_t *n,
-    size_t max, char *err, size_t errlen)
+get_array(const cbor_item_t *map, const char *key, cbor_item_t ***items, size_t *n, size_t max,
+    char *err, size_t errlen)
 {
 	cbor_item_t *v = mget(map, key);
 
@@ -269,8 +270,8 @@ get_array(const cbor_item_t *map, const char *key, cbor_item_t ***items, size_t 
 	if (!cbor_isa_array(v) || !cbor_array_is_definite(v))
 		return err_set(err, errlen, "'%s' is not an array", key);
 	if (cbor_array_size(v) > max)
-		return err_set(err, errlen, "'%s' has %zu items, over %zu", key,
-		    cbor_array_size(v), max);
+		return err_set(
+		    err, errlen, "'%s' has %zu items, over %zu", key, cbor_array_size(v), max);
 	*items = cbor_array_handle(v);
 	*n = cbor_array_size(v);
 	return 0;
@@ -310,7 +311,7 @@ put(struct builder *b, cbor_item_t *map, const char *key, cbor_item_t *value)
 		return;
 	}
 	k = cbor_build_string(key);
-	if (k == NULL || !cbor_map_add(map, (struct cbor_pair){ .key = k, .value = value }))
+	if (k == NULL || !cbor_map_add(map, (struct cbor_pair){.key = k, .value = value}))
 		b->bad = 1;
 	if (k != NULL)
 		cbor_decref(&k);
@@ -490,7 +491,7 @@ read_fill(const cbor_item_t *m, struct wire_fill *f, char *err, size_t errlen)
 	    get_text(m, "buyer", f->buyer, sizeof(f->buyer), 0, err, errlen) == -1 ||
 	    get_text(m, "masked", f->buyer_masked, sizeof(f->buyer_masked), 0, err, errlen) == -1 ||
 	    get_text(m, "btown", f->buyer_township, sizeof(f->buyer_township), 0, err, errlen) ==
-		-1 ||
+	        -1 ||
 	    get_text(m, "bkind", f->buyer_kind, sizeof(f->buyer_kind), 0, err, errlen) == -1 ||
 	    get_text(m, "op", f->operator_cert, sizeof(f->operator_cert), 0, err, errlen) == -1 ||
 	    get_int(m, "start", &f->started_ms, 1, err, errlen) == -1 ||
@@ -543,8 +544,8 @@ read_record(const cbor_item_t *m, struct wire_record *r, char *err, size_t errle
 		r->has_fill = 1;
 	}
 	if (strcmp(r->kind, "fill") == 0 && !r->has_fill)
-		return err_set(err, errlen, "seq %lld: fill record without its fill",
-		    (long long)r->seq);
+		return err_set(
+		    err, errlen, "seq %lld: fill record without its fill", (long long)r->seq);
 	if (get_array(m, "viol", &viol, &n, WIRE_MAX_VIOLATIONS, err, errlen) == -1)
 		return -1;
 	if (n > 0) {
@@ -606,7 +607,7 @@ free_records(struct wire_record *records, size_t count)
 int
 wire_encode_batch(const struct wire_batch *batch, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(3);
 
 	if (m != NULL) {
@@ -627,8 +628,8 @@ wire_batch_free(struct wire_batch *batch)
 }
 
 int
-wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *batch, char *err,
-    size_t errlen)
+wire_decode_batch(
+    const uint8_t *buf, size_t len, struct wire_batch *batch, char *err, size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -637,9 +638,9 @@ wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *batch, char
 	if ((root = load(buf, len, err, errlen)) == NULL)
 		return -1;
 	if (get_text(root, "station", batch->station, sizeof(batch->station), 0, err, errlen) ==
-		-1 ||
+	        -1 ||
 	    get_text(root, "township", batch->township, sizeof(batch->township), 0, err, errlen) ==
-		-1 ||
+	        -1 ||
 	    read_records(root, "records", 1, &batch->records, &batch->count, err, errlen) == -1)
 		goto out;
 	rc = 0;
@@ -655,7 +656,7 @@ out:
 int
 wire_encode_ack(const struct wire_ack *a, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(3);
 
 	if (m != NULL) {
@@ -694,7 +695,7 @@ out:
 int
 wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(8);
 
 	if (m != NULL) {
@@ -711,8 +712,8 @@ wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *out
 }
 
 int
-wire_decode_heartbeat(const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err,
-    size_t errlen)
+wire_decode_heartbeat(
+    const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err, size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -740,7 +741,7 @@ out:
 int
 wire_encode_registry(const struct wire_registry *r, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(3), *rows, *row;
 	size_t i;
 
@@ -783,8 +784,8 @@ date_ok(const char *s)
 }
 
 int
-wire_decode_registry(const uint8_t *buf, size_t len, struct wire_registry *r, char *err,
-    size_t errlen)
+wire_decode_registry(
+    const uint8_t *buf, size_t len, struct wire_registry *r, char *err, size_t errlen)
 {
 	cbor_item_t *root, **items;
 	struct wire_registry_row *row;
@@ -810,15 +811,15 @@ wire_decode_registry(const uint8_t *buf, size_t len, struct wire_registry *r, ch
 			goto out;
 		}
 		if (get_text(items[i], "serial", row->serial, sizeof(row->serial), 1, sub,
-			sizeof(sub)) == -1 ||
+		        sizeof(sub)) == -1 ||
 		    get_text(items[i], "status", row->status, sizeof(row->status), 1, sub,
-			sizeof(sub)) == -1 ||
-		    get_text(items[i], "last", row->last_inspection, sizeof(row->last_inspection), 0,
-			sub, sizeof(sub)) == -1 ||
-		    get_text(items[i], "next", row->next_inspection, sizeof(row->next_inspection), 0,
-			sub, sizeof(sub)) == -1 ||
+		        sizeof(sub)) == -1 ||
+		    get_text(items[i], "last", row->last_inspection, sizeof(row->last_inspection),
+		        0, sub, sizeof(sub)) == -1 ||
+		    get_text(items[i], "next", row->next_inspection, sizeof(row->next_inspection),
+		        0, sub, sizeof(sub)) == -1 ||
 		    get_text(items[i], "owner", row->owner, sizeof(row->owner), 0, sub,
-			sizeof(sub)) == -1 ||
+		        sizeof(sub)) == -1 ||
 		    get_int(items[i], "v", &row->version, 0, sub, sizeof(sub)) == -1) {
 			err_set(err, errlen, "row %zu: %s", i, sub);
 			goto out;
@@ -847,7 +848,7 @@ out:
 int
 wire_encode_alerts(const struct wire_alert_list *l, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(2), *list, *a;
 	const struct wire_alert *al;
 	size_t i;
@@ -890,8 +891,8 @@ wire_alerts_free(struct wire_alert_list *l)
 }
 
 int
-wire_decode_alerts(const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err,
-    size_t errlen)
+wire_decode_alerts(
+    const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err, size_t errlen)
 {
 	cbor_item_t *root, **items, *m;
 	struct wire_alert *a;
@@ -918,20 +919,22 @@ wire_decode_alerts(const uint8_t *buf, size_t len, struct wire_alert_list *l, ch
 		}
 		if (get_int(m, "id", &a->id, 1, sub, sizeof(sub)) == -1 ||
 		    get_text(m, "rule", a->rule, sizeof(a->rule), 1, sub, sizeof(sub)) == -1 ||
-		    get_text(m, "sev", a->severity, sizeof(a->severity), 0, sub, sizeof(sub)) == -1 ||
+		    get_text(m, "sev", a->severity, sizeof(a->severity), 0, sub, sizeof(sub)) ==
+		        -1 ||
 		    get_text(m, "town", a->township, sizeof(a->township), 0, sub, sizeof(sub)) ==
-			-1 ||
+		        -1 ||
 		    get_text(m, "station", a->station, sizeof(a->station), 0, sub, sizeof(sub)) ==
-			-1 ||
-		    get_text(m, "cyl", a->cylinder, sizeof(a->cylinder), 0, sub, sizeof(sub)) == -1 ||
+		        -1 ||
+		    get_text(m, "cyl", a->cylinder, sizeof(a->cylinder), 0, sub, sizeof(sub)) ==
+		        -1 ||
 		    get_text(m, "masked", a->buyer_masked, sizeof(a->buyer_masked), 0, sub,
-			sizeof(sub)) == -1 ||
+		        sizeof(sub)) == -1 ||
 		    get_text(m, "text", a->text, sizeof(a->text), 0, sub, sizeof(sub)) == -1 ||
 		    get_int(m, "at", &a->at_ms, 0, sub, sizeof(sub)) == -1 ||
 		    get_text(m, "disp", a->disposition, sizeof(a->disposition), 0, sub,
-			sizeof(sub)) == -1 ||
-		    get_text(m, "by", a->disposed_by, sizeof(a->disposed_by), 0, sub, sizeof(sub)) ==
-			-1 ||
+		        sizeof(sub)) == -1 ||
+		    get_text(m, "by", a->disposed_by, sizeof(a->disposed_by), 0, sub,
+		        sizeof(sub)) == -1 ||
 		    get_int(m, "disp_at", &a->disposed_ms, 0, sub, sizeof(sub)) == -1) {
 			err_set(err, errlen, "alert %zu: %s", i, sub);
 			goto out;
@@ -951,7 +954,7 @@ out:
 int
 wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(2);
 
 	if (m != NULL) {
@@ -962,8 +965,8 @@ wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t 
 }
 
 int
-wire_decode_disposition(const uint8_t *buf, size_t len, struct wire_disposition *d, char *err,
-    size_t errlen)
+wire_decode_disposition(
+    const uint8_t *buf, size_t len, struct wire_disposition *d, char *err, size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -989,7 +992,7 @@ out:
 int
 wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	cbor_item_t *m = cbor_new_definite_map(6);
 
 	if (m != NULL) {
@@ -1013,8 +1016,7 @@ wire_trace_free(struct wire_trace *t)
 }
 
 int
-wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err,
-    size_t errlen)
+wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err, size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -1033,6 +1035,95 @@ wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *er
 out:
 	if (rc == -1)
 		wire_trace_free(t);
+	cbor_decref(&root);
+	return rc;
+}
+
+/* ---- station list ------------------------------------------------------------ */
+
+int
+wire_encode_stations(const struct wire_station_list *l, uint8_t **out, size_t *outlen)
+{
+	struct builder b = {0};
+	cbor_item_t *m = cbor_new_definite_map(1), *list, *st;
+	size_t i;
+
+	if (m == NULL)
+		return -1;
+	list = cbor_new_definite_array(l->count);
+	for (i = 0; list != NULL && i < l->count; i++) {
+		st = cbor_new_definite_map(8);
+		if (st != NULL) {
+			put_text(&b, st, "id", l->stations[i].id);
+			put_text(&b, st, "town", l->stations[i].township);
+			put_int(&b, st, "hwm", l->stations[i].hwm);
+			put_int(&b, st, "max", l->stations[i].max_seq);
+			put_int(&b, st, "gap_since", l->stations[i].gap_since_ms);
+			put_int(&b, st, "seen", l->stations[i].last_seen_ms);
+			put_int(&b, st, "backlog", l->stations[i].backlog);
+			put_text(&b, st, "status", l->stations[i].status);
+		}
+		push(&b, list, st);
+	}
+	put(&b, m, "stations", list);
+	return finish(&b, m, out, outlen);
+}
+
+void
+wire_stations_free(struct wire_station_list *l)
+{
+	if (l == NULL)
+		return;
+	free(l->stations);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+wire_decode_stations(
+    const uint8_t *buf, size_t len, struct wire_station_list *l, char *err, size_t errlen)
+{
+	cbor_item_t *root, **items;
+	struct wire_station *st;
+	size_t i, n;
+	int rc = -1;
+	char sub[160];
+
+	memset(l, 0, sizeof(*l));
+	if ((root = load(buf, len, err, errlen)) == NULL)
+		return -1;
+	if (get_array(root, "stations", &items, &n, WIRE_MAX_ROWS, err, errlen) == -1)
+		goto out;
+	if (items == NULL) {
+		err_set(err, errlen, "missing 'stations'");
+		goto out;
+	}
+	if (n > 0 && (l->stations = calloc(n, sizeof(*l->stations))) == NULL) {
+		err_set(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		st = &l->stations[i];
+		if (!cbor_isa_map(items[i]) ||
+		    get_text(items[i], "id", st->id, sizeof(st->id), 1, sub, sizeof(sub)) == -1 ||
+		    get_text(items[i], "town", st->township, sizeof(st->township), 0, sub,
+		        sizeof(sub)) == -1 ||
+		    get_int(items[i], "hwm", &st->hwm, 1, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "max", &st->max_seq, 0, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "gap_since", &st->gap_since_ms, 0, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "seen", &st->last_seen_ms, 0, sub, sizeof(sub)) == -1 ||
+		    get_int(items[i], "backlog", &st->backlog, 0, sub, sizeof(sub)) == -1 ||
+		    get_text(items[i], "status", st->status, sizeof(st->status), 0, sub,
+		        sizeof(sub)) == -1) {
+			err_set(err, errlen, "station %zu: %s", i,
+			    cbor_isa_map(items[i]) ? sub : "not a map");
+			goto out;
+		}
+	}
+	l->count = n;
+	rc = 0;
+out:
+	if (rc == -1)
+		wire_stations_free(l);
 	cbor_decref(&root);
 	return rc;
 }
@@ -1061,7 +1152,8 @@ to_json(const cbor_item_t *item, int depth)
 		if (!cbor_string_is_definite(item))
 			return NULL;
 		/* NULL for invalid UTF-8: JSON text must be valid */
-		return json_stringn((const char *)cbor_string_handle(item), cbor_string_length(item));
+		return json_stringn(
+		    (const char *)cbor_string_handle(item), cbor_string_length(item));
 	case CBOR_TYPE_BYTESTRING:
 		if (!cbor_bytestring_is_definite(item))
 			return NULL;
@@ -1089,12 +1181,14 @@ to_json(const cbor_item_t *item, int depth)
 		pairs = cbor_map_handle(item);
 		n = cbor_map_size(item);
 		for (i = 0; j != NULL && i < n; i++) {
-			if (!cbor_isa_string(pairs[i].key) || !cbor_string_is_definite(pairs[i].key) ||
+			if (!cbor_isa_string(pairs[i].key) ||
+			    !cbor_string_is_definite(pairs[i].key) ||
 			    cbor_string_length(pairs[i].key) >= sizeof(key)) {
 				json_decref(j);
 				return NULL;
 			}
-			memcpy(key, cbor_string_handle(pairs[i].key), cbor_string_length(pairs[i].key));
+			memcpy(key, cbor_string_handle(pairs[i].key),
+			    cbor_string_length(pairs[i].key));
 			key[cbor_string_length(pairs[i].key)] = '\0';
 			if (strlen(key) != cbor_string_length(pairs[i].key) ||
 			    (v = to_json(pairs[i].value, depth + 1)) == NULL ||

@@ -22,28 +22,28 @@
 #define WIRE_MAX_RECORDS 5000       /* records in one batch or trace */
 #define WIRE_MAX_VIOLATIONS 64      /* violations of one record */
 #define WIRE_MAX_ALERTS 5000        /* alerts in one answer */
-#define WIRE_MAX_ROWS 20000         /* registry rows in one delta */
+#define WIRE_MAX_ROWS 20000         /* registry rows in one delta, stations in a list */
 
-#define WIRE_ID 64       /* station id, serial, identity, operator */
-#define WIRE_UUID 37     /* 36 characters + NUL */
-#define WIRE_BUYER 65    /* hex HMAC-SHA256 + NUL */
-#define WIRE_MASKED 40   /* 330***********1234 */
+#define WIRE_ID 64     /* station id, serial, identity, operator */
+#define WIRE_UUID 37   /* 36 characters + NUL */
+#define WIRE_BUYER 65  /* hex HMAC-SHA256 + NUL */
+#define WIRE_MASKED 40 /* 330***********1234 */
 #define WIRE_TOWNSHIP 16
 #define WIRE_TEXT 256
-#define WIRE_WORD 16     /* rule code, severity, kind, result, status */
-#define WIRE_DATE 11     /* YYYY-MM-DD */
+#define WIRE_WORD 16 /* rule code, severity, kind, result, status */
+#define WIRE_DATE 11 /* YYYY-MM-DD */
 
 /* A rule that fired at the station (or at the county, in a trace). */
 struct wire_violation {
 	char uuid[WIRE_UUID];
-	char rule[WIRE_WORD];          /* R01..R25, C01..C04 */
-	char severity[WIRE_WORD];      /* flag, refuse, alert, critical */
-	char township[WIRE_TOWNSHIP];  /* where the alert is routed */
+	char rule[WIRE_WORD];         /* R01..R25, C01..C04 */
+	char severity[WIRE_WORD];     /* flag, refuse, alert, critical */
+	char township[WIRE_TOWNSHIP]; /* where the alert is routed */
 	char details[WIRE_TEXT];
-	char cylinder[WIRE_ID];        /* "" when unknown */
-	char buyer[WIRE_BUYER];        /* HMAC hex, "" when unknown */
+	char cylinder[WIRE_ID]; /* "" when unknown */
+	char buyer[WIRE_BUYER]; /* HMAC hex, "" when unknown */
 	char buyer_masked[WIRE_MASKED];
-	int line;                      /* 0 when not tied to a line */
+	int line; /* 0 when not tied to a line */
 	int64_t at_ms;
 };
 
@@ -54,7 +54,7 @@ struct wire_fill {
 	char buyer[WIRE_BUYER];
 	char buyer_masked[WIRE_MASKED];
 	char buyer_township[WIRE_TOWNSHIP];
-	char buyer_kind[WIRE_WORD];    /* household, business, "" */
+	char buyer_kind[WIRE_WORD]; /* household, business, "" */
 	char operator_cert[WIRE_ID];
 	int64_t started_ms;
 	int64_t ended_ms;
@@ -66,9 +66,9 @@ struct wire_fill {
  * violations whose event is its uuid. */
 struct wire_record {
 	char station[WIRE_ID];
-	int64_t seq;                   /* station's gap-free sequence, from 1 */
+	int64_t seq; /* station's gap-free sequence, from 1 */
 	char uuid[WIRE_UUID];
-	char kind[WIRE_WORD];          /* fill, refusal, event */
+	char kind[WIRE_WORD]; /* fill, refusal, event */
 	int64_t created_ms;
 	int has_fill;
 	struct wire_fill fill;
@@ -78,17 +78,17 @@ struct wire_record {
 
 /* POST /records: a batch, oldest first. */
 struct wire_batch {
-	char station[WIRE_ID];         /* informative; the server uses the DTLS identity */
-	char township[WIRE_TOWNSHIP];  /* the station's own township */
+	char station[WIRE_ID];        /* informative; the server uses the DTLS identity */
+	char township[WIRE_TOWNSHIP]; /* the station's own township */
 	size_t count;
 	struct wire_record *records;
 };
 
 /* The county's answer to a batch: every seq <= hwm is stored. */
 struct wire_ack {
-	int64_t hwm;                   /* highest contiguous seq held */
-	int64_t stored;                /* records new in this batch */
-	int64_t duplicates;            /* records already held */
+	int64_t hwm;        /* highest contiguous seq held */
+	int64_t stored;     /* records new in this batch */
+	int64_t duplicates; /* records already held */
 };
 
 /* POST /heartbeat */
@@ -96,16 +96,16 @@ struct wire_heartbeat {
 	char station[WIRE_ID];
 	char township[WIRE_TOWNSHIP];
 	int64_t at_ms;
-	int64_t backlog;               /* outbox rows waiting */
-	int64_t oldest_ms;             /* created_ms of the oldest, 0 if none */
-	int64_t last_ack;              /* last hwm the county gave */
+	int64_t backlog;   /* outbox rows waiting */
+	int64_t oldest_ms; /* created_ms of the oldest, 0 if none */
+	int64_t last_ack;  /* last hwm the county gave */
 	int64_t registry_version;
-	char status[WIRE_TEXT];        /* one line, e.g. "2 lines, 0 faults" */
+	char status[WIRE_TEXT]; /* one line, e.g. "2 lines, 0 faults" */
 };
 
 struct wire_registry_row {
 	char serial[WIRE_ID];
-	char status[WIRE_WORD];        /* active, scrapped, retired */
+	char status[WIRE_WORD]; /* active, scrapped, retired */
 	char last_inspection[WIRE_DATE];
 	char next_inspection[WIRE_DATE];
 	char owner[WIRE_TEXT];
@@ -114,14 +114,14 @@ struct wire_registry_row {
 
 /* GET /registry?since=V: rows changed after V, up to version. */
 struct wire_registry {
-	int64_t version;               /* apply, then store this as registry_version */
-	int more;                      /* 1: ask again with since=version */
+	int64_t version; /* apply, then store this as registry_version */
+	int more;        /* 1: ask again with since=version */
 	size_t count;
 	struct wire_registry_row *rows;
 };
 
 struct wire_alert {
-	int64_t id;                    /* county-wide sequence */
+	int64_t id; /* county-wide sequence */
 	char rule[WIRE_WORD];
 	char severity[WIRE_WORD];
 	char township[WIRE_TOWNSHIP];
@@ -130,14 +130,14 @@ struct wire_alert {
 	char buyer_masked[WIRE_MASKED];
 	char text[WIRE_TEXT];
 	int64_t at_ms;
-	char disposition[WIRE_TEXT];   /* "" while open */
+	char disposition[WIRE_TEXT]; /* "" while open */
 	char disposed_by[WIRE_ID];
 	int64_t disposed_ms;
 };
 
 /* GET /alerts?since=N */
 struct wire_alert_list {
-	int64_t last;                  /* highest alert id of this township */
+	int64_t last; /* highest alert id of this township */
 	size_t count;
 	struct wire_alert *alerts;
 };
@@ -150,45 +150,66 @@ struct wire_disposition {
 
 /* GET /trace/...: records matching one query. */
 struct wire_trace {
-	char query[WIRE_WORD];         /* cylinder, buyer, station */
+	char query[WIRE_WORD]; /* cylinder, buyer, station */
 	char key[WIRE_ID + 8];
 	int64_t from_ms, to_ms;
-	int truncated;                 /* 1: more than count matched */
+	int truncated; /* 1: more than count matched */
 	size_t count;
 	struct wire_record *records;
 };
 
+/* GET /stations (regulators): what the county holds of each station. */
+struct wire_station {
+	char id[WIRE_ID];
+	char township[WIRE_TOWNSHIP];
+	int64_t hwm;          /* every seq 1..hwm held */
+	int64_t max_seq;      /* highest seq held (> hwm: a gap) */
+	int64_t gap_since_ms; /* 0 when no gap */
+	int64_t last_seen_ms;
+	int64_t backlog; /* from the last heartbeat */
+	char status[WIRE_TEXT];
+};
+
+struct wire_station_list {
+	size_t count;
+	struct wire_station *stations;
+};
+
 int wire_encode_batch(const struct wire_batch *b, uint8_t **out, size_t *outlen);
-int wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *b, char *err,
-    size_t errlen);
+int wire_decode_batch(
+    const uint8_t *buf, size_t len, struct wire_batch *b, char *err, size_t errlen);
 void wire_batch_free(struct wire_batch *b);
 
 int wire_encode_ack(const struct wire_ack *a, uint8_t **out, size_t *outlen);
-int wire_decode_ack(const uint8_t *buf, size_t len, struct wire_ack *a, char *err,
-    size_t errlen);
+int wire_decode_ack(const uint8_t *buf, size_t len, struct wire_ack *a, char *err, size_t errlen);
 
 int wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *outlen);
-int wire_decode_heartbeat(const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err,
-    size_t errlen);
+int wire_decode_heartbeat(
+    const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err, size_t errlen);
 
 int wire_encode_registry(const struct wire_registry *r, uint8_t **out, size_t *outlen);
-int wire_decode_registry(const uint8_t *buf, size_t len, struct wire_registry *r, char *err,
-    size_t errlen);
+int wire_decode_registry(
+    const uint8_t *buf, size_t len, struct wire_registry *r, char *err, size_t errlen);
 void wire_registry_free(struct wire_registry *r);
 
 int wire_encode_alerts(const struct wire_alert_list *l, uint8_t **out, size_t *outlen);
-int wire_decode_alerts(const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err,
-    size_t errlen);
+int wire_decode_alerts(
+    const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err, size_t errlen);
 void wire_alerts_free(struct wire_alert_list *l);
 
 int wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t *outlen);
-int wire_decode_disposition(const uint8_t *buf, size_t len, struct wire_disposition *d,
-    char *err, size_t errlen);
+int wire_decode_disposition(
+    const uint8_t *buf, size_t len, struct wire_disposition *d, char *err, size_t errlen);
 
 int wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen);
-int wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err,
-    size_t errlen);
+int wire_decode_trace(
+    const uint8_t *buf, size_t len, struct wire_trace *t, char *err, size_t errlen);
 void wire_trace_free(struct wire_trace *t);
+
+int wire_encode_stations(const struct wire_station_list *l, uint8_t **out, size_t *outlen);
+int wire_decode_stations(
+    const uint8_t *buf, size_t len, struct wire_station_list *l, char *err, size_t errlen);
+void wire_stations_free(struct wire_station_list *l);
 
 /* Release a record's violations (records inside batches/traces are released
  * by their container). */

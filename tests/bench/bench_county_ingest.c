@@ -20,8 +20,14 @@
 #define BATCH 200
 
 static struct county_config config = {
-	.c01_minutes = 60, .c02_household_max = 3, .c02_business_max = 60, .c02_days = 30,
-	.c03_silent_s = 900, .c04_gap_s = 86400, .check_s = 30, .max_trace = 2000,
+    .c01_minutes = 60,
+    .c02_household_max = 3,
+    .c02_business_max = 60,
+    .c02_days = 30,
+    .c03_silent_s = 900,
+    .c04_gap_s = 86400,
+    .check_s = 30,
+    .max_trace = 2000,
 };
 
 static void
@@ -45,7 +51,8 @@ make_batch(struct wire_batch *b, int64_t first)
 		r->fill.line = 1 + i % 4;
 		snprintf(r->fill.cylinder, sizeof(r->fill.cylinder), "CYL%lld",
 		    (long long)(r->seq % 50000));
-		snprintf(r->fill.buyer, sizeof(r->fill.buyer), "%064lld", (long long)(r->seq % 3000));
+		snprintf(
+		    r->fill.buyer, sizeof(r->fill.buyer), "%064lld", (long long)(r->seq % 3000));
 		str_copy(r->fill.buyer_masked, "330***********1234", sizeof(r->fill.buyer_masked));
 		str_copy(r->fill.buyer_township, "TB", sizeof(r->fill.buyer_township));
 		str_copy(r->fill.buyer_kind, "household", sizeof(r->fill.buyer_kind));
@@ -62,8 +69,10 @@ make_batch(struct wire_batch *b, int64_t first)
 			r->violation_count = 1;
 			store_uuid(r->violations[0].uuid);
 			str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
-			str_copy(r->violations[0].severity, "alert", sizeof(r->violations[0].severity));
-			str_copy(r->violations[0].township, "TA", sizeof(r->violations[0].township));
+			str_copy(
+			    r->violations[0].severity, "alert", sizeof(r->violations[0].severity));
+			str_copy(
+			    r->violations[0].township, "TA", sizeof(r->violations[0].township));
 			str_copy(r->violations[0].details, "inspection overdue",
 			    sizeof(r->violations[0].details));
 			r->violations[0].at_ms = r->created_ms;
@@ -79,13 +88,15 @@ plain_insert(sqlite3 *db, const struct wire_batch *b)
 	size_t i;
 
 	if (store_begin(db, err, sizeof(err)) == -1 ||
-	    store_prepare(db, "INSERT INTO records (station, seq, uuid, kind, created_ms,"
-			      " received_ms) VALUES ('S01', ?, ?, 'fill', ?, ?)", &rec, err,
-		sizeof(err)) == -1 ||
-	    store_prepare(db, "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer,"
-			      " buyer_masked, started_ms, ended_ms, tare_kg, target_kg, gross_kg, net_kg,"
-			      " result) VALUES (?, 'S01', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		&fill, err, sizeof(err)) == -1) {
+	    store_prepare(db,
+	        "INSERT INTO records (station, seq, uuid, kind, created_ms,"
+	        " received_ms) VALUES ('S01', ?, ?, 'fill', ?, ?)",
+	        &rec, err, sizeof(err)) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer,"
+	        " buyer_masked, started_ms, ended_ms, tare_kg, target_kg, gross_kg, net_kg,"
+	        " result) VALUES (?, 'S01', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        &fill, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -135,7 +146,8 @@ main(void)
 	double county_rate, plain_rate;
 
 	log_init("bench_county_ingest", 1, LOG_LEVEL_WARN);
-	snprintf(dir, sizeof(dir), "%s/gasbench.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(
+	    dir, sizeof(dir), "%s/gasbench.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	batches = calloc((size_t)n, sizeof(*batches));
@@ -165,7 +177,7 @@ main(void)
 	snprintf(path, sizeof(path), "%s/plain.db", dir);
 	if (store_open(path, schema_county, 0, &db, err, sizeof(err)) == -1 ||
 	    store_exec(db, "INSERT INTO stations (id, created_ms) VALUES ('S01', 0)", err,
-		sizeof(err)) == -1) {
+	        sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -179,7 +191,8 @@ main(void)
 	county_rate = RECORDS * 1000.0 / (double)(county_ms > 0 ? county_ms : 1);
 	plain_rate = RECORDS * 1000.0 / (double)(plain_ms > 0 ? plain_ms : 1);
 	printf("county ingest: %d records in batches of %d, synchronous=FULL: %.0f records/s "
-	       "(%lld ms)\n", RECORDS, BATCH, county_rate, (long long)county_ms);
+	       "(%lld ms)\n",
+	    RECORDS, BATCH, county_rate, (long long)county_ms);
 	printf("plain batched inserts of the same rows: %.0f records/s (%lld ms)\n", plain_rate,
 	    (long long)plain_ms);
 	printf("ratio %.2f (aim >= 0.5: %s)\n", county_rate / plain_rate,

@@ -22,8 +22,14 @@
 #define QUERIES 1000
 
 static struct county_config config = {
-	.c01_minutes = 60, .c02_household_max = 3, .c02_business_max = 60, .c02_days = 30,
-	.c03_silent_s = 900, .c04_gap_s = 86400, .check_s = 30, .max_trace = 2000,
+    .c01_minutes = 60,
+    .c02_household_max = 3,
+    .c02_business_max = 60,
+    .c02_days = 30,
+    .c03_silent_s = 900,
+    .c04_gap_s = 86400,
+    .check_s = 30,
+    .max_trace = 2000,
 };
 
 static int
@@ -42,18 +48,25 @@ generate(sqlite3 *db, char *err, size_t errlen)
 	int64_t i, t;
 
 	if (store_exec(db, "PRAGMA synchronous = OFF", err, errlen) == -1 ||
-	    store_exec(db, "INSERT INTO stations (id, township, created_ms) VALUES"
-			   " ('S01','TA',0), ('S02','TA',0), ('S03','TB',0), ('S04','TB',0)",
-		err, errlen) == -1 ||
-	    store_prepare(db, "INSERT INTO records (station, seq, uuid, kind, created_ms,"
-			      " received_ms) VALUES (?, ?, ?, 'fill', ?, ?)", &rec, err, errlen) == -1 ||
-	    store_prepare(db, "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer,"
-			      " buyer_masked, started_ms, ended_ms, tare_kg, target_kg, gross_kg, net_kg,"
-			      " result) VALUES (?, ?, ?, 1, ?, ?, '330***********1234', ?, ?, 15.5, 14.9,"
-			      " 30.4, 14.9, 'ok')", &fill, err, errlen) == -1 ||
-	    store_prepare(db, "INSERT INTO violations (uuid, event, station, rule, severity,"
-			      " township, details, cylinder, at_ms) VALUES (?, ?, ?, 'R21', 'flag',"
-			      " 'TA', 'short weight', ?, ?)", &viol, err, errlen) == -1)
+	    store_exec(db,
+	        "INSERT INTO stations (id, township, created_ms) VALUES"
+	        " ('S01','TA',0), ('S02','TA',0), ('S03','TB',0), ('S04','TB',0)",
+	        err, errlen) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO records (station, seq, uuid, kind, created_ms,"
+	        " received_ms) VALUES (?, ?, ?, 'fill', ?, ?)",
+	        &rec, err, errlen) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer,"
+	        " buyer_masked, started_ms, ended_ms, tare_kg, target_kg, gross_kg, net_kg,"
+	        " result) VALUES (?, ?, ?, 1, ?, ?, '330***********1234', ?, ?, 15.5, 14.9,"
+	        " 30.4, 14.9, 'ok')",
+	        &fill, err, errlen) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO violations (uuid, event, station, rule, severity,"
+	        " township, details, cylinder, at_ms) VALUES (?, ?, ?, 'R21', 'flag',"
+	        " 'TA', 'short weight', ?, ?)",
+	        &viol, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < FILLS; i++) {
 		if (i % 100000 == 0) {
@@ -115,7 +128,8 @@ main(void)
 	int i;
 
 	log_init("bench_county_trace", 1, LOG_LEVEL_WARN);
-	snprintf(dir, sizeof(dir), "%s/gasbench.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(
+	    dir, sizeof(dir), "%s/gasbench.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/county.db", dir);
@@ -137,7 +151,7 @@ main(void)
 		snprintf(key, sizeof(key), "CYL%ld", random() % CYLINDERS);
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		if (county_trace(&c, "regulator:bench", "cylinder", key, 0, INT64_MAX, &t, err,
-			sizeof(err)) == -1) {
+		        sizeof(err)) == -1) {
 			fprintf(stderr, "trace: %s\n", err);
 			return 1;
 		}

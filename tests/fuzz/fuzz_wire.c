@@ -23,6 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wire_alert_list alerts;
 	struct wire_disposition d;
 	struct wire_trace trace;
+	struct wire_station_list stations;
 	char err[256], *json = NULL;
 	uint8_t *again = NULL;
 	size_t len;
@@ -43,6 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)wire_decode_disposition(data, size, &d, err, sizeof(err));
 	if (wire_decode_trace(data, size, &trace, err, sizeof(err)) == 0)
 		wire_trace_free(&trace);
+	if (wire_decode_stations(data, size, &stations, err, sizeof(err)) == 0)
+		wire_stations_free(&stations);
 	if (wire_cbor_to_json(data, size, &json, err, sizeof(err)) == 0)
 		free(json);
 	return 0;

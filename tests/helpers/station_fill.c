@@ -34,7 +34,7 @@ int
 main(int argc, char **argv)
 {
 	const char *station = "S01", *prefix = "CYL", *rule = "R05", *township = "T1",
-		   *severity = "alert", *buyer_township = "T1";
+	           *severity = "alert", *buyer_township = "T1";
 	long count = 10, every = 0, i;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *cyl = NULL, *fill = NULL, *viol = NULL, *out = NULL;
@@ -44,19 +44,37 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "n:s:c:e:r:t:S:b:h")) != -1) {
 		switch (ch) {
-		case 'n': count = atol(optarg); break;
-		case 's': station = optarg; break;
-		case 'c': prefix = optarg; break;
-		case 'e': every = atol(optarg); break;
-		case 'r': rule = optarg; break;
-		case 't': township = optarg; break;
-		case 'S': severity = optarg; break;
-		case 'b': buyer_township = optarg; break;
+		case 'n':
+			count = atol(optarg);
+			break;
+		case 's':
+			station = optarg;
+			break;
+		case 'c':
+			prefix = optarg;
+			break;
+		case 'e':
+			every = atol(optarg);
+			break;
+		case 'r':
+			rule = optarg;
+			break;
+		case 't':
+			township = optarg;
+			break;
+		case 'S':
+			severity = optarg;
+			break;
+		case 'b':
+			buyer_township = optarg;
+			break;
 		case 'h':
 			printf("usage: station_fill DB [-n COUNT] [-s STATION] [-c CYLPREFIX] "
-			       "[-e EVERY] [-r RULE] [-t TOWNSHIP] [-S SEVERITY] [-b BUYERTOWNSHIP]\n");
+			       "[-e EVERY] [-r RULE] [-t TOWNSHIP] [-S SEVERITY] [-b "
+			       "BUYERTOWNSHIP]\n");
 			return 0;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -68,32 +86,35 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (run(db, "INSERT OR IGNORE INTO operators (cert, name, expires, created_ms)"
-		    " VALUES ('OP1', 'Operator One', '2030-01-01', 0)") == -1)
+	            " VALUES ('OP1', 'Operator One', '2030-01-01', 0)") == -1)
 		return 1;
 	{
 		char sql[512];
 
 		snprintf(sql, sizeof(sql),
 		    "INSERT OR IGNORE INTO buyers (id, masked, kind, township, created_ms) VALUES"
-		    " ('%064d', '330***********1234', 'household', '%s', 0)", 7, buyer_township);
+		    " ('%064d', '330***********1234', 'household', '%s', 0)",
+		    7, buyer_township);
 		if (run(db, sql) == -1)
 			return 1;
 	}
 	if (store_prepare(db,
-		"INSERT OR IGNORE INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-		" updated_ms) VALUES (?, 'YSP35.5', '2020-01-01', 15.5, 14.9, 'GasCo', 0)",
-		&cyl, err, sizeof(err)) == -1 ||
+	        "INSERT OR IGNORE INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, "
+	        "owner,"
+	        " updated_ms) VALUES (?, 'YSP35.5', '2020-01-01', 15.5, 14.9, 'GasCo', 0)",
+	        &cyl, err, sizeof(err)) == -1 ||
 	    store_prepare(db,
-		"INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
-		" ended_ms, tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
-		" VALUES (?, ?, 1, ?, ?, 'OP1', ?, ?, 15.5, 14.9, 0.2, 14.7, 30.4, 14.9, ?)",
-		&fill, err, sizeof(err)) == -1 ||
+	        "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
+	        " ended_ms, tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
+	        " VALUES (?, ?, 1, ?, ?, 'OP1', ?, ?, 15.5, 14.9, 0.2, 14.7, 30.4, 14.9, ?)",
+	        &fill, err, sizeof(err)) == -1 ||
 	    store_prepare(db,
-		"INSERT INTO violations (uuid, event, rule, severity, township, fill, line, cylinder,"
-		" buyer, details, at_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-		&viol, err, sizeof(err)) == -1 ||
+	        "INSERT INTO violations (uuid, event, rule, severity, township, fill, line, "
+	        "cylinder,"
+	        " buyer, details, at_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+	        &viol, err, sizeof(err)) == -1 ||
 	    store_prepare(db, "INSERT INTO outbox (uuid, kind, created_ms) VALUES (?, 'fill', ?)",
-		&out, err, sizeof(err)) == -1) {
+	        &out, err, sizeof(err)) == -1) {
 		fprintf(stderr, "station_fill: %s\n", err);
 		return 1;
 	}
@@ -117,15 +138,16 @@ main(int argc, char **argv)
 		sqlite3_bind_text(fill, 4, buyer, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(fill, 5, t);
 		sqlite3_bind_int64(fill, 6, t + 90000);
-		sqlite3_bind_text(fill, 7, every > 0 && i % every == 0 ? "flagged" : "ok", -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(
+		    fill, 7, every > 0 && i % every == 0 ? "flagged" : "ok", -1, SQLITE_STATIC);
 		if (sqlite3_step(fill) != SQLITE_DONE) {
 			fprintf(stderr, "station_fill: fill: %s\n", sqlite3_errmsg(db));
 			return 1;
 		}
 		if (every > 0 && i % every == 0) {
 			store_uuid(vuuid);
-			snprintf(details, sizeof(details), "%s on cylinder %s (test)", rule, serial);
+			snprintf(
+			    details, sizeof(details), "%s on cylinder %s (test)", rule, serial);
 			sqlite3_reset(viol);
 			sqlite3_bind_text(viol, 1, vuuid, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(viol, 2, uuid, -1, SQLITE_TRANSIENT);
@@ -138,7 +160,8 @@ main(int argc, char **argv)
 			sqlite3_bind_text(viol, 9, details, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(viol, 10, t);
 			if (sqlite3_step(viol) != SQLITE_DONE) {
-				fprintf(stderr, "station_fill: violation: %s\n", sqlite3_errmsg(db));
+				fprintf(
+				    stderr, "station_fill: violation: %s\n", sqlite3_errmsg(db));
 				return 1;
 			}
 		}

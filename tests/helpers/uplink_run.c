@@ -49,25 +49,57 @@ main(int argc, char **argv)
 	c.rate = 0;
 	while ((ch = getopt(argc, argv, "d:H:p:s:k:t:b:r:a:m:B:g:w:xvh")) != -1) {
 		switch (ch) {
-		case 'd': str_copy(c.db_path, optarg, sizeof(c.db_path)); break;
-		case 'H': str_copy(c.host, optarg, sizeof(c.host)); break;
-		case 'p': c.port = atoi(optarg); break;
-		case 's': str_copy(c.station_id, optarg, sizeof(c.station_id)); break;
-		case 'k': keyfile = optarg; break;
-		case 't': str_copy(c.township, optarg, sizeof(c.township)); break;
-		case 'b': c.batch = atoi(optarg); break;
-		case 'r': c.rate = atoi(optarg); break;
-		case 'a': c.ack_timeout_ms = atoi(optarg); break;
-		case 'm': c.max_retransmit = atoi(optarg); break;
-		case 'B': c.heartbeat_s = atoi(optarg); break;
-		case 'g': c.registry_pull_s = atoi(optarg); break;
-		case 'w': wait_s = atol(optarg); break;
-		case 'x': until_empty = 1; break;
-		case 'v': verbose++; break;
+		case 'd':
+			str_copy(c.db_path, optarg, sizeof(c.db_path));
+			break;
+		case 'H':
+			str_copy(c.host, optarg, sizeof(c.host));
+			break;
+		case 'p':
+			c.port = atoi(optarg);
+			break;
+		case 's':
+			str_copy(c.station_id, optarg, sizeof(c.station_id));
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 't':
+			str_copy(c.township, optarg, sizeof(c.township));
+			break;
+		case 'b':
+			c.batch = atoi(optarg);
+			break;
+		case 'r':
+			c.rate = atoi(optarg);
+			break;
+		case 'a':
+			c.ack_timeout_ms = atoi(optarg);
+			break;
+		case 'm':
+			c.max_retransmit = atoi(optarg);
+			break;
+		case 'B':
+			c.heartbeat_s = atoi(optarg);
+			break;
+		case 'g':
+			c.registry_pull_s = atoi(optarg);
+			break;
+		case 'w':
+			wait_s = atol(optarg);
+			break;
+		case 'x':
+			until_empty = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
 		case 'h':
-			printf("usage: uplink_run -d DB -H HOST -p PORT -s STATION -k PSKFILE [...]\n");
+			printf("usage: uplink_run -d DB -H HOST -p PORT -s STATION -k PSKFILE "
+			       "[...]\n");
 			return 0;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (c.db_path[0] == '\0' || c.station_id[0] == '\0' || keyfile == NULL) {
@@ -75,8 +107,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("uplink_run", 1, verbose > 1 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-	if (psk_load_key(keyfile, c.psk_key, sizeof(c.psk_key), &c.psk_key_len, err,
-		sizeof(err)) == -1) {
+	if (psk_load_key(keyfile, c.psk_key, sizeof(c.psk_key), &c.psk_key_len, err, sizeof(err)) ==
+	    -1) {
 		fprintf(stderr, "uplink_run: %s\n", err);
 		return 1;
 	}

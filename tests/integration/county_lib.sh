@@ -1,7 +1,8 @@
 # County-link test helpers (sourced after lib.sh).
 #
 #   county_keys              write $T/ids and one key file per identity
-#   county_start [PORT]      start gascounty on PORT (default a free one), wait until it listens
+#   county_start [PORT]      start gascounty on PORT (default a free one), wait until it listens;
+#                            $COUNTY_EXTRA (lines) is added to its [county] section
 #   county_stop              stop it (by PID)
 #   key_ascii NAME           the ASCII key of an identity (for coap-client -k)
 #
@@ -35,6 +36,7 @@ port = $CPORT
 database = $T/county.db
 identities = $T/ids
 check_s = 1
+${COUNTY_EXTRA:-}
 EOF
 	: >"$T/county.log"
 	spawn county "$BUILD/gascounty" -c "$T/county.conf" -f -v
@@ -48,3 +50,23 @@ county_stop() {
 
 # county_sql SQL: a query on the county database
 county_sql() { sqlite3 "$T/county.db" "$1"; }
+
+# sql_eventually SECONDS SQL VALUE: wait until the county query gives VALUE
+sql_eventually() {
+	_end=$(( $(date +%s) + $1 ))
+	while [ "$(county_sql "$2")" != "$3" ]; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# count_eventually SECONDS FILE PATTERN N: wait until FILE has N lines matching PATTERN
+count_eventually() {
+	_end=$(( $(date +%s) + $1 ))
+	while [ "$(grep -c -- "$3" "$2" 2>/dev/null)" != "$4" ]; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.2
+	done
+	return 0
+}

@@ -13,6 +13,17 @@
 county_keys
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 ok "gascounty listens on udp $CPORT"
+check "gascounty -n checks the identities file too" \
+    sh -c "'$BUILD/gascounty' -c '$T/county.conf' -n | grep -q '6 identities'"
+cp "$T/ids" "$T/ids.good"
+echo "station:S09 not-hex" >>"$T/ids"
+"$BUILD/gascounty" -c "$T/county.conf" -n >"$T/n.out" 2>&1
+check "gascounty -n names FILE:LINE of a broken identity (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q 'ids:7: key of station:S09' '$T/n.out'"
+chmod 644 "$T/ids"
+"$BUILD/gascounty" -c "$T/county.conf" -n >"$T/n.out" 2>&1
+check "gascounty -n refuses an identities file others can read" grep -q "chmod 600" "$T/n.out"
+cp "$T/ids.good" "$T/ids" && chmod 600 "$T/ids"
 
 # --- records arrive -----------------------------------------------------------
 "$BUILD/tests/station_fill" "$T/s01.db" -n 50 -s S01 -c CYL -e 10 -r R05 -t TA -b TB
@@ -44,12 +55,12 @@ check "gaswatch TB lists none" [ "$(grep -c R05 "$T/wb.out")" = 0 ]
 # live: both follow; a new station alert for TA appears at A only
 spawn watchA "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --json
 spawn watchB "$BUILD/gaswatch" --township TB -k "$T/township_TB.key" -p "$CPORT" --json
-wait_for 10 [ "$(grep -c '"rule"' "$T/watchA.log")" = 5 ]
+count_eventually 10 "$T/watchA.log" '"rule"' 5
 sleep 1
 "$BUILD/tests/station_fill" "$T/s02.db" -n 3 -s S02 -c NEW -e 1 -r R20 -S critical -t TA
 "$BUILD/tests/uplink_run" -d "$T/s02.db" -p "$CPORT" -s S02 -t TA -k "$T/station_S02.key" \
     -x -w 30 >"$T/up2.log" 2>&1
-if wait_for 15 [ "$(grep -c '"R20"' "$T/watchA.log")" = 3 ]; then
+if count_eventually 15 "$T/watchA.log" '"R20"' 3; then
 	ok "gaswatch TA follows 3 new alerts live"
 else
 	fail "gaswatch TA follows 3 new alerts live"; cat "$T/watchA.log"
@@ -95,14 +106,24 @@ check "audit log has only the regulator's successful traces" \
 # --- registry deltas ------------------------------------------------------------
 "$BUILD/gascounty" -c "$T/county.conf" registry set CYL3 --status scrapped
 "$BUILD/gascounty" -c "$T/county.conf" registry set CYL4 --inspected 2026-01-15 --owner "Other Gas"
+printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n%s\n' \
+    "CYL5,YSP35.5,2020-03,15.5,14.9,GasCo,2024-05-06,retired" \
+    "CYL6,YSP35.5,2020-03,15.5,14.9,GasCo,2024-05-06,melted" >"$T/registry.csv"
+"$BUILD/gascounty" -c "$T/county.conf" registry import "$T/registry.csv" >"$T/imp1.out" 2>&1
+check "registry import takes the good row and names the bad one by line" \
+    sh -c "grep -q '1 changed, 1 rejected' '$T/imp1.out' && grep -q 'registry.csv:3:' '$T/imp1.out'"
+"$BUILD/gascounty" -c "$T/county.conf" registry import "$T/registry.csv" >"$T/imp2.out" 2>&1
+check "importing the same file again changes nothing" grep -q '0 changed' "$T/imp2.out"
 "$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \
     -g 1 -B 1 -w 3 >"$T/up3.log" 2>&1
+check "imported registry row reached the station" \
+    [ "$(sqlite3 "$T/s01.db" "SELECT status || '|' || next_inspection FROM cylinders WHERE serial='CYL5'")" = "retired|2028-05-06" ]
 check "registry delta scrapped CYL3 at the station" \
     [ "$(sqlite3 "$T/s01.db" "SELECT status FROM cylinders WHERE serial='CYL3'")" = scrapped ]
 check "registry delta moved CYL4's inspection and owner" \
     [ "$(sqlite3 "$T/s01.db" "SELECT next_inspection || '|' || owner FROM cylinders WHERE serial='CYL4'")" = "2030-01-15|Other Gas" ]
 check "station remembers the registry version" \
-    [ "$(sqlite3 "$T/s01.db" "SELECT value FROM meta WHERE key='registry_version'")" = 2 ]
+    [ "$(sqlite3 "$T/s01.db" "SELECT value FROM meta WHERE key='registry_version'")" = 3 ]
 check "heartbeat recorded" [ "$(county_sql "SELECT count(*) FROM heartbeats WHERE station='S01'")" -ge 1 ]
 
 # --- SIGHUP: an identity removed from the file loses its rights at once --------

@@ -25,14 +25,14 @@ struct county_config {
 	int max_handshakes;
 	int max_idle;
 	int idle_timeout_s;
-	int c01_minutes;          /* C01: same cylinder at two stations within this */
-	int c02_household_max;    /* C02: fills per buyer across stations in the window */
+	int c01_minutes;       /* C01: same cylinder at two stations within this */
+	int c02_household_max; /* C02: fills per buyer across stations in the window */
 	int c02_business_max;
 	int c02_days;
-	int c03_silent_s;         /* C03: station silent longer than this */
-	int c04_gap_s;            /* C04: a sequence gap older than this */
-	int check_s;              /* period of the C03/C04 sweep */
-	int max_trace;            /* records in one trace answer */
+	int c03_silent_s; /* C03: station silent longer than this */
+	int c04_gap_s;    /* C04: a sequence gap older than this */
+	int check_s;      /* period of the C03/C04 sweep */
+	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
 	char log_level[8];
 };
@@ -57,6 +57,9 @@ struct county_db {
 int county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
     struct wire_ack *ack, int *new_alerts, char *err, size_t errlen);
 
+/* The station's current high-water mark (0 for a station never seen). */
+int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
+
 int county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     char *err, size_t errlen);
 
@@ -77,14 +80,26 @@ int county_dispose(struct county_db *c, const char *township, const char *identi
 int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
     int64_t from_ms, int64_t to_ms, struct wire_trace *out, char *err, size_t errlen);
 
+/* Every station with its high-water mark, gap and last contact; caller
+ * frees with wire_stations_free. */
+int county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen);
+
 /* Registry rows changed after since (at most max). */
-int county_registry_since(struct county_db *c, int64_t since, size_t max,
-    struct wire_registry *out, char *err, size_t errlen);
+int county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
+    char *err, size_t errlen);
 /* Insert or change one registry row; fields that are NULL stay as they are.
  * The row gets the next registry version. */
 int county_registry_set(struct county_db *c, const char *serial, const char *status,
     const char *last_inspection, const char *next_inspection, const char *owner, char *err,
     size_t errlen);
+
+struct county_import_result {
+	unsigned long rows, rejected, changed;
+};
+
+/* Import a registry CSV (registry.h format) into the county registry. */
+int county_registry_import(struct county_db *c, const char *path, int cycle_years,
+    struct county_import_result *res, char *err, size_t errlen);
 
 /* ---- server.c ------------------------------------------------------------- */
 

@@ -7,11 +7,14 @@
  * (station, seq) and uuid, violations by uuid, alerts by their source.
  * Running the same batch twice leaves the database exactly as once.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "county.h"
+#include "csv.h"
+#include "registry.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -47,16 +50,16 @@ raise_alert(struct county_db *c, const struct alert_in *a, char *err, size_t err
 	int rc;
 
 	if (store_prepare(c->db,
-		"INSERT OR IGNORE INTO alerts (source, rule, severity, township, station, cylinder,"
-		" buyer_masked, text, at_ms, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?)",
-		&st, err, errlen) == -1)
+	        "INSERT OR IGNORE INTO alerts (source, rule, severity, township, station, cylinder,"
+	        " buyer_masked, text, at_ms, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, a->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->rule, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->severity, -1, SQLITE_STATIC);
 	/* an alert must reach someone: an unknown township goes to "county" */
-	sqlite3_bind_text(st, 4, a->township[0] != '\0' ? a->township : "county", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(
+	    st, 4, a->township[0] != '\0' ? a->township : "county", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, a->station ? a->station : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, a->cylinder ? a->cylinder : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, a->masked ? a->masked : "", -1, SQLITE_STATIC);
@@ -79,9 +82,10 @@ county_violation(struct county_db *c, const char *uuid, const char *event, const
 	int rc;
 
 	if (store_prepare(c->db,
-		"INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity, township,"
-		" details, cylinder, buyer, buyer_masked, at_ms) VALUES (?,?,?,?,'alert',?,?,?,?,?,?)",
-		&st, err, errlen) == -1)
+	        "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity, township,"
+	        " details, cylinder, buyer, buyer_masked, at_ms) VALUES "
+	        "(?,?,?,?,'alert',?,?,?,?,?,?)",
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, event, -1, SQLITE_STATIC);
@@ -130,10 +134,10 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		    other, a, station, b);
 		snprintf(source, sizeof(source), "C01:%s", uuid);
 		if (county_violation(c, source, uuid, station, "C01", township, text, f->cylinder,
-			f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
+		        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 			return -1;
-		al = (struct alert_in){ source, "C01", "alert", township, station, f->cylinder,
-			f->buyer_masked, text, f->started_ms };
+		al = (struct alert_in){source, "C01", "alert", township, station, f->cylinder,
+		    f->buyer_masked, text, f->started_ms};
 		return raise_alert(c, &al, err, errlen);
 	}
 	sqlite3_reset(st);
@@ -152,8 +156,8 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
     const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
 {
 	int64_t window = (int64_t)c->config->c02_days * 86400000, count;
-	int max = strcmp(f->buyer_kind, "business") == 0 ? c->config->c02_business_max :
-							      c->config->c02_household_max;
+	int max = strcmp(f->buyer_kind, "business") == 0 ? c->config->c02_business_max
+	                                                 : c->config->c02_household_max;
 	char text[WIRE_TEXT], source[64];
 	struct alert_in al;
 	int rc;
@@ -192,12 +196,12 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 	snprintf(source, sizeof(source), "C02:%s", uuid);
 	/* routed to the buyer's township (the station's when unknown) */
 	if (county_violation(c, source, uuid, station, "C02",
-		f->buyer_township[0] != '\0' ? f->buyer_township : township, text, f->cylinder,
-		f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
+	        f->buyer_township[0] != '\0' ? f->buyer_township : township, text, f->cylinder,
+	        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 		return -1;
-	al = (struct alert_in){ source, "C02", "alert",
-		f->buyer_township[0] != '\0' ? f->buyer_township : township, station, f->cylinder,
-		f->buyer_masked, text, f->started_ms };
+	al = (struct alert_in){source, "C02", "alert",
+	    f->buyer_township[0] != '\0' ? f->buyer_township : township, station, f->cylinder,
+	    f->buyer_masked, text, f->started_ms};
 	return raise_alert(c, &al, err, errlen);
 }
 
@@ -215,32 +219,31 @@ enum {
 };
 
 static const char *const ingest_sql[ST_COUNT] = {
-	[ST_RECORD] = "INSERT OR IGNORE INTO records (station, seq, uuid, kind, created_ms,"
-		      " received_ms) VALUES (?,?,?,?,?,?)",
-	[ST_FILL] = "INSERT OR IGNORE INTO fills (uuid, station, seq, line, cylinder, buyer,"
-		    " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
-		    " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
-		    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
-			 " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
-			 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_SAME] = "SELECT uuid FROM records WHERE station = ? AND seq = ?",
-	[ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
-		   " AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
-	[ST_C02] = "SELECT count(*) FROM (SELECT 1 FROM fills WHERE buyer = ?"
-		   " AND started_ms BETWEEN ? AND ? LIMIT ?)",
-	/* two index ranges around this station (fills_buyer_station), so the
-	 * buyer's many fills here are never scanned */
-	[ST_C02_OTHER] = "SELECT 1 FROM fills WHERE buyer = ?1 AND station < ?4"
-			 " AND started_ms BETWEEN ?2 AND ?3 UNION ALL"
-			 " SELECT 1 FROM fills WHERE buyer = ?1 AND station > ?4"
-			 " AND started_ms BETWEEN ?2 AND ?3 LIMIT 1",
+    [ST_RECORD] = "INSERT OR IGNORE INTO records (station, seq, uuid, kind, created_ms,"
+                  " received_ms) VALUES (?,?,?,?,?,?)",
+    [ST_FILL] = "INSERT OR IGNORE INTO fills (uuid, station, seq, line, cylinder, buyer,"
+                " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
+                " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
+                     " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
+                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_SAME] = "SELECT uuid FROM records WHERE station = ? AND seq = ?",
+    [ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
+               " AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
+    [ST_C02] = "SELECT count(*) FROM (SELECT 1 FROM fills WHERE buyer = ?"
+               " AND started_ms BETWEEN ? AND ? LIMIT ?)",
+    /* two index ranges around this station (fills_buyer_station), so the
+     * buyer's many fills here are never scanned */
+    [ST_C02_OTHER] = "SELECT 1 FROM fills WHERE buyer = ?1 AND station < ?4"
+                     " AND started_ms BETWEEN ?2 AND ?3 UNION ALL"
+                     " SELECT 1 FROM fills WHERE buyer = ?1 AND station > ?4"
+                     " AND started_ms BETWEEN ?2 AND ?3 LIMIT 1",
 };
 
 static int
 store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const char *township,
-    const struct wire_record *r, int64_t now, int *is_new, int *alerts, char *err,
-    size_t errlen)
+    const struct wire_record *r, int64_t now, int *is_new, int *alerts, char *err, size_t errlen)
 {
 	const struct wire_fill *f = &r->fill;
 	const struct wire_violation *v;
@@ -266,8 +269,8 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 		if (sqlite3_step(st[ST_SAME]) == SQLITE_ROW &&
 		    strcmp(TEXT(st[ST_SAME], 0), r->uuid) != 0)
 			log_warnx("station %s seq %lld: held with uuid %s, now sent with %s; kept "
-				  "the first", station, (long long)r->seq, TEXT(st[ST_SAME], 0),
-			    r->uuid);
+			          "the first",
+			    station, (long long)r->seq, TEXT(st[ST_SAME], 0), r->uuid);
 		sqlite3_reset(st[ST_SAME]);
 		return 0;
 	}
@@ -308,8 +311,8 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 		sqlite3_bind_text(s, 3, station, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, v->rule, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, v->severity, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, v->township[0] != '\0' ? v->township : township, -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(
+		    s, 6, v->township[0] != '\0' ? v->township : township, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 7, v->details, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 8, v->cylinder, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 9, v->buyer, -1, SQLITE_STATIC);
@@ -322,18 +325,20 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 			continue;
 		/* the station names the township in each violation: its own for
 		 * station violations, the buyer's for buyer violations (R11) */
-		al = (struct alert_in){ v->uuid, v->rule, v->severity,
-			v->township[0] != '\0' ? v->township : township, station, v->cylinder,
-			v->buyer_masked, v->details[0] != '\0' ? v->details : v->rule, v->at_ms };
+		al = (struct alert_in){v->uuid, v->rule, v->severity,
+		    v->township[0] != '\0' ? v->township : township, station, v->cylinder,
+		    v->buyer_masked, v->details[0] != '\0' ? v->details : v->rule, v->at_ms};
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1)
 			return -1;
 		*alerts += rc;
 	}
 	if (r->has_fill) {
-		if ((rc = rule_c01(c, st[ST_C01], station, township, r->uuid, f, err, errlen)) == -1)
+		if ((rc = rule_c01(c, st[ST_C01], station, township, r->uuid, f, err, errlen)) ==
+		    -1)
 			return -1;
 		*alerts += rc;
-		if ((rc = rule_c02(c, &st[ST_C02], station, township, r->uuid, f, err, errlen)) == -1)
+		if ((rc = rule_c02(c, &st[ST_C02], station, township, r->uuid, f, err, errlen)) ==
+		    -1)
 			return -1;
 		*alerts += rc;
 	}
@@ -349,8 +354,8 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 	int64_t hwm, max_seq, seq;
 	int rc;
 
-	if (store_prepare(c->db, "SELECT hwm, max_seq FROM stations WHERE id = ?", &st, err,
-		errlen) == -1)
+	if (store_prepare(
+	        c->db, "SELECT hwm, max_seq FROM stations WHERE id = ?", &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -362,8 +367,8 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 	sqlite3_finalize(st);
 
 	if (store_prepare(c->db,
-		"SELECT seq FROM records WHERE station = ? AND seq > ? ORDER BY seq", &st, err,
-		errlen) == -1)
+	        "SELECT seq FROM records WHERE station = ? AND seq > ? ORDER BY seq", &st, err,
+	        errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, hwm);
@@ -379,10 +384,10 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 		return db_error(c, err, errlen, "hwm");
 
 	if (store_prepare(c->db,
-		"UPDATE stations SET hwm = ?1, max_seq = ?2, last_seen_ms = ?3, silent_alerted = 0,"
-		" gap_since_ms = CASE WHEN ?2 > ?1 THEN coalesce(gap_since_ms, ?3) END,"
-		" gap_alerted = CASE WHEN ?2 > ?1 THEN gap_alerted ELSE 0 END WHERE id = ?4",
-		&st, err, errlen) == -1)
+	        "UPDATE stations SET hwm = ?1, max_seq = ?2, last_seen_ms = ?3, silent_alerted = 0,"
+	        " gap_since_ms = CASE WHEN ?2 > ?1 THEN coalesce(gap_since_ms, ?3) END,"
+	        " gap_alerted = CASE WHEN ?2 > ?1 THEN gap_alerted ELSE 0 END WHERE id = ?4",
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, hwm);
 	sqlite3_bind_int64(st, 2, max_seq);
@@ -407,9 +412,9 @@ ensure_station(struct county_db *c, const char *station, const char *township, i
 	int rc;
 
 	if (store_prepare(c->db,
-		"INSERT INTO stations (id, township, created_ms) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT (id) DO UPDATE SET township = ?2 WHERE township = '' AND ?2 <> ''",
-		&st, err, errlen) == -1)
+	        "INSERT INTO stations (id, township, created_ms) VALUES (?1, ?2, ?3)"
+	        " ON CONFLICT (id) DO UPDATE SET township = ?2 WHERE township = '' AND ?2 <> ''",
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, township, -1, SQLITE_STATIC);
@@ -433,7 +438,7 @@ int
 county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
     struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
 {
-	sqlite3_stmt *st[ST_COUNT] = { 0 };
+	sqlite3_stmt *st[ST_COUNT] = {0};
 	char township[WIRE_TOWNSHIP];
 	int64_t now = time_wall_ms();
 	int is_new, alerts = 0, i;
@@ -443,15 +448,15 @@ county_ingest(struct county_db *c, const char *station, const struct wire_batch 
 	*new_alerts = 0;
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
-	if (ensure_station(c, station, batch->township, now, township, sizeof(township), err,
-		errlen) == -1)
+	if (ensure_station(
+	        c, station, batch->township, now, township, sizeof(township), err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < ST_COUNT; i++)
 		if (store_prepare(c->db, ingest_sql[i], &st[i], err, errlen) == -1)
 			goto fail;
 	for (r = 0; r < batch->count; r++) {
 		if (store_record(c, st, station, township, &batch->records[r], now, &is_new,
-			&alerts, err, errlen) == -1)
+		        &alerts, err, errlen) == -1)
 			goto fail;
 		if (is_new)
 			ack->stored++;
@@ -478,6 +483,23 @@ fail:
 }
 
 int
+county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*hwm = 0;
+	if (store_prepare(c->db, "SELECT hwm FROM stations WHERE id = ?", &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*hwm = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "hwm");
+}
+
+int
 county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     char *err, size_t errlen)
 {
@@ -488,13 +510,13 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
-	if (ensure_station(c, station, h->township, now, township, sizeof(township), err,
-		errlen) == -1)
+	if (ensure_station(c, station, h->township, now, township, sizeof(township), err, errlen) ==
+	    -1)
 		goto fail;
 	if (store_prepare(c->db,
-		"INSERT INTO heartbeats (station, at_ms, received_ms, backlog, oldest_ms, last_ack,"
-		" registry_version, status) VALUES (?,?,?,?,?,?,?,?)",
-		&st, err, errlen) == -1)
+	        "INSERT INTO heartbeats (station, at_ms, received_ms, backlog, oldest_ms, last_ack,"
+	        " registry_version, status) VALUES (?,?,?,?,?,?,?,?)",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, h->at_ms);
@@ -511,9 +533,9 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 		goto fail;
 	}
 	if (store_prepare(c->db,
-		"UPDATE stations SET last_seen_ms = ?, silent_alerted = 0, backlog = ?, status = ?,"
-		" registry_version = ? WHERE id = ?",
-		&st, err, errlen) == -1)
+	        "UPDATE stations SET last_seen_ms = ?, silent_alerted = 0, backlog = ?, status = ?,"
+	        " registry_version = ? WHERE id = ?",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, h->backlog);
@@ -546,9 +568,9 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		return -1;
 	/* C03: a station silent beyond its heartbeat */
 	if (store_prepare(c->db,
-		"SELECT id, township, last_seen_ms FROM stations WHERE silent_alerted = 0"
-		" AND last_seen_ms > 0 AND last_seen_ms < ?",
-		&st, err, errlen) == -1)
+	        "SELECT id, township, last_seen_ms FROM stations WHERE silent_alerted = 0"
+	        " AND last_seen_ms > 0 AND last_seen_ms < ?",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now - (int64_t)c->config->c03_silent_s * 1000);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -558,8 +580,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		time_format_iso(seen, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
 		snprintf(source, sizeof(source), "C03:%s:%lld", station, (long long)seen);
-		al = (struct alert_in){ source, "C03", "alert", township, station, "", "", text,
-			now };
+		al =
+		    (struct alert_in){source, "C03", "alert", township, station, "", "", text, now};
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
 			sqlite3_finalize(st);
 			goto fail;
@@ -568,17 +590,18 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 	}
 	sqlite3_finalize(st);
 	if (store_exec(c->db,
-		"UPDATE stations SET silent_alerted = 1 WHERE silent_alerted = 0"
-		" AND last_seen_ms > 0 AND EXISTS (SELECT 1 FROM alerts WHERE source ="
-		" 'C03:' || stations.id || ':' || stations.last_seen_ms)",
-		err, errlen) == -1)
+	        "UPDATE stations SET silent_alerted = 1 WHERE silent_alerted = 0"
+	        " AND last_seen_ms > 0 AND EXISTS (SELECT 1 FROM alerts WHERE source ="
+	        " 'C03:' || stations.id || ':' || stations.last_seen_ms)",
+	        err, errlen) == -1)
 		goto fail;
 
 	/* C04: a gap in a station's sequence not filled in time */
 	if (store_prepare(c->db,
-		"SELECT id, township, hwm, max_seq, gap_since_ms FROM stations WHERE gap_alerted = 0"
-		" AND gap_since_ms IS NOT NULL AND gap_since_ms < ?",
-		&st, err, errlen) == -1)
+	        "SELECT id, township, hwm, max_seq, gap_since_ms FROM stations WHERE gap_alerted = "
+	        "0"
+	        " AND gap_since_ms IS NOT NULL AND gap_since_ms < ?",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now - (int64_t)c->config->c04_gap_s * 1000);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -592,8 +615,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		    "station %s: record %lld missing since %s (held up to %lld)", station,
 		    (long long)hwm + 1, when, (long long)max_seq);
 		snprintf(source, sizeof(source), "C04:%s:%lld", station, (long long)hwm);
-		al = (struct alert_in){ source, "C04", "alert", township, station, "", "", text,
-			now };
+		al =
+		    (struct alert_in){source, "C04", "alert", township, station, "", "", text, now};
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
 			sqlite3_finalize(st);
 			goto fail;
@@ -602,9 +625,9 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 	}
 	sqlite3_finalize(st);
 	if (store_prepare(c->db,
-		"UPDATE stations SET gap_alerted = 1 WHERE gap_alerted = 0"
-		" AND gap_since_ms IS NOT NULL AND gap_since_ms < ?",
-		&st, err, errlen) == -1)
+	        "UPDATE stations SET gap_alerted = 1 WHERE gap_alerted = 0"
+	        " AND gap_since_ms IS NOT NULL AND gap_since_ms < ?",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now - (int64_t)c->config->c04_gap_s * 1000);
 	rc = sqlite3_step(st);
@@ -638,12 +661,13 @@ county_alerts(struct county_db *c, const char *township, int64_t since, size_t m
 	if ((out->alerts = calloc(max, sizeof(*out->alerts))) == NULL)
 		return err_set(err, errlen, "out of memory");
 	if (store_prepare(c->db,
-		"SELECT a.id, a.rule, a.severity, a.township, a.station, a.cylinder, a.buyer_masked,"
-		" a.text, a.at_ms, d.note, d.identity, d.at_ms FROM alerts a"
-		" LEFT JOIN dispositions d ON d.id ="
-		"  (SELECT max(id) FROM dispositions WHERE alert = a.id)"
-		" WHERE a.township = ? AND a.id > ? ORDER BY a.id LIMIT ?",
-		&st, err, errlen) == -1)
+	        "SELECT a.id, a.rule, a.severity, a.township, a.station, a.cylinder, "
+	        "a.buyer_masked,"
+	        " a.text, a.at_ms, d.note, d.identity, d.at_ms FROM alerts a"
+	        " LEFT JOIN dispositions d ON d.id ="
+	        "  (SELECT max(id) FROM dispositions WHERE alert = a.id)"
+	        " WHERE a.township = ? AND a.id > ? ORDER BY a.id LIMIT ?",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(st, 1, township, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since);
@@ -669,8 +693,8 @@ county_alerts(struct county_db *c, const char *township, int64_t since, size_t m
 		goto fail;
 	}
 	out->last = store_query_int(c->db, "SELECT 0", 0);
-	if (store_prepare(c->db, "SELECT coalesce(max(id), 0) FROM alerts WHERE township = ?",
-		&st, err, errlen) == -1)
+	if (store_prepare(c->db, "SELECT coalesce(max(id), 0) FROM alerts WHERE township = ?", &st,
+	        err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(st, 1, township, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -713,8 +737,8 @@ county_dispose(struct county_db *c, const char *township, const char *identity,
 		goto out;
 	}
 	if (store_prepare(c->db,
-		"INSERT INTO dispositions (alert, note, identity, at_ms) VALUES (?,?,?,?)", &st, err,
-		errlen) == -1)
+	        "INSERT INTO dispositions (alert, note, identity, at_ms) VALUES (?,?,?,?)", &st,
+	        err, errlen) == -1)
 		goto out;
 	sqlite3_bind_int64(st, 1, d->id);
 	sqlite3_bind_text(st, 2, d->note, -1, SQLITE_STATIC);
@@ -737,8 +761,8 @@ out:
 /* ---- traces ---------------------------------------------------------------------- */
 
 static int
-load_violations(struct county_db *c, sqlite3_stmt *vst, struct wire_record *r, char *err,
-    size_t errlen)
+load_violations(
+    struct county_db *c, sqlite3_stmt *vst, struct wire_record *r, char *err, size_t errlen)
 {
 	struct wire_violation *v, *grown;
 	size_t cap = 0;
@@ -814,32 +838,34 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 	if ((out->records = calloc(max, sizeof(*out->records))) == NULL)
 		return err_set(err, errlen, "out of memory");
 	if (store_prepare(c->db,
-		"SELECT uuid, rule, severity, township, details, cylinder, buyer, buyer_masked,"
-		" line, at_ms FROM violations WHERE event = ? ORDER BY at_ms, uuid",
-		&vst, err, errlen) == -1)
+	        "SELECT uuid, rule, severity, township, details, cylinder, buyer, buyer_masked,"
+	        " line, at_ms FROM violations WHERE event = ? ORDER BY at_ms, uuid",
+	        &vst, err, errlen) == -1)
 		goto fail;
 	/* pass 0: fills; pass 1: refusals and other events */
 	for (pass = 0; pass < 2; pass++) {
 		const char *where;
 
 		if (strcmp(query, "cylinder") == 0)
-			where = pass == 0 ? "f.cylinder = ?1 AND f.started_ms BETWEEN ?2 AND ?3" :
-					    "JOIN violations v ON v.event = r.uuid WHERE r.kind <> 'fill'"
-					    " AND v.cylinder = ?1 AND r.created_ms BETWEEN ?2 AND ?3";
+			where = pass == 0
+			            ? "f.cylinder = ?1 AND f.started_ms BETWEEN ?2 AND ?3"
+			            : "JOIN violations v ON v.event = r.uuid WHERE r.kind <> 'fill'"
+			              " AND v.cylinder = ?1 AND r.created_ms BETWEEN ?2 AND ?3";
 		else if (strcmp(query, "buyer") == 0)
-			where = pass == 0 ? "f.buyer = ?1 AND f.started_ms BETWEEN ?2 AND ?3" :
-					    "JOIN violations v ON v.event = r.uuid WHERE r.kind <> 'fill'"
-					    " AND v.buyer = ?1 AND r.created_ms BETWEEN ?2 AND ?3";
+			where = pass == 0
+			            ? "f.buyer = ?1 AND f.started_ms BETWEEN ?2 AND ?3"
+			            : "JOIN violations v ON v.event = r.uuid WHERE r.kind <> 'fill'"
+			              " AND v.buyer = ?1 AND r.created_ms BETWEEN ?2 AND ?3";
 		else if (strcmp(query, "station") == 0)
-			where = pass == 0 ? "f.station = ?1 AND f.started_ms BETWEEN ?2 AND ?3" :
-					    "WHERE r.station = ?1 AND r.kind <> 'fill'"
-					    " AND r.created_ms BETWEEN ?2 AND ?3";
+			where = pass == 0 ? "f.station = ?1 AND f.started_ms BETWEEN ?2 AND ?3"
+			                  : "WHERE r.station = ?1 AND r.kind <> 'fill'"
+			                    " AND r.created_ms BETWEEN ?2 AND ?3";
 		else {
 			err_set(err, errlen, "unknown trace '%s'", query);
 			goto fail;
 		}
-		snprintf(sql, sizeof(sql), "%s%s ORDER BY 1 LIMIT ?4", pass == 0 ? fill_cols :
-		    event_cols, where);
+		snprintf(sql, sizeof(sql), "%s%s ORDER BY 1 LIMIT ?4",
+		    pass == 0 ? fill_cols : event_cols, where);
 		if (store_prepare(c->db, sql, &st, err, errlen) == -1)
 			goto fail;
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -862,10 +888,11 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 				copy_col(r->fill.cylinder, sizeof(r->fill.cylinder), st, 4);
 				copy_col(r->fill.buyer, sizeof(r->fill.buyer), st, 5);
 				copy_col(r->fill.buyer_masked, sizeof(r->fill.buyer_masked), st, 6);
-				copy_col(r->fill.buyer_township, sizeof(r->fill.buyer_township), st,
-				    7);
+				copy_col(
+				    r->fill.buyer_township, sizeof(r->fill.buyer_township), st, 7);
 				copy_col(r->fill.buyer_kind, sizeof(r->fill.buyer_kind), st, 8);
-				copy_col(r->fill.operator_cert, sizeof(r->fill.operator_cert), st, 9);
+				copy_col(
+				    r->fill.operator_cert, sizeof(r->fill.operator_cert), st, 9);
 				r->fill.started_ms = sqlite3_column_int64(st, 10);
 				r->fill.ended_ms = sqlite3_column_int64(st, 11);
 				r->fill.tare_kg = sqlite3_column_double(st, 12);
@@ -897,9 +924,9 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 
 	/* the audit row: who asked what, when, and how much they saw */
 	if (store_prepare(c->db,
-		"INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms, results)"
-		" VALUES (?,?,?,?,?,?,?)",
-		&st, err, errlen) == -1)
+	        "INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms, results)"
+	        " VALUES (?,?,?,?,?,?,?)",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, time_wall_ms());
 	sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
@@ -924,6 +951,51 @@ fail:
 	return -1;
 }
 
+int
+county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct wire_station *s;
+	size_t cap;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	cap = (size_t)store_query_int(c->db, "SELECT count(*) FROM stations", 0);
+	if (cap > WIRE_MAX_ROWS)
+		cap = WIRE_MAX_ROWS;
+	if (cap == 0)
+		return 0;
+	if ((out->stations = calloc(cap, sizeof(*out->stations))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	if (store_prepare(c->db,
+	        "SELECT id, township, hwm, max_seq, coalesce(gap_since_ms, 0), last_seen_ms, "
+	        "backlog,"
+	        " status FROM stations ORDER BY id LIMIT ?",
+	        &st, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (int64_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = &out->stations[out->count++];
+		copy_col(s->id, sizeof(s->id), st, 0);
+		copy_col(s->township, sizeof(s->township), st, 1);
+		s->hwm = sqlite3_column_int64(st, 2);
+		s->max_seq = sqlite3_column_int64(st, 3);
+		s->gap_since_ms = sqlite3_column_int64(st, 4);
+		s->last_seen_ms = sqlite3_column_int64(st, 5);
+		s->backlog = sqlite3_column_int64(st, 6);
+		copy_col(s->status, sizeof(s->status), st, 7);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "stations");
+		goto fail;
+	}
+	return 0;
+fail:
+	wire_stations_free(out);
+	return -1;
+}
+
 /* ---- registry --------------------------------------------------------------------- */
 
 int
@@ -940,9 +1012,9 @@ county_registry_since(struct county_db *c, int64_t since, size_t max, struct wir
 	if ((out->rows = calloc(max, sizeof(*out->rows))) == NULL)
 		return err_set(err, errlen, "out of memory");
 	if (store_prepare(c->db,
-		"SELECT serial, status, last_inspection, next_inspection, owner, version"
-		" FROM registry WHERE version > ? ORDER BY version LIMIT ?",
-		&st, err, errlen) == -1)
+	        "SELECT serial, status, last_inspection, next_inspection, owner, version"
+	        " FROM registry WHERE version > ? ORDER BY version LIMIT ?",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, (int64_t)max + 1);
@@ -983,15 +1055,15 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
 	if (store_prepare(c->db,
-		"INSERT INTO registry (serial, status, last_inspection, next_inspection, owner,"
-		" version, updated_ms) VALUES (?1, coalesce(?2, 'active'), coalesce(?3, ''),"
-		" coalesce(?4, ''), coalesce(?5, ''),"
-		" (SELECT coalesce(max(version), 0) + 1 FROM registry), ?6)"
-		" ON CONFLICT (serial) DO UPDATE SET status = coalesce(?2, status),"
-		" last_inspection = coalesce(?3, last_inspection),"
-		" next_inspection = coalesce(?4, next_inspection), owner = coalesce(?5, owner),"
-		" version = (SELECT coalesce(max(version), 0) + 1 FROM registry), updated_ms = ?6",
-		&st, err, errlen) == -1)
+	        "INSERT INTO registry (serial, status, last_inspection, next_inspection, owner,"
+	        " version, updated_ms) VALUES (?1, coalesce(?2, 'active'), coalesce(?3, ''),"
+	        " coalesce(?4, ''), coalesce(?5, ''),"
+	        " (SELECT coalesce(max(version), 0) + 1 FROM registry), ?6)"
+	        " ON CONFLICT (serial) DO UPDATE SET status = coalesce(?2, status),"
+	        " last_inspection = coalesce(?3, last_inspection),"
+	        " next_inspection = coalesce(?4, next_inspection), owner = coalesce(?5, owner),"
+	        " version = (SELECT coalesce(max(version), 0) + 1 FROM registry), updated_ms = ?6",
+	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	if (status != NULL)
@@ -1013,4 +1085,108 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 fail:
 	store_rollback(c->db);
 	return -1;
+}
+
+/*
+ * Import a registry CSV (registry.h's format; only the mutable facts are
+ * kept by the county: status, inspections, owner).  One transaction; rows
+ * that fail validation are reported (FILE:LINE: reason) and skipped; a row
+ * whose facts did not change keeps its version, so importing the same file
+ * twice sends stations nothing new.
+ */
+int
+county_registry_import(struct county_db *c, const char *path, int cycle_years,
+    struct county_import_result *res, char *err, size_t errlen)
+{
+	struct registry_columns cols;
+	struct registry_row row;
+	struct csv_reader *reader = NULL;
+	struct csv_row cr;
+	sqlite3_stmt *st = NULL;
+	char reason[256], last[11], next[11];
+	FILE *fp;
+	int rc = -1, got, header = 0;
+
+	memset(res, 0, sizeof(*res));
+	if ((fp = fopen(path, "r")) == NULL)
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	if ((reader = csv_open(fp)) == NULL) {
+		fclose(fp);
+		return err_set(err, errlen, "out of memory");
+	}
+	if (store_begin(c->db, err, errlen) == -1)
+		goto out;
+	if (store_prepare(c->db,
+	        "INSERT INTO registry (serial, status, last_inspection, next_inspection, owner,"
+	        " version, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5,"
+	        " (SELECT coalesce(max(version), 0) + 1 FROM registry), ?6)"
+	        " ON CONFLICT (serial) DO UPDATE SET status = ?2, last_inspection = ?3,"
+	        " next_inspection = ?4, owner = ?5,"
+	        " version = (SELECT coalesce(max(version), 0) + 1 FROM registry), updated_ms = ?6"
+	        " WHERE (status, last_inspection, next_inspection, owner) IS NOT (?2, ?3, ?4, ?5)",
+	        &st, err, errlen) == -1)
+		goto rollback;
+	while ((got = csv_next(reader, &cr, reason, sizeof(reason))) != 0) {
+		if (got == -2) {
+			err_set(err, errlen, "%s: %s", path, reason);
+			goto rollback;
+		}
+		if (got == -1) {
+			if (!header) {
+				err_set(err, errlen, "%s:%lu: %s", path, cr.line, reason);
+				goto rollback;
+			}
+			fprintf(stderr, "%s:%lu: %s\n", path, cr.line, reason);
+			res->rejected++;
+			continue;
+		}
+		if (!header) {
+			if (registry_columns_parse(&cr, &cols, reason, sizeof(reason)) == -1) {
+				err_set(err, errlen, "%s:%lu: %s", path, cr.line, reason);
+				goto rollback;
+			}
+			header = 1;
+			continue;
+		}
+		res->rows++;
+		if (registry_parse_row(&cols, &cr, NULL, 0, &row, reason, sizeof(reason)) == -1) {
+			fprintf(stderr, "%s:%lu: %s\n", path, cr.line, reason);
+			res->rejected++;
+			continue;
+		}
+		last[0] = '\0';
+		if (row.last_inspection >= 0)
+			date_format(row.last_inspection, last);
+		date_format(registry_next_inspection(&row, cycle_years), next);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, row.serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, row.status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, next, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, row.owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, time_wall_ms());
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(c, err, errlen, "registry");
+			goto rollback;
+		}
+		if (sqlite3_changes(c->db) > 0)
+			res->changed++;
+	}
+	if (!header) {
+		err_set(err, errlen, "%s: empty file (no header row)", path);
+		goto rollback;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_commit(c->db, err, errlen) == -1)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	sqlite3_finalize(st);
+	store_rollback(c->db);
+out:
+	csv_close(reader);
+	fclose(fp);
+	return rc;
 }

@@ -20,47 +20,43 @@
 #define STR(field) offsetof(struct county_config, field), sizeof(((struct county_config *)0)->field)
 #define NUM(field) offsetof(struct county_config, field), 0
 
-static const char *const log_levels[] = { "warn", "info", "debug", NULL };
+static const char *const log_levels[] = {"warn", "info", "debug", NULL};
 
 static const struct conf_key county_keys[] = {
-	{ "listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0", "address to listen on (UDP)",
-	    NULL },
-	{ "port", CONF_INT, NUM(port), 1, 65535, "5684", "UDP port (CoAP over DTLS)", NULL },
-	{ "database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
-	    "SQLite database", NULL },
-	{ "identities", CONF_STRING, STR(identities), 1, 0, "/etc/gascounty/identities",
-	    "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL },
-	{ "max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
-	    "DTLS handshakes in progress at once", NULL },
-	{ "max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most",
-	    NULL },
-	{ "idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
-	    "an idle session is closed after this (s)", NULL },
-	{ "c01_minutes", CONF_INT, NUM(c01_minutes), 0, 10080, "60",
-	    "C01: same cylinder filled at two stations within this is a cloned code (0: off)",
-	    NULL },
-	{ "c02_household_max", CONF_INT, NUM(c02_household_max), 0, 1000, "3",
-	    "C02: fills per household buyer across stations in the window (0: off)", NULL },
-	{ "c02_business_max", CONF_INT, NUM(c02_business_max), 0, 100000, "60",
-	    "C02: fills per business buyer across stations in the window (0: off)", NULL },
-	{ "c02_days", CONF_INT, NUM(c02_days), 1, 365, "30", "C02 window (days)", NULL },
-	{ "c03_silent_s", CONF_INT, NUM(c03_silent_s), 10, 604800, "900",
-	    "C03: a station silent longer than this raises an alert (s)", NULL },
-	{ "c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
-	    "C04: a gap in a station's records older than this raises an alert (s)", NULL },
-	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)",
-	    NULL },
-	{ "max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
-	    "records in one trace answer at most", NULL },
-	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
-	    "registry set --inspected: next inspection after this many years", NULL },
-	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+    {"listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0", "address to listen on (UDP)", NULL},
+    {"port", CONF_INT, NUM(port), 1, 65535, "5684", "UDP port (CoAP over DTLS)", NULL},
+    {"database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
+        "SQLite database", NULL},
+    {"identities", CONF_STRING, STR(identities), 1, 0, "/etc/gascounty/identities",
+        "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL},
+    {"max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
+        "DTLS handshakes in progress at once", NULL},
+    {"max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most", NULL},
+    {"idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
+        "an idle session is closed after this (s)", NULL},
+    {"c01_minutes", CONF_INT, NUM(c01_minutes), 0, 10080, "60",
+        "C01: same cylinder filled at two stations within this is a cloned code (0: off)", NULL},
+    {"c02_household_max", CONF_INT, NUM(c02_household_max), 0, 1000, "3",
+        "C02: fills per household buyer across stations in the window (0: off)", NULL},
+    {"c02_business_max", CONF_INT, NUM(c02_business_max), 0, 100000, "60",
+        "C02: fills per business buyer across stations in the window (0: off)", NULL},
+    {"c02_days", CONF_INT, NUM(c02_days), 1, 365, "30", "C02 window (days)", NULL},
+    {"c03_silent_s", CONF_INT, NUM(c03_silent_s), 10, 604800, "900",
+        "C03: a station silent longer than this raises an alert (s)", NULL},
+    {"c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
+        "C04: a gap in a station's records older than this raises an alert (s)", NULL},
+    {"check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)", NULL},
+    {"max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
+        "records in one trace answer at most", NULL},
+    {"inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
+        "registry set --inspected: next inspection after this many years", NULL},
+    {"log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
 };
 
 const struct conf_section county_config_sections[] = {
-	{ "county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys },
-	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL },
+    {"county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys},
+    {NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL},
 };
 
 static void
@@ -70,14 +66,16 @@ usage(FILE *f)
 	    "usage: gascounty [-c FILE] [-n] [-f] [-v]\n"
 	    "       gascounty [-c FILE] registry set SERIAL [--status active|scrapped|retired]\n"
 	    "                 [--inspected YYYY-MM-DD] [--next YYYY-MM-DD] [--owner NAME]\n"
+	    "       gascounty [-c FILE] registry import FILE.csv\n"
 	    "       gascounty --example-config\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
 	    "runs the county rules C01-C04, routes alerts to townships, answers traces\n"
-	    "and serves registry deltas.\n"
+	    "and serves registry deltas to stations.  `registry set` and `registry import`\n"
+	    "change the county registry (a new version for every changed cylinder).\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
-	    "  -n                 check the configuration and exit\n"
+	    "  -n                 check the configuration and the identities file, and exit\n"
 	    "  -f                 stay in the foreground, log to stderr\n"
 	    "  -v                 more detail in the log (twice: debug)\n"
 	    "  --example-config   print a commented configuration with every key\n"
@@ -90,11 +88,11 @@ static int
 registry_set(struct county_db *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "inspected", required_argument, NULL, 'i' },
-		{ "next", required_argument, NULL, 'x' },
-		{ "owner", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	    {"status", required_argument, NULL, 's'},
+	    {"inspected", required_argument, NULL, 'i'},
+	    {"next", required_argument, NULL, 'x'},
+	    {"owner", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *status = NULL, *inspected = NULL, *next = NULL, *owner = NULL;
 	char next_buf[11], err[256];
@@ -143,8 +141,8 @@ registry_set(struct county_db *c, int argc, char **argv)
 		date_format(date_to_days(y, m, d), next_buf);
 		next = next_buf;
 	}
-	if (county_registry_set(c, argv[optind], status, inspected, next, owner, err,
-		sizeof(err)) == -1) {
+	if (county_registry_set(
+	        c, argv[optind], status, inspected, next, owner, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
@@ -155,9 +153,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "example-config", no_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {"example-config", no_argument, NULL, 'E'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct county_config config;
 	struct conf_report report;
@@ -195,24 +193,33 @@ main(int argc, char **argv)
 		}
 	}
 	memset(&config, 0, sizeof(config));
-	rc = config_path != NULL ?
-	    conf_load(config_path, county_config_sections, &config, &report) :
-	    conf_load_string("(defaults)", "", county_config_sections, &config, &report);
+	rc = config_path != NULL
+	         ? conf_load(config_path, county_config_sections, &config, &report)
+	         : conf_load_string("(defaults)", "", county_config_sections, &config, &report);
 	if (rc == -1) {
 		conf_report_print(&report, stderr);
 		return 1;
 	}
 	if (check_only) {
-		printf("configuration OK\n");
+		struct psk_table keys;
+
+		/* the identities file is part of the configuration: check it too */
+		if (psk_load_identities(config.identities, &keys, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gascounty: %s\n", err);
+			return 1;
+		}
+		printf("configuration OK (%zu identities)\n", keys.count);
+		psk_table_free(&keys);
 		return 0;
 	}
 	log_init("gascounty", foreground || optind < argc,
-	    verbose >= 2 || !strcmp(config.log_level, "debug") ? LOG_LEVEL_DEBUG
+	    verbose >= 2 || !strcmp(config.log_level, "debug")  ? LOG_LEVEL_DEBUG
 	    : verbose == 1 || !strcmp(config.log_level, "info") ? LOG_LEVEL_INFO
-								: LOG_LEVEL_WARN);
+	                                                        : LOG_LEVEL_WARN);
 	if (optind < argc) {
 		if (strcmp(argv[optind], "registry") != 0 || optind + 1 >= argc ||
-		    strcmp(argv[optind + 1], "set") != 0) {
+		    (strcmp(argv[optind + 1], "set") != 0 &&
+		        (strcmp(argv[optind + 1], "import") != 0 || optind + 3 != argc))) {
 			usage(stderr);
 			return 2;
 		}
@@ -222,6 +229,19 @@ main(int argc, char **argv)
 		}
 		cdb.db = db;
 		cdb.config = &config;
+		if (strcmp(argv[optind + 1], "import") == 0) {
+			struct county_import_result res;
+
+			rc = county_registry_import(&cdb, argv[optind + 2],
+			    config.inspection_cycle_years, &res, err, sizeof(err));
+			if (rc == -1)
+				fprintf(stderr, "gascounty: %s\n", err);
+			else
+				printf("%lu rows, %lu changed, %lu rejected\n", res.rows,
+				    res.changed, res.rejected);
+			store_close(db);
+			return rc == -1 ? 1 : 0;
+		}
 		rc = registry_set(&cdb, argc - optind - 1, argv + optind + 1);
 		store_close(db);
 		return rc;

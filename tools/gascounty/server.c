@@ -27,7 +27,7 @@ static struct {
 	struct psk_table keys;
 	coap_context_t *ctx;
 	coap_resource_t *alerts;
-	uint8_t nobody_key[32];        /* default key no client knows */
+	uint8_t nobody_key[32]; /* default key no client knows */
 	coap_bin_const_t found_key;
 } S;
 
@@ -142,8 +142,8 @@ reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		return;
 	}
 	coap_pdu_set_code(response, code);
-	if (!coap_add_data_large_response(resource, session, request, response, query, media, -1,
-		0, len, buf, release_buffer, buf)) {
+	if (!coap_add_data_large_response(resource, session, request, response, query, media, -1, 0,
+	        len, buf, release_buffer, buf)) {
 		free(buf);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 	}
@@ -230,7 +230,7 @@ post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 	const uint8_t *data;
 	uint8_t *out;
 	size_t len, outlen;
-	int alerts;
+	int alerts = 0;
 
 	if (caller(session, identity, sizeof(identity), station, sizeof(station)) !=
 	    PSK_ROLE_STATION) {
@@ -238,9 +238,21 @@ post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	if (body(request, &data, &len) == -1) {
-		log_info("%s: batch without a complete body", identity);
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no complete body");
-		return;
+		/*
+		 * libcoap 4.3.1 hands a retransmitted last block of a request it
+		 * already finished to the handler on its own.  The batch itself
+		 * was stored (or not) before; the truthful answer is the current
+		 * mark, which is all the station acts on.
+		 */
+		memset(&ack, 0, sizeof(ack));
+		if (county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1) {
+			log_warnx("%s: %s", identity, err);
+			reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+			return;
+		}
+		log_debug("%s: partial body (a retransmitted last block?): mark %lld", identity,
+		    (long long)ack.hwm);
+		goto answer;
 	}
 	if (wire_decode_batch(data, len, &batch, err, sizeof(err)) == -1) {
 		log_info("%s: refused batch: %s", identity, err);
@@ -256,12 +268,13 @@ post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 	log_debug("%s: %zu records, %lld new, hwm %lld", identity, batch.count,
 	    (long long)ack.stored, (long long)ack.hwm);
 	wire_batch_free(&batch);
+answer:
 	if (wire_encode_ack(&ack, &out, &outlen) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out, outlen);
 	notify_alerts(alerts);
 }
 
@@ -323,8 +336,8 @@ get_registry(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	wire_registry_free(&reg);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
@@ -360,8 +373,8 @@ get_alerts(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		return;
 	}
 	wire_alerts_free(&list);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
@@ -410,8 +423,7 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 	uint8_t *out;
 	size_t outlen;
 
-	if (caller(session, identity, sizeof(identity), name, sizeof(name)) !=
-	    PSK_ROLE_REGULATOR) {
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
 		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
 		return;
 	}
@@ -434,8 +446,8 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 		return;
 	}
 	wire_trace_free(&t);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
@@ -457,6 +469,34 @@ get_trace_station(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
     const coap_string_t *q, coap_pdu_t *resp)
 {
 	trace("station", "id", r, s, req, q, resp);
+}
+
+static void
+get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256];
+	struct wire_station_list list;
+	uint8_t *out;
+	size_t outlen;
+
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
+		return;
+	}
+	if (county_stations(&S.cdb, &list, err, sizeof(err)) == -1) {
+		log_warnx("stations: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	if (wire_encode_stations(&list, &out, &outlen) == -1) {
+		wire_stations_free(&list);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	wire_stations_free(&list);
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 /* ---- setup and loop ------------------------------------------------------------ */
@@ -567,6 +607,7 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	add_resource("trace/cylinder", COAP_REQUEST_GET, get_trace_cylinder);
 	add_resource("trace/buyer", COAP_REQUEST_GET, get_trace_buyer);
 	add_resource("trace/station", COAP_REQUEST_GET, get_trace_station);
+	add_resource("stations", COAP_REQUEST_GET, get_stations);
 
 	log_info("listening on %s port %d (CoAP over DTLS-PSK)", config->listen, config->port);
 	while (!got_quit) {

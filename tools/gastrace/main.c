@@ -33,6 +33,7 @@ usage(FILE *f)
 	    "          buyer NUMBER --buyer-key FILE   (hashed before it is sent)\n"
 	    "          buyer --id HEXID\n"
 	    "          station ID\n"
+	    "          stations                        what the county holds of each station\n"
 	    "\n"
 	    "Shows every fill and refusal the county holds for a cylinder, a buyer or a\n"
 	    "station, with weights, masked buyer and violations.  Each query is written\n"
@@ -57,8 +58,8 @@ usage(FILE *f)
  * here and never sent, printed or logged.
  */
 static int
-buyer_hash(const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], char *err,
-    size_t errlen)
+buyer_hash(
+    const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], char *err, size_t errlen)
 {
 	struct buyer_number n;
 	struct buyer_key key;
@@ -104,13 +105,16 @@ violations_text(const struct wire_record *r, char *out, size_t size)
 
 	out[0] = '\0';
 	for (i = 0; i < r->violation_count && used < size; i++) {
-		n = snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "",
-		    r->violations[i].rule);
+		n = snprintf(
+		    out + used, size - used, "%s%s", i > 0 ? " " : "", r->violations[i].rule);
 		if (n < 0)
 			break;
 		used += (size_t)n;
 	}
 }
+
+/* "-" for an empty column of the table */
+#define DASH(s) ((s)[0] != '\0' ? (s) : "-")
 
 static void
 print_table(const struct wire_trace *t, int csv)
@@ -120,72 +124,110 @@ print_table(const struct wire_trace *t, int csv)
 	size_t i;
 
 	if (csv)
-		printf("time,station,seq,kind,line,cylinder,buyer,net_kg,result,violations,details\n");
+		printf(
+		    "time,station,seq,kind,line,cylinder,buyer,net_kg,result,violations,details\n");
 	else
 		printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", "TIME", "STATION",
 		    "SEQ", "KIND", "LINE", "CYLINDER", "BUYER", "NET KG", "RESULT", "VIOLATIONS");
 	for (i = 0; i < t->count; i++) {
+		const char *cylinder = "", *buyer = "";
+		char seq[24], line[12] = "";
+
 		r = &t->records[i];
 		time_format_iso(r->has_fill ? r->fill.started_ms : r->created_ms, when);
 		violations_text(r, viol, sizeof(viol));
-		snprintf(net, sizeof(net), "%.2f", r->fill.net_kg);
+		snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
+		net[0] = '\0';
 		details[0] = '\0';
-		if (r->violation_count > 0)
+		if (r->violation_count > 0) {
 			str_copy(details, r->violations[0].details, sizeof(details));
-		if (csv) {
-			char seq[24], line[12];
-
-			snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
-			snprintf(line, sizeof(line), "%d", r->fill.line);
-			csv_field(when), putchar(',');
-			csv_field(r->station), putchar(',');
-			csv_field(seq), putchar(',');
-			csv_field(r->kind), putchar(',');
-			csv_field(r->has_fill ? line : ""), putchar(',');
-			csv_field(r->has_fill ? r->fill.cylinder :
-			    r->violation_count ? r->violations[0].cylinder : ""), putchar(',');
-			csv_field(r->has_fill ? r->fill.buyer_masked :
-			    r->violation_count ? r->violations[0].buyer_masked : ""), putchar(',');
-			csv_field(r->has_fill ? net : ""), putchar(',');
-			csv_field(r->has_fill ? r->fill.result : ""), putchar(',');
-			csv_field(viol), putchar(',');
-			csv_field(details);
-			putchar('\n');
-		} else {
-			printf("%-24s %-8s %-6lld %-7s %-4s %-14s %-18s %8s %-9s %s\n", when,
-			    r->station, (long long)r->seq, r->kind,
-			    r->has_fill ? (snprintf(details, 12, "%d", r->fill.line), details) : "-",
-			    r->has_fill ? r->fill.cylinder :
-			    r->violation_count ? r->violations[0].cylinder : "-",
-			    r->has_fill && r->fill.buyer_masked[0] ? r->fill.buyer_masked : "-",
-			    r->has_fill ? net : "-", r->has_fill ? r->fill.result : "-",
-			    viol[0] != '\0' ? viol : "-");
+			cylinder = r->violations[0].cylinder;
+			buyer = r->violations[0].buyer_masked;
 		}
+		if (r->has_fill) {
+			snprintf(line, sizeof(line), "%d", r->fill.line);
+			snprintf(net, sizeof(net), "%.2f", r->fill.net_kg);
+			cylinder = r->fill.cylinder;
+			buyer = r->fill.buyer_masked;
+		}
+		if (csv) {
+			const char *cols[] = {when, r->station, seq, r->kind, line, cylinder, buyer,
+			    net, r->has_fill ? r->fill.result : "", viol, details};
+
+			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+				if (c > 0)
+					putchar(',');
+				csv_field(cols[c]);
+			}
+			putchar('\n');
+		} else
+			printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", when,
+			    r->station, seq, r->kind, DASH(line), DASH(cylinder), DASH(buyer),
+			    DASH(net), r->has_fill ? r->fill.result : "-", DASH(viol));
 	}
 	if (!csv)
 		printf("%zu record%s%s\n", t->count, t->count == 1 ? "" : "s",
 		    t->truncated ? " (more matched: narrow the time range)" : "");
 }
 
+static int
+print_stations(const uint8_t *data, size_t len, int csv)
+{
+	struct wire_station_list l;
+	const struct wire_station *st;
+	char err[256], seen[32], gap[32];
+	size_t i;
+
+	if (wire_decode_stations(data, len, &l, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: bad answer: %s\n", err);
+		return 1;
+	}
+	if (csv)
+		printf("station,township,held_to,highest,gap_since,last_seen,backlog,status\n");
+	else
+		printf("%-10s %-10s %8s %8s %-24s %-24s %7s %s\n", "STATION", "TOWNSHIP", "HELD TO",
+		    "HIGHEST", "GAP SINCE", "LAST SEEN", "BACKLOG", "STATUS");
+	for (i = 0; i < l.count; i++) {
+		st = &l.stations[i];
+		time_format_iso(st->last_seen_ms, seen);
+		if (st->gap_since_ms != 0)
+			time_format_iso(st->gap_since_ms, gap);
+		else
+			str_copy(gap, csv ? "" : "-", sizeof(gap));
+		if (csv) {
+			printf("%s,%s,%lld,%lld,%s,%s,%lld,", st->id, st->township,
+			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
+			    (long long)st->backlog);
+			csv_field(st->status);
+			putchar('\n');
+		} else
+			printf("%-10s %-10s %8lld %8lld %-24s %-24s %7lld %s\n", st->id,
+			    st->township, (long long)st->hwm, (long long)st->max_seq, gap, seen,
+			    (long long)st->backlog, st->status);
+	}
+	wire_stations_free(&l);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "identity", required_argument, NULL, 'u' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "buyer-key", required_argument, NULL, 'B' },
-		{ "id", required_argument, NULL, 'I' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "csv", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"identity", required_argument, NULL, 'u'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"host", required_argument, NULL, 'H'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"from", required_argument, NULL, 'F'},
+	    {"to", required_argument, NULL, 'T'},
+	    {"buyer-key", required_argument, NULL, 'B'},
+	    {"id", required_argument, NULL, 'I'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"csv", no_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *identity = NULL, *keyfile = NULL, *host = "127.0.0.1", *buyer_key = NULL,
-		   *hexid = NULL, *from = NULL, *to = NULL, *what, *param;
+	           *hexid = NULL, *from = NULL, *to = NULL, *what, *param;
 	char key[WIRE_ID + 8], query[256], err[256], path[32];
 	struct coaplink_response resp;
 	struct coaplink *link = NULL;
@@ -195,18 +237,42 @@ main(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "u:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'u': identity = optarg; break;
-		case 'k': keyfile = optarg; break;
-		case 'H': host = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
-		case 'B': buyer_key = optarg; break;
-		case 'I': hexid = optarg; break;
-		case 'j': json = 1; break;
-		case 'c': csv = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'u':
+			identity = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'F':
+			from = optarg;
+			break;
+		case 'T':
+			to = optarg;
+			break;
+		case 'B':
+			buyer_key = optarg;
+			break;
+		case 'I':
+			hexid = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			csv = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (identity == NULL || keyfile == NULL || optind >= argc || (json && csv) || port <= 0 ||
@@ -220,7 +286,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	what = argv[optind];
-	if (strcmp(what, "cylinder") == 0 || strcmp(what, "station") == 0) {
+	key[0] = '\0';
+	param = NULL;
+	if (strcmp(what, "stations") == 0) {
+		if (optind + 1 != argc) {
+			usage(stderr);
+			return 2;
+		}
+	} else if (strcmp(what, "cylinder") == 0 || strcmp(what, "station") == 0) {
 		if (optind + 2 != argc) {
 			usage(stderr);
 			return 2;
@@ -234,7 +307,8 @@ main(int argc, char **argv)
 		param = "id";
 		if (hexid != NULL && optind + 1 == argc) {
 			if (strlen(hexid) != BUYER_ID_LEN) {
-				fprintf(stderr, "gastrace: --id takes %d hex digits\n", BUYER_ID_LEN);
+				fprintf(
+				    stderr, "gastrace: --id takes %d hex digits\n", BUYER_ID_LEN);
 				return 2;
 			}
 			str_copy(key, hexid, sizeof(key));
@@ -257,22 +331,27 @@ main(int argc, char **argv)
 		fprintf(stderr, "gastrace: '&', '=' and spaces are not allowed in %s\n", what);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "trace/%s", what);
-	snprintf(query, sizeof(query), "%s=%s&from=%lld&to=%lld", param, key, (long long)from_ms,
-	    (long long)to_ms);
+	if (param != NULL) {
+		snprintf(path, sizeof(path), "trace/%s", what);
+		snprintf(query, sizeof(query), "%s=%s&from=%lld&to=%lld", param, key,
+		    (long long)from_ms, (long long)to_ms);
+	} else {
+		str_copy(path, "stations", sizeof(path));
+		query[0] = '\0';
+	}
 	log_init("gastrace", 1, LOG_LEVEL_WARN);
 	if (coaplink_open_tool(host, port, identity, keyfile, &link, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		return 1;
 	}
-	if (coaplink_request(link, "GET", path, query, COAPLINK_NONE,
-		json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
-		&resp, err, sizeof(err)) == -1) {
+	if (coaplink_request(link, "GET", path, query[0] != '\0' ? query : NULL, COAPLINK_NONE,
+	        json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
+	        &resp, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		goto out;
 	}
 	if (resp.code == 403) {
-		fprintf(stderr, "gastrace: refused by the county (4.03): traces are for regulators\n");
+		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
 		rc = 3;
 		goto free_resp;
 	}
@@ -286,6 +365,10 @@ main(int argc, char **argv)
 		fwrite(resp.data, 1, resp.len, stdout);
 		putchar('\n');
 		rc = 0;
+		goto free_resp;
+	}
+	if (param == NULL) {
+		rc = print_stations(resp.data, resp.len, csv);
 		goto free_resp;
 	}
 	if (wire_decode_trace(resp.data, resp.len, &t, err, sizeof(err)) == -1) {

@@ -38,24 +38,23 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [--since N]\n"
-	    "                [--once] [--json]\n"
-	    "       gaswatch --township CODE -k KEYFILE ack ID --note TEXT\n"
-	    "\n"
-	    "Shows the alerts the county routed to your township and follows new ones\n"
-	    "as they arrive; `ack` records what you did about one.\n"
-	    "\n"
-	    "  --township CODE   your township (PSK identity township:CODE)\n"
-	    "  -k, --key FILE    your pre-shared key (hex, mode 0600)\n"
-	    "  -H, --host HOST   county server (default 127.0.0.1)\n"
-	    "  -p, --port PORT   county server UDP port (default 5684)\n"
-	    "  --since N         show alerts after id N (default 0: all)\n"
-	    "  --once            show and exit; do not follow\n"
-	    "  --json            one JSON object per alert per line\n"
-	    "  -h, --help        this help\n"
-	    "\n"
-	    "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n");
+	fprintf(f, "usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [--since N]\n"
+	           "                [--once] [--json]\n"
+	           "       gaswatch --township CODE -k KEYFILE ack ID --note TEXT\n"
+	           "\n"
+	           "Shows the alerts the county routed to your township and follows new ones\n"
+	           "as they arrive; `ack` records what you did about one.\n"
+	           "\n"
+	           "  --township CODE   your township (PSK identity township:CODE)\n"
+	           "  -k, --key FILE    your pre-shared key (hex, mode 0600)\n"
+	           "  -H, --host HOST   county server (default 127.0.0.1)\n"
+	           "  -p, --port PORT   county server UDP port (default 5684)\n"
+	           "  --since N         show alerts after id N (default 0: all)\n"
+	           "  --once            show and exit; do not follow\n"
+	           "  --json            one JSON object per alert per line\n"
+	           "  -h, --help        this help\n"
+	           "\n"
+	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n");
 }
 
 static void
@@ -107,8 +106,8 @@ fetch(struct coaplink *link, int64_t *last, int json)
 	for (;;) {
 		snprintf(query, sizeof(query), "since=%lld", (long long)*last);
 		if (coaplink_request(link, "GET", "alerts", query, COAPLINK_NONE,
-			COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS, &resp, err,
-			sizeof(err)) == -1) {
+		        COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS, &resp, err,
+		        sizeof(err)) == -1) {
 			log_warnx("%s", err);
 			return -1;
 		}
@@ -151,13 +150,14 @@ ack(struct coaplink *link, int64_t id, const char *note)
 	memset(&d, 0, sizeof(d));
 	d.id = id;
 	if (str_copy(d.note, note, sizeof(d.note)) >= sizeof(d.note)) {
-		fprintf(stderr, "gaswatch: the note is longer than %zu bytes\n", sizeof(d.note) - 1);
+		fprintf(
+		    stderr, "gaswatch: the note is longer than %zu bytes\n", sizeof(d.note) - 1);
 		return 2;
 	}
 	if (wire_encode_disposition(&d, &payload, &len) == -1)
 		return 1;
-	rc = coaplink_request(link, "POST", "alerts/ack", NULL, COAPLINK_FORMAT_CBOR,
-	    COAPLINK_NONE, payload, len, REQUEST_TIMEOUT_MS, &resp, err, sizeof(err));
+	rc = coaplink_request(link, "POST", "alerts/ack", NULL, COAPLINK_FORMAT_CBOR, COAPLINK_NONE,
+	    payload, len, REQUEST_TIMEOUT_MS, &resp, err, sizeof(err));
 	free(payload);
 	if (rc == -1) {
 		fprintf(stderr, "gaswatch: %s\n", err);
@@ -170,8 +170,8 @@ ack(struct coaplink *link, int64_t id, const char *note)
 		printf("alert %lld: disposition recorded\n", (long long)id);
 		return 0;
 	case 403:
-		fprintf(stderr, "gaswatch: alert %lld belongs to another township\n",
-		    (long long)id);
+		fprintf(
+		    stderr, "gaswatch: alert %lld belongs to another township\n", (long long)id);
 		return 3;
 	case 404:
 		fprintf(stderr, "gaswatch: no alert %lld\n", (long long)id);
@@ -186,16 +186,16 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "township", required_argument, NULL, 't' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "since", required_argument, NULL, 's' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"township", required_argument, NULL, 't'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"host", required_argument, NULL, 'H'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"since", required_argument, NULL, 's'},
+	    {"once", no_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"note", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *township = NULL, *keyfile = NULL, *host = "127.0.0.1", *note = NULL;
 	char identity[PSK_MAX_IDENTITY], err[256], *end;
@@ -206,16 +206,36 @@ main(int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "t:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 't': township = optarg; break;
-		case 'k': keyfile = optarg; break;
-		case 'H': host = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 's': last = strtoll(optarg, NULL, 10); break;
-		case 'o': once = 1; break;
-		case 'j': json = 1; break;
-		case 'n': note = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 't':
+			township = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 's':
+			last = strtoll(optarg, NULL, 10);
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (township == NULL || keyfile == NULL || port <= 0 || port > 65535) {
@@ -262,7 +282,7 @@ main(int argc, char **argv)
 	while (!quit) {
 		if (!observing) {
 			if (coaplink_observe(link, "alerts", NULL, REQUEST_TIMEOUT_MS, &resp, err,
-				sizeof(err)) == 0) {
+			        sizeof(err)) == 0) {
 				observing = resp.code == 205;
 				coaplink_response_free(&resp);
 				/* anything that arrived while we were not observing */

@@ -1,0 +1,260 @@
+/*
+ * county storage (tools/gascounty/db.c, compiled in: it is private to
+ * gascounty): a batch stored twice changes nothing; the high-water mark
+ * stops at a gap and moves over it once filled; alerts are raised once and
+ * only for alert/critical violations; a disposition belongs to the alert's
+ * township; registry versions grow only with real changes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../tools/gascounty/db.c"
+
+static struct county_config config = {
+    .c01_minutes = 60,
+    .c02_household_max = 3,
+    .c02_business_max = 60,
+    .c02_days = 30,
+    .c03_silent_s = 900,
+    .c04_gap_s = 86400,
+    .check_s = 30,
+    .max_trace = 2000,
+};
+
+static char dir[64];
+static struct county_db cdb;
+
+static int
+setup(void **state)
+{
+	char path[128], err[256];
+
+	(void)state;
+	strcpy(dir, "/tmp/test_county.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	cdb.config = &config;
+	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(cdb.db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A batch of fills seq first..last of station st; every 2nd has a violation
+ * of severity sev routed to township TA. */
+static void
+batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_prefix, const char *sev)
+{
+	int64_t i;
+	struct wire_record *r;
+
+	memset(b, 0, sizeof(*b));
+	str_copy(b->township, "TA", sizeof(b->township));
+	b->count = (size_t)(last - first + 1);
+	b->records = calloc(b->count, sizeof(*b->records));
+	for (i = first; i <= last; i++) {
+		r = &b->records[i - first];
+		r->seq = i;
+		{
+			char id[64];
+
+			snprintf(id, sizeof(id), "%s-%08lld-0000-4000-8000-0000000000", cyl_prefix,
+			    (long long)i);
+			str_copy(r->uuid, id, sizeof(r->uuid));
+		}
+		str_copy(r->kind, "fill", sizeof(r->kind));
+		r->created_ms = 1795700000000 + i;
+		r->has_fill = 1;
+		r->fill.line = 1;
+		snprintf(
+		    r->fill.cylinder, sizeof(r->fill.cylinder), "%s%lld", cyl_prefix, (long long)i);
+		r->fill.started_ms = r->created_ms;
+		r->fill.net_kg = 14.9;
+		str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+		if (i % 2 == 0) {
+			r->violation_count = 1;
+			r->violations = calloc(1, sizeof(*r->violations));
+			snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid), "v-%s-%lld",
+			    cyl_prefix, (long long)i);
+			str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
+			str_copy(r->violations[0].severity, sev, sizeof(r->violations[0].severity));
+			str_copy(
+			    r->violations[0].township, "TA", sizeof(r->violations[0].township));
+			r->violations[0].at_ms = r->created_ms;
+		}
+	}
+}
+
+static void
+a_batch_stored_twice_changes_nothing(void **state)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	batch_of(&b, 1, 10, "A", "alert");
+	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(ack.hwm, 10);
+	assert_int_equal(ack.stored, 10);
+	assert_int_equal(alerts, 5);
+	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(ack.hwm, 10);
+	assert_int_equal(ack.stored, 0);
+	assert_int_equal(ack.duplicates, 10);
+	assert_int_equal(alerts, 0);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM records", -1), 10);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM alerts", -1), 5);
+	wire_batch_free(&b);
+}
+
+static void
+the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	batch_of(&b, 14, 15, "B", "flag"); /* 11..13 missing */
+	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(ack.hwm, 10);
+	assert_int_equal(alerts, 0); /* flags are stored, not alerted */
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT gap_since_ms IS NOT NULL FROM stations WHERE id = 'S01'", -1),
+	    1);
+	wire_batch_free(&b);
+	batch_of(&b, 11, 13, "C", "flag");
+	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(ack.hwm, 15);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT gap_since_ms IS NULL FROM stations WHERE id = 'S01'", -1),
+	    1);
+	wire_batch_free(&b);
+}
+
+static void
+stations_are_kept_apart(void **state)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	batch_of(&b, 1, 3, "D", "flag");
+	assert_int_equal(county_ingest(&cdb, "S02", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(ack.hwm, 3);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT hwm FROM stations WHERE id = 'S01'", -1), 15);
+	wire_batch_free(&b);
+}
+
+static void
+a_disposition_belongs_to_the_alerts_township(void **state)
+{
+	struct wire_disposition d = {1, "seized"};
+	struct wire_alert_list l;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(county_dispose(&cdb, "TB", "township:TB", &d, err, sizeof(err)), 2);
+	assert_int_equal(county_dispose(&cdb, "TA", "township:TA", &d, err, sizeof(err)), 0);
+	d.id = 9999;
+	assert_int_equal(county_dispose(&cdb, "TA", "township:TA", &d, err, sizeof(err)), 1);
+	assert_int_equal(county_alerts(&cdb, "TA", 0, 100, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 5);
+	assert_string_equal(l.alerts[0].disposition, "seized");
+	assert_string_equal(l.alerts[0].disposed_by, "township:TA");
+	assert_int_equal(l.last, l.alerts[4].id);
+	wire_alerts_free(&l);
+	assert_int_equal(county_alerts(&cdb, "TB", 0, 100, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 0);
+	wire_alerts_free(&l);
+}
+
+static void
+registry_versions_grow_with_changes_only(void **state)
+{
+	struct wire_registry r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+	    county_registry_set(&cdb, "X1", "scrapped", NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_set(&cdb, "X2", NULL, "2024-01-01", "2028-01-01", "GasCo",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(county_registry_since(&cdb, 0, 10, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.count, 2);
+	assert_int_equal(r.version, 2);
+	assert_string_equal(r.rows[0].status, "scrapped");
+	assert_string_equal(r.rows[1].status, "active");
+	wire_registry_free(&r);
+	assert_int_equal(county_registry_since(&cdb, 2, 10, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.count, 0);
+	assert_int_equal(r.version, 2);
+	wire_registry_free(&r);
+	/* paging: more is set when rows remain */
+	assert_int_equal(county_registry_since(&cdb, 0, 1, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.more, 1);
+	assert_int_equal(r.version, 1);
+	wire_registry_free(&r);
+}
+
+static void
+a_trace_is_audited(void **state)
+{
+	struct wire_trace t;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(county_trace(&cdb, "regulator:alice", "cylinder", "A2", 0, INT64_MAX, &t,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 1);
+	assert_int_equal(t.records[0].violation_count, 1);
+	assert_string_equal(t.records[0].violations[0].rule, "R05");
+	wire_trace_free(&t);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM audit WHERE identity = 'regulator:alice' AND key = 'A2'"
+	        " AND results = 1",
+	        -1),
+	    1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(a_batch_stored_twice_changes_nothing),
+	    cmocka_unit_test(the_mark_stops_at_a_gap_and_moves_once_it_is_filled),
+	    cmocka_unit_test(stations_are_kept_apart),
+	    cmocka_unit_test(a_disposition_belongs_to_the_alerts_township),
+	    cmocka_unit_test(registry_versions_grow_with_changes_only),
+	    cmocka_unit_test(a_trace_is_audited),
+	};
+	log_init("test_county", 1, LOG_LEVEL_WARN);
+	return cmocka_run_group_tests_name("county", tests, setup, teardown);
+}
