@@ -290,6 +290,7 @@ wait "$FILLPID_a4"; say "fill a4: $(result_of a4)"
 expect "buyer A's fourth cylinder flagged R11 (hoarding)" grep -q R11 "$R/fill-a4.log"
 wait "$FILLPID_late"; say "fill late: $(result_of late)"
 expect "late valve: overfill R20, cylinder held" grep -q R20 "$R/fill-late.log"
+expect "late valve: weight rose after the close command, R23 critical alert" grep -q R23 "$R/fill-late.log"
 sim close-delay 4 150
 
 # --- 6. what the county and the townships saw -----------------------------
@@ -346,7 +347,7 @@ done
 # --- 8. summary -------------------------------------------------------------
 step "Summary"
 fills=$(sqlite3 "$R/station.db" "SELECT count(*) FROM fills WHERE result != 'filling'")
-refusals=$(sqlite3 "$R/station.db" "SELECT count(DISTINCT event) FROM violations WHERE severity = 'refuse' AND fill IS NULL")
+refusals=$(sqlite3 "$R/station.db" "SELECT count(DISTINCT event) FROM violations WHERE fill IS NULL")
 say "fills recorded: $fills; refusals: $refusals; rules fired: $(sqlite3 "$R/station.db" "SELECT group_concat(rule || 'x' || n, ' ') FROM (SELECT rule, count(*) n FROM violations GROUP BY rule)")"
 say "alerts: township 330825101: $(grep -c 'R[0-9][0-9]\|C0[0-9]' "$R/watch101.log"), township 330825102: $(grep -c 'R[0-9][0-9]\|C0[0-9]' "$R/watch102.log")"
 say "labels: $OUT/labels ($(ls "$OUT/labels" | wc -l) PNG); curves: $OUT/curves ($(ls "$OUT/curves" | wc -l) PNG)"
