@@ -1,7 +1,12 @@
 /*
- * plot: one layout, two renderers.  The scales are computed once
- * (plot_frame) and both the SVG and the PNG renderer draw from it, so the
- * two pictures always agree.
+ * plot: one layout, two renderers.
+ *
+ * The picture has two panels drawn by the same code: the whole fill, and
+ * below it a panel that zooms on its end (the last seconds around the close command,
+ * a narrow band around the target), where an overfill or a short weight is
+ * decided and a few grams must be visible.  The layout is computed once
+ * (struct frame) and each renderer draws through a small table of drawing
+ * functions, so the SVG and the PNG always agree.
  */
 #include "plot.h"
 
@@ -15,11 +20,13 @@
 #include "util.h"
 
 #define PLOT_W 900
-#define PLOT_H 520
+#define PLOT_H 780
 #define PLOT_LEFT 80
 #define PLOT_RIGHT 30
 #define PLOT_TOP 60
-#define PLOT_BOTTOM 60
+#define MAIN_BOTTOM 440   /* the whole fill: PLOT_TOP .. MAIN_BOTTOM */
+#define ZOOM_TOP 530      /* the end of the fill: ZOOM_TOP .. ZOOM_BOTTOM */
+#define ZOOM_BOTTOM 730
 
 #define COLOUR_CURVE 0x1f5fbf
 #define COLOUR_TARGET 0x208020
@@ -27,25 +34,58 @@
 #define COLOUR_CUTOFF 0xc02020
 #define COLOUR_AXIS 0x202020
 #define COLOUR_GRID 0xdddddd
+#define COLOUR_WHITE 0xffffff
 
-struct plot_frame {
-	double t_max_s;   /* x axis: 0 .. t_max_s */
-	double kg_max;    /* y axis: 0 .. kg_max */
-	double t_step_s;  /* tick spacing */
-	double kg_step;
+/* A panel: a pixel box and the data range it shows. */
+struct frame {
+	int x0, y0, x1, y1;       /* pixels, y0 at the top */
+	double t0, t1;            /* seconds */
+	double kg0, kg1;
+	double t_step, kg_step;   /* grid spacing */
+};
+
+/* What a renderer can draw; the layout code calls only these. */
+struct pen {
+	void *ctx;
+	void (*line)(void *ctx, int x0, int y0, int x1, int y1, uint32_t colour, int width,
+	    int dash);
+	void (*rect)(void *ctx, int x, int y, int w, int h, uint32_t colour, int filled);
+	void (*text)(void *ctx, int x, int y, const char *text, int size, uint32_t colour,
+	    int anchor); /* anchor: -1 left, 0 centre, 1 right; y is the baseline */
 };
 
 static double
 nice_step(double range, int ticks)
 {
-	double raw = range / ticks, magnitude = pow(10, floor(log10(raw)));
-	double n = raw / magnitude;
+	double raw = range / ticks, magnitude, n;
 
+	if (raw <= 0)
+		return 1;
+	magnitude = pow(10, floor(log10(raw)));
+	n = raw / magnitude;
 	return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * magnitude;
 }
 
+static int
+x_of(const struct frame *f, double t)
+{
+	return f->x0 + (int)lround((t - f->t0) / (f->t1 - f->t0) * (f->x1 - f->x0));
+}
+
+static int
+y_of(const struct frame *f, double kg)
+{
+	return f->y1 - (int)lround((kg - f->kg0) / (f->kg1 - f->kg0) * (f->y1 - f->y0));
+}
+
+static int
+inside(const struct frame *f, double t, double kg)
+{
+	return t >= f->t0 && t <= f->t1 && kg >= f->kg0 && kg <= f->kg1;
+}
+
 static void
-plot_frame(const struct curve *c, struct plot_frame *f)
+main_frame(const struct curve *c, struct frame *f)
 {
 	double t_max = 1, kg_max = c->target_g / 1000.0;
 
@@ -57,27 +97,61 @@ plot_frame(const struct curve *c, struct plot_frame *f)
 	}
 	if (kg_max < 1)
 		kg_max = 1;
-	f->t_step_s = nice_step(t_max, 8);
+	f->x0 = PLOT_LEFT;
+	f->y0 = PLOT_TOP;
+	f->x1 = PLOT_W - PLOT_RIGHT;
+	f->y1 = MAIN_BOTTOM;
+	f->t_step = nice_step(t_max, 8);
 	f->kg_step = nice_step(kg_max * 1.1, 6);
-	f->t_max_s = ceil(t_max / f->t_step_s) * f->t_step_s;
-	f->kg_max = ceil(kg_max * 1.1 / f->kg_step) * f->kg_step;
+	f->t0 = 0;
+	f->t1 = ceil(t_max / f->t_step) * f->t_step;
+	f->kg0 = 0;
+	f->kg1 = ceil(kg_max * 1.1 / f->kg_step) * f->kg_step;
 }
 
+/* The inset: the end of the fill, target +/- a band wide enough for every
+ * sample there.  Returns 0 when there is nothing to zoom on. */
 static int
-x_of(const struct plot_frame *f, double t_s)
+zoom_frame(const struct curve *c, const struct frame *whole, struct frame *f)
 {
-	return PLOT_LEFT + (int)lround(t_s / f->t_max_s * (PLOT_W - PLOT_LEFT - PLOT_RIGHT));
+	double end = 0, start, lo, hi, target = c->target_g / 1000.0;
+
+	if (c->count < 2)
+		return 0;
+	end = c->t_ms[c->count - 1] / 1000.0;
+	start = end - 6.0;
+	if (c->cutoff_ms != CURVE_NONE && c->cutoff_ms / 1000.0 - 3.0 < start)
+		start = c->cutoff_ms / 1000.0 - 3.0;
+	if (start < 0)
+		start = 0;
+	lo = target - 0.3;
+	hi = target + 0.2;
+	for (uint32_t i = 0; i < c->count; i++) {
+		double t = c->t_ms[i] / 1000.0, kg = c->grams[i] / 1000.0;
+		/* Widen for what happened near the target (overshoot, a short
+		 * stop), not for the climb towards it. */
+		if (t >= start && kg > target - 0.5) {
+			if (kg < lo)
+				lo = kg;
+			if (kg > hi)
+				hi = kg;
+		}
+	}
+	f->x0 = whole->x0;
+	f->x1 = whole->x1;
+	f->y0 = ZOOM_TOP;
+	f->y1 = ZOOM_BOTTOM;
+	f->t0 = start;
+	f->t1 = end > start ? end : start + 1;
+	f->kg_step = nice_step(hi - lo, 4);
+	f->kg0 = floor(lo / f->kg_step) * f->kg_step;
+	f->kg1 = ceil(hi / f->kg_step) * f->kg_step;
+	f->t_step = nice_step(f->t1 - f->t0, 4);
+	return 1;
 }
 
-static int
-y_of(const struct plot_frame *f, double kg)
-{
-	return PLOT_H - PLOT_BOTTOM - (int)lround(kg / f->kg_max * (PLOT_H - PLOT_TOP - PLOT_BOTTOM));
-}
-
-/* The legend lines, shared by both renderers. */
 static void
-plot_legend(const struct curve *c, char lines[4][96])
+legend_lines(const struct curve *c, char lines[4][96])
 {
 	snprintf(lines[0], 96, "target %.2f kg", c->target_g / 1000.0);
 	snprintf(lines[1], 96, "cut-off point %.2f kg (pre-act %.3f kg)",
@@ -93,6 +167,72 @@ plot_legend(const struct curve *c, char lines[4][96])
 		snprintf(lines[3], 96, "no final net weight");
 }
 
+/* Grid, reference lines and the curve of one panel. */
+static void
+draw_panel(const struct pen *p, const struct curve *c, const struct frame *f, int small)
+{
+	char label[32];
+	double target = c->target_g / 1000.0, cut = (c->target_g - c->preact_g) / 1000.0;
+	int size = 1;
+
+	for (double t = ceil(f->t0 / f->t_step) * f->t_step; t <= f->t1 + 1e-9; t += f->t_step) {
+		p->line(p->ctx, x_of(f, t), f->y0, x_of(f, t), f->y1, COLOUR_GRID, 1, 0);
+		snprintf(label, sizeof(label), "%g", t);
+		p->text(p->ctx, x_of(f, t), f->y1 + 16, label, size, COLOUR_AXIS, 0);
+	}
+	for (double kg = f->kg0; kg <= f->kg1 + 1e-9; kg += f->kg_step) {
+		p->line(p->ctx, f->x0, y_of(f, kg), f->x1, y_of(f, kg), COLOUR_GRID, 1, 0);
+		snprintf(label, sizeof(label), small ? "%.2f" : "%g", kg);
+		p->text(p->ctx, f->x0 - 6, y_of(f, kg) + 4, label, size, COLOUR_AXIS, 1);
+	}
+	if (target >= f->kg0 && target <= f->kg1)
+		p->line(p->ctx, f->x0, y_of(f, target), f->x1, y_of(f, target), COLOUR_TARGET, 2, 8);
+	if (cut >= f->kg0 && cut <= f->kg1)
+		p->line(p->ctx, f->x0, y_of(f, cut), f->x1, y_of(f, cut), COLOUR_CUTPOINT, 2, 4);
+	if (c->cutoff_ms != CURVE_NONE && c->cutoff_ms / 1000.0 >= f->t0 &&
+	    c->cutoff_ms / 1000.0 <= f->t1)
+		p->line(p->ctx, x_of(f, c->cutoff_ms / 1000.0), f->y0, x_of(f, c->cutoff_ms / 1000.0),
+		    f->y1, COLOUR_CUTOFF, 2, 0);
+	for (uint32_t i = 1; i < c->count; i++) {
+		double ta = c->t_ms[i - 1] / 1000.0, ka = c->grams[i - 1] / 1000.0;
+		double tb = c->t_ms[i] / 1000.0, kb = c->grams[i] / 1000.0;
+
+		if (inside(f, ta, ka) && inside(f, tb, kb))
+			p->line(p->ctx, x_of(f, ta), y_of(f, ka), x_of(f, tb), y_of(f, kb),
+			    COLOUR_CURVE, 2, 0);
+	}
+	p->rect(p->ctx, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0, COLOUR_AXIS, 0);
+	if (small)
+		p->text(p->ctx, f->x0, f->y0 - 10, "the end of the fill, zoomed (net kg)", size,
+		    COLOUR_AXIS, -1);
+}
+
+static void
+draw_plot(const struct pen *p, const struct curve *c, const char *title)
+{
+	static const uint32_t colours[4] = { COLOUR_TARGET, COLOUR_CUTPOINT, COLOUR_CUTOFF,
+		COLOUR_CURVE };
+	struct frame whole, zoom;
+	char legend[4][96];
+
+	main_frame(c, &whole);
+	legend_lines(c, legend);
+	p->text(p->ctx, PLOT_LEFT, 32, title, 2, COLOUR_AXIS, -1);
+	draw_panel(p, c, &whole, 0);
+	p->text(p->ctx, (whole.x0 + whole.x1) / 2, MAIN_BOTTOM + 36, "time (s)", 1, COLOUR_AXIS, 0);
+	p->text(p->ctx, (whole.x0 + whole.x1) / 2, ZOOM_BOTTOM + 36, "time (s)", 1, COLOUR_AXIS, 0);
+	p->text(p->ctx, 8, PLOT_TOP - 10, "net (kg)", 1, COLOUR_AXIS, -1);
+	for (int i = 0; i < 4; i++) {
+		int y = PLOT_TOP + 22 + i * 17;
+		p->rect(p->ctx, PLOT_LEFT + 16, y - 6, 14, 4, colours[i], 1);
+		p->text(p->ctx, PLOT_LEFT + 36, y, legend[i], 1, COLOUR_AXIS, -1);
+	}
+	if (zoom_frame(c, &whole, &zoom))
+		draw_panel(p, c, &zoom, 1);
+}
+
+/* --- SVG ------------------------------------------------------------------ */
+
 static void
 svg_escape(FILE *f, const char *s)
 {
@@ -107,127 +247,103 @@ svg_escape(FILE *f, const char *s)
 	}
 }
 
+static void
+svg_line(void *ctx, int x0, int y0, int x1, int y1, uint32_t colour, int width, int dash)
+{
+	FILE *f = ctx;
+
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\" "
+	    "stroke-width=\"%d\"", x0, y0, x1, y1, (unsigned)colour, width);
+	if (dash > 0)
+		fprintf(f, " stroke-dasharray=\"%d %d\"", dash, dash);
+	fprintf(f, "/>\n");
+}
+
+static void
+svg_rect(void *ctx, int x, int y, int w, int h, uint32_t colour, int filled)
+{
+	FILE *f = ctx;
+
+	if (filled)
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#%06x\"/>\n",
+		    x, y, w, h, (unsigned)colour);
+	else
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+		    "stroke=\"#%06x\"/>\n", x, y, w, h, (unsigned)colour);
+}
+
+static void
+svg_text(void *ctx, int x, int y, const char *text, int size, uint32_t colour, int anchor)
+{
+	FILE *f = ctx;
+
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" fill=\"#%06x\" text-anchor=\"%s\">",
+	    x, y, size > 1 ? 16 : 12, (unsigned)colour,
+	    anchor < 0 ? "start" : anchor == 0 ? "middle" : "end");
+	svg_escape(f, text);
+	fprintf(f, "</text>\n");
+}
+
 int
 plot_curve_svg(const struct curve *c, const char *title, FILE *f)
 {
-	struct plot_frame fr;
-	char legend[4][96];
-	static const unsigned colours[4] = { COLOUR_TARGET, COLOUR_CUTPOINT, COLOUR_CUTOFF,
-		COLOUR_CURVE };
+	struct pen p = { f, svg_line, svg_rect, svg_text };
 
-	plot_frame(c, &fr);
-	plot_legend(c, legend);
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">\n",
-	    PLOT_W, PLOT_H, PLOT_W, PLOT_H);
+	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n", PLOT_W, PLOT_H, PLOT_W, PLOT_H);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	fprintf(f, "<text x=\"%d\" y=\"28\" font-size=\"16\">", PLOT_LEFT);
-	svg_escape(f, title);
-	fprintf(f, "</text>\n");
-	for (double t = 0; t <= fr.t_max_s + 1e-9; t += fr.t_step_s) {
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\"/>\n",
-		    x_of(&fr, t), PLOT_TOP, x_of(&fr, t), PLOT_H - PLOT_BOTTOM, COLOUR_GRID);
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%g</text>\n",
-		    x_of(&fr, t), PLOT_H - PLOT_BOTTOM + 18, t);
-	}
-	for (double kg = 0; kg <= fr.kg_max + 1e-9; kg += fr.kg_step) {
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\"/>\n",
-		    PLOT_LEFT, y_of(&fr, kg), PLOT_W - PLOT_RIGHT, y_of(&fr, kg), COLOUR_GRID);
-		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%g</text>\n",
-		    PLOT_LEFT - 8, y_of(&fr, kg) + 4, kg);
-	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time (s)</text>\n",
-	    (PLOT_LEFT + PLOT_W - PLOT_RIGHT) / 2, PLOT_H - 18);
-	fprintf(f, "<text x=\"20\" y=\"%d\" transform=\"rotate(-90 20 %d)\" "
-	    "text-anchor=\"middle\">net (kg)</text>\n", (PLOT_TOP + PLOT_H - PLOT_BOTTOM) / 2,
-	    (PLOT_TOP + PLOT_H - PLOT_BOTTOM) / 2);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\" "
-	    "stroke-dasharray=\"8 5\" stroke-width=\"2\"/>\n", PLOT_LEFT, y_of(&fr, c->target_g / 1000.0),
-	    PLOT_W - PLOT_RIGHT, y_of(&fr, c->target_g / 1000.0), COLOUR_TARGET);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\" "
-	    "stroke-dasharray=\"4 4\" stroke-width=\"2\"/>\n", PLOT_LEFT,
-	    y_of(&fr, (c->target_g - c->preact_g) / 1000.0), PLOT_W - PLOT_RIGHT,
-	    y_of(&fr, (c->target_g - c->preact_g) / 1000.0), COLOUR_CUTPOINT);
-	if (c->cutoff_ms != CURVE_NONE)
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\" "
-		    "stroke-width=\"2\"/>\n", x_of(&fr, c->cutoff_ms / 1000.0), PLOT_TOP,
-		    x_of(&fr, c->cutoff_ms / 1000.0), PLOT_H - PLOT_BOTTOM, COLOUR_CUTOFF);
-	fprintf(f, "<polyline fill=\"none\" stroke=\"#%06x\" stroke-width=\"2\" points=\"",
-	    COLOUR_CURVE);
-	for (uint32_t i = 0; i < c->count; i++)
-		fprintf(f, "%s%d,%d", i ? " " : "", x_of(&fr, c->t_ms[i] / 1000.0),
-		    y_of(&fr, c->grams[i] / 1000.0));
-	fprintf(f, "\"/>\n");
-	for (int i = 0; i < 4; i++) {
-		int y = PLOT_TOP + 20 + i * 18;
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"#%06x\"/>\n",
-		    PLOT_LEFT + 16, y - 6, colours[i]);
-		fprintf(f, "<text x=\"%d\" y=\"%d\">", PLOT_LEFT + 36, y);
-		svg_escape(f, legend[i]);
-		fprintf(f, "</text>\n");
-	}
-	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-	    "stroke=\"#%06x\"/>\n</svg>\n", PLOT_LEFT, PLOT_TOP, PLOT_W - PLOT_LEFT - PLOT_RIGHT,
-	    PLOT_H - PLOT_TOP - PLOT_BOTTOM, COLOUR_AXIS);
+	draw_plot(&p, c, title);
+	fprintf(f, "</svg>\n");
 	return ferror(f) ? -1 : 0;
+}
+
+/* --- PNG ------------------------------------------------------------------ */
+
+static void
+png_line(void *ctx, int x0, int y0, int x1, int y1, uint32_t colour, int width, int dash)
+{
+	raster_line(ctx, x0, y0, x1, y1, colour, width, dash);
+}
+
+static void
+png_rect(void *ctx, int x, int y, int w, int h, uint32_t colour, int filled)
+{
+	struct raster *r = ctx;
+
+	if (filled) {
+		raster_fill_rect(r, x, y, w, h, colour);
+		return;
+	}
+	raster_line(r, x, y, x + w, y, colour, 1, 0);
+	raster_line(r, x, y + h, x + w, y + h, colour, 1, 0);
+	raster_line(r, x, y, x, y + h, colour, 1, 0);
+	raster_line(r, x + w, y, x + w, y + h, colour, 1, 0);
+}
+
+static void
+png_text(void *ctx, int x, int y, const char *text, int size, uint32_t colour, int anchor)
+{
+	int w = raster_text_width(text, size);
+
+	if (anchor == 0)
+		x -= w / 2;
+	else if (anchor > 0)
+		x -= w;
+	/* y is the baseline, as in SVG; the font's cell is 7 rows high. */
+	raster_text(ctx, x, y - RASTER_GLYPH_H * size, text, size, colour);
 }
 
 int
 plot_curve_png(const struct curve *c, const char *title, const char *path, char *err,
     size_t errlen)
 {
-	struct plot_frame fr;
 	struct raster r;
-	char legend[4][96], label[32];
-	static const uint32_t colours[4] = { COLOUR_TARGET, COLOUR_CUTPOINT, COLOUR_CUTOFF,
-		COLOUR_CURVE };
+	struct pen p = { &r, png_line, png_rect, png_text };
 	int rc;
 
-	if (raster_init(&r, PLOT_W, PLOT_H, 0xffffff) == -1)
+	if (raster_init(&r, PLOT_W, PLOT_H, COLOUR_WHITE) == -1)
 		return err_set(err, errlen, "%s: out of memory", path);
-	plot_frame(c, &fr);
-	plot_legend(c, legend);
-	raster_text(&r, PLOT_LEFT, 18, title, 2, COLOUR_AXIS);
-	for (double t = 0; t <= fr.t_max_s + 1e-9; t += fr.t_step_s) {
-		raster_line(&r, x_of(&fr, t), PLOT_TOP, x_of(&fr, t), PLOT_H - PLOT_BOTTOM,
-		    COLOUR_GRID, 1, 0);
-		snprintf(label, sizeof(label), "%g", t);
-		raster_text(&r, x_of(&fr, t) - raster_text_width(label, 1) / 2,
-		    PLOT_H - PLOT_BOTTOM + 8, label, 1, COLOUR_AXIS);
-	}
-	for (double kg = 0; kg <= fr.kg_max + 1e-9; kg += fr.kg_step) {
-		raster_line(&r, PLOT_LEFT, y_of(&fr, kg), PLOT_W - PLOT_RIGHT, y_of(&fr, kg),
-		    COLOUR_GRID, 1, 0);
-		snprintf(label, sizeof(label), "%g", kg);
-		raster_text(&r, PLOT_LEFT - 8 - raster_text_width(label, 1), y_of(&fr, kg) - 3,
-		    label, 1, COLOUR_AXIS);
-	}
-	raster_text(&r, (PLOT_LEFT + PLOT_W - PLOT_RIGHT) / 2 - 30, PLOT_H - 28, "time (s)", 1,
-	    COLOUR_AXIS);
-	raster_text(&r, 8, PLOT_TOP - 16, "net (kg)", 1, COLOUR_AXIS);
-	raster_line(&r, PLOT_LEFT, y_of(&fr, c->target_g / 1000.0), PLOT_W - PLOT_RIGHT,
-	    y_of(&fr, c->target_g / 1000.0), COLOUR_TARGET, 2, 8);
-	raster_line(&r, PLOT_LEFT, y_of(&fr, (c->target_g - c->preact_g) / 1000.0),
-	    PLOT_W - PLOT_RIGHT, y_of(&fr, (c->target_g - c->preact_g) / 1000.0), COLOUR_CUTPOINT,
-	    2, 4);
-	if (c->cutoff_ms != CURVE_NONE)
-		raster_line(&r, x_of(&fr, c->cutoff_ms / 1000.0), PLOT_TOP,
-		    x_of(&fr, c->cutoff_ms / 1000.0), PLOT_H - PLOT_BOTTOM, COLOUR_CUTOFF, 2, 0);
-	for (uint32_t i = 1; i < c->count; i++)
-		raster_line(&r, x_of(&fr, c->t_ms[i - 1] / 1000.0),
-		    y_of(&fr, c->grams[i - 1] / 1000.0), x_of(&fr, c->t_ms[i] / 1000.0),
-		    y_of(&fr, c->grams[i] / 1000.0), COLOUR_CURVE, 2, 0);
-	for (int i = 0; i < 4; i++) {
-		int y = PLOT_TOP + 14 + i * 16;
-		raster_fill_rect(&r, PLOT_LEFT + 16, y + 2, 14, 4, colours[i]);
-		raster_text(&r, PLOT_LEFT + 36, y, legend[i], 1, COLOUR_AXIS);
-	}
-	raster_line(&r, PLOT_LEFT, PLOT_TOP, PLOT_W - PLOT_RIGHT, PLOT_TOP, COLOUR_AXIS, 1, 0);
-	raster_line(&r, PLOT_LEFT, PLOT_H - PLOT_BOTTOM, PLOT_W - PLOT_RIGHT, PLOT_H - PLOT_BOTTOM,
-	    COLOUR_AXIS, 1, 0);
-	raster_line(&r, PLOT_LEFT, PLOT_TOP, PLOT_LEFT, PLOT_H - PLOT_BOTTOM, COLOUR_AXIS, 1, 0);
-	raster_line(&r, PLOT_W - PLOT_RIGHT, PLOT_TOP, PLOT_W - PLOT_RIGHT, PLOT_H - PLOT_BOTTOM,
-	    COLOUR_AXIS, 1, 0);
+	draw_plot(&p, c, title);
 	rc = raster_write_png(&r, path, err, errlen);
 	raster_free(&r);
 	return rc;
