@@ -61,7 +61,8 @@ start_uplink(struct gw *gw)
 	} else {
 		gw->records.outbox_added = kick_uplink;
 		gw->records.outbox_arg = gw->uplink;
-		log_info("uplink to %s:%d started", c->county_host, c->county_port);
+		log_info("uplink to %s:%d as station:%s started", c->county_host, c->county_port,
+		    c->station_id);
 	}
 	explicit_bzero(&uc, sizeof(uc));
 }

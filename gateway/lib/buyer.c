@@ -273,25 +273,13 @@ buyer_mask(const struct buyer_number *n, char out[BUYER_MASK_LEN + 1])
 	memcpy(out + BUYER_MASK_LEN - 4, n->text + BUYER_NUMBER_LEN - 4, 4);
 }
 
-static int
-buyer_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 buyer_key_load(const char *path, struct buyer_key *key, char *err, size_t errlen)
 {
 	char text[2 * BUYER_KEY_LEN + 4];
 	struct stat st;
 	ssize_t n;
-	size_t len, i;
+	size_t len;
 	int fd, rc = -1;
 
 	memset(key, 0, sizeof(*key));
@@ -318,16 +306,11 @@ buyer_key_load(const char *path, struct buyer_key *key, char *err, size_t errlen
 		err_set(err, errlen, "%s: a buyer key is 64 hex digits on one line", path);
 		goto out;
 	}
-	for (i = 0; i < BUYER_KEY_LEN; i++) {
-		int hi = buyer_hexval((unsigned char)text[2 * i]);
-		int lo = buyer_hexval((unsigned char)text[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			memset(key, 0, sizeof(*key));
-			err_set(err, errlen, "%s: a buyer key is 64 hex digits on one line", path);
-			goto out;
-		}
-		key->bytes[i] = (uint8_t)(hi << 4 | lo);
+	text[len] = '\0';
+	if (hex_decode(text, key->bytes, BUYER_KEY_LEN) == -1) {
+		memset(key, 0, sizeof(*key));
+		err_set(err, errlen, "%s: a buyer key is 64 hex digits on one line", path);
+		goto out;
 	}
 	rc = 0;
 out:
