@@ -1,0 +1,20 @@
+# `make demo`, the README's first command, tells its whole story green:
+# run the same script into a temporary folder and check what it leaves.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+DEMO_OUT="$T/demo" BUILD="$BUILD" sh "$here/tools/demo.sh" > "$T/demo.log" 2>&1
+rc=$?
+check "the demo finishes with everything as expected" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'everything as expected' '$T/demo.log'"
+[ "$rc" -eq 0 ] || tail -n 40 "$T/demo.log"
+check "it leaves a QR label PNG per cylinder" [ "$(ls "$T/demo/labels"/*.png | wc -l)" -eq 12 ]
+check "it leaves a fill-curve PNG per fill" [ "$(ls "$T/demo/curves"/*.png | wc -l)" -ge 6 ]
+for f in "$T"/demo/labels/*.png "$T"/demo/curves/*.png; do
+	head -c 8 "$f" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' || fail "$f is not a PNG"
+done
+ok "every picture is a PNG"
+check "a label reads back as its signed code" \
+    sh -c "zbarimg --raw -q '$T/demo/labels/LY-0001.png' 2>/dev/null | grep -q '^GC1:'"
+left=$(ps -eo args | grep -F "$T/demo/run" | grep -v -e '^grep' -e '^ps ')
+check "no demo process is left running" [ -z "$left" ]
+finish
