@@ -47,6 +47,7 @@
 #define MB_ENOTCONN (MB_ERRBASE + 0x102)          /* link closed, or being reopened (back-off) */
 #define MB_ENOSIGNAL (MB_ERRBASE + 0x103)         /* the unit's profile has no such signal */
 #define MB_ESTOPPED (MB_ERRBASE + 0x104)          /* poller stopped before the write ran */
+#define MB_EBACKOFF (MB_ERRBASE + 0x105)          /* unit not answering: heartbeat not sent */
 
 enum mb_error_kind {
 	MB_ERR_NONE = 0,

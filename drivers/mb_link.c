@@ -5,8 +5,9 @@
  *    it): every request starts at least gap_us after the end of the last
  *    exchange on the bus; RS-485 mode, set after connect (the only time
  *    libmodbus accepts it);
- *  - TCP: a reply that arrives after its request timed out is recognised
- *    once and the request sent again (see retry_stale);
+ *  - TCP: a reply that arrives after its request timed out must not be
+ *    taken for a later answer: the connection is replaced after a timeout
+ *    (see tcp_fresh);
  *  - both: errors mapped to our errno values (exception / CRC / bad reply /
  *    timeout / link), and the input flushed after a failed exchange so a
  *    late or corrupted reply is not taken for the next answer.
@@ -283,29 +284,37 @@ exchange_end(struct mb_link *link, int rc)
 }
 
 /*
- * TCP: a reply that comes after its request timed out is read as the answer
- * to the next request and refused (transaction id).  Once per timeout, such
- * a mismatch is taken for that stale reply and the request is sent again.
+ * TCP: a reply that comes after its request timed out would be read as the
+ * answer to a later request.  libmodbus refuses it by transaction id, but the
+ * later request's own answer then arrives late in turn, and one slow unit
+ * would keep failing its neighbours' exchanges.  So a connection on which an
+ * exchange timed out is replaced before its next exchange: the late reply
+ * dies with the old socket.  On a LAN this costs one TCP handshake per
+ * timeout, and a unit that keeps timing out is backed off by the poller.
  */
 static int
-retry_stale(struct mb_link *link, int rc)
+tcp_fresh(struct mb_link *link)
 {
-	int e = errno;
+	int e;
 
-	if (rc == 0) {
-		link->stale = 0;
+	if (!link->stale)
 		return 0;
+	link->stale = 0;
+	modbus_close(link->ctx);
+	if (modbus_connect(link->ctx) < 0) {
+		e = map_errno(errno);
+		log_debug("tcp: reconnect after a timeout failed: %s", mb_strerror(e));
+		errno = e;
+		return -1;
 	}
-	if (e == ETIMEDOUT) {
-		link->stale = 1;
-		return 0;
-	}
-	if (e == MB_EBADREPLY && link->stale) {
-		link->stale = 0;
-		return 1;
-	}
-	errno = e;
 	return 0;
+}
+
+static void
+tcp_note(struct mb_link *link, int rc)
+{
+	if (rc < 0 && errno == ETIMEDOUT)
+		link->stale = 1;
 }
 
 static int
@@ -389,10 +398,12 @@ static int
 tcp_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
     uint16_t *out)
 {
-	int rc = read_once(link, unit, table, address, count, out);
+	int rc;
 
-	if (retry_stale(link, rc))
-		rc = read_once(link, unit, table, address, count, out);
+	if (tcp_fresh(link) < 0)
+		return -1;
+	rc = read_once(link, unit, table, address, count, out);
+	tcp_note(link, rc);
 	return rc;
 }
 
@@ -400,10 +411,12 @@ static int
 tcp_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
     const uint16_t *values)
 {
-	int rc = write_once(link, unit, table, address, count, values);
+	int rc;
 
-	if (retry_stale(link, rc))
-		rc = write_once(link, unit, table, address, count, values);
+	if (tcp_fresh(link) < 0)
+		return -1;
+	rc = write_once(link, unit, table, address, count, values);
+	tcp_note(link, rc);
 	return rc;
 }
 

@@ -87,6 +87,8 @@ struct mb_poller {
 	int reopen_ms;
 	int64_t reopen_at_ms;
 	int timeout_run;
+	int timeout_first_unit; /* the unit that opened the current run of timeouts */
+	int timeout_many_units; /* 1 once a second unit timed out in the same run */
 	int next_unit;
 };
 
@@ -351,15 +353,44 @@ bus_open(struct mb_poller *p)
 	return 0;
 }
 
-/* After an exchange: does this error mean the bus itself is broken? */
+/*
+ * After an exchange with unit: does this error mean the bus itself is
+ * broken?  On TCP a run of timeouts with no success in between says the
+ * connection (or the gateway behind it) is gone, but only if the run spans
+ * more than one unit: one dead unit times out again and again on a healthy
+ * connection, and reconnecting for it would stall every other unit.
+ */
 static int
-bus_broken(struct mb_poller *p, int e)
+bus_broken(struct mb_poller *p, int e, int unit)
 {
 	if (mb_error_kind(e) == MB_ERR_LINK)
 		return 1;
-	if (p->config.kind == MB_BUS_TCP && e == ETIMEDOUT)
-		return ++p->timeout_run >= TCP_TIMEOUT_RUN;
+	if (p->config.kind == MB_BUS_TCP && e == ETIMEDOUT) {
+		if (p->timeout_run == 0) {
+			p->timeout_first_unit = unit;
+			p->timeout_many_units = 0;
+		} else if (unit != p->timeout_first_unit) {
+			p->timeout_many_units = 1;
+		}
+		return ++p->timeout_run >= TCP_TIMEOUT_RUN &&
+		    (p->timeout_many_units || p->nunits == 1);
+	}
 	return 0;
+}
+
+/* Count a failed exchange against a unit; after unit_failures in a row it
+ * is asked again only after a back-off, so a dead unit costs its
+ * neighbours one response timeout per back-off period. */
+static void
+unit_failed(struct mb_poller *p, struct unit *u, int64_t now)
+{
+	if (++u->failures < p->config.unit_failures)
+		return;
+	u->backoff_ms = u->backoff_ms == 0 ? p->config.backoff_min_ms
+	                                   : (u->backoff_ms * 2 > p->config.backoff_max_ms
+	                                             ? p->config.backoff_max_ms
+	                                             : u->backoff_ms * 2);
+	u->due_ms = now + u->backoff_ms;
 }
 
 static int
@@ -382,6 +413,7 @@ static int
 run_writes(struct mb_poller *p)
 {
 	struct write_request *w;
+	struct unit *u;
 	int rc, e;
 
 	for (;;) {
@@ -397,12 +429,29 @@ run_writes(struct mb_poller *p)
 		w->state = W_RUNNING;
 		pthread_mutex_unlock(&p->lock);
 
-		rc = perform_write(p, w);
-		e = rc < 0 ? errno : 0;
-		if (rc < 0)
-			p->stats.failures++;
-		else
-			p->timeout_run = 0;
+		u = &p->unit[w->unit];
+		if (u->backoff_ms > 0 && clock_ms(CLOCK_MONOTONIC) < u->due_ms) {
+			/* A unit that stopped answering is asked again only when
+			 * its back-off is over, writes included: each try costs
+			 * a response timeout that would starve the healthy units.
+			 * Safe for a valve: a unit that gets no heartbeat closes
+			 * its valve by its own watchdog, and a close command was
+			 * sent before the back-off began (it takes failures in a
+			 * row to begin). */
+			rc = -1;
+			e = MB_EBACKOFF;
+		} else {
+			rc = perform_write(p, w);
+			e = rc < 0 ? errno : 0;
+			if (rc < 0) {
+				p->stats.failures++;
+				if (mb_error_kind(e) == MB_ERR_TIMEOUT)
+					unit_failed(p, u, clock_ms(CLOCK_MONOTONIC));
+			} else {
+				p->timeout_run = 0;
+				u->failures = 0;
+			}
+		}
 
 		pthread_mutex_lock(&p->lock);
 		if (rc < 0) {
@@ -419,7 +468,7 @@ run_writes(struct mb_poller *p)
 			pthread_cond_broadcast(&p->done);
 		}
 		pthread_mutex_unlock(&p->lock);
-		if (rc < 0 && bus_broken(p, e)) {
+		if (rc < 0 && e != MB_EBACKOFF && bus_broken(p, e, w->unit)) {
 			errno = e;
 			return -1;
 		}
@@ -456,7 +505,7 @@ poll_unit(struct mb_poller *p, int index)
 		if (mb_link_read(p->link, u->id, rq->table, rq->address, rq->count, dst) < 0) {
 			e = errno;
 			p->stats.failures++;
-			broken = bus_broken(p, e);
+			broken = bus_broken(p, e, index);
 			break;
 		}
 		p->timeout_run = 0;
@@ -487,12 +536,8 @@ poll_unit(struct mb_poller *p, int index)
 	if (e == 0) {
 		u->failures = 0;
 		u->backoff_ms = 0;
-	} else if (++u->failures >= p->config.unit_failures) {
-		u->backoff_ms = u->backoff_ms == 0 ? p->config.backoff_min_ms
-		                                   : (u->backoff_ms * 2 > p->config.backoff_max_ms
-		                                             ? p->config.backoff_max_ms
-		                                             : u->backoff_ms * 2);
-		u->due_ms = now + u->backoff_ms;
+	} else {
+		unit_failed(p, u, now);
 	}
 
 	pthread_mutex_lock(&p->lock);

@@ -592,6 +592,8 @@ mb_strerror(int errnum)
 		return "the device profile has no such signal";
 	case MB_ESTOPPED:
 		return "Modbus poller stopped";
+	case MB_EBACKOFF:
+		return "unit not answering (backing off): heartbeat not sent";
 	case ETIMEDOUT:
 		return "Modbus timeout: no reply from the unit";
 	default:
@@ -610,6 +612,7 @@ mb_error_kind(int errnum)
 		return MB_ERR_EXCEPTION;
 	switch (errnum) {
 	case ETIMEDOUT:
+	case MB_EBACKOFF: /* not asked: it timed out before and is backed off */
 		return MB_ERR_TIMEOUT;
 	case MB_ECRC:
 		return MB_ERR_CRC;
