@@ -294,7 +294,7 @@ do_scan(struct gw *gw, struct client *c, struct line *l, const char *code, char 
 
 	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
 	if (!cyl.valid) {
-		snprintf(text, sizeof(text), _("cylinder code rejected (forged or altered?): %s"),
+		snprintf(text, sizeof(text), _("cylinder code rejected: %s"),
 		    cyl.reason);
 		log_info("line %d: R01 %s", l->number, text);
 		record_counter_refusal(gw, l, "R01", 1, text, NULL);
