@@ -294,7 +294,7 @@ do_scan(struct gw *gw, struct client *c, struct line *l, const char *code, char 
 
 	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
 	if (!cyl.valid) {
-		snprintf(text, sizeof(text), _("cylinder code rejected (forged or altered?): %s"),
+		snprintf(text, sizeof(text), _("cylinder code rejected: %s"),
 		    cyl.reason);
 		log_info("line %d: R01 %s", l->number, text);
 		record_counter_refusal(gw, l, "R01", 1, text, NULL);
@@ -659,6 +659,38 @@ client_progress(struct client *c, int64_t now)
 	}
 }
 
+/*
+ * SIGHUP: read the configuration again and put its rule thresholds and log
+ * level in force (each line takes the thresholds when it is next idle).
+ * Anything else (buses, lines, paths, keys) needs a restart; a file that
+ * does not load changes nothing.
+ */
+static void
+reload(struct gw *gw)
+{
+	struct gw_config *fresh = calloc(1, sizeof(*fresh));
+	struct conf_report report;
+	size_t i;
+
+	report.count = 0;
+	if (fresh == NULL)
+		return;
+	if (gw->config_path == NULL ||
+	    gw_config_load(gw->config_path, fresh, &report) == -1) {
+		log_warnx("reload: %s does not load; nothing changed (%s)",
+		    gw->config_path ? gw->config_path : "?",
+		    report.count ? report.errors[0] : "");
+		free(fresh);
+		return;
+	}
+	for (i = 0; i < gw->line_count; i++)
+		line_set_rules(&gw->lines[i], &fresh->rules);
+	log_set_level(!strcmp(fresh->log_level, "debug") ? LOG_LEVEL_DEBUG :
+	    !strcmp(fresh->log_level, "info") ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
+	log_warnx("reload: rule thresholds and log level from %s", gw->config_path);
+	free(fresh);
+}
+
 void
 ctl_run(struct gw *gw, int listen_fd)
 {
@@ -687,6 +719,10 @@ ctl_run(struct gw *gw, int listen_fd)
 		if (daemon_stop_requested) {
 			gw->stop = 1;
 			break;
+		}
+		if (daemon_reload_requested) {
+			daemon_reload_requested = 0;
+			reload(gw);
 		}
 		now = time_mono_ms();
 		if (gw_healthy(gw, now))

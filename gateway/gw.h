@@ -62,6 +62,7 @@ struct uplink;
 
 struct gw {
 	struct gw_config *config;
+	const char *config_path;     /* for a reload (SIGHUP) */
 	struct uplink *uplink;       /* NULL: no county configured */
 	struct records records;
 	struct gwident *ident;

@@ -167,6 +167,15 @@ line_stop(struct line *line)
 }
 
 void
+line_set_rules(struct line *line, const struct gw_rules *rules)
+{
+	pthread_mutex_lock(&line->lock);
+	line->pending_rules = *rules;
+	line->rules_pending = 1;
+	pthread_mutex_unlock(&line->lock);
+}
+
+void
 line_status(struct line *line, struct line_status *out)
 {
 	pthread_mutex_lock(&line->lock);
@@ -866,6 +875,13 @@ line_step(struct line *line, int64_t now)
 	start = line->start_requested;
 	stop = line->stop_requested;
 	line->stop_requested = 0;
+	if (line->rules_pending && !line->checking && (line->state == LINE_IDLE ||
+	    line->state == LINE_IDENTIFIED || line->state == LINE_EMERGENCY)) {
+		line->rules_own = line->pending_rules;
+		line->rules = &line->rules_own;
+		line->rules_pending = 0;
+		log_info("line %d: new rule thresholds in force", line->number);
+	}
 	pthread_mutex_unlock(&line->lock);
 
 	switch (line->state) {

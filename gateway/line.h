@@ -140,6 +140,9 @@ struct line {
 	int have_buyer;
 	int start_requested;
 	int stop_requested;
+	struct gw_rules pending_rules;  /* new thresholds (SIGHUP), taken when idle */
+	int rules_pending;
+	struct gw_rules rules_own;      /* thresholds in force after a reload */
 	struct line_status status;
 
 	/* owned by the stepping thread */
@@ -213,6 +216,10 @@ int line_start(struct line *line, unsigned *attempt, char *err, size_t errlen);
  * acknowledge an emergency, or clear the identified cylinder and buyer. */
 int line_stop(struct line *line);
 void line_status(struct line *line, struct line_status *out);
+/* New rule thresholds (a configuration reload): copied now, in force from
+ * the next moment the line is idle, so a fill keeps the thresholds it
+ * started with. */
+void line_set_rules(struct line *line, const struct gw_rules *rules);
 
 /* One control step at monotonic time now_ms (the bus thread). */
 void line_step(struct line *line, int64_t now_ms);

@@ -73,7 +73,7 @@ start_uplink(struct gw *gw)
  * status.
  */
 static int
-run(struct gw_config *config)
+run(struct gw_config *config, const char *config_path)
 {
 	struct gw *gw;
 	char err[512];
@@ -83,6 +83,7 @@ run(struct gw_config *config)
 	if (gw == NULL)
 		fatalx("out of memory");
 	gw->config = config;
+	gw->config_path = config_path;
 	gw->started_mono_ms = time_mono_ms();
 	if (daemon_signals_install() == -1)
 		fatal("signals");
@@ -234,7 +235,7 @@ main(int argc, char **argv)
 								 : LOG_LEVEL_WARN);
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
-	status = run(config);
+	status = run(config, config_path);
 	free(config);
 	return status;
 }

@@ -147,7 +147,7 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 	}
 	if (!f->code_valid) {
 		rules_add(v, "R01", RULES_ALERT, 1, RULES_ROUTE_STATION,
-		    _("cylinder code rejected (forged or altered?): %s"),
+		    _("cylinder code rejected: %s"),
 		    f->code_reason ? f->code_reason : "invalid");
 		return;
 	}

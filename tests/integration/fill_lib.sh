@@ -11,7 +11,9 @@
 #   reset_line LINE                   take the cylinder off, put an empty one on
 #
 # PREACT (or PREACT_n for line n) sets the initial pre-act of the lines;
-# STATION_ID the station id (S1); EXTRA_CONF text appended to station.conf.
+# STATION_ID the station id (S1); EXTRA_CONF text appended to station.conf;
+# RTU_SIM and RTU_GW (the two ends of a pty pair) put the bus on Modbus RTU
+# at RTU_BAUD (115200) instead of TCP.
 #
 # Registry: C-GOOD-1..9 (fine), C-OVERDUE (inspection due 2025-03-02),
 # C-OTHER (another company's), C-SCRAP (scrapped), C-OLD (made 2016, past 8
@@ -92,7 +94,13 @@ fill_setup() {
 	"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 \
 	    --csv "$T/registry.csv" --out "$T/minted" --no-labels >/dev/null || return 1
 	SIM_PORT=$(free_port)
-	spawn gassim "$BUILD/gassim" --lines "$lines" --tcp "127.0.0.1:$SIM_PORT" \
+	if [ -n "${RTU_SIM:-}" ]; then
+		sim_bus="--rtu $RTU_SIM --baud ${RTU_BAUD:-115200}"
+	else
+		sim_bus="--tcp 127.0.0.1:$SIM_PORT"
+	fi
+	# shellcheck disable=SC2086
+	spawn gassim "$BUILD/gassim" --lines "$lines" $sim_bus \
 	    --profiles "$PWD_TOP/drivers/profiles" --control "$T/sim.sock" \
 	    --events "$T/events.log" ${SIM_ARGS:-}
 	wait_for 10 test -S "$T/sim.sock" || { echo "# gassim did not start"; cat "$T/gassim.log"; return 1; }
@@ -112,12 +120,14 @@ fill_setup() {
 		watchdog_ms = ${WATCHDOG_MS:-1000}
 		[rules]
 		${2:-}
-		[bus a]
-		type = tcp
-		host = 127.0.0.1
-		port = $SIM_PORT
-		response_timeout_ms = 200
 		EOF
+		if [ -n "${RTU_SIM:-}" ]; then
+			printf '[bus a]\ntype = rtu\ndevice = %s\nbaud = %s\nparity = even\n' \
+			    "$RTU_GW" "${RTU_BAUD:-115200}"
+		else
+			printf '[bus a]\ntype = tcp\nhost = 127.0.0.1\nport = %s\n' "$SIM_PORT"
+		fi
+		printf 'response_timeout_ms = 200\n'
 		i=1
 		while [ "$i" -le "$lines" ]; do
 			eval "pa=\${PREACT_$i:-\${PREACT:-0.1}}"

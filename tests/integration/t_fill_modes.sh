@@ -1,7 +1,8 @@
 #!/bin/sh
 # The other ways a line is driven: a serial barcode scanner (a pty) giving
 # the cylinder code and the buyer; controller cut-off mode with a filling
-# controller (gassim's wtx-filler profile) that cuts off by itself; and a
+# controller (gassim's wtx-filler profile) that cuts off by itself; a
+# SIGHUP that puts new rule thresholds in force without a restart; and a
 # clean shutdown (SIGTERM) in the middle of a fill, which closes the valve
 # at once and records the fill as interrupted before it exits.
 . "$(dirname "$0")/lib.sh"
@@ -44,6 +45,20 @@ wait_for 5 sh -c "[ \"\$(sqlite3 '$T/station.db' \"SELECT count(*) FROM violatio
     ok "scanner: a forged code is refused and recorded (R01)" ||
     fail "scanner: a forged code is refused and recorded (R01)"
 check "scanner: no raw buyer number in the log" sh -c "! grep -q '$BUYER1' '$T/gasgw.log'"
+
+# --- SIGHUP: new rule thresholds without a restart -----------------------------------
+sim place 1 15.95
+sleep 1
+out=$(ctl fill 1 --cylinder "$(code C-GOOD-6)" --buyer "$BUYER3" --operator OP-7 2>&1); rc=$?
+check "SIGHUP: 0.75 kg over the stamped tare is refused with the default band (R09)" \
+    sh -c "[ $rc -eq 3 ] && printf '%s\n' '$out' | grep -q '^R09'"
+sed 's/^\[rules\]$/[rules]\ntare_over_kg = 1.0/' "$T/station.conf" >"$T/station.new" &&
+    mv "$T/station.new" "$T/station.conf"
+kill -HUP "$PID_gasgw"
+wait_for 5 grep -q 'new rule thresholds in force' "$T/gasgw.log"
+out=$(ctl fill 1 --cylinder "$(code C-GOOD-6)" --buyer "$BUYER3" --operator OP-7 2>&1); rc=$?
+check "SIGHUP: after the reload the wider band lets it fill (exit $rc)" \
+    sh -c "[ $rc -eq 0 ] && ! printf '%s\n' '$out' | grep -q '^R09'"
 
 # --- SIGTERM mid-fill ----------------------------------------------------------------
 reset_line 1

@@ -96,7 +96,7 @@ static const struct prefill_case prefill_cases[] = {
 	{ "good cylinder passes", M_NONE, NULL, 0, NULL },
 	{ "no code refuses", M_NO_CODE, "R01", 1, NULL },
 	{ "forged code refuses", M_FORGED, "R01", 1,
-	    "R01 cylinder code rejected (forged or altered?): signature does not verify" },
+	    "R01 cylinder code rejected: signature does not verify" },
 	{ "unregistered cylinder refuses", M_NOT_IN_REGISTRY, "R02", 1, NULL },
 	{ "other company's cylinder refuses", M_OTHER_OWNER, "R03", 1, NULL },
 	{ "scrapped cylinder refuses", M_SCRAPPED, "R04", 1,
