@@ -27,7 +27,7 @@
 static int
 make_body(const char *spec, uint8_t **out, size_t *len)
 {
-	char copy[256], *f[4] = { 0 }, *save = NULL, *p;
+	char copy[256], *f[4] = {0}, *save = NULL, *p;
 	int n = 0;
 
 	str_copy(copy, spec, sizeof(copy));
@@ -86,20 +86,39 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:jt:h")) != -1) {
 		switch (ch) {
-		case 'p': port = atoi(optarg); break;
-		case 'u': identity = optarg; break;
-		case 'k': keyfile = optarg; break;
-		case 'm': method = optarg; break;
-		case 'P': path = optarg; break;
-		case 'q': query = optarg; break;
-		case 'b': bodyspec = optarg; break;
-		case 'j': show = 1; break;
-		case 't': timeout_ms = atoi(optarg); break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'u':
+			identity = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'm':
+			method = optarg;
+			break;
+		case 'P':
+			path = optarg;
+			break;
+		case 'q':
+			query = optarg;
+			break;
+		case 'b':
+			bodyspec = optarg;
+			break;
+		case 'j':
+			show = 1;
+			break;
+		case 't':
+			timeout_ms = atoi(optarg);
+			break;
 		case 'h':
 			printf("usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
 			       "[-q QUERY] [-b BODY] [-j] [-t MS]\n");
 			return 0;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (port <= 0 || identity == NULL || keyfile == NULL || path == NULL) {
@@ -119,8 +138,8 @@ main(int argc, char **argv)
 	}
 	memset(&resp, 0, sizeof(resp));
 	if (coaplink_request(link, method, path, query,
-		body != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, COAPLINK_NONE, body, bodylen,
-		timeout_ms, &resp, err, sizeof(err)) == -1) {
+	        body != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, COAPLINK_NONE, body, bodylen,
+	        timeout_ms, &resp, err, sizeof(err)) == -1) {
 		printf("code none\n");
 		fprintf(stderr, "coapreq: %s\n", err);
 	} else {
