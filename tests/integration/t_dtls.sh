@@ -1,10 +1,9 @@
 #!/bin/sh
 # DTLS (issue 8, item 10) against a real gascounty:
-#  - cipher suites: a client offering only non-PSK suites (certificate or
-#    plain RSA key exchange) gets no handshake; the RFC 7925 suite
-#    TLS_PSK_WITH_AES_128_CCM_8 does.  Other PSK suites the server also
-#    accepts are printed as a known gap (libcoap 4.3.1 fixes the list to
-#    "PSK:!NULL" and gives no hook to narrow it), never counted as passing.
+#  - cipher suites: only the RFC 7925 suite TLS_PSK_WITH_AES_128_CCM_8
+#    completes a handshake; a client offering only non-PSK suites or other
+#    PSK suites gets none; a client offering every suite gets CCM_8 (the
+#    server chooses).
 #  - a flood of 5,000 ClientHellos (tests/helpers/hello_flood, loopback,
 #    200 client ports, cookies echoed so the server must open handshake
 #    sessions) while a station uploads: its established session keeps
@@ -30,15 +29,17 @@ suite() { # cipher -> the negotiated cipher, or NONE
 	    sed -n 's/.*Cipher is \(.*\)/\1/p' | head -n 1
 }
 check "the RFC 7925 suite PSK-AES128-CCM8 completes a handshake" [ "$(suite PSK-AES128-CCM8)" = PSK-AES128-CCM8 ]
-for c in ECDHE-RSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES128-CCM8 AES128-SHA DHE-RSA-AES128-GCM-SHA256; do
+for c in ECDHE-RSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES128-CCM8 AES128-SHA DHE-RSA-AES128-GCM-SHA256 \
+    PSK-AES256-GCM-SHA384 PSK-CHACHA20-POLY1305 ECDHE-PSK-CHACHA20-POLY1305 PSK-AES128-CCM \
+    PSK-AES128-GCM-SHA256 PSK-AES128-CBC-SHA256; do
 	got=$(suite $c)
 	check "a client offering only $c gets no handshake" [ "${got:-(NONE)}" = "(NONE)" ]
 done
-gap=""
-for c in PSK-AES256-GCM-SHA384 PSK-CHACHA20-POLY1305 PSK-AES128-CCM PSK-AES128-GCM-SHA256; do
-	[ "$(suite $c)" = "$c" ] && gap="$gap $c"
-done
-[ -n "$gap" ] && echo "# GAP (not counted): PSK suites outside RFC 7925 also accepted:$gap"
+check "a client offering every suite gets PSK-AES128-CCM8" [ "$(suite 'ALL:PSK')" = PSK-AES128-CCM8 ]
+timeout 20 coap-client-openssl -B 5 -u station:S01 -k "$(key_ascii station:S01)" \
+    "coaps://127.0.0.1:$CPORT/registry" >"$T/cc.out" 2>&1
+check "coap-client-openssl (libcoap's own suite list) still gets in" \
+    sh -c "! grep -q -e '4.0' -e 'DTLS' '$T/cc.out' && [ -s '$T/cc.out' ]"
 
 # --- the flood, while a station uploads ----------------------------------------
 "$BUILD/tests/station_fill" "$T/s.db" -n 100 -s S01 -c PRE -t TA
