@@ -21,7 +21,7 @@ CC       ?= cc
 WERROR   ?=
 SAN      ?=
 
-PKGS      := sqlite3 libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd
+PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 

@@ -468,7 +468,7 @@ run(void *arg)
 {
 	struct uplink *u = arg;
 	char err[256];
-	int64_t now, window_start = time_mono_ms(), window_sent = 0, next;
+	int64_t now, window_start = time_mono_ms(), window_sent = 0, next, last_batch_ms = 0;
 	int sent;
 
 	while (!stopping(u)) {
@@ -523,6 +523,13 @@ run(void *arg)
 		/* rate limit: at most `rate` records a second, measured over a
 		 * window so that batches need not be tiny */
 		if (u->config.rate > 0) {
+			/* a pause in sending (idle, outage, back-off) earns no
+			 * credit: after it the window restarts with this batch,
+			 * so a backlog drains at `rate`, not in a burst */
+			if (now - last_batch_ms > 1000) {
+				window_start = now;
+				window_sent = 0;
+			}
 			window_sent += sent;
 			next = window_start + window_sent * 1000 / u->config.rate;
 			if (next > time_mono_ms()) {
@@ -535,6 +542,7 @@ run(void *arg)
 				window_start = time_mono_ms();
 				window_sent = 0;
 			}
+			last_batch_ms = time_mono_ms();
 		}
 	}
 	return NULL;

@@ -8,6 +8,7 @@
  * rights at once, even on a session that is still open.
  */
 #include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include <coap3/coap.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include "county.h"
 #include "log.h"
@@ -28,8 +30,14 @@ static struct {
 	coap_context_t *ctx;
 	coap_resource_t *alerts;
 	uint8_t nobody_key[32]; /* default key no client knows */
+	SSL_CTX *narrowed;      /* the TLS context whose suites we narrowed */
 	coap_bin_const_t found_key;
 } S;
+
+/* RFC 7925 §4.2: TLS_PSK_WITH_AES_128_CCM_8 (OpenSSL's name) */
+#define COUNTY_CIPHERS "PSK-AES128-CCM8"
+/* the identity of gascounty's handshake with itself (prime_suites) */
+#define PRIME_ID "gascounty:prime"
 
 static volatile sig_atomic_t got_hup, got_quit;
 
@@ -53,14 +61,102 @@ printable(const uint8_t *s, size_t n, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/*
+ * RFC 7925 profile.  libcoap 4.3.1 gives every DTLS session the suites
+ * "PSK:!NULL" and has no setting for them; OpenSSL's client-hello callback
+ * runs before the suite is chosen, so it narrows each new session to
+ * COUNTY_CIPHERS, chosen by the server (every libcoap client offers it).
+ */
+static int
+on_client_hello(SSL *ssl, int *alert, void *arg)
+{
+	(void)arg;
+	if (SSL_set_cipher_list(ssl, COUNTY_CIPHERS) != 1) {
+		*alert = SSL_AD_INTERNAL_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	SSL_set_options(ssl, SSL_OP_CIPHER_SERVER_PREFERENCE);
+	return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+/*
+ * The shared TLS context is reachable only through a session: the first
+ * handshake installs on_client_hello on it, and a handshake that already
+ * picked another suite is refused (its client tries again, and gets the
+ * narrowed list).  Returns 0 if the session's suite is allowed.
+ */
+static int
+narrow_suites(coap_session_t *session, int verbose)
+{
+	coap_tls_library_t lib;
+	SSL *ssl = coap_session_get_tls(session, &lib);
+	const SSL_CIPHER *c;
+
+	if (ssl == NULL || lib != COAP_TLS_LIBRARY_OPENSSL)
+		return -1;
+	if (S.narrowed != SSL_get_SSL_CTX(ssl)) {
+		S.narrowed = SSL_get_SSL_CTX(ssl);
+		SSL_CTX_set_client_hello_cb(S.narrowed, on_client_hello, NULL);
+	}
+	c = SSL_get_pending_cipher(ssl);
+	if (c == NULL || strcmp(SSL_CIPHER_get_name(c), COUNTY_CIPHERS) != 0) {
+		if (verbose)
+			log_info("refused handshake: cipher suite %s is not RFC 7925's",
+			    c != NULL ? SSL_CIPHER_get_name(c) : "(none)");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Prime the narrowing before the first station comes: one handshake with
+ * ourselves over loopback (an identity no file holds, so it is refused
+ * after on_identity has run).  If it does not happen, the first real
+ * handshake primes it instead (and is refused if it picked another suite).
+ */
+static void
+prime_suites(const coap_address_t *listen_addr)
+{
+	coap_dtls_cpsk_t cpsk;
+	coap_session_t *self;
+	coap_address_t to = *listen_addr;
+	int64_t end;
+
+	if (to.addr.sa.sa_family == AF_INET && to.addr.sin.sin_addr.s_addr == htonl(INADDR_ANY))
+		to.addr.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (to.addr.sa.sa_family == AF_INET6 &&
+	         IN6_IS_ADDR_UNSPECIFIED(&to.addr.sin6.sin6_addr))
+		to.addr.sin6.sin6_addr = in6addr_loopback;
+	memset(&cpsk, 0, sizeof(cpsk));
+	cpsk.version = COAP_DTLS_CPSK_SETUP_VERSION;
+	cpsk.psk_info.identity.s = (const uint8_t *)PRIME_ID;
+	cpsk.psk_info.identity.length = strlen(PRIME_ID);
+	cpsk.psk_info.key.s = S.nobody_key;
+	cpsk.psk_info.key.length = sizeof(S.nobody_key);
+	self = coap_new_client_session_psk2(S.ctx, NULL, &to, COAP_PROTO_DTLS, &cpsk);
+	end = time_mono_ms() + 2000;
+	while (self != NULL && S.narrowed == NULL && time_mono_ms() < end)
+		coap_io_process(S.ctx, 100);
+	if (self != NULL)
+		coap_session_release(self);
+	if (S.narrowed == NULL)
+		log_warnx("DTLS cipher suites not narrowed yet: the first handshake will do it");
+}
+
 static const coap_bin_const_t *
 on_identity(coap_bin_const_t *identity, coap_session_t *session, void *arg)
 {
 	const struct psk_entry *e;
 	char shown[PSK_MAX_IDENTITY];
 
-	(void)session;
 	(void)arg;
+	if (identity->length == strlen(PRIME_ID) &&
+	    memcmp(identity->s, PRIME_ID, identity->length) == 0) {
+		narrow_suites(session, 0);
+		return NULL; /* our own priming handshake: it has done its job */
+	}
+	if (narrow_suites(session, 1) == -1)
+		return NULL;
 	e = psk_find(&S.keys, identity->s, identity->length);
 	if (e == NULL) {
 		printable(identity->s, identity->length, shown, sizeof(shown));
@@ -597,6 +693,7 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	freeaddrinfo(res);
 	if (coap_new_endpoint(S.ctx, &addr, COAP_PROTO_DTLS) == NULL)
 		fatalx("cannot listen on %s port %d (udp)", config->listen, config->port);
+	prime_suites(&addr);
 
 	add_resource("records", COAP_REQUEST_POST, post_records);
 	add_resource("heartbeat", COAP_REQUEST_POST, post_heartbeat);
