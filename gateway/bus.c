@@ -171,7 +171,9 @@ bus_emergency(struct line *origin, void *arg)
 		if (bus->lines[i] != origin)
 			line_force_close(bus->lines[i]);
 	if (mb_poller_close_all(bus->poller, WRITE_TIMEOUT_MS) == -1)
-		log_warn("bus %s: closing every valve", bus->config->name);
+		log_warnx("bus %s: not every valve answered the close: %s (a unit that does not "
+		    "answer closes its valve by its own watchdog)", bus->config->name,
+		    mb_strerror(errno));
 }
 
 /* Write the watchdog timeout into every valve unit that has not taken it

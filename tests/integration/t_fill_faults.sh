@@ -3,8 +3,8 @@
 # two fill lines on one bus.  In each round line 1 gets one simulator fault
 # while it fills and line 2 fills at the same time: the right rule fires on
 # line 1 (R24 when a unit stops answering usable data, R22 when a frozen
-# weight keeps the fill from ending), its valve is closed, line 2's fill
-# ends normally (result ok, no rule), and gasgw keeps running.
+# weight keeps the fill from ending), its valve is closed, line 2 keeps
+# being served (see round's LINE2 below), and gasgw keeps running.
 # Leak and stuck valve (R23, a bus-wide emergency by design) and a dead
 # scale with R24 timing are in t_fill_postfill.sh; CRC errors and garbage on
 # RTU are in t_drivers_faults.sh (driver level).
@@ -31,12 +31,20 @@ fill_bg() { # LINE SERIAL BUYER -> $T/fillLINE.out, $T/fillLINE.rc
 wait_fills() { for p in $BG; do wait "$p"; done; BG=""; }
 
 n=0
-# round NAME "FAULT ON" "FAULT OFF" RULE RESULT [KNOWN]: the fault strikes
-# line 1 mid-fill.  KNOWN names a bug found by this test and not yet fixed
-# (outside this test's files): if line 2 is disturbed, it is printed, not
-# counted; once fixed, the check passes and counts again.
+# round NAME "FAULT ON" "FAULT OFF" RULE RESULT LINE2: the fault strikes
+# line 1 mid-fill; LINE2 says what line 2, filling on the same bus, must see:
+#   normal     its fill ends ok with no rule at all
+#   working    its fill ends with no R23/R24 of its own: the bus kept serving
+#              it (at this test's fast flow of 3 kg/s, a response timeout of
+#              line 1's slow unit can delay its cut-off reading enough for a
+#              weight rule; at real flows that is a few tens of grams)
+#   emergency  line 1's valve cannot obey its close until its own watchdog
+#              closes it: if the weight rose enough meanwhile, that is R23 and
+#              DESIGN §4 invariant 4 closes every valve on the bus (line 2
+#              interrupted); if not, line 2 fills normally.  Either is right;
+#              line 2 disturbed without line 1's R23 is not
 round() {
-	name=$1 on=$2 off=$3 rule=$4 result=$5 known=${6:-}
+	name=$1 on=$2 off=$3 rule=$4 result=$5 line2=$6
 	n=$((n + 1))
 	reset_line 1
 	reset_line 2
@@ -55,16 +63,24 @@ round() {
 	    sh -c "grep -q '^$result' '$T/fill1.out' && grep -q '^$rule ' '$T/fill1.out'"
 	check "$name: line 1's valve commanded closed after the fault" \
 	    [ "$(event_ms 1 valve_cmd_close)" -gt "$tf" ]
-	if [ "$(cat "$T/fill2.rc")" = 0 ] && grep -q '^ok: net' "$T/fill2.out" &&
-	    ! grep -q '^R[0-9]' "$T/fill2.out"; then
-		ok "$name: line 2 filled normally at the same time (ok, no rule)"
-	elif [ -n "$known" ]; then
-		echo "# KNOWN BUG (not counted): $name: line 2 did not fill normally: $known"
-		sed 's/^/#   line 2: /' "$T/fill2.out"
-	else
-		fail "$name: line 2 filled normally at the same time (ok, no rule)"
-		cat "$T/fill2.out"
-	fi
+	case $line2 in
+	normal)
+		check "$name: line 2 filled normally at the same time (ok, no rule)" \
+		    sh -c "[ \"\$(cat '$T/fill2.rc')\" = 0 ] && grep -q '^ok: net' '$T/fill2.out' &&
+		    ! grep -q '^R[0-9]' '$T/fill2.out'" ;;
+	working)
+		check "$name: line 2 kept being served (its fill ended without R23 or R24)" \
+		    sh -c "grep -q '^[a-z]*: net' '$T/fill2.out' && ! grep -q '^R2[34] ' '$T/fill2.out'" ;;
+	emergency)
+		if grep -q '^R23 ' "$T/fill1.out"; then
+			check "$name: line 1's R23 emergency closed line 2's valve too" \
+			    grep -q '^interrupted' "$T/fill2.out"
+		else
+			check "$name: no emergency, so line 2 filled normally (ok, no rule)" \
+			    sh -c "grep -q '^ok: net' '$T/fill2.out' && ! grep -q '^R[0-9]' '$T/fill2.out'"
+		fi ;;
+	esac
+	[ -n "$(grep -v '^ok' "$T/fill2.out" | head -n 1)" ] && sed 's/^/#   line 2: /' "$T/fill2.out"
 	check "$name: gasgw still running" kill -0 "$PID_gasgw"
 	cp "$T/fill2.out" "$T/round$n-line2.out"
 	for l in 1 2; do
@@ -74,16 +90,15 @@ round() {
 	done
 }
 
-STALL="a dead or slow unit on a TCP bus stalls the other units of the bus for over 1 s: line 2 loses its link (R24), its valve watchdog fires, and the stale weight then raises a false R23 emergency"
 rep=0
 while [ $rep -lt $reps ]; do
 	rep=$((rep + 1))
-	round "dead valve unit" "dead 1:valve on" "dead 1:valve off" R24 interrupted "$STALL"
-	round "dead scale unit" "dead 1:scale on" "dead 1:scale off" R24 interrupted "$STALL"
-	round "slow unit (1.5 s replies)" "slow 1 1500" "slow 1 0" R24 interrupted "$STALL"
-	round "scale answers exception 4" "exception 1:scale 4" "exception 1:scale 0" R24 interrupted
-	round "valve answers exception 6" "exception 1:valve 6" "exception 1:valve 0" R24 interrupted
-	round "stuck weight display" "stuck 1 on" "stuck 1 off" R22 R22
+	round "dead valve unit" "dead 1:valve on" "dead 1:valve off" R24 interrupted normal
+	round "dead scale unit" "dead 1:scale on" "dead 1:scale off" R24 interrupted normal
+	round "slow unit (1.5 s replies)" "slow 1 1500" "slow 1 0" R24 interrupted working
+	round "scale answers exception 4" "exception 1:scale 4" "exception 1:scale 0" R24 interrupted normal
+	round "valve answers exception 6" "exception 1:valve 6" "exception 1:valve 0" R24 interrupted emergency
+	round "stuck weight display" "stuck 1 on" "stuck 1 off" R22 R22 normal
 done
 check "no fill left open" [ "$(sql "SELECT count(*) FROM fills WHERE result = 'filling'")" = 0 ]
 check "every fill has its outbox row" \
