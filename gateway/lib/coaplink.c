@@ -25,6 +25,7 @@ struct coaplink {
 	coap_session_t *session;
 	coap_address_t dst;
 	int failed; /* the session failed; release it */
+	int closed_by_peer; /* ... because the server closed it (idle) */
 	char fail_reason[96];
 	/* the one request in flight */
 	int waiting;
@@ -159,6 +160,7 @@ on_event(coap_session_t *session, const coap_event_t event)
 		return 0;
 	switch (event) {
 	case COAP_EVENT_DTLS_CLOSED:
+		link->closed_by_peer = !link->failed;
 		mark_failed(link, "DTLS session closed");
 		break;
 	case COAP_EVENT_DTLS_ERROR:
@@ -310,6 +312,7 @@ open_session(struct coaplink *link, char *err, size_t errlen)
 		return err_set(err, errlen, "backing off (%s)",
 		    link->fail_reason[0] != '\0' ? link->fail_reason : "previous failure");
 	link->failed = 0;
+	link->closed_by_peer = 0;
 	link->fail_reason[0] = '\0';
 	memset(&setup, 0, sizeof(setup));
 	setup.version = COAP_DTLS_CPSK_SETUP_VERSION;
@@ -464,6 +467,21 @@ exchange(struct coaplink *link, const char *method, const char *path, const char
 	resp->format = COAPLINK_NONE;
 	if (code == 0)
 		return err_set(err, errlen, "unknown method %s", method);
+	/*
+	 * The server closes idle sessions (and says so).  Read what is already
+	 * waiting first: a session it closed is replaced at once, without the
+	 * back-off meant for failures, and without losing this request.
+	 */
+	if (link->session != NULL && !link->failed) {
+		coap_io_process(link->ctx, COAP_IO_NO_WAIT);
+		if (link->failed && link->closed_by_peer) {
+			log_debug("county link: the server closed the idle session");
+			release_session(link);
+			link->failed = 0;
+			link->closed_by_peer = 0;
+			link->fail_reason[0] = '\0';
+		}
+	}
 	if (open_session(link, err, errlen) == -1)
 		return -1;
 	/*

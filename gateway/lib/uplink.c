@@ -68,7 +68,7 @@ wait_until(struct uplink *u, int64_t deadline)
 		left = deadline - time_mono_ms();
 		if (left <= 0)
 			break;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts); /* the cond uses it: immune to clock steps */
 		ts.tv_sec += left / 1000;
 		ts.tv_nsec += (left % 1000) * 1000000;
 		if (ts.tv_nsec >= 1000000000) {
@@ -561,7 +561,14 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 		return err_set(err, errlen, "out of memory");
 	u->config = *config;
 	pthread_mutex_init(&u->lock, NULL);
-	pthread_cond_init(&u->wake, NULL);
+	{
+		pthread_condattr_t attr;
+
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&u->wake, &attr);
+		pthread_condattr_destroy(&attr);
+	}
 	if (store_open(config->db_path, schema_station, 0, &u->db, err, errlen) == -1)
 		goto fail;
 	memset(&lc, 0, sizeof(lc));

@@ -34,4 +34,24 @@ check "the county holds exactly the station's fills" [ "$(sqlite3 "$T/s.db" \
     "ATTACH '$T/county.db' AS c; SELECT count(*) FROM fills f FULL JOIN c.fills g ON g.uuid = f.uuid
      WHERE f.uuid IS NULL OR g.uuid IS NULL")" = 0 ]
 check "station outbox empty" [ "$(sqlite3 "$T/s.db" "SELECT count(*) FROM outbox")" = 0 ]
+
+# The county crashes (kill -9: no DTLS close_notify) and restarts under an
+# established session: the old session is dead on the server side and
+# libcoap will not notice by itself; the uplink must give up on it (its
+# requests go unanswered) and open a new one.
+spawn uplink2 "$BUILD/tests/uplink_run" -d "$T/s.db" -p "$CPORT" -s S01 -t TA \
+    -k "$T/station_S01.key" -a 1000 -m 2 -B 1 -w 60
+sleep 2
+check "uplink connected and heartbeating" sql_eventually 5 \
+    "SELECT count(*) > 0 FROM heartbeats" 1
+kill -9 "$PID_county"
+wait "$PID_county" 2>/dev/null
+county_start "$CPORT" || { fail "gascounty did not restart"; finish; }
+"$BUILD/tests/station_fill" "$T/s.db" -n 100 -s S01 -c AFTER
+if sql_eventually 40 "SELECT count(*) FROM records" $((N + 100)); then
+	ok "records made after a county restart arrive over a new session"
+else
+	fail "records made after a county restart arrive over a new session"
+fi
+check "the uplink opened a new session" grep -q "county link:" "$T/uplink2.log"
 finish

@@ -58,6 +58,8 @@ else
 	fail "the R05 refusal became an alert for the station's township"
 fi
 check "station outbox drained" [ "$(sql "SELECT count(*) FROM outbox")" = 0 ]
+check "gasctl status shows the uplink connected, nothing waiting, the county's mark" \
+    sh -c "'$BUILD/gasctl' -s '$T/gw.sock' status | grep -q '^uplink: connected, backlog 0, county has up to seq 2'"
 
 "$BUILD/gaswatch" --township 330825101 -k "$T/township_330825101.key" -p "$CPORT" --once \
     >"$T/w1.out" 2>&1

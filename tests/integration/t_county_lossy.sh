@@ -7,14 +7,14 @@
 # requests change nothing; the station deletes only what the county's
 # high-water mark covers.
 #
-# Normal mode sends 15 records in one block-wise request (about half a
+# Normal mode sends 10 records in one block-wise request (about half a
 # minute at this loss: every lost datagram costs a CoAP retransmission
 # timeout, doubling each time); TORTURE=1 sends the 1,000 records of the
 # issue, which takes the better part of an hour (raise TEST_TIMEOUT).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
-N=15
+N=10
 [ -n "${TORTURE:-}" ] && N=1000
 county_keys
 county_start || { fail "gascounty did not start"; finish; }
@@ -24,7 +24,7 @@ sleep 0.2
 
 "$BUILD/tests/station_fill" "$T/s.db" -n "$N" -s S01 -c LOSSY -e 7 -r R05 -t TA
 "$BUILD/tests/uplink_run" -d "$T/s.db" -p "$RPORT" -s S01 -t TA -k "$T/station_S01.key" \
-    -b 15 -a 1000 -m 6 -x -w $((N * 20 + 60)) >"$T/up.log" 2>&1
+    -b 10 -a 1000 -m 6 -x -w $((N * 20 + 60)) >"$T/up.log" 2>&1
 check "uplink drained all $N records through the relay" grep -q "backlog 0" "$T/up.log"
 kill "$PID_relay"; sleep 0.2
 grep "lossy_relay:" "$T/relay.log" | sed 's/^/# /'
