@@ -46,14 +46,6 @@ records_close(struct records *rec)
 	pthread_mutex_destroy(&rec->read_lock);
 }
 
-static void
-col_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	str_copy(out, t ? (const char *)t : "", outlen);
-}
-
 static int32_t
 col_date(sqlite3_stmt *st, int col)
 {
@@ -97,15 +89,15 @@ records_cylinder_get(struct records *rec, const char *serial, struct records_cyl
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*found = 1;
-		col_text(st, 0, out->serial, sizeof(out->serial));
-		col_text(st, 1, out->model, sizeof(out->model));
+		store_column_copy(st, 0, out->serial, sizeof(out->serial));
+		store_column_copy(st, 1, out->model, sizeof(out->model));
 		out->manufactured = col_date(st, 2);
 		out->tare_kg = sqlite3_column_double(st, 3);
 		out->fill_kg = sqlite3_column_double(st, 4);
-		col_text(st, 5, out->owner, sizeof(out->owner));
+		store_column_copy(st, 5, out->owner, sizeof(out->owner));
 		out->last_inspection = col_date(st, 6);
 		out->next_inspection = col_date(st, 7);
-		col_text(st, 8, out->status, sizeof(out->status));
+		store_column_copy(st, 8, out->status, sizeof(out->status));
 	} else if (step != SQLITE_DONE) {
 		sql_fail(rec, "cylinder look-up", err, errlen);
 		goto out;
@@ -135,8 +127,8 @@ records_operator_get(struct records *rec, const char *cert, struct records_opera
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*found = 1;
-		col_text(st, 0, out->cert, sizeof(out->cert));
-		col_text(st, 1, out->name, sizeof(out->name));
+		store_column_copy(st, 0, out->cert, sizeof(out->cert));
+		store_column_copy(st, 1, out->name, sizeof(out->name));
 		out->expires = col_date(st, 2);
 		out->active = sqlite3_column_int(st, 3);
 	} else if (step != SQLITE_DONE) {
@@ -168,10 +160,10 @@ records_buyer_get(struct records *rec, const char *id, struct records_buyer *out
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*found = 1;
-		col_text(st, 0, out->id, sizeof(out->id));
-		col_text(st, 1, out->masked, sizeof(out->masked));
-		col_text(st, 2, out->kind, sizeof(out->kind));
-		col_text(st, 3, out->township, sizeof(out->township));
+		store_column_copy(st, 0, out->id, sizeof(out->id));
+		store_column_copy(st, 1, out->masked, sizeof(out->masked));
+		store_column_copy(st, 2, out->kind, sizeof(out->kind));
+		store_column_copy(st, 3, out->township, sizeof(out->township));
 	} else if (step != SQLITE_DONE) {
 		sql_fail(rec, "buyer look-up", err, errlen);
 		goto out;
@@ -518,11 +510,11 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 	    &upd, err, errlen) == -1)
 		goto out;
 	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
-		col_text(sel, 0, uuid, sizeof(uuid));
+		store_column_copy(sel, 0, uuid, sizeof(uuid));
 		line = sqlite3_column_int(sel, 1);
-		col_text(sel, 2, cylinder, sizeof(cylinder));
-		col_text(sel, 3, buyer, sizeof(buyer));
-		col_text(sel, 4, op, sizeof(op));
+		store_column_copy(sel, 2, cylinder, sizeof(cylinder));
+		store_column_copy(sel, 3, buyer, sizeof(buyer));
+		store_column_copy(sel, 4, op, sizeof(op));
 		tare = sqlite3_column_double(sel, 5);
 		have = gross_of_line != NULL && gross_of_line(line, arg, &gross) == 0;
 		net = have ? gross - tare : NAN;
@@ -600,18 +592,18 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 	sqlite3_bind_int(st, 2, limit);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&row, 0, sizeof(row));
-		col_text(st, 0, row.uuid, sizeof(row.uuid));
+		store_column_copy(st, 0, row.uuid, sizeof(row.uuid));
 		row.line = sqlite3_column_int(st, 1);
-		col_text(st, 2, row.cylinder, sizeof(row.cylinder));
-		col_text(st, 3, row.buyer_masked, sizeof(row.buyer_masked));
-		col_text(st, 4, row.operator_cert, sizeof(row.operator_cert));
+		store_column_copy(st, 2, row.cylinder, sizeof(row.cylinder));
+		store_column_copy(st, 3, row.buyer_masked, sizeof(row.buyer_masked));
+		store_column_copy(st, 4, row.operator_cert, sizeof(row.operator_cert));
 		row.started_ms = sqlite3_column_int64(st, 5);
 		row.ended_ms = sqlite3_column_int64(st, 6);
 		row.target_kg = sqlite3_column_double(st, 7);
 		row.net_kg = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN :
 		    sqlite3_column_double(st, 8);
-		col_text(st, 9, row.result, sizeof(row.result));
-		col_text(st, 10, row.rules, sizeof(row.rules));
+		store_column_copy(st, 9, row.result, sizeof(row.result));
+		store_column_copy(st, 10, row.rules, sizeof(row.rules));
 		if (fn(&row, arg) == -1)
 			break;
 	}

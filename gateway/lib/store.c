@@ -114,6 +114,14 @@ store_close(sqlite3 *db)
 }
 
 void
+store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+
+	str_copy(out, text != NULL ? (const char *)text : "", outlen);
+}
+
+void
 store_uuid(char out[37])
 {
 	uint8_t b[16];

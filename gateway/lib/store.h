@@ -63,6 +63,10 @@ int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err,
 /* Single-value queries: the first column of the first row (default when no row). */
 int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);
 
+/* Copy a text column into a bounded buffer ("" for NULL; truncated to fit,
+ * always NUL-terminated). */
+void store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen);
+
 /* A new random UUID (version 4) as 36 characters plus NUL. */
 void store_uuid(char out[37]);
 

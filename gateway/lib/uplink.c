@@ -17,6 +17,7 @@
 
 #include "coaplink.h"
 #include "log.h"
+#include "recordrows.h"
 #include "store.h"
 #include "uplink.h"
 #include "util.h"
@@ -39,14 +40,6 @@ struct uplink {
 };
 
 #define TEXT(st, i) ((const char *)sqlite3_column_text((st), (i)))
-
-static void
-copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-	const char *s = TEXT(st, col);
-
-	str_copy(dst, s != NULL ? s : "", size);
-}
 
 static void
 set_error(struct uplink *u, const char *text)
@@ -90,43 +83,6 @@ stopping(struct uplink *u)
 /* ---- reading a batch ------------------------------------------------------- */
 
 static int
-read_violations(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
-{
-	struct wire_violation *v, *grown;
-	size_t cap = 0;
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (r->violation_count == WIRE_MAX_VIOLATIONS)
-			break;
-		if (r->violation_count == cap) {
-			cap = cap == 0 ? 4 : cap * 2;
-			if ((grown = realloc(r->violations, cap * sizeof(*grown))) == NULL)
-				return err_set(err, errlen, "out of memory");
-			r->violations = grown;
-		}
-		v = &r->violations[r->violation_count++];
-		memset(v, 0, sizeof(*v));
-		copy_col(v->uuid, sizeof(v->uuid), st, 0);
-		copy_col(v->rule, sizeof(v->rule), st, 1);
-		copy_col(v->severity, sizeof(v->severity), st, 2);
-		copy_col(v->township, sizeof(v->township), st, 3);
-		copy_col(v->details, sizeof(v->details), st, 4);
-		copy_col(v->cylinder, sizeof(v->cylinder), st, 5);
-		copy_col(v->buyer, sizeof(v->buyer), st, 6);
-		copy_col(v->buyer_masked, sizeof(v->buyer_masked), st, 7);
-		v->line = sqlite3_column_int(st, 8);
-		v->at_ms = sqlite3_column_int64(st, 9);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW
-	           ? 0
-	           : err_set(err, errlen, "violations: %s", sqlite3_errstr(rc));
-}
-
-static int
 read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 {
 	struct wire_fill *f = &r->fill;
@@ -138,12 +94,12 @@ read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 	if (rc == SQLITE_ROW) {
 		r->has_fill = 1;
 		f->line = sqlite3_column_int(st, 0);
-		copy_col(f->cylinder, sizeof(f->cylinder), st, 1);
-		copy_col(f->buyer, sizeof(f->buyer), st, 2);
-		copy_col(f->buyer_masked, sizeof(f->buyer_masked), st, 3);
-		copy_col(f->buyer_township, sizeof(f->buyer_township), st, 4);
-		copy_col(f->buyer_kind, sizeof(f->buyer_kind), st, 5);
-		copy_col(f->operator_cert, sizeof(f->operator_cert), st, 6);
+		store_column_copy(st, 1, f->cylinder, sizeof(f->cylinder));
+		store_column_copy(st, 2, f->buyer, sizeof(f->buyer));
+		store_column_copy(st, 3, f->buyer_masked, sizeof(f->buyer_masked));
+		store_column_copy(st, 4, f->buyer_township, sizeof(f->buyer_township));
+		store_column_copy(st, 5, f->buyer_kind, sizeof(f->buyer_kind));
+		store_column_copy(st, 6, f->operator_cert, sizeof(f->operator_cert));
 		f->started_ms = sqlite3_column_int64(st, 7);
 		f->ended_ms = sqlite3_column_int64(st, 8);
 		f->tare_kg = sqlite3_column_double(st, 9);
@@ -152,7 +108,7 @@ read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 		f->cutoff_kg = sqlite3_column_double(st, 12);
 		f->gross_kg = sqlite3_column_double(st, 13);
 		f->net_kg = sqlite3_column_double(st, 14);
-		copy_col(f->result, sizeof(f->result), st, 15);
+		store_column_copy(st, 15, f->result, sizeof(f->result));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -203,12 +159,12 @@ read_batch(struct uplink *u, int limit, struct wire_batch *b, char *err, size_t 
 		r = &b->records[b->count++];
 		str_copy(r->station, u->config.station_id, sizeof(r->station));
 		r->seq = sqlite3_column_int64(ob, 0);
-		copy_col(r->uuid, sizeof(r->uuid), ob, 1);
-		copy_col(r->kind, sizeof(r->kind), ob, 2);
+		store_column_copy(ob, 1, r->uuid, sizeof(r->uuid));
+		store_column_copy(ob, 2, r->kind, sizeof(r->kind));
 		r->created_ms = sqlite3_column_int64(ob, 3);
 		if (strcmp(r->kind, "fill") == 0 && read_fill(fs, r, err, errlen) == -1)
 			goto rollback;
-		if (read_violations(vs, r, err, errlen) == -1)
+		if (recordrows_violations(vs, r, err, errlen) == -1)
 			goto rollback;
 	}
 	if (step != SQLITE_DONE) {

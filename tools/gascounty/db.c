@@ -16,18 +16,11 @@
 #include "csv.h"
 #include "registry.h"
 #include "log.h"
+#include "recordrows.h"
 #include "store.h"
 #include "util.h"
 
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
-
-static void
-copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
-{
-	const char *s = TEXT(st, col);
-
-	str_copy(dst, s != NULL ? s : "", size);
-}
 
 static int
 db_error(struct county_db *c, char *err, size_t errlen, const char *what)
@@ -124,7 +117,7 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 	sqlite3_bind_int64(st, 5, f->started_ms);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		copy_col(other, sizeof(other), st, 0);
+		store_column_copy(st, 0, other, sizeof(other));
 		other_ms = sqlite3_column_int64(st, 1);
 		sqlite3_reset(st);
 		time_format_iso(other_ms, a);
@@ -429,7 +422,7 @@ ensure_station(struct county_db *c, const char *station, const char *township, i
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	township_out[0] = '\0';
 	if (sqlite3_step(st) == SQLITE_ROW)
-		copy_col(township_out, township_size, st, 0);
+		store_column_copy(st, 0, township_out, township_size);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -574,8 +567,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		goto fail;
 	sqlite3_bind_int64(st, 1, now - (int64_t)c->config->c03_silent_s * 1000);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		copy_col(station, sizeof(station), st, 0);
-		copy_col(township, sizeof(township), st, 1);
+		store_column_copy(st, 0, station, sizeof(station));
+		store_column_copy(st, 1, township, sizeof(township));
 		seen = sqlite3_column_int64(st, 2);
 		time_format_iso(seen, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
@@ -605,8 +598,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		goto fail;
 	sqlite3_bind_int64(st, 1, now - (int64_t)c->config->c04_gap_s * 1000);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		copy_col(station, sizeof(station), st, 0);
-		copy_col(township, sizeof(township), st, 1);
+		store_column_copy(st, 0, station, sizeof(station));
+		store_column_copy(st, 1, township, sizeof(township));
 		hwm = sqlite3_column_int64(st, 2);
 		max_seq = sqlite3_column_int64(st, 3);
 		since = sqlite3_column_int64(st, 4);
@@ -675,16 +668,16 @@ county_alerts(struct county_db *c, const char *township, int64_t since, size_t m
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		a = &out->alerts[out->count++];
 		a->id = sqlite3_column_int64(st, 0);
-		copy_col(a->rule, sizeof(a->rule), st, 1);
-		copy_col(a->severity, sizeof(a->severity), st, 2);
-		copy_col(a->township, sizeof(a->township), st, 3);
-		copy_col(a->station, sizeof(a->station), st, 4);
-		copy_col(a->cylinder, sizeof(a->cylinder), st, 5);
-		copy_col(a->buyer_masked, sizeof(a->buyer_masked), st, 6);
-		copy_col(a->text, sizeof(a->text), st, 7);
+		store_column_copy(st, 1, a->rule, sizeof(a->rule));
+		store_column_copy(st, 2, a->severity, sizeof(a->severity));
+		store_column_copy(st, 3, a->township, sizeof(a->township));
+		store_column_copy(st, 4, a->station, sizeof(a->station));
+		store_column_copy(st, 5, a->cylinder, sizeof(a->cylinder));
+		store_column_copy(st, 6, a->buyer_masked, sizeof(a->buyer_masked));
+		store_column_copy(st, 7, a->text, sizeof(a->text));
 		a->at_ms = sqlite3_column_int64(st, 8);
-		copy_col(a->disposition, sizeof(a->disposition), st, 9);
-		copy_col(a->disposed_by, sizeof(a->disposed_by), st, 10);
+		store_column_copy(st, 9, a->disposition, sizeof(a->disposition));
+		store_column_copy(st, 10, a->disposed_by, sizeof(a->disposed_by));
 		a->disposed_ms = sqlite3_column_int64(st, 11);
 	}
 	sqlite3_finalize(st);
@@ -722,7 +715,7 @@ county_dispose(struct county_db *c, const char *township, const char *identity,
 	sqlite3_bind_int64(st, 1, d->id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		copy_col(owner, sizeof(owner), st, 0);
+		store_column_copy(st, 0, owner, sizeof(owner));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
 		result = 1;
@@ -759,45 +752,6 @@ out:
 }
 
 /* ---- traces ---------------------------------------------------------------------- */
-
-static int
-load_violations(
-    struct county_db *c, sqlite3_stmt *vst, struct wire_record *r, char *err, size_t errlen)
-{
-	struct wire_violation *v, *grown;
-	size_t cap = 0;
-	int rc;
-
-	sqlite3_reset(vst);
-	sqlite3_bind_text(vst, 1, r->uuid, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(vst)) == SQLITE_ROW) {
-		if (r->violation_count == WIRE_MAX_VIOLATIONS)
-			break;
-		if (r->violation_count == cap) {
-			cap = cap == 0 ? 4 : cap * 2;
-			grown = realloc(r->violations, cap * sizeof(*grown));
-			if (grown == NULL)
-				return err_set(err, errlen, "out of memory");
-			r->violations = grown;
-		}
-		v = &r->violations[r->violation_count++];
-		memset(v, 0, sizeof(*v));
-		copy_col(v->uuid, sizeof(v->uuid), vst, 0);
-		copy_col(v->rule, sizeof(v->rule), vst, 1);
-		copy_col(v->severity, sizeof(v->severity), vst, 2);
-		copy_col(v->township, sizeof(v->township), vst, 3);
-		copy_col(v->details, sizeof(v->details), vst, 4);
-		copy_col(v->cylinder, sizeof(v->cylinder), vst, 5);
-		copy_col(v->buyer, sizeof(v->buyer), vst, 6);
-		copy_col(v->buyer_masked, sizeof(v->buyer_masked), vst, 7);
-		v->line = sqlite3_column_int(vst, 8);
-		v->at_ms = sqlite3_column_int64(vst, 9);
-	}
-	sqlite3_reset(vst);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(c, err, errlen, "violations");
-	return 0;
-}
 
 static int
 record_cmp(const void *a, const void *b)
@@ -878,21 +832,21 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 				break;
 			}
 			r = &out->records[out->count++];
-			copy_col(r->uuid, sizeof(r->uuid), st, 0);
-			copy_col(r->station, sizeof(r->station), st, 1);
+			store_column_copy(st, 0, r->uuid, sizeof(r->uuid));
+			store_column_copy(st, 1, r->station, sizeof(r->station));
 			r->seq = sqlite3_column_int64(st, 2);
 			if (pass == 0) {
 				str_copy(r->kind, "fill", sizeof(r->kind));
 				r->has_fill = 1;
 				r->fill.line = sqlite3_column_int(st, 3);
-				copy_col(r->fill.cylinder, sizeof(r->fill.cylinder), st, 4);
-				copy_col(r->fill.buyer, sizeof(r->fill.buyer), st, 5);
-				copy_col(r->fill.buyer_masked, sizeof(r->fill.buyer_masked), st, 6);
-				copy_col(
-				    r->fill.buyer_township, sizeof(r->fill.buyer_township), st, 7);
-				copy_col(r->fill.buyer_kind, sizeof(r->fill.buyer_kind), st, 8);
-				copy_col(
-				    r->fill.operator_cert, sizeof(r->fill.operator_cert), st, 9);
+				store_column_copy(st, 4, r->fill.cylinder, sizeof(r->fill.cylinder));
+				store_column_copy(st, 5, r->fill.buyer, sizeof(r->fill.buyer));
+				store_column_copy(st, 6, r->fill.buyer_masked, sizeof(r->fill.buyer_masked));
+				store_column_copy(st, 7, 
+				    r->fill.buyer_township, sizeof(r->fill.buyer_township));
+				store_column_copy(st, 8, r->fill.buyer_kind, sizeof(r->fill.buyer_kind));
+				store_column_copy(st, 9, 
+				    r->fill.operator_cert, sizeof(r->fill.operator_cert));
 				r->fill.started_ms = sqlite3_column_int64(st, 10);
 				r->fill.ended_ms = sqlite3_column_int64(st, 11);
 				r->fill.tare_kg = sqlite3_column_double(st, 12);
@@ -901,10 +855,10 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 				r->fill.cutoff_kg = sqlite3_column_double(st, 15);
 				r->fill.gross_kg = sqlite3_column_double(st, 16);
 				r->fill.net_kg = sqlite3_column_double(st, 17);
-				copy_col(r->fill.result, sizeof(r->fill.result), st, 18);
+				store_column_copy(st, 18, r->fill.result, sizeof(r->fill.result));
 				r->created_ms = sqlite3_column_int64(st, 19);
 			} else {
-				copy_col(r->kind, sizeof(r->kind), st, 3);
+				store_column_copy(st, 3, r->kind, sizeof(r->kind));
 				r->created_ms = sqlite3_column_int64(st, 4);
 			}
 		}
@@ -916,7 +870,7 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 		}
 	}
 	for (i = 0; i < out->count; i++)
-		if (load_violations(c, vst, &out->records[i], err, errlen) == -1)
+		if (recordrows_violations(vst, &out->records[i], err, errlen) == -1)
 			goto fail;
 	sqlite3_finalize(vst);
 	vst = NULL;
@@ -976,14 +930,14 @@ county_stations(struct county_db *c, struct wire_station_list *out, char *err, s
 	sqlite3_bind_int64(st, 1, (int64_t)cap);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		s = &out->stations[out->count++];
-		copy_col(s->id, sizeof(s->id), st, 0);
-		copy_col(s->township, sizeof(s->township), st, 1);
+		store_column_copy(st, 0, s->id, sizeof(s->id));
+		store_column_copy(st, 1, s->township, sizeof(s->township));
 		s->hwm = sqlite3_column_int64(st, 2);
 		s->max_seq = sqlite3_column_int64(st, 3);
 		s->gap_since_ms = sqlite3_column_int64(st, 4);
 		s->last_seen_ms = sqlite3_column_int64(st, 5);
 		s->backlog = sqlite3_column_int64(st, 6);
-		copy_col(s->status, sizeof(s->status), st, 7);
+		store_column_copy(st, 7, s->status, sizeof(s->status));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -1025,11 +979,11 @@ county_registry_since(struct county_db *c, int64_t since, size_t max, struct wir
 			break;
 		}
 		row = &out->rows[out->count++];
-		copy_col(row->serial, sizeof(row->serial), st, 0);
-		copy_col(row->status, sizeof(row->status), st, 1);
-		copy_col(row->last_inspection, sizeof(row->last_inspection), st, 2);
-		copy_col(row->next_inspection, sizeof(row->next_inspection), st, 3);
-		copy_col(row->owner, sizeof(row->owner), st, 4);
+		store_column_copy(st, 0, row->serial, sizeof(row->serial));
+		store_column_copy(st, 1, row->status, sizeof(row->status));
+		store_column_copy(st, 2, row->last_inspection, sizeof(row->last_inspection));
+		store_column_copy(st, 3, row->next_inspection, sizeof(row->next_inspection));
+		store_column_copy(st, 4, row->owner, sizeof(row->owner));
 		row->version = sqlite3_column_int64(st, 5);
 		out->version = row->version;
 	}
