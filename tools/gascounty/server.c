@@ -20,6 +20,7 @@
 #include <openssl/ssl.h>
 
 #include "county.h"
+#include "daemon.h"
 #include "log.h"
 #include "util.h"
 
@@ -38,17 +39,6 @@ static struct {
 #define COUNTY_CIPHERS "PSK-AES128-CCM8"
 /* the identity of gascounty's handshake with itself (prime_suites) */
 #define PRIME_ID "gascounty:prime"
-
-static volatile sig_atomic_t got_hup, got_quit;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_quit = 1;
-}
 
 /* Printable copy of untrusted bytes for the log. */
 static void
@@ -631,7 +621,6 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	struct addrinfo hints, *res = NULL;
 	coap_dtls_spsk_t psk;
 	coap_address_t addr;
-	struct sigaction sa;
 	char port[16], err[256];
 	int64_t next_sweep = 0;
 	int gai, alerts;
@@ -643,13 +632,8 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	if (load_keys() == -1)
 		return 1;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (daemon_signals_install() == -1)
+		fatal("signals");
 
 	coap_startup();
 	if (getenv("GAS_COAP_DEBUG") != NULL) {
@@ -707,12 +691,19 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	add_resource("stations", COAP_REQUEST_GET, get_stations);
 
 	log_info("listening on %s port %d (CoAP over DTLS-PSK)", config->listen, config->port);
-	while (!got_quit) {
-		coap_io_process(S.ctx, 500);
-		if (got_hup) {
-			got_hup = 0;
+	daemon_notify_ready();
+	daemon_notify_status("listening on %s port %d", config->listen, config->port);
+	while (!daemon_stop_requested) {
+		/* The loop came round: requests, rules and sweeps are being
+		 * served, so systemd's watchdog may be fed. */
+		if (coap_io_process(S.ctx, 500) >= 0)
+			daemon_watchdog_feed();
+		if (daemon_reload_requested) {
+			daemon_reload_requested = 0;
+			daemon_notify_reloading();
 			if (load_keys() == -1)
 				log_warnx("keeping the previous identities");
+			daemon_notify_ready();
 		}
 		if (time_mono_ms() >= next_sweep) {
 			next_sweep = time_mono_ms() + (int64_t)config->check_s * 1000;
@@ -723,6 +714,7 @@ county_serve(const struct county_config *config, sqlite3 *db)
 		}
 	}
 	log_info("stopping");
+	daemon_notify_stopping();
 	coap_free_context(S.ctx);
 	coap_cleanup();
 	psk_table_free(&S.keys);

@@ -1,0 +1,50 @@
+# Both daemons speak systemd's notify protocol (Type=notify units):
+# READY=1 once serving, WATCHDOG=1 while their loops run, STOPPING=1 on
+# SIGTERM; a NOTIFY_SOCKET of our own stands in for systemd.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+
+listen_notify() { # NAME: a datagram socket that logs what arrives
+	spawn "notify_$1" socat -u "UNIX-RECV:$T/$1.notify" "OPEN:$T/$1.msgs,creat,append"
+	wait_for 5 test -S "$T/$1.notify"
+}
+
+# gascounty
+listen_notify county
+CPORT=$(free_port udp)
+printf 'regulator:r %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$T/identities"
+chmod 600 "$T/identities"
+printf '[county]\nlisten = 127.0.0.1\nport = %s\ndatabase = %s\nidentities = %s\n' \
+    "$CPORT" "$T/county.db" "$T/identities" > "$T/county.conf"
+NOTIFY_SOCKET="$T/county.notify" WATCHDOG_USEC=2000000 \
+    spawn gascounty "$BUILD/gascounty" -f -c "$T/county.conf"
+check "gascounty tells systemd it is ready" wait_for 10 grep -q 'READY=1' "$T/county.msgs"
+check "gascounty feeds the watchdog while it serves" wait_for 10 grep -q 'WATCHDOG=1' "$T/county.msgs"
+kill "$PID_gascounty"
+check "gascounty says it is stopping on SIGTERM" wait_for 10 grep -q 'STOPPING=1' "$T/county.msgs"
+
+# gasgw (with a simulated fill line)
+listen_notify gw
+export NOTIFY_SOCKET="$T/gw.notify" WATCHDOG_USEC=2000000
+fill_setup 1 || { fail "station set-up"; finish; }
+check "gasgw tells systemd it is ready" wait_for 10 grep -q 'READY=1' "$T/gw.msgs"
+check "gasgw feeds the watchdog while its lines are healthy" wait_for 10 grep -q 'WATCHDOG=1' "$T/gw.msgs"
+# A field bus that is gone is not a reason to restart the daemon (its loops
+# still run and refuse fills with R24); a frozen daemon is: SIGSTOP it and no
+# feed arrives.
+kill "$PID_gassim"
+sleep 2
+: > "$T/gw.msgs"
+sleep 3
+check "gasgw keeps feeding the watchdog while its loops run, bus or no bus" \
+    grep -q 'WATCHDOG=1' "$T/gw.msgs"
+kill -STOP "$PID_gasgw"
+sleep 1
+: > "$T/gw.msgs"
+sleep 3
+check "a frozen gasgw feeds no watchdog (systemd would restart it)" \
+    sh -c "! grep -q 'WATCHDOG=1' '$T/gw.msgs'"
+kill -CONT "$PID_gasgw"
+kill "$PID_gasgw"
+check "gasgw says it is stopping on SIGTERM" wait_for 10 grep -q 'STOPPING=1' "$T/gw.msgs"
+finish
