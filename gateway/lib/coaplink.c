@@ -7,6 +7,7 @@
  * failure); the session is released afterwards, outside libcoap, because
  * releasing it from inside its own callback is not safe.
  */
+#include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -637,4 +638,18 @@ coaplink_open_tool(const char *host, int port, const char *identity, const char 
 	rc = coaplink_new(&c, out, err, errlen);
 	OPENSSL_cleanse(&c, sizeof(c));
 	return rc;
+}
+
+int
+coaplink_parse_port(const char *text, int *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (text[0] == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
 }

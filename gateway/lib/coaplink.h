@@ -86,6 +86,10 @@ int coaplink_wait(struct coaplink *link, int timeout_ms, int *notified);
  * For the command-line tools: a link to host:port as identity, with the key
  * read from keyfile (psk_load_key rules).  ack_timeout/retransmit defaults.
  */
+/* Parse a UDP port given on a command line: 0, or -1 if text is not a
+ * whole number from 1 to 65535. */
+int coaplink_parse_port(const char *text, int *port);
+
 int coaplink_open_tool(const char *host, int port, const char *identity, const char *keyfile,
     struct coaplink **out, char *err, size_t errlen);
 

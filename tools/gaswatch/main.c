@@ -216,7 +216,11 @@ main(int argc, char **argv)
 			host = optarg;
 			break;
 		case 'p':
-			port = atoi(optarg);
+			if (coaplink_parse_port(optarg, &port) == -1) {
+				fprintf(stderr, "%s: -p %s: a port is a number from 1 to 65535\n",
+				    "gaswatch", optarg);
+				return 2;
+			}
 			break;
 		case 's':
 			last = strtoll(optarg, NULL, 10);
