@@ -10,19 +10,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "curve.h"
-#include "plot.h"
 
 #include "util.h"
 
@@ -575,134 +571,6 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 	}
 	json_decref(reply);
 	return 0;
-}
-
-static volatile sig_atomic_t watch_stop;
-
-static void
-watch_signal(int sig)
-{
-	(void)sig;
-	watch_stop = 1;
-}
-
-int
-cmd_watch(struct gasctl *ctl, int argc, char **argv)
-{
-	const char *u = "watch";
-	struct termios saved, raw;
-	struct sigaction sa;
-	int tty = isatty(STDIN_FILENO), rc = 0;
-	json_t *reply;
-	char key;
-
-	socket_path = ctl->control_socket;
-	if (wants_help(argc, argv, u))
-		return 0;
-	if (argc != 1)
-		return usage_error(u);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = watch_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
-		raw = saved;
-		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-		raw.c_cc[VMIN] = 0;
-		raw.c_cc[VTIME] = 0;
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-	} else {
-		tty = 0;
-	}
-	while (!watch_stop) {
-		if (exchange(json_pack("{s:s}", "cmd", "status"), &reply) != 0) {
-			json_decref(reply);
-			rc = 1;
-			break;
-		}
-		printf("\033[H\033[2J");
-		print_status(reply);
-		printf("\n(q or Ctrl-C leaves)\n");
-		fflush(stdout);
-		json_decref(reply);
-		if (tty && read(STDIN_FILENO, &key, 1) == 1 && (key == 'q' || key == 'Q'))
-			break;
-		usleep(250000);
-	}
-	if (tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	return rc;
-}
-
-int
-cmd_plot(struct gasctl *ctl, int argc, char **argv)
-{
-	const char *u = "plot";
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL;
-	struct curve *curve = NULL;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	char title[160], pattern[64], err[256];
-	int ch, rc = GASCTL_ERROR;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			return gasctl_help(u);
-		default:
-			return usage_error(u);
-		}
-	}
-	if (optind != argc - 1 || out == NULL || strlen(argv[optind]) < 4 ||
-	    strlen(argv[optind]) > 36)
-		return usage_error(u);
-	snprintf(pattern, sizeof(pattern), "%s%%", argv[optind]);
-	if (gasctl_open_db(ctl, &db) == -1)
-		return GASCTL_ERROR;
-	curve = calloc(1, sizeof(*curve));
-	if (curve == NULL ||
-	    sqlite3_prepare_v2(db, "SELECT uuid, line, cylinder, curve FROM fills WHERE uuid LIKE ?"
-	    " ORDER BY started_ms DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "gasctl: %s\n", sqlite3_errmsg(db));
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, pattern, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		fprintf(stderr, "gasctl: no fill %s\n", argv[optind]);
-		goto out;
-	}
-	if (sqlite3_column_type(st, 3) != SQLITE_BLOB) {
-		fprintf(stderr, "gasctl: fill %s has no curve\n", sqlite3_column_text(st, 0));
-		goto out;
-	}
-	if (curve_decode(sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3), curve,
-	    err, sizeof(err)) == -1) {
-		fprintf(stderr, "gasctl: curve of %s: %s\n", sqlite3_column_text(st, 0), err);
-		goto out;
-	}
-	snprintf(title, sizeof(title), "fill %.8s, line %d, cylinder %s",
-	    (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-	    (const char *)sqlite3_column_text(st, 2));
-	if (plot_curve_file(curve, title, out, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gasctl: %s\n", err);
-		goto out;
-	}
-	printf("%s\n", out);
-	rc = GASCTL_OK;
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	free(curve);
-	return rc;
 }
 
 int

@@ -63,7 +63,10 @@ int cmd_stop(struct gasctl *ctl, int argc, char **argv);
 int cmd_fill(struct gasctl *ctl, int argc, char **argv);
 int cmd_status(struct gasctl *ctl, int argc, char **argv);
 int cmd_fills(struct gasctl *ctl, int argc, char **argv);
+
+/* cmd_watch.c: live view of every line (status over the control socket) */
 int cmd_watch(struct gasctl *ctl, int argc, char **argv);
+/* cmd_plot.c: a recorded fill's curve as SVG or PNG (station database) */
 int cmd_plot(struct gasctl *ctl, int argc, char **argv);
 
 #endif

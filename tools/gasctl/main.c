@@ -71,13 +71,21 @@ static const struct gasctl_command commands[] = {
 	  .help = "Every line's state, link, weight, target, operator, cylinder and last result." },
 	{ .name = "fills", .run = cmd_fills, .usage = "[--since TIME] [--json]",
 	  .help = "Recorded fills since TIME (ISO 8601, UTC), with their result and rules." },
-	{ .name = "watch", .run = cmd_watch, .usage = "",
-	  .help = "A live view of every line, refreshed four times a second; q or Ctrl-C\n"
-	      "leaves." },
+	/* cmd_watch.c, cmd_plot.c */
+	{ .name = "watch", .run = cmd_watch, .usage = "[--interval MS] [--once]",
+	  .help = "A live view of every line: state, net weight against the target as a bar\n"
+	      "(the cut-off point marked), operator, cylinder, buyer (masked), the last\n"
+	      "result and every rule that fired.  Refreshed every --interval ms (default\n"
+	      "250) over gasgw's control socket; plain ANSI escapes, so it works over SSH.\n"
+	      "q or Ctrl-C leaves and restores the terminal.  When gasgw cannot be reached\n"
+	      "the view says so and keeps trying.  Not on a terminal, each refresh is a\n"
+	      "plain-text frame; --once prints one frame and exits (1 if gasgw is away)." },
 	{ .name = "plot", .run = cmd_plot, .usage = "FILL --out FILE.svg|FILE.png",
-	  .help = "Draw a fill's weight curve (from the station database: -c or --db) with\n"
-	      "the target, the cut-off point, the close command and the final net.  FILL\n"
-	      "is the fill's uuid or its first characters (at least 4)." },
+	  .help = "Draw a recorded fill's weight curve from the station database (-c or --db):\n"
+	      "the climb, the target, the cut-off point (target - pre-act), the moment the\n"
+	      "close was commanded and the final net.  FILL is the fill's uuid or a unique\n"
+	      "prefix of it (at least 4 characters; gasctl fills --json lists them).  The\n"
+	      "picture's type follows the file name (.svg or .png)." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

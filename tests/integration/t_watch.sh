@@ -1,0 +1,111 @@
+#!/bin/sh
+# gasctl watch in a real terminal: gassim + gasgw (fill_lib.sh), the watch
+# running in a tmux pane (a private tmux server on its own socket), a
+# cylinder filled with gasctl fill on line 1 and a refusal on line 2 while
+# the screen is captured: the pane must show line 1 filling with its
+# operator and cylinder, then the result with the net weight, and the
+# refusal's rule code and reason on line 2.  Then q must end the process
+# with status 0 and leave the terminal as it was (main screen, cursor
+# shown, canonical mode and echo back on).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+
+command -v tmux >/dev/null 2>&1 || { fail "tmux is installed (tools/deps.sh)"; finish; }
+
+fill_setup 2 || { fail "set-up"; finish; }
+sim flow 1 2.0 && sim place 1 15.3 && sim place 2 15.3
+wait_state 1 idle 5
+
+TMUX_SOCK="$T/tmux.sock"
+tm() { tmux -S "$TMUX_SOCK" "$@"; }
+screen() { tm capture-pane -p -t w; }
+# shows "REGEX": until the pane shows a line matching REGEX (5 s)
+shows() { wait_for "${2:-5}" sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q -e '$1'"; }
+
+# The pane runs the watch, then reports how it ended and the tty modes.
+# (The trap keeps the pane's shell alive on Ctrl-C; gasctl gets the default
+# action back at exec and must catch SIGINT itself.)
+cat >"$T/pane.sh" <<EOF
+trap ':' INT
+stty sane
+sh -c 'echo \$\$ >"$T/watch.pid"; exec "$BUILD/gasctl" -s "$T/gw.sock" watch --interval 200'
+echo "WATCH-EXIT \$? run \$1: \$(stty -a | tr ' ;' '\n\n' | grep -x -e '-\?icanon' -e '-\?echo' | tr '\n' ' ')"
+sleep 60
+EOF
+tm -f /dev/null new-session -d -s w -x 110 -y 30 "env LANG=C.UTF-8 sh '$T/pane.sh' 1" ||
+    { fail "tmux session started"; finish; }
+PIDS="$PIDS $(tm display-message -p -t w '#{pid}')"
+
+check "watch shows the station and both lines, idle" shows '^2 *idle'
+check "watch shows the header with the station id" sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q 'station S1'"
+check "watch is on the alternate screen" [ "$(tm display-message -p -t w '#{alternate_on}')" = 1 ]
+check "watch hides the cursor" [ "$(tm display-message -p -t w '#{cursor_flag}')" = 0 ]
+
+ctl fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" --operator OP-7 \
+    >"$T/fill.out" 2>&1 &
+FILL_PID=$!
+PIDS="$PIDS $FILL_PID"
+if shows '^1 *filling.*/ 14.900 *kg'; then
+	ok "watch shows line 1 filling with the target"
+	screen >"$T/screen.filling"
+else
+	fail "watch shows line 1 filling with the target"
+	screen
+fi
+check "while filling: operator and cylinder on line 1" \
+    grep -q 'operator OP-7  cylinder C-GOOD-1' "$T/screen.filling"
+check "while filling: the weight bar is partly drawn" \
+    env LC_ALL=C.UTF-8 grep -q '^1 *filling *\[█\+[░|]\+\]' "$T/screen.filling"
+sleep 0.6
+screen >"$T/screen.filling2"
+net1=$(sed -n 's/^1 *filling.*\] *\([0-9.]*\) \/.*/\1/p' "$T/screen.filling" | head -1)
+net2=$(sed -n 's/^1 *[a-z-]*.*\] *\([0-9.]*\) \/.*/\1/p' "$T/screen.filling2" | head -1)
+check "the weight climbs between two captures ($net1 -> $net2 kg)" \
+    awk -v a="$net1" -v b="$net2" 'BEGIN { exit !(a != "" && b != "" && b + 0 > a + 0) }'
+wait "$FILL_PID"
+check "gasctl fill succeeded" grep -q '^ok' "$T/fill.out"
+net=$(sed -n 's/^ok: net \([0-9.]*\) kg.*/\1/p' "$T/fill.out")
+check "watch shows the result of line 1: ok $net kg" shows "last: ok $net kg"
+
+# A refusal on line 2: the watch shows the rule code and the reason.
+ctl fill 2 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER2" --operator OP-7 >/dev/null 2>&1
+check "watch shows the refusal of line 2 (R05 and its reason)" \
+    shows 'R05 inspection overdue: last 2021-03-02, due 2025-03-02'
+check "watch shows line 2's last result as refused" shows 'last: refused'
+screen >"$T/screen.final"
+
+# gasgw away: the watch says so and keeps running; back: it recovers.
+gw_stop
+check "watch says when gasgw cannot be reached" shows 'cannot reach gasgw'
+gw_start
+check "watch recovers when gasgw is back" \
+    wait_for 5 sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q 'cannot reach gasgw'"
+
+tm send-keys -t w q
+check "q ends the watch with status 0" shows '^WATCH-EXIT 0 run 1:'
+check "the main screen is back" [ "$(tm display-message -p -t w '#{alternate_on}')" = 0 ]
+check "the cursor is shown again" [ "$(tm display-message -p -t w '#{cursor_flag}')" = 1 ]
+check "canonical mode and echo are restored" shows '^WATCH-EXIT 0 run 1: icanon echo *$'
+check "the watch process is gone" sh -c "! kill -0 $(cat "$T/watch.pid") 2>/dev/null"
+
+# Ctrl-C leaves the same way, with the terminal restored.
+tm respawn-pane -k -t w "env LANG=C.UTF-8 sh '$T/pane.sh' 2"
+shows '^1 *idle' || fail "the watch started again"
+tm send-keys -t w C-c
+check "Ctrl-C ends the watch with status 0" shows '^WATCH-EXIT 0 run 2:'
+check "after Ctrl-C: main screen, cursor, icanon and echo back" sh -c \
+    "[ \"\$(tmux -S '$TMUX_SOCK' display-message -p -t w '#{alternate_on}#{cursor_flag}')\" = 01 ] &&
+     tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q '^WATCH-EXIT 0 run 2: icanon echo *\$'"
+
+# Not on a terminal: --once prints one plain frame, no escapes; without
+# gasgw it exits 1 and says why.
+ctl watch --once >"$T/once.out" 2>&1 </dev/null
+check "watch --once prints a plain frame" grep -q '^1 *idle' "$T/once.out"
+check "watch --once writes no escape sequences" sh -c "! grep -q \"\$(printf '\\033')\" '$T/once.out'"
+"$BUILD/gasctl" -s "$T/nowhere.sock" watch --once >/dev/null 2>"$T/once.err"
+rc=$?
+check "watch --once without gasgw exits 1 with the reason" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'cannot reach gasgw' '$T/once.err'"
+
+tm kill-server 2>/dev/null
+finish

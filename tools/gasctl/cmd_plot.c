@@ -1,0 +1,173 @@
+/*
+ * cmd_plot: `gasctl plot FILL --out FILE.svg|FILE.png`: a recorded fill's
+ * weight curve as a picture, the evidence for a short-weight complaint or an
+ * overfill dispute.
+ *
+ * The curve is the fills.curve BLOB gasgw stored with the record (curve.h);
+ * it is decoded with curve_decode (which refuses anything malformed) and
+ * drawn with plot_curve_file (plot.h), which marks the target, the cut-off
+ * point, the close command and the final net.  The database is opened
+ * read-only: plotting works beside a running gasgw and never migrates or
+ * writes the file.
+ *
+ * FILL is a fill's uuid or a prefix of it that names exactly one fill; an
+ * ambiguous prefix lists the candidates and exits 2.
+ */
+#include "gasctl.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "curve.h"
+#include "i18n.h"
+#include "plot.h"
+#include "store.h"
+#include "util.h"
+
+#define PLOT_PREFIX_MIN 4
+#define PLOT_UUID_LEN 36
+
+/* Lower-case a uuid prefix into out; -1 if it has anything but hex digits
+ * and dashes or a length outside PLOT_PREFIX_MIN..PLOT_UUID_LEN. */
+static int
+fill_prefix(const char *arg, char out[PLOT_UUID_LEN + 1])
+{
+	size_t i, n = strlen(arg);
+
+	if (n < PLOT_PREFIX_MIN || n > PLOT_UUID_LEN)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)arg[i]) && arg[i] != '-')
+			return -1;
+		out[i] = (char)tolower((unsigned char)arg[i]);
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+int
+cmd_plot(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "plot";
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char prefix[PLOT_UUID_LEN + 1], upper[PLOT_UUID_LEN + 2], uuid[PLOT_UUID_LEN + 1];
+	char title[200], started[32], err[512];
+	const char *out = NULL;
+	struct curve *curve = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int ch, rows = 0, rc = GASCTL_ERROR, line = 0, has_curve = 0;
+	char cylinder[64] = "", result[16] = "";
+	int64_t started_ms = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			return gasctl_help(u);
+		default:
+			return gasctl_usage(u, _("bad arguments"));
+		}
+	}
+	if (optind != argc - 1 || out == NULL)
+		return gasctl_usage(u, _("give one FILL and --out FILE.svg or FILE.png"));
+	if (fill_prefix(argv[optind], prefix) == -1)
+		return gasctl_usage(u, _("FILL is a fill uuid or its first characters (at least "
+		    "4 hexadecimal digits)"));
+
+	if (store_open(ctl->db_path, schema_station, STORE_READONLY, &db, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl: %s\n", err);
+		return GASCTL_ERROR;
+	}
+	curve = calloc(1, sizeof(*curve));
+	if (curve == NULL) {
+		fprintf(stderr, "gasctl: out of memory\n");
+		goto out;
+	}
+	/* A prefix range on the primary key: every uuid starting with the
+	 * prefix sorts between it and the prefix followed by '~' (above the hex
+	 * digits and '-'). */
+	snprintf(upper, sizeof(upper), "%s~", prefix);
+	if (store_prepare(db, "SELECT uuid, line, cylinder, started_ms, result, curve"
+	    " FROM fills WHERE uuid >= ?1 AND uuid < ?2 ORDER BY uuid LIMIT 6", &st, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl: %s\n", err);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, upper, -1, SQLITE_STATIC);
+	while ((ch = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+
+		if (++rows == 1) {
+			str_copy(uuid, id != NULL ? id : "", sizeof(uuid));
+			line = sqlite3_column_int(st, 1);
+			str_copy(cylinder, (const char *)sqlite3_column_text(st, 2) ?
+			    (const char *)sqlite3_column_text(st, 2) : "", sizeof(cylinder));
+			started_ms = sqlite3_column_int64(st, 3);
+			str_copy(result, (const char *)sqlite3_column_text(st, 4) ?
+			    (const char *)sqlite3_column_text(st, 4) : "", sizeof(result));
+			if (sqlite3_column_type(st, 5) == SQLITE_BLOB) {
+				/* decoded at once: the blob is gone at the next step */
+				if (curve_decode(sqlite3_column_blob(st, 5),
+				    (size_t)sqlite3_column_bytes(st, 5), curve, err,
+				    sizeof(err)) == -1) {
+					fprintf(stderr, _("gasctl: the stored curve of fill %s is "
+					    "damaged: %s\n"), uuid, err);
+					goto out;
+				}
+				has_curve = 1;
+			}
+			continue;
+		}
+		if (rows == 2)
+			fprintf(stderr, _("gasctl plot: %s names more than one fill; give more "
+			    "characters:\n  %s\n"), argv[optind], uuid);
+		fprintf(stderr, "  %s\n", id != NULL ? id : "");
+	}
+	if (ch != SQLITE_DONE && ch != SQLITE_ROW) {
+		fprintf(stderr, "gasctl: %s\n", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (rows == 0) {
+		fprintf(stderr, _("gasctl: no fill %s in %s\n"), argv[optind], ctl->db_path);
+		goto out;
+	}
+	if (rows > 1) {
+		rc = GASCTL_USAGE;
+		goto out;
+	}
+	if (!has_curve) {
+		fprintf(stderr, _("gasctl: fill %s has no recorded curve (result: %s)\n"), uuid,
+		    result);
+		goto out;
+	}
+	/* The title is drawn into the PNG with a built-in ASCII font: keep it
+	 * ASCII (serials and uuids are). */
+	time_format_iso(started_ms, started);
+	started[16] = '\0'; /* YYYY-MM-DDTHH:MM */
+	snprintf(title, sizeof(title), "fill %.8s, line %d, cylinder %s, %s UTC, %s", uuid, line,
+	    cylinder, started, result);
+	if (plot_curve_file(curve, title, out, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl: %s\n", err);
+		goto out;
+	}
+	printf(_("fill %s: curve of %u samples drawn to %s\n"), uuid, curve->count, out);
+	rc = GASCTL_OK;
+out:
+	sqlite3_finalize(st);
+	store_close(db);
+	free(curve);
+	return rc;
+}
