@@ -19,7 +19,6 @@
 
 #include <jansson.h>
 
-
 #include "util.h"
 
 #define REPLY_MAX 65536
