@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "util.h"
 
 #define REPLY_MAX 65536
@@ -42,13 +43,13 @@ conn_open(struct conn *c)
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "gasctl: socket path too long: %s\n", path);
+		fprintf(stderr, _("gasctl: socket path too long: %s\n"), path);
 		return -1;
 	}
 	str_copy(sa.sun_path, path, sizeof(sa.sun_path));
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		fprintf(stderr, "gasctl: cannot reach gasgw at %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("gasctl: cannot reach gasgw at %s: %s\n"), path, strerror(errno));
 		if (c->fd != -1)
 			close(c->fd);
 		return -1;
@@ -88,7 +89,7 @@ conn_send(struct conn *c, json_t *req)
 	explicit_bzero(text, len); /* it may carry a buyer number */
 	free(text);
 	if (rc == -1)
-		fprintf(stderr, "gasctl: sending to gasgw: %s\n", strerror(errno));
+		fprintf(stderr, _("gasctl: sending to gasgw: %s\n"), strerror(errno));
 	return rc;
 }
 
@@ -110,18 +111,18 @@ conn_recv(struct conn *c)
 			memmove(c->buf, c->buf + used, c->len - used);
 			c->len -= used;
 			if (obj == NULL)
-				fprintf(stderr, "gasctl: bad reply from gasgw: %s\n", jerr.text);
+				fprintf(stderr, _("gasctl: bad reply from gasgw: %s\n"), jerr.text);
 			return obj;
 		}
 		if (c->len == sizeof(c->buf)) {
-			fprintf(stderr, "gasctl: reply from gasgw too long\n");
+			fprintf(stderr, "%s", _("gasctl: reply from gasgw too long\n"));
 			return NULL;
 		}
 		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "gasctl: gasgw closed the connection\n");
+			fprintf(stderr, "%s", _("gasctl: gasgw closed the connection\n"));
 			return NULL;
 		}
 		c->len += (size_t)n;
@@ -137,7 +138,7 @@ parse_line(const char *text, int *line)
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (errno || *end != '\0' || v < 1 || v > 999) {
-		fprintf(stderr, "gasctl: LINE must be a line number, not \"%s\"\n", text);
+		fprintf(stderr, _("gasctl: LINE must be a line number, not \"%s\"\n"), text);
 		return -1;
 	}
 	*line = (int)v;
@@ -205,10 +206,12 @@ wait_result(struct conn *c)
 			if (tty) {
 				double net = jnum(o, "net"), target = jnum(o, "target");
 
-				printf("\rline %lld  %-13s %8.3f / %.3f kg ",
+				printf("\r");
+				printf(_("line %lld  %-13s %8.3f / %.3f kg "),
 				    (long long)json_integer_value(json_object_get(o, "line")),
-				    jstr(o, "state"), isnan(net) ? 0.0 : net,
+				    gasctl_word(jstr(o, "state")), isnan(net) ? 0.0 : net,
 				    isnan(target) ? 0.0 : target);
+				printf("\033[K"); /* what a longer state left */
 				fflush(stdout);
 				drawn = 1;
 			}
@@ -226,17 +229,17 @@ wait_result(struct conn *c)
 		}
 		result = jstr(o, "result");
 		if (json_is_true(json_object_get(o, "refused"))) {
-			printf("refused\n");
+			printf("%s\n", gasctl_word("refused"));
 			print_violations(o, stdout);
 			rc = 3;
 		} else {
 			double net = jnum(o, "net");
 
-			printf("%s", result);
+			printf("%s", gasctl_word(result));
 			if (!isnan(net))
-				printf(": net %.3f kg (target %.3f kg)", net, jnum(o, "target"));
+				printf(_(": net %.3f kg (target %.3f kg)"), net, jnum(o, "target"));
 			if (jstr(o, "fill")[0])
-				printf(" fill %s", jstr(o, "fill"));
+				printf(_(" fill %s"), jstr(o, "fill"));
 			printf("\n");
 			print_violations(o, stdout);
 			if (strcmp(result, "ok") == 0 || strcmp(result, "flagged") == 0)
@@ -277,7 +280,7 @@ request_simple(json_t *req, const char *ok_text)
 static int
 usage_error(const char *name)
 {
-	return gasctl_usage(name, "bad arguments");
+	return gasctl_usage(name, _("bad arguments"));
 }
 
 static int
@@ -300,7 +303,7 @@ read_secret(char *out, size_t outlen)
 	size_t n;
 
 	if (fgets(out, (int)outlen, stdin) == NULL) {
-		fprintf(stderr, "gasctl: no buyer number on standard input\n");
+		fprintf(stderr, "%s", _("gasctl: no buyer number on standard input\n"));
 		return -1;
 	}
 	n = strcspn(out, "\r\n");
@@ -320,7 +323,7 @@ cmd_login(struct gasctl *ctl, int argc, char **argv)
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
 	return request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "login", "line", line, "cert",
-	    argv[2]), "logged in");
+	    argv[2]), _("logged in"));
 }
 
 int
@@ -335,7 +338,7 @@ cmd_scan(struct gasctl *ctl, int argc, char **argv)
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
 	return request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "scan", "line", line, "code",
-	    argv[2]), "cylinder accepted");
+	    argv[2]), _("cylinder accepted"));
 }
 
 int
@@ -357,7 +360,7 @@ cmd_buyer(struct gasctl *ctl, int argc, char **argv)
 		str_copy(number, argv[2], sizeof(number));
 	}
 	rc = request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "buyer", "line", line, "number",
-	    number), "buyer accepted");
+	    number), _("buyer accepted"));
 	explicit_bzero(number, sizeof(number));
 	return rc;
 }
@@ -390,7 +393,7 @@ cmd_start(struct gasctl *ctl, int argc, char **argv)
 		rc = wait_result(&c);
 	} else {
 		reply = conn_recv(&c);
-		rc = simple_outcome(reply, "started");
+		rc = simple_outcome(reply, _("started"));
 		json_decref(reply);
 	}
 	conn_close(&c);
@@ -408,7 +411,7 @@ cmd_stop(struct gasctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 2 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
-	return request_simple(json_pack("{s:s, s:i}", "cmd", "stop", "line", line), "stopped");
+	return request_simple(json_pack("{s:s, s:i}", "cmd", "stop", "line", line), _("stopped"));
 }
 
 int
@@ -516,19 +519,20 @@ print_status(json_t *reply)
 	size_t i;
 	char g[16], n[16], t[16];
 
-	printf("station %s, up %llds\n", jstr(reply, "station"),
+	printf(_("station %s, up %llds\n"), jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
 	up = json_object_get(reply, "uplink");
 	if (!json_is_true(json_object_get(up, "configured")))
-		printf("uplink: not configured (records wait in the outbox)\n");
+		printf("%s", _("uplink: not configured (records wait in the outbox)\n"));
 	else
-		printf("uplink: %s, backlog %lld, county has up to seq %lld%s%s\n",
-		    json_is_true(json_object_get(up, "connected")) ? "connected" : "not connected",
+		printf(_("uplink: %s, backlog %lld, county has up to seq %lld%s%s\n"),
+		    json_is_true(json_object_get(up, "connected")) ? _("connected") : _("not connected"),
 		    (long long)json_integer_value(json_object_get(up, "backlog")),
 		    (long long)json_integer_value(json_object_get(up, "last_ack")),
-		    jstr(up, "last_error")[0] ? ", last error: " : "", jstr(up, "last_error"));
-	printf("%-4s %-13s %-4s %9s %9s %8s %-10s %-20s %s\n", "LINE", "STATE", "LINK", "GROSS",
-	    "NET", "TARGET", "OPERATOR", "CYLINDER", "LAST");
+		    jstr(up, "last_error")[0] ? _(", last error: ") : "", jstr(up, "last_error"));
+	/* one translated line: a translator aligns the columns by hand */
+	printf("%s", _("LINE STATE         LINK     GROSS       NET   TARGET OPERATOR   CYLINDER"
+	    "             LAST\n"));
 	lines = json_object_get(reply, "lines");
 	json_array_foreach(lines, i, l) {
 		fmt_kg(g, sizeof(g), jnum(l, "gross"));
@@ -594,7 +598,7 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 		switch (ch) {
 		case 's':
 			if (time_parse_iso(optarg, &since) == -1) {
-				fprintf(stderr, "gasctl: --since: not a time: %s\n", optarg);
+				fprintf(stderr, _("gasctl: --since: not a time: %s\n"), optarg);
 				return 2;
 			}
 			break;
@@ -622,8 +626,8 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 		json_decref(reply);
 		return 0;
 	}
-	printf("%-24s %-4s %-20s %-18s %9s %-11s %s\n", "STARTED", "LINE", "CYLINDER", "BUYER",
-	    "NET", "RESULT", "RULES");
+	printf("%s", _("STARTED                  LINE CYLINDER             BUYER                    NET"
+	    " RESULT      RULES\n"));
 	json_array_foreach(fills, i, f) {
 		fmt_kg(n, sizeof(n), jnum(f, "net"));
 		printf("%-24s %-4lld %-20s %-18s %9s %-11s %s\n", jstr(f, "started"),

@@ -447,8 +447,8 @@ static const struct {
 	{ "error", N_("error"), SGR_RED },
 };
 
-static const char *
-word_text(const char *name)
+const char *
+gasctl_word(const char *name)
 {
 	size_t i;
 
@@ -534,7 +534,7 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	frame_printf(f, "%-3lld ", (long long)json_integer_value(json_object_get(l, "line")));
 	frame_sgr(f, w, SGR_RESET);
 	frame_sgr(f, w, word_sgr(state));
-	frame_cell(f, word_text(state), 14, 1);
+	frame_cell(f, gasctl_word(state), 14, 1);
 	frame_sgr(f, w, SGR_RESET);
 	frame_puts(f, " ");
 	/* 4 + 14 + 1 + brackets 2 + 1 + weights 24 + link 8 */
@@ -579,7 +579,7 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 		frame_puts(f, "-");
 	} else {
 		frame_sgr(f, w, word_sgr(last));
-		frame_puts(f, word_text(last));
+		frame_puts(f, gasctl_word(last));
 		frame_sgr(f, w, SGR_RESET);
 		if (!isnan(jnum(l, "last_net")))
 			frame_printf(f, " %.3f kg", jnum(l, "last_net"));

@@ -66,6 +66,9 @@ int cmd_fills(struct gasctl *ctl, int argc, char **argv);
 
 /* cmd_watch.c: live view of every line (status over the control socket) */
 int cmd_watch(struct gasctl *ctl, int argc, char **argv);
+/* A line state or fill result ("filling", "held") in the operator's language;
+ * an unknown name is returned as it is.  The text is static. */
+const char *gasctl_word(const char *name);
 /* cmd_plot.c: a recorded fill's curve as SVG or PNG (station database) */
 int cmd_plot(struct gasctl *ctl, int argc, char **argv);
 

@@ -24,68 +24,70 @@
 static const struct gasctl_command commands[] = {
 	{ .name = "registry import", .run = cmd_registry_import,
 	  .usage = "FILE.csv [--pub PUBKEY] [--county CODE] [--cycle YEARS] [--version N]",
-	  .help = "Import a county registry CSV (header serial,model,manufactured,tare_kg,\n"
+	  .help = N_("Import a county registry CSV (header serial,model,manufactured,tare_kg,\n"
 	      "fill_kg,owner,last_inspection,status[,code]) into the station database in one\n"
 	      "transaction.  Rejected rows are listed as FILE:LINE: reason and skipped; the\n"
 	      "rest are added or updated by serial.  With --pub (or code_public_key of -c),\n"
 	      "a code column must verify and match its row.  next_inspection is the last\n"
 	      "inspection (or manufacture) plus --cycle years (default 4).  Exit 1 if any\n"
-	      "row was rejected or nothing could be imported." },
+	      "row was rejected or nothing could be imported.") },
 	{ .name = "operators add", .run = cmd_operators_add,
 	  .usage = "CERT --name NAME --expires YYYY-MM-DD",
-	  .help = "Add (or renew) an operator by certificate number." },
+	  .help = N_("Add (or renew) an operator by certificate number.") },
 	{ .name = "operators list", .run = cmd_operators_list,
 	  .usage = "",
-	  .help = "List operators with their certificate expiry." },
+	  .help = N_("List operators with their certificate expiry.") },
 	{ .name = "buyers add", .run = cmd_buyers_add,
 	  .usage = "NUMBER --township CODE [--address TEXT] [--business]",
-	  .help = "Register a real-name buyer from an 18-character resident ID number or\n"
+	  .help = N_("Register a real-name buyer from an 18-character resident ID number or\n"
 	      "unified social credit code (--business for a credit code made only of\n"
 	      "digits).  Only the keyed buyer id and the masked number are stored and\n"
 	      "printed; the number itself never is.  NUMBER - reads it from standard input\n"
-	      "(keeps it out of the shell history and the process list)." },
+	      "(keeps it out of the shell history and the process list).") },
 	{ .name = "buyers list", .run = cmd_buyers_list,
 	  .usage = "",
-	  .help = "List buyers: id, masked number, kind, township, address." },
+	  .help = N_("List buyers: id, masked number, kind, township, address.") },
 	/* line commands (cmd_line.c): through gasgw's control socket */
 	{ .name = "login", .run = cmd_login, .usage = "LINE CERT",
-	  .help = "Log an operator in on a line by certificate number (R07 checks it at start)." },
+	  .help = N_("Log an operator in on a line by certificate number (R07 checks it at\n"
+	      "start).") },
 	{ .name = "scan", .run = cmd_scan, .usage = "LINE CODE",
-	  .help = "Give a line a cylinder code, as its scanner would.  A code that does not\n"
-	      "verify is refused at once (R01, exit 3)." },
+	  .help = N_("Give a line a cylinder code, as its scanner would.  A code that does not\n"
+	      "verify is refused at once (R01, exit 3).") },
 	{ .name = "buyer", .run = cmd_buyer, .usage = "LINE NUMBER|-",
-	  .help = "Identify the buyer by resident ID number or credit code (- reads it from\n"
-	      "standard input).  gasgw keeps only the keyed id and the masked form." },
+	  .help = N_("Identify the buyer by resident ID number or credit code (- reads it from\n"
+	      "standard input).  gasgw keeps only the keyed id and the masked form.") },
 	{ .name = "start", .run = cmd_start, .usage = "LINE [--no-wait]",
-	  .help = "Run the pre-fill rules and, when they pass, fill; waits for the result,\n"
-	      "showing the weight on a terminal.  Exit 3 on a refusal or a held cylinder." },
+	  .help = N_("Run the pre-fill rules and, when they pass, fill; waits for the result,\n"
+	      "showing the weight on a terminal.  Exit 3 on a refusal or a held cylinder.") },
 	{ .name = "stop", .run = cmd_stop, .usage = "LINE",
-	  .help = "Stop a fill (recorded as interrupted), clear the identified cylinder and\n"
-	      "buyer, or acknowledge an emergency." },
+	  .help = N_("Stop a fill (recorded as interrupted), clear the identified cylinder and\n"
+	      "buyer, or acknowledge an emergency.") },
 	{ .name = "fill", .run = cmd_fill,
 	  .usage = "LINE --cylinder CODE --buyer NUMBER|- [--operator CERT]",
-	  .help = "Log in (with --operator), scan, identify the buyer, start and wait: the\n"
+	  .help = N_("Log in (with --operator), scan, identify the buyer, start and wait: the\n"
 	      "weight climbs on a terminal, then the result and any rule that fired.\n"
-	      "Exit 0 ok or flagged, 3 refused or held, 1 interrupted, emergency or error." },
+	      "Exit 0 ok or flagged, 3 refused or held, 1 interrupted, emergency or error.") },
 	{ .name = "status", .run = cmd_status, .usage = "[--json]",
-	  .help = "Every line's state, link, weight, target, operator, cylinder and last result." },
+	  .help = N_("Every line's state, link, weight, target, operator, cylinder and last\n"
+	      "result.") },
 	{ .name = "fills", .run = cmd_fills, .usage = "[--since TIME] [--json]",
-	  .help = "Recorded fills since TIME (ISO 8601, UTC), with their result and rules." },
+	  .help = N_("Recorded fills since TIME (ISO 8601, UTC), with their result and rules.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch", .run = cmd_watch, .usage = "[--interval MS] [--once]",
-	  .help = "A live view of every line: state, net weight against the target as a bar\n"
+	  .help = N_("A live view of every line: state, net weight against the target as a bar\n"
 	      "(the cut-off point marked), operator, cylinder, buyer (masked), the last\n"
 	      "result and every rule that fired.  Refreshed every --interval ms (default\n"
 	      "250) over gasgw's control socket; plain ANSI escapes, so it works over SSH.\n"
 	      "q or Ctrl-C leaves and restores the terminal.  When gasgw cannot be reached\n"
 	      "the view says so and keeps trying.  Not on a terminal, each refresh is a\n"
-	      "plain-text frame; --once prints one frame and exits (1 if gasgw is away)." },
+	      "plain-text frame; --once prints one frame and exits (1 if gasgw is away).") },
 	{ .name = "plot", .run = cmd_plot, .usage = "FILL --out FILE.svg|FILE.png",
-	  .help = "Draw a recorded fill's weight curve from the station database (-c or --db):\n"
+	  .help = N_("Draw a recorded fill's weight curve from the station database (-c or --db):\n"
 	      "the climb, the target, the cut-off point (target - pre-act), the moment the\n"
 	      "close was commanded and the final net.  FILL is the fill's uuid or a unique\n"
 	      "prefix of it (at least 4 characters; gasctl fills --json lists them).  The\n"
-	      "picture's type follows the file name (.svg or .png)." },
+	      "picture's type follows the file name (.svg or .png).") },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -124,18 +126,18 @@ overview(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "usage: gasctl [-c FILE] [-s SOCKET] [--db PATH] [--buyer-key FILE] COMMAND "
-	    "[ARGS]\n\n"
+	fprintf(fp, "%s", _("usage: gasctl [-c FILE] [-s SOCKET] [--db PATH] [--buyer-key FILE] "
+	    "COMMAND [ARGS]\n\n"
 	    "  -c FILE           gasgw configuration: [station] database, buyer_key, county,\n"
 	    "                    code_public_key and control_socket are taken from it\n"
 	    "  -s SOCKET         gasgw control socket (or $GASCTL_SOCKET; default\n"
 	    "                    /run/gasgw/control.sock)\n"
 	    "  --db PATH         station database (default /var/lib/gasgw/station.db)\n"
-	    "  --buyer-key FILE  county buyer key (for buyers add)\n\ncommands:\n");
+	    "  --buyer-key FILE  county buyer key (for buyers add)\n\ncommands:\n"));
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  gasctl %s%s%s\n", commands[i].name,
 		    commands[i].usage[0] != '\0' ? " " : "", commands[i].usage);
-	fprintf(fp, "\n`gasctl COMMAND --help` says more.\n");
+	fprintf(fp, "%s", _("\n`gasctl COMMAND --help` says more.\n"));
 }
 
 int
@@ -143,7 +145,7 @@ gasctl_usage(const char *name, const char *message)
 {
 	const struct gasctl_command *c = command_named(name);
 
-	fprintf(stderr, "gasctl %s: %s\nusage: gasctl %s %s\n", name, message, name,
+	fprintf(stderr, _("gasctl %s: %s\nusage: gasctl %s %s\n"), name, message, name,
 	    c != NULL ? c->usage : "");
 	return GASCTL_USAGE;
 }
@@ -155,7 +157,7 @@ gasctl_help(const char *name)
 
 	if (c == NULL)
 		return GASCTL_USAGE;
-	printf("usage: gasctl %s %s\n\n%s\n", c->name, c->usage, c->help);
+	printf(_("usage: gasctl %s %s\n\n%s\n"), c->name, c->usage, _(c->help));
 	return GASCTL_OK;
 }
 
@@ -266,7 +268,7 @@ main(int argc, char **argv)
 		/* the command sees its last name word as argv[0] */
 		return commands[i].run(&ctl, argc - words + 1, argv + words - 1);
 	}
-	fprintf(stderr, "gasctl: unknown command '%s%s%s'\n", argv[0], argc > 1 ? " " : "",
+	fprintf(stderr, _("gasctl: unknown command '%s%s%s'\n"), argv[0], argc > 1 ? " " : "",
 	    argc > 1 ? argv[1] : "");
 	overview(stderr);
 	return GASCTL_USAGE;

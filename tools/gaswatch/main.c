@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "coaplink.h"
+#include "i18n.h"
 #include "log.h"
 #include "util.h"
 #include "wire.h"
@@ -38,7 +39,8 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [--since N]\n"
+	fprintf(f, "%s", _("usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] "
+	           "[--since N]\n"
 	           "                [--once] [--json]\n"
 	           "       gaswatch --township CODE -k KEYFILE ack ID --note TEXT\n"
 	           "\n"
@@ -54,7 +56,7 @@ usage(FILE *f)
 	           "  --json            one JSON object per alert per line\n"
 	           "  -h, --help        this help\n"
 	           "\n"
-	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n");
+	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n"));
 }
 
 static void
@@ -85,7 +87,7 @@ print_alert(const struct wire_alert *a, int json)
 		printf("%-6lld %-24s %-4s %-8s %-10s %-14s %s%s%s\n", (long long)a->id, when,
 		    a->rule, a->severity, a->station[0] != '\0' ? a->station : "-",
 		    a->cylinder[0] != '\0' ? a->cylinder : "-", a->text,
-		    a->disposition[0] != '\0' ? "  [done: " : "",
+		    a->disposition[0] != '\0' ? _("  [done: ") : "",
 		    a->disposition[0] != '\0' ? a->disposition : "");
 		if (a->disposition[0] != '\0')
 			printf("]\n");
@@ -151,7 +153,7 @@ ack(struct coaplink *link, int64_t id, const char *note)
 	d.id = id;
 	if (str_copy(d.note, note, sizeof(d.note)) >= sizeof(d.note)) {
 		fprintf(
-		    stderr, "gaswatch: the note is longer than %zu bytes\n", sizeof(d.note) - 1);
+		    stderr, _("gaswatch: the note is longer than %zu bytes\n"), sizeof(d.note) - 1);
 		return 2;
 	}
 	if (wire_encode_disposition(&d, &payload, &len) == -1)
@@ -167,17 +169,17 @@ ack(struct coaplink *link, int64_t id, const char *note)
 	coaplink_response_free(&resp);
 	switch (rc) {
 	case 204:
-		printf("alert %lld: disposition recorded\n", (long long)id);
+		printf(_("alert %lld: disposition recorded\n"), (long long)id);
 		return 0;
 	case 403:
 		fprintf(
-		    stderr, "gaswatch: alert %lld belongs to another township\n", (long long)id);
+		    stderr, _("gaswatch: alert %lld belongs to another township\n"), (long long)id);
 		return 3;
 	case 404:
-		fprintf(stderr, "gaswatch: no alert %lld\n", (long long)id);
+		fprintf(stderr, _("gaswatch: no alert %lld\n"), (long long)id);
 		return 1;
 	default:
-		fprintf(stderr, "gaswatch: county answered %d.%02d\n", rc / 100, rc % 100);
+		fprintf(stderr, _("gaswatch: county answered %d.%02d\n"), rc / 100, rc % 100);
 		return 1;
 	}
 }
@@ -204,6 +206,7 @@ main(int argc, char **argv)
 	int port = 5684, once = 0, json = 0, ch, rc, notified, observing = 0;
 	int64_t last = 0, id, next_poll;
 
+	i18n_init();
 	while ((ch = getopt_long(argc, argv, "t:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
@@ -248,7 +251,7 @@ main(int argc, char **argv)
 	}
 	snprintf(identity, sizeof(identity), "township:%s", township);
 	if (psk_identity_role(identity, NULL, 0) != PSK_ROLE_TOWNSHIP) {
-		fprintf(stderr, "gaswatch: '%s' is not a township code\n", township);
+		fprintf(stderr, _("gaswatch: '%s' is not a township code\n"), township);
 		return 2;
 	}
 	log_init("gaswatch", 1, LOG_LEVEL_WARN);
@@ -259,7 +262,7 @@ main(int argc, char **argv)
 		}
 		id = strtoll(argv[optind + 1], &end, 10);
 		if (*end != '\0' || id <= 0) {
-			fprintf(stderr, "gaswatch: alert id must be a positive number\n");
+			fprintf(stderr, "%s", _("gaswatch: alert id must be a positive number\n"));
 			return 2;
 		}
 		if (coaplink_open_tool(host, port, identity, keyfile, &link, err, sizeof(err)) ==
