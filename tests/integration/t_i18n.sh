@@ -1,0 +1,108 @@
+#!/bin/sh
+# Operator messages in the operator's language (gettext, tools/po/zh_CN.po
+# compiled into $BUILD/locale): with LANG=zh_CN.UTF-8 a refused fill
+# through gasgw prints the rule code and the reason in Simplified Chinese,
+# and gasctl's help, status and fills headers, watch, and gaswatch's help
+# are Chinese; with LANG=C the same commands speak English.  Every message
+# the sources mark with _() has a Chinese entry, and msgfmt --check passes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+
+if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+	fail "locale zh_CN.UTF-8 exists (tools/deps.sh generates it)"
+	finish
+fi
+check "the catalogue is in the build tree" test -f "$BUILD/locale/zh_CN/LC_MESSAGES/gasgw.mo"
+check "msgfmt --check accepts tools/po/zh_CN.po" \
+    msgfmt --check -o /dev/null "$PWD_TOP/tools/po/zh_CN.po"
+
+# Every _() and N_() message of gasgw, gasctl and gaswatch has a translation.
+(cd "$PWD_TOP" && xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/all.pot" \
+    gateway/*.c gateway/lib/*.c tools/gasctl/*.c tools/gaswatch/*.c) 2>/dev/null
+msgmerge -q --no-fuzzy-matching -o "$T/merged.po" "$PWD_TOP/tools/po/zh_CN.po" "$T/all.pot"
+msgattrib --untranslated --no-obsolete "$T/merged.po" | grep '^msgid "..*"' >"$T/untranslated"
+if [ -s "$T/all.pot" ] && [ ! -s "$T/untranslated" ]; then
+	ok "every operator message has a zh_CN translation"
+else
+	fail "every operator message has a zh_CN translation; missing:"
+	sed 's/^/#   /' "$T/untranslated"
+fi
+
+ZH="LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR=$BUILD/locale"
+EN="LANG=C LANGUAGE= LC_ALL= GAS_LOCALEDIR=$BUILD/locale"
+zh() { env $ZH "$@"; }
+en() { env $EN "$@"; }
+
+# gasgw writes the rule reasons: start it in Chinese.
+export LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale"
+fill_setup 1 || { fail "set-up"; finish; }
+unset LANGUAGE
+export LANG=C
+sim flow 1 2.5 && sim place 1 15.3
+wait_state 1 idle 5
+
+zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" \
+    --operator OP-7 >"$T/zh.refused" 2>&1
+rc=$?
+check "zh: a refused fill exits 3" [ "$rc" -eq 3 ]
+check "zh: the refusal is announced in Chinese" grep -q '^拒绝充装$' "$T/zh.refused"
+check "zh: R05 with its Chinese reason and the dates" \
+    grep -q '^R05 定期检验已过期：上次检验 2021-03-02，应于 2025-03-02 前检验$' "$T/zh.refused"
+zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER_BAD" \
+    --operator OP-7 >"$T/zh.r08" 2>&1
+check "zh: R08 with the Chinese reason of the identity check" \
+    grep -q '^R08 购气人证件号码被拒绝：校验码错误（号码是否输错？）$' "$T/zh.r08"
+zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" \
+    --operator OP-7 >"$T/zh.ok" 2>&1
+check "zh: a good fill reports 合格 with net and target" \
+    grep -q '^合格：净重 [0-9.]* kg（目标 14.900 kg） 充装记录 ' "$T/zh.ok"
+
+zh "$BUILD/gasctl" --help >"$T/zh.help"
+check "zh: gasctl --help is Chinese" grep -q '^用法：gasctl' "$T/zh.help"
+check "zh: gasctl --help names the options in Chinese" grep -q '站点数据库' "$T/zh.help"
+zh "$BUILD/gasctl" fill --help >"$T/zh.fillhelp"
+check "zh: a command's help is Chinese" grep -q '退出码：0 合格或已标记' "$T/zh.fillhelp"
+zh "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/zh.status"
+check "zh: status header in Chinese" grep -q '^站点 S1，已运行 [0-9]* 秒$' "$T/zh.status"
+check "zh: status column headings in Chinese" grep -q '^线路 状态 *链路 *毛重 *净重 *目标 操作员' "$T/zh.status"
+zh "$BUILD/gasctl" -s "$T/gw.sock" fills >"$T/zh.fills"
+check "zh: fills column headings in Chinese" grep -q '^开始时间 *线路 气瓶 *购气人 *净重 结果 *规则$' "$T/zh.fills"
+zh "$BUILD/gasctl" -s "$T/gw.sock" watch --once >"$T/zh.watch" </dev/null
+check "zh: watch shows line states in Chinese" grep -q '^1 *空闲' "$T/zh.watch"
+check "zh: watch shows the last result and who filled in Chinese" \
+    grep -q '操作员 OP-7 .*上次： 合格 [0-9.]* kg' "$T/zh.watch"
+zh "$BUILD/gasctl" frobnicate >/dev/null 2>"$T/zh.unknown"
+check "zh: an unknown command is reported in Chinese" grep -q '^gasctl：未知命令“frobnicate”' "$T/zh.unknown"
+zh "$BUILD/gasctl" -s "$T/nowhere.sock" status >/dev/null 2>"$T/zh.noconn"
+check "zh: gasgw away is reported in Chinese" grep -q '^gasctl：无法连接 gasgw' "$T/zh.noconn"
+zh "$BUILD/gaswatch" --help >"$T/zh.gaswatch"
+check "zh: gaswatch --help is Chinese" grep -q '^用法：gaswatch' "$T/zh.gaswatch"
+zh "$BUILD/gaswatch" --township 330825101 -k /dev/null ack x --note y >/dev/null 2>"$T/zh.gwbad"
+check "zh: gaswatch's own errors are Chinese" grep -q '^gaswatch：告警编号必须是正整数$' "$T/zh.gwbad"
+
+# English: gasgw again in the C locale; the same commands.
+gw_stop
+export LANG=C
+gw_start || fail "gasgw restarted in the C locale"
+en "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" \
+    --operator OP-7 >"$T/en.refused" 2>&1
+check "C: the refusal reads refused / R05 in English" sh -c \
+    "grep -q '^refused\$' '$T/en.refused' && grep -q '^R05 inspection overdue: last 2021-03-02, due 2025-03-02\$' '$T/en.refused'"
+check "C: no Chinese in the refusal" sh -c "! grep -q '定期检验' '$T/en.refused'"
+en "$BUILD/gasctl" --help >"$T/en.help"
+check "C: gasctl --help is English" grep -q '^usage: gasctl' "$T/en.help"
+en "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/en.status"
+check "C: status headings in English" grep -q '^LINE STATE *LINK *GROSS *NET *TARGET OPERATOR' "$T/en.status"
+en "$BUILD/gasctl" -s "$T/gw.sock" watch --once >"$T/en.watch" </dev/null
+check "C: watch in English" sh -c "grep -q '^1 *refused' '$T/en.watch' &&
+    grep -q 'last: refused' '$T/en.watch' && grep -q '^q or Ctrl-C: quit' '$T/en.watch'"
+en "$BUILD/gaswatch" --help >"$T/en.gaswatch"
+check "C: gaswatch --help is English" grep -q '^usage: gaswatch' "$T/en.gaswatch"
+# zh_CN messages for a gasgw run in English: the reason follows gasgw's
+# locale (it is written once, into the record), the frame around it the
+# operator's.
+zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" \
+    --operator OP-7 >"$T/mixed.refused" 2>&1
+check "zh gasctl, C gasgw: Chinese frame, recorded English reason" sh -c \
+    "grep -q '^拒绝充装\$' '$T/mixed.refused' && grep -q '^R05 inspection overdue' '$T/mixed.refused'"
+finish
