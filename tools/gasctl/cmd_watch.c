@@ -47,6 +47,7 @@
 #define WATCH_FRAME_MAX (256 * 1024)
 #define WATCH_REPLY_TIMEOUT_MS 2000
 #define WATCH_VIOLATIONS_SHOWN 3   /* rule lines shown per line (the rest counted) */
+#define WATCH_WHO_COLUMNS 52       /* operator, cylinder, buyer: the result column after it */
 
 /* SGR colours; empty strings when the output is not a terminal. */
 #define SGR_RESET "\033[0m"
@@ -168,25 +169,19 @@ write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/*
- * Add text to the frame taking at most `width` terminal columns (Chinese
- * characters take two), padded with spaces to exactly `width` when pad is
- * set.  Text that does not fit ends in "~".  Bytes that are not valid in
- * the locale count one column each.
- */
-static void
-frame_cell(struct frame *f, const char *text, int width, int pad)
+/* Columns a text takes on the terminal (Chinese characters take two; bytes
+ * that are not valid in the locale count one each). */
+static int
+text_width(const char *text)
 {
 	mbstate_t st;
-	const char *p = text;
 	size_t left = strlen(text), n;
-	int used = 0, cw, total = 0;
+	int total = 0, cw;
 	wchar_t wc;
 
-	/* the text's whole width, to know whether it must be cut */
 	memset(&st, 0, sizeof(st));
 	while (left > 0) {
-		n = mbrtowc(&wc, p, left, &st);
+		n = mbrtowc(&wc, text, left, &st);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			n = 1;
 			cw = 1;
@@ -197,11 +192,26 @@ frame_cell(struct frame *f, const char *text, int width, int pad)
 				cw = 1;
 		}
 		total += cw;
-		p += n;
+		text += n;
 		left -= n;
 	}
-	p = text;
-	left = strlen(text);
+	return total;
+}
+
+/*
+ * Add text to the frame taking at most `width` terminal columns, padded
+ * with spaces to exactly `width` when pad is set.  Text that does not fit
+ * is cut and ends in "~".
+ */
+static void
+frame_cell(struct frame *f, const char *text, int width, int pad)
+{
+	mbstate_t st;
+	const char *p = text;
+	size_t left = strlen(text), n;
+	int used = 0, cw, cut = text_width(text) > width;
+	wchar_t wc;
+
 	memset(&st, 0, sizeof(st));
 	while (left > 0) {
 		n = mbrtowc(&wc, p, left, &st);
@@ -214,14 +224,14 @@ frame_cell(struct frame *f, const char *text, int width, int pad)
 			if (cw < 0)
 				cw = 1;
 		}
-		if (used + cw > width - (total > width ? 1 : 0))
+		if (used + cw > width - cut)
 			break;
 		frame_add(f, p, n);
 		used += cw;
 		p += n;
 		left -= n;
 	}
-	if (total > width && used < width) {
+	if (cut && used < width) {
 		frame_puts(f, "~");
 		used++;
 	}
@@ -525,8 +535,8 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	const char *state = jstr(l, "state"), *last = jstr(l, "last_result");
 	double net = jnum(l, "net"), target = jnum(l, "target"), gross = jnum(l, "gross");
 	json_t *viol = json_object_get(l, "last_violations"), *v;
-	char text[256], n[16], t[16], g[16];
-	int bar, link = json_is_true(json_object_get(l, "link"));
+	char text[256], result[64], n[16], t[16], g[16];
+	int bar, who, link = json_is_true(json_object_get(l, "link"));
 	size_t i;
 
 	/* row 1: number, state, bar, weights */
@@ -565,25 +575,34 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	}
 	frame_eol(f, w);
 
-	/* row 2: who and what, and the last result */
-	frame_puts(f, "    ");
+	/* row 2: who and what, then the last result: on the same row when both
+	 * fit (the result column aligned across lines), else on a row of its own */
 	snprintf(text, sizeof(text), "%s %s  %s %s  %s %s", _("operator"),
 	    jstr(l, "operator")[0] ? jstr(l, "operator") : "-", _("cylinder"),
 	    jstr(l, "cylinder")[0] ? jstr(l, "cylinder") : "-", _("buyer"),
 	    jstr(l, "buyer")[0] ? jstr(l, "buyer") : "-");
-	frame_cell(f, text, w->cols - 36 > 20 ? w->cols - 36 : 20, 1);
-	frame_puts(f, "  ");
+	if (last[0] == '\0')
+		snprintf(result, sizeof(result), "-");
+	else if (!isnan(jnum(l, "last_net")))
+		snprintf(result, sizeof(result), "%s %.3f kg", gasctl_word(last),
+		    jnum(l, "last_net"));
+	else
+		snprintf(result, sizeof(result), "%s", gasctl_word(last));
+	who = text_width(text) > WATCH_WHO_COLUMNS ? text_width(text) : WATCH_WHO_COLUMNS;
+	frame_puts(f, "    ");
+	if (4 + who + 2 + text_width(_("last:")) + 1 + text_width(result) < w->cols) {
+		frame_cell(f, text, who, 1);
+		frame_puts(f, "  ");
+	} else {
+		frame_cell(f, text, w->cols - 5, 0);
+		frame_eol(f, w);
+		frame_puts(f, "    ");
+	}
 	frame_puts(f, _("last:"));
 	frame_puts(f, " ");
-	if (last[0] == '\0') {
-		frame_puts(f, "-");
-	} else {
-		frame_sgr(f, w, word_sgr(last));
-		frame_puts(f, gasctl_word(last));
-		frame_sgr(f, w, SGR_RESET);
-		if (!isnan(jnum(l, "last_net")))
-			frame_printf(f, " %.3f kg", jnum(l, "last_net"));
-	}
+	frame_sgr(f, w, word_sgr(last));
+	frame_cell(f, result, w->cols - 5 - text_width(_("last:")) - 1, 0);
+	frame_sgr(f, w, SGR_RESET);
 	frame_eol(f, w);
 
 	/* rows 3...: every rule that fired on the last attempt */
