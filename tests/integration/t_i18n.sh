@@ -94,7 +94,7 @@ check "C: gasctl --help is English" grep -q '^usage: gasctl' "$T/en.help"
 en "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/en.status"
 check "C: status headings in English" grep -q '^LINE STATE *LINK *GROSS *NET *TARGET OPERATOR' "$T/en.status"
 en "$BUILD/gasctl" -s "$T/gw.sock" watch --once >"$T/en.watch" </dev/null
-check "C: watch in English" sh -c "grep -q '^1 *refused' '$T/en.watch' &&
+check "C: watch in English" sh -c "grep -Eq '^1 +(refused|idle) ' '$T/en.watch' &&
     grep -q 'last: refused' '$T/en.watch' && grep -q '^q or Ctrl-C: quit' '$T/en.watch'"
 en "$BUILD/gaswatch" --help >"$T/en.gaswatch"
 check "C: gaswatch --help is English" grep -q '^usage: gaswatch' "$T/en.gaswatch"
