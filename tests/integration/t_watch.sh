@@ -4,7 +4,8 @@
 # cylinder filled with gasctl fill on line 1 and a refusal on line 2 while
 # the screen is captured: the pane must show line 1 filling with its
 # operator and cylinder, then the result with the net weight, and the
-# refusal's rule code and reason on line 2.  Then q must end the process
+# refusal's rule code and reason on line 2, a dead scale as LINK DOWN, and
+# gasgw stopped and started again.  Then q must end the process
 # with status 0 and leave the terminal as it was (main screen, cursor
 # shown, canonical mode and echo back on).
 . "$(dirname "$0")/lib.sh"
@@ -73,6 +74,15 @@ check "watch shows the refusal of line 2 (R05 and its reason)" \
     shows 'R05 inspection overdue: last 2021-03-02, due 2025-03-02'
 check "watch shows line 2's last result as refused" shows 'last: refused'
 screen >"$T/screen.final"
+
+# A dead scale on line 2: the watch marks the line's link down, and clears
+# the mark when the scale answers again.
+sim dead 2:scale on
+check "watch marks line 2's link down when its scale stops answering" shows '^2 .*LINK DOWN'
+check "line 1's link is not marked" sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q '^1 .*LINK DOWN'"
+sim dead 2:scale off
+check "the mark goes when the scale answers again" \
+    wait_for 5 sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q 'LINK DOWN'"
 
 # gasgw away: the watch says so and keeps running; back: it recovers.
 gw_stop
