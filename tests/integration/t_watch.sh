@@ -91,6 +91,12 @@ gw_start
 check "watch recovers when gasgw is back" \
     wait_for 5 sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q 'cannot reach gasgw'"
 
+# A narrower terminal (SIGWINCH): the bar shrinks so that the weights still fit.
+tm resize-window -t w -x 72 -y 30
+check "after a resize to 72 columns line 1 still ends in kg" shows '^1 .*\] .*[0-9-] kg *$'
+bar=$(tm capture-pane -p -t w | sed -n 's/^1 [^[]*\[\([^]]*\)\].*/\1/p' | head -1)
+check "the bar shrank to fit (${#bar} bytes)" [ "${#bar}" -gt 0 ] && [ "${#bar}" -lt 60 ]
+
 tm send-keys -t w q
 check "q ends the watch with status 0" shows '^WATCH-EXIT 0 run 1:'
 check "the main screen is back" [ "$(tm display-message -p -t w '#{alternate_on}')" = 0 ]
@@ -106,6 +112,27 @@ check "Ctrl-C ends the watch with status 0" shows '^WATCH-EXIT 0 run 2:'
 check "after Ctrl-C: main screen, cursor, icanon and echo back" sh -c \
     "[ \"\$(tmux -S '$TMUX_SOCK' display-message -p -t w '#{alternate_on}#{cursor_flag}')\" = 01 ] &&
      tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q '^WATCH-EXIT 0 run 2: icanon echo *\$'"
+
+# Ctrl-Z under a job-control shell: while stopped, the shell has its
+# terminal back (main screen, cursor); fg takes the screen again.
+tm new-session -d -s j -x 100 -y 30 "env -i PATH=$PATH HOME=$T TERM=screen PS1='$ ' LANG=C.UTF-8 sh -i"
+tm send-keys -t j "'$BUILD/gasctl' -s '$T/gw.sock' watch" Enter
+jshows() { wait_for 5 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -t j | grep -q -e '$1'"; }
+jflags() { tm display-message -p -t j '#{alternate_on}#{cursor_flag}'; }
+jshows '^1 ' || fail "the watch started under sh -i"
+check "under sh -i the watch has the alternate screen, cursor hidden" [ "$(jflags)" = 10 ]
+tm send-keys -t j C-z
+check "Ctrl-Z stops the watch (the shell says so)" jshows 'Stopped'
+check "while stopped: main screen and cursor back" [ "$(jflags)" = 01 ]
+tm send-keys -t j fg Enter
+check "fg: the watch takes the screen again and redraws" \
+    sh -c "sleep 0.5; [ \"\$(tmux -S '$TMUX_SOCK' display-message -p -t j '#{alternate_on}#{cursor_flag}')\" = 10 ] &&
+    tmux -S '$TMUX_SOCK' capture-pane -p -t j | grep -q '^1 '"
+tm send-keys -t j q
+tm send-keys -t j 'echo "J-EXIT $?"' Enter
+check "q after fg ends it with status 0, terminal restored" \
+    sh -c "sleep 0.5; tmux -S '$TMUX_SOCK' capture-pane -p -t j | grep -q '^J-EXIT 0' &&
+    [ \"\$(tmux -S '$TMUX_SOCK' display-message -p -t j '#{alternate_on}#{cursor_flag}')\" = 01 ]"
 
 # Not on a terminal: --once prints one plain frame, no escapes; without
 # gasgw it exits 1 and says why.

@@ -61,6 +61,7 @@
 
 static volatile sig_atomic_t watch_stop;
 static volatile sig_atomic_t watch_resized;
+static volatile sig_atomic_t watch_suspend;
 
 /* Output of one refresh, written with one write() so the screen never shows
  * half a frame.  Bounded: text past WATCH_FRAME_MAX is dropped. */
@@ -97,6 +98,13 @@ on_winch(int sig)
 {
 	(void)sig;
 	watch_resized = 1;
+}
+
+static void
+on_tstp(int sig)
+{
+	(void)sig;
+	watch_suspend = 1;
 }
 
 /* --- output ---------------------------------------------------------------------- */
@@ -291,6 +299,27 @@ term_leave(struct watch *w)
 	}
 	if (w->saved_ok)
 		tcsetattr(STDIN_FILENO, TCSANOW, &w->saved);
+}
+
+/* Ctrl-Z: give the shell its terminal back (main screen, cursor, modes),
+ * stop, and take the terminal again when continued. */
+static void
+suspend(struct watch *w)
+{
+	struct sigaction sa;
+
+	watch_suspend = 0;
+	term_leave(w);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &sa, NULL);
+	raise(SIGTSTP);
+	/* continued (SIGCONT) */
+	sa.sa_handler = on_tstp;
+	sigaction(SIGTSTP, &sa, NULL);
+	term_enter(w);
+	watch_resized = 1; /* redraw everything, at the size the terminal has now */
 }
 
 /* Read the keys waiting on stdin; 1 when one of them asks to leave. */
@@ -757,11 +786,17 @@ cmd_watch(struct gasctl *ctl, int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_winch;
 	sigaction(SIGWINCH, &sa, NULL);
+	if (w->interactive || w->in_tty) {
+		sa.sa_handler = on_tstp;
+		sigaction(SIGTSTP, &sa, NULL);
+	}
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
 	term_enter(w);
 	while (!watch_stop) {
+		if (watch_suspend)
+			suspend(w);
 		now = time_mono_ms();
 		if (watch_resized) {
 			watch_resized = 0;
