@@ -220,7 +220,7 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			if (coaplink_parse_port(optarg, &port) == -1) {
-				fprintf(stderr, "%s: -p %s: a port is a number from 1 to 65535\n",
+				fprintf(stderr, _("%s: -p %s: a port is a number from 1 to 65535\n"),
 				    "gaswatch", optarg);
 				return 2;
 			}
