@@ -517,7 +517,7 @@ print_status(json_t *reply)
 {
 	json_t *lines, *l, *up;
 	size_t i;
-	char g[16], n[16], t[16];
+	char g[16], n[16], t[16], st[64];
 
 	printf(_("station %s, up %llds\n"), jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
@@ -538,12 +538,13 @@ print_status(json_t *reply)
 		fmt_kg(g, sizeof(g), jnum(l, "gross"));
 		fmt_kg(n, sizeof(n), jnum(l, "net"));
 		fmt_kg(t, sizeof(t), jnum(l, "target"));
-		printf("%-4lld %-13s %-4s %9s %9s %8s %-10s %-20s %s\n",
-		    (long long)json_integer_value(json_object_get(l, "line")), jstr(l, "state"),
+		gasctl_pad(gasctl_word(jstr(l, "state")), 13, st, sizeof(st));
+		printf("%-4lld %s %-4s %9s %9s %8s %-10s %-20s %s\n",
+		    (long long)json_integer_value(json_object_get(l, "line")), st,
 		    json_is_true(json_object_get(l, "link")) ? "up" : "DOWN", g, n, t,
 		    jstr(l, "operator")[0] ? jstr(l, "operator") : "-",
 		    jstr(l, "cylinder")[0] ? jstr(l, "cylinder") : "-",
-		    jstr(l, "last_result")[0] ? jstr(l, "last_result") : "-");
+		    jstr(l, "last_result")[0] ? gasctl_word(jstr(l, "last_result")) : "-");
 	}
 }
 
@@ -590,7 +591,7 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	int64_t since = 0;
 	int json = 0, ch, rc;
 	size_t i;
-	char n[16];
+	char n[16], res[64];
 	socket_path = ctl->control_socket;
 
 	optind = 0;
@@ -630,9 +631,10 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	    " RESULT      RULES\n"));
 	json_array_foreach(fills, i, f) {
 		fmt_kg(n, sizeof(n), jnum(f, "net"));
-		printf("%-24s %-4lld %-20s %-18s %9s %-11s %s\n", jstr(f, "started"),
+		gasctl_pad(gasctl_word(jstr(f, "result")), 11, res, sizeof(res));
+		printf("%-24s %-4lld %-20s %-18s %9s %s %s\n", jstr(f, "started"),
 		    (long long)json_integer_value(json_object_get(f, "line")), jstr(f, "cylinder"),
-		    jstr(f, "buyer"), n, jstr(f, "result"), jstr(f, "rules"));
+		    jstr(f, "buyer"), n, res, jstr(f, "rules"));
 	}
 	json_decref(reply);
 	return 0;

@@ -249,6 +249,23 @@ frame_cell(struct frame *f, const char *text, int width, int pad)
 	}
 }
 
+void
+gasctl_pad(const char *text, int width, char *out, size_t outlen)
+{
+	int pad = width - text_width(text);
+	size_t n;
+
+	if (outlen == 0)
+		return;
+	n = str_copy(out, text, outlen);
+	if (n >= outlen)
+		n = outlen - 1;
+	while (pad-- > 0 && n + 1 < outlen)
+		out[n++] = ' ';
+	if (n < outlen)
+		out[n] = '\0';
+}
+
 /* --- terminal -------------------------------------------------------------------- */
 
 static void

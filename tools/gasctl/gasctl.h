@@ -12,6 +12,7 @@
 #define GASCTL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum gasctl_exit {
@@ -69,6 +70,9 @@ int cmd_watch(struct gasctl *ctl, int argc, char **argv);
 /* A line state or fill result ("filling", "held") in the operator's language;
  * an unknown name is returned as it is.  The text is static. */
 const char *gasctl_word(const char *name);
+/* Copy text into out padded with spaces to `width` terminal columns (Chinese
+ * characters take two), for tables whose cells may be translated. */
+void gasctl_pad(const char *text, int width, char *out, size_t outlen);
 /* cmd_plot.c: a recorded fill's curve as SVG or PNG (station database) */
 int cmd_plot(struct gasctl *ctl, int argc, char **argv);
 
