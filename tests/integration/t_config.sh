@@ -33,4 +33,15 @@ for key in $(sed -n 's/^\([a-z_0-9]*\) = .*/\1/p' "$T/generated.conf" | sort -u)
 	grep -q "^$key = " "$example" || fail "example configuration lacks key $key"
 done
 ok "example configuration covers every key"
+
+# The county's example: gascounty -n checks it (and the identities file it names).
+county_example="$here/etc/county.conf.example"
+printf 'station:S1 %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$T/identities"
+chmod 600 "$T/identities"
+sed "s|^identities = .*|identities = $T/identities|" "$county_example" > "$T/county.conf"
+out=$("$BUILD/gascounty" -n -c "$T/county.conf" 2>&1); rc=$?
+check "county example configuration is accepted by gascounty -n" [ "$rc" -eq 0 ]
+"$BUILD/gascounty" --example-config > "$T/county-generated.conf"
+check "county example configuration covers every key" \
+    sh -c "diff -q '$T/county-generated.conf' '$county_example' > /dev/null"
 finish
