@@ -48,14 +48,23 @@ fill_prefix(const char *arg, char out[PLOT_UUID_LEN + 1])
 	return 0;
 }
 
+/* A text column, "" for NULL. */
+static const char *
+column_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+
+	return text != NULL ? (const char *)text : "";
+}
+
 int
 cmd_plot(struct gasctl *ctl, int argc, char **argv)
 {
 	const char *u = "plot";
 	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"out", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char prefix[PLOT_UUID_LEN + 1], upper[PLOT_UUID_LEN + 2], uuid[PLOT_UUID_LEN + 1];
 	char title[200], started[32], err[512];
@@ -83,10 +92,9 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 		return gasctl_usage(u, _("give one FILL and --out FILE.svg or FILE.png"));
 	if (fill_prefix(argv[optind], prefix) == -1)
 		return gasctl_usage(u, _("FILL is a fill uuid or its first characters (at least "
-		    "4 hexadecimal digits)"));
+		                         "4 hexadecimal digits)"));
 
-	if (store_open(ctl->db_path, schema_station, STORE_READONLY, &db, err,
-	    sizeof(err)) == -1) {
+	if (store_open(ctl->db_path, schema_station, STORE_READONLY, &db, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl: %s\n", err);
 		return GASCTL_ERROR;
 	}
@@ -99,32 +107,33 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 	 * prefix sorts between it and the prefix followed by '~' (above the hex
 	 * digits and '-'). */
 	snprintf(upper, sizeof(upper), "%s~", prefix);
-	if (store_prepare(db, "SELECT uuid, line, cylinder, started_ms, result, curve"
-	    " FROM fills WHERE uuid >= ?1 AND uuid < ?2 ORDER BY uuid LIMIT 6", &st, err,
-	    sizeof(err)) == -1) {
+	if (store_prepare(db,
+	        "SELECT uuid, line, cylinder, started_ms, result, curve"
+	        " FROM fills WHERE uuid >= ?1 AND uuid < ?2 ORDER BY uuid LIMIT 6",
+	        &st, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl: %s\n", err);
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, upper, -1, SQLITE_STATIC);
 	while ((ch = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *id = column_text(st, 0);
 
 		if (++rows == 1) {
-			str_copy(uuid, id != NULL ? id : "", sizeof(uuid));
+			str_copy(uuid, id, sizeof(uuid));
 			line = sqlite3_column_int(st, 1);
-			str_copy(cylinder, (const char *)sqlite3_column_text(st, 2) ?
-			    (const char *)sqlite3_column_text(st, 2) : "", sizeof(cylinder));
+			str_copy(cylinder, column_text(st, 2), sizeof(cylinder));
 			started_ms = sqlite3_column_int64(st, 3);
-			str_copy(result, (const char *)sqlite3_column_text(st, 4) ?
-			    (const char *)sqlite3_column_text(st, 4) : "", sizeof(result));
+			str_copy(result, column_text(st, 4), sizeof(result));
 			if (sqlite3_column_type(st, 5) == SQLITE_BLOB) {
 				/* decoded at once: the blob is gone at the next step */
 				if (curve_decode(sqlite3_column_blob(st, 5),
-				    (size_t)sqlite3_column_bytes(st, 5), curve, err,
-				    sizeof(err)) == -1) {
-					fprintf(stderr, _("gasctl: the stored curve of fill %s is "
-					    "damaged: %s\n"), uuid, err);
+				        (size_t)sqlite3_column_bytes(st, 5), curve, err,
+				        sizeof(err)) == -1) {
+					fprintf(stderr,
+					    _("gasctl: the stored curve of fill %s is "
+					      "damaged: %s\n"),
+					    uuid, err);
 					goto out;
 				}
 				has_curve = 1;
@@ -132,9 +141,11 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 			continue;
 		}
 		if (rows == 2)
-			fprintf(stderr, _("gasctl plot: %s names more than one fill; give more "
-			    "characters:\n  %s\n"), argv[optind], uuid);
-		fprintf(stderr, "  %s\n", id != NULL ? id : "");
+			fprintf(stderr,
+			    _("gasctl plot: %s names more than one fill; give more "
+			      "characters:\n  %s\n"),
+			    argv[optind], uuid);
+		fprintf(stderr, "  %s\n", id);
 	}
 	if (ch != SQLITE_DONE && ch != SQLITE_ROW) {
 		fprintf(stderr, "gasctl: %s\n", sqlite3_errmsg(db));

@@ -43,11 +43,11 @@
 #include "i18n.h"
 #include "util.h"
 
-#define WATCH_REPLY_MAX 65536      /* a status reply; gasgw's are a few KiB */
+#define WATCH_REPLY_MAX 65536 /* a status reply; gasgw's are a few KiB */
 #define WATCH_FRAME_MAX (256 * 1024)
 #define WATCH_REPLY_TIMEOUT_MS 2000
-#define WATCH_VIOLATIONS_SHOWN 3   /* rule lines shown per line (the rest counted) */
-#define WATCH_WHO_COLUMNS 52       /* operator, cylinder, buyer: the result column after it */
+#define WATCH_VIOLATIONS_SHOWN 3 /* rule lines shown per line (the rest counted) */
+#define WATCH_WHO_COLUMNS 52     /* operator, cylinder, buyer: the result column after it */
 
 /* SGR colours; empty strings when the output is not a terminal. */
 #define SGR_RESET "\033[0m"
@@ -72,16 +72,16 @@ struct frame {
 
 struct watch {
 	const char *socket_path;
-	int fd;                    /* connection to gasgw, -1 when not connected */
+	int fd; /* connection to gasgw, -1 when not connected */
 	char in[WATCH_REPLY_MAX];
 	size_t in_len;
-	char error[256];           /* why the last refresh failed ("" if it did not) */
+	char error[256]; /* why the last refresh failed ("" if it did not) */
 
-	int interactive;           /* stdout is a terminal: escapes, colours, redraw */
-	int utf8;                  /* the locale's codeset is UTF-8: block bar glyphs */
+	int interactive; /* stdout is a terminal: escapes, colours, redraw */
+	int utf8;        /* the locale's codeset is UTF-8: block bar glyphs */
 	int cols, rows;
-	int in_tty;                /* stdin is a terminal (raw while we run) */
-	int in_open;               /* keys may still arrive on stdin */
+	int in_tty;  /* stdin is a terminal (raw while we run) */
+	int in_open; /* keys may still arrive on stdin */
 	struct termios saved;
 	int saved_ok;
 };
@@ -414,7 +414,7 @@ watch_fetch(struct watch *w)
 	}
 	deadline = time_mono_ms() + WATCH_REPLY_TIMEOUT_MS;
 	while ((nl = memchr(w->in, '\n', w->in_len)) == NULL) {
-		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+		struct pollfd p = {.fd = w->fd, .events = POLLIN};
 		int64_t left = deadline - time_mono_ms();
 
 		if (w->in_len == sizeof(w->in)) {
@@ -484,23 +484,23 @@ static const struct {
 	const char *text;
 	const char *sgr;
 } words[] = {
-	{ "idle", N_("idle"), SGR_DIM },
-	{ "identified", N_("identified"), SGR_CYAN },
-	{ "checked", N_("checked"), SGR_CYAN },
-	{ "armed", N_("armed"), SGR_YELLOW },
-	{ "filling", N_("filling"), SGR_GREEN SGR_BOLD },
-	{ "cutoff", N_("cutoff"), SGR_YELLOW },
-	{ "settling", N_("settling"), SGR_YELLOW },
-	{ "check-weighed", N_("check-weighed"), SGR_CYAN },
-	{ "recorded", N_("recorded"), SGR_GREEN },
-	{ "refused", N_("refused"), SGR_RED },
-	{ "interrupted", N_("interrupted"), SGR_RED },
-	{ "emergency", N_("emergency"), SGR_RED SGR_REVERSE },
-	{ "ok", N_("ok"), SGR_GREEN },
-	{ "flagged", N_("flagged"), SGR_YELLOW },
-	{ "held", N_("held"), SGR_RED },
-	{ "cancelled", N_("cancelled"), SGR_DIM },
-	{ "error", N_("error"), SGR_RED },
+    {"idle", N_("idle"), SGR_DIM},
+    {"identified", N_("identified"), SGR_CYAN},
+    {"checked", N_("checked"), SGR_CYAN},
+    {"armed", N_("armed"), SGR_YELLOW},
+    {"filling", N_("filling"), SGR_GREEN SGR_BOLD},
+    {"cutoff", N_("cutoff"), SGR_YELLOW},
+    {"settling", N_("settling"), SGR_YELLOW},
+    {"check-weighed", N_("check-weighed"), SGR_CYAN},
+    {"recorded", N_("recorded"), SGR_GREEN},
+    {"refused", N_("refused"), SGR_RED},
+    {"interrupted", N_("interrupted"), SGR_RED},
+    {"emergency", N_("emergency"), SGR_RED SGR_REVERSE},
+    {"ok", N_("ok"), SGR_GREEN},
+    {"flagged", N_("flagged"), SGR_YELLOW},
+    {"held", N_("held"), SGR_RED},
+    {"cancelled", N_("cancelled"), SGR_DIM},
+    {"error", N_("error"), SGR_RED},
 };
 
 const char *
@@ -531,7 +531,7 @@ static void
 draw_bar(struct frame *f, const struct watch *w, double net, double target, double preact,
     int width, int alarm)
 {
-	const char *full = w->utf8 && w->interactive ? "\xe2\x96\x88" : "#";    /* U+2588 */
+	const char *full = w->utf8 && w->interactive ? "\xe2\x96\x88" : "#";  /* U+2588 */
 	const char *empty = w->utf8 && w->interactive ? "\xe2\x96\x91" : "."; /* U+2591 */
 	int filled = 0, mark = -1, i;
 
@@ -630,8 +630,8 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	if (last[0] == '\0')
 		snprintf(result, sizeof(result), "-");
 	else if (!isnan(jnum(l, "last_net")))
-		snprintf(result, sizeof(result), "%s %.3f kg", gasctl_word(last),
-		    jnum(l, "last_net"));
+		snprintf(
+		    result, sizeof(result), "%s %.3f kg", gasctl_word(last), jnum(l, "last_net"));
 	else
 		snprintf(result, sizeof(result), "%s", gasctl_word(last));
 	who = text_width(text) > WATCH_WHO_COLUMNS ? text_width(text) : WATCH_WHO_COLUMNS;
@@ -652,19 +652,23 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	frame_eol(f, w);
 
 	/* rows 3...: every rule that fired on the last attempt */
-	json_array_foreach(viol, i, v) {
+	json_array_foreach(viol, i, v)
+	{
 		if (!json_is_string(v))
 			continue;
 		frame_puts(f, "    ");
 		if (i == WATCH_VIOLATIONS_SHOWN && json_array_size(viol) > i + 1) {
-			snprintf(text, sizeof(text), _("(%zu more rules)"),
-			    json_array_size(viol) - i);
+			snprintf(
+			    text, sizeof(text), _("(%zu more rules)"), json_array_size(viol) - i);
 			frame_cell(f, text, w->cols - 5, 0);
 			frame_eol(f, w);
 			break;
 		}
-		frame_sgr(f, w, strcmp(last, "refused") == 0 || strcmp(last, "held") == 0 ||
-		    strcmp(last, "emergency") == 0 ? SGR_RED : SGR_YELLOW);
+		frame_sgr(f, w,
+		    strcmp(last, "refused") == 0 || strcmp(last, "held") == 0 ||
+		            strcmp(last, "emergency") == 0
+		        ? SGR_RED
+		        : SGR_YELLOW);
 		frame_cell(f, json_string_value(v), w->cols - 5, 0);
 		frame_eol(f, w);
 	}
@@ -700,11 +704,13 @@ draw_frame(struct frame *f, const struct watch *w, json_t *reply)
 		up = json_object_get(reply, "uplink");
 		if (json_is_object(up)) {
 			if (!json_is_true(json_object_get(up, "configured")))
-				snprintf(text, sizeof(text), "%s", _("county uplink: not configured"));
+				snprintf(
+				    text, sizeof(text), "%s", _("county uplink: not configured"));
 			else
 				snprintf(text, sizeof(text), _("county uplink: %s, backlog %lld"),
-				    json_is_true(json_object_get(up, "connected")) ? _("connected") :
-				    _("not connected"),
+				    json_is_true(json_object_get(up, "connected"))
+				        ? _("connected")
+				        : _("not connected"),
 				    (long long)json_integer_value(json_object_get(up, "backlog")));
 			frame_cell(f, text, w->cols - 1, 0);
 			frame_eol(f, w);
@@ -719,7 +725,8 @@ draw_frame(struct frame *f, const struct watch *w, json_t *reply)
 	}
 	if (reply != NULL) {
 		lines = json_object_get(reply, "lines");
-		json_array_foreach(lines, i, l) {
+		json_array_foreach(lines, i, l)
+		{
 			draw_line(f, w, l);
 			frame_eol(f, w);
 		}
@@ -744,14 +751,14 @@ cmd_watch(struct gasctl *ctl, int argc, char **argv)
 {
 	const char *u = "watch";
 	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "once", no_argument, NULL, '1' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"interval", required_argument, NULL, 'i'},
+	    {"once", no_argument, NULL, '1'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sigaction sa;
 	struct watch *w;
-	struct frame f = { NULL, 0 };
+	struct frame f = {NULL, 0};
 	json_t *reply;
 	long interval = 250;
 	int64_t next = 0, now;
@@ -842,7 +849,7 @@ cmd_watch(struct gasctl *ctl, int argc, char **argv)
 			now = time_mono_ms();
 		}
 		{
-			struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+			struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
 			int wait_ms = next > now ? (int)(next - now) : 0;
 
 			if (!w->in_open) {
