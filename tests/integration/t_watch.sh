@@ -55,8 +55,9 @@ else
 fi
 check "while filling: operator and cylinder on line 1" \
     grep -q 'operator OP-7  cylinder C-GOOD-1' "$T/screen.filling"
-check "while filling: the weight bar is partly drawn" \
-    env LC_ALL=C.UTF-8 grep -q '^1 *filling *\[█\+[░|]\+\]' "$T/screen.filling"
+# (the first capture may come before the first 10 g: wait for a block)
+check "while filling: the weight bar is partly drawn" wait_for 5 sh -c \
+    "tmux -S '$TMUX_SOCK' capture-pane -p -t w | LC_ALL=C.UTF-8 grep -q '^1 *filling *\[█\+[░|]\+\]'"
 sleep 0.6
 screen >"$T/screen.filling2"
 net1=$(sed -n 's/^1 *filling.*\] *\([0-9.]*\) \/.*/\1/p' "$T/screen.filling" | head -1)
