@@ -330,6 +330,10 @@ step "Regulator: the whole history of cylinder LY-0001"
 trace cylinder LY-0001 > "$R/trace-LY-0001.txt" 2>&1
 sed 's/^/         /' "$R/trace-LY-0001.txt" | head -n 20
 expect "trace shows the fill at LY01, buyer masked" sh -c "grep -q LY01 '$R/trace-LY-0001.txt' && grep -q '330\*' '$R/trace-LY-0001.txt'"
+late_fill=$(sqlite3 -cmd ".timeout 5000" "$R/station.db" "SELECT uuid FROM fills WHERE cylinder = 'LY-0011'")
+trace curve "$late_fill" --out "$OUT/curves/county-LY-0011.png" > /dev/null 2>&1
+expect "regulator draws the overfilled fill's curve from the county's copy ($OUT/curves/county-LY-0011.png)" \
+    test -s "$OUT/curves/county-LY-0011.png"
 
 # --- 7. fill curves ----------------------------------------------------------
 step "Fill curves (evidence for weight disputes) in $OUT/curves"

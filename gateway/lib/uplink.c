@@ -109,6 +109,18 @@ read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 		f->gross_kg = sqlite3_column_double(st, 13);
 		f->net_kg = sqlite3_column_double(st, 14);
 		store_column_copy(st, 15, f->result, sizeof(f->result));
+		/* The curve goes with the record so the regulator can see it;
+		 * one that does not fit the protocol's bound stays at the
+		 * station (gasctl plot) rather than block the record. */
+		if (sqlite3_column_type(st, 16) == SQLITE_BLOB) {
+			int n = sqlite3_column_bytes(st, 16);
+
+			if (n > 0 && (size_t)n <= WIRE_MAX_CURVE &&
+			    (f->curve = malloc((size_t)n)) != NULL) {
+				memcpy(f->curve, sqlite3_column_blob(st, 16), (size_t)n);
+				f->curve_len = (size_t)n;
+			}
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -143,7 +155,8 @@ read_batch(struct uplink *u, int limit, struct wire_batch *b, char *err, size_t 
 	        " coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
 	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
 	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
-	        " coalesce(f.net_kg, 0), f.result FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
+	        " coalesce(f.net_kg, 0), f.result, f.curve"
+	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
 	        " WHERE f.uuid = ?",
 	        &fs, err, errlen) == -1 ||
 	    store_prepare(u->db,

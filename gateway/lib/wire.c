@@ -165,6 +165,33 @@ get_text(const cbor_item_t *map, const char *key, char *out, size_t size, int re
 	return 0;
 }
 
+/* An optional byte string of at most max bytes, copied into a malloc'd
+ * buffer (*out NULL when absent). */
+static int
+get_bytes(const cbor_item_t *map, const char *key, uint8_t **out, size_t *outlen, size_t max,
+    char *err, size_t errlen)
+{
+	cbor_item_t *v = mget(map, key);
+	size_t n;
+
+	*out = NULL;
+	*outlen = 0;
+	if (v == NULL)
+		return 0;
+	if (!cbor_isa_bytestring(v) || !cbor_bytestring_is_definite(v))
+		return err_set(err, errlen, "'%s' is not bytes", key);
+	n = cbor_bytestring_length(v);
+	if (n > max)
+		return err_set(err, errlen, "'%s' is longer than %zu bytes", key, max);
+	if (n == 0)
+		return 0;
+	if ((*out = malloc(n)) == NULL)
+		return err_set(err, errlen, "out of memory");
+	memcpy(*out, cbor_bytestring_handle(v), n);
+	*outlen = n;
+	return 0;
+}
+
 static int
 item_int(const cbor_item_t *v, int64_t *out)
 {
@@ -332,6 +359,13 @@ put_int(struct builder *b, cbor_item_t *map, const char *key, int64_t v)
 }
 
 static void
+put_bytes(struct builder *b, cbor_item_t *map, const char *key, const uint8_t *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		put(b, map, key, cbor_build_bytestring(p, n));
+}
+
+static void
 put_double(struct builder *b, cbor_item_t *map, const char *key, double v)
 {
 	put(b, map, key, cbor_build_float8(v));
@@ -421,6 +455,7 @@ build_fill(struct builder *b, const struct wire_fill *f)
 	put_double(b, m, "gross", f->gross_kg);
 	put_double(b, m, "net", f->net_kg);
 	put_text(b, m, "result", f->result);
+	put_bytes(b, m, "curve", f->curve, f->curve_len);
 	return m;
 }
 
@@ -502,7 +537,8 @@ read_fill(const cbor_item_t *m, struct wire_fill *f, char *err, size_t errlen)
 	    get_double(m, "cutoff", &f->cutoff_kg, err, errlen) == -1 ||
 	    get_double(m, "gross", &f->gross_kg, err, errlen) == -1 ||
 	    get_double(m, "net", &f->net_kg, err, errlen) == -1 ||
-	    get_text(m, "result", f->result, sizeof(f->result), 1, err, errlen) == -1)
+	    get_text(m, "result", f->result, sizeof(f->result), 1, err, errlen) == -1 ||
+	    get_bytes(m, "curve", &f->curve, &f->curve_len, WIRE_MAX_CURVE, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -515,6 +551,9 @@ wire_record_clear(struct wire_record *r)
 	free(r->violations);
 	r->violations = NULL;
 	r->violation_count = 0;
+	free(r->fill.curve);
+	r->fill.curve = NULL;
+	r->fill.curve_len = 0;
 }
 
 static int
@@ -1232,4 +1271,57 @@ wire_cbor_to_json(const uint8_t *buf, size_t len, char **out, char *err, size_t 
 	if (*out == NULL)
 		return err_set(err, errlen, "JSON rendering failed");
 	return 0;
+}
+
+int
+wire_encode_curve(const struct wire_curve *c, uint8_t **out, size_t *outlen)
+{
+	struct builder b = { 0 };
+	cbor_item_t *m = cbor_new_definite_map(5);
+
+	if (m == NULL)
+		return -1;
+	put_text(&b, m, "fill", c->fill);
+	put_text(&b, m, "station", c->station);
+	put_text(&b, m, "cyl", c->cylinder);
+	put_int(&b, m, "line", c->line);
+	put_bytes(&b, m, "curve", c->curve, c->curve_len);
+	return finish(&b, m, out, outlen);
+}
+
+int
+wire_decode_curve(const uint8_t *buf, size_t len, struct wire_curve *c, char *err, size_t errlen)
+{
+	cbor_item_t *root;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if ((root = load(buf, len, err, errlen)) == NULL)
+		return -1;
+	if (get_text(root, "fill", c->fill, sizeof(c->fill), 1, err, errlen) == -1 ||
+	    get_text(root, "station", c->station, sizeof(c->station), 1, err, errlen) == -1 ||
+	    get_text(root, "cyl", c->cylinder, sizeof(c->cylinder), 0, err, errlen) == -1 ||
+	    get_small(root, "line", &c->line, 0, err, errlen) == -1 ||
+	    get_bytes(root, "curve", &c->curve, &c->curve_len, WIRE_MAX_CURVE, err, errlen) == -1)
+		goto out;
+	if (c->curve == NULL) {
+		err_set(err, errlen, "missing 'curve'");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		wire_curve_free(c);
+	cbor_decref(&root);
+	return rc;
+}
+
+void
+wire_curve_free(struct wire_curve *c)
+{
+	if (c == NULL)
+		return;
+	free(c->curve);
+	c->curve = NULL;
+	c->curve_len = 0;
 }

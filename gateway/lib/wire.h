@@ -60,7 +60,14 @@ struct wire_fill {
 	int64_t ended_ms;
 	double tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg;
 	char result[WIRE_WORD];
+	/* The fill's weight curve in curve.h's stored form, or NULL: sent with
+	 * the record, kept by the county, not part of traces (fetched one at a
+	 * time).  Owned by the record; freed by wire_record_clear. */
+	uint8_t *curve;
+	size_t curve_len;
 };
+
+#define WIRE_MAX_CURVE 8192 /* bytes of one stored curve (curve.h: CURVE_MAX_ENCODED) */
 
 /* One station record: a fill, a refusal or another event, with the
  * violations whose event is its uuid. */
@@ -158,6 +165,16 @@ struct wire_trace {
 	struct wire_record *records;
 };
 
+/* GET /trace/curve?fill=UUID (regulators): one fill's weight curve. */
+struct wire_curve {
+	char fill[WIRE_UUID];
+	char station[WIRE_ID];
+	char cylinder[WIRE_ID];
+	int line;
+	uint8_t *curve;  /* owned; freed by wire_curve_free */
+	size_t curve_len;
+};
+
 /* GET /stations (regulators): what the county holds of each station. */
 struct wire_station {
 	char id[WIRE_ID];
@@ -211,8 +228,13 @@ int wire_decode_stations(
     const uint8_t *buf, size_t len, struct wire_station_list *l, char *err, size_t errlen);
 void wire_stations_free(struct wire_station_list *l);
 
-/* Release a record's violations (records inside batches/traces are released
- * by their container). */
+int wire_encode_curve(const struct wire_curve *c, uint8_t **out, size_t *outlen);
+int wire_decode_curve(
+    const uint8_t *buf, size_t len, struct wire_curve *c, char *err, size_t errlen);
+void wire_curve_free(struct wire_curve *c);
+
+/* Release a record's violations and curve (records inside batches/traces are
+ * released by their container). */
 void wire_record_clear(struct wire_record *r);
 
 /*

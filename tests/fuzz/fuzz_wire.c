@@ -24,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wire_disposition d;
 	struct wire_trace trace;
 	struct wire_station_list stations;
+	struct wire_curve curve;
 	char err[256], *json = NULL;
 	uint8_t *again = NULL;
 	size_t len;
@@ -46,6 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wire_trace_free(&trace);
 	if (wire_decode_stations(data, size, &stations, err, sizeof(err)) == 0)
 		wire_stations_free(&stations);
+	if (wire_decode_curve(data, size, &curve, err, sizeof(err)) == 0)
+		wire_curve_free(&curve);
 	if (wire_cbor_to_json(data, size, &json, err, sizeof(err)) == 0)
 		free(json);
 	return 0;

@@ -79,6 +79,22 @@ check "the buyer number never reached the county" \
     [ "$(county_sql "SELECT count(*) FROM audit WHERE key LIKE '%$BUYER1%'")" = 0 ]
 check "the trace names the buyer masked only" sh -c "! grep -q '$BUYER1' '$T/tb.out'"
 
+# the fill's weight curve went up with the record: the regulator draws it
+good_fill=$(sql "SELECT uuid FROM fills WHERE cylinder = 'C-GOOD-1' LIMIT 1")
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    curve "$good_fill" --out "$T/county-curve.svg" >"$T/tc.out" 2>&1
+check "gastrace curve draws the fill's curve as the county holds it" \
+    sh -c "grep -q 'target 14.90 kg' '$T/county-curve.svg' && grep -q 'final net' '$T/county-curve.svg'"
+check "the county's curve is the station's, byte for byte" \
+    [ "$(county_sql "SELECT hex(curve) FROM fill_curves WHERE uuid = '$good_fill'")" = \
+      "$(sql "SELECT hex(curve) FROM fills WHERE uuid = '$good_fill'")" ]
+check "looking at a curve is audited" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE query = 'curve' AND key = '$good_fill'")" = 1 ]
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    curve 00000000-0000-4000-8000-000000000000 --out "$T/none.svg" >"$T/tn.out" 2>&1
+check "a fill the county holds no curve for is said so (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q 'holds no curve' '$T/tn.out'"
+
 if sql_eventually 15 "SELECT count(*) > 0 FROM heartbeats WHERE station = 'S1'" 1; then
 	ok "the station's heartbeat arrived"
 else

@@ -60,6 +60,7 @@ GET     trace/cylinder  serial=CYA5           -         4.03 4.03 4.03 4.03 2.05
 GET     trace/buyer     id=$(printf '%064d' 7) -        4.03 4.03 4.03 4.03 2.05 none none
 GET     trace/station   id=S02                -         4.03 4.03 4.03 4.03 2.05 none none
 GET     stations        -                     -         4.03 4.03 4.03 4.03 2.05 none none
+GET     trace/curve     fill=$(printf '%08d-0000-4000-8000-000000000000' 7) - 4.03 4.03 4.03 4.03 4.04 none none
 DELETE  records         -                     -         4.05 4.05 4.05 4.05 4.05 none none
 PUT     alerts          -                     -         4.05 4.05 4.05 4.05 4.05 none none
 POST    trace/cylinder  -                     -         4.05 4.05 4.05 4.05 4.05 none none
@@ -97,8 +98,8 @@ echo "# tenant matrix: $right of $cells cells as expected"
 check "tenant matrix: every cell as expected ($right/$cells)" [ "$cells" -gt 0 ] && [ "$right" = "$cells" ]
 check "handshakes of the unknown identity were refused by name" \
     grep -q "unknown identity 'station:S99'" "$T/county.log"
-check "only the regulator's traces are in the audit log" \
-    [ "$(county_sql "SELECT count(*) || '/' || count(DISTINCT identity) FROM audit")" = "3/1" ]
+check "only the regulator's traces (three traces, one curve look-up) are in the audit log" \
+    [ "$(county_sql "SELECT count(*) || '/' || count(DISTINCT identity) FROM audit")" = "4/1" ]
 
 # --- payload claims are ignored ---------------------------------------------------
 req() { # who args...: the code line

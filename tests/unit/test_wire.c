@@ -361,6 +361,60 @@ station_list_round_trips(void **state)
 	wire_stations_free(&l2);
 }
 
+/* A fill's curve goes up with its record (bytes, bounded) and comes back
+ * alone for a regulator; an oversized one is refused. */
+static void
+fill_curves_travel_with_records_and_alone(void **state)
+{
+	struct wire_batch in, back;
+	struct wire_record rec;
+	struct wire_curve c = { 0 }, c2;
+	uint8_t *buf, blob[300], *big;
+	size_t len;
+	char err[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(blob); i++)
+		blob[i] = (uint8_t)(i * 7);
+	sample_record(&rec, 1, 0);
+	rec.fill.curve = malloc(sizeof(blob));
+	memcpy(rec.fill.curve, blob, sizeof(blob));
+	rec.fill.curve_len = sizeof(blob);
+	memset(&in, 0, sizeof(in));
+	in.count = 1;
+	in.records = &rec;
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &back, err, sizeof(err)), 0);
+	free(buf);
+	assert_int_equal(back.records[0].fill.curve_len, sizeof(blob));
+	assert_memory_equal(back.records[0].fill.curve, blob, sizeof(blob));
+	wire_batch_free(&back);
+	wire_record_clear(&rec);
+
+	str_copy(c.fill, "00000000-0000-4000-8000-000000000001", sizeof(c.fill));
+	str_copy(c.station, "S01", sizeof(c.station));
+	str_copy(c.cylinder, "ZJ2020-000123", sizeof(c.cylinder));
+	c.line = 3;
+	c.curve = blob;
+	c.curve_len = sizeof(blob);
+	assert_int_equal(wire_encode_curve(&c, &buf, &len), 0);
+	assert_int_equal(wire_decode_curve(buf, len, &c2, err, sizeof(err)), 0);
+	free(buf);
+	assert_string_equal(c2.station, "S01");
+	assert_int_equal(c2.line, 3);
+	assert_memory_equal(c2.curve, blob, sizeof(blob));
+	wire_curve_free(&c2);
+
+	big = calloc(1, WIRE_MAX_CURVE + 1);
+	c.curve = big;
+	c.curve_len = WIRE_MAX_CURVE + 1;
+	assert_int_equal(wire_encode_curve(&c, &buf, &len), 0);
+	assert_int_equal(wire_decode_curve(buf, len, &c2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "longer than"));
+	free(buf);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -374,6 +428,7 @@ main(void)
 	    cmocka_unit_test(refuses_every_truncation_of_a_valid_batch),
 	    cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
 	    cmocka_unit_test(station_list_round_trips),
+	    cmocka_unit_test(fill_curves_travel_with_records_and_alone),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

@@ -80,6 +80,12 @@ int county_dispose(struct county_db *c, const char *township, const char *identi
 int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
     int64_t from_ms, int64_t to_ms, struct wire_trace *out, char *err, size_t errlen);
 
+/* One fill's weight curve, written to the audit log under identity (query
+ * "curve").  Returns 0, 1 when the county holds no curve for that fill, or
+ * -1 with err.  Caller frees with wire_curve_free. */
+int county_curve(struct county_db *c, const char *identity, const char *fill,
+    struct wire_curve *out, char *err, size_t errlen);
+
 /* Every station with its high-water mark, gap and last contact; caller
  * frees with wire_stations_free. */
 int county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen);

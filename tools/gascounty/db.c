@@ -203,6 +203,7 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 enum {
 	ST_RECORD,
 	ST_FILL,
+	ST_CURVE,
 	ST_VIOLATION,
 	ST_SAME,
 	ST_C01,
@@ -218,6 +219,7 @@ static const char *const ingest_sql[ST_COUNT] = {
                 " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
                 " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_CURVE] = "INSERT OR IGNORE INTO fill_curves (uuid, curve) VALUES (?, ?)",
     [ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
                      " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -293,6 +295,14 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 		sqlite3_bind_text(s, 19, f->result, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			return db_error(c, err, errlen, "fill");
+		if (f->curve != NULL && f->curve_len > 0) {
+			s = st[ST_CURVE];
+			sqlite3_reset(s);
+			sqlite3_bind_text(s, 1, r->uuid, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(s, 2, f->curve, (int)f->curve_len, SQLITE_STATIC);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				return db_error(c, err, errlen, "fill curve");
+		}
 	}
 	for (i = 0; i < r->violation_count; i++) {
 		sqlite3_stmt *s = st[ST_VIOLATION];
@@ -1143,4 +1153,60 @@ out:
 	csv_close(reader);
 	fclose(fp);
 	return rc;
+}
+
+int
+county_curve(struct county_db *c, const char *identity, const char *fill, struct wire_curve *out,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, found = 0, n;
+
+	memset(out, 0, sizeof(*out));
+	if (store_prepare(c->db,
+	        "SELECT f.uuid, f.station, f.cylinder, f.line, k.curve FROM fill_curves k"
+	        " JOIN fills f ON f.uuid = k.uuid WHERE k.uuid = ?",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, fill, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (n = sqlite3_column_bytes(st, 4)) > 0 &&
+	    (size_t)n <= WIRE_MAX_CURVE) {
+		store_column_copy(st, 0, out->fill, sizeof(out->fill));
+		store_column_copy(st, 1, out->station, sizeof(out->station));
+		store_column_copy(st, 2, out->cylinder, sizeof(out->cylinder));
+		out->line = sqlite3_column_int(st, 3);
+		if ((out->curve = malloc((size_t)n)) == NULL) {
+			sqlite3_finalize(st);
+			return err_set(err, errlen, "out of memory");
+		}
+		memcpy(out->curve, sqlite3_column_blob(st, 4), (size_t)n);
+		out->curve_len = (size_t)n;
+		found = 1;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_error(c, err, errlen, "curve");
+	}
+	sqlite3_finalize(st);
+
+	/* the audit row: who looked at which fill's curve, and when */
+	if (store_prepare(c->db,
+	        "INSERT INTO audit (at_ms, identity, query, key, results) VALUES (?,?,'curve',?,?)",
+	        &st, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_int64(st, 1, time_wall_ms());
+	sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fill, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, found);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		/* no audit row, no answer */
+		db_error(c, err, errlen, "audit");
+		goto fail;
+	}
+	return found ? 0 : 1;
+fail:
+	wire_curve_free(out);
+	return -1;
 }

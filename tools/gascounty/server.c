@@ -557,6 +557,47 @@ get_trace_station(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
 	trace("station", "id", r, s, req, q, resp);
 }
 
+/* GET /trace/curve?fill=UUID: one fill's weight curve, regulators only,
+ * audited like the other traces. */
+static void
+get_trace_curve(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], fill[WIRE_UUID];
+	struct wire_curve curve;
+	uint8_t *out;
+	size_t outlen;
+	int rc;
+
+	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
+		return;
+	}
+	if (query_get(query, "fill", fill, sizeof(fill)) == -1 || fill[0] == '\0') {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need fill=UUID");
+		return;
+	}
+	rc = county_curve(&S.cdb, identity, fill, &curve, err, sizeof(err));
+	if (rc == -1) {
+		log_warnx("trace curve: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	log_info("%s: trace curve %s: %s", identity, fill, rc == 0 ? "sent" : "none held");
+	if (rc == 1) {
+		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no curve held for that fill");
+		return;
+	}
+	rc = wire_encode_curve(&curve, &out, &outlen);
+	wire_curve_free(&curve);
+	if (rc == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(
+	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
+}
+
 static void
 get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
     const coap_string_t *query, coap_pdu_t *response)
@@ -688,6 +729,7 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	add_resource("trace/cylinder", COAP_REQUEST_GET, get_trace_cylinder);
 	add_resource("trace/buyer", COAP_REQUEST_GET, get_trace_buyer);
 	add_resource("trace/station", COAP_REQUEST_GET, get_trace_station);
+	add_resource("trace/curve", COAP_REQUEST_GET, get_trace_curve);
 	add_resource("stations", COAP_REQUEST_GET, get_stations);
 
 	log_info("listening on %s port %d (CoAP over DTLS-PSK)", config->listen, config->port);

@@ -5,6 +5,7 @@
  *   gastrace [options] buyer NUMBER          (hashed here; the number never leaves)
  *   gastrace [options] buyer --id HEXID
  *   gastrace [options] station ID [--from T] [--to T]
+ *   gastrace [options] curve FILL --out FILE.svg|FILE.png
  *
  * Every query is recorded by the county in its audit log under this
  * regulator's identity.  Output: a table (default), --json (the county's
@@ -17,6 +18,8 @@
 
 #include "buyer.h"
 #include "coaplink.h"
+#include "curve.h"
+#include "plot.h"
 #include "log.h"
 #include "util.h"
 #include "wire.h"
@@ -34,6 +37,7 @@ usage(FILE *f)
 	    "          buyer --id HEXID\n"
 	    "          station ID\n"
 	    "          stations                        what the county holds of each station\n"
+	    "          curve FILL --out FILE.svg|.png  draw one fill's weight curve\n"
 	    "\n"
 	    "Shows every fill and refusal the county holds for a cylinder, a buyer or a\n"
 	    "station, with weights, masked buyer and violations.  Each query is written\n"
@@ -47,6 +51,7 @@ usage(FILE *f)
 	    "  --buyer-key FILE    the county buyer key, to hash a buyer number\n"
 	    "  --id HEXID          a buyer id already hashed\n"
 	    "  --json, --csv       output format (default: a table)\n"
+	    "  --out FILE          curve: the picture to write (.svg or .png)\n"
 	    "  -h, --help          this help\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n");
@@ -209,6 +214,42 @@ print_stations(const uint8_t *data, size_t len, int csv)
 	return 0;
 }
 
+/* Decode the county's curve message and draw it (plot.h), titled with the
+ * fill, station, line and cylinder. */
+static int
+draw_curve(const uint8_t *data, size_t len, const char *picture)
+{
+	struct wire_curve wc;
+	struct curve *c;
+	char err[256], title[320];
+	int rc = 1;
+
+	if (wire_decode_curve(data, len, &wc, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: bad answer: %s\n", err);
+		return 1;
+	}
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		fprintf(stderr, "gastrace: out of memory\n");
+		goto out;
+	}
+	if (curve_decode(wc.curve, wc.curve_len, c, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: fill %s: the curve is damaged: %s\n", wc.fill, err);
+		goto out;
+	}
+	snprintf(title, sizeof(title), "fill %.8s, station %s line %d, cylinder %s", wc.fill,
+	    wc.station, wc.line, wc.cylinder);
+	if (plot_curve_file(c, title, picture, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: %s\n", err);
+		goto out;
+	}
+	printf("%s\n", picture);
+	rc = 0;
+out:
+	free(c);
+	wire_curve_free(&wc);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -223,11 +264,12 @@ main(int argc, char **argv)
 	    {"id", required_argument, NULL, 'I'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"csv", no_argument, NULL, 'c'},
+	    {"out", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *identity = NULL, *keyfile = NULL, *host = "127.0.0.1", *buyer_key = NULL,
-	           *hexid = NULL, *from = NULL, *to = NULL, *what, *param;
+	           *hexid = NULL, *from = NULL, *to = NULL, *what, *param, *picture = NULL;
 	char key[WIRE_ID + 8], query[256], err[256], path[32];
 	struct coaplink_response resp;
 	struct coaplink *link = NULL;
@@ -271,6 +313,9 @@ main(int argc, char **argv)
 		case 'c':
 			csv = 1;
 			break;
+		case 'o':
+			picture = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -295,6 +340,16 @@ main(int argc, char **argv)
 	if (strcmp(what, "stations") == 0) {
 		if (optind + 1 != argc) {
 			usage(stderr);
+			return 2;
+		}
+	} else if (strcmp(what, "curve") == 0) {
+		if (optind + 2 != argc || (picture == NULL && !json)) {
+			fprintf(stderr, "gastrace: curve FILL --out FILE.svg|FILE.png\n");
+			return 2;
+		}
+		param = "fill";
+		if (str_copy(key, argv[optind + 1], sizeof(key)) >= sizeof(key)) {
+			fprintf(stderr, "gastrace: a fill is named by its uuid\n");
 			return 2;
 		}
 	} else if (strcmp(what, "cylinder") == 0 || strcmp(what, "station") == 0) {
@@ -335,7 +390,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "gastrace: '&', '=' and spaces are not allowed in %s\n", what);
 		return 2;
 	}
-	if (param != NULL) {
+	if (param != NULL && strcmp(what, "curve") == 0) {
+		str_copy(path, "trace/curve", sizeof(path));
+		snprintf(query, sizeof(query), "fill=%s", key);
+	} else if (param != NULL) {
 		snprintf(path, sizeof(path), "trace/%s", what);
 		snprintf(query, sizeof(query), "%s=%s&from=%lld&to=%lld", param, key,
 		    (long long)from_ms, (long long)to_ms);
@@ -353,6 +411,10 @@ main(int argc, char **argv)
 	        &resp, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		goto out;
+	}
+	if (resp.code == 404) {
+		fprintf(stderr, "gastrace: the county holds no curve for fill %s\n", key);
+		goto free_resp;
 	}
 	if (resp.code == 403) {
 		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
@@ -373,6 +435,10 @@ main(int argc, char **argv)
 	}
 	if (param == NULL) {
 		rc = print_stations(resp.data, resp.len, csv);
+		goto free_resp;
+	}
+	if (strcmp(what, "curve") == 0) {
+		rc = draw_curve(resp.data, resp.len, picture);
 		goto free_resp;
 	}
 	if (wire_decode_trace(resp.data, resp.len, &t, err, sizeof(err)) == -1) {
