@@ -4,6 +4,7 @@
  * leaves the database unchanged when it fails.
  */
 #include "records.h"
+#include "registry.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,17 +47,6 @@ records_close(struct records *rec)
 	pthread_mutex_destroy(&rec->read_lock);
 }
 
-static int32_t
-col_date(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	int32_t d;
-
-	if (t == NULL || date_parse((const char *)t, &d) == -1)
-		return 0;
-	return d;
-}
-
 static void
 notify_outbox(struct records *rec)
 {
@@ -70,109 +60,89 @@ sql_fail(struct records *rec, const char *what, char *err, size_t errlen)
 	return err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(rec->db));
 }
 
+/* The look-ups are registry.h's (one reader of the registry tables for the
+ * whole project), under this connection's lock, with dates turned into day
+ * numbers for the rules. */
+static int32_t
+day_of(const char *text)
+{
+	int32_t d;
+
+	return text[0] != '\0' && date_parse(text, &d) == 0 ? d : 0;
+}
+
 int
 records_cylinder_get(struct records *rec, const char *serial, struct records_cylinder *out,
     int *found, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	struct registry_cylinder reg;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	*found = 0;
 	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
-	    "SELECT serial, model, manufactured, tare_kg, fill_kg, owner, last_inspection,"
-	    " next_inspection, status FROM cylinders WHERE serial = ?",
-	    &st, err, errlen) == -1)
-		goto out;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*found = 1;
-		store_column_copy(st, 0, out->serial, sizeof(out->serial));
-		store_column_copy(st, 1, out->model, sizeof(out->model));
-		out->manufactured = col_date(st, 2);
-		out->tare_kg = sqlite3_column_double(st, 3);
-		out->fill_kg = sqlite3_column_double(st, 4);
-		store_column_copy(st, 5, out->owner, sizeof(out->owner));
-		out->last_inspection = col_date(st, 6);
-		out->next_inspection = col_date(st, 7);
-		store_column_copy(st, 8, out->status, sizeof(out->status));
-	} else if (step != SQLITE_DONE) {
-		sql_fail(rec, "cylinder look-up", err, errlen);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
+	rc = registry_cylinder_find(rec->db, serial, &reg, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
-	return rc;
+	if (rc == -1)
+		return -1;
+	*found = rc;
+	if (rc == 1) {
+		str_copy(out->serial, reg.serial, sizeof(out->serial));
+		str_copy(out->model, reg.model, sizeof(out->model));
+		out->manufactured = day_of(reg.manufactured);
+		out->tare_kg = reg.tare_kg;
+		out->fill_kg = reg.fill_kg;
+		str_copy(out->owner, reg.owner, sizeof(out->owner));
+		out->last_inspection = day_of(reg.last_inspection);
+		out->next_inspection = day_of(reg.next_inspection);
+		str_copy(out->status, reg.status, sizeof(out->status));
+	}
+	return 0;
 }
 
 int
 records_operator_get(struct records *rec, const char *cert, struct records_operator *out,
     int *found, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	struct registry_operator reg;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	*found = 0;
 	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
-	    "SELECT cert, name, expires, active FROM operators WHERE cert = ?", &st, err,
-	    errlen) == -1)
-		goto out;
-	sqlite3_bind_text(st, 1, cert, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*found = 1;
-		store_column_copy(st, 0, out->cert, sizeof(out->cert));
-		store_column_copy(st, 1, out->name, sizeof(out->name));
-		out->expires = col_date(st, 2);
-		out->active = sqlite3_column_int(st, 3);
-	} else if (step != SQLITE_DONE) {
-		sql_fail(rec, "operator look-up", err, errlen);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
+	rc = registry_operator_find(rec->db, cert, &reg, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
-	return rc;
+	if (rc == -1)
+		return -1;
+	*found = rc;
+	if (rc == 1) {
+		str_copy(out->cert, reg.cert, sizeof(out->cert));
+		str_copy(out->name, reg.name, sizeof(out->name));
+		out->expires = day_of(reg.expires);
+		out->active = reg.active;
+	}
+	return 0;
 }
 
 int
 records_buyer_get(struct records *rec, const char *id, struct records_buyer *out, int *found,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	struct registry_buyer reg;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	*found = 0;
 	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
-	    "SELECT id, masked, kind, township FROM buyers WHERE id = ?", &st, err,
-	    errlen) == -1)
-		goto out;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*found = 1;
-		store_column_copy(st, 0, out->id, sizeof(out->id));
-		store_column_copy(st, 1, out->masked, sizeof(out->masked));
-		store_column_copy(st, 2, out->kind, sizeof(out->kind));
-		store_column_copy(st, 3, out->township, sizeof(out->township));
-	} else if (step != SQLITE_DONE) {
-		sql_fail(rec, "buyer look-up", err, errlen);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
+	rc = registry_buyer_find(rec->db, id, &reg, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
-	return rc;
+	if (rc == -1)
+		return -1;
+	*found = rc;
+	if (rc == 1) {
+		str_copy(out->id, reg.id, sizeof(out->id));
+		str_copy(out->masked, reg.masked, sizeof(out->masked));
+		str_copy(out->kind, reg.kind, sizeof(out->kind));
+		str_copy(out->township, reg.township, sizeof(out->township));
+	}
+	return 0;
 }
 
 int
