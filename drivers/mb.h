@@ -213,6 +213,20 @@ const struct mb_driver *mb_driver_for(enum mb_bus_kind kind);
  * mb_link_open: on failure *link is NULL.  mb_link_close(NULL) is a no-op. */
 int mb_link_open(
     const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen);
+/*
+ * A link over a descriptor someone else connected: a TCP stream socket, or
+ * for RTU anything read, write and select work on (a serial port opened and
+ * locked elsewhere; in the fuzzer, one end of a socketpair).  config gives
+ * the kind, timeouts and gap as for mb_link_open; nothing is connected.
+ * The link owns fd from the call on (closed on failure too).  There is no
+ * address to connect again to, so on TCP the exchange after a timed-out one
+ * fails with MB_ENOTCONN instead of replacing the connection.
+ */
+int mb_link_adopt(
+    const struct mb_bus_config *config, int fd, struct mb_link **link, char *err, size_t errlen);
+/* The CRC-16 of an RTU frame's len bytes (sent low byte first). */
+uint16_t mb_rtu_crc(const uint8_t *frame, size_t len);
+
 int mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
     uint16_t count, uint16_t *out);
 int mb_link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
