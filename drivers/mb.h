@@ -138,7 +138,9 @@ int mb_profile_load(
     const char *name, const char *dir, struct mb_profile *profile, char *err, size_t errlen);
 
 /* Encode/decode one field's raw registers (regs[0..1] for 32-bit types;
- * for bits, regs[0] is the register or coil value).  No I/O. */
+ * for bits, regs[0] is the register or coil value).  No I/O.
+ * mb_field_decode returns NaN when the registers hold no number (an f32
+ * NaN or infinity): callers take that as a bad reply (MB_EBADREPLY). */
 double mb_field_decode(const struct mb_field *field, const uint16_t *regs);
 /* Encode value into regs (1 or 2 words).  For bit fields, regs[0] must hold
  * the current register and gets that bit changed.  -1/ERANGE if the value

@@ -15,6 +15,7 @@
  * timeout after each timeout, which would stall every unit on the bus.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -564,6 +565,10 @@ mb_link_read_signal(struct mb_link *link, int unit, const struct mb_profile *pro
 	if (mb_link_read(link, unit, f->table, f->address, (uint16_t)mb_field_width(f), regs) < 0)
 		return -1;
 	*value = mb_field_decode(f, regs);
+	if (isnan(*value)) {
+		errno = MB_EBADREPLY;
+		return -1;
+	}
 	return 0;
 }
 

@@ -16,6 +16,7 @@
  * thread is already running it.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -514,6 +515,14 @@ poll_unit(struct mb_poller *p, int index)
 			if (u->field_req[s] != r)
 				continue;
 			value[s] = mb_field_decode(f, dst + (f->address - rq->address));
+			/* not a number: the whole read is a bad reply, so the
+			 * line sees no reading rather than a NaN weight */
+			if (isnan(value[s]))
+				e = MB_EBADREPLY;
+		}
+		if (e != 0) {
+			p->stats.failures++;
+			break;
 		}
 	}
 	now = clock_ms(CLOCK_MONOTONIC);
