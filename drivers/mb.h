@@ -365,6 +365,14 @@ struct mb_read_plan {
  * unit has (may exceed max), or -1/EINVAL. */
 int mb_poller_plan(
     const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan, int max);
+/* What the poller makes of the answer to request number request of a
+ * unit's plan (regs: the registers, or bits one per uint16_t, that
+ * mb_link_read returned): the value of each signal that request reads, in
+ * value[signal]; the others are left alone.  0, or -1 with errno
+ * MB_EBADREPLY when a value is no number (the poller then counts the read
+ * as failed and keeps the last good values), EINVAL for a bad index. */
+int mb_poller_decode(const struct mb_poller *poller, int unit_index, int request,
+    const uint16_t *regs, double value[MB_SIG_COUNT]);
 
 /* Poll statistics of the bus (for benchmarks and status): total requests
  * sent, of which failed, times the bus was closed after an error to be
