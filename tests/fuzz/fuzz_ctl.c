@@ -39,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct gw gw;
 static struct gw_config config;
 static struct gw_line line_config[FUZZ_LINES];
+static char dir[] = "/dev/shm/fuzz_ctl.XXXXXX";
 
 /* The hardware is never called: nothing steps the lines. */
 static int
@@ -75,18 +76,37 @@ lines_init(void)
 	gw.line_count = FUZZ_LINES;
 }
 
+/* Leave nothing behind in /dev/shm (or /tmp) when the run ends. */
+static void
+cleanup(void)
+{
+	static const char *const files[] = {
+		"station.db", "station.db-wal", "station.db-shm", "code.pub", "buyer.key",
+	};
+	char path[64];
+	size_t i;
+
+	records_close(&gw.records);
+	gwident_close(gw.ident);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static void
 setup(void)
 {
 	uint8_t seed[CODE_SEED_LEN];
 	struct code_key *key;
-	char dir[] = "/dev/shm/fuzz_ctl.XXXXXX", path[64], pub[64], err[256];
+	char path[64], pub[64], err[256];
 	size_t i;
 
 	log_set_level(LOG_LEVEL_WARN);
 	/* tmpfs if there is one: every refusal is a synchronous commit */
 	if (mkdtemp(dir) == NULL) {
-		memcpy(dir, "/tmp/fuzz_ctl.XXXXXX", sizeof("/tmp/fuzz_ctl.XXXXXX"));
+		snprintf(dir, sizeof(dir), "/tmp/fuzz_ctl.XXXXXX");
 		if (mkdtemp(dir) == NULL)
 			abort();
 	}
@@ -117,6 +137,7 @@ setup(void)
 		line_config[i].preact_kg = 0.1;
 	}
 	gw.started_mono_ms = time_mono_ms();
+	atexit(cleanup);
 	return;
 fail:
 	fprintf(stderr, "fuzz_ctl: set-up: %s\n", err);
