@@ -320,23 +320,30 @@ refused_json(int line, const char *refusal)
 
 /* --- identity at the counter ----------------------------------------------------- */
 
-/* Record a refusal found at the counter (bad code, bad number) at once. */
-static void
-record_counter_refusal(struct gw *gw, struct line *l, const char *rule, int alert,
-    const char *text)
+/*
+ * A refusal found at the counter (bad code R01, bad number R08): logged,
+ * recorded at once, and written as "RULE sentence" to refusal.  Returns 1,
+ * what ctl_take_* return for a refusal.
+ */
+static int
+refuse_at_counter(struct gw *gw, struct line *l, const char *rule, int alert,
+    const char *sentence, char *refusal, size_t refusallen)
 {
 	struct rules_verdict v;
 	struct records_party p;
 	char err[256];
 
+	log_info("line %d: %s %s", l->number, rule, sentence);
 	rules_verdict_init(&v);
 	rules_add(&v, rule, alert ? RULES_ALERT : RULES_REFUSE, 1, RULES_ROUTE_STATION, "%s",
-	    text);
+	    sentence);
 	memset(&p, 0, sizeof(p));
 	p.line = l->number;
 	p.operator_cert = l->operator_cert[0] ? l->operator_cert : NULL;
 	if (records_incident(&gw->records, "refusal", &v, &p, NULL, err, sizeof(err)) == -1)
 		log_warnx("line %d: refusal not recorded: %s", l->number, err);
+	snprintf(refusal, refusallen, "%s %s", rule, sentence);
+	return 1;
 }
 
 int
@@ -349,10 +356,7 @@ ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out, ch
 	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
 	if (!cyl.valid) {
 		snprintf(text, sizeof(text), _("cylinder code rejected: %s"), cyl.reason);
-		log_info("line %d: R01 %s", l->number, text);
-		record_counter_refusal(gw, l, "R01", 1, text);
-		snprintf(refusal, refusallen, "R01 %s", text);
-		return 1;
+		return refuse_at_counter(gw, l, "R01", 1, text, refusal, refusallen);
 	}
 	if (line_set_cylinder(l, &cyl, why, whylen) == -1)
 		return -1;
@@ -371,10 +375,7 @@ ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out, cha
 	gwident_buyer(gw->ident, number, strlen(number), &b);
 	if (!b.valid) {
 		snprintf(text, sizeof(text), _("buyer number rejected: %s"), b.reason);
-		log_info("line %d: R08 %s", l->number, text);
-		record_counter_refusal(gw, l, "R08", 0, text);
-		snprintf(refusal, refusallen, "R08 %s", text);
-		return 1;
+		return refuse_at_counter(gw, l, "R08", 0, text, refusal, refusallen);
 	}
 	if (line_set_buyer(l, &b, why, whylen) == -1)
 		return -1;
