@@ -138,7 +138,9 @@ int mb_profile_load(
     const char *name, const char *dir, struct mb_profile *profile, char *err, size_t errlen);
 
 /* Encode/decode one field's raw registers (regs[0..1] for 32-bit types;
- * for bits, regs[0] is the register or coil value).  No I/O. */
+ * for bits, regs[0] is the register or coil value).  No I/O.
+ * mb_field_decode returns NaN when the registers hold no number (an f32
+ * NaN or infinity): callers take that as a bad reply (MB_EBADREPLY). */
 double mb_field_decode(const struct mb_field *field, const uint16_t *regs);
 /* Encode value into regs (1 or 2 words).  For bit fields, regs[0] must hold
  * the current register and gets that bit changed.  -1/ERANGE if the value
@@ -213,6 +215,20 @@ const struct mb_driver *mb_driver_for(enum mb_bus_kind kind);
  * mb_link_open: on failure *link is NULL.  mb_link_close(NULL) is a no-op. */
 int mb_link_open(
     const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen);
+/*
+ * A link over a descriptor someone else connected: a TCP stream socket, or
+ * for RTU anything read, write and select work on (a serial port opened and
+ * locked elsewhere; in the fuzzer, one end of a socketpair).  config gives
+ * the kind, timeouts and gap as for mb_link_open; nothing is connected.
+ * The link owns fd from the call on (closed on failure too).  There is no
+ * address to connect again to, so on TCP the exchange after a timed-out one
+ * fails with MB_ENOTCONN instead of replacing the connection.
+ */
+int mb_link_adopt(
+    const struct mb_bus_config *config, int fd, struct mb_link **link, char *err, size_t errlen);
+/* The CRC-16 of an RTU frame's len bytes (sent low byte first). */
+uint16_t mb_rtu_crc(const uint8_t *frame, size_t len);
+
 int mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
     uint16_t count, uint16_t *out);
 int mb_link_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
@@ -349,6 +365,14 @@ struct mb_read_plan {
  * unit has (may exceed max), or -1/EINVAL. */
 int mb_poller_plan(
     const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan, int max);
+/* What the poller makes of the answer to request number request of a
+ * unit's plan (regs: the registers, or bits one per uint16_t, that
+ * mb_link_read returned): the value of each signal that request reads, in
+ * value[signal]; the others are left alone.  0, or -1 with errno
+ * MB_EBADREPLY when a value is no number (the poller then counts the read
+ * as failed and keeps the last good values), EINVAL for a bad index. */
+int mb_poller_decode(const struct mb_poller *poller, int unit_index, int request,
+    const uint16_t *regs, double value[MB_SIG_COUNT]);
 
 /* Poll statistics of the bus (for benchmarks and status): total requests
  * sent, of which failed, times the bus was closed after an error to be

@@ -15,11 +15,13 @@
  * timeout after each timeout, which would stall every unit on the bus.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <modbus.h>
 
@@ -34,6 +36,7 @@ struct mb_link {
 	int gap_us;          /* 0 on TCP */
 	int64_t bus_free_us; /* monotonic time the bus may carry the next frame */
 	int stale;           /* TCP: the last exchange timed out; its reply may still come */
+	int adopted;         /* made by mb_link_adopt: no address to connect again to */
 };
 
 static int64_t
@@ -147,11 +150,23 @@ link_new(const struct mb_bus_config *config, enum mb_bus_kind kind, char *err, s
 	return link;
 }
 
-/* Timeouts, no libmodbus recovery, connect.  On failure the link is freed. */
+/* Timeouts, and libmodbus's own recovery off. */
+static void
+link_setup(struct mb_link *link)
+{
+	const struct mb_bus_config *c = &link->config;
+
+	modbus_set_error_recovery(link->ctx, MODBUS_ERROR_RECOVERY_NONE);
+	modbus_set_response_timeout(link->ctx, (uint32_t)c->response_timeout_ms / 1000,
+	    (uint32_t)(c->response_timeout_ms % 1000) * 1000);
+	modbus_set_byte_timeout(link->ctx, (uint32_t)c->byte_timeout_ms / 1000,
+	    (uint32_t)(c->byte_timeout_ms % 1000) * 1000);
+}
+
+/* Set up and connect.  On failure the link is freed. */
 static int
 link_connect(struct mb_link *link, const char *what, char *err, size_t errlen)
 {
-	const struct mb_bus_config *c = &link->config;
 	int saved;
 
 	if (link->ctx == NULL) {
@@ -159,11 +174,7 @@ link_connect(struct mb_link *link, const char *what, char *err, size_t errlen)
 		err_set(err, errlen, "%s: %s", what, modbus_strerror(saved));
 		goto fail;
 	}
-	modbus_set_error_recovery(link->ctx, MODBUS_ERROR_RECOVERY_NONE);
-	modbus_set_response_timeout(link->ctx, (uint32_t)c->response_timeout_ms / 1000,
-	    (uint32_t)(c->response_timeout_ms % 1000) * 1000);
-	modbus_set_byte_timeout(link->ctx, (uint32_t)c->byte_timeout_ms / 1000,
-	    (uint32_t)(c->byte_timeout_ms % 1000) * 1000);
+	link_setup(link);
 	if (modbus_connect(link->ctx) < 0) {
 		saved = errno;
 		err_set(err, errlen, "%s: %s", what, modbus_strerror(saved));
@@ -177,6 +188,28 @@ fail:
 	free(link);
 	errno = saved;
 	return -1;
+}
+
+/* The RTU context (not connected) and the silent interval of the link. */
+static void
+rtu_context(struct mb_link *link)
+{
+	const struct mb_bus_config *c = &link->config;
+
+	link->ctx = modbus_new_rtu(c->device[0] ? c->device : "-", c->baud, c->parity,
+	    c->data_bits, c->stop_bits);
+	link->gap_us = c->gap_us > 0 ? c->gap_us : gap_for_baud(c->baud);
+}
+
+/* The TCP context (not connected). */
+static void
+tcp_context(struct mb_link *link)
+{
+	char service[16];
+
+	snprintf(service, sizeof(service), "%d", link->config.port);
+	link->ctx = modbus_new_tcp_pi(link->config.host[0] ? link->config.host : "127.0.0.1",
+	    service);
 }
 
 static int
@@ -193,10 +226,8 @@ rtu_open(const struct mb_bus_config *config, struct mb_link **out, char *err, si
 	}
 	if ((link = link_new(config, MB_BUS_RTU, err, errlen)) == NULL)
 		return -1;
+	rtu_context(link);
 	config = &link->config;
-	link->ctx = modbus_new_rtu(
-	    config->device, config->baud, config->parity, config->data_bits, config->stop_bits);
-	link->gap_us = config->gap_us > 0 ? config->gap_us : gap_for_baud(config->baud);
 	snprintf(what, sizeof(what), "rtu %s", config->device);
 	if (link_connect(link, what, err, errlen) < 0)
 		return -1;
@@ -212,16 +243,14 @@ static int
 tcp_open(const struct mb_bus_config *config, struct mb_link **out, char *err, size_t errlen)
 {
 	struct mb_link *link;
-	char service[16], what[160];
-	const char *host;
+	char what[160];
 
 	*out = NULL;
 	if ((link = link_new(config, MB_BUS_TCP, err, errlen)) == NULL)
 		return -1;
-	host = link->config.host[0] ? link->config.host : "127.0.0.1";
-	snprintf(service, sizeof(service), "%d", link->config.port);
-	link->ctx = modbus_new_tcp_pi(host, service);
-	snprintf(what, sizeof(what), "tcp %s:%d", host, link->config.port);
+	tcp_context(link);
+	snprintf(what, sizeof(what), "tcp %s:%d",
+	    link->config.host[0] ? link->config.host : "127.0.0.1", link->config.port);
 	if (link_connect(link, what, err, errlen) < 0)
 		return -1;
 	*out = link;
@@ -299,6 +328,10 @@ tcp_fresh(struct mb_link *link)
 
 	if (!link->stale)
 		return 0;
+	if (link->adopted) {
+		errno = MB_ENOTCONN;
+		return -1;
+	}
 	link->stale = 0;
 	modbus_close(link->ctx);
 	if (modbus_connect(link->ctx) < 0) {
@@ -451,6 +484,52 @@ mb_link_open(const struct mb_bus_config *config, struct mb_link **link, char *er
 }
 
 int
+mb_link_adopt(const struct mb_bus_config *config, int fd, struct mb_link **out, char *err,
+    size_t errlen)
+{
+	struct mb_link *link;
+	int saved;
+
+	*out = NULL;
+	if ((link = link_new(config, config->kind, err, errlen)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	if (link->config.kind == MB_BUS_TCP)
+		tcp_context(link);
+	else
+		rtu_context(link);
+	if (link->ctx == NULL) {
+		saved = errno;
+		err_set(err, errlen, "%s link on fd %d: %s", link->driver->name, fd,
+		    modbus_strerror(saved));
+		free(link);
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	link_setup(link);
+	modbus_set_socket(link->ctx, fd);
+	link->adopted = 1;
+	link->bus_free_us = mono_us() + link->gap_us;
+	*out = link;
+	return 0;
+}
+
+uint16_t
+mb_rtu_crc(const uint8_t *frame, size_t len)
+{
+	uint16_t crc = 0xffff;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= frame[i];
+		for (int b = 0; b < 8; b++)
+			crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xa001) : (uint16_t)(crc >> 1);
+	}
+	return crc;
+}
+
+int
 mb_link_read(struct mb_link *link, int unit, enum mb_table table, uint16_t address, uint16_t count,
     uint16_t *out)
 {
@@ -486,6 +565,10 @@ mb_link_read_signal(struct mb_link *link, int unit, const struct mb_profile *pro
 	if (mb_link_read(link, unit, f->table, f->address, (uint16_t)mb_field_width(f), regs) < 0)
 		return -1;
 	*value = mb_field_decode(f, regs);
+	if (isnan(*value)) {
+		errno = MB_EBADREPLY;
+		return -1;
+	}
 	return 0;
 }
 

@@ -16,6 +16,7 @@
  * thread is already running it.
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -475,6 +476,39 @@ run_writes(struct mb_poller *p)
 	}
 }
 
+/* The fields request r of unit u brought (regs: what the read returned),
+ * into value[]; -1/MB_EBADREPLY when one of them is no number. */
+static int
+decode_request(const struct unit *u, int r, const uint16_t *regs, double *value)
+{
+	const struct poll_request *rq = &u->req[r];
+	int rc = 0;
+
+	for (int s = 0; s < MB_SIG_COUNT; s++) {
+		const struct mb_field *f = &u->profile.field[s];
+
+		if (u->field_req[s] != r)
+			continue;
+		value[s] = mb_field_decode(f, regs + (f->address - rq->address));
+		if (isnan(value[s]))
+			rc = -1;
+	}
+	if (rc < 0)
+		errno = MB_EBADREPLY;
+	return rc;
+}
+
+int
+mb_poller_decode(const struct mb_poller *p, int index, int request, const uint16_t *regs,
+    double value[MB_SIG_COUNT])
+{
+	if (index < 0 || index >= p->nunits || request < 0 || request >= p->unit[index].nreq) {
+		errno = EINVAL;
+		return -1;
+	}
+	return decode_request(&p->unit[index], request, regs, value);
+}
+
 /* Read every request of a unit and publish.  Returns -1 with errno if the
  * bus broke. */
 static int
@@ -509,11 +543,12 @@ poll_unit(struct mb_poller *p, int index)
 			break;
 		}
 		p->timeout_run = 0;
-		for (int s = 0; s < MB_SIG_COUNT; s++) {
-			const struct mb_field *f = &u->profile.field[s];
-			if (u->field_req[s] != r)
-				continue;
-			value[s] = mb_field_decode(f, dst + (f->address - rq->address));
+		/* not a number: the whole read is a bad reply, so the line
+		 * sees no reading rather than a NaN weight */
+		if (decode_request(u, r, dst, value) < 0) {
+			e = errno;
+			p->stats.failures++;
+			break;
 		}
 	}
 	now = clock_ms(CLOCK_MONOTONIC);

@@ -486,9 +486,11 @@ mb_field_decode(const struct mb_field *field, const uint16_t *regs)
 	case MB_I32:
 		return (int32_t)join32(regs, field->order) * field->scale;
 	case MB_F32:
+		/* A unit may send any 32 bits: NaN and infinity are no weight,
+		 * and neither is a float the scale pushes past a double. */
 		u = join32(regs, field->order);
 		memcpy(&fl, &u, sizeof(fl));
-		return fl * field->scale;
+		return isfinite(fl * field->scale) ? fl * field->scale : NAN;
 	case MB_U16:
 	default:
 		return regs[0] * field->scale;

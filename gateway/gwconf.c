@@ -200,7 +200,8 @@ gw_config_load(const char *path, struct gw_config *config, struct conf_report *r
 		long number = strtol(l->name, &end, 10);
 		int found = 0;
 
-		if (l->name[0] == '\0' || *end != '\0' || number < 1 || number > 999)
+		if (l->name[0] == '\0' || *end != '\0' || number < 1 ||
+		    number > GW_LINE_NUMBER_MAX)
 			report_add(report, path, "[line %s]: a line's name is its number (1 to 999)%s",
 			    l->name, "");
 		l->number = (int)number;

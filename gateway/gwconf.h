@@ -12,6 +12,7 @@
 
 #define GW_MAX_BUSES 8
 #define GW_MAX_LINES 32
+#define GW_LINE_NUMBER_MAX 999   /* a line is named by its number, 1..this */
 #define GW_NAME 32
 #define GW_PATH 256
 

@@ -126,19 +126,6 @@ usage(FILE *f)
 
 /* ---- RTU framing ---------------------------------------------------------- */
 
-static uint16_t
-crc16(const uint8_t *p, int n)
-{
-	uint16_t crc = 0xffff;
-
-	for (int i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (int b = 0; b < 8; b++)
-			crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xa001) : (uint16_t)(crc >> 1);
-	}
-	return crc;
-}
-
 /* Length of the request frame in buf, 0 if more bytes are needed, -1 if
  * the function code is unknown (then the frame ends at silence). */
 static int
@@ -238,7 +225,7 @@ rtu_send_bad(int fd, struct sim *sim, const struct pending *pd, int garbage)
 		out[1] = pd->req[1];
 		if (pd->req[1] <= 4)
 			out[2] = (uint8_t)(n - 5);
-		crc = crc16(out, n - 2);
+		crc = mb_rtu_crc(out, (size_t)(n - 2));
 		crc ^= 0x5a5a; /* wrong on purpose */
 		out[n - 2] = (uint8_t)(crc & 0xff);
 		out[n - 1] = (uint8_t)(crc >> 8);
@@ -690,7 +677,7 @@ main(int argc, char **argv)
 				}
 				break;
 			}
-			if (need < 4 || crc16(rbuf, need - 2) !=
+			if (need < 4 || mb_rtu_crc(rbuf, (size_t)(need - 2)) !=
 			                    (uint16_t)(rbuf[need - 2] | rbuf[need - 1] << 8)) {
 				sim.rtu_bad_frames++;
 				rlen = 0; /* a slave ignores a bad frame; resync on silence */

@@ -271,6 +271,45 @@ reads_values_through_the_profile(void **state)
 	mb_poller_free(poller);
 }
 
+/* A unit that sends a float that is no number (here a quiet NaN) has sent
+ * no weight: the read fails as a bad reply and the last good value stays. */
+static void
+float_that_is_no_number_is_a_bad_reply(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 1;
+	int64_t until;
+
+	parse("[device]\nname = f\nkind = scale\n"
+	      "[gross]\ntable = holding\naddress = 60\ntype = f32\n", &p);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_registers[60] = 0x4174; /* 15.3 */
+	s->map->tab_registers[61] = 0xcccd;
+	pthread_mutex_unlock(&s->lock);
+	poller = poller_for(s, 0, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	wait_seq(poller, 0, 1);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_registers[60] = 0x7fc0;
+	s->map->tab_registers[61] = 0x0000;
+	pthread_mutex_unlock(&s->lock);
+	until = mono_ms() + 3000;
+	do {
+		assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+		if (snap.link != MB_LINK_UP)
+			break;
+		sleep_ms(5);
+	} while (mono_ms() < until);
+	assert_int_not_equal(snap.link, MB_LINK_UP);
+	assert_int_equal(snap.last_errno, MB_EBADREPLY);
+	assert_float_equal(snap.value[MB_SIG_GROSS], 15.3, 1e-5);
+	mb_poller_free(poller);
+}
+
 static void
 close_runs_before_the_next_read_cycle(void **state)
 {
@@ -464,6 +503,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(merges_adjacent_registers_into_one_request),
 	    cmocka_unit_test(reads_values_through_the_profile),
+	    cmocka_unit_test(float_that_is_no_number_is_a_bad_reply),
 	    cmocka_unit_test(close_runs_before_the_next_read_cycle),
 	    cmocka_unit_test(dead_unit_backs_off_alone),
 	    cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -198,6 +199,32 @@ codec_gets_every_type_and_word_order_right(void **state)
 	}
 }
 
+/* NaN, infinity, or a float the scale takes past a double: no number. */
+static void
+float_that_is_no_number_decodes_as_nan(void **state)
+{
+	static const struct {
+		enum mb_order order;
+		double scale;
+		uint16_t regs[2];
+	} rows[] = {
+	    {MB_ABCD, 1, {0x7fc0, 0x0000}},   /* quiet NaN */
+	    {MB_ABCD, 1, {0x7f80, 0x0000}},   /* +infinity */
+	    {MB_ABCD, 1, {0xff80, 0x0000}},   /* -infinity */
+	    {MB_CDAB, 1, {0x00fe, 0xffff}},   /* the fuzzer's: NaN in word order CDAB */
+	    {MB_ABCD, 1e300, {0x7f7f, 0xffff}}, /* FLT_MAX times 1e300 */
+	    {MB_ABCD, 0, {0, 0}},             /* sentinel */
+	};
+	(void)state;
+	for (size_t i = 0; rows[i].scale != 0; i++) {
+		struct mb_field f = {.present = 1, .table = MB_HOLDING, .type = MB_F32,
+		    .order = rows[i].order, .scale = rows[i].scale, .bit = -1, .poll = 1};
+
+		if (!isnan(mb_field_decode(&f, rows[i].regs)))
+			fail_msg("row %zu: %g is not NaN", i, mb_field_decode(&f, rows[i].regs));
+	}
+}
+
 static void
 float_orders_agree_with_libmodbus(void **state)
 {
@@ -292,6 +319,7 @@ main(void)
 	    cmocka_unit_test(reads_a_profile_only_within_its_length),
 	    cmocka_unit_test(codec_gets_every_type_and_word_order_right),
 	    cmocka_unit_test(float_orders_agree_with_libmodbus),
+	    cmocka_unit_test(float_that_is_no_number_decodes_as_nan),
 	    cmocka_unit_test(refuses_values_that_do_not_fit),
 	    cmocka_unit_test(holding_bit_write_keeps_other_bits),
 	    cmocka_unit_test(errors_are_distinct_and_readable),

@@ -1,0 +1,565 @@
+/*
+ * ctlreq: parse, check and carry out one control request, and render the
+ * replies (ctlreq.h).  Nothing here touches a socket: ctl.c sends what these
+ * return, and the fuzzer reaches every branch with an in-memory gw.
+ */
+#include "ctlreq.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "log.h"
+#include "uplink.h"
+#include "util.h"
+
+/* --- parsing --------------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum ctl_command command;
+	int needs_line;
+} commands[] = {
+	{ "status", CTL_STATUS, 0 },
+	{ "fills", CTL_FILLS, 0 },
+	{ "login", CTL_LOGIN, 1 },
+	{ "scan", CTL_SCAN, 1 },
+	{ "buyer", CTL_BUYER, 1 },
+	{ "start", CTL_START, 1 },
+	{ "stop", CTL_STOP, 1 },
+	{ "fill", CTL_FILL, 1 },
+	{ NULL, 0, 0 },
+};
+
+/* A string member: 0 with *out (NULL when absent and optional), or -1. */
+static int
+string_member(json_t *obj, const char *cmd, const char *name, int required, const char **out,
+    char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, name);
+
+	*out = NULL;
+	if (v == NULL && !required)
+		return 0;
+	if (!json_is_string(v))
+		return err_set(err, errlen, "%s needs \"%s\": a string", cmd, name);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int
+integer_member(json_t *obj, const char *name, json_int_t min, json_int_t max, json_int_t fallback,
+    json_int_t *out, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, name);
+
+	*out = fallback;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return err_set(err, errlen, "\"%s\" must be an integer from %lld to %lld", name,
+		    (long long)min, (long long)max);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* An operator's certificate: echoed in replies and logs, kept in 64 bytes. */
+static int
+check_cert(const char *cert, const char *name, char *err, size_t errlen)
+{
+	size_t n = strlen(cert), i;
+
+	if (n == 0 || n > CTL_CERT_MAX)
+		return err_set(err, errlen, "\"%s\" must be 1 to %d bytes", name, CTL_CERT_MAX);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)cert[i] < 0x20 || cert[i] == 0x7f)
+			return err_set(err, errlen, "\"%s\" must not hold control characters",
+			    name);
+	return 0;
+}
+
+int
+ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *wait;
+	json_int_t n;
+	const char *cmd;
+	int i, rc = -1;
+
+	memset(req, 0, sizeof(*req));
+	req->json = json_loadb(buf, len, 0, &jerr);
+	if (req->json == NULL) {
+		/* jansson quotes the text "near" the fault, which may be a
+		 * buyer number: the reply keeps only what and where */
+		char *near = strstr(jerr.text, " near '");
+
+		if (near != NULL)
+			*near = '\0';
+		err_set(err, errlen, "not a JSON object: %s (byte %d)", jerr.text,
+		    jerr.position);
+		goto out;
+	}
+	if (!json_is_object(req->json)) {
+		err_set(err, errlen, "not a JSON object");
+		goto out;
+	}
+	if (string_member(req->json, "a request", "cmd", 1, &cmd, err, errlen) == -1)
+		goto out;
+	for (i = 0; commands[i].name != NULL && strcmp(commands[i].name, cmd) != 0; i++)
+		;
+	if (commands[i].name == NULL) {
+		err_set(err, errlen, "unknown command \"%.64s\"", cmd);
+		goto out;
+	}
+	req->command = commands[i].command;
+	if (commands[i].needs_line) {
+		json_t *v = json_object_get(req->json, "line");
+
+		if (!json_is_integer(v)) {
+			err_set(err, errlen, "request needs \"line\": a line number");
+			goto out;
+		}
+		if (json_integer_value(v) < 1 || json_integer_value(v) > GW_LINE_NUMBER_MAX) {
+			err_set(err, errlen, "no line %lld", (long long)json_integer_value(v));
+			goto out;
+		}
+		req->line = (int)json_integer_value(v);
+	}
+	switch (req->command) {
+	case CTL_FILLS:
+		if (integer_member(req->json, "since", 0, INT64_MAX, 0, &n, err, errlen) == -1)
+			goto out;
+		req->since_ms = n;
+		if (integer_member(req->json, "limit", 1, CTL_FILLS_MAX, CTL_FILLS_DEFAULT, &n, err,
+		    errlen) == -1)
+			goto out;
+		req->limit = (int)n;
+		break;
+	case CTL_LOGIN:
+		if (string_member(req->json, cmd, "cert", 1, &req->cert, err, errlen) == -1 ||
+		    check_cert(req->cert, "cert", err, errlen) == -1)
+			goto out;
+		break;
+	case CTL_SCAN:
+		if (string_member(req->json, cmd, "code", 1, &req->code, err, errlen) == -1)
+			goto out;
+		break;
+	case CTL_BUYER:
+		if (string_member(req->json, cmd, "number", 1, &req->number, err, errlen) == -1)
+			goto out;
+		break;
+	case CTL_START:
+		wait = json_object_get(req->json, "wait");
+		if (wait != NULL && !json_is_boolean(wait)) {
+			err_set(err, errlen, "\"wait\" must be true or false");
+			goto out;
+		}
+		req->wait = json_is_true(wait);
+		break;
+	case CTL_FILL:
+		if (string_member(req->json, cmd, "cylinder", 1, &req->code, err, errlen) == -1 ||
+		    string_member(req->json, cmd, "buyer", 1, &req->number, err, errlen) == -1 ||
+		    string_member(req->json, cmd, "operator", 0, &req->cert, err, errlen) == -1)
+			goto out;
+		if (req->cert != NULL && check_cert(req->cert, "operator", err, errlen) == -1)
+			goto out;
+		req->wait = 1;
+		break;
+	case CTL_STATUS:
+	case CTL_STOP:
+		break;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		ctl_request_free(req);
+	return rc;
+}
+
+/* jansson frees without wiping: the number goes first.  The buffer is
+ * jansson's own copy, so writing to it is safe. */
+static void
+wipe_numbers(json_t *obj)
+{
+	static const char *const members[] = { "number", "buyer" };
+	size_t i;
+
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		json_t *v = json_object_get(obj, members[i]);
+
+		if (json_is_string(v))
+			explicit_bzero((char *)json_string_value(v), json_string_length(v));
+	}
+}
+
+void
+ctl_request_free(struct ctl_request *req)
+{
+	if (req->json != NULL) {
+		if (json_is_object(req->json))
+			wipe_numbers(req->json);
+		json_decref(req->json);
+	}
+	memset(req, 0, sizeof(*req));
+}
+
+/* --- replies --------------------------------------------------------------------- */
+
+json_t *
+ctl_error_json(const char *message)
+{
+	return json_pack("{s:b, s:s}", "ok", 0, "error", message);
+}
+
+static json_t *
+error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static json_t *
+error_reply(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ctl_error_json(msg);
+}
+
+/* A refusal as the client sees it: rule lines and the first rule code. */
+static json_t *
+violations_json(const char *text)
+{
+	json_t *arr = json_array();
+	const char *p = text, *nl;
+	char item[512];
+	size_t n;
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n >= sizeof(item))
+			n = sizeof(item) - 1;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		json_array_append_new(arr, json_string(item));
+		p = nl ? nl + 1 : NULL;
+	}
+	return arr;
+}
+
+static json_t *
+num_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(round(v * 1000.0) / 1000.0);
+}
+
+static json_t *
+status_json(const struct line_status *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "line", json_integer(s->number));
+	json_object_set_new(o, "state", json_string(line_state_name(s->state)));
+	json_object_set_new(o, "link", json_boolean(s->link_ok));
+	json_object_set_new(o, "gross", num_or_null(s->gross_kg));
+	json_object_set_new(o, "net", num_or_null(s->net_kg));
+	json_object_set_new(o, "target", num_or_null(s->target_kg));
+	json_object_set_new(o, "preact", num_or_null(s->preact_kg));
+	json_object_set_new(o, "operator", json_string(s->operator_cert));
+	json_object_set_new(o, "cylinder", json_string(s->cylinder));
+	json_object_set_new(o, "buyer", json_string(s->buyer_masked));
+	json_object_set_new(o, "fill", json_string(s->fill_uuid));
+	json_object_set_new(o, "last_result", json_string(s->result));
+	json_object_set_new(o, "last_net", num_or_null(s->result_net_kg));
+	json_object_set_new(o, "last_violations", violations_json(s->result_text));
+	return o;
+}
+
+json_t *
+ctl_result_json(const struct line_status *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "event", json_string("result"));
+	json_object_set_new(o, "line", json_integer(s->number));
+	json_object_set_new(o, "ok", json_boolean(!s->refused && strcmp(s->result, "error")));
+	json_object_set_new(o, "refused", json_boolean(s->refused &&
+	    strcmp(s->result, "error") != 0));
+	json_object_set_new(o, "result", json_string(s->result));
+	json_object_set_new(o, "fill", json_string(s->refused ? "" : s->fill_uuid));
+	json_object_set_new(o, "net", num_or_null(s->result_net_kg));
+	json_object_set_new(o, "target", num_or_null(s->target_kg));
+	json_object_set_new(o, "violations", violations_json(s->result_text));
+	return o;
+}
+
+json_t *
+ctl_progress_json(const struct line_status *s)
+{
+	json_t *o = status_json(s);
+
+	json_object_set_new(o, "event", json_string("progress"));
+	return o;
+}
+
+/* A refusal at the counter (R01, R08): the same shape as a fill's result. */
+static json_t *
+refused_json(int line, const char *refusal)
+{
+	json_t *arr = json_array();
+
+	json_array_append_new(arr, json_string(refusal));
+	return json_pack("{s:s, s:i, s:b, s:b, s:s, s:o}", "event", "result", "line", line, "ok", 0,
+	    "refused", 1, "result", "refused", "violations", arr);
+}
+
+/* --- identity at the counter ----------------------------------------------------- */
+
+/*
+ * A refusal found at the counter (bad code R01, bad number R08): logged,
+ * recorded at once, and written as "RULE sentence" to refusal.  Returns 1,
+ * what ctl_take_* return for a refusal.
+ */
+static int
+refuse_at_counter(struct gw *gw, struct line *l, const char *rule, int alert,
+    const char *sentence, char *refusal, size_t refusallen)
+{
+	struct rules_verdict v;
+	struct records_party p;
+	char err[256];
+
+	log_info("line %d: %s %s", l->number, rule, sentence);
+	rules_verdict_init(&v);
+	rules_add(&v, rule, alert ? RULES_ALERT : RULES_REFUSE, 1, RULES_ROUTE_STATION, "%s",
+	    sentence);
+	memset(&p, 0, sizeof(p));
+	p.line = l->number;
+	p.operator_cert = l->operator_cert[0] ? l->operator_cert : NULL;
+	if (records_incident(&gw->records, "refusal", &v, &p, NULL, err, sizeof(err)) == -1)
+		log_warnx("line %d: refusal not recorded: %s", l->number, err);
+	snprintf(refusal, refusallen, "%s %s", rule, sentence);
+	return 1;
+}
+
+int
+ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out, char *refusal,
+    size_t refusallen, char *why, size_t whylen)
+{
+	struct line_cylinder cyl;
+	char text[256];
+
+	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
+	if (!cyl.valid) {
+		snprintf(text, sizeof(text), _("cylinder code rejected: %s"), cyl.reason);
+		return refuse_at_counter(gw, l, "R01", 1, text, refusal, refusallen);
+	}
+	if (line_set_cylinder(l, &cyl, why, whylen) == -1)
+		return -1;
+	if (out != NULL)
+		str_copy(out, cyl.serial, 64);
+	return 0;
+}
+
+int
+ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out, char *refusal,
+    size_t refusallen, char *why, size_t whylen)
+{
+	struct line_buyer b;
+	char text[256];
+
+	gwident_buyer(gw->ident, number, strlen(number), &b);
+	if (!b.valid) {
+		snprintf(text, sizeof(text), _("buyer number rejected: %s"), b.reason);
+		return refuse_at_counter(gw, l, "R08", 0, text, refusal, refusallen);
+	}
+	if (line_set_buyer(l, &b, why, whylen) == -1)
+		return -1;
+	if (out != NULL)
+		str_copy(out, b.masked, 40);
+	return 0;
+}
+
+/* --- carrying out ---------------------------------------------------------------- */
+
+static int
+fills_cb(const struct records_fill_row *row, void *arg)
+{
+	json_t *arr = arg;
+	char started[32], ended[32];
+	json_t *o = json_object();
+
+	time_format_iso(row->started_ms, started);
+	if (row->ended_ms)
+		time_format_iso(row->ended_ms, ended);
+	else
+		ended[0] = '\0';
+	json_object_set_new(o, "uuid", json_string(row->uuid));
+	json_object_set_new(o, "line", json_integer(row->line));
+	json_object_set_new(o, "cylinder", json_string(row->cylinder));
+	json_object_set_new(o, "buyer", json_string(row->buyer_masked));
+	json_object_set_new(o, "operator", json_string(row->operator_cert));
+	json_object_set_new(o, "started", json_string(started));
+	json_object_set_new(o, "ended", json_string(ended));
+	json_object_set_new(o, "target", num_or_null(row->target_kg));
+	json_object_set_new(o, "net", num_or_null(row->net_kg));
+	json_object_set_new(o, "result", json_string(row->result));
+	json_object_set_new(o, "rules", json_string(row->rules));
+	json_array_append_new(arr, o);
+	return 0;
+}
+
+static json_t *
+uplink_json(struct gw *gw)
+{
+	struct uplink_status us;
+
+	if (gw->uplink == NULL)
+		return json_pack("{s:b}", "configured", 0);
+	uplink_get_status(gw->uplink, &us);
+	return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s}", "configured", 1, "connected",
+	    us.connected, "backlog", (json_int_t)us.backlog, "last_ack", (json_int_t)us.last_ack,
+	    "last_ack_ms", (json_int_t)us.last_ack_ms, "sent", (json_int_t)us.sent, "last_error",
+	    us.last_error);
+}
+
+static json_t *
+status_reply(struct gw *gw)
+{
+	struct line_status st;
+	json_t *lines = json_array();
+	size_t i;
+
+	for (i = 0; i < gw->line_count; i++) {
+		line_status(&gw->lines[i], &st);
+		json_array_append_new(lines, status_json(&st));
+	}
+	return json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station", gw->config->station_id,
+	    "uptime_s", (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines",
+	    lines, "uplink", uplink_json(gw));
+}
+
+static json_t *
+fills_reply(struct gw *gw, const struct ctl_request *req)
+{
+	json_t *arr = json_array();
+	char why[256];
+
+	if (records_fills_since(&gw->records, req->since_ms, req->limit, fills_cb, arr, why,
+	    sizeof(why)) == -1) {
+		json_decref(arr);
+		return ctl_error_json(why);
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "fills", arr);
+}
+
+static json_t *
+login_reply(struct gw *gw, struct line *l, const char *cert)
+{
+	struct records_operator op;
+	char why[256];
+	int found = 0;
+
+	if (line_login(l, cert, why, sizeof(why)) == -1)
+		return ctl_error_json(why);
+	if (records_operator_get(&gw->records, cert, &op, &found, why, sizeof(why)) == -1)
+		found = 0;
+	return json_pack("{s:b, s:i, s:s, s:s, s:b}", "ok", 1, "line", l->number, "operator", cert,
+	    "name", found ? op.name : "", "registered", found);
+}
+
+/* start, and the end of fill: an attempt the client may wait for. */
+static json_t *
+start_reply(struct line *l, int wait_for_it, struct ctl_wait *wait)
+{
+	unsigned attempt = 0;
+	char why[256];
+
+	if (line_start(l, &attempt, why, sizeof(why)) == -1)
+		return ctl_error_json(why);
+	if (!wait_for_it)
+		return json_pack("{s:b, s:i, s:i}", "ok", 1, "line", l->number, "attempt",
+		    (int)attempt);
+	wait->line = l;
+	wait->attempt = attempt;
+	return NULL;
+}
+
+json_t *
+ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait)
+{
+	struct line *l;
+	char why[256], refusal[300], serial[64], masked[40];
+	int rc;
+
+	wait->line = NULL;
+	wait->attempt = 0;
+	if (req->command == CTL_STATUS)
+		return status_reply(gw);
+	if (req->command == CTL_FILLS)
+		return fills_reply(gw, req);
+	if ((l = gw_line(gw, req->line)) == NULL)
+		return error_reply("no line %d", req->line);
+	switch (req->command) {
+	case CTL_LOGIN:
+		return login_reply(gw, l, req->cert);
+	case CTL_SCAN:
+		rc = ctl_take_cylinder(gw, l, req->code, serial, refusal, sizeof(refusal), why,
+		    sizeof(why));
+		if (rc == 1)
+			return refused_json(l->number, refusal);
+		if (rc == -1)
+			return ctl_error_json(why);
+		return json_pack("{s:b, s:i, s:s}", "ok", 1, "line", l->number, "cylinder", serial);
+	case CTL_BUYER:
+		rc = ctl_take_buyer(gw, l, req->number, masked, refusal, sizeof(refusal), why,
+		    sizeof(why));
+		if (rc == 1)
+			return refused_json(l->number, refusal);
+		if (rc == -1)
+			return ctl_error_json(why);
+		return json_pack("{s:b, s:i, s:s}", "ok", 1, "line", l->number, "buyer", masked);
+	case CTL_START:
+		return start_reply(l, req->wait, wait);
+	case CTL_STOP:
+		line_stop(l);
+		return json_pack("{s:b, s:i}", "ok", 1, "line", l->number);
+	case CTL_FILL:
+		if (req->cert != NULL && line_login(l, req->cert, why, sizeof(why)) == -1)
+			return ctl_error_json(why);
+		rc = ctl_take_cylinder(gw, l, req->code, NULL, refusal, sizeof(refusal), why,
+		    sizeof(why));
+		if (rc == 0)
+			rc = ctl_take_buyer(gw, l, req->number, NULL, refusal, sizeof(refusal), why,
+			    sizeof(why));
+		if (rc == 1)
+			return refused_json(l->number, refusal);
+		if (rc == -1)
+			return ctl_error_json(why);
+		return start_reply(l, 1, wait);
+	case CTL_STATUS:
+	case CTL_FILLS:
+		break;
+	}
+	return error_reply("command %d not handled", (int)req->command);
+}
+
+json_t *
+ctl_handle_line(struct gw *gw, const char *buf, size_t len, struct ctl_wait *wait)
+{
+	struct ctl_request req;
+	char err[256];
+	json_t *reply;
+
+	wait->line = NULL;
+	wait->attempt = 0;
+	if (ctl_request_parse(buf, len, &req, err, sizeof(err)) == -1)
+		return ctl_error_json(err);
+	reply = ctl_request_execute(gw, &req, wait);
+	ctl_request_free(&req);
+	return reply;
+}

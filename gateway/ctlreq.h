@@ -1,0 +1,110 @@
+/*
+ * ctlreq: one request of the control protocol (docs/control-protocol.md),
+ * apart from the socket: parse and check a request line, carry it out on a
+ * gw, and render the reply.  ctl.c owns the connections and the scanners and
+ * calls these; the fuzzer (tests/fuzz/fuzz_ctl.c) calls them on arbitrary
+ * bytes, with a gw that has lines but no bus.
+ *
+ * Limits a parsed request is held to (refusals name the field):
+ *   "cmd"      one of status fills login scan buyer start stop fill
+ *   "line"     an integer 1..GW_LINE_NUMBER_MAX (login scan buyer start stop fill)
+ *   "cert"     login, and "operator" of fill (optional there): 1..CTL_CERT_MAX
+ *              bytes, no control characters
+ *   "code"     scan, and "cylinder" of fill: a string (the code's own checks
+ *              are rule R01's, so a bad code is a recorded refusal, not an error)
+ *   "number"   buyer, and "buyer" of fill: a string (checks are R08's)
+ *   "wait"     start: true or false (default false)
+ *   "since"    fills: an integer >= 0, ms since the epoch (default 0)
+ *   "limit"    fills: an integer 1..CTL_FILLS_MAX (default CTL_FILLS_DEFAULT)
+ * Other members are ignored (a newer client may send more).
+ */
+#ifndef GAS_CTLREQ_H
+#define GAS_CTLREQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "gw.h"
+
+#define CTL_CERT_MAX 63          /* what a line keeps of an operator's certificate */
+#define CTL_FILLS_MAX 100000
+#define CTL_FILLS_DEFAULT 1000
+
+enum ctl_command {
+	CTL_STATUS = 0,
+	CTL_FILLS,
+	CTL_LOGIN,
+	CTL_SCAN,
+	CTL_BUYER,
+	CTL_START,
+	CTL_STOP,
+	CTL_FILL,
+};
+
+/* A parsed request.  The strings point into json, which the request owns. */
+struct ctl_request {
+	enum ctl_command command;
+	int line;                    /* 0 for status and fills */
+	int wait;                    /* start: stream progress until the outcome; fill: 1 */
+	const char *cert;            /* login; fill: NULL when no "operator" */
+	const char *code;            /* scan; fill: "cylinder" */
+	const char *number;          /* buyer; fill: "buyer"; the raw number */
+	int64_t since_ms;            /* fills */
+	int limit;                   /* fills */
+	json_t *json;
+};
+
+/*
+ * Parse one request line (len bytes, no newline, no NUL needed).  Returns 0
+ * with *req filled (free it with ctl_request_free), or -1 with a sentence in
+ * err naming the field at fault and *req holding nothing to free.
+ */
+int ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *err,
+    size_t errlen);
+
+/* Wipe the raw buyer number in place (it crossed the socket once), then
+ * free.  Safe on a request whose parse failed. */
+void ctl_request_free(struct ctl_request *req);
+
+/* A request that waits for the outcome of an attempt (start with wait, fill). */
+struct ctl_wait {
+	struct line *line;           /* NULL: the request does not wait */
+	unsigned attempt;
+};
+
+/*
+ * Carry out req on gw (lines through their mailbox, records, identity).
+ * Returns the reply for the client (the caller owns it), or NULL when the
+ * request now waits (*wait says for what; the result comes from
+ * ctl_result_json) or when memory ran out (wait->line is NULL then).
+ * A problem is never an error return: it is a reply with "ok": false and
+ * an "error" sentence, or a refusal result (R01, R08).
+ */
+json_t *ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait);
+
+/* Parse, execute and free: one line as ctl.c receives it.  Same return as
+ * ctl_request_execute; a line that does not parse gets an error reply. */
+json_t *ctl_handle_line(struct gw *gw, const char *buf, size_t len, struct ctl_wait *wait);
+
+/* {"ok":false,"error":MESSAGE} */
+json_t *ctl_error_json(const char *message);
+/* {"event":"progress", ...LINE...} of a waiting request. */
+json_t *ctl_progress_json(const struct line_status *status);
+/* {"event":"result", ...} once the attempt has an outcome. */
+json_t *ctl_result_json(const struct line_status *status);
+
+/*
+ * A cylinder code or buyer number for line l, from the socket or a scanner.
+ * Returns 0 when the line took it (the serial, up to 64 bytes, or the
+ * masked number, up to 40, written to out when not NULL), 1 when rule R01 /
+ * R08 refused it (recorded; "R01 sentence" written to refusal), or -1 when
+ * the line did not take it (busy: why).  The raw number is never logged.
+ */
+int ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out,
+    char *refusal, size_t refusallen, char *why, size_t whylen);
+int ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out,
+    char *refusal, size_t refusallen, char *why, size_t whylen);
+
+#endif
