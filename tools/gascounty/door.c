@@ -255,8 +255,8 @@ door_report(struct door *d)
 
 	if (d->refused == 0 || now - d->reported_ms < DOOR_REPORT_MS)
 		return;
-	log_info("refused %lu DTLS ClientHellos in %lld s: their address already had %d "
-	         "handshakes in progress",
+	log_info("refused %lu DTLS ClientHellos in %lld s: their address had its share of "
+	         "handshakes in progress (at most %d)",
 	    d->refused, (long long)((now - d->reported_ms) / 1000), d->per_address);
 	d->refused = 0;
 	d->reported_ms = now;

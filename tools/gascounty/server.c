@@ -648,6 +648,10 @@ open_door(const coap_address_t *bound)
 	size_t capacity = (size_t)S.config->max_handshakes * 4;
 	char err[160];
 
+	if (S.config->handshakes_per_address == 0) {
+		log_info("handshakes_per_address = 0: libcoap alone limits handshakes");
+		return;
+	}
 	if (S.config->handshakes_per_address * 2 > S.config->max_handshakes)
 		log_warnx("handshakes_per_address %d is over half of max_handshakes %d: two "
 		          "flooding addresses can take every handshake slot",
@@ -696,6 +700,7 @@ county_serve(const struct county_config *config, sqlite3 *db)
 	int gai, alerts;
 
 	memset(&S, 0, sizeof(S));
+	S.door.fd = -1;
 	S.config = config;
 	S.cdb.db = db;
 	S.cdb.config = config;
