@@ -7,9 +7,12 @@
  * the flooder then abandons.
  *
  *   hello_flood -p PORT [-n COUNT] [-s SOCKETS] [-t SECONDS] [-r PER_SECOND]
+ *               [-a SOURCE]...
  *
- * Only 127.0.0.1.  Stops after COUNT hellos or SECONDS, whichever is first,
- * and prints "hello_flood: sent N hellos (C with a cookie), R datagrams back".
+ * Sends to 127.0.0.1, from 127.0.0.1 or from the loopback SOURCE addresses
+ * given (-a, up to 8; the sockets are spread over them in turn).  Stops
+ * after COUNT hellos or SECONDS, whichever is first, and prints
+ * "hello_flood: sent N hellos (C with a cookie), R datagrams back".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +31,7 @@
 
 #define MAX_SOCKETS 512
 #define MAX_COOKIE 255
+#define MAX_SOURCES 8
 
 struct client {
 	int fd;
@@ -106,18 +110,35 @@ drain(struct client *c)
 	return got;
 }
 
+/* A fresh non-blocking socket from source (port chosen by the kernel) to to. */
+static int
+open_socket(const struct sockaddr_in *source, const struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	if (fd == -1 || bind(fd, (const struct sockaddr *)source, sizeof(*source)) == -1 ||
+	    connect(fd, (const struct sockaddr *)to, sizeof(*to)) == -1) {
+		perror("hello_flood: socket");
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct client clients[MAX_SOCKETS];
-	struct sockaddr_in to;
+	struct sockaddr_in to, sources[MAX_SOURCES];
 	uint8_t buf[1024];
+	int nsources = 0;
 	long count = 5000, seconds = 30, rate = 1000, sent = 0, with_cookie = 0, back = 0, i;
 	int nsock = 200, port = 0, ch, s;
 	int64_t start, now;
 	size_t len;
 
-	while ((ch = getopt(argc, argv, "p:n:s:t:r:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:n:s:t:r:a:h")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -134,9 +155,22 @@ main(int argc, char **argv)
 		case 'r':
 			rate = atol(optarg);
 			break;
+		case 'a':
+			if (nsources == MAX_SOURCES) {
+				fprintf(stderr, "hello_flood: at most %d sources\n", MAX_SOURCES);
+				return 2;
+			}
+			memset(&sources[nsources], 0, sizeof(sources[0]));
+			sources[nsources].sin_family = AF_INET;
+			if (inet_pton(AF_INET, optarg, &sources[nsources].sin_addr) != 1) {
+				fprintf(stderr, "hello_flood: bad source %s\n", optarg);
+				return 2;
+			}
+			nsources++;
+			break;
 		case 'h':
 			printf("usage: hello_flood -p PORT [-n COUNT] [-s SOCKETS] [-t SECONDS] "
-			       "[-r PER_SECOND]\n");
+			       "[-r PER_SECOND] [-a SOURCE]...\n");
 			return 0;
 		default:
 			return 2;
@@ -152,14 +186,15 @@ main(int argc, char **argv)
 	to.sin_family = AF_INET;
 	to.sin_port = htons((uint16_t)port);
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	for (s = 0; s < nsock; s++) {
-		clients[s].fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-		if (clients[s].fd == -1 ||
-		    connect(clients[s].fd, (struct sockaddr *)&to, sizeof(to)) == -1) {
-			perror("hello_flood: socket");
-			return 1;
-		}
+	if (nsources == 0) {
+		memset(&sources[0], 0, sizeof(sources[0]));
+		sources[0].sin_family = AF_INET;
+		sources[0].sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		nsources = 1;
 	}
+	for (s = 0; s < nsock; s++)
+		if ((clients[s].fd = open_socket(&sources[s % nsources], &to)) == -1)
+			return 1;
 	start = time_mono_ms();
 	for (i = 0; i < count; i++) {
 		now = time_mono_ms();
@@ -182,12 +217,8 @@ main(int argc, char **argv)
 		if (clients[s].cookie_len > 0 && rand() % 4 == 0) {
 			close(clients[s].fd);
 			memset(&clients[s], 0, sizeof(clients[s]));
-			clients[s].fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-			if (clients[s].fd == -1 ||
-			    connect(clients[s].fd, (struct sockaddr *)&to, sizeof(to)) == -1) {
-				perror("hello_flood: socket");
+			if ((clients[s].fd = open_socket(&sources[s % nsources], &to)) == -1)
 				return 1;
-			}
 		}
 	}
 	for (s = 0; s < nsock; s++) {

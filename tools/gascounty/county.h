@@ -23,6 +23,7 @@ struct county_config {
 	char database[256];
 	char identities[256];
 	int max_handshakes;
+	int handshakes_per_address; /* the door's share of max_handshakes (door.h) */
 	int max_idle;
 	int idle_timeout_s;
 	int c01_minutes;       /* C01: same cylinder at two stations within this */

@@ -31,6 +31,10 @@ static const struct conf_key county_keys[] = {
         "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL},
     {"max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
         "DTLS handshakes in progress at once", NULL},
+    {"handshakes_per_address", CONF_INT, NUM(handshakes_per_address), 0, 1000, "10",
+        "DTLS handshakes one address (an IPv6 /64) may have in progress at once; keep it "
+        "well under max_handshakes (0: no such limit, libcoap's alone)",
+        NULL},
     {"max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most", NULL},
     {"idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
         "an idle session is closed after this (s)", NULL},
