@@ -591,6 +591,62 @@ crash_recovery_interrupts_open_fill_once(void **state)
 	rig_free(r);
 }
 
+/* A fill whose record the database refuses (a trigger stands in for a full
+ * disk) ends with the valve closed and "error", holds the next attempt
+ * back with the valve shut, and is written, once, when writes work again;
+ * then the line fills normally. */
+static void
+record_held_back_by_database_is_written_when_it_can_be(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run(r, 2000);
+	assert_true(r->fake.open);
+	exec_ok(r, "CREATE TRIGGER no_room BEFORE INSERT ON outbox"
+	    " BEGIN SELECT RAISE(ABORT, 'no room'); END");
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "the fill is not recorded yet"));
+	assert_false(r->fake.open);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
+
+	next_cylinder(r);
+	identify(r, "C-GOOD", "b2");
+	a = start(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "not recorded yet, so no new fill starts"));
+	run(r, 3000);
+	assert_int_equal(r->fake.opens, 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
+
+	exec_ok(r, "DROP TRIGGER no_room");
+	run(r, 1500);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'ok'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+
+	identify(r, "C-GOOD", "b2");
+	a = start(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_true(strcmp(s.result, "ok") == 0 || strcmp(s.result, "flagged") == 0);
+	assert_int_equal(r->fake.opens, 2);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result IN ('ok', 'flagged')"),
+	    2);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
+	rig_free(r);
+}
+
 int
 main(void)
 {
@@ -607,6 +663,7 @@ main(void)
 		cmocka_unit_test(stop_interrupts_fill),
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
 		cmocka_unit_test(crash_recovery_interrupts_open_fill_once),
+		cmocka_unit_test(record_held_back_by_database_is_written_when_it_can_be),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
