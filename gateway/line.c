@@ -313,6 +313,9 @@ net_of(const struct line *line)
 	return line->last.gross_kg - line->fill.tare_kg;
 }
 
+static void begin_close(struct line *line, int64_t now);
+static void finish_fill(struct line *line, int64_t now);
+
 /* Gather the facts of R01..R11 and decide; on pass, commit the start row
  * and open the valve. */
 static void
@@ -442,11 +445,12 @@ check_and_arm(struct line *line, int64_t now)
 		line->valve_commanded_open = line->io.valve(line->io.ctx, 1) == 0;
 	if (!line->valve_commanded_open) {
 		/* The open may or may not have reached the unit: close, and
-		 * record the attempt as interrupted by the link. */
-		line_close_valve(line);
+		 * record the attempt as interrupted by the link (the start row
+		 * is committed: it must end, and the operator must hear). */
 		line->link_lost = 1;
-		line->close_ms = now;
-		line->close_net = 0;
+		line->link_lost_ms = 0;
+		begin_close(line, now);
+		finish_fill(line, now);
 		enter(line, LINE_INTERRUPTED, now);
 		return;
 	}

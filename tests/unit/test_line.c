@@ -33,6 +33,7 @@ struct fake {
 	double leak;                 /* kg/s with the valve closed */
 	int scale_dead;
 	int valve_dead;
+	int open_fails;              /* the next open command gets no answer */
 	int64_t now;
 	int64_t last_move;
 	int opens;
@@ -82,6 +83,10 @@ fake_valve(void *ctx, int open)
 
 	if (f->valve_dead)
 		return -1;
+	if (open && f->open_fails) {
+		f->open_fails = 0;
+		return -1;
+	}
 	if (open && !f->open) {
 		f->opens++;
 		f->start_row_committed_at_open = count_filling_rows(f->db_path);
@@ -647,6 +652,39 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	rig_free(r);
 }
 
+/* The valve unit does not answer the open command: the attempt, whose
+ * start row is committed, ends as interrupted (R24) with an outcome for
+ * the operator, instead of leaving the row open and gasctl waiting. */
+static void
+unanswered_open_ends_the_attempt_as_interrupted(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	r->fake.open_fails = 1;
+	a = start(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_true(s.finished >= a);
+	assert_string_equal(s.result, "interrupted");
+	assert_non_null(strstr(s.result_text, "R24"));
+	assert_false(r->fake.open);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	next_cylinder(r);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_true(strcmp(s.result, "ok") == 0 || strcmp(s.result, "flagged") == 0);
+	rig_free(r);
+}
+
 int
 main(void)
 {
@@ -664,6 +702,7 @@ main(void)
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
 		cmocka_unit_test(crash_recovery_interrupts_open_fill_once),
 		cmocka_unit_test(record_held_back_by_database_is_written_when_it_can_be),
+		cmocka_unit_test(unanswered_open_ends_the_attempt_as_interrupted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
