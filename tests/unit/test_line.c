@@ -274,6 +274,16 @@ start(struct rig *r)
 	return attempt;
 }
 
+/* Identify, start and run one attempt until its outcome, in *s. */
+static void
+attempt(struct rig *r, const char *serial, const char *buyer_id, int64_t limit,
+    struct line_status *s)
+{
+	identify(r, serial, buyer_id);
+	run_until_done(r, start(r), limit);
+	line_status(&r->line, s);
+}
+
 static int64_t
 count(struct rig *r, const char *sql)
 {
@@ -624,10 +634,7 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
 
 	next_cylinder(r);
-	identify(r, "C-GOOD", "b2");
-	a = start(r);
-	run_until_done(r, a, 10000);
-	line_status(&r->line, &s);
+	attempt(r, "C-GOOD", "b2", 10000, &s);
 	assert_string_equal(s.result, "error");
 	assert_non_null(strstr(s.result_text, "not recorded yet, so no new fill starts"));
 	run(r, 3000);
@@ -640,10 +647,7 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'ok'"), 1);
 	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
 
-	identify(r, "C-GOOD", "b2");
-	a = start(r);
-	run_until_done(r, a, 120000);
-	line_status(&r->line, &s);
+	attempt(r, "C-GOOD", "b2", 120000, &s);
 	assert_true(strcmp(s.result, "ok") == 0 || strcmp(s.result, "flagged") == 0);
 	assert_int_equal(r->fake.opens, 2);
 	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result IN ('ok', 'flagged')"),
@@ -660,16 +664,12 @@ unanswered_open_ends_the_attempt_as_interrupted(void **state)
 {
 	struct rig *r = rig_new();
 	struct line_status s;
-	unsigned a;
 
 	(void)state;
 	run(r, 500);
-	identify(r, "C-GOOD", "b1");
 	r->fake.open_fails = 1;
-	a = start(r);
-	run_until_done(r, a, 10000);
-	line_status(&r->line, &s);
-	assert_true(s.finished >= a);
+	attempt(r, "C-GOOD", "b1", 10000, &s);
+	assert_int_equal(s.finished, s.attempt);
 	assert_string_equal(s.result, "interrupted");
 	assert_non_null(strstr(s.result_text, "R24"));
 	assert_false(r->fake.open);
@@ -677,10 +677,7 @@ unanswered_open_ends_the_attempt_as_interrupted(void **state)
 	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
 	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
 	next_cylinder(r);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
-	run_until_done(r, a, 120000);
-	line_status(&r->line, &s);
+	attempt(r, "C-GOOD", "b1", 120000, &s);
 	assert_true(strcmp(s.result, "ok") == 0 || strcmp(s.result, "flagged") == 0);
 	rig_free(r);
 }
