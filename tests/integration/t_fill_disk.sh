@@ -40,7 +40,9 @@ STATION_DB="$DISK/station.db"
 # keep a copy of the database for KEEP=1 and the privacy scan of tests/run.sh.
 disk_cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	for p in $PIDS; do
+		wait_for 5 sh -c "! kill -0 $p 2>/dev/null" || kill -9 "$p" 2>/dev/null
+	done
 	if mountpoint -q "$DISK" 2>/dev/null; then
 		rm -f "$DISK/filler"
 		for f in "$DISK"/station.db*; do [ -e "$f" ] && cp "$f" "$T/"; done
