@@ -292,11 +292,29 @@ fail_attempt(struct line *line, const char *why, int64_t now)
 	enter(line, LINE_REFUSED, now);
 }
 
+/* The operator's words for a database write that failed (err as records.c
+ * wrote it): what is wrong with the station's disk, when that is known. */
+static const char *
+disk_words(const char *err)
+{
+	switch (store_disk_problem(err)) {
+	case STORE_DISK_FULL:
+		return _("station disk full");
+	case STORE_DISK_IOERR:
+		return _("station disk failing (I/O error)");
+	default:
+		return _("station database error");
+	}
+}
+
 static double
 net_of(const struct line *line)
 {
 	return line->last.gross_kg - line->fill.tare_kg;
 }
+
+static void begin_close(struct line *line, int64_t now);
+static void finish_fill(struct line *line, int64_t now);
 
 /* Gather the facts of R01..R11 and decide; on pass, commit the start row
  * and open the valve. */
@@ -398,9 +416,14 @@ check_and_arm(struct line *line, int64_t now)
 	    line->config->township, sizeof(b.township));
 	if (records_buyer_ensure(line->records, &b, err, sizeof(err)) == -1 ||
 	    records_fill_start(line->records, &line->fill, err, sizeof(err)) == -1) {
+		char why[256];
+
 		line->db_ok = 0;
-		fail_attempt(line, "database: the fill could not be recorded, valve stays closed",
-		    now);
+		log_warnx("line %d: start row not committed: %s", line->number, err);
+		snprintf(why, sizeof(why),
+		    _("%s: the fill cannot be recorded, so the valve stays closed"),
+		    disk_words(err));
+		fail_attempt(line, why, now);
 		return;
 	}
 	line->db_ok = 1;
@@ -422,11 +445,12 @@ check_and_arm(struct line *line, int64_t now)
 		line->valve_commanded_open = line->io.valve(line->io.ctx, 1) == 0;
 	if (!line->valve_commanded_open) {
 		/* The open may or may not have reached the unit: close, and
-		 * record the attempt as interrupted by the link. */
-		line_close_valve(line);
+		 * record the attempt as interrupted by the link (the start row
+		 * is committed: it must end, and the operator must hear). */
 		line->link_lost = 1;
-		line->close_ms = now;
-		line->close_net = 0;
+		line->link_lost_ms = 0;
+		begin_close(line, now);
+		finish_fill(line, now);
 		enter(line, LINE_INTERRUPTED, now);
 		return;
 	}
@@ -483,12 +507,44 @@ learn_preact(struct line *line, double inflight)
 	line->preact_kg = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
+/* Write the ended fill (row, violations, outbox) in one transaction.  On
+ * failure the fill stays in line->fill and line->verdict, to be written
+ * again by retry_record(). */
+static int
+record_fill(struct line *line, char *err, size_t errlen)
+{
+	struct records_party party;
+
+	party_of_fill(line, &party);
+	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
+	    errlen) == -1) {
+		line->db_ok = 0;
+		line->record_pending = 1;
+		return -1;
+	}
+	line->db_ok = 1;
+	line->record_pending = 0;
+	return 0;
+}
+
+/* Write a fill record the database refused before (full or failing disk).
+ * Quiet while it still fails: the first failure was logged and told. */
+static int
+retry_record(struct line *line, int64_t now, char *err, size_t errlen)
+{
+	line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
+	if (record_fill(line, err, errlen) == -1)
+		return -1;
+	log_info("line %d: fill %s %s: recorded now that the database can be written again",
+	    line->number, line->fill.uuid, line->fill.result);
+	return 0;
+}
+
 /* Record the fill with everything known, in one transaction. */
 static void
 finish_fill(struct line *line, int64_t now)
 {
 	struct rules_postfill_facts pf;
-	struct records_party party;
 	char text[512], err[256];
 	const char *result;
 	double net;
@@ -548,17 +604,19 @@ finish_fill(struct line *line, int64_t now)
 	if (line->curve.count > 0 && curve_encode(&line->curve, line->curve_buf,
 	    sizeof(line->curve_buf), &line->fill.curve_len) == 0)
 		line->fill.curve = line->curve_buf;
-	party_of_fill(line, &party);
-	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
-	    sizeof(err)) == -1) {
-		line->db_ok = 0;
-		log_warnx("line %d: fill %s not recorded: %s", line->number, line->fill.uuid,
-		    err);
-		set_outcome(line, "error", "database: the fill could not be recorded", 0, net);
+	if (record_fill(line, err, sizeof(err)) == -1) {
+		/* The valve is closed already; the record waits in memory (a
+		 * restart meanwhile recovers the row as interrupted). */
+		log_warnx("line %d: fill %s not recorded, kept to write again: %s", line->number,
+		    line->fill.uuid, err);
+		line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
+		snprintf(text, sizeof(text),
+		    _("%s: the fill is not recorded yet; the valve is closed, and the record is "
+		    "written as soon as the disk can take it"), disk_words(err));
+		set_outcome(line, "error", text, 0, net);
 		clear_identity(line);
 		return;
 	}
-	line->db_ok = 1;
 	if (!line->controller_mode && !line->timed_out && !line->stopped && !line->link_lost &&
 	    !line->emergency && line->checkweigh_stable && !isnan(line->close_net))
 		learn_preact(line, net - line->close_net);
@@ -780,6 +838,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 static void
 step_idle(struct line *line, int64_t now, int start, int stop)
 {
+	char err[256] = "";
 	int have_any;
 
 	if (stop) {
@@ -802,6 +861,23 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 			idle_emergency(line, line->last.gross_kg - line->watch_base, now);
 			return;
 		}
+	}
+	/* A fill record held back by the disk goes first: written again once a
+	 * second, and at once when a new fill is asked for, which must wait
+	 * for it (line->fill and the verdict still hold it). */
+	if (line->record_pending && (start || now >= line->record_retry_ms))
+		retry_record(line, now, err, sizeof(err));
+	if (line->record_pending && start && !stop) {
+		char why[512];
+
+		snprintf(why, sizeof(why),
+		    _("%s: the last fill on this line is not recorded yet, so no new fill starts"),
+		    disk_words(err));
+		pthread_mutex_lock(&line->lock);
+		line->start_requested = 0;
+		pthread_mutex_unlock(&line->lock);
+		fail_attempt(line, why, now);
+		return;
 	}
 	if (line->checking) {
 		/* Wait for a stable empty weight (R09), then check and arm. */
@@ -945,6 +1021,8 @@ line_step(struct line *line, int64_t now)
 void
 line_shutdown(struct line *line, int64_t now)
 {
+	char err[256];
+
 	switch (line->state) {
 	case LINE_FILLING:
 		begin_close(line, now);
@@ -960,6 +1038,9 @@ line_shutdown(struct line *line, int64_t now)
 		enter(line, LINE_INTERRUPTED, now);
 		break;
 	default:
+		if (line->record_pending && retry_record(line, now, err, sizeof(err)) == -1)
+			log_warnx("line %d: fill %s still not recorded at shutdown (%s); the next "
+			    "start records it as interrupted", line->number, line->fill.uuid, err);
 		break;
 	}
 }

@@ -22,6 +22,10 @@
  *  - The heartbeat (watchdog feed) is written only from line_step(), only
  *    while the line is healthy: not in emergency and with a working
  *    database; if the thread stops, the valve unit's watchdog closes it.
+ *  - A fill whose record cannot be committed (disk full, I/O error) ends
+ *    with its valve closed and the outcome "error", never a success; the
+ *    line keeps the record and writes it again once a second and before
+ *    any new attempt, and refuses new fills until it is written.
  */
 #ifndef GAS_LINE_H
 #define GAS_LINE_H
@@ -158,6 +162,8 @@ struct line {
 	int valve_commanded_open;
 	int valve_close_pending;     /* close not yet acknowledged */
 	int db_ok;
+	int record_pending;          /* the fill below ended, its record did not commit */
+	int64_t record_retry_ms;     /* when to write it again */
 	int force_close;             /* another line's emergency */
 	/* the fill in progress */
 	struct records_fill fill;
@@ -244,5 +250,6 @@ double line_preact(const struct line *line);
 #define LINE_CHECKWEIGH_MS 600   /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
 #define LINE_VALVE_CLOSE_MS 500  /* valve feedback must say closed this soon after a close */
+#define LINE_RECORD_RETRY_MS 1000 /* write a held-back fill record again this often */
 
 #endif

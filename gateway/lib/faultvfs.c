@@ -17,7 +17,9 @@
 
 #include <sqlite3.h>
 
-enum fault_mode { FAULT_NONE, FAULT_COUNT, FAULT_CRASH, FAULT_POWERLOSS, FAULT_FULL, FAULT_IOERR };
+enum fault_mode {
+	FAULT_NONE, FAULT_COUNT, FAULT_TRACE, FAULT_CRASH, FAULT_POWERLOSS, FAULT_FULL, FAULT_IOERR
+};
 
 struct undo_entry {
 	struct undo_entry *next;
@@ -75,7 +77,9 @@ fault_step(int is_sync)
 	pthread_mutex_lock(&fault_lock);
 	n = ++operations;
 	pthread_mutex_unlock(&fault_lock);
-	if (mode == FAULT_COUNT || n < fault_at)
+	if (mode == FAULT_TRACE)
+		fprintf(stderr, "faultvfs: operation %ld: %s\n", n, is_sync ? "sync" : "write");
+	if (mode == FAULT_COUNT || mode == FAULT_TRACE || n < fault_at)
 		return 0;
 	switch (mode) {
 	case FAULT_CRASH:
@@ -350,8 +354,8 @@ install_once(void)
 
 	if (spec == NULL || spec[0] == '\0')
 		return;
-	if (strcmp(spec, "count") == 0) {
-		mode = FAULT_COUNT;
+	if (strcmp(spec, "count") == 0 || strcmp(spec, "trace") == 0) {
+		mode = spec[0] == 'c' ? FAULT_COUNT : FAULT_TRACE;
 		atexit(report_count);
 	} else if (sscanf(spec, "%15[a-z]:%ld", word, &n) == 2 && n > 0) {
 		if (strcmp(word, "crash") == 0)

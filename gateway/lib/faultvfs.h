@@ -7,6 +7,9 @@
  * operation it does what the variable says:
  *
  *   count            nothing; at exit prints "faultvfs: N operations" to stderr
+ *   trace            count, and print "faultvfs: operation N: write|sync" to
+ *                    stderr as each happens: in a daemon's log, between its
+ *                    own lines, it shows which N falls where in a transaction
  *   crash:N          _exit(86) before operation N (a process crash: what was
  *                    written stays in the page cache and reaches the disk)
  *   powerloss:N      undo every write not yet synced, then _exit(87) (a power
@@ -16,7 +19,7 @@
  *                    I/O error
  *
  * It is never active unless GAS_TEST_FAULT is set; production runs do not
- * set it.  Used by tests/integration/t_crash_writes.sh and friends.
+ * set it.  Used by tests/integration/t_store_faults.sh and t_fill_disk.sh.
  */
 #ifndef GAS_FAULTVFS_H
 #define GAS_FAULTVFS_H

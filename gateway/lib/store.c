@@ -121,6 +121,18 @@ store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen)
 	str_copy(out, text != NULL ? (const char *)text : "", outlen);
 }
 
+enum store_disk
+store_disk_problem(const char *err)
+{
+	/* sqlite3_errmsg() says what sqlite3_errstr() does for these codes;
+	 * every extended I/O error code shares the words of SQLITE_IOERR. */
+	if (strstr(err, sqlite3_errstr(SQLITE_FULL)) != NULL)
+		return STORE_DISK_FULL;
+	if (strstr(err, sqlite3_errstr(SQLITE_IOERR)) != NULL)
+		return STORE_DISK_IOERR;
+	return STORE_DISK_OTHER;
+}
+
 void
 store_uuid(char out[37])
 {

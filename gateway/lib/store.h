@@ -67,6 +67,21 @@ int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);
  * always NUL-terminated). */
 void store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen);
 
+/*
+ * What a failed write says about the disk, from the error text the functions
+ * here (and the callers that pass sqlite3_errmsg on, like records.c) put in
+ * err: SQLite's own words for SQLITE_FULL ("database or disk is full") and
+ * for every SQLITE_IOERR ("disk I/O error").  The fill line tells the
+ * operator which one it is: a full disk needs space, a failing one a
+ * technician.
+ */
+enum store_disk {
+	STORE_DISK_OTHER,             /* not a disk problem (or not known to be) */
+	STORE_DISK_FULL,
+	STORE_DISK_IOERR,
+};
+enum store_disk store_disk_problem(const char *err);
+
 /* A new random UUID (version 4) as 36 characters plus NUL. */
 void store_uuid(char out[37]);
 

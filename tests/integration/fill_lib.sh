@@ -11,7 +11,7 @@
 #   reset_line LINE                   take the cylinder off, put an empty one on
 #
 # PREACT (or PREACT_n for line n) sets the initial pre-act of the lines;
-# STATION_ID the station id (S1); EXTRA_CONF text appended to station.conf;
+# STATION_ID the station id (S1); STATION_DB the database ($T/station.db); EXTRA_CONF text appended to station.conf;
 # RTU_SIM and RTU_GW (the two ends of a pty pair) put the bus on Modbus RTU
 # at RTU_BAUD (115200) instead of TCP.
 #
@@ -39,7 +39,7 @@ ctl() { "$BUILD/gasctl" -s "$T/gw.sock" "$@"; }
 
 code() { grep "^$1," "$T/minted/codes.csv" | sed 's/^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,//'; }
 
-sql() { sqlite3 -cmd ".timeout 5000" "$T/station.db" "$1"; }
+sql() { sqlite3 -cmd ".timeout 5000" "${STATION_DB:-$T/station.db}" "$1"; }
 
 state_of() { ctl status --json | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print([l['state'] for l in d['lines'] if l['line']==$1][0])"; }
 
@@ -111,7 +111,7 @@ fill_setup() {
 		company = Longyou Gas
 		township = 330825101
 		county = 330825
-		database = $T/station.db
+		database = ${STATION_DB:-$T/station.db}
 		control_socket = $T/gw.sock
 		profiles = $PWD_TOP/drivers/profiles
 		code_public_key = $T/keys/county.pub

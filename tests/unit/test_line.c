@@ -33,6 +33,7 @@ struct fake {
 	double leak;                 /* kg/s with the valve closed */
 	int scale_dead;
 	int valve_dead;
+	int open_fails;              /* the next open command gets no answer */
 	int64_t now;
 	int64_t last_move;
 	int opens;
@@ -82,6 +83,10 @@ fake_valve(void *ctx, int open)
 
 	if (f->valve_dead)
 		return -1;
+	if (open && f->open_fails) {
+		f->open_fails = 0;
+		return -1;
+	}
 	if (open && !f->open) {
 		f->opens++;
 		f->start_row_committed_at_open = count_filling_rows(f->db_path);
@@ -267,6 +272,16 @@ start(struct rig *r)
 	if (line_start(&r->line, &attempt, err, sizeof(err)) == -1)
 		fail_msg("start: %s", err);
 	return attempt;
+}
+
+/* Identify, start and run one attempt until its outcome, in *s. */
+static void
+attempt(struct rig *r, const char *serial, const char *buyer_id, int64_t limit,
+    struct line_status *s)
+{
+	identify(r, serial, buyer_id);
+	run_until_done(r, start(r), limit);
+	line_status(&r->line, s);
 }
 
 static int64_t
@@ -591,6 +606,82 @@ crash_recovery_interrupts_open_fill_once(void **state)
 	rig_free(r);
 }
 
+/* A fill whose record the database refuses (a trigger stands in for a full
+ * disk) ends with the valve closed and "error", holds the next attempt
+ * back with the valve shut, and is written, once, when writes work again;
+ * then the line fills normally. */
+static void
+record_held_back_by_database_is_written_when_it_can_be(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run(r, 2000);
+	assert_true(r->fake.open);
+	exec_ok(r, "CREATE TRIGGER no_room BEFORE INSERT ON outbox"
+	    " BEGIN SELECT RAISE(ABORT, 'no room'); END");
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "the fill is not recorded yet"));
+	assert_false(r->fake.open);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
+
+	next_cylinder(r);
+	attempt(r, "C-GOOD", "b2", 10000, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "not recorded yet, so no new fill starts"));
+	run(r, 3000);
+	assert_int_equal(r->fake.opens, 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
+
+	exec_ok(r, "DROP TRIGGER no_room");
+	run(r, 1500);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'ok'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+
+	attempt(r, "C-GOOD", "b2", 120000, &s);
+	assert_true(strcmp(s.result, "ok") == 0 || strcmp(s.result, "flagged") == 0);
+	assert_int_equal(r->fake.opens, 2);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result IN ('ok', 'flagged')"),
+	    2);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
+	rig_free(r);
+}
+
+/* The valve unit does not answer the open command: the attempt, whose
+ * start row is committed, ends as interrupted (R24) with an outcome for
+ * the operator, instead of leaving the row open and gasctl waiting. */
+static void
+unanswered_open_ends_the_attempt_as_interrupted(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+
+	(void)state;
+	run(r, 500);
+	r->fake.open_fails = 1;
+	attempt(r, "C-GOOD", "b1", 10000, &s);
+	assert_int_equal(s.finished, s.attempt);
+	assert_string_equal(s.result, "interrupted");
+	assert_non_null(strstr(s.result_text, "R24"));
+	assert_false(r->fake.open);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
+	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	next_cylinder(r);
+	attempt(r, "C-GOOD", "b1", 120000, &s);
+	assert_true(strcmp(s.result, "ok") == 0 || strcmp(s.result, "flagged") == 0);
+	rig_free(r);
+}
+
 int
 main(void)
 {
@@ -607,6 +698,8 @@ main(void)
 		cmocka_unit_test(stop_interrupts_fill),
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
 		cmocka_unit_test(crash_recovery_interrupts_open_fill_once),
+		cmocka_unit_test(record_held_back_by_database_is_written_when_it_can_be),
+		cmocka_unit_test(unanswered_open_ends_the_attempt_as_interrupted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

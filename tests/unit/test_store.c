@@ -258,6 +258,44 @@ outbox_sequence_has_no_gap_after_rollback(void **state)
 	store_close(db);
 }
 
+/* The words the fill line shows an operator come from these: a real
+ * SQLITE_FULL (a database at its max_page_count), SQLite's text for I/O
+ * errors, and errors that are not the disk's. */
+static void
+names_a_full_or_failing_disk(void **state)
+{
+	static const struct {
+		const char *sql;             /* run it and classify its error, or */
+		const char *text;            /* classify this text */
+		enum store_disk expected;
+	} cases[] = {
+		{ "INSERT INTO a VALUES (zeroblob(65536))", NULL, STORE_DISK_FULL },
+		{ "INSERT INTO a VALUES (1, 2)", NULL, STORE_DISK_OTHER },
+		{ NULL, "fill finish: disk I/O error", STORE_DISK_IOERR },
+		{ NULL, "database is locked", STORE_DISK_OTHER },
+		{ NULL, "", STORE_DISK_OTHER },
+		{ NULL, NULL, STORE_DISK_OTHER },
+	};
+	char path[128], err[256];
+	sqlite3 *db;
+	size_t i;
+
+	(void)state;
+	path_of(path, sizeof(path), "full.db");
+	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(store_exec(db, "PRAGMA max_page_count = 1", err, sizeof(err)), 0);
+	for (i = 0; cases[i].sql != NULL || cases[i].text != NULL; i++) {
+		if (cases[i].sql != NULL)
+			assert_int_equal(store_exec(db, cases[i].sql, err, sizeof(err)), -1);
+		else
+			snprintf(err, sizeof(err), "%s", cases[i].text);
+		if (store_disk_problem(err) != cases[i].expected)
+			fail_msg("case %zu (%s): got %d, expected %d", i + 1, err,
+			    (int)store_disk_problem(err), (int)cases[i].expected);
+	}
+	store_close(db);
+}
+
 static void
 uuids_are_version_4_and_distinct(void **state)
 {
@@ -286,6 +324,7 @@ main(void)
 		cmocka_unit_test(opens_with_durable_settings),
 		cmocka_unit_test(station_and_county_schemas_apply),
 		cmocka_unit_test(outbox_sequence_has_no_gap_after_rollback),
+		cmocka_unit_test(names_a_full_or_failing_disk),
 		cmocka_unit_test(uuids_are_version_4_and_distinct),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
