@@ -49,23 +49,42 @@ struct conf_parse {
 static void conf_error(struct conf_parse *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* One "NAME:LINE: message" (LINE 0: "NAME: message") into r, while room. */
 static void
-conf_error(struct conf_parse *p, int line, const char *fmt, ...)
+conf_report_addv(struct conf_report *r, const char *name, int line, const char *fmt, va_list ap)
 {
-	struct conf_report *r = p->report;
 	char msg[200];
-	va_list ap;
 
 	if (r->count >= CONF_MAX_ERRORS)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (line > 0)
-		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s:%d: %s", p->name, line,
-		    msg);
+		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s:%d: %s", name, line, msg);
 	else
-		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s: %s", p->name, msg);
+		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s: %s", name, msg);
+}
+
+static void
+conf_error(struct conf_parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_report_addv(p->report, p->name, line, fmt, ap);
+	va_end(ap);
+}
+
+static void conf_note(struct conf_report *r, const char *name, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+conf_note(struct conf_report *r, const char *name, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_report_addv(r, name, line, fmt, ap);
+	va_end(ap);
 }
 
 /* Edit distance, to suggest the key that was probably meant. */
@@ -447,9 +466,72 @@ conf_run(struct conf_parse *p)
 	return p->report->count == 0 ? 0 : -1;
 }
 
-int
-conf_load(const char *path, const struct conf_section *sections, void *root,
-    struct conf_report *report)
+/* The bytes of the field a key fills. */
+static size_t
+conf_field_size(const struct conf_key *k)
+{
+	switch (k->type) {
+	case CONF_STRING:
+	case CONF_CHOICE:
+		return k->size;
+	case CONF_DOUBLE:
+		return sizeof(double);
+	case CONF_INT:
+	case CONF_BOOL:
+		break;
+	}
+	return sizeof(int);
+}
+
+static int
+conf_is_fixed(const char *const *fixed, const char *name)
+{
+	for (; *fixed != NULL; fixed++)
+		if (strcmp(*fixed, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * After a reload parsed cleanly: put current's value back into every fixed
+ * key that changed, and say so with the line of the new value.  Done here,
+ * while the parse still knows which line set which key.
+ */
+static void
+conf_keep_fixed(const struct conf_parse *p, const void *current, const char *const *fixed,
+    struct conf_report *notes)
+{
+	for (const struct conf_section *s = p->sections; s->name != NULL; s++) {
+		const struct conf_instance *inst = NULL;
+		size_t index = 0;
+
+		if (s->repeated)
+			continue; /* which [line N] is which after an edit is not ours to guess */
+		for (size_t i = 0; i < p->instance_count; i++)
+			if (p->instances[i].section == s)
+				inst = &p->instances[i];
+		for (const struct conf_key *k = s->keys; k->name != NULL; k++, index++) {
+			const char *was = (const char *)current + s->offset + k->offset;
+			char *now = (char *)p->root + s->offset + k->offset;
+			int same = k->type == CONF_STRING || k->type == CONF_CHOICE
+			               ? strcmp(was, now) == 0
+			               : memcmp(was, now, conf_field_size(k)) == 0;
+
+			if (same || !conf_is_fixed(fixed, k->name))
+				continue;
+			memcpy(now, was, conf_field_size(k));
+			conf_note(notes, p->name,
+			    inst != NULL && index < CONF_MAX_KEYS ? inst->set_line[index] : 0,
+			    "'%s' changes only on restart", k->name);
+		}
+	}
+}
+
+/* conf_load, and conf_reload when current is not NULL. */
+static int
+conf_load_file(const char *path, const struct conf_section *sections, void *root,
+    struct conf_report *report, const void *current, const char *const *fixed,
+    struct conf_report *notes)
 {
 	struct conf_parse *p;
 	int rc;
@@ -474,8 +556,26 @@ conf_load(const char *path, const struct conf_section *sections, void *root,
 	}
 	rc = conf_run(p);
 	fclose(p->file);
+	if (rc == 0 && current != NULL)
+		conf_keep_fixed(p, current, fixed, notes);
 	free(p);
 	return rc;
+}
+
+int
+conf_load(const char *path, const struct conf_section *sections, void *root,
+    struct conf_report *report)
+{
+	return conf_load_file(path, sections, root, report, NULL, NULL, NULL);
+}
+
+int
+conf_reload(const char *path, const struct conf_section *sections, const void *current,
+    void *fresh, const char *const *fixed, struct conf_report *notes,
+    struct conf_report *report)
+{
+	memset(notes, 0, sizeof(*notes));
+	return conf_load_file(path, sections, fresh, report, current, fixed, notes);
 }
 
 int

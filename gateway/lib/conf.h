@@ -71,6 +71,21 @@ int conf_load(const char *path, const struct conf_section *sections, void *root,
 int conf_load_string(const char *name, const char *text, const struct conf_section *sections,
     void *root, struct conf_report *report);
 
+/*
+ * A reload: conf_load of path into fresh, then a comparison with current,
+ * a configuration loaded from the same sections before.  Every key of a
+ * single section named in fixed (NULL-terminated; keys a running program
+ * cannot take up) whose value differs is set back in fresh to current's
+ * value and named in notes as "FILE:LINE: 'KEY' changes only on restart"
+ * (no LINE when the file no longer sets it).  So on success fresh is
+ * current with only the keys outside fixed changed, and the caller can put
+ * it in force whole.  Returns 0, or -1 with report filled as conf_load's
+ * (fresh must then not be used; notes is empty).
+ */
+int conf_reload(const char *path, const struct conf_section *sections, const void *current,
+    void *fresh, const char *const *fixed, struct conf_report *notes,
+    struct conf_report *report);
+
 /* Print every error of a report to f, one per line. */
 void conf_report_print(const struct conf_report *report, FILE *f);
 

@@ -159,6 +159,56 @@ gateway_checks_that_lines_name_real_buses(void **state)
 	free(c);
 }
 
+/* Write text to a fresh temporary file; its path into path. */
+static void
+write_temp(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+reload_keeps_fixed_keys_and_names_their_line(void **state)
+{
+	static const char *const fixed[] = {"id", "county", NULL};
+	struct gw_config *now = calloc(1, sizeof(*now)), *fresh = calloc(1, sizeof(*fresh));
+	struct conf_report notes, r;
+	char path[] = "/tmp/gastest-conf.XXXXXX", text[2048], needle[128];
+	const char *edited = "[station]\nid = s2\ncompany = Other Gas\ntownship = 330825101\n"
+	                     "county = 330825\ncode_public_key = /k.pub\nbuyer_key = /b.key\n"
+	                     "[rules]\nmax_fill_s = 200\n";
+
+	(void)state;
+	assert_int_equal(load(good, now, &r), 0);
+	write_temp(path, edited);
+	assert_int_equal(conf_reload(path, gw_config_sections, now, fresh, fixed, &notes, &r), 0);
+	/* the fixed key that changed keeps its value and is named with its line */
+	assert_string_equal(fresh->station_id, "s1");
+	assert_int_equal(notes.count, 1);
+	snprintf(needle, sizeof(needle), "%s:2: 'id' changes only on restart", path);
+	assert_string_equal(notes.errors[0], needle);
+	/* everything else is the new file's */
+	assert_string_equal(fresh->company, "Other Gas");
+	assert_int_equal(fresh->rules.max_fill_s, 200);
+	unlink(path);
+
+	/* a file with an error: -1, the error with its line, no notes */
+	strcpy(path, "/tmp/gastest-conf.XXXXXX");
+	snprintf(text, sizeof(text), "%s[rules]\nmax_fill_s = nine\n", edited);
+	write_temp(path, text);
+	assert_int_equal(conf_reload(path, gw_config_sections, now, fresh, fixed, &notes, &r), -1);
+	assert_int_equal(notes.count, 0);
+	snprintf(needle, sizeof(needle), "%s:10: section [rules] given twice", path);
+	assert_true(has_error(&r, needle));
+	unlink(path);
+	free(now);
+	free(fresh);
+}
+
 static void
 example_file_covers_every_key(void **state)
 {
@@ -190,6 +240,7 @@ main(void)
 		cmocka_unit_test(reports_each_mistake_with_its_line),
 		cmocka_unit_test(reports_every_error_not_just_the_first),
 		cmocka_unit_test(gateway_checks_that_lines_name_real_buses),
+		cmocka_unit_test(reload_keeps_fixed_keys_and_names_their_line),
 		cmocka_unit_test(example_file_covers_every_key),
 	};
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
