@@ -22,18 +22,19 @@
 
 static const char *const log_levels[] = {"warn", "info", "debug", NULL};
 
+/* Every key but those of county_config_fixed takes effect on SIGHUP. */
 static const struct conf_key county_keys[] = {
-    {"listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0", "address to listen on (UDP)", NULL},
-    {"port", CONF_INT, NUM(port), 1, 65535, "5684", "UDP port (CoAP over DTLS)", NULL},
+    {"listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0", "address to listen on (UDP); a change needs a restart", NULL},
+    {"port", CONF_INT, NUM(port), 1, 65535, "5684", "UDP port (CoAP over DTLS); a change needs a restart", NULL},
     {"database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
-        "SQLite database", NULL},
+        "SQLite database; a change needs a restart", NULL},
     {"identities", CONF_STRING, STR(identities), 1, 0, "/etc/gascounty/identities",
         "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL},
     {"max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
-        "DTLS handshakes in progress at once", NULL},
+        "DTLS handshakes in progress at once; a change needs a restart", NULL},
     {"handshakes_per_address", CONF_INT, NUM(handshakes_per_address), 0, 1000, "10",
         "DTLS handshakes one address (an IPv6 /64) may have in progress at once; keep it "
-        "well under max_handshakes (0: no such limit, libcoap's alone)",
+        "well under max_handshakes (0: no such limit, libcoap's alone); a change needs a restart",
         NULL},
     {"max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most", NULL},
     {"idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
@@ -62,6 +63,19 @@ const struct conf_section county_config_sections[] = {
     {"county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys},
     {NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL},
 };
+
+const char *const county_config_fixed[] = {
+    "listen", "port", "database", "max_handshakes", "handshakes_per_address", NULL};
+
+enum log_level
+county_log_level(const struct county_config *config, int verbose)
+{
+	if (verbose >= 2 || strcmp(config->log_level, "debug") == 0)
+		return LOG_LEVEL_DEBUG;
+	if (verbose == 1 || strcmp(config->log_level, "info") == 0)
+		return LOG_LEVEL_INFO;
+	return LOG_LEVEL_WARN;
+}
 
 static void
 usage(FILE *f)
@@ -216,10 +230,7 @@ main(int argc, char **argv)
 		psk_table_free(&keys);
 		return 0;
 	}
-	log_init("gascounty", foreground || optind < argc,
-	    verbose >= 2 || !strcmp(config.log_level, "debug")  ? LOG_LEVEL_DEBUG
-	    : verbose == 1 || !strcmp(config.log_level, "info") ? LOG_LEVEL_INFO
-	                                                        : LOG_LEVEL_WARN);
+	log_init("gascounty", foreground || optind < argc, county_log_level(&config, verbose));
 	if (optind < argc) {
 		if (strcmp(argv[optind], "registry") != 0 || optind + 1 >= argc ||
 		    (strcmp(argv[optind + 1], "set") != 0 &&
@@ -254,7 +265,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
-	rc = county_serve(&config, db);
+	rc = county_serve(&config, config_path, verbose, db);
 	store_close(db);
 	return rc;
 }

@@ -6,6 +6,9 @@
  * believed.  Each handler checks the role first and answers 4.03 outside
  * it.  An identity removed from the identities file (SIGHUP) loses its
  * rights at once, even on a session that is still open.
+ *
+ * SIGHUP re-reads the configuration file and the identities together and
+ * puts both in force or neither (reload below).
  */
 #include <netdb.h>
 #include <netinet/in.h>
@@ -26,7 +29,9 @@
 #include "util.h"
 
 static struct {
-	const struct county_config *config;
+	struct county_config config; /* in force; a reload replaces it whole */
+	const char *config_path;     /* NULL: built-in defaults, nothing to re-read */
+	int verbose;                 /* -v given this many times (wins over log_level) */
 	struct county_db cdb;
 	struct psk_table keys;
 	coap_context_t *ctx;
@@ -645,18 +650,18 @@ on_event(coap_session_t *session, const coap_event_t event)
 static void
 open_door(const coap_address_t *bound)
 {
-	size_t capacity = (size_t)S.config->max_handshakes * 4;
+	size_t capacity = (size_t)S.config.max_handshakes * 4;
 	char err[160];
 
-	if (S.config->handshakes_per_address == 0) {
+	if (S.config.handshakes_per_address == 0) {
 		log_info("handshakes_per_address = 0: libcoap alone limits handshakes");
 		return;
 	}
-	if (S.config->handshakes_per_address * 2 > S.config->max_handshakes)
+	if (S.config.handshakes_per_address * 2 > S.config.max_handshakes)
 		log_warnx("handshakes_per_address %d is over half of max_handshakes %d: two "
 		          "flooding addresses can take every handshake slot",
-		    S.config->handshakes_per_address, S.config->max_handshakes);
-	if (door_open(&S.door, bound, S.config->handshakes_per_address, S.config->max_handshakes,
+		    S.config.handshakes_per_address, S.config.max_handshakes);
+	if (door_open(&S.door, bound, S.config.handshakes_per_address, S.config.max_handshakes,
 	        capacity < 64 ? 64 : capacity, err, sizeof(err)) == -1)
 		log_warnx("no per-address handshake limit: %s", err);
 }
@@ -679,31 +684,85 @@ load_keys(void)
 	struct psk_table fresh;
 	char err[256];
 
-	if (psk_load_identities(S.config->identities, &fresh, err, sizeof(err)) == -1) {
+	if (psk_load_identities(S.config.identities, &fresh, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		return -1;
 	}
 	psk_table_free(&S.keys);
 	S.keys = fresh;
-	log_info("%zu identities from %s", S.keys.count, S.config->identities);
+	log_info("%zu identities from %s", S.keys.count, S.config.identities);
 	return 0;
 }
 
+/*
+ * SIGHUP: read the configuration file and the identities file again and put
+ * them in force together, or neither.  A file with any error, or identities
+ * that do not load, leave the server exactly as it was (the log says why,
+ * with FILE:LINE), so a bad edit never takes the county down or leaves it
+ * half-changed.  Keys the running server cannot take up
+ * (county_config_fixed: the socket, the database, the handshake door sized
+ * at start) keep their value, with a warning naming the line.  Everything
+ * else is read where it is used (the rules, the sweep, traces), or handed
+ * to libcoap here.
+ */
+static void
+reload(void)
+{
+	struct conf_report notes, report;
+	struct county_config fresh;
+	struct psk_table keys;
+	char err[256];
+	size_t i;
+
+	memset(&fresh, 0, sizeof(fresh));
+	if (S.config_path == NULL) {
+		fresh = S.config;
+		notes.count = 0;
+	} else if (conf_reload(S.config_path, county_config_sections, &S.config, &fresh,
+	               county_config_fixed, &notes, &report) == -1) {
+		for (i = 0; i < report.count; i++)
+			log_warnx("%s", report.errors[i]);
+		log_warnx("reload: %s does not load; the previous configuration and identities "
+		          "stay in force",
+		    S.config_path);
+		return;
+	}
+	if (psk_load_identities(fresh.identities, &keys, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		log_warnx("reload: the previous configuration and identities stay in force");
+		return;
+	}
+	for (i = 0; i < notes.count; i++)
+		log_warnx("%s", notes.errors[i]);
+	psk_table_free(&S.keys);
+	S.keys = keys;
+	S.config = fresh;
+	coap_context_set_max_idle_sessions(S.ctx, (unsigned)S.config.max_idle);
+	coap_context_set_session_timeout(S.ctx, (unsigned)S.config.idle_timeout_s);
+	log_set_level(county_log_level(&S.config, S.verbose));
+	log_info("reload: configuration from %s and %zu identities from %s in force",
+	    S.config_path != NULL ? S.config_path : "(defaults)", S.keys.count,
+	    S.config.identities);
+}
+
 int
-county_serve(const struct county_config *config, sqlite3 *db)
+county_serve(const struct county_config *config, const char *config_path, int verbose,
+    sqlite3 *db)
 {
 	struct addrinfo hints, *res = NULL;
 	coap_dtls_spsk_t psk;
 	coap_address_t addr;
 	char port[16], err[256];
-	int64_t next_sweep = 0;
-	int gai, alerts;
+	int64_t last_sweep = 0;
+	int gai, alerts, swept = 0;
 
 	memset(&S, 0, sizeof(S));
 	S.door.fd = -1;
-	S.config = config;
+	S.config = *config;
+	S.config_path = config_path;
+	S.verbose = verbose;
 	S.cdb.db = db;
-	S.cdb.config = config;
+	S.cdb.config = &S.config;
 	if (load_keys() == -1)
 		return 1;
 
@@ -783,13 +842,14 @@ county_serve(const struct county_config *config, sqlite3 *db)
 		if (daemon_reload_requested) {
 			daemon_reload_requested = 0;
 			daemon_notify_reloading();
-			if (load_keys() == -1)
-				log_warnx("keeping the previous identities");
+			reload();
 			daemon_notify_ready();
 		}
 		door_report(&S.door);
-		if (time_mono_ms() >= next_sweep) {
-			next_sweep = time_mono_ms() + (int64_t)config->check_s * 1000;
+		/* check_s as now in force: a reload may have changed it */
+		if (!swept || time_mono_ms() - last_sweep >= (int64_t)S.config.check_s * 1000) {
+			swept = 1;
+			last_sweep = time_mono_ms();
 			if (county_sweep(&S.cdb, time_wall_ms(), &alerts, err, sizeof(err)) == -1)
 				log_warnx("sweep: %s", err);
 			else
