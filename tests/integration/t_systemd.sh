@@ -1,6 +1,7 @@
 # Both daemons speak systemd's notify protocol (Type=notify units):
-# READY=1 once serving, WATCHDOG=1 while their loops run, STOPPING=1 on
-# SIGTERM; a NOTIFY_SOCKET of our own stands in for systemd.
+# READY=1 once serving, WATCHDOG=1 while their loops run, RELOADING=1 and
+# READY=1 again around a SIGHUP reload (gascounty), STOPPING=1 on SIGTERM;
+# a NOTIFY_SOCKET of our own stands in for systemd.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -20,6 +21,10 @@ NOTIFY_SOCKET="$T/county.notify" WATCHDOG_USEC=2000000 \
     spawn gascounty "$BUILD/gascounty" -f -c "$T/county.conf"
 check "gascounty tells systemd it is ready" wait_for 10 grep -q 'READY=1' "$T/county.msgs"
 check "gascounty feeds the watchdog while it serves" wait_for 10 grep -q 'WATCHDOG=1' "$T/county.msgs"
+: > "$T/county.msgs"
+kill -HUP "$PID_gascounty"
+check "gascounty tells systemd RELOADING=1, then READY=1, on SIGHUP" \
+    wait_for 10 sh -c "tr -d '\\n' <'$T/county.msgs' | sed 's/WATCHDOG=1//g' | grep -q 'RELOADING=1READY=1'"
 kill "$PID_gascounty"
 check "gascounty says it is stopping on SIGTERM" wait_for 10 grep -q 'STOPPING=1' "$T/county.msgs"
 
