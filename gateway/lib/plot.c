@@ -7,6 +7,11 @@
  * decided and a few grams must be visible.  The layout is computed once
  * (struct frame) and each renderer draws through a small table of drawing
  * functions, so the SVG and the PNG always agree.
+ *
+ * Words: the SVG's text is drawn by the viewer, with its fonts, so it is
+ * in the operator's language (gettext, i18n.h); the PNG's is drawn here
+ * with raster.c's 5x7 font, which has printable ASCII only, so it stays
+ * in English.  say() picks the one or the other per renderer.
  */
 #include "plot.h"
 
@@ -16,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "raster.h"
 #include "util.h"
 
@@ -52,7 +58,17 @@ struct pen {
 	void (*rect)(void *ctx, int x, int y, int w, int h, uint32_t colour, int filled);
 	void (*text)(void *ctx, int x, int y, const char *text, int size, uint32_t colour,
 	    int anchor); /* anchor: -1 left, 0 centre, 1 right; y is the baseline */
+	int localised; /* 1: the renderer draws any text (SVG), 0: ASCII only (PNG) */
 };
+
+/* A message (marked N_) in the words this renderer can draw. */
+static const char *say(const struct pen *p, const char *msgid) __attribute__((format_arg(2)));
+
+static const char *
+say(const struct pen *p, const char *msgid)
+{
+	return p->localised ? _(msgid) : msgid;
+}
 
 static double
 nice_step(double range, int ticks)
@@ -151,20 +167,21 @@ zoom_frame(const struct curve *c, const struct frame *whole, struct frame *f)
 }
 
 static void
-legend_lines(const struct curve *c, char lines[4][96])
+legend_lines(const struct pen *p, const struct curve *c, char lines[4][128])
 {
-	snprintf(lines[0], 96, "target %.2f kg", c->target_g / 1000.0);
-	snprintf(lines[1], 96, "cut-off point %.2f kg (pre-act %.3f kg)",
+	snprintf(lines[0], 128, say(p, N_("target %.2f kg")), c->target_g / 1000.0);
+	snprintf(lines[1], 128, say(p, N_("cut-off point %.2f kg (pre-act %.3f kg)")),
 	    (c->target_g - c->preact_g) / 1000.0, c->preact_g / 1000.0);
 	if (c->cutoff_ms != CURVE_NONE)
-		snprintf(lines[2], 96, "close commanded at %.1f s", c->cutoff_ms / 1000.0);
+		snprintf(lines[2], 128, say(p, N_("close commanded at %.1f s")),
+		    c->cutoff_ms / 1000.0);
 	else
-		snprintf(lines[2], 96, "close not commanded by the gateway");
+		snprintf(lines[2], 128, "%s", say(p, N_("close not commanded by the gateway")));
 	if (c->net_g != CURVE_NONE)
-		snprintf(lines[3], 96, "final net %.2f kg (%+.0f g)", c->net_g / 1000.0,
-		    (double)(c->net_g - c->target_g));
+		snprintf(lines[3], 128, say(p, N_("final net %.2f kg (%+.0f g)")),
+		    c->net_g / 1000.0, (double)(c->net_g - c->target_g));
 	else
-		snprintf(lines[3], 96, "no final net weight");
+		snprintf(lines[3], 128, "%s", say(p, N_("no final net weight")));
 }
 
 /* Grid, reference lines and the curve of one panel. */
@@ -203,25 +220,28 @@ draw_panel(const struct pen *p, const struct curve *c, const struct frame *f, in
 	}
 	p->rect(p->ctx, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0, COLOUR_AXIS, 0);
 	if (small)
-		p->text(p->ctx, f->x0, f->y0 - 10, "the end of the fill, zoomed (net kg)", size,
-		    COLOUR_AXIS, -1);
+		p->text(p->ctx, f->x0, f->y0 - 10,
+		    say(p, N_("the end of the fill, zoomed (net kg)")), size, COLOUR_AXIS, -1);
 }
 
 static void
-draw_plot(const struct pen *p, const struct curve *c, const char *title)
+draw_plot(const struct pen *p, const struct curve *c, const struct plot_title *title)
 {
 	static const uint32_t colours[4] = { COLOUR_TARGET, COLOUR_CUTPOINT, COLOUR_CUTOFF,
 		COLOUR_CURVE };
 	struct frame whole, zoom;
-	char legend[4][96];
+	const char *time_axis = say(p, N_("time (s)"));
+	char legend[4][128];
 
 	main_frame(c, &whole);
-	legend_lines(c, legend);
-	p->text(p->ctx, PLOT_LEFT, 32, title, 2, COLOUR_AXIS, -1);
+	legend_lines(p, c, legend);
+	p->text(p->ctx, PLOT_LEFT, 32,
+	    p->localised && title->local != NULL ? title->local : title->english, 2, COLOUR_AXIS,
+	    -1);
 	draw_panel(p, c, &whole, 0);
-	p->text(p->ctx, (whole.x0 + whole.x1) / 2, MAIN_BOTTOM + 36, "time (s)", 1, COLOUR_AXIS, 0);
-	p->text(p->ctx, (whole.x0 + whole.x1) / 2, ZOOM_BOTTOM + 36, "time (s)", 1, COLOUR_AXIS, 0);
-	p->text(p->ctx, 8, PLOT_TOP - 10, "net (kg)", 1, COLOUR_AXIS, -1);
+	p->text(p->ctx, (whole.x0 + whole.x1) / 2, MAIN_BOTTOM + 36, time_axis, 1, COLOUR_AXIS, 0);
+	p->text(p->ctx, (whole.x0 + whole.x1) / 2, ZOOM_BOTTOM + 36, time_axis, 1, COLOUR_AXIS, 0);
+	p->text(p->ctx, 8, PLOT_TOP - 10, say(p, N_("net (kg)")), 1, COLOUR_AXIS, -1);
 	for (int i = 0; i < 4; i++) {
 		int y = PLOT_TOP + 22 + i * 17;
 		p->rect(p->ctx, PLOT_LEFT + 16, y - 6, 14, 4, colours[i], 1);
@@ -285,9 +305,9 @@ svg_text(void *ctx, int x, int y, const char *text, int size, uint32_t colour, i
 }
 
 int
-plot_curve_svg(const struct curve *c, const char *title, FILE *f)
+plot_curve_svg(const struct curve *c, const struct plot_title *title, FILE *f)
 {
-	struct pen p = { f, svg_line, svg_rect, svg_text };
+	struct pen p = { f, svg_line, svg_rect, svg_text, 1 };
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n", PLOT_W, PLOT_H, PLOT_W, PLOT_H);
@@ -334,11 +354,11 @@ png_text(void *ctx, int x, int y, const char *text, int size, uint32_t colour, i
 }
 
 int
-plot_curve_png(const struct curve *c, const char *title, const char *path, char *err,
-    size_t errlen)
+plot_curve_png(const struct curve *c, const struct plot_title *title, const char *path,
+    char *err, size_t errlen)
 {
 	struct raster r;
-	struct pen p = { &r, png_line, png_rect, png_text };
+	struct pen p = { &r, png_line, png_rect, png_text, 0 };
 	int rc;
 
 	if (raster_init(&r, PLOT_W, PLOT_H, COLOUR_WHITE) == -1)
@@ -350,8 +370,8 @@ plot_curve_png(const struct curve *c, const char *title, const char *path, char 
 }
 
 int
-plot_curve_file(const struct curve *c, const char *title, const char *path, char *err,
-    size_t errlen)
+plot_curve_file(const struct curve *c, const struct plot_title *title, const char *path,
+    char *err, size_t errlen)
 {
 	size_t len = strlen(path);
 	char tmp[4096];

@@ -100,6 +100,8 @@ draws_png_and_svg_with_the_marks(void **state)
 {
 	struct curve *c = malloc(sizeof(*c));
 	char dir[] = "/tmp/gastest-plot.XXXXXX", path[128], err[256];
+	const struct plot_title png_title = {"line 1 ZJ-000123", NULL};
+	const struct plot_title svg_title = {"line 1 <ZJ&1>", NULL};
 	unsigned char sig[8];
 	FILE *f;
 	char *svg;
@@ -109,7 +111,7 @@ draws_png_and_svg_with_the_marks(void **state)
 	assert_non_null(mkdtemp(dir));
 	make_fill(c, 60);
 	snprintf(path, sizeof(path), "%s/fill.png", dir);
-	assert_int_equal(plot_curve_file(c, "line 1 ZJ-000123", path, err, sizeof(err)), 0);
+	assert_int_equal(plot_curve_file(c, &png_title, path, err, sizeof(err)), 0);
 	f = fopen(path, "rb");
 	assert_non_null(f);
 	assert_int_equal(fread(sig, 1, 8, f), 8);
@@ -117,7 +119,7 @@ draws_png_and_svg_with_the_marks(void **state)
 	fclose(f);
 
 	snprintf(path, sizeof(path), "%s/fill.svg", dir);
-	assert_int_equal(plot_curve_file(c, "line 1 <ZJ&1>", path, err, sizeof(err)), 0);
+	assert_int_equal(plot_curve_file(c, &svg_title, path, err, sizeof(err)), 0);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);
@@ -133,7 +135,7 @@ draws_png_and_svg_with_the_marks(void **state)
 	free(svg);
 
 	snprintf(path, sizeof(path), "%s/fill.jpg", dir);
-	assert_int_equal(plot_curve_file(c, "x", path, err, sizeof(err)), -1);
+	assert_int_equal(plot_curve_file(c, &png_title, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ".svg or .png"));
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	assert_int_equal(system(path), 0);

@@ -10,6 +10,10 @@
  * Every query is recorded by the county in its audit log under this
  * regulator's identity.  Output: a table (default), --json (the county's
  * JSON rendering, as it sent it) or --csv.
+ *
+ * Only the curve picture speaks the regulator's language (plot.h: the SVG's
+ * words through gettext, the PNG's in English); the tables and messages
+ * are English.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include "buyer.h"
 #include "coaplink.h"
 #include "curve.h"
+#include "i18n.h"
 #include "plot.h"
 #include "log.h"
 #include "util.h"
@@ -214,6 +219,9 @@ print_stations(const uint8_t *data, size_t len, int csv)
 	return 0;
 }
 
+/* The curve picture's title: as is in the PNG, translated in the SVG. */
+#define CURVE_TITLE N_("fill %.8s, station %s line %d, cylinder %s")
+
 /* Decode the county's curve message and draw it (plot.h), titled with the
  * fill, station, line and cylinder. */
 static int
@@ -221,7 +229,8 @@ draw_curve(const uint8_t *data, size_t len, const char *picture)
 {
 	struct wire_curve wc;
 	struct curve *c;
-	char err[256], title[320];
+	char err[256], title[320], title_local[480];
+	struct plot_title titles = {title, title_local};
 	int rc = 1;
 
 	if (wire_decode_curve(data, len, &wc, err, sizeof(err)) == -1) {
@@ -236,9 +245,10 @@ draw_curve(const uint8_t *data, size_t len, const char *picture)
 		fprintf(stderr, "gastrace: fill %s: the curve is damaged: %s\n", wc.fill, err);
 		goto out;
 	}
-	snprintf(title, sizeof(title), "fill %.8s, station %s line %d, cylinder %s", wc.fill,
-	    wc.station, wc.line, wc.cylinder);
-	if (plot_curve_file(c, title, picture, err, sizeof(err)) == -1) {
+	snprintf(title, sizeof(title), CURVE_TITLE, wc.fill, wc.station, wc.line, wc.cylinder);
+	snprintf(title_local, sizeof(title_local), _(CURVE_TITLE), wc.fill, wc.station, wc.line,
+	    wc.cylinder);
+	if (plot_curve_file(c, &titles, picture, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: %s\n", err);
 		goto out;
 	}
@@ -277,6 +287,7 @@ main(int argc, char **argv)
 	int64_t from_ms = 0, to_ms = INT64_MAX;
 	int port = 5684, json = 0, csv = 0, ch, rc = 1;
 
+	i18n_init();
 	while ((ch = getopt_long(argc, argv, "u:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
