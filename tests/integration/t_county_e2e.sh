@@ -4,7 +4,8 @@
 # A good fill reaches the county with its weights; an overdue cylinder's
 # refusal (R05, refuse + alert) becomes an alert that reaches the station's
 # township and not another one; the station's heartbeat arrives; a registry
-# change made at the county reaches the station's database.
+# change made at the county reaches the station's database; the regulator
+# draws the fill's curve from the county's copy (in Chinese under zh_CN).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -90,6 +91,14 @@ check "the county's curve is the station's, byte for byte" \
       "$(sql "SELECT hex(curve) FROM fills WHERE uuid = '$good_fill'")" ]
 check "looking at a curve is audited" \
     [ "$(county_sql "SELECT count(*) FROM audit WHERE query = 'curve' AND key = '$good_fill'")" = 1 ]
+# a regulator who reads Chinese gets the SVG's words in Chinese (the PNG's
+# font is ASCII: it stays English)
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    curve "$good_fill" --out "$T/county-curve-zh.svg" >/dev/null 2>&1
+check "gastrace curve under zh_CN: Chinese title, legend and axes in the SVG" \
+    sh -c "grep -q '>充装 $(printf '%.8s' "$good_fill")，站点 S1 充装线 1，气瓶 C-GOOD-1<' '$T/county-curve-zh.svg' &&
+    grep -q '>目标 14.90 kg<' '$T/county-curve-zh.svg' && grep -q '>时间（秒）<' '$T/county-curve-zh.svg'"
 "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
     curve 00000000-0000-4000-8000-000000000000 --out "$T/none.svg" >"$T/tn.out" 2>&1
 check "a fill the county holds no curve for is said so (exit 1)" \

@@ -3,8 +3,11 @@
 # compiled into $BUILD/locale): with LANG=zh_CN.UTF-8 a refused fill
 # through gasgw prints the rule code and the reason in Simplified Chinese,
 # and gasctl's help, status and fills headers, watch, and gaswatch's help
-# are Chinese; with LANG=C the same commands speak English.  Every message
-# the sources mark with _() has a Chinese entry, and msgfmt --check passes.
+# are Chinese, and so are the words of a fill curve drawn as SVG by gasctl
+# plot (the PNG stays English: its built-in font is ASCII); with LANG=C the
+# same commands speak English.  Every message the sources mark with _() or
+# N_() (gateway, gasctl, gaswatch, gastrace) has a Chinese entry, and
+# msgfmt --check passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -16,9 +19,12 @@ check "the catalogue is in the build tree" test -f "$BUILD/locale/zh_CN/LC_MESSA
 check "msgfmt --check accepts tools/po/zh_CN.po" \
     msgfmt --check -o /dev/null "$PWD_TOP/tools/po/zh_CN.po"
 
-# Every _() and N_() message of gasgw, gasctl and gaswatch has a translation.
+# Every _() and N_() message of gasgw, gasctl, gaswatch and gastrace (the
+# curve picture's title; plot.c's words are in gateway/lib) has a translation.
 (cd "$PWD_TOP" && xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/all.pot" \
-    gateway/*.c gateway/lib/*.c tools/gasctl/*.c tools/gaswatch/*.c) 2>/dev/null
+    gateway/*.c gateway/lib/*.c tools/gasctl/*.c tools/gaswatch/*.c tools/gastrace/*.c) 2>/dev/null
+check "the plot's words are among the messages checked" \
+    sh -c "grep -q '^msgid \"time (s)\"' '$T/all.pot' && grep -q 'station %s line %d' '$T/all.pot'"
 msgmerge -q --no-fuzzy-matching -o "$T/merged.po" "$PWD_TOP/tools/po/zh_CN.po" "$T/all.pot"
 msgattrib --untranslated --no-obsolete "$T/merged.po" | grep '^msgid "..*"' >"$T/untranslated"
 if [ -s "$T/all.pot" ] && [ ! -s "$T/untranslated" ]; then
@@ -56,6 +62,22 @@ zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-GOOD-1)" --buyer 
     --operator OP-7 >"$T/zh.ok" 2>&1
 check "zh: a good fill reports 合格 with net and target" \
     grep -q '^合格：净重 [0-9.]* kg（目标 14.900 kg） 充装记录 ' "$T/zh.ok"
+
+# the good fill's curve: the SVG's words are Chinese, the PNG is drawn too
+uuid=$(sql "SELECT uuid FROM fills WHERE cylinder = 'C-GOOD-1'")
+zh "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/zh.svg" >"$T/zh.plot" 2>&1
+check "zh: gasctl plot draws the SVG" grep -q '^<svg ' "$T/zh.svg"
+check "zh: the SVG's legend is Chinese" sh -c "grep -q '>目标 14.90 kg<' '$T/zh.svg' &&
+    grep -q '>关阀点 [0-9.]* kg（提前量 [0-9.]* kg）<' '$T/zh.svg' &&
+    grep -q '>第 [0-9.]* 秒指令关阀<' '$T/zh.svg' && grep -q '>最终净重 [0-9.]* kg（[-+][0-9]* g）<' '$T/zh.svg'"
+check "zh: the SVG's axes and zoom panel are Chinese" sh -c "grep -q '>时间（秒）<' '$T/zh.svg' &&
+    grep -q '>净重（kg）<' '$T/zh.svg' && grep -q '>充装末段放大（净重 kg）<' '$T/zh.svg'"
+check "zh: the SVG's title is Chinese, with the result word" \
+    grep -q ">充装 $(printf '%.8s' "$uuid")，充装线 1，气瓶 C-GOOD-1，.* UTC，合格<" "$T/zh.svg"
+check "zh: no English label left in the SVG" \
+    sh -c "! grep -Eq '>(target|time|net|fill|final|cut-off|close|the end)[ (]' '$T/zh.svg'"
+zh "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/zh.png" >/dev/null 2>&1
+check "zh: the PNG is drawn as well (its words stay English)" test -s "$T/zh.png"
 
 zh "$BUILD/gasctl" --help >"$T/zh.help"
 check "zh: gasctl --help is Chinese" grep -q '^用法：gasctl' "$T/zh.help"
@@ -99,6 +121,10 @@ check "C: status headings in English" grep -q '^LINE STATE *LINK *GROSS *NET *TA
 en "$BUILD/gasctl" -s "$T/gw.sock" watch --once >"$T/en.watch" </dev/null
 check "C: watch in English" sh -c "grep -Eq '^1 +(refused|idle) ' '$T/en.watch' &&
     grep -q 'last: refused' '$T/en.watch' && grep -q '^q or Ctrl-C: quit' '$T/en.watch'"
+en "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/en.svg" >/dev/null 2>&1
+check "C: the SVG's words are English" sh -c "grep -q '>target 14.90 kg<' '$T/en.svg' &&
+    grep -q '>time (s)<' '$T/en.svg' && grep -q '>fill $(printf '%.8s' "$uuid"), line 1, cylinder C-GOOD-1, .* UTC, ok<' '$T/en.svg' &&
+    ! grep -q '目标' '$T/en.svg'"
 en "$BUILD/gaswatch" --help >"$T/en.gaswatch"
 check "C: gaswatch --help is English" grep -q '^usage: gaswatch' "$T/en.gaswatch"
 # zh_CN messages for a gasgw run in English: the reason follows gasgw's
