@@ -3,6 +3,9 @@
 #   county_keys              write $T/ids and one key file per identity
 #   county_start [PORT]      start gascounty on PORT (default a free one), wait until it listens;
 #                            $COUNTY_EXTRA (lines) is added to its [county] section
+#   county_conf              (re)write $T/county.conf: port $CPORT, database $T/county.db,
+#                            identities $T/ids unless $COUNTY_PORT, $COUNTY_DB, $COUNTY_IDS
+#                            say otherwise; then check_s = 1 and $COUNTY_EXTRA
 #   county_stop              stop it (by PID)
 #   key_ascii NAME           the ASCII key of an identity (for coap-client -k)
 #
@@ -27,17 +30,21 @@ county_keys() {
 	done
 }
 
-county_start() {
-	CPORT=${1:-$(free_port udp)}
+county_conf() {
 	cat >"$T/county.conf" <<EOF
 [county]
 listen = 127.0.0.1
-port = $CPORT
-database = $T/county.db
-identities = $T/ids
+port = ${COUNTY_PORT:-$CPORT}
+database = ${COUNTY_DB:-$T/county.db}
+identities = ${COUNTY_IDS:-$T/ids}
 check_s = 1
 ${COUNTY_EXTRA:-}
 EOF
+}
+
+county_start() {
+	CPORT=${1:-$(free_port udp)}
+	county_conf
 	: >"$T/county.log"
 	spawn county "$BUILD/gascounty" -c "$T/county.conf" -f -v
 	wait_for 10 grep -q "listening on" "$T/county.log"

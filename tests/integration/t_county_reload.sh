@@ -13,19 +13,8 @@ COUNTY_EXTRA="c01_minutes = 0
 c02_household_max = 0"
 county_start || { fail "gascounty did not start"; finish; }
 
-# write_conf LINES...: the test's county.conf with these lines instead of
-# COUNTY_EXTRA's (port, database and identities as started unless given)
-write_conf() {
-	{
-		echo "[county]"
-		echo "listen = 127.0.0.1"
-		echo "port = ${NEWPORT:-$CPORT}"
-		echo "database = ${NEWDB:-$T/county.db}"
-		echo "identities = ${NEWIDS:-$T/ids}"
-		echo "check_s = 1"
-		for l in "$@"; do echo "$l"; done
-	} >"$T/county.conf"
-}
+# conf LINES: county.conf with these lines in place of COUNTY_EXTRA's
+conf() { COUNTY_EXTRA=$1; county_conf; }
 
 # hup: SIGHUP, and wait for the reload's last line ("reload: ...")
 hup() {
@@ -53,7 +42,8 @@ pair ONE
 check "c01_minutes = 0: no C01 for a cylinder filled at two stations" [ "$(c01 ONE)" = 0 ]
 
 # 2. C01 on by SIGHUP
-write_conf "c01_minutes = 60" "c02_household_max = 0"
+conf "c01_minutes = 60
+c02_household_max = 0"
 if hup && grep -q "reload: configuration from $T/county.conf and 6 identities" "$T/county.log"; then
 	ok "SIGHUP: gascounty says the file and the identities are in force"
 else
@@ -64,7 +54,9 @@ check "after SIGHUP with c01_minutes = 60, C01 fires without a restart" [ "$(c01
 
 # 3. a broken file: the line is logged, nothing of it applies (its
 #    c01_minutes = 0 would stop C01; the server goes on with 60)
-write_conf "c01_minutes = 0" "c02_household_max = 0" "max_trace = lots"
+conf "c01_minutes = 0
+c02_household_max = 0
+max_trace = lots"
 hup
 check "a broken file on SIGHUP: the log names FILE:LINE" \
     grep -q "$T/county.conf:9: 'max_trace' must be a whole number, not 'lots'" "$T/county.log"
@@ -76,7 +68,10 @@ pair THREE
 check "a broken file on SIGHUP: not half-applied, C01 still fires (60 min)" [ "$(c01 THREE)" = 1 ]
 
 # 4. identities that do not load: the (good) file around them is not applied either
-NEWIDS=$T/no-such-identities write_conf "c01_minutes = 0" "c02_household_max = 0"
+COUNTY_IDS=$T/no-such-identities
+conf "c01_minutes = 0
+c02_household_max = 0"
+COUNTY_IDS=
 hup
 check "identities that do not load on SIGHUP: the old configuration stays" \
     grep -q "reload: the previous configuration and identities stay in force" "$T/county.log"
@@ -85,8 +80,9 @@ check "identities that do not load: C01 still fires (c01_minutes not applied)" [
 
 # 5. port and database changed with a threshold: those two warn and stay,
 #    the threshold applies
-OTHER=$(free_port udp)
-NEWPORT=$OTHER NEWDB=$T/other.db write_conf "c01_minutes = 0" "c02_household_max = 0"
+COUNTY_PORT=$(free_port udp) COUNTY_DB=$T/other.db
+conf "c01_minutes = 0
+c02_household_max = 0"
 hup
 check "a changed port on SIGHUP warns with FILE:LINE and the key" \
     grep -q "$T/county.conf:3: 'port' changes only on restart" "$T/county.log"
