@@ -849,14 +849,23 @@ line_step(struct line *line, int64_t now)
 		r.valve_ok = 0;
 	}
 	if (r.scale_ok) {
-		/* flow estimate for blind moments (EWMA over about 0.5 s) */
-		if (line->last_scale_ms && now > line->last_scale_ms) {
-			double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
-			    (double)(now - line->last_scale_ms);
+		int64_t at = r.at_ms > 0 ? r.at_ms : now;
 
-			line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
+		/* Flow estimate for blind moments (EWMA over a few readings),
+		 * from new readings only, each at the time it was read: a line is
+		 * also stepped by a timer that sees the last reading again, and
+		 * timing the next one from that step made 50 ms of flow look
+		 * like one millisecond's (25 kg/s and more), so one missed
+		 * reading cut the fill off at a third of its target. */
+		if (at > line->last_scale_ms) {
+			if (line->last_scale_ms) {
+				double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
+				    (double)(at - line->last_scale_ms);
+
+				line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
+			}
+			line->last_scale_ms = at;
 		}
-		line->last_scale_ms = now;
 		line->last = r;
 		line->scale_fail_since = 0;
 	} else {

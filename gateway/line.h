@@ -38,6 +38,8 @@
 struct line_reading {
 	int scale_ok;                /* the scale answered this poll */
 	double gross_kg;
+	int64_t at_ms;               /* monotonic ms the scale was read; 0: now.  A
+	                              * reading seen again has the same time */
 	int stable;                  /* the scale says the reading is stable */
 	int valve_ok;                /* the valve unit answered this poll */
 	int valve_open;              /* valve feedback: open */

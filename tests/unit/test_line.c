@@ -33,6 +33,10 @@ struct fake {
 	double leak;                 /* kg/s with the valve closed */
 	int scale_dead;
 	int valve_dead;
+	int64_t poll_ms;             /* 0: every read is a new reading; else the
+	                              * scale is read this often, as by the poller */
+	double read_gross;           /* ... its last reading, and when */
+	int64_t read_at;
 	int64_t now;
 	int64_t last_move;
 	int opens;
@@ -51,6 +55,14 @@ fake_read(void *ctx, struct line_reading *out)
 		return -1;
 	out->scale_ok = 1;
 	out->gross_kg = f->tare + f->net;
+	if (f->poll_ms > 0) {
+		if (f->now - f->read_at >= f->poll_ms) {
+			f->read_gross = f->tare + f->net;
+			f->read_at = f->now;
+		}
+		out->gross_kg = f->read_gross;
+		out->at_ms = f->read_at;
+	}
 	out->stable = f->now - f->last_move >= 300;
 	out->valve_ok = !f->valve_dead;
 	out->valve_open = f->open;
@@ -490,6 +502,46 @@ lost_scale_interrupts_fill_with_R24(void **state)
 	rig_free(r);
 }
 
+/*
+ * The gateway steps a line on each new scale reading and, in between, on a
+ * 50 ms timer that sees the last reading again.  A reading missed near the
+ * end of a fill (one corrupted frame) must not look like a flow about to
+ * overshoot: the flow is measured between readings, not between steps.
+ */
+static void
+missed_reading_does_not_cut_the_fill_short(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	int missed = 0;
+	int64_t end;
+	unsigned a;
+
+	(void)state;
+	r->fake.flow = 1.0;
+	r->fake.poll_ms = 50;
+	r->line.preact_kg = 0.15; /* 1 kg/s for the valve's 150 ms */
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	end = r->fake.now + 30000;
+	do {
+		fake_advance(&r->fake, 49); /* the timer step: the same reading */
+		line_step(&r->line, r->fake.now);
+		fake_advance(&r->fake, 1); /* a new reading, or one missed at 13.5 kg */
+		r->fake.scale_dead = !missed && r->fake.net >= 13.5;
+		line_step(&r->line, r->fake.now);
+		if (r->fake.scale_dead)
+			missed = 1;
+		r->fake.scale_dead = 0;
+		line_status(&r->line, &s);
+	} while (s.finished < a && r->fake.now < end);
+	assert_int_equal(missed, 1);
+	assert_string_equal(s.result, "ok");
+	assert_true(s.result_net_kg > 14.9 - 0.2 && s.result_net_kg < 14.9 + 0.2);
+	rig_free(r);
+}
+
 static void
 slow_fill_times_out_with_R22(void **state)
 {
@@ -603,6 +655,7 @@ main(void)
 		cmocka_unit_test(stuck_valve_raises_R23_within_a_second),
 		cmocka_unit_test(leak_after_fill_raises_R23),
 		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
+		cmocka_unit_test(missed_reading_does_not_cut_the_fill_short),
 		cmocka_unit_test(slow_fill_times_out_with_R22),
 		cmocka_unit_test(stop_interrupts_fill),
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
