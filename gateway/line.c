@@ -413,6 +413,8 @@ check_and_arm(struct line *line, int64_t now)
 	line->open_ms = now;
 	line->close_ms = 0;
 	line->timed_out = line->stopped = line->link_lost = line->emergency = 0;
+	line->valve_shut = 0;
+	line->valve_shut_since = 0;
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
 	if (line->controller_mode)
@@ -509,6 +511,7 @@ finish_fill(struct line *line, int64_t now)
 	pf.rise_kg = line->rise_kg;
 	pf.link_lost = line->link_lost;
 	pf.link_lost_ms = line->link_lost_ms;
+	pf.valve_shut = line->valve_shut;
 	if (line->stopped || line->link_lost || line->emergency) {
 		/* No check-weigh rules on a fill cut short: R21 would only say
 		 * what "interrupted" already says. */
@@ -661,6 +664,28 @@ stuck_open(const struct line *line, int64_t now, double net)
 	return net - line->close_net > line->fill.preact_kg + 0.05;
 }
 
+/*
+ * Filling, and the valve unit reports its valve closed: its watchdog shut it
+ * (the heartbeat did not get through for watchdog_ms, which a burst of
+ * corrupted frames shorter than R24's link_loss_ms can do) or it was shut at
+ * the line.  No gas flows any more: the fill is lost as with a lost link,
+ * rather than left waiting for R22 with the valve shut.  Only for a unit
+ * that reports its position, and after the valve has had time to open.
+ */
+static int
+valve_closed_itself(struct line *line, int64_t now)
+{
+	if (line->controller_mode || !line->valve_commanded_open || !line->last.valve_ok ||
+	    !line->last.valve_fb || line->last.valve_open) {
+		line->valve_shut_since = 0;
+		return 0;
+	}
+	if (!line->valve_shut_since)
+		line->valve_shut_since = now;
+	return now - line->open_ms >= LINE_VALVE_CLOSE_MS &&
+	    now - line->valve_shut_since >= LINE_VALVE_CLOSE_MS;
+}
+
 static void
 step_fill_states(struct line *line, int64_t now, int stop)
 {
@@ -680,6 +705,16 @@ step_fill_states(struct line *line, int64_t now, int stop)
 			enter(line, LINE_INTERRUPTED, now);
 			return;
 		}
+	}
+	if (line->state == LINE_FILLING && valve_closed_itself(line, now)) {
+		line->link_lost = 1;
+		line->valve_shut = 1;
+		line->link_lost_ms = (int)(now - line->valve_shut_since);
+		begin_close(line, now);
+		log_warnx("line %d: R24 the valve closed by itself during the fill", line->number);
+		finish_fill(line, now);
+		enter(line, LINE_INTERRUPTED, now);
+		return;
 	}
 	switch (line->state) {
 	case LINE_FILLING:

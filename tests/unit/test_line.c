@@ -65,6 +65,7 @@ fake_read(void *ctx, struct line_reading *out)
 	}
 	out->stable = f->now - f->last_move >= 300;
 	out->valve_ok = !f->valve_dead;
+	out->valve_fb = 1;
 	out->valve_open = f->open;
 	return 0;
 }
@@ -542,6 +543,35 @@ missed_reading_does_not_cut_the_fill_short(void **state)
 	rig_free(r);
 }
 
+/* The valve unit's watchdog shuts the valve mid-fill (heartbeats lost for a
+ * moment shorter than R24's 1 s): the fill is interrupted with R24 at once,
+ * not left waiting for R22 with no gas flowing. */
+static void
+valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	int64_t shut;
+	unsigned a;
+
+	(void)state;
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run(r, 5000);
+	r->fake.open = 0; /* the unit closed it by itself */
+	shut = r->fake.now;
+	run_until_done(r, a, 20000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_non_null(strstr(s.result_text, "R24"));
+	assert_non_null(strstr(s.result_text, "closed by itself"));
+	assert_true(r->fake.now - shut < 1000);
+	assert_int_equal(r->fake.opens, 1); /* not opened again */
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
+	rig_free(r);
+}
+
 static void
 slow_fill_times_out_with_R22(void **state)
 {
@@ -656,6 +686,7 @@ main(void)
 		cmocka_unit_test(leak_after_fill_raises_R23),
 		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
 		cmocka_unit_test(missed_reading_does_not_cut_the_fill_short),
+		cmocka_unit_test(valve_closed_by_its_watchdog_interrupts_the_fill),
 		cmocka_unit_test(slow_fill_times_out_with_R22),
 		cmocka_unit_test(stop_interrupts_fill),
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
