@@ -954,9 +954,12 @@ line_step(struct line *line, int64_t now)
 	}
 
 	/* Keep the valve closed whenever it is not meant to be open: repeat an
-	 * unacknowledged close, and re-assert it once a second anyway. */
-	if (!line->valve_commanded_open &&
-	    (line->valve_close_pending || now - line->last_close_ms >= 1000)) {
+	 * unacknowledged close every heartbeat period, and re-assert it once a
+	 * second anyway.  Not at every step: each try of a unit that answers
+	 * but wrongly (CRC errors) is a bus exchange the other lines wait for,
+	 * 20 or more a second otherwise. */
+	if (!line->valve_commanded_open && now - line->last_close_ms >=
+	    (line->valve_close_pending ? line->heartbeat_ms : 1000)) {
 		line->last_close_ms = now;
 		line->valve_close_pending = line->io.valve(line->io.ctx, 0) == -1;
 		if (line->valve_close_pending && !line->valve_fail_since)
