@@ -282,6 +282,15 @@ start(struct rig *r)
 	return attempt;
 }
 
+/* The usual fill: the scale settles, C-GOOD for buyer b1, start. */
+static unsigned
+start_good_fill(struct rig *r)
+{
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	return start(r);
+}
+
 static int64_t
 count(struct rig *r, const char *sql)
 {
@@ -306,9 +315,7 @@ valve_opens_only_after_start_row_is_committed(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
 	assert_int_equal(r->fake.opens, 1);
@@ -421,9 +428,7 @@ stuck_valve_raises_R23_within_a_second(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	r->fake.stuck = 1;
 	do {
 		fake_advance(&r->fake, 50);
@@ -466,9 +471,7 @@ leak_after_fill_raises_R23(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run_until_done(r, a, 120000);
 	run(r, 1000);
 	r->fake.leak = 0.3;
@@ -489,9 +492,7 @@ lost_scale_interrupts_fill_with_R24(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run(r, 10000); /* filling, about 3 kg in */
 	r->fake.scale_dead = 1;
 	run_until_done(r, a, 5000);
@@ -522,9 +523,7 @@ missed_reading_does_not_cut_the_fill_short(void **state)
 	r->fake.flow = 1.0;
 	r->fake.poll_ms = 50;
 	r->line.preact_kg = 0.15; /* 1 kg/s for the valve's 150 ms */
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	end = r->fake.now + 30000;
 	do {
 		fake_advance(&r->fake, 49); /* the timer step: the same reading */
@@ -555,9 +554,7 @@ valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run(r, 5000);
 	r->fake.open = 0; /* the unit closed it by itself */
 	shut = r->fake.now;
@@ -581,9 +578,7 @@ slow_fill_times_out_with_R22(void **state)
 
 	(void)state;
 	r->config.rules.max_fill_s = 10;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run_until_done(r, a, 60000);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "flagged");
@@ -601,9 +596,7 @@ stop_interrupts_fill(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run(r, 5000);
 	line_stop(&r->line);
 	run_until_done(r, a, 10000);
