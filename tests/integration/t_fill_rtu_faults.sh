@@ -44,7 +44,7 @@ fill_bg() { # LINE SERIAL BUYER -> $T/fillLINE.out, $T/fillLINE.rc; pid in BGLIN
 }
 wait_fill() { eval "p=\$BG$1"; [ -n "$p" ] && wait "$p"; eval "BG$1="; }
 rc_of() { cat "$T/fill$1.rc" 2>/dev/null; }
-# ended LINE RESULT: the fill ended with RESULT and no rule at all
+# plain LINE RESULT: the fill ended with RESULT and no rule at all
 plain() { [ "$(rc_of "$1")" = 0 ] && grep -q "^$2: net" "$T/fill$1.out" && ! grep -q '^R[0-9]' "$T/fill$1.out"; }
 # wall ms of the first gassim EVENT on LINE after ms AFTER (0 if none)
 event_after() { awk -v l="$1" -v e="$2" -v a="$3" '$2 == l && $3 == e && $1 > a { t = $1; exit }
@@ -59,7 +59,8 @@ n=0
 # needs the operator's `gasctl stop`) and wait for idle
 back_to_idle() {
 	ctl stop "$1" >/dev/null 2>&1
-	wait_state "$1" idle 5 || { sleep 1; ctl stop "$1" >/dev/null 2>&1; wait_state "$1" idle 10; }
+	wait_state "$1" idle 5 || { sleep 1; ctl stop "$1" >/dev/null 2>&1; wait_state "$1" idle 10; } ||
+	    fail "round $n: line $1 back to idle"
 }
 
 # start_both: fresh cylinders on both lines, line 2's fill then line 1's;
