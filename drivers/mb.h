@@ -9,8 +9,9 @@
  *                             libmodbus underneath.  Not thread-safe: one
  *                             thread per link.
  *   pollers    mb_poller_*    one thread per bus: reads every unit's signals
- *                             in merged requests, backs off a failing unit
- *                             alone, reopens the bus after errors, keeps the
+ *                             in merged requests, backs off a unit that
+ *                             times out, alone, reopens the bus after errors,
+ *                             keeps the
  *                             latest values per unit under a mutex, and runs
  *                             the writes other threads hand it, between two
  *                             requests (a valve close waits for at most the
@@ -176,11 +177,12 @@ struct mb_bus_config {
 	int poll_interval_ms; /* each unit is read every this many ms, at a fixed rate
 	                       * (reads a slow neighbour delayed are caught up, up to
 	                       * 1 s behind); default 0: as fast as the bus allows */
-	int backoff_min_ms;   /* first skip after a failing unit; default 1000 */
+	int backoff_min_ms;   /* first skip after a unit that times out; default 1000 */
 	int backoff_max_ms;   /* back-off limit; default 10000 */
 	int reopen_min_ms;    /* first wait before reopening the bus; default 200 */
 	int reopen_max_ms;    /* default 5000 */
-	int unit_failures;    /* consecutive failures before a unit backs off; default 2 */
+	int unit_failures;    /* consecutive timeouts before a unit backs off (a wrong
+	                       * answer, CRC or exception, costs no back-off); default 2 */
 };
 
 /* Fill config with the defaults above (kind RTU, no device). */
@@ -252,7 +254,7 @@ enum mb_link_state {
 	MB_LINK_UNKNOWN = 0, /* not read yet */
 	MB_LINK_UP,          /* the last read of this unit succeeded */
 	MB_LINK_FAILING,     /* the last read failed; retrying at the normal rate */
-	MB_LINK_BACKOFF,     /* several reads failed; asked less often (back-off) */
+	MB_LINK_BACKOFF,     /* several reads timed out; asked less often (back-off) */
 	MB_LINK_BUS_DOWN,    /* the bus itself is closed and being reopened */
 };
 

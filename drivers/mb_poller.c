@@ -3,10 +3,11 @@
  *
  * Each unit's polled fields are grouped, per table, into requests of
  * adjacent addresses.  The thread goes round the units (each at most every
- * poll_interval_ms); a unit that fails unit_failures times in a row is then
- * asked only after a back-off that doubles up to backoff_max_ms, so a dead
- * unit costs its neighbours one response timeout per back-off period rather
- * than one per cycle.  A link error (or, on TCP, a run of timeouts with no
+ * poll_interval_ms); a unit that times out unit_failures times in a row is
+ * then asked only after a back-off that doubles up to backoff_max_ms, so a
+ * dead unit costs its neighbours one response timeout per back-off period
+ * rather than one per cycle.  A unit that answers wrongly (CRC, exception)
+ * costs no more than a good one and is asked at the normal rate.  A link error (or, on TCP, a run of timeouts with no
  * success in between) closes the bus; it is reopened with its own back-off.
  *
  * Writes from other threads go through a FIFO that the bus thread drains
@@ -379,8 +380,8 @@ bus_broken(struct mb_poller *p, int e, int unit)
 	return 0;
 }
 
-/* Count a failed exchange against a unit; after unit_failures in a row it
- * is asked again only after a back-off, so a dead unit costs its
+/* Count a timed-out exchange against a unit; after unit_failures in a row
+ * it is asked again only after a back-off, so a dead unit costs its
  * neighbours one response timeout per back-off period. */
 static void
 unit_failed(struct mb_poller *p, struct unit *u, int64_t now)
@@ -568,7 +569,15 @@ poll_unit(struct mb_poller *p, int index)
 	} else {
 		u->due_ms = now;
 	}
-	if (e == 0) {
+	/*
+	 * Back off only a unit that times out: a corrupted frame, a bad reply
+	 * or an exception costs the bus no more than a good reply, and asking
+	 * again at the normal rate is what lets a fill ride through a short
+	 * burst of them (backing off turned a 300 ms burst of CRC errors into
+	 * 700 ms without readings and 1 s without heartbeats: the valve's
+	 * watchdog closed it mid-fill).
+	 */
+	if (e == 0 || mb_error_kind(e) != MB_ERR_TIMEOUT) {
 		u->failures = 0;
 		u->backoff_ms = 0;
 	} else {

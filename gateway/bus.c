@@ -61,6 +61,7 @@ hw_read(void *ctx, struct line_reading *out)
 	out->scale_ok = hw_snapshot(hw, hw->scale, &snap, now);
 	if (out->scale_ok) {
 		out->gross_kg = snap.value[MB_SIG_GROSS];
+		out->at_ms = snap.updated_ms;
 		if (has(&snap, MB_SIG_STABLE))
 			out->stable = snap.value[MB_SIG_STABLE] != 0;
 		else if (has(&snap, MB_SIG_MOTION))
@@ -76,8 +77,10 @@ hw_read(void *ctx, struct line_reading *out)
 	}
 	if (!hw->filler) {
 		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now);
-		if (out->valve_ok)
+		if (out->valve_ok) {
+			out->valve_fb = has(&snap, MB_SIG_VALVE_FB);
 			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
+		}
 	} else if (!out->scale_ok) {
 		out->valve_ok = 0;
 	}

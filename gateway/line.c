@@ -436,6 +436,8 @@ check_and_arm(struct line *line, int64_t now)
 	line->open_ms = now;
 	line->close_ms = 0;
 	line->timed_out = line->stopped = line->link_lost = line->emergency = 0;
+	line->valve_shut = 0;
+	line->valve_shut_since = 0;
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
 	if (line->controller_mode)
@@ -565,6 +567,7 @@ finish_fill(struct line *line, int64_t now)
 	pf.rise_kg = line->rise_kg;
 	pf.link_lost = line->link_lost;
 	pf.link_lost_ms = line->link_lost_ms;
+	pf.valve_shut = line->valve_shut;
 	if (line->stopped || line->link_lost || line->emergency) {
 		/* No check-weigh rules on a fill cut short: R21 would only say
 		 * what "interrupted" already says. */
@@ -719,6 +722,28 @@ stuck_open(const struct line *line, int64_t now, double net)
 	return net - line->close_net > line->fill.preact_kg + 0.05;
 }
 
+/*
+ * Filling, and the valve unit reports its valve closed: its watchdog shut it
+ * (the heartbeat did not get through for watchdog_ms, which a burst of
+ * corrupted frames shorter than R24's link_loss_ms can do) or it was shut at
+ * the line.  No gas flows any more: the fill is lost as with a lost link,
+ * rather than left waiting for R22 with the valve shut.  Only for a unit
+ * that reports its position, and after the valve has had time to open.
+ */
+static int
+valve_closed_itself(struct line *line, int64_t now)
+{
+	if (line->controller_mode || !line->valve_commanded_open || !line->last.valve_ok ||
+	    !line->last.valve_fb || line->last.valve_open) {
+		line->valve_shut_since = 0;
+		return 0;
+	}
+	if (!line->valve_shut_since)
+		line->valve_shut_since = now;
+	return now - line->open_ms >= LINE_VALVE_CLOSE_MS &&
+	    now - line->valve_shut_since >= LINE_VALVE_CLOSE_MS;
+}
+
 static void
 step_fill_states(struct line *line, int64_t now, int stop)
 {
@@ -738,6 +763,16 @@ step_fill_states(struct line *line, int64_t now, int stop)
 			enter(line, LINE_INTERRUPTED, now);
 			return;
 		}
+	}
+	if (line->state == LINE_FILLING && valve_closed_itself(line, now)) {
+		line->link_lost = 1;
+		line->valve_shut = 1;
+		line->link_lost_ms = (int)(now - line->valve_shut_since);
+		begin_close(line, now);
+		log_warnx("line %d: R24 the valve closed by itself during the fill", line->number);
+		finish_fill(line, now);
+		enter(line, LINE_INTERRUPTED, now);
+		return;
 	}
 	switch (line->state) {
 	case LINE_FILLING:
@@ -925,14 +960,23 @@ line_step(struct line *line, int64_t now)
 		r.valve_ok = 0;
 	}
 	if (r.scale_ok) {
-		/* flow estimate for blind moments (EWMA over about 0.5 s) */
-		if (line->last_scale_ms && now > line->last_scale_ms) {
-			double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
-			    (double)(now - line->last_scale_ms);
+		int64_t at = r.at_ms > 0 ? r.at_ms : now;
 
-			line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
+		/* Flow estimate for blind moments (EWMA over a few readings),
+		 * from new readings only, each at the time it was read: a line is
+		 * also stepped by a timer that sees the last reading again, and
+		 * timing the next one from that step made 50 ms of flow look
+		 * like one millisecond's (25 kg/s and more), so one missed
+		 * reading cut the fill off at a third of its target. */
+		if (at > line->last_scale_ms) {
+			if (line->last_scale_ms) {
+				double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
+				    (double)(at - line->last_scale_ms);
+
+				line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
+			}
+			line->last_scale_ms = at;
 		}
-		line->last_scale_ms = now;
 		line->last = r;
 		line->scale_fail_since = 0;
 	} else {
@@ -986,9 +1030,12 @@ line_step(struct line *line, int64_t now)
 	}
 
 	/* Keep the valve closed whenever it is not meant to be open: repeat an
-	 * unacknowledged close, and re-assert it once a second anyway. */
-	if (!line->valve_commanded_open &&
-	    (line->valve_close_pending || now - line->last_close_ms >= 1000)) {
+	 * unacknowledged close every heartbeat period, and re-assert it once a
+	 * second anyway.  Not at every step: each try of a unit that answers
+	 * but wrongly (CRC errors) is a bus exchange the other lines wait for,
+	 * 20 or more a second otherwise. */
+	if (!line->valve_commanded_open && now - line->last_close_ms >=
+	    (line->valve_close_pending ? line->heartbeat_ms : 1000)) {
 		line->last_close_ms = now;
 		line->valve_close_pending = line->io.valve(line->io.ctx, 0) == -1;
 		if (line->valve_close_pending && !line->valve_fail_since)

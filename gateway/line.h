@@ -42,8 +42,11 @@
 struct line_reading {
 	int scale_ok;                /* the scale answered this poll */
 	double gross_kg;
+	int64_t at_ms;               /* monotonic ms the scale was read; 0: now.  A
+	                              * reading seen again has the same time */
 	int stable;                  /* the scale says the reading is stable */
 	int valve_ok;                /* the valve unit answered this poll */
+	int valve_fb;                /* it reports its valve's position: valve_open means it */
 	int valve_open;              /* valve feedback: open */
 	int ctl_done;                /* controller cut-off mode: the controller finished */
 };
@@ -179,6 +182,8 @@ struct line {
 	int stopped;
 	int link_lost;
 	int link_lost_ms;
+	int64_t valve_shut_since;    /* filling: the valve unit says closed since then, 0 = not */
+	int valve_shut;              /* the fill was lost because the valve closed by itself */
 	int emergency;
 	double rise_kg;
 	double settle_net;           /* first stable net after settling */

@@ -266,6 +266,13 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 		rules_add(v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
 		    _("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
 		    "bypass"), f->rise_kg);
+	if (f->link_lost && f->valve_shut) {
+		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
+		    _("the valve closed by itself during the fill (its watchdog: the gateway's "
+		    "heartbeat did not get through): fill interrupted at %.2f kg net"),
+		    f->fill_reading_net_kg);
+		return;
+	}
 	if (f->link_lost) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
 		    _("lost the scale or valve link for %d ms during the fill: valve commanded "

@@ -99,6 +99,7 @@ struct rules_postfill_facts {
 	double rise_kg;
 	int link_lost;               /* R24 */
 	int link_lost_ms;
+	int valve_shut;              /* R24: the valve closed by itself (its watchdog) */
 };
 
 void rules_verdict_init(struct rules_verdict *verdict);

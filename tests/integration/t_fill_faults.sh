@@ -7,7 +7,8 @@
 # being served (see round's LINE2 below), and gasgw keeps running.
 # Leak and stuck valve (R23, a bus-wide emergency by design) and a dead
 # scale with R24 timing are in t_fill_postfill.sh; CRC errors and garbage on
-# RTU are in t_drivers_faults.sh (driver level).
+# RTU during fills are in t_fill_rtu_faults.sh (and at driver level in
+# t_drivers_faults.sh).
 # TORTURE=1 runs every round three times.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"

@@ -34,6 +34,10 @@ struct fake {
 	int scale_dead;
 	int valve_dead;
 	int open_fails;              /* the next open command gets no answer */
+	int64_t poll_ms;             /* 0: every read is a new reading; else the
+	                              * scale is read this often, as by the poller */
+	double read_gross;           /* ... its last reading, and when */
+	int64_t read_at;
 	int64_t now;
 	int64_t last_move;
 	int opens;
@@ -52,8 +56,17 @@ fake_read(void *ctx, struct line_reading *out)
 		return -1;
 	out->scale_ok = 1;
 	out->gross_kg = f->tare + f->net;
+	if (f->poll_ms > 0) {
+		if (f->now - f->read_at >= f->poll_ms) {
+			f->read_gross = f->tare + f->net;
+			f->read_at = f->now;
+		}
+		out->gross_kg = f->read_gross;
+		out->at_ms = f->read_at;
+	}
 	out->stable = f->now - f->last_move >= 300;
 	out->valve_ok = !f->valve_dead;
+	out->valve_fb = 1;
 	out->valve_open = f->open;
 	return 0;
 }
@@ -284,6 +297,15 @@ attempt(struct rig *r, const char *serial, const char *buyer_id, int64_t limit,
 	line_status(&r->line, s);
 }
 
+/* The usual fill: the scale settles, C-GOOD for buyer b1, start. */
+static unsigned
+start_good_fill(struct rig *r)
+{
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	return start(r);
+}
+
 static int64_t
 count(struct rig *r, const char *sql)
 {
@@ -308,9 +330,7 @@ valve_opens_only_after_start_row_is_committed(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
 	assert_int_equal(r->fake.opens, 1);
@@ -423,9 +443,7 @@ stuck_valve_raises_R23_within_a_second(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	r->fake.stuck = 1;
 	do {
 		fake_advance(&r->fake, 50);
@@ -468,9 +486,7 @@ leak_after_fill_raises_R23(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run_until_done(r, a, 120000);
 	run(r, 1000);
 	r->fake.leak = 0.3;
@@ -491,9 +507,7 @@ lost_scale_interrupts_fill_with_R24(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run(r, 10000); /* filling, about 3 kg in */
 	r->fake.scale_dead = 1;
 	run_until_done(r, a, 5000);
@@ -502,6 +516,71 @@ lost_scale_interrupts_fill_with_R24(void **state)
 	assert_false(r->fake.open);
 	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
 	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	rig_free(r);
+}
+
+/*
+ * The gateway steps a line on each new scale reading and, in between, on a
+ * 50 ms timer that sees the last reading again.  A reading missed near the
+ * end of a fill (one corrupted frame) must not look like a flow about to
+ * overshoot: the flow is measured between readings, not between steps.
+ */
+static void
+missed_reading_does_not_cut_the_fill_short(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	int missed = 0;
+	int64_t end;
+	unsigned a;
+
+	(void)state;
+	r->fake.flow = 1.0;
+	r->fake.poll_ms = 50;
+	r->line.preact_kg = 0.15; /* 1 kg/s for the valve's 150 ms */
+	a = start_good_fill(r);
+	end = r->fake.now + 30000;
+	do {
+		fake_advance(&r->fake, 49); /* the timer step: the same reading */
+		line_step(&r->line, r->fake.now);
+		fake_advance(&r->fake, 1); /* a new reading, or one missed at 13.5 kg */
+		r->fake.scale_dead = !missed && r->fake.net >= 13.5;
+		line_step(&r->line, r->fake.now);
+		if (r->fake.scale_dead)
+			missed = 1;
+		r->fake.scale_dead = 0;
+		line_status(&r->line, &s);
+	} while (s.finished < a && r->fake.now < end);
+	assert_int_equal(missed, 1);
+	assert_string_equal(s.result, "ok");
+	assert_true(s.result_net_kg > 14.9 - 0.2 && s.result_net_kg < 14.9 + 0.2);
+	rig_free(r);
+}
+
+/* The valve unit's watchdog shuts the valve mid-fill (heartbeats lost for a
+ * moment shorter than R24's 1 s): the fill is interrupted with R24 at once,
+ * not left waiting for R22 with no gas flowing. */
+static void
+valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	int64_t shut;
+	unsigned a;
+
+	(void)state;
+	a = start_good_fill(r);
+	run(r, 5000);
+	r->fake.open = 0; /* the unit closed it by itself */
+	shut = r->fake.now;
+	run_until_done(r, a, 20000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_non_null(strstr(s.result_text, "R24"));
+	assert_non_null(strstr(s.result_text, "closed by itself"));
+	assert_true(r->fake.now - shut < 1000);
+	assert_int_equal(r->fake.opens, 1); /* not opened again */
+	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
 	rig_free(r);
 }
 
@@ -514,9 +593,7 @@ slow_fill_times_out_with_R22(void **state)
 
 	(void)state;
 	r->config.rules.max_fill_s = 10;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run_until_done(r, a, 60000);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "flagged");
@@ -534,9 +611,7 @@ stop_interrupts_fill(void **state)
 	unsigned a;
 
 	(void)state;
-	run(r, 500);
-	identify(r, "C-GOOD", "b1");
-	a = start(r);
+	a = start_good_fill(r);
 	run(r, 5000);
 	line_stop(&r->line);
 	run_until_done(r, a, 10000);
@@ -694,6 +769,8 @@ main(void)
 		cmocka_unit_test(stuck_valve_raises_R23_within_a_second),
 		cmocka_unit_test(leak_after_fill_raises_R23),
 		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
+		cmocka_unit_test(missed_reading_does_not_cut_the_fill_short),
+		cmocka_unit_test(valve_closed_by_its_watchdog_interrupts_the_fill),
 		cmocka_unit_test(slow_fill_times_out_with_R22),
 		cmocka_unit_test(stop_interrupts_fill),
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),

@@ -35,6 +35,7 @@ struct server {
 	int listen_fd;
 	int port;
 	int dead_unit;
+	int exception_unit; /* answers every request with exception 4 */
 	volatile int stop;
 	int requests[256];
 	int write_seq[256]; /* order of the last write request per unit */
@@ -87,7 +88,10 @@ server_main(void *arg)
 			s->requests[req[6]]++;
 			if (req[7] == 5 || req[7] == 6 || req[7] == 15 || req[7] == 16)
 				s->write_seq[req[6]] = ++s->writes;
-			if (req[6] != s->dead_unit)
+			if (req[6] == s->exception_unit)
+				modbus_reply_exception(
+				    s->ctx, req, MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+			else if (req[6] != s->dead_unit)
 				modbus_reply(s->ctx, req, n, s->map);
 			pthread_mutex_unlock(&s->lock);
 		}
@@ -112,6 +116,7 @@ server_start(void **state)
 	s->port = ntohs(sa.sin_port);
 	s->map = modbus_mapping_new(16, 16, 200, 200);
 	s->dead_unit = -1;
+	s->exception_unit = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_create(&s->thread, NULL, server_main, s);
 	*state = s;
@@ -387,6 +392,47 @@ dead_unit_backs_off_alone(void **state)
 	s->dead_unit = -1;
 }
 
+/* A unit that answers, if wrongly (exception here; a CRC error on RTU),
+ * costs the bus no more than a good one: it is not backed off, so its
+ * heartbeats go on being tried and its first good answer after a short
+ * burst is seen at once. */
+static void
+wrong_answers_are_not_backed_off(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 3;
+	uint64_t seq;
+	int64_t t0;
+
+	parse(scale_valve_ini, &p);
+	s->exception_unit = 3;
+	poller = poller_for(s, 20, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	sleep_ms(1000);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	assert_int_equal(snap.link, MB_LINK_FAILING);
+	assert_int_equal(mb_error_kind(snap.last_errno), MB_ERR_EXCEPTION);
+	/* every 20 ms: about 50 polls; backed off (1 s) it would be 2 or 3 */
+	if (snap.polls_failed < 20)
+		fail_msg("unit asked %llu times", (unsigned long long)snap.polls_failed);
+	/* a heartbeat is tried, not refused for a back-off */
+	assert_int_equal(mb_poller_heartbeat(poller, 0, 0, err, sizeof(err)), -1);
+	assert_int_equal(mb_error_kind(errno), MB_ERR_EXCEPTION);
+	seq = snap.seq;
+	pthread_mutex_lock(&s->lock);
+	s->exception_unit = -1;
+	pthread_mutex_unlock(&s->lock);
+	t0 = mono_ms();
+	wait_seq(poller, 0, seq + 1);
+	if (mono_ms() - t0 > 900)
+		fail_msg("read again only after %lld ms", (long long)(mono_ms() - t0));
+	mb_poller_free(poller);
+}
+
 static void
 close_all_closes_live_valves_before_a_dead_one(void **state)
 {
@@ -506,6 +552,7 @@ main(void)
 	    cmocka_unit_test(float_that_is_no_number_is_a_bad_reply),
 	    cmocka_unit_test(close_runs_before_the_next_read_cycle),
 	    cmocka_unit_test(dead_unit_backs_off_alone),
+	    cmocka_unit_test(wrong_answers_are_not_backed_off),
 	    cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),
 	    cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
 	    cmocka_unit_test(refuses_signals_the_profile_lacks),
