@@ -4,10 +4,7 @@
 # and with the largest batch it accepts (1000), rate unlimited.
 # Aim: under 5 s.
 set -u
-: "${BUILD:?BUILD must name the build folder}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/gasbench.XXXXXX")
-PIDS=""
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_DRAIN_RECORDS:-10000}
 
 key="bench-station-key-000001"
@@ -16,7 +13,7 @@ chmod 600 "$T/s.key"
 echo "station:B01 $(cat "$T/s.key")" >"$T/ids"
 chmod 600 "$T/ids"
 for batch in 200 1000; do
-	port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	port=$(free_port udp)
 	rm -f "$T"/*.db*
 	printf '[county]\nlisten = 127.0.0.1\nport = %s\ndatabase = %s\nidentities = %s\nlog_level = warn\n' \
 	    "$port" "$T/county.db" "$T/ids" >"$T/county.conf"

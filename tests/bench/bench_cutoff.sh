@@ -12,19 +12,12 @@
 # fills after each line's first 10 (the pre-act is learnt per line); aim:
 # p99 within 50 g after the first 10.  Reported, never asserted.
 set -u
-: "${BUILD:?BUILD must name the build folder}"
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/gasbench.XXXXXX")
-PIDS=""
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
 fills=${BENCH_FILLS:-200}
 lines=${BENCH_LINES:-8}
 flow=${BENCH_FLOW:-0.30}
 buyers="11010519491231002X 110105194912310038 110105194912310046 110105194912310062 110105194912310089 11010519491231010X"
 
-wait_file() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 sim() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/sim.sock" >/dev/null; }
 
 "$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || exit 1
@@ -44,34 +37,8 @@ port=$(free_port)
     --events "$T/events.log" 2>"$T/sim.log" &
 PIDS="$PIDS $!"
 wait_file "$T/sim.sock"
-{
-	cat <<-EOF
-	[station]
-	id = BENCH
-	company = Bench Gas
-	township = 330825101
-	county = 330825
-	database = $T/station.db
-	control_socket = $T/gw.sock
-	profiles = $top/drivers/profiles
-	code_public_key = $T/keys/county.pub
-	buyer_key = $T/keys/buyer.key
-	log_level = warn
-	[rules]
-	refill_min_minutes = 0
-	household_max = 1000
-	[bus a]
-	type = tcp
-	host = 127.0.0.1
-	port = $port
-	poll_hz = 20
-	EOF
-	l=1
-	while [ $l -le $lines ]; do
-		printf '[line %d]\nbus = a\nscale_unit = %d\nvalve_unit = %d\n' $l $((2 * l - 1)) $((2 * l))
-		l=$((l + 1))
-	done
-} >"$T/station.conf"
+bench_station_conf "$lines" "$port" "refill_min_minutes = 0
+household_max = 1000" >"$T/station.conf"
 "$BUILD/gasgw" -f -c "$T/station.conf" 2>"$T/gw.log" &
 PIDS="$PIDS $!"
 wait_file "$T/gw.sock"

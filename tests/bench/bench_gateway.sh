@@ -7,20 +7,13 @@
 # RSS of each, and the ratio.  BENCH_SECONDS sets the measuring time
 # (default 20).  Timings are reported, never asserted.
 set -u
-: "${BUILD:?BUILD must name the build folder}"
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/gasbench.XXXXXX")
-PIDS=""
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
 secs=${BENCH_SECONDS:-20}
 lines=8
 hz=20
 tick=$(getconf CLK_TCK)
 
-wait_file() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 "$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || exit 1
 port=$(free_port)
@@ -33,31 +26,7 @@ while [ $l -le $lines ]; do
 	printf 'place %d 15.3\n' $l | socat - "UNIX-CONNECT:$T/sim.sock" >/dev/null
 	l=$((l + 1))
 done
-{
-	cat <<-EOF
-	[station]
-	id = BENCH
-	company = Bench Gas
-	township = 330825101
-	county = 330825
-	database = $T/station.db
-	control_socket = $T/gw.sock
-	profiles = $top/drivers/profiles
-	code_public_key = $T/keys/county.pub
-	buyer_key = $T/keys/buyer.key
-	log_level = warn
-	[bus a]
-	type = tcp
-	host = 127.0.0.1
-	port = $port
-	poll_hz = $hz
-	EOF
-	l=1
-	while [ $l -le $lines ]; do
-		printf '[line %d]\nbus = a\nscale_unit = %d\nvalve_unit = %d\n' $l $((2 * l - 1)) $((2 * l))
-		l=$((l + 1))
-	done
-} >"$T/station.conf"
+bench_station_conf $lines "$port" >"$T/station.conf"
 
 # --- gasgw -------------------------------------------------------------------
 "$BUILD/gasgw" -f -c "$T/station.conf" 2>"$T/gw.log" &

@@ -3,16 +3,10 @@
 # wire, 5 ms turnaround) and on TCP loopback, polled as fast as the poller
 # goes; rates next to the bus limit.
 set -u
-: "${BUILD:?BUILD must name the build folder}"
-here=$(cd "$(dirname "$0")" && pwd)
-export GAS_PROFILES="$here/../../drivers/profiles"
-T=$(mktemp -d "${TMPDIR:-/tmp}/gasbench.XXXXXX")
-PIDS=""
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh"
+export GAS_PROFILES="$top/drivers/profiles"
 secs=${BENCH_SECONDS:-5}
 UNITS="--unit 1:sim-scale --unit 2:sim-valve --unit 3:sim-scale --unit 4:sim-valve"
-
-wait_file() { i=0; while [ ! -e "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
 
 if [ -x "$BUILD/bench/bench_modbus" ] && [ -x "$BUILD/gassim" ]; then
 	for baud in 19200 115200; do
@@ -27,7 +21,7 @@ if [ -x "$BUILD/bench/bench_modbus" ] && [ -x "$BUILD/gassim" ]; then
 		    --seconds "$secs" $UNITS
 		kill "$sim"
 	done
-	port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	"$BUILD/gassim" --lines 2 --tcp "127.0.0.1:$port" --control "$T/ctcp" 2>/dev/null &
 	sim=$!; PIDS="$PIDS $sim"
 	wait_file "$T/ctcp"
