@@ -145,7 +145,7 @@ parse_line(const char *text, int *line)
 	return 0;
 }
 
-static const char *
+const char *
 jstr(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -153,7 +153,7 @@ jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-static double
+double
 jnum(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);

@@ -462,22 +462,6 @@ fail:
 
 /* --- drawing --------------------------------------------------------------------- */
 
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
-static double
-jnum(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* Line states and results as an operator reads them (docs/control-protocol.md). */
 static const struct {
 	const char *name;

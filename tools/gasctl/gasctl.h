@@ -11,6 +11,7 @@
 #ifndef GASCTL_H
 #define GASCTL_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,10 @@ int cmd_buyers_add(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyers_list(struct gasctl *ctl, int argc, char **argv);
 
 /* cmd_line.c: line commands over gasgw's control socket (ctl->control_socket) */
+/* A reply's string member ("" when absent or not a string) and number
+ * member (NAN when absent or not a number); shared with cmd_watch.c. */
+const char *jstr(json_t *o, const char *key);
+double jnum(json_t *o, const char *key);
 int cmd_login(struct gasctl *ctl, int argc, char **argv);
 int cmd_scan(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyer(struct gasctl *ctl, int argc, char **argv);
