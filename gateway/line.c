@@ -18,6 +18,8 @@
 #include "i18n.h"
 #include "util.h"
 
+#define CLOSE_REASSERT_MS 1000 /* a closed valve's close is sent again this often */
+
 static const char *const state_names[] = {
 	[LINE_IDLE] = "idle",
 	[LINE_IDENTIFIED] = "identified",
@@ -470,6 +472,7 @@ static void
 begin_close(struct line *line, int64_t now)
 {
 	line_close_valve(line);
+	line->last_close_ms = now; /* the periodic re-assertion counts from here */
 	line->close_ms = now;
 	line->close_net = net_of(line);
 	line->close_rate_kg_s = line->rate_kg_s > 0 ? line->rate_kg_s : 0;
@@ -650,6 +653,7 @@ emergency_now(struct line *line, double rise, int64_t now)
 	line->emergency = 1;
 	line->rise_kg = rise;
 	line_close_valve(line);
+	line->last_close_ms = now;
 	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed",
 	    line->number, rise);
 	if (line->on_emergency != NULL)
@@ -1030,12 +1034,15 @@ line_step(struct line *line, int64_t now)
 	}
 
 	/* Keep the valve closed whenever it is not meant to be open: repeat an
-	 * unacknowledged close every heartbeat period, and re-assert it once a
-	 * second anyway.  Not at every step: each try of a unit that answers
-	 * but wrongly (CRC errors) is a bus exchange the other lines wait for,
-	 * 20 or more a second otherwise. */
+	 * unacknowledged close every heartbeat period (at most every
+	 * CLOSE_REASSERT_MS, whatever the heartbeat), and re-assert it every
+	 * CLOSE_REASSERT_MS anyway.  Not at every step: each try of a unit
+	 * that answers but wrongly (CRC errors) is a bus exchange the other
+	 * lines wait for, 20 or more a second otherwise. */
 	if (!line->valve_commanded_open && now - line->last_close_ms >=
-	    (line->valve_close_pending ? line->heartbeat_ms : 1000)) {
+	    (line->valve_close_pending && line->heartbeat_ms < CLOSE_REASSERT_MS
+	            ? line->heartbeat_ms
+	            : CLOSE_REASSERT_MS)) {
 		line->last_close_ms = now;
 		line->valve_close_pending = line->io.valve(line->io.ctx, 0) == -1;
 		if (line->valve_close_pending && !line->valve_fail_since)
