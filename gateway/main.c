@@ -233,7 +233,9 @@ main(int argc, char **argv)
 	    verbose >= 2 || !strcmp(config->log_level, "debug") ? LOG_LEVEL_DEBUG
 	    : verbose == 1 || !strcmp(config->log_level, "info") ? LOG_LEVEL_INFO
 								 : LOG_LEVEL_WARN);
-	if (!foreground && daemon(0, 0) == -1)
+	/* Keep the working directory: a relative -c path, and relative paths
+	 * in the file, are read again on SIGHUP and must still resolve. */
+	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	status = run(config, config_path);
 	free(config);

@@ -263,7 +263,9 @@ main(int argc, char **argv)
 	}
 	if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (!foreground && daemon(0, 0) == -1)
+	/* Keep the working directory: a relative -c path, and relative paths
+	 * in the file, are read again on SIGHUP and must still resolve. */
+	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	rc = county_serve(&config, config_path, verbose, db);
 	store_close(db);
