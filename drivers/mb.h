@@ -135,8 +135,8 @@ int mb_profile_parse(const char *text, size_t len, const char *origin, struct mb
  * empty, $GAS_PROFILES, then ./drivers/profiles, then
  * /usr/local/share/gasgw/profiles.  Files over 64 KiB are refused.
  */
-int mb_profile_load(
-    const char *name, const char *dir, struct mb_profile *profile, char *err, size_t errlen);
+int mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
+    size_t errlen);
 
 /* Encode/decode one field's raw registers (regs[0..1] for 32-bit types;
  * for bits, regs[0] is the register or coil value).  No I/O.
@@ -200,8 +200,8 @@ void mb_bus_config_defaults(struct mb_bus_config *config);
 struct mb_link;
 struct mb_driver {
 	const char *name; /* "rtu", "tcp" */
-	int (*open)(
-	    const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen);
+	int (*open)(const struct mb_bus_config *config, struct mb_link **link, char *err,
+	    size_t errlen);
 	int (*read)(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 	    uint16_t count, uint16_t *out);
 	int (*write)(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
@@ -215,8 +215,8 @@ const struct mb_driver *mb_driver_for(enum mb_bus_kind kind);
 
 /* Convenience wrappers that pick the driver from config->kind.
  * mb_link_open: on failure *link is NULL.  mb_link_close(NULL) is a no-op. */
-int mb_link_open(
-    const struct mb_bus_config *config, struct mb_link **link, char *err, size_t errlen);
+int mb_link_open(const struct mb_bus_config *config, struct mb_link **link, char *err,
+    size_t errlen);
 /*
  * A link over a descriptor someone else connected: a TCP stream socket, or
  * for RTU anything read, write and select work on (a serial port opened and
@@ -226,8 +226,8 @@ int mb_link_open(
  * address to connect again to, so on TCP the exchange after a timed-out one
  * fails with MB_ENOTCONN instead of replacing the connection.
  */
-int mb_link_adopt(
-    const struct mb_bus_config *config, int fd, struct mb_link **link, char *err, size_t errlen);
+int mb_link_adopt(const struct mb_bus_config *config, int fd, struct mb_link **link, char *err,
+    size_t errlen);
 /* The CRC-16 of an RTU frame's len bytes (sent low byte first). */
 uint16_t mb_rtu_crc(const uint8_t *frame, size_t len);
 
@@ -344,8 +344,8 @@ int mb_poller_write(struct mb_poller *poller, int unit_index, enum mb_signal sig
  * as mb_poller_write.  Call it from the thread that runs the interlock, so
  * that a hung gateway stops feeding the watchdog.
  */
-int mb_poller_heartbeat(
-    struct mb_poller *poller, int unit_index, int flags, char *err, size_t errlen);
+int mb_poller_heartbeat(struct mb_poller *poller, int unit_index, int flags, char *err,
+    size_t errlen);
 
 /*
  * Close every valve on the bus: writes 0 to VALVE_CMD (or 1 to ABORT for a
@@ -365,8 +365,8 @@ struct mb_read_plan {
 };
 /* Copy up to max requests of a unit's poll into plan; returns how many the
  * unit has (may exceed max), or -1/EINVAL. */
-int mb_poller_plan(
-    const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan, int max);
+int mb_poller_plan(const struct mb_poller *poller, int unit_index, struct mb_read_plan *plan,
+    int max);
 /* What the poller makes of the answer to request number request of a
  * unit's plan (regs: the registers, or bits one per uint16_t, that
  * mb_link_read returned): the value of each signal that request reads, in

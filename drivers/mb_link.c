@@ -196,8 +196,8 @@ rtu_context(struct mb_link *link)
 {
 	const struct mb_bus_config *c = &link->config;
 
-	link->ctx = modbus_new_rtu(c->device[0] ? c->device : "-", c->baud, c->parity,
-	    c->data_bits, c->stop_bits);
+	link->ctx = modbus_new_rtu(c->device[0] ? c->device : "-", c->baud, c->parity, c->data_bits,
+	    c->stop_bits);
 	link->gap_us = c->gap_us > 0 ? c->gap_us : gap_for_baud(c->baud);
 }
 
@@ -208,8 +208,8 @@ tcp_context(struct mb_link *link)
 	char service[16];
 
 	snprintf(service, sizeof(service), "%d", link->config.port);
-	link->ctx = modbus_new_tcp_pi(link->config.host[0] ? link->config.host : "127.0.0.1",
-	    service);
+	link->ctx =
+	    modbus_new_tcp_pi(link->config.host[0] ? link->config.host : "127.0.0.1", service);
 }
 
 static int
@@ -454,21 +454,21 @@ tcp_write(struct mb_link *link, int unit, enum mb_table table, uint16_t address,
 }
 
 static const struct mb_driver rtu_driver = {
-    .name = "rtu",
-    .open = rtu_open,
-    .read = read_once,
-    .write = write_once,
-    .close = link_close,
-    .strerror = mb_strerror,
+	.name = "rtu",
+	.open = rtu_open,
+	.read = read_once,
+	.write = write_once,
+	.close = link_close,
+	.strerror = mb_strerror,
 };
 
 static const struct mb_driver tcp_driver = {
-    .name = "tcp",
-    .open = tcp_open,
-    .read = tcp_read,
-    .write = tcp_write,
-    .close = link_close,
-    .strerror = mb_strerror,
+	.name = "tcp",
+	.open = tcp_open,
+	.read = tcp_read,
+	.write = tcp_write,
+	.close = link_close,
+	.strerror = mb_strerror,
 };
 
 const struct mb_driver *
@@ -577,7 +577,7 @@ mb_link_write_signal(struct mb_link *link, int unit, const struct mb_profile *pr
     enum mb_signal signal, double value)
 {
 	const struct mb_field *f;
-	uint16_t regs[2] = {0, 0};
+	uint16_t regs[2] = { 0, 0 };
 
 	if ((int)signal < 0 || signal >= MB_SIG_COUNT || !profile->field[signal].present) {
 		errno = MB_ENOSIGNAL;

@@ -7,8 +7,8 @@
  * then asked only after a back-off that doubles up to backoff_max_ms, so a
  * dead unit costs its neighbours one response timeout per back-off period
  * rather than one per cycle.  A unit that answers wrongly (CRC, exception)
- * costs no more than a good one and is asked at the normal rate.  A link error (or, on TCP, a run of timeouts with no
- * success in between) closes the bus; it is reopened with its own back-off.
+ * costs no more than a good one and is asked at the normal rate.  A link error (or, on TCP, a run
+ * of timeouts with no success in between) closes the bus; it is reopened with its own back-off.
  *
  * Writes from other threads go through a FIFO that the bus thread drains
  * before every read request, so a valve close waits at most for the one
@@ -167,7 +167,7 @@ plan_requests(struct unit *u)
 		u->field_req[s] = -1;
 	for (int t = MB_COIL; t <= MB_HOLDING; t++) {
 		int max = t <= MB_DISCRETE ? 2000 : 125;
-		int done[MB_SIG_COUNT] = {0};
+		int done[MB_SIG_COUNT] = { 0 };
 
 		for (;;) {
 			/* lowest unplaced field of this table */
@@ -375,7 +375,7 @@ bus_broken(struct mb_poller *p, int e, int unit)
 			p->timeout_many_units = 1;
 		}
 		return ++p->timeout_run >= TCP_TIMEOUT_RUN &&
-		    (p->timeout_many_units || p->nunits == 1);
+		       (p->timeout_many_units || p->nunits == 1);
 	}
 	return 0;
 }
@@ -403,11 +403,11 @@ perform_write(struct mb_poller *p, struct write_request *w)
 	p->stats.requests++;
 	if (w->signal < 0) {
 		u->heartbeat++;
-		return mb_link_write_signal(
-		    p->link, u->id, &u->profile, MB_SIG_HEARTBEAT, u->heartbeat);
+		return mb_link_write_signal(p->link, u->id, &u->profile, MB_SIG_HEARTBEAT,
+		    u->heartbeat);
 	}
-	return mb_link_write_signal(
-	    p->link, u->id, &u->profile, (enum mb_signal)w->signal, w->value);
+	return mb_link_write_signal(p->link, u->id, &u->profile, (enum mb_signal)w->signal,
+	    w->value);
 }
 
 /* Run every queued write.  Returns -1 with errno if the bus broke. */

@@ -27,28 +27,28 @@
 #define PROFILE_MAX_BYTES (64 * 1024)
 
 static const char *const signal_names[MB_SIG_COUNT] = {
-    [MB_SIG_GROSS] = "gross",
-    [MB_SIG_NET] = "net",
-    [MB_SIG_MOTION] = "motion",
-    [MB_SIG_STABLE] = "stable",
-    [MB_SIG_OVERLOAD] = "overload",
-    [MB_SIG_ERROR] = "error",
-    [MB_SIG_VALVE_CMD] = "valve_cmd",
-    [MB_SIG_VALVE_FB] = "valve_fb",
-    [MB_SIG_WATCHDOG] = "watchdog",
-    [MB_SIG_HEARTBEAT] = "heartbeat",
-    [MB_SIG_TARGET] = "target",
-    [MB_SIG_START] = "start",
-    [MB_SIG_ABORT] = "abort",
-    [MB_SIG_FILLING] = "filling",
-    [MB_SIG_FILL_DONE] = "fill_done",
-    [MB_SIG_FILL_ALARM] = "fill_alarm",
+	[MB_SIG_GROSS] = "gross",
+	[MB_SIG_NET] = "net",
+	[MB_SIG_MOTION] = "motion",
+	[MB_SIG_STABLE] = "stable",
+	[MB_SIG_OVERLOAD] = "overload",
+	[MB_SIG_ERROR] = "error",
+	[MB_SIG_VALVE_CMD] = "valve_cmd",
+	[MB_SIG_VALVE_FB] = "valve_fb",
+	[MB_SIG_WATCHDOG] = "watchdog",
+	[MB_SIG_HEARTBEAT] = "heartbeat",
+	[MB_SIG_TARGET] = "target",
+	[MB_SIG_START] = "start",
+	[MB_SIG_ABORT] = "abort",
+	[MB_SIG_FILLING] = "filling",
+	[MB_SIG_FILL_DONE] = "fill_done",
+	[MB_SIG_FILL_ALARM] = "fill_alarm",
 };
 
-static const char *const table_names[] = {"coil", "discrete", "input", "holding"};
-static const char *const type_names[] = {"u16", "i16", "u32", "i32", "f32"};
-static const char *const order_names[] = {"ABCD", "CDAB", "BADC", "DCBA"};
-static const char *const kind_names[] = {"scale", "valve", "filler", "indicator"};
+static const char *const table_names[] = { "coil", "discrete", "input", "holding" };
+static const char *const type_names[] = { "u16", "i16", "u32", "i32", "f32" };
+static const char *const order_names[] = { "ABCD", "CDAB", "BADC", "DCBA" };
+static const char *const kind_names[] = { "scale", "valve", "filler", "indicator" };
 
 const char *
 mb_signal_name(enum mb_signal signal)
@@ -165,8 +165,8 @@ handle(void *user, const char *section, const char *name, const char *value)
 	if (strcmp(section, "device") == 0) {
 		if (strcmp(name, "name") == 0) {
 			if (strlen(value) == 0 || strlen(value) >= sizeof(st->profile->name))
-				return fail_at(
-				    st, "name: 1 to %zu characters", sizeof(st->profile->name) - 1);
+				return fail_at(st, "name: 1 to %zu characters",
+				    sizeof(st->profile->name) - 1);
 			strcpy(st->profile->name, value);
 			st->have_name = 1;
 		} else if (strcmp(name, "kind") == 0) {
@@ -199,8 +199,8 @@ handle(void *user, const char *section, const char *name, const char *value)
 	}
 	if (strcmp(name, "table") == 0) {
 		if ((i = lookup(table_names, 4, value, 0)) < 0)
-			return fail_at(
-			    st, "table: '%s' is not coil, discrete, input or holding", value);
+			return fail_at(st, "table: '%s' is not coil, discrete, input or holding",
+			    value);
 		f->table = (enum mb_table)i;
 	} else if (strcmp(name, "address") == 0) {
 		if (parse_long(value, 0, 65535, &n) < 0)
@@ -360,8 +360,8 @@ fail:
 }
 
 int
-mb_profile_load(
-    const char *name, const char *dir, struct mb_profile *profile, char *err, size_t errlen)
+mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
+    size_t errlen)
 {
 	char path[512];
 	const char *dirs[4];
@@ -557,16 +557,16 @@ range:
 /* ---- errors ---------------------------------------------------------------- */
 
 static const char *const exception_names[] = {
-    [1] = "illegal function",
-    [2] = "illegal data address",
-    [3] = "illegal data value",
-    [4] = "server device failure",
-    [5] = "acknowledge",
-    [6] = "server device busy",
-    [7] = "negative acknowledge",
-    [8] = "memory parity error",
-    [10] = "gateway path unavailable",
-    [11] = "gateway target device failed to respond",
+	[1] = "illegal function",
+	[2] = "illegal data address",
+	[3] = "illegal data value",
+	[4] = "server device failure",
+	[5] = "acknowledge",
+	[6] = "server device busy",
+	[7] = "negative acknowledge",
+	[8] = "memory parity error",
+	[10] = "gateway path unavailable",
+	[11] = "gateway target device failed to respond",
 };
 
 const char *
@@ -579,8 +579,8 @@ mb_strerror(int errnum)
 		const char *name = code < (int)(sizeof(exception_names) / sizeof(*exception_names))
 		                       ? exception_names[code]
 		                       : NULL;
-		snprintf(
-		    buf, sizeof(buf), "Modbus exception %d (%s)", code, name ? name : "unknown");
+		snprintf(buf, sizeof(buf), "Modbus exception %d (%s)", code,
+		    name ? name : "unknown");
 		return buf;
 	}
 	switch (errnum) {

@@ -41,7 +41,7 @@ hw_snapshot(const struct gw_line_hw *hw, int unit, struct mb_snapshot *snap, int
 	if (mb_poller_snapshot(hw->bus->poller, unit, snap) == -1)
 		return 0;
 	return snap->link == MB_LINK_UP && snap->updated_ms > 0 &&
-	    now - snap->updated_ms <= hw->stale_ms;
+	       now - snap->updated_ms <= hw->stale_ms;
 }
 
 static int
@@ -69,8 +69,8 @@ hw_read(void *ctx, struct line_reading *out)
 		if (has(&snap, MB_SIG_ERROR) && snap.value[MB_SIG_ERROR] != 0)
 			out->scale_ok = 0; /* an instrument error is no reading */
 		if (hw->filler) {
-			out->ctl_done = has(&snap, MB_SIG_FILL_DONE) &&
-			    snap.value[MB_SIG_FILL_DONE] != 0;
+			out->ctl_done =
+			    has(&snap, MB_SIG_FILL_DONE) && snap.value[MB_SIG_FILL_DONE] != 0;
 			out->valve_ok = 1;
 			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
 		}
@@ -93,7 +93,7 @@ hw_write(struct gw_line_hw *hw, enum mb_signal s, double value)
 	char err[128];
 
 	if (mb_poller_write(hw->bus->poller, hw->valve, s, value, 0, WRITE_TIMEOUT_MS, err,
-	    sizeof(err)) == -1) {
+	        sizeof(err)) == -1) {
 		log_debug("bus %s unit %d: write %s: %s", hw->bus->config->name, hw->valve,
 		    mb_signal_name(s), err);
 		return -1;
@@ -119,8 +119,7 @@ hw_heartbeat(void *ctx)
 
 	/* Queued, not waited for: a failed write shows as a valve link fault
 	 * in the next snapshot, and the watchdog does the rest. */
-	return mb_poller_heartbeat(hw->bus->poller, hw->valve, MB_WRITE_NOWAIT, err,
-	    sizeof(err));
+	return mb_poller_heartbeat(hw->bus->poller, hw->valve, MB_WRITE_NOWAIT, err, sizeof(err));
 }
 
 static int
@@ -168,15 +167,15 @@ bus_emergency(struct line *origin, void *arg)
 	size_t i;
 
 	/* DESIGN §4 invariant 4: close every valve on that bus. */
-	log_warnx("bus %s: emergency on line %d: closing every valve on the bus",
-	    bus->config->name, origin->number);
+	log_warnx("bus %s: emergency on line %d: closing every valve on the bus", bus->config->name,
+	    origin->number);
 	for (i = 0; i < bus->line_count; i++)
 		if (bus->lines[i] != origin)
 			line_force_close(bus->lines[i]);
 	if (mb_poller_close_all(bus->poller, WRITE_TIMEOUT_MS) == -1)
 		log_warnx("bus %s: not every valve answered the close: %s (a unit that does not "
-		    "answer closes its valve by its own watchdog)", bus->config->name,
-		    mb_strerror(errno));
+		          "answer closes its valve by its own watchdog)",
+		    bus->config->name, mb_strerror(errno));
 }
 
 /* Write the watchdog timeout into every valve unit that has not taken it
@@ -193,8 +192,8 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 
 		if (hw->bus != bus || hw->watchdog_set || now < hw->watchdog_retry_ms)
 			continue;
-		if (mb_poller_write(bus->poller, hw->valve, MB_SIG_WATCHDOG, gw->config->watchdog_ms,
-		    0, WRITE_TIMEOUT_MS, why, sizeof(why)) == 0) {
+		if (mb_poller_write(bus->poller, hw->valve, MB_SIG_WATCHDOG,
+		        gw->config->watchdog_ms, 0, WRITE_TIMEOUT_MS, why, sizeof(why)) == 0) {
 			hw->watchdog_set = 1;
 			log_info("line %d: valve watchdog set to %d ms", gw->lines[i].number,
 			    gw->config->watchdog_ms);
@@ -278,8 +277,8 @@ bus_config_of(const struct gw_bus *b, struct mb_bus_config *c)
 }
 
 static int
-add_unit(struct gw_busrt *bus, int unit_id, const char *profile_name, const char *dir,
-    int *index, char *err, size_t errlen)
+add_unit(struct gw_busrt *bus, int unit_id, const char *profile_name, const char *dir, int *index,
+    char *err, size_t errlen)
 {
 	struct mb_profile profile;
 	char why[256];
@@ -333,15 +332,15 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		if (bus->line_count >= 32)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
-		    bus->config->response_timeout_ms;
+		               bus->config->response_timeout_ms;
 		if (add_unit(bus, lc->scale_unit, lc->scale_profile, c->profiles_dir, &hw->scale,
-		    err, errlen) == -1)
+		        err, errlen) == -1)
 			return -1;
 		if (lc->valve_unit == lc->scale_unit) {
 			hw->filler = 1;
 			hw->valve = hw->scale;
 		} else if (add_unit(bus, lc->valve_unit, lc->valve_profile, c->profiles_dir,
-		    &hw->valve, err, errlen) == -1) {
+		               &hw->valve, err, errlen) == -1) {
 			return -1;
 		}
 		bus->unit_line[hw->scale] = (int)bus->line_count;
@@ -381,7 +380,7 @@ gw_buses_start(struct gw *gw, char *err, size_t errlen)
 	deadline = time_mono_ms() + 2000;
 	for (b = 0; b < gw->bus_count; b++) {
 		while (mb_poller_close_all(gw->buses[b].poller, WRITE_TIMEOUT_MS) == -1 &&
-		    time_mono_ms() < deadline)
+		       time_mono_ms() < deadline)
 			time_sleep_ms(50);
 	}
 	for (b = 0; b < gw->bus_count; b++) {
@@ -417,7 +416,8 @@ gw_buses_stop(struct gw *gw)
 		if (gw->buses[b].poller == NULL)
 			continue;
 		if (mb_poller_close_all(gw->buses[b].poller, WRITE_TIMEOUT_MS) == -1)
-			log_warn("bus %s: closing the valves at shutdown", gw->buses[b].config->name);
+			log_warn("bus %s: closing the valves at shutdown",
+			    gw->buses[b].config->name);
 		mb_poller_free(gw->buses[b].poller);
 		gw->buses[b].poller = NULL;
 	}

@@ -125,8 +125,8 @@ send_json(struct client *c, json_t *obj)
 	return rc;
 }
 
-static int
-reply_error(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int reply_error(struct client *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int
 reply_error(struct client *c, const char *fmt, ...)
@@ -248,8 +248,8 @@ client_serve(struct gw *gw, struct client *c)
 	char *nl;
 	size_t used;
 
-	while (c->fd != -1 && c->wait_line == NULL &&
-	    (nl = memchr(c->in, '\n', c->in_len)) != NULL) {
+	while (
+	    c->fd != -1 && c->wait_line == NULL && (nl = memchr(c->in, '\n', c->in_len)) != NULL) {
 		used = (size_t)(nl - c->in) + 1;
 		reply = ctl_handle_line(gw, c->in, used - 1, &wait);
 		explicit_bzero(c->in, used);
@@ -322,18 +322,17 @@ reload(struct gw *gw)
 	report.count = 0;
 	if (fresh == NULL)
 		return;
-	if (gw->config_path == NULL ||
-	    gw_config_load(gw->config_path, fresh, &report) == -1) {
+	if (gw->config_path == NULL || gw_config_load(gw->config_path, fresh, &report) == -1) {
 		log_warnx("reload: %s does not load; nothing changed (%s)",
-		    gw->config_path ? gw->config_path : "?",
-		    report.count ? report.errors[0] : "");
+		    gw->config_path ? gw->config_path : "?", report.count ? report.errors[0] : "");
 		free(fresh);
 		return;
 	}
 	for (i = 0; i < gw->line_count; i++)
 		line_set_rules(&gw->lines[i], &fresh->rules);
-	log_set_level(!strcmp(fresh->log_level, "debug") ? LOG_LEVEL_DEBUG :
-	    !strcmp(fresh->log_level, "info") ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
+	log_set_level(!strcmp(fresh->log_level, "debug")  ? LOG_LEVEL_DEBUG
+	              : !strcmp(fresh->log_level, "info") ? LOG_LEVEL_INFO
+	                                                  : LOG_LEVEL_WARN);
 	log_warnx("reload: rule thresholds and log level from %s", gw->config_path);
 	free(fresh);
 }

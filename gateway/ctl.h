@@ -22,7 +22,7 @@
 
 #include "gw.h"
 
-#define CTL_LINE_MAX 4096    /* longest request line */
+#define CTL_LINE_MAX 4096 /* longest request line */
 #define CTL_CLIENTS 32
 
 /* Create the listening socket at path (a stale socket file is replaced,

@@ -99,8 +99,7 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 
 		if (near != NULL)
 			*near = '\0';
-		err_set(err, errlen, "not a JSON object: %s (byte %d)", jerr.text,
-		    jerr.position);
+		err_set(err, errlen, "not a JSON object: %s (byte %d)", jerr.text, jerr.position);
 		goto out;
 	}
 	if (!json_is_object(req->json)) {
@@ -135,7 +134,7 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 			goto out;
 		req->since_ms = n;
 		if (integer_member(req->json, "limit", 1, CTL_FILLS_MAX, CTL_FILLS_DEFAULT, &n, err,
-		    errlen) == -1)
+		        errlen) == -1)
 			goto out;
 		req->limit = (int)n;
 		break;
@@ -215,8 +214,7 @@ ctl_error_json(const char *message)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", message);
 }
 
-static json_t *
-error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static json_t *
 error_reply(const char *fmt, ...)
@@ -288,8 +286,8 @@ ctl_result_json(const struct line_status *s)
 	json_object_set_new(o, "event", json_string("result"));
 	json_object_set_new(o, "line", json_integer(s->number));
 	json_object_set_new(o, "ok", json_boolean(!s->refused && strcmp(s->result, "error")));
-	json_object_set_new(o, "refused", json_boolean(s->refused &&
-	    strcmp(s->result, "error") != 0));
+	json_object_set_new(o, "refused",
+	    json_boolean(s->refused && strcmp(s->result, "error") != 0));
 	json_object_set_new(o, "result", json_string(s->result));
 	json_object_set_new(o, "fill", json_string(s->refused ? "" : s->fill_uuid));
 	json_object_set_new(o, "net", num_or_null(s->result_net_kg));
@@ -326,8 +324,8 @@ refused_json(int line, const char *refusal)
  * what ctl_take_* return for a refusal.
  */
 static int
-refuse_at_counter(struct gw *gw, struct line *l, const char *rule, int alert,
-    const char *sentence, char *refusal, size_t refusallen)
+refuse_at_counter(struct gw *gw, struct line *l, const char *rule, int alert, const char *sentence,
+    char *refusal, size_t refusallen)
 {
 	struct rules_verdict v;
 	struct records_party p;
@@ -439,8 +437,8 @@ status_reply(struct gw *gw)
 		json_array_append_new(lines, status_json(&st));
 	}
 	return json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station", gw->config->station_id,
-	    "uptime_s", (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines",
-	    lines, "uplink", uplink_json(gw));
+	    "uptime_s", (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines", lines,
+	    "uplink", uplink_json(gw));
 }
 
 static json_t *
@@ -450,7 +448,7 @@ fills_reply(struct gw *gw, const struct ctl_request *req)
 	char why[256];
 
 	if (records_fills_since(&gw->records, req->since_ms, req->limit, fills_cb, arr, why,
-	    sizeof(why)) == -1) {
+	        sizeof(why)) == -1) {
 		json_decref(arr);
 		return ctl_error_json(why);
 	}

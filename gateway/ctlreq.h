@@ -28,7 +28,7 @@
 
 #include "gw.h"
 
-#define CTL_CERT_MAX 63          /* what a line keeps of an operator's certificate */
+#define CTL_CERT_MAX 63 /* what a line keeps of an operator's certificate */
 #define CTL_FILLS_MAX 100000
 #define CTL_FILLS_DEFAULT 1000
 
@@ -46,13 +46,13 @@ enum ctl_command {
 /* A parsed request.  The strings point into json, which the request owns. */
 struct ctl_request {
 	enum ctl_command command;
-	int line;                    /* 0 for status and fills */
-	int wait;                    /* start: stream progress until the outcome; fill: 1 */
-	const char *cert;            /* login; fill: NULL when no "operator" */
-	const char *code;            /* scan; fill: "cylinder" */
-	const char *number;          /* buyer; fill: "buyer"; the raw number */
-	int64_t since_ms;            /* fills */
-	int limit;                   /* fills */
+	int line;           /* 0 for status and fills */
+	int wait;           /* start: stream progress until the outcome; fill: 1 */
+	const char *cert;   /* login; fill: NULL when no "operator" */
+	const char *code;   /* scan; fill: "cylinder" */
+	const char *number; /* buyer; fill: "buyer"; the raw number */
+	int64_t since_ms;   /* fills */
+	int limit;          /* fills */
 	json_t *json;
 };
 
@@ -70,7 +70,7 @@ void ctl_request_free(struct ctl_request *req);
 
 /* A request that waits for the outcome of an attempt (start with wait, fill). */
 struct ctl_wait {
-	struct line *line;           /* NULL: the request does not wait */
+	struct line *line; /* NULL: the request does not wait */
 	unsigned attempt;
 };
 
@@ -102,9 +102,9 @@ json_t *ctl_result_json(const struct line_status *status);
  * R08 refused it (recorded; "R01 sentence" written to refusal), or -1 when
  * the line did not take it (busy: why).  The raw number is never logged.
  */
-int ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out,
-    char *refusal, size_t refusallen, char *why, size_t whylen);
-int ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out,
-    char *refusal, size_t refusallen, char *why, size_t whylen);
+int ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out, char *refusal,
+    size_t refusallen, char *why, size_t whylen);
+int ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out, char *refusal,
+    size_t refusallen, char *why, size_t whylen);
 
 #endif

@@ -25,18 +25,18 @@
 #include "records.h"
 
 struct gw_unit_ref {
-	int index;                   /* mb_poller unit index */
+	int index; /* mb_poller unit index */
 	int present;
 };
 
 struct gw_line_hw {
 	struct gw_busrt *bus;
-	int scale;                   /* poller unit index of the scale */
-	int valve;                   /* poller unit index of the valve unit */
-	int filler;                  /* the line is one filling controller */
-	uint64_t last_seq;           /* scale snapshot seq already stepped */
-	int64_t stale_ms;            /* a snapshot older than this is not a reading */
-	int watchdog_set;            /* the watchdog timeout has been written */
+	int scale;         /* poller unit index of the scale */
+	int valve;         /* poller unit index of the valve unit */
+	int filler;        /* the line is one filling controller */
+	uint64_t last_seq; /* scale snapshot seq already stepped */
+	int64_t stale_ms;  /* a snapshot older than this is not a reading */
+	int watchdog_set;  /* the watchdog timeout has been written */
 	int64_t watchdog_retry_ms;
 };
 
@@ -52,8 +52,8 @@ struct gw_busrt {
 	uint32_t fresh_lines;        /* bit i: bus->lines[i] has a new reading */
 	int unit_line[MB_MAX_UNITS]; /* poller unit index -> index in lines[] */
 	int unit_is_scale[MB_MAX_UNITS];
-	int64_t last_all_ms;         /* last time every line was stepped */
-	volatile int64_t loop_ms;    /* last pass of the interlock thread (monotonic) */
+	int64_t last_all_ms;      /* last time every line was stepped */
+	volatile int64_t loop_ms; /* last pass of the interlock thread (monotonic) */
 	struct line *lines[GW_MAX_LINES];
 	size_t line_count;
 };
@@ -62,8 +62,8 @@ struct uplink;
 
 struct gw {
 	struct gw_config *config;
-	const char *config_path;     /* for a reload (SIGHUP) */
-	struct uplink *uplink;       /* NULL: no county configured */
+	const char *config_path; /* for a reload (SIGHUP) */
+	struct uplink *uplink;   /* NULL: no county configured */
 	struct records records;
 	struct gwident *ident;
 	struct line lines[GW_MAX_LINES];

@@ -41,8 +41,7 @@ static const struct conf_key station_keys[] = {
 	{ "watchdog_ms", CONF_INT, NUM(watchdog_ms, S), 200, 60000, "1000",
 	    "watchdog timeout written to valve controllers: no heartbeat for this long closes the valve (ms)",
 	    NULL },
-	{ "log_level", CONF_CHOICE, STR(log_level, S), 0, 0, "info", "logging detail",
-	    log_levels },
+	{ "log_level", CONF_CHOICE, STR(log_level, S), 0, 0, "info", "logging detail", log_levels },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -50,8 +49,8 @@ static const struct conf_key county_keys[] = {
 	{ "host", CONF_STRING, STR(county_host, S), 0, 0, "",
 	    "county server host name or address; empty: no uplink (records wait in the outbox)",
 	    NULL },
-	{ "port", CONF_INT, NUM(county_port, S), 1, 65535, "5684", "county server UDP port (CoAP over DTLS)",
-	    NULL },
+	{ "port", CONF_INT, NUM(county_port, S), 1, 65535, "5684",
+	    "county server UDP port (CoAP over DTLS)", NULL },
 	{ "psk_file", CONF_STRING, STR(psk_file, S), 0, 0, "",
 	    "file holding this station's pre-shared key in hex (mode 0600)", NULL },
 	{ "batch", CONF_INT, NUM(uplink_batch, S), 1, 1000, "200", "records per uplink request",
@@ -127,8 +126,7 @@ static const struct conf_key bus_keys[] = {
 
 #define L struct gw_line
 static const struct conf_key line_keys[] = {
-	{ "bus", CONF_STRING, STR(bus, L), 1, 0, NULL, "name of the [bus] the units are on",
-	    NULL },
+	{ "bus", CONF_STRING, STR(bus, L), 1, 0, NULL, "name of the [bus] the units are on", NULL },
 	{ "scale_unit", CONF_INT, NUM(scale_unit, L), 1, 247, NULL, "Modbus unit id of the scale",
 	    NULL },
 	{ "scale_profile", CONF_STRING, STR(scale_profile, L), 1, 0, "sim-scale",
@@ -190,7 +188,8 @@ gw_config_load(const char *path, struct gw_config *config, struct conf_report *r
 		struct gw_bus *b = &config->buses[i];
 
 		if (strcmp(b->type, "rtu") == 0 && b->device[0] == '\0')
-			report_add(report, path, "[bus %s] is rtu but has no device%s", b->name, "");
+			report_add(report, path, "[bus %s] is rtu but has no device%s", b->name,
+			    "");
 		if (strcmp(b->type, "tcp") == 0 && b->host[0] == '\0')
 			report_add(report, path, "[bus %s] is tcp but has no host%s", b->name, "");
 	}
@@ -200,10 +199,9 @@ gw_config_load(const char *path, struct gw_config *config, struct conf_report *r
 		long number = strtol(l->name, &end, 10);
 		int found = 0;
 
-		if (l->name[0] == '\0' || *end != '\0' || number < 1 ||
-		    number > GW_LINE_NUMBER_MAX)
-			report_add(report, path, "[line %s]: a line's name is its number (1 to 999)%s",
-			    l->name, "");
+		if (l->name[0] == '\0' || *end != '\0' || number < 1 || number > GW_LINE_NUMBER_MAX)
+			report_add(report, path,
+			    "[line %s]: a line's name is its number (1 to 999)%s", l->name, "");
 		l->number = (int)number;
 		for (size_t j = 0; j < config->bus_count; j++)
 			if (strcmp(config->buses[j].name, l->bus) == 0)

@@ -58,8 +58,7 @@ trimmed(const char *text, size_t len)
 }
 
 void
-gwident_cylinder(const struct gwident *id, const char *text, size_t len,
-    struct line_cylinder *out)
+gwident_cylinder(const struct gwident *id, const char *text, size_t len, struct line_cylinder *out)
 {
 	struct code_record rec;
 	const struct code_model *model;

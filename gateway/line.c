@@ -82,9 +82,10 @@ line_preact(const struct line *line)
 static int
 busy_locked(const struct line *line)
 {
-	return line->start_requested || (line->status.state != LINE_IDLE &&
-	    line->status.state != LINE_IDENTIFIED && line->status.state != LINE_REFUSED &&
-	    line->status.state != LINE_RECORDED && line->status.state != LINE_INTERRUPTED);
+	return line->start_requested ||
+	       (line->status.state != LINE_IDLE && line->status.state != LINE_IDENTIFIED &&
+	           line->status.state != LINE_REFUSED && line->status.state != LINE_RECORDED &&
+	           line->status.state != LINE_INTERRUPTED);
 }
 
 int
@@ -144,8 +145,8 @@ line_start(struct line *line, unsigned *attempt, char *err, size_t errlen)
 	pthread_mutex_lock(&line->lock);
 	if (line->status.state == LINE_EMERGENCY)
 		rc = err_set(err, errlen,
-		    "line %d is in emergency: check the valve, then `gasctl stop %d`",
-		    line->number, line->number);
+		    "line %d is in emergency: check the valve, then `gasctl stop %d`", line->number,
+		    line->number);
 	else if (busy_locked(line))
 		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
 		    line_state_name(line->status.state));
@@ -345,10 +346,10 @@ check_and_arm(struct line *line, int64_t now)
 	f.station_company = line->config->company;
 	if (f.code_valid) {
 		if (records_cylinder_get(line->records, f.serial, &reg, &found_reg, err,
-		    sizeof(err)) == -1)
+		        sizeof(err)) == -1)
 			goto dberr;
-		if (records_last_fill_ms(line->records, f.serial, &last_fill, err,
-		    sizeof(err)) == -1)
+		if (records_last_fill_ms(line->records, f.serial, &last_fill, err, sizeof(err)) ==
+		    -1)
 			goto dberr;
 	}
 	f.in_registry = found_reg;
@@ -361,7 +362,7 @@ check_and_arm(struct line *line, int64_t now)
 	f.operator_cert = line->fill_operator;
 	if (f.operator_present) {
 		if (records_operator_get(line->records, line->fill_operator, &op, &found_op, err,
-		    sizeof(err)) == -1)
+		        sizeof(err)) == -1)
 			goto dberr;
 		f.operator_known = found_op;
 		f.operator_active = op.active;
@@ -374,13 +375,13 @@ check_and_arm(struct line *line, int64_t now)
 	f.buyer_masked = line->fill_buyer.masked;
 	if (f.buyer_present && f.buyer_valid) {
 		if (records_buyer_fills_since(line->records, line->fill_buyer.id,
-		    f.now_ms - (int64_t)line->rules->hoard_window_days * 86400000, &recent, err,
-		    sizeof(err)) == -1)
+		        f.now_ms - (int64_t)line->rules->hoard_window_days * 86400000, &recent, err,
+		        sizeof(err)) == -1)
 			goto dberr;
 		f.buyer_recent_fills = recent;
 		/* a registered buyer's township routes R11 alerts */
 		if (records_buyer_get(line->records, line->fill_buyer.id, &b, &found_op, err,
-		    sizeof(err)) == -1)
+		        sizeof(err)) == -1)
 			goto dberr;
 		if (found_op && b.township[0])
 			str_copy(line->fill_buyer.township, b.township,
@@ -414,8 +415,9 @@ check_and_arm(struct line *line, int64_t now)
 	str_copy(b.id, line->fill_buyer.id, sizeof(b.id));
 	str_copy(b.masked, line->fill_buyer.masked, sizeof(b.masked));
 	str_copy(b.kind, line->fill_buyer.business ? "business" : "household", sizeof(b.kind));
-	str_copy(b.township, line->fill_buyer.township[0] ? line->fill_buyer.township :
-	    line->config->township, sizeof(b.township));
+	str_copy(b.township,
+	    line->fill_buyer.township[0] ? line->fill_buyer.township : line->config->township,
+	    sizeof(b.township));
 	if (records_buyer_ensure(line->records, &b, err, sizeof(err)) == -1 ||
 	    records_fill_start(line->records, &line->fill, err, sizeof(err)) == -1) {
 		char why[256];
@@ -443,8 +445,8 @@ check_and_arm(struct line *line, int64_t now)
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
 	if (line->controller_mode)
-		line->valve_commanded_open = line->io.ctl_start(line->io.ctx,
-		    line->fill.target_kg, line->fill.tare_kg) == 0;
+		line->valve_commanded_open =
+		    line->io.ctl_start(line->io.ctx, line->fill.target_kg, line->fill.tare_kg) == 0;
 	else
 		line->valve_commanded_open = line->io.valve(line->io.ctx, 1) == 0;
 	if (!line->valve_commanded_open) {
@@ -521,8 +523,8 @@ record_fill(struct line *line, char *err, size_t errlen)
 	struct records_party party;
 
 	party_of_fill(line, &party);
-	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
-	    errlen) == -1) {
+	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err, errlen) ==
+	    -1) {
 		line->db_ok = 0;
 		line->record_pending = 1;
 		return -1;
@@ -608,7 +610,7 @@ finish_fill(struct line *line, int64_t now)
 	line->fill.curve = NULL;
 	line->fill.curve_len = 0;
 	if (line->curve.count > 0 && curve_encode(&line->curve, line->curve_buf,
-	    sizeof(line->curve_buf), &line->fill.curve_len) == 0)
+	                                 sizeof(line->curve_buf), &line->fill.curve_len) == 0)
 		line->fill.curve = line->curve_buf;
 	if (record_fill(line, err, sizeof(err)) == -1) {
 		/* The valve is closed already; the record waits in memory (a
@@ -618,7 +620,8 @@ finish_fill(struct line *line, int64_t now)
 		line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
 		snprintf(text, sizeof(text),
 		    _("%s: the fill is not recorded yet; the valve is closed, and the record is "
-		    "written as soon as the disk can take it"), disk_words(err));
+		      "written as soon as the disk can take it"),
+		    disk_words(err));
 		set_outcome(line, "error", text, 0, net);
 		clear_identity(line);
 		return;
@@ -629,8 +632,8 @@ finish_fill(struct line *line, int64_t now)
 	verdict_text(&line->verdict, text, sizeof(text));
 	log_info("line %d: fill %s %s: net %.3f kg (target %.2f)%s%s", line->number,
 	    line->fill.uuid, result, line->fill.net_kg, line->fill.target_kg,
-	    line->verdict.count ? ": " : "", line->verdict.count ? line->verdict.items[0].text :
-	    "");
+	    line->verdict.count ? ": " : "",
+	    line->verdict.count ? line->verdict.items[0].text : "");
 	set_outcome(line, result, text, 0, line->fill.net_kg);
 	clear_identity(line);
 	/* Keep watching the full cylinder for R23 until it leaves the scale. */
@@ -654,8 +657,8 @@ emergency_now(struct line *line, double rise, int64_t now)
 	line->rise_kg = rise;
 	line_close_valve(line);
 	line->last_close_ms = now;
-	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed",
-	    line->number, rise);
+	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed", line->number,
+	    rise);
 	if (line->on_emergency != NULL)
 		line->on_emergency(line, line->emergency_arg);
 	enter(line, LINE_EMERGENCY, now);
@@ -745,7 +748,7 @@ valve_closed_itself(struct line *line, int64_t now)
 	if (!line->valve_shut_since)
 		line->valve_shut_since = now;
 	return now - line->open_ms >= LINE_VALVE_CLOSE_MS &&
-	    now - line->valve_shut_since >= LINE_VALVE_CLOSE_MS;
+	       now - line->valve_shut_since >= LINE_VALVE_CLOSE_MS;
 }
 
 static void
@@ -787,7 +790,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 			double blind_s = (double)(now - line->last_scale_ms) / 1000.0;
 
 			if (line->rate_kg_s > 0 && net + line->rate_kg_s * (blind_s + 0.1) >=
-			    line->fill.target_kg - line->preact_kg) {
+			                               line->fill.target_kg - line->preact_kg) {
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
 			}
@@ -833,8 +836,8 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		/* R23: more than the expected in-flight mass plus the allowance
 		 * arrived after the close.  A controller decides its own cut-off,
 		 * so there the reference is the target. */
-		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg) :
-		    net - line->close_net - inflight_allowance(line);
+		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg)
+		                             : net - line->close_net - inflight_allowance(line);
 		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
 			/* reported: everything that came after the close command */
 			emergency_now(line, net - line->close_net, now);
@@ -975,7 +978,7 @@ line_step(struct line *line, int64_t now)
 		if (at > line->last_scale_ms) {
 			if (line->last_scale_ms) {
 				double rate = (r.gross_kg - line->last.gross_kg) * 1000.0 /
-				    (double)(at - line->last_scale_ms);
+				              (double)(at - line->last_scale_ms);
 
 				line->rate_kg_s += (rate - line->rate_kg_s) * 0.2;
 			}
@@ -999,8 +1002,9 @@ line_step(struct line *line, int64_t now)
 	start = line->start_requested;
 	stop = line->stop_requested;
 	line->stop_requested = 0;
-	if (line->rules_pending && !line->checking && (line->state == LINE_IDLE ||
-	    line->state == LINE_IDENTIFIED || line->state == LINE_EMERGENCY)) {
+	if (line->rules_pending && !line->checking &&
+	    (line->state == LINE_IDLE || line->state == LINE_IDENTIFIED ||
+	        line->state == LINE_EMERGENCY)) {
 		line->rules_own = line->pending_rules;
 		line->rules = &line->rules_own;
 		line->rules_pending = 0;
@@ -1039,10 +1043,11 @@ line_step(struct line *line, int64_t now)
 	 * CLOSE_REASSERT_MS anyway.  Not at every step: each try of a unit
 	 * that answers but wrongly (CRC errors) is a bus exchange the other
 	 * lines wait for, 20 or more a second otherwise. */
-	if (!line->valve_commanded_open && now - line->last_close_ms >=
-	    (line->valve_close_pending && line->heartbeat_ms < CLOSE_REASSERT_MS
-	            ? line->heartbeat_ms
-	            : CLOSE_REASSERT_MS)) {
+	if (!line->valve_commanded_open &&
+	    now - line->last_close_ms >=
+	        (line->valve_close_pending && line->heartbeat_ms < CLOSE_REASSERT_MS
+	                ? line->heartbeat_ms
+	                : CLOSE_REASSERT_MS)) {
 		line->last_close_ms = now;
 		line->valve_close_pending = line->io.valve(line->io.ctx, 0) == -1;
 		if (line->valve_close_pending && !line->valve_fail_since)
@@ -1063,12 +1068,18 @@ line_step(struct line *line, int64_t now)
 	line->status.preact_kg = line->preact_kg;
 	str_copy(line->status.operator_cert, line->operator_cert,
 	    sizeof(line->status.operator_cert));
-	str_copy(line->status.cylinder, line->have_cylinder ? line->cylinder.serial :
-	    (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED ?
-	    line->fill_cyl.serial : ""), sizeof(line->status.cylinder));
-	str_copy(line->status.buyer_masked, line->have_buyer ? line->buyer.masked :
-	    (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED ?
-	    line->fill_buyer.masked : ""), sizeof(line->status.buyer_masked));
+	str_copy(line->status.cylinder,
+	    line->have_cylinder ? line->cylinder.serial
+	                        : (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED
+	                                  ? line->fill_cyl.serial
+	                                  : ""),
+	    sizeof(line->status.cylinder));
+	str_copy(line->status.buyer_masked,
+	    line->have_buyer ? line->buyer.masked
+	                     : (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED
+	                               ? line->fill_buyer.masked
+	                               : ""),
+	    sizeof(line->status.buyer_masked));
 	pthread_mutex_unlock(&line->lock);
 }
 
@@ -1094,7 +1105,8 @@ line_shutdown(struct line *line, int64_t now)
 	default:
 		if (line->record_pending && retry_record(line, now, err, sizeof(err)) == -1)
 			log_warnx("line %d: fill %s still not recorded at shutdown (%s); the next "
-			    "start records it as interrupted", line->number, line->fill.uuid, err);
+			          "start records it as interrupted",
+			    line->number, line->fill.uuid, err);
 		break;
 	}
 }

@@ -40,15 +40,15 @@
 #include "rules.h"
 
 struct line_reading {
-	int scale_ok;                /* the scale answered this poll */
+	int scale_ok; /* the scale answered this poll */
 	double gross_kg;
-	int64_t at_ms;               /* monotonic ms the scale was read; 0: now.  A
-	                              * reading seen again has the same time */
-	int stable;                  /* the scale says the reading is stable */
-	int valve_ok;                /* the valve unit answered this poll */
-	int valve_fb;                /* it reports its valve's position: valve_open means it */
-	int valve_open;              /* valve feedback: open */
-	int ctl_done;                /* controller cut-off mode: the controller finished */
+	int64_t at_ms;  /* monotonic ms the scale was read; 0: now.  A
+	                 * reading seen again has the same time */
+	int stable;     /* the scale says the reading is stable */
+	int valve_ok;   /* the valve unit answered this poll */
+	int valve_fb;   /* it reports its valve's position: valve_open means it */
+	int valve_open; /* valve feedback: open */
+	int ctl_done;   /* controller cut-off mode: the controller finished */
 };
 
 /* Hardware of one line.  Every function returns 0, or -1 on a link error. */
@@ -79,23 +79,23 @@ enum line_state {
 
 /* A decoded cylinder code (filled by the identity layer, ident.h). */
 struct line_cylinder {
-	int valid;                   /* signature and fields verified */
-	char reason[128];            /* why not, when !valid */
+	int valid;        /* signature and fields verified */
+	char reason[128]; /* why not, when !valid */
 	char serial[64];
 	char model[16];
 	int32_t manufactured;
-	double tare_kg;              /* stamped */
-	double fill_kg;              /* stamped allowable fill mass */
+	double tare_kg; /* stamped */
+	double fill_kg; /* stamped allowable fill mass */
 };
 
 /* A buyer as the line knows it: never the raw number. */
 struct line_buyer {
-	int valid;                   /* check digit passed */
+	int valid; /* check digit passed */
 	char reason[128];
-	char id[65];                 /* HMAC id */
+	char id[65]; /* HMAC id */
 	char masked[40];
 	int business;
-	char township[16];           /* registered township, "" unknown */
+	char township[16]; /* registered township, "" unknown */
 };
 
 /* What gasctl status and the fill watcher see. */
@@ -104,18 +104,18 @@ struct line_status {
 	enum line_state state;
 	int link_ok;
 	double gross_kg;
-	double net_kg;               /* during and after a fill */
+	double net_kg; /* during and after a fill */
 	double target_kg;
 	double preact_kg;
 	char operator_cert[64];
 	char cylinder[64];
 	char buyer_masked[40];
 	char fill_uuid[37];
-	unsigned attempt;            /* start requests accepted so far */
-	unsigned finished;           /* attempts that have an outcome */
-	char result[16];             /* outcome of attempt `finished` */
-	char result_text[512];       /* the violations, one per line */
-	int refused;                 /* last outcome was a refusal */
+	unsigned attempt;      /* start requests accepted so far */
+	unsigned finished;     /* attempts that have an outcome */
+	char result[16];       /* outcome of attempt `finished` */
+	char result_text[512]; /* the violations, one per line */
+	int refused;           /* last outcome was a refusal */
 	double result_net_kg;
 };
 
@@ -147,46 +147,46 @@ struct line {
 	int have_buyer;
 	int start_requested;
 	int stop_requested;
-	struct gw_rules pending_rules;  /* new thresholds (SIGHUP), taken when idle */
+	struct gw_rules pending_rules; /* new thresholds (SIGHUP), taken when idle */
 	int rules_pending;
-	struct gw_rules rules_own;      /* thresholds in force after a reload */
+	struct gw_rules rules_own; /* thresholds in force after a reload */
 	struct line_status status;
 
 	/* owned by the stepping thread */
 	enum line_state state;
-	int64_t state_ms;            /* when the state was entered */
+	int64_t state_ms; /* when the state was entered */
 	struct line_reading last;
-	int64_t scale_fail_since;    /* 0: scale link fine */
-	int64_t last_scale_ms;       /* time of the last scale reading */
-	double rate_kg_s;            /* weight rate, smoothed */
+	int64_t scale_fail_since; /* 0: scale link fine */
+	int64_t last_scale_ms;    /* time of the last scale reading */
+	double rate_kg_s;         /* weight rate, smoothed */
 	int64_t valve_fail_since;
 	int64_t last_heartbeat_ms;
 	int64_t last_close_ms;
 	int valve_commanded_open;
-	int valve_close_pending;     /* close not yet acknowledged */
+	int valve_close_pending; /* close not yet acknowledged */
 	int db_ok;
-	int record_pending;          /* the fill below ended, its record did not commit */
-	int64_t record_retry_ms;     /* when to write it again */
-	int force_close;             /* another line's emergency */
+	int record_pending;      /* the fill below ended, its record did not commit */
+	int64_t record_retry_ms; /* when to write it again */
+	int force_close;         /* another line's emergency */
 	/* the fill in progress */
 	struct records_fill fill;
-	struct rules_verdict verdict;   /* pre-fill alerts, then post-fill */
+	struct rules_verdict verdict; /* pre-fill alerts, then post-fill */
 	struct line_cylinder fill_cyl;
 	struct line_buyer fill_buyer;
 	char fill_operator[64];
 	int64_t open_ms;
 	int64_t close_ms;
-	double close_net;            /* net when the close was commanded */
-	double close_rate_kg_s;      /* flow when the close was commanded */
+	double close_net;       /* net when the close was commanded */
+	double close_rate_kg_s; /* flow when the close was commanded */
 	int timed_out;
 	int stopped;
 	int link_lost;
 	int link_lost_ms;
-	int64_t valve_shut_since;    /* filling: the valve unit says closed since then, 0 = not */
-	int valve_shut;              /* the fill was lost because the valve closed by itself */
+	int64_t valve_shut_since; /* filling: the valve unit says closed since then, 0 = not */
+	int valve_shut;           /* the fill was lost because the valve closed by itself */
 	int emergency;
 	double rise_kg;
-	double settle_net;           /* first stable net after settling */
+	double settle_net; /* first stable net after settling */
 	int settle_samples;
 	int checkweigh_stable;
 	double checkweigh_sum;
@@ -216,10 +216,8 @@ void line_free(struct line *line);
 /* Mailbox (any thread).  Each returns 0, or -1 with a reason in err when
  * the line is busy (a fill in progress) or in emergency. */
 int line_login(struct line *line, const char *cert, char *err, size_t errlen);
-int line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err,
-    size_t errlen);
-int line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err,
-    size_t errlen);
+int line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err, size_t errlen);
+int line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, size_t errlen);
 /* Ask for a fill; *attempt receives the attempt number whose outcome the
  * caller can wait for in line_status().finished. */
 int line_start(struct line *line, unsigned *attempt, char *err, size_t errlen);
@@ -250,11 +248,11 @@ const char *line_state_name(enum line_state state);
 /* The pre-act a line has learnt (for tests and the benchmark). */
 double line_preact(const struct line *line);
 
-#define LINE_EMPTY_WAIT_MS 5000  /* how long to wait for a stable empty weight */
-#define LINE_SETTLE_MAX_MS 8000  /* give up waiting for a stable reading */
-#define LINE_CHECKWEIGH_MS 600   /* check-weigh window after the first stable reading */
+#define LINE_EMPTY_WAIT_MS 5000 /* how long to wait for a stable empty weight */
+#define LINE_SETTLE_MAX_MS 8000 /* give up waiting for a stable reading */
+#define LINE_CHECKWEIGH_MS 600  /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
-#define LINE_VALVE_CLOSE_MS 500  /* valve feedback must say closed this soon after a close */
+#define LINE_VALVE_CLOSE_MS 500   /* valve feedback must say closed this soon after a close */
 #define LINE_RECORD_RETRY_MS 1000 /* write a held-back fill record again this often */
 
 #endif

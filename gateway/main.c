@@ -55,7 +55,8 @@ start_uplink(struct gw *gw)
 	uc.registry_pull_s = c->registry_pull_s;
 	str_copy(uc.db_path, c->database, sizeof(uc.db_path));
 	if (psk_load_key(c->psk_file, uc.psk_key, sizeof(uc.psk_key), &uc.psk_key_len, err,
-	    sizeof(err)) == -1 || uplink_start(&uc, &gw->uplink, err, sizeof(err)) == -1) {
+	        sizeof(err)) == -1 ||
+	    uplink_start(&uc, &gw->uplink, err, sizeof(err)) == -1) {
 		log_warnx("uplink not started: %s; records wait in the outbox", err);
 		gw->uplink = NULL;
 	} else {
@@ -89,8 +90,8 @@ run(struct gw_config *config, const char *config_path)
 		fatal("signals");
 	i18n_init();
 
-	if (records_open(&gw->records, config->database, config->station_id, config->township,
-	    err, sizeof(err)) == -1) {
+	if (records_open(&gw->records, config->database, config->station_id, config->township, err,
+	        sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		goto out;
 	}
@@ -108,8 +109,7 @@ run(struct gw_config *config, const char *config_path)
 	}
 	/* Every valve has been commanded closed; now settle what a crash left
 	 * open (DESIGN §4 invariant 3). */
-	if (records_recover(&gw->records, gw_line_gross, gw, &recovered, err,
-	    sizeof(err)) == -1) {
+	if (records_recover(&gw->records, gw_line_gross, gw, &recovered, err, sizeof(err)) == -1) {
 		log_warnx("crash recovery: %s", err);
 		goto out;
 	}
@@ -122,8 +122,8 @@ run(struct gw_config *config, const char *config_path)
 		log_warnx("%s", err);
 		goto out;
 	}
-	log_info("station %s: %zu line(s) on %zu bus(es); control socket %s",
-	    config->station_id, gw->line_count, gw->bus_count, config->control_socket);
+	log_info("station %s: %zu line(s) on %zu bus(es); control socket %s", config->station_id,
+	    gw->line_count, gw->bus_count, config->control_socket);
 	daemon_notify_ready();
 	daemon_notify_status("%zu line(s) on %zu bus(es)", gw->line_count, gw->bus_count);
 	ctl_run(gw, listen_fd);
@@ -151,21 +151,20 @@ out:
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: gasgw [-c FILE] [-n] [-f] [-v]\n"
-	    "       gasgw --example-config\n"
-	    "\n"
-	    "The station gateway: polls the fill lines over Modbus, runs the interlock\n"
-	    "and the rules, records every fill in SQLite and reports to the county.\n"
-	    "\n"
-	    "  -c FILE            configuration (default " DEFAULT_CONFIG ")\n"
-	    "  -n                 check the configuration and exit\n"
-	    "  -f                 stay in the foreground, log to stderr\n"
-	    "  -v                 more detail in the log (twice: debug)\n"
-	    "  --example-config   print a commented configuration with every key\n"
-	    "  -h, --help         this help\n"
-	    "\n"
-	    "Exit status: 0 ok, 1 error, 2 bad usage.\n");
+	fprintf(f, "usage: gasgw [-c FILE] [-n] [-f] [-v]\n"
+	           "       gasgw --example-config\n"
+	           "\n"
+	           "The station gateway: polls the fill lines over Modbus, runs the interlock\n"
+	           "and the rules, records every fill in SQLite and reports to the county.\n"
+	           "\n"
+	           "  -c FILE            configuration (default " DEFAULT_CONFIG ")\n"
+	           "  -n                 check the configuration and exit\n"
+	           "  -f                 stay in the foreground, log to stderr\n"
+	           "  -v                 more detail in the log (twice: debug)\n"
+	           "  --example-config   print a commented configuration with every key\n"
+	           "  -h, --help         this help\n"
+	           "\n"
+	           "Exit status: 0 ok, 1 error, 2 bad usage.\n");
 }
 
 int
@@ -230,9 +229,9 @@ main(int argc, char **argv)
 	}
 
 	log_init("gasgw", foreground || check_only,
-	    verbose >= 2 || !strcmp(config->log_level, "debug") ? LOG_LEVEL_DEBUG
+	    verbose >= 2 || !strcmp(config->log_level, "debug")  ? LOG_LEVEL_DEBUG
 	    : verbose == 1 || !strcmp(config->log_level, "info") ? LOG_LEVEL_INFO
-								 : LOG_LEVEL_WARN);
+	                                                         : LOG_LEVEL_WARN);
 	/* Keep the working directory: a relative -c path, and relative paths
 	 * in the file, are read again on SIGHUP and must still resolve. */
 	if (!foreground && daemon(1, 0) == -1)

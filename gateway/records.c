@@ -21,8 +21,8 @@ records_open(struct records *rec, const char *path, const char *station, const c
 	memset(rec, 0, sizeof(*rec));
 	if (store_open(path, schema_station, 0, &rec->db, err, errlen) == -1)
 		return -1;
-	if (store_open(path, schema_station, STORE_READONLY | STORE_NO_CHECK, &rec->read_db,
-	    err, errlen) == -1) {
+	if (store_open(path, schema_station, STORE_READONLY | STORE_NO_CHECK, &rec->read_db, err,
+	        errlen) == -1) {
 		store_close(rec->db);
 		rec->db = NULL;
 		return -1;
@@ -154,9 +154,9 @@ records_buyer_ensure(struct records *rec, const struct records_buyer *buyer, cha
 
 	pthread_mutex_lock(&rec->lock);
 	if (store_prepare(rec->db,
-	    "INSERT OR IGNORE INTO buyers (id, masked, kind, township, created_ms)"
-	    " VALUES (?, ?, ?, ?, ?)",
-	    &st, err, errlen) == -1)
+	        "INSERT OR IGNORE INTO buyers (id, masked, kind, township, created_ms)"
+	        " VALUES (?, ?, ?, ?, ?)",
+	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, buyer->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, buyer->masked, -1, SQLITE_STATIC);
@@ -184,9 +184,9 @@ records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char
 	*out = 0;
 	pthread_mutex_lock(&rec->lock);
 	if (store_prepare(rec->db,
-	    "SELECT max(started_ms) FROM fills WHERE cylinder = ?"
-	    " AND result IN ('ok', 'flagged', 'held')",
-	    &st, err, errlen) == -1)
+	        "SELECT max(started_ms) FROM fills WHERE cylinder = ?"
+	        " AND result IN ('ok', 'flagged', 'held')",
+	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -211,9 +211,9 @@ records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_
 	*out = 0;
 	pthread_mutex_lock(&rec->lock);
 	if (store_prepare(rec->db,
-	    "SELECT count(*) FROM fills WHERE buyer = ? AND started_ms >= ?"
-	    " AND result IN ('ok', 'flagged', 'held')",
-	    &st, err, errlen) == -1)
+	        "SELECT count(*) FROM fills WHERE buyer = ? AND started_ms >= ?"
+	        " AND result IN ('ok', 'flagged', 'held')",
+	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, buyer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since_ms);
@@ -258,10 +258,10 @@ records_fill_start(struct records *rec, const struct records_fill *f, char *err,
 		goto out;
 	began = 1;
 	if (store_prepare(rec->db,
-	    "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
-	    " tare_kg, target_kg, preact_kg, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " 'filling')",
-	    &st, err, errlen) == -1)
+	        "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
+	        " tare_kg, target_kg, preact_kg, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	        " 'filling')",
+	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, f->uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rec->station, -1, SQLITE_STATIC);
@@ -293,8 +293,8 @@ out:
  * a transaction. */
 static int
 insert_violations(struct records *rec, const char *event, const char *fill,
-    const struct rules_verdict *v, const struct records_party *party, int64_t at_ms,
-    char *err, size_t errlen)
+    const struct rules_verdict *v, const struct records_party *party, int64_t at_ms, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[37];
@@ -305,10 +305,10 @@ insert_violations(struct records *rec, const char *event, const char *fill,
 	if (v == NULL || v->count == 0)
 		return 0;
 	if (store_prepare(rec->db,
-	    "INSERT INTO violations (uuid, event, rule, severity, township, fill, line,"
-	    " cylinder, buyer, operator, details, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?)",
-	    &st, err, errlen) == -1)
+	        "INSERT INTO violations (uuid, event, rule, severity, township, fill, line,"
+	        " cylinder, buyer, operator, details, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	        " ?, ?, ?)",
+	        &st, err, errlen) == -1)
 		return -1;
 	for (i = 0; i < v->count; i++) {
 		const struct rules_violation *item = &v->items[i];
@@ -350,7 +350,7 @@ insert_outbox(struct records *rec, const char *uuid, const char *kind, int64_t a
 	int rc = -1;
 
 	if (store_prepare(rec->db, "INSERT INTO outbox (uuid, kind, created_ms) VALUES (?, ?, ?)",
-	    &st, err, errlen) == -1)
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -376,9 +376,9 @@ records_fill_finish(struct records *rec, const struct records_fill *f,
 		goto out;
 	began = 1;
 	if (store_prepare(rec->db,
-	    "UPDATE fills SET ended_ms = ?, preact_kg = ?, cutoff_kg = ?, gross_kg = ?,"
-	    " net_kg = ?, result = ?, curve = ? WHERE uuid = ? AND result = 'filling'",
-	    &st, err, errlen) == -1)
+	        "UPDATE fills SET ended_ms = ?, preact_kg = ?, cutoff_kg = ?, gross_kg = ?,"
+	        " net_kg = ?, result = ?, curve = ? WHERE uuid = ? AND result = 'filling'",
+	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_int64(st, 1, f->ended_ms);
 	sqlite3_bind_double(st, 2, f->preact_kg);
@@ -401,8 +401,8 @@ records_fill_finish(struct records *rec, const struct records_fill *f,
 		err_set(err, errlen, "fill %s is not open", f->uuid);
 		goto out;
 	}
-	if (insert_violations(rec, f->uuid, f->uuid, verdict, party, f->ended_ms, err,
-	    errlen) == -1)
+	if (insert_violations(rec, f->uuid, f->uuid, verdict, party, f->ended_ms, err, errlen) ==
+	    -1)
 		goto out;
 	if (insert_outbox(rec, f->uuid, "fill", f->ended_ms, err, errlen) == -1)
 		goto out;
@@ -470,14 +470,14 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 		goto out;
 	began = 1;
 	if (store_prepare(rec->db,
-	    "SELECT uuid, line, cylinder, coalesce(buyer, ''), coalesce(operator, ''), tare_kg"
-	    " FROM fills WHERE result = 'filling' ORDER BY started_ms",
-	    &sel, err, errlen) == -1)
+	        "SELECT uuid, line, cylinder, coalesce(buyer, ''), coalesce(operator, ''), tare_kg"
+	        " FROM fills WHERE result = 'filling' ORDER BY started_ms",
+	        &sel, err, errlen) == -1)
 		goto out;
 	if (store_prepare(rec->db,
-	    "UPDATE fills SET ended_ms = ?, gross_kg = ?, net_kg = ?, result = 'interrupted'"
-	    " WHERE uuid = ? AND result = 'filling'",
-	    &upd, err, errlen) == -1)
+	        "UPDATE fills SET ended_ms = ?, gross_kg = ?, net_kg = ?, result = 'interrupted'"
+	        " WHERE uuid = ? AND result = 'filling'",
+	        &upd, err, errlen) == -1)
 		goto out;
 	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
 		store_column_copy(sel, 0, uuid, sizeof(uuid));
@@ -501,11 +501,12 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 		if (have)
 			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
 			    _("gateway stopped during the fill; interrupted, %.2f kg net read at "
-			    "restart"), net);
+			      "restart"),
+			    net);
 		else
 			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
 			    _("gateway stopped during the fill; interrupted, weight unknown at "
-			    "restart"));
+			      "restart"));
 		memset(&party, 0, sizeof(party));
 		party.line = line;
 		party.cylinder = cylinder;
@@ -540,8 +541,7 @@ out:
 
 int
 records_fills_since(struct records *rec, int64_t since_ms, int limit,
-    int (*fn)(const struct records_fill_row *row, void *arg), void *arg, char *err,
-    size_t errlen)
+    int (*fn)(const struct records_fill_row *row, void *arg), void *arg, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	struct records_fill_row row;
@@ -549,14 +549,14 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 
 	pthread_mutex_lock(&rec->read_lock);
 	if (store_prepare(rec->read_db,
-	    "SELECT f.uuid, f.line, f.cylinder, coalesce(b.masked, ''),"
-	    " coalesce(f.operator, ''), f.started_ms, coalesce(f.ended_ms, 0), f.target_kg,"
-	    " f.net_kg, f.result,"
-	    " coalesce((SELECT group_concat(rule, ',') FROM (SELECT rule FROM violations v"
-	    "   WHERE v.event = f.uuid ORDER BY rule)), '')"
-	    " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
-	    " WHERE f.started_ms >= ? ORDER BY f.started_ms LIMIT ?",
-	    &st, err, errlen) == -1)
+	        "SELECT f.uuid, f.line, f.cylinder, coalesce(b.masked, ''),"
+	        " coalesce(f.operator, ''), f.started_ms, coalesce(f.ended_ms, 0), f.target_kg,"
+	        " f.net_kg, f.result,"
+	        " coalesce((SELECT group_concat(rule, ',') FROM (SELECT rule FROM violations v"
+	        "   WHERE v.event = f.uuid ORDER BY rule)), '')"
+	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
+	        " WHERE f.started_ms >= ? ORDER BY f.started_ms LIMIT ?",
+	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_int64(st, 1, since_ms);
 	sqlite3_bind_int(st, 2, limit);
@@ -570,8 +570,8 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 		row.started_ms = sqlite3_column_int64(st, 5);
 		row.ended_ms = sqlite3_column_int64(st, 6);
 		row.target_kg = sqlite3_column_double(st, 7);
-		row.net_kg = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN :
-		    sqlite3_column_double(st, 8);
+		row.net_kg =
+		    sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8);
 		store_column_copy(st, 9, row.result, sizeof(row.result));
 		store_column_copy(st, 10, row.rules, sizeof(row.rules));
 		if (fn(&row, arg) == -1)

@@ -40,7 +40,7 @@ struct records {
 	sqlite3 *read_db;
 	pthread_mutex_t read_lock;
 	char station[32];
-	char township[16];            /* station township: station violations */
+	char township[16]; /* station township: station violations */
 	/* called (without the lock) after a commit that added outbox rows:
 	 * the gateway wakes the uplink with it; may be NULL */
 	void (*outbox_added)(void *arg);
@@ -54,8 +54,8 @@ struct records_cylinder {
 	double tare_kg;
 	double fill_kg;
 	char owner[128];
-	int32_t last_inspection;      /* 0: unknown */
-	int32_t next_inspection;      /* 0: unknown */
+	int32_t last_inspection; /* 0: unknown */
+	int32_t next_inspection; /* 0: unknown */
 	char status[16];
 };
 
@@ -67,43 +67,43 @@ struct records_operator {
 };
 
 struct records_buyer {
-	char id[65];                  /* hex HMAC */
+	char id[65]; /* hex HMAC */
 	char masked[40];
-	char kind[16];                /* "household" or "business" */
+	char kind[16]; /* "household" or "business" */
 	char township[16];
 };
 
 struct records_fill {
 	char uuid[37];
 	int line;
-	char cylinder[64];            /* serial */
-	char buyer[65];               /* buyer id, "" for none */
-	char operator_cert[64];       /* "" for none */
+	char cylinder[64];      /* serial */
+	char buyer[65];         /* buyer id, "" for none */
+	char operator_cert[64]; /* "" for none */
 	int64_t started_ms;
 	int64_t ended_ms;
 	double tare_kg;
 	double target_kg;
 	double preact_kg;
-	double cutoff_kg;             /* NaN: never cut off */
-	double gross_kg;              /* NaN: unknown */
-	double net_kg;                /* NaN: unknown */
-	char result[16];              /* filling, ok, flagged, held, interrupted, emergency */
-	const void *curve;            /* weight samples, may be NULL */
+	double cutoff_kg;  /* NaN: never cut off */
+	double gross_kg;   /* NaN: unknown */
+	double net_kg;     /* NaN: unknown */
+	char result[16];   /* filling, ok, flagged, held, interrupted, emergency */
+	const void *curve; /* weight samples, may be NULL */
 	size_t curve_len;
 };
 
 /* Who the record concerns: the township of an alert routed to the buyer. */
 struct records_party {
 	int line;
-	const char *cylinder;         /* serial or NULL */
-	const char *buyer;            /* id or NULL */
-	const char *buyer_township;   /* NULL: the station's */
-	const char *operator_cert;    /* or NULL */
+	const char *cylinder;       /* serial or NULL */
+	const char *buyer;          /* id or NULL */
+	const char *buyer_township; /* NULL: the station's */
+	const char *operator_cert;  /* or NULL */
 };
 
 /* Open the station database at path (migrating it) and init the lock. */
-int records_open(struct records *rec, const char *path, const char *station,
-    const char *township, char *err, size_t errlen);
+int records_open(struct records *rec, const char *path, const char *station, const char *township,
+    char *err, size_t errlen);
 void records_close(struct records *rec);
 
 /* Look-ups: *found is 0 when there is no such row (and 0 is returned). */
@@ -111,8 +111,8 @@ int records_cylinder_get(struct records *rec, const char *serial, struct records
     int *found, char *err, size_t errlen);
 int records_operator_get(struct records *rec, const char *cert, struct records_operator *out,
     int *found, char *err, size_t errlen);
-int records_buyer_get(struct records *rec, const char *id, struct records_buyer *out,
-    int *found, char *err, size_t errlen);
+int records_buyer_get(struct records *rec, const char *id, struct records_buyer *out, int *found,
+    char *err, size_t errlen);
 /* Insert a buyer when its id is new (buyers seen at the counter for the
  * first time); an existing row is left as it is. */
 int records_buyer_ensure(struct records *rec, const struct records_buyer *buyer, char *err,
@@ -122,8 +122,8 @@ int records_buyer_ensure(struct records *rec, const struct records_buyer *buyer,
 int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char *err,
     size_t errlen);
 /* Completed fills of a buyer since since_ms: R11. */
-int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_ms,
-    int *out, char *err, size_t errlen);
+int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_ms, int *out,
+    char *err, size_t errlen);
 
 /* Commit the start row (result 'filling'). */
 int records_fill_start(struct records *rec, const struct records_fill *fill, char *err,
@@ -161,16 +161,15 @@ struct records_fill_row {
 	int64_t started_ms;
 	int64_t ended_ms;
 	double target_kg;
-	double net_kg;                /* NaN when unknown */
+	double net_kg; /* NaN when unknown */
 	char result[16];
-	char rules[64];               /* "R10,R21" */
+	char rules[64]; /* "R10,R21" */
 };
 
 /* Call fn for each fill started at or after since_ms, oldest first, at most
  * limit rows; fn returning -1 stops the walk.  Reads through read_db (WAL:
  * it sees every committed fill and never blocks a writer). */
 int records_fills_since(struct records *rec, int64_t since_ms, int limit,
-    int (*fn)(const struct records_fill_row *row, void *arg), void *arg, char *err,
-    size_t errlen);
+    int (*fn)(const struct records_fill_row *row, void *arg), void *arg, char *err, size_t errlen);
 
 #endif

@@ -110,8 +110,8 @@ add_years(int32_t day, int years)
 }
 
 int32_t
-rules_inspection_due(const struct gw_rules *rules, int32_t last_inspection,
-    int32_t next_inspection, int32_t manufactured)
+rules_inspection_due(const struct gw_rules *rules, int32_t last_inspection, int32_t next_inspection,
+    int32_t manufactured)
 {
 	/* The registry's own due date wins: it knows about shortened cycles. */
 	if (next_inspection != 0)
@@ -129,8 +129,8 @@ rules_end_of_life(const struct gw_rules *rules, int32_t manufactured)
 	int y, m, d;
 
 	date_from_days(manufactured, &y, &m, &d);
-	return add_years(manufactured, y >= 2006 ? rules->life_years :
-	    rules->life_years_before_2006);
+	return add_years(manufactured,
+	    y >= 2006 ? rules->life_years : rules->life_years_before_2006);
 }
 
 static void
@@ -147,8 +147,7 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 	}
 	if (!f->code_valid) {
 		rules_add(v, "R01", RULES_ALERT, 1, RULES_ROUTE_STATION,
-		    _("cylinder code rejected: %s"),
-		    f->code_reason ? f->code_reason : "invalid");
+		    _("cylinder code rejected: %s"), f->code_reason ? f->code_reason : "invalid");
 		return;
 	}
 	if (!f->in_registry) {
@@ -204,7 +203,7 @@ prefill_late_rules(const struct gw_rules *rules, const struct rules_prefill_fact
 		if (diff > rules->tare_over_kg + 1e-9 || diff < -rules->tare_under_kg - 1e-9)
 			rules_add(v, "R09", RULES_REFUSE, 1, RULES_ROUTE_STATION,
 			    _("empty weight %.2f kg vs stamped tare %.2f kg (%+.2f kg, allowed "
-			    "+%.2f/-%.2f): residue or swapped label?"),
+			      "+%.2f/-%.2f): residue or swapped label?"),
 			    f->empty_kg, f->stamped_tare_kg, diff, rules->tare_over_kg,
 			    rules->tare_under_kg);
 	}
@@ -265,18 +264,19 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	if (f->emergency)
 		rules_add(v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
 		    _("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
-		    "bypass"), f->rise_kg);
+		      "bypass"),
+		    f->rise_kg);
 	if (f->link_lost && f->valve_shut) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
 		    _("the valve closed by itself during the fill (its watchdog: the gateway's "
-		    "heartbeat did not get through): fill interrupted at %.2f kg net"),
+		      "heartbeat did not get through): fill interrupted at %.2f kg net"),
 		    f->fill_reading_net_kg);
 		return;
 	}
 	if (f->link_lost) {
 		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
 		    _("lost the scale or valve link for %d ms during the fill: valve commanded "
-		    "closed, fill interrupted at %.2f kg net"),
+		      "closed, fill interrupted at %.2f kg net"),
 		    f->link_lost_ms, f->fill_reading_net_kg);
 		return; /* no trustworthy check-weigh after a lost link */
 	}
@@ -287,7 +287,7 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	if (f->net_kg > f->fill_kg + rules->overfill_kg + 1e-9)
 		rules_add(v, "R20", RULES_ALERT, 0, RULES_ROUTE_STATION,
 		    _("overfilled: net %.2f kg above the stamped %.2f kg: hold the cylinder "
-		    "until decanted"),
+		      "until decanted"),
 		    f->net_kg, f->fill_kg);
 	if (f->net_kg < f->target_kg - rules->short_kg - 1e-9)
 		rules_add(v, "R21", RULES_FLAG, 0, RULES_ROUTE_STATION,
@@ -301,6 +301,6 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	else if (fabs(f->net_kg - f->fill_reading_net_kg) > tol + 1e-9)
 		rules_add(v, "R25", RULES_FLAG, 0, RULES_ROUTE_STATION,
 		    _("check-weigh %.3f kg differs from the fill reading %.3f kg by more than "
-		    "%.3f kg"),
+		      "%.3f kg"),
 		    f->net_kg, f->fill_reading_net_kg, tol);
 }

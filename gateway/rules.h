@@ -31,19 +31,19 @@ enum rules_severity {
 enum rules_route { RULES_ROUTE_STATION, RULES_ROUTE_BUYER };
 
 struct rules_violation {
-	char rule[4];                /* "R05" */
+	char rule[4]; /* "R05" */
 	enum rules_severity severity;
-	int blocking;                /* 1: the valve may not open */
+	int blocking; /* 1: the valve may not open */
 	enum rules_route route;
-	char text[RULES_TEXT];       /* "R05 inspection overdue: ..." */
+	char text[RULES_TEXT]; /* "R05 inspection overdue: ..." */
 };
 
 struct rules_verdict {
 	size_t count;
 	struct rules_violation items[RULES_MAX];
-	int blocked;                 /* any item blocking */
-	int alert;                   /* any item with severity alert or critical */
-	int held;                    /* R20: cylinder may not leave */
+	int blocked; /* any item blocking */
+	int alert;   /* any item with severity alert or critical */
+	int held;    /* R20: cylinder may not leave */
 };
 
 /* Facts known before the valve opens.  Day numbers are date_to_days(). */
@@ -52,54 +52,54 @@ struct rules_prefill_facts {
 	int64_t now_ms;
 	/* R01: the scanned code */
 	int code_present;
-	int code_valid;              /* signature verified, fields well-formed */
-	const char *code_reason;     /* why not, when !code_valid */
+	int code_valid;          /* signature verified, fields well-formed */
+	const char *code_reason; /* why not, when !code_valid */
 	const char *serial;
-	int32_t manufactured;        /* from the signed code */
+	int32_t manufactured; /* from the signed code */
 	double stamped_tare_kg;
 	/* R02..R06: the registry row, when in_registry */
 	int in_registry;
 	const char *owner;
 	const char *station_company;
-	const char *status;          /* "active", "scrapped", "retired" */
-	int32_t last_inspection;     /* 0: unknown */
-	int32_t next_inspection;     /* 0: unknown; computed from the cycle */
+	const char *status;      /* "active", "scrapped", "retired" */
+	int32_t last_inspection; /* 0: unknown */
+	int32_t next_inspection; /* 0: unknown; computed from the cycle */
 	/* R07 */
-	int operator_present;        /* someone logged in on the line */
-	int operator_known;          /* the certificate is in the operators table */
+	int operator_present; /* someone logged in on the line */
+	int operator_known;   /* the certificate is in the operators table */
 	int operator_active;
 	int32_t operator_expires;
 	const char *operator_cert;
 	/* R08 */
 	int buyer_present;
 	int buyer_valid;
-	const char *buyer_reason;    /* why not, when !buyer_valid */
-	int buyer_business;          /* credit code rather than resident ID */
+	const char *buyer_reason; /* why not, when !buyer_valid */
+	int buyer_business;       /* credit code rather than resident ID */
 	const char *buyer_masked;
 	/* R09 */
-	int empty_known;             /* a stable reading of the empty cylinder */
+	int empty_known; /* a stable reading of the empty cylinder */
 	double empty_kg;
 	/* R10 */
-	int64_t last_fill_ms;        /* this cylinder's previous fill, 0: none */
+	int64_t last_fill_ms; /* this cylinder's previous fill, 0: none */
 	/* R11 */
-	int buyer_recent_fills;      /* this buyer's fills within the window */
+	int buyer_recent_fills; /* this buyer's fills within the window */
 };
 
 /* Facts known after the valve has closed and the weight settled. */
 struct rules_postfill_facts {
-	double fill_kg;              /* stamped allowable fill mass */
-	double target_kg;            /* net target */
-	double net_kg;               /* check-weighed net */
-	double fill_reading_net_kg;  /* net the fill loop saw last while settling */
-	int checkweigh_stable;       /* the check-weigh reading was stable */
-	double scale_capacity_kg;    /* R25 tolerance base */
-	int64_t fill_ms;             /* valve open to close command */
-	int timed_out;               /* R22 closed the valve */
-	int emergency;               /* R23: weight rose with the valve closed */
+	double fill_kg;             /* stamped allowable fill mass */
+	double target_kg;           /* net target */
+	double net_kg;              /* check-weighed net */
+	double fill_reading_net_kg; /* net the fill loop saw last while settling */
+	int checkweigh_stable;      /* the check-weigh reading was stable */
+	double scale_capacity_kg;   /* R25 tolerance base */
+	int64_t fill_ms;            /* valve open to close command */
+	int timed_out;              /* R22 closed the valve */
+	int emergency;              /* R23: weight rose with the valve closed */
 	double rise_kg;
-	int link_lost;               /* R24 */
+	int link_lost; /* R24 */
 	int link_lost_ms;
-	int valve_shut;              /* R24: the valve closed by itself (its watchdog) */
+	int valve_shut; /* R24: the valve closed by itself (its watchdog) */
 };
 
 void rules_verdict_init(struct rules_verdict *verdict);

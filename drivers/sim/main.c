@@ -71,7 +71,7 @@ static struct {
 	const char *commands_file;
 	int check_only;
 	int verbose;
-} opt = {.baud = 19200, .parity = 'E', .turnaround_ms = 5};
+} opt = { .baud = 19200, .parity = 'E', .turnaround_ms = 5 };
 
 static void
 on_signal(int sig)
@@ -380,34 +380,34 @@ main(int argc, char **argv)
 		O_HELP
 	};
 	static const struct option longopts[] = {
-	    {"lines", required_argument, NULL, O_LINES},
-	    {"tcp", required_argument, NULL, O_TCP},
-	    {"rtu", required_argument, NULL, O_RTU},
-	    {"baud", required_argument, NULL, O_BAUD},
-	    {"parity", required_argument, NULL, O_PARITY},
-	    {"turnaround-ms", required_argument, NULL, O_TURN},
-	    {"profile", required_argument, NULL, O_PROFILE},
-	    {"valve-profile", required_argument, NULL, O_VPROFILE},
-	    {"profiles", required_argument, NULL, O_PDIR},
-	    {"line-profile", required_argument, NULL, O_LPROFILE},
-	    {"flow", required_argument, NULL, O_FLOW},
-	    {"noise", required_argument, NULL, O_NOISE},
-	    {"close-delay-ms", required_argument, NULL, O_CLOSE},
-	    {"watchdog-ms", required_argument, NULL, O_WD},
-	    {"seed", required_argument, NULL, O_SEED},
-	    {"control", required_argument, NULL, O_CONTROL},
-	    {"events", required_argument, NULL, O_EVENTS},
-	    {"exec", required_argument, NULL, 'e'},
-	    {"help", no_argument, NULL, O_HELP},
-	    {NULL, 0, NULL, 0},
+		{ "lines", required_argument, NULL, O_LINES },
+		{ "tcp", required_argument, NULL, O_TCP },
+		{ "rtu", required_argument, NULL, O_RTU },
+		{ "baud", required_argument, NULL, O_BAUD },
+		{ "parity", required_argument, NULL, O_PARITY },
+		{ "turnaround-ms", required_argument, NULL, O_TURN },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "valve-profile", required_argument, NULL, O_VPROFILE },
+		{ "profiles", required_argument, NULL, O_PDIR },
+		{ "line-profile", required_argument, NULL, O_LPROFILE },
+		{ "flow", required_argument, NULL, O_FLOW },
+		{ "noise", required_argument, NULL, O_NOISE },
+		{ "close-delay-ms", required_argument, NULL, O_CLOSE },
+		{ "watchdog-ms", required_argument, NULL, O_WD },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "control", required_argument, NULL, O_CONTROL },
+		{ "events", required_argument, NULL, O_EVENTS },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct sim_config cfg = {.lines = 1,
-	    .profile = "sim-scale",
-	    .valve_profile = "sim-valve",
-	    .flow = 0.30,
-	    .noise = 0.005,
-	    .close_delay_ms = 150,
-	    .watchdog_ms = 1000};
+	struct sim_config cfg = { .lines = 1,
+		.profile = "sim-scale",
+		.valve_profile = "sim-valve",
+		.flow = 0.30,
+		.noise = 0.005,
+		.close_delay_ms = 150,
+		.watchdog_ms = 1000 };
 	static struct sim sim;
 	const char *execs[32];
 	int nexecs = 0, ch;
@@ -420,7 +420,7 @@ main(int argc, char **argv)
 	uint8_t rbuf[RTU_BUF];
 	int rlen = 0;
 	int64_t rfirst_us = 0, rlast_us = 0, rtu_free_us = 0;
-	struct pending rtu_pending = {0};
+	struct pending rtu_pending = { 0 };
 	struct sigaction sa;
 
 	log_init("gassim", 1, LOG_LEVEL_INFO);
@@ -435,8 +435,8 @@ main(int argc, char **argv)
 		errno = 0;                                                                         \
 		double v_ = strtod(optarg, &end);                                                  \
 		if (errno || end == optarg || *end || v_ < (lo) || v_ > (hi)) {                    \
-			fprintf(                                                                   \
-			    stderr, "gassim: bad value '%s' for %s\n", optarg, argv[optind - 1]);  \
+			fprintf(stderr, "gassim: bad value '%s' for %s\n", optarg,                 \
+			    argv[optind - 1]);                                                     \
 			return 2;                                                                  \
 		}                                                                                  \
 		var = conv v_;                                                                     \

@@ -108,7 +108,7 @@ static double
 get(struct sim_unit *u, enum mb_signal s)
 {
 	const struct mb_field *f = &u->profile.field[s];
-	uint16_t regs[2] = {0, 0};
+	uint16_t regs[2] = { 0, 0 };
 
 	if (!f->present)
 		return 0;
@@ -128,7 +128,7 @@ static struct sim_unit *
 unit_new(struct sim *sim, int id, int line, enum sim_role role, const struct mb_profile *p)
 {
 	struct sim_unit *u = calloc(1, sizeof(*u));
-	int size[4] = {0, 0, 0, 0};
+	int size[4] = { 0, 0, 0, 0 };
 
 	if (u == NULL)
 		return NULL;
@@ -603,7 +603,7 @@ status(struct sim *sim, struct out_buf *o)
 int
 sim_command(struct sim *sim, const char *text, char *out, size_t outlen)
 {
-	struct out_buf o = {out, outlen, 0};
+	struct out_buf o = { out, outlen, 0 };
 	char buf[256];
 	char *argv[8];
 	int argc = 0, on;

@@ -20,16 +20,26 @@ b45_value(unsigned char c)
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A' + 10;
 	switch (c) {
-	case ' ': return 36;
-	case '$': return 37;
-	case '%': return 38;
-	case '*': return 39;
-	case '+': return 40;
-	case '-': return 41;
-	case '.': return 42;
-	case '/': return 43;
-	case ':': return 44;
-	default: return -1;
+	case ' ':
+		return 36;
+	case '$':
+		return 37;
+	case '%':
+		return 38;
+	case '*':
+		return 39;
+	case '+':
+		return 40;
+	case '-':
+		return 41;
+	case '.':
+		return 42;
+	case '/':
+		return 43;
+	case ':':
+		return 44;
+	default:
+		return -1;
 	}
 }
 
@@ -77,15 +87,17 @@ base45_encode(const uint8_t *in, size_t len, char *out, size_t outlen)
 }
 
 int
-base45_decode(const char *in, size_t len, uint8_t *out, size_t outlen, size_t *outn,
-    char *err, size_t errlen)
+base45_decode(const char *in, size_t len, uint8_t *out, size_t outlen, size_t *outn, char *err,
+    size_t errlen)
 {
 	size_t i, o = 0;
 
 	*outn = 0;
 	if (len % 3 == 1)
-		return err_set(err, errlen, "base45 text of %zu characters cannot be complete "
-		    "(a length of 1 modulo 3)", len);
+		return err_set(err, errlen,
+		    "base45 text of %zu characters cannot be complete "
+		    "(a length of 1 modulo 3)",
+		    len);
 	if (base45_decoded_max(len) > outlen)
 		return err_set(err, errlen, "base45 text too long (%zu characters)", len);
 	for (i = 0; i < len; i++) {
@@ -93,30 +105,36 @@ base45_decode(const char *in, size_t len, uint8_t *out, size_t outlen, size_t *o
 			unsigned char c = (unsigned char)in[i];
 
 			if (c >= 0x21 && c < 0x7f)
-				return err_set(err, errlen, "character '%c' at position %zu is "
-				    "not base45", c, i + 1);
-			return err_set(err, errlen, "byte 0x%02x at position %zu is not base45",
-			    c, i + 1);
+				return err_set(err, errlen,
+				    "character '%c' at position %zu is "
+				    "not base45",
+				    c, i + 1);
+			return err_set(err, errlen, "byte 0x%02x at position %zu is not base45", c,
+			    i + 1);
 		}
 	}
 	for (i = 0; i + 2 < len; i += 3) {
 		unsigned long v = (unsigned long)b45_value((unsigned char)in[i]) +
-		    45UL * (unsigned long)b45_value((unsigned char)in[i + 1]) +
-		    2025UL * (unsigned long)b45_value((unsigned char)in[i + 2]);
+		                  45UL * (unsigned long)b45_value((unsigned char)in[i + 1]) +
+		                  2025UL * (unsigned long)b45_value((unsigned char)in[i + 2]);
 
 		if (v > 0xffff)
-			return err_set(err, errlen, "base45 group at position %zu is out of "
-			    "range", i + 1);
+			return err_set(err, errlen,
+			    "base45 group at position %zu is out of "
+			    "range",
+			    i + 1);
 		out[o++] = (uint8_t)(v >> 8);
 		out[o++] = (uint8_t)(v & 0xff);
 	}
 	if (i < len) {
 		unsigned long v = (unsigned long)b45_value((unsigned char)in[i]) +
-		    45UL * (unsigned long)b45_value((unsigned char)in[i + 1]);
+		                  45UL * (unsigned long)b45_value((unsigned char)in[i + 1]);
 
 		if (v > 0xff)
-			return err_set(err, errlen, "final base45 pair at position %zu is out "
-			    "of range", i + 1);
+			return err_set(err, errlen,
+			    "final base45 pair at position %zu is out "
+			    "of range",
+			    i + 1);
 		out[o++] = (uint8_t)v;
 	}
 	*outn = o;

@@ -35,7 +35,7 @@ long base45_encode(const uint8_t *in, size_t len, char *out, size_t outlen);
  * fit.  Every accepted string decodes to exactly one byte string and vice versa.
  * After a failure the contents of out are unspecified.
  */
-int base45_decode(const char *in, size_t len, uint8_t *out, size_t outlen, size_t *outn,
-    char *err, size_t errlen);
+int base45_decode(const char *in, size_t len, uint8_t *out, size_t outlen, size_t *outn, char *err,
+    size_t errlen);
 
 #endif

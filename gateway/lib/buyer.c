@@ -26,24 +26,75 @@
 
 /* Province-level codes of GB/T 2260 (the first two digits of an area code). */
 static const char *const buyer_provinces[] = {
-	"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35",
-	"36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54",
-	"61", "62", "63", "64", "65", "71", "81", "82", NULL,
+	"11",
+	"12",
+	"13",
+	"14",
+	"15",
+	"21",
+	"22",
+	"23",
+	"31",
+	"32",
+	"33",
+	"34",
+	"35",
+	"36",
+	"37",
+	"41",
+	"42",
+	"43",
+	"44",
+	"45",
+	"46",
+	"50",
+	"51",
+	"52",
+	"53",
+	"54",
+	"61",
+	"62",
+	"63",
+	"64",
+	"65",
+	"71",
+	"81",
+	"82",
+	NULL,
 };
 
 /* GB 32100 alphabet: digits and upper-case letters without I, O, S, V, Z. */
 static const char buyer_credit_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int buyer_credit_weights[17] = {
-	1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+	1,
+	3,
+	9,
+	27,
+	19,
+	26,
+	16,
+	17,
+	20,
+	29,
+	25,
+	13,
+	8,
+	24,
+	10,
+	30,
+	28,
 };
 
 const char *
 buyer_kind_name(enum buyer_kind kind)
 {
 	switch (kind) {
-	case BUYER_HOUSEHOLD: return "household";
-	case BUYER_BUSINESS: return "business";
-	default: return "?";
+	case BUYER_HOUSEHOLD:
+		return "household";
+	case BUYER_BUSINESS:
+		return "business";
+	default:
+		return "?";
 	}
 }
 
@@ -67,8 +118,7 @@ buyer_credit_check_char(const char *first17)
 	for (i = 0; i < 17; i++) {
 		const char *p;
 
-		if (first17[i] == '\0' ||
-		    (p = strchr(buyer_credit_alphabet, first17[i])) == NULL)
+		if (first17[i] == '\0' || (p = strchr(buyer_credit_alphabet, first17[i])) == NULL)
 			return 0;
 		sum += (int)(p - buyer_credit_alphabet) * buyer_credit_weights[i];
 	}
@@ -98,25 +148,30 @@ buyer_check_resident_id(const char *number, char *err, size_t errlen)
 	char check;
 
 	if (len == 15)
-		return err_set(err, errlen, _("15-digit first-generation ID numbers are no longer "
-		    "valid; ask for the 18-digit number"));
+		return err_set(err, errlen,
+		    _("15-digit first-generation ID numbers are no longer "
+		      "valid; ask for the 18-digit number"));
 	if (len != BUYER_NUMBER_LEN)
 		return err_set(err, errlen, _("a resident ID number has 18 characters, not %zu"),
 		    len);
 	for (i = 0; i < 17; i++)
 		if (!isdigit((unsigned char)number[i]))
-			return err_set(err, errlen, _("character %zu is not a digit (only the last "
-			    "may be X)"), i + 1);
+			return err_set(err, errlen,
+			    _("character %zu is not a digit (only the last "
+			      "may be X)"),
+			    i + 1);
 	if (!isdigit((unsigned char)number[17]) && number[17] != 'X')
 		return err_set(err, errlen, _("the last character must be a digit or X"));
 	for (i = 0; buyer_provinces[i] != NULL; i++)
 		if (memcmp(number, buyer_provinces[i], 2) == 0)
 			province_ok = 1;
 	if (!province_ok)
-		return err_set(err, errlen, _("the first two digits (%.2s) are not a province "
-		    "code"), number);
+		return err_set(err, errlen,
+		    _("the first two digits (%.2s) are not a province "
+		      "code"),
+		    number);
 	year = (number[6] - '0') * 1000 + (number[7] - '0') * 100 + (number[8] - '0') * 10 +
-	    (number[9] - '0');
+	       (number[9] - '0');
 	month = (number[10] - '0') * 10 + (number[11] - '0');
 	day = (number[12] - '0') * 10 + (number[13] - '0');
 	if (year < 1900)
@@ -141,20 +196,26 @@ buyer_check_credit_code(const char *number, char *err, size_t errlen)
 	char check;
 
 	if (len != BUYER_NUMBER_LEN)
-		return err_set(err, errlen, _("a unified social credit code has 18 characters, "
-		    "not %zu"), len);
+		return err_set(err, errlen,
+		    _("a unified social credit code has 18 characters, "
+		      "not %zu"),
+		    len);
 	for (i = 0; i < BUYER_NUMBER_LEN; i++)
 		if (strchr(buyer_credit_alphabet, number[i]) == NULL || number[i] == '\0')
-			return err_set(err, errlen, _("character %zu is not allowed in a credit "
-			    "code (digits and letters except I, O, S, V, Z)"), i + 1);
+			return err_set(err, errlen,
+			    _("character %zu is not allowed in a credit "
+			      "code (digits and letters except I, O, S, V, Z)"),
+			    i + 1);
 	for (i = 2; i < 8; i++)
 		if (!isdigit((unsigned char)number[i]))
-			return err_set(err, errlen, _("characters 3 to 8 must be digits (the "
-			    "area code)"));
+			return err_set(err, errlen,
+			    _("characters 3 to 8 must be digits (the "
+			      "area code)"));
 	check = buyer_credit_check_char(number);
 	if (number[17] != check)
-		return err_set(err, errlen, _("check character wrong (a typing error in the "
-		    "code?)"));
+		return err_set(err, errlen,
+		    _("check character wrong (a typing error in the "
+		      "code?)"));
 	return 0;
 }
 
@@ -191,8 +252,8 @@ buyer_resident_bad_last(const char *s, size_t n)
 }
 
 int
-buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_number *out,
-    char *err, size_t errlen)
+buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_number *out, char *err,
+    size_t errlen)
 {
 	char norm[BUYER_INPUT_MAX + 1];
 	size_t i, n = 0;
@@ -217,8 +278,7 @@ buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_numb
 	if (n == 0)
 		return err_set(err, errlen, _("no number given"));
 
-	if (kind == BUYER_HOUSEHOLD ||
-	    (kind == BUYER_ANY && buyer_looks_resident(norm, n))) {
+	if (kind == BUYER_HOUSEHOLD || (kind == BUYER_ANY && buyer_looks_resident(norm, n))) {
 		if (buyer_check_resident_id(norm, err, errlen) == 0) {
 			kind = BUYER_HOUSEHOLD;
 			rc = 0;
@@ -245,8 +305,7 @@ buyer_number_clear(struct buyer_number *n)
 }
 
 int
-buyer_id(const struct buyer_key *key, const struct buyer_number *n,
-    char out[BUYER_ID_LEN + 1])
+buyer_id(const struct buyer_key *key, const struct buyer_number *n, char out[BUYER_ID_LEN + 1])
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
@@ -255,7 +314,8 @@ buyer_id(const struct buyer_key *key, const struct buyer_number *n,
 	if (strnlen(n->text, sizeof(n->text)) != BUYER_NUMBER_LEN)
 		return -1;
 	if (HMAC(EVP_sha256(), key->bytes, BUYER_KEY_LEN, (const unsigned char *)n->text,
-	    BUYER_NUMBER_LEN, mac, &maclen) == NULL || maclen != 32)
+	        BUYER_NUMBER_LEN, mac, &maclen) == NULL ||
+	    maclen != 32)
 		return -1;
 	hex_encode(mac, 32, out);
 	explicit_bzero(mac, sizeof(mac));
@@ -290,8 +350,10 @@ buyer_key_load(const char *path, struct buyer_key *key, char *err, size_t errlen
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
-		err_set(err, errlen, "%s: buyer key is accessible to group or others (mode "
-		    "%03o); chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+		err_set(err, errlen,
+		    "%s: buyer key is accessible to group or others (mode "
+		    "%03o); chmod 600 it",
+		    path, (unsigned)(st.st_mode & 0777));
 		goto out;
 	}
 	n = read(fd, text, sizeof(text));

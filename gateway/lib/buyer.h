@@ -21,15 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BUYER_NUMBER_LEN 18   /* characters of both kinds of number */
-#define BUYER_ID_LEN     64   /* hex characters of a buyer id */
-#define BUYER_MASK_LEN   18   /* characters of the masked form */
-#define BUYER_KEY_LEN    32   /* bytes of the county buyer key */
+#define BUYER_NUMBER_LEN 18 /* characters of both kinds of number */
+#define BUYER_ID_LEN 64     /* hex characters of a buyer id */
+#define BUYER_MASK_LEN 18   /* characters of the masked form */
+#define BUYER_KEY_LEN 32    /* bytes of the county buyer key */
 
 enum buyer_kind {
-	BUYER_ANY = 0,          /* for buyer_parse: decide from the number */
-	BUYER_HOUSEHOLD = 1,    /* resident ID number */
-	BUYER_BUSINESS = 2,     /* unified social credit code */
+	BUYER_ANY = 0,       /* for buyer_parse: decide from the number */
+	BUYER_HOUSEHOLD = 1, /* resident ID number */
+	BUYER_BUSINESS = 2,  /* unified social credit code */
 };
 
 /* A validated, normalised number: upper case, no spaces.  Sensitive. */
@@ -70,8 +70,7 @@ char buyer_credit_check_char(const char *first17);
 void buyer_number_clear(struct buyer_number *n);
 
 /* Lower-case hex HMAC-SHA256(key, number) into out (65 bytes with NUL). */
-int buyer_id(const struct buyer_key *key, const struct buyer_number *n,
-    char out[BUYER_ID_LEN + 1]);
+int buyer_id(const struct buyer_key *key, const struct buyer_number *n, char out[BUYER_ID_LEN + 1]);
 
 /* The masked form: first 3 and last 4 characters, 11 asterisks between
  * (the same shape for both kinds; the birth date is always hidden). */

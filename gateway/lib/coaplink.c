@@ -25,7 +25,7 @@ struct coaplink {
 	coap_context_t *ctx;
 	coap_session_t *session;
 	coap_address_t dst;
-	int failed; /* the session failed; release it */
+	int failed;         /* the session failed; release it */
 	int closed_by_peer; /* ... because the server closed it (idle) */
 	char fail_reason[96];
 	/* the one request in flight */
@@ -390,23 +390,23 @@ send_request(struct coaplink *link, coap_pdu_code_t code, const char *path, cons
 		goto out;
 	}
 	if (observe &&
-	    !coap_insert_optlist(
-	        &opts, coap_new_optlist(COAP_OPTION_OBSERVE,
-	                   coap_encode_var_safe(buf, sizeof(buf), COAP_OBSERVE_ESTABLISH), buf)))
+	    !coap_insert_optlist(&opts,
+	        coap_new_optlist(COAP_OPTION_OBSERVE,
+	            coap_encode_var_safe(buf, sizeof(buf), COAP_OBSERVE_ESTABLISH), buf)))
 		goto optfail;
 	if (add_segments(&opts, COAP_OPTION_URI_PATH, path, '/') == -1)
 		goto optfail;
 	if (format != COAPLINK_NONE && payload != NULL &&
-	    !coap_insert_optlist(
-	        &opts, coap_new_optlist(COAP_OPTION_CONTENT_FORMAT,
-	                   coap_encode_var_safe(buf, sizeof(buf), (unsigned)format), buf)))
+	    !coap_insert_optlist(&opts,
+	        coap_new_optlist(COAP_OPTION_CONTENT_FORMAT,
+	            coap_encode_var_safe(buf, sizeof(buf), (unsigned)format), buf)))
 		goto optfail;
 	if (query != NULL && add_segments(&opts, COAP_OPTION_URI_QUERY, query, '&') == -1)
 		goto optfail;
 	if (accept != COAPLINK_NONE &&
-	    !coap_insert_optlist(
-	        &opts, coap_new_optlist(COAP_OPTION_ACCEPT,
-	                   coap_encode_var_safe(buf, sizeof(buf), (unsigned)accept), buf)))
+	    !coap_insert_optlist(&opts,
+	        coap_new_optlist(COAP_OPTION_ACCEPT,
+	            coap_encode_var_safe(buf, sizeof(buf), (unsigned)accept), buf)))
 		goto optfail;
 	if (opts != NULL && !coap_add_optlist_pdu(pdu, &opts))
 		goto optfail;
@@ -417,8 +417,8 @@ send_request(struct coaplink *link, coap_pdu_code_t code, const char *path, cons
 			goto out;
 		}
 		memcpy(copy, payload, len);
-		if (!coap_add_data_large_request(
-		        link->session, pdu, len, copy, release_copy, copy)) {
+		if (!coap_add_data_large_request(link->session, pdu, len, copy, release_copy,
+		        copy)) {
 			free(copy);
 			err_set(err, errlen, "cannot attach the payload");
 			goto out;

@@ -48,8 +48,8 @@ struct coaplink_response {
 struct coaplink;
 
 /* A new link (no session yet).  The config is copied. */
-int coaplink_new(
-    const struct coaplink_config *config, struct coaplink **out, char *err, size_t errlen);
+int coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *err,
+    size_t errlen);
 /* Release the session and context, wiping the key. NULL is fine. */
 void coaplink_free(struct coaplink *link);
 

@@ -34,14 +34,14 @@
 #include "i18n.h"
 #include "util.h"
 
-#define CODE_VERSION     1
-#define CODE_HEADER_LEN  12
-#define CODE_SIG_LEN     64
-#define CODE_PREFIX_LEN  4
+#define CODE_VERSION 1
+#define CODE_HEADER_LEN 12
+#define CODE_SIG_LEN 64
+#define CODE_PREFIX_LEN 4
 #define CODE_PAYLOAD_MAX (CODE_HEADER_LEN + CODE_SERIAL_MAX + CODE_SIG_LEN)
-#define CODE_YEAR_MIN    1970
-#define CODE_YEAR_MAX    2200
-#define CODE_TARE_MAX_G  200000
+#define CODE_YEAR_MIN 1970
+#define CODE_YEAR_MAX 2200
+#define CODE_TARE_MAX_G 200000
 
 struct code_key {
 	EVP_PKEY *pkey;
@@ -132,8 +132,10 @@ code_record_check(const struct code_record *rec, char *err, size_t errlen)
 	if (rec->county < 100000 || rec->county > 999999)
 		return err_set(err, errlen, "county code %u is not six digits", rec->county);
 	if (!code_serial_valid(rec->serial))
-		return err_set(err, errlen, "serial must be 1 to %d characters of A-Z, a-z, "
-		    "0-9, '-', '.', '_', starting with a letter or digit", CODE_SERIAL_MAX);
+		return err_set(err, errlen,
+		    "serial must be 1 to %d characters of A-Z, a-z, "
+		    "0-9, '-', '.', '_', starting with a letter or digit",
+		    CODE_SERIAL_MAX);
 	if ((m = code_model_by_id(rec->model)) == NULL)
 		return err_set(err, errlen, "model %d is unknown", rec->model);
 	if (rec->year < CODE_YEAR_MIN || rec->year > CODE_YEAR_MAX || rec->month < 1 ||
@@ -141,14 +143,20 @@ code_record_check(const struct code_record *rec, char *err, size_t errlen)
 		return err_set(err, errlen, "manufacture month %04d-%02d is out of range",
 		    rec->year, rec->month);
 	if (rec->tare_g <= 0 || rec->tare_g > CODE_TARE_MAX_G || rec->tare_g % 10 != 0)
-		return err_set(err, errlen, "stamped tare %d g is not a multiple of 10 g "
-		    "between 10 g and %d kg", rec->tare_g, CODE_TARE_MAX_G / 1000);
+		return err_set(err, errlen,
+		    "stamped tare %d g is not a multiple of 10 g "
+		    "between 10 g and %d kg",
+		    rec->tare_g, CODE_TARE_MAX_G / 1000);
 	if (rec->fill_g <= 0 || rec->fill_g % 10 != 0)
-		return err_set(err, errlen, "allowable fill mass %d g is not a positive "
-		    "multiple of 10 g", rec->fill_g);
+		return err_set(err, errlen,
+		    "allowable fill mass %d g is not a positive "
+		    "multiple of 10 g",
+		    rec->fill_g);
 	if (rec->fill_g > m->fill_g)
-		return err_set(err, errlen, "allowable fill mass %.2f kg exceeds %.1f kg, the "
-		    "most a %s may hold", rec->fill_g / 1000.0, m->fill_g / 1000.0, m->name);
+		return err_set(err, errlen,
+		    "allowable fill mass %.2f kg exceeds %.1f kg, the "
+		    "most a %s may hold",
+		    rec->fill_g / 1000.0, m->fill_g / 1000.0, m->name);
 	return 0;
 }
 
@@ -157,9 +165,11 @@ code_record_format(const struct code_record *rec, char *out, size_t outlen)
 {
 	const struct code_model *m = code_model_by_id(rec->model);
 
-	snprintf(out, outlen, "county %06u serial %s model %s made %04d-%02d tare %.2f kg "
-	    "fill %.2f kg", rec->county, rec->serial, m != NULL ? m->name : "?", rec->year,
-	    rec->month, rec->tare_g / 1000.0, rec->fill_g / 1000.0);
+	snprintf(out, outlen,
+	    "county %06u serial %s model %s made %04d-%02d tare %.2f kg "
+	    "fill %.2f kg",
+	    rec->county, rec->serial, m != NULL ? m->name : "?", rec->year, rec->month,
+	    rec->tare_g / 1000.0, rec->fill_g / 1000.0);
 	return out;
 }
 
@@ -218,8 +228,7 @@ code_key_generate(char *err, size_t errlen)
 struct code_key *
 code_key_from_seed(const uint8_t seed[CODE_SEED_LEN], char *err, size_t errlen)
 {
-	EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
-	    CODE_SEED_LEN);
+	EVP_PKEY *pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, CODE_SEED_LEN);
 
 	if (pkey == NULL) {
 		code_ssl_fail(err, errlen, "cannot make a key of the seed");
@@ -231,8 +240,7 @@ code_key_from_seed(const uint8_t seed[CODE_SEED_LEN], char *err, size_t errlen)
 struct code_key *
 code_key_from_public(const uint8_t pub[CODE_PUBLIC_LEN], char *err, size_t errlen)
 {
-	EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    CODE_PUBLIC_LEN);
+	EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, CODE_PUBLIC_LEN);
 
 	if (pkey == NULL) {
 		code_ssl_fail(err, errlen, "not a valid Ed25519 public key");
@@ -273,8 +281,8 @@ code_key_public_raw(const struct code_key *key, uint8_t out[CODE_PUBLIC_LEN])
  * rename() it when replacing is allowed, and fsync the folder.
  */
 static int
-code_write_file(const char *path, const char *data, size_t len, mode_t mode, int replace,
-    char *err, size_t errlen)
+code_write_file(const char *path, const char *data, size_t len, mode_t mode, int replace, char *err,
+    size_t errlen)
 {
 	char tmp[4096], dir[4096];
 	char *slash;
@@ -348,13 +356,12 @@ code_key_save(const struct code_key *key, const char *path, int private_half, ch
 	if (bio == NULL)
 		return err_set(err, errlen, "out of memory");
 	if (private_half ? !PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL)
-	    : !PEM_write_bio_PUBKEY(bio, key->pkey)) {
+	                 : !PEM_write_bio_PUBKEY(bio, key->pkey)) {
 		code_ssl_fail(err, errlen, "cannot write the key as PEM");
 		goto out;
 	}
 	len = BIO_get_mem_data(bio, &data);
-	rc = code_write_file(path, data, (size_t)len, private_half ? 0600 : 0644, 0, err,
-	    errlen);
+	rc = code_write_file(path, data, (size_t)len, private_half ? 0600 : 0644, 0, err, errlen);
 out:
 	BIO_free(bio);
 	return rc;
@@ -387,18 +394,20 @@ code_key_load(const char *path, int private_half, char *err, size_t errlen)
 	}
 	if (private_half && fstat(fileno(fp), &st) == 0 && (st.st_mode & 077) != 0) {
 		fclose(fp);
-		err_set(err, errlen, "%s: private key is accessible to group or others "
-		    "(mode %03o); chmod 600 it", path, (unsigned)(st.st_mode & 0777));
+		err_set(err, errlen,
+		    "%s: private key is accessible to group or others "
+		    "(mode %03o); chmod 600 it",
+		    path, (unsigned)(st.st_mode & 0777));
 		return NULL;
 	}
-	pkey = private_half ? PEM_read_PrivateKey(fp, NULL, NULL, NULL) :
-	    PEM_read_PUBKEY(fp, NULL, NULL, NULL);
+	pkey = private_half ? PEM_read_PrivateKey(fp, NULL, NULL, NULL)
+	                    : PEM_read_PUBKEY(fp, NULL, NULL, NULL);
 	fclose(fp);
 	if (pkey == NULL) {
 		char why[256];
 
-		code_ssl_fail(why, sizeof(why), private_half ? "not a PEM private key" :
-		    "not a PEM public key");
+		code_ssl_fail(why, sizeof(why),
+		    private_half ? "not a PEM private key" : "not a PEM public key");
 		err_set(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
@@ -436,8 +445,8 @@ code_message(const uint8_t *record, size_t reclen, uint8_t *msg)
 }
 
 int
-code_encode(const struct code_record *rec, const struct code_key *key, char *out,
-    size_t outlen, char *err, size_t errlen)
+code_encode(const struct code_record *rec, const struct code_key *key, char *out, size_t outlen,
+    char *err, size_t errlen)
 {
 	uint8_t payload[CODE_PAYLOAD_MAX], msg[CODE_PREFIX_LEN + CODE_PAYLOAD_MAX];
 	size_t n, reclen, msglen, siglen = CODE_SIG_LEN;
@@ -474,8 +483,8 @@ code_encode(const struct code_record *rec, const struct code_key *key, char *out
 	if ((md = EVP_MD_CTX_new()) == NULL)
 		return err_set(err, errlen, "out of memory");
 	ok = EVP_DigestSignInit(md, NULL, NULL, NULL, key->pkey) > 0 &&
-	    EVP_DigestSign(md, payload + reclen, &siglen, msg, msglen) > 0 &&
-	    siglen == CODE_SIG_LEN;
+	     EVP_DigestSign(md, payload + reclen, &siglen, msg, msglen) > 0 &&
+	     siglen == CODE_SIG_LEN;
 	EVP_MD_CTX_free(md);
 	if (!ok)
 		return code_ssl_fail(err, errlen, "cannot sign the record");
@@ -484,14 +493,14 @@ code_encode(const struct code_record *rec, const struct code_key *key, char *out
 		return err_set(err, errlen, "output buffer too small for the code");
 	memcpy(out, CODE_PREFIX, CODE_PREFIX_LEN);
 	if (base45_encode(payload, reclen + CODE_SIG_LEN, out + CODE_PREFIX_LEN,
-	    outlen - CODE_PREFIX_LEN) < 0)
+	        outlen - CODE_PREFIX_LEN) < 0)
 		return err_set(err, errlen, "output buffer too small for the code");
 	return 0;
 }
 
 static int
-code_decode_inner(const char *buf, size_t len, const struct code_key *key,
-    struct code_record *rec, char *err, size_t errlen)
+code_decode_inner(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
+    char *err, size_t errlen)
 {
 	uint8_t payload[CODE_PAYLOAD_MAX], msg[CODE_PREFIX_LEN + CODE_PAYLOAD_MAX];
 	char why[160];
@@ -503,13 +512,17 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 	if (buf == NULL || len == 0)
 		return err_set(err, errlen, _("empty code"));
 	if (len > CODE_MAX_LEN)
-		return err_set(err, errlen, _("too long for a cylinder code (%zu characters, at "
-		    "most %d)"), len, CODE_MAX_LEN);
+		return err_set(err, errlen,
+		    _("too long for a cylinder code (%zu characters, at "
+		      "most %d)"),
+		    len, CODE_MAX_LEN);
 	if (len < CODE_PREFIX_LEN || memcmp(buf, CODE_PREFIX, CODE_PREFIX_LEN) != 0) {
 		if (len >= CODE_PREFIX_LEN && buf[0] == 'G' && buf[1] == 'C' && buf[3] == ':' &&
 		    buf[2] >= '2' && buf[2] <= '9')
-			return err_set(err, errlen, _("code format version %c is not supported "
-			    "(this build reads version 1)"), buf[2]);
+			return err_set(err, errlen,
+			    _("code format version %c is not supported "
+			      "(this build reads version 1)"),
+			    buf[2]);
 		return err_set(err, errlen, _("not a cylinder code (it does not start with %s)"),
 		    CODE_PREFIX);
 	}
@@ -520,37 +533,44 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 		if (base45_valid_char(c))
 			continue;
 		if (c >= 0x21 && c < 0x7f)
-			return err_set(err, errlen, _("damaged code: character '%c' at "
-			    "position %zu is not allowed"), c, n + 1);
-		return err_set(err, errlen, _("damaged code: byte 0x%02x at position %zu is not "
-		    "allowed"), c, n + 1);
+			return err_set(err, errlen,
+			    _("damaged code: character '%c' at "
+			      "position %zu is not allowed"),
+			    c, n + 1);
+		return err_set(err, errlen,
+		    _("damaged code: byte 0x%02x at position %zu is not "
+		      "allowed"),
+		    c, n + 1);
 	}
-	if (base45_decode(buf + CODE_PREFIX_LEN, len - CODE_PREFIX_LEN, payload,
-	    sizeof(payload), &n, why, sizeof(why)) == -1)
+	if (base45_decode(buf + CODE_PREFIX_LEN, len - CODE_PREFIX_LEN, payload, sizeof(payload),
+	        &n, why, sizeof(why)) == -1)
 		return err_set(err, errlen, _("damaged code: %s"), why);
 	if (n < CODE_HEADER_LEN + 1 + CODE_SIG_LEN)
-		return err_set(err, errlen, _("damaged code: too short to hold a record and its "
-		    "signature"));
+		return err_set(err, errlen,
+		    _("damaged code: too short to hold a record and its "
+		      "signature"));
 	if (payload[0] != CODE_VERSION)
 		return err_set(err, errlen, _("damaged code: record version %u is not %d"),
 		    payload[0], CODE_VERSION);
 	serial_len = payload[11];
 	reclen = n - CODE_SIG_LEN;
 	if (serial_len + CODE_HEADER_LEN != reclen)
-		return err_set(err, errlen, _("damaged code: its length does not match the "
-		    "serial length it states"));
+		return err_set(err, errlen,
+		    _("damaged code: its length does not match the "
+		      "serial length it states"));
 
 	/* Signature before any value is trusted. */
 	msglen = code_message(payload, reclen, msg);
 	if ((md = EVP_MD_CTX_new()) == NULL)
 		return err_set(err, errlen, "out of memory");
 	ok = EVP_DigestVerifyInit(md, NULL, NULL, NULL, key->pkey) > 0 &&
-	    EVP_DigestVerify(md, payload + reclen, CODE_SIG_LEN, msg, msglen) == 1;
+	     EVP_DigestVerify(md, payload + reclen, CODE_SIG_LEN, msg, msglen) == 1;
 	EVP_MD_CTX_free(md);
 	ERR_clear_error();
 	if (!ok)
-		return err_set(err, errlen, _("signature does not match the county key (forged "
-		    "or altered code)"));
+		return err_set(err, errlen,
+		    _("signature does not match the county key (forged "
+		      "or altered code)"));
 
 	rec->county = (uint32_t)payload[1] << 16 | (uint32_t)payload[2] << 8 | payload[3];
 	rec->model = payload[4];
@@ -569,8 +589,8 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key,
 }
 
 int
-code_decode(const char *buf, size_t len, const struct code_key *key,
-    struct code_record *rec, char *err, size_t errlen)
+code_decode(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
+    char *err, size_t errlen)
 {
 	memset(rec, 0, sizeof(*rec));
 	if (key == NULL)

@@ -20,18 +20,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CODE_PREFIX      "GC1:"      /* version 1 of the format */
-#define CODE_SERIAL_MAX  24          /* characters of a serial */
-#define CODE_MAX_LEN     160         /* characters of the longest version-1 code */
-#define CODE_SEED_LEN    32          /* bytes of an Ed25519 private key (seed) */
-#define CODE_PUBLIC_LEN  32          /* bytes of an Ed25519 public key */
+#define CODE_PREFIX "GC1:" /* version 1 of the format */
+#define CODE_SERIAL_MAX 24 /* characters of a serial */
+#define CODE_MAX_LEN 160   /* characters of the longest version-1 code */
+#define CODE_SEED_LEN 32   /* bytes of an Ed25519 private key (seed) */
+#define CODE_PUBLIC_LEN 32 /* bytes of an Ed25519 public key */
 
 /* The cylinder models of GB 5842 this project knows, with their stamped
  * allowable fill mass (kg of LPG). */
 struct code_model {
-	int id;             /* value in the binary record, 1..5 */
-	const char *name;   /* "YSP35.5" */
-	int fill_g;         /* default allowable fill mass in grams, e.g. 14900 */
+	int id;           /* value in the binary record, 1..5 */
+	const char *name; /* "YSP35.5" */
+	int fill_g;       /* default allowable fill mass in grams, e.g. 14900 */
 };
 
 /* The model with this name (exact, e.g. "YSP35.5"; case-insensitive), or NULL. */
@@ -45,12 +45,12 @@ double code_model_fill_kg(const char *name);
 
 /* The identity a code carries.  Masses are whole multiples of 10 g. */
 struct code_record {
-	uint32_t county;                    /* six-digit county code, e.g. 330825 */
-	char serial[CODE_SERIAL_MAX + 1];   /* A-Z a-z 0-9 . - _, first alphanumeric */
-	int model;                          /* code_model id */
-	int year, month;                    /* of manufacture, 1970-01 .. 2200-12 */
-	int tare_g;                         /* stamped tare, 10 .. 200000 g */
-	int fill_g;                         /* stamped allowable fill mass, 10 g .. model default */
+	uint32_t county;                  /* six-digit county code, e.g. 330825 */
+	char serial[CODE_SERIAL_MAX + 1]; /* A-Z a-z 0-9 . - _, first alphanumeric */
+	int model;                        /* code_model id */
+	int year, month;                  /* of manufacture, 1970-01 .. 2200-12 */
+	int tare_g;                       /* stamped tare, 10 .. 200000 g */
+	int fill_g;                       /* stamped allowable fill mass, 10 g .. model default */
 };
 
 /*
@@ -70,11 +70,9 @@ struct code_key;
 /* A new random county key pair. NULL on failure (err says why). */
 struct code_key *code_key_generate(char *err, size_t errlen);
 /* The key pair of a 32-byte Ed25519 seed (test vectors). */
-struct code_key *code_key_from_seed(const uint8_t seed[CODE_SEED_LEN], char *err,
-    size_t errlen);
+struct code_key *code_key_from_seed(const uint8_t seed[CODE_SEED_LEN], char *err, size_t errlen);
 /* A public-only key from its 32 raw bytes. */
-struct code_key *code_key_from_public(const uint8_t pub[CODE_PUBLIC_LEN], char *err,
-    size_t errlen);
+struct code_key *code_key_from_public(const uint8_t pub[CODE_PUBLIC_LEN], char *err, size_t errlen);
 void code_key_free(struct code_key *key);
 /* 1 if the key holds the private half. */
 int code_key_is_private(const struct code_key *key);
@@ -89,10 +87,8 @@ int code_key_public_raw(const struct code_key *key, uint8_t out[CODE_PUBLIC_LEN]
  * (mode 0644).  Loading refuses a key that is not Ed25519;
  * code_key_load_private also refuses a file group or others may read.
  */
-int code_key_save_private(const struct code_key *key, const char *path, char *err,
-    size_t errlen);
-int code_key_save_public(const struct code_key *key, const char *path, char *err,
-    size_t errlen);
+int code_key_save_private(const struct code_key *key, const char *path, char *err, size_t errlen);
+int code_key_save_public(const struct code_key *key, const char *path, char *err, size_t errlen);
 struct code_key *code_key_load_private(const char *path, char *err, size_t errlen);
 struct code_key *code_key_load_public(const char *path, char *err, size_t errlen);
 
@@ -100,8 +96,8 @@ struct code_key *code_key_load_public(const char *path, char *err, size_t errlen
  * Sign rec with a private key and write the code (NUL-terminated, at most
  * CODE_MAX_LEN characters) into out.  Refuses a record code_record_check refuses.
  */
-int code_encode(const struct code_record *rec, const struct code_key *key, char *out,
-    size_t outlen, char *err, size_t errlen);
+int code_encode(const struct code_record *rec, const struct code_key *key, char *out, size_t outlen,
+    char *err, size_t errlen);
 
 /*
  * The one decoder.  Takes exactly len bytes of buf (no NUL needed, nothing
@@ -110,7 +106,7 @@ int code_encode(const struct code_record *rec, const struct code_key *key, char 
  * (public or private).  On success fills *rec; on any failure *rec is zeroed
  * and err says why (for example "signature does not match the county key").
  */
-int code_decode(const char *buf, size_t len, const struct code_key *key,
-    struct code_record *rec, char *err, size_t errlen);
+int code_decode(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
+    char *err, size_t errlen);
 
 #endif

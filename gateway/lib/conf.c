@@ -26,9 +26,9 @@
 /* One [section] or [section ID] seen in the file. */
 struct conf_instance {
 	const struct conf_section *section;
-	void *base;                 /* the struct its keys fill */
-	char label[96];             /* "[line 1]" for messages */
-	int line;                   /* line of the header */
+	void *base;                  /* the struct its keys fill */
+	char label[96];              /* "[line 1]" for messages */
+	int line;                    /* line of the header */
 	int set_line[CONF_MAX_KEYS]; /* line where each key was set, 0 if not */
 };
 
@@ -37,13 +37,13 @@ struct conf_parse {
 	const struct conf_section *sections;
 	void *root;
 	struct conf_report *report;
-	FILE *file;                 /* reading a file, or */
-	const char *text;           /* reading a string */
+	FILE *file;       /* reading a file, or */
+	const char *text; /* reading a string */
 	int line;
 	struct conf_instance instances[CONF_MAX_INSTANCES];
 	size_t instance_count;
 	struct conf_instance *current; /* NULL before the first header or after a bad one */
-	int skip_section;           /* keys of a bad section were already reported */
+	int skip_section;              /* keys of a bad section were already reported */
 };
 
 static void conf_error(struct conf_parse *p, int line, const char *fmt, ...)
@@ -441,8 +441,7 @@ conf_run(struct conf_parse *p)
 		struct conf_instance *inst = &p->instances[i];
 		size_t index = 0;
 
-		for (const struct conf_key *k = inst->section->keys; k->name != NULL;
-		     k++, index++)
+		for (const struct conf_key *k = inst->section->keys; k->name != NULL; k++, index++)
 			if (k->default_value == NULL && index < CONF_MAX_KEYS &&
 			    inst->set_line[index] == 0)
 				conf_error(p, inst->line, "%s: missing required key '%s' (%s)",
@@ -549,8 +548,8 @@ conf_load_file(const char *path, const struct conf_section *sections, void *root
 	p->report = report;
 	p->file = fopen(path, "r");
 	if (p->file == NULL) {
-		snprintf(report->errors[report->count++], sizeof(report->errors[0]), "%s: %s",
-		    path, strerror(errno));
+		snprintf(report->errors[report->count++], sizeof(report->errors[0]), "%s: %s", path,
+		    strerror(errno));
 		free(p);
 		return -1;
 	}
@@ -570,9 +569,8 @@ conf_load(const char *path, const struct conf_section *sections, void *root,
 }
 
 int
-conf_reload(const char *path, const struct conf_section *sections, const void *current,
-    void *fresh, const char *const *fixed, struct conf_report *notes,
-    struct conf_report *report)
+conf_reload(const char *path, const struct conf_section *sections, const void *current, void *fresh,
+    const char *const *fixed, struct conf_report *notes, struct conf_report *report)
 {
 	memset(notes, 0, sizeof(*notes));
 	return conf_load_file(path, sections, fresh, report, current, fixed, notes);

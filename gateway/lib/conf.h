@@ -29,22 +29,22 @@ enum conf_type {
 struct conf_key {
 	const char *name;
 	enum conf_type type;
-	size_t offset;               /* into the section's struct */
-	size_t size;                 /* CONF_STRING/CONF_CHOICE: buffer size */
-	double min, max;             /* bounds (see enum conf_type) */
-	const char *default_value;   /* text as in the file; NULL: required */
-	const char *help;            /* one line for the example file and errors */
-	const char *const *choices;  /* CONF_CHOICE: NULL-terminated list */
+	size_t offset;              /* into the section's struct */
+	size_t size;                /* CONF_STRING/CONF_CHOICE: buffer size */
+	double min, max;            /* bounds (see enum conf_type) */
+	const char *default_value;  /* text as in the file; NULL: required */
+	const char *help;           /* one line for the example file and errors */
+	const char *const *choices; /* CONF_CHOICE: NULL-terminated list */
 };
 
 struct conf_section {
-	const char *name;            /* [name] or, when repeated, [name ID] */
-	int repeated;                /* 1: [name ID] may appear up to max_items times */
+	const char *name; /* [name] or, when repeated, [name ID] */
+	int repeated;     /* 1: [name ID] may appear up to max_items times */
 	size_t max_items;
-	size_t offset;               /* single: the struct; repeated: the array */
-	size_t item_size;            /* repeated: array stride */
-	size_t count_offset;         /* repeated: size_t count in the root struct */
-	size_t id_offset;            /* repeated: char[id_size] in each item */
+	size_t offset;       /* single: the struct; repeated: the array */
+	size_t item_size;    /* repeated: array stride */
+	size_t count_offset; /* repeated: size_t count in the root struct */
+	size_t id_offset;    /* repeated: char[id_size] in each item */
 	size_t id_size;
 	const char *help;
 	const struct conf_key *keys; /* ends with a row whose name is NULL */
@@ -83,8 +83,7 @@ int conf_load_string(const char *name, const char *text, const struct conf_secti
  * (fresh must then not be used; notes is empty).
  */
 int conf_reload(const char *path, const struct conf_section *sections, const void *current,
-    void *fresh, const char *const *fixed, struct conf_report *notes,
-    struct conf_report *report);
+    void *fresh, const char *const *fixed, struct conf_report *notes, struct conf_report *report);
 
 /* Print every error of a report to f, one per line. */
 void conf_report_print(const struct conf_report *report, FILE *f);

@@ -14,9 +14,9 @@
 
 struct csv_reader {
 	FILE *fp;
-	unsigned long line;          /* current physical line */
-	unsigned long long offset;   /* bytes consumed */
-	int started;                 /* BOM check done */
+	unsigned long line;        /* current physical line */
+	unsigned long long offset; /* bytes consumed */
+	int started;               /* BOM check done */
 	char buf[CSV_RECORD_MAX + CSV_FIELDS_MAX + 1];
 };
 
@@ -141,15 +141,18 @@ csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen)
 				end_field = end_record = 1;
 			} else if (c == '"') {
 				csv_skip_line(r);
-				return err_set(err, errlen, "field %d: a quote inside an unquoted "
+				return err_set(err, errlen,
+				    "field %d: a quote inside an unquoted "
 				    "field (quote the whole field and double the quote)",
 				    row->nfields + 1);
 			}
 			break;
 		case QUOTED:
 			if (c == EOF)
-				return err_set(err, errlen, "field %d: quoted field not closed "
-				    "before the end of the file", row->nfields + 1);
+				return err_set(err, errlen,
+				    "field %d: quoted field not closed "
+				    "before the end of the file",
+				    row->nfields + 1);
 			if (c == '"') {
 				state = QUOTE_IN_QUOTED;
 				continue;
@@ -178,8 +181,10 @@ csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen)
 			} else {
 				if (c != '\n')
 					csv_skip_line(r);
-				return err_set(err, errlen, "field %d: text after the closing "
-				    "quote", row->nfields + 1);
+				return err_set(err, errlen,
+				    "field %d: text after the closing "
+				    "quote",
+				    row->nfields + 1);
 			}
 			break;
 		}

@@ -25,10 +25,10 @@
 struct csv_reader;
 
 struct csv_row {
-	unsigned long line;               /* line the record starts on (1-based) */
+	unsigned long line; /* line the record starts on (1-based) */
 	int nfields;
 	const char *fields[CSV_FIELDS_MAX];
-	size_t lengths[CSV_FIELDS_MAX];   /* fields may hold NUL bytes; lengths say */
+	size_t lengths[CSV_FIELDS_MAX]; /* fields may hold NUL bytes; lengths say */
 };
 
 /* A reader over fp (not closed by csv_close).  NULL only when out of memory. */

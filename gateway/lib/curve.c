@@ -129,7 +129,7 @@ curve_encode(const struct curve *c, uint8_t *buf, size_t cap, size_t *len)
 	if (put_varint(buf, cap, &pos, zigzag(c->target_g)) == -1 ||
 	    put_varint(buf, cap, &pos, zigzag(c->preact_g)) == -1 ||
 	    put_varint(buf, cap, &pos,
-		c->cutoff_ms == CURVE_NONE ? 0 : (uint64_t)zigzag(c->cutoff_ms) + 1) == -1 ||
+	        c->cutoff_ms == CURVE_NONE ? 0 : (uint64_t)zigzag(c->cutoff_ms) + 1) == -1 ||
 	    put_varint(buf, cap, &pos, c->net_g == CURVE_NONE ? 0 : zigzag(c->net_g) + 1) == -1 ||
 	    put_varint(buf, cap, &pos, (uint64_t)c->interval_ms) == -1 ||
 	    put_varint(buf, cap, &pos, c->count) == -1)
@@ -163,7 +163,8 @@ curve_decode(const uint8_t *buf, size_t len, struct curve *c, char *err, size_t 
 		return err_set(err, errlen, "not a fill curve");
 	if (buf[2] != 1)
 		return err_set(err, errlen, "fill curve version %d is not known", buf[2]);
-	if (get_varint(buf, len, &pos, &target) == -1 || get_varint(buf, len, &pos, &preact) == -1 ||
+	if (get_varint(buf, len, &pos, &target) == -1 ||
+	    get_varint(buf, len, &pos, &preact) == -1 ||
 	    get_varint(buf, len, &pos, &cutoff) == -1 || get_varint(buf, len, &pos, &net) == -1 ||
 	    get_varint(buf, len, &pos, &interval) == -1 || get_varint(buf, len, &pos, &count) == -1)
 		return err_set(err, errlen, "fill curve header truncated");

@@ -24,11 +24,11 @@
 #define CURVE_NONE INT32_MIN
 
 struct curve {
-	int32_t target_g;      /* net target */
-	int32_t preact_g;      /* pre-act used */
-	int32_t cutoff_ms;     /* when the close was commanded, or CURVE_NONE */
-	int32_t net_g;         /* check-weighed net, or CURVE_NONE */
-	int32_t interval_ms;   /* minimum spacing of kept samples (grows when full) */
+	int32_t target_g;    /* net target */
+	int32_t preact_g;    /* pre-act used */
+	int32_t cutoff_ms;   /* when the close was commanded, or CURVE_NONE */
+	int32_t net_g;       /* check-weighed net, or CURVE_NONE */
+	int32_t interval_ms; /* minimum spacing of kept samples (grows when full) */
 	uint32_t count;
 	int32_t t_ms[CURVE_MAX_SAMPLES];
 	int32_t grams[CURVE_MAX_SAMPLES];

@@ -18,22 +18,28 @@
 #include <sqlite3.h>
 
 enum fault_mode {
-	FAULT_NONE, FAULT_COUNT, FAULT_TRACE, FAULT_CRASH, FAULT_POWERLOSS, FAULT_FULL, FAULT_IOERR
+	FAULT_NONE,
+	FAULT_COUNT,
+	FAULT_TRACE,
+	FAULT_CRASH,
+	FAULT_POWERLOSS,
+	FAULT_FULL,
+	FAULT_IOERR
 };
 
 struct undo_entry {
 	struct undo_entry *next;
 	sqlite3_int64 offset;
-	sqlite3_int64 size_before;  /* file size before this write */
-	int length;                 /* bytes of old data saved (may be < write) */
+	sqlite3_int64 size_before; /* file size before this write */
+	int length;                /* bytes of old data saved (may be < write) */
 	unsigned char data[];
 };
 
 struct fault_file {
-	sqlite3_file base;          /* our methods */
-	sqlite3_file *real;         /* the wrapped file (allocated after us) */
+	sqlite3_file base;  /* our methods */
+	sqlite3_file *real; /* the wrapped file (allocated after us) */
 	struct fault_file *next_open;
-	struct undo_entry *undo;    /* newest first */
+	struct undo_entry *undo; /* newest first */
 };
 
 static sqlite3_vfs fault_vfs;
@@ -254,9 +260,25 @@ f_shm_unmap(sqlite3_file *file, int delete_flag)
 
 /* Version 2 methods only: no memory-mapped I/O, so every write comes through us. */
 static const sqlite3_io_methods fault_methods = {
-	2, f_close, f_read, f_write, f_truncate, f_sync, f_file_size, f_lock, f_unlock,
-	f_check_reserved, f_file_control, f_sector_size, f_device_characteristics, f_shm_map,
-	f_shm_lock, f_shm_barrier, f_shm_unmap, NULL, NULL,
+	2,
+	f_close,
+	f_read,
+	f_write,
+	f_truncate,
+	f_sync,
+	f_file_size,
+	f_lock,
+	f_unlock,
+	f_check_reserved,
+	f_file_control,
+	f_sector_size,
+	f_device_characteristics,
+	f_shm_map,
+	f_shm_lock,
+	f_shm_barrier,
+	f_shm_unmap,
+	NULL,
+	NULL,
 };
 
 static int

@@ -2,10 +2,10 @@
  * i18n: operator-facing text in the operator's language (gettext).
  *
  * Messages a person at the fill line or on patrol reads (refusal reasons,
- * gasctl and gaswatch output, the words of a fill curve SVG) are written in English inside _("...") and
- * translated through the "gasgw" text domain: Simplified Chinese when the
- * locale is zh_CN, English otherwise.  Log lines are not translated (the
- * people who read logs share one language with the code).
+ * gasctl and gaswatch output, the words of a fill curve SVG) are written in English inside _("...")
+ * and translated through the "gasgw" text domain: Simplified Chinese when the locale is zh_CN,
+ * English otherwise.  Log lines are not translated (the people who read logs share one language
+ * with the code).
  *
  * Catalogues come from tools/po/LANG.po, compiled into build/locale and
  * installed under PREFIX/share/locale; GAS_LOCALEDIR overrides the folder

@@ -65,14 +65,14 @@ log_emit(int priority, const char *tag, const char *fmt, va_list ap, int with_er
 	}
 }
 
-#define LOG_BODY(prio, tag, with_errno)                                                    \
-	do {                                                                               \
-		int saved_errno = errno;                                                   \
-		va_list ap;                                                                \
-		va_start(ap, fmt);                                                         \
-		log_emit(prio, tag, fmt, ap, with_errno, saved_errno);                     \
-		va_end(ap);                                                                \
-		errno = saved_errno;                                                       \
+#define LOG_BODY(prio, tag, with_errno)                                                            \
+	do {                                                                                       \
+		int saved_errno = errno;                                                           \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		log_emit(prio, tag, fmt, ap, with_errno, saved_errno);                             \
+		va_end(ap);                                                                        \
+		errno = saved_errno;                                                               \
 	} while (0)
 
 void

@@ -30,8 +30,8 @@
 #define PLOT_LEFT 80
 #define PLOT_RIGHT 30
 #define PLOT_TOP 60
-#define MAIN_BOTTOM 440   /* the whole fill: PLOT_TOP .. MAIN_BOTTOM */
-#define ZOOM_TOP 530      /* the end of the fill: ZOOM_TOP .. ZOOM_BOTTOM */
+#define MAIN_BOTTOM 440 /* the whole fill: PLOT_TOP .. MAIN_BOTTOM */
+#define ZOOM_TOP 530    /* the end of the fill: ZOOM_TOP .. ZOOM_BOTTOM */
 #define ZOOM_BOTTOM 730
 
 #define COLOUR_CURVE 0x1f5fbf
@@ -44,21 +44,21 @@
 
 /* A panel: a pixel box and the data range it shows. */
 struct frame {
-	int x0, y0, x1, y1;       /* pixels, y0 at the top */
-	double t0, t1;            /* seconds */
+	int x0, y0, x1, y1; /* pixels, y0 at the top */
+	double t0, t1;      /* seconds */
 	double kg0, kg1;
-	double t_step, kg_step;   /* grid spacing */
+	double t_step, kg_step; /* grid spacing */
 };
 
 /* What a renderer can draw; the layout code calls only these. */
 struct pen {
 	void *ctx;
-	void (*line)(void *ctx, int x0, int y0, int x1, int y1, uint32_t colour, int width,
-	    int dash);
+	void (
+	    *line)(void *ctx, int x0, int y0, int x1, int y1, uint32_t colour, int width, int dash);
 	void (*rect)(void *ctx, int x, int y, int w, int h, uint32_t colour, int filled);
 	void (*text)(void *ctx, int x, int y, const char *text, int size, uint32_t colour,
 	    int anchor); /* anchor: -1 left, 0 centre, 1 right; y is the baseline */
-	int localised; /* 1: the renderer draws any text (SVG), 0: ASCII only (PNG) */
+	int localised;   /* 1: the renderer draws any text (SVG), 0: ASCII only (PNG) */
 };
 
 /* A message (marked N_) in the words this renderer can draw. */
@@ -203,13 +203,14 @@ draw_panel(const struct pen *p, const struct curve *c, const struct frame *f, in
 		p->text(p->ctx, f->x0 - 6, y_of(f, kg) + 4, label, size, COLOUR_AXIS, 1);
 	}
 	if (target >= f->kg0 && target <= f->kg1)
-		p->line(p->ctx, f->x0, y_of(f, target), f->x1, y_of(f, target), COLOUR_TARGET, 2, 8);
+		p->line(p->ctx, f->x0, y_of(f, target), f->x1, y_of(f, target), COLOUR_TARGET, 2,
+		    8);
 	if (cut >= f->kg0 && cut <= f->kg1)
 		p->line(p->ctx, f->x0, y_of(f, cut), f->x1, y_of(f, cut), COLOUR_CUTPOINT, 2, 4);
 	if (c->cutoff_ms != CURVE_NONE && c->cutoff_ms / 1000.0 >= f->t0 &&
 	    c->cutoff_ms / 1000.0 <= f->t1)
-		p->line(p->ctx, x_of(f, c->cutoff_ms / 1000.0), f->y0, x_of(f, c->cutoff_ms / 1000.0),
-		    f->y1, COLOUR_CUTOFF, 2, 0);
+		p->line(p->ctx, x_of(f, c->cutoff_ms / 1000.0), f->y0,
+		    x_of(f, c->cutoff_ms / 1000.0), f->y1, COLOUR_CUTOFF, 2, 0);
 	for (uint32_t i = 1; i < c->count; i++) {
 		double ta = c->t_ms[i - 1] / 1000.0, ka = c->grams[i - 1] / 1000.0;
 		double tb = c->t_ms[i] / 1000.0, kb = c->grams[i] / 1000.0;
@@ -258,11 +259,20 @@ svg_escape(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
@@ -272,8 +282,10 @@ svg_line(void *ctx, int x0, int y0, int x1, int y1, uint32_t colour, int width, 
 {
 	FILE *f = ctx;
 
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\" "
-	    "stroke-width=\"%d\"", x0, y0, x1, y1, (unsigned)colour, width);
+	fprintf(f,
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#%06x\" "
+	    "stroke-width=\"%d\"",
+	    x0, y0, x1, y1, (unsigned)colour, width);
 	if (dash > 0)
 		fprintf(f, " stroke-dasharray=\"%d %d\"", dash, dash);
 	fprintf(f, "/>\n");
@@ -288,8 +300,10 @@ svg_rect(void *ctx, int x, int y, int w, int h, uint32_t colour, int filled)
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#%06x\"/>\n",
 		    x, y, w, h, (unsigned)colour);
 	else
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-		    "stroke=\"#%06x\"/>\n", x, y, w, h, (unsigned)colour);
+		fprintf(f,
+		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+		    "stroke=\"#%06x\"/>\n",
+		    x, y, w, h, (unsigned)colour);
 }
 
 static void
@@ -297,9 +311,11 @@ svg_text(void *ctx, int x, int y, const char *text, int size, uint32_t colour, i
 {
 	FILE *f = ctx;
 
-	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" fill=\"#%06x\" text-anchor=\"%s\">",
-	    x, y, size > 1 ? 16 : 12, (unsigned)colour,
-	    anchor < 0 ? "start" : anchor == 0 ? "middle" : "end");
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" fill=\"#%06x\" text-anchor=\"%s\">", x,
+	    y, size > 1 ? 16 : 12, (unsigned)colour,
+	    anchor < 0    ? "start"
+	    : anchor == 0 ? "middle"
+	                  : "end");
 	svg_escape(f, text);
 	fprintf(f, "</text>\n");
 }
@@ -309,8 +325,10 @@ plot_curve_svg(const struct curve *c, const struct plot_title *title, FILE *f)
 {
 	struct pen p = { f, svg_line, svg_rect, svg_text, 1 };
 
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n", PLOT_W, PLOT_H, PLOT_W, PLOT_H);
+	fprintf(f,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n",
+	    PLOT_W, PLOT_H, PLOT_W, PLOT_H);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	draw_plot(&p, c, title);
 	fprintf(f, "</svg>\n");
@@ -354,8 +372,8 @@ png_text(void *ctx, int x, int y, const char *text, int size, uint32_t colour, i
 }
 
 int
-plot_curve_png(const struct curve *c, const struct plot_title *title, const char *path,
-    char *err, size_t errlen)
+plot_curve_png(const struct curve *c, const struct plot_title *title, const char *path, char *err,
+    size_t errlen)
 {
 	struct raster r;
 	struct pen p = { &r, png_line, png_rect, png_text, 0 };
@@ -370,8 +388,8 @@ plot_curve_png(const struct curve *c, const struct plot_title *title, const char
 }
 
 int
-plot_curve_file(const struct curve *c, const struct plot_title *title, const char *path,
-    char *err, size_t errlen)
+plot_curve_file(const struct curve *c, const struct plot_title *title, const char *path, char *err,
+    size_t errlen)
 {
 	size_t len = strlen(path);
 	char tmp[4096];

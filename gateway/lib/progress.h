@@ -12,7 +12,7 @@
 
 struct progress {
 	FILE *fp;
-	const char *label;     /* kept by pointer */
+	const char *label; /* kept by pointer */
 	int enabled;
 	int drawn;
 	int64_t last_ms;

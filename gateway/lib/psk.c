@@ -99,8 +99,8 @@ parse_hex_key(const char *text, size_t len, uint8_t *key, size_t keysize, size_t
 }
 
 int
-psk_load_key(
-    const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err, size_t errlen)
+psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err,
+    size_t errlen)
 {
 	char *buf = NULL, *p, *end;
 	size_t len = 0;
@@ -142,9 +142,9 @@ psk_identity_role(const char *identity, char *name, size_t namelen)
 		const char *prefix;
 		enum psk_role role;
 	} roles[] = {
-	    {"station:", PSK_ROLE_STATION},
-	    {"township:", PSK_ROLE_TOWNSHIP},
-	    {"regulator:", PSK_ROLE_REGULATOR},
+		{ "station:", PSK_ROLE_STATION },
+		{ "township:", PSK_ROLE_TOWNSHIP },
+		{ "regulator:", PSK_ROLE_REGULATOR },
 	};
 	size_t i, plen, n;
 	const char *rest;
@@ -175,8 +175,8 @@ psk_identity_role(const char *identity, char *name, size_t namelen)
 static int
 entry_cmp(const void *a, const void *b)
 {
-	return strcmp(
-	    ((const struct psk_entry *)a)->identity, ((const struct psk_entry *)b)->identity);
+	return strcmp(((const struct psk_entry *)a)->identity,
+	    ((const struct psk_entry *)b)->identity);
 }
 
 void
@@ -193,8 +193,8 @@ psk_table_free(struct psk_table *t)
 }
 
 int
-psk_parse_identities(
-    const char *name, const char *buf, size_t len, struct psk_table *t, char *err, size_t errlen)
+psk_parse_identities(const char *name, const char *buf, size_t len, struct psk_table *t, char *err,
+    size_t errlen)
 {
 	struct psk_entry *e;
 	size_t cap = 0, lineno = 0, pos = 0, linelen, idlen, i;

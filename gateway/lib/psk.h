@@ -42,8 +42,8 @@ struct psk_table {
  * file that group or other may access, a key shorter than PSK_MIN_KEY bytes
  * and anything that is not hex.  On failure key is zeroed.
  */
-int psk_load_key(
-    const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err, size_t errlen);
+int psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err,
+    size_t errlen);
 
 /*
  * Load an identities file.  On success *t owns its entries (psk_table_free);
@@ -52,8 +52,8 @@ int psk_load_key(
  */
 int psk_load_identities(const char *path, struct psk_table *t, char *err, size_t errlen);
 /* The same from a buffer (no permission check); name is used in messages. */
-int psk_parse_identities(
-    const char *name, const char *buf, size_t len, struct psk_table *t, char *err, size_t errlen);
+int psk_parse_identities(const char *name, const char *buf, size_t len, struct psk_table *t,
+    char *err, size_t errlen);
 void psk_table_free(struct psk_table *t);
 
 /* The entry for identity (id, idlen, not NUL-terminated), or NULL. */

@@ -242,8 +242,9 @@ raster_write_png(const struct raster *r, const char *path, char *err, size_t err
 		goto out;
 	}
 	png_init_io(png, f);
-	png_set_IHDR(png, info, (png_uint_32)r->width, (png_uint_32)r->height, 8, PNG_COLOR_TYPE_RGB,
-	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_IHDR(png, info, (png_uint_32)r->width, (png_uint_32)r->height, 8,
+	    PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	    PNG_FILTER_TYPE_DEFAULT);
 	png_write_info(png, info);
 	for (int y = 0; y < r->height; y++)
 		png_write_row(png, r->rgb + (size_t)y * (size_t)r->width * 3);

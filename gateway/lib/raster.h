@@ -18,7 +18,7 @@
 
 struct raster {
 	int width, height;
-	uint8_t *rgb;          /* width * height * 3 bytes */
+	uint8_t *rgb; /* width * height * 3 bytes */
 };
 
 /* Colours are 0xRRGGBB. */
@@ -28,8 +28,8 @@ void raster_free(struct raster *r);
 void raster_pixel(struct raster *r, int x, int y, uint32_t colour);
 void raster_fill_rect(struct raster *r, int x, int y, int w, int h, uint32_t colour);
 /* A line of the given thickness; dash > 0 draws dash pixels on, dash off. */
-void raster_line(struct raster *r, int x0, int y0, int x1, int y1, uint32_t colour,
-    int thickness, int dash);
+void raster_line(struct raster *r, int x0, int y0, int x1, int y1, uint32_t colour, int thickness,
+    int dash);
 /* Text in the 5x7 font, each font pixel scale x scale; characters outside
  * printable ASCII are drawn as '?'.  Returns the width drawn. */
 int raster_text(struct raster *r, int x, int y, const char *text, int scale, uint32_t colour);

@@ -24,10 +24,10 @@
 #include "store.h"
 #include "util.h"
 
-#define REGISTRY_TARE_MAX_G    200000
-#define REGISTRY_ADDRESS_MAX   256
-#define REGISTRY_NAME_MAX      128
-#define REGISTRY_CERT_MAX      64
+#define REGISTRY_TARE_MAX_G 200000
+#define REGISTRY_ADDRESS_MAX 256
+#define REGISTRY_NAME_MAX 128
+#define REGISTRY_CERT_MAX 64
 
 static const struct {
 	const char *name;
@@ -73,9 +73,11 @@ registry_columns_parse(const struct csv_row *header, struct registry_columns *co
 	}
 	for (i = 0; i < REGISTRY_NCOLUMNS; i++)
 		if (registry_column_names[i].required && *registry_column_slot(cols, i) == -1)
-			return err_set(err, errlen, "header lacks the column %s (expected "
+			return err_set(err, errlen,
+			    "header lacks the column %s (expected "
 			    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,"
-			    "status and optionally code)", registry_column_names[i].name);
+			    "status and optionally code)",
+			    registry_column_names[i].name);
 	return 0;
 }
 
@@ -157,8 +159,8 @@ registry_text_ok(const char *text, size_t len)
 
 /* The row's code verifies under key and carries the row's identity. */
 static int
-registry_check_code(const struct registry_row *row, const struct code_key *key,
-    uint32_t county, char *err, size_t errlen)
+registry_check_code(const struct registry_row *row, const struct code_key *key, uint32_t county,
+    char *err, size_t errlen)
 {
 	const struct code_model *model = code_model_by_name(row->model);
 	struct code_record rec;
@@ -172,18 +174,17 @@ registry_check_code(const struct registry_row *row, const struct code_key *key,
 		return err_set(err, errlen, "code is for serial %s, not this row's", rec.serial);
 	if (model == NULL || rec.model != model->id || rec.year != y || rec.month != m ||
 	    rec.tare_g != row->tare_g || rec.fill_g != row->fill_g)
-		return err_set(err, errlen, "code's model, manufacture month, tare or fill mass "
+		return err_set(err, errlen,
+		    "code's model, manufacture month, tare or fill mass "
 		    "differ from this row's");
 	if (county != 0 && rec.county != county)
-		return err_set(err, errlen, "code is of county %06u, not %06u", rec.county,
-		    county);
+		return err_set(err, errlen, "code is of county %06u, not %06u", rec.county, county);
 	return 0;
 }
 
 int
 registry_parse_row(const struct registry_columns *cols, const struct csv_row *row,
-    const struct code_key *key, uint32_t county, struct registry_row *out, char *err,
-    size_t errlen)
+    const struct code_key *key, uint32_t county, struct registry_row *out, char *err, size_t errlen)
 {
 	const struct code_model *model;
 	const char *t;
@@ -200,35 +201,45 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	if (len == 0)
 		return err_set(err, errlen, "serial is empty");
 	if (len != strlen(t) || !code_serial_valid(t))
-		return err_set(err, errlen, "serial must be 1 to %d characters of A-Z, a-z, "
-		    "0-9, '-', '.', '_', starting with a letter or digit", CODE_SERIAL_MAX);
+		return err_set(err, errlen,
+		    "serial must be 1 to %d characters of A-Z, a-z, "
+		    "0-9, '-', '.', '_', starting with a letter or digit",
+		    CODE_SERIAL_MAX);
 	str_copy(out->serial, t, sizeof(out->serial));
 
 	t = registry_field(row, cols->model, &len);
 	if ((model = code_model_by_name(t)) == NULL || len != strlen(t))
-		return err_set(err, errlen, "model '%.16s' is not one of YSP4.7, YSP12, YSP26.2, "
-		    "YSP35.5, YSP118", t);
+		return err_set(err, errlen,
+		    "model '%.16s' is not one of YSP4.7, YSP12, YSP26.2, "
+		    "YSP35.5, YSP118",
+		    t);
 	str_copy(out->model, model->name, sizeof(out->model));
 
 	t = registry_field(row, cols->manufactured, &len);
 	if (registry_parse_date(t, len, &out->manufactured) == -1)
-		return err_set(err, errlen, "manufactured '%.16s' is not a date (YYYY-MM-DD or "
-		    "YYYY-MM)", t);
+		return err_set(err, errlen,
+		    "manufactured '%.16s' is not a date (YYYY-MM-DD or "
+		    "YYYY-MM)",
+		    t);
 	if (out->manufactured > today)
 		return err_set(err, errlen, "manufactured %.10s is in the future", t);
 
 	t = registry_field(row, cols->tare_kg, &len);
 	if (registry_parse_kg(t, len, &out->tare_g) == -1 || out->tare_g <= 0 ||
 	    out->tare_g > REGISTRY_TARE_MAX_G)
-		return err_set(err, errlen, "tare_kg '%.16s' is not a mass in kg (0.01 to %d, "
-		    "at most two decimals)", t, REGISTRY_TARE_MAX_G / 1000);
+		return err_set(err, errlen,
+		    "tare_kg '%.16s' is not a mass in kg (0.01 to %d, "
+		    "at most two decimals)",
+		    t, REGISTRY_TARE_MAX_G / 1000);
 
 	t = registry_field(row, cols->fill_kg, &len);
 	if (len == 0) {
 		out->fill_g = model->fill_g;
 	} else if (registry_parse_kg(t, len, &out->fill_g) == -1 || out->fill_g <= 0) {
-		return err_set(err, errlen, "fill_kg '%.16s' is not a mass in kg (at most two "
-		    "decimals)", t);
+		return err_set(err, errlen,
+		    "fill_kg '%.16s' is not a mass in kg (at most two "
+		    "decimals)",
+		    t);
 	} else if (out->fill_g > model->fill_g) {
 		return err_set(err, errlen, "fill_kg %.2f exceeds %.1f, the most a %s may hold",
 		    out->fill_g / 1000.0, model->fill_g / 1000.0, model->name);
@@ -238,22 +249,28 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	if (len == 0)
 		return err_set(err, errlen, "owner is empty");
 	if (len > REGISTRY_OWNER_MAX || !registry_text_ok(t, len))
-		return err_set(err, errlen, "owner is longer than %d bytes or holds control "
-		    "characters", REGISTRY_OWNER_MAX);
+		return err_set(err, errlen,
+		    "owner is longer than %d bytes or holds control "
+		    "characters",
+		    REGISTRY_OWNER_MAX);
 	memcpy(out->owner, t, len);
 	out->owner[len] = '\0';
 
 	t = registry_field(row, cols->last_inspection, &len);
 	if (len > 0) {
 		if (registry_parse_date(t, len, &out->last_inspection) == -1)
-			return err_set(err, errlen, "last_inspection '%.16s' is not a date "
-			    "(YYYY-MM-DD or YYYY-MM)", t);
+			return err_set(err, errlen,
+			    "last_inspection '%.16s' is not a date "
+			    "(YYYY-MM-DD or YYYY-MM)",
+			    t);
 		if (out->last_inspection > today)
 			return err_set(err, errlen, "last_inspection %.10s is in the future", t);
 		if (out->last_inspection < out->manufactured) {
 			date_format(out->manufactured, date);
-			return err_set(err, errlen, "last_inspection %.10s is before the "
-			    "manufacture date %s", t, date);
+			return err_set(err, errlen,
+			    "last_inspection %.10s is before the "
+			    "manufacture date %s",
+			    t, date);
 		}
 	}
 
@@ -305,7 +322,7 @@ struct registry_serials {
 static uint64_t
 registry_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
 	for (; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
@@ -373,13 +390,13 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
  * the codes of a batch on every core, then applies the batch in file order
  * (reports and upserts stay sequential and deterministic).
  */
-#define REGISTRY_BATCH       512
-#define REGISTRY_FILE_MAX    (256 << 20)   /* bytes of a registry file */
+#define REGISTRY_BATCH 512
+#define REGISTRY_FILE_MAX (256 << 20) /* bytes of a registry file */
 #define REGISTRY_THREADS_MAX 8
 
 struct registry_pending {
 	struct registry_row row;
-	size_t index;           /* data row number, 0-based */
+	size_t index; /* data row number, 0-based */
 	unsigned long line;
 	int ok;
 	char why[256];
@@ -402,8 +419,8 @@ registry_verify_worker(void *arg)
 		struct registry_pending *p = &job->batch[i];
 
 		if (p->ok && p->row.code[0] != '\0' &&
-		    registry_check_code(&p->row, job->key, job->county, p->why,
-		    sizeof(p->why)) == -1)
+		    registry_check_code(&p->row, job->key, job->county, p->why, sizeof(p->why)) ==
+		        -1)
 			p->ok = 0;
 	}
 	return NULL;
@@ -565,8 +582,7 @@ struct registry_import_ctx {
  */
 static long
 registry_read_batch(struct registry_import_ctx *ctx, struct csv_reader *r,
-    const struct registry_columns *cols, unsigned long *rows, int *eof, char *err,
-    size_t errlen)
+    const struct registry_columns *cols, unsigned long *rows, int *eof, char *err, size_t errlen)
 {
 	struct csv_row csv;
 	long count = 0;
@@ -585,15 +601,15 @@ registry_read_batch(struct registry_import_ctx *ctx, struct csv_reader *r,
 		p->index = (*rows)++;
 		p->line = csv.line;
 		p->ok = n == 1 && registry_parse_row(cols, &csv, NULL, 0, &p->row, p->why,
-		    sizeof(p->why)) == 0;
+		                      sizeof(p->why)) == 0;
 		count++;
 	}
 	return count;
 }
 
 static struct csv_reader *
-registry_open_memory(struct registry_import_ctx *ctx, FILE **fp,
-    struct registry_columns *cols, char *err, size_t errlen)
+registry_open_memory(struct registry_import_ctx *ctx, FILE **fp, struct registry_columns *cols,
+    char *err, size_t errlen)
 {
 	struct csv_reader *r;
 	struct csv_row csv;
@@ -728,7 +744,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	}
 	while (!eof) {
 		if ((count = registry_read_batch(&ctx, reader, &cols, &res.rows, &eof, err,
-		    errlen)) < 0)
+		         errlen)) < 0)
 			goto out;
 		for (i = 0; i < count; i++) {
 			struct registry_pending *p = &ctx.batch[i];
@@ -737,19 +753,21 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			if (p->ok && opts->key != NULL && p->row.code[0] != '\0' &&
 			    (p->index >= ctx.nrows || !ctx.verified[p->index]) &&
 			    registry_check_code(&p->row, opts->key, opts->county, p->why,
-			    sizeof(p->why)) == -1)
+			        sizeof(p->why)) == -1)
 				p->ok = 0;
 			if (p->ok) {
-				int added = registry_serials_add(seen, p->row.serial, p->line,
-				    &first);
+				int added =
+				    registry_serials_add(seen, p->row.serial, p->line, &first);
 
 				if (added == -1) {
 					err_set(err, errlen, "out of memory");
 					goto out;
 				}
 				if (added == 0) {
-					snprintf(p->why, sizeof(p->why), "serial %s appears again "
-					    "(first on line %lu)", p->row.serial, first);
+					snprintf(p->why, sizeof(p->why),
+					    "serial %s appears again "
+					    "(first on line %lu)",
+					    p->row.serial, first);
 					p->ok = 0;
 				}
 			}
@@ -760,7 +778,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 				continue;
 			}
 			if (registry_bind_row(stmt, &p->row, opts->cycle_years,
-			    opts->registry_version, now_ms) != SQLITE_DONE) {
+			        opts->registry_version, now_ms) != SQLITE_DONE) {
 				err_set(err, errlen, "%s:%lu: database refused the row: %s", path,
 				    p->line, sqlite3_errmsg(db));
 				goto out;
@@ -769,13 +787,15 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			valid++;
 		}
 		if (opts->progress != NULL)
-			opts->progress(opts->arg, opts->key != NULL ? ctx.len / 2 +
-			    csv_offset(reader) / 2 : csv_offset(reader), ctx.len, res.rows);
+			opts->progress(opts->arg,
+			    opts->key != NULL ? ctx.len / 2 + csv_offset(reader) / 2
+			                      : csv_offset(reader),
+			    ctx.len, res.rows);
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	res.inserted = (unsigned long)(store_query_int(db, "SELECT count(*) FROM cylinders", 0) -
-	    before);
+	res.inserted =
+	    (unsigned long)(store_query_int(db, "SELECT count(*) FROM cylinders", 0) - before);
 	res.updated = changed - res.inserted;
 	res.unchanged = valid - changed;
 	if (store_commit(db, why, sizeof(why)) == -1) {
@@ -835,18 +855,23 @@ registry_operator_add(sqlite3 *db, const char *cert, const char *name, const cha
 		    REGISTRY_CERT_MAX);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)cert[i] <= 0x20 || cert[i] == 0x7f)
-			return err_set(err, errlen, "certificate number holds spaces or control "
+			return err_set(err, errlen,
+			    "certificate number holds spaces or control "
 			    "characters");
 	if (name[0] == '\0' || strlen(name) > REGISTRY_NAME_MAX ||
 	    !registry_text_ok(name, strlen(name)))
-		return err_set(err, errlen, "name must be 1 to %d bytes without control "
-		    "characters", REGISTRY_NAME_MAX);
+		return err_set(err, errlen,
+		    "name must be 1 to %d bytes without control "
+		    "characters",
+		    REGISTRY_NAME_MAX);
 	if (strlen(expires) != 10 || registry_parse_date(expires, 10, &days) == -1)
 		return err_set(err, errlen, "expiry '%.16s' is not a date YYYY-MM-DD", expires);
 	date_format(days, date);
-	if (store_prepare(db, "INSERT INTO operators (cert, name, expires, active, created_ms)"
-	    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (cert) DO UPDATE SET name = excluded.name,"
-	    " expires = excluded.expires, active = 1", &stmt, why, sizeof(why)) == -1)
+	if (store_prepare(db,
+	        "INSERT INTO operators (cert, name, expires, active, created_ms)"
+	        " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (cert) DO UPDATE SET name = excluded.name,"
+	        " expires = excluded.expires, active = 1",
+	        &stmt, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "%s", why);
 	sqlite3_bind_text(stmt, 1, cert, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
@@ -873,19 +898,21 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 	for (i = 0; i < len; i++)
 		if (township[i] < '0' || township[i] > '9')
 			return err_set(err, errlen, "township code must be 9 or 12 digits");
-	if (strlen(address) > REGISTRY_ADDRESS_MAX ||
-	    !registry_text_ok(address, strlen(address)))
-		return err_set(err, errlen, "address must be at most %d bytes without control "
-		    "characters", REGISTRY_ADDRESS_MAX);
+	if (strlen(address) > REGISTRY_ADDRESS_MAX || !registry_text_ok(address, strlen(address)))
+		return err_set(err, errlen,
+		    "address must be at most %d bytes without control "
+		    "characters",
+		    REGISTRY_ADDRESS_MAX);
 	if (n->kind != BUYER_HOUSEHOLD && n->kind != BUYER_BUSINESS)
 		return err_set(err, errlen, "buyer number has not been validated");
 	if (buyer_id(key, n, id) == -1)
 		return err_set(err, errlen, "cannot compute the buyer id");
 	buyer_mask(n, mask);
-	if (store_prepare(db, "INSERT INTO buyers (id, masked, kind, township, address,"
-	    " created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET"
-	    " township = excluded.township, address = excluded.address", &stmt, why,
-	    sizeof(why)) == -1)
+	if (store_prepare(db,
+	        "INSERT INTO buyers (id, masked, kind, township, address,"
+	        " created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET"
+	        " township = excluded.township, address = excluded.address",
+	        &stmt, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "%s", why);
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, mask, -1, SQLITE_STATIC);
@@ -930,16 +957,18 @@ registry_find(sqlite3 *db, const char *sql, const char *key, sqlite3_stmt **stmt
 }
 
 int
-registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out,
-    char *err, size_t errlen)
+registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = registry_find(db, "SELECT serial, code, model, manufactured, tare_kg, fill_kg, owner,"
+	rc = registry_find(db,
+	    "SELECT serial, code, model, manufactured, tare_kg, fill_kg, owner,"
 	    " last_inspection, next_inspection, status, registry_version FROM cylinders"
-	    " WHERE serial = ?1", serial, &stmt, err, errlen);
+	    " WHERE serial = ?1",
+	    serial, &stmt, err, errlen);
 	if (rc == 1) {
 		registry_column_copy(stmt, 0, out->serial, sizeof(out->serial));
 		registry_column_copy(stmt, 1, out->code, sizeof(out->code));
@@ -958,8 +987,8 @@ registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder
 }
 
 int
-registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out,
-    char *err, size_t errlen)
+registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
@@ -985,8 +1014,10 @@ registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, cha
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = registry_find(db, "SELECT id, masked, kind, township, address FROM buyers"
-	    " WHERE id = ?1", id, &stmt, err, errlen);
+	rc = registry_find(db,
+	    "SELECT id, masked, kind, township, address FROM buyers"
+	    " WHERE id = ?1",
+	    id, &stmt, err, errlen);
 	if (rc == 1) {
 		registry_column_copy(stmt, 0, out->id, sizeof(out->id));
 		registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));

@@ -30,7 +30,7 @@
 #include "csv.h"
 
 #define REGISTRY_OWNER_MAX 128
-#define REGISTRY_CYCLE_YEARS 4   /* periodic inspection cycle of LPG cylinders */
+#define REGISTRY_CYCLE_YEARS 4 /* periodic inspection cycle of LPG cylinders */
 
 /* Where each column is in the file (-1: absent). */
 struct registry_columns {
@@ -40,18 +40,18 @@ struct registry_columns {
 /* One validated row. */
 struct registry_row {
 	char serial[CODE_SERIAL_MAX + 1];
-	char model[16];                    /* canonical name, e.g. "YSP35.5" */
-	int32_t manufactured;              /* day number (util.h date_*) */
-	int tare_g, fill_g;                /* grams, multiples of 10 */
+	char model[16];       /* canonical name, e.g. "YSP35.5" */
+	int32_t manufactured; /* day number (util.h date_*) */
+	int tare_g, fill_g;   /* grams, multiples of 10 */
 	char owner[REGISTRY_OWNER_MAX + 1];
-	int32_t last_inspection;           /* day number, or -1 when empty */
-	char status[12];                   /* active / scrapped / retired */
-	char code[CODE_MAX_LEN + 1];       /* "" when absent */
+	int32_t last_inspection;     /* day number, or -1 when empty */
+	char status[12];             /* active / scrapped / retired */
+	char code[CODE_MAX_LEN + 1]; /* "" when absent */
 };
 
 /* Map the header row; refuses a missing required column or a duplicate one. */
-int registry_columns_parse(const struct csv_row *header, struct registry_columns *cols,
-    char *err, size_t errlen);
+int registry_columns_parse(const struct csv_row *header, struct registry_columns *cols, char *err,
+    size_t errlen);
 
 /*
  * Validate one data row (the reason goes into err without FILE:LINE; the
@@ -80,10 +80,10 @@ int registry_serials_add(struct registry_serials *set, const char *serial, unsig
 void registry_serials_free(struct registry_serials *set);
 
 struct registry_import_opts {
-	int cycle_years;                 /* 0: REGISTRY_CYCLE_YEARS */
-	const struct code_key *key;      /* verify code column when non-NULL */
-	uint32_t county;                 /* with key: codes must be of this county (0: any) */
-	int64_t registry_version;        /* stored in cylinders.registry_version */
+	int cycle_years;            /* 0: REGISTRY_CYCLE_YEARS */
+	const struct code_key *key; /* verify code column when non-NULL */
+	uint32_t county;            /* with key: codes must be of this county (0: any) */
+	int64_t registry_version;   /* stored in cylinders.registry_version */
 	/* called now and then with bytes read, the file size (0 if unknown) and
 	 * the data rows read so far */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
@@ -94,12 +94,12 @@ struct registry_import_opts {
 };
 
 struct registry_import_result {
-	unsigned long rows;       /* data rows read */
-	unsigned long rejected;   /* rows reported and skipped */
-	unsigned long inserted;   /* new cylinders */
-	unsigned long updated;    /* existing cylinders whose row changed */
-	unsigned long unchanged;  /* existing cylinders already up to date */
-	int64_t locked_ms;        /* how long the write transaction was open */
+	unsigned long rows;      /* data rows read */
+	unsigned long rejected;  /* rows reported and skipped */
+	unsigned long inserted;  /* new cylinders */
+	unsigned long updated;   /* existing cylinders whose row changed */
+	unsigned long unchanged; /* existing cylinders already up to date */
+	int64_t locked_ms;       /* how long the write transaction was open */
 };
 
 /*
@@ -135,10 +135,10 @@ struct registry_cylinder {
 	char serial[CODE_SERIAL_MAX + 1];
 	char code[CODE_MAX_LEN + 1];
 	char model[16];
-	char manufactured[11];        /* YYYY-MM-DD */
+	char manufactured[11]; /* YYYY-MM-DD */
 	double tare_kg, fill_kg;
 	char owner[REGISTRY_OWNER_MAX + 1];
-	char last_inspection[11];     /* "" if never */
+	char last_inspection[11]; /* "" if never */
 	char next_inspection[11];
 	char status[12];
 	int64_t registry_version;
@@ -154,7 +154,7 @@ struct registry_operator {
 struct registry_buyer {
 	char id[65];
 	char masked[19];
-	char kind[12];                /* household / business */
+	char kind[12]; /* household / business */
 	char township[13];
 	char address[257];
 };
@@ -163,8 +163,8 @@ struct registry_buyer {
  * -1 on a database error (err says why). */
 int registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out,
     char *err, size_t errlen);
-int registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out,
-    char *err, size_t errlen);
+int registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out, char *err,
+    size_t errlen);
 int registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, char *err,
     size_t errlen);
 

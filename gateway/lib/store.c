@@ -150,8 +150,7 @@ store_uuid(char out[37])
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
 	hex_encode(b, sizeof(b), hex);
-	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
-	    hex + 20);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
 /* quick_check answers "ok" or a list of problems; refuse anything else. */
@@ -173,8 +172,9 @@ store_check(sqlite3 *db, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") != 0) {
-		err_set(err, errlen, "%s: database is corrupt (quick_check: %s); refusing to use it",
-		    path, (const char *)sqlite3_column_text(stmt, 0));
+		err_set(err, errlen,
+		    "%s: database is corrupt (quick_check: %s); refusing to use it", path,
+		    (const char *)sqlite3_column_text(stmt, 0));
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -183,8 +183,8 @@ store_check(sqlite3 *db, const char *path, char *err, size_t errlen)
 }
 
 static int
-store_migrate(sqlite3 *db, const char *path, const struct store_migration *migrations,
-    char *err, size_t errlen)
+store_migrate(sqlite3 *db, const char *path, const struct store_migration *migrations, char *err,
+    size_t errlen)
 {
 	char msg[512];
 	int current, latest = store_latest_version(migrations);
@@ -263,10 +263,10 @@ store_open(const char *path, const struct store_migration *migrations, int flags
 	if (!(flags & STORE_NO_CHECK) && store_check(db, path, err, errlen) == -1)
 		goto fail;
 	if (store_exec(db,
-		"PRAGMA foreign_keys = ON;"
-		"PRAGMA synchronous = FULL;"
-		"PRAGMA journal_size_limit = 67108864;",
-		msg, sizeof(msg)) == -1) {
+	        "PRAGMA foreign_keys = ON;"
+	        "PRAGMA synchronous = FULL;"
+	        "PRAGMA journal_size_limit = 67108864;",
+	        msg, sizeof(msg)) == -1) {
 		err_set(err, errlen, "%s: %s", path, msg);
 		goto fail;
 	}

@@ -39,8 +39,8 @@ enum store_flags {
  * On success *out is an open handle the caller closes with store_close().
  * On failure *out is NULL and nothing in the file has changed.
  */
-int store_open(const char *path, const struct store_migration *migrations, int flags,
-    sqlite3 **out, char *err, size_t errlen);
+int store_open(const char *path, const struct store_migration *migrations, int flags, sqlite3 **out,
+    char *err, size_t errlen);
 void store_close(sqlite3 *db);
 
 /* The newest version in a migration table. */
@@ -57,8 +57,7 @@ void store_rollback(sqlite3 *db);
 int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 
 /* Prepare one statement; on failure *stmt is NULL and err says why. */
-int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err,
-    size_t errlen);
+int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, size_t errlen);
 
 /* Single-value queries: the first column of the first row (default when no row). */
 int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);
@@ -76,7 +75,7 @@ void store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen)
  * technician.
  */
 enum store_disk {
-	STORE_DISK_OTHER,             /* not a disk problem (or not known to be) */
+	STORE_DISK_OTHER, /* not a disk problem (or not known to be) */
 	STORE_DISK_FULL,
 	STORE_DISK_IOERR,
 };

@@ -126,8 +126,8 @@ read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return err_set(err, errlen, "fill: %s", sqlite3_errstr(rc));
 	if (rc == SQLITE_DONE)
-		return err_set(
-		    err, errlen, "outbox seq %lld: fill %s is missing", (long long)r->seq, r->uuid);
+		return err_set(err, errlen, "outbox seq %lld: fill %s is missing",
+		    (long long)r->seq, r->uuid);
 	return 0;
 }
 
@@ -292,8 +292,8 @@ out:
 static int64_t
 registry_version(struct uplink *u)
 {
-	return store_query_int(
-	    u->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
+	return store_query_int(u->db,
+	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
 }
 
 static int
@@ -356,8 +356,8 @@ apply_registry(struct uplink *u, const struct wire_registry *reg, char *err, siz
 		sqlite3_bind_int64(st, 6, row->version);
 		sqlite3_bind_int64(st, 7, time_wall_ms());
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			err_set(
-			    err, errlen, "registry row %s: %s", row->serial, sqlite3_errmsg(u->db));
+			err_set(err, errlen, "registry row %s: %s", row->serial,
+			    sqlite3_errmsg(u->db));
 			goto fail;
 		}
 		/* a cylinder this station never registered has no model or tare

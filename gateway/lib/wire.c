@@ -97,8 +97,8 @@ load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	if (buf == NULL || len == 0)
 		return err_set(err, errlen, "empty payload"), NULL;
 	if (len > WIRE_MAX_PAYLOAD)
-		return err_set(
-		           err, errlen, "payload of %zu bytes is over %u", len, WIRE_MAX_PAYLOAD),
+		return err_set(err, errlen, "payload of %zu bytes is over %u", len,
+		           WIRE_MAX_PAYLOAD),
 		       NULL;
 	if (check_item(buf, len, &pos, 0) == -1)
 		return err_set(err, errlen, "malformed CBOR near byte %zu", pos), NULL;
@@ -215,8 +215,8 @@ item_int(const cbor_item_t *v, int64_t *out)
 }
 
 static int
-get_int(
-    const cbor_item_t *map, const char *key, int64_t *out, int required, char *err, size_t errlen)
+get_int(const cbor_item_t *map, const char *key, int64_t *out, int required, char *err,
+    size_t errlen)
 {
 	cbor_item_t *v = mget(map, key);
 
@@ -297,8 +297,8 @@ get_array(const cbor_item_t *map, const char *key, cbor_item_t ***items, size_t 
 	if (!cbor_isa_array(v) || !cbor_array_is_definite(v))
 		return err_set(err, errlen, "'%s' is not an array", key);
 	if (cbor_array_size(v) > max)
-		return err_set(
-		    err, errlen, "'%s' has %zu items, over %zu", key, cbor_array_size(v), max);
+		return err_set(err, errlen, "'%s' has %zu items, over %zu", key, cbor_array_size(v),
+		    max);
 	*items = cbor_array_handle(v);
 	*n = cbor_array_size(v);
 	return 0;
@@ -338,7 +338,7 @@ put(struct builder *b, cbor_item_t *map, const char *key, cbor_item_t *value)
 		return;
 	}
 	k = cbor_build_string(key);
-	if (k == NULL || !cbor_map_add(map, (struct cbor_pair){.key = k, .value = value}))
+	if (k == NULL || !cbor_map_add(map, (struct cbor_pair){ .key = k, .value = value }))
 		b->bad = 1;
 	if (k != NULL)
 		cbor_decref(&k);
@@ -583,8 +583,8 @@ read_record(const cbor_item_t *m, struct wire_record *r, char *err, size_t errle
 		r->has_fill = 1;
 	}
 	if (strcmp(r->kind, "fill") == 0 && !r->has_fill)
-		return err_set(
-		    err, errlen, "seq %lld: fill record without its fill", (long long)r->seq);
+		return err_set(err, errlen, "seq %lld: fill record without its fill",
+		    (long long)r->seq);
 	if (get_array(m, "viol", &viol, &n, WIRE_MAX_VIOLATIONS, err, errlen) == -1)
 		return -1;
 	if (n > 0) {
@@ -646,7 +646,7 @@ free_records(struct wire_record *records, size_t count)
 int
 wire_encode_batch(const struct wire_batch *batch, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(3);
 
 	if (m != NULL) {
@@ -667,8 +667,8 @@ wire_batch_free(struct wire_batch *batch)
 }
 
 int
-wire_decode_batch(
-    const uint8_t *buf, size_t len, struct wire_batch *batch, char *err, size_t errlen)
+wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *batch, char *err,
+    size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -695,7 +695,7 @@ out:
 int
 wire_encode_ack(const struct wire_ack *a, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(3);
 
 	if (m != NULL) {
@@ -734,7 +734,7 @@ out:
 int
 wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(8);
 
 	if (m != NULL) {
@@ -751,8 +751,8 @@ wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *out
 }
 
 int
-wire_decode_heartbeat(
-    const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err, size_t errlen)
+wire_decode_heartbeat(const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err,
+    size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -780,7 +780,7 @@ out:
 int
 wire_encode_registry(const struct wire_registry *r, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(3), *rows, *row;
 	size_t i;
 
@@ -823,8 +823,8 @@ date_ok(const char *s)
 }
 
 int
-wire_decode_registry(
-    const uint8_t *buf, size_t len, struct wire_registry *r, char *err, size_t errlen)
+wire_decode_registry(const uint8_t *buf, size_t len, struct wire_registry *r, char *err,
+    size_t errlen)
 {
 	cbor_item_t *root, **items;
 	struct wire_registry_row *row;
@@ -887,7 +887,7 @@ out:
 int
 wire_encode_alerts(const struct wire_alert_list *l, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(2), *list, *a;
 	const struct wire_alert *al;
 	size_t i;
@@ -930,8 +930,8 @@ wire_alerts_free(struct wire_alert_list *l)
 }
 
 int
-wire_decode_alerts(
-    const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err, size_t errlen)
+wire_decode_alerts(const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err,
+    size_t errlen)
 {
 	cbor_item_t *root, **items, *m;
 	struct wire_alert *a;
@@ -993,7 +993,7 @@ out:
 int
 wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(2);
 
 	if (m != NULL) {
@@ -1004,8 +1004,8 @@ wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t 
 }
 
 int
-wire_decode_disposition(
-    const uint8_t *buf, size_t len, struct wire_disposition *d, char *err, size_t errlen)
+wire_decode_disposition(const uint8_t *buf, size_t len, struct wire_disposition *d, char *err,
+    size_t errlen)
 {
 	cbor_item_t *root;
 	int rc = -1;
@@ -1031,7 +1031,7 @@ out:
 int
 wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(6);
 
 	if (m != NULL) {
@@ -1083,7 +1083,7 @@ out:
 int
 wire_encode_stations(const struct wire_station_list *l, uint8_t **out, size_t *outlen)
 {
-	struct builder b = {0};
+	struct builder b = { 0 };
 	cbor_item_t *m = cbor_new_definite_map(1), *list, *st;
 	size_t i;
 
@@ -1118,8 +1118,8 @@ wire_stations_free(struct wire_station_list *l)
 }
 
 int
-wire_decode_stations(
-    const uint8_t *buf, size_t len, struct wire_station_list *l, char *err, size_t errlen)
+wire_decode_stations(const uint8_t *buf, size_t len, struct wire_station_list *l, char *err,
+    size_t errlen)
 {
 	cbor_item_t *root, **items;
 	struct wire_station *st;
@@ -1191,8 +1191,8 @@ to_json(const cbor_item_t *item, int depth)
 		if (!cbor_string_is_definite(item))
 			return NULL;
 		/* NULL for invalid UTF-8: JSON text must be valid */
-		return json_stringn(
-		    (const char *)cbor_string_handle(item), cbor_string_length(item));
+		return json_stringn((const char *)cbor_string_handle(item),
+		    cbor_string_length(item));
 	case CBOR_TYPE_BYTESTRING:
 		if (!cbor_bytestring_is_definite(item))
 			return NULL;

@@ -171,7 +171,7 @@ struct wire_curve {
 	char station[WIRE_ID];
 	char cylinder[WIRE_ID];
 	int line;
-	uint8_t *curve;  /* owned; freed by wire_curve_free */
+	uint8_t *curve; /* owned; freed by wire_curve_free */
 	size_t curve_len;
 };
 
@@ -193,44 +193,44 @@ struct wire_station_list {
 };
 
 int wire_encode_batch(const struct wire_batch *b, uint8_t **out, size_t *outlen);
-int wire_decode_batch(
-    const uint8_t *buf, size_t len, struct wire_batch *b, char *err, size_t errlen);
+int wire_decode_batch(const uint8_t *buf, size_t len, struct wire_batch *b, char *err,
+    size_t errlen);
 void wire_batch_free(struct wire_batch *b);
 
 int wire_encode_ack(const struct wire_ack *a, uint8_t **out, size_t *outlen);
 int wire_decode_ack(const uint8_t *buf, size_t len, struct wire_ack *a, char *err, size_t errlen);
 
 int wire_encode_heartbeat(const struct wire_heartbeat *h, uint8_t **out, size_t *outlen);
-int wire_decode_heartbeat(
-    const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err, size_t errlen);
+int wire_decode_heartbeat(const uint8_t *buf, size_t len, struct wire_heartbeat *h, char *err,
+    size_t errlen);
 
 int wire_encode_registry(const struct wire_registry *r, uint8_t **out, size_t *outlen);
-int wire_decode_registry(
-    const uint8_t *buf, size_t len, struct wire_registry *r, char *err, size_t errlen);
+int wire_decode_registry(const uint8_t *buf, size_t len, struct wire_registry *r, char *err,
+    size_t errlen);
 void wire_registry_free(struct wire_registry *r);
 
 int wire_encode_alerts(const struct wire_alert_list *l, uint8_t **out, size_t *outlen);
-int wire_decode_alerts(
-    const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err, size_t errlen);
+int wire_decode_alerts(const uint8_t *buf, size_t len, struct wire_alert_list *l, char *err,
+    size_t errlen);
 void wire_alerts_free(struct wire_alert_list *l);
 
 int wire_encode_disposition(const struct wire_disposition *d, uint8_t **out, size_t *outlen);
-int wire_decode_disposition(
-    const uint8_t *buf, size_t len, struct wire_disposition *d, char *err, size_t errlen);
+int wire_decode_disposition(const uint8_t *buf, size_t len, struct wire_disposition *d, char *err,
+    size_t errlen);
 
 int wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen);
-int wire_decode_trace(
-    const uint8_t *buf, size_t len, struct wire_trace *t, char *err, size_t errlen);
+int wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err,
+    size_t errlen);
 void wire_trace_free(struct wire_trace *t);
 
 int wire_encode_stations(const struct wire_station_list *l, uint8_t **out, size_t *outlen);
-int wire_decode_stations(
-    const uint8_t *buf, size_t len, struct wire_station_list *l, char *err, size_t errlen);
+int wire_decode_stations(const uint8_t *buf, size_t len, struct wire_station_list *l, char *err,
+    size_t errlen);
 void wire_stations_free(struct wire_station_list *l);
 
 int wire_encode_curve(const struct wire_curve *c, uint8_t **out, size_t *outlen);
-int wire_decode_curve(
-    const uint8_t *buf, size_t len, struct wire_curve *c, char *err, size_t errlen);
+int wire_decode_curve(const uint8_t *buf, size_t len, struct wire_curve *c, char *err,
+    size_t errlen);
 void wire_curve_free(struct wire_curve *c);
 
 /* Release a record's violations and curve (records inside batches/traces are

@@ -20,14 +20,14 @@
 #define BATCH 200
 
 static struct county_config config = {
-    .c01_minutes = 60,
-    .c02_household_max = 3,
-    .c02_business_max = 60,
-    .c02_days = 30,
-    .c03_silent_s = 900,
-    .c04_gap_s = 86400,
-    .check_s = 30,
-    .max_trace = 2000,
+	.c01_minutes = 60,
+	.c02_household_max = 3,
+	.c02_business_max = 60,
+	.c02_days = 30,
+	.c03_silent_s = 900,
+	.c04_gap_s = 86400,
+	.check_s = 30,
+	.max_trace = 2000,
 };
 
 static void
@@ -51,8 +51,8 @@ make_batch(struct wire_batch *b, int64_t first)
 		r->fill.line = 1 + i % 4;
 		snprintf(r->fill.cylinder, sizeof(r->fill.cylinder), "CYL%lld",
 		    (long long)(r->seq % 50000));
-		snprintf(
-		    r->fill.buyer, sizeof(r->fill.buyer), "%064lld", (long long)(r->seq % 3000));
+		snprintf(r->fill.buyer, sizeof(r->fill.buyer), "%064lld",
+		    (long long)(r->seq % 3000));
 		str_copy(r->fill.buyer_masked, "330***********1234", sizeof(r->fill.buyer_masked));
 		str_copy(r->fill.buyer_township, "TB", sizeof(r->fill.buyer_township));
 		str_copy(r->fill.buyer_kind, "household", sizeof(r->fill.buyer_kind));
@@ -69,10 +69,10 @@ make_batch(struct wire_batch *b, int64_t first)
 			r->violation_count = 1;
 			store_uuid(r->violations[0].uuid);
 			str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
-			str_copy(
-			    r->violations[0].severity, "alert", sizeof(r->violations[0].severity));
-			str_copy(
-			    r->violations[0].township, "TA", sizeof(r->violations[0].township));
+			str_copy(r->violations[0].severity, "alert",
+			    sizeof(r->violations[0].severity));
+			str_copy(r->violations[0].township, "TA",
+			    sizeof(r->violations[0].township));
 			str_copy(r->violations[0].details, "inspection overdue",
 			    sizeof(r->violations[0].details));
 			r->violations[0].at_ms = r->created_ms;
@@ -146,8 +146,8 @@ main(void)
 	double county_rate, plain_rate;
 
 	log_init("bench_county_ingest", 1, LOG_LEVEL_WARN);
-	snprintf(
-	    dir, sizeof(dir), "%s/gasbench.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/gasbench.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	batches = calloc((size_t)n, sizeof(*batches));

@@ -22,14 +22,14 @@
 #define QUERIES 1000
 
 static struct county_config config = {
-    .c01_minutes = 60,
-    .c02_household_max = 3,
-    .c02_business_max = 60,
-    .c02_days = 30,
-    .c03_silent_s = 900,
-    .c04_gap_s = 86400,
-    .check_s = 30,
-    .max_trace = 2000,
+	.c01_minutes = 60,
+	.c02_household_max = 3,
+	.c02_business_max = 60,
+	.c02_days = 30,
+	.c03_silent_s = 900,
+	.c04_gap_s = 86400,
+	.check_s = 30,
+	.max_trace = 2000,
 };
 
 static int
@@ -128,8 +128,8 @@ main(void)
 	int i;
 
 	log_init("bench_county_trace", 1, LOG_LEVEL_WARN);
-	snprintf(
-	    dir, sizeof(dir), "%s/gasbench.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/gasbench.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/county.db", dir);

@@ -110,7 +110,7 @@ main(int argc, char **argv)
 				all = 0;
 		if (all)
 			break;
-		struct timespec ts = {0, 10000000};
+		struct timespec ts = { 0, 10000000 };
 		nanosleep(&ts, NULL);
 	}
 	mb_poller_stats(p, &st0);
@@ -119,7 +119,7 @@ main(int argc, char **argv)
 		polls0 += s.polls_ok;
 	}
 	int64_t t0 = mono_us();
-	struct timespec ts = {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9)};
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9) };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 	double dt = (mono_us() - t0) / 1e6;

@@ -39,8 +39,11 @@ write_registry(const char *path, long rows, const struct code_key *key)
 		    year, month, tares[m] / 1000.0, model->fill_g / 1000.0,
 		    i % 3 == 0 ? "" : "2025-06-15", i % 50 == 0 ? "scrapped" : "active");
 		if (key != NULL) {
-			struct code_record rec = { .county = 330825, .model = model->id,
-				.year = year, .month = month, .tare_g = tares[m],
+			struct code_record rec = { .county = 330825,
+				.model = model->id,
+				.year = year,
+				.month = month,
+				.tare_g = tares[m],
 				.fill_g = model->fill_g };
 
 			snprintf(rec.serial, sizeof(rec.serial), "LY%08ld", i);
@@ -90,8 +93,9 @@ run(const char *dir, const char *name, long rows, const struct code_key *key)
 		return -1;
 	}
 	printf("registry import (%s): %ld rows in %.2f s, %.0f rows/s, write lock held %.2f s; "
-	    "aim < %.0f s for 50000: ratio %.2f\n", name, rows, seconds,
-	    rows / (seconds > 0 ? seconds : 1e-3), (double)res.locked_ms / 1000.0, AIM_SECONDS,
+	       "aim < %.0f s for 50000: ratio %.2f\n",
+	    name, rows, seconds, rows / (seconds > 0 ? seconds : 1e-3),
+	    (double)res.locked_ms / 1000.0, AIM_SECONDS,
 	    seconds / AIM_SECONDS * 50000.0 / (double)rows);
 	unlink(csv);
 	unlink(db_path);

@@ -38,9 +38,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (code_decode((const char *)data, size, key, &rec, err, sizeof(err)) == 0) {
 		if (code_encode(&rec, key, again, sizeof(again), err, sizeof(err)) != 0 ||
 		    strlen(again) != size || memcmp(again, data, size) != 0)
-			abort();   /* accepted a non-canonical code */
+			abort(); /* accepted a non-canonical code */
 	} else if (err[0] == '\0') {
-		abort();           /* refused without a reason */
+		abort(); /* refused without a reason */
 	}
 	(void)base45_decode((const char *)data, size, raw, sizeof(raw), &n, NULL, 0);
 	if (buyer_parse((const char *)data, size, BUYER_ANY, &number, NULL, 0) == 0 &&

@@ -32,7 +32,7 @@
 #include "util.h"
 
 #define FUZZ_LINES 2
-#define FUZZ_REQUESTS 16   /* lines of one input carried out */
+#define FUZZ_REQUESTS 16 /* lines of one input carried out */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,7 +81,11 @@ static void
 cleanup(void)
 {
 	static const char *const files[] = {
-		"station.db", "station.db-wal", "station.db-shm", "code.pub", "buyer.key",
+		"station.db",
+		"station.db-wal",
+		"station.db-shm",
+		"code.pub",
+		"buyer.key",
 	};
 	char path[64];
 	size_t i;
@@ -128,8 +132,10 @@ setup(void)
 	gw.config = &config;
 	snprintf(path, sizeof(path), "%s/station.db", dir);
 	if (records_open(&gw.records, path, "S1", "330825101", err, sizeof(err)) == -1 ||
-	    store_exec(gw.records.db, "INSERT INTO operators VALUES ('OP-7', 'Wang Wei',"
-	    " '2099-01-01', 1, 0)", err, sizeof(err)) == -1)
+	    store_exec(gw.records.db,
+	        "INSERT INTO operators VALUES ('OP-7', 'Wang Wei',"
+	        " '2099-01-01', 1, 0)",
+	        err, sizeof(err)) == -1)
 		goto fail;
 	for (i = 0; i < FUZZ_LINES; i++) {
 		line_config[i].number = (int)i + 1;
@@ -168,7 +174,7 @@ request_ok(const struct ctl_request *r)
 		return r->line == 0;
 	case CTL_FILLS:
 		return r->line == 0 && r->since_ms >= 0 && r->limit >= 1 &&
-		    r->limit <= CTL_FILLS_MAX;
+		       r->limit <= CTL_FILLS_MAX;
 	case CTL_LOGIN:
 		return line_ok && cert_ok(r->cert);
 	case CTL_SCAN:
@@ -181,7 +187,7 @@ request_ok(const struct ctl_request *r)
 		return line_ok;
 	case CTL_FILL:
 		return line_ok && r->code != NULL && r->number != NULL && r->wait == 1 &&
-		    (r->cert == NULL || cert_ok(r->cert));
+		       (r->cert == NULL || cert_ok(r->cert));
 	}
 	return 0;
 }
@@ -206,7 +212,7 @@ check_reply(json_t *reply)
 	    !(json_is_array(refusal) && nonempty_string(json_array_get(refusal, 0))))
 		abort();
 	if ((text = json_dumps(reply, JSON_COMPACT)) == NULL || strchr(text, '\n') != NULL)
-		abort();   /* one reply, one line */
+		abort(); /* one reply, one line */
 	free(text);
 }
 
@@ -243,7 +249,7 @@ one_request(const char *buf, size_t len)
 		check_reply(reply);
 		json_decref(reply);
 	} else {
-		abort();   /* neither a reply nor a wait */
+		abort(); /* neither a reply nor a wait */
 	}
 }
 

@@ -48,10 +48,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const profile_names[PROFILES] = {
-	"sim-scale", "sim-valve", "wtx-filler", "indicator-f32",
+	"sim-scale",
+	"sim-valve",
+	"wtx-filler",
+	"indicator-f32",
 };
 static struct mb_profile profiles[PROFILES];
-static struct mb_poller *planner;     /* never started: only its read plans */
+static struct mb_poller *planner; /* never started: only its read plans */
 static int ready;
 
 static void
@@ -69,7 +72,8 @@ setup(void)
 	for (i = 0; i < PROFILES; i++)
 		if (mb_profile_load(profile_names[i], NULL, &profiles[i], err, sizeof(err)) == -1 ||
 		    /* distinct ids only keep the planner's units apart */
-		    mb_poller_add_unit(planner, i + 1, &profiles[i], &index, err, sizeof(err)) == -1 ||
+		    mb_poller_add_unit(planner, i + 1, &profiles[i], &index, err, sizeof(err)) ==
+		        -1 ||
 		    index != i)
 			goto fail;
 	ready = 1;
@@ -145,7 +149,7 @@ planned_read(struct mb_link *link, int p, int which)
 {
 	struct mb_read_plan plan[MB_SIG_COUNT];
 	uint16_t out[MODBUS_MAX_READ_BITS];
-	double value[MB_SIG_COUNT] = {0};   /* 0 is a value every field allows */
+	double value[MB_SIG_COUNT] = { 0 }; /* 0 is a value every field allows */
 	int n, s;
 
 	n = mb_poller_plan(planner, p, plan, MB_SIG_COUNT);
@@ -153,7 +157,8 @@ planned_read(struct mb_link *link, int p, int which)
 		abort();
 	which %= n;
 	if (mb_link_read(link, UNIT, plan[which].table, plan[which].address, plan[which].count,
-	    out) == -1 || mb_poller_decode(planner, p, which, out, value) == -1)
+	        out) == -1 ||
+	    mb_poller_decode(planner, p, which, out, value) == -1)
 		return;
 	for (s = 0; s < MB_SIG_COUNT; s++)
 		if (profiles[p].field[s].present)
@@ -179,7 +184,7 @@ raw_exchange(struct mb_link *link, const uint8_t *h)
 	if (mb_link_read(link, UNIT, table, address, count, regs) == 0 && table <= MB_DISCRETE)
 		for (i = 0; i < count; i++)
 			if (regs[i] > 1)
-				abort();   /* bits unpack to 0/1 */
+				abort(); /* bits unpack to 0/1 */
 }
 
 int

@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (int s = 0; s < MB_SIG_COUNT; s++) {
 		const struct mb_field *f = &profile.field[s];
-		uint16_t regs[2] = {0, 0};
+		uint16_t regs[2] = { 0, 0 };
 		if (!f->present)
 			continue;
 		if (mb_field_encode(f, 12.5, regs) == 0)

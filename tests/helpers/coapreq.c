@@ -27,7 +27,7 @@
 static int
 make_body(const char *spec, uint8_t **out, size_t *len)
 {
-	char copy[256], *f[4] = {0}, *save = NULL, *p;
+	char copy[256], *f[4] = { 0 }, *save = NULL, *p;
 	int n = 0;
 
 	str_copy(copy, spec, sizeof(copy));

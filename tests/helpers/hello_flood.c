@@ -52,7 +52,7 @@ put24(uint8_t *p, size_t v)
 static size_t
 make_hello(struct client *c, uint8_t *buf, size_t size)
 {
-	static const uint8_t suites[] = {0xc0, 0xa8, 0xc0, 0xa4, 0x00, 0xa8, 0x00, 0xae};
+	static const uint8_t suites[] = { 0xc0, 0xa8, 0xc0, 0xa4, 0x00, 0xa8, 0x00, 0xae };
 	size_t body, n = 13 + 12, i;
 	uint8_t *b;
 
@@ -202,7 +202,7 @@ main(int argc, char **argv)
 			break;
 		/* pace: hello i is due at i / rate seconds */
 		while ((now = time_mono_ms()) - start < i * 1000 / rate) {
-			struct timespec ts = {0, 200000};
+			struct timespec ts = { 0, 200000 };
 			nanosleep(&ts, NULL);
 		}
 		s = (int)(i % nsock);

@@ -36,7 +36,7 @@ scan_buffer(const char *path, const unsigned char *buf, size_t len)
 			continue;
 		if (i + BUYER_NUMBER_LEN < len &&
 		    (is_code_char(buf[i + BUYER_NUMBER_LEN]) ||
-			(buf[i + BUYER_NUMBER_LEN] >= 'a' && buf[i + BUYER_NUMBER_LEN] <= 'z')))
+		        (buf[i + BUYER_NUMBER_LEN] >= 'a' && buf[i + BUYER_NUMBER_LEN] <= 'z')))
 			continue;
 		size_t k;
 		for (k = 0; k < BUYER_NUMBER_LEN && is_code_char(buf[i + k]); k++)

@@ -23,8 +23,8 @@
 #include "log.h"
 #include "mb.h"
 
-static const char *const kind_names[] = {
-    "none", "timeout", "exception", "crc", "reply", "link", "other"};
+static const char *const kind_names[] = { "none", "timeout", "exception", "crc", "reply", "link",
+	"other" };
 
 static int64_t
 mono_ms(void)
@@ -38,7 +38,7 @@ mono_ms(void)
 static void
 sleep_ms(int64_t ms)
 {
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -195,8 +195,8 @@ main(int argc, char **argv)
 			if (sig < 0)
 				return usage();
 			if (mb_poller_write(p, u, sig, v, 0, 0, err, sizeof(err)) < 0) {
-				printf(
-				    "write error %s %s\n", kind_names[mb_error_kind(errno)], err);
+				printf("write error %s %s\n", kind_names[mb_error_kind(errno)],
+				    err);
 				rc = 1;
 			} else {
 				printf("write ok\n");

@@ -138,16 +138,16 @@ main(int argc, char **argv)
 		sqlite3_bind_text(fill, 4, buyer, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(fill, 5, t);
 		sqlite3_bind_int64(fill, 6, t + 90000);
-		sqlite3_bind_text(
-		    fill, 7, every > 0 && i % every == 0 ? "flagged" : "ok", -1, SQLITE_STATIC);
+		sqlite3_bind_text(fill, 7, every > 0 && i % every == 0 ? "flagged" : "ok", -1,
+		    SQLITE_STATIC);
 		if (sqlite3_step(fill) != SQLITE_DONE) {
 			fprintf(stderr, "station_fill: fill: %s\n", sqlite3_errmsg(db));
 			return 1;
 		}
 		if (every > 0 && i % every == 0) {
 			store_uuid(vuuid);
-			snprintf(
-			    details, sizeof(details), "%s on cylinder %s (test)", rule, serial);
+			snprintf(details, sizeof(details), "%s on cylinder %s (test)", rule,
+			    serial);
 			sqlite3_reset(viol);
 			sqlite3_bind_text(viol, 1, vuuid, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(viol, 2, uuid, -1, SQLITE_TRANSIENT);
@@ -160,8 +160,8 @@ main(int argc, char **argv)
 			sqlite3_bind_text(viol, 9, details, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(viol, 10, t);
 			if (sqlite3_step(viol) != SQLITE_DONE) {
-				fprintf(
-				    stderr, "station_fill: violation: %s\n", sqlite3_errmsg(db));
+				fprintf(stderr, "station_fill: violation: %s\n",
+				    sqlite3_errmsg(db));
 				return 1;
 			}
 		}

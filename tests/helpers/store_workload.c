@@ -41,9 +41,10 @@ run(const char *path, int fills, int weak_sync)
 	/* The negative control: what the durability test must catch. */
 	if (weak_sync && exec_or_report(db, "PRAGMA synchronous = NORMAL") == -1)
 		return 1;
-	if (exec_or_report(db, "INSERT OR IGNORE INTO cylinders (serial, model, manufactured,"
-	    " tare_kg, fill_kg, owner, updated_ms) VALUES ('C1', 'YSP35.5', '2020-01-01',"
-	    " 15.0, 14.9, 'Acme', 0)") == -1)
+	if (exec_or_report(db,
+	        "INSERT OR IGNORE INTO cylinders (serial, model, manufactured,"
+	        " tare_kg, fill_kg, owner, updated_ms) VALUES ('C1', 'YSP35.5', '2020-01-01',"
+	        " 15.0, 14.9, 'Acme', 0)") == -1)
 		return 1;
 	for (int i = 0; i < fills; i++) {
 		char uuid[37];
@@ -51,7 +52,8 @@ run(const char *path, int fills, int weak_sync)
 		store_uuid(uuid);
 		if (store_begin(db, err, sizeof(err)) == -1)
 			goto failed;
-		snprintf(sql, sizeof(sql), "INSERT INTO fills (uuid, station, line, cylinder,"
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO fills (uuid, station, line, cylinder,"
 		    " started_ms, tare_kg, target_kg) VALUES ('%s', 's1', 1, 'C1', %d, 15.0, 14.9)",
 		    uuid, i);
 		if (store_exec(db, sql, err, sizeof(err)) == -1 ||
@@ -104,16 +106,18 @@ verify(const char *path, const char *log_path)
 		return 1;
 	}
 	if (store_query_int(db,
-		"SELECT count(*) FROM fills f WHERE result != 'filling' AND ("
-		" (SELECT count(*) FROM violations v WHERE v.event = f.uuid) != 1 OR"
-		" (SELECT count(*) FROM outbox o WHERE o.uuid = f.uuid) != 1)", -1) != 0) {
+	        "SELECT count(*) FROM fills f WHERE result != 'filling' AND ("
+	        " (SELECT count(*) FROM violations v WHERE v.event = f.uuid) != 1 OR"
+	        " (SELECT count(*) FROM outbox o WHERE o.uuid = f.uuid) != 1)",
+	        -1) != 0) {
 		printf("verify: a finished fill lacks its violation or outbox row\n");
 		bad = 1;
 	}
 	if (store_query_int(db,
-		"SELECT count(*) FROM fills f WHERE result = 'filling' AND ("
-		" EXISTS (SELECT 1 FROM violations v WHERE v.event = f.uuid) OR"
-		" EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = f.uuid))", -1) != 0) {
+	        "SELECT count(*) FROM fills f WHERE result = 'filling' AND ("
+	        " EXISTS (SELECT 1 FROM violations v WHERE v.event = f.uuid) OR"
+	        " EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = f.uuid))",
+	        -1) != 0) {
 		printf("verify: an unfinished fill has a half-written outcome\n");
 		bad = 1;
 	}

@@ -48,8 +48,9 @@ decodes_rfc_examples(void **state)
 
 	(void)state;
 	for (i = 0; rfc_examples[i].bytes != NULL; i++) {
-		assert_int_equal(base45_decode(rfc_examples[i].text,
-		    strlen(rfc_examples[i].text), out, sizeof(out), &n, NULL, 0), 0);
+		assert_int_equal(base45_decode(rfc_examples[i].text, strlen(rfc_examples[i].text),
+		                     out, sizeof(out), &n, NULL, 0),
+		    0);
 		assert_int_equal(n, strlen(rfc_examples[i].bytes));
 		assert_memory_equal(out, rfc_examples[i].bytes, n);
 	}
@@ -68,8 +69,8 @@ round_trips_every_length_and_extreme_bytes(void **state)
 			in[i] = (uint8_t)(len % 3 == 0 ? 0xff : i * 37 + len);
 		assert_true(base45_encode(in, len, text, sizeof(text)) >= 0);
 		assert_int_equal(strlen(text), base45_encoded_len(len));
-		assert_int_equal(base45_decode(text, strlen(text), back, sizeof(back), &n, NULL,
-		    0), 0);
+		assert_int_equal(base45_decode(text, strlen(text), back, sizeof(back), &n, NULL, 0),
+		    0);
 		assert_int_equal(n, len);
 		assert_memory_equal(in, back, len);
 	}
@@ -82,12 +83,12 @@ refuses_malformed_text(void **state)
 		const char *text;
 		const char *reason;
 	} bad[] = {
-		{ "GGW", "out of range" },        /* 65536 */
-		{ ":::", "out of range" },        /* 44 + 44*45 + 44*2025 */
+		{ "GGW", "out of range" }, /* 65536 */
+		{ ":::", "out of range" }, /* 44 + 44*45 + 44*2025 */
 		{ "BB8:", "1 modulo 3" },
 		{ "A", "1 modulo 3" },
-		{ "BB8 :", "out of range" },      /* final pair 36 + 44*45 > 255 */
-		{ "bb8", "not base45" },          /* lower case is not in the alphabet */
+		{ "BB8 :", "out of range" }, /* final pair 36 + 44*45 > 255 */
+		{ "bb8", "not base45" },     /* lower case is not in the alphabet */
 		{ "BB#", "not base45" },
 		{ "BB\n", "not base45" },
 		{ NULL, NULL },
@@ -101,7 +102,8 @@ refuses_malformed_text(void **state)
 	for (i = 0; bad[i].text != NULL; i++) {
 		err[0] = '\0';
 		assert_int_equal(base45_decode(bad[i].text, strlen(bad[i].text), out, sizeof(out),
-		    &n, err, sizeof(err)), -1);
+		                     &n, err, sizeof(err)),
+		    -1);
 		assert_non_null(strstr(err, bad[i].reason));
 	}
 }

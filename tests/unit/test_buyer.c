@@ -42,7 +42,7 @@ accepts_valid_numbers_and_normalises_them(void **state)
 	(void)state;
 	for (i = 0; good[i].input != NULL; i++) {
 		if (buyer_parse(good[i].input, strlen(good[i].input), BUYER_ANY, &n, err,
-		    sizeof(err)) != 0)
+		        sizeof(err)) != 0)
 			fail_msg("case %d refused: %s", i, err);
 		assert_int_equal(n.kind, good[i].want_kind);
 		assert_string_equal(n.text, good[i].normalised);
@@ -76,7 +76,9 @@ refuses_bad_numbers_with_the_reason(void **state)
 		{ "91350100I000100Y43", BUYER_ANY, "character 9 is not allowed" },
 		{ "913501A0M000100Y43", BUYER_ANY, "characters 3 to 8" },
 		{ "330825198001010010", BUYER_BUSINESS, "check character wrong" },
-		{ "3308251980\x01" "01010010", BUYER_ANY, "not a letter or digit" },
+		{ "3308251980\x01"
+		  "01010010",
+		    BUYER_ANY, "not a letter or digit" },
 		{ NULL, 0, NULL },
 	};
 	struct buyer_number n;
@@ -87,7 +89,7 @@ refuses_bad_numbers_with_the_reason(void **state)
 	for (i = 0; bad[i].input != NULL; i++) {
 		err[0] = '\0';
 		if (buyer_parse(bad[i].input, strlen(bad[i].input), bad[i].kind, &n, err,
-		    sizeof(err)) == 0)
+		        sizeof(err)) == 0)
 			fail_msg("case %d accepted", i);
 		if (strstr(err, bad[i].reason) == NULL)
 			fail_msg("case %d: reason '%s' lacks '%s'", i, err, bad[i].reason);
@@ -99,8 +101,11 @@ static void
 refusal_reasons_never_contain_the_number(void **state)
 {
 	static const char *inputs[] = {
-		"330825198001010011", "91350100M000100Y44", "33082519800101001",
-		"990825198001010010", NULL,
+		"330825198001010011",
+		"91350100M000100Y44",
+		"33082519800101001",
+		"990825198001010010",
+		NULL,
 	};
 	struct buyer_number n;
 	char err[256];
@@ -108,10 +113,10 @@ refusal_reasons_never_contain_the_number(void **state)
 
 	(void)state;
 	for (i = 0; inputs[i] != NULL; i++) {
-		assert_int_equal(buyer_parse(inputs[i], strlen(inputs[i]), BUYER_ANY, &n, err,
-		    sizeof(err)), -1);
+		assert_int_equal(
+		    buyer_parse(inputs[i], strlen(inputs[i]), BUYER_ANY, &n, err, sizeof(err)), -1);
 		assert_null(strstr(err, inputs[i]));
-		assert_null(strstr(err, inputs[i] + 10));   /* nor its tail */
+		assert_null(strstr(err, inputs[i] + 10)); /* nor its tail */
 	}
 }
 
@@ -157,9 +162,9 @@ buyer_id_is_keyed_and_stable(void **state)
 	assert_int_equal(buyer_id(&k1, &a, id1), 0);
 	assert_int_equal(buyer_id(&k1, &b, id2), 0);
 	assert_int_equal(strlen(id1), BUYER_ID_LEN);
-	assert_string_equal(id1, id2);   /* the same person, however typed */
+	assert_string_equal(id1, id2); /* the same person, however typed */
 	assert_int_equal(buyer_id(&k2, &a, id3), 0);
-	assert_string_not_equal(id1, id3);   /* another county key, another id */
+	assert_string_not_equal(id1, id3); /* another county key, another id */
 	/* HMAC-SHA256, key 0x11 x 32, message "11010519491231002X" (computed
 	 * independently with Python hmac; docs/buyers.md) */
 	assert_string_equal(id1,
@@ -178,7 +183,7 @@ key_file_must_be_private_and_hex(void **state)
 	snprintf(path, sizeof(path), "%s/buyer.key", dir);
 	snprintf(bad, sizeof(bad), "%s/bad.key", dir);
 	assert_int_equal(buyer_key_generate(path, err, sizeof(err)), 0);
-	assert_int_equal(buyer_key_generate(path, err, sizeof(err)), -1);   /* no overwrite */
+	assert_int_equal(buyer_key_generate(path, err, sizeof(err)), -1); /* no overwrite */
 	assert_int_equal(buyer_key_load(path, &k, err, sizeof(err)), 0);
 	assert_int_equal(buyer_key_load(path, &k2, err, sizeof(err)), 0);
 	assert_memory_equal(k.bytes, k2.bytes, BUYER_KEY_LEN);

@@ -29,17 +29,17 @@ static const struct vector {
 	const char *code;
 } vectors[] = {
 	{ { 330825, "ZJ-000123", 4, 2023, 4, 15200, 14900 },
-	  "GC1: 50+O1 M0R2GKFU*OQTIB3W5646*96WN669DBIK+RC-RR8:U1IP2HR94V.98XGH85GQ6BMKCDFK5EULME"
-	  "/NLVU1O27UXHXLGEAEQTVJSOB%E$BNRMP7:GZY7SMNM:550" },
+	    "GC1: 50+O1 M0R2GKFU*OQTIB3W5646*96WN669DBIK+RC-RR8:U1IP2HR94V.98XGH85GQ6BMKCDFK5EULME"
+	    "/NLVU1O27UXHXLGEAEQTVJSOB%E$BNRMP7:GZY7SMNM:550" },
 	{ { 330825, "LY2019A00457", 5, 2019, 11, 48500, 49500 },
-	  "GC1: 50+O1MS0T*A6RUN*AFT9NF61A6%A8A46XW6.NAE 6I6KOC7T/P7ZNQD8LBOK0VECLI-V/ATTK2 UDOOBE"
-	  "ILOE85.IAN2K4LA4LJ*1$B2EIOJHN3Z9EVVLX0JRI3TP 27.MB" },
+	    "GC1: 50+O1MS0T*A6RUN*AFT9NF61A6%A8A46XW6.NAE 6I6KOC7T/P7ZNQD8LBOK0VECLI-V/ATTK2 UDOOBE"
+	    "ILOE85.IAN2K4LA4LJ*1$B2EIOJHN3Z9EVVLX0JRI3TP 27.MB" },
 	{ { 110105, "7", 1, 2006, 1, 4200, 2000 },
-	  "GC1:W50J0MW50CBM:WK CPJ/6N4U$VDXOIY1O1GIZ2KCFC6%7Y4F05W55N-MJFHJ+R09SQCYO7:LU$MF 38DU "
-	  "QJHAB-.O.5B: 5:NLUG4.RTKPE0WMHSQF0" },
+	    "GC1:W50J0MW50CBM:WK CPJ/6N4U$VDXOIY1O1GIZ2KCFC6%7Y4F05W55N-MJFHJ+R09SQCYO7:LU$MF 38DU "
+	    "QJHAB-.O.5B: 5:NLUG4.RTKPE0WMHSQF0" },
 	{ { 330825, "A123456789012345678901_x", 2, 1998, 12, 10010, 5000 },
-	  "GC1: 50+O1IB0YMBOKTS%U*A8QF60R6J%6%47746QF60R6J%6%4774653CAXB-T78PQF*QL75+92YKR3RB4P3"
-	  "8%1NON%-JOH4-LRRTS1*S5D4 /M7YITQNJ3CX7J0MGK:425038P5TSJZ7%S1S.3BFGKML" },
+	    "GC1: 50+O1IB0YMBOKTS%U*A8QF60R6J%6%47746QF60R6J%6%4774653CAXB-T78PQF*QL75+92YKR3RB4P3"
+	    "8%1NON%-JOH4-LRRTS1*S5D4 /M7YITQNJ3CX7J0MGK:425038P5TSJZ7%S1S.3BFGKML" },
 };
 #define NVECTORS (sizeof(vectors) / sizeof(vectors[0]))
 
@@ -113,8 +113,9 @@ encodes_test_vectors_exactly(void **state)
 
 	(void)state;
 	for (i = 0; i < NVECTORS; i++) {
-		assert_int_equal(code_encode(&vectors[i].rec, test_key, code, sizeof(code), err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    code_encode(&vectors[i].rec, test_key, code, sizeof(code), err, sizeof(err)),
+		    0);
 		assert_string_equal(code, vectors[i].code);
 	}
 }
@@ -128,8 +129,9 @@ decodes_test_vectors_with_public_key_only(void **state)
 
 	(void)state;
 	for (i = 0; i < NVECTORS; i++) {
-		assert_int_equal(code_decode(vectors[i].code, strlen(vectors[i].code),
-		    test_public, &rec, err, sizeof(err)), 0);
+		assert_int_equal(code_decode(vectors[i].code, strlen(vectors[i].code), test_public,
+		                     &rec, err, sizeof(err)),
+		    0);
 		assert_record_equal(&rec, &vectors[i].rec);
 	}
 }
@@ -153,7 +155,8 @@ refuses_every_single_character_change(void **state)
 				buf[pos] = (char)c;
 				if (code_decode(buf, len, test_public, &rec, err, sizeof(err)) == 0)
 					fail_msg("vector %zu: changing position %zu to 0x%02x was "
-					    "accepted", i, pos, c);
+					         "accepted",
+					    i, pos, c);
 				assert_int_equal(rec.county, 0);
 			}
 		}
@@ -171,12 +174,12 @@ refuses_every_truncation_and_deletion(void **state)
 	for (i = 0; i < NVECTORS; i++) {
 		len = strlen(vectors[i].code);
 		for (n = 0; n < len; n++) {
-			if (code_decode(vectors[i].code, n, test_public, &rec, err,
-			    sizeof(err)) == 0)
+			if (code_decode(vectors[i].code, n, test_public, &rec, err, sizeof(err)) ==
+			    0)
 				fail_msg("vector %zu truncated to %zu accepted", i, n);
 			/* also without the first n+1 characters, and with one deleted */
 			if (code_decode(vectors[i].code + n + 1, len - n - 1, test_public, &rec,
-			    err, sizeof(err)) == 0)
+			        err, sizeof(err)) == 0)
 				fail_msg("vector %zu without its first %zu accepted", i, n + 1);
 			memcpy(buf, vectors[i].code, n);
 			memcpy(buf + n, vectors[i].code + n + 1, len - n - 1);
@@ -198,16 +201,19 @@ refuses_code_signed_by_another_key(void **state)
 	char err[160];
 
 	(void)state;
-	assert_int_equal(code_decode(other_key_code, strlen(other_key_code), test_public, &rec,
-	    err, sizeof(err)), -1);
+	assert_int_equal(code_decode(other_key_code, strlen(other_key_code), test_public, &rec, err,
+	                     sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "signature does not match"));
 	/* and the good code is refused by the other key */
-	assert_int_equal(code_decode(vectors[0].code, strlen(vectors[0].code), other_key, &rec,
-	    err, sizeof(err)), -1);
+	assert_int_equal(code_decode(vectors[0].code, strlen(vectors[0].code), other_key, &rec, err,
+	                     sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "signature"));
 	/* yet the other key's own code is fine under its key */
-	assert_int_equal(code_decode(other_key_code, strlen(other_key_code), other_key, &rec,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    code_decode(other_key_code, strlen(other_key_code), other_key, &rec, err, sizeof(err)),
+	    0);
 }
 
 static void
@@ -234,17 +240,19 @@ refuses_malformed_codes_with_a_reason(void **state)
 	(void)state;
 	for (i = 0; bad[i].code != NULL; i++) {
 		assert_int_equal(code_decode(bad[i].code, strlen(bad[i].code), test_public, &rec,
-		    err, sizeof(err)), -1);
+		                     err, sizeof(err)),
+		    -1);
 		if (strstr(err, bad[i].reason) == NULL)
 			fail_msg("'%s': reason '%s' lacks '%s'", bad[i].code, err, bad[i].reason);
 	}
 	memset(longer, '0', sizeof(longer));
 	memcpy(longer, "GC1:", 4);
-	assert_int_equal(code_decode(longer, sizeof(longer), test_public, &rec, err,
-	    sizeof(err)), -1);
+	assert_int_equal(code_decode(longer, sizeof(longer), test_public, &rec, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "too long"));
-	assert_int_equal(code_decode(vectors[0].code, strlen(vectors[0].code), NULL, &rec, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    code_decode(vectors[0].code, strlen(vectors[0].code), NULL, &rec, err, sizeof(err)),
+	    -1);
 }
 
 static void
@@ -271,15 +279,15 @@ refuses_to_sign_records_outside_the_format(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(code_encode(&bad[i].rec, test_key, code, sizeof(code), err,
-		    sizeof(err)), -1);
+		assert_int_equal(
+		    code_encode(&bad[i].rec, test_key, code, sizeof(code), err, sizeof(err)), -1);
 		if (strstr(err, bad[i].reason) == NULL)
 			fail_msg("case %zu: reason '%s' lacks '%s'", i, err, bad[i].reason);
 		assert_string_equal(code, "");
 	}
 	/* a public key cannot sign */
-	assert_int_equal(code_encode(&vectors[0].rec, test_public, code, sizeof(code), err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    code_encode(&vectors[0].rec, test_public, code, sizeof(code), err, sizeof(err)), -1);
 	/* an output buffer too small is refused, not overrun */
 	assert_int_equal(code_encode(&vectors[0].rec, test_key, code, 20, err, sizeof(err)), -1);
 }
@@ -313,21 +321,21 @@ static void
 refuses_validly_signed_records_outside_the_format(void **state)
 {
 	/* vector 1's record, then one field broken at a time */
-	static const uint8_t good[] = { 0x01, 0x05, 0x0c, 0x49, 0x04, 0x02, 0x7f, 0x05, 0xf0,
-		0x05, 0xd2, 0x09, 'Z', 'J', '-', '0', '0', '0', '1', '2', '3' };
+	static const uint8_t good[] = { 0x01, 0x05, 0x0c, 0x49, 0x04, 0x02, 0x7f, 0x05, 0xf0, 0x05,
+		0xd2, 0x09, 'Z', 'J', '-', '0', '0', '0', '1', '2', '3' };
 	static const struct {
 		int offset;
 		uint8_t value;
 		const char *reason;
 	} bad[] = {
-		{ -1, 0, NULL },                                 /* unchanged: accepted */
-		{ 10, 0xd3, "exceeds 14.9 kg" },                 /* fill 14.91 kg on a YSP35.5 */
+		{ -1, 0, NULL },                 /* unchanged: accepted */
+		{ 10, 0xd3, "exceeds 14.9 kg" }, /* fill 14.91 kg on a YSP35.5 */
 		{ 4, 9, "model 9 is unknown" },
 		{ 12, '/', "invalid serial" },
-		{ 12, '-', "invalid serial" },                   /* serial may not start with '-' */
-		{ 1, 0x00, "not six digits" },                   /* county 003145 */
-		{ 5, 0xff, "out of range" },                     /* month far past 2200 */
-		{ 8, 0x00, "tare" },                             /* tare 0 g (see below) */
+		{ 12, '-', "invalid serial" }, /* serial may not start with '-' */
+		{ 1, 0x00, "not six digits" }, /* county 003145 */
+		{ 5, 0xff, "out of range" },   /* month far past 2200 */
+		{ 8, 0x00, "tare" },           /* tare 0 g (see below) */
 		{ 0, 0x02, "record version 2" },
 	};
 	char code[CODE_MAX_LEN + 8], err[160];
@@ -340,19 +348,20 @@ refuses_validly_signed_records_outside_the_format(void **state)
 		memcpy(record, good, sizeof(good));
 		if (bad[i].offset >= 0)
 			record[bad[i].offset] = bad[i].value;
-		if (bad[i].offset == 8) {           /* tare 0 g */
+		if (bad[i].offset == 8) { /* tare 0 g */
 			record[7] = 0;
 			record[8] = 0;
 		}
 		sign_raw(record, sizeof(record), code, sizeof(code));
 		if (bad[i].reason == NULL) {
-			assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err,
-			    sizeof(err)), 0);
+			assert_int_equal(
+			    code_decode(code, strlen(code), test_public, &rec, err, sizeof(err)),
+			    0);
 			assert_string_equal(code, vectors[0].code);
 			continue;
 		}
-		assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err,
-		    sizeof(err)), -1);
+		assert_int_equal(
+		    code_decode(code, strlen(code), test_public, &rec, err, sizeof(err)), -1);
 		if (strstr(err, bad[i].reason) == NULL)
 			fail_msg("case %zu: reason '%s' lacks '%s'", i, err, bad[i].reason);
 	}
@@ -402,11 +411,10 @@ key_files_round_trip_private_file_is_0600_and_never_overwritten(void **state)
 	assert_non_null(loaded_priv);
 	loaded_pub = code_key_load_public(pub, err, sizeof(err));
 	assert_non_null(loaded_pub);
-	assert_int_equal(code_encode(&vectors[0].rec, loaded_priv, code, sizeof(code), err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    code_encode(&vectors[0].rec, loaded_priv, code, sizeof(code), err, sizeof(err)), 0);
 	assert_int_equal(code_decode(code, strlen(code), loaded_pub, &rec, err, sizeof(err)), 0);
-	assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err, sizeof(err)),
-	    -1);
+	assert_int_equal(code_decode(code, strlen(code), test_public, &rec, err, sizeof(err)), -1);
 
 	/* a private key others can read is refused; a public file is not a private key */
 	assert_int_equal(chmod(priv, 0640), 0);

@@ -16,24 +16,23 @@
 #include "conf.h"
 #include "gwconf.h"
 
-static const char good[] =
-    "[station]\n"
-    "id = s1\n"
-    "company = Acme Gas\n"
-    "township = 330825101\n"
-    "county = 330825\n"
-    "code_public_key = /k.pub\n"
-    "buyer_key = /b.key\n"
-    "\n"
-    "[bus a]\n"
-    "type = tcp\n"
-    "host = 127.0.0.1\n"
-    "port = 1502\n"
-    "\n"
-    "[line 1]\n"
-    "bus = a\n"
-    "scale_unit = 1\n"
-    "valve_unit = 2\n";
+static const char good[] = "[station]\n"
+                           "id = s1\n"
+                           "company = Acme Gas\n"
+                           "township = 330825101\n"
+                           "county = 330825\n"
+                           "code_public_key = /k.pub\n"
+                           "buyer_key = /b.key\n"
+                           "\n"
+                           "[bus a]\n"
+                           "type = tcp\n"
+                           "host = 127.0.0.1\n"
+                           "port = 1502\n"
+                           "\n"
+                           "[line 1]\n"
+                           "bus = a\n"
+                           "scale_unit = 1\n"
+                           "valve_unit = 2\n";
 
 static int
 load(const char *text, struct gw_config *config, struct conf_report *report)
@@ -82,7 +81,8 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{ "misspelled key", "[station]\nid = s\nflavour = x\n", "test.conf:3: unknown key 'flavour'" },
+	{ "misspelled key", "[station]\nid = s\nflavour = x\n",
+	    "test.conf:3: unknown key 'flavour'" },
 	{ "suggests near key", "[bus a]\ntype = tcp\nhost = h\npoll_hzz = 3\n",
 	    "did you mean 'poll_hz'" },
 	{ "number out of range", "[rules]\nmax_fill_s = 99999\n",
@@ -90,11 +90,14 @@ static const struct bad_case bad_cases[] = {
 	{ "not a number", "[rules]\nhousehold_max = three\n",
 	    "test.conf:2: 'household_max' must be a whole number" },
 	{ "bad choice", "[bus a]\ntype = can\n", "test.conf:2: 'type' must be one of rtu, tcp" },
-	{ "bad bool", "[bus a]\ntype = rtu\nrs485 = maybe\n", "test.conf:3: 'rs485' must be yes or no" },
+	{ "bad bool", "[bus a]\ntype = rtu\nrs485 = maybe\n",
+	    "test.conf:3: 'rs485' must be yes or no" },
 	{ "unknown section", "[stattion]\nid = s\n", "test.conf:1: unknown section [stattion]" },
-	{ "repeated section needs a name", "[line]\nbus = a\n", "test.conf:1: section [line] needs a name" },
+	{ "repeated section needs a name", "[line]\nbus = a\n",
+	    "test.conf:1: section [line] needs a name" },
 	{ "section given twice", "[rules]\n[rules]\n", "test.conf:2: section [rules] given twice" },
-	{ "key set twice", "[rules]\nshort_kg = 0.3\nshort_kg = 0.2\n", "test.conf:3: 'short_kg' set twice" },
+	{ "key set twice", "[rules]\nshort_kg = 0.3\nshort_kg = 0.2\n",
+	    "test.conf:3: 'short_kg' set twice" },
 	{ "missing required key in section", "[line 4]\nbus = a\n",
 	    "test.conf:1: [line 4]: missing required key 'scale_unit'" },
 	{ "missing required section", "[rules]\n", "missing section [station]" },
@@ -149,8 +152,8 @@ gateway_checks_that_lines_name_real_buses(void **state)
 	char text[2048];
 
 	(void)state;
-	snprintf(text, sizeof(text), "%s\n[line 2]\nbus = nowhere\nscale_unit = 3\nvalve_unit = 4\n",
-	    good);
+	snprintf(text, sizeof(text),
+	    "%s\n[line 2]\nbus = nowhere\nscale_unit = 3\nvalve_unit = 4\n", good);
 	fputs(text, f);
 	fclose(f);
 	assert_int_equal(gw_config_load(path, c, &r), -1);
@@ -174,7 +177,7 @@ write_temp(char *path, const char *text)
 static void
 reload_keeps_fixed_keys_and_names_their_line(void **state)
 {
-	static const char *const fixed[] = {"id", "county", NULL};
+	static const char *const fixed[] = { "id", "county", NULL };
 	struct gw_config *now = calloc(1, sizeof(*now)), *fresh = calloc(1, sizeof(*fresh));
 	struct conf_report notes, r;
 	char path[] = "/tmp/gastest-conf.XXXXXX", text[2048], needle[128];

@@ -19,14 +19,14 @@
 #include "../../tools/gascounty/db.c"
 
 static struct county_config config = {
-    .c01_minutes = 60,
-    .c02_household_max = 3,
-    .c02_business_max = 60,
-    .c02_days = 30,
-    .c03_silent_s = 900,
-    .c04_gap_s = 86400,
-    .check_s = 30,
-    .max_trace = 2000,
+	.c01_minutes = 60,
+	.c02_household_max = 3,
+	.c02_business_max = 60,
+	.c02_days = 30,
+	.c03_silent_s = 900,
+	.c04_gap_s = 86400,
+	.check_s = 30,
+	.max_trace = 2000,
 };
 
 static char dir[64];
@@ -83,8 +83,8 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 		r->created_ms = 1795700000000 + i;
 		r->has_fill = 1;
 		r->fill.line = 1;
-		snprintf(
-		    r->fill.cylinder, sizeof(r->fill.cylinder), "%s%lld", cyl_prefix, (long long)i);
+		snprintf(r->fill.cylinder, sizeof(r->fill.cylinder), "%s%lld", cyl_prefix,
+		    (long long)i);
 		r->fill.started_ms = r->created_ms;
 		r->fill.net_kg = 14.9;
 		str_copy(r->fill.result, "ok", sizeof(r->fill.result));
@@ -95,8 +95,8 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 			    cyl_prefix, (long long)i);
 			str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
 			str_copy(r->violations[0].severity, sev, sizeof(r->violations[0].severity));
-			str_copy(
-			    r->violations[0].township, "TA", sizeof(r->violations[0].township));
+			str_copy(r->violations[0].township, "TA",
+			    sizeof(r->violations[0].township));
 			r->violations[0].at_ms = r->created_ms;
 		}
 	}
@@ -164,15 +164,15 @@ stations_are_kept_apart(void **state)
 	batch_of(&b, 1, 3, "D", "flag");
 	assert_int_equal(county_ingest(&cdb, "S02", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(ack.hwm, 3);
-	assert_int_equal(
-	    store_query_int(cdb.db, "SELECT hwm FROM stations WHERE id = 'S01'", -1), 15);
+	assert_int_equal(store_query_int(cdb.db, "SELECT hwm FROM stations WHERE id = 'S01'", -1),
+	    15);
 	wire_batch_free(&b);
 }
 
 static void
 a_disposition_belongs_to_the_alerts_township(void **state)
 {
-	struct wire_disposition d = {1, "seized"};
+	struct wire_disposition d = { 1, "seized" };
 	struct wire_alert_list l;
 	char err[256];
 
@@ -248,12 +248,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(a_batch_stored_twice_changes_nothing),
-	    cmocka_unit_test(the_mark_stops_at_a_gap_and_moves_once_it_is_filled),
-	    cmocka_unit_test(stations_are_kept_apart),
-	    cmocka_unit_test(a_disposition_belongs_to_the_alerts_township),
-	    cmocka_unit_test(registry_versions_grow_with_changes_only),
-	    cmocka_unit_test(a_trace_is_audited),
+		cmocka_unit_test(a_batch_stored_twice_changes_nothing),
+		cmocka_unit_test(the_mark_stops_at_a_gap_and_moves_once_it_is_filled),
+		cmocka_unit_test(stations_are_kept_apart),
+		cmocka_unit_test(a_disposition_belongs_to_the_alerts_township),
+		cmocka_unit_test(registry_versions_grow_with_changes_only),
+		cmocka_unit_test(a_trace_is_audited),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

@@ -35,8 +35,8 @@ trace(const char *text, size_t len, char *out, size_t outlen)
 			continue;
 		}
 		for (i = 0; i < row.nfields; i++)
-			used += (size_t)snprintf(out + used, outlen - used, "%s%s",
-			    i ? "|" : "", row.fields[i]);
+			used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? "|" : "",
+			    row.fields[i]);
 		used += (size_t)snprintf(out + used, outlen - used, ";");
 	}
 	csv_close(r);
@@ -51,22 +51,29 @@ static const struct {
 	{ "plain", "a,b,c\n1,2,3\n", "L1:a|b|c;L2:1|2|3;" },
 	{ "no final newline", "a,b\n1,2", "L1:a|b;L2:1|2;" },
 	{ "crlf", "a,b\r\n1,2\r\n", "L1:a|b;L2:1|2;" },
-	{ "bom", "\xef\xbb\xbf" "serial,model\nA1,YSP12\n", "L1:serial|model;L2:A1|YSP12;" },
+	{ "bom",
+	    "\xef\xbb\xbf"
+	    "serial,model\nA1,YSP12\n",
+	    "L1:serial|model;L2:A1|YSP12;" },
 	{ "empty fields", ",,\n", "L1:||;" },
 	{ "quoted comma and quote", "\"a,b\",\"say \"\"hi\"\"\"\n", "L1:a,b|say \"hi\";" },
-	{ "multi-line field keeps line numbers", "x,\"l1\nl2\"\ny,z\n",
-	  "L1:x|l1\nl2;L3:y|z;" },
+	{ "multi-line field keeps line numbers", "x,\"l1\nl2\"\ny,z\n", "L1:x|l1\nl2;L3:y|z;" },
 	{ "blank lines skipped", "a\n\n\r\nb\n", "L1:a;L4:b;" },
 	{ "utf-8 text", "owner\n\xe9\xbe\x99\xe6\xb8\xb8\n",
-	  "L1:owner;L2:\xe9\xbe\x99\xe6\xb8\xb8;" },
+	    "L1:owner;L2:\xe9\xbe\x99\xe6\xb8\xb8;" },
 	{ "stray quote refused, next line read", "a\"b,c\nd,e\n",
-	  "L1:!field 1: a quote inside an unquoted field (quote the whole field and double the "
-	  "quote);L2:d|e;" },
-	{ "text after closing quote", "\"a\"b,c\nd\n", "L1:!field 1: text after the closing "
-	  "quote;L2:d;" },
-	{ "unclosed quote at end", "a\n\"open,\n", "L1:a;L2:!field 1: quoted field not closed "
-	  "before the end of the file;" },
-	{ "broken bom", "\xef\xbb" "a\nb\n", "L1:!broken UTF-8 byte order mark;L2:b;" },
+	    "L1:!field 1: a quote inside an unquoted field (quote the whole field and double the "
+	    "quote);L2:d|e;" },
+	{ "text after closing quote", "\"a\"b,c\nd\n",
+	    "L1:!field 1: text after the closing "
+	    "quote;L2:d;" },
+	{ "unclosed quote at end", "a\n\"open,\n",
+	    "L1:a;L2:!field 1: quoted field not closed "
+	    "before the end of the file;" },
+	{ "broken bom",
+	    "\xef\xbb"
+	    "a\nb\n",
+	    "L1:!broken UTF-8 byte order mark;L2:b;" },
 	{ NULL, NULL, NULL },
 };
 
@@ -141,7 +148,7 @@ keeps_nul_bytes_counted_in_lengths(void **state)
 	(void)state;
 	assert_int_equal(csv_next(r, &row, NULL, 0), 1);
 	assert_int_equal(row.nfields, 2);
-	assert_int_equal(row.lengths[0], 3);   /* the caller can tell "a" from "a\0b" */
+	assert_int_equal(row.lengths[0], 3); /* the caller can tell "a" from "a\0b" */
 	csv_close(r);
 	fclose(fp);
 }

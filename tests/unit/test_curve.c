@@ -100,8 +100,8 @@ draws_png_and_svg_with_the_marks(void **state)
 {
 	struct curve *c = malloc(sizeof(*c));
 	char dir[] = "/tmp/gastest-plot.XXXXXX", path[128], err[256];
-	const struct plot_title png_title = {"line 1 ZJ-000123", NULL};
-	const struct plot_title svg_title = {"line 1 <ZJ&1>", NULL};
+	const struct plot_title png_title = { "line 1 ZJ-000123", NULL };
+	const struct plot_title svg_title = { "line 1 <ZJ&1>", NULL };
 	unsigned char sig[8];
 	FILE *f;
 	char *svg;

@@ -144,12 +144,12 @@ counts_ipv6_per_64_and_mapped_ipv4_per_address(void **state)
 		const char *holder, *other;
 		int same;
 	} cases[] = {
-	    {"2001:db8:1:2::1", "2001:db8:1:2:ffff::9", 1},
-	    {"2001:db8:1:2::1", "2001:db8:1:3::1", 0},
-	    {"::ffff:192.0.2.7", "::ffff:192.0.2.7", 1},
-	    {"::ffff:192.0.2.7", "::ffff:192.0.2.8", 0},
-	    {"192.0.2.7", "::ffff:192.0.2.7", 0}, /* one endpoint sees one family */
-	    {NULL, NULL, 0},
+		{ "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", 1 },
+		{ "2001:db8:1:2::1", "2001:db8:1:3::1", 0 },
+		{ "::ffff:192.0.2.7", "::ffff:192.0.2.7", 1 },
+		{ "::ffff:192.0.2.7", "::ffff:192.0.2.8", 0 },
+		{ "192.0.2.7", "::ffff:192.0.2.7", 0 }, /* one endpoint sees one family */
+		{ NULL, NULL, 0 },
 	};
 	struct sockaddr_storage p;
 	int i;
@@ -213,36 +213,42 @@ knows_a_client_hello_as_libcoap_does(void **state)
 		size_t len;
 		int hello;
 	} cases[] = {
-	    {{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1}, 14, 1},
-	    {{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1}, 13, 0}, /* short */
-	    {{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 16}, 14, 0}, /* key exchange */
-	    {{21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1}, 14, 0},   /* alert */
-	    {{23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 60, 1}, 14, 0},  /* data */
-	    {{0}, 0, 0},
+		{ { 22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1 }, 14, 1 },
+		{ { 22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 1 }, 13, 0 },  /* short */
+		{ { 22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 16 }, 14, 0 }, /* key exchange */
+		{ { 21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1 }, 14, 0 },   /* alert */
+		{ { 23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 60, 1 }, 14, 0 },  /* data */
+		{ { 0 }, 0, 0 },
 	};
 	int i;
 
 	(void)state;
 	for (i = 0; cases[i].len > 0; i++)
-		assert_int_equal(door_is_client_hello(cases[i].bytes, cases[i].len), cases[i].hello);
+		assert_int_equal(door_is_client_hello(cases[i].bytes, cases[i].len),
+		    cases[i].hello);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(refuses_an_address_over_its_share, setup, teardown),
-	    cmocka_unit_test_setup_teardown(admits_other_addresses_while_one_floods, setup, teardown),
-	    cmocka_unit_test_setup_teardown(admits_the_cookie_round_of_a_held_peer, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        frees_the_share_when_a_session_connects_or_fails, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        stops_counting_sessions_past_the_partial_timeout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        counts_ipv6_per_64_and_mapped_ipv4_per_address, setup, teardown),
-	    cmocka_unit_test_setup_teardown(shrinks_the_share_as_the_slots_fill, setup, teardown),
-	    cmocka_unit_test_setup_teardown(a_full_table_forgets_its_oldest_entry, setup, teardown),
-	    cmocka_unit_test_setup_teardown(knows_a_client_hello_as_libcoap_does, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_an_address_over_its_share, setup, teardown),
+		cmocka_unit_test_setup_teardown(admits_other_addresses_while_one_floods, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(admits_the_cookie_round_of_a_held_peer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(frees_the_share_when_a_session_connects_or_fails,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(stops_counting_sessions_past_the_partial_timeout,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(counts_ipv6_per_64_and_mapped_ipv4_per_address,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(shrinks_the_share_as_the_slots_fill, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_full_table_forgets_its_oldest_entry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(knows_a_client_hello_as_libcoap_does, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

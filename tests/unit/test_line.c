@@ -23,20 +23,20 @@
 #include "util.h"
 
 struct fake {
-	double tare;                 /* cylinder on the scale */
-	double net;                  /* gas in it */
-	double flow;                 /* kg/s while open */
-	int64_t close_time_ms;       /* valve travel */
-	int open;                    /* commanded */
-	int64_t closed_at;           /* when the close was commanded */
-	int stuck;                   /* the valve ignores a close */
-	double leak;                 /* kg/s with the valve closed */
+	double tare;           /* cylinder on the scale */
+	double net;            /* gas in it */
+	double flow;           /* kg/s while open */
+	int64_t close_time_ms; /* valve travel */
+	int open;              /* commanded */
+	int64_t closed_at;     /* when the close was commanded */
+	int stuck;             /* the valve ignores a close */
+	double leak;           /* kg/s with the valve closed */
 	int scale_dead;
 	int valve_dead;
-	int open_fails;              /* the next open command gets no answer */
-	int64_t poll_ms;             /* 0: every read is a new reading; else the
-	                              * scale is read this often, as by the poller */
-	double read_gross;           /* ... its last reading, and when */
+	int open_fails;    /* the next open command gets no answer */
+	int64_t poll_ms;   /* 0: every read is a new reading; else the
+	                    * scale is read this often, as by the poller */
+	double read_gross; /* ... its last reading, and when */
 	int64_t read_at;
 	int64_t now;
 	int64_t last_move;
@@ -82,7 +82,8 @@ count_filling_rows(const char *path)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM fills WHERE result = 'filling'", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	        NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -188,11 +189,11 @@ rig_new(void)
 		fail_msg("records_open: %s", err);
 	exec_ok(r, "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0)");
 	exec_ok(r, "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-	    " last_inspection, next_inspection, updated_ms) VALUES"
-	    " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
-	    " '2099-01-01', 0),"
-	    " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
-	    " '2025-03-02', 0)");
+	           " last_inspection, next_inspection, updated_ms) VALUES"
+	           " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
+	           " '2099-01-01', 0),"
+	           " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
+	           " '2025-03-02', 0)");
 
 	memset(&lc, 0, sizeof(lc));
 	lc.number = 1;
@@ -360,10 +361,11 @@ refused_cylinder_never_opens_the_valve(void **state)
 	assert_int_equal(r->fake.opens, 0);
 	assert_string_equal(s.result, "refused");
 	assert_non_null(strstr(s.result_text, "R05 inspection overdue: last 2021-03-02, due "
-	    "2025-03-02"));
+	                                      "2025-03-02"));
 	assert_int_equal(count(r, "SELECT count(*) FROM fills"), 0);
 	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R05'"
-	    " AND severity = 'alert' AND fill IS NULL"), 1);
+	                          " AND severity = 'alert' AND fill IS NULL"),
+	    1);
 	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'refusal'"), 1);
 	rig_free(r);
 }
@@ -458,7 +460,8 @@ stuck_valve_raises_R23_within_a_second(void **state)
 	/* weight crossed pre-act + 0.2 kg after the close within ~1 s */
 	assert_true(r->fake.now - closed_at <= 1100);
 	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
-	    " AND severity = 'critical'"), 1);
+	                          " AND severity = 'critical'"),
+	    1);
 	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'emergency'"), 1);
 	/* the heartbeat stops in emergency: the watchdog closes what it can */
 	{
@@ -494,7 +497,8 @@ leak_after_fill_raises_R23(void **state)
 	line_status(&r->line, &s);
 	assert_int_equal(s.state, LINE_EMERGENCY);
 	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
-	    " AND fill IS NULL"), 1);
+	                          " AND fill IS NULL"),
+	    1);
 	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'event'"), 1);
 	rig_free(r);
 }
@@ -699,7 +703,7 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	run(r, 2000);
 	assert_true(r->fake.open);
 	exec_ok(r, "CREATE TRIGGER no_room BEFORE INSERT ON outbox"
-	    " BEGIN SELECT RAISE(ABORT, 'no room'); END");
+	           " BEGIN SELECT RAISE(ABORT, 'no room'); END");
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "error");

@@ -53,7 +53,7 @@ server_main(void *arg)
 
 	while (!s->stop) {
 		fd_set rd;
-		struct timeval tv = {0, 20000};
+		struct timeval tv = { 0, 20000 };
 		int top = s->listen_fd;
 
 		FD_ZERO(&rd);
@@ -89,8 +89,8 @@ server_main(void *arg)
 			if (req[7] == 5 || req[7] == 6 || req[7] == 15 || req[7] == 16)
 				s->write_seq[req[6]] = ++s->writes;
 			if (req[6] == s->exception_unit)
-				modbus_reply_exception(
-				    s->ctx, req, MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+				modbus_reply_exception(s->ctx, req,
+				    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 			else if (req[6] != s->dead_unit)
 				modbus_reply(s->ctx, req, n, s->map);
 			pthread_mutex_unlock(&s->lock);
@@ -152,7 +152,7 @@ mono_ms(void)
 static void
 sleep_ms(int ms)
 {
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 	nanosleep(&ts, NULL);
 }
 
@@ -177,8 +177,8 @@ static const char scale_valve_ini[] =
     "[start]\ntable = holding\naddress = 50\nbit = 0\npoll = no\n";
 
 static struct mb_poller *
-poller_for(
-    struct server *s, int interval_ms, const struct mb_profile *p, int nunits, const int *ids)
+poller_for(struct server *s, int interval_ms, const struct mb_profile *p, int nunits,
+    const int *ids)
 {
 	struct mb_bus_config bus;
 	struct mb_poller *poller;
@@ -193,8 +193,8 @@ poller_for(
 	bus.poll_interval_ms = interval_ms;
 	assert_int_equal(mb_poller_new(&bus, NULL, NULL, &poller, err, sizeof(err)), 0);
 	for (int i = 0; i < nunits; i++)
-		assert_int_equal(
-		    mb_poller_add_unit(poller, ids[i], p, &index, err, sizeof(err)), 0);
+		assert_int_equal(mb_poller_add_unit(poller, ids[i], p, &index, err, sizeof(err)),
+		    0);
 	return poller;
 }
 
@@ -290,7 +290,8 @@ float_that_is_no_number_is_a_bad_reply(void **state)
 	int64_t until;
 
 	parse("[device]\nname = f\nkind = scale\n"
-	      "[gross]\ntable = holding\naddress = 60\ntype = f32\n", &p);
+	      "[gross]\ntable = holding\naddress = 60\ntype = f32\n",
+	    &p);
 	pthread_mutex_lock(&s->lock);
 	s->map->tab_registers[60] = 0x4174; /* 15.3 */
 	s->map->tab_registers[61] = 0xcccd;
@@ -334,8 +335,8 @@ close_runs_before_the_next_read_cycle(void **state)
 	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
 	wait_seq(poller, 0, 1);
 	t0 = mono_ms();
-	assert_int_equal(
-	    mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 1000, err, sizeof(err)), 0);
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 1000, err, sizeof(err)),
+	    0);
 	took = mono_ms() - t0;
 	pthread_mutex_lock(&s->lock);
 	assert_int_equal(s->map->tab_bits[3], 0);
@@ -367,7 +368,7 @@ dead_unit_backs_off_alone(void **state)
 	struct mb_poller *poller;
 	struct mb_snapshot live, dead;
 	char err[256];
-	int ids[2] = {1, 7};
+	int ids[2] = { 1, 7 };
 
 	parse(scale_valve_ini, &p);
 	s->dead_unit = 7;
@@ -385,8 +386,8 @@ dead_unit_backs_off_alone(void **state)
 	assert_true(live.polls_ok > 100);
 	/* a write to the dead unit in back-off fails at once: it would cost the
 	 * live unit a response timeout */
-	assert_int_equal(
-	    mb_poller_write(poller, 1, MB_SIG_VALVE_CMD, 0, 0, 2000, err, sizeof(err)), -1);
+	assert_int_equal(mb_poller_write(poller, 1, MB_SIG_VALVE_CMD, 0, 0, 2000, err, sizeof(err)),
+	    -1);
 	assert_int_equal(errno, MB_EBACKOFF);
 	mb_poller_free(poller);
 	s->dead_unit = -1;
@@ -441,7 +442,7 @@ close_all_closes_live_valves_before_a_dead_one(void **state)
 	struct mb_poller *poller;
 	struct mb_snapshot snap;
 	char err[256];
-	int ids[2] = {7, 1}; /* the dead unit comes first on the bus */
+	int ids[2] = { 7, 1 }; /* the dead unit comes first on the bus */
 	int64_t until;
 
 	parse(scale_valve_ini, &p);
@@ -492,8 +493,8 @@ write_fails_at_once_while_the_bus_is_down(void **state)
 	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
 	assert_int_equal(snap.link, MB_LINK_BUS_DOWN);
 	t0 = mono_ms();
-	assert_int_equal(
-	    mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 2000, err, sizeof(err)), -1);
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 2000, err, sizeof(err)),
+	    -1);
 	assert_int_equal(errno, MB_ENOTCONN);
 	assert_true(mono_ms() - t0 < 50);
 	assert_non_null(strstr(err, "not open"));
@@ -512,8 +513,8 @@ refuses_signals_the_profile_lacks(void **state)
 	parse("[device]\nname = s\nkind = scale\n[gross]\ntable = input\n", &p);
 	poller = poller_for(NULL, 0, &p, 1, &id);
 	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
-	assert_int_equal(
-	    mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 100, err, sizeof(err)), -1);
+	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_VALVE_CMD, 0, 0, 100, err, sizeof(err)),
+	    -1);
 	assert_int_equal(errno, MB_ENOSIGNAL);
 	assert_int_equal(mb_poller_write(poller, 0, MB_SIG_GROSS, 0, 0, 100, err, sizeof(err)), -1);
 	assert_int_equal(errno, EINVAL); /* input registers are read-only */
@@ -547,16 +548,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(merges_adjacent_registers_into_one_request),
-	    cmocka_unit_test(reads_values_through_the_profile),
-	    cmocka_unit_test(float_that_is_no_number_is_a_bad_reply),
-	    cmocka_unit_test(close_runs_before_the_next_read_cycle),
-	    cmocka_unit_test(dead_unit_backs_off_alone),
-	    cmocka_unit_test(wrong_answers_are_not_backed_off),
-	    cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),
-	    cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
-	    cmocka_unit_test(refuses_signals_the_profile_lacks),
-	    cmocka_unit_test(refuses_bad_units),
+		cmocka_unit_test(merges_adjacent_registers_into_one_request),
+		cmocka_unit_test(reads_values_through_the_profile),
+		cmocka_unit_test(float_that_is_no_number_is_a_bad_reply),
+		cmocka_unit_test(close_runs_before_the_next_read_cycle),
+		cmocka_unit_test(dead_unit_backs_off_alone),
+		cmocka_unit_test(wrong_answers_are_not_backed_off),
+		cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),
+		cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
+		cmocka_unit_test(refuses_signals_the_profile_lacks),
+		cmocka_unit_test(refuses_bad_units),
 	};
 	log_init("test_poller", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests(tests, server_start, server_stop);

@@ -53,12 +53,15 @@ loads_every_shipped_profile(void **state)
 		const char *name, *kind;
 		enum mb_signal must[4];
 	} rows[] = {
-	    {"sim-scale", "scale", {MB_SIG_GROSS, MB_SIG_NET, MB_SIG_MOTION, MB_SIG_STABLE}},
-	    {"sim-valve", "valve",
-	        {MB_SIG_VALVE_CMD, MB_SIG_VALVE_FB, MB_SIG_WATCHDOG, MB_SIG_HEARTBEAT}},
-	    {"wtx-filler", "filler", {MB_SIG_TARGET, MB_SIG_START, MB_SIG_ABORT, MB_SIG_FILLING}},
-	    {"indicator-f32", "indicator", {MB_SIG_GROSS, MB_SIG_NET, MB_SIG_STABLE, MB_SIG_ERROR}},
-	    {NULL, NULL, {0}},
+		{ "sim-scale", "scale",
+		    { MB_SIG_GROSS, MB_SIG_NET, MB_SIG_MOTION, MB_SIG_STABLE } },
+		{ "sim-valve", "valve",
+		    { MB_SIG_VALVE_CMD, MB_SIG_VALVE_FB, MB_SIG_WATCHDOG, MB_SIG_HEARTBEAT } },
+		{ "wtx-filler", "filler",
+		    { MB_SIG_TARGET, MB_SIG_START, MB_SIG_ABORT, MB_SIG_FILLING } },
+		{ "indicator-f32", "indicator",
+		    { MB_SIG_GROSS, MB_SIG_NET, MB_SIG_STABLE, MB_SIG_ERROR } },
+		{ NULL, NULL, { 0 } },
 	};
 	struct mb_profile p;
 	char err[256];
@@ -86,40 +89,40 @@ refuses_bad_profiles_naming_file_and_line(void **state)
 		const char *text;
 		const char *message; /* expected start of the error */
 	} rows[] = {
-	    {"[device]\nname = x\nkind = scale\n[gross]\ntable = holdings\n",
-	        "t.ini:5: table: 'holdings'"},
-	    {"[device]\nname = x\nkind = scale\n[weight]\ntable = input\n",
-	        "t.ini:5: unknown section [weight]"},
-	    {"[device]\nname = x\nkind = scale\n[gross]\ntable = input\naddress = 70000\n",
-	        "t.ini:6: address"},
-	    {"[device]\nname = x\nkind = scale\n\n\n[gross]\ntable = input\ntype = f64\n",
-	        "t.ini:8: type"},
-	    {"[device]\nname = x\nkind = scale\n[gross]\ntable = input\norder = ACBD\n",
-	        "t.ini:6: order"},
-	    {"[device]\nname = x\nkind = scale\n[motion]\ntable = input\nbit = 16\n",
-	        "t.ini:6: bit"},
-	    {"[device]\nname = x\nkind = scale\n[gross]\ntable = input\nscale = 0\n",
-	        "t.ini:6: scale"},
-	    {"[device]\nname = x\nkind = pump\n", "t.ini:3: kind"},
-	    {"[device]\nkind = scale\n", "t.ini: [device] has no name"},
-	    {"[device]\nname = x\nkind = scale\n[gross]\naddress = 1\n",
-	        "t.ini: [gross] has no table"},
-	    {"[device]\nname = x\nkind = scale\n[gross]\ntable = coil\ntype = i32\n",
-	        "t.ini: [gross] is a coil"},
-	    {"[device]\nname = x\nkind = valve\n[valve_cmd]\ntable = discrete\n",
-	        "t.ini: [valve_cmd] is written"},
-	    {"[device]\nname = x\nkind = scale\n[gross]\ntable = input\naddress = 65535\ntype = "
-	     "u32\n",
-	        "t.ini: [gross] runs past"},
-	    {"[device]\nname = x\nkind = scale\nthis is not ini\n", "t.ini:4: syntax error"},
-	    {"[device]\nname = x\nkind = scale\n; a comment longer than inih's line buffer "
-	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	     "\n"
-	     "[gross]\ntable = nowhere\n",
-	        "t.ini:6: table"},
-	    {NULL, NULL},
+		{ "[device]\nname = x\nkind = scale\n[gross]\ntable = holdings\n",
+		    "t.ini:5: table: 'holdings'" },
+		{ "[device]\nname = x\nkind = scale\n[weight]\ntable = input\n",
+		    "t.ini:5: unknown section [weight]" },
+		{ "[device]\nname = x\nkind = scale\n[gross]\ntable = input\naddress = 70000\n",
+		    "t.ini:6: address" },
+		{ "[device]\nname = x\nkind = scale\n\n\n[gross]\ntable = input\ntype = f64\n",
+		    "t.ini:8: type" },
+		{ "[device]\nname = x\nkind = scale\n[gross]\ntable = input\norder = ACBD\n",
+		    "t.ini:6: order" },
+		{ "[device]\nname = x\nkind = scale\n[motion]\ntable = input\nbit = 16\n",
+		    "t.ini:6: bit" },
+		{ "[device]\nname = x\nkind = scale\n[gross]\ntable = input\nscale = 0\n",
+		    "t.ini:6: scale" },
+		{ "[device]\nname = x\nkind = pump\n", "t.ini:3: kind" },
+		{ "[device]\nkind = scale\n", "t.ini: [device] has no name" },
+		{ "[device]\nname = x\nkind = scale\n[gross]\naddress = 1\n",
+		    "t.ini: [gross] has no table" },
+		{ "[device]\nname = x\nkind = scale\n[gross]\ntable = coil\ntype = i32\n",
+		    "t.ini: [gross] is a coil" },
+		{ "[device]\nname = x\nkind = valve\n[valve_cmd]\ntable = discrete\n",
+		    "t.ini: [valve_cmd] is written" },
+		{ "[device]\nname = x\nkind = scale\n[gross]\ntable = input\naddress = 65535\ntype = "
+		  "u32\n",
+		    "t.ini: [gross] runs past" },
+		{ "[device]\nname = x\nkind = scale\nthis is not ini\n", "t.ini:4: syntax error" },
+		{ "[device]\nname = x\nkind = scale\n; a comment longer than inih's line buffer "
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "\n"
+		  "[gross]\ntable = nowhere\n",
+		    "t.ini:6: table" },
+		{ NULL, NULL },
 	};
 	struct mb_profile p;
 	char err[256];
@@ -127,11 +130,11 @@ refuses_bad_profiles_naming_file_and_line(void **state)
 	(void)state;
 	for (int i = 0; rows[i].text != NULL; i++) {
 		err[0] = '\0';
-		int rc = mb_profile_parse(
-		    rows[i].text, strlen(rows[i].text), "t.ini", &p, err, sizeof(err));
+		int rc = mb_profile_parse(rows[i].text, strlen(rows[i].text), "t.ini", &p, err,
+		    sizeof(err));
 		if (rc != -1 || strncmp(err, rows[i].message, strlen(rows[i].message)) != 0)
-			fail_msg(
-			    "row %d: rc %d, got '%s', want '%s...'", i, rc, err, rows[i].message);
+			fail_msg("row %d: rc %d, got '%s', want '%s...'", i, rc, err,
+			    rows[i].message);
 	}
 }
 
@@ -144,8 +147,8 @@ reads_a_profile_only_within_its_length(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(
-	    mb_profile_parse(text, strlen(text) - 4, "t.ini", &p, err, sizeof(err)), 0);
+	assert_int_equal(mb_profile_parse(text, strlen(text) - 4, "t.ini", &p, err, sizeof(err)),
+	    0);
 	assert_true(p.field[MB_SIG_GROSS].present);
 	assert_int_equal(p.field[MB_SIG_GROSS].table, MB_INPUT);
 	assert_int_equal(p.field[MB_SIG_GROSS].poll, 1);
@@ -163,32 +166,32 @@ codec_gets_every_type_and_word_order_right(void **state)
 		double value;
 		uint16_t regs[2];
 	} rows[] = {
-	    {MB_HOLDING, MB_U16, MB_ABCD, 1, -1, 1234, {1234, 0}},
-	    {MB_HOLDING, MB_I16, MB_ABCD, 0.01, -1, -1.5, {0xff6a, 0}},
-	    {MB_INPUT, MB_I32, MB_ABCD, 0.001, -1, 14.9, {0x0000, 0x3a34}},
-	    {MB_INPUT, MB_I32, MB_ABCD, 0.001, -1, -0.005, {0xffff, 0xfffb}},
-	    {MB_INPUT, MB_U32, MB_ABCD, 1, -1, 0x12345678, {0x1234, 0x5678}},
-	    {MB_INPUT, MB_U32, MB_CDAB, 1, -1, 0x12345678, {0x5678, 0x1234}},
-	    {MB_INPUT, MB_U32, MB_BADC, 1, -1, 0x12345678, {0x3412, 0x7856}},
-	    {MB_INPUT, MB_U32, MB_DCBA, 1, -1, 0x12345678, {0x7856, 0x3412}},
-	    {MB_HOLDING, MB_F32, MB_ABCD, 1, -1, 14.5, {0x4168, 0x0000}},
-	    {MB_HOLDING, MB_F32, MB_CDAB, 1, -1, 14.5, {0x0000, 0x4168}},
-	    {MB_HOLDING, MB_F32, MB_BADC, 1, -1, 14.5, {0x6841, 0x0000}},
-	    {MB_HOLDING, MB_F32, MB_DCBA, 1, -1, 14.5, {0x0000, 0x6841}},
-	    {MB_INPUT, MB_U16, MB_ABCD, 1, 3, 1, {0x0008, 0}},
-	    {MB_COIL, MB_U16, MB_ABCD, 1, -1, 1, {1, 0}},
-	    {MB_HOLDING, MB_U16, MB_ABCD, 1, -1, -1, {0, 0}}, /* sentinel (table) */
+		{ MB_HOLDING, MB_U16, MB_ABCD, 1, -1, 1234, { 1234, 0 } },
+		{ MB_HOLDING, MB_I16, MB_ABCD, 0.01, -1, -1.5, { 0xff6a, 0 } },
+		{ MB_INPUT, MB_I32, MB_ABCD, 0.001, -1, 14.9, { 0x0000, 0x3a34 } },
+		{ MB_INPUT, MB_I32, MB_ABCD, 0.001, -1, -0.005, { 0xffff, 0xfffb } },
+		{ MB_INPUT, MB_U32, MB_ABCD, 1, -1, 0x12345678, { 0x1234, 0x5678 } },
+		{ MB_INPUT, MB_U32, MB_CDAB, 1, -1, 0x12345678, { 0x5678, 0x1234 } },
+		{ MB_INPUT, MB_U32, MB_BADC, 1, -1, 0x12345678, { 0x3412, 0x7856 } },
+		{ MB_INPUT, MB_U32, MB_DCBA, 1, -1, 0x12345678, { 0x7856, 0x3412 } },
+		{ MB_HOLDING, MB_F32, MB_ABCD, 1, -1, 14.5, { 0x4168, 0x0000 } },
+		{ MB_HOLDING, MB_F32, MB_CDAB, 1, -1, 14.5, { 0x0000, 0x4168 } },
+		{ MB_HOLDING, MB_F32, MB_BADC, 1, -1, 14.5, { 0x6841, 0x0000 } },
+		{ MB_HOLDING, MB_F32, MB_DCBA, 1, -1, 14.5, { 0x0000, 0x6841 } },
+		{ MB_INPUT, MB_U16, MB_ABCD, 1, 3, 1, { 0x0008, 0 } },
+		{ MB_COIL, MB_U16, MB_ABCD, 1, -1, 1, { 1, 0 } },
+		{ MB_HOLDING, MB_U16, MB_ABCD, 1, -1, -1, { 0, 0 } }, /* sentinel (table) */
 	};
 	(void)state;
 	for (size_t i = 0; i + 1 < sizeof(rows) / sizeof(*rows); i++) {
-		struct mb_field f = {.present = 1,
-		    .table = rows[i].table,
-		    .type = rows[i].type,
-		    .order = rows[i].order,
-		    .scale = rows[i].scale,
-		    .bit = rows[i].bit,
-		    .poll = 1};
-		uint16_t regs[2] = {0, 0};
+		struct mb_field f = { .present = 1,
+			.table = rows[i].table,
+			.type = rows[i].type,
+			.order = rows[i].order,
+			.scale = rows[i].scale,
+			.bit = rows[i].bit,
+			.poll = 1 };
+		uint16_t regs[2] = { 0, 0 };
 
 		assert_int_equal(mb_field_encode(&f, rows[i].value, regs), 0);
 		if (regs[0] != rows[i].regs[0] ||
@@ -208,17 +211,22 @@ float_that_is_no_number_decodes_as_nan(void **state)
 		double scale;
 		uint16_t regs[2];
 	} rows[] = {
-	    {MB_ABCD, 1, {0x7fc0, 0x0000}},   /* quiet NaN */
-	    {MB_ABCD, 1, {0x7f80, 0x0000}},   /* +infinity */
-	    {MB_ABCD, 1, {0xff80, 0x0000}},   /* -infinity */
-	    {MB_CDAB, 1, {0x00fe, 0xffff}},   /* the fuzzer's: NaN in word order CDAB */
-	    {MB_ABCD, 1e300, {0x7f7f, 0xffff}}, /* FLT_MAX times 1e300 */
-	    {MB_ABCD, 0, {0, 0}},             /* sentinel */
+		{ MB_ABCD, 1, { 0x7fc0, 0x0000 } },     /* quiet NaN */
+		{ MB_ABCD, 1, { 0x7f80, 0x0000 } },     /* +infinity */
+		{ MB_ABCD, 1, { 0xff80, 0x0000 } },     /* -infinity */
+		{ MB_CDAB, 1, { 0x00fe, 0xffff } },     /* the fuzzer's: NaN in word order CDAB */
+		{ MB_ABCD, 1e300, { 0x7f7f, 0xffff } }, /* FLT_MAX times 1e300 */
+		{ MB_ABCD, 0, { 0, 0 } },               /* sentinel */
 	};
 	(void)state;
 	for (size_t i = 0; rows[i].scale != 0; i++) {
-		struct mb_field f = {.present = 1, .table = MB_HOLDING, .type = MB_F32,
-		    .order = rows[i].order, .scale = rows[i].scale, .bit = -1, .poll = 1};
+		struct mb_field f = { .present = 1,
+			.table = MB_HOLDING,
+			.type = MB_F32,
+			.order = rows[i].order,
+			.scale = rows[i].scale,
+			.bit = -1,
+			.poll = 1 };
 
 		if (!isnan(mb_field_decode(&f, rows[i].regs)))
 			fail_msg("row %zu: %g is not NaN", i, mb_field_decode(&f, rows[i].regs));
@@ -232,19 +240,19 @@ float_orders_agree_with_libmodbus(void **state)
 		enum mb_order order;
 		float (*get)(const uint16_t *);
 	} rows[] = {
-	    {MB_ABCD, modbus_get_float_abcd},
-	    {MB_CDAB, modbus_get_float_cdab},
-	    {MB_BADC, modbus_get_float_badc},
-	    {MB_DCBA, modbus_get_float_dcba},
+		{ MB_ABCD, modbus_get_float_abcd },
+		{ MB_CDAB, modbus_get_float_cdab },
+		{ MB_BADC, modbus_get_float_badc },
+		{ MB_DCBA, modbus_get_float_dcba },
 	};
 	(void)state;
 	for (size_t i = 0; i < 4; i++) {
-		struct mb_field f = {.present = 1,
-		    .table = MB_HOLDING,
-		    .type = MB_F32,
-		    .order = rows[i].order,
-		    .scale = 1,
-		    .bit = -1};
+		struct mb_field f = { .present = 1,
+			.table = MB_HOLDING,
+			.type = MB_F32,
+			.order = rows[i].order,
+			.scale = 1,
+			.bit = -1 };
 		uint16_t regs[2];
 		assert_int_equal(mb_field_encode(&f, 49.875, regs), 0);
 		assert_float_equal(rows[i].get(regs), 49.875, 1e-6);
@@ -254,8 +262,11 @@ float_orders_agree_with_libmodbus(void **state)
 static void
 refuses_values_that_do_not_fit(void **state)
 {
-	struct mb_field f = {
-	    .present = 1, .table = MB_HOLDING, .type = MB_U16, .scale = 0.001, .bit = -1};
+	struct mb_field f = { .present = 1,
+		.table = MB_HOLDING,
+		.type = MB_U16,
+		.scale = 0.001,
+		.bit = -1 };
 	uint16_t regs[2];
 
 	(void)state;
@@ -269,9 +280,12 @@ refuses_values_that_do_not_fit(void **state)
 static void
 holding_bit_write_keeps_other_bits(void **state)
 {
-	struct mb_field f = {
-	    .present = 1, .table = MB_HOLDING, .type = MB_U16, .scale = 1, .bit = 1};
-	uint16_t regs[2] = {0x8005, 0};
+	struct mb_field f = { .present = 1,
+		.table = MB_HOLDING,
+		.type = MB_U16,
+		.scale = 1,
+		.bit = 1 };
+	uint16_t regs[2] = { 0x8005, 0 };
 
 	(void)state;
 	assert_int_equal(mb_field_encode(&f, 1, regs), 0);
@@ -305,8 +319,8 @@ load_refuses_odd_names(void **state)
 
 	(void)state;
 	assert_int_equal(mb_profile_load("a b", NULL, &p, err, sizeof(err)), -1);
-	assert_int_equal(
-	    mb_profile_load("no-such-profile", profiles_dir(), &p, err, sizeof(err)), -1);
+	assert_int_equal(mb_profile_load("no-such-profile", profiles_dir(), &p, err, sizeof(err)),
+	    -1);
 	assert_int_equal(errno, ENOENT);
 }
 
@@ -314,16 +328,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(loads_every_shipped_profile),
-	    cmocka_unit_test(refuses_bad_profiles_naming_file_and_line),
-	    cmocka_unit_test(reads_a_profile_only_within_its_length),
-	    cmocka_unit_test(codec_gets_every_type_and_word_order_right),
-	    cmocka_unit_test(float_orders_agree_with_libmodbus),
-	    cmocka_unit_test(float_that_is_no_number_decodes_as_nan),
-	    cmocka_unit_test(refuses_values_that_do_not_fit),
-	    cmocka_unit_test(holding_bit_write_keeps_other_bits),
-	    cmocka_unit_test(errors_are_distinct_and_readable),
-	    cmocka_unit_test(load_refuses_odd_names),
+		cmocka_unit_test(loads_every_shipped_profile),
+		cmocka_unit_test(refuses_bad_profiles_naming_file_and_line),
+		cmocka_unit_test(reads_a_profile_only_within_its_length),
+		cmocka_unit_test(codec_gets_every_type_and_word_order_right),
+		cmocka_unit_test(float_orders_agree_with_libmodbus),
+		cmocka_unit_test(float_that_is_no_number_decodes_as_nan),
+		cmocka_unit_test(refuses_values_that_do_not_fit),
+		cmocka_unit_test(holding_bit_write_keeps_other_bits),
+		cmocka_unit_test(errors_are_distinct_and_readable),
+		cmocka_unit_test(load_refuses_odd_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,7 +71,7 @@ loads_an_owner_only_hex_key(void **state)
 static void
 refuses_key_files_others_can_read(void **state)
 {
-	static const mode_t modes[] = {0640, 0604, 0660, 0644, 0};
+	static const mode_t modes[] = { 0640, 0604, 0660, 0644, 0 };
 	uint8_t key[PSK_MAX_KEY];
 	size_t len;
 	char err[256];
@@ -90,12 +90,12 @@ static void
 refuses_keys_that_are_not_hex_or_too_short(void **state)
 {
 	static const char *bad[] = {
-	    "0011223344556677\n",                       /* 8 bytes */
-	    "00112233445566778899aabbccddeefg\n",       /* not hex */
-	    "00112233445566778899aabbccddeeff0\n",      /* odd length */
-	    "00112233445566778899aabbccddeeff extra\n", /* two words */
-	    "",
-	    NULL,
+		"0011223344556677\n",                       /* 8 bytes */
+		"00112233445566778899aabbccddeefg\n",       /* not hex */
+		"00112233445566778899aabbccddeeff0\n",      /* odd length */
+		"00112233445566778899aabbccddeeff extra\n", /* two words */
+		"",
+		NULL,
 	};
 	uint8_t key[PSK_MAX_KEY];
 	size_t len;
@@ -143,15 +143,16 @@ reports_identity_file_mistakes_with_line_numbers(void **state)
 		const char *text;
 		const char *expect;
 	} rows[] = {
-	    {"station:S01\n", "ids:1: expected IDENTITY HEXKEY"},
-	    {"# ok\nvisitor:bob 00112233445566778899aabbccddeeff\n", "ids:2: identity must be"},
-	    {"station: 00112233445566778899aabbccddeeff\n", "ids:1:"},
-	    {"station:S01 0011\n", "ids:1: key of station:S01"},
-	    {"station:S01 00112233445566778899aabbccddeeff x\n", "ids:1: expected"},
-	    {"station:S01 00112233445566778899aabbccddeeff\n"
-	     "station:S01 ffeeddccbbaa99887766554433221100\n",
-	        "appears twice"},
-	    {NULL, NULL},
+		{ "station:S01\n", "ids:1: expected IDENTITY HEXKEY" },
+		{ "# ok\nvisitor:bob 00112233445566778899aabbccddeeff\n",
+		    "ids:2: identity must be" },
+		{ "station: 00112233445566778899aabbccddeeff\n", "ids:1:" },
+		{ "station:S01 0011\n", "ids:1: key of station:S01" },
+		{ "station:S01 00112233445566778899aabbccddeeff x\n", "ids:1: expected" },
+		{ "station:S01 00112233445566778899aabbccddeeff\n"
+		  "station:S01 ffeeddccbbaa99887766554433221100\n",
+		    "appears twice" },
+		{ NULL, NULL },
 	};
 	struct psk_table t;
 	char err[256];
@@ -176,22 +177,22 @@ splits_identities_into_roles(void **state)
 		enum psk_role role;
 		const char *name;
 	} rows[] = {
-	    {"station:S01", PSK_ROLE_STATION, "S01"},
-	    {"township:330825101", PSK_ROLE_TOWNSHIP, "330825101"},
-	    {"regulator:alice", PSK_ROLE_REGULATOR, "alice"},
-	    {"station:", PSK_ROLE_NONE, ""},
-	    {"station:a b", PSK_ROLE_NONE, ""},
-	    {"station:a:b", PSK_ROLE_NONE, ""},
-	    {"Station:S01", PSK_ROLE_NONE, ""},
-	    {"admin:root", PSK_ROLE_NONE, ""},
-	    {NULL, PSK_ROLE_NONE, NULL},
+		{ "station:S01", PSK_ROLE_STATION, "S01" },
+		{ "township:330825101", PSK_ROLE_TOWNSHIP, "330825101" },
+		{ "regulator:alice", PSK_ROLE_REGULATOR, "alice" },
+		{ "station:", PSK_ROLE_NONE, "" },
+		{ "station:a b", PSK_ROLE_NONE, "" },
+		{ "station:a:b", PSK_ROLE_NONE, "" },
+		{ "Station:S01", PSK_ROLE_NONE, "" },
+		{ "admin:root", PSK_ROLE_NONE, "" },
+		{ NULL, PSK_ROLE_NONE, NULL },
 	};
 	char name[64];
 
 	(void)state;
 	for (int i = 0; rows[i].identity != NULL; i++) {
-		assert_int_equal(
-		    psk_identity_role(rows[i].identity, name, sizeof(name)), rows[i].role);
+		assert_int_equal(psk_identity_role(rows[i].identity, name, sizeof(name)),
+		    rows[i].role);
 		assert_string_equal(name, rows[i].name);
 	}
 }
@@ -217,13 +218,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(loads_an_owner_only_hex_key),
-	    cmocka_unit_test(refuses_key_files_others_can_read),
-	    cmocka_unit_test(refuses_keys_that_are_not_hex_or_too_short),
-	    cmocka_unit_test(parses_identities_and_finds_them),
-	    cmocka_unit_test(reports_identity_file_mistakes_with_line_numbers),
-	    cmocka_unit_test(splits_identities_into_roles),
-	    cmocka_unit_test(refuses_identities_files_others_can_read),
+		cmocka_unit_test(loads_an_owner_only_hex_key),
+		cmocka_unit_test(refuses_key_files_others_can_read),
+		cmocka_unit_test(refuses_keys_that_are_not_hex_or_too_short),
+		cmocka_unit_test(parses_identities_and_finds_them),
+		cmocka_unit_test(reports_identity_file_mistakes_with_line_numbers),
+		cmocka_unit_test(splits_identities_into_roles),
+		cmocka_unit_test(refuses_identities_files_others_can_read),
 	};
 	return cmocka_run_group_tests_name("psk", tests, setup, teardown);
 }

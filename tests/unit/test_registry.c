@@ -127,14 +127,15 @@ parses_a_valid_row(void **state)
 	char err[256], date[11];
 
 	(void)state;
-	assert_int_equal(parse_line("ZJ-000123,ysp35.5,2023-04,15.2,,Longyou Gas Co.,,active",
-	    NULL, &row, err, sizeof(err)), 0);
+	assert_int_equal(parse_line("ZJ-000123,ysp35.5,2023-04,15.2,,Longyou Gas Co.,,active", NULL,
+	                     &row, err, sizeof(err)),
+	    0);
 	assert_string_equal(row.serial, "ZJ-000123");
 	assert_string_equal(row.model, "YSP35.5");
 	date_format(row.manufactured, date);
 	assert_string_equal(date, "2023-04-01");
 	assert_int_equal(row.tare_g, 15200);
-	assert_int_equal(row.fill_g, 14900);   /* empty fill_kg: the model's default */
+	assert_int_equal(row.fill_g, 14900); /* empty fill_kg: the model's default */
 	assert_int_equal(row.last_inspection, -1);
 	assert_string_equal(row.owner, "Longyou Gas Co.");
 	assert_string_equal(row.status, "active");
@@ -182,7 +183,8 @@ refuses_bad_rows_with_the_reason(void **state)
 static void
 refuses_nul_bytes_hidden_in_fields(void **state)
 {
-	static const char text[] = "serial,model,manufactured,tare_kg,fill_kg,owner,"
+	static const char text[] =
+	    "serial,model,manufactured,tare_kg,fill_kg,owner,"
 	    "last_inspection,status\nA1,YSP35.5,2019-05,15.2,14.9,Co,,active\0x\n"
 	    "A1\0B,YSP35.5,2019-05,15.2,14.9,Co,,active\n";
 	struct registry_columns cols;
@@ -243,7 +245,7 @@ next_inspection_is_one_cycle_after_the_last(void **state)
 		const char *want;
 	} cases[] = {
 		{ "2019-05-01", "2022-03-15", 4, "2026-03-15" },
-		{ "2019-05-01", NULL, 4, "2023-05-01" },     /* never inspected */
+		{ "2019-05-01", NULL, 4, "2023-05-01" }, /* never inspected */
 		{ "2010-01-01", "2020-02-29", 4, "2024-02-29" },
 		{ "2010-01-01", "2020-02-29", 3, "2023-02-28" },
 		{ "2010-01-01", "2020-06-30", 0, "2024-06-30" }, /* 0: default cycle */
@@ -269,20 +271,22 @@ static void
 imports_valid_rows_and_reports_rejected_lines(void **state)
 {
 	struct fixture *f = *state;
-	struct registry_import_opts opts = { .reject = on_reject, .progress = on_progress,
+	struct registry_import_opts opts = { .reject = on_reject,
+		.progress = on_progress,
 		.arg = f };
 	struct registry_import_result res;
 	char err[256];
 
-	write_csv(f, "\xef\xbb\xbf" "serial,model,manufactured,tare_kg,fill_kg,owner,"
-	    "last_inspection,status\n"
-	    "A1,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2022-03-15,active\n"
-	    "A2,YSP50,2019-05,15.2,14.9,Longyou Gas,,active\n"
-	    "\n"
-	    "A3,YSP118,2018-01-20,48.5,49.5,\"Gas, Ltd\",,scrapped\n"
-	    "A1,YSP35.5,2019-05,15.2,14.9,Longyou Gas,,active\n"
-	    "A4,YSP12,2020-02,x,5,Co,,active\n"
-	    "\"A5,YSP12\n");
+	write_csv(f, "\xef\xbb\xbf"
+	             "serial,model,manufactured,tare_kg,fill_kg,owner,"
+	             "last_inspection,status\n"
+	             "A1,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2022-03-15,active\n"
+	             "A2,YSP50,2019-05,15.2,14.9,Longyou Gas,,active\n"
+	             "\n"
+	             "A3,YSP118,2018-01-20,48.5,49.5,\"Gas, Ltd\",,scrapped\n"
+	             "A1,YSP35.5,2019-05,15.2,14.9,Longyou Gas,,active\n"
+	             "A4,YSP12,2020-02,x,5,Co,,active\n"
+	             "\"A5,YSP12\n");
 	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.rows, 6);
 	assert_int_equal(res.rejected, 4);
@@ -295,12 +299,20 @@ imports_valid_rows_and_reports_rejected_lines(void **state)
 	    "8: field 1: quoted field not closed before the end of the file\n");
 	assert_true(f->progress_calls >= 1);
 	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders", -1), 2);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
-	    "'A1' AND next_inspection = '2026-03-15' AND manufactured = '2019-05-01' AND "
-	    "tare_kg = 15.2 AND last_inspection = '2022-03-15'", -1), 1);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
-	    "'A3' AND owner = 'Gas, Ltd' AND status = 'scrapped' AND next_inspection = "
-	    "'2022-01-20' AND last_inspection IS NULL", -1), 1);
+	assert_int_equal(
+	    store_query_int(f->db,
+	        "SELECT count(*) FROM cylinders WHERE serial = "
+	        "'A1' AND next_inspection = '2026-03-15' AND manufactured = '2019-05-01' AND "
+	        "tare_kg = 15.2 AND last_inspection = '2022-03-15'",
+	        -1),
+	    1);
+	assert_int_equal(
+	    store_query_int(f->db,
+	        "SELECT count(*) FROM cylinders WHERE serial = "
+	        "'A3' AND owner = 'Gas, Ltd' AND status = 'scrapped' AND next_inspection = "
+	        "'2022-01-20' AND last_inspection IS NULL",
+	        -1),
+	    1);
 }
 
 static void
@@ -312,8 +324,8 @@ reimport_changes_nothing_and_updates_changed_rows(void **state)
 	int64_t stamp;
 
 	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
-	    "B1,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,active\n"
-	    "B2,YSP12,2020-05,6.1,5,Co,,active\n");
+	             "B1,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,active\n"
+	             "B2,YSP12,2020-05,6.1,5,Co,,active\n");
 	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.inserted, 2);
 	stamp = store_query_int(f->db, "SELECT updated_ms FROM cylinders WHERE serial = 'B2'", 0);
@@ -324,15 +336,21 @@ reimport_changes_nothing_and_updates_changed_rows(void **state)
 	assert_int_equal(res.unchanged, 2);
 	/* a new inspection date arrives; scrapped in the other row's column order */
 	write_csv(f, "status,serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection\n"
-	    "active,B1,YSP35.5,2019-05,15.2,14.9,Co,2025-03-15\n"
-	    "active,B2,YSP12,2020-05,6.1,5,Co,\n");
+	             "active,B1,YSP35.5,2019-05,15.2,14.9,Co,2025-03-15\n"
+	             "active,B2,YSP12,2020-05,6.1,5,Co,\n");
 	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.updated, 1);
 	assert_int_equal(res.unchanged, 1);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
-	    "'B1' AND next_inspection = '2029-03-15'", -1), 1);
-	assert_int_equal(store_query_int(f->db, "SELECT updated_ms FROM cylinders WHERE serial = "
-	    "'B2'", 0), stamp);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE serial = "
+	                     "'B1' AND next_inspection = '2029-03-15'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT updated_ms FROM cylinders WHERE serial = "
+	                     "'B2'",
+	                     0),
+	    stamp);
 }
 
 static void
@@ -342,13 +360,16 @@ failed_transaction_leaves_nothing(void **state)
 	struct registry_import_result res;
 	char err[256];
 
-	assert_int_equal(store_exec(f->db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON cylinders "
-	    "WHEN NEW.serial = 'C3' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END", err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    store_exec(f->db,
+	        "CREATE TEMP TRIGGER boom BEFORE INSERT ON cylinders "
+	        "WHEN NEW.serial = 'C3' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+	        err, sizeof(err)),
+	    0);
 	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
-	    "C1,YSP35.5,2019-05,15.2,14.9,Co,,active\n"
-	    "C2,YSP35.5,2019-05,15.2,14.9,Co,,active\n"
-	    "C3,YSP35.5,2019-05,15.2,14.9,Co,,active\n");
+	             "C1,YSP35.5,2019-05,15.2,14.9,Co,,active\n"
+	             "C2,YSP35.5,2019-05,15.2,14.9,Co,,active\n"
+	             "C3,YSP35.5,2019-05,15.2,14.9,Co,,active\n");
 	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":4: database refused the row: disk on fire"));
 	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders", -1), 0);
@@ -370,8 +391,8 @@ refuses_file_without_header_or_missing(void **state)
 	write_csv(f, "");
 	assert_int_equal(registry_import(f->db, f->csv_path, NULL, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "empty file"));
-	assert_int_equal(registry_import(f->db, "/nonexistent.csv", NULL, NULL, err,
-	    sizeof(err)), -1);
+	assert_int_equal(registry_import(f->db, "/nonexistent.csv", NULL, NULL, err, sizeof(err)),
+	    -1);
 }
 
 static void
@@ -384,21 +405,22 @@ verifies_codes_against_the_key(void **state)
 	char err[256], text[2048];
 	/* vector 1 of docs/code-format.md: 330825 ZJ-000123 YSP35.5 2023-04 15.20 14.90 */
 	const char *code = "GC1: 50+O1 M0R2GKFU*OQTIB3W5646*96WN669DBIK+RC-RR8:U1IP2HR94V.98XGH"
-	    "85GQ6BMKCDFK5EULME/NLVU1O27UXHXLGEAEQTVJSOB%E$BNRMP7:GZY7SMNM:550";
+	                   "85GQ6BMKCDFK5EULME/NLVU1O27UXHXLGEAEQTVJSOB%E$BNRMP7:GZY7SMNM:550";
 	int i;
 
 	for (i = 0; i < CODE_SEED_LEN; i++)
 		seed[i] = (uint8_t)i;
 	opts.key = code_key_from_seed(seed, NULL, 0);
 	opts.county = 330825;
-	snprintf(text, sizeof(text), "%scode\n"
+	snprintf(text, sizeof(text),
+	    "%scode\n"
 	    "ZJ-000123,YSP35.5,2023-04,15.20,14.90,Co,,active,%s\n"
 	    "ZJ-000124,YSP35.5,2023-04,15.20,14.90,Co,,active,%s\n"
 	    "ZJ-000123,YSP35.5,2023-04,15.30,14.90,Co,,active,%s\n"
 	    "ZJ-000125,YSP35.5,2023-04,15.20,14.90,Co,,active,GC1:XXXX\n"
 	    "ZJ-000126,YSP35.5,2023-04,15.20,14.90,Co,,active,\n",
-	    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,",
-	    code, code, code);
+	    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,", code, code,
+	    code);
 	write_csv(f, text);
 	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.inserted, 2);
@@ -406,10 +428,16 @@ verifies_codes_against_the_key(void **state)
 	assert_non_null(strstr(f->rejects, "3: code is for serial ZJ-000123, not this row's"));
 	assert_non_null(strstr(f->rejects, "4: code's model, manufacture month, tare or fill"));
 	assert_non_null(strstr(f->rejects, "5: code refused: damaged code"));
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
-	    "'ZJ-000123' AND code LIKE 'GC1: 50+O1%'", -1), 1);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE serial = "
-	    "'ZJ-000126' AND code IS NULL", -1), 1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE serial = "
+	                     "'ZJ-000123' AND code LIKE 'GC1: 50+O1%'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE serial = "
+	                     "'ZJ-000126' AND code IS NULL",
+	                     -1),
+	    1);
 	/* another county's station refuses it */
 	opts.county = 110105;
 	f->rejects[0] = '\0';
@@ -427,35 +455,48 @@ adds_operators_and_buyers_without_raw_numbers(void **state)
 	char err[256], id[65], id2[65];
 
 	assert_int_equal(registry_operator_add(f->db, "TS-2024-0042", "Wang Fang", "2027-06-30",
-	    err, sizeof(err)), 0);
+	                     err, sizeof(err)),
+	    0);
 	assert_int_equal(registry_operator_add(f->db, "TS-2024-0042", "Wang Fang", "2028-06-30",
-	    err, sizeof(err)), 0);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM operators WHERE expires = "
-	    "'2028-06-30'", -1), 1);
-	assert_int_equal(registry_operator_add(f->db, "TS 1", "X", "2027-06-30", err,
-	    sizeof(err)), -1);
-	assert_int_equal(registry_operator_add(f->db, "TS1", "X", "2027-02-30", err,
-	    sizeof(err)), -1);
-	assert_int_equal(registry_operator_add(f->db, "TS1", "", "2027-01-30", err,
-	    sizeof(err)), -1);
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM operators WHERE expires = "
+	                     "'2028-06-30'",
+	                     -1),
+	    1);
+	assert_int_equal(registry_operator_add(f->db, "TS 1", "X", "2027-06-30", err, sizeof(err)),
+	    -1);
+	assert_int_equal(registry_operator_add(f->db, "TS1", "X", "2027-02-30", err, sizeof(err)),
+	    -1);
+	assert_int_equal(registry_operator_add(f->db, "TS1", "", "2027-01-30", err, sizeof(err)),
+	    -1);
 
 	memset(key.bytes, 0x11, sizeof(key.bytes));
 	assert_int_equal(buyer_parse("11010519491231002X", 18, BUYER_ANY, &n, NULL, 0), 0);
-	assert_int_equal(registry_buyer_add(f->db, &key, &n, "33082510", "Somewhere", id, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    registry_buyer_add(f->db, &key, &n, "33082510", "Somewhere", id, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "township"));
-	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101", "No. 1 Long Rd", id,
-	    err, sizeof(err)), 0);
-	assert_string_equal(id,
-	    "9dc6f8e7a9fd6247558c1106752ef926f8904ad15c497e0bf6ecec65d86a869c");
-	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", id2,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    registry_buyer_add(f->db, &key, &n, "330825101", "No. 1 Long Rd", id, err, sizeof(err)),
+	    0);
+	assert_string_equal(id, "9dc6f8e7a9fd6247558c1106752ef926f8904ad15c497e0bf6ecec65d86a869c");
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", id2, err,
+	                     sizeof(err)),
+	    0);
 	assert_string_equal(id, id2);
 	buyer_number_clear(&n);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM buyers WHERE masked = "
-	    "'110***********002X' AND kind = 'household' AND township = '330825102'", -1), 1);
-	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM buyers WHERE id || masked "
-	    "|| township || address LIKE '%19491231%'", -1), 0);
+	assert_int_equal(
+	    store_query_int(f->db,
+	        "SELECT count(*) FROM buyers WHERE masked = "
+	        "'110***********002X' AND kind = 'household' AND township = '330825102'",
+	        -1),
+	    1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM buyers WHERE id || masked "
+	                     "|| township || address LIKE '%19491231%'",
+	                     -1),
+	    0);
 }
 
 static void
@@ -470,8 +511,8 @@ finds_cylinders_operators_and_buyers(void **state)
 	char err[256], id[65];
 
 	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
-	    "D1,YSP118,2019-05,48.5,49.5,Longyou Gas,2022-03-15,scrapped\n"
-	    "D2,YSP12,2020-05,6.1,5,Co,,active\n");
+	             "D1,YSP118,2019-05,48.5,49.5,Longyou Gas,2022-03-15,scrapped\n"
+	             "D2,YSP12,2020-05,6.1,5,Co,,active\n");
 	assert_int_equal(registry_import(f->db, f->csv_path, NULL, NULL, err, sizeof(err)), 0);
 	assert_int_equal(registry_cylinder_find(f->db, "D1", &cyl, err, sizeof(err)), 1);
 	assert_string_equal(cyl.model, "YSP118");
@@ -487,8 +528,8 @@ finds_cylinders_operators_and_buyers(void **state)
 	assert_int_equal(registry_cylinder_find(f->db, "D3", &cyl, err, sizeof(err)), 0);
 	assert_string_equal(cyl.serial, "");
 
-	assert_int_equal(registry_operator_add(f->db, "TS-9", "Li Lei", "2027-06-30", err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    registry_operator_add(f->db, "TS-9", "Li Lei", "2027-06-30", err, sizeof(err)), 0);
 	assert_int_equal(registry_operator_find(f->db, "TS-9", &op, err, sizeof(err)), 1);
 	assert_string_equal(op.name, "Li Lei");
 	assert_string_equal(op.expires, "2027-06-30");
@@ -497,8 +538,8 @@ finds_cylinders_operators_and_buyers(void **state)
 
 	memset(key.bytes, 7, sizeof(key.bytes));
 	assert_int_equal(buyer_parse("91350100M000100Y43", 18, BUYER_ANY, &n, NULL, 0), 0);
-	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101", "Depot 3", id, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    registry_buyer_add(f->db, &key, &n, "330825101", "Depot 3", id, err, sizeof(err)), 0);
 	assert_int_equal(registry_buyer_find(f->db, id, &buyer, err, sizeof(err)), 1);
 	assert_string_equal(buyer.masked, "913***********0Y43");
 	assert_string_equal(buyer.kind, "business");
@@ -520,8 +561,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(reimport_changes_nothing_and_updates_changed_rows,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(failed_transaction_leaves_nothing, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(failed_transaction_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_file_without_header_or_missing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(verifies_codes_against_the_key, setup, teardown),

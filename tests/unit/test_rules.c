@@ -87,9 +87,9 @@ enum mutation {
 struct prefill_case {
 	const char *name;
 	enum mutation mutation;
-	const char *rule;            /* expected rule, NULL: none fires */
+	const char *rule; /* expected rule, NULL: none fires */
 	int blocked;
-	const char *text;            /* expected text of the first violation, or NULL */
+	const char *text; /* expected text of the first violation, or NULL */
 };
 
 static const struct prefill_case prefill_cases[] = {
@@ -317,7 +317,7 @@ struct postfill_case {
 	const char *name;
 	double net, reading;
 	int stable, timed_out, emergency, link_lost;
-	const char *rules;           /* expected rule codes, in order, "" none */
+	const char *rules; /* expected rule codes, in order, "" none */
 	int held;
 };
 

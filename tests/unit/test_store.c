@@ -131,8 +131,8 @@ refuses_corrupt_file_without_recreating_it(void **state)
 	path_of(path, sizeof(path), "corrupt.db");
 	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
 	for (int i = 0; i < 200; i++)
-		assert_int_equal(store_exec(db,
-		    "INSERT INTO a VALUES (randomblob(500))", err, sizeof(err)), 0);
+		assert_int_equal(
+		    store_exec(db, "INSERT INTO a VALUES (randomblob(500))", err, sizeof(err)), 0);
 	assert_int_equal(store_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", err, sizeof(err)), 0);
 	store_close(db);
 
@@ -167,8 +167,8 @@ refuses_truncated_file(void **state)
 	path_of(path, sizeof(path), "truncated.db");
 	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
 	for (int i = 0; i < 200; i++)
-		assert_int_equal(store_exec(db,
-		    "INSERT INTO a VALUES (randomblob(500))", err, sizeof(err)), 0);
+		assert_int_equal(
+		    store_exec(db, "INSERT INTO a VALUES (randomblob(500))", err, sizeof(err)), 0);
 	assert_int_equal(store_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", err, sizeof(err)), 0);
 	store_close(db);
 	assert_int_equal(truncate(path, 4096 * 3 + 17), 0);
@@ -210,9 +210,12 @@ opens_with_durable_settings(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
 	sqlite3_finalize(stmt);
 	/* Foreign keys are enforced: a fill of an unknown cylinder is refused. */
-	assert_int_equal(store_exec(db,
-	    "INSERT INTO fills (uuid, station, line, cylinder, started_ms, tare_kg, target_kg)"
-	    " VALUES ('u', 's', 1, 'NO-SUCH-CYLINDER', 0, 15, 14.9)", err, sizeof(err)), -1);
+	assert_int_equal(
+	    store_exec(db,
+	        "INSERT INTO fills (uuid, station, line, cylinder, started_ms, tare_kg, target_kg)"
+	        " VALUES ('u', 's', 1, 'NO-SUCH-CYLINDER', 0, 15, 14.9)",
+	        err, sizeof(err)),
+	    -1);
 	store_close(db);
 }
 
@@ -243,16 +246,25 @@ outbox_sequence_has_no_gap_after_rollback(void **state)
 	path_of(path, sizeof(path), "seq.db");
 	assert_int_equal(store_open(path, schema_station, 0, &db, err, sizeof(err)), 0);
 	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
-	assert_int_equal(store_exec(db, "INSERT INTO outbox (uuid, kind, created_ms)"
-	    " VALUES ('a', 'event', 1)", err, sizeof(err)), 0);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO outbox (uuid, kind, created_ms)"
+	                     " VALUES ('a', 'event', 1)",
+	                     err, sizeof(err)),
+	    0);
 	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
 	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
-	assert_int_equal(store_exec(db, "INSERT INTO outbox (uuid, kind, created_ms)"
-	    " VALUES ('b', 'event', 2)", err, sizeof(err)), 0);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO outbox (uuid, kind, created_ms)"
+	                     " VALUES ('b', 'event', 2)",
+	                     err, sizeof(err)),
+	    0);
 	store_rollback(db);
 	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
-	assert_int_equal(store_exec(db, "INSERT INTO outbox (uuid, kind, created_ms)"
-	    " VALUES ('c', 'event', 3)", err, sizeof(err)), 0);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO outbox (uuid, kind, created_ms)"
+	                     " VALUES ('c', 'event', 3)",
+	                     err, sizeof(err)),
+	    0);
 	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
 	assert_int_equal(store_query_int(db, "SELECT seq FROM outbox WHERE uuid = 'c'", -1), 2);
 	store_close(db);
@@ -265,8 +277,8 @@ static void
 names_a_full_or_failing_disk(void **state)
 {
 	static const struct {
-		const char *sql;             /* run it and classify its error, or */
-		const char *text;            /* classify this text */
+		const char *sql;  /* run it and classify its error, or */
+		const char *text; /* classify this text */
 		enum store_disk expected;
 	} cases[] = {
 		{ "INSERT INTO a VALUES (zeroblob(65536))", NULL, STORE_DISK_FULL },

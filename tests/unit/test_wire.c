@@ -87,12 +87,12 @@ batch_round_trips_with_fills_and_violations(void **state)
 		assert_string_equal(out.records[i].uuid, in.records[i].uuid);
 		assert_string_equal(out.records[i].kind, in.records[i].kind);
 		assert_int_equal(out.records[i].has_fill, in.records[i].has_fill);
-		assert_memory_equal(
-		    &out.records[i].fill, &in.records[i].fill, sizeof(struct wire_fill));
+		assert_memory_equal(&out.records[i].fill, &in.records[i].fill,
+		    sizeof(struct wire_fill));
 		assert_int_equal(out.records[i].violation_count, in.records[i].violation_count);
 	}
-	assert_memory_equal(
-	    out.records[1].violations, in.records[1].violations, sizeof(struct wire_violation));
+	assert_memory_equal(out.records[1].violations, in.records[1].violations,
+	    sizeof(struct wire_violation));
 	free(buf);
 	wire_batch_free(&out);
 	wire_batch_free(&in);
@@ -101,9 +101,9 @@ batch_round_trips_with_fills_and_violations(void **state)
 static void
 small_messages_round_trip(void **state)
 {
-	struct wire_ack ack = {123456789, 7, 3}, ack2;
+	struct wire_ack ack = { 123456789, 7, 3 }, ack2;
 	struct wire_heartbeat hb, hb2;
-	struct wire_disposition d = {42, "visited; cylinders seized"}, d2;
+	struct wire_disposition d = { 42, "visited; cylinders seized" }, d2;
 	uint8_t *buf;
 	size_t len;
 	char err[128];
@@ -138,12 +138,12 @@ static void
 registry_and_alerts_round_trip(void **state)
 {
 	struct wire_registry_row rows[2] = {
-	    {"ZJ1", "scrapped", "2020-01-02", "2024-01-02", "GasCo", 7},
-	    {"ZJ2", "active", "", "", "", 8},
+		{ "ZJ1", "scrapped", "2020-01-02", "2024-01-02", "GasCo", 7 },
+		{ "ZJ2", "active", "", "", "", 8 },
 	};
-	struct wire_registry reg = {8, 1, 2, rows}, reg2;
+	struct wire_registry reg = { 8, 1, 2, rows }, reg2;
 	struct wire_alert alerts[1];
-	struct wire_alert_list list = {9, 1, alerts}, list2;
+	struct wire_alert_list list = { 9, 1, alerts }, list2;
 	uint8_t *buf;
 	size_t len;
 	char err[128];
@@ -215,16 +215,16 @@ refuses_malformed_input_with_a_reason(void **state)
 		const char *name;
 		const char *hex;
 	} rows[] = {
-	    {"empty", ""},
-	    {"not a map", "83010203"},
-	    {"truncated map", "a2"},
-	    {"array claims 2^32 items in 6 bytes", "9affffffff00"},
-	    {"text longer than the buffer", "a1637365717a"},
-	    {"indefinite map", "bf6373657101ff"},
-	    {"tag", "c1a0"},
-	    {"trailing bytes", "a000"},
-	    {"records not an array", "a167726563 6f726473 01"},
-	    {NULL, NULL},
+		{ "empty", "" },
+		{ "not a map", "83010203" },
+		{ "truncated map", "a2" },
+		{ "array claims 2^32 items in 6 bytes", "9affffffff00" },
+		{ "text longer than the buffer", "a1637365717a" },
+		{ "indefinite map", "bf6373657101ff" },
+		{ "tag", "c1a0" },
+		{ "trailing bytes", "a000" },
+		{ "records not an array", "a167726563 6f726473 01" },
+		{ NULL, NULL },
 	};
 	uint8_t buf[64];
 	char hex[160], err[160];
@@ -321,9 +321,9 @@ refuses_every_truncation_of_a_valid_batch(void **state)
 static void
 refuses_registry_rows_with_bad_status_or_date(void **state)
 {
-	struct wire_registry_row bad_status[1] = {{"ZJ1", "melted", "", "", "", 1}};
-	struct wire_registry_row bad_date[1] = {{"ZJ1", "active", "2023-02-30", "", "", 1}};
-	struct wire_registry reg = {1, 0, 1, bad_status}, out;
+	struct wire_registry_row bad_status[1] = { { "ZJ1", "melted", "", "", "", 1 } };
+	struct wire_registry_row bad_date[1] = { { "ZJ1", "active", "2023-02-30", "", "", 1 } };
+	struct wire_registry reg = { 1, 0, 1, bad_status }, out;
 	uint8_t *buf;
 	size_t len;
 	char err[160];
@@ -344,10 +344,10 @@ static void
 station_list_round_trips(void **state)
 {
 	struct wire_station st[2] = {
-	    {"S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0"},
-	    {"S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, ""},
+		{ "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0" },
+		{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "" },
 	};
-	struct wire_station_list l = {2, st}, l2;
+	struct wire_station_list l = { 2, st }, l2;
 	uint8_t *buf;
 	size_t len;
 	char err[128];
@@ -419,16 +419,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(batch_round_trips_with_fills_and_violations),
-	    cmocka_unit_test(small_messages_round_trip),
-	    cmocka_unit_test(registry_and_alerts_round_trip),
-	    cmocka_unit_test(trace_round_trips_and_renders_as_json),
-	    cmocka_unit_test(refuses_malformed_input_with_a_reason),
-	    cmocka_unit_test(refuses_wrong_types_and_missing_fields),
-	    cmocka_unit_test(refuses_every_truncation_of_a_valid_batch),
-	    cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
-	    cmocka_unit_test(station_list_round_trips),
-	    cmocka_unit_test(fill_curves_travel_with_records_and_alone),
+		cmocka_unit_test(batch_round_trips_with_fills_and_violations),
+		cmocka_unit_test(small_messages_round_trip),
+		cmocka_unit_test(registry_and_alerts_round_trip),
+		cmocka_unit_test(trace_round_trips_and_renders_as_json),
+		cmocka_unit_test(refuses_malformed_input_with_a_reason),
+		cmocka_unit_test(refuses_wrong_types_and_missing_fields),
+		cmocka_unit_test(refuses_every_truncation_of_a_valid_batch),
+		cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
+		cmocka_unit_test(station_list_round_trips),
+		cmocka_unit_test(fill_curves_travel_with_records_and_alone),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

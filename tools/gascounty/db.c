@@ -51,8 +51,8 @@ raise_alert(struct county_db *c, const struct alert_in *a, char *err, size_t err
 	sqlite3_bind_text(st, 2, a->rule, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->severity, -1, SQLITE_STATIC);
 	/* an alert must reach someone: an unknown township goes to "county" */
-	sqlite3_bind_text(
-	    st, 4, a->township[0] != '\0' ? a->township : "county", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->township[0] != '\0' ? a->township : "county", -1,
+	    SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, a->station ? a->station : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, a->cylinder ? a->cylinder : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, a->masked ? a->masked : "", -1, SQLITE_STATIC);
@@ -129,8 +129,8 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		if (county_violation(c, source, uuid, station, "C01", township, text, f->cylinder,
 		        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 			return -1;
-		al = (struct alert_in){source, "C01", "alert", township, station, f->cylinder,
-		    f->buyer_masked, text, f->started_ms};
+		al = (struct alert_in){ source, "C01", "alert", township, station, f->cylinder,
+			f->buyer_masked, text, f->started_ms };
 		return raise_alert(c, &al, err, errlen);
 	}
 	sqlite3_reset(st);
@@ -192,9 +192,9 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 	        f->buyer_township[0] != '\0' ? f->buyer_township : township, text, f->cylinder,
 	        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 		return -1;
-	al = (struct alert_in){source, "C02", "alert",
-	    f->buyer_township[0] != '\0' ? f->buyer_township : township, station, f->cylinder,
-	    f->buyer_masked, text, f->started_ms};
+	al = (struct alert_in){ source, "C02", "alert",
+		f->buyer_township[0] != '\0' ? f->buyer_township : township, station, f->cylinder,
+		f->buyer_masked, text, f->started_ms };
 	return raise_alert(c, &al, err, errlen);
 }
 
@@ -213,27 +213,27 @@ enum {
 };
 
 static const char *const ingest_sql[ST_COUNT] = {
-    [ST_RECORD] = "INSERT OR IGNORE INTO records (station, seq, uuid, kind, created_ms,"
-                  " received_ms) VALUES (?,?,?,?,?,?)",
-    [ST_FILL] = "INSERT OR IGNORE INTO fills (uuid, station, seq, line, cylinder, buyer,"
-                " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
-                " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_CURVE] = "INSERT OR IGNORE INTO fill_curves (uuid, curve) VALUES (?, ?)",
-    [ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
-                     " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
-                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_SAME] = "SELECT uuid FROM records WHERE station = ? AND seq = ?",
-    [ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
-               " AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
-    [ST_C02] = "SELECT count(*) FROM (SELECT 1 FROM fills WHERE buyer = ?"
-               " AND started_ms BETWEEN ? AND ? LIMIT ?)",
-    /* two index ranges around this station (fills_buyer_station), so the
-     * buyer's many fills here are never scanned */
-    [ST_C02_OTHER] = "SELECT 1 FROM fills WHERE buyer = ?1 AND station < ?4"
-                     " AND started_ms BETWEEN ?2 AND ?3 UNION ALL"
-                     " SELECT 1 FROM fills WHERE buyer = ?1 AND station > ?4"
-                     " AND started_ms BETWEEN ?2 AND ?3 LIMIT 1",
+	[ST_RECORD] = "INSERT OR IGNORE INTO records (station, seq, uuid, kind, created_ms,"
+	              " received_ms) VALUES (?,?,?,?,?,?)",
+	[ST_FILL] = "INSERT OR IGNORE INTO fills (uuid, station, seq, line, cylinder, buyer,"
+	            " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
+	            " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
+	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_CURVE] = "INSERT OR IGNORE INTO fill_curves (uuid, curve) VALUES (?, ?)",
+	[ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
+	                 " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
+	                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_SAME] = "SELECT uuid FROM records WHERE station = ? AND seq = ?",
+	[ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
+	           " AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
+	[ST_C02] = "SELECT count(*) FROM (SELECT 1 FROM fills WHERE buyer = ?"
+	           " AND started_ms BETWEEN ? AND ? LIMIT ?)",
+	/* two index ranges around this station (fills_buyer_station), so the
+	 * buyer's many fills here are never scanned */
+	[ST_C02_OTHER] = "SELECT 1 FROM fills WHERE buyer = ?1 AND station < ?4"
+	                 " AND started_ms BETWEEN ?2 AND ?3 UNION ALL"
+	                 " SELECT 1 FROM fills WHERE buyer = ?1 AND station > ?4"
+	                 " AND started_ms BETWEEN ?2 AND ?3 LIMIT 1",
 };
 
 static int
@@ -314,8 +314,8 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 		sqlite3_bind_text(s, 3, station, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, v->rule, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, v->severity, -1, SQLITE_STATIC);
-		sqlite3_bind_text(
-		    s, 6, v->township[0] != '\0' ? v->township : township, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, v->township[0] != '\0' ? v->township : township, -1,
+		    SQLITE_STATIC);
 		sqlite3_bind_text(s, 7, v->details, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 8, v->cylinder, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 9, v->buyer, -1, SQLITE_STATIC);
@@ -328,9 +328,9 @@ store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const 
 			continue;
 		/* the station names the township in each violation: its own for
 		 * station violations, the buyer's for buyer violations (R11) */
-		al = (struct alert_in){v->uuid, v->rule, v->severity,
-		    v->township[0] != '\0' ? v->township : township, station, v->cylinder,
-		    v->buyer_masked, v->details[0] != '\0' ? v->details : v->rule, v->at_ms};
+		al = (struct alert_in){ v->uuid, v->rule, v->severity,
+			v->township[0] != '\0' ? v->township : township, station, v->cylinder,
+			v->buyer_masked, v->details[0] != '\0' ? v->details : v->rule, v->at_ms };
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1)
 			return -1;
 		*alerts += rc;
@@ -357,8 +357,8 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 	int64_t hwm, max_seq, seq;
 	int rc;
 
-	if (store_prepare(
-	        c->db, "SELECT hwm, max_seq FROM stations WHERE id = ?", &st, err, errlen) == -1)
+	if (store_prepare(c->db, "SELECT hwm, max_seq FROM stations WHERE id = ?", &st, err,
+	        errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -441,7 +441,7 @@ int
 county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
     struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
 {
-	sqlite3_stmt *st[ST_COUNT] = {0};
+	sqlite3_stmt *st[ST_COUNT] = { 0 };
 	char township[WIRE_TOWNSHIP];
 	int64_t now = time_wall_ms();
 	int is_new, alerts = 0, i;
@@ -451,8 +451,8 @@ county_ingest(struct county_db *c, const char *station, const struct wire_batch 
 	*new_alerts = 0;
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
-	if (ensure_station(
-	        c, station, batch->township, now, township, sizeof(township), err, errlen) == -1)
+	if (ensure_station(c, station, batch->township, now, township, sizeof(township), err,
+	        errlen) == -1)
 		goto fail;
 	for (i = 0; i < ST_COUNT; i++)
 		if (store_prepare(c->db, ingest_sql[i], &st[i], err, errlen) == -1)
@@ -583,8 +583,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		time_format_iso(seen, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
 		snprintf(source, sizeof(source), "C03:%s:%lld", station, (long long)seen);
-		al =
-		    (struct alert_in){source, "C03", "alert", township, station, "", "", text, now};
+		al = (struct alert_in){ source, "C03", "alert", township, station, "", "", text,
+			now };
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
 			sqlite3_finalize(st);
 			goto fail;
@@ -618,8 +618,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		    "station %s: record %lld missing since %s (held up to %lld)", station,
 		    (long long)hwm + 1, when, (long long)max_seq);
 		snprintf(source, sizeof(source), "C04:%s:%lld", station, (long long)hwm);
-		al =
-		    (struct alert_in){source, "C04", "alert", township, station, "", "", text, now};
+		al = (struct alert_in){ source, "C04", "alert", township, station, "", "", text,
+			now };
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
 			sqlite3_finalize(st);
 			goto fail;
@@ -849,14 +849,17 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 				str_copy(r->kind, "fill", sizeof(r->kind));
 				r->has_fill = 1;
 				r->fill.line = sqlite3_column_int(st, 3);
-				store_column_copy(st, 4, r->fill.cylinder, sizeof(r->fill.cylinder));
+				store_column_copy(st, 4, r->fill.cylinder,
+				    sizeof(r->fill.cylinder));
 				store_column_copy(st, 5, r->fill.buyer, sizeof(r->fill.buyer));
-				store_column_copy(st, 6, r->fill.buyer_masked, sizeof(r->fill.buyer_masked));
-				store_column_copy(st, 7, 
-				    r->fill.buyer_township, sizeof(r->fill.buyer_township));
-				store_column_copy(st, 8, r->fill.buyer_kind, sizeof(r->fill.buyer_kind));
-				store_column_copy(st, 9, 
-				    r->fill.operator_cert, sizeof(r->fill.operator_cert));
+				store_column_copy(st, 6, r->fill.buyer_masked,
+				    sizeof(r->fill.buyer_masked));
+				store_column_copy(st, 7, r->fill.buyer_township,
+				    sizeof(r->fill.buyer_township));
+				store_column_copy(st, 8, r->fill.buyer_kind,
+				    sizeof(r->fill.buyer_kind));
+				store_column_copy(st, 9, r->fill.operator_cert,
+				    sizeof(r->fill.operator_cert));
 				r->fill.started_ms = sqlite3_column_int64(st, 10);
 				r->fill.ended_ms = sqlite3_column_int64(st, 11);
 				r->fill.tare_kg = sqlite3_column_double(st, 12);

@@ -49,14 +49,14 @@ struct door_entry {
 };
 
 struct door {
-	int fd;          /* libcoap's endpoint socket; -1: no screening */
+	int fd;             /* libcoap's endpoint socket; -1: no screening */
 	int per_address;    /* half-open sessions one address may hold */
 	int max_handshakes; /* libcoap's cap on all of them */
 	struct door_entry *entries;
 	size_t count, capacity;
-	unsigned long reads;    /* libcoap's reads of fd seen (proves the door is in the path) */
-	unsigned long refused;  /* ClientHellos dropped since the last report */
-	int64_t reported_ms;    /* when the last "refused" line was logged */
+	unsigned long reads;   /* libcoap's reads of fd seen (proves the door is in the path) */
+	unsigned long refused; /* ClientHellos dropped since the last report */
+	int64_t reported_ms;   /* when the last "refused" line was logged */
 };
 
 /*

@@ -20,52 +20,57 @@
 #define STR(field) offsetof(struct county_config, field), sizeof(((struct county_config *)0)->field)
 #define NUM(field) offsetof(struct county_config, field), 0
 
-static const char *const log_levels[] = {"warn", "info", "debug", NULL};
+static const char *const log_levels[] = { "warn", "info", "debug", NULL };
 
 /* Every key but those of county_config_fixed takes effect on SIGHUP. */
 static const struct conf_key county_keys[] = {
-    {"listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0", "address to listen on (UDP); a change needs a restart", NULL},
-    {"port", CONF_INT, NUM(port), 1, 65535, "5684", "UDP port (CoAP over DTLS); a change needs a restart", NULL},
-    {"database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
-        "SQLite database; a change needs a restart", NULL},
-    {"identities", CONF_STRING, STR(identities), 1, 0, "/etc/gascounty/identities",
-        "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL},
-    {"max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
-        "DTLS handshakes in progress at once; a change needs a restart", NULL},
-    {"handshakes_per_address", CONF_INT, NUM(handshakes_per_address), 0, 1000, "10",
-        "DTLS handshakes one address (an IPv6 /64) may have in progress at once; keep it "
-        "well under max_handshakes (0: no such limit, libcoap's alone); a change needs a restart",
-        NULL},
-    {"max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most", NULL},
-    {"idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
-        "an idle session is closed after this (s)", NULL},
-    {"c01_minutes", CONF_INT, NUM(c01_minutes), 0, 10080, "60",
-        "C01: same cylinder filled at two stations within this is a cloned code (0: off)", NULL},
-    {"c02_household_max", CONF_INT, NUM(c02_household_max), 0, 1000, "3",
-        "C02: fills per household buyer across stations in the window (0: off)", NULL},
-    {"c02_business_max", CONF_INT, NUM(c02_business_max), 0, 100000, "60",
-        "C02: fills per business buyer across stations in the window (0: off)", NULL},
-    {"c02_days", CONF_INT, NUM(c02_days), 1, 365, "30", "C02 window (days)", NULL},
-    {"c03_silent_s", CONF_INT, NUM(c03_silent_s), 10, 604800, "900",
-        "C03: a station silent longer than this raises an alert (s)", NULL},
-    {"c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
-        "C04: a gap in a station's records older than this raises an alert (s)", NULL},
-    {"check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)", NULL},
-    {"max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
-        "records in one trace answer at most", NULL},
-    {"inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
-        "registry set --inspected: next inspection after this many years", NULL},
-    {"log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+	{ "listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0",
+	    "address to listen on (UDP); a change needs a restart", NULL },
+	{ "port", CONF_INT, NUM(port), 1, 65535, "5684",
+	    "UDP port (CoAP over DTLS); a change needs a restart", NULL },
+	{ "database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
+	    "SQLite database; a change needs a restart", NULL },
+	{ "identities", CONF_STRING, STR(identities), 1, 0, "/etc/gascounty/identities",
+	    "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL },
+	{ "max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
+	    "DTLS handshakes in progress at once; a change needs a restart", NULL },
+	{ "handshakes_per_address", CONF_INT, NUM(handshakes_per_address), 0, 1000, "10",
+	    "DTLS handshakes one address (an IPv6 /64) may have in progress at once; keep it "
+	    "well under max_handshakes (0: no such limit, libcoap's alone); a change needs a restart",
+	    NULL },
+	{ "max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most",
+	    NULL },
+	{ "idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
+	    "an idle session is closed after this (s)", NULL },
+	{ "c01_minutes", CONF_INT, NUM(c01_minutes), 0, 10080, "60",
+	    "C01: same cylinder filled at two stations within this is a cloned code (0: off)",
+	    NULL },
+	{ "c02_household_max", CONF_INT, NUM(c02_household_max), 0, 1000, "3",
+	    "C02: fills per household buyer across stations in the window (0: off)", NULL },
+	{ "c02_business_max", CONF_INT, NUM(c02_business_max), 0, 100000, "60",
+	    "C02: fills per business buyer across stations in the window (0: off)", NULL },
+	{ "c02_days", CONF_INT, NUM(c02_days), 1, 365, "30", "C02 window (days)", NULL },
+	{ "c03_silent_s", CONF_INT, NUM(c03_silent_s), 10, 604800, "900",
+	    "C03: a station silent longer than this raises an alert (s)", NULL },
+	{ "c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
+	    "C04: a gap in a station's records older than this raises an alert (s)", NULL },
+	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)",
+	    NULL },
+	{ "max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
+	    "records in one trace answer at most", NULL },
+	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
+	    "registry set --inspected: next inspection after this many years", NULL },
+	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
 const struct conf_section county_config_sections[] = {
-    {"county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys},
-    {NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL},
+	{ "county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
-const char *const county_config_fixed[] = {
-    "listen", "port", "database", "max_handshakes", "handshakes_per_address", NULL};
+const char *const county_config_fixed[] = { "listen", "port", "database", "max_handshakes",
+	"handshakes_per_address", NULL };
 
 enum log_level
 county_log_level(const struct county_config *config, int verbose)
@@ -106,11 +111,11 @@ static int
 registry_set(struct county_db *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"status", required_argument, NULL, 's'},
-	    {"inspected", required_argument, NULL, 'i'},
-	    {"next", required_argument, NULL, 'x'},
-	    {"owner", required_argument, NULL, 'o'},
-	    {NULL, 0, NULL, 0},
+		{ "status", required_argument, NULL, 's' },
+		{ "inspected", required_argument, NULL, 'i' },
+		{ "next", required_argument, NULL, 'x' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *status = NULL, *inspected = NULL, *next = NULL, *owner = NULL;
 	char next_buf[11], err[256];
@@ -159,8 +164,8 @@ registry_set(struct county_db *c, int argc, char **argv)
 		date_format(date_to_days(y, m, d), next_buf);
 		next = next_buf;
 	}
-	if (county_registry_set(
-	        c, argv[optind], status, inspected, next, owner, err, sizeof(err)) == -1) {
+	if (county_registry_set(c, argv[optind], status, inspected, next, owner, err,
+	        sizeof(err)) == -1) {
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
@@ -171,9 +176,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"example-config", no_argument, NULL, 'E'},
-	    {NULL, 0, NULL, 0},
+		{ "help", no_argument, NULL, 'h' },
+		{ "example-config", no_argument, NULL, 'E' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct county_config config;
 	struct conf_report report;

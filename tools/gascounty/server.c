@@ -366,8 +366,8 @@ answer:
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(
-	    resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out, outlen);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out,
+	    outlen);
 	notify_alerts(alerts);
 }
 
@@ -429,8 +429,8 @@ get_registry(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	wire_registry_free(&reg);
-	reply_body(
-	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
 }
 
 static void
@@ -466,8 +466,8 @@ get_alerts(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		return;
 	}
 	wire_alerts_free(&list);
-	reply_body(
-	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
 }
 
 static void
@@ -539,8 +539,8 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 		return;
 	}
 	wire_trace_free(&t);
-	reply_body(
-	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
 }
 
 static void
@@ -601,8 +601,8 @@ get_trace_curve(coap_resource_t *resource, coap_session_t *session, const coap_p
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(
-	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
 }
 
 static void
@@ -629,8 +629,8 @@ get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 		return;
 	}
 	wire_stations_free(&list);
-	reply_body(
-	    resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out, outlen);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
 }
 
 /* ---- setup and loop ------------------------------------------------------------ */
@@ -746,8 +746,7 @@ reload(void)
 }
 
 int
-county_serve(const struct county_config *config, const char *config_path, int verbose,
-    sqlite3 *db)
+county_serve(const struct county_config *config, const char *config_path, int verbose, sqlite3 *db)
 {
 	struct addrinfo hints, *res = NULL;
 	coap_dtls_spsk_t psk;

@@ -167,9 +167,8 @@ print_violations(json_t *o, FILE *f)
 	json_t *arr = json_object_get(o, "violations"), *v;
 	size_t i;
 
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v))
-			fprintf(f, "%s\n", json_string_value(v));
+	json_array_foreach(arr, i, v) if (json_is_string(v))
+	    fprintf(f, "%s\n", json_string_value(v));
 }
 
 /* A reply to a simple request: ok, an error, or a refusal. */
@@ -322,8 +321,9 @@ cmd_login(struct gasctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
-	return request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "login", "line", line, "cert",
-	    argv[2]), _("logged in"));
+	return request_simple(
+	    json_pack("{s:s, s:i, s:s}", "cmd", "login", "line", line, "cert", argv[2]),
+	    _("logged in"));
 }
 
 int
@@ -337,8 +337,9 @@ cmd_scan(struct gasctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
-	return request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "scan", "line", line, "code",
-	    argv[2]), _("cylinder accepted"));
+	return request_simple(
+	    json_pack("{s:s, s:i, s:s}", "cmd", "scan", "line", line, "code", argv[2]),
+	    _("cylinder accepted"));
 }
 
 int
@@ -359,8 +360,9 @@ cmd_buyer(struct gasctl *ctl, int argc, char **argv)
 	} else {
 		str_copy(number, argv[2], sizeof(number));
 	}
-	rc = request_simple(json_pack("{s:s, s:i, s:s}", "cmd", "buyer", "line", line, "number",
-	    number), _("buyer accepted"));
+	rc = request_simple(
+	    json_pack("{s:s, s:i, s:s}", "cmd", "buyer", "line", line, "number", number),
+	    _("buyer accepted"));
 	explicit_bzero(number, sizeof(number));
 	return rc;
 }
@@ -384,8 +386,8 @@ cmd_start(struct gasctl *ctl, int argc, char **argv)
 		return usage_error(u);
 	if (conn_open(&c) == -1)
 		return 1;
-	if (conn_send(&c, json_pack("{s:s, s:i, s:b}", "cmd", "start", "line", line, "wait",
-	    wait)) == -1) {
+	if (conn_send(&c,
+	        json_pack("{s:s, s:i, s:b}", "cmd", "start", "line", line, "wait", wait)) == -1) {
 		conn_close(&c);
 		return 1;
 	}
@@ -526,15 +528,17 @@ print_status(json_t *reply)
 		printf("%s", _("uplink: not configured (records wait in the outbox)\n"));
 	else
 		printf(_("uplink: %s, backlog %lld, county has up to seq %lld%s%s\n"),
-		    json_is_true(json_object_get(up, "connected")) ? _("connected") : _("not connected"),
+		    json_is_true(json_object_get(up, "connected")) ? _("connected")
+		                                                   : _("not connected"),
 		    (long long)json_integer_value(json_object_get(up, "backlog")),
 		    (long long)json_integer_value(json_object_get(up, "last_ack")),
 		    jstr(up, "last_error")[0] ? _(", last error: ") : "", jstr(up, "last_error"));
 	/* one translated line: a translator aligns the columns by hand */
 	printf("%s", _("LINE STATE         LINK     GROSS       NET   TARGET OPERATOR   CYLINDER"
-	    "             LAST\n"));
+	               "             LAST\n"));
 	lines = json_object_get(reply, "lines");
-	json_array_foreach(lines, i, l) {
+	json_array_foreach(lines, i, l)
+	{
 		fmt_kg(g, sizeof(g), jnum(l, "gross"));
 		fmt_kg(n, sizeof(n), jnum(l, "net"));
 		fmt_kg(t, sizeof(t), jnum(l, "target"));
@@ -615,7 +619,8 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	if (optind != argc)
 		return usage_error(u);
 	rc = exchange(json_pack("{s:s, s:I, s:i}", "cmd", "fills", "since", (json_int_t)since,
-	    "limit", 100000), &reply);
+	                  "limit", 100000),
+	    &reply);
 	if (rc != 0) {
 		json_decref(reply);
 		return rc;
@@ -627,9 +632,11 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 		json_decref(reply);
 		return 0;
 	}
-	printf("%s", _("STARTED                  LINE CYLINDER             BUYER                    NET"
-	    " RESULT      RULES\n"));
-	json_array_foreach(fills, i, f) {
+	printf("%s",
+	    _("STARTED                  LINE CYLINDER             BUYER                    NET"
+	      " RESULT      RULES\n"));
+	json_array_foreach(fills, i, f)
+	{
 		fmt_kg(n, sizeof(n), jnum(f, "net"));
 		gasctl_pad(gasctl_word(jstr(f, "result")), 11, res, sizeof(res));
 		printf("%-24s %-4lld %-20s %-18s %9s %s %s\n", jstr(f, "started"),

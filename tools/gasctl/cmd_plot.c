@@ -64,13 +64,13 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 {
 	const char *u = "plot";
 	static const struct option opts[] = {
-	    {"out", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char prefix[PLOT_UUID_LEN + 1], upper[PLOT_UUID_LEN + 2], uuid[PLOT_UUID_LEN + 1];
 	char title[200], title_local[400], started[32], err[512];
-	struct plot_title titles = {title, title_local};
+	struct plot_title titles = { title, title_local };
 	const char *out = NULL;
 	struct curve *curve = NULL;
 	sqlite3 *db = NULL;

@@ -20,10 +20,12 @@
 enum { OPT_DB = 1000, OPT_BUYER_KEY };
 
 /* --db and --buyer-key after the command, like before it. */
-#define COMMON_OPTIONS \
-	{ "db", required_argument, NULL, OPT_DB }, \
-	{ "buyer-key", required_argument, NULL, OPT_BUYER_KEY }, \
-	{ "help", no_argument, NULL, 'h' }
+#define COMMON_OPTIONS                                                                             \
+	{ "db", required_argument, NULL, OPT_DB },                                                 \
+	    { "buyer-key", required_argument, NULL, OPT_BUYER_KEY },                               \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 
 static int
 common_option(struct gasctl *ctl, int ch)
@@ -47,8 +49,7 @@ struct import_state {
 };
 
 static void
-import_progress(void *arg, unsigned long long done, unsigned long long total,
-    unsigned long rows)
+import_progress(void *arg, unsigned long long done, unsigned long long total, unsigned long rows)
 {
 	struct import_state *s = arg;
 
@@ -140,9 +141,9 @@ cmd_registry_import(struct gasctl *ctl, int argc, char **argv)
 	}
 	progress_end(&state.bar);
 	printf("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected "
-	    "(%.2f s)%s\n", argv[optind], res.rows, res.inserted, res.updated, res.unchanged,
-	    res.rejected, (double)(time_mono_ms() - start) / 1000.0,
-	    key != NULL ? ", codes verified" : "");
+	       "(%.2f s)%s\n",
+	    argv[optind], res.rows, res.inserted, res.updated, res.unchanged, res.rejected,
+	    (double)(time_mono_ms() - start) / 1000.0, key != NULL ? ", codes verified" : "");
 	rc = res.rejected > 0 ? GASCTL_ERROR : GASCTL_OK;
 out:
 	if (db != NULL)
@@ -172,10 +173,16 @@ cmd_operators_add(struct gasctl *ctl, int argc, char **argv)
 		if (common_option(ctl, ch))
 			continue;
 		switch (ch) {
-		case 'n': name = optarg; break;
-		case 'e': expires = optarg; break;
-		case 'h': return gasctl_help("operators add");
-		default: return gasctl_usage("operators add", "unknown option");
+		case 'n':
+			name = optarg;
+			break;
+		case 'e':
+			expires = optarg;
+			break;
+		case 'h':
+			return gasctl_help("operators add");
+		default:
+			return gasctl_usage("operators add", "unknown option");
 		}
 	}
 	if (optind + 1 != argc || name == NULL || expires == NULL)
@@ -229,7 +236,7 @@ cmd_operators_list(struct gasctl *ctl, int argc, char **argv)
 		return GASCTL_ERROR;
 	date_format(date_today(), today);
 	if (store_prepare(db, "SELECT cert, name, expires, active FROM operators ORDER BY cert",
-	    &stmt, err, sizeof(err)) == -1) {
+	        &stmt, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl operators list: %s\n", err);
 		store_close(db);
 		return GASCTL_ERROR;
@@ -238,9 +245,10 @@ cmd_operators_list(struct gasctl *ctl, int argc, char **argv)
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *expires = (const char *)sqlite3_column_text(stmt, 2);
 
-		printf("%-20s %-10s %-8s %s\n", (const char *)sqlite3_column_text(stmt, 0),
-		    expires, sqlite3_column_int(stmt, 3) == 0 ? "inactive" :
-		    strcmp(expires, today) < 0 ? "expired" : "valid",
+		printf("%-20s %-10s %-8s %s\n", (const char *)sqlite3_column_text(stmt, 0), expires,
+		    sqlite3_column_int(stmt, 3) == 0 ? "inactive"
+		    : strcmp(expires, today) < 0     ? "expired"
+		                                     : "valid",
 		    (const char *)sqlite3_column_text(stmt, 1));
 	}
 	sqlite3_finalize(stmt);
@@ -273,18 +281,26 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 		if (common_option(ctl, ch))
 			continue;
 		switch (ch) {
-		case 't': township = optarg; break;
-		case 'a': address = optarg; break;
-		case 'b': kind = BUYER_BUSINESS; break;
-		case 'h': return gasctl_help("buyers add");
-		default: return gasctl_usage("buyers add", "unknown option");
+		case 't':
+			township = optarg;
+			break;
+		case 'a':
+			address = optarg;
+			break;
+		case 'b':
+			kind = BUYER_BUSINESS;
+			break;
+		case 'h':
+			return gasctl_help("buyers add");
+		default:
+			return gasctl_usage("buyers add", "unknown option");
 		}
 	}
 	if (optind + 1 != argc || township == NULL)
 		return gasctl_usage("buyers add", "NUMBER and --township are required");
 	if (ctl->buyer_key_path[0] == '\0')
 		return gasctl_usage("buyers add", "no county buyer key: give --buyer-key FILE "
-		    "(or -c with buyer_key)");
+		                                  "(or -c with buyer_key)");
 	if (buyer_key_load(ctl->buyer_key_path, &key, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl buyers add: %s\n", err);
 		return GASCTL_ERROR;
@@ -308,13 +324,11 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 	if (gasctl_open_db(ctl, &db) == -1)
 		goto out;
 	buyer_mask(&number, mask);
-	if (registry_buyer_add(db, &key, &number, township, address, id, err,
-	    sizeof(err)) == -1) {
+	if (registry_buyer_add(db, &key, &number, township, address, id, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl buyers add: %s\n", err);
 		goto out;
 	}
-	printf("buyer %s %s %s township %s\n", id, mask, buyer_kind_name(number.kind),
-	    township);
+	printf("buyer %s %s %s township %s\n", id, mask, buyer_kind_name(number.kind), township);
 	rc = GASCTL_OK;
 out:
 	buyer_number_clear(&number);
@@ -336,8 +350,10 @@ cmd_buyers_list(struct gasctl *ctl, int argc, char **argv)
 		return rc == -2 ? GASCTL_OK : rc;
 	if (gasctl_open_db(ctl, &db) == -1)
 		return GASCTL_ERROR;
-	if (store_prepare(db, "SELECT id, masked, kind, township, address FROM buyers "
-	    "ORDER BY created_ms, id", &stmt, err, sizeof(err)) == -1) {
+	if (store_prepare(db,
+	        "SELECT id, masked, kind, township, address FROM buyers "
+	        "ORDER BY created_ms, id",
+	        &stmt, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl buyers list: %s\n", err);
 		store_close(db);
 		return GASCTL_ERROR;

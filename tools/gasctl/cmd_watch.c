@@ -414,7 +414,7 @@ watch_fetch(struct watch *w)
 	}
 	deadline = time_mono_ms() + WATCH_REPLY_TIMEOUT_MS;
 	while ((nl = memchr(w->in, '\n', w->in_len)) == NULL) {
-		struct pollfd p = {.fd = w->fd, .events = POLLIN};
+		struct pollfd p = { .fd = w->fd, .events = POLLIN };
 		int64_t left = deadline - time_mono_ms();
 
 		if (w->in_len == sizeof(w->in)) {
@@ -468,23 +468,23 @@ static const struct {
 	const char *text;
 	const char *sgr;
 } words[] = {
-    {"idle", N_("idle"), SGR_DIM},
-    {"identified", N_("identified"), SGR_CYAN},
-    {"checked", N_("checked"), SGR_CYAN},
-    {"armed", N_("armed"), SGR_YELLOW},
-    {"filling", N_("filling"), SGR_GREEN SGR_BOLD},
-    {"cutoff", N_("cutoff"), SGR_YELLOW},
-    {"settling", N_("settling"), SGR_YELLOW},
-    {"check-weighed", N_("check-weighed"), SGR_CYAN},
-    {"recorded", N_("recorded"), SGR_GREEN},
-    {"refused", N_("refused"), SGR_RED},
-    {"interrupted", N_("interrupted"), SGR_RED},
-    {"emergency", N_("emergency"), SGR_RED SGR_REVERSE},
-    {"ok", N_("ok"), SGR_GREEN},
-    {"flagged", N_("flagged"), SGR_YELLOW},
-    {"held", N_("held"), SGR_RED},
-    {"cancelled", N_("cancelled"), SGR_DIM},
-    {"error", N_("error"), SGR_RED},
+	{ "idle", N_("idle"), SGR_DIM },
+	{ "identified", N_("identified"), SGR_CYAN },
+	{ "checked", N_("checked"), SGR_CYAN },
+	{ "armed", N_("armed"), SGR_YELLOW },
+	{ "filling", N_("filling"), SGR_GREEN SGR_BOLD },
+	{ "cutoff", N_("cutoff"), SGR_YELLOW },
+	{ "settling", N_("settling"), SGR_YELLOW },
+	{ "check-weighed", N_("check-weighed"), SGR_CYAN },
+	{ "recorded", N_("recorded"), SGR_GREEN },
+	{ "refused", N_("refused"), SGR_RED },
+	{ "interrupted", N_("interrupted"), SGR_RED },
+	{ "emergency", N_("emergency"), SGR_RED SGR_REVERSE },
+	{ "ok", N_("ok"), SGR_GREEN },
+	{ "flagged", N_("flagged"), SGR_YELLOW },
+	{ "held", N_("held"), SGR_RED },
+	{ "cancelled", N_("cancelled"), SGR_DIM },
+	{ "error", N_("error"), SGR_RED },
 };
 
 const char *
@@ -614,8 +614,8 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	if (last[0] == '\0')
 		snprintf(result, sizeof(result), "-");
 	else if (!isnan(jnum(l, "last_net")))
-		snprintf(
-		    result, sizeof(result), "%s %.3f kg", gasctl_word(last), jnum(l, "last_net"));
+		snprintf(result, sizeof(result), "%s %.3f kg", gasctl_word(last),
+		    jnum(l, "last_net"));
 	else
 		snprintf(result, sizeof(result), "%s", gasctl_word(last));
 	who = text_width(text) > WATCH_WHO_COLUMNS ? text_width(text) : WATCH_WHO_COLUMNS;
@@ -642,8 +642,8 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 			continue;
 		frame_puts(f, "    ");
 		if (i == WATCH_VIOLATIONS_SHOWN && json_array_size(viol) > i + 1) {
-			snprintf(
-			    text, sizeof(text), _("(%zu more rules)"), json_array_size(viol) - i);
+			snprintf(text, sizeof(text), _("(%zu more rules)"),
+			    json_array_size(viol) - i);
 			frame_cell(f, text, w->cols - 5, 0);
 			frame_eol(f, w);
 			break;
@@ -688,8 +688,8 @@ draw_frame(struct frame *f, const struct watch *w, json_t *reply)
 		up = json_object_get(reply, "uplink");
 		if (json_is_object(up)) {
 			if (!json_is_true(json_object_get(up, "configured")))
-				snprintf(
-				    text, sizeof(text), "%s", _("county uplink: not configured"));
+				snprintf(text, sizeof(text), "%s",
+				    _("county uplink: not configured"));
 			else
 				snprintf(text, sizeof(text), _("county uplink: %s, backlog %lld"),
 				    json_is_true(json_object_get(up, "connected"))
@@ -735,14 +735,14 @@ cmd_watch(struct gasctl *ctl, int argc, char **argv)
 {
 	const char *u = "watch";
 	static const struct option opts[] = {
-	    {"interval", required_argument, NULL, 'i'},
-	    {"once", no_argument, NULL, '1'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{ "interval", required_argument, NULL, 'i' },
+		{ "once", no_argument, NULL, '1' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction sa;
 	struct watch *w;
-	struct frame f = {NULL, 0};
+	struct frame f = { NULL, 0 };
 	json_t *reply;
 	long interval = 250;
 	int64_t next = 0, now;
@@ -833,7 +833,7 @@ cmd_watch(struct gasctl *ctl, int argc, char **argv)
 			now = time_mono_ms();
 		}
 		{
-			struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+			struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 			int wait_ms = next > now ? (int)(next - now) : 0;
 
 			if (!w->in_open) {

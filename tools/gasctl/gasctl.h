@@ -27,7 +27,7 @@ enum gasctl_exit {
 
 /* Global options and what the configuration file (-c) gave. */
 struct gasctl {
-	const char *config_path;              /* -c FILE: gasgw's configuration */
+	const char *config_path;               /* -c FILE: gasgw's configuration */
 	char db_path[GASCTL_PATH_MAX];         /* --db, or [station] database */
 	char buyer_key_path[GASCTL_PATH_MAX];  /* --buyer-key, or [station] buyer_key */
 	char code_public_key[GASCTL_PATH_MAX]; /* [station] code_public_key ("" if none) */
@@ -36,10 +36,10 @@ struct gasctl {
 };
 
 struct gasctl_command {
-	const char *name;      /* "registry import" */
-	int (*run)(struct gasctl *ctl, int argc, char **argv);   /* argv[0]: last word */
-	const char *usage;     /* arguments after the name */
-	const char *help;      /* a paragraph */
+	const char *name;                                      /* "registry import" */
+	int (*run)(struct gasctl *ctl, int argc, char **argv); /* argv[0]: last word */
+	const char *usage;                                     /* arguments after the name */
+	const char *help;                                      /* a paragraph */
 };
 
 /* Print "gasctl NAME: message" and the usage of the command; returns GASCTL_USAGE. */

@@ -22,72 +22,102 @@
 #include "util.h"
 
 static const struct gasctl_command commands[] = {
-	{ .name = "registry import", .run = cmd_registry_import,
-	  .usage = "FILE.csv [--pub PUBKEY] [--county CODE] [--cycle YEARS] [--version N]",
-	  .help = N_("Import a county registry CSV (header serial,model,manufactured,tare_kg,\n"
-	      "fill_kg,owner,last_inspection,status[,code]) into the station database in one\n"
-	      "transaction.  Rejected rows are listed as FILE:LINE: reason and skipped; the\n"
-	      "rest are added or updated by serial.  With --pub (or code_public_key of -c),\n"
-	      "a code column must verify and match its row.  next_inspection is the last\n"
-	      "inspection (or manufacture) plus --cycle years (default 4).  Exit 1 if any\n"
-	      "row was rejected or nothing could be imported.") },
-	{ .name = "operators add", .run = cmd_operators_add,
-	  .usage = "CERT --name NAME --expires YYYY-MM-DD",
-	  .help = N_("Add (or renew) an operator by certificate number.") },
-	{ .name = "operators list", .run = cmd_operators_list,
-	  .usage = "",
-	  .help = N_("List operators with their certificate expiry.") },
-	{ .name = "buyers add", .run = cmd_buyers_add,
-	  .usage = "NUMBER --township CODE [--address TEXT] [--business]",
-	  .help = N_("Register a real-name buyer from an 18-character resident ID number or\n"
-	      "unified social credit code (--business for a credit code made only of\n"
-	      "digits).  Only the keyed buyer id and the masked number are stored and\n"
-	      "printed; the number itself never is.  NUMBER - reads it from standard input\n"
-	      "(keeps it out of the shell history and the process list).") },
-	{ .name = "buyers list", .run = cmd_buyers_list,
-	  .usage = "",
-	  .help = N_("List buyers: id, masked number, kind, township, address.") },
+	{ .name = "registry import",
+	    .run = cmd_registry_import,
+	    .usage = "FILE.csv [--pub PUBKEY] [--county CODE] [--cycle YEARS] [--version N]",
+	    .help =
+	        N_("Import a county registry CSV (header serial,model,manufactured,tare_kg,\n"
+	           "fill_kg,owner,last_inspection,status[,code]) into the station database in one\n"
+	           "transaction.  Rejected rows are listed as FILE:LINE: reason and skipped; the\n"
+	           "rest are added or updated by serial.  With --pub (or code_public_key of -c),\n"
+	           "a code column must verify and match its row.  next_inspection is the last\n"
+	           "inspection (or manufacture) plus --cycle years (default 4).  Exit 1 if any\n"
+	           "row was rejected or nothing could be imported.") },
+	{ .name = "operators add",
+	    .run = cmd_operators_add,
+	    .usage = "CERT --name NAME --expires YYYY-MM-DD",
+	    .help = N_("Add (or renew) an operator by certificate number.") },
+	{ .name = "operators list",
+	    .run = cmd_operators_list,
+	    .usage = "",
+	    .help = N_("List operators with their certificate expiry.") },
+	{ .name = "buyers add",
+	    .run = cmd_buyers_add,
+	    .usage = "NUMBER --township CODE [--address TEXT] [--business]",
+	    .help =
+	        N_("Register a real-name buyer from an 18-character resident ID number or\n"
+	           "unified social credit code (--business for a credit code made only of\n"
+	           "digits).  Only the keyed buyer id and the masked number are stored and\n"
+	           "printed; the number itself never is.  NUMBER - reads it from standard input\n"
+	           "(keeps it out of the shell history and the process list).") },
+	{ .name = "buyers list",
+	    .run = cmd_buyers_list,
+	    .usage = "",
+	    .help = N_("List buyers: id, masked number, kind, township, address.") },
 	/* line commands (cmd_line.c): through gasgw's control socket */
-	{ .name = "login", .run = cmd_login, .usage = "LINE CERT",
-	  .help = N_("Log an operator in on a line by certificate number (R07 checks it at\n"
-	      "start).") },
-	{ .name = "scan", .run = cmd_scan, .usage = "LINE CODE",
-	  .help = N_("Give a line a cylinder code, as its scanner would.  A code that does not\n"
-	      "verify is refused at once (R01, exit 3).") },
-	{ .name = "buyer", .run = cmd_buyer, .usage = "LINE NUMBER|-",
-	  .help = N_("Identify the buyer by resident ID number or credit code (- reads it from\n"
-	      "standard input).  gasgw keeps only the keyed id and the masked form.") },
-	{ .name = "start", .run = cmd_start, .usage = "LINE [--no-wait]",
-	  .help = N_("Run the pre-fill rules and, when they pass, fill; waits for the result,\n"
-	      "showing the weight on a terminal.  Exit 3 on a refusal or a held cylinder.") },
-	{ .name = "stop", .run = cmd_stop, .usage = "LINE",
-	  .help = N_("Stop a fill (recorded as interrupted), clear the identified cylinder and\n"
-	      "buyer, or acknowledge an emergency.") },
-	{ .name = "fill", .run = cmd_fill,
-	  .usage = "LINE --cylinder CODE --buyer NUMBER|- [--operator CERT]",
-	  .help = N_("Log in (with --operator), scan, identify the buyer, start and wait: the\n"
-	      "weight climbs on a terminal, then the result and any rule that fired.\n"
-	      "Exit 0 ok or flagged, 3 refused or held, 1 interrupted, emergency or error.") },
-	{ .name = "status", .run = cmd_status, .usage = "[--json]",
-	  .help = N_("Every line's state, link, weight, target, operator, cylinder and last\n"
-	      "result.") },
-	{ .name = "fills", .run = cmd_fills, .usage = "[--since TIME] [--json]",
-	  .help = N_("Recorded fills since TIME (ISO 8601, UTC), with their result and rules.") },
+	{ .name = "login",
+	    .run = cmd_login,
+	    .usage = "LINE CERT",
+	    .help = N_("Log an operator in on a line by certificate number (R07 checks it at\n"
+	               "start).") },
+	{ .name = "scan",
+	    .run = cmd_scan,
+	    .usage = "LINE CODE",
+	    .help = N_("Give a line a cylinder code, as its scanner would.  A code that does not\n"
+	               "verify is refused at once (R01, exit 3).") },
+	{ .name = "buyer",
+	    .run = cmd_buyer,
+	    .usage = "LINE NUMBER|-",
+	    .help = N_("Identify the buyer by resident ID number or credit code (- reads it from\n"
+	               "standard input).  gasgw keeps only the keyed id and the masked form.") },
+	{ .name = "start",
+	    .run = cmd_start,
+	    .usage = "LINE [--no-wait]",
+	    .help =
+	        N_("Run the pre-fill rules and, when they pass, fill; waits for the result,\n"
+	           "showing the weight on a terminal.  Exit 3 on a refusal or a held cylinder.") },
+	{ .name = "stop",
+	    .run = cmd_stop,
+	    .usage = "LINE",
+	    .help = N_("Stop a fill (recorded as interrupted), clear the identified cylinder and\n"
+	               "buyer, or acknowledge an emergency.") },
+	{ .name = "fill",
+	    .run = cmd_fill,
+	    .usage = "LINE --cylinder CODE --buyer NUMBER|- [--operator CERT]",
+	    .help =
+	        N_("Log in (with --operator), scan, identify the buyer, start and wait: the\n"
+	           "weight climbs on a terminal, then the result and any rule that fired.\n"
+	           "Exit 0 ok or flagged, 3 refused or held, 1 interrupted, emergency or error.") },
+	{ .name = "status",
+	    .run = cmd_status,
+	    .usage = "[--json]",
+	    .help = N_("Every line's state, link, weight, target, operator, cylinder and last\n"
+	               "result.") },
+	{ .name = "fills",
+	    .run = cmd_fills,
+	    .usage = "[--since TIME] [--json]",
+	    .help = N_("Recorded fills since TIME (ISO 8601, UTC), with their result and rules.") },
 	/* cmd_watch.c, cmd_plot.c */
-	{ .name = "watch", .run = cmd_watch, .usage = "[--interval MS] [--once]",
-	  .help = N_("A live view of every line: state, net weight against the target as a bar\n"
-	      "(the cut-off point marked), operator, cylinder, buyer (masked), the last\n"
-	      "result and every rule that fired.  Refreshed every --interval ms (default\n"
-	      "250) over gasgw's control socket; plain ANSI escapes, so it works over SSH.\n"
-	      "q or Ctrl-C leaves and restores the terminal.  When gasgw cannot be reached\n"
-	      "the view says so and keeps trying.  Not on a terminal, each refresh is a\n"
-	      "plain-text frame; --once prints one frame and exits (1 if gasgw is away).") },
-	{ .name = "plot", .run = cmd_plot, .usage = "FILL --out FILE.svg|FILE.png",
-	  .help = N_("Draw a recorded fill's weight curve from the station database (-c or --db):\n"
-	      "the climb, the target, the cut-off point (target - pre-act), the moment the\n"
-	      "close was commanded and the final net.  FILL is the fill's uuid or a unique\n"
-	      "prefix of it (at least 4 characters; gasctl fills --json lists them).  The\n"
-	      "picture's type follows the file name (.svg or .png).") },
+	{ .name = "watch",
+	    .run = cmd_watch,
+	    .usage = "[--interval MS] [--once]",
+	    .help =
+	        N_("A live view of every line: state, net weight against the target as a bar\n"
+	           "(the cut-off point marked), operator, cylinder, buyer (masked), the last\n"
+	           "result and every rule that fired.  Refreshed every --interval ms (default\n"
+	           "250) over gasgw's control socket; plain ANSI escapes, so it works over SSH.\n"
+	           "q or Ctrl-C leaves and restores the terminal.  When gasgw cannot be reached\n"
+	           "the view says so and keeps trying.  Not on a terminal, each refresh is a\n"
+	           "plain-text frame; --once prints one frame and exits (1 if gasgw is away).") },
+	{ .name = "plot",
+	    .run = cmd_plot,
+	    .usage = "FILL --out FILE.svg|FILE.png",
+	    .help =
+	        N_("Draw a recorded fill's weight curve from the station database (-c or --db):\n"
+	           "the climb, the target, the cut-off point (target - pre-act), the moment the\n"
+	           "close was commanded and the final net.  FILL is the fill's uuid or a unique\n"
+	           "prefix of it (at least 4 characters; gasctl fills --json lists them).  The\n"
+	           "picture's type follows the file name (.svg or .png).") },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -126,14 +156,15 @@ overview(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp, "%s", _("usage: gasctl [-c FILE] [-s SOCKET] [--db PATH] [--buyer-key FILE] "
-	    "COMMAND [ARGS]\n\n"
-	    "  -c FILE           gasgw configuration: [station] database, buyer_key, county,\n"
-	    "                    code_public_key and control_socket are taken from it\n"
-	    "  -s SOCKET         gasgw control socket (or $GASCTL_SOCKET; default\n"
-	    "                    /run/gasgw/control.sock)\n"
-	    "  --db PATH         station database (default /var/lib/gasgw/station.db)\n"
-	    "  --buyer-key FILE  county buyer key (for buyers add)\n\ncommands:\n"));
+	fprintf(fp, "%s",
+	    _("usage: gasctl [-c FILE] [-s SOCKET] [--db PATH] [--buyer-key FILE] "
+	      "COMMAND [ARGS]\n\n"
+	      "  -c FILE           gasgw configuration: [station] database, buyer_key, county,\n"
+	      "                    code_public_key and control_socket are taken from it\n"
+	      "  -s SOCKET         gasgw control socket (or $GASCTL_SOCKET; default\n"
+	      "                    /run/gasgw/control.sock)\n"
+	      "  --db PATH         station database (default /var/lib/gasgw/station.db)\n"
+	      "  --buyer-key FILE  county buyer key (for buyers add)\n\ncommands:\n"));
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  gasctl %s%s%s\n", commands[i].name,
 		    commands[i].usage[0] != '\0' ? " " : "", commands[i].usage);
@@ -220,12 +251,24 @@ main(int argc, char **argv)
 	/* "+": stop at the command name; its own options are the command's. */
 	while ((ch = getopt_long(argc, argv, "+c:s:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': ctl.config_path = optarg; break;
-		case 's': sock = optarg; break;
-		case 'd': db = optarg; break;
-		case 'k': buyer_key = optarg; break;
-		case 'h': overview(stdout); return GASCTL_OK;
-		default: overview(stderr); return GASCTL_USAGE;
+		case 'c':
+			ctl.config_path = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'k':
+			buyer_key = optarg;
+			break;
+		case 'h':
+			overview(stdout);
+			return GASCTL_OK;
+		default:
+			overview(stderr);
+			return GASCTL_USAGE;
 		}
 	}
 	if (ctl.config_path != NULL) {

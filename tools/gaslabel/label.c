@@ -19,10 +19,10 @@
 #include "raster.h"
 #include "util.h"
 
-#define LABEL_MODULE_PX 8    /* pixels per module */
-#define LABEL_QUIET     4    /* quiet zone in modules (ISO/IEC 18004) */
-#define LABEL_FONT_PX   3    /* pixels per font dot */
-#define LABEL_LINE_GAP  12   /* pixels between text lines */
+#define LABEL_MODULE_PX 8 /* pixels per module */
+#define LABEL_QUIET 4     /* quiet zone in modules (ISO/IEC 18004) */
+#define LABEL_FONT_PX 3   /* pixels per font dot */
+#define LABEL_LINE_GAP 12 /* pixels between text lines */
 
 /* A code is all base45, the QR alphanumeric set: encode it as one
  * alphanumeric segment.  Other text (gaslabel show of something else) falls
@@ -33,8 +33,8 @@ label_encode(const char *code, char *err, size_t errlen)
 	QRinput *input = QRinput_new2(0, QR_ECLEVEL_Q);
 	QRcode *qr = NULL;
 
-	if (input != NULL && QRinput_append(input, QR_MODE_AN, (int)strlen(code),
-	    (const unsigned char *)code) == 0)
+	if (input != NULL &&
+	    QRinput_append(input, QR_MODE_AN, (int)strlen(code), (const unsigned char *)code) == 0)
 		qr = QRcode_encodeInput(input);
 	QRinput_free(input);
 	if (qr == NULL)
@@ -78,11 +78,11 @@ label_write_png(const char *path, const char *code, const char *serial, const ch
 	if ((qr = label_encode(code, err, errlen)) == NULL)
 		return -1;
 	qr_px = (qr->width + 2 * LABEL_QUIET) * LABEL_MODULE_PX;
-	text_w = raster_text_width(strlen(serial) > strlen(model) ? serial : model,
-	    LABEL_FONT_PX) + 2 * LABEL_QUIET * LABEL_MODULE_PX;
+	text_w = raster_text_width(strlen(serial) > strlen(model) ? serial : model, LABEL_FONT_PX) +
+	         2 * LABEL_QUIET * LABEL_MODULE_PX;
 	width = text_w > qr_px ? text_w : qr_px;
 	height = qr_px + 2 * (RASTER_GLYPH_H * LABEL_FONT_PX + LABEL_LINE_GAP) +
-	    LABEL_QUIET * LABEL_MODULE_PX;
+	         LABEL_QUIET * LABEL_MODULE_PX;
 	if (raster_init(&canvas, width, height, 0xffffff) == -1) {
 		QRcode_free(qr);
 		return err_set(err, errlen, "out of memory for a %dx%d label", width, height);
@@ -94,8 +94,8 @@ label_write_png(const char *path, const char *code, const char *serial, const ch
 				raster_fill_rect(&canvas, left + x * LABEL_MODULE_PX,
 				    (LABEL_QUIET + y) * LABEL_MODULE_PX, LABEL_MODULE_PX,
 				    LABEL_MODULE_PX, 0x000000);
-	raster_text(&canvas, (width - raster_text_width(serial, LABEL_FONT_PX)) / 2, qr_px,
-	    serial, LABEL_FONT_PX, 0x000000);
+	raster_text(&canvas, (width - raster_text_width(serial, LABEL_FONT_PX)) / 2, qr_px, serial,
+	    LABEL_FONT_PX, 0x000000);
 	raster_text(&canvas, (width - raster_text_width(model, LABEL_FONT_PX)) / 2,
 	    qr_px + RASTER_GLYPH_H * LABEL_FONT_PX + LABEL_LINE_GAP, model, LABEL_FONT_PX,
 	    0x000000);
@@ -127,7 +127,8 @@ label_write_svg(const char *path, const char *code, const char *serial, const ch
 	/* One unit per module; text below in the same units.  Serial and model
 	 * hold only [A-Za-z0-9._-], so they need no XML escaping. */
 	size = qr->width + 2 * LABEL_QUIET;
-	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	fprintf(fp,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%dmm\" height=\"%dmm\">\n"
 	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"",
@@ -136,7 +137,8 @@ label_write_svg(const char *path, const char *code, const char *serial, const ch
 		for (x = 0; x < qr->width; x++)
 			if (label_dark(qr, x, y))
 				fprintf(fp, "M%d %dh1v1h-1z", x + LABEL_QUIET, y + LABEL_QUIET);
-	fprintf(fp, "\"/>\n"
+	fprintf(fp,
+	    "\"/>\n"
 	    "<text x=\"%d\" y=\"%d\" font-family=\"monospace\" font-size=\"3\" "
 	    "text-anchor=\"middle\">%s</text>\n"
 	    "<text x=\"%d\" y=\"%d\" font-family=\"monospace\" font-size=\"3\" "
@@ -170,7 +172,7 @@ label_print_terminal(FILE *fp, const char *code, int invert, char *err, size_t e
 				bottom = !bottom;
 			}
 			if (y + 1 >= qr->width + margin)
-				bottom = 0;   /* past the last row: nothing drawn */
+				bottom = 0; /* past the last row: nothing drawn */
 			fputs(cell[top | bottom << 1], fp);
 		}
 		fputc('\n', fp);

@@ -94,10 +94,16 @@ cmd_keygen(int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "o:bh", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'o': out = optarg; break;
-		case 'b': with_buyer = 1; break;
-		case 'h': return print_help("keygen");
-		default: return usage_error("keygen", "%s", "unknown option");
+		case 'o':
+			out = optarg;
+			break;
+		case 'b':
+			with_buyer = 1;
+			break;
+		case 'h':
+			return print_help("keygen");
+		default:
+			return usage_error("keygen", "%s", "unknown option");
 		}
 	}
 	if (out == NULL || optind != argc)
@@ -145,9 +151,13 @@ cmd_buyerkey(int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'o': out = optarg; break;
-		case 'h': return print_help("buyerkey");
-		default: return usage_error("buyerkey", "%s", "unknown option");
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			return print_help("buyerkey");
+		default:
+			return usage_error("buyerkey", "%s", "unknown option");
 		}
 	}
 	if (out == NULL || optind != argc)
@@ -236,13 +246,25 @@ cmd_mint(int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "k:c:f:o:nh", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'k': key_path = optarg; break;
-		case 'c': county_text = optarg; break;
-		case 'f': csv_path = optarg; break;
-		case 'o': out = optarg; break;
-		case 'n': no_labels = 1; break;
-		case 'h': return print_help("mint");
-		default: return usage_error("mint", "%s", "unknown option");
+		case 'k':
+			key_path = optarg;
+			break;
+		case 'c':
+			county_text = optarg;
+			break;
+		case 'f':
+			csv_path = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'n':
+			no_labels = 1;
+			break;
+		case 'h':
+			return print_help("mint");
+		default:
+			return usage_error("mint", "%s", "unknown option");
 		}
 	}
 	if (key_path == NULL || county_text == NULL || csv_path == NULL || out == NULL ||
@@ -305,8 +327,8 @@ cmd_mint(int argc, char **argv)
 			goto out;
 		}
 		rows++;
-		if (n == -1 || registry_parse_row(&cols, &csv, NULL, 0, &row, err,
-		    sizeof(err)) == -1) {
+		if (n == -1 ||
+		    registry_parse_row(&cols, &csv, NULL, 0, &row, err, sizeof(err)) == -1) {
 			progress_end(&bar);
 			fprintf(stderr, "%s:%lu: %s\n", csv_path, csv.line, err);
 			rejected++;
@@ -342,21 +364,21 @@ cmd_mint(int argc, char **argv)
 		}
 		csv_put_row(codes, &csv, cols.code, code);
 		if (!no_labels) {
-			if (snprintf(path, sizeof(path), "%s/%.24s.png", labels,
-			    row.serial) >= (int)sizeof(path)) {
+			if (snprintf(path, sizeof(path), "%s/%.24s.png", labels, row.serial) >=
+			    (int)sizeof(path)) {
 				err_set(err, sizeof(err), "%s: path too long", labels);
 				goto label_failed;
 			}
-			if (label_write_png(path, code, row.serial, row.model, err,
-			    sizeof(err)) == -1)
+			if (label_write_png(path, code, row.serial, row.model, err, sizeof(err)) ==
+			    -1)
 				goto label_failed;
-			if (snprintf(path, sizeof(path), "%s/%.24s.svg", labels,
-			    row.serial) >= (int)sizeof(path)) {
+			if (snprintf(path, sizeof(path), "%s/%.24s.svg", labels, row.serial) >=
+			    (int)sizeof(path)) {
 				err_set(err, sizeof(err), "%s: path too long", labels);
 				goto label_failed;
 			}
-			if (label_write_svg(path, code, row.serial, row.model, err,
-			    sizeof(err)) == -1)
+			if (label_write_svg(path, code, row.serial, row.model, err, sizeof(err)) ==
+			    -1)
 				goto label_failed;
 		}
 		minted++;
@@ -374,8 +396,7 @@ cmd_mint(int argc, char **argv)
 		fprintf(stderr, "gaslabel mint: %s: %s\n", path, strerror(errno));
 		goto out;
 	}
-	printf("%lu rows: %lu codes minted into %s, %lu rejected\n", rows, minted, path,
-	    rejected);
+	printf("%lu rows: %lu codes minted into %s, %lu rejected\n", rows, minted, path, rejected);
 	rc = rejected > 0 ? 1 : 0;
 	goto out;
 label_failed:
@@ -427,9 +448,13 @@ cmd_show(int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "ih", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'i': invert = 1; break;
-		case 'h': return print_help("show");
-		default: return usage_error("show", "%s", "unknown option");
+		case 'i':
+			invert = 1;
+			break;
+		case 'h':
+			return print_help("show");
+		default:
+			return usage_error("show", "%s", "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
@@ -464,9 +489,13 @@ cmd_verify(int argc, char **argv)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'p': pub = optarg; break;
-		case 'h': return print_help("verify");
-		default: return usage_error("verify", "%s", "unknown option");
+		case 'p':
+			pub = optarg;
+			break;
+		case 'h':
+			return print_help("verify");
+		default:
+			return usage_error("verify", "%s", "unknown option");
 		}
 	}
 	if (pub == NULL || optind + 1 != argc)
@@ -477,8 +506,10 @@ cmd_verify(int argc, char **argv)
 	}
 	if (code_argument(argv[optind], code, sizeof(code), &len) == -1) {
 		rc = -1;
-		str_copy(err, strcmp(argv[optind], "-") == 0 ? "no code on standard input" :
-		    "too long for a cylinder code", sizeof(err));
+		str_copy(err,
+		    strcmp(argv[optind], "-") == 0 ? "no code on standard input"
+		                                   : "too long for a cylinder code",
+		    sizeof(err));
 	} else {
 		rc = code_decode(code, len, key, &rec, err, sizeof(err));
 	}
@@ -488,7 +519,7 @@ cmd_verify(int argc, char **argv)
 		return 1;
 	}
 	printf("valid\ncounty        %06u\nserial        %s\nmodel         %s\n"
-	    "manufactured  %04d-%02d\ntare          %.2f kg\nfill          %.2f kg\n",
+	       "manufactured  %04d-%02d\ntare          %.2f kg\nfill          %.2f kg\n",
 	    rec.county, rec.serial, code_model_by_id(rec.model)->name, rec.year, rec.month,
 	    rec.tare_g / 1000.0, rec.fill_g / 1000.0);
 	return 0;
@@ -497,30 +528,36 @@ cmd_verify(int argc, char **argv)
 /* ---- table --------------------------------------------------------------- */
 
 static const struct command commands[] = {
-	{ .name = "keygen", .run = cmd_keygen,
-	  .usage = "keygen --out DIR [--buyer-key]",
-	  .help = "Make a county signing key pair: DIR/county.key (Ed25519 private key, PEM,\n"
-	      "mode 0600, never overwritten) and DIR/county.pub (give it to every station).\n"
-	      "--buyer-key also makes DIR/buyer.key, the county buyer key (docs/buyers.md)." },
-	{ .name = "mint", .run = cmd_mint,
-	  .usage = "mint --key KEY --county CODE --csv FILE --out DIR [--no-labels]",
-	  .help = "Sign one code per row of a county registry CSV (header serial,model,\n"
-	      "manufactured,tare_kg,fill_kg,owner,last_inspection,status[,code]).  Writes\n"
-	      "DIR/codes.csv (the rows with a code column, for `gasctl registry import`)\n"
-	      "and DIR/labels/SERIAL.png and .svg.  CODE is the six-digit county code.\n"
-	      "Rejected rows are reported as FILE:LINE: reason; exit 1 if there were any." },
-	{ .name = "show", .run = cmd_show,
-	  .usage = "show [--invert] CODE",
-	  .help = "Print CODE as a QR code on a UTF-8 terminal (--invert for a light\n"
-	      "background).  CODE - reads one line from standard input." },
-	{ .name = "verify", .run = cmd_verify,
-	  .usage = "verify --pub PUB CODE",
-	  .help = "Decode CODE and check its signature with the county public key PUB.\n"
-	      "Prints the record (exit 0) or the reason it is refused (exit 1).\n"
-	      "CODE - reads one line from standard input." },
-	{ .name = "buyerkey", .run = cmd_buyerkey,
-	  .usage = "buyerkey --out FILE",
-	  .help = "Make a county buyer key: 32 random bytes as hex, mode 0600." },
+	{ .name = "keygen",
+	    .run = cmd_keygen,
+	    .usage = "keygen --out DIR [--buyer-key]",
+	    .help =
+	        "Make a county signing key pair: DIR/county.key (Ed25519 private key, PEM,\n"
+	        "mode 0600, never overwritten) and DIR/county.pub (give it to every station).\n"
+	        "--buyer-key also makes DIR/buyer.key, the county buyer key (docs/buyers.md)." },
+	{ .name = "mint",
+	    .run = cmd_mint,
+	    .usage = "mint --key KEY --county CODE --csv FILE --out DIR [--no-labels]",
+	    .help = "Sign one code per row of a county registry CSV (header serial,model,\n"
+	            "manufactured,tare_kg,fill_kg,owner,last_inspection,status[,code]).  Writes\n"
+	            "DIR/codes.csv (the rows with a code column, for `gasctl registry import`)\n"
+	            "and DIR/labels/SERIAL.png and .svg.  CODE is the six-digit county code.\n"
+	            "Rejected rows are reported as FILE:LINE: reason; exit 1 if there were any." },
+	{ .name = "show",
+	    .run = cmd_show,
+	    .usage = "show [--invert] CODE",
+	    .help = "Print CODE as a QR code on a UTF-8 terminal (--invert for a light\n"
+	            "background).  CODE - reads one line from standard input." },
+	{ .name = "verify",
+	    .run = cmd_verify,
+	    .usage = "verify --pub PUB CODE",
+	    .help = "Decode CODE and check its signature with the county public key PUB.\n"
+	            "Prints the record (exit 0) or the reason it is refused (exit 1).\n"
+	            "CODE - reads one line from standard input." },
+	{ .name = "buyerkey",
+	    .run = cmd_buyerkey,
+	    .usage = "buyerkey --out FILE",
+	    .help = "Make a county buyer key: 32 random bytes as hex, mode 0600." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -541,7 +578,7 @@ overview(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: gaslabel COMMAND [OPTIONS]\n\nSigned cylinder codes and their "
-	    "QR labels (docs/code-format.md).\n\n");
+	            "QR labels (docs/code-format.md).\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  gaslabel %s\n", commands[i].usage);
 	fprintf(fp, "\n`gaslabel COMMAND --help` says more.\n");

@@ -68,8 +68,8 @@ usage(FILE *f)
  * here and never sent, printed or logged.
  */
 static int
-buyer_hash(
-    const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], char *err, size_t errlen)
+buyer_hash(const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], char *err,
+    size_t errlen)
 {
 	struct buyer_number n;
 	struct buyer_key key;
@@ -115,8 +115,8 @@ violations_text(const struct wire_record *r, char *out, size_t size)
 
 	out[0] = '\0';
 	for (i = 0; i < r->violation_count && used < size; i++) {
-		n = snprintf(
-		    out + used, size - used, "%s%s", i > 0 ? " " : "", r->violations[i].rule);
+		n = snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "",
+		    r->violations[i].rule);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -161,8 +161,8 @@ print_table(const struct wire_trace *t, int csv)
 			buyer = r->fill.buyer_masked;
 		}
 		if (csv) {
-			const char *cols[] = {when, r->station, seq, r->kind, line, cylinder, buyer,
-			    net, r->has_fill ? r->fill.result : "", viol, details};
+			const char *cols[] = { when, r->station, seq, r->kind, line, cylinder,
+				buyer, net, r->has_fill ? r->fill.result : "", viol, details };
 
 			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
 				if (c > 0)
@@ -230,7 +230,7 @@ draw_curve(const uint8_t *data, size_t len, const char *picture)
 	struct wire_curve wc;
 	struct curve *c;
 	char err[256], title[320], title_local[480];
-	struct plot_title titles = {title, title_local};
+	struct plot_title titles = { title, title_local };
 	int rc = 1;
 
 	if (wire_decode_curve(data, len, &wc, err, sizeof(err)) == -1) {
@@ -264,19 +264,19 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"identity", required_argument, NULL, 'u'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"host", required_argument, NULL, 'H'},
-	    {"port", required_argument, NULL, 'p'},
-	    {"from", required_argument, NULL, 'F'},
-	    {"to", required_argument, NULL, 'T'},
-	    {"buyer-key", required_argument, NULL, 'B'},
-	    {"id", required_argument, NULL, 'I'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"csv", no_argument, NULL, 'c'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{ "identity", required_argument, NULL, 'u' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "buyer-key", required_argument, NULL, 'B' },
+		{ "id", required_argument, NULL, 'I' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *identity = NULL, *keyfile = NULL, *host = "127.0.0.1", *buyer_key = NULL,
 	           *hexid = NULL, *from = NULL, *to = NULL, *what, *param, *picture = NULL;
@@ -377,8 +377,8 @@ main(int argc, char **argv)
 		param = "id";
 		if (hexid != NULL && optind + 1 == argc) {
 			if (strlen(hexid) != BUYER_ID_LEN) {
-				fprintf(
-				    stderr, "gastrace: --id takes %d hex digits\n", BUYER_ID_LEN);
+				fprintf(stderr, "gastrace: --id takes %d hex digits\n",
+				    BUYER_ID_LEN);
 				return 2;
 			}
 			str_copy(key, hexid, sizeof(key));

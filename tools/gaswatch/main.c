@@ -39,24 +39,25 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "%s", _("usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] "
-	           "[--since N]\n"
-	           "                [--once] [--json]\n"
-	           "       gaswatch --township CODE -k KEYFILE ack ID --note TEXT\n"
-	           "\n"
-	           "Shows the alerts the county routed to your township and follows new ones\n"
-	           "as they arrive; `ack` records what you did about one.\n"
-	           "\n"
-	           "  --township CODE   your township (PSK identity township:CODE)\n"
-	           "  -k, --key FILE    your pre-shared key (hex, mode 0600)\n"
-	           "  -H, --host HOST   county server (default 127.0.0.1)\n"
-	           "  -p, --port PORT   county server UDP port (default 5684)\n"
-	           "  --since N         show alerts after id N (default 0: all)\n"
-	           "  --once            show and exit; do not follow\n"
-	           "  --json            one JSON object per alert per line\n"
-	           "  -h, --help        this help\n"
-	           "\n"
-	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n"));
+	fprintf(f, "%s",
+	    _("usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] "
+	      "[--since N]\n"
+	      "                [--once] [--json]\n"
+	      "       gaswatch --township CODE -k KEYFILE ack ID --note TEXT\n"
+	      "\n"
+	      "Shows the alerts the county routed to your township and follows new ones\n"
+	      "as they arrive; `ack` records what you did about one.\n"
+	      "\n"
+	      "  --township CODE   your township (PSK identity township:CODE)\n"
+	      "  -k, --key FILE    your pre-shared key (hex, mode 0600)\n"
+	      "  -H, --host HOST   county server (default 127.0.0.1)\n"
+	      "  -p, --port PORT   county server UDP port (default 5684)\n"
+	      "  --since N         show alerts after id N (default 0: all)\n"
+	      "  --once            show and exit; do not follow\n"
+	      "  --json            one JSON object per alert per line\n"
+	      "  -h, --help        this help\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n"));
 }
 
 static void
@@ -152,8 +153,8 @@ ack(struct coaplink *link, int64_t id, const char *note)
 	memset(&d, 0, sizeof(d));
 	d.id = id;
 	if (str_copy(d.note, note, sizeof(d.note)) >= sizeof(d.note)) {
-		fprintf(
-		    stderr, _("gaswatch: the note is longer than %zu bytes\n"), sizeof(d.note) - 1);
+		fprintf(stderr, _("gaswatch: the note is longer than %zu bytes\n"),
+		    sizeof(d.note) - 1);
 		return 2;
 	}
 	if (wire_encode_disposition(&d, &payload, &len) == -1)
@@ -172,8 +173,8 @@ ack(struct coaplink *link, int64_t id, const char *note)
 		printf(_("alert %lld: disposition recorded\n"), (long long)id);
 		return 0;
 	case 403:
-		fprintf(
-		    stderr, _("gaswatch: alert %lld belongs to another township\n"), (long long)id);
+		fprintf(stderr, _("gaswatch: alert %lld belongs to another township\n"),
+		    (long long)id);
 		return 3;
 	case 404:
 		fprintf(stderr, _("gaswatch: no alert %lld\n"), (long long)id);
@@ -188,16 +189,16 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"township", required_argument, NULL, 't'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"host", required_argument, NULL, 'H'},
-	    {"port", required_argument, NULL, 'p'},
-	    {"since", required_argument, NULL, 's'},
-	    {"once", no_argument, NULL, 'o'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"note", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{ "township", required_argument, NULL, 't' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "since", required_argument, NULL, 's' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *township = NULL, *keyfile = NULL, *host = "127.0.0.1", *note = NULL;
 	char identity[PSK_MAX_IDENTITY], err[256], *end;
@@ -220,7 +221,8 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			if (coaplink_parse_port(optarg, &port) == -1) {
-				fprintf(stderr, _("%s: -p %s: a port is a number from 1 to 65535\n"),
+				fprintf(stderr,
+				    _("%s: -p %s: a port is a number from 1 to 65535\n"),
 				    "gaswatch", optarg);
 				return 2;
 			}
