@@ -2,7 +2,7 @@
 # Install the Debian packages the build, the tests and the demo need, and
 # nothing when they are all present (so a second `make check` installs nothing).
 set -eu
-PKGS="build-essential pkg-config clang libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
+PKGS="build-essential pkg-config clang clang-format libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
 libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
 libpng-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat
 gettext locales tmux openssl file man-db groff-base procps"
