@@ -520,15 +520,46 @@ parse_arg(struct sim *sim, const struct command_arg *arg, const char *text, stru
 	return -1;
 }
 
+/* argv[1..argc-1] checked against the row's arguments into v; -1 after
+ * saying which one is wrong. */
+static int
+parse_args(struct sim *sim, const struct command *c, int argc, char **argv, struct command_value *v,
+    struct command_out *out)
+{
+	char usage[128], what[96];
+	int n = nargs(c);
+
+	command_usage(c, usage, sizeof(usage));
+	if (argc - 1 > n)
+		return refuse(out, "%s: too many arguments (usage: %s)", c->name, usage);
+	memset(v, 0, COMMAND_MAX_ARGS * sizeof(*v));
+	for (int i = 0; i < n; i++) {
+		const struct command_arg *arg = &c->arg[i];
+		if (i + 1 >= argc) {
+			if (arg->optional)
+				return 0;
+			return refuse(out, "%s: %s missing (usage: %s)", c->name, arg->name, usage);
+		}
+		if (parse_arg(sim, arg, argv[i + 1], &v[i]) == 0)
+			continue;
+		takes(arg, sim, what, sizeof(what));
+		if (arg->type == COMMAND_ARG_SWITCH) /* its name says it all */
+			return refuse(out, "%s: '%.64s' is not %s", c->name, argv[i + 1], what);
+		return refuse(out, "%s: %s '%.64s' is not %s", c->name, arg->name, argv[i + 1],
+		    what);
+	}
+	return 0;
+}
+
 int
 command_run(struct sim *sim, const char *text, char *outbuf, size_t outlen)
 {
 	struct command_out out = { outbuf, outlen, 0 };
 	struct command_value v[COMMAND_MAX_ARGS];
 	const struct command *c;
-	char buf[COMMAND_MAX_LEN + 1], usage[128], what[96];
+	char buf[COMMAND_MAX_LEN + 1];
 	char *argv[1 + COMMAND_MAX_ARGS + 1], *save = NULL, *tok;
-	int argc = 0, n;
+	int argc = 0;
 	size_t len = strcspn(text, "\r\n");
 
 	outbuf[0] = '\0';
@@ -536,6 +567,7 @@ command_run(struct sim *sim, const char *text, char *outbuf, size_t outlen)
 		return refuse(&out, "command longer than %d bytes", COMMAND_MAX_LEN);
 	memcpy(buf, text, len);
 	buf[len] = '\0';
+	/* one word more than any command takes, to tell "too many" */
 	for (tok = strtok_r(buf, " \t", &save);
 	     tok != NULL && argc < (int)(sizeof(argv) / sizeof(argv[0]));
 	     tok = strtok_r(NULL, " \t", &save))
@@ -551,24 +583,8 @@ command_run(struct sim *sim, const char *text, char *outbuf, size_t outlen)
 		say(&out, "ok\n");
 		return 0;
 	}
-	command_usage(c, usage, sizeof(usage));
-	n = nargs(c);
-	if (argc - 1 > n)
-		return refuse(&out, "%s: too many arguments (usage: %s)", c->name, usage);
-	memset(v, 0, sizeof(v));
-	for (int i = 0; i < n; i++) {
-		if (i + 1 >= argc) {
-			if (c->arg[i].optional)
-				break;
-			return refuse(&out, "%s: %s missing (usage: %s)", c->name, c->arg[i].name,
-			    usage);
-		}
-		if (parse_arg(sim, &c->arg[i], argv[i + 1], &v[i]) < 0) {
-			takes(&c->arg[i], sim, what, sizeof(what));
-			return refuse(&out, "%s: %s '%.64s' is not %s", c->name, c->arg[i].name,
-			    argv[i + 1], what);
-		}
-	}
+	if (parse_args(sim, c, argc, argv, v, &out) < 0)
+		return -1;
 	sim_tick(sim, time_mono_ms());
 	if (c->run(sim, c, v, &out) < 0)
 		return -1;

@@ -190,14 +190,17 @@ request_extent(const uint8_t *req, const modbus_mapping_t *map, int *start, int 
 size_t
 rtu_reply_length(const uint8_t *req, size_t len, const modbus_mapping_t *map)
 {
-	int start, size, max, addr, n;
+	int start, size, max, addr, n, wr_addr, wr_n;
 
+	if (len >= 2 && req[1] == MODBUS_FC_READ_EXCEPTION_STATUS)
+		return 0; /* libmodbus does not serve it and sends nothing */
+	if (len >= 2 && req[1] == MODBUS_FC_REPORT_SLAVE_ID)
+		/* byte count, our id, "running", "LMB" and libmodbus's version */
+		return 5 + 2 + 3 + strlen(LIBMODBUS_VERSION_STRING);
 	if (len < 6 || request_extent(req, map, &start, &size, &max) < 0)
 		return 5; /* illegal function */
 	addr = req[2] << 8 | req[3];
-	n = req[4] << 8 | req[5];
-	if (max == 1)
-		n = 1; /* single writes carry a value, not a quantity */
+	n = max == 1 ? 1 : req[4] << 8 | req[5]; /* single writes carry a value there */
 	if (n < 1 || n > max || addr < start || addr + n > start + size)
 		return 5;
 	switch (req[1]) {
@@ -206,12 +209,30 @@ rtu_reply_length(const uint8_t *req, size_t len, const modbus_mapping_t *map)
 		return 5 + (size_t)(n + 7) / 8; /* unit, function, byte count, bits, CRC */
 	case MODBUS_FC_READ_HOLDING_REGISTERS:
 	case MODBUS_FC_READ_INPUT_REGISTERS:
-	case MODBUS_FC_WRITE_AND_READ_REGISTERS:
 		return 5 + 2 * (size_t)n;
+	case MODBUS_FC_WRITE_SINGLE_COIL:
+		if ((req[4] != 0xff && req[4] != 0) || req[5] != 0)
+			return 5; /* a coil is written with FF00 or 0000 only */
+		return 8;         /* echoed */
+	case MODBUS_FC_WRITE_MULTIPLE_COILS:
+		return len < 7 || req[6] * 8 < n ? 5 : 8;
+	case MODBUS_FC_WRITE_MULTIPLE_REGISTERS:
+		return len < 7 || req[6] != 2 * n ? 5 : 8;
 	case MODBUS_FC_MASK_WRITE_REGISTER:
 		return 10; /* the request, echoed */
+	case MODBUS_FC_WRITE_AND_READ_REGISTERS:
+		if (len < 11)
+			return 5;
+		wr_addr = req[6] << 8 | req[7];
+		wr_n = req[8] << 8 | req[9];
+		if (wr_n < 1 || wr_n > MODBUS_MAX_WR_WRITE_REGISTERS || req[10] != 2 * wr_n ||
+		    wr_addr < start || wr_addr + wr_n > start + size)
+			return 5;
+		return 5 + 2 * (size_t)n;
+	case MODBUS_FC_WRITE_SINGLE_REGISTER:
+		return 8; /* echoed */
 	default:
-		return 8; /* writes: unit, function, address, quantity or value, CRC */
+		return 5;
 	}
 }
 
@@ -224,6 +245,8 @@ rtu_bad_reply(const uint8_t *req, size_t len, const modbus_mapping_t *map, int g
 
 	if (n > cap)
 		n = cap;
+	if (n < 5)
+		return 0; /* no reply to corrupt */
 	for (size_t i = 0; i < n; i++)
 		out[i] = (uint8_t)(rand() & 0xff);
 	if (garbage)

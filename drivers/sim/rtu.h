@@ -91,15 +91,18 @@ int64_t rtu_gap_us(int baud);
  * not say (the frame then ends at silence). */
 int rtu_request_length(const uint8_t *buf, size_t len);
 
-/* The length of the reply libmodbus sends to the len-byte request req from
- * a unit with map: the normal reply, or 5 for an exception (unknown
- * function, a quantity libmodbus refuses, an address outside map). */
+/* The length of the reply libmodbus's modbus_reply sends to the len-byte
+ * request req from a unit with map: the normal reply, or 5 for an exception
+ * (an unknown function, a quantity, byte count or coil value it refuses,
+ * an address outside map), or 0 for none (read exception status, which
+ * libmodbus leaves unanswered). */
 size_t rtu_reply_length(const uint8_t *req, size_t len, const modbus_mapping_t *map);
 
 /*
  * A corrupted reply to req into out (cap >= MODBUS_RTU_MAX_ADU_LENGTH):
  * with garbage, random bytes of the reply's length; otherwise the reply's
- * shape (unit, function, byte count) with a wrong CRC.  Returns its length.
+ * shape (unit, function, byte count) with a wrong CRC.  Returns its length
+ * (0 if the request gets no reply).
  */
 size_t rtu_bad_reply(const uint8_t *req, size_t len, const modbus_mapping_t *map, int garbage,
     uint8_t *out, size_t cap);
