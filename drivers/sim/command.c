@@ -382,10 +382,10 @@ takes(const struct command_arg *arg, const struct sim *sim, char *buf, size_t si
 		snprintf(buf, size, "LINE, LINE:scale or LINE:valve, lines 1 to %d", sim->nlines);
 		break;
 	case COMMAND_ARG_NUMBER:
-		snprintf(buf, size, "a number from %g to %g", arg->min, arg->max);
+		snprintf(buf, size, "a number from %.15g to %.15g", arg->min, arg->max);
 		break;
 	case COMMAND_ARG_INTEGER:
-		snprintf(buf, size, "a whole number from %g to %g", arg->min, arg->max);
+		snprintf(buf, size, "a whole number from %.15g to %.15g", arg->min, arg->max);
 		break;
 	case COMMAND_ARG_SWITCH:
 		snprintf(buf, size, "on or off (1 or 0)");

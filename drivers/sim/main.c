@@ -300,7 +300,7 @@ set_number(const struct option_row *o, const char *value, char *err, size_t errl
 	d = strtod(value, &end);
 	if (errno != 0 || end == value || *end != '\0' || !isfinite(d) || d < o->min ||
 	    d > o->max || (o->kind != OPT_DOUBLE && d != floor(d)))
-		return err_set(err, errlen, "'%s' is not a %snumber from %g to %g", value,
+		return err_set(err, errlen, "'%s' is not a %snumber from %.15g to %.15g", value,
 		    o->kind == OPT_DOUBLE ? "" : "whole ", o->min, o->max);
 	if (o->kind == OPT_INT)
 		*(int *)o->target = (int)d;
