@@ -106,6 +106,17 @@ check "mixed station: line 1 scale on unit 1" grep -qx '1 gross 15' "$T/mixed"
 check "mixed station: line 1 valve on unit 2" grep -qx '2 watchdog 1000' "$T/mixed"
 check "mixed station: line 2 filler on unit 3" sh -c "grep -qx '3 gross 10' $T/mixed && grep -qx '3 filling 0' $T/mixed"
 
+# the pty's other end goes away: said once, no busy loop, still controllable
+kill "$PID_socat"
+wait_for 5 grep -q "rtu $T/pa: end of file" "$T/rtusim.log" || true
+t0=$(awk '{ print $14 + $15 }' "/proc/$PID_rtusim/stat")
+sleep 2
+t1=$(awk '{ print $14 + $15 }' "/proc/$PID_rtusim/stat")
+check "a vanished pty is reported once" [ "$(grep -c 'end of file' "$T/rtusim.log")" = 1 ]
+check "a vanished pty does not make gassim spin ($((t1 - t0)) CPU ticks in 2 s)" [ $((t1 - t0)) -lt 50 ]
+check "gassim still answers its control socket" \
+    sh -c "printf 'status\n' | socat -t 2 - UNIX-CONNECT:$T/ctl2 | tail -n 1 | grep -qx ok"
+
 kill "$PID_sim"; sleep 0.3
 check "gassim exits on SIGTERM and removes its control socket" sh -c "! test -e $T/ctl"
 finish
