@@ -7,41 +7,23 @@
  * that takes close_delay_ms to close, scale noise and a motion flag.  The
  * valve watchdog closes the valve when the heartbeat stops changing: the
  * fail-safe the gateway relies on, which must hold when the gateway is dead.
- * Faults and cylinders are switched by text commands (sim_command); every
- * thing that matters is written to the event log so tests can check the
- * gateway against the truth.
+ * Faults and cylinders are switched by the control commands (command.c),
+ * which set struct sim_line's and sim_unit's members; every thing that
+ * matters is written to the event log so tests can check the gateway
+ * against the truth.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim.h"
+#include "util.h"
 
 #define SCALE_CAPACITY_KG 200.0
 #define MOTION_HOLD_MS 300
 #define WEIGHT_LOG_MS 100
-
-int64_t
-sim_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
-sim_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 sim_event(struct sim *sim, int line, const char *event, const char *fmt, ...)
@@ -56,7 +38,7 @@ sim_event(struct sim *sim, int line, const char *event, const char *fmt, ...)
 		vsnprintf(value, sizeof(value), fmt, ap);
 		va_end(ap);
 	}
-	fprintf(sim->events, "%lld %d %s %s\n", (long long)sim_wall_ms(), line, event, value);
+	fprintf(sim->events, "%lld %d %s %s\n", (long long)time_wall_ms(), line, event, value);
 	fflush(sim->events);
 }
 
@@ -177,12 +159,12 @@ load_pair(const char *name, const char *valve_name, const char *dir, struct mb_p
 	return 0;
 }
 
-int
-sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t errlen)
+static int
+build(struct sim *sim, const struct sim_config *config, char *err, size_t errlen)
 {
 	struct mb_profile scale, valve, line_scale, line_valve;
 	int combined, line_combined, per_line = 0;
-	int64_t now = sim_now_ms();
+	int64_t now = time_mono_ms();
 
 	memset(sim, 0, sizeof(*sim));
 	sim->config = *config;
@@ -246,6 +228,16 @@ sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t err
 	sim->nlines = config->lines;
 	sim->last_tick_ms = now;
 	sim_tick(sim, now);
+	return 0;
+}
+
+int
+sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t errlen)
+{
+	if (build(sim, config, err, errlen) < 0) {
+		sim_free(sim);
+		return -1;
+	}
 	return 0;
 }
 
@@ -440,279 +432,4 @@ sim_tick(struct sim *sim, int64_t now)
 	sim->last_tick_ms = now;
 	for (int i = 0; i < sim->nlines; i++)
 		line_tick(sim, &sim->line[i], now, dt);
-}
-
-/* ---- control commands ---------------------------------------------------------- */
-
-struct out_buf {
-	char *p;
-	size_t len, used;
-};
-
-static void say(struct out_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-say(struct out_buf *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->used >= o->len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->used += (size_t)n < o->len - o->used ? (size_t)n : o->len - o->used - 1;
-}
-
-static int
-parse_line(struct sim *sim, const char *text, struct sim_line **l)
-{
-	char *end;
-	long n = strtol(text, &end, 10);
-
-	if (end == text || *end != '\0' || n < 1 || n > sim->nlines)
-		return -1;
-	*l = &sim->line[n - 1];
-	return 0;
-}
-
-static int
-parse_num(const char *text, double min, double max, double *out)
-{
-	char *end;
-	double d;
-
-	if (text == NULL)
-		return -1;
-	d = strtod(text, &end);
-	if (end == text || *end != '\0' || !isfinite(d) || d < min || d > max)
-		return -1;
-	*out = d;
-	return 0;
-}
-
-static int
-parse_onoff(const char *text, int *out)
-{
-	if (text == NULL)
-		return -1;
-	if (strcmp(text, "on") == 0 || strcmp(text, "1") == 0)
-		*out = 1;
-	else if (strcmp(text, "off") == 0 || strcmp(text, "0") == 0)
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
-/* "N", "N:scale", "N:valve": the units selected; returns how many (0 = bad). */
-static int
-parse_units(struct sim *sim, const char *text, struct sim_unit *out[2])
-{
-	char buf[32];
-	char *colon;
-	struct sim_line *l;
-
-	snprintf(buf, sizeof(buf), "%s", text);
-	colon = strchr(buf, ':');
-	if (colon != NULL)
-		*colon++ = '\0';
-	if (parse_line(sim, buf, &l) < 0)
-		return 0;
-	if (colon == NULL || l->scale == l->valve) {
-		if (colon != NULL && strcmp(colon, "scale") != 0 && strcmp(colon, "valve") != 0)
-			return 0;
-		out[0] = l->scale;
-		out[1] = l->valve;
-		return l->scale == l->valve ? 1 : 2;
-	}
-	if (strcmp(colon, "scale") == 0)
-		out[0] = l->scale;
-	else if (strcmp(colon, "valve") == 0)
-		out[0] = l->valve;
-	else
-		return 0;
-	return 1;
-}
-
-static const char *const command_help =
-    "place LINE TARE_KG [LPG_KG [CAPACITY_KG]]   put a cylinder on the scale\n"
-    "remove LINE                                  take it off\n"
-    "dead UNITS on|off                            unit(s) stop answering\n"
-    "slow UNITS MS                                delay every reply by MS\n"
-    "exception UNITS CODE                         answer with exception CODE (0 = off)\n"
-    "crc UNITS on|off                             RTU: replies with a bad CRC\n"
-    "garbage UNITS on|off                         RTU: replies with random bytes\n"
-    "stuck LINE on|off                            weight display frozen\n"
-    "valve-stuck LINE on|off                      valve will not close\n"
-    "leak LINE KG_PER_S                           weight rises whatever the valve (0 = off)\n"
-    "flow LINE KG_PER_S                           nominal flow with the valve open\n"
-    "noise LINE KG                                scale noise, uniform +/-\n"
-    "close-delay LINE MS                          valve closing time\n"
-    "status                                       the state of every line\n"
-    "help                                         this list\n"
-    "UNITS is LINE (its units), LINE:scale or LINE:valve.\n";
-
-static void
-status(struct sim *sim, struct out_buf *o)
-{
-	for (int i = 0; i < sim->nlines; i++) {
-		struct sim_line *l = &sim->line[i];
-		say(o,
-		    "line %d units %d,%d present %d tare %.3f lpg %.3f gross %.3f shown %.3f "
-		    "valve %s cmd %d flow %.3f motion %d watchdog_ms %d watchdog_trips %llu",
-		    l->number, l->scale->id, l->valve->id, l->present, l->tare, l->lpg,
-		    l->present ? l->tare + l->lpg : 0.0, l->shown,
-		    l->valve_open ? (l->close_at_ms ? "closing" : "open") : "closed", l->valve_cmd,
-		    l->rate, l->motion, l->watchdog_ms, (unsigned long long)l->watchdog_trips);
-		if (l->valve->role == SIM_FILLER)
-			say(o, " target %.3f filling %d done %d alarm %d", l->target, l->filling,
-			    l->fill_done, l->fill_alarm);
-		say(o, " faults");
-		if (l->weight_stuck)
-			say(o, " stuck");
-		if (l->valve_stuck)
-			say(o, " valve-stuck");
-		if (l->leak > 0)
-			say(o, " leak=%.3f", l->leak);
-		for (int k = 0; k < 2; k++) {
-			struct sim_unit *u = k == 0 ? l->scale : l->valve;
-			if (k == 1 && u == l->scale)
-				break;
-			if (u->dead)
-				say(o, " dead=%d", u->id);
-			if (u->slow_ms)
-				say(o, " slow=%d:%d", u->id, u->slow_ms);
-			if (u->exception)
-				say(o, " exception=%d:%d", u->id, u->exception);
-			if (u->crc)
-				say(o, " crc=%d", u->id);
-			if (u->garbage)
-				say(o, " garbage=%d", u->id);
-		}
-		say(o, "\n");
-	}
-	say(o,
-	    "bus rtu_requests %llu rtu_gap_violations %llu rtu_bad_frames %llu "
-	    "tcp_requests %llu\n",
-	    (unsigned long long)sim->rtu_requests, (unsigned long long)sim->rtu_gap_violations,
-	    (unsigned long long)sim->rtu_bad_frames, (unsigned long long)sim->tcp_requests);
-}
-
-int
-sim_command(struct sim *sim, const char *text, char *out, size_t outlen)
-{
-	struct out_buf o = { out, outlen, 0 };
-	char buf[256];
-	char *argv[8];
-	int argc = 0, on;
-	struct sim_line *l = NULL;
-	struct sim_unit *units[2];
-	int nu;
-	double d, d2, d3;
-	char *save = NULL, *tok;
-	int64_t now = sim_now_ms();
-
-	out[0] = '\0';
-	snprintf(buf, sizeof(buf), "%s", text);
-	for (tok = strtok_r(buf, " \t\r\n", &save); tok != NULL && argc < 8;
-	     tok = strtok_r(NULL, " \t\r\n", &save))
-		argv[argc++] = tok;
-	if (argc == 0 || argv[0][0] == '#') {
-		say(&o, "ok\n");
-		return 0;
-	}
-	sim_tick(sim, now);
-#define NEED(n)                                                                                    \
-	if (argc != (n))                                                                           \
-	goto usage
-	if (strcmp(argv[0], "help") == 0) {
-		say(&o, "%sok\n", command_help);
-		return 0;
-	} else if (strcmp(argv[0], "status") == 0) {
-		status(sim, &o);
-	} else if (strcmp(argv[0], "place") == 0) {
-		if (argc < 3 || argc > 5 || parse_line(sim, argv[1], &l) < 0 ||
-		    parse_num(argv[2], 0, 150, &d) < 0)
-			goto usage;
-		d2 = 0;
-		d3 = l->capacity;
-		if (argc >= 4 && parse_num(argv[3], 0, 100, &d2) < 0)
-			goto usage;
-		if (argc == 5 && parse_num(argv[4], 0.1, 100, &d3) < 0)
-			goto usage;
-		l->present = 1;
-		l->tare = d;
-		l->lpg = d2;
-		l->capacity = d3;
-		sim_event(sim, l->number, "place", "%.3f", d + d2);
-	} else if (strcmp(argv[0], "remove") == 0) {
-		NEED(2);
-		if (parse_line(sim, argv[1], &l) < 0)
-			goto usage;
-		sim_event(sim, l->number, "remove", "%.3f", l->tare + l->lpg);
-		l->present = 0;
-		l->tare = l->lpg = 0;
-	} else if (strcmp(argv[0], "dead") == 0 || strcmp(argv[0], "crc") == 0 ||
-	           strcmp(argv[0], "garbage") == 0) {
-		NEED(3);
-		if ((nu = parse_units(sim, argv[1], units)) == 0 || parse_onoff(argv[2], &on) < 0)
-			goto usage;
-		for (int k = 0; k < nu; k++) {
-			if (argv[0][0] == 'd')
-				units[k]->dead = on;
-			else if (argv[0][0] == 'c')
-				units[k]->crc = on;
-			else
-				units[k]->garbage = on;
-			sim_event(sim, units[k]->line, argv[0], "%d:%d", units[k]->id, on);
-		}
-	} else if (strcmp(argv[0], "slow") == 0 || strcmp(argv[0], "exception") == 0) {
-		NEED(3);
-		if ((nu = parse_units(sim, argv[1], units)) == 0 ||
-		    parse_num(argv[2], 0, argv[0][0] == 's' ? 60000 : 255, &d) < 0)
-			goto usage;
-		for (int k = 0; k < nu; k++) {
-			if (argv[0][0] == 's')
-				units[k]->slow_ms = (int)d;
-			else
-				units[k]->exception = (int)d;
-			sim_event(sim, units[k]->line, argv[0], "%d:%d", units[k]->id, (int)d);
-		}
-	} else if (strcmp(argv[0], "stuck") == 0 || strcmp(argv[0], "valve-stuck") == 0) {
-		NEED(3);
-		if (parse_line(sim, argv[1], &l) < 0 || parse_onoff(argv[2], &on) < 0)
-			goto usage;
-		if (argv[0][0] == 's')
-			l->weight_stuck = on;
-		else
-			l->valve_stuck = on;
-		sim_event(sim, l->number, argv[0], "%d", on);
-	} else if (strcmp(argv[0], "leak") == 0 || strcmp(argv[0], "flow") == 0 ||
-	           strcmp(argv[0], "noise") == 0 || strcmp(argv[0], "close-delay") == 0) {
-		NEED(3);
-		if (parse_line(sim, argv[1], &l) < 0 ||
-		    parse_num(argv[2], 0, argv[0][0] == 'c' ? 60000 : 10, &d) < 0)
-			goto usage;
-		if (argv[0][0] == 'l')
-			l->leak = d;
-		else if (argv[0][0] == 'f')
-			l->flow = d;
-		else if (argv[0][0] == 'n')
-			l->noise = d;
-		else
-			l->close_delay_ms = (int)d;
-		sim_event(sim, l->number, argv[0], "%g", d);
-	} else {
-		say(&o, "error: unknown command '%s' (try help)\n", argv[0]);
-		return -1;
-	}
-#undef NEED
-	sim_tick(sim, now);
-	say(&o, "ok\n");
-	return 0;
-usage:
-	say(&o, "error: bad arguments to %s (try help)\n", argv[0]);
-	return -1;
 }

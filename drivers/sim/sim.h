@@ -1,9 +1,12 @@
 /*
- * sim: gassim's internals.  model.c is the station (fill lines, their units'
- * register maps, physics, watchdog, faults, control commands, event log);
- * main.c is the process (options, the Modbus TCP and RTU servers with the
- * simulated wire, the control socket, the loop).  Single-threaded: every
- * function here runs on the main loop.
+ * sim: the simulated station gassim serves (model.c): fill lines, their
+ * units' register maps, physics, the valve watchdog, the fault switches and
+ * the event log.  The rest of gassim around it: command.h (the control
+ * commands that place cylinders and switch faults), server.h (the Modbus
+ * TCP and RTU servers that call sim_tick and sim_after_request), rtu.h (RTU
+ * framing and wire timing), control.h (the control socket), main.c
+ * (options and the loop).  Single-threaded: every function here runs on the
+ * main loop.
  */
 #ifndef GAS_SIM_H
 #define GAS_SIM_H
@@ -92,36 +95,29 @@ struct sim {
 	FILE *events;
 	uint64_t rng;
 	int64_t last_tick_ms;
-	/* bus counters, printed by status */
+	/* bus counters: kept by server.c, printed by the status command */
 	uint64_t rtu_requests, rtu_gap_violations, rtu_bad_frames, tcp_requests;
-	int rtu;
 };
 
-/* Build the station; 0 or -1 with a message in err. */
+/* Build the station: load the profiles, make every unit's register map.
+ * Returns 0, or -1 with a message in err and nothing left allocated.
+ * sim->events (NULL) is the caller's to open and close. */
 int sim_init(struct sim *sim, const struct sim_config *config, char *err, size_t errlen);
+/* Free the units; sim may then be built again. */
 void sim_free(struct sim *sim);
 
 /* The unit with Modbus id, or NULL. */
 struct sim_unit *sim_unit_by_id(struct sim *sim, int id);
 
-/* Advance physics to now_ms and refresh every register. */
+/* Advance physics to now_ms (time_mono_ms) and refresh every register. */
 void sim_tick(struct sim *sim, int64_t now_ms);
 /* Take note of what a master wrote to a unit's registers (valve command,
  * heartbeat, watchdog, target, start, abort) at now_ms. */
 void sim_after_request(struct sim *sim, struct sim_unit *unit, int64_t now_ms);
 
-/*
- * Run one control command line (see docs/simulator.md).  The answer, one or
- * more lines each ending in '\n', the last "ok" or "error: ...", is written
- * into out.  Returns 0 or -1 (bad command).
- */
-int sim_command(struct sim *sim, const char *line, char *out, size_t outlen);
-
-/* Append "WALL_MS LINE EVENT VALUE" to the event log (if any). */
+/* Append "WALL_MS LINE EVENT VALUE" to the event log (if any); fmt NULL
+ * writes the value "-". */
 void sim_event(struct sim *sim, int line, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-
-int64_t sim_now_ms(void);
-int64_t sim_wall_ms(void);
 
 #endif

@@ -13,6 +13,31 @@ export GAS_PROFILES="$(cd "$(dirname "$0")/../.." && pwd)/drivers/profiles"
 "$SIM" -n -e "place 9 15" >/dev/null 2>&1; check "-n with a bad command exits 2" [ $? -eq 2 ]
 "$SIM" -n --profile no-such >/dev/null 2>&1; check "-n with a missing profile exits 1" [ $? -eq 1 ]
 
+# every refusal says what was wrong
+"$SIM" -n -e "place 1 abc" 2>"$T/err"; rc=$?
+check "-e: a bad argument is named with its bounds (exit 2)" \
+    sh -c "[ $rc -eq 2 ] && grep -q \"place: TARE_KG 'abc' is not a number from 0 to 150\" $T/err"
+"$SIM" -n --baud 12.5 2>"$T/err"; rc=$?
+check "a bad option value is named with its bounds (exit 2)" \
+    sh -c "[ $rc -eq 2 ] && grep -q \"^gassim: --baud: '12.5' is not a whole number from 300 to 4000000\" $T/err"
+"$SIM" -n --tcp 127.0.0.1 2>"$T/err"; rc=$?
+check "-n checks --tcp's HOST:PORT (exit 2)" sh -c "[ $rc -eq 2 ] && grep -q 'not HOST:PORT' $T/err"
+printf 'place 1 15\n\nplace 2 15\n# done\nfrob\n' >"$T/cmds"
+"$SIM" -n -c "$T/cmds" 2>"$T/err"; rc=$?
+check "-c: each bad line reported as FILE:LINE (exit 1)" \
+    sh -c "[ $rc -eq 1 ] && grep -qx \"$T/cmds:3: place: LINE '2' is not a fill line, 1 to 1\" $T/err && grep -qx \"$T/cmds:5: unknown command 'frob' (try help)\" $T/err"
+
+# --help lists the options and the control commands; the man page has every option
+"$SIM" --help >"$T/usage"
+check "--help lists the control commands" \
+    sh -c "grep -q '^  place LINE TARE_KG \[LPG_KG \[CAPACITY_KG\]\]' $T/usage && grep -q '^  help \[COMMAND\]' $T/usage"
+man_src="$(cd "$(dirname "$0")/../.." && pwd)/docs/man/gassim.1"
+missing=""
+for o in $(awk '/^  -/ { sub(/,$/, "", $1); print $1; if ($2 ~ /^--/) print $2 }' "$T/usage"); do
+	grep -q "^\.It .*Fl ${o#-}\( \|$\)" "$man_src" || missing="$missing $o"
+done
+check "gassim.1 describes every option of --help${missing:+ (missing:$missing)}" [ -z "$missing" ]
+
 ctl() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/ctl"; }
 
 port=$(free_port)
@@ -50,6 +75,15 @@ out=$(mbpoll -m tcp -p "$port" -a 1 -r 1 -c 1 -t 3:int -B -1 127.0.0.1 2>&1)
 check "weight is 0 after the cylinder is removed" sh -c "printf '%s' '$out' | grep -q '^\[1\]:[[:space:]]*0$'"
 ctl help >"$T/help"
 check "control answers help" grep -q '^place LINE' "$T/help"
+ctl "help place" >"$T/help"
+check "control answers help for one command, with its bounds" \
+    sh -c "grep -qx 'usage: place LINE TARE_KG \[LPG_KG \[CAPACITY_KG\]\]' $T/help && grep -q '^  TARE_KG *a number from 0 to 150' $T/help && tail -n 1 $T/help | grep -qx ok"
+r=$(ctl "dead 1:pump on")
+check "control says which argument is wrong ($r)" \
+    [ "$r" = "error: dead: UNITS '1:pump' is not LINE, LINE:scale or LINE:valve, lines 1 to 2" ]
+r=$(/usr/bin/python3 -c "print('status' + ' ' * 600)" | socat -t 2 - "UNIX-CONNECT:$T/ctl")
+check "control answers a line too long instead of dropping it" \
+    [ "$r" = "error: command longer than 511 bytes" ]
 
 # RTU on a pty pair, read by mbpoll
 spawn socat socat "pty,raw,echo=0,link=$T/pa" "pty,raw,echo=0,link=$T/pb"
@@ -71,6 +105,17 @@ wait_for 5 test -S "$T/ctl3" || fail "mixed gassim starts"
 check "mixed station: line 1 scale on unit 1" grep -qx '1 gross 15' "$T/mixed"
 check "mixed station: line 1 valve on unit 2" grep -qx '2 watchdog 1000' "$T/mixed"
 check "mixed station: line 2 filler on unit 3" sh -c "grep -qx '3 gross 10' $T/mixed && grep -qx '3 filling 0' $T/mixed"
+
+# the pty's other end goes away: said once, no busy loop, still controllable
+kill "$PID_socat"
+wait_for 5 grep -q "rtu $T/pa: end of file" "$T/rtusim.log" || true
+t0=$(awk '{ print $14 + $15 }' "/proc/$PID_rtusim/stat")
+sleep 2
+t1=$(awk '{ print $14 + $15 }' "/proc/$PID_rtusim/stat")
+check "a vanished pty is reported once" [ "$(grep -c 'end of file' "$T/rtusim.log")" = 1 ]
+check "a vanished pty does not make gassim spin ($((t1 - t0)) CPU ticks in 2 s)" [ $((t1 - t0)) -lt 50 ]
+check "gassim still answers its control socket" \
+    sh -c "printf 'status\n' | socat -t 2 - UNIX-CONNECT:$T/ctl2 | tail -n 1 | grep -qx ok"
 
 kill "$PID_sim"; sleep 0.3
 check "gassim exits on SIGTERM and removes its control socket" sh -c "! test -e $T/ctl"
