@@ -93,8 +93,6 @@ reported_once() {
 told() { [ "$rc" -eq "$1" ] && grep -q "^$3" "$T/$2.out"; }
 same_gasgw() { kill -0 "$PID_gasgw" 2>/dev/null && [ "$PID_gasgw" = "$gw_pid" ]; }
 no_open_fill() { [ "$(sql "SELECT count(*) FROM fills WHERE result = 'filling'")" = 0 ]; }
-# check WHAT all COND...: each COND a shell command line, all must hold
-all() { for c in "$@"; do eval "$c" || return 1; done; }
 # fill NAME SERIAL BUYER: a fill through gasctl; $T/NAME.out, $rc, and the
 # fill's uuid in $uuid when gasctl printed one (it does for a fill that ran)
 fill() {
