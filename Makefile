@@ -6,6 +6,7 @@
 #   drivers/sim/*.c               -> build/gassim
 #   tools/gasNAME/*.c             -> build/gasNAME
 #   tests/unit/test_*.c           -> build/tests/test_*   (cmocka)
+#   tests/helpers/*.c, tests/shim/*.c -> build/tests/NAME, build/tests/NAME.so (test only)
 #   tests/integration/t_*.sh      -> run by `make check`
 #   tests/fuzz/fuzz_*.c           -> build/fuzz/fuzz_*    (`make fuzz`, clang libFuzzer)
 #   tests/bench/bench_*.{c,sh}    -> run by `make bench`
@@ -120,7 +121,15 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBGAS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS)
 
-unit: $(UNIT_BINS) $(HELPER_BINS)
+# test-only shims a test loads into a real program with LD_PRELOAD (the SQLite
+# fault VFS): tests/shim/NAME.c -> build/tests/NAME.so, in no shipped binary
+SHIM_SRC  := $(wildcard tests/shim/*.c)
+SHIM_LIBS := $(SHIM_SRC:tests/shim/%.c=$(BUILD)/tests/%.so)
+$(BUILD)/tests/%.so: tests/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared $(ALL_LDFLAGS) -o $@ $< -lsqlite3
+
+unit: $(UNIT_BINS) $(HELPER_BINS) $(SHIM_LIBS)
 
 # --- benchmarks --------------------------------------------------------------
 $(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBGAS)

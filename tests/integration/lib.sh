@@ -11,12 +11,15 @@
 #   ok "what"  / fail "what"   report one check (fail sets the exit status)
 #   check "what" cmd...        ok if cmd succeeds; with `all 'cmd' 'cmd'...`, if each does
 #   finish                     exit 0 if every check passed, 1 otherwise
+#   $FAULTVFS                  the SQLite fault shim: LD_PRELOAD=$FAULTVFS
+#                              GAS_TEST_FAULT=SPEC PROGRAM (tests/shim/faultvfs.c)
 
 : "${BUILD:?BUILD must name the build folder}"
 # Under tests/run.sh every test's folder lives in GAS_TEST_ROOT, kept until
 # the privacy scan of the whole run has read it.
 T=$(mktemp -d "${GAS_TEST_ROOT:-${TMPDIR:-/tmp}}/gastest.XXXXXX")
 PIDS=""
+FAULTVFS="$BUILD/tests/faultvfs.so"
 FAILED=0
 CHECKS=0
 
