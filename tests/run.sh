@@ -117,8 +117,11 @@ if [ -d "$BUILD/fuzz" ] && [ -d "$here/fuzz/corpus" ]; then
 		else
 			set -- -runs=0 "$c"
 		fi
+		# an input that fails is kept in $BUILD/fuzz-artifacts (its path is
+		# in the output shown)
+		mkdir -p "$BUILD/fuzz-artifacts"
 		GAS_FUZZ_WORKDIR=$fuzzwork ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1" \
-		    "$f" -detect_leaks=1 "$@" >"$out" 2>&1
+		    "$f" -detect_leaks=1 -artifact_prefix="$BUILD/fuzz-artifacts/$n-" "$@" >"$out" 2>&1
 		rc=$?
 		# the gateway's own log lines are in this output: scanned too
 		cp "$out" "$GAS_TEST_ROOT/outputs/fuzz-$n.log"
