@@ -6,6 +6,7 @@
 #   drivers/sim/*.c               -> build/gassim
 #   tools/gasNAME/*.c             -> build/gasNAME
 #   tests/unit/test_*.c           -> build/tests/test_*   (cmocka)
+#   tests/helpers/*.c, tests/shim/*.c -> build/tests/NAME, build/tests/NAME.so (test only)
 #   tests/integration/t_*.sh      -> run by `make check`
 #   tests/fuzz/fuzz_*.c           -> build/fuzz/fuzz_*    (`make fuzz`, clang libFuzzer)
 #   tests/bench/bench_*.{c,sh}    -> run by `make bench`
@@ -21,9 +22,12 @@ CC       ?= cc
 WERROR   ?=
 SAN      ?=
 
+# The packages' flags (PKG_CFLAGS, PKG_LIBS) come from $(BUILD)/pkg.mk, which
+# is made by running `make deps` and only then pkg-config (see "first
+# contact" below): never from pkg-config when this file is read, which on a
+# bare machine is before anything is installed.
+PKG_CONFIG ?= pkg-config
 PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 CFLAGS   ?= -O2 -g
@@ -117,7 +121,15 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBGAS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS)
 
-unit: $(UNIT_BINS) $(HELPER_BINS)
+# test-only shims a test loads into a real program with LD_PRELOAD (the SQLite
+# fault VFS): tests/shim/NAME.c -> build/tests/NAME.so, in no shipped binary
+SHIM_SRC  := $(wildcard tests/shim/*.c)
+SHIM_LIBS := $(SHIM_SRC:tests/shim/%.c=$(BUILD)/tests/%.so)
+$(BUILD)/tests/%.so: tests/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared $(ALL_LDFLAGS) -o $@ $< -lsqlite3
+
+unit: $(UNIT_BINS) $(HELPER_BINS) $(SHIM_LIBS)
 
 # --- benchmarks --------------------------------------------------------------
 $(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBGAS)
@@ -130,10 +142,11 @@ bench: deps all $(BENCH_BINS)
 # --- fuzzing (clang libFuzzer) ----------------------------------------------
 # The libraries are rebuilt with clang and coverage instrumentation in
 # build/fuzzlib; each tests/fuzz/fuzz_NAME.c links them into build/fuzz/fuzz_NAME.
+# One sub-make builds both libraries (`&:`): under -j two would race in one folder.
 FUZZLIB    := $(BUILD)/fuzzlib
 FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-$(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a: $(LIB_SRC) $(filter-out gateway/main.c,$(wildcard gateway/*.c)) $(wildcard gateway/lib/*.h gateway/*.h drivers/*.h)
+$(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a &: $(LIB_SRC) $(filter-out gateway/main.c,$(wildcard gateway/*.c)) $(wildcard gateway/lib/*.h gateway/*.h drivers/*.h)
 	$(MAKE) BUILD=$(FUZZLIB) CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-g -O1" $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a
@@ -158,6 +171,24 @@ demo: deps all $(HELPER_BINS)
 
 deps:
 	@sh tools/deps.sh
+
+# --- first contact: the packages, then their flags ---------------------------
+# Every goal but `clean` and `deps` reads $(BUILD)/pkg.mk.  When it is missing
+# (a bare machine, a new build folder) or older than this file or the package
+# list, make first runs `make deps` (which installs what is missing, as root)
+# and then asks pkg-config, writes the file and starts again, reading it: so
+# the first `make`, `make demo`, `make check`... on a fresh machine installs,
+# then builds with the real flags.  tests/integration/t_firstrun.sh proves it.
+ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+include $(BUILD)/pkg.mk
+endif
+$(BUILD)/pkg.mk: Makefile tools/deps.sh
+	@mkdir -p $(@D)
+	@sh tools/deps.sh
+	@cflags=$$($(PKG_CONFIG) --cflags $(PKGS)) && libs=$$($(PKG_CONFIG) --libs $(PKGS)) || \
+	    { echo "make: $(PKG_CONFIG) does not find every one of: $(PKGS); run make deps as root" >&2; exit 1; }; \
+	printf '# made by make from $(PKG_CONFIG) after make deps\nPKG_CFLAGS := %s\nPKG_LIBS := %s -lm -lpthread\n' \
+	    "$$cflags" "$$libs" > $@.tmp && mv $@.tmp $@
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gasgw/schema $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples $(DESTDIR)$(PREFIX)/share/gasgw/profiles

@@ -4,7 +4,13 @@
 # Unit tests count per cmocka case; integration scripts count per check line
 # ("ok - ..." / "not ok - ..."), and a script that exits non-zero without a
 # failed check counts as one failure.  The sanitizer build of the unit tests
-# (build/asan) runs after the plain one.
+# (build/asan) runs after the plain one, then the fuzz corpora, then the
+# privacy scan of everything the run wrote.
+#
+#   BUILD=$PWD/build sh tests/run.sh [PATTERN...]
+#
+# PATTERNs (shell patterns) pick tests by the name the summary prints, for
+# example 'fuzz/*' or 'integration/t_fill_*'; the privacy scan always runs.
 set -u
 : "${BUILD:?}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,11 +18,30 @@ passed=0
 failed=0
 failures=""
 out=$(mktemp)
-# Every test's files and output stay here until the privacy scan has read them.
-GAS_TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/gasrun.XXXXXX")
+run=$(mktemp -d "${TMPDIR:-/tmp}/gasrun.XXXXXX")
+# Every test's files and output stay in GAS_TEST_ROOT until the privacy scan
+# has read them.  Inputs the fuzzers generate are test data, full of ID
+# numbers on purpose: they go to $run/fuzz-inputs, which is not scanned.
+GAS_TEST_ROOT=$run/scan
 export GAS_TEST_ROOT
-mkdir -p "$GAS_TEST_ROOT/outputs"
-trap 'rm -f "$out"; rm -rf "$GAS_TEST_ROOT"' EXIT
+mkdir -p "$GAS_TEST_ROOT/outputs" "$run/fuzz-inputs"
+# What a fuzzed gateway writes (fuzz_ctl's station database) is scanned;
+# on tmpfs when there is one, so that its synchronous commits cost nothing.
+fuzzwork=$(mktemp -d /dev/shm/gasfuzz.XXXXXX 2>/dev/null) || fuzzwork=$GAS_TEST_ROOT/fuzz-work
+mkdir -p "$fuzzwork"
+trap 'rm -f "$out"; rm -rf "$run" "$fuzzwork"' EXIT
+
+# selected NAME: whether the command line picked this test (all if it named none)
+patterns="$*"
+selected() {
+	[ -z "$patterns" ] && return 0
+	set -f # the patterns are matched against NAME, never expanded to files
+	for p in $patterns; do
+		case $1 in $p) set +f; return 0 ;; esac
+	done
+	set +f
+	return 1
+}
 
 count_unit() { # $1 label, $2 binary
 	"$2" >"$out" 2>&1
@@ -35,6 +60,7 @@ count_unit() { # $1 label, $2 binary
 
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
+	selected "unit/$(basename "$t")" || continue
 	count_unit "unit/$(basename "$t")" "$t"
 done
 
@@ -46,6 +72,7 @@ limit=${TEST_TIMEOUT:-600}
 for t in "$here"/integration/t_*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
+	selected "integration/$name" || continue
 	start=$(date +%s)
 	BUILD="$BUILD" timeout "$limit" sh "$t" >"$out" 2>&1
 	rc=$?
@@ -69,31 +96,43 @@ done
 if [ -d "$BUILD/asan/tests" ]; then
 	for t in "$BUILD"/asan/tests/test_*; do
 		[ -x "$t" ] || continue
+		selected "asan/$(basename "$t")" || continue
 		count_unit "asan/$(basename "$t")" "$t"
 	done
 fi
 
+# Fuzz targets replay their corpus (TORTURE=1: fuzz 60 s each), with
+# AddressSanitizer, UBSan and LeakSanitizer: a leak fails the target.
 if [ -d "$BUILD/fuzz" ] && [ -d "$here/fuzz/corpus" ]; then
 	for f in "$BUILD"/fuzz/fuzz_*; do
 		[ -x "$f" ] || continue
 		n=$(basename "$f"); c="$here/fuzz/corpus/${n#fuzz_}"
 		[ -d "$c" ] || continue
+		selected "fuzz/$n" || continue
 		if [ -n "${TORTURE:-}" ]; then
 			# New inputs go to a scratch folder (the first one named), so
 			# a long run does not flood the corpus kept in tests/.
-			mkdir -p "$GAS_TEST_ROOT/fuzz-$n"
-			"$f" -max_total_time=60 "$GAS_TEST_ROOT/fuzz-$n" "$c" >"$out" 2>&1
+			mkdir -p "$run/fuzz-inputs/$n"
+			set -- -max_total_time=60 "$run/fuzz-inputs/$n" "$c"
 		else
-			"$f" -runs=0 "$c" >"$out" 2>&1
+			set -- -runs=0 "$c"
 		fi
-		if [ $? -eq 0 ]; then passed=$((passed + 1)); r=ok; else failed=$((failed + 1)); r=FAILED; failures="$failures fuzz/$n"; tail -n 30 "$out"; fi
+		# an input that fails is kept in $BUILD/fuzz-artifacts (its path is
+		# in the output shown)
+		mkdir -p "$BUILD/fuzz-artifacts"
+		GAS_FUZZ_WORKDIR=$fuzzwork ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1" \
+		    "$f" -detect_leaks=1 -artifact_prefix="$BUILD/fuzz-artifacts/$n-" "$@" >"$out" 2>&1
+		rc=$?
+		# the gateway's own log lines are in this output: scanned too
+		cp "$out" "$GAS_TEST_ROOT/outputs/fuzz-$n.log"
+		if [ $rc -eq 0 ]; then passed=$((passed + 1)); r=ok; else failed=$((failed + 1)); r=FAILED; failures="$failures fuzz/$n"; tail -n 30 "$out"; fi
 		printf '%-40s %s\n' "fuzz/$n" "$r"
 	done
 fi
 
 # Privacy: no raw resident ID number or credit code in any database, log or
 # output the whole run left behind (tests/helpers/idscan.c).
-if "$BUILD/tests/idscan" "$GAS_TEST_ROOT" > "$out" 2>&1; then
+if "$BUILD/tests/idscan" "$GAS_TEST_ROOT" "$fuzzwork" > "$out" 2>&1; then
 	passed=$((passed + 1))
 	printf '%-40s %s\n' "privacy/no-raw-numbers" ok
 else

@@ -2,7 +2,7 @@
 # Install the Debian packages the build, the tests and the demo need, and
 # nothing when they are all present (so a second `make check` installs nothing).
 set -eu
-PKGS="build-essential pkg-config clang clang-format libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
+PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
 libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
 libpng-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat
 gettext locales tmux openssl file man-db groff-base procps"
@@ -20,21 +20,22 @@ if [ -z "$missing" ]; then
 	need_locale || exit 0
 fi
 if [ -n "$missing" ]; then
-	echo "deps: installing:$missing"
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "deps: not root; run as root or install:$missing" >&2
+		echo "deps: missing:$missing" >&2
+		echo "deps: run 'make deps' as root (it installs them with apt-get), then make again" >&2
 		exit 1
 	fi
+	echo "deps: installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends $missing
 fi
 if need_locale; then
-	echo "deps: generating locale zh_CN.UTF-8"
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "deps: not root; cannot generate zh_CN.UTF-8" >&2
+		echo "deps: the zh_CN.UTF-8 locale is missing; run 'make deps' as root (it generates it)" >&2
 		exit 1
 	fi
+	echo "deps: generating locale zh_CN.UTF-8"
 	sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
 	grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen
 	locale-gen

@@ -22,7 +22,6 @@
 
 #include <openssl/rand.h>
 
-#include "faultvfs.h"
 #include "util.h"
 
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -237,8 +236,6 @@ store_open(const char *path, const struct store_migration *migrations, int flags
 	struct stat st;
 
 	*out = NULL;
-	if (faultvfs_install_from_env() == -1)
-		return err_set(err, errlen, "GAS_TEST_FAULT is malformed (see faultvfs.h)");
 	if (flags & STORE_READONLY)
 		open_flags = SQLITE_OPEN_READONLY;
 	else

@@ -623,7 +623,7 @@ read_records(const cbor_item_t *root, const char *key, int required, struct wire
 		return err_set(err, errlen, "out of memory");
 	for (i = 0; i < n; i++) {
 		if (read_record(items[i], &(*out)[i], sub, sizeof(sub)) == -1) {
-			*count = i;
+			*count = i + 1; /* the record read in part is freed too */
 			return err_set(err, errlen, "record %zu: %s", i, sub);
 		}
 	}

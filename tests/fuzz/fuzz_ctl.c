@@ -15,6 +15,10 @@
  * 1f) and a fresh buyer key, so the corpus can hold codes that verify.
  * Corpus: tests/fuzz/corpus/ctl/ (one request of every kind of
  * docs/control-protocol.md, a session, and malformed ones).
+ *
+ * With GAS_FUZZ_WORKDIR=DIR (tests/run.sh) the station database and keys
+ * are made in a new folder in DIR and left there, for the privacy scan of
+ * what the gateway wrote.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct gw gw;
 static struct gw_config config;
 static struct gw_line line_config[FUZZ_LINES];
-static char dir[] = "/dev/shm/fuzz_ctl.XXXXXX";
+static char dir[256];
+static int keep_dir; /* GAS_FUZZ_WORKDIR: leave the folder for the privacy scan */
 
 /* The hardware is never called: nothing steps the lines. */
 static int
@@ -76,7 +81,8 @@ lines_init(void)
 	gw.line_count = FUZZ_LINES;
 }
 
-/* Leave nothing behind in /dev/shm (or /tmp) when the run ends. */
+/* Leave nothing behind in /dev/shm (or /tmp) when the run ends, unless the
+ * harness asked to read what the gateway wrote. */
 static void
 cleanup(void)
 {
@@ -87,11 +93,13 @@ cleanup(void)
 		"code.pub",
 		"buyer.key",
 	};
-	char path[64];
+	char path[sizeof(dir) + 32];
 	size_t i;
 
 	records_close(&gw.records);
 	gwident_close(gw.ident);
+	if (keep_dir)
+		return;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		unlink(path);
@@ -104,15 +112,30 @@ setup(void)
 {
 	uint8_t seed[CODE_SEED_LEN];
 	struct code_key *key;
-	char path[64], pub[64], err[256];
+	const char *workdir = getenv("GAS_FUZZ_WORKDIR");
+	char path[sizeof(dir) + 32], pub[sizeof(dir) + 32], err[256];
 	size_t i;
 
 	log_set_level(LOG_LEVEL_WARN);
-	/* tmpfs if there is one: every refusal is a synchronous commit */
-	if (mkdtemp(dir) == NULL) {
-		snprintf(dir, sizeof(dir), "/tmp/fuzz_ctl.XXXXXX");
-		if (mkdtemp(dir) == NULL)
+	/* In the folder tests/run.sh names, kept for its privacy scan of the
+	 * station database; else tmpfs if there is one (every refusal is a
+	 * synchronous commit), removed at exit. */
+	if (workdir != NULL && workdir[0] != '\0') {
+		keep_dir = 1;
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/fuzz_ctl.XXXXXX", workdir) >=
+		        sizeof(dir) ||
+		    mkdtemp(dir) == NULL) {
+			fprintf(stderr,
+			    "fuzz_ctl: GAS_FUZZ_WORKDIR %s: cannot make a folder there\n", workdir);
 			abort();
+		}
+	} else {
+		snprintf(dir, sizeof(dir), "/dev/shm/fuzz_ctl.XXXXXX");
+		if (mkdtemp(dir) == NULL) {
+			snprintf(dir, sizeof(dir), "/tmp/fuzz_ctl.XXXXXX");
+			if (mkdtemp(dir) == NULL)
+				abort();
+		}
 	}
 	for (i = 0; i < CODE_SEED_LEN; i++)
 		seed[i] = (uint8_t)i;

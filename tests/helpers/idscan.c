@@ -8,12 +8,20 @@
  *
  * Hex strings (HMAC ids, uuids) are skipped: an 18-character window inside
  * a longer run of letters and digits is not a number someone typed.
+ *
+ * A SQLite database keeps a row's values back to back, so a number stored
+ * in one column touches its neighbours' letters (`...11010519491231002XR07
+ * operator...`) and a byte scan would pass over it as part of a longer run:
+ * every database is also read through SQLite, each value of each table on
+ * its own.
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <sqlite3.h>
 
 #include "buyer.h"
 
@@ -54,6 +62,54 @@ scan_buffer(const char *path, const unsigned char *buf, size_t len)
 	}
 }
 
+/* Each text and blob value of every table of the database at path. */
+static void
+scan_database(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *tables = NULL, *rows = NULL;
+	char where[4400];
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1,
+	        &tables, NULL) != SQLITE_OK) {
+		printf("%s: cannot read it as a database: %s\n", path, sqlite3_errmsg(db));
+		found = 1;
+		goto out;
+	}
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(tables, 0);
+		char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", table);
+
+		if (sql == NULL || sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK) {
+			sqlite3_free(sql);
+			continue; /* a virtual table whose module is not here */
+		}
+		sqlite3_free(sql);
+		while (sqlite3_step(rows) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(rows); c++) {
+				int type = sqlite3_column_type(rows, c);
+				const unsigned char *value;
+
+				if (type != SQLITE_TEXT && type != SQLITE_BLOB)
+					continue;
+				value = type == SQLITE_TEXT ? sqlite3_column_text(rows, c)
+				                            : sqlite3_column_blob(rows, c);
+				snprintf(where, sizeof(where), "%s: table %s, column %s", path,
+				    table, sqlite3_column_name(rows, c));
+				if (value != NULL)
+					scan_buffer(where, value,
+					    (size_t)sqlite3_column_bytes(rows, c));
+			}
+		}
+		sqlite3_finalize(rows);
+		rows = NULL;
+	}
+out:
+	sqlite3_finalize(tables);
+	sqlite3_close(db);
+}
+
 static void
 scan_path(const char *path)
 {
@@ -79,14 +135,20 @@ scan_path(const char *path)
 	} else if (S_ISREG(st.st_mode)) {
 		FILE *f = fopen(path, "rb");
 		unsigned char *buf;
+		int is_database = 0;
 
 		if (f == NULL)
 			return;
 		buf = malloc((size_t)st.st_size + 1);
-		if (buf != NULL && fread(buf, 1, (size_t)st.st_size, f) == (size_t)st.st_size)
+		if (buf != NULL && fread(buf, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
 			scan_buffer(path, buf, (size_t)st.st_size);
+			/* the header, with its NUL, of every SQLite database */
+			is_database = st.st_size >= 100 && memcmp(buf, "SQLite format 3", 16) == 0;
+		}
 		free(buf);
 		fclose(f);
+		if (is_database)
+			scan_database(path);
 	}
 }
 

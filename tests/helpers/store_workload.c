@@ -2,8 +2,9 @@
  * store_workload: drives the station database through the transactions a
  * fill makes (start row committed before the valve opens; then the fill,
  * its violation and its outbox row in one transaction), printing each
- * commit only after it returned.  Run under GAS_TEST_FAULT (faultvfs.h)
- * by tests/integration/t_store_faults.sh, which then runs `verify`.
+ * commit only after it returned.  Run with the fault shim and
+ * GAS_TEST_FAULT (tests/shim/faultvfs.c) by
+ * tests/integration/t_store_faults.sh, which then runs `verify`.
  *
  *   store_workload run DB FILLS     perform FILLS fills
  *   store_workload run-weak-sync DB FILLS   the same with synchronous=NORMAL

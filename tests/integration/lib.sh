@@ -9,13 +9,17 @@
 #   free_port [tcp|udp]        print a free loopback port
 #   wait_for SECONDS cmd...    retry cmd until it succeeds or time runs out
 #   ok "what"  / fail "what"   report one check (fail sets the exit status)
+#   check "what" cmd...        ok if cmd succeeds; with `all 'cmd' 'cmd'...`, if each does
 #   finish                     exit 0 if every check passed, 1 otherwise
+#   $FAULTVFS                  the SQLite fault shim: LD_PRELOAD=$FAULTVFS
+#                              GAS_TEST_FAULT=SPEC PROGRAM (tests/shim/faultvfs.c)
 
 : "${BUILD:?BUILD must name the build folder}"
 # Under tests/run.sh every test's folder lives in GAS_TEST_ROOT, kept until
 # the privacy scan of the whole run has read it.
 T=$(mktemp -d "${GAS_TEST_ROOT:-${TMPDIR:-/tmp}}/gastest.XXXXXX")
 PIDS=""
+FAULTVFS="$BUILD/tests/faultvfs.so"
 FAILED=0
 CHECKS=0
 
@@ -65,6 +69,8 @@ ok() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
 fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 # check "what" cmd...: ok if cmd succeeds
 check() { what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+# all 'cmd' 'cmd'...: true if every command (one string each, eval'ed) is
+all() { for c in "$@"; do eval "$c" || return 1; done; }
 
 finish() {
 	[ "$CHECKS" -gt 0 ] || { echo "not ok - test made no checks"; exit 1; }

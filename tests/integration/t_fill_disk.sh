@@ -4,7 +4,8 @@
 # fills up.  The database lives on a small tmpfs mounted in a private mount
 # namespace (the script runs itself again under unshare); a filler file
 # takes the rest of the space, and deleting it gives the space back.  I/O
-# errors come from the faultvfs seam (GAS_TEST_FAULT=ioerr:N on gasgw) at
+# errors come from the fault shim (LD_PRELOAD=$FAULTVFS GAS_TEST_FAULT=ioerr:N
+# on gasgw, tests/shim/faultvfs.c) at
 # operations picked from a trace of one fill: the start row's first write
 # and its sync, the middle of the final record and its sync (TORTURE=1:
 # every operation of the fill).
@@ -93,8 +94,6 @@ reported_once() {
 told() { [ "$rc" -eq "$1" ] && grep -q "^$3" "$T/$2.out"; }
 same_gasgw() { kill -0 "$PID_gasgw" 2>/dev/null && [ "$PID_gasgw" = "$gw_pid" ]; }
 no_open_fill() { [ "$(sql "SELECT count(*) FROM fills WHERE result = 'filling'")" = 0 ]; }
-# check WHAT all COND...: each COND a shell command line, all must hold
-all() { for c in "$@"; do eval "$c" || return 1; done; }
 # fill NAME SERIAL BUYER: a fill through gasctl; $T/NAME.out, $rc, and the
 # fill's uuid in $uuid when gasctl printed one (it does for a fill that ran)
 fill() {
@@ -173,14 +172,30 @@ check "space back: quick_check ok, no fill left open, no orphan, every reported 
     all quick_check no_open_fill no_orphans reported_once
 reset_line 1
 
-# --- 5. I/O errors at chosen writes of a fill (faultvfs) ------------------------
-# A trace of one fill says which operations belong to the start row and
-# which to the final record (no other write happens while the line idles).
+# --- 5. I/O errors at chosen writes of a fill (the fault shim) -----------------
+# gw_start_faulty SPEC: gasgw with the shim loaded, told to fail as SPEC says
+gw_start_faulty() {
+	LD_PRELOAD=$FAULTVFS GAS_TEST_FAULT=$1
+	export LD_PRELOAD GAS_TEST_FAULT
+	gw_start
+	unset LD_PRELOAD GAS_TEST_FAULT
+}
+# The shipped gasgw has no fault seam: GAS_TEST_FAULT without the shim is
+# nothing to it (it failed at its first write when the seam was built in).
 gw_stop
-GAS_TEST_FAULT=trace
+GAS_TEST_FAULT=crash:1
 export GAS_TEST_FAULT
 gw_start
 unset GAS_TEST_FAULT
+fill shipped C-GOOD-8 "$BUYER5"
+check "the shipped gasgw ignores GAS_TEST_FAULT=crash:1 without the shim: it starts and fills" \
+    all '[ "$rc" -eq 0 ]' gw_alive
+reset_line 1
+
+# A trace of one fill says which operations belong to the start row and
+# which to the final record (no other write happens while the line idles).
+gw_stop
+gw_start_faulty trace
 fill trace C-GOOD-7 "$BUYER1"
 gw_stop
 cp "$T/gasgw.log" "$T/trace.log"
@@ -209,10 +224,7 @@ for n in $points; do
 	*) if [ "$n" -lt "$start" ]; then where="the start row"; else where="the final record"; fi ;;
 	esac
 	gw_stop
-	GAS_TEST_FAULT=ioerr:$n
-	export GAS_TEST_FAULT
-	gw_start
-	unset GAS_TEST_FAULT
+	gw_start_faulty "ioerr:$n"
 	o0=$(opens)
 	t0=$(date +%s%3N)
 	fill "ioerr$n" C-GOOD-8 "$BUYER5"

@@ -1,14 +1,39 @@
 /*
- * faultvfs: SQLite VFS shim that crashes, cuts power, fills the disk or
- * fails I/O at the N-th write or sync (see faultvfs.h).
+ * faultvfs: a fault-injection seam for SQLite, for tests only.  It is not
+ * part of any shipped program: it is built as build/tests/faultvfs.so and a
+ * test loads it into a real program with LD_PRELOAD, beside GAS_TEST_FAULT:
+ *
+ *   LD_PRELOAD=$BUILD/tests/faultvfs.so GAS_TEST_FAULT=ioerr:12 $BUILD/gasgw ...
+ *
+ * At load (a constructor, before main) it registers, as the default, a VFS
+ * that wraps SQLite's own and counts every write and sync of every database
+ * file (main, WAL, journal) of the process.  At the N-th such operation it
+ * does what the variable says:
+ *
+ *   count            nothing; at exit prints "faultvfs: N operations" to stderr
+ *   trace            count, and print "faultvfs: operation N: write|sync" to
+ *                    stderr as each happens: in a daemon's log, between its
+ *                    own lines, it shows which N falls where in a transaction
+ *   crash:N          _exit(86) before operation N (a process crash: what was
+ *                    written stays in the page cache and reaches the disk)
+ *   powerloss:N      undo every write not yet synced, then _exit(87) (a power
+ *                    cut: only what was fsynced survives)
+ *   full:N           operation N and every later write fail with SQLITE_FULL
+ *   ioerr:N          operation N and every later write or sync fail with an
+ *                    I/O error
+ *
+ * GAS_TEST_FAULT unset or empty: the shim does nothing.  Malformed: it says
+ * so and the process exits 2 before main.  The program must use the shared
+ * libsqlite3 (every gasgw binary does), so that the VFS is registered in
+ * the same library the program opens its databases with.
  *
  * Power loss is modelled pessimistically: every byte written since the
  * file's last successful sync is lost.  To undo, each write first saves the
  * bytes it overwrites (and the file size) in an undo log; a sync empties the
  * file's log; a power cut replays all logs backwards and exits.
+ *
+ * Used by tests/integration/t_store_faults.sh and t_fill_disk.sh.
  */
-#include "faultvfs.h"
-
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,10 +390,9 @@ report_count(void)
 	fprintf(stderr, "faultvfs: %ld operations\n", operations);
 }
 
-static int install_result;
-
-static void
-install_once(void)
+/* Before main: install the VFS if GAS_TEST_FAULT asks for one. */
+__attribute__((constructor)) static void
+faultvfs_load(void)
 {
 	const char *spec = getenv("GAS_TEST_FAULT");
 	char word[16];
@@ -388,19 +412,19 @@ install_once(void)
 			mode = FAULT_FULL;
 		else if (strcmp(word, "ioerr") == 0)
 			mode = FAULT_IOERR;
-		else {
-			install_result = -1;
-			return;
-		}
 		fault_at = n;
-	} else {
-		install_result = -1;
-		return;
+	}
+	if (mode == FAULT_NONE) {
+		fprintf(stderr,
+		    "faultvfs: GAS_TEST_FAULT=%s: expected count, trace, crash:N, powerloss:N, "
+		    "full:N or ioerr:N (N >= 1)\n",
+		    spec);
+		_exit(2);
 	}
 	real_vfs = sqlite3_vfs_find(NULL);
 	if (real_vfs == NULL) {
-		install_result = -1;
-		return;
+		fprintf(stderr, "faultvfs: SQLite has no default VFS to wrap\n");
+		_exit(2);
 	}
 	fault_vfs.iVersion = 2;
 	fault_vfs.szOsFile = (int)sizeof(struct fault_file) + real_vfs->szOsFile;
@@ -415,14 +439,8 @@ install_once(void)
 	fault_vfs.xCurrentTime = v_current_time;
 	fault_vfs.xGetLastError = v_last_error;
 	fault_vfs.xCurrentTimeInt64 = v_current_time_int64;
-	install_result = sqlite3_vfs_register(&fault_vfs, 1) == SQLITE_OK ? 0 : -1;
-}
-
-int
-faultvfs_install_from_env(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, install_once);
-	return install_result;
+	if (sqlite3_vfs_register(&fault_vfs, 1) != SQLITE_OK) {
+		fprintf(stderr, "faultvfs: SQLite refused the VFS\n");
+		_exit(2);
+	}
 }
