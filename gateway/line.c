@@ -439,8 +439,8 @@ check_and_arm(struct line *line, int64_t now)
 
 	line->open_ms = now;
 	line->close_ms = 0;
-	line->timed_out = line->stopped = line->link_lost = line->emergency = 0;
-	line->valve_shut = 0;
+	line->timed_out = line->emergency = 0;
+	line->interrupted = RULES_NOT_INTERRUPTED;
 	line->valve_shut_since = 0;
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
@@ -453,7 +453,7 @@ check_and_arm(struct line *line, int64_t now)
 		/* The open may or may not have reached the unit: close, and
 		 * record the attempt as interrupted by the link (the start row
 		 * is committed: it must end, and the operator must hear). */
-		line->link_lost = 1;
+		line->interrupted = RULES_LINK_LOST;
 		line->link_lost_ms = 0;
 		begin_close(line, now);
 		finish_fill(line, now);
@@ -555,8 +555,7 @@ finish_fill(struct line *line, int64_t now)
 	char text[512], err[256];
 	const char *result;
 	double net;
-	size_t i;
-	int flagged = 0;
+	int lost = line->interrupted == RULES_LINK_LOST || line->interrupted == RULES_VALVE_SHUT;
 
 	memset(&pf, 0, sizeof(pf));
 	net = line->checkweigh_n > 0 ? line->checkweigh_sum / line->checkweigh_n : net_of(line);
@@ -570,37 +569,15 @@ finish_fill(struct line *line, int64_t now)
 	pf.timed_out = line->timed_out;
 	pf.emergency = line->emergency;
 	pf.rise_kg = line->rise_kg;
-	pf.link_lost = line->link_lost;
+	pf.interrupted = line->interrupted;
 	pf.link_lost_ms = line->link_lost_ms;
-	pf.valve_shut = line->valve_shut;
-	if (line->stopped || line->link_lost || line->emergency) {
-		/* No check-weigh rules on a fill cut short: R21 would only say
-		 * what "interrupted" already says. */
-		if (line->emergency || line->link_lost)
-			rules_postfill(line->rules, &pf, &line->verdict);
-	} else {
-		rules_postfill(line->rules, &pf, &line->verdict);
-	}
-	for (i = 0; i < line->verdict.count; i++)
-		if (line->verdict.items[i].severity == RULES_FLAG ||
-		    strcmp(line->verdict.items[i].rule, "R20") == 0 ||
-		    strcmp(line->verdict.items[i].rule, "R22") == 0)
-			flagged = 1;
-	if (line->emergency)
-		result = "emergency";
-	else if (line->link_lost || line->stopped)
-		result = "interrupted";
-	else if (line->verdict.held)
-		result = "held";
-	else if (flagged || line->verdict.count > 0)
-		result = "flagged";
-	else
-		result = "ok";
+	rules_postfill(line->rules, &pf, &line->verdict);
+	result = rules_fill_result(&line->verdict, line->interrupted);
 
 	line->fill.ended_ms = time_wall_ms();
-	line->fill.net_kg = line->link_lost ? net_of(line) : net;
+	line->fill.net_kg = lost ? net_of(line) : net;
 	line->fill.gross_kg = line->fill.net_kg + line->fill.tare_kg;
-	if (line->link_lost && !line->last.scale_ok) {
+	if (lost && !line->last.scale_ok) {
 		line->fill.net_kg = net_of(line); /* last reading we had */
 		line->fill.gross_kg = NAN;
 	}
@@ -626,8 +603,9 @@ finish_fill(struct line *line, int64_t now)
 		clear_identity(line);
 		return;
 	}
-	if (!line->controller_mode && !line->timed_out && !line->stopped && !line->link_lost &&
-	    !line->emergency && line->checkweigh_stable && !isnan(line->close_net))
+	if (!line->controller_mode && !line->timed_out &&
+	    line->interrupted == RULES_NOT_INTERRUPTED && !line->emergency &&
+	    line->checkweigh_stable && !isnan(line->close_net))
 		learn_preact(line, net - line->close_net);
 	verdict_text(&line->verdict, text, sizeof(text));
 	log_info("line %d: fill %s %s: net %.3f kg (target %.2f)%s%s", line->number,
@@ -672,9 +650,7 @@ idle_emergency(struct line *line, double rise, int64_t now)
 	struct records_party party;
 	char err[256], text[512];
 
-	rules_verdict_init(&v);
-	rules_add(&v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-	    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"), rise);
+	rules_after_fill_rise(rise, &v);
 	memset(&party, 0, sizeof(party));
 	party.line = line->number;
 	if (records_incident(line->records, "event", &v, &party, NULL, err, sizeof(err)) == -1)
@@ -694,7 +670,7 @@ link_lost(struct line *line, int64_t now)
 		worst = now - line->scale_fail_since;
 	if (line->valve_fail_since && now - line->valve_fail_since > worst)
 		worst = now - line->valve_fail_since;
-	if (worst >= line->rules->link_loss_ms) {
+	if (rules_link_lost(line->rules, worst)) {
 		line->link_lost_ms = (int)worst;
 		return 1;
 	}
@@ -760,7 +736,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 	if (line->state == LINE_FILLING || line->state == LINE_CUTOFF ||
 	    line->state == LINE_SETTLING || line->state == LINE_CHECKWEIGHED) {
 		if (link_lost(line, now)) {
-			line->link_lost = 1;
+			line->interrupted = RULES_LINK_LOST;
 			if (line->state == LINE_FILLING)
 				begin_close(line, now);
 			line_close_valve(line);
@@ -772,9 +748,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		}
 	}
 	if (line->state == LINE_FILLING && valve_closed_itself(line, now)) {
-		line->link_lost = 1;
-		line->valve_shut = 1;
-		line->link_lost_ms = (int)(now - line->valve_shut_since);
+		line->interrupted = RULES_VALVE_SHUT;
 		begin_close(line, now);
 		log_warnx("line %d: R24 the valve closed by itself during the fill", line->number);
 		finish_fill(line, now);
@@ -801,11 +775,11 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		line->status.net_kg = net;
 		pthread_mutex_unlock(&line->lock);
 		if (stop || line->force_close) {
-			line->stopped = 1;
+			line->interrupted = RULES_STOPPED;
 			line->force_close = 0;
 			begin_close(line, now);
 			enter(line, LINE_CUTOFF, now);
-		} else if (now - line->open_ms >= (int64_t)r->max_fill_s * 1000) {
+		} else if (rules_fill_too_long(r, now - line->open_ms)) {
 			line->timed_out = 1;
 			begin_close(line, now);
 			enter(line, LINE_CUTOFF, now);
@@ -815,7 +789,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 			if (line->last.ctl_done) {
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
-			} else if (net >= line->fill.target_kg + r->overfill_kg) {
+			} else if (rules_overfill(r, line->fill.target_kg, net)) {
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
 			}
@@ -838,7 +812,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		 * so there the reference is the target. */
 		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg)
 		                             : net - line->close_net - inflight_allowance(line);
-		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
+		if (rules_leak(r, rise) || stuck_open(line, now, net)) {
 			/* reported: everything that came after the close command */
 			emergency_now(line, net - line->close_net, now);
 			finish_fill(line, now);
@@ -899,7 +873,7 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 			line->watch = 0; /* the cylinder left the scale */
 		} else if (line->last.stable && line->last.gross_kg < line->watch_base) {
 			line->watch_base = line->last.gross_kg;
-		} else if (line->last.gross_kg - line->watch_base > line->rules->leak_rise_kg) {
+		} else if (rules_leak(line->rules, line->last.gross_kg - line->watch_base)) {
 			idle_emergency(line, line->last.gross_kg - line->watch_base, now);
 			return;
 		}
@@ -1096,7 +1070,8 @@ line_shutdown(struct line *line, int64_t now)
 	case LINE_SETTLING:
 	case LINE_CHECKWEIGHED:
 		line_close_valve(line);
-		line->stopped = 1;
+		if (line->interrupted == RULES_NOT_INTERRUPTED)
+			line->interrupted = RULES_STOPPED;
 		log_warnx("line %d: shutdown during the fill: recorded as interrupted",
 		    line->number);
 		finish_fill(line, now);

@@ -77,11 +77,17 @@ enum line_state {
 	LINE_EMERGENCY,
 };
 
-/* A decoded cylinder code (filled by the identity layer, ident.h). */
+/* What a line keeps of a fill's parties, with the NUL; the control
+ * protocol's limits (ctlreq.h) are derived from these. */
+#define LINE_CERT_SIZE 64   /* an operator's certificate number */
+#define LINE_SERIAL_SIZE 64 /* a cylinder serial */
+#define LINE_MASKED_SIZE 40 /* a buyer's masked number */
+
+/* A decoded cylinder code (filled by the identity layer, gwident.h). */
 struct line_cylinder {
 	int valid;        /* signature and fields verified */
 	char reason[128]; /* why not, when !valid */
-	char serial[64];
+	char serial[LINE_SERIAL_SIZE];
 	char model[16];
 	int32_t manufactured;
 	double tare_kg; /* stamped */
@@ -93,7 +99,7 @@ struct line_buyer {
 	int valid; /* check digit passed */
 	char reason[128];
 	char id[65]; /* HMAC id */
-	char masked[40];
+	char masked[LINE_MASKED_SIZE];
 	int business;
 	char township[16]; /* registered township, "" unknown */
 };
@@ -107,9 +113,9 @@ struct line_status {
 	double net_kg; /* during and after a fill */
 	double target_kg;
 	double preact_kg;
-	char operator_cert[64];
-	char cylinder[64];
-	char buyer_masked[40];
+	char operator_cert[LINE_CERT_SIZE];
+	char cylinder[LINE_SERIAL_SIZE];
+	char buyer_masked[LINE_MASKED_SIZE];
 	char fill_uuid[37];
 	unsigned attempt;      /* start requests accepted so far */
 	unsigned finished;     /* attempts that have an outcome */
@@ -140,7 +146,7 @@ struct line {
 
 	/* mailbox and status: under lock */
 	pthread_mutex_t lock;
-	char operator_cert[64];
+	char operator_cert[LINE_CERT_SIZE];
 	struct line_cylinder cylinder;
 	int have_cylinder;
 	struct line_buyer buyer;
@@ -173,17 +179,15 @@ struct line {
 	struct rules_verdict verdict; /* pre-fill alerts, then post-fill */
 	struct line_cylinder fill_cyl;
 	struct line_buyer fill_buyer;
-	char fill_operator[64];
+	char fill_operator[LINE_CERT_SIZE];
 	int64_t open_ms;
 	int64_t close_ms;
 	double close_net;       /* net when the close was commanded */
 	double close_rate_kg_s; /* flow when the close was commanded */
 	int timed_out;
-	int stopped;
-	int link_lost;
-	int link_lost_ms;
+	enum rules_interruption interrupted; /* why the fill ended early, if it did */
+	int link_lost_ms;                    /* RULES_LINK_LOST: silent this long */
 	int64_t valve_shut_since; /* filling: the valve unit says closed since then, 0 = not */
-	int valve_shut;           /* the fill was lost because the valve closed by itself */
 	int emergency;
 	double rise_kg;
 	double settle_net; /* first stable net after settling */

@@ -497,16 +497,7 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 			sql_fail(rec, "recover", err, errlen);
 			goto out;
 		}
-		rules_verdict_init(&verdict);
-		if (have)
-			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-			    _("gateway stopped during the fill; interrupted, %.2f kg net read at "
-			      "restart"),
-			    net);
-		else
-			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-			    _("gateway stopped during the fill; interrupted, weight unknown at "
-			      "restart"));
+		rules_recovered(have, net, &verdict);
 		memset(&party, 0, sizeof(party));
 		party.line = line;
 		party.cylinder = cylinder;
