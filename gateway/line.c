@@ -49,7 +49,7 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 {
 	memset(line, 0, sizeof(*line));
 	line->number = lc->number;
-	line->controller_mode = strcmp(lc->cutoff, "controller") == 0;
+	line->controller_mode = strcmp(lc->cutoff, "controller") == 0 || io->ctl_start != NULL;
 	line->config = config;
 	line->rules = &config->rules;
 	line->records = records;
@@ -637,8 +637,8 @@ emergency_now(struct line *line, double rise, int64_t now)
 	line->last_close_ms = now;
 	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed", line->number,
 	    rise);
-	if (line->on_emergency != NULL)
-		line->on_emergency(line, line->emergency_arg);
+	if (line->io.close_bus != NULL)
+		line->io.close_bus(line->io.ctx);
 	enter(line, LINE_EMERGENCY, now);
 }
 

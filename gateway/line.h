@@ -1,5 +1,5 @@
 /*
- * line: one fill line's state machine (shared/DESIGN.md §4):
+ * line: one fill line's state machine (docs/fill-line.md):
  *
  *   idle → identified → checked → armed → filling → cutoff → settling →
  *   check-weighed → recorded → idle, with refused, interrupted, emergency.
@@ -57,9 +57,14 @@ struct line_io {
 	int (*read)(void *ctx, struct line_reading *out);
 	int (*valve)(void *ctx, int open);
 	int (*heartbeat)(void *ctx);
-	/* controller cut-off mode only (NULL otherwise) */
+	/* A filling controller (one unit cuts off by itself) has these two, and
+	 * its line is in controller cut-off mode whatever the configuration
+	 * says; NULL for a scale and a valve unit. */
 	int (*ctl_start)(void *ctx, double target_net_kg, double tare_kg);
 	int (*ctl_abort)(void *ctx);
+	/* Emergency (R23): close every valve on the line's bus, the other
+	 * lines' included (DESIGN invariant 4).  May be NULL. */
+	void (*close_bus)(void *ctx);
 };
 
 enum line_state {
@@ -127,22 +132,15 @@ struct line_status {
 
 #define LINE_PREACT_HISTORY 8
 
-struct line;
-/* Called by a line in emergency: close every valve on its bus. */
-typedef void (*line_emergency_fn)(struct line *origin, void *arg);
-
 struct line {
 	/* set by line_init, read-only afterwards */
 	int number;
-	int controller_mode;
+	int controller_mode; /* the configuration's cutoff, or a filling controller */
 	const struct gw_config *config;
-	const struct gw_rules *rules;
 	struct records *records;
 	struct line_io io;
 	double scale_capacity_kg;
 	int heartbeat_ms;
-	line_emergency_fn on_emergency;
-	void *emergency_arg;
 
 	/* mailbox and status: under lock */
 	pthread_mutex_t lock;
@@ -159,6 +157,7 @@ struct line {
 	struct line_status status;
 
 	/* owned by the stepping thread */
+	const struct gw_rules *rules; /* config->rules, then rules_own after a reload */
 	enum line_state state;
 	int64_t state_ms; /* when the state was entered */
 	struct line_reading last;

@@ -42,6 +42,7 @@ struct fake {
 	int64_t last_move;
 	int opens;
 	int heartbeats;
+	int emergencies; /* close_bus calls */
 	/* what the database said when the valve was told to open */
 	char db_path[256];
 	int start_row_committed_at_open;
@@ -148,16 +149,14 @@ struct rig {
 	struct records rec;
 	struct fake fake;
 	struct line line;
-	int emergencies;
 };
 
 static void
-on_emergency(struct line *origin, void *arg)
+fake_close_bus(void *ctx)
 {
-	struct rig *r = arg;
+	struct fake *f = ctx;
 
-	(void)origin;
-	r->emergencies++;
+	f->emergencies++;
 }
 
 static void
@@ -209,9 +208,8 @@ rig_new(void)
 	io.read = fake_read;
 	io.valve = fake_valve;
 	io.heartbeat = fake_heartbeat;
+	io.close_bus = fake_close_bus;
 	line_init(&r->line, &r->config, &lc, &r->rec, &io);
-	r->line.on_emergency = on_emergency;
-	r->line.emergency_arg = r;
 	return r;
 }
 
@@ -456,7 +454,7 @@ stuck_valve_raises_R23_within_a_second(void **state)
 	} while (s.finished < a && r->fake.now < 200000);
 	assert_string_equal(s.result, "emergency");
 	assert_int_equal(s.state, LINE_EMERGENCY);
-	assert_int_equal(r->emergencies, 1);
+	assert_int_equal(r->fake.emergencies, 1);
 	/* weight crossed pre-act + 0.2 kg after the close within ~1 s */
 	assert_true(r->fake.now - closed_at <= 1100);
 	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
@@ -761,6 +759,38 @@ unanswered_open_ends_the_attempt_as_interrupted(void **state)
 	rig_free(r);
 }
 
+static int
+fake_ctl_start(void *ctx, double target_net_kg, double tare_kg)
+{
+	(void)ctx;
+	(void)target_net_kg;
+	(void)tare_kg;
+	return 0;
+}
+
+/* A line on one filling controller cuts off in controller mode whatever
+ * its configuration says: line_init decides it from the hardware, and no
+ * one writes the line's fields after line_init. */
+static void
+filling_controller_line_is_in_controller_mode(void **state)
+{
+	struct rig *r = rig_new();
+	struct gw_line lc;
+	struct line_io io = r->line.io;
+	struct line filler;
+
+	(void)state;
+	assert_int_equal(r->line.controller_mode, 0);
+	memset(&lc, 0, sizeof(lc));
+	lc.number = 2;
+	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
+	io.ctl_start = fake_ctl_start;
+	line_init(&filler, &r->config, &lc, &r->rec, &io);
+	assert_int_equal(filler.controller_mode, 1);
+	line_free(&filler);
+	rig_free(r);
+}
+
 int
 main(void)
 {
@@ -781,6 +811,7 @@ main(void)
 		cmocka_unit_test(crash_recovery_interrupts_open_fill_once),
 		cmocka_unit_test(record_held_back_by_database_is_written_when_it_can_be),
 		cmocka_unit_test(unanswered_open_ends_the_attempt_as_interrupted),
+		cmocka_unit_test(filling_controller_line_is_in_controller_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
