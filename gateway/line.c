@@ -964,6 +964,11 @@ line_step(struct line *line, int64_t now)
 		line->last.scale_ok = 0;
 		if (!line->scale_fail_since)
 			line->scale_fail_since = now;
+		/* The valve unit is read on its own: its feedback is fresh
+		 * whether the scale answered or not. */
+		line->last.valve_ok = r.valve_ok;
+		line->last.valve_fb = r.valve_fb;
+		line->last.valve_open = r.valve_open;
 	}
 	if (r.valve_ok)
 		line->valve_fail_since = 0;

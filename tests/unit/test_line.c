@@ -53,8 +53,12 @@ fake_read(void *ctx, struct line_reading *out)
 {
 	struct fake *f = ctx;
 
+	/* The valve unit answers on its own, as the poller reads it. */
+	out->valve_ok = !f->valve_dead;
+	out->valve_fb = 1;
+	out->valve_open = f->open;
 	if (f->scale_dead)
-		return -1;
+		return 0;
 	out->scale_ok = 1;
 	out->gross_kg = f->tare + f->net;
 	if (f->poll_ms > 0) {
@@ -66,9 +70,6 @@ fake_read(void *ctx, struct line_reading *out)
 		out->at_ms = f->read_at;
 	}
 	out->stable = f->now - f->last_move >= 300;
-	out->valve_ok = !f->valve_dead;
-	out->valve_fb = 1;
-	out->valve_open = f->open;
 	return 0;
 }
 
@@ -586,6 +587,29 @@ valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
 	rig_free(r);
 }
 
+/* The same while the scale is silent: the valve unit's own reads say it
+ * shut, and the fill is interrupted for that at once, not 1 s later for a
+ * lost scale link with the valve's last feedback from before. */
+static void
+valve_closed_while_the_scale_is_silent_is_seen(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	a = start_good_fill(r);
+	run(r, 5000);
+	r->fake.scale_dead = 1;
+	r->fake.open = 0;
+	run_until_done(r, a, 20000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_non_null(strstr(s.result_text, "closed by itself"));
+	assert_int_equal(r->fake.opens, 1);
+	rig_free(r);
+}
+
 static void
 slow_fill_times_out_with_R22(void **state)
 {
@@ -805,6 +829,7 @@ main(void)
 		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
 		cmocka_unit_test(missed_reading_does_not_cut_the_fill_short),
 		cmocka_unit_test(valve_closed_by_its_watchdog_interrupts_the_fill),
+		cmocka_unit_test(valve_closed_while_the_scale_is_silent_is_seen),
 		cmocka_unit_test(slow_fill_times_out_with_R22),
 		cmocka_unit_test(stop_interrupts_fill),
 		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
