@@ -454,12 +454,12 @@ login_reply(struct gw *gw, struct line *l, const char *cert)
 {
 	struct records_operator op;
 	char why[256];
-	int found = 0;
+	int found;
 
 	if (line_login(l, cert, why, sizeof(why)) == -1)
 		return ctl_error_json(why);
-	if (records_operator_get(&gw->records, cert, &op, &found, why, sizeof(why)) == -1)
-		found = 0;
+	/* a database error reads as not registered: R07 decides at start */
+	found = records_operator_get(&gw->records, cert, &op, why, sizeof(why)) == STORE_FOUND;
 	return json_pack("{s:b, s:i, s:s, s:s, s:b}", "ok", 1, "line", l->number, "operator", cert,
 	    "name", found ? op.name : "", "registered", found);
 }

@@ -43,6 +43,55 @@ line_state_name(enum line_state state)
 	return "?";
 }
 
+/* The pre-act: the median of the in-flight masses learnt, newest first in
+ * line->inflight.  The median of the last few fills: one fill disturbed by
+ * a knock on the scale does not move the cut-off. */
+static void
+preact_from_history(struct line *line)
+{
+	double sorted[LINE_PREACT_HISTORY];
+	int n = line->inflight_n, i, j;
+
+	if (n == 0)
+		return;
+	memcpy(sorted, line->inflight, sizeof(double) * (size_t)n);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+			double t = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	line->preact_kg = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/* What the line learnt before a restart (records keeps each teaching
+ * fill's in-flight mass with its record): a restart costs no accuracy. */
+static void
+load_preact(struct line *line)
+{
+	double samples[LINE_PREACT_HISTORY];
+	size_t n, i;
+	char err[256];
+
+	if (line->controller_mode || line->records == NULL || line->records->db == NULL)
+		return;
+	if (records_preact_samples(line->records, line->number, samples, LINE_PREACT_HISTORY, &n,
+	        err, sizeof(err)) == -1) {
+		log_warnx("line %d: the pre-act learnt before is not readable (%s): starting from "
+		          "%.3f kg",
+		    line->number, err, line->preact_kg);
+		return;
+	}
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		line->inflight[i] = samples[i];
+	line->inflight_n = (int)n;
+	preact_from_history(line);
+	log_info("line %d: pre-act %.3f kg, as learnt from its last %zu fill(s)", line->number,
+	    line->preact_kg, n);
+}
+
 int
 line_init(struct line *line, const struct gw_config *config, const struct gw_line *lc,
     struct records *records, const struct line_io *io)
@@ -62,6 +111,7 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->state = LINE_IDLE;
 	pthread_mutex_init(&line->lock, NULL);
 	line->status.number = line->number;
+	load_preact(line);
 	line->status.preact_kg = line->preact_kg;
 	return 0;
 }
@@ -295,19 +345,22 @@ fail_attempt(struct line *line, const char *why, int64_t now)
 	enter(line, LINE_REFUSED, now);
 }
 
-/* The operator's words for a database write that failed (err as records.c
- * wrote it): what is wrong with the station's disk, when that is known. */
+/* The operator's words for a database write that failed: what is wrong
+ * with the station's disk, when that is known. */
 static const char *
-disk_words(const char *err)
+disk_words(enum records_write cause)
 {
-	switch (store_disk_problem(err)) {
-	case STORE_DISK_FULL:
+	switch (cause) {
+	case RECORDS_NO_SPACE:
 		return _("station disk full");
-	case STORE_DISK_IOERR:
+	case RECORDS_IO_ERROR:
 		return _("station disk failing (I/O error)");
-	default:
-		return _("station database error");
+	case RECORDS_WRITTEN:
+	case RECORDS_DB_ERROR:
+	case RECORDS_GONE:
+		break;
 	}
+	return _("station database error");
 }
 
 static double
@@ -330,7 +383,8 @@ check_and_arm(struct line *line, int64_t now)
 	struct records_buyer b;
 	struct rules_verdict *v = &line->verdict;
 	char err[256];
-	int found_reg = 0, found_op = 0;
+	enum store_found found_reg = STORE_NOT_FOUND, found;
+	enum records_write written;
 	int64_t last_fill = 0;
 	int recent = 0;
 
@@ -344,15 +398,16 @@ check_and_arm(struct line *line, int64_t now)
 	f.manufactured = line->fill_cyl.manufactured;
 	f.stamped_tare_kg = line->fill_cyl.tare_kg;
 	f.station_company = line->config->company;
+	memset(&reg, 0, sizeof(reg));
 	if (f.code_valid) {
-		if (records_cylinder_get(line->records, f.serial, &reg, &found_reg, err,
-		        sizeof(err)) == -1)
+		found_reg = records_cylinder_get(line->records, f.serial, &reg, err, sizeof(err));
+		if (found_reg == STORE_ERROR)
 			goto dberr;
 		if (records_last_fill_ms(line->records, f.serial, &last_fill, err, sizeof(err)) ==
 		    -1)
 			goto dberr;
 	}
-	f.in_registry = found_reg;
+	f.in_registry = found_reg == STORE_FOUND;
 	f.owner = reg.owner;
 	f.status = reg.status;
 	f.last_inspection = reg.last_inspection;
@@ -361,10 +416,11 @@ check_and_arm(struct line *line, int64_t now)
 	f.operator_present = line->fill_operator[0] != '\0';
 	f.operator_cert = line->fill_operator;
 	if (f.operator_present) {
-		if (records_operator_get(line->records, line->fill_operator, &op, &found_op, err,
-		        sizeof(err)) == -1)
+		found =
+		    records_operator_get(line->records, line->fill_operator, &op, err, sizeof(err));
+		if (found == STORE_ERROR)
 			goto dberr;
-		f.operator_known = found_op;
+		f.operator_known = found == STORE_FOUND;
 		f.operator_active = op.active;
 		f.operator_expires = op.expires;
 	}
@@ -380,10 +436,10 @@ check_and_arm(struct line *line, int64_t now)
 			goto dberr;
 		f.buyer_recent_fills = recent;
 		/* a registered buyer's township routes R11 alerts */
-		if (records_buyer_get(line->records, line->fill_buyer.id, &b, &found_op, err,
-		        sizeof(err)) == -1)
+		found = records_buyer_get(line->records, line->fill_buyer.id, &b, err, sizeof(err));
+		if (found == STORE_ERROR)
 			goto dberr;
-		if (found_op && b.township[0])
+		if (found == STORE_FOUND && b.township[0])
 			str_copy(line->fill_buyer.township, b.township,
 			    sizeof(line->fill_buyer.township));
 	}
@@ -411,22 +467,24 @@ check_and_arm(struct line *line, int64_t now)
 	line->fill.cutoff_kg = NAN;
 	line->fill.gross_kg = NAN;
 	line->fill.net_kg = NAN;
+	line->fill.inflight_kg = NAN;
 	str_copy(line->fill.result, "filling", sizeof(line->fill.result));
+	memset(&b, 0, sizeof(b));
 	str_copy(b.id, line->fill_buyer.id, sizeof(b.id));
 	str_copy(b.masked, line->fill_buyer.masked, sizeof(b.masked));
 	str_copy(b.kind, line->fill_buyer.business ? "business" : "household", sizeof(b.kind));
 	str_copy(b.township,
 	    line->fill_buyer.township[0] ? line->fill_buyer.township : line->config->township,
 	    sizeof(b.township));
-	if (records_buyer_ensure(line->records, &b, err, sizeof(err)) == -1 ||
-	    records_fill_start(line->records, &line->fill, err, sizeof(err)) == -1) {
+	written = records_fill_start(line->records, &line->fill, &b, err, sizeof(err));
+	if (written != RECORDS_WRITTEN) {
 		char why[256];
 
 		line->db_ok = 0;
 		log_warnx("line %d: start row not committed: %s", line->number, err);
 		snprintf(why, sizeof(why),
 		    _("%s: the fill cannot be recorded, so the valve stays closed"),
-		    disk_words(err));
+		    disk_words(written));
 		fail_attempt(line, why, now);
 		return;
 	}
@@ -487,64 +545,85 @@ begin_close(struct line *line, int64_t now)
 	line->checkweigh_stable = 1;
 }
 
+/* A fill taught the line: its in-flight mass (bounded, as stored with its
+ * record) becomes the newest of the history the pre-act is the median of. */
 static void
 learn_preact(struct line *line, double inflight)
 {
-	double sorted[LINE_PREACT_HISTORY];
-	int n, i, j;
-
-	if (inflight < 0)
-		inflight = 0;
-	if (inflight > LINE_PREACT_MAX_KG)
-		inflight = LINE_PREACT_MAX_KG;
 	memmove(line->inflight + 1, line->inflight, sizeof(double) * (LINE_PREACT_HISTORY - 1));
 	line->inflight[0] = inflight;
 	if (line->inflight_n < LINE_PREACT_HISTORY)
 		line->inflight_n++;
-	n = line->inflight_n;
-	memcpy(sorted, line->inflight, sizeof(double) * (size_t)n);
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
-			double t = sorted[j];
-			sorted[j] = sorted[j - 1];
-			sorted[j - 1] = t;
-		}
-	/* The median of the last few fills: one fill disturbed by a knock on
-	 * the scale does not move the cut-off. */
-	line->preact_kg = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	preact_from_history(line);
 }
 
-/* Write the ended fill (row, violations, outbox) in one transaction.  On
- * failure the fill stays in line->fill and line->verdict, to be written
- * again by retry_record(). */
-static int
-record_fill(struct line *line, char *err, size_t errlen)
+/* The status of a fill whose outcome was told before its record was
+ * settled: what it says once it is.  No attempt ends now, so the attempt
+ * counters stay. */
+static void
+set_settled_outcome(struct line *line, const char *result, const char *text, double net)
 {
-	struct records_party party;
+	pthread_mutex_lock(&line->lock);
+	str_copy(line->status.result, result, sizeof(line->status.result));
+	str_copy(line->status.result_text, text, sizeof(line->status.result_text));
+	line->status.refused = 0;
+	line->status.result_net_kg = net;
+	str_copy(line->status.fill_uuid, line->fill.uuid, sizeof(line->status.fill_uuid));
+	pthread_mutex_unlock(&line->lock);
+}
 
-	party_of_fill(line, &party);
-	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err, errlen) ==
-	    -1) {
-		line->db_ok = 0;
-		line->record_pending = 1;
-		return -1;
+/* What the operator reads of a fill whose row was found closed already. */
+static void
+gone_text(char *text, size_t textlen)
+{
+	snprintf(text, textlen,
+	    _("%s: the fill's row was closed already (recorded, or recovered as interrupted), so "
+	      "it is not written again"),
+	    disk_words(RECORDS_GONE));
+}
+
+/*
+ * The last fill's record, held back by records: written now, or found gone?
+ * Then the line is free again, and its status says what became of the fill
+ * (the operator was told "not recorded yet").  Returns 1 while the record
+ * is still held, with the cause of its last failed write in *cause and the
+ * writes tried so far in *tries.
+ */
+static int
+record_still_held(struct line *line, enum records_write *cause, unsigned *tries)
+{
+	char text[512];
+
+	*cause = records_held(line->records, line->fill.uuid, tries);
+	switch (*cause) {
+	case RECORDS_WRITTEN:
+		line->record_pending = 0;
+		line->db_ok = 1;
+		if (!isnan(line->fill.inflight_kg))
+			learn_preact(line, line->fill.inflight_kg);
+		log_info("line %d: fill %s %s: recorded now that the database can be written "
+		         "again",
+		    line->number, line->fill.uuid, line->fill.result);
+		verdict_text(&line->verdict, text, sizeof(text));
+		set_settled_outcome(line, line->fill.result, text, line->fill.net_kg);
+		return 0;
+	case RECORDS_GONE:
+		/* An answer of the database: it works, but the row is not open
+		 * any more (a commit that reported a failure and landed all the
+		 * same, or a recovery).  Writing it again would duplicate it. */
+		line->record_pending = 0;
+		line->db_ok = 1;
+		log_warnx("line %d: fill %s: its row was closed already; not written again",
+		    line->number, line->fill.uuid);
+		gone_text(text, sizeof(text));
+		set_settled_outcome(line, "error", text, line->fill.net_kg);
+		return 0;
+	case RECORDS_NO_SPACE:
+	case RECORDS_IO_ERROR:
+	case RECORDS_DB_ERROR:
+		break;
 	}
-	line->db_ok = 1;
-	line->record_pending = 0;
-	return 0;
-}
-
-/* Write a fill record the database refused before (full or failing disk).
- * Quiet while it still fails: the first failure was logged and told. */
-static int
-retry_record(struct line *line, int64_t now, char *err, size_t errlen)
-{
-	line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
-	if (record_fill(line, err, errlen) == -1)
-		return -1;
-	log_info("line %d: fill %s %s: recorded now that the database can be written again",
-	    line->number, line->fill.uuid, line->fill.result);
-	return 0;
+	return 1;
 }
 
 /* Record the fill with everything known, in one transaction. */
@@ -552,7 +631,9 @@ static void
 finish_fill(struct line *line, int64_t now)
 {
 	struct rules_postfill_facts pf;
-	char text[512], err[256];
+	struct records_party party;
+	char text[512], err[256], hold[128];
+	enum records_write written;
 	const char *result;
 	double net;
 	int lost = line->interrupted == RULES_LINK_LOST || line->interrupted == RULES_VALVE_SHUT;
@@ -589,24 +670,55 @@ finish_fill(struct line *line, int64_t now)
 	if (line->curve.count > 0 && curve_encode(&line->curve, line->curve_buf,
 	                                 sizeof(line->curve_buf), &line->fill.curve_len) == 0)
 		line->fill.curve = line->curve_buf;
-	if (record_fill(line, err, sizeof(err)) == -1) {
-		/* The valve is closed already; the record waits in memory (a
-		 * restart meanwhile recovers the row as interrupted). */
-		log_warnx("line %d: fill %s not recorded, kept to write again: %s", line->number,
-		    line->fill.uuid, err);
-		line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
-		snprintf(text, sizeof(text),
-		    _("%s: the fill is not recorded yet; the valve is closed, and the record is "
-		      "written as soon as the disk can take it"),
-		    disk_words(err));
+	/* A clean fill teaches the pre-act what arrived after the close; the
+	 * sample is stored with the record, so a restart keeps it. */
+	line->fill.inflight_kg = NAN;
+	if (!line->controller_mode && !line->timed_out &&
+	    line->interrupted == RULES_NOT_INTERRUPTED && !line->emergency &&
+	    line->checkweigh_stable && !isnan(line->close_net))
+		line->fill.inflight_kg = fmin(fmax(net - line->close_net, 0), LINE_PREACT_MAX_KG);
+	party_of_fill(line, &party);
+	written = records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
+	    sizeof(err));
+	if (written == RECORDS_GONE) {
+		/* Someone closed the row already: nothing to write, ever. */
+		log_warnx("line %d: fill %s not recorded: %s", line->number, line->fill.uuid, err);
+		gone_text(text, sizeof(text));
 		set_outcome(line, "error", text, 0, net);
 		clear_identity(line);
 		return;
 	}
-	if (!line->controller_mode && !line->timed_out &&
-	    line->interrupted == RULES_NOT_INTERRUPTED && !line->emergency &&
-	    line->checkweigh_stable && !isnan(line->close_net))
-		learn_preact(line, net - line->close_net);
+	if (written != RECORDS_WRITTEN) {
+		/* The valve is closed already.  records keeps the record and
+		 * writes it again, off this thread, until the disk takes it (a
+		 * restart meanwhile recovers the row as interrupted); the line
+		 * takes no new fill until then. */
+		line->db_ok = 0;
+		if (records_hold(line->records, &line->fill, &line->verdict, &party, written, hold,
+		        sizeof(hold)) == -1) {
+			log_warnx("line %d: fill %s not recorded (%s), and it cannot be held back "
+			          "(%s): the next start records it as interrupted",
+			    line->number, line->fill.uuid, err, hold);
+			snprintf(text, sizeof(text),
+			    _("%s: the fill is not recorded; the valve is closed, and the next start "
+			      "of gasgw records it as interrupted"),
+			    disk_words(written));
+		} else {
+			line->record_pending = 1;
+			log_warnx("line %d: fill %s not recorded, kept to write again: %s",
+			    line->number, line->fill.uuid, err);
+			snprintf(text, sizeof(text),
+			    _("%s: the fill is not recorded yet; the valve is closed, and the "
+			      "record is written as soon as the disk can take it"),
+			    disk_words(written));
+		}
+		set_outcome(line, "error", text, 0, net);
+		clear_identity(line);
+		return;
+	}
+	line->db_ok = 1;
+	if (!isnan(line->fill.inflight_kg))
+		learn_preact(line, line->fill.inflight_kg);
 	verdict_text(&line->verdict, text, sizeof(text));
 	log_info("line %d: fill %s %s: net %.3f kg (target %.2f)%s%s", line->number,
 	    line->fill.uuid, result, line->fill.net_kg, line->fill.target_kg,
@@ -854,13 +966,16 @@ step_fill_states(struct line *line, int64_t now, int stop)
 static void
 step_idle(struct line *line, int64_t now, int start, int stop)
 {
-	char err[256] = "";
+	enum records_write cause;
+	unsigned tries;
+	char why[512];
 	int have_any;
 
 	if (stop) {
 		clear_identity(line);
-		if (line->checking) {
+		if (line->checking || line->held_wait) {
 			line->checking = 0;
+			line->held_wait = 0;
 			pthread_mutex_lock(&line->lock);
 			line->start_requested = 0;
 			pthread_mutex_unlock(&line->lock);
@@ -878,23 +993,36 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 			return;
 		}
 	}
-	/* A fill record held back by the disk goes first: written again once a
-	 * second, and at once when a new fill is asked for, which must wait
-	 * for it (line->fill and the verdict still hold it). */
-	if (line->record_pending && (start || now >= line->record_retry_ms))
-		retry_record(line, now, err, sizeof(err));
-	if (line->record_pending && start && !stop) {
-		char why[512];
-
+	/* A fill record held back by the disk goes first: records writes it
+	 * again once a second, off this thread.  A new fill must wait for it:
+	 * the start asks for a try at once and waits (a few steps, never in
+	 * this thread's time) for its outcome.  line->fill and line->verdict
+	 * keep the held fill until then: no new fill can start. */
+	if (line->record_pending && record_still_held(line, &cause, &tries)) {
+		if (!start || stop)
+			return;
+		/* records' writer runs on the monotonic clock, whatever clock
+		 * steps the line */
+		if (!line->held_wait) {
+			line->held_wait = 1;
+			line->held_wait_tries = tries;
+			line->held_wait_until = time_mono_ms() + LINE_HELD_WAIT_MS;
+			records_held_retry(line->records);
+			return;
+		}
+		if (tries == line->held_wait_tries && time_mono_ms() < line->held_wait_until)
+			return;
+		line->held_wait = 0;
 		snprintf(why, sizeof(why),
 		    _("%s: the last fill on this line is not recorded yet, so no new fill starts"),
-		    disk_words(err));
+		    disk_words(cause));
 		pthread_mutex_lock(&line->lock);
 		line->start_requested = 0;
 		pthread_mutex_unlock(&line->lock);
 		fail_attempt(line, why, now);
 		return;
 	}
+	line->held_wait = 0;
 	if (line->checking) {
 		/* Wait for a stable empty weight (R09), then check and arm. */
 		if ((line->last.scale_ok && line->last.stable) || now >= line->check_deadline) {
@@ -1065,6 +1193,7 @@ line_step(struct line *line, int64_t now)
 void
 line_shutdown(struct line *line, int64_t now)
 {
+	enum records_write written;
 	char err[256];
 
 	switch (line->state) {
@@ -1083,10 +1212,18 @@ line_shutdown(struct line *line, int64_t now)
 		enter(line, LINE_INTERRUPTED, now);
 		break;
 	default:
-		if (line->record_pending && retry_record(line, now, err, sizeof(err)) == -1)
+		/* The interlock thread is gone: one more try, here. */
+		if (!line->record_pending)
+			break;
+		written = records_held_write_now(line->records, line->fill.uuid, err, sizeof(err));
+		if (written == RECORDS_WRITTEN)
+			log_info("line %d: fill %s %s: recorded at shutdown", line->number,
+			    line->fill.uuid, line->fill.result);
+		else if (written != RECORDS_GONE)
 			log_warnx("line %d: fill %s still not recorded at shutdown (%s); the next "
 			          "start records it as interrupted",
 			    line->number, line->fill.uuid, err);
+		line->record_pending = 0;
 		break;
 	}
 }

@@ -23,9 +23,13 @@
  *    while the line is healthy: not in emergency and with a working
  *    database; if the thread stops, the valve unit's watchdog closes it.
  *  - A fill whose record cannot be committed (disk full, I/O error) ends
- *    with its valve closed and the outcome "error", never a success; the
- *    line keeps the record and writes it again once a second and before
- *    any new attempt, and refuses new fills until it is written.
+ *    with its valve closed and the outcome "error", never a success; records
+ *    holds the record back and writes it again once a second, off this
+ *    thread, and at once before any new attempt, which waits for it; the
+ *    line refuses new fills until it is written, or until its row is found
+ *    closed already (a final answer: the line is free again).
+ *  - What a line learns of its pre-act is stored with each fill's record:
+ *    line_init starts from it, so a restart costs no accuracy.
  */
 #ifndef GAS_LINE_H
 #define GAS_LINE_H
@@ -130,7 +134,7 @@ struct line_status {
 	double result_net_kg;
 };
 
-#define LINE_PREACT_HISTORY 8
+#define LINE_PREACT_HISTORY RECORDS_PREACT_SAMPLES
 
 struct line {
 	/* set by line_init, read-only afterwards */
@@ -170,9 +174,11 @@ struct line {
 	int valve_commanded_open;
 	int valve_close_pending; /* close not yet acknowledged */
 	int db_ok;
-	int record_pending;      /* the fill below ended, its record did not commit */
-	int64_t record_retry_ms; /* when to write it again */
-	int force_close;         /* another line's emergency */
+	int record_pending; /* the fill below ended; records holds its record back */
+	int held_wait;      /* a start waits for the try it asked of the held record */
+	unsigned held_wait_tries;
+	int64_t held_wait_until;
+	int force_close; /* another line's emergency */
 	/* the fill in progress */
 	struct records_fill fill;
 	struct rules_verdict verdict; /* pre-fill alerts, then post-fill */
@@ -255,7 +261,7 @@ double line_preact(const struct line *line);
 #define LINE_SETTLE_MAX_MS 8000 /* give up waiting for a stable reading */
 #define LINE_CHECKWEIGH_MS 600  /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
-#define LINE_VALVE_CLOSE_MS 500   /* valve feedback must say closed this soon after a close */
-#define LINE_RECORD_RETRY_MS 1000 /* write a held-back fill record again this often */
+#define LINE_VALVE_CLOSE_MS 500 /* valve feedback must say closed this soon after a close */
+#define LINE_HELD_WAIT_MS 2000  /* a start waits this long for a held record's try */
 
 #endif
