@@ -103,9 +103,12 @@ $(BUILD)/gasgw: $(BUILD)/obj/gateway/main.o $(LIBGASGW) $(LIBGAS)
 $(BUILD)/gassim: $(call objs_of,drivers/sim) $(LIBGAS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGAS) $(PKG_LIBS)
 
+# gasctl reads the station's fills through the gateway's records module,
+# the one owner of that table (docs/schema.md).
+TOOL_LIBS_gasctl := $(LIBGASGW)
 define tool_rule
-$(BUILD)/$(1): $(call objs_of,tools/$(1)) $(LIBGAS)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBGAS) $$(PKG_LIBS)
+$(BUILD)/$(1): $(call objs_of,tools/$(1)) $(TOOL_LIBS_$(1)) $(LIBGAS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(TOOL_LIBS_$(1)) $(LIBGAS) $$(PKG_LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 

@@ -7,7 +7,8 @@
  * then asked only after a back-off that doubles up to backoff_max_ms, so a
  * dead unit costs its neighbours one response timeout per back-off period
  * rather than one per cycle.  A unit that answers wrongly (CRC, exception)
- * costs no more than a good one and is asked at the normal rate.  A link error (or, on TCP, a run
+ * costs no more than a good one and is asked at the normal rate; only a
+ * good answer clears its count of time-outs.  A link error (or, on TCP, a run
  * of timeouts with no success in between) closes the bus; it is reopened with its own back-off.
  *
  * Writes from other threads go through a FIFO that the bus thread drains
@@ -575,12 +576,15 @@ poll_unit(struct mb_poller *p, int index)
 	 * again at the normal rate is what lets a fill ride through a short
 	 * burst of them (backing off turned a 300 ms burst of CRC errors into
 	 * 700 ms without readings and 1 s without heartbeats: the valve's
-	 * watchdog closed it mid-fill).
+	 * watchdog closed it mid-fill).  But only a good reply clears the
+	 * time-outs counted so far: a unit that times out and answers wrongly
+	 * by turns would otherwise never back off, and cost its neighbours a
+	 * response time-out every other try.
 	 */
-	if (e == 0 || mb_error_kind(e) != MB_ERR_TIMEOUT) {
+	if (e == 0) {
 		u->failures = 0;
 		u->backoff_ms = 0;
-	} else {
+	} else if (mb_error_kind(e) == MB_ERR_TIMEOUT) {
 		unit_failed(p, u, now);
 	}
 

@@ -160,17 +160,22 @@ notify(void *arg, int unit_index)
 	pthread_mutex_unlock(&bus->lock);
 }
 
+/* A line's emergency (its io.close_bus), in the interlock thread that
+ * steps every line of the bus. */
 static void
-bus_emergency(struct line *origin, void *arg)
+hw_close_bus(void *ctx)
 {
-	struct gw_busrt *bus = arg;
+	struct gw_line_hw *hw = ctx;
+	struct gw_busrt *bus = hw->bus;
 	size_t i;
 
 	/* DESIGN §4 invariant 4: close every valve on that bus. */
-	log_warnx("bus %s: emergency on line %d: closing every valve on the bus", bus->config->name,
-	    origin->number);
 	for (i = 0; i < bus->line_count; i++)
-		if (bus->lines[i] != origin)
+		if (bus->lines[i]->io.ctx == hw)
+			log_warnx("bus %s: emergency on line %d: closing every valve on the bus",
+			    bus->config->name, bus->lines[i]->number);
+	for (i = 0; i < bus->line_count; i++)
+		if (bus->lines[i]->io.ctx != hw)
 			line_force_close(bus->lines[i]);
 	if (mb_poller_close_all(bus->poller, WRITE_TIMEOUT_MS) == -1)
 		log_warnx("bus %s: not every valve answered the close: %s (a unit that does not "
@@ -351,15 +356,13 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		io.read = hw_read;
 		io.valve = hw_valve;
 		io.heartbeat = hw_heartbeat;
+		io.close_bus = hw_close_bus;
 		if (hw->filler) {
+			/* a filler has no valve to cut off: controller mode */
 			io.ctl_start = hw_ctl_start;
 			io.ctl_abort = hw_ctl_abort;
 		}
 		line_init(&gw->lines[i], c, lc, &gw->records, &io);
-		if (hw->filler && strcmp(lc->cutoff, "controller") != 0)
-			gw->lines[i].controller_mode = 1; /* a filler has no valve to cut off */
-		gw->lines[i].on_emergency = bus_emergency;
-		gw->lines[i].emergency_arg = bus;
 		bus->lines[bus->line_count++] = &gw->lines[i];
 	}
 	return 0;

@@ -169,7 +169,7 @@ static void
 scanner_line(struct gw *gw, struct scanner *s, char *text)
 {
 	char why[256], refusal[300];
-	int rc;
+	enum ctl_take rc;
 
 	if (text[0] == '\0')
 		return;
@@ -177,16 +177,16 @@ scanner_line(struct gw *gw, struct scanner *s, char *text)
 	if (strncmp(text, "GC1:", 4) == 0) {
 		rc = ctl_take_cylinder(gw, s->line, text, NULL, refusal, sizeof(refusal), why,
 		    sizeof(why));
-		if (rc == -1)
+		if (rc == CTL_NOT_TAKEN)
 			log_warnx("line %d: scanned code ignored: %s", s->line->number, why);
-		else if (rc == 0)
+		else if (rc == CTL_TAKEN)
 			log_info("line %d: scanned a cylinder code", s->line->number);
 	} else {
 		rc = ctl_take_buyer(gw, s->line, text, NULL, refusal, sizeof(refusal), why,
 		    sizeof(why));
-		if (rc == -1)
+		if (rc == CTL_NOT_TAKEN)
 			log_warnx("line %d: scanned buyer ignored: %s", s->line->number, why);
-		else if (rc == 0)
+		else if (rc == CTL_TAKEN)
 			log_info("line %d: scanned a buyer", s->line->number);
 	}
 	explicit_bzero(text, strlen(text));

@@ -319,67 +319,61 @@ refused_json(int line, const char *refusal)
 /* --- identity at the counter ----------------------------------------------------- */
 
 /*
- * A refusal found at the counter (bad code R01, bad number R08): logged,
- * recorded at once, and written as "RULE sentence" to refusal.  Returns 1,
- * what ctl_take_* return for a refusal.
+ * A code or number the rules refused at the counter (R01, R08: verdict
+ * holds the refusal): logged, recorded at once, and its "RULE sentence"
+ * written to refusal.  Returns CTL_REFUSED.
  */
-static int
-refuse_at_counter(struct gw *gw, struct line *l, const char *rule, int alert, const char *sentence,
-    char *refusal, size_t refusallen)
+static enum ctl_take
+refuse_at_counter(struct gw *gw, struct line *l, const struct rules_verdict *v, char *refusal,
+    size_t refusallen)
 {
-	struct rules_verdict v;
 	struct records_party p;
 	char err[256];
 
-	log_info("line %d: %s %s", l->number, rule, sentence);
-	rules_verdict_init(&v);
-	rules_add(&v, rule, alert ? RULES_ALERT : RULES_REFUSE, 1, RULES_ROUTE_STATION, "%s",
-	    sentence);
+	log_info("line %d: %s", l->number, v->items[0].text);
 	memset(&p, 0, sizeof(p));
 	p.line = l->number;
 	p.operator_cert = l->operator_cert[0] ? l->operator_cert : NULL;
-	if (records_incident(&gw->records, "refusal", &v, &p, NULL, err, sizeof(err)) == -1)
+	if (records_incident(&gw->records, "refusal", v, &p, NULL, err, sizeof(err)) == -1)
 		log_warnx("line %d: refusal not recorded: %s", l->number, err);
-	snprintf(refusal, refusallen, "%s %s", rule, sentence);
-	return 1;
+	str_copy(refusal, v->items[0].text, refusallen);
+	return CTL_REFUSED;
 }
 
-int
-ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out, char *refusal,
-    size_t refusallen, char *why, size_t whylen)
+enum ctl_take
+ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char out[LINE_SERIAL_SIZE],
+    char *refusal, size_t refusallen, char *why, size_t whylen)
 {
 	struct line_cylinder cyl;
-	char text[256];
+	struct rules_verdict v;
 
 	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
-	if (!cyl.valid) {
-		snprintf(text, sizeof(text), _("cylinder code rejected: %s"), cyl.reason);
-		return refuse_at_counter(gw, l, "R01", 1, text, refusal, refusallen);
-	}
+	rules_counter_code(cyl.valid, cyl.reason, &v);
+	if (v.count > 0)
+		return refuse_at_counter(gw, l, &v, refusal, refusallen);
 	if (line_set_cylinder(l, &cyl, why, whylen) == -1)
-		return -1;
+		return CTL_NOT_TAKEN;
 	if (out != NULL)
-		str_copy(out, cyl.serial, 64);
-	return 0;
+		str_copy(out, cyl.serial, LINE_SERIAL_SIZE);
+	return CTL_TAKEN;
 }
 
-int
-ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out, char *refusal,
-    size_t refusallen, char *why, size_t whylen)
+enum ctl_take
+ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char out[LINE_MASKED_SIZE],
+    char *refusal, size_t refusallen, char *why, size_t whylen)
 {
 	struct line_buyer b;
-	char text[256];
+	struct rules_verdict v;
 
 	gwident_buyer(gw->ident, number, strlen(number), &b);
-	if (!b.valid) {
-		snprintf(text, sizeof(text), _("buyer number rejected: %s"), b.reason);
-		return refuse_at_counter(gw, l, "R08", 0, text, refusal, refusallen);
-	}
+	rules_counter_buyer(b.valid, b.reason, &v);
+	if (v.count > 0)
+		return refuse_at_counter(gw, l, &v, refusal, refusallen);
 	if (line_set_buyer(l, &b, why, whylen) == -1)
-		return -1;
+		return CTL_NOT_TAKEN;
 	if (out != NULL)
-		str_copy(out, b.masked, 40);
-	return 0;
+		str_copy(out, b.masked, LINE_MASKED_SIZE);
+	return CTL_TAKEN;
 }
 
 /* --- carrying out ---------------------------------------------------------------- */
@@ -460,12 +454,12 @@ login_reply(struct gw *gw, struct line *l, const char *cert)
 {
 	struct records_operator op;
 	char why[256];
-	int found = 0;
+	int found;
 
 	if (line_login(l, cert, why, sizeof(why)) == -1)
 		return ctl_error_json(why);
-	if (records_operator_get(&gw->records, cert, &op, &found, why, sizeof(why)) == -1)
-		found = 0;
+	/* a database error reads as not registered: R07 decides at start */
+	found = records_operator_get(&gw->records, cert, &op, why, sizeof(why)) == STORE_FOUND;
 	return json_pack("{s:b, s:i, s:s, s:s, s:b}", "ok", 1, "line", l->number, "operator", cert,
 	    "name", found ? op.name : "", "registered", found);
 }
@@ -491,8 +485,8 @@ json_t *
 ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait)
 {
 	struct line *l;
-	char why[256], refusal[300], serial[64], masked[40];
-	int rc;
+	char why[256], refusal[300], serial[LINE_SERIAL_SIZE], masked[LINE_MASKED_SIZE];
+	enum ctl_take rc;
 
 	wait->line = NULL;
 	wait->attempt = 0;
@@ -508,17 +502,17 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 	case CTL_SCAN:
 		rc = ctl_take_cylinder(gw, l, req->code, serial, refusal, sizeof(refusal), why,
 		    sizeof(why));
-		if (rc == 1)
+		if (rc == CTL_REFUSED)
 			return refused_json(l->number, refusal);
-		if (rc == -1)
+		if (rc == CTL_NOT_TAKEN)
 			return ctl_error_json(why);
 		return json_pack("{s:b, s:i, s:s}", "ok", 1, "line", l->number, "cylinder", serial);
 	case CTL_BUYER:
 		rc = ctl_take_buyer(gw, l, req->number, masked, refusal, sizeof(refusal), why,
 		    sizeof(why));
-		if (rc == 1)
+		if (rc == CTL_REFUSED)
 			return refused_json(l->number, refusal);
-		if (rc == -1)
+		if (rc == CTL_NOT_TAKEN)
 			return ctl_error_json(why);
 		return json_pack("{s:b, s:i, s:s}", "ok", 1, "line", l->number, "buyer", masked);
 	case CTL_START:
@@ -531,12 +525,12 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 			return ctl_error_json(why);
 		rc = ctl_take_cylinder(gw, l, req->code, NULL, refusal, sizeof(refusal), why,
 		    sizeof(why));
-		if (rc == 0)
+		if (rc == CTL_TAKEN)
 			rc = ctl_take_buyer(gw, l, req->number, NULL, refusal, sizeof(refusal), why,
 			    sizeof(why));
-		if (rc == 1)
+		if (rc == CTL_REFUSED)
 			return refused_json(l->number, refusal);
-		if (rc == -1)
+		if (rc == CTL_NOT_TAKEN)
 			return ctl_error_json(why);
 		return start_reply(l, 1, wait);
 	case CTL_STATUS:

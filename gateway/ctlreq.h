@@ -28,7 +28,7 @@
 
 #include "gw.h"
 
-#define CTL_CERT_MAX 63 /* what a line keeps of an operator's certificate */
+#define CTL_CERT_MAX (LINE_CERT_SIZE - 1) /* what a line keeps of an operator's certificate */
 #define CTL_FILLS_MAX 100000
 #define CTL_FILLS_DEFAULT 1000
 
@@ -95,16 +95,22 @@ json_t *ctl_progress_json(const struct line_status *status);
 /* {"event":"result", ...} once the attempt has an outcome. */
 json_t *ctl_result_json(const struct line_status *status);
 
+/* What became of a code or number given to a line. */
+enum ctl_take {
+	CTL_TAKEN,     /* the line holds it for its next fill */
+	CTL_REFUSED,   /* rule R01 / R08 refused it (recorded) */
+	CTL_NOT_TAKEN, /* the line is busy */
+};
+
 /*
  * A cylinder code or buyer number for line l, from the socket or a scanner.
- * Returns 0 when the line took it (the serial, up to 64 bytes, or the
- * masked number, up to 40, written to out when not NULL), 1 when rule R01 /
- * R08 refused it (recorded; "R01 sentence" written to refusal), or -1 when
- * the line did not take it (busy: why).  The raw number is never logged.
+ * CTL_TAKEN: the serial (or the masked number) is written to out when not
+ * NULL.  CTL_REFUSED: "R01 sentence" is written to refusal.  CTL_NOT_TAKEN:
+ * why says why.  The raw number is never logged.
  */
-int ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char *out, char *refusal,
-    size_t refusallen, char *why, size_t whylen);
-int ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char *out, char *refusal,
-    size_t refusallen, char *why, size_t whylen);
+enum ctl_take ctl_take_cylinder(struct gw *gw, struct line *l, const char *code,
+    char out[LINE_SERIAL_SIZE], char *refusal, size_t refusallen, char *why, size_t whylen);
+enum ctl_take ctl_take_buyer(struct gw *gw, struct line *l, const char *number,
+    char out[LINE_MASKED_SIZE], char *refusal, size_t refusallen, char *why, size_t whylen);
 
 #endif

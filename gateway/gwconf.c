@@ -66,7 +66,7 @@ static const struct conf_key county_keys[] = {
 #undef S
 
 #define R struct gw_rules
-static const struct conf_key rules_keys[] = {
+const struct conf_key gw_rules_keys[] = {
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years, R), 1, 10, "4",
 	    "R05 periodic inspection cycle (years)", NULL },
 	{ "life_years", CONF_INT, NUM(life_years, R), 1, 30, "8",
@@ -149,7 +149,7 @@ const struct conf_section gw_config_sections[] = {
 	{ "station", 0, 1, 0, 0, 0, 0, 0, "This station", station_keys },
 	{ "county", 0, 1, 0, 0, 0, 0, 0, "The county supervision server (uplink)", county_keys },
 	{ "rules", 0, 1, offsetof(struct gw_config, rules), 0, 0, 0, 0,
-	    "Rule thresholds (codes as in docs/rules.md)", rules_keys },
+	    "Rule thresholds (codes as in docs/rules.md)", gw_rules_keys },
 	{ "bus", 1, GW_MAX_BUSES, offsetof(struct gw_config, buses), sizeof(struct gw_bus),
 	    offsetof(struct gw_config, bus_count), offsetof(struct gw_bus, name),
 	    sizeof(((struct gw_bus *)0)->name), "A Modbus bus: RS-485 (rtu) or Modbus TCP",

@@ -96,6 +96,8 @@ struct gw_config {
 
 /* The configuration tables (for conf_load and conf_write_example). */
 extern const struct conf_section gw_config_sections[];
+/* The [rules] rows: the one place the thresholds' defaults are written. */
+extern const struct conf_key gw_rules_keys[];
 
 /*
  * Load and check a gateway configuration: the tables, then the checks that

@@ -43,13 +43,62 @@ line_state_name(enum line_state state)
 	return "?";
 }
 
+/* The pre-act: the median of the in-flight masses learnt, newest first in
+ * line->inflight.  The median of the last few fills: one fill disturbed by
+ * a knock on the scale does not move the cut-off. */
+static void
+preact_from_history(struct line *line)
+{
+	double sorted[LINE_PREACT_HISTORY];
+	int n = line->inflight_n, i, j;
+
+	if (n == 0)
+		return;
+	memcpy(sorted, line->inflight, sizeof(double) * (size_t)n);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+			double t = sorted[j];
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	line->preact_kg = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/* What the line learnt before a restart (records keeps each teaching
+ * fill's in-flight mass with its record): a restart costs no accuracy. */
+static void
+load_preact(struct line *line)
+{
+	double samples[LINE_PREACT_HISTORY];
+	size_t n, i;
+	char err[256];
+
+	if (line->controller_mode || line->records == NULL || line->records->db == NULL)
+		return;
+	if (records_preact_samples(line->records, line->number, samples, LINE_PREACT_HISTORY, &n,
+	        err, sizeof(err)) == -1) {
+		log_warnx("line %d: the pre-act learnt before is not readable (%s): starting from "
+		          "%.3f kg",
+		    line->number, err, line->preact_kg);
+		return;
+	}
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		line->inflight[i] = samples[i];
+	line->inflight_n = (int)n;
+	preact_from_history(line);
+	log_info("line %d: pre-act %.3f kg, as learnt from its last %zu fill(s)", line->number,
+	    line->preact_kg, n);
+}
+
 int
 line_init(struct line *line, const struct gw_config *config, const struct gw_line *lc,
     struct records *records, const struct line_io *io)
 {
 	memset(line, 0, sizeof(*line));
 	line->number = lc->number;
-	line->controller_mode = strcmp(lc->cutoff, "controller") == 0;
+	line->controller_mode = strcmp(lc->cutoff, "controller") == 0 || io->ctl_start != NULL;
 	line->config = config;
 	line->rules = &config->rules;
 	line->records = records;
@@ -62,6 +111,7 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->state = LINE_IDLE;
 	pthread_mutex_init(&line->lock, NULL);
 	line->status.number = line->number;
+	load_preact(line);
 	line->status.preact_kg = line->preact_kg;
 	return 0;
 }
@@ -295,19 +345,22 @@ fail_attempt(struct line *line, const char *why, int64_t now)
 	enter(line, LINE_REFUSED, now);
 }
 
-/* The operator's words for a database write that failed (err as records.c
- * wrote it): what is wrong with the station's disk, when that is known. */
+/* The operator's words for a database write that failed: what is wrong
+ * with the station's disk, when that is known. */
 static const char *
-disk_words(const char *err)
+disk_words(enum records_write cause)
 {
-	switch (store_disk_problem(err)) {
-	case STORE_DISK_FULL:
+	switch (cause) {
+	case RECORDS_NO_SPACE:
 		return _("station disk full");
-	case STORE_DISK_IOERR:
+	case RECORDS_IO_ERROR:
 		return _("station disk failing (I/O error)");
-	default:
-		return _("station database error");
+	case RECORDS_WRITTEN:
+	case RECORDS_DB_ERROR:
+	case RECORDS_GONE:
+		break;
 	}
+	return _("station database error");
 }
 
 static double
@@ -330,7 +383,8 @@ check_and_arm(struct line *line, int64_t now)
 	struct records_buyer b;
 	struct rules_verdict *v = &line->verdict;
 	char err[256];
-	int found_reg = 0, found_op = 0;
+	enum store_found found_reg = STORE_NOT_FOUND, found;
+	enum records_write written;
 	int64_t last_fill = 0;
 	int recent = 0;
 
@@ -344,15 +398,16 @@ check_and_arm(struct line *line, int64_t now)
 	f.manufactured = line->fill_cyl.manufactured;
 	f.stamped_tare_kg = line->fill_cyl.tare_kg;
 	f.station_company = line->config->company;
+	memset(&reg, 0, sizeof(reg));
 	if (f.code_valid) {
-		if (records_cylinder_get(line->records, f.serial, &reg, &found_reg, err,
-		        sizeof(err)) == -1)
+		found_reg = records_cylinder_get(line->records, f.serial, &reg, err, sizeof(err));
+		if (found_reg == STORE_ERROR)
 			goto dberr;
 		if (records_last_fill_ms(line->records, f.serial, &last_fill, err, sizeof(err)) ==
 		    -1)
 			goto dberr;
 	}
-	f.in_registry = found_reg;
+	f.in_registry = found_reg == STORE_FOUND;
 	f.owner = reg.owner;
 	f.status = reg.status;
 	f.last_inspection = reg.last_inspection;
@@ -361,10 +416,11 @@ check_and_arm(struct line *line, int64_t now)
 	f.operator_present = line->fill_operator[0] != '\0';
 	f.operator_cert = line->fill_operator;
 	if (f.operator_present) {
-		if (records_operator_get(line->records, line->fill_operator, &op, &found_op, err,
-		        sizeof(err)) == -1)
+		found =
+		    records_operator_get(line->records, line->fill_operator, &op, err, sizeof(err));
+		if (found == STORE_ERROR)
 			goto dberr;
-		f.operator_known = found_op;
+		f.operator_known = found == STORE_FOUND;
 		f.operator_active = op.active;
 		f.operator_expires = op.expires;
 	}
@@ -380,10 +436,10 @@ check_and_arm(struct line *line, int64_t now)
 			goto dberr;
 		f.buyer_recent_fills = recent;
 		/* a registered buyer's township routes R11 alerts */
-		if (records_buyer_get(line->records, line->fill_buyer.id, &b, &found_op, err,
-		        sizeof(err)) == -1)
+		found = records_buyer_get(line->records, line->fill_buyer.id, &b, err, sizeof(err));
+		if (found == STORE_ERROR)
 			goto dberr;
-		if (found_op && b.township[0])
+		if (found == STORE_FOUND && b.township[0])
 			str_copy(line->fill_buyer.township, b.township,
 			    sizeof(line->fill_buyer.township));
 	}
@@ -411,22 +467,24 @@ check_and_arm(struct line *line, int64_t now)
 	line->fill.cutoff_kg = NAN;
 	line->fill.gross_kg = NAN;
 	line->fill.net_kg = NAN;
+	line->fill.inflight_kg = NAN;
 	str_copy(line->fill.result, "filling", sizeof(line->fill.result));
+	memset(&b, 0, sizeof(b));
 	str_copy(b.id, line->fill_buyer.id, sizeof(b.id));
 	str_copy(b.masked, line->fill_buyer.masked, sizeof(b.masked));
 	str_copy(b.kind, line->fill_buyer.business ? "business" : "household", sizeof(b.kind));
 	str_copy(b.township,
 	    line->fill_buyer.township[0] ? line->fill_buyer.township : line->config->township,
 	    sizeof(b.township));
-	if (records_buyer_ensure(line->records, &b, err, sizeof(err)) == -1 ||
-	    records_fill_start(line->records, &line->fill, err, sizeof(err)) == -1) {
+	written = records_fill_start(line->records, &line->fill, &b, err, sizeof(err));
+	if (written != RECORDS_WRITTEN) {
 		char why[256];
 
 		line->db_ok = 0;
 		log_warnx("line %d: start row not committed: %s", line->number, err);
 		snprintf(why, sizeof(why),
 		    _("%s: the fill cannot be recorded, so the valve stays closed"),
-		    disk_words(err));
+		    disk_words(written));
 		fail_attempt(line, why, now);
 		return;
 	}
@@ -439,8 +497,8 @@ check_and_arm(struct line *line, int64_t now)
 
 	line->open_ms = now;
 	line->close_ms = 0;
-	line->timed_out = line->stopped = line->link_lost = line->emergency = 0;
-	line->valve_shut = 0;
+	line->timed_out = line->emergency = 0;
+	line->interrupted = RULES_NOT_INTERRUPTED;
 	line->valve_shut_since = 0;
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
@@ -453,7 +511,7 @@ check_and_arm(struct line *line, int64_t now)
 		/* The open may or may not have reached the unit: close, and
 		 * record the attempt as interrupted by the link (the start row
 		 * is committed: it must end, and the operator must hear). */
-		line->link_lost = 1;
+		line->interrupted = RULES_LINK_LOST;
 		line->link_lost_ms = 0;
 		begin_close(line, now);
 		finish_fill(line, now);
@@ -487,64 +545,85 @@ begin_close(struct line *line, int64_t now)
 	line->checkweigh_stable = 1;
 }
 
+/* A fill taught the line: its in-flight mass (bounded, as stored with its
+ * record) becomes the newest of the history the pre-act is the median of. */
 static void
 learn_preact(struct line *line, double inflight)
 {
-	double sorted[LINE_PREACT_HISTORY];
-	int n, i, j;
-
-	if (inflight < 0)
-		inflight = 0;
-	if (inflight > LINE_PREACT_MAX_KG)
-		inflight = LINE_PREACT_MAX_KG;
 	memmove(line->inflight + 1, line->inflight, sizeof(double) * (LINE_PREACT_HISTORY - 1));
 	line->inflight[0] = inflight;
 	if (line->inflight_n < LINE_PREACT_HISTORY)
 		line->inflight_n++;
-	n = line->inflight_n;
-	memcpy(sorted, line->inflight, sizeof(double) * (size_t)n);
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
-			double t = sorted[j];
-			sorted[j] = sorted[j - 1];
-			sorted[j - 1] = t;
-		}
-	/* The median of the last few fills: one fill disturbed by a knock on
-	 * the scale does not move the cut-off. */
-	line->preact_kg = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	preact_from_history(line);
 }
 
-/* Write the ended fill (row, violations, outbox) in one transaction.  On
- * failure the fill stays in line->fill and line->verdict, to be written
- * again by retry_record(). */
-static int
-record_fill(struct line *line, char *err, size_t errlen)
+/* The status of a fill whose outcome was told before its record was
+ * settled: what it says once it is.  No attempt ends now, so the attempt
+ * counters stay. */
+static void
+set_settled_outcome(struct line *line, const char *result, const char *text, double net)
 {
-	struct records_party party;
+	pthread_mutex_lock(&line->lock);
+	str_copy(line->status.result, result, sizeof(line->status.result));
+	str_copy(line->status.result_text, text, sizeof(line->status.result_text));
+	line->status.refused = 0;
+	line->status.result_net_kg = net;
+	str_copy(line->status.fill_uuid, line->fill.uuid, sizeof(line->status.fill_uuid));
+	pthread_mutex_unlock(&line->lock);
+}
 
-	party_of_fill(line, &party);
-	if (records_fill_finish(line->records, &line->fill, &line->verdict, &party, err, errlen) ==
-	    -1) {
-		line->db_ok = 0;
-		line->record_pending = 1;
-		return -1;
+/* What the operator reads of a fill whose row was found closed already. */
+static void
+gone_text(char *text, size_t textlen)
+{
+	snprintf(text, textlen,
+	    _("%s: the fill's row was closed already (recorded, or recovered as interrupted), so "
+	      "it is not written again"),
+	    disk_words(RECORDS_GONE));
+}
+
+/*
+ * The last fill's record, held back by records: written now, or found gone?
+ * Then the line is free again, and its status says what became of the fill
+ * (the operator was told "not recorded yet").  Returns 1 while the record
+ * is still held, with the cause of its last failed write in *cause and the
+ * writes tried so far in *tries.
+ */
+static int
+record_still_held(struct line *line, enum records_write *cause, unsigned *tries)
+{
+	char text[512];
+
+	*cause = records_held(line->records, line->fill.uuid, tries);
+	switch (*cause) {
+	case RECORDS_WRITTEN:
+		line->record_pending = 0;
+		line->db_ok = 1;
+		if (!isnan(line->fill.inflight_kg))
+			learn_preact(line, line->fill.inflight_kg);
+		log_info("line %d: fill %s %s: recorded now that the database can be written "
+		         "again",
+		    line->number, line->fill.uuid, line->fill.result);
+		verdict_text(&line->verdict, text, sizeof(text));
+		set_settled_outcome(line, line->fill.result, text, line->fill.net_kg);
+		return 0;
+	case RECORDS_GONE:
+		/* An answer of the database: it works, but the row is not open
+		 * any more (a commit that reported a failure and landed all the
+		 * same, or a recovery).  Writing it again would duplicate it. */
+		line->record_pending = 0;
+		line->db_ok = 1;
+		log_warnx("line %d: fill %s: its row was closed already; not written again",
+		    line->number, line->fill.uuid);
+		gone_text(text, sizeof(text));
+		set_settled_outcome(line, "error", text, line->fill.net_kg);
+		return 0;
+	case RECORDS_NO_SPACE:
+	case RECORDS_IO_ERROR:
+	case RECORDS_DB_ERROR:
+		break;
 	}
-	line->db_ok = 1;
-	line->record_pending = 0;
-	return 0;
-}
-
-/* Write a fill record the database refused before (full or failing disk).
- * Quiet while it still fails: the first failure was logged and told. */
-static int
-retry_record(struct line *line, int64_t now, char *err, size_t errlen)
-{
-	line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
-	if (record_fill(line, err, errlen) == -1)
-		return -1;
-	log_info("line %d: fill %s %s: recorded now that the database can be written again",
-	    line->number, line->fill.uuid, line->fill.result);
-	return 0;
+	return 1;
 }
 
 /* Record the fill with everything known, in one transaction. */
@@ -552,11 +631,12 @@ static void
 finish_fill(struct line *line, int64_t now)
 {
 	struct rules_postfill_facts pf;
-	char text[512], err[256];
+	struct records_party party;
+	char text[512], err[256], hold[128];
+	enum records_write written;
 	const char *result;
 	double net;
-	size_t i;
-	int flagged = 0;
+	int lost = line->interrupted == RULES_LINK_LOST || line->interrupted == RULES_VALVE_SHUT;
 
 	memset(&pf, 0, sizeof(pf));
 	net = line->checkweigh_n > 0 ? line->checkweigh_sum / line->checkweigh_n : net_of(line);
@@ -570,37 +650,15 @@ finish_fill(struct line *line, int64_t now)
 	pf.timed_out = line->timed_out;
 	pf.emergency = line->emergency;
 	pf.rise_kg = line->rise_kg;
-	pf.link_lost = line->link_lost;
+	pf.interrupted = line->interrupted;
 	pf.link_lost_ms = line->link_lost_ms;
-	pf.valve_shut = line->valve_shut;
-	if (line->stopped || line->link_lost || line->emergency) {
-		/* No check-weigh rules on a fill cut short: R21 would only say
-		 * what "interrupted" already says. */
-		if (line->emergency || line->link_lost)
-			rules_postfill(line->rules, &pf, &line->verdict);
-	} else {
-		rules_postfill(line->rules, &pf, &line->verdict);
-	}
-	for (i = 0; i < line->verdict.count; i++)
-		if (line->verdict.items[i].severity == RULES_FLAG ||
-		    strcmp(line->verdict.items[i].rule, "R20") == 0 ||
-		    strcmp(line->verdict.items[i].rule, "R22") == 0)
-			flagged = 1;
-	if (line->emergency)
-		result = "emergency";
-	else if (line->link_lost || line->stopped)
-		result = "interrupted";
-	else if (line->verdict.held)
-		result = "held";
-	else if (flagged || line->verdict.count > 0)
-		result = "flagged";
-	else
-		result = "ok";
+	rules_postfill(line->rules, &pf, &line->verdict);
+	result = rules_fill_result(&line->verdict, line->interrupted);
 
 	line->fill.ended_ms = time_wall_ms();
-	line->fill.net_kg = line->link_lost ? net_of(line) : net;
+	line->fill.net_kg = lost ? net_of(line) : net;
 	line->fill.gross_kg = line->fill.net_kg + line->fill.tare_kg;
-	if (line->link_lost && !line->last.scale_ok) {
+	if (lost && !line->last.scale_ok) {
 		line->fill.net_kg = net_of(line); /* last reading we had */
 		line->fill.gross_kg = NAN;
 	}
@@ -612,23 +670,55 @@ finish_fill(struct line *line, int64_t now)
 	if (line->curve.count > 0 && curve_encode(&line->curve, line->curve_buf,
 	                                 sizeof(line->curve_buf), &line->fill.curve_len) == 0)
 		line->fill.curve = line->curve_buf;
-	if (record_fill(line, err, sizeof(err)) == -1) {
-		/* The valve is closed already; the record waits in memory (a
-		 * restart meanwhile recovers the row as interrupted). */
-		log_warnx("line %d: fill %s not recorded, kept to write again: %s", line->number,
-		    line->fill.uuid, err);
-		line->record_retry_ms = now + LINE_RECORD_RETRY_MS;
-		snprintf(text, sizeof(text),
-		    _("%s: the fill is not recorded yet; the valve is closed, and the record is "
-		      "written as soon as the disk can take it"),
-		    disk_words(err));
+	/* A clean fill teaches the pre-act what arrived after the close; the
+	 * sample is stored with the record, so a restart keeps it. */
+	line->fill.inflight_kg = NAN;
+	if (!line->controller_mode && !line->timed_out &&
+	    line->interrupted == RULES_NOT_INTERRUPTED && !line->emergency &&
+	    line->checkweigh_stable && !isnan(line->close_net))
+		line->fill.inflight_kg = fmin(fmax(net - line->close_net, 0), LINE_PREACT_MAX_KG);
+	party_of_fill(line, &party);
+	written = records_fill_finish(line->records, &line->fill, &line->verdict, &party, err,
+	    sizeof(err));
+	if (written == RECORDS_GONE) {
+		/* Someone closed the row already: nothing to write, ever. */
+		log_warnx("line %d: fill %s not recorded: %s", line->number, line->fill.uuid, err);
+		gone_text(text, sizeof(text));
 		set_outcome(line, "error", text, 0, net);
 		clear_identity(line);
 		return;
 	}
-	if (!line->controller_mode && !line->timed_out && !line->stopped && !line->link_lost &&
-	    !line->emergency && line->checkweigh_stable && !isnan(line->close_net))
-		learn_preact(line, net - line->close_net);
+	if (written != RECORDS_WRITTEN) {
+		/* The valve is closed already.  records keeps the record and
+		 * writes it again, off this thread, until the disk takes it (a
+		 * restart meanwhile recovers the row as interrupted); the line
+		 * takes no new fill until then. */
+		line->db_ok = 0;
+		if (records_hold(line->records, &line->fill, &line->verdict, &party, written, hold,
+		        sizeof(hold)) == -1) {
+			log_warnx("line %d: fill %s not recorded (%s), and it cannot be held back "
+			          "(%s): the next start records it as interrupted",
+			    line->number, line->fill.uuid, err, hold);
+			snprintf(text, sizeof(text),
+			    _("%s: the fill is not recorded; the valve is closed, and the next start "
+			      "of gasgw records it as interrupted"),
+			    disk_words(written));
+		} else {
+			line->record_pending = 1;
+			log_warnx("line %d: fill %s not recorded, kept to write again: %s",
+			    line->number, line->fill.uuid, err);
+			snprintf(text, sizeof(text),
+			    _("%s: the fill is not recorded yet; the valve is closed, and the "
+			      "record is written as soon as the disk can take it"),
+			    disk_words(written));
+		}
+		set_outcome(line, "error", text, 0, net);
+		clear_identity(line);
+		return;
+	}
+	line->db_ok = 1;
+	if (!isnan(line->fill.inflight_kg))
+		learn_preact(line, line->fill.inflight_kg);
 	verdict_text(&line->verdict, text, sizeof(text));
 	log_info("line %d: fill %s %s: net %.3f kg (target %.2f)%s%s", line->number,
 	    line->fill.uuid, result, line->fill.net_kg, line->fill.target_kg,
@@ -659,8 +749,8 @@ emergency_now(struct line *line, double rise, int64_t now)
 	line->last_close_ms = now;
 	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed", line->number,
 	    rise);
-	if (line->on_emergency != NULL)
-		line->on_emergency(line, line->emergency_arg);
+	if (line->io.close_bus != NULL)
+		line->io.close_bus(line->io.ctx);
 	enter(line, LINE_EMERGENCY, now);
 }
 
@@ -672,9 +762,7 @@ idle_emergency(struct line *line, double rise, int64_t now)
 	struct records_party party;
 	char err[256], text[512];
 
-	rules_verdict_init(&v);
-	rules_add(&v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-	    _("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass"), rise);
+	rules_after_fill_rise(rise, &v);
 	memset(&party, 0, sizeof(party));
 	party.line = line->number;
 	if (records_incident(line->records, "event", &v, &party, NULL, err, sizeof(err)) == -1)
@@ -694,7 +782,7 @@ link_lost(struct line *line, int64_t now)
 		worst = now - line->scale_fail_since;
 	if (line->valve_fail_since && now - line->valve_fail_since > worst)
 		worst = now - line->valve_fail_since;
-	if (worst >= line->rules->link_loss_ms) {
+	if (rules_link_lost(line->rules, worst)) {
 		line->link_lost_ms = (int)worst;
 		return 1;
 	}
@@ -760,7 +848,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 	if (line->state == LINE_FILLING || line->state == LINE_CUTOFF ||
 	    line->state == LINE_SETTLING || line->state == LINE_CHECKWEIGHED) {
 		if (link_lost(line, now)) {
-			line->link_lost = 1;
+			line->interrupted = RULES_LINK_LOST;
 			if (line->state == LINE_FILLING)
 				begin_close(line, now);
 			line_close_valve(line);
@@ -772,9 +860,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		}
 	}
 	if (line->state == LINE_FILLING && valve_closed_itself(line, now)) {
-		line->link_lost = 1;
-		line->valve_shut = 1;
-		line->link_lost_ms = (int)(now - line->valve_shut_since);
+		line->interrupted = RULES_VALVE_SHUT;
 		begin_close(line, now);
 		log_warnx("line %d: R24 the valve closed by itself during the fill", line->number);
 		finish_fill(line, now);
@@ -801,11 +887,11 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		line->status.net_kg = net;
 		pthread_mutex_unlock(&line->lock);
 		if (stop || line->force_close) {
-			line->stopped = 1;
+			line->interrupted = RULES_STOPPED;
 			line->force_close = 0;
 			begin_close(line, now);
 			enter(line, LINE_CUTOFF, now);
-		} else if (now - line->open_ms >= (int64_t)r->max_fill_s * 1000) {
+		} else if (rules_fill_too_long(r, now - line->open_ms)) {
 			line->timed_out = 1;
 			begin_close(line, now);
 			enter(line, LINE_CUTOFF, now);
@@ -815,7 +901,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 			if (line->last.ctl_done) {
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
-			} else if (net >= line->fill.target_kg + r->overfill_kg) {
+			} else if (rules_overfill(r, line->fill.target_kg, net)) {
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
 			}
@@ -838,7 +924,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		 * so there the reference is the target. */
 		rise = line->controller_mode ? net - fmax(line->close_net, line->fill.target_kg)
 		                             : net - line->close_net - inflight_allowance(line);
-		if (rise > r->leak_rise_kg || stuck_open(line, now, net)) {
+		if (rules_leak(r, rise) || stuck_open(line, now, net)) {
 			/* reported: everything that came after the close command */
 			emergency_now(line, net - line->close_net, now);
 			finish_fill(line, now);
@@ -880,13 +966,16 @@ step_fill_states(struct line *line, int64_t now, int stop)
 static void
 step_idle(struct line *line, int64_t now, int start, int stop)
 {
-	char err[256] = "";
+	enum records_write cause;
+	unsigned tries;
+	char why[512];
 	int have_any;
 
 	if (stop) {
 		clear_identity(line);
-		if (line->checking) {
+		if (line->checking || line->held_wait) {
 			line->checking = 0;
+			line->held_wait = 0;
 			pthread_mutex_lock(&line->lock);
 			line->start_requested = 0;
 			pthread_mutex_unlock(&line->lock);
@@ -899,28 +988,41 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 			line->watch = 0; /* the cylinder left the scale */
 		} else if (line->last.stable && line->last.gross_kg < line->watch_base) {
 			line->watch_base = line->last.gross_kg;
-		} else if (line->last.gross_kg - line->watch_base > line->rules->leak_rise_kg) {
+		} else if (rules_leak(line->rules, line->last.gross_kg - line->watch_base)) {
 			idle_emergency(line, line->last.gross_kg - line->watch_base, now);
 			return;
 		}
 	}
-	/* A fill record held back by the disk goes first: written again once a
-	 * second, and at once when a new fill is asked for, which must wait
-	 * for it (line->fill and the verdict still hold it). */
-	if (line->record_pending && (start || now >= line->record_retry_ms))
-		retry_record(line, now, err, sizeof(err));
-	if (line->record_pending && start && !stop) {
-		char why[512];
-
+	/* A fill record held back by the disk goes first: records writes it
+	 * again once a second, off this thread.  A new fill must wait for it:
+	 * the start asks for a try at once and waits (a few steps, never in
+	 * this thread's time) for its outcome.  line->fill and line->verdict
+	 * keep the held fill until then: no new fill can start. */
+	if (line->record_pending && record_still_held(line, &cause, &tries)) {
+		if (!start || stop)
+			return;
+		/* records' writer runs on the monotonic clock, whatever clock
+		 * steps the line */
+		if (!line->held_wait) {
+			line->held_wait = 1;
+			line->held_wait_tries = tries;
+			line->held_wait_until = time_mono_ms() + LINE_HELD_WAIT_MS;
+			records_held_retry(line->records);
+			return;
+		}
+		if (tries == line->held_wait_tries && time_mono_ms() < line->held_wait_until)
+			return;
+		line->held_wait = 0;
 		snprintf(why, sizeof(why),
 		    _("%s: the last fill on this line is not recorded yet, so no new fill starts"),
-		    disk_words(err));
+		    disk_words(cause));
 		pthread_mutex_lock(&line->lock);
 		line->start_requested = 0;
 		pthread_mutex_unlock(&line->lock);
 		fail_attempt(line, why, now);
 		return;
 	}
+	line->held_wait = 0;
 	if (line->checking) {
 		/* Wait for a stable empty weight (R09), then check and arm. */
 		if ((line->last.scale_ok && line->last.stable) || now >= line->check_deadline) {
@@ -990,6 +1092,11 @@ line_step(struct line *line, int64_t now)
 		line->last.scale_ok = 0;
 		if (!line->scale_fail_since)
 			line->scale_fail_since = now;
+		/* The valve unit is read on its own: its feedback is fresh
+		 * whether the scale answered or not. */
+		line->last.valve_ok = r.valve_ok;
+		line->last.valve_fb = r.valve_fb;
+		line->last.valve_open = r.valve_open;
 	}
 	if (r.valve_ok)
 		line->valve_fail_since = 0;
@@ -1086,6 +1193,7 @@ line_step(struct line *line, int64_t now)
 void
 line_shutdown(struct line *line, int64_t now)
 {
+	enum records_write written;
 	char err[256];
 
 	switch (line->state) {
@@ -1096,17 +1204,26 @@ line_shutdown(struct line *line, int64_t now)
 	case LINE_SETTLING:
 	case LINE_CHECKWEIGHED:
 		line_close_valve(line);
-		line->stopped = 1;
+		if (line->interrupted == RULES_NOT_INTERRUPTED)
+			line->interrupted = RULES_STOPPED;
 		log_warnx("line %d: shutdown during the fill: recorded as interrupted",
 		    line->number);
 		finish_fill(line, now);
 		enter(line, LINE_INTERRUPTED, now);
 		break;
 	default:
-		if (line->record_pending && retry_record(line, now, err, sizeof(err)) == -1)
+		/* The interlock thread is gone: one more try, here. */
+		if (!line->record_pending)
+			break;
+		written = records_held_write_now(line->records, line->fill.uuid, err, sizeof(err));
+		if (written == RECORDS_WRITTEN)
+			log_info("line %d: fill %s %s: recorded at shutdown", line->number,
+			    line->fill.uuid, line->fill.result);
+		else if (written != RECORDS_GONE)
 			log_warnx("line %d: fill %s still not recorded at shutdown (%s); the next "
 			          "start records it as interrupted",
 			    line->number, line->fill.uuid, err);
+		line->record_pending = 0;
 		break;
 	}
 }

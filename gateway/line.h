@@ -1,5 +1,5 @@
 /*
- * line: one fill line's state machine (shared/DESIGN.md §4):
+ * line: one fill line's state machine (docs/fill-line.md):
  *
  *   idle → identified → checked → armed → filling → cutoff → settling →
  *   check-weighed → recorded → idle, with refused, interrupted, emergency.
@@ -23,9 +23,13 @@
  *    while the line is healthy: not in emergency and with a working
  *    database; if the thread stops, the valve unit's watchdog closes it.
  *  - A fill whose record cannot be committed (disk full, I/O error) ends
- *    with its valve closed and the outcome "error", never a success; the
- *    line keeps the record and writes it again once a second and before
- *    any new attempt, and refuses new fills until it is written.
+ *    with its valve closed and the outcome "error", never a success; records
+ *    holds the record back and writes it again once a second, off this
+ *    thread, and at once before any new attempt, which waits for it; the
+ *    line refuses new fills until it is written, or until its row is found
+ *    closed already (a final answer: the line is free again).
+ *  - What a line learns of its pre-act is stored with each fill's record:
+ *    line_init starts from it, so a restart costs no accuracy.
  */
 #ifndef GAS_LINE_H
 #define GAS_LINE_H
@@ -57,9 +61,14 @@ struct line_io {
 	int (*read)(void *ctx, struct line_reading *out);
 	int (*valve)(void *ctx, int open);
 	int (*heartbeat)(void *ctx);
-	/* controller cut-off mode only (NULL otherwise) */
+	/* A filling controller (one unit cuts off by itself) has these two, and
+	 * its line is in controller cut-off mode whatever the configuration
+	 * says; NULL for a scale and a valve unit. */
 	int (*ctl_start)(void *ctx, double target_net_kg, double tare_kg);
 	int (*ctl_abort)(void *ctx);
+	/* Emergency (R23): close every valve on the line's bus, the other
+	 * lines' included (DESIGN invariant 4).  May be NULL. */
+	void (*close_bus)(void *ctx);
 };
 
 enum line_state {
@@ -77,11 +86,17 @@ enum line_state {
 	LINE_EMERGENCY,
 };
 
-/* A decoded cylinder code (filled by the identity layer, ident.h). */
+/* What a line keeps of a fill's parties, with the NUL; the control
+ * protocol's limits (ctlreq.h) are derived from these. */
+#define LINE_CERT_SIZE 64   /* an operator's certificate number */
+#define LINE_SERIAL_SIZE 64 /* a cylinder serial */
+#define LINE_MASKED_SIZE 40 /* a buyer's masked number */
+
+/* A decoded cylinder code (filled by the identity layer, gwident.h). */
 struct line_cylinder {
 	int valid;        /* signature and fields verified */
 	char reason[128]; /* why not, when !valid */
-	char serial[64];
+	char serial[LINE_SERIAL_SIZE];
 	char model[16];
 	int32_t manufactured;
 	double tare_kg; /* stamped */
@@ -93,7 +108,7 @@ struct line_buyer {
 	int valid; /* check digit passed */
 	char reason[128];
 	char id[65]; /* HMAC id */
-	char masked[40];
+	char masked[LINE_MASKED_SIZE];
 	int business;
 	char township[16]; /* registered township, "" unknown */
 };
@@ -107,9 +122,9 @@ struct line_status {
 	double net_kg; /* during and after a fill */
 	double target_kg;
 	double preact_kg;
-	char operator_cert[64];
-	char cylinder[64];
-	char buyer_masked[40];
+	char operator_cert[LINE_CERT_SIZE];
+	char cylinder[LINE_SERIAL_SIZE];
+	char buyer_masked[LINE_MASKED_SIZE];
 	char fill_uuid[37];
 	unsigned attempt;      /* start requests accepted so far */
 	unsigned finished;     /* attempts that have an outcome */
@@ -119,28 +134,21 @@ struct line_status {
 	double result_net_kg;
 };
 
-#define LINE_PREACT_HISTORY 8
-
-struct line;
-/* Called by a line in emergency: close every valve on its bus. */
-typedef void (*line_emergency_fn)(struct line *origin, void *arg);
+#define LINE_PREACT_HISTORY RECORDS_PREACT_SAMPLES
 
 struct line {
 	/* set by line_init, read-only afterwards */
 	int number;
-	int controller_mode;
+	int controller_mode; /* the configuration's cutoff, or a filling controller */
 	const struct gw_config *config;
-	const struct gw_rules *rules;
 	struct records *records;
 	struct line_io io;
 	double scale_capacity_kg;
 	int heartbeat_ms;
-	line_emergency_fn on_emergency;
-	void *emergency_arg;
 
 	/* mailbox and status: under lock */
 	pthread_mutex_t lock;
-	char operator_cert[64];
+	char operator_cert[LINE_CERT_SIZE];
 	struct line_cylinder cylinder;
 	int have_cylinder;
 	struct line_buyer buyer;
@@ -153,6 +161,7 @@ struct line {
 	struct line_status status;
 
 	/* owned by the stepping thread */
+	const struct gw_rules *rules; /* config->rules, then rules_own after a reload */
 	enum line_state state;
 	int64_t state_ms; /* when the state was entered */
 	struct line_reading last;
@@ -165,25 +174,25 @@ struct line {
 	int valve_commanded_open;
 	int valve_close_pending; /* close not yet acknowledged */
 	int db_ok;
-	int record_pending;      /* the fill below ended, its record did not commit */
-	int64_t record_retry_ms; /* when to write it again */
-	int force_close;         /* another line's emergency */
+	int record_pending; /* the fill below ended; records holds its record back */
+	int held_wait;      /* a start waits for the try it asked of the held record */
+	unsigned held_wait_tries;
+	int64_t held_wait_until;
+	int force_close; /* another line's emergency */
 	/* the fill in progress */
 	struct records_fill fill;
 	struct rules_verdict verdict; /* pre-fill alerts, then post-fill */
 	struct line_cylinder fill_cyl;
 	struct line_buyer fill_buyer;
-	char fill_operator[64];
+	char fill_operator[LINE_CERT_SIZE];
 	int64_t open_ms;
 	int64_t close_ms;
 	double close_net;       /* net when the close was commanded */
 	double close_rate_kg_s; /* flow when the close was commanded */
 	int timed_out;
-	int stopped;
-	int link_lost;
-	int link_lost_ms;
+	enum rules_interruption interrupted; /* why the fill ended early, if it did */
+	int link_lost_ms;                    /* RULES_LINK_LOST: silent this long */
 	int64_t valve_shut_since; /* filling: the valve unit says closed since then, 0 = not */
-	int valve_shut;           /* the fill was lost because the valve closed by itself */
 	int emergency;
 	double rise_kg;
 	double settle_net; /* first stable net after settling */
@@ -252,7 +261,7 @@ double line_preact(const struct line *line);
 #define LINE_SETTLE_MAX_MS 8000 /* give up waiting for a stable reading */
 #define LINE_CHECKWEIGH_MS 600  /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
-#define LINE_VALVE_CLOSE_MS 500   /* valve feedback must say closed this soon after a close */
-#define LINE_RECORD_RETRY_MS 1000 /* write a held-back fill record again this often */
+#define LINE_VALVE_CLOSE_MS 500 /* valve feedback must say closed this soon after a close */
+#define LINE_HELD_WAIT_MS 2000  /* a start waits this long for a held record's try */
 
 #endif

@@ -1,18 +1,58 @@
 /*
  * records: SQL of the fill line (see records.h for the durability
- * contract).  Every public function locks rec->lock for its whole body and
+ * contract and the tables this module owns).  Every public function that
+ * touches the writing connection locks rec->lock for its whole body and
  * leaves the database unchanged when it fails.
+ *
+ * A failed write is told apart by SQLite's extended result code, taken at
+ * the statement or COMMIT that failed (before the rollback clears it): a
+ * full disk and an I/O error are temporary, the line holds the record back
+ * and the writer thread below tries it again; a fill row no longer open is
+ * final.
  */
 #include "records.h"
 #include "registry.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "store.h"
-#include "i18n.h"
 #include "util.h"
+
+/* A held-back fill record: a copy of everything records_fill_finish needs. */
+struct records_held {
+	struct records_held *next;
+	struct records_fill fill; /* .curve points at curve[] */
+	struct rules_verdict verdict;
+	struct records_party party; /* strings point at the copies below */
+	char cylinder[64];
+	char buyer[65];
+	char buyer_township[16];
+	char operator_cert[64];
+	enum records_write last; /* outcome of the latest write */
+	unsigned tries;          /* writes tried since it was held */
+	int busy;                /* a thread is writing it */
+	int64_t due_ms;          /* monotonic: when to try it again */
+	uint8_t curve[];
+};
+
+struct records_held_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* the writer: a record held, a retry asked for, stop */
+	pthread_cond_t idle; /* a write finished */
+	pthread_t thread;
+	int running;
+	int stop;
+	struct records_held *head;
+};
+
+static int
+held_final(enum records_write w)
+{
+	return w == RECORDS_WRITTEN || w == RECORDS_GONE;
+}
 
 int
 records_open(struct records *rec, const char *path, const char *station, const char *township,
@@ -34,11 +74,38 @@ records_open(struct records *rec, const char *path, const char *station, const c
 	return 0;
 }
 
+static void
+held_stop(struct records *rec)
+{
+	struct records_held_queue *q = rec->held;
+	struct records_held *e;
+
+	if (q == NULL)
+		return;
+	if (q->running) {
+		pthread_mutex_lock(&q->lock);
+		q->stop = 1;
+		pthread_cond_broadcast(&q->wake);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
+	while ((e = q->head) != NULL) {
+		q->head = e->next;
+		free(e);
+	}
+	pthread_cond_destroy(&q->wake);
+	pthread_cond_destroy(&q->idle);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+	rec->held = NULL;
+}
+
 void
 records_close(struct records *rec)
 {
 	if (rec->db == NULL)
 		return;
+	held_stop(rec);
 	store_close(rec->db);
 	store_close(rec->read_db);
 	rec->db = NULL;
@@ -54,15 +121,34 @@ notify_outbox(struct records *rec)
 		rec->outbox_added(rec->outbox_arg);
 }
 
+/* err from the connection's last error; its extended result code into
+ * *code (before a rollback clears it) when code is not NULL. */
 static int
-sql_fail(struct records *rec, const char *what, char *err, size_t errlen)
+sql_fail(struct records *rec, int *code, const char *what, char *err, size_t errlen)
 {
+	if (code != NULL)
+		*code = sqlite3_extended_errcode(rec->db);
 	return err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(rec->db));
 }
 
-/* The look-ups are registry.h's (one reader of the registry tables for the
- * whole project), under this connection's lock, with dates turned into day
- * numbers for the rules. */
+/* What a failed write's code says: a full disk, a failing one, or not the
+ * disk's fault. */
+static enum records_write
+write_cause(int code)
+{
+	switch (store_disk_problem(code)) {
+	case STORE_DISK_FULL:
+		return RECORDS_NO_SPACE;
+	case STORE_DISK_IOERR:
+		return RECORDS_IO_ERROR;
+	case STORE_DISK_OTHER:
+		break;
+	}
+	return RECORDS_DB_ERROR;
+}
+
+/* The look-ups are registry.h's (the owner of the registry tables), under
+ * this connection's lock, with dates turned into day numbers for the rules. */
 static int32_t
 day_of(const char *text)
 {
@@ -71,21 +157,18 @@ day_of(const char *text)
 	return text[0] != '\0' && date_parse(text, &d) == 0 ? d : 0;
 }
 
-int
+enum store_found
 records_cylinder_get(struct records *rec, const char *serial, struct records_cylinder *out,
-    int *found, char *err, size_t errlen)
+    char *err, size_t errlen)
 {
 	struct registry_cylinder reg;
-	int rc;
+	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&rec->lock);
 	rc = registry_cylinder_find(rec->db, serial, &reg, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
-	if (rc == -1)
-		return -1;
-	*found = rc;
-	if (rc == 1) {
+	if (rc == STORE_FOUND) {
 		str_copy(out->serial, reg.serial, sizeof(out->serial));
 		str_copy(out->model, reg.model, sizeof(out->model));
 		out->manufactured = day_of(reg.manufactured);
@@ -96,81 +179,46 @@ records_cylinder_get(struct records *rec, const char *serial, struct records_cyl
 		out->next_inspection = day_of(reg.next_inspection);
 		str_copy(out->status, reg.status, sizeof(out->status));
 	}
-	return 0;
+	return rc;
 }
 
-int
-records_operator_get(struct records *rec, const char *cert, struct records_operator *out,
-    int *found, char *err, size_t errlen)
+enum store_found
+records_operator_get(struct records *rec, const char *cert, struct records_operator *out, char *err,
+    size_t errlen)
 {
 	struct registry_operator reg;
-	int rc;
+	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&rec->lock);
 	rc = registry_operator_find(rec->db, cert, &reg, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
-	if (rc == -1)
-		return -1;
-	*found = rc;
-	if (rc == 1) {
+	if (rc == STORE_FOUND) {
 		str_copy(out->cert, reg.cert, sizeof(out->cert));
 		str_copy(out->name, reg.name, sizeof(out->name));
 		out->expires = day_of(reg.expires);
 		out->active = reg.active;
 	}
-	return 0;
+	return rc;
 }
 
-int
-records_buyer_get(struct records *rec, const char *id, struct records_buyer *out, int *found,
-    char *err, size_t errlen)
+enum store_found
+records_buyer_get(struct records *rec, const char *id, struct records_buyer *out, char *err,
+    size_t errlen)
 {
 	struct registry_buyer reg;
-	int rc;
+	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&rec->lock);
 	rc = registry_buyer_find(rec->db, id, &reg, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
-	if (rc == -1)
-		return -1;
-	*found = rc;
-	if (rc == 1) {
+	if (rc == STORE_FOUND) {
 		str_copy(out->id, reg.id, sizeof(out->id));
 		str_copy(out->masked, reg.masked, sizeof(out->masked));
 		str_copy(out->kind, reg.kind, sizeof(out->kind));
 		str_copy(out->township, reg.township, sizeof(out->township));
 	}
-	return 0;
-}
-
-int
-records_buyer_ensure(struct records *rec, const struct records_buyer *buyer, char *err,
-    size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
-	        "INSERT OR IGNORE INTO buyers (id, masked, kind, township, created_ms)"
-	        " VALUES (?, ?, ?, ?, ?)",
-	        &st, err, errlen) == -1)
-		goto out;
-	sqlite3_bind_text(st, 1, buyer->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, buyer->masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, buyer->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, buyer->township, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, time_wall_ms());
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_fail(rec, "buyer insert", err, errlen);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&rec->lock);
 	return rc;
 }
 
@@ -190,7 +238,7 @@ records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char
 		goto out;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sql_fail(rec, "last fill", err, errlen);
+		sql_fail(rec, NULL, "last fill", err, errlen);
 		goto out;
 	}
 	*out = sqlite3_column_int64(st, 0);
@@ -218,7 +266,7 @@ records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_
 	sqlite3_bind_text(st, 1, buyer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since_ms);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sql_fail(rec, "buyer fills", err, errlen);
+		sql_fail(rec, NULL, "buyer fills", err, errlen);
 		goto out;
 	}
 	*out = sqlite3_column_int(st, 0);
@@ -247,22 +295,40 @@ bind_real_or_null(sqlite3_stmt *st, int col, double v)
 		sqlite3_bind_double(st, col, v);
 }
 
-int
-records_fill_start(struct records *rec, const struct records_fill *f, char *err, size_t errlen)
+enum records_write
+records_fill_start(struct records *rec, const struct records_fill *f,
+    const struct records_buyer *buyer, char *err, size_t errlen)
 {
+	struct registry_buyer b;
 	sqlite3_stmt *st = NULL;
-	int rc = -1, began = 0;
+	int code = SQLITE_OK, began = 0;
+	enum records_write rc = RECORDS_DB_ERROR;
 
 	pthread_mutex_lock(&rec->lock);
-	if (store_begin(rec->db, err, errlen) == -1)
+	if (store_begin(rec->db, err, errlen) == -1) {
+		code = sqlite3_extended_errcode(rec->db);
 		goto out;
+	}
 	began = 1;
+	if (buyer != NULL && buyer->id[0] != '\0') {
+		memset(&b, 0, sizeof(b));
+		str_copy(b.id, buyer->id, sizeof(b.id));
+		str_copy(b.masked, buyer->masked, sizeof(b.masked));
+		str_copy(b.kind, buyer->kind, sizeof(b.kind));
+		str_copy(b.township, buyer->township, sizeof(b.township));
+		if (registry_buyer_ensure(rec->db, &b, time_wall_ms(), err, errlen) == -1) {
+			code = sqlite3_extended_errcode(rec->db);
+			goto out;
+		}
+	}
 	if (store_prepare(rec->db,
 	        "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
 	        " tare_kg, target_kg, preact_kg, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	        " 'filling')",
-	        &st, err, errlen) == -1)
+	        &st, err, errlen) == -1) {
+		code = sqlite3_extended_errcode(rec->db);
 		goto out;
+	}
 	sqlite3_bind_text(st, 1, f->uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rec->station, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, f->line);
@@ -274,27 +340,27 @@ records_fill_start(struct records *rec, const struct records_fill *f, char *err,
 	sqlite3_bind_double(st, 9, f->target_kg);
 	sqlite3_bind_double(st, 10, f->preact_kg);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_fail(rec, "fill start", err, errlen);
+		sql_fail(rec, &code, "fill start", err, errlen);
 		goto out;
 	}
-	if (store_commit(rec->db, err, errlen) == -1)
+	if (store_commit_code(rec->db, &code, err, errlen) == -1)
 		goto out;
 	began = 0;
-	rc = 0;
+	rc = RECORDS_WRITTEN;
 out:
 	sqlite3_finalize(st);
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
-	return rc;
+	return rc == RECORDS_WRITTEN ? rc : write_cause(code);
 }
 
 /* Insert the violations of verdict under event; caller holds the lock and
  * a transaction. */
 static int
 insert_violations(struct records *rec, const char *event, const char *fill,
-    const struct rules_verdict *v, const struct records_party *party, int64_t at_ms, char *err,
-    size_t errlen)
+    const struct rules_verdict *v, const struct records_party *party, int64_t at_ms, int *code,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[37];
@@ -308,8 +374,10 @@ insert_violations(struct records *rec, const char *event, const char *fill,
 	        "INSERT INTO violations (uuid, event, rule, severity, township, fill, line,"
 	        " cylinder, buyer, operator, details, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	        " ?, ?, ?)",
-	        &st, err, errlen) == -1)
+	        &st, err, errlen) == -1) {
+		*code = sqlite3_extended_errcode(rec->db);
 		return -1;
+	}
 	for (i = 0; i < v->count; i++) {
 		const struct rules_violation *item = &v->items[i];
 
@@ -332,7 +400,7 @@ insert_violations(struct records *rec, const char *event, const char *fill,
 		sqlite3_bind_text(st, 11, item->text, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 12, at_ms);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			sql_fail(rec, "violation insert", err, errlen);
+			sql_fail(rec, code, "violation insert", err, errlen);
 			goto out;
 		}
 	}
@@ -343,43 +411,91 @@ out:
 }
 
 static int
-insert_outbox(struct records *rec, const char *uuid, const char *kind, int64_t at_ms, char *err,
-    size_t errlen)
+insert_outbox(struct records *rec, const char *uuid, const char *kind, int64_t at_ms, int *code,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
 	if (store_prepare(rec->db, "INSERT INTO outbox (uuid, kind, created_ms) VALUES (?, ?, ?)",
-	        &st, err, errlen) == -1)
+	        &st, err, errlen) == -1) {
+		*code = sqlite3_extended_errcode(rec->db);
 		return -1;
+	}
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, at_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		sql_fail(rec, "outbox insert", err, errlen);
+		sql_fail(rec, code, "outbox insert", err, errlen);
 	else
 		rc = 0;
 	sqlite3_finalize(st);
 	return rc;
 }
 
-int
+/* The fill's in-flight mass as its line's newest pre-act sample, keeping
+ * the newest RECORDS_PREACT_SAMPLES of the line; caller holds the lock and
+ * a transaction. */
+static int
+insert_preact_sample(struct records *rec, const struct records_fill *f, int *code, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *ins = NULL, *del = NULL;
+	int rc = -1;
+
+	if (store_prepare(rec->db,
+	        "INSERT INTO preact_samples (fill, line, inflight_kg, at_ms) VALUES (?, ?, ?, ?)",
+	        &ins, err, errlen) == -1 ||
+	    store_prepare(rec->db,
+	        "DELETE FROM preact_samples WHERE line = ?1 AND rowid NOT IN"
+	        " (SELECT rowid FROM preact_samples WHERE line = ?1 ORDER BY rowid DESC LIMIT ?2)",
+	        &del, err, errlen) == -1) {
+		*code = sqlite3_extended_errcode(rec->db);
+		goto out;
+	}
+	sqlite3_bind_text(ins, 1, f->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 2, f->line);
+	sqlite3_bind_double(ins, 3, f->inflight_kg);
+	sqlite3_bind_int64(ins, 4, f->ended_ms);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		sql_fail(rec, code, "pre-act sample", err, errlen);
+		goto out;
+	}
+	sqlite3_bind_int(del, 1, f->line);
+	sqlite3_bind_int(del, 2, RECORDS_PREACT_SAMPLES);
+	if (sqlite3_step(del) != SQLITE_DONE) {
+		sql_fail(rec, code, "pre-act samples", err, errlen);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+enum records_write
 records_fill_finish(struct records *rec, const struct records_fill *f,
     const struct rules_verdict *verdict, const struct records_party *party, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = -1, began = 0;
+	int code = SQLITE_OK, began = 0;
+	enum records_write rc = RECORDS_DB_ERROR;
 
 	pthread_mutex_lock(&rec->lock);
-	if (store_begin(rec->db, err, errlen) == -1)
+	if (store_begin(rec->db, err, errlen) == -1) {
+		code = sqlite3_extended_errcode(rec->db);
 		goto out;
+	}
 	began = 1;
 	if (store_prepare(rec->db,
 	        "UPDATE fills SET ended_ms = ?, preact_kg = ?, cutoff_kg = ?, gross_kg = ?,"
 	        " net_kg = ?, result = ?, curve = ? WHERE uuid = ? AND result = 'filling'",
-	        &st, err, errlen) == -1)
+	        &st, err, errlen) == -1) {
+		code = sqlite3_extended_errcode(rec->db);
 		goto out;
+	}
 	sqlite3_bind_int64(st, 1, f->ended_ms);
 	sqlite3_bind_double(st, 2, f->preact_kg);
 	bind_real_or_null(st, 3, f->cutoff_kg);
@@ -392,31 +508,290 @@ records_fill_finish(struct records *rec, const struct records_fill *f,
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_text(st, 8, f->uuid, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_fail(rec, "fill finish", err, errlen);
+		sql_fail(rec, &code, "fill finish", err, errlen);
 		goto out;
 	}
 	if (sqlite3_changes(rec->db) != 1) {
 		/* Already finished (or recovered after a crash): recording it
 		 * again would duplicate it. */
 		err_set(err, errlen, "fill %s is not open", f->uuid);
+		rc = RECORDS_GONE;
 		goto out;
 	}
-	if (insert_violations(rec, f->uuid, f->uuid, verdict, party, f->ended_ms, err, errlen) ==
-	    -1)
+	if (insert_violations(rec, f->uuid, f->uuid, verdict, party, f->ended_ms, &code, err,
+	        errlen) == -1)
 		goto out;
-	if (insert_outbox(rec, f->uuid, "fill", f->ended_ms, err, errlen) == -1)
+	if (insert_outbox(rec, f->uuid, "fill", f->ended_ms, &code, err, errlen) == -1)
 		goto out;
-	if (store_commit(rec->db, err, errlen) == -1)
+	if (!isnan(f->inflight_kg) && insert_preact_sample(rec, f, &code, err, errlen) == -1)
+		goto out;
+	if (store_commit_code(rec->db, &code, err, errlen) == -1)
 		goto out;
 	began = 0;
-	rc = 0;
+	rc = RECORDS_WRITTEN;
 out:
 	sqlite3_finalize(st);
 	if (began)
 		store_rollback(rec->db);
 	pthread_mutex_unlock(&rec->lock);
-	if (rc == 0)
+	if (rc == RECORDS_WRITTEN)
 		notify_outbox(rec);
+	return rc == RECORDS_WRITTEN || rc == RECORDS_GONE ? rc : write_cause(code);
+}
+
+/* ---- held-back records ------------------------------------------------------- */
+
+/* Until when a condition wait lasts: monotonic ms as the clock of the
+ * queue's condition variables. */
+static void
+deadline_of(struct timespec *ts, int64_t at_ms)
+{
+	ts->tv_sec = at_ms / 1000;
+	ts->tv_nsec = (long)(at_ms % 1000) * 1000000;
+}
+
+/* Write e (the caller cleared the way: e->busy is set, the queue unlocked). */
+static enum records_write
+held_write(struct records *rec, struct records_held *e, char *err, size_t errlen)
+{
+	return records_fill_finish(rec, &e->fill, &e->verdict, &e->party, err, errlen);
+}
+
+static void *
+held_writer(void *arg)
+{
+	struct records *rec = arg;
+	struct records_held_queue *q = rec->held;
+	struct records_held *e, *due;
+	struct timespec until;
+	enum records_write w;
+	int64_t now, next;
+	char err[256];
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->stop) {
+		now = time_mono_ms();
+		next = now + RECORDS_HOLD_RETRY_MS;
+		due = NULL;
+		for (e = q->head; e != NULL && due == NULL; e = e->next) {
+			if (e->busy || held_final(e->last))
+				continue;
+			if (e->due_ms <= now)
+				due = e;
+			else if (e->due_ms < next)
+				next = e->due_ms;
+		}
+		if (due == NULL) {
+			deadline_of(&until, next);
+			pthread_cond_timedwait(&q->wake, &q->lock, &until);
+			continue;
+		}
+		due->busy = 1;
+		pthread_mutex_unlock(&q->lock);
+		w = held_write(rec, due, err, sizeof(err));
+		pthread_mutex_lock(&q->lock);
+		due->busy = 0;
+		due->tries++;
+		due->last = w;
+		due->due_ms = time_mono_ms() + RECORDS_HOLD_RETRY_MS;
+		pthread_cond_broadcast(&q->idle);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* The queue and its writer thread, made at the first record held back. */
+static int
+held_queue(struct records *rec, char *err, size_t errlen)
+{
+	struct records_held_queue *q;
+	pthread_condattr_t ca;
+
+	if (rec->held != NULL)
+		return 0;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->wake, &ca);
+	pthread_cond_init(&q->idle, &ca);
+	pthread_condattr_destroy(&ca);
+	rec->held = q;
+	if (pthread_create(&q->thread, NULL, held_writer, rec) != 0) {
+		held_stop(rec);
+		return err_set(err, errlen, "cannot start the writer of held-back records");
+	}
+	q->running = 1;
+	return 0;
+}
+
+static void
+copy_or_null(const char **dst, char *buf, size_t buflen, const char *src)
+{
+	if (src == NULL) {
+		*dst = NULL;
+		return;
+	}
+	str_copy(buf, src, buflen);
+	*dst = buf;
+}
+
+int
+records_hold(struct records *rec, const struct records_fill *fill,
+    const struct rules_verdict *verdict, const struct records_party *party,
+    enum records_write cause, char *err, size_t errlen)
+{
+	struct records_held *e;
+	size_t curve_len = fill->curve != NULL ? fill->curve_len : 0;
+
+	if (held_queue(rec, err, errlen) == -1)
+		return -1;
+	if ((e = calloc(1, sizeof(*e) + curve_len)) == NULL)
+		return err_set(err, errlen, "out of memory");
+	e->fill = *fill;
+	if (curve_len > 0)
+		memcpy(e->curve, fill->curve, curve_len);
+	e->fill.curve = curve_len > 0 ? e->curve : NULL;
+	e->fill.curve_len = curve_len;
+	if (verdict != NULL)
+		e->verdict = *verdict;
+	e->party.line = party->line;
+	copy_or_null(&e->party.cylinder, e->cylinder, sizeof(e->cylinder), party->cylinder);
+	copy_or_null(&e->party.buyer, e->buyer, sizeof(e->buyer), party->buyer);
+	copy_or_null(&e->party.buyer_township, e->buyer_township, sizeof(e->buyer_township),
+	    party->buyer_township);
+	copy_or_null(&e->party.operator_cert, e->operator_cert, sizeof(e->operator_cert),
+	    party->operator_cert);
+	e->last = cause;
+	e->due_ms = time_mono_ms() + RECORDS_HOLD_RETRY_MS;
+	pthread_mutex_lock(&rec->held->lock);
+	e->next = rec->held->head;
+	rec->held->head = e;
+	pthread_cond_broadcast(&rec->held->wake);
+	pthread_mutex_unlock(&rec->held->lock);
+	return 0;
+}
+
+/* The entry of uuid and the link that points at it; queue locked. */
+static struct records_held **
+held_find(struct records_held_queue *q, const char *uuid)
+{
+	struct records_held **p;
+
+	for (p = &q->head; *p != NULL; p = &(*p)->next)
+		if (strcmp((*p)->fill.uuid, uuid) == 0)
+			return p;
+	return NULL;
+}
+
+/* Answer for the entry at p and forget it once its outcome is final;
+ * queue locked. */
+static enum records_write
+held_answer(struct records_held **p, unsigned *tries)
+{
+	struct records_held *e = *p;
+	enum records_write w = e->last;
+
+	if (tries != NULL)
+		*tries = e->tries;
+	if (held_final(w) && !e->busy) {
+		*p = e->next;
+		free(e);
+	}
+	return w;
+}
+
+enum records_write
+records_held(struct records *rec, const char *uuid, unsigned *tries)
+{
+	struct records_held **p;
+	enum records_write w = RECORDS_GONE;
+
+	if (tries != NULL)
+		*tries = 0;
+	if (rec->held == NULL)
+		return w;
+	pthread_mutex_lock(&rec->held->lock);
+	if ((p = held_find(rec->held, uuid)) != NULL)
+		w = held_answer(p, tries);
+	pthread_mutex_unlock(&rec->held->lock);
+	return w;
+}
+
+void
+records_held_retry(struct records *rec)
+{
+	struct records_held *e;
+
+	if (rec->held == NULL)
+		return;
+	pthread_mutex_lock(&rec->held->lock);
+	for (e = rec->held->head; e != NULL; e = e->next)
+		e->due_ms = 0;
+	pthread_cond_broadcast(&rec->held->wake);
+	pthread_mutex_unlock(&rec->held->lock);
+}
+
+enum records_write
+records_held_write_now(struct records *rec, const char *uuid, char *err, size_t errlen)
+{
+	struct records_held_queue *q = rec->held;
+	struct records_held **p, *e;
+	enum records_write w;
+
+	if (q == NULL)
+		return RECORDS_GONE;
+	pthread_mutex_lock(&q->lock);
+	while ((p = held_find(q, uuid)) != NULL && (*p)->busy)
+		pthread_cond_wait(&q->idle, &q->lock);
+	if (p == NULL) {
+		pthread_mutex_unlock(&q->lock);
+		return RECORDS_GONE;
+	}
+	e = *p;
+	if (!held_final(e->last)) {
+		e->busy = 1;
+		pthread_mutex_unlock(&q->lock);
+		w = held_write(rec, e, err, errlen);
+		pthread_mutex_lock(&q->lock);
+		e->busy = 0;
+		e->tries++;
+		e->last = w;
+		pthread_cond_broadcast(&q->idle);
+		p = held_find(q, uuid);
+	}
+	w = held_answer(p, NULL);
+	pthread_mutex_unlock(&q->lock);
+	return w;
+}
+
+int
+records_preact_samples(struct records *rec, int line, double *out, size_t max, size_t *count,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	*count = 0;
+	pthread_mutex_lock(&rec->lock);
+	if (store_prepare(rec->db,
+	        "SELECT inflight_kg FROM preact_samples WHERE line = ? ORDER BY rowid DESC"
+	        " LIMIT ?",
+	        &st, err, errlen) == -1)
+		goto out;
+	sqlite3_bind_int(st, 1, line);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && *count < max)
+		out[(*count)++] = sqlite3_column_double(st, 0);
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		sql_fail(rec, NULL, "pre-act samples", err, errlen);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
 	return rc;
 }
 
@@ -426,7 +801,7 @@ records_incident(struct records *rec, const char *kind, const struct rules_verdi
 {
 	char event[37];
 	int64_t now = time_wall_ms();
-	int rc = -1, began = 0;
+	int rc = -1, began = 0, code;
 
 	store_uuid(event);
 	if (event_out != NULL)
@@ -435,9 +810,9 @@ records_incident(struct records *rec, const char *kind, const struct rules_verdi
 	if (store_begin(rec->db, err, errlen) == -1)
 		goto out;
 	began = 1;
-	if (insert_violations(rec, event, NULL, verdict, party, now, err, errlen) == -1)
+	if (insert_violations(rec, event, NULL, verdict, party, now, &code, err, errlen) == -1)
 		goto out;
-	if (verdict->alert && insert_outbox(rec, event, kind, now, err, errlen) == -1)
+	if (verdict->alert && insert_outbox(rec, event, kind, now, &code, err, errlen) == -1)
 		goto out;
 	if (store_commit(rec->db, err, errlen) == -1)
 		goto out;
@@ -462,7 +837,7 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 	char uuid[37], cylinder[64], buyer[65], op[64];
 	int64_t now = time_wall_ms();
 	double tare, gross, net;
-	int rc = -1, began = 0, line, step, have;
+	int rc = -1, began = 0, line, step, have, code;
 
 	*count = 0;
 	pthread_mutex_lock(&rec->lock);
@@ -494,32 +869,24 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 		bind_real_or_null(upd, 3, net);
 		sqlite3_bind_text(upd, 4, uuid, -1, SQLITE_STATIC);
 		if (sqlite3_step(upd) != SQLITE_DONE) {
-			sql_fail(rec, "recover", err, errlen);
+			sql_fail(rec, NULL, "recover", err, errlen);
 			goto out;
 		}
-		rules_verdict_init(&verdict);
-		if (have)
-			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-			    _("gateway stopped during the fill; interrupted, %.2f kg net read at "
-			      "restart"),
-			    net);
-		else
-			rules_add(&verdict, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-			    _("gateway stopped during the fill; interrupted, weight unknown at "
-			      "restart"));
+		rules_recovered(have, net, &verdict);
 		memset(&party, 0, sizeof(party));
 		party.line = line;
 		party.cylinder = cylinder;
 		party.buyer = buyer;
 		party.operator_cert = op;
-		if (insert_violations(rec, uuid, uuid, &verdict, &party, now, err, errlen) == -1)
+		if (insert_violations(rec, uuid, uuid, &verdict, &party, now, &code, err, errlen) ==
+		    -1)
 			goto out;
-		if (insert_outbox(rec, uuid, "fill", now, err, errlen) == -1)
+		if (insert_outbox(rec, uuid, "fill", now, &code, err, errlen) == -1)
 			goto out;
 		(*count)++;
 	}
 	if (step != SQLITE_DONE) {
-		sql_fail(rec, "recover scan", err, errlen);
+		sql_fail(rec, NULL, "recover scan", err, errlen);
 		goto out;
 	}
 	sqlite3_finalize(sel);
@@ -585,5 +952,66 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 out:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&rec->read_lock);
+	return rc;
+}
+
+enum records_match
+records_fill_by_prefix(sqlite3 *db, const char *prefix, struct records_fill_curve *out,
+    char others[RECORDS_PREFIX_OTHERS][37], size_t *nothers, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char upper[40];
+	enum records_match rc = RECORDS_MATCH_ERROR;
+	int rows = 0, step;
+
+	memset(out, 0, sizeof(*out));
+	*nothers = 0;
+	/* A prefix range on the primary key: every uuid starting with the
+	 * prefix sorts between it and the prefix followed by '~' (above the hex
+	 * digits and '-'). */
+	if (strlen(prefix) > 36 || strspn(prefix, "0123456789abcdef-") != strlen(prefix)) {
+		err_set(err, errlen, "a fill uuid prefix is lower-case hexadecimal digits and '-'");
+		return RECORDS_MATCH_ERROR;
+	}
+	snprintf(upper, sizeof(upper), "%s~", prefix);
+	if (store_prepare(db,
+	        "SELECT uuid, line, cylinder, started_ms, result, curve"
+	        " FROM fills WHERE uuid >= ?1 AND uuid < ?2 ORDER BY uuid LIMIT ?3",
+	        &st, err, errlen) == -1)
+		return RECORDS_MATCH_ERROR;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, upper, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, RECORDS_PREFIX_OTHERS + 1);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rows++ > 0) {
+			store_column_copy(st, 0, others[(*nothers)++], 37);
+			continue;
+		}
+		store_column_copy(st, 0, out->uuid, sizeof(out->uuid));
+		out->line = sqlite3_column_int(st, 1);
+		store_column_copy(st, 2, out->cylinder, sizeof(out->cylinder));
+		out->started_ms = sqlite3_column_int64(st, 3);
+		store_column_copy(st, 4, out->result, sizeof(out->result));
+		if (sqlite3_column_type(st, 5) == SQLITE_BLOB && sqlite3_column_bytes(st, 5) > 0) {
+			out->curve_len = (size_t)sqlite3_column_bytes(st, 5);
+			if ((out->curve = malloc(out->curve_len)) == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			memcpy(out->curve, sqlite3_column_blob(st, 5), out->curve_len);
+		}
+	}
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "fills: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = rows == 0 ? RECORDS_MATCH_NONE : rows == 1 ? RECORDS_MATCH_ONE : RECORDS_MATCH_MANY;
+out:
+	sqlite3_finalize(st);
+	if (rc == RECORDS_MATCH_ERROR) {
+		free(out->curve);
+		out->curve = NULL;
+		out->curve_len = 0;
+	}
 	return rc;
 }

@@ -1,26 +1,38 @@
 /*
  * records: the station database as the fill line sees it: registry,
- * operator and buyer look-ups for the pre-fill rules, and the durable fill
- * records of shared/DESIGN.md §4 and §8.
+ * operator and buyer look-ups for the pre-fill rules (registry.h's, under
+ * this module's lock), the durable fill records (docs/fill-line.md,
+ * "Records"), and what each line has learnt of its pre-act.
  *
- * One struct records holds the gateway's one SQLite connection (opened with
- * store_open, so WAL + synchronous=FULL) and a mutex: every function takes
- * the mutex for its whole duration, so the bus threads and the control
- * thread may call them concurrently.  Each write is one BEGIN IMMEDIATE
- * transaction; on failure it is rolled back and the database is as before.
+ * This module owns the SQL of the tables fills, violations, outbox (the
+ * rows a commit adds; the uplink reads and acknowledges them) and
+ * preact_samples: no other module reads or writes them (docs/schema.md
+ * lists each table's owner).
  *
- * Durability contract (DESIGN §4 invariants 1 and 3):
+ * One struct records holds the gateway's one writing SQLite connection
+ * (opened with store_open, so WAL + synchronous=FULL) and a mutex: every
+ * function takes the mutex for its whole duration, so the bus threads and
+ * the control thread may call them concurrently.  Each write is one BEGIN
+ * IMMEDIATE transaction; on failure it is rolled back and the database is
+ * as before.
+ *
+ * Durability contract (docs/fill-line.md):
  *  - records_fill_start() commits the fill row (result 'filling') before it
- *    returns 0; the line opens the valve only after that.
- *  - records_fill_finish() completes the row, writes its violations and its
- *    outbox row in one transaction, and only if the row is still 'filling':
- *    finishing twice (or after crash recovery) fails and changes nothing,
- *    so a fill is never recorded twice.
+ *    returns RECORDS_WRITTEN; the line opens the valve only after that.
+ *  - records_fill_finish() completes the row, writes its violations, its
+ *    outbox row and its pre-act sample in one transaction, and only if the
+ *    row is still 'filling': finishing twice (or after crash recovery)
+ *    answers RECORDS_GONE and changes nothing, so a fill is never recorded
+ *    twice.
+ *  - A record that could not be written for a temporary cause is held
+ *    back (records_hold) and written again by a thread of this module, off
+ *    the interlock threads, with the same guarantees.
  *  - records_recover() turns every row left 'filling' by a crash into
  *    'interrupted', with an R24 violation and an outbox row, in one
  *    transaction.
  *
- * Buyers are identified by their HMAC id and masked form only.
+ * Look-ups follow store.h's convention (enum store_found).  Buyers are
+ * identified by their HMAC id and masked form only.
  */
 #ifndef GAS_RECORDS_H
 #define GAS_RECORDS_H
@@ -31,6 +43,12 @@
 #include <stdint.h>
 
 #include "rules.h"
+#include "store.h"
+
+#define RECORDS_PREACT_SAMPLES 8   /* in-flight masses kept per line */
+#define RECORDS_HOLD_RETRY_MS 1000 /* a held-back record is written again this often */
+
+struct records_held_queue;
 
 struct records {
 	sqlite3 *db;
@@ -45,6 +63,8 @@ struct records {
 	 * the gateway wakes the uplink with it; may be NULL */
 	void (*outbox_added)(void *arg);
 	void *outbox_arg;
+	/* held-back records and their writer thread (records_hold) */
+	struct records_held_queue *held;
 };
 
 struct records_cylinder {
@@ -84,11 +104,13 @@ struct records_fill {
 	double tare_kg;
 	double target_kg;
 	double preact_kg;
-	double cutoff_kg;  /* NaN: never cut off */
-	double gross_kg;   /* NaN: unknown */
-	double net_kg;     /* NaN: unknown */
-	char result[16];   /* filling, ok, flagged, held, interrupted, emergency */
-	const void *curve; /* weight samples, may be NULL */
+	double cutoff_kg;   /* NaN: never cut off */
+	double gross_kg;    /* NaN: unknown */
+	double net_kg;      /* NaN: unknown */
+	double inflight_kg; /* what arrived after the close command, when the fill
+	                     * teaches the line's pre-act; NaN: it teaches nothing */
+	char result[16];    /* filling, ok, flagged, held, interrupted, emergency */
+	const void *curve;  /* weight samples, may be NULL */
 	size_t curve_len;
 };
 
@@ -101,22 +123,31 @@ struct records_party {
 	const char *operator_cert;  /* or NULL */
 };
 
+/* What became of a write, from SQLite's extended result code. */
+enum records_write {
+	RECORDS_WRITTEN = 0, /* committed */
+	RECORDS_NO_SPACE,    /* SQLITE_FULL: the disk is full; temporary */
+	RECORDS_IO_ERROR,    /* SQLITE_IOERR_*: the disk failed; temporary */
+	RECORDS_DB_ERROR,    /* any other database error; temporary */
+	RECORDS_GONE,        /* the fill's row is no longer open (recorded already,
+	                      * or recovered as interrupted): nothing to write, ever */
+};
+
 /* Open the station database at path (migrating it) and init the lock. */
 int records_open(struct records *rec, const char *path, const char *station, const char *township,
     char *err, size_t errlen);
+/* Stop the writer of held records (what it still holds stays 'filling' in
+ * the database: crash recovery records it at the next start) and close. */
 void records_close(struct records *rec);
 
-/* Look-ups: *found is 0 when there is no such row (and 0 is returned). */
-int records_cylinder_get(struct records *rec, const char *serial, struct records_cylinder *out,
-    int *found, char *err, size_t errlen);
-int records_operator_get(struct records *rec, const char *cert, struct records_operator *out,
-    int *found, char *err, size_t errlen);
-int records_buyer_get(struct records *rec, const char *id, struct records_buyer *out, int *found,
+/* Look-ups: STORE_FOUND with *out, STORE_NOT_FOUND (*out zeroed), or
+ * STORE_ERROR with err. */
+enum store_found records_cylinder_get(struct records *rec, const char *serial,
+    struct records_cylinder *out, char *err, size_t errlen);
+enum store_found records_operator_get(struct records *rec, const char *cert,
+    struct records_operator *out, char *err, size_t errlen);
+enum store_found records_buyer_get(struct records *rec, const char *id, struct records_buyer *out,
     char *err, size_t errlen);
-/* Insert a buyer when its id is new (buyers seen at the counter for the
- * first time); an existing row is left as it is. */
-int records_buyer_ensure(struct records *rec, const struct records_buyer *buyer, char *err,
-    size_t errlen);
 
 /* Start of this cylinder's latest completed fill (0 if none): R10. */
 int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char *err,
@@ -125,19 +156,68 @@ int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, 
 int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_ms, int *out,
     char *err, size_t errlen);
 
-/* Commit the start row (result 'filling'). */
-int records_fill_start(struct records *rec, const struct records_fill *fill, char *err,
-    size_t errlen);
+/*
+ * Commit the start row (result 'filling') and, when buyer is not NULL and
+ * its id is new (a buyer first seen at the counter), the buyer's row, in
+ * one transaction.  Anything but RECORDS_WRITTEN: nothing was written (err
+ * says why).
+ */
+enum records_write records_fill_start(struct records *rec, const struct records_fill *fill,
+    const struct records_buyer *buyer, char *err, size_t errlen);
 
-/* Complete a fill: row, violations (event = fill uuid), outbox 'fill'. */
-int records_fill_finish(struct records *rec, const struct records_fill *fill,
+/*
+ * Complete a fill: row, violations (event = fill uuid), outbox 'fill', and
+ * its pre-act sample (when fill->inflight_kg is a number; only the newest
+ * RECORDS_PREACT_SAMPLES of a line are kept).  RECORDS_GONE when the row is
+ * not 'filling' any more; another cause when the database refused (err
+ * says why); either way nothing was written.
+ */
+enum records_write records_fill_finish(struct records *rec, const struct records_fill *fill,
     const struct rules_verdict *verdict, const struct records_party *party, char *err,
     size_t errlen);
 
 /*
+ * A fill record records_fill_finish() could not write for a temporary
+ * cause, held back: records takes a copy (fill with its curve, verdict,
+ * party) and its writer thread writes it again every RECORDS_HOLD_RETRY_MS,
+ * and at once after records_held_retry(), until it is written or its row is
+ * gone.  The interlock threads never wait for these writes.  cause is why
+ * the first write failed (what records_held() answers until the next try).
+ * Returns 0, or -1 with err (out of memory, no thread): then nothing is
+ * held, the start row stays 'filling' and crash recovery records the fill
+ * at the next start.
+ */
+int records_hold(struct records *rec, const struct records_fill *fill,
+    const struct rules_verdict *verdict, const struct records_party *party,
+    enum records_write cause, char *err, size_t errlen);
+
+/*
+ * Where the held record of fill uuid stands: RECORDS_WRITTEN once written,
+ * RECORDS_GONE once its row was found no longer open (both final: the
+ * record is forgotten, and so is a uuid never held: RECORDS_GONE), else the
+ * cause of its last failed write (still held).  *tries (may be NULL)
+ * counts the writes tried so far, so that a caller who asked for a try
+ * with records_held_retry() sees when it has been made.
+ */
+enum records_write records_held(struct records *rec, const char *uuid, unsigned *tries);
+
+/* Try every held record again now; never blocks. */
+void records_held_retry(struct records *rec);
+
+/* Write the held record of uuid once more, now, in the caller's thread
+ * (a shutdown, when no interlock thread runs); answers as records_held(). */
+enum records_write records_held_write_now(struct records *rec, const char *uuid, char *err,
+    size_t errlen);
+
+/* The in-flight masses a line's recent fills taught (newest first, at most
+ * max, *count of them), for its pre-act after a restart. */
+int records_preact_samples(struct records *rec, int line, double *out, size_t max, size_t *count,
+    char *err, size_t errlen);
+
+/*
  * A refusal or an incident outside a fill: the violations of verdict under
  * a new event uuid (written to event_out when not NULL), plus an outbox row
- * of kind ("refusal" or "event") when any violation alerts.
+ * of kind ("refusal" or "event") when any violation alerts.  0 or -1.
  */
 int records_incident(struct records *rec, const char *kind, const struct rules_verdict *verdict,
     const struct records_party *party, char event_out[37], char *err, size_t errlen);
@@ -146,7 +226,7 @@ int records_incident(struct records *rec, const char *kind, const struct rules_v
  * Crash recovery, at start-up after every valve is closed: every row left
  * 'filling' becomes 'interrupted'.  gross_of_line(line, arg, &gross) gives
  * the weight read at restart (returns 0, or -1 when unknown).  *count is
- * the number of rows recovered.
+ * the number of rows recovered.  0 or -1.
  */
 int records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, double *gross),
     void *arg, int *count, char *err, size_t errlen);
@@ -168,8 +248,41 @@ struct records_fill_row {
 
 /* Call fn for each fill started at or after since_ms, oldest first, at most
  * limit rows; fn returning -1 stops the walk.  Reads through read_db (WAL:
- * it sees every committed fill and never blocks a writer). */
+ * it sees every committed fill and never blocks a writer).  0 or -1. */
 int records_fills_since(struct records *rec, int64_t since_ms, int limit,
     int (*fn)(const struct records_fill_row *row, void *arg), void *arg, char *err, size_t errlen);
+
+/* A fill with its weight curve, as gasctl plot draws it. */
+struct records_fill_curve {
+	char uuid[37];
+	int line;
+	char cylinder[64];
+	int64_t started_ms;
+	char result[16];
+	uint8_t *curve; /* the stored bytes (malloc'd, the caller frees them);
+	                 * NULL: no curve recorded */
+	size_t curve_len;
+};
+
+#define RECORDS_PREFIX_OTHERS 5 /* uuids listed beside the first of an ambiguous prefix */
+
+/* What a uuid prefix names. */
+enum records_match {
+	RECORDS_MATCH_ERROR = -1, /* err says why */
+	RECORDS_MATCH_NONE = 0,   /* no fill */
+	RECORDS_MATCH_ONE = 1,    /* *out is the fill */
+	RECORDS_MATCH_MANY = 2,   /* *out is the first; others[] the uuids of up to
+	                           * RECORDS_PREFIX_OTHERS more, *nothers of them */
+};
+
+/*
+ * The fill whose uuid starts with prefix (lower-case hexadecimal digits and
+ * dashes), through db: any connection to a station database, read-only
+ * included (gasctl plot opens one beside a running gasgw).  On
+ * RECORDS_MATCH_ERROR nothing is allocated.
+ */
+enum records_match records_fill_by_prefix(sqlite3 *db, const char *prefix,
+    struct records_fill_curve *out, char others[RECORDS_PREFIX_OTHERS][37], size_t *nothers,
+    char *err, size_t errlen);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * rules: R01..R11 before the valve opens, R20..R25 after it closes
- * (shared/DESIGN.md §7).  Pure functions of a facts struct and the
- * thresholds of struct gw_rules; the texts are what an operator reads on
- * gasctl and what a township officer reads in an alert.
+ * (docs/rules.md).  Pure functions of a facts struct and the thresholds of
+ * struct gw_rules; rules_table holds what each violation says (what an
+ * operator reads on gasctl and a township officer in an alert) and how
+ * grave it is.
  */
 #include "rules.h"
 
@@ -11,28 +12,82 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "i18n.h"
 #include "util.h"
+
+#define S RULES_ROUTE_STATION
+const struct rules_row rules_table[RULES_CASE_COUNT] = {
+	[RULES_R01_NO_CODE] = { "R01", RULES_REFUSE, 1, S, N_("no cylinder code scanned") },
+	[RULES_R01_CODE_REJECTED] = { "R01", RULES_ALERT, 1, S, N_("cylinder code rejected: %s") },
+	[RULES_R02_NOT_IN_REGISTRY] = { "R02", RULES_REFUSE, 1, S,
+	    N_("cylinder %s is not in the registry") },
+	[RULES_R03_OTHER_OWNER] = { "R03", RULES_ALERT, 1, S,
+	    N_("cylinder %s belongs to \"%s\", not to this station's company") },
+	[RULES_R04_NOT_ACTIVE] = { "R04", RULES_ALERT, 1, S, N_("cylinder %s is %s") },
+	[RULES_R05_INSPECTION_OVERDUE] = { "R05", RULES_ALERT, 1, S,
+	    N_("inspection overdue: last %s, due %s") },
+	[RULES_R06_PAST_LIFE] = { "R06", RULES_ALERT, 1, S,
+	    N_("past service life: made %s, end of life %s") },
+	[RULES_R07_NO_OPERATOR] = { "R07", RULES_REFUSE, 1, S,
+	    N_("no operator logged in on this line") },
+	[RULES_R07_NOT_REGISTERED] = { "R07", RULES_REFUSE, 1, S,
+	    N_("operator certificate %s is not registered at this station") },
+	[RULES_R07_EXPIRED] = { "R07", RULES_REFUSE, 1, S,
+	    N_("operator certificate %s expired on %s") },
+	[RULES_R08_NO_BUYER] = { "R08", RULES_REFUSE, 1, S,
+	    N_("no buyer identified (real-name sale)") },
+	[RULES_R08_NUMBER_REJECTED] = { "R08", RULES_REFUSE, 1, S,
+	    N_("buyer number rejected: %s") },
+	[RULES_R09_NO_STABLE_EMPTY] = { "R09", RULES_REFUSE, 1, S,
+	    N_("no stable empty weight on the scale") },
+	[RULES_R09_TARE_BAND] = { "R09", RULES_REFUSE, 1, S,
+	    N_("empty weight %.2f kg vs stamped tare %.2f kg (%+.2f kg, allowed +%.2f/-%.2f): "
+	       "residue or swapped label?") },
+	[RULES_R10_REFILL_SOON] = { "R10", RULES_ALERT, 0, S,
+	    N_("cylinder %s filled again after %lld min (minimum %d): cloned label?") },
+	[RULES_R11_HOARDING] = { "R11", RULES_ALERT, 0, RULES_ROUTE_BUYER,
+	    N_("%s buyer %s takes cylinder %d within %d days (limit %d)") },
+	[RULES_R20_OVERFILL] = { "R20", RULES_ALERT, 0, S,
+	    N_("overfilled: net %.2f kg above the stamped %.2f kg: hold the cylinder until "
+	       "decanted") },
+	[RULES_R21_SHORT] = { "R21", RULES_FLAG, 0, S,
+	    N_("short weight: net %.2f kg, target %.2f kg (tolerance %.2f kg)") },
+	[RULES_R22_TOO_LONG] = { "R22", RULES_FLAG, 0, S,
+	    N_("fill reached the maximum time (%.0f s of %d s allowed): valve closed") },
+	[RULES_R23_RISE_AFTER_CLOSE] = { "R23", RULES_CRITICAL, 1, S,
+	    N_("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
+	       "bypass") },
+	[RULES_R23_RISE_AFTER_FILL] = { "R23", RULES_CRITICAL, 1, S,
+	    N_("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass") },
+	[RULES_R24_LINK_LOST] = { "R24", RULES_FLAG, 1, S,
+	    N_("lost the scale or valve link for %d ms during the fill: valve commanded "
+	       "closed, fill interrupted at %.2f kg net") },
+	[RULES_R24_VALVE_SHUT] = { "R24", RULES_FLAG, 1, S,
+	    N_("the valve closed by itself during the fill (its watchdog: the gateway's "
+	       "heartbeat did not get through): fill interrupted at %.2f kg net") },
+	[RULES_R24_GATEWAY_STOPPED] = { "R24", RULES_FLAG, 1, S,
+	    N_("gateway stopped during the fill; interrupted, %.2f kg net read at restart") },
+	[RULES_R24_GATEWAY_STOPPED_NO_WEIGHT] = { "R24", RULES_FLAG, 1, S,
+	    N_("gateway stopped during the fill; interrupted, weight unknown at restart") },
+	[RULES_R25_UNSTABLE] = { "R25", RULES_FLAG, 0, S, N_("check-weigh never became stable") },
+	[RULES_R25_DIFFERS] = { "R25", RULES_FLAG, 0, S,
+	    N_("check-weigh %.3f kg differs from the fill reading %.3f kg by more than %.3f kg") },
+};
+#undef S
 
 void
 rules_defaults(struct gw_rules *rules)
 {
+	static const struct conf_section only_rules[] = {
+		{ "rules", 0, 1, 0, 0, 0, 0, 0, "", gw_rules_keys },
+		{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL },
+	};
+	struct conf_report report;
+
+	/* Every [rules] key has a default: an empty file is all defaults. */
 	memset(rules, 0, sizeof(*rules));
-	rules->inspection_cycle_years = 4;
-	rules->life_years = 8;
-	rules->life_years_before_2006 = 15;
-	rules->tare_over_kg = 0.5;
-	rules->tare_under_kg = 0.3;
-	rules->refill_min_minutes = 120;
-	rules->household_max = 3;
-	rules->business_max = 60;
-	rules->hoard_window_days = 30;
-	rules->short_kg = 0.4;
-	rules->max_fill_s = 180;
-	rules->leak_rise_kg = 0.2;
-	rules->link_loss_ms = 1000;
-	rules->checkweigh_pct = 0.1;
-	rules->overfill_kg = 0.1;
+	conf_load_string("(defaults)", "", only_rules, rules, &report);
 }
 
 void
@@ -57,10 +112,12 @@ rules_severity_name(enum rules_severity severity)
 	return "flag";
 }
 
-void
-rules_add(struct rules_verdict *verdict, const char *rule, enum rules_severity severity,
-    int blocking, enum rules_route route, const char *fmt, ...)
+/* Append the violation of case c, its sentence formatted from the row's
+ * text (in the operator's language) and the arguments. */
+static void
+add(struct rules_verdict *verdict, enum rules_case c, ...)
 {
+	const struct rules_row *row = &rules_table[c];
 	struct rules_violation *v;
 	char body[RULES_TEXT - 5];
 	va_list ap;
@@ -69,19 +126,19 @@ rules_add(struct rules_verdict *verdict, const char *rule, enum rules_severity s
 		return;
 	v = &verdict->items[verdict->count++];
 	memset(v, 0, sizeof(*v));
-	str_copy(v->rule, rule, sizeof(v->rule));
-	v->severity = severity;
-	v->blocking = blocking;
-	v->route = route;
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
+	str_copy(v->rule, row->rule, sizeof(v->rule));
+	v->severity = row->severity;
+	v->blocking = row->blocking;
+	v->route = row->route;
+	va_start(ap, c);
+	vsnprintf(body, sizeof(body), _(row->text), ap);
 	va_end(ap);
-	snprintf(v->text, sizeof(v->text), "%s %s", rule, body);
-	if (blocking)
+	snprintf(v->text, sizeof(v->text), "%s %s", row->rule, body);
+	if (row->blocking)
 		verdict->blocked = 1;
-	if (severity == RULES_ALERT || severity == RULES_CRITICAL)
+	if (row->severity == RULES_ALERT || row->severity == RULES_CRITICAL)
 		verdict->alert = 1;
-	if (strcmp(rule, "R20") == 0)
+	if (c == RULES_R20_OVERFILL)
 		verdict->held = 1;
 }
 
@@ -133,6 +190,46 @@ rules_end_of_life(const struct gw_rules *rules, int32_t manufactured)
 	    y >= 2006 ? rules->life_years : rules->life_years_before_2006);
 }
 
+/* R01, wherever the code is judged (the counter, the checks before a fill):
+ * 1 when it fired. */
+static int
+judge_code(int present, int valid, const char *reason, struct rules_verdict *v)
+{
+	if (!present) {
+		add(v, RULES_R01_NO_CODE);
+		return 1;
+	}
+	if (!valid) {
+		add(v, RULES_R01_CODE_REJECTED, reason != NULL ? reason : "invalid");
+		return 1;
+	}
+	return 0;
+}
+
+/* R08, wherever the buyer is judged. */
+static void
+judge_buyer(int present, int valid, const char *reason, struct rules_verdict *v)
+{
+	if (!present)
+		add(v, RULES_R08_NO_BUYER);
+	else if (!valid)
+		add(v, RULES_R08_NUMBER_REJECTED, reason != NULL ? reason : "invalid");
+}
+
+void
+rules_counter_code(int valid, const char *reason, struct rules_verdict *verdict)
+{
+	rules_verdict_init(verdict);
+	judge_code(1, valid, reason, verdict);
+}
+
+void
+rules_counter_buyer(int valid, const char *reason, struct rules_verdict *verdict)
+{
+	rules_verdict_init(verdict);
+	judge_buyer(1, valid, reason, verdict);
+}
+
 static void
 cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f,
     struct rules_verdict *v)
@@ -140,47 +237,32 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 	char a[11], b[11];
 	int32_t due, eol;
 
-	if (!f->code_present) {
-		rules_add(v, "R01", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("no cylinder code scanned"));
+	if (judge_code(f->code_present, f->code_valid, f->code_reason, v))
 		return;
-	}
-	if (!f->code_valid) {
-		rules_add(v, "R01", RULES_ALERT, 1, RULES_ROUTE_STATION,
-		    _("cylinder code rejected: %s"), f->code_reason ? f->code_reason : "invalid");
-		return;
-	}
 	if (!f->in_registry) {
-		rules_add(v, "R02", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("cylinder %s is not in the registry"), f->serial);
-	} else {
-		if (f->owner == NULL || f->station_company == NULL ||
-		    strcmp(f->owner, f->station_company) != 0)
-			rules_add(v, "R03", RULES_ALERT, 1, RULES_ROUTE_STATION,
-			    _("cylinder %s belongs to \"%s\", not to this station's company"),
-			    f->serial, f->owner ? f->owner : "?");
-		if (f->status != NULL && strcmp(f->status, "active") != 0)
-			rules_add(v, "R04", RULES_ALERT, 1, RULES_ROUTE_STATION,
-			    _("cylinder %s is %s"), f->serial, f->status);
-		due = rules_inspection_due(rules, f->last_inspection, f->next_inspection,
-		    f->manufactured);
-		if (due != 0 && f->today > due) {
-			if (f->last_inspection != 0)
-				date_format(f->last_inspection, a);
-			else
-				str_copy(a, "never", sizeof(a));
-			date_format(due, b);
-			rules_add(v, "R05", RULES_ALERT, 1, RULES_ROUTE_STATION,
-			    _("inspection overdue: last %s, due %s"), a, b);
-		}
-		if (f->manufactured != 0) {
-			eol = rules_end_of_life(rules, f->manufactured);
-			if (f->today >= eol) {
-				date_format(f->manufactured, a);
-				date_format(eol, b);
-				rules_add(v, "R06", RULES_ALERT, 1, RULES_ROUTE_STATION,
-				    _("past service life: made %s, end of life %s"), a, b);
-			}
+		add(v, RULES_R02_NOT_IN_REGISTRY, f->serial);
+		return;
+	}
+	if (f->owner == NULL || f->station_company == NULL ||
+	    strcmp(f->owner, f->station_company) != 0)
+		add(v, RULES_R03_OTHER_OWNER, f->serial, f->owner ? f->owner : "?");
+	if (f->status != NULL && strcmp(f->status, "active") != 0)
+		add(v, RULES_R04_NOT_ACTIVE, f->serial, f->status);
+	due = rules_inspection_due(rules, f->last_inspection, f->next_inspection, f->manufactured);
+	if (due != 0 && f->today > due) {
+		if (f->last_inspection != 0)
+			date_format(f->last_inspection, a);
+		else
+			str_copy(a, "never", sizeof(a));
+		date_format(due, b);
+		add(v, RULES_R05_INSPECTION_OVERDUE, a, b);
+	}
+	if (f->manufactured != 0) {
+		eol = rules_end_of_life(rules, f->manufactured);
+		if (f->today >= eol) {
+			date_format(f->manufactured, a);
+			date_format(eol, b);
+			add(v, RULES_R06_PAST_LIFE, a, b);
 		}
 	}
 }
@@ -196,30 +278,23 @@ prefill_late_rules(const struct gw_rules *rules, const struct rules_prefill_fact
 	if (!f->code_present || !f->code_valid)
 		return;
 	if (!f->empty_known) {
-		rules_add(v, "R09", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("no stable empty weight on the scale"));
+		add(v, RULES_R09_NO_STABLE_EMPTY);
 	} else {
 		diff = f->empty_kg - f->stamped_tare_kg;
 		if (diff > rules->tare_over_kg + 1e-9 || diff < -rules->tare_under_kg - 1e-9)
-			rules_add(v, "R09", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-			    _("empty weight %.2f kg vs stamped tare %.2f kg (%+.2f kg, allowed "
-			      "+%.2f/-%.2f): residue or swapped label?"),
-			    f->empty_kg, f->stamped_tare_kg, diff, rules->tare_over_kg,
-			    rules->tare_under_kg);
+			add(v, RULES_R09_TARE_BAND, f->empty_kg, f->stamped_tare_kg, diff,
+			    rules->tare_over_kg, rules->tare_under_kg);
 	}
 	if (f->last_fill_ms > 0 && f->now_ms >= f->last_fill_ms) {
 		since_min = (f->now_ms - f->last_fill_ms) / 60000;
 		if (f->now_ms - f->last_fill_ms < (int64_t)rules->refill_min_minutes * 60000)
-			rules_add(v, "R10", RULES_ALERT, 0, RULES_ROUTE_STATION,
-			    _("cylinder %s filled again after %lld min (minimum %d): cloned label?"),
-			    f->serial, (long long)since_min, rules->refill_min_minutes);
+			add(v, RULES_R10_REFILL_SOON, f->serial, (long long)since_min,
+			    rules->refill_min_minutes);
 	}
 	if (f->buyer_present && f->buyer_valid) {
 		max = f->buyer_business ? rules->business_max : rules->household_max;
 		if (f->buyer_recent_fills + 1 > max)
-			rules_add(v, "R11", RULES_ALERT, 0, RULES_ROUTE_BUYER,
-			    _("%s buyer %s takes cylinder %d within %d days (limit %d)"),
-			    f->buyer_business ? "business" : "household",
+			add(v, RULES_R11_HOARDING, f->buyer_business ? "business" : "household",
 			    f->buyer_masked ? f->buyer_masked : "?", f->buyer_recent_fills + 1,
 			    rules->hoard_window_days, max);
 	}
@@ -234,25 +309,39 @@ rules_prefill(const struct gw_rules *rules, const struct rules_prefill_facts *f,
 	rules_verdict_init(v);
 	cylinder_rules(rules, f, v);
 	if (!f->operator_present) {
-		rules_add(v, "R07", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("no operator logged in on this line"));
+		add(v, RULES_R07_NO_OPERATOR);
 	} else if (!f->operator_known || !f->operator_active) {
-		rules_add(v, "R07", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("operator certificate %s is not registered at this station"),
-		    f->operator_cert ? f->operator_cert : "?");
+		add(v, RULES_R07_NOT_REGISTERED, f->operator_cert ? f->operator_cert : "?");
 	} else if (f->today > f->operator_expires) {
 		date_format(f->operator_expires, a);
-		rules_add(v, "R07", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("operator certificate %s expired on %s"),
-		    f->operator_cert ? f->operator_cert : "?", a);
+		add(v, RULES_R07_EXPIRED, f->operator_cert ? f->operator_cert : "?", a);
 	}
-	if (!f->buyer_present)
-		rules_add(v, "R08", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("no buyer identified (real-name sale)"));
-	else if (!f->buyer_valid)
-		rules_add(v, "R08", RULES_REFUSE, 1, RULES_ROUTE_STATION,
-		    _("buyer number rejected: %s"), f->buyer_reason ? f->buyer_reason : "invalid");
+	judge_buyer(f->buyer_present, f->buyer_valid, f->buyer_reason, v);
 	prefill_late_rules(rules, f, v);
+}
+
+int
+rules_fill_too_long(const struct gw_rules *rules, int64_t fill_ms)
+{
+	return fill_ms >= (int64_t)rules->max_fill_s * 1000;
+}
+
+int
+rules_link_lost(const struct gw_rules *rules, int64_t silent_ms)
+{
+	return silent_ms >= rules->link_loss_ms;
+}
+
+int
+rules_leak(const struct gw_rules *rules, double rise_kg)
+{
+	return rise_kg > rules->leak_rise_kg;
+}
+
+int
+rules_overfill(const struct gw_rules *rules, double fill_kg, double net_kg)
+{
+	return net_kg > fill_kg + rules->overfill_kg + 1e-9;
 }
 
 void
@@ -262,45 +351,64 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	double tol, cap;
 
 	if (f->emergency)
-		rules_add(v, "R23", RULES_CRITICAL, 1, RULES_ROUTE_STATION,
-		    _("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
-		      "bypass"),
-		    f->rise_kg);
-	if (f->link_lost && f->valve_shut) {
-		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-		    _("the valve closed by itself during the fill (its watchdog: the gateway's "
-		      "heartbeat did not get through): fill interrupted at %.2f kg net"),
-		    f->fill_reading_net_kg);
-		return;
-	}
-	if (f->link_lost) {
-		rules_add(v, "R24", RULES_FLAG, 1, RULES_ROUTE_STATION,
-		    _("lost the scale or valve link for %d ms during the fill: valve commanded "
-		      "closed, fill interrupted at %.2f kg net"),
-		    f->link_lost_ms, f->fill_reading_net_kg);
+		add(v, RULES_R23_RISE_AFTER_CLOSE, f->rise_kg);
+	switch (f->interrupted) {
+	case RULES_LINK_LOST:
+		add(v, RULES_R24_LINK_LOST, f->link_lost_ms, f->fill_reading_net_kg);
 		return; /* no trustworthy check-weigh after a lost link */
+	case RULES_VALVE_SHUT:
+		add(v, RULES_R24_VALVE_SHUT, f->fill_reading_net_kg);
+		return;
+	case RULES_STOPPED:
+		/* R21 would only say what "interrupted" says; a weight that kept
+		 * rising still decides whether the cylinder is held (R20). */
+		if (!f->emergency)
+			return;
+		break;
+	case RULES_NOT_INTERRUPTED:
+		break;
 	}
 	if (f->timed_out)
-		rules_add(v, "R22", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    _("fill reached the maximum time (%.0f s of %d s allowed): valve closed"),
-		    (double)f->fill_ms / 1000.0, rules->max_fill_s);
-	if (f->net_kg > f->fill_kg + rules->overfill_kg + 1e-9)
-		rules_add(v, "R20", RULES_ALERT, 0, RULES_ROUTE_STATION,
-		    _("overfilled: net %.2f kg above the stamped %.2f kg: hold the cylinder "
-		      "until decanted"),
-		    f->net_kg, f->fill_kg);
+		add(v, RULES_R22_TOO_LONG, (double)f->fill_ms / 1000.0, rules->max_fill_s);
+	if (rules_overfill(rules, f->fill_kg, f->net_kg))
+		add(v, RULES_R20_OVERFILL, f->net_kg, f->fill_kg);
 	if (f->net_kg < f->target_kg - rules->short_kg - 1e-9)
-		rules_add(v, "R21", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    _("short weight: net %.2f kg, target %.2f kg (tolerance %.2f kg)"), f->net_kg,
-		    f->target_kg, rules->short_kg);
+		add(v, RULES_R21_SHORT, f->net_kg, f->target_kg, rules->short_kg);
 	cap = f->scale_capacity_kg > 0 ? f->scale_capacity_kg : 60.0;
 	tol = cap * rules->checkweigh_pct / 100.0;
 	if (!f->checkweigh_stable)
-		rules_add(v, "R25", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    _("check-weigh never became stable"));
+		add(v, RULES_R25_UNSTABLE);
 	else if (fabs(f->net_kg - f->fill_reading_net_kg) > tol + 1e-9)
-		rules_add(v, "R25", RULES_FLAG, 0, RULES_ROUTE_STATION,
-		    _("check-weigh %.3f kg differs from the fill reading %.3f kg by more than "
-		      "%.3f kg"),
-		    f->net_kg, f->fill_reading_net_kg, tol);
+		add(v, RULES_R25_DIFFERS, f->net_kg, f->fill_reading_net_kg, tol);
+}
+
+void
+rules_after_fill_rise(double rise_kg, struct rules_verdict *verdict)
+{
+	rules_verdict_init(verdict);
+	add(verdict, RULES_R23_RISE_AFTER_FILL, rise_kg);
+}
+
+void
+rules_recovered(int weight_known, double net_kg, struct rules_verdict *verdict)
+{
+	rules_verdict_init(verdict);
+	if (weight_known)
+		add(verdict, RULES_R24_GATEWAY_STOPPED, net_kg);
+	else
+		add(verdict, RULES_R24_GATEWAY_STOPPED_NO_WEIGHT);
+}
+
+const char *
+rules_fill_result(const struct rules_verdict *verdict, enum rules_interruption why)
+{
+	if (rules_has(verdict, "R23"))
+		return "emergency";
+	if (why != RULES_NOT_INTERRUPTED)
+		return "interrupted";
+	if (verdict->held)
+		return "held";
+	if (verdict->count > 0)
+		return "flagged";
+	return "ok";
 }

@@ -1,13 +1,22 @@
 /*
- * rules: the station rules of shared/DESIGN.md §7 as pure functions.
+ * rules: the station rules (docs/rules.md) as pure functions and one table.
  *
- * The caller gathers the facts (decoded code, registry row, operator, buyer,
- * measured empty weight, history counts, the fill's readings) into a facts
- * struct; rules_prefill() and rules_postfill() decide which rules fire and
- * write one violation per rule with its severity, whether it blocks the
- * valve, and a sentence a person understands ("R05 inspection overdue: last
- * 2021-03-02, due 2025-03-02").  No I/O, no clock: the caller passes today
- * and now, so every rule is tested table by table (tests/unit/test_rules.c).
+ * Every rule is judged here and only here.  The caller gathers the facts
+ * (decoded code, registry row, operator, buyer, measured empty weight,
+ * history counts, the fill's readings) into a facts struct; rules_prefill()
+ * and rules_postfill() decide which rules fire, the counter functions judge
+ * a code or number as soon as it is scanned or typed, and the predicates
+ * (rules_fill_too_long, rules_link_lost, rules_leak, rules_overfill) answer
+ * the questions the fill line must ask while the valve is open.  What a
+ * violation says and how grave it is comes from rules_table: one row per
+ * way a rule fires, with its code, severity, whether it blocks the valve,
+ * where its alert goes and the sentence a person reads ("R05 inspection
+ * overdue: last 2021-03-02, due 2025-03-02").
+ *
+ * No I/O, no clock: the caller passes today and now, so every rule is
+ * tested table by table (tests/unit/test_rules.c).  The thresholds are a
+ * struct gw_rules; their defaults are the [rules] rows of the configuration
+ * table (gwconf.c), written nowhere else.
  */
 #ifndef GAS_RULES_H
 #define GAS_RULES_H
@@ -30,6 +39,50 @@ enum rules_severity {
 /* Who the alert goes to: the station's township or the buyer's. */
 enum rules_route { RULES_ROUTE_STATION, RULES_ROUTE_BUYER };
 
+/* Every way a rule fires: an index into rules_table. */
+enum rules_case {
+	RULES_R01_NO_CODE,
+	RULES_R01_CODE_REJECTED,
+	RULES_R02_NOT_IN_REGISTRY,
+	RULES_R03_OTHER_OWNER,
+	RULES_R04_NOT_ACTIVE,
+	RULES_R05_INSPECTION_OVERDUE,
+	RULES_R06_PAST_LIFE,
+	RULES_R07_NO_OPERATOR,
+	RULES_R07_NOT_REGISTERED,
+	RULES_R07_EXPIRED,
+	RULES_R08_NO_BUYER,
+	RULES_R08_NUMBER_REJECTED,
+	RULES_R09_NO_STABLE_EMPTY,
+	RULES_R09_TARE_BAND,
+	RULES_R10_REFILL_SOON,
+	RULES_R11_HOARDING,
+	RULES_R20_OVERFILL,
+	RULES_R21_SHORT,
+	RULES_R22_TOO_LONG,
+	RULES_R23_RISE_AFTER_CLOSE,
+	RULES_R23_RISE_AFTER_FILL,
+	RULES_R24_LINK_LOST,
+	RULES_R24_VALVE_SHUT,
+	RULES_R24_GATEWAY_STOPPED,
+	RULES_R24_GATEWAY_STOPPED_NO_WEIGHT,
+	RULES_R25_UNSTABLE,
+	RULES_R25_DIFFERS,
+	RULES_CASE_COUNT
+};
+
+/* One row of rules_table. */
+struct rules_row {
+	const char *rule; /* "R05" */
+	enum rules_severity severity;
+	int blocking; /* 1: the valve may not open */
+	enum rules_route route;
+	const char *text; /* printf format of the sentence, in English; translated when used */
+};
+
+/* Indexed by enum rules_case; every row is filled (test_rules walks it). */
+extern const struct rules_row rules_table[RULES_CASE_COUNT];
+
 struct rules_violation {
 	char rule[4]; /* "R05" */
 	enum rules_severity severity;
@@ -44,6 +97,17 @@ struct rules_verdict {
 	int blocked; /* any item blocking */
 	int alert;   /* any item with severity alert or critical */
 	int held;    /* R20: cylinder may not leave */
+};
+
+/* Why a fill ended before its check-weigh, if it did. */
+enum rules_interruption {
+	RULES_NOT_INTERRUPTED,
+	RULES_STOPPED,   /* stopped at the line, by another line's emergency or a
+	                  * shutdown: no rule of its own */
+	RULES_LINK_LOST, /* R24: the scale or the valve unit silent for link_loss_ms,
+	                  * or the open command unanswered */
+	RULES_VALVE_SHUT /* R24: the valve unit reports its valve closed while
+	                  * commanded open (its watchdog, or someone at the line) */
 };
 
 /* Facts known before the valve opens.  Day numbers are date_to_days(). */
@@ -97,9 +161,8 @@ struct rules_postfill_facts {
 	int timed_out;              /* R22 closed the valve */
 	int emergency;              /* R23: weight rose with the valve closed */
 	double rise_kg;
-	int link_lost; /* R24 */
-	int link_lost_ms;
-	int valve_shut; /* R24: the valve closed by itself (its watchdog) */
+	enum rules_interruption interrupted;
+	int link_lost_ms; /* R24 link lost: for how long */
 };
 
 void rules_verdict_init(struct rules_verdict *verdict);
@@ -112,14 +175,44 @@ void rules_verdict_init(struct rules_verdict *verdict);
 void rules_prefill(const struct gw_rules *rules, const struct rules_prefill_facts *facts,
     struct rules_verdict *verdict);
 
-/* Apply R20..R25, appending to verdict (which may already hold R10/R11). */
+/*
+ * Apply R20..R25, appending to verdict (which may already hold R10/R11).
+ * A fill cut short (facts->interrupted) gets no check-weigh rules: R24 for
+ * a lost link or a valve that shut itself, nothing for a stop, but R23 and
+ * what follows from it (R20) when the weight kept rising.
+ */
 void rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *facts,
     struct rules_verdict *verdict);
 
-/* Append one violation (used by the line for R23/R24 incidents). */
-void rules_add(struct rules_verdict *verdict, const char *rule, enum rules_severity severity,
-    int blocking, enum rules_route route, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+/*
+ * R01 and R08 at the counter: a code is judged as soon as it is scanned and
+ * a buyer number as soon as it is typed, so that a forged label leaves a
+ * trace even if nobody presses start.  verdict is reset; it holds the
+ * refusal when the code (number) does not verify (reason says why), and
+ * nothing when it does.  The same judgement rules_prefill makes.
+ */
+void rules_counter_code(int valid, const char *reason, struct rules_verdict *verdict);
+void rules_counter_buyer(int valid, const char *reason, struct rules_verdict *verdict);
+
+/* R23 after the fill was recorded, the cylinder still on the scale:
+ * verdict is reset and holds the emergency of a rise of rise_kg. */
+void rules_after_fill_rise(double rise_kg, struct rules_verdict *verdict);
+
+/* R24 for a fill found open at start-up (a crash): verdict is reset; the net
+ * weight read at restart when weight_known. */
+void rules_recovered(int weight_known, double net_kg, struct rules_verdict *verdict);
+
+/* Questions the fill line asks while a fill runs (the thresholds of R22,
+ * R24, R23 and R20); 1 when the rule fires. */
+int rules_fill_too_long(const struct gw_rules *rules, int64_t fill_ms);
+int rules_link_lost(const struct gw_rules *rules, int64_t silent_ms);
+int rules_leak(const struct gw_rules *rules, double rise_kg);
+int rules_overfill(const struct gw_rules *rules, double fill_kg, double net_kg);
+
+/* The result word of a finished fill (the fills.result column): emergency
+ * if R23, else interrupted, else held if R20, else flagged if any violation,
+ * else ok. */
+const char *rules_fill_result(const struct rules_verdict *verdict, enum rules_interruption why);
 
 /* 1 if verdict holds rule. */
 int rules_has(const struct rules_verdict *verdict, const char *rule);
@@ -134,7 +227,8 @@ int32_t rules_inspection_due(const struct gw_rules *rules, int32_t last_inspecti
 /* Last day of service life (R06). */
 int32_t rules_end_of_life(const struct gw_rules *rules, int32_t manufactured);
 
-/* The defaults of shared/DESIGN.md §7 (for tests and tools). */
+/* The default thresholds: the defaults of the [rules] rows of the
+ * configuration table (gw_rules_keys). */
 void rules_defaults(struct gw_rules *rules);
 
 #endif

@@ -344,7 +344,7 @@ registry_serials_free(struct registry_serials *set)
 	free(set);
 }
 
-int
+enum registry_serial_add
 registry_serials_add(struct registry_serials *seen, const char *serial, unsigned long line,
     unsigned long *first)
 {
@@ -355,7 +355,7 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
 		struct registry_seen_slot *slots = calloc(cap, sizeof(*slots));
 
 		if (slots == NULL)
-			return -1;
+			return REGISTRY_SERIAL_NO_MEMORY;
 		for (j = 0; j < seen->cap; j++) {
 			if (seen->slots[j].serial[0] == '\0')
 				continue;
@@ -372,14 +372,14 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
 	while (seen->slots[i].serial[0] != '\0') {
 		if (strcmp(seen->slots[i].serial, serial) == 0) {
 			*first = seen->slots[i].line;
-			return 0;
+			return REGISTRY_SERIAL_SEEN;
 		}
 		i = (i + 1) & (seen->cap - 1);
 	}
 	str_copy(seen->slots[i].serial, serial, sizeof(seen->slots[i].serial));
 	seen->slots[i].line = line;
 	seen->used++;
-	return 1;
+	return REGISTRY_SERIAL_ADDED;
 }
 
 /* ---- code verification in parallel ------------------------------------------ */
@@ -756,14 +756,14 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 			        sizeof(p->why)) == -1)
 				p->ok = 0;
 			if (p->ok) {
-				int added =
+				enum registry_serial_add added =
 				    registry_serials_add(seen, p->row.serial, p->line, &first);
 
-				if (added == -1) {
+				if (added == REGISTRY_SERIAL_NO_MEMORY) {
 					err_set(err, errlen, "out of memory");
 					goto out;
 				}
-				if (added == 0) {
+				if (added == REGISTRY_SERIAL_SEEN) {
 					snprintf(p->why, sizeof(p->why),
 					    "serial %s appears again "
 					    "(first on line %lu)",
@@ -937,31 +937,34 @@ registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
 	str_copy(dst, text != NULL ? (const char *)text : "", dstlen);
 }
 
-/* Prepare sql, bind key to ?1 and step once: 1 row, 0 none, -1 error. */
-static int
+/* Prepare sql, bind key to ?1 and step once. */
+static enum store_found
 registry_find(sqlite3 *db, const char *sql, const char *key, sqlite3_stmt **stmt, char *err,
     size_t errlen)
 {
 	char why[256];
 	int rc;
 
-	if (store_prepare(db, sql, stmt, why, sizeof(why)) == -1)
-		return err_set(err, errlen, "%s", why);
+	if (store_prepare(db, sql, stmt, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		return STORE_ERROR;
+	}
 	sqlite3_bind_text(*stmt, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(*stmt);
 	if (rc == SQLITE_ROW)
-		return 1;
+		return STORE_FOUND;
 	if (rc == SQLITE_DONE)
-		return 0;
-	return err_set(err, errlen, "database: %s", sqlite3_errmsg(db));
+		return STORE_NOT_FOUND;
+	err_set(err, errlen, "database: %s", sqlite3_errmsg(db));
+	return STORE_ERROR;
 }
 
-int
+enum store_found
 registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = registry_find(db,
@@ -969,7 +972,7 @@ registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder
 	    " last_inspection, next_inspection, status, registry_version FROM cylinders"
 	    " WHERE serial = ?1",
 	    serial, &stmt, err, errlen);
-	if (rc == 1) {
+	if (rc == STORE_FOUND) {
 		registry_column_copy(stmt, 0, out->serial, sizeof(out->serial));
 		registry_column_copy(stmt, 1, out->code, sizeof(out->code));
 		registry_column_copy(stmt, 2, out->model, sizeof(out->model));
@@ -986,17 +989,17 @@ registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder
 	return rc;
 }
 
-int
+enum store_found
 registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = registry_find(db, "SELECT cert, name, expires, active FROM operators WHERE cert = ?1",
 	    cert, &stmt, err, errlen);
-	if (rc == 1) {
+	if (rc == STORE_FOUND) {
 		registry_column_copy(stmt, 0, out->cert, sizeof(out->cert));
 		registry_column_copy(stmt, 1, out->name, sizeof(out->name));
 		registry_column_copy(stmt, 2, out->expires, sizeof(out->expires));
@@ -1006,25 +1009,51 @@ registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *
 	return rc;
 }
 
-int
+enum store_found
 registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = registry_find(db,
 	    "SELECT id, masked, kind, township, address FROM buyers"
 	    " WHERE id = ?1",
 	    id, &stmt, err, errlen);
-	if (rc == 1) {
+	if (rc == STORE_FOUND) {
 		registry_column_copy(stmt, 0, out->id, sizeof(out->id));
 		registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));
 		registry_column_copy(stmt, 2, out->kind, sizeof(out->kind));
 		registry_column_copy(stmt, 3, out->township, sizeof(out->township));
 		registry_column_copy(stmt, 4, out->address, sizeof(out->address));
 	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+registry_buyer_ensure(sqlite3 *db, const struct registry_buyer *b, int64_t now_ms, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	if (store_prepare(db,
+	        "INSERT OR IGNORE INTO buyers (id, masked, kind, township, created_ms)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5)",
+	        &stmt, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, b->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, b->masked, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, b->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, b->township, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, now_ms);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		err_set(err, errlen, "buyer insert: %s", sqlite3_errmsg(db));
+	else
+		rc = 0;
+	/* finalize keeps the step's error code on db for the caller */
 	sqlite3_finalize(stmt);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /*
  * registry: the county's cylinder registry in the station database, plus the
  * station's operators and buyers (tables cylinders, operators, buyers of
- * schema/station/001_init.sql).
+ * schema/station/001_init.sql).  This module owns the SQL of those three
+ * tables: every read and write of them anywhere goes through here
+ * (docs/schema.md lists each table's owner).
  *
  * A registry file is UTF-8 CSV with a header row naming the columns
  *   serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status[,code]
@@ -28,6 +30,7 @@
 
 #include "code.h"
 #include "csv.h"
+#include "store.h"
 
 #define REGISTRY_OWNER_MAX 128
 #define REGISTRY_CYCLE_YEARS 4 /* periodic inspection cycle of LPG cylinders */
@@ -69,14 +72,18 @@ int32_t registry_next_inspection(const struct registry_row *row, int cycle_years
 
 /*
  * A set of serials with the line each was first seen on, to refuse a serial
- * that appears twice in one file (import, and gaslabel mint).  add returns 1
- * when added, 0 when already present (*first_line says where), -1 when out of
- * memory.  NULL from new only when out of memory.
+ * that appears twice in one file (import, and gaslabel mint).  NULL from new
+ * only when out of memory.
  */
 struct registry_serials;
 struct registry_serials *registry_serials_new(void);
-int registry_serials_add(struct registry_serials *set, const char *serial, unsigned long line,
-    unsigned long *first_line);
+enum registry_serial_add {
+	REGISTRY_SERIAL_NO_MEMORY = -1, /* nothing added */
+	REGISTRY_SERIAL_SEEN = 0,       /* already present: *first_line says where */
+	REGISTRY_SERIAL_ADDED = 1,
+};
+enum registry_serial_add registry_serials_add(struct registry_serials *set, const char *serial,
+    unsigned long line, unsigned long *first_line);
 void registry_serials_free(struct registry_serials *set);
 
 struct registry_import_opts {
@@ -159,13 +166,23 @@ struct registry_buyer {
 	char address[257];
 };
 
-/* Each returns 1 and fills *out when found, 0 when absent (*out zeroed),
- * -1 on a database error (err says why). */
-int registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder *out,
+/* Each returns STORE_FOUND and fills *out, STORE_NOT_FOUND (*out zeroed), or
+ * STORE_ERROR (err says why): store.h's convention for every look-up. */
+enum store_found registry_cylinder_find(sqlite3 *db, const char *serial,
+    struct registry_cylinder *out, char *err, size_t errlen);
+enum store_found registry_operator_find(sqlite3 *db, const char *cert,
+    struct registry_operator *out, char *err, size_t errlen);
+enum store_found registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out,
     char *err, size_t errlen);
-int registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *out, char *err,
-    size_t errlen);
-int registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, char *err,
-    size_t errlen);
+
+/*
+ * A buyer first seen at the counter (the id, masked form, kind and township
+ * of buyer; no address), inserted unless the id is there already (an
+ * existing row is left as it is).  Runs inside the caller's transaction (the
+ * fill's start row commits with it) and returns 0, or -1 with err, the
+ * statement's SQLite error still on db (sqlite3_extended_errcode).
+ */
+int registry_buyer_ensure(sqlite3 *db, const struct registry_buyer *buyer, int64_t now_ms,
+    char *err, size_t errlen);
 
 #endif

@@ -89,7 +89,15 @@ store_begin(sqlite3 *db, char *err, size_t errlen)
 int
 store_commit(sqlite3 *db, char *err, size_t errlen)
 {
+	return store_commit_code(db, NULL, err, errlen);
+}
+
+int
+store_commit_code(sqlite3 *db, int *code, char *err, size_t errlen)
+{
 	if (store_exec(db, "COMMIT", err, errlen) == -1) {
+		if (code != NULL)
+			*code = sqlite3_extended_errcode(db);
 		/* A failed COMMIT (disk full, I/O error) may leave the
 		 * transaction open; roll it back so the next writer starts clean. */
 		store_rollback(db);
@@ -121,15 +129,17 @@ store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen)
 }
 
 enum store_disk
-store_disk_problem(const char *err)
+store_disk_problem(int code)
 {
-	/* sqlite3_errmsg() says what sqlite3_errstr() does for these codes;
-	 * every extended I/O error code shares the words of SQLITE_IOERR. */
-	if (strstr(err, sqlite3_errstr(SQLITE_FULL)) != NULL)
+	/* an extended code keeps its primary code in the low byte */
+	switch (code & 0xff) {
+	case SQLITE_FULL:
 		return STORE_DISK_FULL;
-	if (strstr(err, sqlite3_errstr(SQLITE_IOERR)) != NULL)
+	case SQLITE_IOERR:
 		return STORE_DISK_IOERR;
-	return STORE_DISK_OTHER;
+	default:
+		return STORE_DISK_OTHER;
+	}
 }
 
 void

@@ -48,9 +48,13 @@ int store_latest_version(const struct store_migration *migrations);
 /* PRAGMA user_version of an open database, or -1. */
 int store_user_version(sqlite3 *db);
 
-/* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
+/* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK.  A COMMIT that fails is
+ * rolled back (the next writer starts clean); store_commit_code also gives
+ * its SQLite extended result code in *code, which that rollback clears from
+ * the connection. */
 int store_begin(sqlite3 *db, char *err, size_t errlen);
 int store_commit(sqlite3 *db, char *err, size_t errlen);
+int store_commit_code(sqlite3 *db, int *code, char *err, size_t errlen);
 void store_rollback(sqlite3 *db);
 
 /* Run SQL without results. */
@@ -62,24 +66,34 @@ int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, 
 /* Single-value queries: the first column of the first row (default when no row). */
 int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);
 
+/*
+ * What a look-up of one row found.  Every find/get of the station's tables
+ * (registry.h, records.h) returns one of these, with the row in an
+ * out-parameter when STORE_FOUND (zeroed otherwise) and the reason in the
+ * caller's err buffer when STORE_ERROR.
+ */
+enum store_found {
+	STORE_ERROR = -1,
+	STORE_NOT_FOUND = 0,
+	STORE_FOUND = 1,
+};
+
 /* Copy a text column into a bounded buffer ("" for NULL; truncated to fit,
  * always NUL-terminated). */
 void store_column_copy(sqlite3_stmt *stmt, int column, char *out, size_t outlen);
 
 /*
- * What a failed write says about the disk, from the error text the functions
- * here (and the callers that pass sqlite3_errmsg on, like records.c) put in
- * err: SQLite's own words for SQLITE_FULL ("database or disk is full") and
- * for every SQLITE_IOERR ("disk I/O error").  The fill line tells the
- * operator which one it is: a full disk needs space, a failing one a
- * technician.
+ * What a failed write says about the disk, from its SQLite (extended)
+ * result code (sqlite3_extended_errcode, store_commit_code): SQLITE_FULL,
+ * or any SQLITE_IOERR_*.  The fill line tells the operator which one it
+ * is: a full disk needs space, a failing one a technician.
  */
 enum store_disk {
 	STORE_DISK_OTHER, /* not a disk problem (or not known to be) */
 	STORE_DISK_FULL,
 	STORE_DISK_IOERR,
 };
-enum store_disk store_disk_problem(const char *err);
+enum store_disk store_disk_problem(int code);
 
 /* A new random UUID (version 4) as 36 characters plus NUL. */
 void store_uuid(char out[37]);

@@ -36,6 +36,8 @@ struct server {
 	int port;
 	int dead_unit;
 	int exception_unit; /* answers every request with exception 4 */
+	int flaky_unit;     /* no answer and exception 4, turn about */
+	int flaky_turn;
 	volatile int stop;
 	int requests[256];
 	int write_seq[256]; /* order of the last write request per unit */
@@ -88,9 +90,12 @@ server_main(void *arg)
 			s->requests[req[6]]++;
 			if (req[7] == 5 || req[7] == 6 || req[7] == 15 || req[7] == 16)
 				s->write_seq[req[6]] = ++s->writes;
-			if (req[6] == s->exception_unit)
+			if (req[6] == s->exception_unit ||
+			    (req[6] == s->flaky_unit && s->flaky_turn++ % 2 == 1))
 				modbus_reply_exception(s->ctx, req,
 				    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+			else if (req[6] == s->flaky_unit)
+				; /* this turn: no answer (a time-out) */
 			else if (req[6] != s->dead_unit)
 				modbus_reply(s->ctx, req, n, s->map);
 			pthread_mutex_unlock(&s->lock);
@@ -117,6 +122,7 @@ server_start(void **state)
 	s->map = modbus_mapping_new(16, 16, 200, 200);
 	s->dead_unit = -1;
 	s->exception_unit = -1;
+	s->flaky_unit = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_create(&s->thread, NULL, server_main, s);
 	*state = s;
@@ -434,6 +440,45 @@ wrong_answers_are_not_backed_off(void **state)
 	mb_poller_free(poller);
 }
 
+/* A unit that times out and answers wrongly by turns (a time-out, then a
+ * CRC error on RTU, an exception here) still costs its neighbours a
+ * response time-out every other try unless it backs off: a wrong answer
+ * does not count as a time-out, but it does not undo the ones before it. */
+static void
+timeouts_between_wrong_answers_still_back_off(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot live, flaky;
+	char err[256];
+	int ids[2] = { 1, 9 }, asked;
+
+	parse(scale_valve_ini, &p);
+	pthread_mutex_lock(&s->lock);
+	s->flaky_unit = 9;
+	s->flaky_turn = 0;
+	s->requests[9] = 0;
+	pthread_mutex_unlock(&s->lock);
+	poller = poller_for(s, 0, &p, 2, ids);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	sleep_ms(1500);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &live), 0);
+	assert_int_equal(mb_poller_snapshot(poller, 1, &flaky), 0);
+	pthread_mutex_lock(&s->lock);
+	asked = s->requests[9];
+	s->flaky_unit = -1;
+	pthread_mutex_unlock(&s->lock);
+	/* 100 ms time-outs every other try: about 30 tries in 1.5 s without a
+	 * back-off; with it (two time-outs, then 1 s) about 4 */
+	if (asked > 8)
+		fail_msg("the flaky unit was asked %d times", asked);
+	assert_int_equal(flaky.link, MB_LINK_BACKOFF);
+	assert_int_equal(live.link, MB_LINK_UP);
+	assert_true(live.polls_ok > 100);
+	mb_poller_free(poller);
+}
+
 static void
 close_all_closes_live_valves_before_a_dead_one(void **state)
 {
@@ -554,6 +599,7 @@ main(void)
 		cmocka_unit_test(close_runs_before_the_next_read_cycle),
 		cmocka_unit_test(dead_unit_backs_off_alone),
 		cmocka_unit_test(wrong_answers_are_not_backed_off),
+		cmocka_unit_test(timeouts_between_wrong_answers_still_back_off),
 		cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),
 		cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
 		cmocka_unit_test(refuses_signals_the_profile_lacks),

@@ -505,7 +505,7 @@ finds_cylinders_operators_and_buyers(void **state)
 	struct fixture *f = *state;
 	struct registry_cylinder cyl;
 	struct registry_operator op;
-	struct registry_buyer buyer;
+	struct registry_buyer buyer, seen;
 	struct buyer_key key;
 	struct buyer_number n;
 	char err[256], id[65];
@@ -514,7 +514,7 @@ finds_cylinders_operators_and_buyers(void **state)
 	             "D1,YSP118,2019-05,48.5,49.5,Longyou Gas,2022-03-15,scrapped\n"
 	             "D2,YSP12,2020-05,6.1,5,Co,,active\n");
 	assert_int_equal(registry_import(f->db, f->csv_path, NULL, NULL, err, sizeof(err)), 0);
-	assert_int_equal(registry_cylinder_find(f->db, "D1", &cyl, err, sizeof(err)), 1);
+	assert_int_equal(registry_cylinder_find(f->db, "D1", &cyl, err, sizeof(err)), STORE_FOUND);
 	assert_string_equal(cyl.model, "YSP118");
 	assert_string_equal(cyl.manufactured, "2019-05-01");
 	assert_true(cyl.tare_kg == 48.5 && cyl.fill_kg == 49.5);
@@ -523,29 +523,47 @@ finds_cylinders_operators_and_buyers(void **state)
 	assert_string_equal(cyl.next_inspection, "2026-03-15");
 	assert_string_equal(cyl.status, "scrapped");
 	assert_string_equal(cyl.code, "");
-	assert_int_equal(registry_cylinder_find(f->db, "D2", &cyl, err, sizeof(err)), 1);
+	assert_int_equal(registry_cylinder_find(f->db, "D2", &cyl, err, sizeof(err)), STORE_FOUND);
 	assert_string_equal(cyl.last_inspection, "");
-	assert_int_equal(registry_cylinder_find(f->db, "D3", &cyl, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "D3", &cyl, err, sizeof(err)),
+	    STORE_NOT_FOUND);
 	assert_string_equal(cyl.serial, "");
 
 	assert_int_equal(
 	    registry_operator_add(f->db, "TS-9", "Li Lei", "2027-06-30", err, sizeof(err)), 0);
-	assert_int_equal(registry_operator_find(f->db, "TS-9", &op, err, sizeof(err)), 1);
+	assert_int_equal(registry_operator_find(f->db, "TS-9", &op, err, sizeof(err)), STORE_FOUND);
 	assert_string_equal(op.name, "Li Lei");
 	assert_string_equal(op.expires, "2027-06-30");
 	assert_int_equal(op.active, 1);
-	assert_int_equal(registry_operator_find(f->db, "TS-10", &op, err, sizeof(err)), 0);
+	assert_int_equal(registry_operator_find(f->db, "TS-10", &op, err, sizeof(err)),
+	    STORE_NOT_FOUND);
 
 	memset(key.bytes, 7, sizeof(key.bytes));
 	assert_int_equal(buyer_parse("91350100M000100Y43", 18, BUYER_ANY, &n, NULL, 0), 0);
 	assert_int_equal(
 	    registry_buyer_add(f->db, &key, &n, "330825101", "Depot 3", id, err, sizeof(err)), 0);
-	assert_int_equal(registry_buyer_find(f->db, id, &buyer, err, sizeof(err)), 1);
+	assert_int_equal(registry_buyer_find(f->db, id, &buyer, err, sizeof(err)), STORE_FOUND);
 	assert_string_equal(buyer.masked, "913***********0Y43");
 	assert_string_equal(buyer.kind, "business");
 	assert_string_equal(buyer.township, "330825101");
 	assert_string_equal(buyer.address, "Depot 3");
-	assert_int_equal(registry_buyer_find(f->db, "00", &buyer, err, sizeof(err)), 0);
+	assert_int_equal(registry_buyer_find(f->db, "00", &buyer, err, sizeof(err)),
+	    STORE_NOT_FOUND);
+
+	/* a buyer first seen at the counter: inserted once, an existing row kept */
+	memset(&seen, 0, sizeof(seen));
+	str_copy(seen.id, id, sizeof(seen.id));
+	str_copy(seen.masked, "913***********0Y43", sizeof(seen.masked));
+	str_copy(seen.kind, "business", sizeof(seen.kind));
+	str_copy(seen.township, "330825999", sizeof(seen.township));
+	assert_int_equal(registry_buyer_ensure(f->db, &seen, 1, err, sizeof(err)), 0);
+	assert_int_equal(registry_buyer_find(f->db, id, &buyer, err, sizeof(err)), STORE_FOUND);
+	assert_string_equal(buyer.township, "330825101");
+	str_copy(seen.id, "ab", sizeof(seen.id));
+	assert_int_equal(registry_buyer_ensure(f->db, &seen, 1, err, sizeof(err)), 0);
+	assert_int_equal(registry_buyer_find(f->db, "ab", &buyer, err, sizeof(err)), STORE_FOUND);
+	assert_string_equal(buyer.township, "330825999");
+	assert_string_equal(buyer.address, "");
 }
 
 int

@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "conf.h"
 #include "rules.h"
 #include "util.h"
 
@@ -313,28 +315,53 @@ hoarding_alert_goes_to_buyer_township(void **state)
 	assert_int_equal(v.items[0].severity, RULES_ALERT);
 }
 
+#define NOT RULES_NOT_INTERRUPTED
+#define STOP RULES_STOPPED
+#define LINK RULES_LINK_LOST
+#define SHUT RULES_VALVE_SHUT
+
 struct postfill_case {
 	const char *name;
 	double net, reading;
-	int stable, timed_out, emergency, link_lost;
+	int stable, timed_out, emergency;
+	enum rules_interruption interrupted;
 	const char *rules; /* expected rule codes, in order, "" none */
 	int held;
+	const char *result; /* rules_fill_result */
+	const char *text;   /* expected text of the last violation, or NULL */
 };
 
 static const struct postfill_case postfill_cases[] = {
-	{ "exact fill is clean", 14.90, 14.90, 1, 0, 0, 0, "", 0 },
-	{ "small overshoot within allowance is clean", 14.98, 14.98, 1, 0, 0, 0, "", 0 },
-	{ "overfill holds the cylinder", 15.10, 15.10, 1, 0, 0, 0, "R20", 1 },
-	{ "short weight is flagged", 14.40, 14.40, 1, 0, 0, 0, "R21", 0 },
-	{ "short within tolerance is clean", 14.55, 14.55, 1, 0, 0, 0, "", 0 },
-	{ "timed-out fill is flagged and short", 10.0, 10.0, 1, 1, 0, 0, "R22R21", 0 },
-	{ "weight rising after close is an emergency", 15.5, 15.5, 1, 0, 1, 0, "R23R20", 1 },
-	{ "lost link interrupts without check-weigh rules", 8.0, 8.0, 0, 0, 0, 1, "R24", 0 },
-	{ "unstable check-weigh is flagged", 14.90, 14.90, 0, 0, 0, 0, "R25", 0 },
-	{ "check-weigh disagreeing with the reading is flagged", 14.90, 14.80, 1, 0, 0, 0, "R25",
-	    0 },
-	{ "check-weigh within 0.1% of 60 kg is clean", 14.90, 14.85, 1, 0, 0, 0, "", 0 },
-	{ NULL, 0, 0, 0, 0, 0, 0, NULL, 0 },
+	{ "exact fill is clean", 14.90, 14.90, 1, 0, 0, NOT, "", 0, "ok", NULL },
+	{ "small overshoot within allowance is clean", 14.98, 14.98, 1, 0, 0, NOT, "", 0, "ok",
+	    NULL },
+	{ "overfill holds the cylinder", 15.10, 15.10, 1, 0, 0, NOT, "R20", 1, "held", NULL },
+	{ "short weight is flagged", 14.40, 14.40, 1, 0, 0, NOT, "R21", 0, "flagged", NULL },
+	{ "short within tolerance is clean", 14.55, 14.55, 1, 0, 0, NOT, "", 0, "ok", NULL },
+	{ "timed-out fill is flagged and short", 10.0, 10.0, 1, 1, 0, NOT, "R22R21", 0, "flagged",
+	    NULL },
+	{ "weight rising after close is an emergency", 15.5, 15.5, 1, 0, 1, NOT, "R23R20", 1,
+	    "emergency", NULL },
+	{ "lost link interrupts without check-weigh rules", 8.0, 8.0, 0, 0, 0, LINK, "R24", 0,
+	    "interrupted",
+	    "R24 lost the scale or valve link for 1200 ms during the fill: valve commanded closed, "
+	    "fill interrupted at 8.00 kg net" },
+	{ "valve shut by its watchdog interrupts with its own cause", 6.0, 6.0, 1, 0, 0, SHUT,
+	    "R24", 0, "interrupted",
+	    "R24 the valve closed by itself during the fill (its watchdog: the gateway's heartbeat "
+	    "did not get through): fill interrupted at 6.00 kg net" },
+	{ "stopped fill gets no rule", 5.0, 5.0, 1, 0, 0, STOP, "", 0, "interrupted", NULL },
+	{ "stopped fill still rising is an emergency, held", 15.5, 15.5, 1, 0, 1, STOP, "R23R20", 1,
+	    "emergency", NULL },
+	{ "emergency while the link was lost", 9.0, 9.0, 1, 0, 1, LINK, "R23R24", 0, "emergency",
+	    NULL },
+	{ "unstable check-weigh is flagged", 14.90, 14.90, 0, 0, 0, NOT, "R25", 0, "flagged",
+	    NULL },
+	{ "check-weigh disagreeing with the reading is flagged", 14.90, 14.80, 1, 0, 0, NOT, "R25",
+	    0, "flagged", NULL },
+	{ "check-weigh within 0.1% of 60 kg is clean", 14.90, 14.85, 1, 0, 0, NOT, "", 0, "ok",
+	    NULL },
+	{ NULL, 0, 0, 0, 0, 0, NOT, NULL, 0, NULL, NULL },
 };
 
 static void
@@ -361,7 +388,7 @@ postfill_rules_fire_only_where_meant(void **state)
 		f.timed_out = c->timed_out;
 		f.emergency = c->emergency;
 		f.rise_kg = 0.4;
-		f.link_lost = c->link_lost;
+		f.interrupted = c->interrupted;
 		f.link_lost_ms = 1200;
 		rules_verdict_init(&v);
 		rules_postfill(&r, &f, &v);
@@ -372,6 +399,10 @@ postfill_rules_fire_only_where_meant(void **state)
 			fail_msg("%s: got \"%s\" expected \"%s\"", c->name, got, c->rules);
 		if (v.held != c->held)
 			fail_msg("%s: held=%d", c->name, v.held);
+		if (strcmp(rules_fill_result(&v, c->interrupted), c->result) != 0)
+			fail_msg("%s: result %s", c->name, rules_fill_result(&v, c->interrupted));
+		if (c->text != NULL && strcmp(v.items[v.count - 1].text, c->text) != 0)
+			fail_msg("%s: text \"%s\"", c->name, v.items[v.count - 1].text);
 	}
 }
 
@@ -391,6 +422,194 @@ inspection_due_follows_registry_then_cycle(void **state)
 	assert_int_equal(rules_inspection_due(&r, 0, 0, 0), 0);
 }
 
+/* A code or number refused at the counter gets the same violation as the
+ * checks before a fill give it: R01 and R08 are judged in one place. */
+static void
+counter_judges_codes_and_numbers_as_the_checks_do(void **state)
+{
+	static const struct {
+		const char *name;
+		int buyer; /* 0: a scanned code, 1: a typed number */
+		int valid;
+		const char *reason;
+		const char *text; /* NULL: taken */
+		enum rules_severity severity;
+	} rows[] = {
+		{ "forged code refused and alerted", 0, 0, "signature does not verify",
+		    "R01 cylinder code rejected: signature does not verify", RULES_ALERT },
+		{ "good code taken", 0, 1, NULL, NULL, RULES_FLAG },
+		{ "bad check digit refused without alert", 1, 0, "check digit is wrong",
+		    "R08 buyer number rejected: check digit is wrong", RULES_REFUSE },
+		{ "good number taken", 1, 1, NULL, NULL, RULES_FLAG },
+		{ NULL, 0, 0, NULL, NULL, RULES_FLAG },
+	};
+	struct rules_prefill_facts f;
+	struct rules_verdict counter, checks;
+	struct gw_rules r;
+
+	(void)state;
+	rules_defaults(&r);
+	for (size_t i = 0; rows[i].name != NULL; i++) {
+		if (rows[i].buyer)
+			rules_counter_buyer(rows[i].valid, rows[i].reason, &counter);
+		else
+			rules_counter_code(rows[i].valid, rows[i].reason, &counter);
+		if (rows[i].text == NULL) {
+			if (counter.count != 0)
+				fail_msg("%s: %s", rows[i].name, counter.items[0].text);
+			continue;
+		}
+		if (counter.count != 1 || strcmp(counter.items[0].text, rows[i].text) != 0)
+			fail_msg("%s: %zu violations, \"%s\"", rows[i].name, counter.count,
+			    counter.count ? counter.items[0].text : "");
+		if (counter.items[0].severity != rows[i].severity || !counter.blocked)
+			fail_msg("%s: severity %d, blocked %d", rows[i].name,
+			    (int)counter.items[0].severity, counter.blocked);
+		good_facts(&f);
+		if (rows[i].buyer) {
+			f.buyer_valid = 0;
+			f.buyer_reason = rows[i].reason;
+		} else {
+			f.code_valid = 0;
+			f.code_reason = rows[i].reason;
+		}
+		rules_prefill(&r, &f, &checks);
+		if (checks.count != 1 || strcmp(checks.items[0].text, rows[i].text) != 0 ||
+		    checks.items[0].severity != counter.items[0].severity)
+			fail_msg("%s: the checks before a fill judge it otherwise", rows[i].name);
+	}
+}
+
+/* Every way a rule fires has its row: a code, a sentence, a severity. */
+static void
+every_case_has_its_row(void **state)
+{
+	static const char *const codes[] = { "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08",
+		"R09", "R10", "R11", "R20", "R21", "R22", "R23", "R24", "R25", NULL };
+	int seen[sizeof(codes) / sizeof(codes[0])] = { 0 };
+
+	(void)state;
+	for (int c = 0; c < RULES_CASE_COUNT; c++) {
+		const struct rules_row *row = &rules_table[c];
+		int known = 0;
+
+		if (row->rule == NULL || row->text == NULL || row->text[0] == '\0')
+			fail_msg("case %d has no row", c);
+		for (size_t k = 0; codes[k] != NULL; k++)
+			if (strcmp(codes[k], row->rule) == 0)
+				known = seen[k] = 1;
+		if (!known)
+			fail_msg("case %d: unknown rule %s", c, row->rule);
+		if (row->severity == RULES_CRITICAL && !row->blocking)
+			fail_msg("case %d (%s): critical but not blocking", c, row->rule);
+	}
+	for (size_t k = 0; codes[k] != NULL; k++)
+		if (!seen[k])
+			fail_msg("%s has no row", codes[k]);
+}
+
+/* The sentences of the violations written outside a fill's checks. */
+static void
+incident_sentences(void **state)
+{
+	struct rules_verdict v;
+
+	(void)state;
+	rules_recovered(1, 7.5, &v);
+	assert_int_equal(v.count, 1);
+	assert_string_equal(v.items[0].text,
+	    "R24 gateway stopped during the fill; interrupted, 7.50 kg net read at restart");
+	assert_int_equal(v.items[0].severity, RULES_FLAG);
+	rules_recovered(0, 0, &v);
+	assert_string_equal(v.items[0].text,
+	    "R24 gateway stopped during the fill; interrupted, weight unknown at restart");
+	rules_after_fill_rise(0.35, &v);
+	assert_int_equal(v.count, 1);
+	assert_string_equal(v.items[0].text,
+	    "R23 weight rose 0.35 kg with the valve commanded closed: stuck valve or bypass");
+	assert_int_equal(v.items[0].severity, RULES_CRITICAL);
+	assert_true(v.alert);
+}
+
+/* What the fill line asks while the valve is open, at each threshold. */
+static void
+questions_during_a_fill_answer_at_the_thresholds(void **state)
+{
+	enum question { TOO_LONG, LINK_LOST, LEAK, OVERFILL };
+	static const struct {
+		const char *name;
+		enum question q;
+		double value;
+		int fires;
+	} rows[] = {
+		{ "R22 just before 180 s", TOO_LONG, 179999, 0 },
+		{ "R22 at 180 s", TOO_LONG, 180000, 1 },
+		{ "R24 silent 999 ms", LINK_LOST, 999, 0 },
+		{ "R24 silent 1000 ms", LINK_LOST, 1000, 1 },
+		{ "R23 rise of 0.2 kg", LEAK, 0.2, 0 },
+		{ "R23 rise of 0.21 kg", LEAK, 0.21, 1 },
+		{ "R20 at the allowance", OVERFILL, 15.0, 0 },
+		{ "R20 above the allowance", OVERFILL, 15.01, 1 },
+		{ NULL, TOO_LONG, 0, 0 },
+	};
+	struct gw_rules r;
+	int got = 0;
+
+	(void)state;
+	rules_defaults(&r);
+	for (size_t i = 0; rows[i].name != NULL; i++) {
+		switch (rows[i].q) {
+		case TOO_LONG:
+			got = rules_fill_too_long(&r, (int64_t)rows[i].value);
+			break;
+		case LINK_LOST:
+			got = rules_link_lost(&r, (int64_t)rows[i].value);
+			break;
+		case LEAK:
+			got = rules_leak(&r, rows[i].value);
+			break;
+		case OVERFILL:
+			got = rules_overfill(&r, 14.9, rows[i].value);
+			break;
+		}
+		if (got != rows[i].fires)
+			fail_msg("%s: %d", rows[i].name, got);
+	}
+}
+
+/* The thresholds' defaults are the configuration table's (the example file
+ * shows them); written once, there. */
+static void
+defaults_are_the_configuration_tables(void **state)
+{
+	static const char minimal[] = "[station]\nid = S1\ncompany = C\ntownship = 330825101\n"
+	                              "county = 330825\ncode_public_key = k\nbuyer_key = b\n";
+	struct gw_config *config = calloc(1, sizeof(*config));
+	struct conf_report report;
+	struct gw_rules r;
+
+	(void)state;
+	assert_non_null(config);
+	rules_defaults(&r);
+	if (conf_load_string("minimal", minimal, gw_config_sections, config, &report) != 0)
+		fail_msg("%s", report.errors[0]);
+	assert_memory_equal(&r, &config->rules, sizeof(r));
+	/* and they are the documented ones (docs/rules.md) */
+	assert_int_equal(r.inspection_cycle_years, 4);
+	assert_int_equal(r.life_years, 8);
+	assert_int_equal(r.life_years_before_2006, 15);
+	assert_true(r.tare_over_kg == 0.5 && r.tare_under_kg == 0.3);
+	assert_int_equal(r.refill_min_minutes, 120);
+	assert_int_equal(r.household_max, 3);
+	assert_int_equal(r.business_max, 60);
+	assert_int_equal(r.hoard_window_days, 30);
+	assert_true(r.short_kg == 0.4 && r.leak_rise_kg == 0.2);
+	assert_int_equal(r.max_fill_s, 180);
+	assert_int_equal(r.link_loss_ms, 1000);
+	assert_true(r.checkweigh_pct == 0.1 && r.overfill_kg == 0.1);
+	free(config);
+}
+
 int
 main(void)
 {
@@ -401,6 +620,11 @@ main(void)
 		cmocka_unit_test(hoarding_alert_goes_to_buyer_township),
 		cmocka_unit_test(postfill_rules_fire_only_where_meant),
 		cmocka_unit_test(inspection_due_follows_registry_then_cycle),
+		cmocka_unit_test(counter_judges_codes_and_numbers_as_the_checks_do),
+		cmocka_unit_test(every_case_has_its_row),
+		cmocka_unit_test(incident_sentences),
+		cmocka_unit_test(questions_during_a_fill_answer_at_the_thresholds),
+		cmocka_unit_test(defaults_are_the_configuration_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -271,39 +271,56 @@ outbox_sequence_has_no_gap_after_rollback(void **state)
 }
 
 /* The words the fill line shows an operator come from these: a real
- * SQLITE_FULL (a database at its max_page_count), SQLite's text for I/O
- * errors, and errors that are not the disk's. */
+ * SQLITE_FULL (a database at its max_page_count), the extended codes of
+ * I/O errors, and errors that are not the disk's even when their text says
+ * so (a trigger's message is no SQLite result code). */
 static void
 names_a_full_or_failing_disk(void **state)
 {
 	static const struct {
-		const char *sql;  /* run it and classify its error, or */
-		const char *text; /* classify this text */
+		const char *sql; /* run it and classify its error, or */
+		int code;        /* classify this code */
 		enum store_disk expected;
 	} cases[] = {
-		{ "INSERT INTO a VALUES (zeroblob(65536))", NULL, STORE_DISK_FULL },
-		{ "INSERT INTO a VALUES (1, 2)", NULL, STORE_DISK_OTHER },
-		{ NULL, "fill finish: disk I/O error", STORE_DISK_IOERR },
-		{ NULL, "database is locked", STORE_DISK_OTHER },
-		{ NULL, "", STORE_DISK_OTHER },
-		{ NULL, NULL, STORE_DISK_OTHER },
+		{ "INSERT INTO a VALUES (zeroblob(65536))", 0, STORE_DISK_FULL },
+		{ "INSERT INTO a VALUES (1, 2)", 0, STORE_DISK_OTHER },
+		{ "INSERT INTO says_full VALUES (1)", 0, STORE_DISK_OTHER },
+		{ "INSERT INTO says_ioerr VALUES (1)", 0, STORE_DISK_OTHER },
+		{ NULL, SQLITE_IOERR_FSYNC, STORE_DISK_IOERR },
+		{ NULL, SQLITE_IOERR_WRITE, STORE_DISK_IOERR },
+		{ NULL, SQLITE_IOERR, STORE_DISK_IOERR },
+		{ NULL, SQLITE_FULL, STORE_DISK_FULL },
+		{ NULL, SQLITE_BUSY, STORE_DISK_OTHER },
+		{ NULL, SQLITE_CONSTRAINT_TRIGGER, STORE_DISK_OTHER },
+		{ NULL, SQLITE_OK, STORE_DISK_OTHER },
+		{ NULL, -1, STORE_DISK_OTHER },
 	};
 	char path[128], err[256];
 	sqlite3 *db;
 	size_t i;
+	int code;
 
 	(void)state;
 	path_of(path, sizeof(path), "full.db");
 	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
-	assert_int_equal(store_exec(db, "PRAGMA max_page_count = 1", err, sizeof(err)), 0);
-	for (i = 0; cases[i].sql != NULL || cases[i].text != NULL; i++) {
-		if (cases[i].sql != NULL)
+	assert_int_equal(store_exec(db,
+	                     "CREATE TABLE says_full (x); CREATE TABLE says_ioerr (x);"
+	                     "CREATE TRIGGER b_says_full BEFORE INSERT ON says_full"
+	                     " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+	                     "CREATE TRIGGER c_says_ioerr BEFORE INSERT ON says_ioerr"
+	                     " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;"
+	                     "PRAGMA max_page_count = 1",
+	                     err, sizeof(err)),
+	    0);
+	for (i = 0; cases[i].sql != NULL || cases[i].code != -1; i++) {
+		code = cases[i].code;
+		if (cases[i].sql != NULL) {
 			assert_int_equal(store_exec(db, cases[i].sql, err, sizeof(err)), -1);
-		else
-			snprintf(err, sizeof(err), "%s", cases[i].text);
-		if (store_disk_problem(err) != cases[i].expected)
-			fail_msg("case %zu (%s): got %d, expected %d", i + 1, err,
-			    (int)store_disk_problem(err), (int)cases[i].expected);
+			code = sqlite3_extended_errcode(db);
+		}
+		if (store_disk_problem(code) != cases[i].expected)
+			fail_msg("case %zu (code %d): got %d, expected %d", i + 1, code,
+			    (int)store_disk_problem(code), (int)cases[i].expected);
 	}
 	store_close(db);
 }

@@ -3,12 +3,13 @@
  * weight curve as a picture, the evidence for a short-weight complaint or an
  * overfill dispute.
  *
- * The curve is the fills.curve BLOB gasgw stored with the record (curve.h);
- * it is decoded with curve_decode (which refuses anything malformed) and
- * drawn with plot_curve_file (plot.h), which marks the target, the cut-off
- * point, the close command and the final net.  The database is opened
- * read-only: plotting works beside a running gasgw and never migrates or
- * writes the file.
+ * The curve is the fills.curve BLOB gasgw stored with the record (curve.h),
+ * read through records.h (the owner of the fills table); it is decoded
+ * with curve_decode (which refuses anything malformed) and drawn with
+ * plot_curve_file (plot.h), which marks the target, the cut-off point, the
+ * close command and the final net.  The database is opened read-only:
+ * plotting works beside a running gasgw and never migrates or writes the
+ * file.
  *
  * FILL is a fill's uuid or a prefix of it that names exactly one fill; an
  * ambiguous prefix lists the candidates and exits 2.
@@ -24,6 +25,7 @@
 #include "curve.h"
 #include "i18n.h"
 #include "plot.h"
+#include "records.h"
 #include "store.h"
 #include "util.h"
 
@@ -50,15 +52,6 @@ fill_prefix(const char *arg, char out[PLOT_UUID_LEN + 1])
 	return 0;
 }
 
-/* A text column, "" for NULL. */
-static const char *
-column_text(sqlite3_stmt *st, int col)
-{
-	const unsigned char *text = sqlite3_column_text(st, col);
-
-	return text != NULL ? (const char *)text : "";
-}
-
 int
 cmd_plot(struct gasctl *ctl, int argc, char **argv)
 {
@@ -68,16 +61,16 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char prefix[PLOT_UUID_LEN + 1], upper[PLOT_UUID_LEN + 2], uuid[PLOT_UUID_LEN + 1];
+	char prefix[PLOT_UUID_LEN + 1], others[RECORDS_PREFIX_OTHERS][37];
 	char title[200], title_local[400], started[32], err[512];
 	struct plot_title titles = { title, title_local };
+	struct records_fill_curve fill = { 0 };
+	enum records_match match;
 	const char *out = NULL;
 	struct curve *curve = NULL;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int ch, rows = 0, rc = GASCTL_ERROR, line = 0, has_curve = 0;
-	char cylinder[64] = "", result[16] = "";
-	int64_t started_ms = 0;
+	size_t nothers, i;
+	int ch, rc = GASCTL_ERROR;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -106,83 +99,52 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 		fprintf(stderr, "gasctl: out of memory\n");
 		goto out;
 	}
-	/* A prefix range on the primary key: every uuid starting with the
-	 * prefix sorts between it and the prefix followed by '~' (above the hex
-	 * digits and '-'). */
-	snprintf(upper, sizeof(upper), "%s~", prefix);
-	if (store_prepare(db,
-	        "SELECT uuid, line, cylinder, started_ms, result, curve"
-	        " FROM fills WHERE uuid >= ?1 AND uuid < ?2 ORDER BY uuid LIMIT 6",
-	        &st, err, sizeof(err)) == -1) {
+	match = records_fill_by_prefix(db, prefix, &fill, others, &nothers, err, sizeof(err));
+	if (match == RECORDS_MATCH_ERROR) {
 		fprintf(stderr, "gasctl: %s\n", err);
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, upper, -1, SQLITE_STATIC);
-	while ((ch = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = column_text(st, 0);
-
-		if (++rows == 1) {
-			str_copy(uuid, id, sizeof(uuid));
-			line = sqlite3_column_int(st, 1);
-			str_copy(cylinder, column_text(st, 2), sizeof(cylinder));
-			started_ms = sqlite3_column_int64(st, 3);
-			str_copy(result, column_text(st, 4), sizeof(result));
-			if (sqlite3_column_type(st, 5) == SQLITE_BLOB) {
-				/* decoded at once: the blob is gone at the next step */
-				if (curve_decode(sqlite3_column_blob(st, 5),
-				        (size_t)sqlite3_column_bytes(st, 5), curve, err,
-				        sizeof(err)) == -1) {
-					fprintf(stderr,
-					    _("gasctl: the stored curve of fill %s is "
-					      "damaged: %s\n"),
-					    uuid, err);
-					goto out;
-				}
-				has_curve = 1;
-			}
-			continue;
-		}
-		if (rows == 2)
-			fprintf(stderr,
-			    _("gasctl plot: %s names more than one fill; give more "
-			      "characters:\n  %s\n"),
-			    argv[optind], uuid);
-		fprintf(stderr, "  %s\n", id);
-	}
-	if (ch != SQLITE_DONE && ch != SQLITE_ROW) {
-		fprintf(stderr, "gasctl: %s\n", sqlite3_errmsg(db));
-		goto out;
-	}
-	if (rows == 0) {
+	if (match == RECORDS_MATCH_NONE) {
 		fprintf(stderr, _("gasctl: no fill %s in %s\n"), argv[optind], ctl->db_path);
 		goto out;
 	}
-	if (rows > 1) {
+	if (match == RECORDS_MATCH_MANY) {
+		fprintf(stderr,
+		    _("gasctl plot: %s names more than one fill; give more "
+		      "characters:\n  %s\n"),
+		    argv[optind], fill.uuid);
+		for (i = 0; i < nothers; i++)
+			fprintf(stderr, "  %s\n", others[i]);
 		rc = GASCTL_USAGE;
 		goto out;
 	}
-	if (!has_curve) {
-		fprintf(stderr, _("gasctl: fill %s has no recorded curve (result: %s)\n"), uuid,
-		    result);
+	if (fill.curve == NULL) {
+		fprintf(stderr, _("gasctl: fill %s has no recorded curve (result: %s)\n"),
+		    fill.uuid, fill.result);
+		goto out;
+	}
+	if (curve_decode(fill.curve, fill.curve_len, curve, err, sizeof(err)) == -1) {
+		fprintf(stderr, _("gasctl: the stored curve of fill %s is damaged: %s\n"),
+		    fill.uuid, err);
 		goto out;
 	}
 	/* The PNG's title is drawn with a built-in ASCII font: English and
 	 * ASCII (serials and uuids are); the SVG's in the operator's words. */
-	time_format_iso(started_ms, started);
+	time_format_iso(fill.started_ms, started);
 	started[16] = '\0'; /* YYYY-MM-DDTHH:MM */
-	snprintf(title, sizeof(title), PLOT_TITLE, uuid, line, cylinder, started, result);
-	snprintf(title_local, sizeof(title_local), _(PLOT_TITLE), uuid, line, cylinder, started,
-	    gasctl_word(result));
+	snprintf(title, sizeof(title), PLOT_TITLE, fill.uuid, fill.line, fill.cylinder, started,
+	    fill.result);
+	snprintf(title_local, sizeof(title_local), _(PLOT_TITLE), fill.uuid, fill.line,
+	    fill.cylinder, started, gasctl_word(fill.result));
 	if (plot_curve_file(curve, &titles, out, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl: %s\n", err);
 		goto out;
 	}
-	printf(_("fill %s: curve of %u samples drawn to %s\n"), uuid, curve->count, out);
+	printf(_("fill %s: curve of %u samples drawn to %s\n"), fill.uuid, curve->count, out);
 	rc = GASCTL_OK;
 out:
-	sqlite3_finalize(st);
 	store_close(db);
+	free(fill.curve);
 	free(curve);
 	return rc;
 }

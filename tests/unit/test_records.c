@@ -1,0 +1,390 @@
+/*
+ * Unit tests of gateway/records.c on a real SQLite file: what a failed
+ * write is told apart by (SQLite's result code, never its text), the
+ * held-back record written once by records' own thread when space
+ * returns, the pre-act samples each line keeps, a new buyer committed with
+ * the start row, and the fill gasctl plot looks up by a uuid prefix.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "records.h"
+#include "store.h"
+#include "util.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct records rec;
+	unsigned serial; /* uuids made so far */
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_records.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
+	if (records_open(&f->rec, f->path, "S1", "330825101", err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (store_exec(f->rec.db,
+	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	        " updated_ms) VALUES ('C-1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)",
+	        err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	records_close(&f->rec);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", f->dir);
+	free(f);
+	return 0;
+}
+
+/* SQL on the records' connection, under its lock (its writer thread may be
+ * using it). */
+static void
+exec_ok(struct fixture *f, const char *sql)
+{
+	char err[256];
+	int rc;
+
+	pthread_mutex_lock(&f->rec.lock);
+	rc = store_exec(f->rec.db, sql, err, sizeof(err));
+	pthread_mutex_unlock(&f->rec.lock);
+	if (rc == -1)
+		fail_msg("%s: %s", sql, err);
+}
+
+static int64_t
+count(struct fixture *f, const char *sql)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&f->rec.lock);
+	n = store_query_int(f->rec.db, sql, -1);
+	pthread_mutex_unlock(&f->rec.lock);
+	return n;
+}
+
+/* The database cannot grow any more: a real SQLITE_FULL for every write
+ * that needs a new page. */
+static void
+fill_the_disk(struct fixture *f)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+	    (long long)count(f, "PRAGMA page_count"));
+	exec_ok(f, sql);
+}
+
+static void
+free_the_disk(struct fixture *f)
+{
+	exec_ok(f, "PRAGMA max_page_count = 1073741823");
+}
+
+static uint8_t big_curve[20000]; /* needs pages of its own */
+
+/* A fill on line `line` with a uuid of its own, ended, teaching inflight. */
+static void
+new_fill(struct fixture *f, struct records_fill *fill, int line, double inflight)
+{
+	memset(fill, 0, sizeof(*fill));
+	snprintf(fill->uuid, sizeof(fill->uuid), "00000000-0000-4000-8000-%012u", ++f->serial);
+	fill->line = line;
+	str_copy(fill->cylinder, "C-1", sizeof(fill->cylinder));
+	fill->started_ms = 1000 * (int64_t)f->serial;
+	fill->ended_ms = fill->started_ms + 500;
+	fill->tare_kg = 15.3;
+	fill->target_kg = 14.9;
+	fill->preact_kg = 0.1;
+	fill->cutoff_kg = 14.8;
+	fill->gross_kg = 30.2;
+	fill->net_kg = 14.9;
+	fill->inflight_kg = inflight;
+	str_copy(fill->result, "ok", sizeof(fill->result));
+	fill->curve = big_curve;
+	fill->curve_len = sizeof(big_curve);
+}
+
+static enum records_write
+finish(struct fixture *f, const struct records_fill *fill)
+{
+	struct rules_verdict v;
+	struct records_party p;
+	char err[256];
+
+	rules_verdict_init(&v);
+	memset(&p, 0, sizeof(p));
+	p.line = fill->line;
+	return records_fill_finish(&f->rec, fill, &v, &p, err, sizeof(err));
+}
+
+static void
+started(struct fixture *f, const struct records_fill *fill)
+{
+	char err[256];
+
+	if (records_fill_start(&f->rec, fill, NULL, err, sizeof(err)) != RECORDS_WRITTEN)
+		fail_msg("start: %s", err);
+}
+
+/* A full disk, a database refusing for another reason (whatever its words
+ * say) and a row no longer open are three different answers. */
+static void
+write_failures_are_told_by_their_code(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+
+	new_fill(f, &fill, 1, NAN);
+	started(f, &fill);
+	fill_the_disk(f);
+	assert_int_equal(finish(f, &fill), RECORDS_NO_SPACE);
+	free_the_disk(f);
+
+	/* the words of a full disk, from a trigger: not a full disk */
+	exec_ok(f, "CREATE TRIGGER says_full BEFORE INSERT ON outbox"
+	           " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+	assert_int_equal(finish(f, &fill), RECORDS_DB_ERROR);
+	exec_ok(f, "DROP TRIGGER says_full");
+
+	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+	assert_int_equal(finish(f, &fill), RECORDS_GONE);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+}
+
+/* A new buyer's row and the start row are one transaction: both or none. */
+static void
+new_buyer_commits_with_the_start_row(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct records_buyer buyer;
+	char err[256];
+
+	memset(&buyer, 0, sizeof(buyer));
+	str_copy(buyer.id, "b-first", sizeof(buyer.id));
+	str_copy(buyer.masked, "330***********1234", sizeof(buyer.masked));
+	str_copy(buyer.kind, "household", sizeof(buyer.kind));
+	str_copy(buyer.township, "330825101", sizeof(buyer.township));
+	new_fill(f, &fill, 1, NAN);
+	str_copy(fill.buyer, buyer.id, sizeof(fill.buyer));
+	exec_ok(f, "CREATE TRIGGER no_fill BEFORE INSERT ON fills"
+	           " BEGIN SELECT RAISE(ABORT, 'no'); END");
+	assert_int_equal(records_fill_start(&f->rec, &fill, &buyer, err, sizeof(err)),
+	    RECORDS_DB_ERROR);
+	assert_int_equal(count(f, "SELECT count(*) FROM buyers"), 0);
+	exec_ok(f, "DROP TRIGGER no_fill");
+	assert_int_equal(records_fill_start(&f->rec, &fill, &buyer, err, sizeof(err)),
+	    RECORDS_WRITTEN);
+	assert_int_equal(count(f, "SELECT count(*) FROM buyers WHERE id = 'b-first'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM fills WHERE buyer = 'b-first'"), 1);
+}
+
+/* Wait (real time, at most 5 s) until the held record of uuid is settled. */
+static enum records_write
+settled(struct fixture *f, const char *uuid, unsigned *tries)
+{
+	int64_t until = time_mono_ms() + 5000;
+	enum records_write w;
+
+	while ((w = records_held(&f->rec, uuid, tries)) != RECORDS_WRITTEN && w != RECORDS_GONE &&
+	       time_mono_ms() < until)
+		time_sleep_ms(10);
+	return w;
+}
+
+/* A record held back on a full disk is written by records' writer once the
+ * disk takes it, exactly once, without anyone asking again. */
+static void
+held_record_is_written_once_when_space_returns(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct rules_verdict v;
+	struct records_party p;
+	enum records_write w;
+	unsigned tries = 0;
+	char err[256];
+
+	new_fill(f, &fill, 3, 0.05);
+	started(f, &fill);
+	fill_the_disk(f);
+	w = finish(f, &fill);
+	assert_int_equal(w, RECORDS_NO_SPACE);
+	rules_verdict_init(&v);
+	memset(&p, 0, sizeof(p));
+	p.line = 3;
+	p.cylinder = "C-1";
+	assert_int_equal(records_hold(&f->rec, &fill, &v, &p, w, err, sizeof(err)), 0);
+	memset(big_curve, 'x', sizeof(big_curve)); /* records holds its own copy */
+	assert_int_equal(records_held(&f->rec, fill.uuid, NULL), RECORDS_NO_SPACE);
+	records_held_retry(&f->rec);
+	while (records_held(&f->rec, fill.uuid, &tries) == RECORDS_NO_SPACE && tries == 0)
+		time_sleep_ms(10);
+	assert_int_equal(records_held(&f->rec, fill.uuid, NULL), RECORDS_NO_SPACE);
+	free_the_disk(f);
+	assert_int_equal(settled(f, fill.uuid, &tries), RECORDS_WRITTEN);
+	assert_true(tries >= 2);
+	assert_int_equal(records_held(&f->rec, fill.uuid, NULL), RECORDS_GONE); /* forgotten */
+	assert_int_equal(count(f, "SELECT count(*) FROM fills WHERE result = 'ok'"
+	                          " AND curve = zeroblob(20000)"),
+	    1);
+	memset(big_curve, 0, sizeof(big_curve));
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM preact_samples WHERE line = 3"), 1);
+	time_sleep_ms(RECORDS_HOLD_RETRY_MS + 200); /* the writer has nothing more to write */
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+}
+
+/* A held record whose row is closed meanwhile is settled as gone. */
+static void
+held_record_whose_row_is_gone_is_settled(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct rules_verdict v;
+	struct records_party p;
+	char err[256];
+
+	new_fill(f, &fill, 1, NAN);
+	started(f, &fill);
+	fill_the_disk(f);
+	rules_verdict_init(&v);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(records_hold(&f->rec, &fill, &v, &p, finish(f, &fill), err, sizeof(err)),
+	    0);
+	free_the_disk(f);
+	exec_ok(f, "UPDATE fills SET result = 'interrupted' WHERE result = 'filling'");
+	assert_int_equal(records_held_write_now(&f->rec, fill.uuid, err, sizeof(err)),
+	    RECORDS_GONE);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+}
+
+/* Each line keeps the in-flight masses of its newest 8 teaching fills,
+ * committed with the fill; a fill that teaches nothing adds none. */
+static void
+preact_samples_keep_the_newest_of_each_line(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	double got[RECORDS_PREACT_SAMPLES + 2];
+	size_t n, i;
+	char err[256];
+
+	for (i = 1; i <= 10; i++) {
+		new_fill(f, &fill, 1, 0.01 * (double)i);
+		started(f, &fill);
+		assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+	}
+	new_fill(f, &fill, 1, NAN);
+	started(f, &fill);
+	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+	new_fill(f, &fill, 2, 0.2);
+	started(f, &fill);
+	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+
+	assert_int_equal(records_preact_samples(&f->rec, 1, got, RECORDS_PREACT_SAMPLES + 2, &n,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(n, RECORDS_PREACT_SAMPLES);
+	for (i = 0; i < n; i++)
+		assert_true(fabs(got[i] - 0.01 * (double)(10 - i)) < 1e-9);
+	assert_int_equal(records_preact_samples(&f->rec, 2, got, 4, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_true(fabs(got[0] - 0.2) < 1e-9);
+	assert_int_equal(records_preact_samples(&f->rec, 9, got, 4, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+}
+
+/* gasctl plot's look-up: one fill, several, none; the curve's own bytes. */
+static void
+fill_is_found_by_a_uuid_prefix(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill a, b;
+	struct records_fill_curve got;
+	char others[RECORDS_PREFIX_OTHERS][37], err[256];
+	size_t n;
+
+	new_fill(f, &a, 1, NAN);
+	started(f, &a);
+	assert_int_equal(finish(f, &a), RECORDS_WRITTEN);
+	new_fill(f, &b, 1, NAN);
+	started(f, &b);
+	assert_int_equal(
+	    records_fill_by_prefix(f->rec.db, a.uuid, &got, others, &n, err, sizeof(err)),
+	    RECORDS_MATCH_ONE);
+	assert_string_equal(got.uuid, a.uuid);
+	assert_int_equal(got.curve_len, sizeof(big_curve));
+	assert_string_equal(got.result, "ok");
+	free(got.curve);
+	assert_int_equal(
+	    records_fill_by_prefix(f->rec.db, "00000000", &got, others, &n, err, sizeof(err)),
+	    RECORDS_MATCH_MANY);
+	assert_string_equal(got.uuid, a.uuid);
+	assert_int_equal(n, 1);
+	assert_string_equal(others[0], b.uuid);
+	free(got.curve);
+	assert_int_equal(
+	    records_fill_by_prefix(f->rec.db, b.uuid, &got, others, &n, err, sizeof(err)),
+	    RECORDS_MATCH_ONE);
+	assert_null(got.curve); /* still filling: no curve yet */
+	assert_int_equal(
+	    records_fill_by_prefix(f->rec.db, "ffff", &got, others, &n, err, sizeof(err)),
+	    RECORDS_MATCH_NONE);
+	assert_int_equal(
+	    records_fill_by_prefix(f->rec.db, "00'--", &got, others, &n, err, sizeof(err)),
+	    RECORDS_MATCH_ERROR);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(write_failures_are_told_by_their_code, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(new_buyer_commits_with_the_start_row, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(held_record_is_written_once_when_space_returns,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(held_record_whose_row_is_gone_is_settled, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(preact_samples_keep_the_newest_of_each_line, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(fill_is_found_by_a_uuid_prefix, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
