@@ -91,10 +91,11 @@ struct upchan_config {
 	int32_t backoff_max_ms;  /* 0: default */
 };
 
-/* STATE: the outbox and the registry as the gateway sees them. */
+/* STATE: the outbox and the registry as the gateway sees them (oldest_ms
+ * only in answer to STATE_REQ). */
 struct upchan_state {
 	int64_t backlog;          /* outbox rows waiting */
-	int64_t oldest_ms;        /* created_ms of the oldest, 0 if none */
+	int64_t oldest_ms;        /* created_ms of the oldest (0: none, or not asked) */
 	int64_t last_ack;         /* highest seq the county confirmed */
 	int64_t registry_version; /* last delta applied */
 	int32_t log_level;        /* the gateway's, after a reload */

@@ -242,14 +242,18 @@ count_backlog(struct uplink *u)
 
 /* ---- answers to the uplink process --------------------------------------------- */
 
+/* STATE; the oldest record's time (a scan of the outbox) only when asked
+ * for it (heartbeats), not after every batch. */
 static int
-send_state(struct uplink *u, char *err, size_t errlen)
+send_state(struct uplink *u, int with_oldest, char *err, size_t errlen)
 {
 	struct upchan_state s;
 
 	memset(&s, 0, sizeof(s));
 	s.backlog = store_query_int(u->db, "SELECT count(*) FROM outbox", 0);
-	s.oldest_ms = store_query_int(u->db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
+	if (with_oldest)
+		s.oldest_ms =
+		    store_query_int(u->db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
 	s.registry_version = registry_version_held(u);
 	s.log_level = (int32_t)log_get_level();
 	u->counted_ms = time_mono_ms();
@@ -374,7 +378,7 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 		u->status.last_ack = ack->hwm;
 	u->status.last_ack_ms = time_wall_ms();
 	pthread_mutex_unlock(&u->lock);
-	return send_state(u, err, errlen);
+	return send_state(u, 0, err, errlen);
 }
 
 static int
@@ -457,7 +461,7 @@ handle(struct uplink *u, const struct upchan_msg *m, char *err, size_t errlen)
 		pthread_mutex_unlock(&u->lock);
 		return 0;
 	case UPCHAN_STATE_REQ:
-		return send_state(u, err, errlen);
+		return send_state(u, 1, err, errlen);
 	case UPCHAN_BATCH_REQ:
 		return hand_out_batch(u, err, errlen);
 	case UPCHAN_ACK:
