@@ -188,6 +188,7 @@ main(int argc, char **argv)
 	int check_only = 0, foreground = 0, verbose = 0, ch;
 	struct conf_report report;
 	struct gw_config *config;
+	struct passwd *pw;
 	int status;
 
 	/* the uplink process: before anything else reads the command line */
@@ -234,11 +235,13 @@ main(int argc, char **argv)
 		free(config);
 		return 1;
 	}
-	/* at start-up an unknown user only keeps the uplink from starting
-	 * (the lines fill on); -n reports it as the error it is */
-	if (check_only && config->county_host[0] != '\0' && getpwnam(config->uplink_user) == NULL) {
-		fprintf(stderr, "%s: [county] uplink_user '%s': no such user\n", config_path,
-		    config->uplink_user);
+	/* at start-up a wrong user only keeps the uplink from starting (the
+	 * lines fill on); -n reports it as the error it is */
+	if (check_only && config->county_host[0] != '\0' &&
+	    ((pw = getpwnam(config->uplink_user)) == NULL || pw->pw_uid == 0)) {
+		fprintf(stderr, "%s: [county] uplink_user '%s': %s\n", config_path,
+		    config->uplink_user,
+		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
 		free(config);
 		return 1;
 	}

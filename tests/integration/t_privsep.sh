@@ -93,6 +93,16 @@ if [ "$(id -u)" = 0 ] && id daemon >/dev/null 2>&1; then
 	    grep -q "the uplink process runs as daemon, like gasgw" "$T/unit/plain.log"
 fi
 
+# gasgw -n checks uplink_user (at start-up a wrong one only keeps the uplink
+# from starting: the lines fill on)
+sed 's/^uplink_user = .*/uplink_user = no-such-user-x/' "$T/station.conf" >"$T/bad-user.conf"
+"$BUILD/gasgw" -n -c "$T/bad-user.conf" >"$T/n.out" 2>&1
+check "gasgw -n refuses an unknown uplink_user, naming the file and the key" \
+    sh -c "[ $? -eq 1 ] && grep -q \"bad-user.conf: \\[county\\] uplink_user 'no-such-user-x': no such user\" '$T/n.out'"
+sed 's/^uplink_user = .*/uplink_user = root/' "$T/station.conf" >"$T/root-user.conf"
+"$BUILD/gasgw" -n -c "$T/root-user.conf" >"$T/n.out" 2>&1
+check "gasgw -n refuses root as uplink_user" sh -c "[ $? -eq 1 ] && grep -q 'is root' '$T/n.out'"
+
 # ---- what it holds ------------------------------------------------------------
 fds_of() { # PID: the targets of its descriptors above 2
 	for fd in /proc/"$1"/fd/*; do
