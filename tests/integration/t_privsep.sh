@@ -71,13 +71,14 @@ check "the uplink process cannot gain privileges (no_new_privs)" [ "$(status_fie
 # CAP_SETUID and CAP_SETGID (AmbientCapabilities).  uplink_run starts the same
 # uplink thread and process as gasgw does.
 if [ "$(id -u)" = 0 ] && id daemon >/dev/null 2>&1; then
-	chmod 0711 "$T"
-	mkdir "$T/unit" && chown daemon:daemon "$T/unit"
-	install -o daemon -m 0600 "$T/station_S01.key" "$T/unit/key"
+	# a folder of daemon's own, outside $T (whose parents daemon cannot enter)
+	U=$(mktemp -d "${TMPDIR:-/tmp}/gasunit.XXXXXX")
+	chown daemon:daemon "$U"
+	install -o daemon -m 0600 "$T/station_S01.key" "$U/key"
 	as_daemon() { setpriv --reuid=daemon --regid=daemon --init-groups "$@"; }
 	setpriv --reuid=daemon --regid=daemon --init-groups --inh-caps=+setuid,+setgid \
-	    --ambient-caps=+setuid,+setgid -- "$BUILD/tests/uplink_run" -d "$T/unit/s.db" -p "$CPORT" -s S01 -k "$T/unit/key" -w 4 \
-	    >"$T/unit/caps.log" 2>&1 &
+	    --ambient-caps=+setuid,+setgid -- "$BUILD/tests/uplink_run" -d "$U/s.db" -p "$CPORT" -s S01 -k "$U/key" -w 4 \
+	    >"$T/caps.log" 2>&1 &
 	runner=$!
 	child_of() { pgrep -P "$1" -f -- --uplink-process; }
 	wait_for 10 child_of "$runner"
@@ -87,10 +88,11 @@ if [ "$(id -u)" = 0 ] && id daemon >/dev/null 2>&1; then
 	check "... which keeps none of those capabilities" \
 	    [ "$(status_field "$child" CapPrm) $(status_field "$child" CapAmb)" = "0000000000000000 0000000000000000" ]
 	wait "$runner"
-	as_daemon --inh-caps=-all -- "$BUILD/tests/uplink_run" -d "$T/unit/s.db" -p "$CPORT" -s S01 \
-	    -k "$T/unit/key" -w 1 >"$T/unit/plain.log" 2>&1
+	as_daemon --inh-caps=-all -- "$BUILD/tests/uplink_run" -d "$U/s.db" -p "$CPORT" -s S01 \
+	    -k "$U/key" -w 1 >"$T/plain.log" 2>&1
 	check "without them, the log says the uplink runs as gasgw's own user" \
-	    grep -q "the uplink process runs as daemon, like gasgw" "$T/unit/plain.log"
+	    grep -q "the uplink process runs as daemon, like gasgw" "$T/plain.log"
+	rm -rf "$U"
 fi
 
 # gasgw -n checks uplink_user (at start-up a wrong one only keeps the uplink
