@@ -24,6 +24,7 @@
 #include "ctlreq.h"
 #include "daemon.h"
 #include "log.h"
+#include "uplink.h"
 #include "util.h"
 
 #define PROGRESS_MS 200
@@ -371,7 +372,9 @@ ctl_run(struct gw *gw, int listen_fd)
 			reload(gw);
 		}
 		now = time_mono_ms();
-		if (gw_healthy(gw, now))
+		/* the uplink counts by the thread that watches its process: a
+		 * crashed uplink is restarted by gasgw, not by systemd */
+		if (gw_healthy(gw, now) && (gw->uplink == NULL || uplink_healthy(gw->uplink, now)))
 			daemon_watchdog_feed();
 		n = 0;
 		pfd[n].fd = listen_fd;

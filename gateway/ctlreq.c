@@ -413,10 +413,12 @@ uplink_json(struct gw *gw)
 	if (gw->uplink == NULL)
 		return json_pack("{s:b}", "configured", 0);
 	uplink_get_status(gw->uplink, &us);
-	return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s}", "configured", 1, "connected",
-	    us.connected, "backlog", (json_int_t)us.backlog, "last_ack", (json_int_t)us.last_ack,
-	    "last_ack_ms", (json_int_t)us.last_ack_ms, "sent", (json_int_t)us.sent, "last_error",
-	    us.last_error);
+	return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s, s:{s:b, s:i, s:I, s:s, s:I, s:s}}",
+	    "configured", 1, "connected", us.connected, "backlog", (json_int_t)us.backlog,
+	    "last_ack", (json_int_t)us.last_ack, "last_ack_ms", (json_int_t)us.last_ack_ms, "sent",
+	    (json_int_t)us.sent, "last_error", us.last_error, "process", "running", us.running,
+	    "pid", us.pid, "restarts", (json_int_t)us.restarts, "user", us.user, "uid",
+	    (json_int_t)us.uid, "last_exit", us.last_exit);
 }
 
 static json_t *

@@ -9,7 +9,9 @@
  *    at least every 50 ms), and is the only thread that commands its valves
  *    and feeds their watchdogs;
  *  - the control thread (ctl.c, the main thread) serves the control socket
- *    and the barcode scanners and talks to lines only through their mailbox.
+ *    and the barcode scanners and talks to lines only through their mailbox;
+ *  - the uplink thread (uplink.c) serves the uplink process, which alone
+ *    talks to the county (docs/fill-line.md, "Processes").
  */
 #ifndef GAS_GW_H
 #define GAS_GW_H

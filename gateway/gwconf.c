@@ -61,6 +61,10 @@ static const struct conf_key county_keys[] = {
 	    "station status report period (s)", NULL },
 	{ "registry_pull_s", CONF_INT, NUM(registry_pull_s, S), 5, 86400, "300",
 	    "registry delta poll period (s)", NULL },
+	{ "uplink_user", CONF_STRING, STR(uplink_user, S), 1, 0, "nobody",
+	    "user the uplink process (DTLS, CBOR) runs as when gasgw starts as root or with "
+	    "CAP_SETUID and CAP_SETGID; give it a user of its own",
+	    NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 #undef S

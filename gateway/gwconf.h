@@ -85,6 +85,7 @@ struct gw_config {
 	int uplink_rate;        /* records per second while draining */
 	int heartbeat_s;        /* station status to the county */
 	int registry_pull_s;    /* registry delta poll period */
+	char uplink_user[64];   /* the uplink process's user (when gasgw may change users) */
 	/* [rules] */
 	struct gw_rules rules;
 	/* [bus NAME], [line NAME] */

@@ -4,8 +4,14 @@
  * the uplink are started from here.
  *
  *   gasgw -c FILE [-n] [-f] [-v]
+ *   gasgw --uplink-process      (started by gasgw itself: uplinkproc.h)
+ *
+ * Processes (docs/fill-line.md): this one commands the valves and parses
+ * nothing from the network; the county link runs in a process of its own,
+ * started and watched by uplink.c.
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +28,7 @@
 #include "psk.h"
 #include "store.h"
 #include "uplink.h"
+#include "uplinkproc.h"
 #include "util.h"
 
 static void
@@ -34,7 +41,7 @@ kick_uplink(void *arg)
  * logged, not fatal: the lines keep filling and records wait in the
  * outbox (a station is never blocked by its network). */
 static void
-start_uplink(struct gw *gw)
+start_uplink(struct gw *gw, int foreground)
 {
 	const struct gw_config *c = gw->config;
 	struct uplink_config uc;
@@ -54,6 +61,8 @@ start_uplink(struct gw *gw)
 	uc.heartbeat_s = c->heartbeat_s;
 	uc.registry_pull_s = c->registry_pull_s;
 	str_copy(uc.db_path, c->database, sizeof(uc.db_path));
+	str_copy(uc.user, c->uplink_user, sizeof(uc.user));
+	uc.log_foreground = foreground;
 	if (psk_load_key(c->psk_file, uc.psk_key, sizeof(uc.psk_key), &uc.psk_key_len, err,
 	        sizeof(err)) == -1 ||
 	    uplink_start(&uc, &gw->uplink, err, sizeof(err)) == -1) {
@@ -62,8 +71,8 @@ start_uplink(struct gw *gw)
 	} else {
 		gw->records.outbox_added = kick_uplink;
 		gw->records.outbox_arg = gw->uplink;
-		log_info("uplink to %s:%d as station:%s started", c->county_host, c->county_port,
-		    c->station_id);
+		log_info("uplink to %s:%d as station:%s started (its own process)", c->county_host,
+		    c->county_port, c->station_id);
 	}
 	explicit_bzero(&uc, sizeof(uc));
 }
@@ -74,7 +83,7 @@ start_uplink(struct gw *gw)
  * status.
  */
 static int
-run(struct gw_config *config, const char *config_path)
+run(struct gw_config *config, const char *config_path, int foreground)
 {
 	struct gw *gw;
 	char err[512];
@@ -116,7 +125,7 @@ run(struct gw_config *config, const char *config_path)
 	if (recovered > 0)
 		log_warnx("crash recovery: %d fill(s) left open were recorded as interrupted",
 		    recovered);
-	start_uplink(gw);
+	start_uplink(gw, foreground);
 	listen_fd = ctl_listen(config->control_socket, err, sizeof(err));
 	if (listen_fd == -1) {
 		log_warnx("%s", err);
@@ -179,8 +188,12 @@ main(int argc, char **argv)
 	int check_only = 0, foreground = 0, verbose = 0, ch;
 	struct conf_report report;
 	struct gw_config *config;
+	struct passwd *pw;
 	int status;
 
+	/* the uplink process: before anything else reads the command line */
+	if (argc > 1 && strcmp(argv[1], UPLINKPROC_FLAG) == 0)
+		return uplinkproc_main();
 	while ((ch = getopt_long(argc, argv, "c:nfvh", long_options, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -222,6 +235,16 @@ main(int argc, char **argv)
 		free(config);
 		return 1;
 	}
+	/* at start-up a wrong user only keeps the uplink from starting (the
+	 * lines fill on); -n reports it as the error it is */
+	if (check_only && config->county_host[0] != '\0' &&
+	    ((pw = getpwnam(config->uplink_user)) == NULL || pw->pw_uid == 0)) {
+		fprintf(stderr, "%s: [county] uplink_user '%s': %s\n", config_path,
+		    config->uplink_user,
+		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
+		free(config);
+		return 1;
+	}
 	if (check_only) {
 		printf("configuration OK\n");
 		free(config);
@@ -236,7 +259,7 @@ main(int argc, char **argv)
 	 * in the file, are read again on SIGHUP and must still resolve. */
 	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
-	status = run(config, config_path);
+	status = run(config, config_path, foreground);
 	free(config);
 	return status;
 }

@@ -23,6 +23,7 @@
 #include "buyer.h"
 #include "store.h"
 #include "util.h"
+#include "wire.h"
 
 #define REGISTRY_TARE_MAX_G 200000
 #define REGISTRY_ADDRESS_MAX 256
@@ -1056,4 +1057,116 @@ registry_buyer_ensure(sqlite3 *db, const struct registry_buyer *b, int64_t now_m
 	/* finalize keeps the step's error code on db for the caller */
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/* ---- registry deltas from the county ------------------------------------------ */
+
+int
+registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unknown, char *err,
+    size_t errlen)
+{
+	static const char *const statuses[] = { "active", "scrapped", "retired" };
+	sqlite3_stmt *stmt = NULL, *meta = NULL;
+	char why[256], version[24];
+	int32_t days;
+	size_t i, k, held_back = 0;
+	int64_t now = time_wall_ms();
+
+	*unknown = 0;
+	/* Every row is checked before anything is written: the rows arrive
+	 * from the uplink process, which parses the network and is trusted
+	 * with nothing (docs/fill-line.md, "Processes"). */
+	if (delta->version < 0 || (delta->count > 0 && delta->rows == NULL))
+		return err_set(err, errlen, "registry delta: version %lld is not valid",
+		    (long long)delta->version);
+	for (i = 0; i < delta->count; i++) {
+		const struct wire_registry_row *row = &delta->rows[i];
+		const char *dates[] = { row->last_inspection, row->next_inspection };
+
+		if (memchr(row->serial, '\0', sizeof(row->serial)) == NULL ||
+		    memchr(row->status, '\0', sizeof(row->status)) == NULL ||
+		    memchr(row->last_inspection, '\0', sizeof(row->last_inspection)) == NULL ||
+		    memchr(row->next_inspection, '\0', sizeof(row->next_inspection)) == NULL ||
+		    memchr(row->owner, '\0', sizeof(row->owner)) == NULL)
+			return err_set(err, errlen, "registry delta row %zu: a field is not text",
+			    i);
+		if (row->serial[0] == '\0' || !registry_text_ok(row->serial, strlen(row->serial)))
+			return err_set(err, errlen,
+			    "registry delta row %zu: serial is empty or holds control characters",
+			    i);
+		for (k = 0; k < sizeof(statuses) / sizeof(statuses[0]); k++)
+			if (strcmp(row->status, statuses[k]) == 0)
+				break;
+		if (k == sizeof(statuses) / sizeof(statuses[0]))
+			return err_set(err, errlen,
+			    "registry delta row %zu (%s): unknown status '%s'", i, row->serial,
+			    row->status);
+		for (k = 0; k < 2; k++)
+			if (dates[k][0] != '\0' &&
+			    (strlen(dates[k]) != 10 ||
+			        registry_parse_date(dates[k], 10, &days) == -1))
+				return err_set(err, errlen,
+				    "registry delta row %zu (%s): inspection date '%s' is not YYYY-MM-DD",
+				    i, row->serial, dates[k]);
+		if (!registry_text_ok(row->owner, strlen(row->owner)) || row->version < 0)
+			return err_set(err, errlen,
+			    "registry delta row %zu (%s): owner holds control characters or the "
+			    "version is negative",
+			    i, row->serial);
+	}
+	if (store_begin(db, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	if (store_prepare(db,
+	        "UPDATE cylinders SET status = ?2, last_inspection = nullif(?3, ''),"
+	        " next_inspection = nullif(?4, ''),"
+	        " owner = CASE WHEN ?5 = '' THEN owner ELSE ?5 END,"
+	        " registry_version = ?6, updated_ms = ?7 WHERE serial = ?1",
+	        &stmt, why, sizeof(why)) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO meta (key, value) VALUES ('registry_version', ?1)"
+	        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	        &meta, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto fail;
+	}
+	for (i = 0; i < delta->count; i++) {
+		const struct wire_registry_row *row = &delta->rows[i];
+
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, row->serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, row->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, row->last_inspection, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, row->next_inspection, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, row->owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 6, row->version);
+		sqlite3_bind_int64(stmt, 7, now);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			err_set(err, errlen, "registry delta row %s: %s", row->serial,
+			    sqlite3_errmsg(db));
+			goto fail;
+		}
+		/* a cylinder this station never registered has no model or tare
+		 * here: the delta cannot create it, only update it */
+		if (sqlite3_changes(db) == 0)
+			held_back++;
+	}
+	snprintf(version, sizeof(version), "%lld", (long long)delta->version);
+	sqlite3_bind_text(meta, 1, version, -1, SQLITE_STATIC);
+	if (sqlite3_step(meta) != SQLITE_DONE) {
+		err_set(err, errlen, "registry version: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_finalize(meta);
+	if (store_commit(db, why, sizeof(why)) == -1) {
+		store_rollback(db);
+		return err_set(err, errlen, "%s", why);
+	}
+	*unknown = held_back;
+	return 0;
+fail:
+	sqlite3_finalize(stmt);
+	sqlite3_finalize(meta);
+	store_rollback(db);
+	return -1;
 }

@@ -135,6 +135,21 @@ struct buyer_key;
 int registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_number *n,
     const char *township, const char *address, char id_out[65], char *err, size_t errlen);
 
+/*
+ * Apply one registry delta from the county (GET /registry, wire.h) in one
+ * transaction: each row updates the cylinder with its serial (status,
+ * inspection dates, owner unless empty, registry_version), then meta
+ * 'registry_version' becomes delta->version.  A row for a cylinder this
+ * station does not hold changes nothing (it has no model or tare here) and
+ * is counted in *unknown.  Every row is checked before anything is written
+ * (text fields terminated and free of control characters, a known status,
+ * dates YYYY-MM-DD or empty): one bad row refuses the whole delta, naming
+ * it.  Returns 0 when committed, -1 when nothing changed (err says why).
+ */
+struct wire_registry;
+int registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unknown, char *err,
+    size_t errlen);
+
 /* ---- look-ups for the fill line ---------------------------------------------- */
 
 /* A cylinder as stored; text columns that are NULL read as "". */

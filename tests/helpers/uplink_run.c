@@ -1,6 +1,8 @@
 /*
- * uplink_run: run the gateway's uplink (uplink_start) against a county
- * server without the rest of gasgw, for integration tests and benches.
+ * uplink_run: run the gateway's uplink (uplink_start: the thread that serves
+ * the station database, and the uplink process it starts, which is this
+ * binary again with --uplink-process) against a county server without the
+ * rest of gasgw, for integration tests and benches.
  *
  *   uplink_run -d DB -H HOST -p PORT -s STATION -k PSKFILE [-t TOWNSHIP]
  *              [-b BATCH] [-r RATE] [-a ACK_TIMEOUT_MS] [-m MAX_RETRANSMIT]
@@ -19,6 +21,7 @@
 #include "log.h"
 #include "psk.h"
 #include "uplink.h"
+#include "uplinkproc.h"
 #include "util.h"
 
 static volatile sig_atomic_t quit;
@@ -42,7 +45,11 @@ main(int argc, char **argv)
 	long wait_s = 0;
 	int64_t start, initial, deadline;
 
+	if (argc > 1 && strcmp(argv[1], UPLINKPROC_FLAG) == 0)
+		return uplinkproc_main();
 	memset(&c, 0, sizeof(c));
+	str_copy(c.user, "nobody", sizeof(c.user));
+	c.log_foreground = 1;
 	str_copy(c.host, "127.0.0.1", sizeof(c.host));
 	c.port = 5684;
 	c.batch = 200;

@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "store.h"
 #include "util.h"
+#include "wire.h"
 
 static const char header[] =
     "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n";
@@ -566,6 +567,104 @@ finds_cylinders_operators_and_buyers(void **state)
 	assert_string_equal(buyer.address, "");
 }
 
+/* ---- registry deltas from the county ------------------------------------------ */
+
+static void
+delta_row(struct wire_registry_row *r, const char *serial, const char *status, const char *next,
+    int64_t version)
+{
+	memset(r, 0, sizeof(*r));
+	str_copy(r->serial, serial, sizeof(r->serial));
+	str_copy(r->status, status, sizeof(r->status));
+	str_copy(r->last_inspection, "2024-06-01", sizeof(r->last_inspection));
+	str_copy(r->next_inspection, next, sizeof(r->next_inspection));
+	r->version = version;
+}
+
+/* C1, active, held by this station */
+static void
+held_cylinder(struct fixture *f)
+{
+	char err[256];
+
+	assert_int_equal(store_exec(f->db,
+	                     "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg,"
+	                     " owner, status, updated_ms) VALUES ('C1', 'YSP35.5', '2024-01-01',"
+	                     " 15.2, 14.9, 'Longyou Gas', 'active', 0)",
+	                     err, sizeof(err)),
+	    0);
+}
+
+static void
+applies_a_delta_to_held_cylinders_only(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_registry_row rows[2];
+	struct wire_registry delta = { .version = 42, .count = 2, .rows = rows };
+	struct registry_cylinder c;
+	char err[256];
+	size_t unknown = 99;
+
+	held_cylinder(f);
+	delta_row(&rows[0], "C1", "scrapped", "2028-06-01", 41);
+	delta_row(&rows[1], "NOT-HELD", "active", "", 42);
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(unknown, 1);
+	assert_int_equal(registry_cylinder_find(f->db, "C1", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "scrapped");
+	assert_string_equal(c.next_inspection, "2028-06-01");
+	assert_string_equal(c.owner, "Longyou Gas"); /* an empty owner keeps it */
+	assert_int_equal(c.registry_version, 41);
+	assert_int_equal(registry_cylinder_find(f->db, "NOT-HELD", &c, err, sizeof(err)), 0);
+	assert_int_equal(
+	    store_query_int(f->db,
+	        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0),
+	    42);
+}
+
+static void
+refuses_a_whole_delta_for_one_bad_row(void **state)
+{
+	static const struct {
+		const char *name, *serial, *status, *next, *reason;
+	} bad[] = {
+		{ "unknown status", "C1", "stolen", "", "unknown status" },
+		{ "date not a date", "C1", "active", "2028-13-40", "not YYYY-MM-DD" },
+		{ "date of a month only", "C1", "active", "2028-06", "not YYYY-MM-DD" },
+		{ "empty serial", "", "active", "", "serial is empty" },
+		{ "serial with a newline", "C\n1", "active", "", "control characters" },
+		{ NULL, NULL, NULL, NULL, NULL },
+	};
+	struct fixture *f = *state;
+	struct wire_registry_row rows[2];
+	struct wire_registry delta = { .version = 9, .count = 2, .rows = rows };
+	struct registry_cylinder c;
+	char err[256];
+	size_t unknown, i;
+
+	held_cylinder(f);
+	for (i = 0; bad[i].name != NULL; i++) {
+		/* a good row first: it must not be applied either */
+		delta_row(&rows[0], "C1", "scrapped", "", 8);
+		delta_row(&rows[1], bad[i].serial, bad[i].status, bad[i].next, 9);
+		err[0] = '\0';
+		if (registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)) != -1 ||
+		    strstr(err, bad[i].reason) == NULL)
+			fail_msg("case %zu (%s): '%s'", i, bad[i].name, err);
+		assert_int_equal(registry_cylinder_find(f->db, "C1", &c, err, sizeof(err)), 1);
+		assert_string_equal(c.status, "active");
+		assert_int_equal(store_query_int(f->db,
+		                     "SELECT count(*) FROM meta WHERE key = 'registry_version'",
+		                     -1),
+		    0);
+	}
+	/* a field that fills its whole array is not text */
+	delta_row(&rows[0], "C1", "scrapped", "", 8);
+	memset(rows[1].owner, 'x', sizeof(rows[1].owner));
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not text"));
+}
+
 int
 main(void)
 {
@@ -586,6 +685,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(finds_cylinders_operators_and_buyers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(applies_a_delta_to_held_cylinders_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(refuses_a_whole_delta_for_one_bad_row, setup,
 		    teardown),
 	};
 

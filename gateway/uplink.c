@@ -1,0 +1,919 @@
+/*
+ * uplink: the gateway's side of the county link (see uplink.h): one thread
+ * that starts, serves and watches the uplink process.
+ *
+ * Everything the uplink process sends is checked twice: upchan_parse checks
+ * each message on its own (lengths, text, ranges), this file checks that it
+ * fits the conversation (an ACK only for a batch handed out, a delta's rows
+ * counted).  A message that fails either check is logged and ends that
+ * uplink process; the next one starts after the back-off.  Failures of the
+ * station database are not the uplink's fault: they are logged and
+ * answered (an empty batch, a refused delta), and the uplink keeps running.
+ *
+ * The outbox is read and trimmed here, as it was when the uplink was a
+ * thread: records.c appends to it, this module consumes it.
+ */
+#include "uplink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "log.h"
+#include "recordrows.h"
+#include "registry.h"
+#include "store.h"
+#include "upchan.h"
+#include "uplinkproc.h"
+#include "util.h"
+#include "wire.h"
+
+#define RESTART_MIN_MS 1000    /* first restart after an uplink process ended */
+#define RESTART_MAX_MS 30000   /* the back-off doubles up to this */
+#define RESTART_RESET_MS 10000 /* one that ran this long restarts after RESTART_MIN_MS */
+#define START_QUIET_MS 10000   /* a new uplink process reports within this */
+#define REPLY_TIMEOUT_MS 5000  /* room for an answer on the channel */
+#define STOP_GRACE_MS 1000     /* SIGTERM, then this, then SIGKILL */
+#define LOOP_MS 250            /* the thread passes at least this often */
+#define STALE_MS 8000          /* uplink_healthy: a pass within this (> a busy database) */
+#define MESSAGES_PER_PASS 64
+
+extern char **environ;
+
+struct uplink {
+	struct uplink_config config;
+	int switch_user; /* the uplink process becomes uid/gid */
+	uid_t uid;
+	gid_t gid;
+	pthread_t thread;
+	pthread_mutex_t lock; /* status */
+	struct uplink_status status;
+	int wake_fd;     /* eventfd: kicks and stop */
+	int stop;        /* atomic */
+	int64_t loop_ms; /* atomic: the thread's last pass (monotonic) */
+	sqlite3 *db;
+	/* the uplink process: the thread's alone */
+	pid_t pid; /* 0: none */
+	int fd;    /* our end of its channel, -1: none */
+	int64_t started_ms, heard_ms, quiet_ms, restart_at_ms, restart_delay_ms;
+	int started_once;
+	int kick_sent;              /* a KICK is on its way; it has not spoken since */
+	int batch_out;              /* a batch was handed out, no ACK yet */
+	int64_t handed_max;         /* highest seq handed to any uplink process */
+	struct wire_registry delta; /* rows of a delta coming in */
+	size_t delta_cap;
+	int64_t counted_ms; /* backlog last counted */
+	char db_error[128]; /* last database error logged (logged once) */
+	uint8_t buf[UPCHAN_MAX_MSG];
+};
+
+static int
+stopping(struct uplink *u)
+{
+	return __atomic_load_n(&u->stop, __ATOMIC_RELAXED);
+}
+
+/* A database failure: logged when it is new, shown in the status. */
+static void
+db_failed(struct uplink *u, const char *what, const char *err)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "station database: %s: %s", what, err);
+	if (strcmp(text, u->db_error) != 0)
+		log_warnx("uplink: %s", text);
+	str_copy(u->db_error, text, sizeof(u->db_error));
+	pthread_mutex_lock(&u->lock);
+	str_copy(u->status.last_error, text, sizeof(u->status.last_error));
+	pthread_mutex_unlock(&u->lock);
+}
+
+/* ---- reading a batch ------------------------------------------------------- */
+
+static int
+read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
+{
+	struct wire_fill *f = &r->fill;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->has_fill = 1;
+		f->line = sqlite3_column_int(st, 0);
+		store_column_copy(st, 1, f->cylinder, sizeof(f->cylinder));
+		store_column_copy(st, 2, f->buyer, sizeof(f->buyer));
+		store_column_copy(st, 3, f->buyer_masked, sizeof(f->buyer_masked));
+		store_column_copy(st, 4, f->buyer_township, sizeof(f->buyer_township));
+		store_column_copy(st, 5, f->buyer_kind, sizeof(f->buyer_kind));
+		store_column_copy(st, 6, f->operator_cert, sizeof(f->operator_cert));
+		f->started_ms = sqlite3_column_int64(st, 7);
+		f->ended_ms = sqlite3_column_int64(st, 8);
+		f->tare_kg = sqlite3_column_double(st, 9);
+		f->target_kg = sqlite3_column_double(st, 10);
+		f->preact_kg = sqlite3_column_double(st, 11);
+		f->cutoff_kg = sqlite3_column_double(st, 12);
+		f->gross_kg = sqlite3_column_double(st, 13);
+		f->net_kg = sqlite3_column_double(st, 14);
+		store_column_copy(st, 15, f->result, sizeof(f->result));
+		/* The curve goes with the record so the regulator can see it;
+		 * one that does not fit the protocol's bound stays at the
+		 * station (gasctl plot) rather than block the record. */
+		if (sqlite3_column_type(st, 16) == SQLITE_BLOB) {
+			int n = sqlite3_column_bytes(st, 16);
+
+			if (n > 0 && (size_t)n <= WIRE_MAX_CURVE &&
+			    (f->curve = malloc((size_t)n)) != NULL) {
+				memcpy(f->curve, sqlite3_column_blob(st, 16), (size_t)n);
+				f->curve_len = (size_t)n;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "fill: %s", sqlite3_errstr(rc));
+	if (rc == SQLITE_DONE)
+		return err_set(err, errlen, "outbox seq %lld: fill %s is missing",
+		    (long long)r->seq, r->uuid);
+	return 0;
+}
+
+/* The oldest `limit` outbox records with their fills and violations. */
+static int
+read_batch(struct uplink *u, int limit, struct wire_batch *b, char *err, size_t errlen)
+{
+	sqlite3_stmt *ob = NULL, *fs = NULL, *vs = NULL;
+	struct wire_record *r;
+	int rc = -1, step;
+
+	memset(b, 0, sizeof(*b));
+	str_copy(b->station, u->config.station_id, sizeof(b->station));
+	str_copy(b->township, u->config.township, sizeof(b->township));
+	if ((b->records = calloc((size_t)limit, sizeof(*b->records))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	/* one read transaction: a consistent snapshot, no writer blocked */
+	if (store_exec(u->db, "BEGIN", err, errlen) == -1)
+		goto out;
+	if (store_prepare(u->db,
+	        "SELECT seq, uuid, kind, created_ms FROM outbox ORDER BY seq LIMIT ?", &ob, err,
+	        errlen) == -1 ||
+	    store_prepare(u->db,
+	        "SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
+	        " coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
+	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
+	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
+	        " coalesce(f.net_kg, 0), f.result, f.curve"
+	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
+	        " WHERE f.uuid = ?",
+	        &fs, err, errlen) == -1 ||
+	    store_prepare(u->db,
+	        "SELECT v.uuid, v.rule, v.severity, v.township, v.details, coalesce(v.cylinder, "
+	        "''),"
+	        " coalesce(v.buyer, ''), coalesce(b.masked, ''), coalesce(v.line, 0), v.at_ms"
+	        " FROM violations v LEFT JOIN buyers b ON b.id = v.buyer WHERE v.event = ?"
+	        " ORDER BY v.at_ms, v.uuid",
+	        &vs, err, errlen) == -1)
+		goto rollback;
+	sqlite3_bind_int(ob, 1, limit);
+	while ((step = sqlite3_step(ob)) == SQLITE_ROW) {
+		r = &b->records[b->count++];
+		str_copy(r->station, u->config.station_id, sizeof(r->station));
+		r->seq = sqlite3_column_int64(ob, 0);
+		store_column_copy(ob, 1, r->uuid, sizeof(r->uuid));
+		store_column_copy(ob, 2, r->kind, sizeof(r->kind));
+		r->created_ms = sqlite3_column_int64(ob, 3);
+		if (strcmp(r->kind, "fill") == 0 && read_fill(fs, r, err, errlen) == -1)
+			goto rollback;
+		if (recordrows_violations(vs, r, err, errlen) == -1)
+			goto rollback;
+	}
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(u->db));
+		goto rollback;
+	}
+	rc = 0;
+rollback:
+	sqlite3_finalize(ob);
+	sqlite3_finalize(fs);
+	sqlite3_finalize(vs);
+	store_exec(u->db, "COMMIT", NULL, 0);
+out:
+	if (rc == -1)
+		wire_batch_free(b);
+	return rc;
+}
+
+static int64_t
+registry_version_held(struct uplink *u)
+{
+	return store_query_int(u->db,
+	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
+}
+
+/* Count the outbox again for the status (every second, and after an ACK). */
+static void
+count_backlog(struct uplink *u)
+{
+	int64_t backlog = store_query_int(u->db, "SELECT count(*) FROM outbox", 0);
+	int64_t version = registry_version_held(u);
+
+	u->counted_ms = time_mono_ms();
+	pthread_mutex_lock(&u->lock);
+	u->status.backlog = backlog;
+	u->status.registry_version = version;
+	pthread_mutex_unlock(&u->lock);
+}
+
+/* ---- answers to the uplink process --------------------------------------------- */
+
+/* STATE; the oldest record's time (a scan of the outbox) only when asked
+ * for it (heartbeats), not after every batch. */
+static int
+send_state(struct uplink *u, int with_oldest, char *err, size_t errlen)
+{
+	struct upchan_state s;
+
+	memset(&s, 0, sizeof(s));
+	s.backlog = store_query_int(u->db, "SELECT count(*) FROM outbox", 0);
+	if (with_oldest)
+		s.oldest_ms =
+		    store_query_int(u->db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
+	s.registry_version = registry_version_held(u);
+	s.log_level = (int32_t)log_get_level();
+	u->counted_ms = time_mono_ms();
+	pthread_mutex_lock(&u->lock);
+	s.last_ack = u->status.last_ack;
+	u->status.backlog = s.backlog;
+	u->status.registry_version = s.registry_version;
+	pthread_mutex_unlock(&u->lock);
+	if (s.backlog < 0)
+		s.backlog = 0;
+	if (s.oldest_ms < 0)
+		s.oldest_ms = 0;
+	return upchan_send(u->fd, UPCHAN_STATE, &s, sizeof(s), NULL, 0, REPLY_TIMEOUT_MS, err,
+	    errlen);
+}
+
+/*
+ * BATCH_REQ: the oldest records, encoded, in parts.  A batch that would
+ * not fit UPCHAN_MAX_BATCH (curves are large) is read again with half as
+ * many records.  A database failure answers with an empty batch.
+ */
+static int
+hand_out_batch(struct uplink *u, char *err, size_t errlen)
+{
+	struct upchan_batch part;
+	struct wire_batch batch;
+	uint8_t *payload = NULL;
+	size_t len = 0, off, n;
+	char why[256];
+	int limit = u->config.batch;
+
+	memset(&part, 0, sizeof(part));
+	for (;;) {
+		if (read_batch(u, limit, &batch, why, sizeof(why)) == -1) {
+			db_failed(u, "outbox", why);
+			break;
+		}
+		u->db_error[0] = '\0';
+		if (batch.count == 0) {
+			wire_batch_free(&batch);
+			break;
+		}
+		if (wire_encode_batch(&batch, &payload, &len) == -1) {
+			db_failed(u, "outbox", "a batch cannot be encoded");
+			wire_batch_free(&batch);
+			payload = NULL;
+			break;
+		}
+		if (len > UPCHAN_MAX_BATCH && batch.count > 1) {
+			limit = (int)batch.count / 2;
+			wire_batch_free(&batch);
+			free(payload);
+			payload = NULL;
+			continue;
+		}
+		if (len > UPCHAN_MAX_BATCH) {
+			db_failed(u, "outbox", "one record is larger than a batch may be");
+			wire_batch_free(&batch);
+			free(payload);
+			payload = NULL;
+			break;
+		}
+		part.count = (uint32_t)batch.count;
+		part.total = (uint32_t)len;
+		part.first_seq = batch.records[0].seq;
+		part.last_seq = batch.records[batch.count - 1].seq;
+		wire_batch_free(&batch);
+		break;
+	}
+	if (part.count == 0)
+		return upchan_send(u->fd, UPCHAN_BATCH, &part, sizeof(part), NULL, 0,
+		    REPLY_TIMEOUT_MS, err, errlen);
+	for (off = 0; off < len; off += n) {
+		n = len - off < UPCHAN_BATCH_PART ? len - off : UPCHAN_BATCH_PART;
+		part.offset = (uint32_t)off;
+		if (upchan_send(u->fd, UPCHAN_BATCH, &part, sizeof(part), payload + off, n,
+		        REPLY_TIMEOUT_MS, err, errlen) == -1) {
+			free(payload);
+			return -1;
+		}
+	}
+	free(payload);
+	u->batch_out = 1;
+	if (part.last_seq > u->handed_max)
+		u->handed_max = part.last_seq;
+	return 0;
+}
+
+/* ACK: the county holds every seq up to hwm. */
+static int
+take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char why[256];
+	/* never above what an uplink was given: a lying one can only make
+	 * records be sent again, not drop one it never saw */
+	int64_t mark = ack->hwm < u->handed_max ? ack->hwm : u->handed_max;
+
+	u->batch_out = 0;
+	if (store_begin(u->db, why, sizeof(why)) == -1 ||
+	    store_prepare(u->db, "DELETE FROM outbox WHERE seq <= ?", &st, why, sizeof(why)) ==
+	        -1) {
+		store_rollback(u->db);
+		db_failed(u, "outbox", why);
+	} else {
+		sqlite3_bind_int64(st, 1, mark);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_failed(u, "outbox delete", sqlite3_errmsg(u->db));
+			sqlite3_finalize(st);
+			store_rollback(u->db);
+		} else {
+			sqlite3_finalize(st);
+			if (store_commit(u->db, why, sizeof(why)) == -1) {
+				store_rollback(u->db);
+				db_failed(u, "outbox delete", why);
+			}
+		}
+	}
+	pthread_mutex_lock(&u->lock);
+	u->status.sent += ack->stored + ack->duplicates;
+	if (ack->hwm > u->status.last_ack)
+		u->status.last_ack = ack->hwm;
+	u->status.last_ack_ms = time_wall_ms();
+	pthread_mutex_unlock(&u->lock);
+	return send_state(u, 0, err, errlen);
+}
+
+static int
+take_registry_row(struct uplink *u, const struct wire_registry_row *row, char *err, size_t errlen)
+{
+	struct wire_registry_row *rows;
+	size_t cap;
+
+	if (u->delta.count >= WIRE_MAX_ROWS)
+		return err_set(err, errlen, "more than %d registry rows in one delta",
+		    WIRE_MAX_ROWS);
+	if (u->delta.count == u->delta_cap) {
+		cap = u->delta_cap == 0 ? 256 : u->delta_cap * 2;
+		if (cap > WIRE_MAX_ROWS)
+			cap = WIRE_MAX_ROWS;
+		if ((rows = realloc(u->delta.rows, cap * sizeof(*rows))) == NULL)
+			return err_set(err, errlen, "out of memory");
+		u->delta.rows = rows;
+		u->delta_cap = cap;
+	}
+	u->delta.rows[u->delta.count++] = *row;
+	return 0;
+}
+
+/* REGISTRY_END: apply the rows through the registry module, answer. */
+static int
+apply_delta(struct uplink *u, const struct upchan_registry_end *end, char *err, size_t errlen)
+{
+	struct upchan_registry_done done;
+	char why[256];
+	size_t unknown = 0;
+
+	if (end->count != u->delta.count)
+		return err_set(err, errlen, "REGISTRY_END counts %u rows, %zu came",
+		    (unsigned)end->count, u->delta.count);
+	memset(&done, 0, sizeof(done));
+	u->delta.version = end->version;
+	u->delta.more = end->more;
+	if (registry_apply_delta(u->db, &u->delta, &unknown, why, sizeof(why)) == -1) {
+		log_warnx("registry delta to version %lld refused: %s", (long long)end->version,
+		    why);
+		str_copy(done.error, why, sizeof(done.error));
+		for (char *c = done.error; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
+	} else {
+		done.ok = 1;
+		if (u->delta.count > 0)
+			log_info("registry: %zu changes applied (%zu for cylinders not held here), "
+			         "version %lld",
+			    u->delta.count, unknown, (long long)end->version);
+	}
+	u->delta.count = 0;
+	done.version = registry_version_held(u);
+	if (done.version < 0)
+		done.version = 0;
+	pthread_mutex_lock(&u->lock);
+	u->status.registry_version = done.version;
+	pthread_mutex_unlock(&u->lock);
+	return upchan_send(u->fd, UPCHAN_REGISTRY_DONE, &done, sizeof(done), NULL, 0,
+	    REPLY_TIMEOUT_MS, err, errlen);
+}
+
+/* One checked message; -1 ends the uplink process (err says why). */
+static int
+handle(struct uplink *u, const struct upchan_msg *m, char *err, size_t errlen)
+{
+	if (u->delta.count > 0 && m->type != UPCHAN_REGISTRY_ROW && m->type != UPCHAN_REGISTRY_END)
+		return err_set(err, errlen, "%s in the middle of a registry delta",
+		    upchan_type_name(m->type));
+	switch (m->type) {
+	case UPCHAN_STATUS:
+		u->quiet_ms = m->body.status.quiet_ms;
+		pthread_mutex_lock(&u->lock);
+		u->status.connected = m->body.status.connected;
+		u->status.sessions = m->body.status.sessions;
+		if (u->db_error[0] == '\0')
+			str_copy(u->status.last_error, m->body.status.last_error,
+			    sizeof(u->status.last_error));
+		pthread_mutex_unlock(&u->lock);
+		return 0;
+	case UPCHAN_STATE_REQ:
+		return send_state(u, 1, err, errlen);
+	case UPCHAN_BATCH_REQ:
+		return hand_out_batch(u, err, errlen);
+	case UPCHAN_ACK:
+		if (!u->batch_out)
+			return err_set(err, errlen, "an ACK for no batch");
+		return take_ack(u, &m->body.ack, err, errlen);
+	case UPCHAN_REGISTRY_ROW:
+		return take_registry_row(u, &m->body.registry_row, err, errlen);
+	case UPCHAN_REGISTRY_END:
+		return apply_delta(u, &m->body.registry_end, err, errlen);
+	default:
+		return err_set(err, errlen, "%s is not for the gateway", upchan_type_name(m->type));
+	}
+}
+
+/* ---- the uplink process ---------------------------------------------------------- */
+
+/* 1 if this process may give a child another user. */
+static int
+may_change_users(void)
+{
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+	uint32_t need = (1u << CAP_SETUID) | (1u << CAP_SETGID);
+
+	if (geteuid() == 0)
+		return 1;
+	memset(caps, 0, sizeof(caps));
+	if (syscall(SYS_capget, &head, caps) == -1)
+		return 0;
+	return (caps[0].effective & need) == need;
+}
+
+/*
+ * The environment for the uplink process: gasgw's, less what is addressed
+ * to gasgw alone (systemd's notify socket and watchdog, passed sockets).
+ * A malloc'd array of pointers into environ, or NULL when out of memory.
+ */
+static char **
+uplink_environment(void)
+{
+	static const char *const withheld[] = { "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
+		"LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=" };
+	char **envp;
+	size_t n = 0, i, k, out = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	if ((envp = calloc(n + 1, sizeof(*envp))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(withheld) / sizeof(withheld[0]); k++)
+			if (strncmp(environ[i], withheld[k], strlen(withheld[k])) == 0)
+				break;
+		if (k == sizeof(withheld) / sizeof(withheld[0]))
+			envp[out++] = environ[i];
+	}
+	return envp;
+}
+
+/*
+ * In the child of fork(): make the channel descriptor UPCHAN_FD, close
+ * every other one above it and run this binary as the uplink process.
+ * The gateway has threads, so only async-signal-safe calls until execve.
+ */
+static _Noreturn void
+exec_uplink(int fd, char **envp)
+{
+	static char arg0[] = "gasgw-uplink", arg1[] = UPLINKPROC_FLAG;
+	char *argv[] = { arg0, arg1, NULL };
+	sigset_t none;
+
+	if (fd == UPCHAN_FD ? fcntl(fd, F_SETFD, 0) == -1 : dup2(fd, UPCHAN_FD) == -1)
+		_exit(127);
+	/* not the database, a bus, the control socket, a scanner: nothing */
+	if (syscall(SYS_close_range, UPCHAN_FD + 1, ~0U, 0) == -1)
+		for (int i = UPCHAN_FD + 1; i < 65536; i++)
+			close(i);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* it dies with the thread that started it (and so with the gateway) */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	execve("/proc/self/exe", argv, envp);
+	_exit(127);
+}
+
+static void
+describe_exit(int st, char *out, size_t outlen)
+{
+	if (WIFSIGNALED(st))
+		snprintf(out, outlen, "killed by signal %d", WTERMSIG(st));
+	else if (WIFEXITED(st))
+		snprintf(out, outlen, "exited with status %d", WEXITSTATUS(st));
+	else
+		snprintf(out, outlen, "ended");
+}
+
+/*
+ * End the uplink process: why NULL when we stop or it went by itself
+ * (ask, then kill after STOP_GRACE_MS), else the reason it is killed at
+ * once.  Schedules the next start.
+ */
+static void
+end_uplink(struct uplink *u, const char *why)
+{
+	char how[96] = "", text[128];
+	int64_t now, deadline, ran;
+	pid_t pid = u->pid;
+	int st = 0;
+
+	/* a fault: killed before its channel closes, so it cannot act on that */
+	if (pid > 0 && why != NULL)
+		kill(pid, SIGKILL);
+	if (u->fd != -1) {
+		close(u->fd);
+		u->fd = -1;
+	}
+	if (pid > 0) {
+		if (why != NULL) {
+			waitpid(pid, &st, 0);
+		} else {
+			kill(pid, SIGTERM);
+			deadline = time_mono_ms() + STOP_GRACE_MS;
+			while (waitpid(pid, &st, WNOHANG) == 0) {
+				if (time_mono_ms() >= deadline) {
+					kill(pid, SIGKILL);
+					waitpid(pid, &st, 0);
+					break;
+				}
+				time_sleep_ms(10);
+			}
+		}
+		describe_exit(st, how, sizeof(how));
+	} else {
+		str_copy(how, "could not be started", sizeof(how));
+		why = why != NULL ? why : "?";
+	}
+	u->pid = 0;
+	u->batch_out = 0;
+	u->kick_sent = 0;
+	u->delta.count = 0;
+	now = time_mono_ms();
+	ran = now - u->started_ms;
+	u->restart_delay_ms =
+	    ran >= RESTART_RESET_MS || u->restart_delay_ms == 0
+	        ? RESTART_MIN_MS
+	        : (u->restart_delay_ms * 2 > RESTART_MAX_MS ? RESTART_MAX_MS
+	                                                    : u->restart_delay_ms * 2);
+	u->restart_at_ms = now + u->restart_delay_ms;
+	if (!stopping(u)) {
+		if (pid <= 0)
+			log_warnx("uplink process %s (%s); trying again in %lld ms", how, why,
+			    (long long)u->restart_delay_ms);
+		else if (why != NULL)
+			log_warnx("uplink process %d %s: stopped (%s); a new one starts in %lld ms",
+			    (int)pid, why, how, (long long)u->restart_delay_ms);
+		else
+			log_warnx("uplink process %d %s; a new one starts in %lld ms", (int)pid,
+			    how, (long long)u->restart_delay_ms);
+		snprintf(text, sizeof(text), "uplink process %s; restarting", how);
+	} else {
+		log_info("uplink process %d stopped (%s)", (int)pid, how);
+		text[0] = '\0';
+	}
+	pthread_mutex_lock(&u->lock);
+	u->status.running = 0;
+	u->status.pid = 0;
+	u->status.connected = 0;
+	str_copy(u->status.last_exit, how, sizeof(u->status.last_exit));
+	if (text[0] != '\0')
+		str_copy(u->status.last_error, text, sizeof(u->status.last_error));
+	pthread_mutex_unlock(&u->lock);
+}
+
+static void
+start_uplink(struct uplink *u)
+{
+	struct upchan_config c;
+	char err[160], **envp;
+	int sv[2];
+	pid_t pid;
+
+	u->started_ms = time_mono_ms();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_warn("uplink: socketpair");
+		end_uplink(u, "socketpair");
+		return;
+	}
+	/* built before fork(): the child may not allocate */
+	if ((envp = uplink_environment()) == NULL || (pid = fork()) == -1) {
+		log_warn("uplink: fork");
+		free(envp);
+		close(sv[0]);
+		close(sv[1]);
+		end_uplink(u, "fork");
+		return;
+	}
+	if (pid == 0)
+		exec_uplink(sv[1], envp);
+	free(envp);
+	close(sv[1]);
+	u->fd = sv[0];
+	u->pid = pid;
+	u->heard_ms = u->started_ms;
+	u->quiet_ms = START_QUIET_MS;
+	u->kick_sent = 0;
+	u->batch_out = 0;
+	u->delta.count = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.version = UPCHAN_VERSION;
+	c.log_level = (int32_t)log_get_level();
+	c.foreground = u->config.log_foreground ? 1 : 0;
+	c.switch_user = u->switch_user;
+	c.uid = (uint32_t)u->uid;
+	c.gid = (uint32_t)u->gid;
+	str_copy(c.user, u->status.user, sizeof(c.user));
+	str_copy(c.host, u->config.host, sizeof(c.host));
+	c.port = u->config.port;
+	str_copy(c.station_id, u->config.station_id, sizeof(c.station_id));
+	str_copy(c.township, u->config.township, sizeof(c.township));
+	if (u->config.psk_identity[0] != '\0')
+		str_copy(c.identity, u->config.psk_identity, sizeof(c.identity));
+	else
+		snprintf(c.identity, sizeof(c.identity), "station:%s", u->config.station_id);
+	memcpy(c.key, u->config.psk_key, u->config.psk_key_len);
+	c.key_len = (uint32_t)u->config.psk_key_len;
+	c.rate = u->config.rate;
+	c.heartbeat_s = u->config.heartbeat_s;
+	c.registry_pull_s = u->config.registry_pull_s;
+	c.ack_timeout_ms = u->config.ack_timeout_ms;
+	c.max_retransmit = u->config.max_retransmit;
+	c.backoff_max_ms = u->config.backoff_max_ms;
+	if (upchan_send(u->fd, UPCHAN_CONFIG, &c, sizeof(c), NULL, 0, REPLY_TIMEOUT_MS, err,
+	        sizeof(err)) == -1) {
+		OPENSSL_cleanse(&c, sizeof(c));
+		end_uplink(u, "cannot be configured");
+		return;
+	}
+	OPENSSL_cleanse(&c, sizeof(c));
+	pthread_mutex_lock(&u->lock);
+	if (u->started_once)
+		u->status.restarts++;
+	u->status.running = 1;
+	u->status.pid = (int)pid;
+	u->status.sessions = 0;
+	pthread_mutex_unlock(&u->lock);
+	u->started_once = 1;
+	log_info("uplink process %d started (user %s)", (int)pid, u->status.user);
+}
+
+/* Take what the uplink process sent; ends it on a fault. */
+static void
+read_channel(struct uplink *u)
+{
+	struct upchan_msg m;
+	char err[256], why[300];
+	size_t len;
+	int i, rc;
+
+	for (i = 0; i < MESSAGES_PER_PASS && u->fd != -1; i++) {
+		rc = upchan_recv(u->fd, u->buf, &len, 0, err, sizeof(err));
+		if (rc == 0)
+			return;
+		if (rc == -1) {
+			if (strcmp(err, "closed") == 0) {
+				end_uplink(u, NULL);
+			} else {
+				snprintf(why, sizeof(why),
+				    "sent a message the gateway refuses (%s)", err);
+				end_uplink(u, why);
+			}
+			return;
+		}
+		u->heard_ms = time_mono_ms();
+		u->kick_sent = 0;
+		if (upchan_parse(u->buf, len, UPCHAN_FROM_UPLINK, &m, err, sizeof(err)) == -1 ||
+		    handle(u, &m, err, sizeof(err)) == -1) {
+			snprintf(why, sizeof(why), "sent a message the gateway refuses (%s)", err);
+			end_uplink(u, why);
+			return;
+		}
+	}
+}
+
+static void *
+supervise(void *arg)
+{
+	struct uplink *u = arg;
+	struct pollfd pfd[2];
+	uint64_t kicks;
+	int64_t now;
+	char why[96], err[160];
+	int n, timeout;
+
+	while (!stopping(u)) {
+		now = time_mono_ms();
+		__atomic_store_n(&u->loop_ms, now, __ATOMIC_RELAXED);
+		if (u->pid == 0 && now >= u->restart_at_ms)
+			start_uplink(u);
+		if (now - u->counted_ms >= 1000)
+			count_backlog(u);
+		timeout = LOOP_MS;
+		if (u->pid == 0 && u->restart_at_ms - now < timeout)
+			timeout = u->restart_at_ms - now > 0 ? (int)(u->restart_at_ms - now) : 0;
+		pfd[0].fd = u->wake_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = u->fd;
+		pfd[1].events = POLLIN;
+		n = u->fd != -1 ? 2 : 1;
+		if (poll(pfd, (nfds_t)n, timeout) == -1 && errno != EINTR) {
+			log_warn("uplink: poll");
+			time_sleep_ms(100);
+			continue;
+		}
+		if (pfd[0].revents & POLLIN) {
+			if (read(u->wake_fd, &kicks, sizeof(kicks)) == -1 && errno != EAGAIN)
+				log_warn("uplink: eventfd");
+			/* one KICK until it speaks again: it is awake by then */
+			if (u->fd != -1 && !u->kick_sent &&
+			    upchan_send(u->fd, UPCHAN_KICK, NULL, 0, NULL, 0, 0, err,
+			        sizeof(err)) == 0)
+				u->kick_sent = 1;
+		}
+		if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			read_channel(u);
+		now = time_mono_ms();
+		if (u->pid > 0 && now - u->heard_ms > u->quiet_ms) {
+			snprintf(why, sizeof(why), "was silent for %lld ms (it announced %lld)",
+			    (long long)(now - u->heard_ms), (long long)u->quiet_ms);
+			end_uplink(u, why);
+		}
+	}
+	if (u->pid > 0)
+		end_uplink(u, NULL);
+	return NULL;
+}
+
+/* ---- the interface ---------------------------------------------------------------- */
+
+int
+uplink_start(const struct uplink_config *config, struct uplink **out, char *err, size_t errlen)
+{
+	struct passwd pw, *found = NULL;
+	char pwbuf[4096];
+	struct uplink *u;
+
+	*out = NULL;
+	if (config->batch < 1 || config->batch > WIRE_MAX_RECORDS)
+		return err_set(err, errlen, "uplink batch must be 1..%d", WIRE_MAX_RECORDS);
+	if (config->psk_key_len < 1 || config->psk_key_len > PSK_MAX_KEY)
+		return err_set(err, errlen, "the station key is empty or too long");
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	u->config = *config;
+	u->fd = -1;
+	u->wake_fd = -1;
+	pthread_mutex_init(&u->lock, NULL);
+	if (may_change_users()) {
+		if (getpwnam_r(config->user, &pw, pwbuf, sizeof(pwbuf), &found) != 0 ||
+		    found == NULL) {
+			err_set(err, errlen, "[county] uplink_user '%s': no such user",
+			    config->user);
+			goto fail;
+		}
+		if (pw.pw_uid == 0) {
+			err_set(err, errlen,
+			    "[county] uplink_user '%s' is root: the uplink must run unprivileged",
+			    config->user);
+			goto fail;
+		}
+		u->switch_user = 1;
+		u->uid = pw.pw_uid;
+		u->gid = pw.pw_gid;
+		str_copy(u->status.user, config->user, sizeof(u->status.user));
+	} else {
+		u->uid = geteuid();
+		u->gid = getegid();
+		if ((getpwuid_r(u->uid, &pw, pwbuf, sizeof(pwbuf), &found) == 0) && found != NULL)
+			str_copy(u->status.user, pw.pw_name, sizeof(u->status.user));
+		else
+			snprintf(u->status.user, sizeof(u->status.user), "%u", (unsigned)u->uid);
+		log_info("the uplink process runs as %s, like gasgw: giving it [county] "
+		         "uplink_user '%s' takes root or CAP_SETUID and CAP_SETGID",
+		    u->status.user, config->user);
+	}
+	u->status.uid = (long)u->uid;
+	if (store_open(config->db_path, schema_station, 0, &u->db, err, errlen) == -1)
+		goto fail;
+	if ((u->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+		err_set(err, errlen, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	count_backlog(u);
+	u->loop_ms = time_mono_ms();
+	if (pthread_create(&u->thread, NULL, supervise, u) != 0) {
+		err_set(err, errlen, "cannot start the uplink thread");
+		goto fail;
+	}
+	*out = u;
+	return 0;
+fail:
+	if (u->wake_fd != -1)
+		close(u->wake_fd);
+	if (u->db != NULL)
+		store_close(u->db);
+	pthread_mutex_destroy(&u->lock);
+	OPENSSL_cleanse(&u->config, sizeof(u->config));
+	free(u);
+	return -1;
+}
+
+void
+uplink_stop(struct uplink *u)
+{
+	uint64_t one = 1;
+
+	if (u == NULL)
+		return;
+	__atomic_store_n(&u->stop, 1, __ATOMIC_RELAXED);
+	if (write(u->wake_fd, &one, sizeof(one)) == -1 && errno != EAGAIN)
+		log_warn("uplink: eventfd");
+	pthread_join(u->thread, NULL);
+	close(u->wake_fd);
+	store_close(u->db);
+	free(u->delta.rows);
+	pthread_mutex_destroy(&u->lock);
+	OPENSSL_cleanse(&u->config, sizeof(u->config));
+	free(u);
+}
+
+void
+uplink_get_status(struct uplink *u, struct uplink_status *out)
+{
+	pthread_mutex_lock(&u->lock);
+	*out = u->status;
+	pthread_mutex_unlock(&u->lock);
+}
+
+void
+uplink_kick(struct uplink *u)
+{
+	uint64_t one = 1;
+
+	/* the caller is the fill line: an eventfd write never waits */
+	if (write(u->wake_fd, &one, sizeof(one)) == -1) {
+		/* EAGAIN: the counter is full of kicks already */
+	}
+}
+
+int
+uplink_healthy(struct uplink *u, int64_t now)
+{
+	return now - __atomic_load_n(&u->loop_ms, __ATOMIC_RELAXED) <= STALE_MS;
+}

@@ -1,0 +1,343 @@
+/*
+ * uplink: the gateway's side of the county link, against uplink processes
+ * that misbehave on purpose.  uplink_start starts this test binary again
+ * with --uplink-process, where a scripted uplink (TEST_UPLINK_MODE) does
+ * one thing wrong; the real thread, channel and station database judge it:
+ *   - an ACK claiming more than the batch it was given deletes only the
+ *     outbox rows it was handed, never the others;
+ *   - a malformed message, a count that does not match, an uplink that
+ *     stays silent longer than it said, and one that exits are each ended
+ *     and a new uplink process is started, with the outbox untouched;
+ *   - a registry delta is applied through the registry module.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store.h"
+#include "upchan.h"
+#include "uplink.h"
+#include "uplinkproc.h"
+#include "util.h"
+
+/* ---- the scripted uplink process -------------------------------------------- */
+
+static int fake_fd = UPCHAN_FD;
+
+static void
+fake_send(uint32_t type, const void *body, size_t len)
+{
+	char err[128];
+
+	if (upchan_send(fake_fd, type, body, len, NULL, 0, 5000, err, sizeof(err)) == -1)
+		exit(3);
+}
+
+/* The next message of this type from the gateway (exit 3 otherwise). */
+static void
+fake_expect(enum upchan_type type, struct upchan_msg *m, uint8_t *buf)
+{
+	char err[128];
+	size_t len;
+
+	do {
+		if (upchan_recv(fake_fd, buf, &len, 5000, err, sizeof(err)) != 1 ||
+		    upchan_parse(buf, len, UPCHAN_FROM_GATEWAY, m, err, sizeof(err)) == -1)
+			exit(3);
+	} while (m->type == UPCHAN_KICK);
+	if (m->type != type)
+		exit(3);
+}
+
+static void
+fake_status(int quiet_ms)
+{
+	struct upchan_status s;
+
+	memset(&s, 0, sizeof(s));
+	s.quiet_ms = quiet_ms;
+	fake_send(UPCHAN_STATUS, &s, sizeof(s));
+}
+
+/* Wait until the gateway closes the channel or kills us. */
+static int
+fake_linger(uint8_t *buf)
+{
+	char err[128];
+	size_t len;
+
+	while (upchan_recv(fake_fd, buf, &len, -1, err, sizeof(err)) == 1)
+		;
+	return 0;
+}
+
+static void
+fake_row(const char *serial, const char *status)
+{
+	struct wire_registry_row r;
+
+	memset(&r, 0, sizeof(r));
+	str_copy(r.serial, serial, sizeof(r.serial));
+	str_copy(r.status, status, sizeof(r.status));
+	r.version = 8;
+	fake_send(UPCHAN_REGISTRY_ROW, &r, sizeof(r));
+}
+
+static int
+fake_uplink(void)
+{
+	static uint8_t buf[UPCHAN_MAX_MSG];
+	const char *mode = getenv("TEST_UPLINK_MODE");
+	struct upchan_msg m;
+	size_t have = 0;
+
+	fake_expect(UPCHAN_CONFIG, &m, buf);
+	if (mode == NULL)
+		return 3;
+	if (strcmp(mode, "exit") == 0)
+		return 7;
+	if (strcmp(mode, "silent") == 0) {
+		fake_status(100); /* and then say nothing */
+		sleep(60);
+		return 0;
+	}
+	fake_status(UPCHAN_MAX_QUIET_MS);
+	if (strcmp(mode, "liar") == 0) {
+		struct upchan_ack ack = { 1000000000, 5, 0 };
+
+		fake_send(UPCHAN_BATCH_REQ, NULL, 0);
+		do {
+			fake_expect(UPCHAN_BATCH, &m, buf);
+			have += m.data_len;
+		} while (have < m.body.batch.total);
+		fake_send(UPCHAN_ACK, &ack, sizeof(ack));
+		fake_expect(UPCHAN_STATE, &m, buf);
+	} else if (strcmp(mode, "malformed") == 0) {
+		struct upchan_ack ack = { 5, 5, 0 };
+
+		fake_send(UPCHAN_ACK, &ack, 7);
+	} else if (strcmp(mode, "registry") == 0) {
+		struct upchan_registry_end end = { 8, 2, 0 };
+
+		fake_row("C1", "scrapped");
+		fake_row("C2", "retired");
+		fake_send(UPCHAN_REGISTRY_END, &end, sizeof(end));
+		fake_expect(UPCHAN_REGISTRY_DONE, &m, buf);
+		if (!m.body.registry_done.ok || m.body.registry_done.version != 8)
+			return 4;
+		/* then a delta whose count does not match its rows */
+		end.version = 9;
+		end.count = 5;
+		fake_row("C1", "active");
+		fake_send(UPCHAN_REGISTRY_END, &end, sizeof(end));
+	}
+	return fake_linger(buf);
+}
+
+/* ---- the gateway side -------------------------------------------------------- */
+
+struct fixture {
+	char dir[64];
+	char db_path[96];
+	sqlite3 *db;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+	int i;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_uplink.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->db_path, sizeof(f->db_path), "%s/station.db", f->dir);
+	if (store_open(f->db_path, schema_station, 0, &f->db, err, sizeof(err)) == -1)
+		return -1;
+	/* twelve records waiting (events: no fill row needed) and two cylinders */
+	for (i = 1; i <= 12; i++) {
+		char sql[200];
+
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO outbox (uuid, kind, created_ms) VALUES"
+		    " ('00000000-0000-4000-8000-%012d', 'event', %d)",
+		    i, i);
+		if (store_exec(f->db, sql, err, sizeof(err)) == -1)
+			return -1;
+	}
+	if (store_exec(f->db,
+	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	        " updated_ms) VALUES ('C1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0),"
+	        " ('C2', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)",
+	        err, sizeof(err)) == -1)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static struct uplink *
+start(struct fixture *f, const char *mode)
+{
+	struct uplink_config c;
+	struct uplink *u = NULL;
+	char err[256];
+
+	setenv("TEST_UPLINK_MODE", mode, 1);
+	memset(&c, 0, sizeof(c));
+	str_copy(c.host, "127.0.0.1", sizeof(c.host));
+	c.port = 9;
+	str_copy(c.station_id, "S01", sizeof(c.station_id));
+	memset(c.psk_key, 7, 16);
+	c.psk_key_len = 16;
+	c.batch = 5;
+	str_copy(c.db_path, f->db_path, sizeof(c.db_path));
+	str_copy(c.user, "nobody", sizeof(c.user));
+	c.log_foreground = 1;
+	if (uplink_start(&c, &u, err, sizeof(err)) == -1)
+		fail_msg("uplink_start: %s", err);
+	return u;
+}
+
+/* Wait (up to 10 s) until the uplink process has been replaced once. */
+static void
+wait_restarted(struct uplink *u, struct uplink_status *st)
+{
+	int64_t end = time_mono_ms() + 10000;
+
+	do {
+		time_sleep_ms(20);
+		uplink_get_status(u, st);
+	} while (st->restarts < 1 && time_mono_ms() < end);
+	assert_true(st->restarts >= 1);
+}
+
+static int64_t
+outbox(struct fixture *f, const char *what)
+{
+	char sql[80];
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM outbox", what);
+	return store_query_int(f->db, sql, -1);
+}
+
+static void
+an_ack_deletes_only_what_was_handed_out(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start(f, "liar");
+	int64_t end = time_mono_ms() + 10000;
+
+	while (outbox(f, "count(*)") == 12 && time_mono_ms() < end)
+		time_sleep_ms(20);
+	/* the liar claimed seq 1,000,000,000 for a batch of 1..5 */
+	assert_int_equal(outbox(f, "count(*)"), 7);
+	assert_int_equal(outbox(f, "min(seq)"), 6);
+	assert_true(uplink_healthy(u, time_mono_ms()));
+	uplink_stop(u);
+	assert_int_equal(outbox(f, "count(*)"), 7);
+}
+
+static void
+a_malformed_message_ends_the_uplink_and_a_new_one_starts(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start(f, "malformed");
+	struct uplink_status st;
+
+	wait_restarted(u, &st);
+	assert_string_equal(st.last_exit, "killed by signal 9");
+	assert_int_equal(outbox(f, "count(*)"), 12);
+	assert_true(uplink_healthy(u, time_mono_ms()));
+	uplink_stop(u);
+}
+
+static void
+a_silent_uplink_is_killed_after_the_time_it_announced(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start(f, "silent");
+	struct uplink_status st;
+
+	wait_restarted(u, &st);
+	assert_string_equal(st.last_exit, "killed by signal 9");
+	uplink_stop(u);
+}
+
+static void
+an_uplink_that_exits_is_started_again(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start(f, "exit");
+	struct uplink_status st;
+
+	wait_restarted(u, &st);
+	assert_string_equal(st.last_exit, "exited with status 7");
+	uplink_stop(u);
+}
+
+static void
+a_registry_delta_goes_through_the_registry_module(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start(f, "registry");
+	struct uplink_status st;
+
+	wait_restarted(u, &st);
+	/* the first delta was applied; the one with a wrong count ended it */
+	assert_string_equal(st.last_exit, "killed by signal 9");
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE (serial = 'C1' AND status ="
+	                     " 'scrapped') OR (serial = 'C2' AND status = 'retired')",
+	                     -1),
+	    2);
+	assert_int_equal(
+	    store_query_int(f->db,
+	        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", -1),
+	    8);
+	uplink_stop(u);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(an_ack_deletes_only_what_was_handed_out, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_malformed_message_ends_the_uplink_and_a_new_one_starts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_silent_uplink_is_killed_after_the_time_it_announced, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_uplink_that_exits_is_started_again, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_registry_delta_goes_through_the_registry_module,
+		    setup, teardown),
+	};
+
+	if (argc > 1 && strcmp(argv[1], UPLINKPROC_FLAG) == 0)
+		return fake_uplink();
+	log_init("test_uplink", 1, getenv("TEST_VERBOSE") ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN);
+	return cmocka_run_group_tests_name("uplink", tests, NULL, NULL);
+}
