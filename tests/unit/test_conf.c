@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "gwconf.h"
+#include "line.h"
 
 static const char good[] = "[station]\n"
                            "id = s1\n"
@@ -159,7 +160,7 @@ static char profiles[] = "/tmp/gastest-profiles.XXXXXX";
 static const struct {
 	const char *name, *text;
 } profile_files[] = {
-	{ "scale", "[device]\nname = scale\nkind = scale\ncapacity = 60\n"
+	{ "scale", "[device]\nname = scale\nkind = scale\ncapacity = 30\n"
 	           "[gross]\ntable = input\ntype = i32\nscale = 0.001\n"
 	           "[stable]\ntable = input\naddress = 4\nbit = 1\n"
 	           "[error]\ntable = input\naddress = 4\nbit = 3\n" },
@@ -337,11 +338,22 @@ gateway_loads_and_checks_every_profile(void **state)
 			assert_int_equal(notes.count, 0);
 		unlink(path);
 	}
-	/* what a start uses: the loaded profiles, and the scale's capacity */
+	/* what a start uses: the loaded profiles, and R25's base is the scale's
+	 * capacity (30 kg here), not a fixed 60 kg */
 	assert_int_equal(load_gw(path, LINE_KEYS("valve"), "", c, &r, &notes), 0);
 	assert_string_equal(c->lines[0].scale.kind, "scale");
-	assert_true(c->lines[0].scale.capacity_kg > 59.9 && c->lines[0].scale.capacity_kg < 60.1);
 	assert_true(c->lines[0].valve.field[MB_SIG_VALVE_FB].invert);
+	{
+		struct line *line = calloc(1, sizeof(*line));
+		struct line_io io;
+
+		assert_non_null(line);
+		memset(&io, 0, sizeof(io));
+		line_init(line, c, &c->lines[0], NULL, &io);
+		assert_float_equal(line->scale_capacity_kg, 30.0, 1e-9);
+		line_free(line);
+		free(line);
+	}
 	unlink(path);
 	rm_profiles();
 	free(c);
