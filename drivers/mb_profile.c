@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,43 +164,29 @@ static const struct conf_key signal_keys[] = {
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
-/* One section per signal, named as signal_names[] names it. */
-static const struct conf_section profile_sections[] = {
-	{ "device", 0, 1, 0, 0, 0, 0, 0, "the device", device_keys, 0 },
-	{ "gross", 0, 1, offsetof(struct profile_text, signal[MB_SIG_GROSS]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "net", 0, 1, offsetof(struct profile_text, signal[MB_SIG_NET]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "motion", 0, 1, offsetof(struct profile_text, signal[MB_SIG_MOTION]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "stable", 0, 1, offsetof(struct profile_text, signal[MB_SIG_STABLE]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "overload", 0, 1, offsetof(struct profile_text, signal[MB_SIG_OVERLOAD]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "error", 0, 1, offsetof(struct profile_text, signal[MB_SIG_ERROR]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "valve_cmd", 0, 1, offsetof(struct profile_text, signal[MB_SIG_VALVE_CMD]), 0, 0, 0, 0,
-	    "", signal_keys, 1 },
-	{ "valve_fb", 0, 1, offsetof(struct profile_text, signal[MB_SIG_VALVE_FB]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "watchdog", 0, 1, offsetof(struct profile_text, signal[MB_SIG_WATCHDOG]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "heartbeat", 0, 1, offsetof(struct profile_text, signal[MB_SIG_HEARTBEAT]), 0, 0, 0, 0,
-	    "", signal_keys, 1 },
-	{ "target", 0, 1, offsetof(struct profile_text, signal[MB_SIG_TARGET]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "start", 0, 1, offsetof(struct profile_text, signal[MB_SIG_START]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "abort", 0, 1, offsetof(struct profile_text, signal[MB_SIG_ABORT]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "filling", 0, 1, offsetof(struct profile_text, signal[MB_SIG_FILLING]), 0, 0, 0, 0, "",
-	    signal_keys, 1 },
-	{ "fill_done", 0, 1, offsetof(struct profile_text, signal[MB_SIG_FILL_DONE]), 0, 0, 0, 0,
-	    "", signal_keys, 1 },
-	{ "fill_alarm", 0, 1, offsetof(struct profile_text, signal[MB_SIG_FILL_ALARM]), 0, 0, 0, 0,
-	    "", signal_keys, 1 },
-	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 },
-};
+/*
+ * The sections: [device], then one per signal, named as signal_names[]
+ * names it, each filling its struct signal_text; built once.
+ */
+static struct conf_section profile_sections[1 + MB_SIG_COUNT + 1];
+static pthread_once_t profile_sections_once = PTHREAD_ONCE_INIT;
+
+static void
+profile_sections_init(void)
+{
+	profile_sections[0] = (struct conf_section){ .name = "device",
+		.max_items = 1,
+		.help = "the device",
+		.keys = device_keys };
+	for (int s = 0; s < MB_SIG_COUNT; s++)
+		profile_sections[1 + s] = (struct conf_section){ .name = signal_names[s],
+			.max_items = 1,
+			.offset = offsetof(struct profile_text, signal) +
+			          (size_t)s * sizeof(struct signal_text),
+			.help = "a signal",
+			.keys = signal_keys,
+			.optional = 1 };
+}
 
 /* What the written signals are: the gateway writes them, so they must be
  * in a table Modbus can write. */
@@ -343,6 +330,7 @@ mb_profile_parse_report(const char *text, size_t len, const char *origin,
 	input.len = len;
 	input.check = profile_check;
 	input.arg = &pp;
+	pthread_once(&profile_sections_once, profile_sections_init);
 	rc = conf_parse(&input, profile_sections, t, report);
 	free(t);
 	if (rc != 0) {
@@ -370,22 +358,33 @@ report_to_err(const struct conf_report *report, char *err, size_t errlen)
 	}
 }
 
-int
-mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_profile *profile,
-    char *err, size_t errlen)
+/* mb_profile_load (name set) or mb_profile_parse, the report into err. */
+static int
+profile_err(const char *name, const char *dir, const char *text, size_t len, const char *origin,
+    struct mb_profile *profile, char *err, size_t errlen)
 {
 	struct conf_report *report = calloc(1, sizeof(*report));
 	int rc, saved;
 
 	if (report == NULL)
 		return err_set(err, errlen, "out of memory");
-	rc = mb_profile_parse_report(text, len, origin, profile, report);
+	if (name != NULL)
+		rc = mb_profile_load_report(name, dir, profile, report);
+	else
+		rc = mb_profile_parse_report(text, len, origin, profile, report);
 	saved = errno;
 	if (rc != 0)
 		report_to_err(report, err, errlen);
 	free(report);
 	errno = saved;
 	return rc;
+}
+
+int
+mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_profile *profile,
+    char *err, size_t errlen)
+{
+	return profile_err(NULL, NULL, text, len, origin, profile, err, errlen);
 }
 
 static int
@@ -495,18 +494,7 @@ int
 mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
     size_t errlen)
 {
-	struct conf_report *report = calloc(1, sizeof(*report));
-	int rc, saved;
-
-	if (report == NULL)
-		return err_set(err, errlen, "out of memory");
-	rc = mb_profile_load_report(name, dir, profile, report);
-	saved = errno;
-	if (rc != 0)
-		report_to_err(report, err, errlen);
-	free(report);
-	errno = saved;
-	return rc;
+	return profile_err(name, dir, NULL, 0, NULL, profile, err, errlen);
 }
 
 /* ---- roles: what a fill line needs of each profile ----------------------- */

@@ -9,31 +9,10 @@
 # their reason and exit status.  Its words are Chinese under zh_CN.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
-SIM="$BUILD/gassim"
+. "$(dirname "$0")/sim_lib.sh"
 PROBE="$BUILD/gasprobe"
 P="$here/drivers/profiles"
-n=0
 
-# start_sim BUS ARGS...: a fresh gassim on TCP or RTU; sets BUSARGS for gasprobe
-start_sim() {
-	bus=$1; shift
-	n=$((n + 1))
-	if [ "$bus" = tcp ]; then
-		port=$(free_port)
-		spawn "sim$n" "$SIM" --tcp "127.0.0.1:$port" --control "$T/ctl$n" --noise 0 \
-		    --profiles "$P" "$@"
-		BUSARGS="--tcp 127.0.0.1:$port"
-	else
-		spawn "pty$n" socat "pty,raw,echo=0,link=$T/a$n" "pty,raw,echo=0,link=$T/b$n"
-		wait_for 5 test -e "$T/b$n"
-		spawn "sim$n" "$SIM" --rtu "$T/a$n" --baud 115200 --control "$T/ctl$n" --noise 0 \
-		    --profiles "$P" "$@"
-		BUSARGS="--rtu $T/b$n --baud 115200 --parity even"
-	fi
-	wait_for 5 test -S "$T/ctl$n" || fail "gassim $n starts"
-	SIMPID=$(eval echo "\$PID_sim$n")
-}
-stop_sim() { kill "$SIMPID" 2>/dev/null; wait_for 5 sh -c "! kill -0 $SIMPID 2>/dev/null"; }
 probe() { "$PROBE" $BUSARGS -P "$P" "$@" >"$T/out" 2>&1; rc=$?; }
 row() { grep -q "^$1 *$2 *$3 *$4\$" "$T/out"; }
 
