@@ -264,6 +264,28 @@ line_profile(const struct conf_where *where, struct conf_report *report, struct 
 	}
 }
 
+/* 1 if two loaded profiles say the same of the device (where in their files
+ * they say it aside). */
+static int
+profile_same(const struct mb_profile *a, const struct mb_profile *b)
+{
+	if (strcmp(a->name, b->name) != 0 || strcmp(a->kind, b->kind) != 0 ||
+	    strcmp(a->description, b->description) != 0 || a->capacity_kg != b->capacity_kg)
+		return 0;
+	for (int s = 0; s < MB_SIG_COUNT; s++) {
+		const struct mb_field *x = &a->field[s], *y = &b->field[s];
+
+		if (x->present != y->present)
+			return 0;
+		if (x->present &&
+		    (x->table != y->table || x->address != y->address || x->type != y->type ||
+		        x->order != y->order || x->scale != y->scale || x->bit != y->bit ||
+		        x->invert != y->invert || x->poll != y->poll))
+			return 0;
+	}
+	return 1;
+}
+
 /* A reload: a line's profile file no longer reads as the one in force. */
 static void
 profile_changed(const struct conf_where *where, struct gw_check *gc, const struct gw_line *l,
@@ -278,7 +300,7 @@ profile_changed(const struct conf_where *where, struct gw_check *gc, const struc
 
 		if (strcmp(was->name, l->name) != 0)
 			continue;
-		if (strcmp(p->origin, now->origin) == 0 && memcmp(p, now, sizeof(*p)) != 0)
+		if (strcmp(p->origin, now->origin) == 0 && !profile_same(p, now))
 			conf_report_add(gc->changed, now->origin, 0,
 			    "changed since [line %s] (%s:%d) read it: read again only on restart",
 			    l->name, conf_where_name(where), conf_where_line(where, l, key));

@@ -359,6 +359,43 @@ gateway_loads_and_checks_every_profile(void **state)
 	free(c);
 }
 
+/* A reload names a profile file that changed under a line (it is read
+ * again only on restart), and not one that only gained a comment. */
+static void
+reload_names_a_profile_changed_under_a_line(void **state)
+{
+	struct gw_config *now = calloc(1, sizeof(*now)), *fresh = calloc(1, sizeof(*fresh));
+	struct conf_report r, notes;
+	char path[64], profile[96];
+	FILE *f;
+
+	(void)state;
+	make_profiles();
+	assert_int_equal(load_gw(path, LINE_KEYS("valve"), "", now, &r, &notes), 0);
+	snprintf(profile, sizeof(profile), "%s/valve.ini", profiles);
+	f = fopen(profile, "a");
+	assert_non_null(f);
+	fputs("; a comment changes nothing\n", f);
+	fclose(f);
+	assert_int_equal(gw_config_reload(path, now, fresh, &notes, &r), 0);
+	assert_int_equal(notes.count, 0);
+	f = fopen(profile, "a");
+	assert_non_null(f);
+	fputs("[error]\ntable = discrete\naddress = 7\n", f);
+	fclose(f);
+	assert_int_equal(gw_config_reload(path, now, fresh, &notes, &r), 0);
+	assert_int_equal(notes.count, 1);
+	assert_int_equal(strncmp(notes.errors[0], profile, strlen(profile)), 0);
+	assert_non_null(strstr(notes.errors[0], ": changed since [line 1] (/tmp/gastest-conf."));
+	assert_non_null(strstr(notes.errors[0], ":17) read it: read again only on restart"));
+	/* and the line keeps the profile it started with */
+	assert_false(fresh->lines[0].valve.field[MB_SIG_ERROR].present);
+	unlink(path);
+	rm_profiles();
+	free(now);
+	free(fresh);
+}
+
 /* Every problem of a text is said, each with its line: the lines inih
  * cannot read (all of them, not the first), a NUL inside a line, and a
  * comment longer than inih's line buffer is no problem. */
@@ -589,6 +626,7 @@ main(void)
 		cmocka_unit_test(a_check_sees_where_each_key_was_set),
 		cmocka_unit_test(optional_sections_need_their_keys_only_when_given),
 		cmocka_unit_test(reload_keeps_restart_keys_and_names_their_line),
+		cmocka_unit_test(reload_names_a_profile_changed_under_a_line),
 		cmocka_unit_test(gateway_table_marks_what_needs_a_restart),
 		cmocka_unit_test(example_file_covers_every_key),
 	};
