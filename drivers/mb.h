@@ -24,7 +24,9 @@
  * any errno value, system or Modbus.
  *
  * Values are engineering units: kg for weights (the profile's scale applied),
- * 0/1 for bits, milliseconds for the watchdog timeout, counts for heartbeat.
+ * 0/1 for bits (the profile's polarity applied: 1 always means what
+ * enum mb_signal says), milliseconds for the watchdog timeout, counts for
+ * heartbeat.
  */
 #ifndef GAS_MB_H
 #define GAS_MB_H
@@ -70,9 +72,13 @@ enum mb_error_kind mb_error_kind(int errnum);
  * Profiles (drivers/profiles/NAME.ini; format in docs/drivers.md)
  * ------------------------------------------------------------------------ */
 
+struct conf_report;
+
 enum mb_table { MB_COIL = 0, MB_DISCRETE, MB_INPUT, MB_HOLDING };
 enum mb_type { MB_U16 = 0, MB_I16, MB_U32, MB_I32, MB_F32 };
-/* Word/byte order of 32-bit values; A is the most significant byte. */
+/* Word/byte order of 32-bit values; A is the most significant byte.  A
+ * 16-bit value is AB (MB_ABCD: as Modbus sends it) or BA (MB_BADC: its two
+ * bytes swapped). */
 enum mb_order { MB_ABCD = 0, MB_CDAB, MB_BADC, MB_DCBA };
 
 enum mb_signal {
@@ -101,10 +107,12 @@ struct mb_field {
 	enum mb_table table;
 	uint16_t address;    /* 0-based protocol address */
 	enum mb_type type;   /* for coils and discrete inputs: MB_U16, value 0/1 */
-	enum mb_order order; /* 32-bit types only */
+	enum mb_order order; /* 32-bit: ABCD..DCBA; 16-bit: ABCD (AB) or BADC (BA) */
 	double scale;        /* engineering value = raw * scale (default 1) */
 	int bit;             /* -1, or 0..15: the signal is that bit of a register */
+	int invert;          /* bits: 1 when the device's 1 means the signal's 0 */
 	int poll;            /* 1: read by the poller (default); 0: write-only */
+	int line;            /* line of its [section] in the profile file */
 };
 
 #define MB_NAME_MAX 64
@@ -113,19 +121,33 @@ struct mb_profile {
 	char name[MB_NAME_MAX]; /* [device] name */
 	char kind[16];          /* "scale", "valve", "filler" or "indicator" */
 	char description[128];
+	double capacity_kg; /* [device] capacity: the weighing range, kg; 0: not given */
 	struct mb_field field[MB_SIG_COUNT];
+	/* where it came from, for messages */
+	char origin[256]; /* the file's path (or the origin given to the parser) */
+	int kind_line;    /* line of kind = (0: not in the file) */
+	int capacity_line;
 };
 
 /* "gross", "valve_cmd", ... (the profile's section names); NULL if out of range. */
 const char *mb_signal_name(enum mb_signal signal);
 /* Inverse of mb_signal_name; -1 if unknown. */
 int mb_signal_from_name(const char *name);
+/* The unit of a signal's engineering value: "kg", "ms", or "" (bits, counts). */
+const char *mb_signal_unit(enum mb_signal signal);
+/* 1 for the signals that are bits (0/1): motion, stable, valve_cmd, ... */
+int mb_signal_is_bit(enum mb_signal signal);
 
 /*
- * Parse a profile from len bytes of INI text.  origin names the text in
- * messages ("sim-scale.ini"): errors read "ORIGIN:LINE: message".
- * On failure *profile is unspecified.
+ * Parse a profile from len bytes of INI text (the format of docs/drivers.md,
+ * read by the configuration layer, conf.h).  origin names the text in
+ * messages ("drivers/profiles/sim-scale.ini").  Every problem goes into
+ * report as "ORIGIN:LINE: message"; returns 0 when there is none, else -1
+ * (*profile is then unspecified).
  */
+int mb_profile_parse_report(const char *text, size_t len, const char *origin,
+    struct mb_profile *profile, struct conf_report *report);
+/* The same, with every message in err, one per line (as many as fit). */
 int mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_profile *profile,
     char *err, size_t errlen);
 
@@ -133,13 +155,43 @@ int mb_profile_parse(const char *text, size_t len, const char *origin, struct mb
  * Load a profile by name or path: if name contains a '/' or ends in ".ini" it
  * is a path; otherwise DIR/NAME.ini where DIR is dir, or when dir is NULL or
  * empty, $GAS_PROFILES, then ./drivers/profiles, then
- * /usr/local/share/gasgw/profiles.  Files over 64 KiB are refused.
+ * /usr/local/share/gasgw/profiles.  Files over 64 KiB are refused.  Messages
+ * name the file by the path it was found at.  0, or -1 with errno (ENOENT:
+ * no such profile; EINVAL: it has errors) and every problem in report.
  */
+int mb_profile_load_report(const char *name, const char *dir, struct mb_profile *profile,
+    struct conf_report *report);
+/* The same, with every message in err, one per line (as many as fit). */
 int mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
     size_t errlen);
 
+/*
+ * What a profile is used as on a fill line: the scale of a line (kinds scale
+ * and indicator), its valve controller (kind valve), or the filling
+ * controller that is the whole line (kind filler, scale_unit = valve_unit).
+ */
+enum mb_role { MB_ROLE_SCALE = 0, MB_ROLE_VALVE, MB_ROLE_FILLER };
+/* "scale", "valve", "filler". */
+const char *mb_role_name(enum mb_role role);
+/* The role a profile's kind is made for. */
+enum mb_role mb_role_of_kind(const char *kind);
+
+/*
+ * Can profile serve in role?  Each reason it cannot goes into errors, as
+ * "ORIGIN:LINE: message" (the profile's file and line): a kind made for
+ * another role, a signal the role needs and the profile lacks or does not
+ * read (a valve without the watchdog that closes it when the gateway
+ * stops, a scale without a weight, a way to see it settle, or its
+ * capacity...).  What a line loses for want of an optional signal goes into
+ * notes.  Returns 0 when it can, -1 when it cannot.  The table of what each
+ * role needs is in docs/drivers.md.
+ */
+int mb_profile_check(const struct mb_profile *profile, enum mb_role role,
+    struct conf_report *errors, struct conf_report *notes);
+
 /* Encode/decode one field's raw registers (regs[0..1] for 32-bit types;
- * for bits, regs[0] is the register or coil value).  No I/O.
+ * for bits, regs[0] is the register or coil value), in the field's byte
+ * order and, for bits, its polarity (invert).  No I/O.
  * mb_field_decode returns NaN when the registers hold no number (an f32
  * NaN or infinity): callers take that as a bad reply (MB_EBADREPLY). */
 double mb_field_decode(const struct mb_field *field, const uint16_t *regs);

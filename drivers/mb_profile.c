@@ -10,7 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <ini.h>
 #include <modbus.h>
 
+#include "conf.h"
 #include "mb.h"
 #include "util.h"
 
@@ -45,10 +47,11 @@ static const char *const signal_names[MB_SIG_COUNT] = {
 	[MB_SIG_FILL_ALARM] = "fill_alarm",
 };
 
-static const char *const table_names[] = { "coil", "discrete", "input", "holding" };
-static const char *const type_names[] = { "u16", "i16", "u32", "i32", "f32" };
-static const char *const order_names[] = { "ABCD", "CDAB", "BADC", "DCBA" };
-static const char *const kind_names[] = { "scale", "valve", "filler", "indicator" };
+static const char *const table_names[] = { "coil", "discrete", "input", "holding", NULL };
+static const char *const type_names[] = { "u16", "i16", "u32", "i32", "f32", NULL };
+/* 32-bit orders, in enum mb_order's order, then the 16-bit ones */
+static const char *const order_names[] = { "ABCD", "CDAB", "BADC", "DCBA", "AB", "BA", NULL };
+static const char *const kind_names[] = { "scale", "valve", "filler", "indicator", NULL };
 
 const char *
 mb_signal_name(enum mb_signal signal)
@@ -67,256 +70,325 @@ mb_signal_from_name(const char *name)
 	return -1;
 }
 
-static int
-lookup(const char *const *names, int count, const char *value, int fold)
+int
+mb_signal_is_bit(enum mb_signal signal)
 {
-	for (int i = 0; i < count; i++)
-		if ((fold ? strcasecmp(names[i], value) : strcmp(names[i], value)) == 0)
+	switch (signal) {
+	case MB_SIG_GROSS:
+	case MB_SIG_NET:
+	case MB_SIG_WATCHDOG:
+	case MB_SIG_HEARTBEAT:
+	case MB_SIG_TARGET:
+	case MB_SIG_COUNT:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+const char *
+mb_signal_unit(enum mb_signal signal)
+{
+	switch (signal) {
+	case MB_SIG_GROSS:
+	case MB_SIG_NET:
+	case MB_SIG_TARGET:
+		return "kg";
+	case MB_SIG_WATCHDOG:
+		return "ms";
+	default:
+		return "";
+	}
+}
+
+static int
+lookup(const char *const *names, const char *value)
+{
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], value) == 0)
 			return i;
 	return -1;
 }
 
-/* ---- the reader: bounded buffer, counted lines ------------------------- */
+/* ---- the format, as configuration tables (conf.h) ----------------------- */
 
-struct text_reader {
-	const char *text;
-	size_t len;
-	size_t pos;
-	int line;          /* number of the line last handed to inih */
-	int at_line_start; /* the next piece starts a new line */
+/* What the tables fill; turned into a struct mb_profile by profile_check. */
+struct signal_text {
+	char table[12];
+	int address;
+	char type[8];
+	char order[8];
+	double scale;
+	int bit;
+	int invert;
+	int poll;
 };
 
-static char *
-read_line(char *str, int num, void *stream)
-{
-	struct text_reader *r = stream;
-	size_t n = 0;
+struct profile_text {
+	char name[MB_NAME_MAX];
+	char kind[16];
+	char description[128];
+	double capacity;
+	struct signal_text signal[MB_SIG_COUNT];
+};
 
-	if (r->pos >= r->len || num < 2)
-		return NULL;
-	/* A line longer than inih's buffer arrives in pieces: count it once,
-	 * when its first piece is handed over. */
-	if (r->at_line_start)
-		r->line++;
-	while (r->pos < r->len && n < (size_t)num - 1) {
-		char c = r->text[r->pos++];
-		if (c == '\0')
-			c = ' '; /* a NUL would cut the line short silently */
-		str[n++] = c;
-		if (c == '\n')
-			break;
-	}
-	str[n] = '\0';
-	r->at_line_start = str[n - 1] == '\n';
-	return str;
+#define DEV(field) offsetof(struct profile_text, field), sizeof(((struct profile_text *)0)->field)
+#define SIG(field) offsetof(struct signal_text, field), sizeof(((struct signal_text *)0)->field)
+#define SIGN(field) offsetof(struct signal_text, field), 0
+
+static const struct conf_key device_keys[] = {
+	{ "name", CONF_STRING, DEV(name), 1, 0, NULL, "the profile's name", NULL, 0 },
+	{ "kind", CONF_CHOICE, DEV(kind), 0, 0, NULL, "what the device is", kind_names, 0 },
+	{ "description", CONF_STRING, DEV(description), 0, 0, "", "one line about the device", NULL,
+	    0 },
+	{ "capacity", CONF_DOUBLE, offsetof(struct profile_text, capacity), 0, 0, 1e6, "0",
+	    "weighing range (maximum load) in kg; a scale, indicator or filler needs it", NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
+};
+
+static const struct conf_key signal_keys[] = {
+	{ "table", CONF_CHOICE, SIG(table), 0, 0, NULL, "the Modbus table that holds the signal",
+	    table_names, 0 },
+	{ "address", CONF_INT, SIGN(address), 0, 65535, "0", "protocol (0-based) address", NULL,
+	    0 },
+	{ "type", CONF_CHOICE, SIG(type), 0, 0, "u16", "register type", type_names, 0 },
+	{ "order", CONF_CHOICE, SIG(order), 0, 0, "ABCD", "byte order (A: most significant)",
+	    order_names, 0 },
+	{ "scale", CONF_DOUBLE, SIGN(scale), -1e12, 1e12, "1", "engineering value = raw x scale",
+	    NULL, 0 },
+	{ "bit", CONF_INT, SIGN(bit), 0, 15, "0", "the signal is this bit of a register", NULL, 0 },
+	{ "invert", CONF_BOOL, SIGN(invert), 0, 0, "no",
+	    "polarity: the device's 1 means the signal's 0", NULL, 0 },
+	{ "poll", CONF_BOOL, SIGN(poll), 0, 0, "yes", "read by the poller (no: write-only)", NULL,
+	    0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
+};
+
+/*
+ * The sections: [device], then one per signal, named as signal_names[]
+ * names it, each filling its struct signal_text; built once.
+ */
+static struct conf_section profile_sections[1 + MB_SIG_COUNT + 1];
+static pthread_once_t profile_sections_once = PTHREAD_ONCE_INIT;
+
+static void
+profile_sections_init(void)
+{
+	profile_sections[0] = (struct conf_section){ .name = "device",
+		.max_items = 1,
+		.help = "the device",
+		.keys = device_keys };
+	for (int s = 0; s < MB_SIG_COUNT; s++)
+		profile_sections[1 + s] = (struct conf_section){ .name = signal_names[s],
+			.max_items = 1,
+			.offset = offsetof(struct profile_text, signal) +
+			          (size_t)s * sizeof(struct signal_text),
+			.help = "a signal",
+			.keys = signal_keys,
+			.optional = 1 };
 }
 
-struct parse_state {
-	struct text_reader reader;
-	const char *origin;
+/* What the written signals are: the gateway writes them, so they must be
+ * in a table Modbus can write. */
+static int
+signal_is_written(int s)
+{
+	return s == MB_SIG_VALVE_CMD || s == MB_SIG_WATCHDOG || s == MB_SIG_HEARTBEAT ||
+	       s == MB_SIG_TARGET || s == MB_SIG_START || s == MB_SIG_ABORT;
+}
+
+struct profile_parse {
+	struct profile_text *text;
 	struct mb_profile *profile;
-	char *err;
-	size_t errlen;
-	int failed;
-	uint32_t seen; /* signals with a section */
-	int have_name;
 };
 
-static int
-fail_at(struct parse_state *st, const char *fmt, ...)
+/*
+ * One signal section, as parsed, into its struct mb_field: the checks that
+ * span its keys, each with the line of the key at fault.
+ */
+static void
+signal_check(const struct conf_where *where, struct conf_report *report, int s,
+    const struct signal_text *t, struct mb_field *f)
 {
-	char msg[256];
-	va_list ap;
+	const char *name = conf_where_name(where), *sig = signal_names[s];
+	int header = conf_where_line(where, t, NULL);
+	int bits, order, order_line = conf_where_line(where, t, "order");
+	int bit_line = conf_where_line(where, t, "bit");
+	int type_line = conf_where_line(where, t, "type");
+	int invert_line = conf_where_line(where, t, "invert");
+	int scale_line = conf_where_line(where, t, "scale");
 
-	if (st->failed)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	err_set(st->err, st->errlen, "%s:%d: %s", st->origin, st->reader.line, msg);
-	st->failed = 1;
-	return 0;
-}
-
-static int
-parse_long(const char *value, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(value, &end, 0);
-	if (errno != 0 || end == value || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-handle(void *user, const char *section, const char *name, const char *value)
-{
-	struct parse_state *st = user;
-	struct mb_field *f;
-	long n;
-	int sig, i;
-
-	if (st->failed)
-		return 0;
-	if (strcmp(section, "device") == 0) {
-		if (strcmp(name, "name") == 0) {
-			if (strlen(value) == 0 || strlen(value) >= sizeof(st->profile->name))
-				return fail_at(st, "name: 1 to %zu characters",
-				    sizeof(st->profile->name) - 1);
-			strcpy(st->profile->name, value);
-			st->have_name = 1;
-		} else if (strcmp(name, "kind") == 0) {
-			if (lookup(kind_names, 4, value, 0) < 0)
-				return fail_at(st,
-				    "kind: '%s' is not scale, valve, filler or indicator", value);
-			strcpy(st->profile->kind, value);
-		} else if (strcmp(name, "description") == 0) {
-			snprintf(st->profile->description, sizeof(st->profile->description), "%s",
-			    value);
-		} else {
-			return fail_at(st, "unknown key '%s' in [device]", name);
-		}
-		return 1;
-	}
-	sig = mb_signal_from_name(section);
-	if (sig < 0)
-		return fail_at(st, "unknown section [%s] (not a signal)", section);
-	f = &st->profile->field[sig];
-	if (!(st->seen & (1u << sig))) {
-		st->seen |= 1u << sig;
-		f->present = 1;
-		f->scale = 1.0;
-		f->bit = -1;
-		f->poll = 1;
-		f->table = (enum mb_table) - 1;
-		f->address = 0;
+	if (header == 0)
+		return; /* not in the file */
+	f->present = 1;
+	f->line = header;
+	f->table = (enum mb_table)lookup(table_names, t->table);
+	f->address = (uint16_t)t->address;
+	f->type =
+	    lookup(type_names, t->type) >= 0 ? (enum mb_type)lookup(type_names, t->type) : MB_U16;
+	f->scale = t->scale;
+	f->bit = bit_line > 0 ? t->bit : -1;
+	f->invert = t->invert;
+	f->poll = t->poll;
+	if ((int)f->table < 0)
+		return; /* missing or bad: said by the tables */
+	bits = f->table == MB_COIL || f->table == MB_DISCRETE;
+	if (bits && type_line > 0)
+		conf_report_add(report, name, type_line, "[%s] is a %s: it has no type", sig,
+		    table_names[f->table]);
+	if (bits && bit_line > 0)
+		conf_report_add(report, name, bit_line, "[%s] is a %s: it has no bit", sig,
+		    table_names[f->table]);
+	if (bits && order_line > 0)
+		conf_report_add(report, name, order_line, "[%s] is a %s: it has no byte order", sig,
+		    table_names[f->table]);
+	if (bits)
 		f->type = MB_U16;
+	if (!bits && f->bit >= 0 && f->type != MB_U16 && f->type != MB_I16)
+		conf_report_add(report, name, bit_line,
+		    "[%s] bit: a bit is of a 16-bit register (type u16 or i16), not %s", sig,
+		    t->type);
+	/* order: 4 letters for 32-bit types, AB or BA for 16-bit ones */
+	order = lookup(order_names, t->order);
+	if (order < 0) {
+		order = 0; /* said by the tables */
+	} else if (mb_field_width(f) == 2 && order >= 4) {
+		conf_report_add(report, name, order_line,
+		    "[%s] order: '%s' is for a 16-bit register; a %s value is ABCD, CDAB, BADC "
+		    "or DCBA",
+		    sig, t->order, t->type);
+	} else if (!bits && mb_field_width(f) == 1 && order < 4 && order_line > 0) {
+		conf_report_add(report, name, order_line,
+		    "[%s] order: '%s' is for a 32-bit value; a 16-bit register is AB or BA", sig,
+		    t->order);
+	}
+	f->order = order == 5 ? MB_BADC : order == 4 ? MB_ABCD : (enum mb_order)order;
+	if (mb_field_width(f) == 1 && f->order != MB_BADC)
 		f->order = MB_ABCD;
+	if (t->scale == 0.0 || !isfinite(t->scale))
+		conf_report_add(report, name, scale_line, "[%s] scale: must not be 0", sig);
+	if (invert_line > 0 && !bits && f->bit < 0)
+		conf_report_add(report, name, invert_line,
+		    "[%s] invert: only a coil, a discrete input or a bit has a polarity", sig);
+	if (invert_line > 0 && !mb_signal_is_bit((enum mb_signal)s))
+		conf_report_add(report, name, invert_line,
+		    "[%s] invert: %s is a value, not a bit: it has no polarity", sig, sig);
+	if ((long)f->address + mb_field_width(f) > 65536)
+		conf_report_add(report, name, header, "[%s] runs past address 65535", sig);
+	if (signal_is_written(s) && f->table != MB_COIL && f->table != MB_HOLDING)
+		conf_report_add(report, name, conf_where_line(where, t, "table"),
+		    "[%s] is written by the gateway: it must be a coil or holding register, not %s",
+		    sig, table_names[f->table]);
+}
+
+/* conf_input.check: the tables are applied; build the profile. */
+static void
+profile_check(void *root, const struct conf_where *where, struct conf_report *report, void *arg)
+{
+	struct profile_text *t = root;
+	struct profile_parse *pp = arg;
+	struct mb_profile *p = pp->profile;
+
+	str_copy(p->name, t->name, sizeof(p->name));
+	str_copy(p->kind, t->kind, sizeof(p->kind));
+	str_copy(p->description, t->description, sizeof(p->description));
+	p->capacity_kg = t->capacity;
+	p->kind_line = conf_where_line(where, t, "kind");
+	p->capacity_line = conf_where_line(where, t, "capacity");
+	for (int s = 0; s < MB_SIG_COUNT; s++)
+		signal_check(where, report, s, &t->signal[s], &p->field[s]);
+}
+
+int
+mb_profile_parse_report(const char *text, size_t len, const char *origin,
+    struct mb_profile *profile, struct conf_report *report)
+{
+	struct profile_text *t;
+	struct profile_parse pp;
+	struct conf_input input;
+	int rc;
+
+	memset(profile, 0, sizeof(*profile));
+	memset(report, 0, sizeof(*report));
+	origin = origin != NULL ? origin : "profile";
+	str_copy(profile->origin, origin, sizeof(profile->origin));
+	if (len > PROFILE_MAX_BYTES) {
+		conf_report_add(report, origin, 0, "larger than %d bytes", PROFILE_MAX_BYTES);
+		errno = EFBIG;
+		return -1;
 	}
-	if (strcmp(name, "table") == 0) {
-		if ((i = lookup(table_names, 4, value, 0)) < 0)
-			return fail_at(st, "table: '%s' is not coil, discrete, input or holding",
-			    value);
-		f->table = (enum mb_table)i;
-	} else if (strcmp(name, "address") == 0) {
-		if (parse_long(value, 0, 65535, &n) < 0)
-			return fail_at(st, "address: '%s' is not 0..65535", value);
-		f->address = (uint16_t)n;
-	} else if (strcmp(name, "type") == 0) {
-		if ((i = lookup(type_names, 5, value, 1)) < 0)
-			return fail_at(st, "type: '%s' is not u16, i16, u32, i32 or f32", value);
-		f->type = (enum mb_type)i;
-	} else if (strcmp(name, "order") == 0) {
-		if ((i = lookup(order_names, 4, value, 1)) < 0)
-			return fail_at(st, "order: '%s' is not ABCD, CDAB, BADC or DCBA", value);
-		f->order = (enum mb_order)i;
-	} else if (strcmp(name, "scale") == 0) {
-		char *end;
-		double d = strtod(value, &end);
-		if (end == value || *end != '\0' || !isfinite(d) || d == 0.0)
-			return fail_at(st, "scale: '%s' is not a non-zero number", value);
-		f->scale = d;
-	} else if (strcmp(name, "bit") == 0) {
-		if (parse_long(value, 0, 15, &n) < 0)
-			return fail_at(st, "bit: '%s' is not 0..15", value);
-		f->bit = (int)n;
-	} else if (strcmp(name, "poll") == 0) {
-		if (strcmp(value, "yes") == 0)
-			f->poll = 1;
-		else if (strcmp(value, "no") == 0)
-			f->poll = 0;
-		else
-			return fail_at(st, "poll: '%s' is not yes or no", value);
-	} else {
-		return fail_at(st, "unknown key '%s' in [%s]", name, section);
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		conf_report_add(report, origin, 0, "out of memory");
+		errno = ENOMEM;
+		return -1;
 	}
-	return 1;
+	pp.text = t;
+	pp.profile = profile;
+	memset(&input, 0, sizeof(input));
+	input.name = origin;
+	input.text = text;
+	input.len = len;
+	input.check = profile_check;
+	input.arg = &pp;
+	pthread_once(&profile_sections_once, profile_sections_init);
+	rc = conf_parse(&input, profile_sections, t, report);
+	free(t);
+	if (rc != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Every message of a report into err, one per line, as many as fit. */
+static void
+report_to_err(const struct conf_report *report, char *err, size_t errlen)
+{
+	size_t used = 0;
+
+	if (err == NULL || errlen == 0)
+		return;
+	err[0] = '\0';
+	for (size_t i = 0; i < report->count && used + 1 < errlen; i++) {
+		int n = snprintf(err + used, errlen - used, "%s%s", i > 0 ? "\n" : "",
+		    report->errors[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* mb_profile_load (name set) or mb_profile_parse, the report into err. */
+static int
+profile_err(const char *name, const char *dir, const char *text, size_t len, const char *origin,
+    struct mb_profile *profile, char *err, size_t errlen)
+{
+	struct conf_report *report = calloc(1, sizeof(*report));
+	int rc, saved;
+
+	if (report == NULL)
+		return err_set(err, errlen, "out of memory");
+	if (name != NULL)
+		rc = mb_profile_load_report(name, dir, profile, report);
+	else
+		rc = mb_profile_parse_report(text, len, origin, profile, report);
+	saved = errno;
+	if (rc != 0)
+		report_to_err(report, err, errlen);
+	free(report);
+	errno = saved;
+	return rc;
 }
 
 int
 mb_profile_parse(const char *text, size_t len, const char *origin, struct mb_profile *profile,
     char *err, size_t errlen)
 {
-	struct parse_state st;
-	int rc;
-
-	memset(profile, 0, sizeof(*profile));
-	memset(&st, 0, sizeof(st));
-	st.reader.text = text;
-	st.reader.len = len;
-	st.reader.at_line_start = 1;
-	st.origin = origin ? origin : "profile";
-	st.profile = profile;
-	st.err = err;
-	st.errlen = errlen;
-	if (len > PROFILE_MAX_BYTES) {
-		err_set(err, errlen, "%s: larger than %d bytes", st.origin, PROFILE_MAX_BYTES);
-		errno = EFBIG;
-		return -1;
-	}
-	rc = ini_parse_stream(read_line, &st.reader, handle, &st);
-	if (st.failed)
-		goto bad;
-	if (rc != 0) {
-		err_set(err, errlen, "%s:%d: syntax error", st.origin, rc > 0 ? rc : 0);
-		goto bad;
-	}
-	if (!st.have_name) {
-		err_set(err, errlen, "%s: [device] has no name", st.origin);
-		goto bad;
-	}
-	if (profile->kind[0] == '\0') {
-		err_set(err, errlen, "%s: [device] has no kind", st.origin);
-		goto bad;
-	}
-	for (int s = 0; s < MB_SIG_COUNT; s++) {
-		struct mb_field *f = &profile->field[s];
-		int bits, width;
-
-		if (!f->present)
-			continue;
-		if ((int)f->table < 0) {
-			err_set(err, errlen, "%s: [%s] has no table", st.origin, signal_names[s]);
-			goto bad;
-		}
-		bits = f->table == MB_COIL || f->table == MB_DISCRETE;
-		if (bits && (f->type != MB_U16 || f->bit >= 0)) {
-			err_set(err, errlen, "%s: [%s] is a %s: no type or bit", st.origin,
-			    signal_names[s], table_names[f->table]);
-			goto bad;
-		}
-		if (f->bit >= 0 && f->type != MB_U16 && f->type != MB_I16) {
-			err_set(err, errlen, "%s: [%s] bit needs a 16-bit type", st.origin,
-			    signal_names[s]);
-			goto bad;
-		}
-		width = mb_field_width(f);
-		if ((long)f->address + width > 65536) {
-			err_set(err, errlen, "%s: [%s] runs past address 65535", st.origin,
-			    signal_names[s]);
-			goto bad;
-		}
-		if ((s == MB_SIG_VALVE_CMD || s == MB_SIG_WATCHDOG || s == MB_SIG_HEARTBEAT ||
-		        s == MB_SIG_TARGET || s == MB_SIG_START || s == MB_SIG_ABORT) &&
-		    f->table != MB_COIL && f->table != MB_HOLDING) {
-			err_set(err, errlen,
-			    "%s: [%s] is written: it must be a coil or holding register", st.origin,
-			    signal_names[s]);
-			goto bad;
-		}
-	}
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
+	return profile_err(NULL, NULL, text, len, origin, profile, err, errlen);
 }
 
 static int
-read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
+read_file(const char *path, char **text, size_t *len, struct conf_report *report)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -324,7 +396,9 @@ read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 	int fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		saved = errno;
+		conf_report_add(report, path, 0, "%s", strerror(saved));
+		errno = saved;
 		return -1;
 	}
 	if (fstat(fd, &sb) < 0)
@@ -352,7 +426,10 @@ read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 	return 0;
 fail:
 	saved = errno;
-	err_set(err, errlen, "%s: %s", path, strerror(saved));
+	if (saved == EFBIG)
+		conf_report_add(report, path, 0, "larger than %d bytes", PROFILE_MAX_BYTES);
+	else
+		conf_report_add(report, path, 0, "%s", strerror(saved));
 	free(buf);
 	close(fd);
 	errno = saved;
@@ -360,23 +437,24 @@ fail:
 }
 
 int
-mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
-    size_t errlen)
+mb_profile_load_report(const char *name, const char *dir, struct mb_profile *profile,
+    struct conf_report *report)
 {
 	char path[512];
 	const char *dirs[4];
-	const char *base;
 	char *text = NULL;
 	size_t len = 0, nlen = strlen(name);
-	int ndirs = 0, rc;
+	int ndirs = 0, rc, saved;
 
+	memset(report, 0, sizeof(*report));
+	memset(profile, 0, sizeof(*profile));
 	if (strchr(name, '/') != NULL || (nlen > 4 && strcmp(name + nlen - 4, ".ini") == 0)) {
 		snprintf(path, sizeof(path), "%s", name);
 	} else {
 		if (nlen == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
 		                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != nlen) {
-			err_set(err, errlen,
-			    "profile name '%s': letters, digits, '-', '_', '.' only", name);
+			conf_report_add(report, "profile", 0,
+			    "name '%s': letters, digits, '-', '_', '.' only", name);
 			errno = EINVAL;
 			return -1;
 		}
@@ -396,19 +474,142 @@ mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, c
 				break;
 		}
 		if (access(path, R_OK) != 0) {
-			err_set(err, errlen, "profile '%s' not found (looked in %s%s%s)", name,
-			    dirs[0], ndirs > 1 ? " and " : "",
-			    ndirs > 1 ? "the default folders" : "");
+			conf_report_add(report, "profile", 0,
+			    "'%s' not found (looked for %s.ini in %s%s)", name, name, dirs[0],
+			    ndirs > 1 ? " and the default folders" : "");
 			errno = ENOENT;
 			return -1;
 		}
 	}
-	if (read_file(path, &text, &len, err, errlen) < 0)
+	if (read_file(path, &text, &len, report) < 0)
 		return -1;
-	base = strrchr(path, '/');
-	rc = mb_profile_parse(text, len, base ? base + 1 : path, profile, err, errlen);
+	rc = mb_profile_parse_report(text, len, path, profile, report);
+	saved = errno;
 	free(text);
+	errno = saved;
 	return rc;
+}
+
+int
+mb_profile_load(const char *name, const char *dir, struct mb_profile *profile, char *err,
+    size_t errlen)
+{
+	return profile_err(name, dir, NULL, 0, NULL, profile, err, errlen);
+}
+
+/* ---- roles: what a fill line needs of each profile ----------------------- */
+
+static const char *const role_names[] = { "scale", "valve", "filler" };
+
+const char *
+mb_role_name(enum mb_role role)
+{
+	return (int)role >= 0 && role <= MB_ROLE_FILLER ? role_names[role] : "?";
+}
+
+enum mb_role
+mb_role_of_kind(const char *kind)
+{
+	if (strcmp(kind, "valve") == 0)
+		return MB_ROLE_VALVE;
+	if (strcmp(kind, "filler") == 0)
+		return MB_ROLE_FILLER;
+	return MB_ROLE_SCALE;
+}
+
+/*
+ * The signals each role needs (need = 1: the profile is refused without
+ * it) or may have (need = 0: what a line loses without it, said as a
+ * warning).  The gateway's uses are in gateway/bus.c (what it reads and
+ * writes) and gateway/line.c (what it does with it).  Read signals must be
+ * polled; written ones are checked to be writable when parsed.
+ */
+static const struct role_signal {
+	enum mb_role role;
+	enum mb_signal signal;
+	int need;
+	const char *why;
+} role_signals[] = {
+	{ MB_ROLE_SCALE, MB_SIG_GROSS, 1, "the weight the line fills by" },
+	{ MB_ROLE_SCALE, MB_SIG_ERROR, 0,
+	    "an instrument error is taken for a weight (with [error] the line sees no reading and "
+	    "stops a fill, R24)" },
+	{ MB_ROLE_VALVE, MB_SIG_VALVE_CMD, 1, "the gateway opens and closes the valve with it" },
+	{ MB_ROLE_VALVE, MB_SIG_WATCHDOG, 1,
+	    "the unit must close the valve by itself when the gateway stops feeding it (a hung "
+	    "gateway, a cut cable); the gateway writes the timeout here" },
+	{ MB_ROLE_VALVE, MB_SIG_HEARTBEAT, 1,
+	    "the counter the gateway changes to feed the watchdog" },
+	{ MB_ROLE_VALVE, MB_SIG_VALVE_FB, 0,
+	    "a valve the unit shuts by itself during a fill (its watchdog, a hand at the line) is "
+	    "noticed only by R22 or R24, and one stuck open after the close only by the weight "
+	    "(R23)" },
+	{ MB_ROLE_FILLER, MB_SIG_GROSS, 1, "the weight the fill is recorded with" },
+	{ MB_ROLE_FILLER, MB_SIG_TARGET, 1, "the gateway gives the controller its target" },
+	{ MB_ROLE_FILLER, MB_SIG_START, 1, "the gateway starts the fill with it" },
+	{ MB_ROLE_FILLER, MB_SIG_ABORT, 1,
+	    "the only way the gateway can close a filling controller's valve" },
+	{ MB_ROLE_FILLER, MB_SIG_FILL_DONE, 1, "tells the gateway the controller cut off" },
+	{ MB_ROLE_FILLER, MB_SIG_WATCHDOG, 1,
+	    "the controller must stop the fill by itself when the gateway stops feeding it (a "
+	    "hung gateway, a cut cable); the gateway writes the timeout here" },
+	{ MB_ROLE_FILLER, MB_SIG_HEARTBEAT, 1,
+	    "the counter the gateway changes to feed the watchdog" },
+	{ MB_ROLE_FILLER, MB_SIG_ERROR, 0,
+	    "an instrument error is taken for a weight (with [error] the line sees no reading and "
+	    "stops a fill, R24)" },
+};
+
+/* A signal the gateway reads must be polled; one it writes need not be. */
+static int
+role_has(const struct mb_profile *p, enum mb_signal s)
+{
+	const struct mb_field *f = &p->field[s];
+
+	return f->present && (f->poll || signal_is_written(s));
+}
+
+int
+mb_profile_check(const struct mb_profile *p, enum mb_role role, struct conf_report *errors,
+    struct conf_report *notes)
+{
+	size_t before = errors->count;
+	const char *o = p->origin;
+	int weighs = role == MB_ROLE_SCALE || role == MB_ROLE_FILLER;
+
+	if (mb_role_of_kind(p->kind) != role) {
+		conf_report_add(errors, o, p->kind_line,
+		    "kind = %s cannot serve as a %s: a %s profile has kind = %s", p->kind,
+		    mb_role_name(role), mb_role_name(role),
+		    role == MB_ROLE_SCALE ? "scale or indicator" : mb_role_name(role));
+		return -1; /* its signals are another role's: no use listing them */
+	}
+	for (size_t i = 0; i < sizeof(role_signals) / sizeof(role_signals[0]); i++) {
+		const struct role_signal *r = &role_signals[i];
+		const struct mb_field *f = &p->field[r->signal];
+
+		if (r->role != role || role_has(p, r->signal))
+			continue;
+		if (r->need)
+			conf_report_add(errors, o, f->present ? f->line : p->kind_line,
+			    "a %s needs [%s]%s: %s", mb_role_name(role), signal_names[r->signal],
+			    f->present ? " read (poll = yes)" : "", r->why);
+		else
+			conf_report_add(notes, o, f->present ? f->line : p->kind_line,
+			    "no [%s]%s: %s", signal_names[r->signal],
+			    f->present ? " read (poll = no)" : "", r->why);
+	}
+	if (weighs && !role_has(p, MB_SIG_STABLE) && !role_has(p, MB_SIG_MOTION))
+		conf_report_add(errors, o, p->kind_line,
+		    "a %s needs [stable] or [motion]: without them the weight is never seen to "
+		    "settle, so every fill is refused (R09: no stable empty weight)",
+		    mb_role_name(role));
+	if (weighs && p->capacity_kg <= 0)
+		conf_report_add(errors, o, p->capacity_line > 0 ? p->capacity_line : p->kind_line,
+		    "a %s needs its capacity (capacity = the weighing range in kg): R25 allows the "
+		    "check-weigh to differ by a share of it",
+		    mb_role_name(role));
+	return errors->count > before ? -1 : 0;
 }
 
 /* ---- value codec --------------------------------------------------------- */
@@ -468,19 +669,30 @@ split32(uint32_t v, enum mb_order order, uint16_t *regs)
 	}
 }
 
+/* A 16-bit register as the device means it: bytes swapped for order BA. */
+static uint16_t
+word16(uint16_t reg, enum mb_order order)
+{
+	return order == MB_BADC ? (uint16_t)(reg >> 8 | reg << 8) : reg;
+}
+
 double
 mb_field_decode(const struct mb_field *field, const uint16_t *regs)
 {
 	uint32_t u;
 	float fl;
+	int on;
 
-	if (field->table == MB_COIL || field->table == MB_DISCRETE)
-		return regs[0] ? 1.0 : 0.0;
-	if (field->bit >= 0)
-		return (regs[0] >> field->bit) & 1u ? 1.0 : 0.0;
+	if (field->table == MB_COIL || field->table == MB_DISCRETE || field->bit >= 0) {
+		if (field->table == MB_COIL || field->table == MB_DISCRETE)
+			on = regs[0] != 0;
+		else
+			on = (word16(regs[0], field->order) >> field->bit) & 1u;
+		return on != field->invert ? 1.0 : 0.0;
+	}
 	switch (field->type) {
 	case MB_I16:
-		return (int16_t)regs[0] * field->scale;
+		return (int16_t)word16(regs[0], field->order) * field->scale;
 	case MB_U32:
 		return join32(regs, field->order) * field->scale;
 	case MB_I32:
@@ -493,7 +705,7 @@ mb_field_decode(const struct mb_field *field, const uint16_t *regs)
 		return isfinite(fl * field->scale) ? fl * field->scale : NAN;
 	case MB_U16:
 	default:
-		return regs[0] * field->scale;
+		return word16(regs[0], field->order) * field->scale;
 	}
 }
 
@@ -509,14 +721,17 @@ mb_field_encode(const struct mb_field *field, double value, uint16_t *regs)
 		return -1;
 	}
 	if (field->table == MB_COIL || field->table == MB_DISCRETE) {
-		regs[0] = value != 0.0;
+		regs[0] = (value != 0.0) != field->invert;
 		return 0;
 	}
 	if (field->bit >= 0) {
-		if (value != 0.0)
-			regs[0] = (uint16_t)(regs[0] | 1u << field->bit);
+		uint16_t w = word16(regs[0], field->order);
+
+		if ((value != 0.0) != field->invert)
+			w = (uint16_t)(w | 1u << field->bit);
 		else
-			regs[0] = (uint16_t)(regs[0] & ~(1u << field->bit));
+			w = (uint16_t)(w & ~(1u << field->bit));
+		regs[0] = word16(w, field->order);
 		return 0;
 	}
 	raw = value / field->scale;
@@ -526,12 +741,12 @@ mb_field_encode(const struct mb_field *field, double value, uint16_t *regs)
 	case MB_U16:
 		if (raw < 0 || raw > 65535)
 			goto range;
-		regs[0] = (uint16_t)raw;
+		regs[0] = word16((uint16_t)raw, field->order);
 		return 0;
 	case MB_I16:
 		if (raw < -32768 || raw > 32767)
 			goto range;
-		regs[0] = (uint16_t)(int16_t)raw;
+		regs[0] = word16((uint16_t)(int16_t)raw, field->order);
 		return 0;
 	case MB_U32:
 		if (raw < 0 || raw > 4294967295.0)

@@ -281,16 +281,14 @@ bus_config_of(const struct gw_bus *b, struct mb_bus_config *c)
 	c->backoff_max_ms = 1000;
 }
 
+/* profile: as gw_config_load loaded and checked it for the unit's role */
 static int
-add_unit(struct gw_busrt *bus, int unit_id, const char *profile_name, const char *dir, int *index,
-    char *err, size_t errlen)
+add_unit(struct gw_busrt *bus, int unit_id, const struct mb_profile *profile, int *index, char *err,
+    size_t errlen)
 {
-	struct mb_profile profile;
 	char why[256];
 
-	if (mb_profile_load(profile_name, dir, &profile, why, sizeof(why)) == -1)
-		return err_set(err, errlen, "profile %s: %s", profile_name, why);
-	if (mb_poller_add_unit(bus->poller, unit_id, &profile, index, why, sizeof(why)) == -1)
+	if (mb_poller_add_unit(bus->poller, unit_id, profile, index, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "bus %s unit %d: %s", bus->config->name, unit_id, why);
 	return 0;
 }
@@ -338,14 +336,13 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
 		               bus->config->response_timeout_ms;
-		if (add_unit(bus, lc->scale_unit, lc->scale_profile, c->profiles_dir, &hw->scale,
-		        err, errlen) == -1)
+		if (add_unit(bus, lc->scale_unit, &lc->scale, &hw->scale, err, errlen) == -1)
 			return -1;
-		if (lc->valve_unit == lc->scale_unit) {
+		if (lc->filler) {
 			hw->filler = 1;
 			hw->valve = hw->scale;
-		} else if (add_unit(bus, lc->valve_unit, lc->valve_profile, c->profiles_dir,
-		               &hw->valve, err, errlen) == -1) {
+		} else if (add_unit(bus, lc->valve_unit, &lc->valve, &hw->valve, err, errlen) ==
+		           -1) {
 			return -1;
 		}
 		bus->unit_line[hw->scale] = (int)bus->line_count;

@@ -308,34 +308,47 @@ client_progress(struct client *c, int64_t now)
 }
 
 /*
- * SIGHUP: read the configuration again and put its rule thresholds and log
- * level in force (each line takes the thresholds when it is next idle).
- * Anything else (buses, lines, paths, keys) needs a restart; a file that
- * does not load changes nothing.
+ * SIGHUP: read the configuration again (and the profiles its lines use) and
+ * put what a running gateway can take in force: the rule thresholds (each
+ * line takes them when it is next idle) and the log level.  Every other key
+ * is marked CONF_RESTART in gwconf.c's tables; a changed one is named in
+ * the log, with its line, and waits for a restart.  A file that does not
+ * load changes nothing.  gw->config stays the configuration the gateway
+ * started with, which is what the restart-only keys are compared with.
  */
 static void
 reload(struct gw *gw)
 {
 	struct gw_config *fresh = calloc(1, sizeof(*fresh));
-	struct conf_report report;
+	struct conf_report *notes = calloc(1, sizeof(*notes));
+	struct conf_report *report = calloc(1, sizeof(*report));
+	const char *path = gw->config_path != NULL ? gw->config_path : "?";
 	size_t i;
 
-	report.count = 0;
-	if (fresh == NULL)
-		return;
-	if (gw->config_path == NULL || gw_config_load(gw->config_path, fresh, &report) == -1) {
-		log_warnx("reload: %s does not load; nothing changed (%s)",
-		    gw->config_path ? gw->config_path : "?", report.count ? report.errors[0] : "");
-		free(fresh);
-		return;
+	if (fresh == NULL || notes == NULL || report == NULL) {
+		log_warnx("reload: out of memory; nothing changed");
+		goto out;
+	}
+	if (gw->config_path == NULL ||
+	    gw_config_reload(gw->config_path, gw->config, fresh, notes, report) == -1) {
+		for (i = 0; i < report->count; i++)
+			log_warnx("reload: %s", report->errors[i]);
+		log_warnx("reload: %s does not load; nothing changed", path);
+		goto out;
 	}
 	for (i = 0; i < gw->line_count; i++)
 		line_set_rules(&gw->lines[i], &fresh->rules);
-	log_set_level(!strcmp(fresh->log_level, "debug")  ? LOG_LEVEL_DEBUG
-	              : !strcmp(fresh->log_level, "info") ? LOG_LEVEL_INFO
-	                                                  : LOG_LEVEL_WARN);
-	log_warnx("reload: rule thresholds and log level from %s", gw->config_path);
+	fresh->log_verbose = gw->config->log_verbose;
+	log_set_level(gw_log_level(fresh));
+	for (i = 0; i < notes->count; i++)
+		log_info("reload: %s", notes->errors[i]);
+	log_info("reload: rule thresholds and log level from %s in force; %zu change(s) wait for "
+	         "a restart",
+	    path, notes->count);
+out:
 	free(fresh);
+	free(notes);
+	free(report);
 }
 
 void

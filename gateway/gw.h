@@ -82,7 +82,7 @@ struct line *gw_line(struct gw *gw, int number);
 
 /*
  * Buses (bus.c).  gw_buses_open: a poller per bus with every unit of its
- * lines (profiles from config->profiles_dir), the lines initialised with
+ * lines (the profiles gw_config_load loaded and checked), the lines initialised with
  * their io tables; nothing runs yet.  gw_buses_start: start the pollers,
  * command every valve closed, write the watchdog timeouts, then start the
  * interlock threads.  gw_buses_stop: stop the interlock threads, command

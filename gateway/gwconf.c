@@ -4,9 +4,12 @@
  */
 #include "gwconf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 #define STR(field, st) offsetof(st, field), sizeof(((st *)0)->field)
 #define NUM(field, st) offsetof(st, field), 0
@@ -19,212 +22,427 @@ static const char *const log_levels[] = { "warn", "info", "debug", NULL };
 #define S struct gw_config
 static const struct conf_key station_keys[] = {
 	{ "id", CONF_STRING, STR(station_id, S), 1, 0, NULL,
-	    "station id, as registered with the county (PSK identity station:ID)", NULL },
+	    "station id, as registered with the county (PSK identity station:ID)", NULL,
+	    CONF_RESTART },
 	{ "company", CONF_STRING, STR(company, S), 1, 0, NULL,
-	    "company that runs the station; cylinders of other owners are refused (R03)", NULL },
+	    "company that runs the station; cylinders of other owners are refused (R03)", NULL,
+	    CONF_RESTART },
 	{ "township", CONF_STRING, STR(township, S), 1, 0, NULL,
-	    "township code of the station (alerts about the station go there)", NULL },
+	    "township code of the station (alerts about the station go there)", NULL,
+	    CONF_RESTART },
 	{ "county", CONF_STRING, STR(county, S), 6, 0, NULL,
-	    "six-digit county code (GB/T 2260), e.g. 330825", NULL },
+	    "six-digit county code (GB/T 2260), e.g. 330825", NULL, CONF_RESTART },
 	{ "database", CONF_STRING, STR(database, S), 1, 0, "/var/lib/gasgw/station.db",
-	    "SQLite database of fills, registry and outbox", NULL },
+	    "SQLite database of fills, registry and outbox", NULL, CONF_RESTART },
 	{ "control_socket", CONF_STRING, STR(control_socket, S), 1, 0, "/run/gasgw/control.sock",
-	    "Unix socket for gasctl (mode 0660)", NULL },
+	    "Unix socket for gasctl (mode 0660)", NULL, CONF_RESTART },
 	{ "profiles", CONF_STRING, STR(profiles_dir, S), 1, 0, "/usr/local/share/gasgw/profiles",
-	    "folder of device profiles (NAME.ini)", NULL },
+	    "folder of device profiles (NAME.ini)", NULL, CONF_RESTART },
 	{ "code_public_key", CONF_STRING, STR(code_public_key, S), 1, 0, NULL,
-	    "county public key (PEM) that signs cylinder codes", NULL },
+	    "county public key (PEM) that signs cylinder codes", NULL, CONF_RESTART },
 	{ "buyer_key", CONF_STRING, STR(buyer_key, S), 1, 0, NULL,
-	    "county buyer key file (hex); buyer ids are HMAC-SHA256 under it", NULL },
+	    "county buyer key file (hex); buyer ids are HMAC-SHA256 under it", NULL, CONF_RESTART },
 	{ "heartbeat_ms", CONF_INT, NUM(heartbeat_ms, S), 50, 5000, "200",
-	    "period of the heartbeat that feeds each valve controller's watchdog (ms)", NULL },
+	    "period of the heartbeat that feeds each valve controller's watchdog (ms)", NULL,
+	    CONF_RESTART },
 	{ "watchdog_ms", CONF_INT, NUM(watchdog_ms, S), 200, 60000, "1000",
 	    "watchdog timeout written to valve controllers: no heartbeat for this long closes the valve (ms)",
-	    NULL },
-	{ "log_level", CONF_CHOICE, STR(log_level, S), 0, 0, "info", "logging detail", log_levels },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+	    NULL, CONF_RESTART },
+	{ "log_level", CONF_CHOICE, STR(log_level, S), 0, 0, "info", "logging detail", log_levels,
+	    0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
 static const struct conf_key county_keys[] = {
 	{ "host", CONF_STRING, STR(county_host, S), 0, 0, "",
 	    "county server host name or address; empty: no uplink (records wait in the outbox)",
-	    NULL },
+	    NULL, CONF_RESTART },
 	{ "port", CONF_INT, NUM(county_port, S), 1, 65535, "5684",
-	    "county server UDP port (CoAP over DTLS)", NULL },
+	    "county server UDP port (CoAP over DTLS)", NULL, CONF_RESTART },
 	{ "psk_file", CONF_STRING, STR(psk_file, S), 0, 0, "",
-	    "file holding this station's pre-shared key in hex (mode 0600)", NULL },
+	    "file holding this station's pre-shared key in hex (mode 0600)", NULL, CONF_RESTART },
 	{ "batch", CONF_INT, NUM(uplink_batch, S), 1, 1000, "200", "records per uplink request",
-	    NULL },
+	    NULL, CONF_RESTART },
 	{ "rate", CONF_INT, NUM(uplink_rate, S), 1, 100000, "5000",
-	    "records per second at most while draining a backlog", NULL },
+	    "records per second at most while draining a backlog", NULL, CONF_RESTART },
 	{ "heartbeat_s", CONF_INT, NUM(heartbeat_s, S), 5, 3600, "60",
-	    "station status report period (s)", NULL },
+	    "station status report period (s)", NULL, CONF_RESTART },
 	{ "registry_pull_s", CONF_INT, NUM(registry_pull_s, S), 5, 86400, "300",
-	    "registry delta poll period (s)", NULL },
+	    "registry delta poll period (s)", NULL, CONF_RESTART },
 	{ "uplink_user", CONF_STRING, STR(uplink_user, S), 1, 0, "nobody",
 	    "user the uplink process (DTLS, CBOR) runs as when gasgw starts as root or with "
 	    "CAP_SETUID and CAP_SETGID; give it a user of its own",
-	    NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+	    NULL, CONF_RESTART },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef S
 
 #define R struct gw_rules
 const struct conf_key gw_rules_keys[] = {
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years, R), 1, 10, "4",
-	    "R05 periodic inspection cycle (years)", NULL },
+	    "R05 periodic inspection cycle (years)", NULL, 0 },
 	{ "life_years", CONF_INT, NUM(life_years, R), 1, 30, "8",
-	    "R06 service life of cylinders made 2006 or later (years)", NULL },
+	    "R06 service life of cylinders made 2006 or later (years)", NULL, 0 },
 	{ "life_years_before_2006", CONF_INT, NUM(life_years_before_2006, R), 1, 30, "15",
-	    "R06 service life of cylinders made before 2006 (years)", NULL },
+	    "R06 service life of cylinders made before 2006 (years)", NULL, 0 },
 	{ "tare_over_kg", CONF_DOUBLE, NUM(tare_over_kg, R), 0, 5, "0.5",
-	    "R09 empty weight may exceed the stamped tare by this much (kg)", NULL },
+	    "R09 empty weight may exceed the stamped tare by this much (kg)", NULL, 0 },
 	{ "tare_under_kg", CONF_DOUBLE, NUM(tare_under_kg, R), 0, 5, "0.3",
-	    "R09 empty weight may fall short of the stamped tare by this much (kg)", NULL },
+	    "R09 empty weight may fall short of the stamped tare by this much (kg)", NULL, 0 },
 	{ "refill_min_minutes", CONF_INT, NUM(refill_min_minutes, R), 0, 10080, "120",
-	    "R10 the same cylinder filled again sooner than this is flagged (min)", NULL },
+	    "R10 the same cylinder filled again sooner than this is flagged (min)", NULL, 0 },
 	{ "household_max", CONF_INT, NUM(household_max, R), 1, 1000, "3",
-	    "R11 cylinders a household may take in the window", NULL },
+	    "R11 cylinders a household may take in the window", NULL, 0 },
 	{ "business_max", CONF_INT, NUM(business_max, R), 1, 100000, "60",
-	    "R11 cylinders a business may take in the window", NULL },
+	    "R11 cylinders a business may take in the window", NULL, 0 },
 	{ "hoard_window_days", CONF_INT, NUM(hoard_window_days, R), 1, 365, "30",
-	    "R11 window (days)", NULL },
+	    "R11 window (days)", NULL, 0 },
 	{ "short_kg", CONF_DOUBLE, NUM(short_kg, R), 0.01, 5, "0.4",
-	    "R21 net below target by more than this is short weight (kg)", NULL },
+	    "R21 net below target by more than this is short weight (kg)", NULL, 0 },
 	{ "max_fill_s", CONF_INT, NUM(max_fill_s, R), 10, 3600, "180",
-	    "R22 longest a fill may take before the valve is closed (s)", NULL },
+	    "R22 longest a fill may take before the valve is closed (s)", NULL, 0 },
 	{ "leak_rise_kg", CONF_DOUBLE, NUM(leak_rise_kg, R), 0.01, 5, "0.2",
-	    "R23 weight rise with the valve commanded closed that is an emergency (kg)", NULL },
+	    "R23 weight rise with the valve commanded closed that is an emergency (kg)", NULL, 0 },
 	{ "link_loss_ms", CONF_INT, NUM(link_loss_ms, R), 100, 60000, "1000",
-	    "R24 scale or valve silent this long during a fill interrupts it (ms)", NULL },
+	    "R24 scale or valve silent this long during a fill interrupts it (ms)", NULL, 0 },
 	{ "checkweigh_pct", CONF_DOUBLE, NUM(checkweigh_pct, R), 0.001, 10, "0.1",
-	    "R25 check-weigh may differ from the fill reading by this % of capacity", NULL },
+	    "R25 check-weigh may differ from the fill reading by this % of capacity", NULL, 0 },
 	{ "overfill_kg", CONF_DOUBLE, NUM(overfill_kg, R), 0, 2, "0.1",
-	    "R20 net above the stamped fill mass by more than this is an overfill (kg)", NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+	    "R20 net above the stamped fill mass by more than this is an overfill (kg)", NULL, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef R
 
 #define B struct gw_bus
 static const struct conf_key bus_keys[] = {
-	{ "type", CONF_CHOICE, STR(type, B), 0, 0, NULL, "bus kind", bus_types },
+	{ "type", CONF_CHOICE, STR(type, B), 0, 0, NULL, "bus kind", bus_types, CONF_RESTART },
 	{ "device", CONF_STRING, STR(device, B), 0, 0, "", "rtu: serial device, e.g. /dev/ttyUSB0",
-	    NULL },
-	{ "baud", CONF_INT, NUM(baud, B), 1200, 921600, "19200", "rtu: baud rate", NULL },
-	{ "parity", CONF_CHOICE, STR(parity, B), 0, 0, "even", "rtu: parity", parities },
-	{ "data_bits", CONF_INT, NUM(data_bits, B), 7, 8, "8", "rtu: data bits", NULL },
-	{ "stop_bits", CONF_INT, NUM(stop_bits, B), 1, 2, "1", "rtu: stop bits", NULL },
+	    NULL, CONF_RESTART },
+	{ "baud", CONF_INT, NUM(baud, B), 1200, 921600, "19200", "rtu: baud rate", NULL,
+	    CONF_RESTART },
+	{ "parity", CONF_CHOICE, STR(parity, B), 0, 0, "even", "rtu: parity", parities,
+	    CONF_RESTART },
+	{ "data_bits", CONF_INT, NUM(data_bits, B), 7, 8, "8", "rtu: data bits", NULL,
+	    CONF_RESTART },
+	{ "stop_bits", CONF_INT, NUM(stop_bits, B), 1, 2, "1", "rtu: stop bits", NULL,
+	    CONF_RESTART },
 	{ "rs485", CONF_BOOL, NUM(rs485, B), 0, 0, "no",
-	    "rtu: switch the port to RS-485 mode after connecting", NULL },
-	{ "host", CONF_STRING, STR(host, B), 0, 0, "", "tcp: host name or address", NULL },
-	{ "port", CONF_INT, NUM(port, B), 1, 65535, "502", "tcp: port", NULL },
+	    "rtu: switch the port to RS-485 mode after connecting", NULL, CONF_RESTART },
+	{ "host", CONF_STRING, STR(host, B), 0, 0, "", "tcp: host name or address", NULL,
+	    CONF_RESTART },
+	{ "port", CONF_INT, NUM(port, B), 1, 65535, "502", "tcp: port", NULL, CONF_RESTART },
 	{ "response_timeout_ms", CONF_INT, NUM(response_timeout_ms, B), 10, 10000, "300",
-	    "time to wait for a reply (ms)", NULL },
+	    "time to wait for a reply (ms)", NULL, CONF_RESTART },
 	{ "byte_timeout_ms", CONF_INT, NUM(byte_timeout_ms, B), 1, 1000, "50",
-	    "time allowed between bytes of one reply (ms)", NULL },
-	{ "poll_hz", CONF_INT, NUM(poll_hz, B), 1, 100, "20", "reads per second of each unit",
-	    NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+	    "time allowed between bytes of one reply (ms)", NULL, CONF_RESTART },
+	{ "poll_hz", CONF_INT, NUM(poll_hz, B), 1, 100, "20", "reads per second of each unit", NULL,
+	    CONF_RESTART },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef B
 
 #define L struct gw_line
 static const struct conf_key line_keys[] = {
-	{ "bus", CONF_STRING, STR(bus, L), 1, 0, NULL, "name of the [bus] the units are on", NULL },
+	{ "bus", CONF_STRING, STR(bus, L), 1, 0, NULL, "name of the [bus] the units are on", NULL,
+	    CONF_RESTART },
 	{ "scale_unit", CONF_INT, NUM(scale_unit, L), 1, 247, NULL, "Modbus unit id of the scale",
-	    NULL },
+	    NULL, CONF_RESTART },
 	{ "scale_profile", CONF_STRING, STR(scale_profile, L), 1, 0, "sim-scale",
-	    "device profile of the scale", NULL },
+	    "device profile of the scale (kind scale or indicator), or of the filling controller "
+	    "(kind filler) when scale_unit = valve_unit",
+	    NULL, CONF_RESTART },
 	{ "valve_unit", CONF_INT, NUM(valve_unit, L), 1, 247, NULL,
-	    "Modbus unit id of the valve controller (may equal scale_unit)", NULL },
+	    "Modbus unit id of the valve controller (may equal scale_unit)", NULL, CONF_RESTART },
 	{ "valve_profile", CONF_STRING, STR(valve_profile, L), 1, 0, "sim-valve",
-	    "device profile of the valve controller", NULL },
+	    "device profile of the valve controller (kind valve); unused when scale_unit = "
+	    "valve_unit",
+	    NULL, CONF_RESTART },
 	{ "cutoff", CONF_CHOICE, STR(cutoff, L), 0, 0, "gateway",
-	    "who closes the valve at target: the gateway, or a filling controller", cutoff_modes },
+	    "who closes the valve at target: the gateway, or a filling controller", cutoff_modes,
+	    CONF_RESTART },
 	{ "scanner", CONF_STRING, STR(scanner, L), 0, 0, "",
-	    "serial barcode scanner device (one code per line); empty for none", NULL },
+	    "serial barcode scanner device (one code per line); empty for none", NULL,
+	    CONF_RESTART },
 	{ "preact_kg", CONF_DOUBLE, NUM(preact_kg, L), 0, 5, "0.1",
-	    "initial pre-act: close this far below target until overshoot is learned (kg)", NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+	    "initial pre-act: close this far below target until overshoot is learned (kg)", NULL,
+	    CONF_RESTART },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef L
 
 const struct conf_section gw_config_sections[] = {
-	{ "station", 0, 1, 0, 0, 0, 0, 0, "This station", station_keys },
-	{ "county", 0, 1, 0, 0, 0, 0, 0, "The county supervision server (uplink)", county_keys },
+	{ "station", 0, 1, 0, 0, 0, 0, 0, "This station", station_keys, 0 },
+	{ "county", 0, 1, 0, 0, 0, 0, 0, "The county supervision server (uplink)", county_keys, 0 },
 	{ "rules", 0, 1, offsetof(struct gw_config, rules), 0, 0, 0, 0,
-	    "Rule thresholds (codes as in docs/rules.md)", gw_rules_keys },
+	    "Rule thresholds (codes as in docs/rules.md)", gw_rules_keys, 0 },
 	{ "bus", 1, GW_MAX_BUSES, offsetof(struct gw_config, buses), sizeof(struct gw_bus),
 	    offsetof(struct gw_config, bus_count), offsetof(struct gw_bus, name),
 	    sizeof(((struct gw_bus *)0)->name), "A Modbus bus: RS-485 (rtu) or Modbus TCP",
-	    bus_keys },
+	    bus_keys, 0 },
 	{ "line", 1, GW_MAX_LINES, offsetof(struct gw_config, lines), sizeof(struct gw_line),
 	    offsetof(struct gw_config, line_count), offsetof(struct gw_line, name),
 	    sizeof(((struct gw_line *)0)->name),
 	    "A fill line: one scale and one valve controller (or one filling controller)",
-	    line_keys },
-	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL },
+	    line_keys, 0 },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 },
 };
 
+/* What the check of a configuration needs besides the tables. */
+struct gw_check {
+	struct conf_report *notes;       /* warnings, or NULL (a reload: said at start) */
+	const struct gw_config *current; /* a reload: the configuration in force, or NULL */
+	struct conf_report *changed;     /* a reload: profiles changed under their name */
+	struct gw_profile_seen {         /* each profile checked once per role */
+		char name[64];
+		enum mb_role role;
+		int ok, missing;
+		struct mb_profile profile;
+	} seen[2 * GW_MAX_LINES];
+	size_t nseen;
+	struct conf_report found, lost; /* scratch: one profile's errors and notes */
+};
+
+static const char *const role_words[] = { "scale", "valve controller", "filling controller" };
+
+/*
+ * Load a line's profile (key: scale_profile or valve_profile) into out and
+ * check it for role.  Errors name the configuration's line, then give the
+ * profile's own FILE:LINE messages; each profile and role is checked once.
+ */
 static void
-report_add(struct conf_report *report, const char *path, const char *fmt, const char *a,
-    const char *b)
+line_profile(const struct conf_where *where, struct conf_report *report, struct gw_check *gc,
+    const struct gw_config *c, const struct gw_line *l, const char *key, const char *name,
+    enum mb_role role, struct mb_profile *out)
 {
-	if (report->count >= CONF_MAX_ERRORS)
+	const char *file = conf_where_name(where);
+	int line = conf_where_line(where, l, key);
+	struct gw_profile_seen *seen;
+	int missing = 0;
+	size_t i;
+
+	if (line == 0)
+		line = conf_where_line(where, l, NULL);
+	for (i = 0; i < gc->nseen; i++)
+		if (gc->seen[i].role == role && strcmp(gc->seen[i].name, name) == 0)
+			break;
+	if (i < gc->nseen) {
+		*out = gc->seen[i].profile;
+		if (gc->seen[i].missing)
+			conf_report_add(report, file, line, "[line %s] %s: profile '%s' not found",
+			    l->name, key, name);
+		else if (!gc->seen[i].ok)
+			conf_report_add(report, file, line,
+			    "[line %s] %s '%s' cannot be the line's %s (as above)", l->name, key,
+			    name, role_words[role]);
 		return;
-	snprintf(report->errors[report->count], sizeof(report->errors[0]), "%s: ", path);
-	size_t len = strlen(report->errors[report->count]);
-	snprintf(report->errors[report->count] + len, sizeof(report->errors[0]) - len, fmt, a, b);
-	report->count++;
+	}
+	memset(&gc->found, 0, sizeof(gc->found));
+	memset(&gc->lost, 0, sizeof(gc->lost));
+	if (mb_profile_load_report(name, c->profiles_dir, out, &gc->found) == -1) {
+		/* not found: one message, at the line that names it */
+		missing = errno == ENOENT || gc->found.count == 0;
+		if (missing)
+			conf_report_add(report, file, line, "[line %s] %s: profile %s", l->name,
+			    key,
+			    gc->found.count > 0 ? gc->found.errors[0] + gc->found.text_at[0]
+			                        : "not found");
+		else
+			conf_report_add(report, file, line,
+			    "[line %s] %s '%s' does not load:", l->name, key, name);
+	} else if (mb_profile_check(out, role, &gc->found, &gc->lost) == -1) {
+		conf_report_add(report, file, line,
+		    "[line %s] %s '%s' cannot be the line's %s:", l->name, key, name,
+		    role_words[role]);
+	}
+	if (!missing)
+		conf_report_append(report, &gc->found);
+	if (gc->notes != NULL && gc->found.count == 0)
+		conf_report_append(gc->notes, &gc->lost); /* a refused one: its errors say enough */
+	if (gc->nseen < sizeof(gc->seen) / sizeof(gc->seen[0])) {
+		seen = &gc->seen[gc->nseen++];
+		str_copy(seen->name, name, sizeof(seen->name));
+		seen->role = role;
+		seen->ok = gc->found.count == 0 && !missing;
+		seen->missing = missing;
+		seen->profile = *out;
+	}
 }
 
-int
-gw_config_load(const char *path, struct gw_config *config, struct conf_report *report)
+/* 1 if two loaded profiles say the same of the device (where in their files
+ * they say it aside). */
+static int
+profile_same(const struct mb_profile *a, const struct mb_profile *b)
 {
-	memset(config, 0, sizeof(*config));
-	if (conf_load(path, gw_config_sections, config, report) == -1)
-		return -1;
+	if (strcmp(a->name, b->name) != 0 || strcmp(a->kind, b->kind) != 0 ||
+	    strcmp(a->description, b->description) != 0 || a->capacity_kg != b->capacity_kg)
+		return 0;
+	for (int s = 0; s < MB_SIG_COUNT; s++) {
+		const struct mb_field *x = &a->field[s], *y = &b->field[s];
 
-	if (strspn(config->county, "0123456789") != 6 || config->county[6] != '\0')
-		report_add(report, path, "[station] county '%s' is not a six-digit code%s",
-		    config->county, "");
+		if (x->present != y->present)
+			return 0;
+		if (x->present &&
+		    (x->table != y->table || x->address != y->address || x->type != y->type ||
+		        x->order != y->order || x->scale != y->scale || x->bit != y->bit ||
+		        x->invert != y->invert || x->poll != y->poll))
+			return 0;
+	}
+	return 1;
+}
+
+/* A reload: a line's profile file no longer reads as the one in force. */
+static void
+profile_changed(const struct conf_where *where, struct gw_check *gc, const struct gw_line *l,
+    const char *key, const struct mb_profile *now)
+{
+	const struct gw_config *cur = gc->current;
+
+	for (size_t i = 0; i < cur->line_count; i++) {
+		const struct gw_line *was = &cur->lines[i];
+		const struct mb_profile *p =
+		    strcmp(key, "scale_profile") == 0 ? &was->scale : &was->valve;
+
+		if (strcmp(was->name, l->name) != 0)
+			continue;
+		if (strcmp(p->origin, now->origin) == 0 && !profile_same(p, now))
+			conf_report_add(gc->changed, now->origin, 0,
+			    "changed since [line %s] (%s:%d) read it: read again only on restart",
+			    l->name, conf_where_name(where), conf_where_line(where, l, key));
+	}
+}
+
+/* conf_input.check: what spans keys, then the profiles. */
+static void
+gw_config_check(void *root, const struct conf_where *where, struct conf_report *report, void *arg)
+{
+	struct gw_config *config = root;
+	struct gw_check *gc = arg;
+	const char *file = conf_where_name(where);
+
+	if (config->county[0] != '\0' &&
+	    (strspn(config->county, "0123456789") != 6 || config->county[6] != '\0'))
+		conf_report_add(report, file, conf_where_line(where, config, "county"),
+		    "[station] county '%s' is not a six-digit code", config->county);
 	for (size_t i = 0; i < config->bus_count; i++) {
 		struct gw_bus *b = &config->buses[i];
+		int line = conf_where_line(where, b, NULL);
 
 		if (strcmp(b->type, "rtu") == 0 && b->device[0] == '\0')
-			report_add(report, path, "[bus %s] is rtu but has no device%s", b->name,
-			    "");
+			conf_report_add(report, file, line, "[bus %s] is rtu but has no device",
+			    b->name);
 		if (strcmp(b->type, "tcp") == 0 && b->host[0] == '\0')
-			report_add(report, path, "[bus %s] is tcp but has no host%s", b->name, "");
+			conf_report_add(report, file, line, "[bus %s] is tcp but has no host",
+			    b->name);
 	}
 	for (size_t i = 0; i < config->line_count; i++) {
 		struct gw_line *l = &config->lines[i];
+		int header = conf_where_line(where, l, NULL), bus_line;
 		char *end;
 		long number = strtol(l->name, &end, 10);
 		int found = 0;
 
 		if (l->name[0] == '\0' || *end != '\0' || number < 1 || number > GW_LINE_NUMBER_MAX)
-			report_add(report, path,
-			    "[line %s]: a line's name is its number (1 to 999)%s", l->name, "");
+			conf_report_add(report, file, header,
+			    "[line %s]: a line's name is its number (1 to 999)", l->name);
 		l->number = (int)number;
 		for (size_t j = 0; j < config->bus_count; j++)
 			if (strcmp(config->buses[j].name, l->bus) == 0)
 				found = 1;
-		if (!found)
-			report_add(report, path, "[line %s]: no [bus %s] is configured", l->name,
-			    l->bus);
+		bus_line = conf_where_line(where, l, "bus");
+		if (!found && l->bus[0] != '\0')
+			conf_report_add(report, file, bus_line ? bus_line : header,
+			    "[line %s]: no [bus %s] is configured", l->name, l->bus);
 		for (size_t j = 0; j < i; j++) {
 			struct gw_line *o = &config->lines[j];
 			if (strcmp(o->bus, l->bus) == 0 &&
-			    (o->scale_unit == l->scale_unit || o->valve_unit == l->valve_unit))
-				report_add(report, path,
+			    (o->scale_unit == l->scale_unit || o->valve_unit == l->valve_unit ||
+			        o->scale_unit == l->valve_unit || o->valve_unit == l->scale_unit))
+				conf_report_add(report, file, header,
 				    "[line %s]: uses a unit id that [line %s] already uses on its bus",
 				    l->name, o->name);
 		}
+		/* The profiles: one filling controller, or a scale and a valve. */
+		l->filler = l->scale_unit == l->valve_unit;
+		if (l->scale_profile[0] == '\0' || (!l->filler && l->valve_profile[0] == '\0'))
+			continue; /* said by the tables */
+		line_profile(where, report, gc, config, l, "scale_profile", l->scale_profile,
+		    l->filler ? MB_ROLE_FILLER : MB_ROLE_SCALE, &l->scale);
+		if (!l->filler)
+			line_profile(where, report, gc, config, l, "valve_profile",
+			    l->valve_profile, MB_ROLE_VALVE, &l->valve);
+		else if (gc->notes != NULL && conf_where_line(where, l, "valve_profile") > 0 &&
+		         strcmp(l->valve_profile, l->scale_profile) != 0)
+			conf_report_add(gc->notes, file, conf_where_line(where, l, "valve_profile"),
+			    "[line %s] valve_profile is not used: scale_unit = valve_unit makes the "
+			    "line one filling controller, described by scale_profile",
+			    l->name);
+		if (gc->current != NULL) {
+			profile_changed(where, gc, l, "scale_profile", &l->scale);
+			if (!l->filler)
+				profile_changed(where, gc, l, "valve_profile", &l->valve);
+		}
 	}
 	if (config->line_count == 0)
-		report_add(report, path, "no [line] is configured%s%s", "", "");
+		conf_report_add(report, file, 0, "no [line] is configured");
 	if (config->county_host[0] != '\0' && config->psk_file[0] == '\0')
-		report_add(report, path, "[county] host is set but psk_file is not%s%s", "", "");
-	return report->count == 0 ? 0 : -1;
+		conf_report_add(report, file, conf_where_line(where, config, "host"),
+		    "[county] host is set but psk_file is not");
+}
+
+static int
+gw_config_parse(const char *path, const struct gw_config *current, struct gw_config *fresh,
+    struct conf_report *notes, struct conf_report *report)
+{
+	struct gw_check *gc = calloc(1, sizeof(*gc));
+	struct conf_input input = { .path = path, .check = gw_config_check };
+	int rc;
+
+	if (notes != NULL)
+		memset(notes, 0, sizeof(*notes));
+	memset(fresh, 0, sizeof(*fresh));
+	if (gc == NULL) {
+		memset(report, 0, sizeof(*report));
+		conf_report_add(report, path, 0, "out of memory");
+		return -1;
+	}
+	input.arg = gc;
+	if (current == NULL) {
+		gc->notes = notes;
+		rc = conf_parse(&input, gw_config_sections, fresh, report);
+	} else {
+		struct conf_report changed;
+
+		memset(&changed, 0, sizeof(changed));
+		gc->current = current;
+		gc->changed = &changed;
+		rc = conf_reload(&input, gw_config_sections, current, fresh, notes, report);
+		if (rc == 0)
+			conf_report_append(notes, &changed);
+	}
+	free(gc);
+	return rc;
+}
+
+int
+gw_config_load(const char *path, struct gw_config *config, struct conf_report *report,
+    struct conf_report *notes)
+{
+	return gw_config_parse(path, NULL, config, notes, report);
+}
+
+int
+gw_config_reload(const char *path, const struct gw_config *current, struct gw_config *fresh,
+    struct conf_report *notes, struct conf_report *report)
+{
+	return gw_config_parse(path, current, fresh, notes, report);
+}
+
+enum log_level
+gw_log_level(const struct gw_config *config)
+{
+	if (config->log_verbose >= 2 || strcmp(config->log_level, "debug") == 0)
+		return LOG_LEVEL_DEBUG;
+	if (config->log_verbose == 1 || strcmp(config->log_level, "info") == 0)
+		return LOG_LEVEL_INFO;
+	return LOG_LEVEL_WARN;
 }

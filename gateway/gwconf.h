@@ -1,7 +1,11 @@
 /*
  * gwconf: the station gateway's configuration (gasgw -c FILE), described
  * as conf.h tables.  etc/station.conf.example is generated from the same
- * tables (`gasgw --example-config`), so it always covers every key.
+ * tables (`gasgw --example-config`), so it always covers every key.  Loading
+ * a configuration also loads and checks every device profile its lines use
+ * (drivers/mb.h), so `gasgw -n` vouches for what a start would use.  A key
+ * the running gateway cannot take up is marked CONF_RESTART in the table;
+ * a reload (gw_config_reload) takes the others and names those.
  */
 #ifndef GAS_GWCONF_H
 #define GAS_GWCONF_H
@@ -9,6 +13,8 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "log.h"
+#include "mb.h"
 
 #define GW_MAX_BUSES 8
 #define GW_MAX_LINES 32
@@ -43,6 +49,10 @@ struct gw_line {
 	char cutoff[16];       /* "gateway" or "controller" */
 	char scanner[GW_PATH]; /* serial barcode scanner device, "" for none */
 	double preact_kg;      /* initial pre-act before any learning */
+	/* set by gw_config_load */
+	int filler;              /* scale_unit = valve_unit: one filling controller */
+	struct mb_profile scale; /* scale_profile, loaded and checked for its role */
+	struct mb_profile valve; /* valve_profile (not loaded for a filler) */
 };
 
 struct gw_rules {
@@ -93,7 +103,13 @@ struct gw_config {
 	size_t bus_count;
 	struct gw_line lines[GW_MAX_LINES];
 	size_t line_count;
+	/* not a key: -v given on the command line this many times */
+	int log_verbose;
 };
+
+/* The log level the configuration asks for, or more detail when -v was
+ * given (log_verbose: the command line wins). */
+enum log_level gw_log_level(const struct gw_config *config);
 
 /* The configuration tables (for conf_load and conf_write_example). */
 extern const struct conf_section gw_config_sections[];
@@ -102,9 +118,25 @@ extern const struct conf_key gw_rules_keys[];
 
 /*
  * Load and check a gateway configuration: the tables, then the checks that
- * span keys (every line's bus exists, unit ids valid, line numbers unique).
- * Returns 0, or -1 with every problem in report.
+ * span keys (every line's bus exists, unit ids valid, line numbers unique),
+ * then each line's device profiles from the profiles folder, loaded and
+ * checked for the role the line gives them (mb_profile_check).  Returns 0,
+ * or -1 with every problem in report ("FILE:LINE: text", the
+ * configuration's or a profile's).  notes (may be NULL) gets what the
+ * lines lose for want of an optional signal, and other things worth a
+ * warning that do not stop a start.
  */
-int gw_config_load(const char *path, struct gw_config *config, struct conf_report *report);
+int gw_config_load(const char *path, struct gw_config *config, struct conf_report *report,
+    struct conf_report *notes);
+
+/*
+ * A reload (SIGHUP): load path as gw_config_load does into fresh, then keep
+ * current's value of every CONF_RESTART key (every key but [rules] and
+ * log_level) and of every line and bus, naming each that changed in notes
+ * ("FILE:LINE: 'KEY' changes only on restart"; a profile file changed under
+ * a line too).  Returns 0, or -1 with report filled (fresh unusable).
+ */
+int gw_config_reload(const char *path, const struct gw_config *current, struct gw_config *fresh,
+    struct conf_report *notes, struct conf_report *report);
 
 #endif

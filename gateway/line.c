@@ -103,7 +103,7 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->rules = &config->rules;
 	line->records = records;
 	line->io = *io;
-	line->scale_capacity_kg = 60.0;
+	line->scale_capacity_kg = lc->scale.capacity_kg; /* R25's base: the scale profile's */
 	line->heartbeat_ms = config->heartbeat_ms > 0 ? config->heartbeat_ms : 200;
 	line->preact_kg = lc->preact_kg;
 	line->db_ok = 1;

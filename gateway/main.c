@@ -167,7 +167,8 @@ usage(FILE *f)
 	           "and the rules, records every fill in SQLite and reports to the county.\n"
 	           "\n"
 	           "  -c FILE            configuration (default " DEFAULT_CONFIG ")\n"
-	           "  -n                 check the configuration and exit\n"
+	           "  -n                 check the configuration and every device profile its\n"
+	           "                     lines use, and exit\n"
 	           "  -f                 stay in the foreground, log to stderr\n"
 	           "  -v                 more detail in the log (twice: debug)\n"
 	           "  --example-config   print a commented configuration with every key\n"
@@ -186,7 +187,7 @@ main(int argc, char **argv)
 	};
 	const char *config_path = DEFAULT_CONFIG;
 	int check_only = 0, foreground = 0, verbose = 0, ch;
-	struct conf_report report;
+	struct conf_report report, notes;
 	struct gw_config *config;
 	struct passwd *pw;
 	int status;
@@ -230,8 +231,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "gasgw: out of memory\n");
 		return 1;
 	}
-	if (gw_config_load(config_path, config, &report) == -1) {
-		conf_report_print(&report, stderr);
+	/* The configuration and every profile its lines use: an error stops
+	 * the start (or fails -n) here, before anything opens. */
+	if (gw_config_load(config_path, config, &report, &notes) == -1) {
+		conf_report_print_as(&notes, "warning", stderr);
+		conf_report_print_as(&report, "error", stderr);
+		fprintf(stderr, "gasgw: %s: %zu error(s)%s\n", config_path, report.count,
+		    check_only ? "" : "; not started");
 		free(config);
 		return 1;
 	}
@@ -246,15 +252,16 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
+		conf_report_print_as(&notes, "warning", stderr);
 		printf("configuration OK\n");
 		free(config);
 		return 0;
 	}
 
-	log_init("gasgw", foreground || check_only,
-	    verbose >= 2 || !strcmp(config->log_level, "debug")  ? LOG_LEVEL_DEBUG
-	    : verbose == 1 || !strcmp(config->log_level, "info") ? LOG_LEVEL_INFO
-	                                                         : LOG_LEVEL_WARN);
+	config->log_verbose = verbose;
+	log_init("gasgw", foreground, gw_log_level(config));
+	for (size_t i = 0; i < notes.count; i++)
+		log_warnx("%s", notes.errors[i]);
 	/* Keep the working directory: a relative -c path, and relative paths
 	 * in the file, are read again on SIGHUP and must still resolve. */
 	if (!foreground && daemon(1, 0) == -1)

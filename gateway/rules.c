@@ -80,8 +80,8 @@ void
 rules_defaults(struct gw_rules *rules)
 {
 	static const struct conf_section only_rules[] = {
-		{ "rules", 0, 1, 0, 0, 0, 0, 0, "", gw_rules_keys },
-		{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL },
+		{ "rules", 0, 1, 0, 0, 0, 0, 0, "", gw_rules_keys, 0 },
+		{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 },
 	};
 	struct conf_report report;
 

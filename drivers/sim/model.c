@@ -70,12 +70,13 @@ put(struct sim_unit *u, enum mb_signal s, double value)
 
 	if (!f->present)
 		return;
-	if (f->table == MB_COIL) {
-		u->map->tab_bits[f->address] = value != 0.0;
-		return;
-	}
-	if (f->table == MB_DISCRETE) {
-		u->map->tab_input_bits[f->address] = value != 0.0;
+	if (f->table == MB_COIL || f->table == MB_DISCRETE) {
+		regs[0] = 0;
+		mb_field_encode(f, value, regs); /* the profile's polarity */
+		if (f->table == MB_COIL)
+			u->map->tab_bits[f->address] = (uint8_t)regs[0];
+		else
+			u->map->tab_input_bits[f->address] = (uint8_t)regs[0];
 		return;
 	}
 	regs[0] = reg_table(u, f->table)[f->address];

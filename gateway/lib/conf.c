@@ -5,7 +5,9 @@
  * lines are fed to it through our own reader, which counts them and also
  * sees every section header (inih calls the handler only for keys, so an
  * empty [section] would otherwise go unnoticed).  The handler then knows
- * the current line and section instance exactly.
+ * the current line and section instance exactly.  The reader also reports
+ * every line that is not INI (inih would name only the first) and lets a
+ * comment longer than inih's line buffer pass.
  */
 #include "conf.h"
 
@@ -38,12 +40,21 @@ struct conf_parse {
 	void *root;
 	struct conf_report *report;
 	FILE *file;       /* reading a file, or */
-	const char *text; /* reading a string */
+	const char *text; /* reading text */
+	size_t text_len;
+	size_t text_pos;
 	int line;
 	struct conf_instance instances[CONF_MAX_INSTANCES];
 	size_t instance_count;
 	struct conf_instance *current; /* NULL before the first header or after a bad one */
 	int skip_section;              /* keys of a bad section were already reported */
+	void (*check)(void *root, const struct conf_where *where, struct conf_report *report,
+	    void *arg);
+	void *check_arg;
+};
+
+struct conf_where {
+	const struct conf_parse *parse;
 };
 
 static void conf_error(struct conf_parse *p, int line, const char *fmt, ...)
@@ -54,14 +65,40 @@ static void
 conf_report_addv(struct conf_report *r, const char *name, int line, const char *fmt, va_list ap)
 {
 	char msg[200];
+	int at;
 
 	if (r->count >= CONF_MAX_ERRORS)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (line > 0)
-		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s:%d: %s", name, line, msg);
+		at = snprintf(r->errors[r->count], sizeof(r->errors[0]), "%s:%d: ", name, line);
 	else
-		snprintf(r->errors[r->count++], sizeof(r->errors[0]), "%s: %s", name, msg);
+		at = snprintf(r->errors[r->count], sizeof(r->errors[0]), "%s: ", name);
+	if (at < 0 || (size_t)at >= sizeof(r->errors[0]))
+		at = 0;
+	str_copy(r->errors[r->count] + at, msg, sizeof(r->errors[0]) - (size_t)at);
+	r->text_at[r->count] = (unsigned short)at;
+	r->count++;
+}
+
+void
+conf_report_add(struct conf_report *report, const char *name, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_report_addv(report, name, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_report_append(struct conf_report *report, const struct conf_report *from)
+{
+	for (size_t i = 0; i < from->count && report->count < CONF_MAX_ERRORS; i++) {
+		memcpy(report->errors[report->count], from->errors[i], sizeof(report->errors[0]));
+		report->text_at[report->count] = from->text_at[i];
+		report->count++;
+	}
 }
 
 static void
@@ -71,19 +108,6 @@ conf_error(struct conf_parse *p, int line, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	conf_report_addv(p->report, p->name, line, fmt, ap);
-	va_end(ap);
-}
-
-static void conf_note(struct conf_report *r, const char *name, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-conf_note(struct conf_report *r, const char *name, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	conf_report_addv(r, name, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -306,39 +330,98 @@ conf_begin_section(struct conf_parse *p, const char *header)
 	p->skip_section = 0;
 }
 
+/*
+ * A line inih would refuse: not blank, not a comment, not a [section], and
+ * with no '=' or ':' before an inline comment.  Lines that start with a
+ * blank are left to inih (they may continue a value).
+ */
+static int
+conf_not_ini(const char *line)
+{
+	const char *s = line;
+
+	if (*s == ' ' || *s == '\t')
+		return 0;
+	while (*s == '\r' || *s == '\n')
+		s++;
+	if (*s == '\0' || *s == ';' || *s == '#' || *s == '[')
+		return 0;
+	/* "BOM" at the very start: inih skips it */
+	if ((unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
+	    (unsigned char)s[2] == 0xbf)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s == '=' || *s == ':')
+			return 0;
+		if (*s == ';' && s > line && (s[-1] == ' ' || s[-1] == '\t'))
+			break;
+	}
+	return 1;
+}
+
+/* The next line of the input (without limit), or NULL at the end. */
+static char *
+conf_next_line(struct conf_parse *p, size_t *len)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (p->file != NULL) {
+		ssize_t got = getline(&line, &cap, p->file);
+
+		if (got < 0) {
+			free(line);
+			return NULL;
+		}
+		*len = (size_t)got;
+	} else {
+		const char *start = p->text + p->text_pos;
+		size_t left = p->text_len - p->text_pos;
+		const char *nl;
+
+		if (left == 0)
+			return NULL;
+		nl = memchr(start, '\n', left);
+		*len = nl != NULL ? (size_t)(nl - start) + 1 : left;
+		line = malloc(*len + 1);
+		if (line == NULL)
+			return NULL;
+		memcpy(line, start, *len);
+		line[*len] = '\0';
+		p->text_pos += *len;
+	}
+	/* a NUL would end the line early, silently */
+	for (size_t i = 0; i < *len; i++)
+		if (line[i] == '\0')
+			line[i] = ' ';
+	return line;
+}
+
 /* inih reader: one line per call, counted; section headers noticed here. */
 static char *
 conf_reader(char *str, int num, void *stream)
 {
 	struct conf_parse *p = stream;
-	char *line = NULL;
-	size_t cap = 0, len;
-	ssize_t got;
+	const char *s;
+	size_t len;
+	char *line = conf_next_line(p, &len);
 
-	if (p->file != NULL) {
-		got = getline(&line, &cap, p->file);
-		if (got < 0) {
-			free(line);
-			return NULL;
-		}
-		len = (size_t)got;
-	} else {
-		const char *nl;
-
-		if (*p->text == '\0')
-			return NULL;
-		nl = strchr(p->text, '\n');
-		len = nl != NULL ? (size_t)(nl - p->text) + 1 : strlen(p->text);
-		line = malloc(len + 1);
-		if (line == NULL)
-			return NULL;
-		memcpy(line, p->text, len);
-		line[len] = '\0';
-		p->text += len;
-	}
+	if (line == NULL)
+		return NULL;
 	p->line++;
+	s = line;
+	while (*s == ' ' || *s == '\t')
+		s++;
 	if (len >= (size_t)num) {
-		conf_error(p, p->line, "line too long (at most %d characters)", num - 2);
+		/* a long comment is harmless: pass a blank line for it */
+		if (*s != ';' && *s != '#')
+			conf_error(p, p->line, "line too long (at most %d characters)", num - 2);
+		str_copy(str, "\n", (size_t)num);
+		free(line);
+		return str;
+	}
+	if (conf_not_ini(line)) {
+		conf_error(p, p->line, "not a 'key = value' line, section or comment");
 		str_copy(str, "\n", (size_t)num);
 		free(line);
 		return str;
@@ -347,26 +430,25 @@ conf_reader(char *str, int num, void *stream)
 	free(line);
 
 	/* Notice "[section]" (after leading blanks); inih will parse it too. */
-	{
-		const char *s = str;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '[') {
-			const char *close = strchr(s, ']');
-			char header[128];
+	s = str;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+		char header[128];
 
-			if (close == NULL) {
-				conf_error(p, p->line, "section header without ']'");
-				p->current = NULL;
-				p->skip_section = 1;
-			} else {
-				size_t hl = (size_t)(close - s - 1);
-				if (hl >= sizeof(header))
-					hl = sizeof(header) - 1;
-				memcpy(header, s + 1, hl);
-				header[hl] = '\0';
-				conf_begin_section(p, header);
-			}
+		if (close == NULL) {
+			conf_error(p, p->line, "section header without ']'");
+			p->current = NULL;
+			p->skip_section = 1;
+			str_copy(str, "\n", (size_t)num); /* said once, not again by inih */
+		} else {
+			size_t hl = (size_t)(close - s - 1);
+			if (hl >= sizeof(header))
+				hl = sizeof(header) - 1;
+			memcpy(header, s + 1, hl);
+			header[hl] = '\0';
+			conf_begin_section(p, header);
 		}
 	}
 	return str;
@@ -407,6 +489,9 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
 	}
 	if (conf_set_value(k, inst->base, value, msg, sizeof(msg)) == -1) {
 		conf_error(p, p->line, "%s", msg);
+		/* given, if wrong: not "missing" too */
+		if (index < CONF_MAX_KEYS)
+			inst->set_line[index] = p->line;
 		return 1;
 	}
 	if (index < CONF_MAX_KEYS)
@@ -450,7 +535,7 @@ conf_run(struct conf_parse *p)
 	for (const struct conf_section *s = p->sections; s->name != NULL; s++) {
 		int present = 0;
 
-		if (s->repeated)
+		if (s->repeated || s->optional)
 			continue;
 		for (size_t i = 0; i < p->instance_count; i++)
 			if (p->instances[i].section == s)
@@ -462,7 +547,67 @@ conf_run(struct conf_parse *p)
 				conf_error(p, 0, "missing section [%s] (required key '%s': %s)",
 				    s->name, k->name, k->help);
 	}
+	if (p->check != NULL) {
+		struct conf_where where = { p };
+
+		p->check(p->root, &where, p->report, p->check_arg);
+	}
 	return p->report->count == 0 ? 0 : -1;
+}
+
+/*
+ * The instance whose struct is at base, of section s (NULL: any section;
+ * single sections may share a struct, so then the first that has key, or
+ * the first of all when key is NULL).
+ */
+static const struct conf_instance *
+conf_instance_at(const struct conf_parse *p, const struct conf_section *s, const void *base,
+    const char *key)
+{
+	const struct conf_instance *first = NULL;
+
+	for (size_t i = 0; i < p->instance_count; i++) {
+		const struct conf_instance *inst = &p->instances[i];
+
+		if (inst->base != base || (s != NULL && inst->section != s))
+			continue;
+		if (s != NULL || key == NULL)
+			return inst;
+		if (first == NULL)
+			first = inst;
+		for (const struct conf_key *k = inst->section->keys; k->name != NULL; k++)
+			if (strcmp(k->name, key) == 0)
+				return inst;
+	}
+	return first;
+}
+
+/* The line that set key in an instance, 0 if none (key NULL: the header). */
+static int
+conf_instance_line(const struct conf_instance *inst, const char *key)
+{
+	size_t index = 0;
+
+	if (inst == NULL)
+		return 0;
+	if (key == NULL)
+		return inst->line;
+	for (const struct conf_key *k = inst->section->keys; k->name != NULL; k++, index++)
+		if (strcmp(k->name, key) == 0)
+			return index < CONF_MAX_KEYS ? inst->set_line[index] : 0;
+	return 0;
+}
+
+int
+conf_where_line(const struct conf_where *where, const void *base, const char *key)
+{
+	return conf_instance_line(conf_instance_at(where->parse, NULL, base, key), key);
+}
+
+const char *
+conf_where_name(const struct conf_where *where)
+{
+	return where->parse->name;
 }
 
 /* The bytes of the field a key fills. */
@@ -482,134 +627,258 @@ conf_field_size(const struct conf_key *k)
 	return sizeof(int);
 }
 
+/* 1 if key k holds the same value at a and b (two structs of its section). */
 static int
-conf_is_fixed(const char *const *fixed, const char *name)
+conf_same_value(const struct conf_key *k, const void *a, const void *b)
 {
-	for (; *fixed != NULL; fixed++)
-		if (strcmp(*fixed, name) == 0)
+	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+
+	if (k->type == CONF_STRING || k->type == CONF_CHOICE)
+		return strncmp(x, y, k->size) == 0;
+	return memcmp(x, y, conf_field_size(k)) == 0;
+}
+
+static int
+conf_has_restart_keys(const struct conf_section *s)
+{
+	for (const struct conf_key *k = s->keys; k->name != NULL; k++)
+		if (k->flags & CONF_RESTART)
 			return 1;
 	return 0;
 }
 
 /*
- * After a reload parsed cleanly: put current's value back into every fixed
- * key that changed, and say so with the line of the new value.  Done here,
- * while the parse still knows which line set which key.
+ * Compare one section struct of the new file (now, parsed as instance inst)
+ * with the one in force (was): every CONF_RESTART key that changed gets
+ * was's value back and a note; the other keys are copied from now into
+ * keep when keep is not now (a repeated section's item).
  */
 static void
-conf_keep_fixed(const struct conf_parse *p, const void *current, const char *const *fixed,
-    struct conf_report *notes)
+conf_keep_keys(const struct conf_parse *p, const struct conf_section *s,
+    const struct conf_instance *inst, const char *label, const void *was, const void *now,
+    void *keep, struct conf_report *notes)
 {
-	for (const struct conf_section *s = p->sections; s->name != NULL; s++) {
-		const struct conf_instance *inst = NULL;
-		size_t index = 0;
+	for (const struct conf_key *k = s->keys; k->name != NULL; k++) {
+		int line;
 
-		if (s->repeated)
-			continue; /* which [line N] is which after an edit is not ours to guess */
-		for (size_t i = 0; i < p->instance_count; i++)
-			if (p->instances[i].section == s)
-				inst = &p->instances[i];
-		for (const struct conf_key *k = s->keys; k->name != NULL; k++, index++) {
-			const char *was = (const char *)current + s->offset + k->offset;
-			char *now = (char *)p->root + s->offset + k->offset;
-			int same = k->type == CONF_STRING || k->type == CONF_CHOICE
-			               ? strcmp(was, now) == 0
-			               : memcmp(was, now, conf_field_size(k)) == 0;
-
-			if (same || !conf_is_fixed(fixed, k->name))
-				continue;
-			memcpy(now, was, conf_field_size(k));
-			conf_note(notes, p->name,
-			    inst != NULL && index < CONF_MAX_KEYS ? inst->set_line[index] : 0,
-			    "'%s' changes only on restart", k->name);
+		if (!(k->flags & CONF_RESTART)) {
+			if (keep != now)
+				memcpy((char *)keep + k->offset, (const char *)now + k->offset,
+				    conf_field_size(k));
+			continue;
 		}
+		if (conf_same_value(k, was, now))
+			continue;
+		memcpy((char *)keep + k->offset, (const char *)was + k->offset, conf_field_size(k));
+		line = conf_instance_line(inst, k->name);
+		if (line == 0)
+			line = conf_instance_line(inst, NULL);
+		conf_report_add(notes, p->name, line, "%s%s'%s' changes only on restart", label,
+		    label[0] != '\0' ? " " : "", k->name);
 	}
 }
 
-/* conf_load, and conf_reload when current is not NULL. */
+/* The item of a repeated section with this id in root's array, or NULL. */
+static void *
+conf_item_by_id(const struct conf_section *s, const void *root, const char *id)
+{
+	size_t count = *(const size_t *)((const char *)root + s->count_offset);
+
+	for (size_t i = 0; i < count && i < s->max_items; i++) {
+		const char *item = (const char *)root + s->offset + i * s->item_size;
+
+		if (strncmp(item + s->id_offset, id, s->id_size) == 0)
+			return (void *)(uintptr_t)item;
+	}
+	return NULL;
+}
+
+/*
+ * A repeated section with CONF_RESTART keys: current's items stay (matched
+ * to the file's by id), with the keys a running program can take from the
+ * file; items added or dropped are named.
+ */
 static int
-conf_load_file(const char *path, const struct conf_section *sections, void *root,
-    struct conf_report *report, const void *current, const char *const *fixed,
+conf_keep_items(const struct conf_parse *p, const struct conf_section *s, const void *current,
     struct conf_report *notes)
 {
+	size_t count = *(const size_t *)((const char *)current + s->count_offset);
+	size_t *fresh_count = (size_t *)((char *)p->root + s->count_offset);
+	char *fresh_items = (char *)p->root + s->offset;
+	char *keep = calloc(s->max_items, s->item_size);
+	char label[96];
+
+	if (keep == NULL)
+		return -1;
+	if (count > s->max_items)
+		count = s->max_items;
+	memcpy(keep, (const char *)current + s->offset, count * s->item_size);
+	for (size_t i = 0; i < count; i++) {
+		char *item = keep + i * s->item_size;
+		const char *id = item + s->id_offset;
+		const void *now = conf_item_by_id(s, p->root, id);
+
+		snprintf(label, sizeof(label), "[%s %.*s]", s->name, (int)s->id_size, id);
+		if (now == NULL) {
+			conf_report_add(notes, p->name, 0,
+			    "%s is no longer in the file: it stays until restart", label);
+			continue;
+		}
+		conf_keep_keys(p, s, conf_instance_at(p, s, now, NULL), label, item, now, item,
+		    notes);
+	}
+	for (size_t j = 0; j < *fresh_count && j < s->max_items; j++) {
+		const char *item = fresh_items + j * s->item_size;
+		const char *id = item + s->id_offset;
+
+		if (conf_item_by_id(s, current, id) != NULL)
+			continue;
+		snprintf(label, sizeof(label), "[%s %.*s]", s->name, (int)s->id_size, id);
+		conf_report_add(notes, p->name,
+		    conf_instance_line(conf_instance_at(p, s, item, NULL), NULL),
+		    "%s is new: it is added only on restart", label);
+	}
+	memcpy(fresh_items, keep, s->max_items * s->item_size);
+	*fresh_count = count;
+	free(keep);
+	return 0;
+}
+
+/*
+ * After a reload parsed cleanly: put current's value back into every
+ * CONF_RESTART key that changed, and say so with the line of the new value.
+ * Done here, while the parse still knows which line set which key.
+ */
+static int
+conf_keep_restart_keys(const struct conf_parse *p, const void *current, struct conf_report *notes)
+{
+	for (const struct conf_section *s = p->sections; s->name != NULL; s++) {
+		if (!conf_has_restart_keys(s))
+			continue;
+		if (s->repeated) {
+			if (conf_keep_items(p, s, current, notes) == -1)
+				return -1;
+			continue;
+		}
+		char *now = (char *)p->root + s->offset;
+
+		conf_keep_keys(p, s, conf_instance_at(p, s, now, NULL), "",
+		    (const char *)current + s->offset, now, now, notes);
+	}
+	return 0;
+}
+
+/* conf_parse, and conf_reload when current is not NULL. */
+static int
+conf_parse_input(const struct conf_input *input, const struct conf_section *sections, void *root,
+    struct conf_report *report, const void *current, struct conf_report *notes)
+{
 	struct conf_parse *p;
+	const char *name = input->name != NULL ? input->name : input->path;
 	int rc;
 
 	memset(report, 0, sizeof(*report));
+	if (name == NULL)
+		name = "(configuration)";
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
-		snprintf(report->errors[report->count++], sizeof(report->errors[0]),
-		    "%s: out of memory", path);
+		conf_report_add(report, name, 0, "out of memory");
 		return -1;
 	}
-	p->name = path;
+	p->name = name;
 	p->sections = sections;
 	p->root = root;
 	p->report = report;
-	p->file = fopen(path, "r");
-	if (p->file == NULL) {
-		snprintf(report->errors[report->count++], sizeof(report->errors[0]), "%s: %s", path,
-		    strerror(errno));
-		free(p);
-		return -1;
+	p->check = input->check;
+	p->check_arg = input->arg;
+	if (input->path != NULL) {
+		p->file = fopen(input->path, "r");
+		if (p->file == NULL) {
+			conf_report_add(report, name, 0, "%s", strerror(errno));
+			free(p);
+			return -1;
+		}
+	} else {
+		p->text = input->text != NULL ? input->text : "";
+		p->text_len = input->text != NULL ? input->len : 0;
 	}
 	rc = conf_run(p);
-	fclose(p->file);
-	if (rc == 0 && current != NULL)
-		conf_keep_fixed(p, current, fixed, notes);
+	if (p->file != NULL)
+		fclose(p->file);
+	if (rc == 0 && current != NULL && conf_keep_restart_keys(p, current, notes) == -1) {
+		conf_report_add(report, name, 0, "out of memory");
+		rc = -1;
+	}
 	free(p);
 	return rc;
+}
+
+int
+conf_parse(const struct conf_input *input, const struct conf_section *sections, void *root,
+    struct conf_report *report)
+{
+	return conf_parse_input(input, sections, root, report, NULL, NULL);
 }
 
 int
 conf_load(const char *path, const struct conf_section *sections, void *root,
     struct conf_report *report)
 {
-	return conf_load_file(path, sections, root, report, NULL, NULL, NULL);
-}
+	struct conf_input input = { .path = path };
 
-int
-conf_reload(const char *path, const struct conf_section *sections, const void *current, void *fresh,
-    const char *const *fixed, struct conf_report *notes, struct conf_report *report)
-{
-	memset(notes, 0, sizeof(*notes));
-	return conf_load_file(path, sections, fresh, report, current, fixed, notes);
+	return conf_parse_input(&input, sections, root, report, NULL, NULL);
 }
 
 int
 conf_load_string(const char *name, const char *text, const struct conf_section *sections,
     void *root, struct conf_report *report)
 {
-	struct conf_parse *p;
+	struct conf_input input = { .name = name, .text = text, .len = strlen(text) };
+
+	return conf_parse_input(&input, sections, root, report, NULL, NULL);
+}
+
+int
+conf_reload(const struct conf_input *input, const struct conf_section *sections,
+    const void *current, void *fresh, struct conf_report *notes, struct conf_report *report)
+{
 	int rc;
 
-	memset(report, 0, sizeof(*report));
-	p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return -1;
-	p->name = name;
-	p->sections = sections;
-	p->root = root;
-	p->report = report;
-	p->text = text;
-	rc = conf_run(p);
-	free(p);
+	memset(notes, 0, sizeof(*notes));
+	rc = conf_parse_input(input, sections, fresh, report, current, notes);
+	if (rc == -1)
+		memset(notes, 0, sizeof(*notes));
 	return rc;
+}
+
+void
+conf_report_print_as(const struct conf_report *report, const char *label, FILE *f)
+{
+	for (size_t i = 0; i < report->count; i++) {
+		const char *msg = report->errors[i];
+		size_t at = report->text_at[i];
+
+		if (label == NULL || at == 0 || at > strlen(msg))
+			fprintf(f, "%s\n", msg);
+		else
+			fprintf(f, "%.*s%s: %s\n", (int)at, msg, label, msg + at);
+	}
+	if (report->count == CONF_MAX_ERRORS)
+		fprintf(f, "(further messages not shown)\n");
 }
 
 void
 conf_report_print(const struct conf_report *report, FILE *f)
 {
-	for (size_t i = 0; i < report->count; i++)
-		fprintf(f, "%s\n", report->errors[i]);
-	if (report->count == CONF_MAX_ERRORS)
-		fprintf(f, "(further errors not shown)\n");
+	conf_report_print_as(report, NULL, f);
 }
 
 static void
 conf_write_key(FILE *f, const struct conf_key *k)
 {
 	fprintf(f, "# %s", k->help);
+	if (k->flags & CONF_RESTART)
+		fprintf(f, "; a change needs a restart");
 	switch (k->type) {
 	case CONF_INT:
 		fprintf(f, " (%.0f to %.0f)", k->min, k->max);

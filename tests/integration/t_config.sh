@@ -1,8 +1,16 @@
-# gasgw -n: the shipped example is accepted; a copy with a misspelled key
-# and an out-of-range number is refused with both errors and their lines.
+# gasgw -n: the shipped example is accepted (with the profiles of this
+# tree in place of the installed folder); a copy with a misspelled key and
+# an out-of-range number is refused with both errors and their lines.
+# gasgw -n loads every profile the lines use: a valve_profile that does not
+# exist, a profile with an unknown key, a scale profile as a valve, a valve
+# profile without a watchdog, each an error with FILE:LINE (the
+# configuration's, then the profile's), and a real start fails the same way
+# before it opens anything.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
-example="$here/etc/station.conf.example"
+sed "s|^profiles = .*|profiles = $here/drivers/profiles|" "$here/etc/station.conf.example" \
+    >"$T/example.conf"
+example="$T/example.conf"
 
 out=$("$BUILD/gasgw" -n -c "$example" 2>&1); rc=$?
 check "example configuration is accepted" [ "$rc" -eq 0 ]
@@ -15,10 +23,69 @@ fill_line=$(grep -n '^max_fill_s' "$T/bad.conf" | cut -d: -f1)
 "$BUILD/gasgw" -n -c "$T/bad.conf" > "$T/out" 2>&1; rc=$?
 check "bad configuration exits 1" [ "$rc" -eq 1 ]
 check "misspelled key reported with its line" \
-    grep -q "^$T/bad.conf:$poll_line: unknown key 'polll_hz'" "$T/out"
+    grep -q "^$T/bad.conf:$poll_line: error: unknown key 'polll_hz'" "$T/out"
 check "out-of-range number reported with its line" \
-    grep -q "^$T/bad.conf:$fill_line: 'max_fill_s' = 99999 is out of range" "$T/out"
+    grep -q "^$T/bad.conf:$fill_line: error: 'max_fill_s' = 99999 is out of range" "$T/out"
 check "nothing claims the bad file is OK" sh -c "! grep -q 'configuration OK' '$T/out'"
+
+# --- the profiles the lines use ------------------------------------------------
+mkdir "$T/profiles"
+cp "$here"/drivers/profiles/*.ini "$T/profiles/"
+printf '[device]\nname = odd\nkind = valve\n[valve_cmd]\ntable = coil\ncolour = red\n' \
+    >"$T/profiles/odd.ini"
+printf '[device]\nname = relay\nkind = valve\n[valve_cmd]\ntable = coil\n[valve_fb]\ntable = discrete\n' \
+    >"$T/profiles/relay.ini"
+# prof VALVE_PROFILE: the example with line 1's valve_profile replaced
+prof() {
+	sed -e "s|^profiles = .*|profiles = $T/profiles|" \
+	    -e "0,/^valve_profile = sim-valve\$/s//valve_profile = $1/" "$example" >"$T/p.conf"
+}
+vline=$(grep -n '^valve_profile = sim-valve$' "$example" | head -n 1 | cut -d: -f1)
+
+prof nosuch
+"$BUILD/gasgw" -n -c "$T/p.conf" >"$T/p.out" 2>&1; rc=$?
+check "a valve_profile that does not exist fails -n (exit $rc)" \
+    sh -c "[ $rc -eq 1 ] && ! grep -q 'configuration OK' '$T/p.out'"
+check "... an error at the line that names it" grep -q \
+    "^$T/p.conf:$vline: error: \[line 1\] valve_profile: profile 'nosuch' not found (looked for nosuch.ini in $T/profiles)" \
+    "$T/p.out"
+check "... and the count, called errors" grep -q "^gasgw: $T/p.conf: 1 error(s)$" "$T/p.out"
+check "... nothing of it labelled a warning" sh -c "! grep -q 'warning' '$T/p.out'"
+
+prof odd
+"$BUILD/gasgw" -n -c "$T/p.conf" >"$T/p.out" 2>&1; rc=$?
+check "a profile with an unknown key fails -n" [ $rc -eq 1 ]
+check "... named at the configuration's line, then at the profile's FILE:LINE" sh -c "
+    grep -q \"^$T/p.conf:$vline: error: \[line 1\] valve_profile 'odd' does not load:\" '$T/p.out' &&
+    grep -q \"^$T/profiles/odd.ini:6: error: unknown key 'colour' in \[valve_cmd\]\" '$T/p.out'"
+
+prof sim-scale
+"$BUILD/gasgw" -n -c "$T/p.conf" >"$T/p.out" 2>&1; rc=$?
+check "a scale profile given as valve_profile fails -n" sh -c "[ $rc -eq 1 ] &&
+    grep -q \"^$T/profiles/sim-scale.ini:6: error: kind = scale cannot serve as a valve\" '$T/p.out'"
+
+prof relay
+"$BUILD/gasgw" -n -c "$T/p.conf" >"$T/p.out" 2>&1; rc=$?
+check "a valve profile with no watchdog fails -n, saying why" sh -c "[ $rc -eq 1 ] &&
+    grep -q \"^$T/profiles/relay.ini:3: error: a valve needs \[watchdog\]: the unit must close the valve by itself\" '$T/p.out'"
+
+# a real start fails the same way, before it opens the database
+sed -e "s|^database = .*|database = $T/never.db|" -e "s|^control_socket = .*|control_socket = $T/never.sock|" \
+    "$T/p.conf" >"$T/start.conf"
+"$BUILD/gasgw" -f -c "$T/start.conf" >"$T/start.out" 2>&1; rc=$?
+check "a real start with that profile exits 1, the same errors, 'not started'" sh -c "[ $rc -eq 1 ] &&
+    grep -q \"^$T/profiles/relay.ini:3: error: a valve needs \[watchdog\]\" '$T/start.out' &&
+    grep -q 'error(s); not started$' '$T/start.out' && ! grep -q 'warning' '$T/start.out'"
+check "... and opened nothing" sh -c "[ ! -e '$T/never.db' ] && [ ! -e '$T/never.sock' ]"
+
+# an optional signal missing: accepted, and what the line loses is said
+sed '/^\[valve_fb\]/,/^address = 0/d' "$T/profiles/sim-valve.ini" >"$T/profiles/blind.ini"
+sed -i 's/^name = sim-valve/name = blind/' "$T/profiles/blind.ini"
+prof blind
+"$BUILD/gasgw" -n -c "$T/p.conf" >"$T/p.out" 2>&1; rc=$?
+check "a valve profile with no valve_fb passes -n with a warning of what is lost" sh -c "[ $rc -eq 0 ] &&
+    grep -q \"^$T/profiles/blind.ini:[0-9]*: warning: no \[valve_fb\]: a valve the unit shuts by itself\" '$T/p.out' &&
+    grep -q '^configuration OK$' '$T/p.out'"
 
 "$BUILD/gasgw" -n -c "$T/no-such.conf" > "$T/out2" 2>&1; rc=$?
 check "missing file exits 1 naming the file" sh -c "[ $rc -eq 1 ] && grep -q 'no-such.conf' '$T/out2'"

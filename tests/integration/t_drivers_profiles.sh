@@ -4,30 +4,9 @@
 # the simulator encodes through a profile, the poller decodes through the
 # same file, and mbpoll checks the raw layout of the CDAB indicator.
 . "$(dirname "$0")/lib.sh"
-SIM="$BUILD/gassim"
+. "$(dirname "$0")/sim_lib.sh"
 PROBE="$BUILD/tests/mbprobe"
-export GAS_PROFILES="$(cd "$(dirname "$0")/../.." && pwd)/drivers/profiles"
-n=0
-
-# start_sim BUS ARGS...: a fresh gassim on TCP or RTU; sets BUSARGS for mbprobe
-start_sim() {
-	bus=$1; shift
-	n=$((n + 1))
-	if [ "$bus" = tcp ]; then
-		port=$(free_port)
-		spawn "sim$n" "$SIM" --tcp "127.0.0.1:$port" --control "$T/ctl$n" --events "$T/ev$n" --noise 0 "$@"
-		BUSARGS="--tcp 127.0.0.1:$port"
-	else
-		spawn "pty$n" socat "pty,raw,echo=0,link=$T/a$n" "pty,raw,echo=0,link=$T/b$n"
-		wait_for 5 test -e "$T/b$n"
-		spawn "sim$n" "$SIM" --rtu "$T/a$n" --baud 115200 --control "$T/ctl$n" --events "$T/ev$n" --noise 0 "$@"
-		BUSARGS="--rtu $T/b$n --baud 115200"
-	fi
-	wait_for 5 test -S "$T/ctl$n" || fail "gassim $n starts"
-	SIMPID=$(eval echo "\$PID_sim$n")
-	EV="$T/ev$n"
-}
-stop_sim() { kill "$SIMPID" 2>/dev/null; }
+export GAS_PROFILES="$SIM_PROFILES"
 
 for bus in tcp rtu; do
 	# reference scale + valve

@@ -41,11 +41,6 @@ struct county_config {
 
 extern const struct conf_section county_config_sections[];
 
-/* Keys a running server keeps until it restarts (conf_reload's fixed):
- * the socket it listens on, the database, and the handshake limits its
- * per-address door was sized and opened with (door.h). */
-extern const char *const county_config_fixed[];
-
 /* The log level config asks for, or more detail when -v was given
  * verbose times (the command line wins). */
 enum log_level county_log_level(const struct county_config *config, int verbose);
@@ -123,8 +118,8 @@ int county_registry_import(struct county_db *c, const char *path, int cycle_year
 /*
  * Run the CoAP/DTLS server until SIGTERM/SIGINT.  config is copied;
  * config_path (NULL: built-in defaults) is read again on SIGHUP together
- * with the identities file, and put in force whole or not at all (keys of
- * county_config_fixed excepted, with a warning); verbose is -v's count.
+ * with the identities file, and put in force whole or not at all (its
+ * CONF_RESTART keys excepted, each named); verbose is -v's count.
  * Returns the exit status.
  */
 int county_serve(const struct county_config *config, const char *config_path, int verbose,

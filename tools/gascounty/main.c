@@ -22,55 +22,55 @@
 
 static const char *const log_levels[] = { "warn", "info", "debug", NULL };
 
-/* Every key but those of county_config_fixed takes effect on SIGHUP. */
+/* Every key takes effect on SIGHUP but those marked CONF_RESTART: the socket
+ * the server listens on, the database, and the handshake limits its
+ * per-address door was sized and opened with (door.h). */
 static const struct conf_key county_keys[] = {
-	{ "listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0",
-	    "address to listen on (UDP); a change needs a restart", NULL },
-	{ "port", CONF_INT, NUM(port), 1, 65535, "5684",
-	    "UDP port (CoAP over DTLS); a change needs a restart", NULL },
+	{ "listen", CONF_STRING, STR(listen), 1, 0, "0.0.0.0", "address to listen on (UDP)", NULL,
+	    CONF_RESTART },
+	{ "port", CONF_INT, NUM(port), 1, 65535, "5684", "UDP port (CoAP over DTLS)", NULL,
+	    CONF_RESTART },
 	{ "database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
-	    "SQLite database; a change needs a restart", NULL },
+	    "SQLite database", NULL, CONF_RESTART },
 	{ "identities", CONF_STRING, STR(identities), 1, 0, "/etc/gascounty/identities",
-	    "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL },
+	    "PSK identities, one 'IDENTITY HEXKEY' a line (mode 0600); re-read on SIGHUP", NULL,
+	    0 },
 	{ "max_handshakes", CONF_INT, NUM(max_handshakes), 1, 10000, "100",
-	    "DTLS handshakes in progress at once; a change needs a restart", NULL },
+	    "DTLS handshakes in progress at once", NULL, CONF_RESTART },
 	{ "handshakes_per_address", CONF_INT, NUM(handshakes_per_address), 0, 1000, "10",
 	    "DTLS handshakes one address (an IPv6 /64) may have in progress at once; keep it "
-	    "well under max_handshakes (0: no such limit, libcoap's alone); a change needs a restart",
-	    NULL },
+	    "well under max_handshakes (0: no such limit, libcoap's alone)",
+	    NULL, CONF_RESTART },
 	{ "max_idle", CONF_INT, NUM(max_idle), 1, 100000, "1000", "idle sessions kept at most",
-	    NULL },
+	    NULL, 0 },
 	{ "idle_timeout_s", CONF_INT, NUM(idle_timeout_s), 10, 86400, "300",
-	    "an idle session is closed after this (s)", NULL },
+	    "an idle session is closed after this (s)", NULL, 0 },
 	{ "c01_minutes", CONF_INT, NUM(c01_minutes), 0, 10080, "60",
-	    "C01: same cylinder filled at two stations within this is a cloned code (0: off)",
-	    NULL },
+	    "C01: same cylinder filled at two stations within this is a cloned code (0: off)", NULL,
+	    0 },
 	{ "c02_household_max", CONF_INT, NUM(c02_household_max), 0, 1000, "3",
-	    "C02: fills per household buyer across stations in the window (0: off)", NULL },
+	    "C02: fills per household buyer across stations in the window (0: off)", NULL, 0 },
 	{ "c02_business_max", CONF_INT, NUM(c02_business_max), 0, 100000, "60",
-	    "C02: fills per business buyer across stations in the window (0: off)", NULL },
-	{ "c02_days", CONF_INT, NUM(c02_days), 1, 365, "30", "C02 window (days)", NULL },
+	    "C02: fills per business buyer across stations in the window (0: off)", NULL, 0 },
+	{ "c02_days", CONF_INT, NUM(c02_days), 1, 365, "30", "C02 window (days)", NULL, 0 },
 	{ "c03_silent_s", CONF_INT, NUM(c03_silent_s), 10, 604800, "900",
-	    "C03: a station silent longer than this raises an alert (s)", NULL },
+	    "C03: a station silent longer than this raises an alert (s)", NULL, 0 },
 	{ "c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
-	    "C04: a gap in a station's records older than this raises an alert (s)", NULL },
-	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)",
-	    NULL },
+	    "C04: a gap in a station's records older than this raises an alert (s)", NULL, 0 },
+	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)", NULL,
+	    0 },
 	{ "max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
-	    "records in one trace answer at most", NULL },
+	    "records in one trace answer at most", NULL, 0 },
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
-	    "registry set --inspected: next inspection after this many years", NULL },
-	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
+	    "registry set --inspected: next inspection after this many years", NULL, 0 },
+	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
 const struct conf_section county_config_sections[] = {
-	{ "county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys },
-	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "county", 0, 0, 0, 0, 0, 0, 0, "the county supervision server", county_keys, 0 },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 },
 };
-
-const char *const county_config_fixed[] = { "listen", "port", "database", "max_handshakes",
-	"handshakes_per_address", NULL };
 
 enum log_level
 county_log_level(const struct county_config *config, int verbose)

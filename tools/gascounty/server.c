@@ -699,15 +699,16 @@ load_keys(void)
  * them in force together, or neither.  A file with any error, or identities
  * that do not load, leave the server exactly as it was (the log says why,
  * with FILE:LINE), so a bad edit never takes the county down or leaves it
- * half-changed.  Keys the running server cannot take up
- * (county_config_fixed: the socket, the database, the handshake door sized
- * at start) keep their value, with a warning naming the line.  Everything
+ * half-changed.  Keys the running server cannot take up (CONF_RESTART in
+ * the table: the socket, the database, the handshake door sized at start)
+ * keep their value, each named with its line.  Everything
  * else is read where it is used (the rules, the sweep, traces), or handed
  * to libcoap here.
  */
 static void
 reload(void)
 {
+	struct conf_input input = { .path = S.config_path };
 	struct conf_report notes, report;
 	struct county_config fresh;
 	struct psk_table keys;
@@ -718,8 +719,8 @@ reload(void)
 	if (S.config_path == NULL) {
 		fresh = S.config;
 		notes.count = 0;
-	} else if (conf_reload(S.config_path, county_config_sections, &S.config, &fresh,
-	               county_config_fixed, &notes, &report) == -1) {
+	} else if (conf_reload(&input, county_config_sections, &S.config, &fresh, &notes,
+	               &report) == -1) {
 		for (i = 0; i < report.count; i++)
 			log_warnx("%s", report.errors[i]);
 		log_warnx("reload: %s does not load; the previous configuration and identities "
@@ -733,7 +734,7 @@ reload(void)
 		return;
 	}
 	for (i = 0; i < notes.count; i++)
-		log_warnx("%s", notes.errors[i]);
+		log_info("%s", notes.errors[i]);
 	psk_table_free(&S.keys);
 	S.keys = keys;
 	S.config = fresh;
