@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "timetext.h"
 #include "util.h"
 
 #define CONF_MAX_KEYS 64
@@ -149,6 +150,17 @@ conf_set_value(const struct conf_key *k, void *base, const char *value, char *ms
 			return err_set(msg, msglen, "'%s' must have at least %.0f characters",
 			    k->name, k->min);
 		memcpy(field, value, len + 1);
+		return 0;
+	}
+	case CONF_ZONE: {
+		char why[200];
+
+		if (strlen(value) >= k->size)
+			return err_set(msg, msglen, "'%s' is too long (at most %zu characters)",
+			    k->name, k->size - 1);
+		if (timetext_zone_check(value, why, sizeof(why)) == -1)
+			return err_set(msg, msglen, "'%s': %s", k->name, why);
+		str_copy(field, value, k->size);
 		return 0;
 	}
 	case CONF_CHOICE:
@@ -472,6 +484,7 @@ conf_field_size(const struct conf_key *k)
 	switch (k->type) {
 	case CONF_STRING:
 	case CONF_CHOICE:
+	case CONF_ZONE:
 		return k->size;
 	case CONF_DOUBLE:
 		return sizeof(double);
@@ -512,9 +525,10 @@ conf_keep_fixed(const struct conf_parse *p, const void *current, const char *con
 		for (const struct conf_key *k = s->keys; k->name != NULL; k++, index++) {
 			const char *was = (const char *)current + s->offset + k->offset;
 			char *now = (char *)p->root + s->offset + k->offset;
-			int same = k->type == CONF_STRING || k->type == CONF_CHOICE
-			               ? strcmp(was, now) == 0
-			               : memcmp(was, now, conf_field_size(k)) == 0;
+			int same =
+			    k->type == CONF_STRING || k->type == CONF_CHOICE || k->type == CONF_ZONE
+			        ? strcmp(was, now) == 0
+			        : memcmp(was, now, conf_field_size(k)) == 0;
 
 			if (same || !conf_is_fixed(fixed, k->name))
 				continue;
@@ -625,6 +639,9 @@ conf_write_key(FILE *f, const struct conf_key *k)
 		for (const char *const *c = k->choices; *c != NULL; c++)
 			fprintf(f, "%s%s", c == k->choices ? "" : ", ", *c);
 		fprintf(f, ")");
+		break;
+	case CONF_ZONE:
+		fprintf(f, " (a name of the tz database; empty: the system's zone)");
 		break;
 	case CONF_STRING:
 		break;

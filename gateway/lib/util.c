@@ -188,7 +188,14 @@ date_format(int32_t days, char out[11])
 int32_t
 date_today(void)
 {
-	return (int32_t)(time_wall_ms() / 86400000);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	/* the local calendar date: an inspection due "today" in Beijing is
+	 * due from 00:00 +08:00, not from 08:00 when UTC's date turns */
+	if (localtime_r(&now, &tm) == NULL)
+		return (int32_t)(time_wall_ms() / 86400000);
+	return date_to_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 size_t

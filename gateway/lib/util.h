@@ -36,7 +36,8 @@ int date_valid(int year, int month, int day);
 int date_parse(const char *text, int32_t *days);
 /* "YYYY-MM-DD" of a day number. */
 void date_format(int32_t days, char out[11]);
-/* Today (UTC) as a day number. */
+/* Today in the local time zone (TZ, or the daemon's configured zone) as a
+ * day number. */
 int32_t date_today(void);
 
 /* strlcpy semantics: always NUL-terminates; returns strlen(src). */
