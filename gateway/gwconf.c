@@ -42,6 +42,10 @@ static const struct conf_key station_keys[] = {
 	    "watchdog timeout written to valve controllers: no heartbeat for this long closes the valve (ms)",
 	    NULL },
 	{ "log_level", CONF_CHOICE, STR(log_level, S), 0, 0, "info", "logging detail", log_levels },
+	{ "timezone", CONF_ZONE, STR(timezone, S), 0, 0, "Asia/Shanghai",
+	    "time zone of the times people read (log, messages) and of \"today\" for the "
+	    "inspection and service-life rules; a change needs a restart",
+	    NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -37,13 +37,15 @@ struct county_config {
 	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
 	char log_level[8];
+	char timezone[64]; /* zone of the times people read ("": the system's) */
 };
 
 extern const struct conf_section county_config_sections[];
 
 /* Keys a running server keeps until it restarts (conf_reload's fixed):
- * the socket it listens on, the database, and the handshake limits its
- * per-address door was sized and opened with (door.h). */
+ * the socket it listens on, the database, the handshake limits its
+ * per-address door was sized and opened with (door.h), and the time zone
+ * (put in force once, at start: timetext.h). */
 extern const char *const county_config_fixed[];
 
 /* The log level config asks for, or more detail when -v was given

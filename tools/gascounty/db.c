@@ -18,6 +18,7 @@
 #include "log.h"
 #include "recordrows.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
@@ -103,7 +104,7 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
     const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
 {
 	int64_t window = (int64_t)c->config->c01_minutes * 60000, other_ms;
-	char other[WIRE_ID], text[WIRE_TEXT], source[64], a[32], b[32];
+	char other[WIRE_ID], text[WIRE_TEXT], source[64], a[TIMETEXT_MAX], b[TIMETEXT_MAX];
 	struct alert_in al;
 	int rc, raised = 0;
 
@@ -120,8 +121,8 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		store_column_copy(st, 0, other, sizeof(other));
 		other_ms = sqlite3_column_int64(st, 1);
 		sqlite3_reset(st);
-		time_format_iso(other_ms, a);
-		time_format_iso(f->started_ms, b);
+		timetext_format(other_ms, TIMETEXT_PERSON, a);
+		timetext_format(f->started_ms, TIMETEXT_PERSON, b);
 		snprintf(text, sizeof(text),
 		    "cylinder %s filled at %s (%s) and at %s (%s): cloned code?", f->cylinder,
 		    other, a, station, b);
@@ -561,7 +562,8 @@ int
 county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char station[WIRE_ID], township[WIRE_TOWNSHIP], text[WIRE_TEXT], source[128], when[32];
+	char station[WIRE_ID], township[WIRE_TOWNSHIP], text[WIRE_TEXT], source[128],
+	    when[TIMETEXT_MAX];
 	int64_t seen, hwm, max_seq, since;
 	struct alert_in al;
 	int rc, raised = 0;
@@ -580,7 +582,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		store_column_copy(st, 0, station, sizeof(station));
 		store_column_copy(st, 1, township, sizeof(township));
 		seen = sqlite3_column_int64(st, 2);
-		time_format_iso(seen, when);
+		timetext_format(seen, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
 		snprintf(source, sizeof(source), "C03:%s:%lld", station, (long long)seen);
 		al = (struct alert_in){ source, "C03", "alert", township, station, "", "", text,
@@ -613,7 +615,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		hwm = sqlite3_column_int64(st, 2);
 		max_seq = sqlite3_column_int64(st, 3);
 		since = sqlite3_column_int64(st, 4);
-		time_format_iso(since, when);
+		timetext_format(since, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text),
 		    "station %s: record %lld missing since %s (held up to %lld)", station,
 		    (long long)hwm + 1, when, (long long)max_seq);

@@ -15,6 +15,7 @@
 #include "county.h"
 #include "log.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 #define STR(field) offsetof(struct county_config, field), sizeof(((struct county_config *)0)->field)
@@ -61,6 +62,10 @@ static const struct conf_key county_keys[] = {
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
 	    "registry set --inspected: next inspection after this many years", NULL },
 	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels },
+	{ "timezone", CONF_ZONE, STR(timezone), 0, 0, "Asia/Shanghai",
+	    "time zone of the times people read (log, alert texts) and of times in queries that "
+	    "name no offset; a change needs a restart",
+	    NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -70,7 +75,7 @@ const struct conf_section county_config_sections[] = {
 };
 
 const char *const county_config_fixed[] = { "listen", "port", "database", "max_handshakes",
-	"handshakes_per_address", NULL };
+	"handshakes_per_address", "timezone", NULL };
 
 enum log_level
 county_log_level(const struct county_config *config, int verbose)
@@ -234,6 +239,11 @@ main(int argc, char **argv)
 		printf("configuration OK (%zu identities)\n", keys.count);
 		psk_table_free(&keys);
 		return 0;
+	}
+	/* the zone of every time a person reads (checked when the file was read) */
+	if (timetext_set_zone(config.timezone, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gascounty: %s\n", err);
+		return 1;
 	}
 	log_init("gascounty", foreground || optind < argc, county_log_level(&config, verbose));
 	if (optind < argc) {
