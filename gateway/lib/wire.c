@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "weight.h"
 #include "wire.h"
 
 #define WIRE_MAX_DEPTH 8
@@ -1245,9 +1246,8 @@ to_json(const cbor_item_t *item, int depth)
 				return json_null();
 			return NULL;
 		}
-		if (!isfinite(cbor_float_get_float(item)))
-			return json_null();
-		return json_real(cbor_float_get_float(item));
+		/* every float of this protocol is a weight in kg: to the gram */
+		return weight_json(cbor_float_get_float(item));
 	default:
 		return NULL;
 	}
@@ -1266,7 +1266,7 @@ wire_cbor_to_json(const uint8_t *buf, size_t len, char **out, char *err, size_t 
 	cbor_decref(&root);
 	if (j == NULL)
 		return err_set(err, errlen, "message has no JSON form (invalid UTF-8?)");
-	*out = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	*out = json_dumps(j, JSON_COMPACT | WEIGHT_JSON_PRECISION);
 	json_decref(j);
 	if (*out == NULL)
 		return err_set(err, errlen, "JSON rendering failed");

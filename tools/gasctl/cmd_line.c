@@ -20,7 +20,9 @@
 #include <jansson.h>
 
 #include "i18n.h"
+#include "timetext.h"
 #include "util.h"
+#include "weight.h"
 
 #define REPLY_MAX 65536
 
@@ -504,22 +506,13 @@ exchange(json_t *req, json_t **reply)
 	return 0;
 }
 
-static void
-fmt_kg(char *out, size_t outlen, double v)
-{
-	if (isnan(v))
-		snprintf(out, outlen, "-");
-	else
-		snprintf(out, outlen, "%.3f", v);
-}
-
 /* The human table of a status reply. */
 static void
 print_status(json_t *reply)
 {
 	json_t *lines, *l, *up;
 	size_t i;
-	char g[16], n[16], t[16], st[64];
+	char g[WEIGHT_TEXT], n[WEIGHT_TEXT], t[WEIGHT_TEXT], st[64];
 
 	printf(_("station %s, up %llds\n"), jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
@@ -539,9 +532,9 @@ print_status(json_t *reply)
 	lines = json_object_get(reply, "lines");
 	json_array_foreach(lines, i, l)
 	{
-		fmt_kg(g, sizeof(g), jnum(l, "gross"));
-		fmt_kg(n, sizeof(n), jnum(l, "net"));
-		fmt_kg(t, sizeof(t), jnum(l, "target"));
+		weight_format(jnum(l, "gross"), g);
+		weight_format(jnum(l, "net"), n);
+		weight_format(jnum(l, "target"), t);
 		gasctl_pad(gasctl_word(jstr(l, "state")), 13, st, sizeof(st));
 		printf("%-4lld %s %-4s %9s %9s %8s %-10s %-20s %s\n",
 		    (long long)json_integer_value(json_object_get(l, "line")), st,
@@ -572,7 +565,7 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 		return rc;
 	}
 	if (json) {
-		json_dumpf(reply, stdout, JSON_INDENT(2));
+		json_dumpf(reply, stdout, JSON_INDENT(2) | WEIGHT_JSON_PRECISION);
 		printf("\n");
 	} else {
 		print_status(reply);
