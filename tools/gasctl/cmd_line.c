@@ -574,6 +574,20 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+/* Rewrite the ISO 8601 time o[key] (gasgw's UTC) in the local zone, in form;
+ * an empty or unreadable one stays as it is. */
+static void
+local_time(json_t *o, const char *key, enum timetext_form form)
+{
+	char text[TIMETEXT_MAX];
+	int64_t ms;
+
+	if (jstr(o, key)[0] == '\0' || timetext_parse(jstr(o, key), &ms, NULL, NULL, 0) == -1)
+		return;
+	timetext_format(ms, form, text);
+	json_object_set_new(o, key, json_string(text));
+}
+
 int
 cmd_fills(struct gasctl *ctl, int argc, char **argv)
 {
@@ -588,15 +602,16 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	int64_t since = 0;
 	int json = 0, ch, rc;
 	size_t i;
-	char n[16], res[64];
+	char n[WEIGHT_TEXT], res[64], why[256], started[TIMETEXT_MAX];
 	socket_path = ctl->control_socket;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (time_parse_iso(optarg, &since) == -1) {
-				fprintf(stderr, _("gasctl: --since: not a time: %s\n"), optarg);
+			/* local time (TZ); a bare date is the start of that local day */
+			if (timetext_parse(optarg, &since, NULL, why, sizeof(why)) == -1) {
+				fprintf(stderr, _("gasctl: --since: %s\n"), why);
 				return 2;
 			}
 			break;
@@ -620,19 +635,27 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	}
 	fills = json_object_get(reply, "fills");
 	if (json) {
-		json_dumpf(fills, stdout, JSON_INDENT(2));
+		/* gasgw says UTC; the reader gets ISO 8601 with the local offset */
+		json_array_foreach(fills, i, f)
+		{
+			local_time(f, "started", TIMETEXT_MACHINE);
+			local_time(f, "ended", TIMETEXT_MACHINE);
+		}
+		json_dumpf(fills, stdout, JSON_INDENT(2) | WEIGHT_JSON_PRECISION);
 		printf("\n");
 		json_decref(reply);
 		return 0;
 	}
 	printf("%s",
-	    _("STARTED                  LINE CYLINDER             BUYER                    NET"
+	    _("STARTED                   LINE CYLINDER             BUYER                    NET"
 	      " RESULT      RULES\n"));
 	json_array_foreach(fills, i, f)
 	{
-		fmt_kg(n, sizeof(n), jnum(f, "net"));
+		local_time(f, "started", TIMETEXT_PERSON);
+		str_copy(started, jstr(f, "started"), sizeof(started));
+		weight_format(jnum(f, "net"), n);
 		gasctl_pad(gasctl_word(jstr(f, "result")), 11, res, sizeof(res));
-		printf("%-24s %-4lld %-20s %-18s %9s %s %s\n", jstr(f, "started"),
+		printf("%-25s %-4lld %-20s %-18s %9s %s %s\n", started,
 		    (long long)json_integer_value(json_object_get(f, "line")), jstr(f, "cylinder"),
 		    jstr(f, "buyer"), n, res, jstr(f, "rules"));
 	}

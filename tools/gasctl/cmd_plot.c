@@ -25,12 +25,13 @@
 #include "i18n.h"
 #include "plot.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 #define PLOT_PREFIX_MIN 4
 #define PLOT_UUID_LEN 36
 /* The picture's title: as is in the PNG, translated in the SVG (plot.h). */
-#define PLOT_TITLE N_("fill %.8s, line %d, cylinder %s, %s UTC, %s")
+#define PLOT_TITLE N_("fill %.8s, line %d, cylinder %s, %s, %s")
 
 /* Lower-case a uuid prefix into out; -1 if it has anything but hex digits
  * and dashes or a length outside PLOT_PREFIX_MIN..PLOT_UUID_LEN. */
@@ -69,7 +70,7 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char prefix[PLOT_UUID_LEN + 1], upper[PLOT_UUID_LEN + 2], uuid[PLOT_UUID_LEN + 1];
-	char title[200], title_local[400], started[32], err[512];
+	char title[200], title_local[400], started[TIMETEXT_MAX], err[512];
 	struct plot_title titles = { title, title_local };
 	const char *out = NULL;
 	struct curve *curve = NULL;
@@ -169,8 +170,7 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 	}
 	/* The PNG's title is drawn with a built-in ASCII font: English and
 	 * ASCII (serials and uuids are); the SVG's in the operator's words. */
-	time_format_iso(started_ms, started);
-	started[16] = '\0'; /* YYYY-MM-DDTHH:MM */
+	timetext_format(started_ms, TIMETEXT_MINUTE, started); /* local, with the offset */
 	snprintf(title, sizeof(title), PLOT_TITLE, uuid, line, cylinder, started, result);
 	snprintf(title_local, sizeof(title_local), _(PLOT_TITLE), uuid, line, cylinder, started,
 	    gasctl_word(result));

@@ -96,7 +96,11 @@ static const struct gasctl_command commands[] = {
 	{ .name = "fills",
 	    .run = cmd_fills,
 	    .usage = "[--since TIME] [--json]",
-	    .help = N_("Recorded fills since TIME (ISO 8601, UTC), with their result and rules.") },
+	    .help =
+	        N_("Recorded fills since TIME, with their result and rules.  TIME is local time\n"
+	           "(TZ): YYYY-MM-DD (from the start of that day) or YYYY-MM-DD HH:MM[:SS], or\n"
+	           "either with Z or +HH:MM.  Times are shown in local time with their offset;\n"
+	           "--json writes them as ISO 8601 with the offset, weights to the gram.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
