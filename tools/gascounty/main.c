@@ -220,6 +220,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* `gascounty registry set --help`: the usage describes every subcommand */
+	for (int i = optind; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
 	memset(&config, 0, sizeof(config));
 	rc = config_path != NULL
 	         ? conf_load(config_path, county_config_sections, &config, &report)
