@@ -539,7 +539,7 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 	int rc, more;
 
 	str_copy(after, o->after != NULL ? o->after : "", sizeof(after));
-	progress_init(&bar, stderr, "trace");
+	progress_init(&bar, stderr, "gastrace: records so far:");
 	do {
 		trace_query(c, o, key, after, query, sizeof(query));
 		if ((rc = ask(link, c, query, 0, key, &resp)) != GASTRACE_OK)
@@ -551,6 +551,7 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 			rc = GASTRACE_ERROR;
 			break;
 		}
+		progress_end(&bar); /* erased before rows that may share its terminal */
 		if (pages++ == 0)
 			print_header(o->csv); /* once an answer came: none on a refusal */
 		print_records(&t, o->csv);
@@ -594,7 +595,7 @@ trace_json(struct coaplink *link, const struct command *c, const struct options 
 	int rc, more = 0;
 
 	str_copy(after, o->after != NULL ? o->after : "", sizeof(after));
-	progress_init(&bar, stderr, "trace");
+	progress_init(&bar, stderr, "gastrace: records so far:");
 	do {
 		trace_query(c, o, key, after, query, sizeof(query));
 		if ((rc = ask(link, c, query, 1, key, &resp)) != GASTRACE_OK)
