@@ -26,6 +26,7 @@
 #include "log.h"
 #include "uplink.h"
 #include "util.h"
+#include "weight.h"
 
 #define PROGRESS_MS 200
 #define SCANNER_RETRY_MS 2000
@@ -94,7 +95,8 @@ ctl_listen(const char *path, char *err, size_t errlen)
 static int
 send_json(struct client *c, json_t *obj)
 {
-	char *text = json_dumps(obj, JSON_COMPACT);
+	/* weights were rounded to the gram (ctlreq.c): write them as such */
+	char *text = json_dumps(obj, JSON_COMPACT | WEIGHT_JSON_PRECISION);
 	size_t len, off = 0;
 	ssize_t n;
 	int rc = 0;

@@ -50,6 +50,10 @@ static const struct conf_key station_keys[] = {
 	    NULL, CONF_RESTART },
 	{ "log_level", CONF_CHOICE, STR(log_level, S), 0, 0, "info", "logging detail", log_levels,
 	    0 },
+	{ "timezone", CONF_ZONE, STR(timezone, S), 0, 0, "Asia/Shanghai",
+	    "time zone of the times people read (log, messages) and of \"today\" for the "
+	    "inspection and service-life rules",
+	    NULL, CONF_RESTART },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 

@@ -87,6 +87,7 @@ struct gw_config {
 	int heartbeat_ms; /* valve watchdog feed period */
 	int watchdog_ms;  /* watchdog timeout written to valve units */
 	char log_level[8];
+	char timezone[64]; /* zone of the times people read ("": the system's) */
 	/* [county] */
 	char county_host[128];
 	int county_port;

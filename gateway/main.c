@@ -27,6 +27,7 @@
 #include "log.h"
 #include "psk.h"
 #include "store.h"
+#include "timetext.h"
 #include "uplink.h"
 #include "uplinkproc.h"
 #include "util.h"
@@ -256,6 +257,14 @@ main(int argc, char **argv)
 		printf("configuration OK\n");
 		free(config);
 		return 0;
+	}
+	/* before any thread: the zone of every time a person reads (checked
+	 * when the file was read, so this cannot fail on a good file) */
+	if (timetext_set_zone(config->timezone, NULL, 0) == -1) {
+		fprintf(stderr, "gasgw: %s: timezone '%s' cannot be used\n", config_path,
+		    config->timezone);
+		free(config);
+		return 1;
 	}
 
 	config->log_verbose = verbose;

@@ -243,7 +243,7 @@ static const struct option_row options[] = {
 	    .kind = OPT_FLAG,
 	    .target = &bus.verbose,
 	    .help = "verbose (log every request)" },
-	{ .name = "help", .kind = OPT_HELP, .help = "this text" },
+	{ .name = "help", .letter = 'h', .kind = OPT_HELP, .help = "this text" },
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 

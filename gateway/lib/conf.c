@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "timetext.h"
 #include "util.h"
 
 #define CONF_MAX_KEYS 64
@@ -173,6 +174,17 @@ conf_set_value(const struct conf_key *k, void *base, const char *value, char *ms
 			return err_set(msg, msglen, "'%s' must have at least %.0f characters",
 			    k->name, k->min);
 		memcpy(field, value, len + 1);
+		return 0;
+	}
+	case CONF_ZONE: {
+		char why[200];
+
+		if (strlen(value) >= k->size)
+			return err_set(msg, msglen, "'%s' is too long (at most %zu characters)",
+			    k->name, k->size - 1);
+		if (timetext_zone_check(value, why, sizeof(why)) == -1)
+			return err_set(msg, msglen, "'%s': %s", k->name, why);
+		str_copy(field, value, k->size);
 		return 0;
 	}
 	case CONF_CHOICE:
@@ -617,6 +629,7 @@ conf_field_size(const struct conf_key *k)
 	switch (k->type) {
 	case CONF_STRING:
 	case CONF_CHOICE:
+	case CONF_ZONE:
 		return k->size;
 	case CONF_DOUBLE:
 		return sizeof(double);
@@ -633,7 +646,7 @@ conf_same_value(const struct conf_key *k, const void *a, const void *b)
 {
 	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
 
-	if (k->type == CONF_STRING || k->type == CONF_CHOICE)
+	if (k->type == CONF_STRING || k->type == CONF_CHOICE || k->type == CONF_ZONE)
 		return strncmp(x, y, k->size) == 0;
 	return memcmp(x, y, conf_field_size(k)) == 0;
 }
@@ -894,6 +907,9 @@ conf_write_key(FILE *f, const struct conf_key *k)
 		for (const char *const *c = k->choices; *c != NULL; c++)
 			fprintf(f, "%s%s", c == k->choices ? "" : ", ", *c);
 		fprintf(f, ")");
+		break;
+	case CONF_ZONE:
+		fprintf(f, " (a name of the tz database; empty: the system's zone)");
 		break;
 	case CONF_STRING:
 		break;

@@ -27,6 +27,7 @@ enum conf_type {
 	CONF_DOUBLE, /* double; min/max bound the value */
 	CONF_BOOL,   /* int 0/1; yes/no, true/false, on/off, 1/0 */
 	CONF_CHOICE, /* char[size]; one of choices[] */
+	CONF_ZONE,   /* char[size]; a time zone of the tz database, or "" (timetext.h) */
 };
 
 /* conf_key.flags */

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
+
+#include "timetext.h"
+#include "util.h"
 
 static const char *log_progname = "gas";
 static int log_foreground = 1;
@@ -51,15 +53,11 @@ log_emit(int priority, const char *tag, const char *fmt, va_list ap, int with_er
 		snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(saved_errno));
 	}
 	if (log_foreground) {
-		struct timespec ts;
-		struct tm tm;
-		char when[32];
+		char when[TIMETEXT_MAX];
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s: %s%s\n", when, ts.tv_nsec / 1000000L, log_progname,
-		    tag, msg);
+		/* local time with its offset (the daemon's configured zone) */
+		timetext_format(time_wall_ms(), TIMETEXT_CLOCK, when);
+		fprintf(stderr, "%s %s: %s%s\n", when, log_progname, tag, msg);
 	} else {
 		syslog(priority, "%s%s", tag, msg);
 	}

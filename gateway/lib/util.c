@@ -71,41 +71,6 @@ time_format_iso(int64_t wall_ms, char out[32])
 	str_copy(out, text, 32);
 }
 
-int
-time_parse_iso(const char *text, int64_t *wall_ms)
-{
-	int y, mo, d, h = 0, mi = 0, s = 0, n = 0;
-	char sep;
-
-	if (sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-		return -1;
-	if (!date_valid(y, mo, d))
-		return -1;
-	text += n;
-	if (*text == 'T' || *text == ' ') {
-		sep = *text++;
-		(void)sep;
-		n = 0;
-		if (sscanf(text, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
-			return -1;
-		text += n;
-		if (*text == ':') {
-			n = 0;
-			if (sscanf(text + 1, "%2d%n", &s, &n) != 1 || n != 2)
-				return -1;
-			text += 3;
-		}
-		if (*text == 'Z')
-			text++;
-		if (h > 23 || mi > 59 || s > 60)
-			return -1;
-	}
-	if (*text != '\0')
-		return -1;
-	*wall_ms = ((int64_t)date_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000;
-	return 0;
-}
-
 /* Days from civil, after Howard Hinnant's public-domain derivation. */
 int32_t
 date_to_days(int year, int month, int day)
@@ -188,7 +153,14 @@ date_format(int32_t days, char out[11])
 int32_t
 date_today(void)
 {
-	return (int32_t)(time_wall_ms() / 86400000);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	/* the local calendar date: an inspection due "today" in Beijing is
+	 * due from 00:00 +08:00, not from 08:00 when UTC's date turns */
+	if (localtime_r(&now, &tm) == NULL)
+		return (int32_t)(time_wall_ms() / 86400000);
+	return date_to_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 size_t

@@ -21,11 +21,10 @@ int64_t time_wall_ms(void);
 /* Sleep for ms milliseconds (restarting after signals). */
 void time_sleep_ms(int64_t ms);
 
-/* ISO 8601 UTC text "2026-11-26T13:43:17.123Z" of wall-clock ms. */
+/* ISO 8601 UTC text "2026-11-26T13:43:17.123Z" of wall-clock ms, for
+ * programs talking to each other (the control socket).  Times a person reads
+ * or types go through timetext.h (local time, with the offset). */
 void time_format_iso(int64_t wall_ms, char out[32]);
-/* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS][Z]" or "YYYY-MM-DD HH:MM[:SS]" as
- * UTC into wall-clock ms. Returns 0 or -1. */
-int time_parse_iso(const char *text, int64_t *wall_ms);
 
 /* A calendar date as days since 1970-01-01 (proleptic Gregorian), and back. */
 int32_t date_to_days(int year, int month, int day);
@@ -36,7 +35,8 @@ int date_valid(int year, int month, int day);
 int date_parse(const char *text, int32_t *days);
 /* "YYYY-MM-DD" of a day number. */
 void date_format(int32_t days, char out[11]);
-/* Today (UTC) as a day number. */
+/* Today in the local time zone (TZ, or the daemon's configured zone) as a
+ * day number. */
 int32_t date_today(void);
 
 /* strlcpy semantics: always NUL-terminates; returns strlen(src). */

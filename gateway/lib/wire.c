@@ -11,6 +11,7 @@
  * ignored (newer peers may add some), missing required ones are refused.
  */
 #include <cbor.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "weight.h"
 #include "wire.h"
 
 #define WIRE_MAX_DEPTH 8
@@ -1028,18 +1030,90 @@ out:
 
 /* ---- traces --------------------------------------------------------------------- */
 
+int64_t
+wire_record_time(const struct wire_record *r)
+{
+	return r->has_fill ? r->fill.started_ms : r->created_ms;
+}
+
+void
+wire_cursor_of(const struct wire_record *r, struct wire_cursor *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->at_ms = wire_record_time(r);
+	str_copy(c->station, r->station, sizeof(c->station));
+	c->seq = r->seq;
+}
+
+void
+wire_cursor_format(const struct wire_cursor *c, char out[WIRE_CURSOR])
+{
+	char hex[2 * WIRE_ID + 1];
+	int n;
+
+	hex_encode((const uint8_t *)c->station, strnlen(c->station, WIRE_ID - 1), hex);
+	n = snprintf(out, WIRE_CURSOR, "%lld.%lld.%s", (long long)c->at_ms, (long long)c->seq, hex);
+	if (n < 0 || n >= WIRE_CURSOR)
+		out[0] = '\0'; /* cannot happen: the sizes above leave room */
+}
+
+/* A signed decimal at *p up to the next '.'; advances past the dot. */
+static int
+cursor_number(const char **p, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!(**p == '-' || (**p >= '0' && **p <= '9')))
+		return -1;
+	errno = 0;
+	v = strtoll(*p, &end, 10);
+	if (errno != 0 || end == *p || *end != '.')
+		return -1;
+	*out = v;
+	*p = end + 1;
+	return 0;
+}
+
+int
+wire_cursor_parse(const char *text, struct wire_cursor *c)
+{
+	struct wire_cursor tmp;
+	const char *p = text;
+	size_t n;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if (strnlen(text, WIRE_CURSOR) >= WIRE_CURSOR || cursor_number(&p, &tmp.at_ms) == -1 ||
+	    cursor_number(&p, &tmp.seq) == -1 || tmp.seq < 1)
+		return -1;
+	n = strlen(p);
+	if (n == 0 || n % 2 != 0 || n / 2 >= sizeof(tmp.station) ||
+	    hex_decode(p, (uint8_t *)tmp.station, n / 2) == -1)
+		return -1;
+	tmp.station[n / 2] = '\0';
+	/* a station id is printable text: no NUL inside, nothing below a space */
+	for (size_t i = 0; i < n / 2; i++)
+		if ((unsigned char)tmp.station[i] <= ' ' || tmp.station[i] == 0x7f)
+			return -1;
+	*c = tmp;
+	return 0;
+}
+
 int
 wire_encode_trace(const struct wire_trace *t, uint8_t **out, size_t *outlen)
 {
 	struct builder b = { 0 };
-	cbor_item_t *m = cbor_new_definite_map(6);
+	cbor_item_t *m = cbor_new_definite_map(8);
 
 	if (m != NULL) {
 		put_text(&b, m, "query", t->query);
 		put_text(&b, m, "key", t->key);
 		put_int(&b, m, "from", t->from_ms);
 		put_int(&b, m, "to", t->to_ms);
-		put(&b, m, "truncated", cbor_build_bool(t->truncated != 0));
+		put_text(&b, m, "after", t->after);
+		put(&b, m, "more", cbor_build_bool(t->more != 0));
+		if (t->more)
+			put_text(&b, m, "next", t->next);
 		put(&b, m, "records", build_records(&b, t->records, t->count));
 	}
 	return finish(&b, m, out, outlen);
@@ -1057,6 +1131,7 @@ wire_trace_free(struct wire_trace *t)
 int
 wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *err, size_t errlen)
 {
+	struct wire_cursor cursor;
 	cbor_item_t *root;
 	int rc = -1;
 
@@ -1067,9 +1142,20 @@ wire_decode_trace(const uint8_t *buf, size_t len, struct wire_trace *t, char *er
 	    get_text(root, "key", t->key, sizeof(t->key), 0, err, errlen) == -1 ||
 	    get_int(root, "from", &t->from_ms, 0, err, errlen) == -1 ||
 	    get_int(root, "to", &t->to_ms, 0, err, errlen) == -1 ||
-	    get_bool(root, "truncated", &t->truncated, err, errlen) == -1 ||
+	    get_text(root, "after", t->after, sizeof(t->after), 0, err, errlen) == -1 ||
+	    get_bool(root, "more", &t->more, err, errlen) == -1 ||
+	    get_text(root, "next", t->next, sizeof(t->next), 0, err, errlen) == -1 ||
 	    read_records(root, "records", 0, &t->records, &t->count, err, errlen) == -1)
 		goto out;
+	/* an answer that says "more" must say where to go on from */
+	if (t->more && wire_cursor_parse(t->next, &cursor) == -1) {
+		err_set(err, errlen, "'more' without a cursor in 'next'");
+		goto out;
+	}
+	if (t->after[0] != '\0' && wire_cursor_parse(t->after, &cursor) == -1) {
+		err_set(err, errlen, "'after' is not a cursor");
+		goto out;
+	}
 	rc = 0;
 out:
 	if (rc == -1)
@@ -1245,9 +1331,8 @@ to_json(const cbor_item_t *item, int depth)
 				return json_null();
 			return NULL;
 		}
-		if (!isfinite(cbor_float_get_float(item)))
-			return json_null();
-		return json_real(cbor_float_get_float(item));
+		/* every float of this protocol is a weight in kg: to the gram */
+		return weight_json(cbor_float_get_float(item));
 	default:
 		return NULL;
 	}
@@ -1266,7 +1351,7 @@ wire_cbor_to_json(const uint8_t *buf, size_t len, char **out, char *err, size_t 
 	cbor_decref(&root);
 	if (j == NULL)
 		return err_set(err, errlen, "message has no JSON form (invalid UTF-8?)");
-	*out = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	*out = json_dumps(j, JSON_COMPACT | WEIGHT_JSON_PRECISION);
 	json_decref(j);
 	if (*out == NULL)
 		return err_set(err, errlen, "JSON rendering failed");

@@ -30,8 +30,9 @@
 #define WIRE_MASKED 40 /* 330***********1234 */
 #define WIRE_TOWNSHIP 16
 #define WIRE_TEXT 256
-#define WIRE_WORD 16 /* rule code, severity, kind, result, status */
-#define WIRE_DATE 11 /* YYYY-MM-DD */
+#define WIRE_WORD 16    /* rule code, severity, kind, result, status */
+#define WIRE_DATE 11    /* YYYY-MM-DD */
+#define WIRE_CURSOR 176 /* a trace cursor as text (wire_cursor_format) + NUL */
 
 /* A rule that fired at the station (or at the county, in a trace). */
 struct wire_violation {
@@ -155,12 +156,28 @@ struct wire_disposition {
 	char note[WIRE_TEXT];
 };
 
-/* GET /trace/...: records matching one query. */
+/*
+ * A place in a trace.  Traces are ordered by time (a fill's start, another
+ * record's creation), then station, then seq, which no two records share;
+ * a cursor names the last record of an answer, and the next answer starts
+ * after it.  As text it is "MS.SEQ.HEX" (the station id in hex), so that it
+ * travels in a query string whatever the station id holds.
+ */
+struct wire_cursor {
+	int64_t at_ms;
+	char station[WIRE_ID];
+	int64_t seq;
+};
+
+/* GET /trace/...?...&after=CURSOR: records matching one query, in the order
+ * above, at most the county's max_trace of them. */
 struct wire_trace {
 	char query[WIRE_WORD]; /* cylinder, buyer, station */
 	char key[WIRE_ID + 8];
 	int64_t from_ms, to_ms;
-	int truncated; /* 1: more than count matched */
+	char after[WIRE_CURSOR]; /* the cursor this answer starts after; "" from the start */
+	int more;                /* 1: more records match after this answer */
+	char next[WIRE_CURSOR];  /* with more: ask again with after=next ("" otherwise) */
 	size_t count;
 	struct wire_record *records;
 };
@@ -237,9 +254,22 @@ void wire_curve_free(struct wire_curve *c);
  * released by their container). */
 void wire_record_clear(struct wire_record *r);
 
+/* When a record happened, as traces order it: a fill's start, otherwise the
+ * record's creation. */
+int64_t wire_record_time(const struct wire_record *r);
+
+/* The cursor just after record r. */
+void wire_cursor_of(const struct wire_record *r, struct wire_cursor *c);
+/* A cursor as text (digits, '-', '.' and hex digits only), and back: 0, or
+ * -1 for text that is not a cursor (*c then unchanged). */
+void wire_cursor_format(const struct wire_cursor *c, char out[WIRE_CURSOR]);
+int wire_cursor_parse(const char *text, struct wire_cursor *c);
+
 /*
  * Render any CBOR payload of this protocol as JSON text (maps with text keys,
  * arrays, integers, floats, text, booleans, null; byte strings as hex).
+ * Every float of the protocol is a weight in kg: it is written to the gram
+ * (weight.h), 14.841 and never 14.840999999999999.
  * On success *out is a malloc'd NUL-terminated string the caller frees.
  */
 int wire_cbor_to_json(const uint8_t *buf, size_t len, char **out, char *err, size_t errlen);

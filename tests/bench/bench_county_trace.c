@@ -150,8 +150,8 @@ main(void)
 	for (i = 0; i < QUERIES; i++) {
 		snprintf(key, sizeof(key), "CYL%ld", random() % CYLINDERS);
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (county_trace(&c, "regulator:bench", "cylinder", key, 0, INT64_MAX, &t, err,
-		        sizeof(err)) == -1) {
+		if (county_trace(&c, "regulator:bench", "cylinder", key, 0, INT64_MAX, NULL, &t,
+		        err, sizeof(err)) == -1) {
 			fprintf(stderr, "trace: %s\n", err);
 			return 1;
 		}

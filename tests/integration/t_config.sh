@@ -101,6 +101,14 @@ for key in $(sed -n 's/^\([a-z_0-9]*\) = .*/\1/p' "$T/generated.conf" | sort -u)
 done
 ok "example configuration covers every key"
 
+# timezone: a name the tz database does not hold is an error with its line
+# (glibc would silently fall back to UTC), for gasgw and gascounty alike
+sed 's|^timezone = .*|timezone = Asia/Shangai|' "$example" > "$T/tz.conf"
+tz_line=$(grep -n '^timezone' "$T/tz.conf" | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/tz.conf" > "$T/tz.out" 2>&1; rc=$?
+check "gasgw -n refuses an unknown time zone with its line (exit 1)" sh -c \
+    "[ $rc -eq 1 ] && grep -q \"^$T/tz.conf:$tz_line: 'timezone': time zone 'Asia/Shangai' is unknown\" '$T/tz.out'"
+
 # The county's example: gascounty -n checks it (and the identities file it names).
 county_example="$here/etc/county.conf.example"
 printf 'station:S1 %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$T/identities"
@@ -111,4 +119,8 @@ check "county example configuration is accepted by gascounty -n" [ "$rc" -eq 0 ]
 "$BUILD/gascounty" --example-config > "$T/county-generated.conf"
 check "county example configuration covers every key" \
     sh -c "diff -q '$T/county-generated.conf' '$county_example' > /dev/null"
+sed 's|^timezone = .*|timezone = ../../etc/passwd|' "$T/county.conf" > "$T/county-tz.conf"
+"$BUILD/gascounty" -n -c "$T/county-tz.conf" > "$T/ctz.out" 2>&1; rc=$?
+check "gascounty -n refuses a time zone outside the tz database (exit 1)" sh -c \
+    "[ $rc -eq 1 ] && grep -q \"county-tz.conf:[0-9]*: 'timezone': time zone '../../etc/passwd' is not a name of the tz database\" '$T/ctz.out'"
 finish

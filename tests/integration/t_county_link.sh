@@ -74,6 +74,26 @@ ID=$(county_sql "SELECT min(id) FROM alerts WHERE township='TA'")
 check "disposition recorded" [ "$(county_sql "SELECT note FROM dispositions WHERE alert=$ID")" = seized ]
 "$BUILD/gaswatch" --township TB -k "$T/township_TB.key" -p "$CPORT" ack "$ID" --note "not mine" 2>/dev/null
 check "another township's disposition refused (exit 3)" [ $? -eq 3 ]
+# the disposition shows on the alert's own line, its bracket closed there
+TZ=Asia/Shanghai "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --once \
+    >"$T/wd.out" 2>&1
+check "gaswatch shows the disposition on the alert's line, bracket closed" \
+    grep -Eq "^$ID +.* R05 .*  \[done [0-9-]+ [0-9:]+\+08:00: seized\]\$" "$T/wd.out"
+check "gaswatch prints no line of its own for a bracket" sh -c "! grep -q '^\]' '$T/wd.out'"
+check "gaswatch shows alert times in local time with the offset" \
+    grep -Eq "^$ID +20[0-9-]+ [0-9:]+\+08:00 R05" "$T/wd.out"
+TZ=Asia/Shanghai "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --once --json \
+    >"$T/wdj.out" 2>&1
+check "gaswatch --json writes times as ISO 8601 with the offset" \
+    grep -Eq '"at":"20[0-9-]+T[0-9:.]+\+08:00".*"disposed_at":"20[0-9-]+T[0-9:.]+\+08:00"' "$T/wdj.out"
+# an empty note records nothing: refused before anything is sent, with what to write
+notes=$(county_sql "SELECT count(*) FROM dispositions")
+"$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" ack "$ID" --note "" 2>"$T/empty.err"
+check "an empty note is bad usage (exit 2) and says what to write" \
+    sh -c "[ $? -eq 2 ] && grep -q 'the note is empty: say what you did' '$T/empty.err'"
+"$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" ack "$ID" --note "   " 2>/dev/null
+check "a blank note is refused too (exit 2)" [ $? -eq 2 ]
+check "neither reached the county" [ "$(county_sql "SELECT count(*) FROM dispositions")" = "$notes" ]
 
 # --- traces -------------------------------------------------------------------
 "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" cylinder CYL10 >"$T/tr.out"

@@ -66,15 +66,15 @@ check "zh: a good fill reports 合格 with net and target" \
 
 # the good fill's curve: the SVG's words are Chinese, the PNG is drawn too
 uuid=$(sql "SELECT uuid FROM fills WHERE cylinder = 'C-GOOD-1'")
-zh "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/zh.svg" >"$T/zh.plot" 2>&1
+TZ=Asia/Shanghai zh "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/zh.svg" >"$T/zh.plot" 2>&1
 check "zh: gasctl plot draws the SVG" grep -q '^<svg ' "$T/zh.svg"
 check "zh: the SVG's legend is Chinese" sh -c "grep -q '>目标 14.90 kg<' '$T/zh.svg' &&
     grep -q '>关阀点 [0-9.]* kg（提前量 [0-9.]* kg）<' '$T/zh.svg' &&
     grep -q '>第 [0-9.]* 秒指令关阀<' '$T/zh.svg' && grep -q '>最终净重 [0-9.]* kg（[-+][0-9]* g）<' '$T/zh.svg'"
 check "zh: the SVG's axes and zoom panel are Chinese" sh -c "grep -q '>时间（秒）<' '$T/zh.svg' &&
     grep -q '>净重（kg）<' '$T/zh.svg' && grep -q '>充装末段放大（净重 kg）<' '$T/zh.svg'"
-check "zh: the SVG's title is Chinese, with the result word" \
-    grep -q ">充装 $(printf '%.8s' "$uuid")，充装线 1，气瓶 C-GOOD-1，.* UTC，合格<" "$T/zh.svg"
+check "zh: the SVG's title is Chinese, with the local time and the result word" \
+    grep -Eq ">充装 $(printf '%.8s' "$uuid")，充装线 1，气瓶 C-GOOD-1，20[0-9-]+ [0-9:]+\+08:00，合格<" "$T/zh.svg"
 check "zh: no English label left in the SVG" \
     sh -c "! grep -Eq '>(target|time|net|fill|final|cut-off|close|the end)[ (]' '$T/zh.svg'"
 zh "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/zh.png" >/dev/null 2>&1
@@ -124,7 +124,7 @@ check "C: watch in English" sh -c "grep -Eq '^1 +(refused|idle) ' '$T/en.watch' 
     grep -q 'last: refused' '$T/en.watch' && grep -q '^q or Ctrl-C: quit' '$T/en.watch'"
 en "$BUILD/gasctl" --db "$T/station.db" plot "$uuid" --out "$T/en.svg" >/dev/null 2>&1
 check "C: the SVG's words are English" sh -c "grep -q '>target 14.90 kg<' '$T/en.svg' &&
-    grep -q '>time (s)<' '$T/en.svg' && grep -q '>fill $(printf '%.8s' "$uuid"), line 1, cylinder C-GOOD-1, .* UTC, ok<' '$T/en.svg' &&
+    grep -q '>time (s)<' '$T/en.svg' && grep -Eq '>fill $(printf '%.8s' "$uuid"), line 1, cylinder C-GOOD-1, 20[0-9-]+ [0-9:]+[+-][0-9]{2}:[0-9]{2}, ok<' '$T/en.svg' &&
     ! grep -q '目标' '$T/en.svg'"
 en "$BUILD/gaswatch" --help >"$T/en.gaswatch"
 check "C: gaswatch --help is English" grep -q '^usage: gaswatch' "$T/en.gaswatch"

@@ -229,8 +229,8 @@ a_trace_is_audited(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(county_trace(&cdb, "regulator:alice", "cylinder", "A2", 0, INT64_MAX, &t,
-	                     err, sizeof(err)),
+	assert_int_equal(county_trace(&cdb, "regulator:alice", "cylinder", "A2", 0, INT64_MAX, NULL,
+	                     &t, err, sizeof(err)),
 	    0);
 	assert_int_equal(t.count, 1);
 	assert_int_equal(t.records[0].violation_count, 1);
@@ -244,6 +244,159 @@ a_trace_is_audited(void **state)
 	    1);
 }
 
+/* One record of a trace test: a fill of cylinder cyl, or a refusal whose
+ * violation names cyl, at time t. */
+static void
+trace_record(struct wire_record *r, int64_t seq, const char *uuid, int fill, int64_t t,
+    const char *cyl)
+{
+	memset(r, 0, sizeof(*r));
+	r->seq = seq;
+	str_copy(r->uuid, uuid, sizeof(r->uuid));
+	str_copy(r->kind, fill ? "fill" : "refusal", sizeof(r->kind));
+	/* a fill's time is its start, not when its record was made */
+	r->created_ms = fill ? t + 90000 : t;
+	if (fill) {
+		r->has_fill = 1;
+		r->fill.line = 1;
+		str_copy(r->fill.cylinder, cyl, sizeof(r->fill.cylinder));
+		r->fill.started_ms = t;
+		r->fill.net_kg = 14.841;
+		str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+	}
+	if (!fill || seq % 3 == 0) {
+		r->violation_count = 2;
+		r->violations = calloc(2, sizeof(*r->violations));
+		for (int i = 0; i < 2; i++) {
+			snprintf(r->violations[i].uuid, sizeof(r->violations[i].uuid), "v%d-%s", i,
+			    uuid);
+			str_copy(r->violations[i].rule, i == 0 ? "R05" : "R06",
+			    sizeof(r->violations[i].rule));
+			str_copy(r->violations[i].severity, "refuse",
+			    sizeof(r->violations[i].severity));
+			str_copy(r->violations[i].cylinder, cyl, sizeof(r->violations[i].cylinder));
+			r->violations[i].at_ms = t;
+		}
+	}
+}
+
+/*
+ * A station's records, stored in an order that is neither their time nor
+ * their uuid's, fills and refusals mixed, two of them at the same instant:
+ * walked page by page (max_trace 3) they come in time order, then station,
+ * then seq, each exactly once; every page but the last says there is more
+ * and names its cursor; every page is in the audit log with its cursor.
+ */
+static void
+a_trace_comes_in_pages_in_time_order(void **state)
+{
+	/* seq, uuid (random order), fill?, time */
+	static const struct {
+		int64_t seq;
+		const char *uuid;
+		int fill;
+		int64_t t;
+	} rows[] = {
+		{ 1, "f0000000-0000-4000-8000-000000000001", 1, 5000 },
+		{ 2, "10000000-0000-4000-8000-000000000002", 0, 1000 },
+		{ 3, "a0000000-0000-4000-8000-000000000003", 1, 9000 },
+		{ 4, "30000000-0000-4000-8000-000000000004", 1, 3000 },
+		{ 5, "e0000000-0000-4000-8000-000000000005", 0, 3000 }, /* same instant as seq 4 */
+		{ 6, "00000000-0000-4000-8000-000000000006", 1, 7000 },
+		{ 7, "c0000000-0000-4000-8000-000000000007", 0, 2000 },
+		{ 8, "50000000-0000-4000-8000-000000000008", 1, 8000 },
+	};
+	/* the order a regulator must see: by time, then seq */
+	static const int64_t expected[] = { 2, 7, 4, 5, 1, 6, 8, 3 };
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct wire_batch b;
+	struct wire_ack ack;
+	struct wire_trace t;
+	struct wire_cursor cursor, *after = NULL;
+	char err[256];
+	size_t seen = 0, pages = 0, i;
+	int alerts;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.count = n;
+	b.records = calloc(n, sizeof(*b.records));
+	for (i = 0; i < n; i++)
+		trace_record(&b.records[i], rows[i].seq, rows[i].uuid, rows[i].fill,
+		    1796000000000 + rows[i].t, "PAGE-1");
+	assert_int_equal(county_ingest(&cdb, "P1", &b, &ack, &alerts, err, sizeof(err)), 0);
+	wire_batch_free(&b);
+
+	config.max_trace = 3;
+	for (const char *query = "station"; query != NULL;
+	     query = strcmp(query, "station") == 0 ? "cylinder" : NULL) {
+		const char *key = strcmp(query, "station") == 0 ? "P1" : "PAGE-1";
+
+		seen = pages = 0;
+		after = NULL;
+		do {
+			if (county_trace(&cdb, "regulator:bob", query, key, 0, INT64_MAX, after, &t,
+			        err, sizeof(err)) == -1)
+				fail_msg("%s trace page %zu: %s", query, pages, err);
+			pages++;
+			for (i = 0; i < t.count; i++, seen++) {
+				if (seen >= n || t.records[i].seq != expected[seen])
+					fail_msg("%s: record %zu is seq %lld, expected %lld", query,
+					    seen, (long long)t.records[i].seq,
+					    seen < n ? (long long)expected[seen] : -1LL);
+				/* both violations of a record travel with it */
+				if (!t.records[i].has_fill || t.records[i].seq % 3 == 0)
+					assert_int_equal(t.records[i].violation_count, 2);
+			}
+			if (seen < n && (!t.more || t.count != 3))
+				fail_msg("%s: page %zu of 3 records says no more after %zu of %zu",
+				    query, pages, seen, n);
+			if (t.more)
+				assert_int_equal(wire_cursor_parse(t.next, &cursor), 0);
+			else
+				assert_string_equal(t.next, "");
+			after = t.more ? &cursor : NULL;
+			wire_trace_free(&t);
+		} while (after != NULL);
+		if (seen != n || pages != 3)
+			fail_msg("%s: %zu records in %zu pages, expected %zu in 3", query, seen,
+			    pages, n);
+	}
+	config.max_trace = 2000;
+	/* every page is audited, the later ones with the cursor they started after */
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM audit WHERE identity = 'regulator:bob'", -1),
+	    6);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM audit WHERE identity = 'regulator:bob'"
+	                     " AND after <> '' AND results > 0",
+	                     -1),
+	    4);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT sum(results) FROM audit WHERE identity = 'regulator:bob'", -1),
+	    2 * (int64_t)n);
+}
+
+/* A time range takes the records whose time (a fill's start) lies in it. */
+static void
+a_trace_range_is_by_the_records_time(void **state)
+{
+	struct wire_trace t;
+	char err[256];
+
+	(void)state;
+	/* P1's fill seq 4 started at +3000, refusal seq 5 at +3000, fill 1 at +5000 */
+	assert_int_equal(county_trace(&cdb, "regulator:bob", "station", "P1", 1796000000000 + 3000,
+	                     1796000000000 + 5000, NULL, &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 3);
+	assert_int_equal(t.records[0].seq, 4);
+	assert_int_equal(t.records[1].seq, 5);
+	assert_int_equal(t.records[2].seq, 1);
+	assert_int_equal(t.more, 0);
+	wire_trace_free(&t);
+}
+
 int
 main(void)
 {
@@ -254,6 +407,8 @@ main(void)
 		cmocka_unit_test(a_disposition_belongs_to_the_alerts_township),
 		cmocka_unit_test(registry_versions_grow_with_changes_only),
 		cmocka_unit_test(a_trace_is_audited),
+		cmocka_unit_test(a_trace_comes_in_pages_in_time_order),
+		cmocka_unit_test(a_trace_range_is_by_the_records_time),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

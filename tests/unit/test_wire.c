@@ -201,10 +201,72 @@ trace_round_trips_and_renders_as_json(void **state)
 	assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), 0);
 	assert_non_null(strstr(json, "\"query\":\"cylinder\""));
 	assert_non_null(strstr(json, "\"rule\":\"R11\""));
-	assert_non_null(strstr(json, "\"truncated\":false"));
+	assert_non_null(strstr(json, "\"more\":false"));
+	/* weights are written to the gram, not with a double's noise */
+	assert_non_null(strstr(json, "\"net\":14.91,"));
+	assert_non_null(strstr(json, "\"target\":14.9,"));
 	free(json);
 	free(buf);
 	wire_trace_free(&t2);
+	wire_trace_free(&t);
+}
+
+/* An answer with more to come carries the cursor to go on from, and a
+ * decoder refuses "more" without one. */
+static void
+trace_pages_carry_their_cursor(void **state)
+{
+	struct wire_cursor c = { 1796359091123, "S01&x=1", 42 }, back;
+	struct wire_trace t, t2;
+	char text[WIRE_CURSOR], err[128], *json;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	/* a station id of any printable text travels safely in a query string */
+	wire_cursor_format(&c, text);
+	assert_string_equal(text, "1796359091123.42.53303126783d31");
+	assert_int_equal(wire_cursor_parse(text, &back), 0);
+	assert_int_equal(back.at_ms, c.at_ms);
+	assert_int_equal(back.seq, 42);
+	assert_string_equal(back.station, "S01&x=1");
+	assert_int_equal(wire_cursor_parse("-5.1.5331", &back), 0);
+	assert_int_equal(back.at_ms, -5);
+	for (const char *const *bad = (const char *const[]){ "", "1.2", "1.2.", "1.0.5331",
+	         "x.2.5331", "1.2.533", "1.2.53zz", "1.2.5300", "1.2.0a31", "1..5331", NULL };
+	     *bad != NULL; bad++)
+		if (wire_cursor_parse(*bad, &back) != -1)
+			fail_msg("cursor '%s' accepted", *bad);
+
+	memset(&t, 0, sizeof(t));
+	str_copy(t.query, "station", sizeof(t.query));
+	str_copy(t.key, "S01", sizeof(t.key));
+	t.to_ms = INT64_MAX;
+	t.count = 1;
+	t.records = calloc(1, sizeof(*t.records));
+	sample_record(&t.records[0], 7, 0);
+	t.more = 1;
+	wire_cursor_of(&t.records[0], &c);
+	wire_cursor_format(&c, t.next);
+	str_copy(t.after, "1795700000000.6.533031", sizeof(t.after));
+	assert_int_equal(wire_encode_trace(&t, &buf, &len), 0);
+	assert_int_equal(wire_decode_trace(buf, len, &t2, err, sizeof(err)), 0);
+	assert_int_equal(t2.more, 1);
+	assert_string_equal(t2.next, "1795700000000.7.533031");
+	assert_string_equal(t2.after, "1795700000000.6.533031");
+	assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), 0);
+	assert_non_null(strstr(json, "\"more\":true"));
+	assert_non_null(strstr(json, "\"next\":\"1795700000000.7.533031\""));
+	free(json);
+	free(buf);
+	wire_trace_free(&t2);
+
+	/* "more" and no cursor: refused */
+	t.next[0] = '\0';
+	assert_int_equal(wire_encode_trace(&t, &buf, &len), 0);
+	assert_int_equal(wire_decode_trace(buf, len, &t2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more"));
+	free(buf);
 	wire_trace_free(&t);
 }
 
@@ -423,6 +485,7 @@ main(void)
 		cmocka_unit_test(small_messages_round_trip),
 		cmocka_unit_test(registry_and_alerts_round_trip),
 		cmocka_unit_test(trace_round_trips_and_renders_as_json),
+		cmocka_unit_test(trace_pages_carry_their_cursor),
 		cmocka_unit_test(refuses_malformed_input_with_a_reason),
 		cmocka_unit_test(refuses_wrong_types_and_missing_fields),
 		cmocka_unit_test(refuses_every_truncation_of_a_valid_batch),

@@ -37,6 +37,7 @@ struct county_config {
 	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
 	char log_level[8];
+	char timezone[64]; /* zone of the times people read ("": the system's) */
 };
 
 extern const struct conf_section county_config_sections[];
@@ -81,10 +82,19 @@ int county_alerts(struct county_db *c, const char *township, int64_t since, size
 int county_dispose(struct county_db *c, const char *township, const char *identity,
     const struct wire_disposition *d, char *err, size_t errlen);
 
-/* A trace (query "cylinder", "buyer" or "station"), written to the audit log
- * under identity.  Caller frees with wire_trace_free. */
+/*
+ * A trace (query "cylinder", "buyer" or "station") of the records whose
+ * time lies in from_ms..to_ms, in time order (then station, then seq),
+ * starting after the cursor after (NULL: from the start), at most
+ * max_trace of them; out->more and out->next say whether more match and
+ * where to go on from.  Written to the audit log under identity (with the
+ * cursor and the number of records sent) before it is returned: no audit
+ * row, no answer.  Caller frees with wire_trace_free; after a failure
+ * there is nothing to free.
+ */
 int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
-    int64_t from_ms, int64_t to_ms, struct wire_trace *out, char *err, size_t errlen);
+    int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
+    char *err, size_t errlen);
 
 /* One fill's weight curve, written to the audit log under identity (query
  * "curve").  Returns 0, 1 when the county holds no curve for that fill, or

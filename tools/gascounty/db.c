@@ -18,6 +18,7 @@
 #include "log.h"
 #include "recordrows.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
@@ -103,7 +104,7 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
     const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
 {
 	int64_t window = (int64_t)c->config->c01_minutes * 60000, other_ms;
-	char other[WIRE_ID], text[WIRE_TEXT], source[64], a[32], b[32];
+	char other[WIRE_ID], text[WIRE_TEXT], source[64], a[TIMETEXT_MAX], b[TIMETEXT_MAX];
 	struct alert_in al;
 	int rc, raised = 0;
 
@@ -120,8 +121,8 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		store_column_copy(st, 0, other, sizeof(other));
 		other_ms = sqlite3_column_int64(st, 1);
 		sqlite3_reset(st);
-		time_format_iso(other_ms, a);
-		time_format_iso(f->started_ms, b);
+		timetext_format(other_ms, TIMETEXT_PERSON, a);
+		timetext_format(f->started_ms, TIMETEXT_PERSON, b);
 		snprintf(text, sizeof(text),
 		    "cylinder %s filled at %s (%s) and at %s (%s): cloned code?", f->cylinder,
 		    other, a, station, b);
@@ -561,7 +562,8 @@ int
 county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char station[WIRE_ID], township[WIRE_TOWNSHIP], text[WIRE_TEXT], source[128], when[32];
+	char station[WIRE_ID], township[WIRE_TOWNSHIP], text[WIRE_TEXT], source[128],
+	    when[TIMETEXT_MAX];
 	int64_t seen, hwm, max_seq, since;
 	struct alert_in al;
 	int rc, raised = 0;
@@ -580,7 +582,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		store_column_copy(st, 0, station, sizeof(station));
 		store_column_copy(st, 1, township, sizeof(township));
 		seen = sqlite3_column_int64(st, 2);
-		time_format_iso(seen, when);
+		timetext_format(seen, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
 		snprintf(source, sizeof(source), "C03:%s:%lld", station, (long long)seen);
 		al = (struct alert_in){ source, "C03", "alert", township, station, "", "", text,
@@ -613,7 +615,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		hwm = sqlite3_column_int64(st, 2);
 		max_seq = sqlite3_column_int64(st, 3);
 		since = sqlite3_column_int64(st, 4);
-		time_format_iso(since, when);
+		timetext_format(since, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text),
 		    "station %s: record %lld missing since %s (held up to %lld)", station,
 		    (long long)hwm + 1, when, (long long)max_seq);
@@ -763,136 +765,143 @@ out:
 
 /* ---- traces ---------------------------------------------------------------------- */
 
-static int
-record_cmp(const void *a, const void *b)
-{
-	const struct wire_record *x = a, *y = b;
-	int64_t tx = x->has_fill ? x->fill.started_ms : x->created_ms;
-	int64_t ty = y->has_fill ? y->fill.started_ms : y->created_ms;
+/*
+ * One trace query: the fills and the other records (refusals, events) that
+ * match, merged in the order every trace has (time, station, seq) and cut
+ * after the cursor.  Each half is ordered and cut on its own first, so that
+ * an index walks only the rows a page needs; the union is ordered again.
+ * Parameters: ?1 key, ?2 from, ?3 to, ?4 ?5 ?6 the cursor (time, station,
+ * seq), ?7 how many rows.
+ */
+static const char trace_fills[] =
+    "SELECT * FROM (SELECT r.uuid, r.station, r.seq, r.kind, f.started_ms AS t, r.created_ms,"
+    " f.line, f.cylinder, f.buyer, f.buyer_masked, f.buyer_township, f.buyer_kind, f.operator,"
+    " f.started_ms, f.ended_ms, f.tare_kg, f.target_kg, f.preact_kg, f.cutoff_kg, f.gross_kg,"
+    " f.net_kg, f.result FROM fills f JOIN records r ON r.uuid = f.uuid WHERE %s"
+    " AND f.started_ms >= max(?2, ?4) AND f.started_ms <= ?3"
+    " AND (f.started_ms, f.station, f.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7)";
+static const char trace_others[] =
+    "SELECT * FROM (SELECT r.uuid, r.station, r.seq, r.kind, r.created_ms AS t, r.created_ms,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL FROM records r WHERE r.kind <> 'fill' AND %s"
+    " AND r.created_ms >= max(?2, ?4) AND r.created_ms <= ?3"
+    " AND (r.created_ms, r.station, r.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7)";
 
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return strcmp(x->uuid, y->uuid);
+static const struct {
+	const char *query;
+	const char *fills_where;  /* over fills f */
+	const char *others_where; /* over records r */
+} trace_kinds[] = {
+	{ "cylinder", "f.cylinder = ?1",
+	    "r.uuid IN (SELECT event FROM violations WHERE cylinder = ?1)" },
+	{ "buyer", "f.buyer = ?1", "r.uuid IN (SELECT event FROM violations WHERE buyer = ?1)" },
+	{ "station", "f.station = ?1", "r.station = ?1" },
+};
+
+static void
+trace_row(sqlite3_stmt *st, struct wire_record *r)
+{
+	store_column_copy(st, 0, r->uuid, sizeof(r->uuid));
+	store_column_copy(st, 1, r->station, sizeof(r->station));
+	r->seq = sqlite3_column_int64(st, 2);
+	store_column_copy(st, 3, r->kind, sizeof(r->kind));
+	r->created_ms = sqlite3_column_int64(st, 5);
+	if (sqlite3_column_type(st, 13) == SQLITE_NULL)
+		return; /* not a fill */
+	r->has_fill = 1;
+	r->fill.line = sqlite3_column_int(st, 6);
+	store_column_copy(st, 7, r->fill.cylinder, sizeof(r->fill.cylinder));
+	store_column_copy(st, 8, r->fill.buyer, sizeof(r->fill.buyer));
+	store_column_copy(st, 9, r->fill.buyer_masked, sizeof(r->fill.buyer_masked));
+	store_column_copy(st, 10, r->fill.buyer_township, sizeof(r->fill.buyer_township));
+	store_column_copy(st, 11, r->fill.buyer_kind, sizeof(r->fill.buyer_kind));
+	store_column_copy(st, 12, r->fill.operator_cert, sizeof(r->fill.operator_cert));
+	r->fill.started_ms = sqlite3_column_int64(st, 13);
+	r->fill.ended_ms = sqlite3_column_int64(st, 14);
+	r->fill.tare_kg = sqlite3_column_double(st, 15);
+	r->fill.target_kg = sqlite3_column_double(st, 16);
+	r->fill.preact_kg = sqlite3_column_double(st, 17);
+	r->fill.cutoff_kg = sqlite3_column_double(st, 18);
+	r->fill.gross_kg = sqlite3_column_double(st, 19);
+	r->fill.net_kg = sqlite3_column_double(st, 20);
+	store_column_copy(st, 21, r->fill.result, sizeof(r->fill.result));
 }
 
 int
 county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
-    int64_t from_ms, int64_t to_ms, struct wire_trace *out, char *err, size_t errlen)
+    int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
+    char *err, size_t errlen)
 {
-	static const char fill_cols[] =
-	    "SELECT f.uuid, f.station, f.seq, f.line, f.cylinder, f.buyer, f.buyer_masked,"
-	    " f.buyer_township, f.buyer_kind, f.operator, f.started_ms, f.ended_ms, f.tare_kg,"
-	    " f.target_kg, f.preact_kg, f.cutoff_kg, f.gross_kg, f.net_kg, f.result, r.created_ms"
-	    " FROM fills f JOIN records r ON r.uuid = f.uuid WHERE ";
-	static const char event_cols[] =
-	    "SELECT DISTINCT r.uuid, r.station, r.seq, r.kind, r.created_ms FROM records r ";
-	char sql[768];
+	char fills_sql[1024], others_sql[1024], sql[sizeof(fills_sql) + sizeof(others_sql) + 64];
 	sqlite3_stmt *st = NULL, *vst = NULL;
-	struct wire_record *r;
-	size_t max = (size_t)c->config->max_trace, i;
-	int rc, pass;
+	size_t max = (size_t)c->config->max_trace, i, kind;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	str_copy(out->query, query, sizeof(out->query));
 	str_copy(out->key, key, sizeof(out->key));
 	out->from_ms = from_ms;
 	out->to_ms = to_ms;
+	if (after != NULL)
+		wire_cursor_format(after, out->after);
 	if (max == 0 || max > WIRE_MAX_RECORDS)
 		max = WIRE_MAX_RECORDS;
-	if ((out->records = calloc(max, sizeof(*out->records))) == NULL)
+	for (kind = 0; kind < sizeof(trace_kinds) / sizeof(trace_kinds[0]); kind++)
+		if (strcmp(trace_kinds[kind].query, query) == 0)
+			break;
+	if (kind == sizeof(trace_kinds) / sizeof(trace_kinds[0]))
+		return err_set(err, errlen, "unknown trace '%s'", query);
+	/* one row more than an answer holds: it says whether there is more */
+	if ((out->records = calloc(max + 1, sizeof(*out->records))) == NULL)
 		return err_set(err, errlen, "out of memory");
+	snprintf(fills_sql, sizeof(fills_sql), trace_fills, trace_kinds[kind].fills_where);
+	snprintf(others_sql, sizeof(others_sql), trace_others, trace_kinds[kind].others_where);
+	snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 5, 2, 3 LIMIT ?7", fills_sql,
+	    others_sql);
+	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from_ms);
+	sqlite3_bind_int64(st, 3, to_ms);
+	sqlite3_bind_int64(st, 4, after != NULL ? after->at_ms : INT64_MIN);
+	sqlite3_bind_text(st, 5, after != NULL ? after->station : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, after != NULL ? after->seq : 0);
+	sqlite3_bind_int64(st, 7, (int64_t)max + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->count <= max)
+		trace_row(st, &out->records[out->count++]);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_error(c, err, errlen, "trace");
+		goto fail;
+	}
+	if (out->count > max) {
+		/* the extra row is not sent: it only proves there is more */
+		out->count = max;
+		memset(&out->records[max], 0, sizeof(out->records[max]));
+		out->more = 1;
+		{
+			struct wire_cursor next;
+
+			wire_cursor_of(&out->records[max - 1], &next);
+			wire_cursor_format(&next, out->next);
+		}
+	}
 	if (store_prepare(c->db,
 	        "SELECT uuid, rule, severity, township, details, cylinder, buyer, buyer_masked,"
 	        " line, at_ms FROM violations WHERE event = ? ORDER BY at_ms, uuid",
 	        &vst, err, errlen) == -1)
 		goto fail;
-	/* pass 0: fills; pass 1: refusals and other events */
-	for (pass = 0; pass < 2; pass++) {
-		const char *where;
-
-		if (strcmp(query, "cylinder") == 0)
-			where = pass == 0
-			            ? "f.cylinder = ?1 AND f.started_ms BETWEEN ?2 AND ?3"
-			            : "JOIN violations v ON v.event = r.uuid WHERE r.kind <> 'fill'"
-			              " AND v.cylinder = ?1 AND r.created_ms BETWEEN ?2 AND ?3";
-		else if (strcmp(query, "buyer") == 0)
-			where = pass == 0
-			            ? "f.buyer = ?1 AND f.started_ms BETWEEN ?2 AND ?3"
-			            : "JOIN violations v ON v.event = r.uuid WHERE r.kind <> 'fill'"
-			              " AND v.buyer = ?1 AND r.created_ms BETWEEN ?2 AND ?3";
-		else if (strcmp(query, "station") == 0)
-			where = pass == 0 ? "f.station = ?1 AND f.started_ms BETWEEN ?2 AND ?3"
-			                  : "WHERE r.station = ?1 AND r.kind <> 'fill'"
-			                    " AND r.created_ms BETWEEN ?2 AND ?3";
-		else {
-			err_set(err, errlen, "unknown trace '%s'", query);
-			goto fail;
-		}
-		snprintf(sql, sizeof(sql), "%s%s ORDER BY 1 LIMIT ?4",
-		    pass == 0 ? fill_cols : event_cols, where);
-		if (store_prepare(c->db, sql, &st, err, errlen) == -1)
-			goto fail;
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, from_ms);
-		sqlite3_bind_int64(st, 3, to_ms);
-		sqlite3_bind_int64(st, 4, (int64_t)(max - out->count + 1));
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (out->count == max) {
-				out->truncated = 1;
-				break;
-			}
-			r = &out->records[out->count++];
-			store_column_copy(st, 0, r->uuid, sizeof(r->uuid));
-			store_column_copy(st, 1, r->station, sizeof(r->station));
-			r->seq = sqlite3_column_int64(st, 2);
-			if (pass == 0) {
-				str_copy(r->kind, "fill", sizeof(r->kind));
-				r->has_fill = 1;
-				r->fill.line = sqlite3_column_int(st, 3);
-				store_column_copy(st, 4, r->fill.cylinder,
-				    sizeof(r->fill.cylinder));
-				store_column_copy(st, 5, r->fill.buyer, sizeof(r->fill.buyer));
-				store_column_copy(st, 6, r->fill.buyer_masked,
-				    sizeof(r->fill.buyer_masked));
-				store_column_copy(st, 7, r->fill.buyer_township,
-				    sizeof(r->fill.buyer_township));
-				store_column_copy(st, 8, r->fill.buyer_kind,
-				    sizeof(r->fill.buyer_kind));
-				store_column_copy(st, 9, r->fill.operator_cert,
-				    sizeof(r->fill.operator_cert));
-				r->fill.started_ms = sqlite3_column_int64(st, 10);
-				r->fill.ended_ms = sqlite3_column_int64(st, 11);
-				r->fill.tare_kg = sqlite3_column_double(st, 12);
-				r->fill.target_kg = sqlite3_column_double(st, 13);
-				r->fill.preact_kg = sqlite3_column_double(st, 14);
-				r->fill.cutoff_kg = sqlite3_column_double(st, 15);
-				r->fill.gross_kg = sqlite3_column_double(st, 16);
-				r->fill.net_kg = sqlite3_column_double(st, 17);
-				store_column_copy(st, 18, r->fill.result, sizeof(r->fill.result));
-				r->created_ms = sqlite3_column_int64(st, 19);
-			} else {
-				store_column_copy(st, 3, r->kind, sizeof(r->kind));
-				r->created_ms = sqlite3_column_int64(st, 4);
-			}
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			db_error(c, err, errlen, "trace");
-			goto fail;
-		}
-	}
 	for (i = 0; i < out->count; i++)
 		if (recordrows_violations(vst, &out->records[i], err, errlen) == -1)
 			goto fail;
 	sqlite3_finalize(vst);
 	vst = NULL;
-	qsort(out->records, out->count, sizeof(*out->records), record_cmp);
 
-	/* the audit row: who asked what, when, and how much they saw */
+	/* the audit row: who asked what, when, from where on, and how much they saw */
 	if (store_prepare(c->db,
-	        "INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms, results)"
-	        " VALUES (?,?,?,?,?,?,?)",
+	        "INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms, results, after)"
+	        " VALUES (?,?,?,?,?,?,?,?)",
 	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, time_wall_ms());
@@ -902,6 +911,7 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 	sqlite3_bind_int64(st, 5, from_ms);
 	sqlite3_bind_int64(st, 6, to_ms);
 	sqlite3_bind_int64(st, 7, (int64_t)out->count);
+	sqlite3_bind_text(st, 8, out->after, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	st = NULL;

@@ -15,6 +15,7 @@
 #include "county.h"
 #include "log.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 #define STR(field) offsetof(struct county_config, field), sizeof(((struct county_config *)0)->field)
@@ -64,6 +65,10 @@ static const struct conf_key county_keys[] = {
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
 	    "registry set --inspected: next inspection after this many years", NULL, 0 },
 	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels, 0 },
+	{ "timezone", CONF_ZONE, STR(timezone), 0, 0, "Asia/Shanghai",
+	    "time zone of the times people read (log, alert texts) and of times in queries that "
+	    "name no offset",
+	    NULL, CONF_RESTART },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -215,6 +220,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* `gascounty registry set --help`: the usage describes every subcommand */
+	for (int i = optind; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
 	memset(&config, 0, sizeof(config));
 	rc = config_path != NULL
 	         ? conf_load(config_path, county_config_sections, &config, &report)
@@ -234,6 +245,11 @@ main(int argc, char **argv)
 		printf("configuration OK (%zu identities)\n", keys.count);
 		psk_table_free(&keys);
 		return 0;
+	}
+	/* the zone of every time a person reads (checked when the file was read) */
+	if (timetext_set_zone(config.timezone, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gascounty: %s\n", err);
+		return 1;
 	}
 	log_init("gascounty", foreground || optind < argc, county_log_level(&config, verbose));
 	if (optind < argc) {

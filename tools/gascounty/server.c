@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "door.h"
 #include "log.h"
+#include "timetext.h"
 #include "util.h"
 
 static struct {
@@ -271,12 +272,15 @@ query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 	return -1;
 }
 
-/* A time bound: integer ms or ISO 8601 text; absent -> dflt. */
+/* A time bound: integer ms, or ISO 8601 text (timetext.h: without an offset,
+ * the county's time zone; a bare date as the end of a range takes the whole
+ * day); absent -> dflt. */
 static int
-query_time(const coap_string_t *query, const char *key, int64_t dflt, int64_t *out)
+query_time(const coap_string_t *query, const char *key, int range_end, int64_t dflt, int64_t *out)
 {
-	char text[40], *end;
+	char text[48], *end;
 	long long v;
+	int whole_day;
 
 	*out = dflt;
 	if (query_get(query, key, text, sizeof(text)) == -1)
@@ -286,7 +290,11 @@ query_time(const coap_string_t *query, const char *key, int64_t dflt, int64_t *o
 		*out = v;
 		return 0;
 	}
-	return time_parse_iso(text, out);
+	if (timetext_parse(text, out, &whole_day, NULL, 0) == -1)
+		return -1;
+	if (range_end && whole_day)
+		*out = timetext_next_day(*out) - 1;
+	return 0;
 }
 
 static int
@@ -510,7 +518,9 @@ static void
 trace(const char *kind, const char *param, coap_resource_t *resource, coap_session_t *session,
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], key[WIRE_ID + 8];
+	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], key[WIRE_ID + 8],
+	    cursor_text[WIRE_CURSOR];
+	struct wire_cursor cursor, *after = NULL;
 	struct wire_trace t;
 	int64_t from, to;
 	uint8_t *out;
@@ -521,18 +531,30 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 		return;
 	}
 	if (query_get(query, param, key, sizeof(key)) == -1 || key[0] == '\0' ||
-	    query_time(query, "from", 0, &from) == -1 ||
-	    query_time(query, "to", INT64_MAX, &to) == -1) {
-		snprintf(err, sizeof(err), "need %s=..., optional from= and to=", param);
+	    query_time(query, "from", 0, 0, &from) == -1 ||
+	    query_time(query, "to", 1, INT64_MAX, &to) == -1) {
+		snprintf(err, sizeof(err), "need %s=..., optional from=, to= and after=", param);
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	}
-	if (county_trace(&S.cdb, identity, kind, key, from, to, &t, err, sizeof(err)) == -1) {
+	/* the next page: after= the cursor the previous answer named */
+	if (query_get(query, "after", cursor_text, sizeof(cursor_text)) == 0) {
+		if (wire_cursor_parse(cursor_text, &cursor) == -1) {
+			reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+			    "after= takes the 'next' cursor of a trace answer");
+			return;
+		}
+		after = &cursor;
+	}
+	if (county_trace(&S.cdb, identity, kind, key, from, to, after, &t, err, sizeof(err)) ==
+	    -1) {
 		log_warnx("trace: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	log_info("%s: trace %s %s: %zu records", identity, kind, key, t.count);
+	log_info("%s: trace %s %s: %zu records%s%s%s", identity, kind, key, t.count,
+	    after != NULL ? " after " : "", after != NULL ? t.after : "",
+	    t.more ? ", more to come" : "");
 	if (wire_encode_trace(&t, &out, &outlen) == -1) {
 		wire_trace_free(&t);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);

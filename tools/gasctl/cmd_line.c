@@ -20,7 +20,9 @@
 #include <jansson.h>
 
 #include "i18n.h"
+#include "timetext.h"
 #include "util.h"
+#include "weight.h"
 
 #define REPLY_MAX 65536
 
@@ -504,22 +506,13 @@ exchange(json_t *req, json_t **reply)
 	return 0;
 }
 
-static void
-fmt_kg(char *out, size_t outlen, double v)
-{
-	if (isnan(v))
-		snprintf(out, outlen, "-");
-	else
-		snprintf(out, outlen, "%.3f", v);
-}
-
 /* The human table of a status reply. */
 static void
 print_status(json_t *reply)
 {
 	json_t *lines, *l, *up;
 	size_t i;
-	char g[16], n[16], t[16], st[64];
+	char g[WEIGHT_TEXT], n[WEIGHT_TEXT], t[WEIGHT_TEXT], st[64];
 
 	printf(_("station %s, up %llds\n"), jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
@@ -539,9 +532,9 @@ print_status(json_t *reply)
 	lines = json_object_get(reply, "lines");
 	json_array_foreach(lines, i, l)
 	{
-		fmt_kg(g, sizeof(g), jnum(l, "gross"));
-		fmt_kg(n, sizeof(n), jnum(l, "net"));
-		fmt_kg(t, sizeof(t), jnum(l, "target"));
+		weight_format(jnum(l, "gross"), g);
+		weight_format(jnum(l, "net"), n);
+		weight_format(jnum(l, "target"), t);
 		gasctl_pad(gasctl_word(jstr(l, "state")), 13, st, sizeof(st));
 		printf("%-4lld %s %-4s %9s %9s %8s %-10s %-20s %s\n",
 		    (long long)json_integer_value(json_object_get(l, "line")), st,
@@ -572,13 +565,27 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 		return rc;
 	}
 	if (json) {
-		json_dumpf(reply, stdout, JSON_INDENT(2));
+		json_dumpf(reply, stdout, JSON_INDENT(2) | WEIGHT_JSON_PRECISION);
 		printf("\n");
 	} else {
 		print_status(reply);
 	}
 	json_decref(reply);
 	return 0;
+}
+
+/* Rewrite the ISO 8601 time o[key] (gasgw's UTC) in the local zone, in form;
+ * an empty or unreadable one stays as it is. */
+static void
+local_time(json_t *o, const char *key, enum timetext_form form)
+{
+	char text[TIMETEXT_MAX];
+	int64_t ms;
+
+	if (jstr(o, key)[0] == '\0' || timetext_parse(jstr(o, key), &ms, NULL, NULL, 0) == -1)
+		return;
+	timetext_format(ms, form, text);
+	json_object_set_new(o, key, json_string(text));
 }
 
 int
@@ -595,15 +602,16 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	int64_t since = 0;
 	int json = 0, ch, rc;
 	size_t i;
-	char n[16], res[64];
+	char n[WEIGHT_TEXT], res[64], why[256], started[TIMETEXT_MAX];
 	socket_path = ctl->control_socket;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (time_parse_iso(optarg, &since) == -1) {
-				fprintf(stderr, _("gasctl: --since: not a time: %s\n"), optarg);
+			/* local time (TZ); a bare date is the start of that local day */
+			if (timetext_parse(optarg, &since, NULL, why, sizeof(why)) == -1) {
+				fprintf(stderr, _("gasctl: --since: %s\n"), why);
 				return 2;
 			}
 			break;
@@ -627,19 +635,27 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 	}
 	fills = json_object_get(reply, "fills");
 	if (json) {
-		json_dumpf(fills, stdout, JSON_INDENT(2));
+		/* gasgw says UTC; the reader gets ISO 8601 with the local offset */
+		json_array_foreach(fills, i, f)
+		{
+			local_time(f, "started", TIMETEXT_MACHINE);
+			local_time(f, "ended", TIMETEXT_MACHINE);
+		}
+		json_dumpf(fills, stdout, JSON_INDENT(2) | WEIGHT_JSON_PRECISION);
 		printf("\n");
 		json_decref(reply);
 		return 0;
 	}
 	printf("%s",
-	    _("STARTED                  LINE CYLINDER             BUYER                    NET"
+	    _("STARTED                   LINE CYLINDER             BUYER                    NET"
 	      " RESULT      RULES\n"));
 	json_array_foreach(fills, i, f)
 	{
-		fmt_kg(n, sizeof(n), jnum(f, "net"));
+		local_time(f, "started", TIMETEXT_PERSON);
+		str_copy(started, jstr(f, "started"), sizeof(started));
+		weight_format(jnum(f, "net"), n);
 		gasctl_pad(gasctl_word(jstr(f, "result")), 11, res, sizeof(res));
-		printf("%-24s %-4lld %-20s %-18s %9s %s %s\n", jstr(f, "started"),
+		printf("%-25s %-4lld %-20s %-18s %9s %s %s\n", started,
 		    (long long)json_integer_value(json_object_get(f, "line")), jstr(f, "cylinder"),
 		    jstr(f, "buyer"), n, res, jstr(f, "rules"));
 	}

@@ -27,12 +27,13 @@
 #include "plot.h"
 #include "records.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 #define PLOT_PREFIX_MIN 4
 #define PLOT_UUID_LEN 36
 /* The picture's title: as is in the PNG, translated in the SVG (plot.h). */
-#define PLOT_TITLE N_("fill %.8s, line %d, cylinder %s, %s UTC, %s")
+#define PLOT_TITLE N_("fill %.8s, line %d, cylinder %s, %s, %s")
 
 /* Lower-case a uuid prefix into out; -1 if it has anything but hex digits
  * and dashes or a length outside PLOT_PREFIX_MIN..PLOT_UUID_LEN. */
@@ -62,7 +63,7 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char prefix[PLOT_UUID_LEN + 1], others[RECORDS_PREFIX_OTHERS][37];
-	char title[200], title_local[400], started[32], err[512];
+	char title[200], title_local[400], started[TIMETEXT_MAX], err[512];
 	struct plot_title titles = { title, title_local };
 	struct records_fill_curve fill = { 0 };
 	enum records_match match;
@@ -130,8 +131,7 @@ cmd_plot(struct gasctl *ctl, int argc, char **argv)
 	}
 	/* The PNG's title is drawn with a built-in ASCII font: English and
 	 * ASCII (serials and uuids are); the SVG's in the operator's words. */
-	time_format_iso(fill.started_ms, started);
-	started[16] = '\0'; /* YYYY-MM-DDTHH:MM */
+	timetext_format(fill.started_ms, TIMETEXT_MINUTE, started); /* local, with the offset */
 	snprintf(title, sizeof(title), PLOT_TITLE, fill.uuid, fill.line, fill.cylinder, started,
 	    fill.result);
 	snprintf(title_local, sizeof(title_local), _(PLOT_TITLE), fill.uuid, fill.line,

@@ -42,6 +42,7 @@
 
 #include "i18n.h"
 #include "util.h"
+#include "weight.h"
 
 #define WATCH_REPLY_MAX 65536 /* a status reply; gasgw's are a few KiB */
 #define WATCH_FRAME_MAX (256 * 1024)
@@ -549,15 +550,6 @@ draw_bar(struct frame *f, const struct watch *w, double net, double target, doub
 	frame_puts(f, "]");
 }
 
-static void
-fmt_kg(char *out, size_t outlen, double v)
-{
-	if (isnan(v))
-		snprintf(out, outlen, "-");
-	else
-		snprintf(out, outlen, "%.3f", v);
-}
-
 /* Two or more screen rows for one line. */
 static void
 draw_line(struct frame *f, const struct watch *w, json_t *l)
@@ -565,7 +557,7 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	const char *state = jstr(l, "state"), *last = jstr(l, "last_result");
 	double net = jnum(l, "net"), target = jnum(l, "target"), gross = jnum(l, "gross");
 	json_t *viol = json_object_get(l, "last_violations"), *v;
-	char text[256], result[64], n[16], t[16], g[16];
+	char text[256], result[64], n[WEIGHT_TEXT], t[WEIGHT_TEXT], g[WEIGHT_TEXT];
 	int bar, who, link = json_is_true(json_object_get(l, "link"));
 	size_t i;
 
@@ -587,12 +579,12 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 		target = NAN; /* no cylinder identified: nothing to fill to */
 	draw_bar(f, w, net, target, jnum(l, "preact"), bar,
 	    strcmp(state, "emergency") == 0 || strcmp(last, "held") == 0);
-	fmt_kg(n, sizeof(n), net);
-	fmt_kg(t, sizeof(t), target);
+	weight_format(net, n);
+	weight_format(target, t);
 	if (!isnan(net) || !isnan(target)) {
 		frame_printf(f, " %8s / %s kg", n, t);
 	} else {
-		fmt_kg(g, sizeof(g), gross);
+		weight_format(gross, g);
 		snprintf(text, sizeof(text), _("scale %s kg"), g);
 		frame_puts(f, " ");
 		frame_cell(f, text, 23, 0);
@@ -613,10 +605,10 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 	    jstr(l, "buyer")[0] ? jstr(l, "buyer") : "-");
 	if (last[0] == '\0')
 		snprintf(result, sizeof(result), "-");
-	else if (!isnan(jnum(l, "last_net")))
-		snprintf(result, sizeof(result), "%s %.3f kg", gasctl_word(last),
-		    jnum(l, "last_net"));
-	else
+	else if (!isnan(jnum(l, "last_net"))) {
+		weight_format(jnum(l, "last_net"), g);
+		snprintf(result, sizeof(result), "%s %s kg", gasctl_word(last), g);
+	} else
 		snprintf(result, sizeof(result), "%s", gasctl_word(last));
 	who = text_width(text) > WATCH_WHO_COLUMNS ? text_width(text) : WATCH_WHO_COLUMNS;
 	frame_puts(f, "    ");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdtable.h"
 #include "gasctl.h"
 #include "i18n.h"
 #include "log.h"
@@ -96,7 +97,11 @@ static const struct gasctl_command commands[] = {
 	{ .name = "fills",
 	    .run = cmd_fills,
 	    .usage = "[--since TIME] [--json]",
-	    .help = N_("Recorded fills since TIME (ISO 8601, UTC), with their result and rules.") },
+	    .help =
+	        N_("Recorded fills since TIME, with their result and rules.  TIME is local time\n"
+	           "(TZ): YYYY-MM-DD (from the start of that day) or YYYY-MM-DD HH:MM[:SS], or\n"
+	           "either with Z or +HH:MM.  Times are shown in local time with their offset;\n"
+	           "--json writes them as ISO 8601 with the offset, weights to the gram.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
@@ -140,17 +145,6 @@ command_matches(const struct gasctl_command *c, int argc, char **argv)
 	return words;
 }
 
-static const struct gasctl_command *
-command_named(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
-
 static void
 overview(FILE *fp)
 {
@@ -171,10 +165,43 @@ overview(FILE *fp)
 	fprintf(fp, "%s", _("\n`gasctl COMMAND --help` says more.\n"));
 }
 
+/* 1 if word is the first word of a command of two words ("buyers" of
+ * "buyers add"): a group whose own help lists its commands. */
+static int
+is_group(const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strncmp(commands[i].name, word, n) == 0 && commands[i].name[n] == ' ')
+			return 1;
+	return 0;
+}
+
+/* The help of a group: each of its commands with its usage and help. */
+static void
+group_help(FILE *fp, const char *word)
+{
+	size_t n = strlen(word);
+
+	fprintf(fp, _("usage: gasctl %s COMMAND [ARGS]\n"), word);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strncmp(commands[i].name, word, n) == 0 && commands[i].name[n] == ' ')
+			fprintf(fp, "\n  gasctl %s%s%s\n%s\n", commands[i].name,
+			    commands[i].usage[0] != '\0' ? " " : "", commands[i].usage,
+			    _(commands[i].help));
+}
+
+static int
+wants_help_word(const char *word)
+{
+	return strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0 || strcmp(word, "help") == 0;
+}
+
 int
 gasctl_usage(const char *name, const char *message)
 {
-	const struct gasctl_command *c = command_named(name);
+	const struct gasctl_command *c = CMDTABLE_FIND(commands, name);
 
 	fprintf(stderr, _("gasctl %s: %s\nusage: gasctl %s %s\n"), name, message, name,
 	    c != NULL ? c->usage : "");
@@ -184,7 +211,7 @@ gasctl_usage(const char *name, const char *message)
 int
 gasctl_help(const char *name)
 {
-	const struct gasctl_command *c = command_named(name);
+	const struct gasctl_command *c = CMDTABLE_FIND(commands, name);
 
 	if (c == NULL)
 		return GASCTL_USAGE;
@@ -302,6 +329,10 @@ main(int argc, char **argv)
 		for (i = 0; i < NCOMMANDS && argc > 1; i++)
 			if ((words = command_matches(&commands[i], argc - 1, argv + 1)) > 0)
 				return gasctl_help(commands[i].name);
+		if (argc > 1 && is_group(argv[1])) {
+			group_help(stdout, argv[1]);
+			return GASCTL_OK;
+		}
 		overview(stdout);
 		return GASCTL_OK;
 	}
@@ -310,6 +341,19 @@ main(int argc, char **argv)
 			continue;
 		/* the command sees its last name word as argv[0] */
 		return commands[i].run(&ctl, argc - words + 1, argv + words - 1);
+	}
+	/* "buyers --help", "buyers": the group's commands */
+	if (is_group(argv[0])) {
+		if (argc > 1 && wants_help_word(argv[1])) {
+			group_help(stdout, argv[0]);
+			return GASCTL_OK;
+		}
+		if (argc == 1)
+			fprintf(stderr, _("gasctl %s: which command?\n"), argv[0]);
+		else
+			fprintf(stderr, _("gasctl: unknown command '%s %s'\n"), argv[0], argv[1]);
+		group_help(stderr, argv[0]);
+		return GASCTL_USAGE;
 	}
 	fprintf(stderr, _("gasctl: unknown command '%s%s%s'\n"), argv[0], argc > 1 ? " " : "",
 	    argc > 1 ? argv[1] : "");

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buyer.h"
+#include "cmdtable.h"
 #include "code.h"
 #include "csv.h"
 #include "i18n.h"
@@ -564,12 +565,7 @@ static const struct command commands[] = {
 static const struct command *
 find_command(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
+	return CMDTABLE_FIND(commands, name);
 }
 
 static void

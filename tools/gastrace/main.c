@@ -2,64 +2,244 @@
  * gastrace: the county regulator's history queries.
  *
  *   gastrace [options] cylinder SERIAL
- *   gastrace [options] buyer NUMBER          (hashed here; the number never leaves)
+ *   gastrace [options] buyer NUMBER --buyer-key FILE   (hashed here; the number never leaves)
  *   gastrace [options] buyer --id HEXID
- *   gastrace [options] station ID [--from T] [--to T]
+ *   gastrace [options] station ID
+ *   gastrace [options] stations
  *   gastrace [options] curve FILL --out FILE.svg|FILE.png
  *
- * Every query is recorded by the county in its audit log under this
- * regulator's identity.  Output: a table (default), --json (the county's
- * JSON rendering, as it sent it) or --csv.
+ * The commands are the rows of one table (commands[] below: name, usage,
+ * help, resource); each answers --help.  Every query is recorded by the
+ * county in its audit log under this regulator's identity.  Output: a table
+ * (default), --json (the county's JSON rendering, as it sent it) or --csv.
  *
- * Only the curve picture speaks the regulator's language (plot.h: the SVG's
- * words through gettext, the PNG's in English); the tables and messages
- * are English.
+ * A trace comes in pages of at most the county's max_trace records, in time
+ * order (then station, then seq).  When more records match than one answer
+ * holds, every output form says so and the exit status is GASTRACE_MORE;
+ * --after CURSOR asks for the next page, --all follows the pages to the end.
+ *
+ * Times are shown in local time (TZ) with their offset; CSV carries ISO 8601
+ * with the offset; --from and --to are read in local time.  Weights are
+ * written to the gram.  Only the curve picture speaks the regulator's
+ * language (plot.h: the SVG's words through gettext, the PNG's in English);
+ * the tables and messages are English.
  */
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buyer.h"
+#include "cmdtable.h"
 #include "coaplink.h"
 #include "curve.h"
 #include "i18n.h"
-#include "plot.h"
 #include "log.h"
+#include "plot.h"
+#include "progress.h"
+#include "timetext.h"
 #include "util.h"
+#include "weight.h"
 #include "wire.h"
 
 #define REQUEST_TIMEOUT_MS 60000
 
+/* Exit status (DESIGN's 0-3, and one of gastrace's own). */
+enum gastrace_exit {
+	GASTRACE_OK = 0,
+	GASTRACE_ERROR = 1,
+	GASTRACE_USAGE = 2,
+	GASTRACE_REFUSED = 3,
+	GASTRACE_MORE = 4, /* the output is complete so far, but more records match */
+};
+
+/* Everything the command line said. */
+struct options {
+	const char *identity, *keyfile, *host, *buyer_key, *hexid, *picture, *after;
+	int64_t from_ms, to_ms;
+	int port, json, csv, all;
+};
+
+enum answer {
+	ANSWER_TRACE,    /* wire_trace, in pages */
+	ANSWER_STATIONS, /* wire_station_list */
+	ANSWER_CURVE,    /* wire_curve, drawn */
+};
+
+struct command {
+	const char *name;
+	const char *usage; /* the arguments after the name */
+	const char *help;  /* a paragraph */
+	const char *path;  /* the county's resource */
+	const char *param; /* the query parameter that names the key; NULL: none */
+	enum answer answer;
+	/* The key from the words after the name (argv[0] is the name), checked;
+	 * GASTRACE_OK or GASTRACE_USAGE (said why on stderr). */
+	int (*key)(const struct options *o, int argc, char **argv, char *key, size_t size);
+};
+
+static int key_word(const struct options *o, int argc, char **argv, char *key, size_t size);
+static int key_buyer(const struct options *o, int argc, char **argv, char *key, size_t size);
+static int key_none(const struct options *o, int argc, char **argv, char *key, size_t size);
+static int key_fill(const struct options *o, int argc, char **argv, char *key, size_t size);
+
+#define TRACE_HELP_TAIL                                                                            \
+	"\nRecords come in time order (then station, then record number), at most the\n"           \
+	"county's max_trace in one answer.  When more match, the table's last line,\n"             \
+	"the JSON's \"more\" and \"next\" and a note on standard error say so, and the\n"          \
+	"exit status is 4; --after CURSOR (the cursor the note names) gives the next\n"            \
+	"part, --all fetches every part.  --from and --to are local time; a bare\n"                \
+	"--to date takes that whole day."
+
+static const struct command commands[] = {
+	{ .name = "cylinder",
+	    .usage = "SERIAL [--from T] [--to T] [--after CURSOR | --all]",
+	    .help = "Every fill of the cylinder (station, time, weights, masked buyer, rules)\n"
+	            "and every refusal that named it.\n" TRACE_HELP_TAIL,
+	    .path = "trace/cylinder",
+	    .param = "serial",
+	    .answer = ANSWER_TRACE,
+	    .key = key_word },
+	{ .name = "buyer",
+	    .usage =
+	        "NUMBER --buyer-key FILE | --id HEXID [--from T] [--to T] [--after CURSOR | --all]",
+	    .help = "Every fill and refusal of a real-name buyer.  NUMBER (resident ID or\n"
+	            "credit code) is hashed here with the county buyer key, as every station\n"
+	            "hashes it, and never sent; --id takes the hashed id itself.\n" TRACE_HELP_TAIL,
+	    .path = "trace/buyer",
+	    .param = "id",
+	    .answer = ANSWER_TRACE,
+	    .key = key_buyer },
+	{ .name = "station",
+	    .usage = "ID [--from T] [--to T] [--after CURSOR | --all]",
+	    .help = "Every fill, refusal and event of a station: the export of a station's\n"
+	            "month is `gastrace --csv --all --from 2026-12-01 --to 2026-12-31 station\n"
+	            "ID`.\n" TRACE_HELP_TAIL,
+	    .path = "trace/station",
+	    .param = "id",
+	    .answer = ANSWER_TRACE,
+	    .key = key_word },
+	{ .name = "stations",
+	    .usage = "",
+	    .help = "What the county holds of each station: records held without a gap, the\n"
+	            "highest held, since when a gap is open, last contact and the backlog the\n"
+	            "station last reported.  The proof that nothing was lost; not audited.",
+	    .path = "stations",
+	    .param = NULL,
+	    .answer = ANSWER_STATIONS,
+	    .key = key_none },
+	{ .name = "curve",
+	    .usage = "FILL --out FILE.svg|FILE.png",
+	    .help = "Draw one fill's weight curve as the station sent it: the climb, the\n"
+	            "target, the cut-off point, the close command and the final net, with a\n"
+	            "panel zoomed on the end of the fill.  FILL is the fill's uuid (a trace\n"
+	            "--json lists them).  An SVG's words follow the locale; a PNG's are English.",
+	    .path = "trace/curve",
+	    .param = "fill",
+	    .answer = ANSWER_CURVE,
+	    .key = key_fill },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: gastrace -u regulator:NAME -k KEYFILE [-H HOST] [-p PORT]\n"
-	    "                [--from T] [--to T] [--json | --csv] QUERY\n"
-	    "  QUERY:  cylinder SERIAL\n"
-	    "          buyer NUMBER --buyer-key FILE   (hashed before it is sent)\n"
-	    "          buyer --id HEXID\n"
-	    "          station ID\n"
-	    "          stations                        what the county holds of each station\n"
-	    "          curve FILL --out FILE.svg|.png  draw one fill's weight curve\n"
-	    "\n"
-	    "Shows every fill and refusal the county holds for a cylinder, a buyer or a\n"
-	    "station, with weights, masked buyer and violations.  Each query is written\n"
-	    "to the county's audit log under your identity.\n"
-	    "\n"
-	    "  -u, --identity ID   your PSK identity (regulator:NAME)\n"
-	    "  -k, --key FILE      your pre-shared key (hex, mode 0600)\n"
-	    "  -H, --host HOST     county server (default 127.0.0.1)\n"
-	    "  -p, --port PORT     county server UDP port (default 5684)\n"
-	    "  --from T, --to T    time range: YYYY-MM-DD[THH:MM[:SS]] (UTC)\n"
-	    "  --buyer-key FILE    the county buyer key, to hash a buyer number\n"
-	    "  --id HEXID          a buyer id already hashed\n"
-	    "  --json, --csv       output format (default: a table)\n"
-	    "  --out FILE          curve: the picture to write (.svg or .png)\n"
-	    "  -h, --help          this help\n"
-	    "\n"
-	    "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n");
+	fprintf(f, "usage: gastrace -u regulator:NAME -k KEYFILE [-H HOST] [-p PORT]\n"
+	           "                [--json | --csv] COMMAND [ARGS]\n"
+	           "\n"
+	           "Shows every fill and refusal the county holds for a cylinder, a buyer or a\n"
+	           "station, with weights, masked buyer and violations.  Each query is written\n"
+	           "to the county's audit log under your identity.\n"
+	           "\n"
+	           "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  gastrace %s%s%s\n", commands[i].name, commands[i].usage[0] ? " " : "",
+		    commands[i].usage);
+	fprintf(f, "\n"
+	           "  -u, --identity ID   your PSK identity (regulator:NAME)\n"
+	           "  -k, --key FILE      your pre-shared key (hex, mode 0600)\n"
+	           "  -H, --host HOST     county server (default 127.0.0.1)\n"
+	           "  -p, --port PORT     county server UDP port (default 5684)\n"
+	           "  --from T, --to T    time range, local time (TZ): YYYY-MM-DD or\n"
+	           "                      YYYY-MM-DD HH:MM[:SS], or with Z or +HH:MM; a bare\n"
+	           "                      --to date takes that whole day\n"
+	           "  --after CURSOR      the part of a trace after CURSOR (named by the last)\n"
+	           "  --all               every part of a trace, one after the other\n"
+	           "  --buyer-key FILE    the county buyer key, to hash a buyer number\n"
+	           "  --id HEXID          a buyer id already hashed\n"
+	           "  --json, --csv       output format (default: a table)\n"
+	           "  --out FILE          curve: the picture to write (.svg or .png)\n"
+	           "  -h, --help          this help; `gastrace COMMAND --help` says more\n"
+	           "\n"
+	           "Times are shown in local time with their offset; CSV writes ISO 8601 with\n"
+	           "the offset.  Weights are in kg to the gram.\n"
+	           "\n"
+	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county, 4 more\n"
+	           "records match than one answer holds (what was written is the first part:\n"
+	           "go on with --after CURSOR, or use --all).\n");
+}
+
+static int
+command_help(const struct command *c)
+{
+	printf("usage: gastrace [OPTIONS] %s%s%s\n\n%s\n", c->name, c->usage[0] ? " " : "",
+	    c->usage, c->help);
+	return GASTRACE_OK;
+}
+
+static int
+command_usage(const struct command *c, const char *message)
+{
+	fprintf(stderr, "gastrace %s: %s\nusage: gastrace [OPTIONS] %s %s\n", c->name, message,
+	    c->name, c->usage);
+	return GASTRACE_USAGE;
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+/* Keys are serials, station ids and hex: nothing to escape, but refuse what
+ * would break the query string. */
+static int
+key_copy(const struct command *c, const char *word, char *key, size_t size)
+{
+	if (str_copy(key, word, size) >= size)
+		return command_usage(c, "that is too long");
+	if (key[0] == '\0' || strpbrk(key, "&= ") != NULL)
+		return command_usage(c, "'&', '=' and spaces are not allowed, nor an empty word");
+	return GASTRACE_OK;
+}
+
+static int
+key_word(const struct options *o, int argc, char **argv, char *key, size_t size)
+{
+	const struct command *c = CMDTABLE_FIND(commands, argv[0]);
+
+	(void)o;
+	if (argc != 2)
+		return command_usage(c, "one word is needed");
+	return key_copy(c, argv[1], key, size);
+}
+
+static int
+key_none(const struct options *o, int argc, char **argv, char *key, size_t size)
+{
+	(void)o;
+	(void)size;
+	key[0] = '\0';
+	if (argc != 1)
+		return command_usage(CMDTABLE_FIND(commands, argv[0]), "takes no argument");
+	return GASTRACE_OK;
+}
+
+static int
+key_fill(const struct options *o, int argc, char **argv, char *key, size_t size)
+{
+	const struct command *c = CMDTABLE_FIND(commands, argv[0]);
+
+	if (argc != 2 || (o->picture == NULL && !o->json))
+		return command_usage(c, "one FILL and --out FILE.svg|FILE.png are needed");
+	return key_copy(c, argv[1], key, size);
 }
 
 /*
@@ -89,6 +269,31 @@ buyer_hash(const char *number, const char *keyfile, char out[BUYER_ID_LEN + 1], 
 	return 0;
 }
 
+static int
+key_buyer(const struct options *o, int argc, char **argv, char *key, size_t size)
+{
+	const struct command *c = CMDTABLE_FIND(commands, argv[0]);
+	char err[256], id[BUYER_ID_LEN + 1];
+
+	if (o->hexid != NULL && argc == 1) {
+		if (strlen(o->hexid) != BUYER_ID_LEN) {
+			fprintf(stderr, "gastrace: --id takes %d hex digits\n", BUYER_ID_LEN);
+			return GASTRACE_USAGE;
+		}
+		return key_copy(c, o->hexid, key, size);
+	}
+	if (o->hexid == NULL && argc == 2 && o->buyer_key != NULL) {
+		if (buyer_hash(argv[1], o->buyer_key, id, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gastrace: %s\n", err);
+			return GASTRACE_USAGE;
+		}
+		return key_copy(c, id, key, size);
+	}
+	return command_usage(c, "NUMBER with --buyer-key, or --id HEXID");
+}
+
+/* ---- rendering ---------------------------------------------------------------- */
+
 static void
 csv_field(const char *s)
 {
@@ -107,16 +312,23 @@ csv_field(const char *s)
 	putchar('"');
 }
 
+/* The rule codes of a record ("R05 R11"), or, with details, every rule
+ * with its reason ("R05: inspection overdue ...; R11: ..."). */
 static void
-violations_text(const struct wire_record *r, char *out, size_t size)
+violations_text(const struct wire_record *r, int details, char *out, size_t size)
 {
 	size_t i, used = 0;
 	int n;
 
 	out[0] = '\0';
 	for (i = 0; i < r->violation_count && used < size; i++) {
-		n = snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "",
-		    r->violations[i].rule);
+		const struct wire_violation *v = &r->violations[i];
+
+		if (details)
+			n = snprintf(out + used, size - used, "%s%s%s%s", i > 0 ? "; " : "",
+			    v->rule, v->details[0] != '\0' ? ": " : "", v->details);
+		else
+			n = snprintf(out + used, size - used, "%s%s", i > 0 ? " " : "", v->rule);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -126,37 +338,44 @@ violations_text(const struct wire_record *r, char *out, size_t size)
 /* "-" for an empty column of the table */
 #define DASH(s) ((s)[0] != '\0' ? (s) : "-")
 
-static void
-print_table(const struct wire_trace *t, int csv)
-{
-	const struct wire_record *r;
-	char when[32], viol[128], net[32], details[WIRE_TEXT];
-	size_t i;
+#define TABLE_ROW "%-25s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n"
 
+static void
+print_header(int csv)
+{
 	if (csv)
 		printf(
 		    "time,station,seq,kind,line,cylinder,buyer,net_kg,result,violations,details\n");
 	else
-		printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", "TIME", "STATION",
-		    "SEQ", "KIND", "LINE", "CYLINDER", "BUYER", "NET KG", "RESULT", "VIOLATIONS");
+		printf(TABLE_ROW, "TIME", "STATION", "SEQ", "KIND", "LINE", "CYLINDER", "BUYER",
+		    "NET KG", "RESULT", "VIOLATIONS");
+}
+
+static void
+print_records(const struct wire_trace *t, int csv)
+{
+	/* every violation of a record with its reason: WIRE_MAX_VIOLATIONS of them */
+	static char details[WIRE_MAX_VIOLATIONS * (WIRE_WORD + WIRE_TEXT + 4)];
+	char when[TIMETEXT_MAX], viol[WIRE_MAX_VIOLATIONS * (WIRE_WORD + 1)], net[WEIGHT_TEXT];
+	size_t i;
+
 	for (i = 0; i < t->count; i++) {
+		const struct wire_record *r = &t->records[i];
 		const char *cylinder = "", *buyer = "";
 		char seq[24], line[12] = "";
 
-		r = &t->records[i];
-		time_format_iso(r->has_fill ? r->fill.started_ms : r->created_ms, when);
-		violations_text(r, viol, sizeof(viol));
+		timetext_format(wire_record_time(r), csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON,
+		    when);
+		violations_text(r, 0, viol, sizeof(viol));
 		snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
 		net[0] = '\0';
-		details[0] = '\0';
 		if (r->violation_count > 0) {
-			str_copy(details, r->violations[0].details, sizeof(details));
 			cylinder = r->violations[0].cylinder;
 			buyer = r->violations[0].buyer_masked;
 		}
 		if (r->has_fill) {
 			snprintf(line, sizeof(line), "%d", r->fill.line);
-			snprintf(net, sizeof(net), "%.2f", r->fill.net_kg);
+			weight_format(r->fill.net_kg, net);
 			cylinder = r->fill.cylinder;
 			buyer = r->fill.buyer_masked;
 		}
@@ -164,6 +383,7 @@ print_table(const struct wire_trace *t, int csv)
 			const char *cols[] = { when, r->station, seq, r->kind, line, cylinder,
 				buyer, net, r->has_fill ? r->fill.result : "", viol, details };
 
+			violations_text(r, 1, details, sizeof(details));
 			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
 				if (c > 0)
 					putchar(',');
@@ -171,13 +391,10 @@ print_table(const struct wire_trace *t, int csv)
 			}
 			putchar('\n');
 		} else
-			printf("%-24s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n", when,
-			    r->station, seq, r->kind, DASH(line), DASH(cylinder), DASH(buyer),
-			    DASH(net), r->has_fill ? r->fill.result : "-", DASH(viol));
+			printf(TABLE_ROW, when, r->station, seq, r->kind, DASH(line),
+			    DASH(cylinder), DASH(buyer), DASH(net),
+			    r->has_fill ? r->fill.result : "-", DASH(viol));
 	}
-	if (!csv)
-		printf("%zu record%s%s\n", t->count, t->count == 1 ? "" : "s",
-		    t->truncated ? " (more matched: narrow the time range)" : "");
 }
 
 static int
@@ -185,23 +402,24 @@ print_stations(const uint8_t *data, size_t len, int csv)
 {
 	struct wire_station_list l;
 	const struct wire_station *st;
-	char err[256], seen[32], gap[32];
+	char err[256], seen[TIMETEXT_MAX], gap[TIMETEXT_MAX];
+	enum timetext_form form = csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON;
 	size_t i;
 
 	if (wire_decode_stations(data, len, &l, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: bad answer: %s\n", err);
-		return 1;
+		return GASTRACE_ERROR;
 	}
 	if (csv)
 		printf("station,township,held_to,highest,gap_since,last_seen,backlog,status\n");
 	else
-		printf("%-10s %-10s %8s %8s %-24s %-24s %7s %s\n", "STATION", "TOWNSHIP", "HELD TO",
+		printf("%-10s %-10s %8s %8s %-25s %-25s %7s %s\n", "STATION", "TOWNSHIP", "HELD TO",
 		    "HIGHEST", "GAP SINCE", "LAST SEEN", "BACKLOG", "STATUS");
 	for (i = 0; i < l.count; i++) {
 		st = &l.stations[i];
-		time_format_iso(st->last_seen_ms, seen);
+		timetext_format(st->last_seen_ms, form, seen);
 		if (st->gap_since_ms != 0)
-			time_format_iso(st->gap_since_ms, gap);
+			timetext_format(st->gap_since_ms, form, gap);
 		else
 			str_copy(gap, csv ? "" : "-", sizeof(gap));
 		if (csv) {
@@ -211,12 +429,12 @@ print_stations(const uint8_t *data, size_t len, int csv)
 			csv_field(st->status);
 			putchar('\n');
 		} else
-			printf("%-10s %-10s %8lld %8lld %-24s %-24s %7lld %s\n", st->id,
+			printf("%-10s %-10s %8lld %8lld %-25s %-25s %7lld %s\n", st->id,
 			    st->township, (long long)st->hwm, (long long)st->max_seq, gap, seen,
 			    (long long)st->backlog, st->status);
 	}
 	wire_stations_free(&l);
-	return 0;
+	return GASTRACE_OK;
 }
 
 /* The curve picture's title: as is in the PNG, translated in the SVG. */
@@ -231,11 +449,11 @@ draw_curve(const uint8_t *data, size_t len, const char *picture)
 	struct curve *c;
 	char err[256], title[320], title_local[480];
 	struct plot_title titles = { title, title_local };
-	int rc = 1;
+	int rc = GASTRACE_ERROR;
 
 	if (wire_decode_curve(data, len, &wc, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: bad answer: %s\n", err);
-		return 1;
+		return GASTRACE_ERROR;
 	}
 	if ((c = malloc(sizeof(*c))) == NULL) {
 		fprintf(stderr, "gastrace: out of memory\n");
@@ -253,11 +471,235 @@ draw_curve(const uint8_t *data, size_t len, const char *picture)
 		goto out;
 	}
 	printf("%s\n", picture);
-	rc = 0;
+	rc = GASTRACE_OK;
 out:
 	free(c);
 	wire_curve_free(&wc);
 	return rc;
+}
+
+/* ---- asking the county ------------------------------------------------------------ */
+
+/* One request; GASTRACE_OK with resp (2.05) to free, or an exit status
+ * with the reason said. */
+static int
+ask(struct coaplink *link, const struct command *c, const char *query, int json, const char *key,
+    struct coaplink_response *resp)
+{
+	char err[256];
+	int code;
+
+	if (coaplink_request(link, "GET", c->path, query[0] != '\0' ? query : NULL, COAPLINK_NONE,
+	        json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
+	        resp, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: %s\n", err);
+		return GASTRACE_ERROR;
+	}
+	code = resp->code;
+	if (code == 205)
+		return GASTRACE_OK;
+	if (code == 404 && c->answer == ANSWER_CURVE)
+		fprintf(stderr, "gastrace: the county holds no curve for fill %s\n", key);
+	else if (code == 403)
+		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
+	else
+		fprintf(stderr, "gastrace: county answered %d.%02d %.*s\n", resp->code / 100,
+		    resp->code % 100, (int)(resp->len < 200 ? resp->len : 200),
+		    resp->data != NULL ? (const char *)resp->data : "");
+	coaplink_response_free(resp);
+	return code == 403 ? GASTRACE_REFUSED : GASTRACE_ERROR;
+}
+
+static void
+trace_query(const struct command *c, const struct options *o, const char *key, const char *after,
+    char *query, size_t size)
+{
+	snprintf(query, size, "%s=%s&from=%lld&to=%lld%s%s", c->param, key, (long long)o->from_ms,
+	    (long long)o->to_ms, after[0] != '\0' ? "&after=" : "", after);
+}
+
+static void
+say_more(size_t shown, const char *next)
+{
+	fprintf(stderr,
+	    "gastrace: more records match than one answer holds: these %zu are the first part;"
+	    " go on with --after %s, or use --all\n",
+	    shown, next);
+}
+
+/* A trace as a table or CSV: page after page while --all. */
+static int
+trace_text(struct coaplink *link, const struct command *c, const struct options *o, const char *key)
+{
+	struct coaplink_response resp;
+	struct progress bar;
+	struct wire_trace t;
+	char after[WIRE_CURSOR], query[512], err[256];
+	size_t total = 0, pages = 0;
+	int rc, more;
+
+	str_copy(after, o->after != NULL ? o->after : "", sizeof(after));
+	progress_init(&bar, stderr, "gastrace: records so far:");
+	do {
+		trace_query(c, o, key, after, query, sizeof(query));
+		if ((rc = ask(link, c, query, 0, key, &resp)) != GASTRACE_OK)
+			break;
+		rc = wire_decode_trace(resp.data, resp.len, &t, err, sizeof(err));
+		coaplink_response_free(&resp);
+		if (rc == -1) {
+			fprintf(stderr, "gastrace: bad answer: %s\n", err);
+			rc = GASTRACE_ERROR;
+			break;
+		}
+		progress_end(&bar); /* erased before rows that may share its terminal */
+		if (pages++ == 0)
+			print_header(o->csv); /* once an answer came: none on a refusal */
+		print_records(&t, o->csv);
+		fflush(stdout);
+		total += t.count;
+		more = t.more;
+		str_copy(after, t.next, sizeof(after));
+		wire_trace_free(&t);
+		if (o->all && more)
+			progress_update(&bar, 0, 0, (unsigned long)total);
+		rc = more ? GASTRACE_MORE : GASTRACE_OK;
+	} while (o->all && rc == GASTRACE_MORE);
+	progress_end(&bar);
+	if (rc == GASTRACE_ERROR || rc == GASTRACE_REFUSED) {
+		if (total > 0)
+			fprintf(stderr,
+			    "gastrace: stopped after %zu records: go on with --after %s\n", total,
+			    after);
+		return rc;
+	}
+	if (!o->csv)
+		printf("%zu record%s%s%s%s\n", total, total == 1 ? "" : "s",
+		    rc == GASTRACE_MORE ? " shown; MORE MATCH: go on with --after " : "",
+		    rc == GASTRACE_MORE ? after : "", rc == GASTRACE_MORE ? " (or --all)" : "");
+	else if (rc == GASTRACE_MORE)
+		say_more(total, after);
+	return rc;
+}
+
+/* A trace as the county's JSON: one answer as it came, or with --all every
+ * part's records in one document (more: false). */
+static int
+trace_json(struct coaplink *link, const struct command *c, const struct options *o, const char *key)
+{
+	struct coaplink_response resp;
+	struct progress bar;
+	json_t *doc = NULL, *page, *records;
+	json_error_t jerr;
+	char after[WIRE_CURSOR], query[512], *text;
+	size_t total = 0;
+	int rc, more = 0;
+
+	str_copy(after, o->after != NULL ? o->after : "", sizeof(after));
+	progress_init(&bar, stderr, "gastrace: records so far:");
+	do {
+		trace_query(c, o, key, after, query, sizeof(query));
+		if ((rc = ask(link, c, query, 1, key, &resp)) != GASTRACE_OK)
+			break;
+		page = json_loadb((const char *)resp.data, resp.len, 0, &jerr);
+		coaplink_response_free(&resp);
+		records = json_object_get(page, "records");
+		if (page == NULL || !json_is_array(records)) {
+			fprintf(stderr, "gastrace: bad answer: %s\n",
+			    page == NULL ? jerr.text : "no records");
+			json_decref(page);
+			rc = GASTRACE_ERROR;
+			break;
+		}
+		total += json_array_size(records);
+		more = json_is_true(json_object_get(page, "more"));
+		str_copy(after,
+		    json_string_value(json_object_get(page, "next")) != NULL
+		        ? json_string_value(json_object_get(page, "next"))
+		        : "",
+		    sizeof(after));
+		if (doc == NULL) {
+			doc = page;
+		} else {
+			json_array_extend(json_object_get(doc, "records"), records);
+			json_decref(page);
+		}
+		if (o->all && more)
+			progress_update(&bar, 0, 0, (unsigned long)total);
+		rc = more ? GASTRACE_MORE : GASTRACE_OK;
+	} while (o->all && rc == GASTRACE_MORE);
+	progress_end(&bar);
+	if (doc != NULL && (rc == GASTRACE_OK || rc == GASTRACE_MORE)) {
+		/* the parts joined: the document says what it holds */
+		json_object_set_new(doc, "more", json_boolean(rc == GASTRACE_MORE));
+		if (rc == GASTRACE_OK)
+			json_object_del(doc, "next");
+		else
+			json_object_set_new(doc, "next", json_string(after));
+		text = json_dumps(doc, JSON_COMPACT | WEIGHT_JSON_PRECISION);
+		if (text != NULL)
+			printf("%s\n", text);
+		free(text);
+		if (rc == GASTRACE_MORE)
+			say_more(total, after);
+	} else if (total > 0) {
+		fprintf(stderr, "gastrace: stopped after %zu records: go on with --after %s\n",
+		    total, after);
+	}
+	json_decref(doc);
+	return rc;
+}
+
+static int
+run(const struct command *c, const struct options *o, const char *key)
+{
+	struct coaplink_response resp;
+	struct coaplink *link = NULL;
+	char err[256], query[256];
+	int rc;
+
+	log_init("gastrace", 1, LOG_LEVEL_WARN);
+	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: %s\n", err);
+		return GASTRACE_ERROR;
+	}
+	if (c->answer == ANSWER_TRACE) {
+		rc = o->json ? trace_json(link, c, o, key) : trace_text(link, c, o, key);
+		coaplink_free(link);
+		return rc;
+	}
+	if (c->param != NULL)
+		snprintf(query, sizeof(query), "%s=%s", c->param, key);
+	else
+		query[0] = '\0';
+	if ((rc = ask(link, c, query, o->json, key, &resp)) == GASTRACE_OK) {
+		if (o->json) {
+			fwrite(resp.data, 1, resp.len, stdout);
+			putchar('\n');
+		} else if (c->answer == ANSWER_STATIONS)
+			rc = print_stations(resp.data, resp.len, o->csv);
+		else
+			rc = draw_curve(resp.data, resp.len, o->picture);
+		coaplink_response_free(&resp);
+	}
+	coaplink_free(link);
+	return rc;
+}
+
+/* --from/--to: local time; a bare date as the end takes the whole day. */
+static int
+range_bound(const char *text, int end, int64_t *out)
+{
+	char err[256];
+	int whole_day;
+
+	if (timetext_parse(text, out, &whole_day, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: --%s: %s\n", end ? "to" : "from", err);
+		return -1;
+	}
+	if (end && whole_day)
+		*out = timetext_next_day(*out) - 1;
+	return 0;
 }
 
 int
@@ -270,6 +712,8 @@ main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
+		{ "after", required_argument, NULL, 'A' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "buyer-key", required_argument, NULL, 'B' },
 		{ "id", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'j' },
@@ -278,32 +722,30 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *identity = NULL, *keyfile = NULL, *host = "127.0.0.1", *buyer_key = NULL,
-	           *hexid = NULL, *from = NULL, *to = NULL, *what, *param, *picture = NULL;
-	char key[WIRE_ID + 8], query[256], err[256], path[32];
-	struct coaplink_response resp;
-	struct coaplink *link = NULL;
-	struct wire_trace t;
-	int64_t from_ms = 0, to_ms = INT64_MAX;
-	int port = 5684, json = 0, csv = 0, ch, rc = 1;
+	struct options o = { .host = "127.0.0.1", .port = 5684, .to_ms = INT64_MAX };
+	const struct command *c;
+	const char *from = NULL, *to = NULL;
+	struct wire_cursor cursor;
+	char key[WIRE_ID + 8];
+	int ch, help = 0, rc;
 
 	i18n_init();
 	while ((ch = getopt_long(argc, argv, "u:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
-			identity = optarg;
+			o.identity = optarg;
 			break;
 		case 'k':
-			keyfile = optarg;
+			o.keyfile = optarg;
 			break;
 		case 'H':
-			host = optarg;
+			o.host = optarg;
 			break;
 		case 'p':
-			if (coaplink_parse_port(optarg, &port) == -1) {
+			if (coaplink_parse_port(optarg, &o.port) == -1) {
 				fprintf(stderr, "%s: -p %s: a port is a number from 1 to 65535\n",
 				    "gastrace", optarg);
-				return 2;
+				return GASTRACE_USAGE;
 			}
 			break;
 		case 'F':
@@ -312,156 +754,64 @@ main(int argc, char **argv)
 		case 'T':
 			to = optarg;
 			break;
+		case 'A':
+			o.after = optarg;
+			break;
+		case 'a':
+			o.all = 1;
+			break;
 		case 'B':
-			buyer_key = optarg;
+			o.buyer_key = optarg;
 			break;
 		case 'I':
-			hexid = optarg;
+			o.hexid = optarg;
 			break;
 		case 'j':
-			json = 1;
+			o.json = 1;
 			break;
 		case 'c':
-			csv = 1;
+			o.csv = 1;
 			break;
 		case 'o':
-			picture = optarg;
+			o.picture = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			help = 1;
+			break;
 		default:
 			usage(stderr);
-			return 2;
+			return GASTRACE_USAGE;
 		}
 	}
-	if (identity == NULL || keyfile == NULL || optind >= argc || (json && csv) || port <= 0 ||
-	    port > 65535) {
+	c = optind < argc ? CMDTABLE_FIND(commands, argv[optind]) : NULL;
+	if (help) {
+		/* `gastrace COMMAND --help`: that command's; otherwise the whole */
+		if (c != NULL)
+			return command_help(c);
+		usage(stdout);
+		return GASTRACE_OK;
+	}
+	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		return GASTRACE_USAGE;
 	}
-	if ((from != NULL && time_parse_iso(from, &from_ms) == -1) ||
-	    (to != NULL && time_parse_iso(to, &to_ms) == -1)) {
-		fprintf(stderr, "gastrace: times are YYYY-MM-DD[THH:MM[:SS]]\n");
-		return 2;
-	}
-	what = argv[optind];
-	key[0] = '\0';
-	param = NULL;
-	if (strcmp(what, "stations") == 0) {
-		if (optind + 1 != argc) {
-			usage(stderr);
-			return 2;
-		}
-	} else if (strcmp(what, "curve") == 0) {
-		if (optind + 2 != argc || (picture == NULL && !json)) {
-			fprintf(stderr, "gastrace: curve FILL --out FILE.svg|FILE.png\n");
-			return 2;
-		}
-		param = "fill";
-		if (str_copy(key, argv[optind + 1], sizeof(key)) >= sizeof(key)) {
-			fprintf(stderr, "gastrace: a fill is named by its uuid\n");
-			return 2;
-		}
-	} else if (strcmp(what, "cylinder") == 0 || strcmp(what, "station") == 0) {
-		if (optind + 2 != argc) {
-			usage(stderr);
-			return 2;
-		}
-		param = strcmp(what, "cylinder") == 0 ? "serial" : "id";
-		if (str_copy(key, argv[optind + 1], sizeof(key)) >= sizeof(key)) {
-			fprintf(stderr, "gastrace: %s is too long\n", what);
-			return 2;
-		}
-	} else if (strcmp(what, "buyer") == 0) {
-		param = "id";
-		if (hexid != NULL && optind + 1 == argc) {
-			if (strlen(hexid) != BUYER_ID_LEN) {
-				fprintf(stderr, "gastrace: --id takes %d hex digits\n",
-				    BUYER_ID_LEN);
-				return 2;
-			}
-			str_copy(key, hexid, sizeof(key));
-		} else if (hexid == NULL && optind + 2 == argc && buyer_key != NULL) {
-			if (buyer_hash(argv[optind + 1], buyer_key, key, err, sizeof(err)) == -1) {
-				fprintf(stderr, "gastrace: %s\n", err);
-				return 2;
-			}
-		} else {
-			usage(stderr);
-			return 2;
-		}
-	} else {
+	if (c == NULL) {
+		fprintf(stderr, "gastrace: unknown command '%s'\n", argv[optind]);
 		usage(stderr);
-		return 2;
+		return GASTRACE_USAGE;
 	}
-	/* keys are serials, station ids and hex: nothing to escape, but refuse
-	 * what would break the query string */
-	if (strpbrk(key, "&= ") != NULL) {
-		fprintf(stderr, "gastrace: '&', '=' and spaces are not allowed in %s\n", what);
-		return 2;
-	}
-	if (param != NULL && strcmp(what, "curve") == 0) {
-		str_copy(path, "trace/curve", sizeof(path));
-		snprintf(query, sizeof(query), "fill=%s", key);
-	} else if (param != NULL) {
-		snprintf(path, sizeof(path), "trace/%s", what);
-		snprintf(query, sizeof(query), "%s=%s&from=%lld&to=%lld", param, key,
-		    (long long)from_ms, (long long)to_ms);
-	} else {
-		str_copy(path, "stations", sizeof(path));
-		query[0] = '\0';
-	}
-	log_init("gastrace", 1, LOG_LEVEL_WARN);
-	if (coaplink_open_tool(host, port, identity, keyfile, &link, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gastrace: %s\n", err);
-		return 1;
-	}
-	if (coaplink_request(link, "GET", path, query[0] != '\0' ? query : NULL, COAPLINK_NONE,
-	        json ? COAPLINK_FORMAT_JSON : COAPLINK_FORMAT_CBOR, NULL, 0, REQUEST_TIMEOUT_MS,
-	        &resp, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gastrace: %s\n", err);
-		goto out;
-	}
-	if (resp.code == 404) {
-		fprintf(stderr, "gastrace: the county holds no curve for fill %s\n", key);
-		goto free_resp;
-	}
-	if (resp.code == 403) {
-		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
-		rc = 3;
-		goto free_resp;
-	}
-	if (resp.code != 205) {
-		fprintf(stderr, "gastrace: county answered %d.%02d %.*s\n", resp.code / 100,
-		    resp.code % 100, (int)(resp.len < 200 ? resp.len : 200),
-		    resp.data != NULL ? (const char *)resp.data : "");
-		goto free_resp;
-	}
-	if (json) {
-		fwrite(resp.data, 1, resp.len, stdout);
-		putchar('\n');
-		rc = 0;
-		goto free_resp;
-	}
-	if (param == NULL) {
-		rc = print_stations(resp.data, resp.len, csv);
-		goto free_resp;
-	}
-	if (strcmp(what, "curve") == 0) {
-		rc = draw_curve(resp.data, resp.len, picture);
-		goto free_resp;
-	}
-	if (wire_decode_trace(resp.data, resp.len, &t, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gastrace: bad answer: %s\n", err);
-		goto free_resp;
-	}
-	print_table(&t, csv);
-	wire_trace_free(&t);
-	rc = 0;
-free_resp:
-	coaplink_response_free(&resp);
-out:
-	coaplink_free(link);
-	return rc;
+	if (o.identity == NULL || o.keyfile == NULL)
+		return command_usage(c, "-u regulator:NAME and -k KEYFILE are needed");
+	if (o.json && o.csv)
+		return command_usage(c, "--json or --csv, not both");
+	if ((from != NULL && range_bound(from, 0, &o.from_ms) == -1) ||
+	    (to != NULL && range_bound(to, 1, &o.to_ms) == -1))
+		return GASTRACE_USAGE;
+	if (c->answer != ANSWER_TRACE && (o.after != NULL || o.all || from != NULL || to != NULL))
+		return command_usage(c, "--from, --to, --after and --all are for traces");
+	if (o.after != NULL && wire_cursor_parse(o.after, &cursor) == -1)
+		return command_usage(c, "--after takes the cursor a trace named (MS.SEQ.HEX)");
+	if ((rc = c->key(&o, argc - optind, argv + optind, key, sizeof(key))) != GASTRACE_OK)
+		return rc;
+	return run(c, &o, key);
 }

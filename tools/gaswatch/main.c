@@ -1,8 +1,11 @@
 /*
  * gaswatch: the township officer's view of the county's alerts.
  *
- *   gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [--since N] [--once] [--json]
+ *   gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [follow] [--since N] [--once] [--json]
  *   gaswatch --township CODE -k KEYFILE ack ID --note TEXT
+ *
+ * The commands are the rows of one table (commands[] below: name, usage,
+ * help, run); each answers --help, and `follow` is the default.
  *
  * Following live: Observe on /alerts is only a "something new" signal
  * (libcoap 4.3.1 drops an observer after one lost notification, and a
@@ -10,6 +13,9 @@
  * reconnect and every quiet half minute is followed by GET /alerts?since=N
  * with the last id already shown.  Nothing is missed and nothing is shown
  * twice.
+ *
+ * Times are shown in local time (TZ) with their offset; --json writes them
+ * as ISO 8601 with the offset.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -18,9 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdtable.h"
 #include "coaplink.h"
 #include "i18n.h"
 #include "log.h"
+#include "timetext.h"
 #include "util.h"
 #include "wire.h"
 
@@ -28,6 +36,44 @@
 #define POLL_MS 30000
 
 static volatile sig_atomic_t quit;
+
+/* Everything the command line said. */
+struct options {
+	const char *township, *keyfile, *host, *note;
+	char identity[PSK_MAX_IDENTITY];
+	int port, once, json;
+	int64_t since;
+};
+
+struct command {
+	const char *name;
+	const char *usage; /* the arguments after the name */
+	const char *help;  /* a paragraph, translated where printed */
+	/* argv[0] is the command's name (absent for the default command) */
+	int (*run)(const struct options *o, int argc, char **argv);
+};
+
+static int run_follow(const struct options *o, int argc, char **argv);
+static int run_ack(const struct options *o, int argc, char **argv);
+
+static const struct command commands[] = {
+	{ .name = "follow",
+	    .usage = "[--since N] [--once] [--json]",
+	    .help = N_("Show the alerts the county routed to your township, then follow new ones\n"
+	               "as they arrive (the default when no command is given).  --since N shows\n"
+	               "only alerts after id N; --once shows and exits; --json writes one JSON\n"
+	               "object per alert per line.  An alert already dealt with shows its\n"
+	               "disposition in [done TIME: NOTE]."),
+	    .run = run_follow },
+	{ .name = "ack",
+	    .usage = "ID --note TEXT",
+	    .help = N_("Record what you did about alert ID (only the township the alert was\n"
+	               "routed to may).  The note is required and says what was done, for\n"
+	               "example \"visited; cylinder decanted to 14.9 kg\": the county keeps it as\n"
+	               "the alert's outcome, so an empty note is refused before anything is sent."),
+	    .run = run_ack },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
 on_signal(int sig)
@@ -40,41 +86,49 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "%s",
-	    _("usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] "
-	      "[--since N]\n"
-	      "                [--once] [--json]\n"
-	      "       gaswatch --township CODE -k KEYFILE ack ID --note TEXT\n"
+	    _("usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [COMMAND]\n"
 	      "\n"
 	      "Shows the alerts the county routed to your township and follows new ones\n"
 	      "as they arrive; `ack` records what you did about one.\n"
 	      "\n"
+	      "commands:\n"));
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  gaswatch %s %s\n", commands[i].name, commands[i].usage);
+	fprintf(f, "%s",
+	    _("\n"
 	      "  --township CODE   your township (PSK identity township:CODE)\n"
 	      "  -k, --key FILE    your pre-shared key (hex, mode 0600)\n"
 	      "  -H, --host HOST   county server (default 127.0.0.1)\n"
 	      "  -p, --port PORT   county server UDP port (default 5684)\n"
-	      "  --since N         show alerts after id N (default 0: all)\n"
-	      "  --once            show and exit; do not follow\n"
-	      "  --json            one JSON object per alert per line\n"
-	      "  -h, --help        this help\n"
+	      "  -h, --help        this help; `gaswatch COMMAND --help` says more\n"
 	      "\n"
+	      "Times are local (TZ) with their offset.\n"
 	      "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n"));
+}
+
+static int
+command_help(const struct command *c)
+{
+	printf(_("usage: gaswatch --township CODE -k KEYFILE %s %s\n\n%s\n"), c->name, c->usage,
+	    _(c->help));
+	return 0;
 }
 
 static void
 print_alert(const struct wire_alert *a, int json)
 {
-	char when[32], disp[32];
+	char when[TIMETEXT_MAX], disp[TIMETEXT_MAX];
 	json_t *j;
 	char *text;
 
-	time_format_iso(a->at_ms, when);
 	if (json) {
+		timetext_format(a->at_ms, TIMETEXT_MACHINE, when);
 		j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
 		    (json_int_t)a->id, "rule", a->rule, "severity", a->severity, "township",
 		    a->township, "station", a->station, "cylinder", a->cylinder, "buyer",
 		    a->buyer_masked, "text", a->text, "at", when);
 		if (j != NULL && a->disposition[0] != '\0') {
-			time_format_iso(a->disposed_ms, disp);
+			timetext_format(a->disposed_ms, TIMETEXT_MACHINE, disp);
 			json_object_set_new(j, "disposition", json_string(a->disposition));
 			json_object_set_new(j, "disposed_by", json_string(a->disposed_by));
 			json_object_set_new(j, "disposed_at", json_string(disp));
@@ -85,13 +139,16 @@ print_alert(const struct wire_alert *a, int json)
 		}
 		json_decref(j);
 	} else {
-		printf("%-6lld %-24s %-4s %-8s %-10s %-14s %s%s%s\n", (long long)a->id, when,
-		    a->rule, a->severity, a->station[0] != '\0' ? a->station : "-",
-		    a->cylinder[0] != '\0' ? a->cylinder : "-", a->text,
-		    a->disposition[0] != '\0' ? _("  [done: ") : "",
-		    a->disposition[0] != '\0' ? a->disposition : "");
-		if (a->disposition[0] != '\0')
-			printf("]\n");
+		timetext_format(a->at_ms, TIMETEXT_PERSON, when);
+		printf("%-6lld %-25s %-4s %-8s %-10s %-14s %s", (long long)a->id, when, a->rule,
+		    a->severity, a->station[0] != '\0' ? a->station : "-",
+		    a->cylinder[0] != '\0' ? a->cylinder : "-", a->text);
+		/* the disposition on the alert's own line, bracket closed */
+		if (a->disposition[0] != '\0') {
+			timetext_format(a->disposed_ms, TIMETEXT_MINUTE, disp);
+			printf(_("  [done %s: %s]"), disp, a->disposition);
+		}
+		putchar('\n');
 	}
 	fflush(stdout);
 }
@@ -141,34 +198,142 @@ fetch(struct coaplink *link, int64_t *last, int json)
 }
 
 static int
-ack(struct coaplink *link, int64_t id, const char *note)
+run_follow(const struct options *o, int argc, char **argv)
 {
 	struct coaplink_response resp;
+	struct coaplink *link = NULL;
+	char err[256];
+	int rc, notified, observing = 0;
+	int64_t last = o->since, next_poll;
+
+	if (argc > 1) {
+		fprintf(stderr, _("gaswatch: unexpected '%s'\n"), argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "gaswatch: %s\n", err);
+		return 1;
+	}
+	rc = fetch(link, &last, o->json);
+	if (o->once || rc != 0) {
+		coaplink_free(link);
+		return rc == -1 ? 1 : rc;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	next_poll = time_mono_ms() + POLL_MS;
+	while (!quit) {
+		if (!observing) {
+			if (coaplink_observe(link, "alerts", NULL, REQUEST_TIMEOUT_MS, &resp, err,
+			        sizeof(err)) == 0) {
+				observing = resp.code == 205;
+				coaplink_response_free(&resp);
+				/* anything that arrived while we were not observing */
+				if (fetch(link, &last, o->json) == 3)
+					break;
+			} else {
+				time_sleep_ms(coaplink_backoff_left_ms(link) + 100);
+				continue;
+			}
+		}
+		if (coaplink_wait(link, 1000, &notified) == -1) {
+			observing = 0;
+			continue;
+		}
+		if (notified || time_mono_ms() >= next_poll) {
+			next_poll = time_mono_ms() + POLL_MS;
+			if (fetch(link, &last, o->json) == -1)
+				observing = 0;
+		}
+	}
+	coaplink_free(link);
+	return 0;
+}
+
+/*
+ * A note says what the township did; the county keeps it as the alert's
+ * outcome.  An empty (or blank) one records nothing, so it is refused here,
+ * before a session is opened, with what to write instead; so is a note that
+ * would not fit or would break the alert's one-line display.
+ */
+static int
+note_ok(const char *note)
+{
+	const char *p;
+
+	if (note == NULL || note[strspn(note, " \t")] == '\0') {
+		fprintf(stderr, "%s",
+		    _("gaswatch: the note is empty: say what you did about the alert, for example\n"
+		      "  --note \"visited; cylinder decanted to 14.9 kg\"\n"));
+		return 0;
+	}
+	if (strlen(note) >= WIRE_TEXT) {
+		fprintf(stderr, _("gaswatch: the note is longer than %zu bytes\n"),
+		    (size_t)WIRE_TEXT - 1);
+		return 0;
+	}
+	for (p = note; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f) {
+			fprintf(stderr, "%s", _("gaswatch: the note must be one line of text\n"));
+			return 0;
+		}
+	return 1;
+}
+
+static int
+run_ack(const struct options *o, int argc, char **argv)
+{
+	struct coaplink_response resp;
+	struct coaplink *link = NULL;
 	struct wire_disposition d;
 	uint8_t *payload;
 	size_t len;
-	char err[256];
-	int rc;
+	char err[256], reason[160], *end;
+	int64_t id;
+	int rc, code;
 
-	memset(&d, 0, sizeof(d));
-	d.id = id;
-	if (str_copy(d.note, note, sizeof(d.note)) >= sizeof(d.note)) {
-		fprintf(stderr, _("gaswatch: the note is longer than %zu bytes\n"),
-		    sizeof(d.note) - 1);
+	if (argc != 2) {
+		fprintf(stderr, _("gaswatch ack: one alert ID is needed\nusage: gaswatch ack %s\n"),
+		    CMDTABLE_FIND(commands, "ack")->usage);
 		return 2;
 	}
-	if (wire_encode_disposition(&d, &payload, &len) == -1)
+	id = strtoll(argv[1], &end, 10);
+	if (*end != '\0' || id <= 0) {
+		fprintf(stderr, "%s", _("gaswatch: alert id must be a positive number\n"));
+		return 2;
+	}
+	if (!note_ok(o->note))
+		return 2;
+	memset(&d, 0, sizeof(d));
+	d.id = id;
+	str_copy(d.note, o->note, sizeof(d.note));
+	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "gaswatch: %s\n", err);
 		return 1;
+	}
+	if (wire_encode_disposition(&d, &payload, &len) == -1) {
+		coaplink_free(link);
+		return 1;
+	}
 	rc = coaplink_request(link, "POST", "alerts/ack", NULL, COAPLINK_FORMAT_CBOR, COAPLINK_NONE,
 	    payload, len, REQUEST_TIMEOUT_MS, &resp, err, sizeof(err));
 	free(payload);
+	coaplink_free(link);
 	if (rc == -1) {
 		fprintf(stderr, "gaswatch: %s\n", err);
 		return 1;
 	}
-	rc = resp.code;
+	code = resp.code;
+	/* the county's one-line reason, printable bytes only */
+	len = resp.len < sizeof(reason) - 1 ? resp.len : sizeof(reason) - 1;
+	for (size_t i = 0; i < len; i++)
+		reason[i] = resp.data[i] >= ' ' && resp.data[i] < 0x7f ? (char)resp.data[i] : '?';
+	reason[len] = '\0';
 	coaplink_response_free(&resp);
-	switch (rc) {
+	switch (code) {
 	case 204:
 		printf(_("alert %lld: disposition recorded\n"), (long long)id);
 		return 0;
@@ -180,7 +345,8 @@ ack(struct coaplink *link, int64_t id, const char *note)
 		fprintf(stderr, _("gaswatch: no alert %lld\n"), (long long)id);
 		return 1;
 	default:
-		fprintf(stderr, _("gaswatch: county answered %d.%02d\n"), rc / 100, rc % 100);
+		fprintf(stderr, _("gaswatch: county answered %d.%02d: %s\n"), code / 100,
+		    code % 100, reason[0] != '\0' ? reason : "-");
 		return 1;
 	}
 }
@@ -200,27 +366,25 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *township = NULL, *keyfile = NULL, *host = "127.0.0.1", *note = NULL;
-	char identity[PSK_MAX_IDENTITY], err[256], *end;
-	struct coaplink_response resp;
-	struct coaplink *link = NULL;
-	int port = 5684, once = 0, json = 0, ch, rc, notified, observing = 0;
-	int64_t last = 0, id, next_poll;
+	struct options o = { .host = "127.0.0.1", .port = 5684 };
+	const struct command *c;
+	char *end;
+	int ch, help = 0;
 
 	i18n_init();
 	while ((ch = getopt_long(argc, argv, "t:k:H:p:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			township = optarg;
+			o.township = optarg;
 			break;
 		case 'k':
-			keyfile = optarg;
+			o.keyfile = optarg;
 			break;
 		case 'H':
-			host = optarg;
+			o.host = optarg;
 			break;
 		case 'p':
-			if (coaplink_parse_port(optarg, &port) == -1) {
+			if (coaplink_parse_port(optarg, &o.port) == -1) {
 				fprintf(stderr,
 				    _("%s: -p %s: a port is a number from 1 to 65535\n"),
 				    "gaswatch", optarg);
@@ -228,90 +392,54 @@ main(int argc, char **argv)
 			}
 			break;
 		case 's':
-			last = strtoll(optarg, NULL, 10);
+			o.since = strtoll(optarg, &end, 10);
+			if (*end != '\0' || o.since < 0) {
+				fprintf(stderr, "%s",
+				    _("gaswatch: --since takes an alert id (0: all)\n"));
+				return 2;
+			}
 			break;
 		case 'o':
-			once = 1;
+			o.once = 1;
 			break;
 		case 'j':
-			json = 1;
+			o.json = 1;
 			break;
 		case 'n':
-			note = optarg;
+			o.note = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			help = 1;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (township == NULL || keyfile == NULL || port <= 0 || port > 65535) {
+	/* no command word: follow */
+	c = optind < argc ? CMDTABLE_FIND(commands, argv[optind]) : &commands[0];
+	if (c == NULL) {
+		fprintf(stderr, _("gaswatch: unknown command '%s'\n"), argv[optind]);
 		usage(stderr);
 		return 2;
 	}
-	snprintf(identity, sizeof(identity), "township:%s", township);
-	if (psk_identity_role(identity, NULL, 0) != PSK_ROLE_TOWNSHIP) {
-		fprintf(stderr, _("gaswatch: '%s' is not a township code\n"), township);
+	if (help) {
+		if (optind < argc)
+			return command_help(c);
+		usage(stdout);
+		return 0;
+	}
+	if (o.township == NULL || o.keyfile == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	snprintf(o.identity, sizeof(o.identity), "township:%s", o.township);
+	if (psk_identity_role(o.identity, NULL, 0) != PSK_ROLE_TOWNSHIP) {
+		fprintf(stderr, _("gaswatch: '%s' is not a township code\n"), o.township);
 		return 2;
 	}
 	log_init("gaswatch", 1, LOG_LEVEL_WARN);
-	if (optind < argc) {
-		if (strcmp(argv[optind], "ack") != 0 || optind + 2 != argc || note == NULL) {
-			usage(stderr);
-			return 2;
-		}
-		id = strtoll(argv[optind + 1], &end, 10);
-		if (*end != '\0' || id <= 0) {
-			fprintf(stderr, "%s", _("gaswatch: alert id must be a positive number\n"));
-			return 2;
-		}
-		if (coaplink_open_tool(host, port, identity, keyfile, &link, err, sizeof(err)) ==
-		    -1) {
-			fprintf(stderr, "gaswatch: %s\n", err);
-			return 1;
-		}
-		rc = ack(link, id, note);
-		coaplink_free(link);
-		return rc;
-	}
-	if (coaplink_open_tool(host, port, identity, keyfile, &link, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
-		return 1;
-	}
-	rc = fetch(link, &last, json);
-	if (once || rc != 0) {
-		coaplink_free(link);
-		return rc == -1 ? 1 : rc;
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	next_poll = time_mono_ms() + POLL_MS;
-	while (!quit) {
-		if (!observing) {
-			if (coaplink_observe(link, "alerts", NULL, REQUEST_TIMEOUT_MS, &resp, err,
-			        sizeof(err)) == 0) {
-				observing = resp.code == 205;
-				coaplink_response_free(&resp);
-				/* anything that arrived while we were not observing */
-				if (fetch(link, &last, json) == 3)
-					break;
-			} else {
-				time_sleep_ms(coaplink_backoff_left_ms(link) + 100);
-				continue;
-			}
-		}
-		if (coaplink_wait(link, 1000, &notified) == -1) {
-			observing = 0;
-			continue;
-		}
-		if (notified || time_mono_ms() >= next_poll) {
-			next_poll = time_mono_ms() + POLL_MS;
-			if (fetch(link, &last, json) == -1)
-				observing = 0;
-		}
-	}
-	coaplink_free(link);
-	return 0;
+	if (optind < argc)
+		return c->run(&o, argc - optind, argv + optind);
+	return c->run(&o, 1, (char *[]){ (char *)c->name, NULL });
 }

@@ -1,0 +1,173 @@
+#!/bin/sh
+# Traces a regulator can rely on, end to end with real processes over DTLS:
+# a station's records (fills sent by the uplink, refusals beside them, two
+# at the same instant) come from gastrace in time order, then station, then
+# seq, not in the order of their random uuids or fills before refusals; an
+# answer holds at most max_trace (7 here) and every output form says when
+# more match (the table's last line, the JSON's "more" and "next", a note
+# on standard error for CSV and JSON) with exit status 4; --after CURSOR
+# goes on, --all walks to the end (exit 0); every page is in the audit log;
+# the CSV details column carries every violation of a record; weights are
+# written to the gram; times are local with their offset, and --from/--to
+# days are local days.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+
+county_keys
+COUNTY_EXTRA="max_trace = 7"
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+
+"$BUILD/tests/station_fill" "$T/s01.db" -n 20 -s S01 -c CYL -e 5 -r R05 -t TA
+"$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \
+    -x -w 30 >"$T/up.log" 2>&1
+check "20 fills reached the county" [ "$(county_sql "SELECT count(*) FROM fills")" = 20 ]
+
+# Refusals beside the fills, each with two violations (text with commas):
+# one before every fill, one between fills, one at the very instant of fill
+# seq 10 (same time: seq decides), with uuids that sort first and last.
+t1=$(county_sql "SELECT min(started_ms) FROM fills")
+t3=$(county_sql "SELECT started_ms FROM fills WHERE seq = 3")
+t10=$(county_sql "SELECT started_ms FROM fills WHERE seq = 10")
+refusal() { # seq uuid ms
+	county_sql "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)
+	    VALUES ('S01', $1, '$2', 'refusal', $3, $3);
+	  INSERT INTO violations (uuid, event, station, rule, severity, township, details, cylinder, at_ms)
+	    VALUES ('$2-a', '$2', 'S01', 'R01', 'refuse', 'TA', 'code altered, signature invalid', 'FORGED', $3),
+	           ('$2-b', '$2', 'S01', 'R08', 'refuse', 'TA', 'buyer number, check digit wrong', 'FORGED', $3);"
+}
+refusal 21 00000000-0000-4000-8000-000000000021 $((t3 + 500))
+refusal 22 ffffffff-0000-4000-8000-000000000022 "$t10"
+refusal 23 77777777-0000-4000-8000-000000000023 $((t1 - 1000))
+# a fill with a second rule: both travel in its details
+ev6=$(county_sql "SELECT uuid FROM records WHERE station = 'S01' AND seq = 6")
+county_sql "INSERT INTO violations (uuid, event, station, rule, severity, township, details, cylinder, at_ms)
+    SELECT '$ev6-x', '$ev6', 'S01', 'R11', 'alert', 'TA', 'buyer took 4 cylinders in 30 days', 'CYL5',
+        started_ms + 1 FROM fills WHERE seq = 6"
+
+# the order a regulator must get, computed apart from the product's query
+county_sql "SELECT r.seq FROM records r LEFT JOIN fills f ON f.uuid = r.uuid WHERE r.station = 'S01'
+    ORDER BY coalesce(f.started_ms, r.created_ms), r.station, r.seq" >"$T/expected"
+check "the oracle has 23 records" [ "$(wc -l <"$T/expected")" -eq 23 ]
+
+trace() { "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" "$@"; }
+seqs() { # the seq column of a CSV trace (header skipped)
+	/usr/bin/python3 -c 'import csv,sys
+for r in csv.DictReader(open(sys.argv[1])): print(r["seq"])' "$1"
+}
+cursor_of() { sed -n 's/.*--after \([0-9.-][0-9a-f.-]*\).*/\1/p' "$1" | head -n 1; }
+
+# --- one answer: the first 7 in time order, and it says there is more --------
+trace --csv station S01 >"$T/p1.csv" 2>"$T/p1.err"
+rc=$?
+check "a CSV trace with more records than one answer holds exits 4" [ "$rc" -eq 4 ]
+seqs "$T/p1.csv" >"$T/p1.seq"
+check "the first answer is the first 7 records in time order (then station, seq)" \
+    sh -c "head -n 7 '$T/expected' | diff - '$T/p1.seq' >/dev/null"
+check "the CSV's standard error says more match and names the cursor" \
+    sh -c "grep -q 'more records match' '$T/p1.err' && [ -n \"\$(sed -n 's/.*--after \([0-9.-][0-9a-f.-]*\).*/\1/p' '$T/p1.err')\" ]"
+
+# --- following the cursor: every record once, in order --------------------------
+cp "$T/p1.seq" "$T/walked"
+cur=$(cursor_of "$T/p1.err")
+pages=1
+while [ -n "$cur" ] && [ "$pages" -lt 10 ]; do
+	trace --csv --after "$cur" station S01 >"$T/p.csv" 2>"$T/p.err"
+	rc=$?
+	pages=$((pages + 1))
+	seqs "$T/p.csv" >>"$T/walked"
+	cur=$(cursor_of "$T/p.err")
+	[ "$rc" -eq 4 ] || break
+done
+check "the last part exits 0 and names no cursor" sh -c "[ $rc -eq 0 ] && [ -z '$cur' ]"
+check "--after walks every record once, in order, in 4 parts" \
+    sh -c "diff '$T/expected' '$T/walked' >/dev/null && [ $pages -eq 4 ]"
+
+# --- --all: to the end in one run --------------------------------------------------
+trace --csv --all station S01 >"$T/all.csv" 2>"$T/all.err"
+check "--all exits 0" [ $? -eq 0 ]
+seqs "$T/all.csv" >"$T/all.seq"
+check "--all gives every record once, in order, under one header" \
+    sh -c "diff '$T/expected' '$T/all.seq' >/dev/null && [ \$(grep -c '^time,station' '$T/all.csv') -eq 1 ]"
+check "--all says nothing of more" sh -c "! grep -q 'more records match' '$T/all.err'"
+
+# --- the table says it on its last line --------------------------------------------
+trace station S01 >"$T/p1.txt" 2>&1
+check "a table with more exits 4" [ $? -eq 4 ]
+check "the table's last line says more match and how to go on" \
+    sh -c "tail -n 1 '$T/p1.txt' | grep -q '^7 records shown; MORE MATCH: go on with --after [0-9]'"
+trace --all station S01 >"$T/all.txt" 2>&1
+check "the table with --all counts every record" sh -c "tail -n 1 '$T/all.txt' | grep -qx '23 records'"
+
+# --- JSON: the county's document says more and next; --all joins the parts ----------
+trace --json station S01 >"$T/p1.json" 2>"$T/p1j.err"
+check "a JSON trace with more exits 4" [ $? -eq 4 ]
+check "the JSON says more and where to go on" \
+    sh -c "grep -q '\"more\":true' '$T/p1.json' && grep -q '\"next\":\"[0-9]' '$T/p1.json' && grep -q 'more records match' '$T/p1j.err'"
+trace --json --all station S01 >"$T/all.json" 2>/dev/null
+check "--json --all is one document of every record in order, more false" \
+    /usr/bin/python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+seqs = [str(r["seq"]) for r in d["records"]]
+assert seqs == open(sys.argv[2]).read().split(), seqs
+assert d["more"] is False and "next" not in d' "$T/all.json" "$T/expected"
+check "weights in the county's JSON are written to the gram" \
+    sh -c "grep -q '\"net\":14.9,' '$T/all.json' && ! grep -Eq '[0-9]\.[0-9]{4,}' '$T/all.json'"
+
+# --- every page was audited -----------------------------------------------------------
+# pages: 4 by cursor, 4 by --all csv, 1 + 4 tables, 1 + 4 JSON
+check "every page read is in the audit log" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE identity = 'regulator:alice'")" = 18 ]
+check "pages after the first are audited with their cursor" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE identity = 'regulator:alice' AND after <> ''")" = 12 ]
+
+# --- the CSV details column carries every violation --------------------------------
+check "a refusal's details carry both its violations" \
+    /usr/bin/python3 -c 'import csv,sys
+rows = {r["seq"]: r for r in csv.DictReader(open(sys.argv[1]))}
+r = rows["21"]
+assert r["violations"] == "R01 R08", r
+assert r["details"] == "R01: code altered, signature invalid; R08: buyer number, check digit wrong", r
+f = rows["6"]
+assert f["violations"] == "R05 R11", f
+assert "R05: " in f["details"] and "; R11: buyer took 4 cylinders in 30 days" in f["details"], f
+assert rows["2"]["net_kg"] == "14.900", rows["2"]' "$T/all.csv"
+
+# --- local time ------------------------------------------------------------------------
+ms1=$(county_sql "SELECT started_ms FROM fills WHERE seq = 1")
+want() { # zone: the first fill's time as ISO 8601 with the zone's offset
+	TZ=$1 /usr/bin/python3 -c 'import datetime,sys,time
+time.tzset()
+t = datetime.datetime.fromtimestamp(int(sys.argv[1]) / 1000).astimezone()
+print(t.isoformat(timespec="milliseconds"))' "$ms1"
+}
+TZ=Asia/Shanghai trace --csv --all station S01 >"$T/sh.csv" 2>/dev/null
+check "CSV times are ISO 8601 with the local offset (Asia/Shanghai)" \
+    grep -q "^$(want Asia/Shanghai),S01,1," "$T/sh.csv"
+TZ=UTC trace --csv --all station S01 >"$T/utc.csv" 2>/dev/null
+check "CSV times are ISO 8601 with the local offset (UTC)" \
+    grep -q "^$(want UTC),S01,1," "$T/utc.csv"
+TZ=Asia/Shanghai trace --all station S01 >"$T/sh.txt" 2>/dev/null
+check "table times are local with the offset" \
+    grep -q "^$(want Asia/Shanghai | sed 's/T/ /; s/\.[0-9]*//') S01 " "$T/sh.txt"
+
+# days are local days: two refusals of S02 either side of Beijing's midnight
+county_sql "INSERT INTO stations (id, township, created_ms) VALUES ('S02', 'TA', 0)"
+late=$(/usr/bin/python3 -c 'import datetime as d; print(int(d.datetime(2026,12,3,23,30,tzinfo=d.timezone(d.timedelta(hours=8))).timestamp()*1000))')
+early=$(/usr/bin/python3 -c 'import datetime as d; print(int(d.datetime(2026,12,4,0,30,tzinfo=d.timezone(d.timedelta(hours=8))).timestamp()*1000))')
+county_sql "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES
+    ('S02', 1, 'day-late', 'refusal', $late, $late), ('S02', 2, 'day-early', 'refusal', $early, $early)"
+TZ=Asia/Shanghai trace --csv station S02 --from 2026-12-04 --to 2026-12-04 >"$T/d1.csv" 2>"$T/d1.err"
+check "in Beijing, 4 December is from its own midnight: only the 00:30 refusal" \
+    [ "$(seqs "$T/d1.csv" | tr '\n' ' ')" = "2 " ]
+TZ=Asia/Shanghai trace --csv station S02 --to 2026-12-03 >"$T/d2.csv" 2>"$T/d2.err"
+check "a bare --to date takes that whole local day: the 23:30 refusal" \
+    [ "$(seqs "$T/d2.csv" | tr '\n' ' ')" = "1 " ]
+TZ=UTC trace --csv station S02 --from 2026-12-04 >"$T/d3.csv" 2>"$T/d3.err"
+check "in UTC both refusals are on 3 December" [ "$(seqs "$T/d3.csv" | wc -l)" -eq 0 ]
+
+# --- usage -------------------------------------------------------------------------------
+trace --after not-a-cursor station S01 >/dev/null 2>"$T/bad.err"
+check "a malformed --after is bad usage (exit 2)" sh -c "[ $? -eq 2 ] && grep -q 'after' '$T/bad.err'"
+trace --all stations >/dev/null 2>&1
+check "--all is for traces only (exit 2)" [ $? -eq 2 ]
+finish
