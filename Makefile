@@ -5,6 +5,7 @@
 #   gateway/*.c                   -> build/gasgw
 #   drivers/sim/*.c               -> build/gassim
 #   tools/gasNAME/*.c             -> build/gasNAME
+#   tools/county/*.c              -> build/libcounty.a (the county's shared code)
 #   tests/unit/test_*.c           -> build/tests/test_*   (cmocka)
 #   tests/integration/t_*.sh      -> run by `make check`
 #   tests/fuzz/fuzz_*.c           -> build/fuzz/fuzz_*    (`make fuzz`, clang libFuzzer)
@@ -99,16 +100,30 @@ $(BUILD)/gasgw: $(BUILD)/obj/gateway/main.o $(LIBGASGW) $(LIBGAS)
 $(BUILD)/gassim: $(call objs_of,drivers/sim) $(LIBGAS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGAS) $(PKG_LIBS)
 
+# --- the county's library ---------------------------------------------------
+# tools/county/*.c -> build/libcounty.a: the county's shared code (its
+# database side, who may see or change what), apart from the station's
+# libgas.a.  Linked by gascounty (TOOL_LIBS_gascounty below: a tool that
+# needs it adds the same line), the unit tests and the benchmarks; its
+# headers are on every compile's include path.
+COUNTY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/county/*.c))
+LIBCOUNTY  := $(BUILD)/libcounty.a
+ALL_CFLAGS += -Itools/county
+TOOL_LIBS_gascounty := $(LIBCOUNTY)
+$(LIBCOUNTY): $(COUNTY_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 define tool_rule
-$(BUILD)/$(1): $(call objs_of,tools/$(1)) $(LIBGAS)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBGAS) $$(PKG_LIBS)
+$(BUILD)/$(1): $(call objs_of,tools/$(1)) $(TOOL_LIBS_$(1)) $(LIBGAS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(TOOL_LIBS_$(1)) $(LIBGAS) $$(PKG_LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # --- unit tests --------------------------------------------------------------
-$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBGASGW) $(LIBGAS)
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGASGW) $(LIBGAS) $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS) $(PKG_LIBS) -lcmocka
 
 # test helpers (relays, fault shims): tests/helpers/NAME.c -> build/tests/NAME
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
@@ -120,9 +135,9 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBGAS)
 unit: $(UNIT_BINS) $(HELPER_BINS)
 
 # --- benchmarks --------------------------------------------------------------
-$(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBGAS)
+$(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBCOUNTY) $(LIBGAS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBCOUNTY) $(LIBGAS) $(PKG_LIBS)
 
 bench: deps all $(BENCH_BINS)
 	BUILD=$(abspath $(BUILD)) sh tests/bench/run.sh

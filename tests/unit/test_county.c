@@ -1,6 +1,5 @@
 /*
- * county storage (tools/gascounty/db.c, compiled in: it is private to
- * gascounty): a batch stored twice changes nothing; the high-water mark
+ * county storage (tools/county/db.c): a batch stored twice changes nothing; the high-water mark
  * stops at a gap and moves over it once filled; alerts are raised once and
  * only for alert/critical violations; a disposition belongs to the alert's
  * township; registry versions grow only with real changes.
@@ -16,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../tools/gascounty/db.c"
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
 
 static struct county_config config = {
 	.c01_minutes = 60,

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "county.h"
 #include "csv.h"
+#include "db.h"
 #include "registry.h"
 #include "log.h"
 #include "recordrows.h"
