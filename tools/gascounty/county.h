@@ -2,7 +2,8 @@
  * gascounty internals: the configuration table and the CoAP server.
  *
  * The county's shared logic lives in the county library (tools/county:
- * the database side in db.h); server.c never writes SQL.
+ * the database side in db.h, who may see or change what in access.h);
+ * server.c never writes SQL and never decides a role itself.
  */
 #ifndef GASCOUNTY_H
 #define GASCOUNTY_H
@@ -40,5 +41,10 @@ enum log_level county_log_level(const struct county_config *config, int verbose)
  */
 int county_serve(const struct county_config *config, const char *config_path, int verbose,
     sqlite3 *db);
+
+/* Print the resource table (each resource's query, body and answer, then
+ * who may call it, how far, and whether it is audited) as Markdown, as
+ * docs/protocol.md carries it. */
+void county_resources_markdown(FILE *f);
 
 #endif

@@ -3,7 +3,7 @@
  *
  *   gascounty [-c FILE] [-n] [-f] [-v]              serve
  *   gascounty [-c FILE] registry set SERIAL [...]   change the county registry
- *   gascounty --example-config
+ *   gascounty --example-config | --resources
  */
 #include <getopt.h>
 #include <stddef.h>
@@ -91,6 +91,7 @@ usage(FILE *f)
 	    "                 [--inspected YYYY-MM-DD] [--next YYYY-MM-DD] [--owner NAME]\n"
 	    "       gascounty [-c FILE] registry import FILE.csv\n"
 	    "       gascounty --example-config\n"
+	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
 	    "runs the county rules C01-C04, routes alerts to townships, answers traces\n"
@@ -102,6 +103,7 @@ usage(FILE *f)
 	    "  -f                 stay in the foreground, log to stderr\n"
 	    "  -v                 more detail in the log (twice: debug)\n"
 	    "  --example-config   print a commented configuration with every key\n"
+	    "  --resources        print the CoAP resources and who may call each (Markdown)\n"
 	    "  -h, --help         this help\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 error, 2 bad usage.\n");
@@ -178,6 +180,7 @@ main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "example-config", no_argument, NULL, 'E' },
+		{ "resources", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct county_config config;
@@ -209,6 +212,9 @@ main(int argc, char **argv)
 		case 'E':
 			conf_write_example(stdout, "gascounty configuration (gascounty -c FILE)",
 			    county_config_sections);
+			return 0;
+		case 'R':
+			county_resources_markdown(stdout);
 			return 0;
 		default:
 			usage(stderr);
