@@ -200,7 +200,8 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 				    access_action_name(m->action), ids[role]);
 		}
 		if (access_audited(m->action) != m->audited)
-			fail_msg("%s: audited %d", access_action_name(m->action), m->audited);
+			fail_msg("%s: audited %d, want %d", access_action_name(m->action),
+			    access_audited(m->action), m->audited);
 		access_refusal(m->action, text, sizeof(text));
 		if (strcmp(text, m->refusal) != 0)
 			fail_msg("%s: refusal '%s'", access_action_name(m->action), text);
