@@ -5,6 +5,7 @@
 #   gateway/*.c                   -> build/gasgw
 #   drivers/sim/*.c               -> build/gassim
 #   tools/gasNAME/*.c             -> build/gasNAME
+#   tools/county/*.c              -> build/libcounty.a (the county's shared code)
 #   tests/unit/test_*.c           -> build/tests/test_*   (cmocka)
 #   tests/helpers/*.c, tests/shim/*.c -> build/tests/NAME, build/tests/NAME.so (test only)
 #   tests/integration/t_*.sh      -> run by `make check`
@@ -106,6 +107,21 @@ $(BUILD)/gassim: $(call objs_of,drivers/sim) $(LIBGAS)
 # gasctl reads the station's fills through the gateway's records module,
 # the one owner of that table (docs/schema.md).
 TOOL_LIBS_gasctl := $(LIBGASGW)
+
+# --- the county's library ---------------------------------------------------
+# tools/county/*.c -> build/libcounty.a: the county's shared code (its
+# database side, who may see or change what), apart from the station's
+# libgas.a.  Linked by gascounty (TOOL_LIBS_gascounty below: a tool that
+# needs it adds the same line), the unit tests and the benchmarks; its
+# headers are on every compile's include path.
+COUNTY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/county/*.c))
+LIBCOUNTY  := $(BUILD)/libcounty.a
+ALL_CFLAGS += -Itools/county
+TOOL_LIBS_gascounty := $(LIBCOUNTY)
+$(LIBCOUNTY): $(COUNTY_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 define tool_rule
 $(BUILD)/$(1): $(call objs_of,tools/$(1)) $(TOOL_LIBS_$(1)) $(LIBGAS)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(TOOL_LIBS_$(1)) $(LIBGAS) $$(PKG_LIBS)
@@ -113,9 +129,9 @@ endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # --- unit tests --------------------------------------------------------------
-$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBGASGW) $(LIBGAS)
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGASGW) $(LIBGAS) $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS) $(PKG_LIBS) -lcmocka
 
 # test helpers (relays, fault shims): tests/helpers/NAME.c -> build/tests/NAME
 # (with the gateway's modules: uplink_run runs gasgw's uplink)
@@ -136,9 +152,9 @@ $(BUILD)/tests/%.so: tests/shim/%.c
 unit: $(UNIT_BINS) $(HELPER_BINS) $(SHIM_LIBS)
 
 # --- benchmarks --------------------------------------------------------------
-$(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBGAS)
+$(BUILD)/bench/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(LIBCOUNTY) $(LIBGAS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGAS) $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBCOUNTY) $(LIBGAS) $(PKG_LIBS)
 
 bench: deps all $(BENCH_BINS)
 	BUILD=$(abspath $(BUILD)) sh tests/bench/run.sh

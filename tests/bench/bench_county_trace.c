@@ -6,7 +6,7 @@
  * before the answer.  Prints p50 and p99 over 1,000 random cylinders.
  * Aim: p99 under 10 ms.
  *
- * Compiles tools/gascounty/db.c in (see bench_county_ingest.c for why).
+ * county_trace is the county library's, as the server runs it.
  * The data are generated with batched inserts and synchronous=OFF (setup
  * only); the measured queries run with the server's settings.
  */
@@ -15,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../tools/gascounty/db.c"
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
 
 #define FILLS 1000000
 #define CYLINDERS 50000

@@ -124,6 +124,22 @@ check "audit log has only the regulator's successful traces" \
     [ "$(county_sql "SELECT count(*) FROM audit")" = 4 ]
 
 # --- registry deltas ------------------------------------------------------------
+# every command gascounty --help lists answers --help, without a configuration
+"$BUILD/gascounty" --help | sed -n '/^Commands/,/^$/p' | sed -n 's/^  \([a-z][a-z ]*[a-z]\)  .*/\1/p' >"$T/commands"
+check "gascounty --help lists its commands" [ "$(wc -l <"$T/commands")" -ge 2 ]
+while read -r words; do
+	# shellcheck disable=SC2086
+	"$BUILD/gascounty" -c "$T/no-such.conf" $words --help >"$T/help.out" 2>&1
+	check "gascounty $words --help: its usage, exit 0" \
+	    sh -c "[ $? -eq 0 ] && grep -q '^usage: gascounty \[-c FILE\] $words' '$T/help.out'"
+done <"$T/commands"
+"$BUILD/gascounty" registry --help >"$T/help.out" 2>&1
+check "gascounty registry --help lists the registry's commands" \
+    sh -c "[ $? -eq 0 ] && grep -q 'registry set' '$T/help.out' && grep -q 'registry import' '$T/help.out'"
+"$BUILD/gascounty" -c "$T/county.conf" registry bogus >"$T/help.out" 2>&1
+check "an unknown registry command: exit 2, named" \
+    sh -c "[ $? -eq 2 ] && grep -q \"unknown command 'registry bogus'\" '$T/help.out'"
+
 "$BUILD/gascounty" -c "$T/county.conf" registry set CYL3 --status scrapped
 "$BUILD/gascounty" -c "$T/county.conf" registry set CYL4 --inspected 2026-01-15 --owner "Other Gas"
 printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n%s\n' \

@@ -1,9 +1,11 @@
 /*
- * county storage (tools/gascounty/db.c, compiled in: it is private to
- * gascounty): a batch stored twice changes nothing; the high-water mark
- * stops at a gap and moves over it once filled; alerts are raised once and
- * only for alert/critical violations; a disposition belongs to the alert's
- * township; registry versions grow only with real changes.
+ * county storage (tools/county/db.c): a batch stored twice changes
+ * nothing; the high-water mark stops at a gap and moves over it once
+ * filled; alerts are raised once and only for alert/critical violations; a
+ * disposition belongs to the alert's township (as access scopes it);
+ * look-ups say found / not found / error one way; every read of every
+ * tenant's data leaves exactly one audit row, and none without an identity
+ * to write it under.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../tools/gascounty/db.c"
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
 
 static struct county_config config = {
 	.c01_minutes = 60,
@@ -169,18 +174,41 @@ stations_are_kept_apart(void **state)
 	wire_batch_free(&b);
 }
 
+/* The scope access gives identity for action (it must be allowed). */
+static void
+scope_of(const char *identity, enum access_action action, struct access_scope *scope)
+{
+	struct access_identity who;
+
+	assert_int_equal(access_identity_parse((const uint8_t *)identity, strlen(identity), &who),
+	    0);
+	assert_int_equal(access_decide(&who, action, scope), 1);
+}
+
 static void
 a_disposition_belongs_to_the_alerts_township(void **state)
 {
 	struct wire_disposition d = { 1, "seized" };
+	struct access_scope ta, tb, all = { .reach = ACCESS_REACH_ALL }, none;
 	struct wire_alert_list l;
 	char err[256];
 
 	(void)state;
-	assert_int_equal(county_dispose(&cdb, "TB", "township:TB", &d, err, sizeof(err)), 2);
-	assert_int_equal(county_dispose(&cdb, "TA", "township:TA", &d, err, sizeof(err)), 0);
+	scope_of("township:TA", ACCESS_ALERTS_DISPOSE, &ta);
+	scope_of("township:TB", ACCESS_ALERTS_DISPOSE, &tb);
+	memset(&none, 0, sizeof(none));
+	assert_int_equal(county_dispose(&cdb, &tb, "township:TB", &d, err, sizeof(err)),
+	    COUNTY_OUT_OF_SCOPE);
+	assert_int_equal(county_dispose(&cdb, &none, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_OUT_OF_SCOPE);
+	assert_int_equal(county_dispose(&cdb, NULL, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_OUT_OF_SCOPE);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM dispositions", -1), 0);
+	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_DONE);
 	d.id = 9999;
-	assert_int_equal(county_dispose(&cdb, "TA", "township:TA", &d, err, sizeof(err)), 1);
+	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_NOT_FOUND);
 	assert_int_equal(county_alerts(&cdb, "TA", 0, 100, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.count, 5);
 	assert_string_equal(l.alerts[0].disposition, "seized");
@@ -190,6 +218,52 @@ a_disposition_belongs_to_the_alerts_township(void **state)
 	assert_int_equal(county_alerts(&cdb, "TB", 0, 100, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.count, 0);
 	wire_alerts_free(&l);
+	/* a county-wide scope reaches every township's alert */
+	d.id = 1;
+	assert_int_equal(county_dispose(&cdb, &all, "regulator:alice", &d, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM dispositions", -1), 2);
+}
+
+/* Look-ups: 1 found, 0 not found (out empty), the same for each. */
+static void
+lookups_say_found_or_not_found_one_way(void **state)
+{
+	static const uint8_t curve[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct wire_batch b;
+	struct wire_ack ack;
+	struct wire_curve c;
+	int64_t hwm = -1;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	assert_int_equal(county_hwm(&cdb, "S01", &hwm, err, sizeof(err)), 1);
+	assert_int_equal(hwm, 15);
+	assert_int_equal(county_hwm(&cdb, "S99", &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 0);
+
+	batch_of(&b, 1, 1, "K", "flag");
+	b.records[0].fill.curve = malloc(sizeof(curve));
+	memcpy(b.records[0].fill.curve, curve, sizeof(curve));
+	b.records[0].fill.curve_len = sizeof(curve);
+	assert_int_equal(county_ingest(&cdb, "S03", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(
+	    county_curve(&cdb, "regulator:alice", b.records[0].uuid, &c, err, sizeof(err)), 1);
+	assert_int_equal(c.curve_len, sizeof(curve));
+	assert_memory_equal(c.curve, curve, sizeof(curve));
+	assert_string_equal(c.station, "S03");
+	wire_curve_free(&c);
+	assert_int_equal(
+	    county_curve(&cdb, "regulator:alice", "no-such-fill", &c, err, sizeof(err)), 0);
+	assert_null(c.curve);
+	assert_int_equal(c.curve_len, 0);
+	/* both looks are audited, found or not */
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) || sum(results) FROM audit WHERE query = 'curve'",
+	                     -1),
+	    21);
+	wire_batch_free(&b);
 }
 
 static void
@@ -397,6 +471,43 @@ a_trace_range_is_by_the_records_time(void **state)
 	wire_trace_free(&t);
 }
 
+/*
+ * Reads of every tenant's data go through the one audit path: the station
+ * list is audited when the resource asks for it (audit_as), and a trace or
+ * curve with no identity to audit under is no answer at all.
+ */
+static void
+every_tenants_data_is_read_under_an_audit_row(void **state)
+{
+	struct wire_station_list l;
+	struct wire_trace t;
+	struct wire_curve c;
+	char err[256];
+	int before = store_query_int(cdb.db, "SELECT count(*) FROM audit", -1);
+
+	(void)state;
+	assert_int_equal(county_stations(&cdb, "regulator:alice", &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 3);
+	wire_stations_free(&l);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT results FROM audit WHERE query = 'stations' AND identity ="
+	                     " 'regulator:alice'",
+	                     -1),
+	    3);
+	assert_int_equal(county_stations(&cdb, NULL, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 3);
+	wire_stations_free(&l);
+	assert_int_equal(
+	    county_trace(&cdb, NULL, "cylinder", "A2", 0, INT64_MAX, NULL, &t, err, sizeof(err)),
+	    -1);
+	assert_int_equal(t.count, 0);
+	assert_null(t.records);
+	assert_int_equal(
+	    county_trace(&cdb, "", "cylinder", "A2", 0, INT64_MAX, NULL, &t, err, sizeof(err)), -1);
+	assert_int_equal(county_curve(&cdb, NULL, "no-such-fill", &c, err, sizeof(err)), -1);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM audit", -1), before + 1);
+}
+
 int
 main(void)
 {
@@ -405,10 +516,12 @@ main(void)
 		cmocka_unit_test(the_mark_stops_at_a_gap_and_moves_once_it_is_filled),
 		cmocka_unit_test(stations_are_kept_apart),
 		cmocka_unit_test(a_disposition_belongs_to_the_alerts_township),
+		cmocka_unit_test(lookups_say_found_or_not_found_one_way),
 		cmocka_unit_test(registry_versions_grow_with_changes_only),
 		cmocka_unit_test(a_trace_is_audited),
 		cmocka_unit_test(a_trace_comes_in_pages_in_time_order),
 		cmocka_unit_test(a_trace_range_is_by_the_records_time),
+		cmocka_unit_test(every_tenants_data_is_read_under_an_audit_row),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

@@ -1,127 +1,29 @@
 /*
- * gascounty internals: the configuration, the database side (ingest, county
- * rules, alerts, dispositions, traces, registry) and the CoAP server.
+ * gascounty internals: the configuration table and the CoAP server.
  *
- * db.c never touches the network and server.c never writes SQL, so that the
- * storage rules (idempotent by (station, seq) and uuid, answer only after
- * commit) can be tested and benchmarked without DTLS.
+ * The county's shared logic lives in the county library (tools/county:
+ * the database side in db.h, who may see or change what in access.h);
+ * server.c never writes SQL and never decides a role itself.
  */
 #ifndef GASCOUNTY_H
 #define GASCOUNTY_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sqlite3.h>
 
 #include "conf.h"
+#include "db.h"
 #include "log.h"
 #include "psk.h"
 #include "wire.h"
-
-struct county_config {
-	char listen[64];
-	int port;
-	char database[256];
-	char identities[256];
-	int max_handshakes;
-	int handshakes_per_address; /* the door's share of max_handshakes (door.h) */
-	int max_idle;
-	int idle_timeout_s;
-	int c01_minutes;       /* C01: same cylinder at two stations within this */
-	int c02_household_max; /* C02: fills per buyer across stations in the window */
-	int c02_business_max;
-	int c02_days;
-	int c03_silent_s; /* C03: station silent longer than this */
-	int c04_gap_s;    /* C04: a sequence gap older than this */
-	int check_s;      /* period of the C03/C04 sweep */
-	int max_trace;    /* records in one trace answer */
-	int inspection_cycle_years;
-	char log_level[8];
-	char timezone[64]; /* zone of the times people read ("": the system's) */
-};
 
 extern const struct conf_section county_config_sections[];
 
 /* The log level config asks for, or more detail when -v was given
  * verbose times (the command line wins). */
 enum log_level county_log_level(const struct county_config *config, int verbose);
-
-/* ---- db.c --------------------------------------------------------------- */
-
-struct county_db {
-	sqlite3 *db;
-	const struct county_config *config;
-};
-
-/*
- * Store a batch from station (the DTLS identity's name, never the payload's
- * claim) in one transaction: records by insert-or-ignore, their fills and
- * violations, alerts for alert/critical violations, county rules C01/C02 on
- * new fills.  On success *ack holds the station's highest contiguous seq
- * after the commit and *new_alerts how many alerts were raised.
- * On failure nothing is stored.
- */
-int county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
-    struct wire_ack *ack, int *new_alerts, char *err, size_t errlen);
-
-/* The station's current high-water mark (0 for a station never seen). */
-int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
-
-int county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
-    char *err, size_t errlen);
-
-/* C03 (silent stations) and C04 (old sequence gaps); *new_alerts raised. */
-int county_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen);
-
-/* Alerts of township with id > since (at most max); caller frees with wire_alerts_free. */
-int county_alerts(struct county_db *c, const char *township, int64_t since, size_t max,
-    struct wire_alert_list *out, char *err, size_t errlen);
-
-/* Record a disposition.  Returns 0, -1 (error), 1 (no such alert),
- * 2 (alert belongs to another township). */
-int county_dispose(struct county_db *c, const char *township, const char *identity,
-    const struct wire_disposition *d, char *err, size_t errlen);
-
-/*
- * A trace (query "cylinder", "buyer" or "station") of the records whose
- * time lies in from_ms..to_ms, in time order (then station, then seq),
- * starting after the cursor after (NULL: from the start), at most
- * max_trace of them; out->more and out->next say whether more match and
- * where to go on from.  Written to the audit log under identity (with the
- * cursor and the number of records sent) before it is returned: no audit
- * row, no answer.  Caller frees with wire_trace_free; after a failure
- * there is nothing to free.
- */
-int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
-    int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
-    char *err, size_t errlen);
-
-/* One fill's weight curve, written to the audit log under identity (query
- * "curve").  Returns 0, 1 when the county holds no curve for that fill, or
- * -1 with err.  Caller frees with wire_curve_free. */
-int county_curve(struct county_db *c, const char *identity, const char *fill,
-    struct wire_curve *out, char *err, size_t errlen);
-
-/* Every station with its high-water mark, gap and last contact; caller
- * frees with wire_stations_free. */
-int county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen);
-
-/* Registry rows changed after since (at most max). */
-int county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
-    char *err, size_t errlen);
-/* Insert or change one registry row; fields that are NULL stay as they are.
- * The row gets the next registry version. */
-int county_registry_set(struct county_db *c, const char *serial, const char *status,
-    const char *last_inspection, const char *next_inspection, const char *owner, char *err,
-    size_t errlen);
-
-struct county_import_result {
-	unsigned long rows, rejected, changed;
-};
-
-/* Import a registry CSV (registry.h format) into the county registry. */
-int county_registry_import(struct county_db *c, const char *path, int cycle_years,
-    struct county_import_result *res, char *err, size_t errlen);
 
 /* ---- server.c ------------------------------------------------------------- */
 
@@ -134,5 +36,10 @@ int county_registry_import(struct county_db *c, const char *path, int cycle_year
  */
 int county_serve(const struct county_config *config, const char *config_path, int verbose,
     sqlite3 *db);
+
+/* Print the resource table (each resource's query, body and answer, then
+ * who may call it, how far, and whether it is audited) as Markdown, as
+ * docs/protocol.md carries it. */
+void county_resources_markdown(FILE *f);
 
 #endif

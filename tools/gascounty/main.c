@@ -2,9 +2,14 @@
  * gascounty: the county supervision server (command line and configuration).
  *
  *   gascounty [-c FILE] [-n] [-f] [-v]              serve
- *   gascounty [-c FILE] registry set SERIAL [...]   change the county registry
- *   gascounty --example-config
+ *   gascounty [-c FILE] COMMAND ...                 a command of commands[] below
+ *   gascounty --example-config | --resources
+ *
+ * The subcommands are one table (commands[]: words, arguments, help, the
+ * function that runs it); usage and every command's --help are printed
+ * from it.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -87,29 +92,175 @@ county_log_level(const struct county_config *config, int verbose)
 	return LOG_LEVEL_WARN;
 }
 
+static int registry_set(struct county_db *c, int argc, char **argv);
+static int registry_import(struct county_db *c, int argc, char **argv);
+
+/*
+ * The subcommands.  run gets argv from the command's last word on (so
+ * argv[0] is "set" for "registry set") and an open county database; it
+ * returns the exit status (2 for bad usage).
+ */
+static const struct command {
+	const char *name;    /* the words as typed */
+	const char *args;    /* what follows them; '\n' continues the usage line */
+	const char *summary; /* one line */
+	const char *help;    /* what --help adds */
+	int (*run)(struct county_db *c, int argc, char **argv);
+} commands[] = {
+	{ "registry set",
+	    "SERIAL [--status active|scrapped|retired]\n"
+	    "[--inspected YYYY-MM-DD] [--next YYYY-MM-DD] [--owner NAME]",
+	    "insert or change one cylinder of the county registry",
+	    "Fields not given stay as they are; the cylinder gets the next registry\n"
+	    "version, which stations pull with their next registry delta.  With\n"
+	    "--inspected and no --next, the next inspection is the inspection date plus\n"
+	    "inspection_cycle_years (configuration).\n",
+	    registry_set },
+	{ "registry import", "FILE.csv",
+	    "import a registry CSV (docs/registry.md) into the county registry",
+	    "One transaction; rows that fail validation are reported as FILE:LINE and\n"
+	    "skipped; a cylinder whose facts did not change keeps its version, so\n"
+	    "importing the same file twice sends stations nothing new.  Prints how many\n"
+	    "rows were read, changed and rejected.\n",
+	    registry_import },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+/* "usage: gascounty [-c FILE] WORDS ARGS" (lead: "usage:" or its blanks). */
+static void
+command_usage(FILE *f, const char *lead, const struct command *cmd)
+{
+	const char *p;
+
+	fprintf(f, "%s gascounty [-c FILE] %s ", lead, cmd->name);
+	for (p = cmd->args; *p != '\0'; p++) {
+		if (*p == '\n')
+			fprintf(f, "\n%*s", (int)strlen(lead) + 11, "");
+		else
+			fputc(*p, f);
+	}
+	fputc('\n', f);
+}
+
 static void
 usage(FILE *f)
 {
+	const struct command *cmd;
+
+	fprintf(f, "usage: gascounty [-c FILE] [-n] [-f] [-v]\n");
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		command_usage(f, "      ", cmd);
 	fprintf(f,
-	    "usage: gascounty [-c FILE] [-n] [-f] [-v]\n"
-	    "       gascounty [-c FILE] registry set SERIAL [--status active|scrapped|retired]\n"
-	    "                 [--inspected YYYY-MM-DD] [--next YYYY-MM-DD] [--owner NAME]\n"
-	    "       gascounty [-c FILE] registry import FILE.csv\n"
 	    "       gascounty --example-config\n"
+	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
 	    "runs the county rules C01-C04, routes alerts to townships, answers traces\n"
-	    "and serves registry deltas to stations.  `registry set` and `registry import`\n"
-	    "change the county registry (a new version for every changed cylinder).\n"
+	    "and serves registry deltas to stations.\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
 	    "  -n                 check the configuration and the identities file, and exit\n"
 	    "  -f                 stay in the foreground, log to stderr\n"
 	    "  -v                 more detail in the log (twice: debug)\n"
 	    "  --example-config   print a commented configuration with every key\n"
+	    "  --resources        print the CoAP resources and who may call each (Markdown)\n"
 	    "  -h, --help         this help\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 error, 2 bad usage.\n");
+	    "Commands (each answers --help):\n");
+	for (cmd = commands; cmd->name != NULL; cmd++)
+		fprintf(f, "  %-18s %s\n", cmd->name, cmd->summary);
+	fprintf(f, "\nExit status: 0 ok, 1 error, 2 bad usage.\n");
+}
+
+static void
+command_help(FILE *f, const struct command *cmd)
+{
+	command_usage(f, "usage:", cmd);
+	fprintf(f, "\n%c%s.\n%s\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1,
+	    cmd->help);
+	fprintf(f, "  -c FILE      configuration, given before the command (default: built-in "
+	           "defaults)\n"
+	           "  -h, --help   this help\n"
+	           "\n"
+	           "Exit status: 0 ok, 1 error, 2 bad usage.\n");
+}
+
+/*
+ * The command argv names (its words, then its arguments), NULL if none.
+ * *words is how many of argv its name took; *help is 1 when one of the
+ * arguments asks for --help.  A first word that only begins commands
+ * ("registry") is not one: the caller lists that group.
+ */
+static const struct command *
+command_find(int argc, char **argv, int *words, int *help)
+{
+	const struct command *cmd;
+	char name[64];
+	int i, n;
+
+	*help = 0;
+	for (cmd = commands; cmd->name != NULL; cmd++) {
+		name[0] = '\0';
+		for (n = 0; n < argc; n++) {
+			if (n > 0)
+				strncat(name, " ", sizeof(name) - strlen(name) - 1);
+			strncat(name, argv[n], sizeof(name) - strlen(name) - 1);
+			if (strcmp(name, cmd->name) == 0)
+				break;
+		}
+		if (n == argc)
+			continue;
+		*words = n + 1;
+		for (i = *words; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+				*help = 1;
+		return cmd;
+	}
+	return NULL;
+}
+
+/* Print the commands whose name begins with word (a group such as
+ * "registry") to f, unless f is NULL; how many there are. */
+static int
+group_usage(FILE *f, const char *word)
+{
+	const struct command *cmd;
+	size_t len = strlen(word);
+	int n = 0;
+
+	for (cmd = commands; cmd->name != NULL; cmd++) {
+		if (strncmp(cmd->name, word, len) != 0 || cmd->name[len] != ' ')
+			continue;
+		if (f != NULL)
+			command_usage(f, n == 0 ? "usage:" : "      ", cmd);
+		n++;
+	}
+	if (n > 0 && f != NULL) {
+		fprintf(f, "\n");
+		for (cmd = commands; cmd->name != NULL; cmd++)
+			if (strncmp(cmd->name, word, len) == 0 && cmd->name[len] == ' ')
+				fprintf(f, "  %-18s %s\n", cmd->name, cmd->summary);
+	}
+	return n;
+}
+
+static int
+registry_import(struct county_db *c, int argc, char **argv)
+{
+	struct county_import_result res;
+	char err[512];
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "gascounty: registry import needs one FILE.csv\n");
+		return 2;
+	}
+	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years, &res, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "gascounty: %s\n", err);
+		return 1;
+	}
+	printf("%lu rows, %lu changed, %lu rejected\n", res.rows, res.changed, res.rejected);
+	return 0;
 }
 
 static int
@@ -183,13 +334,15 @@ main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "example-config", no_argument, NULL, 'E' },
+		{ "resources", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct command *cmd = NULL;
 	struct county_config config;
 	struct conf_report report;
 	struct county_db cdb;
 	const char *config_path = NULL;
-	int check_only = 0, foreground = 0, verbose = 0, ch, rc;
+	int check_only = 0, foreground = 0, verbose = 0, ch, rc, words = 0, help;
 	char err[512];
 	sqlite3 *db = NULL;
 
@@ -215,17 +368,36 @@ main(int argc, char **argv)
 			conf_write_example(stdout, "gascounty configuration (gascounty -c FILE)",
 			    county_config_sections);
 			return 0;
+		case 'R':
+			county_resources_markdown(stdout);
+			return 0;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	/* `gascounty registry set --help`: the usage describes every subcommand */
-	for (int i = optind; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
+	if (optind < argc) {
+		/* a command's --help needs no configuration: answer it first */
+		cmd = command_find(argc - optind, argv + optind, &words, &help);
+		if (cmd == NULL) {
+			help = optind + 1 < argc && (strcmp(argv[optind + 1], "--help") == 0 ||
+			                                strcmp(argv[optind + 1], "-h") == 0);
+			if (group_usage(NULL, argv[optind]) == 0) {
+				fprintf(stderr, "gascounty: unknown command '%s'\n", argv[optind]);
+				usage(stderr);
+				return 2;
+			}
+			if (!help && optind + 1 < argc)
+				fprintf(stderr, "gascounty: unknown command '%s %s'\n",
+				    argv[optind], argv[optind + 1]);
+			group_usage(help ? stdout : stderr, argv[optind]);
+			return help ? 0 : 2;
+		}
+		if (help) {
+			command_help(stdout, cmd);
 			return 0;
 		}
+	}
 	memset(&config, 0, sizeof(config));
 	rc = config_path != NULL
 	         ? conf_load(config_path, county_config_sections, &config, &report)
@@ -251,34 +423,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
-	log_init("gascounty", foreground || optind < argc, county_log_level(&config, verbose));
-	if (optind < argc) {
-		if (strcmp(argv[optind], "registry") != 0 || optind + 1 >= argc ||
-		    (strcmp(argv[optind + 1], "set") != 0 &&
-		        (strcmp(argv[optind + 1], "import") != 0 || optind + 3 != argc))) {
-			usage(stderr);
-			return 2;
-		}
+	log_init("gascounty", foreground || cmd != NULL, county_log_level(&config, verbose));
+	if (cmd != NULL) {
 		if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gascounty: %s\n", err);
 			return 1;
 		}
 		cdb.db = db;
 		cdb.config = &config;
-		if (strcmp(argv[optind + 1], "import") == 0) {
-			struct county_import_result res;
-
-			rc = county_registry_import(&cdb, argv[optind + 2],
-			    config.inspection_cycle_years, &res, err, sizeof(err));
-			if (rc == -1)
-				fprintf(stderr, "gascounty: %s\n", err);
-			else
-				printf("%lu rows, %lu changed, %lu rejected\n", res.rows,
-				    res.changed, res.rejected);
-			store_close(db);
-			return rc == -1 ? 1 : 0;
-		}
-		rc = registry_set(&cdb, argc - optind - 1, argv + optind + 1);
+		rc = cmd->run(&cdb, argc - optind - words + 1, argv + optind + words - 1);
 		store_close(db);
 		return rc;
 	}

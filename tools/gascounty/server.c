@@ -1,11 +1,18 @@
 /*
  * gascounty server: the CoAP-over-DTLS-PSK resources of docs/protocol.md.
  *
- * Who is asking comes only from the DTLS session (the PSK identity the
- * handshake proved); a payload's own "station" or "township" is never
- * believed.  Each handler checks the role first and answers 4.03 outside
- * it.  An identity removed from the identities file (SIGHUP) loses its
- * rights at once, even on a session that is still open.
+ * The resources are one table (resources[] below: path, method, the
+ * access.h action that says who may call it and whether it is audited,
+ * handler, answer formats, Observe), registered with libcoap by one loop
+ * and served by one dispatcher.  Who is asking comes only from the DTLS
+ * session (the PSK identity the handshake proved); a payload's own
+ * "station" or "township" is never believed.  The dispatcher puts the
+ * caller and the row's action to access_decide before the handler runs and
+ * answers 4.03 outside it; handlers never check a role, and take the
+ * tenant they act for from the scope access gave.  An identity removed
+ * from the identities file (SIGHUP) loses its rights at once, even on a
+ * session that is still open.  `gascounty --resources` prints the table as
+ * docs/protocol.md carries it.
  *
  * SIGHUP re-reads the configuration file and the identities together and
  * puts both in force or neither (reload below).
@@ -22,6 +29,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include "access.h"
 #include "county.h"
 #include "daemon.h"
 #include "door.h"
@@ -167,20 +175,16 @@ on_identity(coap_bin_const_t *identity, coap_session_t *session, void *arg)
 	return &S.found_key;
 }
 
-/* The caller's role and name, from the DTLS session only. */
-static enum psk_role
-caller(coap_session_t *session, char *identity, size_t idsize, char *name, size_t namesize)
+/* Who is asking, from the DTLS session only; -1 (role none) if unknown. */
+static int
+caller(coap_session_t *session, struct access_identity *who)
 {
 	const coap_bin_const_t *id = coap_session_get_psk_identity(session);
 
-	identity[0] = '\0';
-	if (id == NULL || id->length == 0 || id->length >= idsize)
-		return PSK_ROLE_NONE;
-	if (psk_find(&S.keys, id->s, id->length) == NULL)
-		return PSK_ROLE_NONE; /* removed from the identities file since */
-	memcpy(identity, id->s, id->length);
-	identity[id->length] = '\0';
-	return psk_identity_role(identity, name, namesize);
+	memset(who, 0, sizeof(*who));
+	if (id == NULL || psk_find(&S.keys, id->s, id->length) == NULL)
+		return -1; /* no identity, or removed from the identities file since */
+	return access_identity_parse(id->s, id->length, who);
 }
 
 static void
@@ -321,11 +325,27 @@ notify_alerts(int new_alerts)
 
 /* ---- handlers --------------------------------------------------------------- */
 
+/*
+ * One request as the dispatcher hands it to a handler: the caller is
+ * allowed the row's action (access_decide), within scope.  Handlers take
+ * the tenant they act for from scope, never from the payload, and pass
+ * audit_as to the reads they audit.
+ */
+struct resource;
+
+struct request {
+	const struct resource *row;
+	const struct access_identity *who;
+	const struct access_scope *scope;
+	const char *audit_as; /* the caller's identity on audited rows, NULL elsewhere */
+};
+
 static void
-post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+post_records(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], station[PSK_MAX_IDENTITY], err[256];
+	const char *identity = rq->who->identity, *station = rq->scope->station;
+	char err[256];
 	struct wire_batch batch;
 	struct wire_ack ack;
 	const uint8_t *data;
@@ -333,11 +353,6 @@ post_records(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 	size_t len, outlen;
 	int alerts = 0;
 
-	if (caller(session, identity, sizeof(identity), station, sizeof(station)) !=
-	    PSK_ROLE_STATION) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "stations only");
-		return;
-	}
 	if (body(request, &data, &len) == -1) {
 		/*
 		 * libcoap 4.3.1 hands a retransmitted last block of a request it
@@ -380,21 +395,18 @@ answer:
 }
 
 static void
-post_heartbeat(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], station[PSK_MAX_IDENTITY], err[256];
+	const char *identity = rq->who->identity, *station = rq->scope->station;
+	char err[256];
 	struct wire_heartbeat hb;
 	const uint8_t *data;
 	size_t len;
 
 	(void)resource;
+	(void)session;
 	(void)query;
-	if (caller(session, identity, sizeof(identity), station, sizeof(station)) !=
-	    PSK_ROLE_STATION) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "stations only");
-		return;
-	}
 	if (body(request, &data, &len) == -1 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
@@ -409,21 +421,16 @@ post_heartbeat(coap_resource_t *resource, coap_session_t *session, const coap_pd
 }
 
 static void
-get_registry(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], text[24];
+	char err[256], text[24];
 	struct wire_registry reg;
-	enum psk_role role;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen;
 
-	role = caller(session, identity, sizeof(identity), name, sizeof(name));
-	if (role != PSK_ROLE_STATION && role != PSK_ROLE_REGULATOR) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "stations and regulators only");
-		return;
-	}
+	(void)rq;
 	if (query_get(query, "since", text, sizeof(text)) == 0)
 		since = strtoll(text, NULL, 10);
 	if (county_registry_since(&S.cdb, since, 2000, &reg, err, sizeof(err)) == -1) {
@@ -442,21 +449,17 @@ get_registry(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 }
 
 static void
-get_alerts(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], township[PSK_MAX_IDENTITY], err[256], text[24];
+	const char *township = rq->scope->township;
+	char err[256], text[24];
 	struct wire_alert_list list;
 	coap_opt_iterator_t it;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen, max = 500;
 
-	if (caller(session, identity, sizeof(identity), township, sizeof(township)) !=
-	    PSK_ROLE_TOWNSHIP) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "townships only");
-		return;
-	}
 	if (query_get(query, "since", text, sizeof(text)) == 0)
 		since = strtoll(text, NULL, 10);
 	/* an Observe registration or notification says only "something new":
@@ -479,57 +482,55 @@ get_alerts(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 }
 
 static void
-post_ack(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+post_ack(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], township[PSK_MAX_IDENTITY], err[256];
+	const char *identity = rq->who->identity;
+	char err[256];
 	struct wire_disposition d;
 	const uint8_t *data;
 	size_t len;
-	int rc;
 
 	(void)resource;
+	(void)session;
 	(void)query;
-	if (caller(session, identity, sizeof(identity), township, sizeof(township)) !=
-	    PSK_ROLE_TOWNSHIP) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "townships only");
-		return;
-	}
 	if (body(request, &data, &len) == -1 ||
 	    wire_decode_disposition(data, len, &d, err, sizeof(err)) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad disposition");
 		return;
 	}
-	rc = county_dispose(&S.cdb, township, identity, &d, err, sizeof(err));
-	if (rc == 0) {
+	switch (county_dispose(&S.cdb, rq->scope, identity, &d, err, sizeof(err))) {
+	case COUNTY_DONE:
 		log_info("%s: disposition of alert %lld", identity, (long long)d.id);
 		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
-	} else if (rc == 1)
+		break;
+	case COUNTY_NOT_FOUND:
 		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no such alert");
-	else if (rc == 2)
+		break;
+	case COUNTY_OUT_OF_SCOPE:
 		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "alert of another township");
-	else {
+		break;
+	case COUNTY_ERROR:
+	default:
 		log_warnx("disposition: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		break;
 	}
 }
 
 static void
-trace(const char *kind, const char *param, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+trace(const char *kind, const char *param, const struct request *rq, coap_resource_t *resource,
+    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
+    coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], key[WIRE_ID + 8],
-	    cursor_text[WIRE_CURSOR];
+	const char *identity = rq->who->identity;
+	char err[256], key[WIRE_ID + 8], cursor_text[WIRE_CURSOR];
 	struct wire_cursor cursor, *after = NULL;
 	struct wire_trace t;
 	int64_t from, to;
 	uint8_t *out;
 	size_t outlen;
 
-	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
-		return;
-	}
 	if (query_get(query, param, key, sizeof(key)) == -1 || key[0] == '\0' ||
 	    query_time(query, "from", 0, 0, &from) == -1 ||
 	    query_time(query, "to", 1, INT64_MAX, &to) == -1) {
@@ -546,7 +547,7 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 		}
 		after = &cursor;
 	}
-	if (county_trace(&S.cdb, identity, kind, key, from, to, after, &t, err, sizeof(err)) ==
+	if (county_trace(&S.cdb, rq->audit_as, kind, key, from, to, after, &t, err, sizeof(err)) ==
 	    -1) {
 		log_warnx("trace: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
@@ -566,54 +567,51 @@ trace(const char *kind, const char *param, coap_resource_t *resource, coap_sessi
 }
 
 static void
-get_trace_cylinder(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-    const coap_string_t *q, coap_pdu_t *resp)
+get_trace_cylinder(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	trace("cylinder", "serial", r, s, req, q, resp);
+	trace("cylinder", "serial", rq, resource, session, request, query, response);
 }
 
 static void
-get_trace_buyer(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-    const coap_string_t *q, coap_pdu_t *resp)
+get_trace_buyer(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	trace("buyer", "id", r, s, req, q, resp);
+	trace("buyer", "id", rq, resource, session, request, query, response);
 }
 
 static void
-get_trace_station(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
-    const coap_string_t *q, coap_pdu_t *resp)
+get_trace_station(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	trace("station", "id", r, s, req, q, resp);
+	trace("station", "id", rq, resource, session, request, query, response);
 }
 
-/* GET /trace/curve?fill=UUID: one fill's weight curve, regulators only,
- * audited like the other traces. */
+/* GET /trace/curve?fill=UUID: one fill's weight curve, audited like the
+ * traces. */
 static void
-get_trace_curve(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+get_trace_curve(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256], fill[WIRE_UUID];
+	const char *identity = rq->who->identity;
+	char err[256], fill[WIRE_UUID];
 	struct wire_curve curve;
 	uint8_t *out;
 	size_t outlen;
 	int rc;
 
-	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
-		return;
-	}
 	if (query_get(query, "fill", fill, sizeof(fill)) == -1 || fill[0] == '\0') {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need fill=UUID");
 		return;
 	}
-	rc = county_curve(&S.cdb, identity, fill, &curve, err, sizeof(err));
+	rc = county_curve(&S.cdb, rq->audit_as, fill, &curve, err, sizeof(err));
 	if (rc == -1) {
 		log_warnx("trace curve: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	log_info("%s: trace curve %s: %s", identity, fill, rc == 0 ? "sent" : "none held");
-	if (rc == 1) {
+	log_info("%s: trace curve %s: %s", identity, fill, rc == 1 ? "sent" : "none held");
+	if (rc == 0) {
 		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no curve held for that fill");
 		return;
 	}
@@ -628,19 +626,15 @@ get_trace_curve(coap_resource_t *resource, coap_session_t *session, const coap_p
 }
 
 static void
-get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response)
+get_stations(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char identity[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY], err[256];
+	char err[256];
 	struct wire_station_list list;
 	uint8_t *out;
 	size_t outlen;
 
-	if (caller(session, identity, sizeof(identity), name, sizeof(name)) != PSK_ROLE_REGULATOR) {
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "regulators only");
-		return;
-	}
-	if (county_stations(&S.cdb, &list, err, sizeof(err)) == -1) {
+	if (county_stations(&S.cdb, rq->audit_as, &list, err, sizeof(err)) == -1) {
 		log_warnx("stations: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -653,6 +647,248 @@ get_stations(coap_resource_t *resource, coap_session_t *session, const coap_pdu_
 	wire_stations_free(&list);
 	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
 	    outlen);
+}
+
+/* ---- the resource table ---------------------------------------------------------- */
+
+/* Formats an answer body may be asked for in (Accept). */
+#define ANSWER_CBOR 0x1u
+#define ANSWER_JSON 0x2u
+
+/*
+ * One row per method and path.  Who may call it, how far (own tenant or
+ * the whole county) and whether it is audited come from the row's action
+ * in access.c; the rest is here.  docs/protocol.md carries this table as
+ * `gascounty --resources` prints it, and t_tenants walks it cell by cell.
+ */
+struct resource {
+	coap_request_t method;
+	const char *path;
+	enum access_action action;
+	void (*handler)(const struct request *rq, coap_resource_t *resource,
+	    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
+	    coap_pdu_t *response);
+	unsigned
+	    answers;    /* ANSWER_*: an Accept outside them is 4.06; 0: no body, Accept not read */
+	int observable; /* GET with Observe: "something new" only (docs/protocol.md) */
+	const char *query, *body, *answer; /* as docs/protocol.md shows them */
+};
+
+static const struct resource resources[] = {
+	{ .method = COAP_REQUEST_POST,
+	    .path = "records",
+	    .action = ACCESS_RECORDS_WRITE,
+	    .handler = post_records,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "",
+	    .body = "batch",
+	    .answer = "2.04 + ack" },
+	{ .method = COAP_REQUEST_POST,
+	    .path = "heartbeat",
+	    .action = ACCESS_HEARTBEAT_WRITE,
+	    .handler = post_heartbeat,
+	    .query = "",
+	    .body = "heartbeat",
+	    .answer = "2.04" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "registry",
+	    .action = ACCESS_REGISTRY_READ,
+	    .handler = get_registry,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`since=V`",
+	    .body = "",
+	    .answer = "2.05 + registry delta" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "alerts",
+	    .action = ACCESS_ALERTS_READ,
+	    .handler = get_alerts,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .observable = 1,
+	    .query = "`since=N`",
+	    .body = "",
+	    .answer = "2.05 + alert list" },
+	{ .method = COAP_REQUEST_POST,
+	    .path = "alerts/ack",
+	    .action = ACCESS_ALERTS_DISPOSE,
+	    .handler = post_ack,
+	    .query = "",
+	    .body = "disposition",
+	    .answer = "2.04, 4.04, 4.03 (another township's alert)" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "trace/cylinder",
+	    .action = ACCESS_TRACE_READ,
+	    .handler = get_trace_cylinder,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`serial=S[&from=T&to=T][&after=C]`",
+	    .body = "",
+	    .answer = "2.05 + trace" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "trace/buyer",
+	    .action = ACCESS_TRACE_READ,
+	    .handler = get_trace_buyer,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`id=HEX[&from=T&to=T][&after=C]`",
+	    .body = "",
+	    .answer = "2.05 + trace" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "trace/station",
+	    .action = ACCESS_TRACE_READ,
+	    .handler = get_trace_station,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`id=ID[&from=T&to=T][&after=C]`",
+	    .body = "",
+	    .answer = "2.05 + trace" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "trace/curve",
+	    .action = ACCESS_TRACE_READ,
+	    .handler = get_trace_curve,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`fill=UUID`",
+	    .body = "",
+	    .answer = "2.05 + curve, 4.04 if none held" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "stations",
+	    .action = ACCESS_STATIONS_READ,
+	    .handler = get_stations,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "",
+	    .body = "",
+	    .answer = "2.05 + station list" },
+	{ .path = NULL },
+};
+
+/* The row of resource for a request's method; NULL if there is none. */
+static const struct resource *
+resource_row(coap_resource_t *resource, coap_pdu_code_t code)
+{
+	const coap_str_const_t *path = coap_resource_get_uri_path(resource);
+	const struct resource *row;
+
+	for (row = resources; path != NULL && row->path != NULL; row++)
+		if ((coap_pdu_code_t)row->method == code && strlen(row->path) == path->length &&
+		    memcmp(row->path, path->s, path->length) == 0)
+			return row;
+	return NULL;
+}
+
+static int
+answer_acceptable(const struct resource *row, const coap_pdu_t *request)
+{
+	int accept = request_accept(request);
+
+	if (row->answers == 0)
+		return 1;
+	return (accept == COAP_MEDIATYPE_APPLICATION_CBOR && (row->answers & ANSWER_CBOR)) ||
+	       (accept == COAP_MEDIATYPE_APPLICATION_JSON && (row->answers & ANSWER_JSON));
+}
+
+/*
+ * Every request of every row comes here.  The caller is decided by access
+ * from the session's identity and the row's action before the handler
+ * runs, and an Accept the answer cannot meet is refused before anything is
+ * done, so that a refused request never stored anything.
+ */
+static void
+dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
+    const coap_string_t *query, coap_pdu_t *response)
+{
+	const struct resource *row = resource_row(resource, coap_pdu_get_code(request));
+	struct access_identity who;
+	struct access_scope scope;
+	struct request rq;
+	char refusal[80];
+
+	if (row == NULL) {
+		/* libcoap calls us only for the methods a row registered */
+		reply_text(response, COAP_RESPONSE_CODE_NOT_ALLOWED, NULL);
+		return;
+	}
+	caller(session, &who); /* on failure who is role none: refused below */
+	if (!access_decide(&who, row->action, &scope)) {
+		access_refusal(row->action, refusal, sizeof(refusal));
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, refusal);
+		return;
+	}
+	if (!answer_acceptable(row, request)) {
+		reply_text(response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE, "CBOR (60) or JSON (50)");
+		return;
+	}
+	rq.row = row;
+	rq.who = &who;
+	rq.scope = &scope;
+	rq.audit_as = access_audited(row->action) ? who.identity : NULL;
+	row->handler(&rq, resource, session, request, query, response);
+}
+
+/* Register every row with libcoap: one resource per path, dispatch for each method. */
+static void
+add_resources(void)
+{
+	const struct resource *row;
+	coap_resource_t *r;
+
+	for (row = resources; row->path != NULL; row++) {
+		r = coap_get_resource_from_uri_path(S.ctx, coap_make_str_const(row->path));
+		if (r == NULL) {
+			if ((r = coap_resource_init(coap_make_str_const(row->path), 0)) == NULL)
+				fatalx("cannot create resource %s", row->path);
+			coap_add_resource(S.ctx, r);
+		}
+		coap_register_request_handler(r, row->method, dispatch);
+		if (row->observable)
+			coap_resource_set_get_observable(r, 1);
+	}
+	S.alerts = coap_get_resource_from_uri_path(S.ctx, coap_make_str_const("alerts"));
+}
+
+static const char *
+method_name(coap_request_t method)
+{
+	switch (method) {
+	case COAP_REQUEST_GET:
+		return "GET";
+	case COAP_REQUEST_POST:
+		return "POST";
+	case COAP_REQUEST_PUT:
+		return "PUT";
+	case COAP_REQUEST_DELETE:
+		return "DELETE";
+	default:
+		return "?";
+	}
+}
+
+void
+county_resources_markdown(FILE *f)
+{
+	static const char *const reach[] = { [ACCESS_REACH_NO] = "no",
+		[ACCESS_REACH_OWN] = "own",
+		[ACCESS_REACH_ALL] = "all" };
+	const struct resource *row;
+	int role;
+
+	fprintf(f, "| method | path | query | request body | answer | Accept |\n"
+	           "|---|---|---|---|---|---|\n");
+	for (row = resources; row->path != NULL; row++)
+		fprintf(f, "| %s%s | `/%s` | %s | %s | %s | %s%s%s |\n", method_name(row->method),
+		    row->observable ? " (Observe)" : "", row->path, row->query, row->body,
+		    row->answer, (row->answers & ANSWER_CBOR) ? "CBOR" : "",
+		    row->answers == (ANSWER_CBOR | ANSWER_JSON) ? ", " : "",
+		    (row->answers & ANSWER_JSON) ? "JSON" : "");
+	fprintf(f, "\n| method | path |");
+	for (role = ACCESS_ROLE_NONE + 1; role < ACCESS_ROLE_COUNT; role++)
+		fprintf(f, " %s |", access_role_name((enum access_role)role));
+	fprintf(f, " audited |\n|---|---|");
+	for (role = ACCESS_ROLE_NONE + 1; role < ACCESS_ROLE_COUNT; role++)
+		fprintf(f, "---|");
+	fprintf(f, "---|\n");
+	for (row = resources; row->path != NULL; row++) {
+		fprintf(f, "| %s | `/%s` |", method_name(row->method), row->path);
+		for (role = ACCESS_ROLE_NONE + 1; role < ACCESS_ROLE_COUNT; role++)
+			fprintf(f, " %s |",
+			    reach[access_reach_of(row->action, (enum access_role)role)]);
+		fprintf(f, " %s |\n", access_audited(row->action) ? "yes" : "no");
+	}
 }
 
 /* ---- setup and loop ------------------------------------------------------------ */
@@ -686,18 +922,6 @@ open_door(const coap_address_t *bound)
 	if (door_open(&S.door, bound, S.config.handshakes_per_address, S.config.max_handshakes,
 	        capacity < 64 ? 64 : capacity, err, sizeof(err)) == -1)
 		log_warnx("no per-address handshake limit: %s", err);
-}
-
-static coap_resource_t *
-add_resource(const char *path, coap_request_t method, coap_method_handler_t handler)
-{
-	coap_resource_t *r = coap_resource_init(coap_make_str_const(path), 0);
-
-	if (r == NULL)
-		fatalx("cannot create resource %s", path);
-	coap_register_request_handler(r, method, handler);
-	coap_add_resource(S.ctx, r);
-	return r;
 }
 
 static int
@@ -841,17 +1065,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	if (S.door.fd != -1 && S.door.reads == 0)
 		log_warnx("no per-address handshake limit: libcoap does not read through it");
 
-	add_resource("records", COAP_REQUEST_POST, post_records);
-	add_resource("heartbeat", COAP_REQUEST_POST, post_heartbeat);
-	add_resource("registry", COAP_REQUEST_GET, get_registry);
-	S.alerts = add_resource("alerts", COAP_REQUEST_GET, get_alerts);
-	coap_resource_set_get_observable(S.alerts, 1);
-	add_resource("alerts/ack", COAP_REQUEST_POST, post_ack);
-	add_resource("trace/cylinder", COAP_REQUEST_GET, get_trace_cylinder);
-	add_resource("trace/buyer", COAP_REQUEST_GET, get_trace_buyer);
-	add_resource("trace/station", COAP_REQUEST_GET, get_trace_station);
-	add_resource("trace/curve", COAP_REQUEST_GET, get_trace_curve);
-	add_resource("stations", COAP_REQUEST_GET, get_stations);
+	add_resources();
 
 	log_info("listening on %s port %d (CoAP over DTLS-PSK)", config->listen, config->port);
 	daemon_notify_ready();

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "county.h"
 #include "csv.h"
+#include "db.h"
 #include "registry.h"
 #include "log.h"
 #include "recordrows.h"
@@ -27,6 +27,46 @@ static int
 db_error(struct county_db *c, char *err, size_t errlen, const char *what)
 {
 	return err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* ---- the audit log ---------------------------------------------------------- */
+
+struct audit_row {
+	const char *identity, *query, *key;
+	int64_t from_ms, to_ms, results;
+	const char *after; /* a trace page's cursor ("" or NULL: the first page) */
+};
+
+/*
+ * The one path into the audit table: who read what, when, and how much
+ * they saw.  Called before the answer is given; a read whose audit row
+ * cannot be written fails with it (no audit row, no answer).
+ */
+static int
+audit_write(struct county_db *c, const struct audit_row *a, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (a->identity == NULL || a->identity[0] == '\0')
+		return err_set(err, errlen, "audit: no identity to record the %s read under",
+		    a->query);
+	if (store_prepare(c->db,
+	        "INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms, results, after)"
+	        " VALUES (?,?,?,?,?,?,?,?)",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, time_wall_ms());
+	sqlite3_bind_text(st, 2, a->identity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->query, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, a->from_ms);
+	sqlite3_bind_int64(st, 6, a->to_ms);
+	sqlite3_bind_int64(st, 7, a->results);
+	sqlite3_bind_text(st, 8, a->after != NULL ? a->after : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "audit");
 }
 
 /* ---- alerts --------------------------------------------------------------- */
@@ -500,7 +540,9 @@ county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, si
 	if (rc == SQLITE_ROW)
 		*hwm = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "hwm");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "hwm");
+	return rc == SQLITE_ROW ? 1 : 0;
 }
 
 int
@@ -711,13 +753,14 @@ fail:
 	return -1;
 }
 
-int
-county_dispose(struct county_db *c, const char *township, const char *identity,
+enum county_result
+county_dispose(struct county_db *c, const struct access_scope *scope, const char *identity,
     const struct wire_disposition *d, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char owner[WIRE_TOWNSHIP];
-	int rc, result = -1;
+	enum county_result result = COUNTY_ERROR;
+	int rc;
 
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
@@ -730,15 +773,15 @@ county_dispose(struct county_db *c, const char *township, const char *identity,
 		store_column_copy(st, 0, owner, sizeof(owner));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE) {
-		result = 1;
+		result = COUNTY_NOT_FOUND;
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
 		db_error(c, err, errlen, "alert");
 		goto out;
 	}
-	if (strcmp(owner, township) != 0) {
-		result = 2;
+	if (!access_scope_covers(scope, NULL, owner)) {
+		result = COUNTY_OUT_OF_SCOPE;
 		goto out;
 	}
 	if (store_prepare(c->db,
@@ -757,7 +800,7 @@ county_dispose(struct county_db *c, const char *township, const char *identity,
 	}
 	if (store_commit(c->db, err, errlen) == -1)
 		goto out;
-	return 0;
+	return COUNTY_DONE;
 out:
 	store_rollback(c->db);
 	return result;
@@ -834,6 +877,7 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 {
 	char fills_sql[1024], others_sql[1024], sql[sizeof(fills_sql) + sizeof(others_sql) + 64];
 	sqlite3_stmt *st = NULL, *vst = NULL;
+	struct audit_row audit;
 	size_t max = (size_t)c->config->max_trace, i, kind;
 	int rc;
 
@@ -899,27 +943,10 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 	vst = NULL;
 
 	/* the audit row: who asked what, when, from where on, and how much they saw */
-	if (store_prepare(c->db,
-	        "INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms, results, after)"
-	        " VALUES (?,?,?,?,?,?,?,?)",
-	        &st, err, errlen) == -1)
+	audit = (struct audit_row){ identity, query, key, from_ms, to_ms, (int64_t)out->count,
+		out->after };
+	if (audit_write(c, &audit, err, errlen) == -1)
 		goto fail;
-	sqlite3_bind_int64(st, 1, time_wall_ms());
-	sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, query, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, from_ms);
-	sqlite3_bind_int64(st, 6, to_ms);
-	sqlite3_bind_int64(st, 7, (int64_t)out->count);
-	sqlite3_bind_text(st, 8, out->after, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE) {
-		/* no audit row, no answer */
-		db_error(c, err, errlen, "audit");
-		goto fail;
-	}
 	return 0;
 fail:
 	sqlite3_finalize(st);
@@ -929,9 +956,11 @@ fail:
 }
 
 int
-county_stations(struct county_db *c, struct wire_station_list *out, char *err, size_t errlen)
+county_stations(struct county_db *c, const char *audit_as, struct wire_station_list *out, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
+	struct audit_row audit;
 	struct wire_station *s;
 	size_t cap;
 	int rc;
@@ -941,7 +970,7 @@ county_stations(struct county_db *c, struct wire_station_list *out, char *err, s
 	if (cap > WIRE_MAX_ROWS)
 		cap = WIRE_MAX_ROWS;
 	if (cap == 0)
-		return 0;
+		goto audit; /* nothing to list, but the look was taken */
 	if ((out->stations = calloc(cap, sizeof(*out->stations))) == NULL)
 		return err_set(err, errlen, "out of memory");
 	if (store_prepare(c->db,
@@ -967,6 +996,11 @@ county_stations(struct county_db *c, struct wire_station_list *out, char *err, s
 		db_error(c, err, errlen, "stations");
 		goto fail;
 	}
+audit:
+	/* every station's marks are every tenant's data: who looked, and when */
+	audit = (struct audit_row){ audit_as, "stations", "", 0, 0, (int64_t)out->count, NULL };
+	if (audit_as != NULL && audit_write(c, &audit, err, errlen) == -1)
+		goto fail;
 	return 0;
 fail:
 	wire_stations_free(out);
@@ -1172,6 +1206,7 @@ int
 county_curve(struct county_db *c, const char *identity, const char *fill, struct wire_curve *out,
     char *err, size_t errlen)
 {
+	struct audit_row audit;
 	sqlite3_stmt *st = NULL;
 	int rc, found = 0, n;
 
@@ -1202,24 +1237,11 @@ county_curve(struct county_db *c, const char *identity, const char *fill, struct
 	}
 	sqlite3_finalize(st);
 
-	/* the audit row: who looked at which fill's curve, and when */
-	if (store_prepare(c->db,
-	        "INSERT INTO audit (at_ms, identity, query, key, results) VALUES (?,?,'curve',?,?)",
-	        &st, err, errlen) == -1)
-		goto fail;
-	sqlite3_bind_int64(st, 1, time_wall_ms());
-	sqlite3_bind_text(st, 2, identity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, fill, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, found);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		/* no audit row, no answer */
-		db_error(c, err, errlen, "audit");
-		goto fail;
+	/* who looked at which fill's curve, and when */
+	audit = (struct audit_row){ identity, "curve", fill, 0, 0, found, NULL };
+	if (audit_write(c, &audit, err, errlen) == -1) {
+		wire_curve_free(out);
+		return -1;
 	}
-	return found ? 0 : 1;
-fail:
-	wire_curve_free(out);
-	return -1;
+	return found;
 }

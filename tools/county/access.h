@@ -1,0 +1,138 @@
+/*
+ * access: who may see or change what on the county side.
+ *
+ * This is the one place that decides.  Every request to the county, over
+ * CoAP (gascounty's resource table, tools/gascounty/server.c) or from any
+ * later front, goes through it in three steps:
+ *
+ *   1. access_identity_parse: the caller's role, name and own tenant, from
+ *      the identity the DTLS handshake proved (never from a payload);
+ *   2. access_decide: may this caller perform this action at all, and over
+ *      what (its own station or township, or the whole county);
+ *   3. access_scope_covers: does a thing the request names (an alert of a
+ *      township, a station's records) lie inside that scope.
+ *
+ * The rules are two tables in access.c: the roles (identity prefix, what the
+ * role's own tenant is) and the actions (for each role: no, own or all;
+ * audited or not).  Everything not in them is refused: an unknown role, an
+ * action out of range, an identity that does not parse.  Nothing here
+ * touches the network, the database or a lock; every function may be called
+ * from any thread.
+ *
+ * Roles today: station:ID (a filling station; its own tenant is its
+ * station), township:CODE (a township's enforcement team; its township) and
+ * regulator:NAME (the county; no own tenant, whole-county reads only).
+ * Roles bound to a tenant by the county's data rather than by their name
+ * (officer:ID and grid:ID bound to a township, courier:ID bound to a
+ * company) take a row in the role table and a binding look-up in
+ * access_identity_parse.
+ */
+#ifndef COUNTY_ACCESS_H
+#define COUNTY_ACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psk.h"
+
+#define ACCESS_MAX_IDENTITY PSK_MAX_IDENTITY /* including the NUL */
+
+enum access_role {
+	ACCESS_ROLE_NONE = 0, /* unknown or malformed: may do nothing */
+	ACCESS_ROLE_STATION,
+	ACCESS_ROLE_TOWNSHIP,
+	ACCESS_ROLE_REGULATOR,
+	ACCESS_ROLE_COUNT
+};
+
+/* What a caller's own records are. */
+enum access_tenant { ACCESS_TENANT_NONE = 0, ACCESS_TENANT_STATION, ACCESS_TENANT_TOWNSHIP };
+
+/* How far one role reaches with one action. */
+enum access_reach {
+	ACCESS_REACH_NO = 0, /* refused (4.03) */
+	ACCESS_REACH_OWN,    /* the caller's own tenant only */
+	ACCESS_REACH_ALL,    /* every tenant of the county */
+};
+
+/* Everything a caller can ask the county to do. */
+enum access_action {
+	ACCESS_RECORDS_WRITE,   /* store a batch of its records */
+	ACCESS_HEARTBEAT_WRITE, /* report its status */
+	ACCESS_REGISTRY_READ,   /* registry deltas (county-wide cylinder facts) */
+	ACCESS_ALERTS_READ,     /* alerts and their dispositions */
+	ACCESS_ALERTS_DISPOSE,  /* record a disposition of an alert */
+	ACCESS_TRACE_READ,      /* traces of cylinders, buyers, stations; fill curves */
+	ACCESS_STATIONS_READ,   /* every station's marks, gaps and last contact */
+	ACCESS_ACTION_COUNT
+};
+
+/* A caller, as access_identity_parse found it. */
+struct access_identity {
+	enum access_role role;
+	char identity[ACCESS_MAX_IDENTITY];  /* whole, as proved: "township:TA" */
+	char name[ACCESS_MAX_IDENTITY];      /* after the role's prefix: "TA" */
+	enum access_tenant tenant;           /* what its own records are */
+	char tenant_id[ACCESS_MAX_IDENTITY]; /* that station's id or township's code; "" for none */
+};
+
+/*
+ * What one permitted request may reach.  ACCESS_REACH_OWN: station or
+ * township (one of them, by the caller's tenant) holds the tenant it is
+ * limited to and the other is "".  ACCESS_REACH_ALL: both are "".
+ */
+struct access_scope {
+	enum access_reach reach;
+	char station[ACCESS_MAX_IDENTITY];
+	char township[ACCESS_MAX_IDENTITY];
+};
+
+/*
+ * Parse len bytes of a proved identity (not NUL-terminated; untrusted: any
+ * bytes, any length).  Returns 0 with *who filled, or -1 with who->role
+ * ACCESS_ROLE_NONE and every field empty when the bytes are not ROLE:NAME
+ * for a known role, with NAME 1 or more printable characters without
+ * spaces or ':' and the whole shorter than ACCESS_MAX_IDENTITY.  The role's
+ * prefix is matched exactly (case and all).
+ */
+int access_identity_parse(const uint8_t *id, size_t len, struct access_identity *who);
+
+/*
+ * May who perform action?  Returns 1 with *scope filled when it may, 0 when
+ * it may not (then *scope says ACCESS_REACH_NO).  A role reaching only its
+ * own tenant without having one is refused.  who may be NULL (refused).
+ */
+int access_decide(const struct access_identity *who, enum access_action action,
+    struct access_scope *scope);
+
+/*
+ * 1 if a thing that belongs to station and township (each may be NULL or ""
+ * when the thing has none) lies inside scope, 0 if not.  A scope limited
+ * to a station covers only that station's things, one limited to a
+ * township only things routed to that township; names are compared whole.
+ */
+int access_scope_covers(const struct access_scope *scope, const char *station,
+    const char *township);
+
+/* ---- the tables, for documentation and the resource table ------------------------ */
+
+/* How far role reaches with action (ACCESS_REACH_NO for anything unknown). */
+enum access_reach access_reach_of(enum access_action action, enum access_role role);
+
+/* 1 if every permitted use of action is written to the county's audit log. */
+int access_audited(enum access_action action);
+
+/* The role's name ("station"), "" for ACCESS_ROLE_NONE or out of range. */
+const char *access_role_name(enum access_role role);
+
+/* The action's name ("trace.read"), "" out of range. */
+const char *access_action_name(enum access_action action);
+
+/*
+ * The one-line answer to a refused caller: the roles that may perform
+ * action ("stations and regulators only"), or "nobody" when none may.
+ * Always NUL-terminated when size > 0.
+ */
+void access_refusal(enum access_action action, char *buf, size_t size);
+
+#endif

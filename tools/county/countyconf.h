@@ -1,0 +1,34 @@
+/*
+ * countyconf: the county's settings, one struct for the [county] section of
+ * gascounty's configuration file.
+ *
+ * gascounty's configuration table (tools/gascounty/main.c) fills it from the
+ * file, with bounds and defaults; the county library reads the rule
+ * thresholds and trace bounds from it (db.h) and never writes it.
+ */
+#ifndef COUNTY_COUNTYCONF_H
+#define COUNTY_COUNTYCONF_H
+
+struct county_config {
+	char listen[64];
+	int port;
+	char database[256];
+	char identities[256];
+	int max_handshakes;
+	int handshakes_per_address; /* the door's share of max_handshakes (door.h) */
+	int max_idle;
+	int idle_timeout_s;
+	int c01_minutes;       /* C01: same cylinder at two stations within this */
+	int c02_household_max; /* C02: fills per buyer across stations in the window */
+	int c02_business_max;
+	int c02_days;
+	int c03_silent_s; /* C03: station silent longer than this */
+	int c04_gap_s;    /* C04: a sequence gap older than this */
+	int check_s;      /* period of the C03/C04 sweep */
+	int max_trace;    /* records in one trace answer */
+	int inspection_cycle_years;
+	char log_level[8];
+	char timezone[64]; /* zone of the times people read ("": the system's) */
+};
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * county db: everything the county stores and reads (ingest, county rules,
+ * alerts, dispositions, traces and their audit, the station list, the
+ * registry).
+ *
+ * It never touches the network, so that the storage rules (idempotent by
+ * (station, seq) and uuid, answer only after commit) can be tested and
+ * benchmarked without DTLS.  Who may call what is not decided here but by
+ * access.h; a function that must keep a caller inside its tenant takes the
+ * access_scope access_decide gave that caller.
+ *
+ * Return conventions, the same for every function here:
+ *   - an action returns 0 when done, -1 on a database error (err says why,
+ *     and nothing was changed: every write is one transaction);
+ *   - a look-up returns 1 when found (out filled), 0 when there is no such
+ *     thing (out empty), -1 on a database error (err says why);
+ *   - an action that can also be refused for what it names returns an
+ *     enum county_result.
+ * Out-parameters that own memory are freed with the wire_*_free of their
+ * type; after a failure they hold nothing to free.
+ */
+#ifndef COUNTY_DB_H
+#define COUNTY_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "access.h"
+#include "countyconf.h"
+#include "wire.h"
+
+struct county_db {
+	sqlite3 *db;
+	const struct county_config *config;
+};
+
+/* The outcome of an action that names a thing (an alert, later a case). */
+enum county_result {
+	COUNTY_ERROR = -1,       /* the database failed: err says why; nothing changed */
+	COUNTY_DONE = 0,         /* done and committed */
+	COUNTY_NOT_FOUND = 1,    /* no such thing: nothing changed */
+	COUNTY_OUT_OF_SCOPE = 2, /* it exists but outside the caller's scope: nothing changed */
+};
+
+/*
+ * Store a batch from station (the DTLS identity's name, never the payload's
+ * claim) in one transaction: records by insert-or-ignore, their fills and
+ * violations, alerts for alert/critical violations, county rules C01/C02 on
+ * new fills.  On success *ack holds the station's highest contiguous seq
+ * after the commit and *new_alerts how many alerts were raised.
+ * On failure nothing is stored.
+ */
+int county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
+    struct wire_ack *ack, int *new_alerts, char *err, size_t errlen);
+
+/* Look-up: the station's current high-water mark (*hwm 0 for a station
+ * never seen, and 0 returned). */
+int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
+
+int county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
+    char *err, size_t errlen);
+
+/* C03 (silent stations) and C04 (old sequence gaps); *new_alerts raised. */
+int county_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen);
+
+/* Alerts of township with id > since (at most max); caller frees with wire_alerts_free. */
+int county_alerts(struct county_db *c, const char *township, int64_t since, size_t max,
+    struct wire_alert_list *out, char *err, size_t errlen);
+
+/*
+ * Record a disposition of alert d->id under identity, if the alert lies
+ * inside scope (the township it was routed to; an alert's township never
+ * changes).  COUNTY_NOT_FOUND for an unknown id, COUNTY_OUT_OF_SCOPE for
+ * another township's alert.
+ */
+enum county_result county_dispose(struct county_db *c, const struct access_scope *scope,
+    const char *identity, const struct wire_disposition *d, char *err, size_t errlen);
+
+/*
+ * A trace (query "cylinder", "buyer" or "station") of the records whose
+ * time lies in from_ms..to_ms, in time order (then station, then seq),
+ * starting after the cursor after (NULL: from the start), at most
+ * max_trace of them; out->more and out->next say whether more match and
+ * where to go on from.  Written to the audit log under identity (never
+ * NULL, with the cursor and the number of records sent) before it is
+ * returned: no audit row, no answer.  Caller frees with wire_trace_free;
+ * after a failure there is nothing to free.
+ */
+int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
+    int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
+    char *err, size_t errlen);
+
+/* Look-up: one fill's weight curve, written to the audit log under
+ * identity (query "curve"; never NULL), found or not.  Caller frees with
+ * wire_curve_free. */
+int county_curve(struct county_db *c, const char *identity, const char *fill,
+    struct wire_curve *out, char *err, size_t errlen);
+
+/* Every station with its high-water mark, gap and last contact; written to
+ * the audit log under audit_as (query "stations") unless that is NULL.
+ * Caller frees with wire_stations_free. */
+int county_stations(struct county_db *c, const char *audit_as, struct wire_station_list *out,
+    char *err, size_t errlen);
+
+/* Registry rows changed after since (at most max). */
+int county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
+    char *err, size_t errlen);
+/* Insert or change one registry row; fields that are NULL stay as they are.
+ * The row gets the next registry version. */
+int county_registry_set(struct county_db *c, const char *serial, const char *status,
+    const char *last_inspection, const char *next_inspection, const char *owner, char *err,
+    size_t errlen);
+
+struct county_import_result {
+	unsigned long rows, rejected, changed;
+};
+
+/* Import a registry CSV (registry.h format) into the county registry. */
+int county_registry_import(struct county_db *c, const char *path, int cycle_years,
+    struct county_import_result *res, char *err, size_t errlen);
+
+#endif
