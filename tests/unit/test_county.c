@@ -484,18 +484,21 @@ every_tenants_data_is_read_under_an_audit_row(void **state)
 	struct wire_curve c;
 	char err[256];
 	int before = store_query_int(cdb.db, "SELECT count(*) FROM audit", -1);
+	/* the stations earlier tests stored (the county knows each by now) */
+	int64_t stations = store_query_int(cdb.db, "SELECT count(*) FROM stations", -1);
 
 	(void)state;
+	assert_true(stations >= 3);
 	assert_int_equal(county_stations(&cdb, "regulator:alice", &l, err, sizeof(err)), 0);
-	assert_int_equal(l.count, 3);
+	assert_int_equal(l.count, stations);
 	wire_stations_free(&l);
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT results FROM audit WHERE query = 'stations' AND identity ="
 	                     " 'regulator:alice'",
 	                     -1),
-	    3);
+	    stations);
 	assert_int_equal(county_stations(&cdb, NULL, &l, err, sizeof(err)), 0);
-	assert_int_equal(l.count, 3);
+	assert_int_equal(l.count, stations);
 	wire_stations_free(&l);
 	assert_int_equal(
 	    county_trace(&cdb, NULL, "cylinder", "A2", 0, INT64_MAX, NULL, &t, err, sizeof(err)),
