@@ -80,8 +80,8 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 		{
 			char id[64];
 
-			snprintf(id, sizeof(id), "%s-%08lld-0000-4000-8000-0000000000", cyl_prefix,
-			    (long long)i);
+			snprintf(id, sizeof(id), "%08llx-%04x-4000-8000-000000000000", (long long)i,
+			    (unsigned)cyl_prefix[0]);
 			str_copy(r->uuid, id, sizeof(r->uuid));
 		}
 		str_copy(r->kind, "fill", sizeof(r->kind));
@@ -96,9 +96,12 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 		if (i % 2 == 0) {
 			r->violation_count = 1;
 			r->violations = calloc(1, sizeof(*r->violations));
-			snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid), "v-%s-%lld",
-			    cyl_prefix, (long long)i);
-			str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
+			snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid),
+			    "%08llx-%04x-4000-9000-000000000000", (long long)i,
+			    (unsigned)cyl_prefix[0]);
+			/* the county's table decides the severity: R05 alerts, R21 flags */
+			str_copy(r->violations[0].rule, strcmp(sev, "flag") == 0 ? "R21" : "R05",
+			    sizeof(r->violations[0].rule));
 			str_copy(r->violations[0].severity, sev, sizeof(r->violations[0].severity));
 			str_copy(r->violations[0].township, "TA",
 			    sizeof(r->violations[0].township));
@@ -117,11 +120,11 @@ a_batch_stored_twice_changes_nothing(void **state)
 
 	(void)state;
 	batch_of(&b, 1, 10, "A", "alert");
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(ack.stored, 10);
 	assert_int_equal(alerts, 5);
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(ack.stored, 0);
 	assert_int_equal(ack.duplicates, 10);
@@ -141,7 +144,7 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 
 	(void)state;
 	batch_of(&b, 14, 15, "B", "flag"); /* 11..13 missing */
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(alerts, 0); /* flags are stored, not alerted */
 	assert_int_equal(store_query_int(cdb.db,
@@ -149,7 +152,7 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 	    1);
 	wire_batch_free(&b);
 	batch_of(&b, 11, 13, "C", "flag");
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(ack.hwm, 15);
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT gap_since_ms IS NULL FROM stations WHERE id = 'S01'", -1),
@@ -167,7 +170,7 @@ stations_are_kept_apart(void **state)
 
 	(void)state;
 	batch_of(&b, 1, 3, "D", "flag");
-	assert_int_equal(county_ingest(&cdb, "S02", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S02", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(ack.hwm, 3);
 	assert_int_equal(store_query_int(cdb.db, "SELECT hwm FROM stations WHERE id = 'S01'", -1),
 	    15);
@@ -247,7 +250,7 @@ lookups_say_found_or_not_found_one_way(void **state)
 	b.records[0].fill.curve = malloc(sizeof(curve));
 	memcpy(b.records[0].fill.curve, curve, sizeof(curve));
 	b.records[0].fill.curve_len = sizeof(curve);
-	assert_int_equal(county_ingest(&cdb, "S03", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S03", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	assert_int_equal(
 	    county_curve(&cdb, "regulator:alice", b.records[0].uuid, &c, err, sizeof(err)), 1);
 	assert_int_equal(c.curve_len, sizeof(curve));
@@ -342,8 +345,9 @@ trace_record(struct wire_record *r, int64_t seq, const char *uuid, int fill, int
 		r->violation_count = 2;
 		r->violations = calloc(2, sizeof(*r->violations));
 		for (int i = 0; i < 2; i++) {
-			snprintf(r->violations[i].uuid, sizeof(r->violations[i].uuid), "v%d-%s", i,
-			    uuid);
+			/* the record's uuid with its second group made the violation's own */
+			str_copy(r->violations[i].uuid, uuid, sizeof(r->violations[i].uuid));
+			r->violations[i].uuid[9] = (char)('a' + i);
 			str_copy(r->violations[i].rule, i == 0 ? "R05" : "R06",
 			    sizeof(r->violations[i].rule));
 			str_copy(r->violations[i].severity, "refuse",
@@ -393,12 +397,16 @@ a_trace_comes_in_pages_in_time_order(void **state)
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
+	str_copy(b.township, "TA", sizeof(b.township));
 	b.count = n;
 	b.records = calloc(n, sizeof(*b.records));
 	for (i = 0; i < n; i++)
 		trace_record(&b.records[i], rows[i].seq, rows[i].uuid, rows[i].fill,
 		    1796000000000 + rows[i].t, "PAGE-1");
-	assert_int_equal(county_ingest(&cdb, "P1", &b, &ack, &alerts, err, sizeof(err)), 0);
+	/* a cylinder the county registry knows (no C05 among its violations) */
+	assert_int_equal(
+	    county_registry_set(&cdb, "PAGE-1", "active", NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "P1", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	wire_batch_free(&b);
 
 	config.max_trace = 3;

@@ -316,6 +316,22 @@ body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 	return offset == 0 && *len == total ? 0 : -1;
 }
 
+/* "station:S01 from 127.0.0.1:40123": which session a request came on,
+ * for the rows that must say so (conflicts). */
+static void
+session_name(coap_session_t *session, const char *identity, char *out, size_t size)
+{
+	const coap_address_t *peer = coap_session_get_addr_remote(session);
+	unsigned char addr[INET6_ADDRSTRLEN + 16];
+	size_t n = 0;
+
+	addr[0] = '\0';
+	if (peer != NULL)
+		n = coap_print_addr(peer, addr, sizeof(addr) - 1);
+	addr[n] = '\0';
+	snprintf(out, size, "%s from %s", identity, n > 0 ? (const char *)addr : "?");
+}
+
 static void
 notify_alerts(int new_alerts)
 {
@@ -345,7 +361,7 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
 	const char *identity = rq->who->identity, *station = rq->scope->station;
-	char err[256];
+	char err[256], where[160];
 	struct wire_batch batch;
 	struct wire_ack ack;
 	const uint8_t *data;
@@ -375,7 +391,17 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	}
-	if (county_ingest(&S.cdb, station, &batch, &ack, &alerts, err, sizeof(err)) == -1) {
+	session_name(session, identity, where, sizeof(where));
+	switch (county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_REFUSED:
+		/* what cannot be true: nothing stored, the field named */
+		wire_batch_free(&batch);
+		log_warnx("%s: refused batch: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	default:
 		wire_batch_free(&batch);
 		log_warnx("%s: batch not stored: %s", identity, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "not stored");
@@ -412,7 +438,14 @@ post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
 		return;
 	}
-	if (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err)) == -1) {
+	switch (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_REFUSED:
+		log_warnx("%s: refused heartbeat: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	default:
 		log_warnx("%s: heartbeat: %s", identity, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -1009,6 +1042,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.verbose = verbose;
 	S.cdb.db = db;
 	S.cdb.config = &S.config;
+	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
 	if (load_keys() == -1)
 		return 1;
 
