@@ -5,12 +5,15 @@
 -- county rule's violation uuid and alert source begin with 'county:' and
 -- are made of facts the county holds (the station's DTLS identity, the
 -- record's seq, the station's mark); a station's uuids must be UUIDs,
--- which never hold a ':'.  Keys written before this migration move into
--- the county's namespace.
+-- which never hold a ':', and its alerts are keyed 'station:ID:UUID'.
+-- Keys written before this migration move into their namespace.
 UPDATE alerts SET source = 'county:' || source
  WHERE rule IN ('C01', 'C02', 'C03', 'C04') AND substr(source, 1, 4) = rule || ':';
 UPDATE violations SET uuid = 'county:' || uuid
  WHERE rule IN ('C01', 'C02', 'C03', 'C04') AND substr(uuid, 1, 4) = rule || ':';
+-- a station's alert is keyed 'station:ID:<violation uuid>', its own namespace
+UPDATE alerts SET source = 'station:' || station || ':' || source
+ WHERE substr(source, 1, 7) <> 'county:';
 
 -- SHA-256 of each record as the county stored it (its canonical CBOR
 -- without the station's informative fields), to tell a retransmission from

@@ -120,11 +120,13 @@ a_batch_stored_twice_changes_nothing(void **state)
 
 	(void)state;
 	batch_of(&b, 1, 10, "A", "alert");
-	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(ack.stored, 10);
 	assert_int_equal(alerts, 5);
-	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(ack.stored, 0);
 	assert_int_equal(ack.duplicates, 10);
@@ -144,7 +146,8 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 
 	(void)state;
 	batch_of(&b, 14, 15, "B", "flag"); /* 11..13 missing */
-	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(alerts, 0); /* flags are stored, not alerted */
 	assert_int_equal(store_query_int(cdb.db,
@@ -152,7 +155,8 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 	    1);
 	wire_batch_free(&b);
 	batch_of(&b, 11, 13, "C", "flag");
-	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 15);
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT gap_since_ms IS NULL FROM stations WHERE id = 'S01'", -1),
@@ -170,7 +174,8 @@ stations_are_kept_apart(void **state)
 
 	(void)state;
 	batch_of(&b, 1, 3, "D", "flag");
-	assert_int_equal(county_ingest(&cdb, "S02", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S02", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 3);
 	assert_int_equal(store_query_int(cdb.db, "SELECT hwm FROM stations WHERE id = 'S01'", -1),
 	    15);
@@ -250,7 +255,8 @@ lookups_say_found_or_not_found_one_way(void **state)
 	b.records[0].fill.curve = malloc(sizeof(curve));
 	memcpy(b.records[0].fill.curve, curve, sizeof(curve));
 	b.records[0].fill.curve_len = sizeof(curve);
-	assert_int_equal(county_ingest(&cdb, "S03", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S03", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(
 	    county_curve(&cdb, "regulator:alice", b.records[0].uuid, &c, err, sizeof(err)), 1);
 	assert_int_equal(c.curve_len, sizeof(curve));

@@ -187,8 +187,8 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		    "cylinder %s filled at %s (%s) and at %s (%s): cloned code?", f->cylinder,
 		    other, a, station, b);
 		county_key(source, sizeof(source), "C01", station, r->seq);
-		if (county_violation(c, source, r->uuid, station, "C01", township, text, f->cylinder,
-		        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
+		if (county_violation(c, source, r->uuid, station, "C01", township, text,
+		        f->cylinder, f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 			return -1;
 		al = (struct alert_in){ source, "C01", "alert", township, station, f->cylinder,
 			f->buyer_masked, text, f->started_ms };
@@ -317,10 +317,10 @@ static const char *const ingest_sql[ST_COUNT] = {
 struct ingest {
 	struct county_db *c;
 	sqlite3_stmt *st[ST_COUNT];
-	const char *station;  /* the DTLS identity's station */
-	const char *session;  /* names the DTLS session, for conflicts */
+	const char *station;          /* the DTLS identity's station */
+	const char *session;          /* names the DTLS session, for conflicts */
 	char township[WIRE_TOWNSHIP]; /* the station's own, as the county holds it */
-	int registry_held;    /* the county holds a registry: C05 is judged */
+	int registry_held;            /* the county holds a registry: C05 is judged */
 	int64_t now;
 	int alerts;
 };
@@ -421,17 +421,12 @@ record_conflict(struct ingest *in, const struct wire_record *r, const char *dige
 	          "the first, conflict %lld",
 	    in->station, (long long)r->seq, held_digest[0] != '\0' ? held_digest : "?", digest,
 	    (long long)id);
-	if (held_seq == r->seq)
-		snprintf(text, sizeof(text),
-		    "station %s resent record %lld with other content (held %.12s, sent %.12s); "
-		    "the first copy is kept",
-		    in->station, (long long)r->seq, held_digest[0] != '\0' ? held_digest : "?",
-		    digest);
-	else
-		snprintf(text, sizeof(text),
-		    "station %s sent record %lld with the uuid of its record %lld; the first copy "
-		    "is kept",
-		    in->station, (long long)r->seq, (long long)held_seq);
+	/* the whole conflict in the alert the regulator reads (conflicts has it too) */
+	snprintf(text, sizeof(text), "record %lld %s: held (seq %lld) %s, sent %s, %s",
+	    (long long)r->seq,
+	    held_seq == r->seq ? "resent with other content" : "sent with a held uuid",
+	    (long long)held_seq, held_digest[0] != '\0' ? held_digest : "-", digest,
+	    in->session != NULL ? in->session : "");
 	county_key(source, sizeof(source), "C06", in->station, id);
 	al = (struct alert_in){ source, "C06", "alert", "county", in->station, "", "", text,
 		in->now };
@@ -589,6 +584,7 @@ store_violation(struct ingest *in, const struct wire_record *r, const struct wir
 	const struct ingest_rule *rule = ingest_rule_find(v->rule); /* checked before */
 	sqlite3_stmt *s = in->st[ST_VIOLATION];
 	const char *township = in->township;
+	char source[WIRE_ID + WIRE_UUID + 16];
 	struct alert_in al;
 
 	if (rule == NULL)
@@ -596,8 +592,8 @@ store_violation(struct ingest *in, const struct wire_record *r, const struct wir
 	if (rule->route == INGEST_ROUTE_BUYER && buyer_town[0] != '\0')
 		township = buyer_town;
 	if (v->township[0] != '\0' && strcmp(v->township, township) != 0)
-		log_debug("station %s seq %lld: %s routed to %s, not to the %s it named", in->station,
-		    (long long)r->seq, v->rule, township, v->township);
+		log_debug("station %s seq %lld: %s routed to %s, not to the %s it named",
+		    in->station, (long long)r->seq, v->rule, township, v->township);
 	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, v->uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, r->uuid, -1, SQLITE_STATIC);
@@ -615,15 +611,17 @@ store_violation(struct ingest *in, const struct wire_record *r, const struct wir
 		return db_error(in->c, err, errlen, "violation");
 	if (!ingest_severity_alerts(rule->severity))
 		return 0;
-	al = (struct alert_in){ v->uuid, rule->rule, rule->severity, township, in->station,
+	/* the station's own namespace: "station:S01:<uuid>" can never be a
+	 * county key, whatever the uuid holds */
+	snprintf(source, sizeof(source), "station:%s:%s", in->station, v->uuid);
+	al = (struct alert_in){ source, rule->rule, rule->severity, township, in->station,
 		v->cylinder, v->buyer_masked, v->details[0] != '\0' ? v->details : rule->rule,
 		v->at_ms };
 	return raise_counted(in, &al, err, errlen);
 }
 
 static int
-store_record(struct ingest *in, const struct wire_record *r, int *is_new, char *err,
-    size_t errlen)
+store_record(struct ingest *in, const struct wire_record *r, int *is_new, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = in->st[ST_RECORD];
 	char digest[65], buyer_town[WIRE_TOWNSHIP] = "";
@@ -786,8 +784,8 @@ ensure_station(struct county_db *c, const char *station, const char *claimed, in
  * county.
  */
 static int
-batch_refused(struct county_db *c, const char *station, const struct wire_batch *batch,
-    int64_t now, char *err, size_t errlen)
+batch_refused(struct county_db *c, const char *station, const struct wire_batch *batch, int64_t now,
+    char *err, size_t errlen)
 {
 	const struct wire_record *r;
 	int64_t hwm = 0, jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
@@ -818,8 +816,7 @@ batch_refused(struct county_db *c, const char *station, const struct wire_batch 
 
 enum county_result
 county_ingest(struct county_db *c, const char *station, const char *session,
-    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,
-    size_t errlen)
+    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
 {
 	struct ingest in;
 	enum county_result result = COUNTY_ERROR;
@@ -1107,6 +1104,24 @@ county_alerts(struct county_db *c, const char *township, int64_t since, size_t m
 fail:
 	wire_alerts_free(out);
 	return -1;
+}
+
+int
+county_queue(struct county_db *c, const char *identity, int64_t since, size_t max,
+    struct wire_alert_list *out, char *err, size_t errlen)
+{
+	struct audit_row audit;
+
+	if (county_alerts(c, "county", since, max, out, err, errlen) == -1)
+		return -1;
+	/* every station's conflicts are every tenant's data: who looked, and when */
+	audit =
+	    (struct audit_row){ identity, "queue", "county", since, 0, (int64_t)out->count, NULL };
+	if (audit_write(c, &audit, err, errlen) == -1) {
+		wire_alerts_free(out);
+		return -1;
+	}
+	return 0;
 }
 
 enum county_result

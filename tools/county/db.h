@@ -87,6 +87,13 @@ int county_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err
 int county_alerts(struct county_db *c, const char *township, int64_t since, size_t max,
     struct wire_alert_list *out, char *err, size_t errlen);
 
+/* The county's own queue: the alerts routed to township "county" (C06
+ * conflicting resends; alerts no township owns) with id > since, written to
+ * the audit log under identity (query "queue"; never NULL) before they are
+ * returned.  Caller frees with wire_alerts_free. */
+int county_queue(struct county_db *c, const char *identity, int64_t since, size_t max,
+    struct wire_alert_list *out, char *err, size_t errlen);
+
 /*
  * Record a disposition of alert d->id under identity, if the alert lies
  * inside scope (the township it was routed to; an alert's township never

@@ -21,23 +21,23 @@
 #define S INGEST_ROUTE_STATION
 
 const struct ingest_rule ingest_station_rules[] = {
-	{ "R01", "alert", S },   /* code unreadable or forged */
-	{ "R02", "refuse", S },  /* not in the registry */
-	{ "R03", "alert", S },   /* another company's cylinder */
-	{ "R04", "alert", S },   /* scrapped or retired */
-	{ "R05", "alert", S },   /* inspection overdue */
-	{ "R06", "alert", S },   /* past service life */
-	{ "R07", "refuse", S },  /* operator */
-	{ "R08", "refuse", S },  /* buyer */
-	{ "R09", "refuse", S },  /* empty weight vs tare */
-	{ "R10", "alert", S },   /* filled again too soon */
+	{ "R01", "alert", S },                  /* code unreadable or forged */
+	{ "R02", "refuse", S },                 /* not in the registry */
+	{ "R03", "alert", S },                  /* another company's cylinder */
+	{ "R04", "alert", S },                  /* scrapped or retired */
+	{ "R05", "alert", S },                  /* inspection overdue */
+	{ "R06", "alert", S },                  /* past service life */
+	{ "R07", "refuse", S },                 /* operator */
+	{ "R08", "refuse", S },                 /* buyer */
+	{ "R09", "refuse", S },                 /* empty weight vs tare */
+	{ "R10", "alert", S },                  /* filled again too soon */
 	{ "R11", "alert", INGEST_ROUTE_BUYER }, /* hoarding: the buyer's township */
-	{ "R20", "alert", S },   /* overfill */
-	{ "R21", "flag", S },    /* short weight */
-	{ "R22", "flag", S },    /* too long */
-	{ "R23", "critical", S }, /* weight rising with the valve closed */
-	{ "R24", "flag", S },    /* link lost during a fill */
-	{ "R25", "flag", S },    /* check-weigh */
+	{ "R20", "alert", S },                  /* overfill */
+	{ "R21", "flag", S },                   /* short weight */
+	{ "R22", "flag", S },                   /* too long */
+	{ "R23", "critical", S },               /* weight rising with the valve closed */
+	{ "R24", "flag", S },                   /* link lost during a fill */
+	{ "R25", "flag", S },                   /* check-weigh */
 	{ NULL, NULL, S },
 };
 
@@ -90,8 +90,7 @@ one_of(const char *text, const char *const *words)
 static const char *const kinds[] = { "fill", "refusal", "event", NULL };
 /* a recorded fill's outcome (the station's fills.result, 'filling' excepted:
  * a fill still running is never sent) */
-static const char *const results[] = { "ok", "flagged", "held", "interrupted", "emergency",
-	NULL };
+static const char *const results[] = { "ok", "flagged", "held", "interrupted", "emergency", NULL };
 static const char *const buyer_kinds[] = { "", "household", "business", NULL };
 
 /* An instant a record can hold: after 2000, at most a day ahead of now. */
@@ -129,8 +128,9 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 	if (f->cylinder[0] == '\0')
 		return err_set(err, errlen, "%s: cyl is empty", at);
 	if (!instant_ok(f->started_ms, now_ms))
-		return err_set(err, errlen, "%s: start %lld is not a possible time (2000 .. a day "
-		                            "ahead of the county's clock)",
+		return err_set(err, errlen,
+		    "%s: start %lld is not a possible time (2000 .. a day "
+		    "ahead of the county's clock)",
 		    at, (long long)f->started_ms);
 	if (f->ended_ms != 0 && !instant_ok(f->ended_ms, now_ms))
 		return err_set(err, errlen, "%s: end %lld is not a possible time", at,
@@ -155,8 +155,8 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 }
 
 static int
-check_violation(const struct wire_violation *v, const char *at, size_t j, int64_t now_ms,
-    char *err, size_t errlen)
+check_violation(const struct wire_violation *v, const char *at, size_t j, int64_t now_ms, char *err,
+    size_t errlen)
 {
 	if (!ingest_uuid_valid(v->uuid))
 		return err_set(err, errlen, "%s viol %zu: uuid is not a UUID", at, j);
@@ -174,8 +174,7 @@ check_violation(const struct wire_violation *v, const char *at, size_t j, int64_
 }
 
 int
-ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char *err,
-    size_t errlen)
+ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char *err, size_t errlen)
 {
 	char at[64];
 	size_t j;

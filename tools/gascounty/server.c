@@ -481,9 +481,12 @@ get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t
 	    outlen);
 }
 
+/* GET /alerts (a township's own) and GET /alerts/county (the county's
+ * queue, regulators, audited): one answer, two sources. */
 static void
-get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+alerts_answer(const struct request *rq, int queue, coap_resource_t *resource,
+    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
+    coap_pdu_t *response)
 {
 	const char *township = rq->scope->township;
 	char err[256], text[24];
@@ -499,7 +502,9 @@ get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *
 	 * the body carries the newest id, and the client fetches since=N */
 	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
 		max = 1, since = INT64_MAX - 1;
-	if (county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err)) == -1) {
+	/* a regulator reads the county's own queue, under an audit row */
+	if ((queue ? county_queue(&S.cdb, rq->audit_as, since, max, &list, err, sizeof(err))
+	           : county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err))) == -1) {
 		log_warnx("alerts: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -512,6 +517,20 @@ get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *
 	wire_alerts_free(&list);
 	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
 	    outlen);
+}
+
+static void
+get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	alerts_answer(rq, 0, resource, session, request, query, response);
+}
+
+static void
+get_county_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	alerts_answer(rq, 1, resource, session, request, query, response);
 }
 
 static void
@@ -740,6 +759,14 @@ static const struct resource resources[] = {
 	    .query = "`since=N`",
 	    .body = "",
 	    .answer = "2.05 + alert list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "alerts/county",
+	    .action = ACCESS_QUEUE_READ,
+	    .handler = get_county_alerts,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`since=N`",
+	    .body = "",
+	    .answer = "2.05 + alert list (township `county`: C06)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "alerts/ack",
 	    .action = ACCESS_ALERTS_DISPOSE,
