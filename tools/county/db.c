@@ -417,10 +417,11 @@ record_conflict(struct ingest *in, const struct wire_record *r, const char *dige
 	if (sqlite3_changes(in->c->db) == 0)
 		return 0; /* this version was recorded before: a retransmission of it */
 	id = sqlite3_last_insert_rowid(in->c->db);
-	log_warnx("station %s seq %lld: resent with other content (held %.12s, sent %.12s); kept "
-	          "the first, conflict %lld",
-	    in->station, (long long)r->seq, held_digest[0] != '\0' ? held_digest : "?", digest,
-	    (long long)id);
+	log_warnx("station %s seq %lld: %s (held seq %lld %.12s, sent %.12s); kept the first, "
+	          "conflict %lld",
+	    in->station, (long long)r->seq,
+	    held_seq == r->seq ? "resent with other content" : "sent with a held uuid",
+	    (long long)held_seq, held_digest[0] != '\0' ? held_digest : "-", digest, (long long)id);
 	/* the whole conflict in the alert the regulator reads (conflicts has it too) */
 	snprintf(text, sizeof(text), "record %lld %s: held (seq %lld) %s, sent %s, %s",
 	    (long long)r->seq,
