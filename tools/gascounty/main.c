@@ -158,7 +158,7 @@ usage(FILE *f)
 	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	    "runs the county rules C01-C04, routes alerts to townships, answers traces\n"
+	    "runs the county rules C01-C06, routes alerts to townships, answers traces\n"
 	    "and serves registry deltas to stations.\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
