@@ -15,9 +15,10 @@ UPDATE violations SET uuid = 'county:' || uuid
 UPDATE alerts SET source = 'station:' || station || ':' || source
  WHERE substr(source, 1, 7) <> 'county:';
 
--- SHA-256 of each record as the county stored it (its canonical CBOR
--- without the station's informative fields), to tell a retransmission from
--- a conflicting resend.  NULL for records stored before this migration.
+-- SHA-256 of each record as the station sent it (every field the county
+-- keeps, in a fixed order: db.c record_digest), to tell a retransmission
+-- from a conflicting resend.  NULL for records stored before this
+-- migration.
 ALTER TABLE records ADD COLUMN digest TEXT;
 
 -- Every resend that did not match what the county holds: the same

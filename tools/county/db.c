@@ -346,34 +346,99 @@ township_known(const struct county_db *c, const char *code)
 	return psk_find(c->identities, (const uint8_t *)id, (size_t)n) != NULL;
 }
 
+/* One field into a record's digest: its text and a NUL, so that no two
+ * sequences of fields hash the same. */
+static void
+digest_text(EVP_MD_CTX *md, const char *text)
+{
+	EVP_DigestUpdate(md, text, strlen(text) + 1);
+}
+
+static void
+digest_int(EVP_MD_CTX *md, int64_t v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)v);
+	digest_text(md, text);
+}
+
+static void
+digest_kg(EVP_MD_CTX *md, double kg)
+{
+	char text[40];
+
+	snprintf(text, sizeof(text), "%a", kg); /* exact: every bit of the double */
+	digest_text(md, text);
+}
+
 /*
- * The record's digest: SHA-256 (hex) of its canonical CBOR, the wire
- * encoding of a batch that holds it alone, without the fields the county
- * never believes (the batch's station and township, the record's "st").
+ * The record's digest: SHA-256 (hex) of every field the county keeps, in
+ * a fixed order, each as text ended by a NUL; the fields the county never
+ * believes (the batch's station and township, the record's "st") are left
+ * out.  Defined here rather than as the wire encoding, so that a change of
+ * encoding never makes a retransmission look like a conflict.
  */
 static int
 record_digest(const struct wire_record *r, char out[65], char *err, size_t errlen)
 {
-	struct wire_record copy = *r;
-	struct wire_batch one;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	uint8_t *buf = NULL;
-	size_t len = 0;
+	const struct wire_fill *f = &r->fill;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	size_t i;
 	int ok;
 
-	copy.station[0] = '\0';
-	memset(&one, 0, sizeof(one));
-	one.count = 1;
-	one.records = &copy;
-	if (wire_encode_batch(&one, &buf, &len) == -1)
-		return err_set(err, errlen, "record seq %lld: cannot encode it for its digest",
-		    (long long)r->seq);
-	ok = EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == 32;
-	free(buf);
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return err_set(err, errlen, "SHA-256 failed");
+	}
+	digest_int(md, r->seq);
+	digest_text(md, r->uuid);
+	digest_text(md, r->kind);
+	digest_int(md, r->created_ms);
+	digest_int(md, r->has_fill);
+	if (r->has_fill) {
+		digest_int(md, f->line);
+		digest_text(md, f->cylinder);
+		digest_text(md, f->buyer);
+		digest_text(md, f->buyer_masked);
+		digest_text(md, f->buyer_township);
+		digest_text(md, f->buyer_kind);
+		digest_text(md, f->operator_cert);
+		digest_int(md, f->started_ms);
+		digest_int(md, f->ended_ms);
+		digest_kg(md, f->tare_kg);
+		digest_kg(md, f->target_kg);
+		digest_kg(md, f->preact_kg);
+		digest_kg(md, f->cutoff_kg);
+		digest_kg(md, f->gross_kg);
+		digest_kg(md, f->net_kg);
+		digest_text(md, f->result);
+		digest_int(md, (int64_t)f->curve_len);
+		if (f->curve != NULL && f->curve_len > 0)
+			EVP_DigestUpdate(md, f->curve, f->curve_len);
+	}
+	digest_int(md, (int64_t)r->violation_count);
+	for (i = 0; i < r->violation_count; i++) {
+		const struct wire_violation *v = &r->violations[i];
+
+		digest_text(md, v->uuid);
+		digest_text(md, v->rule);
+		digest_text(md, v->severity);
+		digest_text(md, v->township);
+		digest_text(md, v->details);
+		digest_text(md, v->cylinder);
+		digest_text(md, v->buyer);
+		digest_text(md, v->buyer_masked);
+		digest_int(md, v->line);
+		digest_int(md, v->at_ms);
+	}
+	ok = EVP_DigestFinal_ex(md, sum, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(md);
 	if (!ok)
 		return err_set(err, errlen, "SHA-256 failed");
-	hex_encode(md, 32, out);
+	hex_encode(sum, 32, out);
 	return 0;
 }
 
