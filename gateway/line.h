@@ -67,7 +67,7 @@ struct line_io {
 	int (*ctl_start)(void *ctx, double target_net_kg, double tare_kg);
 	int (*ctl_abort)(void *ctx);
 	/* Emergency (R23): close every valve on the line's bus, the other
-	 * lines' included (DESIGN invariant 4).  May be NULL. */
+	 * lines' included (docs/design.md, V4).  May be NULL. */
 	void (*close_bus)(void *ctx);
 };
 

@@ -2,7 +2,7 @@
  * gascounty db: everything the county server stores and reads.
  *
  * Idempotency is the point of this file.  libcoap does not de-duplicate a
- * retransmitted request (PITFALLS), and a station resends whatever it has
+ * retransmitted request (docs/design.md §7), and a station resends whatever it has
  * not seen acknowledged, so every write here is keyed: records by
  * (station, seq) and uuid, violations by uuid, alerts by their source.
  * Running the same batch twice leaves the database exactly as once.
@@ -513,7 +513,7 @@ county_ingest(struct county_db *c, const char *station, const struct wire_batch 
 	}
 	if (advance_hwm(c, station, now, &ack->hwm, err, errlen) == -1)
 		goto fail;
-	/* the answer is given only after this commit (DESIGN §9) */
+	/* the answer is given only after this commit (docs/design.md, V5) */
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
 	*new_alerts = alerts;
