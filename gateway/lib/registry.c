@@ -930,6 +930,13 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 
 /* ---- look-ups ------------------------------------------------------------------ */
 
+int64_t
+registry_version_held(sqlite3 *db)
+{
+	return store_query_int(db,
+	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
+}
+
 static void
 registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
 {

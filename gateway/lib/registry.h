@@ -150,6 +150,10 @@ struct wire_registry;
 int registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unknown, char *err,
     size_t errlen);
 
+/* The registry version the station holds: meta 'registry_version', the
+ * last delta applied (0 when none, or when the database cannot say). */
+int64_t registry_version_held(sqlite3 *db);
+
 /* ---- look-ups for the fill line ---------------------------------------------- */
 
 /* A cylinder as stored; text columns that are NULL read as "". */
