@@ -945,6 +945,29 @@ registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
 	str_copy(dst, text != NULL ? (const char *)text : "", dstlen);
 }
 
+/* An operator's and a buyer's row, the same for a look-up and a listing. */
+#define OPERATOR_COLUMNS "SELECT cert, name, expires, active"
+#define BUYER_COLUMNS "SELECT id, masked, kind, township, address"
+
+static void
+operator_row(sqlite3_stmt *stmt, struct registry_operator *out)
+{
+	registry_column_copy(stmt, 0, out->cert, sizeof(out->cert));
+	registry_column_copy(stmt, 1, out->name, sizeof(out->name));
+	registry_column_copy(stmt, 2, out->expires, sizeof(out->expires));
+	out->active = sqlite3_column_int(stmt, 3);
+}
+
+static void
+buyer_row(sqlite3_stmt *stmt, struct registry_buyer *out)
+{
+	registry_column_copy(stmt, 0, out->id, sizeof(out->id));
+	registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));
+	registry_column_copy(stmt, 2, out->kind, sizeof(out->kind));
+	registry_column_copy(stmt, 3, out->township, sizeof(out->township));
+	registry_column_copy(stmt, 4, out->address, sizeof(out->address));
+}
+
 /* Prepare sql, bind key to ?1 and step once. */
 static enum store_found
 registry_find(sqlite3 *db, const char *sql, const char *key, sqlite3_stmt **stmt, char *err,
@@ -1005,14 +1028,10 @@ registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *
 	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = registry_find(db, "SELECT cert, name, expires, active FROM operators WHERE cert = ?1",
-	    cert, &stmt, err, errlen);
-	if (rc == STORE_FOUND) {
-		registry_column_copy(stmt, 0, out->cert, sizeof(out->cert));
-		registry_column_copy(stmt, 1, out->name, sizeof(out->name));
-		registry_column_copy(stmt, 2, out->expires, sizeof(out->expires));
-		out->active = sqlite3_column_int(stmt, 3);
-	}
+	rc = registry_find(db, OPERATOR_COLUMNS " FROM operators WHERE cert = ?1", cert, &stmt, err,
+	    errlen);
+	if (rc == STORE_FOUND)
+		operator_row(stmt, out);
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -1025,19 +1044,84 @@ registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, cha
 	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = registry_find(db,
-	    "SELECT id, masked, kind, township, address FROM buyers"
-	    " WHERE id = ?1",
-	    id, &stmt, err, errlen);
-	if (rc == STORE_FOUND) {
-		registry_column_copy(stmt, 0, out->id, sizeof(out->id));
-		registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));
-		registry_column_copy(stmt, 2, out->kind, sizeof(out->kind));
-		registry_column_copy(stmt, 3, out->township, sizeof(out->township));
-		registry_column_copy(stmt, 4, out->address, sizeof(out->address));
-	}
+	rc = registry_find(db, BUYER_COLUMNS " FROM buyers WHERE id = ?1", id, &stmt, err, errlen);
+	if (rc == STORE_FOUND)
+		buyer_row(stmt, out);
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/* ---- listings ------------------------------------------------------------------ */
+
+/* Step sql, calling row for each row until it returns -1.  0, or -1 with err. */
+static int
+registry_walk(sqlite3 *db, const char *sql, int (*row)(sqlite3_stmt *stmt, void *ctx), void *ctx,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(db, sql, &stmt, err, errlen) == -1)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (row(stmt, ctx) == -1)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err_set(err, errlen, "database: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct operators_walk {
+	int (*fn)(const struct registry_operator *op, void *arg);
+	void *arg;
+};
+
+static int
+operators_walk_row(sqlite3_stmt *stmt, void *ctx)
+{
+	struct operators_walk *w = ctx;
+	struct registry_operator op;
+
+	memset(&op, 0, sizeof(op));
+	operator_row(stmt, &op);
+	return w->fn(&op, w->arg);
+}
+
+int
+registry_operators_list(sqlite3 *db, int (*fn)(const struct registry_operator *op, void *arg),
+    void *arg, char *err, size_t errlen)
+{
+	struct operators_walk w = { fn, arg };
+
+	return registry_walk(db, OPERATOR_COLUMNS " FROM operators ORDER BY cert",
+	    operators_walk_row, &w, err, errlen);
+}
+
+struct buyers_walk {
+	int (*fn)(const struct registry_buyer *buyer, void *arg);
+	void *arg;
+};
+
+static int
+buyers_walk_row(sqlite3_stmt *stmt, void *ctx)
+{
+	struct buyers_walk *w = ctx;
+	struct registry_buyer buyer;
+
+	memset(&buyer, 0, sizeof(buyer));
+	buyer_row(stmt, &buyer);
+	return w->fn(&buyer, w->arg);
+}
+
+int
+registry_buyers_list(sqlite3 *db, int (*fn)(const struct registry_buyer *buyer, void *arg),
+    void *arg, char *err, size_t errlen)
+{
+	struct buyers_walk w = { fn, arg };
+
+	return registry_walk(db, BUYER_COLUMNS " FROM buyers ORDER BY created_ms, id",
+	    buyers_walk_row, &w, err, errlen);
 }
 
 int

@@ -195,6 +195,17 @@ enum store_found registry_buyer_find(sqlite3 *db, const char *id, struct registr
     char *err, size_t errlen);
 
 /*
+ * Listings (gasctl operators list, buyers list): call fn for each operator
+ * in certificate order, or each buyer oldest first; fn returning -1 stops
+ * the walk.  0, or -1 with err (a database error; the rows before it were
+ * given to fn).
+ */
+int registry_operators_list(sqlite3 *db, int (*fn)(const struct registry_operator *op, void *arg),
+    void *arg, char *err, size_t errlen);
+int registry_buyers_list(sqlite3 *db, int (*fn)(const struct registry_buyer *buyer, void *arg),
+    void *arg, char *err, size_t errlen);
+
+/*
  * A buyer first seen at the counter (the id, masked form, kind and township
  * of buyer; no address), inserted unless the id is there already (an
  * existing row is left as it is).  Runs inside the caller's transaction (the
