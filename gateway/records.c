@@ -31,7 +31,7 @@ struct records_held {
 	char cylinder[64];
 	char buyer[65];
 	char buyer_township[16];
-	char operator_cert[64];
+	char operator_cert[REGISTRY_CERT_MAX + 1];
 	enum records_write last; /* outcome of the latest write */
 	unsigned tries;          /* writes tried since it was held */
 	int busy;                /* a thread is writing it */

@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "registry.h"
 #include "rules.h"
 #include "store.h"
 #include "wire.h"
@@ -81,7 +82,7 @@ struct records_cylinder {
 };
 
 struct records_operator {
-	char cert[64];
+	char cert[REGISTRY_CERT_MAX + 1];
 	char name[64];
 	int32_t expires;
 	int active;
@@ -97,9 +98,9 @@ struct records_buyer {
 struct records_fill {
 	char uuid[37];
 	int line;
-	char cylinder[64];      /* serial */
-	char buyer[65];         /* buyer id, "" for none */
-	char operator_cert[64]; /* "" for none */
+	char cylinder[64];                         /* serial */
+	char buyer[65];                            /* buyer id, "" for none */
+	char operator_cert[REGISTRY_CERT_MAX + 1]; /* "" for none */
 	int64_t started_ms;
 	int64_t ended_ms;
 	double tare_kg;
@@ -238,7 +239,7 @@ struct records_fill_row {
 	int line;
 	char cylinder[64];
 	char buyer_masked[40];
-	char operator_cert[64];
+	char operator_cert[REGISTRY_CERT_MAX + 1];
 	int64_t started_ms;
 	int64_t ended_ms;
 	double target_kg;

@@ -28,7 +28,6 @@
 #define REGISTRY_TARE_MAX_G 200000
 #define REGISTRY_ADDRESS_MAX 256
 #define REGISTRY_NAME_MAX 128
-#define REGISTRY_CERT_MAX 64
 
 static const struct {
 	const char *name;

@@ -33,6 +33,10 @@
 #include "store.h"
 
 #define REGISTRY_OWNER_MAX 128
+/* Bytes of an operator's certificate number: the one limit, from which the
+ * fill line's copy (line.h LINE_CERT_SIZE) and the control protocol's
+ * (ctlreq.h CTL_CERT_MAX) are derived. */
+#define REGISTRY_CERT_MAX 63
 #define REGISTRY_CYCLE_YEARS 4 /* periodic inspection cycle of LPG cylinders */
 
 /* Where each column is in the file (-1: absent). */
@@ -171,7 +175,7 @@ struct registry_cylinder {
 };
 
 struct registry_operator {
-	char cert[65];
+	char cert[REGISTRY_CERT_MAX + 1];
 	char name[129];
 	char expires[11];
 	int active;

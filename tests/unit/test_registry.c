@@ -569,6 +569,29 @@ lists_operators_and_buyers_in_order(void **state)
 	assert_string_equal(l.what[1], "110***********002X household 330825102");
 }
 
+/* An operator's certificate number is held to what a fill line keeps and
+ * the control protocol takes (one limit, REGISTRY_CERT_MAX): a number the
+ * registry accepts can always log in, whole. */
+static void
+certificate_numbers_fit_what_a_line_keeps(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_operator op;
+	char err[256], cert[REGISTRY_CERT_MAX + 2];
+
+	memset(cert, 'C', sizeof(cert) - 1);
+	cert[sizeof(cert) - 1] = '\0';
+	assert_int_equal(strlen(cert), REGISTRY_CERT_MAX + 1);
+	assert_int_equal(
+	    registry_operator_add(f->db, cert, "Too Long", "2027-06-30", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "1 to 63"));
+	cert[REGISTRY_CERT_MAX] = '\0';
+	assert_int_equal(
+	    registry_operator_add(f->db, cert, "Just Fits", "2027-06-30", err, sizeof(err)), 0);
+	assert_int_equal(registry_operator_find(f->db, cert, &op, err, sizeof(err)), STORE_FOUND);
+	assert_string_equal(op.cert, cert);
+}
+
 static void
 finds_cylinders_operators_and_buyers(void **state)
 {
@@ -754,6 +777,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_operators_and_buyers_in_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(certificate_numbers_fit_what_a_line_keeps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(finds_cylinders_operators_and_buyers, setup,
 		    teardown),
