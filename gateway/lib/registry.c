@@ -936,14 +936,6 @@ registry_version_held(sqlite3 *db)
 	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
 }
 
-static void
-registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, column);
-
-	str_copy(dst, text != NULL ? (const char *)text : "", dstlen);
-}
-
 /* An operator's and a buyer's row, the same for a look-up and a listing. */
 #define OPERATOR_COLUMNS "SELECT cert, name, expires, active"
 #define BUYER_COLUMNS "SELECT id, masked, kind, township, address"
@@ -951,20 +943,20 @@ registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
 static void
 operator_row(sqlite3_stmt *stmt, struct registry_operator *out)
 {
-	registry_column_copy(stmt, 0, out->cert, sizeof(out->cert));
-	registry_column_copy(stmt, 1, out->name, sizeof(out->name));
-	registry_column_copy(stmt, 2, out->expires, sizeof(out->expires));
+	store_column_copy(stmt, 0, out->cert, sizeof(out->cert));
+	store_column_copy(stmt, 1, out->name, sizeof(out->name));
+	store_column_copy(stmt, 2, out->expires, sizeof(out->expires));
 	out->active = sqlite3_column_int(stmt, 3);
 }
 
 static void
 buyer_row(sqlite3_stmt *stmt, struct registry_buyer *out)
 {
-	registry_column_copy(stmt, 0, out->id, sizeof(out->id));
-	registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));
-	registry_column_copy(stmt, 2, out->kind, sizeof(out->kind));
-	registry_column_copy(stmt, 3, out->township, sizeof(out->township));
-	registry_column_copy(stmt, 4, out->address, sizeof(out->address));
+	store_column_copy(stmt, 0, out->id, sizeof(out->id));
+	store_column_copy(stmt, 1, out->masked, sizeof(out->masked));
+	store_column_copy(stmt, 2, out->kind, sizeof(out->kind));
+	store_column_copy(stmt, 3, out->township, sizeof(out->township));
+	store_column_copy(stmt, 4, out->address, sizeof(out->address));
 }
 
 /* Prepare sql, bind key to ?1 and step once. */
@@ -1003,16 +995,16 @@ registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder
 	    " WHERE serial = ?1",
 	    serial, &stmt, err, errlen);
 	if (rc == STORE_FOUND) {
-		registry_column_copy(stmt, 0, out->serial, sizeof(out->serial));
-		registry_column_copy(stmt, 1, out->code, sizeof(out->code));
-		registry_column_copy(stmt, 2, out->model, sizeof(out->model));
-		registry_column_copy(stmt, 3, out->manufactured, sizeof(out->manufactured));
+		store_column_copy(stmt, 0, out->serial, sizeof(out->serial));
+		store_column_copy(stmt, 1, out->code, sizeof(out->code));
+		store_column_copy(stmt, 2, out->model, sizeof(out->model));
+		store_column_copy(stmt, 3, out->manufactured, sizeof(out->manufactured));
 		out->tare_kg = sqlite3_column_double(stmt, 4);
 		out->fill_kg = sqlite3_column_double(stmt, 5);
-		registry_column_copy(stmt, 6, out->owner, sizeof(out->owner));
-		registry_column_copy(stmt, 7, out->last_inspection, sizeof(out->last_inspection));
-		registry_column_copy(stmt, 8, out->next_inspection, sizeof(out->next_inspection));
-		registry_column_copy(stmt, 9, out->status, sizeof(out->status));
+		store_column_copy(stmt, 6, out->owner, sizeof(out->owner));
+		store_column_copy(stmt, 7, out->last_inspection, sizeof(out->last_inspection));
+		store_column_copy(stmt, 8, out->next_inspection, sizeof(out->next_inspection));
+		store_column_copy(stmt, 9, out->status, sizeof(out->status));
 		out->registry_version = sqlite3_column_int64(stmt, 10);
 	}
 	sqlite3_finalize(stmt);
