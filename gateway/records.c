@@ -1031,22 +1031,7 @@ outbox_read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errl
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		r->has_fill = 1;
-		f->line = sqlite3_column_int(st, 0);
-		store_column_copy(st, 1, f->cylinder, sizeof(f->cylinder));
-		store_column_copy(st, 2, f->buyer, sizeof(f->buyer));
-		store_column_copy(st, 3, f->buyer_masked, sizeof(f->buyer_masked));
-		store_column_copy(st, 4, f->buyer_township, sizeof(f->buyer_township));
-		store_column_copy(st, 5, f->buyer_kind, sizeof(f->buyer_kind));
-		store_column_copy(st, 6, f->operator_cert, sizeof(f->operator_cert));
-		f->started_ms = sqlite3_column_int64(st, 7);
-		f->ended_ms = sqlite3_column_int64(st, 8);
-		f->tare_kg = sqlite3_column_double(st, 9);
-		f->target_kg = sqlite3_column_double(st, 10);
-		f->preact_kg = sqlite3_column_double(st, 11);
-		f->cutoff_kg = sqlite3_column_double(st, 12);
-		f->gross_kg = sqlite3_column_double(st, 13);
-		f->net_kg = sqlite3_column_double(st, 14);
-		store_column_copy(st, 15, f->result, sizeof(f->result));
+		recordrows_fill(st, 0, f);
 		/* The curve goes with the record so the regulator can see it;
 		 * one that does not fit the protocol's bound stays at the
 		 * station (gasctl plot) rather than block the record. */
