@@ -22,9 +22,17 @@
 #include "weight.h"
 #include "wire.h"
 
-#define WIRE_MAX_DEPTH 8
+/* a field's own limit, which names the field, must be met before the walk's */
+_Static_assert(WIRE_MAX_STRING > WIRE_MAX_CURVE && WIRE_MAX_STRING > WIRE_TEXT,
+    "WIRE_MAX_STRING below a field's size");
 
 /* ---- step 1: structural check of the raw bytes --------------------------- */
+
+/* What the walk has seen so far, and why it stopped. */
+struct walk {
+	size_t items; /* data items, keys and values alike */
+	const char *why;
+};
 
 static int
 read_head(const uint8_t *buf, size_t len, size_t *pos, int *major, uint64_t *arg)
@@ -53,13 +61,15 @@ read_head(const uint8_t *buf, size_t len, size_t *pos, int *major, uint64_t *arg
 }
 
 static int
-check_item(const uint8_t *buf, size_t len, size_t *pos, int depth)
+check_item(const uint8_t *buf, size_t len, size_t *pos, int depth, struct walk *w)
 {
 	int major;
 	uint64_t arg, i, count;
 
 	if (depth > WIRE_MAX_DEPTH)
-		return -1;
+		return w->why = "nesting is too deep", -1;
+	if (++w->items > WIRE_MAX_ITEMS)
+		return w->why = "too many items", -1;
 	if (read_head(buf, len, pos, &major, &arg) == -1)
 		return -1;
 	switch (major) {
@@ -70,6 +80,8 @@ check_item(const uint8_t *buf, size_t len, size_t *pos, int depth)
 	case 3: /* text */
 		if (arg > len - *pos)
 			return -1;
+		if (arg > WIRE_MAX_STRING)
+			return w->why = "a string is too long", -1;
 		*pos += (size_t)arg;
 		return 0;
 	case 4: /* array */
@@ -79,7 +91,7 @@ check_item(const uint8_t *buf, size_t len, size_t *pos, int depth)
 		if (arg > len || count > len - *pos)
 			return -1;
 		for (i = 0; i < count; i++)
-			if (check_item(buf, len, pos, depth + 1) == -1)
+			if (check_item(buf, len, pos, depth + 1, w) == -1)
 				return -1;
 		return 0;
 	case 7: /* simple values and floats: 20..22 false/true/null, 25..27 floats */
@@ -93,6 +105,7 @@ static cbor_item_t *
 load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	struct cbor_load_result result;
+	struct walk walk = { 0, NULL };
 	cbor_item_t *item;
 	size_t pos = 0;
 
@@ -102,8 +115,15 @@ load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 		return err_set(err, errlen, "payload of %zu bytes is over %u", len,
 		           WIRE_MAX_PAYLOAD),
 		       NULL;
-	if (check_item(buf, len, &pos, 0) == -1)
+	if (check_item(buf, len, &pos, 0, &walk) == -1) {
+		if (walk.why != NULL)
+			return err_set(err, errlen,
+			           "%s near byte %zu (at most %u items, %u bytes a string, %d "
+			           "levels)",
+			           walk.why, pos, WIRE_MAX_ITEMS, WIRE_MAX_STRING, WIRE_MAX_DEPTH),
+			       NULL;
 		return err_set(err, errlen, "malformed CBOR near byte %zu", pos), NULL;
+	}
 	if (pos != len)
 		return err_set(err, errlen, "%zu bytes after the message", len - pos), NULL;
 	item = cbor_load(buf, len, &result);

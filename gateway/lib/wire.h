@@ -18,7 +18,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * What one payload may cost before any decoder looks at its fields: checked
+ * on the raw bytes, before libcbor allocates anything, so that the work and
+ * memory a request causes are bounded by these and not by what it claims
+ * (docs/protocol.md, "Bounds").
+ */
 #define WIRE_MAX_PAYLOAD (4u << 20) /* largest payload a decoder accepts */
+#define WIRE_MAX_ITEMS (1u << 19)   /* data items in one payload (keys and values) */
+#define WIRE_MAX_STRING 16384u      /* bytes of one text or byte string (> any field) */
+#define WIRE_MAX_DEPTH 8            /* nesting of arrays and maps */
 #define WIRE_MAX_RECORDS 5000       /* records in one batch or trace */
 #define WIRE_MAX_VIOLATIONS 64      /* violations of one record */
 #define WIRE_MAX_ALERTS 5000        /* alerts in one answer */

@@ -22,7 +22,8 @@ sample_record(struct wire_record *r, int64_t seq, int with_violation)
 	memset(r, 0, sizeof(*r));
 	str_copy(r->station, "S01", sizeof(r->station));
 	r->seq = seq;
-	snprintf(r->uuid, sizeof(r->uuid), "00000000-0000-4000-8000-%012lld", (long long)seq);
+	snprintf(r->uuid, sizeof(r->uuid), "00000000-0000-4000-8000-%012llu",
+	    (unsigned long long)seq % 1000000000000u);
 	str_copy(r->kind, "fill", sizeof(r->kind));
 	r->created_ms = 1795700000000 + seq;
 	r->has_fill = 1;
@@ -477,6 +478,102 @@ fill_curves_travel_with_records_and_alone(void **state)
 	free(big);
 }
 
+/* A payload is bounded before libcbor builds anything from it: four
+ * million tiny items, deep nesting or an overlong string are refused with
+ * the bound named, and a full legitimate batch still fits. */
+static uint8_t *
+map_of_array(uint8_t fill, size_t n, size_t *len)
+{
+	/* { "records": [ fill x n ] } with a 4-byte array length */
+	uint8_t *buf = malloc(n + 14);
+
+	memcpy(buf, "\xa1\x67records\x9a", 10);
+	buf[10] = (uint8_t)(n >> 24);
+	buf[11] = (uint8_t)(n >> 16);
+	buf[12] = (uint8_t)(n >> 8);
+	buf[13] = (uint8_t)n;
+	memset(buf + 14, fill, n);
+	*len = n + 14;
+	return buf;
+}
+
+static void
+bounds_work_before_decoding(void **state)
+{
+	static const struct {
+		const char *name;
+		uint8_t fill;
+		size_t n;
+		const char *why;
+	} rows[] = {
+		{ "4 MiB of zeros", 0x00, (4u << 20) - 14, "too many items" },
+		{ "4 MiB of empty maps", 0xa0, (4u << 20) - 14, "too many items" },
+		{ "one item over the bound", 0xf6, WIRE_MAX_ITEMS - 2, "too many items" },
+		{ NULL, 0, 0, NULL },
+	};
+	struct wire_batch b, big;
+	struct wire_trace t;
+	uint8_t *buf, deep[3 + WIRE_MAX_DEPTH + 1], *text;
+	size_t i, len;
+	char err[256], *json;
+
+	(void)state;
+	for (i = 0; rows[i].name != NULL; i++) {
+		buf = map_of_array(rows[i].fill, rows[i].n, &len);
+		err[0] = '\0';
+		if (wire_decode_batch(buf, len, &b, err, sizeof(err)) != -1 ||
+		    strstr(err, rows[i].why) == NULL)
+			fail_msg("%s: '%s'", rows[i].name, err);
+		assert_int_equal(wire_decode_trace(buf, len, &t, err, sizeof(err)), -1);
+		assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), -1);
+		free(buf);
+	}
+	/* at the bound exactly the walk passes (the batch is then refused for
+	 * its content, not its size) */
+	buf = map_of_array(0xf6, WIRE_MAX_ITEMS - 3, &len); /* map, key, array */
+	assert_int_equal(wire_decode_batch(buf, len, &b, err, sizeof(err)), -1);
+	assert_null(strstr(err, "too many items"));
+	free(buf);
+
+	/* nesting: {"a": [[[[[[[[ ... ]]]]]]]]} one level too deep */
+	deep[0] = 0xa1;
+	deep[1] = 0x61;
+	deep[2] = 'a';
+	for (i = 3; i < sizeof(deep); i++)
+		deep[i] = i + 1 < sizeof(deep) ? 0x81 : 0x80;
+	assert_int_equal(wire_decode_batch(deep, sizeof(deep), &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "nesting"));
+	assert_int_equal(wire_decode_batch(deep, sizeof(deep) - 1, &b, err, sizeof(err)), -1);
+	assert_null(strstr(err, "nesting"));
+
+	/* a text string over WIRE_MAX_STRING under a key nobody reads */
+	len = 3 + 5 + WIRE_MAX_STRING + 1;
+	text = malloc(len);
+	memcpy(text, "\xa1\x61x\x7a", 4);
+	text[4] = 0;
+	text[5] = 0;
+	text[6] = (uint8_t)((WIRE_MAX_STRING + 1) >> 8);
+	text[7] = (uint8_t)(WIRE_MAX_STRING + 1);
+	memset(text + 8, 'a', WIRE_MAX_STRING + 1);
+	assert_int_equal(wire_decode_batch(text, len, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "string"));
+	free(text);
+
+	/* the largest batch a station sends (1000 records, every field, a
+	 * violation each) is far inside the bounds */
+	memset(&big, 0, sizeof(big));
+	big.count = 1000;
+	big.records = calloc(big.count, sizeof(*big.records));
+	for (i = 0; i < big.count; i++)
+		sample_record(&big.records[i], (int64_t)i + 1, 1);
+	assert_int_equal(wire_encode_batch(&big, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 1000);
+	wire_batch_free(&b);
+	wire_batch_free(&big);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -492,6 +589,7 @@ main(void)
 		cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
 		cmocka_unit_test(station_list_round_trips),
 		cmocka_unit_test(fill_curves_travel_with_records_and_alone),
+		cmocka_unit_test(bounds_work_before_decoding),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }
