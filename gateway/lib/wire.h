@@ -28,10 +28,13 @@
 #define WIRE_MAX_ITEMS (1u << 19)   /* data items in one payload (keys and values) */
 #define WIRE_MAX_STRING 16384u      /* bytes of one text or byte string (> any field) */
 #define WIRE_MAX_DEPTH 8            /* nesting of arrays and maps */
-#define WIRE_MAX_RECORDS 5000       /* records in one batch or trace */
-#define WIRE_MAX_VIOLATIONS 64      /* violations of one record */
-#define WIRE_MAX_ALERTS 5000        /* alerts in one answer */
-#define WIRE_MAX_ROWS 20000         /* registry rows in one delta, stations in a list */
+/* What one decode may allocate (the structs its arrays fill, byte strings):
+ * the largest legitimate message takes under half of it. */
+#define WIRE_MAX_DECODED (16u << 20)
+#define WIRE_MAX_RECORDS 5000  /* records in one batch or trace */
+#define WIRE_MAX_VIOLATIONS 64 /* violations of one record */
+#define WIRE_MAX_ALERTS 5000   /* alerts in one answer */
+#define WIRE_MAX_ROWS 20000    /* registry rows in one delta, stations in a list */
 
 #define WIRE_ID 64     /* station id, serial, identity, operator */
 #define WIRE_UUID 37   /* 36 characters + NUL */
