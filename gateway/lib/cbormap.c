@@ -393,9 +393,10 @@ skip(struct reader *r, int depth)
 		return fail(r, "nesting too deep");
 	if (r->ev != EV_ARRAY && r->ev != EV_MAP)
 		return 0;
-	n = r->ev == EV_MAP ? 2 * r->n : r->n;
-	if (r->ev == EV_MAP && r->n > SIZE_MAX / 2)
+	/* every element takes a byte at least: a header cannot claim more */
+	if (r->n > r->len - r->pos || (r->ev == EV_MAP && r->n > (r->len - r->pos) / 2))
 		return fail(r, "malformed CBOR");
+	n = r->ev == EV_MAP ? 2 * r->n : r->n;
 	for (i = 0; i < n; i++)
 		if (next(r) == -1 || skip(r, depth + 1) == -1)
 			return -1;
@@ -583,6 +584,8 @@ read_map(struct reader *r, const struct cbormap_msg *msg, void *obj, int depth)
 					f = &msg->fields[j];
 					break;
 				}
+		} else if (skip(r, depth + 1) == -1) { /* a key that is an array or map */
+			return -1;
 		}
 		if (next(r) == -1)
 			return -1;

@@ -4,13 +4,18 @@
  * their keys; a message is a CBOR map with short text keys, so that the
  * generic JSON rendering (wire_cbor_to_json) reads well for people.
  *
+ * Each message is described once, as a table of its fields in wire.c
+ * (cbormap.h): the encoder, the decoder and the *_free function of a
+ * message all follow that table.
+ *
  * Encoders build a complete payload into a malloc'd buffer the caller frees
  * with free(); on failure nothing is allocated.  Decoders take (buf, len),
  * never read outside it, refuse anything malformed, too large or of the
- * wrong type with a reason in err, and on success fill a struct whose arrays
- * the caller releases with the matching *_free function (safe on a zeroed
- * or partly filled struct; after a failed decode the struct is already
- * released and zeroed).
+ * wrong type with a reason in err that names the field by its path
+ * ("records[3].viol[0].rule: missing"), and on success fill a struct whose
+ * arrays the caller releases with the matching *_free function (safe on a
+ * zeroed or partly filled struct; after a failed decode the struct is
+ * already released and zeroed).
  */
 #ifndef GAS_WIRE_H
 #define GAS_WIRE_H

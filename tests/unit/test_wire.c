@@ -835,6 +835,14 @@ errors_name_the_field_by_its_path(void **state)
 		    0);
 		assert_int_equal(a.hwm, 5);
 	}
+	{
+		/* keys that are not text are no field's: {[1, {2: 3}]: 4, "hwm": 6} */
+		uint8_t odd[] = { 0xa2, 0x82, 0x01, 0xa1, 0x02, 0x03, 0x04, 0x63, 'h', 'w', 'm',
+			0x06 };
+
+		assert_int_equal(wire_decode_ack(odd, sizeof(odd), &a, err, sizeof(err)), 0);
+		assert_int_equal(a.hwm, 6);
+	}
 
 	/* 600 event records of 64 minimal violations each: under 1 MiB on the
 	 * wire, over 16 MiB as structs */
