@@ -107,8 +107,10 @@ check "gastrace --csv lists the station's 50 fills" [ "$(grep -c ',S01,' "$T/tr.
 check "gastrace buyer --json answers JSON" grep -q '"query":"buyer"' "$T/tr.json"
 check "every trace is in the audit log" \
     [ "$(county_sql "SELECT count(*) FROM audit WHERE identity='regulator:alice'")" = 3 ]
-"$BUILD/gastrace" -u station:S01 -k "$T/station_S01.key" -p "$CPORT" cylinder CYL10 2>/dev/null
-check "gastrace with a station identity is refused (exit 3)" [ $? -eq 3 ]
+"$BUILD/gastrace" -u station:S01 -k "$T/station_S01.key" -p "$CPORT" cylinder CYL10 \
+    2>"$T/tr-station.err"; rc=$?
+check "gastrace with a station identity is refused (exit $rc, want 3: $(head -c 200 "$T/tr-station.err"))" \
+    [ $rc -eq 3 ]
 
 # --- a real peer: coap-client-openssl --------------------------------------------
 URI="coaps://127.0.0.1:$CPORT/trace/cylinder?serial=CYL20"

@@ -2,11 +2,12 @@
  * gascounty db: everything the county server stores and reads.
  *
  * Idempotency is the point of this file.  libcoap does not de-duplicate a
- * retransmitted request, and a station resends whatever it has not seen
- * acknowledged, so every write here is keyed: records by (station, seq)
- * and uuid, violations by uuid, alerts by their source.  Running the same
- * batch twice leaves the database exactly as once; a resend whose content
- * differs from the copy held is a conflict, recorded and alerted (C06).
+ * retransmitted request (docs/design.md §7), and a station resends
+ * whatever it has not seen acknowledged, so every write here is keyed:
+ * records by (station, seq) and uuid, violations by uuid, alerts by their
+ * source.  Running the same batch twice leaves the database exactly as
+ * once; a resend whose content differs from the copy held is a conflict,
+ * recorded and alerted (C06).
  *
  * The keys are split in two namespaces that cannot meet: a station's
  * uuids are UUIDs (ingestcheck.h refuses anything else), the county's own
@@ -149,7 +150,6 @@ county_violation(struct county_db *c, const char *uuid, const char *event, const
 
 /* ---- county rules on a new fill ------------------------------------------- */
 
-/* C01: the same cylinder filled at another station within c01_minutes. */
 /* A county rule's key for a record: "county:C01:S01:42", from the DTLS
  * identity's station and the record's seq only. */
 static void
@@ -158,6 +158,7 @@ county_key(char *out, size_t size, const char *rule, const char *station, int64_
 	snprintf(out, size, "county:%s:%s:%lld", rule, station, (long long)n);
 }
 
+/* C01: the same cylinder filled at another station within c01_minutes. */
 static int
 rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char *township,
     const struct wire_record *r, char *err, size_t errlen)
@@ -929,7 +930,7 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 	}
 	if (advance_hwm(c, station, in.now, &ack->hwm, err, errlen) == -1)
 		goto fail;
-	/* the answer is given only after this commit (DESIGN §9) */
+	/* the answer is given only after this commit (docs/design.md, V5) */
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
 	*new_alerts = in.alerts;
@@ -1289,22 +1290,7 @@ trace_row(sqlite3_stmt *st, struct wire_record *r)
 	if (sqlite3_column_type(st, 13) == SQLITE_NULL)
 		return; /* not a fill */
 	r->has_fill = 1;
-	r->fill.line = sqlite3_column_int(st, 6);
-	store_column_copy(st, 7, r->fill.cylinder, sizeof(r->fill.cylinder));
-	store_column_copy(st, 8, r->fill.buyer, sizeof(r->fill.buyer));
-	store_column_copy(st, 9, r->fill.buyer_masked, sizeof(r->fill.buyer_masked));
-	store_column_copy(st, 10, r->fill.buyer_township, sizeof(r->fill.buyer_township));
-	store_column_copy(st, 11, r->fill.buyer_kind, sizeof(r->fill.buyer_kind));
-	store_column_copy(st, 12, r->fill.operator_cert, sizeof(r->fill.operator_cert));
-	r->fill.started_ms = sqlite3_column_int64(st, 13);
-	r->fill.ended_ms = sqlite3_column_int64(st, 14);
-	r->fill.tare_kg = sqlite3_column_double(st, 15);
-	r->fill.target_kg = sqlite3_column_double(st, 16);
-	r->fill.preact_kg = sqlite3_column_double(st, 17);
-	r->fill.cutoff_kg = sqlite3_column_double(st, 18);
-	r->fill.gross_kg = sqlite3_column_double(st, 19);
-	r->fill.net_kg = sqlite3_column_double(st, 20);
-	store_column_copy(st, 21, r->fill.result, sizeof(r->fill.result));
+	recordrows_fill(st, 6, &r->fill);
 }
 
 int

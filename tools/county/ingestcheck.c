@@ -2,12 +2,12 @@
  * ingestcheck: the county's table of station rules and the bounds of what
  * a station's record can hold (ingestcheck.h).
  *
- * The table is the county's word on each rule (DESIGN's rule table, the
- * station rules' "action" column): a station names the rule that fired,
+ * The table is the county's word on each rule (docs/rules.md, the station
+ * rules' "action" column): a station names the rule that fired,
  * the county decides how grave it is and where its alert goes.  The
  * station's own table (gateway/rules.c) may split a rule into cases of
  * different gravity (R01 "no code scanned" refuses, R01 "code rejected"
- * alerts); the county takes the graver one, as DESIGN's table does.
+ * alerts); the county takes the graver one, as docs/rules.md does.
  */
 #include <ctype.h>
 #include <stddef.h>

@@ -1102,7 +1102,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	psk.psk_info.hint.length = strlen("gascounty");
 	psk.psk_info.key.s = S.nobody_key;
 	psk.psk_info.key.length = sizeof(S.nobody_key);
-	/* before the endpoint exists (PITFALLS); the buffers above outlive S.ctx */
+	/* before the endpoint exists (docs/design.md §7); the buffers above outlive S.ctx */
 	if (!coap_context_set_psk2(S.ctx, &psk))
 		fatalx("cannot set up PSK");
 
