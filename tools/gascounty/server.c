@@ -316,6 +316,22 @@ body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 	return offset == 0 && *len == total ? 0 : -1;
 }
 
+/* "station:S01 from 127.0.0.1:40123": which session a request came on,
+ * for the rows that must say so (conflicts). */
+static void
+session_name(coap_session_t *session, const char *identity, char *out, size_t size)
+{
+	const coap_address_t *peer = coap_session_get_addr_remote(session);
+	unsigned char addr[INET6_ADDRSTRLEN + 16];
+	size_t n = 0;
+
+	addr[0] = '\0';
+	if (peer != NULL)
+		n = coap_print_addr(peer, addr, sizeof(addr) - 1);
+	addr[n] = '\0';
+	snprintf(out, size, "%s from %s", identity, n > 0 ? (const char *)addr : "?");
+}
+
 static void
 notify_alerts(int new_alerts)
 {
@@ -345,7 +361,7 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
 	const char *identity = rq->who->identity, *station = rq->scope->station;
-	char err[256];
+	char err[256], where[160];
 	struct wire_batch batch;
 	struct wire_ack ack;
 	const uint8_t *data;
@@ -375,7 +391,17 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	}
-	if (county_ingest(&S.cdb, station, &batch, &ack, &alerts, err, sizeof(err)) == -1) {
+	session_name(session, identity, where, sizeof(where));
+	switch (county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_REFUSED:
+		/* what cannot be true: nothing stored, the field named */
+		wire_batch_free(&batch);
+		log_warnx("%s: refused batch: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	default:
 		wire_batch_free(&batch);
 		log_warnx("%s: batch not stored: %s", identity, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "not stored");
@@ -412,7 +438,14 @@ post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
 		return;
 	}
-	if (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err)) == -1) {
+	switch (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_REFUSED:
+		log_warnx("%s: refused heartbeat: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	default:
 		log_warnx("%s: heartbeat: %s", identity, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -448,9 +481,12 @@ get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t
 	    outlen);
 }
 
+/* GET /alerts (a township's own) and GET /alerts/county (the county's
+ * queue, regulators, audited): one answer, two sources. */
 static void
-get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+alerts_answer(const struct request *rq, int queue, coap_resource_t *resource,
+    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
+    coap_pdu_t *response)
 {
 	const char *township = rq->scope->township;
 	char err[256], text[24];
@@ -466,7 +502,9 @@ get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *
 	 * the body carries the newest id, and the client fetches since=N */
 	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
 		max = 1, since = INT64_MAX - 1;
-	if (county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err)) == -1) {
+	/* a regulator reads the county's own queue, under an audit row */
+	if ((queue ? county_queue(&S.cdb, rq->audit_as, since, max, &list, err, sizeof(err))
+	           : county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err))) == -1) {
 		log_warnx("alerts: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -479,6 +517,20 @@ get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *
 	wire_alerts_free(&list);
 	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
 	    outlen);
+}
+
+static void
+get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	alerts_answer(rq, 0, resource, session, request, query, response);
+}
+
+static void
+get_county_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	alerts_answer(rq, 1, resource, session, request, query, response);
 }
 
 static void
@@ -707,6 +759,14 @@ static const struct resource resources[] = {
 	    .query = "`since=N`",
 	    .body = "",
 	    .answer = "2.05 + alert list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "alerts/county",
+	    .action = ACCESS_QUEUE_READ,
+	    .handler = get_county_alerts,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`since=N`",
+	    .body = "",
+	    .answer = "2.05 + alert list (township `county`: C06)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "alerts/ack",
 	    .action = ACCESS_ALERTS_DISPOSE,
@@ -1009,6 +1069,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.verbose = verbose;
 	S.cdb.db = db;
 	S.cdb.config = &S.config;
+	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
 	if (load_keys() == -1)
 		return 1;
 
