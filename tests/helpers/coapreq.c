@@ -10,6 +10,9 @@
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
  *   heartbeat:STATION:TOWNSHIP   a heartbeat claiming STATION
  *   ack:ID                       a disposition of alert ID
+ *   casestep:ID                  a comment on case ID (casemsg.h)
+ *   report:VILLAGE               a grid worker's report from VILLAGE
+ *   reassign:ID:TOWNSHIP         case ID to TOWNSHIP
  * ACCEPT is the Accept option's number (none by default: CBOR).
  * Prints one line, "code C.DD" (the response code) or "code none" (no
  * session: handshake refused or no answer), then with -j the body as JSON.
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casemsg.h"
 #include "coaplink.h"
 #include "log.h"
 #include "util.h"
@@ -69,6 +73,32 @@ make_body(const char *spec, uint8_t **out, size_t *len)
 		d.id = atoll(f[1]);
 		str_copy(d.note, "tenant test", sizeof(d.note));
 		return wire_encode_disposition(&d, out, len);
+	}
+	if ((n == 2 && strcmp(f[0], "casestep") == 0) || (n == 2 && strcmp(f[0], "report") == 0) ||
+	    (n == 3 && strcmp(f[0], "reassign") == 0)) {
+		struct case_request r;
+
+		memset(&r, 0, sizeof(r));
+		str_copy(r.note, "tenant test", sizeof(r.note));
+		casemsg_set(&r, CASEMSG_NOTE_F);
+		if (strcmp(f[0], "report") == 0) {
+			str_copy(r.kind, "stacked", sizeof(r.kind));
+			str_copy(r.village, f[1], sizeof(r.village));
+			casemsg_set(&r, CASEMSG_KIND);
+			casemsg_set(&r, CASEMSG_VILLAGE);
+		} else {
+			r.id = atoll(f[1]);
+			casemsg_set(&r, CASEMSG_ID);
+		}
+		if (strcmp(f[0], "casestep") == 0) {
+			str_copy(r.step, "comment", sizeof(r.step));
+			casemsg_set(&r, CASEMSG_STEP);
+		}
+		if (n == 3) {
+			str_copy(r.township, f[2], sizeof(r.township));
+			casemsg_set(&r, CASEMSG_TOWNSHIP);
+		}
+		return casemsg_encode(&r, out, len);
 	}
 	return -1;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "county.h"
 #include "log.h"
 #include "store.h"
@@ -432,13 +433,24 @@ main(int argc, char **argv)
 	}
 	if (check_only) {
 		struct psk_table keys;
+		struct catalogue cat;
 
 		/* the identities file is part of the configuration: check it too */
 		if (psk_load_identities(config.identities, &keys, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gascounty: %s\n", err);
 			return 1;
 		}
-		printf("configuration OK (%zu identities)\n", keys.count);
+		/* and the catalogue and village list it names */
+		if (catalogue_load(config.catalogue, config.villages, &cat, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "gascounty: %s\n", err);
+			psk_table_free(&keys);
+			return 1;
+		}
+		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
+		       "villages)\n",
+		    keys.count, cat.noutcomes, cat.npowers, cat.nvillages);
+		catalogue_free(&cat);
 		psk_table_free(&keys);
 		return 0;
 	}
