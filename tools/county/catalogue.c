@@ -71,12 +71,31 @@ read_rows(const char *name, const char *buf, size_t len, const char *header, row
 	int rc = -1, seen_header = 0, n;
 	FILE *fp;
 
+	char *text;
+	size_t at, kept = 0;
+	int bol = 1, skip = 0;
+
 	if (len == 0)
 		return err_set(err, errlen, "%s: empty file (the header is %s)", name, header);
-	if ((fp = fmemopen((void *)buf, len, "r")) == NULL)
-		return err_set(err, errlen, "%s: %s", name, strerror(errno));
+	/* comment lines emptied before the CSV reader sees them (their line
+	 * breaks kept, so that line numbers stay true): a comment may hold
+	 * anything, quotes included */
+	if ((text = malloc(len)) == NULL)
+		return err_set(err, errlen, "out of memory");
+	for (at = 0; at < len; at++) {
+		if (bol)
+			skip = buf[at] == '#';
+		bol = buf[at] == '\n';
+		if (!skip || bol)
+			text[kept++] = buf[at];
+	}
+	if (kept == 0 || (fp = fmemopen(text, kept, "r")) == NULL) {
+		free(text);
+		return err_set(err, errlen, "%s: no header (it is %s)", name, header);
+	}
 	if ((reader = csv_open(fp)) == NULL) {
 		fclose(fp);
+		free(text);
 		return err_set(err, errlen, "out of memory");
 	}
 	while ((n = csv_next(reader, &row, reason, sizeof(reason))) != 0) {
@@ -113,6 +132,7 @@ read_rows(const char *name, const char *buf, size_t len, const char *header, row
 out:
 	csv_close(reader);
 	fclose(fp);
+	free(text);
 	return rc;
 }
 

@@ -13,7 +13,7 @@
  *   - the villages ("villages" key): village,township; a grid worker's
  *     report names a village and goes to its township.
  *
- * Lines whose first field begins with '#' are comments.  Every error is
+ * Lines that begin with '#' are comments (anything may follow).  Every error is
  * FILE:LINE: what is wrong.  A loaded catalogue is read-only: any thread may
  * read it; a reload builds a new one and swaps it whole.
  */
