@@ -23,8 +23,7 @@ key_file() { # identity file
 county_keys() {
 	: >"$T/ids"
 	chmod 600 "$T/ids"
-	for id in station:S01 station:S02 station:S03 township:TA township:TB regulator:alice \
-	    officer:wang@TA officer:li@TB grid:dan@TA; do
+	for id in station:S01 station:S02 station:S03 township:TA township:TB regulator:alice; do
 		f="$T/$(echo "$id" | tr ':' '_').key"
 		key_file "$id" "$f"
 		echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"

@@ -56,6 +56,12 @@ check "the tenant matrix has a column for each role of the test" \
         grep -q ' officer=' '$T/rows' && grep -q ' grid=' '$T/rows'"
 
 county_keys
+# named people: two officers (one per township) and a grid worker
+for id in officer:wang@TA officer:li@TB grid:dan@TA; do
+	f="$T/$(echo "$id" | tr ':' '_').key"
+	key_file "$id" "$f"
+	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
+done
 key_file station:S99 "$T/station_S99.key"
 printf '%s' "not-the-key-of-S01-00000" | od -An -tx1 | tr -d ' \n' >"$T/wrong.key"
 echo >>"$T/wrong.key"
