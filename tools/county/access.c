@@ -175,8 +175,11 @@ access_decide(const struct access_identity *who, enum access_action action,
 	return 1;
 }
 
-int
-access_scope_covers(const struct access_scope *scope, const char *station, const char *township)
+/* Whether a thing of station, township and person (each NULL or "" when
+ * it has none) lies inside scope: one rule for every kind of thing. */
+static int
+covers(const struct access_scope *scope, const char *station, const char *township,
+    const char *person)
 {
 	if (scope == NULL)
 		return 0;
@@ -186,26 +189,24 @@ access_scope_covers(const struct access_scope *scope, const char *station, const
 		return 0;
 	if (scope->station[0] != '\0')
 		return station != NULL && strcmp(station, scope->station) == 0;
+	if (scope->person[0] != '\0')
+		return person != NULL && strcmp(person, scope->person) == 0;
 	if (scope->township[0] != '\0')
 		return township != NULL && strcmp(township, scope->township) == 0;
 	return 0;
 }
 
 int
+access_scope_covers(const struct access_scope *scope, const char *station, const char *township)
+{
+	return covers(scope, station, township, NULL);
+}
+
+int
 access_scope_covers_case(const struct access_scope *scope, const char *township,
     const char *reporter)
 {
-	if (scope == NULL)
-		return 0;
-	if (scope->reach == ACCESS_REACH_ALL)
-		return 1;
-	if (scope->reach != ACCESS_REACH_OWN)
-		return 0;
-	if (scope->person[0] != '\0')
-		return reporter != NULL && strcmp(reporter, scope->person) == 0;
-	if (scope->township[0] != '\0')
-		return township != NULL && strcmp(township, scope->township) == 0;
-	return 0;
+	return covers(scope, NULL, township, reporter);
 }
 
 int

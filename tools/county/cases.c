@@ -761,45 +761,44 @@ rollback:
 
 /* ---- deadlines ------------------------------------------------------------------- */
 
-int
-cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size_t errlen)
+/* Run one statement that uses the deadlines (bind_deadlines). */
+static int
+run_timed(struct county_db *c, const char *sql, int64_t now, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+		return -1;
+	bind_deadlines(st, c->config, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "escalate");
+}
+
+int
+cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size_t errlen)
+{
 	*escalated = 0;
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
 	/* the step first (it names the stage that is late), then the mark */
-	if (store_prepare(c->db,
+	if (run_timed(c,
 	        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
 	        " SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
 	        " WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
 	        " ((:now - " DUE_SQL ") / 60000) || ' min', state FROM cases"
 	        " WHERE " OPEN_SQL " AND escalated_ms = 0 AND :now > " DUE_SQL,
-	        &st, err, errlen) == -1)
+	        now, err, errlen) == -1)
 		goto rollback;
-	bind_deadlines(st, c->config, now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_error(c, err, errlen, "escalate");
-		goto rollback;
-	}
 	*escalated = sqlite3_changes(c->db);
-	if (store_prepare(c->db,
+	if (run_timed(c,
 	        "UPDATE cases SET escalated_ms = :now WHERE " OPEN_SQL
 	        " AND escalated_ms = 0 AND :now > " DUE_SQL,
-	        &st, err, errlen) == -1)
+	        now, err, errlen) == -1 ||
+	    store_commit(c->db, err, errlen) == -1)
 		goto rollback;
-	bind_deadlines(st, c->config, now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_error(c, err, errlen, "escalate");
-		goto rollback;
-	}
-	return store_commit(c->db, err, errlen);
+	return 0;
 rollback:
 	store_rollback(c->db);
 	*escalated = 0;
