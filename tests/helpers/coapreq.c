@@ -4,6 +4,7 @@
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
  *           [-b BODY] [-a ACCEPT] [-j] [-t TIMEOUT_MS]
+ *   coapreq -p PORT -u IDENTITY -k KEYFILE -o -P PATH [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
@@ -17,6 +18,9 @@
  * Prints one line, "code C.DD" (the response code) or "code none" (no
  * session: handshake refused or no answer), then with -j the body as JSON.
  * Exits 0 when it printed a code line (whatever the code), 2 on bad usage.
+ * With -o it registers an Observe on PATH, prints "observing" (flushed) and
+ * then "notified" at the first notification, or "no notification" after
+ * TIMEOUT_MS.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -113,9 +117,9 @@ main(int argc, char **argv)
 	uint8_t *body = NULL;
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
-	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE;
+	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE, observe = 0;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:a:jt:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:a:jt:oh")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -147,6 +151,9 @@ main(int argc, char **argv)
 		case 't':
 			timeout_ms = atoi(optarg);
 			break;
+		case 'o':
+			observe = 1;
+			break;
 		case 'h':
 			printf("usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
 			       "[-q QUERY] [-b BODY] [-a ACCEPT] [-j] [-t MS]\n");
@@ -171,6 +178,26 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(&resp, 0, sizeof(resp));
+	if (observe) {
+		int64_t end = time_mono_ms() + timeout_ms;
+		int notified = 0;
+
+		if (coaplink_observe(link, path, query, 8000, &resp, err, sizeof(err)) == -1) {
+			printf("code none\n");
+			fprintf(stderr, "coapreq: %s\n", err);
+		} else {
+			printf("observing %d.%02d\n", resp.code / 100, resp.code % 100);
+			fflush(stdout);
+			coaplink_response_free(&resp);
+			while (!notified && time_mono_ms() < end)
+				if (coaplink_wait(link, 200, &notified) == -1)
+					break;
+			printf("%s\n", notified ? "notified" : "no notification");
+		}
+		coaplink_free(link);
+		free(body);
+		return 0;
+	}
 	if (coaplink_request(link, method, path, query,
 	        body != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, accept, body, bodylen,
 	        timeout_ms, &resp, err, sizeof(err)) == -1) {

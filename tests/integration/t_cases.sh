@@ -84,7 +84,11 @@ as_person $WANG close "$ID" >"$T/early.out" 2>&1
 check "closing a new case is refused with the reason" \
     sh -c "[ $? -eq 1 ] && grep -q 'is new' '$T/early.out'"
 
-# --- the officer's visit -----------------------------------------------------------
+# --- the officer's visit (watched through Observe on /cases) ------------------------
+"$BUILD/tests/coapreq" -p "$CPORT" -u "$WANG" -k "$T/officer_wang@$TA.key" -o -P cases -t 30000 \
+    >"$T/observe.out" 2>&1 &
+OBS=$!
+wait_for 10 grep -q "^observing 2.05" "$T/observe.out"
 printf '\377\330\377\340 site photo of %s\n' "$ID" >"$T/site.jpg"
 as_person $WANG accept "$ID" >"$T/s1.out" 2>&1 &&
     as_person $WANG step "$ID" onsite --note "到达现场，气瓶已扣留，倒出至14.9公斤" --photo "$T/site.jpg" \
@@ -93,6 +97,8 @@ as_person $WANG accept "$ID" >"$T/s1.out" 2>&1 &&
         >"$T/s3.out" 2>&1 &&
     as_person $WANG close "$ID" --note "罚款已缴纳" >"$T/s4.out" 2>&1
 check "accept, on site with a photo, decide a fine, close: each done" [ $? -eq 0 ]
+wait "$OBS"
+check "an officer observing /cases was notified of the change" grep -q "^notified" "$T/observe.out"
 check "the case is closed with the officer, the outcome and the fine" \
     [ "$(county_sql "SELECT state||' '||officer||' '||outcome||' '||power||' '||fine_yuan FROM cases WHERE id=$ID")" = \
       "closed $WANG fine P05 2000" ]
