@@ -27,7 +27,8 @@ for id in station:S1 township:$TA officer:wang@$TA officer:li@$TB grid:dan@$TA r
 	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
 done
 printf 'village,township\n东村,%s\n南村,%s\n' $TA $TB >"$T/villages.csv"
-COUNTY_EXTRA="catalogue = $PWD_TOP/etc/catalogue.csv
+cp "$PWD_TOP/etc/catalogue.csv" "$T/catalogue.csv"
+COUNTY_EXTRA="catalogue = $T/catalogue.csv
 villages = $T/villages.csv
 case_alert_accept_min = 1
 case_alert_onsite_min = 600
@@ -83,6 +84,16 @@ check "the township's shared key cannot act on cases (exit 3)" [ $? -eq 3 ]
 as_person $WANG close "$ID" >"$T/early.out" 2>&1
 check "closing a new case is refused with the reason" \
     sh -c "[ $? -eq 1 ] && grep -q 'is new' '$T/early.out'"
+
+# a broken catalogue on SIGHUP is named by its line and changes nothing
+cp "$T/catalogue.csv" "$T/catalogue.good"
+echo "power,P99,x,,fine" >>"$T/catalogue.csv"
+kill -HUP "$PID_county"
+wait_for 10 grep -q "catalogue.csv:[0-9]*: a power needs its legal basis" "$T/county.log"
+check "a broken catalogue on SIGHUP is named by FILE:LINE and the old one stays in force" \
+    sh -c "grep -q 'catalogue.csv:[0-9]*: a power needs its legal basis' '$T/county.log' &&
+        grep -q 'catalogue stay in force' '$T/county.log'"
+cp "$T/catalogue.good" "$T/catalogue.csv"
 
 # --- the officer's visit (watched through Observe on /cases) ------------------------
 "$BUILD/tests/coapreq" -p "$CPORT" -u "$WANG" -k "$T/officer_wang@$TA.key" -o -P cases -t 30000 \

@@ -281,6 +281,32 @@ a_step_outside_the_scope_is_refused(void **state)
 	assert_int_equal(cases_step(&cdb, &cat, &all, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_REFUSED);
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
+	/* the county's reassignment: a township code, a reason; back to new there */
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, "T B", sizeof(r.township));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_REFUSED);
+	str_copy(r.township, "TB", sizeof(r.township));
+	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int(
+	                     "SELECT count(*) FROM cases WHERE id IN (SELECT id FROM cases"
+	                     " WHERE township='TB' AND state='new' AND officer='' AND kind='R05'"
+	                     " AND cylinder='CY2')"),
+	    1);
+	/* and back, so that the tests after this one find it where they expect */
+	str_copy(r.township, "TA", sizeof(r.township));
+	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
 }
 
 static void

@@ -598,6 +598,11 @@ cases_reassign(struct county_db *c, const char *identity, const struct case_requ
 		err_set(err, errlen, "a reassignment needs id, township and note (why)");
 		return CASES_REFUSED;
 	}
+	if (rq->township[strspn(rq->township, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                      "0123456789_-")] != '\0') {
+		err_set(err, errlen, "township '%s' is not a township code", rq->township);
+		return CASES_REFUSED;
+	}
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	if ((res = case_find(c, &all, rq->id, state, sizeof(state), err, errlen)) != CASES_DONE)
