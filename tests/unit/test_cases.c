@@ -483,6 +483,8 @@ a_request_round_trips_and_bad_ones_name_the_key(void **state)
 		'u', 'r', 0x02 };
 	static const uint8_t two_lines[] = { 0xa1, 0x64, 's', 't', 'e', 'p', 0x63, 'a', '\n', 'b' };
 	static const uint8_t wrong_type[] = { 0xa1, 0x62, 'i', 'd', 0x61, 'x' };
+	/* {"id": an array claiming 2^32-1 items}: refused before libcbor allocates */
+	static const uint8_t huge[] = { 0xa1, 0x62, 'i', 'd', 0x9a, 0xff, 0xff, 0xff, 0xff };
 
 	(void)state;
 	r = step(42, "decide", "罚款两千元\n第二行");
@@ -503,6 +505,8 @@ a_request_round_trips_and_bad_ones_name_the_key(void **state)
 	assert_int_equal(casemsg_decode(wrong_type, sizeof(wrong_type), &back, err, sizeof(err)),
 	    -1);
 	assert_non_null(strstr(err, "id"));
+	assert_int_equal(casemsg_decode(huge, sizeof(huge), &back, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "flat CBOR map"));
 }
 
 static void

@@ -169,9 +169,52 @@ decode_field(const struct field_row *f, cbor_item_t *v, struct case_request *r, 
 	return -1;
 }
 
+/*
+ * A request is one flat map: text keys, and values that are numbers,
+ * strings or simple values, never arrays, maps or tags.  Check that on the
+ * raw bytes, every declared length inside the buffer and nothing after the
+ * map, before libcbor allocates anything (it would otherwise trust an
+ * array's declared size).  Returns the offset of the first bad byte, or
+ * len when the bytes are such a map.
+ */
+static size_t
+flat_map_check(const uint8_t *buf, size_t len)
+{
+	size_t pos = 1, items = (size_t)(buf[0] - 0xa0) * 2, i, n, k;
+	uint64_t arg;
+	int major, info;
+
+	for (i = 0; i < items; i++) {
+		if (pos >= len)
+			return pos;
+		major = buf[pos] >> 5;
+		info = buf[pos] & 0x1f;
+		if (major == 4 || major == 5 || major == 6 || info > 27 ||
+		    (i % 2 == 0 && major != 3))
+			return pos; /* nesting, tags, indefinite lengths, non-text keys */
+		pos++;
+		arg = (uint64_t)info;
+		if (info >= 24) {
+			n = (size_t)1 << (info - 24);
+			if (len - pos < n)
+				return pos;
+			for (arg = 0, k = 0; k < n; k++)
+				arg = (arg << 8) | buf[pos++];
+		}
+		if (major == 2 || major == 3) {
+			if (arg > len - pos)
+				return pos;
+			pos += (size_t)arg;
+		}
+	}
+	return pos == len ? len : pos;
+}
+
 int
 casemsg_decode(const uint8_t *buf, size_t len, struct case_request *r, char *err, size_t errlen)
 {
+	size_t bad;
+
 	struct cbor_load_result res;
 	struct cbor_pair *pairs;
 	cbor_item_t *root;
@@ -185,6 +228,9 @@ casemsg_decode(const uint8_t *buf, size_t len, struct case_request *r, char *err
 		    CASEMSG_MAX_PAYLOAD);
 	if (buf[0] < 0xa0 || buf[0] > 0xb7)
 		return err_set(err, errlen, "request is not a small CBOR map");
+	if ((bad = flat_map_check(buf, len)) != len)
+		return err_set(err, errlen,
+		    "request is not one flat CBOR map of text keys (near byte %zu)", bad);
 	root = cbor_load(buf, len, &res);
 	if (root == NULL || res.error.code != CBOR_ERR_NONE || res.read != len) {
 		if (root != NULL)
