@@ -331,13 +331,25 @@ step_row(struct county_db *c, int64_t case_id, int64_t now, const char *identity
 	return 0;
 }
 
+/* The SHA-256 of rq's evidence as hex; -1 if it cannot be taken. */
+static int
+evidence_hash(const struct case_request *rq, char hash[65])
+{
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+
+	if (EVP_Digest(rq->data, rq->data_len, digest, &dlen, EVP_sha256(), NULL) != 1 ||
+	    dlen != sizeof(digest))
+		return -1;
+	hex_encode(digest, sizeof(digest), hash);
+	return 0;
+}
+
 /* Store rq's evidence file (if any) for case_id at step. */
 static enum cases_result
 store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_id, int64_t step,
     char *err, size_t errlen)
 {
-	unsigned char digest[32];
-	unsigned int dlen = 0;
 	char hash[65];
 	size_t max = (size_t)c->config->evidence_max_kb * 1024;
 
@@ -353,12 +365,10 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
 		    rq->data_len, max);
 		return CASES_REFUSED;
 	}
-	if (EVP_Digest(rq->data, rq->data_len, digest, &dlen, EVP_sha256(), NULL) != 1 ||
-	    dlen != sizeof(digest)) {
+	if (evidence_hash(rq, hash) == -1) {
 		err_set(err, errlen, "SHA-256 failed");
 		return CASES_ERROR;
 	}
-	hex_encode(digest, sizeof(digest), hash);
 	if (run(c, err, errlen, "INSERT OR IGNORE INTO evidence (hash, size, data) VALUES (?,?,?)",
 	        "tib", hash, (int64_t)rq->data_len, (const void *)rq->data, rq->data_len) == -1 ||
 	    run(c, err, errlen,
@@ -396,6 +406,23 @@ case_find(struct county_db *c, const struct access_scope *scope, int64_t id, cha
 	}
 	sqlite3_finalize(st);
 	return res;
+}
+
+/* 1 if case id already holds rq's evidence file (an attach resent). */
+static int
+holds_evidence(struct county_db *c, int64_t id, const struct case_request *rq)
+{
+	sqlite3_stmt *st = NULL;
+	char hash[65];
+	int held = 0;
+
+	if (evidence_hash(rq, hash) == -1 ||
+	    prepare(c, &st, NULL, 0, "SELECT 1 FROM case_evidence WHERE case_id = ? AND hash = ?",
+	        "it", id, hash) == -1)
+		return 0;
+	held = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return held;
 }
 
 /* 1 if the case's newest step is action by identity with note (a resend). */
@@ -469,7 +496,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		res = CASES_REFUSED;
 		goto rollback;
 	}
-	if (s->to == NULL && !s->file && repeated(c, rq->id, identity, s->name, note, now)) {
+	if (s->to == NULL && (s->file ? holds_evidence(c, rq->id, rq)
+	                              : repeated(c, rq->id, identity, s->name, note, now))) {
 		res = CASES_DONE;
 		goto rollback;
 	}
