@@ -6,8 +6,8 @@
  * accepted identity is exactly the bytes given, ROLE:NAME with a name of
  * printable characters without ':' (a person's NAME@TOWNSHIP with one
  * '@'); a refused one leaves nothing behind; and no decision ever hands
- * out a scope naming a tenant other than the caller's own.  access.c is compiled in: it is the county library's
- * (tools/county), which the fuzz build does not archive.
+ * out a scope naming a tenant other than the caller's own.  access.c is compiled in: it is the
+ * county library's (tools/county), which the fuzz build does not archive.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,8 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (at == NULL || at == who.name || strchr(at + 1, '@') != NULL ||
 		    strcmp(who.township, at + 1) != 0 || who.township[0] == '\0')
 			abort();
-		if (strcmp(who.tenant_id, who.role == ACCESS_ROLE_GRID ? who.identity
-		                                                         : who.township) != 0)
+		if (strcmp(who.tenant_id,
+		        who.role == ACCESS_ROLE_GRID ? who.identity : who.township) != 0)
 			abort();
 	} else if (who.tenant != ACCESS_TENANT_NONE && strcmp(who.tenant_id, who.name) != 0) {
 		abort();
