@@ -129,6 +129,19 @@ step(int64_t id, const char *what, const char *note)
 	return r;
 }
 
+/* r carries a JPEG of n bytes (not owned) named file. */
+static void
+with_photo(struct case_request *r, uint8_t *data, size_t n, const char *file)
+{
+	r->data = data;
+	r->data_len = n;
+	str_copy(r->file, file, sizeof(r->file));
+	str_copy(r->type, "image/jpeg", sizeof(r->type));
+	casemsg_set(r, CASEMSG_DATA);
+	casemsg_set(r, CASEMSG_FILE);
+	casemsg_set(r, CASEMSG_TYPE);
+}
+
 /* The answer as JSON (the server's rendering), parsed. */
 static json_t *
 as_json(uint8_t *buf, size_t len)
@@ -204,25 +217,13 @@ a_case_goes_from_new_to_closed_step_by_step(void **state)
 	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 1000, err, sizeof(err)),
 	    CASES_DONE);
 	r = step(id, "onsite", "到达现场，气瓶已倒出至14.9公斤");
-	r.data = photo;
-	r.data_len = sizeof(photo);
-	str_copy(r.file, "site.jpg", sizeof(r.file));
-	str_copy(r.type, "image/jpeg", sizeof(r.type));
-	casemsg_set(&r, CASEMSG_DATA);
-	casemsg_set(&r, CASEMSG_FILE);
-	casemsg_set(&r, CASEMSG_TYPE);
+	with_photo(&r, photo, sizeof(photo), "site.jpg");
 	assert_int_equal(
 	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2000, err, sizeof(err)),
 	    CASES_DONE);
 	/* the same photo again (attach, or a resend of it): still one file */
 	r = step(id, "attach", NULL);
-	r.data = photo;
-	r.data_len = sizeof(photo);
-	str_copy(r.file, "again.jpg", sizeof(r.file));
-	str_copy(r.type, "image/jpeg", sizeof(r.type));
-	casemsg_set(&r, CASEMSG_DATA);
-	casemsg_set(&r, CASEMSG_FILE);
-	casemsg_set(&r, CASEMSG_TYPE);
+	with_photo(&r, photo, sizeof(photo), "again.jpg");
 	assert_int_equal(
 	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2500, err, sizeof(err)),
 	    CASES_DONE);
