@@ -3,14 +3,15 @@
  * the tenant matrix (tests/integration/t_tenants.sh).
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
- *           [-b BODY] [-a ACCEPT] [-j] [-t TIMEOUT_MS]
+ *           [-b BODY] [-a ACCEPT] [-f FORMAT] [-j] [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
  *   heartbeat:STATION:TOWNSHIP   a heartbeat claiming STATION
  *   ack:ID                       a disposition of alert ID
- * ACCEPT is the Accept option's number (none by default: CBOR).
+ * ACCEPT is the Accept option's number (none by default: CBOR); FORMAT the
+ * body's Content-Format number (CBOR by default).
  * Prints one line, "code C.DD" (the response code) or "code none" (no
  * session: handshake refused or no answer), then with -j the body as JSON.
  * Exits 0 when it printed a code line (whatever the code), 2 on bad usage.
@@ -84,8 +85,9 @@ main(int argc, char **argv)
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
 	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE;
+	int format = COAPLINK_FORMAT_CBOR;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:a:jt:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:a:f:jt:h")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -111,6 +113,9 @@ main(int argc, char **argv)
 		case 'a':
 			accept = atoi(optarg);
 			break;
+		case 'f':
+			format = atoi(optarg);
+			break;
 		case 'j':
 			show = 1;
 			break;
@@ -119,7 +124,7 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
-			       "[-q QUERY] [-b BODY] [-a ACCEPT] [-j] [-t MS]\n");
+			       "[-q QUERY] [-b BODY] [-a ACCEPT] [-f FORMAT] [-j] [-t MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -141,9 +146,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(&resp, 0, sizeof(resp));
-	if (coaplink_request(link, method, path, query,
-	        body != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, accept, body, bodylen,
-	        timeout_ms, &resp, err, sizeof(err)) == -1) {
+	if (coaplink_request(link, method, path, query, body != NULL ? format : COAPLINK_NONE,
+	        accept, body, bodylen, timeout_ms, &resp, err, sizeof(err)) == -1) {
 		printf("code none\n");
 		fprintf(stderr, "coapreq: %s\n", err);
 	} else {

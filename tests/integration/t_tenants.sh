@@ -199,6 +199,13 @@ check "a batch asking for an answer in format 9999: 4.06" grep -q "code 4.06" "$
 check "and its record was not stored" \
     [ "$(county_sql "SELECT count(*) FROM records WHERE station='S01' AND seq=$SEQ")" = 0 ]
 
+SEQ=$((SEQ + 1))
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
+    -b "batch:S01:TA:$SEQ" -f 9999 >"$T/format.out" 2>>"$T/coapreq.err"
+check "a batch whose body says Content-Format 9999: 4.15" grep -q "code 4.15" "$T/format.out"
+check "and its record was not stored" \
+    [ "$(county_sql "SELECT count(*) FROM records WHERE station='S01' AND seq=$SEQ")" = 0 ]
+
 # --- payload claims are ignored ---------------------------------------------------
 req() { # who args...: the code line
 	who=$1; shift
