@@ -387,6 +387,7 @@ ctl_run(struct gw *gw, int listen_fd)
 			reload(gw);
 		}
 		now = time_mono_ms();
+		ctl_shifts_expire(gw, time_wall_ms());
 		/* the uplink counts by the thread that watches its process: a
 		 * crashed uplink is restarted by gasgw, not by systemd */
 		if (gw_healthy(gw, now) && (gw->uplink == NULL || uplink_healthy(gw->uplink, now)))

@@ -85,6 +85,7 @@ struct gw_config {
 	char code_public_key[GW_PATH];
 	char buyer_key[GW_PATH];
 	int heartbeat_ms; /* valve watchdog feed period */
+	int shift_hours;  /* a login ends by itself after this long */
 	int watchdog_ms;  /* watchdog timeout written to valve units */
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
