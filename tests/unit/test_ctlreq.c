@@ -23,7 +23,9 @@ accepts_every_request_of_the_protocol(void **state)
 		int wait;
 	} rows[] = {
 		{ "{\"cmd\":\"status\"}", CTL_STATUS, 0, 0 },
-		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\"}", CTL_LOGIN, 1, 0 },
+		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"2468\"}", CTL_LOGIN, 1,
+		    0 },
+		{ "{\"cmd\":\"logout\",\"line\":4}", CTL_LOGOUT, 4, 0 },
 		{ "{\"cmd\":\"scan\",\"line\":2,\"code\":\"GC1:x\"}", CTL_SCAN, 2, 0 },
 		{ "{\"cmd\":\"buyer\",\"line\":3,\"number\":\"11010519491231002X\"}", CTL_BUYER, 3,
 		    0 },
@@ -83,12 +85,18 @@ refuses_naming_the_field(void **state)
 		{ "[1]", "not a JSON object" },
 		{ "{\"line\":1}", "\"cmd\"" },
 		{ "{\"cmd\":7}", "\"cmd\"" },
-		{ "{\"cmd\":\"reboot\"}", "unknown command \"reboot\"" },
+		{ "{\"cmd\":\"reboot\"}", "unknown command (one of status" },
 		{ "{\"cmd\":\"stop\"}", "\"line\"" },
 		{ "{\"cmd\":\"stop\",\"line\":\"1\"}", "\"line\"" },
-		{ "{\"cmd\":\"stop\",\"line\":0}", "no line 0" },
-		{ "{\"cmd\":\"stop\",\"line\":1000}", "no line 1000" },
+		{ "{\"cmd\":\"stop\",\"line\":0}", "\"line\" must be a line number from 1 to 999" },
+		{ "{\"cmd\":\"stop\",\"line\":1000}",
+		    "\"line\" must be a line number from 1 to 999" },
 		{ "{\"cmd\":\"login\",\"line\":1}", "\"cert\"" },
+		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\"}", "\"pin\"" },
+		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"0123456789012345678901234567"
+		  "8901234567890123456789012345678901234\"}",
+		    "\"pin\" must be at most 64" },
+		{ "{\"cmd\":\"logout\"}", "\"line\"" },
 		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"\"}", "\"cert\" must be 1 to 63" },
 		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"0123456789012345678901234567890123456789"
 		  "012345678901234567890123\"}",
@@ -121,6 +129,45 @@ refuses_naming_the_field(void **state)
 	}
 }
 
+/*
+ * Nothing that looks like a person's ID number is echoed from any field:
+ * an unknown command, a line number out of range, a certificate (which
+ * would otherwise be logged, stored with the refusal and shown by status)
+ * are refused without repeating what was typed.
+ */
+static void
+never_echoes_an_id_number(void **state)
+{
+	static const char *const rows[] = {
+		"{\"cmd\":\"11010519491231002X\"}",
+		"{\"cmd\":\"stop\",\"line\":110105194912310038}",
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"11010519491231002X\",\"pin\":\"1234\"}",
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"11010519491231002x\",\"pin\":\"1234\"}",
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP 110105194912310 \",\"pin\":\"1234\"}",
+		"{\"cmd\":\"fill\",\"line\":1,\"cylinder\":\"C\",\"buyer\":\"B\","
+		"\"operator\":\"ID:110105194912310038\"}",
+		/* a unified social credit code (GB 32100) */
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"91350100M000100Y43\",\"pin\":\"1234\"}",
+		NULL,
+	};
+	struct ctl_request req;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; rows[i] != NULL; i++) {
+		err[0] = '\0';
+		if (ctl_request_parse(rows[i], strlen(rows[i]), &req, err, sizeof(err)) == 0)
+			fail_msg("row %zu: accepted %s", i, rows[i]);
+		if (strstr(err, "1101051949") != NULL || strstr(err, "M000100") != NULL)
+			fail_msg("row %zu: echoed: %s", i, err);
+	}
+	/* an ordinary certificate still passes */
+	const char *fine =
+	    "{\"cmd\":\"login\",\"line\":1,\"cert\":\"ZJ-OP-2024-0188\",\"pin\":\"1234\"}";
+	assert_int_equal(ctl_request_parse(fine, strlen(fine), &req, err, sizeof(err)), 0);
+	ctl_request_free(&req);
+}
+
 /* A syntax error must not echo the request: it may hold a buyer number. */
 static void
 syntax_error_does_not_quote_the_request(void **state)
@@ -143,6 +190,7 @@ main(void)
 		cmocka_unit_test(fills_takes_defaults_and_fill_an_optional_operator),
 		cmocka_unit_test(refuses_naming_the_field),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
+		cmocka_unit_test(never_echoes_an_id_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
