@@ -1,0 +1,106 @@
+#!/bin/sh
+# The control socket cannot be taken from the operator (issue 14 item 8):
+# real connections, held open and silent, from the test's own user and from
+# another one, then the operator's gasctl status.  gasgw gives one user at
+# most 8 of its 32 slots, hands a newcomer the slot idle longest, and closes
+# a connection that completes no request for control_idle_s.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+
+fill_setup 1 || { fail "set-up"; finish; }
+
+# hold PATH N DIR: N silent connections, DIR/ready once made, kept until
+# DIR/go appears; then how many gasgw still holds open goes into DIR/open
+cat >"$T/hold.py" <<'PY'
+import os, socket, sys, time
+path, n, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+socks = []
+for _ in range(n):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    socks.append(s)
+open(os.path.join(d, "ready"), "w").close()
+go = os.path.join(d, "go")
+while not os.path.exists(go):
+    time.sleep(0.05)
+time.sleep(0.5)
+still = 0
+for s in socks:
+    s.setblocking(False)
+    try:
+        if s.recv(1):
+            still += 1
+    except BlockingIOError:
+        still += 1
+    except OSError:
+        pass
+with open(os.path.join(d, "open"), "w") as f:
+    f.write("%d\n" % still)
+PY
+
+# --- 40 silent connections of the operator's own user -------------------------
+mkdir "$T/self" "$T/other"
+/usr/bin/python3 "$T/hold.py" "$T/gw.sock" 40 "$T/self" &
+HOLD=$!
+PIDS="$PIDS $HOLD"
+wait_for 20 test -e "$T/self/ready" || fail "40 connections made"
+out=$(ctl status 2>&1); rc=$?
+check "with 40 silent connections held, gasctl status still answers ($rc)" \
+    all '[ "$rc" -eq 0 ]' 'printf "%s\n" "$out" | grep -q "station S1"'
+touch "$T/self/go"
+wait "$HOLD"
+check "and those connections were given at most 8 slots ($(cat "$T/self/open"))" \
+    [ "$(cat "$T/self/open")" -le 8 ]
+
+# --- 40 from another local user (in the socket's group, say) -----------------
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 0666 "$T/gw.sock"
+	chmod 0755 "$T"
+	chmod 0777 "$T/other"
+	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 "$T/hold.py" \
+	    "$T/gw.sock" 40 "$T/other" &
+	HOLD=$!
+	PIDS="$PIDS $HOLD"
+	wait_for 20 test -e "$T/other/ready" || fail "40 connections made as nobody"
+	out=$(ctl status 2>&1); rc=$?
+	check "with 40 silent connections of another user, gasctl status answers ($rc)" \
+	    all '[ "$rc" -eq 0 ]' 'printf "%s\n" "$out" | grep -q "station S1"'
+	touch "$T/other/go"
+	wait "$HOLD"
+	check "the other user held at most its share of 8 ($(cat "$T/other/open"))" \
+	    [ "$(cat "$T/other/open")" -le 8 ]
+	chmod 0700 "$T"
+else
+	echo "# not root: the second user's connections are not tried"
+fi
+
+# --- idle time-out -------------------------------------------------------------
+gw_stop
+sed -i 's/^\[station\]$/[station]\ncontrol_idle_s = 2/' "$T/station.conf"
+gw_start || { fail "gasgw starts with control_idle_s = 2"; finish; }
+/usr/bin/python3 - "$T/gw.sock" >"$T/idle.out" 2>&1 <<'PY'
+import socket, sys, time
+silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+silent.connect(sys.argv[1])
+busy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+busy.connect(sys.argv[1])
+busy.settimeout(5)
+# the busy one asks every second for 5 s; the silent one says nothing
+for _ in range(5):
+    busy.sendall(b'{"cmd":"status"}\n')
+    reply = b""
+    while not reply.endswith(b"\n"):
+        chunk = busy.recv(65536)
+        if not chunk:
+            print("busy connection closed")
+            sys.exit(1)
+        reply += chunk
+    time.sleep(1)
+print("busy connection kept")
+silent.settimeout(10)
+print("silent connection closed" if silent.recv(1) == b"" else "silent connection open")
+PY
+check "a connection that asks every second is kept" grep -q "busy connection kept" "$T/idle.out"
+check "a silent connection is closed after control_idle_s" \
+    grep -q "silent connection closed" "$T/idle.out"
+finish
