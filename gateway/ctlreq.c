@@ -509,24 +509,24 @@ login_reply(struct gw *gw, struct line *l, const char *cert, const char *pin)
 	if (found == STORE_ERROR)
 		return ctl_error_json(why);
 	if (found == STORE_NOT_FOUND || !op.active)
-		return error_reply("operator certificate %s is not registered at this station",
+		return error_reply(_("operator certificate %s is not registered at this station"),
 		    cert);
 	if (date_today() > op.expires) {
 		date_format(op.expires, when);
-		return error_reply("operator certificate %s expired on %s", cert, when);
+		return error_reply(_("operator certificate %s expired on %s"), cert, when);
 	}
 	found = records_credential_get(&gw->records, cert, &cred, why, sizeof(why));
 	if (found == STORE_ERROR)
 		return ctl_error_json(why);
 	if (found == STORE_NOT_FOUND)
-		return error_reply("operator %s has no PIN yet: a station administrator sets one "
-		                   "with gasctl operators pin %s",
+		return error_reply(_("operator %s has no PIN yet: a station administrator sets one "
+		                     "with gasctl operators pin %s"),
 		    cert, cert);
 	if (cred.locked_until_ms > now) {
 		time_format_iso(cred.locked_until_ms, when);
 		explicit_bzero(&cred, sizeof(cred));
-		return error_reply("operator %s is locked out after %d wrong PINs until %s; a "
-		                   "station administrator can set a new PIN",
+		return error_reply(_("operator %s is locked out after %d wrong PINs until %s; a "
+		                     "station administrator can set a new PIN"),
 		    cert, OPAUTH_MAX_FAILURES, when);
 	}
 	/* the costly part, off the records lock */
@@ -541,10 +541,10 @@ login_reply(struct gw *gw, struct line *l, const char *cert, const char *pin)
 			time_format_iso(locked_until, when);
 			log_warnx("line %d: operator %s locked out until %s", l->number, cert,
 			    when);
-			return error_reply("wrong PIN; operator %s is locked out until %s", cert,
+			return error_reply(_("wrong PIN; operator %s is locked out until %s"), cert,
 			    when);
 		}
-		return error_reply("wrong PIN for operator %s (%d more tries before a lock-out)",
+		return error_reply(_("wrong PIN for operator %s (%d more tries before a lock-out)"),
 		    cert, OPAUTH_MAX_FAILURES - failures);
 	}
 	if (line_login(l, cert, why, sizeof(why)) == -1)
@@ -569,7 +569,7 @@ logout_reply(struct gw *gw, struct line *l)
 	char why[256], cert[LINE_CERT_SIZE];
 
 	if (sh->id == 0)
-		return error_reply("nobody is logged in on line %d", l->number);
+		return error_reply(_("nobody is logged in on line %d"), l->number);
 	if (line_login(l, "", why, sizeof(why)) == -1)
 		return ctl_error_json(why);
 	str_copy(cert, sh->cert, sizeof(cert));
@@ -657,8 +657,9 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 	case CTL_FILL:
 		/* "operator" names who is at the line; only a login proves it */
 		if (req->cert != NULL && strcmp(gw->shifts[l - gw->lines].cert, req->cert) != 0)
-			return error_reply("operator %s is not logged in on line %d (gasctl login "
-			                   "%d %s)",
+			return error_reply(
+			    _("operator %s is not logged in on line %d (gasctl login "
+			      "%d %s)"),
 			    req->cert, l->number, l->number, req->cert);
 		rc = ctl_take_cylinder(gw, l, req->code, NULL, refusal, sizeof(refusal), why,
 		    sizeof(why));
