@@ -38,37 +38,33 @@ with open(os.path.join(d, "open"), "w") as f:
     f.write("%d\n" % still)
 PY
 
-# --- 40 silent connections of the operator's own user -------------------------
-mkdir "$T/self" "$T/other"
-/usr/bin/python3 "$T/hold.py" "$T/gw.sock" 40 "$T/self" &
-HOLD=$!
-PIDS="$PIDS $HOLD"
-wait_for 20 test -e "$T/self/ready" || fail "40 connections made"
-out=$(ctl status 2>&1); rc=$?
-check "with 40 silent connections held, gasctl status still answers ($rc)" \
-    all '[ "$rc" -eq 0 ]' 'printf "%s\n" "$out" | grep -q "station S1"'
-touch "$T/self/go"
-wait "$HOLD"
-check "and those connections were given at most 8 slots ($(cat "$T/self/open"))" \
-    [ "$(cat "$T/self/open")" -le 8 ]
+# held WHO DIR [RUNNER...]: 40 silent connections made by RUNNER (a user
+# switch, or nothing), then the operator's gasctl status, then how many of
+# the 40 gasgw kept
+held() {
+	who=$1 dir=$2
+	shift 2
+	mkdir -p "$dir"
+	"$@" /usr/bin/python3 "$T/hold.py" "$T/gw.sock" 40 "$dir" &
+	hold=$!
+	PIDS="$PIDS $hold"
+	wait_for 20 test -e "$dir/ready" || fail "40 connections made ($who)"
+	out=$(ctl status 2>&1); rc=$?
+	check "with 40 silent connections of $who, gasctl status answers ($rc)" \
+	    all '[ "$rc" -eq 0 ]' 'printf "%s\n" "$out" | grep -q "station S1"'
+	touch "$dir/go"
+	wait "$hold"
+	check "$who held at most a share of 8 slots ($(cat "$dir/open" 2>/dev/null))" \
+	    [ "$(cat "$dir/open" 2>/dev/null || echo 99)" -le 8 ]
+}
 
-# --- 40 from another local user (in the socket's group, say) -----------------
+held "the operator's own user" "$T/self"
 if [ "$(id -u)" -eq 0 ]; then
+	# another local user who can reach the socket (in its group, say)
 	chmod 0666 "$T/gw.sock"
 	chmod 0755 "$T"
-	chmod 0777 "$T/other"
-	setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 "$T/hold.py" \
-	    "$T/gw.sock" 40 "$T/other" &
-	HOLD=$!
-	PIDS="$PIDS $HOLD"
-	wait_for 20 test -e "$T/other/ready" || fail "40 connections made as nobody"
-	out=$(ctl status 2>&1); rc=$?
-	check "with 40 silent connections of another user, gasctl status answers ($rc)" \
-	    all '[ "$rc" -eq 0 ]' 'printf "%s\n" "$out" | grep -q "station S1"'
-	touch "$T/other/go"
-	wait "$HOLD"
-	check "the other user held at most its share of 8 ($(cat "$T/other/open"))" \
-	    [ "$(cat "$T/other/open")" -le 8 ]
+	mkdir "$T/other" && chmod 0777 "$T/other"
+	held "another user (nobody)" "$T/other" setpriv --reuid=65534 --regid=65534 --clear-groups
 	chmod 0700 "$T"
 else
 	echo "# not root: the second user's connections are not tried"

@@ -357,19 +357,24 @@ cmd_login(struct gasctl *ctl, int argc, char **argv)
 	return rc;
 }
 
+/* A command whose only argument is the line (stop, logout). */
+static int
+line_command(struct gasctl *ctl, int argc, char **argv, const char *cmd, const char *ok_text)
+{
+	int line;
+
+	socket_path = ctl->control_socket;
+	if (wants_help(argc, argv, cmd))
+		return 0;
+	if (argc != 2 || parse_line(argv[1], &line) == -1)
+		return usage_error(cmd);
+	return request_simple(json_pack("{s:s, s:i}", "cmd", cmd, "line", line), ok_text);
+}
+
 int
 cmd_logout(struct gasctl *ctl, int argc, char **argv)
 {
-	const char *u = "logout";
-	int line;
-	socket_path = ctl->control_socket;
-
-	if (wants_help(argc, argv, u))
-		return 0;
-	if (argc != 2 || parse_line(argv[1], &line) == -1)
-		return usage_error(u);
-	return request_simple(json_pack("{s:s, s:i}", "cmd", "logout", "line", line),
-	    _("logged out: the shift has ended"));
+	return line_command(ctl, argc, argv, "logout", _("logged out: the shift has ended"));
 }
 
 int
@@ -451,15 +456,7 @@ cmd_start(struct gasctl *ctl, int argc, char **argv)
 int
 cmd_stop(struct gasctl *ctl, int argc, char **argv)
 {
-	const char *u = "stop";
-	int line;
-	socket_path = ctl->control_socket;
-
-	if (wants_help(argc, argv, u))
-		return 0;
-	if (argc != 2 || parse_line(argv[1], &line) == -1)
-		return usage_error(u);
-	return request_simple(json_pack("{s:s, s:i}", "cmd", "stop", "line", line), _("stopped"));
+	return line_command(ctl, argc, argv, "stop", _("stopped"));
 }
 
 int
