@@ -40,12 +40,14 @@ PY
 
 # held WHO DIR [RUNNER...]: 40 silent connections made by RUNNER (a user
 # switch, or nothing), then the operator's gasctl status, then how many of
-# the 40 gasgw kept
+# the 40 gasgw kept.  The holder runs in $T with paths relative to it and
+# its script on standard input: another user may not search the folders
+# above $T (tests/run.sh keeps them private).
 held() {
 	who=$1 dir=$2
 	shift 2
 	mkdir -p "$dir"
-	"$@" /usr/bin/python3 "$T/hold.py" "$T/gw.sock" 40 "$dir" &
+	(cd "$T" && exec "$@" /usr/bin/python3 - gw.sock 40 "$(basename "$dir")" <hold.py) &
 	hold=$!
 	PIDS="$PIDS $hold"
 	wait_for 20 test -e "$dir/ready" || fail "40 connections made ($who)"
