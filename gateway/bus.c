@@ -169,7 +169,7 @@ hw_close_bus(void *ctx)
 	struct gw_busrt *bus = hw->bus;
 	size_t i;
 
-	/* DESIGN §4 invariant 4: close every valve on that bus. */
+	/* Invariant V4 (docs/design.md): close every valve on that bus. */
 	for (i = 0; i < bus->line_count; i++)
 		if (bus->lines[i]->io.ctx == hw)
 			log_warnx("bus %s: emergency on line %d: closing every valve on the bus",
@@ -375,7 +375,7 @@ gw_buses_start(struct gw *gw, char *err, size_t errlen)
 	for (b = 0; b < gw->bus_count; b++)
 		if (mb_poller_start(gw->buses[b].poller, why, sizeof(why)) == -1)
 			return err_set(err, errlen, "bus %s: %s", gw->buses[b].config->name, why);
-	/* Close every valve first (DESIGN §4 invariant 2); a bus that is not up
+	/* Close every valve first (docs/design.md, V2); a bus that is not up
 	 * yet is retried by each line's first steps. */
 	deadline = time_mono_ms() + 2000;
 	for (b = 0; b < gw->bus_count; b++) {

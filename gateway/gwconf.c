@@ -1,6 +1,7 @@
 /*
  * gwconf: the station gateway's configuration tables and the checks that
- * span several keys.  Defaults are those of shared/DESIGN.md §7.
+ * span several keys.  The [rules] defaults are written here and nowhere
+ * else (docs/rules.md lists them).
  */
 #include "gwconf.h"
 

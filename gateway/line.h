@@ -67,7 +67,7 @@ struct line_io {
 	int (*ctl_start)(void *ctx, double target_net_kg, double tare_kg);
 	int (*ctl_abort)(void *ctx);
 	/* Emergency (R23): close every valve on the line's bus, the other
-	 * lines' included (DESIGN invariant 4).  May be NULL. */
+	 * lines' included (docs/design.md, V4).  May be NULL. */
 	void (*close_bus)(void *ctx);
 };
 
@@ -88,9 +88,9 @@ enum line_state {
 
 /* What a line keeps of a fill's parties, with the NUL; the control
  * protocol's limits (ctlreq.h) are derived from these. */
-#define LINE_CERT_SIZE 64   /* an operator's certificate number */
-#define LINE_SERIAL_SIZE 64 /* a cylinder serial */
-#define LINE_MASKED_SIZE 40 /* a buyer's masked number */
+#define LINE_CERT_SIZE (REGISTRY_CERT_MAX + 1) /* an operator's certificate number (registry.h) */
+#define LINE_SERIAL_SIZE 64                    /* a cylinder serial */
+#define LINE_MASKED_SIZE 40                    /* a buyer's masked number */
 
 /* A decoded cylinder code (filled by the identity layer, gwident.h). */
 struct line_cylinder {

@@ -118,7 +118,7 @@ run(struct gw_config *config, const char *config_path, int foreground)
 		goto out;
 	}
 	/* Every valve has been commanded closed; now settle what a crash left
-	 * open (DESIGN §4 invariant 3). */
+	 * open (docs/design.md, V3). */
 	if (records_recover(&gw->records, gw_line_gross, gw, &recovered, err, sizeof(err)) == -1) {
 		log_warnx("crash recovery: %s", err);
 		goto out;

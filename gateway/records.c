@@ -11,6 +11,7 @@
  * final.
  */
 #include "records.h"
+#include "recordrows.h"
 #include "registry.h"
 
 #include <math.h>
@@ -30,7 +31,7 @@ struct records_held {
 	char cylinder[64];
 	char buyer[65];
 	char buyer_township[16];
-	char operator_cert[64];
+	char operator_cert[REGISTRY_CERT_MAX + 1];
 	enum records_write last; /* outcome of the latest write */
 	unsigned tries;          /* writes tried since it was held */
 	int busy;                /* a thread is writing it */
@@ -1062,4 +1063,141 @@ out:
 		out->curve_len = 0;
 	}
 	return rc;
+}
+
+/* ---- the outbox, as the uplink thread reads and trims it ---------------------------- */
+
+/* The fill r->uuid names, into r->fill (st: the fill query of records_outbox_read). */
+static int
+outbox_read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
+{
+	struct wire_fill *f = &r->fill;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->has_fill = 1;
+		recordrows_fill(st, 0, f);
+		/* The curve goes with the record so the regulator can see it;
+		 * one that does not fit the protocol's bound stays at the
+		 * station (gasctl plot) rather than block the record. */
+		if (sqlite3_column_type(st, 16) == SQLITE_BLOB) {
+			int n = sqlite3_column_bytes(st, 16);
+
+			if (n > 0 && (size_t)n <= WIRE_MAX_CURVE &&
+			    (f->curve = malloc((size_t)n)) != NULL) {
+				memcpy(f->curve, sqlite3_column_blob(st, 16), (size_t)n);
+				f->curve_len = (size_t)n;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "fill: %s", sqlite3_errstr(rc));
+	if (rc == SQLITE_DONE)
+		return err_set(err, errlen, "outbox seq %lld: fill %s is missing",
+		    (long long)r->seq, r->uuid);
+	return 0;
+}
+
+int
+records_outbox_read(sqlite3 *db, const char *station, const char *township, int limit,
+    struct wire_batch *b, char *err, size_t errlen)
+{
+	sqlite3_stmt *ob = NULL, *fs = NULL, *vs = NULL;
+	struct wire_record *r;
+	int rc = -1, step;
+
+	memset(b, 0, sizeof(*b));
+	str_copy(b->station, station, sizeof(b->station));
+	str_copy(b->township, township, sizeof(b->township));
+	if ((b->records = calloc((size_t)limit, sizeof(*b->records))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	/* one read transaction: a consistent snapshot, no writer blocked */
+	if (store_exec(db, "BEGIN", err, errlen) == -1)
+		goto out;
+	if (store_prepare(db, "SELECT seq, uuid, kind, created_ms FROM outbox ORDER BY seq LIMIT ?",
+	        &ob, err, errlen) == -1 ||
+	    store_prepare(db,
+	        "SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
+	        " coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
+	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
+	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
+	        " coalesce(f.net_kg, 0), f.result, f.curve"
+	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
+	        " WHERE f.uuid = ?",
+	        &fs, err, errlen) == -1 ||
+	    store_prepare(db,
+	        "SELECT v.uuid, v.rule, v.severity, v.township, v.details, coalesce(v.cylinder, "
+	        "''),"
+	        " coalesce(v.buyer, ''), coalesce(b.masked, ''), coalesce(v.line, 0), v.at_ms"
+	        " FROM violations v LEFT JOIN buyers b ON b.id = v.buyer WHERE v.event = ?"
+	        " ORDER BY v.at_ms, v.uuid",
+	        &vs, err, errlen) == -1)
+		goto rollback;
+	sqlite3_bind_int(ob, 1, limit);
+	while ((step = sqlite3_step(ob)) == SQLITE_ROW) {
+		r = &b->records[b->count++];
+		str_copy(r->station, station, sizeof(r->station));
+		r->seq = sqlite3_column_int64(ob, 0);
+		store_column_copy(ob, 1, r->uuid, sizeof(r->uuid));
+		store_column_copy(ob, 2, r->kind, sizeof(r->kind));
+		r->created_ms = sqlite3_column_int64(ob, 3);
+		if (strcmp(r->kind, "fill") == 0 && outbox_read_fill(fs, r, err, errlen) == -1)
+			goto rollback;
+		if (recordrows_violations(vs, r, err, errlen) == -1)
+			goto rollback;
+	}
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto rollback;
+	}
+	rc = 0;
+rollback:
+	sqlite3_finalize(ob);
+	sqlite3_finalize(fs);
+	sqlite3_finalize(vs);
+	store_exec(db, "COMMIT", NULL, 0);
+out:
+	if (rc == -1)
+		wire_batch_free(b);
+	return rc;
+}
+
+int64_t
+records_outbox_count(sqlite3 *db, int64_t *oldest_ms)
+{
+	int64_t count = store_query_int(db, "SELECT count(*) FROM outbox", 0);
+
+	if (oldest_ms != NULL)
+		*oldest_ms =
+		    store_query_int(db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
+	return count;
+}
+
+int
+records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (store_begin(db, err, errlen) == -1 ||
+	    store_prepare(db, "DELETE FROM outbox WHERE seq <= ?", &st, err, errlen) == -1) {
+		store_rollback(db);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, mark);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, errlen, "%s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		store_rollback(db);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (store_commit(db, err, errlen) == -1) {
+		store_rollback(db);
+		return -1;
+	}
+	return 0;
 }

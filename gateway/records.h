@@ -5,9 +5,9 @@
  * "Records"), and what each line has learnt of its pre-act.
  *
  * This module owns the SQL of the tables fills, violations, outbox (the
- * rows a commit adds; the uplink reads and acknowledges them) and
- * preact_samples: no other module reads or writes them (docs/schema.md
- * lists each table's owner).
+ * rows a commit adds; the uplink thread reads and trims them through
+ * records_outbox_*) and preact_samples: no other module reads or writes
+ * them (docs/schema.md lists each table's owner).
  *
  * One struct records holds the gateway's one writing SQLite connection
  * (opened with store_open, so WAL + synchronous=FULL) and a mutex: every
@@ -43,8 +43,10 @@
 #include <stdint.h>
 
 #include "opauth.h"
+#include "registry.h"
 #include "rules.h"
 #include "store.h"
+#include "wire.h"
 
 #define RECORDS_PREACT_SAMPLES 8   /* in-flight masses kept per line */
 #define RECORDS_HOLD_RETRY_MS 1000 /* a held-back record is written again this often */
@@ -81,7 +83,7 @@ struct records_cylinder {
 };
 
 struct records_operator {
-	char cert[64];
+	char cert[REGISTRY_CERT_MAX + 1];
 	char name[64];
 	int32_t expires;
 	int active;
@@ -97,9 +99,9 @@ struct records_buyer {
 struct records_fill {
 	char uuid[37];
 	int line;
-	char cylinder[64];      /* serial */
-	char buyer[65];         /* buyer id, "" for none */
-	char operator_cert[64]; /* "" for none */
+	char cylinder[64];                         /* serial */
+	char buyer[65];                            /* buyer id, "" for none */
+	char operator_cert[REGISTRY_CERT_MAX + 1]; /* "" for none */
 	int64_t started_ms;
 	int64_t ended_ms;
 	double tare_kg;
@@ -252,7 +254,7 @@ struct records_fill_row {
 	int line;
 	char cylinder[64];
 	char buyer_masked[40];
-	char operator_cert[64];
+	char operator_cert[REGISTRY_CERT_MAX + 1];
 	int64_t started_ms;
 	int64_t ended_ms;
 	double target_kg;
@@ -299,5 +301,33 @@ enum records_match {
 enum records_match records_fill_by_prefix(sqlite3 *db, const char *prefix,
     struct records_fill_curve *out, char others[RECORDS_PREFIX_OTHERS][37], size_t *nothers,
     char *err, size_t errlen);
+
+/* ---- the outbox, as the uplink thread reads and trims it ------------------------------ */
+
+/*
+ * These take a connection of the caller's own to the station database (the
+ * uplink thread opens one with store_open), not a struct records: reading a
+ * batch for the county never waits for the fill line's lock, and the fill
+ * line never waits for the network.
+ */
+
+/*
+ * The oldest `limit` outbox records (oldest seq first), each with its fill
+ * (curve included when it fits WIRE_MAX_CURVE; a larger one stays at the
+ * station) and its violations, read in one read transaction, so the batch
+ * is a consistent snapshot and no writer is blocked.  b is filled for
+ * station and township (b->count may be 0); the caller frees it with
+ * wire_batch_free.  Returns 0, or -1 with err and b released.
+ */
+int records_outbox_read(sqlite3 *db, const char *station, const char *township, int limit,
+    struct wire_batch *b, char *err, size_t errlen);
+
+/* Rows waiting in the outbox (0 when the database cannot say), and when
+ * oldest_ms is not NULL the created_ms of the oldest (0: none). */
+int64_t records_outbox_count(sqlite3 *db, int64_t *oldest_ms);
+
+/* Delete every outbox row whose seq is at most mark, in one transaction:
+ * the county holds them.  0, or -1 with err and nothing deleted. */
+int records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen);
 
 #endif

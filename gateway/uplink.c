@@ -10,8 +10,9 @@
  * station database are not the uplink's fault: they are logged and
  * answered (an empty batch, a refused delta), and the uplink keeps running.
  *
- * The outbox is read and trimmed here, as it was when the uplink was a
- * thread: records.c appends to it, this module consumes it.
+ * The outbox is records.c's: this thread reads its oldest records and
+ * trims it through records_outbox_* (records.h), on a connection of its
+ * own; it decides only how far a trim may go (take_ack).
  */
 #include "uplink.h"
 
@@ -35,7 +36,7 @@
 #include <openssl/crypto.h>
 
 #include "log.h"
-#include "recordrows.h"
+#include "records.h"
 #include "registry.h"
 #include "store.h"
 #include "upchan.h"
@@ -103,135 +104,12 @@ db_failed(struct uplink *u, const char *what, const char *err)
 	pthread_mutex_unlock(&u->lock);
 }
 
-/* ---- reading a batch ------------------------------------------------------- */
-
-static int
-read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
-{
-	struct wire_fill *f = &r->fill;
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		r->has_fill = 1;
-		f->line = sqlite3_column_int(st, 0);
-		store_column_copy(st, 1, f->cylinder, sizeof(f->cylinder));
-		store_column_copy(st, 2, f->buyer, sizeof(f->buyer));
-		store_column_copy(st, 3, f->buyer_masked, sizeof(f->buyer_masked));
-		store_column_copy(st, 4, f->buyer_township, sizeof(f->buyer_township));
-		store_column_copy(st, 5, f->buyer_kind, sizeof(f->buyer_kind));
-		store_column_copy(st, 6, f->operator_cert, sizeof(f->operator_cert));
-		f->started_ms = sqlite3_column_int64(st, 7);
-		f->ended_ms = sqlite3_column_int64(st, 8);
-		f->tare_kg = sqlite3_column_double(st, 9);
-		f->target_kg = sqlite3_column_double(st, 10);
-		f->preact_kg = sqlite3_column_double(st, 11);
-		f->cutoff_kg = sqlite3_column_double(st, 12);
-		f->gross_kg = sqlite3_column_double(st, 13);
-		f->net_kg = sqlite3_column_double(st, 14);
-		store_column_copy(st, 15, f->result, sizeof(f->result));
-		/* The curve goes with the record so the regulator can see it;
-		 * one that does not fit the protocol's bound stays at the
-		 * station (gasctl plot) rather than block the record. */
-		if (sqlite3_column_type(st, 16) == SQLITE_BLOB) {
-			int n = sqlite3_column_bytes(st, 16);
-
-			if (n > 0 && (size_t)n <= WIRE_MAX_CURVE &&
-			    (f->curve = malloc((size_t)n)) != NULL) {
-				memcpy(f->curve, sqlite3_column_blob(st, 16), (size_t)n);
-				f->curve_len = (size_t)n;
-			}
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return err_set(err, errlen, "fill: %s", sqlite3_errstr(rc));
-	if (rc == SQLITE_DONE)
-		return err_set(err, errlen, "outbox seq %lld: fill %s is missing",
-		    (long long)r->seq, r->uuid);
-	return 0;
-}
-
-/* The oldest `limit` outbox records with their fills and violations. */
-static int
-read_batch(struct uplink *u, int limit, struct wire_batch *b, char *err, size_t errlen)
-{
-	sqlite3_stmt *ob = NULL, *fs = NULL, *vs = NULL;
-	struct wire_record *r;
-	int rc = -1, step;
-
-	memset(b, 0, sizeof(*b));
-	str_copy(b->station, u->config.station_id, sizeof(b->station));
-	str_copy(b->township, u->config.township, sizeof(b->township));
-	if ((b->records = calloc((size_t)limit, sizeof(*b->records))) == NULL)
-		return err_set(err, errlen, "out of memory");
-	/* one read transaction: a consistent snapshot, no writer blocked */
-	if (store_exec(u->db, "BEGIN", err, errlen) == -1)
-		goto out;
-	if (store_prepare(u->db,
-	        "SELECT seq, uuid, kind, created_ms FROM outbox ORDER BY seq LIMIT ?", &ob, err,
-	        errlen) == -1 ||
-	    store_prepare(u->db,
-	        "SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
-	        " coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
-	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
-	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
-	        " coalesce(f.net_kg, 0), f.result, f.curve"
-	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
-	        " WHERE f.uuid = ?",
-	        &fs, err, errlen) == -1 ||
-	    store_prepare(u->db,
-	        "SELECT v.uuid, v.rule, v.severity, v.township, v.details, coalesce(v.cylinder, "
-	        "''),"
-	        " coalesce(v.buyer, ''), coalesce(b.masked, ''), coalesce(v.line, 0), v.at_ms"
-	        " FROM violations v LEFT JOIN buyers b ON b.id = v.buyer WHERE v.event = ?"
-	        " ORDER BY v.at_ms, v.uuid",
-	        &vs, err, errlen) == -1)
-		goto rollback;
-	sqlite3_bind_int(ob, 1, limit);
-	while ((step = sqlite3_step(ob)) == SQLITE_ROW) {
-		r = &b->records[b->count++];
-		str_copy(r->station, u->config.station_id, sizeof(r->station));
-		r->seq = sqlite3_column_int64(ob, 0);
-		store_column_copy(ob, 1, r->uuid, sizeof(r->uuid));
-		store_column_copy(ob, 2, r->kind, sizeof(r->kind));
-		r->created_ms = sqlite3_column_int64(ob, 3);
-		if (strcmp(r->kind, "fill") == 0 && read_fill(fs, r, err, errlen) == -1)
-			goto rollback;
-		if (recordrows_violations(vs, r, err, errlen) == -1)
-			goto rollback;
-	}
-	if (step != SQLITE_DONE) {
-		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(u->db));
-		goto rollback;
-	}
-	rc = 0;
-rollback:
-	sqlite3_finalize(ob);
-	sqlite3_finalize(fs);
-	sqlite3_finalize(vs);
-	store_exec(u->db, "COMMIT", NULL, 0);
-out:
-	if (rc == -1)
-		wire_batch_free(b);
-	return rc;
-}
-
-static int64_t
-registry_version_held(struct uplink *u)
-{
-	return store_query_int(u->db,
-	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
-}
-
 /* Count the outbox again for the status (every second, and after an ACK). */
 static void
 count_backlog(struct uplink *u)
 {
-	int64_t backlog = store_query_int(u->db, "SELECT count(*) FROM outbox", 0);
-	int64_t version = registry_version_held(u);
+	int64_t backlog = records_outbox_count(u->db, NULL);
+	int64_t version = registry_version_held(u->db);
 
 	u->counted_ms = time_mono_ms();
 	pthread_mutex_lock(&u->lock);
@@ -250,11 +128,8 @@ send_state(struct uplink *u, int with_oldest, char *err, size_t errlen)
 	struct upchan_state s;
 
 	memset(&s, 0, sizeof(s));
-	s.backlog = store_query_int(u->db, "SELECT count(*) FROM outbox", 0);
-	if (with_oldest)
-		s.oldest_ms =
-		    store_query_int(u->db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
-	s.registry_version = registry_version_held(u);
+	s.backlog = records_outbox_count(u->db, with_oldest ? &s.oldest_ms : NULL);
+	s.registry_version = registry_version_held(u->db);
 	s.log_level = (int32_t)log_get_level();
 	u->counted_ms = time_mono_ms();
 	pthread_mutex_lock(&u->lock);
@@ -287,7 +162,8 @@ hand_out_batch(struct uplink *u, char *err, size_t errlen)
 
 	memset(&part, 0, sizeof(part));
 	for (;;) {
-		if (read_batch(u, limit, &batch, why, sizeof(why)) == -1) {
+		if (records_outbox_read(u->db, u->config.station_id, u->config.township, limit,
+		        &batch, why, sizeof(why)) == -1) {
 			db_failed(u, "outbox", why);
 			break;
 		}
@@ -346,32 +222,14 @@ hand_out_batch(struct uplink *u, char *err, size_t errlen)
 static int
 take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
 	char why[256];
 	/* never above what an uplink was given: a lying one can only make
 	 * records be sent again, not drop one it never saw */
 	int64_t mark = ack->hwm < u->handed_max ? ack->hwm : u->handed_max;
 
 	u->batch_out = 0;
-	if (store_begin(u->db, why, sizeof(why)) == -1 ||
-	    store_prepare(u->db, "DELETE FROM outbox WHERE seq <= ?", &st, why, sizeof(why)) ==
-	        -1) {
-		store_rollback(u->db);
-		db_failed(u, "outbox", why);
-	} else {
-		sqlite3_bind_int64(st, 1, mark);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_failed(u, "outbox delete", sqlite3_errmsg(u->db));
-			sqlite3_finalize(st);
-			store_rollback(u->db);
-		} else {
-			sqlite3_finalize(st);
-			if (store_commit(u->db, why, sizeof(why)) == -1) {
-				store_rollback(u->db);
-				db_failed(u, "outbox delete", why);
-			}
-		}
-	}
+	if (records_outbox_trim(u->db, mark, why, sizeof(why)) == -1)
+		db_failed(u, "outbox delete", why);
 	pthread_mutex_lock(&u->lock);
 	u->status.sent += ack->stored + ack->duplicates;
 	if (ack->hwm > u->status.last_ack)
@@ -432,7 +290,7 @@ apply_delta(struct uplink *u, const struct upchan_registry_end *end, char *err, 
 			    u->delta.count, unknown, (long long)end->version);
 	}
 	u->delta.count = 0;
-	done.version = registry_version_held(u);
+	done.version = registry_version_held(u->db);
 	if (done.version < 0)
 		done.version = 0;
 	pthread_mutex_lock(&u->lock);

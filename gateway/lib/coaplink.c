@@ -244,7 +244,7 @@ coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *
 		err_set(err, errlen, "cannot create a CoAP context");
 		goto fail;
 	}
-	/* before any session exists (PITFALLS): libcoap then does Block1/Block2 */
+	/* before any session exists (docs/design.md §7): libcoap then does Block1/Block2 */
 	coap_context_set_block_mode(link->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
 	coap_set_app_data(link->ctx, link);
 	coap_register_response_handler(link->ctx, on_response);

@@ -3,7 +3,7 @@
  * gaswatch and gastrace.  One coaplink holds one libcoap context and at most
  * one CoAP-over-DTLS-PSK session to the county.
  *
- * libcoap 4.3.1 never reconnects by itself (shared/PITFALLS.md): when a
+ * libcoap 4.3.1 never reconnects by itself (docs/design.md §7): when a
  * request times out, the handshake fails, ICMP reports the port closed or a
  * DTLS close/error event arrives, the session is released and the next
  * request opens a new one, no earlier than an exponential back-off with

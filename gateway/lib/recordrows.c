@@ -9,6 +9,27 @@
 #include "store.h"
 #include "util.h"
 
+void
+recordrows_fill(sqlite3_stmt *st, int first, struct wire_fill *f)
+{
+	f->line = sqlite3_column_int(st, first);
+	store_column_copy(st, first + 1, f->cylinder, sizeof(f->cylinder));
+	store_column_copy(st, first + 2, f->buyer, sizeof(f->buyer));
+	store_column_copy(st, first + 3, f->buyer_masked, sizeof(f->buyer_masked));
+	store_column_copy(st, first + 4, f->buyer_township, sizeof(f->buyer_township));
+	store_column_copy(st, first + 5, f->buyer_kind, sizeof(f->buyer_kind));
+	store_column_copy(st, first + 6, f->operator_cert, sizeof(f->operator_cert));
+	f->started_ms = sqlite3_column_int64(st, first + 7);
+	f->ended_ms = sqlite3_column_int64(st, first + 8);
+	f->tare_kg = sqlite3_column_double(st, first + 9);
+	f->target_kg = sqlite3_column_double(st, first + 10);
+	f->preact_kg = sqlite3_column_double(st, first + 11);
+	f->cutoff_kg = sqlite3_column_double(st, first + 12);
+	f->gross_kg = sqlite3_column_double(st, first + 13);
+	f->net_kg = sqlite3_column_double(st, first + 14);
+	store_column_copy(st, first + 15, f->result, sizeof(f->result));
+}
+
 int
 recordrows_violations(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 {

@@ -28,7 +28,6 @@
 #define REGISTRY_TARE_MAX_G 200000
 #define REGISTRY_ADDRESS_MAX 256
 #define REGISTRY_NAME_MAX 128
-#define REGISTRY_CERT_MAX 64
 
 static const struct {
 	const char *name;
@@ -930,12 +929,34 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 
 /* ---- look-ups ------------------------------------------------------------------ */
 
-static void
-registry_column_copy(sqlite3_stmt *stmt, int column, char *dst, size_t dstlen)
+int64_t
+registry_version_held(sqlite3 *db)
 {
-	const unsigned char *text = sqlite3_column_text(stmt, column);
+	return store_query_int(db,
+	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'registry_version'", 0);
+}
 
-	str_copy(dst, text != NULL ? (const char *)text : "", dstlen);
+/* An operator's and a buyer's row, the same for a look-up and a listing. */
+#define OPERATOR_COLUMNS "SELECT cert, name, expires, active"
+#define BUYER_COLUMNS "SELECT id, masked, kind, township, address"
+
+static void
+operator_row(sqlite3_stmt *stmt, struct registry_operator *out)
+{
+	store_column_copy(stmt, 0, out->cert, sizeof(out->cert));
+	store_column_copy(stmt, 1, out->name, sizeof(out->name));
+	store_column_copy(stmt, 2, out->expires, sizeof(out->expires));
+	out->active = sqlite3_column_int(stmt, 3);
+}
+
+static void
+buyer_row(sqlite3_stmt *stmt, struct registry_buyer *out)
+{
+	store_column_copy(stmt, 0, out->id, sizeof(out->id));
+	store_column_copy(stmt, 1, out->masked, sizeof(out->masked));
+	store_column_copy(stmt, 2, out->kind, sizeof(out->kind));
+	store_column_copy(stmt, 3, out->township, sizeof(out->township));
+	store_column_copy(stmt, 4, out->address, sizeof(out->address));
 }
 
 /* Prepare sql, bind key to ?1 and step once. */
@@ -974,16 +995,16 @@ registry_cylinder_find(sqlite3 *db, const char *serial, struct registry_cylinder
 	    " WHERE serial = ?1",
 	    serial, &stmt, err, errlen);
 	if (rc == STORE_FOUND) {
-		registry_column_copy(stmt, 0, out->serial, sizeof(out->serial));
-		registry_column_copy(stmt, 1, out->code, sizeof(out->code));
-		registry_column_copy(stmt, 2, out->model, sizeof(out->model));
-		registry_column_copy(stmt, 3, out->manufactured, sizeof(out->manufactured));
+		store_column_copy(stmt, 0, out->serial, sizeof(out->serial));
+		store_column_copy(stmt, 1, out->code, sizeof(out->code));
+		store_column_copy(stmt, 2, out->model, sizeof(out->model));
+		store_column_copy(stmt, 3, out->manufactured, sizeof(out->manufactured));
 		out->tare_kg = sqlite3_column_double(stmt, 4);
 		out->fill_kg = sqlite3_column_double(stmt, 5);
-		registry_column_copy(stmt, 6, out->owner, sizeof(out->owner));
-		registry_column_copy(stmt, 7, out->last_inspection, sizeof(out->last_inspection));
-		registry_column_copy(stmt, 8, out->next_inspection, sizeof(out->next_inspection));
-		registry_column_copy(stmt, 9, out->status, sizeof(out->status));
+		store_column_copy(stmt, 6, out->owner, sizeof(out->owner));
+		store_column_copy(stmt, 7, out->last_inspection, sizeof(out->last_inspection));
+		store_column_copy(stmt, 8, out->next_inspection, sizeof(out->next_inspection));
+		store_column_copy(stmt, 9, out->status, sizeof(out->status));
 		out->registry_version = sqlite3_column_int64(stmt, 10);
 	}
 	sqlite3_finalize(stmt);
@@ -998,14 +1019,10 @@ registry_operator_find(sqlite3 *db, const char *cert, struct registry_operator *
 	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = registry_find(db, "SELECT cert, name, expires, active FROM operators WHERE cert = ?1",
-	    cert, &stmt, err, errlen);
-	if (rc == STORE_FOUND) {
-		registry_column_copy(stmt, 0, out->cert, sizeof(out->cert));
-		registry_column_copy(stmt, 1, out->name, sizeof(out->name));
-		registry_column_copy(stmt, 2, out->expires, sizeof(out->expires));
-		out->active = sqlite3_column_int(stmt, 3);
-	}
+	rc = registry_find(db, OPERATOR_COLUMNS " FROM operators WHERE cert = ?1", cert, &stmt, err,
+	    errlen);
+	if (rc == STORE_FOUND)
+		operator_row(stmt, out);
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -1018,19 +1035,84 @@ registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out, cha
 	enum store_found rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = registry_find(db,
-	    "SELECT id, masked, kind, township, address FROM buyers"
-	    " WHERE id = ?1",
-	    id, &stmt, err, errlen);
-	if (rc == STORE_FOUND) {
-		registry_column_copy(stmt, 0, out->id, sizeof(out->id));
-		registry_column_copy(stmt, 1, out->masked, sizeof(out->masked));
-		registry_column_copy(stmt, 2, out->kind, sizeof(out->kind));
-		registry_column_copy(stmt, 3, out->township, sizeof(out->township));
-		registry_column_copy(stmt, 4, out->address, sizeof(out->address));
-	}
+	rc = registry_find(db, BUYER_COLUMNS " FROM buyers WHERE id = ?1", id, &stmt, err, errlen);
+	if (rc == STORE_FOUND)
+		buyer_row(stmt, out);
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/* ---- listings ------------------------------------------------------------------ */
+
+/* Step sql, calling row for each row until it returns -1.  0, or -1 with err. */
+static int
+registry_walk(sqlite3 *db, const char *sql, int (*row)(sqlite3_stmt *stmt, void *ctx), void *ctx,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(db, sql, &stmt, err, errlen) == -1)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (row(stmt, ctx) == -1)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err_set(err, errlen, "database: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct operators_walk {
+	int (*fn)(const struct registry_operator *op, void *arg);
+	void *arg;
+};
+
+static int
+operators_walk_row(sqlite3_stmt *stmt, void *ctx)
+{
+	struct operators_walk *w = ctx;
+	struct registry_operator op;
+
+	memset(&op, 0, sizeof(op));
+	operator_row(stmt, &op);
+	return w->fn(&op, w->arg);
+}
+
+int
+registry_operators_list(sqlite3 *db, int (*fn)(const struct registry_operator *op, void *arg),
+    void *arg, char *err, size_t errlen)
+{
+	struct operators_walk w = { fn, arg };
+
+	return registry_walk(db, OPERATOR_COLUMNS " FROM operators ORDER BY cert",
+	    operators_walk_row, &w, err, errlen);
+}
+
+struct buyers_walk {
+	int (*fn)(const struct registry_buyer *buyer, void *arg);
+	void *arg;
+};
+
+static int
+buyers_walk_row(sqlite3_stmt *stmt, void *ctx)
+{
+	struct buyers_walk *w = ctx;
+	struct registry_buyer buyer;
+
+	memset(&buyer, 0, sizeof(buyer));
+	buyer_row(stmt, &buyer);
+	return w->fn(&buyer, w->arg);
+}
+
+int
+registry_buyers_list(sqlite3 *db, int (*fn)(const struct registry_buyer *buyer, void *arg),
+    void *arg, char *err, size_t errlen)
+{
+	struct buyers_walk w = { fn, arg };
+
+	return registry_walk(db, BUYER_COLUMNS " FROM buyers ORDER BY created_ms, id",
+	    buyers_walk_row, &w, err, errlen);
 }
 
 int

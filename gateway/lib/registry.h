@@ -33,6 +33,10 @@
 #include "store.h"
 
 #define REGISTRY_OWNER_MAX 128
+/* Bytes of an operator's certificate number: the one limit, from which the
+ * fill line's copy (line.h LINE_CERT_SIZE) and the control protocol's
+ * (ctlreq.h CTL_CERT_MAX) are derived. */
+#define REGISTRY_CERT_MAX 63
 #define REGISTRY_CYCLE_YEARS 4 /* periodic inspection cycle of LPG cylinders */
 
 /* Where each column is in the file (-1: absent). */
@@ -150,6 +154,10 @@ struct wire_registry;
 int registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unknown, char *err,
     size_t errlen);
 
+/* The registry version the station holds: meta 'registry_version', the
+ * last delta applied (0 when none, or when the database cannot say). */
+int64_t registry_version_held(sqlite3 *db);
+
 /* ---- look-ups for the fill line ---------------------------------------------- */
 
 /* A cylinder as stored; text columns that are NULL read as "". */
@@ -167,7 +175,7 @@ struct registry_cylinder {
 };
 
 struct registry_operator {
-	char cert[65];
+	char cert[REGISTRY_CERT_MAX + 1];
 	char name[129];
 	char expires[11];
 	int active;
@@ -189,6 +197,17 @@ enum store_found registry_operator_find(sqlite3 *db, const char *cert,
     struct registry_operator *out, char *err, size_t errlen);
 enum store_found registry_buyer_find(sqlite3 *db, const char *id, struct registry_buyer *out,
     char *err, size_t errlen);
+
+/*
+ * Listings (gasctl operators list, buyers list): call fn for each operator
+ * in certificate order, or each buyer oldest first; fn returning -1 stops
+ * the walk.  0, or -1 with err (a database error; the rows before it were
+ * given to fn).
+ */
+int registry_operators_list(sqlite3 *db, int (*fn)(const struct registry_operator *op, void *arg),
+    void *arg, char *err, size_t errlen);
+int registry_buyers_list(sqlite3 *db, int (*fn)(const struct registry_buyer *buyer, void *arg),
+    void *arg, char *err, size_t errlen);
 
 /*
  * A buyer first seen at the counter (the id, masked form, kind and township

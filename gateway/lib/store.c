@@ -2,7 +2,7 @@
  * store: opening, checking and migrating SQLite databases, and the small
  * transaction helpers every writer uses.
  *
- * Why these settings (shared/DESIGN.md §8, shared/PITFALLS.md):
+ * Why these settings (docs/design.md §6):
  *  - WAL + synchronous=FULL: a commit that returned survives power loss
  *    (NORMAL may lose the last commits).
  *  - BEGIN IMMEDIATE: a deferred transaction that later needs to write can

@@ -1,7 +1,7 @@
 /*
  * store: every SQLite database of the project is opened, migrated and
- * written through here, so that the durability settings of shared/DESIGN.md §8
- * hold everywhere: journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+ * written through here, so that the durability settings of docs/design.md
+ * §6 hold everywhere: journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
  * busy_timeout, writes in BEGIN IMMEDIATE.
  *
  * Errors are written into the caller's buffer (err, errlen), never logged

@@ -4,13 +4,18 @@
  * their keys; a message is a CBOR map with short text keys, so that the
  * generic JSON rendering (wire_cbor_to_json) reads well for people.
  *
+ * Each message is described once, as a table of its fields in wire.c
+ * (cbormap.h): the encoder, the decoder and the *_free function of a
+ * message all follow that table.
+ *
  * Encoders build a complete payload into a malloc'd buffer the caller frees
  * with free(); on failure nothing is allocated.  Decoders take (buf, len),
  * never read outside it, refuse anything malformed, too large or of the
- * wrong type with a reason in err, and on success fill a struct whose arrays
- * the caller releases with the matching *_free function (safe on a zeroed
- * or partly filled struct; after a failed decode the struct is already
- * released and zeroed).
+ * wrong type with a reason in err that names the field by its path
+ * ("records[3].viol[0].rule: missing"), and on success fill a struct whose
+ * arrays the caller releases with the matching *_free function (safe on a
+ * zeroed or partly filled struct; after a failed decode the struct is
+ * already released and zeroed).
  */
 #ifndef GAS_WIRE_H
 #define GAS_WIRE_H
@@ -18,11 +23,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * What one payload may cost before any decoder looks at its fields: checked
+ * on the raw bytes, before libcbor allocates anything, so that the work and
+ * memory a request causes are bounded by these and not by what it claims
+ * (docs/protocol.md, "Bounds").
+ */
 #define WIRE_MAX_PAYLOAD (4u << 20) /* largest payload a decoder accepts */
-#define WIRE_MAX_RECORDS 5000       /* records in one batch or trace */
-#define WIRE_MAX_VIOLATIONS 64      /* violations of one record */
-#define WIRE_MAX_ALERTS 5000        /* alerts in one answer */
-#define WIRE_MAX_ROWS 20000         /* registry rows in one delta, stations in a list */
+#define WIRE_MAX_ITEMS (1u << 19)   /* data items in one payload (keys and values) */
+#define WIRE_MAX_STRING 16384u      /* bytes of one text or byte string (> any field) */
+#define WIRE_MAX_DEPTH 8            /* nesting of arrays and maps */
+/* What one decode may allocate (the structs its arrays fill, byte strings):
+ * the largest legitimate message takes under half of it. */
+#define WIRE_MAX_DECODED (16u << 20)
+#define WIRE_MAX_RECORDS 5000  /* records in one batch or trace */
+#define WIRE_MAX_VIOLATIONS 64 /* violations of one record */
+#define WIRE_MAX_ALERTS 5000   /* alerts in one answer */
+#define WIRE_MAX_ROWS 20000    /* registry rows in one delta, stations in a list */
 
 #define WIRE_ID 64     /* station id, serial, identity, operator */
 #define WIRE_UUID 37   /* 36 characters + NUL */

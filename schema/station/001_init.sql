@@ -41,7 +41,7 @@ CREATE TABLE buyers (
 );
 
 -- One row per fill.  The row is inserted (result 'filling') and committed
--- before the valve may open (DESIGN §4 invariant 1) and completed in the
+-- before the valve may open (docs/design.md, invariant V1) and completed in the
 -- transaction that also writes its violations and its outbox row.
 CREATE TABLE fills (
 	uuid        TEXT PRIMARY KEY,

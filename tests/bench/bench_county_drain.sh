@@ -11,6 +11,8 @@ key="bench-station-key-000001"
 printf '%s' "$key" | od -An -tx1 | tr -d ' \n' >"$T/s.key"
 chmod 600 "$T/s.key"
 echo "station:B01 $(cat "$T/s.key")" >"$T/ids"
+# the station's township must be one of the county's (docs/county.md)
+echo "township:TA $(cat "$T/s.key")" >>"$T/ids"
 chmod 600 "$T/ids"
 for batch in 200 1000; do
 	port=$(free_port udp)

@@ -165,7 +165,8 @@ main(void)
 	c.config = &config;
 	t0 = time_mono_ms();
 	for (i = 0; i < n; i++)
-		if (county_ingest(&c, "S01", &batches[i], &ack, &alerts, err, sizeof(err)) == -1) {
+		if (county_ingest(&c, "S01", "bench", &batches[i], &ack, &alerts, err,
+		        sizeof(err)) != COUNTY_DONE) {
 			fprintf(stderr, "ingest: %s\n", err);
 			return 1;
 		}

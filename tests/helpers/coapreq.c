@@ -3,13 +3,15 @@
  * the tenant matrix (tests/integration/t_tenants.sh).
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
- *           [-b BODY] [-a ACCEPT] [-f FORMAT] [-j] [-t TIMEOUT_MS]
+ *           [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
  *   heartbeat:STATION:TOWNSHIP   a heartbeat claiming STATION
  *   ack:ID                       a disposition of alert ID
+ * -f sends FILE's bytes as the CBOR body instead (tests/helpers/batchgen
+ * writes hostile batches for tests/integration/t_county_attacks.sh).
  * ACCEPT is the Accept option's number (none by default: CBOR); FORMAT the
  * body's Content-Format number (CBOR by default).
  * Prints one line, "code C.DD" (the response code) or "code none" (no
@@ -74,20 +76,44 @@ make_body(const char *spec, uint8_t **out, size_t *len)
 	return -1;
 }
 
+/* The whole of path into a malloc'd buffer (at most 8 MiB). */
+static int
+read_body(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	long size;
+
+	*out = NULL;
+	*len = 0;
+	if (fp == NULL)
+		return -1;
+	if (fseek(fp, 0, SEEK_END) == -1 || (size = ftell(fp)) < 0 || size > (8L << 20) ||
+	    fseek(fp, 0, SEEK_SET) == -1 || (*out = malloc((size_t)size + 1)) == NULL ||
+	    fread(*out, 1, (size_t)size, fp) != (size_t)size) {
+		fclose(fp);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	fclose(fp);
+	*len = (size_t)size;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct coaplink_response resp;
 	struct coaplink *link = NULL;
 	const char *identity = NULL, *keyfile = NULL, *method = "GET", *path = NULL;
-	const char *query = NULL, *bodyspec = NULL;
+	const char *query = NULL, *bodyspec = NULL, *bodyfile = NULL;
 	uint8_t *body = NULL;
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
 	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE;
 	int format = COAPLINK_FORMAT_CBOR;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:a:f:jt:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:f:a:F:jt:h")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -110,10 +136,13 @@ main(int argc, char **argv)
 		case 'b':
 			bodyspec = optarg;
 			break;
+		case 'f':
+			bodyfile = optarg;
+			break;
 		case 'a':
 			accept = atoi(optarg);
 			break;
-		case 'f':
+		case 'F':
 			format = atoi(optarg);
 			break;
 		case 'j':
@@ -123,8 +152,9 @@ main(int argc, char **argv)
 			timeout_ms = atoi(optarg);
 			break;
 		case 'h':
-			printf("usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
-			       "[-q QUERY] [-b BODY] [-a ACCEPT] [-f FORMAT] [-j] [-t MS]\n");
+			printf(
+			    "usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
+			    "[-q QUERY] [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -137,6 +167,10 @@ main(int argc, char **argv)
 	log_init("coapreq", 1, LOG_LEVEL_WARN);
 	if (bodyspec != NULL && make_body(bodyspec, &body, &bodylen) == -1) {
 		fprintf(stderr, "coapreq: bad body '%s'\n", bodyspec);
+		return 2;
+	}
+	if (bodyfile != NULL && read_body(bodyfile, &body, &bodylen) == -1) {
+		fprintf(stderr, "coapreq: cannot read %s\n", bodyfile);
 		return 2;
 	}
 	if (coaplink_open_tool("127.0.0.1", port, identity, keyfile, &link, err, sizeof(err)) ==

@@ -1,6 +1,6 @@
 /*
  * lossy_relay: a seeded UDP relay that damages traffic on purpose, because
- * the test machine has no tc netem (PITFALLS).  It sits between a client
+ * the test machine has no tc netem (docs/design.md §7).  It sits between a client
  * and a server on loopback and, for each datagram in either direction,
  * may drop it, send it twice, hold it back so later ones overtake it,
  * delay it, or flip a byte.  The same seed gives the same decisions.

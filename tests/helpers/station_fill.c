@@ -6,7 +6,8 @@
  *                [-r RULE -t TOWNSHIP [-S SEVERITY]] [-b BUYERTOWNSHIP]
  *
  * Each fill gets cylinder CYLPREFIX<i>, one buyer, and (every EVERY-th
- * fill, EVERY > 0) a violation RULE routed to TOWNSHIP.  Rows are written
+ * fill, EVERY > 0) a violation RULE routed to TOWNSHIP (both townships TA
+ * unless given: a township of the test counties).  Rows are written
  * 1,000 to a transaction; each fill, its violation and its outbox row are
  * always in the same one, as in the gateway.
  */
@@ -33,8 +34,8 @@ run(sqlite3 *db, const char *sql)
 int
 main(int argc, char **argv)
 {
-	const char *station = "S01", *prefix = "CYL", *rule = "R05", *township = "T1",
-	           *severity = "alert", *buyer_township = "T1";
+	const char *station = "S01", *prefix = "CYL", *rule = "R05", *township = "TA",
+	           *severity = "alert", *buyer_township = "TA";
 	long count = 10, every = 0, i;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *cyl = NULL, *fill = NULL, *viol = NULL, *out = NULL;

@@ -1,6 +1,8 @@
 # County-link test helpers (sourced after lib.sh).
 #
-#   county_keys              write $T/ids and one key file per identity
+#   county_keys [ID...]      write $T/ids and one key file per identity (the usual six,
+#                            then each ID given: e.g. township:330825101, the township
+#                            of fill_lib's station, which the county must know)
 #   county_start [PORT]      start gascounty on PORT (default a free one), wait until it listens;
 #                            $COUNTY_EXTRA (lines) is added to its [county] section
 #   county_conf              (re)write $T/county.conf: port $CPORT, database $T/county.db,
@@ -23,7 +25,7 @@ key_file() { # identity file
 county_keys() {
 	: >"$T/ids"
 	chmod 600 "$T/ids"
-	for id in station:S01 station:S02 station:S03 township:TA township:TB regulator:alice; do
+	for id in station:S01 station:S02 station:S03 township:TA township:TB regulator:alice "$@"; do
 		f="$T/$(echo "$id" | tr ':' '_').key"
 		key_file "$id" "$f"
 		echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"

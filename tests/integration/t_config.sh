@@ -107,7 +107,7 @@ sed 's|^timezone = .*|timezone = Asia/Shangai|' "$example" > "$T/tz.conf"
 tz_line=$(grep -n '^timezone' "$T/tz.conf" | cut -d: -f1)
 "$BUILD/gasgw" -n -c "$T/tz.conf" > "$T/tz.out" 2>&1; rc=$?
 check "gasgw -n refuses an unknown time zone with its line (exit 1)" sh -c \
-    "[ $rc -eq 1 ] && grep -q \"^$T/tz.conf:$tz_line: 'timezone': time zone 'Asia/Shangai' is unknown\" '$T/tz.out'"
+    "[ $rc -eq 1 ] && grep -q \"^$T/tz.conf:$tz_line: error: 'timezone': time zone 'Asia/Shangai' is unknown\" '$T/tz.out'"
 
 # The county's example: gascounty -n checks it (and the identities file it names).
 county_example="$here/etc/county.conf.example"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# County-side rules (DESIGN §7) with real processes: C01 the same cylinder
+# County-side rules (docs/county.md) with real processes: C01 the same cylinder
 # filled at two stations within the window; C02 one buyer over the limit
 # across stations, routed to the buyer's township; C04 a gap in a station's
 # sequence not filled in time; C03 a station silent beyond its heartbeat.

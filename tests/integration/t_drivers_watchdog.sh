@@ -1,5 +1,5 @@
 #!/bin/sh
-# The valve's fail-safe (DESIGN §4 invariant 2): a master opens the valve and
+# The valve's fail-safe (docs/design.md, V2): a master opens the valve and
 # feeds the heartbeat; while fed the valve stays open past the watchdog time;
 # when the feeding stops -- or the master is killed outright -- the valve
 # closes by itself within the watchdog time, per gassim's event log.

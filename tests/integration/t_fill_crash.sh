@@ -18,7 +18,7 @@ rounds=20
 PREACT=0.6
 WATCHDOG_MS=1000
 STATION_ID=S01
-county_keys
+county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 EXTRA_CONF="[county]
 host = 127.0.0.1

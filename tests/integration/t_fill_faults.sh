@@ -41,7 +41,7 @@ n=0
 #              weight rule; at real flows that is a few tens of grams)
 #   emergency  line 1's valve cannot obey its close until its own watchdog
 #              closes it: if the weight rose enough meanwhile, that is R23 and
-#              DESIGN §4 invariant 4 closes every valve on the bus (line 2
+#              invariant V4 (docs/design.md) closes every valve on the bus (line 2
 #              interrupted; the R23 may be raised during line 1's fill or by
 #              its idle watch just after); if not, line 2 fills normally.  Either is right;
 #              line 2 disturbed without line 1's R23 is not

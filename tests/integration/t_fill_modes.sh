@@ -39,7 +39,11 @@ check "scanner: the scanned buyer shows masked" \
 out=$(ctl start 1 2>&1); rc=$?
 check "scanner: the fill runs from scanned identity (exit $rc)" \
     sh -c "[ $rc -eq 0 ] && printf '%s\n' '$out' | grep -q '^ok'"
-forged=$(code C-GOOD-2 | sed 's/^\(GC1:.\{30\}\)./\1Q/')
+# one character of the signed part changed (to R when it already is Q:
+# a code whose 31st character is Q would otherwise pass unchanged)
+good2=$(code C-GOOD-2)
+forged=$(printf '%s' "$good2" | sed 's/^\(GC1:.\{30\}\)./\1Q/')
+[ "$forged" = "$good2" ] && forged=$(printf '%s' "$good2" | sed 's/^\(GC1:.\{30\}\)./\1R/')
 printf '%s\n' "$forged" >"$T/scan-in"
 wait_for 5 sh -c "[ \"\$(sqlite3 '$T/station.db' \"SELECT count(*) FROM violations WHERE rule = 'R01'\")\" = 1 ]" &&
     ok "scanner: a forged code is refused and recorded (R01)" ||

@@ -4,7 +4,7 @@
 # lines on one bus.  In each round line 1 gets one fault while it fills and
 # line 2 fills at the same time:
 #   - a persistent fault (wrong CRC or garbage from line 1's scale, wrong CRC
-#     from its valve unit) leaves no usable data from that unit: DESIGN §7
+#     from its valve unit) leaves no usable data from that unit: docs/rules.md
 #     R24 (link lost for link_loss_ms, 1 s) stops line 1's fill, its valve is
 #     closed (by gasgw, or by the valve's own watchdog when the valve unit is
 #     the one that cannot hear), the fill is recorded once as interrupted
@@ -88,7 +88,7 @@ start_both() {
 #              R24's 1 s after the fault, plus its closing time.  If that
 #              brought more than R23's 0.2 kg after gasgw gave up on the fill,
 #              it is weight rising with the valve commanded closed: R23 on
-#              line 1, and DESIGN §4 invariant 4 closes every valve on the bus
+#              line 1, and invariant V4 (docs/design.md) closes every valve on the bus
 #              (line 2 interrupted, no R23/R24 of its own); if not, no R23 and
 #              line 2 fills normally.  gassim's weight when the valve closed
 #              against the gross the fill was given up at says which (at this

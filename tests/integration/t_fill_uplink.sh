@@ -9,7 +9,7 @@
 . "$(dirname "$0")/county_lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
-county_keys
+county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 PREACT=0.25
 STATION_ID=S01

@@ -20,7 +20,7 @@
 
 PREACT=0.6
 STATION_ID=S01
-county_keys
+county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 EXTRA_CONF="[county]
 host = 127.0.0.1

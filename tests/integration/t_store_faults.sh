@@ -55,7 +55,7 @@ for mode in crash powerloss full ioerr; do
 done
 
 # Negative control: the power-loss model must bite.  With synchronous=NORMAL
-# (what shared/PITFALLS.md warns of) a power cut loses reported commits.
+# (docs/design.md §6) a power cut loses reported commits.
 lost=0
 n=1
 while [ "$n" -le "$total" ]; do

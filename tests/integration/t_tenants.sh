@@ -102,6 +102,7 @@ POST    records         -                                          batch     2.0
 POST    heartbeat       -                                          heartbeat 2.04   -
 GET     registry        since=0                                    -         2.05   -
 GET     alerts          since=0                                    -         2.05   -
+GET     alerts/county   since=0                                    -         2.05   -
 POST    alerts/ack      -                                          ack       2.04   TA
 GET     trace/cylinder  serial=CYA5                                -         2.05   -
 GET     trace/buyer     id=$(printf '%064d' 7)                     -         2.05   -
@@ -187,9 +188,9 @@ check "handshakes of the unknown identity were refused by name" \
     grep -q "unknown identity 'station:S99'" "$T/county.log"
 check "one audit row per answered request on an audited row ($audited), none elsewhere" \
     [ "$(county_sql "SELECT count(*) FROM audit")" = "$audited" ]
-check "the audit rows are the regulator's: three traces, a curve and the station list" \
+check "the audit rows are the regulator's: the county's queue, three traces, a curve and the station list" \
     [ "$(county_sql "SELECT group_concat(query || ':' || identity, ' ') FROM (SELECT * FROM audit ORDER BY id)")" = \
-      "cylinder:regulator:alice buyer:regulator:alice station:regulator:alice curve:regulator:alice stations:regulator:alice" ]
+      "queue:regulator:alice cylinder:regulator:alice buyer:regulator:alice station:regulator:alice curve:regulator:alice stations:regulator:alice" ]
 
 # --- an answer the caller cannot take is refused before anything is stored ---------
 SEQ=$((SEQ + 1))
@@ -201,7 +202,7 @@ check "and its record was not stored" \
 
 SEQ=$((SEQ + 1))
 "$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
-    -b "batch:S01:TA:$SEQ" -f 9999 >"$T/format.out" 2>>"$T/coapreq.err"
+    -b "batch:S01:TA:$SEQ" -F 9999 >"$T/format.out" 2>>"$T/coapreq.err"
 check "a batch whose body says Content-Format 9999: 4.15" grep -q "code 4.15" "$T/format.out"
 check "and its record was not stored" \
     [ "$(county_sql "SELECT count(*) FROM records WHERE station='S01' AND seq=$SEQ")" = 0 ]

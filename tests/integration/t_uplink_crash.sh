@@ -16,7 +16,7 @@ kills=6
 [ -n "${TORTURE:-}" ] && kills=30
 PREACT=0.6
 STATION_ID=S01
-county_keys
+county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 # a slow drain (batch 50, 400 records/s), so that kills land in the middle of it
 EXTRA_CONF="[county]

@@ -67,7 +67,7 @@ good_file_fills_values_and_defaults(void **state)
 	assert_int_equal(c->buses[0].port, 1502);
 	assert_int_equal(c->line_count, 1);
 	assert_int_equal(c->lines[0].valve_unit, 2);
-	/* Defaults of shared/DESIGN.md §7. */
+	/* Defaults of the [rules] rows (docs/rules.md). */
 	assert_int_equal(c->rules.max_fill_s, 180);
 	assert_int_equal(c->rules.household_max, 3);
 	assert_true(c->rules.short_kg > 0.399 && c->rules.short_kg < 0.401);

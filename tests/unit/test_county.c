@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "psk.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -80,8 +81,8 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 		{
 			char id[64];
 
-			snprintf(id, sizeof(id), "%s-%08lld-0000-4000-8000-0000000000", cyl_prefix,
-			    (long long)i);
+			snprintf(id, sizeof(id), "%08llx-%04x-4000-8000-000000000000", (long long)i,
+			    (unsigned)cyl_prefix[0]);
 			str_copy(r->uuid, id, sizeof(r->uuid));
 		}
 		str_copy(r->kind, "fill", sizeof(r->kind));
@@ -96,9 +97,12 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 		if (i % 2 == 0) {
 			r->violation_count = 1;
 			r->violations = calloc(1, sizeof(*r->violations));
-			snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid), "v-%s-%lld",
-			    cyl_prefix, (long long)i);
-			str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
+			snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid),
+			    "%08llx-%04x-4000-9000-000000000000", (long long)i,
+			    (unsigned)cyl_prefix[0]);
+			/* the county's table decides the severity: R05 alerts, R21 flags */
+			str_copy(r->violations[0].rule, strcmp(sev, "flag") == 0 ? "R21" : "R05",
+			    sizeof(r->violations[0].rule));
 			str_copy(r->violations[0].severity, sev, sizeof(r->violations[0].severity));
 			str_copy(r->violations[0].township, "TA",
 			    sizeof(r->violations[0].township));
@@ -117,11 +121,13 @@ a_batch_stored_twice_changes_nothing(void **state)
 
 	(void)state;
 	batch_of(&b, 1, 10, "A", "alert");
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(ack.stored, 10);
 	assert_int_equal(alerts, 5);
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(ack.stored, 0);
 	assert_int_equal(ack.duplicates, 10);
@@ -141,7 +147,8 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 
 	(void)state;
 	batch_of(&b, 14, 15, "B", "flag"); /* 11..13 missing */
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 10);
 	assert_int_equal(alerts, 0); /* flags are stored, not alerted */
 	assert_int_equal(store_query_int(cdb.db,
@@ -149,7 +156,8 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 	    1);
 	wire_batch_free(&b);
 	batch_of(&b, 11, 13, "C", "flag");
-	assert_int_equal(county_ingest(&cdb, "S01", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 15);
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT gap_since_ms IS NULL FROM stations WHERE id = 'S01'", -1),
@@ -167,7 +175,8 @@ stations_are_kept_apart(void **state)
 
 	(void)state;
 	batch_of(&b, 1, 3, "D", "flag");
-	assert_int_equal(county_ingest(&cdb, "S02", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S02", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(ack.hwm, 3);
 	assert_int_equal(store_query_int(cdb.db, "SELECT hwm FROM stations WHERE id = 'S01'", -1),
 	    15);
@@ -247,7 +256,8 @@ lookups_say_found_or_not_found_one_way(void **state)
 	b.records[0].fill.curve = malloc(sizeof(curve));
 	memcpy(b.records[0].fill.curve, curve, sizeof(curve));
 	b.records[0].fill.curve_len = sizeof(curve);
-	assert_int_equal(county_ingest(&cdb, "S03", &b, &ack, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "S03", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
 	assert_int_equal(
 	    county_curve(&cdb, "regulator:alice", b.records[0].uuid, &c, err, sizeof(err)), 1);
 	assert_int_equal(c.curve_len, sizeof(curve));
@@ -342,8 +352,9 @@ trace_record(struct wire_record *r, int64_t seq, const char *uuid, int fill, int
 		r->violation_count = 2;
 		r->violations = calloc(2, sizeof(*r->violations));
 		for (int i = 0; i < 2; i++) {
-			snprintf(r->violations[i].uuid, sizeof(r->violations[i].uuid), "v%d-%s", i,
-			    uuid);
+			/* the record's uuid with its second group made the violation's own */
+			str_copy(r->violations[i].uuid, uuid, sizeof(r->violations[i].uuid));
+			r->violations[i].uuid[9] = (char)('a' + i);
 			str_copy(r->violations[i].rule, i == 0 ? "R05" : "R06",
 			    sizeof(r->violations[i].rule));
 			str_copy(r->violations[i].severity, "refuse",
@@ -393,12 +404,16 @@ a_trace_comes_in_pages_in_time_order(void **state)
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
+	str_copy(b.township, "TA", sizeof(b.township));
 	b.count = n;
 	b.records = calloc(n, sizeof(*b.records));
 	for (i = 0; i < n; i++)
 		trace_record(&b.records[i], rows[i].seq, rows[i].uuid, rows[i].fill,
 		    1796000000000 + rows[i].t, "PAGE-1");
-	assert_int_equal(county_ingest(&cdb, "P1", &b, &ack, &alerts, err, sizeof(err)), 0);
+	/* a cylinder the county registry knows (no C05 among its violations) */
+	assert_int_equal(
+	    county_registry_set(&cdb, "PAGE-1", "active", NULL, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(county_ingest(&cdb, "P1", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	wire_batch_free(&b);
 
 	config.max_trace = 3;
@@ -511,6 +526,409 @@ every_tenants_data_is_read_under_an_audit_row(void **state)
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM audit", -1), before + 1);
 }
 
+/* ---- what a station cannot do (issue 14) ------------------------------------- */
+
+/* One record of station st's own making: an event (or a fill of cyl, when
+ * cyl is not NULL) at seq, its uuid made of tag and seq. */
+static void
+own_record(struct wire_record *r, int64_t seq, unsigned tag, const char *cyl)
+{
+	memset(r, 0, sizeof(*r));
+	r->seq = seq;
+	snprintf(r->uuid, sizeof(r->uuid), "%08x-0000-4000-8000-%012llx", tag,
+	    (unsigned long long)seq);
+	str_copy(r->kind, cyl != NULL ? "fill" : "event", sizeof(r->kind));
+	r->created_ms = time_wall_ms();
+	if (cyl == NULL)
+		return;
+	r->has_fill = 1;
+	r->fill.line = 1;
+	str_copy(r->fill.cylinder, cyl, sizeof(r->fill.cylinder));
+	r->fill.started_ms = r->fill.ended_ms = r->created_ms;
+	r->fill.net_kg = 14.9;
+	str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+}
+
+/* Give r n violations of rule (uuids from fmt with the index, or made of
+ * the record's uuid when fmt is NULL). */
+static void
+own_violations(struct wire_record *r, size_t n, const char *rule, const char *sev, const char *town,
+    const char *fmt)
+{
+	size_t i;
+
+	r->violation_count = n;
+	r->violations = calloc(n, sizeof(*r->violations));
+	for (i = 0; i < n; i++) {
+		struct wire_violation *v = &r->violations[i];
+
+		if (fmt != NULL)
+			snprintf(v->uuid, sizeof(v->uuid), fmt, (int)i);
+		else {
+			str_copy(v->uuid, r->uuid, sizeof(v->uuid));
+			v->uuid[9] = (char)('a' + i);
+		}
+		str_copy(v->rule, rule, sizeof(v->rule));
+		str_copy(v->severity, sev, sizeof(v->severity));
+		str_copy(v->township, town, sizeof(v->township));
+		v->at_ms = r->created_ms;
+	}
+}
+
+static void
+one_batch(struct wire_batch *b, const char *township, size_t n)
+{
+	memset(b, 0, sizeof(*b));
+	str_copy(b->township, township, sizeof(b->township));
+	b->count = n;
+	b->records = calloc(n, sizeof(*b->records));
+}
+
+static enum county_result
+ingest(const char *station, struct wire_batch *b, char *err, size_t errlen)
+{
+	struct wire_ack ack;
+	enum county_result rc;
+	int alerts;
+
+	rc = county_ingest(&cdb, station, "test", b, &ack, &alerts, err, errlen);
+	wire_batch_free(b);
+	return rc;
+}
+
+/*
+ * Item 1: the keys of C04 and C01 are the county's.  Violations named like
+ * them (in the old shape and in the county's namespace) are refused, and
+ * C04 and C01 still fire.
+ */
+static void
+a_station_cannot_take_the_key_of_a_county_alert(void **state)
+{
+	static const char *const shapes[] = { "C04:G2:%d", "county:C04:G2:%d", "C01:%d",
+		"county:C01:G1:%d", NULL };
+	struct wire_batch b;
+	char err[256];
+	int alerts, i;
+
+	(void)state;
+	/* G2 holds 1, 2 and 4: a gap at 3 */
+	one_batch(&b, "TB", 3);
+	own_record(&b.records[0], 1, 0x62, NULL);
+	own_record(&b.records[1], 2, 0x62, NULL);
+	own_record(&b.records[2], 4, 0x62, NULL);
+	assert_int_equal(ingest("G2", &b, err, sizeof(err)), COUNTY_DONE);
+	for (i = 0; shapes[i] != NULL; i++) {
+		one_batch(&b, "TA", 1);
+		own_record(&b.records[0], 1, 0x61, NULL);
+		own_violations(&b.records[0], 64, "R05", "alert", "TA", shapes[i]);
+		if (ingest("G1", &b, err, sizeof(err)) != COUNTY_REFUSED)
+			fail_msg("violations named %s were not refused", shapes[i]);
+		assert_non_null(strstr(err, "uuid is not a UUID"));
+	}
+	/* G1 fills a cylinder G2 filled: C01; a day later G2's gap: C04 */
+	one_batch(&b, "TB", 1);
+	own_record(&b.records[0], 3, 0x62, "TWIN-U");
+	assert_int_equal(ingest("G2", &b, err, sizeof(err)), COUNTY_DONE);
+	one_batch(&b, "TB", 1);
+	own_record(&b.records[0], 6, 0x62, NULL); /* 5 missing now */
+	assert_int_equal(ingest("G2", &b, err, sizeof(err)), COUNTY_DONE);
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 1, 0x61, "TWIN-U");
+	assert_int_equal(ingest("G1", &b, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE source = 'county:C01:G1:1'"
+	                     " AND township = 'TA'",
+	                     -1),
+	    1);
+	assert_int_equal(
+	    county_sweep(&cdb, time_wall_ms() + 2 * 86400000LL, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE source = 'county:C04:G2:4'"
+	                     " AND township = 'TB'",
+	                     -1),
+	    1);
+	/* no station's alert is outside its own namespace */
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule LIKE 'R%'"
+	                     " AND source NOT LIKE 'station:' || station || ':%'",
+	                     -1),
+	    0);
+}
+
+/*
+ * Item 3: a station may report only station rules; the severity is the
+ * county's; the alert goes to the station's township as the county holds
+ * it, a buyer rule to the buyer's township as first registered; unknown
+ * townships are refused.
+ */
+static void
+alerts_are_graded_and_routed_by_the_county(void **state)
+{
+	static const char ids[] = "township:TA 00112233445566778899aabbccddeeff\n"
+	                          "township:TB 00112233445566778899aabbccddeeff\n";
+	static const char buyer[] =
+	    "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+	static struct psk_table townships; /* outlives a failed assertion */
+	struct wire_batch b;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+	    psk_parse_identities("ids", ids, strlen(ids), &townships, err, sizeof(err)), 0);
+	cdb.identities = &townships;
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 1, 0x71, NULL);
+	own_violations(&b.records[0], 1, "C03", "critical", "TB", NULL);
+	assert_int_equal(ingest("H1", &b, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "rule 'C03' is not a station rule"));
+	/* R10 claimed critical, for TB, in a batch claiming TB: the county's
+	 * alert, in H1's township TA (held from its first contact) */
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 1, 0x71, NULL);
+	assert_int_equal(ingest("H1", &b, err, sizeof(err)), COUNTY_DONE);
+	one_batch(&b, "TB", 2);
+	own_record(&b.records[0], 2, 0x71, NULL);
+	own_violations(&b.records[0], 1, "R10", "critical", "TB", NULL);
+	own_record(&b.records[1], 3, 0x71, NULL);
+	own_violations(&b.records[1], 1, "R21", "critical", "TB", NULL);
+	assert_int_equal(ingest("H1", &b, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE station = 'H1' AND rule = 'R10'"
+	                     " AND severity = 'alert' AND township = 'TA'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE station = 'H1' AND rule = 'R21'",
+	                     -1),
+	    0);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM violations WHERE station = 'H1' AND rule = 'R21'"
+	                     " AND severity = 'flag' AND township = 'TA'",
+	                     -1),
+	    1);
+	/* the buyer registered in TB by H2; H1's R11 naming TA goes to TB */
+	one_batch(&b, "TB", 1);
+	own_record(&b.records[0], 1, 0x72, "BUY-1");
+	str_copy(b.records[0].fill.buyer, buyer, sizeof(b.records[0].fill.buyer));
+	str_copy(b.records[0].fill.buyer_township, "TB", sizeof(b.records[0].fill.buyer_township));
+	assert_int_equal(ingest("H2", &b, err, sizeof(err)), COUNTY_DONE);
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 4, 0x71, "BUY-2");
+	str_copy(b.records[0].fill.buyer, buyer, sizeof(b.records[0].fill.buyer));
+	str_copy(b.records[0].fill.buyer_township, "TA", sizeof(b.records[0].fill.buyer_township));
+	own_violations(&b.records[0], 1, "R11", "alert", "TA", NULL);
+	assert_int_equal(ingest("H1", &b, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE station = 'H1' AND rule = 'R11'"
+	                     " AND township = 'TB'",
+	                     -1),
+	    1);
+	/* unknown townships: a new station's, a buyer's, the county's queue */
+	one_batch(&b, "TZ", 1);
+	own_record(&b.records[0], 1, 0x73, NULL);
+	assert_int_equal(ingest("H3", &b, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "township 'TZ' is not a township of this county"));
+	one_batch(&b, "county", 1);
+	own_record(&b.records[0], 1, 0x73, NULL);
+	assert_int_equal(ingest("H3", &b, err, sizeof(err)), COUNTY_REFUSED);
+	{
+		struct wire_heartbeat h = { .township = "TZ", .at_ms = 1 };
+
+		assert_int_equal(county_heartbeat(&cdb, "H3", &h, err, sizeof(err)),
+		    COUNTY_REFUSED);
+	}
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM stations WHERE id = 'H3'", -1), 0);
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 5, 0x71, "BUY-3");
+	str_copy(b.records[0].fill.buyer_township, "TZ", sizeof(b.records[0].fill.buyer_township));
+	assert_int_equal(ingest("H1", &b, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "btown 'TZ'"));
+	cdb.identities = NULL;
+	psk_table_free(&townships);
+}
+
+/*
+ * Item 4: a resend that does not match what is held is recorded (both
+ * digests, when, the session) once per version and raises C06 to the
+ * county's queue, which the regulator reads under an audit row; the same
+ * record again is only a duplicate.
+ */
+static void
+a_conflicting_resend_is_recorded_and_alerted(void **state)
+{
+	struct wire_alert_list l;
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 1, 0x81, "CONF-9");
+	assert_int_equal(
+	    county_ingest(&cdb, "K1", "station:K1 from here", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	/* the same again: a duplicate, nothing else */
+	assert_int_equal(
+	    county_ingest(&cdb, "K1", "station:K1 from here", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.duplicates, 1);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM conflicts", -1), 0);
+	/* another net, twice: one conflict, one C06 */
+	b.records[0].fill.net_kg = 11.2;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(county_ingest(&cdb, "K1", "station:K1 from there", &b, &ack,
+		                     &alerts, err, sizeof(err)),
+		    COUNTY_DONE);
+	assert_int_equal(ack.duplicates, 1);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM conflicts c JOIN records r ON r.station = 'K1'"
+	        " AND r.seq = 1 WHERE c.station = 'K1' AND c.seq = 1"
+	        " AND c.held_digest = r.digest AND c.sent_digest <> r.digest"
+	        " AND length(c.sent_digest) = 64 AND c.session = 'station:K1 from there'"
+	        " AND c.at_ms > 0",
+	        -1),
+	    1);
+	assert_true(store_query_int(cdb.db,
+	                "SELECT net_kg = 14.9 FROM fills WHERE seq = 1 AND"
+	                " station = 'K1'",
+	                -1) == 1);
+	/* its uuid again at seq 2 */
+	b.records[0].seq = 2;
+	assert_int_equal(county_ingest(&cdb, "K1", "s", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(alerts, 1);
+	wire_batch_free(&b);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM conflicts WHERE station = 'K1' AND seq = 2"
+	                     " AND held_seq = 1",
+	                     -1),
+	    1);
+	assert_int_equal(county_queue(&cdb, "regulator:alice", 0, 100, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 2);
+	assert_string_equal(l.alerts[0].rule, "C06");
+	assert_string_equal(l.alerts[0].township, "county");
+	assert_non_null(strstr(l.alerts[0].text, "station:K1 from there"));
+	assert_non_null(strstr(l.alerts[1].text, "sent with a held uuid"));
+	wire_alerts_free(&l);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT results FROM audit WHERE query = 'queue'"
+	                     " AND identity = 'regulator:alice'",
+	                     -1),
+	    2);
+}
+
+/*
+ * Item 6: what cannot be true is refused with the record and field named,
+ * nothing of the batch stored; under UBSan a start at INT64_MIN used to
+ * overflow C01's window.
+ */
+static void
+implausible_records_are_refused_with_the_field_named(void **state)
+{
+	static const struct {
+		const char *field, *value; /* a key of the record as batchgen names it */
+		const char *named;         /* what the refusal must say */
+	} rows[] = {
+		{ "net", "-14.9", "net -14.900 kg" },
+		{ "net", "1e9", "net 1000000000.000 kg" },
+		{ "net", "nan", "net nan kg" },
+		{ "start", "2126", "start " },
+		{ "start", "min", "start -9223372036854775808" },
+		{ "end", "min", "end -9223372036854775808" },
+		{ "at", "min", "at -9223372036854775808" },
+		{ "result", "bogus", "result 'bogus'" },
+		{ "bkind", "alien", "bkind 'alien'" },
+		{ "line", "999999", "line 999999" },
+		{ "seq", "max", "seq is more than 100000 beyond" },
+		{ "seq", "100002", "seq is more than 100000 beyond" },
+		{ "uuid", "u1", "uuid is not a UUID" },
+		{ "kind", "bogus", "kind 'bogus'" },
+		{ "viol.line", "-1", "viol 0: line -1" },
+		{ "viol.at", "min", "viol 0: at -9223372036854775808" },
+		{ NULL, NULL, NULL },
+	};
+	int64_t before = store_query_int(cdb.db, "SELECT count(*) FROM records", -1);
+	struct wire_batch b;
+	struct wire_record *r;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; rows[i].field != NULL; i++) {
+		const char *f = rows[i].field, *v = rows[i].value;
+
+		one_batch(&b, "TA", 1);
+		r = &b.records[0];
+		own_record(r, 1, 0x91, "BOUNDS-1");
+		own_violations(r, 1, "R21", "flag", "", NULL);
+		if (strcmp(f, "net") == 0)
+			r->fill.net_kg = strtod(v, NULL);
+		else if (strcmp(f, "start") == 0)
+			r->fill.started_ms = strcmp(v, "min") == 0 ? INT64_MIN : 4955328000000LL;
+		else if (strcmp(f, "end") == 0)
+			r->fill.ended_ms = INT64_MIN;
+		else if (strcmp(f, "at") == 0)
+			r->created_ms = INT64_MIN;
+		else if (strcmp(f, "result") == 0)
+			str_copy(r->fill.result, v, sizeof(r->fill.result));
+		else if (strcmp(f, "bkind") == 0)
+			str_copy(r->fill.buyer_kind, v, sizeof(r->fill.buyer_kind));
+		else if (strcmp(f, "line") == 0)
+			r->fill.line = atoi(v);
+		else if (strcmp(f, "seq") == 0)
+			r->seq = strcmp(v, "max") == 0 ? INT64_MAX : atoll(v);
+		else if (strcmp(f, "uuid") == 0)
+			str_copy(r->uuid, v, sizeof(r->uuid));
+		else if (strcmp(f, "kind") == 0)
+			str_copy(r->kind, v, sizeof(r->kind));
+		else if (strcmp(f, "viol.line") == 0)
+			r->violations[0].line = atoi(v);
+		else if (strcmp(f, "viol.at") == 0)
+			r->violations[0].at_ms = INT64_MIN;
+		err[0] = '\0';
+		if (ingest("B1", &b, err, sizeof(err)) != COUNTY_REFUSED)
+			fail_msg("row %zu (%s %s): not refused", i, f, v);
+		if (strstr(err, rows[i].named) == NULL || strstr(err, "record 0 (seq ") == NULL)
+			fail_msg("row %zu (%s %s): refusal '%s' does not name '%s'", i, f, v, err,
+			    rows[i].named);
+	}
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM records", -1), before);
+	/* the same record, true, is stored */
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 1, 0x91, "BOUNDS-1");
+	assert_int_equal(ingest("B1", &b, err, sizeof(err)), COUNTY_DONE);
+}
+
+/* Item 6: suspicious, not impossible: a fill of a cylinder the county
+ * registry does not know raises C05 to the station's township. */
+static void
+an_unregistered_cylinder_filled_is_a_county_alert(void **state)
+{
+	struct wire_batch b;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+	    county_registry_set(&cdb, "REG-1", "active", NULL, NULL, NULL, err, sizeof(err)), 0);
+	one_batch(&b, "TA", 2);
+	own_record(&b.records[0], 1, 0xa1, "REG-1");
+	own_record(&b.records[1], 2, 0xa1, "NOREG-1");
+	assert_int_equal(ingest("R1", &b, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C05' AND station = 'R1'"
+	                     " AND cylinder = 'NOREG-1' AND township = 'TA'"
+	                     " AND source = 'county:C05:R1:2'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C05' AND station = 'R1'",
+	                     -1),
+	    1);
+}
+
 int
 main(void)
 {
@@ -525,6 +943,11 @@ main(void)
 		cmocka_unit_test(a_trace_comes_in_pages_in_time_order),
 		cmocka_unit_test(a_trace_range_is_by_the_records_time),
 		cmocka_unit_test(every_tenants_data_is_read_under_an_audit_row),
+		cmocka_unit_test(a_station_cannot_take_the_key_of_a_county_alert),
+		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
+		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
+		cmocka_unit_test(implausible_records_are_refused_with_the_field_named),
+		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

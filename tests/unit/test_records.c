@@ -3,7 +3,8 @@
  * write is told apart by (SQLite's result code, never its text), the
  * held-back record written once by records' own thread when space
  * returns, the pre-act samples each line keeps, a new buyer committed with
- * the start row, and the fill gasctl plot looks up by a uuid prefix.
+ * the start row, the fill gasctl plot looks up by a uuid prefix, and the
+ * outbox as the uplink thread reads and trims it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -369,6 +370,54 @@ fill_is_found_by_a_uuid_prefix(void **state)
 	    RECORDS_MATCH_ERROR);
 }
 
+/* The uplink thread's view of the outbox, on a connection of its own: the
+ * oldest records first with their fills, and a trim that stops at the mark. */
+static void
+outbox_is_read_oldest_first_and_trimmed_to_the_mark(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill[3];
+	struct wire_batch b;
+	int64_t oldest = -1, first_seq;
+	char err[256];
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		new_fill(f, &fill[i], 1, NAN);
+		started(f, &fill[i]);
+		assert_int_equal(finish(f, &fill[i]), RECORDS_WRITTEN);
+	}
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_count(db, &oldest), 3);
+	assert_true(oldest > 0);
+
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 2, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 2);
+	assert_string_equal(b.station, "S1");
+	assert_string_equal(b.records[0].uuid, fill[0].uuid);
+	assert_string_equal(b.records[1].uuid, fill[1].uuid);
+	assert_true(b.records[0].seq < b.records[1].seq);
+	assert_true(b.records[0].has_fill);
+	assert_string_equal(b.records[0].fill.cylinder, "C-1");
+	assert_string_equal(b.records[0].fill.result, "ok");
+	first_seq = b.records[0].seq;
+	wire_batch_free(&b);
+
+	/* the mark covers the first record only: the other two stay */
+	assert_int_equal(records_outbox_trim(db, first_seq, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 2);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 10, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 2);
+	assert_string_equal(b.records[0].uuid, fill[1].uuid);
+	assert_string_equal(b.records[1].uuid, fill[2].uuid);
+	wire_batch_free(&b);
+	/* the fills themselves are never trimmed */
+	assert_int_equal(count(f, "SELECT count(*) FROM fills"), 3);
+	store_close(db);
+}
+
 int
 main(void)
 {
@@ -384,6 +433,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(preact_samples_keep_the_newest_of_each_line, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(fill_is_found_by_a_uuid_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(outbox_is_read_oldest_first_and_trimmed_to_the_mark,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -500,6 +500,98 @@ adds_operators_and_buyers_without_raw_numbers(void **state)
 	    0);
 }
 
+struct listed {
+	char what[4][512];
+	int count, stop_after;
+};
+
+static int
+list_operator(const struct registry_operator *op, void *arg)
+{
+	struct listed *l = arg;
+
+	snprintf(l->what[l->count++], sizeof(l->what[0]), "%s %s %s %d", op->cert, op->name,
+	    op->expires, op->active);
+	return l->count == l->stop_after ? -1 : 0;
+}
+
+static int
+list_buyer(const struct registry_buyer *b, void *arg)
+{
+	struct listed *l = arg;
+
+	snprintf(l->what[l->count++], sizeof(l->what[0]), "%s %s %s", b->masked, b->kind,
+	    b->township);
+	return l->count == l->stop_after ? -1 : 0;
+}
+
+/* gasctl's listings: operators by certificate, buyers oldest first; the
+ * caller may stop the walk. */
+static void
+lists_operators_and_buyers_in_order(void **state)
+{
+	struct fixture *f = *state;
+	struct listed l;
+	struct buyer_key key;
+	struct buyer_number n;
+	char err[256];
+
+	assert_int_equal(
+	    registry_operator_add(f->db, "TS-B", "Li Lei", "2027-06-30", err, sizeof(err)), 0);
+	assert_int_equal(
+	    registry_operator_add(f->db, "TS-A", "Wang Fang", "2026-01-31", err, sizeof(err)), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(registry_operators_list(f->db, list_operator, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 2);
+	assert_string_equal(l.what[0], "TS-A Wang Fang 2026-01-31 1");
+	assert_string_equal(l.what[1], "TS-B Li Lei 2027-06-30 1");
+	memset(&l, 0, sizeof(l));
+	l.stop_after = 1;
+	assert_int_equal(registry_operators_list(f->db, list_operator, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 1);
+
+	memset(key.bytes, 0x11, sizeof(key.bytes));
+	assert_int_equal(buyer_parse("11010519491231002X", 18, BUYER_ANY, &n, NULL, 0), 0);
+	assert_int_equal(
+	    registry_buyer_add(f->db, &key, &n, "330825102", "", NULL, err, sizeof(err)), 0);
+	buyer_number_clear(&n);
+	assert_int_equal(store_exec(f->db, "UPDATE buyers SET created_ms = 2000", err, sizeof(err)),
+	    0);
+	assert_int_equal(store_exec(f->db,
+	                     "INSERT INTO buyers (id, masked, kind, township, created_ms) VALUES"
+	                     " ('ff', '913***********0001', 'business', '330825101', 1000)",
+	                     err, sizeof(err)),
+	    0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(registry_buyers_list(f->db, list_buyer, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 2);
+	assert_string_equal(l.what[0], "913***********0001 business 330825101");
+	assert_string_equal(l.what[1], "110***********002X household 330825102");
+}
+
+/* An operator's certificate number is held to what a fill line keeps and
+ * the control protocol takes (one limit, REGISTRY_CERT_MAX): a number the
+ * registry accepts can always log in, whole. */
+static void
+certificate_numbers_fit_what_a_line_keeps(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_operator op;
+	char err[256], cert[REGISTRY_CERT_MAX + 2];
+
+	memset(cert, 'C', sizeof(cert) - 1);
+	cert[sizeof(cert) - 1] = '\0';
+	assert_int_equal(strlen(cert), REGISTRY_CERT_MAX + 1);
+	assert_int_equal(
+	    registry_operator_add(f->db, cert, "Too Long", "2027-06-30", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "1 to 63"));
+	cert[REGISTRY_CERT_MAX] = '\0';
+	assert_int_equal(
+	    registry_operator_add(f->db, cert, "Just Fits", "2027-06-30", err, sizeof(err)), 0);
+	assert_int_equal(registry_operator_find(f->db, cert, &op, err, sizeof(err)), STORE_FOUND);
+	assert_string_equal(op.cert, cert);
+}
+
 static void
 finds_cylinders_operators_and_buyers(void **state)
 {
@@ -684,6 +776,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(verifies_codes_against_the_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_operators_and_buyers_in_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(certificate_numbers_fit_what_a_line_keeps, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(finds_cylinders_operators_and_buyers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(applies_a_delta_to_held_cylinders_only, setup,

@@ -22,7 +22,8 @@ sample_record(struct wire_record *r, int64_t seq, int with_violation)
 	memset(r, 0, sizeof(*r));
 	str_copy(r->station, "S01", sizeof(r->station));
 	r->seq = seq;
-	snprintf(r->uuid, sizeof(r->uuid), "00000000-0000-4000-8000-%012lld", (long long)seq);
+	snprintf(r->uuid, sizeof(r->uuid), "00000000-0000-4000-8000-%012llu",
+	    (unsigned long long)seq % 1000000000000u);
 	str_copy(r->kind, "fill", sizeof(r->kind));
 	r->created_ms = 1795700000000 + seq;
 	r->has_fill = 1;
@@ -477,6 +478,418 @@ fill_curves_travel_with_records_and_alone(void **state)
 	free(big);
 }
 
+/* A payload is bounded before libcbor builds anything from it: four
+ * million tiny items, deep nesting or an overlong string are refused with
+ * the bound named, and a full legitimate batch still fits. */
+static uint8_t *
+map_of_array(uint8_t fill, size_t n, size_t *len)
+{
+	/* { "records": [ fill x n ] } with a 4-byte array length */
+	uint8_t *buf = malloc(n + 14);
+
+	memcpy(buf, "\xa1\x67records\x9a", 10);
+	buf[10] = (uint8_t)(n >> 24);
+	buf[11] = (uint8_t)(n >> 16);
+	buf[12] = (uint8_t)(n >> 8);
+	buf[13] = (uint8_t)n;
+	memset(buf + 14, fill, n);
+	*len = n + 14;
+	return buf;
+}
+
+static void
+bounds_work_before_decoding(void **state)
+{
+	static const struct {
+		const char *name;
+		uint8_t fill;
+		size_t n;
+		const char *why;
+	} rows[] = {
+		{ "4 MiB of zeros", 0x00, (4u << 20) - 14, "too many items" },
+		{ "4 MiB of empty maps", 0xa0, (4u << 20) - 14, "too many items" },
+		{ "one item over the bound", 0xf6, WIRE_MAX_ITEMS - 2, "too many items" },
+		{ NULL, 0, 0, NULL },
+	};
+	struct wire_batch b, big;
+	struct wire_trace t;
+	uint8_t *buf, deep[3 + WIRE_MAX_DEPTH + 1], *text;
+	size_t i, len;
+	char err[256], *json;
+
+	(void)state;
+	for (i = 0; rows[i].name != NULL; i++) {
+		buf = map_of_array(rows[i].fill, rows[i].n, &len);
+		err[0] = '\0';
+		if (wire_decode_batch(buf, len, &b, err, sizeof(err)) != -1 ||
+		    strstr(err, rows[i].why) == NULL)
+			fail_msg("%s: '%s'", rows[i].name, err);
+		assert_int_equal(wire_decode_trace(buf, len, &t, err, sizeof(err)), -1);
+		assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), -1);
+		free(buf);
+	}
+	/* at the bound exactly the walk passes (the batch is then refused for
+	 * its content, not its size) */
+	buf = map_of_array(0xf6, WIRE_MAX_ITEMS - 3, &len); /* map, key, array */
+	assert_int_equal(wire_decode_batch(buf, len, &b, err, sizeof(err)), -1);
+	assert_null(strstr(err, "too many items"));
+	free(buf);
+
+	/* nesting: {"a": [[[[[[[[ ... ]]]]]]]]} one level too deep */
+	deep[0] = 0xa1;
+	deep[1] = 0x61;
+	deep[2] = 'a';
+	for (i = 3; i < sizeof(deep); i++)
+		deep[i] = i + 1 < sizeof(deep) ? 0x81 : 0x80;
+	assert_int_equal(wire_decode_batch(deep, sizeof(deep), &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "nesting"));
+	assert_int_equal(wire_decode_batch(deep, sizeof(deep) - 1, &b, err, sizeof(err)), -1);
+	assert_null(strstr(err, "nesting"));
+
+	/* a text string over WIRE_MAX_STRING under a key nobody reads */
+	len = 3 + 5 + WIRE_MAX_STRING + 1;
+	text = malloc(len);
+	memcpy(text, "\xa1\x61x\x7a", 4);
+	text[4] = 0;
+	text[5] = 0;
+	text[6] = (uint8_t)((WIRE_MAX_STRING + 1) >> 8);
+	text[7] = (uint8_t)(WIRE_MAX_STRING + 1);
+	memset(text + 8, 'a', WIRE_MAX_STRING + 1);
+	assert_int_equal(wire_decode_batch(text, len, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "string"));
+	free(text);
+
+	/* the largest batch a station sends (1000 records, every field, a
+	 * violation each) is far inside the bounds */
+	memset(&big, 0, sizeof(big));
+	big.count = 1000;
+	big.records = calloc(big.count, sizeof(*big.records));
+	for (i = 0; i < big.count; i++)
+		sample_record(&big.records[i], (int64_t)i + 1, 1);
+	assert_int_equal(wire_encode_batch(&big, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 1000);
+	wire_batch_free(&b);
+	wire_batch_free(&big);
+	free(buf);
+}
+
+/* ---- the bytes on the wire ------------------------------------------------ */
+
+/* One message of each kind, every optional field both present and absent,
+ * and the bytes the encoders wrote before the messages became tables
+ * (cbormap.h): the tables must write exactly those bytes and read them
+ * back to the same structs. */
+static uint8_t curve4[4] = { 1, 2, 3, 250 };
+static struct wire_violation viols[2] = {
+	{ "11111111-0000-4000-8000-000000000001", "R11", "alert", "T2", "4 in 30 days", "ZJ1", "ab",
+	    "330***1234", 0, -5 },
+	{ "11111111-0000-4000-8000-000000000002", "R03", "refuse", "", "", "", "", "", 2,
+	    1795700000000 },
+};
+static struct wire_record recs[2] = {
+	{ "S01", 7, "00000000-0000-4000-8000-000000000007", "fill", 1795700000007, 1,
+	    { 2, "ZJ2020-000123", "abcd", "330***********1234", "T2", "household", "OP1",
+	        1795700000000, 1795700090000, 15.5, 14.9, 0.21, 14.69, 30.41, 14.91, "ok", curve4,
+	        4 },
+	    2, viols },
+	{ "S01", 8, "00000000-0000-4000-8000-000000000008", "event", 1795700000008, 0, { 0 }, 0,
+	    NULL },
+};
+static struct wire_batch batch = { "S01", "T1", 2, recs };
+static struct wire_ack ack = { 123456789, 7, 3 };
+static struct wire_heartbeat hb = { "S01", "T1", 1795700000000, 70000, 1795600000000, 99, 5,
+	"2 lines, 0 faults" };
+static struct wire_registry_row rows[2] = { { "ZJ1", "scrapped", "2020-01-02", "2024-01-02",
+	                                        "GasCo", 7 },
+	{ "ZJ2", "active", "", "", "", 8 } };
+static struct wire_registry reg = { 8, 1, 2, rows };
+static struct wire_registry reg0 = { 8, 0, 0, NULL };
+static struct wire_alert alerts[2] = {
+	{ 9, "C01", "alert", "T1", "S01", "ZJ1", "330***1234", "cloned code?", 1, "checked",
+	    "township:T1", 2 },
+	{ 10, "R11", "", "", "", "", "", "", 0, "", "", 0 },
+};
+static struct wire_alert_list al = { 10, 2, alerts };
+static struct wire_alert_list al0 = { 10, 0, NULL };
+static struct wire_disposition disp = { 42, "visited; cylinders seized" };
+static struct wire_trace tr = { "station", "S01", 0, INT64_MAX, "1795700000000.6.533031", 1,
+	"1795700000000.8.533031", 2, recs };
+static struct wire_trace tr0 = { "cylinder", "ZJ1", -5, 5, "", 0, "", 0, NULL };
+static struct wire_station st[2] = { { "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0" },
+	{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "" } };
+static struct wire_station_list sl = { 2, st };
+static struct wire_station_list sl0 = { 0, NULL };
+static struct wire_curve cv = { "00000000-0000-4000-8000-000000000001", "S01", "ZJ2020-000123", 3,
+	curve4, 4 };
+
+static const struct {
+	const char *name;
+	const char *hex;
+} vectors[] = {
+	{ "batch",
+	    "a36773746174696f6e6353303168746f776e73686970625431677265636f72647382a76273746353303163736571076475756964782430303030303030302d303030302d343030302d383030302d303030303030303030303037646b696e646466696c6c6261741b000001a2180f85076466696c6cb1646c696e65026363796c6d5a4a323032302d3030303132336562757965726461626364666d61736b6564723333302a2a2a2a2a2a2a2a2a2a2a313233346562746f776e62543265626b696e6469686f757365686f6c64626f70634f50316573746172741b000001a2180f850063656e641b000001a21810e4906474617265fb402f00000000000066746172676574fb402dcccccccccccd66707265616374fb3fcae147ae147ae1666375746f6666fb402d6147ae147ae16567726f7373fb403e68f5c28f5c29636e6574fb402dd1eb851eb85266726573756c74626f6b65637572766544010203fa6476696f6c82a96475756964782431313131313131312d303030302d343030302d383030302d3030303030303030303030316472756c65635231316373657665616c65727464746f776e6254326764657461696c736c3420696e20333020646179736363796c635a4a31656275796572626162666d61736b65646a3333302a2a2a3132333462617424a56475756964782431313131313131312d303030302d343030302d383030302d3030303030303030303030326472756c65635230336373657666726566757365646c696e65026261741b000001a2180f8500a56273746353303163736571086475756964782430303030303030302d303030302d343030302d383030302d303030303030303030303038646b696e64656576656e746261741b000001a2180f8508" },
+	{ "ack", "a36368776d1a075bcd156673746f726564076364757003" },
+	{ "heartbeat",
+	    "a86773746174696f6e6353303168746f776e736869706254316261741b000001a2180f8500676261636b6c6f671a00011170666f6c646573741b000001a21219a400686c6173745f61636b1863647265677605667374617475737132206c696e65732c2030206661756c7473" },
+	{ "registry",
+	    "a36776657273696f6e08646d6f7265f564726f777382a66673657269616c635a4a3166737461747573687363726170706564646c6173746a323032302d30312d3032646e6578746a323032342d30312d3032656f776e657265476173436f617607a36673657269616c635a4a326673746174757366616374697665617608" },
+	{ "registry-empty", "a36776657273696f6e08646d6f7265f464726f777380" },
+	{ "alerts",
+	    "a2646c6173740a66616c6572747382ac626964096472756c65634330316373657665616c65727464746f776e6254316773746174696f6e635330316363796c635a4a31666d61736b65646a3333302a2a2a3132333464746578746c636c6f6e656420636f64653f62617401646469737067636865636b65646262796b746f776e736869703a543167646973705f617402a36269640a6472756c656352313162617400" },
+	{ "alerts-empty", "a2646c6173740a66616c6572747380" },
+	{ "disposition",
+	    "a2626964182a646e6f74657819766973697465643b2063796c696e64657273207365697a6564" },
+	{ "trace",
+	    "a86571756572796773746174696f6e636b6579635330316466726f6d0062746f1b7fffffffffffffff65616674657276313739353730303030303030302e362e353333303331646d6f7265f5646e65787476313739353730303030303030302e382e353333303331677265636f72647382a76273746353303163736571076475756964782430303030303030302d303030302d343030302d383030302d303030303030303030303037646b696e646466696c6c6261741b000001a2180f85076466696c6cb1646c696e65026363796c6d5a4a323032302d3030303132336562757965726461626364666d61736b6564723333302a2a2a2a2a2a2a2a2a2a2a313233346562746f776e62543265626b696e6469686f757365686f6c64626f70634f50316573746172741b000001a2180f850063656e641b000001a21810e4906474617265fb402f00000000000066746172676574fb402dcccccccccccd66707265616374fb3fcae147ae147ae1666375746f6666fb402d6147ae147ae16567726f7373fb403e68f5c28f5c29636e6574fb402dd1eb851eb85266726573756c74626f6b65637572766544010203fa6476696f6c82a96475756964782431313131313131312d303030302d343030302d383030302d3030303030303030303030316472756c65635231316373657665616c65727464746f776e6254326764657461696c736c3420696e20333020646179736363796c635a4a31656275796572626162666d61736b65646a3333302a2a2a3132333462617424a56475756964782431313131313131312d303030302d343030302d383030302d3030303030303030303030326472756c65635230336373657666726566757365646c696e65026261741b000001a2180f8500a56273746353303163736571086475756964782430303030303030302d303030302d343030302d383030302d303030303030303030303038646b696e64656576656e746261741b000001a2180f8508" },
+	{ "trace-empty",
+	    "a66571756572796863796c696e646572636b6579635a4a316466726f6d2462746f05646d6f7265f4677265636f72647380" },
+	{ "stations",
+	    "a16873746174696f6e7382a86269646353303164746f776e6254416368776d1864636d61781864696761705f73696e636500647365656e1b000001a2180f8500676261636b6c6f670066737461747573696261636b6c6f672030a76269646353303264746f776e6254426368776d07636d617809696761705f73696e63651b000001a2180f8501647365656e1b000001a2180f8502676261636b6c6f670c" },
+	{ "stations-empty", "a16873746174696f6e7380" },
+	{ "curve",
+	    "a56466696c6c782430303030303030302d303030302d343030302d383030302d3030303030303030303030316773746174696f6e635330316363796c6d5a4a323032302d303030313233646c696e650365637572766544010203fa" },
+	{ NULL, NULL },
+};
+
+static int
+encode_vector(size_t i, uint8_t **b, size_t *n)
+{
+	switch (i) {
+	case 0:
+		return wire_encode_batch(&batch, b, n);
+	case 1:
+		return wire_encode_ack(&ack, b, n);
+	case 2:
+		return wire_encode_heartbeat(&hb, b, n);
+	case 3:
+		return wire_encode_registry(&reg, b, n);
+	case 4:
+		return wire_encode_registry(&reg0, b, n);
+	case 5:
+		return wire_encode_alerts(&al, b, n);
+	case 6:
+		return wire_encode_alerts(&al0, b, n);
+	case 7:
+		return wire_encode_disposition(&disp, b, n);
+	case 8:
+		return wire_encode_trace(&tr, b, n);
+	case 9:
+		return wire_encode_trace(&tr0, b, n);
+	case 10:
+		return wire_encode_stations(&sl, b, n);
+	case 11:
+		return wire_encode_stations(&sl0, b, n);
+	case 12:
+		return wire_encode_curve(&cv, b, n);
+	}
+	return -1;
+}
+
+/* Decode the vector's bytes with its decoder and encode the result again. */
+static int
+reencode_vector(size_t i, const uint8_t *in, size_t len, uint8_t **b, size_t *n)
+{
+	struct wire_batch b1;
+	struct wire_ack a1;
+	struct wire_heartbeat h1;
+	struct wire_registry r1;
+	struct wire_alert_list l1;
+	struct wire_disposition d1;
+	struct wire_trace t1;
+	struct wire_station_list s1;
+	struct wire_curve c1;
+	char err[256];
+	int rc = -1;
+
+	err[0] = '\0';
+	switch (i) {
+	case 0:
+		if (wire_decode_batch(in, len, &b1, err, sizeof(err)) == 0)
+			rc = wire_encode_batch(&b1, b, n), wire_batch_free(&b1);
+		break;
+	case 1:
+		if (wire_decode_ack(in, len, &a1, err, sizeof(err)) == 0)
+			rc = wire_encode_ack(&a1, b, n);
+		break;
+	case 2:
+		if (wire_decode_heartbeat(in, len, &h1, err, sizeof(err)) == 0)
+			rc = wire_encode_heartbeat(&h1, b, n);
+		break;
+	case 3:
+	case 4:
+		if (wire_decode_registry(in, len, &r1, err, sizeof(err)) == 0)
+			rc = wire_encode_registry(&r1, b, n), wire_registry_free(&r1);
+		break;
+	case 5:
+	case 6:
+		if (wire_decode_alerts(in, len, &l1, err, sizeof(err)) == 0)
+			rc = wire_encode_alerts(&l1, b, n), wire_alerts_free(&l1);
+		break;
+	case 7:
+		if (wire_decode_disposition(in, len, &d1, err, sizeof(err)) == 0)
+			rc = wire_encode_disposition(&d1, b, n);
+		break;
+	case 8:
+	case 9:
+		if (wire_decode_trace(in, len, &t1, err, sizeof(err)) == 0)
+			rc = wire_encode_trace(&t1, b, n), wire_trace_free(&t1);
+		break;
+	case 10:
+	case 11:
+		if (wire_decode_stations(in, len, &s1, err, sizeof(err)) == 0)
+			rc = wire_encode_stations(&s1, b, n), wire_stations_free(&s1);
+		break;
+	case 12:
+		if (wire_decode_curve(in, len, &c1, err, sizeof(err)) == 0)
+			rc = wire_encode_curve(&c1, b, n), wire_curve_free(&c1);
+		break;
+	}
+	if (err[0] != '\0')
+		print_error("%s: %s\n", vectors[i].name, err);
+	return rc;
+}
+
+static void
+every_message_keeps_its_bytes(void **state)
+{
+	uint8_t *buf, *again, want[2048];
+	size_t i, len, len2, n;
+
+	(void)state;
+	for (i = 0; vectors[i].name != NULL; i++) {
+		n = strlen(vectors[i].hex) / 2;
+		assert_true(n <= sizeof(want));
+		assert_int_equal(hex_decode(vectors[i].hex, want, n), 0);
+		assert_int_equal(encode_vector(i, &buf, &len), 0);
+		if (len != n || memcmp(buf, want, n) != 0)
+			fail_msg("%s: the encoder's bytes changed", vectors[i].name);
+		if (reencode_vector(i, want, n, &again, &len2) != 0 || len2 != n ||
+		    memcmp(again, want, n) != 0)
+			fail_msg("%s: decoded and encoded again, the bytes differ",
+			    vectors[i].name);
+		free(again);
+		free(buf);
+	}
+	/* what the decoder filled is what was sent, field by field */
+	{
+		struct wire_batch b1;
+		uint8_t *got;
+		char err[128];
+
+		n = strlen(vectors[0].hex) / 2;
+		hex_decode(vectors[0].hex, want, n);
+		assert_int_equal(wire_decode_batch(want, n, &b1, err, sizeof(err)), 0);
+		assert_int_equal(b1.count, 2);
+		assert_int_equal(b1.records[0].fill.curve_len, 4);
+		assert_memory_equal(b1.records[0].fill.curve, curve4, 4);
+		got = b1.records[0].fill.curve;
+		b1.records[0].fill.curve = curve4; /* the rest compared byte for byte */
+		assert_memory_equal(&b1.records[0].fill, &recs[0].fill, sizeof(recs[0].fill));
+		assert_memory_equal(b1.records[0].violations, viols, sizeof(viols));
+		b1.records[0].fill.curve = got;
+		wire_batch_free(&b1);
+	}
+}
+
+/* Errors name the field by its path; a key given twice is refused, a key
+ * no table knows is skipped; a payload whose decoded structs would pass
+ * WIRE_MAX_DECODED is refused before they do. */
+static void
+errors_name_the_field_by_its_path(void **state)
+{
+	struct wire_batch in, out;
+	struct wire_ack a;
+	uint8_t *buf, *p;
+	size_t len, i, j, nrec, per;
+	char err[256];
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	in.count = 2;
+	in.records = calloc(2, sizeof(*in.records));
+	sample_record(&in.records[0], 1, 0);
+	sample_record(&in.records[1], 2, 1);
+	in.records[1].violations[0].rule[0] = '\0'; /* left out: required */
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), -1);
+	assert_string_equal(err, "records[1].viol[0].rule: missing");
+	free(buf);
+	str_copy(in.records[1].violations[0].rule, "R11", sizeof(in.records[1].violations[0].rule));
+	str_copy(in.records[0].fill.result, "", sizeof(in.records[0].fill.result));
+	assert_int_equal(wire_encode_batch(&in, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), -1);
+	assert_string_equal(err, "records[0].fill.result: missing");
+	free(buf);
+	wire_batch_free(&in);
+
+	/* {"hwm": 1, "hwm": 2}: which one? neither */
+	{
+		uint8_t twice[] = { 0xa2, 0x63, 'h', 'w', 'm', 0x01, 0x63, 'h', 'w', 'm', 0x02 };
+		uint8_t unknown[] = { 0xa2, 0x63, 'n', 'e', 'w', 0x82, 0xa0, 0x80, 0x63, 'h', 'w',
+			'm', 0x05 };
+
+		assert_int_equal(wire_decode_ack(twice, sizeof(twice), &a, err, sizeof(err)), -1);
+		assert_string_equal(err, "hwm: given twice");
+		assert_int_equal(wire_decode_ack(unknown, sizeof(unknown), &a, err, sizeof(err)),
+		    0);
+		assert_int_equal(a.hwm, 5);
+	}
+	{
+		/* keys that are not text are no field's: {[1, {2: 3}]: 4, "hwm": 6} */
+		uint8_t odd[] = { 0xa2, 0x82, 0x01, 0xa1, 0x02, 0x03, 0x04, 0x63, 'h', 'w', 'm',
+			0x06 };
+
+		assert_int_equal(wire_decode_ack(odd, sizeof(odd), &a, err, sizeof(err)), 0);
+		assert_int_equal(a.hwm, 6);
+	}
+
+	/* 600 event records of 64 minimal violations each: under 1 MiB on the
+	 * wire, over 16 MiB as structs */
+	nrec = 600;
+	per = 1 + 5 + 2 + 5 + 2 + 4 + 2 + 3 + 1; /* {"uuid":"a","rule":"R","sev":"f","at":0} */
+	buf = malloc(12 + nrec * (33 + 64 * per));
+	p = buf;
+	memcpy(p, "\xa1\x67records\x99", 10);
+	p += 10;
+	*p++ = (uint8_t)(nrec >> 8);
+	*p++ = (uint8_t)nrec;
+	for (i = 0; i < nrec; i++) {
+		memcpy(p, "\xa4\x63seq\x19", 6);
+		p += 6;
+		*p++ = (uint8_t)((i + 1) >> 8);
+		*p++ = (uint8_t)(i + 1);
+		memcpy(p,
+		    "\x64uuid\x61u\x64kind\x65"
+		    "event\x64viol\x98\x40",
+		    25);
+		p += 25;
+		for (j = 0; j < 64; j++) {
+			memcpy(p,
+			    "\xa4\x64uuid\x61"
+			    "a\x64rule\x61R\x63sev\x61"
+			    "f\x62"
+			    "at\x00",
+			    per);
+			p += per;
+		}
+	}
+	len = (size_t)(p - buf);
+	assert_true(len < (1u << 20));
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bytes decoded"));
+	assert_null(out.records);
+	/* the same with fewer records fits */
+	buf[10] = 0;
+	buf[11] = 20;
+	len = 12 + 20 * (33 + 64 * per);
+	assert_int_equal(wire_decode_batch(buf, len, &out, err, sizeof(err)), 0);
+	assert_int_equal(out.count, 20);
+	assert_int_equal(out.records[19].violation_count, 64);
+	wire_batch_free(&out);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -492,6 +905,9 @@ main(void)
 		cmocka_unit_test(refuses_registry_rows_with_bad_status_or_date),
 		cmocka_unit_test(station_list_round_trips),
 		cmocka_unit_test(fill_curves_travel_with_records_and_alone),
+		cmocka_unit_test(bounds_work_before_decoding),
+		cmocka_unit_test(every_message_keeps_its_bytes),
+		cmocka_unit_test(errors_name_the_field_by_its_path),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

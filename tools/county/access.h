@@ -64,6 +64,7 @@ enum access_action {
 	ACCESS_ALERTS_DISPOSE,  /* record a disposition of an alert */
 	ACCESS_TRACE_READ,      /* traces of cylinders, buyers, stations; fill curves */
 	ACCESS_STATIONS_READ,   /* every station's marks, gaps and last contact */
+	ACCESS_QUEUE_READ,      /* the county's own alerts (township "county": C06 conflicts) */
 	ACCESS_ACTION_COUNT
 };
 

@@ -25,6 +25,7 @@ struct county_config {
 	int c03_silent_s; /* C03: station silent longer than this */
 	int c04_gap_s;    /* C04: a sequence gap older than this */
 	int check_s;      /* period of the C03/C04 sweep */
+	int max_seq_jump; /* a record's seq at most this far beyond the station's mark */
 	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
 	char log_level[8];

@@ -2,18 +2,30 @@
  * gascounty db: everything the county server stores and reads.
  *
  * Idempotency is the point of this file.  libcoap does not de-duplicate a
- * retransmitted request (PITFALLS), and a station resends whatever it has
- * not seen acknowledged, so every write here is keyed: records by
- * (station, seq) and uuid, violations by uuid, alerts by their source.
- * Running the same batch twice leaves the database exactly as once.
+ * retransmitted request (docs/design.md §7), and a station resends
+ * whatever it has not seen acknowledged, so every write here is keyed:
+ * records by (station, seq) and uuid, violations by uuid, alerts by their
+ * source.  Running the same batch twice leaves the database exactly as
+ * once; a resend whose content differs from the copy held is a conflict,
+ * recorded and alerted (C06).
+ *
+ * The keys are split in two namespaces that cannot meet: a station's
+ * uuids are UUIDs (ingestcheck.h refuses anything else), the county's own
+ * begin with "county:" and are built from facts the county holds (the DTLS
+ * identity's station, the record's (station, seq), the station's mark), so
+ * nothing a station sends can take the key of a county rule's alert and
+ * keep that rule from firing.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "csv.h"
 #include "db.h"
+#include "ingestcheck.h"
 #include "registry.h"
 #include "log.h"
 #include "recordrows.h"
@@ -138,13 +150,22 @@ county_violation(struct county_db *c, const char *uuid, const char *event, const
 
 /* ---- county rules on a new fill ------------------------------------------- */
 
+/* A county rule's key for a record: "county:C01:S01:42", from the DTLS
+ * identity's station and the record's seq only. */
+static void
+county_key(char *out, size_t size, const char *rule, const char *station, int64_t n)
+{
+	snprintf(out, size, "county:%s:%s:%lld", rule, station, (long long)n);
+}
+
 /* C01: the same cylinder filled at another station within c01_minutes. */
 static int
 rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char *township,
-    const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
+    const struct wire_record *r, char *err, size_t errlen)
 {
+	const struct wire_fill *f = &r->fill;
 	int64_t window = (int64_t)c->config->c01_minutes * 60000, other_ms;
-	char other[WIRE_ID], text[WIRE_TEXT], source[64], a[TIMETEXT_MAX], b[TIMETEXT_MAX];
+	char other[WIRE_ID], text[WIRE_TEXT], source[128], a[TIMETEXT_MAX], b[TIMETEXT_MAX];
 	struct alert_in al;
 	int rc, raised = 0;
 
@@ -166,9 +187,9 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		snprintf(text, sizeof(text),
 		    "cylinder %s filled at %s (%s) and at %s (%s): cloned code?", f->cylinder,
 		    other, a, station, b);
-		snprintf(source, sizeof(source), "C01:%s", uuid);
-		if (county_violation(c, source, uuid, station, "C01", township, text, f->cylinder,
-		        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
+		county_key(source, sizeof(source), "C01", station, r->seq);
+		if (county_violation(c, source, r->uuid, station, "C01", township, text,
+		        f->cylinder, f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 			return -1;
 		al = (struct alert_in){ source, "C01", "alert", township, station, f->cylinder,
 			f->buyer_masked, text, f->started_ms };
@@ -187,12 +208,13 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
  */
 static int
 rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char *township,
-    const char *uuid, const struct wire_fill *f, char *err, size_t errlen)
+    const char *buyer_township, const struct wire_record *r, char *err, size_t errlen)
 {
+	const struct wire_fill *f = &r->fill;
 	int64_t window = (int64_t)c->config->c02_days * 86400000, count;
 	int max = strcmp(f->buyer_kind, "business") == 0 ? c->config->c02_business_max
 	                                                 : c->config->c02_household_max;
-	char text[WIRE_TEXT], source[64];
+	char text[WIRE_TEXT], source[128];
 	struct alert_in al;
 	int rc;
 
@@ -227,14 +249,15 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 	    "buyer %s took more than %d cylinders in %d days, at %s and other stations",
 	    f->buyer_masked[0] != '\0' ? f->buyer_masked : "(no masked form)", max,
 	    c->config->c02_days, station);
-	snprintf(source, sizeof(source), "C02:%s", uuid);
-	/* routed to the buyer's township (the station's when unknown) */
-	if (county_violation(c, source, uuid, station, "C02",
-	        f->buyer_township[0] != '\0' ? f->buyer_township : township, text, f->cylinder,
+	county_key(source, sizeof(source), "C02", station, r->seq);
+	/* routed to the buyer's township as registered here (the station's when
+	 * none is) */
+	if (buyer_township[0] == '\0')
+		buyer_township = township;
+	if (county_violation(c, source, r->uuid, station, "C02", buyer_township, text, f->cylinder,
 	        f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
 		return -1;
-	al = (struct alert_in){ source, "C02", "alert",
-		f->buyer_township[0] != '\0' ? f->buyer_township : township, station, f->cylinder,
+	al = (struct alert_in){ source, "C02", "alert", buyer_township, station, f->cylinder,
 		f->buyer_masked, text, f->started_ms };
 	return raise_alert(c, &al, err, errlen);
 }
@@ -246,7 +269,12 @@ enum {
 	ST_FILL,
 	ST_CURVE,
 	ST_VIOLATION,
-	ST_SAME,
+	ST_HELD_SEQ,
+	ST_HELD_UUID,
+	ST_CONFLICT,
+	ST_BUYER_SET,
+	ST_BUYER_GET,
+	ST_REGISTERED,
 	ST_C01,
 	ST_C02,
 	ST_C02_OTHER,
@@ -255,7 +283,7 @@ enum {
 
 static const char *const ingest_sql[ST_COUNT] = {
 	[ST_RECORD] = "INSERT OR IGNORE INTO records (station, seq, uuid, kind, created_ms,"
-	              " received_ms) VALUES (?,?,?,?,?,?)",
+	              " received_ms, digest) VALUES (?,?,?,?,?,?,?)",
 	[ST_FILL] = "INSERT OR IGNORE INTO fills (uuid, station, seq, line, cylinder, buyer,"
 	            " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
 	            " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
@@ -264,7 +292,16 @@ static const char *const ingest_sql[ST_COUNT] = {
 	[ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
 	                 " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
 	                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_SAME] = "SELECT uuid FROM records WHERE station = ? AND seq = ?",
+	[ST_HELD_SEQ] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE station = ?"
+	                " AND seq = ?",
+	[ST_HELD_UUID] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE uuid = ?",
+	[ST_CONFLICT] = "INSERT OR IGNORE INTO conflicts (station, seq, held_seq, held_uuid,"
+	                " held_digest, sent_uuid, sent_digest, session, at_ms)"
+	                " VALUES (?,?,?,?,?,?,?,?,?)",
+	[ST_BUYER_SET] = "INSERT OR IGNORE INTO buyers (id, township, station, first_ms)"
+	                 " VALUES (?,?,?,?)",
+	[ST_BUYER_GET] = "SELECT township FROM buyers WHERE id = ?",
+	[ST_REGISTERED] = "SELECT 1 FROM registry WHERE serial = ?",
 	[ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"
 	           " AND started_ms BETWEEN ? AND ? ORDER BY abs(started_ms - ?) LIMIT 1",
 	[ST_C02] = "SELECT count(*) FROM (SELECT 1 FROM fills WHERE buyer = ?"
@@ -277,114 +314,423 @@ static const char *const ingest_sql[ST_COUNT] = {
 	                 " AND started_ms BETWEEN ?2 AND ?3 LIMIT 1",
 };
 
+/* What one batch is stored with: the station as the county holds it. */
+struct ingest {
+	struct county_db *c;
+	sqlite3_stmt *st[ST_COUNT];
+	const char *station;          /* the DTLS identity's station */
+	const char *session;          /* names the DTLS session, for conflicts */
+	char township[WIRE_TOWNSHIP]; /* the station's own, as the county holds it */
+	int registry_held;            /* the county holds a registry: C05 is judged */
+	int64_t now;
+	int alerts;
+};
+
+/*
+ * 1 if code is a township of this county: one with an identity
+ * township:CODE (or any, without identities).  "county" is the county's
+ * own queue, never a station's or a buyer's township.
+ */
 static int
-store_record(struct county_db *c, sqlite3_stmt **st, const char *station, const char *township,
-    const struct wire_record *r, int64_t now, int *is_new, int *alerts, char *err, size_t errlen)
+township_known(const struct county_db *c, const char *code)
+{
+	char id[ACCESS_MAX_IDENTITY];
+	int n;
+
+	if (code[0] == '\0' || strcmp(code, "county") == 0)
+		return 0;
+	if (c->identities == NULL)
+		return 1;
+	n = snprintf(id, sizeof(id), "township:%s", code);
+	if (n < 0 || (size_t)n >= sizeof(id))
+		return 0;
+	return psk_find(c->identities, (const uint8_t *)id, (size_t)n) != NULL;
+}
+
+/* One field into a record's digest: its text and a NUL, so that no two
+ * sequences of fields hash the same. */
+static void
+digest_text(EVP_MD_CTX *md, const char *text)
+{
+	EVP_DigestUpdate(md, text, strlen(text) + 1);
+}
+
+static void
+digest_int(EVP_MD_CTX *md, int64_t v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)v);
+	digest_text(md, text);
+}
+
+static void
+digest_kg(EVP_MD_CTX *md, double kg)
+{
+	char text[40];
+
+	snprintf(text, sizeof(text), "%a", kg); /* exact: every bit of the double */
+	digest_text(md, text);
+}
+
+/*
+ * The record's digest: SHA-256 (hex) of every field the county keeps, in
+ * a fixed order, each as text ended by a NUL; the fields the county never
+ * believes (the batch's station and township, the record's "st") are left
+ * out.  Defined here rather than as the wire encoding, so that a change of
+ * encoding never makes a retransmission look like a conflict.
+ */
+static int
+record_digest(const struct wire_record *r, char out[65], char *err, size_t errlen)
 {
 	const struct wire_fill *f = &r->fill;
-	const struct wire_violation *v;
-	struct alert_in al;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
 	size_t i;
+	int ok;
+
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return err_set(err, errlen, "SHA-256 failed");
+	}
+	digest_int(md, r->seq);
+	digest_text(md, r->uuid);
+	digest_text(md, r->kind);
+	digest_int(md, r->created_ms);
+	digest_int(md, r->has_fill);
+	if (r->has_fill) {
+		digest_int(md, f->line);
+		digest_text(md, f->cylinder);
+		digest_text(md, f->buyer);
+		digest_text(md, f->buyer_masked);
+		digest_text(md, f->buyer_township);
+		digest_text(md, f->buyer_kind);
+		digest_text(md, f->operator_cert);
+		digest_int(md, f->started_ms);
+		digest_int(md, f->ended_ms);
+		digest_kg(md, f->tare_kg);
+		digest_kg(md, f->target_kg);
+		digest_kg(md, f->preact_kg);
+		digest_kg(md, f->cutoff_kg);
+		digest_kg(md, f->gross_kg);
+		digest_kg(md, f->net_kg);
+		digest_text(md, f->result);
+		digest_int(md, (int64_t)f->curve_len);
+		if (f->curve != NULL && f->curve_len > 0)
+			EVP_DigestUpdate(md, f->curve, f->curve_len);
+	}
+	digest_int(md, (int64_t)r->violation_count);
+	for (i = 0; i < r->violation_count; i++) {
+		const struct wire_violation *v = &r->violations[i];
+
+		digest_text(md, v->uuid);
+		digest_text(md, v->rule);
+		digest_text(md, v->severity);
+		digest_text(md, v->township);
+		digest_text(md, v->details);
+		digest_text(md, v->cylinder);
+		digest_text(md, v->buyer);
+		digest_text(md, v->buyer_masked);
+		digest_int(md, v->line);
+		digest_int(md, v->at_ms);
+	}
+	ok = EVP_DigestFinal_ex(md, sum, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return err_set(err, errlen, "SHA-256 failed");
+	hex_encode(sum, 32, out);
+	return 0;
+}
+
+static int
+raise_counted(struct ingest *in, const struct alert_in *al, char *err, size_t errlen)
+{
+	int rc = raise_alert(in->c, al, err, errlen);
+
+	if (rc == -1)
+		return -1;
+	in->alerts += rc;
+	return 0;
+}
+
+/*
+ * A resend that is not what the county holds: record it once per version
+ * sent (conflicts) and raise C06 to the county.  held_* describe the copy
+ * held (at held_seq, perhaps another seq when the uuid was reused).
+ */
+static int
+record_conflict(struct ingest *in, const struct wire_record *r, const char *digest,
+    int64_t held_seq, const char *held_uuid, const char *held_digest, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = in->st[ST_CONFLICT];
+	char text[WIRE_TEXT], source[160];
+	struct alert_in al;
+	int64_t id;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r->seq);
+	sqlite3_bind_int64(s, 3, held_seq);
+	sqlite3_bind_text(s, 4, held_uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, held_digest, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, r->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, in->session != NULL ? in->session : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, in->now);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_error(in->c, err, errlen, "conflict");
+	if (sqlite3_changes(in->c->db) == 0)
+		return 0; /* this version was recorded before: a retransmission of it */
+	id = sqlite3_last_insert_rowid(in->c->db);
+	log_warnx("station %s seq %lld: %s (held seq %lld %.12s, sent %.12s); kept the first, "
+	          "conflict %lld",
+	    in->station, (long long)r->seq,
+	    held_seq == r->seq ? "resent with other content" : "sent with a held uuid",
+	    (long long)held_seq, held_digest[0] != '\0' ? held_digest : "-", digest, (long long)id);
+	/* the whole conflict in the alert the regulator reads (conflicts has it too) */
+	snprintf(text, sizeof(text), "record %lld %s: held (seq %lld) %s, sent %s, %s",
+	    (long long)r->seq,
+	    held_seq == r->seq ? "resent with other content" : "sent with a held uuid",
+	    (long long)held_seq, held_digest[0] != '\0' ? held_digest : "-", digest,
+	    in->session != NULL ? in->session : "");
+	county_key(source, sizeof(source), "C06", in->station, id);
+	al = (struct alert_in){ source, "C06", "alert", "county", in->station, "", "", text,
+		in->now };
+	return raise_counted(in, &al, err, errlen);
+}
+
+/* A record the county holds already (by (station, seq) or by uuid):
+ * a retransmission when its digest matches, a conflict otherwise. */
+static int
+record_held(struct ingest *in, const struct wire_record *r, const char *digest, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s = in->st[ST_HELD_SEQ];
+	char uuid[WIRE_UUID], held[65];
+	int64_t seq;
 	int rc;
 
-	*is_new = 0;
-	sqlite3_reset(st[ST_RECORD]);
-	sqlite3_bind_text(st[ST_RECORD], 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st[ST_RECORD], 2, r->seq);
-	sqlite3_bind_text(st[ST_RECORD], 3, r->uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[ST_RECORD], 4, r->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st[ST_RECORD], 5, r->created_ms);
-	sqlite3_bind_int64(st[ST_RECORD], 6, now);
-	if (sqlite3_step(st[ST_RECORD]) != SQLITE_DONE)
-		return db_error(c, err, errlen, "record");
-	if (sqlite3_changes(c->db) == 0) {
-		/* already held: a retransmission, or a station that reuses a seq */
-		sqlite3_reset(st[ST_SAME]);
-		sqlite3_bind_text(st[ST_SAME], 1, station, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st[ST_SAME], 2, r->seq);
-		if (sqlite3_step(st[ST_SAME]) == SQLITE_ROW &&
-		    strcmp(TEXT(st[ST_SAME], 0), r->uuid) != 0)
-			log_warnx("station %s seq %lld: held with uuid %s, now sent with %s; kept "
-			          "the first",
-			    station, (long long)r->seq, TEXT(st[ST_SAME], 0), r->uuid);
-		sqlite3_reset(st[ST_SAME]);
-		return 0;
-	}
-	*is_new = 1;
-	if (r->has_fill) {
-		sqlite3_stmt *s = st[ST_FILL];
-
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r->seq);
+	if ((rc = sqlite3_step(s)) == SQLITE_DONE) {
+		/* not at this seq: its uuid is held at another one */
+		s = in->st[ST_HELD_UUID];
 		sqlite3_reset(s);
 		sqlite3_bind_text(s, 1, r->uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, station, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, r->seq);
-		sqlite3_bind_int(s, 4, f->line);
-		sqlite3_bind_text(s, 5, f->cylinder, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, f->buyer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 7, f->buyer_masked, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 8, f->buyer_township, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 9, f->buyer_kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 10, f->operator_cert, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 11, f->started_ms);
-		sqlite3_bind_int64(s, 12, f->ended_ms);
-		sqlite3_bind_double(s, 13, f->tare_kg);
-		sqlite3_bind_double(s, 14, f->target_kg);
-		sqlite3_bind_double(s, 15, f->preact_kg);
-		sqlite3_bind_double(s, 16, f->cutoff_kg);
-		sqlite3_bind_double(s, 17, f->gross_kg);
-		sqlite3_bind_double(s, 18, f->net_kg);
-		sqlite3_bind_text(s, 19, f->result, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return db_error(c, err, errlen, "fill");
-		if (f->curve != NULL && f->curve_len > 0) {
-			s = st[ST_CURVE];
-			sqlite3_reset(s);
-			sqlite3_bind_text(s, 1, r->uuid, -1, SQLITE_STATIC);
-			sqlite3_bind_blob(s, 2, f->curve, (int)f->curve_len, SQLITE_STATIC);
-			if (sqlite3_step(s) != SQLITE_DONE)
-				return db_error(c, err, errlen, "fill curve");
-		}
+		rc = sqlite3_step(s);
 	}
-	for (i = 0; i < r->violation_count; i++) {
-		sqlite3_stmt *s = st[ST_VIOLATION];
-
-		v = &r->violations[i];
+	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, v->uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, r->uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, station, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, v->rule, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, v->severity, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, v->township[0] != '\0' ? v->township : township, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(s, 7, v->details, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 8, v->cylinder, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 9, v->buyer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 10, v->buyer_masked, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 11, v->line);
-		sqlite3_bind_int64(s, 12, v->at_ms);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return db_error(c, err, errlen, "violation");
-		if (strcmp(v->severity, "alert") != 0 && strcmp(v->severity, "critical") != 0)
-			continue;
-		/* the station names the township in each violation: its own for
-		 * station violations, the buyer's for buyer violations (R11) */
-		al = (struct alert_in){ v->uuid, v->rule, v->severity,
-			v->township[0] != '\0' ? v->township : township, station, v->cylinder,
-			v->buyer_masked, v->details[0] != '\0' ? v->details : v->rule, v->at_ms };
-		if ((rc = raise_alert(c, &al, err, errlen)) == -1)
-			return -1;
-		*alerts += rc;
+		return db_error(in->c, err, errlen, "held record");
 	}
+	seq = sqlite3_column_int64(s, 0);
+	store_column_copy(s, 1, uuid, sizeof(uuid));
+	store_column_copy(s, 2, held, sizeof(held));
+	sqlite3_reset(s);
+	if (seq == r->seq && strcmp(uuid, r->uuid) == 0 &&
+	    (strcmp(held, digest) == 0 || held[0] == '\0'))
+		return 0; /* the same record again (or one held before digests: same uuid) */
+	return record_conflict(in, r, digest, seq, uuid, held, err, errlen);
+}
+
+/* The buyer's township as registered in this county: the first known
+ * township a record gave for it (registered here if this one is the
+ * first); "" when none. */
+static int
+buyer_township(struct ingest *in, const struct wire_fill *f, char *out, size_t size, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	out[0] = '\0';
+	if (f->buyer[0] == '\0')
+		return 0;
+	if (f->buyer_township[0] != '\0') {
+		s = in->st[ST_BUYER_SET];
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, f->buyer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, f->buyer_township, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, in->station, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, in->now);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return db_error(in->c, err, errlen, "buyer");
+	}
+	s = in->st[ST_BUYER_GET];
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, f->buyer, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_column_copy(s, 0, out, size);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(in->c, err, errlen, "buyer");
+}
+
+/* C05: a cylinder the county registry does not know was filled. */
+static int
+rule_c05(struct ingest *in, const struct wire_record *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = in->st[ST_REGISTERED];
+	const struct wire_fill *f = &r->fill;
+	char text[WIRE_TEXT], source[128];
+	struct alert_in al;
+	int rc;
+
+	if (!in->registry_held)
+		return 0;
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, f->cylinder, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_error(in->c, err, errlen, "C05");
+	snprintf(text, sizeof(text), "cylinder %s filled at %s is not in the county registry",
+	    f->cylinder, in->station);
+	county_key(source, sizeof(source), "C05", in->station, r->seq);
+	if (county_violation(in->c, source, r->uuid, in->station, "C05", in->township, text,
+	        f->cylinder, f->buyer, f->buyer_masked, f->started_ms, err, errlen) == -1)
+		return -1;
+	al = (struct alert_in){ source, "C05", "alert", in->township, in->station, f->cylinder,
+		f->buyer_masked, text, f->started_ms };
+	return raise_counted(in, &al, err, errlen);
+}
+
+static int
+store_fill(struct ingest *in, const struct wire_record *r, char *err, size_t errlen)
+{
+	const struct wire_fill *f = &r->fill;
+	sqlite3_stmt *s = in->st[ST_FILL];
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, r->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, in->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, r->seq);
+	sqlite3_bind_int(s, 4, f->line);
+	sqlite3_bind_text(s, 5, f->cylinder, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, f->buyer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, f->buyer_masked, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, f->buyer_township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, f->buyer_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, f->operator_cert, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, f->started_ms);
+	sqlite3_bind_int64(s, 12, f->ended_ms);
+	sqlite3_bind_double(s, 13, f->tare_kg);
+	sqlite3_bind_double(s, 14, f->target_kg);
+	sqlite3_bind_double(s, 15, f->preact_kg);
+	sqlite3_bind_double(s, 16, f->cutoff_kg);
+	sqlite3_bind_double(s, 17, f->gross_kg);
+	sqlite3_bind_double(s, 18, f->net_kg);
+	sqlite3_bind_text(s, 19, f->result, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_error(in->c, err, errlen, "fill");
+	if (f->curve != NULL && f->curve_len > 0) {
+		s = in->st[ST_CURVE];
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, r->uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 2, f->curve, (int)f->curve_len, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return db_error(in->c, err, errlen, "fill curve");
+	}
+	return 0;
+}
+
+/*
+ * One station violation: stored with the county's severity for its rule
+ * and the township the county routes it to (the station's own, or the
+ * buyer's as registered here); the station's "sev" and "town" are not
+ * believed.
+ */
+static int
+store_violation(struct ingest *in, const struct wire_record *r, const struct wire_violation *v,
+    const char *buyer_town, char *err, size_t errlen)
+{
+	const struct ingest_rule *rule = ingest_rule_find(v->rule); /* checked before */
+	sqlite3_stmt *s = in->st[ST_VIOLATION];
+	const char *township = in->township;
+	char source[WIRE_ID + WIRE_UUID + 16];
+	struct alert_in al;
+
+	if (rule == NULL)
+		return err_set(err, errlen, "violation %s: not a station rule", v->rule);
+	if (rule->route == INGEST_ROUTE_BUYER && buyer_town[0] != '\0')
+		township = buyer_town;
+	if (v->township[0] != '\0' && strcmp(v->township, township) != 0)
+		log_debug("station %s seq %lld: %s routed to %s, not to the %s it named",
+		    in->station, (long long)r->seq, v->rule, township, v->township);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, v->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, r->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, in->station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, rule->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, rule->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, v->details, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, v->cylinder, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, v->buyer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, v->buyer_masked, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 11, v->line);
+	sqlite3_bind_int64(s, 12, v->at_ms);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_error(in->c, err, errlen, "violation");
+	if (!ingest_severity_alerts(rule->severity))
+		return 0;
+	/* the station's own namespace: "station:S01:<uuid>" can never be a
+	 * county key, whatever the uuid holds */
+	snprintf(source, sizeof(source), "station:%s:%s", in->station, v->uuid);
+	al = (struct alert_in){ source, rule->rule, rule->severity, township, in->station,
+		v->cylinder, v->buyer_masked, v->details[0] != '\0' ? v->details : rule->rule,
+		v->at_ms };
+	return raise_counted(in, &al, err, errlen);
+}
+
+static int
+store_record(struct ingest *in, const struct wire_record *r, int *is_new, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = in->st[ST_RECORD];
+	char digest[65], buyer_town[WIRE_TOWNSHIP] = "";
+	size_t i;
+
+	*is_new = 0;
+	if (record_digest(r, digest, err, errlen) == -1)
+		return -1;
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r->seq);
+	sqlite3_bind_text(s, 3, r->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, r->created_ms);
+	sqlite3_bind_int64(s, 6, in->now);
+	sqlite3_bind_text(s, 7, digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_error(in->c, err, errlen, "record");
+	if (sqlite3_changes(in->c->db) == 0)
+		return record_held(in, r, digest, err, errlen);
+	*is_new = 1;
 	if (r->has_fill) {
-		if ((rc = rule_c01(c, st[ST_C01], station, township, r->uuid, f, err, errlen)) ==
-		    -1)
+		if (store_fill(in, r, err, errlen) == -1 ||
+		    buyer_township(in, &r->fill, buyer_town, sizeof(buyer_town), err, errlen) == -1)
 			return -1;
-		*alerts += rc;
-		if ((rc = rule_c02(c, &st[ST_C02], station, township, r->uuid, f, err, errlen)) ==
-		    -1)
+	}
+	for (i = 0; i < r->violation_count; i++)
+		if (store_violation(in, r, &r->violations[i], buyer_town, err, errlen) == -1)
 			return -1;
-		*alerts += rc;
+	if (r->has_fill) {
+		int rc;
+
+		if ((rc = rule_c01(in->c, in->st[ST_C01], in->station, in->township, r, err,
+		         errlen)) == -1)
+			return -1;
+		in->alerts += rc;
+		if ((rc = rule_c02(in->c, &in->st[ST_C02], in->station, in->township, buyer_town, r,
+		         err, errlen)) == -1)
+			return -1;
+		in->alerts += rc;
+		if (rule_c05(in, r, err, errlen) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -448,59 +794,130 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 	return 0;
 }
 
-static int
-ensure_station(struct county_db *c, const char *station, const char *township, int64_t now,
+/*
+ * The station's row, made at its first contact with the township it names,
+ * which must be one of this county.  From then on the county holds it: a
+ * later claim of another township changes nothing (it is logged).
+ */
+static enum county_result
+ensure_station(struct county_db *c, const char *station, const char *claimed, int64_t now,
     char *township_out, size_t township_size, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if (store_prepare(c->db, "SELECT township FROM stations WHERE id = ?", &st, err, errlen) ==
+	    -1)
+		return COUNTY_ERROR;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	township_out[0] = '\0';
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_copy(st, 0, township_out, township_size);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "station");
+	if (township_out[0] != '\0') {
+		if (claimed[0] != '\0' && strcmp(claimed, township_out) != 0)
+			log_info("station %s names township %s; the county holds %s", station,
+			    claimed, township_out);
+		return COUNTY_DONE;
+	}
+	if (!township_known(c, claimed)) {
+		err_set(err, errlen, "township '%s' is not a township of this county", claimed);
+		return COUNTY_REFUSED;
+	}
 	if (store_prepare(c->db,
 	        "INSERT INTO stations (id, township, created_ms) VALUES (?1, ?2, ?3)"
-	        " ON CONFLICT (id) DO UPDATE SET township = ?2 WHERE township = '' AND ?2 <> ''",
+	        " ON CONFLICT (id) DO UPDATE SET township = ?2 WHERE township = ''",
 	        &st, err, errlen) == -1)
-		return -1;
+		return COUNTY_ERROR;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, township, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, claimed, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "station");
-	if (store_prepare(c->db, "SELECT township FROM stations WHERE id = ?", &st, err, errlen) ==
-	    -1)
+	str_copy(township_out, claimed, township_size);
+	return COUNTY_DONE;
+}
+
+/*
+ * Everything that can be refused, judged before anything is written: each
+ * record can be true (ingestcheck.h), its seq is at most max_seq_jump
+ * beyond the station's mark (a seq the station can never fill up to would
+ * be a gap that never closes), and a buyer's township is one of this
+ * county.
+ */
+static int
+batch_refused(struct county_db *c, const char *station, const struct wire_batch *batch, int64_t now,
+    char *err, size_t errlen)
+{
+	const struct wire_record *r;
+	int64_t hwm = 0, jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
+	size_t i;
+
+	if (county_hwm(c, station, &hwm, err, errlen) == -1)
 		return -1;
-	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
-	township_out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW)
-		store_column_copy(st, 0, township_out, township_size);
-	sqlite3_finalize(st);
+	for (i = 0; i < batch->count; i++) {
+		r = &batch->records[i];
+		if (ingest_check_record(r, i, now, err, errlen) == -1)
+			return 1;
+		if (r->seq - hwm > jump)
+			return err_set(err, errlen,
+			           "record %zu (seq %lld): seq is more than %lld beyond the county's "
+			           "mark %lld for this station",
+			           i, (long long)r->seq, (long long)jump, (long long)hwm),
+			       1;
+		if (r->has_fill && r->fill.buyer_township[0] != '\0' &&
+		    !township_known(c, r->fill.buyer_township))
+			return err_set(err, errlen,
+			           "record %zu (seq %lld): btown '%s' is not a township of this "
+			           "county",
+			           i, (long long)r->seq, r->fill.buyer_township),
+			       1;
+	}
 	return 0;
 }
 
-int
-county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
-    struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
+enum county_result
+county_ingest(struct county_db *c, const char *station, const char *session,
+    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
 {
-	sqlite3_stmt *st[ST_COUNT] = { 0 };
-	char township[WIRE_TOWNSHIP];
-	int64_t now = time_wall_ms();
-	int is_new, alerts = 0, i;
+	struct ingest in;
+	enum county_result result = COUNTY_ERROR;
+	int is_new, i;
 	size_t r;
 
 	memset(ack, 0, sizeof(*ack));
+	memset(&in, 0, sizeof(in));
 	*new_alerts = 0;
+	in.c = c;
+	in.station = station;
+	in.session = session;
+	in.now = time_wall_ms();
 	if (store_begin(c->db, err, errlen) == -1)
-		return -1;
-	if (ensure_station(c, station, batch->township, now, township, sizeof(township), err,
-	        errlen) == -1)
+		return COUNTY_ERROR;
+	switch (batch_refused(c, station, batch, in.now, err, errlen)) {
+	case 0:
+		break;
+	case 1:
+		result = COUNTY_REFUSED;
+		/* fall through */
+	default:
 		goto fail;
+	}
+	if ((result = ensure_station(c, station, batch->township, in.now, in.township,
+	         sizeof(in.township), err, errlen)) != COUNTY_DONE)
+		goto fail;
+	result = COUNTY_ERROR;
+	in.registry_held = store_query_int(c->db, "SELECT EXISTS (SELECT 1 FROM registry)", 0) > 0;
 	for (i = 0; i < ST_COUNT; i++)
-		if (store_prepare(c->db, ingest_sql[i], &st[i], err, errlen) == -1)
+		if (store_prepare(c->db, ingest_sql[i], &in.st[i], err, errlen) == -1)
 			goto fail;
 	for (r = 0; r < batch->count; r++) {
-		if (store_record(c, st, station, township, &batch->records[r], now, &is_new,
-		        &alerts, err, errlen) == -1)
+		if (store_record(&in, &batch->records[r], &is_new, err, errlen) == -1)
 			goto fail;
 		if (is_new)
 			ack->stored++;
@@ -508,22 +925,22 @@ county_ingest(struct county_db *c, const char *station, const struct wire_batch 
 			ack->duplicates++;
 	}
 	for (i = 0; i < ST_COUNT; i++) {
-		sqlite3_finalize(st[i]);
-		st[i] = NULL;
+		sqlite3_finalize(in.st[i]);
+		in.st[i] = NULL;
 	}
-	if (advance_hwm(c, station, now, &ack->hwm, err, errlen) == -1)
+	if (advance_hwm(c, station, in.now, &ack->hwm, err, errlen) == -1)
 		goto fail;
-	/* the answer is given only after this commit (DESIGN §9) */
+	/* the answer is given only after this commit (docs/design.md, V5) */
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
-	*new_alerts = alerts;
-	return 0;
+	*new_alerts = in.alerts;
+	return COUNTY_DONE;
 fail:
 	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(st[i]);
+		sqlite3_finalize(in.st[i]);
 	store_rollback(c->db);
 	memset(ack, 0, sizeof(*ack));
-	return -1;
+	return result;
 }
 
 int
@@ -545,20 +962,23 @@ county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, si
 	return rc == SQLITE_ROW ? 1 : 0;
 }
 
-int
+enum county_result
 county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char township[WIRE_TOWNSHIP];
 	int64_t now = time_wall_ms();
+	enum county_result result;
 	int rc;
 
 	if (store_begin(c->db, err, errlen) == -1)
-		return -1;
-	if (ensure_station(c, station, h->township, now, township, sizeof(township), err, errlen) ==
-	    -1)
-		goto fail;
+		return COUNTY_ERROR;
+	if ((result = ensure_station(c, station, h->township, now, township, sizeof(township), err,
+	         errlen)) != COUNTY_DONE) {
+		store_rollback(c->db);
+		return result;
+	}
 	if (store_prepare(c->db,
 	        "INSERT INTO heartbeats (station, at_ms, received_ms, backlog, oldest_ms, last_ack,"
 	        " registry_version, status) VALUES (?,?,?,?,?,?,?,?)",
@@ -626,7 +1046,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		seen = sqlite3_column_int64(st, 2);
 		timetext_format(seen, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
-		snprintf(source, sizeof(source), "C03:%s:%lld", station, (long long)seen);
+		county_key(source, sizeof(source), "C03", station, seen);
 		al = (struct alert_in){ source, "C03", "alert", township, station, "", "", text,
 			now };
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
@@ -639,7 +1059,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 	if (store_exec(c->db,
 	        "UPDATE stations SET silent_alerted = 1 WHERE silent_alerted = 0"
 	        " AND last_seen_ms > 0 AND EXISTS (SELECT 1 FROM alerts WHERE source ="
-	        " 'C03:' || stations.id || ':' || stations.last_seen_ms)",
+	        " 'county:C03:' || stations.id || ':' || stations.last_seen_ms)",
 	        err, errlen) == -1)
 		goto fail;
 
@@ -661,7 +1081,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		snprintf(text, sizeof(text),
 		    "station %s: record %lld missing since %s (held up to %lld)", station,
 		    (long long)hwm + 1, when, (long long)max_seq);
-		snprintf(source, sizeof(source), "C04:%s:%lld", station, (long long)hwm);
+		county_key(source, sizeof(source), "C04", station, hwm);
 		al = (struct alert_in){ source, "C04", "alert", township, station, "", "", text,
 			now };
 		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
@@ -751,6 +1171,24 @@ county_alerts(struct county_db *c, const char *township, int64_t since, size_t m
 fail:
 	wire_alerts_free(out);
 	return -1;
+}
+
+int
+county_queue(struct county_db *c, const char *identity, int64_t since, size_t max,
+    struct wire_alert_list *out, char *err, size_t errlen)
+{
+	struct audit_row audit;
+
+	if (county_alerts(c, "county", since, max, out, err, errlen) == -1)
+		return -1;
+	/* every station's conflicts are every tenant's data: who looked, and when */
+	audit =
+	    (struct audit_row){ identity, "queue", "county", since, 0, (int64_t)out->count, NULL };
+	if (audit_write(c, &audit, err, errlen) == -1) {
+		wire_alerts_free(out);
+		return -1;
+	}
+	return 0;
 }
 
 enum county_result
@@ -852,22 +1290,7 @@ trace_row(sqlite3_stmt *st, struct wire_record *r)
 	if (sqlite3_column_type(st, 13) == SQLITE_NULL)
 		return; /* not a fill */
 	r->has_fill = 1;
-	r->fill.line = sqlite3_column_int(st, 6);
-	store_column_copy(st, 7, r->fill.cylinder, sizeof(r->fill.cylinder));
-	store_column_copy(st, 8, r->fill.buyer, sizeof(r->fill.buyer));
-	store_column_copy(st, 9, r->fill.buyer_masked, sizeof(r->fill.buyer_masked));
-	store_column_copy(st, 10, r->fill.buyer_township, sizeof(r->fill.buyer_township));
-	store_column_copy(st, 11, r->fill.buyer_kind, sizeof(r->fill.buyer_kind));
-	store_column_copy(st, 12, r->fill.operator_cert, sizeof(r->fill.operator_cert));
-	r->fill.started_ms = sqlite3_column_int64(st, 13);
-	r->fill.ended_ms = sqlite3_column_int64(st, 14);
-	r->fill.tare_kg = sqlite3_column_double(st, 15);
-	r->fill.target_kg = sqlite3_column_double(st, 16);
-	r->fill.preact_kg = sqlite3_column_double(st, 17);
-	r->fill.cutoff_kg = sqlite3_column_double(st, 18);
-	r->fill.gross_kg = sqlite3_column_double(st, 19);
-	r->fill.net_kg = sqlite3_column_double(st, 20);
-	store_column_copy(st, 21, r->fill.result, sizeof(r->fill.result));
+	recordrows_fill(st, 6, &r->fill);
 }
 
 int

@@ -33,6 +33,10 @@
 struct county_db {
 	sqlite3 *db;
 	const struct county_config *config;
+	/* The county's identities: a township is one of this county when it
+	 * has an identity township:CODE here.  NULL: every township is (a
+	 * library used without identities, as the benchmarks do). */
+	const struct psk_table *identities;
 };
 
 /* The outcome of an action that names a thing (an alert, later a case). */
@@ -41,31 +45,53 @@ enum county_result {
 	COUNTY_DONE = 0,         /* done and committed */
 	COUNTY_NOT_FOUND = 1,    /* no such thing: nothing changed */
 	COUNTY_OUT_OF_SCOPE = 2, /* it exists but outside the caller's scope: nothing changed */
+	COUNTY_REFUSED = 3,      /* what the caller sent cannot be true: err names the
+	                          * record and field; nothing changed */
 };
 
 /*
  * Store a batch from station (the DTLS identity's name, never the payload's
  * claim) in one transaction: records by insert-or-ignore, their fills and
- * violations, alerts for alert/critical violations, county rules C01/C02 on
- * new fills.  On success *ack holds the station's highest contiguous seq
+ * violations, alerts for alert/critical violations, county rules C01, C02
+ * and C05 on new fills, C06 and a conflicts row for a resend that does not
+ * match what is held (session, a text naming the DTLS session, goes into
+ * that row).  COUNTY_DONE: *ack holds the station's highest contiguous seq
  * after the commit and *new_alerts how many alerts were raised.
- * On failure nothing is stored.
+ * COUNTY_REFUSED: a record cannot be true (ingestcheck.h; a seq more than
+ * max_seq_jump beyond the station's mark; a township this county does not
+ * know), err names it.  COUNTY_ERROR: the database failed.  On either
+ * failure nothing is stored.
+ *
+ * Only station rules are taken from a station, each with the severity and
+ * route of the county's table (ingestcheck.h); alerts go to the station's
+ * township as the county holds it (fixed at its first contact) or to the
+ * buyer's township as first registered in this county.
  */
-int county_ingest(struct county_db *c, const char *station, const struct wire_batch *batch,
-    struct wire_ack *ack, int *new_alerts, char *err, size_t errlen);
+enum county_result county_ingest(struct county_db *c, const char *station, const char *session,
+    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,
+    size_t errlen);
 
 /* Look-up: the station's current high-water mark (*hwm 0 for a station
  * never seen, and 0 returned). */
 int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
 
-int county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
-    char *err, size_t errlen);
+/* Store a heartbeat; COUNTY_REFUSED (nothing stored) when the station is
+ * new and names a township this county does not know. */
+enum county_result county_heartbeat(struct county_db *c, const char *station,
+    const struct wire_heartbeat *h, char *err, size_t errlen);
 
 /* C03 (silent stations) and C04 (old sequence gaps); *new_alerts raised. */
 int county_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen);
 
 /* Alerts of township with id > since (at most max); caller frees with wire_alerts_free. */
 int county_alerts(struct county_db *c, const char *township, int64_t since, size_t max,
+    struct wire_alert_list *out, char *err, size_t errlen);
+
+/* The county's own queue: the alerts routed to township "county" (C06
+ * conflicting resends; alerts no township owns) with id > since, written to
+ * the audit log under identity (query "queue"; never NULL) before they are
+ * returned.  Caller frees with wire_alerts_free. */
+int county_queue(struct county_db *c, const char *identity, int64_t since, size_t max,
     struct wire_alert_list *out, char *err, size_t errlen);
 
 /*

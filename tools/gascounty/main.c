@@ -65,6 +65,9 @@ static const struct conf_key county_keys[] = {
 	    "C04: a gap in a station's records older than this raises an alert (s)", NULL, 0 },
 	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)", NULL,
 	    0 },
+	{ "max_seq_jump", CONF_INT, NUM(max_seq_jump), 1, 100000000, "100000",
+	    "a record's seq at most this far beyond the station's mark (larger: refused)", NULL,
+	    0 },
 	{ "max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
 	    "records in one trace answer at most", NULL, 0 },
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
@@ -155,7 +158,7 @@ usage(FILE *f)
 	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	    "runs the county rules C01-C04, routes alerts to townships, answers traces\n"
+	    "runs the county rules C01-C06, routes alerts to townships, answers traces\n"
 	    "and serves registry deltas to stations.\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"

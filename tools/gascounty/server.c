@@ -17,6 +17,7 @@
  * SIGHUP re-reads the configuration file and the identities together and
  * puts both in force or neither (reload below).
  */
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -247,7 +248,8 @@ reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 	}
 }
 
-/* The value of key in "a=1&b=2" into out; 0 if present. */
+/* The value of key in "a=1&b=2" into out: 0 when present, -1 when absent,
+ * -2 when present but not shorter than size (out is then untouched). */
 static int
 query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 {
@@ -266,7 +268,7 @@ query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 		if (eq != NULL && (size_t)(eq - p) == klen && memcmp(p, key, klen) == 0) {
 			vlen = (size_t)(amp - eq - 1);
 			if (vlen >= size)
-				return -1;
+				return -2;
 			memcpy(out, eq + 1, vlen);
 			out[vlen] = '\0';
 			return 0;
@@ -274,6 +276,31 @@ query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 		p = amp + 1;
 	}
 	return -1;
+}
+
+/* A "since" mark: absent -> 0; a whole number 0..INT64_MAX -> it; anything
+ * else (text, a sign, too long) -> -1, for a 4.00 that names it. */
+static int
+query_since(const coap_string_t *query, int64_t *out)
+{
+	char text[24], *end;
+	long long v;
+
+	*out = 0;
+	switch (query_get(query, "since", text, sizeof(text))) {
+	case -1:
+		return 0;
+	case -2:
+		return -1;
+	}
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* A time bound: integer ms, or ISO 8601 text (timetext.h: without an offset,
@@ -287,8 +314,12 @@ query_time(const coap_string_t *query, const char *key, int range_end, int64_t d
 	int whole_day;
 
 	*out = dflt;
-	if (query_get(query, key, text, sizeof(text)) == -1)
+	switch (query_get(query, key, text, sizeof(text))) {
+	case -1:
 		return 0;
+	case -2:
+		return -1;
+	}
 	v = strtoll(text, &end, 10);
 	if (end != text && *end == '\0') {
 		*out = v;
@@ -301,6 +332,7 @@ query_time(const coap_string_t *query, const char *key, int range_end, int64_t d
 	return 0;
 }
 
+/* The request's whole body: 0; no body at all: -2; only a part: -1. */
 static int
 body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 {
@@ -309,11 +341,27 @@ body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	if (!coap_get_data_large(request, len, data, &offset, &total))
-		return -1;
+		return -2;
 	if (offset != 0 || *len != total)
 		log_debug("partial body: %zu bytes at %zu of %zu", *len, offset, total);
 	/* SINGLE_BODY: libcoap hands us the whole reassembled body */
 	return offset == 0 && *len == total ? 0 : -1;
+}
+
+/* "station:S01 from 127.0.0.1:40123": which session a request came on,
+ * for the rows that must say so (conflicts). */
+static void
+session_name(coap_session_t *session, const char *identity, char *out, size_t size)
+{
+	const coap_address_t *peer = coap_session_get_addr_remote(session);
+	unsigned char addr[INET6_ADDRSTRLEN + 16];
+	size_t n = 0;
+
+	addr[0] = '\0';
+	if (peer != NULL)
+		n = coap_print_addr(peer, addr, sizeof(addr) - 1);
+	addr[n] = '\0';
+	snprintf(out, size, "%s from %s", identity, n > 0 ? (const char *)addr : "?");
 }
 
 static void
@@ -345,15 +393,19 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
 	const char *identity = rq->who->identity, *station = rq->scope->station;
-	char err[256];
+	char err[256], where[160];
 	struct wire_batch batch;
 	struct wire_ack ack;
 	const uint8_t *data;
 	uint8_t *out;
 	size_t len, outlen;
-	int alerts = 0;
+	int alerts = 0, got = body(request, &data, &len);
 
-	if (body(request, &data, &len) == -1) {
+	if (got == -2) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "a batch needs a body");
+		return;
+	}
+	if (got == -1) {
 		/*
 		 * libcoap 4.3.1 hands a retransmitted last block of a request it
 		 * already finished to the handler on its own.  The batch itself
@@ -375,7 +427,17 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	}
-	if (county_ingest(&S.cdb, station, &batch, &ack, &alerts, err, sizeof(err)) == -1) {
+	session_name(session, identity, where, sizeof(where));
+	switch (county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_REFUSED:
+		/* what cannot be true: nothing stored, the field named */
+		wire_batch_free(&batch);
+		log_warnx("%s: refused batch: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	default:
 		wire_batch_free(&batch);
 		log_warnx("%s: batch not stored: %s", identity, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "not stored");
@@ -407,12 +469,19 @@ post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session
 	(void)resource;
 	(void)session;
 	(void)query;
-	if (body(request, &data, &len) == -1 ||
+	if (body(request, &data, &len) != 0 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
 		return;
 	}
-	if (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err)) == -1) {
+	switch (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_REFUSED:
+		log_warnx("%s: refused heartbeat: %s", identity, err);
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return;
+	default:
 		log_warnx("%s: heartbeat: %s", identity, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -424,15 +493,18 @@ static void
 get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char err[256], text[24];
+	char err[256];
 	struct wire_registry reg;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen;
 
 	(void)rq;
-	if (query_get(query, "since", text, sizeof(text)) == 0)
-		since = strtoll(text, NULL, 10);
+	if (query_since(query, &since) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "since= takes a registry version: a whole number, 0 or more");
+		return;
+	}
 	if (county_registry_since(&S.cdb, since, 2000, &reg, err, sizeof(err)) == -1) {
 		log_warnx("registry: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
@@ -448,25 +520,33 @@ get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t
 	    outlen);
 }
 
+/* GET /alerts (a township's own) and GET /alerts/county (the county's
+ * queue, regulators, audited): one answer, two sources. */
 static void
-get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+alerts_answer(const struct request *rq, int queue, coap_resource_t *resource,
+    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
+    coap_pdu_t *response)
 {
 	const char *township = rq->scope->township;
-	char err[256], text[24];
+	char err[256];
 	struct wire_alert_list list;
 	coap_opt_iterator_t it;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen, max = 500;
 
-	if (query_get(query, "since", text, sizeof(text)) == 0)
-		since = strtoll(text, NULL, 10);
+	if (query_since(query, &since) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "since= takes an alert id: a whole number, 0 or more");
+		return;
+	}
 	/* an Observe registration or notification says only "something new":
 	 * the body carries the newest id, and the client fetches since=N */
 	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
 		max = 1, since = INT64_MAX - 1;
-	if (county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err)) == -1) {
+	/* a regulator reads the county's own queue, under an audit row */
+	if ((queue ? county_queue(&S.cdb, rq->audit_as, since, max, &list, err, sizeof(err))
+	           : county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err))) == -1) {
 		log_warnx("alerts: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -482,6 +562,20 @@ get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *
 }
 
 static void
+get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	alerts_answer(rq, 0, resource, session, request, query, response);
+}
+
+static void
+get_county_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	alerts_answer(rq, 1, resource, session, request, query, response);
+}
+
+static void
 post_ack(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
@@ -494,7 +588,7 @@ post_ack(const struct request *rq, coap_resource_t *resource, coap_session_t *se
 	(void)resource;
 	(void)session;
 	(void)query;
-	if (body(request, &data, &len) == -1 ||
+	if (body(request, &data, &len) != 0 ||
 	    wire_decode_disposition(data, len, &d, err, sizeof(err)) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad disposition");
 		return;
@@ -531,7 +625,7 @@ trace(const char *kind, const char *param, const struct request *rq, coap_resour
 	uint8_t *out;
 	size_t outlen;
 
-	if (query_get(query, param, key, sizeof(key)) == -1 || key[0] == '\0' ||
+	if (query_get(query, param, key, sizeof(key)) != 0 || key[0] == '\0' ||
 	    query_time(query, "from", 0, 0, &from) == -1 ||
 	    query_time(query, "to", 1, INT64_MAX, &to) == -1) {
 		snprintf(err, sizeof(err), "need %s=..., optional from=, to= and after=", param);
@@ -539,13 +633,19 @@ trace(const char *kind, const char *param, const struct request *rq, coap_resour
 		return;
 	}
 	/* the next page: after= the cursor the previous answer named */
-	if (query_get(query, "after", cursor_text, sizeof(cursor_text)) == 0) {
+	switch (query_get(query, "after", cursor_text, sizeof(cursor_text))) {
+	case -2:
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "after= takes the 'next' cursor of a trace answer");
+		return;
+	case 0:
 		if (wire_cursor_parse(cursor_text, &cursor) == -1) {
 			reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
 			    "after= takes the 'next' cursor of a trace answer");
 			return;
 		}
 		after = &cursor;
+		break;
 	}
 	if (county_trace(&S.cdb, rq->audit_as, kind, key, from, to, after, &t, err, sizeof(err)) ==
 	    -1) {
@@ -600,7 +700,7 @@ get_trace_curve(const struct request *rq, coap_resource_t *resource, coap_sessio
 	size_t outlen;
 	int rc;
 
-	if (query_get(query, "fill", fill, sizeof(fill)) == -1 || fill[0] == '\0') {
+	if (query_get(query, "fill", fill, sizeof(fill)) != 0 || fill[0] == '\0') {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need fill=UUID");
 		return;
 	}
@@ -707,6 +807,14 @@ static const struct resource resources[] = {
 	    .query = "`since=N`",
 	    .body = "",
 	    .answer = "2.05 + alert list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "alerts/county",
+	    .action = ACCESS_QUEUE_READ,
+	    .handler = get_county_alerts,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`since=N`",
+	    .body = "",
+	    .answer = "2.05 + alert list (township `county`: C06)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "alerts/ack",
 	    .action = ACCESS_ALERTS_DISPOSE,
@@ -1027,6 +1135,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.verbose = verbose;
 	S.cdb.db = db;
 	S.cdb.config = &S.config;
+	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
 	if (load_keys() == -1)
 		return 1;
 
@@ -1059,7 +1168,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	psk.psk_info.hint.length = strlen("gascounty");
 	psk.psk_info.key.s = S.nobody_key;
 	psk.psk_info.key.length = sizeof(S.nobody_key);
-	/* before the endpoint exists (PITFALLS); the buffers above outlive S.ctx */
+	/* before the endpoint exists (docs/design.md §7); the buffers above outlive S.ctx */
 	if (!coap_context_set_psk2(S.ctx, &psk))
 		fatalx("cannot set up PSK");
 

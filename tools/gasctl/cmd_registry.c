@@ -224,6 +224,23 @@ no_arguments(struct gasctl *ctl, const char *name, int argc, char **argv)
 	return -1;
 }
 
+struct operators_out {
+	char today[11];
+};
+
+static int
+print_operator(const struct registry_operator *op, void *arg)
+{
+	const struct operators_out *o = arg;
+
+	printf("%-20s %-10s %-8s %s\n", op->cert, op->expires,
+	    op->active == 0                     ? "inactive"
+	    : strcmp(op->expires, o->today) < 0 ? "expired"
+	                                        : "valid",
+	    op->name);
+	return 0;
+}
+
 int
 cmd_operators_pin(struct gasctl *ctl, int argc, char **argv)
 {
@@ -276,35 +293,22 @@ out:
 int
 cmd_operators_list(struct gasctl *ctl, int argc, char **argv)
 {
+	struct operators_out out;
 	sqlite3 *db;
-	sqlite3_stmt *stmt = NULL;
-	char err[512], today[11];
+	char err[512];
 	int rc;
 
 	if ((rc = no_arguments(ctl, "operators list", argc, argv)) != -1)
 		return rc == -2 ? GASCTL_OK : rc;
 	if (gasctl_open_db(ctl, &db) == -1)
 		return GASCTL_ERROR;
-	date_format(date_today(), today);
-	if (store_prepare(db, "SELECT cert, name, expires, active FROM operators ORDER BY cert",
-	        &stmt, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gasctl operators list: %s\n", err);
-		store_close(db);
-		return GASCTL_ERROR;
-	}
+	date_format(date_today(), out.today);
 	printf("%-20s %-10s %-8s %s\n", "CERT", "EXPIRES", "STATE", "NAME");
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *expires = (const char *)sqlite3_column_text(stmt, 2);
-
-		printf("%-20s %-10s %-8s %s\n", (const char *)sqlite3_column_text(stmt, 0), expires,
-		    sqlite3_column_int(stmt, 3) == 0 ? "inactive"
-		    : strcmp(expires, today) < 0     ? "expired"
-		                                     : "valid",
-		    (const char *)sqlite3_column_text(stmt, 1));
-	}
-	sqlite3_finalize(stmt);
+	rc = registry_operators_list(db, print_operator, &out, err, sizeof(err));
+	if (rc == -1)
+		fprintf(stderr, "gasctl operators list: %s\n", err);
 	store_close(db);
-	return GASCTL_OK;
+	return rc == -1 ? GASCTL_ERROR : GASCTL_OK;
 }
 
 /* ---- buyers ---------------------------------------------------------------------- */
@@ -389,11 +393,18 @@ out:
 	return rc;
 }
 
+static int
+print_buyer(const struct registry_buyer *b, void *arg)
+{
+	(void)arg;
+	printf("%-64s %-18s %-9s %-12s %s\n", b->id, b->masked, b->kind, b->township, b->address);
+	return 0;
+}
+
 int
 cmd_buyers_list(struct gasctl *ctl, int argc, char **argv)
 {
 	sqlite3 *db;
-	sqlite3_stmt *stmt = NULL;
 	char err[512];
 	int rc;
 
@@ -401,22 +412,10 @@ cmd_buyers_list(struct gasctl *ctl, int argc, char **argv)
 		return rc == -2 ? GASCTL_OK : rc;
 	if (gasctl_open_db(ctl, &db) == -1)
 		return GASCTL_ERROR;
-	if (store_prepare(db,
-	        "SELECT id, masked, kind, township, address FROM buyers "
-	        "ORDER BY created_ms, id",
-	        &stmt, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gasctl buyers list: %s\n", err);
-		store_close(db);
-		return GASCTL_ERROR;
-	}
 	printf("%-64s %-18s %-9s %-12s %s\n", "ID", "NUMBER", "KIND", "TOWNSHIP", "ADDRESS");
-	while (sqlite3_step(stmt) == SQLITE_ROW)
-		printf("%-64s %-18s %-9s %-12s %s\n", (const char *)sqlite3_column_text(stmt, 0),
-		    (const char *)sqlite3_column_text(stmt, 1),
-		    (const char *)sqlite3_column_text(stmt, 2),
-		    (const char *)sqlite3_column_text(stmt, 3),
-		    (const char *)sqlite3_column_text(stmt, 4));
-	sqlite3_finalize(stmt);
+	rc = registry_buyers_list(db, print_buyer, NULL, err, sizeof(err));
+	if (rc == -1)
+		fprintf(stderr, "gasctl buyers list: %s\n", err);
 	store_close(db);
-	return GASCTL_OK;
+	return rc == -1 ? GASCTL_ERROR : GASCTL_OK;
 }

@@ -45,7 +45,7 @@
 
 #define REQUEST_TIMEOUT_MS 60000
 
-/* Exit status (DESIGN's 0-3, and one of gastrace's own). */
+/* Exit status (every tool's 0-3, docs/design.md §2, and one of gastrace's own). */
 enum gastrace_exit {
 	GASTRACE_OK = 0,
 	GASTRACE_ERROR = 1,
