@@ -188,7 +188,11 @@ ctl registry import "$R/minted/codes.csv" --pub "$R/keys/county.pub" > "$R/impor
     { cat "$R/import.log"; exit 1; }
 say "$(tail -n 1 "$R/import.log")"
 ctl operators add ZJ-OP-0188 --name "Wang Wei" --expires 2029-06-30 > /dev/null || exit 1
-say "operator ZJ-OP-0188 (Wang Wei), certificate valid to 2029-06-30"
+# The administrator sets Wang Wei's PIN (read from stdin: never on the
+# command line); only its Argon2id hash is stored.
+DEMO_PIN=5821-demo
+printf '%s\n' "$DEMO_PIN" | ctl operators pin ZJ-OP-0188 > /dev/null || exit 1
+say "operator ZJ-OP-0188 (Wang Wei), certificate valid to 2029-06-30, PIN set"
 # Real-name buyers: the numbers are hashed at once; only masked forms remain.
 BUYER_A=330825198804120010
 BUYER_B=330825197611230024
@@ -202,6 +206,10 @@ spawn gasgw "$BUILD/gasgw" -f -c "$R/station.conf"
 wait_for 10 test -S "$R/gasgw.sock" || { cat "$R/gasgw.log"; exit 1; }
 wait_for 10 sh -c "\"$BUILD/gasctl\" -c \"$R/station.conf\" status | grep -q ' up '" || true
 say "gasgw up: every valve commanded closed at start, watchdog fed, uplink to the county"
+for l in 1 2 3 4; do
+	printf '%s\n' "$DEMO_PIN" | ctl login "$l" ZJ-OP-0188 > /dev/null || exit 1
+done
+say "Wang Wei logs in on lines 1-4 with his PIN: his shift begins"
 
 # --- 4. the township officers ---------------------------------------------
 step "Township officers start gaswatch (330825101: the station's; 330825102: buyer A's home)"

@@ -3,7 +3,7 @@
  * the tenant matrix (tests/integration/t_tenants.sh).
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
- *           [-b BODY | -f FILE] [-a ACCEPT] [-j] [-t TIMEOUT_MS]
+ *           [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t TIMEOUT_MS]
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -o -P PATH [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
@@ -16,7 +16,8 @@
  *   reassign:ID:TOWNSHIP         case ID to TOWNSHIP
  * -f sends FILE's bytes as the CBOR body instead (tests/helpers/batchgen
  * writes hostile batches for tests/integration/t_county_attacks.sh).
- * ACCEPT is the Accept option's number (none by default: CBOR).
+ * ACCEPT is the Accept option's number (none by default: CBOR); FORMAT the
+ * body's Content-Format number (CBOR by default).
  * Prints one line, "code C.DD" (the response code) or "code none" (no
  * session: handshake refused or no answer), then with -j the body as JSON.
  * Exits 0 when it printed a code line (whatever the code), 2 on bad usage.
@@ -144,8 +145,9 @@ main(int argc, char **argv)
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
 	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE, observe = 0;
+	int format = COAPLINK_FORMAT_CBOR;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:f:a:jt:oh")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:f:a:F:jt:oh")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -174,6 +176,9 @@ main(int argc, char **argv)
 		case 'a':
 			accept = atoi(optarg);
 			break;
+		case 'F':
+			format = atoi(optarg);
+			break;
 		case 'j':
 			show = 1;
 			break;
@@ -184,8 +189,9 @@ main(int argc, char **argv)
 			observe = 1;
 			break;
 		case 'h':
-			printf("usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
-			       "[-q QUERY] [-b BODY | -f FILE] [-a ACCEPT] [-j] [-t MS]\n");
+			printf(
+			    "usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
+			    "[-q QUERY] [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -231,9 +237,8 @@ main(int argc, char **argv)
 		free(body);
 		return 0;
 	}
-	if (coaplink_request(link, method, path, query,
-	        body != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, accept, body, bodylen,
-	        timeout_ms, &resp, err, sizeof(err)) == -1) {
+	if (coaplink_request(link, method, path, query, body != NULL ? format : COAPLINK_NONE,
+	        accept, body, bodylen, timeout_ms, &resp, err, sizeof(err)) == -1) {
 		printf("code none\n");
 		fprintf(stderr, "coapreq: %s\n", err);
 	} else {

@@ -200,6 +200,15 @@ while read -r method path query body eA eB eX eY eR eO eP eG eU eW audit; do
 		# shellcheck disable=SC2086
 		got=$("$BUILD/tests/coapreq" -p "$CPORT" -u "$id" -k "$key" -m "$method" -P "$path" \
 		    $q $b -t $to 2>>"$T/coapreq.err" | sed -n 's/^code //p')
+		# no answer at all is no decision about access: on a loaded machine a
+		# datagram can be late past the time-out, so ask once more (the same
+		# request: a batch keeps its seq) before calling the cell wrong
+		if [ "$got" = none ] && [ "$want" != none ]; then
+			echo "# $method /$path as $who: no answer in ${to} ms, asked again"
+			# shellcheck disable=SC2086
+			got=$("$BUILD/tests/coapreq" -p "$CPORT" -u "$id" -k "$key" -m "$method" \
+			    -P "$path" $q $b -t $to 2>>"$T/coapreq.err" | sed -n 's/^code //p')
+		fi
 		cells=$((cells + 1))
 		if [ "$got" = "$want" ]; then
 			right=$((right + 1))
@@ -226,6 +235,13 @@ SEQ=$((SEQ + 1))
 "$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
     -b "batch:S01:TA:$SEQ" -a 9999 >"$T/accept.out" 2>>"$T/coapreq.err"
 check "a batch asking for an answer in format 9999: 4.06" grep -q "code 4.06" "$T/accept.out"
+check "and its record was not stored" \
+    [ "$(county_sql "SELECT count(*) FROM records WHERE station='S01' AND seq=$SEQ")" = 0 ]
+
+SEQ=$((SEQ + 1))
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
+    -b "batch:S01:TA:$SEQ" -F 9999 >"$T/format.out" 2>>"$T/coapreq.err"
+check "a batch whose body says Content-Format 9999: 4.15" grep -q "code 4.15" "$T/format.out"
 check "and its record was not stored" \
     [ "$(county_sql "SELECT count(*) FROM records WHERE station='S01' AND seq=$SEQ")" = 0 ]
 

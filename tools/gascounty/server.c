@@ -1278,11 +1278,25 @@ answer_acceptable(const struct resource *row, const coap_pdu_t *request)
 	       (accept == COAP_MEDIATYPE_APPLICATION_JSON && (row->answers & ANSWER_JSON));
 }
 
+/* Every body a station or officer sends is CBOR: a request that names
+ * another Content-Format is refused before its handler reads (or stores)
+ * anything.  No option means CBOR. */
+static int
+body_acceptable(const coap_pdu_t *request)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(request, COAP_OPTION_CONTENT_FORMAT, &it);
+
+	return opt == NULL || coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt)) ==
+	                          COAP_MEDIATYPE_APPLICATION_CBOR;
+}
+
 /*
  * Every request of every row comes here.  The caller is decided by access
  * from the session's identity and the row's action before the handler
- * runs, and an Accept the answer cannot meet is refused before anything is
- * done, so that a refused request never stored anything.
+ * runs, and an Accept the answer cannot meet, or a body in another format
+ * than CBOR, is refused before anything is done, so that a refused request
+ * never stored anything.
  */
 static void
 dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
@@ -1307,6 +1321,10 @@ dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *r
 	}
 	if (!answer_acceptable(row, request)) {
 		reply_text(response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE, "CBOR (60) or JSON (50)");
+		return;
+	}
+	if (!body_acceptable(request)) {
+		reply_text(response, COAP_RESPONSE_CODE_UNSUPPORTED_CONTENT_FORMAT, "CBOR (60)");
 		return;
 	}
 	rq.row = row;
