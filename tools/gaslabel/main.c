@@ -481,7 +481,7 @@ cmd_verify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pub = NULL;
-	char code[CODE_MAX_LEN + 2], err[512];
+	char code[CODE_URL_MAX + 2], err[512];
 	struct code_key *key;
 	struct code_record rec;
 	size_t len;
@@ -512,7 +512,7 @@ cmd_verify(int argc, char **argv)
 		                                   : "too long for a cylinder code",
 		    sizeof(err));
 	} else {
-		rc = code_decode(code, len, key, &rec, err, sizeof(err));
+		rc = code_decode_text(code, len, key, &rec, err, sizeof(err));
 	}
 	code_key_free(key);
 	if (rc == -1) {
