@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "county.h"
+#include "history.h"
 #include "log.h"
 #include "store.h"
 #include "timetext.h"
@@ -248,14 +249,14 @@ static int
 registry_import(struct county_db *c, int argc, char **argv)
 {
 	struct county_import_result res;
-	char err[512];
+	char err[512], actor[HISTORY_ACTOR_MAX + 1];
 
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "gascounty: registry import needs one FILE.csv\n");
 		return 2;
 	}
-	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years, &res, err,
-	        sizeof(err)) == -1) {
+	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years,
+	        history_actor(actor, sizeof(actor)), &res, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
@@ -274,7 +275,7 @@ registry_set(struct county_db *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *status = NULL, *inspected = NULL, *next = NULL, *owner = NULL;
-	char next_buf[11], err[256];
+	char next_buf[11], err[256], actor[HISTORY_ACTOR_MAX + 1];
 	int32_t days;
 	int ch, y, m, d;
 
@@ -320,8 +321,8 @@ registry_set(struct county_db *c, int argc, char **argv)
 		date_format(date_to_days(y, m, d), next_buf);
 		next = next_buf;
 	}
-	if (county_registry_set(c, argv[optind], status, inspected, next, owner, err,
-	        sizeof(err)) == -1) {
+	if (county_registry_set(c, argv[optind], status, inspected, next, owner,
+	        history_actor(actor, sizeof(actor)), err, sizeof(err)) == -1) {
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
