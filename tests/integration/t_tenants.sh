@@ -108,6 +108,7 @@ GET     trace/buyer     id=$(printf '%064d' 7)                     -         2.0
 GET     trace/station   id=S02                                     -         2.05   -
 GET     trace/curve     fill=$(printf '%08d-0000-4000-8000-000000000000' 7) - 4.04 -
 GET     stations        -                                          -         2.05   -
+GET     registry/history serial=CYA5                               -         2.05   -
 TABLE
 
 # The cells: METHOD PATH QUERY BODY A B X Y R U W AUDITED, from the rows.
@@ -187,9 +188,9 @@ check "handshakes of the unknown identity were refused by name" \
     grep -q "unknown identity 'station:S99'" "$T/county.log"
 check "one audit row per answered request on an audited row ($audited), none elsewhere" \
     [ "$(county_sql "SELECT count(*) FROM audit")" = "$audited" ]
-check "the audit rows are the regulator's: three traces, a curve and the station list" \
+check "the audit rows are the regulator's: three traces, a curve, the station list and a registry history" \
     [ "$(county_sql "SELECT group_concat(query || ':' || identity, ' ') FROM (SELECT * FROM audit ORDER BY id)")" = \
-      "cylinder:regulator:alice buyer:regulator:alice station:regulator:alice curve:regulator:alice stations:regulator:alice" ]
+      "cylinder:regulator:alice buyer:regulator:alice station:regulator:alice curve:regulator:alice stations:regulator:alice history:regulator:alice" ]
 
 # --- an answer the caller cannot take is refused before anything is stored ---------
 SEQ=$((SEQ + 1))

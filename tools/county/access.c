@@ -49,6 +49,8 @@ static const struct action_row {
 	[ACCESS_TRACE_READ] = { "trace.read", 1, { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 	[ACCESS_STATIONS_READ] = { "stations.read", 1,
 	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	[ACCESS_HISTORY_READ] = { "history.read", 1,
+	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 };
 
 static int

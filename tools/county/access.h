@@ -64,6 +64,7 @@ enum access_action {
 	ACCESS_ALERTS_DISPOSE,  /* record a disposition of an alert */
 	ACCESS_TRACE_READ,      /* traces of cylinders, buyers, stations; fill curves */
 	ACCESS_STATIONS_READ,   /* every station's marks, gaps and last contact */
+	ACCESS_HISTORY_READ,    /* a cylinder's registry history (every change, who made it) */
 	ACCESS_ACTION_COUNT
 };
 

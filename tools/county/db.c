@@ -1087,6 +1087,23 @@ fail:
 	return -1;
 }
 
+int
+county_registry_history(struct county_db *c, const char *audit_as, const char *serial,
+    struct history_row *rows, size_t max, size_t *n, int *more, char *err, size_t errlen)
+{
+	struct audit_row audit;
+
+	*more = 0;
+	if (history_list(c->db, serial, rows, max + 1, n, err, errlen) == -1)
+		return -1;
+	if (*n > max) {
+		*n = max;
+		*more = 1;
+	}
+	audit = (struct audit_row){ audit_as, "history", serial, 0, 0, (int64_t)*n, NULL };
+	return audit_write(c, &audit, err, errlen);
+}
+
 /*
  * Import a registry CSV (registry.h's format; only the mutable facts are
  * kept by the county: status, inspections, owner).  One transaction; rows

@@ -28,6 +28,7 @@
 
 #include "access.h"
 #include "countyconf.h"
+#include "history.h"
 #include "wire.h"
 
 struct county_db {
@@ -112,6 +113,12 @@ int county_registry_since(struct county_db *c, int64_t since, size_t max, struct
 int county_registry_set(struct county_db *c, const char *serial, const char *status,
     const char *last_inspection, const char *next_inspection, const char *owner, const char *actor,
     char *err, size_t errlen);
+
+/* The registry history of serial, oldest first, at most max rows (rows
+ * must hold max + 1; *more says the county holds more), written to the
+ * audit log under audit_as (query "history"). */
+int county_registry_history(struct county_db *c, const char *audit_as, const char *serial,
+    struct history_row *rows, size_t max, size_t *n, int *more, char *err, size_t errlen);
 
 struct county_import_result {
 	unsigned long rows, rejected, changed;

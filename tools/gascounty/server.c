@@ -30,9 +30,11 @@
 #include <openssl/ssl.h>
 
 #include "access.h"
+#include "code.h"
 #include "county.h"
 #include "daemon.h"
 #include "door.h"
+#include "histwire.h"
 #include "log.h"
 #include "timetext.h"
 #include "util.h"
@@ -649,6 +651,39 @@ get_stations(const struct request *rq, coap_resource_t *resource, coap_session_t
 	    outlen);
 }
 
+/* GET /registry/history?serial=S: every change of a cylinder's registry row
+ * (histwire.h), audited like a trace. */
+#define HISTORY_MAX 2000
+static void
+get_history(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	static struct history_row rows[HISTORY_MAX + 1]; /* one request at a time */
+	char err[256], serial[CODE_SERIAL_MAX + 1];
+	uint8_t *out;
+	size_t n, outlen;
+	int more;
+
+	if (query_get(query, "serial", serial, sizeof(serial)) == -1 ||
+	    !code_serial_valid(serial)) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need serial=SERIAL");
+		return;
+	}
+	if (county_registry_history(&S.cdb, rq->audit_as, serial, rows, HISTORY_MAX, &n, &more, err,
+	        sizeof(err)) == -1) {
+		log_warnx("registry history: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	log_info("%s: registry history %s: %zu changes", rq->who->identity, serial, n);
+	if (histwire_encode(serial, rows, n, more, &out, &outlen) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
 /* ---- the resource table ---------------------------------------------------------- */
 
 /* Formats an answer body may be asked for in (Accept). */
@@ -754,6 +789,14 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "",
 	    .answer = "2.05 + station list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "registry/history",
+	    .action = ACCESS_HISTORY_READ,
+	    .handler = get_history,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`serial=S`",
+	    .body = "",
+	    .answer = "2.05 + registry history" },
 	{ .path = NULL },
 };
 
