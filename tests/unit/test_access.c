@@ -149,6 +149,7 @@ static const struct matrix_row {
 	{ ACCESS_ALERTS_DISPOSE, NO, OWN, NO, 0, "townships only" },
 	{ ACCESS_TRACE_READ, NO, NO, ALL, 1, "regulators only" },
 	{ ACCESS_STATIONS_READ, NO, NO, ALL, 1, "regulators only" },
+	{ ACCESS_HISTORY_READ, NO, NO, ALL, 1, "regulators only" },
 };
 
 static void
