@@ -690,18 +690,6 @@ code_url(const char *base, const char *code, char *out, size_t outlen, char *err
 	return 0;
 }
 
-static int
-code_hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 code_from_text(const char *buf, size_t len, char *code, size_t codelen, size_t *codelen_out,
     char *err, size_t errlen)
@@ -744,15 +732,19 @@ code_from_text(const char *buf, size_t len, char *code, size_t codelen, size_t *
 		unsigned char c = (unsigned char)buf[i];
 
 		if (c == '%') {
-			int hi = i + 2 < len ? code_hex_digit((unsigned char)buf[i + 1]) : -1;
-			int lo = i + 2 < len ? code_hex_digit((unsigned char)buf[i + 2]) : -1;
+			char pair[3] = { 0 };
+			uint8_t byte;
 
-			if (hi < 0 || lo < 0)
+			if (i + 2 < len) {
+				pair[0] = buf[i + 1];
+				pair[1] = buf[i + 2];
+			}
+			if (hex_decode(pair, &byte, 1) == -1)
 				return err_set(err, errlen,
 				    _("damaged URL: '%%' at position %zu is not followed by two hex "
 				      "digits"),
 				    i + 1);
-			c = (unsigned char)(hi << 4 | lo);
+			c = byte;
 			i += 2;
 		}
 		if (n + 1 >= codelen || n >= CODE_MAX_LEN)

@@ -298,6 +298,21 @@ registry_versions_grow_with_changes_only(void **state)
 	wire_registry_free(&r);
 }
 
+/* A registry CSV of cylinders H2 (active) and H3 (with status h3). */
+static void
+write_h2_h3(const char *path, const char *h3)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fprintf(fp,
+	    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	    "H2,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,active\n"
+	    "H3,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,%s\n",
+	    h3);
+	fclose(fp);
+}
+
 /* History, not overwrite: every change of status, inspection and owner is a
  * row with who made it; the registry row holds only the newest state. */
 static void
@@ -306,7 +321,6 @@ registry_keeps_every_change_as_history(void **state)
 	struct history_row h[8];
 	char err[256], csv[160];
 	struct county_import_result res;
-	FILE *fp;
 	size_t n;
 
 	(void)state;
@@ -338,21 +352,11 @@ registry_keeps_every_change_as_history(void **state)
 
 	/* an import adds a row only for a cylinder it changes, naming FILE:LINE */
 	snprintf(csv, sizeof(csv), "%s/reg.csv", dir);
-	assert_non_null(fp = fopen(csv, "w"));
-	fputs("serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
-	      "H2,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,active\n"
-	      "H3,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,active\n",
-	    fp);
-	fclose(fp);
+	write_h2_h3(csv, "active");
 	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
 	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
 	assert_int_equal(res.changed, 0);
-	assert_non_null(fp = fopen(csv, "w"));
-	fputs("serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
-	      "H2,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,active\n"
-	      "H3,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,retired\n",
-	    fp);
-	fclose(fp);
+	write_h2_h3(csv, "retired");
 	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
 	assert_int_equal(res.changed, 1);
 	assert_int_equal(history_list(cdb.db, "H2", h, 8, &n, err, sizeof(err)), 0);
