@@ -115,14 +115,16 @@ static const struct command {
 	    "Fields not given stay as they are; the cylinder gets the next registry\n"
 	    "version, which stations pull with their next registry delta.  With\n"
 	    "--inspected and no --next, the next inspection is the inspection date plus\n"
-	    "inspection_cycle_years (configuration).\n",
+	    "inspection_cycle_years (configuration).  The change is also kept in the\n"
+	    "registry history with your account name (gastrace cylinder shows it).\n",
 	    registry_set },
 	{ "registry import", "FILE.csv",
 	    "import a registry CSV (docs/registry.md) into the county registry",
 	    "One transaction; rows that fail validation are reported as FILE:LINE and\n"
 	    "skipped; a cylinder whose facts did not change keeps its version, so\n"
 	    "importing the same file twice sends stations nothing new.  Prints how many\n"
-	    "rows were read, changed and rejected.\n",
+	    "rows were read, changed and rejected.  Each changed cylinder gets a row of\n"
+	    "the registry history naming FILE:LINE and your account.\n",
 	    registry_import },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
