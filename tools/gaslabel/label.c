@@ -35,6 +35,7 @@
 struct label_font {
 	FT_Library lib;
 	FT_Face face;
+	int fontconfig; /* fontconfig was asked: FcFini at the end */
 	char file[4096];
 };
 
@@ -121,6 +122,7 @@ label_font_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (path == NULL) {
+		font->fontconfig = 1;
 		if ((pat = FcNameParse((const FcChar8 *)"sans-serif:lang=zh-cn")) == NULL) {
 			err_set(err, errlen, "fontconfig: out of memory");
 			goto fail;
@@ -177,6 +179,8 @@ label_font_close(struct label_font *font)
 		FT_Done_Face(font->face);
 	if (font->lib != NULL)
 		FT_Done_FreeType(font->lib);
+	if (font->fontconfig)
+		FcFini(); /* its configuration and caches, loaded on first use */
 	free(font);
 }
 
