@@ -29,6 +29,9 @@ SAN      ?=
 # bare machine is before anything is installed.
 PKG_CONFIG ?= pkg-config
 PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd libargon2
+# gaslabel alone draws Chinese text on its labels (a CJK font through
+# fontconfig and FreeType): no other binary links them.
+LABEL_PKGS := freetype2 fontconfig
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 CFLAGS   ?= -O2 -g
@@ -125,8 +128,10 @@ $(LIBCOUNTY): $(COUNTY_OBJ)
 
 define tool_rule
 $(BUILD)/$(1): $(call objs_of,tools/$(1)) $(TOOL_LIBS_$(1)) $(LIBGAS)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(TOOL_LIBS_$(1)) $(LIBGAS) $$(PKG_LIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(TOOL_LIBS_$(1)) $(LIBGAS) $$(PKG_LIBS) $$(TOOL_LDLIBS_$(1))
 endef
+TOOL_LDLIBS_gaslabel = $(LABEL_LIBS)
+$(BUILD)/obj/tools/gaslabel/%.o: ALL_CFLAGS += $(LABEL_CFLAGS)
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # --- unit tests --------------------------------------------------------------
@@ -207,10 +212,11 @@ endif
 $(BUILD)/pkg.mk: Makefile tools/deps.sh
 	@mkdir -p $(@D)
 	@sh tools/deps.sh
-	@cflags=$$($(PKG_CONFIG) --cflags $(PKGS)) && libs=$$($(PKG_CONFIG) --libs $(PKGS)) || \
-	    { echo "make: $(PKG_CONFIG) does not find every one of: $(PKGS); run make deps as root" >&2; exit 1; }; \
-	printf '# made by make from $(PKG_CONFIG) after make deps\nPKG_CFLAGS := %s\nPKG_LIBS := %s -lm -lpthread\n' \
-	    "$$cflags" "$$libs" > $@.tmp && mv $@.tmp $@
+	@cflags=$$($(PKG_CONFIG) --cflags $(PKGS)) && libs=$$($(PKG_CONFIG) --libs $(PKGS)) && \
+	    lcflags=$$($(PKG_CONFIG) --cflags $(LABEL_PKGS)) && llibs=$$($(PKG_CONFIG) --libs $(LABEL_PKGS)) || \
+	    { echo "make: $(PKG_CONFIG) does not find every one of: $(PKGS) $(LABEL_PKGS); run make deps as root" >&2; exit 1; }; \
+	printf '# made by make from $(PKG_CONFIG) after make deps\nPKG_CFLAGS := %s\nPKG_LIBS := %s -lm -lpthread\nLABEL_CFLAGS := %s\nLABEL_LIBS := %s\n' \
+	    "$$cflags" "$$libs" "$$lcflags" "$$llibs" > $@.tmp && mv $@.tmp $@
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gasgw/schema $(DESTDIR)$(PREFIX)/share/doc/gasgw/examples $(DESTDIR)$(PREFIX)/share/gasgw/profiles

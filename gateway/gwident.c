@@ -69,7 +69,7 @@ gwident_cylinder(const struct gwident *id, const char *text, size_t len, struct 
 		str_copy(out->reason, "empty code", sizeof(out->reason));
 		return;
 	}
-	if (code_decode(text, len, id->code_key, &rec, out->reason, sizeof(out->reason)) == -1)
+	if (code_decode_text(text, len, id->code_key, &rec, out->reason, sizeof(out->reason)) == -1)
 		return;
 	out->valid = 1;
 	str_copy(out->serial, rec.serial, sizeof(out->serial));

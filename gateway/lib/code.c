@@ -601,3 +601,173 @@ code_decode(const char *buf, size_t len, const struct code_key *key, struct code
 	}
 	return 0;
 }
+
+/* ---- URL form ------------------------------------------------------------- */
+
+/* Length of the scheme "http://" or "https://" (any case) at s, or 0. */
+static size_t
+code_url_scheme(const char *s, size_t len)
+{
+	if (len >= 7 && strncasecmp(s, "http://", 7) == 0)
+		return 7;
+	if (len >= 8 && strncasecmp(s, "https://", 8) == 0)
+		return 8;
+	return 0;
+}
+
+/* 1 if s[0..len) starts with "GCn:" (n a digit), the start of a code. */
+static int
+code_looks_like_code(const char *s, size_t len)
+{
+	return len >= 4 && s[0] == 'G' && s[1] == 'C' && s[2] >= '0' && s[2] <= '9' && s[3] == ':';
+}
+
+int
+code_base_url_check(const char *base, char *err, size_t errlen)
+{
+	size_t len, scheme, i;
+
+	if (base == NULL || base[0] == '\0')
+		return err_set(err, errlen, "the base URL is empty");
+	len = strlen(base);
+	if (len > CODE_BASE_URL_MAX)
+		return err_set(err, errlen, "the base URL is %zu characters long (at most %d)", len,
+		    CODE_BASE_URL_MAX);
+	if ((scheme = code_url_scheme(base, len)) == 0)
+		return err_set(err, errlen,
+		    "the base URL '%s' does not start with https:// or http://", base);
+	if (scheme == len || base[scheme] == '/')
+		return err_set(err, errlen, "the base URL '%s' names no host", base);
+	if (strchr(base + scheme, '/') == NULL)
+		return err_set(err, errlen,
+		    "the base URL '%s' has no path after the host (write at least a '/')", base);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)base[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '%' || c == '#' || c == '&')
+			return err_set(err, errlen,
+			    "the base URL has a character at position %zu that a label URL "
+			    "may not hold (space, '%%', '#', '&' or not printable ASCII)",
+			    i + 1);
+		if (code_looks_like_code(base + i, len - i))
+			return err_set(err, errlen,
+			    "the base URL holds '%.4s', which a reader would take for the code",
+			    base + i);
+	}
+	if (base[len - 1] != '/' && base[len - 1] != '=')
+		return err_set(err, errlen,
+		    "the base URL '%s' must end in '/' or '=' (the code follows it)", base);
+	return 0;
+}
+
+int
+code_url(const char *base, const char *code, char *out, size_t outlen, char *err, size_t errlen)
+{
+	size_t n, i;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (code_base_url_check(base, err, errlen) == -1)
+		return -1;
+	n = strlen(base);
+	if (n >= outlen)
+		return err_set(err, errlen, "output buffer too small for the URL");
+	memcpy(out, base, n);
+	for (i = 0; code[i] != '\0'; i++) {
+		const char *esc = code[i] == ' ' ? "%20" : code[i] == '%' ? "%25" : NULL;
+		size_t add = esc != NULL ? 3 : 1;
+
+		if (n + add >= outlen || n + add > CODE_URL_MAX)
+			return err_set(err, errlen, "the URL would be longer than %d characters",
+			    CODE_URL_MAX);
+		if (esc != NULL)
+			memcpy(out + n, esc, 3);
+		else
+			out[n] = code[i];
+		n += add;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+int
+code_from_text(const char *buf, size_t len, char *code, size_t codelen, size_t *codelen_out,
+    char *err, size_t errlen)
+{
+	size_t scheme, i, start, n = 0;
+
+	*codelen_out = 0;
+	if (codelen > 0)
+		code[0] = '\0';
+	if (buf == NULL)
+		len = 0;
+	if (len == 0 || (scheme = code_url_scheme(buf, len)) == 0) {
+		/* A bare code: code_decode judges it, with its own messages. */
+		if (len >= codelen)
+			return err_set(err, errlen,
+			    _("too long for a cylinder code (%zu characters, at most %d)"), len,
+			    CODE_MAX_LEN);
+		if (len > 0)
+			memcpy(code, buf, len);
+		code[len] = '\0';
+		*codelen_out = len;
+		return 0;
+	}
+	if (len > CODE_URL_MAX)
+		return err_set(err, errlen,
+		    _("too long for a label URL (%zu characters, at most %d)"), len, CODE_URL_MAX);
+	/* The code starts at the first "GCn:" after the host. */
+	for (start = scheme; start < len && buf[start] != '/'; start++)
+		;
+	for (; start < len; start++) {
+		if (code_looks_like_code(buf + start, len - start))
+			break;
+		if (buf[start] == '#')
+			start = len;
+	}
+	if (start >= len)
+		return err_set(err, errlen,
+		    _("the URL holds no cylinder code (no GC1: after the host)"));
+	for (i = start; i < len && buf[i] != '?' && buf[i] != '#' && buf[i] != '&'; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c == '%') {
+			char pair[3] = { 0 };
+			uint8_t byte;
+
+			if (i + 2 < len) {
+				pair[0] = buf[i + 1];
+				pair[1] = buf[i + 2];
+			}
+			if (hex_decode(pair, &byte, 1) == -1)
+				return err_set(err, errlen,
+				    _("damaged URL: '%%' at position %zu is not followed by two hex "
+				      "digits"),
+				    i + 1);
+			c = byte;
+			i += 2;
+		}
+		if (n + 1 >= codelen || n >= CODE_MAX_LEN)
+			return err_set(err, errlen,
+			    _("the code in the URL is too long for a cylinder code (at most %d "
+			      "characters)"),
+			    CODE_MAX_LEN);
+		code[n++] = (char)c;
+	}
+	code[n] = '\0';
+	*codelen_out = n;
+	return 0;
+}
+
+int
+code_decode_text(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
+    char *err, size_t errlen)
+{
+	char code[CODE_URL_MAX + 1];
+	size_t n;
+
+	memset(rec, 0, sizeof(*rec));
+	if (code_from_text(buf, len, code, sizeof(code), &n, err, errlen) == -1)
+		return -1;
+	return code_decode(code, n, key, rec, err, errlen);
+}

@@ -20,11 +20,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CODE_PREFIX "GC1:" /* version 1 of the format */
-#define CODE_SERIAL_MAX 24 /* characters of a serial */
-#define CODE_MAX_LEN 160   /* characters of the longest version-1 code */
-#define CODE_SEED_LEN 32   /* bytes of an Ed25519 private key (seed) */
-#define CODE_PUBLIC_LEN 32 /* bytes of an Ed25519 public key */
+#define CODE_PREFIX "GC1:"    /* version 1 of the format */
+#define CODE_SERIAL_MAX 24    /* characters of a serial */
+#define CODE_MAX_LEN 160      /* characters of the longest version-1 code */
+#define CODE_SEED_LEN 32      /* bytes of an Ed25519 private key (seed) */
+#define CODE_PUBLIC_LEN 32    /* bytes of an Ed25519 public key */
+#define CODE_BASE_URL_MAX 200 /* characters of a label's base URL */
+#define CODE_URL_MAX 512      /* characters of a label URL a decoder reads */
 
 /* The cylinder models of GB 5842 this project knows, with their stamped
  * allowable fill mass (kg of LPG). */
@@ -108,5 +110,36 @@ int code_encode(const struct code_record *rec, const struct code_key *key, char 
  */
 int code_decode(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
     char *err, size_t errlen);
+
+/*
+ * The URL form of a label (docs/code-format.md, "URL form"): the county's
+ * public check page followed by the code, with the two code characters a URL
+ * may not hold as they are written %20 (space) and %25 ('%'), e.g.
+ * "HTTPS://CHECK.EXAMPLE.GOV.CN/C/GC1:%2050+O1...".  The code, and so the
+ * offline check, is all in the URL; the base is not trusted for anything.
+ */
+
+/* 0 if base may start a label URL: http:// or https:// (any case), a host,
+ * at most CODE_BASE_URL_MAX printable characters without space, '%', '#' or
+ * '&', ending in '/' or '=', and holding nothing that looks like a code. */
+int code_base_url_check(const char *base, char *err, size_t errlen);
+/* base (checked as above) followed by the escaped code, into out. */
+int code_url(const char *base, const char *code, char *out, size_t outlen, char *err,
+    size_t errlen);
+/*
+ * The code in a scanned text: a text that starts with http:// or https://
+ * (any case) is the URL form, and the code is what follows the first "GCn:"
+ * after the host, up to '?', '#', '&' or the end, with %XX unescaped; any
+ * other text is taken as a bare code, unchanged.  Writes the code
+ * (NUL-terminated) into code and its length into *codelen_out.  Refuses a URL
+ * longer than CODE_URL_MAX, one without a code, a bad %-escape and an
+ * unescaped code longer than CODE_MAX_LEN.
+ */
+int code_from_text(const char *buf, size_t len, char *code, size_t codelen, size_t *codelen_out,
+    char *err, size_t errlen);
+/* code_from_text, then code_decode: what a scanner and `gaslabel verify` use,
+ * so old bare-code labels and URL labels both read. */
+int code_decode_text(const char *buf, size_t len, const struct code_key *key,
+    struct code_record *rec, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,9 @@
  * mint for the decoded record (Ed25519 signatures are deterministic), so no
  * second spelling of a valid code is ever accepted.  The key is the test key
  * of docs/code-format.md (seed 00 01 .. 1f); the corpus holds its vectors.
+ * The same bytes also go through code_decode_text (a scanner's entry, which
+ * takes a label URL too): what it accepts is the record code_decode gives
+ * for the code code_from_text extracts, never another.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +44,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* accepted a non-canonical code */
 	} else if (err[0] == '\0') {
 		abort(); /* refused without a reason */
+	}
+	if (code_decode_text((const char *)data, size, key, &rec, err, sizeof(err)) == 0) {
+		char code[CODE_URL_MAX + 1];
+		struct code_record direct;
+		size_t len;
+
+		if (code_from_text((const char *)data, size, code, sizeof(code), &len, err,
+		        sizeof(err)) != 0 ||
+		    code_decode(code, len, key, &direct, err, sizeof(err)) != 0 ||
+		    memcmp(&direct, &rec, sizeof(rec)) != 0)
+			abort(); /* the text entry accepted what the decoder would not */
+	} else if (err[0] == '\0') {
+		abort();
 	}
 	(void)base45_decode((const char *)data, size, raw, sizeof(raw), &n, NULL, 0);
 	if (buyer_parse((const char *)data, size, BUYER_ANY, &number, NULL, 0) == 0 &&

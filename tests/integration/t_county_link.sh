@@ -105,8 +105,9 @@ check "gastrace --csv lists the station's 50 fills" [ "$(grep -c ',S01,' "$T/tr.
 "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" --json \
     buyer --id "$(printf '%064d' 7)" >"$T/tr.json"
 check "gastrace buyer --json answers JSON" grep -q '"query":"buyer"' "$T/tr.json"
-check "every trace is in the audit log" \
-    [ "$(county_sql "SELECT count(*) FROM audit WHERE identity='regulator:alice'")" = 3 ]
+# gastrace cylinder reads the trace and the registry history: two audit rows
+check "every trace is in the audit log (the cylinder's trace and its registry history too)" \
+    [ "$(county_sql "SELECT group_concat(query, ' ') FROM (SELECT query FROM audit WHERE identity='regulator:alice' ORDER BY id)")" = "history cylinder station buyer" ]
 "$BUILD/gastrace" -u station:S01 -k "$T/station_S01.key" -p "$CPORT" cylinder CYL10 \
     2>"$T/tr-station.err"; rc=$?
 check "gastrace with a station identity is refused (exit $rc, want 3: $(head -c 200 "$T/tr-station.err"))" \
@@ -125,7 +126,7 @@ check "coap-client with a wrong key gets no session and no data" \
 timeout 20 coap-client-openssl -B 5 -u regulator:mallory -k "$(key_ascii regulator:alice)" "$URI" >"$T/cc4.out" 2>&1
 check "unknown identity refused at the handshake" grep -q "unknown identity 'regulator:mallory'" "$T/county.log"
 check "audit log has only the regulator's successful traces" \
-    [ "$(county_sql "SELECT count(*) FROM audit")" = 4 ]
+    [ "$(county_sql "SELECT count(*) FROM audit")" = 5 ]
 
 # --- registry deltas ------------------------------------------------------------
 # every command gascounty --help lists answers --help, without a configuration
@@ -173,6 +174,6 @@ wait_for 5 sh -c "grep -c 'identities from' '$T/county.log' | grep -q 2"
 "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" cylinder CYL10 \
     >/dev/null 2>&1
 check "after SIGHUP the removed regulator is refused" [ $? -ne 0 ]
-check "and the audit log did not grow" [ "$(county_sql "SELECT count(*) FROM audit")" = 4 ]
+check "and the audit log did not grow" [ "$(county_sql "SELECT count(*) FROM audit")" = 5 ]
 
 finish

@@ -85,6 +85,13 @@ for r in R03 R04 R05 R06; do
 done
 check "R07 and R08 and R09 recorded" \
     [ "$(sql "SELECT count(DISTINCT rule) FROM violations WHERE rule IN ('R07','R08','R09')")" = 3 ]
+# the label a phone can read: the scanner takes the check-page URL holding
+# the code as it takes the bare code (docs/code-format.md, "URL form")
+url_of() { printf 'HTTPS://CHECK.EXAMPLE.GOV.CN/C/%s' "$(printf '%s' "$1" | sed -e 's/%/%25/g' -e 's/ /%20/g')"; }
+refuse "scrapped cylinder scanned as a label URL" R04 "scrapped" \
+    --cylinder "$(url_of "$(code C-SCRAP)")" --buyer "$BUYER1" --operator OP-7
+refuse "forged code inside a label URL" R01 "rejected" --cylinder "$(url_of "$forged")" \
+    --buyer "$BUYER1" --operator OP-7
 
 # The good case: every pre-fill rule passes on line 1 while line 2 fills a
 # second buyer's cylinder at the same time.

@@ -76,7 +76,8 @@ for s in ZJ-000123 LY2019A00457 s7 K-26.2_x; do
 	check "$s: PNG and SVG labels exist" [ -s "$T/out/labels/$s.png" -a -s "$T/out/labels/$s.svg" ]
 	read_back=$(zbarimg --raw -q "$T/out/labels/$s.png" 2>/dev/null)
 	check "$s: zbarimg reads the PNG label back to exactly the code" [ "$read_back" = "$code" ]
-	check "$s: SVG label prints the serial" grep -q ">$s</text>" "$T/out/labels/$s.svg"
+	check "$s: SVG label prints the serial" grep -q "钢瓶编号 <tspan>$s</tspan>" \
+	    "$T/out/labels/$s.svg"
 	svg_to_pgm "$T/out/labels/$s.svg" "$T/$s.pgm"
 	read_back=$(zbarimg --raw -q "$T/$s.pgm" 2>/dev/null)
 	check "$s: the SVG label's symbol reads back to exactly the code" [ "$read_back" = "$code" ]
@@ -115,6 +116,66 @@ LC_ALL=zh_CN.UTF-8 GAS_LOCALEDIR="$BUILD/locale" "$G" verify --pub "$T/keys/coun
 check "in zh_CN the refusal reads in Chinese" grep -q "签名与县级密钥不符" "$T/forged-zh.out"
 printf '%s\n' "$code" | "$G" verify --pub "$T/keys/county.pub" - >/dev/null 2>&1
 check "verify reads a scanned line from stdin" [ $? -eq 0 ]
+
+# the label a phone can read: the QR symbol holds the county's check-page URL
+# with the code; the printed words are Chinese and carry serial, model,
+# owner, hotline and next inspection
+cat >"$T/phone.csv" <<'CSV'
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,hotline
+ZJ-000123,YSP35.5,2023-04,15.2,14.9,龙游县燃气有限公司,2024-05-01,active,0570-7012345
+LY2019A00457,YSP118,2019-11-03,48.5,49.5,"Gas & Co, Ltd",,active,
+Q-1,YSP12,2020-01,6,5,Co,,active,call us
+CSV
+base=HTTPS://CHECK.EXAMPLE.GOV.CN/C/
+"$G" mint --key "$T/keys/county.key" --county 330825 --csv "$T/phone.csv" --out "$T/phone" \
+    --base-url "$base" --hotline "400 123 4567" >"$T/phone.out" 2>"$T/phone.err"
+check "mint with --base-url rejects only the row with a bad hotline (exit $?)" \
+    grep -q "^$T/phone.csv:4: hotline is not a telephone number" "$T/phone.err"
+for s in ZJ-000123 LY2019A00457; do
+	code=$(sed -n "s/^$s,.*,\(GC1:.*\)\$/\1/p" "$T/phone/codes.csv")
+	url=$(zbarimg --raw -q "$T/phone/labels/$s.png" 2>/dev/null)
+	check "$s: zbarimg decodes the new PNG label to the check-page URL" \
+	    [ "${url#"$base"}" != "$url" ]
+	check "$s: the URL holds the code with space and % escaped" \
+	    [ "$url" = "$base$(printf '%s' "$code" | sed -e 's/%/%25/g' -e 's/ /%20/g')" ]
+	"$G" verify --pub "$T/keys/county.pub" "$url" >"$T/verify.out" 2>&1
+	check "$s: verify accepts the URL offline" [ $? -eq 0 ]
+	check "$s: and prints its serial" grep -q "^serial  *$s\$" "$T/verify.out"
+	svg_to_pgm "$T/phone/labels/$s.svg" "$T/$s-phone.pgm"
+	check "$s: the SVG label's symbol reads to the same URL" \
+	    [ "$(zbarimg --raw -q "$T/$s-phone.pgm" 2>/dev/null)" = "$url" ]
+	"$G" verify --pub "$T/other/county.pub" "$url" >/dev/null 2>&1
+	check "$s: another county's key refuses the URL" [ $? -eq 1 ]
+done
+svg="$T/phone/labels/ZJ-000123.svg"
+check "label prints the model" grep -q "规格型号 <tspan>YSP35.5</tspan>" "$svg"
+check "label prints the owner" grep -q "产权单位 <tspan>龙游县燃气有限公司</tspan>" "$svg"
+check "label prints the row's hotline" grep -q "服务电话 <tspan>0570-7012345</tspan>" "$svg"
+check "label prints the next inspection (last + 4 years)" \
+    grep -q "下次检验 <tspan>2028-05-01</tspan>" "$svg"
+svg="$T/phone/labels/LY2019A00457.svg"
+check "an owner's & and , are escaped in the SVG" grep -q "<tspan>Gas &amp; Co, Ltd</tspan>" "$svg"
+check "a row without a hotline gets --hotline" grep -q "服务电话 <tspan>400 123 4567</tspan>" "$svg"
+check "never inspected: next inspection is manufacture + 4 years" \
+    grep -q "下次检验 <tspan>2023-11-03</tspan>" "$svg"
+dims=$(file "$T/phone/labels/ZJ-000123.png" | sed 's/.*, \([0-9]*\) x \([0-9]*\),.*/\1 \2/')
+check "the PNG label has five lines of words under its square symbol ($dims)" \
+    sh -c 'set -- $1; [ $(($2 - $1)) -ge 200 ]' - "$dims"
+url=$(zbarimg --raw -q "$T/phone/labels/ZJ-000123.png" 2>/dev/null)
+"$G" verify --pub "$T/keys/county.pub" "$(printf '%s' "$url" | sed 's|CHECK.EXAMPLE|EVIL.EXAMPLE|')" \
+    >"$T/v.out" 2>&1
+check "a changed host reads as the same cylinder (the signature is what counts)" \
+    grep -q "^serial  *ZJ-000123\$" "$T/v.out"
+"$G" verify --pub "$T/keys/county.pub" "$(printf '%s' "$url" | sed 's|%20|%2|')" \
+    >"$T/v.out" 2>&1
+check "a URL whose code is altered is refused (exit $?)" grep -q "^refused: " "$T/v.out"
+"$G" mint --key "$T/keys/county.key" --county 330825 --csv "$T/phone.csv" --out "$T/p2" \
+    --base-url "ftp://check.example.gov.cn/c/" >/dev/null 2>"$T/p2.err"
+check "mint refuses a base URL that is not http(s) (usage, exit $?)" \
+    grep -q "does not start with https://" "$T/p2.err"
+"$G" mint --key "$T/keys/county.key" --county 330825 --csv "$T/phone.csv" --out "$T/p3" \
+    --font /nonexistent.ttf >/dev/null 2>"$T/p3.err"
+check "mint names a font it cannot read" grep -q "/nonexistent.ttf: not a font" "$T/p3.err"
 
 # terminal rendering
 "$G" show "$code" >"$T/show.out" 2>&1

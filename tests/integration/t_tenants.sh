@@ -135,6 +135,7 @@ POST    cases/report    -                                          report    2.0
 POST    cases/reassign  -                                          reassign  2.04   -
 GET     cases/overdue   -                                          -         2.05   -
 GET     cases/figures   -                                          -         2.05   -
+GET     registry/history serial=CYA5                               -         2.05   -
 TABLE
 
 # The cells: METHOD PATH QUERY BODY A B X Y R O P G U W AUDITED, from the rows.
@@ -226,9 +227,9 @@ check "handshakes of the unknown identity were refused by name" \
     grep -q "unknown identity 'station:S99'" "$T/county.log"
 check "one audit row per answered request on an audited row ($audited), none elsewhere" \
     [ "$(county_sql "SELECT count(*) FROM audit")" = "$audited" ]
-check "the audit rows are the regulator's: the county's queue, three traces, a curve and the station list" \
+check "the audit rows are the regulator's: the county's queue, three traces, a curve, the station list and a registry history" \
     [ "$(county_sql "SELECT group_concat(query || ':' || identity, ' ') FROM (SELECT * FROM audit ORDER BY id)")" = \
-      "queue:regulator:alice cylinder:regulator:alice buyer:regulator:alice station:regulator:alice curve:regulator:alice stations:regulator:alice" ]
+      "queue:regulator:alice cylinder:regulator:alice buyer:regulator:alice station:regulator:alice curve:regulator:alice stations:regulator:alice history:regulator:alice" ]
 
 # --- an answer the caller cannot take is refused before anything is stored ---------
 SEQ=$((SEQ + 1))

@@ -431,6 +431,147 @@ key_files_round_trip_private_file_is_0600_and_never_overwritten(void **state)
 	rmdir(dir);
 }
 
+/* ---- URL form (docs/code-format.md, "URL form") ---- */
+
+static const char url_base[] = "HTTPS://CHECK.EXAMPLE.GOV.CN/C/";
+
+/* Vector 1 in its URL form, as documented. */
+static const char url_vector1[] =
+    "HTTPS://CHECK.EXAMPLE.GOV.CN/C/GC1:%2050+O1%20M0R2GKFU*OQTIB3W5646*96WN669DBIK+RC-RR8:U1IP2"
+    "HR94V.98XGH85GQ6BMKCDFK5EULME/NLVU1O27UXHXLGEAEQTVJSOB%25E$BNRMP7:GZY7SMNM:550";
+
+static void
+url_form_of_every_vector_decodes_to_its_record(void **state)
+{
+	char url[CODE_URL_MAX + 1], err[200];
+	struct code_record rec;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(code_url(url_base, vectors[0].code, url, sizeof(url), err, sizeof(err)),
+	    0);
+	assert_string_equal(url, url_vector1);
+	for (i = 0; i < NVECTORS; i++) {
+		assert_int_equal(
+		    code_url(url_base, vectors[i].code, url, sizeof(url), err, sizeof(err)), 0);
+		/* a URL holds no space: a phone camera takes it whole */
+		assert_null(strchr(url, ' '));
+		assert_int_equal(
+		    code_decode_text(url, strlen(url), test_public, &rec, err, sizeof(err)), 0);
+		assert_record_equal(&rec, &vectors[i].rec);
+		/* the old bare code still reads through the same entry */
+		assert_int_equal(code_decode_text(vectors[i].code, strlen(vectors[i].code),
+		                     test_public, &rec, err, sizeof(err)),
+		    0);
+		assert_record_equal(&rec, &vectors[i].rec);
+	}
+	/* lower-case base, a query-string base, an escaped colon and a phone's
+	 * appended fragment all carry the same code */
+	assert_int_equal(code_url("https://check.example.gov.cn/c/", vectors[1].code, url,
+	                     sizeof(url), err, sizeof(err)),
+	    0);
+	assert_int_equal(code_decode_text(url, strlen(url), test_public, &rec, err, sizeof(err)),
+	    0);
+	assert_record_equal(&rec, &vectors[1].rec);
+	assert_int_equal(code_url("http://10.0.0.1:8080/check?c=", vectors[2].code, url,
+	                     sizeof(url), err, sizeof(err)),
+	    0);
+	strcat(url, "#top");
+	assert_int_equal(code_decode_text(url, strlen(url), test_public, &rec, err, sizeof(err)),
+	    0);
+	assert_record_equal(&rec, &vectors[2].rec);
+}
+
+static void
+no_change_to_a_url_yields_another_cylinder(void **state)
+{
+	char buf[sizeof(url_vector1)], err[200];
+	struct code_record rec;
+	size_t len = strlen(url_vector1), pos;
+	int c, accepted = 0;
+
+	(void)state;
+	for (pos = 0; pos < len; pos++) {
+		for (c = 0x20; c < 0x7f; c++) {
+			if (c == url_vector1[pos])
+				continue;
+			memcpy(buf, url_vector1, len + 1);
+			buf[pos] = (char)c;
+			if (code_decode_text(buf, len, test_public, &rec, err, sizeof(err)) == 0) {
+				/* only the untrusted base, a case change of a hex digit or a
+				 * cut at '?', '#', '&' after the code may still read, and
+				 * only as the same cylinder */
+				assert_record_equal(&rec, &vectors[0].rec);
+				accepted++;
+			} else {
+				assert_true(err[0] != '\0');
+			}
+		}
+	}
+	assert_true(accepted > 0); /* the base is not part of what is checked */
+}
+
+static void
+refuses_malformed_urls_and_base_urls_with_a_reason(void **state)
+{
+	static const struct {
+		const char *text, *reason;
+	} bad[] = {
+		{ "https://check.example.gov.cn/c/", "holds no cylinder code" },
+		{ "HTTPS://CHECK.EXAMPLE.GOV.CN/C/GC1:%2G50",
+		    "'%' at position 36 is not followed by two hex digits" },
+		{ "HTTPS://CHECK.EXAMPLE.GOV.CN/C/GC1:%2", "not followed by two hex digits" },
+		{ "https://GC1:host/x", "holds no cylinder code" },
+		{ "HTTPS://X/C/GC2:ABC", "version 2 is not supported" },
+		{ "HTTPS://X/C/GC1:%20", "base45" },
+	};
+	static const struct {
+		const char *base, *reason;
+	} bad_base[] = {
+		{ "", "empty" },
+		{ "ftp://x/", "does not start with" },
+		{ "https://", "names no host" },
+		{ "https://check.example.gov.cn", "no path" },
+		{ "https://check.example.gov.cn/c", "must end in" },
+		{ "https://check.example.gov.cn/a b/", "position 31" },
+		{ "https://check.example.gov.cn/%41/", "'%'" },
+		{ "https://check.example.gov.cn/GC1:/", "take for the code" },
+	};
+	char text[CODE_URL_MAX + 64], url[CODE_URL_MAX + 1], err[200];
+	struct code_record rec;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(code_decode_text(bad[i].text, strlen(bad[i].text), test_public,
+		                     &rec, err, sizeof(err)),
+		    -1);
+		if (strstr(err, bad[i].reason) == NULL)
+			fail_msg("'%s': '%s' lacks '%s'", bad[i].text, err, bad[i].reason);
+		assert_int_equal(rec.county, 0);
+	}
+	for (i = 0; i < sizeof(bad_base) / sizeof(bad_base[0]); i++) {
+		assert_int_equal(
+		    code_url(bad_base[i].base, vectors[0].code, url, sizeof(url), err, sizeof(err)),
+		    -1);
+		if (strstr(err, bad_base[i].reason) == NULL)
+			fail_msg("'%s': '%s' lacks '%s'", bad_base[i].base, err,
+			    bad_base[i].reason);
+	}
+	/* longer than a label URL may be */
+	memset(text, 'A', sizeof(text) - 1);
+	memcpy(text, "https://x/", 10);
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(code_decode_text(text, strlen(text), test_public, &rec, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "too long for a label URL"));
+	/* a URL whose code is the other key's is refused like the bare code */
+	assert_int_equal(code_url(url_base, other_key_code, url, sizeof(url), err, sizeof(err)), 0);
+	assert_int_equal(code_decode_text(url, strlen(url), test_public, &rec, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "signature does not match"));
+}
+
 int
 main(void)
 {
@@ -446,6 +587,9 @@ main(void)
 		cmocka_unit_test(refuses_validly_signed_records_outside_the_format),
 		cmocka_unit_test(knows_the_five_models_and_their_fill_mass),
 		cmocka_unit_test(key_files_round_trip_private_file_is_0600_and_never_overwritten),
+		cmocka_unit_test(url_form_of_every_vector_decodes_to_its_record),
+		cmocka_unit_test(no_change_to_a_url_yields_another_cylinder),
+		cmocka_unit_test(refuses_malformed_urls_and_base_urls_with_a_reason),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

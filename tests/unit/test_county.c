@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "psk.h"
+#include "history.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -284,9 +285,10 @@ registry_versions_grow_with_changes_only(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    county_registry_set(&cdb, "X1", "scrapped", NULL, NULL, NULL, err, sizeof(err)), 0);
+	    county_registry_set(&cdb, "X1", "scrapped", NULL, NULL, NULL, "t", err, sizeof(err)),
+	    0);
 	assert_int_equal(county_registry_set(&cdb, "X2", NULL, "2024-01-01", "2028-01-01", "GasCo",
-	                     err, sizeof(err)),
+	                     "t", err, sizeof(err)),
 	    0);
 	assert_int_equal(county_registry_since(&cdb, 0, 10, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.count, 2);
@@ -304,6 +306,79 @@ registry_versions_grow_with_changes_only(void **state)
 	assert_int_equal(r.more, 1);
 	assert_int_equal(r.version, 1);
 	wire_registry_free(&r);
+}
+
+/* A registry CSV of cylinders H2 (active) and H3 (with status h3). */
+static void
+write_h2_h3(const char *path, const char *h3)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fprintf(fp,
+	    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	    "H2,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,active\n"
+	    "H3,YSP35.5,2019-05,15.2,,GasCo,2023-01-10,%s\n",
+	    h3);
+	fclose(fp);
+}
+
+/* History, not overwrite: every change of status, inspection and owner is a
+ * row with who made it; the registry row holds only the newest state. */
+static void
+registry_keeps_every_change_as_history(void **state)
+{
+	struct history_row h[8];
+	char err[256], csv[160];
+	struct county_import_result res;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(county_registry_set(&cdb, "H1", NULL, "2020-03-01", "2024-03-01",
+	                     "龙游县燃气有限公司", "zhang", err, sizeof(err)),
+	    0);
+	assert_int_equal(county_registry_set(&cdb, "H1", NULL, "2024-02-20", "2028-02-20", NULL,
+	                     "li", err, sizeof(err)),
+	    0);
+	assert_int_equal(county_registry_set(&cdb, "H1", NULL, NULL, NULL, "衢州液化气公司", "li",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    county_registry_set(&cdb, "H1", "scrapped", NULL, NULL, NULL, "wang", err, sizeof(err)),
+	    0);
+	assert_int_equal(history_list(cdb.db, "H1", h, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 4);
+	/* the first inspection is still there after the second */
+	assert_string_equal(h[0].last_inspection, "2020-03-01");
+	assert_string_equal(h[0].actor, "zhang");
+	assert_string_equal(h[0].source, "set");
+	assert_string_equal(h[1].last_inspection, "2024-02-20");
+	assert_string_equal(h[1].next_inspection, "2028-02-20");
+	assert_string_equal(h[1].owner, "龙游县燃气有限公司");
+	assert_string_equal(h[2].owner, "衢州液化气公司");
+	assert_string_equal(h[3].status, "scrapped");
+	assert_string_equal(h[3].actor, "wang");
+	assert_true(h[0].version < h[1].version && h[2].version < h[3].version);
+
+	/* an import adds a row only for a cylinder it changes, naming FILE:LINE */
+	snprintf(csv, sizeof(csv), "%s/reg.csv", dir);
+	write_h2_h3(csv, "active");
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
+	assert_int_equal(res.changed, 0);
+	write_h2_h3(csv, "retired");
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
+	assert_int_equal(res.changed, 1);
+	assert_int_equal(history_list(cdb.db, "H2", h, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(history_list(cdb.db, "H3", h, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].status, "active");
+	assert_string_equal(h[0].next_inspection, "2027-01-10");
+	assert_string_equal(h[1].status, "retired");
+	assert_string_equal(h[1].source, "import");
+	assert_string_equal(h[1].actor, "zhao");
+	assert_non_null(strstr(h[1].detail, "reg.csv:3"));
 }
 
 static void
@@ -412,7 +487,8 @@ a_trace_comes_in_pages_in_time_order(void **state)
 		    1796000000000 + rows[i].t, "PAGE-1");
 	/* a cylinder the county registry knows (no C05 among its violations) */
 	assert_int_equal(
-	    county_registry_set(&cdb, "PAGE-1", "active", NULL, NULL, NULL, err, sizeof(err)), 0);
+	    county_registry_set(&cdb, "PAGE-1", "active", NULL, NULL, NULL, "t", err, sizeof(err)),
+	    0);
 	assert_int_equal(county_ingest(&cdb, "P1", "test", &b, &ack, &alerts, err, sizeof(err)), 0);
 	wire_batch_free(&b);
 
@@ -912,7 +988,8 @@ an_unregistered_cylinder_filled_is_a_county_alert(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    county_registry_set(&cdb, "REG-1", "active", NULL, NULL, NULL, err, sizeof(err)), 0);
+	    county_registry_set(&cdb, "REG-1", "active", NULL, NULL, NULL, "t", err, sizeof(err)),
+	    0);
 	one_batch(&b, "TA", 2);
 	own_record(&b.records[0], 1, 0xa1, "REG-1");
 	own_record(&b.records[1], 2, 0xa1, "NOREG-1");
@@ -939,6 +1016,7 @@ main(void)
 		cmocka_unit_test(a_disposition_belongs_to_the_alerts_township),
 		cmocka_unit_test(lookups_say_found_or_not_found_one_way),
 		cmocka_unit_test(registry_versions_grow_with_changes_only),
+		cmocka_unit_test(registry_keeps_every_change_as_history),
 		cmocka_unit_test(a_trace_is_audited),
 		cmocka_unit_test(a_trace_comes_in_pages_in_time_order),
 		cmocka_unit_test(a_trace_range_is_by_the_records_time),

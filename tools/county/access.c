@@ -70,6 +70,8 @@ static const struct action_row {
 	[ACCESS_CASES_FIGURES] = { "cases.figures", 0,
 	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
 	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	[ACCESS_HISTORY_READ] = { "history.read", 1,
+	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 };
 
 static int

@@ -78,6 +78,7 @@ enum access_action {
 	ACCESS_CASES_REASSIGN,  /* move a case to another township */
 	ACCESS_CASES_OVERDUE,   /* the list of cases past a deadline */
 	ACCESS_CASES_FIGURES,   /* figures per township and period */
+	ACCESS_HISTORY_READ,    /* a cylinder's registry history (every change, who made it) */
 	ACCESS_ACTION_COUNT
 };
 

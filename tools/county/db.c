@@ -26,6 +26,7 @@
 #include "csv.h"
 #include "db.h"
 #include "ingestcheck.h"
+#include "history.h"
 #include "registry.h"
 #include "log.h"
 #include "recordrows.h"
@@ -1480,9 +1481,10 @@ fail:
 
 int
 county_registry_set(struct county_db *c, const char *serial, const char *status,
-    const char *last_inspection, const char *next_inspection, const char *owner, char *err,
-    size_t errlen)
+    const char *last_inspection, const char *next_inspection, const char *owner, const char *actor,
+    char *err, size_t errlen)
 {
+	const struct history_by by = { "set", actor, NULL };
 	sqlite3_stmt *st = NULL;
 	int rc;
 
@@ -1515,10 +1517,29 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 		db_error(c, err, errlen, "registry");
 		goto fail;
 	}
+	if (history_note(c->db, serial, &by, err, errlen) == -1)
+		goto fail;
 	return store_commit(c->db, err, errlen) == -1 ? (store_rollback(c->db), -1) : 0;
 fail:
 	store_rollback(c->db);
 	return -1;
+}
+
+int
+county_registry_history(struct county_db *c, const char *audit_as, const char *serial,
+    struct history_row *rows, size_t max, size_t *n, int *more, char *err, size_t errlen)
+{
+	struct audit_row audit;
+
+	*more = 0;
+	if (history_list(c->db, serial, rows, max + 1, n, err, errlen) == -1)
+		return -1;
+	if (*n > max) {
+		*n = max;
+		*more = 1;
+	}
+	audit = (struct audit_row){ audit_as, "history", serial, 0, 0, (int64_t)*n, NULL };
+	return audit_write(c, &audit, err, errlen);
 }
 
 /*
@@ -1529,9 +1550,11 @@ fail:
  * twice sends stations nothing new.
  */
 int
-county_registry_import(struct county_db *c, const char *path, int cycle_years,
+county_registry_import(struct county_db *c, const char *path, int cycle_years, const char *actor,
     struct county_import_result *res, char *err, size_t errlen)
 {
+	char where[HISTORY_DETAIL_MAX + 1];
+	const struct history_by by = { "import", actor, where };
 	struct registry_columns cols;
 	struct registry_row row;
 	struct csv_reader *reader = NULL;
@@ -1603,8 +1626,12 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years,
 			db_error(c, err, errlen, "registry");
 			goto rollback;
 		}
-		if (sqlite3_changes(c->db) > 0)
+		if (sqlite3_changes(c->db) > 0) {
+			snprintf(where, sizeof(where), "%.120s:%lu", path, cr.line);
+			if (history_note(c->db, row.serial, &by, err, errlen) == -1)
+				goto rollback;
 			res->changed++;
+		}
 	}
 	if (!header) {
 		err_set(err, errlen, "%s: empty file (no header row)", path);

@@ -28,6 +28,7 @@
 
 #include "access.h"
 #include "countyconf.h"
+#include "history.h"
 #include "wire.h"
 
 struct county_db {
@@ -133,17 +134,25 @@ int county_stations(struct county_db *c, const char *audit_as, struct wire_stati
 int county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
     char *err, size_t errlen);
 /* Insert or change one registry row; fields that are NULL stay as they are.
- * The row gets the next registry version. */
+ * The row gets the next registry version, and its new state a row of the
+ * registry history (history.h) by actor, in the same transaction. */
 int county_registry_set(struct county_db *c, const char *serial, const char *status,
-    const char *last_inspection, const char *next_inspection, const char *owner, char *err,
-    size_t errlen);
+    const char *last_inspection, const char *next_inspection, const char *owner, const char *actor,
+    char *err, size_t errlen);
+
+/* The registry history of serial, oldest first, at most max rows (rows
+ * must hold max + 1; *more says the county holds more), written to the
+ * audit log under audit_as (query "history"). */
+int county_registry_history(struct county_db *c, const char *audit_as, const char *serial,
+    struct history_row *rows, size_t max, size_t *n, int *more, char *err, size_t errlen);
 
 struct county_import_result {
 	unsigned long rows, rejected, changed;
 };
 
-/* Import a registry CSV (registry.h format) into the county registry. */
+/* Import a registry CSV (registry.h format) into the county registry; each
+ * row that changes a cylinder adds a history row by actor naming FILE:LINE. */
 int county_registry_import(struct county_db *c, const char *path, int cycle_years,
-    struct county_import_result *res, char *err, size_t errlen);
+    const char *actor, struct county_import_result *res, char *err, size_t errlen);
 
 #endif

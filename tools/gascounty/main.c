@@ -19,6 +19,7 @@
 
 #include "catalogue.h"
 #include "county.h"
+#include "history.h"
 #include "log.h"
 #include "store.h"
 #include "timetext.h"
@@ -142,14 +143,16 @@ static const struct command {
 	    "Fields not given stay as they are; the cylinder gets the next registry\n"
 	    "version, which stations pull with their next registry delta.  With\n"
 	    "--inspected and no --next, the next inspection is the inspection date plus\n"
-	    "inspection_cycle_years (configuration).\n",
+	    "inspection_cycle_years (configuration).  The change is also kept in the\n"
+	    "registry history with your account name (gastrace cylinder shows it).\n",
 	    registry_set },
 	{ "registry import", "FILE.csv",
 	    "import a registry CSV (docs/registry.md) into the county registry",
 	    "One transaction; rows that fail validation are reported as FILE:LINE and\n"
 	    "skipped; a cylinder whose facts did not change keeps its version, so\n"
 	    "importing the same file twice sends stations nothing new.  Prints how many\n"
-	    "rows were read, changed and rejected.\n",
+	    "rows were read, changed and rejected.  Each changed cylinder gets a row of\n"
+	    "the registry history naming FILE:LINE and your account.\n",
 	    registry_import },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -276,14 +279,14 @@ static int
 registry_import(struct county_db *c, int argc, char **argv)
 {
 	struct county_import_result res;
-	char err[512];
+	char err[512], actor[HISTORY_ACTOR_MAX + 1];
 
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "gascounty: registry import needs one FILE.csv\n");
 		return 2;
 	}
-	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years, &res, err,
-	        sizeof(err)) == -1) {
+	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years,
+	        history_actor(actor, sizeof(actor)), &res, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
@@ -302,7 +305,7 @@ registry_set(struct county_db *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *status = NULL, *inspected = NULL, *next = NULL, *owner = NULL;
-	char next_buf[11], err[256];
+	char next_buf[11], err[256], actor[HISTORY_ACTOR_MAX + 1];
 	int32_t days;
 	int ch, y, m, d;
 
@@ -348,8 +351,8 @@ registry_set(struct county_db *c, int argc, char **argv)
 		date_format(date_to_days(y, m, d), next_buf);
 		next = next_buf;
 	}
-	if (county_registry_set(c, argv[optind], status, inspected, next, owner, err,
-	        sizeof(err)) == -1) {
+	if (county_registry_set(c, argv[optind], status, inspected, next, owner,
+	        history_actor(actor, sizeof(actor)), err, sizeof(err)) == -1) {
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}

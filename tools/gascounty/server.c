@@ -34,9 +34,11 @@
 #include "access.h"
 #include "cases.h"
 #include "catalogue.h"
+#include "code.h"
 #include "county.h"
 #include "daemon.h"
 #include "door.h"
+#include "histwire.h"
 #include "log.h"
 #include "timetext.h"
 #include "util.h"
@@ -784,6 +786,38 @@ get_stations(const struct request *rq, coap_resource_t *resource, coap_session_t
 	    outlen);
 }
 
+/* GET /registry/history?serial=S: every change of a cylinder's registry row
+ * (histwire.h), audited like a trace. */
+#define HISTORY_MAX 2000
+static void
+get_history(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	static struct history_row rows[HISTORY_MAX + 1]; /* one request at a time */
+	char err[256], serial[CODE_SERIAL_MAX + 1];
+	uint8_t *out;
+	size_t n, outlen;
+	int more;
+
+	if (query_get(query, "serial", serial, sizeof(serial)) != 0 || !code_serial_valid(serial)) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need serial=SERIAL");
+		return;
+	}
+	if (county_registry_history(&S.cdb, rq->audit_as, serial, rows, HISTORY_MAX, &n, &more, err,
+	        sizeof(err)) == -1) {
+		log_warnx("registry history: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	log_info("%s: registry history %s: %zu changes", rq->who->identity, serial, n);
+	if (histwire_encode(serial, rows, n, more, &out, &outlen) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
 /* ---- cases (cases.h): handlers ------------------------------------------------ */
 
 /* Reply to an enum cases_result that is not CASES_DONE. */
@@ -815,7 +849,7 @@ case_body(const coap_pdu_t *request, coap_pdu_t *response, struct case_request *
 	size_t len;
 	char err[200];
 
-	if (body(request, &data, &len) == -1) {
+	if (body(request, &data, &len) != 0) {
 		memset(cr, 0, sizeof(*cr));
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no body");
 		return -1;
@@ -832,7 +866,7 @@ query_id(const coap_string_t *query, int64_t *id)
 {
 	char text[24], *end;
 
-	if (query_get(query, "id", text, sizeof(text)) == -1)
+	if (query_get(query, "id", text, sizeof(text)) != 0)
 		return -1;
 	*id = strtoll(text, &end, 10);
 	return end != text && *end == '\0' && *id > 0 ? 0 : -1;
@@ -848,9 +882,10 @@ list_cases(enum cases_view view, const struct request *rq, coap_resource_t *reso
 	size_t max = 500;
 	uint8_t *out;
 	size_t len;
+	int got;
 
-	if (query_get(query, "view", text, sizeof(text)) == 0 &&
-	    cases_view_parse(text, &view) == -1) {
+	got = query_get(query, "view", text, sizeof(text));
+	if (got == -2 || (got == 0 && cases_view_parse(text, &view) == -1)) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "view is open, mine, all or overdue");
 		return;
@@ -916,7 +951,7 @@ get_case_evidence(const struct request *rq, coap_resource_t *resource, coap_sess
 	cbor_item_t *m;
 	int64_t id;
 
-	if (query_id(query, &id) == -1 || query_get(query, "hash", hash, sizeof(hash)) == -1) {
+	if (query_id(query, &id) == -1 || query_get(query, "hash", hash, sizeof(hash)) != 0) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N&hash=SHA256");
 		return;
 	}
@@ -1250,6 +1285,14 @@ static const struct resource resources[] = {
 	    .query = "`[from=T&to=T]`",
 	    .body = "",
 	    .answer = "2.05 + figures per township" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "registry/history",
+	    .action = ACCESS_HISTORY_READ,
+	    .handler = get_history,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`serial=S`",
+	    .body = "",
+	    .answer = "2.05 + registry history" },
 	{ .path = NULL },
 };
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,6 +174,26 @@ cmd_buyerkey(int argc, char **argv)
 
 /* ---- mint -------------------------------------------------------------------- */
 
+#define LABEL_HOTLINE_MAX 32
+
+/* A hotline as printed: 3 to 32 of digits, '-', '+', ' ', '(' and ')',
+ * with at least 3 digits (0570-1234567, 400 123 4567, 12345). */
+static int
+hotline_valid(const char *s, size_t len)
+{
+	size_t i, digits = 0;
+
+	if (len < 3 || len > LABEL_HOTLINE_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (strchr("-+ ()", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	}
+	return digits >= 3;
+}
+
 static void
 csv_put_field(FILE *fp, const char *s, size_t len)
 {
@@ -223,11 +244,20 @@ cmd_mint(int argc, char **argv)
 		{ "csv", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "no-labels", no_argument, NULL, 'n' },
+		{ "base-url", required_argument, NULL, 'u' },
+		{ "hotline", required_argument, NULL, 'H' },
+		{ "cycle", required_argument, NULL, 'y' },
+		{ "font", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key_path = NULL, *county_text = NULL, *csv_path = NULL, *out = NULL;
+	const char *base_url = NULL, *hotline = "", *font_path = NULL;
 	char path[4096], tmp[4096], labels[4096], err[512], code[CODE_MAX_LEN + 1];
+	char url[CODE_URL_MAX + 1], next[11], phone[LABEL_HOTLINE_MAX + 1];
+	struct label_font *font = NULL;
+	struct label_facts facts;
+	int hotline_column = -1, cycle = 4;
 	struct code_key *key = NULL;
 	struct registry_columns cols;
 	struct registry_row row;
@@ -245,8 +275,24 @@ cmd_mint(int argc, char **argv)
 	int ch, n, i, no_labels = 0, rc = 1;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "k:c:f:o:nh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "k:c:f:o:nu:H:y:F:h", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'u':
+			base_url = optarg;
+			break;
+		case 'H':
+			hotline = optarg;
+			break;
+		case 'y':
+			cycle = atoi(optarg);
+			if (cycle < 1 || cycle > 20 ||
+			    strspn(optarg, "0123456789") != strlen(optarg))
+				return usage_error("mint", "--cycle '%s' is not 1 to 20 years",
+				    optarg);
+			break;
+		case 'F':
+			font_path = optarg;
+			break;
 		case 'k':
 			key_path = optarg;
 			break;
@@ -275,6 +321,14 @@ cmd_mint(int argc, char **argv)
 	    county_text[0] == '0')
 		return usage_error("mint", "county code '%s' is not six digits", county_text);
 	county = (uint32_t)strtoul(county_text, NULL, 10);
+	if (base_url != NULL && code_base_url_check(base_url, err, sizeof(err)) == -1)
+		return usage_error("mint", "--base-url: %s", err);
+	if (hotline[0] != '\0' && !hotline_valid(hotline, strlen(hotline)))
+		return usage_error("mint", "--hotline '%s' is not a telephone number", hotline);
+	if (!no_labels && (font = label_font_open(font_path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "gaslabel mint: %s\n", err);
+		return 1;
+	}
 
 	if ((key = code_key_load_private(key_path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "gaslabel mint: %s\n", err);
@@ -301,6 +355,9 @@ cmd_mint(int argc, char **argv)
 		fprintf(stderr, "gaslabel mint: %s:%lu: %s\n", csv_path, csv.line, err);
 		goto out;
 	}
+	for (i = 0; i < csv.nfields; i++)
+		if (csv.lengths[i] == 7 && strncasecmp(csv.fields[i], "hotline", 7) == 0)
+			hotline_column = i;
 	snprintf(labels, sizeof(labels), "%s/labels", out);
 	if (make_dir(out, 0755) == -1 || (!no_labels && make_dir(labels, 0755) == -1))
 		goto out;
@@ -363,23 +420,46 @@ cmd_mint(int argc, char **argv)
 			rejected++;
 			continue;
 		}
+		str_copy(phone, hotline, sizeof(phone));
+		if (hotline_column >= 0 && hotline_column < csv.nfields &&
+		    csv.lengths[hotline_column] > 0) {
+			if (!hotline_valid(csv.fields[hotline_column],
+			        csv.lengths[hotline_column])) {
+				progress_end(&bar);
+				fprintf(stderr, "%s:%lu: hotline is not a telephone number\n",
+				    csv_path, csv.line);
+				rejected++;
+				continue;
+			}
+			memcpy(phone, csv.fields[hotline_column], csv.lengths[hotline_column]);
+			phone[csv.lengths[hotline_column]] = '\0';
+		}
 		csv_put_row(codes, &csv, cols.code, code);
 		if (!no_labels) {
+			const char *qr = code;
+
+			if (base_url != NULL) {
+				if (code_url(base_url, code, url, sizeof(url), err, sizeof(err)) ==
+				    -1)
+					goto label_failed;
+				qr = url;
+			}
+			date_format(registry_next_inspection(&row, cycle), next);
+			facts =
+			    (struct label_facts){ row.serial, row.model, row.owner, phone, next };
 			if (snprintf(path, sizeof(path), "%s/%.24s.png", labels, row.serial) >=
 			    (int)sizeof(path)) {
 				err_set(err, sizeof(err), "%s: path too long", labels);
 				goto label_failed;
 			}
-			if (label_write_png(path, code, row.serial, row.model, err, sizeof(err)) ==
-			    -1)
+			if (label_write_png(path, qr, &facts, font, err, sizeof(err)) == -1)
 				goto label_failed;
 			if (snprintf(path, sizeof(path), "%s/%.24s.svg", labels, row.serial) >=
 			    (int)sizeof(path)) {
 				err_set(err, sizeof(err), "%s: path too long", labels);
 				goto label_failed;
 			}
-			if (label_write_svg(path, code, row.serial, row.model, err, sizeof(err)) ==
-			    -1)
+			if (label_write_svg(path, qr, &facts, err, sizeof(err)) == -1)
 				goto label_failed;
 		}
 		minted++;
@@ -413,6 +493,7 @@ out:
 	if (in != NULL)
 		fclose(in);
 	code_key_free(key);
+	label_font_close(font);
 	return rc;
 }
 
@@ -481,7 +562,7 @@ cmd_verify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pub = NULL;
-	char code[CODE_MAX_LEN + 2], err[512];
+	char code[CODE_URL_MAX + 2], err[512];
 	struct code_key *key;
 	struct code_record rec;
 	size_t len;
@@ -512,7 +593,7 @@ cmd_verify(int argc, char **argv)
 		                                   : "too long for a cylinder code",
 		    sizeof(err));
 	} else {
-		rc = code_decode(code, len, key, &rec, err, sizeof(err));
+		rc = code_decode_text(code, len, key, &rec, err, sizeof(err));
 	}
 	code_key_free(key);
 	if (rc == -1) {
@@ -538,11 +619,19 @@ static const struct command commands[] = {
 	        "--buyer-key also makes DIR/buyer.key, the county buyer key (docs/buyers.md)." },
 	{ .name = "mint",
 	    .run = cmd_mint,
-	    .usage = "mint --key KEY --county CODE --csv FILE --out DIR [--no-labels]",
+	    .usage = "mint --key KEY --county CODE --csv FILE --out DIR [--no-labels]\n"
+	             "         [--base-url URL] [--hotline PHONE] [--cycle YEARS] [--font FILE]",
 	    .help = "Sign one code per row of a county registry CSV (header serial,model,\n"
-	            "manufactured,tare_kg,fill_kg,owner,last_inspection,status[,code]).  Writes\n"
-	            "DIR/codes.csv (the rows with a code column, for `gasctl registry import`)\n"
-	            "and DIR/labels/SERIAL.png and .svg.  CODE is the six-digit county code.\n"
+	            "manufactured,tare_kg,fill_kg,owner,last_inspection,status[,code][,hotline]).\n"
+	            "Writes DIR/codes.csv (the rows with a code column, for `gasctl registry\n"
+	            "import`) and DIR/labels/SERIAL.png and .svg: the QR symbol and, in Chinese,\n"
+	            "serial, model, owner, hotline and next inspection.  CODE is the six-digit\n"
+	            "county code.  --base-url puts the county's check page URL with the code in\n"
+	            "the QR symbol (e.g. HTTPS://CHECK.EXAMPLE.GOV.CN/C/; capitals keep the\n"
+	            "symbol small) so a phone camera opens it; without it the symbol holds the\n"
+	            "bare code.  --hotline is the owner's hotline for rows without a hotline\n"
+	            "column; --cycle the inspection cycle for the next inspection (default 4\n"
+	            "years); --font a font file with Chinese characters (default: fontconfig's).\n"
 	            "Rejected rows are reported as FILE:LINE: reason; exit 1 if there were any." },
 	{ .name = "show",
 	    .run = cmd_show,
@@ -553,7 +642,8 @@ static const struct command commands[] = {
 	    .run = cmd_verify,
 	    .usage = "verify --pub PUB CODE",
 	    .help = "Decode CODE and check its signature with the county public key PUB.\n"
-	            "Prints the record (exit 0) or the reason it is refused (exit 1).\n"
+	            "Prints the record (exit 0) or the reason it is refused (exit 1).  CODE\n"
+	            "may be a bare code or a label URL holding one (docs/code-format.md).\n"
 	            "CODE - reads one line from standard input." },
 	{ .name = "buyerkey",
 	    .run = cmd_buyerkey,

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "plot.h"
 #include "progress.h"
+#include "timeline.h"
 #include "timetext.h"
 #include "util.h"
 #include "weight.h"
@@ -95,8 +96,12 @@ static int key_fill(const struct options *o, int argc, char **argv, char *key, s
 static const struct command commands[] = {
 	{ .name = "cylinder",
 	    .usage = "SERIAL [--from T] [--to T] [--after CURSOR | --all]",
-	    .help = "Every fill of the cylinder (station, time, weights, masked buyer, rules)\n"
-	            "and every refusal that named it.\n" TRACE_HELP_TAIL,
+	    .help = "The cylinder's life on one timeline: every fill (station, time, weights,\n"
+	            "masked buyer, rules), every refusal that named it and every change of its\n"
+	            "county registry row (status, inspections, owner; kind \"registry\", who\n"
+	            "made it in the last column), in time order, then where it is now: the\n"
+	            "station that last saw it and its registry state.  --json adds the\n"
+	            "changes as \"history\" and the present as \"now\".\n" TRACE_HELP_TAIL,
 	    .path = "trace/cylinder",
 	    .param = "serial",
 	    .answer = ANSWER_TRACE,
@@ -351,8 +356,46 @@ print_header(int csv)
 		    "NET KG", "RESULT", "VIOLATIONS");
 }
 
+/* A registry change as a row of the same table (station "county", kind
+ * "registry", the facts after the change and who made it in the last column). */
 static void
-print_records(const struct wire_trace *t, int csv)
+print_change(const struct timeline_row *row, const char *serial, int csv)
+{
+	char when[TIMETEXT_MAX];
+
+	timetext_format(row->at_ms, csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON, when);
+	if (csv) {
+		const char *cols[] = { when, "county", "", "registry", "", serial, "", "",
+			row->status, "", row->text };
+
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+			if (c > 0)
+				putchar(',');
+			csv_field(cols[c]);
+		}
+		putchar('\n');
+	} else
+		printf(TABLE_ROW, when, "county", "-", "registry", "-", serial, "-", "-",
+		    row->status, row->text);
+}
+
+/* The changes up to until_ms, before the record of that time. */
+static size_t
+print_changes_until(struct timeline *tl, int64_t until_ms, const char *serial, int csv)
+{
+	struct timeline_row row;
+	size_t n = 0;
+
+	while (timeline_next(tl, until_ms, &row) == 1) {
+		print_change(&row, serial, csv);
+		n++;
+	}
+	return n;
+}
+
+static void
+print_records(const struct wire_trace *t, int csv, struct timeline *tl, const char *serial,
+    size_t *changes)
 {
 	/* every violation of a record with its reason: WIRE_MAX_VIOLATIONS of them */
 	static char details[WIRE_MAX_VIOLATIONS * (WIRE_WORD + WIRE_TEXT + 4)];
@@ -364,6 +407,7 @@ print_records(const struct wire_trace *t, int csv)
 		const char *cylinder = "", *buyer = "";
 		char seq[24], line[12] = "";
 
+		*changes += print_changes_until(tl, wire_record_time(r), serial, csv);
 		timetext_format(wire_record_time(r), csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON,
 		    when);
 		violations_text(r, 0, viol, sizeof(viol));
@@ -527,6 +571,58 @@ say_more(size_t shown, const char *next)
 	    shown, next);
 }
 
+/* gastrace cylinder: the cylinder's registry history (GET /registry/history,
+ * audited by the county like the trace), to merge into the trace.  *tl is
+ * NULL for every other command. */
+static int
+history_fetch(struct coaplink *link, const struct command *c, const struct options *o,
+    const char *key, struct timeline **tl)
+{
+	static const struct command history = { .name = "cylinder", .path = "registry/history" };
+	struct coaplink_response resp;
+	char query[128], err[256];
+	int rc;
+
+	*tl = NULL;
+	if (strcmp(c->name, "cylinder") != 0)
+		return GASTRACE_OK;
+	snprintf(query, sizeof(query), "serial=%s", key);
+	if ((rc = ask(link, &history, query, 1, key, &resp)) != GASTRACE_OK)
+		return rc;
+	*tl = timeline_parse((const char *)resp.data, resp.len, o->from_ms, o->to_ms, err,
+	    sizeof(err));
+	coaplink_response_free(&resp);
+	if (*tl == NULL) {
+		fprintf(stderr, "gastrace: %s\n", err);
+		return GASTRACE_ERROR;
+	}
+	if (timeline_more(*tl))
+		fprintf(stderr,
+		    "gastrace: the county holds more registry changes of %s than it "
+		    "sent: the oldest are shown\n",
+		    key);
+	return GASTRACE_OK;
+}
+
+/* Where the cylinder is now: the station of its last record, and its
+ * registry state. */
+static void
+print_now(const struct timeline *tl, const char *station, const char *kind, int64_t at_ms)
+{
+	struct timeline_row row;
+	char when[TIMETEXT_MAX];
+
+	if (station[0] != '\0') {
+		timetext_format(at_ms, TIMETEXT_PERSON, when);
+		printf("now: last seen at station %s, %s (%s)", station, when, kind);
+	} else
+		printf("now: not seen at any station in this trace");
+	if (timeline_last(tl, &row) == 1)
+		printf("; registry: %s, next inspection %s", row.status,
+		    row.next_inspection[0] != '\0' ? row.next_inspection : "none");
+	printf("\n");
+}
+
 /* A trace as a table or CSV: page after page while --all. */
 static int
 trace_text(struct coaplink *link, const struct command *c, const struct options *o, const char *key)
@@ -534,10 +630,15 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 	struct coaplink_response resp;
 	struct progress bar;
 	struct wire_trace t;
-	char after[WIRE_CURSOR], query[512], err[256];
-	size_t total = 0, pages = 0;
+	struct timeline *tl = NULL;
+	char after[WIRE_CURSOR], query[512], err[256], seen_at[WIRE_ID] = "",
+	                                               seen_kind[WIRE_WORD] = "";
+	size_t total = 0, pages = 0, changes = 0;
+	int64_t seen_ms = 0;
 	int rc, more;
 
+	if ((rc = history_fetch(link, c, o, key, &tl)) != GASTRACE_OK)
+		return rc;
 	str_copy(after, o->after != NULL ? o->after : "", sizeof(after));
 	progress_init(&bar, stderr, "gastrace: records so far:");
 	do {
@@ -552,9 +653,18 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 			break;
 		}
 		progress_end(&bar); /* erased before rows that may share its terminal */
+		if (pages == 0 && tl != NULL && o->after != NULL && t.count > 0)
+			timeline_skip_before(tl, wire_record_time(&t.records[0]));
 		if (pages++ == 0)
 			print_header(o->csv); /* once an answer came: none on a refusal */
-		print_records(&t, o->csv);
+		print_records(&t, o->csv, tl, key, &changes);
+		if (t.count > 0) {
+			const struct wire_record *last = &t.records[t.count - 1];
+
+			str_copy(seen_at, last->station, sizeof(seen_at));
+			str_copy(seen_kind, last->kind, sizeof(seen_kind));
+			seen_ms = wire_record_time(last);
+		}
 		fflush(stdout);
 		total += t.count;
 		more = t.more;
@@ -570,15 +680,53 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 			fprintf(stderr,
 			    "gastrace: stopped after %zu records: go on with --after %s\n", total,
 			    after);
+		timeline_free(tl);
 		return rc;
 	}
-	if (!o->csv)
+	if (rc == GASTRACE_OK) /* the changes after the last record: this is the last part */
+		changes += print_changes_until(tl, INT64_MAX, key, o->csv);
+	if (!o->csv) {
 		printf("%zu record%s%s%s%s\n", total, total == 1 ? "" : "s",
 		    rc == GASTRACE_MORE ? " shown; MORE MATCH: go on with --after " : "",
 		    rc == GASTRACE_MORE ? after : "", rc == GASTRACE_MORE ? " (or --all)" : "");
-	else if (rc == GASTRACE_MORE)
+		if (tl != NULL) {
+			printf("%zu registry change%s\n", changes, changes == 1 ? "" : "s");
+			if (rc == GASTRACE_OK)
+				print_now(tl, seen_at, seen_kind, seen_ms);
+		}
+	} else if (rc == GASTRACE_MORE)
 		say_more(total, after);
+	timeline_free(tl);
 	return rc;
+}
+
+/* gastrace cylinder --json: the registry changes as the county sent them
+ * ("history", in the time range) and, when the trace is whole, "now": the
+ * station of the last record and the registry state. */
+static void
+json_add_history(json_t *doc, const struct timeline *tl, int whole)
+{
+	json_t *records = json_object_get(doc, "records"), *last, *now, *fill;
+	struct timeline_row row;
+	size_t n = json_array_size(records);
+
+	json_object_set(doc, "history", timeline_changes(tl));
+	if (!whole)
+		return;
+	now = json_object();
+	if (n > 0) {
+		last = json_array_get(records, n - 1);
+		fill = json_object_get(last, "fill");
+		json_object_set(now, "station", json_object_get(last, "st"));
+		json_object_set(now, "kind", json_object_get(last, "kind"));
+		json_object_set(now, "at",
+		    fill != NULL ? json_object_get(fill, "start") : json_object_get(last, "at"));
+	}
+	if (timeline_last(tl, &row) == 1) {
+		json_object_set_new(now, "status", json_string(row.status));
+		json_object_set_new(now, "next_inspection", json_string(row.next_inspection));
+	}
+	json_object_set_new(doc, "now", now);
 }
 
 /* A trace as the county's JSON: one answer as it came, or with --all every
@@ -590,10 +738,13 @@ trace_json(struct coaplink *link, const struct command *c, const struct options 
 	struct progress bar;
 	json_t *doc = NULL, *page, *records;
 	json_error_t jerr;
+	struct timeline *tl = NULL;
 	char after[WIRE_CURSOR], query[512], *text;
 	size_t total = 0;
 	int rc, more = 0;
 
+	if ((rc = history_fetch(link, c, o, key, &tl)) != GASTRACE_OK)
+		return rc;
 	str_copy(after, o->after != NULL ? o->after : "", sizeof(after));
 	progress_init(&bar, stderr, "gastrace: records so far:");
 	do {
@@ -635,6 +786,8 @@ trace_json(struct coaplink *link, const struct command *c, const struct options 
 			json_object_del(doc, "next");
 		else
 			json_object_set_new(doc, "next", json_string(after));
+		if (tl != NULL)
+			json_add_history(doc, tl, rc == GASTRACE_OK);
 		text = json_dumps(doc, JSON_COMPACT | WEIGHT_JSON_PRECISION);
 		if (text != NULL)
 			printf("%s\n", text);
@@ -646,6 +799,7 @@ trace_json(struct coaplink *link, const struct command *c, const struct options 
 		    total, after);
 	}
 	json_decref(doc);
+	timeline_free(tl);
 	return rc;
 }
 
