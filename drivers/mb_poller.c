@@ -43,6 +43,7 @@ struct poll_request {
 struct unit {
 	int id;
 	struct mb_profile profile;
+	uint32_t wanted; /* signals the user reads (mb_poller_set_signals); planned */
 	struct poll_request req[MB_SIG_COUNT];
 	int nreq;
 	int field_req[MB_SIG_COUNT]; /* request index of each polled field, -1 if none */
@@ -51,7 +52,11 @@ struct unit {
 	int backoff_ms;
 	int64_t due_ms;
 	uint16_t heartbeat;
+	int interval_ms; /* this unit's poll interval (0: the bus's), copied from
+	                  * interval_set when the unit is scheduled */
 	/* under poller->lock */
+	int interval_set; /* mb_poller_set_interval */
+	int resched;      /* interval_set changed: the bus thread schedules it again */
 	struct mb_snapshot snap;
 };
 
@@ -83,6 +88,7 @@ struct mb_poller {
 	int bus_down; /* under lock: the bus is closed and waiting to be reopened; writes
 	               * fail at once.  0 while up or before the first open attempt. */
 	struct write_request *head, *tail;
+	int resched; /* under lock: some unit's interval changed */
 	struct mb_poller_stats stats;
 
 	/* bus thread only */
@@ -175,7 +181,8 @@ plan_requests(struct unit *u)
 			int lo = -1;
 			for (int s = 0; s < MB_SIG_COUNT; s++) {
 				const struct mb_field *f = &pr->field[s];
-				if (!f->present || !f->poll || (int)f->table != t || done[s])
+				if (!f->present || !f->poll || !(u->wanted & (1u << s)) ||
+				    (int)f->table != t || done[s])
 					continue;
 				if (lo < 0 || f->address < pr->field[lo].address)
 					lo = s;
@@ -194,8 +201,8 @@ plan_requests(struct unit *u)
 				for (int s = 0; s < MB_SIG_COUNT; s++) {
 					const struct mb_field *f = &pr->field[s];
 					long end, fend;
-					if (!f->present || !f->poll || (int)f->table != t ||
-					    done[s])
+					if (!f->present || !f->poll || !(u->wanted & (1u << s)) ||
+					    (int)f->table != t || done[s])
 						continue;
 					end = (long)r->address + r->count;
 					fend = (long)f->address + mb_field_width(f);
@@ -247,11 +254,62 @@ mb_poller_add_unit(struct mb_poller *p, int unit_id, const struct mb_profile *pr
 	memset(u, 0, sizeof(*u));
 	u->id = unit_id;
 	u->profile = *profile;
+	u->wanted = (1u << MB_SIG_COUNT) - 1;
 	plan_requests(u);
 	for (int s = 0; s < MB_SIG_COUNT; s++)
 		if (u->field_req[s] >= 0)
 			u->snap.present |= 1u << s;
 	*unit_index = p->nunits++;
+	return 0;
+}
+
+int
+mb_poller_set_signals(struct mb_poller *p, int index, uint32_t signals)
+{
+	struct unit *u;
+
+	if (index < 0 || index >= p->nunits) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (p->started) {
+		errno = EBUSY;
+		return -1;
+	}
+	u = &p->unit[index];
+	u->wanted = signals;
+	plan_requests(u);
+	if (u->nreq == 0) {
+		/* nothing it needs is polled: one signal is still read, or
+		 * the unit's link state would never be known */
+		for (int s = 0; s < MB_SIG_COUNT && u->nreq == 0; s++)
+			if (u->profile.field[s].present && u->profile.field[s].poll) {
+				u->wanted = 1u << s;
+				plan_requests(u);
+			}
+	}
+	u->snap.present = 0;
+	for (int s = 0; s < MB_SIG_COUNT; s++)
+		if (u->field_req[s] >= 0)
+			u->snap.present |= 1u << s;
+	return 0;
+}
+
+int
+mb_poller_set_interval(struct mb_poller *p, int index, int interval_ms)
+{
+	if (index < 0 || index >= p->nunits || interval_ms < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->unit[index].interval_set != interval_ms) {
+		p->unit[index].interval_set = interval_ms;
+		p->unit[index].resched = 1;
+		p->resched = 1;
+		pthread_cond_broadcast(&p->wake);
+	}
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
@@ -520,7 +578,7 @@ poll_unit(struct mb_poller *p, int index)
 	uint16_t buf[MB_SIG_COUNT][125];
 	static _Thread_local uint16_t bitbuf[2000];
 	double value[MB_SIG_COUNT];
-	int e = 0, broken = 0;
+	int e = 0, broken = 0, interval;
 	int64_t now;
 
 	for (int r = 0; r < u->nreq; r++) {
@@ -553,8 +611,11 @@ poll_unit(struct mb_poller *p, int index)
 			break;
 		}
 	}
+	pthread_mutex_lock(&p->lock);
+	interval = u->interval_set > 0 ? u->interval_set : p->config.poll_interval_ms;
+	pthread_mutex_unlock(&p->lock);
 	now = clock_ms(CLOCK_MONOTONIC);
-	if (p->config.poll_interval_ms > 0) {
+	if (interval > 0) {
 		/*
 		 * Fixed-rate schedule: the next read is due one interval after
 		 * this one was due, not after it ran, so the reads a slow
@@ -562,11 +623,12 @@ poll_unit(struct mb_poller *p, int index)
 		 * unit keeps its rate.  Far behind (bus overloaded, or back from
 		 * back-off), restart the schedule from now.
 		 */
-		if (u->due_ms <= 0 || u->backoff_ms > 0 ||
-		    u->due_ms + p->config.poll_interval_ms < now - CATCH_UP_MS)
-			u->due_ms = now + p->config.poll_interval_ms;
+		if (u->due_ms <= 0 || u->backoff_ms > 0 || interval != u->interval_ms ||
+		    u->due_ms + interval < now - CATCH_UP_MS)
+			u->due_ms = now + interval;
 		else
-			u->due_ms += p->config.poll_interval_ms;
+			u->due_ms += interval;
+		u->interval_ms = interval;
 	} else {
 		u->due_ms = now;
 	}
@@ -643,7 +705,7 @@ idle_until(struct mb_poller *p, int64_t at_ms)
 
 	deadline(&ts, at_ms);
 	pthread_mutex_lock(&p->lock);
-	while (!p->stop && p->head == NULL && clock_ms(CLOCK_MONOTONIC) < at_ms)
+	while (!p->stop && p->head == NULL && !p->resched && clock_ms(CLOCK_MONOTONIC) < at_ms)
 		if (pthread_cond_timedwait(&p->wake, &p->lock, &ts) == ETIMEDOUT)
 			break;
 	stopping = p->stop;
@@ -665,6 +727,19 @@ bus_thread(void *arg)
 			struct timespec ts;
 			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 			p->stats.cpu_ms = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+		}
+		if (p->resched) {
+			/* a unit asked to be read more often is read now, not
+			 * when its old, longer interval ends */
+			for (i = 0; i < p->nunits; i++) {
+				struct unit *u = &p->unit[i];
+				int want = u->interval_set > 0 ? u->interval_set
+				                               : p->config.poll_interval_ms;
+				if (u->resched && want < u->interval_ms && u->backoff_ms == 0)
+					u->due_ms = 0;
+				u->resched = 0;
+			}
+			p->resched = 0;
 		}
 		pthread_mutex_unlock(&p->lock);
 		if (stopping)

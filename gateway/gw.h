@@ -33,12 +33,15 @@ struct gw_unit_ref {
 
 struct gw_line_hw {
 	struct gw_busrt *bus;
-	int scale;         /* poller unit index of the scale */
-	int valve;         /* poller unit index of the valve unit */
-	int filler;        /* the line is one filling controller */
-	uint64_t last_seq; /* scale snapshot seq already stepped */
-	int64_t stale_ms;  /* a snapshot older than this is not a reading */
-	int watchdog_set;  /* the watchdog timeout has been written */
+	int scale;                   /* poller unit index of the scale */
+	int valve;                   /* poller unit index of the valve unit */
+	int filler;                  /* the line is one filling controller */
+	uint64_t last_seq;           /* scale snapshot seq already stepped */
+	int64_t stale_ms;            /* a snapshot older than this is not a reading */
+	int valve_slow;              /* the valve unit is read less often: the line is idle */
+	int64_t valve_slow_stale_ms; /* stale_ms for a valve unit read less often */
+	int64_t valve_slow_until;    /* until then the valve unit's reading may be that old */
+	int watchdog_set;            /* the watchdog timeout has been written */
 	int64_t watchdog_retry_ms;
 };
 
