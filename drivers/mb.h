@@ -122,6 +122,7 @@ struct mb_profile {
 	char kind[16];          /* "scale", "valve", "filler" or "indicator" */
 	char description[128];
 	double capacity_kg; /* [device] capacity: the weighing range, kg; 0: not given */
+	int close_ms;       /* [device] close_ms: a valve's closing time, ms; 0: not given */
 	struct mb_field field[MB_SIG_COUNT];
 	/* where it came from, for messages */
 	char origin[256]; /* the file's path (or the origin given to the parser) */
