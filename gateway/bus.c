@@ -160,10 +160,17 @@ notify(void *arg, int unit_index)
 
 	/* Only a weight matters at once (the cut-off); valve units are looked
 	 * at on the next pass, at most STEP_MAX_MS later.  This keeps the
-	 * wake-ups to one per scale reading. */
+	 * wake-ups to one per scale reading, and none for an idle line
+	 * (valve_pace), which the next pass steps: a wake-up costs this
+	 * thread and the interlock thread a context switch each, most of
+	 * gasgw's CPU per poll (docs/drivers.md). */
 	if (unit_index < 0 || unit_index >= MB_MAX_UNITS || !bus->unit_is_scale[unit_index])
 		return;
 	pthread_mutex_lock(&bus->lock);
+	if (!(bus->urgent_lines & (1u << bus->unit_line[unit_index]))) {
+		pthread_mutex_unlock(&bus->lock);
+		return;
+	}
 	bus->fresh = 1;
 	bus->fresh_lines |= 1u << bus->unit_line[unit_index];
 	pthread_cond_signal(&bus->wake);
@@ -236,9 +243,18 @@ valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line,
 	           !line->valve_close_pending && !line->emergency && !line->force_close &&
 	           !line->watch;
 	int interval = bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50;
+	uint32_t bit = 1u << bus->unit_line[hw->scale];
 
-	if (hw->filler || slow == hw->valve_slow)
+	if (slow == hw->valve_slow)
 		return;
+	/* an idle line's readings wait for the next pass (notify) */
+	pthread_mutex_lock(&bus->lock);
+	bus->urgent_lines = slow ? bus->urgent_lines & ~bit : bus->urgent_lines | bit;
+	pthread_mutex_unlock(&bus->lock);
+	if (hw->filler) {
+		hw->valve_slow = slow;
+		return;
+	}
 	if (mb_poller_set_interval(bus->poller, hw->valve,
 	        slow ? interval * IDLE_VALVE_SLOWER : 0) == -1)
 		return;
@@ -401,6 +417,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		}
 		bus->unit_line[hw->scale] = (int)bus->line_count;
 		bus->unit_is_scale[hw->scale] = 1;
+		bus->urgent_lines |= 1u << bus->line_count; /* until valve_pace finds it idle */
 		bus->unit_line[hw->valve] = (int)bus->line_count;
 		memset(&io, 0, sizeof(io));
 		io.ctx = hw;

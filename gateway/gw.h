@@ -55,6 +55,7 @@ struct gw_busrt {
 	pthread_cond_t wake;
 	int fresh;                   /* the poller has new data */
 	uint32_t fresh_lines;        /* bit i: bus->lines[i] has a new reading */
+	uint32_t urgent_lines;       /* bit i: its every new weight is stepped at once (not idle) */
 	int unit_line[MB_MAX_UNITS]; /* poller unit index -> index in lines[] */
 	int unit_is_scale[MB_MAX_UNITS];
 	int64_t last_all_ms;      /* last time every line was stepped */
