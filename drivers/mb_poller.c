@@ -89,7 +89,9 @@ struct mb_poller {
 	int bus_down; /* under lock: the bus is closed and waiting to be reopened; writes
 	               * fail at once.  0 while up or before the first open attempt. */
 	struct write_request *head, *tail;
-	int resched; /* under lock: some unit's interval changed */
+	int resched;         /* under lock: some unit's interval changed */
+	clockid_t cpu_clock; /* under lock: the bus thread's CPU clock, */
+	int cpu_clock_ok;    /* valid from start until the thread ends */
 	struct mb_poller_stats stats;
 
 	/* bus thread only */
@@ -725,21 +727,29 @@ idle_until(struct mb_poller *p, int64_t at_ms)
 	return stopping;
 }
 
+/* CPU time of a thread's clock, ms.  The bus thread's is read when asked
+ * (mb_poller_stats), not on every round: it is a system call, not vDSO. */
+static double
+thread_cpu_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return -1;
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
 static void *
 bus_thread(void *arg)
 {
 	struct mb_poller *p = arg;
+	double cpu;
 	int64_t now, wait_until = 0;
 	int i, stopping;
 
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		stopping = p->stop;
-		{
-			struct timespec ts;
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-			p->stats.cpu_ms = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-		}
 		if (p->resched) {
 			/* a unit asked to be read more often is read now, not
 			 * when its old, longer interval ends */
@@ -789,6 +799,10 @@ bus_thread(void *arg)
 	pthread_mutex_lock(&p->lock);
 	p->bus_down = 1;
 	fail_queued_writes(p, MB_ESTOPPED);
+	cpu = thread_cpu_ms(CLOCK_THREAD_CPUTIME_ID);
+	if (cpu >= 0)
+		p->stats.cpu_ms = cpu;
+	p->cpu_clock_ok = 0;
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
@@ -815,6 +829,9 @@ mb_poller_start(struct mb_poller *p, char *err, size_t errlen)
 		errno = rc;
 		return -1;
 	}
+	pthread_mutex_lock(&p->lock);
+	p->cpu_clock_ok = pthread_getcpuclockid(p->thread, &p->cpu_clock) == 0;
+	pthread_mutex_unlock(&p->lock);
 	p->started = 1;
 	return 0;
 }
@@ -864,6 +881,12 @@ void
 mb_poller_stats(struct mb_poller *p, struct mb_poller_stats *out)
 {
 	pthread_mutex_lock(&p->lock);
+	/* while it runs; once stopped, the figure it left */
+	if (p->cpu_clock_ok) {
+		double cpu = thread_cpu_ms(p->cpu_clock);
+		if (cpu >= 0)
+			p->stats.cpu_ms = cpu;
+	}
 	*out = p->stats;
 	pthread_mutex_unlock(&p->lock);
 }
