@@ -84,9 +84,13 @@ hw_read(void *ctx, struct line_reading *out)
 		}
 	}
 	if (!hw->filler) {
-		/* read less often while the line is idle (valve_pace) */
-		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now,
-		    now < hw->valve_slow_until ? hw->valve_slow_stale_ms : hw->stale_ms);
+		/* read less often while the line is idle (valve_pace): a
+		 * reading from before the full rate resumed may be as old as
+		 * the slow rate allows; any later one, only as old as usual */
+		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now, hw->valve_slow_stale_ms);
+		if (out->valve_ok && snap.updated_ms >= hw->valve_fast_since &&
+		    now - snap.updated_ms > hw->stale_ms)
+			out->valve_ok = 0;
 		if (out->valve_ok) {
 			out->valve_fb = has(&snap, MB_SIG_VALVE_FB);
 			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
@@ -234,7 +238,7 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
  * less often, and at the full rate again, at once, as soon as the line
  * leaves idle (a cylinder identified, a start): long before the valve can
  * open.  Until the first read at the full rate, the slow staleness still
- * holds, so the switch shows no link fault.
+ * holds for the reading from before, so the switch shows no link fault.
  */
 static void
 valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line, int64_t now)
@@ -259,7 +263,7 @@ valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line,
 	        slow ? interval * IDLE_VALVE_SLOWER : 0) == -1)
 		return;
 	hw->valve_slow = slow;
-	hw->valve_slow_until = slow ? INT64_MAX : now + hw->valve_slow_stale_ms;
+	hw->valve_fast_since = slow ? INT64_MAX : now;
 }
 
 static void *

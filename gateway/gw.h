@@ -40,7 +40,8 @@ struct gw_line_hw {
 	int64_t stale_ms;            /* a snapshot older than this is not a reading */
 	int valve_slow;              /* the valve unit is read less often: the line is idle */
 	int64_t valve_slow_stale_ms; /* stale_ms for a valve unit read less often */
-	int64_t valve_slow_until;    /* until then the valve unit's reading may be that old */
+	int64_t valve_fast_since;    /* full rate since (INT64_MAX: slow); a reading from
+	                              * before may be valve_slow_stale_ms old */
 	int watchdog_set;            /* the watchdog timeout has been written */
 	int64_t watchdog_retry_ms;
 };
