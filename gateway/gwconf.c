@@ -366,6 +366,7 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 				    "[line %s]: uses a unit id that [line %s] already uses on its bus",
 				    l->name, o->name);
 		}
+		l->preact_given = conf_where_line(where, l, "preact_kg") > 0;
 		/* The profiles: one filling controller, or a scale and a valve. */
 		l->filler = l->scale_unit == l->valve_unit;
 		if (l->scale_profile[0] == '\0' || (!l->filler && l->valve_profile[0] == '\0'))

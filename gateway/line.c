@@ -106,7 +106,8 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->scale_capacity_kg = lc->scale.capacity_kg; /* R25's base: the scale profile's */
 	line->heartbeat_ms = config->heartbeat_ms > 0 ? config->heartbeat_ms : 200;
 	line->preact_kg = lc->preact_kg;
-	line->valve_close_ms = lc->filler ? 0 : lc->valve.close_ms;
+	/* a pre-act the configuration gives is used as given until learnt */
+	line->valve_close_ms = lc->filler || lc->preact_given ? 0 : lc->valve.close_ms;
 	line->poll_ms = 50;
 	for (size_t b = 0; b < config->bus_count; b++)
 		if (strcmp(config->buses[b].name, lc->bus) == 0 && config->buses[b].poll_hz > 0)
