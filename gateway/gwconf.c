@@ -279,7 +279,8 @@ static int
 profile_same(const struct mb_profile *a, const struct mb_profile *b)
 {
 	if (strcmp(a->name, b->name) != 0 || strcmp(a->kind, b->kind) != 0 ||
-	    strcmp(a->description, b->description) != 0 || a->capacity_kg != b->capacity_kg)
+	    strcmp(a->description, b->description) != 0 || a->capacity_kg != b->capacity_kg ||
+	    a->close_ms != b->close_ms)
 		return 0;
 	for (int s = 0; s < MB_SIG_COUNT; s++) {
 		const struct mb_field *x = &a->field[s], *y = &b->field[s];
