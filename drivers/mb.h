@@ -122,6 +122,7 @@ struct mb_profile {
 	char kind[16];          /* "scale", "valve", "filler" or "indicator" */
 	char description[128];
 	double capacity_kg; /* [device] capacity: the weighing range, kg; 0: not given */
+	int close_ms;       /* [device] close_ms: a valve's closing time, ms; 0: not given */
 	struct mb_field field[MB_SIG_COUNT];
 	/* where it came from, for messages */
 	char origin[256]; /* the file's path (or the origin given to the parser) */
@@ -351,6 +352,25 @@ int mb_poller_new(const struct mb_bus_config *config, mb_poller_notify notify, v
  */
 int mb_poller_add_unit(struct mb_poller *poller, int unit_id, const struct mb_profile *profile,
     int *unit_index, char *err, size_t errlen);
+
+/*
+ * Read only these signals of a unit (bits 1u << signal): its plan is made
+ * again of those of its polled fields, so a signal nobody reads costs no
+ * request (a valve unit whose user reads only valve_fb is one request, not
+ * one per table).  A mask that leaves nothing to read keeps the profile's
+ * first polled signal, so the unit's link state is still known.  The
+ * snapshot's present bits follow.  Only before mb_poller_start; 0, or -1
+ * with errno EINVAL / EBUSY.
+ */
+int mb_poller_set_signals(struct mb_poller *poller, int unit_index, uint32_t signals);
+
+/*
+ * Read this unit every interval_ms from now on (0: the bus's
+ * poll_interval_ms), for a user whose need changes with its state: a valve
+ * unit whose line is idle is read less often than during a fill.  A shorter
+ * interval takes effect at once (the unit is read next).  Thread-safe.
+ */
+int mb_poller_set_interval(struct mb_poller *poller, int unit_index, int interval_ms);
 
 /* Start the bus thread (it opens the bus, retrying with back-off).  0 or -1. */
 int mb_poller_start(struct mb_poller *poller, char *err, size_t errlen);

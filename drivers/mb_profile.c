@@ -129,6 +129,7 @@ struct profile_text {
 	char kind[16];
 	char description[128];
 	double capacity;
+	int close_ms;
 	struct signal_text signal[MB_SIG_COUNT];
 };
 
@@ -143,6 +144,8 @@ static const struct conf_key device_keys[] = {
 	    0 },
 	{ "capacity", CONF_DOUBLE, offsetof(struct profile_text, capacity), 0, 0, 1e6, "0",
 	    "weighing range (maximum load) in kg; a scale, indicator or filler needs it", NULL, 0 },
+	{ "close_ms", CONF_INT, offsetof(struct profile_text, close_ms), 0, 0, 10000, "0",
+	    "a valve's closing time in ms (close command to no more flow); 0: not known", NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -293,6 +296,7 @@ profile_check(void *root, const struct conf_where *where, struct conf_report *re
 	str_copy(p->kind, t->kind, sizeof(p->kind));
 	str_copy(p->description, t->description, sizeof(p->description));
 	p->capacity_kg = t->capacity;
+	p->close_ms = t->close_ms;
 	p->kind_line = conf_where_line(where, t, "kind");
 	p->capacity_line = conf_where_line(where, t, "capacity");
 	for (int s = 0; s < MB_SIG_COUNT; s++)

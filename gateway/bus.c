@@ -21,6 +21,13 @@
 
 #define STEP_MAX_MS 50
 #define WRITE_TIMEOUT_MS 500
+#define IDLE_VALVE_SLOWER 4 /* an idle line's valve unit is read this many times less often */
+
+/* What hw_read uses of each unit; nothing else is read (mb_poller_set_signals). */
+#define SCALE_SIGNALS                                                                              \
+	((1u << MB_SIG_GROSS) | (1u << MB_SIG_STABLE) | (1u << MB_SIG_MOTION) |                    \
+	    (1u << MB_SIG_ERROR))
+#define FILLER_SIGNALS (SCALE_SIGNALS | (1u << MB_SIG_FILL_DONE) | (1u << MB_SIG_VALVE_FB))
 
 struct line *
 gw_line(struct gw *gw, int number)
@@ -36,12 +43,13 @@ gw_line(struct gw *gw, int number)
 /* --- line_io over the poller ------------------------------------------------ */
 
 static int
-hw_snapshot(const struct gw_line_hw *hw, int unit, struct mb_snapshot *snap, int64_t now)
+hw_snapshot(const struct gw_line_hw *hw, int unit, struct mb_snapshot *snap, int64_t now,
+    int64_t stale_ms)
 {
 	if (mb_poller_snapshot(hw->bus->poller, unit, snap) == -1)
 		return 0;
 	return snap->link == MB_LINK_UP && snap->updated_ms > 0 &&
-	       now - snap->updated_ms <= hw->stale_ms;
+	       now - snap->updated_ms <= stale_ms;
 }
 
 static int
@@ -58,7 +66,7 @@ hw_read(void *ctx, struct line_reading *out)
 	int64_t now = time_mono_ms();
 
 	memset(out, 0, sizeof(*out));
-	out->scale_ok = hw_snapshot(hw, hw->scale, &snap, now);
+	out->scale_ok = hw_snapshot(hw, hw->scale, &snap, now, hw->stale_ms);
 	if (out->scale_ok) {
 		out->gross_kg = snap.value[MB_SIG_GROSS];
 		out->at_ms = snap.updated_ms;
@@ -76,7 +84,13 @@ hw_read(void *ctx, struct line_reading *out)
 		}
 	}
 	if (!hw->filler) {
-		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now);
+		/* read less often while the line is idle (valve_pace): a
+		 * reading from before the full rate resumed may be as old as
+		 * the slow rate allows; any later one, only as old as usual */
+		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now, hw->valve_slow_stale_ms);
+		if (out->valve_ok && snap.updated_ms >= hw->valve_fast_since &&
+		    now - snap.updated_ms > hw->stale_ms)
+			out->valve_ok = 0;
 		if (out->valve_ok) {
 			out->valve_fb = has(&snap, MB_SIG_VALVE_FB);
 			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
@@ -150,10 +164,17 @@ notify(void *arg, int unit_index)
 
 	/* Only a weight matters at once (the cut-off); valve units are looked
 	 * at on the next pass, at most STEP_MAX_MS later.  This keeps the
-	 * wake-ups to one per scale reading. */
+	 * wake-ups to one per scale reading, and none for an idle line
+	 * (valve_pace), which the next pass steps: a wake-up costs this
+	 * thread and the interlock thread a context switch each, most of
+	 * gasgw's CPU per poll (docs/drivers.md). */
 	if (unit_index < 0 || unit_index >= MB_MAX_UNITS || !bus->unit_is_scale[unit_index])
 		return;
 	pthread_mutex_lock(&bus->lock);
+	if (!(bus->urgent_lines & (1u << bus->unit_line[unit_index]))) {
+		pthread_mutex_unlock(&bus->lock);
+		return;
+	}
 	bus->fresh = 1;
 	bus->fresh_lines |= 1u << bus->unit_line[unit_index];
 	pthread_cond_signal(&bus->wake);
@@ -208,6 +229,43 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 	}
 }
 
+/*
+ * An idle line (valve commanded closed and acknowledged, no fill, no
+ * emergency, no watch) needs its valve unit's feedback only to show the link
+ * in gasctl status: R23 watches the weight, R24 counts only during a fill,
+ * and the heartbeat, written at its own rate whatever the reads, still fails
+ * at once on a dead link.  So its valve unit is read IDLE_VALVE_SLOWER times
+ * less often, and at the full rate again, at once, as soon as the line
+ * leaves idle (a cylinder identified, a start): long before the valve can
+ * open.  Until the first read at the full rate, the slow staleness still
+ * holds for the reading from before, so the switch shows no link fault.
+ */
+static void
+valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line, int64_t now)
+{
+	int slow = line->state == LINE_IDLE && !line->valve_commanded_open &&
+	           !line->valve_close_pending && !line->emergency && !line->force_close &&
+	           !line->watch;
+	int interval = bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50;
+	uint32_t bit = 1u << bus->unit_line[hw->scale];
+
+	if (slow == hw->valve_slow)
+		return;
+	/* an idle line's readings wait for the next pass (notify) */
+	pthread_mutex_lock(&bus->lock);
+	bus->urgent_lines = slow ? bus->urgent_lines & ~bit : bus->urgent_lines | bit;
+	pthread_mutex_unlock(&bus->lock);
+	if (hw->filler) {
+		hw->valve_slow = slow;
+		return;
+	}
+	if (mb_poller_set_interval(bus->poller, hw->valve,
+	        slow ? interval * IDLE_VALVE_SLOWER : 0) == -1)
+		return;
+	hw->valve_slow = slow;
+	hw->valve_fast_since = slow ? INT64_MAX : now;
+}
+
 static void *
 bus_thread(void *arg)
 {
@@ -239,9 +297,11 @@ bus_thread(void *arg)
 		all = now - bus->last_all_ms >= STEP_MAX_MS;
 		if (all)
 			bus->last_all_ms = now;
-		for (i = 0; i < bus->line_count; i++)
+		for (i = 0; i < bus->line_count; i++) {
 			if (all || (fresh & (1u << i)))
 				line_step(bus->lines[i], now);
+			valve_pace(bus, bus->lines[i]->io.ctx, bus->lines[i], now);
+		}
 		watchdog_setup(bus, now);
 		bus->loop_ms = now;
 	}
@@ -336,17 +396,32 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
 		               bus->config->response_timeout_ms;
+		hw->valve_slow_stale_ms =
+		    3 * IDLE_VALVE_SLOWER *
+		        (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
+		    bus->config->response_timeout_ms;
 		if (add_unit(bus, lc->scale_unit, &lc->scale, &hw->scale, err, errlen) == -1)
 			return -1;
 		if (lc->filler) {
 			hw->filler = 1;
 			hw->valve = hw->scale;
+			mb_poller_set_signals(bus->poller, hw->scale, FILLER_SIGNALS);
 		} else if (add_unit(bus, lc->valve_unit, &lc->valve, &hw->valve, err, errlen) ==
 		           -1) {
 			return -1;
+		} else {
+			/* the feedback, or without one the command read back: a
+			 * read the link state is known by */
+			mb_poller_set_signals(bus->poller, hw->scale, SCALE_SIGNALS);
+			mb_poller_set_signals(bus->poller, hw->valve,
+			    lc->valve.field[MB_SIG_VALVE_FB].present &&
+			            lc->valve.field[MB_SIG_VALVE_FB].poll
+			        ? 1u << MB_SIG_VALVE_FB
+			        : 1u << MB_SIG_VALVE_CMD);
 		}
 		bus->unit_line[hw->scale] = (int)bus->line_count;
 		bus->unit_is_scale[hw->scale] = 1;
+		bus->urgent_lines |= 1u << bus->line_count; /* until valve_pace finds it idle */
 		bus->unit_line[hw->valve] = (int)bus->line_count;
 		memset(&io, 0, sizeof(io));
 		io.ctx = hw;

@@ -33,12 +33,16 @@ struct gw_unit_ref {
 
 struct gw_line_hw {
 	struct gw_busrt *bus;
-	int scale;         /* poller unit index of the scale */
-	int valve;         /* poller unit index of the valve unit */
-	int filler;        /* the line is one filling controller */
-	uint64_t last_seq; /* scale snapshot seq already stepped */
-	int64_t stale_ms;  /* a snapshot older than this is not a reading */
-	int watchdog_set;  /* the watchdog timeout has been written */
+	int scale;                   /* poller unit index of the scale */
+	int valve;                   /* poller unit index of the valve unit */
+	int filler;                  /* the line is one filling controller */
+	uint64_t last_seq;           /* scale snapshot seq already stepped */
+	int64_t stale_ms;            /* a snapshot older than this is not a reading */
+	int valve_slow;              /* the valve unit is read less often: the line is idle */
+	int64_t valve_slow_stale_ms; /* stale_ms for a valve unit read less often */
+	int64_t valve_fast_since;    /* full rate since (INT64_MAX: slow); a reading from
+	                              * before may be valve_slow_stale_ms old */
+	int watchdog_set;            /* the watchdog timeout has been written */
 	int64_t watchdog_retry_ms;
 };
 
@@ -52,6 +56,7 @@ struct gw_busrt {
 	pthread_cond_t wake;
 	int fresh;                   /* the poller has new data */
 	uint32_t fresh_lines;        /* bit i: bus->lines[i] has a new reading */
+	uint32_t urgent_lines;       /* bit i: its every new weight is stepped at once (not idle) */
 	int unit_line[MB_MAX_UNITS]; /* poller unit index -> index in lines[] */
 	int unit_is_scale[MB_MAX_UNITS];
 	int64_t last_all_ms;      /* last time every line was stepped */

@@ -285,7 +285,8 @@ static int
 profile_same(const struct mb_profile *a, const struct mb_profile *b)
 {
 	if (strcmp(a->name, b->name) != 0 || strcmp(a->kind, b->kind) != 0 ||
-	    strcmp(a->description, b->description) != 0 || a->capacity_kg != b->capacity_kg)
+	    strcmp(a->description, b->description) != 0 || a->capacity_kg != b->capacity_kg ||
+	    a->close_ms != b->close_ms)
 		return 0;
 	for (int s = 0; s < MB_SIG_COUNT; s++) {
 		const struct mb_field *x = &a->field[s], *y = &b->field[s];
@@ -372,6 +373,7 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 				    "[line %s]: uses a unit id that [line %s] already uses on its bus",
 				    l->name, o->name);
 		}
+		l->preact_given = conf_where_line(where, l, "preact_kg") > 0;
 		/* The profiles: one filling controller, or a scale and a valve. */
 		l->filler = l->scale_unit == l->valve_unit;
 		if (l->scale_profile[0] == '\0' || (!l->filler && l->valve_profile[0] == '\0'))

@@ -49,6 +49,7 @@ struct gw_line {
 	char cutoff[16];       /* "gateway" or "controller" */
 	char scanner[GW_PATH]; /* serial barcode scanner device, "" for none */
 	double preact_kg;      /* initial pre-act before any learning */
+	int preact_given;      /* preact_kg set in the file: used as it is, not predicted */
 	/* set by gw_config_load */
 	int filler;              /* scale_unit = valve_unit: one filling controller */
 	struct mb_profile scale; /* scale_profile, loaded and checked for its role */

@@ -106,6 +106,12 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->scale_capacity_kg = lc->scale.capacity_kg; /* R25's base: the scale profile's */
 	line->heartbeat_ms = config->heartbeat_ms > 0 ? config->heartbeat_ms : 200;
 	line->preact_kg = lc->preact_kg;
+	/* a pre-act the configuration gives is used as given until learnt */
+	line->valve_close_ms = lc->filler || lc->preact_given ? 0 : lc->valve.close_ms;
+	line->poll_ms = 50;
+	for (size_t b = 0; b < config->bus_count; b++)
+		if (strcmp(config->buses[b].name, lc->bus) == 0 && config->buses[b].poll_hz > 0)
+			line->poll_ms = 1000 / config->buses[b].poll_hz;
 	line->db_ok = 1;
 	line->valve_close_pending = 1; /* close at the first step, whatever we believe */
 	line->state = LINE_IDLE;
@@ -120,6 +126,29 @@ void
 line_free(struct line *line)
 {
 	pthread_mutex_destroy(&line->lock);
+}
+
+/*
+ * The pre-act a fill cuts off with.  Once the line has learnt from a fill
+ * of its own, the learnt one.  Before (a new line, or one whose history was
+ * lost), predicted when the valve's profile gives its closing time: the gas
+ * that flows at the flow measured during this fill while the valve closes,
+ * while the reading ages on its way to this decision, and for half a poll
+ * period (a later reading comes a whole period later, so closing on the
+ * reading nearest the cut point means closing half a period early on
+ * average).  Without a closing time or a flow yet: the configured pre-act.
+ */
+static double
+cut_preact(const struct line *line, int64_t now)
+{
+	double lag_s;
+
+	if (line->inflight_n > 0 || line->valve_close_ms <= 0 || line->rate_kg_s <= 0)
+		return line->preact_kg;
+	lag_s = (line->valve_close_ms + line->poll_ms / 2.0 +
+	            (line->last.at_ms > 0 && now > line->last.at_ms ? now - line->last.at_ms : 0)) /
+	        1000.0;
+	return fmin(line->rate_kg_s * lag_s, LINE_PREACT_MAX_KG);
 }
 
 double
@@ -905,7 +934,13 @@ step_fill_states(struct line *line, int64_t now, int stop)
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
 			}
-		} else if (net >= line->fill.target_kg - line->preact_kg) {
+		} else if (net >= line->fill.target_kg - cut_preact(line, now)) {
+			if (line->inflight_n == 0 && line->valve_close_ms > 0)
+				log_info(
+				    "line %d: first fill: pre-act %.3f kg predicted from the flow "
+				    "%.3f kg/s and the valve's %d ms",
+				    line->number, cut_preact(line, now), line->rate_kg_s,
+				    line->valve_close_ms);
 			begin_close(line, now);
 			enter(line, LINE_CUTOFF, now);
 		}

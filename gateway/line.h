@@ -205,6 +205,9 @@ struct line {
 	int watch;
 	double watch_base;
 	/* pre-act learning */
+	int valve_close_ms; /* the valve profile's close_ms (0: not known, or the
+	                     * configuration gives preact_kg: no prediction) */
+	int poll_ms;        /* the bus's poll period */
 	double preact_kg;
 	double inflight[LINE_PREACT_HISTORY];
 	int inflight_n;

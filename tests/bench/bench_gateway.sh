@@ -4,7 +4,10 @@
 # against the same simulator, a pymodbus loop (Debian's python3-pymodbus,
 # /usr/bin/python3) doing the same reads at the same rate (what Python
 # gateways run).  Prints CPU % of one core, CPU time per unit poll and peak
-# RSS of each, and the ratio.  BENCH_SECONDS sets the measuring time
+# RSS of each, and the ratio.  Then the same again while a CPU hog (one
+# busy-looping process per core, same priority) keeps the machine busy: a
+# poller scheduled late must not cost more per poll (time-outs,
+# reconnections, extra wake-ups).  BENCH_SECONDS sets each measuring time
 # (default 20).  Timings are reported, never asserted.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -28,27 +31,12 @@ while [ $l -le $lines ]; do
 done
 bench_station_conf $lines "$port" >"$T/station.conf"
 
-# --- gasgw -------------------------------------------------------------------
-"$BUILD/gasgw" -f -c "$T/station.conf" 2>"$T/gw.log" &
-gw=$!
-PIDS="$PIDS $gw"
-wait_file "$T/gw.sock"
-sleep 2
-c0=$(cpu_ticks $gw)
-sleep "$secs"
-c1=$(cpu_ticks $gw)
-gw_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
-gw_priv=$(awk '/^Private_(Clean|Dirty)/ { s += $2 } END { print s }' "/proc/$gw/smaps_rollup")
-echo "# CPU ticks per thread (main/control, poller, interlock...):" \
-    $(for t in /proc/$gw/task/*; do awk '{ printf "%d ", $14 + $15 }' $t/stat; done)
-kill $gw
-gw_cpu_s=$(echo "$c0 $c1 $tick" | awk '{ printf "%.3f", ($2 - $1) / $3 }')
 
-# --- pymodbus loop -----------------------------------------------------------
 cat >"$T/poll.py" <<'EOF'
-# The same reads as gasgw's poller at the same rate: per line, the scale's
-# input registers 0-4 (gross, net, status) and the valve's coil 0, discrete
-# input 0 and holding registers 0-1 (watchdog, heartbeat).
+# Every polled signal of the two profiles at the same rate, as a Python
+# gateway reads them: per line, the scale's input registers 0-4 (gross, net,
+# status) and the valve's coil 0, discrete input 0 and holding registers 0-1
+# (watchdog, heartbeat).  gasgw reads only what the line uses (its plan).
 import resource, sys, time
 from pymodbus.client import ModbusTcpClient
 
@@ -77,14 +65,34 @@ r1 = resource.getrusage(resource.RUSAGE_SELF)
 cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 print("%.3f %d %d" % (cpu, polls, r1.ru_maxrss))
 EOF
-set -- $(/usr/bin/python3 "$T/poll.py" "$port" $lines $hz "$secs")
-py_cpu_s=$1 py_polls=$2 py_rss=$3
+
+# One measurement: gasgw for $secs, then the pymodbus loop for $secs.
+# Prints "gw_cpu_s gw_rss_kb gw_private_kb py_cpu_s py_polls py_rss_kb".
+measure() {
+	"$BUILD/gasgw" -f -c "$T/station.conf" 2>>"$T/gw.log" &
+	gw=$!
+	wait_file "$T/gw.sock"
+	sleep 2
+	c0=$(cpu_ticks $gw)
+	sleep "$secs"
+	c1=$(cpu_ticks $gw)
+	gw_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$gw/status")
+	gw_priv=$(awk '/^Private_(Clean|Dirty)/ { s += $2 } END { print s }' "/proc/$gw/smaps_rollup")
+	echo "# $1: gasgw CPU ticks per thread (main/control, poller, interlock...):" \
+	    $(for t in /proc/$gw/task/*; do awk '{ printf "%d ", $14 + $15 }' $t/stat; done) >&2
+	kill $gw
+	wait $gw 2>/dev/null
+	rm -f "$T/gw.sock"
+	gw_cpu_s=$(echo "$c0 $c1 $tick" | awk '{ printf "%.3f", ($2 - $1) / $3 }')
+	echo "$gw_cpu_s $gw_rss $gw_priv $(/usr/bin/python3 "$T/poll.py" "$port" $lines $hz "$secs")"
+}
 
 units=$((2 * lines))
-awk -v g="$gw_cpu_s" -v p="$py_cpu_s" -v s="$secs" -v u=$units -v hz=$hz -v pp="$py_polls" \
-    -v gr="$gw_rss" -v pr="$py_rss" -v gp="$gw_priv" 'BEGIN {
+report() {
+	awk -v what="$1" -v g="$2" -v gr="$3" -v gp="$4" -v p="$5" -v pp="$6" -v pr="$7" \
+	    -v s="$secs" -v u=$units -v hz=$hz 'BEGIN {
 	gpolls = u * hz * s
-	printf "gateway cost, %d lines (%d units) at %d Hz over Modbus TCP, %d s:\n", u / 2, u, hz, s
+	printf "gateway cost, %s, %d lines (%d units) at %d Hz over Modbus TCP, %d s:\n", what, u / 2, u, hz, s
 	printf "  gasgw     CPU %5.2f %% of a core, %6.1f us CPU per unit poll, peak RSS %6.1f MB (%.1f MB private, the rest shared libraries)\n",
 	    100 * g / s, 1e6 * g / gpolls, gr / 1024, gp / 1024
 	printf "  pymodbus  CPU %5.2f %% of a core, %6.1f us CPU per unit poll, peak RSS %6.1f MB (%d polls)\n",
@@ -92,4 +100,29 @@ awk -v g="$gw_cpu_s" -v p="$py_cpu_s" -v s="$secs" -v u=$units -v hz=$hz -v pp="
 	if (g > 0)
 		printf "  ratio: gasgw uses %.2f of pymodbus CPU per poll (aim <= 0.20); RSS %.2f MB (aim < 8)\n",
 		    (g / gpolls) / (p / pp), gr / 1024
+}'
+}
+
+set -- $(measure quiet)
+[ $# -eq 6 ] || { echo "bench_gateway: the quiet run failed (see $T/gw.log)" >&2; exit 1; }
+report "quiet machine" "$@"
+quiet_gw=$1 quiet_py=$4 quiet_pp=$5
+
+# --- busy machine: one CPU hog per core, in the same run ----------------------
+cores=$(getconf _NPROCESSORS_ONLN)
+hogs=""
+i=0
+while [ $i -lt "$cores" ]; do
+	/bin/sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+	PIDS="$PIDS $!"
+	i=$((i + 1))
+done
+set -- $(measure busy)
+for h in $hogs; do kill "$h" 2>/dev/null; done
+[ $# -eq 6 ] || { echo "bench_gateway: the busy run failed (see $T/gw.log)" >&2; exit 1; }
+report "busy machine ($cores CPU hogs)" "$@"
+awk -v qg="$quiet_gw" -v qp="$quiet_py" -v qpp="$quiet_pp" -v bg="$1" -v bp="$4" -v bpp="$5" 'BEGIN {
+	if (qg > 0 && qp > 0 && bpp > 0)
+		printf "  busy / quiet CPU per poll: gasgw %.2f, pymodbus %.2f\n", bg / qg, (bp / bpp) / (qp / qpp)
 }'

@@ -526,6 +526,62 @@ learnt_preact_survives_a_restart(void **state)
 	rig_free(r);
 }
 
+/* A line that never finished a fill (nothing learnt) and whose valve
+ * profile gives its closing time predicts the gas in flight from the flow
+ * it measures: the first fill stops within 20 g, where the configured 100 g
+ * pre-act would overfill it by 50 g with this 500 ms valve. */
+static void
+first_fill_predicts_preact_from_flow_and_valve_close_time(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	struct gw_line lc;
+	struct line_io io = r->line.io;
+
+	(void)state;
+	line_free(&r->line);
+	memset(&lc, 0, sizeof(lc));
+	lc.number = 1;
+	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
+	lc.preact_kg = 0.1;
+	lc.valve.close_ms = 500;
+	line_init(&r->line, &r->config, &lc, &r->rec, &io);
+	r->fake.close_time_ms = 500; /* 0.30 kg/s: 150 g in flight */
+	run(r, 500);
+	attempt(r, "C-GOOD", "b-learn", 120000, &s);
+	assert_string_equal(s.result, "ok");
+	assert_true(fabs(s.result_net_kg - 14.9) < 0.025); /* the reading is 50 ms apart: 15 g */
+	/* and from then on the line learns from its own fills */
+	assert_true(line_preact(&r->line) > 0.12 && line_preact(&r->line) < 0.18);
+	rig_free(r);
+}
+
+/* A pre-act the configuration sets is used as given on the first fill
+ * (the valve's close_ms notwithstanding): 100 g against 150 g in flight. */
+static void
+configured_preact_is_not_predicted(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	struct gw_line lc;
+	struct line_io io = r->line.io;
+
+	(void)state;
+	line_free(&r->line);
+	memset(&lc, 0, sizeof(lc));
+	lc.number = 1;
+	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
+	lc.preact_kg = 0.1;
+	lc.preact_given = 1;
+	lc.valve.close_ms = 500;
+	line_init(&r->line, &r->config, &lc, &r->rec, &io);
+	r->fake.close_time_ms = 500;
+	run(r, 500);
+	attempt(r, "C-GOOD", "b-learn", 120000, &s);
+	assert_true(s.result_net_kg - 14.9 > 0.035);
+	rig_free(r);
+}
+
 static void
 stuck_valve_raises_R23_within_a_second(void **state)
 {
@@ -1022,6 +1078,8 @@ main(void)
 		cmocka_unit_test(missing_operator_refuses),
 		cmocka_unit_test(preact_learns_in_flight_mass),
 		cmocka_unit_test(learnt_preact_survives_a_restart),
+		cmocka_unit_test(first_fill_predicts_preact_from_flow_and_valve_close_time),
+		cmocka_unit_test(configured_preact_is_not_predicted),
 		cmocka_unit_test(stuck_valve_raises_R23_within_a_second),
 		cmocka_unit_test(leak_after_fill_raises_R23),
 		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),

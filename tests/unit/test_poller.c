@@ -247,6 +247,84 @@ merges_adjacent_registers_into_one_request(void **state)
 	mb_poller_free(poller);
 }
 
+static const char valve_ini[] = "[device]\nname = v\nkind = valve\n"
+                                "[valve_cmd]\ntable = coil\naddress = 0\n"
+                                "[valve_fb]\ntable = discrete\naddress = 0\n"
+                                "[watchdog]\ntable = holding\naddress = 0\n"
+                                "[heartbeat]\ntable = holding\naddress = 1\n";
+
+/* A valve profile spread over three tables is one request when its user
+ * reads only the feedback; a mask that leaves nothing still reads one
+ * signal (the link state must stay known); the plan is fixed once started. */
+static void
+plans_only_the_signals_its_user_reads(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_read_plan plan[8];
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int ids[2] = { 1, 2 };
+
+	parse(valve_ini, &p);
+	poller = poller_for(s, 0, &p, 2, ids);
+	assert_int_equal(mb_poller_plan(poller, 0, plan, 8), 3);
+	assert_int_equal(mb_poller_set_signals(poller, 0, 1u << MB_SIG_VALVE_FB), 0);
+	assert_int_equal(mb_poller_plan(poller, 0, plan, 8), 1);
+	assert_int_equal(plan[0].table, MB_DISCRETE);
+	assert_int_equal(plan[0].address, 0);
+	assert_int_equal(plan[0].count, 1);
+	assert_int_equal(mb_poller_set_signals(poller, 1, 1u << MB_SIG_GROSS), 0);
+	assert_int_equal(mb_poller_plan(poller, 1, plan, 8), 1);
+	assert_int_equal(mb_poller_set_signals(poller, 2, 1u << MB_SIG_VALVE_FB), -1);
+	assert_int_equal(errno, EINVAL);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_input_bits[0] = 1;
+	pthread_mutex_unlock(&s->lock);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	assert_int_equal(mb_poller_set_signals(poller, 0, 1u << MB_SIG_VALVE_CMD), -1);
+	assert_int_equal(errno, EBUSY);
+	wait_seq(poller, 0, 1);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	assert_int_equal(snap.present, 1u << MB_SIG_VALVE_FB);
+	assert_float_equal(snap.value[MB_SIG_VALVE_FB], 1, 0);
+	mb_poller_free(poller);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_input_bits[0] = 0;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A unit slowed down is not read at its old rate; asked for the full rate
+ * again it is read at once, not when its long interval ends. */
+static void
+slowed_unit_is_read_again_at_once_when_needed(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 1;
+	uint64_t seq;
+
+	parse(valve_ini, &p);
+	poller = poller_for(s, 20, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	wait_seq(poller, 0, 2);
+	assert_int_equal(mb_poller_set_interval(poller, 0, 60000), 0);
+	sleep_ms(100); /* the read scheduled before the change may still run */
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	seq = snap.seq;
+	sleep_ms(300); /* 15 reads at the bus's rate */
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	assert_true(snap.seq <= seq + 1);
+	assert_int_equal(mb_poller_set_interval(poller, 0, 0), 0);
+	wait_seq(poller, 0, snap.seq + 3); /* within 3 s, not 60 */
+	assert_int_equal(mb_poller_set_interval(poller, 1, 0), -1);
+	mb_poller_free(poller);
+}
+
 static void
 reads_values_through_the_profile(void **state)
 {
@@ -594,6 +672,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(merges_adjacent_registers_into_one_request),
+		cmocka_unit_test(plans_only_the_signals_its_user_reads),
+		cmocka_unit_test(slowed_unit_is_read_again_at_once_when_needed),
 		cmocka_unit_test(reads_values_through_the_profile),
 		cmocka_unit_test(float_that_is_no_number_is_a_bad_reply),
 		cmocka_unit_test(close_runs_before_the_next_read_cycle),

@@ -141,6 +141,8 @@ refuses_bad_profiles_naming_file_and_line(void **state)
 		    "t.ini:7: [gross] invert: gross is a value, not a bit: it has no polarity" },
 		{ "[device]\nname = x\nkind = scale\ncapacity = -5\n",
 		    "t.ini:4: 'capacity' = -5 is out of range" },
+		{ "[device]\nname = x\nkind = valve\nclose_ms = 20000\n",
+		    "t.ini:4: 'close_ms' = 20000 is out of range" },
 		{ "[device]\nname = x\nkind = scale\n; a comment longer than inih's line buffer "
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -417,7 +419,7 @@ polarity_and_byte_order_apply_both_ways(void **state)
 static void
 parses_polarity_capacity_and_byte_order(void **state)
 {
-	static const char text[] = "[device]\nname = io\nkind = valve\n"
+	static const char text[] = "[device]\nname = io\nkind = valve\nclose_ms = 250\n"
 	                           "[valve_cmd]\ntable = coil\naddress = 16\n"
 	                           "[valve_fb]\ntable = discrete\ninvert = yes\n"
 	                           "[watchdog]\ntable = holding\naddress = 40\nscale = 100\n"
@@ -433,7 +435,8 @@ parses_polarity_capacity_and_byte_order(void **state)
 	assert_true(p.field[MB_SIG_VALVE_FB].invert);
 	assert_false(p.field[MB_SIG_VALVE_CMD].invert);
 	assert_int_equal(p.field[MB_SIG_HEARTBEAT].order, MB_BADC);
-	assert_int_equal(p.field[MB_SIG_VALVE_FB].line, 7);
+	assert_int_equal(p.field[MB_SIG_VALVE_FB].line, 8);
+	assert_int_equal(p.close_ms, 250);
 	/* a watchdog in tenths of a second: 1000 ms is 10 on the wire */
 	assert_int_equal(mb_field_encode(&p.field[MB_SIG_WATCHDOG], 1000, regs), 0);
 	assert_int_equal(regs[0], 10);
