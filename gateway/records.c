@@ -1264,6 +1264,17 @@ out:
 	return rc;
 }
 
+int64_t
+records_aside_total(struct records *rec)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&rec->read_lock);
+	n = records_outbox_aside_count(rec->read_db);
+	pthread_mutex_unlock(&rec->read_lock);
+	return n;
+}
+
 int
 records_aside_retry(struct records *rec, int64_t seq, int64_t *count, char *err, size_t errlen)
 {

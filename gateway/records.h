@@ -360,6 +360,9 @@ struct records_aside {
 int records_aside_list(struct records *rec, int (*fn)(const struct records_aside *row, void *arg),
     void *arg, char *err, size_t errlen);
 
+/* Rows set aside, through read_db (0 when the database cannot say). */
+int64_t records_aside_total(struct records *rec);
+
 /* Put the set-aside record seq (0: every one) back into the outbox, in one
  * transaction; *count says how many, and the uplink is woken when any.  0,
  * or -1 with err and nothing changed. */
