@@ -366,6 +366,7 @@ take_refused(struct uplink *u, const struct upchan_refused *r, char *err, size_t
 			log_warnx("the county refuses this station's records without naming one "
 			          "(%s); trying again",
 			    reason);
+		str_copy(u->refusal, reason, sizeof(u->refusal));
 		u->window = 0;
 		u->probe_limit = 0;
 		u->bad_first = 0;
@@ -376,7 +377,6 @@ take_refused(struct uplink *u, const struct upchan_refused *r, char *err, size_t
 		log_info("the county refused a batch of %zu records (%s); sending %d of them", n,
 		    reason, u->probe_limit);
 	}
-	str_copy(u->refusal, reason, sizeof(u->refusal));
 	u->handed_count = 0;
 	count_backlog(u);
 	return send_state(u, 0, err, errlen);
