@@ -127,6 +127,7 @@ check_body(const struct upchan_msg *m, const char *name, char *err, size_t errle
 		RANGE(s->last_ack, 0, INT64_MAX);
 		RANGE(s->registry_version, 0, INT64_MAX);
 		RANGE(s->log_level, 0, 2);
+		RANGE(s->aside, 0, INT32_MAX);
 		return 0;
 	}
 	case UPCHAN_BATCH: {

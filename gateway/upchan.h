@@ -101,7 +101,7 @@ struct upchan_state {
 	int64_t last_ack;         /* highest seq the county confirmed */
 	int64_t registry_version; /* last delta applied */
 	int32_t log_level;        /* the gateway's, after a reload */
-	int32_t reserved;
+	int32_t aside;            /* records set aside (the county refused them) */
 };
 
 /* BATCH: one part of wire_encode_batch's payload, `data` bytes follow. */

@@ -149,11 +149,14 @@ static int
 send_state(struct uplink *u, int with_oldest, char *err, size_t errlen)
 {
 	struct upchan_state s;
+	int64_t aside;
 
 	memset(&s, 0, sizeof(s));
 	s.backlog = records_outbox_count(u->db, with_oldest ? &s.oldest_ms : NULL);
 	s.registry_version = registry_version_held(u->db);
 	s.log_level = (int32_t)log_get_level();
+	aside = records_outbox_aside_count(u->db);
+	s.aside = aside < 0 ? 0 : aside > INT32_MAX ? INT32_MAX : (int32_t)aside;
 	u->counted_ms = time_mono_ms();
 	pthread_mutex_lock(&u->lock);
 	s.last_ack = u->status.last_ack;

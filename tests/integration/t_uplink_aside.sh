@@ -64,6 +64,12 @@ ctl aside --json >"$T/aside.json" 2>&1
 check "gasctl aside --json names the buyer's township" \
     [ "$(python3 -c "import json,sys; d=json.load(open('$T/aside.json')); print(d['total'], d['aside'][0]['seq'], d['aside'][0]['buyer_township'])")" = "1 2 $UNKNOWN" ]
 
+if sql_eventually 15 "SELECT count(*) > 0 FROM heartbeats WHERE station = 'S01' AND status = 'backlog 0, 1 set aside'" 1; then
+	ok "the station's heartbeat tells the county one record is set aside"
+else
+	fail "the station's heartbeat tells the county one record is set aside"
+fi
+
 # later fills go on reaching the county
 sim place 1 15.3
 sleep 1
