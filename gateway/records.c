@@ -1208,13 +1208,12 @@ records_outbox_aside_count(sqlite3 *db)
 }
 
 int
-records_outbox_is_aside(sqlite3 *db, int64_t seq)
+records_outbox_holds(sqlite3 *db, int64_t seq)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (store_prepare(db, "SELECT 1 FROM outbox WHERE seq = ? AND aside_ms IS NOT NULL", &st,
-	        NULL, 0) == -1)
+	if (store_prepare(db, "SELECT 1 FROM outbox WHERE seq = ?", &st, NULL, 0) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	rc = sqlite3_step(st);

@@ -339,8 +339,9 @@ int records_outbox_set_aside(sqlite3 *db, int64_t seq, const char *reason, int64
 /* Rows set aside (0 when the database cannot say). */
 int64_t records_outbox_aside_count(sqlite3 *db);
 
-/* 1 if seq is a set-aside row, 0 if not, -1 when the database cannot say. */
-int records_outbox_is_aside(sqlite3 *db, int64_t seq);
+/* 1 if the outbox holds seq (waiting or set aside), 0 if not, -1 when the
+ * database cannot say. */
+int records_outbox_holds(sqlite3 *db, int64_t seq);
 
 /* A set-aside record as gasctl aside lists it. */
 struct records_aside {

@@ -302,7 +302,7 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	    records_outbox_delivered(u->db, u->handed, u->handed_count, why, sizeof(why)) == -1)
 		db_failed(u, "outbox delete", why);
 	if (ack->hwm < last && ack->hwm != u->gap_warned &&
-	    records_outbox_is_aside(u->db, ack->hwm + 1) == 0) {
+	    records_outbox_holds(u->db, ack->hwm + 1) == 0) {
 		u->gap_warned = ack->hwm;
 		log_warnx("the county holds this station's records only up to seq %lld: it lacks "
 		          "seq %lld, which the station no longer holds",

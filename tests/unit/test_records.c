@@ -448,8 +448,8 @@ a_set_aside_record_is_kept_skipped_and_retried(void **state)
 	assert_int_equal(records_outbox_set_aside(db, seq[1], "again", 2000, err, sizeof(err)), 0);
 	assert_int_equal(records_outbox_count(db, NULL), 3);
 	assert_int_equal(records_outbox_aside_count(db), 1);
-	assert_int_equal(records_outbox_is_aside(db, seq[1]), 1);
-	assert_int_equal(records_outbox_is_aside(db, seq[0]), 0);
+	assert_int_equal(records_outbox_holds(db, seq[1]), 1);
+	assert_int_equal(records_outbox_holds(db, seq[3] + 1), 0);
 	/* it is not sent ... */
 	assert_int_equal(records_outbox_read(db, "S1", "330825101", 10, &b, err, sizeof(err)), 0);
 	assert_int_equal(b.count, 3);
