@@ -27,6 +27,7 @@ static const struct {
 } commands[] = {
 	{ "status", CTL_STATUS, 0 },
 	{ "fills", CTL_FILLS, 0 },
+	{ "aside", CTL_ASIDE, 0 },
 	{ "login", CTL_LOGIN, 1 },
 	{ "logout", CTL_LOGOUT, 1 },
 	{ "scan", CTL_SCAN, 1 },
@@ -153,6 +154,23 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 			goto out;
 		req->limit = (int)n;
 		break;
+	case CTL_ASIDE: {
+		json_t *v = json_object_get(req->json, "retry");
+
+		req->retry = -1;
+		if (v == NULL)
+			break;
+		if (json_is_string(v) && strcmp(json_string_value(v), "all") == 0) {
+			req->retry = 0;
+		} else if (json_is_integer(v) && json_integer_value(v) >= 1) {
+			req->retry = json_integer_value(v);
+		} else {
+			err_set(err, errlen,
+			    "\"retry\" must be a record's seq (1 or more) or \"all\"");
+			goto out;
+		}
+		break;
+	}
 	case CTL_LOGIN:
 		if (string_member(req->json, cmd, "cert", 1, &req->cert, err, errlen) == -1 ||
 		    check_cert(req->cert, "cert", err, errlen) == -1 ||
@@ -426,20 +444,72 @@ fills_cb(const struct records_fill_row *row, void *arg)
 	return 0;
 }
 
+/* One set-aside record, while fewer than CTL_ASIDE_MAX are listed. */
+static int
+aside_cb(const struct records_aside *row, void *arg)
+{
+	json_t *arr = arg;
+	char created[32], aside[32];
+
+	if (json_array_size(arr) >= CTL_ASIDE_MAX)
+		return -1;
+	time_format_iso(row->created_ms, created);
+	time_format_iso(row->aside_ms, aside);
+	json_array_append_new(arr,
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "seq", (json_int_t)row->seq,
+	        "uuid", row->uuid, "kind", row->kind, "created", created, "set_aside", aside,
+	        "reason", row->reason, "line", row->line, "cylinder", row->cylinder,
+	        "buyer_township", row->buyer_township));
+	return 0;
+}
+
+/* aside: retry (one or all) when asked, then the list as it is now. */
+static json_t *
+aside_reply(struct gw *gw, const struct ctl_request *req)
+{
+	json_t *arr = json_array();
+	int64_t retried = 0;
+	char why[256];
+
+	if (req->retry >= 0) {
+		if (records_aside_retry(&gw->records, req->retry, &retried, why, sizeof(why)) ==
+		    -1) {
+			json_decref(arr);
+			return ctl_error_json(why);
+		}
+		if (req->retry > 0 && retried == 0) {
+			json_decref(arr);
+			return error_reply("no record with seq %lld is set aside",
+			    (long long)req->retry);
+		}
+		if (retried > 0)
+			log_info("%lld set-aside record%s sent to the county again (gasctl aside)",
+			    (long long)retried, retried == 1 ? "" : "s");
+	}
+	if (records_aside_list(&gw->records, aside_cb, arr, why, sizeof(why)) == -1) {
+		json_decref(arr);
+		return ctl_error_json(why);
+	}
+	return json_pack("{s:b, s:I, s:I, s:o}", "ok", 1, "retried", (json_int_t)retried, "total",
+	    (json_int_t)records_aside_total(&gw->records), "aside", arr);
+}
+
 static json_t *
 uplink_json(struct gw *gw)
 {
 	struct uplink_status us;
 
 	if (gw->uplink == NULL)
-		return json_pack("{s:b}", "configured", 0);
+		return json_pack("{s:b, s:I}", "configured", 0, "aside",
+		    (json_int_t)records_aside_total(&gw->records));
 	uplink_get_status(gw->uplink, &us);
-	return json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s, s:{s:b, s:i, s:I, s:s, s:I, s:s}}",
-	    "configured", 1, "connected", us.connected, "backlog", (json_int_t)us.backlog,
-	    "last_ack", (json_int_t)us.last_ack, "last_ack_ms", (json_int_t)us.last_ack_ms, "sent",
-	    (json_int_t)us.sent, "last_error", us.last_error, "process", "running", us.running,
-	    "pid", us.pid, "restarts", (json_int_t)us.restarts, "user", us.user, "uid",
-	    (json_int_t)us.uid, "last_exit", us.last_exit);
+	return json_pack(
+	    "{s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:{s:b, s:i, s:I, s:s, s:I, s:s}}",
+	    "configured", 1, "connected", us.connected, "backlog", (json_int_t)us.backlog, "aside",
+	    (json_int_t)us.aside, "last_ack", (json_int_t)us.last_ack, "last_ack_ms",
+	    (json_int_t)us.last_ack_ms, "sent", (json_int_t)us.sent, "last_error", us.last_error,
+	    "process", "running", us.running, "pid", us.pid, "restarts", (json_int_t)us.restarts,
+	    "user", us.user, "uid", (json_int_t)us.uid, "last_exit", us.last_exit);
 }
 
 static json_t *
@@ -626,6 +696,8 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 		return status_reply(gw);
 	if (req->command == CTL_FILLS)
 		return fills_reply(gw, req);
+	if (req->command == CTL_ASIDE)
+		return aside_reply(gw, req);
 	if ((l = gw_line(gw, req->line)) == NULL)
 		return error_reply("no line %d", req->line);
 	switch (req->command) {
@@ -673,6 +745,7 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 		return start_reply(l, 1, wait);
 	case CTL_STATUS:
 	case CTL_FILLS:
+	case CTL_ASIDE:
 		break;
 	}
 	return error_reply("command %d not handled", (int)req->command);

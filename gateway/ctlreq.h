@@ -6,7 +6,7 @@
  * bytes, with a gw that has lines but no bus.
  *
  * Limits a parsed request is held to (refusals name the field):
- *   "cmd"      one of status fills login logout scan buyer start stop fill
+ *   "cmd"      one of status fills aside login logout scan buyer start stop fill
  *              (an unknown one is not echoed back)
  *   "line"     an integer 1..GW_LINE_NUMBER_MAX (login logout scan buyer start
  *              stop fill; a number out of range is not echoed back)
@@ -20,6 +20,7 @@
  *   "wait"     start: true or false (default false)
  *   "since"    fills: an integer >= 0, ms since the epoch (default 0)
  *   "limit"    fills: an integer 1..CTL_FILLS_MAX (default CTL_FILLS_DEFAULT)
+ *   "retry"    aside (optional): an outbox seq >= 1, or "all"
  * Other members are ignored (a newer client may send more).
  */
 #ifndef GAS_CTLREQ_H
@@ -35,10 +36,12 @@
 #define CTL_CERT_MAX (LINE_CERT_SIZE - 1) /* what a line keeps of an operator's certificate */
 #define CTL_FILLS_MAX 100000
 #define CTL_FILLS_DEFAULT 1000
+#define CTL_ASIDE_MAX 100 /* set-aside records listed in one reply (all are counted) */
 
 enum ctl_command {
 	CTL_STATUS = 0,
 	CTL_FILLS,
+	CTL_ASIDE,
 	CTL_LOGIN,
 	CTL_LOGOUT,
 	CTL_SCAN,
@@ -59,6 +62,7 @@ struct ctl_request {
 	const char *number; /* buyer; fill: "buyer"; the raw number */
 	int64_t since_ms;   /* fills */
 	int limit;          /* fills */
+	int64_t retry;      /* aside: -1 list only, 0 retry all, else that seq */
 	json_t *json;
 };
 

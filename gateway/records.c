@@ -1118,7 +1118,9 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 	/* one read transaction: a consistent snapshot, no writer blocked */
 	if (store_exec(db, "BEGIN", err, errlen) == -1)
 		goto out;
-	if (store_prepare(db, "SELECT seq, uuid, kind, created_ms FROM outbox ORDER BY seq LIMIT ?",
+	if (store_prepare(db,
+	        "SELECT seq, uuid, kind, created_ms FROM outbox WHERE aside_ms IS NULL"
+	        " ORDER BY seq LIMIT ?",
 	        &ob, err, errlen) == -1 ||
 	    store_prepare(db,
 	        "SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
@@ -1169,30 +1171,47 @@ out:
 int64_t
 records_outbox_count(sqlite3 *db, int64_t *oldest_ms)
 {
-	int64_t count = store_query_int(db, "SELECT count(*) FROM outbox", 0);
+	int64_t count =
+	    store_query_int(db, "SELECT count(*) FROM outbox WHERE aside_ms IS NULL", 0);
 
 	if (oldest_ms != NULL)
-		*oldest_ms =
-		    store_query_int(db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
+		*oldest_ms = store_query_int(db,
+		    "SELECT coalesce(min(created_ms), 0) FROM outbox WHERE aside_ms IS NULL", 0);
 	return count;
 }
 
-int
-records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen)
+/* Run one statement binding the int64 values v[0..n-1] to ?1, once per
+ * value, in one transaction; *changed (may be NULL) adds up the rows it
+ * changed.  0, or -1 with err and nothing changed. */
+static int
+outbox_each(sqlite3 *db, const char *sql, const int64_t *v, size_t n, const char *text, int64_t now,
+    int64_t *changed, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
+	size_t i;
 
-	if (store_begin(db, err, errlen) == -1 ||
-	    store_prepare(db, "DELETE FROM outbox WHERE seq <= ?", &st, err, errlen) == -1) {
+	if (changed != NULL)
+		*changed = 0;
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	if (store_prepare(db, sql, &st, err, errlen) == -1) {
 		store_rollback(db);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, mark);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		err_set(err, errlen, "%s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		store_rollback(db);
-		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, v[i]);
+		if (text != NULL)
+			sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, now);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			err_set(err, errlen, "%s", sqlite3_errmsg(db));
+			sqlite3_finalize(st);
+			store_rollback(db);
+			return -1;
+		}
+		if (changed != NULL)
+			*changed += sqlite3_changes(db);
 	}
 	sqlite3_finalize(st);
 	if (store_commit(db, err, errlen) == -1) {
@@ -1200,4 +1219,125 @@ records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int
+records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen)
+{
+	return outbox_each(db, "DELETE FROM outbox WHERE seq <= ?1 AND aside_ms IS NULL", &mark, 1,
+	    NULL, 0, NULL, err, errlen);
+}
+
+int
+records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, size_t errlen)
+{
+	return outbox_each(db, "DELETE FROM outbox WHERE seq = ?1 AND aside_ms IS NULL", seqs, n,
+	    NULL, 0, NULL, err, errlen);
+}
+
+int
+records_outbox_set_aside(sqlite3 *db, int64_t seq, const char *reason, int64_t now_ms, char *err,
+    size_t errlen)
+{
+	int64_t changed = 0;
+
+	if (outbox_each(db,
+	        "UPDATE outbox SET aside_ms = ?3, aside_reason = ?2 WHERE seq = ?1"
+	        " AND aside_ms IS NULL",
+	        &seq, 1, reason, now_ms, &changed, err, errlen) == -1)
+		return -1;
+	return changed > 0 ? 1 : 0;
+}
+
+int64_t
+records_outbox_aside_count(sqlite3 *db)
+{
+	return store_query_int(db, "SELECT count(*) FROM outbox WHERE aside_ms IS NOT NULL", 0);
+}
+
+int
+records_outbox_holds(sqlite3 *db, int64_t seq)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(db, "SELECT 1 FROM outbox WHERE seq = ?", &st, NULL, 0) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+records_aside_list(struct records *rec, int (*fn)(const struct records_aside *row, void *arg),
+    void *arg, char *err, size_t errlen)
+{
+	struct records_aside row;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	pthread_mutex_lock(&rec->read_lock);
+	if (store_prepare(rec->read_db,
+	        "SELECT o.seq, o.uuid, o.kind, o.created_ms, o.aside_ms,"
+	        " coalesce(o.aside_reason, ''), coalesce(f.line, 0), coalesce(f.cylinder, ''),"
+	        " coalesce(b.township, '') FROM outbox o LEFT JOIN fills f ON f.uuid = o.uuid"
+	        " LEFT JOIN buyers b ON b.id = f.buyer WHERE o.aside_ms IS NOT NULL"
+	        " ORDER BY o.seq",
+	        &st, err, errlen) == -1)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.seq = sqlite3_column_int64(st, 0);
+		store_column_copy(st, 1, row.uuid, sizeof(row.uuid));
+		store_column_copy(st, 2, row.kind, sizeof(row.kind));
+		row.created_ms = sqlite3_column_int64(st, 3);
+		row.aside_ms = sqlite3_column_int64(st, 4);
+		store_column_copy(st, 5, row.reason, sizeof(row.reason));
+		row.line = sqlite3_column_int(st, 6);
+		store_column_copy(st, 7, row.cylinder, sizeof(row.cylinder));
+		store_column_copy(st, 8, row.buyer_township, sizeof(row.buyer_township));
+		if (fn(&row, arg) == -1)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(rec->read_db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->read_lock);
+	return rc;
+}
+
+int64_t
+records_aside_total(struct records *rec)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&rec->read_lock);
+	n = records_outbox_aside_count(rec->read_db);
+	pthread_mutex_unlock(&rec->read_lock);
+	return n;
+}
+
+int
+records_aside_retry(struct records *rec, int64_t seq, int64_t *count, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = seq > 0 ? outbox_each(rec->db,
+	                   "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE seq = ?1"
+	                   " AND aside_ms IS NOT NULL",
+	                   &seq, 1, NULL, 0, count, err, errlen)
+	             : outbox_each(rec->db,
+	                   "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE ?1 = 0"
+	                   " AND aside_ms IS NOT NULL",
+	                   &seq, 1, NULL, 0, count, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0 && *count > 0)
+		notify_outbox(rec);
+	return rc;
 }

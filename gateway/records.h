@@ -5,8 +5,9 @@
  * "Records"), and what each line has learnt of its pre-act.
  *
  * This module owns the SQL of the tables fills, violations, outbox (the
- * rows a commit adds; the uplink thread reads and trims them through
- * records_outbox_*) and preact_samples: no other module reads or writes
+ * rows a commit adds; the uplink thread reads, trims and sets aside them
+ * through records_outbox_*; gasctl aside lists and retries set-aside ones
+ * through records_aside_*) and preact_samples: no other module reads or writes
  * them (docs/schema.md lists each table's owner).
  *
  * One struct records holds the gateway's one writing SQLite connection
@@ -327,7 +328,60 @@ int records_outbox_read(sqlite3 *db, const char *station, const char *township, 
 int64_t records_outbox_count(sqlite3 *db, int64_t *oldest_ms);
 
 /* Delete every outbox row whose seq is at most mark, in one transaction:
- * the county holds them.  0, or -1 with err and nothing deleted. */
+ * the county holds them.  Set-aside rows stay (a mark never covers one the
+ * county lacks; one it covers anyway goes when it is retried).  0, or -1
+ * with err and nothing deleted. */
 int records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen);
+
+/* Delete the outbox rows of these n seqs (set-aside ones stay), in one
+ * transaction: the county answered 2.04 to a batch of exactly these, so it
+ * holds each, whatever its contiguous mark.  0, or -1 with err. */
+int records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, size_t errlen);
+
+/* ---- records the county refused (docs/fill-line.md) --------------------------------- */
+
+/*
+ * A set-aside row stays in the outbox at its seq with when (aside_ms) and
+ * why (aside_reason): records_outbox_read and _count skip it, no trim
+ * deletes it, until records_aside_retry puts it back.
+ */
+
+/* Set the row of seq aside with the county's reason: 1 done, 0 no such row
+ * waiting (gone, or aside already), -1 with err. */
+int records_outbox_set_aside(sqlite3 *db, int64_t seq, const char *reason, int64_t now_ms,
+    char *err, size_t errlen);
+
+/* Rows set aside (0 when the database cannot say). */
+int64_t records_outbox_aside_count(sqlite3 *db);
+
+/* 1 if the outbox holds seq (waiting or set aside), 0 if not, -1 when the
+ * database cannot say. */
+int records_outbox_holds(sqlite3 *db, int64_t seq);
+
+/* A set-aside record as gasctl aside lists it. */
+struct records_aside {
+	int64_t seq;
+	char uuid[37];
+	char kind[16];
+	int64_t created_ms;
+	int64_t aside_ms;
+	char reason[256];
+	int line;                /* of its fill, 0 for an event or refusal */
+	char cylinder[64];       /* of its fill, "" otherwise */
+	char buyer_township[16]; /* of its fill's buyer, "" otherwise */
+};
+
+/* Call fn for each set-aside record, oldest seq first (read_db); fn
+ * returning -1 stops the walk.  0 or -1 with err. */
+int records_aside_list(struct records *rec, int (*fn)(const struct records_aside *row, void *arg),
+    void *arg, char *err, size_t errlen);
+
+/* Rows set aside, through read_db (0 when the database cannot say). */
+int64_t records_aside_total(struct records *rec);
+
+/* Put the set-aside record seq (0: every one) back into the outbox, in one
+ * transaction; *count says how many, and the uplink is woken when any.  0,
+ * or -1 with err and nothing changed. */
+int records_aside_retry(struct records *rec, int64_t seq, int64_t *count, char *err, size_t errlen);
 
 #endif

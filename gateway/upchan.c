@@ -34,6 +34,7 @@ static const struct {
 	    sizeof(struct wire_registry_row) },
 	{ UPCHAN_REGISTRY_END, "REGISTRY_END", UPCHAN_FROM_UPLINK,
 	    sizeof(struct upchan_registry_end) },
+	{ UPCHAN_REFUSED, "REFUSED", UPCHAN_FROM_UPLINK, sizeof(struct upchan_refused) },
 };
 #define UPCHAN_NTYPES (sizeof(upchan_types) / sizeof(upchan_types[0]))
 
@@ -126,6 +127,7 @@ check_body(const struct upchan_msg *m, const char *name, char *err, size_t errle
 		RANGE(s->last_ack, 0, INT64_MAX);
 		RANGE(s->registry_version, 0, INT64_MAX);
 		RANGE(s->log_level, 0, 2);
+		RANGE(s->aside, 0, INT32_MAX);
 		return 0;
 	}
 	case UPCHAN_BATCH: {
@@ -160,6 +162,11 @@ check_body(const struct upchan_msg *m, const char *name, char *err, size_t errle
 		RANGE(m->body.ack.hwm, 0, INT64_MAX);
 		RANGE(m->body.ack.stored, 0, WIRE_MAX_RECORDS);
 		RANGE(m->body.ack.duplicates, 0, WIRE_MAX_RECORDS);
+		return 0;
+	case UPCHAN_REFUSED:
+		RANGE(m->body.refused.code, 400, 400);
+		RANGE(m->body.refused.reserved, 0, 0);
+		TEXT(m->body.refused.reason, 1);
 		return 0;
 	case UPCHAN_REGISTRY_ROW: {
 		const struct wire_registry_row *r = &m->body.registry_row;

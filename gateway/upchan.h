@@ -17,7 +17,8 @@
  *   STATE  (answers STATE_REQ, ACK)    STATE_REQ
  *   BATCH  (parts; answers BATCH_REQ)  BATCH_REQ
  *   REGISTRY_DONE (answers             ACK (the county's mark for the batch)
- *          REGISTRY_END)               REGISTRY_ROW ... REGISTRY_END
+ *          REGISTRY_END)               REFUSED (the county answered 4.00 to it)
+ *                                      REGISTRY_ROW ... REGISTRY_END
  *
  * upchan_parse checks one message on its own: length exact for the type,
  * every text field NUL-terminated inside its array and free of control
@@ -55,6 +56,7 @@ enum upchan_type {
 	UPCHAN_ACK = 19,
 	UPCHAN_REGISTRY_ROW = 20,
 	UPCHAN_REGISTRY_END = 21,
+	UPCHAN_REFUSED = 22,
 };
 
 /* Which end sent a message (what the receiver expects). */
@@ -99,7 +101,7 @@ struct upchan_state {
 	int64_t last_ack;         /* highest seq the county confirmed */
 	int64_t registry_version; /* last delta applied */
 	int32_t log_level;        /* the gateway's, after a reload */
-	int32_t reserved;
+	int32_t aside;            /* records set aside (the county refused them) */
 };
 
 /* BATCH: one part of wire_encode_batch's payload, `data` bytes follow. */
@@ -135,6 +137,17 @@ struct upchan_ack {
 	int64_t duplicates; /* records it already held */
 };
 
+/* REFUSED: the county answered 4.00 (Bad Request) to the batch last handed
+ * out and stored none of it; reason is its diagnostic text (control
+ * characters made spaces, cut to fit).  Answered with STATE, as an ACK.
+ * Only a hint: the gateway decides what it means (uplink.c). */
+#define UPCHAN_REASON 256
+struct upchan_refused {
+	int32_t code; /* 400: the only refusal sent */
+	int32_t reserved;
+	char reason[UPCHAN_REASON];
+};
+
 /* REGISTRY_ROW's body is a struct wire_registry_row. */
 
 /* REGISTRY_END: the rows sent since the last REGISTRY_DONE are one delta. */
@@ -153,6 +166,7 @@ struct upchan_msg {
 		struct upchan_registry_done registry_done;
 		struct upchan_status status;
 		struct upchan_ack ack;
+		struct upchan_refused refused;
 		struct wire_registry_row registry_row;
 		struct upchan_registry_end registry_end;
 	} body;

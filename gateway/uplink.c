@@ -13,6 +13,18 @@
  * The outbox is records.c's: this thread reads its oldest records and
  * trims it through records_outbox_* (records.h), on a connection of its
  * own; it decides only how far a trim may go (take_ack).
+ *
+ * A batch the county refuses with 4.00 (it stores none of it) is split
+ * until the refused record is alone (take_refused): the next batches hold
+ * fewer records, from the oldest on: up to the record the county's text
+ * names when that names one of the batch (a hint, not trusted: a wrong
+ * one only costs another split), else half.  A batch of one record that
+ * the county refuses naming that very record is set aside with the
+ * county's reason (records_outbox_set_aside) and the rest goes on.  One
+ * refused without being named is the county refusing the station, not a
+ * record: nothing is set aside, the batch is tried again as today.
+ * docs/fill-line.md, "Records the county refuses", says why a lying
+ * uplink process gains nothing by this.
  */
 #include "uplink.h"
 
@@ -73,10 +85,19 @@ struct uplink {
 	int fd;    /* our end of its channel, -1: none */
 	int64_t started_ms, heard_ms, quiet_ms, restart_at_ms, restart_delay_ms;
 	int started_once;
-	int kick_sent;              /* a KICK is on its way; it has not spoken since */
-	int batch_out;              /* a batch was handed out, no ACK yet */
-	int64_t handed_max;         /* highest seq handed to any uplink process */
-	struct wire_registry delta; /* rows of a delta coming in */
+	int kick_sent;      /* a KICK is on its way; it has not spoken since */
+	int batch_out;      /* a batch was handed out, no ACK yet */
+	int64_t handed_max; /* highest seq handed to any uplink process */
+	int64_t *handed;    /* the seqs of the batch out (config.batch of them) */
+	size_t handed_count;
+	/* splitting a refused batch: the oldest `window` records hold one the
+	 * county refuses; the next batch holds at most probe_limit records */
+	size_t window;
+	int probe_limit;
+	int bad_first;               /* the county named the first of the window */
+	int64_t gap_warned;          /* the last county mark below a batch logged */
+	char refusal[UPCHAN_REASON]; /* the last refusal logged (logged once) */
+	struct wire_registry delta;  /* rows of a delta coming in */
 	size_t delta_cap;
 	int64_t counted_ms; /* backlog last counted */
 	char db_error[128]; /* last database error logged (logged once) */
@@ -109,11 +130,13 @@ static void
 count_backlog(struct uplink *u)
 {
 	int64_t backlog = records_outbox_count(u->db, NULL);
+	int64_t aside = records_outbox_aside_count(u->db);
 	int64_t version = registry_version_held(u->db);
 
 	u->counted_ms = time_mono_ms();
 	pthread_mutex_lock(&u->lock);
 	u->status.backlog = backlog;
+	u->status.aside = aside;
 	u->status.registry_version = version;
 	pthread_mutex_unlock(&u->lock);
 }
@@ -126,11 +149,14 @@ static int
 send_state(struct uplink *u, int with_oldest, char *err, size_t errlen)
 {
 	struct upchan_state s;
+	int64_t aside;
 
 	memset(&s, 0, sizeof(s));
 	s.backlog = records_outbox_count(u->db, with_oldest ? &s.oldest_ms : NULL);
 	s.registry_version = registry_version_held(u->db);
 	s.log_level = (int32_t)log_get_level();
+	aside = records_outbox_aside_count(u->db);
+	s.aside = aside < 0 ? 0 : aside > INT32_MAX ? INT32_MAX : (int32_t)aside;
 	u->counted_ms = time_mono_ms();
 	pthread_mutex_lock(&u->lock);
 	s.last_ack = u->status.last_ack;
@@ -158,7 +184,8 @@ hand_out_batch(struct uplink *u, char *err, size_t errlen)
 	uint8_t *payload = NULL;
 	size_t len = 0, off, n;
 	char why[256];
-	int limit = u->config.batch;
+	int limit = u->probe_limit > 0 && u->probe_limit < u->config.batch ? u->probe_limit
+	                                                                   : u->config.batch;
 
 	memset(&part, 0, sizeof(part));
 	for (;;) {
@@ -196,6 +223,9 @@ hand_out_batch(struct uplink *u, char *err, size_t errlen)
 		part.total = (uint32_t)len;
 		part.first_seq = batch.records[0].seq;
 		part.last_seq = batch.records[batch.count - 1].seq;
+		for (n = 0; n < batch.count; n++)
+			u->handed[n] = batch.records[n].seq;
+		u->handed_count = batch.count;
 		wire_batch_free(&batch);
 		break;
 	}
@@ -218,7 +248,38 @@ hand_out_batch(struct uplink *u, char *err, size_t errlen)
 	return 0;
 }
 
-/* ACK: the county holds every seq up to hwm. */
+/* The county's text, made one line of at most UPCHAN_REASON - 1 bytes. */
+static void
+plain_text(char *out, size_t outlen, const char *in)
+{
+	str_copy(out, in, outlen);
+	for (char *c = out; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+}
+
+/* A batch went through (ACK) or was refused: the split moves on. */
+static void
+probe_passed(struct uplink *u, size_t count)
+{
+	if (u->window == 0)
+		return;
+	if (count >= u->window) {
+		/* the refused record was not among them after all (the county's
+		 * configuration changed, or a record was retried): back to full
+		 * batches, which split again if refused again */
+		u->window = 0;
+		u->probe_limit = 0;
+		u->bad_first = 0;
+		return;
+	}
+	u->window -= count;
+	u->probe_limit = u->bad_first ? 1 : (int)((u->window + 1) / 2);
+	u->bad_first = 0;
+}
+
+/* ACK: the county holds every seq up to hwm, and (a 2.04 to the batch
+ * stores it all or nothing) every record of the batch. */
 static int
 take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errlen)
 {
@@ -226,16 +287,101 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	/* never above what an uplink was given: a lying one can only make
 	 * records be sent again, not drop one it never saw */
 	int64_t mark = ack->hwm < u->handed_max ? ack->hwm : u->handed_max;
+	int64_t last = u->handed_count > 0 ? u->handed[u->handed_count - 1] : 0;
 
 	u->batch_out = 0;
 	if (records_outbox_trim(u->db, mark, why, sizeof(why)) == -1)
 		db_failed(u, "outbox delete", why);
+	/*
+	 * Behind a set-aside record the county's contiguous mark stops; the
+	 * records after it are stored there all the same, and go from the
+	 * outbox by the batch the county took, so none is sent for ever.
+	 */
+	if (u->handed_count > 0 &&
+	    (uint64_t)(ack->stored + ack->duplicates) == (uint64_t)u->handed_count &&
+	    records_outbox_delivered(u->db, u->handed, u->handed_count, why, sizeof(why)) == -1)
+		db_failed(u, "outbox delete", why);
+	if (ack->hwm < last && ack->hwm != u->gap_warned &&
+	    records_outbox_holds(u->db, ack->hwm + 1) == 0) {
+		u->gap_warned = ack->hwm;
+		log_warnx("the county holds this station's records only up to seq %lld: it lacks "
+		          "seq %lld, which the station no longer holds",
+		    (long long)ack->hwm, (long long)ack->hwm + 1);
+	}
+	probe_passed(u, u->handed_count);
+	u->handed_count = 0;
 	pthread_mutex_lock(&u->lock);
 	u->status.sent += ack->stored + ack->duplicates;
 	if (ack->hwm > u->status.last_ack)
 		u->status.last_ack = ack->hwm;
 	u->status.last_ack_ms = time_wall_ms();
 	pthread_mutex_unlock(&u->lock);
+	return send_state(u, 0, err, errlen);
+}
+
+/*
+ * Which record of the batch out the county's text names ("record N (seq
+ * S): ..."): N, when N and S agree with what was handed out; else -1.
+ */
+static long
+named_record(const struct uplink *u, const char *reason)
+{
+	const char *p = strstr(reason, "record ");
+	unsigned long n;
+	long long seq;
+	char close;
+
+	if (p == NULL || sscanf(p, "record %lu (seq %lld%c", &n, &seq, &close) != 3 ||
+	    close != ')' || n >= u->handed_count || u->handed[n] != seq)
+		return -1;
+	return (long)n;
+}
+
+/* REFUSED: the county answered 4.00 to the batch out and stored none of it. */
+static int
+take_refused(struct uplink *u, const struct upchan_refused *r, char *err, size_t errlen)
+{
+	char reason[UPCHAN_REASON], why[256];
+	size_t n = u->handed_count;
+	long named;
+	int rc;
+
+	u->batch_out = 0;
+	plain_text(reason, sizeof(reason), r->reason);
+	if (reason[0] == '\0')
+		str_copy(reason, "refused (4.00), no reason given", sizeof(reason));
+	named = named_record(u, reason);
+	if (n == 1 && named == 0) {
+		rc = records_outbox_set_aside(u->db, u->handed[0], reason, time_wall_ms(), why,
+		    sizeof(why));
+		if (rc == -1)
+			db_failed(u, "outbox set aside", why);
+		else if (rc == 1)
+			log_warnx("record seq %lld set aside: the county refused it (%s); the "
+			          "records after it go on (gasctl aside)",
+			    (long long)u->handed[0], reason);
+		u->window = 0;
+		u->probe_limit = 0;
+		u->bad_first = 0;
+	} else if (n <= 1) {
+		/* not the record: the station (or a link that lies); as before */
+		if (strcmp(reason, u->refusal) != 0)
+			log_warnx("the county refuses this station's records without naming one "
+			          "(%s); trying again",
+			    reason);
+		str_copy(u->refusal, reason, sizeof(u->refusal));
+		u->window = 0;
+		u->probe_limit = 0;
+		u->bad_first = 0;
+	} else {
+		u->window = n;
+		u->bad_first = named > 0;
+		u->probe_limit = named > 0 ? (int)named : named == 0 ? 1 : (int)(n / 2);
+		log_info("the county refused a batch of %zu records (%s); sending %d of them", n,
+		    reason, u->probe_limit);
+	}
+	u->handed_count = 0;
+	count_backlog(u);
 	return send_state(u, 0, err, errlen);
 }
 
@@ -326,6 +472,10 @@ handle(struct uplink *u, const struct upchan_msg *m, char *err, size_t errlen)
 		if (!u->batch_out)
 			return err_set(err, errlen, "an ACK for no batch");
 		return take_ack(u, &m->body.ack, err, errlen);
+	case UPCHAN_REFUSED:
+		if (!u->batch_out)
+			return err_set(err, errlen, "a refusal of no batch");
+		return take_refused(u, &m->body.refused, err, errlen);
 	case UPCHAN_REGISTRY_ROW:
 		return take_registry_row(u, &m->body.registry_row, err, errlen);
 	case UPCHAN_REGISTRY_END:
@@ -459,6 +609,7 @@ end_uplink(struct uplink *u, const char *why)
 	}
 	u->pid = 0;
 	u->batch_out = 0;
+	u->handed_count = 0;
 	u->kick_sent = 0;
 	u->delta.count = 0;
 	now = time_mono_ms();
@@ -676,6 +827,11 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 		return err_set(err, errlen, "out of memory");
 	u->config = *config;
 	u->fd = -1;
+	u->gap_warned = -1;
+	if ((u->handed = calloc((size_t)config->batch, sizeof(*u->handed))) == NULL) {
+		free(u);
+		return err_set(err, errlen, "out of memory");
+	}
 	u->wake_fd = -1;
 	pthread_mutex_init(&u->lock, NULL);
 	if (may_change_users()) {
@@ -728,6 +884,7 @@ fail:
 		store_close(u->db);
 	pthread_mutex_destroy(&u->lock);
 	OPENSSL_cleanse(&u->config, sizeof(u->config));
+	free(u->handed);
 	free(u);
 	return -1;
 }
@@ -746,6 +903,7 @@ uplink_stop(struct uplink *u)
 	close(u->wake_fd);
 	store_close(u->db);
 	free(u->delta.rows);
+	free(u->handed);
 	pthread_mutex_destroy(&u->lock);
 	OPENSSL_cleanse(&u->config, sizeof(u->config));
 	free(u);

@@ -62,6 +62,7 @@ struct uplink_config {
 struct uplink_status {
 	int connected;       /* a DTLS session is up */
 	int64_t backlog;     /* outbox rows waiting */
+	int64_t aside;       /* outbox rows set aside (the county refused them) */
 	int64_t last_ack;    /* highest seq the county confirmed */
 	int64_t last_ack_ms; /* wall clock of that answer, 0 if none */
 	int64_t sent;        /* records confirmed since start */

@@ -6,8 +6,9 @@
  * was committed) wakes it early.  Before every wait and every network
  * request it tells the gateway how long it may be silent, so the gateway
  * can tell a busy uplink from a hung one.  The records it sends are bytes
- * the gateway encoded; all it hands back is the county's mark and the rows
- * of registry deltas, both checked again on the other side.
+ * the gateway encoded; all it hands back is the county's mark, the text of
+ * a refusal (4.00) and the rows of registry deltas, all checked again on
+ * the other side.
  */
 #include "uplinkproc.h"
 
@@ -254,6 +255,26 @@ drain_once(struct proc *p, char *err, size_t errlen)
 	if (coaplink_request(p->link, "POST", "records", NULL, COAPLINK_FORMAT_CBOR,
 	        COAPLINK_FORMAT_CBOR, p->batch, len, REQUEST_TIMEOUT_MS, &resp, err, errlen) == -1)
 		return -1;
+	if (resp.code == 400) {
+		/* refused, nothing stored: the gateway finds the record (uplink.c) */
+		struct upchan_refused refused;
+		size_t n =
+		    resp.len < sizeof(refused.reason) - 1 ? resp.len : sizeof(refused.reason) - 1;
+
+		memset(&refused, 0, sizeof(refused));
+		refused.code = 400;
+		if (resp.data != NULL && n > 0)
+			memcpy(refused.reason, resp.data, n);
+		for (char *c = refused.reason; c < refused.reason + n; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
+		coaplink_response_free(&resp);
+		send_msg(p, UPCHAN_REFUSED, &refused, sizeof(refused));
+		expect(p, UPCHAN_STATE, &m);
+		took_state(p, &m);
+		return err_set(err, errlen, "county refused a batch of %u records (4.00): %s",
+		    (unsigned)count, refused.reason);
+	}
 	if (resp.code != 204) {
 		err_set(err, errlen, "county answered %d.%02d to a batch", resp.code / 100,
 		    resp.code % 100);
@@ -275,11 +296,11 @@ drain_once(struct proc *p, char *err, size_t errlen)
 	expect(p, UPCHAN_STATE, &m);
 	took_state(p, &m);
 	p->last_error[0] = '\0';
-	if (ack.hwm < last_seq) {
-		log_warnx("county holds up to seq %lld of %lld sent; it lacks an earlier record",
-		    (long long)ack.hwm, (long long)last_seq);
-		return err_set(err, errlen, "county lacks seq %lld", (long long)ack.hwm + 1);
-	}
+	/* a mark below the batch: a record set aside (or lost) before it; the
+	 * gateway, which knows which, says so */
+	if (ack.hwm < last_seq)
+		log_debug("county holds up to seq %lld of %lld sent", (long long)ack.hwm,
+		    (long long)last_seq);
 	log_debug("%u records sent, county holds up to %lld, %lld waiting", (unsigned)count,
 	    (long long)ack.hwm, (long long)p->state.backlog);
 	return (int)count;
@@ -305,7 +326,11 @@ heartbeat(struct proc *p, char *err, size_t errlen)
 	hb.oldest_ms = p->state.oldest_ms;
 	hb.last_ack = p->state.last_ack;
 	hb.registry_version = p->state.registry_version;
-	snprintf(hb.status, sizeof(hb.status), "backlog %lld", (long long)hb.backlog);
+	if (p->state.aside > 0)
+		snprintf(hb.status, sizeof(hb.status), "backlog %lld, %d set aside",
+		    (long long)hb.backlog, (int)p->state.aside);
+	else
+		snprintf(hb.status, sizeof(hb.status), "backlog %lld", (long long)hb.backlog);
 	if (wire_encode_heartbeat(&hb, &payload, &len) == -1)
 		return err_set(err, errlen, "cannot encode a heartbeat");
 	tell(p, REQUEST_TIMEOUT_MS);

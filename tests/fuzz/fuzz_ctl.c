@@ -199,6 +199,8 @@ request_ok(const struct ctl_request *r)
 	case CTL_FILLS:
 		return r->line == 0 && r->since_ms >= 0 && r->limit >= 1 &&
 		       r->limit <= CTL_FILLS_MAX;
+	case CTL_ASIDE:
+		return r->line == 0 && r->retry >= -1;
 	case CTL_LOGIN:
 		return line_ok && cert_ok(r->cert) && r->pin != NULL &&
 		       strlen(r->pin) <= OPAUTH_PIN_MAX &&

@@ -72,6 +72,10 @@ check(const struct upchan_msg *m, enum upchan_from from, const uint8_t *buf, siz
 		if (m->body.ack.hwm < 0)
 			abort();
 		break;
+	case UPCHAN_REFUSED:
+		if (!TERMINATED(m->body.refused.reason) || m->body.refused.code != 400)
+			abort();
+		break;
 	default:
 		break;
 	}

@@ -82,6 +82,33 @@ fills_takes_defaults_and_fill_an_optional_operator(void **state)
 }
 
 static void
+aside_lists_or_retries_one_or_all(void **state)
+{
+	static const struct {
+		const char *line;
+		int64_t retry;
+	} rows[] = {
+		{ "{\"cmd\":\"aside\"}", -1 },
+		{ "{\"cmd\":\"aside\",\"retry\":\"all\"}", 0 },
+		{ "{\"cmd\":\"aside\",\"retry\":42}", 42 },
+		{ NULL, 0 },
+	};
+	struct ctl_request req;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; rows[i].line != NULL; i++) {
+		if (ctl_request_parse(rows[i].line, strlen(rows[i].line), &req, err, sizeof(err)) !=
+		    0)
+			fail_msg("row %zu: refused: %s", i, err);
+		assert_int_equal(req.command, CTL_ASIDE);
+		assert_int_equal(req.line, 0);
+		assert_int_equal(req.retry, rows[i].retry);
+		ctl_request_free(&req);
+	}
+}
+
+static void
 refuses_naming_the_field(void **state)
 {
 	static const struct {
@@ -119,6 +146,9 @@ refuses_naming_the_field(void **state)
 		{ "{\"cmd\":\"fills\",\"limit\":100001}", "\"limit\"" },
 		{ "{\"cmd\":\"fills\",\"since\":-1}", "\"since\"" },
 		{ "{\"cmd\":\"fills\",\"since\":1.5}", "\"since\"" },
+		{ "{\"cmd\":\"aside\",\"retry\":0}", "\"retry\"" },
+		{ "{\"cmd\":\"aside\",\"retry\":\"some\"}", "\"retry\"" },
+		{ "{\"cmd\":\"aside\",\"retry\":\"2\"}", "\"retry\"" },
 		{ NULL, NULL },
 	};
 	struct ctl_request req;
@@ -316,6 +346,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts_every_request_of_the_protocol),
 		cmocka_unit_test(fills_takes_defaults_and_fill_an_optional_operator),
+		cmocka_unit_test(aside_lists_or_retries_one_or_all),
 		cmocka_unit_test(refuses_naming_the_field),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
 		cmocka_unit_test(never_echoes_an_id_number),

@@ -418,6 +418,110 @@ outbox_is_read_oldest_first_and_trimmed_to_the_mark(void **state)
 	store_close(db);
 }
 
+static void
+a_set_aside_record_is_kept_skipped_and_retried(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill[4];
+	struct wire_batch b;
+	int64_t seq[4], n = -1;
+	char err[256];
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		new_fill(f, &fill[i], 1, NAN);
+		started(f, &fill[i]);
+		assert_int_equal(finish(f, &fill[i]), RECORDS_WRITTEN);
+	}
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 4, &b, err, sizeof(err)), 0);
+	for (i = 0; i < 4; i++)
+		seq[i] = b.records[i].seq;
+	wire_batch_free(&b);
+
+	assert_int_equal(
+	    records_outbox_set_aside(db, seq[1], "record 0: btown 'TZ'", 1000, err, sizeof(err)),
+	    1);
+	/* twice: nothing more to do */
+	assert_int_equal(records_outbox_set_aside(db, seq[1], "again", 2000, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 3);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	assert_int_equal(records_outbox_holds(db, seq[1]), 1);
+	assert_int_equal(records_outbox_holds(db, seq[3] + 1), 0);
+	/* it is not sent ... */
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 10, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 3);
+	assert_int_equal(b.records[0].seq, seq[0]);
+	assert_int_equal(b.records[1].seq, seq[2]);
+	wire_batch_free(&b);
+	/* ... and neither a mark past it nor a delivered batch deletes it */
+	assert_int_equal(records_outbox_trim(db, seq[2], err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_delivered(db, &seq[1], 3, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 0);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	assert_int_equal(records_aside_total(&f->rec), 1);
+
+	/* retrying another seq changes nothing; retrying all puts it back */
+	assert_int_equal(records_aside_retry(&f->rec, seq[0], &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(records_aside_retry(&f->rec, 0, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(records_outbox_aside_count(db), 0);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 10, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 1);
+	assert_int_equal(b.records[0].seq, seq[1]);
+	assert_string_equal(b.records[0].uuid, fill[1].uuid);
+	wire_batch_free(&b);
+	store_close(db);
+}
+
+static int
+aside_row(const struct records_aside *row, void *arg)
+{
+	struct records_aside *out = arg;
+
+	*out = *row;
+	return 0;
+}
+
+static void
+a_set_aside_record_is_listed_with_its_reason(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct records_aside row;
+	struct wire_batch b;
+	char err[256];
+	sqlite3 *db;
+	int64_t n;
+
+	new_fill(f, &fill, 1, NAN);
+	started(f, &fill);
+	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 1, &b, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_set_aside(db, b.records[0].seq,
+	                     "record 0 (seq 1): end is not a possible time", 1234, err,
+	                     sizeof(err)),
+	    1);
+	memset(&row, 0, sizeof(row));
+	assert_int_equal(records_aside_list(&f->rec, aside_row, &row, err, sizeof(err)), 0);
+	assert_int_equal(row.seq, b.records[0].seq);
+	assert_string_equal(row.uuid, fill.uuid);
+	assert_string_equal(row.kind, "fill");
+	assert_int_equal(row.aside_ms, 1234);
+	assert_string_equal(row.reason, "record 0 (seq 1): end is not a possible time");
+	assert_int_equal(row.line, 1);
+	assert_string_equal(row.cylinder, "C-1");
+	wire_batch_free(&b);
+	assert_int_equal(records_aside_retry(&f->rec, row.seq, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	store_close(db);
+}
+
 int
 main(void)
 {
@@ -435,6 +539,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(fill_is_found_by_a_uuid_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(outbox_is_read_oldest_first_and_trimmed_to_the_mark,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_set_aside_record_is_kept_skipped_and_retried,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_set_aside_record_is_listed_with_its_reason, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

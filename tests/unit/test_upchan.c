@@ -301,6 +301,49 @@ end_too_many_rows(uint8_t *buf)
 	return ENCODE(UPCHAN_REGISTRY_END, e);
 }
 
+static struct upchan_refused
+good_refusal(void)
+{
+	struct upchan_refused r;
+
+	memset(&r, 0, sizeof(r));
+	r.code = 400;
+	str_copy(r.reason, "record 1 (seq 2): btown 'TZ' is not a township of this county",
+	    sizeof(r.reason));
+	return r;
+}
+
+static size_t
+refused_ok(uint8_t *buf)
+{
+	struct upchan_refused r = good_refusal();
+	return ENCODE(UPCHAN_REFUSED, r);
+}
+
+static size_t
+refused_other_code(uint8_t *buf)
+{
+	struct upchan_refused r = good_refusal();
+	r.code = 503;
+	return ENCODE(UPCHAN_REFUSED, r);
+}
+
+static size_t
+refused_reason_with_escape(uint8_t *buf)
+{
+	struct upchan_refused r = good_refusal();
+	r.reason[3] = 0x1b;
+	return ENCODE(UPCHAN_REFUSED, r);
+}
+
+static size_t
+refused_reason_unterminated(uint8_t *buf)
+{
+	struct upchan_refused r = good_refusal();
+	memset(r.reason, 'x', sizeof(r.reason));
+	return ENCODE(UPCHAN_REFUSED, r);
+}
+
 static size_t
 unknown_type(uint8_t *buf)
 {
@@ -366,6 +409,14 @@ static const struct {
 	    "owner is not text" },
 	{ "registry end", end_ok, UPCHAN_FROM_UPLINK, 1, NULL },
 	{ "registry end with too many rows", end_too_many_rows, UPCHAN_FROM_UPLINK, 0, "count" },
+	{ "refused", refused_ok, UPCHAN_FROM_UPLINK, 1, NULL },
+	{ "refused from the gateway", refused_ok, UPCHAN_FROM_GATEWAY, 0,
+	    "not a message this side" },
+	{ "refused with 5.03", refused_other_code, UPCHAN_FROM_UPLINK, 0, "code = 503" },
+	{ "refusal with an escape", refused_reason_with_escape, UPCHAN_FROM_UPLINK, 0,
+	    "reason is not text" },
+	{ "refusal unterminated", refused_reason_unterminated, UPCHAN_FROM_UPLINK, 0,
+	    "reason is not text" },
 	{ "unknown type", unknown_type, UPCHAN_FROM_UPLINK, 0, "type 99 is unknown" },
 	{ "half a header", half_a_header, UPCHAN_FROM_UPLINK, 0, "shorter than a header" },
 	{ "longer than the limit", too_long, UPCHAN_FROM_UPLINK, 0, "longer than" },

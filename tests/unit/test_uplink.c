@@ -8,7 +8,13 @@
  *   - a malformed message, a count that does not match, an uplink that
  *     stays silent longer than it said, and one that exits are each ended
  *     and a new uplink process is started, with the outbox untouched;
- *   - a registry delta is applied through the registry module.
+ *   - a registry delta is applied through the registry module;
+ *   - a county that refuses (4.00) every batch holding certain records:
+ *     those are set aside with its reason, every other record leaves the
+ *     outbox although the county's contiguous mark stops at the first gap;
+ *   - a county that refuses without naming a record sets nothing aside;
+ *   - an uplink that lies about which record was refused sets nothing
+ *     aside unless the refused batch was that one record alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +33,7 @@
 #include "uplink.h"
 #include "uplinkproc.h"
 #include "util.h"
+#include "wire.h"
 
 /* ---- the scripted uplink process -------------------------------------------- */
 
@@ -91,6 +98,147 @@ fake_row(const char *serial, const char *status)
 	fake_send(UPCHAN_REGISTRY_ROW, &r, sizeof(r));
 }
 
+/* Tell the test how the script ended (TEST_UPLINK_DONE names the file). */
+static void
+fake_done(const char *how)
+{
+	const char *path = getenv("TEST_UPLINK_DONE");
+	char tmp[160];
+	FILE *fp;
+
+	/* written aside, then renamed: the test never reads it half written */
+	if (path == NULL)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) != NULL) {
+		fprintf(fp, "%s\n", how);
+		fclose(fp);
+		rename(tmp, path);
+	}
+}
+
+/* Ask for a batch; its records decoded into *b (count 0: the outbox is empty). */
+static void
+fake_batch(struct wire_batch *b, uint8_t *buf)
+{
+	struct upchan_msg m;
+	uint8_t *payload = NULL;
+	size_t have = 0;
+	char err[128];
+
+	memset(b, 0, sizeof(*b));
+	fake_send(UPCHAN_BATCH_REQ, NULL, 0);
+	do {
+		fake_expect(UPCHAN_BATCH, &m, buf);
+		if (m.body.batch.count == 0)
+			return;
+		if (payload == NULL && (payload = malloc(m.body.batch.total)) == NULL)
+			exit(3);
+		memcpy(payload + have, m.data, m.data_len);
+		have += m.data_len;
+	} while (have < m.body.batch.total);
+	if (wire_decode_batch(payload, have, b, err, sizeof(err)) == -1)
+		exit(3);
+	free(payload);
+}
+
+static void
+fake_refuse(const char *reason, uint8_t *buf)
+{
+	struct upchan_refused r;
+	struct upchan_msg m;
+
+	memset(&r, 0, sizeof(r));
+	r.code = 400;
+	str_copy(r.reason, reason, sizeof(r.reason));
+	fake_send(UPCHAN_REFUSED, &r, sizeof(r));
+	fake_expect(UPCHAN_STATE, &m, buf);
+}
+
+/*
+ * A county as gascounty judges a batch: refused (4.00, the first bad record
+ * named; "unnamed": the station refused, no record named) when it holds a
+ * seq of TEST_UPLINK_BAD, else stored, acknowledged with the contiguous mark.
+ */
+static int
+fake_county(int unnamed, uint8_t *buf)
+{
+	const char *bad = getenv("TEST_UPLINK_BAD");
+	struct wire_batch b;
+	struct upchan_ack ack;
+	struct upchan_msg m;
+	char reason[160], key[32];
+	int held[64] = { 0 }, round;
+	size_t i;
+
+	for (round = 0; round < 40; round++) {
+		fake_batch(&b, buf);
+		if (b.count == 0) {
+			fake_done("drained");
+			return fake_linger(buf);
+		}
+		for (i = 0; i < b.count; i++) {
+			snprintf(key, sizeof(key), ",%lld,", (long long)b.records[i].seq);
+			if (strstr(bad, key) != NULL)
+				break;
+		}
+		if (i < b.count) {
+			if (unnamed)
+				snprintf(reason, sizeof(reason),
+				    "township 'TZ' is not a township of this county");
+			else
+				snprintf(reason, sizeof(reason),
+				    "record %zu (seq %lld): btown 'TZ' is not a township of this "
+				    "county",
+				    i, (long long)b.records[i].seq);
+			wire_batch_free(&b);
+			fake_refuse(reason, buf);
+			continue;
+		}
+		memset(&ack, 0, sizeof(ack));
+		for (i = 0; i < b.count; i++)
+			held[b.records[i].seq] = 1;
+		while (ack.hwm + 1 < 64 && held[ack.hwm + 1])
+			ack.hwm++;
+		ack.stored = (int64_t)b.count;
+		wire_batch_free(&b);
+		fake_send(UPCHAN_ACK, &ack, sizeof(ack));
+		fake_expect(UPCHAN_STATE, &m, buf);
+	}
+	fake_done("rounds");
+	return fake_linger(buf);
+}
+
+/* An uplink that names the wrong record each time; 0 if the gateway
+ * handed out what it should. */
+static int
+fake_refusal_liar(uint8_t *buf)
+{
+	struct wire_batch b;
+
+	fake_batch(&b, buf); /* 1..5: a record that is not in it */
+	if (b.count != 5)
+		return fake_done("first batch"), 4;
+	wire_batch_free(&b);
+	fake_refuse("record 7 (seq 99): made up", buf);
+	fake_batch(&b, buf); /* halved: 1..2 */
+	if (b.count != 2 || b.records[0].seq != 1)
+		return fake_done("halved"), 4;
+	wire_batch_free(&b);
+	fake_refuse("record 0 (seq 1): made up", buf);
+	fake_batch(&b, buf); /* the named first one alone */
+	if (b.count != 1 || b.records[0].seq != 1)
+		return fake_done("alone"), 4;
+	wire_batch_free(&b);
+	fake_refuse("record 0 (seq 5): not the record handed out", buf);
+	fake_batch(&b, buf); /* nothing set aside: 1..5 again */
+	if (b.count != 5 || b.records[0].seq != 1)
+		return fake_done("again"), 4;
+	wire_batch_free(&b);
+	fake_done("ok");
+	return fake_linger(buf);
+}
+
 static int
 fake_uplink(void)
 {
@@ -120,6 +268,10 @@ fake_uplink(void)
 		} while (have < m.body.batch.total);
 		fake_send(UPCHAN_ACK, &ack, sizeof(ack));
 		fake_expect(UPCHAN_STATE, &m, buf);
+	} else if (strcmp(mode, "county") == 0 || strcmp(mode, "county-unnamed") == 0) {
+		return fake_county(strcmp(mode, "county-unnamed") == 0, buf);
+	} else if (strcmp(mode, "refusal-liar") == 0) {
+		return fake_refusal_liar(buf);
 	} else if (strcmp(mode, "malformed") == 0) {
 		struct upchan_ack ack = { 5, 5, 0 };
 
@@ -320,6 +472,92 @@ a_registry_delta_goes_through_the_registry_module(void **state)
 	uplink_stop(u);
 }
 
+/* Wait (up to 20 s) for the scripted uplink's TEST_UPLINK_DONE file. */
+static void
+wait_done(struct fixture *f, const char *expected)
+{
+	int64_t end = time_mono_ms() + 20000;
+	char path[128], line[64] = "";
+	FILE *fp = NULL;
+
+	snprintf(path, sizeof(path), "%s/done", f->dir);
+	while (time_mono_ms() < end && (fp = fopen(path, "r")) == NULL)
+		time_sleep_ms(20);
+	assert_non_null(fp);
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	line[strcspn(line, "\n")] = '\0';
+	assert_string_equal(line, expected);
+}
+
+static struct uplink *
+start_done(struct fixture *f, const char *mode)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/done", f->dir);
+	setenv("TEST_UPLINK_DONE", path, 1);
+	return start(f, mode);
+}
+
+static void
+a_refused_record_is_set_aside_and_the_rest_goes_on(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u;
+	struct uplink_status st;
+
+	setenv("TEST_UPLINK_BAD", ",3,9,", 1);
+	u = start_done(f, "county");
+	wait_done(f, "drained");
+	/* 3 and 9 stay, set aside with the county's reason; 4..8 and 10..12
+	 * left the outbox although the county's mark stayed at 2 */
+	assert_int_equal(outbox(f, "count(*)"), 2);
+	assert_int_equal(outbox(f, "min(seq)"), 3);
+	assert_int_equal(outbox(f, "max(seq)"), 9);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM outbox WHERE aside_ms IS NOT NULL AND"
+	                     " ((seq = 3 AND aside_reason = 'record 0 (seq 3): btown ''TZ'' is"
+	                     " not a township of this county') OR (seq = 9 AND aside_reason ="
+	                     " 'record 0 (seq 9): btown ''TZ'' is not a township of this"
+	                     " county'))",
+	                     -1),
+	    2);
+	uplink_get_status(u, &st);
+	assert_int_equal(st.restarts, 0);
+	assert_int_equal(st.last_ack, 2);
+	uplink_stop(u);
+}
+
+static void
+a_refusal_naming_no_record_sets_nothing_aside(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u;
+
+	setenv("TEST_UPLINK_BAD", ",3,", 1);
+	u = start_done(f, "county-unnamed");
+	wait_done(f, "rounds");
+	/* 1..2 went; 3 is refused with the station, not set aside */
+	assert_int_equal(outbox(f, "count(*)"), 10);
+	assert_int_equal(outbox(f, "min(seq)"), 3);
+	assert_int_equal(outbox(f, "count(aside_ms)"), 0);
+	uplink_stop(u);
+}
+
+static void
+a_lying_refusal_sets_nothing_aside(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start_done(f, "refusal-liar");
+
+	wait_done(f, "ok");
+	assert_int_equal(outbox(f, "count(*)"), 12);
+	assert_int_equal(outbox(f, "count(aside_ms)"), 0);
+	uplink_stop(u);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -334,6 +572,12 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_registry_delta_goes_through_the_registry_module,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_refused_record_is_set_aside_and_the_rest_goes_on,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_refusal_naming_no_record_sets_nothing_aside,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_lying_refusal_sets_nothing_aside, setup,
+		    teardown),
 	};
 
 	if (argc > 1 && strcmp(argv[1], UPLINKPROC_FLAG) == 0)

@@ -567,6 +567,9 @@ print_status(json_t *reply)
 		    (long long)json_integer_value(json_object_get(up, "backlog")),
 		    (long long)json_integer_value(json_object_get(up, "last_ack")),
 		    jstr(up, "last_error")[0] ? _(", last error: ") : "", jstr(up, "last_error"));
+	if (json_integer_value(json_object_get(up, "aside")) > 0)
+		printf(_("set aside: %lld records the county refused (gasctl aside)\n"),
+		    (long long)json_integer_value(json_object_get(up, "aside")));
 	/* one translated line: a translator aligns the columns by hand */
 	printf("%s", _("LINE STATE         LINK     GROSS       NET   TARGET OPERATOR   CYLINDER"
 	               "             LAST\n"));
@@ -699,6 +702,90 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 		printf("%-25s %-4lld %-20s %-18s %9s %s %s\n", started,
 		    (long long)json_integer_value(json_object_get(f, "line")), jstr(f, "cylinder"),
 		    jstr(f, "buyer"), n, res, jstr(f, "rules"));
+	}
+	json_decref(reply);
+	return 0;
+}
+
+int
+cmd_aside(struct gasctl *ctl, int argc, char **argv)
+{
+	const char *u = "aside";
+	static const struct option opts[] = {
+		{ "retry", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *req, *reply, *list, *r;
+	long long seq = -1;
+	int json = 0, ch, rc;
+	size_t i;
+	char *end;
+
+	socket_path = ctl->control_socket;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "r:jh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (strcmp(optarg, "all") == 0) {
+				seq = 0;
+				break;
+			}
+			seq = strtoll(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || seq < 1)
+				return gasctl_usage(u,
+				    _("--retry takes a record's seq or \"all\""));
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			return gasctl_help(u);
+		default:
+			return usage_error(u);
+		}
+	}
+	if (optind != argc)
+		return usage_error(u);
+	req = json_pack("{s:s}", "cmd", "aside");
+	if (seq == 0)
+		json_object_set_new(req, "retry", json_string("all"));
+	else if (seq > 0)
+		json_object_set_new(req, "retry", json_integer(seq));
+	rc = exchange(req, &reply);
+	if (rc != 0) {
+		json_decref(reply);
+		return rc;
+	}
+	list = json_object_get(reply, "aside");
+	if (json) {
+		json_array_foreach(list, i, r)
+		{
+			local_time(r, "created", TIMETEXT_MACHINE);
+			local_time(r, "set_aside", TIMETEXT_MACHINE);
+		}
+		json_dumpf(reply, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(reply);
+		return 0;
+	}
+	if (seq >= 0)
+		printf(_("%lld sent to the county again\n"),
+		    (long long)json_integer_value(json_object_get(reply, "retried")));
+	printf(_("%lld records set aside\n"),
+	    (long long)json_integer_value(json_object_get(reply, "total")));
+	json_array_foreach(list, i, r)
+	{
+		local_time(r, "set_aside", TIMETEXT_PERSON);
+		printf(_("seq %lld  %s %s  set aside %s"),
+		    (long long)json_integer_value(json_object_get(r, "seq")),
+		    gasctl_word(jstr(r, "kind")), jstr(r, "uuid"), jstr(r, "set_aside"));
+		if (jstr(r, "cylinder")[0] != '\0')
+			printf(_("  line %lld  cylinder %s"),
+			    (long long)json_integer_value(json_object_get(r, "line")),
+			    jstr(r, "cylinder"));
+		printf(_("\n    county: %s\n"), jstr(r, "reason"));
 	}
 	json_decref(reply);
 	return 0;

@@ -75,6 +75,7 @@ int cmd_stop(struct gasctl *ctl, int argc, char **argv);
 int cmd_fill(struct gasctl *ctl, int argc, char **argv);
 int cmd_status(struct gasctl *ctl, int argc, char **argv);
 int cmd_fills(struct gasctl *ctl, int argc, char **argv);
+int cmd_aside(struct gasctl *ctl, int argc, char **argv);
 
 /* cmd_watch.c: live view of every line (status over the control socket) */
 int cmd_watch(struct gasctl *ctl, int argc, char **argv);

@@ -119,6 +119,16 @@ static const struct gasctl_command commands[] = {
 	           "(TZ): YYYY-MM-DD (from the start of that day) or YYYY-MM-DD HH:MM[:SS], or\n"
 	           "either with Z or +HH:MM.  Times are shown in local time with their offset;\n"
 	           "--json writes them as ISO 8601 with the offset, weights to the gram.") },
+	{ .name = "aside",
+	    .run = cmd_aside,
+	    .usage = "[--retry SEQ|all] [--json]",
+	    .help =
+	        N_("Records the county refused (4.00) and the station set aside, so that the\n"
+	           "records after them still reach the county: each with its seq, when it was\n"
+	           "set aside and the county's reason.  They stay in the station database until\n"
+	           "sent again: --retry SEQ sends one, --retry all every one (after the county's\n"
+	           "configuration is fixed, e.g. a township added); one refused again is set\n"
+	           "aside again with the new reason.  Exit 1 if SEQ is not set aside.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
