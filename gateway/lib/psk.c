@@ -145,6 +145,8 @@ psk_identity_role(const char *identity, char *name, size_t namelen)
 		{ "station:", PSK_ROLE_STATION },
 		{ "township:", PSK_ROLE_TOWNSHIP },
 		{ "regulator:", PSK_ROLE_REGULATOR },
+		{ "officer:", PSK_ROLE_OFFICER },
+		{ "grid:", PSK_ROLE_GRID },
 	};
 	size_t i, plen, n;
 	const char *rest;
@@ -162,6 +164,11 @@ psk_identity_role(const char *identity, char *name, size_t namelen)
 		for (const char *c = rest; *c != '\0'; c++)
 			if (!isgraph((unsigned char)*c) || *c == ':')
 				return PSK_ROLE_NONE;
+		/* a person is bound to one township: NAME@TOWNSHIP */
+		if ((roles[i].role == PSK_ROLE_OFFICER || roles[i].role == PSK_ROLE_GRID) &&
+		    (rest[0] == '@' || strchr(rest, '@') == NULL ||
+		        strchr(rest, '@') != strrchr(rest, '@') || rest[n - 1] == '@'))
+			return PSK_ROLE_NONE;
 		if (name != NULL) {
 			if (n >= namelen)
 				return PSK_ROLE_NONE;
@@ -257,7 +264,8 @@ psk_parse_identities(const char *name, const char *buf, size_t len, struct psk_t
 		e->identity[idlen] = '\0';
 		if (psk_identity_role(e->identity, NULL, 0) == PSK_ROLE_NONE) {
 			err_set(err, errlen,
-			    "%s:%zu: identity must be station:ID, township:CODE or regulator:NAME",
+			    "%s:%zu: identity must be station:ID, township:CODE, regulator:NAME, "
+			    "officer:NAME@TOWNSHIP or grid:NAME@TOWNSHIP",
 			    name, lineno);
 			goto fail;
 		}

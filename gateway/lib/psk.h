@@ -23,7 +23,14 @@
 #define PSK_MAX_IDENTITY 64 /* including the NUL */
 #define PSK_MAX_ENTRIES 100000
 
-enum psk_role { PSK_ROLE_NONE = 0, PSK_ROLE_STATION, PSK_ROLE_TOWNSHIP, PSK_ROLE_REGULATOR };
+enum psk_role {
+	PSK_ROLE_NONE = 0,
+	PSK_ROLE_STATION,
+	PSK_ROLE_TOWNSHIP,
+	PSK_ROLE_REGULATOR,
+	PSK_ROLE_OFFICER, /* officer:NAME@TOWNSHIP, one person of a township's team */
+	PSK_ROLE_GRID,    /* grid:NAME@TOWNSHIP, one grid worker */
+};
 
 struct psk_entry {
 	char identity[PSK_MAX_IDENTITY];
@@ -62,7 +69,8 @@ const struct psk_entry *psk_find(const struct psk_table *t, const uint8_t *id, s
 /*
  * Split an identity into its role and name ("station:S01" -> STATION, "S01").
  * Returns PSK_ROLE_NONE for anything malformed (name empty, too long, or
- * not printable text without spaces).
+ * not printable text without spaces; for a person's role, officer: or grid:,
+ * a name that is not NAME@TOWNSHIP with both parts non-empty and one '@').
  */
 enum psk_role psk_identity_role(const char *identity, char *name, size_t namelen);
 

@@ -119,7 +119,9 @@ the_identities_file_and_access_agree_on_roles(void **state)
 	static const enum access_role from_psk[] = { [PSK_ROLE_NONE] = ACCESS_ROLE_NONE,
 		[PSK_ROLE_STATION] = ACCESS_ROLE_STATION,
 		[PSK_ROLE_TOWNSHIP] = ACCESS_ROLE_TOWNSHIP,
-		[PSK_ROLE_REGULATOR] = ACCESS_ROLE_REGULATOR };
+		[PSK_ROLE_REGULATOR] = ACCESS_ROLE_REGULATOR,
+		[PSK_ROLE_OFFICER] = ACCESS_ROLE_OFFICER,
+		[PSK_ROLE_GRID] = ACCESS_ROLE_GRID };
 	const struct parse_case *c;
 	struct access_identity who;
 	int row;
@@ -138,18 +140,25 @@ the_identities_file_and_access_agree_on_roles(void **state)
 /* The whole matrix, as docs/protocol.md states it: every action, every role. */
 static const struct matrix_row {
 	enum access_action action;
-	enum access_reach station, township, regulator;
+	enum access_reach station, township, regulator, officer, grid;
 	int audited;
 	const char *refusal;
 } matrix[] = {
-	{ ACCESS_RECORDS_WRITE, OWN, NO, NO, 0, "stations only" },
-	{ ACCESS_HEARTBEAT_WRITE, OWN, NO, NO, 0, "stations only" },
-	{ ACCESS_REGISTRY_READ, ALL, NO, ALL, 0, "stations and regulators only" },
-	{ ACCESS_ALERTS_READ, NO, OWN, NO, 0, "townships only" },
-	{ ACCESS_ALERTS_DISPOSE, NO, OWN, NO, 0, "townships only" },
-	{ ACCESS_TRACE_READ, NO, NO, ALL, 1, "regulators only" },
-	{ ACCESS_STATIONS_READ, NO, NO, ALL, 1, "regulators only" },
-	{ ACCESS_QUEUE_READ, NO, NO, ALL, 1, "regulators only" },
+	{ ACCESS_RECORDS_WRITE, OWN, NO, NO, NO, NO, 0, "stations only" },
+	{ ACCESS_HEARTBEAT_WRITE, OWN, NO, NO, NO, NO, 0, "stations only" },
+	{ ACCESS_REGISTRY_READ, ALL, NO, ALL, NO, NO, 0, "stations and regulators only" },
+	{ ACCESS_ALERTS_READ, NO, OWN, NO, NO, NO, 0, "townships only" },
+	{ ACCESS_ALERTS_DISPOSE, NO, OWN, NO, NO, NO, 0, "townships only" },
+	{ ACCESS_TRACE_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
+	{ ACCESS_STATIONS_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
+	{ ACCESS_QUEUE_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
+	{ ACCESS_CASES_READ, NO, NO, ALL, OWN, OWN, 0,
+	    "regulators, officers and grid workers only" },
+	{ ACCESS_CASES_ACT, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
+	{ ACCESS_CASES_REPORT, NO, NO, NO, NO, OWN, 0, "grid workers only" },
+	{ ACCESS_CASES_REASSIGN, NO, NO, ALL, NO, NO, 0, "regulators only" },
+	{ ACCESS_CASES_OVERDUE, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
+	{ ACCESS_CASES_FIGURES, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
 };
 
 static void
@@ -157,7 +166,9 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 {
 	static const char *const ids[ACCESS_ROLE_COUNT] = { [ACCESS_ROLE_STATION] = "station:S01",
 		[ACCESS_ROLE_TOWNSHIP] = "township:TA",
-		[ACCESS_ROLE_REGULATOR] = "regulator:alice" };
+		[ACCESS_ROLE_REGULATOR] = "regulator:alice",
+		[ACCESS_ROLE_OFFICER] = "officer:wang@TA",
+		[ACCESS_ROLE_GRID] = "grid:dan@TA" };
 	const struct matrix_row *m;
 	struct access_identity who;
 	struct access_scope scope;
@@ -174,6 +185,8 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 			want = role == ACCESS_ROLE_STATION     ? m->station
 			       : role == ACCESS_ROLE_TOWNSHIP  ? m->township
 			       : role == ACCESS_ROLE_REGULATOR ? m->regulator
+			       : role == ACCESS_ROLE_OFFICER   ? m->officer
+			       : role == ACCESS_ROLE_GRID      ? m->grid
 			                                       : NO;
 			if (access_reach_of(m->action, (enum access_role)role) != want)
 				fail_msg("%s as role %d: reach %d, want %d",
@@ -192,11 +205,15 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 			if (want == OWN &&
 			    !(role == ACCESS_ROLE_STATION
 			            ? strcmp(scope.station, "S01") == 0 && scope.township[0] == '\0'
+			        : role == ACCESS_ROLE_GRID
+			            ? strcmp(scope.person, "grid:dan@TA") == 0 &&
+			                  scope.township[0] == '\0' && scope.station[0] == '\0'
 			            : strcmp(scope.township, "TA") == 0 &&
-			                  scope.station[0] == '\0'))
+			                  scope.station[0] == '\0' && scope.person[0] == '\0'))
 				fail_msg("%s by %s: scope '%s' '%s'", access_action_name(m->action),
 				    ids[role], scope.station, scope.township);
-			if (want != OWN && (scope.station[0] != '\0' || scope.township[0] != '\0'))
+			if (want != OWN && (scope.station[0] != '\0' || scope.township[0] != '\0' ||
+			                       scope.person[0] != '\0'))
 				fail_msg("%s by %s: scope names a tenant",
 				    access_action_name(m->action), ids[role]);
 		}

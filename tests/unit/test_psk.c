@@ -185,6 +185,12 @@ splits_identities_into_roles(void **state)
 		{ "station:a:b", PSK_ROLE_NONE, "" },
 		{ "Station:S01", PSK_ROLE_NONE, "" },
 		{ "admin:root", PSK_ROLE_NONE, "" },
+		{ "officer:wang@TA", PSK_ROLE_OFFICER, "wang@TA" },
+		{ "grid:dan@TB", PSK_ROLE_GRID, "dan@TB" },
+		{ "officer:wang", PSK_ROLE_NONE, "" },
+		{ "officer:@TA", PSK_ROLE_NONE, "" },
+		{ "grid:dan@", PSK_ROLE_NONE, "" },
+		{ "grid:a@b@TA", PSK_ROLE_NONE, "" },
 		{ NULL, PSK_ROLE_NONE, NULL },
 	};
 	char name[64];

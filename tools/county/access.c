@@ -19,10 +19,13 @@ static const struct role_row {
 	const char *name;   /* in the tenant matrix */
 	const char *plural; /* in a refusal: "stations only" */
 	enum access_tenant own;
+	int person; /* NAME@TOWNSHIP: a named person bound to one township */
 } roles[ACCESS_ROLE_COUNT] = {
 	[ACCESS_ROLE_STATION] = { "station:", "station", "stations", ACCESS_TENANT_STATION },
 	[ACCESS_ROLE_TOWNSHIP] = { "township:", "township", "townships", ACCESS_TENANT_TOWNSHIP },
 	[ACCESS_ROLE_REGULATOR] = { "regulator:", "regulator", "regulators", ACCESS_TENANT_NONE },
+	[ACCESS_ROLE_OFFICER] = { "officer:", "officer", "officers", ACCESS_TENANT_TOWNSHIP, 1 },
+	[ACCESS_ROLE_GRID] = { "grid:", "grid", "grid workers", ACCESS_TENANT_PERSON, 1 },
 };
 
 /*
@@ -50,6 +53,23 @@ static const struct action_row {
 	[ACCESS_STATIONS_READ] = { "stations.read", 1,
 	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 	[ACCESS_QUEUE_READ] = { "queue.read", 1, { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	/* cases: named people only; the township's shared key cannot act */
+	[ACCESS_CASES_READ] = { "cases.read", 0,
+	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_GRID] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	[ACCESS_CASES_ACT] = { "cases.act", 0,
+	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	[ACCESS_CASES_REPORT] = { "cases.report", 0, { [ACCESS_ROLE_GRID] = ACCESS_REACH_OWN } },
+	[ACCESS_CASES_REASSIGN] = { "cases.reassign", 0,
+	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	[ACCESS_CASES_OVERDUE] = { "cases.overdue", 0,
+	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	[ACCESS_CASES_FIGURES] = { "cases.figures", 0,
+	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 };
 
 static int
@@ -90,9 +110,23 @@ access_identity_parse(const uint8_t *id, size_t len, struct access_identity *who
 	who->identity[len] = '\0';
 	memcpy(who->name, id + plen, len - plen);
 	who->name[len - plen] = '\0';
+	if (roles[r].person) {
+		/* NAME@TOWNSHIP: one '@', neither part empty */
+		char *at = strchr(who->name, '@');
+
+		if (at == NULL || at == who->name || at[1] == '\0' || strchr(at + 1, '@') != NULL) {
+			memset(who, 0, sizeof(*who));
+			return -1;
+		}
+		str_copy(who->township, at + 1, sizeof(who->township));
+	}
 	who->role = (enum access_role)r;
 	who->tenant = roles[r].own;
-	if (who->tenant != ACCESS_TENANT_NONE)
+	if (who->tenant == ACCESS_TENANT_PERSON)
+		str_copy(who->tenant_id, who->identity, sizeof(who->tenant_id));
+	else if (who->tenant == ACCESS_TENANT_TOWNSHIP && roles[r].person)
+		str_copy(who->tenant_id, who->township, sizeof(who->tenant_id));
+	else if (who->tenant != ACCESS_TENANT_NONE)
 		str_copy(who->tenant_id, who->name, sizeof(who->tenant_id));
 	return 0;
 }
@@ -132,6 +166,9 @@ access_decide(const struct access_identity *who, enum access_action action,
 	case ACCESS_TENANT_TOWNSHIP:
 		str_copy(scope->township, who->tenant_id, sizeof(scope->township));
 		break;
+	case ACCESS_TENANT_PERSON:
+		str_copy(scope->person, who->tenant_id, sizeof(scope->person));
+		break;
 	default:
 		return 0; /* "own" for a role that has no tenant: nothing */
 	}
@@ -139,8 +176,11 @@ access_decide(const struct access_identity *who, enum access_action action,
 	return 1;
 }
 
-int
-access_scope_covers(const struct access_scope *scope, const char *station, const char *township)
+/* Whether a thing of station, township and person (each NULL or "" when
+ * it has none) lies inside scope: one rule for every kind of thing. */
+static int
+covers(const struct access_scope *scope, const char *station, const char *township,
+    const char *person)
 {
 	if (scope == NULL)
 		return 0;
@@ -150,9 +190,24 @@ access_scope_covers(const struct access_scope *scope, const char *station, const
 		return 0;
 	if (scope->station[0] != '\0')
 		return station != NULL && strcmp(station, scope->station) == 0;
+	if (scope->person[0] != '\0')
+		return person != NULL && strcmp(person, scope->person) == 0;
 	if (scope->township[0] != '\0')
 		return township != NULL && strcmp(township, scope->township) == 0;
 	return 0;
+}
+
+int
+access_scope_covers(const struct access_scope *scope, const char *station, const char *township)
+{
+	return covers(scope, station, township, NULL);
+}
+
+int
+access_scope_covers_case(const struct access_scope *scope, const char *township,
+    const char *reporter)
+{
+	return covers(scope, NULL, township, reporter);
 }
 
 int

@@ -20,12 +20,12 @@
  * from any thread.
  *
  * Roles today: station:ID (a filling station; its own tenant is its
- * station), township:CODE (a township's enforcement team; its township) and
- * regulator:NAME (the county; no own tenant, whole-county reads only).
- * Roles bound to a tenant by the county's data rather than by their name
- * (officer:ID and grid:ID bound to a township, courier:ID bound to a
- * company) take a row in the role table and a binding look-up in
- * access_identity_parse.
+ * station), township:CODE (a township's shared key: alerts only, it cannot
+ * act on cases), regulator:NAME (the county: every township's cases, the
+ * overdue list, reassignment), officer:NAME@TOWNSHIP (one named person of a
+ * township's enforcement team; own tenant: the township after '@') and
+ * grid:NAME@TOWNSHIP (one grid worker; own tenant: the person, so that a
+ * grid worker sees the cases of their own reports only).
  */
 #ifndef COUNTY_ACCESS_H
 #define COUNTY_ACCESS_H
@@ -42,11 +42,18 @@ enum access_role {
 	ACCESS_ROLE_STATION,
 	ACCESS_ROLE_TOWNSHIP,
 	ACCESS_ROLE_REGULATOR,
+	ACCESS_ROLE_OFFICER,
+	ACCESS_ROLE_GRID,
 	ACCESS_ROLE_COUNT
 };
 
 /* What a caller's own records are. */
-enum access_tenant { ACCESS_TENANT_NONE = 0, ACCESS_TENANT_STATION, ACCESS_TENANT_TOWNSHIP };
+enum access_tenant {
+	ACCESS_TENANT_NONE = 0,
+	ACCESS_TENANT_STATION,
+	ACCESS_TENANT_TOWNSHIP,
+	ACCESS_TENANT_PERSON, /* the identity itself: a grid worker's own reports */
+};
 
 /* How far one role reaches with one action. */
 enum access_reach {
@@ -65,6 +72,12 @@ enum access_action {
 	ACCESS_TRACE_READ,      /* traces of cylinders, buyers, stations; fill curves */
 	ACCESS_STATIONS_READ,   /* every station's marks, gaps and last contact */
 	ACCESS_QUEUE_READ,      /* the county's own alerts (township "county": C06 conflicts) */
+	ACCESS_CASES_READ,      /* cases, their timelines and evidence, the catalogue */
+	ACCESS_CASES_ACT,       /* a step of a case: accept, on site, decide, close... */
+	ACCESS_CASES_REPORT,    /* a grid worker's report (opens a case) */
+	ACCESS_CASES_REASSIGN,  /* move a case to another township */
+	ACCESS_CASES_OVERDUE,   /* the list of cases past a deadline */
+	ACCESS_CASES_FIGURES,   /* figures per township and period */
 	ACCESS_ACTION_COUNT
 };
 
@@ -74,18 +87,21 @@ struct access_identity {
 	char identity[ACCESS_MAX_IDENTITY];  /* whole, as proved: "township:TA" */
 	char name[ACCESS_MAX_IDENTITY];      /* after the role's prefix: "TA" */
 	enum access_tenant tenant;           /* what its own records are */
-	char tenant_id[ACCESS_MAX_IDENTITY]; /* that station's id or township's code; "" for none */
+	char tenant_id[ACCESS_MAX_IDENTITY]; /* that station's id, township's code or the whole
+	                                        identity of a person; "" for none */
+	char township[ACCESS_MAX_IDENTITY];  /* a person's township (after '@'), else "" */
 };
 
 /*
- * What one permitted request may reach.  ACCESS_REACH_OWN: station or
- * township (one of them, by the caller's tenant) holds the tenant it is
- * limited to and the other is "".  ACCESS_REACH_ALL: both are "".
+ * What one permitted request may reach.  ACCESS_REACH_OWN: station,
+ * township or person (one of them, by the caller's tenant) holds the tenant
+ * it is limited to and the others are "".  ACCESS_REACH_ALL: all are "".
  */
 struct access_scope {
 	enum access_reach reach;
 	char station[ACCESS_MAX_IDENTITY];
 	char township[ACCESS_MAX_IDENTITY];
+	char person[ACCESS_MAX_IDENTITY];
 };
 
 /*
@@ -114,6 +130,15 @@ int access_decide(const struct access_identity *who, enum access_action action,
  */
 int access_scope_covers(const struct access_scope *scope, const char *station,
     const char *township);
+
+/*
+ * 1 if a case of township, reported by reporter (NULL or "" when no person
+ * reported it), lies inside scope: a township scope covers its township's
+ * cases, a person scope the cases that person reported, a station scope
+ * none.
+ */
+int access_scope_covers_case(const struct access_scope *scope, const char *township,
+    const char *reporter);
 
 /* ---- the tables, for documentation and the resource table ------------------------ */
 
