@@ -28,7 +28,7 @@ SAN      ?=
 # contact" below): never from pkg-config when this file is read, which on a
 # bare machine is before anything is installed.
 PKG_CONFIG ?= pkg-config
-PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd
+PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd libmicrohttpd libargon2
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 CFLAGS   ?= -O2 -g
