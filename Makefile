@@ -118,6 +118,7 @@ COUNTY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/county/*.c))
 LIBCOUNTY  := $(BUILD)/libcounty.a
 ALL_CFLAGS += -Itools/county
 TOOL_LIBS_gascounty := $(LIBCOUNTY)
+TOOL_LIBS_gasweb := $(LIBCOUNTY)
 $(LIBCOUNTY): $(COUNTY_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^

@@ -70,6 +70,11 @@ static const struct action_row {
 	[ACCESS_CASES_FIGURES] = { "cases.figures", 0,
 	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
 	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	/* the console's map (gasweb): an officer sees the own township's
+	 * stations, a regulator every one; audited as the station list is */
+	[ACCESS_MAP_READ] = { "map.read", 1,
+	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 };
 
 static int

@@ -78,6 +78,7 @@ enum access_action {
 	ACCESS_CASES_REASSIGN,  /* move a case to another township */
 	ACCESS_CASES_OVERDUE,   /* the list of cases past a deadline */
 	ACCESS_CASES_FIGURES,   /* figures per township and period */
+	ACCESS_MAP_READ,        /* the console's map: townships, stations and their health */
 	ACCESS_ACTION_COUNT
 };
 

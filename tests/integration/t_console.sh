@@ -1,0 +1,121 @@
+#!/bin/sh
+# The county console (gasweb) in a real headless Chromium driven by Selenium,
+# against a real gascounty fed over DTLS by real station identities
+# (batches made by the project's encoder, tests/helpers/batchgen): sign-in
+# on a phone, the map with each station's health, a regulator's trace with
+# its pages, CSV and audit rows, another township's officer refused (403),
+# CSRF and XSS attempts that fail, lock-out after wrong passwords, sign-out,
+# and the public cylinder check for a genuine and a forged code.
+# Screenshots at phone and desk sizes are kept in $T/shots and checked to
+# be more than one colour (tests/integration/console_browser.py).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+
+for p in /usr/bin/chromium /usr/bin/chromedriver; do
+	[ -x "$p" ] || { fail "$p is missing (make deps)"; finish; }
+done
+
+county_keys
+COUNTY_EXTRA="c03_silent_s = 3600"
+county_start || { fail "gascounty did not start"; finish; }
+
+# --- what the county holds: two stations in two townships, records with
+# hostile text, a heartbeat whose status is a script -------------------------
+send() { # STATION FILE: POST the batch as station:STATION
+	"$BUILD/tests/coapreq" -p "$CPORT" -u "station:$1" -k "$T/station_$1.key" -m POST \
+	    -P records -f "$2" -j -t 8000 >"$2.out" 2>>"$T/coapreq.err"
+}
+XSS_CYL='<script>window.xss=1</script>'
+"$BUILD/tests/batchgen" -s S01 -t TA "cyl=LY-0001" "cyl=LY-0002" "cyl=$XSS_CYL" \
+    "cyl=LY-0001,rule=R05" >"$T/s01.cbor"
+"$BUILD/tests/batchgen" -s S02 -t TB "cyl=LY-0003,btown=TB" >"$T/s02.cbor"
+send S01 "$T/s01.cbor"
+send S02 "$T/s02.cbor"
+check "the county took both stations' records" \
+    sql_eventually 10 "SELECT COUNT(*) FROM records" 5
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST \
+    -P heartbeat -b 'heartbeat:S01:TA:<b>bold</b><script>window.xss=3</script>' -j \
+    >"$T/hb.out" 2>>"$T/coapreq.err"
+check "the heartbeat with a script for its status was stored" \
+    sql_eventually 10 "SELECT COUNT(*) FROM heartbeats" 1
+
+# --- the county's code key, a registered cylinder and its code ---------------
+"$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null
+cat >"$T/registry.csv" <<EOF
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+LY-0001,YSP35.5,2023-03,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+EOF
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \
+    --out "$T/minted" --no-labels >"$T/mint.log" 2>&1 || cat "$T/mint.log"
+GOOD=$(awk -F, '$1 == "LY-0001" { print $NF }' "$T/minted/codes.csv")
+"$BUILD/gascounty" -c "$T/county.conf" registry set LY-0001 --owner 'Longyou Gas Co.' \
+    --inspected 2024-05-10 >/dev/null 2>&1
+check "a code was minted" test -n "$GOOD"
+
+# --- the console -----------------------------------------------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
+chmod 600 "$T/web.key"
+cat >"$T/map.geojson" <<'EOF'
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"code": "TA", "name": "甲镇", "name_en": "Town A"},
+  "geometry": {"type": "Polygon", "coordinates": [[[119.10, 29.00], [119.20, 29.00],
+   [119.20, 29.10], [119.10, 29.10], [119.10, 29.00]]]}},
+ {"type": "Feature", "properties": {"code": "TB", "name": "乙镇", "name_en": "Town B"},
+  "geometry": {"type": "Polygon", "coordinates": [[[119.20, 29.00], [119.30, 29.00],
+   [119.30, 29.10], [119.20, 29.10], [119.20, 29.00]]]}},
+ {"type": "Feature", "properties": {"station": "S01"},
+  "geometry": {"type": "Point", "coordinates": [119.15, 29.05]}}
+]}
+EOF
+WPORT=$(free_port tcp)
+cat >"$T/web.conf" <<EOF
+[web]
+listen = 127.0.0.1
+port = $WPORT
+certificate = $T/web.crt
+key = $T/web.key
+database = $T/county.db
+passwords = $T/passwords
+map = $T/map.geojson
+code_key = $T/keys/county.pub
+hotline = 0570-12345
+page_rows = 2
+lockout_failures = 3
+lockout_s = 600
+EOF
+setpw() { printf '%s\n' "$2" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$1" >/dev/null; }
+setpw officer:li@TA 'li-password-1'
+setpw officer:wang@TB 'wang-password-1'
+setpw regulator:alice 'alice-password-1'
+check "passwords are argon2id hashes in a private file" \
+    all '[ "$(stat -c %a "$T/passwords")" = 600 ]' \
+    'grep -q "^officer:li@TA \$argon2id\\$" "$T/passwords"' \
+    '! grep -q "li-password-1" "$T/passwords"'
+check "gasweb -n checks the configuration" \
+    sh -c '"$0" -n -c "$1" | grep -q "configuration OK (2 townships, 1 station points)"' \
+    "$BUILD/gasweb" "$T/web.conf"
+spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
+wait_for 10 grep -q "listening on" "$T/web.log" || { fail "gasweb did not start"; finish; }
+
+# --- the browser -------------------------------------------------------------------------
+mkdir -p "$T/shots"
+GOOD_CODE="$GOOD" /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
+    "https://127.0.0.1:$WPORT" "$T/shots" >"$T/browser.out" 2>"$T/browser.err"
+cat "$T/browser.out"
+grep -q '^ok - ' "$T/browser.out" || { sed -n '1,40p' "$T/browser.err"; }
+CHECKS=$((CHECKS + $(grep -c '^ok - \|^not ok - ' "$T/browser.out")))
+FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/browser.out")))
+check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
+
+# --- what the county and the console's log say afterwards -------------------------------
+check "each trace page and the CSV export were audited under the regulator" \
+    sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE identity = '"'"'regulator:alice'"'"' AND query = '"'"'station'"'"'")" -ge 3 ]' \
+    "$T/county.db"
+check "the map views were audited under each person" \
+    sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(DISTINCT identity) FROM audit WHERE query = '"'"'stations'"'"'")" -ge 2 ]' \
+    "$T/county.db"
+check "the lock-out is in the log" grep -q "officer:wang@TB.*locked" "$T/web.log"
+check "the forged CSRF attempts are in the log" grep -q "no valid CSRF token" "$T/web.log"
+check "no password reached the log" sh -c '! grep -q "password-1" "$0"' "$T/web.log"
+finish
