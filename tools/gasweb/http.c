@@ -376,13 +376,27 @@ fail:
 }
 
 int
+web_load_tls(struct web *web, char *err, size_t errlen)
+{
+	web->tls_cert = read_pem(web->config.certificate, 0, err, errlen);
+	if (web->tls_cert == NULL)
+		return -1;
+	web->tls_key = read_pem(web->config.key, 1, err, errlen);
+	if (web->tls_key == NULL) {
+		free(web->tls_cert);
+		web->tls_cert = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
 web_serve(struct web *web)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 	struct MHD_Daemon *d;
-	char *cert, *key, err[512];
 	sigset_t set;
 	int sig;
 
@@ -397,13 +411,6 @@ web_serve(struct web *web)
 		log_warnx("listen: '%s' is not an IPv4 or IPv6 address", web->config.listen);
 		return 1;
 	}
-	cert = read_pem(web->config.certificate, 0, err, sizeof(err));
-	key = cert != NULL ? read_pem(web->config.key, 1, err, sizeof(err)) : NULL;
-	if (key == NULL) {
-		log_warnx("%s", err);
-		free(cert);
-		return 1;
-	}
 	/* the signals are taken by sigwait below, not by the pool's threads */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -413,16 +420,17 @@ web_serve(struct web *web)
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_EPOLL |
 	                         MHD_USE_ERROR_LOG,
 	    0, NULL, NULL, answer, web, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+	    MHD_OPTION_HTTPS_MEM_CERT, web->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, web->tls_key,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)web->config.threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)web->config.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)web->config.per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)web->config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
-	explicit_bzero(key, strlen(key));
-	free(key);
-	free(cert);
+	explicit_bzero(web->tls_key, strlen(web->tls_key));
+	free(web->tls_key);
+	free(web->tls_cert);
+	web->tls_key = web->tls_cert = NULL;
 	if (d == NULL) {
 		log_warnx("cannot listen on %s port %d (HTTPS)", web->config.listen,
 		    web->config.port);

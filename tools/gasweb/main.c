@@ -224,10 +224,8 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 		explicit_bzero(&bk, sizeof(bk));
 		web->have_buyer_key = 1;
 	}
-	if (access(web->config.certificate, R_OK) == -1)
-		return err_set(err, errlen, "%s: %s", web->config.certificate, strerror(errno));
-	if (access(web->config.key, R_OK) == -1)
-		return err_set(err, errlen, "%s: %s", web->config.key, strerror(errno));
+	if (web_load_tls(web, err, errlen) == -1)
+		return -1;
 	if (check_only)
 		return 0;
 	web->store = signin_store_new(&policy);

@@ -201,6 +201,7 @@ struct web {
 	struct geo_map map;
 	struct code_key *code_key; /* NULL: codes cannot be checked */
 	int have_buyer_key;
+	char *tls_cert, *tls_key; /* PEM text, read before privileges are dropped */
 };
 
 /* What a handler knows of its request. */
@@ -261,7 +262,12 @@ void page_asset(struct request *r, struct reply *out);
 
 /* ---- http.c -------------------------------------------------------------------- */
 
-/* Serve until SIGTERM/SIGINT; the exit status. */
+/* Read the TLS certificate and key files into web (a key file others may
+ * read is refused).  0, or -1 with err. */
+int web_load_tls(struct web *web, char *err, size_t errlen);
+
+/* Serve until SIGTERM/SIGINT (the TLS key is wiped once libmicrohttpd has
+ * it); the exit status. */
 int web_serve(struct web *web);
 
 #endif
