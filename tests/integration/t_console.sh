@@ -95,6 +95,24 @@ check "passwords are argon2id hashes in a private file" \
 check "gasweb -n checks the configuration" \
     sh -c '"$0" -n -c "$1" | grep -q "configuration OK (2 townships, 1 station points)"' \
     "$BUILD/gasweb" "$T/web.conf"
+printf '[web]\nport = 0\nnonsense = 1\n' >"$T/bad.conf"
+"$BUILD/gasweb" -n -c "$T/bad.conf" >"$T/bad.out" 2>&1
+check "gasweb -n names FILE:LINE of each bad key (exit 1)" \
+    sh -c '[ "$0" -eq 1 ] && grep -q "bad.conf:2:" "$1" && grep -q "bad.conf:3:" "$1"' $? "$T/bad.out"
+check "etc/gasweb.conf.example is what gasweb --example-config prints" \
+    sh -c '"$0" --example-config | cmp -s - "$1"' "$BUILD/gasweb" \
+    "$(dirname "$0")/../../etc/gasweb.conf.example"
+sed 's/"Point", "coordinates": \[119.15, 29.05\]/"Point", "coordinates": [500, 29.05]/' \
+    "$T/map.geojson" >"$T/badmap.geojson"
+sed "s|^map = .*|map = $T/badmap.geojson|" "$T/web.conf" >"$T/badmap.conf"
+"$BUILD/gasweb" -n -c "$T/badmap.conf" >"$T/badmap.out" 2>&1
+check "a map with a point off the globe is refused, naming the feature" \
+    sh -c '[ "$0" -eq 1 ] && grep -q "badmap.geojson: feature 3: a station is a Point" "$1"' $? \
+    "$T/badmap.out"
+check "the example county map is accepted" \
+    sh -c 'sed "s|^map = .*|map = $1|" "$2" >"$3" && "$0" -n -c "$3" | grep -q "5 townships, 1 station"' \
+    "$BUILD/gasweb" "$(cd "$(dirname "$0")/../.." && pwd)/etc/county-map.geojson" "$T/web.conf" \
+    "$T/example-map.conf"
 spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
 wait_for 10 grep -q "listening on" "$T/web.log" || { fail "gasweb did not start"; finish; }
 
