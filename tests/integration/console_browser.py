@@ -247,6 +247,17 @@ try:
           "<script>window.xss=1</script>" in seen)
     check("no script from the records ran", desk.execute_script("return window.xss") is None)
     shot(desk, "desk-trace.png")
+    # a buyer by number: hashed by the console, the trace by the hashed id
+    desk.get(BASE + "/trace")
+    wait_css(desk, "#number").send_keys(os.environ["BUYER_NUMBER"])
+    desk.find_element(By.ID, "buyersearch").click()
+    wait_css(desk, "#trace")
+    check("a buyer's number finds that buyer's fill (LY-0009)",
+          "LY-0009" in desk.find_element(By.ID, "trace").text
+          and len(desk.find_elements(By.CSS_SELECTOR, "#trace tbody tr")) == 1)
+    check("the number is not in the page or its URL",
+          os.environ["BUYER_NUMBER"] not in desk.page_source
+          and os.environ["BUYER_NUMBER"] not in desk.current_url)
     token = cookie_of(desk)["value"]
     st, h, body = raw("GET", "/trace.csv?kind=station&key=S01", token)
     lines = body.decode().strip().split("\r\n")

@@ -26,13 +26,21 @@ send() { # STATION FILE: POST the batch as station:STATION
 	    -P records -f "$2" -j -t 8000 >"$2.out" 2>>"$T/coapreq.err"
 }
 XSS_CYL='<script>window.xss=1</script>'
+# a real-name buyer: the county holds only the HMAC of the number under the
+# county buyer key (docs/buyers.md); the console must hash what a regulator
+# types the same way, and keep the number nowhere
+"$BUILD/gaslabel" buyerkey --out "$T/buyer.key" >/dev/null
+BUYER_NUMBER=330825198804120010
+BUYER_ID=$(printf '%s' "$BUYER_NUMBER" |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(tr -d '\n' <"$T/buyer.key")" -r | cut -d' ' -f1)
 "$BUILD/tests/batchgen" -s S01 -t TA "cyl=LY-0001" "cyl=LY-0002" "cyl=$XSS_CYL" \
     "cyl=LY-0001,rule=R05" >"$T/s01.cbor"
-"$BUILD/tests/batchgen" -s S02 -t TB "cyl=LY-0003,btown=TB" >"$T/s02.cbor"
+"$BUILD/tests/batchgen" -s S02 -t TB "cyl=LY-0003,btown=TB" "cyl=LY-0009,buyer=$BUYER_ID" \
+    >"$T/s02.cbor"
 send S01 "$T/s01.cbor"
 send S02 "$T/s02.cbor"
 check "the county took both stations' records" \
-    sql_eventually 10 "SELECT COUNT(*) FROM records" 5
+    sql_eventually 10 "SELECT COUNT(*) FROM records" 6
 "$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST \
     -P heartbeat -b 'heartbeat:S01:TA:<b>bold</b><script>window.xss=3</script>' -j \
     >"$T/hb.out" 2>>"$T/coapreq.err"
@@ -79,6 +87,7 @@ database = $T/county.db
 passwords = $T/passwords
 map = $T/map.geojson
 code_key = $T/keys/county.pub
+buyer_key = $T/buyer.key
 hotline = 0570-12345
 page_rows = 2
 lockout_failures = 3
@@ -118,7 +127,7 @@ wait_for 10 grep -q "listening on" "$T/web.log" || { fail "gasweb did not start"
 
 # --- the browser -------------------------------------------------------------------------
 mkdir -p "$T/shots"
-GOOD_CODE="$GOOD" /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
+GOOD_CODE="$GOOD" BUYER_NUMBER="$BUYER_NUMBER" /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
     "https://127.0.0.1:$WPORT" "$T/shots" >"$T/browser.out" 2>"$T/browser.err"
 cat "$T/browser.out"
 grep -q '^ok - ' "$T/browser.out" || { sed -n '1,40p' "$T/browser.err"; }
@@ -135,5 +144,10 @@ check "the map views were audited under each person" \
     "$T/county.db"
 check "the lock-out is in the log" grep -q "officer:wang@TB.*locked" "$T/web.log"
 check "the forged CSRF attempts are in the log" grep -q "no valid CSRF token" "$T/web.log"
+check "a buyer search was audited by the hashed id, never the number" \
+    sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE query = '"'"'buyer'"'"' AND key = '"'"'$1'"'"'")" -ge 1 ] && [ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE key LIKE '"'"'%$2%'"'"'")" = 0 ]' \
+    "$T/county.db" "$BUYER_ID" "$BUYER_NUMBER"
+check "the buyer's number is in no file the console or the test wrote" \
+    sh -c '! grep -rqa "$0" "$1"' "$BUYER_NUMBER" "$T"
 check "no password reached the log" sh -c '! grep -q "password-1" "$0"' "$T/web.log"
 finish
