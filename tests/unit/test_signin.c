@@ -73,7 +73,8 @@ teardown(void **state)
 static enum signin_result
 attempt(struct fixture *fx, const char *id, const char *pw, int64_t now, struct signin_session *out)
 {
-	return signin_attempt(fx->store, &fx->passwords, id, pw, strlen(pw), now, out, NULL);
+	return signin_attempt(fx->store, &fx->passwords, id, "192.0.2.1", pw, strlen(pw), now, out,
+	    NULL);
 }
 
 static void
@@ -123,8 +124,8 @@ repeated_bad_passwords_lock_the_identity_even_for_the_right_one(void **state)
 	for (i = 0; i < policy.failures; i++)
 		assert_int_equal(attempt(fx, "officer:li@TA", "guess guess", 1000 + i, &s),
 		    SIGNIN_BAD);
-	assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA", "correct horse",
-	                     13, 5000, &s, &until),
+	assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA", "192.0.2.1",
+	                     "correct horse", 13, 5000, &s, &until),
 	    SIGNIN_LOCKED);
 	assert_true(until > 5000);
 	/* another person is not locked by it */
@@ -137,6 +138,52 @@ repeated_bad_passwords_lock_the_identity_even_for_the_right_one(void **state)
 	for (i = 0; i < policy.failures; i++)
 		attempt(fx, "officer:ghost@TA", "guess guess", 100000, &s);
 	assert_int_equal(attempt(fx, "officer:ghost@TA", "guess guess", 100001, &s), SIGNIN_LOCKED);
+}
+
+static void
+guessing_across_accounts_locks_the_address_not_the_accounts(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s;
+	char id[64];
+	int i, n = policy.failures * SIGNIN_ADDRESS_FACTOR;
+
+	/* one wrong password each for many accounts: no account reaches its
+	 * own limit, the address does */
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "officer:guess%d@TA", i);
+		assert_int_equal(signin_attempt(fx->store, &fx->passwords, id, "198.51.100.7",
+		                     "guess guess", 11, 1000 + i, &s, NULL),
+		    SIGNIN_BAD);
+		if (i == 0) /* a good sign-in in between does not reset the address */
+			assert_int_equal(signin_attempt(fx->store, &fx->passwords,
+			                     "regulator:alice", "198.51.100.7", "regulator pw", 12,
+			                     1000, &s, NULL),
+			    SIGNIN_OK);
+	}
+	assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA", "198.51.100.7",
+	                     "correct horse", 13, 2000, &s, NULL),
+	    SIGNIN_LOCKED);
+	/* the same account from another address is not locked */
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 2000, &s), SIGNIN_OK);
+}
+
+static void
+old_failures_are_forgotten(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s;
+	int i;
+
+	for (i = 0; i < policy.failures - 1; i++)
+		attempt(fx, "officer:li@TA", "guess guess", 1000, &s);
+	/* long after: the count starts again, so one more wrong one does not lock */
+	assert_int_equal(
+	    attempt(fx, "officer:li@TA", "guess guess", 1000 + policy.lockout_s * 1000LL + 1, &s),
+	    SIGNIN_BAD);
+	assert_int_equal(
+	    attempt(fx, "officer:li@TA", "correct horse", 1000 + policy.lockout_s * 1000LL + 2, &s),
+	    SIGNIN_OK);
 }
 
 static void
@@ -279,6 +326,9 @@ main(void)
 		    repeated_bad_passwords_lock_the_identity_even_for_the_right_one, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_good_password_clears_the_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    guessing_across_accounts_locks_the_address_not_the_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(old_failures_are_forgotten, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions_end_by_idle_time_by_age_and_by_sign_out,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(csrf_tokens_match_only_their_own_session, setup,

@@ -405,14 +405,34 @@ failure_of(struct signin_store *s, const char *identity, int64_t now_ms, int cre
 	return reuse;
 }
 
+/* Count one wrong password on row f (under the lock), locking it at limit;
+ * the instant it is locked until, or 0. */
+static int64_t
+count_failure(struct signin_store *s, struct failure *f, int limit, int64_t now_ms)
+{
+	if (f == NULL)
+		return 0;
+	/* a lock that ran out, or failures long past, start a fresh count */
+	if ((f->locked_until_ms != 0 && f->locked_until_ms <= now_ms) ||
+	    now_ms - f->last_ms > (int64_t)s->policy.lockout_s * 1000) {
+		f->count = 0;
+		f->locked_until_ms = 0;
+	}
+	f->last_ms = now_ms;
+	if (++f->count >= limit)
+		f->locked_until_ms = now_ms + (int64_t)s->policy.lockout_s * 1000;
+	return f->locked_until_ms;
+}
+
 enum signin_result
 signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
-    const char *identity, const char *password, size_t len, int64_t now_ms,
+    const char *identity, const char *address, const char *password, size_t len, int64_t now_ms,
     struct signin_session *out, int64_t *locked_until_ms)
 {
 	const char *hash = passwords != NULL ? signin_passwords_find(passwords, identity) : NULL;
+	char where[ACCESS_MAX_IDENTITY];
 	struct failure *f;
-	int64_t until = 0;
+	int64_t until = 0, t;
 	int good;
 
 	memset(out, 0, sizeof(*out));
@@ -420,9 +440,15 @@ signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
 		*locked_until_ms = 0;
 	if (identity == NULL || identity[0] == '\0' || strlen(identity) >= ACCESS_MAX_IDENTITY)
 		return SIGNIN_BAD;
+	/* an address's row: a name no identity can have (identities hold no space) */
+	if (address != NULL)
+		snprintf(where, sizeof(where), "address %s", address);
 	pthread_mutex_lock(&s->lock);
 	f = failure_of(s, identity, now_ms, 0);
 	if (f != NULL && f->locked_until_ms > now_ms)
+		until = f->locked_until_ms;
+	f = address != NULL ? failure_of(s, where, now_ms, 0) : NULL;
+	if (f != NULL && f->locked_until_ms > now_ms && f->locked_until_ms > until)
 		until = f->locked_until_ms;
 	pthread_mutex_unlock(&s->lock);
 	if (until != 0) {
@@ -432,20 +458,18 @@ signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
 	}
 	good = signin_hash_matches(hash != NULL ? hash : s->dummy, password, len) && hash != NULL;
 	pthread_mutex_lock(&s->lock);
-	f = failure_of(s, identity, now_ms, !good);
 	if (good) {
+		f = failure_of(s, identity, now_ms, 0);
 		if (f != NULL)
 			memset(f, 0, sizeof(*f));
-	} else if (f != NULL) {
-		/* a lock that ran out starts a fresh count */
-		if (f->locked_until_ms != 0 && f->locked_until_ms <= now_ms) {
-			f->count = 0;
-			f->locked_until_ms = 0;
-		}
-		f->last_ms = now_ms;
-		if (++f->count >= s->policy.failures) {
-			f->locked_until_ms = now_ms + (int64_t)s->policy.lockout_s * 1000;
-			until = f->locked_until_ms;
+	} else {
+		until = count_failure(s, failure_of(s, identity, now_ms, 1), s->policy.failures,
+		    now_ms);
+		if (address != NULL) {
+			t = count_failure(s, failure_of(s, where, now_ms, 1),
+			    s->policy.failures * SIGNIN_ADDRESS_FACTOR, now_ms);
+			if (t > until)
+				until = t;
 		}
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -110,18 +110,28 @@ enum signin_result {
 	SIGNIN_FULL,   /* no room for another session */
 };
 
+/* Wrong passwords from one address (any accounts) that lock the address:
+ * this many times policy.failures, so that guessing across many accounts is
+ * slowed down as guessing one is. */
+#define SIGNIN_ADDRESS_FACTOR 4
+
 /*
  * Sign identity in with len bytes of password (passwords: the file as
- * loaded).  SIGNIN_OK: *out is a new signed-in session (a fresh token: the
+ * loaded), asked from address (the client's IP address as text; NULL: no
+ * limit per address).  SIGNIN_OK: *out is a new signed-in session (a fresh token: the
  * anonymous session of the form is not reused).  An unknown identity costs
  * the same hash as a known one and counts towards its own lock-out.
  * policy.failures bad passwords in a row lock the identity for
  * policy.lockout_s, during which even the right password gets
- * SIGNIN_LOCKED; a good one clears the count.  *locked_until_ms (when not
- * NULL) says until when the identity is locked, or 0.
+ * SIGNIN_LOCKED; a good one clears the count, and a count whose last
+ * failure is older than policy.lockout_s starts again.  The address is
+ * locked the same way after SIGNIN_ADDRESS_FACTOR * policy.failures wrong
+ * passwords for any accounts (a good one does not clear that count: one
+ * valid account must not reset a guesser's).  *locked_until_ms (when not
+ * NULL) says until when the identity or address is locked, or 0.
  */
 enum signin_result signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
-    const char *identity, const char *password, size_t len, int64_t now_ms,
+    const char *identity, const char *address, const char *password, size_t len, int64_t now_ms,
     struct signin_session *out, int64_t *locked_until_ms);
 
 /* A new anonymous session (for the sign-in form).  0, or -1 when full. */

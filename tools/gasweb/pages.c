@@ -220,8 +220,8 @@ page_signin_post(struct request *r, struct reply *out)
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
 		return;
 	}
-	res = signin_attempt(r->web->store, &passwords, who.identity, password, strlen(password),
-	    time_wall_ms(), &fresh, &locked_until);
+	res = signin_attempt(r->web->store, &passwords, who.identity, addr, password,
+	    strlen(password), time_wall_ms(), &fresh, &locked_until);
 	signin_passwords_free(&passwords);
 	switch (res) {
 	case SIGNIN_OK:
