@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "buyer.h"
+#include "i18n.h"
 #include "log.h"
 #include "store.h"
 #include "timetext.h"
@@ -168,15 +169,15 @@ cmd_passwd(const struct web_config *config, int argc, char **argv)
 		fprintf(stderr, "usage: gasweb [-c FILE] passwd IDENTITY\n");
 		return 2;
 	}
-	if (read_password("password: ", pw, sizeof(pw)) == -1) {
-		fprintf(stderr, "gasweb: no password read (at most %d bytes)\n",
+	if (read_password(_("password: "), pw, sizeof(pw)) == -1) {
+		fprintf(stderr, _("gasweb: no password read (at most %d bytes)\n"),
 		    SIGNIN_PASSWORD_MAX);
 		goto out;
 	}
 	if (isatty(STDIN_FILENO)) {
-		if (read_password("again: ", again, sizeof(again)) == -1 ||
+		if (read_password(_("again: "), again, sizeof(again)) == -1 ||
 		    strcmp(pw, again) != 0) {
-			fprintf(stderr, "gasweb: the two passwords differ\n");
+			fprintf(stderr, _("gasweb: the two passwords differ\n"));
 			goto out;
 		}
 	}
@@ -185,7 +186,7 @@ cmd_passwd(const struct web_config *config, int argc, char **argv)
 		fprintf(stderr, "gasweb: %s\n", err);
 		goto out;
 	}
-	printf("password of %s set in %s\n", argv[1], config->passwords);
+	printf(_("password of %s set in %s\n"), argv[1], config->passwords);
 	rc = 0;
 out:
 	explicit_bzero(pw, sizeof(pw));
@@ -322,8 +323,10 @@ main(int argc, char **argv)
 	    verbose >= 2 || strcmp(web.config.log_level, "debug") == 0  ? LOG_LEVEL_DEBUG
 	    : verbose == 1 || strcmp(web.config.log_level, "info") == 0 ? LOG_LEVEL_INFO
 	                                                                : LOG_LEVEL_WARN);
-	if (optind < argc)
+	if (optind < argc) {
+		i18n_init();
 		return cmd_passwd(&web.config, argc - optind, argv + optind);
+	}
 	if (timetext_set_zone(web.config.timezone, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasweb: %s\n", err);
 		return 1;
