@@ -48,7 +48,7 @@ def browser(width, height, lang="zh-CN,zh"):
     return d
 
 
-def wait_css(d, css, seconds=10):
+def wait_css(d, css, seconds=30):
     try:
         return WebDriverWait(d, seconds).until(
             EC.presence_of_element_located((By.CSS_SELECTOR, css)))
@@ -129,6 +129,8 @@ try:
     cards = [e.text for e in phone.find_elements(By.CSS_SELECTOR, "#stations .sid")]
     check("the officer of TA sees S01 and not TB's S02 (%s)" % cards,
           cards == ["S01"])
+    check("the officer's station card offers no trace",
+          len(phone.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 0)
     check("S01's pin is drawn on the map",
           len(phone.find_elements(By.CSS_SELECTOR, "#map circle.pin")) == 1)
     check("TA is shaded by its open alert",
@@ -228,6 +230,8 @@ try:
     cards = sorted(e.text for e in desk.find_elements(By.CSS_SELECTOR, "#stations .sid"))
     check("the regulator sees every station (%s)" % cards, cards == ["S01", "S02"])
     shot(desk, "desk-map.png")
+    check("a regulator's station card links to its trace",
+          len(desk.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 1)
     desk.get(BASE + "/trace")
     wait_css(desk, "#key").send_keys("S01")
     desk.find_element(By.CSS_SELECTOR, "#kind option[value=station]").click()

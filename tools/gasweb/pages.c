@@ -331,6 +331,11 @@ map_svg(struct request *r, struct page *p, const struct wire_station_list *list,
 		int mine = access_scope_covers(&r->scope, NULL, t->code);
 		int64_t open = mine ? count_of(alerts, nalerts, t->code) : 0;
 
+		if (mine) { /* a click goes to its row below the map */
+			page_raw(p, "<a href=\"#tw-");
+			page_url(p, t->code);
+			page_raw(p, "\">");
+		}
 		page_rawf(p, "<g class=\"township %s\" data-township=\"",
 		    mine ? shade(open) : "tx");
 		page_text(p, t->code);
@@ -347,7 +352,7 @@ map_svg(struct request *r, struct page *p, const struct wire_station_list *list,
 		}
 		page_rawf(p, "\"/><text x=\"%.1f\" y=\"%.1f\">", t->label.x, t->label.y - 24);
 		page_text(p, r->lang == LANG_EN ? t->name_en : t->name_zh);
-		page_raw(p, "</text></g>");
+		page_raw(p, mine ? "</text></g></a>" : "</text></g>");
 	}
 	for (i = 0; i < list->count; i++) {
 		const struct wire_station *s = &list->stations[i];
@@ -384,6 +389,7 @@ station_card(struct request *r, struct page *p, const struct wire_station *s, in
 	static const char *const cls[] = { "ok", "warn", "bad" };
 	const struct geo_township *t = geo_township(&r->web->map, s->township);
 	enum health h = health_of(r, s, now);
+	struct access_scope trace;
 	char when[48];
 
 	page_raw(p, "<article class=\"card station ");
@@ -417,6 +423,15 @@ station_card(struct request *r, struct page *p, const struct wire_station *s, in
 		page_text(p, word(r->lang, W_NONE));
 	page_rawf(p, "</dd><dt>%s</dt><dd class=\"fills\">%" PRId64 "</dd>",
 	    word(r->lang, W_FILLS_TODAY), fills);
+	if (access_decide(&r->who, ACCESS_TRACE_READ, &trace)) {
+		page_raw(p, "<dt>");
+		page_text(p, word(r->lang, W_TRACE));
+		page_raw(p, "</dt><dd><a class=\"tracelink\" href=\"/trace?kind=station&amp;key=");
+		page_url(p, s->id);
+		page_raw(p, "\">");
+		page_text(p, s->id);
+		page_raw(p, "</a></dd>");
+	}
 	if (s->status[0] != '\0') {
 		page_raw(p, "<dt>");
 		page_text(p, word(r->lang, W_STATUS));
@@ -478,7 +493,9 @@ page_map(struct request *r, struct reply *out)
 		if (!access_scope_covers(&r->scope, NULL, t->code))
 			continue;
 		open = count_of(alerts, nalerts, t->code);
-		page_rawf(p, "<tr class=\"%s\"><th>", shade(open));
+		page_rawf(p, "<tr class=\"%s\" id=\"tw-", shade(open));
+		page_url(p, t->code);
+		page_raw(p, "\"><th>");
 		page_text(p, r->lang == LANG_EN ? t->name_en : t->name_zh);
 		page_rawf(p, "</th><td>%" PRId64 "</td></tr>", open);
 	}
