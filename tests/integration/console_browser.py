@@ -126,13 +126,15 @@ try:
     c = cookie_of(phone)
     check("the session cookie is HttpOnly, Secure and SameSite=Strict",
           c is not None and c["httpOnly"] and c["secure"] and c.get("sameSite") == "Strict")
-    cards = [e.text for e in phone.find_elements(By.CSS_SELECTOR, "#stations .sid")]
-    check("the officer of TA sees S01 and not TB's S02 (%s)" % cards,
-          cards == ["S01"])
+    cards = sorted(e.text for e in phone.find_elements(By.CSS_SELECTOR, "#stations .sid"))
+    check("the officer of TA sees TA's stations and not TB's S02 (%s)" % cards,
+          cards == ["<script>window.xss=4</script>", "S01"])
+    check("a station named with a script shows its name as text",
+          "<script>window.xss=4</script>" in cards)
     check("the officer's station card offers no trace",
           len(phone.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 0)
-    check("S01's pin is drawn on the map",
-          len(phone.find_elements(By.CSS_SELECTOR, "#map circle.pin")) == 1)
+    check("TA's stations are drawn as pins on the map",
+          len(phone.find_elements(By.CSS_SELECTOR, "#map circle.pin")) == 2)
     check("TA is shaded by its open alert",
           len(phone.find_elements(By.CSS_SELECTOR, "#map g.t1[data-township='TA']")) == 1)
     check("S01 has its fills of today",
@@ -228,7 +230,8 @@ try:
     sign_in(desk, "regulator:alice", "alice-password-1")
     wait_css(desk, "#map")
     cards = sorted(e.text for e in desk.find_elements(By.CSS_SELECTOR, "#stations .sid"))
-    check("the regulator sees every station (%s)" % cards, cards == ["S01", "S02"])
+    check("the regulator sees every station (%s)" % cards,
+          cards == ["<script>window.xss=4</script>", "S01", "S02"])
     shot(desk, "desk-map.png")
     check("a regulator's station card links to its trace",
           len(desk.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 1)

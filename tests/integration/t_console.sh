@@ -16,6 +16,11 @@ for p in /usr/bin/chromium /usr/bin/chromedriver; do
 done
 
 county_keys
+# a station whose very name is markup (an identity may hold any printable
+# character but ':' and space): its key file has a plain name
+XSS_STATION='<script>window.xss=4</script>'
+key_file "station:$XSS_STATION" "$T/station_xss.key"
+echo "station:$XSS_STATION $(tr -d '\n' <"$T/station_xss.key")" >>"$T/ids"
 COUNTY_EXTRA="c03_silent_s = 3600"
 county_start || { fail "gascounty did not start"; finish; }
 
@@ -44,8 +49,10 @@ check "the county took both stations' records" \
 "$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST \
     -P heartbeat -b 'heartbeat:S01:TA:<b>bold</b><script>window.xss=3</script>' -j \
     >"$T/hb.out" 2>>"$T/coapreq.err"
-check "the heartbeat with a script for its status was stored" \
-    sql_eventually 10 "SELECT COUNT(*) FROM heartbeats" 1
+"$BUILD/tests/coapreq" -p "$CPORT" -u "station:$XSS_STATION" -k "$T/station_xss.key" -m POST \
+    -P heartbeat -b "heartbeat:$XSS_STATION:TA" -j >"$T/hbx.out" 2>>"$T/coapreq.err"
+check "the heartbeats (one with a script for its status, one from a station named with one) were stored" \
+    sql_eventually 10 "SELECT COUNT(*) FROM heartbeats" 2
 
 # --- the county's code key, a registered cylinder and its code ---------------
 "$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null
