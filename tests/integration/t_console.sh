@@ -142,6 +142,21 @@ CHECKS=$((CHECKS + $(grep -c '^ok - \|^not ok - ' "$T/browser.out")))
 FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/browser.out")))
 check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
 
+# --- started as root with user = nobody: it serves as nobody ---------------------------------
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	WPORT2=$(free_port tcp)
+	sed -e "s/^port = .*/port = $WPORT2/" "$T/web.conf" >"$T/web2.conf"
+	echo "user = nobody" >>"$T/web2.conf"
+	spawn web2 "$BUILD/gasweb" -c "$T/web2.conf" -f
+	wait_for 10 grep -q "listening on" "$T/web2.log"
+	check "started as root with user = nobody, gasweb runs as nobody (every uid)" \
+	    sh -c 'grep "^Uid:" /proc/$0/status | awk "{ exit !(\$2 == 65534 && \$3 == 65534 && \$4 == 65534 && \$5 == 65534) }"' \
+	    "$PID_web2"
+	check "... and still serves the public check page (the TLS key was read before)" \
+	    sh -c 'curl -sk "https://127.0.0.1:$0/c/x" | grep -q "verdict invalid"' "$WPORT2"
+	kill "$PID_web2"
+fi
+
 # --- what the county and the console's log say afterwards -------------------------------
 check "each trace page and the CSV export were audited under the regulator" \
     sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE identity = '"'"'regulator:alice'"'"' AND query = '"'"'station'"'"'")" -ge 3 ]' \
