@@ -195,6 +195,13 @@ try:
     check("the hotline is on the check page", "0570-12345" in phone.page_source)
     check("360 px: no sideways scrolling on the check page", no_sideways_scroll(phone))
     shot(phone, "phone-check.png")
+    # as a label's QR carries it: upper-case path, only space and '%' escaped
+    label = BASE + "/C/" + good.replace("%", "%25").replace(" ", "%20")
+    phone.get(label)
+    v = wait_css(phone, "#verdict")
+    check("the label's URL form (/C/, %20 and %25) opens the same check",
+          v is not None and "invalid" not in v.get_attribute("class")
+          and phone.find_element(By.ID, "owner").text == "Longyou Gas Co.")
     # one base45 character changed: the signature no longer holds
     i = len(good) - 5
     forged = good[:i] + ("A" if good[i] != "A" else "B") + good[i + 1:]

@@ -52,6 +52,8 @@ static const struct route {
 	{ "GET", "/trace.csv", 0, SIGNED, ACCESS_TRACE_READ, 0, page_trace_csv },
 	{ "POST", "/trace/buyer", 0, SIGNED, ACCESS_TRACE_READ, 1, page_trace_buyer },
 	{ "GET", "/c/", 1, PUBLIC, -1, 0, page_check },
+	/* a label's QR writes its URL in upper case (QR's alphanumeric mode) */
+	{ "GET", "/C/", 1, PUBLIC, -1, 0, page_check },
 	{ "GET", "/static/", 1, PUBLIC, -1, 0, page_asset },
 };
 

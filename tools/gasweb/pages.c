@@ -861,7 +861,7 @@ page_trace_buyer(struct request *r, struct reply *out)
 void
 page_check(struct request *r, struct reply *out)
 {
-	const char *code = r->path + strlen("/c/");
+	const char *code = r->path + strlen("/c/"); /* or "/C/" */
 	struct overview_cylinder cyl;
 	struct code_record rec;
 	struct page *p = &out->body;
