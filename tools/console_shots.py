@@ -28,7 +28,11 @@ def browser(width, height):
               "--disable-dev-shm-usage", "--window-size=%d,%d" % (width, height)):
         o.add_argument(a)
     o.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    # a desktop window has a minimum width (about 500 px): a phone's is emulated
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    return d
 
 
 def wait(d, css):

@@ -45,6 +45,9 @@ def browser(width, height, lang="zh-CN,zh"):
     o.add_experimental_option("prefs", {"intl.accept_languages": lang})
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
     d.set_window_size(width, height)
+    # a desktop window has a minimum width (about 500 px): a phone's is emulated
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
     return d
 
 
@@ -110,7 +113,8 @@ def shot(d, name):
 
 def no_sideways_scroll(d):
     return d.execute_script(
-        "return document.documentElement.scrollWidth <= window.innerWidth")
+        "return window.innerWidth == 360"
+        " && document.documentElement.scrollWidth <= window.innerWidth")
 
 
 # ---- an officer on a phone ---------------------------------------------------------------
@@ -184,7 +188,7 @@ try:
     check("a genuine code is shown as valid", v is not None and "valid" in v.get_attribute("class")
           and "invalid" not in v.get_attribute("class"))
     check("the check page shows status, owner and next inspection",
-          phone.find_element(By.ID, "status").text == "active"
+          phone.find_element(By.ID, "status").text == "在用"
           and phone.find_element(By.ID, "owner").text == "Longyou Gas Co."
           and phone.find_element(By.ID, "next").text == "2028-05-10")
     last = phone.find_element(By.ID, "lastfill").text

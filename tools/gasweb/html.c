@@ -243,6 +243,9 @@ static const char *const words[W_COUNT][2] = {
 	    "A cylinder serial, a station id, or a buyer's number (hashed here before the query; "
 	    "never stored or logged)." },
 	[W_SERVER_ERROR] = { "服务器错误", "Server error" },
+	[W_ACTIVE] = { "在用", "in use" },
+	[W_SCRAPPED] = { "已报废", "scrapped" },
+	[W_RETIRED] = { "已停用", "retired" },
 };
 
 const char *

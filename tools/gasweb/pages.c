@@ -898,7 +898,16 @@ page_check(struct request *r, struct reply *out)
 		page_raw(p, "</p><dl id=\"facts\"><dt>");
 		page_text(p, word(r->lang, W_STATUS));
 		page_raw(p, "</dt><dd id=\"status\">");
-		page_text(p, cyl.registered ? cyl.status : word(r->lang, W_NOT_REGISTERED));
+		if (!cyl.registered)
+			page_text(p, word(r->lang, W_NOT_REGISTERED));
+		else if (strcmp(cyl.status, "active") == 0)
+			page_text(p, word(r->lang, W_ACTIVE));
+		else if (strcmp(cyl.status, "scrapped") == 0)
+			page_text(p, word(r->lang, W_SCRAPPED));
+		else if (strcmp(cyl.status, "retired") == 0)
+			page_text(p, word(r->lang, W_RETIRED));
+		else
+			page_text(p, cyl.status);
 		page_raw(p, "</dd><dt>");
 		page_text(p, word(r->lang, W_OWNER));
 		page_raw(p, "</dt><dd id=\"owner\">");
