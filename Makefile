@@ -28,7 +28,7 @@ SAN      ?=
 # contact" below): never from pkg-config when this file is read, which on a
 # bare machine is before anything is installed.
 PKG_CONFIG ?= pkg-config
-PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd libmicrohttpd libargon2
+PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd libargon2 libmicrohttpd
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 CFLAGS   ?= -O2 -g
@@ -118,6 +118,7 @@ COUNTY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/county/*.c))
 LIBCOUNTY  := $(BUILD)/libcounty.a
 ALL_CFLAGS += -Itools/county
 TOOL_LIBS_gascounty := $(LIBCOUNTY)
+TOOL_LIBS_gaswatch := $(LIBCOUNTY)
 TOOL_LIBS_gasweb := $(LIBCOUNTY)
 $(LIBCOUNTY): $(COUNTY_OBJ)
 	@rm -f $@
@@ -135,12 +136,13 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIBCOUNTY) $(LIBGASGW)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS) $(PKG_LIBS) -lcmocka
 
 # test helpers (relays, fault shims): tests/helpers/NAME.c -> build/tests/NAME
-# (with the gateway's modules: uplink_run runs gasgw's uplink)
+# (with the gateway's modules: uplink_run runs gasgw's uplink; and the county's:
+# coapreq encodes case requests)
 HELPER_SRC  := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
-$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBGASGW) $(LIBGAS)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBGASGW) $(LIBGAS) $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBCOUNTY) $(LIBGASGW) $(LIBGAS) $(PKG_LIBS)
 
 # test-only shims a test loads into a real program with LD_PRELOAD (the SQLite
 # fault VFS): tests/shim/NAME.c -> build/tests/NAME.so, in no shipped binary

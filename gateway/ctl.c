@@ -3,6 +3,14 @@
  * docs/control-protocol.md) and the per-line barcode scanners, in one
  * poll() loop.  Requests are bounded (CTL_LINE_MAX); a client that sends a
  * longer line or stops reading is dropped.
+ *
+ * No local client can take the socket from the operator (ctl.h): each
+ * connection's user is read with SO_PEERCRED; a user holds at most
+ * CTL_CLIENTS_PER_USER of the CTL_CLIENTS slots; a connection that has not
+ * completed a request for control_idle_s is closed; and a newcomer who
+ * finds no free slot (or their own user's share used up) takes the slot of
+ * the connection idle longest, rather than being turned away.  A waiting
+ * request (a fill in progress) is never the one dropped.
  */
 #include "ctl.h"
 
@@ -15,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -33,6 +42,8 @@
 
 struct client {
 	int fd;
+	uid_t uid;       /* the peer's user (SO_PEERCRED) */
+	int64_t last_ms; /* accepted, or the last complete request (monotonic) */
 	char in[CTL_LINE_MAX];
 	size_t in_len;
 	/* waiting for the outcome of an attempt */
@@ -254,6 +265,7 @@ client_serve(struct gw *gw, struct client *c)
 	while (
 	    c->fd != -1 && c->wait_line == NULL && (nl = memchr(c->in, '\n', c->in_len)) != NULL) {
 		used = (size_t)(nl - c->in) + 1;
+		c->last_ms = time_mono_ms();
 		reply = ctl_handle_line(gw, c->in, used - 1, &wait);
 		explicit_bzero(c->in, used);
 		memmove(c->in, c->in + used, c->in_len - used);
@@ -307,6 +319,98 @@ client_progress(struct client *c, int64_t now)
 		if (send_json(c, ctl_progress_json(&s)) == -1)
 			client_close(c);
 	}
+}
+
+/* The user of a connected peer; (uid_t)-1 when the kernel does not say. */
+static uid_t
+peer_uid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return (uid_t)-1;
+	return cred.uid;
+}
+
+/* The connection idle longest (not waiting for a fill), of user uid only
+ * unless any; -1 when every one is busy. */
+static int
+longest_idle(const struct client *clients, int any, uid_t uid)
+{
+	int k, best = -1;
+
+	for (k = 0; k < CTL_CLIENTS; k++) {
+		if (clients[k].fd == -1 || clients[k].wait_line != NULL)
+			continue;
+		if (!any && clients[k].uid != uid)
+			continue;
+		if (best == -1 || clients[k].last_ms < clients[best].last_ms)
+			best = k;
+	}
+	return best;
+}
+
+/*
+ * A new connection: the slot it gets, or -1 (fd closed) when every slot it
+ * could take is busy with a waiting request.  Its user's share first: a
+ * user at CTL_CLIENTS_PER_USER gives up their own idlest connection; then,
+ * the table full, the idlest connection of anyone goes.
+ */
+static int
+client_admit(struct client *clients, int fd, int64_t now)
+{
+	uid_t uid = peer_uid(fd);
+	int k, mine = 0, victim = -1;
+
+	for (k = 0; k < CTL_CLIENTS; k++)
+		if (clients[k].fd != -1 && clients[k].uid == uid)
+			mine++;
+	if (mine >= CTL_CLIENTS_PER_USER) {
+		victim = longest_idle(clients, 0, uid);
+		if (victim == -1) {
+			log_warnx("control socket: uid %ld has %d requests waiting; one more "
+			          "refused",
+			    (long)uid, mine);
+			close(fd);
+			return -1;
+		}
+		log_debug("control socket: uid %ld at its share of %d; its idlest connection "
+		          "dropped",
+		    (long)uid, CTL_CLIENTS_PER_USER);
+	} else {
+		for (k = 0; k < CTL_CLIENTS && clients[k].fd != -1; k++)
+			;
+		if (k < CTL_CLIENTS) {
+			victim = -2;
+		} else if ((victim = longest_idle(clients, 1, 0)) == -1) {
+			log_warnx("control socket: every connection waits for a fill; one more "
+			          "refused");
+			close(fd);
+			return -1;
+		}
+	}
+	if (victim >= 0) {
+		client_close(&clients[victim]);
+		k = victim;
+	}
+	memset(&clients[k], 0, sizeof(clients[k]));
+	clients[k].fd = fd;
+	clients[k].uid = uid;
+	clients[k].last_ms = now;
+	return k;
+}
+
+/* Close the connections that have not completed a request for idle_ms. */
+static void
+clients_expire(struct client *clients, int64_t now, int64_t idle_ms)
+{
+	int k;
+
+	for (k = 0; k < CTL_CLIENTS; k++)
+		if (clients[k].fd != -1 && clients[k].wait_line == NULL &&
+		    now - clients[k].last_ms >= idle_ms)
+			client_close(&clients[k]);
 }
 
 /*
@@ -387,6 +491,7 @@ ctl_run(struct gw *gw, int listen_fd)
 			reload(gw);
 		}
 		now = time_mono_ms();
+		ctl_shifts_expire(gw, time_wall_ms());
 		/* the uplink counts by the thread that watches its process: a
 		 * crashed uplink is restarted by gasgw, not by systemd */
 		if (gw_healthy(gw, now) && (gw->uplink == NULL || uplink_healthy(gw->uplink, now)))
@@ -424,25 +529,17 @@ ctl_run(struct gw *gw, int listen_fd)
 			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			if (map[i] == -1) {
-				size_t k;
-
 				fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-				if (fd == -1)
-					continue;
-				for (k = 0; k < CTL_CLIENTS && clients[k].fd != -1; k++)
-					;
-				if (k == CTL_CLIENTS) {
-					close(fd);
-					continue;
-				}
-				memset(&clients[k], 0, sizeof(clients[k]));
-				clients[k].fd = fd;
+				if (fd != -1)
+					client_admit(clients, fd, now);
 			} else if (map[i] >= 1000) {
 				scanner_read(gw, &scanners[map[i] - 1000], now);
-			} else {
+			} else if (clients[map[i]].fd == pfd[i].fd) {
+				/* (a slot given to a newcomer above holds another fd) */
 				client_read(gw, &clients[map[i]]);
 			}
 		}
+		clients_expire(clients, now, (int64_t)gw->config->control_idle_s * 1000);
 		for (i = 0; i < CTL_CLIENTS; i++)
 			if (clients[i].fd != -1)
 				client_progress(&clients[i], now);

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buyer.h"
 #include "i18n.h"
 #include "log.h"
+#include "opauth.h"
 #include "uplink.h"
 #include "util.h"
 
@@ -26,6 +28,7 @@ static const struct {
 	{ "status", CTL_STATUS, 0 },
 	{ "fills", CTL_FILLS, 0 },
 	{ "login", CTL_LOGIN, 1 },
+	{ "logout", CTL_LOGOUT, 1 },
 	{ "scan", CTL_SCAN, 1 },
 	{ "buyer", CTL_BUYER, 1 },
 	{ "start", CTL_START, 1 },
@@ -66,7 +69,9 @@ integer_member(json_t *obj, const char *name, json_int_t min, json_int_t max, js
 	return 0;
 }
 
-/* An operator's certificate: echoed in replies and logs, kept in 64 bytes. */
+/* An operator's certificate: echoed in replies and logs, kept in 64 bytes;
+ * so never something that looks like a person's ID number (typed into the
+ * wrong field), which would then be stored, logged and echoed. */
 static int
 check_cert(const char *cert, const char *name, char *err, size_t errlen)
 {
@@ -78,6 +83,11 @@ check_cert(const char *cert, const char *name, char *err, size_t errlen)
 		if ((unsigned char)cert[i] < 0x20 || cert[i] == 0x7f)
 			return err_set(err, errlen, "\"%s\" must not hold control characters",
 			    name);
+	if (buyer_text_has_number(cert, n))
+		return err_set(err, errlen,
+		    "\"%s\" looks like an ID number, not an operator certificate number; it was "
+		    "not kept",
+		    name);
 	return 0;
 }
 
@@ -111,7 +121,10 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 	for (i = 0; commands[i].name != NULL && strcmp(commands[i].name, cmd) != 0; i++)
 		;
 	if (commands[i].name == NULL) {
-		err_set(err, errlen, "unknown command \"%.64s\"", cmd);
+		/* not echoed: it may be anything, a buyer's number included */
+		err_set(err, errlen,
+		    "unknown command (one of status, fills, login, logout, scan, buyer, start, "
+		    "stop, fill)");
 		goto out;
 	}
 	req->command = commands[i].command;
@@ -123,7 +136,9 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 			goto out;
 		}
 		if (json_integer_value(v) < 1 || json_integer_value(v) > GW_LINE_NUMBER_MAX) {
-			err_set(err, errlen, "no line %lld", (long long)json_integer_value(v));
+			/* the number is not echoed: it may be an ID number */
+			err_set(err, errlen, "\"line\" must be a line number from 1 to %d",
+			    GW_LINE_NUMBER_MAX);
 			goto out;
 		}
 		req->line = (int)json_integer_value(v);
@@ -140,8 +155,13 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 		break;
 	case CTL_LOGIN:
 		if (string_member(req->json, cmd, "cert", 1, &req->cert, err, errlen) == -1 ||
-		    check_cert(req->cert, "cert", err, errlen) == -1)
+		    check_cert(req->cert, "cert", err, errlen) == -1 ||
+		    string_member(req->json, cmd, "pin", 1, &req->pin, err, errlen) == -1)
 			goto out;
+		if (strlen(req->pin) > OPAUTH_PIN_MAX) {
+			err_set(err, errlen, "\"pin\" must be at most %d bytes", OPAUTH_PIN_MAX);
+			goto out;
+		}
 		break;
 	case CTL_SCAN:
 		if (string_member(req->json, cmd, "code", 1, &req->code, err, errlen) == -1)
@@ -170,6 +190,7 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 		break;
 	case CTL_STATUS:
 	case CTL_STOP:
+	case CTL_LOGOUT:
 		break;
 	}
 	rc = 0;
@@ -179,12 +200,12 @@ out:
 	return rc;
 }
 
-/* jansson frees without wiping: the number goes first.  The buffer is
+/* jansson frees without wiping: the number (and a PIN) goes first.  The buffer is
  * jansson's own copy, so writing to it is safe. */
 static void
 wipe_numbers(json_t *obj)
 {
-	static const char *const members[] = { "number", "buyer" };
+	static const char *const members[] = { "number", "buyer", "pin" };
 	size_t i;
 
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
@@ -451,19 +472,128 @@ fills_reply(struct gw *gw, const struct ctl_request *req)
 	return json_pack("{s:b, s:o}", "ok", 1, "fills", arr);
 }
 
-static json_t *
-login_reply(struct gw *gw, struct line *l, const char *cert)
+/* End line l's shift (the line already has nobody logged in). */
+static void
+shift_end(struct gw *gw, struct line *l, enum opauth_shift_end how, int64_t now)
 {
-	struct records_operator op;
+	struct gw_shift *sh = &gw->shifts[l - gw->lines];
 	char why[256];
-	int found;
 
+	if (sh->id == 0)
+		return;
+	if (records_shift_close(&gw->records, sh->id, how, now, why, sizeof(why)) == -1)
+		log_warnx("line %d: end of %s's shift not recorded: %s", l->number, sh->cert, why);
+	log_info("line %d: operator %s's shift ended (%s)", l->number, sh->cert,
+	    opauth_shift_end_name(how));
+	memset(sh, 0, sizeof(*sh));
+}
+
+/*
+ * A login: the certificate must be registered, current and have a PIN, the
+ * operator must not be locked out, and the PIN must match; only then does
+ * the line take the operator (and a fill is credited to them).  Every
+ * refusal names why, never the PIN.
+ */
+static json_t *
+login_reply(struct gw *gw, struct line *l, const char *cert, const char *pin)
+{
+	struct gw_shift *sh = &gw->shifts[l - gw->lines];
+	struct records_operator op;
+	struct opauth_credential cred;
+	char why[256], when[32];
+	int64_t now = time_wall_ms(), locked_until;
+	enum store_found found;
+	int failures, good;
+
+	found = records_operator_get(&gw->records, cert, &op, why, sizeof(why));
+	if (found == STORE_ERROR)
+		return ctl_error_json(why);
+	if (found == STORE_NOT_FOUND || !op.active)
+		return error_reply(_("operator certificate %s is not registered at this station"),
+		    cert);
+	if (date_today() > op.expires) {
+		date_format(op.expires, when);
+		return error_reply(_("operator certificate %s expired on %s"), cert, when);
+	}
+	found = records_credential_get(&gw->records, cert, &cred, why, sizeof(why));
+	if (found == STORE_ERROR)
+		return ctl_error_json(why);
+	if (found == STORE_NOT_FOUND)
+		return error_reply(_("operator %s has no PIN yet: a station administrator sets one "
+		                     "with gasctl operators pin %s"),
+		    cert, cert);
+	if (cred.locked_until_ms > now) {
+		time_format_iso(cred.locked_until_ms, when);
+		explicit_bzero(&cred, sizeof(cred));
+		return error_reply(_("operator %s is locked out after %d wrong PINs until %s; a "
+		                     "station administrator can set a new PIN"),
+		    cert, OPAUTH_MAX_FAILURES, when);
+	}
+	/* the costly part, off the records lock */
+	good = opauth_pin_matches(&cred, pin);
+	explicit_bzero(&cred, sizeof(cred));
+	if (records_credential_note(&gw->records, cert, good, now, &failures, &locked_until, why,
+	        sizeof(why)) == -1)
+		return ctl_error_json(why);
+	if (!good) {
+		log_warnx("line %d: wrong PIN for operator %s", l->number, cert);
+		if (locked_until > now) {
+			time_format_iso(locked_until, when);
+			log_warnx("line %d: operator %s locked out until %s", l->number, cert,
+			    when);
+			return error_reply(_("wrong PIN; operator %s is locked out until %s"), cert,
+			    when);
+		}
+		return error_reply(_("wrong PIN for operator %s (%d more tries before a lock-out)"),
+		    cert, OPAUTH_MAX_FAILURES - failures);
+	}
 	if (line_login(l, cert, why, sizeof(why)) == -1)
 		return ctl_error_json(why);
-	/* a database error reads as not registered: R07 decides at start */
-	found = records_operator_get(&gw->records, cert, &op, why, sizeof(why)) == STORE_FOUND;
-	return json_pack("{s:b, s:i, s:s, s:s, s:b}", "ok", 1, "line", l->number, "operator", cert,
-	    "name", found ? op.name : "", "registered", found);
+	shift_end(gw, l, OPAUTH_REPLACED, now);
+	if (records_shift_open(&gw->records, l->number, cert, now, &sh->id, why, sizeof(why)) == -1)
+		log_warnx("line %d: shift of %s not recorded: %s", l->number, cert, why);
+	if (sh->id == 0)
+		sh->id = -1; /* logged in all the same: the shift just has no row */
+	sh->until_ms = now + (int64_t)gw->config->shift_hours * 3600 * 1000;
+	str_copy(sh->cert, cert, sizeof(sh->cert));
+	time_format_iso(sh->until_ms, when);
+	log_info("line %d: operator %s logged in; the shift ends by %s", l->number, cert, when);
+	return json_pack("{s:b, s:i, s:s, s:s, s:b, s:s}", "ok", 1, "line", l->number, "operator",
+	    cert, "name", op.name, "registered", 1, "shift_until", when);
+}
+
+static json_t *
+logout_reply(struct gw *gw, struct line *l)
+{
+	struct gw_shift *sh = &gw->shifts[l - gw->lines];
+	char why[256], cert[LINE_CERT_SIZE];
+
+	if (sh->id == 0)
+		return error_reply(_("nobody is logged in on line %d"), l->number);
+	if (line_login(l, "", why, sizeof(why)) == -1)
+		return ctl_error_json(why);
+	str_copy(cert, sh->cert, sizeof(cert));
+	shift_end(gw, l, OPAUTH_LOGOUT, time_wall_ms());
+	return json_pack("{s:b, s:i, s:s}", "ok", 1, "line", l->number, "operator", cert);
+}
+
+void
+ctl_shifts_expire(struct gw *gw, int64_t now_wall_ms)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < gw->line_count; i++) {
+		struct gw_shift *sh = &gw->shifts[i];
+
+		if (sh->id == 0 || now_wall_ms < sh->until_ms)
+			continue;
+		/* a fill in progress keeps its operator: the shift ends when
+		 * the line is next free */
+		if (line_login(&gw->lines[i], "", why, sizeof(why)) == -1)
+			continue;
+		shift_end(gw, &gw->lines[i], OPAUTH_TIME, now_wall_ms);
+	}
 }
 
 /* start, and the end of fill: an attempt the client may wait for. */
@@ -500,7 +630,9 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 		return error_reply("no line %d", req->line);
 	switch (req->command) {
 	case CTL_LOGIN:
-		return login_reply(gw, l, req->cert);
+		return login_reply(gw, l, req->cert, req->pin);
+	case CTL_LOGOUT:
+		return logout_reply(gw, l);
 	case CTL_SCAN:
 		rc = ctl_take_cylinder(gw, l, req->code, serial, refusal, sizeof(refusal), why,
 		    sizeof(why));
@@ -523,8 +655,12 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 		line_stop(l);
 		return json_pack("{s:b, s:i}", "ok", 1, "line", l->number);
 	case CTL_FILL:
-		if (req->cert != NULL && line_login(l, req->cert, why, sizeof(why)) == -1)
-			return ctl_error_json(why);
+		/* "operator" names who is at the line; only a login proves it */
+		if (req->cert != NULL && strcmp(gw->shifts[l - gw->lines].cert, req->cert) != 0)
+			return error_reply(
+			    _("operator %s is not logged in on line %d (gasctl login "
+			      "%d %s)"),
+			    req->cert, l->number, l->number, req->cert);
 		rc = ctl_take_cylinder(gw, l, req->code, NULL, refusal, sizeof(refusal), why,
 		    sizeof(why));
 		if (rc == CTL_TAKEN)

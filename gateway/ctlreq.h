@@ -6,10 +6,14 @@
  * bytes, with a gw that has lines but no bus.
  *
  * Limits a parsed request is held to (refusals name the field):
- *   "cmd"      one of status fills login scan buyer start stop fill
- *   "line"     an integer 1..GW_LINE_NUMBER_MAX (login scan buyer start stop fill)
+ *   "cmd"      one of status fills login logout scan buyer start stop fill
+ *              (an unknown one is not echoed back)
+ *   "line"     an integer 1..GW_LINE_NUMBER_MAX (login logout scan buyer start
+ *              stop fill; a number out of range is not echoed back)
  *   "cert"     login, and "operator" of fill (optional there): 1..CTL_CERT_MAX
- *              bytes, no control characters
+ *              bytes, no control characters, nothing that looks like an ID
+ *              number (buyer_text_has_number)
+ *   "pin"      login: a string of at most OPAUTH_PIN_MAX bytes (wiped at free)
  *   "code"     scan, and "cylinder" of fill: a string (the code's own checks
  *              are rule R01's, so a bad code is a recorded refusal, not an error)
  *   "number"   buyer, and "buyer" of fill: a string (checks are R08's)
@@ -36,6 +40,7 @@ enum ctl_command {
 	CTL_STATUS = 0,
 	CTL_FILLS,
 	CTL_LOGIN,
+	CTL_LOGOUT,
 	CTL_SCAN,
 	CTL_BUYER,
 	CTL_START,
@@ -49,6 +54,7 @@ struct ctl_request {
 	int line;           /* 0 for status and fills */
 	int wait;           /* start: stream progress until the outcome; fill: 1 */
 	const char *cert;   /* login; fill: NULL when no "operator" */
+	const char *pin;    /* login */
 	const char *code;   /* scan; fill: "cylinder" */
 	const char *number; /* buyer; fill: "buyer"; the raw number */
 	int64_t since_ms;   /* fills */
@@ -83,6 +89,11 @@ struct ctl_wait {
  * an "error" sentence, or a refusal result (R01, R08).
  */
 json_t *ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait);
+
+/* End the shift of every line whose shift_hours have run out (the control
+ * loop calls it now and then): the line's operator is logged out as soon as
+ * no fill is in progress, and the shifts row says "time". */
+void ctl_shifts_expire(struct gw *gw, int64_t now_wall_ms);
 
 /* Parse, execute and free: one line as ctl.c receives it.  Same return as
  * ctl_request_execute; a line that does not parse gets an error reply. */

@@ -62,6 +62,15 @@ struct gw_busrt {
 
 struct uplink;
 
+/* The shift of the operator logged in on a line: the control thread's
+ * alone (ctlreq.c), indexed like lines[].  A line's operator_cert is set
+ * only from here, after the operator's PIN matched. */
+struct gw_shift {
+	int64_t id;       /* shifts row; 0: nobody logged in */
+	int64_t until_ms; /* wall ms: the shift ends by itself */
+	char cert[LINE_CERT_SIZE];
+};
+
 struct gw {
 	struct gw_config *config;
 	const char *config_path; /* for a reload (SIGHUP) */
@@ -71,6 +80,7 @@ struct gw {
 	struct line lines[GW_MAX_LINES];
 	struct gw_line_hw hw[GW_MAX_LINES];
 	size_t line_count;
+	struct gw_shift shifts[GW_MAX_LINES];
 	struct gw_busrt buses[GW_MAX_BUSES];
 	size_t bus_count;
 	volatile sig_atomic_t stop;

@@ -84,8 +84,10 @@ struct gw_config {
 	char profiles_dir[GW_PATH];
 	char code_public_key[GW_PATH];
 	char buyer_key[GW_PATH];
-	int heartbeat_ms; /* valve watchdog feed period */
-	int watchdog_ms;  /* watchdog timeout written to valve units */
+	int heartbeat_ms;   /* valve watchdog feed period */
+	int shift_hours;    /* a login ends by itself after this long */
+	int control_idle_s; /* an idle control connection is closed after this long */
+	int watchdog_ms;    /* watchdog timeout written to valve units */
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
 	/* [county] */

@@ -126,6 +126,11 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	if (recovered > 0)
 		log_warnx("crash recovery: %d fill(s) left open were recorded as interrupted",
 		    recovered);
+	/* Nobody is logged in after a start: a shift a crash left open ends
+	 * here, and every operator logs in again with their PIN. */
+	if (records_shift_close(&gw->records, 0, OPAUTH_STOP, time_wall_ms(), err, sizeof(err)) ==
+	    -1)
+		log_warnx("shifts left open: %s", err);
 	start_uplink(gw, foreground);
 	listen_fd = ctl_listen(config->control_socket, err, sizeof(err));
 	if (listen_fd == -1) {
@@ -138,6 +143,9 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	daemon_notify_status("%zu line(s) on %zu bus(es)", gw->line_count, gw->bus_count);
 	ctl_run(gw, listen_fd);
 	daemon_notify_stopping();
+	if (records_shift_close(&gw->records, 0, OPAUTH_STOP, time_wall_ms(), err, sizeof(err)) ==
+	    -1)
+		log_warnx("end of shifts: %s", err);
 	log_info("shutting down: closing every valve");
 	status = 0;
 out:

@@ -204,6 +204,54 @@ records_operator_get(struct records *rec, const char *cert, struct records_opera
 }
 
 enum store_found
+records_credential_get(struct records *rec, const char *cert, struct opauth_credential *out,
+    char *err, size_t errlen)
+{
+	enum store_found rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = opauth_fetch(rec->db, cert, out, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
+int
+records_credential_note(struct records *rec, const char *cert, int good, int64_t now_ms,
+    int *failures, int64_t *locked_until_ms, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = opauth_note(rec->db, cert, good, now_ms, failures, locked_until_ms, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
+int
+records_shift_open(struct records *rec, int line, const char *cert, int64_t now_ms, int64_t *id,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = opauth_shift_open(rec->db, line, cert, now_ms, id, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
+int
+records_shift_close(struct records *rec, int64_t id, enum opauth_shift_end how, int64_t now_ms,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = opauth_shift_close(rec->db, id, how, now_ms, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
+enum store_found
 records_buyer_get(struct records *rec, const char *id, struct records_buyer *out, char *err,
     size_t errlen)
 {

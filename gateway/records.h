@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opauth.h"
 #include "registry.h"
 #include "rules.h"
 #include "store.h"
@@ -149,6 +150,20 @@ enum store_found records_cylinder_get(struct records *rec, const char *serial,
 enum store_found records_operator_get(struct records *rec, const char *cert,
     struct records_operator *out, char *err, size_t errlen);
 enum store_found records_buyer_get(struct records *rec, const char *id, struct records_buyer *out,
+    char *err, size_t errlen);
+
+/*
+ * Operators' logins and shifts (opauth.h's functions under the lock; the
+ * PIN itself is checked by the caller, off the lock, with
+ * opauth_pin_matches: a login does not hold up a fill's commit).
+ */
+enum store_found records_credential_get(struct records *rec, const char *cert,
+    struct opauth_credential *out, char *err, size_t errlen);
+int records_credential_note(struct records *rec, const char *cert, int good, int64_t now_ms,
+    int *failures, int64_t *locked_until_ms, char *err, size_t errlen);
+int records_shift_open(struct records *rec, int line, const char *cert, int64_t now_ms, int64_t *id,
+    char *err, size_t errlen);
+int records_shift_close(struct records *rec, int64_t id, enum opauth_shift_end how, int64_t now_ms,
     char *err, size_t errlen);
 
 /* Start of this cylinder's latest completed fill (0 if none): R10. */

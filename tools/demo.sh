@@ -105,7 +105,7 @@ say "LY-0001: $(code_of LY-0001 | cut -c1-40)..."
 # --- 2. the county server -------------------------------------------------
 step "County server: gascounty on CoAP/DTLS-PSK, one identity per station, township and regulator"
 COUNTY_PORT=$(free_port udp)
-for who in station regulator township101 township102; do
+for who in station regulator township101 township102 officer101 grid101; do
 	hexkey > "$R/$who.psk"
 	chmod 600 "$R/$who.psk"
 done
@@ -115,8 +115,15 @@ station:LY01 $(cat "$R/station.psk")
 township:330825101 $(cat "$R/township101.psk")
 township:330825102 $(cat "$R/township102.psk")
 regulator:county-office $(cat "$R/regulator.psk")
+officer:zhang@330825101 $(cat "$R/officer101.psk")
+grid:chen@330825101 $(cat "$R/grid101.psk")
 EOF
 chmod 600 "$R/identities"
+cat > "$R/villages.csv" <<EOF
+village,township
+城关村,330825101
+石门村,330825102
+EOF
 cat > "$R/county.conf" <<EOF
 [county]
 listen = 127.0.0.1
@@ -124,11 +131,14 @@ port = $COUNTY_PORT
 database = $R/county.db
 identities = $R/identities
 check_s = 5
+catalogue = $top/etc/catalogue.csv
+villages = $R/villages.csv
 EOF
 spawn gascounty "$BUILD/gascounty" -f -c "$R/county.conf"
 wait_for 10 grep -q "listening\|ready\|serving" "$R/gascounty.log" || sleep 1
 kill -0 "$PID_gascounty" 2>/dev/null || { cat "$R/gascounty.log"; exit 1; }
-say "listening on udp 127.0.0.1:$COUNTY_PORT (identities: station:LY01, township:330825101, township:330825102, regulator:county-office)"
+say "listening on udp 127.0.0.1:$COUNTY_PORT (identities: station:LY01, township:330825101, township:330825102, regulator:county-office,"
+say "officer:zhang@330825101, grid:chen@330825101; catalogue etc/catalogue.csv)"
 
 # --- 3. the station -------------------------------------------------------
 step "Station LY01 (township 330825101): gassim with 4 fill lines, gasgw, registry import"
@@ -179,7 +189,11 @@ ctl registry import "$R/minted/codes.csv" --pub "$R/keys/county.pub" > "$R/impor
     { cat "$R/import.log"; exit 1; }
 say "$(tail -n 1 "$R/import.log")"
 ctl operators add ZJ-OP-0188 --name "Wang Wei" --expires 2029-06-30 > /dev/null || exit 1
-say "operator ZJ-OP-0188 (Wang Wei), certificate valid to 2029-06-30"
+# The administrator sets Wang Wei's PIN (read from stdin: never on the
+# command line); only its Argon2id hash is stored.
+DEMO_PIN=5821-demo
+printf '%s\n' "$DEMO_PIN" | ctl operators pin ZJ-OP-0188 > /dev/null || exit 1
+say "operator ZJ-OP-0188 (Wang Wei), certificate valid to 2029-06-30, PIN set"
 # Real-name buyers: the numbers are hashed at once; only masked forms remain.
 BUYER_A=330825198804120010
 BUYER_B=330825197611230024
@@ -193,6 +207,10 @@ spawn gasgw "$BUILD/gasgw" -f -c "$R/station.conf"
 wait_for 10 test -S "$R/gasgw.sock" || { cat "$R/gasgw.log"; exit 1; }
 wait_for 10 sh -c "\"$BUILD/gasctl\" -c \"$R/station.conf\" status | grep -q ' up '" || true
 say "gasgw up: every valve commanded closed at start, watchdog fed, uplink to the county"
+for l in 1 2 3 4; do
+	printf '%s\n' "$DEMO_PIN" | ctl login "$l" ZJ-OP-0188 > /dev/null || exit 1
+done
+say "Wang Wei logs in on lines 1-4 with his PIN: his shift begins"
 
 # --- 4. the township officers ---------------------------------------------
 step "Township officers start gaswatch (330825101: the station's; 330825102: buyer A's home)"
@@ -335,6 +353,37 @@ late_fill=$(sqlite3 -cmd ".timeout 5000" "$R/station.db" "SELECT uuid FROM fills
 trace curve "$late_fill" --out "$OUT/curves/county-LY-0011.png" > /dev/null 2>&1
 expect "regulator draws the overfilled fill's curve from the county's copy ($OUT/curves/county-LY-0011.png)" \
     test -s "$OUT/curves/county-LY-0011.png"
+
+# --- 6b. a case from alert to closure, and a grid worker's report ------------
+person() { # IDENTITY KEYFILE ARGS...
+	_who=$1; _key=$2; shift 2
+	"$BUILD/gaswatch" --as "$_who" -k "$_key" -p "$COUNTY_PORT" "$@"
+}
+zhang() { person officer:zhang@330825101 "$R/officer101.psk" "$@"; }
+step "A case, alert to closure: officer Zhang (330825101) handles the overfill"
+wait_for 20 sh -c "[ -n \"\$(sqlite3 -cmd '.timeout 5000' '$R/county.db' \"SELECT id FROM cases WHERE kind = 'R20'\")\" ]"
+case_id=$(sqlite3 -cmd ".timeout 5000" "$R/county.db" "SELECT id FROM cases WHERE kind = 'R20' LIMIT 1")
+zhang list | sed 's/^/         /'
+if [ -n "$case_id" ] &&
+    zhang accept "$case_id" > "$R/case.log" 2>&1 &&
+    zhang step "$case_id" onsite --note "到站检查：LY-0011 已扣留并倒出至 14.9 kg" \
+        --photo "$OUT/curves/county-LY-0011.png" >> "$R/case.log" 2>&1 &&
+    zhang decide "$case_id" --outcome fine --power P05 --fine 2000 --note "气瓶超量充装，罚款 2000 元" \
+        >> "$R/case.log" 2>&1 &&
+    zhang close "$case_id" --note "罚款已缴纳，阀门已检修" >> "$R/case.log" 2>&1; then
+	good "case $case_id accepted, visited (the fill curve attached), fined 2000 yuan under P05, closed"
+else
+	bad "case of the overfill handled to closure ($(tail -n 1 "$R/case.log" 2>/dev/null))"
+fi
+say "the regulator reads the timeline:"
+person regulator:county-office "$R/regulator.psk" show "$case_id" 2>&1 | sed 's/^/         /'
+step "A grid worker's report: Chen finds stacked cylinders in 石门村 (township 330825102)"
+person grid:chen@330825101 "$R/grid101.psk" report --kind 违规堆放气瓶 --village 石门村 \
+    --note "石门村小卖部后院堆放约二十只液化气瓶" --lat 29.1234 --lon 120.5678 > "$R/report.log" 2>&1
+say "$(cat "$R/report.log")"
+expect "the report opened a case in 石门村's township 330825102, not the worker's own" \
+    [ "$(sqlite3 -cmd '.timeout 5000' "$R/county.db" "SELECT township FROM cases WHERE village = '石门村'")" = 330825102 ]
+person regulator:county-office "$R/regulator.psk" figures 2>&1 | sed 's/^/         /'
 
 # --- 7. fill curves ----------------------------------------------------------
 step "Fill curves (evidence for weight disputes) in $OUT/curves"

@@ -4,9 +4,9 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
 libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
-libpng-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat
+libpng-dev libargon2-dev libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus socat
 gettext locales tmux openssl file man-db groff-base procps
-libmicrohttpd-dev libargon2-dev chromium chromium-driver python3-selenium"
+libmicrohttpd-dev chromium chromium-driver python3-selenium"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

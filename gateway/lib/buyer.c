@@ -298,6 +298,44 @@ buyer_parse(const char *buf, size_t len, enum buyer_kind kind, struct buyer_numb
 	return rc;
 }
 
+static int
+is_word_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+int
+buyer_text_has_number(const char *text, size_t len)
+{
+	char word[BUYER_NUMBER_LEN + 1], err[128];
+	size_t i, run = 0, k;
+
+	for (i = 0; i < len; i++) {
+		run = (text[i] >= '0' && text[i] <= '9') ? run + 1 : 0;
+		if (run >= 15)
+			return 1;
+	}
+	/* 18-character words (not part of a longer one) that pass a check */
+	for (i = 0; i + BUYER_NUMBER_LEN <= len; i++) {
+		if ((i > 0 && is_word_char(text[i - 1])) ||
+		    (i + BUYER_NUMBER_LEN < len && is_word_char(text[i + BUYER_NUMBER_LEN])))
+			continue;
+		for (k = 0; k < BUYER_NUMBER_LEN && is_word_char(text[i + k]); k++)
+			word[k] = (char)(text[i + k] >= 'a' && text[i + k] <= 'z' ? text[i + k] - 32
+			                                                          : text[i + k]);
+		if (k != BUYER_NUMBER_LEN)
+			continue;
+		word[k] = '\0';
+		if (buyer_check_resident_id(word, err, sizeof(err)) == 0 ||
+		    buyer_check_credit_code(word, err, sizeof(err)) == 0) {
+			explicit_bzero(word, sizeof(word));
+			return 1;
+		}
+	}
+	explicit_bzero(word, sizeof(word));
+	return 0;
+}
+
 void
 buyer_number_clear(struct buyer_number *n)
 {

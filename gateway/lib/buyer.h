@@ -66,6 +66,16 @@ char buyer_resident_check_char(const char *first17);
  * outside the code's alphabet. */
 char buyer_credit_check_char(const char *first17);
 
+/*
+ * 1 if len bytes of text hold something that looks like a person's number:
+ * a run of 15 or more digits (an 18-digit resident ID, with or without its
+ * check character, or an old 15-digit one), or an 18-character word that
+ * passes the resident ID's or the credit code's check.  Fields that are
+ * echoed, logged or stored as they are (an operator's certificate) refuse
+ * such text, so that a number typed into the wrong field goes nowhere.
+ */
+int buyer_text_has_number(const char *text, size_t len);
+
 /* Wipe a number (explicit_bzero). */
 void buyer_number_clear(struct buyer_number *n);
 

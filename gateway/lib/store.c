@@ -162,6 +162,53 @@ store_uuid(char out[37])
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
+/*
+ * The databases hold buyers' masked numbers and addresses: no other local
+ * user may read them.  SQLite creates a database with 0644 less the umask
+ * and gives its -wal, -shm and -journal files the database's own mode, so
+ * the mode is settled on the database file before SQLite opens it: a new
+ * one is created 0600 whatever the umask, and an existing one (or a stale
+ * companion file) that others may read, or the group write, loses those
+ * bits (at most 0640: an operator's group may be given read access).
+ * Files another user owns are left alone (chmod would fail anyway).
+ */
+static int
+store_restrict_mode(const char *path, char *err, size_t errlen)
+{
+	static const char *const companions[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	struct stat st;
+	size_t i;
+	int fd;
+
+	if (path[0] == '\0' || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd != -1) {
+		/* the umask may have taken bits we want: set them exactly */
+		if (fchmod(fd, STORE_FILE_MODE) == -1) {
+			err_set(err, errlen, "%s: chmod: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	} else if (errno != EEXIST) {
+		return err_set(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+	}
+	for (i = 0; i < sizeof(companions) / sizeof(companions[0]); i++) {
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", path, companions[i]) >=
+		    sizeof(name))
+			return err_set(err, errlen, "%s: path too long", path);
+		if (stat(name, &st) == -1 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if ((st.st_mode & 07777 & ~(mode_t)STORE_FILE_MODE_MAX) == 0)
+			continue;
+		if (chmod(name, st.st_mode & STORE_FILE_MODE_MAX) == -1)
+			return err_set(err, errlen, "%s: chmod: %s", name, strerror(errno));
+	}
+	return 0;
+}
+
 /* quick_check answers "ok" or a list of problems; refuse anything else. */
 static int
 store_check(sqlite3 *db, const char *path, char *err, size_t errlen)
@@ -257,6 +304,8 @@ store_open(const char *path, const struct store_migration *migrations, int flags
 	if (stat(path, &st) == -1 && (flags & STORE_READONLY))
 		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 
+	if (!(flags & STORE_READONLY) && store_restrict_mode(path, err, errlen) == -1)
+		return -1;
 	rc = sqlite3_open_v2(path, &db, open_flags, NULL);
 	if (rc != SQLITE_OK) {
 		err_set(err, errlen, "%s: cannot open: %s", path,

@@ -31,13 +31,22 @@ enum store_flags {
 	STORE_NO_CHECK = 1 << 1, /* skip quick_check (benchmarks of huge files) */
 };
 
+/* Modes of the database files (store.c says why): a new database is created
+ * STORE_FILE_MODE whatever the umask; a writable open takes from the
+ * database and its -wal, -shm and -journal files any bit beyond
+ * STORE_FILE_MODE_MAX (group read at most). */
+#define STORE_FILE_MODE 0600
+#define STORE_FILE_MODE_MAX 0640
+
 /*
  * Open (creating if absent, unless read-only) the database at path, check it
  * with PRAGMA quick_check, and bring it to the latest migration in one
  * transaction.  Refuses a corrupt file and a file whose user_version is newer
  * than the newest migration (naming both versions); never recreates a file.
  * On success *out is an open handle the caller closes with store_close().
- * On failure *out is NULL and nothing in the file has changed.
+ * On failure *out is NULL and nothing in the file has changed (a database
+ * that did not exist may be left as an empty file of STORE_FILE_MODE, which
+ * the next open takes for a new database).  File modes: see STORE_FILE_MODE.
  */
 int store_open(const char *path, const struct store_migration *migrations, int flags, sqlite3 **out,
     char *err, size_t errlen);

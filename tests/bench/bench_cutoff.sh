@@ -48,6 +48,13 @@ sqlite3 -cmd ".timeout 5000" "$T/station.db" "INSERT INTO operators VALUES ('OP-
     sqlite3 -cmd ".timeout 5000" "$T/station.db" "$(awk -F, 'NR > 1 { printf "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner, last_inspection, status, updated_ms) VALUES (\x27%s\x27, \x27YSP35.5\x27, \x27%s-01\x27, %s, %s, \x27%s\x27, \x27%s\x27, \x27active\x27, 0);\n", $1, $3, $4, $5, $6, $7 }' "$T/registry.csv")" ||
     exit 1
 
+printf 'bench-pin\n' | "$BUILD/gasctl" --db "$T/station.db" operators pin OP-1 >/dev/null || exit 1
+l=1
+while [ $l -le $lines ]; do
+	printf 'bench-pin\n' | "$BUILD/gasctl" -s "$T/gw.sock" login $l OP-1 >/dev/null || exit 1
+	l=$((l + 1))
+done
+
 per_line=$(( (fills + lines - 1) / lines ))
 start=$(date +%s)
 l=1

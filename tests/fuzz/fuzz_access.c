@@ -4,10 +4,10 @@
  * handshake proved it) and the decisions taken on what it returns.
  * Besides "no crash, no sanitizer report", it checks properties: an
  * accepted identity is exactly the bytes given, ROLE:NAME with a name of
- * printable characters without ':'; a refused one leaves nothing behind;
- * and no decision ever hands out a scope naming a tenant other than the
- * caller's own.  access.c is compiled in: it is the county library's
- * (tools/county), which the fuzz build does not archive.
+ * printable characters without ':' (a person's NAME@TOWNSHIP with one
+ * '@'); a refused one leaves nothing behind; and no decision ever hands
+ * out a scope naming a tenant other than the caller's own.  access.c is compiled in: it is the
+ * county library's (tools/county), which the fuzz build does not archive.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,14 +45,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; who.name[i] != '\0'; i++)
 		if (who.name[i] < 0x21 || who.name[i] > 0x7e || who.name[i] == ':')
 			abort();
+	/* a person's tenant: the township after its one '@', or the person */
+	if (who.role == ACCESS_ROLE_OFFICER || who.role == ACCESS_ROLE_GRID) {
+		const char *at = strchr(who.name, '@');
+
+		if (at == NULL || at == who.name || strchr(at + 1, '@') != NULL ||
+		    strcmp(who.township, at + 1) != 0 || who.township[0] == '\0')
+			abort();
+		if (strcmp(who.tenant_id,
+		        who.role == ACCESS_ROLE_GRID ? who.identity : who.township) != 0)
+			abort();
+	} else if (who.tenant != ACCESS_TENANT_NONE && strcmp(who.tenant_id, who.name) != 0) {
+		abort();
+	}
 	for (a = 0; a < ACCESS_ACTION_COUNT; a++) {
 		if (access_decide(&who, (enum access_action)a, &scope) == 0)
 			continue;
-		if (scope.station[0] != '\0' && strcmp(scope.station, who.name) != 0)
+		if (scope.station[0] != '\0' && strcmp(scope.station, who.tenant_id) != 0)
 			abort();
-		if (scope.township[0] != '\0' && strcmp(scope.township, who.name) != 0)
+		if (scope.township[0] != '\0' && strcmp(scope.township, who.tenant_id) != 0)
 			abort();
-		if (!access_scope_covers(&scope, who.name, who.name))
+		if (scope.person[0] != '\0' && strcmp(scope.person, who.identity) != 0)
+			abort();
+		if (!access_scope_covers(&scope, who.tenant_id, who.tenant_id) &&
+		    !access_scope_covers_case(&scope, who.tenant_id, who.identity))
 			abort();
 	}
 	return 0;

@@ -32,6 +32,7 @@
 #include "ctl.h"
 #include "ctlreq.h"
 #include "log.h"
+#include "opauth.h"
 #include "store.h"
 #include "util.h"
 
@@ -199,7 +200,11 @@ request_ok(const struct ctl_request *r)
 		return r->line == 0 && r->since_ms >= 0 && r->limit >= 1 &&
 		       r->limit <= CTL_FILLS_MAX;
 	case CTL_LOGIN:
-		return line_ok && cert_ok(r->cert);
+		return line_ok && cert_ok(r->cert) && r->pin != NULL &&
+		       strlen(r->pin) <= OPAUTH_PIN_MAX &&
+		       !buyer_text_has_number(r->cert, strlen(r->cert));
+	case CTL_LOGOUT:
+		return line_ok;
 	case CTL_SCAN:
 		return line_ok && r->code != NULL;
 	case CTL_BUYER:

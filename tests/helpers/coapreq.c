@@ -3,25 +3,34 @@
  * the tenant matrix (tests/integration/t_tenants.sh).
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
- *           [-b BODY | -f FILE] [-a ACCEPT] [-j] [-t TIMEOUT_MS]
+ *           [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t TIMEOUT_MS]
+ *   coapreq -p PORT -u IDENTITY -k KEYFILE -o -P PATH [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
  *   heartbeat:STATION:TOWNSHIP[:STATUS]  a heartbeat claiming STATION (status text)
  *   ack:ID                       a disposition of alert ID
+ *   casestep:ID                  a comment on case ID (casemsg.h)
+ *   report:VILLAGE               a grid worker's report from VILLAGE
+ *   reassign:ID:TOWNSHIP         case ID to TOWNSHIP
  * -f sends FILE's bytes as the CBOR body instead (tests/helpers/batchgen
  * writes hostile batches for tests/integration/t_county_attacks.sh).
- * ACCEPT is the Accept option's number (none by default: CBOR).
+ * ACCEPT is the Accept option's number (none by default: CBOR); FORMAT the
+ * body's Content-Format number (CBOR by default).
  * Prints one line, "code C.DD" (the response code) or "code none" (no
  * session: handshake refused or no answer), then with -j the body as JSON.
  * Exits 0 when it printed a code line (whatever the code), 2 on bad usage.
+ * With -o it registers an Observe on PATH, prints "observing" (flushed) and
+ * then "notified" at the first notification, or "no notification" after
+ * TIMEOUT_MS.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "casemsg.h"
 #include "coaplink.h"
 #include "log.h"
 #include "util.h"
@@ -72,6 +81,32 @@ make_body(const char *spec, uint8_t **out, size_t *len)
 		str_copy(d.note, "tenant test", sizeof(d.note));
 		return wire_encode_disposition(&d, out, len);
 	}
+	if ((n == 2 && strcmp(f[0], "casestep") == 0) || (n == 2 && strcmp(f[0], "report") == 0) ||
+	    (n == 3 && strcmp(f[0], "reassign") == 0)) {
+		struct case_request r;
+
+		memset(&r, 0, sizeof(r));
+		str_copy(r.note, "tenant test", sizeof(r.note));
+		casemsg_set(&r, CASEMSG_NOTE_F);
+		if (strcmp(f[0], "report") == 0) {
+			str_copy(r.kind, "stacked", sizeof(r.kind));
+			str_copy(r.village, f[1], sizeof(r.village));
+			casemsg_set(&r, CASEMSG_KIND);
+			casemsg_set(&r, CASEMSG_VILLAGE);
+		} else {
+			r.id = atoll(f[1]);
+			casemsg_set(&r, CASEMSG_ID);
+		}
+		if (strcmp(f[0], "casestep") == 0) {
+			str_copy(r.step, "comment", sizeof(r.step));
+			casemsg_set(&r, CASEMSG_STEP);
+		}
+		if (n == 3) {
+			str_copy(r.township, f[2], sizeof(r.township));
+			casemsg_set(&r, CASEMSG_TOWNSHIP);
+		}
+		return casemsg_encode(&r, out, len);
+	}
 	return -1;
 }
 
@@ -109,9 +144,10 @@ main(int argc, char **argv)
 	uint8_t *body = NULL;
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
-	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE;
+	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE, observe = 0;
+	int format = COAPLINK_FORMAT_CBOR;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:f:a:jt:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:f:a:F:jt:oh")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -140,15 +176,22 @@ main(int argc, char **argv)
 		case 'a':
 			accept = atoi(optarg);
 			break;
+		case 'F':
+			format = atoi(optarg);
+			break;
 		case 'j':
 			show = 1;
 			break;
 		case 't':
 			timeout_ms = atoi(optarg);
 			break;
+		case 'o':
+			observe = 1;
+			break;
 		case 'h':
-			printf("usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
-			       "[-q QUERY] [-b BODY | -f FILE] [-a ACCEPT] [-j] [-t MS]\n");
+			printf(
+			    "usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
+			    "[-q QUERY] [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -174,9 +217,28 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(&resp, 0, sizeof(resp));
-	if (coaplink_request(link, method, path, query,
-	        body != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, accept, body, bodylen,
-	        timeout_ms, &resp, err, sizeof(err)) == -1) {
+	if (observe) {
+		int64_t end = time_mono_ms() + timeout_ms;
+		int notified = 0;
+
+		if (coaplink_observe(link, path, query, 8000, &resp, err, sizeof(err)) == -1) {
+			printf("code none\n");
+			fprintf(stderr, "coapreq: %s\n", err);
+		} else {
+			printf("observing %d.%02d\n", resp.code / 100, resp.code % 100);
+			fflush(stdout);
+			coaplink_response_free(&resp);
+			while (!notified && time_mono_ms() < end)
+				if (coaplink_wait(link, 200, &notified) == -1)
+					break;
+			printf("%s\n", notified ? "notified" : "no notification");
+		}
+		coaplink_free(link);
+		free(body);
+		return 0;
+	}
+	if (coaplink_request(link, method, path, query, body != NULL ? format : COAPLINK_NONE,
+	        accept, body, bodylen, timeout_ms, &resp, err, sizeof(err)) == -1) {
 		printf("code none\n");
 		fprintf(stderr, "coapreq: %s\n", err);
 	} else {

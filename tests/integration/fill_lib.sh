@@ -9,6 +9,9 @@
 #   wait_state LINE STATE SECONDS     until gasctl status shows that state
 #   event_ms LINE EVENT               wall ms of the last such gassim event
 #   reset_line LINE                   take the cylinder off, put an empty one on
+#   set_pin CERT [PIN]                 an administrator sets an operator's PIN ($OP_PIN)
+#   login LINE [CERT [PIN]]            an operator logs in on a line (OP-7, $OP_PIN)
+#   login_all                          OP-7 logs in on every line
 #
 # PREACT (or PREACT_n for line n) sets the initial pre-act of the lines;
 # STATION_ID the station id (S1); STATION_DB the database ($T/station.db); EXTRA_CONF text appended to station.conf;
@@ -18,7 +21,11 @@
 # Registry: C-GOOD-1..9 (fine), C-OVERDUE (inspection due 2025-03-02),
 # C-OTHER (another company's), C-SCRAP (scrapped), C-OLD (made 2016, past 8
 # years), C-UNREG (signed, but not in this station's registry).
-# Operators: OP-7 (valid), OP-OLD (certificate expired 2020-01-01).
+# Operators: OP-7 (valid), OP-OLD (certificate expired 2020-01-01), both
+# with the PIN $OP_PIN.  Operators prove who they are with a PIN and a
+# restart of gasgw logs everybody out, so gw_start logs OP-7 in on every
+# line once the PINs are set, as the start of a shift would (NO_LOGIN=1:
+# nobody logs in).
 # Buyers: $BUYER1..$BUYER5 valid resident IDs, $BUYER_BAD fails its check digit.
 
 BUYER1=11010519491231002X
@@ -27,6 +34,8 @@ BUYER3=110105194912310046
 BUYER4=110105194912310062
 BUYER5=110105194912310089
 BUYER_BAD=110105194912310021
+OP_PIN=2468-test
+PINS_SET=
 
 sim() {
 	r=$(printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/sim.sock" 2>&1)
@@ -49,12 +58,31 @@ wait_state() {
 
 event_ms() { awk -v l="$1" -v e="$2" '$2 == l && $3 == e { t = $1 } END { if (t == "") t = 0; print t }' "$T/events.log"; }
 
+set_pin() {
+	printf '%s\n' "${2:-$OP_PIN}" |
+	    "$BUILD/gasctl" --db "${STATION_DB:-$T/station.db}" operators pin "$1" >/dev/null
+}
+
+login() { printf '%s\n' "${3:-$OP_PIN}" | ctl login "$1" "${2:-OP-7}"; }
+
+login_all() {
+	_line=1
+	while [ "$_line" -le "$FILL_LINES" ]; do
+		login "$_line" >/dev/null || { echo "# OP-7 could not log in on line $_line"; return 1; }
+		_line=$((_line + 1))
+	done
+}
+
 reset_line() { sim remove "$1" && sim place "$1" "${2:-15.3}" && sleep 0.8; }
 
 gw_start() {
 	spawn gasgw "$BUILD/gasgw" -f -v -c "$T/station.conf"
 	wait_for 10 test -S "$T/gw.sock" || { echo "# gasgw did not start"; cat "$T/gasgw.log"; return 1; }
-	wait_for 10 sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q ' up '"
+	wait_for 10 sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q ' up '" || return 1
+	if [ -n "$PINS_SET" ] && [ -z "${NO_LOGIN:-}" ]; then
+		login_all
+	fi
+	return 0
 }
 
 gw_stop() {
@@ -72,6 +100,7 @@ gw_kill9() {
 # fill_setup LINES [RULES_TEXT [LINE_KEYS_TEXT]]
 fill_setup() {
 	lines=$1
+	FILL_LINES=$lines
 	mkdir -p "$T/minted"
 	"$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || return 1
 	cat >"$T/registry.csv" <<-EOF
@@ -152,6 +181,9 @@ fill_setup() {
 	     ('C-SCRAP', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-06-01', 'scrapped', 0),
 	     ('C-OLD', 'YSP35.5', '2016-01-01', 15.2, 14.9, 'Longyou Gas', '2024-06-01', 'active', 0);" ||
 	    return 1
+	set_pin OP-7 && set_pin OP-OLD || return 1
+	PINS_SET=1
+	[ -n "${NO_LOGIN:-}" ] || login_all
 }
 
 PWD_TOP=$(cd "$(dirname "$0")/../.." && pwd)

@@ -182,4 +182,22 @@ stored "a fill of a cylinder the registry does not know" S01 unknown
 check "C05 alerts S01's township for the unregistered cylinder only" \
     [ "$(q "SELECT group_concat(cylinder || '@' || township) FROM alerts WHERE rule = 'C05'")" = "NOBODY-1@TA" ]
 check "no sanitizer report from gascounty" sh -c "! grep -q 'runtime error\|AddressSanitizer' '$T/county.log'"
+# --- what a query or an empty body claims -------------------------------------
+# An empty POST /records is no batch (it was answered with the mark); a
+# since= that is not a whole number 0 or more was read as 0.
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
+    -j >"$T/empty.out" 2>>"$T/coapreq.err"
+check "an empty POST /records is refused (4.00: $(code empty))" [ "$(code empty)" = 4.00 ]
+for since in x -1 1x 99999999999999999999 ''; do
+	"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m GET \
+	    -P registry -q "since=$since" -j >"$T/since.out" 2>>"$T/coapreq.err"
+	check "GET /registry?since=$since is refused (4.00: $(code since))" [ "$(code since)" = 4.00 ]
+done
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m GET \
+    -P registry -q since=0 -j >"$T/since0.out" 2>>"$T/coapreq.err"
+check "GET /registry?since=0 is answered (2.05)" [ "$(code since0)" = 2.05 ]
+"$BUILD/tests/coapreq" -p "$CPORT" -u township:TB -k "$T/township_TB.key" -m GET \
+    -P alerts -q since=abc -j >"$T/asince.out" 2>>"$T/coapreq.err"
+check "GET /alerts?since=abc is refused (4.00: $(code asince))" [ "$(code asince)" = 4.00 ]
+
 finish

@@ -28,7 +28,7 @@ check "an unknown line is an error" sh -c "printf '%s' '$r' | grep -q 'no line 9
 check "an over-long request is refused and the connection closed" grep -q 'longer than 4096' "$T/long.out"
 check "gasgw still serves after bad requests" sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status >/dev/null"
 
-ctl login 1 OP-7 >/dev/null
+login 1 >/dev/null
 printf '%s\r\n' "$(code C-GOOD-1)" >"$T/scan-in"
 printf '%s\r\n' "$BUYER1" >"$T/scan-in"
 wait_for 5 sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q 'C-GOOD-1'" &&

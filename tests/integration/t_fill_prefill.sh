@@ -43,10 +43,21 @@ refuse "inspection overdue" R05 "inspection overdue: last 2021-03-02, due 2025-0
     --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" --operator OP-7
 refuse "past service life" R06 "past service life: made 2016-01-01" \
     --cylinder "$(code C-OLD)" --buyer "$BUYER1" --operator OP-7
-refuse "expired operator certificate" R07 "OP-OLD expired on 2020-01-01" \
-    --cylinder "$good" --buyer "$BUYER1" --operator OP-OLD
-refuse "unregistered operator" R07 "not registered" \
-    --cylinder "$good" --buyer "$BUYER1" --operator OP-NOBODY
+# R07: a certificate that is expired or not registered cannot log in (with
+# the right PIN or any), and a fill names only the operator logged in
+out=$(login 1 OP-OLD 2>&1); rc=$?
+check "R07: an expired certificate cannot log in, with its reason ($out)" \
+    all '[ "$rc" -eq 1 ]' 'printf "%s\n" "$out" | grep -q "OP-OLD expired on 2020-01-01"'
+out=$(login 1 OP-NOBODY 2>&1); rc=$?
+check "R07: an unregistered certificate cannot log in ($out)" \
+    all '[ "$rc" -eq 1 ]' 'printf "%s\n" "$out" | grep -q "OP-NOBODY is not registered"'
+out=$(ctl fill 1 --cylinder "$good" --buyer "$BUYER1" --operator OP-OLD 2>&1); rc=$?
+check "a fill naming an operator who is not logged in is refused ($out)" \
+    all '[ "$rc" -eq 1 ]' 'printf "%s\n" "$out" | grep -q "OP-OLD is not logged in on line 1"'
+ctl logout 1 >/dev/null
+refuse "nobody logged in after a logout" R07 "no operator logged in" \
+    --cylinder "$good" --buyer "$BUYER1"
+login 1 >/dev/null || fail "OP-7 logs in again"
 refuse "buyer number with a wrong check digit" R08 "buyer number rejected" \
     --cylinder "$good" --buyer "$BUYER_BAD" --operator OP-7
 sim place 1 16.0

@@ -1,17 +1,24 @@
 /*
  * Unit tests of gateway/ctlreq.c's parsing: what a control request may
  * hold (ctlreq.h), and that every refusal names what is wrong.  Carrying
- * requests out is covered by integration/t_fill_* and fuzz/fuzz_ctl.
+ * requests out is covered by integration/t_fill_*, t_operators and
+ * fuzz/fuzz_ctl; the end of a shift by time (hours a test cannot wait) is
+ * carried out here on a gw with lines and a real station database.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "ctlreq.h"
+#include "opauth.h"
+#include "util.h"
 
 static void
 accepts_every_request_of_the_protocol(void **state)
@@ -23,7 +30,9 @@ accepts_every_request_of_the_protocol(void **state)
 		int wait;
 	} rows[] = {
 		{ "{\"cmd\":\"status\"}", CTL_STATUS, 0, 0 },
-		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\"}", CTL_LOGIN, 1, 0 },
+		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"2468\"}", CTL_LOGIN, 1,
+		    0 },
+		{ "{\"cmd\":\"logout\",\"line\":4}", CTL_LOGOUT, 4, 0 },
 		{ "{\"cmd\":\"scan\",\"line\":2,\"code\":\"GC1:x\"}", CTL_SCAN, 2, 0 },
 		{ "{\"cmd\":\"buyer\",\"line\":3,\"number\":\"11010519491231002X\"}", CTL_BUYER, 3,
 		    0 },
@@ -83,12 +92,18 @@ refuses_naming_the_field(void **state)
 		{ "[1]", "not a JSON object" },
 		{ "{\"line\":1}", "\"cmd\"" },
 		{ "{\"cmd\":7}", "\"cmd\"" },
-		{ "{\"cmd\":\"reboot\"}", "unknown command \"reboot\"" },
+		{ "{\"cmd\":\"reboot\"}", "unknown command (one of status" },
 		{ "{\"cmd\":\"stop\"}", "\"line\"" },
 		{ "{\"cmd\":\"stop\",\"line\":\"1\"}", "\"line\"" },
-		{ "{\"cmd\":\"stop\",\"line\":0}", "no line 0" },
-		{ "{\"cmd\":\"stop\",\"line\":1000}", "no line 1000" },
+		{ "{\"cmd\":\"stop\",\"line\":0}", "\"line\" must be a line number from 1 to 999" },
+		{ "{\"cmd\":\"stop\",\"line\":1000}",
+		    "\"line\" must be a line number from 1 to 999" },
 		{ "{\"cmd\":\"login\",\"line\":1}", "\"cert\"" },
+		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\"}", "\"pin\"" },
+		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"0123456789012345678901234567"
+		  "8901234567890123456789012345678901234\"}",
+		    "\"pin\" must be at most 64" },
+		{ "{\"cmd\":\"logout\"}", "\"line\"" },
 		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"\"}", "\"cert\" must be 1 to 63" },
 		{ "{\"cmd\":\"login\",\"line\":1,\"cert\":\"0123456789012345678901234567890123456789"
 		  "012345678901234567890123\"}",
@@ -121,6 +136,45 @@ refuses_naming_the_field(void **state)
 	}
 }
 
+/*
+ * Nothing that looks like a person's ID number is echoed from any field:
+ * an unknown command, a line number out of range, a certificate (which
+ * would otherwise be logged, stored with the refusal and shown by status)
+ * are refused without repeating what was typed.
+ */
+static void
+never_echoes_an_id_number(void **state)
+{
+	static const char *const rows[] = {
+		"{\"cmd\":\"11010519491231002X\"}",
+		"{\"cmd\":\"stop\",\"line\":110105194912310038}",
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"11010519491231002X\",\"pin\":\"1234\"}",
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"11010519491231002x\",\"pin\":\"1234\"}",
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP 110105194912310 \",\"pin\":\"1234\"}",
+		"{\"cmd\":\"fill\",\"line\":1,\"cylinder\":\"C\",\"buyer\":\"B\","
+		"\"operator\":\"ID:110105194912310038\"}",
+		/* a unified social credit code (GB 32100) */
+		"{\"cmd\":\"login\",\"line\":1,\"cert\":\"91350100M000100Y43\",\"pin\":\"1234\"}",
+		NULL,
+	};
+	struct ctl_request req;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; rows[i] != NULL; i++) {
+		err[0] = '\0';
+		if (ctl_request_parse(rows[i], strlen(rows[i]), &req, err, sizeof(err)) == 0)
+			fail_msg("row %zu: accepted %s", i, rows[i]);
+		if (strstr(err, "1101051949") != NULL || strstr(err, "M000100") != NULL)
+			fail_msg("row %zu: echoed: %s", i, err);
+	}
+	/* an ordinary certificate still passes */
+	const char *fine =
+	    "{\"cmd\":\"login\",\"line\":1,\"cert\":\"ZJ-OP-2024-0188\",\"pin\":\"1234\"}";
+	assert_int_equal(ctl_request_parse(fine, strlen(fine), &req, err, sizeof(err)), 0);
+	ctl_request_free(&req);
+}
+
 /* A syntax error must not echo the request: it may hold a buyer number. */
 static void
 syntax_error_does_not_quote_the_request(void **state)
@@ -135,6 +189,127 @@ syntax_error_does_not_quote_the_request(void **state)
 	assert_non_null(strstr(err, "not a JSON object"));
 }
 
+/* A gw of one line whose hardware is never called, on a fresh database
+ * with OP-7 registered and given the PIN 2468. */
+static struct gw shift_gw;
+static struct gw_config shift_config;
+static struct gw_line shift_line;
+static char shift_dir[64];
+
+static int
+no_read(void *ctx, struct line_reading *out)
+{
+	(void)ctx;
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+static int
+no_valve(void *ctx, int open)
+{
+	(void)ctx;
+	(void)open;
+	return -1;
+}
+
+static int
+no_heartbeat(void *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
+static int
+shift_setup(void **state)
+{
+	struct line_io io = { .read = no_read, .valve = no_valve, .heartbeat = no_heartbeat };
+	char path[128], err[256];
+
+	(void)state;
+	snprintf(shift_dir, sizeof(shift_dir), "/tmp/gastest-ctlreq.XXXXXX");
+	if (mkdtemp(shift_dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/station.db", shift_dir);
+	rules_defaults(&shift_config.rules);
+	str_copy(shift_config.station_id, "S1", sizeof(shift_config.station_id));
+	shift_config.shift_hours = 12;
+	shift_gw.config = &shift_config;
+	if (records_open(&shift_gw.records, path, "S1", "330825101", err, sizeof(err)) == -1 ||
+	    store_exec(shift_gw.records.db,
+	        "INSERT INTO operators VALUES ('OP-7', 'Wang Wei', '2099-01-01', 1, 0)", err,
+	        sizeof(err)) == -1 ||
+	    opauth_set_pin(shift_gw.records.db, "OP-7", "2468", 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "set-up: %s\n", err);
+		return -1;
+	}
+	shift_line.number = 1;
+	str_copy(shift_line.cutoff, "gateway", sizeof(shift_line.cutoff));
+	shift_line.preact_kg = 0.1;
+	line_init(&shift_gw.lines[0], &shift_config, &shift_line, &shift_gw.records, &io);
+	shift_gw.line_count = 1;
+	return 0;
+}
+
+static int
+shift_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	line_free(&shift_gw.lines[0]);
+	records_close(&shift_gw.records);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", shift_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static json_t *
+handle(const char *text)
+{
+	struct ctl_wait wait;
+
+	return ctl_handle_line(&shift_gw, text, strlen(text), &wait);
+}
+
+/* The line's mailbox (no stepping thread runs here to copy it to the
+ * status). */
+static const char *
+operator_on_line(void)
+{
+	return shift_gw.lines[0].operator_cert;
+}
+
+/* The line takes the operator only with the right PIN, and the shift ends
+ * by itself when shift_hours have passed since the login. */
+static void
+a_shift_ends_when_its_hours_are_over(void **state)
+{
+	json_t *reply;
+	int64_t start = time_wall_ms();
+
+	(void)state;
+	reply = handle("{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"1111\"}");
+	assert_false(json_is_true(json_object_get(reply, "ok")));
+	json_decref(reply);
+	assert_string_equal(operator_on_line(), "");
+	reply = handle("{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"2468\"}");
+	assert_true(json_is_true(json_object_get(reply, "ok")));
+	json_decref(reply);
+	assert_string_equal(operator_on_line(), "OP-7");
+	ctl_shifts_expire(&shift_gw, start + 11 * 3600 * 1000LL);
+	assert_string_equal(operator_on_line(), "OP-7");
+	ctl_shifts_expire(&shift_gw, time_wall_ms() + 12 * 3600 * 1000LL);
+	assert_string_equal(operator_on_line(), "");
+	assert_int_equal(store_query_int(shift_gw.records.db,
+	                     "SELECT count(*) FROM shifts WHERE operator = 'OP-7'"
+	                     " AND ended_by = 'time'",
+	                     -1),
+	    1);
+	/* nobody left to log out */
+	reply = handle("{\"cmd\":\"logout\",\"line\":1}");
+	assert_false(json_is_true(json_object_get(reply, "ok")));
+	json_decref(reply);
+}
+
 int
 main(void)
 {
@@ -143,6 +318,9 @@ main(void)
 		cmocka_unit_test(fills_takes_defaults_and_fill_an_optional_operator),
 		cmocka_unit_test(refuses_naming_the_field),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
+		cmocka_unit_test(never_echoes_an_id_number),
+		cmocka_unit_test_setup_teardown(a_shift_ends_when_its_hours_are_over, shift_setup,
+		    shift_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

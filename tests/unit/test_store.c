@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -66,6 +67,44 @@ migrates_empty_file_to_latest(void **state)
 	assert_int_equal(store_user_version(db), 2);
 	assert_int_equal(store_query_int(db, "SELECT count(*) FROM a", -1), 1);
 	store_close(db);
+}
+
+static mode_t
+mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+/* Buyers' masked numbers and addresses: no other local user reads them,
+ * whatever the umask the daemon was started with. */
+static void
+database_files_are_owner_only_whatever_the_umask(void **state)
+{
+	char path[128], wal[140], shm[140], err[256];
+	sqlite3 *db;
+	mode_t old;
+
+	(void)state;
+	path_of(path, sizeof(path), "private.db");
+	old = umask(0);
+	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(store_exec(db, "INSERT INTO a VALUES (2)", err, sizeof(err)), 0);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(wal), 0600);
+	assert_int_equal(mode_of(shm), 0600);
+	store_close(db);
+	/* a file left readable by everyone (an older version, a copy) is
+	 * narrowed at the next open: group read at most */
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(mode_of(path), 0640);
+	store_close(db);
+	umask(old);
 }
 
 static void
@@ -344,6 +383,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrates_empty_file_to_latest),
+		cmocka_unit_test(database_files_are_owner_only_whatever_the_umask),
 		cmocka_unit_test(second_open_changes_nothing),
 		cmocka_unit_test(refuses_database_from_newer_program),
 		cmocka_unit_test(failed_migration_leaves_file_unchanged),

@@ -30,6 +30,17 @@ struct county_config {
 	int inspection_cycle_years;
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
+	/* cases (cases.h) */
+	char catalogue[256];       /* penalty powers and outcomes ("": none, no decisions) */
+	char villages[256];        /* village -> township for grid reports ("": none) */
+	int case_join_min;         /* an alert joins an open case of the same key this recent */
+	int case_alert_accept_min; /* deadlines of an alert case, from its opening */
+	int case_alert_onsite_min;
+	int case_alert_close_min;
+	int case_critical_accept_min; /* the same for a critical case */
+	int case_critical_onsite_min;
+	int case_critical_close_min;
+	int evidence_max_kb; /* one evidence file at most */
 };
 
 #endif

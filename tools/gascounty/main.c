@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "county.h"
 #include "log.h"
 #include "store.h"
@@ -77,6 +78,30 @@ static const struct conf_key county_keys[] = {
 	    "time zone of the times people read (log, alert texts) and of times in queries that "
 	    "name no offset",
 	    NULL, CONF_RESTART },
+	{ "catalogue", CONF_STRING, STR(catalogue), 0, 0, "",
+	    "penalty powers and outcomes, CSV (docs/county.md); \"\": cases cannot be decided",
+	    NULL, 0 },
+	{ "villages", CONF_STRING, STR(villages), 0, 0, "",
+	    "village,township CSV routing grid workers' reports; \"\": reports are refused", NULL,
+	    0 },
+	{ "case_join_min", CONF_INT, NUM(case_join_min), 0, 525600, "1440",
+	    "an alert joins an open case of the same rule and cylinder, buyer or station whose "
+	    "last alert is this recent (min; 0: every alert its own case)",
+	    NULL, 0 },
+	{ "case_alert_accept_min", CONF_INT, NUM(case_alert_accept_min), 1, 525600, "1440",
+	    "an alert case must be accepted within this of its opening (min)", NULL, 0 },
+	{ "case_alert_onsite_min", CONF_INT, NUM(case_alert_onsite_min), 1, 525600, "4320",
+	    "an alert case must be visited on site within this (min)", NULL, 0 },
+	{ "case_alert_close_min", CONF_INT, NUM(case_alert_close_min), 1, 525600, "21600",
+	    "an alert case must be closed within this (min)", NULL, 0 },
+	{ "case_critical_accept_min", CONF_INT, NUM(case_critical_accept_min), 1, 525600, "30",
+	    "a critical case must be accepted within this (min)", NULL, 0 },
+	{ "case_critical_onsite_min", CONF_INT, NUM(case_critical_onsite_min), 1, 525600, "120",
+	    "a critical case must be visited on site within this (min)", NULL, 0 },
+	{ "case_critical_close_min", CONF_INT, NUM(case_critical_close_min), 1, 525600, "4320",
+	    "a critical case must be closed within this (min)", NULL, 0 },
+	{ "evidence_max_kb", CONF_INT, NUM(evidence_max_kb), 1, 4000, "2048",
+	    "one evidence file (photo, document) at most (KiB)", NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -411,13 +436,24 @@ main(int argc, char **argv)
 	}
 	if (check_only) {
 		struct psk_table keys;
+		struct catalogue cat;
 
 		/* the identities file is part of the configuration: check it too */
 		if (psk_load_identities(config.identities, &keys, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gascounty: %s\n", err);
 			return 1;
 		}
-		printf("configuration OK (%zu identities)\n", keys.count);
+		/* and the catalogue and village list it names */
+		if (catalogue_load(config.catalogue, config.villages, &cat, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "gascounty: %s\n", err);
+			psk_table_free(&keys);
+			return 1;
+		}
+		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
+		       "villages)\n",
+		    keys.count, cat.noutcomes, cat.npowers, cat.nvillages);
+		catalogue_free(&cat);
 		psk_table_free(&keys);
 		return 0;
 	}

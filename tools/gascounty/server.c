@@ -17,6 +17,7 @@
  * SIGHUP re-reads the configuration file and the identities together and
  * puts both in force or neither (reload below).
  */
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -25,11 +26,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <cbor.h>
 #include <coap3/coap.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include "access.h"
+#include "cases.h"
+#include "catalogue.h"
 #include "county.h"
 #include "daemon.h"
 #include "door.h"
@@ -45,8 +49,10 @@ static struct {
 	struct psk_table keys;
 	coap_context_t *ctx;
 	coap_resource_t *alerts;
-	uint8_t nobody_key[32]; /* default key no client knows */
-	SSL_CTX *narrowed;      /* the TLS context whose suites we narrowed */
+	coap_resource_t *cases;     /* Observe: "a case changed" */
+	struct catalogue catalogue; /* outcomes, powers, villages; a reload swaps it whole */
+	uint8_t nobody_key[32];     /* default key no client knows */
+	SSL_CTX *narrowed;          /* the TLS context whose suites we narrowed */
 	coap_bin_const_t found_key;
 	struct door door; /* per-address handshake limit (door.h) */
 } S;
@@ -247,7 +253,8 @@ reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 	}
 }
 
-/* The value of key in "a=1&b=2" into out; 0 if present. */
+/* The value of key in "a=1&b=2" into out: 0 when present, -1 when absent,
+ * -2 when present but not shorter than size (out is then untouched). */
 static int
 query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 {
@@ -266,7 +273,7 @@ query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 		if (eq != NULL && (size_t)(eq - p) == klen && memcmp(p, key, klen) == 0) {
 			vlen = (size_t)(amp - eq - 1);
 			if (vlen >= size)
-				return -1;
+				return -2;
 			memcpy(out, eq + 1, vlen);
 			out[vlen] = '\0';
 			return 0;
@@ -274,6 +281,31 @@ query_get(const coap_string_t *query, const char *key, char *out, size_t size)
 		p = amp + 1;
 	}
 	return -1;
+}
+
+/* A "since" mark: absent -> 0; a whole number 0..INT64_MAX -> it; anything
+ * else (text, a sign, too long) -> -1, for a 4.00 that names it. */
+static int
+query_since(const coap_string_t *query, int64_t *out)
+{
+	char text[24], *end;
+	long long v;
+
+	*out = 0;
+	switch (query_get(query, "since", text, sizeof(text))) {
+	case -1:
+		return 0;
+	case -2:
+		return -1;
+	}
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
 }
 
 /* A time bound: integer ms, or ISO 8601 text (timetext.h: without an offset,
@@ -287,8 +319,12 @@ query_time(const coap_string_t *query, const char *key, int range_end, int64_t d
 	int whole_day;
 
 	*out = dflt;
-	if (query_get(query, key, text, sizeof(text)) == -1)
+	switch (query_get(query, key, text, sizeof(text))) {
+	case -1:
 		return 0;
+	case -2:
+		return -1;
+	}
 	v = strtoll(text, &end, 10);
 	if (end != text && *end == '\0') {
 		*out = v;
@@ -301,6 +337,7 @@ query_time(const coap_string_t *query, const char *key, int range_end, int64_t d
 	return 0;
 }
 
+/* The request's whole body: 0; no body at all: -2; only a part: -1. */
 static int
 body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 {
@@ -309,7 +346,7 @@ body(const coap_pdu_t *request, const uint8_t **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	if (!coap_get_data_large(request, len, data, &offset, &total))
-		return -1;
+		return -2;
 	if (offset != 0 || *len != total)
 		log_debug("partial body: %zu bytes at %zu of %zu", *len, offset, total);
 	/* SINGLE_BODY: libcoap hands us the whole reassembled body */
@@ -333,10 +370,40 @@ session_name(coap_session_t *session, const char *identity, char *out, size_t si
 }
 
 static void
+notify_cases(void)
+{
+	if (S.cases != NULL)
+		coap_resource_notify_observers(S.cases, NULL);
+}
+
+/* Turn alerts not yet seen into cases (cases.h); a critical one is told to
+ * its township at once (the log, and Observe on /cases). */
+static void
+alerts_to_cases(void)
+{
+	struct cases_news news;
+	char err[256];
+
+	if (cases_from_alerts(&S.cdb, time_wall_ms(), &news, err, sizeof(err)) == -1) {
+		log_warnx("cases: %s", err);
+		return;
+	}
+	if (news.critical > 0)
+		log_warnx("%d new critical case(s), the last for township %s", news.critical,
+		    news.critical_township);
+	if (news.opened + news.joined > 0) {
+		log_info("cases: %d opened, %d alerts joined open cases", news.opened, news.joined);
+		notify_cases();
+	}
+}
+
+static void
 notify_alerts(int new_alerts)
 {
-	if (new_alerts > 0)
+	if (new_alerts > 0) {
 		coap_resource_notify_observers(S.alerts, NULL);
+		alerts_to_cases();
+	}
 }
 
 /* ---- handlers --------------------------------------------------------------- */
@@ -367,9 +434,13 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 	const uint8_t *data;
 	uint8_t *out;
 	size_t len, outlen;
-	int alerts = 0;
+	int alerts = 0, got = body(request, &data, &len);
 
-	if (body(request, &data, &len) == -1) {
+	if (got == -2) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "a batch needs a body");
+		return;
+	}
+	if (got == -1) {
 		/*
 		 * libcoap 4.3.1 hands a retransmitted last block of a request it
 		 * already finished to the handler on its own.  The batch itself
@@ -433,7 +504,7 @@ post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session
 	(void)resource;
 	(void)session;
 	(void)query;
-	if (body(request, &data, &len) == -1 ||
+	if (body(request, &data, &len) != 0 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
 		return;
@@ -457,15 +528,18 @@ static void
 get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
 {
-	char err[256], text[24];
+	char err[256];
 	struct wire_registry reg;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen;
 
 	(void)rq;
-	if (query_get(query, "since", text, sizeof(text)) == 0)
-		since = strtoll(text, NULL, 10);
+	if (query_since(query, &since) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "since= takes a registry version: a whole number, 0 or more");
+		return;
+	}
 	if (county_registry_since(&S.cdb, since, 2000, &reg, err, sizeof(err)) == -1) {
 		log_warnx("registry: %s", err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
@@ -489,15 +563,18 @@ alerts_answer(const struct request *rq, int queue, coap_resource_t *resource,
     coap_pdu_t *response)
 {
 	const char *township = rq->scope->township;
-	char err[256], text[24];
+	char err[256];
 	struct wire_alert_list list;
 	coap_opt_iterator_t it;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen, max = 500;
 
-	if (query_get(query, "since", text, sizeof(text)) == 0)
-		since = strtoll(text, NULL, 10);
+	if (query_since(query, &since) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "since= takes an alert id: a whole number, 0 or more");
+		return;
+	}
 	/* an Observe registration or notification says only "something new":
 	 * the body carries the newest id, and the client fetches since=N */
 	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
@@ -546,7 +623,7 @@ post_ack(const struct request *rq, coap_resource_t *resource, coap_session_t *se
 	(void)resource;
 	(void)session;
 	(void)query;
-	if (body(request, &data, &len) == -1 ||
+	if (body(request, &data, &len) != 0 ||
 	    wire_decode_disposition(data, len, &d, err, sizeof(err)) == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad disposition");
 		return;
@@ -583,7 +660,7 @@ trace(const char *kind, const char *param, const struct request *rq, coap_resour
 	uint8_t *out;
 	size_t outlen;
 
-	if (query_get(query, param, key, sizeof(key)) == -1 || key[0] == '\0' ||
+	if (query_get(query, param, key, sizeof(key)) != 0 || key[0] == '\0' ||
 	    query_time(query, "from", 0, 0, &from) == -1 ||
 	    query_time(query, "to", 1, INT64_MAX, &to) == -1) {
 		snprintf(err, sizeof(err), "need %s=..., optional from=, to= and after=", param);
@@ -591,13 +668,19 @@ trace(const char *kind, const char *param, const struct request *rq, coap_resour
 		return;
 	}
 	/* the next page: after= the cursor the previous answer named */
-	if (query_get(query, "after", cursor_text, sizeof(cursor_text)) == 0) {
+	switch (query_get(query, "after", cursor_text, sizeof(cursor_text))) {
+	case -2:
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "after= takes the 'next' cursor of a trace answer");
+		return;
+	case 0:
 		if (wire_cursor_parse(cursor_text, &cursor) == -1) {
 			reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
 			    "after= takes the 'next' cursor of a trace answer");
 			return;
 		}
 		after = &cursor;
+		break;
 	}
 	if (county_trace(&S.cdb, rq->audit_as, kind, key, from, to, after, &t, err, sizeof(err)) ==
 	    -1) {
@@ -652,7 +735,7 @@ get_trace_curve(const struct request *rq, coap_resource_t *resource, coap_sessio
 	size_t outlen;
 	int rc;
 
-	if (query_get(query, "fill", fill, sizeof(fill)) == -1 || fill[0] == '\0') {
+	if (query_get(query, "fill", fill, sizeof(fill)) != 0 || fill[0] == '\0') {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need fill=UUID");
 		return;
 	}
@@ -699,6 +782,289 @@ get_stations(const struct request *rq, coap_resource_t *resource, coap_session_t
 	wire_stations_free(&list);
 	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
 	    outlen);
+}
+
+/* ---- cases (cases.h): handlers ------------------------------------------------ */
+
+/* Reply to an enum cases_result that is not CASES_DONE. */
+static void
+reply_case_result(coap_pdu_t *response, enum cases_result res, const char *what, const char *err)
+{
+	switch (res) {
+	case CASES_NOT_FOUND:
+		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no such case");
+		break;
+	case CASES_OUT_OF_SCOPE:
+		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "case of another township");
+		break;
+	case CASES_REFUSED:
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		break;
+	default:
+		log_warnx("%s: %s", what, err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		break;
+	}
+}
+
+/* The request body as a case request; 4.00 answered when it is not one. */
+static int
+case_body(const coap_pdu_t *request, coap_pdu_t *response, struct case_request *cr)
+{
+	const uint8_t *data;
+	size_t len;
+	char err[200];
+
+	if (body(request, &data, &len) == -1) {
+		memset(cr, 0, sizeof(*cr));
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no body");
+		return -1;
+	}
+	if (casemsg_decode(data, len, cr, err, sizeof(err)) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+query_id(const coap_string_t *query, int64_t *id)
+{
+	char text[24], *end;
+
+	if (query_get(query, "id", text, sizeof(text)) == -1)
+		return -1;
+	*id = strtoll(text, &end, 10);
+	return end != text && *end == '\0' && *id > 0 ? 0 : -1;
+}
+
+static void
+list_cases(enum cases_view view, const struct request *rq, coap_resource_t *resource,
+    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
+    coap_pdu_t *response)
+{
+	char err[256], text[16];
+	coap_opt_iterator_t it;
+	size_t max = 500;
+	uint8_t *out;
+	size_t len;
+
+	if (query_get(query, "view", text, sizeof(text)) == 0 &&
+	    cases_view_parse(text, &view) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "view is open, mine, all or overdue");
+		return;
+	}
+	/* Observe says only "a case changed": the client fetches the list */
+	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
+		max = 0;
+	if (cases_list(&S.cdb, rq->scope, rq->who->identity, view, time_wall_ms(), max, &out, &len,
+	        err, sizeof(err)) == -1) {
+		log_warnx("cases: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    len);
+}
+
+static void
+get_cases(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	list_cases(CASES_VIEW_OPEN, rq, resource, session, request, query, response);
+}
+
+static void
+get_cases_overdue(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	list_cases(CASES_VIEW_OVERDUE, rq, resource, session, request, query, response);
+}
+
+static void
+get_case(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	enum cases_result res;
+	char err[256];
+	uint8_t *out;
+	size_t len;
+	int64_t id;
+
+	if (query_id(query, &id) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N");
+		return;
+	}
+	res = cases_show(&S.cdb, rq->scope, id, time_wall_ms(), &out, &len, err, sizeof(err));
+	if (res != CASES_DONE) {
+		reply_case_result(response, res, "case", err);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    len);
+}
+
+static void
+get_case_evidence(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	char err[256], hash[72], type[80];
+	enum cases_result res;
+	uint8_t *data, *out = NULL;
+	size_t len, outlen = 0, size = 0;
+	cbor_item_t *m;
+	int64_t id;
+
+	if (query_id(query, &id) == -1 || query_get(query, "hash", hash, sizeof(hash)) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N&hash=SHA256");
+		return;
+	}
+	res = cases_evidence(&S.cdb, rq->scope, id, hash, &data, &len, type, sizeof(type), err,
+	    sizeof(err));
+	if (res == CASES_NOT_FOUND) {
+		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no such case or evidence");
+		return;
+	}
+	if (res != CASES_DONE) {
+		reply_case_result(response, res, "evidence", err);
+		return;
+	}
+	if ((m = cbor_new_definite_map(2)) != NULL &&
+	    cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(cbor_build_string("type")),
+	                        .value = cbor_move(cbor_build_string(type)) }) &&
+	    cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(cbor_build_string("data")),
+	                        .value = cbor_move(cbor_build_bytestring(data, len)) }))
+		outlen = cbor_serialize_alloc(m, &out, &size);
+	if (m != NULL)
+		cbor_decref(&m);
+	free(data);
+	if (out == NULL || outlen == 0) {
+		free(out);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    outlen);
+}
+
+static void
+post_case_step(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	struct case_request cr;
+	enum cases_result res;
+	char err[256];
+
+	(void)resource;
+	(void)session;
+	(void)query;
+	if (case_body(request, response, &cr) == -1)
+		return;
+	res = cases_step(&S.cdb, &S.catalogue, rq->scope, rq->who->identity, &cr, time_wall_ms(),
+	    err, sizeof(err));
+	if (res == CASES_DONE) {
+		log_info("%s: case %lld: %s", rq->who->identity, (long long)cr.id, cr.step);
+		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+		notify_cases();
+	} else {
+		reply_case_result(response, res, "case step", err);
+	}
+	casemsg_free(&cr);
+}
+
+static void
+post_case_report(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	struct case_request cr;
+	enum cases_result res;
+	char err[256], answer[96];
+	int64_t id = 0;
+
+	(void)resource;
+	(void)session;
+	(void)query;
+	if (case_body(request, response, &cr) == -1)
+		return;
+	res = cases_report(&S.cdb, &S.catalogue, rq->who->identity, &cr, time_wall_ms(), &id, err,
+	    sizeof(err));
+	if (res == CASES_DONE) {
+		log_info("%s: report: case %lld for %s", rq->who->identity, (long long)id,
+		    catalogue_township_of(&S.catalogue, cr.village));
+		/* the new case's id, as text: the one thing the reporter needs */
+		snprintf(answer, sizeof(answer), "%lld", (long long)id);
+		reply_text(response, COAP_RESPONSE_CODE_CREATED, answer);
+		notify_cases();
+	} else {
+		reply_case_result(response, res, "report", err);
+	}
+	casemsg_free(&cr);
+}
+
+static void
+post_case_reassign(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	struct case_request cr;
+	enum cases_result res;
+	char err[256];
+
+	(void)resource;
+	(void)session;
+	(void)query;
+	if (case_body(request, response, &cr) == -1)
+		return;
+	res = cases_reassign(&S.cdb, rq->who->identity, &cr, time_wall_ms(), err, sizeof(err));
+	if (res == CASES_DONE) {
+		log_info("%s: case %lld reassigned to %s", rq->who->identity, (long long)cr.id,
+		    cr.township);
+		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+		notify_cases();
+	} else {
+		reply_case_result(response, res, "reassign", err);
+	}
+	casemsg_free(&cr);
+}
+
+static void
+get_case_figures(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	int64_t now = time_wall_ms(), from, to;
+	char err[256];
+	uint8_t *out;
+	size_t len;
+
+	if (query_time(query, "from", 0, now - 30LL * 86400000, &from) == -1 ||
+	    query_time(query, "to", 1, now, &to) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "from= and to= are ms or ISO 8601 times");
+		return;
+	}
+	if (cases_figures(&S.cdb, rq->scope, from, to, now, &out, &len, err, sizeof(err)) == -1) {
+		log_warnx("figures: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    len);
+}
+
+static void
+get_case_catalogue(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	uint8_t *out;
+	size_t len;
+
+	(void)rq;
+	if (catalogue_encode(&S.catalogue, &out, &len) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    len);
 }
 
 /* ---- the resource table ---------------------------------------------------------- */
@@ -814,6 +1180,76 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "",
 	    .answer = "2.05 + station list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "cases",
+	    .action = ACCESS_CASES_READ,
+	    .handler = get_cases,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .observable = 1,
+	    .query = "`[view=V]`: open (default), mine, all, overdue",
+	    .body = "",
+	    .answer = "2.05 + case list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "cases/show",
+	    .action = ACCESS_CASES_READ,
+	    .handler = get_case,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`id=N`",
+	    .body = "",
+	    .answer = "2.05 + case with timeline, 4.04, 4.03" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "cases/evidence",
+	    .action = ACCESS_CASES_READ,
+	    .handler = get_case_evidence,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`id=N&hash=SHA256`",
+	    .body = "",
+	    .answer = "2.05 + evidence file, 4.04, 4.03" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "cases/catalogue",
+	    .action = ACCESS_CASES_READ,
+	    .handler = get_case_catalogue,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "",
+	    .body = "",
+	    .answer = "2.05 + outcomes and penalty powers" },
+	{ .method = COAP_REQUEST_POST,
+	    .path = "cases/step",
+	    .action = ACCESS_CASES_ACT,
+	    .handler = post_case_step,
+	    .query = "",
+	    .body = "case step",
+	    .answer = "2.04, 4.00 (refused, with why), 4.04, 4.03" },
+	{ .method = COAP_REQUEST_POST,
+	    .path = "cases/report",
+	    .action = ACCESS_CASES_REPORT,
+	    .handler = post_case_report,
+	    .query = "",
+	    .body = "report",
+	    .answer = "2.01 + the case id, 4.00 (unknown village...)" },
+	{ .method = COAP_REQUEST_POST,
+	    .path = "cases/reassign",
+	    .action = ACCESS_CASES_REASSIGN,
+	    .handler = post_case_reassign,
+	    .query = "",
+	    .body = "reassignment",
+	    .answer = "2.04, 4.00, 4.04" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "cases/overdue",
+	    .action = ACCESS_CASES_OVERDUE,
+	    .handler = get_cases_overdue,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "",
+	    .body = "",
+	    .answer = "2.05 + case list" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "cases/figures",
+	    .action = ACCESS_CASES_FIGURES,
+	    .handler = get_case_figures,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`[from=T&to=T]`",
+	    .body = "",
+	    .answer = "2.05 + figures per township" },
 	{ .path = NULL },
 };
 
@@ -842,11 +1278,25 @@ answer_acceptable(const struct resource *row, const coap_pdu_t *request)
 	       (accept == COAP_MEDIATYPE_APPLICATION_JSON && (row->answers & ANSWER_JSON));
 }
 
+/* Every body a station or officer sends is CBOR: a request that names
+ * another Content-Format is refused before its handler reads (or stores)
+ * anything.  No option means CBOR. */
+static int
+body_acceptable(const coap_pdu_t *request)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(request, COAP_OPTION_CONTENT_FORMAT, &it);
+
+	return opt == NULL || coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt)) ==
+	                          COAP_MEDIATYPE_APPLICATION_CBOR;
+}
+
 /*
  * Every request of every row comes here.  The caller is decided by access
  * from the session's identity and the row's action before the handler
- * runs, and an Accept the answer cannot meet is refused before anything is
- * done, so that a refused request never stored anything.
+ * runs, and an Accept the answer cannot meet, or a body in another format
+ * than CBOR, is refused before anything is done, so that a refused request
+ * never stored anything.
  */
 static void
 dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
@@ -871,6 +1321,10 @@ dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *r
 	}
 	if (!answer_acceptable(row, request)) {
 		reply_text(response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE, "CBOR (60) or JSON (50)");
+		return;
+	}
+	if (!body_acceptable(request)) {
+		reply_text(response, COAP_RESPONSE_CODE_UNSUPPORTED_CONTENT_FORMAT, "CBOR (60)");
 		return;
 	}
 	rq.row = row;
@@ -899,6 +1353,7 @@ add_resources(void)
 			coap_resource_set_get_observable(r, 1);
 	}
 	S.alerts = coap_get_resource_from_uri_path(S.ctx, coap_make_str_const("alerts"));
+	S.cases = coap_get_resource_from_uri_path(S.ctx, coap_make_str_const("cases"));
 }
 
 static const char *
@@ -952,6 +1407,24 @@ county_resources_markdown(FILE *f)
 }
 
 /* ---- setup and loop ------------------------------------------------------------ */
+
+/* Every sweep: alerts a crash left without a case, then deadlines. */
+static void
+sweep_cases(void)
+{
+	char err[256];
+	int escalated;
+
+	alerts_to_cases();
+	if (cases_escalate(&S.cdb, time_wall_ms(), &escalated, err, sizeof(err)) == -1) {
+		log_warnx("escalate: %s", err);
+		return;
+	}
+	if (escalated > 0) {
+		log_warnx("%d case(s) past their deadline escalated to the county", escalated);
+		notify_cases();
+	}
+}
 
 /* libcoap's session events; the door counts half-open sessions from them */
 static int
@@ -1018,6 +1491,7 @@ reload(void)
 	struct conf_report notes, report;
 	struct county_config fresh;
 	struct psk_table keys;
+	struct catalogue cat;
 	char err[256];
 	size_t i;
 
@@ -1039,6 +1513,15 @@ reload(void)
 		log_warnx("reload: the previous configuration and identities stay in force");
 		return;
 	}
+	if (catalogue_load(fresh.catalogue, fresh.villages, &cat, err, sizeof(err)) == -1) {
+		psk_table_free(&keys);
+		log_warnx("%s", err);
+		log_warnx("reload: the previous configuration, identities and catalogue stay in "
+		          "force");
+		return;
+	}
+	catalogue_free(&S.catalogue);
+	S.catalogue = cat;
 	for (i = 0; i < notes.count; i++)
 		log_info("%s", notes.errors[i]);
 	psk_table_free(&S.keys);
@@ -1072,6 +1555,13 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
 	if (load_keys() == -1)
 		return 1;
+	if (catalogue_load(S.config.catalogue, S.config.villages, &S.catalogue, err, sizeof(err)) ==
+	    -1) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	if (S.catalogue.noutcomes == 0)
+		log_warnx("no catalogue of outcomes (catalogue): cases cannot be decided");
 
 	if (daemon_signals_install() == -1)
 		fatal("signals");
@@ -1151,6 +1641,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 				log_warnx("sweep: %s", err);
 			else
 				notify_alerts(alerts);
+			sweep_cases();
 		}
 	}
 	log_info("stopping");
@@ -1159,5 +1650,6 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	door_close(&S.door);
 	coap_cleanup();
 	psk_table_free(&S.keys);
+	catalogue_free(&S.catalogue);
 	return 0;
 }

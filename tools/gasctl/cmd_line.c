@@ -15,11 +15,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "i18n.h"
+#include "opauth.h"
 #include "timetext.h"
 #include "util.h"
 #include "weight.h"
@@ -297,14 +299,29 @@ wants_help(int argc, char **argv, const char *name)
 	return 0;
 }
 
-/* Read a buyer number from stdin (one line) into out. */
-static int
-read_secret(char *out, size_t outlen)
+int
+gasctl_read_secret(const char *prompt, const char *what, char *out, size_t outlen)
 {
+	struct termios saved, quiet;
+	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	char *got;
 	size_t n;
 
-	if (fgets(out, (int)outlen, stdin) == NULL) {
-		fprintf(stderr, "%s", _("gasctl: no buyer number on standard input\n"));
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		fflush(stderr);
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	got = fgets(out, (int)outlen, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fprintf(stderr, "\n");
+	}
+	if (got == NULL) {
+		explicit_bzero(out, outlen);
+		fprintf(stderr, _("gasctl: no %s on standard input\n"), what);
 		return -1;
 	}
 	n = strcspn(out, "\r\n");
@@ -312,20 +329,52 @@ read_secret(char *out, size_t outlen)
 	return 0;
 }
 
+/* Read a buyer number from stdin (one line) into out. */
+static int
+read_secret(char *out, size_t outlen)
+{
+	return gasctl_read_secret(_("buyer number: "), _("buyer number"), out, outlen);
+}
+
 int
 cmd_login(struct gasctl *ctl, int argc, char **argv)
 {
 	const char *u = "login";
-	int line;
+	char pin[OPAUTH_PIN_MAX + 2];
+	int line, rc;
 	socket_path = ctl->control_socket;
 
 	if (wants_help(argc, argv, u))
 		return 0;
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
-	return request_simple(
-	    json_pack("{s:s, s:i, s:s}", "cmd", "login", "line", line, "cert", argv[2]),
+	if (gasctl_read_secret(_("PIN: "), _("PIN"), pin, sizeof(pin)) == -1)
+		return 1;
+	rc = request_simple(json_pack("{s:s, s:i, s:s, s:s}", "cmd", "login", "line", line, "cert",
+	                        argv[2], "pin", pin),
 	    _("logged in"));
+	explicit_bzero(pin, sizeof(pin));
+	return rc;
+}
+
+/* A command whose only argument is the line (stop, logout). */
+static int
+line_command(struct gasctl *ctl, int argc, char **argv, const char *cmd, const char *ok_text)
+{
+	int line;
+
+	socket_path = ctl->control_socket;
+	if (wants_help(argc, argv, cmd))
+		return 0;
+	if (argc != 2 || parse_line(argv[1], &line) == -1)
+		return usage_error(cmd);
+	return request_simple(json_pack("{s:s, s:i}", "cmd", cmd, "line", line), ok_text);
+}
+
+int
+cmd_logout(struct gasctl *ctl, int argc, char **argv)
+{
+	return line_command(ctl, argc, argv, "logout", _("logged out: the shift has ended"));
 }
 
 int
@@ -407,15 +456,7 @@ cmd_start(struct gasctl *ctl, int argc, char **argv)
 int
 cmd_stop(struct gasctl *ctl, int argc, char **argv)
 {
-	const char *u = "stop";
-	int line;
-	socket_path = ctl->control_socket;
-
-	if (wants_help(argc, argv, u))
-		return 0;
-	if (argc != 2 || parse_line(argv[1], &line) == -1)
-		return usage_error(u);
-	return request_simple(json_pack("{s:s, s:i}", "cmd", "stop", "line", line), _("stopped"));
+	return line_command(ctl, argc, argv, "stop", _("stopped"));
 }
 
 int

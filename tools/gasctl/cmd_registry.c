@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buyer.h"
 #include "gasctl.h"
 #include "i18n.h"
+#include "opauth.h"
 #include "progress.h"
 #include "registry.h"
 #include "store.h"
@@ -237,6 +239,55 @@ print_operator(const struct registry_operator *op, void *arg)
 	                                        : "valid",
 	    op->name);
 	return 0;
+}
+
+int
+cmd_operators_pin(struct gasctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	char pin[OPAUTH_PIN_MAX + 2], again[OPAUTH_PIN_MAX + 2], err[512];
+	sqlite3 *db;
+	int ch, rc = GASCTL_ERROR;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (common_option(ctl, ch))
+			continue;
+		if (ch == 'h')
+			return gasctl_help("operators pin");
+		return gasctl_usage("operators pin", "unknown option");
+	}
+	if (optind + 1 != argc)
+		return gasctl_usage("operators pin", "one CERT is required (the PIN is read)");
+	if (gasctl_read_secret(_("new PIN: "), _("PIN"), pin, sizeof(pin)) == -1)
+		return GASCTL_ERROR;
+	if (isatty(STDIN_FILENO)) {
+		if (gasctl_read_secret(_("the same PIN again: "), _("PIN"), again, sizeof(again)) ==
+		    -1)
+			goto out;
+		if (strcmp(pin, again) != 0) {
+			fprintf(stderr, "%s",
+			    _("gasctl operators pin: the two PINs differ; nothing "
+			      "changed\n"));
+			goto out;
+		}
+	}
+	if (gasctl_open_db(ctl, &db) == -1)
+		goto out;
+	if (opauth_set_pin(db, argv[optind], pin, time_wall_ms(), err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasctl operators pin: %s\n", err);
+	} else {
+		printf(_("operator %s: PIN set\n"), argv[optind]);
+		rc = GASCTL_OK;
+	}
+	store_close(db);
+out:
+	explicit_bzero(pin, sizeof(pin));
+	explicit_bzero(again, sizeof(again));
+	return rc;
 }
 
 int

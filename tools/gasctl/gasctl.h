@@ -53,6 +53,7 @@ int gasctl_open_db(struct gasctl *ctl, sqlite3 **db);
 int cmd_registry_import(struct gasctl *ctl, int argc, char **argv);
 int cmd_operators_add(struct gasctl *ctl, int argc, char **argv);
 int cmd_operators_list(struct gasctl *ctl, int argc, char **argv);
+int cmd_operators_pin(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyers_add(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyers_list(struct gasctl *ctl, int argc, char **argv);
 
@@ -61,7 +62,12 @@ int cmd_buyers_list(struct gasctl *ctl, int argc, char **argv);
  * member (NAN when absent or not a number); shared with cmd_watch.c. */
 const char *jstr(json_t *o, const char *key);
 double jnum(json_t *o, const char *key);
+/* Read a secret (a PIN, a buyer number) of one line from standard input
+ * into out: on a terminal after prompt, without echo.  -1 (out wiped, "no
+ * WHAT on standard input" printed) when there is none. */
+int gasctl_read_secret(const char *prompt, const char *what, char *out, size_t outlen);
 int cmd_login(struct gasctl *ctl, int argc, char **argv);
+int cmd_logout(struct gasctl *ctl, int argc, char **argv);
 int cmd_scan(struct gasctl *ctl, int argc, char **argv);
 int cmd_buyer(struct gasctl *ctl, int argc, char **argv);
 int cmd_start(struct gasctl *ctl, int argc, char **argv);

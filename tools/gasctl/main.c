@@ -38,6 +38,15 @@ static const struct gasctl_command commands[] = {
 	    .run = cmd_operators_add,
 	    .usage = "CERT --name NAME --expires YYYY-MM-DD",
 	    .help = N_("Add (or renew) an operator by certificate number.") },
+	{ .name = "operators pin",
+	    .run = cmd_operators_pin,
+	    .usage = "CERT",
+	    .help =
+	        N_("Set (or replace) a registered operator's PIN or password (4 to 64\n"
+	           "characters), which they give at every login.  It is read from the terminal\n"
+	           "without echo, twice, or as one line from standard input: never from the\n"
+	           "command line.  Only a salted Argon2id hash is stored.  Setting a PIN lifts\n"
+	           "a lock-out (5 wrong PINs lock an operator out for 15 minutes).") },
 	{ .name = "operators list",
 	    .run = cmd_operators_list,
 	    .usage = "",
@@ -59,8 +68,15 @@ static const struct gasctl_command commands[] = {
 	{ .name = "login",
 	    .run = cmd_login,
 	    .usage = "LINE CERT",
-	    .help = N_("Log an operator in on a line by certificate number (R07 checks it at\n"
-	               "start).") },
+	    .help = N_("Log an operator in on a line: the certificate must be registered and\n"
+	               "current, and the PIN (read from the terminal without echo, or one line of\n"
+	               "standard input) must match.  Fills are credited to this operator until\n"
+	               "logout, another login, or the end of the shift (shift_hours).") },
+	{ .name = "logout",
+	    .run = cmd_logout,
+	    .usage = "LINE",
+	    .help = N_("End the shift of the operator logged in on a line: the line fills for\n"
+	               "nobody until the next login.") },
 	{ .name = "scan",
 	    .run = cmd_scan,
 	    .usage = "LINE CODE",
@@ -86,8 +102,9 @@ static const struct gasctl_command commands[] = {
 	    .run = cmd_fill,
 	    .usage = "LINE --cylinder CODE --buyer NUMBER|- [--operator CERT]",
 	    .help =
-	        N_("Log in (with --operator), scan, identify the buyer, start and wait: the\n"
-	           "weight climbs on a terminal, then the result and any rule that fired.\n"
+	        N_("Scan, identify the buyer, start and wait (with --operator, only if CERT is\n"
+	           "the operator logged in on the line): the weight climbs on a terminal, then\n"
+	           "the result and any rule that fired.\n"
 	           "Exit 0 ok or flagged, 3 refused or held, 1 interrupted, emergency or error.") },
 	{ .name = "status",
 	    .run = cmd_status,

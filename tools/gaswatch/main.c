@@ -3,6 +3,9 @@
  *
  *   gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [follow] [--since N] [--once] [--json]
  *   gaswatch --township CODE -k KEYFILE ack ID --note TEXT
+ *   gaswatch --as officer:NAME@TOWNSHIP -k KEYFILE list|show|accept|step|attach|
+ *            decide|close|overdue|figures|catalogue ...   (cases.c)
+ *   gaswatch --as grid:NAME@TOWNSHIP -k KEYFILE report ...
  *
  * The commands are the rows of one table (commands[] below: name, usage,
  * help, run); each answers --help, and `follow` is the default.
@@ -26,6 +29,7 @@
 
 #include "cmdtable.h"
 #include "coaplink.h"
+#include "gaswatch.h"
 #include "i18n.h"
 #include "log.h"
 #include "timetext.h"
@@ -36,14 +40,6 @@
 #define POLL_MS 30000
 
 static volatile sig_atomic_t quit;
-
-/* Everything the command line said. */
-struct options {
-	const char *township, *keyfile, *host, *note;
-	char identity[PSK_MAX_IDENTITY];
-	int port, once, json;
-	int64_t since;
-};
 
 struct command {
 	const char *name;
@@ -72,6 +68,70 @@ static const struct command commands[] = {
 	               "example \"visited; cylinder decanted to 14.9 kg\": the county keeps it as\n"
 	               "the alert's outcome, so an empty note is refused before anything is sent."),
 	    .run = run_ack },
+	{ .name = "list",
+	    .usage = "[--view open|mine|all|overdue] [--json]",
+	    .help =
+	        N_("List the cases you may see, the most urgent first (critical, overdue, then\n"
+	           "the nearest deadline): open ones by default; mine: those you accepted or\n"
+	           "reported; all: closed ones too; overdue: past a deadline."),
+	    .run = cases_run_list },
+	{ .name = "show",
+	    .usage = "ID [--json]",
+	    .help = N_("Show case ID: what, where, who, its deadline, its timeline step by step,\n"
+	               "and its evidence files."),
+	    .run = cases_run_show },
+	{ .name = "accept",
+	    .usage = "ID [--note TEXT]",
+	    .help = N_("Accept case ID: you become its officer (a new case only)."),
+	    .run = cases_run_accept },
+	{ .name = "step",
+	    .usage = "ID onsite|comment|dismiss [--note TEXT] [--photo FILE]",
+	    .help = N_("Record a step of case ID: onsite (you are at the place; an accepted\n"
+	               "case), comment (a note at any time; --note needed) or dismiss (no case\n"
+	               "to answer; --note says why).  --photo adds a photo to the step."),
+	    .run = cases_run_step },
+	{ .name = "attach",
+	    .usage = "ID FILE [--type MEDIA/TYPE] [--note TEXT]",
+	    .help = N_("Attach an evidence file (a photo, a document) to open case ID; the county\n"
+	               "keeps it once by its SHA-256.  The type is guessed from the file's\n"
+	               "extension unless --type gives it."),
+	    .run = cases_run_attach },
+	{ .name = "decide",
+	    .usage = "ID --outcome CODE [--power CODE] [--fine YUAN] [--note TEXT]",
+	    .help = N_("Decide case ID with an outcome of the county's catalogue (gaswatch\n"
+	               "catalogue): a penalty power when the outcome needs one, a fine in yuan\n"
+	               "when the outcome is a fine."),
+	    .run = cases_run_decide },
+	{ .name = "close",
+	    .usage = "ID [--note TEXT]",
+	    .help = N_("Close decided case ID."),
+	    .run = cases_run_close },
+	{ .name = "report",
+	    .usage = "--kind KIND --village VILLAGE --note TEXT [--place TEXT]\n"
+	             "            [--lat DEG --lon DEG] [--code CODE] [--photo FILE]",
+	    .help = N_("Report what you found (grid workers): the county sends it to the township\n"
+	               "that owns the village, where it opens a case you can follow with list\n"
+	               "--view mine.  Prints the new case's id."),
+	    .run = cases_run_report },
+	{ .name = "reassign",
+	    .usage = "ID --to TOWNSHIP --note WHY",
+	    .help = N_("Move open case ID to another township (the regulator); it starts again\n"
+	               "as new there."),
+	    .run = cases_run_reassign },
+	{ .name = "overdue",
+	    .usage = "[--json]",
+	    .help = N_("The cases past a deadline, with their township and how late they are."),
+	    .run = cases_run_overdue },
+	{ .name = "figures",
+	    .usage = "[--from TIME] [--to TIME] [--json]",
+	    .help = N_("Figures per township of the cases opened in the period (the last 30 days\n"
+	               "by default): opened, closed, dismissed, open, overdue, median times to\n"
+	               "accept and to close, outcomes by kind."),
+	    .run = cases_run_figures },
+	{ .name = "catalogue",
+	    .usage = "[--json]",
+	    .help = N_("The county's outcomes and penalty powers, with their legal basis."),
+	    .run = cases_run_catalogue },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -87,9 +147,12 @@ usage(FILE *f)
 {
 	fprintf(f, "%s",
 	    _("usage: gaswatch --township CODE -k KEYFILE [-H HOST] [-p PORT] [COMMAND]\n"
+	      "       gaswatch --as IDENTITY -k KEYFILE [-H HOST] [-p PORT] COMMAND\n"
 	      "\n"
 	      "Shows the alerts the county routed to your township and follows new ones\n"
-	      "as they arrive; `ack` records what you did about one.\n"
+	      "as they arrive; `ack` records what you did about one.  With your own\n"
+	      "identity (--as), handles cases: list, show, accept, step, attach, decide,\n"
+	      "close; grid workers report what they find.\n"
 	      "\n"
 	      "commands:\n"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -97,6 +160,9 @@ usage(FILE *f)
 	fprintf(f, "%s",
 	    _("\n"
 	      "  --township CODE   your township (PSK identity township:CODE)\n"
+	      "  --as IDENTITY     your own identity: officer:NAME@TOWNSHIP, grid:NAME@TOWNSHIP\n"
+	      "                    or regulator:NAME (cases need it)\n"
+	      "  --json            machine-readable output\n"
 	      "  -k, --key FILE    your pre-shared key (hex, mode 0600)\n"
 	      "  -H, --host HOST   county server (default 127.0.0.1)\n"
 	      "  -p, --port PORT   county server UDP port (default 5684)\n"
@@ -109,8 +175,8 @@ usage(FILE *f)
 static int
 command_help(const struct command *c)
 {
-	printf(_("usage: gaswatch --township CODE -k KEYFILE %s %s\n\n%s\n"), c->name, c->usage,
-	    _(c->help));
+	printf(_("usage: gaswatch --township CODE|--as IDENTITY -k KEYFILE %s %s\n\n%s\n"), c->name,
+	    c->usage, _(c->help));
 	return 0;
 }
 
@@ -363,6 +429,21 @@ main(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "as", required_argument, NULL, 'A' },
+		{ "view", required_argument, NULL, 'V' },
+		{ "outcome", required_argument, NULL, 'O' },
+		{ "power", required_argument, NULL, 'P' },
+		{ "fine", required_argument, NULL, 'F' },
+		{ "type", required_argument, NULL, 'T' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "village", required_argument, NULL, 'G' },
+		{ "place", required_argument, NULL, 'L' },
+		{ "lat", required_argument, NULL, 'Y' },
+		{ "lon", required_argument, NULL, 'X' },
+		{ "code", required_argument, NULL, 'C' },
+		{ "photo", required_argument, NULL, 'I' },
+		{ "to", required_argument, NULL, 'U' },
+		{ "from", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -408,6 +489,62 @@ main(int argc, char **argv)
 		case 'n':
 			o.note = optarg;
 			break;
+		case 'A':
+			o.as = optarg;
+			break;
+		case 'V':
+			o.view = optarg;
+			break;
+		case 'O':
+			o.outcome = optarg;
+			break;
+		case 'P':
+			o.power = optarg;
+			break;
+		case 'F':
+			o.fine = strtoll(optarg, &end, 10);
+			if (*end != '\0' || o.fine <= 0) {
+				fprintf(stderr, "%s",
+				    _("gaswatch: --fine takes yuan (a whole number)\n"));
+				return 2;
+			}
+			o.has_fine = 1;
+			break;
+		case 'T':
+			o.type = optarg;
+			break;
+		case 'K':
+			o.kind = optarg;
+			break;
+		case 'G':
+			o.village = optarg;
+			break;
+		case 'L':
+			o.place = optarg;
+			break;
+		case 'Y':
+		case 'X':
+			*(ch == 'Y' ? &o.lat : &o.lon) = strtod(optarg, &end);
+			if (*end != '\0') {
+				fprintf(stderr, "%s",
+				    _("gaswatch: --lat and --lon take degrees\n"));
+				return 2;
+			}
+			o.has_coords |= ch == 'Y' ? 1 : 2;
+			break;
+		case 'C':
+			o.code = optarg;
+			break;
+		case 'I':
+			o.photo = optarg;
+			break;
+		case 'U':
+			o.to = optarg;
+			o.until = optarg;
+			break;
+		case 'W':
+			o.from = optarg;
+			break;
 		case 'h':
 			help = 1;
 			break;
@@ -429,14 +566,31 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (o.township == NULL || o.keyfile == NULL) {
+	if ((o.township == NULL && o.as == NULL) || o.keyfile == NULL) {
 		usage(stderr);
 		return 2;
 	}
-	snprintf(o.identity, sizeof(o.identity), "township:%s", o.township);
-	if (psk_identity_role(o.identity, NULL, 0) != PSK_ROLE_TOWNSHIP) {
-		fprintf(stderr, _("gaswatch: '%s' is not a township code\n"), o.township);
+	if (o.has_coords != 0 && o.has_coords != 3) {
+		fprintf(stderr, "%s", _("gaswatch: coordinates need both --lat and --lon\n"));
 		return 2;
+	}
+	o.has_coords = o.has_coords == 3;
+	if (o.as != NULL) {
+		if (strlen(o.as) >= sizeof(o.identity) ||
+		    psk_identity_role(o.as, NULL, 0) == PSK_ROLE_NONE) {
+			fprintf(stderr,
+			    _("gaswatch: '%s' is not an identity (officer:NAME@TOWNSHIP, "
+			      "grid:NAME@TOWNSHIP, regulator:NAME)\n"),
+			    o.as);
+			return 2;
+		}
+		str_copy(o.identity, o.as, sizeof(o.identity));
+	} else {
+		snprintf(o.identity, sizeof(o.identity), "township:%s", o.township);
+		if (psk_identity_role(o.identity, NULL, 0) != PSK_ROLE_TOWNSHIP) {
+			fprintf(stderr, _("gaswatch: '%s' is not a township code\n"), o.township);
+			return 2;
+		}
 	}
 	log_init("gaswatch", 1, LOG_LEVEL_WARN);
 	if (optind < argc)

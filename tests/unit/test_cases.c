@@ -1,0 +1,572 @@
+/*
+ * cases (tools/county/cases.c, casemsg.c, catalogue.c, the case rows of
+ * access.c): alerts open or join cases, info alerts none, and running the
+ * conversion again changes nothing; a case goes new -> accepted -> onsite
+ * -> decided -> closed with one step row each and refuses a step out of
+ * order without changing anything; a decision must fit the catalogue;
+ * evidence is kept once per content; a caller outside the case's township
+ * (or a grid worker not its reporter) is refused; a report is routed by
+ * its village; a case past its deadline is overdue and escalated once;
+ * figures count per township.  The catalogue's errors name FILE:LINE and
+ * a request's decoder names the bad key.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "cases.h"
+#include "casemsg.h"
+#include "catalogue.h"
+#include "db.h"
+#include "store.h"
+#include "util.h"
+#include "wire.h"
+
+static struct county_config config = {
+	.case_join_min = 60,
+	.case_alert_accept_min = 60,
+	.case_alert_onsite_min = 120,
+	.case_alert_close_min = 600,
+	.case_critical_accept_min = 10,
+	.case_critical_onsite_min = 30,
+	.case_critical_close_min = 300,
+	.evidence_max_kb = 1,
+};
+
+static const char catalogue_text[] = "# test catalogue\n"
+                                     "kind,code,name,basis,applies\n"
+                                     "outcome,none,未发现违法行为,,\n"
+                                     "outcome,warning,警告,,\n"
+                                     "outcome,fine,罚款,,amount\n"
+                                     "power,P01,违规堆放气瓶,条例第四十九条,warning;fine\n";
+static const char villages_text[] = "village,township\n东村,TA\n南村,TB\n";
+
+static char dir[64];
+static struct county_db cdb;
+static struct catalogue cat;
+static const int64_t T0 = 1800000000000;
+
+static const struct access_scope all = { .reach = ACCESS_REACH_ALL };
+static const struct access_scope town_a = { .reach = ACCESS_REACH_OWN, .township = "TA" };
+static const struct access_scope town_b = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+static const struct access_scope grid_dan = { .reach = ACCESS_REACH_OWN, .person = "grid:dan@TA" };
+
+static int
+setup(void **state)
+{
+	char path[128], err[256];
+
+	(void)state;
+	strcpy(dir, "/tmp/test_cases.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	cdb.config = &config;
+	if (catalogue_parse("cat.csv", catalogue_text, strlen(catalogue_text), &cat, err,
+	        sizeof(err)) == -1 ||
+	    catalogue_parse_villages("villages.csv", villages_text, strlen(villages_text), &cat,
+	        err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(cdb.db);
+	catalogue_free(&cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int64_t
+sql_int(const char *sql)
+{
+	return store_query_int(cdb.db, sql, -1);
+}
+
+static void
+alert(const char *source, const char *rule, const char *severity, const char *town,
+    const char *cylinder, int64_t at)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder, text, at_ms,"
+	    " created_ms) VALUES ('%s', '%s', '%s', '%s', 'S01', '%s', 'overfilled', %lld, %lld)",
+	    source, rule, severity, town, cylinder, (long long)at, (long long)at);
+	assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
+}
+
+static struct case_request
+step(int64_t id, const char *what, const char *note)
+{
+	struct case_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.step, what, sizeof(r.step));
+	casemsg_set(&r, CASEMSG_STEP);
+	if (note != NULL) {
+		str_copy(r.note, note, sizeof(r.note));
+		casemsg_set(&r, CASEMSG_NOTE_F);
+	}
+	return r;
+}
+
+/* r carries a JPEG of n bytes (not owned) named file. */
+static void
+with_photo(struct case_request *r, uint8_t *data, size_t n, const char *file)
+{
+	r->data = data;
+	r->data_len = n;
+	str_copy(r->file, file, sizeof(r->file));
+	str_copy(r->type, "image/jpeg", sizeof(r->type));
+	casemsg_set(r, CASEMSG_DATA);
+	casemsg_set(r, CASEMSG_FILE);
+	casemsg_set(r, CASEMSG_TYPE);
+}
+
+/* The answer as JSON (the server's rendering), parsed. */
+static json_t *
+as_json(uint8_t *buf, size_t len)
+{
+	char *text = NULL, err[160];
+	json_t *j;
+
+	assert_int_equal(wire_cbor_to_json(buf, len, &text, err, sizeof(err)), 0);
+	free(buf);
+	j = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(j);
+	return j;
+}
+
+static void
+alerts_open_or_join_cases_once(void **state)
+{
+	struct cases_news news;
+	char err[256];
+
+	(void)state;
+	alert("a1", "R05", "alert", "TA", "CY1", T0);
+	alert("a2", "R05", "alert", "TA", "CY1", T0 + 60000);
+	alert("a3", "R05", "critical", "TA", "CY1", T0 + 120000);
+	alert("a4", "R05", "alert", "TA", "CY2", T0);
+	alert("a5", "R01", "flag", "TA", "CY3", T0);
+	alert("a6", "R05", "alert", "TB", "CY1", T0);
+	assert_int_equal(cases_from_alerts(&cdb, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(news.opened, 3);
+	assert_int_equal(news.joined, 2);
+	assert_int_equal(news.critical, 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), 3);
+	assert_int_equal(sql_int("SELECT alerts FROM cases WHERE cylinder='CY1' AND township='TA'"),
+	    3);
+	/* a critical alert joining makes the case critical */
+	assert_int_equal(sql_int("SELECT severity='critical' FROM cases WHERE cylinder='CY1' AND"
+	                         " township='TA'"),
+	    1);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE cylinder='CY3'"), 0);
+	/* again: nothing new */
+	assert_int_equal(cases_from_alerts(&cdb, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(news.opened + news.joined, 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_alerts"), 5);
+	/* outside the join window: a case of its own */
+	alert("a7", "R05", "critical", "TA", "CY2", T0 + 61 * 60000);
+	assert_int_equal(cases_from_alerts(&cdb, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(news.opened, 1);
+	assert_int_equal(news.critical, 1);
+	assert_string_equal(news.critical_township, "TA");
+}
+
+static void
+a_case_goes_from_new_to_closed_step_by_step(void **state)
+{
+	struct case_request r;
+	char err[256];
+	int64_t id = sql_int("SELECT id FROM cases WHERE cylinder='CY1' AND township='TA'");
+	static uint8_t photo[] = "\xff\xd8 a tiny jpeg";
+
+	(void)state;
+	r = step(id, "close", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "is new"));
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	/* the same accept resent: done, nothing added */
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	r = step(id, "onsite", "到达现场，气瓶已倒出至14.9公斤");
+	with_photo(&r, photo, sizeof(photo), "site.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	/* the same photo again (attach, or a resend of it): still one file */
+	r = step(id, "attach", NULL);
+	with_photo(&r, photo, sizeof(photo), "again.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2500, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM evidence"), 1);
+	/* the case already held those bytes: done, and no step either */
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action='attach'"), 0);
+	/* a decision outside the catalogue changes nothing */
+	r = step(id, "decide", NULL);
+	str_copy(r.outcome, "fine", sizeof(r.outcome));
+	casemsg_set(&r, CASEMSG_OUTCOME);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 3000, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "fine amount"));
+	r.fine = 2000;
+	casemsg_set(&r, CASEMSG_FINE);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 3000, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "penalty power"));
+	str_copy(r.power, "P01", sizeof(r.power));
+	casemsg_set(&r, CASEMSG_POWER);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 3000, err, sizeof(err)),
+	    CASES_DONE);
+	r = step(id, "close", "已缴纳罚款");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 4000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE case_id IN (SELECT id FROM"
+	                         " cases WHERE cylinder='CY1' AND township='TA') AND action IN"
+	                         " ('accept','onsite','attach','decide','close')"),
+	    4);
+	assert_int_equal(sql_int(
+	                     "SELECT fine_yuan FROM cases WHERE cylinder='CY1' AND township='TA'"
+	                     " AND state='closed' AND officer='officer:wang@TA'"),
+	    2000);
+}
+
+static void
+a_step_outside_the_scope_is_refused(void **state)
+{
+	struct case_request r;
+	char err[256];
+	int64_t id = sql_int("SELECT id FROM cases WHERE cylinder='CY2' AND township='TA' LIMIT 1");
+	int64_t steps = sql_int("SELECT count(*) FROM case_steps");
+
+	(void)state;
+	r = step(id, "accept", NULL);
+	assert_int_equal(cases_step(&cdb, &cat, &town_b, "officer:li@TB", &r, T0, err, sizeof(err)),
+	    CASES_OUT_OF_SCOPE);
+	assert_int_equal(cases_step(&cdb, &cat, &grid_dan, "grid:dan@TA", &r, T0, err, sizeof(err)),
+	    CASES_OUT_OF_SCOPE);
+	r = step(999999, "accept", NULL);
+	assert_int_equal(cases_step(&cdb, &cat, &all, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_NOT_FOUND);
+	r = step(id, "dismiss", "  ");
+	assert_int_equal(cases_step(&cdb, &cat, &all, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
+	/* the county's reassignment: a township code, a reason; back to new there */
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, "T B", sizeof(r.township));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_REFUSED);
+	str_copy(r.township, "TB", sizeof(r.township));
+	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int(
+	                     "SELECT count(*) FROM cases WHERE id IN (SELECT id FROM cases"
+	                     " WHERE township='TB' AND state='new' AND officer='' AND kind='R05'"
+	                     " AND cylinder='CY2')"),
+	    1);
+	/* and back, so that the tests after this one find it where they expect */
+	str_copy(r.township, "TA", sizeof(r.township));
+	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+}
+
+static void
+a_report_goes_to_its_villages_township(void **state)
+{
+	struct case_request r;
+	char err[256];
+	int64_t id = 0, again = 0;
+	uint8_t *out;
+	size_t len;
+	json_t *j;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	str_copy(r.kind, "stacked", sizeof(r.kind));
+	str_copy(r.village, "南村", sizeof(r.village));
+	str_copy(r.note, "路边堆放二十多只气瓶", sizeof(r.note));
+	r.lat = 30.123456;
+	r.lon = 120.654321;
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_VILLAGE);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	casemsg_set(&r, CASEMSG_LAT);
+	casemsg_set(&r, CASEMSG_LON);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE township='TB' AND"
+	                         " reporter='grid:dan@TA'"),
+	    1);
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:dan@TA", &r, T0 + 1000, &again, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(again, id);
+	/* the reporter sees it; TA's officers do not, TB's do */
+	assert_int_equal(cases_show(&cdb, &grid_dan, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	j = as_json(out, len);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "case"), "lat")),
+	    "30.123456");
+	json_decref(j);
+	assert_int_equal(cases_show(&cdb, &town_a, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_OUT_OF_SCOPE);
+	assert_int_equal(cases_show(&cdb, &town_b, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	free(out);
+	str_copy(r.village, "nowhere", sizeof(r.village));
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "nowhere"));
+}
+
+static void
+a_case_past_its_deadline_is_overdue_and_escalated_once(void **state)
+{
+	char err[256];
+	uint8_t *out;
+	size_t len, i;
+	int n, found = 0;
+	json_t *j, *list;
+	int64_t late = T0 + 11 * 60000; /* the critical case of CY2 must be accepted in 10 min */
+
+	(void)state;
+	assert_int_equal(cases_escalate(&cdb, T0 + 60000, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(cases_escalate(&cdb, late, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cases_escalate(&cdb, late + 1000, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(cases_list(&cdb, &all, "regulator:alice", CASES_VIEW_OVERDUE, late, 100,
+	                     &out, &len, err, sizeof(err)),
+	    0);
+	j = as_json(out, len);
+	list = json_object_get(j, "cases");
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *c = json_array_get(list, i);
+
+		assert_int_equal(json_integer_value(json_object_get(c, "overdue")), 1);
+		if (strcmp(json_string_value(json_object_get(c, "severity")), "critical") == 0) {
+			found++;
+			assert_string_equal(json_string_value(json_object_get(c, "township")),
+			    "TA");
+			assert_int_equal(json_integer_value(json_object_get(c, "overdue_s")), 60);
+		}
+	}
+	assert_int_equal(found, 1);
+	/* the most urgent first */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "severity")),
+	    "critical");
+	json_decref(j);
+	/* TB's officer sees none of TA's */
+	assert_int_equal(cases_list(&cdb, &town_b, "officer:li@TB", CASES_VIEW_OVERDUE, late, 100,
+	                     &out, &len, err, sizeof(err)),
+	    0);
+	j = as_json(out, len);
+	list = json_object_get(j, "cases");
+	for (i = 0; i < json_array_size(list); i++)
+		assert_string_equal(
+		    json_string_value(json_object_get(json_array_get(list, i), "township")), "TB");
+	json_decref(j);
+}
+
+static void
+figures_count_per_township(void **state)
+{
+	char err[256];
+	uint8_t *out;
+	size_t len;
+	json_t *j, *ta;
+
+	(void)state;
+	assert_int_equal(cases_figures(&cdb, &town_a, T0 - 1000, T0 + 3600000, T0 + 3600000, &out,
+	                     &len, err, sizeof(err)),
+	    0);
+	j = as_json(out, len);
+	assert_int_equal(json_array_size(json_object_get(j, "townships")), 1);
+	ta = json_array_get(json_object_get(j, "townships"), 0);
+	assert_string_equal(json_string_value(json_object_get(ta, "township")), "TA");
+	assert_int_equal(json_integer_value(json_object_get(ta, "closed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(ta, "info_alerts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(ta, "median_accept_s")), 1);
+	assert_int_equal(json_integer_value(json_object_get(ta, "median_close_s")), 4);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(ta, "outcomes"), "fine")), 1);
+	json_decref(j);
+}
+
+static void
+catalogue_errors_name_the_line(void **state)
+{
+	static const struct {
+		const char *text, *error;
+	} rows[] = {
+		{ "kind,code,name\n", "cat.csv:1: the header must be" },
+		{ "kind,code,name,basis,applies\noutcome,fine,罚款,,lots\n",
+		    "cat.csv:2: an outcome" },
+		{ "kind,code,name,basis,applies\n#c\npower,P1,x,basis,fine\n",
+		    "cat.csv:3: outcome 'fine' is not defined" },
+		{ "kind,code,name,basis,applies\npower,P1,x,,fine\n", "cat.csv:2: a power needs" },
+		{ "kind,code,name,basis,applies\noutcome,a b,x,,\n", "cat.csv:2: code must be" },
+		{ "kind,code,name,basis,applies\noutcome,a,x,,\noutcome,a,y,,\n",
+		    "cat.csv:3: outcome a twice" },
+		{ "kind,code,name,basis,applies\nthing,a,x,,\n", "cat.csv:2: kind must be" },
+		{ NULL, NULL },
+	};
+	struct catalogue c;
+	char err[256];
+	int i;
+
+	(void)state;
+	for (i = 0; rows[i].text != NULL; i++) {
+		err[0] = '\0';
+		if (catalogue_parse("cat.csv", rows[i].text, strlen(rows[i].text), &c, err,
+		        sizeof(err)) != -1 ||
+		    strstr(err, rows[i].error) == NULL)
+			fail_msg("row %d: expected '%s', got '%s'", i, rows[i].error, err);
+		catalogue_free(&c);
+	}
+	assert_int_equal(catalogue_parse_villages("v.csv", "village,township\n东村,TA\n东村,TB\n",
+	                     strlen("village,township\n东村,TA\n东村,TB\n"), &c, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "v.csv:3: village 东村 twice"));
+	catalogue_free(&c);
+}
+
+static void
+a_request_round_trips_and_bad_ones_name_the_key(void **state)
+{
+	struct case_request r, back;
+	uint8_t *buf;
+	size_t len;
+	char err[160];
+	/* {"id": 1, "colour": 2} / {"step": "a\nb"} / {"id": "x"} */
+	static const uint8_t unknown[] = { 0xa2, 0x62, 'i', 'd', 0x01, 0x66, 'c', 'o', 'l', 'o',
+		'u', 'r', 0x02 };
+	static const uint8_t two_lines[] = { 0xa1, 0x64, 's', 't', 'e', 'p', 0x63, 'a', '\n', 'b' };
+	static const uint8_t wrong_type[] = { 0xa1, 0x62, 'i', 'd', 0x61, 'x' };
+	/* {"id": an array claiming 2^32-1 items}: refused before libcbor allocates */
+	static const uint8_t huge[] = { 0xa1, 0x62, 'i', 'd', 0x9a, 0xff, 0xff, 0xff, 0xff };
+
+	(void)state;
+	r = step(42, "decide", "罚款两千元\n第二行");
+	r.fine = 2000;
+	casemsg_set(&r, CASEMSG_FINE);
+	assert_int_equal(casemsg_encode(&r, &buf, &len), 0);
+	assert_int_equal(casemsg_decode(buf, len, &back, err, sizeof(err)), 0);
+	free(buf);
+	assert_int_equal(back.id, 42);
+	assert_int_equal(back.fine, 2000);
+	assert_string_equal(back.note, r.note);
+	assert_int_equal(back.present, r.present);
+	casemsg_free(&back);
+	assert_int_equal(casemsg_decode(unknown, sizeof(unknown), &back, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "colour"));
+	assert_int_equal(casemsg_decode(two_lines, sizeof(two_lines), &back, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "step: not UTF-8 text on one line"));
+	assert_int_equal(casemsg_decode(wrong_type, sizeof(wrong_type), &back, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "id"));
+	assert_int_equal(casemsg_decode(huge, sizeof(huge), &back, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "flat CBOR map"));
+}
+
+static void
+named_people_and_what_they_may_do(void **state)
+{
+	static const struct {
+		const char *identity;
+		enum access_action action;
+		int allowed;
+		const char *township, *person;
+	} rows[] = {
+		{ "officer:wang@TA", ACCESS_CASES_ACT, 1, "TA", "" },
+		{ "officer:wang@TA", ACCESS_CASES_REPORT, 0, "", "" },
+		{ "officer:wang@TA", ACCESS_CASES_REASSIGN, 0, "", "" },
+		{ "grid:dan@TA", ACCESS_CASES_REPORT, 1, "", "grid:dan@TA" },
+		{ "grid:dan@TA", ACCESS_CASES_READ, 1, "", "grid:dan@TA" },
+		{ "grid:dan@TA", ACCESS_CASES_ACT, 0, "", "" },
+		{ "township:TA", ACCESS_CASES_ACT, 0, "", "" },
+		{ "township:TA", ACCESS_CASES_READ, 0, "", "" },
+		{ "regulator:alice", ACCESS_CASES_REASSIGN, 1, "", "" },
+		{ "regulator:alice", ACCESS_CASES_OVERDUE, 1, "", "" },
+		{ "officer:wang", ACCESS_CASES_ACT, 0, "", "" },
+		{ "officer:@TA", ACCESS_CASES_ACT, 0, "", "" },
+		{ "officer:a@b@TA", ACCESS_CASES_ACT, 0, "", "" },
+		{ "grid:dan@", ACCESS_CASES_REPORT, 0, "", "" },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct access_identity who;
+	struct access_scope scope;
+	int i;
+
+	(void)state;
+	for (i = 0; rows[i].identity != NULL; i++) {
+		access_identity_parse((const uint8_t *)rows[i].identity, strlen(rows[i].identity),
+		    &who);
+		if (access_decide(&who, rows[i].action, &scope) != rows[i].allowed ||
+		    strcmp(scope.township, rows[i].township) != 0 ||
+		    strcmp(scope.person, rows[i].person) != 0)
+			fail_msg("row %d: %s %s", i, rows[i].identity,
+			    access_action_name(rows[i].action));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(alerts_open_or_join_cases_once),
+		cmocka_unit_test(a_case_goes_from_new_to_closed_step_by_step),
+		cmocka_unit_test(a_step_outside_the_scope_is_refused),
+		cmocka_unit_test(a_report_goes_to_its_villages_township),
+		cmocka_unit_test(a_case_past_its_deadline_is_overdue_and_escalated_once),
+		cmocka_unit_test(figures_count_per_township),
+		cmocka_unit_test(catalogue_errors_name_the_line),
+		cmocka_unit_test(a_request_round_trips_and_bad_ones_name_the_key),
+		cmocka_unit_test(named_people_and_what_they_may_do),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

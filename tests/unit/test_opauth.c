@@ -1,0 +1,179 @@
+/*
+ * opauth: operators' PINs and shifts on a real station database: only a
+ * salted Argon2id hash is kept, a wrong PIN counts, five lock the operator
+ * out, a new PIN lifts it, and shifts end once with how they ended.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opauth.h"
+#include "registry.h"
+#include "store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	sqlite3 *db;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/gastest-opauth.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
+	if (store_open(f->path, schema_station, 0, &f->db, err, sizeof(err)) == -1 ||
+	    registry_operator_add(f->db, "OP-7", "Wang Wei", "2099-01-01", err, sizeof(err)) == -1)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	free(f);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+keeps_only_a_salted_argon2id_hash(void **state)
+{
+	struct fixture *f = *state;
+	struct opauth_credential a, b;
+	char err[256];
+
+	assert_int_equal(opauth_set_pin(f->db, "OP-7", "2468-pin", 1000, err, sizeof(err)), 0);
+	assert_int_equal(opauth_fetch(f->db, "OP-7", &a, err, sizeof(err)), STORE_FOUND);
+	assert_non_null(strstr(a.hash, "$argon2id$v=19$m=19456,t=2,p=1$"));
+	assert_null(strstr(a.hash, "2468"));
+	assert_true(opauth_pin_matches(&a, "2468-pin"));
+	assert_false(opauth_pin_matches(&a, "2468-pim"));
+	assert_false(opauth_pin_matches(&a, ""));
+	/* the same PIN again: a new salt, so another hash */
+	assert_int_equal(opauth_set_pin(f->db, "OP-7", "2468-pin", 2000, err, sizeof(err)), 0);
+	assert_int_equal(opauth_fetch(f->db, "OP-7", &b, err, sizeof(err)), STORE_FOUND);
+	assert_string_not_equal(a.hash, b.hash);
+	assert_true(opauth_pin_matches(&b, "2468-pin"));
+}
+
+static void
+refuses_unusable_pins_and_unknown_operators(void **state)
+{
+	static const struct {
+		const char *cert, *pin, *error;
+	} rows[] = {
+		{ "OP-7", "123", "4 to 64" },
+		{ "OP-7", "0123456789012345678901234567890123456789012345678901234567890123456789",
+		    "4 to 64" },
+		{ "OP-7", "12\n34", "control characters" },
+		{ "OP-NOBODY", "2468", "not registered" },
+		{ NULL, NULL, NULL },
+	};
+	struct fixture *f = *state;
+	struct opauth_credential c;
+	char err[256];
+
+	for (size_t i = 0; rows[i].cert != NULL; i++) {
+		err[0] = '\0';
+		if (opauth_set_pin(f->db, rows[i].cert, rows[i].pin, 0, err, sizeof(err)) != -1)
+			fail_msg("row %zu: accepted", i);
+		if (strstr(err, rows[i].error) == NULL)
+			fail_msg("row %zu: \"%s\" lacks \"%s\"", i, err, rows[i].error);
+		if (strstr(err, rows[i].pin) != NULL)
+			fail_msg("row %zu: the PIN is in the error", i);
+	}
+	assert_int_equal(opauth_fetch(f->db, "OP-7", &c, err, sizeof(err)), STORE_NOT_FOUND);
+}
+
+static void
+five_wrong_pins_lock_out_and_a_new_pin_lifts_it(void **state)
+{
+	struct fixture *f = *state;
+	struct opauth_credential c;
+	int64_t until;
+	char err[256];
+	int failures, i;
+
+	assert_int_equal(opauth_set_pin(f->db, "OP-7", "2468", 0, err, sizeof(err)), 0);
+	for (i = 1; i < OPAUTH_MAX_FAILURES; i++) {
+		assert_int_equal(
+		    opauth_note(f->db, "OP-7", 0, 5000, &failures, &until, err, sizeof(err)), 0);
+		assert_int_equal(failures, i);
+		assert_int_equal(until, 0);
+	}
+	/* a good PIN in between starts the count again */
+	assert_int_equal(opauth_note(f->db, "OP-7", 1, 5000, &failures, &until, err, sizeof(err)),
+	    0);
+	assert_int_equal(failures, 0);
+	for (i = 1; i <= OPAUTH_MAX_FAILURES; i++)
+		assert_int_equal(
+		    opauth_note(f->db, "OP-7", 0, 5000, &failures, &until, err, sizeof(err)), 0);
+	assert_int_equal(until, 5000 + OPAUTH_LOCK_MS);
+	assert_int_equal(opauth_fetch(f->db, "OP-7", &c, err, sizeof(err)), STORE_FOUND);
+	assert_int_equal(c.locked_until_ms, 5000 + OPAUTH_LOCK_MS);
+	assert_int_equal(opauth_set_pin(f->db, "OP-7", "1357", 6000, err, sizeof(err)), 0);
+	assert_int_equal(opauth_fetch(f->db, "OP-7", &c, err, sizeof(err)), STORE_FOUND);
+	assert_int_equal(c.locked_until_ms, 0);
+	assert_int_equal(c.failures, 0);
+}
+
+static void
+shifts_end_once_with_how(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a, b;
+	char err[256];
+
+	assert_int_equal(opauth_shift_open(f->db, 1, "OP-7", 100, &a, err, sizeof(err)), 0);
+	assert_int_equal(opauth_shift_open(f->db, 2, "OP-7", 200, &b, err, sizeof(err)), 0);
+	assert_int_equal(opauth_shift_close(f->db, a, OPAUTH_LOGOUT, 300, err, sizeof(err)), 0);
+	/* a second end of the same shift changes nothing */
+	assert_int_equal(opauth_shift_close(f->db, a, OPAUTH_TIME, 400, err, sizeof(err)), 0);
+	/* 0: every shift still open (gasgw stopping) */
+	assert_int_equal(opauth_shift_close(f->db, 0, OPAUTH_STOP, 500, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM shifts WHERE id = 1 AND ended_ms = 300"
+	                     " AND ended_by = 'logout'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM shifts WHERE id = 2 AND ended_ms = 500"
+	                     " AND ended_by = 'stop'",
+	                     -1),
+	    1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(keeps_only_a_salted_argon2id_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_unusable_pins_and_unknown_operators, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(five_wrong_pins_lock_out_and_a_new_pin_lifts_it,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(shifts_end_once_with_how, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

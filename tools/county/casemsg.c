@@ -1,0 +1,333 @@
+/*
+ * casemsg: requests about cases, driven by one table (casemsg.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+
+#include "casemsg.h"
+#include "util.h"
+
+enum kind { K_INT, K_TEXT, K_LINES, K_REAL, K_BYTES };
+
+/* One row per field: key, type, where, bounds (text: the buffer; bytes:
+ * the most; numbers: min..max). */
+static const struct field_row {
+	const char *key;
+	enum kind kind;
+	size_t offset, size;
+	double min, max;
+} fields[CASEMSG_FIELD_COUNT] = {
+#define AT(f) offsetof(struct case_request, f)
+#define SZ(f) sizeof(((struct case_request *)0)->f)
+	[CASEMSG_ID] = { "id", K_INT, AT(id), 0, 1, 9007199254740991.0 },
+	[CASEMSG_STEP] = { "step", K_TEXT, AT(step), SZ(step), 0, 0 },
+	[CASEMSG_NOTE_F] = { "note", K_LINES, AT(note), SZ(note), 0, 0 },
+	[CASEMSG_OUTCOME] = { "outcome", K_TEXT, AT(outcome), SZ(outcome), 0, 0 },
+	[CASEMSG_POWER] = { "power", K_TEXT, AT(power), SZ(power), 0, 0 },
+	[CASEMSG_FINE] = { "fine", K_INT, AT(fine), 0, 0, 100000000 },
+	[CASEMSG_TOWNSHIP] = { "township", K_TEXT, AT(township), SZ(township), 0, 0 },
+	[CASEMSG_KIND] = { "kind", K_TEXT, AT(kind), SZ(kind), 0, 0 },
+	[CASEMSG_VILLAGE] = { "village", K_TEXT, AT(village), SZ(village), 0, 0 },
+	[CASEMSG_PLACE_F] = { "place", K_LINES, AT(place), SZ(place), 0, 0 },
+	[CASEMSG_LAT] = { "lat", K_REAL, AT(lat), 0, -90, 90 },
+	[CASEMSG_LON] = { "lon", K_REAL, AT(lon), 0, -180, 180 },
+	[CASEMSG_CODE] = { "code", K_TEXT, AT(code), SZ(code), 0, 0 },
+	[CASEMSG_FILE] = { "file", K_TEXT, AT(file), SZ(file), 0, 0 },
+	[CASEMSG_TYPE] = { "type", K_TEXT, AT(type), SZ(type), 0, 0 },
+	[CASEMSG_DATA] = { "data", K_BYTES, AT(data), 0, 0, CASEMSG_MAX_EVIDENCE },
+#undef AT
+#undef SZ
+};
+
+int
+casemsg_text_ok(const char *s, size_t n, int lines)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned cp, need;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t' || *p == '\r'))) ||
+			    *p == 0x7f)
+				return 0;
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0)
+			cp = *p & 0x1f, need = 1;
+		else if ((*p & 0xf0) == 0xe0)
+			cp = *p & 0x0f, need = 2;
+		else if ((*p & 0xf8) == 0xf0)
+			cp = *p & 0x07, need = 3;
+		else
+			return 0;
+		if ((size_t)(end - p) <= need)
+			return 0;
+		for (unsigned i = 1; i <= need; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* overlong forms, surrogates and beyond U+10FFFF */
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += need + 1;
+	}
+	return 1;
+}
+
+void
+casemsg_set(struct case_request *r, enum casemsg_field f)
+{
+	r->present |= 1u << f;
+}
+
+void
+casemsg_free(struct case_request *r)
+{
+	if (r == NULL)
+		return;
+	free(r->data);
+	r->data = NULL;
+	r->data_len = 0;
+}
+
+static int
+number_of(cbor_item_t *v, int real, double *out)
+{
+	if (cbor_isa_uint(v)) {
+		*out = (double)cbor_get_int(v);
+		return 0;
+	}
+	if (cbor_isa_negint(v)) {
+		*out = -1.0 - (double)cbor_get_int(v);
+		return 0;
+	}
+	if (real && cbor_isa_float_ctrl(v) && cbor_float_get_width(v) != CBOR_FLOAT_0) {
+		*out = cbor_float_get_float(v);
+		return isfinite(*out) ? 0 : -1;
+	}
+	return -1;
+}
+
+static int
+decode_field(const struct field_row *f, cbor_item_t *v, struct case_request *r, char *err,
+    size_t errlen)
+{
+	char *at = (char *)r + f->offset;
+	double d;
+	size_t n;
+
+	switch (f->kind) {
+	case K_INT:
+		if (number_of(v, 0, &d) == -1)
+			return err_set(err, errlen, "%s: not an integer", f->key);
+		if (d < f->min || d > f->max)
+			return err_set(err, errlen, "%s: %.0f is outside %.0f..%.0f", f->key, d,
+			    f->min, f->max);
+		*(int64_t *)(void *)at = (int64_t)d;
+		return 0;
+	case K_REAL:
+		if (number_of(v, 1, &d) == -1)
+			return err_set(err, errlen, "%s: not a number", f->key);
+		if (d < f->min || d > f->max)
+			return err_set(err, errlen, "%s: %g is outside %g..%g", f->key, d, f->min,
+			    f->max);
+		*(double *)(void *)at = d;
+		return 0;
+	case K_TEXT:
+	case K_LINES:
+		if (!cbor_isa_string(v) || !cbor_string_is_definite(v))
+			return err_set(err, errlen, "%s: not a text string", f->key);
+		n = cbor_string_length(v);
+		if (n >= f->size)
+			return err_set(err, errlen, "%s: longer than %zu bytes", f->key,
+			    f->size - 1);
+		if (!casemsg_text_ok((const char *)cbor_string_handle(v), n, f->kind == K_LINES))
+			return err_set(err, errlen, "%s: not UTF-8 text%s", f->key,
+			    f->kind == K_LINES ? "" : " on one line");
+		memcpy(at, cbor_string_handle(v), n);
+		at[n] = '\0';
+		return 0;
+	case K_BYTES:
+		if (!cbor_isa_bytestring(v) || !cbor_bytestring_is_definite(v))
+			return err_set(err, errlen, "%s: not a byte string", f->key);
+		n = cbor_bytestring_length(v);
+		if (n == 0 || n > (size_t)f->max)
+			return err_set(err, errlen, "%s: %zu bytes, expected 1..%.0f", f->key, n,
+			    f->max);
+		if ((r->data = malloc(n)) == NULL)
+			return err_set(err, errlen, "out of memory");
+		memcpy(r->data, cbor_bytestring_handle(v), n);
+		r->data_len = n;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * A request is one flat map: text keys, and values that are numbers,
+ * strings or simple values, never arrays, maps or tags.  Check that on the
+ * raw bytes, every declared length inside the buffer and nothing after the
+ * map, before libcbor allocates anything (it would otherwise trust an
+ * array's declared size).  Returns the offset of the first bad byte, or
+ * len when the bytes are such a map.
+ */
+static size_t
+flat_map_check(const uint8_t *buf, size_t len)
+{
+	size_t pos = 1, items = (size_t)(buf[0] - 0xa0) * 2, i, n, k;
+	uint64_t arg;
+	int major, info;
+
+	for (i = 0; i < items; i++) {
+		if (pos >= len)
+			return pos;
+		major = buf[pos] >> 5;
+		info = buf[pos] & 0x1f;
+		if (major == 4 || major == 5 || major == 6 || info > 27 ||
+		    (i % 2 == 0 && major != 3))
+			return pos; /* nesting, tags, indefinite lengths, non-text keys */
+		pos++;
+		arg = (uint64_t)info;
+		if (info >= 24) {
+			n = (size_t)1 << (info - 24);
+			if (len - pos < n)
+				return pos;
+			for (arg = 0, k = 0; k < n; k++)
+				arg = (arg << 8) | buf[pos++];
+		}
+		if (major == 2 || major == 3) {
+			if (arg > len - pos)
+				return pos;
+			pos += (size_t)arg;
+		}
+	}
+	return pos == len ? len : pos;
+}
+
+int
+casemsg_decode(const uint8_t *buf, size_t len, struct case_request *r, char *err, size_t errlen)
+{
+	size_t bad;
+
+	struct cbor_load_result res;
+	struct cbor_pair *pairs;
+	cbor_item_t *root;
+	size_t i, n;
+	int f;
+
+	memset(r, 0, sizeof(*r));
+	/* before libcbor allocates anything */
+	if (len == 0 || len > CASEMSG_MAX_PAYLOAD)
+		return err_set(err, errlen, "request of %zu bytes (1..%u)", len,
+		    CASEMSG_MAX_PAYLOAD);
+	if (buf[0] < 0xa0 || buf[0] > 0xb7)
+		return err_set(err, errlen, "request is not a small CBOR map");
+	if ((bad = flat_map_check(buf, len)) != len)
+		return err_set(err, errlen,
+		    "request is not one flat CBOR map of text keys (near byte %zu)", bad);
+	root = cbor_load(buf, len, &res);
+	if (root == NULL || res.error.code != CBOR_ERR_NONE || res.read != len) {
+		if (root != NULL)
+			cbor_decref(&root);
+		return err_set(err, errlen, "request is not one well-formed CBOR item");
+	}
+	n = cbor_map_size(root);
+	pairs = cbor_map_handle(root);
+	for (i = 0; i < n; i++) {
+		cbor_item_t *k = pairs[i].key;
+
+		if (!cbor_isa_string(k) || !cbor_string_is_definite(k)) {
+			err_set(err, errlen, "a key is not a text string");
+			goto fail;
+		}
+		for (f = 0; f < CASEMSG_FIELD_COUNT; f++)
+			if (strlen(fields[f].key) == cbor_string_length(k) &&
+			    memcmp(fields[f].key, cbor_string_handle(k), cbor_string_length(k)) ==
+			        0)
+				break;
+		if (f == CASEMSG_FIELD_COUNT) {
+			err_set(err, errlen, "unknown key '%.*s'",
+			    (int)(cbor_string_length(k) < 32 ? cbor_string_length(k) : 32),
+			    casemsg_text_ok((const char *)cbor_string_handle(k),
+			        cbor_string_length(k) < 32 ? cbor_string_length(k) : 32, 0)
+			        ? (const char *)cbor_string_handle(k)
+			        : "?");
+			goto fail;
+		}
+		if (CASEMSG_HAS(r, f)) {
+			err_set(err, errlen, "%s: given twice", fields[f].key);
+			goto fail;
+		}
+		if (decode_field(&fields[f], pairs[i].value, r, err, errlen) == -1)
+			goto fail;
+		casemsg_set(r, (enum casemsg_field)f);
+	}
+	cbor_decref(&root);
+	return 0;
+fail:
+	cbor_decref(&root);
+	casemsg_free(r);
+	memset(r, 0, sizeof(*r));
+	return -1;
+}
+
+int
+casemsg_encode(const struct case_request *r, uint8_t **out, size_t *len)
+{
+	cbor_item_t *map, *v;
+	size_t n = 0, size = 0;
+	int f, ok = 1;
+
+	*out = NULL;
+	for (f = 0; f < CASEMSG_FIELD_COUNT; f++)
+		n += CASEMSG_HAS(r, f);
+	if ((map = cbor_new_definite_map(n)) == NULL)
+		return -1;
+	for (f = 0; ok && f < CASEMSG_FIELD_COUNT; f++) {
+		const struct field_row *row = &fields[f];
+		const char *at = (const char *)r + row->offset;
+
+		if (!CASEMSG_HAS(r, f))
+			continue;
+		switch (row->kind) {
+		case K_INT:
+			v = *(const int64_t *)(const void *)at < 0
+			        ? NULL
+			        : cbor_build_uint64((uint64_t) * (const int64_t *)(const void *)at);
+			break;
+		case K_REAL:
+			v = cbor_build_float8(*(const double *)(const void *)at);
+			break;
+		case K_TEXT:
+		case K_LINES:
+			v = cbor_build_string(at);
+			break;
+		case K_BYTES:
+		default:
+			v = r->data != NULL ? cbor_build_bytestring(r->data, r->data_len) : NULL;
+			break;
+		}
+		if (v == NULL) {
+			ok = 0;
+			break;
+		}
+		ok = cbor_map_add(map,
+		    (struct cbor_pair){ .key = cbor_move(cbor_build_string(row->key)),
+		        .value = cbor_move(v) });
+	}
+	if (ok)
+		*len = cbor_serialize_alloc(map, out, &size);
+	cbor_decref(&map);
+	if (!ok || *out == NULL || *len == 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}

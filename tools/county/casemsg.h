@@ -1,0 +1,94 @@
+/*
+ * casemsg: the requests about cases (a step, a grid worker's report, a
+ * reassignment), as one CBOR map of text keys, described once in a table
+ * (casemsg.c: key, type, where in struct case_request, bounds) from which
+ * both directions are driven: gaswatch encodes, gascounty decodes.  Answers
+ * about cases are built by cases.h; both go to JSON by the county's generic
+ * rendering.
+ *
+ * Decoding takes outside bytes: the size is checked before libcbor
+ * allocates, every key must be in the table, every value of its type and
+ * inside its bounds, text must be UTF-8 without control characters (a
+ * note may hold line breaks).  What a request must hold for its purpose is
+ * checked by cases.h, which names the missing field.
+ */
+#ifndef COUNTY_CASEMSG_H
+#define COUNTY_CASEMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CASEMSG_MAX_PAYLOAD (4u << 20) /* a request with its evidence */
+#define CASEMSG_MAX_EVIDENCE (4000u * 1024u)
+#define CASEMSG_NOTE 4096 /* bytes of UTF-8, including the NUL: ~1,300 Chinese characters */
+#define CASEMSG_WORD 24
+#define CASEMSG_NAME 128
+#define CASEMSG_PLACE 256
+
+/* The fields a request may carry; present says which it does. */
+enum casemsg_field {
+	CASEMSG_ID,       /* "id": the case */
+	CASEMSG_STEP,     /* "step": accept, onsite, decide, close, dismiss, comment, attach */
+	CASEMSG_NOTE_F,   /* "note": what was done, why (UTF-8) */
+	CASEMSG_OUTCOME,  /* "outcome": an outcome code of the catalogue */
+	CASEMSG_POWER,    /* "power": a penalty power code of the catalogue */
+	CASEMSG_FINE,     /* "fine": yuan */
+	CASEMSG_TOWNSHIP, /* "township": where a reassigned case goes */
+	CASEMSG_KIND,     /* "kind": what a grid worker found */
+	CASEMSG_VILLAGE,  /* "village" */
+	CASEMSG_PLACE_F,  /* "place": address or description of the place */
+	CASEMSG_LAT,      /* "lat", "lon": WGS-84 degrees */
+	CASEMSG_LON,
+	CASEMSG_CODE, /* "code": a scanned cylinder code */
+	CASEMSG_FILE, /* "file": evidence file name */
+	CASEMSG_TYPE, /* "type": its media type (image/jpeg) */
+	CASEMSG_DATA, /* "data": its bytes */
+	CASEMSG_FIELD_COUNT
+};
+
+struct case_request {
+	unsigned present; /* 1u << enum casemsg_field for each field given */
+	int64_t id;
+	char step[CASEMSG_WORD];
+	char note[CASEMSG_NOTE];
+	char outcome[CASEMSG_WORD];
+	char power[CASEMSG_WORD];
+	int64_t fine;
+	char township[CASEMSG_WORD];
+	char kind[CASEMSG_NAME];
+	char village[CASEMSG_NAME];
+	char place[CASEMSG_PLACE];
+	double lat, lon;
+	char code[CASEMSG_NAME];
+	char file[CASEMSG_NAME];
+	char type[CASEMSG_WORD * 3];
+	uint8_t *data; /* malloc'd; casemsg_free */
+	size_t data_len;
+};
+
+/* 1 if r carries field f. */
+#define CASEMSG_HAS(r, f) (((r)->present >> (f)) & 1u)
+
+/*
+ * Decode len bytes of a request.  Returns 0 with *r filled (free with
+ * casemsg_free), or -1 with err naming the key and what is wrong and *r
+ * zeroed with nothing to free.
+ */
+int casemsg_decode(const uint8_t *buf, size_t len, struct case_request *r, char *err,
+    size_t errlen);
+
+/* Encode the fields r marks present; *out malloc'd, caller frees.
+ * -1 (nothing allocated) when out of memory or a field is out of bounds. */
+int casemsg_encode(const struct case_request *r, uint8_t **out, size_t *len);
+
+/* Mark field f present (after filling it). */
+void casemsg_set(struct case_request *r, enum casemsg_field f);
+
+/* Release r's evidence bytes; r stays usable.  NULL is fine. */
+void casemsg_free(struct case_request *r);
+
+/* 1 if s (n bytes) is UTF-8 with no control character but, when lines is
+ * 1, line breaks and tabs. */
+int casemsg_text_ok(const char *s, size_t n, int lines);
+
+#endif

@@ -1,0 +1,1159 @@
+/*
+ * cases: the case model of the county (cases.h says what it promises).
+ *
+ * Every write is one BEGIN IMMEDIATE .. COMMIT holding the change and its
+ * step row together; the steps a case may take are one table (steps[]
+ * below), so the rule of which step follows which is written once.  The
+ * answers are built from the SQL rows themselves: each column's name is
+ * its key in the CBOR map, so the columns docs/county.md lists are the
+ * answer's keys.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+#include <openssl/evp.h>
+
+#include "cases.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
+#define META_SEEN "cases_alerts_seen" /* the last alert id turned into a case or skipped */
+#define ALERTS_PER_CALL 1000
+#define REPORT_REPEAT_MS (10 * 60 * 1000)
+
+static int
+db_error(struct county_db *c, char *err, size_t errlen, const char *what)
+{
+	return err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/*
+ * Bind the arguments that types describes, one letter each: i int64,
+ * t text (NULL binds ""), d double, n NULL, b blob (pointer, size_t).
+ */
+static void
+bind_va(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	int i;
+
+	for (i = 0; types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 'i':
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+
+			sqlite3_bind_text(st, i + 1, s != NULL ? s : "", -1, SQLITE_TRANSIENT);
+			break;
+		}
+		case 'd':
+			sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+			break;
+		case 'n':
+			sqlite3_bind_null(st, i + 1);
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+
+			sqlite3_bind_blob64(st, i + 1, p, n, SQLITE_TRANSIENT);
+			break;
+		}
+		}
+	}
+}
+
+/* Run one statement that returns no rows. */
+static int
+run(struct county_db *c, char *err, size_t errlen, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int rc;
+
+	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+		return -1;
+	va_start(ap, types);
+	bind_va(st, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "cases");
+}
+
+/* Prepare sql and bind; the caller steps and finalizes. */
+static int
+prepare(struct county_db *c, sqlite3_stmt **st, char *err, size_t errlen, const char *sql,
+    const char *types, ...)
+{
+	va_list ap;
+
+	if (store_prepare(c->db, sql, st, err, errlen) == -1)
+		return -1;
+	va_start(ap, types);
+	bind_va(*st, types, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* The deadlines, as named parameters any statement may use. */
+static void
+bind_deadlines(sqlite3_stmt *st, const struct county_config *cf, int64_t now)
+{
+	static const char *const names[] = { ":aa", ":ao", ":ac", ":ca", ":co", ":cc", ":now" };
+	int64_t v[] = { cf->case_alert_accept_min, cf->case_alert_onsite_min,
+		cf->case_alert_close_min, cf->case_critical_accept_min,
+		cf->case_critical_onsite_min, cf->case_critical_close_min, 0 };
+	size_t i;
+	int at;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((at = sqlite3_bind_parameter_index(st, names[i])) > 0)
+			sqlite3_bind_int64(st, at,
+			    i + 1 == sizeof(names) / sizeof(names[0]) ? now : v[i] * 60000);
+}
+
+/* The deadline of a case's current stage (:aa... bound by bind_deadlines). */
+#define DUE_SQL                                                                                    \
+	"(CASE WHEN state IN ('closed', 'dismissed') THEN 0 ELSE opened_ms + CASE state"           \
+	" WHEN 'new' THEN (CASE severity WHEN 'critical' THEN :ca ELSE :aa END)"                   \
+	" WHEN 'accepted' THEN (CASE severity WHEN 'critical' THEN :co ELSE :ao END)"              \
+	" ELSE (CASE severity WHEN 'critical' THEN :cc ELSE :ac END) END END)"
+#define OPEN_SQL "state NOT IN ('closed', 'dismissed')"
+#define CASE_COLUMNS                                                                               \
+	"id, township, severity, kind, state, title, station, cylinder, buyer_masked, officer,"    \
+	" reporter, village, place, CASE WHEN lat IS NULL THEN NULL ELSE printf('%.6f', lat)"      \
+	" END AS lat, CASE WHEN lon IS NULL THEN NULL ELSE printf('%.6f', lon) END AS lon,"        \
+	" code, outcome, power, fine_yuan, alerts, opened_ms, accepted_ms, onsite_ms,"             \
+	" decided_ms, closed_ms, escalated_ms, updated_ms, " DUE_SQL " AS due_ms,"                 \
+	" (" OPEN_SQL " AND :now > " DUE_SQL ") AS overdue,"                                       \
+	" CASE WHEN " OPEN_SQL " AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"          \
+	" ELSE 0 END AS overdue_s"
+
+/* ---- answers: SQL rows as CBOR maps ------------------------------------------------ */
+
+static int
+put(cbor_item_t *map, const char *key, cbor_item_t *value)
+{
+	if (value == NULL)
+		return 0;
+	return cbor_map_add(map, (struct cbor_pair){ .key = cbor_move(cbor_build_string(key)),
+	                             .value = cbor_move(value) });
+}
+
+static cbor_item_t *
+int_item(int64_t v)
+{
+	return v >= 0 ? cbor_build_uint64((uint64_t)v) : cbor_build_negint64((uint64_t)(-1 - v));
+}
+
+/* The current row of st as a map: column name -> value (NULL columns left out). */
+static cbor_item_t *
+row_map(sqlite3_stmt *st)
+{
+	int i, n = sqlite3_column_count(st), present = 0;
+	cbor_item_t *m, *v;
+
+	for (i = 0; i < n; i++)
+		present += sqlite3_column_type(st, i) != SQLITE_NULL;
+	if ((m = cbor_new_definite_map((size_t)present)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_NULL:
+			continue;
+		case SQLITE_INTEGER:
+			v = int_item(sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			v = cbor_build_float8(sqlite3_column_double(st, i));
+			break;
+		case SQLITE_BLOB:
+			v = cbor_build_bytestring(sqlite3_column_blob(st, i),
+			    (size_t)sqlite3_column_bytes(st, i));
+			break;
+		default:
+			v = cbor_build_stringn(TEXT(st, i), (size_t)sqlite3_column_bytes(st, i));
+			break;
+		}
+		if (!put(m, sqlite3_column_name(st, i), v)) {
+			cbor_decref(&m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+/* Every row of st (at most max) as a definite array; NULL on failure (err). */
+static cbor_item_t *
+rows_array(struct county_db *c, sqlite3_stmt *st, size_t max, char *err, size_t errlen)
+{
+	cbor_item_t **items = NULL, *array = NULL, **grown;
+	size_t n = 0, cap = 0, i;
+	int rc = SQLITE_DONE;
+
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((grown = realloc(items, cap * sizeof(*items))) == NULL)
+				goto fail;
+			items = grown;
+		}
+		if ((items[n] = row_map(st)) == NULL)
+			goto fail;
+		n++;
+	}
+	if (n < max && rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "cases");
+		goto out;
+	}
+	if ((array = cbor_new_definite_array(n)) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (!cbor_array_push(array, items[i]))
+			goto fail;
+	}
+	goto out;
+fail:
+	err_set(err, errlen, "out of memory");
+	if (array != NULL)
+		cbor_decref(&array);
+out:
+	for (i = 0; i < n; i++)
+		cbor_decref(&items[i]); /* the array holds its own reference */
+	free(items);
+	return array;
+}
+
+static int
+serialize(cbor_item_t *root, uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	size_t size = 0;
+
+	*out = NULL;
+	*len = cbor_serialize_alloc(root, out, &size);
+	cbor_decref(&root);
+	if (*out == NULL || *len == 0) {
+		free(*out);
+		*out = NULL;
+		return err_set(err, errlen, "out of memory");
+	}
+	return 0;
+}
+
+/* ---- steps ------------------------------------------------------------------------ */
+
+#define S_NEW 0x01u
+#define S_ACCEPTED 0x02u
+#define S_ONSITE 0x04u
+#define S_DECIDED 0x08u
+#define S_CLOSED 0x10u
+#define S_DISMISSED 0x20u
+#define S_OPEN (S_NEW | S_ACCEPTED | S_ONSITE | S_DECIDED)
+
+static const struct state_row {
+	const char *name;
+	unsigned bit;
+} states[] = {
+	{ "new", S_NEW },
+	{ "accepted", S_ACCEPTED },
+	{ "onsite", S_ONSITE },
+	{ "decided", S_DECIDED },
+	{ "closed", S_CLOSED },
+	{ "dismissed", S_DISMISSED },
+	{ NULL, 0 },
+};
+
+/*
+ * Which step may follow which: the states it may be taken from, the state
+ * it leads to (NULL: the state stays), the column of cases that records
+ * when, and what it needs.
+ */
+static const struct step_row {
+	const char *name;
+	unsigned from;
+	const char *to;
+	const char *stamp; /* the cases column set to now */
+	int note, file;    /* 1: required */
+} steps[] = {
+	{ "accept", S_NEW, "accepted", "accepted_ms", 0, 0 },
+	{ "onsite", S_ACCEPTED, "onsite", "onsite_ms", 0, 0 },
+	{ "decide", S_ACCEPTED | S_ONSITE, "decided", "decided_ms", 0, 0 },
+	{ "close", S_DECIDED, "closed", "closed_ms", 0, 0 },
+	{ "dismiss", S_NEW | S_ACCEPTED | S_ONSITE, "dismissed", "closed_ms", 1, 0 },
+	{ "comment", S_OPEN | S_CLOSED | S_DISMISSED, NULL, NULL, 1, 0 },
+	{ "attach", S_OPEN, NULL, NULL, 0, 1 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
+};
+
+static unsigned
+state_bit(const char *name)
+{
+	const struct state_row *s;
+
+	for (s = states; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			return s->bit;
+	return 0;
+}
+
+static void
+states_text(unsigned bits, char *buf, size_t size)
+{
+	const struct state_row *s;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (s = states; s->name != NULL && used < size; s++)
+		if (bits & s->bit)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+			    s->name);
+}
+
+static int
+step_row(struct county_db *c, int64_t case_id, int64_t now, const char *identity,
+    const char *action, const char *note, const char *state, int64_t *step_id, char *err,
+    size_t errlen)
+{
+	if (run(c, err, errlen,
+	        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
+	        " VALUES (?,?,?,?,?,?)",
+	        "iitttt", case_id, now, identity, action, note, state) == -1)
+		return -1;
+	if (step_id != NULL)
+		*step_id = sqlite3_last_insert_rowid(c->db);
+	return 0;
+}
+
+/* The SHA-256 of rq's evidence as hex; -1 if it cannot be taken. */
+static int
+evidence_hash(const struct case_request *rq, char hash[65])
+{
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+
+	if (EVP_Digest(rq->data, rq->data_len, digest, &dlen, EVP_sha256(), NULL) != 1 ||
+	    dlen != sizeof(digest))
+		return -1;
+	hex_encode(digest, sizeof(digest), hash);
+	return 0;
+}
+
+/* Store rq's evidence file (if any) for case_id at step. */
+static enum cases_result
+store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_id, int64_t step,
+    char *err, size_t errlen)
+{
+	char hash[65];
+	size_t max = (size_t)c->config->evidence_max_kb * 1024;
+
+	if (!CASEMSG_HAS(rq, CASEMSG_DATA))
+		return CASES_DONE;
+	if (!CASEMSG_HAS(rq, CASEMSG_FILE) || rq->file[0] == '\0' ||
+	    !CASEMSG_HAS(rq, CASEMSG_TYPE) || strchr(rq->type, '/') == NULL) {
+		err_set(err, errlen, "evidence needs file (its name) and type (image/jpeg...)");
+		return CASES_REFUSED;
+	}
+	if (rq->data_len > max) {
+		err_set(err, errlen, "evidence of %zu bytes: at most %zu (evidence_max_kb)",
+		    rq->data_len, max);
+		return CASES_REFUSED;
+	}
+	if (evidence_hash(rq, hash) == -1) {
+		err_set(err, errlen, "SHA-256 failed");
+		return CASES_ERROR;
+	}
+	if (run(c, err, errlen, "INSERT OR IGNORE INTO evidence (hash, size, data) VALUES (?,?,?)",
+	        "tib", hash, (int64_t)rq->data_len, (const void *)rq->data, rq->data_len) == -1 ||
+	    run(c, err, errlen,
+	        "INSERT OR IGNORE INTO case_evidence (case_id, step, hash, name, type)"
+	        " VALUES (?,?,?,?,?)",
+	        "iittt", case_id, step, hash, rq->file, rq->type) == -1)
+		return CASES_ERROR;
+	return CASES_DONE;
+}
+
+/* The case's township, reporter and state; CASES_NOT_FOUND or _OUT_OF_SCOPE. */
+static enum cases_result
+case_find(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
+    size_t statelen, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	enum cases_result res;
+	int rc;
+
+	if (prepare(c, &st, err, errlen, "SELECT township, reporter, state FROM cases WHERE id = ?",
+	        "i", id) == -1)
+		return CASES_ERROR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		res = access_scope_covers_case(scope, TEXT(st, 0), TEXT(st, 1))
+		          ? CASES_DONE
+		          : CASES_OUT_OF_SCOPE;
+		if (state != NULL)
+			str_copy(state, TEXT(st, 2), statelen);
+	} else if (rc == SQLITE_DONE) {
+		res = CASES_NOT_FOUND;
+	} else {
+		db_error(c, err, errlen, "case");
+		res = CASES_ERROR;
+	}
+	sqlite3_finalize(st);
+	return res;
+}
+
+/* 1 if case id already holds rq's evidence file (an attach resent). */
+static int
+holds_evidence(struct county_db *c, int64_t id, const struct case_request *rq)
+{
+	sqlite3_stmt *st = NULL;
+	char hash[65];
+	int held = 0;
+
+	if (evidence_hash(rq, hash) == -1 ||
+	    prepare(c, &st, NULL, 0, "SELECT 1 FROM case_evidence WHERE case_id = ? AND hash = ?",
+	        "it", id, hash) == -1)
+		return 0;
+	held = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return held;
+}
+
+/* 1 if the case's newest step is action by identity with note (a resend). */
+static int
+repeated(struct county_db *c, int64_t id, const char *identity, const char *action,
+    const char *note, int64_t now)
+{
+	sqlite3_stmt *st = NULL;
+	int same = 0;
+
+	if (prepare(c, &st, NULL, 0,
+	        "SELECT identity = ? AND action = ? AND note = ? AND at_ms > ? FROM case_steps"
+	        " WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+	        "tttii", identity, action, note, now - REPORT_REPEAT_MS, id) == -1)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return same;
+}
+
+enum cases_result
+cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
+    const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
+{
+	const struct step_row *s;
+	enum cases_result res;
+	char state[16], allowed[80], sql[256];
+	const char *note = CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "";
+	int64_t step_id = 0, fine = CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0;
+
+	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_STEP)) {
+		err_set(err, errlen, "a step needs id and step");
+		return CASES_REFUSED;
+	}
+	for (s = steps; s->name != NULL; s++)
+		if (strcmp(s->name, rq->step) == 0)
+			break;
+	if (s->name == NULL) {
+		err_set(err, errlen,
+		    "step must be accept, onsite, decide, close, dismiss, comment or attach");
+		return CASES_REFUSED;
+	}
+	if (s->note && note[strspn(note, " \t\r\n")] == '\0') {
+		err_set(err, errlen, "%s needs a note (%s)", s->name,
+		    strcmp(s->name, "dismiss") == 0 ? "the reason" : "what to say");
+		return CASES_REFUSED;
+	}
+	if (s->file && !CASEMSG_HAS(rq, CASEMSG_DATA)) {
+		err_set(err, errlen, "attach needs a file");
+		return CASES_REFUSED;
+	}
+	if (strcmp(s->name, "decide") == 0 &&
+	    catalogue_check_decision(cat, rq->outcome, rq->power, fine, err, errlen) == -1)
+		return CASES_REFUSED;
+	if (store_begin(c->db, err, errlen) == -1)
+		return CASES_ERROR;
+	res = case_find(c, scope, rq->id, state, sizeof(state), err, errlen);
+	if (res != CASES_DONE)
+		goto rollback;
+	if (!(state_bit(state) & s->from)) {
+		/* a resend of the step just done changes nothing */
+		if (s->to != NULL && strcmp(state, s->to) == 0 &&
+		    repeated(c, rq->id, identity, s->name, note, now)) {
+			res = CASES_DONE;
+			goto rollback;
+		}
+		states_text(s->from, allowed, sizeof(allowed));
+		err_set(err, errlen, "case %lld is %s: %s is for a case that is %s",
+		    (long long)rq->id, state, s->name, allowed);
+		res = CASES_REFUSED;
+		goto rollback;
+	}
+	if (s->to == NULL && (s->file ? holds_evidence(c, rq->id, rq)
+	                              : repeated(c, rq->id, identity, s->name, note, now))) {
+		res = CASES_DONE;
+		goto rollback;
+	}
+	res = CASES_ERROR;
+	if (step_row(c, rq->id, now, identity, s->name, note, s->to != NULL ? s->to : state,
+	        &step_id, err, errlen) == -1)
+		goto rollback;
+	if (s->to != NULL) {
+		snprintf(sql, sizeof(sql),
+		    "UPDATE cases SET state = ?, %s = ?, updated_ms = ?"
+		    " WHERE id = ?",
+		    s->stamp);
+		if (run(c, err, errlen, sql, "tiii", s->to, now, now, rq->id) == -1)
+			goto rollback;
+	} else if (run(c, err, errlen, "UPDATE cases SET updated_ms = ? WHERE id = ?", "ii", now,
+	               rq->id) == -1) {
+		goto rollback;
+	}
+	if (strcmp(s->name, "accept") == 0 &&
+	    run(c, err, errlen, "UPDATE cases SET officer = ? WHERE id = ?", "ti", identity,
+	        rq->id) == -1)
+		goto rollback;
+	if (strcmp(s->name, "decide") == 0 &&
+	    run(c, err, errlen,
+	        "UPDATE cases SET outcome = ?, power = ?, fine_yuan = ? WHERE id = ?", "ttii",
+	        rq->outcome, rq->power, fine, rq->id) == -1)
+		goto rollback;
+	if ((res = store_evidence(c, rq, rq->id, step_id, err, errlen)) != CASES_DONE)
+		goto rollback;
+	if (store_commit(c->db, err, errlen) == -1)
+		return CASES_ERROR;
+	return CASES_DONE;
+rollback:
+	store_rollback(c->db);
+	return res;
+}
+
+enum cases_result
+cases_report(struct county_db *c, const struct catalogue *cat, const char *identity,
+    const struct case_request *rq, int64_t now, int64_t *case_id, char *err, size_t errlen)
+{
+	const char *township;
+	enum cases_result res = CASES_ERROR;
+	sqlite3_stmt *st = NULL;
+	char title[CASEMSG_NAME * 2 + 8];
+	int64_t step_id = 0;
+
+	*case_id = 0;
+	if (!CASEMSG_HAS(rq, CASEMSG_KIND) || rq->kind[0] == '\0' ||
+	    !CASEMSG_HAS(rq, CASEMSG_VILLAGE) || rq->village[0] == '\0' ||
+	    !CASEMSG_HAS(rq, CASEMSG_NOTE_F) || rq->note[strspn(rq->note, " \t\r\n")] == '\0') {
+		err_set(err, errlen, "a report needs kind, village and note (what was found)");
+		return CASES_REFUSED;
+	}
+	if (CASEMSG_HAS(rq, CASEMSG_LAT) != CASEMSG_HAS(rq, CASEMSG_LON)) {
+		err_set(err, errlen, "coordinates need both lat and lon");
+		return CASES_REFUSED;
+	}
+	if ((township = catalogue_township_of(cat, rq->village)) == NULL) {
+		err_set(err, errlen, "village '%s' is not in the county's village list",
+		    rq->village);
+		return CASES_REFUSED;
+	}
+	snprintf(title, sizeof(title), "%s @ %s", rq->kind, rq->village);
+	if (store_begin(c->db, err, errlen) == -1)
+		return CASES_ERROR;
+	/* the same report resent (libcoap, or a worker pressing twice) is one case */
+	if (prepare(c, &st, err, errlen,
+	        "SELECT c.id FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.action = 'report'"
+	        " WHERE c.reporter = ? AND c.kind = ? AND c.village = ? AND s.note = ?"
+	        " AND c.opened_ms > ? ORDER BY c.id DESC LIMIT 1",
+	        "tttti", identity, rq->kind, rq->village, rq->note, now - REPORT_REPEAT_MS) == -1)
+		goto rollback;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*case_id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		store_rollback(c->db);
+		return CASES_DONE;
+	}
+	sqlite3_finalize(st);
+	if (CASEMSG_HAS(rq, CASEMSG_LAT)) {
+		if (run(c, err, errlen,
+		        "INSERT INTO cases (township, severity, kind, title, reporter, village, place,"
+		        " lat, lon, code, cylinder, opened_ms, last_alert_ms, updated_ms)"
+		        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		        "ttttttddttiii", township, rq->kind, title, identity, rq->village,
+		        rq->place, rq->lat, rq->lon, rq->code, rq->code, now, now, now) == -1)
+			goto rollback;
+	} else if (
+	    run(c, err, errlen,
+	        "INSERT INTO cases (township, severity, kind, title, reporter, village, place,"
+	        " code, cylinder, opened_ms, last_alert_ms, updated_ms)"
+	        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "ttttttttiii", township, rq->kind, title, identity, rq->village, rq->place,
+	        rq->code, rq->code, now, now, now) == -1) {
+		goto rollback;
+	}
+	*case_id = sqlite3_last_insert_rowid(c->db);
+	if (step_row(c, *case_id, now, identity, "report", rq->note, "new", &step_id, err,
+	        errlen) == -1)
+		goto rollback;
+	if ((res = store_evidence(c, rq, *case_id, step_id, err, errlen)) != CASES_DONE)
+		goto rollback;
+	if (store_commit(c->db, err, errlen) == -1)
+		goto fail;
+	return CASES_DONE;
+rollback:
+	store_rollback(c->db);
+fail:
+	*case_id = 0;
+	return res == CASES_DONE ? CASES_ERROR : res;
+}
+
+enum cases_result
+cases_reassign(struct county_db *c, const char *identity, const struct case_request *rq,
+    int64_t now, char *err, size_t errlen)
+{
+	struct access_scope all = { .reach = ACCESS_REACH_ALL };
+	enum cases_result res;
+	char state[16], note[CASEMSG_NOTE + 64];
+	sqlite3_stmt *st = NULL;
+
+	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
+	    rq->township[0] == '\0' || !CASEMSG_HAS(rq, CASEMSG_NOTE_F) ||
+	    rq->note[strspn(rq->note, " \t\r\n")] == '\0') {
+		err_set(err, errlen, "a reassignment needs id, township and note (why)");
+		return CASES_REFUSED;
+	}
+	if (rq->township[strspn(rq->township, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                      "0123456789_-")] != '\0') {
+		err_set(err, errlen, "township '%s' is not a township code", rq->township);
+		return CASES_REFUSED;
+	}
+	if (store_begin(c->db, err, errlen) == -1)
+		return CASES_ERROR;
+	if ((res = case_find(c, &all, rq->id, state, sizeof(state), err, errlen)) != CASES_DONE)
+		goto rollback;
+	if (!(state_bit(state) & S_OPEN)) {
+		err_set(err, errlen, "case %lld is %s: only an open case is reassigned",
+		    (long long)rq->id, state);
+		res = CASES_REFUSED;
+		goto rollback;
+	}
+	res = CASES_ERROR;
+	if (prepare(c, &st, err, errlen, "SELECT township FROM cases WHERE id = ?", "i", rq->id) ==
+	        -1 ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		goto rollback;
+	}
+	snprintf(note, sizeof(note), "%s -> %s: %s", TEXT(st, 0), rq->township, rq->note);
+	sqlite3_finalize(st);
+	if (run(c, err, errlen,
+	        "UPDATE cases SET township = ?, state = 'new', officer = '', accepted_ms = 0,"
+	        " onsite_ms = 0, updated_ms = ? WHERE id = ?",
+	        "tii", rq->township, now, rq->id) == -1 ||
+	    step_row(c, rq->id, now, identity, "reassign", note, "new", NULL, err, errlen) == -1)
+		goto rollback;
+	if (store_commit(c->db, err, errlen) == -1)
+		return CASES_ERROR;
+	return CASES_DONE;
+rollback:
+	store_rollback(c->db);
+	return res;
+}
+
+/* ---- from alerts --------------------------------------------------------------- */
+
+static int64_t
+meta_int(struct county_db *c, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+
+	if (prepare(c, &st, NULL, 0, "SELECT value FROM meta WHERE key = ?", "t", key) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* One alert (the current row of a: id, rule, severity, township, station,
+ * cylinder, buyer_masked, text, at_ms) into a case. */
+static int
+alert_to_case(struct county_db *c, sqlite3_stmt *a, int64_t now, struct cases_news *news, char *err,
+    size_t errlen)
+{
+	const char *rule = TEXT(a, 1), *severity = TEXT(a, 2), *township = TEXT(a, 3);
+	const char *station = TEXT(a, 4), *cylinder = TEXT(a, 5), *masked = TEXT(a, 6);
+	const char *text = TEXT(a, 7);
+	int64_t alert = sqlite3_column_int64(a, 0), at = sqlite3_column_int64(a, 8), id = 0;
+	int64_t window = (int64_t)c->config->case_join_min * 60000;
+	sqlite3_stmt *st = NULL;
+	char key[WIRE_ID + 16];
+	int critical = strcmp(severity, "critical") == 0;
+
+	if (!critical && strcmp(severity, "alert") != 0)
+		return 0; /* info: recorded and counted with the alerts, no case */
+	if (cylinder[0] != '\0')
+		snprintf(key, sizeof(key), "cylinder:%s", cylinder);
+	else if (masked[0] != '\0')
+		snprintf(key, sizeof(key), "buyer:%s", masked);
+	else
+		snprintf(key, sizeof(key), "station:%s", station);
+	if (window > 0) {
+		if (prepare(c, &st, err, errlen,
+		        "SELECT id FROM cases WHERE township = ? AND kind = ? AND join_key = ? AND " OPEN_SQL
+		        " AND last_alert_ms >= ? AND reporter = '' ORDER BY id DESC LIMIT 1",
+		        "ttti", township, rule, key, at - window) == -1)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (id != 0) {
+		if (run(c, err, errlen,
+		        "UPDATE cases SET alerts = alerts + 1, last_alert_ms = max(last_alert_ms, ?),"
+		        " severity = CASE WHEN ? THEN 'critical' ELSE severity END, updated_ms = ?"
+		        " WHERE id = ?",
+		        "iiii", at, (int64_t)critical, now, id) == -1 ||
+		    run(c, err, errlen,
+		        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
+		        " SELECT id, ?, 'county', 'join', ?, state FROM cases WHERE id = ?",
+		        "iti", now, text, id) == -1)
+			return -1;
+		news->joined++;
+	} else {
+		if (run(c, err, errlen,
+		        "INSERT INTO cases (township, severity, kind, join_key, station, cylinder,"
+		        " buyer_masked, title, alerts, opened_ms, last_alert_ms, updated_ms)"
+		        " VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
+		        "ttttttttiii", township, severity, rule, key, station, cylinder, masked,
+		        text, now, at, now) == -1)
+			return -1;
+		id = sqlite3_last_insert_rowid(c->db);
+		if (step_row(c, id, now, "county", "open", text, "new", NULL, err, errlen) == -1)
+			return -1;
+		news->opened++;
+		if (critical) {
+			news->critical++;
+			str_copy(news->critical_township, township,
+			    sizeof(news->critical_township));
+		}
+	}
+	return run(c, err, errlen, "INSERT INTO case_alerts (alert, case_id) VALUES (?,?)", "ii",
+	    alert, id);
+}
+
+int
+cases_from_alerts(struct county_db *c, int64_t now, struct cases_news *news, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t seen, last;
+	int rc, n;
+
+	memset(news, 0, sizeof(*news));
+	do {
+		if (store_begin(c->db, err, errlen) == -1)
+			return -1;
+		seen = last = meta_int(c, META_SEEN);
+		if (prepare(c, &st, err, errlen,
+		        "SELECT id, rule, severity, township, station, cylinder, buyer_masked, text,"
+		        " at_ms FROM alerts WHERE id > ? ORDER BY id LIMIT ?",
+		        "ii", seen, (int64_t)ALERTS_PER_CALL) == -1)
+			goto rollback;
+		n = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (alert_to_case(c, st, now, news, err, errlen) == -1)
+				goto rollback;
+			last = sqlite3_column_int64(st, 0);
+			n++;
+		}
+		if (rc != SQLITE_DONE) {
+			db_error(c, err, errlen, "alerts");
+			goto rollback;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (last != seen && run(c, err, errlen,
+		                        "INSERT INTO meta (key, value) VALUES (?, ?)"
+		                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		                        "ti", META_SEEN, last) == -1)
+			goto rollback;
+		if (store_commit(c->db, err, errlen) == -1)
+			return -1;
+	} while (n == ALERTS_PER_CALL);
+	return 0;
+rollback:
+	sqlite3_finalize(st);
+	store_rollback(c->db);
+	return -1;
+}
+
+/* ---- deadlines ------------------------------------------------------------------- */
+
+/* Run one statement that uses the deadlines (bind_deadlines). */
+static int
+run_timed(struct county_db *c, const char *sql, int64_t now, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+		return -1;
+	bind_deadlines(st, c->config, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "escalate");
+}
+
+int
+cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size_t errlen)
+{
+	*escalated = 0;
+	if (store_begin(c->db, err, errlen) == -1)
+		return -1;
+	/* the step first (it names the stage that is late), then the mark */
+	if (run_timed(c,
+	        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
+	        " SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
+	        " WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
+	        " ((:now - " DUE_SQL ") / 60000) || ' min', state FROM cases"
+	        " WHERE " OPEN_SQL " AND escalated_ms = 0 AND :now > " DUE_SQL,
+	        now, err, errlen) == -1)
+		goto rollback;
+	*escalated = sqlite3_changes(c->db);
+	if (run_timed(c,
+	        "UPDATE cases SET escalated_ms = :now WHERE " OPEN_SQL
+	        " AND escalated_ms = 0 AND :now > " DUE_SQL,
+	        now, err, errlen) == -1 ||
+	    store_commit(c->db, err, errlen) == -1)
+		goto rollback;
+	return 0;
+rollback:
+	store_rollback(c->db);
+	*escalated = 0;
+	return -1;
+}
+
+/* ---- reads -------------------------------------------------------------------------- */
+
+int
+cases_view_parse(const char *text, enum cases_view *view)
+{
+	static const char *const names[] = { "open", "mine", "all", "overdue" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(text, names[i]) == 0) {
+			*view = (enum cases_view)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The scope as SQL over cases (bound as :town and :person). */
+#define SCOPE_SQL                                                                                  \
+	"(:all OR (:town <> '' AND township = :town) OR (:person <> '' AND reporter = :person))"
+
+static void
+bind_scope(sqlite3_stmt *st, const struct access_scope *scope, const char *identity)
+{
+	int at;
+
+	if ((at = sqlite3_bind_parameter_index(st, ":all")) > 0)
+		sqlite3_bind_int(st, at, scope->reach == ACCESS_REACH_ALL);
+	if ((at = sqlite3_bind_parameter_index(st, ":town")) > 0)
+		sqlite3_bind_text(st, at, scope->reach == ACCESS_REACH_OWN ? scope->township : "",
+		    -1, SQLITE_TRANSIENT);
+	if ((at = sqlite3_bind_parameter_index(st, ":person")) > 0)
+		sqlite3_bind_text(st, at, scope->reach == ACCESS_REACH_OWN ? scope->person : "", -1,
+		    SQLITE_TRANSIENT);
+	if ((at = sqlite3_bind_parameter_index(st, ":me")) > 0)
+		sqlite3_bind_text(st, at, identity != NULL ? identity : "", -1, SQLITE_TRANSIENT);
+}
+
+int
+cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
+    enum cases_view view, int64_t now, size_t max, uint8_t **out, size_t *len, char *err,
+    size_t errlen)
+{
+#define LIST_SQL(filter)                                                                           \
+	"SELECT " CASE_COLUMNS " FROM cases WHERE " SCOPE_SQL " AND " filter " ORDER BY " OPEN_SQL \
+	" DESC, severity = 'critical' DESC, overdue DESC, due_ms, id DESC"
+	static const char *const lists[] = {
+		[CASES_VIEW_OPEN] = LIST_SQL(OPEN_SQL),
+		[CASES_VIEW_MINE] = LIST_SQL("(officer = :me OR reporter = :me)"),
+		[CASES_VIEW_ALL] = LIST_SQL("1"),
+		[CASES_VIEW_OVERDUE] = LIST_SQL(OPEN_SQL " AND :now > " DUE_SQL),
+	};
+#undef LIST_SQL
+	const char *sql = lists[view];
+	sqlite3_stmt *st = NULL;
+	cbor_item_t *root, *list;
+
+	*out = NULL;
+	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+		return -1;
+	bind_deadlines(st, c->config, now);
+	bind_scope(st, scope, identity);
+	list = rows_array(c, st, max, err, errlen);
+	sqlite3_finalize(st);
+	if (list == NULL)
+		return -1;
+	if ((root = cbor_new_definite_map(2)) == NULL || !put(root, "now", int_item(now)) ||
+	    !put(root, "cases", list)) {
+		if (root != NULL)
+			cbor_decref(&root);
+		return err_set(err, errlen, "out of memory");
+	}
+	return serialize(root, out, len, err, errlen);
+}
+
+enum cases_result
+cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, int64_t now,
+    uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	static const char *const parts[][2] = {
+		{ "case", "SELECT " CASE_COLUMNS " FROM cases WHERE id = :id" },
+		{ "steps", "SELECT id, at_ms, identity, action, note, state FROM case_steps"
+		           " WHERE case_id = :id ORDER BY id" },
+		{ "alerts",
+		    "SELECT a.id, a.rule, a.severity, a.station, a.cylinder, a.buyer_masked,"
+		    " a.text, a.at_ms FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"
+		    " WHERE ca.case_id = :id ORDER BY a.id" },
+		{ "evidence", "SELECT e.hash, e.name, e.type, v.size, e.step FROM case_evidence e"
+		              " JOIN evidence v ON v.hash = e.hash WHERE e.case_id = :id"
+		              " ORDER BY e.step" },
+	};
+	enum cases_result res;
+	cbor_item_t *root, *part;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	*out = NULL;
+	if ((res = case_find(c, scope, id, NULL, 0, err, errlen)) != CASES_DONE)
+		return res;
+	if ((root = cbor_new_definite_map(4)) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return CASES_ERROR;
+	}
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (store_prepare(c->db, parts[i][1], &st, err, errlen) == -1)
+			goto fail;
+		bind_deadlines(st, c->config, now);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+		if (i == 0) {
+			part = sqlite3_step(st) == SQLITE_ROW ? row_map(st) : NULL;
+			if (part == NULL)
+				err_set(err, errlen, "case %lld: %s", (long long)id,
+				    sqlite3_errmsg(c->db));
+		} else {
+			part = rows_array(c, st, 100000, err, errlen);
+		}
+		sqlite3_finalize(st);
+		if (part == NULL || !put(root, parts[i][0], part))
+			goto fail;
+	}
+	return serialize(root, out, len, err, errlen) == 0 ? CASES_DONE : CASES_ERROR;
+fail:
+	cbor_decref(&root);
+	return CASES_ERROR;
+}
+
+enum cases_result
+cases_evidence(struct county_db *c, const struct access_scope *scope, int64_t id, const char *hash,
+    uint8_t **out, size_t *len, char *type, size_t typelen, char *err, size_t errlen)
+{
+	enum cases_result res;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((res = case_find(c, scope, id, NULL, 0, err, errlen)) != CASES_DONE)
+		return res;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT v.data, e.type FROM case_evidence e JOIN evidence v ON v.hash = e.hash"
+	        " WHERE e.case_id = ? AND e.hash = ?",
+	        "it", id, hash) == -1)
+		return CASES_ERROR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		if ((*out = malloc(*len > 0 ? *len : 1)) == NULL) {
+			res = CASES_ERROR;
+			err_set(err, errlen, "out of memory");
+		} else {
+			memcpy(*out, sqlite3_column_blob(st, 0), *len);
+			str_copy(type, TEXT(st, 1), typelen);
+		}
+	} else if (rc == SQLITE_DONE) {
+		res = CASES_NOT_FOUND;
+	} else {
+		res = CASES_ERROR;
+		db_error(c, err, errlen, "evidence");
+	}
+	sqlite3_finalize(st);
+	return res;
+}
+
+/* The median of what st selects (one integer column, in order); -1 if none. */
+static int64_t
+median(sqlite3_stmt *st)
+{
+	int64_t *v = NULL, *grown, m = -1;
+	size_t n = 0, cap = 0;
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((grown = realloc(v, cap * sizeof(*v))) == NULL)
+				break;
+			v = grown;
+		}
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (n > 0)
+		m = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	free(v);
+	return m;
+}
+
+int
+cases_figures(struct county_db *c, const struct access_scope *scope, int64_t from, int64_t to,
+    int64_t now, uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	sqlite3_stmt *towns = NULL, *st = NULL;
+	cbor_item_t *root = NULL, *list = NULL, *t, *outcomes;
+	size_t n = 0, i;
+	int64_t v;
+	static const struct {
+		const char *key, *sql;
+		int median;
+	} figures[] = {
+		{ "opened",
+		    "SELECT count(*) FROM cases WHERE township = :t AND opened_ms BETWEEN :f AND :to",
+		    0 },
+		{ "closed",
+		    "SELECT count(*) FROM cases WHERE township = :t AND state = 'closed'"
+		    " AND closed_ms BETWEEN :f AND :to",
+		    0 },
+		{ "dismissed",
+		    "SELECT count(*) FROM cases WHERE township = :t AND state = 'dismissed'"
+		    " AND closed_ms BETWEEN :f AND :to",
+		    0 },
+		{ "open", "SELECT count(*) FROM cases WHERE township = :t AND " OPEN_SQL, 0 },
+		{ "overdue",
+		    "SELECT count(*) FROM cases WHERE township = :t AND " OPEN_SQL
+		    " AND :now > " DUE_SQL,
+		    0 },
+		{ "escalated",
+		    "SELECT count(*) FROM cases WHERE township = :t AND escalated_ms"
+		    " BETWEEN :f AND :to",
+		    0 },
+		{ "info_alerts",
+		    "SELECT count(*) FROM alerts WHERE township = :t AND severity NOT IN"
+		    " ('alert', 'critical') AND at_ms BETWEEN :f AND :to",
+		    0 },
+		{ "median_accept_s",
+		    "SELECT (accepted_ms - opened_ms) / 1000 FROM cases WHERE"
+		    " township = :t AND accepted_ms BETWEEN :f AND :to ORDER BY 1",
+		    1 },
+		{ "median_close_s",
+		    "SELECT (closed_ms - opened_ms) / 1000 FROM cases WHERE"
+		    " township = :t AND state = 'closed' AND closed_ms BETWEEN :f AND :to"
+		    " ORDER BY 1",
+		    1 },
+	};
+#define NFIG (sizeof(figures) / sizeof(figures[0]))
+
+	*out = NULL;
+	if (store_prepare(c->db,
+	        "SELECT DISTINCT township FROM cases WHERE " SCOPE_SQL " UNION SELECT :town WHERE"
+	        " :town <> '' ORDER BY 1",
+	        &towns, err, errlen) == -1)
+		return -1;
+	bind_scope(towns, scope, NULL);
+	while (sqlite3_step(towns) == SQLITE_ROW)
+		n++;
+	sqlite3_reset(towns);
+	/* definite arrays and maps only: every reader sizes them first */
+	if ((list = cbor_new_definite_array(n)) == NULL)
+		goto oom;
+	while (sqlite3_step(towns) == SQLITE_ROW && cbor_array_size(list) < n) {
+		const char *town = TEXT(towns, 0);
+		size_t kinds;
+
+		if ((t = cbor_new_definite_map(NFIG + 2)) == NULL)
+			goto oom;
+		if (!put(t, "township", cbor_build_string(town)))
+			goto oom_t;
+		for (i = 0; i < NFIG; i++) {
+			if (store_prepare(c->db, figures[i].sql, &st, err, errlen) == -1) {
+				cbor_decref(&t);
+				goto fail;
+			}
+			bind_deadlines(st, c->config, now);
+			sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":t"), town, -1,
+			    SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":f"), from);
+			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":to"), to);
+			if (figures[i].median)
+				v = median(st);
+			else
+				v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+				                                   : 0;
+			sqlite3_finalize(st);
+			if (!put(t, figures[i].key, int_item(v)))
+				goto oom_t;
+		}
+		if (prepare(c, &st, err, errlen,
+		        "SELECT outcome, count(*), count(*) OVER () FROM cases WHERE township = ?"
+		        " AND outcome <> '' AND decided_ms BETWEEN ? AND ? GROUP BY outcome"
+		        " ORDER BY outcome",
+		        "tii", town, from, to) == -1) {
+			cbor_decref(&t);
+			goto fail;
+		}
+		outcomes = NULL;
+		kinds = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (outcomes == NULL) {
+				kinds = (size_t)sqlite3_column_int64(st, 2);
+				outcomes = cbor_new_definite_map(kinds);
+			}
+			if (outcomes == NULL ||
+			    !put(outcomes, TEXT(st, 0), int_item(sqlite3_column_int64(st, 1))))
+				break;
+		}
+		sqlite3_finalize(st);
+		if (outcomes == NULL && kinds == 0)
+			outcomes = cbor_new_definite_map(0);
+		if (!put(t, "outcomes", outcomes) || !cbor_array_push(list, t))
+			goto oom_t;
+		cbor_decref(&t); /* the list holds it */
+	}
+	sqlite3_finalize(towns);
+	towns = NULL;
+	if ((root = cbor_new_definite_map(3)) == NULL || !put(root, "from", int_item(from)) ||
+	    !put(root, "to", int_item(to)) || !put(root, "townships", list)) {
+		list = NULL;
+		goto oom;
+	}
+	return serialize(root, out, len, err, errlen);
+oom_t:
+	cbor_decref(&t);
+oom:
+	err_set(err, errlen, "out of memory");
+fail:
+	sqlite3_finalize(towns);
+	if (list != NULL)
+		cbor_decref(&list);
+	if (root != NULL)
+		cbor_decref(&root);
+	return -1;
+#undef NFIG
+}

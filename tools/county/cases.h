@@ -1,0 +1,147 @@
+/*
+ * cases: what the county and its townships do about alerts and grid
+ * workers' reports (docs/county.md, "Cases").
+ *
+ * A case is opened by an alert of severity alert or critical (an alert of
+ * any other severity is recorded and counted, and opens nothing), or by a
+ * grid worker's report.  An alert joins an open case of the same township,
+ * rule and key (its cylinder, else its buyer, else its station) whose last
+ * alert is at most case_join_min old, so that a stream of alerts about one
+ * thing is one case.  A case's life:
+ *
+ *     new -> accepted (a named officer) -> onsite -> decided -> closed
+ *     new | accepted | onsite -> dismissed (with a reason)
+ *
+ * and at any time a comment or an evidence file.  Every step is one row of
+ * case_steps (who, when, what, note) written in the same transaction as the
+ * change it records, so a crash leaves the case before or after a step,
+ * never between.  Evidence is stored once per SHA-256 of its content, in
+ * its own table, never inline in the alert table.
+ *
+ * Deadlines (configuration, per severity) run from the opening: accept,
+ * on site, close.  A case past the deadline of its stage is overdue;
+ * cases_escalate records the first time each one is (a step "escalate" by
+ * "county"), and the overdue list shows township and time past the deadline.
+ *
+ * Who may call what is access.h's (the scope a caller was given is passed
+ * in and every case named is checked against it); which step may follow
+ * which, and what a decision needs from the catalogue, is decided here.
+ * Answers are CBOR maps whose keys are the column names of docs/county.md
+ * (times in Unix ms); the server renders them as JSON on request.
+ *
+ * Return conventions as db.h: 0 / -1 (err says why, nothing changed), and
+ * for an action that names a case an enum cases_result.  Buffers returned
+ * in *out are malloc'd and the caller frees them; after a failure there is
+ * nothing to free.  Not thread-safe on one county_db (one connection).
+ */
+#ifndef COUNTY_CASES_H
+#define COUNTY_CASES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "casemsg.h"
+#include "catalogue.h"
+#include "db.h"
+
+enum cases_result {
+	CASES_ERROR = -1,       /* the database failed: err says why; nothing changed */
+	CASES_DONE = 0,         /* done and committed (or it already was: a repeated request) */
+	CASES_NOT_FOUND = 1,    /* no such case: nothing changed */
+	CASES_OUT_OF_SCOPE = 2, /* it exists outside the caller's scope: nothing changed */
+	CASES_REFUSED = 3,      /* not allowed now or not valid: err says why; nothing changed */
+};
+
+/* What cases_from_alerts did. */
+struct cases_news {
+	int opened, joined, critical; /* critical: new critical cases (notify at once) */
+	char critical_township[32];   /* the township of the last of them */
+};
+
+/*
+ * Turn every alert not yet seen into a case or a join (alerts are read in
+ * id order from where the last call stopped, kept in the meta table), in
+ * one transaction per call.  Call after each ingest and each sweep: an
+ * alert committed by a run that crashed before this is picked up by the
+ * next call, never lost and never counted twice.
+ */
+int cases_from_alerts(struct county_db *c, int64_t now_ms, struct cases_news *news, char *err,
+    size_t errlen);
+
+/*
+ * One step of case rq->id (rq->step: accept, onsite, decide, close,
+ * dismiss, comment, attach) by identity inside scope, with rq's note and,
+ * when rq carries file/type/data, an evidence file.  decide needs an
+ * outcome (and power and fine as catalogue_check_decision says); dismiss
+ * and comment need a note; attach needs a file.  A request repeated after
+ * it was done (libcoap resends what it did not see answered) is CASES_DONE
+ * and adds nothing.
+ */
+enum cases_result cases_step(struct county_db *c, const struct catalogue *cat,
+    const struct access_scope *scope, const char *identity, const struct case_request *rq,
+    int64_t now_ms, char *err, size_t errlen);
+
+/*
+ * A grid worker's report: rq->kind, rq->village (routed to its township by
+ * the village list) and rq->note (what was found) are needed; place, lat
+ * and lon, code and one evidence file are optional.  Opens a case of the
+ * village's township reported by identity; *case_id gets it.  A repeated
+ * report (same reporter, kind, village and note within ten minutes) is
+ * the same case.
+ */
+enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
+    const char *identity, const struct case_request *rq, int64_t now_ms, int64_t *case_id,
+    char *err, size_t errlen);
+
+/* Move case rq->id to township rq->township (the county's decision): its
+ * state goes back to new with no officer; rq->note says why. */
+enum cases_result cases_reassign(struct county_db *c, const char *identity,
+    const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
+
+/* Record "escalate" on every open case past the deadline of its stage that
+ * has not been escalated yet; *escalated says how many. */
+int cases_escalate(struct county_db *c, int64_t now_ms, int *escalated, char *err, size_t errlen);
+
+enum cases_view {
+	CASES_VIEW_OPEN,    /* not closed or dismissed */
+	CASES_VIEW_MINE,    /* accepted by identity, or reported by identity */
+	CASES_VIEW_ALL,     /* every state */
+	CASES_VIEW_OVERDUE, /* open and past the deadline of its stage */
+};
+
+/* Parse "open", "mine", "all", "overdue"; -1 if none. */
+int cases_view_parse(const char *text, enum cases_view *view);
+
+/*
+ * Cases inside scope in view, the most urgent first (critical before
+ * alert, overdue first, then the nearest deadline), at most max: CBOR
+ * {"now": ms, "cases": [{...}, ...]}.
+ */
+int cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
+    enum cases_view view, int64_t now_ms, size_t max, uint8_t **out, size_t *len, char *err,
+    size_t errlen);
+
+/* One case with its timeline, its alerts and its evidence (without the
+ * bytes): CBOR {"case": {...}, "steps": [...], "alerts": [...],
+ * "evidence": [...]}. */
+enum cases_result cases_show(struct county_db *c, const struct access_scope *scope, int64_t id,
+    int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+/* The bytes of evidence hash (64 hex) of case id, if that case lies in
+ * scope; *type gets its media type. */
+enum cases_result cases_evidence(struct county_db *c, const struct access_scope *scope, int64_t id,
+    const char *hash, uint8_t **out, size_t *len, char *type, size_t typelen, char *err,
+    size_t errlen);
+
+/*
+ * Figures per township inside scope for cases opened in from_ms..to_ms:
+ * CBOR {"from", "to", "townships": [{"township", "opened", "closed",
+ * "dismissed", "open", "overdue", "info_alerts", "median_accept_s",
+ * "median_close_s", "outcomes": {code: n}}]}.  Medians are -1 when there
+ * is nothing to take one of.
+ */
+int cases_figures(struct county_db *c, const struct access_scope *scope, int64_t from_ms,
+    int64_t to_ms, int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+#endif

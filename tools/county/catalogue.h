@@ -1,0 +1,92 @@
+/*
+ * catalogue: the data a county ships to decide cases and route reports,
+ * read from two CSV files named in gascounty's configuration (docs/county.md,
+ * "Cases"):
+ *
+ *   - the catalogue of outcomes and penalty powers ("catalogue" key):
+ *       kind,code,name,basis,applies
+ *       outcome,fine,罚款,,amount          an outcome; "amount": needs a fine
+ *       power,P01,违法储存瓶装燃气,《城镇燃气管理条例》第四十五条,warning;fine
+ *     A power lists the outcomes it can end in.  An outcome no power lists
+ *     (no violation, referral) needs no power; one that some power lists
+ *     needs a power that lists it.
+ *   - the villages ("villages" key): village,township; a grid worker's
+ *     report names a village and goes to its township.
+ *
+ * Lines that begin with '#' are comments (anything may follow).  Every error is
+ * FILE:LINE: what is wrong.  A loaded catalogue is read-only: any thread may
+ * read it; a reload builds a new one and swaps it whole.
+ */
+#ifndef COUNTY_CATALOGUE_H
+#define COUNTY_CATALOGUE_H
+
+#include <stddef.h>
+
+#define CATALOGUE_CODE 24   /* code, including the NUL */
+#define CATALOGUE_NAME 128  /* name in Chinese (UTF-8) */
+#define CATALOGUE_BASIS 256 /* legal basis */
+#define CATALOGUE_MAX_OUTCOMES 16
+#define CATALOGUE_MAX_ITEMS 1000
+
+struct catalogue_outcome {
+	char code[CATALOGUE_CODE];
+	char name[CATALOGUE_NAME];
+	int amount;  /* 1: a decision with this outcome must give a fine amount */
+	int powered; /* 1: some power lists it, so a decision must name one */
+};
+
+struct catalogue_power {
+	char code[CATALOGUE_CODE];
+	char name[CATALOGUE_NAME];
+	char basis[CATALOGUE_BASIS];
+	size_t noutcomes;
+	int outcomes[CATALOGUE_MAX_OUTCOMES]; /* indexes into outcomes[] */
+};
+
+struct catalogue_village {
+	char village[CATALOGUE_NAME];
+	char township[CATALOGUE_CODE];
+};
+
+struct catalogue {
+	size_t noutcomes, npowers, nvillages;
+	struct catalogue_outcome *outcomes;
+	struct catalogue_power *powers;
+	struct catalogue_village *villages;
+};
+
+/*
+ * Load the catalogue file (path NULL or "": none) and the villages file
+ * (the same) into *cat.  On failure *cat is empty and err holds the first
+ * problem as FILE:LINE: ...; on success the caller frees with
+ * catalogue_free.
+ */
+int catalogue_load(const char *catalogue_path, const char *villages_path, struct catalogue *cat,
+    char *err, size_t errlen);
+/* The same from buffers (name is used in messages): catalogue_parse starts
+ * *cat afresh, catalogue_parse_villages adds the villages to it; on
+ * failure either leaves *cat empty. */
+int catalogue_parse(const char *name, const char *buf, size_t len, struct catalogue *cat, char *err,
+    size_t errlen);
+int catalogue_parse_villages(const char *name, const char *buf, size_t len, struct catalogue *cat,
+    char *err, size_t errlen);
+void catalogue_free(struct catalogue *cat);
+
+/* Look-ups; NULL when there is no such code or village. */
+const struct catalogue_outcome *catalogue_outcome(const struct catalogue *cat, const char *code);
+const struct catalogue_power *catalogue_power(const struct catalogue *cat, const char *code);
+const char *catalogue_township_of(const struct catalogue *cat, const char *village);
+
+/*
+ * May a case be decided with outcome, power (NULL or "": none) and fine
+ * (yuan)?  0 if so; -1 with the reason in err (unknown outcome, a power
+ * needed or not allowed, an amount missing or not wanted).
+ */
+int catalogue_check_decision(const struct catalogue *cat, const char *outcome, const char *power,
+    long long fine, char *err, size_t errlen);
+
+/* The catalogue as CBOR (outcomes and powers, for GET /cases/catalogue);
+ * *out malloc'd, caller frees.  -1 when out of memory. */
+int catalogue_encode(const struct catalogue *cat, unsigned char **out, size_t *len);
+
+#endif

@@ -1,0 +1,657 @@
+/*
+ * gaswatch's case commands: list, show, accept, step, attach, decide,
+ * close, report, reassign, overdue, figures, catalogue (docs/county.md,
+ * "Cases"; the resources of docs/protocol.md).
+ *
+ * Requests are encoded by the county library's casemsg (one description
+ * of each field for both sides); answers are asked for as JSON and read
+ * with jansson, so --json prints exactly what the county sent.  Times are
+ * shown in local time (TZ) with their offset.  A refusal by the county
+ * (4.03) exits 3 with the county's reason; a step the county would not
+ * take (4.00) exits 1 with its reason.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casemsg.h"
+#include "coaplink.h"
+#include "gaswatch.h"
+#include "i18n.h"
+#include "timetext.h"
+#include "util.h"
+
+#define CASE_TIMEOUT_MS 30000
+
+/* The county's one-line reason, printable and bounded. */
+static void
+reason_of(const struct coaplink_response *resp, char *out, size_t size)
+{
+	size_t n = resp->len < size - 1 ? resp->len : size - 1, i;
+
+	for (i = 0; i < n; i++)
+		out[i] = resp->data[i] >= ' ' || (resp->data[i] & 0x80) ? (char)resp->data[i] : '?';
+	out[n] = '\0';
+}
+
+/*
+ * One request; with *answer != NULL the JSON body is parsed into it.
+ * Returns 0 on 2.xx, else the exit status after saying why.
+ */
+static int
+ask(const struct options *o, const char *method, const char *path, const char *query,
+    const uint8_t *payload, size_t len, json_t **answer, char **raw)
+{
+	struct coaplink_response resp;
+	struct coaplink *link = NULL;
+	char err[256], reason[300];
+	int rc;
+
+	if (answer != NULL)
+		*answer = NULL;
+	if (raw != NULL)
+		*raw = NULL;
+	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "gaswatch: %s\n", err);
+		return 1;
+	}
+	rc = coaplink_request(link, method, path, query,
+	    payload != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE,
+	    answer != NULL ? COAPLINK_FORMAT_JSON : COAPLINK_NONE, payload, len, CASE_TIMEOUT_MS,
+	    &resp, err, sizeof(err));
+	coaplink_free(link);
+	if (rc == -1) {
+		fprintf(stderr, "gaswatch: %s\n", err);
+		return 1;
+	}
+	reason_of(&resp, reason, sizeof(reason));
+	if (resp.code / 100 == 2) {
+		if (answer != NULL) {
+			json_error_t jerr;
+
+			*answer = json_loadb((const char *)resp.data, resp.len, 0, &jerr);
+			if (*answer == NULL) {
+				fprintf(stderr,
+				    _("gaswatch: the county's answer is not JSON: %s\n"),
+				    jerr.text);
+				coaplink_response_free(&resp);
+				return 1;
+			}
+			if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
+				memcpy(*raw, resp.data, resp.len);
+				(*raw)[resp.len] = '\0';
+			}
+		} else if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
+			memcpy(*raw, resp.data, resp.len);
+			(*raw)[resp.len] = '\0';
+		}
+		coaplink_response_free(&resp);
+		return 0;
+	}
+	coaplink_response_free(&resp);
+	switch (resp.code) {
+	case 403:
+		fprintf(stderr, _("gaswatch: refused by the county: %s\n"),
+		    reason[0] != '\0' ? reason : "-");
+		return 3;
+	case 404:
+		fprintf(stderr, _("gaswatch: not found: %s\n"), reason[0] != '\0' ? reason : "-");
+		return 1;
+	case 400:
+		fprintf(stderr, _("gaswatch: the county did not take it: %s\n"),
+		    reason[0] != '\0' ? reason : "-");
+		return 1;
+	default:
+		fprintf(stderr, _("gaswatch: county answered %d.%02d: %s\n"), resp.code / 100,
+		    resp.code % 100, reason[0] != '\0' ? reason : "-");
+		return 1;
+	}
+}
+
+static const char *
+str(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL && s[0] != '\0' ? s : "-";
+}
+
+static long long
+num(json_t *obj, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+static void
+when(long long ms, char out[TIMETEXT_MAX])
+{
+	if (ms <= 0)
+		str_copy(out, "-", TIMETEXT_MAX);
+	else
+		timetext_format(ms, TIMETEXT_MINUTE, out);
+}
+
+/* Words the county sends, as a person reads them. */
+static const char *
+word(const char *w)
+{
+	static const struct {
+		const char *word, *shown;
+	} words[] = {
+		{ "new", N_("new") },
+		{ "accepted", N_("accepted") },
+		{ "onsite", N_("on site") },
+		{ "decided", N_("decided") },
+		{ "closed", N_("closed") },
+		{ "dismissed", N_("dismissed") },
+		{ "alert", N_("alert") },
+		{ "critical", N_("critical") },
+		{ "open", N_("opened") },
+		{ "join", N_("alert joined") },
+		{ "accept", N_("accepted") },
+		{ "decide", N_("decided") },
+		{ "close", N_("closed") },
+		{ "dismiss", N_("dismissed") },
+		{ "comment", N_("comment") },
+		{ "attach", N_("evidence") },
+		{ "report", N_("reported") },
+		{ "reassign", N_("reassigned") },
+		{ "escalate", N_("escalated to the county") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i].word, w) == 0)
+			return _(words[i].shown);
+	return w;
+}
+
+/* "3h 05m" of seconds. */
+static void
+span(long long s, char *out, size_t size)
+{
+	if (s >= 86400)
+		snprintf(out, size, _("%lldd %02lldh"), s / 86400, s % 86400 / 3600);
+	else
+		snprintf(out, size, _("%lldh %02lldm"), s / 3600, s % 3600 / 60);
+}
+
+static void
+print_list(json_t *answer)
+{
+	json_t *list = json_object_get(answer, "cases"), *c;
+	char due[TIMETEXT_MAX], late[32];
+	size_t i;
+
+	if (json_array_size(list) == 0) {
+		printf("%s", _("no cases\n"));
+		return;
+	}
+	printf(_("%-6s %-8s %-10s %-9s %-24s %-30s %s\n"), _("ID"), _("SEVERITY"), _("STATE"),
+	    _("TOWNSHIP"), _("OFFICER"), _("DUE"), _("WHAT"));
+	json_array_foreach(list, i, c)
+	{
+		when(num(c, "due_ms"), due);
+		late[0] = '\0';
+		if (num(c, "overdue"))
+			span(num(c, "overdue_s"), late, sizeof(late));
+		printf("%-6lld %-8s %-10s %-9s %-24s %s%s%s%s%s %s\n", num(c, "id"),
+		    word(str(c, "severity")), word(str(c, "state")), str(c, "township"),
+		    str(c, "officer"), due, late[0] ? " (" : "", late[0] ? _("overdue ") : "", late,
+		    late[0] ? ")" : "", str(c, "title"));
+	}
+}
+
+static int
+parse_id(const char *text, int64_t *id)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0' || *id <= 0) {
+		fprintf(stderr, _("gaswatch: '%s' is not a case id\n"), text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+list(const struct options *o, const char *path, const char *view)
+{
+	char query[32], *raw = NULL;
+	json_t *answer;
+	int rc;
+
+	if (view != NULL)
+		snprintf(query, sizeof(query), "view=%s", view);
+	rc = ask(o, "GET", path, view != NULL ? query : NULL, NULL, 0, &answer, &raw);
+	if (rc != 0)
+		return rc;
+	if (o->json)
+		printf("%s\n", raw);
+	else
+		print_list(answer);
+	free(raw);
+	json_decref(answer);
+	return 0;
+}
+
+int
+cases_run_list(const struct options *o, int argc, char **argv)
+{
+	enum { N = 4 };
+	static const char *const views[N] = { "open", "mine", "all", "overdue" };
+	int i;
+
+	if (argc > 1) {
+		fprintf(stderr, _("gaswatch: unexpected '%s'\n"), argv[1]);
+		return 2;
+	}
+	for (i = 0; o->view != NULL && i < N; i++)
+		if (strcmp(o->view, views[i]) == 0)
+			break;
+	if (i == N) {
+		fprintf(stderr, "%s", _("gaswatch: --view is open, mine, all or overdue\n"));
+		return 2;
+	}
+	return list(o, "cases", o->view != NULL ? o->view : "open");
+}
+
+int
+cases_run_overdue(const struct options *o, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, _("gaswatch: unexpected '%s'\n"), argv[1]);
+		return 2;
+	}
+	return list(o, "cases/overdue", NULL);
+}
+
+int
+cases_run_show(const struct options *o, int argc, char **argv)
+{
+	char query[32], *raw = NULL, t[TIMETEXT_MAX], due[TIMETEXT_MAX];
+	json_t *answer, *c, *v;
+	int64_t id;
+	size_t i;
+	int rc;
+
+	if (argc != 2 || parse_id(argv[1], &id) == -1)
+		return 2;
+	snprintf(query, sizeof(query), "id=%lld", (long long)id);
+	if ((rc = ask(o, "GET", "cases/show", query, NULL, 0, &answer, &raw)) != 0)
+		return rc;
+	if (o->json) {
+		printf("%s\n", raw);
+		goto out;
+	}
+	c = json_object_get(answer, "case");
+	when(num(c, "due_ms"), due);
+	printf(_("case %lld  %s  %s  township %s\n"), num(c, "id"), word(str(c, "severity")),
+	    word(str(c, "state")), str(c, "township"));
+	printf(_("  what:     %s (%s)\n"), str(c, "title"), str(c, "kind"));
+	if (strcmp(str(c, "station"), "-") != 0 || strcmp(str(c, "cylinder"), "-") != 0)
+		printf(_("  station:  %s   cylinder: %s   buyer: %s\n"), str(c, "station"),
+		    str(c, "cylinder"), str(c, "buyer_masked"));
+	if (strcmp(str(c, "reporter"), "-") != 0)
+		printf(_("  reported: %s in %s, %s (%s, %s)\n"), str(c, "reporter"),
+		    str(c, "village"), str(c, "place"), str(c, "lat"), str(c, "lon"));
+	printf(_("  officer:  %s\n"), str(c, "officer"));
+	when(num(c, "opened_ms"), t);
+	printf(_("  opened:   %s   due: %s%s\n"), t, due, num(c, "overdue") ? _("  OVERDUE") : "");
+	if (strcmp(str(c, "outcome"), "-") != 0)
+		printf(_("  outcome:  %s  power: %s  fine: %lld yuan\n"), str(c, "outcome"),
+		    str(c, "power"), num(c, "fine_yuan"));
+	printf("%s", _("timeline:\n"));
+	json_array_foreach(json_object_get(answer, "steps"), i, v)
+	{
+		when(num(v, "at_ms"), t);
+		printf("  %s  %-24s %-14s %s\n", t, str(v, "identity"), word(str(v, "action")),
+		    strcmp(str(v, "note"), "-") != 0 ? str(v, "note") : "");
+	}
+	if (json_array_size(json_object_get(answer, "evidence")) > 0)
+		printf("%s", _("evidence:\n"));
+	json_array_foreach(json_object_get(answer, "evidence"), i, v)
+	    printf("  %s  %s  %s  %lld bytes\n", str(v, "hash"), str(v, "name"), str(v, "type"),
+	        num(v, "size"));
+out:
+	free(raw);
+	json_decref(answer);
+	return 0;
+}
+
+/* Send one case request (r) to path; prints what was done. */
+static int
+send_request(const struct options *o, const char *path, const struct case_request *r,
+    const char *done)
+{
+	uint8_t *payload;
+	size_t len;
+	char *raw = NULL;
+	int rc;
+
+	if (casemsg_encode(r, &payload, &len) == -1) {
+		fprintf(stderr, "%s", _("gaswatch: the request does not fit its bounds\n"));
+		return 2;
+	}
+	rc = ask(o, "POST", path, NULL, payload, len, NULL, &raw);
+	free(payload);
+	if (rc == 0) {
+		if (o->json) {
+			json_t *j =
+			    json_pack("{s:b, s:s}", "done", 1, "answer", raw != NULL ? raw : "");
+			char *text = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+
+			printf("%s\n", text != NULL ? text : "{\"done\":true}");
+			free(text);
+			json_decref(j);
+		} else
+			printf("%s%s%s\n", done, raw != NULL && raw[0] != '\0' ? " " : "",
+			    raw != NULL ? raw : "");
+	}
+	free(raw);
+	return rc;
+}
+
+static int
+set_note(const struct options *o, struct case_request *r)
+{
+	if (o->note == NULL)
+		return 0;
+	if (strlen(o->note) >= sizeof(r->note) || !casemsg_text_ok(o->note, strlen(o->note), 1)) {
+		fprintf(stderr, _("gaswatch: the note must be UTF-8 text of at most %zu bytes\n"),
+		    sizeof(r->note) - 1);
+		return -1;
+	}
+	str_copy(r->note, o->note, sizeof(r->note));
+	casemsg_set(r, CASEMSG_NOTE_F);
+	return 0;
+}
+
+/* --photo/attach: the whole file as evidence. */
+static int
+set_file(struct case_request *r, const char *path, const char *type)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = { { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" }, { ".png", "image/png" },
+		{ ".pdf", "application/pdf" }, { ".txt", "text/plain" } };
+	const char *base = strrchr(path, '/'), *dot;
+	FILE *fp = fopen(path, "rb");
+	size_t i;
+
+	if (fp == NULL) {
+		fprintf(stderr, "gaswatch: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if ((r->data = malloc(CASEMSG_MAX_EVIDENCE + 1)) == NULL) {
+		fclose(fp);
+		return -1;
+	}
+	r->data_len = fread(r->data, 1, CASEMSG_MAX_EVIDENCE + 1, fp);
+	fclose(fp);
+	if (r->data_len == 0 || r->data_len > CASEMSG_MAX_EVIDENCE) {
+		fprintf(stderr, _("gaswatch: %s: empty or larger than %u bytes\n"), path,
+		    CASEMSG_MAX_EVIDENCE);
+		casemsg_free(r);
+		return -1;
+	}
+	base = base != NULL ? base + 1 : path;
+	str_copy(r->file, base, sizeof(r->file));
+	if (type == NULL) {
+		type = "application/octet-stream";
+		dot = strrchr(base, '.');
+		for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+			if (strcasecmp(dot, types[i].ext) == 0)
+				type = types[i].type;
+	}
+	str_copy(r->type, type, sizeof(r->type));
+	casemsg_set(r, CASEMSG_DATA);
+	casemsg_set(r, CASEMSG_FILE);
+	casemsg_set(r, CASEMSG_TYPE);
+	return 0;
+}
+
+/* A step of case argv[1]. */
+static int
+do_step(const struct options *o, const char *id_text, const char *what, const char *file)
+{
+	struct case_request r;
+	char done[96];
+	int64_t id;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if (parse_id(id_text, &id) == -1)
+		return 2;
+	r.id = id;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.step, what, sizeof(r.step));
+	casemsg_set(&r, CASEMSG_STEP);
+	if (set_note(o, &r) == -1)
+		return 2;
+	if (strcmp(what, "decide") == 0) {
+		if (o->outcome == NULL) {
+			fprintf(stderr, "%s",
+			    _("gaswatch: decide needs --outcome CODE (gaswatch catalogue lists them)\n"));
+			return 2;
+		}
+		str_copy(r.outcome, o->outcome, sizeof(r.outcome));
+		casemsg_set(&r, CASEMSG_OUTCOME);
+		if (o->power != NULL) {
+			str_copy(r.power, o->power, sizeof(r.power));
+			casemsg_set(&r, CASEMSG_POWER);
+		}
+		if (o->has_fine) {
+			r.fine = o->fine;
+			casemsg_set(&r, CASEMSG_FINE);
+		}
+	}
+	if (file != NULL && set_file(&r, file, o->type) == -1)
+		return 1;
+	snprintf(done, sizeof(done), _("case %lld: %s"), (long long)id, word(what));
+	rc = send_request(o, "cases/step", &r, done);
+	casemsg_free(&r);
+	return rc;
+}
+
+int
+cases_run_accept(const struct options *o, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	return do_step(o, argv[1], "accept", o->photo);
+}
+
+int
+cases_run_step(const struct options *o, int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[2], "onsite") != 0 && strcmp(argv[2], "comment") != 0 &&
+	                     strcmp(argv[2], "dismiss") != 0)) {
+		fprintf(stderr, "%s",
+		    _("gaswatch step: ID onsite|comment|dismiss [--note TEXT]\n"));
+		return 2;
+	}
+	return do_step(o, argv[1], argv[2], o->photo);
+}
+
+int
+cases_run_attach(const struct options *o, int argc, char **argv)
+{
+	if (argc != 3)
+		return 2;
+	return do_step(o, argv[1], "attach", argv[2]);
+}
+
+int
+cases_run_decide(const struct options *o, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	return do_step(o, argv[1], "decide", o->photo);
+}
+
+int
+cases_run_close(const struct options *o, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	return do_step(o, argv[1], "close", o->photo);
+}
+
+int
+cases_run_report(const struct options *o, int argc, char **argv)
+{
+	struct case_request r;
+	int rc;
+
+	(void)argv;
+	memset(&r, 0, sizeof(r));
+	if (argc != 1 || o->kind == NULL || o->village == NULL || o->note == NULL) {
+		fprintf(stderr, "%s",
+		    _("gaswatch report: --kind, --village and --note (what you found) are needed\n"));
+		return 2;
+	}
+	if (strlen(o->kind) >= sizeof(r.kind) || strlen(o->village) >= sizeof(r.village) ||
+	    (o->place != NULL && strlen(o->place) >= sizeof(r.place)) ||
+	    (o->code != NULL && strlen(o->code) >= sizeof(r.code)) || set_note(o, &r) == -1) {
+		fprintf(stderr, "%s", _("gaswatch report: a field is too long\n"));
+		return 2;
+	}
+	str_copy(r.kind, o->kind, sizeof(r.kind));
+	str_copy(r.village, o->village, sizeof(r.village));
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_VILLAGE);
+	if (o->place != NULL) {
+		str_copy(r.place, o->place, sizeof(r.place));
+		casemsg_set(&r, CASEMSG_PLACE_F);
+	}
+	if (o->code != NULL) {
+		str_copy(r.code, o->code, sizeof(r.code));
+		casemsg_set(&r, CASEMSG_CODE);
+	}
+	if (o->has_coords) {
+		r.lat = o->lat;
+		r.lon = o->lon;
+		casemsg_set(&r, CASEMSG_LAT);
+		casemsg_set(&r, CASEMSG_LON);
+	}
+	if (o->photo != NULL && set_file(&r, o->photo, o->type) == -1)
+		return 1;
+	rc = send_request(o, "cases/report", &r, _("reported: case"));
+	casemsg_free(&r);
+	return rc;
+}
+
+int
+cases_run_reassign(const struct options *o, int argc, char **argv)
+{
+	struct case_request r;
+	char done[96];
+	int64_t id;
+
+	memset(&r, 0, sizeof(r));
+	if (argc != 2 || o->to == NULL || o->note == NULL || parse_id(argv[1], &id) == -1) {
+		fprintf(stderr, "%s", _("gaswatch reassign: ID --to TOWNSHIP --note WHY\n"));
+		return 2;
+	}
+	r.id = id;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.township, o->to, sizeof(r.township));
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	if (set_note(o, &r) == -1)
+		return 2;
+	snprintf(done, sizeof(done), _("case %lld: reassigned to %s"), (long long)id, r.township);
+	return send_request(o, "cases/reassign", &r, done);
+}
+
+int
+cases_run_figures(const struct options *o, int argc, char **argv)
+{
+	char query[160], *raw = NULL, accept[32], close[32], from[TIMETEXT_MAX], to[TIMETEXT_MAX];
+	json_t *answer, *t, *v;
+	const char *key;
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	snprintf(query, sizeof(query), "%s%s%s%s%s", o->from != NULL ? "from=" : "",
+	    o->from != NULL ? o->from : "", o->from != NULL && o->until != NULL ? "&" : "",
+	    o->until != NULL ? "to=" : "", o->until != NULL ? o->until : "");
+	if ((rc = ask(o, "GET", "cases/figures", query[0] != '\0' ? query : NULL, NULL, 0, &answer,
+	         &raw)) != 0)
+		return rc;
+	if (o->json) {
+		printf("%s\n", raw);
+		goto out;
+	}
+	when(num(answer, "from"), from);
+	when(num(answer, "to"), to);
+	printf(_("cases opened %s .. %s\n"), from, to);
+	printf(_("%-9s %6s %6s %9s %6s %7s %10s %10s  %s\n"), _("TOWNSHIP"), _("OPENED"),
+	    _("CLOSED"), _("DISMISSED"), _("OPEN"), _("OVERDUE"), _("ACCEPT"), _("CLOSE"),
+	    _("OUTCOMES"));
+	json_array_foreach(json_object_get(answer, "townships"), i, t)
+	{
+		if (num(t, "median_accept_s") < 0)
+			str_copy(accept, "-", sizeof(accept));
+		else
+			span(num(t, "median_accept_s"), accept, sizeof(accept));
+		if (num(t, "median_close_s") < 0)
+			str_copy(close, "-", sizeof(close));
+		else
+			span(num(t, "median_close_s"), close, sizeof(close));
+		printf("%-9s %6lld %6lld %9lld %6lld %7lld %10s %10s ", str(t, "township"),
+		    num(t, "opened"), num(t, "closed"), num(t, "dismissed"), num(t, "open"),
+		    num(t, "overdue"), accept, close);
+		json_object_foreach(json_object_get(t, "outcomes"), key, v)
+		    printf(" %s=%lld", key, (long long)json_integer_value(v));
+		putchar('\n');
+	}
+	printf("%s", _("ACCEPT and CLOSE are medians from opening.\n"));
+out:
+	free(raw);
+	json_decref(answer);
+	return 0;
+}
+
+int
+cases_run_catalogue(const struct options *o, int argc, char **argv)
+{
+	char *raw = NULL;
+	json_t *answer, *v, *w;
+	size_t i, j;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	if ((rc = ask(o, "GET", "cases/catalogue", NULL, NULL, 0, &answer, &raw)) != 0)
+		return rc;
+	if (o->json) {
+		printf("%s\n", raw);
+		goto out;
+	}
+	printf("%s", _("outcomes:\n"));
+	json_array_foreach(json_object_get(answer, "outcomes"), i, v)
+	    printf("  %-14s %s%s\n", str(v, "code"), str(v, "name"),
+	        json_is_true(json_object_get(v, "amount")) ? _(" (with a fine in yuan)") : "");
+	printf("%s", _("penalty powers:\n"));
+	json_array_foreach(json_object_get(answer, "powers"), i, v)
+	{
+		printf("  %-6s %s  [%s]  ->", str(v, "code"), str(v, "name"), str(v, "basis"));
+		json_array_foreach(json_object_get(v, "outcomes"), j, w)
+		    printf(" %s", json_string_value(w));
+		putchar('\n');
+	}
+out:
+	free(raw);
+	json_decref(answer);
+	return 0;
+}
