@@ -28,7 +28,7 @@ SAN      ?=
 # contact" below): never from pkg-config when this file is read, which on a
 # bare machine is before anything is installed.
 PKG_CONFIG ?= pkg-config
-PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd libargon2
+PKGS      := sqlite3 libssl libcrypto libmodbus libcoap-3-openssl libcbor jansson inih libqrencode libpng libsystemd libargon2 libmicrohttpd
 # gaslabel alone draws Chinese text on its labels (a CJK font through
 # fontconfig and FreeType): no other binary links them.
 LABEL_PKGS := freetype2 fontconfig
@@ -122,6 +122,7 @@ LIBCOUNTY  := $(BUILD)/libcounty.a
 ALL_CFLAGS += -Itools/county
 TOOL_LIBS_gascounty := $(LIBCOUNTY)
 TOOL_LIBS_gaswatch := $(LIBCOUNTY)
+TOOL_LIBS_gasweb := $(LIBCOUNTY)
 $(LIBCOUNTY): $(COUNTY_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^

@@ -4,6 +4,7 @@
 #
 #   gascounty (CoAP/DTLS-PSK) <- gasgw (4 fill lines) <- gassim (Modbus TCP)
 #   gaswatch for two townships, gastrace for the regulator
+#   gasweb, the web console (DEMO_HOLD=1 keeps it up until Enter)
 #
 # It makes county keys, mints signed codes and QR labels for a small
 # registry, imports it at the station, plays a scripted shift (good fills on
@@ -396,6 +397,50 @@ while read -r uuid line serial; do
 		bad "could not draw fill $uuid"
 	fi
 done
+
+# --- 7b. the county web console (docs/console.md) ------------------------
+step "County web console: gasweb over HTTPS beside gascounty (map, traces, public check)"
+WEB_PORT=$(free_port tcp)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+    -subj /CN=localhost -keyout "$R/web.key" -out "$R/web.crt" 2>/dev/null
+chmod 600 "$R/web.key"
+cat > "$R/web.conf" <<EOF
+[web]
+listen = 127.0.0.1
+port = $WEB_PORT
+certificate = $R/web.crt
+key = $R/web.key
+database = $R/county.db
+passwords = $R/web-passwords
+map = $top/etc/county-map.geojson
+code_key = $R/keys/county.pub
+buyer_key = $R/keys/buyer.key
+county_name = 龙游县燃气瓶监管平台
+EOF
+# the county's own registry, so that the public check page knows the cylinders
+"$BUILD/gascounty" -c "$R/county.conf" registry import "$R/registry.csv" > "$R/county-import.log" 2>&1 ||
+    bad "county registry import: $(tail -n 1 "$R/county-import.log")"
+printf 'officer-demo-1\n' | "$BUILD/gasweb" -c "$R/web.conf" passwd officer:li@330825101 > /dev/null
+printf 'regulator-demo-1\n' | "$BUILD/gasweb" -c "$R/web.conf" passwd regulator:county-office > /dev/null
+spawn gasweb "$BUILD/gasweb" -f -c "$R/web.conf"
+if wait_for 10 grep -q "listening on" "$R/gasweb.log"; then
+	say "https://127.0.0.1:$WEB_PORT/  (a certificate of its own: the browser asks once)"
+	say "accounts: officer:li@330825101 / officer-demo-1 (the station's township),"
+	say "          regulator:county-office / regulator-demo-1 (the whole county, traces)"
+	say "public check of LY-0001: https://127.0.0.1:$WEB_PORT/c/<its code>"
+	if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+		/usr/bin/python3 "$top/tools/console_shots.py" "https://127.0.0.1:$WEB_PORT" "$OUT" \
+		    regulator:county-office regulator-demo-1 "$(code_of LY-0001)" > "$R/shots.log" 2>&1
+		expect "console screenshots (phone and desk) in $OUT" \
+		    test -s "$OUT/console-phone-map.png" -a -s "$OUT/console-desk-trace.png"
+	fi
+	if [ -n "${DEMO_HOLD:-}" ]; then
+		printf '         the console stays up until you press Enter... '
+		read -r _
+	fi
+else
+	bad "gasweb did not start: $(tail -n 2 "$R/gasweb.log")"
+fi
 
 # --- 8. summary -------------------------------------------------------------
 step "Summary"

@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format libsqlite3-dev sqlite3 libssl-dev libmodbus-dev
 libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
 libpng-dev libargon2-dev libfreetype-dev libfontconfig-dev fonts-wqy-microhei libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus python3-serial-asyncio socat
-gettext locales tmux openssl file man-db groff-base procps"
+gettext locales tmux openssl file man-db groff-base procps
+libmicrohttpd-dev chromium chromium-driver python3-selenium"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -9,7 +9,7 @@
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
- *   heartbeat:STATION:TOWNSHIP   a heartbeat claiming STATION
+ *   heartbeat:STATION:TOWNSHIP[:STATUS]  a heartbeat claiming STATION (status text)
  *   ack:ID                       a disposition of alert ID
  *   casestep:ID                  a comment on case ID (casemsg.h)
  *   report:VILLAGE               a grid worker's report from VILLAGE
@@ -63,14 +63,14 @@ make_body(const char *spec, uint8_t **out, size_t *len)
 		b.records = &rec;
 		return wire_encode_batch(&b, out, len);
 	}
-	if (n == 3 && strcmp(f[0], "heartbeat") == 0) {
+	if ((n == 3 || n == 4) && strcmp(f[0], "heartbeat") == 0) {
 		struct wire_heartbeat h;
 
 		memset(&h, 0, sizeof(h));
 		str_copy(h.station, f[1], sizeof(h.station));
 		str_copy(h.township, f[2], sizeof(h.township));
 		h.at_ms = time_wall_ms();
-		str_copy(h.status, "tenant test", sizeof(h.status));
+		str_copy(h.status, n == 4 ? f[3] : "tenant test", sizeof(h.status));
 		return wire_encode_heartbeat(&h, out, len);
 	}
 	if (n == 2 && strcmp(f[0], "ack") == 0) {

@@ -19,11 +19,11 @@ check "the catalogue is in the build tree" test -f "$BUILD/locale/zh_CN/LC_MESSA
 check "msgfmt --check accepts tools/po/zh_CN.po" \
     msgfmt --check -o /dev/null "$PWD_TOP/tools/po/zh_CN.po"
 
-# Every _() and N_() message of gasgw, gasctl, gaswatch, gastrace and gasprobe (the
+# Every _() and N_() message of gasgw, gasctl, gaswatch, gastrace, gasprobe and gasweb (the
 # curve picture's title; plot.c's words are in gateway/lib) has a translation.
 (cd "$PWD_TOP" && xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/all.pot" \
     gateway/*.c gateway/lib/*.c tools/gasctl/*.c tools/gaswatch/*.c tools/gastrace/*.c \
-    tools/gasprobe/*.c) 2>/dev/null
+    tools/gasprobe/*.c tools/gasweb/*.c) 2>/dev/null
 check "the plot's words are among the messages checked" \
     sh -c "grep -q '^msgid \"time (s)\"' '$T/all.pot' && grep -q 'station %s line %d' '$T/all.pot'"
 msgmerge -q --no-fuzzy-matching -o "$T/merged.po" "$PWD_TOP/tools/po/zh_CN.po" "$T/all.pot"

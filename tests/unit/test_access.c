@@ -160,6 +160,7 @@ static const struct matrix_row {
 	{ ACCESS_CASES_OVERDUE, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
 	{ ACCESS_CASES_FIGURES, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
 	{ ACCESS_HISTORY_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
+	{ ACCESS_MAP_READ, NO, NO, ALL, OWN, NO, 1, "regulators and officers only" },
 };
 
 static void

@@ -72,6 +72,11 @@ static const struct action_row {
 	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 	[ACCESS_HISTORY_READ] = { "history.read", 1,
 	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	/* the console's map (gasweb): an officer sees the own township's
+	 * stations, a regulator every one; audited as the station list is */
+	[ACCESS_MAP_READ] = { "map.read", 1,
+	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 };
 
 static int

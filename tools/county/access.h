@@ -79,6 +79,7 @@ enum access_action {
 	ACCESS_CASES_OVERDUE,   /* the list of cases past a deadline */
 	ACCESS_CASES_FIGURES,   /* figures per township and period */
 	ACCESS_HISTORY_READ,    /* a cylinder's registry history (every change, who made it) */
+	ACCESS_MAP_READ,        /* the console's map: townships, stations and their health */
 	ACCESS_ACTION_COUNT
 };
 

@@ -1,0 +1,290 @@
+#!/usr/bin/python3
+"""Drive the county console (gasweb) in headless Chromium (t_console.sh).
+
+usage: console_browser.py BASE_URL SHOT_DIR   (GOOD_CODE in the environment)
+
+Prints one "ok - ..." or "not ok - ..." line per check and "# done" at the
+end.  The people and data are the ones t_console.sh set up: officer:li@TA,
+officer:wang@TB, regulator:alice; stations S01 (TA) and S02 (TB).
+"""
+import http.client
+import os
+import ssl
+import struct
+import sys
+import urllib.parse
+import zlib
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE, SHOTS = sys.argv[1], sys.argv[2]
+HOST = urllib.parse.urlparse(BASE)
+failed = 0
+
+
+def check(what, cond):
+    global failed
+    if cond:
+        print("ok - " + what, flush=True)
+    else:
+        failed += 1
+        print("not ok - " + what, flush=True)
+
+
+def browser(width, height, lang="zh-CN,zh"):
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors",
+              "--disable-dev-shm-usage", "--window-size=%d,%d" % (width, height)):
+        o.add_argument(a)
+    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+    d.set_window_size(width, height)
+    # a desktop window has a minimum width (about 500 px): a phone's is emulated
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    return d
+
+
+def wait_css(d, css, seconds=30):
+    try:
+        return WebDriverWait(d, seconds).until(
+            EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    except TimeoutException:
+        return None
+
+
+def sign_in(d, identity, password):
+    d.get(BASE + "/signin")
+    wait_css(d, "#identity")
+    d.find_element(By.ID, "identity").send_keys(identity)
+    d.find_element(By.ID, "password").send_keys(password)
+    d.find_element(By.ID, "go").click()
+
+
+def cookie_of(d):
+    for c in d.get_cookies():
+        if c["name"] == "__Host-gasweb":
+            return c
+    return None
+
+
+def raw(method, path, cookie=None, body=None, headers=None):
+    """One request outside the browser: (status, headers, body)."""
+    ctx = ssl._create_unverified_context()
+    c = http.client.HTTPSConnection(HOST.hostname, HOST.port, context=ctx, timeout=20)
+    h = dict(headers or {})
+    if cookie:
+        h["Cookie"] = "__Host-gasweb=" + cookie
+    if body is not None:
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+        body = urllib.parse.urlencode(body)
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    out = (r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read())
+    c.close()
+    return out
+
+
+def png_colours(path):
+    """How many distinct pixel byte values a PNG's image data has (1: blank)."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return 0
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    return len(set(zlib.decompress(idat)))
+
+
+def shot(d, name):
+    path = os.path.join(SHOTS, name)
+    d.save_screenshot(path)
+    check("screenshot %s is not blank" % name, png_colours(path) > 8)
+
+
+def no_sideways_scroll(d):
+    return d.execute_script(
+        "return window.innerWidth == 360"
+        " && document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# ---- an officer on a phone ---------------------------------------------------------------
+phone = browser(360, 740)
+try:
+    phone.get(BASE + "/map")
+    check("signed out, the map sends to the sign-in page", "/signin" in phone.current_url)
+    check("the sign-in page is in Chinese by default", "登录" in phone.page_source)
+    shot(phone, "phone-signin.png")
+    sign_in(phone, "officer:li@TA", "li-password-1")
+    check("the officer lands on the map", wait_css(phone, "#map") is not None
+          and phone.current_url.endswith("/map"))
+    c = cookie_of(phone)
+    check("the session cookie is HttpOnly, Secure and SameSite=Strict",
+          c is not None and c["httpOnly"] and c["secure"] and c.get("sameSite") == "Strict")
+    cards = sorted(e.text for e in phone.find_elements(By.CSS_SELECTOR, "#stations .sid"))
+    check("the officer of TA sees TA's stations and not TB's S02 (%s)" % cards,
+          cards == ["<script>window.xss=4</script>", "S01"])
+    check("a station named with a script shows its name as text",
+          "<script>window.xss=4</script>" in cards)
+    check("the officer's station card offers no trace",
+          len(phone.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 0)
+    check("TA's stations are drawn as pins on the map",
+          len(phone.find_elements(By.CSS_SELECTOR, "#map circle.pin")) == 2)
+    check("TA is shaded by its open alert",
+          len(phone.find_elements(By.CSS_SELECTOR, "#map g.t1[data-township='TA']")) == 1)
+    check("S01 has its fills of today",
+          phone.find_element(By.CSS_SELECTOR, "#st-S01 .fills").text == "4")
+    note = phone.find_element(By.CSS_SELECTOR, "#st-S01 .note").text
+    check("a station's status with markup shows as text",
+          "<script>window.xss=3</script>" in note and "<b>bold</b>" in note)
+    check("no script of a station ran", phone.execute_script("return window.xss") is None)
+    check("360 px: no sideways scrolling on the map", no_sideways_scroll(phone))
+    shot(phone, "phone-map.png")
+
+    # the regulator's trace, asked by an officer: 403, in the browser and on the wire
+    phone.get(BASE + "/trace?kind=station&key=S01")
+    check("an officer gets the refusal page for a regulator's URL",
+          wait_css(phone, "#error") is not None and "403" in phone.page_source
+          and "LY-0002" not in phone.page_source)
+    token = cookie_of(phone)["value"]
+    st, _, _ = raw("GET", "/trace?kind=station&key=S01", token)
+    check("an officer's trace request is answered 403 (%d)" % st, st == 403)
+    st, _, _ = raw("GET", "/trace.csv?kind=station&key=S01", token)
+    check("an officer's CSV export is answered 403 (%d)" % st, st == 403)
+
+    # CSRF: a state change without the session's token, or from another origin
+    st, _, _ = raw("POST", "/signout", token, {"csrf": "0" * 64})
+    check("sign-out with a forged CSRF token is refused (%d)" % st, st == 403)
+    st, _, _ = raw("POST", "/signout", token, {})
+    check("sign-out without a CSRF token is refused (%d)" % st, st == 403)
+    csrf = phone.find_element(By.CSS_SELECTOR, "form[action='/signout'] input[name=csrf]")
+    st, _, _ = raw("POST", "/signout", token, {"csrf": csrf.get_attribute("value")},
+                   {"Origin": "https://evil.example", "Host": HOST.netloc})
+    check("sign-out from another origin is refused (%d)" % st, st == 403)
+    st, _, _ = raw("GET", "/map", token)
+    check("the session survived the forged requests (%d)" % st, st == 200)
+
+    # sign-out ends the session
+    phone.find_element(By.ID, "signout").click()
+    wait_css(phone, "#identity")
+    check("sign-out returns to the sign-in page", "/signin" in phone.current_url)
+    st, h, _ = raw("GET", "/map", token)
+    check("the old session no longer opens the map (%d)" % st,
+          st == 303 and h.get("location") == "/signin")
+
+    # the public check page on a phone
+    good = os.environ["GOOD_CODE"]
+    phone.get(BASE + "/c/" + urllib.parse.quote(good, safe=""))
+    v = wait_css(phone, "#verdict")
+    check("a genuine code is shown as valid", v is not None and "valid" in v.get_attribute("class")
+          and "invalid" not in v.get_attribute("class"))
+    check("the check page shows status, owner and next inspection",
+          phone.find_element(By.ID, "status").text == "在用"
+          and phone.find_element(By.ID, "owner").text == "Longyou Gas Co."
+          and phone.find_element(By.ID, "next").text == "2028-05-10")
+    last = phone.find_element(By.ID, "lastfill").text
+    check("the last fill is its day and station only (%s)" % last,
+          "S01" in last and ":" not in last)
+    check("the check page reveals no buyer",
+          "330***********1234" not in phone.page_source and "household" not in phone.page_source)
+    check("the hotline is on the check page", "0570-12345" in phone.page_source)
+    check("360 px: no sideways scrolling on the check page", no_sideways_scroll(phone))
+    shot(phone, "phone-check.png")
+    # as a label's QR carries it: upper-case path, only space and '%' escaped
+    label = BASE + "/C/" + good.replace("%", "%25").replace(" ", "%20")
+    phone.get(label)
+    v = wait_css(phone, "#verdict")
+    check("the label's URL form (/C/, %20 and %25) opens the same check",
+          v is not None and "invalid" not in v.get_attribute("class")
+          and phone.find_element(By.ID, "owner").text == "Longyou Gas Co.")
+    # one base45 character changed: the signature no longer holds
+    i = len(good) - 5
+    forged = good[:i] + ("A" if good[i] != "A" else "B") + good[i + 1:]
+    phone.get(BASE + "/c/" + urllib.parse.quote(forged, safe=""))
+    v = wait_css(phone, "#verdict")
+    check("a forged code is shown as invalid", v is not None
+          and "invalid" in v.get_attribute("class") and "#owner" not in phone.page_source
+          and "Longyou Gas" not in phone.page_source)
+    st, _, _ = raw("GET", "/c/" + urllib.parse.quote(forged, safe=""))
+    check("a forged code is answered 404 (%d)" % st, st == 404)
+
+    # lock-out: three wrong passwords lock the account, even for the right one
+    for n in range(3):
+        sign_in(phone, "officer:wang@TB", "wrong-guess-%d" % n)
+        wait_css(phone, "#error")
+    sign_in(phone, "officer:wang@TB", "wang-password-1")
+    e = wait_css(phone, "#error")
+    check("after 3 wrong passwords the right one is refused: locked",
+          e is not None and "锁定" in e.text and "/signin" in phone.current_url)
+finally:
+    phone.quit()
+
+# ---- a regulator at a desk, in English ------------------------------------------------
+desk = browser(1366, 900, "en-GB,en")
+try:
+    desk.get(BASE + "/signin")
+    st, h, body = raw("GET", "/signin", None, None, {"Accept-Language": "en-GB,en;q=0.9"})
+    check("Accept-Language: en gives English", b"Sign in" in body)
+    csp = h.get("content-security-policy", "")
+    check("pages carry a CSP without inline script and no framing",
+          "script-src 'self'" in csp and "unsafe-inline" not in csp
+          and "frame-ancestors 'none'" in csp and h.get("x-frame-options") == "DENY")
+    sign_in(desk, "regulator:alice", "alice-password-1")
+    wait_css(desk, "#map")
+    cards = sorted(e.text for e in desk.find_elements(By.CSS_SELECTOR, "#stations .sid"))
+    check("the regulator sees every station (%s)" % cards,
+          cards == ["<script>window.xss=4</script>", "S01", "S02"])
+    shot(desk, "desk-map.png")
+    check("a regulator's station card links to its trace",
+          len(desk.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 1)
+    desk.get(BASE + "/trace")
+    wait_css(desk, "#key").send_keys("S01")
+    desk.find_element(By.CSS_SELECTOR, "#kind option[value=station]").click()
+    desk.find_element(By.ID, "search").click()
+    wait_css(desk, "#trace")
+    rows = desk.find_elements(By.CSS_SELECTOR, "#trace tbody tr")
+    check("the first page of S01's trace has 2 records", len(rows) == 2)
+    text = desk.find_element(By.ID, "trace").text
+    seen = text
+    nxt = desk.find_elements(By.ID, "next")
+    check("a next page is offered", len(nxt) == 1)
+    if nxt:
+        nxt[0].click()
+        wait_css(desk, "#trace")
+        seen += desk.find_element(By.ID, "trace").text
+    check("a cylinder named with a script shows as text",
+          "<script>window.xss=1</script>" in seen)
+    check("no script from the records ran", desk.execute_script("return window.xss") is None)
+    shot(desk, "desk-trace.png")
+    # a buyer by number: hashed by the console, the trace by the hashed id
+    desk.get(BASE + "/trace")
+    wait_css(desk, "#number").send_keys(os.environ["BUYER_NUMBER"])
+    desk.find_element(By.ID, "buyersearch").click()
+    wait_css(desk, "#trace")
+    check("a buyer's number finds that buyer's fill (LY-0009)",
+          "LY-0009" in desk.find_element(By.ID, "trace").text
+          and len(desk.find_elements(By.CSS_SELECTOR, "#trace tbody tr")) == 1)
+    check("the number is not in the page or its URL",
+          os.environ["BUYER_NUMBER"] not in desk.page_source
+          and os.environ["BUYER_NUMBER"] not in desk.current_url)
+    token = cookie_of(desk)["value"]
+    st, h, body = raw("GET", "/trace.csv?kind=station&key=S01", token)
+    lines = body.decode().strip().split("\r\n")
+    check("the CSV export has every record of S01 (%d lines)" % len(lines),
+          st == 200 and h.get("content-type", "").startswith("text/csv") and len(lines) == 5)
+    check("the CSV keeps the script as a quoted field",
+          '"<script>window.xss=1</script>"' in body.decode())
+finally:
+    desk.quit()
+
+print("# done")
+sys.exit(1 if failed else 0)

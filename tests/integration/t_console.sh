@@ -1,0 +1,175 @@
+#!/bin/sh
+# The county console (gasweb) in a real headless Chromium driven by Selenium,
+# against a real gascounty fed over DTLS by real station identities
+# (batches made by the project's encoder, tests/helpers/batchgen): sign-in
+# on a phone, the map with each station's health, a regulator's trace with
+# its pages, CSV and audit rows, another township's officer refused (403),
+# CSRF and XSS attempts that fail, lock-out after wrong passwords, sign-out,
+# and the public cylinder check for a genuine and a forged code.
+# Screenshots at phone and desk sizes are kept in $T/shots and checked to
+# be more than one colour (tests/integration/console_browser.py).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+
+for p in /usr/bin/chromium /usr/bin/chromedriver; do
+	[ -x "$p" ] || { fail "$p is missing (make deps)"; finish; }
+done
+
+county_keys
+# a station whose very name is markup (an identity may hold any printable
+# character but ':' and space): its key file has a plain name
+XSS_STATION='<script>window.xss=4</script>'
+key_file "station:$XSS_STATION" "$T/station_xss.key"
+echo "station:$XSS_STATION $(tr -d '\n' <"$T/station_xss.key")" >>"$T/ids"
+COUNTY_EXTRA="c03_silent_s = 3600"
+county_start || { fail "gascounty did not start"; finish; }
+
+# --- what the county holds: two stations in two townships, records with
+# hostile text, a heartbeat whose status is a script -------------------------
+send() { # STATION FILE: POST the batch as station:STATION
+	"$BUILD/tests/coapreq" -p "$CPORT" -u "station:$1" -k "$T/station_$1.key" -m POST \
+	    -P records -f "$2" -j -t 8000 >"$2.out" 2>>"$T/coapreq.err"
+}
+XSS_CYL='<script>window.xss=1</script>'
+# a real-name buyer: the county holds only the HMAC of the number under the
+# county buyer key (docs/buyers.md); the console must hash what a regulator
+# types the same way, and keep the number nowhere
+"$BUILD/gaslabel" buyerkey --out "$T/buyer.key" >/dev/null
+BUYER_NUMBER=330825198804120010
+BUYER_ID=$(printf '%s' "$BUYER_NUMBER" |
+    openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(tr -d '\n' <"$T/buyer.key")" -r | cut -d' ' -f1)
+"$BUILD/tests/batchgen" -s S01 -t TA "cyl=LY-0001" "cyl=LY-0002" "cyl=$XSS_CYL" \
+    "cyl=LY-0001,rule=R05" >"$T/s01.cbor"
+"$BUILD/tests/batchgen" -s S02 -t TB "cyl=LY-0003,btown=TB" "cyl=LY-0009,buyer=$BUYER_ID" \
+    >"$T/s02.cbor"
+send S01 "$T/s01.cbor"
+send S02 "$T/s02.cbor"
+check "the county took both stations' records" \
+    sql_eventually 10 "SELECT COUNT(*) FROM records" 6
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST \
+    -P heartbeat -b 'heartbeat:S01:TA:<b>bold</b><script>window.xss=3</script>' -j \
+    >"$T/hb.out" 2>>"$T/coapreq.err"
+"$BUILD/tests/coapreq" -p "$CPORT" -u "station:$XSS_STATION" -k "$T/station_xss.key" -m POST \
+    -P heartbeat -b "heartbeat:$XSS_STATION:TA" -j >"$T/hbx.out" 2>>"$T/coapreq.err"
+check "the heartbeats (one with a script for its status, one from a station named with one) were stored" \
+    sql_eventually 10 "SELECT COUNT(*) FROM heartbeats" 2
+
+# --- the county's code key, a registered cylinder and its code ---------------
+"$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null
+cat >"$T/registry.csv" <<EOF
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+LY-0001,YSP35.5,2023-03,15.2,14.9,Longyou Gas Co.,2024-05-10,active
+EOF
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \
+    --out "$T/minted" --no-labels >"$T/mint.log" 2>&1 || cat "$T/mint.log"
+GOOD=$(awk -F, '$1 == "LY-0001" { print $NF }' "$T/minted/codes.csv")
+"$BUILD/gascounty" -c "$T/county.conf" registry set LY-0001 --owner 'Longyou Gas Co.' \
+    --inspected 2024-05-10 >/dev/null 2>&1
+check "a code was minted" test -n "$GOOD"
+
+# --- the console -----------------------------------------------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
+chmod 600 "$T/web.key"
+cat >"$T/map.geojson" <<'EOF'
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"code": "TA", "name": "甲镇", "name_en": "Town A"},
+  "geometry": {"type": "Polygon", "coordinates": [[[119.10, 29.00], [119.20, 29.00],
+   [119.20, 29.10], [119.10, 29.10], [119.10, 29.00]]]}},
+ {"type": "Feature", "properties": {"code": "TB", "name": "乙镇", "name_en": "Town B"},
+  "geometry": {"type": "Polygon", "coordinates": [[[119.20, 29.00], [119.30, 29.00],
+   [119.30, 29.10], [119.20, 29.10], [119.20, 29.00]]]}},
+ {"type": "Feature", "properties": {"station": "S01"},
+  "geometry": {"type": "Point", "coordinates": [119.15, 29.05]}}
+]}
+EOF
+WPORT=$(free_port tcp)
+cat >"$T/web.conf" <<EOF
+[web]
+listen = 127.0.0.1
+port = $WPORT
+certificate = $T/web.crt
+key = $T/web.key
+database = $T/county.db
+passwords = $T/passwords
+map = $T/map.geojson
+code_key = $T/keys/county.pub
+buyer_key = $T/buyer.key
+hotline = 0570-12345
+page_rows = 2
+lockout_failures = 3
+lockout_s = 600
+EOF
+setpw() { printf '%s\n' "$2" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$1" >/dev/null; }
+setpw officer:li@TA 'li-password-1'
+setpw officer:wang@TB 'wang-password-1'
+setpw regulator:alice 'alice-password-1'
+check "passwords are argon2id hashes in a private file" \
+    all '[ "$(stat -c %a "$T/passwords")" = 600 ]' \
+    'grep -q "^officer:li@TA \$argon2id\\$" "$T/passwords"' \
+    '! grep -q "li-password-1" "$T/passwords"'
+check "gasweb -n checks the configuration" \
+    sh -c '"$0" -n -c "$1" | grep -q "configuration OK (2 townships, 1 station points)"' \
+    "$BUILD/gasweb" "$T/web.conf"
+printf '[web]\nport = 0\nnonsense = 1\n' >"$T/bad.conf"
+"$BUILD/gasweb" -n -c "$T/bad.conf" >"$T/bad.out" 2>&1
+check "gasweb -n names FILE:LINE of each bad key (exit 1)" \
+    sh -c '[ "$0" -eq 1 ] && grep -q "bad.conf:2:" "$1" && grep -q "bad.conf:3:" "$1"' $? "$T/bad.out"
+check "etc/gasweb.conf.example is what gasweb --example-config prints" \
+    sh -c '"$0" --example-config | cmp -s - "$1"' "$BUILD/gasweb" \
+    "$(dirname "$0")/../../etc/gasweb.conf.example"
+sed 's/"Point", "coordinates": \[119.15, 29.05\]/"Point", "coordinates": [500, 29.05]/' \
+    "$T/map.geojson" >"$T/badmap.geojson"
+sed "s|^map = .*|map = $T/badmap.geojson|" "$T/web.conf" >"$T/badmap.conf"
+"$BUILD/gasweb" -n -c "$T/badmap.conf" >"$T/badmap.out" 2>&1
+check "a map with a point off the globe is refused, naming the feature" \
+    sh -c '[ "$0" -eq 1 ] && grep -q "badmap.geojson: feature 3: a station is a Point" "$1"' $? \
+    "$T/badmap.out"
+check "the example county map is accepted" \
+    sh -c 'sed "s|^map = .*|map = $1|" "$2" >"$3" && "$0" -n -c "$3" | grep -q "5 townships, 1 station"' \
+    "$BUILD/gasweb" "$(cd "$(dirname "$0")/../.." && pwd)/etc/county-map.geojson" "$T/web.conf" \
+    "$T/example-map.conf"
+spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
+wait_for 10 grep -q "listening on" "$T/web.log" || { fail "gasweb did not start"; finish; }
+
+# --- the browser -------------------------------------------------------------------------
+mkdir -p "$T/shots"
+GOOD_CODE="$GOOD" BUYER_NUMBER="$BUYER_NUMBER" /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
+    "https://127.0.0.1:$WPORT" "$T/shots" >"$T/browser.out" 2>"$T/browser.err"
+cat "$T/browser.out"
+grep -q '^ok - ' "$T/browser.out" || { sed -n '1,40p' "$T/browser.err"; }
+CHECKS=$((CHECKS + $(grep -c '^ok - \|^not ok - ' "$T/browser.out")))
+FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/browser.out")))
+check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
+
+# --- started as root with user = nobody: it serves as nobody ---------------------------------
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	WPORT2=$(free_port tcp)
+	sed -e "s/^port = .*/port = $WPORT2/" "$T/web.conf" >"$T/web2.conf"
+	echo "user = nobody" >>"$T/web2.conf"
+	spawn web2 "$BUILD/gasweb" -c "$T/web2.conf" -f
+	wait_for 10 grep -q "listening on" "$T/web2.log"
+	check "started as root with user = nobody, gasweb runs as nobody (every uid)" \
+	    sh -c 'grep "^Uid:" /proc/$0/status | awk "{ exit !(\$2 == 65534 && \$3 == 65534 && \$4 == 65534 && \$5 == 65534) }"' \
+	    "$PID_web2"
+	check "... and still serves the public check page (the TLS key was read before)" \
+	    sh -c 'curl -sk "https://127.0.0.1:$0/c/x" | grep -q "verdict invalid"' "$WPORT2"
+	kill "$PID_web2"
+fi
+
+# --- what the county and the console's log say afterwards -------------------------------
+check "each trace page and the CSV export were audited under the regulator" \
+    sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE identity = '"'"'regulator:alice'"'"' AND query = '"'"'station'"'"'")" -ge 3 ]' \
+    "$T/county.db"
+check "the map views were audited under each person" \
+    sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(DISTINCT identity) FROM audit WHERE query = '"'"'stations'"'"'")" -ge 2 ]' \
+    "$T/county.db"
+check "the lock-out is in the log" grep -q "officer:wang@TB.*locked" "$T/web.log"
+check "the forged CSRF attempts are in the log" grep -q "no valid CSRF token" "$T/web.log"
+check "a buyer search was audited by the hashed id, never the number" \
+    sh -c '[ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE query = '"'"'buyer'"'"' AND key = '"'"'$1'"'"'")" -ge 1 ] && [ "$(sqlite3 "$0" "SELECT COUNT(*) FROM audit WHERE key LIKE '"'"'%$2%'"'"'")" = 0 ]' \
+    "$T/county.db" "$BUYER_ID" "$BUYER_NUMBER"
+check "the buyer's number is in no file the console or the test wrote" \
+    sh -c '! grep -rqa "$0" "$1"' "$BUYER_NUMBER" "$T"
+check "no password reached the log" sh -c '! grep -q "password-1" "$0"' "$T/web.log"
+finish

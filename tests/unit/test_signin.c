@@ -1,0 +1,344 @@
+/*
+ * signin (tools/county/signin.c): the console's passwords, lock-out,
+ * sessions and CSRF tokens, as a person and an attacker would meet them:
+ * the right and a wrong password, an unknown identity, a lock-out that
+ * holds even for the right password and ends, sessions that end by idle
+ * time, by age and by sign-out, tokens that differ by one character, and a
+ * password file that is readable by others, malformed, or rewritten.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "signin.h"
+
+static const struct signin_policy policy = { .idle_s = 60,
+	.max_s = 600,
+	.failures = 3,
+	.lockout_s = 30,
+	.max_sessions = 4 };
+
+/* A password file in a fresh folder, with one officer and one regulator. */
+struct fixture {
+	char dir[64], path[128];
+	struct signin_passwords passwords;
+	struct signin_store *store;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char hash[SIGNIN_HASH_MAX], err[256];
+
+	assert_non_null(fx);
+	strcpy(fx->dir, "/tmp/test_signin.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/passwords", fx->dir);
+	assert_int_equal(signin_hash("correct horse", 13, hash, err, sizeof(err)), 0);
+	assert_int_equal(signin_passwords_set(fx->path, "officer:li@TA", hash, err, sizeof(err)),
+	    0);
+	assert_int_equal(signin_hash("regulator pw", 12, hash, err, sizeof(err)), 0);
+	assert_int_equal(signin_passwords_set(fx->path, "regulator:alice", hash, err, sizeof(err)),
+	    0);
+	assert_int_equal(signin_passwords_load(fx->path, &fx->passwords, err, sizeof(err)), 0);
+	fx->store = signin_store_new(&policy);
+	assert_non_null(fx->store);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[160];
+
+	signin_store_free(fx->store);
+	signin_passwords_free(&fx->passwords);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+static enum signin_result
+attempt(struct fixture *fx, const char *id, const char *pw, int64_t now, struct signin_session *out)
+{
+	return signin_attempt(fx->store, &fx->passwords, id, "192.0.2.1", pw, strlen(pw), now, out,
+	    NULL);
+}
+
+static void
+hashes_are_salted_argon2id_and_refuse_short_passwords(void **state)
+{
+	char a[SIGNIN_HASH_MAX], b[SIGNIN_HASH_MAX], err[256];
+
+	(void)state;
+	assert_int_equal(signin_hash("same password", 13, a, err, sizeof(err)), 0);
+	assert_int_equal(signin_hash("same password", 13, b, err, sizeof(err)), 0);
+	assert_string_not_equal(a, b); /* each with its own salt */
+	assert_true(strncmp(a, "$argon2id$", 10) == 0);
+	assert_int_equal(signin_hash_matches(a, "same password", 13), 1);
+	assert_int_equal(signin_hash_matches(a, "same passworD", 13), 0);
+	assert_int_equal(signin_hash_matches("plain text", "plain text", 10), 0);
+	assert_int_equal(signin_hash("short", 5, a, err, sizeof(err)), -1);
+	assert_string_equal(a, "");
+	assert_non_null(strstr(err, "at least"));
+}
+
+static void
+the_right_password_opens_a_session_and_a_wrong_one_does_not(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s, found;
+
+	assert_int_equal(attempt(fx, "officer:li@TA", "wrong horse", 1000, &s), SIGNIN_BAD);
+	assert_string_equal(s.token, "");
+	assert_int_equal(attempt(fx, "officer:nobody@TA", "correct horse", 1000, &s), SIGNIN_BAD);
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 1000, &s), SIGNIN_OK);
+	assert_int_equal(strlen(s.token), SIGNIN_TOKEN_LEN);
+	assert_int_equal(strlen(s.csrf), SIGNIN_TOKEN_LEN);
+	assert_string_not_equal(s.token, s.csrf);
+	assert_string_equal(s.identity, "officer:li@TA");
+	assert_int_equal(signin_session_find(fx->store, s.token, 2000, &found), 1);
+	assert_string_equal(found.identity, "officer:li@TA");
+}
+
+static void
+repeated_bad_passwords_lock_the_identity_even_for_the_right_one(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s;
+	int64_t until = 0;
+	int i;
+
+	for (i = 0; i < policy.failures; i++)
+		assert_int_equal(attempt(fx, "officer:li@TA", "guess guess", 1000 + i, &s),
+		    SIGNIN_BAD);
+	assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA", "192.0.2.1",
+	                     "correct horse", 13, 5000, &s, &until),
+	    SIGNIN_LOCKED);
+	assert_true(until > 5000);
+	/* another person is not locked by it */
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 5000, &s), SIGNIN_OK);
+	/* the lock ends, and the right password works again */
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse",
+	                     1000 + policy.failures + policy.lockout_s * 1000, &s),
+	    SIGNIN_OK);
+	/* unknown identities are locked too (guessing names costs the same) */
+	for (i = 0; i < policy.failures; i++)
+		attempt(fx, "officer:ghost@TA", "guess guess", 100000, &s);
+	assert_int_equal(attempt(fx, "officer:ghost@TA", "guess guess", 100001, &s), SIGNIN_LOCKED);
+}
+
+static void
+guessing_across_accounts_locks_the_address_not_the_accounts(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s;
+	char id[64];
+	int i, n = policy.failures * SIGNIN_ADDRESS_FACTOR;
+
+	/* one wrong password each for many accounts: no account reaches its
+	 * own limit, the address does */
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "officer:guess%d@TA", i);
+		assert_int_equal(signin_attempt(fx->store, &fx->passwords, id, "198.51.100.7",
+		                     "guess guess", 11, 1000 + i, &s, NULL),
+		    SIGNIN_BAD);
+		if (i == 0) /* a good sign-in in between does not reset the address */
+			assert_int_equal(signin_attempt(fx->store, &fx->passwords,
+			                     "regulator:alice", "198.51.100.7", "regulator pw", 12,
+			                     1000, &s, NULL),
+			    SIGNIN_OK);
+	}
+	assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA", "198.51.100.7",
+	                     "correct horse", 13, 2000, &s, NULL),
+	    SIGNIN_LOCKED);
+	/* the same account from another address is not locked */
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 2000, &s), SIGNIN_OK);
+}
+
+static void
+old_failures_are_forgotten(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s;
+	int i;
+
+	for (i = 0; i < policy.failures - 1; i++)
+		attempt(fx, "officer:li@TA", "guess guess", 1000, &s);
+	/* long after: the count starts again, so one more wrong one does not lock */
+	assert_int_equal(
+	    attempt(fx, "officer:li@TA", "guess guess", 1000 + policy.lockout_s * 1000LL + 1, &s),
+	    SIGNIN_BAD);
+	assert_int_equal(
+	    attempt(fx, "officer:li@TA", "correct horse", 1000 + policy.lockout_s * 1000LL + 2, &s),
+	    SIGNIN_OK);
+}
+
+static void
+a_good_password_clears_the_count(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s;
+	int i;
+
+	for (i = 0; i < policy.failures - 1; i++)
+		attempt(fx, "officer:li@TA", "guess guess", 1000, &s);
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 1000, &s), SIGNIN_OK);
+	for (i = 0; i < policy.failures - 1; i++)
+		attempt(fx, "officer:li@TA", "guess guess", 1000, &s);
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 1000, &s), SIGNIN_OK);
+}
+
+static void
+sessions_end_by_idle_time_by_age_and_by_sign_out(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s, found;
+	int64_t t = 1000;
+	char other[SIGNIN_TOKEN_LEN + 1];
+
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", t, &s), SIGNIN_OK);
+	/* used within the idle time, again and again: alive until max_s */
+	for (t = 1000; t < 1000 + (policy.max_s - 1) * 1000LL; t += 50000)
+		assert_int_equal(signin_session_find(fx->store, s.token, t, &found), 1);
+	assert_int_equal(
+	    signin_session_find(fx->store, s.token, 1000 + policy.max_s * 1000LL, &found), 0);
+	assert_int_equal(signin_session_find(fx->store, s.token, 1000, &found), 0); /* forgotten */
+
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 1000, &s), SIGNIN_OK);
+	assert_int_equal(
+	    signin_session_find(fx->store, s.token, 1000 + policy.idle_s * 1000LL, &found), 0);
+
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 1000, &s), SIGNIN_OK);
+	/* one character off is no session */
+	strcpy(other, s.token);
+	other[0] = other[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(signin_session_find(fx->store, other, 1001, &found), 0);
+	assert_int_equal(signin_session_find(fx->store, "", 1001, &found), 0);
+	assert_int_equal(signin_session_find(fx->store, NULL, 1001, &found), 0);
+	signin_session_end(fx->store, s.token);
+	assert_int_equal(signin_session_find(fx->store, s.token, 1002, &found), 0);
+}
+
+static void
+csrf_tokens_match_only_their_own_session(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session a, b;
+	char forged[SIGNIN_TOKEN_LEN + 1];
+
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 1000, &a), SIGNIN_OK);
+	assert_int_equal(signin_anonymous(fx->store, 1000, &b), 0);
+	assert_string_equal(b.identity, "");
+	assert_int_equal(signin_csrf_ok(&a, a.csrf), 1);
+	assert_int_equal(signin_csrf_ok(&a, b.csrf), 0);
+	assert_int_equal(signin_csrf_ok(&a, a.token), 0);
+	assert_int_equal(signin_csrf_ok(&a, NULL), 0);
+	assert_int_equal(signin_csrf_ok(&a, ""), 0);
+	strcpy(forged, a.csrf);
+	forged[SIGNIN_TOKEN_LEN - 1] = forged[SIGNIN_TOKEN_LEN - 1] == '0' ? '1' : '0';
+	assert_int_equal(signin_csrf_ok(&a, forged), 0);
+}
+
+static void
+anonymous_visitors_give_way_to_people_and_a_full_store_says_so(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s[6], found;
+	int i;
+
+	for (i = 0; i < policy.max_sessions; i++)
+		assert_int_equal(signin_anonymous(fx->store, 1000 + i, &s[i]), 0);
+	/* a sign-in takes the oldest anonymous slot */
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 2000, &s[4]), SIGNIN_OK);
+	assert_int_equal(signin_session_find(fx->store, s[0].token, 2001, &found), 0);
+	assert_int_equal(signin_session_find(fx->store, s[1].token, 2001, &found), 1);
+	for (i = 0; i < policy.max_sessions - 1; i++)
+		assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 3000, &s[5]),
+		    SIGNIN_OK);
+	/* every slot a live signed-in session: no room, and no one thrown out */
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 3000, &s[5]), SIGNIN_FULL);
+	assert_int_equal(signin_anonymous(fx->store, 3000, &s[5]), -1);
+	assert_int_equal(signin_session_find(fx->store, s[4].token, 3001, &found), 1);
+	assert_int_equal(signin_end_identity(fx->store, "officer:li@TA"), policy.max_sessions - 1);
+}
+
+static void
+the_password_file_is_private_well_formed_and_rewritten_whole(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_passwords p;
+	char hash[SIGNIN_HASH_MAX], err[256], bad[160];
+	struct stat st;
+	FILE *f;
+
+	assert_int_equal(stat(fx->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fx->passwords.count, 2);
+	/* replacing a password keeps the others */
+	assert_int_equal(signin_hash("new horse pw", 12, hash, err, sizeof(err)), 0);
+	assert_int_equal(signin_passwords_set(fx->path, "officer:li@TA", hash, err, sizeof(err)),
+	    0);
+	assert_int_equal(signin_passwords_load(fx->path, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.count, 2);
+	assert_string_equal(signin_passwords_find(&p, "officer:li@TA"), hash);
+	assert_non_null(signin_passwords_find(&p, "regulator:alice"));
+	signin_passwords_free(&p);
+	/* stations and townships have keys, not passwords */
+	assert_int_equal(signin_passwords_set(fx->path, "station:S01", hash, err, sizeof(err)), -1);
+	assert_int_equal(signin_passwords_set(fx->path, "officer:li", hash, err, sizeof(err)), -1);
+	/* others may read it: refused */
+	chmod(fx->path, 0644);
+	assert_int_equal(signin_passwords_load(fx->path, &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "chmod 600"));
+	/* a malformed line is named by its line */
+	snprintf(bad, sizeof(bad), "%s/bad", fx->dir);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fprintf(f, "# comment\n\nregulator:bob plaintext\n");
+	fclose(f);
+	chmod(bad, 0600);
+	assert_int_equal(signin_passwords_load(bad, &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/bad:3:"));
+	assert_int_equal(p.count, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hashes_are_salted_argon2id_and_refuse_short_passwords),
+		cmocka_unit_test_setup_teardown(
+		    the_right_password_opens_a_session_and_a_wrong_one_does_not, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    repeated_bad_passwords_lock_the_identity_even_for_the_right_one, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_good_password_clears_the_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    guessing_across_accounts_locks_the_address_not_the_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(old_failures_are_forgotten, setup, teardown),
+		cmocka_unit_test_setup_teardown(sessions_end_by_idle_time_by_age_and_by_sign_out,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(csrf_tokens_match_only_their_own_session, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    anonymous_visitors_give_way_to_people_and_a_full_store_says_so, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    the_password_file_is_private_well_formed_and_rewritten_whole, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

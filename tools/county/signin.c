@@ -1,0 +1,546 @@
+/*
+ * signin: argon2id password hashes, the password file, sign-in with
+ * lock-out and the console's sessions (signin.h says what each promises).
+ *
+ * The hard spots: a wrong identity must cost the same as a wrong password
+ * (else the timing tells which identities exist), so an unknown one is
+ * checked against the hash of a random password made at start; a lock-out must hold before the
+ * expensive check, so the count is read and raised under the lock while the
+ * check runs outside it; and tokens are compared in constant time.
+ */
+#include <argon2.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "signin.h"
+#include "util.h"
+
+/* OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): a second of work per
+ * guess on a county server would lock out its own users under load. */
+#define HASH_T_COST 2
+#define HASH_M_COST (19 * 1024)
+#define HASH_LANES 1
+#define HASH_SALT 16
+#define HASH_LEN 32
+
+#define FAILURE_ROWS 1024    /* identities whose failures are counted at once */
+#define PASSWORD_ROWS 100000 /* lines of a password file at most */
+
+struct failure {
+	char identity[ACCESS_MAX_IDENTITY];
+	int count;
+	int64_t locked_until_ms, last_ms;
+};
+
+struct signin_store {
+	pthread_mutex_t lock;
+	struct signin_policy policy;
+	struct signin_session *sessions; /* token[0] == '\0': a free slot */
+	struct failure failures[FAILURE_ROWS];
+	/* A hash of a random password no one knows: an unknown identity is
+	 * checked against it, so that it costs what a known one costs. */
+	char dummy[SIGNIN_HASH_MAX];
+};
+
+/* ---- hashes ---------------------------------------------------------------- */
+
+int
+signin_hash(const char *password, size_t len, char out[SIGNIN_HASH_MAX], char *err, size_t errlen)
+{
+	uint8_t salt[HASH_SALT];
+
+	out[0] = '\0';
+	if (len < SIGNIN_PASSWORD_MIN)
+		return err_set(err, errlen, "a password has at least %d characters",
+		    SIGNIN_PASSWORD_MIN);
+	if (len > SIGNIN_PASSWORD_MAX)
+		return err_set(err, errlen, "a password has at most %d bytes", SIGNIN_PASSWORD_MAX);
+	if (RAND_bytes(salt, sizeof(salt)) != 1)
+		return err_set(err, errlen, "no random salt");
+	if (argon2id_hash_encoded(HASH_T_COST, HASH_M_COST, HASH_LANES, password, len, salt,
+	        sizeof(salt), HASH_LEN, out, SIGNIN_HASH_MAX) != ARGON2_OK) {
+		out[0] = '\0';
+		return err_set(err, errlen, "argon2id failed");
+	}
+	return 0;
+}
+
+int
+signin_hash_matches(const char *encoded, const char *password, size_t len)
+{
+	if (encoded == NULL || strncmp(encoded, "$argon2id$", 10) != 0 || len > SIGNIN_PASSWORD_MAX)
+		return 0;
+	return argon2id_verify(encoded, password, len) == ARGON2_OK;
+}
+
+/* ---- the password file --------------------------------------------------------- */
+
+/* 1 if identity may have a password: a person or a regulator. */
+static int
+person_identity(const char *identity)
+{
+	struct access_identity who;
+
+	if (access_identity_parse((const uint8_t *)identity, strlen(identity), &who) == -1)
+		return 0;
+	return who.role == ACCESS_ROLE_OFFICER || who.role == ACCESS_ROLE_GRID ||
+	       who.role == ACCESS_ROLE_REGULATOR;
+}
+
+void
+signin_passwords_free(struct signin_passwords *p)
+{
+	if (p->rows != NULL)
+		explicit_bzero(p->rows, p->count * sizeof(*p->rows));
+	free(p->rows);
+	p->rows = NULL;
+	p->count = 0;
+}
+
+int
+signin_passwords_load(const char *path, struct signin_passwords *out, char *err, size_t errlen)
+{
+	char line[512], *id, *hash, *extra, *save;
+	struct signin_password *grown;
+	size_t lineno = 0, cap = 0;
+	struct stat st;
+	FILE *f;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	f = fopen(path, "r");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	}
+	if (fstat(fileno(f), &st) == -1 || (st.st_mode & 0077) != 0) {
+		err_set(err, errlen, "%s: group or others may read it (chmod 600)", path);
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			err_set(err, errlen, "%s:%zu: line too long", path, lineno);
+			goto out;
+		}
+		id = strtok_r(line, " \t\r\n", &save);
+		if (id == NULL || id[0] == '#')
+			continue;
+		hash = strtok_r(NULL, " \t\r\n", &save);
+		extra = strtok_r(NULL, " \t\r\n", &save);
+		if (!person_identity(id)) {
+			err_set(err, errlen,
+			    "%s:%zu: identity must be officer:NAME@TOWNSHIP, grid:NAME@TOWNSHIP or "
+			    "regulator:NAME",
+			    path, lineno);
+			goto out;
+		}
+		if (hash == NULL || extra != NULL || strncmp(hash, "$argon2id$", 10) != 0 ||
+		    strlen(hash) >= SIGNIN_HASH_MAX) {
+			err_set(err, errlen, "%s:%zu: expected 'IDENTITY ARGON2ID-HASH'", path,
+			    lineno);
+			goto out;
+		}
+		if (signin_passwords_find(out, id) != NULL) {
+			err_set(err, errlen, "%s:%zu: %s appears twice", path, lineno, id);
+			goto out;
+		}
+		if (out->count == cap) {
+			if (cap >= PASSWORD_ROWS) {
+				err_set(err, errlen, "%s:%zu: more than %d people", path, lineno,
+				    PASSWORD_ROWS);
+				goto out;
+			}
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(out->rows, cap * sizeof(*grown));
+			if (grown == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			out->rows = grown;
+		}
+		str_copy(out->rows[out->count].identity, id, ACCESS_MAX_IDENTITY);
+		str_copy(out->rows[out->count].hash, hash, SIGNIN_HASH_MAX);
+		out->count++;
+	}
+	if (ferror(f)) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	explicit_bzero(line, sizeof(line));
+	fclose(f);
+	if (rc == -1)
+		signin_passwords_free(out);
+	return rc;
+}
+
+const char *
+signin_passwords_find(const struct signin_passwords *p, const char *identity)
+{
+	size_t i;
+
+	for (i = 0; i < p->count; i++)
+		if (strcmp(p->rows[i].identity, identity) == 0)
+			return p->rows[i].hash;
+	return NULL;
+}
+
+int
+signin_passwords_set(const char *path, const char *identity, const char *hash, char *err,
+    size_t errlen)
+{
+	struct signin_passwords p;
+	char tmp[1024];
+	size_t i;
+	int fd = -1, rc = -1, found = 0;
+	FILE *f = NULL;
+
+	if (!person_identity(identity))
+		return err_set(err, errlen,
+		    "identity must be officer:NAME@TOWNSHIP, grid:NAME@TOWNSHIP or regulator:NAME");
+	if (strncmp(hash, "$argon2id$", 10) != 0 || strlen(hash) >= SIGNIN_HASH_MAX)
+		return err_set(err, errlen, "not an argon2id hash");
+	if (signin_passwords_load(path, &p, err, errlen) == -1)
+		return -1;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		err_set(err, errlen, "%s: path too long", path);
+		goto out;
+	}
+	/* A new file of mode 0600, fsynced and renamed over the old one: a crash
+	 * leaves one whole file, never a half-written list of hashes. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	fprintf(f, "# gasweb passwords: IDENTITY ARGON2ID-HASH (gasweb passwd sets them)\n");
+	for (i = 0; i < p.count; i++) {
+		int mine = strcmp(p.rows[i].identity, identity) == 0;
+
+		found |= mine;
+		fprintf(f, "%s %s\n", p.rows[i].identity, mine ? hash : p.rows[i].hash);
+	}
+	if (!found)
+		fprintf(f, "%s %s\n", identity, hash);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) == -1) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (fd != -1)
+		close(fd);
+	if (rc == -1)
+		unlink(tmp);
+	signin_passwords_free(&p);
+	return rc;
+}
+
+/* ---- the store ------------------------------------------------------------------ */
+
+static int
+token_new(char out[SIGNIN_TOKEN_LEN + 1])
+{
+	uint8_t raw[SIGNIN_TOKEN_LEN / 2];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	hex_encode(raw, sizeof(raw), out);
+	return 0;
+}
+
+struct signin_store *
+signin_store_new(const struct signin_policy *policy)
+{
+	struct signin_store *s;
+
+	if (policy->max_sessions <= 0)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->sessions = calloc((size_t)policy->max_sessions, sizeof(*s->sessions));
+	if (s->sessions == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->policy = *policy;
+	{
+		char pw[SIGNIN_TOKEN_LEN + 1], err[128];
+
+		if (token_new(pw) == -1 ||
+		    signin_hash(pw, strlen(pw), s->dummy, err, sizeof(err)) == -1) {
+			free(s->sessions);
+			free(s);
+			return NULL;
+		}
+		explicit_bzero(pw, sizeof(pw));
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void
+signin_store_free(struct signin_store *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_destroy(&s->lock);
+	explicit_bzero(s->sessions, (size_t)s->policy.max_sessions * sizeof(*s->sessions));
+	free(s->sessions);
+	free(s);
+}
+
+static int
+tokens_equal(const char *known, const char *given)
+{
+	if (given == NULL || strlen(given) != SIGNIN_TOKEN_LEN || known[0] == '\0')
+		return 0;
+	return CRYPTO_memcmp(known, given, SIGNIN_TOKEN_LEN) == 0;
+}
+
+static int
+session_over(const struct signin_store *s, const struct signin_session *x, int64_t now_ms)
+{
+	return now_ms - x->used_ms >= (int64_t)s->policy.idle_s * 1000 ||
+	       now_ms - x->created_ms >= (int64_t)s->policy.max_s * 1000 || now_ms < x->created_ms;
+}
+
+/* A free slot for a new session, under the lock: a free or expired one,
+ * else the oldest anonymous one; NULL when every slot holds a live
+ * signed-in session. */
+static struct signin_session *
+slot_for_new(struct signin_store *s, int64_t now_ms)
+{
+	struct signin_session *oldest = NULL, *x;
+	int i;
+
+	for (i = 0; i < s->policy.max_sessions; i++) {
+		x = &s->sessions[i];
+		if (x->token[0] == '\0' || session_over(s, x, now_ms))
+			return x;
+		if (x->identity[0] == '\0' && (oldest == NULL || x->used_ms < oldest->used_ms))
+			oldest = x;
+	}
+	return oldest;
+}
+
+static int
+session_new(struct signin_store *s, const char *identity, int64_t now_ms,
+    struct signin_session *out)
+{
+	struct signin_session *x, fresh;
+	int rc = -1;
+
+	memset(&fresh, 0, sizeof(fresh));
+	if (token_new(fresh.token) == -1 || token_new(fresh.csrf) == -1)
+		return -1;
+	str_copy(fresh.identity, identity, sizeof(fresh.identity));
+	fresh.created_ms = fresh.used_ms = now_ms;
+	pthread_mutex_lock(&s->lock);
+	x = slot_for_new(s, now_ms);
+	if (x != NULL) {
+		*x = fresh;
+		*out = fresh;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	explicit_bzero(&fresh, sizeof(fresh));
+	return rc;
+}
+
+int
+signin_anonymous(struct signin_store *s, int64_t now_ms, struct signin_session *out)
+{
+	return session_new(s, "", now_ms, out);
+}
+
+/* The failure row of identity, under the lock; a new one (taking the row
+ * least recently failed that is not locked) when create is set. */
+static struct failure *
+failure_of(struct signin_store *s, const char *identity, int64_t now_ms, int create)
+{
+	struct failure *reuse = NULL, *f;
+	size_t i;
+
+	for (i = 0; i < FAILURE_ROWS; i++) {
+		f = &s->failures[i];
+		if (f->identity[0] != '\0' && strcmp(f->identity, identity) == 0)
+			return f;
+		if (f->locked_until_ms > now_ms)
+			continue;
+		if (reuse == NULL || f->identity[0] == '\0' ||
+		    (reuse->identity[0] != '\0' && f->last_ms < reuse->last_ms))
+			reuse = f;
+	}
+	if (!create || reuse == NULL)
+		return NULL;
+	memset(reuse, 0, sizeof(*reuse));
+	str_copy(reuse->identity, identity, sizeof(reuse->identity));
+	return reuse;
+}
+
+/* Count one wrong password on row f (under the lock), locking it at limit;
+ * the instant it is locked until, or 0. */
+static int64_t
+count_failure(struct signin_store *s, struct failure *f, int limit, int64_t now_ms)
+{
+	if (f == NULL)
+		return 0;
+	/* a lock that ran out, or failures long past, start a fresh count */
+	if ((f->locked_until_ms != 0 && f->locked_until_ms <= now_ms) ||
+	    now_ms - f->last_ms > (int64_t)s->policy.lockout_s * 1000) {
+		f->count = 0;
+		f->locked_until_ms = 0;
+	}
+	f->last_ms = now_ms;
+	if (++f->count >= limit)
+		f->locked_until_ms = now_ms + (int64_t)s->policy.lockout_s * 1000;
+	return f->locked_until_ms;
+}
+
+enum signin_result
+signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
+    const char *identity, const char *address, const char *password, size_t len, int64_t now_ms,
+    struct signin_session *out, int64_t *locked_until_ms)
+{
+	const char *hash = passwords != NULL ? signin_passwords_find(passwords, identity) : NULL;
+	char where[ACCESS_MAX_IDENTITY];
+	struct failure *f;
+	int64_t until = 0, t;
+	int good;
+
+	memset(out, 0, sizeof(*out));
+	if (locked_until_ms != NULL)
+		*locked_until_ms = 0;
+	if (identity == NULL || identity[0] == '\0' || strlen(identity) >= ACCESS_MAX_IDENTITY)
+		return SIGNIN_BAD;
+	/* an address's row: a name no identity can have (identities hold no space) */
+	if (address != NULL)
+		snprintf(where, sizeof(where), "address %s", address);
+	pthread_mutex_lock(&s->lock);
+	f = failure_of(s, identity, now_ms, 0);
+	if (f != NULL && f->locked_until_ms > now_ms)
+		until = f->locked_until_ms;
+	f = address != NULL ? failure_of(s, where, now_ms, 0) : NULL;
+	if (f != NULL && f->locked_until_ms > now_ms && f->locked_until_ms > until)
+		until = f->locked_until_ms;
+	pthread_mutex_unlock(&s->lock);
+	if (until != 0) {
+		if (locked_until_ms != NULL)
+			*locked_until_ms = until;
+		return SIGNIN_LOCKED;
+	}
+	good = signin_hash_matches(hash != NULL ? hash : s->dummy, password, len) && hash != NULL;
+	pthread_mutex_lock(&s->lock);
+	if (good) {
+		f = failure_of(s, identity, now_ms, 0);
+		if (f != NULL)
+			memset(f, 0, sizeof(*f));
+	} else {
+		until = count_failure(s, failure_of(s, identity, now_ms, 1), s->policy.failures,
+		    now_ms);
+		if (address != NULL) {
+			t = count_failure(s, failure_of(s, where, now_ms, 1),
+			    s->policy.failures * SIGNIN_ADDRESS_FACTOR, now_ms);
+			if (t > until)
+				until = t;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!good) {
+		if (locked_until_ms != NULL)
+			*locked_until_ms = until;
+		return SIGNIN_BAD;
+	}
+	return session_new(s, identity, now_ms, out) == 0 ? SIGNIN_OK : SIGNIN_FULL;
+}
+
+int
+signin_session_find(struct signin_store *s, const char *token, int64_t now_ms,
+    struct signin_session *out)
+{
+	struct signin_session *x;
+	int i, found = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (token == NULL || strlen(token) != SIGNIN_TOKEN_LEN)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->policy.max_sessions; i++) {
+		x = &s->sessions[i];
+		if (!tokens_equal(x->token, token))
+			continue;
+		if (session_over(s, x, now_ms)) {
+			memset(x, 0, sizeof(*x));
+			break;
+		}
+		x->used_ms = now_ms;
+		*out = *x;
+		found = 1;
+		break;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+void
+signin_session_end(struct signin_store *s, const char *token)
+{
+	int i;
+
+	if (token == NULL || strlen(token) != SIGNIN_TOKEN_LEN)
+		return;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->policy.max_sessions; i++)
+		if (tokens_equal(s->sessions[i].token, token))
+			memset(&s->sessions[i], 0, sizeof(s->sessions[i]));
+	pthread_mutex_unlock(&s->lock);
+}
+
+int
+signin_end_identity(struct signin_store *s, const char *identity)
+{
+	int i, n = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->policy.max_sessions; i++)
+		if (s->sessions[i].token[0] != '\0' &&
+		    strcmp(s->sessions[i].identity, identity) == 0) {
+			memset(&s->sessions[i], 0, sizeof(s->sessions[i]));
+			n++;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+int
+signin_csrf_ok(const struct signin_session *session, const char *token)
+{
+	return session != NULL && tokens_equal(session->csrf, token);
+}

@@ -1,0 +1,454 @@
+/*
+ * http: the console's HTTPS server (libmicrohttpd) and its one route table.
+ *
+ * Each request is matched to a route: its path and method, who may call it
+ * (anyone, or a signed-in person), the access action (access.h) that
+ * decides whether this person may and how far, and whether it changes
+ * state (then its form must carry the session's CSRF token and its Origin,
+ * when sent, must be this console).  Handlers never check a role
+ * themselves: they get the scope access_decide gave.
+ *
+ * Every answer carries the same security headers: a Content-Security-Policy
+ * that allows only this console's own files and no inline script, no
+ * framing, no sniffing, no referrer, no caching of pages.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+#include "web.h"
+
+#define COOKIE "__Host-gasweb"
+#define FORM_MAX 8192 /* bytes of a form at most */
+
+enum caller { PUBLIC, SIGNED };
+
+static const struct route {
+	const char *method;
+	const char *path;
+	int prefix; /* 1: path is a prefix (/c/CODE, /static/NAME) */
+	enum caller caller;
+	int action;  /* an enum access_action, or -1 for none */
+	int changes; /* a state change: CSRF token and Origin checked */
+	void (*run)(struct request *, struct reply *);
+} routes[] = {
+	{ "GET", "/", 0, PUBLIC, -1, 0, page_home },
+	{ "GET", "/signin", 0, PUBLIC, -1, 0, page_signin_form },
+	{ "POST", "/signin", 0, PUBLIC, -1, 1, page_signin_post },
+	{ "POST", "/signout", 0, SIGNED, -1, 1, page_signout },
+	{ "GET", "/map", 0, SIGNED, ACCESS_MAP_READ, 0, page_map },
+	{ "GET", "/trace", 0, SIGNED, ACCESS_TRACE_READ, 0, page_trace },
+	{ "GET", "/trace.csv", 0, SIGNED, ACCESS_TRACE_READ, 0, page_trace_csv },
+	{ "POST", "/trace/buyer", 0, SIGNED, ACCESS_TRACE_READ, 1, page_trace_buyer },
+	{ "GET", "/c/", 1, PUBLIC, -1, 0, page_check },
+	/* a label's QR writes its URL in upper case (QR's alphanumeric mode) */
+	{ "GET", "/C/", 1, PUBLIC, -1, 0, page_check },
+	{ "GET", "/static/", 1, PUBLIC, -1, 0, page_asset },
+};
+
+#define CSP                                                                                        \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                \
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+/* What a connection carries between libmicrohttpd's calls. */
+struct connection_state {
+	struct request request;
+	struct MHD_PostProcessor *post;
+	size_t uploaded;
+};
+
+const char *
+request_arg(const struct request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+request_field(const struct request *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->field_count; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return r->fields[i].value;
+	return NULL;
+}
+
+void
+format_time(int64_t ms, char *out, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0 || localtime_r(&t, &tm) == NULL) {
+		str_copy(out, "-", size);
+		return;
+	}
+	strftime(out, size, "%Y-%m-%d %H:%M %Z", &tm);
+}
+
+static const struct route *
+route_find(const char *method, const char *path, int *path_known)
+{
+	size_t i;
+
+	*path_known = 0;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct route *rt = &routes[i];
+		int match = rt->prefix ? strncmp(path, rt->path, strlen(rt->path)) == 0
+		                       : strcmp(path, rt->path) == 0;
+
+		if (!match)
+			continue;
+		*path_known = 1;
+		if (strcmp(method, rt->method) == 0)
+			return rt;
+	}
+	return NULL;
+}
+
+static enum MHD_Result
+form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct request *r = cls;
+	struct field *f = NULL;
+	size_t i, len;
+
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	for (i = 0; i < r->field_count; i++)
+		if (strcmp(r->fields[i].name, key) == 0)
+			f = &r->fields[i];
+	if (f == NULL) {
+		if (r->field_count == sizeof(r->fields) / sizeof(r->fields[0]) ||
+		    strlen(key) >= sizeof(f->name)) {
+			r->form_too_big = 1;
+			return MHD_YES;
+		}
+		f = &r->fields[r->field_count++];
+		str_copy(f->name, key, sizeof(f->name));
+		f->value[0] = '\0';
+	}
+	len = strlen(f->value);
+	if (off != len || len + size >= sizeof(f->value)) {
+		r->form_too_big = 1;
+		return MHD_YES;
+	}
+	memcpy(f->value + len, data, size);
+	f->value[len + size] = '\0';
+	return MHD_YES;
+}
+
+static void
+add_headers(struct MHD_Response *resp, const struct reply *out)
+{
+	MHD_add_response_header(resp, "Content-Type", out->content_type);
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* same-origin, not no-referrer: with no-referrer a browser sends
+	 * "Origin: null" on its own form posts, and origin_ok needs the origin */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cache-Control",
+	    strncmp(out->content_type, "text/css", 8) == 0 ||
+	            strncmp(out->content_type, "text/javascript", 15) == 0
+	        ? "max-age=3600"
+	        : "no-store");
+	if (out->cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", out->cookie);
+	if (out->location[0] != '\0')
+		MHD_add_response_header(resp, "Location", out->location);
+	if (out->disposition[0] != '\0')
+		MHD_add_response_header(resp, "Content-Disposition", out->disposition);
+}
+
+/* 1 when the request's Origin (if it sends one) is this console. */
+static int
+origin_ok(struct MHD_Connection *c)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+
+	if (origin == NULL)
+		return 1; /* older browsers; the CSRF token still holds */
+	if (host == NULL || strncmp(origin, "https://", 8) != 0)
+		return 0;
+	return strcmp(origin + 8, host) == 0;
+}
+
+static void
+dispatch(struct request *r, const char *method, struct reply *out)
+{
+	const struct route *rt;
+	const char *token;
+	int known;
+	int64_t now = time_wall_ms();
+
+	r->lang =
+	    lang_of(MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Accept-Language"));
+	rt = route_find(method, r->path, &known);
+	if (rt == NULL) {
+		if (known) {
+			reply_error(r, out, MHD_HTTP_METHOD_NOT_ALLOWED, W_BAD_REQUEST,
+			    W_BAD_REQUEST);
+			return;
+		}
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
+		return;
+	}
+	token = MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, COOKIE);
+	if (token != NULL && signin_session_find(r->web->store, token, now, &r->session) == 1 &&
+	    r->session.identity[0] != '\0' &&
+	    access_identity_parse((const uint8_t *)r->session.identity, strlen(r->session.identity),
+	        &r->who) == 0)
+		r->signed_in = 1;
+	if (rt->caller == SIGNED && !r->signed_in) {
+		if (rt->changes) {
+			reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_EXPIRED);
+			return;
+		}
+		out->status = MHD_HTTP_SEE_OTHER;
+		str_copy(out->location, "/signin", sizeof(out->location));
+		out->content_type = "text/plain; charset=utf-8";
+		page_raw(&out->body, "/signin\n");
+		return;
+	}
+	if (rt->changes) {
+		if (r->form_too_big) {
+			reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST,
+			    W_BAD_REQUEST);
+			return;
+		}
+		if (r->session.token[0] == '\0' ||
+		    !signin_csrf_ok(&r->session, request_field(r, "csrf")) ||
+		    !origin_ok(r->connection)) {
+			log_warnx("refused %s %s: no valid CSRF token or foreign Origin", method,
+			    rt->path);
+			reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_EXPIRED);
+			return;
+		}
+	}
+	if (rt->action >= 0 && !access_decide(&r->who, (enum access_action)rt->action, &r->scope)) {
+		log_info("refused %s %s to %s (%s)", method, rt->path, r->who.identity,
+		    access_action_name((enum access_action)rt->action));
+		reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_FORBIDDEN_TEXT);
+		return;
+	}
+	rt->run(r, out);
+}
+
+static enum MHD_Result
+answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct web *web = cls;
+	struct connection_state *cs = *con_cls;
+	struct MHD_Response *resp;
+	struct reply out;
+	enum MHD_Result rc;
+
+	(void)version;
+	if (cs == NULL) {
+		cs = calloc(1, sizeof(*cs));
+		if (cs == NULL)
+			return MHD_NO;
+		cs->request.web = web;
+		cs->request.connection = connection;
+		cs->request.post = strcmp(method, "POST") == 0;
+		if (cs->request.post)
+			cs->post =
+			    MHD_create_post_processor(connection, 1024, form_field, &cs->request);
+		*con_cls = cs;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		cs->uploaded += *upload_data_size;
+		if (cs->uploaded > FORM_MAX || cs->post == NULL)
+			cs->request.form_too_big = 1;
+		else
+			MHD_post_process(cs->post, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	memset(&out, 0, sizeof(out));
+	page_init(&out.body);
+	out.status = MHD_HTTP_OK;
+	out.content_type = "text/html; charset=utf-8";
+	cs->request.path = url;
+	dispatch(&cs->request, method, &out);
+	if (out.body.failed) {
+		page_free(&out.body);
+		out.status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		out.content_type = "text/plain; charset=utf-8";
+		page_raw(&out.body, "answer too large\n");
+	}
+	resp =
+	    MHD_create_response_from_buffer(out.body.len, out.body.buf != NULL ? out.body.buf : "",
+	        out.body.buf != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		page_free(&out.body);
+		return MHD_NO;
+	}
+	add_headers(resp, &out);
+	rc = MHD_queue_response(connection, (unsigned)out.status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static void
+completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct connection_state *cs = *con_cls;
+
+	(void)cls;
+	(void)connection;
+	(void)toe;
+	if (cs == NULL)
+		return;
+	if (cs->post != NULL)
+		MHD_destroy_post_processor(cs->post);
+	explicit_bzero(&cs->request, sizeof(cs->request)); /* a password may be in a field */
+	free(cs);
+	*con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_debug("libmicrohttpd: %s", line);
+}
+
+/* The whole file at path as a NUL-terminated string (a PEM file, at most
+ * 1 MiB); a key file must not be readable by group or others. */
+static char *
+read_pem(const char *path, int secret, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || st.st_size <= 0 || st.st_size > (1 << 20)) {
+		err_set(err, errlen, "%s: empty or larger than 1 MiB", path);
+		goto fail;
+	}
+	if (secret && (st.st_mode & 0077) != 0) {
+		err_set(err, errlen, "%s: group or others may read it (chmod 600)", path);
+		goto fail;
+	}
+	buf = calloc(1, (size_t)st.st_size + 1);
+	if (buf == NULL || (n = read(fd, buf, (size_t)st.st_size)) != st.st_size) {
+		err_set(err, errlen, "%s: cannot read it", path);
+		goto fail;
+	}
+	close(fd);
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+int
+web_load_tls(struct web *web, char *err, size_t errlen)
+{
+	web->tls_cert = read_pem(web->config.certificate, 0, err, errlen);
+	if (web->tls_cert == NULL)
+		return -1;
+	web->tls_key = read_pem(web->config.key, 1, err, errlen);
+	if (web->tls_key == NULL) {
+		free(web->tls_cert);
+		web->tls_cert = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+web_serve(struct web *web)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	struct MHD_Daemon *d;
+	sigset_t set;
+	int sig;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, web->config.listen, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)web->config.port);
+	} else if (inet_pton(AF_INET6, web->config.listen, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)web->config.port);
+	} else {
+		log_warnx("listen: '%s' is not an IPv4 or IPv6 address", web->config.listen);
+		return 1;
+	}
+	/* the signals are taken by sigwait below, not by the pool's threads */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_EPOLL |
+	                         MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, answer, web, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_HTTPS_MEM_CERT, web->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, web->tls_key,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)web->config.threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)web->config.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)web->config.per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)web->config.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	explicit_bzero(web->tls_key, strlen(web->tls_key));
+	free(web->tls_key);
+	free(web->tls_cert);
+	web->tls_key = web->tls_cert = NULL;
+	if (d == NULL) {
+		log_warnx("cannot listen on %s port %d (HTTPS)", web->config.listen,
+		    web->config.port);
+		return 1;
+	}
+	log_info("listening on https://%s:%d/", web->config.listen, web->config.port);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: passwords are read at every sign-in; nothing to reload");
+			continue;
+		}
+		break;
+	}
+	log_info("stopping");
+	MHD_stop_daemon(d);
+	return 0;
+}

@@ -1,0 +1,353 @@
+/*
+ * gasweb: the county's web console (command line and configuration).
+ *
+ *   gasweb [-c FILE] [-n] [-f] [-v]            serve HTTPS
+ *   gasweb [-c FILE] passwd IDENTITY           set a person's password
+ *   gasweb --example-config | --help
+ *
+ * The configuration is one table (web_keys below: name, type, bounds,
+ * default, help); -n checks it and every file it names.  docs/console.md
+ * says how the console is arranged and why it is a process of its own.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "buyer.h"
+#include "i18n.h"
+#include "log.h"
+#include "store.h"
+#include "timetext.h"
+#include "util.h"
+#include "web.h"
+
+#define STR(field) offsetof(struct web_config, field), sizeof(((struct web_config *)0)->field)
+#define NUM(field) offsetof(struct web_config, field), 0
+
+static const char *const log_levels[] = { "warn", "info", "debug", NULL };
+
+static const struct conf_key web_keys[] = {
+	{ "listen", CONF_STRING, STR(listen), 1, 0, "127.0.0.1", "address to listen on (TCP)", NULL,
+	    0 },
+	{ "port", CONF_INT, NUM(port), 1, 65535, "8443", "TCP port (HTTPS)", NULL, 0 },
+	{ "certificate", CONF_STRING, STR(certificate), 1, 0, "/etc/gasweb/cert.pem",
+	    "TLS certificate chain (PEM)", NULL, 0 },
+	{ "key", CONF_STRING, STR(key), 1, 0, "/etc/gasweb/key.pem",
+	    "TLS private key (PEM, mode 0600)", NULL, 0 },
+	{ "database", CONF_STRING, STR(database), 1, 0, "/var/lib/gascounty/county.db",
+	    "the county database gascounty writes (read here; traces add audit rows)", NULL, 0 },
+	{ "passwords", CONF_STRING, STR(passwords), 1, 0, "/etc/gasweb/passwords",
+	    "people's argon2id password hashes (mode 0600; gasweb passwd sets them)", NULL, 0 },
+	{ "map", CONF_STRING, STR(map), 1, 0, "/etc/gasweb/county-map.geojson",
+	    "the county's townships (and station points) as GeoJSON", NULL, 0 },
+	{ "code_key", CONF_STRING, STR(code_key), 1, 0, "/etc/gascounty/code-public.pem",
+	    "the county's public code key (PEM): the check page verifies codes with it", NULL, 0 },
+	{ "buyer_key", CONF_STRING, STR(buyer_key), 0, 0, "",
+	    "the county buyer key, to hash a buyer's number for a trace (\"\": no buyer "
+	    "traces by number)",
+	    NULL, 0 },
+	{ "hotline", CONF_STRING, STR(hotline), 0, 0, "12345",
+	    "the county's hotline, shown on every page", NULL, 0 },
+	{ "county_name", CONF_STRING, STR(county_name), 0, 0, "",
+	    "the name in the page header (\"\": the console's own title)", NULL, 0 },
+	{ "timezone", CONF_ZONE, STR(timezone), 0, 0, "Asia/Shanghai",
+	    "the zone of every time shown and of dates typed into a trace", NULL, 0 },
+	{ "threads", CONF_INT, NUM(threads), 1, 64, "4", "threads answering requests", NULL, 0 },
+	{ "max_connections", CONF_INT, NUM(max_connections), 1, 10000, "200", "connections at once",
+	    NULL, 0 },
+	{ "per_ip", CONF_INT, NUM(per_ip), 1, 10000, "32", "connections at once from one address",
+	    NULL, 0 },
+	{ "timeout_s", CONF_INT, NUM(timeout_s), 1, 3600, "30",
+	    "an idle connection is closed after this (s)", NULL, 0 },
+	{ "session_idle_s", CONF_INT, NUM(session_idle_s), 60, 86400, "1800",
+	    "a session unused this long ends (s)", NULL, 0 },
+	{ "session_max_s", CONF_INT, NUM(session_max_s), 60, 604800, "43200",
+	    "a session ends this long after sign-in, used or not (s)", NULL, 0 },
+	{ "lockout_failures", CONF_INT, NUM(lockout_failures), 1, 100, "5",
+	    "wrong passwords in a row that lock an account", NULL, 0 },
+	{ "lockout_s", CONF_INT, NUM(lockout_s), 1, 86400, "900", "how long the lock holds (s)",
+	    NULL, 0 },
+	{ "max_sessions", CONF_INT, NUM(max_sessions), 10, 100000, "2000",
+	    "sessions held at once (visitors of the sign-in page give way first)", NULL, 0 },
+	{ "silent_s", CONF_INT, NUM(silent_s), 10, 604800, "900",
+	    "a station not heard from for this long is drawn as silent (s)", NULL, 0 },
+	{ "page_rows", CONF_INT, NUM(page_rows), 1, WIRE_MAX_RECORDS, "50",
+	    "records on one page of a trace", NULL, 0 },
+	{ "csv_max", CONF_INT, NUM(csv_max), 1, 10000000, "100000",
+	    "records in one CSV export at most", NULL, 0 },
+	{ "user", CONF_STRING, STR(user), 0, 0, "",
+	    "started as root: run as this user once the files are open (\"\": stay)", NULL, 0 },
+	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels, 0 },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
+};
+
+const struct conf_section web_config_sections[] = {
+	{ "web", 0, 0, 0, 0, 0, 0, 0, "the county web console", web_keys, 0 },
+	{ NULL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: gasweb [-c FILE] [-n] [-f] [-v]\n"
+	           "       gasweb [-c FILE] passwd IDENTITY\n"
+	           "       gasweb --example-config | --help\n"
+	           "\n"
+	           "The county's web console over HTTPS: sign-in per person, the map of\n"
+	           "townships and stations, a regulator's traces, and the public cylinder\n"
+	           "check page (/c/CODE).\n"
+	           "\n"
+	           "  -c FILE           configuration (default: built-in defaults)\n"
+	           "  -n                check the configuration and the files it names, then exit\n"
+	           "  -f                stay in the foreground, log to stderr\n"
+	           "  -v                more detail (twice: debug)\n"
+	           "  --example-config  print a commented configuration covering every key\n"
+	           "\n"
+	           "  passwd IDENTITY   set the password of officer:NAME@TOWNSHIP,\n"
+	           "                    grid:NAME@TOWNSHIP or regulator:NAME; the password is\n"
+	           "                    read from the terminal (twice, without echo) or from\n"
+	           "                    the first line of standard input\n");
+}
+
+/* One line of password from the terminal without echo, or from stdin. */
+static int
+read_password(const char *prompt, char *out, size_t size)
+{
+	struct termios saved, quiet;
+	int tty = isatty(STDIN_FILENO), rc = 0;
+	size_t len;
+
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+			quiet = saved;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		} else {
+			tty = 0;
+		}
+	}
+	if (fgets(out, (int)size, stdin) == NULL)
+		rc = -1;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fprintf(stderr, "\n");
+	}
+	if (rc == -1)
+		return -1;
+	len = strcspn(out, "\r\n");
+	if (out[len] == '\0' && len + 1 == size)
+		return -1; /* longer than the buffer */
+	out[len] = '\0';
+	return 0;
+}
+
+static int
+cmd_passwd(const struct web_config *config, int argc, char **argv)
+{
+	char pw[SIGNIN_PASSWORD_MAX + 2], again[SIGNIN_PASSWORD_MAX + 2];
+	char hash[SIGNIN_HASH_MAX], err[512];
+	int rc = 1;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: gasweb [-c FILE] passwd IDENTITY\n\n"
+		       "Set the console password of IDENTITY (officer:NAME@TOWNSHIP,\n"
+		       "grid:NAME@TOWNSHIP or regulator:NAME) in the passwords file of the\n"
+		       "configuration, as an argon2id hash.  At least %d characters.  The\n"
+		       "running console reads the file at every sign-in.\n",
+		    SIGNIN_PASSWORD_MIN);
+		return 0;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: gasweb [-c FILE] passwd IDENTITY\n");
+		return 2;
+	}
+	if (read_password(_("password: "), pw, sizeof(pw)) == -1) {
+		fprintf(stderr, _("gasweb: no password read (at most %d bytes)\n"),
+		    SIGNIN_PASSWORD_MAX);
+		goto out;
+	}
+	if (isatty(STDIN_FILENO)) {
+		if (read_password(_("again: "), again, sizeof(again)) == -1 ||
+		    strcmp(pw, again) != 0) {
+			fprintf(stderr, _("gasweb: the two passwords differ\n"));
+			goto out;
+		}
+	}
+	if (signin_hash(pw, strlen(pw), hash, err, sizeof(err)) == -1 ||
+	    signin_passwords_set(config->passwords, argv[1], hash, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasweb: %s\n", err);
+		goto out;
+	}
+	printf(_("password of %s set in %s\n"), argv[1], config->passwords);
+	rc = 0;
+out:
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(again, sizeof(again));
+	return rc;
+}
+
+/* Everything the console needs at start but the socket: checked by -n too. */
+static int
+open_files(struct web *web, int check_only, char *err, size_t errlen)
+{
+	struct signin_passwords passwords;
+	struct signin_policy policy = {
+		.idle_s = web->config.session_idle_s,
+		.max_s = web->config.session_max_s,
+		.failures = web->config.lockout_failures,
+		.lockout_s = web->config.lockout_s,
+		.max_sessions = web->config.max_sessions,
+	};
+	struct buyer_key bk;
+
+	if (signin_passwords_load(web->config.passwords, &passwords, err, errlen) == -1)
+		return -1;
+	if (passwords.count == 0)
+		log_warnx("%s: no one has a password yet (gasweb passwd IDENTITY)",
+		    web->config.passwords);
+	signin_passwords_free(&passwords);
+	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
+		return -1;
+	web->code_key = code_key_load_public(web->config.code_key, err, errlen);
+	if (web->code_key == NULL)
+		return -1;
+	if (web->config.buyer_key[0] != '\0') {
+		if (buyer_key_load(web->config.buyer_key, &bk, err, errlen) == -1)
+			return -1;
+		explicit_bzero(&bk, sizeof(bk));
+		web->have_buyer_key = 1;
+	}
+	if (web_load_tls(web, err, errlen) == -1)
+		return -1;
+	if (check_only)
+		return 0;
+	web->store = signin_store_new(&policy);
+	if (web->store == NULL)
+		return err_set(err, errlen, "out of memory");
+	/* gascounty owns the database: it must exist and be of this program's
+	 * version (store_open would otherwise create or migrate it here) */
+	if (access(web->config.database, R_OK | W_OK) == -1)
+		return err_set(err, errlen, "%s: %s (start gascounty first)", web->config.database,
+		    strerror(errno));
+	if (store_open(web->config.database, schema_county, 0, &web->cdb.db, err, errlen) == -1)
+		return -1;
+	web->county.max_trace = web->config.page_rows;
+	str_copy(web->county.timezone, web->config.timezone, sizeof(web->county.timezone));
+	web->cdb.config = &web->county;
+	pthread_mutex_init(&web->db_lock, NULL);
+	return 0;
+}
+
+static int
+drop_privileges(const char *user, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (getuid() != 0)
+		return 0;
+	if (user[0] == '\0') {
+		log_warnx("running as root: set 'user' in [web] (docs/console.md)");
+		return 0;
+	}
+	pw = getpwnam(user);
+	if (pw == NULL)
+		return err_set(err, errlen, "user '%s': no such user", user);
+	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)
+		return err_set(err, errlen, "cannot become %s: %s", user, strerror(errno));
+	if (setuid(0) == 0)
+		return err_set(err, errlen, "could become root again after dropping to %s", user);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "example-config", no_argument, NULL, 'E' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct web web;
+	struct conf_report report;
+	const char *config_path = NULL;
+	int check_only = 0, foreground = 0, verbose = 0, ch, rc;
+	char err[512];
+
+	while ((ch = getopt_long(argc, argv, "+c:nfvh", long_options, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'E':
+			conf_write_example(stdout, "gasweb configuration (gasweb -c FILE)",
+			    web_config_sections);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "passwd") != 0) {
+		fprintf(stderr, "gasweb: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	rc = config_path != NULL
+	         ? conf_load(config_path, web_config_sections, &web.config, &report)
+	         : conf_load_string("(defaults)", "", web_config_sections, &web.config, &report);
+	if (rc == -1) {
+		conf_report_print(&report, stderr);
+		return 1;
+	}
+	log_init("gasweb", foreground || check_only || optind < argc,
+	    verbose >= 2 || strcmp(web.config.log_level, "debug") == 0  ? LOG_LEVEL_DEBUG
+	    : verbose == 1 || strcmp(web.config.log_level, "info") == 0 ? LOG_LEVEL_INFO
+	                                                                : LOG_LEVEL_WARN);
+	if (optind < argc) {
+		i18n_init();
+		return cmd_passwd(&web.config, argc - optind, argv + optind);
+	}
+	if (timetext_set_zone(web.config.timezone, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasweb: %s\n", err);
+		return 1;
+	}
+	if (open_files(&web, check_only, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasweb: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("configuration OK (%zu townships, %zu station points)\n",
+		    web.map.township_count, web.map.station_count);
+		return 0;
+	}
+	if (drop_privileges(web.config.user, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (!foreground && daemon(1, 0) == -1)
+		fatal("daemon");
+	rc = web_serve(&web);
+	store_close(web.cdb.db);
+	signin_store_free(web.store);
+	code_key_free(web.code_key);
+	geo_free(&web.map);
+	return rc;
+}

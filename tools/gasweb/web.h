@@ -1,0 +1,276 @@
+/*
+ * gasweb internals: the county console, a web front beside gascounty.
+ *
+ * One process of its own (docs/console.md says why): libmicrohttpd parses
+ * HTTP over TLS in a small thread pool; every request is matched against one
+ * route table (http.c: path, method, who may call it, the access action that
+ * decides it); pages are written into bounded buffers in which every value
+ * goes through the HTML escaper (html.c); the county's data is read through
+ * the county library (db.h, overview.h) under one lock, and every decision of
+ * who may see what is access.h's.
+ *
+ * Threads: the pool's threads run handlers; the shared state (struct web)
+ * is read-only after start but for the session store (signin.h, its own
+ * lock) and the database handle (db_lock).
+ */
+#ifndef GASWEB_H
+#define GASWEB_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "code.h"
+#include "conf.h"
+#include "countyconf.h"
+#include "db.h"
+#include "signin.h"
+
+struct web_config {
+	char listen[64];
+	int port;
+	char certificate[256];
+	char key[256];
+	char database[256];
+	char passwords[256];
+	char map[256];
+	char code_key[256];
+	char buyer_key[256];
+	char hotline[64];
+	char county_name[64];
+	char timezone[64];
+	int threads;
+	int max_connections;
+	int per_ip;
+	int timeout_s;
+	int session_idle_s;
+	int session_max_s;
+	int lockout_failures;
+	int lockout_s;
+	int max_sessions;
+	int silent_s;
+	int page_rows;
+	int csv_max;
+	char user[64];
+	char log_level[8];
+};
+
+extern const struct conf_section web_config_sections[];
+
+/* ---- geo.c: the township map ---------------------------------------------------- */
+
+struct geo_point {
+	double x, y; /* projected, in the SVG's units */
+};
+
+struct geo_ring {
+	size_t count;
+	struct geo_point *points;
+};
+
+struct geo_township {
+	char code[ACCESS_MAX_IDENTITY];
+	char name_zh[64], name_en[64];
+	size_t ring_count;
+	struct geo_ring *rings;
+	struct geo_point label; /* where its name is drawn (centre of its box) */
+};
+
+struct geo_station {
+	char id[ACCESS_MAX_IDENTITY];
+	struct geo_point at;
+};
+
+struct geo_map {
+	double width, height; /* the SVG's viewBox */
+	size_t township_count, station_count;
+	struct geo_township *townships;
+	struct geo_station *stations;
+};
+
+/* Read a GeoJSON FeatureCollection (docs/console.md: townships as Polygon or
+ * MultiPolygon features with properties code, name, name_en; stations as
+ * Point features with property station) and project it.  0, or -1 with err
+ * naming the file and the feature; *map then holds nothing to free. */
+int geo_load(const char *path, struct geo_map *map, char *err, size_t errlen);
+void geo_free(struct geo_map *map);
+const struct geo_township *geo_township(const struct geo_map *map, const char *code);
+const struct geo_station *geo_station(const struct geo_map *map, const char *id);
+
+/* ---- html.c: bounded pages, escaping, words -----------------------------------------------------
+ */
+
+#define PAGE_MAX (4u << 20) /* bytes of one answer at most */
+
+struct page {
+	char *buf;
+	size_t len, cap;
+	int failed; /* out of room: the answer is an error instead */
+};
+
+void page_init(struct page *p);
+void page_free(struct page *p);
+/* Append raw text (templates written here, never data). */
+void page_raw(struct page *p, const char *s);
+void page_rawf(struct page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s escaped for HTML text and attribute values (& < > " '). */
+void page_text(struct page *p, const char *s);
+/* Append s as one CSV field (quoted, quotes doubled; a leading = + - @ made
+ * inert so a spreadsheet does not run it). */
+void page_csv(struct page *p, const char *s);
+/* Append s escaped for a URL query value. */
+void page_url(struct page *p, const char *s);
+
+enum lang { LANG_ZH = 0, LANG_EN = 1 };
+
+/* The language of an Accept-Language header (NULL: Chinese). */
+enum lang lang_of(const char *accept_language);
+
+enum word {
+	W_TITLE,
+	W_SIGNIN,
+	W_SIGNOUT,
+	W_IDENTITY,
+	W_PASSWORD,
+	W_BAD_PASSWORD,
+	W_LOCKED,
+	W_FULL,
+	W_MAP,
+	W_TRACE,
+	W_FORBIDDEN,
+	W_FORBIDDEN_TEXT,
+	W_NOT_FOUND,
+	W_EXPIRED,
+	W_STATIONS,
+	W_STATION,
+	W_TOWNSHIP,
+	W_OPEN_ALERTS,
+	W_LAST_HEARTBEAT,
+	W_BACKLOG,
+	W_GAP,
+	W_FILLS_TODAY,
+	W_NEVER,
+	W_HEALTH_OK,
+	W_HEALTH_WARN,
+	W_HEALTH_BAD,
+	W_NONE,
+	W_CYLINDER,
+	W_BUYER,
+	W_BUYER_NUMBER,
+	W_FROM,
+	W_TO,
+	W_SEARCH,
+	W_NEXT_PAGE,
+	W_CSV,
+	W_TIME,
+	W_KIND,
+	W_NET_KG,
+	W_RESULT,
+	W_RULES,
+	W_NO_RECORDS,
+	W_AUDITED,
+	W_CHECK_TITLE,
+	W_SIG_VALID,
+	W_SIG_INVALID,
+	W_STATUS,
+	W_OWNER,
+	W_NEXT_INSPECTION,
+	W_LAST_FILL,
+	W_HOTLINE,
+	W_NOT_REGISTERED,
+	W_NO_FILL,
+	W_TIMES_IN,
+	W_SIGNED_IN_AS,
+	W_BAD_REQUEST,
+	W_TRACE_HINT,
+	W_SERVER_ERROR,
+	W_ACTIVE,
+	W_SCRAPPED,
+	W_RETIRED,
+	W_COUNT
+};
+
+const char *word(enum lang lang, enum word w);
+
+/* ---- the running console (http.c) ---------------------------------------------------- */
+
+struct web {
+	struct web_config config;
+	struct county_config county; /* what the county library reads (max_trace) */
+	struct county_db cdb;
+	pthread_mutex_t db_lock; /* one request at a time on the database handle */
+	struct signin_store *store;
+	struct geo_map map;
+	struct code_key *code_key; /* NULL: codes cannot be checked */
+	int have_buyer_key;
+	char *tls_cert, *tls_key; /* PEM text, read before privileges are dropped */
+};
+
+/* What a handler knows of its request. */
+struct request {
+	struct web *web;
+	struct MHD_Connection *connection;
+	const char *path;
+	int post;
+	enum lang lang;
+	int signed_in;                 /* session holds a signed-in person */
+	struct signin_session session; /* the live session (signed in or anonymous) */
+	struct access_identity who;    /* signed_in: the person */
+	struct access_scope scope;     /* what the route's action reaches */
+	/* a form's fields (POST) */
+	size_t field_count;
+	struct field {
+		char name[32];
+		char value[512];
+	} fields[8];
+	int form_too_big;
+};
+
+/* A handler's answer: status, content type, body; extra headers (a cookie,
+ * a Location) in the request's reply. */
+struct reply {
+	int status;
+	const char *content_type;
+	struct page body;
+	char cookie[256];
+	char location[256];
+	char disposition[128];
+};
+
+/* The value of a query parameter or a form field (NULL when absent). */
+const char *request_arg(const struct request *r, const char *name);
+const char *request_field(const struct request *r, const char *name);
+
+/* The page frame: head, header with the person and sign-out, and its end. */
+void frame_open(struct request *r, struct reply *out, const char *title);
+void frame_close(struct request *r, struct reply *out);
+/* A whole error page of status with a title word and a text word. */
+void reply_error(struct request *r, struct reply *out, int status, enum word title, enum word text);
+/* A local time with the zone named ("2026-12-04 20:31 CST"). */
+void format_time(int64_t ms, char *out, size_t size);
+
+/* ---- pages.c ---------------------------------------------------------------------- */
+
+void page_signin_form(struct request *r, struct reply *out);
+void page_signin_post(struct request *r, struct reply *out);
+void page_signout(struct request *r, struct reply *out);
+void page_home(struct request *r, struct reply *out);
+void page_map(struct request *r, struct reply *out);
+void page_trace(struct request *r, struct reply *out);
+void page_trace_csv(struct request *r, struct reply *out);
+void page_trace_buyer(struct request *r, struct reply *out);
+void page_check(struct request *r, struct reply *out);
+void page_asset(struct request *r, struct reply *out);
+
+/* ---- http.c -------------------------------------------------------------------- */
+
+/* Read the TLS certificate and key files into web (a key file others may
+ * read is refused).  0, or -1 with err. */
+int web_load_tls(struct web *web, char *err, size_t errlen);
+
+/* Serve until SIGTERM/SIGINT (the TLS key is wiped once libmicrohttpd has
+ * it); the exit status. */
+int web_serve(struct web *web);
+
+#endif
