@@ -386,7 +386,8 @@ alerts_to_cases(void)
 	struct cases_news news;
 	char err[256];
 
-	if (cases_from_alerts(&S.cdb, time_wall_ms(), &news, err, sizeof(err)) == -1) {
+	if (cases_from_alerts(&S.cdb, &S.catalogue, time_wall_ms(), &news, err, sizeof(err)) ==
+	    -1) {
 		log_warnx("cases: %s", err);
 		return;
 	}
@@ -1556,7 +1557,7 @@ reload(void)
 		log_warnx("reload: the previous configuration and identities stay in force");
 		return;
 	}
-	if (catalogue_load(fresh.catalogue, fresh.villages, &cat, err, sizeof(err)) == -1) {
+	if (catalogue_load_county(&fresh, &cat, err, sizeof(err)) == -1) {
 		psk_table_free(&keys);
 		log_warnx("%s", err);
 		log_warnx("reload: the previous configuration, identities and catalogue stay in "
@@ -1598,8 +1599,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
 	if (load_keys() == -1)
 		return 1;
-	if (catalogue_load(S.config.catalogue, S.config.villages, &S.catalogue, err, sizeof(err)) ==
-	    -1) {
+	if (catalogue_load_county(&S.config, &S.catalogue, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		return 1;
 	}
