@@ -800,6 +800,59 @@ a_request_round_trips_and_bad_ones_name_the_key(void **state)
 }
 
 static void
+a_json_request_reads_as_its_cbor_twin(void **state)
+{
+	static const char good[] =
+	    "{\"id\": 7, \"step\": \"attach\", \"note\": \"罚款\\n两千\","
+	    " \"fine\": 2000, \"lat\": 29.5, \"lon\": 119, \"file\": \"a.jpg\","
+	    " \"type\": \"image/jpeg\", \"data\": \"/9j/4AA=\"}";
+	static const struct {
+		const char *json, *error;
+	} bad[] = {
+		{ "[1]", "not a JSON object" },
+		{ "{\"id\": 1", "not JSON" },
+		{ "{\"id\": 1, \"id\": 2}", "not JSON" },
+		{ "{\"colour\": 1}", "unknown key 'colour'" },
+		{ "{\"id\": \"7\"}", "id: not an integer" },
+		{ "{\"id\": 1.5}", "id: not an integer" },
+		{ "{\"id\": 0}", "id: 0 is outside" },
+		{ "{\"lat\": 91}", "lat: 91 is outside" },
+		{ "{\"step\": \"a\\nb\"}", "step: not UTF-8 text on one line" },
+		{ "{\"note\": [\"x\"]}", "note: not a text string" },
+		{ "{\"data\": \"not base64!\"}", "data: not base64" },
+		{ "{\"data\": \"\"}", "data: not base64" },
+		{ "{\"data\": 5}", "data: not a base64 text string" },
+		{ NULL, NULL },
+	};
+	struct case_request r;
+	char err[200];
+	int i;
+
+	(void)state;
+	assert_int_equal(
+	    casemsg_decode_json((const uint8_t *)good, strlen(good), &r, err, sizeof(err)), 0);
+	assert_int_equal(r.id, 7);
+	assert_string_equal(r.step, "attach");
+	assert_string_equal(r.note, "罚款\n两千");
+	assert_int_equal(r.fine, 2000);
+	assert_true(r.lat == 29.5 && r.lon == 119.0);
+	assert_int_equal(r.data_len, 5);
+	assert_memory_equal(r.data, "\xff\xd8\xff\xe0\x00", 5);
+	assert_true(CASEMSG_HAS(&r, CASEMSG_DATA) && CASEMSG_HAS(&r, CASEMSG_TYPE) &&
+	            !CASEMSG_HAS(&r, CASEMSG_KIND));
+	casemsg_free(&r);
+	for (i = 0; bad[i].json != NULL; i++) {
+		err[0] = '\0';
+		if (casemsg_decode_json((const uint8_t *)bad[i].json, strlen(bad[i].json), &r, err,
+		        sizeof(err)) != -1 ||
+		    strstr(err, bad[i].error) == NULL)
+			fail_msg("row %d (%s): expected '%s', got '%s'", i, bad[i].json,
+			    bad[i].error, err);
+		assert_null(r.data);
+	}
+}
+
+static void
 named_people_and_what_they_may_do(void **state)
 {
 	static const struct {
@@ -855,6 +908,7 @@ main(void)
 		cmocka_unit_test(figures_count_per_township),
 		cmocka_unit_test(catalogue_errors_name_the_line),
 		cmocka_unit_test(a_request_round_trips_and_bad_ones_name_the_key),
+		cmocka_unit_test(a_json_request_reads_as_its_cbor_twin),
 		cmocka_unit_test(named_people_and_what_they_may_do),
 	};
 
