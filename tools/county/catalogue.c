@@ -147,6 +147,21 @@ grow(void *array, size_t count, size_t size)
 	return realloc(array, (count == 0 ? 8 : count * 2) * size);
 }
 
+/* Fields 1 and 2 of an item: its code and its (Chinese) name. */
+static int
+code_and_name(const char *name, const struct csv_row *row, char code[CATALOGUE_CODE],
+    char item_name[CATALOGUE_NAME], char *err, size_t errlen)
+{
+	if (field(row, 1, code, CATALOGUE_CODE) == -1 || !code_ok(code))
+		return err_set(err, errlen,
+		    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
+		    row->line, CATALOGUE_CODE - 1);
+	if (field(row, 2, item_name, CATALOGUE_NAME) == -1 || item_name[0] == '\0')
+		return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes", name,
+		    row->line, CATALOGUE_NAME - 1);
+	return 0;
+}
+
 static int
 catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat, char *err,
     size_t errlen)
@@ -174,13 +189,8 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		cat->outcomes = grown;
 		o = &cat->outcomes[cat->noutcomes];
 		memset(o, 0, sizeof(*o));
-		if (field(row, 1, o->code, sizeof(o->code)) == -1 || !code_ok(o->code))
-			return err_set(err, errlen,
-			    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
-			    line, CATALOGUE_CODE - 1);
-		if (field(row, 2, o->name, sizeof(o->name)) == -1 || o->name[0] == '\0')
-			return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes",
-			    name, line, CATALOGUE_NAME - 1);
+		if (code_and_name(name, row, o->code, o->name, err, errlen) == -1)
+			return -1;
 		if (strcmp(applies, "amount") == 0)
 			o->amount = 1;
 		else if (applies[0] != '\0')
@@ -201,13 +211,8 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		cat->powers = grown;
 		pw = &cat->powers[cat->npowers];
 		memset(pw, 0, sizeof(*pw));
-		if (field(row, 1, pw->code, sizeof(pw->code)) == -1 || !code_ok(pw->code))
-			return err_set(err, errlen,
-			    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
-			    line, CATALOGUE_CODE - 1);
-		if (field(row, 2, pw->name, sizeof(pw->name)) == -1 || pw->name[0] == '\0')
-			return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes",
-			    name, line, CATALOGUE_NAME - 1);
+		if (code_and_name(name, row, pw->code, pw->name, err, errlen) == -1)
+			return -1;
 		if (field(row, 3, pw->basis, sizeof(pw->basis)) == -1 || pw->basis[0] == '\0')
 			return err_set(err, errlen,
 			    "%s:%lu: a power needs its legal basis (at most %d bytes)", name, line,
@@ -241,13 +246,8 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		cat->kinds = grown;
 		k = &cat->kinds[cat->nkinds];
 		memset(k, 0, sizeof(*k));
-		if (field(row, 1, k->code, sizeof(k->code)) == -1 || !code_ok(k->code))
-			return err_set(err, errlen,
-			    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
-			    line, CATALOGUE_CODE - 1);
-		if (field(row, 2, k->name, sizeof(k->name)) == -1 || k->name[0] == '\0')
-			return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes",
-			    name, line, CATALOGUE_NAME - 1);
+		if (code_and_name(name, row, k->code, k->name, err, errlen) == -1)
+			return -1;
 		if (applies[0] != '\0')
 			return err_set(err, errlen, "%s:%lu: a report kind's applies is empty",
 			    name, line);

@@ -1628,6 +1628,8 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	}
 	if (S.catalogue.noutcomes == 0)
 		log_warnx("no catalogue of outcomes (catalogue): cases cannot be decided");
+	if (S.catalogue.nkinds == 0)
+		log_warnx("no report kinds in the catalogue: grid workers' reports are refused");
 
 	if (daemon_signals_install() == -1)
 		fatal("signals");
