@@ -33,6 +33,9 @@ struct county_config {
 	/* cases (cases.h) */
 	char catalogue[256];       /* penalty powers and outcomes ("": none, no decisions) */
 	char villages[256];        /* village -> township for grid reports ("": none) */
+	char township_map[256];    /* townships' boundaries, GeoJSON ("": route by village) */
+	char deadlines[256];       /* deadlines per kind and severity ("": the minutes below) */
+	char calendar[256];        /* holidays and make-up working days ("": Monday to Friday) */
 	int case_join_min;         /* an alert joins an open case of the same key this recent */
 	int case_alert_accept_min; /* deadlines of an alert case, from its opening */
 	int case_alert_onsite_min;

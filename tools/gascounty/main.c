@@ -83,8 +83,21 @@ static const struct conf_key county_keys[] = {
 	    "penalty powers and outcomes, CSV (docs/county.md); \"\": cases cannot be decided",
 	    NULL, 0 },
 	{ "villages", CONF_STRING, STR(villages), 0, 0, "",
-	    "village,township CSV routing grid workers' reports; \"\": reports are refused", NULL,
-	    0 },
+	    "village,township CSV routing grid workers' reports without coordinates; \"\": those "
+	    "are refused",
+	    NULL, 0 },
+	{ "township_map", CONF_STRING, STR(township_map), 0, 0, "",
+	    "townships' boundaries, GeoJSON (gasweb's map): a report with coordinates goes to the "
+	    "township that holds them; \"\": routed by village",
+	    NULL, 0 },
+	{ "deadlines", CONF_STRING, STR(deadlines), 0, 0, "",
+	    "deadlines per kind and severity, CSV, in minutes, hours or working days "
+	    "(docs/county.md); \"\": the case_*_min below for every kind",
+	    NULL, 0 },
+	{ "calendar", CONF_STRING, STR(calendar), 0, 0, "",
+	    "the county's holidays and make-up working days, CSV (etc/calendar.csv); \"\": Monday "
+	    "to Friday",
+	    NULL, 0 },
 	{ "case_join_min", CONF_INT, NUM(case_join_min), 0, 525600, "1440",
 	    "an alert joins an open case of the same rule and cylinder, buyer or station whose "
 	    "last alert is this recent (min; 0: every alert its own case)",
@@ -446,16 +459,17 @@ main(int argc, char **argv)
 			fprintf(stderr, "gascounty: %s\n", err);
 			return 1;
 		}
-		/* and the catalogue and village list it names */
-		if (catalogue_load(config.catalogue, config.villages, &cat, err, sizeof(err)) ==
-		    -1) {
+		/* and the catalogue, villages, map, deadlines and calendar it names */
+		if (catalogue_load_county(&config, &cat, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gascounty: %s\n", err);
 			psk_table_free(&keys);
 			return 1;
 		}
 		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
-		       "villages)\n",
-		    keys.count, cat.noutcomes, cat.npowers, cat.nvillages);
+		       "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
+		       "calendar days)\n",
+		    keys.count, cat.noutcomes, cat.npowers, cat.nkinds, cat.nvillages,
+		    cat.map.township_count, cat.ndeadlines, cat.ndays);
 		catalogue_free(&cat);
 		psk_table_free(&keys);
 		return 0;

@@ -216,6 +216,7 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	signin_passwords_free(&passwords);
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
+	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
 	web->code_key = code_key_load_public(web->config.code_key, err, errlen);
 	if (web->code_key == NULL)
 		return -1;
