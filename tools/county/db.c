@@ -219,7 +219,9 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 	struct alert_in al;
 	int rc;
 
-	if (f->buyer[0] == '\0' || max <= 0)
+	/* a delivery company is the counter buyer for the households it serves:
+	 * their hand-overs are counted, per household (life.h, C09), not its fills */
+	if (f->buyer[0] == '\0' || max <= 0 || strcmp(f->buyer_kind, "delivery") == 0)
 		return 0;
 	sqlite3_reset(st[0]);
 	sqlite3_bind_text(st[0], 1, f->buyer, -1, SQLITE_STATIC);

@@ -70,7 +70,8 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 		if (!one_of(l->result, results))
 			return err_set(err, errlen, "life.result: '%s' is not pass or fail",
 			    l->result);
-		if (date_parse(l->next_due, &days) == -1 || strlen(l->next_due) != 10)
+		if ((strcmp(l->result, "pass") == 0 || l->next_due[0] != '\0') &&
+		    (date_parse(l->next_due, &days) == -1 || strlen(l->next_due) != 10))
 			return err_set(err, errlen, "life.next_due: '%s' is not YYYY-MM-DD",
 			    l->next_due);
 	} else if (l->result[0] != '\0') {
@@ -286,7 +287,9 @@ rule_c07(struct seen *s, char *err, size_t errlen)
 		return 0;
 	if (c07_judge(s->c, l->serial, s->uuid, l->at_ms, &since_id, &filled, err, errlen) == -1)
 		return -1;
-	if (filled)
+	/* a cylinder the county first meets at a household return has a past
+	 * the county never saw: nothing to judge it by */
+	if (filled || (since_id == 0 && !is_event(l, "handed_over")))
 		return 0;
 	if (grace <= 0)
 		return c07_raise(s, since_id, err, errlen);
@@ -676,7 +679,8 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	if (strcmp(rule, "C07") == 0) {
 		if (c07_judge(c, l.serial, uuid, l.at_ms, &since_id, &filled, err, errlen) == -1)
 			return -1;
-		if (!filled && c07_raise(&s, since_id, err, errlen) == -1)
+		if (!filled && (since_id != 0 || is_event(&l, "handed_over")) &&
+		    c07_raise(&s, since_id, err, errlen) == -1)
 			return -1;
 	} else {
 		timetext_format(l.at_ms, TIMETEXT_PERSON, when);
