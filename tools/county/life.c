@@ -355,12 +355,12 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 		return 0;
 	if (hold > 0) {
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM life_events WHERE buyer = ? AND event = 'handed_over'",
+		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'handed_over'",
 		        "t", l->buyer) == -1 ||
 		    one_int(s->c, st, 0, &given, err, errlen, "C09") == -1)
 			return -1;
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM life_events WHERE buyer = ? AND event = 'returned'",
+		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'returned'",
 		        "t", l->buyer) == -1 ||
 		    one_int(s->c, st, 0, &back, err, errlen, "C09") == -1)
 			return -1;
@@ -380,7 +380,7 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	}
 	if (max > 0 && cf->c02_days > 0) {
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ?"
+		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ? AND buyer <> ''"
 		        " AND event = 'handed_over' AND at_ms > ? AND at_ms <= ? LIMIT ?)",
 		        "tiii", l->buyer, l->at_ms - (int64_t)cf->c02_days * DAY_MS, l->at_ms,
 		        (int64_t)max + 1) == -1 ||
@@ -490,6 +490,47 @@ registry_update(struct seen *s, char *err, size_t errlen)
 	    errlen);
 }
 
+/* ---- transactions ------------------------------------------------------------------- */
+
+/*
+ * Open a transaction for name: the caller's, through a savepoint, when one
+ * is open (county_ingest's), else a new one (store_begin: a writer's).
+ * *own says which, for txn_end.
+ */
+static int
+txn_begin(struct county_db *c, const char *name, int *own, char *err, size_t errlen)
+{
+	char sql[64];
+
+	*own = sqlite3_get_autocommit(c->db) != 0;
+	if (*own)
+		return store_begin(c->db, err, errlen);
+	snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
+	return store_exec(c->db, sql, err, errlen);
+}
+
+/* Commit (ok) or undo everything since txn_begin. */
+static int
+txn_end(struct county_db *c, const char *name, int own, int ok, char *err, size_t errlen)
+{
+	char sql[96];
+
+	if (own) {
+		if (ok && store_commit(c->db, err, errlen) == 0)
+			return 0;
+		store_rollback(c->db);
+		return -1;
+	}
+	if (ok) {
+		snprintf(sql, sizeof(sql), "RELEASE %s", name);
+		if (store_exec(c->db, sql, err, errlen) == 0)
+			return 0;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
+	store_exec(c->db, sql, NULL, 0);
+	return -1;
+}
+
 /* ---- storing ------------------------------------------------------------------------ */
 
 static int
@@ -526,6 +567,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
     int *new_alerts, char *err, size_t errlen)
 {
 	struct seen s;
+	int own, ok;
 
 	*new_alerts = 0;
 	if (life_check(r, err, errlen) == -1)
@@ -535,29 +577,21 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	s.source = source;
 	s.uuid = r->uuid;
 	s.l = &r->life;
-	if (store_exec(c->db, "SAVEPOINT life", err, errlen) == -1)
+	if (txn_begin(c, "life", &own, err, errlen) == -1)
 		return -1;
 	if (insert_event(c, source, r, &s.id, err, errlen) == -1)
-		goto fail;
-	if (s.id == 0) {
-		/* held already: nothing to judge again */
-		if (store_exec(c->db, "RELEASE life", err, errlen) == -1)
-			goto fail;
-		return 0;
-	}
-	if (source_township(c, source, s.township, sizeof(s.township), err, errlen) == -1 ||
-	    buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1 ||
-	    registry_update(&s, err, errlen) == -1 || rule_c07(&s, err, errlen) == -1 ||
-	    rule_c08(&s, err, errlen) == -1 || rule_c09(&s, err, errlen) == -1 ||
-	    rule_c10_c11(&s, err, errlen) == -1)
-		goto fail;
-	if (store_exec(c->db, "RELEASE life", err, errlen) == -1)
-		goto fail;
+		return txn_end(c, "life", own, 0, err, errlen);
+	if (s.id == 0) /* held already: nothing to judge again */
+		return txn_end(c, "life", own, 1, err, errlen);
+	ok = source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
+	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
+	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
+	     rule_c08(&s, err, errlen) == 0 && rule_c09(&s, err, errlen) == 0 &&
+	     rule_c10_c11(&s, err, errlen) == 0;
+	if (txn_end(c, "life", own, ok, err, errlen) == -1)
+		return -1;
 	*new_alerts = s.alerts;
 	return 1;
-fail:
-	store_exec(c->db, "ROLLBACK TO life; RELEASE life", NULL, 0);
-	return -1;
 }
 
 int
@@ -701,10 +735,10 @@ life_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[WIRE_UUID], rule[8];
-	int rc, alerts = 0;
+	int rc, alerts = 0, own;
 
 	*new_alerts = 0;
-	if (store_exec(c->db, "SAVEPOINT life_sweep", err, errlen) == -1)
+	if (txn_begin(c, "life_sweep", &own, err, errlen) == -1)
 		return -1;
 	for (;;) {
 		/* one at a time: judging a row reads the tables the walk would hold */
@@ -732,11 +766,10 @@ life_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size
 		    run(c, st, err, errlen, "life sweep") == -1)
 			goto fail;
 	}
-	if (store_exec(c->db, "RELEASE life_sweep", err, errlen) == -1)
-		goto fail;
+	if (txn_end(c, "life_sweep", own, 1, err, errlen) == -1)
+		return -1;
 	*new_alerts = alerts;
 	return 0;
 fail:
-	store_exec(c->db, "ROLLBACK TO life_sweep; RELEASE life_sweep", NULL, 0);
-	return -1;
+	return txn_end(c, "life_sweep", own, 0, err, errlen);
 }
