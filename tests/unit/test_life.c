@@ -237,6 +237,9 @@ a_refused_event_stores_nothing(void **state)
 	str_copy(r.life.next_due, "2031-13-01", sizeof(r.life.next_due));
 	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
 	assert_non_null(strstr(err, "life.next_due"));
+	r = ev("dispatched", "CYL1", 0, "", INT64_MAX); /* C08's due would overflow */
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.at"));
 	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
 }
 

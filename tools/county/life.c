@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "ingestcheck.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -59,8 +60,10 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 		return err_set(err, errlen, "life.event: '%s' is not a life event", l->event);
 	if (l->serial[0] == '\0')
 		return err_set(err, errlen, "life.serial: missing");
-	if (l->at_ms <= 0)
-		return err_set(err, errlen, "life.at: missing");
+	/* as a station's record times: after 2000, at most a day ahead */
+	if (l->at_ms < INGEST_EARLIEST_MS || l->at_ms > time_wall_ms() + INGEST_AHEAD_MS)
+		return err_set(err, errlen, "life.at: %lld is not a time this event can have",
+		    (long long)l->at_ms);
 	if (!one_of(l->buyer_kind, kinds))
 		return err_set(err, errlen, "life.bkind: '%s' is not household or business",
 		    l->buyer_kind);
