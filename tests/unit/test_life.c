@@ -237,6 +237,10 @@ a_refused_event_stores_nothing(void **state)
 	str_copy(r.life.next_due, "2031-13-01", sizeof(r.life.next_due));
 	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
 	assert_non_null(strstr(err, "life.next_due"));
+	r = ev("dispatched", "CYL1", 0, "", t0);
+	str_copy(r.uuid, "county:C08:x", sizeof(r.uuid)); /* never a county key */
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "not a UUID"));
 	r = ev("dispatched", "CYL1", 0, "", INT64_MAX); /* C08's due would overflow */
 	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
 	assert_non_null(strstr(err, "life.at"));

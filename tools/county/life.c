@@ -25,15 +25,6 @@ const char *const life_event_names[] = { "dispatched", "handed_over", "returned"
 	"inspection_out", "inspection_back", "scrapped", NULL };
 
 static int
-one_of(const char *s, const char *const *list)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 is_event(const struct wire_life *l, const char *name)
 {
 	return strcmp(l->event, name) == 0;
@@ -56,7 +47,9 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 
 	if (strcmp(r->kind, "life") != 0 || !r->has_life)
 		return err_set(err, errlen, "life: a record of kind life needs its life part");
-	if (!one_of(l->event, life_event_names))
+	if (!ingest_uuid_valid(r->uuid))
+		return err_set(err, errlen, "uuid: '%s' is not a UUID", r->uuid);
+	if (!ingest_one_of(l->event, life_event_names))
 		return err_set(err, errlen, "life.event: '%s' is not a life event", l->event);
 	if (l->serial[0] == '\0')
 		return err_set(err, errlen, "life.serial: missing");
@@ -64,13 +57,13 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 	if (l->at_ms < INGEST_EARLIEST_MS || l->at_ms > time_wall_ms() + INGEST_AHEAD_MS)
 		return err_set(err, errlen, "life.at: %lld is not a time this event can have",
 		    (long long)l->at_ms);
-	if (!one_of(l->buyer_kind, kinds))
+	if (!ingest_one_of(l->buyer_kind, kinds))
 		return err_set(err, errlen, "life.bkind: '%s' is not household or business",
 		    l->buyer_kind);
 	if (is_event(l, "handed_over") && l->buyer[0] == '\0')
 		return err_set(err, errlen, "life.buyer: a hand-over needs the buyer");
 	if (is_event(l, "inspection_back")) {
-		if (!one_of(l->result, results))
+		if (!ingest_one_of(l->result, results))
 			return err_set(err, errlen, "life.result: '%s' is not pass or fail",
 			    l->result);
 		if ((strcmp(l->result, "pass") == 0 || l->next_due[0] != '\0') &&
