@@ -78,8 +78,8 @@ ingest_uuid_valid(const char *text)
 	return 1;
 }
 
-int
-ingest_one_of(const char *text, const char *const *words)
+static int
+one_of(const char *text, const char *const *words)
 {
 	for (; *words != NULL; words++)
 		if (strcmp(text, *words) == 0)
@@ -146,11 +146,11 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 			return err_set(err, errlen, "%s: %s %.3f kg is not a possible weight", at,
 			    weights[i].key, kg);
 	}
-	if (!ingest_one_of(f->result, results))
+	if (!one_of(f->result, results))
 		return err_set(err, errlen,
 		    "%s: result '%s' is not one of ok, flagged, held, interrupted, emergency", at,
 		    f->result);
-	if (!ingest_one_of(f->buyer_kind, buyer_kinds))
+	if (!one_of(f->buyer_kind, buyer_kinds))
 		return err_set(err, errlen, "%s: bkind '%s' is not household, business or delivery",
 		    at, f->buyer_kind);
 	return 0;
@@ -186,7 +186,7 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		return err_set(err, errlen, "%s: seq must be 1 or more", at);
 	if (!ingest_uuid_valid(r->uuid))
 		return err_set(err, errlen, "%s: uuid is not a UUID", at);
-	if (!ingest_one_of(r->kind, kinds))
+	if (!one_of(r->kind, kinds))
 		return err_set(err, errlen, "%s: kind '%s' is not fill, refusal or event", at,
 		    r->kind);
 	if (!instant_ok(r->created_ms, now_ms))
@@ -200,4 +200,10 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		if (check_violation(&r->violations[j], at, j, now_ms, err, errlen) == -1)
 			return -1;
 	return 0;
+}
+
+int
+ingest_one_of(const char *text, const char *const *words)
+{
+	return one_of(text, words);
 }
