@@ -42,10 +42,26 @@ check "and no other case" [ "$(county_sql "SELECT count(*) FROM cases")" = 10 ]
 check "each C07 case is in its household's township" \
     [ "$(county_sql "SELECT count(*) FROM cases c WHERE kind = 'C07' AND township = (SELECT buyer_township FROM life_events e WHERE e.serial = c.cylinder AND e.event = 'handed_over' AND NOT EXISTS (SELECT 1 FROM fills f WHERE f.cylinder = e.serial AND f.started_ms > (SELECT max(at_ms) FROM life_events r WHERE r.serial = e.serial AND r.event IN ('returned', 'received') AND r.at_ms < e.at_ms) AND f.started_ms <= e.at_ms) ORDER BY e.at_ms LIMIT 1)")" = 10 ]
 
+# a dispatch four days old that nobody delivered, as life_store leaves it
+# (test_life checks that part): gascounty's own sweep must judge it (C08)
+now=$(date +%s)000
+county_sql "INSERT INTO life_events (source, seq, uuid, event, serial, worker, at_ms, stored_ms)
+    VALUES ('S01', 999999, '00000000-0000-4000-8000-00000000c008', 'dispatched', 'ZJM-LOST',
+    'delivery:W01@T1', $now - 4 * 86400000, $now - 4 * 86400000);
+    INSERT INTO life_pending (uuid, rule, serial, at_ms, due_ms) VALUES
+    ('00000000-0000-4000-8000-00000000c008', 'C08', 'ZJM-LOST', $now - 4 * 86400000,
+    $now - 86400000)"
+
 # the real server on that database: the regulator's list has them
 county_start || { fail "gascounty did not start on the month's database"; cat "$T/county.log"; finish; }
 "$BUILD/gaswatch" --as regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" list >"$T/list.out" 2>&1
 check "the regulator's case list shows the 10 black-point cylinders" \
     sh -c "[ \$(grep -c 'black point' '$T/list.out') = 10 ] &&
         for c in \$(cat '$T/black.want'); do grep -q \"cylinder \$c \" '$T/list.out' || exit 1; done"
+if sql_eventually 20 "SELECT count(*) FROM cases WHERE kind = 'C08' AND cylinder = 'ZJM-LOST' AND township = 'T1'" 1; then
+	ok "gascounty's sweep raised C08 for the undelivered dispatch, in the station's township"
+else
+	fail "gascounty's sweep raised C08 for the undelivered dispatch, in the station's township"
+fi
+check "and nothing is left pending" [ "$(county_sql "SELECT count(*) FROM life_pending")" = 0 ]
 finish
