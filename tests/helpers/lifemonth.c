@@ -559,7 +559,7 @@ main(int argc, char **argv)
 		goto out;
 	/* the sweep after every grace and deadline of the month has run out */
 	if (life_sweep(&c, now + DAY_MS, &alerts, err, sizeof(err)) == -1 ||
-	    cases_from_alerts(&c, now + DAY_MS, &news, err, sizeof(err)) == -1)
+	    cases_from_alerts(&c, NULL, now + DAY_MS, &news, err, sizeof(err)) == -1)
 		goto fail;
 	printf("cases opened %d\n", news.opened);
 	store_close(c.db);
