@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "access.h"
@@ -282,6 +283,17 @@ main(void)
 	    "generated %lld fills of %lld cylinders and %lld cases in %.1f s (synchronous=OFF, set-up only)\n",
 	    (long long)FILLS, (long long)CYLINDERS, (long long)(FILLS / 100),
 	    (double)(time_mono_ms() - t0) / 1000.0);
+	{
+		/* what the scaling arithmetic (docs/county.md) needs: bytes a fill
+		 * takes in the county's file, indexes and violations included */
+		struct stat st;
+
+		if (store_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", err, sizeof(err)) == 0 &&
+		    stat(path, &st) == 0)
+			printf("county database %.1f MB: %.0f bytes per fill (with its record, "
+			       "indexes, violations and cases)\n",
+			    (double)st.st_size / 1e6, (double)st.st_size / (double)FILLS);
+	}
 	c.db = db;
 	c.config = &config;
 	srandom(1);
