@@ -40,6 +40,12 @@ def fill(db_path, map_path):
     stations = [("S%02d" % i, TOWNSHIPS[i % len(TOWNSHIPS)]) for i in range(1, STATIONS + 1)]
     db.executemany("INSERT INTO stations (id, township, created_ms, last_seen_ms, hwm, max_seq)"
                    " VALUES (?, ?, 0, ?, 0, 0)", [(s, t, now) for s, t in stations])
+    # the secondary indexes are made again after the rows: a bulk load's
+    # usual order, several times faster than keeping them up row by row
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS"
+                         " NOT NULL AND tbl_name IN ('records', 'fills', 'violations')").fetchall()
+    for name, _ in indexes:
+        db.execute("DROP INDEX %s" % name)
     seqs = {s: 0 for s, _ in stations}
     records, fills, viols = [], [], []
     start = now - DAYS * DAY_MS
@@ -73,6 +79,8 @@ def fill(db_path, map_path):
         if len(records) == 50000:
             flush()
     flush()
+    for _, sql in indexes:
+        db.execute(sql)
     db.executemany("UPDATE stations SET hwm = ?, max_seq = ? WHERE id = ?",
                    [(n, n, s) for s, n in seqs.items()])
     states = ["new", "accepted", "onsite", "decided", "closed", "closed", "closed", "dismissed"]

@@ -354,6 +354,7 @@ draw(const struct request *r, struct page *p, const struct figures *f, const cha
 
 	if (strcmp(name, "fills") == 0) {
 		char top[STACKED][ACCESS_MAX_IDENTITY];
+		int others = 0;
 
 		top_stations(f, top, &n);
 		if (chart_alloc(&c, f->day_count, n + 1, 1) == -1)
@@ -369,8 +370,10 @@ draw(const struct request *r, struct page *p, const struct figures *f, const cha
 			for (j = 0; j < n && strcmp(top[j], f->fills[i].station) != 0; j++)
 				;
 			c.values[j * c.n + d] += f->fills[i].fills;
+			if (j == n)
+				others = 1;
 		}
-		chart_columns(p, fw(r, name), c.days, c.n, c.series, c.ns, 0, "");
+		chart_columns(p, fw(r, name), c.days, c.n, c.series, others ? n + 1 : n, 0, "");
 	} else if (strcmp(name, "realname") == 0) {
 		if (chart_alloc(&c, f->day_count, 1, 1) == -1)
 			goto oom;
@@ -477,6 +480,80 @@ csv_row(void *ctx, const char *const *cells, size_t n)
 
 /* ---- the requests ------------------------------------------------------------------- */
 
+/*
+ * Figures are counts over whole days: computed once, they serve the same
+ * period and scope for CACHE_MS (as CBOR, decoded per request), so that a
+ * room of regulators opening the page does not count a month of fills
+ * each, holding the database handle every other page waits for.
+ */
+#define CACHE_SLOTS 8
+#define CACHE_MS 60000
+
+static struct cached {
+	int64_t from_ms, to_ms, made_ms;
+	struct access_scope scope;
+	uint8_t *cbor;
+	size_t len;
+} cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+same_scope(const struct access_scope *a, const struct access_scope *b)
+{
+	return a->reach == b->reach && strcmp(a->station, b->station) == 0 &&
+	       strcmp(a->township, b->township) == 0 && strcmp(a->person, b->person) == 0;
+}
+
+/* A copy of the cached answer for the period and scope, or NULL. */
+static uint8_t *
+cache_get(const struct access_scope *scope, int64_t from_ms, int64_t to_ms, int64_t now,
+    size_t *len)
+{
+	uint8_t *copy = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		struct cached *c = &cache[i];
+
+		if (c->cbor == NULL || c->from_ms != from_ms || c->to_ms != to_ms ||
+		    now - c->made_ms >= CACHE_MS || now < c->made_ms ||
+		    !same_scope(&c->scope, scope))
+			continue;
+		if ((copy = malloc(c->len)) != NULL) {
+			memcpy(copy, c->cbor, c->len);
+			*len = c->len;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return copy;
+}
+
+/* Keep f's CBOR for the period and scope, in the oldest slot. */
+static void
+cache_put(const struct access_scope *scope, const struct figures *f, int64_t now)
+{
+	struct cached *oldest = &cache[0];
+	uint8_t *cbor;
+	size_t len, i;
+
+	if (figures_encode(f, &cbor, &len) == -1)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	for (i = 1; i < CACHE_SLOTS; i++)
+		if (cache[i].made_ms < oldest->made_ms)
+			oldest = &cache[i];
+	free(oldest->cbor);
+	oldest->from_ms = f->from_ms;
+	oldest->to_ms = f->to_ms;
+	oldest->made_ms = now;
+	oldest->scope = *scope;
+	oldest->cbor = cbor;
+	oldest->len = len;
+	pthread_mutex_unlock(&cache_lock);
+}
+
 /* The period of the request's from= and to=, and the figures over it;
  * 0, 1 when the dates are bad (answered 400 by the caller), -1 on error. */
 static int
@@ -484,6 +561,8 @@ load(struct request *r, struct figures *f, const char **from, const char **to)
 {
 	int64_t now = time_wall_ms(), from_ms, to_ms;
 	char err[256];
+	uint8_t *cbor;
+	size_t len = 0;
 	int rc;
 
 	*from = request_arg(r, "from");
@@ -491,6 +570,12 @@ load(struct request *r, struct figures *f, const char **from, const char **to)
 	if ((*from != NULL && strlen(*from) > 10) || (*to != NULL && strlen(*to) > 10) ||
 	    figures_period(*from, *to, now, &from_ms, &to_ms, err, sizeof(err)) == -1)
 		return 1;
+	if ((cbor = cache_get(&r->scope, from_ms, to_ms, now, &len)) != NULL) {
+		rc = figures_decode(cbor, len, f, err, sizeof(err));
+		free(cbor);
+		if (rc == 0)
+			return 0;
+	}
 	pthread_mutex_lock(&r->web->db_lock);
 	rc = figures_compute(&r->web->cdb, &r->scope, from_ms, to_ms, now, f, err, sizeof(err));
 	pthread_mutex_unlock(&r->web->db_lock);
@@ -498,6 +583,7 @@ load(struct request *r, struct figures *f, const char **from, const char **to)
 		log_warnx("figures: %s", err);
 		return -1;
 	}
+	cache_put(&r->scope, f, now);
 	return 0;
 }
 
