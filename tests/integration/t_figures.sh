@@ -150,6 +150,11 @@ check "/figures/realname.csv is gastrace's CSV, row for row" \
     cmp "$T/web-realname.plain" "$T/realname.want"
 check "/figures/inspections.csv keeps the quoted owner one field" \
     grep -q '^"Other, ""Quoted"" Co","1","1","0"' "$T/web-inspections.csv"
+A -o "$T/inspections.svg" "$U/figures/inspections.svg"
+check "the owner's quotes are escaped on the page and in the SVG, never raw" \
+    all 'grep -q "Other, &quot;Quoted&quot; Co" "$T/page.html"' \
+    'grep -q "Other, &quot;Quoted&quot; Co" "$T/inspections.svg"' \
+    '! grep -q "Other, \"Quoted" "$T/page.html" "$T/inspections.svg"'
 hdrs=$(A -D - -o "$T/cases.svg" "$U/figures/cases.svg")
 check "/figures/cases.svg is an SVG file naming 甲镇" \
     all 'echo "$hdrs" | grep -qi "^content-type: image/svg+xml"' \
