@@ -122,6 +122,7 @@ LIBCOUNTY  := $(BUILD)/libcounty.a
 ALL_CFLAGS += -Itools/county
 TOOL_LIBS_gascounty := $(LIBCOUNTY)
 TOOL_LIBS_gaswatch := $(LIBCOUNTY)
+TOOL_LIBS_gastrace := $(LIBCOUNTY)
 TOOL_LIBS_gasweb := $(LIBCOUNTY)
 $(LIBCOUNTY): $(COUNTY_OBJ)
 	@rm -f $@

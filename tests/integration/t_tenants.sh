@@ -137,6 +137,7 @@ POST    cases/report    -                                          report    2.0
 POST    cases/reassign  -                                          reassign  2.04   -
 GET     cases/overdue   -                                          -         2.05   -
 GET     cases/figures   -                                          -         2.05   -
+GET     figures         from=2026-12-01&to=2026-12-03              -         2.05   -
 GET     registry/history serial=CYA5                               -         2.05   -
 TABLE
 

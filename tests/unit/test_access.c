@@ -161,6 +161,7 @@ static const struct matrix_row {
 	{ ACCESS_CASES_FIGURES, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
 	{ ACCESS_HISTORY_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
 	{ ACCESS_MAP_READ, NO, NO, ALL, OWN, NO, 1, "regulators and officers only" },
+	{ ACCESS_FIGURES_READ, NO, NO, ALL, NO, NO, 0, "regulators only" },
 };
 
 static void

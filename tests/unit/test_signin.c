@@ -275,6 +275,22 @@ anonymous_visitors_give_way_to_people_and_a_full_store_says_so(void **state)
 	assert_int_equal(signin_end_identity(fx->store, "officer:li@TA"), policy.max_sessions - 1);
 }
 
+/* Sign-ins hash for a while after reading the clock: one that read it
+ * before another's session was made must not take that session's slot
+ * (it looked "made in the future", so expired, and was thrown out). */
+static void
+a_sign_in_that_read_the_clock_earlier_keeps_newer_sessions(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session newer, older, found;
+
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 2000, &newer), SIGNIN_OK);
+	assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 1990, &older), SIGNIN_OK);
+	assert_int_equal(signin_anonymous(fx->store, 1980, &found), 0);
+	assert_int_equal(signin_session_find(fx->store, newer.token, 2001, &found), 1);
+	assert_int_equal(signin_session_find(fx->store, older.token, 2001, &found), 1);
+}
+
 static void
 the_password_file_is_private_well_formed_and_rewritten_whole(void **state)
 {
@@ -331,6 +347,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(old_failures_are_forgotten, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions_end_by_idle_time_by_age_and_by_sign_out,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_sign_in_that_read_the_clock_earlier_keeps_newer_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(csrf_tokens_match_only_their_own_session, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(

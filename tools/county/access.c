@@ -77,6 +77,11 @@ static const struct action_row {
 	[ACCESS_MAP_READ] = { "map.read", 1,
 	    { [ACCESS_ROLE_OFFICER] = ACCESS_REACH_OWN,
 	        [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
+	/* the county's figures (figures.h): counts only, nothing of a person;
+	 * the regulator's, county-wide (a township's own case figures are
+	 * cases.figures) */
+	[ACCESS_FIGURES_READ] = { "figures.read", 0,
+	    { [ACCESS_ROLE_REGULATOR] = ACCESS_REACH_ALL } },
 };
 
 static int

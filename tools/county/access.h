@@ -80,6 +80,7 @@ enum access_action {
 	ACCESS_CASES_FIGURES,   /* figures per township and period */
 	ACCESS_HISTORY_READ,    /* a cylinder's registry history (every change, who made it) */
 	ACCESS_MAP_READ,        /* the console's map: townships, stations and their health */
+	ACCESS_FIGURES_READ,    /* the county's figures (fills, real-name rate, violations...) */
 	ACCESS_ACTION_COUNT
 };
 

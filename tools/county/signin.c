@@ -333,7 +333,9 @@ session_over(const struct signin_store *s, const struct signin_session *x, int64
 
 /* A free slot for a new session, under the lock: a free or expired one,
  * else the oldest anonymous one; NULL when every slot holds a live
- * signed-in session. */
+ * signed-in session.  A session made after now_ms is live, not expired:
+ * a sign-in reads the clock before it spends a while hashing, and other
+ * threads make sessions meanwhile. */
 static struct signin_session *
 slot_for_new(struct signin_store *s, int64_t now_ms)
 {
@@ -342,7 +344,7 @@ slot_for_new(struct signin_store *s, int64_t now_ms)
 
 	for (i = 0; i < s->policy.max_sessions; i++) {
 		x = &s->sessions[i];
-		if (x->token[0] == '\0' || session_over(s, x, now_ms))
+		if (x->token[0] == '\0' || (now_ms >= x->created_ms && session_over(s, x, now_ms)))
 			return x;
 		if (x->identity[0] == '\0' && (oldest == NULL || x->used_ms < oldest->used_ms))
 			oldest = x;

@@ -38,6 +38,7 @@
 #include "county.h"
 #include "daemon.h"
 #include "door.h"
+#include "figures.h"
 #include "histwire.h"
 #include "life.h"
 #include "log.h"
@@ -1105,6 +1106,39 @@ get_case_figures(const struct request *rq, coap_resource_t *resource, coap_sessi
 	    len);
 }
 
+/* The county's figures over whole local days (figures.h). */
+static void
+get_figures(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
+    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+{
+	char from[16] = "", to[16] = "", err[256];
+	int64_t now = time_wall_ms(), from_ms, to_ms;
+	struct figures f;
+	uint8_t *out;
+	size_t len;
+
+	if (query_get(query, "from", from, sizeof(from)) == -2 ||
+	    query_get(query, "to", to, sizeof(to)) == -2 ||
+	    figures_period(from, to, now, &from_ms, &to_ms, err, sizeof(err)) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "from= and to= are days YYYY-MM-DD, at most 366 of them");
+		return;
+	}
+	if (figures_compute(&S.cdb, rq->scope, from_ms, to_ms, now, &f, err, sizeof(err)) == -1) {
+		log_warnx("figures: %s", err);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	if (figures_encode(&f, &out, &len) == -1) {
+		figures_free(&f);
+		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	figures_free(&f);
+	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
+	    len);
+}
+
 static void
 get_case_catalogue(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
     const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
@@ -1309,6 +1343,14 @@ static const struct resource resources[] = {
 	    .query = "`[from=T&to=T]`",
 	    .body = "",
 	    .answer = "2.05 + figures per township" },
+	{ .method = COAP_REQUEST_GET,
+	    .path = "figures",
+	    .action = ACCESS_FIGURES_READ,
+	    .handler = get_figures,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
+	    .query = "`[from=DAY&to=DAY]` (local days; default the last 30)",
+	    .body = "",
+	    .answer = "2.05 + figures" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "registry/history",
 	    .action = ACCESS_HISTORY_READ,

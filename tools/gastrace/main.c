@@ -7,6 +7,7 @@
  *   gastrace [options] station ID
  *   gastrace [options] stations
  *   gastrace [options] curve FILL --out FILE.svg|FILE.png
+ *   gastrace [options] figures [NAME] [--from DAY] [--to DAY]
  *
  * The commands are the rows of one table (commands[] below: name, usage,
  * help, resource); each answers --help.  Every query is recorded by the
@@ -34,6 +35,7 @@
 #include "cmdtable.h"
 #include "coaplink.h"
 #include "curve.h"
+#include "figures.h"
 #include "i18n.h"
 #include "log.h"
 #include "plot.h"
@@ -58,6 +60,7 @@ enum gastrace_exit {
 /* Everything the command line said. */
 struct options {
 	const char *identity, *keyfile, *host, *buyer_key, *hexid, *picture, *after;
+	const char *from_text, *to_text; /* as typed: figures take whole days */
 	int64_t from_ms, to_ms;
 	int port, json, csv, all;
 };
@@ -66,6 +69,7 @@ enum answer {
 	ANSWER_TRACE,    /* wire_trace, in pages */
 	ANSWER_STATIONS, /* wire_station_list */
 	ANSWER_CURVE,    /* wire_curve, drawn */
+	ANSWER_FIGURES,  /* figures.h, as tables */
 };
 
 struct command {
@@ -84,6 +88,7 @@ static int key_word(const struct options *o, int argc, char **argv, char *key, s
 static int key_buyer(const struct options *o, int argc, char **argv, char *key, size_t size);
 static int key_none(const struct options *o, int argc, char **argv, char *key, size_t size);
 static int key_fill(const struct options *o, int argc, char **argv, char *key, size_t size);
+static int key_figure(const struct options *o, int argc, char **argv, char *key, size_t size);
 
 #define TRACE_HELP_TAIL                                                                            \
 	"\nRecords come in time order (then station, then record number), at most the\n"           \
@@ -144,6 +149,20 @@ static const struct command commands[] = {
 	    .param = "fill",
 	    .answer = ANSWER_CURVE,
 	    .key = key_fill },
+	{ .name = "figures",
+	    .usage = "[fills|realname|violations|cases|inspections] [--from DAY] [--to DAY]",
+	    .help = "The county's figures over whole local days (default: the last 30, today\n"
+	            "included): fills per day per station and how many had a real-name buyer;\n"
+	            "the real-name share per day; violations per rule and township; cases\n"
+	            "opened, closed, dismissed, open, overdue and escalated per township with\n"
+	            "the median seconds to accept and to close (-1: none); active cylinders\n"
+	            "per owner past their inspection date or due within 30 days.  With a NAME,\n"
+	            "that figure only; --csv needs one.  --from and --to are days YYYY-MM-DD\n"
+	            "(at most 366).  Counts only: not audited.",
+	    .path = "figures",
+	    .param = NULL,
+	    .answer = ANSWER_FIGURES,
+	    .key = key_figure },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -245,6 +264,21 @@ key_fill(const struct options *o, int argc, char **argv, char *key, size_t size)
 	if (argc != 2 || (o->picture == NULL && !o->json))
 		return command_usage(c, "one FILL and --out FILE.svg|FILE.png are needed");
 	return key_copy(c, argv[1], key, size);
+}
+
+static int
+key_figure(const struct options *o, int argc, char **argv, char *key, size_t size)
+{
+	const struct command *c = CMDTABLE_FIND(commands, argv[0]);
+
+	if (argc > 2)
+		return command_usage(c, "at most one figure's NAME");
+	if (argc == 2 && !figures_known(argv[1]))
+		return command_usage(c,
+		    "NAME is fills, realname, violations, cases or inspections");
+	if (argc == 1 && o->csv)
+		return command_usage(c, "--csv writes one figure: name it");
+	return key_copy(c, argc == 2 ? argv[1] : "all", key, size);
 }
 
 /*
@@ -478,6 +512,68 @@ print_stations(const uint8_t *data, size_t len, int csv)
 			    (long long)st->backlog, st->status);
 	}
 	wire_stations_free(&l);
+	return GASTRACE_OK;
+}
+
+/* One figure as an aligned table or CSV: figures_table calls this twice
+ * per row, once to measure (printing 0), once to print. */
+struct figure_print {
+	int csv, printing;
+	size_t widths[16];
+};
+
+static void
+figure_row(void *ctx, const char *const *cells, size_t n)
+{
+	struct figure_print *fp = ctx;
+	size_t i;
+
+	for (i = 0; i < n && i < 16; i++) {
+		if (!fp->printing) {
+			if (strlen(cells[i]) > fp->widths[i])
+				fp->widths[i] = strlen(cells[i]);
+			continue;
+		}
+		if (fp->csv) {
+			if (i > 0)
+				putchar(',');
+			csv_field(cells[i]);
+		} else {
+			printf(i == 0 ? "%-*s" : "  %*s", (int)fp->widths[i], cells[i]);
+		}
+	}
+	if (fp->printing)
+		putchar('\n');
+}
+
+static int
+print_figures(const uint8_t *data, size_t len, const char *name, int csv)
+{
+	struct figure_print fp;
+	struct figures f;
+	char err[256];
+	size_t i;
+
+	if (figures_decode(data, len, &f, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gastrace: bad answer: %s\n", err);
+		return GASTRACE_ERROR;
+	}
+	if (!csv)
+		printf("figures %s .. %s (%s)\n", f.from_day, f.to_day,
+		    f.timezone[0] != '\0' ? f.timezone : "local days");
+	for (i = 0; figures_names[i] != NULL; i++) {
+		if (strcmp(name, "all") != 0 && strcmp(name, figures_names[i]) != 0)
+			continue;
+		memset(&fp, 0, sizeof(fp));
+		fp.csv = csv;
+		if (!csv) {
+			printf("\n== %s\n", figures_names[i]);
+			figures_table(&f, figures_names[i], figure_row, &fp);
+		}
+		fp.printing = 1;
+		figures_table(&f, figures_names[i], figure_row, &fp);
+	}
+	figures_free(&f);
 	return GASTRACE_OK;
 }
 
@@ -824,6 +920,11 @@ run(const struct command *c, const struct options *o, const char *key)
 	}
 	if (c->param != NULL)
 		snprintf(query, sizeof(query), "%s=%s", c->param, key);
+	else if (c->answer == ANSWER_FIGURES)
+		snprintf(query, sizeof(query), "%s%s%s%s%s", o->from_text != NULL ? "from=" : "",
+		    o->from_text != NULL ? o->from_text : "",
+		    o->from_text != NULL && o->to_text != NULL ? "&" : "",
+		    o->to_text != NULL ? "to=" : "", o->to_text != NULL ? o->to_text : "");
 	else
 		query[0] = '\0';
 	if ((rc = ask(link, c, query, o->json, key, &resp)) == GASTRACE_OK) {
@@ -832,6 +933,8 @@ run(const struct command *c, const struct options *o, const char *key)
 			putchar('\n');
 		} else if (c->answer == ANSWER_STATIONS)
 			rc = print_stations(resp.data, resp.len, o->csv);
+		else if (c->answer == ANSWER_FIGURES)
+			rc = print_figures(resp.data, resp.len, key, o->csv);
 		else
 			rc = draw_curve(resp.data, resp.len, o->picture);
 		coaplink_response_free(&resp);
@@ -958,10 +1061,24 @@ main(int argc, char **argv)
 		return command_usage(c, "-u regulator:NAME and -k KEYFILE are needed");
 	if (o.json && o.csv)
 		return command_usage(c, "--json or --csv, not both");
+	if (c->answer == ANSWER_FIGURES) {
+		int64_t first, end;
+		char err[256];
+
+		/* whole local days, checked here as the county checks them */
+		if (o.after != NULL || o.all)
+			return command_usage(c, "--after and --all are for traces");
+		if (figures_period(from, to, time_wall_ms(), &first, &end, err, sizeof(err)) == -1)
+			return command_usage(c, err);
+		o.from_text = from;
+		o.to_text = to;
+		from = to = NULL;
+	}
 	if ((from != NULL && range_bound(from, 0, &o.from_ms) == -1) ||
 	    (to != NULL && range_bound(to, 1, &o.to_ms) == -1))
 		return GASTRACE_USAGE;
-	if (c->answer != ANSWER_TRACE && (o.after != NULL || o.all || from != NULL || to != NULL))
+	if (c->answer != ANSWER_TRACE && c->answer != ANSWER_FIGURES &&
+	    (o.after != NULL || o.all || from != NULL || to != NULL))
 		return command_usage(c, "--from, --to, --after and --all are for traces");
 	if (o.after != NULL && wire_cursor_parse(o.after, &cursor) == -1)
 		return command_usage(c, "--after takes the cursor a trace named (MS.SEQ.HEX)");

@@ -65,6 +65,13 @@ static const char css[] =
     ".verdict{font-size:1.15rem;font-weight:700;padding:.7rem;border-radius:.4rem}\n"
     ".verdict.valid{background:#cfe8d5;color:#1e6b34}"
     ".verdict.invalid{background:#f9d3d0;color:#a40e0e}\n"
+    ".lang{display:flex;gap:.5rem;font-size:.85rem}.lang span{font-weight:700}\n"
+    "svg.chart{display:block;width:100%;height:auto}\n"
+    ".chartwrap{overflow:hidden}.links{margin:.5rem 0}.links .button{padding:.35rem .8rem;"
+    "font-size:.9rem}\n"
+    ".figtable td{white-space:nowrap}details summary{cursor:pointer;margin:.3rem 0}\n"
+    "@media (min-width:700px){#figform{display:grid;grid-template-columns:repeat(3,1fr);"
+    "gap:0 .8rem;align-items:end}#figform button{margin:.5rem 0}}\n"
     "footer{padding:1rem;font-size:.8rem;color:#55606b;text-align:center}\n"
     "@media (min-width:700px){#traceform{display:grid;grid-template-columns:repeat(5,1fr);"
     "gap:0 .8rem;align-items:end}#traceform button{margin:.5rem 0}}\n";

@@ -51,6 +51,8 @@ static const struct route {
 	{ "GET", "/trace", 0, SIGNED, ACCESS_TRACE_READ, 0, page_trace },
 	{ "GET", "/trace.csv", 0, SIGNED, ACCESS_TRACE_READ, 0, page_trace_csv },
 	{ "POST", "/trace/buyer", 0, SIGNED, ACCESS_TRACE_READ, 1, page_trace_buyer },
+	{ "GET", "/figures", 0, SIGNED, ACCESS_FIGURES_READ, 0, page_figures },
+	{ "GET", "/figures/", 1, SIGNED, ACCESS_FIGURES_READ, 0, page_figure_file },
 	{ "GET", "/c/", 1, PUBLIC, -1, 0, page_check },
 	/* a label's QR writes its URL in upper case (QR's alphanumeric mode) */
 	{ "GET", "/C/", 1, PUBLIC, -1, 0, page_check },
@@ -173,6 +175,8 @@ add_headers(struct MHD_Response *resp, const struct reply *out)
 	        : "no-store");
 	if (out->cookie[0] != '\0')
 		MHD_add_response_header(resp, "Set-Cookie", out->cookie);
+	if (out->lang_cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", out->lang_cookie);
 	if (out->location[0] != '\0')
 		MHD_add_response_header(resp, "Location", out->location);
 	if (out->disposition[0] != '\0')
@@ -193,6 +197,27 @@ origin_ok(struct MHD_Connection *c)
 	return strcmp(origin + 8, host) == 0;
 }
 
+/*
+ * The language switch: ?lang=zh|en on any URL chooses the language and keeps
+ * it in a cookie "lang" (a year; not HttpOnly-bound to a session: it holds
+ * nothing but the choice); the cookie then wins over Accept-Language.
+ * Anything else in either is ignored.
+ */
+static void
+choose_language(struct request *r, struct reply *out)
+{
+	const char *chosen = request_arg(r, "lang");
+	const char *kept = MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, "lang");
+
+	if (kept != NULL && (strcmp(kept, "zh") == 0 || strcmp(kept, "en") == 0))
+		r->lang = kept[0] == 'e' ? LANG_EN : LANG_ZH;
+	if (chosen == NULL || (strcmp(chosen, "zh") != 0 && strcmp(chosen, "en") != 0))
+		return;
+	r->lang = chosen[0] == 'e' ? LANG_EN : LANG_ZH;
+	snprintf(out->lang_cookie, sizeof(out->lang_cookie),
+	    "lang=%s; Path=/; Max-Age=31536000; Secure; HttpOnly; SameSite=Strict", chosen);
+}
+
 static void
 dispatch(struct request *r, const char *method, struct reply *out)
 {
@@ -203,6 +228,7 @@ dispatch(struct request *r, const char *method, struct reply *out)
 
 	r->lang =
 	    lang_of(MHD_lookup_connection_value(r->connection, MHD_HEADER_KIND, "Accept-Language"));
+	choose_language(r, out);
 	rt = route_find(method, r->path, &known);
 	if (rt == NULL) {
 		if (known) {

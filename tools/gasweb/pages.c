@@ -28,6 +28,73 @@
 
 /* ---- the frame --------------------------------------------------------------------- */
 
+struct switch_link {
+	struct page *p;
+	int first;
+};
+
+static enum MHD_Result
+keep_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct switch_link *l = cls;
+
+	(void)kind;
+	if (strcmp(key, "lang") == 0)
+		return MHD_YES;
+	page_raw(l->p, l->first ? "?" : "&amp;");
+	page_url(l->p, key);
+	page_raw(l->p, "=");
+	page_url(l->p, value);
+	l->first = 0;
+	return MHD_YES;
+}
+
+/* A path escaped for an attribute, its '/' kept. */
+static void
+page_url_path(struct page *p, const char *path)
+{
+	char one[2] = { 0, 0 };
+
+	for (; *path != '\0'; path++) {
+		one[0] = *path;
+		if (*path == '/')
+			page_raw(p, "/");
+		else
+			page_url(p, one);
+	}
+}
+
+/* The language switch: this page again (a GET's query kept) with
+ * ?lang=zh or en, which http.c keeps in a cookie. */
+static void
+language_switch(struct request *r, struct page *p)
+{
+	static const char *const codes[] = { "zh", "en" };
+	static const char *const names[] = { "中文", "English" };
+	struct switch_link l;
+	int i;
+
+	page_raw(p, "<nav class=\"lang\" id=\"lang\">");
+	for (i = 0; i < 2; i++) {
+		if ((int)r->lang == i) {
+			page_rawf(p, "<span aria-current=\"true\">%s</span>", names[i]);
+			continue;
+		}
+		page_rawf(p, "<a id=\"lang-%s\" hreflang=\"%s\" href=\"", codes[i], codes[i]);
+		l.p = p;
+		l.first = 1;
+		if (r->post) {
+			page_raw(p, "/"); /* a form's answer: its page is not a GET */
+		} else {
+			page_url_path(p, r->path);
+			MHD_get_connection_values(r->connection, MHD_GET_ARGUMENT_KIND, keep_arg,
+			    &l);
+		}
+		page_rawf(p, "%slang=%s\">%s</a>", l.first ? "?" : "&amp;", codes[i], names[i]);
+	}
+	page_raw(p, "</nav>");
+}
+
 void
 frame_open(struct request *r, struct reply *out, const char *title)
 {
@@ -46,6 +113,7 @@ frame_open(struct request *r, struct reply *out, const char *title)
 	page_text(p, r->web->config.county_name[0] != '\0' ? r->web->config.county_name
 	                                                   : word(r->lang, W_TITLE));
 	page_raw(p, "</a>");
+	language_switch(r, p);
 	if (r->signed_in) {
 		page_raw(p, "<nav>");
 		if (access_decide(&r->who, ACCESS_MAP_READ, &scope)) {
@@ -56,6 +124,11 @@ frame_open(struct request *r, struct reply *out, const char *title)
 		if (access_decide(&r->who, ACCESS_TRACE_READ, &scope)) {
 			page_raw(p, "<a href=\"/trace\">");
 			page_text(p, word(r->lang, W_TRACE));
+			page_raw(p, "</a>");
+		}
+		if (access_decide(&r->who, ACCESS_FIGURES_READ, &scope)) {
+			page_raw(p, "<a href=\"/figures\" id=\"nav-figures\">");
+			page_text(p, r->lang == LANG_EN ? "Figures" : "统计图表");
 			page_raw(p, "</a>");
 		}
 		page_raw(p, "<form method=\"post\" action=\"/signout\" class=\"inline\">"

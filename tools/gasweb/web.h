@@ -195,6 +195,7 @@ struct reply {
 	const char *content_type;
 	struct page body;
 	char cookie[256];
+	char lang_cookie[96]; /* the language switch's (?lang=), a Set-Cookie of its own */
 	char location[256];
 	char disposition[128];
 };
@@ -223,6 +224,11 @@ void page_trace_csv(struct request *r, struct reply *out);
 void page_trace_buyer(struct request *r, struct reply *out);
 void page_check(struct request *r, struct reply *out);
 void page_asset(struct request *r, struct reply *out);
+
+/* ---- figpages.c: /figures, /figures/NAME.svg|.csv (figures.h's, drawn) ------------------ */
+
+void page_figures(struct request *r, struct reply *out);
+void page_figure_file(struct request *r, struct reply *out);
 
 /* ---- http.c -------------------------------------------------------------------- */
 
