@@ -50,6 +50,7 @@
 #define WIRE_WORD 16    /* rule code, severity, kind, result, status */
 #define WIRE_DATE 11    /* YYYY-MM-DD */
 #define WIRE_CURSOR 176 /* a trace cursor as text (wire_cursor_format) + NUL */
+#define WIRE_CODE 200   /* a signed cylinder code (code.h: CODE_MAX_LEN) + NUL */
 
 /* A rule that fired at the station (or at the county, in a trace). */
 struct wire_violation {
@@ -87,18 +88,54 @@ struct wire_fill {
 
 #define WIRE_MAX_CURVE 8192 /* bytes of one stored curve (curve.h: CURVE_MAX_ENCODED) */
 
-/* One station record: a fill, a refusal or another event, with the
- * violations whose event is its uuid. */
+/* Where a life event happened, when the device knew: WGS-84 degrees times
+ * 1,000,000 (integers on the wire, so that no rounding moves a door). */
+struct wire_place {
+	int64_t lat_e6; /* -90000000 .. 90000000 */
+	int64_t lon_e6; /* -180000000 .. 180000000 */
+};
+
+/*
+ * The life part of a record of kind "life" (docs/protocol.md, "Life
+ * events"): one step of a cylinder outside the filling line, from the
+ * station (dispatched, received, inspection_out, inspection_back,
+ * scrapped) or from a delivery worker's device (handed_over, returned).
+ */
+struct wire_life {
+	char event[WIRE_WORD];  /* dispatched, received, handed_over, returned,
+	                         * inspection_out, inspection_back, scrapped */
+	char serial[WIRE_ID];   /* the cylinder, from its code */
+	char code[WIRE_CODE];   /* the signed code as scanned (taken out of a label URL) */
+	char actor[WIRE_ID];    /* operator certificate or delivery identity */
+	char worker[WIRE_ID];   /* the delivery worker it went to / came from, "" */
+	char buyer[WIRE_BUYER]; /* household or business: HMAC hex, "" */
+	char buyer_masked[WIRE_MASKED];
+	char buyer_township[WIRE_TOWNSHIP];
+	char buyer_kind[WIRE_WORD]; /* household, business, "" */
+	char village[WIRE_TEXT];    /* place as text, "" */
+	int has_place;
+	struct wire_place place;
+	char result[WIRE_WORD];   /* inspection_back: pass, fail */
+	char next_due[WIRE_DATE]; /* inspection_back: YYYY-MM-DD */
+	char reason[WIRE_TEXT];   /* scrapped: why */
+	int64_t at_ms;            /* when it happened */
+};
+
+/* One record: a fill, a refusal, another event or a life event, with the
+ * violations whose event is its uuid.  A station's records and a delivery
+ * device's share this form; each source has its own gap-free seq. */
 struct wire_record {
-	char station[WIRE_ID];
-	int64_t seq; /* station's gap-free sequence, from 1 */
+	char station[WIRE_ID]; /* the source: station id or delivery identity */
+	int64_t seq;           /* the source's gap-free sequence, from 1 */
 	char uuid[WIRE_UUID];
-	char kind[WIRE_WORD]; /* fill, refusal, event */
+	char kind[WIRE_WORD]; /* fill, refusal, event, life */
 	int64_t created_ms;
 	int has_fill;
 	struct wire_fill fill;
 	size_t violation_count;
 	struct wire_violation *violations;
+	int has_life; /* kind "life" */
+	struct wire_life life;
 };
 
 /* POST /records: a batch, oldest first. */
@@ -271,8 +308,8 @@ void wire_curve_free(struct wire_curve *c);
  * released by their container). */
 void wire_record_clear(struct wire_record *r);
 
-/* When a record happened, as traces order it: a fill's start, otherwise the
- * record's creation. */
+/* When a record happened, as traces order it: a fill's start, a life
+ * event's at_ms, otherwise the record's creation. */
 int64_t wire_record_time(const struct wire_record *r);
 
 /* The cursor just after record r. */
