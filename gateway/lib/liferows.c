@@ -3,6 +3,7 @@
  */
 #include "liferows.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,9 +34,9 @@ liferows_insert(sqlite3 *db, const char *uuid, const struct wire_life *l, char *
 	sqlite3_bind_text(st, 9, l->buyer_township, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, l->buyer_kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, l->village, -1, SQLITE_STATIC);
-	if (l->has_place) {
-		sqlite3_bind_int64(st, 12, l->place.lat_e6);
-		sqlite3_bind_int64(st, 13, l->place.lon_e6);
+	if (l->has_position) {
+		sqlite3_bind_int64(st, 12, llround(l->lat * 1e6));
+		sqlite3_bind_int64(st, 13, llround(l->lon * 1e6));
 	}
 	sqlite3_bind_text(st, 14, l->result, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15, l->next_due, -1, SQLITE_STATIC);
@@ -73,9 +74,9 @@ liferows_read(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 		store_column_copy(st, 9, l->village, sizeof(l->village));
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL &&
 		    sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			l->has_place = 1;
-			l->place.lat_e6 = sqlite3_column_int64(st, 10);
-			l->place.lon_e6 = sqlite3_column_int64(st, 11);
+			l->has_position = 1;
+			l->lat = (double)sqlite3_column_int64(st, 10) / 1e6;
+			l->lon = (double)sqlite3_column_int64(st, 11) / 1e6;
 		}
 		store_column_copy(st, 12, l->result, sizeof(l->result));
 		store_column_copy(st, 13, l->next_due, sizeof(l->next_due));

@@ -224,21 +224,30 @@ static const struct cbormap_field fill_fields[] = {
 static const struct cbormap_msg fill_msg = { "fill", sizeof(struct wire_fill),
 	CBORMAP_FIELDS(fill_fields), NULL };
 
+/* A life event's place: lat and lon of struct wire_life, side by side, read
+ * and written as one nested map (present when has_position). */
+struct life_position {
+	double lat, lon;
+};
+_Static_assert(offsetof(struct wire_life, lon) - offsetof(struct wire_life, lat) ==
+                   offsetof(struct life_position, lon),
+    "wire_life's lat and lon are not laid out as struct life_position");
+
 static const struct cbormap_field place_fields[] = {
 	{ .key = "lat6",
-	    .type = CBORMAP_INT,
-	    .offset = offsetof(struct wire_place, lat_e6),
+	    .type = CBORMAP_E6,
+	    .offset = offsetof(struct life_position, lat),
 	    .flags = REQ,
 	    .min = -90000000,
 	    .max = 90000000 },
 	{ .key = "lon6",
-	    .type = CBORMAP_INT,
-	    .offset = offsetof(struct wire_place, lon_e6),
+	    .type = CBORMAP_E6,
+	    .offset = offsetof(struct life_position, lon),
 	    .flags = REQ,
 	    .min = -180000000,
 	    .max = 180000000 },
 };
-static const struct cbormap_msg place_msg = { "place", sizeof(struct wire_place),
+static const struct cbormap_msg place_msg = { "place", sizeof(struct life_position),
 	CBORMAP_FIELDS(place_fields), NULL };
 
 static const char *const life_events[] = { "dispatched", "received", "handed_over", "returned",
@@ -291,7 +300,7 @@ life_check(const void *obj, char *err, size_t errlen)
 static const struct cbormap_field life_fields[] = {
 	ONEOF(struct wire_life, event, "event", REQ, life_events),
 	TEXT(struct wire_life, serial, "serial", REQ),
-	TEXT(struct wire_life, code, "code", REQ),
+	TEXT(struct wire_life, code, "code", OPT),
 	TEXT(struct wire_life, actor, "actor", REQ),
 	TEXT(struct wire_life, worker, "worker", OPT),
 	TEXT(struct wire_life, buyer, "buyer", OPT),
@@ -299,7 +308,7 @@ static const struct cbormap_field life_fields[] = {
 	TEXT(struct wire_life, buyer_township, "btown", OPT),
 	ONEOF(struct wire_life, buyer_kind, "bkind", OPT, buyer_kinds),
 	TEXT(struct wire_life, village, "village", OPT),
-	MAP(struct wire_life, place, has_place, "place", place_msg),
+	MAP(struct wire_life, lat, has_position, "place", place_msg),
 	ONEOF(struct wire_life, result, "result", OPT, inspection_results),
 	TEXT(struct wire_life, next_due, "next_due", OPT),
 	TEXT(struct wire_life, reason, "reason", OPT),

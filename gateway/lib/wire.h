@@ -50,7 +50,6 @@
 #define WIRE_WORD 16    /* rule code, severity, kind, result, status */
 #define WIRE_DATE 11    /* YYYY-MM-DD */
 #define WIRE_CURSOR 176 /* a trace cursor as text (wire_cursor_format) + NUL */
-#define WIRE_CODE 200   /* a signed cylinder code (code.h: CODE_MAX_LEN) + NUL */
 
 /* A rule that fired at the station (or at the county, in a trace). */
 struct wire_violation {
@@ -88,37 +87,34 @@ struct wire_fill {
 
 #define WIRE_MAX_CURVE 8192 /* bytes of one stored curve (curve.h: CURVE_MAX_ENCODED) */
 
-/* Where a life event happened, when the device knew: WGS-84 degrees times
- * 1,000,000 (integers on the wire, so that no rounding moves a door). */
-struct wire_place {
-	int64_t lat_e6; /* -90000000 .. 90000000 */
-	int64_t lon_e6; /* -180000000 .. 180000000 */
-};
-
 /*
- * The life part of a record of kind "life" (docs/protocol.md, "Life
- * events"): one step of a cylinder outside the filling line, from the
- * station (dispatched, received, inspection_out, inspection_back,
- * scrapped) or from a delivery worker's device (handed_over, returned).
+ * The life part of a record of kind "life": one step of a cylinder's life
+ * outside the filling line (docs/county.md, "A cylinder's life"; on the wire:
+ * docs/protocol.md, "Life events"), sent by a
+ * station (dispatched, received, inspection_out/back, scrapped) or by a
+ * delivery device (handed_over, returned), with its own seq space.
  */
+#define WIRE_LIFE_TEXT 128 /* village, reason */
+#define WIRE_LIFE_CODE 161 /* the signed code as scanned (code.h: CODE_MAX_LEN + 1) */
+
 struct wire_life {
-	char event[WIRE_WORD];  /* dispatched, received, handed_over, returned,
-	                         * inspection_out, inspection_back, scrapped */
-	char serial[WIRE_ID];   /* the cylinder, from its code */
-	char code[WIRE_CODE];   /* the signed code as scanned (taken out of a label URL) */
-	char actor[WIRE_ID];    /* operator certificate or delivery identity */
-	char worker[WIRE_ID];   /* the delivery worker it went to / came from, "" */
-	char buyer[WIRE_BUYER]; /* household or business: HMAC hex, "" */
+	char event[WIRE_WORD]; /* dispatched, received, handed_over, returned,
+	                          inspection_out, inspection_back, scrapped */
+	char serial[WIRE_ID];
+	char code[WIRE_LIFE_CODE]; /* "" when the serial was typed, not scanned */
+	char actor[WIRE_ID];       /* the operator or delivery identity that scanned it */
+	char worker[WIRE_ID];      /* the delivery worker it went to / came from; "" if none */
+	char buyer[WIRE_BUYER];    /* household: HMAC hex, "" if none */
 	char buyer_masked[WIRE_MASKED];
 	char buyer_township[WIRE_TOWNSHIP];
 	char buyer_kind[WIRE_WORD]; /* household, business, "" */
-	char village[WIRE_TEXT];    /* place as text, "" */
-	int has_place;
-	struct wire_place place;
-	char result[WIRE_WORD];   /* inspection_back: pass, fail */
-	char next_due[WIRE_DATE]; /* inspection_back: YYYY-MM-DD */
-	char reason[WIRE_TEXT];   /* scrapped: why */
-	int64_t at_ms;            /* when it happened */
+	char village[WIRE_LIFE_TEXT];
+	int has_position; /* lat and lon hold a place */
+	double lat, lon;
+	char result[WIRE_WORD];      /* inspection_back: pass, fail; else "" */
+	char next_due[WIRE_DATE];    /* inspection_back: YYYY-MM-DD; else "" */
+	char reason[WIRE_LIFE_TEXT]; /* scrapped: why */
+	int64_t at_ms;
 };
 
 /* One record: a fill, a refusal, another event or a life event, with the

@@ -547,9 +547,9 @@ life_events_go_out_with_the_fills(void **state)
 	ev[0].at_ms = 1795700000000;
 	ev[1] = ev[0];
 	snprintf(ev[1].serial, sizeof(ev[1].serial), "C-2");
-	ev[1].has_place = 1;
-	ev[1].place.lat_e6 = 29000000;
-	ev[1].place.lon_e6 = -1;
+	ev[1].has_position = 1;
+	ev[1].lat = 29.5;
+	ev[1].lon = -0.25;
 	assert_int_equal(records_life_add(&f->rec, ev, 2, uuids, err, sizeof(err)), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM life_events"), 2);
 

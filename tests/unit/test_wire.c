@@ -846,9 +846,9 @@ life_records_round_trip_and_are_checked(void **state)
 	snprintf(r[0].life.buyer_township, sizeof(r[0].life.buyer_township), "T2");
 	snprintf(r[0].life.buyer_kind, sizeof(r[0].life.buyer_kind), "household");
 	snprintf(r[0].life.village, sizeof(r[0].life.village), "下宅村 3号");
-	r[0].life.has_place = 1;
-	r[0].life.place.lat_e6 = 29028123;
-	r[0].life.place.lon_e6 = 119171456;
+	r[0].life.has_position = 1;
+	r[0].life.lat = 29.028123;
+	r[0].life.lon = 119.171456;
 	fill_life(&r[1], 2, "inspection_back");
 	snprintf(r[1].life.result, sizeof(r[1].life.result), "pass");
 	snprintf(r[1].life.next_due, sizeof(r[1].life.next_due), "2030-12-04");
@@ -890,8 +890,8 @@ life_records_round_trip_and_are_checked(void **state)
 		else if (strcmp(bad[i].field, "worker") == 0)
 			r[0].life.worker[0] = '\0';
 		else if (strcmp(bad[i].field, "lat") == 0) {
-			r[0].life.has_place = 1;
-			r[0].life.place.lat_e6 = 90000001;
+			r[0].life.has_position = 1;
+			r[0].life.lat = 90.000001;
 		} else if (strcmp(bad[i].field, "kind") == 0)
 			r[0].has_life = 0;
 		else if (strcmp(bad[i].field, "fill") == 0)
