@@ -121,7 +121,8 @@ the_identities_file_and_access_agree_on_roles(void **state)
 		[PSK_ROLE_TOWNSHIP] = ACCESS_ROLE_TOWNSHIP,
 		[PSK_ROLE_REGULATOR] = ACCESS_ROLE_REGULATOR,
 		[PSK_ROLE_OFFICER] = ACCESS_ROLE_OFFICER,
-		[PSK_ROLE_GRID] = ACCESS_ROLE_GRID };
+		[PSK_ROLE_GRID] = ACCESS_ROLE_GRID,
+		[PSK_ROLE_DELIVERY] = ACCESS_ROLE_DELIVERY };
 	const struct parse_case *c;
 	struct access_identity who;
 	int row;
