@@ -28,6 +28,11 @@ struct county_config {
 	int max_seq_jump; /* a record's seq at most this far beyond the station's mark */
 	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
+	/* a cylinder's life (life.h) */
+	int c07_grace_min;      /* C07 judged this long after the county stored the event */
+	int c08_days;           /* C08: dispatched and not handed over or returned within */
+	int c09_household_hold; /* C09: cylinders a household may hold beyond those returned */
+	int c09_business_hold;
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
 	/* cases (cases.h) */
