@@ -26,6 +26,7 @@
 #include "csv.h"
 #include "db.h"
 #include "ingestcheck.h"
+#include "life.h"
 #include "history.h"
 #include "registry.h"
 #include "log.h"
@@ -759,9 +760,11 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 	max_seq = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 
+	/* a station's life events share its seq (life_events.source) */
 	if (store_prepare(c->db,
-	        "SELECT seq FROM records WHERE station = ? AND seq > ? ORDER BY seq", &st, err,
-	        errlen) == -1)
+	        "SELECT seq FROM records WHERE station = ?1 AND seq > ?2 UNION"
+	        " SELECT seq FROM life_events WHERE source = ?1 AND seq > ?2 ORDER BY seq",
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, hwm);
@@ -920,6 +923,23 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 		if (store_prepare(c->db, ingest_sql[i], &in.st[i], err, errlen) == -1)
 			goto fail;
 	for (r = 0; r < batch->count; r++) {
+		if (strcmp(batch->records[r].kind, "life") == 0) {
+			/* a life event takes the station's seq like any record; the
+			 * life module keeps it (once, by uuid) and judges it */
+			int alerts, rc = life_store_counted(c, station, &batch->records[r], &alerts,
+			                err, errlen);
+
+			if (rc < 0) {
+				result = rc == -2 ? COUNTY_REFUSED : COUNTY_ERROR;
+				goto fail;
+			}
+			in.alerts += alerts;
+			if (rc == 1)
+				ack->stored++;
+			else
+				ack->duplicates++;
+			continue;
+		}
 		if (store_record(&in, &batch->records[r], &is_new, err, errlen) == -1)
 			goto fail;
 		if (is_new)
