@@ -302,7 +302,7 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	sqlite3 *db;
 	int ch, rc;
 
-	optind = 1;
+	optind = 0; /* glibc: start again, permuting */
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
