@@ -105,7 +105,7 @@ ident() {
 	O) echo "officer:wang@TA $T/officer_wang@TA.key S01 TA officer TA" ;;
 	P) echo "officer:li@TB $T/officer_li@TB.key S01 TA officer TB" ;;
 	G) echo "grid:dan@TA $T/grid_dan@TA.key S01 TA grid grid:dan@TA" ;;
-	D) echo "delivery:li@TA $T/delivery_li@TA.key delivery:li@TA TA delivery delivery:li@TA" ;;
+	D) echo "delivery:li@TA $T/delivery_li@TA.key li@TA TA delivery delivery:li@TA" ;;
 	U) echo "station:S99 $T/station_S99.key S99 TA station S99" ;;
 	W) echo "station:S01 $T/wrong.key S01 TA station S01" ;;
 	esac

@@ -1291,16 +1291,63 @@ static const char trace_others[] =
     " AND r.created_ms >= max(?2, ?4) AND r.created_ms <= ?3"
     " AND (r.created_ms, r.station, r.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7)";
 
+/* A cylinder's life events (life.h) take their place in a trace as records
+ * of kind life: source as the station, its seq, at_ms as their time. */
+static const char trace_life[] =
+    "SELECT * FROM (SELECT l.uuid, l.source, l.seq, 'life', l.at_ms AS t, l.at_ms,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL FROM life_events l WHERE %s"
+    " AND l.at_ms >= max(?2, ?4) AND l.at_ms <= ?3"
+    " AND (l.at_ms, l.source, l.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7)";
+
 static const struct {
 	const char *query;
 	const char *fills_where;  /* over fills f */
 	const char *others_where; /* over records r */
+	const char *life_where;   /* over life_events l */
 } trace_kinds[] = {
 	{ "cylinder", "f.cylinder = ?1",
-	    "r.uuid IN (SELECT event FROM violations WHERE cylinder = ?1)" },
-	{ "buyer", "f.buyer = ?1", "r.uuid IN (SELECT event FROM violations WHERE buyer = ?1)" },
-	{ "station", "f.station = ?1", "r.station = ?1" },
+	    "r.uuid IN (SELECT event FROM violations WHERE cylinder = ?1)", "l.serial = ?1" },
+	{ "buyer", "f.buyer = ?1", "r.uuid IN (SELECT event FROM violations WHERE buyer = ?1)",
+	    "l.buyer = ?1" },
+	{ "station", "f.station = ?1", "r.station = ?1", "l.source = ?1" },
 };
+
+/* The life part of a trace's life record r (by its uuid). */
+static int
+trace_life_part(sqlite3_stmt *st, struct wire_record *r)
+{
+	struct wire_life *l = &r->life;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->has_life = 1;
+		store_column_copy(st, 0, l->event, sizeof(l->event));
+		store_column_copy(st, 1, l->serial, sizeof(l->serial));
+		store_column_copy(st, 2, l->code, sizeof(l->code));
+		store_column_copy(st, 3, l->actor, sizeof(l->actor));
+		store_column_copy(st, 4, l->worker, sizeof(l->worker));
+		store_column_copy(st, 5, l->buyer, sizeof(l->buyer));
+		store_column_copy(st, 6, l->buyer_masked, sizeof(l->buyer_masked));
+		store_column_copy(st, 7, l->buyer_township, sizeof(l->buyer_township));
+		store_column_copy(st, 8, l->buyer_kind, sizeof(l->buyer_kind));
+		store_column_copy(st, 9, l->village, sizeof(l->village));
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL &&
+		    sqlite3_column_type(st, 11) != SQLITE_NULL) {
+			l->has_position = 1;
+			l->lat = sqlite3_column_double(st, 10);
+			l->lon = sqlite3_column_double(st, 11);
+		}
+		store_column_copy(st, 12, l->result, sizeof(l->result));
+		store_column_copy(st, 13, l->next_due, sizeof(l->next_due));
+		store_column_copy(st, 14, l->reason, sizeof(l->reason));
+		l->at_ms = sqlite3_column_int64(st, 15);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
 
 static void
 trace_row(sqlite3_stmt *st, struct wire_record *r)
@@ -1321,7 +1368,8 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
     int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
     char *err, size_t errlen)
 {
-	char fills_sql[1024], others_sql[1024], sql[sizeof(fills_sql) + sizeof(others_sql) + 64];
+	char fills_sql[1024], others_sql[1024], life_sql[1024],
+	    sql[sizeof(fills_sql) + sizeof(others_sql) + sizeof(life_sql) + 64];
 	sqlite3_stmt *st = NULL, *vst = NULL;
 	struct audit_row audit;
 	size_t max = (size_t)c->config->max_trace, i, kind;
@@ -1346,8 +1394,9 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 		return err_set(err, errlen, "out of memory");
 	snprintf(fills_sql, sizeof(fills_sql), trace_fills, trace_kinds[kind].fills_where);
 	snprintf(others_sql, sizeof(others_sql), trace_others, trace_kinds[kind].others_where);
-	snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 5, 2, 3 LIMIT ?7", fills_sql,
-	    others_sql);
+	snprintf(life_sql, sizeof(life_sql), trace_life, trace_kinds[kind].life_where);
+	snprintf(sql, sizeof(sql), "%s UNION ALL %s UNION ALL %s ORDER BY 5, 2, 3 LIMIT ?7",
+	    fills_sql, others_sql, life_sql);
 	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -1385,6 +1434,20 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 	for (i = 0; i < out->count; i++)
 		if (recordrows_violations(vst, &out->records[i], err, errlen) == -1)
 			goto fail;
+	sqlite3_finalize(vst);
+	vst = NULL;
+	if (store_prepare(c->db,
+	        "SELECT event, serial, code, actor, worker, buyer, buyer_masked, buyer_township,"
+	        " buyer_kind, village, lat, lon, result, next_due, reason, at_ms FROM life_events"
+	        " WHERE uuid = ?",
+	        &vst, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < out->count; i++)
+		if (strcmp(out->records[i].kind, "life") == 0 &&
+		    trace_life_part(vst, &out->records[i]) == -1) {
+			db_error(c, err, errlen, "trace life");
+			goto fail;
+		}
 	sqlite3_finalize(vst);
 	vst = NULL;
 
