@@ -26,8 +26,8 @@ static const struct role_row {
 	[ACCESS_ROLE_REGULATOR] = { "regulator:", "regulator", "regulators", ACCESS_TENANT_NONE },
 	[ACCESS_ROLE_OFFICER] = { "officer:", "officer", "officers", ACCESS_TENANT_TOWNSHIP, 1 },
 	[ACCESS_ROLE_GRID] = { "grid:", "grid", "grid workers", ACCESS_TENANT_PERSON, 1 },
-	[ACCESS_ROLE_DELIVERY] = { "delivery:", "delivery", "delivery devices", ACCESS_TENANT_PERSON,
-	    1 },
+	[ACCESS_ROLE_DELIVERY] = { "delivery:", "delivery", "delivery devices",
+	    ACCESS_TENANT_PERSON, 1 },
 };
 
 /*
