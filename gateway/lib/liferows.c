@@ -87,7 +87,7 @@ liferows_read(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return err_set(err, errlen, "life event: %s", sqlite3_errstr(rc));
 	if (rc == SQLITE_DONE)
-		return err_set(err, errlen, "outbox seq %lld: life event %s is missing",
+		return err_set(err, errlen, "record seq %lld: life event %s is missing",
 		    (long long)r->seq, r->uuid);
 	return 0;
 }

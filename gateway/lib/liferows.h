@@ -28,8 +28,10 @@ int liferows_insert(sqlite3 *db, const char *uuid, const struct wire_life *l, ch
 	" buyer_kind, village, lat_e6, lon_e6, result, next_due, reason, at_ms"                    \
 	" FROM life_events WHERE uuid = ?"
 
-/* Read r->uuid's life event through st (LIFEROWS_SELECT) into r->life and
- * set r->has_life.  0, or -1 with err (no such row included). */
+/* Read r->uuid's life event through st (LIFEROWS_SELECT, or a statement
+ * giving the same columns: the county's trace reads its life_events so)
+ * into r->life and set r->has_life.  0, or -1 with err (no such row
+ * included). */
 int liferows_read(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen);
 
 /* A life event a person reads: "dispatched to wang", "handed over to

@@ -27,6 +27,7 @@
 #include "db.h"
 #include "ingestcheck.h"
 #include "life.h"
+#include "liferows.h"
 #include "history.h"
 #include "registry.h"
 #include "log.h"
@@ -1313,42 +1314,6 @@ static const struct {
 	{ "station", "f.station = ?1", "r.station = ?1", "l.source = ?1" },
 };
 
-/* The life part of a trace's life record r (by its uuid). */
-static int
-trace_life_part(sqlite3_stmt *st, struct wire_record *r)
-{
-	struct wire_life *l = &r->life;
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r->has_life = 1;
-		store_column_copy(st, 0, l->event, sizeof(l->event));
-		store_column_copy(st, 1, l->serial, sizeof(l->serial));
-		store_column_copy(st, 2, l->code, sizeof(l->code));
-		store_column_copy(st, 3, l->actor, sizeof(l->actor));
-		store_column_copy(st, 4, l->worker, sizeof(l->worker));
-		store_column_copy(st, 5, l->buyer, sizeof(l->buyer));
-		store_column_copy(st, 6, l->buyer_masked, sizeof(l->buyer_masked));
-		store_column_copy(st, 7, l->buyer_township, sizeof(l->buyer_township));
-		store_column_copy(st, 8, l->buyer_kind, sizeof(l->buyer_kind));
-		store_column_copy(st, 9, l->village, sizeof(l->village));
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL &&
-		    sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			l->has_position = 1;
-			l->lat = sqlite3_column_double(st, 10);
-			l->lon = sqlite3_column_double(st, 11);
-		}
-		store_column_copy(st, 12, l->result, sizeof(l->result));
-		store_column_copy(st, 13, l->next_due, sizeof(l->next_due));
-		store_column_copy(st, 14, l->reason, sizeof(l->reason));
-		l->at_ms = sqlite3_column_int64(st, 15);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
-}
-
 static void
 trace_row(sqlite3_stmt *st, struct wire_record *r)
 {
@@ -1436,18 +1401,19 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 			goto fail;
 	sqlite3_finalize(vst);
 	vst = NULL;
+	/* the life part, read as a station reads its own (liferows.h: the
+	 * county keeps the place in degrees, the rows' form in millionths) */
 	if (store_prepare(c->db,
 	        "SELECT event, serial, code, actor, worker, buyer, buyer_masked, buyer_township,"
-	        " buyer_kind, village, lat, lon, result, next_due, reason, at_ms FROM life_events"
-	        " WHERE uuid = ?",
+	        " buyer_kind, village, CAST(round(lat * 1e6) AS INTEGER),"
+	        " CAST(round(lon * 1e6) AS INTEGER), result, next_due, reason, at_ms"
+	        " FROM life_events WHERE uuid = ?",
 	        &vst, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < out->count; i++)
 		if (strcmp(out->records[i].kind, "life") == 0 &&
-		    trace_life_part(vst, &out->records[i]) == -1) {
-			db_error(c, err, errlen, "trace life");
+		    liferows_read(vst, &out->records[i], err, errlen) == -1)
 			goto fail;
-		}
 	sqlite3_finalize(vst);
 	vst = NULL;
 
