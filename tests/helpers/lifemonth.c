@@ -15,9 +15,10 @@
  * door (dispatched, handed over, returned, received back), a household
  * every 12 to 20 days, a restaurant every 4 to 6; one stock cylinder in 25
  * goes to inspection on the first day (one in ten of those fails and is
- * scrapped) just before its registry inspection date.  BLACK cylinders,
- * once collected empty after day 5, are refilled at a black point by the
- * worker and handed over again without a licensed fill.
+ * scrapped) just before its registry inspection date.  BLACK cylinders
+ * (household returns from day 5 on, one in fifty until there are enough)
+ * are taken by the worker to a black point instead of the station, and
+ * handed over again the next day without a licensed fill.
  *
  * Prints "black SERIAL" for each of them and "events N", "fills N" at the
  * end; the test reads the cases from the database itself.
@@ -75,6 +76,7 @@ static struct cyl *cyls;
 static struct buyer *buyers;
 static int ncyl, nbuyer;
 static unsigned long rng = 12345;
+static int black_left; /* black points still to happen */
 
 static unsigned
 rnd(unsigned n)
@@ -197,7 +199,9 @@ swap(int b, int64_t t, int day, int slot)
 	cyls[full].station = s;
 	by->held[slot] = full;
 	add(t + MIN_MS, 1, s, empty, "returned", b);
-	if (cyls[empty].black == 1 && day >= 5) {
+	if (black_left > 0 && day >= 5 && !by->business && cyls[empty].black == 0 && rnd(50) == 0) {
+		black_left--;
+		cyls[empty].black = 1;
 		cyls[empty].where = WITH_WORKER; /* to the black point, not the station */
 		cyls[empty].station = s;
 		cyls[empty].day = day;
@@ -236,9 +240,9 @@ simulate(int64_t start, int days, int black)
 		cyls[c].where = STOCK_EMPTY;
 		cyls[c].station = c % STATIONS;
 	}
-	/* black points: household cylinders spread over the stations */
-	for (k = 0; k < black && k < nhouse; k++)
-		cyls[(k * 97) % nhouse].black = 1;
+	/* black points: household returns from day 5 on, one in fifty, until
+	 * there have been enough */
+	black_left = black;
 	/* inspection on day 0 for one stock cylinder in 25; one in ten fails */
 	date_format(timetext_day_number(start) + 4 * 365 + 1, due);
 	for (c = nhouse + nbusiness * 3, k = 0; c < ncyl; c++) {
@@ -540,11 +544,17 @@ main(int argc, char **argv)
 	}
 	if (store_commit(c.db, err, sizeof(err)) == -1)
 		goto fail;
-	for (i = 0; i < ncyl; i++)
-		if (cyls[i].black) {
+	for (i = 0, alerts = 0; i < ncyl; i++)
+		if (cyls[i].black == 2) {
+			alerts++;
 			serial_of(i, serial, sizeof(serial));
 			printf("black %s\n", serial);
 		}
+	if (alerts != black) {
+		fprintf(stderr, "lifemonth: only %d of %d black points happened in the month\n",
+		    alerts, black);
+		goto out;
+	}
 	if (feed(&c) == -1)
 		goto out;
 	/* the sweep after every grace and deadline of the month has run out */

@@ -211,3 +211,9 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 			return -1;
 	return 0;
 }
+
+int
+ingest_one_of(const char *text, const char *const *words)
+{
+	return one_of(text, words);
+}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "ingestcheck.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -22,15 +23,6 @@
 
 const char *const life_event_names[] = { "dispatched", "handed_over", "returned", "received",
 	"inspection_out", "inspection_back", "scrapped", NULL };
-
-static int
-one_of(const char *s, const char *const *list)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
-			return 1;
-	return 0;
-}
 
 static int
 is_event(const struct wire_life *l, const char *name)
@@ -55,19 +47,23 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 
 	if (strcmp(r->kind, "life") != 0 || !r->has_life)
 		return err_set(err, errlen, "life: a record of kind life needs its life part");
-	if (!one_of(l->event, life_event_names))
+	if (!ingest_uuid_valid(r->uuid))
+		return err_set(err, errlen, "uuid: '%s' is not a UUID", r->uuid);
+	if (!ingest_one_of(l->event, life_event_names))
 		return err_set(err, errlen, "life.event: '%s' is not a life event", l->event);
 	if (l->serial[0] == '\0')
 		return err_set(err, errlen, "life.serial: missing");
-	if (l->at_ms <= 0)
-		return err_set(err, errlen, "life.at: missing");
-	if (!one_of(l->buyer_kind, kinds))
+	/* as a station's record times: after 2000, at most a day ahead */
+	if (l->at_ms < INGEST_EARLIEST_MS || l->at_ms > time_wall_ms() + INGEST_AHEAD_MS)
+		return err_set(err, errlen, "life.at: %lld is not a time this event can have",
+		    (long long)l->at_ms);
+	if (!ingest_one_of(l->buyer_kind, kinds))
 		return err_set(err, errlen, "life.bkind: '%s' is not household or business",
 		    l->buyer_kind);
 	if (is_event(l, "handed_over") && l->buyer[0] == '\0')
 		return err_set(err, errlen, "life.buyer: a hand-over needs the buyer");
 	if (is_event(l, "inspection_back")) {
-		if (!one_of(l->result, results))
+		if (!ingest_one_of(l->result, results))
 			return err_set(err, errlen, "life.result: '%s' is not pass or fail",
 			    l->result);
 		if ((strcmp(l->result, "pass") == 0 || l->next_due[0] != '\0') &&
@@ -355,12 +351,12 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 		return 0;
 	if (hold > 0) {
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM life_events WHERE buyer = ? AND event = 'handed_over'",
+		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'handed_over'",
 		        "t", l->buyer) == -1 ||
 		    one_int(s->c, st, 0, &given, err, errlen, "C09") == -1)
 			return -1;
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM life_events WHERE buyer = ? AND event = 'returned'",
+		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'returned'",
 		        "t", l->buyer) == -1 ||
 		    one_int(s->c, st, 0, &back, err, errlen, "C09") == -1)
 			return -1;
@@ -380,7 +376,7 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	}
 	if (max > 0 && cf->c02_days > 0) {
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ?"
+		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ? AND buyer <> ''"
 		        " AND event = 'handed_over' AND at_ms > ? AND at_ms <= ? LIMIT ?)",
 		        "tiii", l->buyer, l->at_ms - (int64_t)cf->c02_days * DAY_MS, l->at_ms,
 		        (int64_t)max + 1) == -1 ||
@@ -490,6 +486,47 @@ registry_update(struct seen *s, char *err, size_t errlen)
 	    errlen);
 }
 
+/* ---- transactions ------------------------------------------------------------------- */
+
+/*
+ * Open a transaction for name: the caller's, through a savepoint, when one
+ * is open (county_ingest's), else a new one (store_begin: a writer's).
+ * *own says which, for txn_end.
+ */
+static int
+txn_begin(struct county_db *c, const char *name, int *own, char *err, size_t errlen)
+{
+	char sql[64];
+
+	*own = sqlite3_get_autocommit(c->db) != 0;
+	if (*own)
+		return store_begin(c->db, err, errlen);
+	snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
+	return store_exec(c->db, sql, err, errlen);
+}
+
+/* Commit (ok) or undo everything since txn_begin. */
+static int
+txn_end(struct county_db *c, const char *name, int own, int ok, char *err, size_t errlen)
+{
+	char sql[96];
+
+	if (own) {
+		if (ok && store_commit(c->db, err, errlen) == 0)
+			return 0;
+		store_rollback(c->db);
+		return -1;
+	}
+	if (ok) {
+		snprintf(sql, sizeof(sql), "RELEASE %s", name);
+		if (store_exec(c->db, sql, err, errlen) == 0)
+			return 0;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
+	store_exec(c->db, sql, NULL, 0);
+	return -1;
+}
+
 /* ---- storing ------------------------------------------------------------------------ */
 
 static int
@@ -526,6 +563,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
     int *new_alerts, char *err, size_t errlen)
 {
 	struct seen s;
+	int own, ok;
 
 	*new_alerts = 0;
 	if (life_check(r, err, errlen) == -1)
@@ -535,29 +573,21 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	s.source = source;
 	s.uuid = r->uuid;
 	s.l = &r->life;
-	if (store_exec(c->db, "SAVEPOINT life", err, errlen) == -1)
+	if (txn_begin(c, "life", &own, err, errlen) == -1)
 		return -1;
 	if (insert_event(c, source, r, &s.id, err, errlen) == -1)
-		goto fail;
-	if (s.id == 0) {
-		/* held already: nothing to judge again */
-		if (store_exec(c->db, "RELEASE life", err, errlen) == -1)
-			goto fail;
-		return 0;
-	}
-	if (source_township(c, source, s.township, sizeof(s.township), err, errlen) == -1 ||
-	    buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1 ||
-	    registry_update(&s, err, errlen) == -1 || rule_c07(&s, err, errlen) == -1 ||
-	    rule_c08(&s, err, errlen) == -1 || rule_c09(&s, err, errlen) == -1 ||
-	    rule_c10_c11(&s, err, errlen) == -1)
-		goto fail;
-	if (store_exec(c->db, "RELEASE life", err, errlen) == -1)
-		goto fail;
+		return txn_end(c, "life", own, 0, err, errlen);
+	if (s.id == 0) /* held already: nothing to judge again */
+		return txn_end(c, "life", own, 1, err, errlen);
+	ok = source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
+	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
+	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
+	     rule_c08(&s, err, errlen) == 0 && rule_c09(&s, err, errlen) == 0 &&
+	     rule_c10_c11(&s, err, errlen) == 0;
+	if (txn_end(c, "life", own, ok, err, errlen) == -1)
+		return -1;
 	*new_alerts = s.alerts;
 	return 1;
-fail:
-	store_exec(c->db, "ROLLBACK TO life; RELEASE life", NULL, 0);
-	return -1;
 }
 
 int
@@ -701,10 +731,10 @@ life_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size
 {
 	sqlite3_stmt *st = NULL;
 	char uuid[WIRE_UUID], rule[8];
-	int rc, alerts = 0;
+	int rc, alerts = 0, own;
 
 	*new_alerts = 0;
-	if (store_exec(c->db, "SAVEPOINT life_sweep", err, errlen) == -1)
+	if (txn_begin(c, "life_sweep", &own, err, errlen) == -1)
 		return -1;
 	for (;;) {
 		/* one at a time: judging a row reads the tables the walk would hold */
@@ -732,11 +762,10 @@ life_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size
 		    run(c, st, err, errlen, "life sweep") == -1)
 			goto fail;
 	}
-	if (store_exec(c->db, "RELEASE life_sweep", err, errlen) == -1)
-		goto fail;
+	if (txn_end(c, "life_sweep", own, 1, err, errlen) == -1)
+		return -1;
 	*new_alerts = alerts;
 	return 0;
 fail:
-	store_exec(c->db, "ROLLBACK TO life_sweep; RELEASE life_sweep", NULL, 0);
-	return -1;
+	return txn_end(c, "life_sweep", own, 0, err, errlen);
 }

@@ -59,7 +59,7 @@ extern const char *const life_event_names[];
 /*
  * Can the life part of r be true?  0, or -1 with err naming the field
  * ("life.event: 'lost' is not a life event"): an event of the list, a
- * serial, at_ms > 0, a buyer kind household/business/"", for
+ * serial, at_ms after 2000 and at most a day ahead, a buyer kind household/business/"", for
  * inspection_back a result pass/fail and a next_due date, for
  * handed_over a buyer.  Touches nothing; callers judging a whole batch
  * before writing call it first.

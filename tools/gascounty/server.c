@@ -39,6 +39,7 @@
 #include "daemon.h"
 #include "door.h"
 #include "histwire.h"
+#include "life.h"
 #include "lifeingest.h"
 #include "log.h"
 #include "timetext.h"
@@ -1691,6 +1692,11 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 			last_sweep = time_mono_ms();
 			if (county_sweep(&S.cdb, time_wall_ms(), &alerts, err, sizeof(err)) == -1)
 				log_warnx("sweep: %s", err);
+			else
+				notify_alerts(alerts);
+			/* the life rules that wait: C07 after its grace, C08 (life.h) */
+			if (life_sweep(&S.cdb, time_wall_ms(), &alerts, err, sizeof(err)) == -1)
+				log_warnx("life sweep: %s", err);
 			else
 				notify_alerts(alerts);
 			sweep_cases();
