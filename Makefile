@@ -40,7 +40,7 @@ LDFLAGS  ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIB_SRC   := $(wildcard gateway/lib/*.c) $(wildcard drivers/*.c)
-GEN_SRC   := $(BUILD)/gen/schema_station.c $(BUILD)/gen/schema_county.c
+GEN_SRC   := $(BUILD)/gen/schema_station.c $(BUILD)/gen/schema_county.c $(BUILD)/gen/schema_delivery.c
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 LIBGAS    := $(BUILD)/libgas.a
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buyer.h"
+#include "code.h"
 #include "i18n.h"
 #include "log.h"
 #include "opauth.h"
@@ -35,6 +36,7 @@ static const struct {
 	{ "start", CTL_START, 1 },
 	{ "stop", CTL_STOP, 1 },
 	{ "fill", CTL_FILL, 1 },
+	{ "life", CTL_LIFE, 0 },
 	{ NULL, 0, 0 },
 };
 
@@ -124,8 +126,8 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 	if (commands[i].name == NULL) {
 		/* not echoed: it may be anything, a buyer's number included */
 		err_set(err, errlen,
-		    "unknown command (one of status, fills, login, logout, scan, buyer, start, "
-		    "stop, fill)");
+		    "unknown command (one of status, fills, aside, login, logout, scan, buyer, "
+		    "start, stop, fill, life)");
 		goto out;
 	}
 	req->command = commands[i].command;
@@ -206,6 +208,39 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 			goto out;
 		req->wait = 1;
 		break;
+	case CTL_LIFE: {
+		size_t k;
+
+		if (string_member(req->json, cmd, "event", 1, &req->event, err, errlen) == -1 ||
+		    string_member(req->json, cmd, "operator", 1, &req->cert, err, errlen) == -1 ||
+		    check_cert(req->cert, "operator", err, errlen) == -1 ||
+		    string_member(req->json, cmd, "worker", 0, &req->worker, err, errlen) == -1)
+			goto out;
+		if (strcmp(req->event, "dispatched") != 0 && strcmp(req->event, "received") != 0) {
+			err_set(err, errlen, "\"event\" must be dispatched or received");
+			goto out;
+		}
+		if (req->worker != NULL && check_cert(req->worker, "worker", err, errlen) == -1)
+			goto out;
+		if (req->worker == NULL && strcmp(req->event, "dispatched") == 0) {
+			err_set(err, errlen,
+			    "dispatched needs \"worker\": who takes the cylinders");
+			goto out;
+		}
+		req->codes = json_object_get(req->json, "codes");
+		if (!json_is_array(req->codes) || json_array_size(req->codes) == 0 ||
+		    json_array_size(req->codes) > CTL_LIFE_MAX) {
+			err_set(err, errlen, "\"codes\" must be an array of 1 to %d codes",
+			    CTL_LIFE_MAX);
+			goto out;
+		}
+		for (k = 0; k < json_array_size(req->codes); k++)
+			if (!json_is_string(json_array_get(req->codes, k))) {
+				err_set(err, errlen, "\"codes\"[%zu] must be a string", k);
+				goto out;
+			}
+		break;
+	}
 	case CTL_STATUS:
 	case CTL_STOP:
 	case CTL_LOGOUT:
@@ -683,6 +718,79 @@ start_reply(struct line *l, int wait_for_it, struct ctl_wait *wait)
 	return NULL;
 }
 
+/*
+ * life (gasctl dispatch, receive): every code must verify (the first that
+ * does not is named, and nothing is recorded), the operator must be
+ * registered and active here; then the whole load is recorded in one
+ * transaction, each as a record of kind life for the county.
+ */
+static json_t *
+life_reply(struct gw *gw, const struct ctl_request *req)
+{
+	struct records_operator op;
+	struct line_cylinder cyl;
+	struct wire_life *ev;
+	char why[256], (*uuids)[37];
+	size_t i, n = json_array_size(req->codes), codelen;
+	int64_t now = time_wall_ms();
+	enum store_found found;
+	json_t *arr, *reply = NULL;
+
+	found = records_operator_get(&gw->records, req->cert, &op, why, sizeof(why));
+	if (found == STORE_ERROR)
+		return ctl_error_json(why);
+	if (found == STORE_NOT_FOUND || !op.active)
+		return error_reply(_("operator certificate %s is not registered at this station"),
+		    req->cert);
+	ev = calloc(n, sizeof(*ev));
+	uuids = calloc(n, sizeof(*uuids));
+	if (ev == NULL || uuids == NULL) {
+		free(ev);
+		free(uuids);
+		return ctl_error_json("out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		json_t *c = json_array_get(req->codes, i);
+		const char *text = json_string_value(c);
+
+		gwident_cylinder(gw->ident, text, json_string_length(c), &cyl);
+		if (!cyl.valid) {
+			reply = error_reply(_("code %zu of %zu: %s; nothing was recorded"), i + 1,
+			    n, cyl.reason);
+			goto out;
+		}
+		if (code_from_text(text, json_string_length(c), ev[i].code, sizeof(ev[i].code),
+		        &codelen, why, sizeof(why)) == -1) {
+			reply = error_reply(_("code %zu of %zu: %s; nothing was recorded"), i + 1,
+			    n, why);
+			goto out;
+		}
+		str_copy(ev[i].event, req->event, sizeof(ev[i].event));
+		str_copy(ev[i].serial, cyl.serial, sizeof(ev[i].serial));
+		str_copy(ev[i].actor, req->cert, sizeof(ev[i].actor));
+		if (req->worker != NULL)
+			str_copy(ev[i].worker, req->worker, sizeof(ev[i].worker));
+		ev[i].at_ms = now;
+	}
+	if (records_life_add(&gw->records, ev, n, uuids, why, sizeof(why)) == -1) {
+		reply = error_reply(_("nothing was recorded: %s"), why);
+		goto out;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:s}", "serial", ev[i].serial, "uuid", uuids[i]));
+	log_info("%zu cylinder%s %s%s%s by %s", n, n == 1 ? "" : "s", req->event,
+	    req->worker ? (strcmp(req->event, "received") ? " to " : " from ") : "",
+	    req->worker ? req->worker : "", req->cert);
+	reply = json_pack("{s:b, s:s, s:I, s:o}", "ok", 1, "event", req->event, "recorded",
+	    (json_int_t)n, "cylinders", arr);
+out:
+	free(ev);
+	free(uuids);
+	return reply;
+}
+
 json_t *
 ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait)
 {
@@ -698,6 +806,8 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 		return fills_reply(gw, req);
 	if (req->command == CTL_ASIDE)
 		return aside_reply(gw, req);
+	if (req->command == CTL_LIFE)
+		return life_reply(gw, req);
 	if ((l = gw_line(gw, req->line)) == NULL)
 		return error_reply("no line %d", req->line);
 	switch (req->command) {
@@ -746,6 +856,7 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 	case CTL_STATUS:
 	case CTL_FILLS:
 	case CTL_ASIDE:
+	case CTL_LIFE:
 		break;
 	}
 	return error_reply("command %d not handled", (int)req->command);

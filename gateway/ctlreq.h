@@ -21,6 +21,10 @@
  *   "since"    fills: an integer >= 0, ms since the epoch (default 0)
  *   "limit"    fills: an integer 1..CTL_FILLS_MAX (default CTL_FILLS_DEFAULT)
  *   "retry"    aside (optional): an outbox seq >= 1, or "all"
+ *   "event"    life: "dispatched" or "received"
+ *   "codes"    life: an array of 1..CTL_LIFE_MAX strings, each a scanned code
+ *   "worker"   life: the delivery worker (required for dispatched), checked
+ *              as "cert" is; "operator" of life (required): as "cert"
  * Other members are ignored (a newer client may send more).
  */
 #ifndef GAS_CTLREQ_H
@@ -37,6 +41,7 @@
 #define CTL_FILLS_MAX 100000
 #define CTL_FILLS_DEFAULT 1000
 #define CTL_ASIDE_MAX 100 /* set-aside records listed in one reply (all are counted) */
+#define CTL_LIFE_MAX 200  /* codes in one life request (a truck's load) */
 
 enum ctl_command {
 	CTL_STATUS = 0,
@@ -49,6 +54,7 @@ enum ctl_command {
 	CTL_START,
 	CTL_STOP,
 	CTL_FILL,
+	CTL_LIFE,
 };
 
 /* A parsed request.  The strings point into json, which the request owns. */
@@ -63,6 +69,9 @@ struct ctl_request {
 	int64_t since_ms;   /* fills */
 	int limit;          /* fills */
 	int64_t retry;      /* aside: -1 list only, 0 retry all, else that seq */
+	const char *event;  /* life: dispatched, received */
+	const char *worker; /* life: NULL when none */
+	json_t *codes;      /* life: the array of codes (borrowed from json) */
 	json_t *json;
 };
 

@@ -12,6 +12,7 @@
  */
 #include "records.h"
 #include "recordrows.h"
+#include "liferows.h"
 #include "registry.h"
 
 #include <math.h>
@@ -887,6 +888,39 @@ out:
 }
 
 int
+records_life_add(struct records *rec, const struct wire_life *events, size_t n, char (*uuids)[37],
+    char *err, size_t errlen)
+{
+	char uuid[37];
+	int rc = -1, began = 0, code;
+	size_t i;
+
+	pthread_mutex_lock(&rec->lock);
+	if (store_begin(rec->db, err, errlen) == -1)
+		goto out;
+	began = 1;
+	for (i = 0; i < n; i++) {
+		store_uuid(uuid);
+		if (liferows_insert(rec->db, uuid, &events[i], err, errlen) == -1 ||
+		    insert_outbox(rec, uuid, "life", events[i].at_ms, &code, err, errlen) == -1)
+			goto out;
+		if (uuids != NULL)
+			memcpy(uuids[i], uuid, sizeof(uuid));
+	}
+	if (store_commit(rec->db, err, errlen) == -1)
+		goto out;
+	began = 0;
+	rc = 0;
+out:
+	if (began)
+		store_rollback(rec->db);
+	pthread_mutex_unlock(&rec->lock);
+	if (rc == 0 && n > 0)
+		notify_outbox(rec);
+	return rc;
+}
+
+int
 records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, double *gross),
     void *arg, int *count, char *err, size_t errlen)
 {
@@ -1116,7 +1150,7 @@ int
 records_outbox_read(sqlite3 *db, const char *station, const char *township, int limit,
     struct wire_batch *b, char *err, size_t errlen)
 {
-	sqlite3_stmt *ob = NULL, *fs = NULL, *vs = NULL;
+	sqlite3_stmt *ob = NULL, *fs = NULL, *vs = NULL, *ls = NULL;
 	struct wire_record *r;
 	int rc = -1, step;
 
@@ -1147,7 +1181,8 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 	        " coalesce(v.buyer, ''), coalesce(b.masked, ''), coalesce(v.line, 0), v.at_ms"
 	        " FROM violations v LEFT JOIN buyers b ON b.id = v.buyer WHERE v.event = ?"
 	        " ORDER BY v.at_ms, v.uuid",
-	        &vs, err, errlen) == -1)
+	        &vs, err, errlen) == -1 ||
+	    store_prepare(db, LIFEROWS_SELECT, &ls, err, errlen) == -1)
 		goto rollback;
 	sqlite3_bind_int(ob, 1, limit);
 	while ((step = sqlite3_step(ob)) == SQLITE_ROW) {
@@ -1158,6 +1193,8 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 		store_column_copy(ob, 2, r->kind, sizeof(r->kind));
 		r->created_ms = sqlite3_column_int64(ob, 3);
 		if (strcmp(r->kind, "fill") == 0 && outbox_read_fill(fs, r, err, errlen) == -1)
+			goto rollback;
+		if (strcmp(r->kind, "life") == 0 && liferows_read(ls, r, err, errlen) == -1)
 			goto rollback;
 		if (recordrows_violations(vs, r, err, errlen) == -1)
 			goto rollback;
@@ -1171,6 +1208,7 @@ rollback:
 	sqlite3_finalize(ob);
 	sqlite3_finalize(fs);
 	sqlite3_finalize(vs);
+	sqlite3_finalize(ls);
 	store_exec(db, "COMMIT", NULL, 0);
 out:
 	if (rc == -1)

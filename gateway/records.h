@@ -4,7 +4,8 @@
  * this module's lock), the durable fill records (docs/fill-line.md,
  * "Records"), and what each line has learnt of its pre-act.
  *
- * This module owns the SQL of the tables fills, violations, outbox (the
+ * This module owns the SQL of the tables fills, violations, life_events
+ * (through liferows.h, whose rows it writes with their outbox rows), outbox (the
  * rows a commit adds; the uplink thread reads, trims and sets aside them
  * through records_outbox_*; gasctl aside lists and retries set-aside ones
  * through records_aside_*) and preact_samples: no other module reads or writes
@@ -242,6 +243,17 @@ int records_incident(struct records *rec, const char *kind, const struct rules_v
     const struct records_party *party, char event_out[37], char *err, size_t errlen);
 
 /*
+ * Life events the station records (gasctl dispatch, receive; docs/protocol.md,
+ * "Life events"): n events, each a life_events row and an outbox row of kind
+ * 'life', all in one transaction: a truck's load is recorded whole or not at
+ * all.  The uuid of each is written to uuids[i] when uuids is not NULL.  The
+ * events are taken as given (the caller checked the codes).  0, or -1 with
+ * err and nothing written.
+ */
+int records_life_add(struct records *rec, const struct wire_life *events, size_t n,
+    char (*uuids)[37], char *err, size_t errlen);
+
+/*
  * Crash recovery, at start-up after every valve is closed: every row left
  * 'filling' becomes 'interrupted'.  gross_of_line(line, arg, &gross) gives
  * the weight read at restart (returns 0, or -1 when unknown).  *count is
@@ -316,7 +328,7 @@ enum records_match records_fill_by_prefix(sqlite3 *db, const char *prefix,
 /*
  * The oldest `limit` outbox records (oldest seq first), each with its fill
  * (curve included when it fits WIRE_MAX_CURVE; a larger one stays at the
- * station) and its violations, read in one read transaction, so the batch
+ * station) or its life event, and its violations, read in one read transaction, so the batch
  * is a consistent snapshot and no writer is blocked.  b is filled for
  * station and township (b->count may be 0); the caller frees it with
  * wire_batch_free.  Returns 0, or -1 with err and b released.

@@ -105,7 +105,7 @@ say "LY-0001: $(code_of LY-0001 | cut -c1-40)..."
 # --- 2. the county server -------------------------------------------------
 step "County server: gascounty on CoAP/DTLS-PSK, one identity per station, township and regulator"
 COUNTY_PORT=$(free_port udp)
-for who in station regulator township101 township102 officer101 grid101; do
+for who in station regulator township101 township102 officer101 grid101 delivery101; do
 	hexkey > "$R/$who.psk"
 	chmod 600 "$R/$who.psk"
 done
@@ -117,6 +117,7 @@ township:330825102 $(cat "$R/township102.psk")
 regulator:county-office $(cat "$R/regulator.psk")
 officer:zhang@330825101 $(cat "$R/officer101.psk")
 grid:chen@330825101 $(cat "$R/grid101.psk")
+delivery:li@330825101 $(cat "$R/delivery101.psk")
 EOF
 chmod 600 "$R/identities"
 cat > "$R/villages.csv" <<EOF
@@ -353,6 +354,34 @@ late_fill=$(sqlite3 -cmd ".timeout 5000" "$R/station.db" "SELECT uuid FROM fills
 trace curve "$late_fill" --out "$OUT/curves/county-LY-0011.png" > /dev/null 2>&1
 expect "regulator draws the overfilled fill's curve from the county's copy ($OUT/curves/county-LY-0011.png)" \
     test -s "$OUT/curves/county-LY-0011.png"
+
+# --- 6a. one cylinder's life: dispatched, handed over, returned, received ------
+step "LY-0001's life: out on the delivery truck, handed over at a door, back empty"
+DELIVERY=delivery:li@330825101
+deliver() {
+	"$BUILD/gasdeliver" -u "$DELIVERY" -d "$R/delivery-li.db" -k "$R/delivery101.psk" \
+	    -p "$COUNTY_PORT" --code-key "$R/keys/county.pub" --buyer-key "$R/keys/buyer.key" "$@"
+}
+ctl dispatch "$DELIVERY" "$(code_of LY-0001)" --operator ZJ-OP-0188 > "$R/dispatch.log" 2>&1
+say "$(head -n 1 "$R/dispatch.log") (gasctl dispatch, scanned as the truck is loaded)"
+printf '%s\n' "$BUYER_B" | deliver --offline handover "$(code_of LY-0001)" --buyer-id - \
+    --village "城关村 12号" > "$R/handover.log" 2>&1
+say "Li's phone, no signal in the lane: $(head -n 1 "$R/handover.log" | cut -d'(' -f1-3)"
+printf '%s\n' "$BUYER_B" | deliver --offline return "$(code_of LY-0001)" --from-buyer - \
+    --village "城关村 12号" > "$R/return.log" 2>&1
+say "$(deliver status 2>&1) (kept on the phone)"
+deliver sync > "$R/sync.log" 2>&1
+expect "back in signal, the phone sends both: $(head -n 1 "$R/sync.log")" \
+    grep -q "^2 events sent" "$R/sync.log"
+ctl receive "$(code_of LY-0001)" --from "$DELIVERY" --operator ZJ-OP-0188 > "$R/receive.log" 2>&1
+say "$(head -n 1 "$R/receive.log") back at LY01 (gasctl receive)"
+wait_for 20 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$R/county.db' \"SELECT count(*) FROM life_events WHERE serial = 'LY-0001'\")\" = 4 ]" || true
+trace cylinder LY-0001 > "$R/life-LY-0001.txt" 2>&1
+grep -E ' (fill|life) ' "$R/life-LY-0001.txt" | cut -c1-160 | sed 's/^/         /'
+grep '^now:' "$R/life-LY-0001.txt" | sed 's/^/         /'
+expect "the county holds each step once: filled, dispatched, handed over, returned, received" \
+    [ "$(sqlite3 -cmd '.timeout 5000' "$R/county.db" "SELECT group_concat(event, ' ') FROM (SELECT event FROM life_events WHERE serial = 'LY-0001' ORDER BY at_ms, id)")" = \
+      "dispatched handed_over returned received" ]
 
 # --- 6b. a case from alert to closure, and a grid worker's report ------------
 person() { # IDENTITY KEYFILE ARGS...

@@ -75,6 +75,9 @@ build_value(const struct cbormap_field *f, const void *obj, int *bad)
 	case CBORMAP_KG:
 		item = cbor_build_float8(*(const double *)p);
 		break;
+	case CBORMAP_E6:
+		item = build_int((int64_t)llround(*(const double *)p * 1e6));
+		break;
 	case CBORMAP_BOOL:
 		item = cbor_build_bool(*(const int *)p != 0);
 		break;
@@ -474,6 +477,7 @@ read_value(struct reader *r, const struct cbormap_field *f, void *obj, int depth
 		return 0;
 	case CBORMAP_INT:
 	case CBORMAP_SMALL:
+	case CBORMAP_E6:
 		if (read_int(r, &v) == -1)
 			return -1;
 		lo = f->min;
@@ -487,6 +491,8 @@ read_value(struct reader *r, const struct cbormap_field *f, void *obj, int depth
 			    (long long)lo, (long long)hi);
 		if (f->type == CBORMAP_INT)
 			*(int64_t *)p = v;
+		else if (f->type == CBORMAP_E6)
+			*(double *)p = (double)v / 1e6;
 		else
 			*(int *)p = (int)v;
 		return 0;

@@ -32,6 +32,8 @@ enum cbormap_type {
 	CBORMAP_INT,   /* int64_t at offset, within min..max */
 	CBORMAP_SMALL, /* int at offset, within min..max (which must fit an int) */
 	CBORMAP_KG,    /* double at offset: a weight; an integer or a finite float */
+	CBORMAP_E6,    /* double at offset, as an integer of millionths on the wire (a
+	                * coordinate: exact, and JSON shows it whole), within min..max */
 	CBORMAP_BOOL,  /* int at offset, 0 or 1; a CBOR boolean */
 	CBORMAP_BYTES, /* uint8_t * at offset (malloc'd), its size_t length at aux, <= size */
 	CBORMAP_MAP,   /* a struct at offset described by sub; an int "present" flag at aux */
@@ -53,7 +55,7 @@ struct cbormap_field {
 	size_t aux;  /* BYTES: the length's offset; MAP: the flag's; ARRAY: the count's */
 	const struct cbormap_msg *sub; /* MAP, ARRAY */
 	unsigned flags;
-	int64_t min, max;         /* INT, SMALL (both 0: any int64 / 0..1000000) */
+	int64_t min, max;         /* INT, SMALL, E6 (both 0: any int64 / 0..1000000) */
 	const char *const *oneof; /* TEXT: the values allowed, NULL-terminated; NULL: any */
 };
 

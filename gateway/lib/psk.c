@@ -147,6 +147,7 @@ psk_identity_role(const char *identity, char *name, size_t namelen)
 		{ "regulator:", PSK_ROLE_REGULATOR },
 		{ "officer:", PSK_ROLE_OFFICER },
 		{ "grid:", PSK_ROLE_GRID },
+		{ "delivery:", PSK_ROLE_DELIVERY },
 	};
 	size_t i, plen, n;
 	const char *rest;
@@ -165,7 +166,8 @@ psk_identity_role(const char *identity, char *name, size_t namelen)
 			if (!isgraph((unsigned char)*c) || *c == ':')
 				return PSK_ROLE_NONE;
 		/* a person is bound to one township: NAME@TOWNSHIP */
-		if ((roles[i].role == PSK_ROLE_OFFICER || roles[i].role == PSK_ROLE_GRID) &&
+		if ((roles[i].role == PSK_ROLE_OFFICER || roles[i].role == PSK_ROLE_GRID ||
+		        roles[i].role == PSK_ROLE_DELIVERY) &&
 		    (rest[0] == '@' || strchr(rest, '@') == NULL ||
 		        strchr(rest, '@') != strrchr(rest, '@') || rest[n - 1] == '@'))
 			return PSK_ROLE_NONE;

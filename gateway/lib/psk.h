@@ -28,8 +28,9 @@ enum psk_role {
 	PSK_ROLE_STATION,
 	PSK_ROLE_TOWNSHIP,
 	PSK_ROLE_REGULATOR,
-	PSK_ROLE_OFFICER, /* officer:NAME@TOWNSHIP, one person of a township's team */
-	PSK_ROLE_GRID,    /* grid:NAME@TOWNSHIP, one grid worker */
+	PSK_ROLE_OFFICER,  /* officer:NAME@TOWNSHIP, one person of a township's team */
+	PSK_ROLE_GRID,     /* grid:NAME@TOWNSHIP, one grid worker */
+	PSK_ROLE_DELIVERY, /* delivery:NAME@TOWNSHIP, one delivery worker's device */
 };
 
 struct psk_entry {

@@ -25,6 +25,7 @@ struct store_migration {
 /* The embedded migration tables (build/gen/schema_*.c). */
 extern const struct store_migration schema_station[];
 extern const struct store_migration schema_county[];
+extern const struct store_migration schema_delivery[]; /* gasdeliver's device database */
 
 enum store_flags {
 	STORE_READONLY = 1 << 0, /* open read-only; no migration is run */

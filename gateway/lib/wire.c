@@ -224,7 +224,100 @@ static const struct cbormap_field fill_fields[] = {
 static const struct cbormap_msg fill_msg = { "fill", sizeof(struct wire_fill),
 	CBORMAP_FIELDS(fill_fields), NULL };
 
-static const char *const record_kinds[] = { "fill", "refusal", "event", NULL };
+/* A life event's place: lat and lon of struct wire_life, side by side, read
+ * and written as one nested map (present when has_position). */
+struct life_position {
+	double lat, lon;
+};
+_Static_assert(offsetof(struct wire_life, lon) - offsetof(struct wire_life, lat) ==
+                   offsetof(struct life_position, lon),
+    "wire_life's lat and lon are not laid out as struct life_position");
+
+static const struct cbormap_field place_fields[] = {
+	{ .key = "lat6",
+	    .type = CBORMAP_E6,
+	    .offset = offsetof(struct life_position, lat),
+	    .flags = REQ,
+	    .min = -90000000,
+	    .max = 90000000 },
+	{ .key = "lon6",
+	    .type = CBORMAP_E6,
+	    .offset = offsetof(struct life_position, lon),
+	    .flags = REQ,
+	    .min = -180000000,
+	    .max = 180000000 },
+};
+static const struct cbormap_msg place_msg = { "place", sizeof(struct life_position),
+	CBORMAP_FIELDS(place_fields), NULL };
+
+static const char *const life_events[] = { "dispatched", "received", "handed_over", "returned",
+	"inspection_out", "inspection_back", "scrapped", NULL };
+static const char *const buyer_kinds[] = { "household", "business", NULL };
+static const char *const inspection_results[] = { "pass", "fail", NULL };
+
+/* A buyer id is the hex HMAC-SHA256 of the number (buyer.h), lower case. */
+static int
+buyer_id_ok(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0')
+		return 1;
+	if (strlen(s) != WIRE_BUYER - 1)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* What each event needs beyond the fields every one has. */
+static int
+life_check(const void *obj, char *err, size_t errlen)
+{
+	const struct wire_life *l = obj;
+	int32_t days;
+
+	if (!buyer_id_ok(l->buyer))
+		return err_set(err, errlen, "buyer: not a 64-digit lower-case hex id");
+	if (strcmp(l->event, "dispatched") == 0 && l->worker[0] == '\0')
+		return err_set(err, errlen, "worker: missing (dispatched to whom)");
+	if (strcmp(l->event, "handed_over") == 0 &&
+	    (l->buyer[0] == '\0' || l->buyer_masked[0] == '\0'))
+		return err_set(err, errlen, "buyer: missing (handed over to whom)");
+	if (strcmp(l->event, "inspection_back") == 0) {
+		if (l->result[0] == '\0')
+			return err_set(err, errlen, "result: missing (pass or fail)");
+		if (strlen(l->next_due) != 10 || date_parse(l->next_due, &days) == -1)
+			return err_set(err, errlen, "next_due: not YYYY-MM-DD");
+	} else if (l->result[0] != '\0' || l->next_due[0] != '\0')
+		return err_set(err, errlen, "result, next_due: only on inspection_back");
+	if (strcmp(l->event, "scrapped") == 0 && l->reason[0] == '\0')
+		return err_set(err, errlen, "reason: missing (why scrapped)");
+	return 0;
+}
+
+static const struct cbormap_field life_fields[] = {
+	ONEOF(struct wire_life, event, "event", REQ, life_events),
+	TEXT(struct wire_life, serial, "serial", REQ),
+	TEXT(struct wire_life, code, "code", OPT),
+	TEXT(struct wire_life, actor, "actor", REQ),
+	TEXT(struct wire_life, worker, "worker", OPT),
+	TEXT(struct wire_life, buyer, "buyer", OPT),
+	TEXT(struct wire_life, buyer_masked, "masked", OPT),
+	TEXT(struct wire_life, buyer_township, "btown", OPT),
+	ONEOF(struct wire_life, buyer_kind, "bkind", OPT, buyer_kinds),
+	TEXT(struct wire_life, village, "village", OPT),
+	MAP(struct wire_life, lat, has_position, "place", place_msg),
+	ONEOF(struct wire_life, result, "result", OPT, inspection_results),
+	TEXT(struct wire_life, next_due, "next_due", OPT),
+	TEXT(struct wire_life, reason, "reason", OPT),
+	INT_FROM(struct wire_life, at_ms, "at", REQ, 1),
+};
+static const struct cbormap_msg life_msg = { "life", sizeof(struct wire_life),
+	CBORMAP_FIELDS(life_fields), life_check };
+
+static const char *const record_kinds[] = { "fill", "refusal", "event", "life", NULL };
 
 static int
 record_check(const void *obj, char *err, size_t errlen)
@@ -233,6 +326,12 @@ record_check(const void *obj, char *err, size_t errlen)
 
 	if (strcmp(r->kind, "fill") == 0 && !r->has_fill)
 		return err_set(err, errlen, "a fill record without its fill");
+	if ((strcmp(r->kind, "life") == 0) != (r->has_life != 0))
+		return err_set(err, errlen,
+		    r->has_life ? "a life part on a record not of kind life"
+		                : "a life record without its life part");
+	if (r->has_life && r->has_fill)
+		return err_set(err, errlen, "a life record with a fill");
 	return 0;
 }
 
@@ -243,6 +342,7 @@ static const struct cbormap_field record_fields[] = {
 	ONEOF(struct wire_record, kind, "kind", REQ, record_kinds),
 	INT(struct wire_record, created_ms, "at", OPT),
 	MAP(struct wire_record, fill, has_fill, "fill", fill_msg),
+	MAP(struct wire_record, life, has_life, "life", life_msg),
 	ARRAY(struct wire_record, violations, violation_count, "viol", OPT, WIRE_MAX_VIOLATIONS,
 	    violation_msg),
 };
@@ -608,7 +708,9 @@ wire_curve_free(struct wire_curve *c)
 int64_t
 wire_record_time(const struct wire_record *r)
 {
-	return r->has_fill ? r->fill.started_ms : r->created_ms;
+	if (r->has_fill)
+		return r->fill.started_ms;
+	return r->has_life ? r->life.at_ms : r->created_ms;
 }
 
 void

@@ -89,7 +89,8 @@ struct wire_fill {
 
 /*
  * The life part of a record of kind "life": one step of a cylinder's life
- * outside the filling line (docs/county.md, "A cylinder's life"), sent by a
+ * outside the filling line (docs/county.md, "A cylinder's life"; on the wire:
+ * docs/protocol.md, "Life events"), sent by a
  * station (dispatched, received, inspection_out/back, scrapped) or by a
  * delivery device (handed_over, returned), with its own seq space.
  */
@@ -116,11 +117,12 @@ struct wire_life {
 	int64_t at_ms;
 };
 
-/* One station record: a fill, a refusal or another event, with the
- * violations whose event is its uuid. */
+/* One record: a fill, a refusal, another event or a life event, with the
+ * violations whose event is its uuid.  A station's records and a delivery
+ * device's share this form; each source has its own gap-free seq. */
 struct wire_record {
-	char station[WIRE_ID];
-	int64_t seq; /* station's gap-free sequence, from 1 */
+	char station[WIRE_ID]; /* the source: station id or delivery identity */
+	int64_t seq;           /* the source's gap-free sequence, from 1 */
 	char uuid[WIRE_UUID];
 	char kind[WIRE_WORD]; /* fill, refusal, event, life */
 	int64_t created_ms;
@@ -302,8 +304,8 @@ void wire_curve_free(struct wire_curve *c);
  * released by their container). */
 void wire_record_clear(struct wire_record *r);
 
-/* When a record happened, as traces order it: a fill's start, otherwise the
- * record's creation. */
+/* When a record happened, as traces order it: a fill's start, a life
+ * event's at_ms, otherwise the record's creation. */
 int64_t wire_record_time(const struct wire_record *r);
 
 /* The cursor just after record r. */

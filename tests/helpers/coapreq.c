@@ -9,6 +9,7 @@
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
+ *   life:SOURCE:TOWNSHIP:SEQ     one "life" record (an empty returned) at SEQ
  *   heartbeat:STATION:TOWNSHIP[:STATUS]  a heartbeat claiming STATION (status text)
  *   ack:ID                       a disposition of alert ID
  *   casestep:ID                  a comment on case ID (casemsg.h)
@@ -45,18 +46,26 @@ make_body(const char *spec, uint8_t **out, size_t *len)
 	str_copy(copy, spec, sizeof(copy));
 	for (p = strtok_r(copy, ":", &save); p != NULL && n < 4; p = strtok_r(NULL, ":", &save))
 		f[n++] = p;
-	if (n == 4 && strcmp(f[0], "batch") == 0) {
+	if (n == 4 && (strcmp(f[0], "batch") == 0 || strcmp(f[0], "life") == 0)) {
 		struct wire_record rec;
 		struct wire_batch b;
+		int life = strcmp(f[0], "life") == 0;
 
 		memset(&rec, 0, sizeof(rec));
 		memset(&b, 0, sizeof(b));
 		str_copy(rec.station, f[1], sizeof(rec.station));
 		rec.seq = atoll(f[3]);
-		snprintf(rec.uuid, sizeof(rec.uuid), "00000000-0000-4000-8000-%012lld",
-		    (long long)rec.seq);
-		str_copy(rec.kind, "event", sizeof(rec.kind));
+		snprintf(rec.uuid, sizeof(rec.uuid), "00000000-0000-4000-%s-%012lld",
+		    life ? "9000" : "8000", (long long)rec.seq);
+		str_copy(rec.kind, life ? "life" : "event", sizeof(rec.kind));
 		rec.created_ms = time_wall_ms();
+		if (life) {
+			rec.has_life = 1;
+			str_copy(rec.life.event, "returned", sizeof(rec.life.event));
+			str_copy(rec.life.serial, "CYA5", sizeof(rec.life.serial));
+			str_copy(rec.life.actor, f[1], sizeof(rec.life.actor));
+			rec.life.at_ms = rec.created_ms;
+		}
 		str_copy(b.station, f[1], sizeof(b.station));
 		str_copy(b.township, f[2], sizeof(b.township));
 		b.count = 1;

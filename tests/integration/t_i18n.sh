@@ -23,7 +23,7 @@ check "msgfmt --check accepts tools/po/zh_CN.po" \
 # curve picture's title; plot.c's words are in gateway/lib) has a translation.
 (cd "$PWD_TOP" && xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/all.pot" \
     gateway/*.c gateway/lib/*.c tools/gasctl/*.c tools/gaswatch/*.c tools/gastrace/*.c \
-    tools/gasprobe/*.c tools/gasweb/*.c) 2>/dev/null
+    tools/gasprobe/*.c tools/gasweb/*.c tools/gasdeliver/*.c) 2>/dev/null
 check "the plot's words are among the messages checked" \
     sh -c "grep -q '^msgid \"time (s)\"' '$T/all.pot' && grep -q 'station %s line %d' '$T/all.pot'"
 msgmerge -q --no-fuzzy-matching -o "$T/merged.po" "$PWD_TOP/tools/po/zh_CN.po" "$T/all.pot"

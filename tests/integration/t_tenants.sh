@@ -17,6 +17,8 @@
 # Identities: A = station:S01, B = station:S02 (township TB), X = township:TA,
 # Y = township:TB, R = regulator:alice, O = officer:wang@TA, P = officer:li@TB,
 # G = grid:dan@TA (a grid worker: own = the cases of their own reports),
+# D = delivery:li@TA (a delivery device: own = its life events, sent as a
+# batch of kind life),
 # U = station:S99 (not in the identities file), W = station:S01 with a wrong
 # key.  "none" means no session: the
 # handshake is refused, so no request reaches a handler (the server never
@@ -53,11 +55,11 @@ awk -F'|' '
 check "the tenant matrix has rows" [ -s "$T/rows" ]
 check "the tenant matrix has a column for each role of the test" \
     sh -c "grep -q ' station=' '$T/rows' && grep -q ' township=' '$T/rows' && grep -q ' regulator=' '$T/rows' &&
-        grep -q ' officer=' '$T/rows' && grep -q ' grid=' '$T/rows'"
+        grep -q ' officer=' '$T/rows' && grep -q ' grid=' '$T/rows' && grep -q ' delivery=' '$T/rows'"
 
 county_keys
 # named people: two officers (one per township) and a grid worker
-for id in officer:wang@TA officer:li@TB grid:dan@TA; do
+for id in officer:wang@TA officer:li@TB grid:dan@TA delivery:li@TA; do
 	f="$T/$(echo "$id" | tr ':' '_').key"
 	key_file "$id" "$f"
 	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
@@ -105,6 +107,7 @@ ident() {
 	O) echo "officer:wang@TA $T/officer_wang@TA.key S01 TA officer TA" ;;
 	P) echo "officer:li@TB $T/officer_li@TB.key S01 TA officer TB" ;;
 	G) echo "grid:dan@TA $T/grid_dan@TA.key S01 TA grid grid:dan@TA" ;;
+	D) echo "delivery:li@TA $T/delivery_li@TA.key li@TA TA delivery delivery:li@TA" ;;
 	U) echo "station:S99 $T/station_S99.key S99 TA station S99" ;;
 	W) echo "station:S01 $T/wrong.key S01 TA station S01" ;;
 	esac
@@ -141,7 +144,7 @@ GET     figures         from=2026-12-01&to=2026-12-03              -         2.0
 GET     registry/history serial=CYA5                               -         2.05   -
 TABLE
 
-# The cells: METHOD PATH QUERY BODY A B X Y R O P G U W AUDITED, from the rows.
+# The cells: METHOD PATH QUERY BODY A B X Y R O P G D U W AUDITED, from the rows.
 : >"$T/cells"
 while read -r method path cells; do
 	req=$(awk -v m="$method" -v p="$path" '$1 == m && $2 == p' "$T/requests")
@@ -152,7 +155,7 @@ while read -r method path cells; do
 	set -- $req
 	query=$3; body=$4; answer=$5; owner=$6
 	line="$method $path $query $body"
-	for who in A B X Y R O P G U W; do
+	for who in A B X Y R O P G D U W; do
 		set -- $(ident $who)
 		role=$5; own=$6
 		reach=$(echo "$cells" | tr ' ' '\n' | sed -n "s/^$role=//p")
@@ -176,20 +179,22 @@ done <"$T/requests"
 for path in $(cut -d' ' -f2 "$T/rows" | sort -u); do
 	for method in DELETE PUT POST GET; do
 		grep -q "^$method $path " "$T/rows" && continue
-		echo "$method $path - - 4.05 4.05 4.05 4.05 4.05 4.05 4.05 4.05 none none no" >>"$T/cells"
+		echo "$method $path - - 4.05 4.05 4.05 4.05 4.05 4.05 4.05 4.05 4.05 none none no" >>"$T/cells"
 		break
 	done
 done
-echo "GET nosuch - - 4.04 4.04 4.04 4.04 4.04 4.04 4.04 4.04 none none no" >>"$T/cells"
+echo "GET nosuch - - 4.04 4.04 4.04 4.04 4.04 4.04 4.04 4.04 4.04 none none no" >>"$T/cells"
 
 cells=0; right=0; audited=0
-while read -r method path query body eA eB eX eY eR eO eP eG eU eW audit; do
-	for who in A B X Y R O P G U W; do
+while read -r method path query body eA eB eX eY eR eO eP eG eD eU eW audit; do
+	for who in A B X Y R O P G D U W; do
 		eval "want=\$e$who"
 		set -- $(ident $who)
 		id=$1; key=$2; st=$3; town=$4
 		case $body in
-		batch) SEQ=$((SEQ + 1)); b="-b batch:$st:$town:$SEQ" ;;
+		batch) SEQ=$((SEQ + 1)); b="-b batch:$st:$town:$SEQ"
+			# a delivery device sends life events, its seq from 1
+			[ $who = D ] && DSEQ=$((${DSEQ:-0} + 1)) && b="-b life:$st:$town:$DSEQ" ;;
 		heartbeat) b="-b heartbeat:$st:$town" ;;
 		ack) b="-b ack:$TA_ALERT" ;;
 		casestep) b="-b casestep:$TA_CASE" ;;

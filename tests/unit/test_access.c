@@ -121,7 +121,8 @@ the_identities_file_and_access_agree_on_roles(void **state)
 		[PSK_ROLE_TOWNSHIP] = ACCESS_ROLE_TOWNSHIP,
 		[PSK_ROLE_REGULATOR] = ACCESS_ROLE_REGULATOR,
 		[PSK_ROLE_OFFICER] = ACCESS_ROLE_OFFICER,
-		[PSK_ROLE_GRID] = ACCESS_ROLE_GRID };
+		[PSK_ROLE_GRID] = ACCESS_ROLE_GRID,
+		[PSK_ROLE_DELIVERY] = ACCESS_ROLE_DELIVERY };
 	const struct parse_case *c;
 	struct access_identity who;
 	int row;
@@ -140,28 +141,28 @@ the_identities_file_and_access_agree_on_roles(void **state)
 /* The whole matrix, as docs/protocol.md states it: every action, every role. */
 static const struct matrix_row {
 	enum access_action action;
-	enum access_reach station, township, regulator, officer, grid;
+	enum access_reach station, township, regulator, officer, grid, delivery;
 	int audited;
 	const char *refusal;
 } matrix[] = {
-	{ ACCESS_RECORDS_WRITE, OWN, NO, NO, NO, NO, 0, "stations only" },
-	{ ACCESS_HEARTBEAT_WRITE, OWN, NO, NO, NO, NO, 0, "stations only" },
-	{ ACCESS_REGISTRY_READ, ALL, NO, ALL, NO, NO, 0, "stations and regulators only" },
-	{ ACCESS_ALERTS_READ, NO, OWN, NO, NO, NO, 0, "townships only" },
-	{ ACCESS_ALERTS_DISPOSE, NO, OWN, NO, NO, NO, 0, "townships only" },
-	{ ACCESS_TRACE_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
-	{ ACCESS_STATIONS_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
-	{ ACCESS_QUEUE_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
-	{ ACCESS_CASES_READ, NO, NO, ALL, OWN, OWN, 0,
+	{ ACCESS_RECORDS_WRITE, OWN, NO, NO, NO, NO, OWN, 0, "stations and delivery devices only" },
+	{ ACCESS_HEARTBEAT_WRITE, OWN, NO, NO, NO, NO, NO, 0, "stations only" },
+	{ ACCESS_REGISTRY_READ, ALL, NO, ALL, NO, NO, NO, 0, "stations and regulators only" },
+	{ ACCESS_ALERTS_READ, NO, OWN, NO, NO, NO, NO, 0, "townships only" },
+	{ ACCESS_ALERTS_DISPOSE, NO, OWN, NO, NO, NO, NO, 0, "townships only" },
+	{ ACCESS_TRACE_READ, NO, NO, ALL, NO, NO, NO, 1, "regulators only" },
+	{ ACCESS_STATIONS_READ, NO, NO, ALL, NO, NO, NO, 1, "regulators only" },
+	{ ACCESS_QUEUE_READ, NO, NO, ALL, NO, NO, NO, 1, "regulators only" },
+	{ ACCESS_CASES_READ, NO, NO, ALL, OWN, OWN, NO, 0,
 	    "regulators, officers and grid workers only" },
-	{ ACCESS_CASES_ACT, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
-	{ ACCESS_CASES_REPORT, NO, NO, NO, NO, OWN, 0, "grid workers only" },
-	{ ACCESS_CASES_REASSIGN, NO, NO, ALL, NO, NO, 0, "regulators only" },
-	{ ACCESS_CASES_OVERDUE, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
-	{ ACCESS_CASES_FIGURES, NO, NO, ALL, OWN, NO, 0, "regulators and officers only" },
-	{ ACCESS_HISTORY_READ, NO, NO, ALL, NO, NO, 1, "regulators only" },
-	{ ACCESS_MAP_READ, NO, NO, ALL, OWN, NO, 1, "regulators and officers only" },
-	{ ACCESS_FIGURES_READ, NO, NO, ALL, NO, NO, 0, "regulators only" },
+	{ ACCESS_CASES_ACT, NO, NO, ALL, OWN, NO, NO, 0, "regulators and officers only" },
+	{ ACCESS_CASES_REPORT, NO, NO, NO, NO, OWN, NO, 0, "grid workers only" },
+	{ ACCESS_CASES_REASSIGN, NO, NO, ALL, NO, NO, NO, 0, "regulators only" },
+	{ ACCESS_CASES_OVERDUE, NO, NO, ALL, OWN, NO, NO, 0, "regulators and officers only" },
+	{ ACCESS_CASES_FIGURES, NO, NO, ALL, OWN, NO, NO, 0, "regulators and officers only" },
+	{ ACCESS_HISTORY_READ, NO, NO, ALL, NO, NO, NO, 1, "regulators only" },
+	{ ACCESS_MAP_READ, NO, NO, ALL, OWN, NO, NO, 1, "regulators and officers only" },
+	{ ACCESS_FIGURES_READ, NO, NO, ALL, NO, NO, NO, 0, "regulators only" },
 };
 
 static void
@@ -171,7 +172,8 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 		[ACCESS_ROLE_TOWNSHIP] = "township:TA",
 		[ACCESS_ROLE_REGULATOR] = "regulator:alice",
 		[ACCESS_ROLE_OFFICER] = "officer:wang@TA",
-		[ACCESS_ROLE_GRID] = "grid:dan@TA" };
+		[ACCESS_ROLE_GRID] = "grid:dan@TA",
+		[ACCESS_ROLE_DELIVERY] = "delivery:li@TA" };
 	const struct matrix_row *m;
 	struct access_identity who;
 	struct access_scope scope;
@@ -190,6 +192,7 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 			       : role == ACCESS_ROLE_REGULATOR ? m->regulator
 			       : role == ACCESS_ROLE_OFFICER   ? m->officer
 			       : role == ACCESS_ROLE_GRID      ? m->grid
+			       : role == ACCESS_ROLE_DELIVERY  ? m->delivery
 			                                       : NO;
 			if (access_reach_of(m->action, (enum access_role)role) != want)
 				fail_msg("%s as role %d: reach %d, want %d",
@@ -208,8 +211,8 @@ every_role_reaches_each_action_as_the_matrix_says(void **state)
 			if (want == OWN &&
 			    !(role == ACCESS_ROLE_STATION
 			            ? strcmp(scope.station, "S01") == 0 && scope.township[0] == '\0'
-			        : role == ACCESS_ROLE_GRID
-			            ? strcmp(scope.person, "grid:dan@TA") == 0 &&
+			        : role == ACCESS_ROLE_GRID || role == ACCESS_ROLE_DELIVERY
+			            ? strcmp(scope.person, ids[role]) == 0 &&
 			                  scope.township[0] == '\0' && scope.station[0] == '\0'
 			            : strcmp(scope.township, "TA") == 0 &&
 			                  scope.station[0] == '\0' && scope.person[0] == '\0'))

@@ -522,6 +522,99 @@ a_set_aside_record_is_listed_with_its_reason(void **state)
 	store_close(db);
 }
 
+/* A truck's load: every life event and its outbox row in one transaction,
+ * read back for the county with its life part, after the fills, in seq
+ * order. */
+static void
+life_events_go_out_with_the_fills(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct wire_life ev[2];
+	struct wire_batch b;
+	char uuids[2][37], err[256];
+	sqlite3 *db;
+
+	new_fill(f, &fill, 1, NAN);
+	started(f, &fill);
+	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+	memset(ev, 0, sizeof(ev));
+	snprintf(ev[0].event, sizeof(ev[0].event), "dispatched");
+	snprintf(ev[0].serial, sizeof(ev[0].serial), "C-1");
+	snprintf(ev[0].code, sizeof(ev[0].code), "GC1:CODE1");
+	snprintf(ev[0].actor, sizeof(ev[0].actor), "OP1");
+	snprintf(ev[0].worker, sizeof(ev[0].worker), "wang");
+	ev[0].at_ms = 1795700000000;
+	ev[1] = ev[0];
+	snprintf(ev[1].serial, sizeof(ev[1].serial), "C-2");
+	ev[1].has_position = 1;
+	ev[1].lat = 29.5;
+	ev[1].lon = -0.25;
+	assert_int_equal(records_life_add(&f->rec, ev, 2, uuids, err, sizeof(err)), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM life_events"), 2);
+
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 10, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 3);
+	assert_true(b.records[0].has_fill);
+	assert_string_equal(b.records[1].kind, "life");
+	assert_string_equal(b.records[1].uuid, uuids[0]);
+	assert_true(b.records[1].has_life);
+	assert_memory_equal(&b.records[1].life, &ev[0], sizeof(ev[0]));
+	assert_memory_equal(&b.records[2].life, &ev[1], sizeof(ev[1]));
+	assert_int_equal(b.records[1].seq + 1, b.records[2].seq);
+	wire_batch_free(&b);
+	store_close(db);
+
+	/* one event the table refuses (an unknown event) and none of the load
+	 * is kept */
+	snprintf(ev[1].event, sizeof(ev[1].event), "stolen");
+	assert_int_equal(records_life_add(&f->rec, ev, 2, NULL, err, sizeof(err)), -1);
+	assert_int_equal(count(f, "SELECT count(*) FROM life_events"), 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 3);
+}
+
+/* Migration 005 rebuilds the outbox: a station whose outbox the county had
+ * emptied goes on from its last seq, never from 1 again. */
+static void
+the_outbox_rebuild_keeps_the_sequence(void **state)
+{
+	struct store_migration upto4[8];
+	char path[128], err[256];
+	sqlite3 *db;
+	size_t i;
+
+	(void)state;
+	for (i = 0; schema_station[i].version != 0 && schema_station[i].version <= 4; i++)
+		upto4[i] = schema_station[i];
+	assert_true(i < 8);
+	memset(&upto4[i], 0, sizeof(upto4[i]));
+	snprintf(path, sizeof(path), "/tmp/test_records_mig.%d.db", (int)getpid());
+	unlink(path);
+	if (store_open(path, upto4, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO outbox (uuid, kind, created_ms) VALUES ('a', 'event', 1),"
+	                     " ('b', 'event', 2), ('c', 'event', 3); DELETE FROM outbox",
+	                     err, sizeof(err)),
+	    0);
+	store_close(db);
+	if (store_open(path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO outbox (uuid, kind, created_ms) VALUES ('d', 'life', 4)",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_query_int(db, "SELECT seq FROM outbox WHERE uuid = 'd'", -1), 4);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO outbox (uuid, kind, created_ms) VALUES ('e', 'gift', 5)",
+	                     NULL, 0),
+	    -1);
+	store_close(db);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -541,6 +634,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_kept_skipped_and_retried,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(life_events_go_out_with_the_fills, setup, teardown),
+		cmocka_unit_test(the_outbox_rebuild_keeps_the_sequence),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_listed_with_its_reason, setup,
 		    teardown),
 	};

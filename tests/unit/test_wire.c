@@ -792,6 +792,122 @@ every_message_keeps_its_bytes(void **state)
 	}
 }
 
+/* A life record (kind "life") as a station or a delivery device sends it:
+ * it travels whole, renders as JSON, and each event's own needs are
+ * checked, naming the field. */
+static void
+fill_life(struct wire_record *r, int64_t seq, const char *event)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->station, sizeof(r->station), "delivery:wang");
+	r->seq = seq;
+	snprintf(r->uuid, sizeof(r->uuid), "00000000-0000-4000-8000-%012lld", (long long)seq);
+	snprintf(r->kind, sizeof(r->kind), "life");
+	r->created_ms = 1795700000000 + seq;
+	r->has_life = 1;
+	snprintf(r->life.event, sizeof(r->life.event), "%s", event);
+	snprintf(r->life.serial, sizeof(r->life.serial), "ZJ2020-000123");
+	snprintf(r->life.code, sizeof(r->life.code), "GC1:6BFOXN*TS0BI$ZD4N9:9S6RCN");
+	snprintf(r->life.actor, sizeof(r->life.actor), "delivery:wang");
+	r->life.at_ms = 1795700000000 + seq;
+}
+
+static void
+life_records_round_trip_and_are_checked(void **state)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct wire_record r[2];
+	struct wire_batch b = { "S01", "T1", 2, r }, got;
+	uint8_t *buf;
+	size_t len, i;
+	char err[200], *json;
+	static const struct {
+		const char *event;
+		const char *field; /* what is spoilt */
+		const char *want;  /* in the reason */
+	} bad[] = {
+		{ "handed_over", "buyer", "buyer: missing" },
+		{ "handed_over", "buyer-hex", "buyer: not a 64-digit" },
+		{ "inspection_back", "next_due", "next_due: not YYYY-MM-DD" },
+		{ "received", "result", "only on inspection_back" },
+		{ "scrapped", "reason", "reason: missing" },
+		{ "dispatched", "worker", "worker: missing" },
+		{ "exploded", "event", "records[0].life.event" },
+		{ "returned", "lat", "records[0].life.place.lat6" },
+		{ "returned", "kind", "without its life part" },
+		{ "returned", "fill", "not of kind life" },
+	};
+
+	(void)state;
+	fill_life(&r[0], 1, "handed_over");
+	snprintf(r[0].life.worker, sizeof(r[0].life.worker), "delivery:wang");
+	snprintf(r[0].life.buyer, sizeof(r[0].life.buyer), "%s", id);
+	snprintf(r[0].life.buyer_masked, sizeof(r[0].life.buyer_masked), "330***********1234");
+	snprintf(r[0].life.buyer_township, sizeof(r[0].life.buyer_township), "T2");
+	snprintf(r[0].life.buyer_kind, sizeof(r[0].life.buyer_kind), "household");
+	snprintf(r[0].life.village, sizeof(r[0].life.village), "下宅村 3号");
+	r[0].life.has_position = 1;
+	r[0].life.lat = 29.028123;
+	r[0].life.lon = 119.171456;
+	fill_life(&r[1], 2, "inspection_back");
+	snprintf(r[1].life.result, sizeof(r[1].life.result), "pass");
+	snprintf(r[1].life.next_due, sizeof(r[1].life.next_due), "2030-12-04");
+
+	assert_int_equal(wire_encode_batch(&b, &buf, &len), 0);
+	assert_int_equal(wire_decode_batch(buf, len, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.count, 2);
+	for (i = 0; i < 2; i++) {
+		assert_true(got.records[i].has_life);
+		assert_false(got.records[i].has_fill);
+		assert_memory_equal(&got.records[i].life, &r[i].life, sizeof(r[i].life));
+		assert_int_equal(wire_record_time(&got.records[i]), r[i].life.at_ms);
+	}
+	wire_batch_free(&got);
+	assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), 0);
+	assert_non_null(strstr(json, "\"event\":\"handed_over\""));
+	assert_non_null(strstr(json, "\"lat6\":29028123"));
+	assert_non_null(strstr(json, "\"next_due\":\"2030-12-04\""));
+	free(json);
+	free(buf);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fill_life(&r[0], 1, bad[i].event);
+		snprintf(r[0].life.worker, sizeof(r[0].life.worker), "delivery:wang");
+		snprintf(r[0].life.buyer, sizeof(r[0].life.buyer), "%s", id);
+		snprintf(r[0].life.buyer_masked, sizeof(r[0].life.buyer_masked), "330***1234");
+		snprintf(r[0].life.reason, sizeof(r[0].life.reason), "corroded");
+		if (strcmp(bad[i].field, "buyer") == 0)
+			r[0].life.buyer[0] = '\0';
+		else if (strcmp(bad[i].field, "buyer-hex") == 0)
+			r[0].life.buyer[5] = 'G';
+		else if (strcmp(bad[i].field, "next_due") == 0) {
+			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
+			snprintf(r[0].life.next_due, sizeof(r[0].life.next_due), "2030-13-01");
+		} else if (strcmp(bad[i].field, "result") == 0)
+			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
+		else if (strcmp(bad[i].field, "reason") == 0)
+			r[0].life.reason[0] = '\0';
+		else if (strcmp(bad[i].field, "worker") == 0)
+			r[0].life.worker[0] = '\0';
+		else if (strcmp(bad[i].field, "lat") == 0) {
+			r[0].life.has_position = 1;
+			r[0].life.lat = 90.000001;
+		} else if (strcmp(bad[i].field, "kind") == 0)
+			r[0].has_life = 0;
+		else if (strcmp(bad[i].field, "fill") == 0)
+			snprintf(r[0].kind, sizeof(r[0].kind), "event");
+		b.count = 1;
+		assert_int_equal(wire_encode_batch(&b, &buf, &len), 0);
+		err[0] = '\0';
+		if (wire_decode_batch(buf, len, &got, err, sizeof(err)) != -1)
+			fail_msg("%s/%s: accepted", bad[i].event, bad[i].field);
+		if (strstr(err, bad[i].want) == NULL)
+			fail_msg("%s/%s: reason \"%s\" lacks \"%s\"", bad[i].event, bad[i].field,
+			    err, bad[i].want);
+		free(buf);
+	}
+}
+
 /* Errors name the field by its path; a key given twice is refused, a key
  * no table knows is skipped; a payload whose decoded structs would pass
  * WIRE_MAX_DECODED is refused before they do. */
@@ -908,6 +1024,7 @@ main(void)
 		cmocka_unit_test(bounds_work_before_decoding),
 		cmocka_unit_test(every_message_keeps_its_bytes),
 		cmocka_unit_test(errors_name_the_field_by_its_path),
+		cmocka_unit_test(life_records_round_trip_and_are_checked),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

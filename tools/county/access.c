@@ -26,6 +26,8 @@ static const struct role_row {
 	[ACCESS_ROLE_REGULATOR] = { "regulator:", "regulator", "regulators", ACCESS_TENANT_NONE },
 	[ACCESS_ROLE_OFFICER] = { "officer:", "officer", "officers", ACCESS_TENANT_TOWNSHIP, 1 },
 	[ACCESS_ROLE_GRID] = { "grid:", "grid", "grid workers", ACCESS_TENANT_PERSON, 1 },
+	[ACCESS_ROLE_DELIVERY] = { "delivery:", "delivery", "delivery devices",
+	    ACCESS_TENANT_PERSON, 1 },
 };
 
 /*
@@ -39,8 +41,10 @@ static const struct action_row {
 	int audited;
 	enum access_reach reach[ACCESS_ROLE_COUNT];
 } actions[ACCESS_ACTION_COUNT] = {
+	/* a delivery device writes records of kind life only (gascounty) */
 	[ACCESS_RECORDS_WRITE] = { "records.write", 0,
-	    { [ACCESS_ROLE_STATION] = ACCESS_REACH_OWN } },
+	    { [ACCESS_ROLE_STATION] = ACCESS_REACH_OWN,
+	        [ACCESS_ROLE_DELIVERY] = ACCESS_REACH_OWN } },
 	[ACCESS_HEARTBEAT_WRITE] = { "heartbeat.write", 0,
 	    { [ACCESS_ROLE_STATION] = ACCESS_REACH_OWN } },
 	[ACCESS_REGISTRY_READ] = { "registry.read", 0,

@@ -44,6 +44,7 @@ enum access_role {
 	ACCESS_ROLE_REGULATOR,
 	ACCESS_ROLE_OFFICER,
 	ACCESS_ROLE_GRID,
+	ACCESS_ROLE_DELIVERY, /* delivery:NAME@TOWNSHIP: life events of its own seq space */
 	ACCESS_ROLE_COUNT
 };
 
@@ -52,7 +53,8 @@ enum access_tenant {
 	ACCESS_TENANT_NONE = 0,
 	ACCESS_TENANT_STATION,
 	ACCESS_TENANT_TOWNSHIP,
-	ACCESS_TENANT_PERSON, /* the identity itself: a grid worker's own reports */
+	ACCESS_TENANT_PERSON, /* the identity itself: a grid worker's own reports, a
+	                       * delivery device's own life events */
 };
 
 /* How far one role reaches with one action. */

@@ -26,6 +26,8 @@
 #include "csv.h"
 #include "db.h"
 #include "ingestcheck.h"
+#include "life.h"
+#include "liferows.h"
 #include "history.h"
 #include "registry.h"
 #include "log.h"
@@ -759,9 +761,11 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 	max_seq = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 
+	/* a station's life events share its seq (life_events.source) */
 	if (store_prepare(c->db,
-	        "SELECT seq FROM records WHERE station = ? AND seq > ? ORDER BY seq", &st, err,
-	        errlen) == -1)
+	        "SELECT seq FROM records WHERE station = ?1 AND seq > ?2 UNION"
+	        " SELECT seq FROM life_events WHERE source = ?1 AND seq > ?2 ORDER BY seq",
+	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, hwm);
@@ -920,6 +924,23 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 		if (store_prepare(c->db, ingest_sql[i], &in.st[i], err, errlen) == -1)
 			goto fail;
 	for (r = 0; r < batch->count; r++) {
+		if (strcmp(batch->records[r].kind, "life") == 0) {
+			/* a life event takes the station's seq like any record; the
+			 * life module keeps it (once, by uuid) and judges it */
+			int alerts, rc = life_store_counted(c, station, &batch->records[r], &alerts,
+			                err, errlen);
+
+			if (rc < 0) {
+				result = rc == -2 ? COUNTY_REFUSED : COUNTY_ERROR;
+				goto fail;
+			}
+			in.alerts += alerts;
+			if (rc == 1)
+				ack->stored++;
+			else
+				ack->duplicates++;
+			continue;
+		}
 		if (store_record(&in, &batch->records[r], &is_new, err, errlen) == -1)
 			goto fail;
 		if (is_new)
@@ -1271,15 +1292,26 @@ static const char trace_others[] =
     " AND r.created_ms >= max(?2, ?4) AND r.created_ms <= ?3"
     " AND (r.created_ms, r.station, r.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7)";
 
+/* A cylinder's life events (life.h) take their place in a trace as records
+ * of kind life: source as the station, its seq, at_ms as their time. */
+static const char trace_life[] =
+    "SELECT * FROM (SELECT l.uuid, l.source, l.seq, 'life', l.at_ms AS t, l.at_ms,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL FROM life_events l WHERE %s"
+    " AND l.at_ms >= max(?2, ?4) AND l.at_ms <= ?3"
+    " AND (l.at_ms, l.source, l.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7)";
+
 static const struct {
 	const char *query;
 	const char *fills_where;  /* over fills f */
 	const char *others_where; /* over records r */
+	const char *life_where;   /* over life_events l */
 } trace_kinds[] = {
 	{ "cylinder", "f.cylinder = ?1",
-	    "r.uuid IN (SELECT event FROM violations WHERE cylinder = ?1)" },
-	{ "buyer", "f.buyer = ?1", "r.uuid IN (SELECT event FROM violations WHERE buyer = ?1)" },
-	{ "station", "f.station = ?1", "r.station = ?1" },
+	    "r.uuid IN (SELECT event FROM violations WHERE cylinder = ?1)", "l.serial = ?1" },
+	{ "buyer", "f.buyer = ?1", "r.uuid IN (SELECT event FROM violations WHERE buyer = ?1)",
+	    "l.buyer = ?1" },
+	{ "station", "f.station = ?1", "r.station = ?1", "l.source = ?1" },
 };
 
 static void
@@ -1301,7 +1333,8 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
     int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
     char *err, size_t errlen)
 {
-	char fills_sql[1024], others_sql[1024], sql[sizeof(fills_sql) + sizeof(others_sql) + 64];
+	char fills_sql[1024], others_sql[1024], life_sql[1024],
+	    sql[sizeof(fills_sql) + sizeof(others_sql) + sizeof(life_sql) + 64];
 	sqlite3_stmt *st = NULL, *vst = NULL;
 	struct audit_row audit;
 	size_t max = (size_t)c->config->max_trace, i, kind;
@@ -1326,8 +1359,9 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 		return err_set(err, errlen, "out of memory");
 	snprintf(fills_sql, sizeof(fills_sql), trace_fills, trace_kinds[kind].fills_where);
 	snprintf(others_sql, sizeof(others_sql), trace_others, trace_kinds[kind].others_where);
-	snprintf(sql, sizeof(sql), "%s UNION ALL %s ORDER BY 5, 2, 3 LIMIT ?7", fills_sql,
-	    others_sql);
+	snprintf(life_sql, sizeof(life_sql), trace_life, trace_kinds[kind].life_where);
+	snprintf(sql, sizeof(sql), "%s UNION ALL %s UNION ALL %s ORDER BY 5, 2, 3 LIMIT ?7",
+	    fills_sql, others_sql, life_sql);
 	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -1364,6 +1398,21 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 		goto fail;
 	for (i = 0; i < out->count; i++)
 		if (recordrows_violations(vst, &out->records[i], err, errlen) == -1)
+			goto fail;
+	sqlite3_finalize(vst);
+	vst = NULL;
+	/* the life part, read as a station reads its own (liferows.h: the
+	 * county keeps the place in degrees, the rows' form in millionths) */
+	if (store_prepare(c->db,
+	        "SELECT event, serial, code, actor, worker, buyer, buyer_masked, buyer_township,"
+	        " buyer_kind, village, CAST(round(lat * 1e6) AS INTEGER),"
+	        " CAST(round(lon * 1e6) AS INTEGER), result, next_due, reason, at_ms"
+	        " FROM life_events WHERE uuid = ?",
+	        &vst, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < out->count; i++)
+		if (strcmp(out->records[i].kind, "life") == 0 &&
+		    liferows_read(vst, &out->records[i], err, errlen) == -1)
 			goto fail;
 	sqlite3_finalize(vst);
 	vst = NULL;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ingestcheck.h"
+#include "life.h"
 #include "util.h"
 
 #define S INGEST_ROUTE_STATION
@@ -87,7 +88,7 @@ one_of(const char *text, const char *const *words)
 	return 0;
 }
 
-static const char *const kinds[] = { "fill", "refusal", "event", NULL };
+static const char *const kinds[] = { "fill", "refusal", "event", "life", NULL };
 /* a recorded fill's outcome (the station's fills.result, 'filling' excepted:
  * a fill still running is never sent) */
 static const char *const results[] = { "ok", "flagged", "held", "interrupted", "emergency", NULL };
@@ -187,7 +188,7 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 	if (!ingest_uuid_valid(r->uuid))
 		return err_set(err, errlen, "%s: uuid is not a UUID", at);
 	if (!one_of(r->kind, kinds))
-		return err_set(err, errlen, "%s: kind '%s' is not fill, refusal or event", at,
+		return err_set(err, errlen, "%s: kind '%s' is not fill, refusal, event or life", at,
 		    r->kind);
 	if (!instant_ok(r->created_ms, now_ms))
 		return err_set(err, errlen, "%s: at %lld is not a possible time", at,
@@ -196,6 +197,15 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		return err_set(err, errlen, "%s: a record of kind fill without its fill", at);
 	if (r->has_fill && check_fill(&r->fill, at, now_ms, err, errlen) == -1)
 		return -1;
+	if (strcmp(r->kind, "life") == 0 || r->has_life) {
+		char why[200];
+
+		if (life_check(r, why, sizeof(why)) == -1)
+			return err_set(err, errlen, "%s: %s", at, why);
+		if (!instant_ok(r->life.at_ms, now_ms))
+			return err_set(err, errlen, "%s: life.at %lld is not a possible time", at,
+			    (long long)r->life.at_ms);
+	}
 	for (j = 0; j < r->violation_count; j++)
 		if (check_violation(&r->violations[j], at, j, now_ms, err, errlen) == -1)
 			return -1;

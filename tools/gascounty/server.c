@@ -41,6 +41,7 @@
 #include "figures.h"
 #include "histwire.h"
 #include "life.h"
+#include "lifeingest.h"
 #include "log.h"
 #include "timetext.h"
 #include "util.h"
@@ -440,6 +441,9 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 	uint8_t *out;
 	size_t len, outlen;
 	int alerts = 0, got = body(request, &data, &len);
+	/* a delivery device: life events only, its own seq space (lifeingest.h) */
+	int delivery = rq->who->role == ACCESS_ROLE_DELIVERY;
+	enum county_result stored;
 
 	if (got == -2) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "a batch needs a body");
@@ -453,7 +457,8 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		 * mark, which is all the station acts on.
 		 */
 		memset(&ack, 0, sizeof(ack));
-		if (county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1) {
+		if ((delivery ? county_delivery_hwm(&S.cdb, identity, &ack.hwm, err, sizeof(err))
+		              : county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err))) == -1) {
 			log_warnx("%s: %s", identity, err);
 			reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 			return;
@@ -468,7 +473,11 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		return;
 	}
 	session_name(session, identity, where, sizeof(where));
-	switch (county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err, sizeof(err))) {
+	stored =
+	    delivery
+	        ? county_ingest_delivery(&S.cdb, identity, &batch, &ack, &alerts, err, sizeof(err))
+	        : county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err, sizeof(err));
+	switch (stored) {
 	case COUNTY_DONE:
 		break;
 	case COUNTY_REFUSED:

@@ -547,6 +547,13 @@ exchange(json_t *req, json_t **reply)
 	return 0;
 }
 
+int
+gasctl_exchange(struct gasctl *ctl, json_t *req, json_t **reply)
+{
+	socket_path = ctl->control_socket;
+	return exchange(req, reply);
+}
+
 /* The human table of a status reply. */
 static void
 print_status(json_t *reply)

@@ -76,6 +76,14 @@ int cmd_fill(struct gasctl *ctl, int argc, char **argv);
 int cmd_status(struct gasctl *ctl, int argc, char **argv);
 int cmd_fills(struct gasctl *ctl, int argc, char **argv);
 int cmd_aside(struct gasctl *ctl, int argc, char **argv);
+/* One request to gasgw and its reply (the caller frees it, even on
+ * failure): 0 when the reply says ok, 1 otherwise (the error printed).
+ * req is consumed. */
+int gasctl_exchange(struct gasctl *ctl, json_t *req, json_t **reply);
+
+/* cmd_life.c: a cylinder's life at the station (dispatch, receive) */
+int cmd_dispatch(struct gasctl *ctl, int argc, char **argv);
+int cmd_receive(struct gasctl *ctl, int argc, char **argv);
 
 /* cmd_watch.c: live view of every line (status over the control socket) */
 int cmd_watch(struct gasctl *ctl, int argc, char **argv);

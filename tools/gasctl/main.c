@@ -129,6 +129,21 @@ static const struct gasctl_command commands[] = {
 	           "sent again: --retry SEQ sends one, --retry all every one (after the county's\n"
 	           "configuration is fixed, e.g. a township added); one refused again is set\n"
 	           "aside again with the new reason.  Exit 1 if SEQ is not set aside.") },
+	/* cmd_life.c */
+	{ .name = "dispatch",
+	    .run = cmd_dispatch,
+	    .usage = "WORKER CODE... --operator CERT [--json]",
+	    .help = N_("Full cylinders leave the station with delivery worker WORKER: scan each\n"
+	               "code as the truck is loaded (CODE - reads one code a line from standard\n"
+	               "input, as a scanner types them).  Every code must verify, or nothing is\n"
+	               "recorded; the whole load is one record per cylinder, sent to the county\n"
+	               "with the station's records.  CERT is the dispatcher, registered here.") },
+	{ .name = "receive",
+	    .run = cmd_receive,
+	    .usage = "CODE... --operator CERT [--from WORKER] [--json]",
+	    .help = N_("Empty cylinders come back to the station (from delivery worker WORKER,\n"
+	               "when given): scan each code (CODE - reads them from standard input).\n"
+	               "Every code must verify, or nothing is recorded.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,

@@ -37,6 +37,7 @@
 #include "curve.h"
 #include "figures.h"
 #include "i18n.h"
+#include "liferows.h"
 #include "log.h"
 #include "plot.h"
 #include "progress.h"
@@ -433,7 +434,8 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 {
 	/* every violation of a record with its reason: WIRE_MAX_VIOLATIONS of them */
 	static char details[WIRE_MAX_VIOLATIONS * (WIRE_WORD + WIRE_TEXT + 4)];
-	char when[TIMETEXT_MAX], viol[WIRE_MAX_VIOLATIONS * (WIRE_WORD + 1)], net[WEIGHT_TEXT];
+	char when[TIMETEXT_MAX], viol[WIRE_MAX_VIOLATIONS * (WIRE_WORD + 1)], net[WEIGHT_TEXT],
+	    life[512];
 	size_t i;
 
 	for (i = 0; i < t->count; i++) {
@@ -457,9 +459,23 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 			cylinder = r->fill.cylinder;
 			buyer = r->fill.buyer_masked;
 		}
+		/* a life event: its event as the result, what happened (to whom,
+		 * where, by whom) in the last column */
+		if (r->has_life) {
+			cylinder = r->life.serial;
+			buyer = r->life.buyer_masked;
+			liferows_describe(&r->life, life, sizeof(life));
+			snprintf(life + strlen(life), sizeof(life) - strlen(life), " (by %s)",
+			    r->life.actor);
+			str_copy(viol, life, sizeof(viol));
+		}
 		if (csv) {
 			const char *cols[] = { when, r->station, seq, r->kind, line, cylinder,
-				buyer, net, r->has_fill ? r->fill.result : "", viol, details };
+				buyer, net,
+				r->has_fill   ? r->fill.result
+				: r->has_life ? r->life.event
+				              : "",
+				viol, details };
 
 			violations_text(r, 1, details, sizeof(details));
 			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
@@ -471,7 +487,10 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 		} else
 			printf(TABLE_ROW, when, r->station, seq, r->kind, DASH(line),
 			    DASH(cylinder), DASH(buyer), DASH(net),
-			    r->has_fill ? r->fill.result : "-", DASH(viol));
+			    r->has_fill   ? r->fill.result
+			    : r->has_life ? r->life.event
+			                  : "-",
+			    DASH(viol));
 	}
 }
 
@@ -700,15 +719,19 @@ history_fetch(struct coaplink *link, const struct command *c, const struct optio
 	return GASTRACE_OK;
 }
 
-/* Where the cylinder is now: the station of its last record, and its
- * registry state. */
+/* Where the cylinder is now: the station of its last record (or, after a
+ * life event, with whom: life names it), and its registry state. */
 static void
-print_now(const struct timeline *tl, const char *station, const char *kind, int64_t at_ms)
+print_now(const struct timeline *tl, const char *station, const char *kind, int64_t at_ms,
+    const char *life)
 {
 	struct timeline_row row;
 	char when[TIMETEXT_MAX];
 
-	if (station[0] != '\0') {
+	if (life[0] != '\0') {
+		timetext_format(at_ms, TIMETEXT_PERSON, when);
+		printf("now: %s, %s (%s)", life, when, station);
+	} else if (station[0] != '\0') {
 		timetext_format(at_ms, TIMETEXT_PERSON, when);
 		printf("now: last seen at station %s, %s (%s)", station, when, kind);
 	} else
@@ -719,6 +742,25 @@ print_now(const struct timeline *tl, const char *station, const char *kind, int6
 	printf("\n");
 }
 
+/* Where a life event leaves the cylinder, and with whom. */
+static void
+now_with(const struct wire_life *l, char *out, size_t outlen)
+{
+	if (strcmp(l->event, "dispatched") == 0)
+		snprintf(out, outlen, "out for delivery with %s", l->worker);
+	else if (strcmp(l->event, "handed_over") == 0)
+		snprintf(out, outlen, "at household %s (%s)%s%s", l->buyer_masked,
+		    l->buyer_township, l->village[0] ? ", " : "", l->village);
+	else if (strcmp(l->event, "returned") == 0)
+		snprintf(out, outlen, "empty, with %s", l->worker[0] ? l->worker : l->actor);
+	else if (strcmp(l->event, "inspection_out") == 0)
+		snprintf(out, outlen, "at the inspection station");
+	else if (strcmp(l->event, "scrapped") == 0)
+		snprintf(out, outlen, "scrapped (%s)", l->reason);
+	else
+		snprintf(out, outlen, "back at the station (%s)", l->event);
+}
+
 /* A trace as a table or CSV: page after page while --all. */
 static int
 trace_text(struct coaplink *link, const struct command *c, const struct options *o, const char *key)
@@ -727,8 +769,8 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 	struct progress bar;
 	struct wire_trace t;
 	struct timeline *tl = NULL;
-	char after[WIRE_CURSOR], query[512], err[256], seen_at[WIRE_ID] = "",
-	                                               seen_kind[WIRE_WORD] = "";
+	char after[WIRE_CURSOR], query[512], err[256],
+	    seen_at[WIRE_ID] = "", seen_kind[WIRE_WORD] = "", seen_life[600] = "";
 	size_t total = 0, pages = 0, changes = 0;
 	int64_t seen_ms = 0;
 	int rc, more;
@@ -760,6 +802,9 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 			str_copy(seen_at, last->station, sizeof(seen_at));
 			str_copy(seen_kind, last->kind, sizeof(seen_kind));
 			seen_ms = wire_record_time(last);
+			seen_life[0] = '\0';
+			if (last->has_life)
+				now_with(&last->life, seen_life, sizeof(seen_life));
 		}
 		fflush(stdout);
 		total += t.count;
@@ -788,7 +833,7 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 		if (tl != NULL) {
 			printf("%zu registry change%s\n", changes, changes == 1 ? "" : "s");
 			if (rc == GASTRACE_OK)
-				print_now(tl, seen_at, seen_kind, seen_ms);
+				print_now(tl, seen_at, seen_kind, seen_ms, seen_life);
 		}
 	} else if (rc == GASTRACE_MORE)
 		say_more(total, after);

@@ -1,0 +1,175 @@
+#!/bin/sh
+# A cylinder's life on the wire, end to end with real processes (gassim ->
+# gasgw -> a lossy relay -> gascounty, and a delivery worker's gasdeliver):
+# C-GOOD-1 is filled, dispatched to a delivery worker (gasctl dispatch),
+# handed over at a household door and taken back empty (gasdeliver, while
+# the worker's device cannot reach the county), received back at the
+# station (gasctl receive) and filled again.  The station's records go
+# through a relay that drops, duplicates and reorders datagrams; the device
+# keeps its events across runs while offline, then sends them through the
+# same relay, twice over.  The county holds each life event exactly once,
+# in the station's and the device's own seq spaces, with nothing left in
+# either outbox; a day-old event from the device is accepted.  Codes and
+# buyer numbers that do not verify are refused with nothing recorded; the
+# device may send life events only.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+LC_ALL=C
+export LC_ALL
+
+W=delivery:wang@330825101
+PREACT=0.25
+fill_setup 1 || { fail "set-up"; finish; }
+county_keys station:S1 township:330825101 "$W"
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+RPORT=$(free_port udp)
+spawn relay "$BUILD/tests/lossy_relay" -l "$RPORT" -u "$CPORT" -s 7 -d 20 -D 10 -r 5 -y 3
+sleep 0.2
+
+gw_stop
+cat >>"$T/station.conf" <<EOF
+[county]
+host = 127.0.0.1
+port = $RPORT
+psk_file = $T/station_S1.key
+heartbeat_s = 5
+EOF
+gw_start || { fail "gasgw restarted with the uplink"; finish; }
+login 1 >/dev/null
+
+deliver() { # PORT ARGS...: gasdeliver as the worker's device, the county at PORT
+	_port=$1
+	shift
+	"$BUILD/gasdeliver" -u "$W" -d "$T/wang.db" -k "$T/$(echo "$W" | tr ':' '_').key" \
+	    -p "$_port" --code-key "$T/keys/county.pub" --buyer-key "$T/keys/buyer.key" "$@"
+}
+filled() { # how many fills of C-GOOD-1 the county holds, waiting up to 60 s
+	sql_eventually 60 "SELECT count(*) FROM fills WHERE cylinder = 'C-GOOD-1'" "$1"
+}
+
+# --- filled, dispatched ---------------------------------------------------------
+sim flow 1 2.5
+sim place 1 15.3
+wait_state 1 idle 5
+out=$(ctl fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" --operator OP-7 2>&1)
+check "C-GOOD-1 filled at the station" sh -c "printf '%s\n' '$out' | grep -q '^ok: net'"
+check "the fill reached the county through the lossy relay" filled 1
+
+out=$(ctl dispatch "$W" "$(code C-GOOD-1)" "$(code C-GOOD-1)x" --operator OP-7 2>&1)
+check "a load with one code that does not verify is refused, naming it (exit $?)" \
+    sh -c "printf '%s\n' '$out' | grep -q 'code 2 of 2: .*nothing was recorded'"
+check "and nothing of that load was recorded" [ "$(sql "SELECT count(*) FROM life_events")" = 0 ]
+out=$(ctl dispatch "$W" "$(code C-GOOD-1)" --operator OP-NOBODY 2>&1)
+check "an unregistered dispatcher is refused" \
+    sh -c "printf '%s\n' '$out' | grep -q 'OP-NOBODY is not registered'"
+out=$(printf '%s\n' "$(code C-GOOD-1)" "$(code C-GOOD-2)" | ctl dispatch "$W" - --operator OP-7 2>&1)
+check "gasctl dispatch takes the truck's load from the scanner (stdin)" \
+    sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders dispatched to $W'"
+check "the station holds both, with the worker and the operator" \
+    [ "$(sql "SELECT group_concat(serial || ':' || worker || ':' || actor, ' ') FROM (SELECT * FROM life_events ORDER BY serial)")" = \
+      "C-GOOD-1:$W:OP-7 C-GOOD-2:$W:OP-7" ]
+check "the dispatches reached the county once each, under the station's seq" \
+    sql_eventually 60 "SELECT count(*) || ' ' || count(DISTINCT seq) FROM life_events WHERE source = 'S1' AND event = 'dispatched'" "2 2"
+
+# --- at the door, offline ---------------------------------------------------------
+DEAD=$(free_port udp)
+deliver "$DEAD" handover "$(code C-GOOD-1)" --buyer-id "$BUYER2" --village "下宅村 3号" \
+    --lat 29.028123 --lon 119.171456 >"$T/hand.out" 2>&1
+check "the hand-over is recorded on the device while the county is out of reach" \
+    all "grep -q '^recorded: C-GOOD-1 handed over to 110\*\*\*\*\*\*\*\*\*\*\*0038 (household, 330825101) at 下宅村 3号' '$T/hand.out'" \
+        "grep -q 'kept on this device: 1 events wait' '$T/hand.out'"
+deliver "$DEAD" handover "$(code C-GOOD-1)" --buyer-id "$BUYER_BAD" --village X >"$T/bad.out" 2>&1
+check "a buyer number that fails its check is refused, nothing recorded (exit $?)" \
+    grep -q "buyer number: .*nothing recorded" "$T/bad.out"
+deliver "$DEAD" handover "$(code C-GOOD-1)x" --buyer-id "$BUYER2" --village X >"$T/badcode.out" 2>&1
+check "a code that does not verify is refused, nothing recorded (exit $?)" \
+    grep -q "the cylinder code: .*nothing recorded" "$T/badcode.out"
+printf '%s\n' "$BUYER2" | deliver "$DEAD" return "$(code C-GOOD-1)" --from-buyer - \
+    --village "下宅村 3号" >"$T/ret.out" 2>&1
+check "the empty taken back (the number read from stdin)" \
+    grep -q "^recorded: C-GOOD-1 returned empty from 110" "$T/ret.out"
+deliver "$DEAD" --offline return "$(code C-GOOD-2)" --village "上宅村" >/dev/null 2>&1
+# C-GOOD-2's return was taken yesterday: the device was offline for a day
+sqlite3 "$T/wang.db" "UPDATE life_events SET at_ms = at_ms - 90000000 WHERE serial = 'C-GOOD-2';
+    UPDATE outbox SET created_ms = created_ms - 90000000
+    WHERE uuid IN (SELECT uuid FROM life_events WHERE serial = 'C-GOOD-2')"
+deliver "$DEAD" status >"$T/status.out" 2>&1
+check "the device keeps all three across its runs" \
+    grep -q ": 3 events wait for the county, the oldest from" "$T/status.out"
+check "the device holds no buyer number, only its HMAC and masked form" \
+    [ "$(sqlite3 "$T/wang.db" "SELECT count(*) FROM life_events WHERE buyer_masked = '110***********0038' AND length(buyer) = 64")" = 2 ]
+check "the county has none of them yet" \
+    [ "$(county_sql "SELECT count(*) FROM life_events WHERE source = '$W'")" = 0 ]
+
+# --- the link is back: through the lossy relay ------------------------------------
+deliver "$RPORT" sync >"$T/sync1.out" 2>&1
+check "sync sends all three (exit $?)" grep -q "^3 events sent to the county; none waits" "$T/sync1.out"
+deliver "$RPORT" sync >"$T/sync2.out" 2>&1
+check "a second sync has nothing to send" grep -q "^0 events sent" "$T/sync2.out"
+check "the county holds the device's three events once each, seq 1..3" \
+    [ "$(county_sql "SELECT group_concat(seq || event, ' ') FROM (SELECT * FROM life_events WHERE source = '$W' ORDER BY seq)")" = \
+      "1handed_over 2returned 3returned" ]
+check "the hand-over carries the household and the place" \
+    [ "$(county_sql "SELECT buyer_masked || ' ' || buyer_township || ' ' || buyer_kind || ' ' || village || ' ' || lat || ' ' || lon FROM life_events WHERE event = 'handed_over'")" = \
+      "110***********0038 330825101 household 下宅村 3号 29.028123 119.171456" ]
+# the same batch again, as if the answer had been lost: stored once
+sqlite3 "$T/wang.db" "INSERT INTO outbox (seq, uuid, created_ms) SELECT 1, uuid, at_ms FROM life_events WHERE event = 'handed_over'"
+deliver "$RPORT" sync >"$T/sync3.out" 2>&1
+check "a resent event is acknowledged and stored once" \
+    sh -c "grep -q '^1 events sent' '$T/sync3.out' && [ \"\$(sqlite3 '$T/county.db' \"SELECT count(*) FROM life_events WHERE source = '$W'\")\" = 3 ]"
+
+# --- received back, filled again ------------------------------------------------------
+out=$(ctl receive "$(code C-GOOD-1)" --from "$W" --operator OP-7 2>&1)
+check "gasctl receive takes the empty back" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
+reset_line 1
+wait_state 1 idle 5
+out=$(ctl fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" --operator OP-7 2>&1)
+# R10 flags a refill within 2 h: this life is compressed into minutes
+check "C-GOOD-1 filled again" sh -c "printf '%s\n' '$out' | grep -q -e '^ok: net' -e '^flagged'"
+check "the second fill reached the county" filled 2
+station_drained() {
+	_end=$(( $(date +%s) + 60 ))
+	until [ "$(sql "SELECT count(*) FROM outbox")" = 0 ]; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.5
+	done
+}
+check "the station's outbox is empty" station_drained
+# the county: each step once, in the order it happened
+check "the county has C-GOOD-1's life once each: dispatched, handed_over, returned, received" \
+    [ "$(county_sql "SELECT group_concat(event, ' ') FROM (SELECT * FROM life_events WHERE serial = 'C-GOOD-1' ORDER BY at_ms, id)")" = \
+      "dispatched handed_over returned received" ]
+check "the station's mark covers its fills and life events with no gap" \
+    sql_eventually 30 "SELECT hwm = max_seq AND hwm = (SELECT count(*) FROM records WHERE station = 'S1') + (SELECT count(*) FROM life_events WHERE source = 'S1') FROM stations WHERE id = 'S1'" 1
+check "the delivery device is not a station (no row, no silence alert)" \
+    [ "$(county_sql "SELECT count(*) FROM stations WHERE id LIKE 'delivery%'")" = 0 ]
+kill "$PID_relay" 2>/dev/null; sleep 0.2
+check "the relay really dropped and duplicated datagrams" \
+    sh -c "! grep -q ' 0 dropped' '$T/relay.log' && ! grep -q ' 0 duplicated' '$T/relay.log'"
+
+# --- the regulator's trace: one timeline, where it is now and with whom ------------------
+trace() { "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" "$@"; }
+trace cylinder C-GOOD-1 >"$T/trace.txt" 2>"$T/trace.err"
+check "gastrace cylinder exits 0 (got $?)" [ $? -eq 0 ]
+grep -E '^[0-9]{4}-' "$T/trace.txt" | grep -v ' county ' | awk '{ print $5 ":" $10 }' | tr '\n' ' ' >"$T/order"
+check "the trace shows the whole life in order ($(cat "$T/order"))" \
+    [ "$(cat "$T/order")" = "fill:ok life:dispatched life:handed_over life:returned life:received fill:flagged " ]
+check "the hand-over row names the household, the village and the device" \
+    grep -q "handed_over handed over to 110\*\*\*\*\*\*\*\*\*\*\*0038 (household, 330825101) at 下宅村 3号 (by $W)" "$T/trace.txt"
+check "the dispatch row names the worker and the operator" \
+    grep -q "dispatched dispatched to $W (by OP-7)" "$T/trace.txt"
+trace cylinder C-GOOD-2 >"$T/trace2.txt" 2>&1
+check "where C-GOOD-2 is now, and with whom: out for delivery with the worker" \
+    grep -q "^now: out for delivery with $W, " "$T/trace2.txt"
+trace --csv cylinder C-GOOD-1 >"$T/trace.csv"
+check "the CSV carries the life rows too" \
+    [ "$(grep -c ',life,' "$T/trace.csv")" = 4 ]
+
+# --- a delivery device sends life events only ----------------------------------------
+"$BUILD/tests/coapreq" -p "$CPORT" -u "$W" -k "$T/$(echo "$W" | tr ':' '_').key" -m POST \
+    -P records -b "batch:S1:330825101:9" >"$T/fillbatch.out" 2>&1
+check "a device's batch of another kind is refused (4.00), naming why" \
+    grep -q "code 4.00" "$T/fillbatch.out"
+check "and nothing of it stored" [ "$(county_sql "SELECT count(*) FROM records WHERE seq = 9 AND station LIKE 'delivery%'")" = 0 ]
+finish

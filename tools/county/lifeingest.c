@@ -1,0 +1,102 @@
+/*
+ * lifeingest: see lifeingest.h.
+ */
+#include "lifeingest.h"
+
+#include <string.h>
+
+#include "ingestcheck.h"
+#include "life.h"
+#include "store.h"
+#include "util.h"
+
+int
+county_delivery_hwm(struct county_db *c, const char *source, int64_t *hwm, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t seq;
+	int rc;
+
+	*hwm = 0;
+	/* a device's events are few (tens a day): walking its seqs is cheap */
+	if (store_prepare(c->db,
+	        "SELECT DISTINCT seq FROM life_events WHERE source = ? ORDER BY seq", &st, err,
+	        errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		if (seq != *hwm + 1)
+			break;
+		*hwm = seq;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "delivery mark: %s", sqlite3_errmsg(c->db));
+	return 0;
+}
+
+enum county_result
+county_ingest_delivery(struct county_db *c, const char *source, const struct wire_batch *batch,
+    struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
+{
+	int64_t now = time_wall_ms(), hwm = 0,
+	        jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
+	const struct wire_record *r;
+	int alerts, rc;
+	size_t i;
+
+	memset(ack, 0, sizeof(*ack));
+	*new_alerts = 0;
+	if (store_begin(c->db, err, errlen) == -1)
+		return COUNTY_ERROR;
+	if (county_delivery_hwm(c, source, &hwm, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < batch->count; i++) {
+		r = &batch->records[i];
+		if (strcmp(r->kind, "life") != 0) {
+			err_set(err, errlen,
+			    "record %zu (seq %lld): kind '%s': a delivery device sends life events "
+			    "only",
+			    i, (long long)r->seq, r->kind);
+			goto refused;
+		}
+		if (ingest_check_record(r, i, now, err, errlen) == -1)
+			goto refused;
+		if (r->seq - hwm > jump) {
+			err_set(err, errlen,
+			    "record %zu (seq %lld): seq is more than %lld beyond the county's mark %lld "
+			    "for this device",
+			    i, (long long)r->seq, (long long)jump, (long long)hwm);
+			goto refused;
+		}
+	}
+	for (i = 0; i < batch->count; i++) {
+		rc = life_store_counted(c, source, &batch->records[i], &alerts, err, errlen);
+		if (rc == -2)
+			goto refused;
+		if (rc == -1)
+			goto fail;
+		*new_alerts += alerts;
+		if (rc == 1)
+			ack->stored++;
+		else
+			ack->duplicates++;
+	}
+	if (county_delivery_hwm(c, source, &ack->hwm, err, errlen) == -1)
+		goto fail;
+	/* the answer is given only after this commit */
+	if (store_commit(c->db, err, errlen) == -1)
+		goto fail;
+	return COUNTY_DONE;
+refused:
+	store_rollback(c->db);
+	memset(ack, 0, sizeof(*ack));
+	*new_alerts = 0;
+	return COUNTY_REFUSED;
+fail:
+	store_rollback(c->db);
+	memset(ack, 0, sizeof(*ack));
+	*new_alerts = 0;
+	return COUNTY_ERROR;
+}

@@ -1,0 +1,36 @@
+/*
+ * lifeingest: a delivery device's batch (POST /records from an identity
+ * delivery:NAME@TOWNSHIP; docs/protocol.md, "Life events").  A device sends
+ * records of kind "life" only, with its own gap-free seq; each is kept once
+ * by the life module (life.h: life_events, the rules) under the whole
+ * identity as its source.  A device is not a station: it has no row in
+ * stations, no heartbeat and no silence alert (C03): it may be offline for
+ * a day.
+ */
+#ifndef COUNTY_LIFEINGEST_H
+#define COUNTY_LIFEINGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "wire.h"
+
+/*
+ * Store batch from source (the proved identity) in one transaction.
+ * COUNTY_DONE: *ack holds the device's highest contiguous seq after the
+ * commit, the new and already-held counts, *new_alerts the alerts the rules
+ * raised.  COUNTY_REFUSED (nothing stored, err names the record and field):
+ * a record not of kind life, one that cannot be true (ingestcheck.h), a seq
+ * more than max_seq_jump beyond the device's mark.  COUNTY_ERROR: the
+ * database failed, nothing stored.
+ */
+enum county_result county_ingest_delivery(struct county_db *c, const char *source,
+    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,
+    size_t errlen);
+
+/* The device's highest contiguous seq held (0: none).  0, or -1 with err. */
+int county_delivery_hwm(struct county_db *c, const char *source, int64_t *hwm, char *err,
+    size_t errlen);
+
+#endif

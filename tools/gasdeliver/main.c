@@ -1,0 +1,489 @@
+/*
+ * gasdeliver: a delivery worker's device (docs/protocol.md, "Life events";
+ * docs/man/gasdeliver.1).
+ *
+ *   gasdeliver [options] handover CODE --buyer-id NUMBER|- --village TEXT [--lat D --lon D]
+ *   gasdeliver [options] return CODE [--from-buyer NUMBER|-] [--village TEXT] [--lat --lon]
+ *   gasdeliver [options] sync
+ *   gasdeliver [options] status
+ *
+ * A hand-over at the door and an empty taken back are checked here, offline
+ * (the cylinder's signed code against the county's public key; the buyer's
+ * number by its check character, then hashed with the county buyer key and
+ * masked: the number itself is never stored or sent), committed to the
+ * device's own database with an outbox row, and sent to the county as
+ * records of kind "life" under the device's identity delivery:NAME@TOWNSHIP,
+ * with the device's own gap-free seq.  The device works without the county
+ * for as long as it must: each command tries to send what waits (unless
+ * --offline), and `sync` sends it all when the link is back.
+ *
+ * Exit status: 0 done (for sync: nothing waits any more), 1 error or events
+ * still waiting, 2 bad usage, 3 refused (a code or number that does not
+ * verify: nothing recorded).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buyer.h"
+#include "coaplink.h"
+#include "code.h"
+#include "i18n.h"
+#include "liferows.h"
+#include "outbox.h"
+#include "psk.h"
+#include "store.h"
+#include "timetext.h"
+#include "util.h"
+#include "wire.h"
+
+#define BATCH_MAX 200            /* events in one POST /records */
+#define REQUEST_TIMEOUT_MS 20000 /* one batch's answer */
+#define NUMBER_LINE 128          /* a buyer number read from standard input */
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3 };
+
+struct options {
+	const char *db, *identity, *keyfile, *host, *code_key, *buyer_key;
+	int port, offline;
+	char name[PSK_MAX_IDENTITY];  /* NAME@TOWNSHIP */
+	char township[WIRE_TOWNSHIP]; /* after the '@' */
+};
+
+static const char usage_text[] =
+    "usage: gasdeliver [options] COMMAND ...\n"
+    "\n"
+    "commands:\n"
+    "  handover CODE --buyer-id NUMBER|- --village TEXT [--lat D --lon D] [--township T]\n"
+    "        a full cylinder handed over at the door to a real-name household or\n"
+    "        business (NUMBER: resident ID or credit code; '-' reads it from\n"
+    "        standard input, so it is not in the shell's history)\n"
+    "  return CODE [--from-buyer NUMBER|-] [--village TEXT] [--lat D --lon D]\n"
+    "        an empty cylinder taken back (from that household)\n"
+    "  sync  send every event that waits; exit 0 once none waits\n"
+    "  status  events waiting, the oldest, the county's last mark\n"
+    "\n"
+    "options:\n"
+    "  -u, --identity delivery:NAME@TOWNSHIP   this device (required)\n"
+    "  -d, --db FILE        the device's database (default gasdeliver.db)\n"
+    "  -k, --key FILE       the identity's PSK file (to send)\n"
+    "  -H, --host HOST      the county (default 127.0.0.1); -p, --port PORT (5684)\n"
+    "      --code-key FILE  the county's public code key (to verify codes)\n"
+    "      --buyer-key FILE the county buyer key (to hash buyer numbers)\n"
+    "      --offline        record only; do not try to send\n"
+    "  -h, --help\n";
+
+static int
+usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "gasdeliver: %s\n", why);
+	fputs(_(usage_text), stderr);
+	return EXIT_USAGE;
+}
+
+/* A buyer number from the command line, or one line of stdin for "-". */
+static int
+read_number(const char *arg, char *out, size_t outlen)
+{
+	if (strcmp(arg, "-") != 0) {
+		str_copy(out, arg, outlen);
+		return 0;
+	}
+	if (fgets(out, (int)outlen, stdin) == NULL) {
+		fprintf(stderr, "gasdeliver: no buyer number on standard input\n");
+		return -1;
+	}
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+/* The buyer of number into l: HMAC id, masked form, kind.  0, or -1 said. */
+static int
+take_buyer(const struct options *o, const char *arg, struct wire_life *l)
+{
+	struct buyer_key key;
+	struct buyer_number n;
+	char number[NUMBER_LINE], err[256];
+	int rc = -1;
+
+	if (o->buyer_key == NULL) {
+		fprintf(stderr, "gasdeliver: --buyer-key FILE is needed to identify a buyer\n");
+		return -1;
+	}
+	if (buyer_key_load(o->buyer_key, &key, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasdeliver: %s\n", err);
+		return -1;
+	}
+	if (read_number(arg, number, sizeof(number)) == -1)
+		goto out;
+	if (buyer_parse(number, strlen(number), BUYER_ANY, &n, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasdeliver: buyer number: %s; nothing recorded\n", err);
+		goto out;
+	}
+	buyer_id(&key, &n, l->buyer);
+	buyer_mask(&n, l->buyer_masked);
+	str_copy(l->buyer_kind, buyer_kind_name(n.kind), sizeof(l->buyer_kind));
+	buyer_number_clear(&n);
+	rc = 0;
+out:
+	explicit_bzero(number, sizeof(number));
+	explicit_bzero(&key, sizeof(key));
+	return rc;
+}
+
+/* The cylinder of a scanned code into l (serial, the code itself). */
+static int
+take_code(const struct options *o, const char *text, struct wire_life *l)
+{
+	struct code_record rec;
+	struct code_key *key;
+	char err[256];
+	size_t len;
+	int rc;
+
+	if (o->code_key == NULL) {
+		fprintf(stderr, "gasdeliver: --code-key FILE is needed to verify a code\n");
+		return -1;
+	}
+	if ((key = code_key_load_public(o->code_key, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "gasdeliver: %s\n", err);
+		return -1;
+	}
+	rc = code_decode_text(text, strlen(text), key, &rec, err, sizeof(err));
+	code_key_free(key);
+	if (rc == -1 || code_from_text(text, strlen(text), l->code, sizeof(l->code), &len, err,
+	                    sizeof(err)) == -1) {
+		fprintf(stderr, "gasdeliver: the cylinder code: %s; nothing recorded\n", err);
+		return -1;
+	}
+	str_copy(l->serial, rec.serial, sizeof(l->serial));
+	return 0;
+}
+
+static int
+parse_degrees(const char *text, double limit, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || *end != '\0' || !isfinite(v) || fabs(v) > limit)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+open_db(const struct options *o, sqlite3 **db)
+{
+	char err[512];
+
+	if (store_open(o->db, schema_delivery, 0, db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasdeliver: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Send what waits, batch by batch, until none waits (0), the county is out
+ * of reach or refuses (-1, said; everything stays for the next try).
+ */
+static int
+send_waiting(const struct options *o, sqlite3 *db, int quiet)
+{
+	struct coaplink *link = NULL;
+	struct coaplink_response resp;
+	struct wire_batch b;
+	struct wire_ack ack;
+	int64_t seqs[BATCH_MAX], removed, sent = 0;
+	uint8_t *payload;
+	size_t len, i;
+	char err[512];
+	int rc = -1;
+
+	if (o->keyfile == NULL) {
+		fprintf(stderr, "gasdeliver: --key FILE is needed to send to the county\n");
+		return -1;
+	}
+	for (;;) {
+		if (outbox_read(db, o->identity, o->township, BATCH_MAX, &b, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "gasdeliver: %s\n", err);
+			goto out;
+		}
+		if (b.count == 0) {
+			wire_batch_free(&b);
+			break;
+		}
+		for (i = 0; i < b.count; i++)
+			seqs[i] = b.records[i].seq;
+		rc = wire_encode_batch(&b, &payload, &len);
+		i = b.count;
+		wire_batch_free(&b);
+		if (rc == -1) {
+			rc = -1;
+			fprintf(stderr, "gasdeliver: out of memory\n");
+			goto out;
+		}
+		rc = -1;
+		if (link == NULL && coaplink_open_tool(o->host, o->port, o->identity, o->keyfile,
+		                        &link, err, sizeof(err)) == -1) {
+			free(payload);
+			fprintf(stderr, "gasdeliver: %s\n", err);
+			goto out;
+		}
+		if (coaplink_request(link, "POST", "records", NULL, COAPLINK_FORMAT_CBOR,
+		        COAPLINK_FORMAT_CBOR, payload, len, REQUEST_TIMEOUT_MS, &resp, err,
+		        sizeof(err)) == -1) {
+			free(payload);
+			fprintf(stderr,
+			    "gasdeliver: the county is out of reach (%s); %lld events kept\n", err,
+			    (long long)outbox_waiting(db, NULL));
+			goto out;
+		}
+		free(payload);
+		if (resp.code != 204) {
+			fprintf(stderr,
+			    "gasdeliver: the county answered %d.%02d: %.*s; %lld events kept\n",
+			    resp.code / 100, resp.code % 100,
+			    (int)(resp.len < 300 ? resp.len : 300),
+			    resp.data != NULL ? (const char *)resp.data : "",
+			    (long long)outbox_waiting(db, NULL));
+			coaplink_response_free(&resp);
+			goto out;
+		}
+		if (wire_decode_ack(resp.data, resp.len, &ack, err, sizeof(err)) == -1) {
+			coaplink_response_free(&resp);
+			fprintf(stderr, "gasdeliver: the county's answer: %s\n", err);
+			goto out;
+		}
+		coaplink_response_free(&resp);
+		if (outbox_acked(db, seqs, i, &ack, &removed, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gasdeliver: %s\n", err);
+			goto out;
+		}
+		sent += removed;
+		if (removed == 0) {
+			fprintf(stderr,
+			    "gasdeliver: the county holds this device's events only up to seq %lld; "
+			    "%lld events kept\n",
+			    (long long)ack.hwm, (long long)outbox_waiting(db, NULL));
+			goto out;
+		}
+	}
+	if (!quiet || sent > 0)
+		printf(_("%lld events sent to the county; none waits\n"), (long long)sent);
+	rc = 0;
+out:
+	coaplink_free(link);
+	return rc;
+}
+
+/* handover / return: record one event, then try to send. */
+static int
+cmd_event(const struct options *o, int handover, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "buyer-id", required_argument, NULL, 'b' },
+		{ "from-buyer", required_argument, NULL, 'b' },
+		{ "village", required_argument, NULL, 'v' },
+		{ "township", required_argument, NULL, 't' },
+		{ "lat", required_argument, NULL, 'y' },
+		{ "lon", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *buyer = NULL, *village = NULL, *township = NULL, *lat = NULL, *lon = NULL;
+	struct wire_life l;
+	char uuid[WIRE_UUID], what[400], err[256];
+	sqlite3 *db;
+	int ch, rc;
+
+	optind = 0; /* glibc: start again, permuting */
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			buyer = optarg;
+			break;
+		case 'v':
+			village = optarg;
+			break;
+		case 't':
+			township = optarg;
+			break;
+		case 'y':
+			lat = optarg;
+			break;
+		case 'x':
+			lon = optarg;
+			break;
+		case 'h':
+			fputs(_(usage_text), stdout);
+			return EXIT_OK;
+		default:
+			return usage(NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return usage(_("one cylinder code, please"));
+	if (handover && (buyer == NULL || village == NULL))
+		return usage(_("handover needs --buyer-id and --village (who, and where)"));
+	if ((lat == NULL) != (lon == NULL))
+		return usage(_("--lat and --lon go together"));
+	memset(&l, 0, sizeof(l));
+	str_copy(l.event, handover ? "handed_over" : "returned", sizeof(l.event));
+	str_copy(l.actor, o->identity, sizeof(l.actor));
+	str_copy(l.worker, o->identity, sizeof(l.worker));
+	if (village != NULL) {
+		if (strlen(village) >= sizeof(l.village) ||
+		    buyer_text_has_number(village, strlen(village)))
+			return usage(_("--village: at most 127 bytes, and no ID number in it"));
+		str_copy(l.village, village, sizeof(l.village));
+	}
+	if (lat != NULL) {
+		if (parse_degrees(lat, 90, &l.lat) == -1 || parse_degrees(lon, 180, &l.lon) == -1)
+			return usage(_("--lat is -90..90 and --lon -180..180 degrees"));
+		l.has_position = 1;
+	}
+	if (take_code(o, argv[optind], &l) == -1)
+		return EXIT_REFUSED;
+	if (buyer != NULL) {
+		if (take_buyer(o, buyer, &l) == -1)
+			return EXIT_REFUSED;
+		str_copy(l.buyer_township, township != NULL ? township : o->township,
+		    sizeof(l.buyer_township));
+	}
+	l.at_ms = time_wall_ms();
+	if (open_db(o, &db) == -1)
+		return EXIT_ERROR;
+	if (outbox_add(db, &l, uuid, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasdeliver: nothing recorded: %s\n", err);
+		store_close(db);
+		return EXIT_ERROR;
+	}
+	printf(_("recorded: %s %s (%s)\n"), l.serial, liferows_describe(&l, what, sizeof(what)),
+	    uuid);
+	rc = EXIT_OK;
+	if (!o->offline && o->keyfile != NULL && send_waiting(o, db, 1) == -1)
+		printf(_("kept on this device: %lld events wait for the county (gasdeliver "
+		         "sync)\n"),
+		    (long long)outbox_waiting(db, NULL));
+	store_close(db);
+	return rc;
+}
+
+static int
+cmd_sync(const struct options *o)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (open_db(o, &db) == -1)
+		return EXIT_ERROR;
+	rc = send_waiting(o, db, 0) == 0 ? EXIT_OK : EXIT_ERROR;
+	store_close(db);
+	return rc;
+}
+
+static int
+cmd_status(const struct options *o)
+{
+	char when[TIMETEXT_MAX];
+	int64_t oldest, n;
+	sqlite3 *db;
+
+	if (open_db(o, &db) == -1)
+		return EXIT_ERROR;
+	n = outbox_waiting(db, &oldest);
+	printf(_("%s: %lld events wait for the county"), o->identity, (long long)n);
+	if (n > 0) {
+		timetext_format(oldest, TIMETEXT_PERSON, when);
+		printf(_(", the oldest from %s"), when);
+	}
+	printf(_("; the county's last mark: seq %lld\n"), (long long)outbox_last_ack(db));
+	store_close(db);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "identity", required_argument, NULL, 'u' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "code-key", required_argument, NULL, 'C' },
+		{ "buyer-key", required_argument, NULL, 'B' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o;
+	const char *at;
+	int ch;
+
+	i18n_init();
+	memset(&o, 0, sizeof(o));
+	o.db = "gasdeliver.db";
+	o.host = "127.0.0.1";
+	while ((ch = getopt_long(argc, argv, "+u:d:k:H:p:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			o.identity = optarg;
+			break;
+		case 'd':
+			o.db = optarg;
+			break;
+		case 'k':
+			o.keyfile = optarg;
+			break;
+		case 'H':
+			o.host = optarg;
+			break;
+		case 'p':
+			if (coaplink_parse_port(optarg, &o.port) == -1)
+				return usage(_("--port takes a UDP port, 1 to 65535"));
+			break;
+		case 'C':
+			o.code_key = optarg;
+			break;
+		case 'B':
+			o.buyer_key = optarg;
+			break;
+		case 'o':
+			o.offline = 1;
+			break;
+		case 'h':
+			fputs(_(usage_text), stdout);
+			return EXIT_OK;
+		default:
+			return usage(NULL);
+		}
+	}
+	if (optind >= argc)
+		return usage(_("which command?"));
+	if (o.identity == NULL)
+		return usage(_("--identity delivery:NAME@TOWNSHIP is required"));
+	if (psk_identity_role(o.identity, o.name, sizeof(o.name)) != PSK_ROLE_DELIVERY)
+		return usage(_("--identity must be delivery:NAME@TOWNSHIP"));
+	at = strchr(o.name, '@');
+	if (strlen(at + 1) >= sizeof(o.township))
+		return usage(_("the identity's township is too long"));
+	str_copy(o.township, at + 1, sizeof(o.township));
+	argc -= optind;
+	argv += optind;
+	if (strcmp(argv[0], "handover") == 0)
+		return cmd_event(&o, 1, argc, argv);
+	if (strcmp(argv[0], "return") == 0)
+		return cmd_event(&o, 0, argc, argv);
+	if (strcmp(argv[0], "sync") == 0 && argc == 1)
+		return cmd_sync(&o);
+	if (strcmp(argv[0], "status") == 0 && argc == 1)
+		return cmd_status(&o);
+	return usage(_("unknown command"));
+}

@@ -1,0 +1,166 @@
+/*
+ * outbox: see outbox.h.
+ */
+#include "outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "liferows.h"
+#include "store.h"
+#include "util.h"
+
+int
+outbox_add(sqlite3 *db, const struct wire_life *l, char uuid_out[WIRE_UUID], char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[WIRE_UUID];
+	int rc;
+
+	store_uuid(uuid);
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	if (liferows_insert(db, uuid, l, err, errlen) == -1 ||
+	    store_prepare(db, "INSERT INTO outbox (uuid, created_ms) VALUES (?, ?)", &st, err,
+	        errlen) == -1)
+		goto fail;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, l->at_ms);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (store_commit(db, err, errlen) == -1)
+		return -1;
+	if (uuid_out != NULL)
+		memcpy(uuid_out, uuid, WIRE_UUID);
+	return 0;
+fail:
+	store_rollback(db);
+	return -1;
+}
+
+int
+outbox_read(sqlite3 *db, const char *identity, const char *township, int limit,
+    struct wire_batch *b, char *err, size_t errlen)
+{
+	sqlite3_stmt *ob = NULL, *ls = NULL;
+	struct wire_record *r;
+	int rc = -1, step;
+
+	memset(b, 0, sizeof(*b));
+	str_copy(b->station, identity, sizeof(b->station));
+	str_copy(b->township, township, sizeof(b->township));
+	if ((b->records = calloc((size_t)limit, sizeof(*b->records))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	if (store_exec(db, "BEGIN", err, errlen) == -1)
+		goto out;
+	if (store_prepare(db, "SELECT seq, uuid, created_ms FROM outbox ORDER BY seq LIMIT ?", &ob,
+	        err, errlen) == -1 ||
+	    store_prepare(db, LIFEROWS_SELECT, &ls, err, errlen) == -1)
+		goto done;
+	sqlite3_bind_int(ob, 1, limit);
+	while ((step = sqlite3_step(ob)) == SQLITE_ROW) {
+		r = &b->records[b->count++];
+		str_copy(r->station, identity, sizeof(r->station));
+		r->seq = sqlite3_column_int64(ob, 0);
+		store_column_copy(ob, 1, r->uuid, sizeof(r->uuid));
+		str_copy(r->kind, "life", sizeof(r->kind));
+		r->created_ms = sqlite3_column_int64(ob, 2);
+		if (liferows_read(ls, r, err, errlen) == -1)
+			goto done;
+	}
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(ob);
+	sqlite3_finalize(ls);
+	store_exec(db, "COMMIT", NULL, 0);
+out:
+	if (rc == -1)
+		wire_batch_free(b);
+	return rc;
+}
+
+/* Run sql (parameter 1: a seq) for each of n seqs, counting the changes. */
+static int
+each_seq(sqlite3 *db, const char *sql, const int64_t *seqs, size_t n, int64_t *changed, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (store_prepare(db, sql, &st, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, seqs[i]);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		}
+		*changed += sqlite3_changes(db);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+outbox_acked(sqlite3 *db, const int64_t *seqs, size_t n, const struct wire_ack *ack,
+    int64_t *removed, char *err, size_t errlen)
+{
+	/* never above what was sent: a wrong mark can only make events go again */
+	int64_t mark = n > 0 && ack->hwm > seqs[n - 1] ? seqs[n - 1] : ack->hwm;
+	char text[32];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*removed = 0;
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	if (each_seq(db, "DELETE FROM outbox WHERE seq <= ?1", &mark, 1, removed, err, errlen) ==
+	        -1 ||
+	    ((uint64_t)(ack->stored + ack->duplicates) == (uint64_t)n &&
+	        each_seq(db, "DELETE FROM outbox WHERE seq = ?1", seqs, n, removed, err, errlen) ==
+	            -1))
+		goto fail;
+	snprintf(text, sizeof(text), "%lld", (long long)ack->hwm);
+	if (store_prepare(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_ack', ?)",
+	        &st, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "meta: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	return store_commit(db, err, errlen);
+fail:
+	store_rollback(db);
+	*removed = 0;
+	return -1;
+}
+
+int64_t
+outbox_waiting(sqlite3 *db, int64_t *oldest_ms)
+{
+	if (oldest_ms != NULL)
+		*oldest_ms =
+		    store_query_int(db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
+	return store_query_int(db, "SELECT count(*) FROM outbox", 0);
+}
+
+int64_t
+outbox_last_ack(sqlite3 *db)
+{
+	return store_query_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_ack'",
+	    0);
+}

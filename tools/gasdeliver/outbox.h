@@ -1,0 +1,41 @@
+/*
+ * outbox: a delivery device's store-and-forward (gasdeliver), in its own
+ * SQLite database (schema/delivery/).  Every life event is committed with
+ * its outbox row before the worker is told it is recorded; a row leaves
+ * only when the county's answer covers it, so an event is never lost and,
+ * sent again after a lost answer, is stored once (the county keeps it by
+ * uuid and by the device's seq).
+ */
+#ifndef GASDELIVER_OUTBOX_H
+#define GASDELIVER_OUTBOX_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+/* Record l (its uuid into uuid_out when not NULL) and its outbox row, in one
+ * transaction.  0, or -1 with err and nothing written. */
+int outbox_add(sqlite3 *db, const struct wire_life *l, char uuid_out[WIRE_UUID], char *err,
+    size_t errlen);
+
+/* The oldest limit waiting events as a batch from identity (township: the
+ * identity's).  The caller frees b with wire_batch_free.  0 or -1. */
+int outbox_read(sqlite3 *db, const char *identity, const char *township, int limit,
+    struct wire_batch *b, char *err, size_t errlen);
+
+/* The county answered a batch of these n seqs (ascending) with ack: delete
+ * what it holds (every seq <= its mark, capped at the batch's highest;
+ * the whole batch when it counted each as stored or held) and keep the mark
+ * in meta.  *removed says how many went.  0 or -1. */
+int outbox_acked(sqlite3 *db, const int64_t *seqs, size_t n, const struct wire_ack *ack,
+    int64_t *removed, char *err, size_t errlen);
+
+/* Events waiting, and the at_ms of the oldest (0: none). */
+int64_t outbox_waiting(sqlite3 *db, int64_t *oldest_ms);
+
+/* The last mark the county gave (0: never). */
+int64_t outbox_last_ack(sqlite3 *db);
+
+#endif
