@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "catalogue.h"
 #include "code.h"
 #include "conf.h"
 #include "countyconf.h"
@@ -52,6 +53,12 @@ struct web_config {
 	int silent_s;
 	int page_rows;
 	int csv_max;
+	/* cases (casepages.c): the same files and deadlines as gascounty's */
+	char catalogue[256];
+	char villages[256];
+	int case_deadline_min[6]; /* alert accept, onsite, close; critical the same */
+	int evidence_max_kb;
+	int poll_s;
 	char user[64];
 	char log_level[8];
 };
@@ -204,7 +211,8 @@ struct web {
 	struct geo_map map;
 	struct code_key *code_key; /* NULL: codes cannot be checked */
 	int have_buyer_key;
-	char *tls_cert, *tls_key; /* PEM text, read before privileges are dropped */
+	char *tls_cert, *tls_key;   /* PEM text, read before privileges are dropped */
+	struct catalogue catalogue; /* outcomes, powers and villages (cases) */
 };
 
 /* What a handler knows of its request. */
@@ -222,10 +230,18 @@ struct request {
 	size_t field_count;
 	struct field {
 		char name[32];
-		char value[512];
-	} fields[8];
+		char value[4096]; /* a case's note: ~1,300 Chinese characters */
+	} fields[10];
 	int form_too_big;
+	/* a file sent with a form (multipart/form-data; routes that take one) */
+	uint8_t *upload; /* malloc'd; freed with the request */
+	size_t upload_len;
+	char upload_name[128];
 };
+
+/* Bytes of a file a form may carry (a phone's photo); forms that may carry
+ * one are the case steps and the grid report (http.c). */
+#define UPLOAD_MAX (4000u * 1024u)
 
 /* A handler's answer: status, content type, body; extra headers (a cookie,
  * a Location) in the request's reply. */
@@ -262,6 +278,17 @@ void page_trace_csv(struct request *r, struct reply *out);
 void page_trace_buyer(struct request *r, struct reply *out);
 void page_check(struct request *r, struct reply *out);
 void page_asset(struct request *r, struct reply *out);
+
+/* ---- casepages.c: cases --------------------------------------------------------- */
+
+void page_cases(struct request *r, struct reply *out);       /* GET /cases */
+void page_case(struct request *r, struct reply *out);        /* GET /cases/... */
+void page_case_step(struct request *r, struct reply *out);   /* POST /cases/ID/step */
+void page_report_form(struct request *r, struct reply *out); /* GET /report */
+void page_report_post(struct request *r, struct reply *out); /* POST /report */
+void cases_nav(struct request *r, struct page *p);           /* the frame's links */
+extern const char cases_script[];                            /* /static/cases.js */
+extern const char cases_style[];                             /* /static/cases.css */
 
 /* ---- http.c -------------------------------------------------------------------- */
 
