@@ -156,6 +156,44 @@ rows_item(struct county_db *c, const char *sql, const char *param, size_t max, i
 	return arr;
 }
 
+/* item with every map and array of definite length, as the wire wants
+ * (wire.h refuses indefinite lengths); NULL when out of memory. */
+static cbor_item_t *
+definite(cbor_item_t *item)
+{
+	cbor_item_t *out, *v;
+	size_t i, n;
+
+	if (cbor_isa_array(item)) {
+		n = cbor_array_size(item);
+		if ((out = cbor_new_definite_array(n)) == NULL)
+			return NULL;
+		for (i = 0; i < n; i++)
+			if ((v = definite(cbor_array_handle(item)[i])) == NULL ||
+			    !cbor_array_push(out, cbor_move(v))) {
+				cbor_decref(&out);
+				return NULL;
+			}
+		return out;
+	}
+	if (cbor_isa_map(item)) {
+		struct cbor_pair *pairs = cbor_map_handle(item);
+
+		n = cbor_map_size(item);
+		if ((out = cbor_new_definite_map(n)) == NULL)
+			return NULL;
+		for (i = 0; i < n; i++)
+			if ((v = definite(pairs[i].value)) == NULL ||
+			    !cbor_map_add(out,
+			        (struct cbor_pair){ .key = pairs[i].key, .value = cbor_move(v) })) {
+				cbor_decref(&out);
+				return NULL;
+			}
+		return out;
+	}
+	return cbor_incref(item);
+}
+
 /* The fill's curve, decoded, as a map; CBOR null when it has none. */
 static cbor_item_t *
 curve_item(struct county_db *c, const char *identity, const char *fill, char *err, size_t errlen)
@@ -346,8 +384,14 @@ casedetail_get(struct county_db *c, const struct access_scope *scope, const char
 			goto oom;
 		}
 	}
-	*len = cbor_serialize_alloc(root, out, &size);
+	fill = definite(root); /* reused as the answer's whole */
 	cbor_decref(&root);
+	if (fill == NULL) {
+		err_set(err, errlen, "out of memory");
+		return CASES_ERROR;
+	}
+	*len = cbor_serialize_alloc(fill, out, &size);
+	cbor_decref(&fill);
 	if (*out == NULL || *len == 0) {
 		free(*out);
 		*out = NULL;
