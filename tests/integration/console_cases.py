@@ -28,8 +28,10 @@ case_id = report_id = None
 
 
 def case_ids(d):
-    return set(e.get_attribute("data-case")
-               for e in d.find_elements(By.CSS_SELECTOR, "#caserows tr[data-case]"))
+    # in one script: the rows may be replaced between two calls
+    return set(d.execute_script(
+        "return Array.from(document.querySelectorAll('#caserows tr[data-case]'))"
+        ".map(function (e) { return e.getAttribute('data-case'); })"))
 
 
 def state_of(d):
@@ -86,6 +88,8 @@ try:
               == "330***********1234")
         check("the cylinder's fills are listed",
               len(phone.find_elements(By.CSS_SELECTOR, "#fills tbody tr")) >= 1)
+        check("the cylinder's registry history is listed (its owner)",
+              "Longyou Gas Co." in phone.find_element(By.ID, "history").text)
         check("accept: the case is accepted", step(phone, "accept") == "accepted")
         check("on site with a photo from the camera input",
               step(phone, "onsite", XSS_NOTE, os.environ["PHOTO"]) == "onsite")

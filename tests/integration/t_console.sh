@@ -155,8 +155,11 @@ check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
 
 # --- the cases (console_cases.py) -------------------------------------------------------------
 # S01's next record: an overfill of LY-0005 with its weight curve
+# (a registered cylinder and a buyer of its own: the overfill is the one case)
+"$BUILD/gascounty" -c "$T/county.conf" registry set LY-0005 --owner 'Longyou Gas Co.' \
+    --inspected 2024-06-01 >/dev/null 2>&1
 "$BUILD/tests/batchgen" -s S01 -t TA \
-    "seq=5,cyl=LY-0005,net=15.6,result=overfill,rule=R05,curve=1" >"$T/overfill.cbor"
+    "seq=5,cyl=LY-0005,buyer=$(printf 'b%.0s' $(seq 64)),net=15.6,result=flagged,rule=R05,curve=1" >"$T/overfill.cbor"
 # a 40x30 photo (PNG), and a text file that only calls itself a JPEG
 python3 -c 'import struct, sys, zlib
 def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))

@@ -271,7 +271,8 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 		p = &out->body;
 		page_raw(p, "<h1>");
 		page_text(p, cw(r, C_REFUSED));
-		page_raw(p, "</h1><p class=\"error\" id=\"error\">");
+		page_rawf(p, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">",
+		    out->status);
 		page_text(p, err);
 		page_raw(p, "</p>");
 		frame_close(r, out);
@@ -1137,7 +1138,8 @@ bad_photo(struct request *r, struct reply *out)
 	frame_open(r, out, cw(r, C_REFUSED));
 	page_raw(&out->body, "<h1>");
 	page_text(&out->body, cw(r, C_REFUSED));
-	page_raw(&out->body, "</h1><p class=\"error\" id=\"error\">");
+	page_rawf(&out->body, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">",
+	    out->status);
 	page_text(&out->body, cw(r, C_BAD_PHOTO));
 	page_raw(&out->body, "</p>");
 	frame_close(r, out);
