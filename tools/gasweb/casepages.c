@@ -217,6 +217,23 @@ duration_text(const struct request *r, struct page *p, int64_t s)
 		    r->lang == LANG_EN ? "min" : "分");
 }
 
+/* A case's deadline: how long it is overdue, else when it is due. */
+static void
+due_text(const struct request *r, struct page *p, const cbor_item_t *c)
+{
+	if (casedetail_int(c, "overdue", 0)) {
+		page_raw(p, "<strong class=\"late\">");
+		page_text(p, cw(r, C_OVERDUE_BY));
+		page_raw(p, " ");
+		duration_text(r, p, casedetail_int(c, "overdue_s", 0));
+		page_raw(p, "</strong>");
+	} else if (casedetail_int(c, "due_ms", 0) > 0) {
+		time_text(p, casedetail_int(c, "due_ms", 0));
+	} else {
+		page_raw(p, "-");
+	}
+}
+
 /* An item of an array, or NULL. */
 static const cbor_item_t *
 item_at(const cbor_item_t *arr, size_t i)
@@ -249,12 +266,25 @@ arg_ok(const char *s, size_t max)
 	return s != NULL && strlen(s) < max && casemsg_text_ok(s, strlen(s), 0);
 }
 
+/* A page saying what was not done and why (text: the county's reason). */
+static void
+refusal(struct request *r, struct reply *out, int status, const char *text)
+{
+	page_free(&out->body);
+	out->status = status;
+	frame_open(r, out, cw(r, C_REFUSED));
+	page_raw(&out->body, "<h1>");
+	page_text(&out->body, cw(r, C_REFUSED));
+	page_rawf(&out->body, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">", status);
+	page_text(&out->body, text);
+	page_raw(&out->body, "</p>");
+	frame_close(r, out);
+}
+
 /* The answer to a cases_result that is not CASES_DONE. */
 static void
 reply_result(struct request *r, struct reply *out, enum cases_result res, const char *err)
 {
-	struct page *p;
-
 	switch (res) {
 	case CASES_NOT_FOUND:
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
@@ -265,33 +295,13 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 		reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_FORBIDDEN_TEXT);
 		return;
 	case CASES_REFUSED:
-		page_free(&out->body);
-		out->status = MHD_HTTP_CONFLICT;
-		frame_open(r, out, cw(r, C_REFUSED));
-		p = &out->body;
-		page_raw(p, "<h1>");
-		page_text(p, cw(r, C_REFUSED));
-		page_rawf(p, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">",
-		    out->status);
-		page_text(p, err);
-		page_raw(p, "</p>");
-		frame_close(r, out);
+		refusal(r, out, MHD_HTTP_CONFLICT, err);
 		return;
 	default:
 		log_warnx("cases: %s", err);
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
 		return;
 	}
-}
-
-static void
-redirect_to(struct reply *out, const char *to)
-{
-	out->status = MHD_HTTP_SEE_OTHER;
-	str_copy(out->location, to, sizeof(out->location));
-	out->content_type = "text/plain; charset=utf-8";
-	page_raw(&out->body, to);
-	page_raw(&out->body, "\n");
 }
 
 void
@@ -416,15 +426,7 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 			page_text(p, township_name(r, town));
 		}
 		page_raw(p, "</td><td>");
-		if (overdue) {
-			page_raw(p, "<strong class=\"late\">");
-			page_text(p, cw(r, C_OVERDUE_BY));
-			page_raw(p, " ");
-			duration_text(r, p, casedetail_int(c, "overdue_s", 0));
-			page_raw(p, "</strong>");
-		} else if (casedetail_int(c, "due_ms", 0) > 0) {
-			time_text(p, casedetail_int(c, "due_ms", 0));
-		}
+		due_text(r, p, c);
 		page_raw(p, "</td></tr>");
 		shown++;
 	}
@@ -611,6 +613,21 @@ dt(struct page *p, const char *label)
 	page_raw(p, "</dt><dd>");
 }
 
+/* The row label: map's key, when it has one, in a span of that id. */
+static void
+fact(struct page *p, const cbor_item_t *map, const char *key, const char *label, const char *id)
+{
+	char buf[CASEMSG_PLACE];
+
+	casedetail_text(map, key, buf, sizeof(buf));
+	if (buf[0] == '\0')
+		return;
+	dt(p, label);
+	page_rawf(p, "<span id=\"%s\">", id);
+	page_text(p, buf);
+	page_raw(p, "</span></dd>");
+}
+
 static void
 case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 {
@@ -642,46 +659,15 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	page_text(p, township_name(r, buf));
 	page_raw(p, "</dd>");
 	dt(p, cw(r, C_DUE));
-	if (overdue) {
-		page_raw(p, "<strong class=\"late\" id=\"late\">");
-		page_text(p, cw(r, C_OVERDUE_BY));
-		page_raw(p, " ");
-		duration_text(r, p, casedetail_int(c, "overdue_s", 0));
-		page_raw(p, "</strong>");
-	} else if (casedetail_int(c, "due_ms", 0) > 0) {
-		time_text(p, casedetail_int(c, "due_ms", 0));
-	} else {
-		page_raw(p, "-");
-	}
+	due_text(r, p, c);
 	page_raw(p, "</dd>");
 	dt(p, cw(r, C_RULE));
 	field_text(p, c, "kind");
 	page_raw(p, "</dd>");
-	casedetail_text(c, "officer", buf, sizeof(buf));
-	if (buf[0] != '\0') {
-		dt(p, cw(r, C_OFFICER));
-		page_text(p, buf);
-		page_raw(p, "</dd>");
-	}
-	casedetail_text(c, "reporter", buf, sizeof(buf));
-	if (buf[0] != '\0') {
-		dt(p, cw(r, C_REPORTER));
-		page_text(p, buf);
-		page_raw(p, "</dd>");
-	}
-	casedetail_text(c, "village", buf, sizeof(buf));
-	if (buf[0] != '\0') {
-		dt(p, cw(r, C_VILLAGE));
-		page_text(p, buf);
-		page_raw(p, "</dd>");
-	}
-	casedetail_text(c, "place", buf, sizeof(buf));
-	if (buf[0] != '\0') {
-		dt(p, cw(r, C_PLACE));
-		page_raw(p, "<span id=\"place\">");
-		page_text(p, buf);
-		page_raw(p, "</span></dd>");
-	}
+	fact(p, c, "officer", cw(r, C_OFFICER), "officer");
+	fact(p, c, "reporter", cw(r, C_REPORTER), "reporter");
+	fact(p, c, "village", cw(r, C_VILLAGE), "village");
+	fact(p, c, "place", cw(r, C_PLACE), "place");
 	casedetail_text(c, "lat", buf, sizeof(buf));
 	if (buf[0] != '\0') {
 		dt(p, cw(r, C_LOCATION));
@@ -708,13 +694,7 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 			page_text(p, word(r->lang, W_NEVER));
 		page_raw(p, "</dd>");
 	}
-	casedetail_text(c, "cylinder", buf, sizeof(buf));
-	if (buf[0] != '\0') {
-		dt(p, word(r->lang, W_CYLINDER));
-		page_raw(p, "<span id=\"cylinder\">");
-		page_text(p, buf);
-		page_raw(p, "</span></dd>");
-	}
+	fact(p, c, "cylinder", word(r->lang, W_CYLINDER), "cylinder");
 	if (buyer != NULL && cbor_isa_map(buyer)) {
 		dt(p, word(r->lang, W_BUYER));
 		page_raw(p, "<span id=\"buyer\">");
@@ -876,27 +856,24 @@ step_form(struct request *r, struct page *p, int64_t id, const char *step, enum 
 	page_rawf(p, "\"><input type=\"hidden\" name=\"step\" value=\"%s\">", step);
 }
 
+/* One labelled control of a step's form; control is a format taking the
+ * step's name and " required" or "". */
 static void
-step_note(struct request *r, struct page *p, const char *step, int required)
+step_field(struct request *r, struct page *p, enum cword label, const char *control,
+    const char *step, int required)
 {
 	page_raw(p, "<label>");
-	page_text(p, cw(r, C_NOTE));
-	page_rawf(p,
-	    "<textarea name=\"note\" id=\"note-%s\" rows=\"3\" maxlength=\"1300\"%s>"
-	    "</textarea></label>",
-	    step, required ? " required" : "");
+	page_text(p, cw(r, label));
+	page_rawf(p, control, step, required ? " required" : "");
+	page_raw(p, "</label>");
 }
 
-static void
-step_photo(struct request *r, struct page *p, const char *step, int required)
-{
-	page_raw(p, "<label>");
-	page_text(p, cw(r, C_PHOTO));
-	page_rawf(p,
-	    "<input type=\"file\" name=\"photo\" id=\"photo-%s\" accept=\"image/jpeg,image/png\" "
-	    "capture=\"environment\"%s></label>",
-	    step, required ? " required" : "");
-}
+#define NOTE "<textarea name=\"note\" id=\"note-%s\" rows=\"3\" maxlength=\"1300\"%s></textarea>"
+#define PHOTO                                                                                      \
+	"<input type=\"file\" name=\"photo\" id=\"photo-%s\" accept=\"image/jpeg,image/png\" "     \
+	"capture=\"environment\"%s>"
+#define step_note(r, p, step, required) step_field(r, p, C_NOTE, NOTE, step, required)
+#define step_photo(r, p, step, required) step_field(r, p, C_PHOTO, PHOTO, step, required)
 
 static void
 step_end(struct request *r, struct page *p, const char *step, enum cword label)
@@ -1130,21 +1107,6 @@ take_photo(struct request *r, struct case_request *rq)
 	return 0;
 }
 
-static void
-bad_photo(struct request *r, struct reply *out)
-{
-	page_free(&out->body);
-	out->status = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
-	frame_open(r, out, cw(r, C_REFUSED));
-	page_raw(&out->body, "<h1>");
-	page_text(&out->body, cw(r, C_REFUSED));
-	page_rawf(&out->body, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">",
-	    out->status);
-	page_text(&out->body, cw(r, C_BAD_PHOTO));
-	page_raw(&out->body, "</p>");
-	frame_close(r, out);
-}
-
 void
 page_case_step(struct request *r, struct reply *out)
 {
@@ -1188,7 +1150,7 @@ page_case_step(struct request *r, struct reply *out)
 	if (take_photo(r, &rq) == -1) {
 		log_info("%s: case %" PRId64 ": a file that is not a JPEG or PNG refused",
 		    r->who.identity, rq.id);
-		bad_photo(r, out);
+		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
 	pthread_mutex_lock(&r->web->db_lock);
@@ -1202,7 +1164,7 @@ page_case_step(struct request *r, struct reply *out)
 	log_info("%s: case %" PRId64 ": %s%s", r->who.identity, rq.id, rq.step,
 	    CASEMSG_HAS(&rq, CASEMSG_DATA) ? " (with a photo)" : "");
 	snprintf(to, sizeof(to), "/cases/%" PRId64, rq.id);
-	redirect_to(out, to);
+	redirect(out, to);
 }
 
 /* ---- the grid report --------------------------------------------------------------------- */
@@ -1298,7 +1260,7 @@ page_report_post(struct request *r, struct reply *out)
 		casemsg_set(&rq, CASEMSG_LON);
 	}
 	if (take_photo(r, &rq) == -1) {
-		bad_photo(r, out);
+		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
 	pthread_mutex_lock(&r->web->db_lock);
@@ -1311,7 +1273,7 @@ page_report_post(struct request *r, struct reply *out)
 	}
 	log_info("%s: report: case %" PRId64, r->who.identity, id);
 	snprintf(to, sizeof(to), "/cases/%" PRId64, id);
-	redirect_to(out, to);
+	redirect(out, to);
 }
 
 /* ---- assets ---------------------------------------------------------------------------- */

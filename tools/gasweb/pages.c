@@ -108,7 +108,7 @@ reply_error(struct request *r, struct reply *out, int status, enum word title, e
 	frame_close(r, out);
 }
 
-static void
+void
 redirect(struct reply *out, const char *to)
 {
 	out->status = MHD_HTTP_SEE_OTHER;

@@ -263,6 +263,8 @@ void frame_open(struct request *r, struct reply *out, const char *title);
 void frame_close(struct request *r, struct reply *out);
 /* A whole error page of status with a title word and a text word. */
 void reply_error(struct request *r, struct reply *out, int status, enum word title, enum word text);
+/* A 303 to the path to. */
+void redirect(struct reply *out, const char *to);
 /* A local time with the zone named ("2026-12-04 20:31 CST"). */
 void format_time(int64_t ms, char *out, size_t size);
 
