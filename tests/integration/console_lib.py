@@ -7,7 +7,6 @@ import http.client
 import os
 import ssl
 import struct
-import sys
 import urllib.parse
 import zlib
 
