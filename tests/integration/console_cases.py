@@ -5,7 +5,7 @@ usage: console_cases.py BASE_URL SHOT_DIR
 
 Environment: OVERFILL (a shell command that makes station S01 send an
 overfill with its weight curve), PHOTO (a PNG file), NOT_PHOTO (a text file
-named .jpg).  People: officer:li@TA, officer:zhou@TB, grid:zhao@TA,
+named .jpg), XSS_CASE (the id of a case of the station named with a script).  People: officer:li@TA, officer:zhou@TB, grid:zhao@TA,
 regulator:alice.  Prints "ok - ..." / "not ok - ..." per check, "# case N"
 for the case handled and "# report N" for the grid report, "# done" last.
 """
@@ -228,6 +228,11 @@ try:
         check("each step names the officer",
               desk.find_element(By.ID, "timeline").text.count("officer:li@TA") >= 4)
         shot(desk, "desk-case.png")
+    desk.get(BASE + "/cases/" + os.environ["XSS_CASE"])
+    e = wait_css(desk, "#station")
+    check("a case of a station named with a script shows the name as text",
+          e is not None and e.text == "<script>window.xss=4</script>")
+    check("no script of a station's name ran", desk.execute_script("return window.xss") is None)
 finally:
     desk.quit()
 

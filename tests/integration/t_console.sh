@@ -154,6 +154,14 @@ FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/browser.out")))
 check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
 
 # --- the cases (console_cases.py) -------------------------------------------------------------
+# a case of the station named with a script (its overfill of LY-0006)
+"$BUILD/tests/batchgen" -s "$XSS_STATION" -t TA \
+    "cyl=LY-0006,buyer=$(printf 'c%.0s' $(seq 64)),rule=R05" >"$T/xss.cbor"
+"$BUILD/tests/coapreq" -p "$CPORT" -u "station:$XSS_STATION" -k "$T/station_xss.key" -m POST \
+    -P records -f "$T/xss.cbor" -j -t 8000 >"$T/xss.out" 2>>"$T/coapreq.err"
+check "the station named with a script has a case" \
+    sql_eventually 10 "SELECT COUNT(*) FROM cases WHERE station = '$XSS_STATION' AND kind = 'R05'" 1
+XSS_CASE=$(sqlite3 "$T/county.db" "SELECT id FROM cases WHERE station = '$XSS_STATION' AND kind = 'R05'")
 # S01's next record: an overfill of LY-0005 with its weight curve
 # (a registered cylinder and a buyer of its own: the overfill is the one case)
 "$BUILD/gascounty" -c "$T/county.conf" registry set LY-0005 --owner 'Longyou Gas Co.' \
@@ -168,7 +176,7 @@ sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBB
     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))' >"$T/photo.png"
 echo 'not a picture' >"$T/not-a-photo.jpg"
 OVERFILL="'$BUILD/tests/coapreq' -p $CPORT -u station:S01 -k '$T/station_S01.key' -m POST -P records -f '$T/overfill.cbor' -j -t 8000 >'$T/overfill.out' 2>&1" \
-PHOTO="$T/photo.png" NOT_PHOTO="$T/not-a-photo.jpg" \
+PHOTO="$T/photo.png" NOT_PHOTO="$T/not-a-photo.jpg" XSS_CASE="$XSS_CASE" \
     /usr/bin/python3 "$(dirname "$0")/console_cases.py" "https://127.0.0.1:$WPORT" "$T/shots" \
     >"$T/cases.out" 2>"$T/cases.err"
 cat "$T/cases.out"
