@@ -5,7 +5,8 @@ usage: console_cases.py BASE_URL SHOT_DIR
 
 Environment: OVERFILL (a shell command that makes station S01 send an
 overfill with its weight curve), PHOTO (a PNG file), NOT_PHOTO (a text file
-named .jpg), XSS_CASE (the id of a case of the station named with a script).  People: officer:li@TA, officer:zhou@TB, grid:zhao@TA,
+named .jpg), LARGE and HUGE (PNGs over evidence_max_kb and over the upload
+bound), XSS_CASE (the id of a case of the station named with a script).  People: officer:li@TA, officer:zhou@TB, grid:zhao@TA,
 regulator:alice.  Prints "ok - ..." / "not ok - ..." per check, "# case N"
 for the case handled and "# report N" for the grid report, "# done" last.
 """
@@ -106,6 +107,14 @@ try:
         e = wait_css(phone, "#error")
         check("a text file named .jpg is refused as a photo", e is not None
               and "415" in phone.page_source)
+        for what, path, status in (("over evidence_max_kb", os.environ["LARGE"], "409"),
+                                   ("over the upload bound", os.environ["HUGE"], "413")):
+            phone.get(BASE + "/cases/" + case_id)
+            wait_css(phone, "#photo-attach").send_keys(path)
+            phone.find_element(By.ID, "do-attach").click()
+            e = wait_css(phone, "#error")
+            check("a photo %s is refused (%s)" % (what, status),
+                  e is not None and "(%s)" % status in phone.page_source)
         phone.get(BASE + "/cases/" + case_id)
         Select(wait_css(phone, "#outcome")).select_by_value("fine")
         Select(phone.find_element(By.ID, "power")).select_by_value("P05")

@@ -175,8 +175,13 @@ rows = b"".join(b"\0" + b"".join(bytes((x * 6, y * 8, 200)) for x in range(40)) 
 sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))' >"$T/photo.png"
 echo 'not a picture' >"$T/not-a-photo.jpg"
+# PNGs by their first bytes: one over evidence_max_kb (2048 KiB), one over what
+# the console reads of an upload at all (4000 KiB)
+{ printf '\211PNG\r\n\032\n'; head -c 3000000 /dev/zero; } >"$T/large.png"
+{ printf '\211PNG\r\n\032\n'; head -c 5000000 /dev/zero; } >"$T/huge.png"
 OVERFILL="'$BUILD/tests/coapreq' -p $CPORT -u station:S01 -k '$T/station_S01.key' -m POST -P records -f '$T/overfill.cbor' -j -t 8000 >'$T/overfill.out' 2>&1" \
 PHOTO="$T/photo.png" NOT_PHOTO="$T/not-a-photo.jpg" XSS_CASE="$XSS_CASE" \
+LARGE="$T/large.png" HUGE="$T/huge.png" \
     /usr/bin/python3 "$(dirname "$0")/console_cases.py" "https://127.0.0.1:$WPORT" "$T/shots" \
     >"$T/cases.out" 2>"$T/cases.err"
 cat "$T/cases.out"

@@ -141,13 +141,25 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 			r->form_too_big = 1;
 			return MHD_YES;
 		}
-		if (r->upload == NULL) {
-			if ((r->upload = malloc(UPLOAD_MAX)) == NULL) {
+		if (size == 0) /* an empty file input: no file */
+			return MHD_YES;
+		if (r->upload_len + size > r->upload_cap) { /* grown as it comes, up to the bound */
+			size_t cap = r->upload_cap == 0 ? 64 * 1024 : r->upload_cap;
+			uint8_t *grown;
+
+			while (cap < r->upload_len + size)
+				cap *= 2;
+			if (cap > UPLOAD_MAX)
+				cap = UPLOAD_MAX;
+			if ((grown = realloc(r->upload, cap)) == NULL) {
 				r->form_too_big = 1;
 				return MHD_YES;
 			}
-			str_copy(r->upload_name, filename, sizeof(r->upload_name));
+			r->upload = grown;
+			r->upload_cap = cap;
 		}
+		if (r->upload_len == 0)
+			str_copy(r->upload_name, filename, sizeof(r->upload_name));
 		memcpy(r->upload + r->upload_len, data, size);
 		r->upload_len += size;
 		return MHD_YES;

@@ -235,7 +235,7 @@ struct request {
 	int form_too_big;
 	/* a file sent with a form (multipart/form-data; routes that take one) */
 	uint8_t *upload; /* malloc'd; freed with the request */
-	size_t upload_len;
+	size_t upload_len, upload_cap;
 	char upload_name[128];
 };
 
