@@ -1285,6 +1285,13 @@ const char cases_style[] =
     "tr.case.critical td:first-child{border-left:4px solid #c5221f}\n"
     "tr.case.alert td:first-child{border-left:4px solid #e49b0f}\n"
     "tr.case.fresh{background:#fff6d6}\n"
+    /* a phone: each case a small card, the title on a line of its own */
+    "@media (max-width:600px){table.cases thead{display:none}"
+    "table.cases tr{display:grid;grid-template-columns:auto auto 1fr;gap:.15rem .7rem;"
+    "padding:.55rem .4rem;border-bottom:1px solid #e3e6ea}"
+    "table.cases td{border:0;padding:0}table.cases td.title{grid-column:1/-1;font-weight:600}"
+    "tr.case.critical{border-left:4px solid #c5221f}tr.case.alert{border-left:4px solid "
+    "#e49b0f}tr.case.alert td:first-child,tr.case.critical td:first-child{border-left:0}}\n"
     ".late{color:#a40e0e}\n"
     ".casehead.critical{border-top:5px solid #c5221f}.casehead.alert{border-top:5px solid "
     "#e49b0f}\n"
