@@ -196,26 +196,33 @@ definite(cbor_item_t *item)
 
 /* The fill's curve, decoded, as a map; CBOR null when it has none. */
 static cbor_item_t *
-curve_item(struct county_db *c, const char *identity, const char *fill, char *err, size_t errlen)
+curve_item(struct county_db *c, const char *fill, char *err, size_t errlen)
 {
-	struct wire_curve wc;
+	sqlite3_stmt *st = NULL;
 	struct curve *cv;
 	cbor_item_t *m, *t, *g;
 	char why[128];
 	uint32_t i;
-	int found;
+	int rc, ok;
 
-	if ((found = county_curve(c, identity, fill, &wc, err, errlen)) == -1)
+	if (store_prepare(c->db, "SELECT curve FROM fill_curves WHERE uuid = ?", &st, err,
+	        errlen) == -1)
 		return NULL;
-	if (found == 0)
-		return cbor_new_null();
-	cv = malloc(sizeof(*cv));
-	if (cv == NULL || curve_decode(wc.curve, wc.curve_len, cv, why, sizeof(why)) == -1) {
-		free(cv);
-		wire_curve_free(&wc);
-		return cbor_new_null(); /* a curve the county cannot read is no curve */
+	sqlite3_bind_text(st, 1, fill, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err_set(err, errlen, "curve of %s: %s", fill, sqlite3_errmsg(c->db));
+		sqlite3_finalize(st);
+		return NULL;
 	}
-	wire_curve_free(&wc);
+	cv = rc == SQLITE_ROW ? malloc(sizeof(*cv)) : NULL;
+	ok = cv != NULL && curve_decode(sqlite3_column_blob(st, 0),
+	                       (size_t)sqlite3_column_bytes(st, 0), cv, why, sizeof(why)) == 0;
+	sqlite3_finalize(st);
+	if (!ok) { /* none, or one the county cannot read: no curve */
+		free(cv);
+		return cbor_new_null();
+	}
 	m = cbor_new_definite_map(6);
 	t = cbor_new_definite_array(cv->count);
 	g = cbor_new_definite_array(cv->count);
@@ -241,20 +248,17 @@ curve_item(struct county_db *c, const char *identity, const char *fill, char *er
 
 /* The cylinder's registry history as an array. */
 static cbor_item_t *
-history_item(struct county_db *c, const char *identity, const char *serial, char *err,
-    size_t errlen)
+history_item(struct county_db *c, const char *serial, char *err, size_t errlen)
 {
 	struct history_row *rows = calloc(CASEDETAIL_HISTORY + 1, sizeof(*rows));
 	cbor_item_t *arr = NULL, *m;
 	size_t n = 0, i;
-	int more = 0;
 
 	if (rows == NULL) {
 		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (county_registry_history(c, identity, serial, rows, CASEDETAIL_HISTORY, &n, &more, err,
-	        errlen) == -1)
+	if (history_list(c->db, serial, rows, CASEDETAIL_HISTORY, &n, err, errlen) == -1)
 		goto out;
 	arr = cbor_new_definite_array(n);
 	for (i = 0; arr != NULL && i < n; i++) {
@@ -281,8 +285,8 @@ out:
 }
 
 enum cases_result
-casedetail_get(struct county_db *c, const struct access_scope *scope, const char *identity,
-    int64_t id, int64_t now, uint8_t **out, size_t *len, char *err, size_t errlen)
+casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id, int64_t now,
+    uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	enum cases_result res;
 	struct cbor_load_result lr;
@@ -341,7 +345,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope, const char
 		if (masked[0] == '\0')
 			casedetail_text(fill, "buyer_masked", masked, sizeof(masked));
 		/* a definite map built by row_item is full: rebuild it with the curve */
-		if ((cv = curve_item(c, identity, uuid, err, errlen)) == NULL)
+		if ((cv = curve_item(c, uuid, err, errlen)) == NULL)
 			goto fail;
 		{
 			cbor_item_t *m = cbor_new_indefinite_map();
@@ -371,7 +375,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope, const char
 		            "SELECT uuid, station, started_ms, net_kg, result FROM fills"
 		            " WHERE cylinder = ? ORDER BY started_ms DESC LIMIT 20",
 		            cylinder, CASEDETAIL_FILLS, 0, err, errlen)) ||
-		    !put(root, "history", history_item(c, identity, cylinder, err, errlen)))
+		    !put(root, "history", history_item(c, cylinder, err, errlen)))
 			goto fail;
 	}
 	if (masked[0] != '\0') {

@@ -25,9 +25,9 @@
  *               township the buyer belongs to
  *
  * Who may see the case is access.h's, through cases_show's scope check:
- * nothing is read for a case outside scope.  Reading the curve and the
- * registry history writes their audit rows under identity ("curve",
- * "history"), as every other read of them does.
+ * nothing is read for a case outside scope.  The curve and the history are
+ * read as part of the case (the action cases.read, which the access table
+ * does not audit): no audit row is written, so a case read stays a read.
  */
 #ifndef COUNTY_CASEDETAIL_H
 #define COUNTY_CASEDETAIL_H
@@ -42,11 +42,10 @@
 #define CASEDETAIL_FILLS 20
 #define CASEDETAIL_HISTORY 50
 
-/* Case id for identity inside scope, as above: CBOR in *out (malloc'd,
+/* Case id inside scope, as above: CBOR in *out (malloc'd,
  * caller frees).  CASES_NOT_FOUND / CASES_OUT_OF_SCOPE as cases_show. */
-enum cases_result casedetail_get(struct county_db *c, const struct access_scope *scope,
-    const char *identity, int64_t id, int64_t now_ms, uint8_t **out, size_t *len, char *err,
-    size_t errlen);
+enum cases_result casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id,
+    int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
 
 /* Reading an answer (the console renders it): the value of key in map
  * (NULL when map is not a map or has no such key); its text copied into
