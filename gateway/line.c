@@ -547,7 +547,7 @@ check_and_arm(struct line *line, int64_t now)
 		enter(line, LINE_INTERRUPTED, now);
 		return;
 	}
-	log_info("line %d: filling %s to %.2f kg (pre-act %.3f kg)", line->number,
+	log_info("line %d: filling %s to %.3f kg (pre-act %.3f kg)", line->number,
 	    line->fill.cylinder, line->fill.target_kg, line->fill.preact_kg);
 	enter(line, LINE_FILLING, now);
 	return;
@@ -749,7 +749,7 @@ finish_fill(struct line *line, int64_t now)
 	if (!isnan(line->fill.inflight_kg))
 		learn_preact(line, line->fill.inflight_kg);
 	verdict_text(&line->verdict, text, sizeof(text));
-	log_info("line %d: fill %s %s: net %.3f kg (target %.2f)%s%s", line->number,
+	log_info("line %d: fill %s %s: net %.3f kg (target %.3f)%s%s", line->number,
 	    line->fill.uuid, result, line->fill.net_kg, line->fill.target_kg,
 	    line->verdict.count ? ": " : "",
 	    line->verdict.count ? line->verdict.items[0].text : "");

@@ -11,6 +11,7 @@
  * started and watched by uplink.c.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -132,6 +133,9 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	    -1)
 		log_warnx("shifts left open: %s", err);
 	start_uplink(gw, foreground);
+	/* the start-up (configuration, profiles, checks) is over: give its
+	 * freed heap back, so the private memory is what the running needs */
+	malloc_trim(0);
 	listen_fd = ctl_listen(config->control_socket, err, sizeof(err));
 	if (listen_fd == -1) {
 		log_warnx("%s", err);

@@ -62,10 +62,20 @@ records_open(struct records *rec, const char *path, const char *station, const c
 	memset(rec, 0, sizeof(*rec));
 	if (store_open(path, schema_station, 0, &rec->db, err, errlen) == -1)
 		return -1;
-	if (store_open(path, schema_station, STORE_READONLY | STORE_NO_CHECK, &rec->read_db, err,
+	/* a station's private memory is mostly SQLite's page caches: bound
+	 * them (the registry's hot index pages fit) and drop what quick_check
+	 * read at open */
+	if (store_cache_kb(rec->db, RECORDS_CACHE_KB, err, errlen) == -1 ||
+	    store_open(path, schema_station, STORE_READONLY | STORE_NO_CHECK, &rec->read_db, err,
 	        errlen) == -1) {
 		store_close(rec->db);
 		rec->db = NULL;
+		return -1;
+	}
+	if (store_cache_kb(rec->read_db, RECORDS_CACHE_KB, err, errlen) == -1) {
+		store_close(rec->read_db);
+		store_close(rec->db);
+		rec->db = rec->read_db = NULL;
 		return -1;
 	}
 	pthread_mutex_init(&rec->lock, NULL);

@@ -51,6 +51,7 @@
 
 #define RECORDS_PREACT_SAMPLES 8   /* in-flight masses kept per line */
 #define RECORDS_HOLD_RETRY_MS 1000 /* a held-back record is written again this often */
+#define RECORDS_CACHE_KB 256       /* page cache per connection (store_cache_kb) */
 
 struct records_held_queue;
 

@@ -42,32 +42,32 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	[RULES_R09_NO_STABLE_EMPTY] = { "R09", RULES_REFUSE, 1, S,
 	    N_("no stable empty weight on the scale") },
 	[RULES_R09_TARE_BAND] = { "R09", RULES_REFUSE, 1, S,
-	    N_("empty weight %.2f kg vs stamped tare %.2f kg (%+.2f kg, allowed +%.2f/-%.2f): "
+	    N_("empty weight %.3f kg vs stamped tare %.3f kg (%+.3f kg, allowed +%.3f/-%.3f): "
 	       "residue or swapped label?") },
 	[RULES_R10_REFILL_SOON] = { "R10", RULES_ALERT, 0, S,
 	    N_("cylinder %s filled again after %lld min (minimum %d): cloned label?") },
 	[RULES_R11_HOARDING] = { "R11", RULES_ALERT, 0, RULES_ROUTE_BUYER,
 	    N_("%s buyer %s takes cylinder %d within %d days (limit %d)") },
 	[RULES_R20_OVERFILL] = { "R20", RULES_ALERT, 0, S,
-	    N_("overfilled: net %.2f kg above the stamped %.2f kg: hold the cylinder until "
+	    N_("overfilled: net %.3f kg above the stamped %.3f kg: hold the cylinder until "
 	       "decanted") },
 	[RULES_R21_SHORT] = { "R21", RULES_FLAG, 0, S,
-	    N_("short weight: net %.2f kg, target %.2f kg (tolerance %.2f kg)") },
+	    N_("short weight: net %.3f kg, target %.3f kg (tolerance %.3f kg)") },
 	[RULES_R22_TOO_LONG] = { "R22", RULES_FLAG, 0, S,
 	    N_("fill reached the maximum time (%.0f s of %d s allowed): valve closed") },
 	[RULES_R23_RISE_AFTER_CLOSE] = { "R23", RULES_CRITICAL, 1, S,
-	    N_("weight rose %.2f kg after the valve was commanded closed: stuck valve or "
+	    N_("weight rose %.3f kg after the valve was commanded closed: stuck valve or "
 	       "bypass") },
 	[RULES_R23_RISE_AFTER_FILL] = { "R23", RULES_CRITICAL, 1, S,
-	    N_("weight rose %.2f kg with the valve commanded closed: stuck valve or bypass") },
+	    N_("weight rose %.3f kg with the valve commanded closed: stuck valve or bypass") },
 	[RULES_R24_LINK_LOST] = { "R24", RULES_FLAG, 1, S,
 	    N_("lost the scale or valve link for %d ms during the fill: valve commanded "
-	       "closed, fill interrupted at %.2f kg net") },
+	       "closed, fill interrupted at %.3f kg net") },
 	[RULES_R24_VALVE_SHUT] = { "R24", RULES_FLAG, 1, S,
 	    N_("the valve closed by itself during the fill (its watchdog: the gateway's "
-	       "heartbeat did not get through): fill interrupted at %.2f kg net") },
+	       "heartbeat did not get through): fill interrupted at %.3f kg net") },
 	[RULES_R24_GATEWAY_STOPPED] = { "R24", RULES_FLAG, 1, S,
-	    N_("gateway stopped during the fill; interrupted, %.2f kg net read at restart") },
+	    N_("gateway stopped during the fill; interrupted, %.3f kg net read at restart") },
 	[RULES_R24_GATEWAY_STOPPED_NO_WEIGHT] = { "R24", RULES_FLAG, 1, S,
 	    N_("gateway stopped during the fill; interrupted, weight unknown at restart") },
 	[RULES_R25_UNSTABLE] = { "R25", RULES_FLAG, 0, S, N_("check-weigh never became stable") },

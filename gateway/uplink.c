@@ -863,7 +863,8 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 		    u->status.user, config->user);
 	}
 	u->status.uid = (long)u->uid;
-	if (store_open(config->db_path, schema_station, 0, &u->db, err, errlen) == -1)
+	if (store_open(config->db_path, schema_station, 0, &u->db, err, errlen) == -1 ||
+	    store_cache_kb(u->db, RECORDS_CACHE_KB, err, errlen) == -1)
 		goto fail;
 	if ((u->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
 		err_set(err, errlen, "eventfd: %s", strerror(errno));

@@ -58,6 +58,18 @@ store_user_version(sqlite3 *db)
 }
 
 int
+store_cache_kb(sqlite3 *db, int kb, char *err, size_t errlen)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kb > 0 ? kb : 1);
+	if (store_exec(db, sql, err, errlen) == -1)
+		return -1;
+	sqlite3_db_release_memory(db);
+	return 0;
+}
+
+int
 store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;

@@ -52,6 +52,14 @@ int store_open(const char *path, const struct store_migration *migrations, int f
     char *err, size_t errlen);
 void store_close(sqlite3 *db);
 
+/*
+ * Bound the connection's page cache to kb KiB (SQLite's default is 2 MiB per
+ * connection) and give back what it holds above that now, e.g. the pages
+ * store_open's quick_check read.  For small processes with large files
+ * (gasgw beside a county's registry): the hot index pages fit in far less.
+ */
+int store_cache_kb(sqlite3 *db, int kb, char *err, size_t errlen);
+
 /* The newest version in a migration table. */
 int store_latest_version(const struct store_migration *migrations);
 /* PRAGMA user_version of an open database, or -1. */

@@ -87,18 +87,49 @@ struct wire_fill {
 
 #define WIRE_MAX_CURVE 8192 /* bytes of one stored curve (curve.h: CURVE_MAX_ENCODED) */
 
+/*
+ * The life part of a record of kind "life": one step of a cylinder's life
+ * outside the filling line (docs/county.md, "A cylinder's life"), sent by a
+ * station (dispatched, received, inspection_out/back, scrapped) or by a
+ * delivery device (handed_over, returned), with its own seq space.
+ */
+#define WIRE_LIFE_TEXT 128 /* village, reason */
+#define WIRE_LIFE_CODE 161 /* the signed code as scanned (code.h: CODE_MAX_LEN + 1) */
+
+struct wire_life {
+	char event[WIRE_WORD]; /* dispatched, received, handed_over, returned,
+	                          inspection_out, inspection_back, scrapped */
+	char serial[WIRE_ID];
+	char code[WIRE_LIFE_CODE]; /* "" when the serial was typed, not scanned */
+	char actor[WIRE_ID];       /* the operator or delivery identity that scanned it */
+	char worker[WIRE_ID];      /* the delivery worker it went to / came from; "" if none */
+	char buyer[WIRE_BUYER];    /* household: HMAC hex, "" if none */
+	char buyer_masked[WIRE_MASKED];
+	char buyer_township[WIRE_TOWNSHIP];
+	char buyer_kind[WIRE_WORD]; /* household, business, "" */
+	char village[WIRE_LIFE_TEXT];
+	int has_position; /* lat and lon hold a place */
+	double lat, lon;
+	char result[WIRE_WORD];      /* inspection_back: pass, fail; else "" */
+	char next_due[WIRE_DATE];    /* inspection_back: YYYY-MM-DD; else "" */
+	char reason[WIRE_LIFE_TEXT]; /* scrapped: why */
+	int64_t at_ms;
+};
+
 /* One station record: a fill, a refusal or another event, with the
  * violations whose event is its uuid. */
 struct wire_record {
 	char station[WIRE_ID];
 	int64_t seq; /* station's gap-free sequence, from 1 */
 	char uuid[WIRE_UUID];
-	char kind[WIRE_WORD]; /* fill, refusal, event */
+	char kind[WIRE_WORD]; /* fill, refusal, event, life */
 	int64_t created_ms;
 	int has_fill;
 	struct wire_fill fill;
 	size_t violation_count;
 	struct wire_violation *violations;
+	int has_life; /* kind "life" */
+	struct wire_life life;
 };
 
 /* POST /records: a batch, oldest first. */

@@ -1,6 +1,7 @@
 # Gateway cost (`make bench`): gasgw serving 8 fill lines (16 Modbus units:
 # scale + valve each) polled at 20 Hz over Modbus TCP from gassim, idle
-# lines with a cylinder on each scale; beside it, in the same run and
+# lines with a cylinder on each scale, a 50,000-cylinder registry in the
+# station database; beside it, in the same run and
 # against the same simulator, a pymodbus loop (Debian's python3-pymodbus,
 # /usr/bin/python3) doing the same reads at the same rate (what Python
 # gateways run).  Prints CPU % of one core, CPU time per unit poll and peak
@@ -30,6 +31,14 @@ while [ $l -le $lines ]; do
 	l=$((l + 1))
 done
 bench_station_conf $lines "$port" >"$T/station.conf"
+# a county's stock in the station database, as a station runs with: its
+# pages are what SQLite's caches would hold (private memory)
+awk 'BEGIN { print "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status"
+	for (i = 0; i < 50000; i++)
+		printf "LY%08d,YSP35.5,2015-03,15.20,14.5,Longyou Gas Co.,2025-06-15,active\n", i }' \
+    >"$T/registry.csv"
+"$BUILD/gasctl" -c "$T/station.conf" registry import "$T/registry.csv" >/dev/null ||
+	{ echo "bench_gateway: the registry import failed" >&2; exit 1; }
 
 
 cat >"$T/poll.py" <<'EOF'
@@ -98,8 +107,8 @@ report() {
 	printf "  pymodbus  CPU %5.2f %% of a core, %6.1f us CPU per unit poll, peak RSS %6.1f MB (%d polls)\n",
 	    100 * p / s, 1e6 * p / pp, pr / 1024, pp
 	if (g > 0)
-		printf "  ratio: gasgw uses %.2f of pymodbus CPU per poll (aim <= 0.20); RSS %.2f MB (aim < 8)\n",
-		    (g / gpolls) / (p / pp), gr / 1024
+		printf "  ratio: gasgw uses %.2f of pymodbus CPU per poll (aim <= 0.20); private %.2f MB (aim < 2), RSS %.2f MB\n",
+		    (g / gpolls) / (p / pp), gp / 1024, gr / 1024
 }'
 }
 

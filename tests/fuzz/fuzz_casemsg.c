@@ -1,13 +1,15 @@
 /*
  * Fuzz target for the county's parsers of what officers, grid workers and
- * the county's staff send: a case request (casemsg_decode: outside bytes
- * from a DTLS session) and the catalogue and village CSV files
- * (catalogue_parse, catalogue_parse_villages).  Besides "no crash, no
+ * the county's staff send: a case request (casemsg_decode, and
+ * casemsg_decode_json for a JSON body: outside bytes from a DTLS session)
+ * and the catalogue, village, deadlines and calendar CSV files
+ * (catalogue_parse, _villages, _deadlines, _calendar).  Besides "no crash, no
  * sanitizer report", it checks properties: a decoded request's text fields
  * are NUL-terminated inside their buffers and UTF-8, evidence bytes are
  * within bounds, and a decoded request encodes and decodes again to the
- * same fields; a refused one leaves nothing to free.  casemsg.c and
- * catalogue.c are compiled in: they are the county library's
+ * same fields; a refused one leaves nothing to free; a JSON request
+ * taken encodes to CBOR and decodes to the same fields.  casemsg.c,
+ * catalogue.c and geo.c are compiled in: they are the county library's
  * (tools/county), which the fuzz build does not archive.
  */
 #include <stdint.h>
@@ -16,6 +18,7 @@
 
 #include "../../tools/county/casemsg.c"
 #include "../../tools/county/catalogue.c"
+#include "../../tools/county/geo.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +51,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (r.present != 0 || r.data != NULL) {
 		abort();
 	}
+	/* the same bytes as a JSON request */
+	if (casemsg_decode_json(data, size, &r, err, sizeof(err)) == 0) {
+		if (memchr(r.note, '\0', sizeof(r.note)) == NULL ||
+		    !casemsg_text_ok(r.note, strlen(r.note), 1) ||
+		    r.data_len > CASEMSG_MAX_EVIDENCE || (r.data == NULL) != (r.data_len == 0))
+			abort();
+		if (casemsg_encode(&r, &buf, &len) == 0) {
+			if (casemsg_decode(buf, len, &again, err, sizeof(err)) == -1 ||
+			    again.present != r.present || strcmp(again.note, r.note) != 0 ||
+			    again.data_len != r.data_len)
+				abort();
+			casemsg_free(&again);
+			free(buf);
+		}
+		casemsg_free(&r);
+	} else if (r.present != 0 || r.data != NULL) {
+		abort();
+	}
 	/* the same bytes as a catalogue, then as a village list */
 	if (catalogue_parse("fuzz.csv", (const char *)data, size, &cat, err, sizeof(err)) == 0 &&
 	    catalogue_parse_villages("fuzz.csv", (const char *)data, size, &cat, err,
@@ -57,6 +78,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    cat.powers[i].noutcomes > CATALOGUE_MAX_OUTCOMES)
 				abort();
 	}
+	catalogue_free(&cat);
+	/* and as deadlines, and as a calendar (sorted, no day twice) */
+	memset(&cat, 0, sizeof(cat));
+	catalogue_parse_deadlines("fuzz.csv", (const char *)data, size, &cat, err, sizeof(err));
+	catalogue_free(&cat);
+	if (catalogue_parse_calendar("fuzz.csv", (const char *)data, size, &cat, err,
+	        sizeof(err)) == 0)
+		for (size_t i = 1; i < cat.ndays; i++)
+			if (cat.days[i - 1].day >= cat.days[i].day)
+				abort();
 	catalogue_free(&cat);
 	return 0;
 }

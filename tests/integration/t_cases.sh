@@ -153,7 +153,7 @@ check "the worker's own township's officer may not open it (exit 3)" [ $? -eq 3 
 as_person $DAN list --view mine >"$T/dan.out" 2>&1
 check "the grid worker follows their own reports" \
     sh -c "grep -q '^$REP ' '$T/dan.out' && grep -q '^$LEFT ' '$T/dan.out' && ! grep -q '^$ID ' '$T/dan.out'"
-as_person $DAN report --kind x --village 西村 --note y >"$T/r2.out" 2>&1
+as_person $DAN report --kind stacked --village 西村 --note y >"$T/r2.out" 2>&1
 check "a village not in the county's list is refused by name" \
     sh -c "[ $? -eq 1 ] && grep -q '西村' '$T/r2.out'"
 

@@ -71,9 +71,11 @@ chmod 600 "$T/wrong.key"
 # handshakes (10, t_dtls tests it) the door would refuse the next identity's
 # hello after ten W cells.  This test is about tenants, so the share is wide.
 printf 'village,township\n东村,TA\n' >"$T/villages.csv"
+printf 'kind,code,name,basis,applies\nreport,stacked,违规堆放气瓶,,\n' >"$T/catalogue.csv"
 COUNTY_EXTRA="max_handshakes = 400
 handshakes_per_address = 200
-villages = $T/villages.csv"
+villages = $T/villages.csv
+catalogue = $T/catalogue.csv"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 
 # --- a county with data of both townships -----------------------------------

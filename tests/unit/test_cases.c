@@ -6,7 +6,10 @@
  * order without changing anything; a decision must fit the catalogue;
  * evidence is kept once per content; a caller outside the case's township
  * (or a grid worker not its reporter) is refused; a report is routed by
- * its village; a case past its deadline is overdue and escalated once;
+ * its village, or by the township boundary that holds its coordinates
+ * (holes and islands included), and names a report kind of the
+ * catalogue; deadlines come per kind and severity, in working days of the
+ * county's calendar; a case past its deadline is overdue and escalated once;
  * figures count per township.  The catalogue's errors name FILE:LINE and
  * a request's decoder names the bad key.
  */
@@ -28,6 +31,7 @@
 #include "catalogue.h"
 #include "db.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 #include "wire.h"
 
@@ -47,7 +51,9 @@ static const char catalogue_text[] = "# test catalogue\n"
                                      "outcome,none,未发现违法行为,,\n"
                                      "outcome,warning,警告,,\n"
                                      "outcome,fine,罚款,,amount\n"
-                                     "power,P01,违规堆放气瓶,条例第四十九条,warning;fine\n";
+                                     "power,P01,违规堆放气瓶,条例第四十九条,warning;fine\n"
+                                     "report,stacked,违规堆放气瓶,,\n"
+                                     "report,nocode,无码气瓶,,\n";
 static const char villages_text[] = "village,township\n东村,TA\n南村,TB\n";
 
 static char dir[64];
@@ -170,7 +176,7 @@ alerts_open_or_join_cases_once(void **state)
 	alert("a4", "R05", "alert", "TA", "CY2", T0);
 	alert("a5", "R01", "flag", "TA", "CY3", T0);
 	alert("a6", "R05", "alert", "TB", "CY1", T0);
-	assert_int_equal(cases_from_alerts(&cdb, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
 	assert_int_equal(news.opened, 3);
 	assert_int_equal(news.joined, 2);
 	assert_int_equal(news.critical, 0);
@@ -183,12 +189,12 @@ alerts_open_or_join_cases_once(void **state)
 	    1);
 	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE cylinder='CY3'"), 0);
 	/* again: nothing new */
-	assert_int_equal(cases_from_alerts(&cdb, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
 	assert_int_equal(news.opened + news.joined, 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM case_alerts"), 5);
 	/* outside the join window: a case of its own */
 	alert("a7", "R05", "critical", "TA", "CY2", T0 + 61 * 60000);
-	assert_int_equal(cases_from_alerts(&cdb, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
 	assert_int_equal(news.opened, 1);
 	assert_int_equal(news.critical, 1);
 	assert_string_equal(news.critical_township, "TA");
@@ -361,6 +367,247 @@ a_report_goes_to_its_villages_township(void **state)
 	assert_non_null(strstr(err, "nowhere"));
 }
 
+/* Township TA: a square with a square hole; TB: an island filling the
+ * hole; TC: a MultiPolygon of two squares east of them. */
+static const char map_text[] =
+    "{\"type\": \"FeatureCollection\", \"features\": ["
+    "{\"type\": \"Feature\", \"properties\": {\"code\": \"TA\", \"name\": \"甲镇\"},"
+    " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": ["
+    "  [[120, 30], [122, 30], [122, 32], [120, 32], [120, 30]],"
+    "  [[120.5, 30.5], [121.5, 30.5], [121.5, 31.5], [120.5, 31.5], [120.5, 30.5]]]}},"
+    "{\"type\": \"Feature\", \"properties\": {\"code\": \"TB\", \"name\": \"乙镇\"},"
+    " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": ["
+    "  [[120.5, 30.5], [121.5, 30.5], [121.5, 31.5], [120.5, 31.5], [120.5, 30.5]]]}},"
+    "{\"type\": \"Feature\", \"properties\": {\"code\": \"TC\", \"name\": \"丙镇\"},"
+    " \"geometry\": {\"type\": \"MultiPolygon\", \"coordinates\": ["
+    "  [[[123, 30], [124, 30], [124, 31], [123, 31], [123, 30]]],"
+    "  [[[125, 30], [126, 30], [126, 31], [125, 31], [125, 30]]]]}}"
+    "]}";
+
+static void
+load_map(struct catalogue *c)
+{
+	char path[128], err[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/map.geojson", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(map_text, fp);
+	fclose(fp);
+	if (geo_load(path, &c->map, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+}
+
+static void
+a_point_lies_in_the_township_whose_boundary_holds_it(void **state)
+{
+	static const struct {
+		double lat, lon;
+		const char *township; /* NULL: none */
+	} rows[] = {
+		{ 30.2, 120.2, "TA" }, /* in TA, outside its hole */
+		{ 31.0, 121.0, "TB" }, /* in TA's hole: TB's island */
+		{ 31.9, 121.9, "TA" }, /* TA's far corner */
+		{ 30.5, 123.5, "TC" }, /* TC's first part */
+		{ 30.5, 125.5, "TC" }, /* TC's second part */
+		{ 30.5, 124.5, NULL }, /* between TC's parts */
+		{ 29.9, 120.2, NULL }, /* south of everything */
+		{ 35.0, 110.0, NULL },
+		{ 0, 0, NULL },
+	};
+	struct catalogue c;
+	const struct geo_township *t;
+	int i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	load_map(&c);
+	assert_int_equal(c.map.township_count, 3);
+	for (i = 0; rows[i].lat != 0; i++) {
+		t = geo_township_at(&c.map, rows[i].lat, rows[i].lon);
+		if ((t == NULL) != (rows[i].township == NULL) ||
+		    (t != NULL && strcmp(t->code, rows[i].township) != 0))
+			fail_msg("row %d (%.2f, %.2f): expected %s, got %s", i, rows[i].lat,
+			    rows[i].lon, rows[i].township != NULL ? rows[i].township : "none",
+			    t != NULL ? t->code : "none");
+	}
+	/* a projected map is for drawing only */
+	geo_project(&c.map, 1000.0);
+	assert_null(geo_township_at(&c.map, 30.2, 120.2));
+	catalogue_free(&c);
+}
+
+static struct case_request
+report(const char *kind, const char *village, const char *note)
+{
+	struct case_request r;
+
+	memset(&r, 0, sizeof(r));
+	str_copy(r.kind, kind, sizeof(r.kind));
+	str_copy(r.note, note, sizeof(r.note));
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	if (village != NULL) {
+		str_copy(r.village, village, sizeof(r.village));
+		casemsg_set(&r, CASEMSG_VILLAGE);
+	}
+	return r;
+}
+
+static void
+at(struct case_request *r, double lat, double lon)
+{
+	r->lat = lat;
+	r->lon = lon;
+	casemsg_set(r, CASEMSG_LAT);
+	casemsg_set(r, CASEMSG_LON);
+}
+
+static void
+a_report_with_coordinates_goes_where_they_lie(void **state)
+{
+	struct case_request r;
+	char err[256], sql[256];
+	int64_t id = 0, cases = sql_int("SELECT count(*) FROM cases");
+
+	(void)state;
+	load_map(&cat);
+	/* 东村 is TA's by the village list, but the worker stands in TB */
+	r = report("违规堆放气瓶", "东村", "岛上仓库堆放气瓶");
+	at(&r, 31.0, 121.0);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_DONE);
+	snprintf(sql, sizeof(sql),
+	    "SELECT township = 'TB' AND routed_by = 'map' AND kind = 'stacked' AND village = '东村'"
+	    " FROM cases WHERE id = %lld",
+	    (long long)id);
+	assert_int_equal(sql_int(sql), 1);
+	/* and the timeline says so, naming the village and its listed township */
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM case_steps WHERE case_id = %lld AND action = 'route' AND"
+	    " identity = 'county' AND note LIKE '%%东村%%TA%%'",
+	    (long long)id);
+	assert_int_equal(sql_int(sql), 1);
+	/* coordinates without a village are enough */
+	r = report("nocode", NULL, "无码气瓶三只");
+	at(&r, 30.2, 120.2);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_DONE);
+	snprintf(sql, sizeof(sql), "SELECT township = 'TA' FROM cases WHERE id = %lld",
+	    (long long)id);
+	assert_int_equal(sql_int(sql), 1);
+	/* a point in no township is refused, saying so */
+	r = report("stacked", "东村", "在县外");
+	at(&r, 30.5, 124.5);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "lies in no township"));
+	/* a kind the catalogue does not list is refused by name */
+	r = report("colour", "东村", "x");
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "'colour' is not a report kind"));
+	/* without coordinates: the village list, as before */
+	r = report("stacked", "南村", "村口");
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
+	    CASES_DONE);
+	snprintf(sql, sizeof(sql),
+	    "SELECT township = 'TB' AND routed_by = 'village' FROM cases WHERE id = %lld",
+	    (long long)id);
+	assert_int_equal(sql_int(sql), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases + 3);
+	geo_free(&cat.map);
+}
+
+/* Friday 2026-09-25 15:00 in Shanghai; the test calendar makes Monday 28
+ * and Tuesday 29 holidays and Saturday 3 October a working day. */
+static const int64_t FRIDAY = 1790319600000;
+static const char deadlines_text[] = "kind,severity,accept,onsite,close\n"
+                                     "*,alert,1wd,3wd,15wd\n"
+                                     "*,critical,30m,2h,3wd\n"
+                                     "stacked,alert,2h,3wd,5wd\n"
+                                     "R20,*,1h,1d,2wd\n";
+static const char calendar_text[] = "date,day,name\n"
+                                    "# a test calendar, not the State Council's\n"
+                                    "2026-09-29,holiday,假日二\n"
+                                    "2026-09-28,holiday,假日一\n"
+                                    "2026-10-03,workday,调休上班\n";
+
+static void
+deadlines_count_the_county_working_days(void **state)
+{
+	static const struct {
+		const char *kind, *severity;
+		int64_t accept, onsite, close; /* Unix ms */
+	} rows[] = {
+		/* 1wd: Saturday, Sunday, two holidays, Wednesday: midnight into Thursday */
+		{ "R05", "alert", 1790784000000, 1790956800000, 0 },
+		/* the kind's own row; 5wd counts the make-up Saturday */
+		{ "stacked", "alert", 1790319600000 + 2 * 3600000, 1790956800000, 1791216000000 },
+		{ "R05", "critical", 1790319600000 + 30 * 60000, 1790319600000 + 2 * 3600000,
+		    1790956800000 },
+		/* a kind's row (any severity) before the any-kind critical row */
+		{ "R20", "critical", 1790319600000 + 3600000, 1790319600000 + 86400000,
+		    1790870400000 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	struct catalogue c;
+	int64_t due[CATALOGUE_STAGES];
+	char err[256], sql[256];
+	struct case_request r;
+	int64_t id;
+	int i;
+
+	(void)state;
+	assert_int_equal(timetext_set_zone("Asia/Shanghai", err, sizeof(err)), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(catalogue_parse_deadlines("deadlines.csv", deadlines_text,
+	                     strlen(deadlines_text), &c, err, sizeof(err)),
+	    0);
+	assert_int_equal(catalogue_parse_calendar("calendar.csv", calendar_text,
+	                     strlen(calendar_text), &c, err, sizeof(err)),
+	    0);
+	assert_int_equal(catalogue_workday(&c, timetext_day_number(FRIDAY)), 1);
+	assert_int_equal(catalogue_workday(&c, timetext_day_number(FRIDAY + 86400000)), 0);
+	assert_int_equal(catalogue_workday(&c, timetext_day_number(FRIDAY + 3 * 86400000)), 0);
+	assert_int_equal(catalogue_workday(&c, timetext_day_number(FRIDAY + 8 * 86400000)), 1);
+	for (i = 0; rows[i].kind != NULL; i++) {
+		catalogue_due(&c, &config, rows[i].kind, rows[i].severity, FRIDAY, due);
+		if (due[CATALOGUE_ACCEPT] != rows[i].accept ||
+		    due[CATALOGUE_ONSITE] != rows[i].onsite ||
+		    (rows[i].close != 0 && due[CATALOGUE_CLOSE] != rows[i].close))
+			fail_msg("row %d (%s %s): got %lld %lld %lld", i, rows[i].kind,
+			    rows[i].severity, (long long)due[0], (long long)due[1],
+			    (long long)due[2]);
+	}
+	/* no deadlines file: the case_*_min settings */
+	catalogue_due(NULL, &config, "R05", "alert", FRIDAY, due);
+	assert_int_equal(due[CATALOGUE_ACCEPT], FRIDAY + 60 * 60000);
+	/* a report opened that Friday carries the deadlines of its kind */
+	c.kinds = cat.kinds;
+	c.nkinds = cat.nkinds;
+	c.villages = cat.villages;
+	c.nvillages = cat.nvillages;
+	r = report("stacked", "东村", "周五下午发现");
+	assert_int_equal(cases_report(&cdb, &c, "grid:dan@TA", &r, FRIDAY, &id, err, sizeof(err)),
+	    CASES_DONE);
+	snprintf(sql, sizeof(sql),
+	    "SELECT accept_due_ms = %lld AND onsite_due_ms = 1790956800000 AND close_due_ms ="
+	    " 1791216000000 FROM cases WHERE id = %lld",
+	    (long long)(FRIDAY + 2 * 3600000), (long long)id);
+	assert_int_equal(sql_int(sql), 1);
+	/* closed again, so that the overdue test after this one does not see it */
+	r = step(id, "dismiss", "测试");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &all, "regulator:alice", &r, FRIDAY, err, sizeof(err)),
+	    CASES_DONE);
+	c.kinds = NULL;
+	c.villages = NULL;
+	c.nkinds = c.nvillages = 0;
+	catalogue_free(&c);
+}
+
 static void
 a_case_past_its_deadline_is_overdue_and_escalated_once(void **state)
 {
@@ -452,7 +699,35 @@ catalogue_errors_name_the_line(void **state)
 		{ "kind,code,name,basis,applies\noutcome,a,x,,\noutcome,a,y,,\n",
 		    "cat.csv:3: outcome a twice" },
 		{ "kind,code,name,basis,applies\nthing,a,x,,\n", "cat.csv:2: kind must be" },
+		{ "kind,code,name,basis,applies\nreport,a,x,,P01\n",
+		    "cat.csv:2: a report kind's applies is empty" },
+		{ "kind,code,name,basis,applies\nreport,a,x,,\nreport,b,x,,\n",
+		    "cat.csv:3: report kind b twice" },
 		{ NULL, NULL },
+	};
+	static const struct {
+		int calendar;
+		const char *text, *error;
+	} more[] = {
+		{ 0, "kind,severity,accept,onsite,close\n*,alert,1wd,3wd\n", "f.csv:2: 4 fields" },
+		{ 0, "kind,severity,accept,onsite,close\n*,urgent,1wd,3wd,5wd\n",
+		    "f.csv:2: severity is" },
+		{ 0, "kind,severity,accept,onsite,close\n*,alert,1wd,3 wd,5wd\n",
+		    "f.csv:2: onsite is N then" },
+		{ 0, "kind,severity,accept,onsite,close\n*,alert,0m,3wd,5wd\n",
+		    "f.csv:2: accept is N then" },
+		{ 0, "kind,severity,accept,onsite,close\n*,alert,1wd,3wd,999wd\n",
+		    "f.csv:2: close is N then" },
+		{ 0, "kind,severity,accept,onsite,close\nR 1,alert,1m,1m,1m\n",
+		    "f.csv:2: kind is" },
+		{ 0, "kind,severity,accept,onsite,close\n*,*,1m,1m,1m\n#\n*,*,2m,2m,2m\n",
+		    "f.csv:4: *,* twice" },
+		{ 1, "date,day,name\n2026-02-30,holiday,x\n", "f.csv:2: date must be" },
+		{ 1, "date,day,name\n2026-10-01,off,x\n", "f.csv:2: day is holiday" },
+		{ 1, "date,day,name\n2026-10-01,holiday,x\n2026-10-01,workday,y\n",
+		    "f.csv:3: 2026-10-01 twice" },
+		{ 1, "date,day\n", "f.csv:1: the header must be date,day,name" },
+		{ 0, NULL, NULL },
 	};
 	struct catalogue c;
 	char err[256];
@@ -472,6 +747,18 @@ catalogue_errors_name_the_line(void **state)
 	    -1);
 	assert_non_null(strstr(err, "v.csv:3: village 东村 twice"));
 	catalogue_free(&c);
+	for (i = 0; more[i].text != NULL; i++) {
+		memset(&c, 0, sizeof(c));
+		err[0] = '\0';
+		if ((more[i].calendar ? catalogue_parse_calendar("f.csv", more[i].text,
+		                            strlen(more[i].text), &c, err, sizeof(err))
+		                      : catalogue_parse_deadlines("f.csv", more[i].text,
+		                            strlen(more[i].text), &c, err, sizeof(err))) != -1 ||
+		    strstr(err, more[i].error) == NULL)
+			fail_msg("deadlines/calendar row %d: expected '%s', got '%s'", i,
+			    more[i].error, err);
+		catalogue_free(&c);
+	}
 }
 
 static void
@@ -510,6 +797,59 @@ a_request_round_trips_and_bad_ones_name_the_key(void **state)
 	assert_non_null(strstr(err, "id"));
 	assert_int_equal(casemsg_decode(huge, sizeof(huge), &back, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "flat CBOR map"));
+}
+
+static void
+a_json_request_reads_as_its_cbor_twin(void **state)
+{
+	static const char good[] =
+	    "{\"id\": 7, \"step\": \"attach\", \"note\": \"罚款\\n两千\","
+	    " \"fine\": 2000, \"lat\": 29.5, \"lon\": 119, \"file\": \"a.jpg\","
+	    " \"type\": \"image/jpeg\", \"data\": \"/9j/4AA=\"}";
+	static const struct {
+		const char *json, *error;
+	} bad[] = {
+		{ "[1]", "not a JSON object" },
+		{ "{\"id\": 1", "not JSON" },
+		{ "{\"id\": 1, \"id\": 2}", "not JSON" },
+		{ "{\"colour\": 1}", "unknown key 'colour'" },
+		{ "{\"id\": \"7\"}", "id: not an integer" },
+		{ "{\"id\": 1.5}", "id: not an integer" },
+		{ "{\"id\": 0}", "id: 0 is outside" },
+		{ "{\"lat\": 91}", "lat: 91 is outside" },
+		{ "{\"step\": \"a\\nb\"}", "step: not UTF-8 text on one line" },
+		{ "{\"note\": [\"x\"]}", "note: not a text string" },
+		{ "{\"data\": \"not base64!\"}", "data: not base64" },
+		{ "{\"data\": \"\"}", "data: not base64" },
+		{ "{\"data\": 5}", "data: not a base64 text string" },
+		{ NULL, NULL },
+	};
+	struct case_request r;
+	char err[200];
+	int i;
+
+	(void)state;
+	assert_int_equal(
+	    casemsg_decode_json((const uint8_t *)good, strlen(good), &r, err, sizeof(err)), 0);
+	assert_int_equal(r.id, 7);
+	assert_string_equal(r.step, "attach");
+	assert_string_equal(r.note, "罚款\n两千");
+	assert_int_equal(r.fine, 2000);
+	assert_true(r.lat == 29.5 && r.lon == 119.0);
+	assert_int_equal(r.data_len, 5);
+	assert_memory_equal(r.data, "\xff\xd8\xff\xe0\x00", 5);
+	assert_true(CASEMSG_HAS(&r, CASEMSG_DATA) && CASEMSG_HAS(&r, CASEMSG_TYPE) &&
+	            !CASEMSG_HAS(&r, CASEMSG_KIND));
+	casemsg_free(&r);
+	for (i = 0; bad[i].json != NULL; i++) {
+		err[0] = '\0';
+		if (casemsg_decode_json((const uint8_t *)bad[i].json, strlen(bad[i].json), &r, err,
+		        sizeof(err)) != -1 ||
+		    strstr(err, bad[i].error) == NULL)
+			fail_msg("row %d (%s): expected '%s', got '%s'", i, bad[i].json,
+			    bad[i].error, err);
+		assert_null(r.data);
+	}
 }
 
 static void
@@ -561,10 +901,14 @@ main(void)
 		cmocka_unit_test(a_case_goes_from_new_to_closed_step_by_step),
 		cmocka_unit_test(a_step_outside_the_scope_is_refused),
 		cmocka_unit_test(a_report_goes_to_its_villages_township),
+		cmocka_unit_test(a_point_lies_in_the_township_whose_boundary_holds_it),
+		cmocka_unit_test(a_report_with_coordinates_goes_where_they_lie),
+		cmocka_unit_test(deadlines_count_the_county_working_days),
 		cmocka_unit_test(a_case_past_its_deadline_is_overdue_and_escalated_once),
 		cmocka_unit_test(figures_count_per_township),
 		cmocka_unit_test(catalogue_errors_name_the_line),
 		cmocka_unit_test(a_request_round_trips_and_bad_ones_name_the_key),
+		cmocka_unit_test(a_json_request_reads_as_its_cbor_twin),
 		cmocka_unit_test(named_people_and_what_they_may_do),
 	};
 

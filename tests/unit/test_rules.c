@@ -345,11 +345,11 @@ static const struct postfill_case postfill_cases[] = {
 	{ "lost link interrupts without check-weigh rules", 8.0, 8.0, 0, 0, 0, LINK, "R24", 0,
 	    "interrupted",
 	    "R24 lost the scale or valve link for 1200 ms during the fill: valve commanded closed, "
-	    "fill interrupted at 8.00 kg net" },
+	    "fill interrupted at 8.000 kg net" },
 	{ "valve shut by its watchdog interrupts with its own cause", 6.0, 6.0, 1, 0, 0, SHUT,
 	    "R24", 0, "interrupted",
 	    "R24 the valve closed by itself during the fill (its watchdog: the gateway's heartbeat "
-	    "did not get through): fill interrupted at 6.00 kg net" },
+	    "did not get through): fill interrupted at 6.000 kg net" },
 	{ "stopped fill gets no rule", 5.0, 5.0, 1, 0, 0, STOP, "", 0, "interrupted", NULL },
 	{ "stopped fill still rising is an emergency, held", 15.5, 15.5, 1, 0, 1, STOP, "R23R20", 1,
 	    "emergency", NULL },
@@ -518,7 +518,7 @@ incident_sentences(void **state)
 	rules_recovered(1, 7.5, &v);
 	assert_int_equal(v.count, 1);
 	assert_string_equal(v.items[0].text,
-	    "R24 gateway stopped during the fill; interrupted, 7.50 kg net read at restart");
+	    "R24 gateway stopped during the fill; interrupted, 7.500 kg net read at restart");
 	assert_int_equal(v.items[0].severity, RULES_FLAG);
 	rules_recovered(0, 0, &v);
 	assert_string_equal(v.items[0].text,
@@ -526,7 +526,7 @@ incident_sentences(void **state)
 	rules_after_fill_rise(0.35, &v);
 	assert_int_equal(v.count, 1);
 	assert_string_equal(v.items[0].text,
-	    "R23 weight rose 0.35 kg with the valve commanded closed: stuck valve or bypass");
+	    "R23 weight rose 0.350 kg with the valve commanded closed: stuck valve or bypass");
 	assert_int_equal(v.items[0].severity, RULES_CRITICAL);
 	assert_true(v.alert);
 }

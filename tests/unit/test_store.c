@@ -258,6 +258,42 @@ opens_with_durable_settings(void **state)
 	store_close(db);
 }
 
+/* A database of several MiB read whole at open (quick_check) leaves at most
+ * the bound in the connection's cache once store_cache_kb has run, and
+ * later reads stay under it. */
+static void
+cache_bound_holds_after_a_whole_file_read(void **state)
+{
+	char path[128], err[256];
+	int used, high, n;
+	sqlite3 *db;
+
+	(void)state;
+	path_of(path, sizeof(path), "cache.db");
+	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(
+	    store_exec(db,
+	        "CREATE TABLE big (k INTEGER PRIMARY KEY, v TEXT);"
+	        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	        " WHERE i < 20000) INSERT INTO big SELECT i, printf('%0200d', i) FROM n",
+	        err, sizeof(err)),
+	    0);
+	store_close(db);
+	/* the open reads every page (quick_check): beyond 2 MiB of cache */
+	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
+	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &high, 0);
+	assert_true(used > 1024 * 1024);
+	assert_int_equal(store_cache_kb(db, 256, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(db, "PRAGMA cache_size", 0), -256);
+	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &high, 0);
+	assert_true(used <= 300 * 1024);
+	n = (int)store_query_int(db, "SELECT count(*) FROM big WHERE v LIKE '%7'", -1);
+	assert_int_equal(n, 2000);
+	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &used, &high, 0);
+	assert_true(used <= 300 * 1024);
+	store_close(db);
+}
+
 static void
 station_and_county_schemas_apply(void **state)
 {
@@ -391,6 +427,7 @@ main(void)
 		cmocka_unit_test(refuses_truncated_file),
 		cmocka_unit_test(refuses_file_that_is_not_sqlite),
 		cmocka_unit_test(opens_with_durable_settings),
+		cmocka_unit_test(cache_bound_holds_after_a_whole_file_read),
 		cmocka_unit_test(station_and_county_schemas_apply),
 		cmocka_unit_test(outbox_sequence_has_no_gap_after_rollback),
 		cmocka_unit_test(names_a_full_or_failing_disk),

@@ -592,9 +592,9 @@ static struct wire_record recs[2] = {
 	    { 2, "ZJ2020-000123", "abcd", "330***********1234", "T2", "household", "OP1",
 	        1795700000000, 1795700090000, 15.5, 14.9, 0.21, 14.69, 30.41, 14.91, "ok", curve4,
 	        4 },
-	    2, viols },
+	    2, viols, .has_life = 0 },
 	{ "S01", 8, "00000000-0000-4000-8000-000000000008", "event", 1795700000008, 0, { 0 }, 0,
-	    NULL },
+	    NULL, .has_life = 0 },
 };
 static struct wire_batch batch = { "S01", "T1", 2, recs };
 static struct wire_ack ack = { 123456789, 7, 3 };

@@ -1,11 +1,14 @@
 /*
- * casemsg: requests about cases, driven by one table (casemsg.h).
+ * casemsg: requests about cases, driven by one table (casemsg.h), read
+ * from CBOR or from JSON through the same checks (store_*).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cbor.h>
+#include <jansson.h>
+#include <openssl/evp.h>
 
 #include "casemsg.h"
 #include "util.h"
@@ -114,58 +117,199 @@ number_of(cbor_item_t *v, int real, double *out)
 	return -1;
 }
 
+/* Store a number (an integer when the field is one: real is 0) into r. */
 static int
-decode_field(const struct field_row *f, cbor_item_t *v, struct case_request *r, char *err,
-    size_t errlen)
+store_number(const struct field_row *f, double d, struct case_request *r, char *err, size_t errlen)
 {
 	char *at = (char *)r + f->offset;
-	double d;
-	size_t n;
 
-	switch (f->kind) {
-	case K_INT:
-		if (number_of(v, 0, &d) == -1)
-			return err_set(err, errlen, "%s: not an integer", f->key);
+	if (f->kind == K_INT) {
 		if (d < f->min || d > f->max)
 			return err_set(err, errlen, "%s: %.0f is outside %.0f..%.0f", f->key, d,
 			    f->min, f->max);
 		*(int64_t *)(void *)at = (int64_t)d;
 		return 0;
+	}
+	if (!isfinite(d) || d < f->min || d > f->max)
+		return err_set(err, errlen, "%s: %g is outside %g..%g", f->key, d, f->min, f->max);
+	*(double *)(void *)at = d;
+	return 0;
+}
+
+/* Store n bytes of text s into r, if they fit and are text of the kind. */
+static int
+store_text(const struct field_row *f, const char *s, size_t n, struct case_request *r, char *err,
+    size_t errlen)
+{
+	char *at = (char *)r + f->offset;
+
+	if (n >= f->size)
+		return err_set(err, errlen, "%s: longer than %zu bytes", f->key, f->size - 1);
+	if (!casemsg_text_ok(s, n, f->kind == K_LINES))
+		return err_set(err, errlen, "%s: not UTF-8 text%s", f->key,
+		    f->kind == K_LINES ? "" : " on one line");
+	memcpy(at, s, n);
+	at[n] = '\0';
+	return 0;
+}
+
+/* Check n bytes against the field's bounds; r->data is then allocated for
+ * them (the caller fills it). */
+static int
+store_bytes_size(const struct field_row *f, size_t n, struct case_request *r, char *err,
+    size_t errlen)
+{
+	if (n == 0 || n > (size_t)f->max)
+		return err_set(err, errlen, "%s: %zu bytes, expected 1..%.0f", f->key, n, f->max);
+	if ((r->data = malloc(n)) == NULL)
+		return err_set(err, errlen, "out of memory");
+	r->data_len = n;
+	return 0;
+}
+
+static int
+decode_field(const struct field_row *f, cbor_item_t *v, struct case_request *r, char *err,
+    size_t errlen)
+{
+	double d;
+	size_t n;
+
+	switch (f->kind) {
+	case K_INT:
 	case K_REAL:
-		if (number_of(v, 1, &d) == -1)
-			return err_set(err, errlen, "%s: not a number", f->key);
-		if (d < f->min || d > f->max)
-			return err_set(err, errlen, "%s: %g is outside %g..%g", f->key, d, f->min,
-			    f->max);
-		*(double *)(void *)at = d;
-		return 0;
+		if (number_of(v, f->kind == K_REAL, &d) == -1)
+			return err_set(err, errlen, "%s: not %s", f->key,
+			    f->kind == K_INT ? "an integer" : "a number");
+		return store_number(f, d, r, err, errlen);
 	case K_TEXT:
 	case K_LINES:
 		if (!cbor_isa_string(v) || !cbor_string_is_definite(v))
 			return err_set(err, errlen, "%s: not a text string", f->key);
-		n = cbor_string_length(v);
-		if (n >= f->size)
-			return err_set(err, errlen, "%s: longer than %zu bytes", f->key,
-			    f->size - 1);
-		if (!casemsg_text_ok((const char *)cbor_string_handle(v), n, f->kind == K_LINES))
-			return err_set(err, errlen, "%s: not UTF-8 text%s", f->key,
-			    f->kind == K_LINES ? "" : " on one line");
-		memcpy(at, cbor_string_handle(v), n);
-		at[n] = '\0';
-		return 0;
+		return store_text(f, (const char *)cbor_string_handle(v), cbor_string_length(v), r,
+		    err, errlen);
 	case K_BYTES:
 		if (!cbor_isa_bytestring(v) || !cbor_bytestring_is_definite(v))
 			return err_set(err, errlen, "%s: not a byte string", f->key);
 		n = cbor_bytestring_length(v);
-		if (n == 0 || n > (size_t)f->max)
-			return err_set(err, errlen, "%s: %zu bytes, expected 1..%.0f", f->key, n,
-			    f->max);
-		if ((r->data = malloc(n)) == NULL)
-			return err_set(err, errlen, "out of memory");
+		if (store_bytes_size(f, n, r, err, errlen) == -1)
+			return -1;
 		memcpy(r->data, cbor_bytestring_handle(v), n);
-		r->data_len = n;
 		return 0;
 	}
+	return -1;
+}
+
+/* The field whose key is the n bytes at key; -1 if none. */
+static int
+field_of(const char *key, size_t n)
+{
+	int f;
+
+	for (f = 0; f < CASEMSG_FIELD_COUNT; f++)
+		if (strlen(fields[f].key) == n && memcmp(fields[f].key, key, n) == 0)
+			return f;
+	return -1;
+}
+
+/* "unknown key 'KEY'", the key shown only when it is short printable text. */
+static int
+unknown_key(const char *key, size_t n, char *err, size_t errlen)
+{
+	n = n < 32 ? n : 32;
+	return err_set(err, errlen, "unknown key '%.*s'", (int)n,
+	    casemsg_text_ok(key, n, 0) ? key : "?");
+}
+
+/* A base64 text (RFC 4648, padded) into the field's bytes. */
+static int
+decode_base64(const struct field_row *f, const char *text, size_t n, struct case_request *r,
+    char *err, size_t errlen)
+{
+	EVP_ENCODE_CTX *ctx;
+	int out = 0, tail = 0, ok;
+	size_t most = n / 4 * 3;
+
+	/* the size bound before anything is allocated; then the exact size */
+	if (n == 0 || n % 4 != 0 || most > (size_t)f->max + 2 || n > INT32_MAX)
+		return err_set(err, errlen, "%s: not base64 of 1..%.0f bytes", f->key, f->max);
+	if ((r->data = malloc(most)) == NULL)
+		return err_set(err, errlen, "out of memory");
+	if ((ctx = EVP_ENCODE_CTX_new()) == NULL)
+		return err_set(err, errlen, "out of memory");
+	EVP_DecodeInit(ctx);
+	ok = EVP_DecodeUpdate(ctx, r->data, &out, (const unsigned char *)text, (int)n) != -1 &&
+	     EVP_DecodeFinal(ctx, r->data + out, &tail) == 1;
+	EVP_ENCODE_CTX_free(ctx);
+	r->data_len = (size_t)out + (size_t)tail;
+	if (!ok || r->data_len == 0 || r->data_len > (size_t)f->max)
+		return err_set(err, errlen, "%s: not base64 of 1..%.0f bytes", f->key, f->max);
+	return 0;
+}
+
+static int
+decode_json_field(const struct field_row *f, json_t *v, struct case_request *r, char *err,
+    size_t errlen)
+{
+	switch (f->kind) {
+	case K_INT:
+		if (!json_is_integer(v))
+			return err_set(err, errlen, "%s: not an integer", f->key);
+		return store_number(f, (double)json_integer_value(v), r, err, errlen);
+	case K_REAL:
+		if (!json_is_number(v))
+			return err_set(err, errlen, "%s: not a number", f->key);
+		return store_number(f, json_number_value(v), r, err, errlen);
+	case K_TEXT:
+	case K_LINES:
+		if (!json_is_string(v))
+			return err_set(err, errlen, "%s: not a text string", f->key);
+		return store_text(f, json_string_value(v), json_string_length(v), r, err, errlen);
+	case K_BYTES:
+		if (!json_is_string(v))
+			return err_set(err, errlen, "%s: not a base64 text string", f->key);
+		return decode_base64(f, json_string_value(v), json_string_length(v), r, err,
+		    errlen);
+	}
+	return -1;
+}
+
+int
+casemsg_decode_json(const uint8_t *buf, size_t len, struct case_request *r, char *err,
+    size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *key;
+	int f;
+
+	memset(r, 0, sizeof(*r));
+	if (len == 0 || len > CASEMSG_MAX_JSON)
+		return err_set(err, errlen, "request of %zu bytes (1..%u)", len, CASEMSG_MAX_JSON);
+	/* duplicate keys refused by jansson; a NUL inside a string too */
+	root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return err_set(err, errlen, "request is not JSON: %s (byte %d)", jerr.text,
+		    jerr.position);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return err_set(err, errlen, "request is not a JSON object");
+	}
+	json_object_foreach(root, key, v)
+	{
+		if ((f = field_of(key, strlen(key))) == -1) {
+			unknown_key(key, strlen(key), err, errlen);
+			goto fail;
+		}
+		if (decode_json_field(&fields[f], v, r, err, errlen) == -1)
+			goto fail;
+		casemsg_set(r, (enum casemsg_field)f);
+	}
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	casemsg_free(r);
+	memset(r, 0, sizeof(*r));
 	return -1;
 }
 
@@ -246,18 +390,10 @@ casemsg_decode(const uint8_t *buf, size_t len, struct case_request *r, char *err
 			err_set(err, errlen, "a key is not a text string");
 			goto fail;
 		}
-		for (f = 0; f < CASEMSG_FIELD_COUNT; f++)
-			if (strlen(fields[f].key) == cbor_string_length(k) &&
-			    memcmp(fields[f].key, cbor_string_handle(k), cbor_string_length(k)) ==
-			        0)
-				break;
-		if (f == CASEMSG_FIELD_COUNT) {
-			err_set(err, errlen, "unknown key '%.*s'",
-			    (int)(cbor_string_length(k) < 32 ? cbor_string_length(k) : 32),
-			    casemsg_text_ok((const char *)cbor_string_handle(k),
-			        cbor_string_length(k) < 32 ? cbor_string_length(k) : 32, 0)
-			        ? (const char *)cbor_string_handle(k)
-			        : "?");
+		f = field_of((const char *)cbor_string_handle(k), cbor_string_length(k));
+		if (f == -1) {
+			unknown_key((const char *)cbor_string_handle(k), cbor_string_length(k), err,
+			    errlen);
 			goto fail;
 		}
 		if (CASEMSG_HAS(r, f)) {

@@ -1,8 +1,10 @@
 /*
  * casemsg: the requests about cases (a step, a grid worker's report, a
- * reassignment), as one CBOR map of text keys, described once in a table
- * (casemsg.c: key, type, where in struct case_request, bounds) from which
- * both directions are driven: gaswatch encodes, gascounty decodes.  Answers
+ * reassignment), as one CBOR map of text keys, or on request one JSON
+ * object with the same keys (evidence bytes as base64 text), described
+ * once in a table (casemsg.c: key, type, where in struct case_request,
+ * bounds) from which every direction is driven: gaswatch encodes, gascounty
+ * decodes either.  Answers
  * about cases are built by cases.h; both go to JSON by the county's generic
  * rendering.
  *
@@ -20,6 +22,7 @@
 
 #define CASEMSG_MAX_PAYLOAD (4u << 20) /* a request with its evidence */
 #define CASEMSG_MAX_EVIDENCE (4000u * 1024u)
+#define CASEMSG_MAX_JSON (6u << 20) /* the same as JSON: base64 is 4/3 of the bytes */
 #define CASEMSG_NOTE 4096 /* bytes of UTF-8, including the NUL: ~1,300 Chinese characters */
 #define CASEMSG_WORD 24
 #define CASEMSG_NAME 128
@@ -75,6 +78,15 @@ struct case_request {
  * zeroed with nothing to free.
  */
 int casemsg_decode(const uint8_t *buf, size_t len, struct case_request *r, char *err,
+    size_t errlen);
+
+/*
+ * The same from a JSON object: the keys and bounds of the table, integers
+ * for integers, numbers for lat and lon, strings for text, and the
+ * evidence ("data") as base64 text (RFC 4648).  A duplicate key, an
+ * unknown key or a value of another type is refused, naming the key.
+ */
+int casemsg_decode_json(const uint8_t *buf, size_t len, struct case_request *r, char *err,
     size_t errlen);
 
 /* Encode the fields r marks present; *out malloc'd, caller frees.

@@ -22,7 +22,8 @@
 #include "util.h"
 
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
-#define META_SEEN "cases_alerts_seen" /* the last alert id turned into a case or skipped */
+#define META_SEEN "cases_alerts_seen"      /* the last alert id turned into a case or skipped */
+#define META_DUE_FILLED "cases_due_filled" /* 1: cases from before 007 have deadlines */
 #define ALERTS_PER_CALL 1000
 #define REPORT_REPEAT_MS (10 * 60 * 1000)
 
@@ -102,36 +103,28 @@ prepare(struct county_db *c, sqlite3_stmt **st, char *err, size_t errlen, const 
 	return 0;
 }
 
-/* The deadlines, as named parameters any statement may use. */
+/* :now, for any statement that judges deadlines. */
 static void
-bind_deadlines(sqlite3_stmt *st, const struct county_config *cf, int64_t now)
+bind_now(sqlite3_stmt *st, int64_t now)
 {
-	static const char *const names[] = { ":aa", ":ao", ":ac", ":ca", ":co", ":cc", ":now" };
-	int64_t v[] = { cf->case_alert_accept_min, cf->case_alert_onsite_min,
-		cf->case_alert_close_min, cf->case_critical_accept_min,
-		cf->case_critical_onsite_min, cf->case_critical_close_min, 0 };
-	size_t i;
 	int at;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((at = sqlite3_bind_parameter_index(st, names[i])) > 0)
-			sqlite3_bind_int64(st, at,
-			    i + 1 == sizeof(names) / sizeof(names[0]) ? now : v[i] * 60000);
+	if ((at = sqlite3_bind_parameter_index(st, ":now")) > 0)
+		sqlite3_bind_int64(st, at, now);
 }
 
-/* The deadline of a case's current stage (:aa... bound by bind_deadlines). */
+/* The deadline of a case's current stage: fixed when it opened (007). */
 #define DUE_SQL                                                                                    \
-	"(CASE WHEN state IN ('closed', 'dismissed') THEN 0 ELSE opened_ms + CASE state"           \
-	" WHEN 'new' THEN (CASE severity WHEN 'critical' THEN :ca ELSE :aa END)"                   \
-	" WHEN 'accepted' THEN (CASE severity WHEN 'critical' THEN :co ELSE :ao END)"              \
-	" ELSE (CASE severity WHEN 'critical' THEN :cc ELSE :ac END) END END)"
+	"(CASE state WHEN 'new' THEN accept_due_ms WHEN 'accepted' THEN onsite_due_ms"             \
+	" WHEN 'closed' THEN 0 WHEN 'dismissed' THEN 0 ELSE close_due_ms END)"
 #define OPEN_SQL "state NOT IN ('closed', 'dismissed')"
 #define CASE_COLUMNS                                                                               \
 	"id, township, severity, kind, state, title, station, cylinder, buyer_masked, officer,"    \
 	" reporter, village, place, CASE WHEN lat IS NULL THEN NULL ELSE printf('%.6f', lat)"      \
 	" END AS lat, CASE WHEN lon IS NULL THEN NULL ELSE printf('%.6f', lon) END AS lon,"        \
 	" code, outcome, power, fine_yuan, alerts, opened_ms, accepted_ms, onsite_ms,"             \
-	" decided_ms, closed_ms, escalated_ms, updated_ms, " DUE_SQL " AS due_ms,"                 \
+	" decided_ms, closed_ms, escalated_ms, updated_ms, accept_due_ms, onsite_due_ms,"          \
+	" close_due_ms, routed_by, " DUE_SQL " AS due_ms,"                                         \
 	" (" OPEN_SQL " AND :now > " DUE_SQL ") AS overdue,"                                       \
 	" CASE WHEN " OPEN_SQL " AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"          \
 	" ELSE 0 END AS overdue_s"
@@ -535,33 +528,95 @@ rollback:
 	return res;
 }
 
+/*
+ * Where a report goes: with coordinates and a township map, the township
+ * whose boundary holds them, whatever village the report names (a phone's
+ * position is measured, a village is typed); else the village's township
+ * by the village list.  *by says which; *note, when the village named is
+ * listed under another township, says so for the case's timeline.
+ */
+static enum cases_result
+route_report(const struct catalogue *cat, const struct case_request *rq, const char **township,
+    const char **by, char *note, size_t notelen, char *err, size_t errlen)
+{
+	const struct geo_township *t;
+	const char *listed;
+	int coords = CASEMSG_HAS(rq, CASEMSG_LAT), village = rq->village[0] != '\0';
+
+	note[0] = '\0';
+	if (coords && cat->map.township_count > 0) {
+		if ((t = geo_township_at(&cat->map, rq->lat, rq->lon)) == NULL) {
+			err_set(err, errlen,
+			    "the place %.6f, %.6f lies in no township of the county's map: check "
+			    "the device's position, or report without coordinates by village",
+			    rq->lat, rq->lon);
+			return CASES_REFUSED;
+		}
+		*township = t->code;
+		*by = "map";
+		listed = village ? catalogue_township_of(cat, rq->village) : NULL;
+		if (listed != NULL && strcmp(listed, t->code) != 0)
+			snprintf(note, notelen,
+			    "routed to %s by its coordinates %.6f, %.6f; the village named, %s, is "
+			    "listed under %s",
+			    t->code, rq->lat, rq->lon, rq->village, listed);
+		return CASES_DONE;
+	}
+	if (!village) {
+		err_set(err, errlen, "a report needs its village%s",
+		    coords ? " (the county has no township map to place coordinates)" : "");
+		return CASES_REFUSED;
+	}
+	if ((*township = catalogue_township_of(cat, rq->village)) == NULL) {
+		err_set(err, errlen, "village '%s' is not in the county's village list",
+		    rq->village);
+		return CASES_REFUSED;
+	}
+	*by = "village";
+	return CASES_DONE;
+}
+
 enum cases_result
 cases_report(struct county_db *c, const struct catalogue *cat, const char *identity,
     const struct case_request *rq, int64_t now, int64_t *case_id, char *err, size_t errlen)
 {
-	const char *township;
+	const char *township = NULL, *by = NULL;
+	const struct catalogue_kind *kind;
 	enum cases_result res = CASES_ERROR;
 	sqlite3_stmt *st = NULL;
-	char title[CASEMSG_NAME * 2 + 8];
-	int64_t step_id = 0;
+	char title[CASEMSG_NAME * 2 + 8], route_note[CASEMSG_NAME * 2 + 128];
+	int64_t step_id = 0, due[CATALOGUE_STAGES];
 
 	*case_id = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_KIND) || rq->kind[0] == '\0' ||
-	    !CASEMSG_HAS(rq, CASEMSG_VILLAGE) || rq->village[0] == '\0' ||
 	    !CASEMSG_HAS(rq, CASEMSG_NOTE_F) || rq->note[strspn(rq->note, " \t\r\n")] == '\0') {
-		err_set(err, errlen, "a report needs kind, village and note (what was found)");
+		err_set(err, errlen, "a report needs kind, note (what was found) and its village");
 		return CASES_REFUSED;
 	}
 	if (CASEMSG_HAS(rq, CASEMSG_LAT) != CASEMSG_HAS(rq, CASEMSG_LON)) {
 		err_set(err, errlen, "coordinates need both lat and lon");
 		return CASES_REFUSED;
 	}
-	if ((township = catalogue_township_of(cat, rq->village)) == NULL) {
-		err_set(err, errlen, "village '%s' is not in the county's village list",
-		    rq->village);
+	if ((kind = catalogue_kind(cat, rq->kind)) == NULL) {
+		if (cat->nkinds == 0)
+			err_set(err, errlen,
+			    "the county's catalogue lists no report kinds: reports are refused");
+		else
+			err_set(err, errlen,
+			    "kind '%s' is not a report kind of the county's catalogue (gaswatch "
+			    "catalogue lists them)",
+			    rq->kind);
 		return CASES_REFUSED;
 	}
-	snprintf(title, sizeof(title), "%s @ %s", rq->kind, rq->village);
+	if ((res = route_report(cat, rq, &township, &by, route_note, sizeof(route_note), err,
+	         errlen)) != CASES_DONE)
+		return res;
+	res = CASES_ERROR;
+	if (rq->village[0] != '\0')
+		snprintf(title, sizeof(title), "%s @ %s", kind->name, rq->village);
+	else
+		snprintf(title, sizeof(title), "%s @ %.5f, %.5f", kind->name, rq->lat, rq->lon);
+	catalogue_due(cat, c->config, kind->code, "alert", now, due);
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	/* the same report resent (libcoap, or a worker pressing twice) is one case */
@@ -569,7 +624,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	        "SELECT c.id FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.action = 'report'"
 	        " WHERE c.reporter = ? AND c.kind = ? AND c.village = ? AND s.note = ?"
 	        " AND c.opened_ms > ? ORDER BY c.id DESC LIMIT 1",
-	        "tttti", identity, rq->kind, rq->village, rq->note, now - REPORT_REPEAT_MS) == -1)
+	        "tttti", identity, kind->code, rq->village, rq->note, now - REPORT_REPEAT_MS) == -1)
 		goto rollback;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*case_id = sqlite3_column_int64(st, 0);
@@ -578,26 +633,25 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 		return CASES_DONE;
 	}
 	sqlite3_finalize(st);
-	if (CASEMSG_HAS(rq, CASEMSG_LAT)) {
-		if (run(c, err, errlen,
-		        "INSERT INTO cases (township, severity, kind, title, reporter, village, place,"
-		        " lat, lon, code, cylinder, opened_ms, last_alert_ms, updated_ms)"
-		        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		        "ttttttddttiii", township, rq->kind, title, identity, rq->village,
-		        rq->place, rq->lat, rq->lon, rq->code, rq->code, now, now, now) == -1)
-			goto rollback;
-	} else if (
-	    run(c, err, errlen,
+	if (run(c, err, errlen,
 	        "INSERT INTO cases (township, severity, kind, title, reporter, village, place,"
-	        " code, cylinder, opened_ms, last_alert_ms, updated_ms)"
-	        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	        "ttttttttiii", township, rq->kind, title, identity, rq->village, rq->place,
-	        rq->code, rq->code, now, now, now) == -1) {
+	        " code, cylinder, opened_ms, last_alert_ms, updated_ms, accept_due_ms,"
+	        " onsite_due_ms, close_due_ms, routed_by)"
+	        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "ttttttttiiiiiit", township, kind->code, title, identity, rq->village, rq->place,
+	        rq->code, rq->code, now, now, now, due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE],
+	        due[CATALOGUE_CLOSE], by) == -1)
 		goto rollback;
-	}
 	*case_id = sqlite3_last_insert_rowid(c->db);
+	if (CASEMSG_HAS(rq, CASEMSG_LAT) &&
+	    run(c, err, errlen, "UPDATE cases SET lat = ?, lon = ? WHERE id = ?", "ddi", rq->lat,
+	        rq->lon, *case_id) == -1)
+		goto rollback;
 	if (step_row(c, *case_id, now, identity, "report", rq->note, "new", &step_id, err,
 	        errlen) == -1)
+		goto rollback;
+	if (route_note[0] != '\0' && step_row(c, *case_id, now, "county", "route", route_note,
+	                                 "new", NULL, err, errlen) == -1)
 		goto rollback;
 	if ((res = store_evidence(c, rq, *case_id, step_id, err, errlen)) != CASES_DONE)
 		goto rollback;
@@ -682,17 +736,18 @@ meta_int(struct county_db *c, const char *key)
 /* One alert (the current row of a: id, rule, severity, township, station,
  * cylinder, buyer_masked, text, at_ms) into a case. */
 static int
-alert_to_case(struct county_db *c, sqlite3_stmt *a, int64_t now, struct cases_news *news, char *err,
-    size_t errlen)
+alert_to_case(struct county_db *c, const struct catalogue *cat, sqlite3_stmt *a, int64_t now,
+    struct cases_news *news, char *err, size_t errlen)
 {
 	const char *rule = TEXT(a, 1), *severity = TEXT(a, 2), *township = TEXT(a, 3);
 	const char *station = TEXT(a, 4), *cylinder = TEXT(a, 5), *masked = TEXT(a, 6);
 	const char *text = TEXT(a, 7);
 	int64_t alert = sqlite3_column_int64(a, 0), at = sqlite3_column_int64(a, 8), id = 0;
-	int64_t window = (int64_t)c->config->case_join_min * 60000;
+	int64_t window = (int64_t)c->config->case_join_min * 60000, opened = 0;
+	int64_t due[CATALOGUE_STAGES];
 	sqlite3_stmt *st = NULL;
 	char key[WIRE_ID + 16];
-	int critical = strcmp(severity, "critical") == 0;
+	int critical = strcmp(severity, "critical") == 0, was_critical = 0;
 
 	if (!critical && strcmp(severity, "alert") != 0)
 		return 0; /* info: recorded and counted with the alerts, no case */
@@ -704,13 +759,27 @@ alert_to_case(struct county_db *c, sqlite3_stmt *a, int64_t now, struct cases_ne
 		snprintf(key, sizeof(key), "station:%s", station);
 	if (window > 0) {
 		if (prepare(c, &st, err, errlen,
-		        "SELECT id FROM cases WHERE township = ? AND kind = ? AND join_key = ? AND " OPEN_SQL
+		        "SELECT id, opened_ms, severity = 'critical' FROM cases WHERE township = ?"
+		        " AND kind = ? AND join_key = ? AND " OPEN_SQL
 		        " AND last_alert_ms >= ? AND reporter = '' ORDER BY id DESC LIMIT 1",
 		        "ttti", township, rule, key, at - window) == -1)
 			return -1;
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_step(st) == SQLITE_ROW) {
 			id = sqlite3_column_int64(st, 0);
+			opened = sqlite3_column_int64(st, 1);
+			was_critical = sqlite3_column_int(st, 2);
+		}
 		sqlite3_finalize(st);
+	}
+	if (id != 0 && critical && !was_critical) {
+		/* made critical: the critical deadlines, from its opening */
+		catalogue_due(cat, c->config, rule, "critical", opened, due);
+		if (run(c, err, errlen,
+		        "UPDATE cases SET accept_due_ms = ?, onsite_due_ms = ?, close_due_ms = ?"
+		        " WHERE id = ?",
+		        "iiii", due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE], due[CATALOGUE_CLOSE],
+		        id) == -1)
+			return -1;
 	}
 	if (id != 0) {
 		if (run(c, err, errlen,
@@ -725,12 +794,15 @@ alert_to_case(struct county_db *c, sqlite3_stmt *a, int64_t now, struct cases_ne
 			return -1;
 		news->joined++;
 	} else {
+		catalogue_due(cat, c->config, rule, severity, now, due);
 		if (run(c, err, errlen,
 		        "INSERT INTO cases (township, severity, kind, join_key, station, cylinder,"
-		        " buyer_masked, title, alerts, opened_ms, last_alert_ms, updated_ms)"
-		        " VALUES (?,?,?,?,?,?,?,?,1,?,?,?)",
-		        "ttttttttiii", township, severity, rule, key, station, cylinder, masked,
-		        text, now, at, now) == -1)
+		        " buyer_masked, title, alerts, opened_ms, last_alert_ms, updated_ms,"
+		        " accept_due_ms, onsite_due_ms, close_due_ms)"
+		        " VALUES (?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)",
+		        "ttttttttiiiiii", township, severity, rule, key, station, cylinder, masked,
+		        text, now, at, now, due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE],
+		        due[CATALOGUE_CLOSE]) == -1)
 			return -1;
 		id = sqlite3_last_insert_rowid(c->db);
 		if (step_row(c, id, now, "county", "open", text, "new", NULL, err, errlen) == -1)
@@ -746,15 +818,47 @@ alert_to_case(struct county_db *c, sqlite3_stmt *a, int64_t now, struct cases_ne
 	    alert, id);
 }
 
+/*
+ * Cases opened before their deadlines were stored (migration 007) get them
+ * once, from the case_*_min settings as they stood then.
+ */
+static int
+fill_old_deadlines(struct county_db *c, char *err, size_t errlen)
+{
+	const struct county_config *cf = c->config;
+
+	if (meta_int(c, META_DUE_FILLED) != 0)
+		return 0;
+	if (store_begin(c->db, err, errlen) == -1)
+		return -1;
+	if (run(c, err, errlen,
+	        "UPDATE cases SET"
+	        " accept_due_ms = opened_ms + 60000 * CASE severity WHEN 'critical' THEN ? ELSE ? END,"
+	        " onsite_due_ms = opened_ms + 60000 * CASE severity WHEN 'critical' THEN ? ELSE ? END,"
+	        " close_due_ms = opened_ms + 60000 * CASE severity WHEN 'critical' THEN ? ELSE ? END"
+	        " WHERE accept_due_ms = 0",
+	        "iiiiii", (int64_t)cf->case_critical_accept_min, (int64_t)cf->case_alert_accept_min,
+	        (int64_t)cf->case_critical_onsite_min, (int64_t)cf->case_alert_onsite_min,
+	        (int64_t)cf->case_critical_close_min, (int64_t)cf->case_alert_close_min) == -1 ||
+	    run(c, err, errlen, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, 1)", "t",
+	        META_DUE_FILLED) == -1) {
+		store_rollback(c->db);
+		return -1;
+	}
+	return store_commit(c->db, err, errlen);
+}
+
 int
-cases_from_alerts(struct county_db *c, int64_t now, struct cases_news *news, char *err,
-    size_t errlen)
+cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t now,
+    struct cases_news *news, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t seen, last;
 	int rc, n;
 
 	memset(news, 0, sizeof(*news));
+	if (fill_old_deadlines(c, err, errlen) == -1)
+		return -1;
 	do {
 		if (store_begin(c->db, err, errlen) == -1)
 			return -1;
@@ -766,7 +870,7 @@ cases_from_alerts(struct county_db *c, int64_t now, struct cases_news *news, cha
 			goto rollback;
 		n = 0;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (alert_to_case(c, st, now, news, err, errlen) == -1)
+			if (alert_to_case(c, cat, st, now, news, err, errlen) == -1)
 				goto rollback;
 			last = sqlite3_column_int64(st, 0);
 			n++;
@@ -794,7 +898,7 @@ rollback:
 
 /* ---- deadlines ------------------------------------------------------------------- */
 
-/* Run one statement that uses the deadlines (bind_deadlines). */
+/* Run one statement that judges deadlines (bind_now). */
 static int
 run_timed(struct county_db *c, const char *sql, int64_t now, char *err, size_t errlen)
 {
@@ -803,7 +907,7 @@ run_timed(struct county_db *c, const char *sql, int64_t now, char *err, size_t e
 
 	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
 		return -1;
-	bind_deadlines(st, c->config, now);
+	bind_now(st, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "escalate");
@@ -897,7 +1001,7 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 	*out = NULL;
 	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
 		return -1;
-	bind_deadlines(st, c->config, now);
+	bind_now(st, now);
 	bind_scope(st, scope, identity);
 	list = rows_array(c, st, max, err, errlen);
 	sqlite3_finalize(st);
@@ -943,7 +1047,7 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if (store_prepare(c->db, parts[i][1], &st, err, errlen) == -1)
 			goto fail;
-		bind_deadlines(st, c->config, now);
+		bind_now(st, now);
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
 		if (i == 0) {
 			part = sqlite3_step(st) == SQLITE_ROW ? row_map(st) : NULL;
@@ -1096,7 +1200,7 @@ cases_figures(struct county_db *c, const struct access_scope *scope, int64_t fro
 				cbor_decref(&t);
 				goto fail;
 			}
-			bind_deadlines(st, c->config, now);
+			bind_now(st, now);
 			sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":t"), town, -1,
 			    SQLITE_TRANSIENT);
 			sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":f"), from);

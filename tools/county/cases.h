@@ -18,8 +18,9 @@
  * never between.  Evidence is stored once per SHA-256 of its content, in
  * its own table, never inline in the alert table.
  *
- * Deadlines (configuration, per severity) run from the opening: accept,
- * on site, close.  A case past the deadline of its stage is overdue;
+ * Deadlines (catalogue.h: per kind and severity, in minutes or working
+ * days of the county's calendar) are fixed when a case opens: accept, on
+ * site, close.  A case past the deadline of its stage is overdue;
  * cases_escalate records the first time each one is (a step "escalate" by
  * "county"), and the overdue list shows township and time past the deadline.
  *
@@ -62,12 +63,13 @@ struct cases_news {
 /*
  * Turn every alert not yet seen into a case or a join (alerts are read in
  * id order from where the last call stopped, kept in the meta table), in
- * one transaction per call.  Call after each ingest and each sweep: an
+ * one transaction per call.  A new case's deadlines come from cat
+ * (catalogue_due; NULL: the case_*_min settings).  Call after each ingest and each sweep: an
  * alert committed by a run that crashed before this is picked up by the
  * next call, never lost and never counted twice.
  */
-int cases_from_alerts(struct county_db *c, int64_t now_ms, struct cases_news *news, char *err,
-    size_t errlen);
+int cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t now_ms,
+    struct cases_news *news, char *err, size_t errlen);
 
 /*
  * One step of case rq->id (rq->step: accept, onsite, decide, close,
@@ -83,12 +85,16 @@ enum cases_result cases_step(struct county_db *c, const struct catalogue *cat,
     int64_t now_ms, char *err, size_t errlen);
 
 /*
- * A grid worker's report: rq->kind, rq->village (routed to its township by
- * the village list) and rq->note (what was found) are needed; place, lat
- * and lon, code and one evidence file are optional.  Opens a case of the
- * village's township reported by identity; *case_id gets it.  A repeated
- * report (same reporter, kind, village and note within ten minutes) is
- * the same case.
+ * A grid worker's report: rq->kind (a report kind of cat, by code or
+ * name) and rq->note (what was found) are needed, and where: with lat and
+ * lon and a township map in cat, the report goes to the township whose
+ * boundary holds them, even when its village is listed under another (the
+ * timeline then says so in a step "route"), and a point in no township is
+ * refused; otherwise rq->village is needed and goes to its township by
+ * the village list.  place, code and one evidence file are optional.
+ * Opens a case reported by identity (routed_by "map" or "village") with
+ * the deadlines of its kind; *case_id gets it.  A repeated report (same
+ * reporter, kind, village and note within ten minutes) is the same case.
  */
 enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
     const char *identity, const struct case_request *rq, int64_t now_ms, int64_t *case_id,

@@ -1,6 +1,7 @@
 /*
- * catalogue: the county's outcomes, penalty powers and villages, from CSV
- * (catalogue.h says the format).  The files come from the county's own
+ * catalogue: the county's outcomes, penalty powers, report kinds,
+ * villages, deadlines and calendar, from CSV, and its township boundaries
+ * from GeoJSON (geo.h) (catalogue.h says the formats).  The files come from the county's own
  * staff: every field is still measured before it is copied, and every
  * problem names FILE:LINE so that an edit can be fixed where it went wrong.
  */
@@ -13,6 +14,7 @@
 
 #include "catalogue.h"
 #include "csv.h"
+#include "timetext.h"
 #include "util.h"
 
 /* Copy field i of row into dst (size bytes): -1 if too long or holding NUL
@@ -145,6 +147,21 @@ grow(void *array, size_t count, size_t size)
 	return realloc(array, (count == 0 ? 8 : count * 2) * size);
 }
 
+/* Fields 1 and 2 of an item: its code and its (Chinese) name. */
+static int
+code_and_name(const char *name, const struct csv_row *row, char code[CATALOGUE_CODE],
+    char item_name[CATALOGUE_NAME], char *err, size_t errlen)
+{
+	if (field(row, 1, code, CATALOGUE_CODE) == -1 || !code_ok(code))
+		return err_set(err, errlen,
+		    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
+		    row->line, CATALOGUE_CODE - 1);
+	if (field(row, 2, item_name, CATALOGUE_NAME) == -1 || item_name[0] == '\0')
+		return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes", name,
+		    row->line, CATALOGUE_NAME - 1);
+	return 0;
+}
+
 static int
 catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat, char *err,
     size_t errlen)
@@ -156,7 +173,7 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		return err_set(err, errlen,
 		    "%s:%lu: %d fields, expected 5 (kind,code,name,basis,applies)", name, line,
 		    row->nfields);
-	if (cat->noutcomes + cat->npowers >= CATALOGUE_MAX_ITEMS)
+	if (cat->noutcomes + cat->npowers + cat->nkinds >= CATALOGUE_MAX_ITEMS)
 		return err_set(err, errlen, "%s:%lu: more than %d items", name, line,
 		    CATALOGUE_MAX_ITEMS);
 	if (field(row, 0, kind, sizeof(kind)) == -1 ||
@@ -172,13 +189,8 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		cat->outcomes = grown;
 		o = &cat->outcomes[cat->noutcomes];
 		memset(o, 0, sizeof(*o));
-		if (field(row, 1, o->code, sizeof(o->code)) == -1 || !code_ok(o->code))
-			return err_set(err, errlen,
-			    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
-			    line, CATALOGUE_CODE - 1);
-		if (field(row, 2, o->name, sizeof(o->name)) == -1 || o->name[0] == '\0')
-			return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes",
-			    name, line, CATALOGUE_NAME - 1);
+		if (code_and_name(name, row, o->code, o->name, err, errlen) == -1)
+			return -1;
 		if (strcmp(applies, "amount") == 0)
 			o->amount = 1;
 		else if (applies[0] != '\0')
@@ -199,13 +211,8 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		cat->powers = grown;
 		pw = &cat->powers[cat->npowers];
 		memset(pw, 0, sizeof(*pw));
-		if (field(row, 1, pw->code, sizeof(pw->code)) == -1 || !code_ok(pw->code))
-			return err_set(err, errlen,
-			    "%s:%lu: code must be 1 to %d letters, digits, '_', '.' or '-'", name,
-			    line, CATALOGUE_CODE - 1);
-		if (field(row, 2, pw->name, sizeof(pw->name)) == -1 || pw->name[0] == '\0')
-			return err_set(err, errlen, "%s:%lu: name empty or longer than %d bytes",
-			    name, line, CATALOGUE_NAME - 1);
+		if (code_and_name(name, row, pw->code, pw->name, err, errlen) == -1)
+			return -1;
 		if (field(row, 3, pw->basis, sizeof(pw->basis)) == -1 || pw->basis[0] == '\0')
 			return err_set(err, errlen,
 			    "%s:%lu: a power needs its legal basis (at most %d bytes)", name, line,
@@ -231,8 +238,27 @@ catalogue_row(const char *name, const struct csv_row *row, struct catalogue *cat
 		cat->npowers++;
 		return 0;
 	}
-	return err_set(err, errlen, "%s:%lu: kind must be outcome or power, not '%s'", name, line,
-	    kind);
+	if (strcmp(kind, "report") == 0) {
+		struct catalogue_kind *k, *grown;
+
+		if ((grown = grow(cat->kinds, cat->nkinds, sizeof(*k))) == NULL)
+			return err_set(err, errlen, "out of memory");
+		cat->kinds = grown;
+		k = &cat->kinds[cat->nkinds];
+		memset(k, 0, sizeof(*k));
+		if (code_and_name(name, row, k->code, k->name, err, errlen) == -1)
+			return -1;
+		if (applies[0] != '\0')
+			return err_set(err, errlen, "%s:%lu: a report kind's applies is empty",
+			    name, line);
+		if (catalogue_kind(cat, k->code) != NULL || catalogue_kind(cat, k->name) != NULL)
+			return err_set(err, errlen, "%s:%lu: report kind %s twice", name, line,
+			    k->code);
+		cat->nkinds++;
+		return 0;
+	}
+	return err_set(err, errlen, "%s:%lu: kind must be outcome, power or report, not '%s'", name,
+	    line, kind);
 }
 
 static int
@@ -264,6 +290,134 @@ village_row(const char *name, const struct csv_row *row, struct catalogue *cat, 
 	return 0;
 }
 
+/* A span: N then m, h, d or wd (1 <= N, at most a year).  0 or -1. */
+static int
+span_parse(const char *text, struct catalogue_span *out)
+{
+	static const struct {
+		const char *unit;
+		int minutes, workdays, max;
+	} units[] = { { "m", 1, 0, 525600 }, { "h", 60, 0, 8760 }, { "d", 1440, 0, 365 },
+		{ "wd", 1, 1, 250 } };
+	char *end;
+	long n;
+	size_t i;
+
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtol(text, &end, 10);
+	for (i = 0; errno == 0 && i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0 && n >= 1 && n <= units[i].max) {
+			out->amount = (int)n * units[i].minutes;
+			out->workdays = units[i].workdays;
+			return 0;
+		}
+	return -1;
+}
+
+static const struct catalogue_deadline *
+deadline_row(const struct catalogue *cat, const char *kind, const char *severity)
+{
+	size_t i;
+
+	for (i = 0; i < cat->ndeadlines; i++)
+		if (strcmp(cat->deadlines[i].kind, kind) == 0 &&
+		    strcmp(cat->deadlines[i].severity, severity) == 0)
+			return &cat->deadlines[i];
+	return NULL;
+}
+
+static int
+deadlines_row(const char *name, const struct csv_row *row, struct catalogue *cat, char *err,
+    size_t errlen)
+{
+	static const char *const stages[CATALOGUE_STAGES] = { "accept", "onsite", "close" };
+	struct catalogue_deadline *d, *grown;
+	char text[16];
+	int i;
+
+	if (row->nfields != 5)
+		return err_set(err, errlen,
+		    "%s:%lu: %d fields, expected 5 (kind,severity,accept,onsite,close)", name,
+		    row->line, row->nfields);
+	if (cat->ndeadlines >= CATALOGUE_MAX_ITEMS)
+		return err_set(err, errlen, "%s:%lu: more than %d rows", name, row->line,
+		    CATALOGUE_MAX_ITEMS);
+	if ((grown = grow(cat->deadlines, cat->ndeadlines, sizeof(*d))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	cat->deadlines = grown;
+	d = &cat->deadlines[cat->ndeadlines];
+	memset(d, 0, sizeof(*d));
+	if (field(row, 0, d->kind, sizeof(d->kind)) == -1 ||
+	    (strcmp(d->kind, "*") != 0 && !code_ok(d->kind)))
+		return err_set(err, errlen,
+		    "%s:%lu: kind is * or a rule or report kind code (R20, C01, stacked)", name,
+		    row->line);
+	if (field(row, 1, d->severity, sizeof(d->severity)) == -1 ||
+	    (strcmp(d->severity, "alert") != 0 && strcmp(d->severity, "critical") != 0 &&
+	        strcmp(d->severity, "*") != 0))
+		return err_set(err, errlen, "%s:%lu: severity is alert, critical or *", name,
+		    row->line);
+	for (i = 0; i < CATALOGUE_STAGES; i++)
+		if (field(row, 2 + i, text, sizeof(text)) == -1 ||
+		    span_parse(text, &d->spans[i]) == -1)
+			return err_set(err, errlen,
+			    "%s:%lu: %s is N then m, h, d or wd (working days), as 30m, 2h, "
+			    "1wd; at most a year",
+			    name, row->line, stages[i]);
+	if (deadline_row(cat, d->kind, d->severity) != NULL)
+		return err_set(err, errlen, "%s:%lu: %s,%s twice", name, row->line, d->kind,
+		    d->severity);
+	cat->ndeadlines++;
+	return 0;
+}
+
+static int
+calendar_row(const char *name, const struct csv_row *row, struct catalogue *cat, char *err,
+    size_t errlen)
+{
+	struct catalogue_day *grown, *d;
+	char date[16], day[16], label[CATALOGUE_NAME];
+	size_t i;
+
+	if (row->nfields != 3)
+		return err_set(err, errlen, "%s:%lu: %d fields, expected 3 (date,day,name)", name,
+		    row->line, row->nfields);
+	if (cat->ndays >= 20000)
+		return err_set(err, errlen, "%s:%lu: too many days", name, row->line);
+	if ((grown = grow(cat->days, cat->ndays, sizeof(*d))) == NULL)
+		return err_set(err, errlen, "out of memory");
+	cat->days = grown;
+	d = &cat->days[cat->ndays];
+	memset(d, 0, sizeof(*d));
+	if (field(row, 0, date, sizeof(date)) == -1 || strlen(date) != 10 ||
+	    date_parse(date, &d->day) == -1)
+		return err_set(err, errlen, "%s:%lu: date must be YYYY-MM-DD", name, row->line);
+	if (field(row, 1, day, sizeof(day)) == -1 ||
+	    (strcmp(day, "holiday") != 0 && strcmp(day, "workday") != 0))
+		return err_set(err, errlen,
+		    "%s:%lu: day is holiday (a day off) or workday (a make-up working day)", name,
+		    row->line);
+	if (field(row, 2, label, sizeof(label)) == -1)
+		return err_set(err, errlen, "%s:%lu: name longer than %d bytes", name, row->line,
+		    CATALOGUE_NAME - 1);
+	d->workday = strcmp(day, "workday") == 0;
+	for (i = 0; i < cat->ndays; i++)
+		if (cat->days[i].day == d->day)
+			return err_set(err, errlen, "%s:%lu: %s twice", name, row->line, date);
+	cat->ndays++;
+	return 0;
+}
+
+static int
+day_order(const void *a, const void *b)
+{
+	const struct catalogue_day *x = a, *y = b;
+
+	return (x->day > y->day) - (x->day < y->day);
+}
+
 void
 catalogue_free(struct catalogue *cat)
 {
@@ -272,6 +426,10 @@ catalogue_free(struct catalogue *cat)
 	free(cat->outcomes);
 	free(cat->powers);
 	free(cat->villages);
+	free(cat->kinds);
+	free(cat->deadlines);
+	free(cat->days);
+	geo_free(&cat->map);
 	memset(cat, 0, sizeof(*cat));
 }
 
@@ -296,6 +454,30 @@ catalogue_parse_villages(const char *name, const char *buf, size_t len, struct c
 		catalogue_free(cat);
 		return -1;
 	}
+	return 0;
+}
+
+int
+catalogue_parse_deadlines(const char *name, const char *buf, size_t len, struct catalogue *cat,
+    char *err, size_t errlen)
+{
+	if (read_rows(name, buf, len, "kind,severity,accept,onsite,close", deadlines_row, cat, err,
+	        errlen) == -1) {
+		catalogue_free(cat);
+		return -1;
+	}
+	return 0;
+}
+
+int
+catalogue_parse_calendar(const char *name, const char *buf, size_t len, struct catalogue *cat,
+    char *err, size_t errlen)
+{
+	if (read_rows(name, buf, len, "date,day,name", calendar_row, cat, err, errlen) == -1) {
+		catalogue_free(cat);
+		return -1;
+	}
+	qsort(cat->days, cat->ndays, sizeof(*cat->days), day_order);
 	return 0;
 }
 
@@ -325,34 +507,129 @@ slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 	return 0;
 }
 
+/* Read path (if named) with parse into cat; -1 leaves cat empty. */
+static int
+load_part(const char *path,
+    int (*parse)(const char *, const char *, size_t, struct catalogue *, char *, size_t),
+    struct catalogue *cat, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len = 0;
+	int rc;
+
+	if (path[0] == '\0')
+		return 0;
+	if (slurp(path, &buf, &len, err, errlen) == -1) {
+		catalogue_free(cat);
+		return -1;
+	}
+	rc = parse(path, buf, len, cat, err, errlen);
+	free(buf);
+	return rc;
+}
+
 int
 catalogue_load(const char *catalogue_path, const char *villages_path, struct catalogue *cat,
     char *err, size_t errlen)
 {
-	char *buf;
-	size_t len;
-	int rc;
-
 	memset(cat, 0, sizeof(*cat));
-	if (catalogue_path != NULL && catalogue_path[0] != '\0') {
-		if (slurp(catalogue_path, &buf, &len, err, errlen) == -1)
-			return -1;
-		rc = catalogue_parse(catalogue_path, buf, len, cat, err, errlen);
-		free(buf);
-		if (rc == -1)
-			return -1;
-	}
-	if (villages_path != NULL && villages_path[0] != '\0') {
-		if (slurp(villages_path, &buf, &len, err, errlen) == -1) {
-			catalogue_free(cat);
-			return -1;
-		}
-		rc = catalogue_parse_villages(villages_path, buf, len, cat, err, errlen);
-		free(buf);
-		if (rc == -1)
-			return -1;
+	if (catalogue_path != NULL &&
+	    load_part(catalogue_path, catalogue_parse, cat, err, errlen) == -1)
+		return -1;
+	if (villages_path != NULL &&
+	    load_part(villages_path, catalogue_parse_villages, cat, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+catalogue_load_county(const struct county_config *config, struct catalogue *cat, char *err,
+    size_t errlen)
+{
+	if (catalogue_load(config->catalogue, config->villages, cat, err, errlen) == -1 ||
+	    load_part(config->deadlines, catalogue_parse_deadlines, cat, err, errlen) == -1 ||
+	    load_part(config->calendar, catalogue_parse_calendar, cat, err, errlen) == -1)
+		return -1;
+	if (config->township_map[0] != '\0' &&
+	    geo_load(config->township_map, &cat->map, err, errlen) == -1) {
+		catalogue_free(cat);
+		return -1;
 	}
 	return 0;
+}
+
+const struct catalogue_kind *
+catalogue_kind(const struct catalogue *cat, const char *text)
+{
+	size_t i;
+
+	for (i = 0; text != NULL && i < cat->nkinds; i++)
+		if (strcmp(cat->kinds[i].code, text) == 0 || strcmp(cat->kinds[i].name, text) == 0)
+			return &cat->kinds[i];
+	return NULL;
+}
+
+int
+catalogue_workday(const struct catalogue *cat, int32_t day)
+{
+	size_t lo = 0, hi = cat->ndays, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cat->days[mid].day == day)
+			return cat->days[mid].workday;
+		if (cat->days[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays */
+	return ((day % 7 + 7 + 3) % 7) < 5;
+}
+
+/* The end of the n-th working day after the local day of from. */
+static int64_t
+add_workdays(const struct catalogue *cat, int64_t from, int n)
+{
+	int64_t t = timetext_next_day(from);
+	int counted = 0, guard;
+
+	/* ten years of days: a calendar that lists no working day at all
+	 * still ends (at the last day looked at) */
+	for (guard = 0; guard < 3660; guard++) {
+		int workday = catalogue_workday(cat, timetext_day_number(t));
+
+		t = timetext_next_day(t);
+		if (workday && ++counted == n)
+			break;
+	}
+	return t;
+}
+
+void
+catalogue_due(const struct catalogue *cat, const struct county_config *config, const char *kind,
+    const char *severity, int64_t opened, int64_t due[CATALOGUE_STAGES])
+{
+	const struct catalogue_deadline *d = NULL;
+	int critical = strcmp(severity, "critical") == 0, i;
+	int minutes[CATALOGUE_STAGES] = {
+		critical ? config->case_critical_accept_min : config->case_alert_accept_min,
+		critical ? config->case_critical_onsite_min : config->case_alert_onsite_min,
+		critical ? config->case_critical_close_min : config->case_alert_close_min,
+	};
+
+	if (cat != NULL && (d = deadline_row(cat, kind, severity)) == NULL &&
+	    (d = deadline_row(cat, kind, "*")) == NULL &&
+	    (d = deadline_row(cat, "*", severity)) == NULL)
+		d = deadline_row(cat, "*", "*");
+	for (i = 0; i < CATALOGUE_STAGES; i++) {
+		if (d == NULL)
+			due[i] = opened + (int64_t)minutes[i] * 60000;
+		else if (d->spans[i].workdays)
+			due[i] = add_workdays(cat, opened, d->spans[i].amount);
+		else
+			due[i] = opened + (int64_t)d->spans[i].amount * 60000;
+	}
 }
 
 const struct catalogue_outcome *
@@ -432,17 +709,54 @@ put(cbor_item_t *map, const char *key, cbor_item_t *value)
 	return ok;
 }
 
+/* A span as the deadlines file writes it (30m, 2h, 1wd). */
+static cbor_item_t *
+span_item(const struct catalogue_span *sp)
+{
+	char text[24];
+
+	if (sp->workdays)
+		snprintf(text, sizeof(text), "%dwd", sp->amount);
+	else if (sp->amount % 1440 == 0)
+		snprintf(text, sizeof(text), "%dd", sp->amount / 1440);
+	else if (sp->amount % 60 == 0)
+		snprintf(text, sizeof(text), "%dh", sp->amount / 60);
+	else
+		snprintf(text, sizeof(text), "%dm", sp->amount);
+	return cbor_build_string(text);
+}
+
 int
 catalogue_encode(const struct catalogue *cat, unsigned char **out, size_t *len)
 {
-	cbor_item_t *root = cbor_new_definite_map(2), *outs, *pows, *m, *list;
+	cbor_item_t *root = cbor_new_definite_map(4), *outs, *pows, *kinds, *dls, *m, *list;
 	size_t i, j, size = 0;
 	int ok = root != NULL;
 
 	*out = NULL;
 	outs = cbor_new_definite_array(cat->noutcomes);
 	pows = cbor_new_definite_array(cat->npowers);
-	ok = ok && outs != NULL && pows != NULL;
+	kinds = cbor_new_definite_array(cat->nkinds);
+	dls = cbor_new_definite_array(cat->ndeadlines);
+	ok = ok && outs != NULL && pows != NULL && kinds != NULL && dls != NULL;
+	for (i = 0; ok && i < cat->nkinds; i++) {
+		m = cbor_new_definite_map(2);
+		ok = m != NULL && put(m, "code", cbor_build_string(cat->kinds[i].code)) &&
+		     put(m, "name", cbor_build_string(cat->kinds[i].name)) &&
+		     cbor_array_push(kinds, cbor_move(m));
+	}
+	for (i = 0; ok && i < cat->ndeadlines; i++) {
+		const struct catalogue_deadline *d = &cat->deadlines[i];
+
+		m = cbor_new_definite_map(5);
+		ok = m != NULL && put(m, "kind", cbor_build_string(d->kind)) &&
+		     put(m, "severity", cbor_build_string(d->severity)) &&
+		     put(m, "accept", span_item(&d->spans[CATALOGUE_ACCEPT])) &&
+		     put(m, "onsite", span_item(&d->spans[CATALOGUE_ONSITE])) &&
+		     put(m, "close", span_item(&d->spans[CATALOGUE_CLOSE])) &&
+		     cbor_array_push(dls, cbor_move(m));
+	}
+	ok = ok && put(root, "kinds", kinds) && put(root, "deadlines", dls);
 	for (i = 0; ok && i < cat->noutcomes; i++) {
 		m = cbor_new_definite_map(3);
 		ok = m != NULL && put(m, "code", cbor_build_string(cat->outcomes[i].code)) &&

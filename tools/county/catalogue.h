@@ -1,7 +1,7 @@
 /*
- * catalogue: the data a county ships to decide cases and route reports,
- * read from two CSV files named in gascounty's configuration (docs/county.md,
- * "Cases"):
+ * catalogue: the data a county ships to decide cases, route reports and
+ * set deadlines, read from files named in gascounty's configuration
+ * (docs/county.md, "Cases"):
  *
  *   - the catalogue of outcomes and penalty powers ("catalogue" key):
  *       kind,code,name,basis,applies
@@ -21,6 +21,10 @@
 #define COUNTY_CATALOGUE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "countyconf.h"
+#include "geo.h"
 
 #define CATALOGUE_CODE 24   /* code, including the NUL */
 #define CATALOGUE_NAME 128  /* name in Chinese (UTF-8) */
@@ -48,11 +52,41 @@ struct catalogue_village {
 	char township[CATALOGUE_CODE];
 };
 
+/* A kind of grid worker's report. */
+struct catalogue_kind {
+	char code[CATALOGUE_CODE];
+	char name[CATALOGUE_NAME];
+};
+
+/* The stages of a case that have a deadline. */
+enum catalogue_stage { CATALOGUE_ACCEPT, CATALOGUE_ONSITE, CATALOGUE_CLOSE, CATALOGUE_STAGES };
+
+struct catalogue_span {
+	int amount; /* minutes, or working days when workdays is 1 */
+	int workdays;
+};
+
+struct catalogue_deadline {
+	char kind[CATALOGUE_CODE]; /* "*": any */
+	char severity[16];         /* alert, critical or "*" */
+	struct catalogue_span spans[CATALOGUE_STAGES];
+};
+
+/* A day of the calendar that is not what its weekday says. */
+struct catalogue_day {
+	int32_t day; /* days since 1970-01-01 (a local date) */
+	int workday; /* 1: worked (a make-up day); 0: a holiday */
+};
+
 struct catalogue {
-	size_t noutcomes, npowers, nvillages;
+	size_t noutcomes, npowers, nvillages, nkinds, ndeadlines, ndays;
 	struct catalogue_outcome *outcomes;
 	struct catalogue_power *powers;
 	struct catalogue_village *villages;
+	struct catalogue_kind *kinds;
+	struct catalogue_deadline *deadlines;
+	struct catalogue_day *days; /* sorted by day */
+	struct geo_map map;         /* township boundaries; township_count 0: none */
 };
 
 /*
@@ -63,12 +97,23 @@ struct catalogue {
  */
 int catalogue_load(const char *catalogue_path, const char *villages_path, struct catalogue *cat,
     char *err, size_t errlen);
+/*
+ * Everything config names (catalogue, villages, township_map, deadlines,
+ * calendar; an empty name: none) into *cat, the same way.  The catalogue
+ * gascounty runs with.
+ */
+int catalogue_load_county(const struct county_config *config, struct catalogue *cat, char *err,
+    size_t errlen);
 /* The same from buffers (name is used in messages): catalogue_parse starts
- * *cat afresh, catalogue_parse_villages adds the villages to it; on
- * failure either leaves *cat empty. */
+ * *cat afresh, catalogue_parse_villages, _deadlines and _calendar add to
+ * it; on failure each leaves *cat empty. */
 int catalogue_parse(const char *name, const char *buf, size_t len, struct catalogue *cat, char *err,
     size_t errlen);
 int catalogue_parse_villages(const char *name, const char *buf, size_t len, struct catalogue *cat,
+    char *err, size_t errlen);
+int catalogue_parse_deadlines(const char *name, const char *buf, size_t len, struct catalogue *cat,
+    char *err, size_t errlen);
+int catalogue_parse_calendar(const char *name, const char *buf, size_t len, struct catalogue *cat,
     char *err, size_t errlen);
 void catalogue_free(struct catalogue *cat);
 
@@ -76,6 +121,20 @@ void catalogue_free(struct catalogue *cat);
 const struct catalogue_outcome *catalogue_outcome(const struct catalogue *cat, const char *code);
 const struct catalogue_power *catalogue_power(const struct catalogue *cat, const char *code);
 const char *catalogue_township_of(const struct catalogue *cat, const char *village);
+/* A report kind by its code or its name. */
+const struct catalogue_kind *catalogue_kind(const struct catalogue *cat, const char *text);
+
+/* 1 if the local date day (days since 1970-01-01) is a working day. */
+int catalogue_workday(const struct catalogue *cat, int32_t day);
+
+/*
+ * The deadlines of a case of kind and severity opened at opened_ms:
+ * due[stage] in Unix ms, from the most specific deadlines row, else from
+ * config's case_*_min.  Working days are counted in the process's time
+ * zone (timetext.h).
+ */
+void catalogue_due(const struct catalogue *cat, const struct county_config *config,
+    const char *kind, const char *severity, int64_t opened_ms, int64_t due[CATALOGUE_STAGES]);
 
 /*
  * May a case be decided with outcome, power (NULL or "": none) and fine
@@ -85,7 +144,8 @@ const char *catalogue_township_of(const struct catalogue *cat, const char *villa
 int catalogue_check_decision(const struct catalogue *cat, const char *outcome, const char *power,
     long long fine, char *err, size_t errlen);
 
-/* The catalogue as CBOR (outcomes and powers, for GET /cases/catalogue);
+/* The catalogue as CBOR (outcomes, powers, report kinds and deadlines,
+ * for GET /cases/catalogue);
  * *out malloc'd, caller frees.  -1 when out of memory. */
 int catalogue_encode(const struct catalogue *cat, unsigned char **out, size_t *len);
 

@@ -28,11 +28,19 @@ struct county_config {
 	int max_seq_jump; /* a record's seq at most this far beyond the station's mark */
 	int max_trace;    /* records in one trace answer */
 	int inspection_cycle_years;
+	/* a cylinder's life (life.h) */
+	int c07_grace_min;      /* C07 judged this long after the county stored the event */
+	int c08_days;           /* C08: dispatched and not handed over or returned within */
+	int c09_household_hold; /* C09: cylinders a household may hold beyond those returned */
+	int c09_business_hold;
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
 	/* cases (cases.h) */
 	char catalogue[256];       /* penalty powers and outcomes ("": none, no decisions) */
 	char villages[256];        /* village -> township for grid reports ("": none) */
+	char township_map[256];    /* townships' boundaries, GeoJSON ("": route by village) */
+	char deadlines[256];       /* deadlines per kind and severity ("": the minutes below) */
+	char calendar[256];        /* holidays and make-up working days ("": Monday to Friday) */
 	int case_join_min;         /* an alert joins an open case of the same key this recent */
 	int case_alert_accept_min; /* deadlines of an alert case, from its opening */
 	int case_alert_onsite_min;

@@ -219,7 +219,9 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 	struct alert_in al;
 	int rc;
 
-	if (f->buyer[0] == '\0' || max <= 0)
+	/* a delivery company is the counter buyer for the households it serves:
+	 * their hand-overs are counted, per household (life.h, C09), not its fills */
+	if (f->buyer[0] == '\0' || max <= 0 || strcmp(f->buyer_kind, "delivery") == 0)
 		return 0;
 	sqlite3_reset(st[0]);
 	sqlite3_bind_text(st[0], 1, f->buyer, -1, SQLITE_STATIC);
@@ -1485,11 +1487,25 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
     char *err, size_t errlen)
 {
 	const struct history_by by = { "set", actor, NULL };
-	sqlite3_stmt *st = NULL;
-	int rc;
 
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
+	if (county_registry_write(c, serial, status, last_inspection, next_inspection, owner, &by,
+	        err, errlen) == -1) {
+		store_rollback(c->db);
+		return -1;
+	}
+	return store_commit(c->db, err, errlen) == -1 ? (store_rollback(c->db), -1) : 0;
+}
+
+int
+county_registry_write(struct county_db *c, const char *serial, const char *status,
+    const char *last_inspection, const char *next_inspection, const char *owner,
+    const struct history_by *by, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
 	if (store_prepare(c->db,
 	        "INSERT INTO registry (serial, status, last_inspection, next_inspection, owner,"
 	        " version, updated_ms) VALUES (?1, coalesce(?2, 'active'), coalesce(?3, ''),"
@@ -1500,7 +1516,7 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 	        " next_inspection = coalesce(?4, next_inspection), owner = coalesce(?5, owner),"
 	        " version = (SELECT coalesce(max(version), 0) + 1 FROM registry), updated_ms = ?6",
 	        &st, err, errlen) == -1)
-		goto fail;
+		return -1;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	if (status != NULL)
 		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
@@ -1513,16 +1529,24 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 	sqlite3_bind_int64(st, 6, time_wall_ms());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_error(c, err, errlen, "registry");
-		goto fail;
-	}
-	if (history_note(c->db, serial, &by, err, errlen) == -1)
-		goto fail;
-	return store_commit(c->db, err, errlen) == -1 ? (store_rollback(c->db), -1) : 0;
-fail:
-	store_rollback(c->db);
-	return -1;
+	if (rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "registry");
+	return history_note(c->db, serial, by, err, errlen);
+}
+
+int
+county_raise_alert(struct county_db *c, const struct county_alert *a, char *err, size_t errlen)
+{
+	const struct alert_in al = { a->source, a->rule, a->severity, a->township, a->station,
+		a->cylinder, a->masked, a->text, a->at_ms };
+
+	return raise_alert(c, &al, err, errlen);
+}
+
+int
+county_township_known(const struct county_db *c, const char *code)
+{
+	return township_known(c, code);
 }
 
 int

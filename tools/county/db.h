@@ -146,6 +146,27 @@ int county_registry_set(struct county_db *c, const char *serial, const char *sta
 int county_registry_history(struct county_db *c, const char *audit_as, const char *serial,
     struct history_row *rows, size_t max, size_t *n, int *more, char *err, size_t errlen);
 
+/* The same change inside a transaction the caller holds (life.h: an
+ * inspection or a scrap recorded by a life event), with its history row by
+ * by.  0, or -1 with err (the caller rolls back). */
+int county_registry_write(struct county_db *c, const char *serial, const char *status,
+    const char *last_inspection, const char *next_inspection, const char *owner,
+    const struct history_by *by, char *err, size_t errlen);
+
+/* An alert of a county rule, raised inside a transaction the caller holds
+ * (life.h's rules C07..C11): source is its unique key, made of facts the
+ * county holds and beginning with "county:"; an unknown township goes to
+ * "county".  1 if new, 0 if an alert with that source exists, -1 with err. */
+struct county_alert {
+	const char *source, *rule, *severity, *township, *station, *cylinder, *masked, *text;
+	int64_t at_ms;
+};
+int county_raise_alert(struct county_db *c, const struct county_alert *a, char *err, size_t errlen);
+
+/* 1 if code is a township of this county (an identity township:CODE, or
+ * any code without identities; never "county" or ""), else 0. */
+int county_township_known(const struct county_db *c, const char *code);
+
 struct county_import_result {
 	unsigned long rows, rejected, changed;
 };

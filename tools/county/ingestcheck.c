@@ -91,7 +91,9 @@ static const char *const kinds[] = { "fill", "refusal", "event", NULL };
 /* a recorded fill's outcome (the station's fills.result, 'filling' excepted:
  * a fill still running is never sent) */
 static const char *const results[] = { "ok", "flagged", "held", "interrupted", "emergency", NULL };
-static const char *const buyer_kinds[] = { "", "household", "business", NULL };
+/* delivery: a delivery company buying at the counter for the households it
+ * serves (exempt from C02: its hand-overs are counted instead, life.h) */
+static const char *const buyer_kinds[] = { "", "household", "business", "delivery", NULL };
 
 /* An instant a record can hold: after 2000, at most a day ahead of now. */
 static int
@@ -149,8 +151,8 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 		    "%s: result '%s' is not one of ok, flagged, held, interrupted, emergency", at,
 		    f->result);
 	if (!one_of(f->buyer_kind, buyer_kinds))
-		return err_set(err, errlen, "%s: bkind '%s' is not household or business", at,
-		    f->buyer_kind);
+		return err_set(err, errlen, "%s: bkind '%s' is not household, business or delivery",
+		    at, f->buyer_kind);
 	return 0;
 }
 
@@ -198,4 +200,10 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		if (check_violation(&r->violations[j], at, j, now_ms, err, errlen) == -1)
 			return -1;
 	return 0;
+}
+
+int
+ingest_one_of(const char *text, const char *const *words)
+{
+	return one_of(text, words);
 }

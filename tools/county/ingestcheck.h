@@ -58,6 +58,9 @@ int ingest_severity_alerts(const char *severity);
  * the county's own keys ("county:C04:S02:7"). */
 int ingest_uuid_valid(const char *text);
 
+/* 1 if text is one of words (a NULL-terminated list), else 0. */
+int ingest_one_of(const char *text, const char *const *words);
+
 /* Bounds of what can be true (docs/county.md lists them). */
 #define INGEST_EARLIEST_MS 946684800000LL /* 2000-01-01T00:00Z */
 #define INGEST_AHEAD_MS 86400000LL        /* a day ahead of the county's clock */

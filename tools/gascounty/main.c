@@ -65,8 +65,19 @@ static const struct conf_key county_keys[] = {
 	    "C03: a station silent longer than this raises an alert (s)", NULL, 0 },
 	{ "c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
 	    "C04: a gap in a station's records older than this raises an alert (s)", NULL, 0 },
-	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30", "period of the C03/C04 sweep (s)", NULL,
-	    0 },
+	{ "c07_grace_min", CONF_INT, NUM(c07_grace_min), 0, 10080, "120",
+	    "C07: a hand-over with no licensed fill is judged this long after it arrived, so a "
+	    "late station upload is not a black point (0: at once)",
+	    NULL, 0 },
+	{ "c08_days", CONF_INT, NUM(c08_days), 0, 365, "3",
+	    "C08: a cylinder dispatched and neither handed over nor returned within this (0: off)",
+	    NULL, 0 },
+	{ "c09_household_hold", CONF_INT, NUM(c09_household_hold), 0, 1000, "2",
+	    "C09: cylinders a household may hold beyond those it returned (0: off)", NULL, 0 },
+	{ "c09_business_hold", CONF_INT, NUM(c09_business_hold), 0, 100000, "20",
+	    "C09: cylinders a business may hold beyond those it returned (0: off)", NULL, 0 },
+	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30",
+	    "period of the sweep (C03, C04, C07 after its grace, C08)", NULL, 0 },
 	{ "max_seq_jump", CONF_INT, NUM(max_seq_jump), 1, 100000000, "100000",
 	    "a record's seq at most this far beyond the station's mark (larger: refused)", NULL,
 	    0 },
@@ -83,8 +94,21 @@ static const struct conf_key county_keys[] = {
 	    "penalty powers and outcomes, CSV (docs/county.md); \"\": cases cannot be decided",
 	    NULL, 0 },
 	{ "villages", CONF_STRING, STR(villages), 0, 0, "",
-	    "village,township CSV routing grid workers' reports; \"\": reports are refused", NULL,
-	    0 },
+	    "village,township CSV routing grid workers' reports without coordinates; \"\": those "
+	    "are refused",
+	    NULL, 0 },
+	{ "township_map", CONF_STRING, STR(township_map), 0, 0, "",
+	    "townships' boundaries, GeoJSON (gasweb's map): a report with coordinates goes to the "
+	    "township that holds them; \"\": routed by village",
+	    NULL, 0 },
+	{ "deadlines", CONF_STRING, STR(deadlines), 0, 0, "",
+	    "deadlines per kind and severity, CSV, in minutes, hours or working days "
+	    "(docs/county.md); \"\": the case_*_min below for every kind",
+	    NULL, 0 },
+	{ "calendar", CONF_STRING, STR(calendar), 0, 0, "",
+	    "the county's holidays and make-up working days, CSV (etc/calendar.csv); \"\": Monday "
+	    "to Friday",
+	    NULL, 0 },
 	{ "case_join_min", CONF_INT, NUM(case_join_min), 0, 525600, "1440",
 	    "an alert joins an open case of the same rule and cylinder, buyer or station whose "
 	    "last alert is this recent (min; 0: every alert its own case)",
@@ -446,16 +470,17 @@ main(int argc, char **argv)
 			fprintf(stderr, "gascounty: %s\n", err);
 			return 1;
 		}
-		/* and the catalogue and village list it names */
-		if (catalogue_load(config.catalogue, config.villages, &cat, err, sizeof(err)) ==
-		    -1) {
+		/* and the catalogue, villages, map, deadlines and calendar it names */
+		if (catalogue_load_county(&config, &cat, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gascounty: %s\n", err);
 			psk_table_free(&keys);
 			return 1;
 		}
 		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
-		       "villages)\n",
-		    keys.count, cat.noutcomes, cat.npowers, cat.nvillages);
+		       "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
+		       "calendar days)\n",
+		    keys.count, cat.noutcomes, cat.npowers, cat.nkinds, cat.nvillages,
+		    cat.map.township_count, cat.ndeadlines, cat.ndays);
 		catalogue_free(&cat);
 		psk_table_free(&keys);
 		return 0;

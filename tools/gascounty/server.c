@@ -40,6 +40,7 @@
 #include "daemon.h"
 #include "door.h"
 #include "histwire.h"
+#include "life.h"
 #include "log.h"
 #include "timetext.h"
 #include "util.h"
@@ -387,7 +388,8 @@ alerts_to_cases(void)
 	struct cases_news news;
 	char err[256];
 
-	if (cases_from_alerts(&S.cdb, time_wall_ms(), &news, err, sizeof(err)) == -1) {
+	if (cases_from_alerts(&S.cdb, &S.catalogue, time_wall_ms(), &news, err, sizeof(err)) ==
+	    -1) {
 		log_warnx("cases: %s", err);
 		return;
 	}
@@ -842,20 +844,37 @@ reply_case_result(coap_pdu_t *response, enum cases_result res, const char *what,
 	}
 }
 
-/* The request body as a case request; 4.00 answered when it is not one. */
+/* The request's Content-Format (none: CBOR). */
+static unsigned
+body_format(const coap_pdu_t *request)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(request, COAP_OPTION_CONTENT_FORMAT, &it);
+
+	return opt == NULL ? COAP_MEDIATYPE_APPLICATION_CBOR
+	                   : coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
+}
+
+/* The request body (CBOR, or JSON when it says so: the dispatcher let
+ * only those through) as a case request; 4.00 answered when it is not one. */
 static int
 case_body(const coap_pdu_t *request, coap_pdu_t *response, struct case_request *cr)
 {
 	const uint8_t *data;
 	size_t len;
 	char err[200];
+	int rc;
 
 	if (body(request, &data, &len) != 0) {
 		memset(cr, 0, sizeof(*cr));
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no body");
 		return -1;
 	}
-	if (casemsg_decode(data, len, cr, err, sizeof(err)) == -1) {
+	if (body_format(request) == COAP_MEDIATYPE_APPLICATION_JSON)
+		rc = casemsg_decode_json(data, len, cr, err, sizeof(err));
+	else
+		rc = casemsg_decode(data, len, cr, err, sizeof(err));
+	if (rc == -1) {
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return -1;
 	}
@@ -1126,6 +1145,7 @@ struct resource {
 	unsigned
 	    answers;    /* ANSWER_*: an Accept outside them is 4.06; 0: no body, Accept not read */
 	int observable; /* GET with Observe: "something new" only (docs/protocol.md) */
+	int json_body;  /* 1: the body may be JSON (Content-Format 50) as well as CBOR */
 	const char *query, *body, *answer; /* as docs/protocol.md shows them */
 };
 
@@ -1249,11 +1269,12 @@ static const struct resource resources[] = {
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
 	    .query = "",
 	    .body = "",
-	    .answer = "2.05 + outcomes and penalty powers" },
+	    .answer = "2.05 + outcomes, penalty powers, report kinds, deadlines" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/step",
 	    .action = ACCESS_CASES_ACT,
 	    .handler = post_case_step,
+	    .json_body = 1,
 	    .query = "",
 	    .body = "case step",
 	    .answer = "2.04, 4.00 (refused, with why), 4.04, 4.03" },
@@ -1261,13 +1282,16 @@ static const struct resource resources[] = {
 	    .path = "cases/report",
 	    .action = ACCESS_CASES_REPORT,
 	    .handler = post_case_report,
+	    .json_body = 1,
 	    .query = "",
 	    .body = "report",
-	    .answer = "2.01 + the case id, 4.00 (unknown village...)" },
+	    .answer =
+	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/reassign",
 	    .action = ACCESS_CASES_REASSIGN,
 	    .handler = post_case_reassign,
+	    .json_body = 1,
 	    .query = "",
 	    .body = "reassignment",
 	    .answer = "2.04, 4.00, 4.04" },
@@ -1323,17 +1347,16 @@ answer_acceptable(const struct resource *row, const coap_pdu_t *request)
 	       (accept == COAP_MEDIATYPE_APPLICATION_JSON && (row->answers & ANSWER_JSON));
 }
 
-/* Every body a station or officer sends is CBOR: a request that names
- * another Content-Format is refused before its handler reads (or stores)
- * anything.  No option means CBOR. */
+/* Every body a station sends is CBOR, and a case request CBOR or JSON
+ * (json_body): a request that names another Content-Format is refused
+ * before its handler reads (or stores) anything.  No option means CBOR. */
 static int
-body_acceptable(const coap_pdu_t *request)
+body_acceptable(const struct resource *row, const coap_pdu_t *request)
 {
-	coap_opt_iterator_t it;
-	coap_opt_t *opt = coap_check_option(request, COAP_OPTION_CONTENT_FORMAT, &it);
+	unsigned format = body_format(request);
 
-	return opt == NULL || coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt)) ==
-	                          COAP_MEDIATYPE_APPLICATION_CBOR;
+	return format == COAP_MEDIATYPE_APPLICATION_CBOR ||
+	       (row->json_body && format == COAP_MEDIATYPE_APPLICATION_JSON);
 }
 
 /*
@@ -1368,8 +1391,9 @@ dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *r
 		reply_text(response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE, "CBOR (60) or JSON (50)");
 		return;
 	}
-	if (!body_acceptable(request)) {
-		reply_text(response, COAP_RESPONSE_CODE_UNSUPPORTED_CONTENT_FORMAT, "CBOR (60)");
+	if (!body_acceptable(row, request)) {
+		reply_text(response, COAP_RESPONSE_CODE_UNSUPPORTED_CONTENT_FORMAT,
+		    row->json_body ? "CBOR (60) or JSON (50)" : "CBOR (60)");
 		return;
 	}
 	rq.row = row;
@@ -1430,9 +1454,10 @@ county_resources_markdown(FILE *f)
 	fprintf(f, "| method | path | query | request body | answer | Accept |\n"
 	           "|---|---|---|---|---|---|\n");
 	for (row = resources; row->path != NULL; row++)
-		fprintf(f, "| %s%s | `/%s` | %s | %s | %s | %s%s%s |\n", method_name(row->method),
+		fprintf(f, "| %s%s | `/%s` | %s | %s%s | %s | %s%s%s |\n", method_name(row->method),
 		    row->observable ? " (Observe)" : "", row->path, row->query, row->body,
-		    row->answer, (row->answers & ANSWER_CBOR) ? "CBOR" : "",
+		    row->json_body ? " (CBOR, or JSON)" : "", row->answer,
+		    (row->answers & ANSWER_CBOR) ? "CBOR" : "",
 		    row->answers == (ANSWER_CBOR | ANSWER_JSON) ? ", " : "",
 		    (row->answers & ANSWER_JSON) ? "JSON" : "");
 	fprintf(f, "\n| method | path |");
@@ -1558,7 +1583,7 @@ reload(void)
 		log_warnx("reload: the previous configuration and identities stay in force");
 		return;
 	}
-	if (catalogue_load(fresh.catalogue, fresh.villages, &cat, err, sizeof(err)) == -1) {
+	if (catalogue_load_county(&fresh, &cat, err, sizeof(err)) == -1) {
 		psk_table_free(&keys);
 		log_warnx("%s", err);
 		log_warnx("reload: the previous configuration, identities and catalogue stay in "
@@ -1600,13 +1625,14 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
 	if (load_keys() == -1)
 		return 1;
-	if (catalogue_load(S.config.catalogue, S.config.villages, &S.catalogue, err, sizeof(err)) ==
-	    -1) {
+	if (catalogue_load_county(&S.config, &S.catalogue, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		return 1;
 	}
 	if (S.catalogue.noutcomes == 0)
 		log_warnx("no catalogue of outcomes (catalogue): cases cannot be decided");
+	if (S.catalogue.nkinds == 0)
+		log_warnx("no report kinds in the catalogue: grid workers' reports are refused");
 
 	if (daemon_signals_install() == -1)
 		fatal("signals");
@@ -1684,6 +1710,11 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 			last_sweep = time_mono_ms();
 			if (county_sweep(&S.cdb, time_wall_ms(), &alerts, err, sizeof(err)) == -1)
 				log_warnx("sweep: %s", err);
+			else
+				notify_alerts(alerts);
+			/* the life rules that wait: C07 after its grace, C08 (life.h) */
+			if (life_sweep(&S.cdb, time_wall_ms(), &alerts, err, sizeof(err)) == -1)
+				log_warnx("life sweep: %s", err);
 			else
 				notify_alerts(alerts);
 			sweep_cases();

@@ -1,7 +1,9 @@
 /*
  * gaswatch's case commands: list, show, accept, step, attach, decide,
  * close, report, reassign, overdue, figures, catalogue (docs/county.md,
- * "Cases"; the resources of docs/protocol.md).
+ * "Cases"; the resources of docs/protocol.md).  show gives a case's three
+ * deadlines and how a report was routed; catalogue the report kinds and
+ * the deadline rows.
  *
  * Requests are encoded by the county library's casemsg (one description
  * of each field for both sides); answers are asked for as JSON and read
@@ -159,6 +161,9 @@ word(const char *w)
 		{ "attach", N_("evidence") },
 		{ "report", N_("reported") },
 		{ "reassign", N_("reassigned") },
+		{ "route", N_("routed") },
+		{ "map", N_("by its coordinates (township map)") },
+		{ "village", N_("by its village") },
 		{ "escalate", N_("escalated to the county") },
 	};
 	size_t i;
@@ -297,12 +302,24 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	if (strcmp(str(c, "station"), "-") != 0 || strcmp(str(c, "cylinder"), "-") != 0)
 		printf(_("  station:  %s   cylinder: %s   buyer: %s\n"), str(c, "station"),
 		    str(c, "cylinder"), str(c, "buyer_masked"));
-	if (strcmp(str(c, "reporter"), "-") != 0)
+	if (strcmp(str(c, "reporter"), "-") != 0) {
 		printf(_("  reported: %s in %s, %s (%s, %s)\n"), str(c, "reporter"),
 		    str(c, "village"), str(c, "place"), str(c, "lat"), str(c, "lon"));
+		if (strcmp(str(c, "routed_by"), "-") != 0)
+			printf(_("  routed:   to %s %s\n"), str(c, "township"),
+			    word(str(c, "routed_by")));
+	}
 	printf(_("  officer:  %s\n"), str(c, "officer"));
 	when(num(c, "opened_ms"), t);
 	printf(_("  opened:   %s   due: %s%s\n"), t, due, num(c, "overdue") ? _("  OVERDUE") : "");
+	{
+		char a[TIMETEXT_MAX], s[TIMETEXT_MAX], e[TIMETEXT_MAX];
+
+		when(num(c, "accept_due_ms"), a);
+		when(num(c, "onsite_due_ms"), s);
+		when(num(c, "close_due_ms"), e);
+		printf(_("  deadlines: accept by %s, on site by %s, closed by %s\n"), a, s, e);
+	}
 	if (strcmp(str(c, "outcome"), "-") != 0)
 		printf(_("  outcome:  %s  power: %s  fine: %lld yuan\n"), str(c, "outcome"),
 		    str(c, "power"), num(c, "fine_yuan"));
@@ -511,21 +528,26 @@ cases_run_report(const struct options *o, int argc, char **argv)
 
 	(void)argv;
 	memset(&r, 0, sizeof(r));
-	if (argc != 1 || o->kind == NULL || o->village == NULL || o->note == NULL) {
+	if (argc != 1 || o->kind == NULL || o->note == NULL ||
+	    (o->village == NULL && !o->has_coords)) {
 		fprintf(stderr, "%s",
-		    _("gaswatch report: --kind, --village and --note (what you found) are needed\n"));
+		    _("gaswatch report: --kind, --note (what you found) and --village or --lat and "
+		      "--lon are needed\n"));
 		return 2;
 	}
-	if (strlen(o->kind) >= sizeof(r.kind) || strlen(o->village) >= sizeof(r.village) ||
+	if (strlen(o->kind) >= sizeof(r.kind) ||
+	    (o->village != NULL && strlen(o->village) >= sizeof(r.village)) ||
 	    (o->place != NULL && strlen(o->place) >= sizeof(r.place)) ||
 	    (o->code != NULL && strlen(o->code) >= sizeof(r.code)) || set_note(o, &r) == -1) {
 		fprintf(stderr, "%s", _("gaswatch report: a field is too long\n"));
 		return 2;
 	}
 	str_copy(r.kind, o->kind, sizeof(r.kind));
-	str_copy(r.village, o->village, sizeof(r.village));
 	casemsg_set(&r, CASEMSG_KIND);
-	casemsg_set(&r, CASEMSG_VILLAGE);
+	if (o->village != NULL) {
+		str_copy(r.village, o->village, sizeof(r.village));
+		casemsg_set(&r, CASEMSG_VILLAGE);
+	}
 	if (o->place != NULL) {
 		str_copy(r.place, o->place, sizeof(r.place));
 		casemsg_set(&r, CASEMSG_PLACE_F);
@@ -650,6 +672,20 @@ cases_run_catalogue(const struct options *o, int argc, char **argv)
 		    printf(" %s", json_string_value(w));
 		putchar('\n');
 	}
+	printf("%s", _("report kinds (gaswatch report --kind):\n"));
+	if (json_array_size(json_object_get(answer, "kinds")) == 0)
+		printf("%s", _("  none: the county takes no reports\n"));
+	json_array_foreach(json_object_get(answer, "kinds"), i, v)
+	    printf("  %-14s %s\n", str(v, "code"), str(v, "name"));
+	printf("%s", _("deadlines from the opening (wd: working days):\n"));
+	if (json_array_size(json_object_get(answer, "deadlines")) == 0)
+		printf("%s", _("  per severity only (the county's case_*_min settings)\n"));
+	else
+		printf(_("  %-14s %-9s %-8s %-8s %s\n"), _("KIND"), _("SEVERITY"), _("ACCEPT"),
+		    _("ON SITE"), _("CLOSE"));
+	json_array_foreach(json_object_get(answer, "deadlines"), i, v)
+	    printf("  %-14s %-9s %-8s %-8s %s\n", str(v, "kind"), str(v, "severity"),
+	        str(v, "accept"), str(v, "onsite"), str(v, "close"));
 out:
 	free(raw);
 	json_decref(answer);

@@ -77,8 +77,9 @@ static const struct command commands[] = {
 	    .run = cases_run_list },
 	{ .name = "show",
 	    .usage = "ID [--json]",
-	    .help = N_("Show case ID: what, where, who, its deadline, its timeline step by step,\n"
-	               "and its evidence files."),
+	    .help = N_("Show case ID: what, where (and how a report was routed), who, its\n"
+	               "deadlines to accept, be on site and close, its timeline step by step, and\n"
+	               "its evidence files."),
 	    .run = cases_run_show },
 	{ .name = "accept",
 	    .usage = "ID [--note TEXT]",
@@ -107,11 +108,15 @@ static const struct command commands[] = {
 	    .help = N_("Close decided case ID."),
 	    .run = cases_run_close },
 	{ .name = "report",
-	    .usage = "--kind KIND --village VILLAGE --note TEXT [--place TEXT]\n"
-	             "            [--lat DEG --lon DEG] [--code CODE] [--photo FILE]",
-	    .help = N_("Report what you found (grid workers): the county sends it to the township\n"
-	               "that owns the village, where it opens a case you can follow with list\n"
-	               "--view mine.  Prints the new case's id."),
+	    .usage = "--kind KIND --note TEXT (--village VILLAGE | --lat DEG --lon DEG)\n"
+	             "            [--place TEXT] [--code CODE] [--photo FILE]",
+	    .help =
+	        N_("Report what you found (grid workers).  KIND is a report kind of the\n"
+	           "county's catalogue, by code or name (gaswatch catalogue lists them).  With\n"
+	           "--lat and --lon the county sends it to the township whose boundary holds\n"
+	           "the place, whatever the village says; without them, to the township that\n"
+	           "owns the village.  It opens a case you can follow with list --view mine.\n"
+	           "Prints the new case's id."),
 	    .run = cases_run_report },
 	{ .name = "reassign",
 	    .usage = "ID --to TOWNSHIP --note WHY",
@@ -130,7 +135,9 @@ static const struct command commands[] = {
 	    .run = cases_run_figures },
 	{ .name = "catalogue",
 	    .usage = "[--json]",
-	    .help = N_("The county's outcomes and penalty powers, with their legal basis."),
+	    .help = N_("The county's outcomes and penalty powers with their legal basis, the\n"
+	               "kinds of grid reports, and the deadlines per kind and severity (wd:\n"
+	               "working days of the county's calendar)."),
 	    .run = cases_run_catalogue },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

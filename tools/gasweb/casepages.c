@@ -1172,13 +1172,6 @@ page_case_step(struct request *r, struct reply *out)
 void
 page_report_form(struct request *r, struct reply *out)
 {
-	static const char *const kinds[][2] = {
-		{ "违规存放气瓶", "illegally stacked cylinders" },
-		{ "无码气瓶", "a cylinder with no code" },
-		{ "无证经营", "an unlicensed seller" },
-		{ "气瓶超期未检", "a cylinder past its inspection" },
-		{ "其他", "other" },
-	};
 	const struct catalogue *cat = &r->web->catalogue;
 	struct page *p = &out->body;
 	size_t i;
@@ -1192,8 +1185,8 @@ page_report_form(struct request *r, struct reply *out)
 	page_raw(p, "\"><label>");
 	page_text(p, word(r->lang, W_KIND));
 	page_raw(p, "<select name=\"kind\" id=\"kind\" required>");
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		option(p, kinds[i][0], kinds[i][r->lang == LANG_EN ? 1 : 0], NULL);
+	for (i = 0; i < cat->nkinds; i++) /* the county's report kinds (catalogue) */
+		option(p, cat->kinds[i].code, cat->kinds[i].name, NULL);
 	page_raw(p, "</select></label><label>");
 	page_text(p, cw(r, C_VILLAGE));
 	page_raw(p, "<select name=\"village\" id=\"village\" required>");

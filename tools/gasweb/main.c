@@ -88,6 +88,10 @@ static const struct conf_key web_keys[] = {
 	    NULL, 0 },
 	{ "villages", CONF_STRING, STR(villages), 0, 0, "",
 	    "village,township list routing grid reports, as gascounty's (\"\": none)", NULL, 0 },
+	{ "deadlines", CONF_STRING, STR(deadlines), 0, 0, "",
+	    "deadlines per kind and severity, as gascounty's (\"\": the minutes below)", NULL, 0 },
+	{ "calendar", CONF_STRING, STR(calendar), 0, 0, "",
+	    "holidays and make-up working days, as gascounty's (\"\": Monday to Friday)", NULL, 0 },
 	{ "case_alert_accept_min", CONF_INT, NUM(case_deadline_min[0]), 1, 525600, "1440",
 	    "deadlines of a case, as in gascounty's configuration: alert accepted within (min)",
 	    NULL, 0 },
@@ -239,8 +243,15 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	signin_passwords_free(&passwords);
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
-	if (catalogue_load(web->config.catalogue, web->config.villages, &web->catalogue, err,
-	        errlen) == -1)
+	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
+	/* the same files as gascounty's: a report is routed and given its
+	 * deadlines here as the county would (the map is the console's own) */
+	str_copy(web->county.catalogue, web->config.catalogue, sizeof(web->county.catalogue));
+	str_copy(web->county.villages, web->config.villages, sizeof(web->county.villages));
+	str_copy(web->county.township_map, web->config.map, sizeof(web->county.township_map));
+	str_copy(web->county.deadlines, web->config.deadlines, sizeof(web->county.deadlines));
+	str_copy(web->county.calendar, web->config.calendar, sizeof(web->county.calendar));
+	if (catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1)
 		return -1;
 	web->code_key = code_key_load_public(web->config.code_key, err, errlen);
 	if (web->code_key == NULL)

@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "countyconf.h"
 #include "db.h"
+#include "geo.h"
 #include "signin.h"
 
 struct web_config {
@@ -56,6 +57,8 @@ struct web_config {
 	/* cases (casepages.c): the same files and deadlines as gascounty's */
 	char catalogue[256];
 	char villages[256];
+	char deadlines[256];
+	char calendar[256];
 	int case_deadline_min[6]; /* alert accept, onsite, close; critical the same */
 	int evidence_max_kb;
 	int poll_s;
@@ -64,46 +67,6 @@ struct web_config {
 };
 
 extern const struct conf_section web_config_sections[];
-
-/* ---- geo.c: the township map ---------------------------------------------------- */
-
-struct geo_point {
-	double x, y; /* projected, in the SVG's units */
-};
-
-struct geo_ring {
-	size_t count;
-	struct geo_point *points;
-};
-
-struct geo_township {
-	char code[ACCESS_MAX_IDENTITY];
-	char name_zh[64], name_en[64];
-	size_t ring_count;
-	struct geo_ring *rings;
-	struct geo_point label; /* where its name is drawn (centre of its box) */
-};
-
-struct geo_station {
-	char id[ACCESS_MAX_IDENTITY];
-	struct geo_point at;
-};
-
-struct geo_map {
-	double width, height; /* the SVG's viewBox */
-	size_t township_count, station_count;
-	struct geo_township *townships;
-	struct geo_station *stations;
-};
-
-/* Read a GeoJSON FeatureCollection (docs/console.md: townships as Polygon or
- * MultiPolygon features with properties code, name, name_en; stations as
- * Point features with property station) and project it.  0, or -1 with err
- * naming the file and the feature; *map then holds nothing to free. */
-int geo_load(const char *path, struct geo_map *map, char *err, size_t errlen);
-void geo_free(struct geo_map *map);
-const struct geo_township *geo_township(const struct geo_map *map, const char *code);
-const struct geo_station *geo_station(const struct geo_map *map, const char *id);
 
 /* ---- html.c: bounded pages, escaping, words -----------------------------------------------------
  */

@@ -1,12 +1,11 @@
 /*
- * geo: the county's townships and stations from a GeoJSON file, projected
- * once at start into the coordinates of the console's SVG map.
+ * geo: the county's townships and stations from a GeoJSON file (geo.h says
+ * what it promises): read with jansson within bounds, kept in degrees for
+ * routing, projected on request for the console's SVG map.
  *
  * The projection is equirectangular with longitudes shrunk by the cosine of
  * the middle latitude: over a county (tens of km) that is true to within
- * a line's width, and needs no map library or tile service.  The file is
- * the county's own configuration, but it is still read with bounds (size,
- * features, points) and every problem names the feature.
+ * a line's width, and needs no map library or tile service.
  */
 #include <jansson.h>
 #include <math.h>
@@ -14,13 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "geo.h"
 #include "util.h"
-#include "web.h"
 
 #define GEO_FILE_MAX (8u << 20)
 #define GEO_FEATURES_MAX 2000
 #define GEO_POINTS_MAX 200000
-#define MAP_WIDTH 1000.0
 
 struct lonlat {
 	double lon, lat;
@@ -174,9 +172,8 @@ feature(json_t *f, struct geo_map *map, size_t *points, char *why, size_t whylen
 	return 0;
 }
 
-/* Project every point from lon/lat into the SVG's box, north up. */
-static void
-project(struct geo_map *map)
+void
+geo_project(struct geo_map *map, double width)
 {
 	double minlon = 180, maxlon = -180, minlat = 90, maxlat = -90, k, shrink;
 	size_t i, j, p;
@@ -204,8 +201,8 @@ project(struct geo_map *map)
 		maxlon = minlon + 0.01;
 		maxlat = minlat + 0.01;
 	}
-	k = (MAP_WIDTH - 40) / ((maxlon - minlon) * shrink);
-	map->width = MAP_WIDTH;
+	k = (width - 40) / ((maxlon - minlon) * shrink);
+	map->width = width;
 	map->height = (maxlat - minlat) * k + 40;
 #define PROJECT(pt)                                                                                \
 	do {                                                                                       \
@@ -232,6 +229,7 @@ project(struct geo_map *map)
 	for (i = 0; i < map->station_count; i++)
 		PROJECT(map->stations[i].at);
 #undef PROJECT
+	map->projected = 1;
 }
 
 int
@@ -272,7 +270,6 @@ geo_load(const char *path, struct geo_map *map, char *err, size_t errlen)
 		err_set(err, errlen, "%s: no township (a feature with properties.code)", path);
 		goto out;
 	}
-	project(map);
 	rc = 0;
 out:
 	json_decref(root);
@@ -300,5 +297,43 @@ geo_station(const struct geo_map *map, const char *id)
 	for (i = 0; i < map->station_count; i++)
 		if (strcmp(map->stations[i].id, id) == 0)
 			return &map->stations[i];
+	return NULL;
+}
+
+/* 1 if (x, y) is inside ring r by the crossing rule: an edge counts when
+ * it spans y with its lower end included and its upper end excluded, so a
+ * horizontal ray through a vertex is counted once. */
+static int
+ring_holds(const struct geo_ring *r, double x, double y)
+{
+	size_t i, j;
+	int inside = 0;
+
+	for (i = 0, j = r->count - 1; i < r->count; j = i++) {
+		const struct geo_point *a = &r->points[i], *b = &r->points[j];
+
+		if ((a->y > y) != (b->y > y) &&
+		    x < (b->x - a->x) * (y - a->y) / (b->y - a->y) + a->x)
+			inside = !inside;
+	}
+	return inside;
+}
+
+const struct geo_township *
+geo_township_at(const struct geo_map *map, double lat, double lon)
+{
+	size_t i, j;
+	int inside;
+
+	if (map->projected)
+		return NULL;
+	for (i = 0; i < map->township_count; i++) {
+		inside = 0;
+		for (j = 0; j < map->townships[i].ring_count; j++)
+			if (ring_holds(&map->townships[i].rings[j], lon, lat))
+				inside = !inside;
+		if (inside)
+			return &map->townships[i];
+	}
 	return NULL;
 }

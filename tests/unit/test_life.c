@@ -1,0 +1,523 @@
+/*
+ * life events at the county (tools/county/life.c): each stored once by
+ * uuid and read back in the order they happened; each county rule over the
+ * life (C07..C11) fires on the situation that should trip it, for the
+ * right township, and not on the normal cycle; inspection_back and
+ * scrapped change the registry through its history; a delivery company's
+ * counter fills do not trip C02; a refused event and a rolled-back caller's
+ * transaction leave nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "history.h"
+#include "life.h"
+#include "store.h"
+#include "timetext.h"
+#include "util.h"
+
+#define DAY 86400000LL
+#define HOUR 3600000LL
+
+static struct county_config config = {
+	.c01_minutes = 60,
+	.c02_household_max = 3,
+	.c02_business_max = 60,
+	.c02_days = 30,
+	.c03_silent_s = 900,
+	.c04_gap_s = 86400,
+	.check_s = 30,
+	.max_seq_jump = 100000,
+	.max_trace = 2000,
+	.c07_grace_min = 0,
+	.c08_days = 3,
+	.c09_household_hold = 2,
+	.c09_business_hold = 20,
+};
+
+static char dir[64];
+static struct county_db cdb;
+static int64_t t0; /* ten days ago */
+static int uuids;
+
+static int
+setup(void **state)
+{
+	char path[128], err[256];
+
+	(void)state;
+	strcpy(dir, "/tmp/test_life.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	config.c07_grace_min = 0;
+	cdb.config = &config;
+	t0 = time_wall_ms() - 10 * DAY;
+	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(cdb.db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int64_t
+sql_int(const char *sql)
+{
+	return store_query_int(cdb.db, sql, -1);
+}
+
+static void
+sql_text(const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	char err[256];
+
+	out[0] = '\0';
+	assert_int_equal(store_prepare(cdb.db, sql, &st, err, sizeof(err)), 0);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		store_column_copy(st, 0, out, size);
+	sqlite3_finalize(st);
+}
+
+/* A life event; buyer 0 for none, else household (or business) number. */
+static struct wire_record
+ev(const char *event, const char *serial, int buyer, const char *kind, int64_t at)
+{
+	struct wire_record r;
+	struct wire_life *l = &r.life;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = ++uuids;
+	snprintf(r.uuid, sizeof(r.uuid), "00000000-0000-4000-8000-%012d", uuids);
+	str_copy(r.kind, "life", sizeof(r.kind));
+	r.created_ms = at;
+	r.has_life = 1;
+	str_copy(l->event, event, sizeof(l->event));
+	str_copy(l->serial, serial, sizeof(l->serial));
+	str_copy(l->worker, "delivery:W1@TB", sizeof(l->worker));
+	if (buyer > 0) {
+		snprintf(l->buyer, sizeof(l->buyer), "%064d", buyer);
+		snprintf(l->buyer_masked, sizeof(l->buyer_masked), "330***********%04d", buyer);
+		str_copy(l->buyer_township, "TC", sizeof(l->buyer_township));
+		str_copy(l->buyer_kind, kind, sizeof(l->buyer_kind));
+	}
+	l->at_ms = at;
+	return r;
+}
+
+static int
+store(const char *source, struct wire_record r)
+{
+	char err[256];
+	int rc = life_store(&cdb, source, &r, err, sizeof(err));
+
+	if (rc < 0)
+		print_message("life_store: %s\n", err);
+	return rc;
+}
+
+/* A fill of serial at station S01 (township TA) at t. */
+static void
+fill(const char *serial, int64_t t, const char *bkind, const char *station, int n)
+{
+	struct wire_batch b;
+	struct wire_record r;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	memset(&b, 0, sizeof(b));
+	memset(&r, 0, sizeof(r));
+	str_copy(b.township, "TA", sizeof(b.township));
+	b.count = 1;
+	b.records = &r;
+	r.seq = n;
+	snprintf(r.uuid, sizeof(r.uuid), "10000000-0000-4000-8000-%012d", ++uuids);
+	str_copy(r.kind, "fill", sizeof(r.kind));
+	r.created_ms = t;
+	r.has_fill = 1;
+	r.fill.line = 1;
+	str_copy(r.fill.cylinder, serial, sizeof(r.fill.cylinder));
+	snprintf(r.fill.buyer, sizeof(r.fill.buyer), "%064d", 777);
+	str_copy(r.fill.buyer_kind, bkind, sizeof(r.fill.buyer_kind));
+	str_copy(r.fill.buyer_township, "TB", sizeof(r.fill.buyer_township));
+	r.fill.started_ms = t;
+	r.fill.net_kg = 14.5;
+	str_copy(r.fill.result, "ok", sizeof(r.fill.result));
+	assert_int_equal(county_ingest(&cdb, station, "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+}
+
+static int64_t
+alerts_of(const char *rule)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM alerts WHERE rule = '%s'", rule);
+	return sql_int(sql);
+}
+
+/* The station S01 (township TA) known to the county, with one fill. */
+static void
+station_with_fill(const char *serial, int64_t t)
+{
+	fill(serial, t, "delivery", "S01", 1);
+}
+
+/* ---- storing and reading ------------------------------------------------------------ */
+
+struct seen_list {
+	int n;
+	char events[8][WIRE_WORD];
+};
+
+static int
+collect(const struct life_event *e, void *arg)
+{
+	struct seen_list *s = arg;
+
+	if (s->n < 8)
+		str_copy(s->events[s->n++], e->life.event, WIRE_WORD);
+	return 0;
+}
+
+static void
+an_event_is_stored_once_and_read_back_in_time_order(void **state)
+{
+	struct wire_record r = ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR);
+	struct seen_list s = { 0 };
+	char err[256];
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB", r), 1);
+	assert_int_equal(store("delivery:W1@TB", r), 0); /* the same uuid again */
+	/* a step that happened earlier, sent later, is read in its place */
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", t0 - HOUR)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 3);
+	assert_int_equal(life_for_cylinder(&cdb, "CYL1", collect, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.events[0], "received");
+	assert_string_equal(s.events[1], "dispatched");
+	assert_string_equal(s.events[2], "handed_over");
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts"), 0);
+}
+
+static void
+a_refused_event_stores_nothing(void **state)
+{
+	struct wire_record r = ev("lost", "CYL1", 0, "", t0);
+	char err[256];
+
+	(void)state;
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.event"));
+	r = ev("handed_over", "CYL1", 0, "", t0); /* to nobody */
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.buyer"));
+	r = ev("inspection_back", "CYL1", 0, "", t0);
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2031-13-01", sizeof(r.life.next_due));
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.next_due"));
+	r = ev("dispatched", "CYL1", 0, "", t0);
+	str_copy(r.uuid, "county:C08:x", sizeof(r.uuid)); /* never a county key */
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "not a UUID"));
+	r = ev("dispatched", "CYL1", 0, "", INT64_MAX); /* C08's due would overflow */
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.at"));
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+}
+
+static void
+a_rolled_back_caller_keeps_nothing(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0)), 1);
+	store_rollback(cdb.db);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_pending"), 0);
+}
+
+/* ---- C07 ---------------------------------------------------------------------------------- */
+
+static void
+a_normal_cycle_raises_nothing(void **state)
+{
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + 5 * DAY)), 1);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", t0 + 5 * DAY + HOUR)), 1);
+	fill("CYL1", t0 + 6 * DAY, "delivery", "S01", 2);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + 6 * DAY + HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB",
+	                     ev("handed_over", "CYL1", 2, "household", t0 + 6 * DAY + 2 * HOUR)),
+	    1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 2, "household", t0 + 9 * DAY)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts"), 0);
+}
+
+static void
+a_hand_over_with_no_fill_since_it_came_back_is_c07(void **state)
+{
+	char town[16];
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + 5 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 0);
+	/* not brought back to a station: filled elsewhere and handed over again */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 6 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C07'", town, sizeof(town));
+	assert_string_equal(town, "TC"); /* the household's township */
+	/* seen again at that household's door: the same black point, not another */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 2, "household", t0 + 8 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+}
+
+static void
+c07_waits_its_grace_for_a_late_station(void **state)
+{
+	char err[256];
+	int alerts;
+
+	(void)state;
+	config.c07_grace_min = 60;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + HOUR)),
+	    1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 3 * HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL2", 3, "household", t0 + 3 * HOUR)), 1);
+	assert_int_equal(alerts_of("C07"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_pending WHERE rule = 'C07'"), 2);
+	/* CYL1's fill arrives late from its station; CYL2's never does */
+	fill("CYL1", t0 + 2 * HOUR, "delivery", "S01", 2);
+	assert_int_equal(life_sweep(&cdb, time_wall_ms(), &alerts, err, sizeof(err)), 0);
+	assert_int_equal(alerts, 0); /* not due yet */
+	assert_int_equal(life_sweep(&cdb, time_wall_ms() + 61 * 60000, &alerts, err, sizeof(err)),
+	    0);
+	assert_int_equal(alerts, 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND cylinder = "
+	                         "'CYL2'"),
+	    1);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_pending"), 0);
+}
+
+/* ---- C08 ---------------------------------------------------------------------------------- */
+
+static void
+a_dispatch_never_delivered_is_c08_after_its_days(void **state)
+{
+	char err[256], town[16];
+	int alerts;
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	fill("CYL2", t0, "delivery", "S01", 2);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S01", ev("dispatched", "CYL2", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB", ev("returned", "CYL2", 0, "", t0 + 2 * DAY)),
+	    1); /* unsold */
+	assert_int_equal(life_sweep(&cdb, t0 + 2 * DAY, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(alerts, 0);
+	assert_int_equal(life_sweep(&cdb, t0 + 3 * DAY + 2 * HOUR, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(alerts, 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C08' AND cylinder = "
+	                         "'CYL1'"),
+	    1);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C08'", town, sizeof(town));
+	assert_string_equal(town, "TA"); /* the dispatching station's */
+	assert_int_equal(life_sweep(&cdb, t0 + 9 * DAY, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(alerts, 0); /* once */
+}
+
+/* ---- C09 ---------------------------------------------------------------------------------- */
+
+static void
+a_household_holding_beyond_its_returns_is_c09(void **state)
+{
+	char c[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		snprintf(c, sizeof(c), "CYL%d", i);
+		fill(c, t0, "delivery", "S01", i + 1);
+		/* a business takes three and returns none: within its 20 */
+		assert_int_equal(
+		    store("delivery:W1@TB", ev("handed_over", c, 9, "business", t0 + HOUR + i)), 1);
+		/* a household takes three and returns none: over its 2 */
+		snprintf(c, sizeof(c), "HCYL%d", i);
+		fill(c, t0, "delivery", "S01", i + 4);
+		assert_int_equal(
+		    store("delivery:W1@TB", ev("handed_over", c, 1, "household", t0 + HOUR + i)),
+		    1);
+	}
+	assert_int_equal(alerts_of("C09"), 1);
+	assert_int_equal(sql_int(
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C09' AND buyer_masked = "
+	                     "'330***********0001' AND township = 'TC' AND cylinder = ''"),
+	    1);
+}
+
+static void
+a_household_over_the_door_limit_is_c09(void **state)
+{
+	char c[16];
+	int i;
+
+	(void)state;
+	/* four swaps in ten days (the limit is 3 in 30): each returns one */
+	for (i = 0; i < 4; i++) {
+		snprintf(c, sizeof(c), "CYL%d", i);
+		fill(c, t0 + i * 2 * DAY, "delivery", "S01", i + 1);
+		assert_int_equal(store("delivery:W1@TB",
+		                     ev("handed_over", c, 1, "household", t0 + i * 2 * DAY + HOUR)),
+		    1);
+		assert_int_equal(store("delivery:W1@TB", ev("returned", "OLD", 1, "household",
+		                                             t0 + i * 2 * DAY + HOUR + 1)),
+		    1);
+		assert_int_equal(alerts_of("C09"), i < 3 ? 0 : 1);
+	}
+}
+
+static void
+a_delivery_company_at_the_counter_is_not_c02(void **state)
+{
+	int i;
+
+	(void)state;
+	/* 5 counter fills of one buyer at two stations (limit 3): a delivery
+	 * company is left alone, a household is not */
+	for (i = 1; i <= 5; i++)
+		fill("D", t0 + i * HOUR, "delivery", i % 2 ? "S01" : "S02", (i + 1) / 2);
+	assert_int_equal(alerts_of("C02"), 0);
+	for (i = 1; i <= 5; i++)
+		fill("H", t0 + DAY + i * HOUR, "household", i % 2 ? "S01" : "S02",
+		    10 + (i + 1) / 2);
+	assert_true(alerts_of("C02") >= 1);
+}
+
+/* ---- C10, C11 and the registry ----------------------------------------------------------- */
+
+static void
+past_its_inspection_date_anywhere_is_c10(void **state)
+{
+	const struct history_by by = { "set", "test", "" };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_write(&cdb, "OLD1", "active", "2019-01-01", "2023-01-01",
+	                     "Co", &by, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	station_with_fill("OLD1", t0);
+	/* on its way to inspection it is where it should be */
+	assert_int_equal(store("S01", ev("inspection_out", "OLD1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(alerts_of("C10"), 0);
+	assert_int_equal(store("S01", ev("dispatched", "OLD1", 0, "", t0 + 2 * HOUR)), 1);
+	assert_int_equal(alerts_of("C10"), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "OLD1", 1, "household", t0 + 3 * HOUR)), 1);
+	assert_int_equal(alerts_of("C10"), 1); /* one case per overdue date, not per step */
+}
+
+static void
+inspection_back_and_scrap_change_the_registry_through_history(void **state)
+{
+	struct wire_record r = ev("inspection_back", "CYL1", 0, "", t0);
+	char day[WIRE_DATE], text[64], sql[256];
+
+	(void)state;
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2030-06-01", sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	date_format(timetext_day_number(t0), day);
+	sql_text("SELECT last_inspection || ' ' || next_inspection || ' ' || status FROM registry"
+	         " WHERE serial = 'CYL1'",
+	    text, sizeof(text));
+	snprintf(sql, sizeof(sql), "%s 2030-06-01 active", day);
+	assert_string_equal(text, sql);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM registry_history WHERE serial = 'CYL1' AND source = 'life'"
+	    " AND actor = 'S01' AND detail = '%s'",
+	    r.uuid);
+	assert_int_equal(sql_int(sql), 1);
+	assert_int_equal(store("S01", ev("scrapped", "CYL1", 0, "", t0 + HOUR)), 1);
+	sql_text("SELECT status FROM registry WHERE serial = 'CYL1'", text, sizeof(text));
+	assert_string_equal(text, "scrapped");
+	assert_int_equal(sql_int("SELECT count(*) FROM registry_history WHERE serial = 'CYL1'"), 2);
+	assert_int_equal(alerts_of("C11"), 0);
+	/* seen again after the scrap */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + 2 * DAY)), 1);
+	assert_int_equal(alerts_of("C11"), 1);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C11'", text, sizeof(text));
+	assert_string_equal(text, "TC");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(an_event_is_stored_once_and_read_back_in_time_order,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_refused_event_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_rolled_back_caller_keeps_nothing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_normal_cycle_raises_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_hand_over_with_no_fill_since_it_came_back_is_c07,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(c07_waits_its_grace_for_a_late_station, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_dispatch_never_delivered_is_c08_after_its_days,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_household_holding_beyond_its_returns_is_c09,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_household_over_the_door_limit_is_c09, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_delivery_company_at_the_counter_is_not_c02, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(past_its_inspection_date_anywhere_is_c10, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    inspection_back_and_scrap_change_the_registry_through_history, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,771 @@
+/*
+ * life: life events at the county and the rules over a cylinder's life
+ * (life.h).
+ *
+ * Every alert key is made of facts the county holds ("county:C07:..."), so
+ * storing an event twice, or judging it twice (at once and again in the
+ * sweep), never raises the same alert twice.
+ */
+#include "life.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "history.h"
+#include "ingestcheck.h"
+#include "store.h"
+#include "timetext.h"
+#include "util.h"
+
+#define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
+#define DAY_MS 86400000LL
+
+const char *const life_event_names[] = { "dispatched", "handed_over", "returned", "received",
+	"inspection_out", "inspection_back", "scrapped", NULL };
+
+static int
+is_event(const struct wire_life *l, const char *name)
+{
+	return strcmp(l->event, name) == 0;
+}
+
+/* A step at a household's door. */
+static int
+at_door(const struct wire_life *l)
+{
+	return is_event(l, "handed_over") || (is_event(l, "returned") && l->buyer[0] != '\0');
+}
+
+int
+life_check(const struct wire_record *r, char *err, size_t errlen)
+{
+	static const char *const kinds[] = { "", "household", "business", NULL };
+	static const char *const results[] = { "pass", "fail", NULL };
+	const struct wire_life *l = &r->life;
+	int32_t days;
+
+	if (strcmp(r->kind, "life") != 0 || !r->has_life)
+		return err_set(err, errlen, "life: a record of kind life needs its life part");
+	if (!ingest_uuid_valid(r->uuid))
+		return err_set(err, errlen, "uuid: '%s' is not a UUID", r->uuid);
+	if (!ingest_one_of(l->event, life_event_names))
+		return err_set(err, errlen, "life.event: '%s' is not a life event", l->event);
+	if (l->serial[0] == '\0')
+		return err_set(err, errlen, "life.serial: missing");
+	/* as a station's record times: after 2000, at most a day ahead */
+	if (l->at_ms < INGEST_EARLIEST_MS || l->at_ms > time_wall_ms() + INGEST_AHEAD_MS)
+		return err_set(err, errlen, "life.at: %lld is not a time this event can have",
+		    (long long)l->at_ms);
+	if (!ingest_one_of(l->buyer_kind, kinds))
+		return err_set(err, errlen, "life.bkind: '%s' is not household or business",
+		    l->buyer_kind);
+	if (is_event(l, "handed_over") && l->buyer[0] == '\0')
+		return err_set(err, errlen, "life.buyer: a hand-over needs the buyer");
+	if (is_event(l, "inspection_back")) {
+		if (!ingest_one_of(l->result, results))
+			return err_set(err, errlen, "life.result: '%s' is not pass or fail",
+			    l->result);
+		if ((strcmp(l->result, "pass") == 0 || l->next_due[0] != '\0') &&
+		    (date_parse(l->next_due, &days) == -1 || strlen(l->next_due) != 10))
+			return err_set(err, errlen, "life.next_due: '%s' is not YYYY-MM-DD",
+			    l->next_due);
+	} else if (l->result[0] != '\0') {
+		return err_set(err, errlen, "life.result: only an inspection_back has a result");
+	}
+	if (l->has_position && !(l->lat >= -90 && l->lat <= 90 && l->lon >= -180 && l->lon <= 180))
+		return err_set(err, errlen, "life.lat/lon: not a place on Earth");
+	return 0;
+}
+
+/* ---- small queries ---------------------------------------------------------------- */
+
+/* Prepare sql and bind its parameters from fmt: 't' text, 'i' int64. */
+static int
+prepare(struct county_db *c, sqlite3_stmt **st, char *err, size_t errlen, const char *sql,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int i;
+
+	if (store_prepare(c->db, sql, st, err, errlen) == -1)
+		return -1;
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] != '\0'; i++) {
+		if (fmt[i] == 't')
+			sqlite3_bind_text(*st, i + 1, va_arg(ap, const char *), -1,
+			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(*st, i + 1, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	return 0;
+}
+
+static int
+db_error(struct county_db *c, char *err, size_t errlen, const char *what)
+{
+	return err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* Run a prepared statement to its end and finalize it. */
+static int
+run(struct county_db *c, sqlite3_stmt *st, char *err, size_t errlen, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, what);
+}
+
+/* The first column of the first row as an integer (dflt when no row). */
+static int
+one_int(struct county_db *c, sqlite3_stmt *st, int64_t dflt, int64_t *out, char *err, size_t errlen,
+    const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	*out = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+	           ? sqlite3_column_int64(st, 0)
+	           : dflt;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, what);
+}
+
+/* ---- where it was seen ------------------------------------------------------------ */
+
+/* The source's township: a delivery identity's after '@', a station's as
+ * the county holds it; "" when none. */
+static int
+source_township(struct county_db *c, const char *source, char *out, size_t size, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *at;
+	int rc;
+
+	out[0] = '\0';
+	if (strncmp(source, "delivery:", 9) == 0) {
+		if ((at = strchr(source, '@')) != NULL && county_township_known(c, at + 1))
+			str_copy(out, at + 1, size);
+		return 0;
+	}
+	if (prepare(c, &st, err, errlen, "SELECT township FROM stations WHERE id = ?", "t",
+	        source) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_copy(st, 0, out, size);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "station");
+}
+
+/* The buyer's township as registered in this county, registering the one
+ * the event names when it is the first and the county knows it. */
+static int
+buyer_township(struct county_db *c, const char *source, const struct wire_life *l, char *out,
+    size_t size, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if (l->buyer[0] == '\0')
+		return 0;
+	if (l->buyer_township[0] != '\0' && county_township_known(c, l->buyer_township)) {
+		if (prepare(c, &st, err, errlen,
+		        "INSERT OR IGNORE INTO buyers (id, township, station, first_ms)"
+		        " VALUES (?,?,?,?)",
+		        "ttti", l->buyer, l->buyer_township, source, time_wall_ms()) == -1 ||
+		    run(c, st, err, errlen, "buyer") == -1)
+			return -1;
+	}
+	if (prepare(c, &st, err, errlen, "SELECT township FROM buyers WHERE id = ?", "t",
+	        l->buyer) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_copy(st, 0, out, size);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "buyer");
+}
+
+/* What the rules of one event need to know. */
+struct seen {
+	struct county_db *c;
+	const char *source, *uuid;
+	int64_t id; /* the event's row */
+	const struct wire_life *l;
+	char township[WIRE_TOWNSHIP]; /* where it was seen */
+	char buyer_town[WIRE_TOWNSHIP];
+	int alerts;
+};
+
+static int
+raise(struct seen *s, const char *rule, const char *key, const char *township, const char *cylinder,
+    const char *text, char *err, size_t errlen)
+{
+	const struct county_alert a = { key, rule, "alert", township, s->source, cylinder,
+		s->l->buyer_masked, text, s->l->at_ms };
+	int rc = county_raise_alert(s->c, &a, err, errlen);
+
+	if (rc == -1)
+		return -1;
+	s->alerts += rc;
+	return 0;
+}
+
+/* ---- C07: a black point ----------------------------------------------------------- */
+
+/*
+ * The last time serial came back (returned or received) before at_ms,
+ * other than event uuid: *since (0 if never) and *since_id (its row, 0 if
+ * never); *filled 1 if a licensed station filled it after that and no
+ * later than at_ms.
+ */
+static int
+c07_judge(struct county_db *c, const char *serial, const char *uuid, int64_t at_ms,
+    int64_t *since_id, int *filled, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t since = 0, n;
+	int rc;
+
+	*since_id = 0;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT id, at_ms FROM life_events WHERE serial = ? AND at_ms < ? AND uuid <> ?"
+	        " AND event IN ('returned', 'received') ORDER BY at_ms DESC, id DESC LIMIT 1",
+	        "tit", serial, at_ms, uuid) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*since_id = sqlite3_column_int64(st, 0);
+		since = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "C07");
+	if (prepare(c, &st, err, errlen,
+	        "SELECT EXISTS (SELECT 1 FROM fills WHERE cylinder = ? AND started_ms > ?"
+	        " AND started_ms <= ?)",
+	        "tii", serial, since, at_ms) == -1 ||
+	    one_int(c, st, 0, &n, err, errlen, "C07") == -1)
+		return -1;
+	*filled = n != 0;
+	return 0;
+}
+
+static int
+c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	char key[128], text[WIRE_TEXT];
+
+	snprintf(key, sizeof(key), "county:C07:%s:%lld", l->serial, (long long)since_id);
+	snprintf(text, sizeof(text),
+	    "cylinder %s %s %s with no fill at a licensed station since it last came back: "
+	    "filled at a black point?",
+	    l->serial, is_event(l, "handed_over") ? "handed over to" : "returned from",
+	    l->buyer_masked[0] != '\0' ? l->buyer_masked : "a household");
+	return raise(s, "C07", key, s->buyer_town[0] != '\0' ? s->buyer_town : s->township,
+	    l->serial, text, err, errlen);
+}
+
+static int
+rule_c07(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	int64_t since_id, grace = (int64_t)s->c->config->c07_grace_min * 60000;
+	sqlite3_stmt *st = NULL;
+	int filled;
+
+	if (!at_door(l))
+		return 0;
+	if (c07_judge(s->c, l->serial, s->uuid, l->at_ms, &since_id, &filled, err, errlen) == -1)
+		return -1;
+	/* a cylinder the county first meets at a household return has a past
+	 * the county never saw: nothing to judge it by */
+	if (filled || (since_id == 0 && !is_event(l, "handed_over")))
+		return 0;
+	if (grace <= 0)
+		return c07_raise(s, since_id, err, errlen);
+	/* the station's fill may still be on its way: judged again later */
+	if (prepare(s->c, &st, err, errlen,
+	        "INSERT OR IGNORE INTO life_pending (uuid, rule, serial, at_ms, due_ms)"
+	        " VALUES (?, 'C07', ?, ?, ?)",
+	        "ttii", s->uuid, l->serial, l->at_ms, time_wall_ms() + grace) == -1)
+		return -1;
+	return run(s->c, st, err, errlen, "C07");
+}
+
+/* ---- C08: dispatched and never delivered ------------------------------------------ */
+
+static int
+rule_c08(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	int64_t later, days = s->c->config->c08_days;
+	sqlite3_stmt *st = NULL;
+
+	/* any step of the cylinder settles the dispatches before it */
+	if (prepare(s->c, &st, err, errlen,
+	        "DELETE FROM life_pending WHERE rule = 'C08' AND serial = ? AND at_ms <= ?"
+	        " AND uuid <> ?",
+	        "tit", l->serial, l->at_ms, s->uuid) == -1 ||
+	    run(s->c, st, err, errlen, "C08") == -1)
+		return -1;
+	if (!is_event(l, "dispatched") || days <= 0)
+		return 0;
+	/* a later step already held (it came in first) settles this one */
+	if (prepare(s->c, &st, err, errlen,
+	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ? AND at_ms > ?)", "ti",
+	        l->serial, l->at_ms) == -1 ||
+	    one_int(s->c, st, 0, &later, err, errlen, "C08") == -1)
+		return -1;
+	if (later)
+		return 0;
+	if (prepare(s->c, &st, err, errlen,
+	        "INSERT OR IGNORE INTO life_pending (uuid, rule, serial, at_ms, due_ms)"
+	        " VALUES (?, 'C08', ?, ?, ?)",
+	        "ttii", s->uuid, l->serial, l->at_ms, l->at_ms + days * DAY_MS) == -1)
+		return -1;
+	return run(s->c, st, err, errlen, "C08");
+}
+
+/* ---- C09: a household over its limits at the door --------------------------------- */
+
+static int
+rule_c09(struct seen *s, char *err, size_t errlen)
+{
+	const struct county_config *cf = s->c->config;
+	const struct wire_life *l = s->l;
+	int business = strcmp(l->buyer_kind, "business") == 0;
+	int hold = business ? cf->c09_business_hold : cf->c09_household_hold;
+	int max = business ? cf->c02_business_max : cf->c02_household_max;
+	int64_t given, back, recent;
+	sqlite3_stmt *st = NULL;
+	char key[160], text[WIRE_TEXT];
+	const char *town = s->buyer_town[0] != '\0' ? s->buyer_town : s->township;
+
+	if (!is_event(l, "handed_over"))
+		return 0;
+	if (hold > 0) {
+		if (prepare(s->c, &st, err, errlen,
+		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'handed_over'",
+		        "t", l->buyer) == -1 ||
+		    one_int(s->c, st, 0, &given, err, errlen, "C09") == -1)
+			return -1;
+		if (prepare(s->c, &st, err, errlen,
+		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'returned'",
+		        "t", l->buyer) == -1 ||
+		    one_int(s->c, st, 0, &back, err, errlen, "C09") == -1)
+			return -1;
+		if (given - back > hold) {
+			snprintf(key, sizeof(key), "county:C09:hold:%s:%lld", s->source,
+			    (long long)s->id);
+			snprintf(text, sizeof(text),
+			    "%s %s holds %lld cylinders: %lld handed over, %lld returned (at most %d "
+			    "more than returned)",
+			    business ? "business" : "household",
+			    l->buyer_masked[0] != '\0' ? l->buyer_masked : "(no masked form)",
+			    (long long)(given - back), (long long)given, (long long)back, hold);
+			/* keyed by the buyer, not the cylinder: one case per household */
+			if (raise(s, "C09", key, town, "", text, err, errlen) == -1)
+				return -1;
+		}
+	}
+	if (max > 0 && cf->c02_days > 0) {
+		if (prepare(s->c, &st, err, errlen,
+		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ? AND buyer <> ''"
+		        " AND event = 'handed_over' AND at_ms > ? AND at_ms <= ? LIMIT ?)",
+		        "tiii", l->buyer, l->at_ms - (int64_t)cf->c02_days * DAY_MS, l->at_ms,
+		        (int64_t)max + 1) == -1 ||
+		    one_int(s->c, st, 0, &recent, err, errlen, "C09") == -1)
+			return -1;
+		if (recent > max) {
+			snprintf(key, sizeof(key), "county:C09:door:%s:%lld", s->source,
+			    (long long)s->id);
+			snprintf(text, sizeof(text),
+			    "%s %s took more than %d cylinders at the door in %d days",
+			    business ? "business" : "household",
+			    l->buyer_masked[0] != '\0' ? l->buyer_masked : "(no masked form)", max,
+			    cf->c02_days);
+			if (raise(s, "C09", key, town, "", text, err, errlen) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- C10, C11: seen past inspection, seen after scrap ----------------------------- */
+
+static int
+rule_c10_c11(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	sqlite3_stmt *st = NULL;
+	char status[WIRE_WORD] = "", next[WIRE_DATE] = "", today[WIRE_DATE], key[160],
+	     text[WIRE_TEXT];
+	const char *town = at_door(l) && s->buyer_town[0] != '\0' ? s->buyer_town : s->township;
+	int64_t updated = 0, scrapped_ms = -1;
+	int rc;
+
+	if (is_event(l, "scrapped"))
+		return 0;
+	if (prepare(s->c, &st, err, errlen,
+	        "SELECT status, next_inspection, updated_ms FROM registry WHERE serial = ?", "t",
+	        l->serial) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, status, sizeof(status));
+		store_column_copy(st, 1, next, sizeof(next));
+		updated = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s->c, err, errlen, "registry");
+
+	/* C11: scrapped before this step happened */
+	if (prepare(s->c, &st, err, errlen,
+	        "SELECT min(at_ms) FROM life_events WHERE serial = ? AND event = 'scrapped'", "t",
+	        l->serial) == -1 ||
+	    one_int(s->c, st, -1, &scrapped_ms, err, errlen, "C11") == -1)
+		return -1;
+	if (scrapped_ms < 0 && strcmp(status, "scrapped") == 0)
+		scrapped_ms = updated; /* scrapped in the registry, not by an event */
+	if (scrapped_ms >= 0 && scrapped_ms < l->at_ms) {
+		snprintf(key, sizeof(key), "county:C11:%s:%lld", s->source, (long long)s->id);
+		snprintf(text, sizeof(text), "scrapped cylinder %s seen again (%s by %s)",
+		    l->serial, l->event, s->source);
+		if (raise(s, "C11", key, town, l->serial, text, err, errlen) == -1)
+			return -1;
+	}
+
+	/* C10: past its inspection date, except on its way to or back from it */
+	if (is_event(l, "inspection_out") || is_event(l, "inspection_back") || next[0] == '\0')
+		return 0;
+	date_format(timetext_day_number(l->at_ms), today);
+	if (strcmp(next, today) >= 0)
+		return 0;
+	snprintf(key, sizeof(key), "county:C10:%s:%s", l->serial, next);
+	snprintf(text, sizeof(text), "cylinder %s past its inspection date %s, %s on %s by %s",
+	    l->serial, next, l->event, today, s->source);
+	return raise(s, "C10", key, town, l->serial, text, err, errlen);
+}
+
+/* ---- the registry ------------------------------------------------------------------ */
+
+static int
+registry_update(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	const struct history_by by = { "life", s->source, s->uuid };
+	char day[WIRE_DATE], held[WIRE_DATE] = "";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (is_event(l, "scrapped"))
+		return county_registry_write(s->c, l->serial, "scrapped", NULL, NULL, NULL, &by,
+		    err, errlen);
+	if (!is_event(l, "inspection_back"))
+		return 0;
+	date_format(timetext_day_number(l->at_ms), day);
+	if (prepare(s->c, &st, err, errlen, "SELECT last_inspection FROM registry WHERE serial = ?",
+	        "t", l->serial) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_copy(st, 0, held, sizeof(held));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s->c, err, errlen, "registry");
+	if (strcmp(held, day) > 0)
+		return 0; /* a later inspection is held already: this one came in late */
+	return county_registry_write(s->c, l->serial, NULL, day, l->next_due, NULL, &by, err,
+	    errlen);
+}
+
+/* ---- transactions ------------------------------------------------------------------- */
+
+/*
+ * Open a transaction for name: the caller's, through a savepoint, when one
+ * is open (county_ingest's), else a new one (store_begin: a writer's).
+ * *own says which, for txn_end.
+ */
+static int
+txn_begin(struct county_db *c, const char *name, int *own, char *err, size_t errlen)
+{
+	char sql[64];
+
+	*own = sqlite3_get_autocommit(c->db) != 0;
+	if (*own)
+		return store_begin(c->db, err, errlen);
+	snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
+	return store_exec(c->db, sql, err, errlen);
+}
+
+/* Commit (ok) or undo everything since txn_begin. */
+static int
+txn_end(struct county_db *c, const char *name, int own, int ok, char *err, size_t errlen)
+{
+	char sql[96];
+
+	if (own) {
+		if (ok && store_commit(c->db, err, errlen) == 0)
+			return 0;
+		store_rollback(c->db);
+		return -1;
+	}
+	if (ok) {
+		snprintf(sql, sizeof(sql), "RELEASE %s", name);
+		if (store_exec(c->db, sql, err, errlen) == 0)
+			return 0;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
+	store_exec(c->db, sql, NULL, 0);
+	return -1;
+}
+
+/* ---- storing ------------------------------------------------------------------------ */
+
+static int
+insert_event(struct county_db *c, const char *source, const struct wire_record *r, int64_t *id,
+    char *err, size_t errlen)
+{
+	const struct wire_life *l = &r->life;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prepare(c, &st, err, errlen,
+	        "INSERT OR IGNORE INTO life_events (source, seq, uuid, event, serial, code, actor,"
+	        " worker, buyer, buyer_masked, buyer_township, buyer_kind, village, result,"
+	        " next_due, reason, at_ms, stored_ms, lat, lon)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	        "tittttttttttttttii", source, r->seq, r->uuid, l->event, l->serial, l->code,
+	        l->actor, l->worker, l->buyer, l->buyer_masked, l->buyer_township, l->buyer_kind,
+	        l->village, l->result, l->next_due, l->reason, l->at_ms, time_wall_ms()) == -1)
+		return -1;
+	if (l->has_position) {
+		sqlite3_bind_double(st, 19, l->lat);
+		sqlite3_bind_double(st, 20, l->lon);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "life event");
+	*id = sqlite3_changes(c->db) > 0 ? sqlite3_last_insert_rowid(c->db) : 0;
+	return 0;
+}
+
+int
+life_store_counted(struct county_db *c, const char *source, const struct wire_record *r,
+    int *new_alerts, char *err, size_t errlen)
+{
+	struct seen s;
+	int own, ok;
+
+	*new_alerts = 0;
+	if (life_check(r, err, errlen) == -1)
+		return -2;
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.source = source;
+	s.uuid = r->uuid;
+	s.l = &r->life;
+	if (txn_begin(c, "life", &own, err, errlen) == -1)
+		return -1;
+	if (insert_event(c, source, r, &s.id, err, errlen) == -1)
+		return txn_end(c, "life", own, 0, err, errlen);
+	if (s.id == 0) /* held already: nothing to judge again */
+		return txn_end(c, "life", own, 1, err, errlen);
+	ok = source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
+	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
+	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
+	     rule_c08(&s, err, errlen) == 0 && rule_c09(&s, err, errlen) == 0 &&
+	     rule_c10_c11(&s, err, errlen) == 0;
+	if (txn_end(c, "life", own, ok, err, errlen) == -1)
+		return -1;
+	*new_alerts = s.alerts;
+	return 1;
+}
+
+int
+life_store(struct county_db *c, const char *source, const struct wire_record *r, char *err,
+    size_t errlen)
+{
+	int alerts;
+
+	return life_store_counted(c, source, r, &alerts, err, errlen);
+}
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+int
+life_for_cylinder(struct county_db *c, const char *serial, life_callback cb, void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct life_event ev;
+	struct wire_life *l = &ev.life;
+	int rc, stop = 0;
+
+	if (prepare(c, &st, err, errlen,
+	        "SELECT id, source, seq, uuid, event, serial, code, actor, worker, buyer,"
+	        " buyer_masked, buyer_township, buyer_kind, village, lat, lon, result, next_due,"
+	        " reason, at_ms, stored_ms FROM life_events WHERE serial = ? ORDER BY at_ms, id",
+	        "t", serial) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof(ev));
+		ev.id = sqlite3_column_int64(st, 0);
+		store_column_copy(st, 1, ev.source, sizeof(ev.source));
+		ev.seq = sqlite3_column_int64(st, 2);
+		store_column_copy(st, 3, ev.uuid, sizeof(ev.uuid));
+		store_column_copy(st, 4, l->event, sizeof(l->event));
+		store_column_copy(st, 5, l->serial, sizeof(l->serial));
+		store_column_copy(st, 6, l->code, sizeof(l->code));
+		store_column_copy(st, 7, l->actor, sizeof(l->actor));
+		store_column_copy(st, 8, l->worker, sizeof(l->worker));
+		store_column_copy(st, 9, l->buyer, sizeof(l->buyer));
+		store_column_copy(st, 10, l->buyer_masked, sizeof(l->buyer_masked));
+		store_column_copy(st, 11, l->buyer_township, sizeof(l->buyer_township));
+		store_column_copy(st, 12, l->buyer_kind, sizeof(l->buyer_kind));
+		store_column_copy(st, 13, l->village, sizeof(l->village));
+		if (sqlite3_column_type(st, 14) != SQLITE_NULL &&
+		    sqlite3_column_type(st, 15) != SQLITE_NULL) {
+			l->has_position = 1;
+			l->lat = sqlite3_column_double(st, 14);
+			l->lon = sqlite3_column_double(st, 15);
+		}
+		store_column_copy(st, 16, l->result, sizeof(l->result));
+		store_column_copy(st, 17, l->next_due, sizeof(l->next_due));
+		store_column_copy(st, 18, l->reason, sizeof(l->reason));
+		l->at_ms = sqlite3_column_int64(st, 19);
+		ev.stored_ms = sqlite3_column_int64(st, 20);
+		if ((stop = cb(&ev, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "life events");
+}
+
+/* ---- the sweep ----------------------------------------------------------------------- */
+
+/* The pending row's event as it was stored, for judging it again. */
+static int
+pending_event(struct county_db *c, const char *uuid, char *source, size_t source_size,
+    struct wire_life *l, int64_t *id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (prepare(c, &st, err, errlen,
+	        "SELECT id, source, event, serial, buyer, buyer_masked, buyer_township, at_ms"
+	        " FROM life_events WHERE uuid = ?",
+	        "t", uuid) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		store_column_copy(st, 1, source, source_size);
+		store_column_copy(st, 2, l->event, sizeof(l->event));
+		store_column_copy(st, 3, l->serial, sizeof(l->serial));
+		store_column_copy(st, 4, l->buyer, sizeof(l->buyer));
+		store_column_copy(st, 5, l->buyer_masked, sizeof(l->buyer_masked));
+		store_column_copy(st, 6, l->buyer_township, sizeof(l->buyer_township));
+		l->at_ms = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "life event");
+	return rc == SQLITE_ROW;
+}
+
+static int
+sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, char *err,
+    size_t errlen)
+{
+	char source[WIRE_ID + 16], text[WIRE_TEXT], key[128], when[TIMETEXT_MAX];
+	struct wire_life l;
+	struct seen s;
+	int64_t since_id, id = 0;
+	int filled, rc;
+
+	if ((rc = pending_event(c, uuid, source, sizeof(source), &l, &id, err, errlen)) != 1)
+		return rc;
+	memset(&s, 0, sizeof(s));
+	s.id = id;
+	s.c = c;
+	s.source = source;
+	s.uuid = uuid;
+	s.l = &l;
+	if (source_township(c, source, s.township, sizeof(s.township), err, errlen) == -1 ||
+	    buyer_township(c, source, &l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1)
+		return -1;
+	if (strcmp(rule, "C07") == 0) {
+		if (c07_judge(c, l.serial, uuid, l.at_ms, &since_id, &filled, err, errlen) == -1)
+			return -1;
+		if (!filled && (since_id != 0 || is_event(&l, "handed_over")) &&
+		    c07_raise(&s, since_id, err, errlen) == -1)
+			return -1;
+	} else {
+		timetext_format(l.at_ms, TIMETEXT_PERSON, when);
+		snprintf(key, sizeof(key), "county:C08:%s", uuid);
+		snprintf(text, sizeof(text),
+		    "cylinder %s dispatched by %s on %s, neither handed over nor returned in %d days",
+		    l.serial, source, when, c->config->c08_days);
+		l.buyer_masked[0] = '\0';
+		if (raise(&s, "C08", key, s.township, l.serial, text, err, errlen) == -1)
+			return -1;
+	}
+	*alerts += s.alerts;
+	return 0;
+}
+
+int
+life_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char uuid[WIRE_UUID], rule[8];
+	int rc, alerts = 0, own;
+
+	*new_alerts = 0;
+	if (txn_begin(c, "life_sweep", &own, err, errlen) == -1)
+		return -1;
+	for (;;) {
+		/* one at a time: judging a row reads the tables the walk would hold */
+		if (prepare(c, &st, err, errlen,
+		        "SELECT uuid, rule FROM life_pending WHERE due_ms <= ? ORDER BY due_ms"
+		        " LIMIT 1",
+		        "i", now_ms) == -1)
+			goto fail;
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			store_column_copy(st, 0, uuid, sizeof(uuid));
+			store_column_copy(st, 1, rule, sizeof(rule));
+		}
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			db_error(c, err, errlen, "life sweep");
+			goto fail;
+		}
+		if (sweep_one(c, uuid, rule, &alerts, err, errlen) == -1)
+			goto fail;
+		if (prepare(c, &st, err, errlen, "DELETE FROM life_pending WHERE uuid = ?", "t",
+		        uuid) == -1 ||
+		    run(c, st, err, errlen, "life sweep") == -1)
+			goto fail;
+	}
+	if (txn_end(c, "life_sweep", own, 1, err, errlen) == -1)
+		return -1;
+	*new_alerts = alerts;
+	return 0;
+fail:
+	return txn_end(c, "life_sweep", own, 0, err, errlen);
+}

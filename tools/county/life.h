@@ -1,0 +1,116 @@
+/*
+ * life: a cylinder's life outside the filling line, at the county
+ * (docs/county.md, "A cylinder's life").
+ *
+ * A station (dispatched to a delivery worker, received back, sent to and
+ * back from inspection, scrapped) and a delivery device (handed over at
+ * the door, returned empty from a household) each send a record of kind
+ * "life" (wire.h, struct wire_life).  life_store keeps each one exactly
+ * once in life_events (schema/county/008_life_events.sql) and, in the same
+ * transaction, runs the county rules over the life, each raising an alert
+ * that the cases module turns into a case for the right township
+ * (cases_from_alerts):
+ *
+ *   C07  handed over, or returned from a household, with no fill at a
+ *        licensed station since the cylinder last came back (a black
+ *        point, 黑气点); the buyer's township.  Judged c07_grace_min after
+ *        the county stored the event (the station's fill may still be on
+ *        its way), at once when that is 0.
+ *   C08  dispatched, and neither handed over, returned nor seen in any later
+ *        step within c08_days (judged by life_sweep); the dispatching
+ *        station's township.
+ *   C09  a household (or business) at the door over its limits: holding
+ *        more than c09_household_hold (c09_business_hold) cylinders beyond
+ *        those it returned, or more than c02_household_max
+ *        (c02_business_max) hand-overs in c02_days; the buyer's township.
+ *        A counter buyer of kind "delivery" (a delivery company buying for
+ *        a whole village) is exempt from C02 and R11-like counts: its
+ *        hand-overs are what is counted, per household.
+ *   C10  seen anywhere in the chain past its next inspection date (the
+ *        registry's), except on its way to or back from inspection or to
+ *        scrap; the township where it was seen.
+ *   C11  seen in any step after it was scrapped; the township where it was
+ *        seen.
+ *
+ * And the registry, through its history (history.h, source "life"):
+ * inspection_back sets the last inspection (the event's local date) and the
+ * next (its next_due); scrapped sets the status scrapped.
+ *
+ * Where it was seen: a household step (handed_over, returned) belongs to the
+ * buyer's township as registered in this county (the buyers table), else
+ * the one it names if the county knows it, else the source's; any other
+ * step to the source's: a station's township as the county holds it, or a
+ * delivery identity's "delivery:NAME@TOWNSHIP".
+ *
+ * Return conventions as db.h.
+ */
+#ifndef COUNTY_LIFE_H
+#define COUNTY_LIFE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "wire.h"
+
+/* Every life event kind, in the order of a cylinder's cycle. */
+extern const char *const life_event_names[];
+
+/*
+ * Can the life part of r be true?  0, or -1 with err naming the field
+ * ("life.event: 'lost' is not a life event"): an event of the list, a
+ * serial, at_ms after 2000 and at most a day ahead, a buyer kind household/business/"", for
+ * inspection_back a result pass/fail and a next_due date, for
+ * handed_over a buyer.  Touches nothing; callers judging a whole batch
+ * before writing call it first.
+ */
+int life_check(const struct wire_record *r, char *err, size_t errlen);
+
+/*
+ * Store the life event of r (kind "life", has_life) from source (a
+ * station's id as county_ingest takes it, or a whole delivery identity)
+ * and run the rules above for it, in one transaction: a savepoint, so it
+ * joins the caller's transaction when one is open (county_ingest) and is
+ * its own otherwise.  Idempotent by uuid: an event held already changes
+ * nothing.  Returns 1 when stored now, 0 when held already, -2 when
+ * life_check refuses it (err names the field), -1 on a database error (err
+ * says why); on -1 and -2 nothing was stored.
+ */
+int life_store(struct county_db *c, const char *source, const struct wire_record *r, char *err,
+    size_t errlen);
+
+/* The same, with *new_alerts the alerts raised (0 when none or held). */
+int life_store_counted(struct county_db *c, const char *source, const struct wire_record *r,
+    int *new_alerts, char *err, size_t errlen);
+
+/* One stored life event, as life_for_cylinder hands it over. */
+struct life_event {
+	int64_t id; /* the county's order of storing */
+	char source[WIRE_ID + 16];
+	int64_t seq;
+	char uuid[WIRE_UUID];
+	struct wire_life life;
+	int64_t stored_ms;
+};
+
+/* Called once per event; a return other than 0 stops the walk and is
+ * returned by life_for_cylinder. */
+typedef int (*life_callback)(const struct life_event *ev, void *arg);
+
+/*
+ * The life events of serial in the order they happened (at_ms, then the
+ * order stored), each handed to cb with arg.  0 when all were handed over,
+ * -1 on a database error (err says why), or cb's non-zero return.
+ */
+int life_for_cylinder(struct county_db *c, const char *serial, life_callback cb, void *arg,
+    char *err, size_t errlen);
+
+/*
+ * The county's periodic sweep over the life: C08 for every dispatch due by
+ * now_ms and still pending, C07 for every hand-over or return whose grace
+ * has run out and still has no licensed fill.  One transaction; *new_alerts
+ * says how many alerts it raised.  0, or -1 with err (nothing changed).
+ */
+int life_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen);
+
+#endif
