@@ -85,7 +85,7 @@ setup(void **state)
 	/* a history: 300 days of fills at five stations, none of them today */
 	for (s = 0; s < 5; s++)
 		for (i = 0; i < 300; i++) {
-			char station[8];
+			char station[16];
 
 			snprintf(station, sizeof(station), "S%d", s);
 			fill(station, i + 1, TODAY - (300 - i) * DAY_MS + s * 1000);
@@ -180,7 +180,7 @@ fills_today_cost_does_not_grow_with_history(void **state)
 	sql("BEGIN");
 	for (s = 0; s < 5; s++)
 		for (i = 0; i < 300; i++) {
-			char station[8];
+			char station[16];
 
 			snprintf(station, sizeof(station), "S%d", s);
 			fill(station, 1000 + i, TODAY - (600 - i) * DAY_MS + s * 1000);
