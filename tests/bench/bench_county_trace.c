@@ -4,9 +4,12 @@
  * 10000000; cylinders are fills / 20, 20 fills each, 2 % with a violation),
  * measured on county_trace itself: the indexed lookup, the violations of
  * each fill and the audit row written (synchronous=FULL) before the answer.
- * Prints p50 and p99 over 1,000 random cylinders, beside the reference
+ * Prints p50 and p99 over 500 random cylinders, beside the reference
  * measured in the same run on the same database: one durable commit of one
- * audit-sized row (the flush a trace cannot answer before), and the ratio.
+ * audit-sized row (the flush a trace cannot answer before), and the ratio;
+ * and 500 more traces, in rounds alternated with those, on a connection
+ * with a 1 GiB memory map (PRAGMA mmap_size: measured, not used by the
+ * servers; docs/county.md says why).
  * Aim: p99 under 2 ms (issue 18).  Also the console map's "fills today"
  * (overview_fills_since) beside the whole-table count it replaced, and a
  * township's open-case list.
