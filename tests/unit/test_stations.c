@@ -136,6 +136,9 @@ an_entry_that_cannot_be_right_is_refused_with_its_field(void **state)
 	e = entry("S 01", "TA", "n", "a");
 	assert_int_equal(stations_set(&cdb, &e, T0, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "station id"));
+	e = entry("S:01", "TA", "n", "a"); /* no second role inside the identity */
+	assert_int_equal(stations_set(&cdb, &e, T0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "station id"));
 	e = entry("S01", "TA", "n", "a");
 	e.has_place = 1;
 	e.lat = 91;

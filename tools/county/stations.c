@@ -3,7 +3,7 @@
  * columns (name, address, lat, lon, registered_ms) are on db.c's stations
  * table; only this module writes them.
  */
-#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "stations.h"
@@ -49,17 +49,21 @@ text_ok(const char *what, const char *text, size_t size, char *err, size_t errle
 	return 0;
 }
 
+/* 0 if id is a station's as its identity station:ID names it (access.c's
+ * rule: printable, no space, no ':'), else -1 with err. */
 static int
 id_ok(const char *id, char *err, size_t errlen)
 {
-	const char *p;
+	struct access_identity who;
+	char whole[ACCESS_MAX_IDENTITY];
+	int n = snprintf(whole, sizeof(whole), "station:%s", id);
 
-	if (id[0] == '\0' || strlen(id) >= WIRE_ID)
-		return err_set(err, errlen, "station id: 1 to %d characters", WIRE_ID - 1);
-	for (p = id; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
-			return err_set(err, errlen,
-			    "station id '%s': only letters, digits, '-', '_' and '.'", id);
+	if (strlen(id) >= WIRE_ID || n < 0 || (size_t)n >= sizeof(whole) ||
+	    access_identity_parse((const uint8_t *)whole, (size_t)n, &who) == -1 ||
+	    who.role != ACCESS_ROLE_STATION)
+		return err_set(err, errlen,
+		    "station id '%s': 1 to %d printable characters, no space and no ':'", id,
+		    WIRE_ID - 1);
 	return 0;
 }
 

@@ -37,12 +37,11 @@ struct station_entry {
 /*
  * Register station e->id (or change its entry): name, address, township and
  * place are all set from e (has_place 0 clears the place).  Refused (-1,
- * err names the field) when the id is not a station id (letters, digits,
- * '-', '_', '.'), the name or address is empty, too long or holds a
- * control character, the township is not one of this county
- * (county_township_known), or the place is outside -90..90 / -180..180.
- * A station that already spoke keeps its records and marks; its township
- * becomes the registered one for everything it sends from now on.
+ * err names the field) when station:ID is not a station identity
+ * (access_identity_parse: printable, no space, no ':'), the name or address is empty, too long or
+ * holds a control character, the township is not one of this county (county_township_known), or the
+ * place is outside -90..90 / -180..180. A station that already spoke keeps its records and marks;
+ * its township becomes the registered one for everything it sends from now on.
  */
 int stations_set(struct county_db *c, const struct station_entry *e, int64_t now_ms, char *err,
     size_t errlen);

@@ -210,7 +210,7 @@ command_usage(FILE *f, const char *lead, const struct command *cmd)
 {
 	const char *p;
 
-	fprintf(f, "%s gascounty [-c FILE] %s ", lead, cmd->name);
+	fprintf(f, "%s gascounty [-c FILE] %s%s", lead, cmd->name, cmd->args[0] != '\0' ? " " : "");
 	for (p = cmd->args; *p != '\0'; p++) {
 		if (*p == '\n')
 			fprintf(f, "\n%*s", (int)strlen(lead) + 11, "");
