@@ -38,6 +38,13 @@ try:
           cards == ["<script>window.xss=4</script>", "S01"])
     check("a station named with a script shows its name as text",
           "<script>window.xss=4</script>" in cards)
+    check("S01's card has its registered name and address, as text",
+          phone.find_element(By.CSS_SELECTOR, "#st-S01 .sname").text == os.environ["STATION_NAME"]
+          and phone.find_element(By.CSS_SELECTOR, "#st-S01 .saddr").text
+          == os.environ["STATION_ADDRESS"])
+    check("S01's pin is titled with its name",
+          any(os.environ["STATION_NAME"] in (e.get_attribute("textContent") or "")
+              for e in phone.find_elements(By.CSS_SELECTOR, "#map circle.pin title")))
     check("the officer's station card offers no trace",
           len(phone.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 0)
     check("TA's stations are drawn as pins on the map",

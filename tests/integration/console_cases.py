@@ -125,6 +125,11 @@ try:
         check("close: the case is closed", step(phone, "close", "已办结") == "closed")
         check("a closed case offers no more steps",
               len(phone.find_elements(By.CSS_SELECTOR, "#steps form")) == 0)
+        name = wait_css(phone, "#station-name")
+        check("the case page shows the station's registered name and address, as text",
+              name is not None and name.text == os.environ["STATION_NAME"]
+              and phone.find_element(By.ID, "station-address").text
+              == os.environ["STATION_ADDRESS"])
         check("360 px: no sideways scrolling on the case page", no_sideways_scroll(phone))
         shot(phone, "phone-case.png")
         token = cookie_of(phone)["value"]
@@ -241,6 +246,9 @@ try:
     e = wait_css(desk, "#station")
     check("a case of a station named with a script shows the name as text",
           e is not None and e.text == "<script>window.xss=4</script>")
+    e = wait_css(desk, "#station-name")
+    check("a station not in the county's register is said to be so",
+          e is not None and ("register" in e.text or "登记" in e.text))
     check("no script of a station's name ran", desk.execute_script("return window.xss") is None)
 finally:
     desk.quit()

@@ -47,6 +47,14 @@ BUYER_ID=$(printf '%s' "$BUYER_NUMBER" |
     "cyl=LY-0001,rule=R05" >"$T/s01.cbor"
 "$BUILD/tests/batchgen" -s S02 -t TB "cyl=LY-0003,btown=TB" "cyl=LY-0009,buyer=$BUYER_ID" \
     >"$T/s02.cbor"
+# S01 is in the county's register under a name and address with markup and
+# quotes (the map and its case page show them as text); S02 is not
+STATION_NAME='城南站 "<script>window.xss=5</script>"'
+STATION_ADDRESS="城南路 1 号 <b>x</b>"
+"$BUILD/gascounty" -c "$T/county.conf" station set S01 --name "$STATION_NAME" \
+    --address "$STATION_ADDRESS" --township TA >"$T/station_set.out" 2>&1
+check "S01 is in the county's register" [ $? -eq 0 ]
+export STATION_NAME STATION_ADDRESS
 send S01 "$T/s01.cbor"
 send S02 "$T/s02.cbor"
 check "the county took both stations' records" \

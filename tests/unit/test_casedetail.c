@@ -23,6 +23,7 @@
 
 #include "casedetail.h"
 #include "curve.h"
+#include "stations.h"
 #include "store.h"
 #include "util.h"
 #include "wire.h"
@@ -237,6 +238,41 @@ a_report_has_no_station_parts(void **state)
 	cbor_decref(&root);
 }
 
+/* The station's name and address come from the county's register: none
+ * before the station is registered, the registered ones after. */
+static void
+a_station_case_carries_the_registered_name_and_address(void **state)
+{
+	struct station_entry e = { .id = "S01",
+		.township = "TA",
+		.name = "龙游城南加气站",
+		.address = "龙游县城南路 1 号",
+		.has_place = 1,
+		.lat = 29.03,
+		.lon = 119.17 };
+	const cbor_item_t *station;
+	cbor_item_t *root;
+	char text[128], err[256];
+
+	(void)state;
+	root = detail(&town_a, 1, CASES_DONE);
+	station = casedetail_find(root, "station");
+	casedetail_text(station, "name", text, sizeof(text));
+	assert_string_equal(text, "");
+	assert_int_equal(casedetail_int(station, "registered", -1), 0);
+	cbor_decref(&root);
+	assert_int_equal(stations_set(&cdb, &e, T0, err, sizeof(err)), 0);
+	root = detail(&town_a, 1, CASES_DONE);
+	station = casedetail_find(root, "station");
+	casedetail_text(station, "name", text, sizeof(text));
+	assert_string_equal(text, "龙游城南加气站");
+	casedetail_text(station, "address", text, sizeof(text));
+	assert_string_equal(text, "龙游县城南路 1 号");
+	assert_int_equal(casedetail_int(station, "registered", -1), 1);
+	assert_true(casedetail_real(station, "lat", 0) > 29.0);
+	cbor_decref(&root);
+}
+
 int
 main(void)
 {
@@ -244,6 +280,7 @@ main(void)
 		cmocka_unit_test(a_station_case_carries_what_the_officer_needs),
 		cmocka_unit_test(another_townships_case_reads_nothing),
 		cmocka_unit_test(a_report_has_no_station_parts),
+		cmocka_unit_test(a_station_case_carries_the_registered_name_and_address),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -323,7 +323,9 @@ casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id
 	cbor_decref(&shown);
 	if (station[0] != '\0' &&
 	    !put(root, "station",
-	        rows_item(c, "SELECT id, township, last_seen_ms FROM stations WHERE id = ?",
+	        rows_item(c,
+	            "SELECT id, township, last_seen_ms, name, address, lat, lon,"
+	            " registered_ms IS NOT NULL AS registered FROM stations WHERE id = ?",
 	            station, 1, 1, err, errlen)))
 		goto fail;
 	/* the fill behind the case's first alert (a station's violation) */

@@ -7,7 +7,10 @@
  * The answer is cases_show's map ("case", "steps", "alerts", "evidence")
  * with, when the case has them:
  *
- *   "station":  {"id", "township", "last_seen_ms"}  the station of the case
+ *   "station":  {"id", "township", "last_seen_ms", "name", "address",
+ *                "lat", "lon", "registered"}  the station of the case, with
+ *               its name, address and place from the county's register
+ *               (stations.h; "" and null when not registered, registered 0)
  *   "fill":     {"uuid", "started_ms", "net_kg", "target_kg", "result",
  *                "buyer_masked", "buyer_township",
  *                "curve": {"target_g", "preact_g", "cutoff_ms", "net_g",

@@ -32,6 +32,7 @@
 #include "registry.h"
 #include "log.h"
 #include "recordrows.h"
+#include "stations.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -802,9 +803,12 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
 }
 
 /*
- * The station's row, made at its first contact with the township it names,
- * which must be one of this county.  From then on the county holds it: a
- * later claim of another township changes nothing (it is logged).
+ * The station's township.  A station in the county's register (stations.h)
+ * is stored under its registered township, and one naming another is
+ * refused.  Any other station's row is made at its first contact with the
+ * township it names, which must be one of this county (a warning in the
+ * log: trust on first use); from then on the county holds it: a later
+ * claim of another township changes nothing (it is logged).
  */
 static enum county_result
 ensure_station(struct county_db *c, const char *station, const char *claimed, int64_t now,
@@ -813,6 +817,13 @@ ensure_station(struct county_db *c, const char *station, const char *claimed, in
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	rc = stations_township(c, station, claimed, township_out, township_size, err, errlen);
+	if (rc == -1)
+		return COUNTY_ERROR;
+	if (rc == 0)
+		return COUNTY_DONE;
+	if (rc == 2)
+		return COUNTY_REFUSED; /* err names both townships; the server logs it */
 	if (store_prepare(c->db, "SELECT township FROM stations WHERE id = ?", &st, err, errlen) ==
 	    -1)
 		return COUNTY_ERROR;
@@ -846,6 +857,9 @@ ensure_station(struct county_db *c, const char *station, const char *claimed, in
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "station");
+	log_warnx("station %s is not in the county's register: township %s taken from its first "
+	          "contact (gascounty station set registers it)",
+	    station, claimed);
 	str_copy(township_out, claimed, township_size);
 	return COUNTY_DONE;
 }

@@ -21,6 +21,7 @@
 #include "county.h"
 #include "history.h"
 #include "log.h"
+#include "stations.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -147,6 +148,8 @@ county_log_level(const struct county_config *config, int verbose)
 
 static int registry_set(struct county_db *c, int argc, char **argv);
 static int registry_import(struct county_db *c, int argc, char **argv);
+static int station_set(struct county_db *c, int argc, char **argv);
+static int station_list(struct county_db *c, int argc, char **argv);
 
 /*
  * The subcommands.  run gets argv from the command's last word on (so
@@ -178,6 +181,26 @@ static const struct command {
 	    "rows were read, changed and rejected.  Each changed cylinder gets a row of\n"
 	    "the registry history naming FILE:LINE and your account.\n",
 	    registry_import },
+	{ "station set",
+	    "ID --name NAME --address ADDRESS --township CODE\n"
+	    "[--lat DEGREES --lon DEGREES]",
+	    "register a station (or change its entry) in the county's register",
+	    "The station is the one whose identity is station:ID.  Its township must be\n"
+	    "one of this county (an identity township:CODE in the identities file).\n"
+	    "From then on the register decides the station's township: a batch or\n"
+	    "heartbeat naming another is refused (4.00, both townships named), and\n"
+	    "the station's alerts and cases go to the registered township.  A station\n"
+	    "that is not registered keeps the township it named at its first contact,\n"
+	    "with a warning in the log.  The name and address (UTF-8, no control\n"
+	    "characters) are shown on its cases (gaswatch show, the console) and on\n"
+	    "the console's map.  Every field is set as given: --lat and --lon go\n"
+	    "together, and leaving both out clears the place.\n",
+	    station_set },
+	{ "station list", "", "list the stations the county holds, registered or not",
+	    "One line a station, tab-separated: ID, township, registered (yes, or \"no\"\n"
+	    "for a township taken from the station's first contact), name, address,\n"
+	    "lat, lon (empty when not known), after a header line.\n",
+	    station_list },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -187,7 +210,7 @@ command_usage(FILE *f, const char *lead, const struct command *cmd)
 {
 	const char *p;
 
-	fprintf(f, "%s gascounty [-c FILE] %s ", lead, cmd->name);
+	fprintf(f, "%s gascounty [-c FILE] %s%s", lead, cmd->name, cmd->args[0] != '\0' ? " " : "");
 	for (p = cmd->args; *p != '\0'; p++) {
 		if (*p == '\n')
 			fprintf(f, "\n%*s", (int)strlen(lead) + 11, "");
@@ -383,6 +406,143 @@ registry_set(struct county_db *c, int argc, char **argv)
 	return 0;
 }
 
+/* A number of degrees within -limit..limit from text; -1 if not one. */
+static int
+degrees(const char *text, double limit, double *out)
+{
+	char *end;
+
+	*out = strtod(text, &end);
+	return end != text && *end == '\0' && *out >= -limit && *out <= limit ? 0 : -1;
+}
+
+static int
+station_set(struct county_db *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "address", required_argument, NULL, 'a' },
+		{ "township", required_argument, NULL, 't' },
+		{ "lat", required_argument, NULL, 'y' },
+		{ "lon", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct station_entry e;
+	struct psk_table keys;
+	const char *name = NULL, *address = NULL, *township = NULL, *lat = NULL, *lon = NULL;
+	char err[512], id[ACCESS_MAX_IDENTITY];
+	int ch, rc, n;
+
+	optind = 0; /* 0: GNU getopt starts afresh (the main parse used "+") */
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'a':
+			address = optarg;
+			break;
+		case 't':
+			township = optarg;
+			break;
+		case 'y':
+			lat = optarg;
+			break;
+		case 'x':
+			lon = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "gascounty: station set needs one station ID\n");
+		return 2;
+	}
+	if (name == NULL || address == NULL || township == NULL) {
+		fprintf(stderr, "gascounty: station set needs --name, --address and --township\n");
+		return 2;
+	}
+	memset(&e, 0, sizeof(e));
+	if (strlen(argv[optind]) >= sizeof(e.id) || strlen(township) >= sizeof(e.township) ||
+	    strlen(name) >= sizeof(e.name) || strlen(address) >= sizeof(e.address)) {
+		fprintf(stderr,
+		    "gascounty: station set: ID at most %zu bytes, --township %zu, "
+		    "--name %zu, --address %zu\n",
+		    sizeof(e.id) - 1, sizeof(e.township) - 1, sizeof(e.name) - 1,
+		    sizeof(e.address) - 1);
+		return 2;
+	}
+	if ((lat == NULL) != (lon == NULL)) {
+		fprintf(stderr, "gascounty: --lat and --lon go together\n");
+		return 2;
+	}
+	if (lat != NULL) {
+		if (degrees(lat, 90, &e.lat) == -1 || degrees(lon, 180, &e.lon) == -1) {
+			fprintf(stderr,
+			    "gascounty: --lat is -90..90 and --lon -180..180 (degrees)\n");
+			return 2;
+		}
+		e.has_place = 1;
+	}
+	str_copy(e.id, argv[optind], sizeof(e.id));
+	str_copy(e.name, name, sizeof(e.name));
+	str_copy(e.address, address, sizeof(e.address));
+	str_copy(e.township, township, sizeof(e.township));
+	/* the county's townships are its identities township:CODE */
+	if (psk_load_identities(c->config->identities, &keys, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gascounty: cannot check township %s: %s\n", township, err);
+		return 1;
+	}
+	c->identities = &keys;
+	rc = stations_set(c, &e, time_wall_ms(), err, sizeof(err));
+	n = snprintf(id, sizeof(id), "station:%s", e.id);
+	if (rc == 0 && n > 0 && (size_t)n < sizeof(id) &&
+	    psk_find(&keys, (const uint8_t *)id, (size_t)n) == NULL)
+		fprintf(stderr,
+		    "gascounty: note: no identity %s in %s yet: the station cannot "
+		    "connect until it has one\n",
+		    id, c->config->identities);
+	c->identities = NULL;
+	psk_table_free(&keys);
+	if (rc == -1) {
+		fprintf(stderr, "gascounty: station set %s: %s\n", e.id, err);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+print_station(const struct station_entry *e, void *arg)
+{
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\t", e->id, e->township, e->registered_ms != 0 ? "yes" : "no",
+	    e->name, e->address);
+	if (e->has_place)
+		printf("%.6f\t%.6f\n", e->lat, e->lon);
+	else
+		printf("\t\n");
+	return 0;
+}
+
+static int
+station_list(struct county_db *c, int argc, char **argv)
+{
+	char err[512];
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "gascounty: station list takes no arguments\n");
+		return 2;
+	}
+	printf("id\ttownship\tregistered\tname\taddress\tlat\tlon\n");
+	if (stations_each(c, print_station, NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "gascounty: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -496,6 +656,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "gascounty: %s\n", err);
 			return 1;
 		}
+		memset(&cdb, 0, sizeof(cdb));
 		cdb.db = db;
 		cdb.config = &config;
 		rc = cmd->run(&cdb, argc - optind - words + 1, argv + optind + words - 1);

@@ -302,6 +302,11 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	if (strcmp(str(c, "station"), "-") != 0 || strcmp(str(c, "cylinder"), "-") != 0)
 		printf(_("  station:  %s   cylinder: %s   buyer: %s\n"), str(c, "station"),
 		    str(c, "cylinder"), str(c, "buyer_masked"));
+	v = json_object_get(answer, "station"); /* its entry in the county's register */
+	if (json_is_object(v) && num(v, "registered") != 0)
+		printf(_("  name:     %s   address: %s\n"), str(v, "name"), str(v, "address"));
+	else if (json_is_object(v))
+		printf("%s", _("  name:     (not in the county's register)\n"));
 	if (strcmp(str(c, "reporter"), "-") != 0) {
 		printf(_("  reported: %s in %s, %s (%s, %s)\n"), str(c, "reporter"),
 		    str(c, "village"), str(c, "place"), str(c, "lat"), str(c, "lon"));

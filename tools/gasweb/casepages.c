@@ -88,6 +88,9 @@ enum cword {
 	C_REFUSED,
 	C_ALERT,
 	C_CRITICAL,
+	C_STATION_NAME,
+	C_ADDRESS,
+	C_UNREGISTERED,
 	C_COUNT
 };
 
@@ -134,6 +137,10 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_SEND] = { "提交", "Send" },
 	[C_LOCATION] = { "位置", "Location" },
 	[C_LOCATION_WAIT] = { "允许定位后自动填入。", "Filled in when you allow location." },
+	[C_STATION_NAME] = { "站名", "Station name" },
+	[C_ADDRESS] = { "地址", "Address" },
+	[C_UNREGISTERED] = { "未在县登记册中（乡镇取自首次联系）",
+	    "not in the county's register (township from its first contact)" },
 	[C_CODE] = { "气瓶二维码（如有）", "Cylinder code (if any)" },
 	[C_BUYER_TOWNSHIP] = { "购气人所属乡镇", "Buyer's township" },
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
@@ -693,6 +700,16 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 		else
 			page_text(p, word(r->lang, W_NEVER));
 		page_raw(p, "</dd>");
+		/* from the county's register (gascounty station set) */
+		if (casedetail_int(st, "registered", 0) == 0) {
+			dt(p, cw(r, C_STATION_NAME));
+			page_raw(p, "<span id=\"station-name\" class=\"note\">");
+			page_text(p, cw(r, C_UNREGISTERED));
+			page_raw(p, "</span></dd>");
+		} else {
+			fact(p, st, "name", cw(r, C_STATION_NAME), "station-name");
+			fact(p, st, "address", cw(r, C_ADDRESS), "station-address");
+		}
 	}
 	fact(p, c, "cylinder", word(r->lang, W_CYLINDER), "cylinder");
 	if (buyer != NULL && cbor_isa_map(buyer)) {

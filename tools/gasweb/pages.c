@@ -20,6 +20,7 @@
 #include "buyer.h"
 #include "log.h"
 #include "overview.h"
+#include "stations.h"
 #include "timetext.h"
 #include "util.h"
 #include "web.h"
@@ -395,9 +396,17 @@ shade(int64_t open)
 	return open == 0 ? "t0" : open < 3 ? "t1" : open < 10 ? "t2" : "t3";
 }
 
+/* A station's name and address from the county's register ("" when it is
+ * not registered), beside the map's list of stations. */
+struct station_label {
+	char name[STATIONS_NAME];
+	char address[STATIONS_ADDRESS];
+};
+
 static void
 map_svg(struct request *r, struct page *p, const struct wire_station_list *list,
-    const struct overview_count *alerts, size_t nalerts, int64_t now)
+    const struct station_label *labels, const struct overview_count *alerts, size_t nalerts,
+    int64_t now)
 {
 	const struct geo_map *map = &r->web->map;
 	size_t i, j, k, unplaced = 0;
@@ -456,14 +465,18 @@ map_svg(struct request *r, struct page *p, const struct wire_station_list *list,
 		page_rawf(p, "\"><circle class=\"pin %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"16\"><title>",
 		    cls[health_of(r, s, now)], x, y);
 		page_text(p, s->id);
+		if (labels != NULL && labels[i].name[0] != '\0') {
+			page_raw(p, " · ");
+			page_text(p, labels[i].name);
+		}
 		page_raw(p, "</title></circle></a>");
 	}
 	page_raw(p, "</svg>");
 }
 
 static void
-station_card(struct request *r, struct page *p, const struct wire_station *s, int64_t fills,
-    int64_t now)
+station_card(struct request *r, struct page *p, const struct wire_station *s,
+    const struct station_label *label, int64_t fills, int64_t now)
 {
 	static const enum word hw[] = { W_HEALTH_OK, W_HEALTH_WARN, W_HEALTH_BAD };
 	static const char *const cls[] = { "ok", "warn", "bad" };
@@ -480,9 +493,21 @@ station_card(struct request *r, struct page *p, const struct wire_station *s, in
 	page_raw(p, cls[h]);
 	page_raw(p, "\"></span><span class=\"sid\">");
 	page_text(p, s->id);
-	page_raw(p, "</span> <small>");
+	page_raw(p, "</span> ");
+	if (label != NULL && label->name[0] != '\0') {
+		page_raw(p, "<span class=\"sname\">");
+		page_text(p, label->name);
+		page_raw(p, "</span> ");
+	}
+	page_raw(p, "<small>");
 	page_text(p, word(r->lang, hw[h]));
-	page_raw(p, "</small></h3><dl><dt>");
+	page_raw(p, "</small></h3>");
+	if (label != NULL && label->address[0] != '\0') {
+		page_raw(p, "<p class=\"saddr\">");
+		page_text(p, label->address);
+		page_raw(p, "</p>");
+	}
+	page_raw(p, "<dl><dt>");
 	page_text(p, word(r->lang, W_TOWNSHIP));
 	page_raw(p, "</dt><dd>");
 	page_text(p, t != NULL ? (r->lang == LANG_EN ? t->name_en : t->name_zh) : s->township);
@@ -528,6 +553,7 @@ page_map(struct request *r, struct reply *out)
 	static struct overview_count alerts[MAP_ROWS], fills[MAP_ROWS];
 	static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
 	struct wire_station_list list = { 0 };
+	struct station_label *labels = NULL;
 	struct page *p = &out->body;
 	size_t nalerts = 0, nfills = 0, i, shown = 0;
 	int64_t now = time_wall_ms();
@@ -557,12 +583,31 @@ page_map(struct request *r, struct reply *out)
 		if (access_scope_covers(&r->scope, list.stations[i].id, list.stations[i].township))
 			list.stations[shown++] = list.stations[i];
 	list.count = shown;
+	/* their names and addresses from the county's register (none: ids only) */
+	labels = list.count > 0 ? calloc(list.count, sizeof(*labels)) : NULL;
+	if (labels != NULL) {
+		struct station_entry e;
+
+		pthread_mutex_lock(&r->web->db_lock);
+		for (i = 0; i < list.count; i++) {
+			if ((rc = stations_get(&r->web->cdb, list.stations[i].id, &e, err,
+			         sizeof(err))) == -1) {
+				log_warnx("map: %s", err);
+				break;
+			}
+			if (rc == 1 && e.registered_ms != 0) {
+				str_copy(labels[i].name, e.name, sizeof(labels[i].name));
+				str_copy(labels[i].address, e.address, sizeof(labels[i].address));
+			}
+		}
+		pthread_mutex_unlock(&r->web->db_lock);
+	}
 
 	frame_open(r, out, word(r->lang, W_MAP));
 	page_raw(p, "<h1>");
 	page_text(p, word(r->lang, W_MAP));
 	page_raw(p, "</h1><div class=\"mapwrap\">");
-	map_svg(r, p, &list, alerts, nalerts, now);
+	map_svg(r, p, &list, labels, alerts, nalerts, now);
 	page_raw(p, "</div><section class=\"card\"><h2>");
 	page_text(p, word(r->lang, W_OPEN_ALERTS));
 	page_raw(p, "</h2><table class=\"towns\" id=\"towns\"><tbody>");
@@ -583,11 +628,12 @@ page_map(struct request *r, struct reply *out)
 	page_text(p, word(r->lang, W_STATIONS));
 	page_rawf(p, " (%zu)</h2><div class=\"cards\" id=\"stations\">", list.count);
 	for (i = 0; i < list.count; i++)
-		station_card(r, p, &list.stations[i], count_of(fills, nfills, list.stations[i].id),
-		    now);
+		station_card(r, p, &list.stations[i], labels != NULL ? &labels[i] : NULL,
+		    count_of(fills, nfills, list.stations[i].id), now);
 	pthread_mutex_unlock(&rows_lock);
 	page_raw(p, "</div>");
 	frame_close(r, out);
+	free(labels);
 	wire_stations_free(&list);
 }
 
