@@ -7,7 +7,7 @@
  * first); a station nobody registered keeps the township it named at its
  * first contact, with a warning in the log.
  *
- * The columns live on the stations table (county migration 010); this
+ * The columns live on the stations table (county migration 009); this
  * module is the one that writes them.  Every function returns 0 (or what
  * it says), or -1 with err naming the field or the database error.
  */
