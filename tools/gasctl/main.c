@@ -144,6 +144,26 @@ static const struct gasctl_command commands[] = {
 	    .help = N_("Empty cylinders come back to the station (from delivery worker WORKER,\n"
 	               "when given): scan each code (CODE - reads them from standard input).\n"
 	               "Every code must verify, or nothing is recorded.") },
+	{ .name = "inspection out",
+	    .run = cmd_inspection_out,
+	    .usage = "CODE... --operator CERT [--json]",
+	    .help = N_("Cylinders leave the station for the inspection station: scan each code\n"
+	               "(CODE - reads them from standard input).  Every code must verify, or\n"
+	               "nothing is recorded.") },
+	{ .name = "inspection back",
+	    .run = cmd_inspection_back,
+	    .usage = "CODE... --result pass|fail --next-due YYYY-MM-DD --operator CERT [--json]",
+	    .help = N_("Cylinders come back from the inspection station with its result and the\n"
+	               "next inspection date (after a pass: after today, at most 10 years ahead).\n"
+	               "The county's registry takes the new dates from it and sends them back to\n"
+	               "every station.  Every code must verify, or nothing is recorded.") },
+	{ .name = "scrap",
+	    .run = cmd_scrap,
+	    .usage = "CODE... --reason TEXT --operator CERT [--json]",
+	    .help = N_("Cylinders are scrapped (TEXT says why, at most 127 bytes): the county's\n"
+	               "registry marks them scrapped, so that no station fills them again and a\n"
+	               "scrapped cylinder seen anywhere is a case.  Every code must verify, or\n"
+	               "nothing is recorded.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
