@@ -53,13 +53,16 @@ static const struct gasctl_command commands[] = {
 	    .help = N_("List operators with their certificate expiry.") },
 	{ .name = "buyers add",
 	    .run = cmd_buyers_add,
-	    .usage = "NUMBER --township CODE [--address TEXT] [--business]",
+	    .usage = "NUMBER --township CODE [--address TEXT] [--business] [--delivery]",
 	    .help =
 	        N_("Register a real-name buyer from an 18-character resident ID number or\n"
 	           "unified social credit code (--business for a credit code made only of\n"
 	           "digits).  Only the keyed buyer id and the masked number are stored and\n"
 	           "printed; the number itself never is.  NUMBER - reads it from standard input\n"
-	           "(keeps it out of the shell history and the process list).") },
+	           "(keeps it out of the shell history and the process list).  --delivery: a\n"
+	           "delivery company buying at the counter for the households it serves; rule\n"
+	           "R11 does not count its fills (its households are counted at the door).\n"
+	           "Added again without --delivery, it is an ordinary buyer again.") },
 	{ .name = "buyers list",
 	    .run = cmd_buyers_list,
 	    .usage = "",
