@@ -16,7 +16,8 @@
  *   violations: viol (how many; 1 if rule is given, else 0), rule (R05),
  *   sev (alert), town, vuuid (a printf format taking the violation's
  *   index, e.g. C04:S02:%d; default a UUID made from seq and index),
- *   vat (now).
+ *   vat (now); curve=1: a weight curve rising over 60 s to net kg, with
+ *   the target and the close marked (the county keeps it with the fill).
  * Times are Unix ms, "now", "now+Nd" (N days ahead) or "min" (INT64_MIN).
  */
 #include <stdint.h>
@@ -25,8 +26,32 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "curve.h"
 #include "util.h"
 #include "wire.h"
+
+/* A fill's curve: 60 s rising to f->net_kg, the close commanded at 55 s. */
+static int
+add_curve(struct wire_fill *f)
+{
+	static struct curve c;
+	uint8_t buf[CURVE_MAX_ENCODED];
+	size_t len = 0;
+	int32_t t, net = (int32_t)(f->net_kg * 1000);
+
+	curve_init(&c, (int32_t)(f->target_kg * 1000), 300);
+	for (t = 0; t <= 60000; t += 500) {
+		if (t == 55000)
+			curve_mark_cutoff(&c, t);
+		curve_add(&c, t, (int32_t)((int64_t)net * (t < 55000 ? t : 55000) / 55000));
+	}
+	curve_set_net(&c, net);
+	if (curve_encode(&c, buf, sizeof(buf), &len) == -1 || (f->curve = malloc(len)) == NULL)
+		return -1;
+	memcpy(f->curve, buf, len);
+	f->curve_len = len;
+	return 0;
+}
 
 static int64_t
 when(const char *v)
@@ -47,6 +72,7 @@ record(char *spec, size_t index, unsigned long station_salt, struct wire_record 
 	char rule[WIRE_WORD] = "R05", sev[WIRE_WORD] = "alert", town[WIRE_TOWNSHIP] = "";
 	int64_t now = time_wall_ms(), vat = now;
 	long nviol = -1, salt = 0, i;
+	int want_curve = 0;
 	struct wire_fill *f = &r->fill;
 
 	memset(r, 0, sizeof(*r));
@@ -123,6 +149,8 @@ record(char *spec, size_t index, unsigned long station_salt, struct wire_record 
 			str_copy(vfmt, v, sizeof(vfmt));
 		else if (strcmp(k, "vat") == 0)
 			vat = when(v);
+		else if (strcmp(k, "curve") == 0)
+			want_curve = atoi(v);
 		else {
 			fprintf(stderr, "batchgen: unknown key '%s'\n", k);
 			return -1;
@@ -135,6 +163,8 @@ record(char *spec, size_t index, unsigned long station_salt, struct wire_record 
 	r->has_fill = strcmp(r->kind, "fill") == 0;
 	if (f->cylinder[0] == '\0')
 		snprintf(f->cylinder, sizeof(f->cylinder), "ATTACK%lld", (long long)r->seq);
+	if (want_curve && r->has_fill && add_curve(f) == -1)
+		return -1;
 	if (nviol <= 0)
 		return 0;
 	if (nviol > WIRE_MAX_VIOLATIONS)

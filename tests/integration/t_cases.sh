@@ -130,6 +130,14 @@ check "under zh_CN the timeline is in Chinese" \
 as_person regulator:alice show "$ID" --json >"$T/show.json" 2>&1
 check "--json gives the case and its steps" \
     sh -c "grep -q '\"state\":\"closed\"' '$T/show.json' && grep -q '\"action\":\"onsite\"' '$T/show.json'"
+check "the case carries what the officer needs: station, the fill's curve, the cylinder's fills, the buyer masked" \
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["fill"]["curve"]
+assert d["station"]["id"] == d["case"]["station"] != ""
+assert len(c["t_ms"]) == len(c["grams"]) > 10 and c["target_g"] > 0
+assert d["fills"][0]["uuid"] == d["fill"]["uuid"]
+assert d["buyer"]["masked"] == d["case"]["buyer_masked"] != ""' "$T/show.json"
 
 # --- a grid worker's report goes to the village's township --------------------------------
 as_person $DAN report --kind 无码气瓶 --village 南村 --note "小卖部有三只无码气瓶" --lat 30.1 --lon 120.2 \

@@ -6,7 +6,12 @@
 # its pages, CSV and audit rows, another township's officer refused (403),
 # CSRF and XSS attempts that fail, lock-out after wrong passwords, sign-out,
 # and the public cylinder check for a genuine and a forged code, and opened
-# on a phone from the URL zbarimg reads off a newly minted label.
+# on a phone from the URL zbarimg reads off a newly minted label.  Then the
+# cases (console_cases.py): a station's overfill appears on an officer's
+# phone without reloading, is accepted, visited with a photo, decided from
+# the catalogue and closed; the regulator sees its timeline; a grid
+# worker's report lands in the township of its village; another township's
+# officer gets 403 on the same URLs; CSRF, XSS and a false photo fail.
 # Screenshots at phone and desk sizes are kept in $T/shots and checked to
 # be more than one colour (tests/integration/console_browser.py).
 . "$(dirname "$0")/lib.sh"
@@ -100,11 +105,17 @@ hotline = 0570-12345
 page_rows = 2
 lockout_failures = 3
 lockout_s = 600
+catalogue = $(cd "$(dirname "$0")/../.." && pwd)/etc/catalogue.csv
+villages = $T/villages.csv
+poll_s = 1
 EOF
+printf 'village,township\n东村,TA\n北村,TB\n' >"$T/villages.csv"
 setpw() { printf '%s\n' "$2" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$1" >/dev/null; }
 setpw officer:li@TA 'li-password-1'
 setpw officer:wang@TB 'wang-password-1'
 setpw regulator:alice 'alice-password-1'
+setpw officer:zhou@TB 'zhou-password-1'
+setpw grid:zhao@TA 'zhao-password-1'
 check "passwords are argon2id hashes in a private file" \
     all '[ "$(stat -c %a "$T/passwords")" = 600 ]' \
     'grep -q "^officer:li@TA \$argon2id\\$" "$T/passwords"' \
@@ -151,6 +162,58 @@ grep -q '^ok - ' "$T/browser.out" || { sed -n '1,40p' "$T/browser.err"; }
 CHECKS=$((CHECKS + $(grep -c '^ok - \|^not ok - ' "$T/browser.out")))
 FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/browser.out")))
 check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
+
+# --- the cases (console_cases.py) -------------------------------------------------------------
+# a case of the station named with a script (its overfill of LY-0006)
+"$BUILD/tests/batchgen" -s "$XSS_STATION" -t TA \
+    "cyl=LY-0006,buyer=$(printf 'c%.0s' $(seq 64)),rule=R05" >"$T/xss.cbor"
+"$BUILD/tests/coapreq" -p "$CPORT" -u "station:$XSS_STATION" -k "$T/station_xss.key" -m POST \
+    -P records -f "$T/xss.cbor" -j -t 8000 >"$T/xss.out" 2>>"$T/coapreq.err"
+check "the station named with a script has a case" \
+    sql_eventually 10 "SELECT COUNT(*) FROM cases WHERE station = '$XSS_STATION' AND kind = 'R05'" 1
+XSS_CASE=$(sqlite3 "$T/county.db" "SELECT id FROM cases WHERE station = '$XSS_STATION' AND kind = 'R05'")
+# S01's next record: an overfill of LY-0005 with its weight curve
+# (a registered cylinder and a buyer of its own: the overfill is the one case)
+"$BUILD/gascounty" -c "$T/county.conf" registry set LY-0005 --owner 'Longyou Gas Co.' \
+    --inspected 2024-06-01 >/dev/null 2>&1
+"$BUILD/tests/batchgen" -s S01 -t TA \
+    "seq=5,cyl=LY-0005,buyer=$(printf 'b%.0s' $(seq 64)),net=15.6,result=flagged,rule=R05,curve=1" >"$T/overfill.cbor"
+# a 40x30 photo (PNG), and a text file that only calls itself a JPEG
+python3 -c 'import struct, sys, zlib
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+rows = b"".join(b"\0" + b"".join(bytes((x * 6, y * 8, 200)) for x in range(40)) for y in range(30))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))' >"$T/photo.png"
+echo 'not a picture' >"$T/not-a-photo.jpg"
+# PNGs by their first bytes: one over evidence_max_kb (2048 KiB), one over what
+# the console reads of an upload at all (4000 KiB)
+{ printf '\211PNG\r\n\032\n'; head -c 3000000 /dev/zero; } >"$T/large.png"
+{ printf '\211PNG\r\n\032\n'; head -c 5000000 /dev/zero; } >"$T/huge.png"
+OVERFILL="'$BUILD/tests/coapreq' -p $CPORT -u station:S01 -k '$T/station_S01.key' -m POST -P records -f '$T/overfill.cbor' -j -t 8000 >'$T/overfill.out' 2>&1" \
+PHOTO="$T/photo.png" NOT_PHOTO="$T/not-a-photo.jpg" XSS_CASE="$XSS_CASE" \
+LARGE="$T/large.png" HUGE="$T/huge.png" \
+    /usr/bin/python3 "$(dirname "$0")/console_cases.py" "https://127.0.0.1:$WPORT" "$T/shots" \
+    >"$T/cases.out" 2>"$T/cases.err"
+cat "$T/cases.out"
+grep -q '^ok - ' "$T/cases.out" || { sed -n '1,40p' "$T/cases.err"; }
+CHECKS=$((CHECKS + $(grep -c '^ok - \|^not ok - ' "$T/cases.out")))
+FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/cases.out")))
+check "the cases script ran to its end" grep -q '^# done' "$T/cases.out"
+CASE=$(sed -n 's/^# case //p' "$T/cases.out")
+REPORT=$(sed -n 's/^# report //p' "$T/cases.out")
+q() { sqlite3 "$T/county.db" "$1"; }
+check "the case's steps are rows by the officer: accept, onsite, decide, close" \
+    test "$(q "SELECT group_concat(action, ' ') FROM (SELECT action FROM case_steps WHERE case_id = '$CASE' AND identity = 'officer:li@TA' ORDER BY id)")" = "accept onsite decide close"
+check "the decision is the catalogue's fine of 2000 under P05, and the case is closed" \
+    test "$(q "SELECT state || ' ' || outcome || ' ' || power || ' ' || fine_yuan FROM cases WHERE id = '$CASE'")" = "closed fine P05 2000"
+check "the photo is stored once, by its SHA-256, as a PNG" \
+    test "$(q "SELECT e.hash || ' ' || e.type FROM case_evidence e WHERE e.case_id = '$CASE'")" = "$(sha256sum "$T/photo.png" | cut -d' ' -f1) image/png"
+check "the grid report from 北村 opened a case of TB reported by the grid worker, with its place" \
+    test "$(q "SELECT township || ' ' || reporter || ' ' || village || ' ' || printf('%.2f', lat) FROM cases WHERE id = '$REPORT'")" = "TB grid:zhao@TA 北村 29.05"
+check "reading cases writes no audit row (cases.read is not audited)" \
+    test "$(q "SELECT COUNT(*) FROM audit WHERE identity = 'officer:li@TA' AND query IN ('curve', 'history')")" = 0
+check "the refused case requests are in the log" \
+    grep -q "refused case /cases/$CASE to officer:zhou@TB" "$T/web.log"
 
 # --- started as root with user = nobody: it serves as nobody ---------------------------------
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then

@@ -101,6 +101,12 @@ page_asset(struct request *r, struct reply *out)
 	} else if (strcmp(name, "app.js") == 0) {
 		out->content_type = "text/javascript; charset=utf-8";
 		page_raw(&out->body, js);
+	} else if (strcmp(name, "cases.css") == 0) {
+		out->content_type = "text/css; charset=utf-8";
+		page_raw(&out->body, cases_style);
+	} else if (strcmp(name, "cases.js") == 0) {
+		out->content_type = "text/javascript; charset=utf-8";
+		page_raw(&out->body, cases_script);
 	} else {
 		reply_error(r, out, 404, W_NOT_FOUND, W_NOT_FOUND);
 	}

@@ -30,7 +30,7 @@
 #include "web.h"
 
 #define COOKIE "__Host-gasweb"
-#define FORM_MAX 8192 /* bytes of a form at most */
+#define FORM_MAX 16384 /* bytes of a form at most (without a file) */
 
 enum caller { PUBLIC, SIGNED };
 
@@ -53,6 +53,11 @@ static const struct route {
 	{ "POST", "/trace/buyer", 0, SIGNED, ACCESS_TRACE_READ, 1, page_trace_buyer },
 	{ "GET", "/figures", 0, SIGNED, ACCESS_FIGURES_READ, 0, page_figures },
 	{ "GET", "/figures/", 1, SIGNED, ACCESS_FIGURES_READ, 0, page_figure_file },
+	{ "GET", "/cases", 0, SIGNED, ACCESS_CASES_READ, 0, page_cases },
+	{ "GET", "/cases/", 1, SIGNED, ACCESS_CASES_READ, 0, page_case },
+	{ "POST", "/cases/", 1, SIGNED, ACCESS_CASES_ACT, 1, page_case_step },
+	{ "GET", "/report", 0, SIGNED, ACCESS_CASES_REPORT, 0, page_report_form },
+	{ "POST", "/report", 0, SIGNED, ACCESS_CASES_REPORT, 1, page_report_post },
 	{ "GET", "/c/", 1, PUBLIC, -1, 0, page_check },
 	/* a label's QR writes its URL in upper case (QR's alphanumeric mode) */
 	{ "GET", "/C/", 1, PUBLIC, -1, 0, page_check },
@@ -67,7 +72,7 @@ static const struct route {
 struct connection_state {
 	struct request request;
 	struct MHD_PostProcessor *post;
-	size_t uploaded;
+	size_t uploaded, limit;
 };
 
 const char *
@@ -130,9 +135,37 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 	size_t i, len;
 
 	(void)kind;
-	(void)filename;
 	(void)content_type;
 	(void)transfer_encoding;
+	if (filename != NULL) { /* a file: its bytes, bounded; its type is read from them */
+		if (r->upload_len != off || size > UPLOAD_MAX - r->upload_len ||
+		    (r->upload_len > 0 && strcmp(key, "photo") != 0)) {
+			r->form_too_big = 1;
+			return MHD_YES;
+		}
+		if (size == 0) /* an empty file input: no file */
+			return MHD_YES;
+		if (r->upload_len + size > r->upload_cap) { /* grown as it comes, up to the bound */
+			size_t cap = r->upload_cap == 0 ? 64 * 1024 : r->upload_cap;
+			uint8_t *grown;
+
+			while (cap < r->upload_len + size)
+				cap *= 2;
+			if (cap > UPLOAD_MAX)
+				cap = UPLOAD_MAX;
+			if ((grown = realloc(r->upload, cap)) == NULL) {
+				r->form_too_big = 1;
+				return MHD_YES;
+			}
+			r->upload = grown;
+			r->upload_cap = cap;
+		}
+		if (r->upload_len == 0)
+			str_copy(r->upload_name, filename, sizeof(r->upload_name));
+		memcpy(r->upload + r->upload_len, data, size);
+		r->upload_len += size;
+		return MHD_YES;
+	}
 	for (i = 0; i < r->field_count; i++)
 		if (strcmp(r->fields[i].name, key) == 0)
 			f = &r->fields[i];
@@ -298,6 +331,10 @@ answer(void *cls, struct MHD_Connection *connection, const char *url, const char
 		cs->request.web = web;
 		cs->request.connection = connection;
 		cs->request.post = strcmp(method, "POST") == 0;
+		/* a case step or a report may carry a photo; any other form is small */
+		cs->limit = strncmp(url, "/cases/", 7) == 0 || strcmp(url, "/report") == 0
+		                ? FORM_MAX + UPLOAD_MAX + 4096
+		                : FORM_MAX;
 		if (cs->request.post)
 			cs->post =
 			    MHD_create_post_processor(connection, 1024, form_field, &cs->request);
@@ -306,7 +343,7 @@ answer(void *cls, struct MHD_Connection *connection, const char *url, const char
 	}
 	if (*upload_data_size > 0) {
 		cs->uploaded += *upload_data_size;
-		if (cs->uploaded > FORM_MAX || cs->post == NULL)
+		if (cs->uploaded > cs->limit || cs->post == NULL)
 			cs->request.form_too_big = 1;
 		else
 			MHD_post_process(cs->post, upload_data, *upload_data_size);
@@ -351,6 +388,7 @@ completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 		return;
 	if (cs->post != NULL)
 		MHD_destroy_post_processor(cs->post);
+	free(cs->request.upload);
 	explicit_bzero(&cs->request, sizeof(cs->request)); /* a password may be in a field */
 	free(cs);
 	*con_cls = NULL;

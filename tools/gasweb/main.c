@@ -82,6 +82,33 @@ static const struct conf_key web_keys[] = {
 	    "records on one page of a trace", NULL, 0 },
 	{ "csv_max", CONF_INT, NUM(csv_max), 1, 10000000, "100000",
 	    "records in one CSV export at most", NULL, 0 },
+	{ "catalogue", CONF_STRING, STR(catalogue), 0, 0, "",
+	    "the county's catalogue of outcomes and penalty powers, as gascounty's (\"\": "
+	    "none, no decisions from the console)",
+	    NULL, 0 },
+	{ "villages", CONF_STRING, STR(villages), 0, 0, "",
+	    "village,township list routing grid reports, as gascounty's (\"\": none)", NULL, 0 },
+	{ "deadlines", CONF_STRING, STR(deadlines), 0, 0, "",
+	    "deadlines per kind and severity, as gascounty's (\"\": the minutes below)", NULL, 0 },
+	{ "calendar", CONF_STRING, STR(calendar), 0, 0, "",
+	    "holidays and make-up working days, as gascounty's (\"\": Monday to Friday)", NULL, 0 },
+	{ "case_alert_accept_min", CONF_INT, NUM(case_deadline_min[0]), 1, 525600, "1440",
+	    "deadlines of a case, as in gascounty's configuration: alert accepted within (min)",
+	    NULL, 0 },
+	{ "case_alert_onsite_min", CONF_INT, NUM(case_deadline_min[1]), 1, 525600, "4320",
+	    "an alert case on site within (min)", NULL, 0 },
+	{ "case_alert_close_min", CONF_INT, NUM(case_deadline_min[2]), 1, 525600, "21600",
+	    "an alert case closed within (min)", NULL, 0 },
+	{ "case_critical_accept_min", CONF_INT, NUM(case_deadline_min[3]), 1, 525600, "30",
+	    "a critical case accepted within (min)", NULL, 0 },
+	{ "case_critical_onsite_min", CONF_INT, NUM(case_deadline_min[4]), 1, 525600, "120",
+	    "a critical case on site within (min)", NULL, 0 },
+	{ "case_critical_close_min", CONF_INT, NUM(case_deadline_min[5]), 1, 525600, "4320",
+	    "a critical case closed within (min)", NULL, 0 },
+	{ "evidence_max_kb", CONF_INT, NUM(evidence_max_kb), 1, 4000, "2048",
+	    "one photo or document attached to a case at most (KiB)", NULL, 0 },
+	{ "poll_s", CONF_INT, NUM(poll_s), 1, 3600, "5",
+	    "the case list asks for new cases this often (s)", NULL, 0 },
 	{ "user", CONF_STRING, STR(user), 0, 0, "",
 	    "started as root: run as this user once the files are open (\"\": stay)", NULL, 0 },
 	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels, 0 },
@@ -102,7 +129,7 @@ usage(FILE *f)
 	           "\n"
 	           "The county's web console over HTTPS: sign-in per person, the map of\n"
 	           "townships and stations, a regulator's traces, and the public cylinder\n"
-	           "check page (/c/CODE).\n"
+	           "check page (/c/CODE), the cases (/cases) and the grid report (/report).\n"
 	           "\n"
 	           "  -c FILE           configuration (default: built-in defaults)\n"
 	           "  -n                check the configuration and the files it names, then exit\n"
@@ -217,6 +244,15 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
 	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
+	/* the same files as gascounty's: a report is routed and given its
+	 * deadlines here as the county would (the map is the console's own) */
+	str_copy(web->county.catalogue, web->config.catalogue, sizeof(web->county.catalogue));
+	str_copy(web->county.villages, web->config.villages, sizeof(web->county.villages));
+	str_copy(web->county.township_map, web->config.map, sizeof(web->county.township_map));
+	str_copy(web->county.deadlines, web->config.deadlines, sizeof(web->county.deadlines));
+	str_copy(web->county.calendar, web->config.calendar, sizeof(web->county.calendar));
+	if (catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1)
+		return -1;
 	web->code_key = code_key_load_public(web->config.code_key, err, errlen);
 	if (web->code_key == NULL)
 		return -1;
@@ -242,6 +278,13 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 		return -1;
 	web->county.max_trace = web->config.page_rows;
 	str_copy(web->county.timezone, web->config.timezone, sizeof(web->county.timezone));
+	web->county.case_alert_accept_min = web->config.case_deadline_min[0];
+	web->county.case_alert_onsite_min = web->config.case_deadline_min[1];
+	web->county.case_alert_close_min = web->config.case_deadline_min[2];
+	web->county.case_critical_accept_min = web->config.case_deadline_min[3];
+	web->county.case_critical_onsite_min = web->config.case_deadline_min[4];
+	web->county.case_critical_close_min = web->config.case_deadline_min[5];
+	web->county.evidence_max_kb = web->config.evidence_max_kb;
 	web->cdb.config = &web->county;
 	pthread_mutex_init(&web->db_lock, NULL);
 	return 0;
@@ -350,5 +393,6 @@ main(int argc, char **argv)
 	signin_store_free(web.store);
 	code_key_free(web.code_key);
 	geo_free(&web.map);
+	catalogue_free(&web.catalogue);
 	return rc;
 }

@@ -105,7 +105,9 @@ frame_open(struct request *r, struct reply *out, const char *title)
 	    r->lang == LANG_EN ? "en" : "zh-CN");
 	page_raw(p, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	            "<link rel=\"stylesheet\" href=\"/static/app.css\">"
-	            "<script src=\"/static/app.js\" defer></script><title>");
+	            "<link rel=\"stylesheet\" href=\"/static/cases.css\">"
+	            "<script src=\"/static/app.js\" defer></script>"
+	            "<script src=\"/static/cases.js\" defer></script><title>");
 	page_text(p, title);
 	page_raw(p, " - ");
 	page_text(p, word(r->lang, W_TITLE));
@@ -121,6 +123,7 @@ frame_open(struct request *r, struct reply *out, const char *title)
 			page_text(p, word(r->lang, W_MAP));
 			page_raw(p, "</a>");
 		}
+		cases_nav(r, p);
 		if (access_decide(&r->who, ACCESS_TRACE_READ, &scope)) {
 			page_raw(p, "<a href=\"/trace\">");
 			page_text(p, word(r->lang, W_TRACE));
@@ -178,7 +181,7 @@ reply_error(struct request *r, struct reply *out, int status, enum word title, e
 	frame_close(r, out);
 }
 
-static void
+void
 redirect(struct reply *out, const char *to)
 {
 	out->status = MHD_HTTP_SEE_OTHER;
@@ -346,6 +349,10 @@ page_home(struct request *r, struct reply *out)
 	}
 	if (access_decide(&r->who, ACCESS_MAP_READ, &scope)) {
 		redirect(out, "/map");
+		return;
+	}
+	if (access_decide(&r->who, ACCESS_CASES_READ, &scope)) { /* a grid worker */
+		redirect(out, "/cases");
 		return;
 	}
 	frame_open(r, out, word(r->lang, W_TITLE));

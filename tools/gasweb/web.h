@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "catalogue.h"
 #include "code.h"
 #include "conf.h"
 #include "countyconf.h"
@@ -53,6 +54,14 @@ struct web_config {
 	int silent_s;
 	int page_rows;
 	int csv_max;
+	/* cases (casepages.c): the same files and deadlines as gascounty's */
+	char catalogue[256];
+	char villages[256];
+	char deadlines[256];
+	char calendar[256];
+	int case_deadline_min[6]; /* alert accept, onsite, close; critical the same */
+	int evidence_max_kb;
+	int poll_s;
 	char user[64];
 	char log_level[8];
 };
@@ -165,7 +174,8 @@ struct web {
 	struct geo_map map;
 	struct code_key *code_key; /* NULL: codes cannot be checked */
 	int have_buyer_key;
-	char *tls_cert, *tls_key; /* PEM text, read before privileges are dropped */
+	char *tls_cert, *tls_key;   /* PEM text, read before privileges are dropped */
+	struct catalogue catalogue; /* outcomes, powers and villages (cases) */
 };
 
 /* What a handler knows of its request. */
@@ -183,10 +193,18 @@ struct request {
 	size_t field_count;
 	struct field {
 		char name[32];
-		char value[512];
-	} fields[8];
+		char value[4096]; /* a case's note: ~1,300 Chinese characters */
+	} fields[10];
 	int form_too_big;
+	/* a file sent with a form (multipart/form-data; routes that take one) */
+	uint8_t *upload; /* malloc'd; freed with the request */
+	size_t upload_len, upload_cap;
+	char upload_name[128];
 };
+
+/* Bytes of a file a form may carry (a phone's photo); forms that may carry
+ * one are the case steps and the grid report (http.c). */
+#define UPLOAD_MAX (4000u * 1024u)
 
 /* A handler's answer: status, content type, body; extra headers (a cookie,
  * a Location) in the request's reply. */
@@ -209,6 +227,8 @@ void frame_open(struct request *r, struct reply *out, const char *title);
 void frame_close(struct request *r, struct reply *out);
 /* A whole error page of status with a title word and a text word. */
 void reply_error(struct request *r, struct reply *out, int status, enum word title, enum word text);
+/* A 303 to the path to. */
+void redirect(struct reply *out, const char *to);
 /* A local time with the zone named ("2026-12-04 20:31 CST"). */
 void format_time(int64_t ms, char *out, size_t size);
 
@@ -229,6 +249,16 @@ void page_asset(struct request *r, struct reply *out);
 
 void page_figures(struct request *r, struct reply *out);
 void page_figure_file(struct request *r, struct reply *out);
+/* ---- casepages.c: cases --------------------------------------------------------- */
+
+void page_cases(struct request *r, struct reply *out);       /* GET /cases */
+void page_case(struct request *r, struct reply *out);        /* GET /cases/... */
+void page_case_step(struct request *r, struct reply *out);   /* POST /cases/ID/step */
+void page_report_form(struct request *r, struct reply *out); /* GET /report */
+void page_report_post(struct request *r, struct reply *out); /* POST /report */
+void cases_nav(struct request *r, struct page *p);           /* the frame's links */
+extern const char cases_script[];                            /* /static/cases.js */
+extern const char cases_style[];                             /* /static/cases.css */
 
 /* ---- http.c -------------------------------------------------------------------- */
 

@@ -1,0 +1,250 @@
+/*
+ * casedetail (tools/county/casedetail.c): a station's case carries its
+ * station, the fill behind its alert with the decoded weight curve, the
+ * cylinder's fills and registry history and the buyer masked with the
+ * buyer's township, and reading it writes no audit row (cases.read is not
+ * audited: access.c); a case of another township is out of scope
+ * and reads (and audits) nothing; an unknown case is not found; a grid
+ * report has none of the station's parts; the answer has a JSON form (the
+ * wire refuses indefinite lengths).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cbor.h>
+
+#include "casedetail.h"
+#include "curve.h"
+#include "store.h"
+#include "util.h"
+#include "wire.h"
+
+static struct county_config config = {
+	.case_join_min = 60,
+	.case_alert_accept_min = 60,
+	.case_alert_onsite_min = 120,
+	.case_alert_close_min = 600,
+	.case_critical_accept_min = 10,
+	.case_critical_onsite_min = 30,
+	.case_critical_close_min = 300,
+	.evidence_max_kb = 1,
+};
+
+static char dir[64];
+static struct county_db cdb;
+static struct catalogue cat;
+static const int64_t T0 = 1800000000000;
+static const struct access_scope town_a = { .reach = ACCESS_REACH_OWN, .township = "TA" };
+static const struct access_scope town_b = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+
+static void
+exec(const char *sql)
+{
+	char err[256];
+
+	if (store_exec(cdb.db, sql, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", sql, err);
+}
+
+static int
+setup(void **state)
+{
+	static const char villages[] = "village,township\n东村,TA\n";
+	static const char kinds[] = "kind,code,name,basis,applies\nreport,stacked,违规堆放气瓶,,\n";
+	char path[128], err[256];
+	struct curve *cv = calloc(1, sizeof(*cv));
+	uint8_t buf[CURVE_MAX_ENCODED];
+	size_t len = 0;
+	sqlite3_stmt *st;
+	int32_t t;
+
+	(void)state;
+	strcpy(dir, "/tmp/test_casedetail.XXXXXX");
+	if (cv == NULL || mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	cdb.config = &config;
+	if (catalogue_parse("cat.csv", kinds, strlen(kinds), &cat, err, sizeof(err)) == -1 ||
+	    catalogue_parse_villages("villages.csv", villages, strlen(villages), &cat, err,
+	        sizeof(err)) == -1 ||
+	    store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
+	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+	     " ('S01', 1, 'F1', 'fill', 1799990000000, 1799990000000),"
+	     " ('S01', 2, 'F2', 'fill', 1800000000000, 1800000000000)");
+	exec("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
+	     " started_ms, target_kg, net_kg, result) VALUES"
+	     " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1799990000000, 14.9, 14.9, 'ok'),"
+	     " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
+	     " 'flagged')");
+	exec("INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+	     " buyer_masked, at_ms) VALUES ('V2', 'F2', 'S01', 'R05', 'alert', 'TA', 'LY-1',"
+	     " '330***1234', 1800000000000)");
+	exec("INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
+	     " buyer_masked, text, at_ms, created_ms) VALUES ('station:S01:V2', 'R05', 'alert',"
+	     " 'TA', 'S01', 'LY-1', '330***1234', 'overfilled', 1800000000000, 1800000000000)");
+	curve_init(cv, 14900, 300);
+	for (t = 0; t <= 30000; t += 1000)
+		curve_add(cv, t, t / 2);
+	curve_mark_cutoff(cv, 30000);
+	curve_set_net(cv, 15800);
+	if (curve_encode(cv, buf, sizeof(buf), &len) == -1 ||
+	    store_prepare(cdb.db, "INSERT INTO fill_curves (uuid, curve) VALUES ('F2', ?)", &st,
+	        err, sizeof(err)) == -1)
+		return -1;
+	free(cv);
+	sqlite3_bind_blob(st, 1, buf, (int)len, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	sqlite3_finalize(st);
+	if (county_registry_set(&cdb, "LY-1", "active", "2024-05-10", "2028-05-10",
+	        "Longyou Gas Co.", "test", err, sizeof(err)) == -1)
+		return -1;
+	return cases_from_alerts(&cdb, &cat, T0, &(struct cases_news){ 0 }, err, sizeof(err));
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(cdb.db);
+	catalogue_free(&cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int64_t
+audit_rows(void)
+{
+	return store_query_int(cdb.db, "SELECT COUNT(*) FROM audit", -1);
+}
+
+/* The answer for case id under scope, loaded; NULL unless CASES_DONE. */
+static cbor_item_t *
+detail(const struct access_scope *scope, int64_t id, enum cases_result want)
+{
+	struct cbor_load_result lr;
+	uint8_t *out = NULL;
+	size_t len = 0;
+	char err[256], *json = NULL;
+	cbor_item_t *root;
+
+	assert_int_equal(casedetail_get(&cdb, scope, id, T0, &out, &len, err, sizeof(err)), want);
+	if (want != CASES_DONE) {
+		assert_null(out);
+		return NULL;
+	}
+	/* what the server sends as JSON on request */
+	assert_int_equal(wire_cbor_to_json(out, len, &json, err, sizeof(err)), 0);
+	free(json);
+	root = cbor_load(out, len, &lr);
+	free(out);
+	assert_non_null(root);
+	return root;
+}
+
+static void
+a_station_case_carries_what_the_officer_needs(void **state)
+{
+	const cbor_item_t *fill, *curve, *fills, *hist;
+	char text[64];
+	int64_t audits = audit_rows();
+	cbor_item_t *root;
+
+	(void)state;
+	root = detail(&town_a, 1, CASES_DONE);
+	casedetail_text(casedetail_find(root, "station"), "id", text, sizeof(text));
+	assert_string_equal(text, "S01");
+	casedetail_text(casedetail_find(root, "station"), "township", text, sizeof(text));
+	assert_string_equal(text, "TA");
+	fill = casedetail_find(root, "fill");
+	casedetail_text(fill, "uuid", text, sizeof(text));
+	assert_string_equal(text, "F2"); /* the alert's fill, not the cylinder's other one */
+	assert_true(casedetail_real(fill, "net_kg", 0) > 15.7);
+	curve = casedetail_find(fill, "curve");
+	assert_int_equal(casedetail_int(curve, "target_g", 0), 14900);
+	assert_int_equal(casedetail_int(curve, "cutoff_ms", -1), 30000);
+	assert_int_equal(casedetail_int(curve, "net_g", 0), 15800);
+	assert_int_equal(cbor_array_size(casedetail_find(curve, "t_ms")), 31);
+	assert_int_equal(cbor_array_size(casedetail_find(curve, "grams")), 31);
+	fills = casedetail_find(root, "fills");
+	assert_int_equal(cbor_array_size(fills), 2);
+	casedetail_text(cbor_array_handle(fills)[0], "uuid", text, sizeof(text));
+	assert_string_equal(text, "F2"); /* newest first */
+	hist = casedetail_find(root, "history");
+	assert_int_equal(cbor_array_size(hist), 1);
+	casedetail_text(cbor_array_handle(hist)[0], "owner", text, sizeof(text));
+	assert_string_equal(text, "Longyou Gas Co.");
+	casedetail_text(casedetail_find(root, "buyer"), "masked", text, sizeof(text));
+	assert_string_equal(text, "330***1234");
+	casedetail_text(casedetail_find(root, "buyer"), "township", text, sizeof(text));
+	assert_string_equal(text, "TB");
+	assert_int_equal(cbor_array_size(casedetail_find(root, "steps")), 1);
+	cbor_decref(&root);
+	assert_int_equal(audit_rows(), audits); /* cases.read is not an audited action */
+}
+
+static void
+another_townships_case_reads_nothing(void **state)
+{
+	int64_t audits = audit_rows();
+
+	(void)state;
+	detail(&town_b, 1, CASES_OUT_OF_SCOPE);
+	detail(&town_a, 999, CASES_NOT_FOUND);
+	assert_int_equal(audit_rows(), audits);
+}
+
+static void
+a_report_has_no_station_parts(void **state)
+{
+	struct case_request rq;
+	cbor_item_t *root;
+	char err[256];
+	int64_t id = 0;
+
+	(void)state;
+	memset(&rq, 0, sizeof(rq));
+	str_copy(rq.kind, "stacked", sizeof(rq.kind));
+	str_copy(rq.village, "东村", sizeof(rq.village));
+	str_copy(rq.note, "院内堆放", sizeof(rq.note));
+	casemsg_set(&rq, CASEMSG_KIND);
+	casemsg_set(&rq, CASEMSG_VILLAGE);
+	casemsg_set(&rq, CASEMSG_NOTE_F);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &rq, T0, &id, err, sizeof(err)),
+	    CASES_DONE);
+	root = detail(&town_a, id, CASES_DONE);
+	assert_non_null(casedetail_find(root, "case"));
+	assert_null(casedetail_find(root, "station"));
+	assert_null(casedetail_find(root, "fill"));
+	assert_null(casedetail_find(root, "fills"));
+	assert_null(casedetail_find(root, "history"));
+	assert_null(casedetail_find(root, "buyer"));
+	cbor_decref(&root);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_station_case_carries_what_the_officer_needs),
+		cmocka_unit_test(another_townships_case_reads_nothing),
+		cmocka_unit_test(a_report_has_no_station_parts),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

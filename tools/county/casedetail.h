@@ -1,0 +1,59 @@
+/*
+ * casedetail: what an officer needs to act on one case, in one answer
+ * (docs/county.md, "What a case shows").  The one function behind both the
+ * CoAP GET /cases/ID (gascounty) and the console's case page (gasweb), so
+ * that the two can never show different things or decide access apart.
+ *
+ * The answer is cases_show's map ("case", "steps", "alerts", "evidence")
+ * with, when the case has them:
+ *
+ *   "station":  {"id", "township", "last_seen_ms"}  the station of the case
+ *   "fill":     {"uuid", "started_ms", "net_kg", "target_kg", "result",
+ *                "buyer_masked", "buyer_township",
+ *                "curve": {"target_g", "preact_g", "cutoff_ms", "net_g",
+ *                          "t_ms": [...], "grams": [...]}}
+ *               the fill the case's first alert is about, with its weight
+ *               curve when the station sent one (cutoff_ms and net_g are
+ *               left out when the curve has none)
+ *   "fills":    [{"uuid", "station", "started_ms", "net_kg", "result"}...]
+ *               the cylinder's newest fills (CASEDETAIL_FILLS at most,
+ *               newest first)
+ *   "history":  [{"version", "changed_ms", "status", "last_inspection",
+ *                 "next_inspection", "owner", "source", "actor"}...]
+ *               the cylinder's registry history, oldest first
+ *   "buyer":    {"masked", "township"}: the buyer, masked, and the
+ *               township the buyer belongs to
+ *
+ * Who may see the case is access.h's, through cases_show's scope check:
+ * nothing is read for a case outside scope.  The curve and the history are
+ * read as part of the case (the action cases.read, which the access table
+ * does not audit): no audit row is written, so a case read stays a read.
+ */
+#ifndef COUNTY_CASEDETAIL_H
+#define COUNTY_CASEDETAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cbor.h>
+
+#include "cases.h"
+
+#define CASEDETAIL_FILLS 20
+#define CASEDETAIL_HISTORY 50
+
+/* Case id inside scope, as above: CBOR in *out (malloc'd,
+ * caller frees).  CASES_NOT_FOUND / CASES_OUT_OF_SCOPE as cases_show. */
+enum cases_result casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id,
+    int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+/* Reading an answer (the console renders it): the value of key in map
+ * (NULL when map is not a map or has no such key); its text copied into
+ * out ("" when absent, not text or too long); its integer (a real is
+ * truncated; def when absent). */
+const cbor_item_t *casedetail_find(const cbor_item_t *map, const char *key);
+void casedetail_text(const cbor_item_t *map, const char *key, char *out, size_t size);
+int64_t casedetail_int(const cbor_item_t *map, const char *key, int64_t def);
+double casedetail_real(const cbor_item_t *map, const char *key, double def);
+
+#endif

@@ -1,0 +1,1350 @@
+/*
+ * casepages: the cases in the console (docs/county.md, "The console's
+ * cases").  What a case shows comes from the county library's one function
+ * (casedetail.h), the list from cases_list, every step from cases_step and
+ * a report from cases_report: whether this person may see or change a case
+ * is decided there, with the scope access.h gave the route (http.c).
+ *
+ *   /cases                      the list, with filters, most urgent first;
+ *                               its rows are asked for again every poll_s
+ *                               (/cases/rows, cases.js) so a new case
+ *                               appears without reloading
+ *   /cases/ID                   one case: timeline, the fill's weight curve
+ *                               (SVG drawn here), the cylinder's fills and
+ *                               registry history, station, buyer masked
+ *   /cases/ID/step (POST)       accept, on site, attach, decide, close,
+ *                               dismiss, comment; a photo from the phone's
+ *                               camera, bounded, its type read from its bytes
+ *   /cases/ID/evidence/HASH     a photo of the case
+ *   /report (GET, POST)         a grid worker's report, one thumb, with the
+ *                               phone's location when the person allows it
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+
+#include "casedetail.h"
+#include "cases.h"
+#include "log.h"
+#include "util.h"
+#include "web.h"
+
+#define LIST_MAX 500 /* cases on the list at most */
+
+/* ---- words ------------------------------------------------------------------------ */
+
+enum cword {
+	C_CASES,
+	C_CASE,
+	C_REPORT,
+	C_VIEW,
+	C_OPEN,
+	C_MINE,
+	C_OVERDUE,
+	C_ALL,
+	C_SEVERITY,
+	C_ANY,
+	C_RULE,
+	C_FILTER,
+	C_NO_CASES,
+	C_STATE,
+	C_TITLE,
+	C_DUE,
+	C_OVERDUE_BY,
+	C_TIMELINE,
+	C_CURVE,
+	C_NO_CURVE,
+	C_FILLS,
+	C_HISTORY,
+	C_EVIDENCE,
+	C_OFFICER,
+	C_REPORTER,
+	C_PLACE,
+	C_VILLAGE,
+	C_NOTE,
+	C_PHOTO,
+	C_ACCEPT,
+	C_ONSITE,
+	C_ATTACH,
+	C_DECIDE,
+	C_CLOSE,
+	C_DISMISS,
+	C_COMMENT,
+	C_OUTCOME,
+	C_POWER,
+	C_FINE,
+	C_SEND,
+	C_LOCATION,
+	C_LOCATION_WAIT,
+	C_CODE,
+	C_BUYER_TOWNSHIP,
+	C_LIVE,
+	C_BAD_PHOTO,
+	C_REFUSED,
+	C_ALERT,
+	C_CRITICAL,
+	C_COUNT
+};
+
+static const char *const cwords[C_COUNT][2] = {
+	[C_CASES] = { "案件", "Cases" },
+	[C_CASE] = { "案件", "Case" },
+	[C_REPORT] = { "上报", "Report" },
+	[C_VIEW] = { "范围", "Show" },
+	[C_OPEN] = { "未办结", "open" },
+	[C_MINE] = { "我的", "mine" },
+	[C_OVERDUE] = { "已超期", "overdue" },
+	[C_ALL] = { "全部", "all" },
+	[C_SEVERITY] = { "级别", "Severity" },
+	[C_ANY] = { "不限", "any" },
+	[C_RULE] = { "规则或类型", "Rule or kind" },
+	[C_FILTER] = { "筛选", "Filter" },
+	[C_NO_CASES] = { "没有符合条件的案件。", "No case matches." },
+	[C_STATE] = { "状态", "State" },
+	[C_TITLE] = { "事由", "What" },
+	[C_DUE] = { "期限", "Due" },
+	[C_OVERDUE_BY] = { "已超期", "overdue by" },
+	[C_TIMELINE] = { "办理经过", "Timeline" },
+	[C_CURVE] = { "充装重量曲线", "Weight during the fill" },
+	[C_NO_CURVE] = { "该次充装没有重量曲线。", "This fill has no weight curve." },
+	[C_FILLS] = { "该气瓶最近充装", "The cylinder's latest fills" },
+	[C_HISTORY] = { "气瓶登记变更", "The cylinder's registry history" },
+	[C_EVIDENCE] = { "证据", "Evidence" },
+	[C_OFFICER] = { "承办人", "Officer" },
+	[C_REPORTER] = { "上报人", "Reported by" },
+	[C_PLACE] = { "地点", "Place" },
+	[C_VILLAGE] = { "村（社区）", "Village" },
+	[C_NOTE] = { "说明", "Note" },
+	[C_PHOTO] = { "拍照", "Photo" },
+	[C_ACCEPT] = { "受理", "Accept" },
+	[C_ONSITE] = { "到达现场", "On site" },
+	[C_ATTACH] = { "上传照片", "Attach photo" },
+	[C_DECIDE] = { "作出处理决定", "Decide" },
+	[C_CLOSE] = { "办结", "Close" },
+	[C_DISMISS] = { "不予立案", "Dismiss" },
+	[C_COMMENT] = { "备注", "Comment" },
+	[C_OUTCOME] = { "处理结果", "Outcome" },
+	[C_POWER] = { "处罚事项", "Penalty power" },
+	[C_FINE] = { "罚款金额（元）", "Fine (yuan)" },
+	[C_SEND] = { "提交", "Send" },
+	[C_LOCATION] = { "位置", "Location" },
+	[C_LOCATION_WAIT] = { "允许定位后自动填入。", "Filled in when you allow location." },
+	[C_CODE] = { "气瓶二维码（如有）", "Cylinder code (if any)" },
+	[C_BUYER_TOWNSHIP] = { "购气人所属乡镇", "Buyer's township" },
+	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
+	[C_BAD_PHOTO] = { "照片须为 JPEG 或 PNG，且不超过上限。",
+	    "A photo must be a JPEG or PNG within the size limit." },
+	[C_REFUSED] = { "无法执行", "Not done" },
+	[C_ALERT] = { "一般", "alert" },
+	[C_CRITICAL] = { "紧急", "critical" },
+};
+
+static const char *
+cw(const struct request *r, enum cword w)
+{
+	return cwords[w][r->lang == LANG_EN ? 1 : 0];
+}
+
+/* The words of the steps and states the county writes. */
+static const char *
+action_word(const struct request *r, const char *action)
+{
+	static const struct {
+		const char *code, *zh, *en;
+	} names[] = {
+		{ "open", "立案", "opened" },
+		{ "join", "合并告警", "alert joined" },
+		{ "new", "待受理", "new" },
+		{ "accept", "受理", "accepted" },
+		{ "accepted", "已受理", "accepted" },
+		{ "onsite", "到达现场", "on site" },
+		{ "decide", "作出决定", "decided" },
+		{ "decided", "已决定", "decided" },
+		{ "close", "办结", "closed" },
+		{ "closed", "已办结", "closed" },
+		{ "dismiss", "不予立案", "dismissed" },
+		{ "dismissed", "不予立案", "dismissed" },
+		{ "comment", "备注", "comment" },
+		{ "attach", "上传证据", "evidence" },
+		{ "escalate", "超期督办", "escalated to the county" },
+		{ "reassign", "改派", "reassigned" },
+		{ "report", "网格上报", "reported" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].code, action) == 0)
+			return r->lang == LANG_EN ? names[i].en : names[i].zh;
+	return action;
+}
+
+/* ---- small helpers ----------------------------------------------------------------- */
+
+static const char *
+township_name(const struct request *r, const char *code)
+{
+	const struct geo_township *t = geo_township(&r->web->map, code);
+
+	if (t == NULL)
+		return code;
+	return r->lang == LANG_EN ? t->name_en : t->name_zh;
+}
+
+static void
+time_text(struct page *p, int64_t ms)
+{
+	char when[48];
+
+	format_time(ms, when, sizeof(when));
+	page_text(p, when);
+}
+
+static void
+duration_text(const struct request *r, struct page *p, int64_t s)
+{
+	if (s >= 86400)
+		page_rawf(p, "%" PRId64 "%s %" PRId64 "%s", s / 86400,
+		    r->lang == LANG_EN ? "d" : "天", s % 86400 / 3600,
+		    r->lang == LANG_EN ? "h" : "小时");
+	else
+		page_rawf(p, "%" PRId64 "%s %" PRId64 "%s", s / 3600,
+		    r->lang == LANG_EN ? "h" : "小时", s % 3600 / 60,
+		    r->lang == LANG_EN ? "min" : "分");
+}
+
+/* A case's deadline: how long it is overdue, else when it is due. */
+static void
+due_text(const struct request *r, struct page *p, const cbor_item_t *c)
+{
+	if (casedetail_int(c, "overdue", 0)) {
+		page_raw(p, "<strong class=\"late\">");
+		page_text(p, cw(r, C_OVERDUE_BY));
+		page_raw(p, " ");
+		duration_text(r, p, casedetail_int(c, "overdue_s", 0));
+		page_raw(p, "</strong>");
+	} else if (casedetail_int(c, "due_ms", 0) > 0) {
+		time_text(p, casedetail_int(c, "due_ms", 0));
+	} else {
+		page_raw(p, "-");
+	}
+}
+
+/* An item of an array, or NULL. */
+static const cbor_item_t *
+item_at(const cbor_item_t *arr, size_t i)
+{
+	if (arr == NULL || !cbor_isa_array(arr) || i >= cbor_array_size(arr))
+		return NULL;
+	return cbor_array_handle(arr)[i];
+}
+
+static size_t
+count_of(const cbor_item_t *arr)
+{
+	return arr != NULL && cbor_isa_array(arr) ? cbor_array_size(arr) : 0;
+}
+
+/* A text field of map, escaped. */
+static void
+field_text(struct page *p, const cbor_item_t *map, const char *key)
+{
+	char buf[CASEMSG_NOTE];
+
+	casedetail_text(map, key, buf, sizeof(buf));
+	page_text(p, buf);
+}
+
+/* 1 if s (a URL value) is short printable ASCII or UTF-8 without controls. */
+static int
+arg_ok(const char *s, size_t max)
+{
+	return s != NULL && strlen(s) < max && casemsg_text_ok(s, strlen(s), 0);
+}
+
+/* A page saying what was not done and why (text: the county's reason). */
+static void
+refusal(struct request *r, struct reply *out, int status, const char *text)
+{
+	page_free(&out->body);
+	out->status = status;
+	frame_open(r, out, cw(r, C_REFUSED));
+	page_raw(&out->body, "<h1>");
+	page_text(&out->body, cw(r, C_REFUSED));
+	page_rawf(&out->body, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">", status);
+	page_text(&out->body, text);
+	page_raw(&out->body, "</p>");
+	frame_close(r, out);
+}
+
+/* The answer to a cases_result that is not CASES_DONE. */
+static void
+reply_result(struct request *r, struct reply *out, enum cases_result res, const char *err)
+{
+	switch (res) {
+	case CASES_NOT_FOUND:
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
+		return;
+	case CASES_OUT_OF_SCOPE:
+		log_info("refused %s %s to %s: a case outside the person's scope", "case", r->path,
+		    r->who.identity);
+		reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_FORBIDDEN_TEXT);
+		return;
+	case CASES_REFUSED:
+		refusal(r, out, MHD_HTTP_CONFLICT, err);
+		return;
+	default:
+		log_warnx("cases: %s", err);
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+		return;
+	}
+}
+
+void
+cases_nav(struct request *r, struct page *p)
+{
+	struct access_scope scope;
+
+	if (access_decide(&r->who, ACCESS_CASES_READ, &scope)) {
+		page_raw(p, "<a href=\"/cases\" id=\"nav-cases\">");
+		page_text(p, cw(r, C_CASES));
+		page_raw(p, "</a>");
+	}
+	if (access_decide(&r->who, ACCESS_CASES_REPORT, &scope)) {
+		page_raw(p, "<a href=\"/report\" id=\"nav-report\">");
+		page_text(p, cw(r, C_REPORT));
+		page_raw(p, "</a>");
+	}
+}
+
+/* ---- the list ---------------------------------------------------------------------- */
+
+struct filter {
+	enum cases_view view;
+	const char *view_text, *severity, *township, *rule;
+};
+
+/* The filters in the URL; -1 when one cannot be read. */
+static int
+filter_of(const struct request *r, struct filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->view_text = request_arg(r, "view");
+	f->severity = request_arg(r, "severity");
+	f->township = request_arg(r, "township");
+	f->rule = request_arg(r, "rule");
+	if (f->view_text == NULL || f->view_text[0] == '\0')
+		f->view_text = "open";
+	if (cases_view_parse(f->view_text, &f->view) == -1)
+		return -1;
+	if (f->severity != NULL && f->severity[0] != '\0' && strcmp(f->severity, "alert") != 0 &&
+	    strcmp(f->severity, "critical") != 0)
+		return -1;
+	if ((f->township != NULL && !arg_ok(f->township, CASEMSG_WORD)) ||
+	    (f->rule != NULL && !arg_ok(f->rule, CASEMSG_NAME)))
+		return -1;
+	return 0;
+}
+
+static int
+matches(const char *want, const cbor_item_t *c, const char *key)
+{
+	char have[CASEMSG_NAME];
+
+	if (want == NULL || want[0] == '\0')
+		return 1;
+	casedetail_text(c, key, have, sizeof(have));
+	return strcmp(want, have) == 0;
+}
+
+static void
+filter_query(struct page *p, const struct filter *f)
+{
+	page_raw(p, "view=");
+	page_url(p, f->view_text);
+	page_raw(p, "&amp;severity=");
+	page_url(p, f->severity);
+	page_raw(p, "&amp;township=");
+	page_url(p, f->township);
+	page_raw(p, "&amp;rule=");
+	page_url(p, f->rule);
+}
+
+/* The list's rows (the table body), most urgent first as cases_list gives
+ * them; -1 when the database failed. */
+static int
+list_rows(struct request *r, struct page *p, const struct filter *f)
+{
+	struct cbor_load_result lr;
+	cbor_item_t *root;
+	const cbor_item_t *list;
+	uint8_t *bytes = NULL;
+	size_t len, i, shown = 0;
+	char err[256], sev[16], state[16];
+	int rc;
+
+	pthread_mutex_lock(&r->web->db_lock);
+	rc = cases_list(&r->web->cdb, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX,
+	    &bytes, &len, err, sizeof(err));
+	pthread_mutex_unlock(&r->web->db_lock);
+	if (rc == -1) {
+		log_warnx("cases: %s", err);
+		return -1;
+	}
+	root = cbor_load(bytes, len, &lr);
+	free(bytes);
+	list = casedetail_find(root, "cases");
+	for (i = 0; i < count_of(list); i++) {
+		const cbor_item_t *c = item_at(list, i);
+		int64_t id = casedetail_int(c, "id", 0), overdue = casedetail_int(c, "overdue", 0);
+
+		if (!matches(f->severity, c, "severity") || !matches(f->township, c, "township") ||
+		    !matches(f->rule, c, "kind"))
+			continue;
+		casedetail_text(c, "severity", sev, sizeof(sev));
+		casedetail_text(c, "state", state, sizeof(state));
+		page_rawf(p, "<tr class=\"case %s%s\" data-case=\"%" PRId64 "\"><td>",
+		    strcmp(sev, "critical") == 0 ? "critical" : "alert", overdue ? " overdue" : "",
+		    id);
+		page_rawf(p, "<a class=\"caselink\" href=\"/cases/%" PRId64 "\">#%" PRId64 "</a>",
+		    id, id);
+		page_raw(p, "</td><td>");
+		page_text(p, cw(r, strcmp(sev, "critical") == 0 ? C_CRITICAL : C_ALERT));
+		page_raw(p, "</td><td class=\"state\">");
+		page_text(p, action_word(r, state));
+		page_raw(p, "</td><td class=\"title\">");
+		field_text(p, c, "title");
+		page_raw(p, "</td><td>");
+		{
+			char town[CASEMSG_WORD * 2];
+
+			casedetail_text(c, "township", town, sizeof(town));
+			page_text(p, township_name(r, town));
+		}
+		page_raw(p, "</td><td>");
+		due_text(r, p, c);
+		page_raw(p, "</td></tr>");
+		shown++;
+	}
+	if (shown == 0) {
+		page_raw(p, "<tr><td colspan=\"6\" id=\"nocases\">");
+		page_text(p, cw(r, C_NO_CASES));
+		page_raw(p, "</td></tr>");
+	}
+	if (root != NULL)
+		cbor_decref(&root);
+	return 0;
+}
+
+static void
+option(struct page *p, const char *value, const char *label, const char *current)
+{
+	page_raw(p, "<option value=\"");
+	page_text(p, value);
+	page_raw(p, current != NULL && strcmp(current, value) == 0 ? "\" selected>" : "\">");
+	page_text(p, label);
+	page_raw(p, "</option>");
+}
+
+void
+page_cases(struct request *r, struct reply *out)
+{
+	struct page *p = &out->body;
+	struct filter f;
+	size_t i;
+
+	if (filter_of(r, &f) == -1) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	frame_open(r, out, cw(r, C_CASES));
+	page_raw(p, "<h1>");
+	page_text(p, cw(r, C_CASES));
+	page_raw(p, "</h1><form class=\"card filters\" method=\"get\" action=\"/cases\" "
+	            "id=\"filters\"><label>");
+	page_text(p, cw(r, C_VIEW));
+	page_raw(p, "<select name=\"view\" id=\"view\">");
+	option(p, "open", cw(r, C_OPEN), f.view_text);
+	option(p, "mine", cw(r, C_MINE), f.view_text);
+	option(p, "overdue", cw(r, C_OVERDUE), f.view_text);
+	option(p, "all", cw(r, C_ALL), f.view_text);
+	page_raw(p, "</select></label><label>");
+	page_text(p, cw(r, C_SEVERITY));
+	page_raw(p, "<select name=\"severity\" id=\"severity\">");
+	option(p, "", cw(r, C_ANY), f.severity != NULL ? f.severity : "");
+	option(p, "critical", cw(r, C_CRITICAL), f.severity);
+	option(p, "alert", cw(r, C_ALERT), f.severity);
+	page_raw(p, "</select></label><label>");
+	page_text(p, word(r->lang, W_TOWNSHIP));
+	page_raw(p, "<select name=\"township\" id=\"township\">");
+	option(p, "", cw(r, C_ANY), f.township != NULL ? f.township : "");
+	for (i = 0; i < r->web->map.township_count; i++) {
+		const struct geo_township *t = &r->web->map.townships[i];
+
+		if (access_scope_covers_case(&r->scope, t->code, NULL) ||
+		    r->scope.reach == ACCESS_REACH_ALL)
+			option(p, t->code, r->lang == LANG_EN ? t->name_en : t->name_zh,
+			    f.township);
+	}
+	page_raw(p, "</select></label><label>");
+	page_text(p, cw(r, C_RULE));
+	page_raw(p, "<input name=\"rule\" id=\"rule\" value=\"");
+	page_text(p, f.rule);
+	page_raw(p, "\" placeholder=\"R05\"></label><button type=\"submit\" id=\"filter\">");
+	page_text(p, cw(r, C_FILTER));
+	page_raw(p, "</button></form><section class=\"card\"><p class=\"hint\">");
+	page_text(p, cw(r, C_LIVE));
+	page_raw(p, "</p><div class=\"scroll\"><table class=\"cases\" id=\"cases\"><thead><tr><th>#"
+	            "</th><th>");
+	page_text(p, cw(r, C_SEVERITY));
+	page_raw(p, "</th><th>");
+	page_text(p, cw(r, C_STATE));
+	page_raw(p, "</th><th>");
+	page_text(p, cw(r, C_TITLE));
+	page_raw(p, "</th><th>");
+	page_text(p, word(r->lang, W_TOWNSHIP));
+	page_raw(p, "</th><th>");
+	page_text(p, cw(r, C_DUE));
+	page_rawf(p, "</th></tr></thead><tbody id=\"caserows\" data-poll=\"%d\" data-rows=\"",
+	    r->web->config.poll_s);
+	page_raw(p, "/cases/rows?");
+	filter_query(p, &f);
+	page_raw(p, "\">");
+	if (list_rows(r, p, &f) == -1) {
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+		return;
+	}
+	page_raw(p, "</tbody></table></div></section>");
+	frame_close(r, out);
+}
+
+static void
+page_rows(struct request *r, struct reply *out)
+{
+	struct filter f;
+
+	if (filter_of(r, &f) == -1) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	if (list_rows(r, &out->body, &f) == -1)
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+}
+
+/* ---- one case ---------------------------------------------------------------------- */
+
+/* The fill's weight over time as SVG: grams against seconds, the target
+ * dashed, the moment the close was commanded marked. */
+static void
+curve_svg(struct request *r, struct page *p, const cbor_item_t *curve)
+{
+	const cbor_item_t *t = casedetail_find(curve, "t_ms"), *g = casedetail_find(curve, "grams");
+	size_t n = count_of(t), i;
+	double tmax = 1, gmax = (double)casedetail_int(curve, "target_g", 0), x, y;
+	int64_t cutoff = casedetail_int(curve, "cutoff_ms", -1);
+	const double W = 600, H = 260, L = 50, B = 30, T = 10, R = 10;
+
+	if (n == 0 || count_of(g) != n) {
+		page_raw(p, "<p id=\"nocurve\">");
+		page_text(p, cw(r, C_NO_CURVE));
+		page_raw(p, "</p>");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const cbor_item_t *ti = item_at(t, i), *gi = item_at(g, i);
+		double tv = cbor_isa_uint(ti) ? (double)cbor_get_int(ti) : 0;
+		double gv = cbor_isa_uint(gi) ? (double)cbor_get_int(gi) : 0;
+
+		tmax = fmax(tmax, tv);
+		gmax = fmax(gmax, gv);
+	}
+	gmax = gmax <= 0 ? 1 : gmax * 1.1;
+	page_rawf(p,
+	    "<svg class=\"curve\" id=\"curve\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\"><title>",
+	    W, H);
+	page_text(p, cw(r, C_CURVE));
+	page_rawf(p,
+	    "</title><rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" class=\"frame\"/>",
+	    L, T, W - L - R, H - T - B);
+	for (i = 0; i <= 4; i++) { /* kg ticks */
+		y = H - B - (H - T - B) * (double)i / 4;
+		page_rawf(p,
+		    "<line class=\"grid\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+		    "<text class=\"tick\" x=\"%.0f\" y=\"%.1f\">%.1f</text>",
+		    L, W - R, y, y, L - 4, y + 4, gmax * (double)i / 4 / 1000);
+	}
+	page_rawf(p,
+	    "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\">0</text><text class=\"tick\" x=\"%.0f\" "
+	    "y=\"%.0f\">%.0f s</text><text class=\"unit\" x=\"4\" y=\"%.0f\">kg</text>",
+	    L, H - 10, W - R, H - 10, tmax / 1000, T + 10);
+	if (casedetail_int(curve, "target_g", 0) > 0) {
+		y = H - B - (H - T - B) * (double)casedetail_int(curve, "target_g", 0) / gmax;
+		page_rawf(p,
+		    "<line class=\"target\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>", L,
+		    W - R, y, y);
+	}
+	if (cutoff >= 0) {
+		x = L + (W - L - R) * (double)cutoff / tmax;
+		page_rawf(p,
+		    "<line class=\"cutoff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\"/>", x,
+		    x, T, H - B);
+	}
+	page_raw(p, "<polyline class=\"weight\" points=\"");
+	for (i = 0; i < n; i++) {
+		const cbor_item_t *ti = item_at(t, i), *gi = item_at(g, i);
+
+		x = L + (W - L - R) * (cbor_isa_uint(ti) ? (double)cbor_get_int(ti) : 0) / tmax;
+		y = H - B - (H - T - B) * (cbor_isa_uint(gi) ? (double)cbor_get_int(gi) : 0) / gmax;
+		page_rawf(p, "%s%.1f,%.1f", i ? " " : "", x, y);
+	}
+	page_raw(p, "\"/></svg>");
+}
+
+static void
+dt(struct page *p, const char *label)
+{
+	page_raw(p, "<dt>");
+	page_text(p, label);
+	page_raw(p, "</dt><dd>");
+}
+
+/* The row label: map's key, when it has one, in a span of that id. */
+static void
+fact(struct page *p, const cbor_item_t *map, const char *key, const char *label, const char *id)
+{
+	char buf[CASEMSG_PLACE];
+
+	casedetail_text(map, key, buf, sizeof(buf));
+	if (buf[0] == '\0')
+		return;
+	dt(p, label);
+	page_rawf(p, "<span id=\"%s\">", id);
+	page_text(p, buf);
+	page_raw(p, "</span></dd>");
+}
+
+static void
+case_facts(struct request *r, struct page *p, const cbor_item_t *root)
+{
+	const cbor_item_t *c = casedetail_find(root, "case"),
+	                  *st = casedetail_find(root, "station");
+	const cbor_item_t *buyer = casedetail_find(root, "buyer");
+	char buf[CASEMSG_PLACE], sev[16], state[16];
+	int64_t overdue = casedetail_int(c, "overdue", 0);
+
+	casedetail_text(c, "severity", sev, sizeof(sev));
+	casedetail_text(c, "state", state, sizeof(state));
+	page_rawf(p, "<section class=\"card casehead %s%s\"><h1>",
+	    strcmp(sev, "critical") == 0 ? "critical" : "alert", overdue ? " overdue" : "");
+	page_rawf(p, "#%" PRId64 " ", casedetail_int(c, "id", 0));
+	page_raw(p, "<span id=\"title\">");
+	field_text(p, c, "title");
+	page_raw(p, "</span></h1><dl id=\"facts\">");
+	dt(p, cw(r, C_STATE));
+	page_raw(p, "<span id=\"state\" data-state=\"");
+	page_text(p, state);
+	page_raw(p, "\">");
+	page_text(p, action_word(r, state));
+	page_raw(p, "</span></dd>");
+	dt(p, cw(r, C_SEVERITY));
+	page_text(p, cw(r, strcmp(sev, "critical") == 0 ? C_CRITICAL : C_ALERT));
+	page_raw(p, "</dd>");
+	dt(p, word(r->lang, W_TOWNSHIP));
+	casedetail_text(c, "township", buf, sizeof(buf));
+	page_text(p, township_name(r, buf));
+	page_raw(p, "</dd>");
+	dt(p, cw(r, C_DUE));
+	due_text(r, p, c);
+	page_raw(p, "</dd>");
+	dt(p, cw(r, C_RULE));
+	field_text(p, c, "kind");
+	page_raw(p, "</dd>");
+	fact(p, c, "officer", cw(r, C_OFFICER), "officer");
+	fact(p, c, "reporter", cw(r, C_REPORTER), "reporter");
+	fact(p, c, "village", cw(r, C_VILLAGE), "village");
+	fact(p, c, "place", cw(r, C_PLACE), "place");
+	casedetail_text(c, "lat", buf, sizeof(buf));
+	if (buf[0] != '\0') {
+		dt(p, cw(r, C_LOCATION));
+		page_raw(p, "<span id=\"latlon\">");
+		page_text(p, buf);
+		casedetail_text(c, "lon", buf, sizeof(buf));
+		page_raw(p, ", ");
+		page_text(p, buf);
+		page_raw(p, "</span></dd>");
+	}
+	if (st != NULL && cbor_isa_map(st)) {
+		dt(p, word(r->lang, W_STATION));
+		page_raw(p, "<span id=\"station\">");
+		field_text(p, st, "id");
+		page_raw(p, "</span> · ");
+		casedetail_text(st, "township", buf, sizeof(buf));
+		page_text(p, township_name(r, buf));
+		page_raw(p, " · ");
+		page_text(p, word(r->lang, W_LAST_HEARTBEAT));
+		page_raw(p, " ");
+		if (casedetail_int(st, "last_seen_ms", 0) > 0)
+			time_text(p, casedetail_int(st, "last_seen_ms", 0));
+		else
+			page_text(p, word(r->lang, W_NEVER));
+		page_raw(p, "</dd>");
+	}
+	fact(p, c, "cylinder", word(r->lang, W_CYLINDER), "cylinder");
+	if (buyer != NULL && cbor_isa_map(buyer)) {
+		dt(p, word(r->lang, W_BUYER));
+		page_raw(p, "<span id=\"buyer\">");
+		field_text(p, buyer, "masked");
+		page_raw(p, "</span></dd>");
+		casedetail_text(buyer, "township", buf, sizeof(buf));
+		if (buf[0] != '\0') {
+			dt(p, cw(r, C_BUYER_TOWNSHIP));
+			page_text(p, township_name(r, buf));
+			page_raw(p, "</dd>");
+		}
+	}
+	casedetail_text(c, "outcome", buf, sizeof(buf));
+	if (buf[0] != '\0') {
+		const struct catalogue_outcome *o = catalogue_outcome(&r->web->catalogue, buf);
+
+		dt(p, cw(r, C_OUTCOME));
+		page_raw(p, "<span id=\"outcome\">");
+		page_text(p, o != NULL ? o->name : buf);
+		if (casedetail_int(c, "fine_yuan", 0) > 0)
+			page_rawf(p, " · %" PRId64 " 元", casedetail_int(c, "fine_yuan", 0));
+		page_raw(p, "</span></dd>");
+	}
+	page_raw(p, "</dl></section>");
+}
+
+static void
+timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
+{
+	const cbor_item_t *steps = casedetail_find(root, "steps"),
+	                  *ev = casedetail_find(root, "evidence");
+	size_t i, j;
+	char action[32], type[64], hash[72];
+
+	page_raw(p, "<section class=\"card\"><h2>");
+	page_text(p, cw(r, C_TIMELINE));
+	page_raw(p, "</h2><ol class=\"timeline\" id=\"timeline\">");
+	for (i = 0; i < count_of(steps); i++) {
+		const cbor_item_t *s = item_at(steps, i);
+		int64_t sid = casedetail_int(s, "id", 0);
+
+		casedetail_text(s, "action", action, sizeof(action));
+		page_raw(p, "<li class=\"step step-");
+		page_url(p, action);
+		page_raw(p, "\"><div class=\"when\">");
+		time_text(p, casedetail_int(s, "at_ms", 0));
+		page_raw(p, " · ");
+		field_text(p, s, "identity");
+		page_raw(p, "</div><div class=\"what\">");
+		page_text(p, action_word(r, action));
+		page_raw(p, "</div><div class=\"note\">");
+		field_text(p, s, "note");
+		page_raw(p, "</div>");
+		for (j = 0; j < count_of(ev); j++) {
+			const cbor_item_t *e = item_at(ev, j);
+
+			if (casedetail_int(e, "step", -1) != sid)
+				continue;
+			casedetail_text(e, "type", type, sizeof(type));
+			casedetail_text(e, "hash", hash, sizeof(hash));
+			page_rawf(p, "<a class=\"evidence\" href=\"/cases/%" PRId64 "/evidence/",
+			    id);
+			page_url(p, hash);
+			page_raw(p, "\">");
+			if (strncmp(type, "image/", 6) == 0) {
+				page_rawf(p,
+				    "<img class=\"photo\" alt=\"\" src=\"/cases/%" PRId64
+				    "/evidence/",
+				    id);
+				page_url(p, hash);
+				page_raw(p, "\">");
+			} else {
+				field_text(p, e, "name");
+			}
+			page_raw(p, "</a>");
+		}
+		page_raw(p, "</li>");
+	}
+	page_raw(p, "</ol></section>");
+}
+
+static void
+fill_tables(struct request *r, struct page *p, const cbor_item_t *root)
+{
+	const cbor_item_t *fill = casedetail_find(root, "fill"),
+	                  *fills = casedetail_find(root, "fills"),
+	                  *hist = casedetail_find(root, "history");
+	size_t i;
+
+	if (fill != NULL && cbor_isa_map(fill)) {
+		page_raw(p, "<section class=\"card\"><h2>");
+		page_text(p, cw(r, C_CURVE));
+		page_raw(p, "</h2><p>");
+		time_text(p, casedetail_int(fill, "started_ms", 0));
+		page_rawf(p, " · %s %.2f / %.2f kg · ", word(r->lang, W_NET_KG),
+		    casedetail_real(fill, "net_kg", 0), casedetail_real(fill, "target_kg", 0));
+		field_text(p, fill, "result");
+		page_raw(p, "</p>");
+		curve_svg(r, p, casedetail_find(fill, "curve"));
+		page_raw(p, "</section>");
+	}
+	if (count_of(fills) > 0) {
+		page_raw(p, "<section class=\"card\"><h2>");
+		page_text(p, cw(r, C_FILLS));
+		page_rawf(p,
+		    "</h2><div class=\"scroll\"><table id=\"fills\"><thead><tr><th>%s</th><th>%s"
+		    "</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		    word(r->lang, W_TIME), word(r->lang, W_STATION), word(r->lang, W_NET_KG),
+		    word(r->lang, W_RESULT));
+		for (i = 0; i < count_of(fills); i++) {
+			const cbor_item_t *f = item_at(fills, i);
+
+			page_raw(p, "<tr><td>");
+			time_text(p, casedetail_int(f, "started_ms", 0));
+			page_raw(p, "</td><td>");
+			field_text(p, f, "station");
+			page_rawf(p, "</td><td>%.2f</td><td>", casedetail_real(f, "net_kg", 0));
+			field_text(p, f, "result");
+			page_raw(p, "</td></tr>");
+		}
+		page_raw(p, "</tbody></table></div></section>");
+	}
+	if (count_of(hist) > 0) {
+		page_raw(p, "<section class=\"card\"><h2>");
+		page_text(p, cw(r, C_HISTORY));
+		page_rawf(p,
+		    "</h2><div class=\"scroll\"><table id=\"history\"><thead><tr><th>%s</th>"
+		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		    word(r->lang, W_TIME), word(r->lang, W_STATUS),
+		    word(r->lang, W_NEXT_INSPECTION), word(r->lang, W_OWNER));
+		for (i = 0; i < count_of(hist); i++) {
+			const cbor_item_t *h = item_at(hist, i);
+
+			page_raw(p, "<tr><td>");
+			time_text(p, casedetail_int(h, "changed_ms", 0));
+			page_raw(p, "</td><td>");
+			field_text(p, h, "status");
+			page_raw(p, "</td><td>");
+			field_text(p, h, "next_inspection");
+			page_raw(p, "</td><td>");
+			field_text(p, h, "owner");
+			page_raw(p, "</td></tr>");
+		}
+		page_raw(p, "</tbody></table></div></section>");
+	}
+}
+
+/* The opening of one step's form. */
+static void
+step_form(struct request *r, struct page *p, int64_t id, const char *step, enum cword title)
+{
+	page_rawf(p,
+	    "<form class=\"card step\" method=\"post\" enctype=\"multipart/form-data\" "
+	    "action=\"/cases/%" PRId64 "/step\" id=\"form-%s\"><h3>",
+	    id, step);
+	page_text(p, cw(r, title));
+	page_raw(p, "</h3><input type=\"hidden\" name=\"csrf\" value=\"");
+	page_text(p, r->session.csrf);
+	page_rawf(p, "\"><input type=\"hidden\" name=\"step\" value=\"%s\">", step);
+}
+
+/* One labelled control of a step's form; control is a format taking the
+ * step's name and " required" or "". */
+static void
+step_field(struct request *r, struct page *p, enum cword label, const char *control,
+    const char *step, int required)
+{
+	page_raw(p, "<label>");
+	page_text(p, cw(r, label));
+	page_rawf(p, control, step, required ? " required" : "");
+	page_raw(p, "</label>");
+}
+
+#define NOTE "<textarea name=\"note\" id=\"note-%s\" rows=\"3\" maxlength=\"1300\"%s></textarea>"
+#define PHOTO                                                                                      \
+	"<input type=\"file\" name=\"photo\" id=\"photo-%s\" accept=\"image/jpeg,image/png\" "     \
+	"capture=\"environment\"%s>"
+#define step_note(r, p, step, required) step_field(r, p, C_NOTE, NOTE, step, required)
+#define step_photo(r, p, step, required) step_field(r, p, C_PHOTO, PHOTO, step, required)
+
+static void
+step_end(struct request *r, struct page *p, const char *step, enum cword label)
+{
+	page_rawf(p, "<button type=\"submit\" class=\"big\" id=\"do-%s\">", step);
+	page_text(p, cw(r, label));
+	page_raw(p, "</button></form>");
+}
+
+static void
+step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
+{
+	const struct catalogue *cat = &r->web->catalogue;
+	struct access_scope act;
+	char state[16];
+	size_t i;
+
+	casedetail_text(casedetail_find(root, "case"), "state", state, sizeof(state));
+	if (!access_decide(&r->who, ACCESS_CASES_ACT, &act) || strcmp(state, "closed") == 0 ||
+	    strcmp(state, "dismissed") == 0)
+		return;
+	page_raw(p, "<div class=\"steps\" id=\"steps\">");
+	if (strcmp(state, "new") == 0) {
+		step_form(r, p, id, "accept", C_ACCEPT);
+		step_note(r, p, "accept", 0);
+		step_end(r, p, "accept", C_ACCEPT);
+	} else if (strcmp(state, "accepted") == 0) {
+		step_form(r, p, id, "onsite", C_ONSITE);
+		step_note(r, p, "onsite", 0);
+		step_photo(r, p, "onsite", 0);
+		step_end(r, p, "onsite", C_ONSITE);
+	} else if (strcmp(state, "onsite") == 0) {
+		step_form(r, p, id, "decide", C_DECIDE);
+		page_raw(p, "<label>");
+		page_text(p, cw(r, C_OUTCOME));
+		page_raw(p, "<select name=\"outcome\" id=\"outcome\" required>");
+		for (i = 0; i < cat->noutcomes; i++)
+			option(p, cat->outcomes[i].code, cat->outcomes[i].name, NULL);
+		page_raw(p, "</select></label><label>");
+		page_text(p, cw(r, C_POWER));
+		page_raw(p, "<select name=\"power\" id=\"power\">");
+		option(p, "", "-", "");
+		for (i = 0; i < cat->npowers; i++)
+			option(p, cat->powers[i].code, cat->powers[i].name, NULL);
+		page_raw(p, "</select></label><label>");
+		page_text(p, cw(r, C_FINE));
+		page_raw(p, "<input name=\"fine\" id=\"fine\" inputmode=\"numeric\" "
+		            "pattern=\"[0-9]*\"></label>");
+		step_note(r, p, "decide", 0);
+		step_end(r, p, "decide", C_DECIDE);
+	} else if (strcmp(state, "decided") == 0) {
+		step_form(r, p, id, "close", C_CLOSE);
+		step_note(r, p, "close", 0);
+		step_end(r, p, "close", C_CLOSE);
+	}
+	step_form(r, p, id, "attach", C_ATTACH);
+	step_photo(r, p, "attach", 1);
+	step_note(r, p, "attach", 0);
+	step_end(r, p, "attach", C_ATTACH);
+	step_form(r, p, id, "comment", C_COMMENT);
+	step_note(r, p, "comment", 1);
+	step_end(r, p, "comment", C_COMMENT);
+	if (strcmp(state, "decided") != 0) {
+		step_form(r, p, id, "dismiss", C_DISMISS);
+		step_note(r, p, "dismiss", 1);
+		step_end(r, p, "dismiss", C_DISMISS);
+	}
+	page_raw(p, "</div>");
+}
+
+/* The number at the start of s (a case id), *rest after it; -1 if none. */
+static int
+case_id_of(const char *s, int64_t *id, const char **rest)
+{
+	int64_t v = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i >= 18)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (i == 0 || v <= 0)
+		return -1;
+	*id = v;
+	*rest = s + i;
+	return 0;
+}
+
+static void
+page_evidence(struct request *r, struct reply *out, int64_t id, const char *hash)
+{
+	enum cases_result res;
+	uint8_t *bytes = NULL;
+	size_t len = 0, i;
+	char type[64], err[256];
+
+	for (i = 0; hash[i] != '\0'; i++)
+		if (!((hash[i] >= '0' && hash[i] <= '9') || (hash[i] >= 'a' && hash[i] <= 'f')))
+			break;
+	if (i != 64 || hash[i] != '\0') {
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
+		return;
+	}
+	pthread_mutex_lock(&r->web->db_lock);
+	res = cases_evidence(&r->web->cdb, &r->scope, id, hash, &bytes, &len, type, sizeof(type),
+	    err, sizeof(err));
+	pthread_mutex_unlock(&r->web->db_lock);
+	if (res != CASES_DONE) {
+		reply_result(r, out, res, err);
+		return;
+	}
+	/* only what was checked to be a picture is shown as one */
+	if (strcmp(type, "image/jpeg") == 0)
+		out->content_type = "image/jpeg";
+	else if (strcmp(type, "image/png") == 0)
+		out->content_type = "image/png";
+	else {
+		out->content_type = "application/octet-stream";
+		snprintf(out->disposition, sizeof(out->disposition),
+		    "attachment; filename=\"evidence\"");
+	}
+	page_free(&out->body);
+	out->body.buf = (char *)bytes;
+	out->body.len = out->body.cap = len;
+}
+
+void
+page_case(struct request *r, struct reply *out)
+{
+	const char *rest, *tail = r->path + strlen("/cases/");
+	struct cbor_load_result lr;
+	enum cases_result res;
+	cbor_item_t *root;
+	struct page *p = &out->body;
+	uint8_t *bytes = NULL;
+	char err[256], title[64];
+	size_t len;
+	int64_t id;
+
+	if (strcmp(tail, "rows") == 0) {
+		page_rows(r, out);
+		return;
+	}
+	if (case_id_of(tail, &id, &rest) == -1) {
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
+		return;
+	}
+	if (strncmp(rest, "/evidence/", 10) == 0) {
+		page_evidence(r, out, id, rest + 10);
+		return;
+	}
+	if (rest[0] != '\0') {
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
+		return;
+	}
+	pthread_mutex_lock(&r->web->db_lock);
+	res = casedetail_get(&r->web->cdb, &r->scope, id, time_wall_ms(), &bytes, &len, err,
+	    sizeof(err));
+	pthread_mutex_unlock(&r->web->db_lock);
+	if (res != CASES_DONE) {
+		reply_result(r, out, res, err);
+		return;
+	}
+	root = cbor_load(bytes, len, &lr);
+	free(bytes);
+	if (root == NULL) {
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+		return;
+	}
+	snprintf(title, sizeof(title), "%s #%" PRId64, cw(r, C_CASE), id);
+	frame_open(r, out, title);
+	page_raw(p, "<div class=\"casepage\">");
+	case_facts(r, p, root);
+	step_forms(r, p, root, id);
+	timeline(r, p, root, id);
+	fill_tables(r, p, root);
+	page_raw(p, "</div>");
+	frame_close(r, out);
+	cbor_decref(&root);
+}
+
+/* ---- changes ------------------------------------------------------------------------ */
+
+/* Copy form field name into out (size bytes) when present; -1 if it is
+ * too long or not text of its kind (lines: a note). */
+static int
+take(const struct request *r, const char *name, char *out, size_t size, int lines,
+    struct case_request *rq, enum casemsg_field f)
+{
+	const char *v = request_field(r, name);
+
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (strlen(v) >= size || !casemsg_text_ok(v, strlen(v), lines))
+		return -1;
+	str_copy(out, v, size);
+	casemsg_set(rq, f);
+	return 0;
+}
+
+/* The photo sent with the form, its type read from its first bytes: 0 (or
+ * no photo), -1 when it is not a JPEG or PNG. */
+static int
+take_photo(struct request *r, struct case_request *rq)
+{
+	static const uint8_t jpeg[] = { 0xff, 0xd8, 0xff },
+	                     png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	const char *type;
+
+	if (r->upload == NULL || r->upload_len == 0)
+		return 0;
+	if (r->upload_len > sizeof(png) && memcmp(r->upload, png, sizeof(png)) == 0)
+		type = "image/png";
+	else if (r->upload_len > sizeof(jpeg) && memcmp(r->upload, jpeg, sizeof(jpeg)) == 0)
+		type = "image/jpeg";
+	else
+		return -1;
+	str_copy(rq->type, type, sizeof(rq->type));
+	/* the name is the person's phone's: kept as text, never used as a path */
+	str_copy(rq->file,
+	    casemsg_text_ok(r->upload_name, strlen(r->upload_name), 0) && r->upload_name[0] != '\0'
+	        ? r->upload_name
+	        : (strcmp(type, "image/png") == 0 ? "photo.png" : "photo.jpg"),
+	    sizeof(rq->file));
+	rq->data = r->upload;
+	rq->data_len = r->upload_len;
+	casemsg_set(rq, CASEMSG_FILE);
+	casemsg_set(rq, CASEMSG_TYPE);
+	casemsg_set(rq, CASEMSG_DATA);
+	return 0;
+}
+
+void
+page_case_step(struct request *r, struct reply *out)
+{
+	static const char *const steps[] = { "accept", "onsite", "decide", "close", "dismiss",
+		"comment", "attach" };
+	const char *rest, *fine, *step = request_field(r, "step");
+	struct case_request rq;
+	enum cases_result res;
+	char err[256], to[64];
+	size_t i;
+
+	memset(&rq, 0, sizeof(rq));
+	if (case_id_of(r->path + strlen("/cases/"), &rq.id, &rest) == -1 ||
+	    strcmp(rest, "/step") != 0) {
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
+		return;
+	}
+	casemsg_set(&rq, CASEMSG_ID);
+	for (i = 0; step != NULL && i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (strcmp(step, steps[i]) == 0)
+			break;
+	if (step == NULL || i == sizeof(steps) / sizeof(steps[0])) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	str_copy(rq.step, step, sizeof(rq.step));
+	casemsg_set(&rq, CASEMSG_STEP);
+	fine = request_field(r, "fine");
+	if (take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1 ||
+	    take(r, "outcome", rq.outcome, sizeof(rq.outcome), 0, &rq, CASEMSG_OUTCOME) == -1 ||
+	    take(r, "power", rq.power, sizeof(rq.power), 0, &rq, CASEMSG_POWER) == -1 ||
+	    (fine != NULL && fine[0] != '\0' &&
+	        (strspn(fine, "0123456789") != strlen(fine) || strlen(fine) > 9))) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	if (fine != NULL && fine[0] != '\0') {
+		rq.fine = atoll(fine);
+		casemsg_set(&rq, CASEMSG_FINE);
+	}
+	if (take_photo(r, &rq) == -1) {
+		log_info("%s: case %" PRId64 ": a file that is not a JPEG or PNG refused",
+		    r->who.identity, rq.id);
+		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
+		return;
+	}
+	pthread_mutex_lock(&r->web->db_lock);
+	res = cases_step(&r->web->cdb, &r->web->catalogue, &r->scope, r->who.identity, &rq,
+	    time_wall_ms(), err, sizeof(err));
+	pthread_mutex_unlock(&r->web->db_lock);
+	if (res != CASES_DONE) {
+		reply_result(r, out, res, err);
+		return;
+	}
+	log_info("%s: case %" PRId64 ": %s%s", r->who.identity, rq.id, rq.step,
+	    CASEMSG_HAS(&rq, CASEMSG_DATA) ? " (with a photo)" : "");
+	snprintf(to, sizeof(to), "/cases/%" PRId64, rq.id);
+	redirect(out, to);
+}
+
+/* ---- the grid report --------------------------------------------------------------------- */
+
+void
+page_report_form(struct request *r, struct reply *out)
+{
+	const struct catalogue *cat = &r->web->catalogue;
+	struct page *p = &out->body;
+	size_t i;
+
+	frame_open(r, out, cw(r, C_REPORT));
+	page_raw(p, "<form class=\"card report\" method=\"post\" action=\"/report\" "
+	            "enctype=\"multipart/form-data\" id=\"reportform\"><h1>");
+	page_text(p, cw(r, C_REPORT));
+	page_raw(p, "</h1><input type=\"hidden\" name=\"csrf\" value=\"");
+	page_text(p, r->session.csrf);
+	page_raw(p, "\"><label>");
+	page_text(p, word(r->lang, W_KIND));
+	page_raw(p, "<select name=\"kind\" id=\"kind\" required>");
+	for (i = 0; i < cat->nkinds; i++) /* the county's report kinds (catalogue) */
+		option(p, cat->kinds[i].code, cat->kinds[i].name, NULL);
+	page_raw(p, "</select></label><label>");
+	page_text(p, cw(r, C_VILLAGE));
+	page_raw(p, "<select name=\"village\" id=\"village\" required>");
+	for (i = 0; i < cat->nvillages; i++)
+		option(p, cat->villages[i].village, cat->villages[i].village, NULL);
+	page_raw(p, "</select></label><label>");
+	page_text(p, cw(r, C_PLACE));
+	page_raw(p, "<input name=\"place\" id=\"place\" maxlength=\"80\"></label><label>");
+	page_text(p, cw(r, C_NOTE));
+	page_raw(p, "<textarea name=\"note\" id=\"note\" rows=\"3\" maxlength=\"1300\" required>"
+	            "</textarea></label><label>");
+	page_text(p, cw(r, C_CODE));
+	page_raw(p, "<input name=\"code\" id=\"code\" autocomplete=\"off\"></label>");
+	step_photo(r, p, "report", 0);
+	page_raw(p, "<input type=\"hidden\" name=\"lat\" id=\"lat\"><input type=\"hidden\" "
+	            "name=\"lon\" id=\"lon\"><p class=\"hint\" id=\"where\">");
+	page_text(p, cw(r, C_LOCATION));
+	page_raw(p, ": ");
+	page_text(p, cw(r, C_LOCATION_WAIT));
+	page_raw(p, "</p><button type=\"submit\" class=\"big\" id=\"send\">");
+	page_text(p, cw(r, C_SEND));
+	page_raw(p, "</button></form>");
+	frame_close(r, out);
+}
+
+/* A coordinate field: 0 absent, 1 read into *v, -1 unreadable or off the globe. */
+static int
+coordinate(const struct request *r, const char *name, double limit, double *v)
+{
+	const char *s = request_field(r, name);
+	char *end;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	*v = strtod(s, &end);
+	if (*end != '\0' || !isfinite(*v) || fabs(*v) > limit)
+		return -1;
+	return 1;
+}
+
+void
+page_report_post(struct request *r, struct reply *out)
+{
+	struct case_request rq;
+	enum cases_result res;
+	char err[256], to[64];
+	int64_t id = 0;
+	int la, lo;
+
+	memset(&rq, 0, sizeof(rq));
+	la = coordinate(r, "lat", 90, &rq.lat);
+	lo = coordinate(r, "lon", 180, &rq.lon);
+	if (take(r, "kind", rq.kind, sizeof(rq.kind), 0, &rq, CASEMSG_KIND) == -1 ||
+	    take(r, "village", rq.village, sizeof(rq.village), 0, &rq, CASEMSG_VILLAGE) == -1 ||
+	    take(r, "place", rq.place, sizeof(rq.place), 0, &rq, CASEMSG_PLACE_F) == -1 ||
+	    take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1 ||
+	    take(r, "code", rq.code, sizeof(rq.code), 0, &rq, CASEMSG_CODE) == -1 || la == -1 ||
+	    lo == -1 || la != lo) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	if (la == 1) {
+		casemsg_set(&rq, CASEMSG_LAT);
+		casemsg_set(&rq, CASEMSG_LON);
+	}
+	if (take_photo(r, &rq) == -1) {
+		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
+		return;
+	}
+	pthread_mutex_lock(&r->web->db_lock);
+	res = cases_report(&r->web->cdb, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(),
+	    &id, err, sizeof(err));
+	pthread_mutex_unlock(&r->web->db_lock);
+	if (res != CASES_DONE) {
+		reply_result(r, out, res, err);
+		return;
+	}
+	log_info("%s: report: case %" PRId64, r->who.identity, id);
+	snprintf(to, sizeof(to), "/cases/%" PRId64, id);
+	redirect(out, to);
+}
+
+/* ---- assets ---------------------------------------------------------------------------- */
+
+const char cases_style[] =
+    ".filters{display:grid;grid-template-columns:1fr 1fr;gap:0 .8rem;align-items:end}\n"
+    ".filters button{margin:.5rem 0}\n"
+    "@media (min-width:700px){.filters{grid-template-columns:repeat(5,1fr)}}\n"
+    "tr.case.critical td:first-child{border-left:4px solid #c5221f}\n"
+    "tr.case.alert td:first-child{border-left:4px solid #e49b0f}\n"
+    "tr.case.fresh{background:#fff6d6}\n"
+    /* a phone: each case a small card, the title on a line of its own */
+    "@media (max-width:600px){table.cases thead{display:none}"
+    "table.cases tr{display:grid;grid-template-columns:auto auto 1fr;gap:.15rem .7rem;"
+    "padding:.55rem .4rem;border-bottom:1px solid #e3e6ea}"
+    "table.cases td{border:0;padding:0}table.cases td.title{grid-column:1/-1;font-weight:600}"
+    "tr.case.critical{border-left:4px solid #c5221f}tr.case.alert{border-left:4px solid "
+    "#e49b0f}tr.case.alert td:first-child,tr.case.critical td:first-child{border-left:0}}\n"
+    ".late{color:#a40e0e}\n"
+    ".casehead.critical{border-top:5px solid #c5221f}.casehead.alert{border-top:5px solid "
+    "#e49b0f}\n"
+    "textarea{display:block;width:100%;font:inherit;padding:.55rem;margin-top:.2rem;"
+    "border:1px solid #b8c2cc;border-radius:.4rem}\n"
+    "button.big{width:100%;padding:.9rem;font-size:1.1rem;margin-top:.4rem}\n"
+    ".steps{display:grid;grid-template-columns:1fr;gap:0 1rem}\n"
+    "@media (min-width:900px){.steps{grid-template-columns:repeat(3,1fr)}}\n"
+    ".step h3{margin:0 0 .3rem;font-size:1rem}\n"
+    ".timeline{list-style:none;padding:0;margin:0}\n"
+    ".timeline li{border-left:3px solid #0b4f8a;padding:.2rem 0 .6rem .8rem;margin-left:.3rem}\n"
+    ".timeline .when{font-size:.8rem;color:#55606b}.timeline .what{font-weight:600}\n"
+    ".timeline .note{white-space:pre-wrap}\n"
+    "img.photo{display:block;max-width:100%;max-height:16rem;margin:.3rem 0;border-radius:.3rem}\n"
+    "svg.curve{display:block;width:100%;height:auto}\n"
+    "svg.curve .frame{fill:#fafbfc;stroke:#b8c2cc}svg.curve .grid{stroke:#e3e6ea}\n"
+    "svg.curve .tick,svg.curve .unit{font-size:12px;fill:#55606b;text-anchor:end}\n"
+    "svg.curve .weight{fill:none;stroke:#0b4f8a;stroke-width:2.5}\n"
+    "svg.curve .target{stroke:#1e8e3e;stroke-dasharray:6 4;stroke-width:1.5}\n"
+    "svg.curve .cutoff{stroke:#c5221f;stroke-width:1.5}\n";
+
+const char cases_script[] =
+    "/* gasweb cases: new cases appear on the list without reloading; a report\n"
+    " * carries the phone's location when the person allows it. */\n"
+    "'use strict';\n"
+    "(function () {\n"
+    "  function poll(body) {\n"
+    "    var every = parseInt(body.getAttribute('data-poll'), 10) || 5;\n"
+    "    var seen = {};\n"
+    "    body.querySelectorAll('tr[data-case]').forEach(function (tr) {\n"
+    "      seen[tr.getAttribute('data-case')] = 1;\n"
+    "    });\n"
+    "    setInterval(function () {\n"
+    "      fetch(body.getAttribute('data-rows'), {credentials: 'same-origin',\n"
+    "          cache: 'no-store'}).then(function (r) {\n"
+    "        return r.ok ? r.text() : null;\n"
+    "      }).then(function (html) {\n"
+    "        if (html === null || html === body.innerHTML) return;\n"
+    "        body.innerHTML = html; /* the console escaped every value */\n"
+    "        body.querySelectorAll('tr[data-case]').forEach(function (tr) {\n"
+    "          if (!seen[tr.getAttribute('data-case')]) tr.classList.add('fresh');\n"
+    "          seen[tr.getAttribute('data-case')] = 1;\n"
+    "        });\n"
+    "      }).catch(function () {});\n"
+    "    }, every * 1000);\n"
+    "  }\n"
+    "  function locate(form) {\n"
+    "    if (!navigator.geolocation) return;\n"
+    "    navigator.geolocation.getCurrentPosition(function (pos) {\n"
+    "      form.querySelector('#lat').value = pos.coords.latitude.toFixed(6);\n"
+    "      form.querySelector('#lon').value = pos.coords.longitude.toFixed(6);\n"
+    "      var w = form.querySelector('#where');\n"
+    "      if (w) w.textContent = pos.coords.latitude.toFixed(5) + ', ' +\n"
+    "          pos.coords.longitude.toFixed(5);\n"
+    "    }, function () {}, {enableHighAccuracy: true, timeout: 15000});\n"
+    "  }\n"
+    "  document.addEventListener('DOMContentLoaded', function () {\n"
+    "    var body = document.getElementById('caserows');\n"
+    "    if (body) poll(body);\n"
+    "    var form = document.getElementById('reportform');\n"
+    "    if (form) locate(form);\n"
+    "  });\n"
+    "})();\n";
