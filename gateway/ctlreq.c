@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "opauth.h"
+#include "timetext.h"
 #include "uplink.h"
 #include "util.h"
 
@@ -91,6 +92,107 @@ check_cert(const char *cert, const char *name, char *err, size_t errlen)
 		    "\"%s\" looks like an ID number, not an operator certificate number; it was "
 		    "not kept",
 		    name);
+	return 0;
+}
+
+/* The station's own life events (gasctl dispatch, receive, inspection out,
+ * inspection back, scrap) and what each needs beyond its codes; the
+ * delivery device's (handed_over, returned) are not the station's to record. */
+static const char *const life_events[] = { "dispatched", "received", "inspection_out",
+	"inspection_back", "scrapped", NULL };
+
+static int
+is_event(const struct ctl_request *req, const char *event)
+{
+	return strcmp(req->event, event) == 0;
+}
+
+/* A scrapped cylinder's reason: stored, sent to the county and shown on its
+ * trace, so held to what a sentence typed by an operator is. */
+static int
+check_reason(const char *reason, char *err, size_t errlen)
+{
+	size_t n = strlen(reason), i;
+
+	if (n == 0 || n > CTL_REASON_MAX)
+		return err_set(err, errlen, "\"reason\" must be 1 to %d bytes", CTL_REASON_MAX);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
+			return err_set(err, errlen, "\"reason\" must not hold control characters");
+	if (buyer_text_has_number(reason, n))
+		return err_set(err, errlen,
+		    "\"reason\" looks like it holds an ID number; it was not kept");
+	return 0;
+}
+
+/* An inspection's next due date: a real date; after a pass, after today
+ * (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062 would
+ * hide the cylinder from rule R05 for decades). */
+static int
+check_next_due(const char *text, const char *result, char *err, size_t errlen)
+{
+	int32_t due, today = timetext_day_number(time_wall_ms());
+
+	if (strlen(text) != 10 || date_parse(text, &due) == -1)
+		return err_set(err, errlen, "\"next_due\" must be a date, YYYY-MM-DD");
+	if (strcmp(result, "pass") != 0)
+		return 0;
+	if (due <= today)
+		return err_set(err, errlen,
+		    "\"next_due\" %s is not after today: a cylinder that passed is next due "
+		    "later",
+		    text);
+	if (due > today + CTL_NEXT_DUE_YEARS * 366)
+		return err_set(err, errlen, "\"next_due\" %s is more than %d years ahead", text,
+		    CTL_NEXT_DUE_YEARS);
+	return 0;
+}
+
+/* life: the event and the members it takes, each refused where it does not
+ * belong (a reason on a dispatch is a mistake, not something to drop). */
+static int
+check_life(const struct ctl_request *req, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; life_events[i] != NULL && !is_event(req, life_events[i]); i++)
+		;
+	if (life_events[i] == NULL)
+		return err_set(err, errlen,
+		    "\"event\" must be dispatched, received, inspection_out, inspection_back or "
+		    "scrapped");
+	if (req->worker != NULL) {
+		if (!is_event(req, "dispatched") && !is_event(req, "received"))
+			return err_set(err, errlen,
+			    "\"worker\" is only for dispatched and received");
+		if (check_cert(req->worker, "worker", err, errlen) == -1)
+			return -1;
+	}
+	if (req->worker == NULL && is_event(req, "dispatched"))
+		return err_set(err, errlen, "dispatched needs \"worker\": who takes the cylinders");
+	if (is_event(req, "inspection_back")) {
+		if (req->result == NULL ||
+		    (strcmp(req->result, "pass") != 0 && strcmp(req->result, "fail") != 0))
+			return err_set(err, errlen,
+			    "inspection_back needs \"result\": pass or fail");
+		if (req->next_due == NULL)
+			return err_set(err, errlen,
+			    "inspection_back needs \"next_due\": the next inspection, YYYY-MM-DD");
+		if (check_next_due(req->next_due, req->result, err, errlen) == -1)
+			return -1;
+	} else if (req->result != NULL || req->next_due != NULL) {
+		return err_set(err, errlen,
+		    "\"result\" and \"next_due\" are only for inspection_back");
+	}
+	if (is_event(req, "scrapped")) {
+		if (req->reason == NULL)
+			return err_set(err, errlen,
+			    "scrapped needs \"reason\": why it was scrapped");
+		if (check_reason(req->reason, err, errlen) == -1)
+			return -1;
+	} else if (req->reason != NULL) {
+		return err_set(err, errlen, "\"reason\" is only for scrapped");
+	}
 	return 0;
 }
 
@@ -214,19 +316,13 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 		if (string_member(req->json, cmd, "event", 1, &req->event, err, errlen) == -1 ||
 		    string_member(req->json, cmd, "operator", 1, &req->cert, err, errlen) == -1 ||
 		    check_cert(req->cert, "operator", err, errlen) == -1 ||
-		    string_member(req->json, cmd, "worker", 0, &req->worker, err, errlen) == -1)
+		    string_member(req->json, cmd, "worker", 0, &req->worker, err, errlen) == -1 ||
+		    string_member(req->json, cmd, "result", 0, &req->result, err, errlen) == -1 ||
+		    string_member(req->json, cmd, "next_due", 0, &req->next_due, err, errlen) ==
+		        -1 ||
+		    string_member(req->json, cmd, "reason", 0, &req->reason, err, errlen) == -1 ||
+		    check_life(req, err, errlen) == -1)
 			goto out;
-		if (strcmp(req->event, "dispatched") != 0 && strcmp(req->event, "received") != 0) {
-			err_set(err, errlen, "\"event\" must be dispatched or received");
-			goto out;
-		}
-		if (req->worker != NULL && check_cert(req->worker, "worker", err, errlen) == -1)
-			goto out;
-		if (req->worker == NULL && strcmp(req->event, "dispatched") == 0) {
-			err_set(err, errlen,
-			    "dispatched needs \"worker\": who takes the cylinders");
-			goto out;
-		}
 		req->codes = json_object_get(req->json, "codes");
 		if (!json_is_array(req->codes) || json_array_size(req->codes) == 0 ||
 		    json_array_size(req->codes) > CTL_LIFE_MAX) {
@@ -719,10 +815,11 @@ start_reply(struct line *l, int wait_for_it, struct ctl_wait *wait)
 }
 
 /*
- * life (gasctl dispatch, receive): every code must verify (the first that
- * does not is named, and nothing is recorded), the operator must be
- * registered and active here; then the whole load is recorded in one
- * transaction, each as a record of kind life for the county.
+ * life (gasctl dispatch, receive, inspection out, inspection back, scrap):
+ * every code must verify (the first that does not is named, and nothing is
+ * recorded), the operator must be registered and active here; then the
+ * whole batch is recorded in one transaction, each as a record of kind life
+ * for the county, with the batch's result, next due date or reason.
  */
 static json_t *
 life_reply(struct gw *gw, const struct ctl_request *req)
@@ -770,6 +867,12 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 		str_copy(ev[i].actor, req->cert, sizeof(ev[i].actor));
 		if (req->worker != NULL)
 			str_copy(ev[i].worker, req->worker, sizeof(ev[i].worker));
+		if (req->result != NULL)
+			str_copy(ev[i].result, req->result, sizeof(ev[i].result));
+		if (req->next_due != NULL)
+			str_copy(ev[i].next_due, req->next_due, sizeof(ev[i].next_due));
+		if (req->reason != NULL)
+			str_copy(ev[i].reason, req->reason, sizeof(ev[i].reason));
 		ev[i].at_ms = now;
 	}
 	if (records_life_add(&gw->records, ev, n, uuids, why, sizeof(why)) == -1) {

@@ -21,10 +21,18 @@
  *   "since"    fills: an integer >= 0, ms since the epoch (default 0)
  *   "limit"    fills: an integer 1..CTL_FILLS_MAX (default CTL_FILLS_DEFAULT)
  *   "retry"    aside (optional): an outbox seq >= 1, or "all"
- *   "event"    life: "dispatched" or "received"
+ *   "event"    life: dispatched, received, inspection_out, inspection_back or
+ *              scrapped
  *   "codes"    life: an array of 1..CTL_LIFE_MAX strings, each a scanned code
- *   "worker"   life: the delivery worker (required for dispatched), checked
- *              as "cert" is; "operator" of life (required): as "cert"
+ *   "worker"   life: the delivery worker (required for dispatched; only on
+ *              dispatched and received), checked as "cert" is; "operator"
+ *              of life (required): as "cert"
+ *   "result"   life, inspection_back only (required there): "pass" or "fail"
+ *   "next_due" life, inspection_back only (required there): YYYY-MM-DD, a
+ *              real date; for "pass" after today (local) and at most
+ *              CTL_NEXT_DUE_YEARS years ahead
+ *   "reason"   life, scrapped only (required there): 1..CTL_REASON_MAX bytes,
+ *              no control characters, nothing that looks like an ID number
  * Other members are ignored (a newer client may send more).
  */
 #ifndef GAS_CTLREQ_H
@@ -36,12 +44,15 @@
 #include <jansson.h>
 
 #include "gw.h"
+#include "wire.h"
 
 #define CTL_CERT_MAX (LINE_CERT_SIZE - 1) /* what a line keeps of an operator's certificate */
 #define CTL_FILLS_MAX 100000
 #define CTL_FILLS_DEFAULT 1000
 #define CTL_ASIDE_MAX 100 /* set-aside records listed in one reply (all are counted) */
 #define CTL_LIFE_MAX 200  /* codes in one life request (a truck's load) */
+#define CTL_REASON_MAX (WIRE_LIFE_TEXT - 1) /* a scrapped cylinder's reason */
+#define CTL_NEXT_DUE_YEARS 10               /* an inspection's next due date, at most ahead */
 
 enum ctl_command {
 	CTL_STATUS = 0,
@@ -60,18 +71,21 @@ enum ctl_command {
 /* A parsed request.  The strings point into json, which the request owns. */
 struct ctl_request {
 	enum ctl_command command;
-	int line;           /* 0 for status and fills */
-	int wait;           /* start: stream progress until the outcome; fill: 1 */
-	const char *cert;   /* login; fill: NULL when no "operator" */
-	const char *pin;    /* login */
-	const char *code;   /* scan; fill: "cylinder" */
-	const char *number; /* buyer; fill: "buyer"; the raw number */
-	int64_t since_ms;   /* fills */
-	int limit;          /* fills */
-	int64_t retry;      /* aside: -1 list only, 0 retry all, else that seq */
-	const char *event;  /* life: dispatched, received */
-	const char *worker; /* life: NULL when none */
-	json_t *codes;      /* life: the array of codes (borrowed from json) */
+	int line;             /* 0 for status and fills */
+	int wait;             /* start: stream progress until the outcome; fill: 1 */
+	const char *cert;     /* login; fill: NULL when no "operator" */
+	const char *pin;      /* login */
+	const char *code;     /* scan; fill: "cylinder" */
+	const char *number;   /* buyer; fill: "buyer"; the raw number */
+	int64_t since_ms;     /* fills */
+	int limit;            /* fills */
+	int64_t retry;        /* aside: -1 list only, 0 retry all, else that seq */
+	const char *event;    /* life: dispatched ... scrapped (see "event" above) */
+	const char *worker;   /* life: NULL when none */
+	const char *result;   /* life, inspection_back: pass or fail; else NULL */
+	const char *next_due; /* life, inspection_back: YYYY-MM-DD; else NULL */
+	const char *reason;   /* life, scrapped: why; else NULL */
+	json_t *codes;        /* life: the array of codes (borrowed from json) */
 	json_t *json;
 };
 

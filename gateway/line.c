@@ -471,6 +471,7 @@ check_and_arm(struct line *line, int64_t now)
 		if (found == STORE_FOUND && b.township[0])
 			str_copy(line->fill_buyer.township, b.township,
 			    sizeof(line->fill_buyer.township));
+		f.buyer_delivery = found == STORE_FOUND && b.delivery;
 	}
 	f.empty_known = line->last.scale_ok && line->last.stable;
 	f.empty_kg = line->last.gross_kg;

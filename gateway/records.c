@@ -278,6 +278,7 @@ records_buyer_get(struct records *rec, const char *id, struct records_buyer *out
 		str_copy(out->masked, reg.masked, sizeof(out->masked));
 		str_copy(out->kind, reg.kind, sizeof(out->kind));
 		str_copy(out->township, reg.township, sizeof(out->township));
+		out->delivery = reg.delivery;
 	}
 	return rc;
 }
@@ -1168,7 +1169,9 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 	        &ob, err, errlen) == -1 ||
 	    store_prepare(db,
 	        "SELECT f.line, f.cylinder, coalesce(f.buyer, ''), coalesce(b.masked, ''),"
-	        " coalesce(b.township, ''), coalesce(b.kind, ''), coalesce(f.operator, ''),"
+	        " coalesce(b.township, ''),"
+	        " CASE WHEN b.delivery = 1 THEN 'delivery' ELSE coalesce(b.kind, '') END,"
+	        " coalesce(f.operator, ''),"
 	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
 	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
 	        " coalesce(f.net_kg, 0), f.result, f.curve"

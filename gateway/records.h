@@ -97,6 +97,7 @@ struct records_buyer {
 	char masked[40];
 	char kind[16]; /* "household" or "business" */
 	char township[16];
+	int delivery; /* a delivery company (gasctl buyers add --delivery): no R11 */
 };
 
 struct records_fill {

@@ -291,7 +291,9 @@ prefill_late_rules(const struct gw_rules *rules, const struct rules_prefill_fact
 			add(v, RULES_R10_REFILL_SOON, f->serial, (long long)since_min,
 			    rules->refill_min_minutes);
 	}
-	if (f->buyer_present && f->buyer_valid) {
+	/* a delivery company buys at the counter for a whole village: its
+	 * households are counted at the door (the county's C09), not here */
+	if (f->buyer_present && f->buyer_valid && !f->buyer_delivery) {
 		max = f->buyer_business ? rules->business_max : rules->household_max;
 		if (f->buyer_recent_fills + 1 > max)
 			add(v, RULES_R11_HOARDING, f->buyer_business ? "business" : "household",

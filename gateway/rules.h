@@ -139,6 +139,7 @@ struct rules_prefill_facts {
 	int buyer_valid;
 	const char *buyer_reason; /* why not, when !buyer_valid */
 	int buyer_business;       /* credit code rather than resident ID */
+	int buyer_delivery;       /* registered as a delivery company: R11 does not count it */
 	const char *buyer_masked;
 	/* R09 */
 	int empty_known; /* a stable reading of the empty cylinder */

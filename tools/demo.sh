@@ -10,8 +10,11 @@
 # registry, imports it at the station, plays a scripted shift (good fills on
 # several lines at once, an overdue cylinder, a forged code, a buyer taking a
 # fourth cylinder in 30 days, a valve that closes late), shows the township
-# alerts arriving and a regulator's trace, draws the fill curves, checks the
-# story came out as it should, and stops every process it started.
+# alerts arriving and a regulator's trace, one cylinder's life (dispatched,
+# handed over, returned, received) and a black point (the same cylinder at a
+# door again with no licensed fill: a C07 case for the household's
+# township), draws the fill curves, checks the story came out as it should,
+# and stops every process it started.
 #
 # Everything it leaves is under DEMO_OUT (default ./demo-out).
 set -u
@@ -134,6 +137,9 @@ identities = $R/identities
 check_s = 5
 catalogue = $top/etc/catalogue.csv
 villages = $R/villages.csv
+# the demo's day is a minute: a hand-over with no licensed fill is judged at
+# once, not after two hours (C07, docs/county.md)
+c07_grace_min = 0
 EOF
 spawn gascounty "$BUILD/gascounty" -f -c "$R/county.conf"
 wait_for 10 grep -q "listening\|ready\|serving" "$R/gascounty.log" || sleep 1
@@ -383,11 +389,25 @@ expect "the county holds each step once: filled, dispatched, handed over, return
     [ "$(sqlite3 -cmd '.timeout 5000' "$R/county.db" "SELECT group_concat(event, ' ') FROM (SELECT event FROM life_events WHERE serial = 'LY-0001' ORDER BY at_ms, id)")" = \
       "dispatched handed_over returned received" ]
 
-# --- 6b. a case from alert to closure, and a grid worker's report ------------
+# --- 6a'. a black point: handed over again with no licensed fill since ------------
 person() { # IDENTITY KEYFILE ARGS...
 	_who=$1; _key=$2; shift 2
 	"$BUILD/gaswatch" --as "$_who" -k "$_key" -p "$COUNTY_PORT" "$@"
 }
+step "A black point (黑气点): LY-0001 is at a door again, never refilled at a licensed station"
+BUYER_D=330825199003150011
+printf '%s\n' "$BUYER_D" | deliver handover "$(code_of LY-0001)" --buyer-id - \
+    --village "石门村 5号" --township 330825102 > "$R/blackpoint.log" 2>&1
+say "Li's phone: $(head -n 1 "$R/blackpoint.log" | cut -d'(' -f1-3)"
+say "(LY-0001 came back empty to LY01 and left no fill there: it was filled somewhere unlicensed)"
+wait_for 20 sh -c "[ -n \"\$(sqlite3 -cmd '.timeout 5000' '$R/county.db' \"SELECT id FROM cases WHERE kind = 'C07'\")\" ]"
+c07=$(sqlite3 -cmd ".timeout 5000" "$R/county.db" \
+    "SELECT id || ' ' || township || ' ' || cylinder FROM cases WHERE kind = 'C07'")
+expect "the county opened one C07 case, for LY-0001, in the household's township 330825102: $c07" \
+    [ "$(echo "$c07" | cut -d' ' -f2-)" = "330825102 LY-0001" ]
+person regulator:county-office "$R/regulator.psk" show "${c07%% *}" 2>&1 | head -n 8 | sed 's/^/         /'
+
+# --- 6b. a case from alert to closure, and a grid worker's report ------------
 zhang() { person officer:zhang@330825101 "$R/officer101.psk" "$@"; }
 step "A case, alert to closure: officer Zhang (330825101) handles the overfill"
 wait_for 20 sh -c "[ -n \"\$(sqlite3 -cmd '.timeout 5000' '$R/county.db' \"SELECT id FROM cases WHERE kind = 'R20'\")\" ]"

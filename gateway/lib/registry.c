@@ -884,7 +884,8 @@ registry_operator_add(sqlite3 *db, const char *cert, const char *name, const cha
 
 int
 registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_number *n,
-    const char *township, const char *address, char id_out[65], char *err, size_t errlen)
+    const char *township, const char *address, int delivery, char id_out[65], char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *stmt = NULL;
 	char id[BUYER_ID_LEN + 1], mask[BUYER_MASK_LEN + 1], why[256];
@@ -910,8 +911,9 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 	buyer_mask(n, mask);
 	if (store_prepare(db,
 	        "INSERT INTO buyers (id, masked, kind, township, address,"
-	        " created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET"
-	        " township = excluded.township, address = excluded.address",
+	        " created_ms, delivery) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO"
+	        " UPDATE SET township = excluded.township, address = excluded.address,"
+	        " delivery = excluded.delivery",
 	        &stmt, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "%s", why);
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
@@ -920,6 +922,7 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 	sqlite3_bind_text(stmt, 4, township, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, time_wall_ms());
+	sqlite3_bind_int(stmt, 7, delivery != 0);
 	rc = registry_exec_one(db, stmt, err, errlen);
 	sqlite3_finalize(stmt);
 	if (rc == 0 && id_out != NULL)
@@ -938,7 +941,7 @@ registry_version_held(sqlite3 *db)
 
 /* An operator's and a buyer's row, the same for a look-up and a listing. */
 #define OPERATOR_COLUMNS "SELECT cert, name, expires, active"
-#define BUYER_COLUMNS "SELECT id, masked, kind, township, address"
+#define BUYER_COLUMNS "SELECT id, masked, kind, township, address, delivery"
 
 static void
 operator_row(sqlite3_stmt *stmt, struct registry_operator *out)
@@ -957,6 +960,7 @@ buyer_row(sqlite3_stmt *stmt, struct registry_buyer *out)
 	store_column_copy(stmt, 2, out->kind, sizeof(out->kind));
 	store_column_copy(stmt, 3, out->township, sizeof(out->township));
 	store_column_copy(stmt, 4, out->address, sizeof(out->address));
+	out->delivery = sqlite3_column_int(stmt, 5) != 0;
 }
 
 /* Prepare sql, bind key to ?1 and step once. */

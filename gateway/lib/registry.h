@@ -130,14 +130,18 @@ int registry_operator_add(sqlite3 *db, const char *cert, const char *name, const
 
 /*
  * Add a buyer from an already validated number: stores only the HMAC id, the
- * masked form and the kind, with the township code (9 or 12 digits) and the
- * address.  A buyer already present keeps its id; township and address are
- * updated.  The id is written to id_out (may be NULL).
+ * masked form and the kind, with the township code (9 or 12 digits), the
+ * address and whether it is a delivery company (delivery 1: it buys at the
+ * counter for the households it serves, and rule R11 does not count its
+ * fills; docs/rules.md).  A buyer already present keeps its id; township,
+ * address and delivery are updated.  The id is written to id_out (may be
+ * NULL).
  */
 struct buyer_number;
 struct buyer_key;
 int registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_number *n,
-    const char *township, const char *address, char id_out[65], char *err, size_t errlen);
+    const char *township, const char *address, int delivery, char id_out[65], char *err,
+    size_t errlen);
 
 /*
  * Apply one registry delta from the county (GET /registry, wire.h) in one
@@ -187,6 +191,7 @@ struct registry_buyer {
 	char kind[12]; /* household / business */
 	char township[13];
 	char address[257];
+	int delivery; /* a delivery company buying for the households it serves */
 };
 
 /* Each returns STORE_FOUND and fills *out, STORE_NOT_FOUND (*out zeroed), or

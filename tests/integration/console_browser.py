@@ -116,6 +116,14 @@ try:
     check("the label's URL form (/C/, %20 and %25) opens the same check",
           v is not None and "invalid" not in v.get_attribute("class")
           and phone.find_element(By.ID, "owner").text == "Longyou Gas Co.")
+    # the URL zbarimg read from a newly minted label, as a phone camera opens it
+    v = None
+    if os.environ.get("LABEL_URL", "").startswith("https://"):
+        phone.get(os.environ["LABEL_URL"])
+        v = wait_css(phone, "#verdict", 10)
+    check("a phone opens the check page from the new label's URL: valid, its owner",
+          v is not None and "invalid" not in v.get_attribute("class")
+          and phone.find_element(By.ID, "owner").text == "Longyou Gas Co.")
     # one base45 character changed: the signature no longer holds
     i = len(good) - 5
     forged = good[:i] + ("A" if good[i] != "A" else "B") + good[i + 1:]

@@ -5,7 +5,8 @@
 # on a phone, the map with each station's health, a regulator's trace with
 # its pages, CSV and audit rows, another township's officer refused (403),
 # CSRF and XSS attempts that fail, lock-out after wrong passwords, sign-out,
-# and the public cylinder check for a genuine and a forged code.  Then the
+# and the public cylinder check for a genuine and a forged code, and opened
+# on a phone from the URL zbarimg reads off a newly minted label.  Then the
 # cases (console_cases.py): a station's overfill appears on an officer's
 # phone without reloading, is accepted, visited with a photo, decided from
 # the catalogue and closed; the regulator sees its timeline; a grid
@@ -151,9 +152,18 @@ check "the example county map is accepted" \
 spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
 wait_for 10 grep -q "listening on" "$T/web.log" || { fail "gasweb did not start"; finish; }
 
+# a new label for this console: its QR symbol carries the check page's URL
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \
+    --out "$T/phone-label" --base-url "https://127.0.0.1:$WPORT/C/" --hotline 0570-12345 \
+    >"$T/mint-url.log" 2>&1
+LABEL_URL=$(zbarimg --raw -q "$T/phone-label/labels/LY-0001.png" 2>/dev/null)
+check "zbarimg decodes the new label to this console's check-page URL" \
+    sh -c '[ "${1#https://127.0.0.1:$2/C/GC1:}" != "$1" ]' - "$LABEL_URL" "$WPORT"
+
 # --- the browser -------------------------------------------------------------------------
 mkdir -p "$T/shots"
-GOOD_CODE="$GOOD" BUYER_NUMBER="$BUYER_NUMBER" /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
+GOOD_CODE="$GOOD" BUYER_NUMBER="$BUYER_NUMBER" LABEL_URL="$LABEL_URL" \
+    /usr/bin/python3 "$(dirname "$0")/console_browser.py" \
     "https://127.0.0.1:$WPORT" "$T/shots" >"$T/browser.out" 2>"$T/browser.err"
 cat "$T/browser.out"
 grep -q '^ok - ' "$T/browser.out" || { sed -n '1,40p' "$T/browser.err"; }

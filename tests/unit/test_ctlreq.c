@@ -18,6 +18,7 @@
 
 #include "ctlreq.h"
 #include "opauth.h"
+#include "timetext.h"
 #include "util.h"
 
 static void
@@ -161,6 +162,92 @@ refuses_naming_the_field(void **state)
 		    0)
 			fail_msg("row %zu: accepted %s", i, rows[i].line);
 		assert_null(req.json);
+		if (strstr(err, rows[i].error) == NULL)
+			fail_msg("row %zu: error \"%s\" lacks \"%s\"", i, err, rows[i].error);
+	}
+}
+
+/* A life request (gasctl dispatch, receive, inspection out, inspection
+ * back, scrap) takes what its event needs and is refused, naming the field,
+ * when a member is missing, malformed or on the wrong event. */
+static void
+life_events_take_what_each_needs(void **state)
+{
+	int32_t today = timetext_day_number(time_wall_ms());
+	char year[11], yesterday[11], far[11], line[512], err[256];
+	struct ctl_request req;
+	const char *pre = "{\"cmd\":\"life\",\"operator\":\"OP-7\",\"codes\":[\"GC1:x\"],";
+	static const struct {
+		const char *members; /* after pre; %s: the date */
+		int date;            /* 0 none, 1 a year ahead, 2 yesterday, 3 eleven years ahead */
+		const char *error;   /* NULL: accepted */
+	} rows[] = {
+		{ "\"event\":\"dispatched\",\"worker\":\"delivery:wang\"}", 0, NULL },
+		{ "\"event\":\"received\"}", 0, NULL },
+		{ "\"event\":\"received\",\"worker\":\"delivery:wang\"}", 0, NULL },
+		{ "\"event\":\"inspection_out\"}", 0, NULL },
+		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"%s\"}", 1,
+		    NULL },
+		{ "\"event\":\"inspection_back\",\"result\":\"fail\",\"next_due\":\"%s\"}", 2,
+		    NULL },
+		{ "\"event\":\"scrapped\",\"reason\":\"报废：瓶体腐蚀\"}", 0, NULL },
+		{ "\"event\":\"handed_over\"}", 0, "\"event\" must be dispatched, received" },
+		{ "\"event\":\"dispatched\"}", 0, "dispatched needs \"worker\"" },
+		{ "\"event\":\"inspection_out\",\"worker\":\"delivery:wang\"}", 0,
+		    "\"worker\" is only for dispatched and received" },
+		{ "\"event\":\"inspection_back\",\"next_due\":\"%s\"}", 1,
+		    "inspection_back needs \"result\"" },
+		{ "\"event\":\"inspection_back\",\"result\":\"ok\",\"next_due\":\"%s\"}", 1,
+		    "inspection_back needs \"result\": pass or fail" },
+		{ "\"event\":\"inspection_back\",\"result\":\"pass\"}", 0,
+		    "inspection_back needs \"next_due\"" },
+		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"2027-02-30\"}",
+		    0, "\"next_due\" must be a date, YYYY-MM-DD" },
+		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"%s\"}", 2,
+		    "is not after today" },
+		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"%s\"}", 3,
+		    "is more than 10 years ahead" },
+		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":5}", 0,
+		    "\"next_due\": a string" },
+		{ "\"event\":\"inspection_out\",\"result\":\"pass\"}", 0,
+		    "\"result\" and \"next_due\" are only for inspection_back" },
+		{ "\"event\":\"scrapped\"}", 0, "scrapped needs \"reason\"" },
+		{ "\"event\":\"scrapped\",\"reason\":\"\"}", 0, "\"reason\" must be 1 to 127" },
+		{ "\"event\":\"scrapped\",\"reason\":\"rust\\nand dents\"}", 0,
+		    "\"reason\" must not hold control characters" },
+		{ "\"event\":\"scrapped\",\"reason\":\"owner 11010519491231002X moved\"}", 0,
+		    "\"reason\" looks like it holds an ID number" },
+		{ "\"event\":\"received\",\"reason\":\"rust\"}", 0,
+		    "\"reason\" is only for scrapped" },
+		{ NULL, 0, NULL },
+	};
+	const char *dates[4];
+
+	(void)state;
+	date_format(today + 365, year);
+	date_format(today - 1, yesterday);
+	date_format(today + 11 * 366, far);
+	dates[0] = "";
+	dates[1] = year;
+	dates[2] = yesterday;
+	dates[3] = far;
+	for (size_t i = 0; rows[i].members != NULL; i++) {
+		int n = snprintf(line, sizeof(line), "%s", pre);
+
+		snprintf(line + n, sizeof(line) - (size_t)n, rows[i].members, dates[rows[i].date]);
+		err[0] = '\0';
+		if (rows[i].error == NULL) {
+			if (ctl_request_parse(line, strlen(line), &req, err, sizeof(err)) != 0)
+				fail_msg("row %zu: refused: %s", i, err);
+			assert_int_equal(req.command, CTL_LIFE);
+			assert_int_equal(req.result != NULL, req.next_due != NULL);
+			if (req.next_due != NULL)
+				assert_string_equal(req.next_due, dates[rows[i].date]);
+			ctl_request_free(&req);
+			continue;
+		}
+		if (ctl_request_parse(line, strlen(line), &req, err, sizeof(err)) == 0)
+			fail_msg("row %zu: accepted %s", i, line);
 		if (strstr(err, rows[i].error) == NULL)
 			fail_msg("row %zu: error \"%s\" lacks \"%s\"", i, err, rows[i].error);
 	}
@@ -348,6 +435,7 @@ main(void)
 		cmocka_unit_test(fills_takes_defaults_and_fill_an_optional_operator),
 		cmocka_unit_test(aside_lists_or_retries_one_or_all),
 		cmocka_unit_test(refuses_naming_the_field),
+		cmocka_unit_test(life_events_take_what_each_needs),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
 		cmocka_unit_test(never_echoes_an_id_number),
 		cmocka_unit_test_setup_teardown(a_shift_ends_when_its_hours_are_over, shift_setup,

@@ -476,16 +476,27 @@ adds_operators_and_buyers_without_raw_numbers(void **state)
 	memset(key.bytes, 0x11, sizeof(key.bytes));
 	assert_int_equal(buyer_parse("11010519491231002X", 18, BUYER_ANY, &n, NULL, 0), 0);
 	assert_int_equal(
-	    registry_buyer_add(f->db, &key, &n, "33082510", "Somewhere", id, err, sizeof(err)), -1);
+	    registry_buyer_add(f->db, &key, &n, "33082510", "Somewhere", 0, id, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "township"));
-	assert_int_equal(
-	    registry_buyer_add(f->db, &key, &n, "330825101", "No. 1 Long Rd", id, err, sizeof(err)),
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101", "No. 1 Long Rd", 0, id,
+	                     err, sizeof(err)),
 	    0);
 	assert_string_equal(id, "9dc6f8e7a9fd6247558c1106752ef926f8904ad15c497e0bf6ecec65d86a869c");
-	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", id2, err,
-	                     sizeof(err)),
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", 0, id2,
+	                     err, sizeof(err)),
 	    0);
 	assert_string_equal(id, id2);
+	/* a delivery company: marked when added so, unmarked when added again
+	 * without it */
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", 1, id2,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_query_int(f->db, "SELECT delivery FROM buyers", -1), 1);
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825102", "No. 2 Long Rd", 0, id2,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_query_int(f->db, "SELECT delivery FROM buyers", -1), 0);
 	buyer_number_clear(&n);
 	assert_int_equal(
 	    store_query_int(f->db,
@@ -553,7 +564,7 @@ lists_operators_and_buyers_in_order(void **state)
 	memset(key.bytes, 0x11, sizeof(key.bytes));
 	assert_int_equal(buyer_parse("11010519491231002X", 18, BUYER_ANY, &n, NULL, 0), 0);
 	assert_int_equal(
-	    registry_buyer_add(f->db, &key, &n, "330825102", "", NULL, err, sizeof(err)), 0);
+	    registry_buyer_add(f->db, &key, &n, "330825102", "", 0, NULL, err, sizeof(err)), 0);
 	buyer_number_clear(&n);
 	assert_int_equal(store_exec(f->db, "UPDATE buyers SET created_ms = 2000", err, sizeof(err)),
 	    0);
@@ -634,7 +645,8 @@ finds_cylinders_operators_and_buyers(void **state)
 	memset(key.bytes, 7, sizeof(key.bytes));
 	assert_int_equal(buyer_parse("91350100M000100Y43", 18, BUYER_ANY, &n, NULL, 0), 0);
 	assert_int_equal(
-	    registry_buyer_add(f->db, &key, &n, "330825101", "Depot 3", id, err, sizeof(err)), 0);
+	    registry_buyer_add(f->db, &key, &n, "330825101", "Depot 3", 0, id, err, sizeof(err)),
+	    0);
 	assert_int_equal(registry_buyer_find(f->db, id, &buyer, err, sizeof(err)), STORE_FOUND);
 	assert_string_equal(buyer.masked, "913***********0Y43");
 	assert_string_equal(buyer.kind, "business");

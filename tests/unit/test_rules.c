@@ -84,6 +84,8 @@ enum mutation {
 	M_HOARDING,
 	M_THIRD_CYLINDER_OK,
 	M_BUSINESS_MANY_OK,
+	M_DELIVERY_COMPANY_OK,
+	M_BUSINESS_OVER,
 };
 
 struct prefill_case {
@@ -130,6 +132,10 @@ static const struct prefill_case prefill_cases[] = {
 	    "R11 household buyer 330***********1234 takes cylinder 4 within 30 days (limit 3)" },
 	{ "third household cylinder passes", M_THIRD_CYLINDER_OK, NULL, 0, NULL },
 	{ "business may take more", M_BUSINESS_MANY_OK, NULL, 0, NULL },
+	{ "a delivery company buying for a village is not counted", M_DELIVERY_COMPANY_OK, NULL, 0,
+	    NULL },
+	{ "a business that is not a delivery company is counted", M_BUSINESS_OVER, "R11", 0,
+	    "R11 business buyer 330***********1234 takes cylinder 61 within 30 days (limit 60)" },
 	{ NULL, M_NONE, NULL, 0, NULL },
 };
 
@@ -224,6 +230,16 @@ mutate(struct rules_prefill_facts *f, enum mutation m)
 	case M_BUSINESS_MANY_OK:
 		f->buyer_business = 1;
 		f->buyer_recent_fills = 20;
+		break;
+	case M_DELIVERY_COMPANY_OK:
+		/* 300 cylinders this month for the households of a village */
+		f->buyer_business = 1;
+		f->buyer_delivery = 1;
+		f->buyer_recent_fills = 300;
+		break;
+	case M_BUSINESS_OVER:
+		f->buyer_business = 1;
+		f->buyer_recent_fills = 60;
 		break;
 	}
 }

@@ -320,6 +320,7 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 		{ "township", required_argument, NULL, 't' },
 		{ "address", required_argument, NULL, 'a' },
 		{ "business", no_argument, NULL, 'b' },
+		{ "delivery", no_argument, NULL, 'D' },
 		COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -329,7 +330,7 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 	struct buyer_key key;
 	char err[512], line[128], id[BUYER_ID_LEN + 1], mask[BUYER_MASK_LEN + 1];
 	sqlite3 *db = NULL;
-	int ch, rc = GASCTL_ERROR, parsed;
+	int ch, rc = GASCTL_ERROR, parsed, delivery = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -338,6 +339,9 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 		switch (ch) {
 		case 't':
 			township = optarg;
+			break;
+		case 'D':
+			delivery = 1;
 			break;
 		case 'a':
 			address = optarg;
@@ -379,11 +383,14 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 	if (gasctl_open_db(ctl, &db) == -1)
 		goto out;
 	buyer_mask(&number, mask);
-	if (registry_buyer_add(db, &key, &number, township, address, id, err, sizeof(err)) == -1) {
+	/* added again without --delivery, a buyer is no longer a delivery company */
+	if (registry_buyer_add(db, &key, &number, township, address, delivery, id, err,
+	        sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl buyers add: %s\n", err);
 		goto out;
 	}
-	printf("buyer %s %s %s township %s\n", id, mask, buyer_kind_name(number.kind), township);
+	printf("buyer %s %s %s township %s\n", id, mask,
+	    delivery ? "delivery" : buyer_kind_name(number.kind), township);
 	rc = GASCTL_OK;
 out:
 	buyer_number_clear(&number);
@@ -397,7 +404,8 @@ static int
 print_buyer(const struct registry_buyer *b, void *arg)
 {
 	(void)arg;
-	printf("%-64s %-18s %-9s %-12s %s\n", b->id, b->masked, b->kind, b->township, b->address);
+	printf("%-64s %-18s %-9s %-12s %s\n", b->id, b->masked, b->delivery ? "delivery" : b->kind,
+	    b->township, b->address);
 	return 0;
 }
 

@@ -81,9 +81,13 @@ int cmd_aside(struct gasctl *ctl, int argc, char **argv);
  * req is consumed. */
 int gasctl_exchange(struct gasctl *ctl, json_t *req, json_t **reply);
 
-/* cmd_life.c: a cylinder's life at the station (dispatch, receive) */
+/* cmd_life.c: a cylinder's life at the station (dispatch, receive,
+ * inspection out, inspection back, scrap) */
 int cmd_dispatch(struct gasctl *ctl, int argc, char **argv);
 int cmd_receive(struct gasctl *ctl, int argc, char **argv);
+int cmd_inspection_out(struct gasctl *ctl, int argc, char **argv);
+int cmd_inspection_back(struct gasctl *ctl, int argc, char **argv);
+int cmd_scrap(struct gasctl *ctl, int argc, char **argv);
 
 /* cmd_watch.c: live view of every line (status over the control socket) */
 int cmd_watch(struct gasctl *ctl, int argc, char **argv);

@@ -53,13 +53,16 @@ static const struct gasctl_command commands[] = {
 	    .help = N_("List operators with their certificate expiry.") },
 	{ .name = "buyers add",
 	    .run = cmd_buyers_add,
-	    .usage = "NUMBER --township CODE [--address TEXT] [--business]",
+	    .usage = "NUMBER --township CODE [--address TEXT] [--business] [--delivery]",
 	    .help =
 	        N_("Register a real-name buyer from an 18-character resident ID number or\n"
 	           "unified social credit code (--business for a credit code made only of\n"
 	           "digits).  Only the keyed buyer id and the masked number are stored and\n"
 	           "printed; the number itself never is.  NUMBER - reads it from standard input\n"
-	           "(keeps it out of the shell history and the process list).") },
+	           "(keeps it out of the shell history and the process list).  --delivery: a\n"
+	           "delivery company buying at the counter for the households it serves; rule\n"
+	           "R11 does not count its fills (its households are counted at the door).\n"
+	           "Added again without --delivery, it is an ordinary buyer again.") },
 	{ .name = "buyers list",
 	    .run = cmd_buyers_list,
 	    .usage = "",
@@ -144,6 +147,26 @@ static const struct gasctl_command commands[] = {
 	    .help = N_("Empty cylinders come back to the station (from delivery worker WORKER,\n"
 	               "when given): scan each code (CODE - reads them from standard input).\n"
 	               "Every code must verify, or nothing is recorded.") },
+	{ .name = "inspection out",
+	    .run = cmd_inspection_out,
+	    .usage = "CODE... --operator CERT [--json]",
+	    .help = N_("Cylinders leave the station for the inspection station: scan each code\n"
+	               "(CODE - reads them from standard input).  Every code must verify, or\n"
+	               "nothing is recorded.") },
+	{ .name = "inspection back",
+	    .run = cmd_inspection_back,
+	    .usage = "CODE... --result pass|fail --next-due YYYY-MM-DD --operator CERT [--json]",
+	    .help = N_("Cylinders come back from the inspection station with its result and the\n"
+	               "next inspection date (after a pass: after today, at most 10 years ahead).\n"
+	               "The county's registry takes the new dates from it and sends them back to\n"
+	               "every station.  Every code must verify, or nothing is recorded.") },
+	{ .name = "scrap",
+	    .run = cmd_scrap,
+	    .usage = "CODE... --reason TEXT --operator CERT [--json]",
+	    .help = N_("Cylinders are scrapped (TEXT says why, at most 127 bytes): the county's\n"
+	               "registry marks them scrapped, so that no station fills them again and a\n"
+	               "scrapped cylinder seen anywhere is a case.  Every code must verify, or\n"
+	               "nothing is recorded.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,

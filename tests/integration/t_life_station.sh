@@ -1,0 +1,92 @@
+#!/bin/sh
+# The station's other life events, end to end with real processes (gassim ->
+# gasgw -> gascounty over DTLS): `gasctl inspection out`, `gasctl inspection
+# back --result --next-due` and `gasctl scrap --reason` go through gasgw's
+# control request like dispatch and receive: every code verified (one bad
+# code refuses the whole batch, nothing recorded), the operator registered,
+# a bad result, date or reason refused naming it; each cylinder a record of
+# kind life that reaches the county once, where the registry takes the new
+# inspection dates and the scrapped status, each as a history row.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+LC_ALL=C
+export LC_ALL
+
+fill_setup 1 || { fail "set-up"; finish; }
+county_keys station:S1 township:330825101
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+gc() { "$BUILD/gascounty" -c "$T/county.conf" "$@"; }
+for s in C-GOOD-3 C-GOOD-4 C-GOOD-5; do
+	gc registry set "$s" --inspected 2024-06-01 --owner "Longyou Gas" >/dev/null 2>&1
+done
+gw_stop
+cat >>"$T/station.conf" <<EOF2
+[county]
+host = 127.0.0.1
+port = $CPORT
+psk_file = $T/station_S1.key
+heartbeat_s = 5
+EOF2
+gw_start || { fail "gasgw restarted with the uplink"; finish; }
+due=$(date -d '+4 years' +%F)
+past=$(date -d '-1 day' +%F)
+today=$(date +%F)
+
+# --- inspection out -------------------------------------------------------------
+out=$(ctl inspection out "$(code C-GOOD-3)" "$(code C-GOOD-4)x" --operator OP-7 2>&1)
+check "a batch with one code that does not verify is refused, naming it" \
+    sh -c "printf '%s\n' '$out' | grep -q 'code 2 of 2: .*nothing was recorded'"
+out=$(ctl inspection out "$(code C-GOOD-3)" --operator OP-NOBODY 2>&1)
+check "an unregistered operator is refused" \
+    sh -c "printf '%s\n' '$out' | grep -q 'OP-NOBODY is not registered'"
+check "nothing was recorded" [ "$(sql "SELECT count(*) FROM life_events")" = 0 ]
+out=$(printf '%s\n' "$(code C-GOOD-3)" "$(code C-GOOD-4)" | ctl inspection out - --operator OP-7 2>&1)
+check "gasctl inspection out sends the batch from the scanner (stdin)" \
+    sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders sent to inspection$'"
+
+# --- inspection back ------------------------------------------------------------
+out=$(ctl inspection back "$(code C-GOOD-3)" --result pass --next-due "$past" --operator OP-7 2>&1)
+check "a pass whose next due date is not after today is refused, naming the date" \
+    sh -c "printf '%s\n' '$out' | grep -q '\"next_due\" $past is not after today'"
+out=$(ctl inspection back "$(code C-GOOD-3)" --result maybe --next-due "$due" --operator OP-7 2>&1)
+check "a result other than pass or fail is refused by gasctl (exit $?)" \
+    sh -c "printf '%s\n' '$out' | grep -q 'result must be pass or fail'"
+out=$(ctl inspection back "$(code C-GOOD-3)" --result pass --operator OP-7 2>&1)
+check "inspection back without --next-due is refused" \
+    sh -c "printf '%s\n' '$out' | grep -q 'next-due YYYY-MM-DD are required'"
+out=$(ctl inspection back "$(code C-GOOD-3)" "$(code C-GOOD-4)" --result pass --next-due "$due" \
+    --operator OP-7 2>&1)
+check "gasctl inspection back records the result and the next due date" \
+    sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders back from inspection: pass, next due $due$'"
+check "the station holds both with the result and the date" \
+    [ "$(sql "SELECT group_concat(serial || ':' || result || ':' || next_due, ' ') FROM (SELECT * FROM life_events WHERE event = 'inspection_back' ORDER BY serial)")" = \
+      "C-GOOD-3:pass:$due C-GOOD-4:pass:$due" ]
+
+# --- scrap ------------------------------------------------------------------------
+out=$(ctl scrap "$(code C-GOOD-5)" --operator OP-7 2>&1)
+check "scrap without --reason is refused" \
+    sh -c "printf '%s\n' '$out' | grep -q 'reason TEXT is required'"
+out=$(ctl scrap "$(code C-GOOD-5)" --reason "owner 11010519491231002X" --operator OP-7 2>&1)
+check "a reason holding an ID number is refused and not kept" \
+    sh -c "printf '%s\n' '$out' | grep -q 'looks like it holds an ID number'"
+out=$(ctl scrap "$(code C-GOOD-5)" --reason "瓶体严重腐蚀" --operator OP-7 2>&1)
+check "gasctl scrap records the reason" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders scrapped$'"
+check "the station holds five life events, none from a refused request" \
+    [ "$(sql "SELECT count(*) FROM life_events")" = 5 ]
+
+# --- the county ---------------------------------------------------------------------
+check "the county has each event once, under the station's seq" \
+    sql_eventually 60 "SELECT count(*) || ' ' || count(DISTINCT uuid) || ' ' || count(DISTINCT seq) FROM life_events WHERE source = 'S1'" "5 5 5"
+check "the county's registry takes the inspection: last today, next $due" \
+    [ "$(county_sql "SELECT group_concat(serial || ':' || last_inspection || ':' || next_inspection, ' ') FROM (SELECT * FROM registry WHERE serial IN ('C-GOOD-3', 'C-GOOD-4') ORDER BY serial)")" = \
+      "C-GOOD-3:$today:$due C-GOOD-4:$today:$due" ]
+check "and the scrapped status" \
+    [ "$(county_sql "SELECT status FROM registry WHERE serial = 'C-GOOD-5'")" = scrapped ]
+check "each change is a history row, the one before kept" \
+    [ "$(county_sql "SELECT group_concat(source || ':' || status || ':' || next_inspection, ' ') FROM (SELECT * FROM registry_history WHERE serial = 'C-GOOD-3' ORDER BY id)")" = \
+      "set:active:2028-06-01 life:active:$due" ]
+check "the scrap's reason reached the county" \
+    [ "$(county_sql "SELECT reason FROM life_events WHERE event = 'scrapped'")" = "瓶体严重腐蚀" ]
+finish
