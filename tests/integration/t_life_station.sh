@@ -31,7 +31,9 @@ EOF2
 gw_start || { fail "gasgw restarted with the uplink"; finish; }
 due=$(date -d '+4 years' +%F)
 past=$(date -d '-1 day' +%F)
-today=$(date +%F)
+# the county dates an inspection by its own zone (timezone, default
+# Asia/Shanghai): from 16:00 UTC its today is tomorrow in UTC
+today=$(TZ=Asia/Shanghai date +%F)
 
 # --- inspection out -------------------------------------------------------------
 out=$(ctl inspection out "$(code C-GOOD-3)" "$(code C-GOOD-4)x" --operator OP-7 2>&1)
