@@ -16,6 +16,8 @@
  *                               dismiss, comment; a photo from the phone's
  *                               camera, bounded, its type read from its bytes
  *   /cases/ID/evidence/HASH     a photo of the case
+ *   /cases/reassign (POST)      a regulator moves an open case to another
+ *                               township (id, township, note: cases_reassign)
  *   /report (GET, POST)         a grid worker's report, one thumb, with the
  *                               phone's location when the person allows it
  */
@@ -91,6 +93,9 @@ enum cword {
 	C_STATION_NAME,
 	C_ADDRESS,
 	C_UNREGISTERED,
+	C_REASSIGN,
+	C_TO_TOWNSHIP,
+	C_REASSIGN_UNKNOWN,
 	C_COUNT
 };
 
@@ -141,6 +146,10 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_ADDRESS] = { "地址", "Address" },
 	[C_UNREGISTERED] = { "未在县登记册中（乡镇取自首次联系）",
 	    "not in the county's register (township from its first contact)" },
+	[C_REASSIGN] = { "改派至其他乡镇", "Reassign to another township" },
+	[C_TO_TOWNSHIP] = { "改派至", "To township" },
+	[C_REASSIGN_UNKNOWN] = { "该乡镇不在县乡镇图或村（社区）名录中。",
+	    "That township is neither on the county's map nor in its village list." },
 	[C_CODE] = { "气瓶二维码（如有）", "Cylinder code (if any)" },
 	[C_BUYER_TOWNSHIP] = { "购气人所属乡镇", "Buyer's township" },
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
@@ -900,6 +909,62 @@ step_end(struct request *r, struct page *p, const char *step, enum cword label)
 	page_raw(p, "</button></form>");
 }
 
+/* The townships a case may go to: the console's map, then those of the
+ * village list the map does not draw; each once. */
+static const char *
+township_at(const struct request *r, size_t i)
+{
+	const struct catalogue *cat = &r->web->catalogue;
+	size_t j, k;
+
+	if (i < r->web->map.township_count)
+		return r->web->map.townships[i].code;
+	i -= r->web->map.township_count;
+	for (j = 0; j < cat->nvillages; j++) {
+		const char *t = cat->villages[j].township;
+
+		if (geo_township(&r->web->map, t) != NULL)
+			continue;
+		for (k = 0; k < j; k++)
+			if (strcmp(cat->villages[k].township, t) == 0)
+				break;
+		if (k < j)
+			continue;
+		if (i-- == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* A regulator's form moving an open case to another township (the
+ * county's decision, cases_reassign): shown only to whom access.h lets. */
+static void
+reassign_form(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
+{
+	struct access_scope all;
+	char here[CASEMSG_WORD * 2];
+	const char *t;
+	size_t i;
+
+	if (!access_decide(&r->who, ACCESS_CASES_REASSIGN, &all))
+		return;
+	casedetail_text(casedetail_find(root, "case"), "township", here, sizeof(here));
+	page_raw(p, "<form class=\"card step\" method=\"post\" action=\"/cases/reassign\" "
+	            "id=\"form-reassign\"><h3>");
+	page_text(p, cw(r, C_REASSIGN));
+	page_raw(p, "</h3><input type=\"hidden\" name=\"csrf\" value=\"");
+	page_text(p, r->session.csrf);
+	page_rawf(p, "\"><input type=\"hidden\" name=\"id\" value=\"%" PRId64 "\"><label>", id);
+	page_text(p, cw(r, C_TO_TOWNSHIP));
+	page_raw(p, "<select name=\"township\" id=\"reassign-township\" required>");
+	for (i = 0; (t = township_at(r, i)) != NULL; i++)
+		if (strcmp(t, here) != 0)
+			option(p, t, township_name(r, t), NULL);
+	page_raw(p, "</select></label>");
+	step_note(r, p, "reassign", 1);
+	step_end(r, p, "reassign", C_REASSIGN);
+}
+
 static void
 step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 {
@@ -958,6 +1023,7 @@ step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t i
 		step_note(r, p, "dismiss", 1);
 		step_end(r, p, "dismiss", C_DISMISS);
 	}
+	reassign_form(r, p, root, id);
 	page_raw(p, "</div>");
 }
 
@@ -1180,6 +1246,43 @@ page_case_step(struct request *r, struct reply *out)
 	}
 	log_info("%s: case %" PRId64 ": %s%s", r->who.identity, rq.id, rq.step,
 	    CASEMSG_HAS(&rq, CASEMSG_DATA) ? " (with a photo)" : "");
+	snprintf(to, sizeof(to), "/cases/%" PRId64, rq.id);
+	redirect(out, to);
+}
+
+void
+page_case_reassign(struct request *r, struct reply *out)
+{
+	const char *id = request_field(r, "id"), *rest = NULL;
+	struct case_request rq;
+	enum cases_result res;
+	char err[256], to[64];
+	size_t i;
+
+	memset(&rq, 0, sizeof(rq));
+	if (id == NULL || case_id_of(id, &rq.id, &rest) == -1 || rest[0] != '\0' ||
+	    take(r, "township", rq.township, sizeof(rq.township), 0, &rq, CASEMSG_TOWNSHIP) == -1 ||
+	    take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	casemsg_set(&rq, CASEMSG_ID);
+	/* only a township the county knows: a case sent nowhere is seen by no one */
+	for (i = 0; township_at(r, i) != NULL; i++)
+		if (strcmp(township_at(r, i), rq.township) == 0)
+			break;
+	if (rq.township[0] != '\0' && township_at(r, i) == NULL) {
+		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
+		return;
+	}
+	pthread_mutex_lock(&r->web->db_lock);
+	res = cases_reassign(&r->web->cdb, r->who.identity, &rq, time_wall_ms(), err, sizeof(err));
+	pthread_mutex_unlock(&r->web->db_lock);
+	if (res != CASES_DONE) {
+		reply_result(r, out, res, err);
+		return;
+	}
+	log_info("%s: case %" PRId64 " reassigned to %s", r->who.identity, rq.id, rq.township);
 	snprintf(to, sizeof(to), "/cases/%" PRId64, rq.id);
 	redirect(out, to);
 }

@@ -55,6 +55,8 @@ static const struct route {
 	{ "GET", "/figures/", 1, SIGNED, ACCESS_FIGURES_READ, 0, page_figure_file },
 	{ "GET", "/cases", 0, SIGNED, ACCESS_CASES_READ, 0, page_cases },
 	{ "GET", "/cases/", 1, SIGNED, ACCESS_CASES_READ, 0, page_case },
+	/* before the prefix below, which would take it for a case's step */
+	{ "POST", "/cases/reassign", 0, SIGNED, ACCESS_CASES_REASSIGN, 1, page_case_reassign },
 	{ "POST", "/cases/", 1, SIGNED, ACCESS_CASES_ACT, 1, page_case_step },
 	{ "GET", "/report", 0, SIGNED, ACCESS_CASES_REPORT, 0, page_report_form },
 	{ "POST", "/report", 0, SIGNED, ACCESS_CASES_REPORT, 1, page_report_post },

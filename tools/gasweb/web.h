@@ -251,14 +251,15 @@ void page_figures(struct request *r, struct reply *out);
 void page_figure_file(struct request *r, struct reply *out);
 /* ---- casepages.c: cases --------------------------------------------------------- */
 
-void page_cases(struct request *r, struct reply *out);       /* GET /cases */
-void page_case(struct request *r, struct reply *out);        /* GET /cases/... */
-void page_case_step(struct request *r, struct reply *out);   /* POST /cases/ID/step */
-void page_report_form(struct request *r, struct reply *out); /* GET /report */
-void page_report_post(struct request *r, struct reply *out); /* POST /report */
-void cases_nav(struct request *r, struct page *p);           /* the frame's links */
-extern const char cases_script[];                            /* /static/cases.js */
-extern const char cases_style[];                             /* /static/cases.css */
+void page_cases(struct request *r, struct reply *out);         /* GET /cases */
+void page_case(struct request *r, struct reply *out);          /* GET /cases/... */
+void page_case_step(struct request *r, struct reply *out);     /* POST /cases/ID/step */
+void page_case_reassign(struct request *r, struct reply *out); /* POST /cases/reassign */
+void page_report_form(struct request *r, struct reply *out);   /* GET /report */
+void page_report_post(struct request *r, struct reply *out);   /* POST /report */
+void cases_nav(struct request *r, struct page *p);             /* the frame's links */
+extern const char cases_script[];                              /* /static/cases.js */
+extern const char cases_style[];                               /* /static/cases.css */
 
 /* ---- http.c -------------------------------------------------------------------- */
 
