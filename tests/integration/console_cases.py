@@ -7,7 +7,7 @@ Environment: OVERFILL (a shell command that makes station S01 send an
 overfill with its weight curve), PHOTO (a PNG file), NOT_PHOTO (a text file
 named .jpg), LARGE and HUGE (PNGs over evidence_max_kb and over the upload
 bound), XSS_CASE (the id of a case of the station named with a script).  People: officer:li@TA, officer:zhou@TB, grid:zhao@TA,
-regulator:alice.  Prints "ok - ..." / "not ok - ..." per check, "# case N"
+regulator:alice.  The regulator reassigns the grid report (TB) to TA at the end.  Prints "ok - ..." / "not ok - ..." per check, "# case N"
 for the case handled and "# report N" for the grid report, "# done" last.
 """
 import os
@@ -26,6 +26,13 @@ HOST = console_lib.init(BASE, SHOTS)
 XSS_NOTE = "<script>window.xss=5</script>\"' 现场已责令整改"
 XSS_REPORT = "<script>window.xss=6</script>\"' 院内堆放气瓶十余只"
 case_id = report_id = None
+tokens = {}  # identity: (session cookie, CSRF token), for requests outside the browser
+
+
+def keep_session(d, identity):
+    tokens[identity] = (cookie_of(d)["value"], d.find_element(
+        By.CSS_SELECTOR, "form[action='/signout'] input[name=csrf]").get_attribute("value"))
+    return tokens[identity]
 
 
 def case_ids(d):
@@ -80,6 +87,9 @@ try:
         print("# case %s" % case_id, flush=True)
         phone.find_element(By.CSS_SELECTOR, "tr[data-case='%s'] a.caselink" % case_id).click()
         check("the case page shows the case as new", state_of(phone) == "new")
+        check("an officer's case page has no reassign form",
+              len(phone.find_elements(By.ID, "form-reassign")) == 0
+              and len(phone.find_elements(By.ID, "do-accept")) == 1)
         check("the case page draws the fill's weight curve as SVG",
               len(phone.find_elements(By.CSS_SELECTOR, "svg#curve polyline.weight")) == 1)
         check("the case page names the station and the cylinder",
@@ -132,9 +142,7 @@ try:
               == os.environ["STATION_ADDRESS"])
         check("360 px: no sideways scrolling on the case page", no_sideways_scroll(phone))
         shot(phone, "phone-case.png")
-        token = cookie_of(phone)["value"]
-        csrf = phone.find_element(By.CSS_SELECTOR,
-                                  "form[action='/signout'] input[name=csrf]").get_attribute("value")
+        token, csrf = keep_session(phone, "officer:li@TA")
         # CSRF: a step without the token, or with another, or from another origin
         for what, body, hdr in (
                 ("no token", {"step": "comment", "note": "x"}, None),
@@ -198,14 +206,12 @@ other = browser(360, 740)
 try:
     sign_in(other, "officer:zhou@TB", "zhou-password-1")
     wait_css(other, "#map")
+    token, csrf = keep_session(other, "officer:zhou@TB")
     if case_id:
         other.get(BASE + "/cases/" + case_id)
         check("TB's officer gets the refusal page for TA's case",
               wait_css(other, "#error") is not None and "403" in other.page_source
               and "LY-0005" not in other.page_source)
-        token = cookie_of(other)["value"]
-        csrf = other.find_element(By.CSS_SELECTOR,
-                                  "form[action='/signout'] input[name=csrf]").get_attribute("value")
         st, _, _ = raw("GET", "/cases/%s" % case_id, token)
         check("TB's officer: GET of TA's case is 403 (%d)" % st, st == 403)
         st, _, _ = raw("POST", "/cases/%s/step" % case_id, token,
@@ -219,6 +225,18 @@ try:
         wait_css(other, "#caserows")
         check("the grid report from TB's village is on TB's list",
               report_id in case_ids(other))
+        other.get(BASE + "/cases/" + report_id)
+        check("TB's officer sees no reassign form on the report",
+              wait_css(other, "#do-accept") is not None
+              and len(other.find_elements(By.ID, "form-reassign")) == 0)
+        check("TB's officer accepts the report", step(other, "accept") == "accepted")
+        # an officer's forged reassignment, with a valid CSRF token: the route refuses it
+        st, _, _ = raw("POST", "/cases/reassign", token,
+                       {"csrf": csrf, "id": report_id, "township": "TA", "note": "not mine"})
+        check("TB's officer: a forged POST to /cases/reassign is 403 (%d)" % st, st == 403)
+        st, _, body = raw("GET", "/cases/%s" % report_id, token)
+        check("... and the report is still TB's, with no reassignment on its timeline",
+              st == 200 and b"step-reassign" not in body)
 finally:
     other.quit()
 
@@ -250,6 +268,50 @@ try:
     check("a station not in the county's register is said to be so",
           e is not None and ("register" in e.text or "登记" in e.text))
     check("no script of a station's name ran", desk.execute_script("return window.xss") is None)
+    if case_id:
+        desk.get(BASE + "/cases/" + case_id)
+        wait_css(desk, "#timeline")
+        check("a closed case offers the regulator no reassign form",
+              len(desk.find_elements(By.ID, "form-reassign")) == 0)
+    if report_id:
+        # the county's decision: the report found in TB's village is TA's to handle
+        desk.get(BASE + "/cases/" + report_id)
+        e = wait_css(desk, "#reassign-township")
+        options = [o.get_attribute("value") for o in Select(e).options] if e else []
+        check("the regulator's case page has a reassign form to the other townships (%s)"
+              % options, options == ["TA"])
+        rtoken, rcsrf = keep_session(desk, "regulator:alice")
+        for what, body, status in (
+                ("without a CSRF token", {"id": report_id, "township": "TA", "note": "x"}, 403),
+                ("to a township the county does not know",
+                 {"csrf": rcsrf, "id": report_id, "township": "TZ", "note": "x"}, 409),
+                ("without a note", {"csrf": rcsrf, "id": report_id, "township": "TA"}, 409),
+                ("of no such case", {"csrf": rcsrf, "id": "999999", "township": "TA",
+                                     "note": "x"}, 404)):
+            st, _, _ = raw("POST", "/cases/reassign", rtoken, body)
+            check("a reassignment %s is refused (%d)" % (what, st), st == status)
+        Select(e).select_by_value("TA")
+        desk.find_element(By.ID, "note-reassign").send_keys("<i>由甲镇</i>\"' 处理")
+        desk.find_element(By.ID, "do-reassign").click()
+        time.sleep(0.3)
+        check("the reassigned case is new again (TB's acceptance undone)",
+              state_of(desk) == "new")
+        steps = desk.find_elements(By.CSS_SELECTOR, "#timeline li.step-reassign")
+        check("the timeline shows the reassignment TB -> TA by the regulator, its note as text",
+              len(steps) == 1 and "TB -> TA: <i>由甲镇</i>\"' 处理" in steps[0].text
+              and "regulator:alice" in steps[0].text)
+        check("the case page names Town A as its township",
+              "Town A" in desk.find_element(By.ID, "facts").text)
+        shot(desk, "desk-reassigned.png")
+        for who, want in (("officer:li@TA", 200), ("officer:zhou@TB", 403)):
+            if who in tokens:
+                st, _, _ = raw("GET", "/cases/%s" % report_id, tokens[who][0])
+                check("after the reassignment, %s gets %d for the case (%d)" % (who, want, st),
+                      st == want)
+        if "officer:li@TA" in tokens:
+            st, _, body = raw("GET", "/cases?view=open", tokens["officer:li@TA"][0])
+            check("... and the case is on TA's list",
+                  st == 200 and ('data-case="%s"' % report_id).encode() in body)
 finally:
     desk.quit()
 

@@ -11,7 +11,9 @@
 # phone without reloading, is accepted, visited with a photo, decided from
 # the catalogue and closed; the regulator sees its timeline; a grid
 # worker's report lands in the township of its village; another township's
-# officer gets 403 on the same URLs; CSRF, XSS and a false photo fail.
+# officer gets 403 on the same URLs; the regulator reassigns the report to
+# the other township from its page (its new officer sees it, the old one gets
+# 403; an officer's forged reassignment is 403); CSRF, XSS and a false photo fail.
 # Screenshots at phone and desk sizes are kept in $T/shots and checked to
 # be more than one colour (tests/integration/console_browser.py).
 . "$(dirname "$0")/lib.sh"
@@ -217,7 +219,11 @@ check "the decision is the catalogue's fine of 2000 under P05, and the case is c
 check "the photo is stored once, by its SHA-256, as a PNG" \
     test "$(q "SELECT e.hash || ' ' || e.type FROM case_evidence e WHERE e.case_id = '$CASE'")" = "$(sha256sum "$T/photo.png" | cut -d' ' -f1) image/png"
 check "the grid report from 北村 opened a case of TB reported by the grid worker, with its place" \
-    test "$(q "SELECT township || ' ' || reporter || ' ' || village || ' ' || printf('%.2f', lat) FROM cases WHERE id = '$REPORT'")" = "TB grid:zhao@TA 北村 29.05"
+    test "$(q "SELECT s.note FROM case_steps s WHERE s.case_id = '$REPORT' AND s.action = 'reassign'" | cut -c1-8) $(q "SELECT reporter || ' ' || village || ' ' || printf('%.2f', lat) FROM cases WHERE id = '$REPORT'")" = "TB -> TA grid:zhao@TA 北村 29.05"
+check "the regulator's reassignment from the case page moved it to TA, back to new, one step" \
+    test "$(q "SELECT township || ' ' || state || ' ' || officer || '|' || (SELECT group_concat(identity, ' ') FROM case_steps WHERE case_id = '$REPORT' AND action = 'reassign') FROM cases WHERE id = '$REPORT'")" = "TA new |regulator:alice"
+check "the reassignment and the officer's refused one are in the log" \
+    sh -c 'grep -q "regulator:alice: case $0 reassigned to TA" "$1" && grep -q "refused POST /cases/reassign to officer:zhou@TB" "$1"' "$REPORT" "$T/web.log"
 check "reading cases writes no audit row (cases.read is not audited)" \
     test "$(q "SELECT COUNT(*) FROM audit WHERE identity = 'officer:li@TA' AND query IN ('curve', 'history')")" = 0
 check "the refused case requests are in the log" \
