@@ -280,6 +280,8 @@ try:
         options = [o.get_attribute("value") for o in Select(e).options] if e else []
         check("the regulator's case page has a reassign form to the other townships (%s)"
               % options, options == ["TA"])
+        check("... beside the step forms the regulator may use (comment)",
+              len(desk.find_elements(By.ID, "do-comment")) == 1)
         rtoken, rcsrf = keep_session(desk, "regulator:alice")
         for what, body, status in (
                 ("without a CSRF token", {"id": report_id, "township": "TA", "note": "x"}, 403),
