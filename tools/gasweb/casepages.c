@@ -1048,8 +1048,8 @@ page_case(struct request *r, struct reply *out)
 		return;
 	}
 	pthread_mutex_lock(&r->web->db_lock);
-	res = casedetail_get(&r->web->cdb, &r->scope, id, time_wall_ms(), &bytes, &len, err,
-	    sizeof(err));
+	res = casedetail_get(&r->web->cdb, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len,
+	    err, sizeof(err));
 	pthread_mutex_unlock(&r->web->db_lock);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
