@@ -26,6 +26,7 @@
 #include "csv.h"
 #include "db.h"
 #include "buyeraddr.h"
+#include "casemsg.h"
 #include "ingestcheck.h"
 #include "life.h"
 #include "liferows.h"
@@ -659,6 +660,13 @@ store_buyer_address(struct ingest *in, const struct wire_record *r, const char *
 
 	if (buyer_town[0] == '\0')
 		return 0;
+	/* shown to people as it is: UTF-8 without control characters only */
+	if (!casemsg_text_ok(r->fill.buyer_address, strlen(r->fill.buyer_address), 0)) {
+		log_warnx("station %s seq %lld: the buyer's address is not UTF-8 text without"
+		          " control characters; not kept",
+		    in->station, (long long)r->seq);
+		return 0;
+	}
 	for (i = 0; i < r->violation_count; i++) {
 		rule = ingest_rule_find(r->violations[i].rule);
 		if (rule != NULL && rule->route == INGEST_ROUTE_BUYER)
