@@ -4,10 +4,11 @@
 # with its address at a station of TA, takes a second cylinder over the
 # limit (R11, routed to TB).  Only that record carries the address to the
 # county, which keeps it apart from the fills; TB's officer sees it on the
-# case (gaswatch cases show), and each showing is one row of the address
-# log; TA's officer cannot open the case; the regulator sees the case
-# without the address but with the log; the address is in no log file and
-# no other county table.
+# case (gaswatch cases show, and the console's case page), and each showing
+# is one row of the address log; TA's officer cannot open the case; the
+# regulator sees the case without the address but with the log (both
+# tools); the address is in no log file (station, county, console) and no
+# other county table.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -73,6 +74,55 @@ as_person regulator:alice --json show "$ID" >"$T/reg.json" 2>&1
 check "nor in the JSON answer" sh -c "grep -q address_views '$T/reg.json' && ! grep -q '$ADDR' '$T/reg.json'"
 check "only TB's officer's showing was logged" \
     [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 1 ]
+# --- the console's case page: the same rule, the same log ------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
+WPORT=$(free_port tcp)
+cat >"$T/web.conf" <<EOF
+[web]
+listen = 127.0.0.1
+port = $WPORT
+certificate = $T/web.crt
+key = $T/web.key
+database = $T/county.db
+passwords = $T/passwords
+map = $T/map.geojson
+code_key = $T/keys/county.pub
+buyer_key = $T/keys/buyer.key
+EOF
+cat >"$T/map.geojson" <<EOF
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"code": "$TB", "name": "南乡"},
+  "geometry": {"type": "Polygon", "coordinates":
+   [[[119.2, 29.0], [119.3, 29.0], [119.3, 29.1], [119.2, 29.1], [119.2, 29.0]]]}}
+]}
+EOF
+for who in officer:li@$TB regulator:alice; do
+	printf '%s\n' "pw-$who-123456" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$who" >/dev/null
+done
+: >"$T/web.log"
+spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
+wait_for 10 grep -q "listening" "$T/web.log" || { fail "gasweb did not start"; cat "$T/web.log"; }
+page_as() { # IDENTITY OUT: the case page as IDENTITY, signed in with curl
+	jar="$T/jar_$(echo "$1" | tr ':@' '__')"
+	u="https://127.0.0.1:$WPORT"
+	csrf=$(curl -sk -c "$jar" -b "$jar" "$u/signin" |
+	    sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+	curl -sk -c "$jar" -b "$jar" -H "Origin: $u" --data-urlencode "csrf=$csrf" \
+	    --data-urlencode "identity=$1" --data-urlencode "password=pw-$1-123456" \
+	    "$u/signin" >/dev/null
+	curl -sk -b "$jar" "$u/cases/$ID" >"$T/$2"
+}
+page_as officer:li@$TB web_li.html
+check "the console's case page shows TB's officer the address" \
+    grep -q "id=\"buyer-address\">$ADDR<" "$T/web_li.html"
+check "and logs that showing too" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views WHERE identity='officer:li@$TB'")" = 2 ]
+page_as regulator:alice web_reg.html
+check "the regulator's page lists both showings, without the address" \
+    sh -c "grep -q 'id=\"address-views\"' '$T/web_reg.html' && [ \$(grep -o 'officer:li@$TB' '$T/web_reg.html' | wc -l) -ge 2 ] && ! grep -q '$ADDR' '$T/web_reg.html'"
+check "two showings in all" [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 2 ]
+
 check "the address is in no log file" sh -c "! grep -rq '$ADDR' '$T'/*.log"
 sqlite3 "$T/county.db" .dump >"$T/county.dump"
 check "the county's dump holds the address (the search does look)" grep -q "$ADDR" "$T/county.dump"
