@@ -1137,6 +1137,8 @@ outbox_read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errl
 				f->curve_len = (size_t)n;
 			}
 		}
+		/* kept only if a violation routes to the buyer (outbox_keep_address) */
+		store_column_copy(st, 17, f->buyer_address, sizeof(f->buyer_address));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1145,6 +1147,27 @@ outbox_read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errl
 		return err_set(err, errlen, "outbox seq %lld: fill %s is missing",
 		    (long long)r->seq, r->uuid);
 	return 0;
+}
+
+/*
+ * The buyer's address goes to the county only with a record that has a
+ * violation routed to the buyer's township (rules_table: R11), so that
+ * township's officers can visit; every other record leaves it at the
+ * station (docs/buyers.md, "The address").
+ */
+static void
+outbox_keep_address(struct wire_record *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->violation_count; i++)
+		for (k = 0; k < RULES_CASE_COUNT; k++)
+			if (rules_table[k].route == RULES_ROUTE_BUYER &&
+			    strcmp(rules_table[k].rule, r->violations[i].rule) == 0 &&
+			    r->fill.buyer_township[0] != '\0' &&
+			    strcmp(r->violations[i].township, r->fill.buyer_township) == 0)
+				return;
+	r->fill.buyer_address[0] = '\0';
 }
 
 int
@@ -1174,7 +1197,7 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 	        " coalesce(f.operator, ''),"
 	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
 	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
-	        " coalesce(f.net_kg, 0), f.result, f.curve"
+	        " coalesce(f.net_kg, 0), f.result, f.curve, coalesce(b.address, '')"
 	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
 	        " WHERE f.uuid = ?",
 	        &fs, err, errlen) == -1 ||
@@ -1201,6 +1224,8 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 			goto rollback;
 		if (recordrows_violations(vs, r, err, errlen) == -1)
 			goto rollback;
+		if (r->has_fill)
+			outbox_keep_address(r);
 	}
 	if (step != SQLITE_DONE) {
 		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));

@@ -209,6 +209,7 @@ static const struct cbormap_field fill_fields[] = {
 	TEXT(struct wire_fill, buyer_masked, "masked", OPT),
 	TEXT(struct wire_fill, buyer_township, "btown", OPT),
 	TEXT(struct wire_fill, buyer_kind, "bkind", OPT),
+	TEXT(struct wire_fill, buyer_address, "baddr", OPT),
 	TEXT(struct wire_fill, operator_cert, "op", OPT),
 	INT(struct wire_fill, started_ms, "start", REQ),
 	INT(struct wire_fill, ended_ms, "end", OPT),

@@ -83,6 +83,10 @@ struct wire_fill {
 	 * time).  Owned by the record; freed by wire_record_clear. */
 	uint8_t *curve;
 	size_t curve_len;
+	/* The buyer's registered address: sent only with a record one of whose
+	 * violations is routed to the buyer's township (R11), for that
+	 * township's officers to visit; "" otherwise.  Never in traces. */
+	char buyer_address[WIRE_TEXT];
 };
 
 #define WIRE_MAX_CURVE 8192 /* bytes of one stored curve (curve.h: CURVE_MAX_ENCODED) */

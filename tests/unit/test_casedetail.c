@@ -21,6 +21,7 @@
 
 #include <cbor.h>
 
+#include "buyeraddr.h"
 #include "casedetail.h"
 #include "curve.h"
 #include "stations.h"
@@ -134,9 +135,10 @@ audit_rows(void)
 	return store_query_int(cdb.db, "SELECT COUNT(*) FROM audit", -1);
 }
 
-/* The answer for case id under scope, loaded; NULL unless CASES_DONE. */
+/* The answer for case id under scope for who, loaded; NULL unless CASES_DONE. */
 static cbor_item_t *
-detail(const struct access_scope *scope, int64_t id, enum cases_result want)
+detail_as(const struct access_identity *who, const struct access_scope *scope, int64_t id,
+    enum cases_result want)
 {
 	struct cbor_load_result lr;
 	uint8_t *out = NULL;
@@ -144,7 +146,8 @@ detail(const struct access_scope *scope, int64_t id, enum cases_result want)
 	char err[256], *json = NULL;
 	cbor_item_t *root;
 
-	assert_int_equal(casedetail_get(&cdb, scope, id, T0, &out, &len, err, sizeof(err)), want);
+	assert_int_equal(casedetail_get(&cdb, scope, who, id, T0, &out, &len, err, sizeof(err)),
+	    want);
 	if (want != CASES_DONE) {
 		assert_null(out);
 		return NULL;
@@ -156,6 +159,81 @@ detail(const struct access_scope *scope, int64_t id, enum cases_result want)
 	free(out);
 	assert_non_null(root);
 	return root;
+}
+
+static cbor_item_t *
+detail(const struct access_scope *scope, int64_t id, enum cases_result want)
+{
+	return detail_as(NULL, scope, id, want);
+}
+
+static struct access_identity
+identity(const char *text)
+{
+	struct access_identity who;
+
+	assert_int_equal(access_identity_parse((const uint8_t *)text, strlen(text), &who), 0);
+	return who;
+}
+
+static int64_t
+address_views(void)
+{
+	return store_query_int(cdb.db, "SELECT COUNT(*) FROM buyer_address_views", -1);
+}
+
+/* The buyer's address (kept for the fill, routed to TA) is on the case for
+ * an officer of TA only, and each showing writes one log row, which a
+ * regulator reads on the case; TA's shared key, another township's
+ * officer, a regulator and a caller with no identity do not get it. */
+static void
+the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
+{
+	struct access_identity alice = identity("officer:alice@TA");
+	struct access_identity bob = identity("officer:bob@TB");
+	struct access_identity shared = identity("township:TA");
+	struct access_identity reg = identity("regulator:county");
+	const struct access_scope all = { .reach = ACCESS_REACH_ALL };
+	const cbor_item_t *views;
+	char text[64], err[256];
+	cbor_item_t *root;
+
+	(void)state;
+	assert_int_equal(buyeraddr_store(&cdb, "F2", "TA", "东村12号", T0, err, sizeof(err)), 0);
+	assert_int_equal(address_views(), 0);
+
+	root = detail_as(&alice, &town_a, 1, CASES_DONE);
+	casedetail_text(casedetail_find(root, "buyer"), "address", text, sizeof(text));
+	assert_string_equal(text, "东村12号");
+	assert_null(casedetail_find(root, "address_views")); /* the log is the regulator's */
+	cbor_decref(&root);
+	assert_int_equal(address_views(), 1);
+
+	root = detail_as(&shared, &town_a, 1, CASES_DONE);
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+	root = detail_as(NULL, &town_a, 1, CASES_DONE);
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+	detail_as(&bob, &town_b, 1, CASES_OUT_OF_SCOPE);
+	assert_int_equal(address_views(), 1);
+
+	root = detail_as(&reg, &all, 1, CASES_DONE);
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	views = casedetail_find(root, "address_views");
+	assert_non_null(views);
+	assert_int_equal(cbor_array_size(views), 1);
+	casedetail_text(cbor_array_handle(views)[0], "identity", text, sizeof(text));
+	assert_string_equal(text, "officer:alice@TA");
+	assert_int_equal(casedetail_int(cbor_array_handle(views)[0], "at_ms", 0), T0);
+	cbor_decref(&root);
+	assert_int_equal(address_views(), 1);
+
+	/* an officer of another township than the address's: never */
+	assert_false(buyeraddr_may_see(&bob, "TA"));
+	assert_true(buyeraddr_may_see(&alice, "TA"));
+	assert_false(buyeraddr_may_see(&shared, "TA"));
+	assert_false(buyeraddr_may_see(&reg, "TA"));
 }
 
 static void
@@ -281,6 +359,7 @@ main(void)
 		cmocka_unit_test(another_townships_case_reads_nothing),
 		cmocka_unit_test(a_report_has_no_station_parts),
 		cmocka_unit_test(a_station_case_carries_the_registered_name_and_address),
+		cmocka_unit_test(the_buyer_address_goes_to_the_buyer_townships_officer_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,7 +5,7 @@
  * disposition belongs to the alert's township (as access scopes it);
  * look-ups say found / not found / error one way; every read of every
  * tenant's data leaves exactly one audit row, and none without an identity
- * to write it under.
+ * to write it under; a buyer's address is kept only with an R11 fill.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,6 +110,68 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 			r->violations[0].at_ms = r->created_ms;
 		}
 	}
+}
+
+/* The buyer's address a station sends is kept (buyer_addresses) only with
+ * a violation the county routes to the buyer (R11), for the buyer's
+ * township, and only as UTF-8 text without control characters. */
+static void
+a_buyer_address_is_kept_with_r11_only(void **state)
+{
+	static const char *const rules[] = { "R11", "R05", "", "R11" };
+	static const char *const addrs[] = { "南村12号", "南村12号", "南村12号",
+		"南村\x1b[31m12号" };
+	struct wire_batch b;
+	struct wire_ack ack;
+	struct wire_record *r;
+	char err[256];
+	int alerts;
+	size_t i;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	str_copy(b.township, "TA", sizeof(b.township));
+	b.count = 4;
+	b.records = calloc(b.count, sizeof(*b.records));
+	for (i = 0; i < b.count; i++) {
+		r = &b.records[i];
+		r->seq = (int64_t)i + 1;
+		snprintf(r->uuid, sizeof(r->uuid), "%08llx-0000-4000-a000-000000000000",
+		    (long long)i + 1);
+		str_copy(r->kind, "fill", sizeof(r->kind));
+		r->created_ms = 1795700000000 + (int64_t)i;
+		r->has_fill = 1;
+		r->fill.line = 1;
+		str_copy(r->fill.cylinder, "BA1", sizeof(r->fill.cylinder));
+		memset(r->fill.buyer, 'b', 64);
+		str_copy(r->fill.buyer_masked, "330***********1234", sizeof(r->fill.buyer_masked));
+		str_copy(r->fill.buyer_township, "TB", sizeof(r->fill.buyer_township));
+		str_copy(r->fill.buyer_kind, "household", sizeof(r->fill.buyer_kind));
+		str_copy(r->fill.buyer_address, addrs[i], sizeof(r->fill.buyer_address));
+		r->fill.started_ms = r->created_ms;
+		str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+		if (rules[i][0] != '\0') {
+			r->violation_count = 1;
+			r->violations = calloc(1, sizeof(*r->violations));
+			snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid),
+			    "%08llx-0000-4000-b000-000000000000", (long long)i + 1);
+			str_copy(r->violations[0].rule, rules[i], sizeof(r->violations[0].rule));
+			str_copy(r->violations[0].severity, "alert",
+			    sizeof(r->violations[0].severity));
+			r->violations[0].at_ms = r->created_ms;
+		}
+	}
+	assert_int_equal(county_ingest(&cdb, "S77", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    0);
+	assert_int_equal(ack.stored, 4);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM buyer_addresses", -1), 1);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM buyer_addresses WHERE fill ="
+	                     " '00000001-0000-4000-a000-000000000000' AND township = 'TB'"
+	                     " AND address = '南村12号'",
+	                     -1),
+	    1);
+	wire_batch_free(&b);
 }
 
 static void
@@ -1026,6 +1088,7 @@ main(void)
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
 		cmocka_unit_test(implausible_records_are_refused_with_the_field_named),
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
+		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

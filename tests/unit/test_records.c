@@ -160,6 +160,65 @@ started(struct fixture *f, const struct records_fill *fill)
 		fail_msg("start: %s", err);
 }
 
+/* The fill of buyer b-far (township 330825102, an address) finished with
+ * one violation of rules_table row `which` (none when RULES_CASE_COUNT). */
+static void
+finish_for_far_buyer(struct fixture *f, struct records_fill *fill, enum rules_case which)
+{
+	struct rules_verdict v;
+	struct records_party p;
+	char err[256];
+
+	new_fill(f, fill, 1, NAN);
+	str_copy(fill->buyer, "b-far", sizeof(fill->buyer));
+	started(f, fill);
+	rules_verdict_init(&v);
+	if (which != RULES_CASE_COUNT) {
+		str_copy(v.items[0].rule, rules_table[which].rule, sizeof(v.items[0].rule));
+		v.items[0].severity = rules_table[which].severity;
+		v.items[0].route = rules_table[which].route;
+		str_copy(v.items[0].text, "test", sizeof(v.items[0].text));
+		v.count = 1;
+	}
+	memset(&p, 0, sizeof(p));
+	p.line = fill->line;
+	p.buyer = "b-far";
+	p.buyer_township = "330825102";
+	assert_int_equal(records_fill_finish(&f->rec, fill, &v, &p, err, sizeof(err)),
+	    RECORDS_WRITTEN);
+}
+
+/* The buyer's address goes up only with a fill whose violation is routed
+ * to the buyer's township (R11); a station-routed violation (R04) or none
+ * leaves it at the station. */
+static void
+the_buyer_address_goes_up_only_with_a_buyer_routed_violation(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill[3];
+	struct wire_batch b;
+	char err[256];
+	sqlite3 *db;
+
+	exec_ok(f, "INSERT INTO buyers (id, masked, kind, township, address, created_ms) VALUES"
+	           " ('b-far', '330***********1234', 'household', '330825102', '东村12号', 0)");
+	finish_for_far_buyer(f, &fill[0], RULES_R11_HOARDING);
+	finish_for_far_buyer(f, &fill[1], RULES_R04_NOT_ACTIVE);
+	finish_for_far_buyer(f, &fill[2], RULES_CASE_COUNT);
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 10, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 3);
+	assert_string_equal(b.records[0].violations[0].rule, "R11");
+	assert_string_equal(b.records[0].fill.buyer_address, "东村12号");
+	assert_string_equal(b.records[1].violations[0].rule, "R04");
+	assert_string_equal(b.records[1].fill.buyer_address, "");
+	assert_int_equal(b.records[2].violation_count, 0);
+	assert_string_equal(b.records[2].fill.buyer_address, "");
+	wire_batch_free(&b);
+	store_close(db);
+}
+
 /* A full disk, a database refusing for another reason (whatever its words
  * say) and a row no longer open are three different answers. */
 static void
@@ -621,6 +680,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(write_failures_are_told_by_their_code, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    the_buyer_address_goes_up_only_with_a_buyer_routed_violation, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_buyer_commits_with_the_start_row, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(held_record_is_written_once_when_space_returns,

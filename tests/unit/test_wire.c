@@ -55,6 +55,8 @@ sample_record(struct wire_record *r, int64_t seq, int with_violation)
 		    sizeof(r->violations[0].details));
 		r->violations[0].line = 2;
 		r->violations[0].at_ms = -5; /* negative integers too */
+		/* an R11 record carries the buyer's address ("baddr") */
+		str_copy(r->fill.buyer_address, "东村12号", sizeof(r->fill.buyer_address));
 	}
 }
 
@@ -591,7 +593,7 @@ static struct wire_record recs[2] = {
 	{ "S01", 7, "00000000-0000-4000-8000-000000000007", "fill", 1795700000007, 1,
 	    { 2, "ZJ2020-000123", "abcd", "330***********1234", "T2", "household", "OP1",
 	        1795700000000, 1795700090000, 15.5, 14.9, 0.21, 14.69, 30.41, 14.91, "ok", curve4,
-	        4 },
+	        4, "" },
 	    2, viols, .has_life = 0 },
 	{ "S01", 8, "00000000-0000-4000-8000-000000000008", "event", 1795700000008, 0, { 0 }, 0,
 	    NULL, .has_life = 0 },

@@ -14,6 +14,7 @@
 #include <cbor.h>
 
 #include "casedetail.h"
+#include "buyeraddr.h"
 #include "curve.h"
 #include "history.h"
 #include "store.h"
@@ -285,14 +286,16 @@ out:
 }
 
 enum cases_result
-casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id, int64_t now,
-    uint8_t **out, size_t *len, char *err, size_t errlen)
+casedetail_get(struct county_db *c, const struct access_scope *scope,
+    const struct access_identity *who, int64_t id, int64_t now, uint8_t **out, size_t *len,
+    char *err, size_t errlen)
 {
+	char address[256] = "";
 	enum cases_result res;
 	struct cbor_load_result lr;
 	cbor_item_t *shown, *root = NULL, *fill = NULL, *buyer;
 	struct cbor_pair *pairs;
-	char station[128], cylinder[128], masked[64], township[64], uuid[64], idtext[24];
+	char station[128], cylinder[128], masked[64], township[64], uuid[64] = "", idtext[24];
 	uint8_t *bytes = NULL;
 	size_t n, i, size = 0;
 
@@ -380,10 +383,22 @@ casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id
 		    !put(root, "history", history_item(c, cylinder, err, errlen)))
 			goto fail;
 	}
+	/* the address only to an officer of the buyer's township, logged */
+	if (uuid[0] != '\0' &&
+	    buyeraddr_show(c, who, id, uuid, now, address, sizeof(address), err, errlen) == -1)
+		goto fail;
+	if (who != NULL && who->role == ACCESS_ROLE_REGULATOR &&
+	    !put(root, "address_views",
+	        rows_item(c,
+	            "SELECT identity, at_ms FROM buyer_address_views"
+	            " WHERE case_id = CAST(? AS INTEGER) ORDER BY id",
+	            idtext, CASEDETAIL_VIEWS, 0, err, errlen)))
+		goto fail;
 	if (masked[0] != '\0') {
-		buyer = cbor_new_definite_map(2);
+		buyer = cbor_new_definite_map(address[0] != '\0' ? 3 : 2);
 		if (buyer == NULL || !put(buyer, "masked", cbor_build_string(masked)) ||
 		    !put(buyer, "township", cbor_build_string(township)) ||
+		    (address[0] != '\0' && !put(buyer, "address", cbor_build_string(address))) ||
 		    !put(root, "buyer", buyer)) {
 			if (buyer != NULL)
 				cbor_decref(&buyer);

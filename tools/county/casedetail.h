@@ -24,8 +24,14 @@
  *   "history":  [{"version", "changed_ms", "status", "last_inspection",
  *                 "next_inspection", "owner", "source", "actor"}...]
  *               the cylinder's registry history, oldest first
- *   "buyer":    {"masked", "township"}: the buyer, masked, and the
- *               township the buyer belongs to
+ *   "buyer":    {"masked", "township", "address"}: the buyer, masked, and
+ *               the township the buyer belongs to; "address" only for an
+ *               officer of that township, when the station sent it (a
+ *               violation routed to the buyer: buyeraddr.h), and each
+ *               time it is given one row is written to the address log
+ *   "address_views": [{"identity", "at_ms"}...]  for a regulator only:
+ *               every showing of the case's buyer address, oldest first
+ *               (CASEDETAIL_VIEWS at most)
  *
  * Who may see the case is access.h's, through cases_show's scope check:
  * nothing is read for a case outside scope.  The curve and the history are
@@ -44,11 +50,14 @@
 
 #define CASEDETAIL_FILLS 20
 #define CASEDETAIL_HISTORY 50
+#define CASEDETAIL_VIEWS 200
 
-/* Case id inside scope, as above: CBOR in *out (malloc'd,
+/* Case id inside scope, as above, for who (the caller scope was decided
+ * for; NULL: nobody, so no address and no log): CBOR in *out (malloc'd,
  * caller frees).  CASES_NOT_FOUND / CASES_OUT_OF_SCOPE as cases_show. */
-enum cases_result casedetail_get(struct county_db *c, const struct access_scope *scope, int64_t id,
-    int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
+enum cases_result casedetail_get(struct county_db *c, const struct access_scope *scope,
+    const struct access_identity *who, int64_t id, int64_t now_ms, uint8_t **out, size_t *len,
+    char *err, size_t errlen);
 
 /* Reading an answer (the console renders it): the value of key in map
  * (NULL when map is not a map or has no such key); its text copied into

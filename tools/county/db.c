@@ -25,6 +25,8 @@
 
 #include "csv.h"
 #include "db.h"
+#include "buyeraddr.h"
+#include "casemsg.h"
 #include "ingestcheck.h"
 #include "life.h"
 #include "liferows.h"
@@ -645,6 +647,36 @@ store_fill(struct ingest *in, const struct wire_record *r, char *err, size_t err
 }
 
 /*
+ * The buyer's address a station sent with a fill: kept (buyeraddr.h) only
+ * when one of the record's violations is routed to the buyer's township
+ * here, and for that township; otherwise dropped unread.
+ */
+static int
+store_buyer_address(struct ingest *in, const struct wire_record *r, const char *buyer_town,
+    char *err, size_t errlen)
+{
+	const struct ingest_rule *rule;
+	size_t i;
+
+	if (buyer_town[0] == '\0')
+		return 0;
+	/* shown to people as it is: UTF-8 without control characters only */
+	if (!casemsg_text_ok(r->fill.buyer_address, strlen(r->fill.buyer_address), 0)) {
+		log_warnx("station %s seq %lld: the buyer's address is not UTF-8 text without"
+		          " control characters; not kept",
+		    in->station, (long long)r->seq);
+		return 0;
+	}
+	for (i = 0; i < r->violation_count; i++) {
+		rule = ingest_rule_find(r->violations[i].rule);
+		if (rule != NULL && rule->route == INGEST_ROUTE_BUYER)
+			return buyeraddr_store(in->c, r->uuid, buyer_town, r->fill.buyer_address,
+			    in->now, err, errlen);
+	}
+	return 0;
+}
+
+/*
  * One station violation: stored with the county's severity for its rule
  * and the township the county routes it to (the station's own, or the
  * buyer's as registered here); the station's "sev" and "town" are not
@@ -724,6 +756,9 @@ store_record(struct ingest *in, const struct wire_record *r, int *is_new, char *
 	for (i = 0; i < r->violation_count; i++)
 		if (store_violation(in, r, &r->violations[i], buyer_town, err, errlen) == -1)
 			return -1;
+	if (r->has_fill && r->fill.buyer_address[0] != '\0' &&
+	    store_buyer_address(in, r, buyer_town, err, errlen) == -1)
+		return -1;
 	if (r->has_fill) {
 		int rc;
 

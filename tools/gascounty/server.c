@@ -962,7 +962,8 @@ get_case(const struct request *rq, coap_resource_t *resource, coap_session_t *se
 		return;
 	}
 	/* with what the officer needs to act: the one function the console uses too */
-	res = casedetail_get(&S.cdb, rq->scope, id, time_wall_ms(), &out, &len, err, sizeof(err));
+	res = casedetail_get(&S.cdb, rq->scope, rq->who, id, time_wall_ms(), &out, &len, err,
+	    sizeof(err));
 	if (res != CASES_DONE) {
 		reply_case_result(response, res, "case", err);
 		return;

@@ -307,6 +307,16 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		printf(_("  name:     %s   address: %s\n"), str(v, "name"), str(v, "address"));
 	else if (json_is_object(v))
 		printf("%s", _("  name:     (not in the county's register)\n"));
+	/* only for an officer of the buyer's township; the county logs it */
+	v = json_object_get(answer, "buyer");
+	if (json_is_object(v) && json_is_string(json_object_get(v, "address")))
+		printf(_("  buyer's address (this viewing is logged): %s\n"), str(v, "address"));
+	v = json_object_get(answer, "address_views"); /* a regulator's */
+	for (i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+		when(num(json_array_get(v, i), "at_ms"), t);
+		printf(_("  buyer's address seen by %s at %s\n"),
+		    str(json_array_get(v, i), "identity"), t);
+	}
 	if (strcmp(str(c, "reporter"), "-") != 0) {
 		printf(_("  reported: %s in %s, %s (%s, %s)\n"), str(c, "reporter"),
 		    str(c, "village"), str(c, "place"), str(c, "lat"), str(c, "lon"));

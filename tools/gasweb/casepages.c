@@ -85,6 +85,8 @@ enum cword {
 	C_LOCATION_WAIT,
 	C_CODE,
 	C_BUYER_TOWNSHIP,
+	C_BUYER_ADDRESS,
+	C_ADDRESS_VIEWS,
 	C_LIVE,
 	C_BAD_PHOTO,
 	C_REFUSED,
@@ -152,6 +154,9 @@ static const char *const cwords[C_COUNT][2] = {
 	    "That township is neither on the county's map nor in its village list." },
 	[C_CODE] = { "气瓶二维码（如有）", "Cylinder code (if any)" },
 	[C_BUYER_TOWNSHIP] = { "购气人所属乡镇", "Buyer's township" },
+	[C_BUYER_ADDRESS] = { "购气人地址（查看已记录）",
+	    "Buyer's address (this viewing is logged)" },
+	[C_ADDRESS_VIEWS] = { "购气人地址查看记录", "Buyer's address viewed by" },
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
 	[C_BAD_PHOTO] = { "照片须为 JPEG 或 PNG，且不超过上限。",
 	    "A photo must be a JPEG or PNG within the size limit." },
@@ -732,6 +737,34 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 			page_text(p, township_name(r, buf));
 			page_raw(p, "</dd>");
 		}
+		/* only an officer of the buyer's township gets it (casedetail.h) */
+		casedetail_text(buyer, "address", buf, sizeof(buf));
+		if (buf[0] != '\0') {
+			dt(p, cw(r, C_BUYER_ADDRESS));
+			page_raw(p, "<span id=\"buyer-address\">");
+			page_text(p, buf);
+			page_raw(p, "</span></dd>");
+		}
+	}
+	{
+		/* a regulator's: every showing of the buyer's address */
+		const cbor_item_t *views = casedetail_find(root, "address_views");
+		size_t i;
+
+		if (views != NULL && cbor_isa_array(views) && cbor_array_size(views) > 0) {
+			dt(p, cw(r, C_ADDRESS_VIEWS));
+			page_raw(p, "<ul id=\"address-views\">");
+			for (i = 0; i < cbor_array_size(views); i++) {
+				const cbor_item_t *v = cbor_array_handle(views)[i];
+
+				page_raw(p, "<li>");
+				field_text(p, v, "identity");
+				page_raw(p, " · ");
+				time_text(p, casedetail_int(v, "at_ms", 0));
+				page_raw(p, "</li>");
+			}
+			page_raw(p, "</ul></dd>");
+		}
 	}
 	casedetail_text(c, "outcome", buf, sizeof(buf));
 	if (buf[0] != '\0') {
@@ -1114,8 +1147,8 @@ page_case(struct request *r, struct reply *out)
 		return;
 	}
 	pthread_mutex_lock(&r->web->db_lock);
-	res = casedetail_get(&r->web->cdb, &r->scope, id, time_wall_ms(), &bytes, &len, err,
-	    sizeof(err));
+	res = casedetail_get(&r->web->cdb, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len,
+	    err, sizeof(err));
 	pthread_mutex_unlock(&r->web->db_lock);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);

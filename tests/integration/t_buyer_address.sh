@@ -1,0 +1,131 @@
+#!/bin/sh
+# The buyer's address only to the township that must visit (issue 15,
+# docs/buyers.md "The address"): a household of township TB, registered
+# with its address at a station of TA, takes a second cylinder over the
+# limit (R11, routed to TB).  Only that record carries the address to the
+# county, which keeps it apart from the fills; TB's officer sees it on the
+# case (gaswatch cases show, and the console's case page), and each showing
+# is one row of the address log; TA's officer cannot open the case; the
+# regulator sees the case without the address but with the log (both
+# tools); the address is in no log file (station, county, console) and no
+# other county table.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+LC_ALL=C
+export LC_ALL
+
+TA=330825101 # the station's township
+TB=330825102 # the buyer's
+ADDR="南村12号"
+: >"$T/ids"
+chmod 600 "$T/ids"
+for id in station:S1 township:$TA township:$TB officer:wang@$TA officer:li@$TB regulator:alice; do
+	f="$T/$(echo "$id" | tr ':' '_').key"
+	key_file "$id" "$f"
+	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
+done
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+EXTRA_CONF="[county]
+host = 127.0.0.1
+port = $CPORT
+psk_file = $T/station_S1.key
+heartbeat_s = 5"
+fill_setup 1 "household_max = 1" || { fail "set-up"; finish; }
+"$BUILD/gasctl" --db "$T/station.db" --buyer-key "$T/keys/buyer.key" buyers add "$BUYER2" \
+    --township $TB --address "$ADDR" >"$T/add.out" 2>&1
+check "the buyer is registered in TB" grep -q "township $TB" "$T/add.out"
+
+as_person() {
+	who=$1; shift
+	"$BUILD/gaswatch" --as "$who" -k "$T/$(echo "$who" | tr ':' '_').key" -p "$CPORT" "$@"
+}
+sim flow 1 2.5
+sim place 1 15.3
+fill() { # CYLINDER OUT
+	wait_state 1 idle 5
+	ctl fill 1 --cylinder "$(code "$1")" --buyer "$BUYER2" --operator OP-7 >"$T/$2" 2>&1
+	reset_line 1
+}
+fill C-GOOD-1 f1.out
+fill C-GOOD-2 f2.out
+check "the second cylinder is flagged R11" grep -q "^R11 household" "$T/f2.out"
+check "both fills reach the county" sql_eventually 60 "SELECT count(*) FROM fills" 2
+check "the R11 case is TB's" \
+    sql_eventually 30 "SELECT count(*) FROM cases WHERE kind='R11' AND township='$TB'" 1
+ID=$(county_sql "SELECT id FROM cases WHERE kind='R11'")
+check "the county kept one address, for the R11 fill, routed to TB" \
+    [ "$(county_sql "SELECT count(*) || ' ' || a.township FROM buyer_addresses a JOIN violations v ON v.event = a.fill AND v.rule = 'R11'")" = "1 $TB" ]
+check "and the other fill's address stayed at the station" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_addresses")" = 1 ]
+
+as_person officer:li@$TB show "$ID" >"$T/li.out" 2>&1
+check "TB's officer sees the address on the case" grep -q "$ADDR" "$T/li.out"
+check "and one row of the address log names them and the case" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views WHERE case_id=$ID AND identity='officer:li@$TB'")" = 1 ]
+as_person officer:wang@$TA show "$ID" >"$T/wang.out" 2>&1
+check "TA's officer cannot open the case, let alone the address" \
+    sh -c "! grep -q '$ADDR' '$T/wang.out' && grep -q 'refused\|not found\|4.0' '$T/wang.out'"
+as_person regulator:alice show "$ID" >"$T/reg.out" 2>&1
+check "the regulator sees the case without the address" \
+    sh -c "grep -q '^case $ID' '$T/reg.out' && ! grep -q '$ADDR' '$T/reg.out'"
+check "but with who saw it" grep -q "seen by officer:li@$TB" "$T/reg.out"
+as_person regulator:alice --json show "$ID" >"$T/reg.json" 2>&1
+check "nor in the JSON answer" sh -c "grep -q address_views '$T/reg.json' && ! grep -q '$ADDR' '$T/reg.json'"
+check "only TB's officer's showing was logged" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 1 ]
+# --- the console's case page: the same rule, the same log ------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
+WPORT=$(free_port tcp)
+cat >"$T/web.conf" <<EOF
+[web]
+listen = 127.0.0.1
+port = $WPORT
+certificate = $T/web.crt
+key = $T/web.key
+database = $T/county.db
+passwords = $T/passwords
+map = $T/map.geojson
+code_key = $T/keys/county.pub
+buyer_key = $T/keys/buyer.key
+EOF
+cat >"$T/map.geojson" <<EOF
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"code": "$TB", "name": "南乡"},
+  "geometry": {"type": "Polygon", "coordinates":
+   [[[119.2, 29.0], [119.3, 29.0], [119.3, 29.1], [119.2, 29.1], [119.2, 29.0]]]}}
+]}
+EOF
+for who in officer:li@$TB regulator:alice; do
+	printf '%s\n' "pw-$who-123456" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$who" >/dev/null
+done
+: >"$T/web.log"
+spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
+wait_for 10 grep -q "listening" "$T/web.log" || { fail "gasweb did not start"; cat "$T/web.log"; }
+page_as() { # IDENTITY OUT: the case page as IDENTITY, signed in with curl
+	jar="$T/jar_$(echo "$1" | tr ':@' '__')"
+	u="https://127.0.0.1:$WPORT"
+	csrf=$(curl -sk -c "$jar" -b "$jar" "$u/signin" |
+	    sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+	curl -sk -c "$jar" -b "$jar" -H "Origin: $u" --data-urlencode "csrf=$csrf" \
+	    --data-urlencode "identity=$1" --data-urlencode "password=pw-$1-123456" \
+	    "$u/signin" >/dev/null
+	curl -sk -b "$jar" "$u/cases/$ID" >"$T/$2"
+}
+page_as officer:li@$TB web_li.html
+check "the console's case page shows TB's officer the address" \
+    grep -q "id=\"buyer-address\">$ADDR<" "$T/web_li.html"
+check "and logs that showing too" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views WHERE identity='officer:li@$TB'")" = 2 ]
+page_as regulator:alice web_reg.html
+check "the regulator's page lists both showings, without the address" \
+    sh -c "grep -q 'id=\"address-views\"' '$T/web_reg.html' && [ \$(grep -o 'officer:li@$TB' '$T/web_reg.html' | wc -l) -ge 2 ] && ! grep -q '$ADDR' '$T/web_reg.html'"
+check "two showings in all" [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 2 ]
+
+check "the address is in no log file" sh -c "! grep -rq '$ADDR' '$T'/*.log"
+sqlite3 "$T/county.db" .dump >"$T/county.dump"
+check "the county's dump holds the address (the search does look)" grep -q "$ADDR" "$T/county.dump"
+check "and in no county table but its own" \
+    sh -c "grep '$ADDR' '$T/county.dump' | grep -qv 'INSERT INTO buyer_addresses' && exit 1; exit 0"
+finish
