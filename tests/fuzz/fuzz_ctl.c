@@ -187,6 +187,42 @@ cert_ok(const char *cert)
 	return 1;
 }
 
+static int
+is(const char *s, const char *want)
+{
+	return s != NULL && strcmp(s, want) == 0;
+}
+
+/* What ctlreq.h promises of an accepted life request: a known event, the
+ * members it needs and none it does not take, 1..CTL_LIFE_MAX string codes. */
+static int
+life_ok(const struct ctl_request *r)
+{
+	const char *e = r->event;
+	int carried = is(e, "dispatched") || is(e, "received");
+	int back = is(e, "inspection_back");
+	size_t k, n;
+
+	if (!carried && !back && !is(e, "inspection_out") && !is(e, "scrapped"))
+		return 0;
+	if (!cert_ok(r->cert) || (r->worker != NULL && (!carried || !cert_ok(r->worker))) ||
+	    (is(e, "dispatched") && r->worker == NULL))
+		return 0;
+	if (back != (r->result != NULL) || back != (r->next_due != NULL) ||
+	    (back && !is(r->result, "pass") && !is(r->result, "fail")) ||
+	    (back && strlen(r->next_due) != 10))
+		return 0;
+	if (is(e, "scrapped") != (r->reason != NULL) ||
+	    (r->reason != NULL && (strlen(r->reason) == 0 || strlen(r->reason) > CTL_REASON_MAX)))
+		return 0;
+	if (!json_is_array(r->codes) || (n = json_array_size(r->codes)) == 0 || n > CTL_LIFE_MAX)
+		return 0;
+	for (k = 0; k < n; k++)
+		if (!json_is_string(json_array_get(r->codes, k)))
+			return 0;
+	return 1;
+}
+
 /* What ctlreq.h promises of an accepted request. */
 static int
 request_ok(const struct ctl_request *r)
@@ -218,6 +254,8 @@ request_ok(const struct ctl_request *r)
 	case CTL_FILL:
 		return line_ok && r->code != NULL && r->number != NULL && r->wait == 1 &&
 		       (r->cert == NULL || cert_ok(r->cert));
+	case CTL_LIFE:
+		return life_ok(r);
 	}
 	return 0;
 }
