@@ -585,6 +585,7 @@ enum registry_kept_field {
 
 struct registry_kept {
 	size_t text; /* offset of KEPT_FIELDS NUL-terminated strings, in that order */
+	unsigned short len[KEPT_FIELDS]; /* their lengths (each at most CODE_MAX_LEN) */
 	unsigned long line;
 	int tare_g, fill_g;
 };
@@ -629,16 +630,15 @@ registry_room(void **array, size_t *cap, size_t used, size_t more, size_t size)
 	return 0;
 }
 
-/* Append s and its NUL to the text.  0 or -1 (out of memory). */
+/* Append s (len bytes) and a NUL to the text.  0 or -1 (out of memory). */
 static int
-registry_text_add(struct registry_parsed *out, const char *s)
+registry_text_add(struct registry_parsed *out, const char *s, size_t len)
 {
-	size_t len = strlen(s) + 1;
-
-	if (registry_room((void **)&out->text, &out->text_cap, out->text_len, len, 1) == -1)
+	if (registry_room((void **)&out->text, &out->text_cap, out->text_len, len + 1, 1) == -1)
 		return -1;
 	memcpy(out->text + out->text_len, s, len);
-	out->text_len += len;
+	out->text[out->text_len + len] = '\0';
+	out->text_len += len + 1;
 	return 0;
 }
 
@@ -647,23 +647,33 @@ registry_keep(struct registry_parsed *out, const struct registry_row *row, unsig
     int cycle_years)
 {
 	char manufactured[11], last[11] = "", next[11];
+	const char *field[KEPT_FIELDS] = {
+		[KEPT_SERIAL] = row->serial,
+		[KEPT_CODE] = row->code,
+		[KEPT_MODEL] = row->model,
+		[KEPT_OWNER] = row->owner,
+		[KEPT_STATUS] = row->status,
+		[KEPT_MANUFACTURED] = manufactured,
+		[KEPT_LAST_INSPECTION] = last,
+		[KEPT_NEXT_INSPECTION] = next,
+	};
 	struct registry_kept *k;
 	size_t at = out->text_len;
+	int i;
 
 	if (registry_room((void **)&out->kept, &out->kept_cap, out->nkept, 1, sizeof(*k)) == -1)
 		return -1;
+	k = &out->kept[out->nkept];
 	date_format(row->manufactured, manufactured);
 	if (row->last_inspection >= 0)
 		date_format(row->last_inspection, last);
 	date_format(registry_next_inspection(row, cycle_years), next);
-	/* in the order of enum registry_kept_field */
-	if (registry_text_add(out, row->serial) == -1 || registry_text_add(out, row->code) == -1 ||
-	    registry_text_add(out, row->model) == -1 || registry_text_add(out, row->owner) == -1 ||
-	    registry_text_add(out, row->status) == -1 ||
-	    registry_text_add(out, manufactured) == -1 || registry_text_add(out, last) == -1 ||
-	    registry_text_add(out, next) == -1)
-		return -1;
-	k = &out->kept[out->nkept++];
+	for (i = 0; i < KEPT_FIELDS; i++) {
+		k->len[i] = (unsigned short)strlen(field[i]);
+		if (registry_text_add(out, field[i], k->len[i]) == -1)
+			return -1;
+	}
+	out->nkept++;
 	k->text = at;
 	k->line = line;
 	k->tare_g = row->tare_g;
@@ -679,7 +689,7 @@ registry_reject(struct registry_parsed *out, unsigned long line, const char *why
 
 	if (registry_room((void **)&out->rejected, &out->rejected_cap, out->nrejected, 1,
 	        sizeof(*r)) == -1 ||
-	    registry_text_add(out, why) == -1)
+	    registry_text_add(out, why, strlen(why)) == -1)
 		return -1;
 	r = &out->rejected[out->nrejected++];
 	r->why = at;
@@ -764,17 +774,15 @@ registry_upsert(sqlite3_stmt *stmt, const struct registry_parsed *in, const stru
 		[KEPT_NEXT_INSPECTION] = 9,
 	};
 	const char *s = in->text + k->text;
-	size_t len;
 	int i;
 
 	sqlite3_reset(stmt);
-	for (i = 0; i < KEPT_FIELDS; i++, s += len + 1) {
-		len = strlen(s);
+	for (i = 0; i < KEPT_FIELDS; s += k->len[i] + 1, i++) {
 		/* no code, never inspected: NULL, as the schema has it */
-		if (len == 0 && (i == KEPT_CODE || i == KEPT_LAST_INSPECTION))
+		if (k->len[i] == 0 && (i == KEPT_CODE || i == KEPT_LAST_INSPECTION))
 			sqlite3_bind_null(stmt, column[i]);
 		else
-			sqlite3_bind_text(stmt, column[i], s, (int)len, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, column[i], s, k->len[i], SQLITE_STATIC);
 	}
 	sqlite3_bind_double(stmt, 5, k->tare_g / 1000.0);
 	sqlite3_bind_double(stmt, 6, k->fill_g / 1000.0);
@@ -916,6 +924,15 @@ registry_read_pass(struct registry_import_ctx *ctx, struct registry_parsed *out,
 
 	if ((r = registry_open_file(ctx, &fp, &cols, err, errlen)) == NULL)
 		return -1;
+	/* Room for what a file of this size keeps, reserved up front (the
+	 * pages are touched only as they fill) so that growing seldom copies;
+	 * if the reservation is refused, the buffers grow as they go. */
+	if (ctx->size > 0) {
+		(void)registry_room((void **)&out->text, &out->text_cap, 0,
+		    ctx->size + ctx->size / 4 + 4096, 1);
+		(void)registry_room((void **)&out->kept, &out->kept_cap, 0, ctx->size / 32 + 64,
+		    sizeof(*out->kept));
+	}
 	if ((seen = registry_serials_new()) == NULL ||
 	    registry_pool_start(&pool, opts->key, opts->county) == -1) {
 		registry_serials_free(seen);
