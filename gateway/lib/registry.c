@@ -387,8 +387,7 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
 /*
  * One Ed25519 verification costs about 80 us, so a county's 50,000 codes take
  * seconds on one core, against a fraction of a second for everything else the
- * import does.  The import is therefore two passes over the file's bytes,
- * read into memory once:
+ * import does.  The file is read once, and the import is two passes:
  *
  * Pass 1, outside any transaction, parses every row once.  The calling
  * thread (the reader) parses batches of rows, checked without their
@@ -408,7 +407,7 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
 #define REGISTRY_BATCH 256            /* rows in one batch */
 #define REGISTRY_RING 4               /* batches in flight between the reader and the verifiers */
 #define REGISTRY_CHUNK 16             /* rows a verifier takes at a time */
-#define REGISTRY_FILE_MAX (256 << 20) /* bytes of a registry file */
+#define REGISTRY_FILE_MAX (256 << 20) /* bytes of a registry file (its rows are kept in memory) */
 #define REGISTRY_THREADS_MAX 8
 
 struct registry_pending {
