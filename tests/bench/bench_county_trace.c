@@ -15,8 +15,11 @@
  * township's open-case list.
  *
  * county_trace is the county library's, as the server runs it.
- * The data are generated with batched inserts and synchronous=OFF (setup
- * only); the measured queries run with the server's settings.
+ * The data are generated in SQL with synchronous=OFF and the indexes made
+ * after the load (set-up only, see setup_county), kept between runs in
+ * build/bench-cache/ (BENCH_CACHE_DIR, or BENCH_TRACE_CACHE=0 to keep
+ * nothing) and copied for each run; the measured queries run on the copy
+ * with the server's settings.
  */
 #include <dirent.h>
 #include <errno.h>
