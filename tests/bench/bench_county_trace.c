@@ -518,6 +518,40 @@ setup_county(const char *path, char *err, size_t errlen)
 }
 
 /*
+ * The set-up's file must have the schema gascounty makes: its tables,
+ * indexes and their SQL against those of a database made by store_open at
+ * fresh (a path in the run's folder), both ways.
+ */
+static int
+schema_check(sqlite3 *db, const char *fresh, char *err, size_t errlen)
+{
+	static const char *const diff =
+	    "SELECT (SELECT COUNT(*) FROM (SELECT type, name, tbl_name, sql FROM main.sqlite_master"
+	    " EXCEPT SELECT type, name, tbl_name, sql FROM fresh.sqlite_master))"
+	    " + (SELECT COUNT(*) FROM (SELECT type, name, tbl_name, sql FROM fresh.sqlite_master"
+	    " EXCEPT SELECT type, name, tbl_name, sql FROM main.sqlite_master))";
+	sqlite3 *f = NULL;
+	char sql[PATH_MAX + 32];
+	int64_t n;
+
+	if (store_open(fresh, schema_county, 0, &f, err, errlen) == -1)
+		return -1;
+	store_close(f);
+	snprintf(sql, sizeof(sql), "ATTACH '%s' AS fresh", fresh);
+	if (store_exec(db, sql, err, errlen) == -1)
+		return -1;
+	n = store_query_int(db, diff, -1);
+	if (store_exec(db, "DETACH fresh", err, errlen) == -1)
+		return -1;
+	if (n != 0)
+		return err_set(err, errlen,
+		    "set-up: the generated file's schema differs from a new county database's in "
+		    "%lld entries (remove the cached file)",
+		    (long long)n);
+	return 0;
+}
+
+/*
  * The console map's "fills today" (fills per station since the day began,
  * the last day of the generated fills), n times with overview_fills_since
  * as gasweb runs it, alternating with the whole-table GROUP BY it replaced
@@ -635,8 +669,8 @@ main(void)
 	double p50, p99, r50, r99;
 	const char *size = getenv("BENCH_TRACE_FILLS");
 	struct county_db c, mapped_c;
-	sqlite3 *db, *sdb = NULL, *mdb = NULL;
-	char dir[64], path[128], err[256];
+	sqlite3 *db = NULL, *sdb = NULL, *mdb = NULL;
+	char dir[64], path[128], fresh[128], err[256];
 	int64_t total = 0, trace_cpu = 0, map_cpu = 0;
 	int i;
 
@@ -655,9 +689,16 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/county.db", dir);
+	snprintf(fresh, sizeof(fresh), "%s/fresh.db", dir);
 	if (setup_county(path, err, sizeof(err)) == -1 ||
-	    store_open(path, schema_county, STORE_NO_CHECK, &db, err, sizeof(err)) == -1) {
+	    store_open(path, schema_county, STORE_NO_CHECK, &db, err, sizeof(err)) == -1 ||
+	    schema_check(db, fresh, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
+		if (db != NULL)
+			store_close(db);
+		remove_db(path); /* as large as the county: not left in TMPDIR */
+		remove_db(fresh);
+		rmdir(dir);
 		return 1;
 	}
 	c.db = db;
