@@ -450,20 +450,23 @@ static int
 setup_county(const char *path, char *err, size_t errlen)
 {
 	const char *use = getenv("BENCH_TRACE_CACHE");
-	int version = store_latest_version(schema_county);
+	int version = store_latest_version(schema_county),
+	    off = use != NULL && strcmp(use, "0") == 0;
 	char dir[PATH_MAX], cache[PATH_MAX + 64], tmp[PATH_MAX + 80], suffix[40],
 	    prefix[] = "county-trace-";
 	struct dirent *e;
 	int64_t t0 = time_mono_ms(), t1;
 	DIR *d;
 
-	if ((use != NULL && strcmp(use, "0") == 0) || cache_dir(dir, sizeof(dir)) == -1) {
+	if (off || cache_dir(dir, sizeof(dir)) == -1) {
 		if (build_county(path, err, errlen) == -1)
 			return -1;
 		printf("set-up: generated %lld fills of %lld cylinders and %lld cases in %.1f s "
-		       "(not kept: BENCH_TRACE_CACHE=0)\n",
+		       "(not kept: %s)\n",
 		    (long long)FILLS, (long long)CYLINDERS, (long long)(FILLS / 100),
-		    (double)(time_mono_ms() - t0) / 1000.0);
+		    (double)(time_mono_ms() - t0) / 1000.0,
+		    off ? "BENCH_TRACE_CACHE=0" : "no cache folder found; set BENCH_CACHE_DIR");
+		fflush(stdout);
 		return 0;
 	}
 	snprintf(suffix, sizeof(suffix), "-%lld.db", (long long)FILLS);
@@ -509,11 +512,13 @@ setup_county(const char *path, char *err, size_t errlen)
 		printf("set-up: reusing %s (schema version %d, %lld fills, %lld cases; remove it "
 		       "to generate it anew)\n",
 		    cache, version, (long long)FILLS, (long long)(FILLS / 100));
+	fflush(stdout); /* shown now, when the output goes to a file or pipe */
 	t1 = time_mono_ms();
 	if (copy_file(cache, path, err, errlen) == -1)
 		return -1;
 	printf("set-up: copied it to %s in %.1f s (the runs write audit rows into the copy)\n",
 	    path, (double)(time_mono_ms() - t1) / 1000.0);
+	fflush(stdout);
 	return 0;
 }
 
