@@ -168,8 +168,14 @@ const char *word(enum lang lang, enum word w);
 struct web {
 	struct web_config config;
 	struct county_config county; /* what the county library reads (max_trace) */
-	struct county_db cdb;
-	pthread_mutex_t db_lock; /* one request at a time on the database handle */
+	struct web_pool {
+		struct county_db *handles;  /* count connections to the database */
+		int *busy;                  /* handles[i] is a handler's */
+		size_t count, in_use, most; /* most: the most in use at once so far */
+		pthread_mutex_t lock;
+		pthread_cond_t freed;
+		int ready;
+	} pool;
 	struct signin_store *store;
 	struct geo_map map;
 	struct code_key *code_key; /* NULL: codes cannot be checked */
@@ -260,6 +266,19 @@ void page_report_post(struct request *r, struct reply *out);   /* POST /report *
 void cases_nav(struct request *r, struct page *p);             /* the frame's links */
 extern const char cases_script[];                              /* /static/cases.js */
 extern const char cases_style[];                               /* /static/cases.css */
+
+/* ---- dbpool.c: the database handles ------------------------------------------------ */
+
+/* Open count handles on the county database at path (gascounty's file:
+ * the first open checks it as store_open does).  0, or -1 with err. */
+int web_pool_open(struct web *web, const char *path, size_t count, char *err, size_t errlen);
+/* Close every handle (logging the most that were in use at once). */
+void web_pool_close(struct web *web);
+/* A handle of the caller's own until web_db_give (waits while all are
+ * taken).  snapshot: every read through it until the give sees one state of
+ * the database (a read transaction: only for pages that do not write). */
+struct county_db *web_db_take(struct web *web, int snapshot);
+void web_db_give(struct web *web, struct county_db *c);
 
 /* ---- http.c -------------------------------------------------------------------- */
 
