@@ -6,12 +6,14 @@
  * route table (http.c: path, method, who may call it, the access action that
  * decides it); pages are written into bounded buffers in which every value
  * goes through the HTML escaper (html.c); the county's data is read through
- * the county library (db.h, overview.h) under one lock, and every decision of
- * who may see what is access.h's.
+ * the county library (db.h, overview.h) on a database handle of the
+ * handler's own (dbpool.c), and every decision of who may see what is
+ * access.h's.
  *
  * Threads: the pool's threads run handlers; the shared state (struct web)
  * is read-only after start but for the session store (signin.h, its own
- * lock) and the database handle (db_lock).
+ * lock) and the pool of database handles (struct web_pool, its own lock; a
+ * handle is one handler's from web_db_take to web_db_give).
  */
 #ifndef GASWEB_H
 #define GASWEB_H
