@@ -409,10 +409,10 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 	char err[256], sev[16], state[16];
 	int rc;
 
-	db = web_db_take(r->web, 1);
+	db = county_pool_take(&r->web->pool, 1);
 	rc = cases_list(db, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX, &bytes,
 	    &len, err, sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("cases: %s", err);
 		return -1;
@@ -1096,10 +1096,10 @@ page_evidence(struct request *r, struct reply *out, int64_t id, const char *hash
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
-	db = web_db_take(r->web, 1);
+	db = county_pool_take(&r->web->pool, 1);
 	res = cases_evidence(db, &r->scope, id, hash, &bytes, &len, type, sizeof(type), err,
 	    sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1149,10 +1149,10 @@ page_case(struct request *r, struct reply *out)
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
-	db = web_db_take(r->web, 1);
+	db = county_pool_take(&r->web->pool, 1);
 	res = casedetail_get(db, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len, err,
 	    sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1273,10 +1273,10 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	db = web_db_take(r->web, 0);
+	db = county_pool_take(&r->web->pool, 0);
 	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
 	    err, sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1313,9 +1313,9 @@ page_case_reassign(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}
-	db = web_db_take(r->web, 0);
+	db = county_pool_take(&r->web->pool, 0);
 	res = cases_reassign(db, r->who.identity, &rq, time_wall_ms(), err, sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1415,10 +1415,10 @@ page_report_post(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	db = web_db_take(r->web, 0);
+	db = county_pool_take(&r->web->pool, 0);
 	res = cases_report(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
 	    sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;

@@ -577,9 +577,9 @@ load(struct request *r, struct figures *f, const char **from, const char **to)
 		if (rc == 0)
 			return 0;
 	}
-	db = web_db_take(r->web, 1);
+	db = county_pool_take(&r->web->pool, 1);
 	rc = figures_compute(db, &r->scope, from_ms, to_ms, now, f, err, sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("figures: %s", err);
 		return -1;

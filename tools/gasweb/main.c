@@ -285,7 +285,8 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	web->county.case_critical_close_min = web->config.case_deadline_min[5];
 	web->county.evidence_max_kb = web->config.evidence_max_kb;
 	/* one handle per thread answering requests: pages read in parallel */
-	return web_pool_open(web, web->config.database, (size_t)web->config.threads, err, errlen);
+	return county_pool_open(&web->pool, web->config.database, (size_t)web->config.threads,
+	    &web->county, err, errlen);
 }
 
 static int
@@ -387,7 +388,9 @@ main(int argc, char **argv)
 	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	rc = web_serve(&web);
-	web_pool_close(&web);
+	log_info("database: at most %zu of %zu handles in use at once", county_pool_most(&web.pool),
+	    web.pool.count);
+	county_pool_close(&web.pool);
 	signin_store_free(web.store);
 	code_key_free(web.code_key);
 	geo_free(&web.map);

@@ -572,16 +572,16 @@ page_map(struct request *r, struct reply *out)
 	}
 	/* the stations' list writes its audit row (committed before any answer);
 	 * the counts are then read from one snapshot */
-	db = web_db_take(r->web, 0);
+	db = county_pool_take(&r->web->pool, 0);
 	rc = county_stations(db, r->who.identity, &list, err, sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (rc != -1) {
-		db = web_db_take(r->web, 1);
+		db = county_pool_take(&r->web->pool, 1);
 		rc = overview_open_alerts(db, alerts, MAP_ROWS, &nalerts, err, sizeof(err));
 		if (rc != -1)
 			rc = overview_fills_since(db, timetext_day_start(now), fills, MAP_ROWS,
 			    &nfills, err, sizeof(err));
-		web_db_give(r->web, db);
+		county_pool_give(&r->web->pool, db);
 	}
 	if (rc == -1) {
 		log_warnx("map: %s", err);
@@ -601,7 +601,7 @@ page_map(struct request *r, struct reply *out)
 	if (labels != NULL) {
 		struct station_entry e;
 
-		db = web_db_take(r->web, 1);
+		db = county_pool_take(&r->web->pool, 1);
 		for (i = 0; i < list.count; i++) {
 			if ((rc = stations_get(db, list.stations[i].id, &e, err, sizeof(err))) ==
 			    -1) {
@@ -613,7 +613,7 @@ page_map(struct request *r, struct reply *out)
 				str_copy(labels[i].address, e.address, sizeof(labels[i].address));
 			}
 		}
-		web_db_give(r->web, db);
+		county_pool_give(&r->web->pool, db);
 	}
 
 	frame_open(r, out, word(r->lang, W_MAP));
@@ -823,10 +823,10 @@ page_trace(struct request *r, struct reply *out)
 		return;
 	}
 	/* its audit row is committed on this handle before the page answers */
-	db = web_db_take(r->web, 0);
+	db = county_pool_take(&r->web->pool, 0);
 	rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 	    q.has_after ? &q.after : NULL, &t, err, sizeof(err));
-	web_db_give(r->web, db);
+	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("trace: %s", err);
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
@@ -923,10 +923,10 @@ page_trace_csv(struct request *r, struct reply *out)
 	has_after = q.has_after;
 	/* every part of the trace, each one audited like any other, up to csv_max */
 	do {
-		db = web_db_take(r->web, 0);
+		db = county_pool_take(&r->web->pool, 0);
 		rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 		    has_after ? &after : NULL, &t, err, sizeof(err));
-		web_db_give(r->web, db);
+		county_pool_give(&r->web->pool, db);
 		if (rc == -1)
 			break;
 		for (i = 0; i < t.count && total < r->web->config.csv_max; i++, total++) {
@@ -1016,10 +1016,10 @@ page_check(struct request *r, struct reply *out)
 		valid = 1;
 	memset(&cyl, 0, sizeof(cyl));
 	if (valid) {
-		struct county_db *db = web_db_take(r->web, 1);
+		struct county_db *db = county_pool_take(&r->web->pool, 1);
 
 		rc = overview_cylinder(db, rec.serial, &cyl, err, sizeof(err));
-		web_db_give(r->web, db);
+		county_pool_give(&r->web->pool, db);
 		if (rc == -1) {
 			log_warnx("check: %s", err);
 			reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR,

@@ -7,13 +7,12 @@
  * decides it); pages are written into bounded buffers in which every value
  * goes through the HTML escaper (html.c); the county's data is read through
  * the county library (db.h, overview.h) on a database handle of the
- * handler's own (dbpool.c), and every decision of who may see what is
+ * handler's own (dbpool.h), and every decision of who may see what is
  * access.h's.
  *
  * Threads: the pool's threads run handlers; the shared state (struct web)
  * is read-only after start but for the session store (signin.h, its own
- * lock) and the pool of database handles (struct web_pool, its own lock; a
- * handle is one handler's from web_db_take to web_db_give).
+ * lock) and the pool of database handles (dbpool.h, its own lock).
  */
 #ifndef GASWEB_H
 #define GASWEB_H
@@ -28,6 +27,7 @@
 #include "conf.h"
 #include "countyconf.h"
 #include "db.h"
+#include "dbpool.h"
 #include "geo.h"
 #include "signin.h"
 
@@ -170,14 +170,7 @@ const char *word(enum lang lang, enum word w);
 struct web {
 	struct web_config config;
 	struct county_config county; /* what the county library reads (max_trace) */
-	struct web_pool {
-		struct county_db *handles;  /* count connections to the database */
-		int *busy;                  /* handles[i] is a handler's */
-		size_t count, in_use, most; /* most: the most in use at once so far */
-		pthread_mutex_t lock;
-		pthread_cond_t freed;
-		int ready;
-	} pool;
+	struct county_pool pool;     /* a database handle per server thread (dbpool.h) */
 	struct signin_store *store;
 	struct geo_map map;
 	struct code_key *code_key; /* NULL: codes cannot be checked */
@@ -268,19 +261,6 @@ void page_report_post(struct request *r, struct reply *out);   /* POST /report *
 void cases_nav(struct request *r, struct page *p);             /* the frame's links */
 extern const char cases_script[];                              /* /static/cases.js */
 extern const char cases_style[];                               /* /static/cases.css */
-
-/* ---- dbpool.c: the database handles ------------------------------------------------ */
-
-/* Open count handles on the county database at path (gascounty's file:
- * the first open checks it as store_open does).  0, or -1 with err. */
-int web_pool_open(struct web *web, const char *path, size_t count, char *err, size_t errlen);
-/* Close every handle (logging the most that were in use at once). */
-void web_pool_close(struct web *web);
-/* A handle of the caller's own until web_db_give (waits while all are
- * taken).  snapshot: every read through it until the give sees one state of
- * the database (a read transaction: only for pages that do not write). */
-struct county_db *web_db_take(struct web *web, int snapshot);
-void web_db_give(struct web *web, struct county_db *c);
 
 /* ---- http.c -------------------------------------------------------------------- */
 
