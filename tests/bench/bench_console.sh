@@ -17,7 +17,7 @@
 # ratio to the static file is printed beside them.
 . "$(dirname "$0")/lib.sh"
 SESSIONS=${SESSIONS:-200}
-THREADS=${THREADS:-4} # gasweb's threads (and so its database handles)
+THREADS=${THREADS:-8} # gasweb's threads (and so its database handles)
 
 cat >"$T/county.conf" <<EOF
 [county]
@@ -68,7 +68,7 @@ while ! /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1
 	sleep 0.1
 	i=$((i + 1))
 done
-echo "gasweb: threads = $THREADS (4: the default), a database handle each, on $(nproc) cores shared with the client"
+echo "gasweb: threads = $THREADS (8: the default), a database handle each, on $(nproc) cores shared with the client"
 /usr/bin/python3 "$top/tests/bench/bench_console.py" measure "https://127.0.0.1:$PORT" \
     regulator:bench bench-password-1 "$SESSIONS" 50000
 rc=$?

@@ -59,7 +59,7 @@ static const struct conf_key web_keys[] = {
 	    "the name in the page header (\"\": the console's own title)", NULL, 0 },
 	{ "timezone", CONF_ZONE, STR(timezone), 0, 0, "Asia/Shanghai",
 	    "the zone of every time shown and of dates typed into a trace", NULL, 0 },
-	{ "threads", CONF_INT, NUM(threads), 1, 64, "4",
+	{ "threads", CONF_INT, NUM(threads), 1, 64, "8",
 	    "threads answering requests (each with its own database handle)", NULL, 0 },
 	{ "max_connections", CONF_INT, NUM(max_connections), 1, 10000, "200", "connections at once",
 	    NULL, 0 },
