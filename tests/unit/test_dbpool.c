@@ -2,7 +2,8 @@
  * dbpool (tools/county/dbpool.c): the console's database handles.  Each
  * taken handle is a connection of its own; a handle taken with a snapshot
  * sees a write that another handle commits meanwhile not at all (nor any
- * part of it) until it is given back; a handle given back with a write
+ * part of it) until it is given back, and cannot write (a write there
+ * would be lost at the give: it fails at once); a handle given back with a write
  * still open has it rolled back and the write lock freed; the pool counts
  * the most handles taken at once.
  */
@@ -120,6 +121,30 @@ a_handle_given_back_mid_write_is_rolled_back_and_unlocked(void **state)
 }
 
 static void
+a_snapshot_refuses_a_write_and_the_handle_writes_again_once_given_back(void **state)
+{
+	struct county_db *c;
+	long long before;
+	char err[256];
+
+	(void)state;
+	c = county_pool_take(&pool, 1);
+	before = audit_rows(c);
+	assert_int_equal(store_exec(c->db,
+	                     "INSERT INTO audit (at_ms, identity, query, key, from_ms, to_ms,"
+	                     " results, after) VALUES (3, 'regulator:a', 'cylinder', 'Z', 0, 0, 0,"
+	                     " '')",
+	                     err, sizeof(err)),
+	    -1);
+	county_pool_give(&pool, c);
+	/* every handle, that one included, writes once taken without one */
+	c = county_pool_take(&pool, 0);
+	audit_write_two(c, 1);
+	assert_int_equal(audit_rows(c), before + 2);
+	county_pool_give(&pool, c);
+}
+
+static void
 handles_are_distinct_and_the_most_taken_at_once_is_counted(void **state)
 {
 	struct county_db *h[3];
@@ -162,6 +187,8 @@ main(void)
 		cmocka_unit_test(an_empty_pool_is_refused),
 		cmocka_unit_test(a_snapshot_sees_a_write_whole_or_not_at_all),
 		cmocka_unit_test(a_handle_given_back_mid_write_is_rolled_back_and_unlocked),
+		cmocka_unit_test(
+		    a_snapshot_refuses_a_write_and_the_handle_writes_again_once_given_back),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -81,7 +81,7 @@ county_pool_take(struct county_pool *p, int snapshot)
 		pthread_cond_wait(&p->freed, &p->lock);
 	for (i = 0; i < p->count && c == NULL; i++)
 		if (!p->busy[i]) {
-			p->busy[i] = 1;
+			p->busy[i] = snapshot ? 2 : 1;
 			c = &p->handles[i];
 		}
 	in_use = ++p->in_use;
@@ -89,8 +89,10 @@ county_pool_take(struct county_pool *p, int snapshot)
 		p->most = in_use;
 	pthread_mutex_unlock(&p->lock);
 	log_debug("database: handle taken, %zu of %zu in use", in_use, p->count);
-	/* a deferred BEGIN: the snapshot is the first read's, kept to the give */
-	if (snapshot && store_exec(c->db, "BEGIN", err, sizeof(err)) == -1)
+	/* a deferred BEGIN: the snapshot is the first read's, kept to the give;
+	 * query_only: a write in it would be rolled back at the give, so it is
+	 * refused at once instead (the caller fails, nothing is lost unseen) */
+	if (snapshot && store_exec(c->db, "PRAGMA query_only = 1; BEGIN", err, sizeof(err)) == -1)
 		log_warnx("database: no read snapshot (%s); the reads go without one", err);
 	return c;
 }
@@ -104,6 +106,8 @@ county_pool_give(struct county_pool *p, struct county_db *c)
 	 * writer's transaction is already committed or rolled back */
 	if (!sqlite3_get_autocommit(c->db))
 		store_rollback(c->db);
+	if (p->busy[i] == 2)
+		store_exec(c->db, "PRAGMA query_only = 0", NULL, 0);
 	pthread_mutex_lock(&p->lock);
 	p->busy[i] = 0;
 	p->in_use--;

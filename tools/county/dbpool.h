@@ -14,9 +14,10 @@
  * A caller that reads several statements takes its handle with a snapshot:
  * a deferred read transaction held until the handle is given back, so it
  * sees every write of another handle or process whole or not at all (a
- * case with all of a step, or none of it).  A caller that writes takes its
- * handle without one (a write inside a read snapshot could not wait for
- * the lock).
+ * case with all of a step, or none of it).  A caller that writes, even one
+ * row of a log among its reads, takes its handle without one: a snapshot
+ * handle is query_only, so a write through it fails at once (a write inside
+ * a read snapshot could neither wait for the lock nor outlive the give).
  *
  * Thread-safe: take and give are under the pool's own lock; a handle is
  * one thread's from take to give.

@@ -1149,7 +1149,9 @@ page_case(struct request *r, struct reply *out)
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
-	db = county_pool_take(&r->web->pool, 1);
+	/* no snapshot: showing an officer a buyer's address writes its log row
+	 * first (buyeraddr.h), committed before the page answers */
+	db = county_pool_take(&r->web->pool, 0);
 	res = casedetail_get(db, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len, err,
 	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
