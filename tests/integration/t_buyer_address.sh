@@ -12,6 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
 LC_ALL=C
 export LC_ALL
 
@@ -75,21 +76,6 @@ check "nor in the JSON answer" sh -c "grep -q address_views '$T/reg.json' && ! g
 check "only TB's officer's showing was logged" \
     [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 1 ]
 # --- the console's case page: the same rule, the same log ------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
-WPORT=$(free_port tcp)
-cat >"$T/web.conf" <<EOF
-[web]
-listen = 127.0.0.1
-port = $WPORT
-certificate = $T/web.crt
-key = $T/web.key
-database = $T/county.db
-passwords = $T/passwords
-map = $T/map.geojson
-code_key = $T/keys/county.pub
-buyer_key = $T/keys/buyer.key
-EOF
 cat >"$T/map.geojson" <<EOF
 {"type": "FeatureCollection", "features": [
  {"type": "Feature", "properties": {"code": "$TB", "name": "南乡"},
@@ -97,12 +83,11 @@ cat >"$T/map.geojson" <<EOF
    [[[119.2, 29.0], [119.3, 29.0], [119.3, 29.1], [119.2, 29.1], [119.2, 29.0]]]}}
 ]}
 EOF
+web_conf "buyer_key = $T/keys/buyer.key"
 for who in officer:li@$TB regulator:alice; do
-	printf '%s\n' "pw-$who-123456" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$who" >/dev/null
+	web_passwd "$who" "pw-$who-123456"
 done
-: >"$T/web.log"
-spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
-wait_for 10 grep -q "listening" "$T/web.log" || { fail "gasweb did not start"; cat "$T/web.log"; }
+web_start || { fail "gasweb did not start"; cat "$T/web.log"; }
 page_as() { # IDENTITY OUT: the case page as IDENTITY, signed in with curl
 	jar="$T/jar_$(echo "$1" | tr ':@' '__')"
 	u="https://127.0.0.1:$WPORT"

@@ -18,6 +18,7 @@
 # be more than one colour (tests/integration/console_browser.py).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
 
 for p in /usr/bin/chromium /usr/bin/chromedriver; do
 	[ -x "$p" ] || { fail "$p is missing (make deps)"; finish; }
@@ -84,9 +85,6 @@ GOOD=$(awk -F, '$1 == "LY-0001" { print $NF }' "$T/minted/codes.csv")
 check "a code was minted" test -n "$GOOD"
 
 # --- the console -----------------------------------------------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
-chmod 600 "$T/web.key"
 cat >"$T/map.geojson" <<'EOF'
 {"type": "FeatureCollection", "features": [
  {"type": "Feature", "properties": {"code": "TA", "name": "甲镇", "name_en": "Town A"},
@@ -99,33 +97,20 @@ cat >"$T/map.geojson" <<'EOF'
   "geometry": {"type": "Point", "coordinates": [119.15, 29.05]}}
 ]}
 EOF
-WPORT=$(free_port tcp)
-cat >"$T/web.conf" <<EOF
-[web]
-listen = 127.0.0.1
-port = $WPORT
-certificate = $T/web.crt
-key = $T/web.key
-database = $T/county.db
-passwords = $T/passwords
-map = $T/map.geojson
-code_key = $T/keys/county.pub
-buyer_key = $T/buyer.key
+web_conf "buyer_key = $T/buyer.key
 hotline = 0570-12345
 page_rows = 2
 lockout_failures = 3
 lockout_s = 600
 catalogue = $(cd "$(dirname "$0")/../.." && pwd)/etc/catalogue.csv
 villages = $T/villages.csv
-poll_s = 1
-EOF
+poll_s = 1"
 printf 'village,township\n东村,TA\n北村,TB\n' >"$T/villages.csv"
-setpw() { printf '%s\n' "$2" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$1" >/dev/null; }
-setpw officer:li@TA 'li-password-1'
-setpw officer:wang@TB 'wang-password-1'
-setpw regulator:alice 'alice-password-1'
-setpw officer:zhou@TB 'zhou-password-1'
-setpw grid:zhao@TA 'zhao-password-1'
+web_passwd officer:li@TA 'li-password-1'
+web_passwd officer:wang@TB 'wang-password-1'
+web_passwd regulator:alice 'alice-password-1'
+web_passwd officer:zhou@TB 'zhou-password-1'
+web_passwd grid:zhao@TA 'zhao-password-1'
 check "passwords are argon2id hashes in a private file" \
     all '[ "$(stat -c %a "$T/passwords")" = 600 ]' \
     'grep -q "^officer:li@TA \$argon2id\\$" "$T/passwords"' \
@@ -151,8 +136,7 @@ check "the example county map is accepted" \
     sh -c 'sed "s|^map = .*|map = $1|" "$2" >"$3" && "$0" -n -c "$3" | grep -q "5 townships, 1 station"' \
     "$BUILD/gasweb" "$(cd "$(dirname "$0")/../.." && pwd)/etc/county-map.geojson" "$T/web.conf" \
     "$T/example-map.conf"
-spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
-wait_for 10 grep -q "listening on" "$T/web.log" || { fail "gasweb did not start"; finish; }
+web_start || { fail "gasweb did not start"; finish; }
 
 # a new label for this console: its QR symbol carries the check page's URL
 "$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \

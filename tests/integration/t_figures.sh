@@ -13,6 +13,7 @@
 # sign-in page and the public check page included.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
 
 county_keys officer:wang@TA
 COUNTY_EXTRA="timezone = Asia/Shanghai
@@ -89,47 +90,10 @@ check "a period that ends before it begins is bad usage (exit 2), said" \
     sh -c '[ "$0" -eq 2 ] && grep -q "ends before it begins" "$1"' $? "$T/back.out"
 
 # --- the console ----------------------------------------------------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
-chmod 600 "$T/web.key"
-"$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null
-cat >"$T/map.geojson" <<'EOF'
-{"type": "FeatureCollection", "features": [
- {"type": "Feature", "properties": {"code": "TA", "name": "甲镇", "name_en": "Town A"},
-  "geometry": {"type": "Polygon", "coordinates": [[[119.10, 29.00], [119.20, 29.00],
-   [119.20, 29.10], [119.10, 29.10], [119.10, 29.00]]]}},
- {"type": "Feature", "properties": {"code": "TB", "name": "乙镇", "name_en": "Town B"},
-  "geometry": {"type": "Polygon", "coordinates": [[[119.20, 29.00], [119.30, 29.00],
-   [119.30, 29.10], [119.20, 29.10], [119.20, 29.00]]]}}
-]}
-EOF
-WPORT=$(free_port tcp)
-cat >"$T/web.conf" <<EOF
-[web]
-listen = 127.0.0.1
-port = $WPORT
-certificate = $T/web.crt
-key = $T/web.key
-database = $T/county.db
-passwords = $T/passwords
-map = $T/map.geojson
-code_key = $T/keys/county.pub
-timezone = Asia/Shanghai
-EOF
-printf 'alice-password-1\n' | "$BUILD/gasweb" -c "$T/web.conf" passwd regulator:alice >/dev/null
-printf 'wang-password-1\n' | "$BUILD/gasweb" -c "$T/web.conf" passwd officer:wang@TA >/dev/null
-: >"$T/web.log"
-spawn web "$BUILD/gasweb" -c "$T/web.conf" -f -v
-wait_for 10 grep -q "listening on" "$T/web.log"
-U="https://127.0.0.1:$WPORT"
-C() { curl -sk --max-time 20 "$@"; }
-
-signin() { # JAR IDENTITY PASSWORD: a signed-in session in cookie jar JAR
-	C -c "$1" -b "$1" "$U/signin" >"$1.form"
-	csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1.form" | head -n 1)
-	C -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "identity=$2" \
-	    --data-urlencode "password=$3" --data-urlencode "csrf=$csrf" "$U/signin"
-}
+web_conf "timezone = Asia/Shanghai"
+web_passwd regulator:alice alice-password-1
+web_passwd officer:wang@TA wang-password-1
+web_start
 check "the regulator signs in" [ "$(signin "$T/alice.jar" regulator:alice alice-password-1)" = 303 ]
 check "the officer signs in" [ "$(signin "$T/wang.jar" officer:wang@TA wang-password-1)" = 303 ]
 

@@ -400,6 +400,7 @@ filter_query(struct page *p, const struct filter *f)
 static int
 list_rows(struct request *r, struct page *p, const struct filter *f)
 {
+	struct county_db *db;
 	struct cbor_load_result lr;
 	cbor_item_t *root;
 	const cbor_item_t *list;
@@ -408,10 +409,10 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 	char err[256], sev[16], state[16];
 	int rc;
 
-	pthread_mutex_lock(&r->web->db_lock);
-	rc = cases_list(&r->web->cdb, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX,
-	    &bytes, &len, err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	db = county_pool_take(&r->web->pool, 1);
+	rc = cases_list(db, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX, &bytes,
+	    &len, err, sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("cases: %s", err);
 		return -1;
@@ -1082,6 +1083,7 @@ case_id_of(const char *s, int64_t *id, const char **rest)
 static void
 page_evidence(struct request *r, struct reply *out, int64_t id, const char *hash)
 {
+	struct county_db *db;
 	enum cases_result res;
 	uint8_t *bytes = NULL;
 	size_t len = 0, i;
@@ -1094,10 +1096,10 @@ page_evidence(struct request *r, struct reply *out, int64_t id, const char *hash
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	res = cases_evidence(&r->web->cdb, &r->scope, id, hash, &bytes, &len, type, sizeof(type),
-	    err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	db = county_pool_take(&r->web->pool, 1);
+	res = cases_evidence(db, &r->scope, id, hash, &bytes, &len, type, sizeof(type), err,
+	    sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1120,6 +1122,7 @@ page_evidence(struct request *r, struct reply *out, int64_t id, const char *hash
 void
 page_case(struct request *r, struct reply *out)
 {
+	struct county_db *db;
 	const char *rest, *tail = r->path + strlen("/cases/");
 	struct cbor_load_result lr;
 	enum cases_result res;
@@ -1146,10 +1149,12 @@ page_case(struct request *r, struct reply *out)
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	res = casedetail_get(&r->web->cdb, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len,
-	    err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	/* no snapshot: showing an officer a buyer's address writes its log row
+	 * first (buyeraddr.h), committed before the page answers */
+	db = county_pool_take(&r->web->pool, 0);
+	res = casedetail_get(db, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len, err,
+	    sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1226,6 +1231,7 @@ take_photo(struct request *r, struct case_request *rq)
 void
 page_case_step(struct request *r, struct reply *out)
 {
+	struct county_db *db;
 	static const char *const steps[] = { "accept", "onsite", "decide", "close", "dismiss",
 		"comment", "attach" };
 	const char *rest, *fine, *step = request_field(r, "step");
@@ -1269,10 +1275,10 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	res = cases_step(&r->web->cdb, &r->web->catalogue, &r->scope, r->who.identity, &rq,
-	    time_wall_ms(), err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	db = county_pool_take(&r->web->pool, 0);
+	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
+	    err, sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1286,6 +1292,7 @@ page_case_step(struct request *r, struct reply *out)
 void
 page_case_reassign(struct request *r, struct reply *out)
 {
+	struct county_db *db;
 	const char *id = request_field(r, "id"), *rest = NULL;
 	struct case_request rq;
 	enum cases_result res;
@@ -1308,9 +1315,9 @@ page_case_reassign(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	res = cases_reassign(&r->web->cdb, r->who.identity, &rq, time_wall_ms(), err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	db = county_pool_take(&r->web->pool, 0);
+	res = cases_reassign(db, r->who.identity, &rq, time_wall_ms(), err, sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;
@@ -1383,6 +1390,7 @@ coordinate(const struct request *r, const char *name, double limit, double *v)
 void
 page_report_post(struct request *r, struct reply *out)
 {
+	struct county_db *db;
 	struct case_request rq;
 	enum cases_result res;
 	char err[256], to[64];
@@ -1409,10 +1417,10 @@ page_report_post(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	res = cases_report(&r->web->cdb, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(),
-	    &id, err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	db = county_pool_take(&r->web->pool, 0);
+	res = cases_report(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
+	    sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
 		return;

@@ -559,6 +559,7 @@ cache_put(const struct access_scope *scope, const struct figures *f, int64_t now
 static int
 load(struct request *r, struct figures *f, const char **from, const char **to)
 {
+	struct county_db *db;
 	int64_t now = time_wall_ms(), from_ms, to_ms;
 	char err[256];
 	uint8_t *cbor;
@@ -576,9 +577,9 @@ load(struct request *r, struct figures *f, const char **from, const char **to)
 		if (rc == 0)
 			return 0;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	rc = figures_compute(&r->web->cdb, &r->scope, from_ms, to_ms, now, f, err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	db = county_pool_take(&r->web->pool, 1);
+	rc = figures_compute(db, &r->scope, from_ms, to_ms, now, f, err, sizeof(err));
+	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("figures: %s", err);
 		return -1;

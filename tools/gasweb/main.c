@@ -59,7 +59,8 @@ static const struct conf_key web_keys[] = {
 	    "the name in the page header (\"\": the console's own title)", NULL, 0 },
 	{ "timezone", CONF_ZONE, STR(timezone), 0, 0, "Asia/Shanghai",
 	    "the zone of every time shown and of dates typed into a trace", NULL, 0 },
-	{ "threads", CONF_INT, NUM(threads), 1, 64, "4", "threads answering requests", NULL, 0 },
+	{ "threads", CONF_INT, NUM(threads), 1, 64, "8",
+	    "threads answering requests (each with its own database handle)", NULL, 0 },
 	{ "max_connections", CONF_INT, NUM(max_connections), 1, 10000, "200", "connections at once",
 	    NULL, 0 },
 	{ "per_ip", CONF_INT, NUM(per_ip), 1, 10000, "32", "connections at once from one address",
@@ -270,12 +271,10 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	if (web->store == NULL)
 		return err_set(err, errlen, "out of memory");
 	/* gascounty owns the database: it must exist and be of this program's
-	 * version (store_open would otherwise create or migrate it here) */
+	 * version (opening it would otherwise create or migrate it here) */
 	if (access(web->config.database, R_OK | W_OK) == -1)
 		return err_set(err, errlen, "%s: %s (start gascounty first)", web->config.database,
 		    strerror(errno));
-	if (store_open(web->config.database, schema_county, 0, &web->cdb.db, err, errlen) == -1)
-		return -1;
 	web->county.max_trace = web->config.page_rows;
 	str_copy(web->county.timezone, web->config.timezone, sizeof(web->county.timezone));
 	web->county.case_alert_accept_min = web->config.case_deadline_min[0];
@@ -285,9 +284,9 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	web->county.case_critical_onsite_min = web->config.case_deadline_min[4];
 	web->county.case_critical_close_min = web->config.case_deadline_min[5];
 	web->county.evidence_max_kb = web->config.evidence_max_kb;
-	web->cdb.config = &web->county;
-	pthread_mutex_init(&web->db_lock, NULL);
-	return 0;
+	/* one handle per thread answering requests: pages read in parallel */
+	return county_pool_open(&web->pool, web->config.database, (size_t)web->config.threads,
+	    &web->county, err, errlen);
 }
 
 static int
@@ -389,7 +388,9 @@ main(int argc, char **argv)
 	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	rc = web_serve(&web);
-	store_close(web.cdb.db);
+	log_info("database: at most %zu of %zu handles in use at once", county_pool_most(&web.pool),
+	    web.pool.count);
+	county_pool_close(&web.pool);
 	signin_store_free(web.store);
 	code_key_free(web.code_key);
 	geo_free(&web.map);

@@ -550,9 +550,9 @@ station_card(struct request *r, struct page *p, const struct wire_station *s,
 void
 page_map(struct request *r, struct reply *out)
 {
-	static struct overview_count alerts[MAP_ROWS], fills[MAP_ROWS];
-	static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct overview_count *alerts, *fills;
 	struct wire_station_list list = { 0 };
+	struct county_db *db;
 	struct station_label *labels = NULL;
 	struct page *p = &out->body;
 	size_t nalerts = 0, nfills = 0, i, shown = 0;
@@ -560,21 +560,34 @@ page_map(struct request *r, struct reply *out)
 	char err[512];
 	int rc;
 
-	/* the count arrays are large: one set, used under the database lock */
-	pthread_mutex_lock(&rows_lock);
-	pthread_mutex_lock(&r->web->db_lock);
-	rc = county_stations(&r->web->cdb, r->who.identity, &list, err, sizeof(err));
-	if (rc != -1)
-		rc = overview_open_alerts(&r->web->cdb, alerts, MAP_ROWS, &nalerts, err,
-		    sizeof(err));
-	if (rc != -1)
-		rc = overview_fills_since(&r->web->cdb, timetext_day_start(now), fills, MAP_ROWS,
-		    &nfills, err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	/* the count arrays are large (half a MiB each): the request's own, so
+	 * that maps are drawn in parallel */
+	alerts = calloc(MAP_ROWS, sizeof(*alerts));
+	fills = calloc(MAP_ROWS, sizeof(*fills));
+	if (alerts == NULL || fills == NULL) {
+		free(alerts);
+		free(fills);
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+		return;
+	}
+	/* the stations' list writes its audit row (committed before any answer);
+	 * the counts are then read from one snapshot */
+	db = county_pool_take(&r->web->pool, 0);
+	rc = county_stations(db, r->who.identity, &list, err, sizeof(err));
+	county_pool_give(&r->web->pool, db);
+	if (rc != -1) {
+		db = county_pool_take(&r->web->pool, 1);
+		rc = overview_open_alerts(db, alerts, MAP_ROWS, &nalerts, err, sizeof(err));
+		if (rc != -1)
+			rc = overview_fills_since(db, timetext_day_start(now), fills, MAP_ROWS,
+			    &nfills, err, sizeof(err));
+		county_pool_give(&r->web->pool, db);
+	}
 	if (rc == -1) {
-		pthread_mutex_unlock(&rows_lock);
 		log_warnx("map: %s", err);
 		wire_stations_free(&list);
+		free(alerts);
+		free(fills);
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
 		return;
 	}
@@ -588,10 +601,10 @@ page_map(struct request *r, struct reply *out)
 	if (labels != NULL) {
 		struct station_entry e;
 
-		pthread_mutex_lock(&r->web->db_lock);
+		db = county_pool_take(&r->web->pool, 1);
 		for (i = 0; i < list.count; i++) {
-			if ((rc = stations_get(&r->web->cdb, list.stations[i].id, &e, err,
-			         sizeof(err))) == -1) {
+			if ((rc = stations_get(db, list.stations[i].id, &e, err, sizeof(err))) ==
+			    -1) {
 				log_warnx("map: %s", err);
 				break;
 			}
@@ -600,7 +613,7 @@ page_map(struct request *r, struct reply *out)
 				str_copy(labels[i].address, e.address, sizeof(labels[i].address));
 			}
 		}
-		pthread_mutex_unlock(&r->web->db_lock);
+		county_pool_give(&r->web->pool, db);
 	}
 
 	frame_open(r, out, word(r->lang, W_MAP));
@@ -630,9 +643,10 @@ page_map(struct request *r, struct reply *out)
 	for (i = 0; i < list.count; i++)
 		station_card(r, p, &list.stations[i], labels != NULL ? &labels[i] : NULL,
 		    count_of(fills, nfills, list.stations[i].id), now);
-	pthread_mutex_unlock(&rows_lock);
 	page_raw(p, "</div>");
 	frame_close(r, out);
+	free(alerts);
+	free(fills);
 	free(labels);
 	wire_stations_free(&list);
 }
@@ -786,6 +800,7 @@ page_trace(struct request *r, struct reply *out)
 	struct page *p = &out->body;
 	struct trace_query q;
 	struct wire_trace t;
+	struct county_db *db;
 	char err[512], when[48], rules[128], net[32];
 	size_t i;
 	int rc;
@@ -807,10 +822,11 @@ page_trace(struct request *r, struct reply *out)
 		frame_close(r, out);
 		return;
 	}
-	pthread_mutex_lock(&r->web->db_lock);
-	rc = county_trace(&r->web->cdb, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
+	/* its audit row is committed on this handle before the page answers */
+	db = county_pool_take(&r->web->pool, 0);
+	rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 	    q.has_after ? &q.after : NULL, &t, err, sizeof(err));
-	pthread_mutex_unlock(&r->web->db_lock);
+	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("trace: %s", err);
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
@@ -889,6 +905,7 @@ page_trace_csv(struct request *r, struct reply *out)
 	struct trace_query q;
 	struct wire_trace t;
 	struct wire_cursor after;
+	struct county_db *db;
 	int has_after, rc = 0;
 	long total = 0;
 	char err[512], when[TIMETEXT_MAX], num[32];
@@ -906,10 +923,10 @@ page_trace_csv(struct request *r, struct reply *out)
 	has_after = q.has_after;
 	/* every part of the trace, each one audited like any other, up to csv_max */
 	do {
-		pthread_mutex_lock(&r->web->db_lock);
-		rc = county_trace(&r->web->cdb, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
+		db = county_pool_take(&r->web->pool, 0);
+		rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 		    has_after ? &after : NULL, &t, err, sizeof(err));
-		pthread_mutex_unlock(&r->web->db_lock);
+		county_pool_give(&r->web->pool, db);
 		if (rc == -1)
 			break;
 		for (i = 0; i < t.count && total < r->web->config.csv_max; i++, total++) {
@@ -992,22 +1009,23 @@ page_check(struct request *r, struct reply *out)
 	struct code_record rec;
 	struct page *p = &out->body;
 	char err[256], line[160], when[48];
-	int valid = 0;
+	int valid = 0, rc;
 
 	if (r->web->code_key != NULL && strlen(code) <= CODE_MAX_LEN &&
 	    code_decode(code, strlen(code), r->web->code_key, &rec, err, sizeof(err)) == 0)
 		valid = 1;
 	memset(&cyl, 0, sizeof(cyl));
 	if (valid) {
-		pthread_mutex_lock(&r->web->db_lock);
-		if (overview_cylinder(&r->web->cdb, rec.serial, &cyl, err, sizeof(err)) == -1) {
-			pthread_mutex_unlock(&r->web->db_lock);
+		struct county_db *db = county_pool_take(&r->web->pool, 1);
+
+		rc = overview_cylinder(db, rec.serial, &cyl, err, sizeof(err));
+		county_pool_give(&r->web->pool, db);
+		if (rc == -1) {
 			log_warnx("check: %s", err);
 			reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR,
 			    W_SERVER_ERROR);
 			return;
 		}
-		pthread_mutex_unlock(&r->web->db_lock);
 	}
 	if (!valid)
 		out->status = MHD_HTTP_NOT_FOUND;

@@ -6,12 +6,13 @@
  * route table (http.c: path, method, who may call it, the access action that
  * decides it); pages are written into bounded buffers in which every value
  * goes through the HTML escaper (html.c); the county's data is read through
- * the county library (db.h, overview.h) under one lock, and every decision of
- * who may see what is access.h's.
+ * the county library (db.h, overview.h) on a database handle of the
+ * handler's own (dbpool.h), and every decision of who may see what is
+ * access.h's.
  *
  * Threads: the pool's threads run handlers; the shared state (struct web)
  * is read-only after start but for the session store (signin.h, its own
- * lock) and the database handle (db_lock).
+ * lock) and the pool of database handles (dbpool.h, its own lock).
  */
 #ifndef GASWEB_H
 #define GASWEB_H
@@ -26,6 +27,7 @@
 #include "conf.h"
 #include "countyconf.h"
 #include "db.h"
+#include "dbpool.h"
 #include "geo.h"
 #include "signin.h"
 
@@ -168,8 +170,7 @@ const char *word(enum lang lang, enum word w);
 struct web {
 	struct web_config config;
 	struct county_config county; /* what the county library reads (max_trace) */
-	struct county_db cdb;
-	pthread_mutex_t db_lock; /* one request at a time on the database handle */
+	struct county_pool pool;     /* a database handle per server thread (dbpool.h) */
 	struct signin_store *store;
 	struct geo_map map;
 	struct code_key *code_key; /* NULL: codes cannot be checked */
