@@ -6,7 +6,8 @@
  * audited: access.c); a case of another township is out of scope
  * and reads (and audits) nothing; an unknown case is not found; a grid
  * report has none of the station's parts; the answer has a JSON form (the
- * wire refuses indefinite lengths).
+ * wire refuses indefinite lengths); a step committed while a case is read
+ * is in the answer whole or not at all.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -351,6 +352,63 @@ a_station_case_carries_the_registered_name_and_address(void **state)
 	cbor_decref(&root);
 }
 
+/* Set by steps_read_then_accept: the officer's accept, committed by another
+ * connection at the moment casedetail_get first prepares a read of the
+ * case's steps (after it has read the case's row). */
+static int accepted_between;
+
+static int
+steps_read_then_accept(void *arg, int action, const char *table, const char *column, const char *db,
+    const char *trigger)
+{
+	char path[128];
+	sqlite3 *other = NULL;
+
+	(void)arg, (void)column, (void)db, (void)trigger;
+	if (action != SQLITE_READ || table == NULL || strcmp(table, "case_steps") != 0 ||
+	    accepted_between)
+		return SQLITE_OK;
+	accepted_between = 1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	if (sqlite3_open(path, &other) != SQLITE_OK ||
+	    sqlite3_exec(other,
+	        "BEGIN IMMEDIATE; UPDATE cases SET state = 'accepted', officer = 'officer:li@TA'"
+	        " WHERE id = 1; INSERT INTO case_steps (case_id, at_ms, identity, action, state)"
+	        " VALUES (1, 1800000060000, 'officer:li@TA', 'accept', 'accepted'); COMMIT",
+	        NULL, NULL, NULL) != SQLITE_OK)
+		accepted_between = -1;
+	sqlite3_close(other);
+	return SQLITE_OK;
+}
+
+/* A step committed while a case is being read is in the answer whole or
+ * not at all: the case's state and its timeline agree (here the accept
+ * lands after the case's row was read, so neither shows it), and the next
+ * read shows both. */
+static void
+a_step_committed_meanwhile_is_seen_whole_or_not_at_all(void **state)
+{
+	const cbor_item_t *steps;
+	cbor_item_t *root;
+	char text[64];
+
+	(void)state;
+	sqlite3_set_authorizer(cdb.db, steps_read_then_accept, NULL);
+	root = detail(&town_a, 1, CASES_DONE);
+	sqlite3_set_authorizer(cdb.db, NULL, NULL);
+	assert_int_equal(accepted_between, 1);
+	casedetail_text(casedetail_find(root, "case"), "state", text, sizeof(text));
+	steps = casedetail_find(root, "steps");
+	assert_string_equal(text, "new");
+	assert_int_equal(cbor_array_size(steps), 1);
+	cbor_decref(&root);
+	root = detail(&town_a, 1, CASES_DONE);
+	casedetail_text(casedetail_find(root, "case"), "state", text, sizeof(text));
+	assert_string_equal(text, "accepted");
+	assert_int_equal(cbor_array_size(casedetail_find(root, "steps")), 2);
+	cbor_decref(&root);
+}
+
 int
 main(void)
 {
@@ -360,6 +418,7 @@ main(void)
 		cmocka_unit_test(a_report_has_no_station_parts),
 		cmocka_unit_test(a_station_case_carries_the_registered_name_and_address),
 		cmocka_unit_test(the_buyer_address_goes_to_the_buyer_townships_officer_only),
+		cmocka_unit_test(a_step_committed_meanwhile_is_seen_whole_or_not_at_all),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -285,6 +285,15 @@ out:
 	return arr;
 }
 
+/* End the read snapshot casedetail_get began, if it began one (it only reads: nothing to keep). */
+static void
+snapshot_end(struct county_db *c, int *snapshot)
+{
+	if (*snapshot)
+		store_exec(c->db, "COMMIT", NULL, 0);
+	*snapshot = 0;
+}
+
 enum cases_result
 casedetail_get(struct county_db *c, const struct access_scope *scope,
     const struct access_identity *who, int64_t id, int64_t now, uint8_t **out, size_t *len,
@@ -298,11 +307,19 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	char station[128], cylinder[128], masked[64], township[64], uuid[64] = "", idtext[24];
 	uint8_t *bytes = NULL;
 	size_t n, i, size = 0;
+	int snapshot;
 
 	*out = NULL;
+	/* one snapshot for every part read (a step committed between two of them must be seen
+	 * whole or not at all); it ends before the address log is written */
+	snapshot = sqlite3_get_autocommit(c->db);
+	if (snapshot && store_exec(c->db, "BEGIN", err, errlen) == -1)
+		return CASES_ERROR;
 	res = cases_show(c, scope, id, now, &bytes, &n, err, errlen);
-	if (res != CASES_DONE)
+	if (res != CASES_DONE) {
+		snapshot_end(c, &snapshot);
 		return res;
+	}
 	shown = cbor_load(bytes, n, &lr);
 	free(bytes);
 	if (shown == NULL || !cbor_isa_map(shown) || casedetail_find(shown, "case") == NULL) {
@@ -383,6 +400,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 		    !put(root, "history", history_item(c, cylinder, err, errlen)))
 			goto fail;
 	}
+	snapshot_end(c, &snapshot);
 	/* the address only to an officer of the buyer's township, logged */
 	if (uuid[0] != '\0' &&
 	    buyeraddr_show(c, who, id, uuid, now, address, sizeof(address), err, errlen) == -1)
@@ -423,6 +441,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 oom:
 	err_set(err, errlen, "out of memory");
 fail:
+	snapshot_end(c, &snapshot);
 	if (fill != NULL)
 		cbor_decref(&fill);
 	if (shown != NULL)

@@ -33,6 +33,11 @@
  *               every showing of the case's buyer address, oldest first
  *               (CASEDETAIL_VIEWS at most)
  *
+ * Every part up to the buyer is read in one snapshot (a read transaction,
+ * unless the caller is already in one), so a step committed meanwhile is in
+ * the answer whole or not at all; the snapshot ends before the address log
+ * row is written.
+ *
  * Who may see the case is access.h's, through cases_show's scope check:
  * nothing is read for a case outside scope.  The curve and the history are
  * read as part of the case (the action cases.read, which the access table
