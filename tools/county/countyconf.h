@@ -9,6 +9,12 @@
 #ifndef COUNTY_COUNTYCONF_H
 #define COUNTY_COUNTYCONF_H
 
+/* The page cache of gascounty's database connection (MiB) when the file
+ * does not say (cache_mb): enough for the inner pages of every index a
+ * trace walks up to about 10,000,000 fills (docs/county.md, "The trace's
+ * figures").  A string: it is the configuration table's default. */
+#define COUNTY_CACHE_MB_DEFAULT "64"
+
 struct county_config {
 	char listen[64];
 	int port;
@@ -27,6 +33,7 @@ struct county_config {
 	int check_s;      /* period of the C03/C04 sweep */
 	int max_seq_jump; /* a record's seq at most this far beyond the station's mark */
 	int max_trace;    /* records in one trace answer */
+	int cache_mb;     /* the database connection's page cache (MiB) */
 	int inspection_cycle_years;
 	/* a cylinder's life (life.h) */
 	int c07_grace_min;      /* C07 judged this long after the county stored the event */
