@@ -562,8 +562,7 @@ a_bad_statement_is_refused_with_its_reason(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(store_cached(db, "SELECT y FROM nowhere", &st, err, sizeof(err)),
-	    -1);
+	assert_int_equal(store_cached(db, "SELECT y FROM nowhere", &st, err, sizeof(err)), -1);
 	assert_null(st);
 	assert_non_null(strstr(err, "nowhere"));
 	assert_int_equal(statements_of(db), 0);
