@@ -1184,6 +1184,55 @@ a_trace_reads_no_whole_table(void **state)
 	store_close(c.db);
 }
 
+/* A trace's answer grows with what it finds: a station's 3,000 fills come
+ * as max_trace (2000) of them in order, saying there is more, and the rest
+ * after the cursor; a trace that finds nothing is an empty answer. */
+static void
+a_long_trace_comes_whole(void **state)
+{
+	char path[128], err[256];
+	struct county_db c = { .config = &config };
+	struct wire_cursor after;
+	struct wire_trace t;
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/long.db", dir);
+	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(
+	    store_exec(c.db,
+	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
+	        sizeof(err)),
+	    0);
+	insert_fills(c.db, 1, 3000);
+	assert_int_equal(county_trace(&c, "regulator:long", "station", "S1", 0, INT64_MAX, NULL, &t,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 2000);
+	assert_true(t.more);
+	for (i = 0; i < t.count; i++)
+		if (t.records[i].seq != (int64_t)i + 1 || t.records[i].violation_count != 1)
+			fail_msg("record %zu: seq %lld, %zu violations", i,
+			    (long long)t.records[i].seq, t.records[i].violation_count);
+	assert_int_equal(wire_cursor_parse(t.next, &after), 0);
+	wire_trace_free(&t);
+	assert_int_equal(county_trace(&c, "regulator:long", "station", "S1", 0, INT64_MAX, &after,
+	                     &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 1000);
+	assert_false(t.more);
+	assert_int_equal(t.records[0].seq, 2001);
+	assert_int_equal(t.records[999].seq, 3000);
+	wire_trace_free(&t);
+	assert_int_equal(county_trace(&c, "regulator:long", "cylinder", "NONE", 0, INT64_MAX, NULL,
+	                     &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 0);
+	assert_false(t.more);
+	wire_trace_free(&t);
+	store_close(c.db);
+}
+
 int
 main(void)
 {
@@ -1206,6 +1255,7 @@ main(void)
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
 		cmocka_unit_test(a_trace_reads_no_whole_table),
+		cmocka_unit_test(a_long_trace_comes_whole),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);
