@@ -85,8 +85,9 @@ static const struct conf_key county_keys[] = {
 	{ "max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
 	    "records in one trace answer at most", NULL, 0 },
 	{ "cache_mb", CONF_INT, NUM(cache_mb), 2, 65536, COUNTY_CACHE_MB_DEFAULT,
-	    "page cache of the server's database connection (MiB): the inner pages of the indexes a "
-	    "trace walks, about 4 MB per million fills, should fit",
+	    "page cache of the server's database connection (MiB); more pays only once the file "
+	    "outgrows the machine's memory: then let the inner pages of the indexes a trace walks "
+	    "fit, about 4 MB per million fills",
 	    NULL, CONF_RESTART },
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
 	    "registry set --inspected: next inspection after this many years", NULL, 0 },
