@@ -1105,6 +1105,22 @@ insert_fills(sqlite3 *db, int first, int last)
 	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
 }
 
+/* A new county database NAME in the test folder, open in c, holding
+ * station S1's fills 1..fills (insert_fills). */
+static void
+filled_county(struct county_db *c, const char *name, int fills)
+{
+	char path[128], err[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
+	if (store_exec(c->db,
+	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
+	        sizeof(err)) == -1)
+		fail_msg("%s", err);
+	insert_fills(c->db, 1, fills);
+}
+
 /* The pages (SQLite's page cache hits and misses) one trace of cyl takes,
  * checking it finds its 20 fills, each with its violation. */
 static int
@@ -1137,21 +1153,14 @@ trace_pages(struct county_db *c, const char *cyl)
 static void
 a_trace_reads_no_whole_table(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 	struct county_db c = { .config = &config };
 	sqlite3_stmt *st = NULL;
 	const char *sql = NULL;
 	int small, large, by_key = 0;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/cost.db", dir);
-	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
-	assert_int_equal(
-	    store_exec(c.db,
-	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
-	        sizeof(err)),
-	    0);
-	insert_fills(c.db, 1, 20200);
+	filled_county(&c, "cost.db", 20200);
 	trace_pages(&c, "CYL3"); /* the first one reads the schema */
 	small = trace_pages(&c, "CYL3");
 	insert_fills(c.db, 20201, 60200);
@@ -1190,21 +1199,14 @@ a_trace_reads_no_whole_table(void **state)
 static void
 a_long_trace_comes_whole(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 	struct county_db c = { .config = &config };
 	struct wire_cursor after;
 	struct wire_trace t;
 	size_t i;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/long.db", dir);
-	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
-	assert_int_equal(
-	    store_exec(c.db,
-	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
-	        sizeof(err)),
-	    0);
-	insert_fills(c.db, 1, 3000);
+	filled_county(&c, "long.db", 3000);
 	assert_int_equal(county_trace(&c, "regulator:long", "station", "S1", 0, INT64_MAX, NULL, &t,
 	                     err, sizeof(err)),
 	    0);
