@@ -1195,7 +1195,10 @@ a_trace_reads_no_whole_table(void **state)
 
 /* A trace's answer grows with what it finds: a station's 3,000 fills come
  * as max_trace (2000) of them in order, saying there is more, and the rest
- * after the cursor; a trace that finds nothing is an empty answer. */
+ * after the cursor; a trace that finds nothing is an empty answer.  Each
+ * trace reads in one transaction of its own: answered or refused, it
+ * leaves none open on the connection (an open read would hold the file's
+ * log from every checkpoint). */
 static void
 a_long_trace_comes_whole(void **state)
 {
@@ -1212,6 +1215,7 @@ a_long_trace_comes_whole(void **state)
 	    0);
 	assert_int_equal(t.count, 2000);
 	assert_true(t.more);
+	assert_true(sqlite3_get_autocommit(c.db));
 	for (i = 0; i < t.count; i++)
 		if (t.records[i].seq != (int64_t)i + 1 || t.records[i].violation_count != 1)
 			fail_msg("record %zu: seq %lld, %zu violations", i,
@@ -1232,6 +1236,11 @@ a_long_trace_comes_whole(void **state)
 	assert_int_equal(t.count, 0);
 	assert_false(t.more);
 	wire_trace_free(&t);
+	assert_true(sqlite3_get_autocommit(c.db));
+	/* refused (no identity to audit under) after its reads */
+	assert_int_equal(
+	    county_trace(&c, NULL, "station", "S1", 0, INT64_MAX, NULL, &t, err, sizeof(err)), -1);
+	assert_true(sqlite3_get_autocommit(c.db));
 	store_close(c.db);
 }
 
