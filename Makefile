@@ -187,7 +187,7 @@ fuzz: $(FUZZ_BINS)
 # --- check -------------------------------------------------------------------
 check: deps
 	sh tools/format-check.sh
-	$(MAKE) WERROR=-Werror all unit
+	$(MAKE) WERROR=-Werror all unit $(BENCH_BINS)
 	$(MAKE) BUILD=$(BUILD)/asan WERROR=-Werror SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" CFLAGS="-O1 -g" unit
 	$(MAKE) fuzz
 	BUILD=$(abspath $(BUILD)) sh tests/run.sh

@@ -21,7 +21,7 @@
 
 #define STEP_MAX_MS 50
 #define WRITE_TIMEOUT_MS 500
-#define IDLE_VALVE_SLOWER 4 /* an idle line's valve unit is read this many times less often */
+#define IDLE_VALVE_MS 1000 /* an idle line's valve unit is read this often (poll_hz >= 1) */
 
 /* What hw_read uses of each unit; nothing else is read (mb_poller_set_signals). */
 #define SCALE_SIGNALS                                                                              \
@@ -234,11 +234,13 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
  * emergency, no watch) needs its valve unit's feedback only to show the link
  * in gasctl status: R23 watches the weight, R24 counts only during a fill,
  * and the heartbeat, written at its own rate whatever the reads, still fails
- * at once on a dead link.  So its valve unit is read IDLE_VALVE_SLOWER times
- * less often, and at the full rate again, at once, as soon as the line
- * leaves idle (a cylinder identified, a start): long before the valve can
- * open.  Until the first read at the full rate, the slow staleness still
- * holds for the reading from before, so the switch shows no link fault.
+ * at once on a dead link.  So its valve unit is read once every
+ * IDLE_VALVE_MS (one read in twenty at 20 Hz: each request costs the
+ * poller a sleep and a wake-up, most of gasgw's CPU), and at the full rate
+ * again, at once, as soon as the line leaves idle (a cylinder identified, a
+ * start): long before the valve can open.  Until the first read at the full
+ * rate, the slow staleness still holds for the reading from before, so the
+ * switch shows no link fault.
  */
 static void
 valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line, int64_t now)
@@ -246,7 +248,6 @@ valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line,
 	int slow = line->state == LINE_IDLE && !line->valve_commanded_open &&
 	           !line->valve_close_pending && !line->emergency && !line->force_close &&
 	           !line->watch;
-	int interval = bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50;
 	uint32_t bit = 1u << bus->unit_line[hw->scale];
 
 	if (slow == hw->valve_slow)
@@ -259,8 +260,7 @@ valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line,
 		hw->valve_slow = slow;
 		return;
 	}
-	if (mb_poller_set_interval(bus->poller, hw->valve,
-	        slow ? interval * IDLE_VALVE_SLOWER : 0) == -1)
+	if (mb_poller_set_interval(bus->poller, hw->valve, slow ? IDLE_VALVE_MS : 0) == -1)
 		return;
 	hw->valve_slow = slow;
 	hw->valve_fast_since = slow ? INT64_MAX : now;
@@ -396,10 +396,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
 		               bus->config->response_timeout_ms;
-		hw->valve_slow_stale_ms =
-		    3 * IDLE_VALVE_SLOWER *
-		        (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
-		    bus->config->response_timeout_ms;
+		hw->valve_slow_stale_ms = 3 * IDLE_VALVE_MS + bus->config->response_timeout_ms;
 		if (add_unit(bus, lc->scale_unit, &lc->scale, &hw->scale, err, errlen) == -1)
 			return -1;
 		if (lc->filler) {

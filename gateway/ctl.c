@@ -44,7 +44,9 @@ struct client {
 	int fd;
 	uid_t uid;       /* the peer's user (SO_PEERCRED) */
 	int64_t last_ms; /* accepted, or the last complete request (monotonic) */
-	char in[CTL_LINE_MAX];
+	/* CTL_LINE_MAX bytes, allocated for a connection and freed with it: the
+	 * 32 idle slots would otherwise keep 128 kB of stack pages resident */
+	char *in;
 	size_t in_len;
 	/* waiting for the outcome of an attempt */
 	struct line *wait_line;
@@ -247,7 +249,9 @@ static void
 client_close(struct client *c)
 {
 	close(c->fd);
-	explicit_bzero(c->in, sizeof(c->in)); /* may have held a buyer number */
+	explicit_bzero(c->in, CTL_LINE_MAX); /* may have held a buyer number */
+	free(c->in);
+	c->in = NULL;
 	c->fd = -1;
 	c->wait_line = NULL;
 	c->in_len = 0;
@@ -278,7 +282,7 @@ client_serve(struct gw *gw, struct client *c)
 		c->wait_attempt = wait.attempt;
 		c->last_progress = 0;
 	}
-	if (c->fd != -1 && c->in_len == sizeof(c->in)) {
+	if (c->fd != -1 && c->in_len == CTL_LINE_MAX) {
 		reply_error(c, "request longer than %d bytes", CTL_LINE_MAX);
 		client_close(c);
 	}
@@ -289,7 +293,7 @@ client_read(struct gw *gw, struct client *c)
 {
 	ssize_t n;
 
-	n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+	n = recv(c->fd, c->in + c->in_len, CTL_LINE_MAX - c->in_len, 0);
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 		client_close(c);
 		return;
@@ -362,6 +366,13 @@ client_admit(struct client *clients, int fd, int64_t now)
 {
 	uid_t uid = peer_uid(fd);
 	int k, mine = 0, victim = -1;
+	char *in;
+
+	if ((in = malloc(CTL_LINE_MAX)) == NULL) {
+		log_warnx("control socket: out of memory; a connection refused");
+		close(fd);
+		return -1;
+	}
 
 	for (k = 0; k < CTL_CLIENTS; k++)
 		if (clients[k].fd != -1 && clients[k].uid == uid)
@@ -372,6 +383,7 @@ client_admit(struct client *clients, int fd, int64_t now)
 			log_warnx("control socket: uid %ld has %d requests waiting; one more "
 			          "refused",
 			    (long)uid, mine);
+			free(in);
 			close(fd);
 			return -1;
 		}
@@ -386,6 +398,7 @@ client_admit(struct client *clients, int fd, int64_t now)
 		} else if ((victim = longest_idle(clients, 1, 0)) == -1) {
 			log_warnx("control socket: every connection waits for a fill; one more "
 			          "refused");
+			free(in);
 			close(fd);
 			return -1;
 		}
@@ -395,6 +408,7 @@ client_admit(struct client *clients, int fd, int64_t now)
 		k = victim;
 	}
 	memset(&clients[k], 0, sizeof(clients[k]));
+	clients[k].in = in;
 	clients[k].fd = fd;
 	clients[k].uid = uid;
 	clients[k].last_ms = now;

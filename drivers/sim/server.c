@@ -161,6 +161,8 @@ take_request(struct server *s, struct pending *pd, const uint8_t *req, size_t le
 	if (u == NULL || u->dead)
 		return 0;
 	u->requests++;
+	if (req[header] >= 1 && req[header] <= 4)
+		u->reads++;
 	memcpy(pd->req, req, len);
 	pd->len = len;
 	pd->unit = u;

@@ -35,6 +35,7 @@ struct sim_unit {
 	int crc;       /* RTU: replies with a wrong CRC */
 	int garbage;   /* RTU: replies with random bytes */
 	uint64_t requests;
+	uint64_t reads; /* of those, reads (function codes 1-4) */
 };
 
 struct sim_line {

@@ -10,8 +10,9 @@
  * report the bad line and go on.
  *
  * The reader reads from a stdio stream it does not own (fmemopen() gives one
- * over a buffer).  Fields point into the reader and are valid until the next
- * csv_next() or csv_close().
+ * over a buffer), without taking the stream's lock: while a reader is open,
+ * only the thread calling csv_next() may use the stream.  Fields point into
+ * the reader and are valid until the next csv_next() or csv_close().
  */
 #ifndef GAS_CSV_H
 #define GAS_CSV_H

@@ -382,73 +382,133 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
 	return REGISTRY_SERIAL_ADDED;
 }
 
-/* ---- code verification in parallel ------------------------------------------ */
+/* ---- import: parse and verify outside the lock, upsert inside it ----------- */
 
 /*
- * One Ed25519 verification costs about 0.1 ms, so a county's 50,000 codes take
- * seconds on one core.  The import therefore reads rows in batches, verifies
- * the codes of a batch on every core, then applies the batch in file order
- * (reports and upserts stay sequential and deterministic).
+ * One Ed25519 verification costs about 80 us, so a county's 50,000 codes take
+ * seconds on one core, against a fraction of a second for everything else the
+ * import does.  The file is read once, and the import is two passes:
+ *
+ * Pass 1, outside any transaction, parses every row once.  The calling
+ * thread (the reader) parses batches of rows, checked without their
+ * signatures, into a small ring and hands each batch to a pool of verifying
+ * threads started once for the whole file (one per core, the reader counting
+ * as one).  While they verify, the reader parses the next batch; when the
+ * ring is full it verifies beside them.  It takes finished batches back in
+ * file order, so duplicate serials and every reason come out exactly as one
+ * thread reading the file from the top would find them, and keeps each
+ * accepted row (compactly, its dates already formatted) and each rejection.
+ *
+ * Pass 2, inside the write transaction, only reports the rejections and
+ * upserts the kept rows: no parsing and no verifying under the lock, so
+ * gasgw's fill records never wait long behind an import (store.c's busy
+ * timeout is 5 s).
  */
-#define REGISTRY_BATCH 512
-#define REGISTRY_FILE_MAX (256 << 20) /* bytes of a registry file */
+#define REGISTRY_BATCH 256            /* rows in one batch */
+#define REGISTRY_RING 4               /* batches in flight between the reader and the verifiers */
+#define REGISTRY_CHUNK 16             /* rows a verifier takes at a time */
+#define REGISTRY_FILE_MAX (256 << 20) /* bytes of a registry file (its rows are kept in memory) */
 #define REGISTRY_THREADS_MAX 8
 
 struct registry_pending {
 	struct registry_row row;
-	size_t index; /* data row number, 0-based */
 	unsigned long line;
-	int ok;
+	int ok; /* 0: rejected, why says why */
 	char why[256];
 };
 
-struct registry_verify_job {
-	struct registry_pending *batch;
-	size_t count, first, step;
-	const struct code_key *key;
-	uint32_t county;
+struct registry_batch {
+	struct registry_pending rows[REGISTRY_BATCH];
+	/* under the pool's lock once the batch is handed out */
+	size_t count;    /* rows read into it */
+	size_t claimed;  /* rows a verifier has taken */
+	size_t verified; /* rows whose verification is over */
 };
 
-static void *
-registry_verify_worker(void *arg)
+/* The reader and its verifiers.  ring[seq % REGISTRY_RING] for seq in
+ * head..tail-1 are the batches handed out, oldest first; only the reader
+ * moves head and tail (under lock). */
+struct registry_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* verifiers wait here for rows, or stop */
+	pthread_cond_t done; /* the reader waits here for a batch to finish */
+	struct registry_batch *ring;
+	unsigned long head, tail;
+	int stop;
+	const struct code_key *key; /* NULL: nothing to verify, no threads */
+	uint32_t county;
+	pthread_t threads[REGISTRY_THREADS_MAX];
+	int nthreads;
+};
+
+/* Take up to REGISTRY_CHUNK unclaimed rows, oldest batch first (lock held). */
+static struct registry_batch *
+registry_pool_claim(struct registry_pool *pool, size_t *first, size_t *n)
 {
-	struct registry_verify_job *job = arg;
-	size_t i;
+	unsigned long seq;
 
-	for (i = job->first; i < job->count; i += job->step) {
-		struct registry_pending *p = &job->batch[i];
+	for (seq = pool->head; seq < pool->tail; seq++) {
+		struct registry_batch *b = &pool->ring[seq % REGISTRY_RING];
 
-		if (p->ok && p->row.code[0] != '\0' &&
-		    registry_check_code(&p->row, job->key, job->county, p->why, sizeof(p->why)) ==
-		        -1)
-			p->ok = 0;
+		if (b->claimed < b->count) {
+			*first = b->claimed;
+			*n = b->count - b->claimed < REGISTRY_CHUNK ? b->count - b->claimed
+			                                            : REGISTRY_CHUNK;
+			b->claimed += *n;
+			return b;
+		}
 	}
 	return NULL;
 }
 
+/* Verify the codes of rows first..first+n-1 of b (lock not held); a row that
+ * already failed, or has no code, is left as it is. */
 static void
-registry_verify_batch(struct registry_pending *batch, size_t count, const struct code_key *key,
-    uint32_t county, int threads)
+registry_pool_verify(const struct registry_pool *pool, struct registry_batch *b, size_t first,
+    size_t n)
 {
-	struct registry_verify_job jobs[REGISTRY_THREADS_MAX];
-	pthread_t tids[REGISTRY_THREADS_MAX];
-	int t, started = 0;
+	size_t i;
 
-	for (t = 0; t < threads; t++)
-		jobs[t] = (struct registry_verify_job){ batch, count, (size_t)t, (size_t)threads,
-			key, county };
-	/* Threads 1..n-1 in the background, thread 0's share here; a thread that
-	 * cannot start leaves its share to the loop below. */
-	for (t = 1; t < threads; t++) {
-		if (pthread_create(&tids[t], NULL, registry_verify_worker, &jobs[t]) != 0)
-			break;
-		started = t;
+	for (i = first; i < first + n; i++) {
+		struct registry_pending *p = &b->rows[i];
+
+		if (pool->key != NULL && p->ok && p->row.code[0] != '\0' &&
+		    registry_check_code(&p->row, pool->key, pool->county, p->why, sizeof(p->why)) ==
+		        -1)
+			p->ok = 0;
 	}
-	registry_verify_worker(&jobs[0]);
-	for (t = 1; t <= started; t++)
-		pthread_join(tids[t], NULL);
-	for (t = started + 1; t < threads; t++)
-		registry_verify_worker(&jobs[t]);
+}
+
+/* Count n rows of b as verified (lock held); wake the reader when b is done. */
+static void
+registry_pool_count(struct registry_pool *pool, struct registry_batch *b, size_t n)
+{
+	b->verified += n;
+	if (b->verified == b->count)
+		pthread_cond_signal(&pool->done);
+}
+
+static void *
+registry_pool_worker(void *arg)
+{
+	struct registry_pool *pool = arg;
+	struct registry_batch *b;
+	size_t first, n;
+
+	pthread_mutex_lock(&pool->lock);
+	/* stop first: after a failed read the rows left are not wanted */
+	while (!pool->stop) {
+		if ((b = registry_pool_claim(pool, &first, &n)) == NULL) {
+			pthread_cond_wait(&pool->work, &pool->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&pool->lock);
+		registry_pool_verify(pool, b, first, n);
+		pthread_mutex_lock(&pool->lock);
+		registry_pool_count(pool, b, n);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return NULL;
 }
 
 static int
@@ -461,7 +521,219 @@ registry_threads(void)
 	return n > REGISTRY_THREADS_MAX ? REGISTRY_THREADS_MAX : (int)n;
 }
 
-/* ---- import ---------------------------------------------------------------- */
+/*
+ * Set up the ring and, with key, start one verifier per core but one (the
+ * reader is the last).  A thread that cannot start leaves its share to the
+ * others and the reader.  -1 only when out of memory (nothing to stop).
+ */
+static int
+registry_pool_start(struct registry_pool *pool, const struct code_key *key, uint32_t county)
+{
+	int t, want = key != NULL ? registry_threads() - 1 : 0;
+
+	memset(pool, 0, sizeof(*pool));
+	if ((pool->ring = calloc(REGISTRY_RING, sizeof(*pool->ring))) == NULL)
+		return -1;
+	pool->key = key;
+	pool->county = county;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->work, NULL);
+	pthread_cond_init(&pool->done, NULL);
+	for (t = 0; t < want; t++) {
+		if (pthread_create(&pool->threads[t], NULL, registry_pool_worker, pool) != 0)
+			break;
+		pool->nthreads++;
+	}
+	return 0;
+}
+
+/* Stop and join the verifiers (they finish the rows they hold) and free. */
+static void
+registry_pool_stop(struct registry_pool *pool)
+{
+	int t;
+
+	pthread_mutex_lock(&pool->lock);
+	pool->stop = 1;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->lock);
+	for (t = 0; t < pool->nthreads; t++)
+		pthread_join(pool->threads[t], NULL);
+	pthread_cond_destroy(&pool->done);
+	pthread_cond_destroy(&pool->work);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->ring);
+}
+
+/*
+ * Pass 1's results, in file order: the rows to upsert and the rows to
+ * report.  Their text lives in one growing buffer, so memory stays near the
+ * file's own size whatever the row count.
+ */
+enum registry_kept_field {
+	KEPT_SERIAL,
+	KEPT_CODE, /* "" for none */
+	KEPT_MODEL,
+	KEPT_OWNER,
+	KEPT_STATUS,
+	KEPT_MANUFACTURED,    /* YYYY-MM-DD */
+	KEPT_LAST_INSPECTION, /* "" for never */
+	KEPT_NEXT_INSPECTION,
+	KEPT_FIELDS
+};
+
+struct registry_kept {
+	size_t text; /* offset of KEPT_FIELDS NUL-terminated strings, in that order */
+	unsigned short len[KEPT_FIELDS]; /* their lengths (each at most CODE_MAX_LEN) */
+	unsigned long line;
+	int tare_g, fill_g;
+};
+
+struct registry_rejected {
+	size_t why; /* offset of the reason */
+	unsigned long line;
+};
+
+struct registry_parsed {
+	char *text;
+	size_t text_len, text_cap;
+	struct registry_kept *kept;
+	size_t nkept, kept_cap;
+	struct registry_rejected *rejected;
+	size_t nrejected, rejected_cap;
+};
+
+static void
+registry_parsed_free(struct registry_parsed *out)
+{
+	free(out->text);
+	free(out->kept);
+	free(out->rejected);
+}
+
+/* Make room for one more element of size in *array (doubling).  0 or -1. */
+static int
+registry_room(void **array, size_t *cap, size_t used, size_t more, size_t size)
+{
+	size_t want = *cap ? *cap : 1024;
+	void *grown;
+
+	if (used + more <= *cap)
+		return 0;
+	while (want < used + more)
+		want *= 2;
+	if ((grown = realloc(*array, want * size)) == NULL)
+		return -1;
+	*array = grown;
+	*cap = want;
+	return 0;
+}
+
+/* Append s (len bytes) and a NUL to the text.  0 or -1 (out of memory). */
+static int
+registry_text_add(struct registry_parsed *out, const char *s, size_t len)
+{
+	if (registry_room((void **)&out->text, &out->text_cap, out->text_len, len + 1, 1) == -1)
+		return -1;
+	memcpy(out->text + out->text_len, s, len);
+	out->text[out->text_len + len] = '\0';
+	out->text_len += len + 1;
+	return 0;
+}
+
+static int
+registry_keep(struct registry_parsed *out, const struct registry_row *row, unsigned long line,
+    int cycle_years)
+{
+	char manufactured[11], last[11] = "", next[11];
+	const char *field[KEPT_FIELDS] = {
+		[KEPT_SERIAL] = row->serial,
+		[KEPT_CODE] = row->code,
+		[KEPT_MODEL] = row->model,
+		[KEPT_OWNER] = row->owner,
+		[KEPT_STATUS] = row->status,
+		[KEPT_MANUFACTURED] = manufactured,
+		[KEPT_LAST_INSPECTION] = last,
+		[KEPT_NEXT_INSPECTION] = next,
+	};
+	struct registry_kept *k;
+	size_t at = out->text_len;
+	int i;
+
+	if (registry_room((void **)&out->kept, &out->kept_cap, out->nkept, 1, sizeof(*k)) == -1)
+		return -1;
+	k = &out->kept[out->nkept];
+	date_format(row->manufactured, manufactured);
+	if (row->last_inspection >= 0)
+		date_format(row->last_inspection, last);
+	date_format(registry_next_inspection(row, cycle_years), next);
+	for (i = 0; i < KEPT_FIELDS; i++) {
+		k->len[i] = (unsigned short)strlen(field[i]);
+		if (registry_text_add(out, field[i], k->len[i]) == -1)
+			return -1;
+	}
+	out->nkept++;
+	k->text = at;
+	k->line = line;
+	k->tare_g = row->tare_g;
+	k->fill_g = row->fill_g;
+	return 0;
+}
+
+static int
+registry_reject(struct registry_parsed *out, unsigned long line, const char *why)
+{
+	struct registry_rejected *r;
+	size_t at = out->text_len;
+
+	if (registry_room((void **)&out->rejected, &out->rejected_cap, out->nrejected, 1,
+	        sizeof(*r)) == -1 ||
+	    registry_text_add(out, why, strlen(why)) == -1)
+		return -1;
+	r = &out->rejected[out->nrejected++];
+	r->why = at;
+	r->line = line;
+	return 0;
+}
+
+/*
+ * Take a verified batch in file order: a serial seen on an earlier accepted
+ * row is refused here, after its own checks, as it always was.  0, or -1
+ * (out of memory).
+ */
+static int
+registry_take(struct registry_parsed *out, struct registry_serials *seen,
+    const struct registry_batch *b, int cycle_years)
+{
+	size_t i;
+
+	for (i = 0; i < b->count; i++) {
+		const struct registry_pending *p = &b->rows[i];
+		const char *why = p->why;
+		char again[128];
+		unsigned long first;
+		int ok = p->ok;
+
+		if (ok) {
+			enum registry_serial_add added =
+			    registry_serials_add(seen, p->row.serial, p->line, &first);
+
+			if (added == REGISTRY_SERIAL_NO_MEMORY)
+				return -1;
+			if (added == REGISTRY_SERIAL_SEEN) {
+				snprintf(again, sizeof(again),
+				    "serial %s appears again (first on line %lu)", p->row.serial,
+				    first);
+				why = again;
+				ok = 0;
+			}
+		}
+		if ((ok ? registry_keep(out, &p->row, p->line, cycle_years)
+		        : registry_reject(out, p->line, why)) == -1)
+			return -1;
+	}
+	return 0;
+}
 
 static const char registry_upsert_sql[] =
     "INSERT INTO cylinders (serial, code, model, manufactured, tare_kg, fill_kg, owner,"
@@ -485,111 +757,82 @@ static const char registry_upsert_sql[] =
     "  OR cylinders.status IS NOT excluded.status"
     "  OR cylinders.registry_version IS NOT excluded.registry_version";
 
+/* Bind one kept row (its text stays put during pass 2) and step. */
 static int
-registry_bind_row(sqlite3_stmt *stmt, const struct registry_row *row, int cycle_years,
+registry_upsert(sqlite3_stmt *stmt, const struct registry_parsed *in, const struct registry_kept *k,
     int64_t version, int64_t now_ms)
 {
-	char manufactured[11], last[11], next[11];
+	static const int column[KEPT_FIELDS] = {
+		[KEPT_SERIAL] = 1,
+		[KEPT_CODE] = 2,
+		[KEPT_MODEL] = 3,
+		[KEPT_OWNER] = 7,
+		[KEPT_STATUS] = 10,
+		[KEPT_MANUFACTURED] = 4,
+		[KEPT_LAST_INSPECTION] = 8,
+		[KEPT_NEXT_INSPECTION] = 9,
+	};
+	const char *s = in->text + k->text;
+	int i;
 
-	date_format(row->manufactured, manufactured);
-	date_format(registry_next_inspection(row, cycle_years), next);
 	sqlite3_reset(stmt);
-	sqlite3_bind_text(stmt, 1, row->serial, -1, SQLITE_STATIC);
-	if (row->code[0] != '\0')
-		sqlite3_bind_text(stmt, 2, row->code, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(stmt, 2);
-	sqlite3_bind_text(stmt, 3, row->model, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, manufactured, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(stmt, 5, row->tare_g / 1000.0);
-	sqlite3_bind_double(stmt, 6, row->fill_g / 1000.0);
-	sqlite3_bind_text(stmt, 7, row->owner, -1, SQLITE_STATIC);
-	if (row->last_inspection >= 0) {
-		date_format(row->last_inspection, last);
-		sqlite3_bind_text(stmt, 8, last, -1, SQLITE_TRANSIENT);
-	} else {
-		sqlite3_bind_null(stmt, 8);
+	for (i = 0; i < KEPT_FIELDS; s += k->len[i] + 1, i++) {
+		/* no code, never inspected: NULL, as the schema has it */
+		if (k->len[i] == 0 && (i == KEPT_CODE || i == KEPT_LAST_INSPECTION))
+			sqlite3_bind_null(stmt, column[i]);
+		else
+			sqlite3_bind_text(stmt, column[i], s, k->len[i], SQLITE_STATIC);
 	}
-	sqlite3_bind_text(stmt, 9, next, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 10, row->status, -1, SQLITE_STATIC);
+	sqlite3_bind_double(stmt, 5, k->tare_g / 1000.0);
+	sqlite3_bind_double(stmt, 6, k->fill_g / 1000.0);
 	sqlite3_bind_int64(stmt, 11, version);
 	sqlite3_bind_int64(stmt, 12, now_ms);
 	return sqlite3_step(stmt);
 }
 
-/* Read the whole file (at most REGISTRY_FILE_MAX bytes) into memory, so that
- * both passes read the same bytes even if the file changes meanwhile. */
-static int
-registry_slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	FILE *fp = fopen(path, "r");
-	size_t cap = 0, n;
-	char *data = NULL, *grown;
-
-	*buf = NULL;
-	*len = 0;
-	if (fp == NULL)
-		return err_set(err, errlen, "%s: %s", path, strerror(errno));
-	for (;;) {
-		if (*len == cap) {
-			if (cap >= REGISTRY_FILE_MAX) {
-				err_set(err, errlen, "%s: larger than %d MB", path,
-				    REGISTRY_FILE_MAX >> 20);
-				goto fail;
-			}
-			cap = cap == 0 ? 1 << 20 : cap * 2;
-			if ((grown = realloc(data, cap)) == NULL) {
-				err_set(err, errlen, "out of memory");
-				goto fail;
-			}
-			data = grown;
-		}
-		n = fread(data + *len, 1, cap - *len, fp);
-		*len += n;
-		if (n == 0) {
-			if (ferror(fp)) {
-				err_set(err, errlen, "%s: %s", path, strerror(errno));
-				goto fail;
-			}
-			break;
-		}
-	}
-	fclose(fp);
-	*buf = data;
-	return 0;
-fail:
-	fclose(fp);
-	free(data);
-	*len = 0;
-	return -1;
-}
-
 struct registry_import_ctx {
 	const char *path;
 	const struct registry_import_opts *opts;
-	const char *buf;
-	size_t len;
-	struct registry_pending *batch;
-	int threads;
-	/* pass 1: one byte per data row, 1 when its code verified */
-	uint8_t *verified;
-	size_t nrows, cap;
+	unsigned long long size;        /* of the file, 0 when unknown (not a regular file) */
+	unsigned long long read;        /* bytes pass 1 has read */
+	unsigned long long pass1_share; /* percent of the progress that pass 1 counts for */
 };
 
+/* Tell opts->progress how far the import is: pass 1 counts for pass1_share
+ * percent of the file's size, pass 2 (upserted of kept rows) for the rest;
+ * a file of unknown size reports the bytes read. */
+static void
+registry_progress(const struct registry_import_ctx *ctx, size_t upserted, size_t kept,
+    unsigned long rows)
+{
+	unsigned long long done = ctx->read;
+
+	if (ctx->opts->progress == NULL)
+		return;
+	if (ctx->size > 0) {
+		done = (ctx->read < ctx->size ? ctx->read : ctx->size) * ctx->pass1_share / 100;
+		if (kept > 0)
+			done += ctx->size * (100 - ctx->pass1_share) / 100 * upserted / kept;
+	}
+	ctx->opts->progress(ctx->opts->arg, done, ctx->size, rows);
+}
+
 /*
- * Read one batch of data rows (checked without their signatures) from r.
- * Returns the row count; *eof at the end; -1 on a read error.
+ * Read one batch of data rows (checked without their signatures) from r into
+ * b.  Returns the row count (0 only at the end, *eof set); -1 on a read
+ * error.
  */
 static long
-registry_read_batch(struct registry_import_ctx *ctx, struct csv_reader *r,
-    const struct registry_columns *cols, unsigned long *rows, int *eof, char *err, size_t errlen)
+registry_read_batch(const struct registry_import_ctx *ctx, struct csv_reader *r,
+    const struct registry_columns *cols, struct registry_batch *b, unsigned long *rows, int *eof,
+    char *err, size_t errlen)
 {
 	struct csv_row csv;
 	long count = 0;
 	int n;
 
 	while (count < REGISTRY_BATCH) {
-		struct registry_pending *p = &ctx->batch[count];
+		struct registry_pending *p = &b->rows[count];
 
 		n = csv_next(r, &csv, p->why, sizeof(p->why));
 		if (n == 0) {
@@ -598,7 +841,10 @@ registry_read_batch(struct registry_import_ctx *ctx, struct csv_reader *r,
 		}
 		if (n == -2)
 			return err_set(err, errlen, "%s: %s", ctx->path, p->why);
-		p->index = (*rows)++;
+		if (csv_offset(r) > REGISTRY_FILE_MAX)
+			return err_set(err, errlen, "%s: larger than %d MB", ctx->path,
+			    REGISTRY_FILE_MAX >> 20);
+		(*rows)++;
 		p->line = csv.line;
 		p->ok = n == 1 && registry_parse_row(cols, &csv, NULL, 0, &p->row, p->why,
 		                      sizeof(p->why)) == 0;
@@ -607,85 +853,141 @@ registry_read_batch(struct registry_import_ctx *ctx, struct csv_reader *r,
 	return count;
 }
 
+/*
+ * Open the file and read its header.  The file is read once, through a
+ * large stdio buffer; its size (0 when it is not a regular file) goes to
+ * ctx->size for the progress.  The reader, or NULL with err.
+ */
 static struct csv_reader *
-registry_open_memory(struct registry_import_ctx *ctx, FILE **fp, struct registry_columns *cols,
+registry_open_file(struct registry_import_ctx *ctx, FILE **fp, struct registry_columns *cols,
     char *err, size_t errlen)
 {
 	struct csv_reader *r;
 	struct csv_row csv;
+	struct stat st;
 	char why[256];
 	int n;
 
-	/* fmemopen refuses a zero-length buffer */
-	*fp = NULL;
-	if (ctx->len == 0 || (*fp = fmemopen((void *)ctx->buf, ctx->len, "r")) == NULL) {
-		err_set(err, errlen, "%s: empty file (no header row)", ctx->path);
+	if ((*fp = fopen(ctx->path, "r")) == NULL) {
+		err_set(err, errlen, "%s: %s", ctx->path, strerror(errno));
 		return NULL;
 	}
+	setvbuf(*fp, NULL, _IOFBF, 1 << 16);
+	if (fstat(fileno(*fp), &st) == 0 && S_ISREG(st.st_mode)) {
+		if (st.st_size > REGISTRY_FILE_MAX) {
+			err_set(err, errlen, "%s: larger than %d MB", ctx->path,
+			    REGISTRY_FILE_MAX >> 20);
+			goto fail;
+		}
+		ctx->size = (unsigned long long)st.st_size;
+	}
 	if ((r = csv_open(*fp)) == NULL) {
-		fclose(*fp);
-		*fp = NULL;
 		err_set(err, errlen, "out of memory");
-		return NULL;
+		goto fail;
 	}
 	n = csv_next(r, &csv, why, sizeof(why));
 	if (n == 0)
 		err_set(err, errlen, "%s: empty file (no header row)", ctx->path);
+	else if (n == -2)
+		err_set(err, errlen, "%s: %s", ctx->path, why);
 	else if (n < 0 || registry_columns_parse(&csv, cols, why, sizeof(why)) == -1)
 		err_set(err, errlen, "%s:%lu: %s", ctx->path, csv.line, why);
 	else
 		return r;
 	csv_close(r);
+fail:
 	fclose(*fp);
 	*fp = NULL;
 	return NULL;
 }
 
 /*
- * Pass 1, outside any transaction: verify every code on every core and note
- * the rows whose code verified.  The write lock of pass 2 is then held only
- * for parsing and upserting (a fraction of a second for a county), not for
- * seconds of Ed25519, so gasgw's fill records never wait long behind an
- * import.
+ * Pass 1 (see above): every row parsed once, every code verified on every
+ * core, the results in *out in file order.  Nothing is written to the
+ * database.  0, or -1 with err (header, read error, out of memory).
  */
 static int
-registry_verify_pass(struct registry_import_ctx *ctx, char *err, size_t errlen)
+registry_read_pass(struct registry_import_ctx *ctx, struct registry_parsed *out,
+    unsigned long *rows, char *err, size_t errlen)
 {
 	const struct registry_import_opts *opts = ctx->opts;
 	struct registry_columns cols;
+	struct registry_serials *seen;
+	struct registry_pool pool;
+	struct registry_batch *b;
 	struct csv_reader *r;
-	unsigned long rows = 0;
+	size_t first, n;
 	FILE *fp;
-	long count, i;
+	long count;
 	int eof = 0, rc = -1;
 
-	if ((r = registry_open_memory(ctx, &fp, &cols, err, errlen)) == NULL)
+	if ((r = registry_open_file(ctx, &fp, &cols, err, errlen)) == NULL)
 		return -1;
-	while (!eof) {
-		if ((count = registry_read_batch(ctx, r, &cols, &rows, &eof, err, errlen)) < 0)
-			goto out;
-		registry_verify_batch(ctx->batch, (size_t)count, opts->key, opts->county,
-		    ctx->threads);
-		if (ctx->nrows + (size_t)count > ctx->cap) {
-			size_t cap = ctx->cap ? ctx->cap * 2 : 4096;
-			uint8_t *grown;
-
-			while (cap < ctx->nrows + (size_t)count)
-				cap *= 2;
-			if ((grown = realloc(ctx->verified, cap)) == NULL) {
+	/* Room for what a file of this size keeps, reserved up front (the
+	 * pages are touched only as they fill) so that growing seldom copies;
+	 * if the reservation is refused, the buffers grow as they go. */
+	if (ctx->size > 0) {
+		(void)registry_room((void **)&out->text, &out->text_cap, 0,
+		    ctx->size + ctx->size / 4 + 4096, 1);
+		(void)registry_room((void **)&out->kept, &out->kept_cap, 0, ctx->size / 32 + 64,
+		    sizeof(*out->kept));
+	}
+	if ((seen = registry_serials_new()) == NULL ||
+	    registry_pool_start(&pool, opts->key, opts->county) == -1) {
+		registry_serials_free(seen);
+		csv_close(r);
+		fclose(fp);
+		return err_set(err, errlen, "out of memory");
+	}
+	for (;;) {
+		/* Keep the ring full: parsing is cheap next to verifying. */
+		if (!eof && pool.tail - pool.head < REGISTRY_RING) {
+			b = &pool.ring[pool.tail % REGISTRY_RING];
+			if ((count = registry_read_batch(ctx, r, &cols, b, rows, &eof, err,
+			         errlen)) < 0)
+				goto out;
+			if (count > 0) {
+				pthread_mutex_lock(&pool.lock);
+				b->count = (size_t)count;
+				b->claimed = b->verified = 0;
+				pool.tail++;
+				pthread_cond_broadcast(&pool.work);
+				pthread_mutex_unlock(&pool.lock);
+			}
+			continue;
+		}
+		if (pool.head == pool.tail)
+			break;
+		pthread_mutex_lock(&pool.lock);
+		b = &pool.ring[pool.head % REGISTRY_RING];
+		if (b->verified == b->count) {
+			pthread_mutex_unlock(&pool.lock);
+			if (registry_take(out, seen, b, opts->cycle_years) == -1) {
 				err_set(err, errlen, "out of memory");
 				goto out;
 			}
-			ctx->verified = grown;
-			ctx->cap = cap;
+			pthread_mutex_lock(&pool.lock);
+			pool.head++;
+			pthread_mutex_unlock(&pool.lock);
+			ctx->read = csv_offset(r);
+			registry_progress(ctx, 0, 0, *rows);
+			continue;
 		}
-		for (i = 0; i < count; i++)
-			ctx->verified[ctx->nrows++] = (uint8_t)ctx->batch[i].ok;
-		if (opts->progress != NULL)
-			opts->progress(opts->arg, csv_offset(r) / 2, ctx->len, rows);
+		/* Nothing to parse: verify beside the pool, or wait for it. */
+		if ((b = registry_pool_claim(&pool, &first, &n)) != NULL) {
+			pthread_mutex_unlock(&pool.lock);
+			registry_pool_verify(&pool, b, first, n);
+			pthread_mutex_lock(&pool.lock);
+			registry_pool_count(&pool, b, n);
+		} else {
+			pthread_cond_wait(&pool.done, &pool.lock);
+		}
+		pthread_mutex_unlock(&pool.lock);
 	}
 	rc = 0;
 out:
+	registry_pool_stop(&pool);
+	registry_serials_free(seen);
 	csv_close(r);
 	fclose(fp);
 	return rc;
@@ -697,38 +999,27 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 {
 	static const struct registry_import_opts no_opts;
 	struct registry_import_ctx ctx;
-	struct registry_columns cols;
-	struct registry_serials *seen = NULL;
+	struct registry_parsed parsed;
 	struct registry_import_result res;
-	struct csv_reader *reader = NULL;
 	sqlite3_stmt *stmt = NULL;
-	unsigned long first, changed = 0, valid = 0;
+	unsigned long changed = 0;
 	int64_t before, locked_from, now_ms = time_wall_ms();
-	char *buf = NULL, why[256];
-	FILE *fp = NULL;
-	int rc = -1, in_tx = 0, eof = 0;
-	long count, i;
+	char why[256];
+	int rc = -1, in_tx = 0;
+	size_t i;
 
 	memset(&res, 0, sizeof(res));
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&parsed, 0, sizeof(parsed));
 	if (result != NULL)
 		memset(result, 0, sizeof(*result));
 	if (opts == NULL)
 		opts = &no_opts;
-	if (registry_slurp(path, &buf, &ctx.len, err, errlen) == -1)
-		return -1;
 	ctx.path = path;
 	ctx.opts = opts;
-	ctx.buf = buf;
-	ctx.threads = registry_threads();
-	if ((seen = registry_serials_new()) == NULL ||
-	    (ctx.batch = calloc(REGISTRY_BATCH, sizeof(*ctx.batch))) == NULL) {
-		err_set(err, errlen, "out of memory");
-		goto out;
-	}
-	if (opts->key != NULL && registry_verify_pass(&ctx, err, errlen) == -1)
-		goto out;
-	if ((reader = registry_open_memory(&ctx, &fp, &cols, err, errlen)) == NULL)
+	/* verifying is nearly all of an import with a key; parsing about half without */
+	ctx.pass1_share = opts->key != NULL ? 90 : 50;
+	if (registry_read_pass(&ctx, &parsed, &res.rows, err, errlen) == -1)
 		goto out;
 
 	if (store_begin(db, why, sizeof(why)) == -1) {
@@ -742,68 +1033,35 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 		err_set(err, errlen, "%s", why);
 		goto out;
 	}
-	while (!eof) {
-		if ((count = registry_read_batch(&ctx, reader, &cols, &res.rows, &eof, err,
-		         errlen)) < 0)
+	res.rejected = parsed.nrejected;
+	if (opts->reject != NULL)
+		for (i = 0; i < parsed.nrejected; i++)
+			opts->reject(opts->arg, path, parsed.rejected[i].line,
+			    parsed.text + parsed.rejected[i].why);
+	for (i = 0; i < parsed.nkept; i++) {
+		if (registry_upsert(stmt, &parsed, &parsed.kept[i], opts->registry_version,
+		        now_ms) != SQLITE_DONE) {
+			err_set(err, errlen, "%s:%lu: database refused the row: %s", path,
+			    parsed.kept[i].line, sqlite3_errmsg(db));
 			goto out;
-		for (i = 0; i < count; i++) {
-			struct registry_pending *p = &ctx.batch[i];
-
-			/* a code pass 1 did not verify is checked again for its reason */
-			if (p->ok && opts->key != NULL && p->row.code[0] != '\0' &&
-			    (p->index >= ctx.nrows || !ctx.verified[p->index]) &&
-			    registry_check_code(&p->row, opts->key, opts->county, p->why,
-			        sizeof(p->why)) == -1)
-				p->ok = 0;
-			if (p->ok) {
-				enum registry_serial_add added =
-				    registry_serials_add(seen, p->row.serial, p->line, &first);
-
-				if (added == REGISTRY_SERIAL_NO_MEMORY) {
-					err_set(err, errlen, "out of memory");
-					goto out;
-				}
-				if (added == REGISTRY_SERIAL_SEEN) {
-					snprintf(p->why, sizeof(p->why),
-					    "serial %s appears again "
-					    "(first on line %lu)",
-					    p->row.serial, first);
-					p->ok = 0;
-				}
-			}
-			if (!p->ok) {
-				res.rejected++;
-				if (opts->reject != NULL)
-					opts->reject(opts->arg, path, p->line, p->why);
-				continue;
-			}
-			if (registry_bind_row(stmt, &p->row, opts->cycle_years,
-			        opts->registry_version, now_ms) != SQLITE_DONE) {
-				err_set(err, errlen, "%s:%lu: database refused the row: %s", path,
-				    p->line, sqlite3_errmsg(db));
-				goto out;
-			}
-			changed += (unsigned long)sqlite3_changes(db);
-			valid++;
 		}
-		if (opts->progress != NULL)
-			opts->progress(opts->arg,
-			    opts->key != NULL ? ctx.len / 2 + csv_offset(reader) / 2
-			                      : csv_offset(reader),
-			    ctx.len, res.rows);
+		changed += (unsigned long)sqlite3_changes(db);
+		if ((i + 1) % 4096 == 0)
+			registry_progress(&ctx, i + 1, parsed.nkept, res.rows);
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	res.inserted =
 	    (unsigned long)(store_query_int(db, "SELECT count(*) FROM cylinders", 0) - before);
 	res.updated = changed - res.inserted;
-	res.unchanged = valid - changed;
+	res.unchanged = parsed.nkept - changed;
 	if (store_commit(db, why, sizeof(why)) == -1) {
 		err_set(err, errlen, "%s", why);
 		goto out;
 	}
 	in_tx = 0;
 	res.locked_ms = time_mono_ms() - locked_from;
+	registry_progress(&ctx, 1, 1, res.rows); /* all of it, even with no row kept */
 	if (result != NULL)
 		*result = res;
 	rc = 0;
@@ -811,13 +1069,7 @@ out:
 	sqlite3_finalize(stmt);
 	if (in_tx)
 		store_rollback(db);
-	registry_serials_free(seen);
-	csv_close(reader);
-	if (fp != NULL)
-		fclose(fp);
-	free(ctx.batch);
-	free(ctx.verified);
-	free(buf);
+	registry_parsed_free(&parsed);
 	return rc;
 }
 

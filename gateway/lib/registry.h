@@ -115,11 +115,16 @@ struct registry_import_result {
 
 /*
  * Import the file at path (see the policy above).  The file is read into
- * memory (at most 256 MB); with opts->key, every code is verified on every
- * core before the write transaction begins, so the write lock is held only
- * for parsing and upserting.  Returns 0 when the
- * transaction committed (even if some rows were rejected: see result) and -1
- * when nothing was imported (file unreadable, header wrong, database error).
+ * memory (at most 256 MB) and parsed once, before the write transaction
+ * begins: every row is checked and, with opts->key, every code verified on
+ * every core (a pool of threads started once for the file; reasons and
+ * duplicates are found in file order, as by one thread).  The valid rows are
+ * kept in memory (about the file's size again), so the write lock is held
+ * only to report the rejected rows and upsert the valid ones.  Returns 0 when
+ * the transaction committed (even if some rows were rejected: see result)
+ * and -1 when nothing was imported (file unreadable, header wrong, out of
+ * memory, database error); opts->reject is called for each rejected row,
+ * in file order, only once the write transaction has begun.
  */
 int registry_import(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
     struct registry_import_result *result, char *err, size_t errlen);

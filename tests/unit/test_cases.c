@@ -10,8 +10,10 @@
  * (holes and islands included), and names a report kind of the
  * catalogue; deadlines come per kind and severity, in working days of the
  * county's calendar; a case past its deadline is overdue and escalated once;
- * figures count per township.  The catalogue's errors name FILE:LINE and
- * a request's decoder names the bad key.
+ * figures count per township; a township's or grid worker's list reads its
+ * own cases through the indexes, whatever else the county holds.  The
+ * catalogue's errors name FILE:LINE and a request's decoder names the bad
+ * key.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -893,6 +895,102 @@ named_people_and_what_they_may_do(void **state)
 	}
 }
 
+/*
+ * The pages (SQLite's page cache hits and misses) one list of scope's open
+ * cases takes; every case it gives is open and scope's (township or
+ * reporter), and *n says how many it gave.
+ */
+static int
+open_list_pages(const struct access_scope *scope, const char *who, size_t *n)
+{
+	int hit0, miss0, hit1, miss1, high;
+	char err[256];
+	uint8_t *out;
+	size_t len, i;
+	json_t *j, *list, *c;
+
+	sqlite3_db_status(cdb.db, SQLITE_DBSTATUS_CACHE_HIT, &hit0, &high, 0);
+	sqlite3_db_status(cdb.db, SQLITE_DBSTATUS_CACHE_MISS, &miss0, &high, 0);
+	assert_int_equal(
+	    cases_list(&cdb, scope, who, CASES_VIEW_OPEN, T0, 500, &out, &len, err, sizeof(err)),
+	    0);
+	sqlite3_db_status(cdb.db, SQLITE_DBSTATUS_CACHE_HIT, &hit1, &high, 0);
+	sqlite3_db_status(cdb.db, SQLITE_DBSTATUS_CACHE_MISS, &miss1, &high, 0);
+	j = as_json(out, len);
+	list = json_object_get(j, "cases");
+	*n = json_array_size(list);
+	for (i = 0; i < *n; i++) {
+		c = json_array_get(list, i);
+		assert_string_not_equal(json_string_value(json_object_get(c, "state")), "closed");
+		assert_string_not_equal(json_string_value(json_object_get(c, "state")),
+		    "dismissed");
+		if (scope->township[0] != '\0')
+			assert_string_equal(json_string_value(json_object_get(c, "township")),
+			    scope->township);
+		else
+			assert_string_equal(json_string_value(json_object_get(c, "reporter")),
+			    scope->person);
+	}
+	json_decref(j);
+	return (hit1 - hit0) + (miss1 - miss0);
+}
+
+/* count cases of township in state, reported by reporter, as one statement */
+static void
+many_cases(int count, const char *township, const char *state, const char *reporter)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO cases (township, severity, kind, title, state, reporter, opened_ms,"
+	    " last_alert_ms, updated_ms, closed_ms) SELECT '%s', 'alert', 'R05', 'bulk', '%s',"
+	    " '%s', %lld, %lld, %lld, 0 FROM n",
+	    count, township, state, reporter, (long long)T0, (long long)T0, (long long)T0);
+	assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
+}
+
+/*
+ * A township's open cases, and a grid worker's, are found through their
+ * indexes: the pages one list reads stay the same while the county's other
+ * cases (other townships', the township's closed ones, other reporters')
+ * grow from a few thousand to 40,000.  A list that read the whole table
+ * (an OR of bound parameters as its scope, "NOT IN" for open) read every
+ * page of it.
+ */
+static void
+a_list_reads_its_own_cases_only(void **state)
+{
+	size_t n_town, n_grid, n;
+	int town0, grid0, town1, grid1;
+
+	(void)state;
+	many_cases(50, "TA", "accepted", "");
+	many_cases(20, "TB", "new", "grid:eve@TB");
+	many_cases(2000, "TZ", "new", "");
+	many_cases(2000, "TA", "closed", "");
+	open_list_pages(&town_a, "officer:wang@TA", &n); /* the first one reads the schema */
+	town0 = open_list_pages(&town_a, "officer:wang@TA", &n_town);
+	grid0 = open_list_pages(
+	    &(struct access_scope){ .reach = ACCESS_REACH_OWN, .person = "grid:eve@TB" },
+	    "grid:eve@TB", &n_grid);
+	assert_true(n_town >= 50);
+	assert_int_equal(n_grid, 20);
+	many_cases(20000, "TZ", "new", "");
+	many_cases(20000, "TA", "closed", "");
+	town1 = open_list_pages(&town_a, "officer:wang@TA", &n);
+	assert_int_equal(n, n_town);
+	grid1 = open_list_pages(
+	    &(struct access_scope){ .reach = ACCESS_REACH_OWN, .person = "grid:eve@TB" },
+	    "grid:eve@TB", &n);
+	assert_int_equal(n, 20);
+	print_message("open list pages: township %d -> %d, grid worker %d -> %d\n", town0, town1,
+	    grid0, grid1);
+	/* an index level more at most, never the tables' thousands of pages */
+	assert_true(town1 <= town0 + 8);
+	assert_true(grid1 <= grid0 + 8);
+}
+
 int
 main(void)
 {
@@ -910,6 +1008,7 @@ main(void)
 		cmocka_unit_test(a_request_round_trips_and_bad_ones_name_the_key),
 		cmocka_unit_test(a_json_request_reads_as_its_cbor_twin),
 		cmocka_unit_test(named_people_and_what_they_may_do),
+		cmocka_unit_test(a_list_reads_its_own_cases_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

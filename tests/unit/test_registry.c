@@ -97,10 +97,10 @@ on_progress(void *arg, unsigned long long done, unsigned long long total, unsign
 	f->progress_calls++;
 }
 
-/* Parse one data line under the standard header. */
+/* Parse one data line under a header line. */
 static int
-parse_line(const char *line, const struct code_key *key, struct registry_row *row, char *err,
-    size_t errlen)
+parse_under(const char *header_line, const char *line, const struct code_key *key,
+    struct registry_row *row, char *err, size_t errlen)
 {
 	char text[1024];
 	FILE *fp;
@@ -109,7 +109,7 @@ parse_line(const char *line, const struct code_key *key, struct registry_row *ro
 	struct registry_columns cols;
 	int rc = -1;
 
-	snprintf(text, sizeof(text), "%s%s\n", header, line);
+	snprintf(text, sizeof(text), "%s%s\n", header_line, line);
 	fp = fmemopen(text, strlen(text), "r");
 	r = csv_open(fp);
 	if (csv_next(r, &csv, err, errlen) == 1 &&
@@ -119,6 +119,14 @@ parse_line(const char *line, const struct code_key *key, struct registry_row *ro
 	csv_close(r);
 	fclose(fp);
 	return rc;
+}
+
+/* Parse one data line under the standard header. */
+static int
+parse_line(const char *line, const struct code_key *key, struct registry_row *row, char *err,
+    size_t errlen)
+{
+	return parse_under(header, line, key, row, err, errlen);
 }
 
 static void
@@ -445,6 +453,159 @@ verifies_codes_against_the_key(void **state)
 	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
 	assert_non_null(strstr(f->rejects, "2: code is of county 330825, not 110105"));
 	code_key_free((struct code_key *)opts.key);
+}
+
+/* Every rejection of a large import, "LINE: reason" in the order given. */
+struct reject_log {
+	char *text;
+	size_t len, cap;
+	unsigned long last_line;
+	int out_of_order;
+};
+
+static void
+log_reject(void *arg, const char *file, unsigned long line, const char *reason)
+{
+	struct reject_log *log = arg;
+	int n;
+
+	(void)file;
+	if (line <= log->last_line)
+		log->out_of_order = 1;
+	log->last_line = line;
+	n = snprintf(log->text + log->len, log->cap - log->len, "%lu: %s\n", line, reason);
+	assert_true(n > 0 && (size_t)n < log->cap - log->len);
+	log->len += (size_t)n;
+}
+
+/* One data row of the large file: serial, then its code (NULL: none). */
+static void
+large_row(FILE *fp, const char *serial, const char *model, const char *owner, const char *code)
+{
+	fprintf(fp, "%s,%s,2019-05,15.20,14.90,%s,2022-03-15,active,%s\n", serial, model, owner,
+	    code != NULL ? code : "");
+}
+
+/*
+ * A large signed file (many batches, verified on every core) with bad rows
+ * at a batch's edges, in its middle and at its end: each is reported with
+ * the line it starts on (one of them, a quoted owner, spans two lines) and
+ * the reason one row-by-row reading gives, in file order; a serial whose
+ * first row was refused is not a duplicate; everything else is imported.
+ */
+static void
+reports_bad_codes_of_a_large_file_at_their_lines(void **state)
+{
+	enum { ROWS = 2000 };
+	struct fixture *f = *state;
+	struct registry_import_opts opts = { .county = 330825 };
+	struct registry_import_result res;
+	struct registry_row row;
+	struct reject_log log = { .cap = 1 << 16 };
+	struct code_key *key;
+	uint8_t seed[CODE_SEED_LEN];
+	char(*codes)[CODE_MAX_LEN + 1] = calloc(ROWS, CODE_MAX_LEN + 1);
+	char serial[32], tampered[CODE_MAX_LEN + 1], text[512], why[256], err[256];
+	char *want = calloc(1, 1 << 16);
+	unsigned long line = 2;
+	size_t want_len = 0;
+	FILE *fp;
+	int i;
+
+	assert_non_null(codes);
+	assert_non_null(want);
+	assert_non_null(log.text = calloc(1, log.cap));
+	for (i = 0; i < CODE_SEED_LEN; i++)
+		seed[i] = (uint8_t)i;
+	key = code_key_from_seed(seed, NULL, 0);
+	assert_non_null(key);
+	for (i = 0; i < ROWS; i++) {
+		struct code_record rec = { .county = 330825,
+			.model = code_model_by_name("YSP35.5")->id,
+			.year = 2019,
+			.month = 5,
+			.tare_g = 15200,
+			.fill_g = 14900 };
+
+		snprintf(rec.serial, sizeof(rec.serial), "T%08d", i);
+		assert_int_equal(
+		    code_encode(&rec, key, codes[i], CODE_MAX_LEN + 1, err, sizeof(err)), 0);
+	}
+	/* row 1000's code with one character changed: the reason a single
+	 * reading of that row gives is the one the import must give */
+	str_copy(tampered, codes[1000], sizeof(tampered));
+	tampered[20] = tampered[20] == 'A' ? 'B' : 'A';
+	snprintf(text, sizeof(text), "T%08d,YSP35.5,2019-05,15.20,14.90,Co,2022-03-15,active,%s",
+	    1000, tampered);
+	assert_int_equal(parse_under("serial,model,manufactured,tare_kg,fill_kg,owner,"
+	                             "last_inspection,status,code\n",
+	                     text, key, &row, why, sizeof(why)),
+	    -1);
+	assert_non_null(strstr(why, "code refused: "));
+
+	fp = fopen(f->csv_path, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status,code\n");
+	for (i = 0; i < ROWS; i++, line++) {
+		const char *reason = NULL;
+		char reason_text[256];
+
+		snprintf(serial, sizeof(serial), "T%08d", i);
+		if (i == 255) { /* the last row of a batch */
+			large_row(fp, serial, "YSP50", "Co", codes[i]);
+			reason =
+			    "model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, YSP118";
+		} else if (i == 256) { /* the first of the next: another row's code */
+			large_row(fp, serial, "YSP35.5", "Co", codes[5]);
+			reason = "code is for serial T00000005, not this row's";
+		} else if (i == 300) { /* a quoted owner over two lines */
+			large_row(fp, serial, "YSP35.5", "\"Longyou\nGas\"", codes[i]);
+			reason = "owner is longer than 128 bytes or holds control characters";
+		} else if (i == 1000) { /* the middle: a tampered code */
+			large_row(fp, serial, "YSP35.5", "Co", tampered);
+			reason = why;
+		} else if (i == 1001) { /* a duplicate of an accepted row */
+			large_row(fp, "T00000010", "YSP35.5", "Co", codes[10]);
+			snprintf(reason_text, sizeof(reason_text),
+			    "serial T00000010 appears again (first on line 12)");
+			reason = reason_text;
+		} else if (i == 1500) { /* row 1000's serial: its first row was refused */
+			large_row(fp, "T00001000", "YSP35.5", "Co", codes[1000]);
+		} else if (i == ROWS - 1) { /* the very end */
+			large_row(fp, serial, "YSP35.5", "Co", "GC1:!!");
+			reason = "code refused: damaged code: character '!' at position 5 is not "
+			         "allowed";
+		} else {
+			large_row(fp, serial, "YSP35.5", "Co", codes[i]);
+		}
+		if (reason != NULL)
+			want_len += (size_t)snprintf(want + want_len, (1 << 16) - want_len,
+			    "%lu: %s\n", line, reason);
+		if (i == 300)
+			line++; /* the rows after it start a line further on */
+	}
+	assert_int_equal(fclose(fp), 0);
+
+	opts.key = key;
+	opts.reject = log_reject;
+	opts.arg = &log;
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_string_equal(log.text, want);
+	assert_int_equal(log.out_of_order, 0);
+	assert_int_equal(res.rows, ROWS);
+	assert_int_equal(res.rejected, 6);
+	assert_int_equal(res.inserted, ROWS - 6);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders", -1), ROWS - 6);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE serial = 'T00001000'"
+	                     " AND code LIKE 'GC1:%'",
+	                     -1),
+	    1);
+	code_key_free(key);
+	free(codes);
+	free(want);
+	free(log.text);
 }
 
 static void
@@ -786,6 +947,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(refuses_file_without_header_or_missing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(verifies_codes_against_the_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(reports_bad_codes_of_a_large_file_at_their_lines,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_operators_and_buyers_in_order, setup,

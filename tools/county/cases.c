@@ -117,7 +117,9 @@ bind_now(sqlite3_stmt *st, int64_t now)
 #define DUE_SQL                                                                                    \
 	"(CASE state WHEN 'new' THEN accept_due_ms WHEN 'accepted' THEN onsite_due_ms"             \
 	" WHEN 'closed' THEN 0 WHEN 'dismissed' THEN 0 ELSE close_due_ms END)"
-#define OPEN_SQL "state NOT IN ('closed', 'dismissed')"
+/* Every state but closed and dismissed (005's CHECK names them all), as a list so that the
+ * (township, state) index finds the open cases of a township without reading its closed ones. */
+#define OPEN_SQL "state IN ('new', 'accepted', 'onsite', 'decided')"
 #define CASE_COLUMNS                                                                               \
 	"id, township, severity, kind, state, title, station, cylinder, buyer_masked, officer,"    \
 	" reporter, village, place, CASE WHEN lat IS NULL THEN NULL ELSE printf('%.6f', lat)"      \
@@ -958,9 +960,26 @@ cases_view_parse(const char *text, enum cases_view *view)
 	return -1;
 }
 
-/* The scope as SQL over cases (bound as :town and :person). */
-#define SCOPE_SQL                                                                                  \
-	"(:all OR (:town <> '' AND township = :town) OR (:person <> '' AND reporter = :person))"
+/*
+ * The scope as a term over cases (bound as :town and :person), one text per kind of scope: a
+ * single term that ORs bound parameters (":all OR township = :town OR ...") keeps SQLite from
+ * using any index, and every list read the whole table.
+ */
+static const char *
+scope_sql(const struct access_scope *scope)
+{
+	int town, person;
+
+	if (scope->reach == ACCESS_REACH_ALL)
+		return "1";
+	if (scope->reach != ACCESS_REACH_OWN)
+		return "0";
+	town = scope->township[0] != '\0';
+	person = scope->person[0] != '\0';
+	if (town && person)
+		return "(township = :town OR reporter = :person)";
+	return town ? "township = :town" : person ? "reporter = :person" : "0";
+}
 
 static void
 bind_scope(sqlite3_stmt *st, const struct access_scope *scope, const char *identity)
@@ -984,25 +1003,28 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
     enum cases_view view, int64_t now, size_t max, uint8_t **out, size_t *len, char *err,
     size_t errlen)
 {
-#define LIST_SQL(filter)                                                                           \
-	"SELECT " CASE_COLUMNS " FROM cases WHERE " SCOPE_SQL " AND " filter " ORDER BY " OPEN_SQL \
-	" DESC, severity = 'critical' DESC, overdue DESC, due_ms, id DESC"
-	static const char *const lists[] = {
-		[CASES_VIEW_OPEN] = LIST_SQL(OPEN_SQL),
-		[CASES_VIEW_MINE] = LIST_SQL("(officer = :me OR reporter = :me)"),
-		[CASES_VIEW_ALL] = LIST_SQL("1"),
-		[CASES_VIEW_OVERDUE] = LIST_SQL(OPEN_SQL " AND :now > " DUE_SQL),
+	static const char *const filters[] = {
+		[CASES_VIEW_OPEN] = OPEN_SQL,
+		[CASES_VIEW_MINE] = "(officer = :me OR reporter = :me)",
+		[CASES_VIEW_ALL] = "1",
+		[CASES_VIEW_OVERDUE] = OPEN_SQL " AND :now > " DUE_SQL,
 	};
-#undef LIST_SQL
-	const char *sql = lists[view];
+	char sql[4096];
 	sqlite3_stmt *st = NULL;
 	cbor_item_t *root, *list;
 
 	*out = NULL;
+	if (snprintf(sql, sizeof(sql),
+	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " OPEN_SQL
+	        " DESC, severity = 'critical' DESC, overdue DESC, due_ms, id DESC LIMIT :max",
+	        CASE_COLUMNS, scope_sql(scope), filters[view]) >= (int)sizeof(sql))
+		return err_set(err, errlen, "cases: list query too long");
 	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
 		return -1;
 	bind_now(st, now);
 	bind_scope(st, scope, identity);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":max"),
+	    max > INT64_MAX ? INT64_MAX : (int64_t)max);
 	list = rows_array(c, st, max, err, errlen);
 	sqlite3_finalize(st);
 	if (list == NULL)
@@ -1134,6 +1156,7 @@ cases_figures(struct county_db *c, const struct access_scope *scope, int64_t fro
 	cbor_item_t *root = NULL, *list = NULL, *t, *outcomes;
 	size_t n = 0, i;
 	int64_t v;
+	char sql[256];
 	static const struct {
 		const char *key, *sql;
 		int median;
@@ -1175,10 +1198,12 @@ cases_figures(struct county_db *c, const struct access_scope *scope, int64_t fro
 #define NFIG (sizeof(figures) / sizeof(figures[0]))
 
 	*out = NULL;
-	if (store_prepare(c->db,
-	        "SELECT DISTINCT township FROM cases WHERE " SCOPE_SQL " UNION SELECT :town WHERE"
+	if (snprintf(sql, sizeof(sql),
+	        "SELECT DISTINCT township FROM cases WHERE %s UNION SELECT :town WHERE"
 	        " :town <> '' ORDER BY 1",
-	        &towns, err, errlen) == -1)
+	        scope_sql(scope)) >= (int)sizeof(sql))
+		return err_set(err, errlen, "cases: figures query too long");
+	if (store_prepare(c->db, sql, &towns, err, errlen) == -1)
 		return -1;
 	bind_scope(towns, scope, NULL);
 	while (sqlite3_step(towns) == SQLITE_ROW)
