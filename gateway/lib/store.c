@@ -15,7 +15,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,6 +94,160 @@ store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, size
 	return 0;
 }
 
+/*
+ * The statement caches (store_cached): one per connection that asked for
+ * one, found by the connection's handle.  A county trace prepared its
+ * statements anew for every request, a union of three planned queries, a
+ * fixed cost paid again for every answer; kept, a statement is only reset
+ * and bound.  SQLite 3.40 keeps no data of ours on a connection
+ * (sqlite3_set_clientdata came in 3.44), so the caches are a list under a
+ * lock.  A connection is used by one thread at a time (opened
+ * SQLITE_OPEN_NOMUTEX), so its own cache's slots need no lock: only
+ * finding, adding and removing a cache takes it.
+ */
+struct cached_statement {
+	sqlite3_stmt *stmt; /* NULL: a free slot */
+	char *sql;          /* the key, a copy of the text */
+	uint32_t hash;
+	int in_use;         /* handed out and not yet given back */
+	uint64_t last_used; /* the cache's clock when it was last handed out */
+};
+
+struct statement_cache {
+	sqlite3 *db;
+	struct statement_cache *next;
+	uint64_t clock;
+	struct cached_statement slots[STORE_CACHE_STATEMENTS];
+};
+
+static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct statement_cache *caches;
+
+/* The cache of db (made if create and there is none), or NULL. */
+static struct statement_cache *
+cache_of(sqlite3 *db, int create)
+{
+	struct statement_cache *cache;
+
+	pthread_mutex_lock(&caches_lock);
+	for (cache = caches; cache != NULL; cache = cache->next)
+		if (cache->db == db)
+			break;
+	if (cache == NULL && create && (cache = calloc(1, sizeof(*cache))) != NULL) {
+		cache->db = db;
+		cache->next = caches;
+		caches = cache;
+	}
+	pthread_mutex_unlock(&caches_lock);
+	return cache;
+}
+
+/* FNV-1a: only to skip most string comparisons. */
+static uint32_t
+text_hash(const char *text)
+{
+	uint32_t hash = 2166136261u;
+
+	for (; *text != '\0'; text++)
+		hash = (hash ^ (uint8_t)*text) * 16777619u;
+	return hash;
+}
+
+int
+store_cached(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, size_t errlen)
+{
+	struct statement_cache *cache;
+	struct cached_statement *slot, *victim = NULL;
+	uint32_t hash = text_hash(sql);
+	sqlite3_stmt *fresh = NULL;
+	char *key;
+	size_t i;
+
+	*stmt = NULL;
+	if ((cache = cache_of(db, 1)) == NULL)
+		return err_set(err, errlen, "prepare: out of memory");
+	for (i = 0; i < STORE_CACHE_STATEMENTS; i++) {
+		slot = &cache->slots[i];
+		if (slot->stmt == NULL) {
+			if (victim == NULL || victim->stmt != NULL)
+				victim = slot;
+			continue;
+		}
+		if (slot->hash == hash && strcmp(slot->sql, sql) == 0) {
+			if (slot->in_use) /* a nested use: a statement of its own */
+				return store_prepare(db, sql, stmt, err, errlen);
+			slot->in_use = 1;
+			slot->last_used = ++cache->clock;
+			*stmt = slot->stmt;
+			return 0;
+		}
+		/* the least recently used one that is not handed out */
+		if (!slot->in_use && (victim == NULL || (victim->stmt != NULL &&
+		                                            slot->last_used < victim->last_used)))
+			victim = slot;
+	}
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &fresh, NULL) != SQLITE_OK) {
+		sqlite3_finalize(fresh);
+		return err_set(err, errlen, "prepare: %s", sqlite3_errmsg(db));
+	}
+	/* every slot handed out, or no memory for the key: this use alone */
+	if (victim == NULL || (key = strdup(sql)) == NULL) {
+		*stmt = fresh;
+		return 0;
+	}
+	if (victim->stmt != NULL) {
+		sqlite3_finalize(victim->stmt);
+		free(victim->sql);
+	}
+	*victim = (struct cached_statement){ fresh, key, hash, 1, ++cache->clock };
+	*stmt = fresh;
+	return 0;
+}
+
+void
+store_release(sqlite3_stmt *stmt)
+{
+	struct statement_cache *cache;
+	size_t i;
+
+	if (stmt == NULL)
+		return;
+	if ((cache = cache_of(sqlite3_db_handle(stmt), 0)) != NULL)
+		for (i = 0; i < STORE_CACHE_STATEMENTS; i++)
+			if (cache->slots[i].stmt == stmt) {
+				/* ends its read (or write) and drops the caller's pointers */
+				sqlite3_reset(stmt);
+				sqlite3_clear_bindings(stmt);
+				cache->slots[i].in_use = 0;
+				return;
+			}
+	sqlite3_finalize(stmt);
+}
+
+/* Take db's cache off the list and finalize what it holds. */
+static void
+cache_drop(sqlite3 *db)
+{
+	struct statement_cache **at, *cache = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&caches_lock);
+	for (at = &caches; *at != NULL; at = &(*at)->next)
+		if ((*at)->db == db) {
+			cache = *at;
+			*at = cache->next;
+			break;
+		}
+	pthread_mutex_unlock(&caches_lock);
+	if (cache == NULL)
+		return;
+	for (i = 0; i < STORE_CACHE_STATEMENTS; i++) {
+		sqlite3_finalize(cache->slots[i].stmt);
+		free(cache->slots[i].sql);
+	}
+	free(cache);
+}
+
 int
 store_begin(sqlite3 *db, char *err, size_t errlen)
 {
@@ -128,8 +284,10 @@ store_rollback(sqlite3 *db)
 void
 store_close(sqlite3 *db)
 {
-	if (db != NULL)
-		sqlite3_close_v2(db);
+	if (db == NULL)
+		return;
+	cache_drop(db);
+	sqlite3_close_v2(db);
 }
 
 void

@@ -51,6 +51,8 @@ enum store_flags {
  */
 int store_open(const char *path, const struct store_migration *migrations, int flags, sqlite3 **out,
     char *err, size_t errlen);
+/* Close a handle of store_open, finalizing its cached statements
+ * (store_cached) first.  NULL is ignored. */
 void store_close(sqlite3 *db);
 
 /*
@@ -80,6 +82,28 @@ int store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 
 /* Prepare one statement; on failure *stmt is NULL and err says why. */
 int store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, size_t errlen);
+
+/*
+ * Statements prepared once per connection.  store_cached gives the
+ * connection's statement for sql, prepared the first time it is asked for
+ * (sqlite3_prepare_v3 with SQLITE_PREPARE_PERSISTENT) and kept, keyed by
+ * the text, for every later call on that connection; the caller binds and
+ * steps it and gives it back with store_release, which resets it and clears
+ * its bindings (so it holds no read transaction and no pointer of the
+ * caller's).  A statement asked for again before it was given back (a
+ * nested use of the same SQL) is prepared anew for that use and finalized
+ * by its store_release.  The cache holds at most STORE_CACHE_STATEMENTS
+ * statements a connection, giving up the least recently used; store_close
+ * finalizes them.  So a connection that has used store_cached must be
+ * closed with store_close, and, like every use of a connection opened here,
+ * used by one thread at a time.
+ * On failure *stmt is NULL, err says why, and the cache is as it was.
+ */
+#define STORE_CACHE_STATEMENTS 32
+int store_cached(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, size_t errlen);
+/* Give back a statement of store_cached (reset, bindings cleared); any
+ * other statement is finalized.  NULL is ignored. */
+void store_release(sqlite3_stmt *stmt);
 
 /* Single-value queries: the first column of the first row (default when no row). */
 int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);

@@ -119,6 +119,12 @@ check "county example configuration is accepted by gascounty -n" [ "$rc" -eq 0 ]
 "$BUILD/gascounty" --example-config > "$T/county-generated.conf"
 check "county example configuration covers every key" \
     sh -c "diff -q '$T/county-generated.conf' '$county_example' > /dev/null"
+# the page cache of the county's connection (cache_mb) is bounded like every key
+sed 's|^cache_mb = .*|cache_mb = 1|' "$T/county.conf" > "$T/county-cache.conf"
+cache_line=$(grep -n '^cache_mb' "$T/county-cache.conf" | cut -d: -f1)
+"$BUILD/gascounty" -n -c "$T/county-cache.conf" > "$T/ccache.out" 2>&1; rc=$?
+check "gascounty -n refuses a cache_mb below 2 MiB with its line (exit 1)" sh -c \
+    "[ $rc -eq 1 ] && grep -q \"county-cache.conf:$cache_line: 'cache_mb' = 1 is out of range (2 to 65536)\" '$T/ccache.out'"
 sed 's|^timezone = .*|timezone = ../../etc/passwd|' "$T/county.conf" > "$T/county-tz.conf"
 "$BUILD/gascounty" -n -c "$T/county-tz.conf" > "$T/ctz.out" 2>&1; rc=$?
 check "gascounty -n refuses a time zone outside the tz database (exit 1)" sh -c \

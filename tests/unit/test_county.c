@@ -5,7 +5,8 @@
  * disposition belongs to the alert's township (as access scopes it);
  * look-ups say found / not found / error one way; every read of every
  * tenant's data leaves exactly one audit row, and none without an identity
- * to write it under; a buyer's address is kept only with an R11 fill.
+ * to write it under; a buyer's address is kept only with an R11 fill; a
+ * trace reads no whole table, so its cost does not grow with the county.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1068,6 +1069,181 @@ an_unregistered_cylinder_filled_is_a_county_alert(void **state)
 	    1);
 }
 
+/* ---- what a trace costs (issue 18) --------------------------------------------- */
+
+/* Fills first..last of station S1 as the county stores them, each with a
+ * violation naming its cylinder: CYL0..CYL9 up to seq 200, one cylinder
+ * each after that (the rest of a growing county). */
+static void
+insert_fills(sqlite3 *db, int first, int last)
+{
+	static const char *const steps[] = {
+		"INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
+		" SELECT 'S1', i, printf('%08x-0000-4000-8000-000000000000', i), 'fill',"
+		" 1795700000000 + i * 1000, 1795700000000 + i * 1000 FROM n",
+		"INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms, result)"
+		" SELECT printf('%08x-0000-4000-8000-000000000000', i), 'S1', i, 1,"
+		" CASE WHEN i <= 200 THEN 'CYL' || (i % 10) ELSE 'OTHER' || i END,"
+		" 1795700000000 + i * 1000, 'ok' FROM n",
+		"INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+		" at_ms) SELECT printf('%08x-0000-4000-9000-000000000000', i),"
+		" printf('%08x-0000-4000-8000-000000000000', i), 'S1', 'R21', 'flag', 'TA',"
+		" CASE WHEN i <= 200 THEN 'CYL' || (i % 10) ELSE 'OTHER' || i END,"
+		" 1795700000000 + i * 1000 FROM n",
+	};
+	char sql[1024], err[256];
+	size_t i;
+
+	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		snprintf(sql, sizeof(sql),
+		    "WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) %s",
+		    first, last, steps[i]);
+		if (store_exec(db, sql, err, sizeof(err)) == -1)
+			fail_msg("%s", err);
+	}
+	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
+}
+
+/* A new county database NAME in the test folder, open in c, holding
+ * station S1's fills 1..fills (insert_fills). */
+static void
+filled_county(struct county_db *c, const char *name, int fills)
+{
+	char path[128], err[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
+	if (store_exec(c->db,
+	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
+	        sizeof(err)) == -1)
+		fail_msg("%s", err);
+	insert_fills(c->db, 1, fills);
+}
+
+/* The pages (SQLite's page cache hits and misses) one trace of cyl takes,
+ * checking it finds its 20 fills, each with its violation. */
+static int
+trace_pages(struct county_db *c, const char *cyl)
+{
+	int hit0, miss0, hit1, miss1, high;
+	struct wire_trace t;
+	char err[256];
+
+	sqlite3_db_status(c->db, SQLITE_DBSTATUS_CACHE_HIT, &hit0, &high, 0);
+	sqlite3_db_status(c->db, SQLITE_DBSTATUS_CACHE_MISS, &miss0, &high, 0);
+	if (county_trace(c, "regulator:cost", "cylinder", cyl, 0, INT64_MAX, NULL, &t, err,
+	        sizeof(err)) == -1)
+		fail_msg("trace %s: %s", cyl, err);
+	sqlite3_db_status(c->db, SQLITE_DBSTATUS_CACHE_HIT, &hit1, &high, 0);
+	sqlite3_db_status(c->db, SQLITE_DBSTATUS_CACHE_MISS, &miss1, &high, 0);
+	assert_int_equal(t.count, 20);
+	assert_int_equal(t.records[19].violation_count, 1);
+	wire_trace_free(&t);
+	return (hit1 - hit0) + (miss1 - miss0);
+}
+
+/*
+ * A trace walks indexes only: the pages it takes among 60,200 fills are
+ * those it took among 20,200 (give or take a level of a B-tree for each of
+ * its 20 fills), where a scan of the violations table took some 1,100
+ * more; and the trace's statement, kept on the connection, finds each
+ * fill's record by its primary key.
+ */
+static void
+a_trace_reads_no_whole_table(void **state)
+{
+	char err[256];
+	struct county_db c = { .config = &config };
+	sqlite3_stmt *st = NULL;
+	const char *sql = NULL;
+	int small, large, by_key = 0;
+
+	(void)state;
+	filled_county(&c, "cost.db", 20200);
+	trace_pages(&c, "CYL3"); /* the first one reads the schema */
+	small = trace_pages(&c, "CYL3");
+	insert_fills(c.db, 20201, 60200);
+	large = trace_pages(&c, "CYL3");
+	if (large > small + 60)
+		fail_msg("a trace took %d pages among 20,200 fills and %d among 60,200", small,
+		    large);
+
+	while ((st = sqlite3_next_stmt(c.db, st)) != NULL)
+		if (strncmp(sqlite3_sql(st), "SELECT * FROM (SELECT r.uuid", 28) == 0)
+			sql = sqlite3_sql(st);
+	if (sql == NULL)
+		fail_msg("the trace's statement was not kept on the connection");
+	{
+		char plan_sql[4096];
+
+		snprintf(plan_sql, sizeof(plan_sql), "EXPLAIN QUERY PLAN %s", sql);
+		assert_int_equal(store_prepare(c.db, plan_sql, &st, err, sizeof(err)), 0);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *step = (const char *)sqlite3_column_text(st, 3);
+
+			if (strncmp(step, "SCAN ", 5) == 0 && strncmp(step, "SCAN (", 6) != 0)
+				fail_msg("the trace reads a whole table: %s", step);
+			if (strcmp(step, "SEARCH r USING PRIMARY KEY (station=? AND seq=?)") == 0)
+				by_key = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	assert_true(by_key);
+	store_close(c.db);
+}
+
+/* A trace's answer grows with what it finds: a station's 3,000 fills come
+ * as max_trace (2000) of them in order, saying there is more, and the rest
+ * after the cursor; a trace that finds nothing is an empty answer.  Each
+ * trace reads in one transaction of its own: answered or refused, it
+ * leaves none open on the connection (an open read would hold the file's
+ * log from every checkpoint). */
+static void
+a_long_trace_comes_whole(void **state)
+{
+	char err[256];
+	struct county_db c = { .config = &config };
+	struct wire_cursor after;
+	struct wire_trace t;
+	size_t i;
+
+	(void)state;
+	filled_county(&c, "long.db", 3000);
+	assert_int_equal(county_trace(&c, "regulator:long", "station", "S1", 0, INT64_MAX, NULL, &t,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 2000);
+	assert_true(t.more);
+	assert_true(sqlite3_get_autocommit(c.db));
+	for (i = 0; i < t.count; i++)
+		if (t.records[i].seq != (int64_t)i + 1 || t.records[i].violation_count != 1)
+			fail_msg("record %zu: seq %lld, %zu violations", i,
+			    (long long)t.records[i].seq, t.records[i].violation_count);
+	assert_int_equal(wire_cursor_parse(t.next, &after), 0);
+	wire_trace_free(&t);
+	assert_int_equal(county_trace(&c, "regulator:long", "station", "S1", 0, INT64_MAX, &after,
+	                     &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 1000);
+	assert_false(t.more);
+	assert_int_equal(t.records[0].seq, 2001);
+	assert_int_equal(t.records[999].seq, 3000);
+	wire_trace_free(&t);
+	assert_int_equal(county_trace(&c, "regulator:long", "cylinder", "NONE", 0, INT64_MAX, NULL,
+	                     &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(t.count, 0);
+	assert_false(t.more);
+	wire_trace_free(&t);
+	assert_true(sqlite3_get_autocommit(c.db));
+	/* refused (no identity to audit under) after its reads */
+	assert_int_equal(
+	    county_trace(&c, NULL, "station", "S1", 0, INT64_MAX, NULL, &t, err, sizeof(err)), -1);
+	assert_true(sqlite3_get_autocommit(c.db));
+	store_close(c.db);
+}
+
 int
 main(void)
 {
@@ -1089,6 +1265,8 @@ main(void)
 		cmocka_unit_test(implausible_records_are_refused_with_the_field_named),
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
+		cmocka_unit_test(a_trace_reads_no_whole_table),
+		cmocka_unit_test(a_long_trace_comes_whole),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

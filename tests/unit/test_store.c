@@ -1,6 +1,7 @@
 /*
- * store: migrations, version refusal, corruption refusal and the
- * durability pragmas, all against real SQLite files in a temp folder.
+ * store: migrations, version refusal, corruption refusal, the durability
+ * pragmas and the statement cache, all against real SQLite files in a temp
+ * folder.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -414,6 +415,161 @@ uuids_are_version_4_and_distinct(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* ---- the statement cache (store_cached) ------------------------------------ */
+
+/* How many statements the connection holds prepared now. */
+static int
+statements_of(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	while ((st = sqlite3_next_stmt(db, st)) != NULL)
+		n++;
+	return n;
+}
+
+static sqlite3 *
+cache_db(const char *name)
+{
+	char path[128], err[256];
+	sqlite3 *db = NULL;
+
+	path_of(path, sizeof(path), name);
+	assert_int_equal(store_open(path, two_steps, 0, &db, err, sizeof(err)), 0);
+	return db;
+}
+
+/* The same SQL asked for again is the statement prepared the first time,
+ * given back reset with its bindings cleared: a parameter left unbound
+ * reads NULL, not the last caller's value. */
+static void
+a_statement_is_prepared_once_per_connection(void **state)
+{
+	sqlite3 *db = cache_db("cache1.db");
+	sqlite3_stmt *first = NULL, *again = NULL;
+	char err[256];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_cached(db, "SELECT ?1, x FROM a", &again, err, sizeof(err)),
+		    0);
+		if (first == NULL) {
+			first = again;
+			sqlite3_bind_int(again, 1, 42);
+		} else {
+			assert_ptr_equal(again, first);
+		}
+		assert_int_equal(sqlite3_step(again), SQLITE_ROW);
+		/* only the first use bound ?1 */
+		assert_int_equal(sqlite3_column_type(again, 0),
+		    i == 0 ? SQLITE_INTEGER : SQLITE_NULL);
+		store_release(again);
+	}
+	assert_int_equal(statements_of(db), 1);
+	store_close(db);
+}
+
+/* A statement given back holds no read: a writer on another connection
+ * can checkpoint the whole log into the file (a reader left open would
+ * keep the log's frames it reads). */
+static void
+a_released_statement_holds_no_read(void **state)
+{
+	char path[128], err[256];
+	sqlite3 *db = cache_db("cache2.db"), *writer = NULL;
+	sqlite3_stmt *st = NULL;
+	int log = -1, done = -1;
+
+	(void)state;
+	path_of(path, sizeof(path), "cache2.db");
+	assert_int_equal(store_open(path, two_steps, 0, &writer, err, sizeof(err)), 0);
+	assert_int_equal(store_exec(writer, "INSERT INTO a VALUES (2), (3)", err, sizeof(err)), 0);
+	assert_int_equal(store_cached(db, "SELECT x FROM a", &st, err, sizeof(err)), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW); /* a read in progress, rows left */
+	assert_int_equal(store_exec(writer, "INSERT INTO a VALUES (4)", err, sizeof(err)), 0);
+	store_release(st);
+	assert_int_equal(
+	    sqlite3_wal_checkpoint_v2(writer, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done),
+	    SQLITE_OK);
+	assert_int_equal(log, 0); /* truncated: no reader held a frame */
+	assert_int_equal(store_query_int(db, "SELECT count(*) FROM a", -1), 4);
+	store_close(writer);
+	store_close(db);
+}
+
+/* The same SQL asked for while its statement is still out (a nested use)
+ * gets a statement of its own, finalized when given back. */
+static void
+a_nested_use_gets_a_statement_of_its_own(void **state)
+{
+	sqlite3 *db = cache_db("cache3.db");
+	sqlite3_stmt *outer = NULL, *inner = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(store_cached(db, "SELECT x FROM a", &outer, err, sizeof(err)), 0);
+	assert_int_equal(store_cached(db, "SELECT x FROM a", &inner, err, sizeof(err)), 0);
+	assert_ptr_not_equal(outer, inner);
+	assert_int_equal(sqlite3_step(outer), SQLITE_ROW);
+	assert_int_equal(sqlite3_step(inner), SQLITE_ROW);
+	assert_int_equal(statements_of(db), 2);
+	store_release(inner);
+	assert_int_equal(statements_of(db), 1);
+	store_release(outer);
+	assert_int_equal(store_cached(db, "SELECT x FROM a", &inner, err, sizeof(err)), 0);
+	assert_ptr_equal(inner, outer);
+	store_release(inner);
+	store_close(db);
+}
+
+/* The cache is bounded: more texts than it holds give up the least
+ * recently used, and the one used a moment ago stays. */
+static void
+the_cache_keeps_at_most_its_bound(void **state)
+{
+	sqlite3 *db = cache_db("cache4.db");
+	sqlite3_stmt *st = NULL, *kept = NULL;
+	char sql[64], err[256];
+	int i;
+
+	(void)state;
+	for (i = 0; i < STORE_CACHE_STATEMENTS * 2; i++) {
+		snprintf(sql, sizeof(sql), "SELECT %d", i);
+		assert_int_equal(store_cached(db, sql, &st, err, sizeof(err)), 0);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), i);
+		store_release(st);
+		/* "SELECT 0" is asked for again each time: never the oldest */
+		assert_int_equal(store_cached(db, "SELECT 0", &st, err, sizeof(err)), 0);
+		if (kept == NULL)
+			kept = st;
+		assert_ptr_equal(st, kept);
+		store_release(st);
+	}
+	assert_int_equal(statements_of(db), STORE_CACHE_STATEMENTS);
+	store_close(db);
+}
+
+/* SQL that does not prepare: -1, no statement, the reason in err, and the
+ * cache as it was. */
+static void
+a_bad_statement_is_refused_with_its_reason(void **state)
+{
+	sqlite3 *db = cache_db("cache5.db");
+	sqlite3_stmt *st = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(store_cached(db, "SELECT y FROM nowhere", &st, err, sizeof(err)), -1);
+	assert_null(st);
+	assert_non_null(strstr(err, "nowhere"));
+	assert_int_equal(statements_of(db), 0);
+	store_release(NULL); /* ignored */
+	store_close(db);
+}
+
 int
 main(void)
 {
@@ -432,6 +588,11 @@ main(void)
 		cmocka_unit_test(outbox_sequence_has_no_gap_after_rollback),
 		cmocka_unit_test(names_a_full_or_failing_disk),
 		cmocka_unit_test(uuids_are_version_4_and_distinct),
+		cmocka_unit_test(a_statement_is_prepared_once_per_connection),
+		cmocka_unit_test(a_released_statement_holds_no_read),
+		cmocka_unit_test(a_nested_use_gets_a_statement_of_its_own),
+		cmocka_unit_test(the_cache_keeps_at_most_its_bound),
+		cmocka_unit_test(a_bad_statement_is_refused_with_its_reason),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

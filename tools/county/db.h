@@ -109,10 +109,12 @@ enum county_result county_dispose(struct county_db *c, const struct access_scope
  * time lies in from_ms..to_ms, in time order (then station, then seq),
  * starting after the cursor after (NULL: from the start), at most
  * max_trace of them; out->more and out->next say whether more match and
- * where to go on from.  Written to the audit log under identity (never
- * NULL, with the cursor and the number of records sent) before it is
- * returned: no audit row, no answer.  Caller frees with wire_trace_free;
- * after a failure there is nothing to free.
+ * where to go on from.  The records, their violations and life events
+ * are read in one snapshot (one read transaction, unless the caller holds
+ * one).  Written to the audit log under identity (never NULL, with the
+ * cursor and the number of records sent) after those reads, in a
+ * transaction of its own, before it is returned: no audit row, no answer.  Caller frees with
+ * wire_trace_free; after a failure there is nothing to free.
  */
 int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
     int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
