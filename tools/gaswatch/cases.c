@@ -83,11 +83,13 @@ ask(const struct options *o, const char *method, const char *path, const char *q
 				return 1;
 			}
 			if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
-				memcpy(*raw, resp.data, resp.len);
+				if (resp.len > 0) /* an empty answer has no data at all */
+					memcpy(*raw, resp.data, resp.len);
 				(*raw)[resp.len] = '\0';
 			}
 		} else if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
-			memcpy(*raw, resp.data, resp.len);
+			if (resp.len > 0)
+				memcpy(*raw, resp.data, resp.len);
 			(*raw)[resp.len] = '\0';
 		}
 		coaplink_response_free(&resp);
