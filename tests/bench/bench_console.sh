@@ -38,26 +38,14 @@ t0=$(date +%s)
 /usr/bin/python3 "$top/tests/bench/bench_console.py" fill "$T/county.db" "$T/map.geojson" || exit 1
 echo "(set-up: $(($(date +%s) - t0)) s; database $(du -m "$T/county.db" | cut -f1) MB)"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -subj /CN=localhost -keyout "$T/web.key" -out "$T/web.crt" 2>/dev/null
-chmod 600 "$T/web.key"
-"$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null
-PORT=$(free_port tcp)
-cat >"$T/web.conf" <<EOF
-[web]
-listen = 127.0.0.1
-port = $PORT
-certificate = $T/web.crt
-key = $T/web.key
-database = $T/county.db
-passwords = $T/passwords
-map = $T/map.geojson
-code_key = $T/keys/county.pub
-max_connections = $((SESSIONS + 50))
+# the console tests' own set-up of gasweb (its TLS key, the county's keys,
+# web.conf); the map is the one bench_console.py wrote
+. "$top/tests/integration/web_lib.sh"
+web_conf "max_connections = $((SESSIONS + 50))
 per_ip = $((SESSIONS + 50))
 threads = $THREADS
-log_level = info
-EOF
+log_level = info"
+PORT=$WPORT
 printf 'bench-password-1\n' | "$BUILD/gasweb" -c "$T/web.conf" passwd regulator:bench >/dev/null
 "$BUILD/gasweb" -c "$T/web.conf" -f >"$T/web.log" 2>&1 &
 WEB=$!
