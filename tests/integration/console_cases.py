@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -28,6 +29,18 @@ XSS_REPORT = "<script>window.xss=6</script>\"' 院内堆放气瓶十余只"
 case_id = report_id = None
 tokens = {}  # identity: (session cookie, CSRF token), for requests outside the browser
 
+
+def click_fresh(driver, css, tries=5):
+    """Click what css names, finding it again if the list was redrawn
+    between finding and clicking (it polls for new cases)."""
+    for attempt in range(tries):
+        try:
+            driver.find_element(By.CSS_SELECTOR, css).click()
+            return
+        except StaleElementReferenceException:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.2)
 
 def keep_session(d, identity):
     tokens[identity] = (cookie_of(d)["value"], d.find_element(
@@ -85,7 +98,7 @@ try:
     if new:
         case_id = new.pop()
         print("# case %s" % case_id, flush=True)
-        phone.find_element(By.CSS_SELECTOR, "tr[data-case='%s'] a.caselink" % case_id).click()
+        click_fresh(phone, "tr[data-case='%s'] a.caselink" % case_id)
         check("the case page shows the case as new", state_of(phone) == "new")
         check("an officer's case page has no reassign form",
               len(phone.find_elements(By.ID, "form-reassign")) == 0
