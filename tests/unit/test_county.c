@@ -1156,8 +1156,7 @@ a_trace_reads_no_whole_table(void **state)
 	char err[256];
 	struct county_db c = { .config = &config };
 	sqlite3_stmt *st = NULL;
-	const char *sql = NULL;
-	int small, large, by_key = 0;
+	int small, large, by_key = 0, kept = 0;
 
 	(void)state;
 	filled_county(&c, "cost.db", 20200);
@@ -1169,27 +1168,99 @@ a_trace_reads_no_whole_table(void **state)
 		fail_msg("a trace took %d pages among 20,200 fills and %d among 60,200", small,
 		    large);
 
-	while ((st = sqlite3_next_stmt(c.db, st)) != NULL)
-		if (strncmp(sqlite3_sql(st), "SELECT * FROM (SELECT r.uuid", 28) == 0)
-			sql = sqlite3_sql(st);
-	if (sql == NULL)
-		fail_msg("the trace's statement was not kept on the connection");
-	{
+	/* the trace's three statements (fills, other records, life events),
+	 * kept on the connection: each walks indexes, the fills' records by key */
+	while ((st = sqlite3_next_stmt(c.db, st)) != NULL) {
+		const char *sql = sqlite3_sql(st);
 		char plan_sql[4096];
+		sqlite3_stmt *plan = NULL;
 
+		if (strncmp(sql, "SELECT r.uuid", 13) != 0 &&
+		    strncmp(sql, "SELECT l.uuid", 13) != 0)
+			continue;
+		kept++;
 		snprintf(plan_sql, sizeof(plan_sql), "EXPLAIN QUERY PLAN %s", sql);
-		assert_int_equal(store_prepare(c.db, plan_sql, &st, err, sizeof(err)), 0);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *step = (const char *)sqlite3_column_text(st, 3);
+		assert_int_equal(store_prepare(c.db, plan_sql, &plan, err, sizeof(err)), 0);
+		while (sqlite3_step(plan) == SQLITE_ROW) {
+			const char *step = (const char *)sqlite3_column_text(plan, 3);
 
 			if (strncmp(step, "SCAN ", 5) == 0 && strncmp(step, "SCAN (", 6) != 0)
 				fail_msg("the trace reads a whole table: %s", step);
 			if (strcmp(step, "SEARCH r USING PRIMARY KEY (station=? AND seq=?)") == 0)
 				by_key = 1;
 		}
-		sqlite3_finalize(st);
+		sqlite3_finalize(plan);
 	}
+	if (kept != 3)
+		fail_msg("%d of the trace's 3 statements kept on the connection", kept);
 	assert_true(by_key);
+	store_close(c.db);
+}
+
+/*
+ * A trace's three parts (fills, other records, life events) come as one
+ * order: time, then station as text byte by byte ("S1" < "S10" < "S2"),
+ * then seq; where a fill and a life event share all three the fill comes
+ * first, then the life event, then another record.  Each part alone is in
+ * order; only their merge makes this one.
+ */
+static void
+a_trace_merges_fills_records_and_life_in_one_order(void **state)
+{
+	static const char *const rows[] = {
+		"INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0),"
+		" ('S10', 'TA', 0), ('S2', 'TA', 0), ('S9', 'TA', 0)",
+		"INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+		" ('S9', 1, 'u-s9-1', 'fill', 5, 0), ('S1', 5, 'u-s1-5', 'fill', 7, 0),"
+		" ('S1', 6, 'u-s1-6', 'refusal', 1000, 0), ('S10', 2, 'u-s10-2', 'fill', 9, 0),"
+		" ('S2', 1, 'u-s2-1', 'event', 1000, 0), ('S1', 7, 'u-s1-7', 'refusal', 2000, 0)",
+		"INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms, result) VALUES"
+		" ('u-s9-1', 'S9', 1, 1, 'MIX-1', 999, 'ok'), ('u-s1-5', 'S1', 5, 1, 'MIX-1', 1000, 'ok'),"
+		" ('u-s10-2', 'S10', 2, 1, 'MIX-1', 1000, 'ok')",
+		"INSERT INTO violations (uuid, event, station, rule, severity, cylinder, at_ms) VALUES"
+		" ('v1', 'u-s1-6', 'S1', 'R05', 'alert', 'MIX-1', 1000),"
+		" ('v2', 'u-s2-1', 'S2', 'R05', 'alert', 'MIX-1', 1000),"
+		" ('v3', 'u-s1-7', 'S1', 'R05', 'alert', 'MIX-1', 2000)",
+		"INSERT INTO life_events (source, seq, uuid, event, serial, at_ms, stored_ms) VALUES"
+		" ('S1', 5, 'l-s1-5', 'handed_over', 'MIX-1', 1000, 0),"
+		" ('S10', 1, 'l-s10-1', 'returned', 'MIX-1', 1000, 0),"
+		" ('S1', 8, 'l-s1-8', 'returned', 'MIX-1', 1500, 0)",
+	};
+	static const char *const expected[] = { "u-s9-1", "u-s1-5", "l-s1-5", "u-s1-6", "l-s10-1",
+		"u-s10-2", "u-s2-1", "l-s1-8", "u-s1-7" };
+	const size_t n = sizeof(expected) / sizeof(expected[0]);
+	struct county_db c = { .config = &config };
+	struct wire_trace t;
+	char path[128], err[256];
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/merge.db", dir);
+	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (store_exec(c.db, rows[i], err, sizeof(err)) == -1)
+			fail_msg("%s", err);
+	assert_int_equal(county_trace(&c, "regulator:merge", "cylinder", "MIX-1", 0, INT64_MAX,
+	                     NULL, &t, err, sizeof(err)),
+	    0);
+	if (t.count != n)
+		fail_msg("%zu records, expected %zu", t.count, n);
+	for (i = 0; i < n; i++)
+		if (strcmp(t.records[i].uuid, expected[i]) != 0)
+			fail_msg("record %zu is %s, expected %s", i, t.records[i].uuid,
+			    expected[i]);
+	assert_false(t.more);
+	wire_trace_free(&t);
+	/* cut at 4: the fourth is the first of the rest, the cursor its place */
+	config.max_trace = 4;
+	assert_int_equal(county_trace(&c, "regulator:merge", "cylinder", "MIX-1", 0, INT64_MAX,
+	                     NULL, &t, err, sizeof(err)),
+	    0);
+	config.max_trace = 2000;
+	assert_int_equal(t.count, 4);
+	assert_true(t.more);
+	assert_string_equal(t.records[3].uuid, "u-s1-6");
+	wire_trace_free(&t);
 	store_close(c.db);
 }
 
@@ -1266,6 +1337,7 @@ main(void)
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
 		cmocka_unit_test(a_trace_reads_no_whole_table),
+		cmocka_unit_test(a_trace_merges_fills_records_and_life_in_one_order),
 		cmocka_unit_test(a_long_trace_comes_whole),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
