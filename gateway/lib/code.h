@@ -112,6 +112,29 @@ int code_decode(const char *buf, size_t len, const struct code_key *key, struct 
     char *err, size_t errlen);
 
 /*
+ * A verifier: the OpenSSL set-up of one key's verification (a verifying
+ * context, initialised once) kept for many codes, for a caller that verifies
+ * them by the thousand (a registry import's threads).  code_verifier_decode
+ * is code_decode with the same checks, the same results and the same reasons,
+ * but without setting up a fresh context for every code: each code's
+ * verification starts from a copy of the one made here.
+ *
+ * A verifier is used by one thread at a time (it holds a working context
+ * between calls): make one per thread.  It holds its own reference to the
+ * key, so the key may be freed before it.  code_verifier_new gives the
+ * caller a verifier to free with code_verifier_free (NULL is allowed), or
+ * NULL with err (out of memory, a key OpenSSL cannot verify with).
+ * code_verifier_decode's failures leave the verifier usable for the next
+ * code.
+ */
+struct code_verifier;
+
+struct code_verifier *code_verifier_new(const struct code_key *key, char *err, size_t errlen);
+void code_verifier_free(struct code_verifier *verifier);
+int code_verifier_decode(struct code_verifier *verifier, const char *buf, size_t len,
+    struct code_record *rec, char *err, size_t errlen);
+
+/*
  * The URL form of a label (docs/code-format.md, "URL form"): the county's
  * public check page followed by the code, with the two code characters a URL
  * may not hold as they are written %20 (space) and %25 ('%'), e.g.
