@@ -7,7 +7,8 @@
  * The county mints codes with the private key (gaslabel); every other binary
  * holds only the public key and calls code_decode(), the one decoder, which
  * refuses anything malformed, altered or signed by another key with a reason a
- * person can read.
+ * person can read (code_verifier_decode() is the same decoder for a caller that
+ * verifies thousands of codes with one key).
  *
  * Keys are opaque (struct code_key); the functions that return one give it to
  * the caller, who frees it with code_key_free().  Errors go into (err, errlen);
