@@ -498,15 +498,94 @@ code_encode(const struct code_record *rec, const struct code_key *key, char *out
 	return 0;
 }
 
+struct code_verifier {
+	EVP_PKEY *pkey;    /* the verifier's own reference to the key */
+	EVP_MD_CTX *ready; /* initialised to verify with pkey; never verifies itself */
+	EVP_MD_CTX *work;  /* a copy of ready for each code */
+};
+
+struct code_verifier *
+code_verifier_new(const struct code_key *key, char *err, size_t errlen)
+{
+	struct code_verifier *verifier;
+
+	if (key == NULL) {
+		err_set(err, errlen, _("no county public key to verify the code with"));
+		return NULL;
+	}
+	if ((verifier = calloc(1, sizeof(*verifier))) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (EVP_PKEY_up_ref(key->pkey) <= 0) {
+		free(verifier);
+		code_ssl_fail(err, errlen, "cannot keep the county key");
+		return NULL;
+	}
+	verifier->pkey = key->pkey;
+	if ((verifier->ready = EVP_MD_CTX_new()) == NULL ||
+	    (verifier->work = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit(verifier->ready, NULL, NULL, NULL, verifier->pkey) <= 0) {
+		code_ssl_fail(err, errlen, "cannot set up the verification of codes");
+		code_verifier_free(verifier);
+		return NULL;
+	}
+	return verifier;
+}
+
+void
+code_verifier_free(struct code_verifier *verifier)
+{
+	if (verifier == NULL)
+		return;
+	EVP_MD_CTX_free(verifier->work);
+	EVP_MD_CTX_free(verifier->ready);
+	EVP_PKEY_free(verifier->pkey);
+	free(verifier);
+}
+
+/*
+ * 1 if sig is the signature of msg by key, or by the verifier's key when
+ * verifier is not NULL; 0 if it is not; -1 when out of memory.  With a
+ * verifier, the verification starts from a copy of its initialised context
+ * (about 0.1 us, against about 2 us for EVP_DigestVerifyInit, which looks the
+ * algorithm up again): Ed25519's EVP_DigestVerify is one-shot, and OpenSSL
+ * 3.0 does not document a second one on the same context.
+ */
 static int
-code_decode_inner(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
-    char *err, size_t errlen)
+code_signature_ok(const struct code_key *key, struct code_verifier *verifier, const uint8_t *sig,
+    const uint8_t *msg, size_t msglen)
+{
+	EVP_MD_CTX *md;
+	int ok;
+
+	if (verifier != NULL) {
+		if (EVP_MD_CTX_copy_ex(verifier->work, verifier->ready) <= 0) {
+			ERR_clear_error();
+			return -1;
+		}
+		ok = EVP_DigestVerify(verifier->work, sig, CODE_SIG_LEN, msg, msglen) == 1;
+	} else {
+		if ((md = EVP_MD_CTX_new()) == NULL)
+			return -1;
+		ok = EVP_DigestVerifyInit(md, NULL, NULL, NULL, key->pkey) > 0 &&
+		     EVP_DigestVerify(md, sig, CODE_SIG_LEN, msg, msglen) == 1;
+		EVP_MD_CTX_free(md);
+	}
+	ERR_clear_error();
+	return ok;
+}
+
+/* The decoder: the signature is checked with the verifier if there is one,
+ * else with key. */
+static int
+code_decode_inner(const char *buf, size_t len, const struct code_key *key,
+    struct code_verifier *verifier, struct code_record *rec, char *err, size_t errlen)
 {
 	uint8_t payload[CODE_PAYLOAD_MAX], msg[CODE_PREFIX_LEN + CODE_PAYLOAD_MAX];
 	char why[160];
 	size_t n, reclen, msglen, serial_len;
 	unsigned months;
-	EVP_MD_CTX *md;
 	int ok;
 
 	if (buf == NULL || len == 0)
@@ -561,12 +640,8 @@ code_decode_inner(const char *buf, size_t len, const struct code_key *key, struc
 
 	/* Signature before any value is trusted. */
 	msglen = code_message(payload, reclen, msg);
-	if ((md = EVP_MD_CTX_new()) == NULL)
+	if ((ok = code_signature_ok(key, verifier, payload + reclen, msg, msglen)) == -1)
 		return err_set(err, errlen, "out of memory");
-	ok = EVP_DigestVerifyInit(md, NULL, NULL, NULL, key->pkey) > 0 &&
-	     EVP_DigestVerify(md, payload + reclen, CODE_SIG_LEN, msg, msglen) == 1;
-	EVP_MD_CTX_free(md);
-	ERR_clear_error();
 	if (!ok)
 		return err_set(err, errlen,
 		    _("signature does not match the county key (forged "
@@ -595,7 +670,21 @@ code_decode(const char *buf, size_t len, const struct code_key *key, struct code
 	memset(rec, 0, sizeof(*rec));
 	if (key == NULL)
 		return err_set(err, errlen, _("no county public key to verify the code with"));
-	if (code_decode_inner(buf, len, key, rec, err, errlen) == -1) {
+	if (code_decode_inner(buf, len, key, NULL, rec, err, errlen) == -1) {
+		memset(rec, 0, sizeof(*rec));
+		return -1;
+	}
+	return 0;
+}
+
+int
+code_verifier_decode(struct code_verifier *verifier, const char *buf, size_t len,
+    struct code_record *rec, char *err, size_t errlen)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (verifier == NULL)
+		return err_set(err, errlen, _("no county public key to verify the code with"));
+	if (code_decode_inner(buf, len, NULL, verifier, rec, err, errlen) == -1) {
 		memset(rec, 0, sizeof(*rec));
 		return -1;
 	}

@@ -7,7 +7,8 @@
  * The county mints codes with the private key (gaslabel); every other binary
  * holds only the public key and calls code_decode(), the one decoder, which
  * refuses anything malformed, altered or signed by another key with a reason a
- * person can read.
+ * person can read (code_verifier_decode() is the same decoder for a caller that
+ * verifies thousands of codes with one key).
  *
  * Keys are opaque (struct code_key); the functions that return one give it to
  * the caller, who frees it with code_key_free().  Errors go into (err, errlen);
@@ -110,6 +111,29 @@ int code_encode(const struct code_record *rec, const struct code_key *key, char 
  */
 int code_decode(const char *buf, size_t len, const struct code_key *key, struct code_record *rec,
     char *err, size_t errlen);
+
+/*
+ * A verifier: the OpenSSL set-up of one key's verification (a verifying
+ * context, initialised once) kept for many codes, for a caller that verifies
+ * them by the thousand (a registry import's threads).  code_verifier_decode
+ * is code_decode with the same checks, the same results and the same reasons,
+ * but without setting up a fresh context for every code: each code's
+ * verification starts from a copy of the one made here.
+ *
+ * A verifier is used by one thread at a time (it holds a working context
+ * between calls): make one per thread.  It holds its own reference to the
+ * key, so the key may be freed before it.  code_verifier_new gives the
+ * caller a verifier to free with code_verifier_free (NULL is allowed), or
+ * NULL with err (out of memory, a key OpenSSL cannot verify with).
+ * code_verifier_decode's failures leave the verifier usable for the next
+ * code.
+ */
+struct code_verifier;
+
+struct code_verifier *code_verifier_new(const struct code_key *key, char *err, size_t errlen);
+void code_verifier_free(struct code_verifier *verifier);
+int code_verifier_decode(struct code_verifier *verifier, const char *buf, size_t len,
+    struct code_record *rec, char *err, size_t errlen);
 
 /*
  * The URL form of a label (docs/code-format.md, "URL form"): the county's

@@ -157,17 +157,23 @@ registry_text_ok(const char *text, size_t len)
 	return 1;
 }
 
-/* The row's code verifies under key and carries the row's identity. */
+/* The row's code verifies (with verifier when there is one, else under key)
+ * and carries the row's identity. */
 static int
-registry_check_code(const struct registry_row *row, const struct code_key *key, uint32_t county,
-    char *err, size_t errlen)
+registry_check_code(const struct registry_row *row, const struct code_key *key,
+    struct code_verifier *verifier, uint32_t county, char *err, size_t errlen)
 {
 	const struct code_model *model = code_model_by_name(row->model);
 	struct code_record rec;
+	size_t len = strlen(row->code);
 	char why[160];
-	int y, m, d;
+	int y, m, d, rc;
 
-	if (code_decode(row->code, strlen(row->code), key, &rec, why, sizeof(why)) == -1)
+	if (verifier != NULL)
+		rc = code_verifier_decode(verifier, row->code, len, &rec, why, sizeof(why));
+	else
+		rc = code_decode(row->code, len, key, &rec, why, sizeof(why));
+	if (rc == -1)
 		return err_set(err, errlen, "code refused: %s", why);
 	date_from_days(row->manufactured, &y, &m, &d);
 	if (strcmp(rec.serial, row->serial) != 0)
@@ -287,7 +293,7 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 		memcpy(out->code, t, len);
 		out->code[len] = '\0';
 		if (key != NULL)
-			return registry_check_code(out, key, county, err, errlen);
+			return registry_check_code(out, key, NULL, county, err, errlen);
 	}
 	return 0;
 }
@@ -352,10 +358,21 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
 
 	if ((seen->used + 1) * 2 > seen->cap) {
 		size_t cap = seen->cap ? seen->cap * 2 : 1024, j;
-		struct registry_seen_slot *slots = calloc(cap, sizeof(*slots));
+		/*
+		 * Every slot marked empty by a write, not calloc (nor a
+		 * memset of all of it, which the compiler turns into calloc):
+		 * calloc's fresh pages are first read here (probing), which
+		 * maps the shared zero page, and the write that follows then
+		 * faults again and flushes every core's TLB, interrupting the
+		 * import's verifiers (2 % of a verified import's CPU, perf,
+		 * 50,000 rows).  Written first, each page faults once.
+		 */
+		struct registry_seen_slot *slots = malloc(cap * sizeof(*slots));
 
 		if (slots == NULL)
 			return REGISTRY_SERIAL_NO_MEMORY;
+		for (j = 0; j < cap; j++)
+			slots[j].serial[0] = '\0';
 		for (j = 0; j < seen->cap; j++) {
 			if (seen->slots[j].serial[0] == '\0')
 				continue;
@@ -398,6 +415,8 @@ registry_serials_add(struct registry_serials *seen, const char *serial, unsigned
  * file order, so duplicate serials and every reason come out exactly as one
  * thread reading the file from the top would find them, and keeps each
  * accepted row (compactly, its dates already formatted) and each rejection.
+ * Each verifying thread, the reader too, has its own code_verifier: the
+ * key's verifying context is set up once per thread, not once per code.
  *
  * Pass 2, inside the write transaction, only reports the rejections and
  * upserts the kept rows: no parsing and no verifying under the lock, so
@@ -461,11 +480,12 @@ registry_pool_claim(struct registry_pool *pool, size_t *first, size_t *n)
 	return NULL;
 }
 
-/* Verify the codes of rows first..first+n-1 of b (lock not held); a row that
- * already failed, or has no code, is left as it is. */
+/* Verify the codes of rows first..first+n-1 of b (lock not held) with the
+ * calling thread's verifier (NULL: with the key, as code_decode does); a row
+ * that already failed, or has no code, is left as it is. */
 static void
-registry_pool_verify(const struct registry_pool *pool, struct registry_batch *b, size_t first,
-    size_t n)
+registry_pool_verify(const struct registry_pool *pool, struct code_verifier *verifier,
+    struct registry_batch *b, size_t first, size_t n)
 {
 	size_t i;
 
@@ -473,8 +493,8 @@ registry_pool_verify(const struct registry_pool *pool, struct registry_batch *b,
 		struct registry_pending *p = &b->rows[i];
 
 		if (pool->key != NULL && p->ok && p->row.code[0] != '\0' &&
-		    registry_check_code(&p->row, pool->key, pool->county, p->why, sizeof(p->why)) ==
-		        -1)
+		    registry_check_code(&p->row, pool->key, verifier, pool->county, p->why,
+		        sizeof(p->why)) == -1)
 			p->ok = 0;
 	}
 }
@@ -492,6 +512,8 @@ static void *
 registry_pool_worker(void *arg)
 {
 	struct registry_pool *pool = arg;
+	/* this thread's own; without one (out of memory) the key does it */
+	struct code_verifier *verifier = code_verifier_new(pool->key, NULL, 0);
 	struct registry_batch *b;
 	size_t first, n;
 
@@ -503,11 +525,12 @@ registry_pool_worker(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&pool->lock);
-		registry_pool_verify(pool, b, first, n);
+		registry_pool_verify(pool, verifier, b, first, n);
 		pthread_mutex_lock(&pool->lock);
 		registry_pool_count(pool, b, n);
 	}
 	pthread_mutex_unlock(&pool->lock);
+	code_verifier_free(verifier);
 	return NULL;
 }
 
@@ -915,6 +938,7 @@ registry_read_pass(struct registry_import_ctx *ctx, struct registry_parsed *out,
 	struct registry_serials *seen;
 	struct registry_pool pool;
 	struct registry_batch *b;
+	struct code_verifier *verifier = NULL; /* the reader's, when it verifies */
 	struct csv_reader *r;
 	size_t first, n;
 	FILE *fp;
@@ -939,6 +963,8 @@ registry_read_pass(struct registry_import_ctx *ctx, struct registry_parsed *out,
 		fclose(fp);
 		return err_set(err, errlen, "out of memory");
 	}
+	if (opts->key != NULL)
+		verifier = code_verifier_new(opts->key, NULL, 0); /* NULL: the key does it */
 	for (;;) {
 		/* Keep the ring full: parsing is cheap next to verifying. */
 		if (!eof && pool.tail - pool.head < REGISTRY_RING) {
@@ -976,7 +1002,7 @@ registry_read_pass(struct registry_import_ctx *ctx, struct registry_parsed *out,
 		/* Nothing to parse: verify beside the pool, or wait for it. */
 		if ((b = registry_pool_claim(&pool, &first, &n)) != NULL) {
 			pthread_mutex_unlock(&pool.lock);
-			registry_pool_verify(&pool, b, first, n);
+			registry_pool_verify(&pool, verifier, b, first, n);
 			pthread_mutex_lock(&pool.lock);
 			registry_pool_count(&pool, b, n);
 		} else {
@@ -987,6 +1013,7 @@ registry_read_pass(struct registry_import_ctx *ctx, struct registry_parsed *out,
 	rc = 0;
 out:
 	registry_pool_stop(&pool);
+	code_verifier_free(verifier);
 	registry_serials_free(seen);
 	csv_close(r);
 	fclose(fp);

@@ -7,7 +7,9 @@
  * of docs/code-format.md (seed 00 01 .. 1f); the corpus holds its vectors.
  * The same bytes also go through code_decode_text (a scanner's entry, which
  * takes a label URL too): what it accepts is the record code_decode gives
- * for the code code_from_text extracts, never another.
+ * for the code code_from_text extracts, never another.  And a verifier (the
+ * decoder an import's threads use) answers every input as code_decode does:
+ * the same result, record and reason.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,9 +25,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct code_key *key;
-	struct code_record rec;
+	static struct code_verifier *verifier;
+	struct code_record rec, vrec;
 	struct buyer_number number;
-	char err[256], again[CODE_MAX_LEN + 1];
+	char err[256], verr[256], again[CODE_MAX_LEN + 1];
+	int rc, vrc;
 	uint8_t raw[256];
 	size_t n;
 
@@ -35,10 +39,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < CODE_SEED_LEN; i++)
 			seed[i] = (uint8_t)i;
-		if ((key = code_key_from_seed(seed, NULL, 0)) == NULL)
+		if ((key = code_key_from_seed(seed, NULL, 0)) == NULL ||
+		    (verifier = code_verifier_new(key, NULL, 0)) == NULL)
 			abort();
 	}
-	if (code_decode((const char *)data, size, key, &rec, err, sizeof(err)) == 0) {
+	rc = code_decode((const char *)data, size, key, &rec, err, sizeof(err));
+	vrc = code_verifier_decode(verifier, (const char *)data, size, &vrec, verr, sizeof(verr));
+	if (vrc != rc || memcmp(&vrec, &rec, sizeof(rec)) != 0 ||
+	    (rc != 0 && strcmp(verr, err) != 0))
+		abort(); /* the verifier answered otherwise than the decoder */
+	if (rc == 0) {
 		if (code_encode(&rec, key, again, sizeof(again), err, sizeof(err)) != 0 ||
 		    strlen(again) != size || memcmp(again, data, size) != 0)
 			abort(); /* accepted a non-canonical code */

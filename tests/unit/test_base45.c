@@ -123,6 +123,37 @@ refuses_output_that_does_not_fit(void **state)
 	assert_int_equal(base45_encode((const uint8_t *)"AB", 2, small, sizeof(small)), 3);
 }
 
+/* RFC 9285's table: the i-th character of the alphabet is worth i, and no
+ * other byte is a base45 character. */
+static void
+knows_every_character_of_the_alphabet_and_no_other(void **state)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+	char pair[2];
+	uint8_t byte;
+	size_t n;
+	int c;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		const char *at = c != 0 ? strchr(alphabet, c) : NULL;
+
+		if (base45_valid_char(c) != (at != NULL))
+			fail_msg("byte 0x%02x: valid %d", c, base45_valid_char(c));
+		if (at == NULL)
+			continue;
+		/* a pair "c0" is the byte c is worth */
+		pair[0] = (char)c;
+		pair[1] = '0';
+		assert_int_equal(base45_decode(pair, 2, &byte, 1, &n, NULL, 0), 0);
+		assert_int_equal(n, 1);
+		if (byte != at - alphabet)
+			fail_msg("'%c' is worth %u, not %d", c, byte, (int)(at - alphabet));
+	}
+	assert_int_equal(base45_valid_char(-1), 0);
+	assert_int_equal(base45_valid_char(256), 0);
+}
+
 static void
 decodes_only_the_given_length(void **state)
 {
@@ -146,6 +177,7 @@ main(void)
 		cmocka_unit_test(refuses_malformed_text),
 		cmocka_unit_test(refuses_output_that_does_not_fit),
 		cmocka_unit_test(decodes_only_the_given_length),
+		cmocka_unit_test(knows_every_character_of_the_alphabet_and_no_other),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

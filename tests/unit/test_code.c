@@ -216,6 +216,95 @@ refuses_code_signed_by_another_key(void **state)
 	    0);
 }
 
+/*
+ * A verifier gives code_decode's answer, record and reason, for every code:
+ * each vector, and each vector with any one character changed to a base45
+ * character (most of which reach the signature check) or to a byte outside
+ * the alphabet.  Accepted and refused codes alternate, so a verifier whose
+ * state a refusal or an acceptance spoiled would answer one of them wrongly.
+ */
+static void
+verifier_answers_as_code_decode_for_every_single_character_change(void **state)
+{
+	static const char other[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:a\x01\xff";
+	struct code_verifier *verifier = code_verifier_new(test_public, NULL, 0);
+	char buf[CODE_MAX_LEN + 1], err[160], verr[160];
+	struct code_record rec, vrec;
+	size_t i, pos, len, c;
+	int rc, vrc;
+
+	(void)state;
+	assert_non_null(verifier);
+	for (i = 0; i < NVECTORS; i++) {
+		len = strlen(vectors[i].code);
+		for (pos = 0; pos < len; pos++) {
+			for (c = 0; c < sizeof(other) - 1; c++) {
+				memcpy(buf, vectors[i].code, len);
+				buf[pos] = other[c]; /* unchanged once: then both accept */
+				rc = code_decode(buf, len, test_public, &rec, err, sizeof(err));
+				vrc = code_verifier_decode(verifier, buf, len, &vrec, verr,
+				    sizeof(verr));
+				if (rc != vrc || (rc == -1 && strcmp(err, verr) != 0))
+					fail_msg("vector %zu, position %zu to 0x%02x: code_decode "
+					         "%d (%s), the verifier %d (%s)",
+					    i, pos, (unsigned char)other[c], rc, err, vrc, verr);
+				assert_record_equal(&vrec, &rec);
+				/* and the vector itself right after */
+				assert_int_equal(code_verifier_decode(verifier, vectors[i].code,
+				                     len, &vrec, verr, sizeof(verr)),
+				    0);
+				assert_record_equal(&vrec, &vectors[i].rec);
+			}
+		}
+	}
+	code_verifier_free(verifier);
+}
+
+static void
+verifier_refuses_another_keys_code_and_outlives_its_key(void **state)
+{
+	uint8_t pub[CODE_PUBLIC_LEN];
+	struct code_key *key;
+	struct code_verifier *verifier, *other_verifier = code_verifier_new(other_key, NULL, 0);
+	struct code_record rec;
+	char err[160];
+	int i;
+
+	(void)state;
+	assert_int_equal(code_key_public_raw(test_key, pub), 0);
+	assert_non_null(key = code_key_from_public(pub, NULL, 0));
+	assert_non_null(verifier = code_verifier_new(key, err, sizeof(err)));
+	code_key_free(key); /* the verifier keeps its own reference */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(code_verifier_decode(verifier, other_key_code,
+		                     strlen(other_key_code), &rec, err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "signature does not match"));
+		assert_int_equal(rec.county, 0);
+		assert_int_equal(code_verifier_decode(verifier, vectors[1].code,
+		                     strlen(vectors[1].code), &rec, err, sizeof(err)),
+		    0);
+		assert_record_equal(&rec, &vectors[1].rec);
+		assert_int_equal(code_verifier_decode(other_verifier, other_key_code,
+		                     strlen(other_key_code), &rec, err, sizeof(err)),
+		    0);
+		assert_int_equal(code_verifier_decode(other_verifier, vectors[1].code,
+		                     strlen(vectors[1].code), &rec, err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "signature does not match"));
+	}
+	code_verifier_free(verifier);
+	code_verifier_free(other_verifier);
+	code_verifier_free(NULL);
+	/* no key, no verifier; no verifier, no code */
+	assert_null(code_verifier_new(NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "no county public key"));
+	assert_int_equal(code_verifier_decode(NULL, vectors[0].code, strlen(vectors[0].code), &rec,
+	                     err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "no county public key"));
+}
+
 static void
 refuses_malformed_codes_with_a_reason(void **state)
 {
@@ -582,6 +671,8 @@ main(void)
 		cmocka_unit_test(refuses_every_single_character_change),
 		cmocka_unit_test(refuses_every_truncation_and_deletion),
 		cmocka_unit_test(refuses_code_signed_by_another_key),
+		cmocka_unit_test(verifier_answers_as_code_decode_for_every_single_character_change),
+		cmocka_unit_test(verifier_refuses_another_keys_code_and_outlives_its_key),
 		cmocka_unit_test(refuses_malformed_codes_with_a_reason),
 		cmocka_unit_test(refuses_to_sign_records_outside_the_format),
 		cmocka_unit_test(refuses_validly_signed_records_outside_the_format),
