@@ -188,7 +188,7 @@ fuzz: $(FUZZ_BINS)
 check: deps
 	sh tools/format-check.sh
 	$(MAKE) WERROR=-Werror all unit $(BENCH_BINS)
-	$(MAKE) BUILD=$(BUILD)/asan WERROR=-Werror SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" CFLAGS="-O1 -g" unit
+	$(MAKE) BUILD=$(BUILD)/asan WERROR=-Werror SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" CFLAGS="-O1 -g" all unit
 	$(MAKE) fuzz
 	BUILD=$(abspath $(BUILD)) sh tests/run.sh
 

@@ -4,8 +4,9 @@
 # Unit tests count per cmocka case; integration scripts count per check line
 # ("ok - ..." / "not ok - ..."), and a script that exits non-zero without a
 # failed check counts as one failure.  The sanitizer build of the unit tests
-# (build/asan) runs after the plain one, then the fuzz corpora, then the
-# privacy scan of everything the run wrote.
+# (build/asan) runs after the plain one, and the integration tests named in
+# tests/integration/asan.list against its programs, then the fuzz corpora,
+# then the privacy scan of everything the run wrote.
 #
 #   BUILD=$PWD/build sh tests/run.sh [PATTERN...]
 #
@@ -98,6 +99,47 @@ if [ -d "$BUILD/asan/tests" ]; then
 		[ -x "$t" ] || continue
 		selected "asan/$(basename "$t")" || continue
 		count_unit "asan/$(basename "$t")" "$t"
+	done
+fi
+
+# The integration tests of tests/integration/asan.list again, against the
+# sanitizer build of the programs (build/asan, when `make check` made it):
+# the county's daemons meet hostile input there that no unit test sends.
+# A report fails the test even when it came from a daemon stopped after
+# the test's last check or from a command whose output the test threw
+# away: AddressSanitizer's reports go to files of their own (log_path), and
+# every file the test left (its daemons' logs) and its output are searched
+# for UndefinedBehaviorSanitizer's, which gcc's runtime writes to stderr
+# only.
+if [ -x "$BUILD/asan/gascounty" ] && [ -f "$here/integration/asan.list" ]; then
+	for name in $(sed -e 's/#.*//' "$here/integration/asan.list"); do
+		selected "asan/$name" || continue
+		reports="$run/sanitizer/$name"
+		troot="$GAS_TEST_ROOT/asan-$name"
+		mkdir -p "$reports" "$troot"
+		start=$(date +%s)
+		GAS_TEST_ROOT="$troot" BUILD="$BUILD/asan" \
+		    ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
+		    UBSAN_OPTIONS="print_stacktrace=1" \
+		    timeout "$limit" sh "$here/integration/$name.sh" >"$out" 2>&1
+		rc=$?
+		p=$(grep -c '^ok - ' "$out")
+		f=$(grep -c '^not ok - ' "$out")
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		for r in "$reports"/* $(grep -rl -e 'runtime error:' "$troot"); do
+			[ -e "$r" ] || continue
+			echo "not ok - a sanitizer's report in $r:" >>"$out"
+			grep -m 1 -B 2 -A 30 -e 'runtime error:' -e 'ERROR: ' "$r" >>"$out"
+			f=$((f + 1))
+		done
+		cp "$out" "$GAS_TEST_ROOT/outputs/asan-$name.log"
+		passed=$((passed + p)); failed=$((failed + f))
+		if [ "$f" -ne 0 ]; then
+			failures="$failures asan/$name"
+			cat "$out"
+		fi
+		printf '%-40s %3d passed, %d failed (%ds)\n' "asan/$name" "$p" "$f" \
+		    $(( $(date +%s) - start ))
 	done
 fi
 
