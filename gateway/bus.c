@@ -20,6 +20,7 @@
 #include "util.h"
 
 #define STEP_MAX_MS 50
+#define IDLE_STEP_MAX_MS 250 /* every line of the bus idle: stepped at least this often */
 #define WRITE_TIMEOUT_MS 500
 #define IDLE_VALVE_MS 1000 /* an idle line's valve unit is read this often (poll_hz >= 1) */
 
@@ -181,6 +182,20 @@ notify(void *arg, int unit_index)
 	pthread_mutex_unlock(&bus->lock);
 }
 
+/* A mailbox request (io.kick, the control thread): step that line now. */
+static void
+hw_kick(void *ctx)
+{
+	struct gw_line_hw *hw = ctx;
+	struct gw_busrt *bus = hw->bus;
+
+	pthread_mutex_lock(&bus->lock);
+	bus->fresh = 1;
+	bus->fresh_lines |= 1u << bus->unit_line[hw->scale];
+	pthread_cond_signal(&bus->wake);
+	pthread_mutex_unlock(&bus->lock);
+}
+
 /* A line's emergency (its io.close_bus), in the interlock thread that
  * steps every line of the bus. */
 static void
@@ -247,7 +262,7 @@ valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line,
 {
 	int slow = line->state == LINE_IDLE && !line->valve_commanded_open &&
 	           !line->valve_close_pending && !line->emergency && !line->force_close &&
-	           !line->watch;
+	           !line->watch && !line->held_wait;
 	uint32_t bit = 1u << bus->unit_line[hw->scale];
 
 	if (slow == hw->valve_slow)
@@ -266,44 +281,77 @@ valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line,
 	hw->valve_fast_since = slow ? INT64_MAX : now;
 }
 
+/*
+ * When the interlock thread must next step its lines, having stepped them
+ * at now: STEP_MAX_MS while any line is not idle (its timers: R22, R24,
+ * the cut-off's watch), else when an idle line's own timers fall due (its
+ * heartbeat, the re-assertion of its closed valve: line_idle_due), at most
+ * IDLE_STEP_MAX_MS.  A bus of idle lines then wakes its interlock about
+ * once per heartbeat period instead of 20 times a second; each wake-up is
+ * a context switch, most of what gasgw costs (docs/drivers.md).  Anything
+ * that makes a line leave idle wakes the thread at once: a mailbox request
+ * (io.kick), a weight while the line is watched (notify).
+ */
+static int64_t
+next_pass(struct gw_busrt *bus, int64_t now)
+{
+	int64_t next = now + IDLE_STEP_MAX_MS, due;
+	uint32_t urgent;
+	size_t i;
+
+	pthread_mutex_lock(&bus->lock);
+	urgent = bus->urgent_lines;
+	pthread_mutex_unlock(&bus->lock);
+	if (urgent != 0)
+		return now + STEP_MAX_MS;
+	for (i = 0; i < bus->line_count; i++) {
+		due = line_idle_due(bus->lines[i]);
+		/* a timer not reset by the last step (no heartbeat while
+		 * the database fails): looked at again at the usual rate */
+		if (due <= now)
+			due = now + STEP_MAX_MS;
+		if (due < next)
+			next = due;
+	}
+	return next;
+}
+
 static void *
 bus_thread(void *arg)
 {
 	struct gw_busrt *bus = arg;
 	struct timespec until;
 	uint32_t fresh;
-	int64_t now;
+	int64_t now, next = 0;
 	size_t i;
 	int all;
 
 	while (!bus->gw->stop) {
 		pthread_mutex_lock(&bus->lock);
-		if (!bus->fresh) {
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_nsec += STEP_MAX_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+		if (!bus->fresh && next > time_mono_ms()) {
+			until.tv_sec = next / 1000;
+			until.tv_nsec = (long)(next % 1000) * 1000000L;
 			pthread_cond_timedwait(&bus->wake, &bus->lock, &until);
 		}
 		bus->fresh = 0;
 		fresh = bus->fresh_lines;
 		bus->fresh_lines = 0;
 		pthread_mutex_unlock(&bus->lock);
-		/* A line is stepped when one of its units brought news, and
-		 * every line at least every STEP_MAX_MS (timers). */
+		/* A line is stepped when one of its units brought news, when
+		 * its idle timers fall due, and every line at least every
+		 * STEP_MAX_MS while any is not idle (timers). */
 		now = time_mono_ms();
 		all = now - bus->last_all_ms >= STEP_MAX_MS;
 		if (all)
 			bus->last_all_ms = now;
 		for (i = 0; i < bus->line_count; i++) {
-			if (all || (fresh & (1u << i)))
+			if (all || (fresh & (1u << i)) || line_idle_due(bus->lines[i]) <= now)
 				line_step(bus->lines[i], now);
 			valve_pace(bus, bus->lines[i]->io.ctx, bus->lines[i], now);
 		}
 		watchdog_setup(bus, now);
 		bus->loop_ms = now;
+		next = next_pass(bus, now);
 	}
 	return NULL;
 }
@@ -426,6 +474,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		io.valve = hw_valve;
 		io.heartbeat = hw_heartbeat;
 		io.close_bus = hw_close_bus;
+		io.kick = hw_kick;
 		if (hw->filler) {
 			/* a filler has no valve to cut off: controller mode */
 			io.ctl_start = hw_ctl_start;

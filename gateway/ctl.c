@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,15 @@
 #include "log.h"
 #include "uplink.h"
 #include "util.h"
+
+/*
+ * A gateway gives back, this often, what its SQLite caches and its heap
+ * hold beyond what is in use (records_release_memory, malloc_trim): after
+ * 96 fills gasgw held 2.65 MB private dirty, 1.75 MB before them, and kept
+ * it; with this, 2.10 MB (RECORDS_CACHE_KB says more).  Once a minute
+ * costs nothing measurable; the caches refill as they are used.
+ */
+#define CTL_RELEASE_MS 60000
 #include "weight.h"
 
 #define PROGRESS_MS 200
@@ -479,7 +489,7 @@ ctl_run(struct gw *gw, int listen_fd)
 	struct pollfd pfd[1 + CTL_CLIENTS + GW_MAX_LINES];
 	int map[1 + CTL_CLIENTS + GW_MAX_LINES];
 	size_t nscan = 0, i, n;
-	int64_t now;
+	int64_t now, released_ms = time_mono_ms();
 	int fd, waiting;
 
 	for (i = 0; i < CTL_CLIENTS; i++)
@@ -510,6 +520,11 @@ ctl_run(struct gw *gw, int listen_fd)
 		 * crashed uplink is restarted by gasgw, not by systemd */
 		if (gw_healthy(gw, now) && (gw->uplink == NULL || uplink_healthy(gw->uplink, now)))
 			daemon_watchdog_feed();
+		if (now - released_ms >= CTL_RELEASE_MS) {
+			released_ms = now;
+			records_release_memory(&gw->records);
+			malloc_trim(0);
+		}
 		n = 0;
 		pfd[n].fd = listen_fd;
 		pfd[n].events = POLLIN;

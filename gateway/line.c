@@ -167,6 +167,14 @@ busy_locked(const struct line *line)
 	           line->status.state != LINE_INTERRUPTED);
 }
 
+/* The stepping thread should look at the mailbox now (no lock held). */
+static void
+kick(struct line *line)
+{
+	if (line->io.kick != NULL)
+		line->io.kick(line->io.ctx);
+}
+
 int
 line_login(struct line *line, const char *cert, char *err, size_t errlen)
 {
@@ -179,6 +187,8 @@ line_login(struct line *line, const char *cert, char *err, size_t errlen)
 	else
 		str_copy(line->operator_cert, cert, sizeof(line->operator_cert));
 	pthread_mutex_unlock(&line->lock);
+	if (rc == 0)
+		kick(line);
 	return rc;
 }
 
@@ -196,6 +206,8 @@ line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err,
 		line->have_cylinder = 1;
 	}
 	pthread_mutex_unlock(&line->lock);
+	if (rc == 0)
+		kick(line);
 	return rc;
 }
 
@@ -213,6 +225,8 @@ line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, siz
 		line->have_buyer = 1;
 	}
 	pthread_mutex_unlock(&line->lock);
+	if (rc == 0)
+		kick(line);
 	return rc;
 }
 
@@ -236,6 +250,8 @@ line_start(struct line *line, unsigned *attempt, char *err, size_t errlen)
 			*attempt = line->status.attempt;
 	}
 	pthread_mutex_unlock(&line->lock);
+	if (rc == 0)
+		kick(line);
 	return rc;
 }
 
@@ -245,6 +261,7 @@ line_stop(struct line *line)
 	pthread_mutex_lock(&line->lock);
 	line->stop_requested = 1;
 	pthread_mutex_unlock(&line->lock);
+	kick(line);
 	return 0;
 }
 
@@ -255,6 +272,7 @@ line_set_rules(struct line *line, const struct gw_rules *rules)
 	line->pending_rules = *rules;
 	line->rules_pending = 1;
 	pthread_mutex_unlock(&line->lock);
+	kick(line);
 }
 
 void
@@ -1093,6 +1111,26 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 	enter(line, have_any ? LINE_IDENTIFIED : LINE_IDLE, now);
 }
 
+/* How often a closed valve's close is sent again: every heartbeat period
+ * while unacknowledged (at most every CLOSE_REASSERT_MS). */
+static int64_t
+reassert_ms(const struct line *line)
+{
+	return line->valve_close_pending && line->heartbeat_ms < CLOSE_REASSERT_MS
+	           ? line->heartbeat_ms
+	           : CLOSE_REASSERT_MS;
+}
+
+int64_t
+line_idle_due(const struct line *line)
+{
+	int64_t due = line->last_heartbeat_ms + line->heartbeat_ms;
+
+	if (!line->valve_commanded_open && line->last_close_ms + reassert_ms(line) < due)
+		due = line->last_close_ms + reassert_ms(line);
+	return due;
+}
+
 void
 line_step(struct line *line, int64_t now)
 {
@@ -1186,11 +1224,7 @@ line_step(struct line *line, int64_t now)
 	 * CLOSE_REASSERT_MS anyway.  Not at every step: each try of a unit
 	 * that answers but wrongly (CRC errors) is a bus exchange the other
 	 * lines wait for, 20 or more a second otherwise. */
-	if (!line->valve_commanded_open &&
-	    now - line->last_close_ms >=
-	        (line->valve_close_pending && line->heartbeat_ms < CLOSE_REASSERT_MS
-	                ? line->heartbeat_ms
-	                : CLOSE_REASSERT_MS)) {
+	if (!line->valve_commanded_open && now - line->last_close_ms >= reassert_ms(line)) {
 		line->last_close_ms = now;
 		line->valve_close_pending = line->io.valve(line->io.ctx, 0) == -1;
 		if (line->valve_close_pending && !line->valve_fail_since)

@@ -69,6 +69,10 @@ struct line_io {
 	/* Emergency (R23): close every valve on the line's bus, the other
 	 * lines' included (docs/design.md, V4).  May be NULL. */
 	void (*close_bus)(void *ctx);
+	/* Called by the mailbox functions (any thread, no lock of the line
+	 * held) after a request was taken: the stepping thread should step
+	 * the line soon, not at its next timer.  May be NULL. */
+	void (*kick)(void *ctx);
 };
 
 enum line_state {
@@ -244,6 +248,12 @@ void line_set_rules(struct line *line, const struct gw_rules *rules);
 
 /* One control step at monotonic time now_ms (the bus thread). */
 void line_step(struct line *line, int64_t now_ms);
+
+/* For the stepping thread, between steps of an idle line (no fill, valve
+ * closed and acknowledged, nothing watched): the time by which line_step
+ * must run again for the line's own timers, the heartbeat and the
+ * re-assertion of the closed valve.  A mailbox request calls io.kick. */
+int64_t line_idle_due(const struct line *line);
 
 /* The gateway is stopping (its stepping thread has stopped): close the
  * valve and record a fill in progress as interrupted, now. */

@@ -33,6 +33,9 @@
 #include "uplinkproc.h"
 #include "util.h"
 
+/* glibc's own initial mmap threshold, kept fixed (run(): why) */
+#define MMAP_THRESHOLD (128 * 1024)
+
 static void
 kick_uplink(void *arg)
 {
@@ -97,6 +100,14 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	gw->config = config;
 	gw->config_path = config_path;
 	gw->started_mono_ms = time_mono_ms();
+	/*
+	 * Large blocks always from mmap, given back when freed.  glibc raises
+	 * its mmap threshold after freeing a large mapped block, so the next
+	 * operator login's Argon2id check (OPAUTH_MEMORY_KIB, 19 MiB) came
+	 * from the heap and stayed there: 20 MB private from the first PIN
+	 * on.  Setting the threshold stops that dynamic raise.
+	 */
+	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 	if (daemon_signals_install() == -1)
 		fatal("signals");
 	i18n_init();

@@ -126,6 +126,17 @@ records_close(struct records *rec)
 	pthread_mutex_destroy(&rec->read_lock);
 }
 
+void
+records_release_memory(struct records *rec)
+{
+	pthread_mutex_lock(&rec->lock);
+	sqlite3_db_release_memory(rec->db);
+	pthread_mutex_unlock(&rec->lock);
+	pthread_mutex_lock(&rec->read_lock);
+	sqlite3_db_release_memory(rec->read_db);
+	pthread_mutex_unlock(&rec->read_lock);
+}
+
 static void
 notify_outbox(struct records *rec)
 {

@@ -11,6 +11,14 @@
 # reconnections, extra wake-ups).  BENCH_SECONDS sets each measuring time
 # (default 20).  Timings are reported, never asserted.
 #
+# BENCH_FILLS=N (default 0: skipped) then measures gasgw's private memory in
+# long operation: a fresh gasgw, 8 operators' logins (an Argon2id check
+# each), N fills through it at BENCH_FLOW kg/s (default 2) on the 8 lines,
+# each a different cylinder of the 50,000, `gasctl status` after each and
+# `gasctl fills` every 5; private dirty before, right after, and after
+# BENCH_REST seconds at rest (default 65: gasgw gives its caches back once
+# a minute).
+#
 # CPU is the scheduler's account of every thread (schedstat, ns), with each
 # thread's share and its sleeps (voluntary context switches) on stderr, and
 # the Modbus requests gassim counted, so the cost per request sent shows
@@ -166,3 +174,78 @@ awk -v qg="$quiet_gw" -v qp="$quiet_py" -v qpp="$quiet_pp" -v bg="$1" -v bp="$4"
 	if (qg > 0 && qp > 0 && bpp > 0)
 		printf "  busy / quiet CPU per poll: gasgw %.2f, pymodbus %.2f\n", bg / qg, (bp / bpp) / (qp / qpp)
 }'
+
+# --- long operation: private memory after many fills (BENCH_FILLS) -----------
+fills=${BENCH_FILLS:-0}
+[ "$fills" -gt 0 ] || exit 0
+priv_kb() { awk '/^Private_Dirty/ { s += $2 } END { print s }' "/proc/$1/smaps_rollup"; }
+simctl() { printf '%s\n' "$*" | socat -t 2 - "UNIX-CONNECT:$T/sim.sock" >/dev/null; }
+kill $(echo "$PIDS" | awk '{ print $1 }') 2>/dev/null # the first gassim
+buyers="11010519491231002X 110105194912310038 110105194912310046 110105194912310062 110105194912310089 11010519491231010X"
+awk 'BEGIN { print "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status"
+	for (i = 0; i < 50000; i++)
+		printf "LY%08d,YSP35.5,2024-01,15.20,14.9,Bench Gas,2026-06-15,active\n", i }' \
+    >"$T/fillable.csv"
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/fillable.csv" \
+    --out "$T/minted" --no-labels >/dev/null || { echo "bench_gateway: mint failed" >&2; exit 1; }
+rm -f "$T/station.db" "$T/station.db-wal" "$T/station.db-shm" "$T/sim.sock"
+port=$(free_port)
+"$BUILD/gassim" --lines $lines --tcp "127.0.0.1:$port" --profiles "$top/drivers/profiles" \
+    --control "$T/sim.sock" --flow "${BENCH_FLOW:-2}" --noise 0.005 --close-delay-ms 150 \
+    2>"$T/sim2.log" &
+PIDS="$PIDS $!"
+wait_file "$T/sim.sock"
+bench_station_conf $lines "$port" "refill_min_minutes = 0
+household_max = 1000" >"$T/station.conf"
+"$BUILD/gasctl" -c "$T/station.conf" registry import "$T/minted/codes.csv" >/dev/null ||
+	{ echo "bench_gateway: the registry import failed" >&2; exit 1; }
+sqlite3 -cmd ".timeout 5000" "$T/station.db" \
+    "INSERT INTO operators VALUES ('OP-1', 'Bench', '2099-01-01', 1, 0);" || exit 1
+printf 'bench-pin\n' | "$BUILD/gasctl" --db "$T/station.db" operators pin OP-1 >/dev/null || exit 1
+"$BUILD/gasgw" -f -c "$T/station.conf" 2>>"$T/gw.log" &
+gw=$!
+PIDS="$PIDS $gw"
+wait_file "$T/gw.sock"
+sleep 3
+before=$(priv_kb $gw)
+l=1
+while [ $l -le $lines ]; do
+	printf 'bench-pin\n' | "$BUILD/gasctl" -s "$T/gw.sock" login $l OP-1 >/dev/null || exit 1
+	l=$((l + 1))
+done
+logins=$(priv_kb $gw)
+start=$(date +%s)
+l=1
+while [ $l -le $lines ]; do
+	(
+		buyer=$(echo $buyers | cut -d' ' -f$(( (l - 1) % 6 + 1 )))
+		n=0
+		while [ $(( n * lines + l )) -le "$fills" ]; do
+			row=$(( 2 + (n * lines + l) * 37 % 50000 ))
+			code=$(sed -n "${row}p" "$T/minted/codes.csv" | sed 's/^\([^,]*,\)\{8\}//')
+			simctl remove $l
+			simctl place $l 15.2 0 100
+			sleep 0.5
+			printf '%s\n' "$buyer" | "$BUILD/gasctl" -s "$T/gw.sock" fill $l --cylinder "$code" \
+			    --buyer - --operator OP-1 >>"$T/fills$l.out" 2>&1
+			[ $((n % 5)) -eq 0 ] && "$BUILD/gasctl" -s "$T/gw.sock" fills >/dev/null 2>&1
+			"$BUILD/gasctl" -s "$T/gw.sock" status >/dev/null 2>&1
+			n=$((n + 1))
+		done
+	) &
+	eval "w$l=$!"
+	l=$((l + 1))
+done
+l=1
+while [ $l -le $lines ]; do
+	eval "wait \$w$l"
+	l=$((l + 1))
+done
+elapsed=$(( $(date +%s) - start ))
+sleep 2
+after=$(priv_kb $gw)
+sleep "${BENCH_REST:-65}"
+rest=$(priv_kb $gw)
+done_fills=$(sqlite3 -cmd ".timeout 5000" "$T/station.db" "SELECT count(*) || ' (' || sum(result = 'ok') || ' ok)' FROM fills")
+echo "gateway memory in long operation, $lines lines:"
+echo "  private dirty idle $before kB, after $lines logins $logins kB, after $done_fills fills in $elapsed s $after kB, after ${BENCH_REST:-65} s at rest $rest kB (aim < 2048)"

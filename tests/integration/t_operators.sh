@@ -75,6 +75,12 @@ out=$(ctl fill 1 --cylinder "$(code C-GOOD-2)" --buyer "$BUYER2" --operator OP-8
 check "a fill naming OP-8, who is not logged in, is refused ($out)" \
     all '[ "$rc" -eq 1 ]' 'printf "%s\n" "$out" | grep -q "OP-8 is not logged in on line 1"'
 login 1 OP-8 8888-other >/dev/null || fail "OP-8 logs in with their own PIN"
+# Each PIN check takes 19 MiB (Argon2id); after a dozen of them gasgw must
+# have given it back (it kept 20 MB in its heap while glibc's mmap
+# threshold rose with the first one; about 2 MB is its own).
+priv=$(awk '/^Private_Dirty/ { s += $2 } END { print s }' "/proc/$PID_gasgw/smaps_rollup")
+check "after a dozen PIN checks gasgw holds no Argon2id memory (${priv} kB private dirty, under 8 MB)" \
+    [ "${priv:-99999}" -lt 8192 ]
 check "OP-8's login ended OP-7's shift as replaced" \
     [ "$(sql "SELECT ended_by FROM shifts WHERE operator = 'OP-7' ORDER BY id DESC LIMIT 1")" = replaced ]
 out=$(ctl logout 1 2>&1); rc=$?

@@ -43,7 +43,11 @@ struct fake {
 	int64_t last_move;
 	int opens;
 	int heartbeats;
-	int emergencies; /* close_bus calls */
+	int64_t heartbeat_at;      /* the last heartbeat */
+	int64_t heartbeat_gap_max; /* the longest time between two */
+	int closes;                /* close commands */
+	int kicks;                 /* io.kick calls (mailbox requests) */
+	int emergencies;           /* close_bus calls */
 	/* what the database said when the valve was told to open */
 	char db_path[256];
 	int start_row_committed_at_open;
@@ -108,6 +112,8 @@ fake_valve(void *ctx, int open)
 		f->opens++;
 		f->start_row_committed_at_open = count_filling_rows(f->db_path);
 	}
+	if (!open)
+		f->closes++;
 	if (!open && f->open)
 		f->closed_at = f->now;
 	if (open || !f->stuck)
@@ -123,7 +129,18 @@ fake_heartbeat(void *ctx)
 	if (f->valve_dead)
 		return -1;
 	f->heartbeats++;
+	if (f->heartbeat_at > 0 && f->now - f->heartbeat_at > f->heartbeat_gap_max)
+		f->heartbeat_gap_max = f->now - f->heartbeat_at;
+	f->heartbeat_at = f->now;
 	return 0;
+}
+
+static void
+fake_kick(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->kicks++;
 }
 
 /* Advance the physics by dt ms. */
@@ -217,6 +234,7 @@ rig_new(void)
 	io.valve = fake_valve;
 	io.heartbeat = fake_heartbeat;
 	io.close_bus = fake_close_bus;
+	io.kick = fake_kick;
 	line_init(&r->line, &r->config, &lc, &r->rec, &io);
 	return r;
 }
@@ -1068,11 +1086,50 @@ filling_controller_line_is_in_controller_mode(void **state)
 	rig_free(r);
 }
 
+/* The interlock thread steps a bus of idle lines only when line_idle_due
+ * says, not every 50 ms: the heartbeat keeps its period (200 ms), the
+ * closed valve is still commanded closed once a second, in a quarter of
+ * the steps; every mailbox request kicks the stepping thread. */
+static void
+idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close(void **state)
+{
+	struct rig *r = rig_new();
+	int64_t end, due;
+	int steps = 0;
+
+	(void)state;
+	run(r, 500);
+	r->fake.heartbeats = 0;
+	r->fake.heartbeat_gap_max = 0;
+	r->fake.closes = 0;
+	end = r->fake.now + 10000;
+	while (r->fake.now < end) {
+		due = line_idle_due(&r->line);
+		assert_true(due > r->fake.now && due - r->fake.now <= 200);
+		fake_advance(&r->fake, due - r->fake.now);
+		line_step(&r->line, r->fake.now);
+		steps++;
+	}
+	assert_in_range(r->fake.heartbeats, 49, 51);
+	assert_true(r->fake.heartbeat_gap_max <= 200);
+	assert_in_range(r->fake.closes, 9, 11);
+	assert_in_range(steps, 49, 51);
+
+	r->fake.kicks = 0;
+	identify(r, "C-GOOD", "b-kick"); /* login, cylinder, buyer */
+	assert_int_equal(r->fake.kicks, 3);
+	start(r);
+	line_stop(&r->line);
+	assert_int_equal(r->fake.kicks, 5);
+	rig_free(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valve_opens_only_after_start_row_is_committed),
+		cmocka_unit_test(idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close),
 		cmocka_unit_test(refused_cylinder_never_opens_the_valve),
 		cmocka_unit_test(unregistered_cylinder_is_refused_without_alert),
 		cmocka_unit_test(missing_operator_refuses),

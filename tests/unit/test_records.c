@@ -674,6 +674,50 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
 	unlink(path);
 }
 
+/* Bytes of page cache a connection holds now. */
+static int
+cache_used(sqlite3 *db)
+{
+	int cur = 0, hi = 0;
+
+	sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &cur, &hi, 0);
+	return cur;
+}
+
+/* What a busy spell read into the page caches (look-ups on the writing
+ * connection, a listing on the reading one) is given back at rest, and
+ * the look-ups still work after. */
+static void
+release_memory_empties_both_page_caches(void **state)
+{
+	struct fixture *f = *state;
+	struct records_cylinder c;
+	char err[256], serial[32];
+	int before_w, before_r;
+
+	exec_ok(f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+	           " INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	           " updated_ms) SELECT printf('R-%05d', i), 'YSP35.5', '2024-01-01', 15.2, 14.9,"
+	           " 'Gas', 0 FROM n");
+	for (int i = 1; i <= 3000; i += 7) {
+		snprintf(serial, sizeof(serial), "R-%05d", i);
+		assert_int_equal(records_cylinder_get(&f->rec, serial, &c, err, sizeof(err)),
+		    STORE_FOUND);
+	}
+	pthread_mutex_lock(&f->rec.read_lock);
+	assert_true(store_query_int(f->rec.read_db, "SELECT count(*) FROM cylinders", -1) > 3000);
+	pthread_mutex_unlock(&f->rec.read_lock);
+	before_w = cache_used(f->rec.db);
+	before_r = cache_used(f->rec.read_db);
+	assert_true(before_w > 32 * 1024 && before_r > 32 * 1024);
+
+	records_release_memory(&f->rec);
+	assert_true(cache_used(f->rec.db) < before_w / 4);
+	assert_true(cache_used(f->rec.read_db) < before_r / 4);
+	assert_int_equal(records_cylinder_get(&f->rec, "R-02999", &c, err, sizeof(err)),
+	    STORE_FOUND);
+}
+
 int
 main(void)
 {
@@ -698,6 +742,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(life_events_go_out_with_the_fills, setup, teardown),
 		cmocka_unit_test(the_outbox_rebuild_keeps_the_sequence),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_listed_with_its_reason, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(release_memory_empties_both_page_caches, setup,
 		    teardown),
 	};
 
