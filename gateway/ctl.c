@@ -36,6 +36,7 @@
 #include "log.h"
 #include "uplink.h"
 #include "util.h"
+#include "weight.h"
 
 /*
  * A gateway gives back, this often, what its SQLite caches and its heap
@@ -45,7 +46,6 @@
  * costs nothing measurable; the caches refill as they are used.
  */
 #define CTL_RELEASE_MS 60000
-#include "weight.h"
 
 #define PROGRESS_MS 200
 #define SCANNER_RETRY_MS 2000
