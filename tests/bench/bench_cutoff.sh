@@ -78,11 +78,7 @@ while [ $l -le $lines ]; do
 	eval "w$l=$!"
 	l=$((l + 1))
 done
-l=1
-while [ $l -le $lines ]; do
-	eval "wait \$w$l"
-	l=$((l + 1))
-done
+wait_workers "$lines"
 elapsed=$(( $(date +%s) - start ))
 
 sqlite3 -cmd ".timeout 5000" -separator ' ' "$T/station.db" \

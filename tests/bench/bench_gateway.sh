@@ -236,11 +236,7 @@ while [ $l -le $lines ]; do
 	eval "w$l=$!"
 	l=$((l + 1))
 done
-l=1
-while [ $l -le $lines ]; do
-	eval "wait \$w$l"
-	l=$((l + 1))
-done
+wait_workers "$lines"
 elapsed=$(( $(date +%s) - start ))
 sleep 2
 after=$(priv_kb $gw)

@@ -5,6 +5,8 @@
 #   T                            a fresh folder, removed at exit (KEEP=1 keeps it)
 #   PIDS                         background processes, killed at exit
 #   wait_file PATH               until PATH exists (at most 10 s)
+#   wait_workers N               until the background workers whose PIDs are
+#                                in w1 .. wN (one per fill line) have ended
 #   free_port [tcp|udp]          a free loopback port
 #   bench_station_conf LINES PORT [RULES]
 #                                a station.conf for gasgw in $T: LINES fill
@@ -17,6 +19,14 @@ PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.2; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 
 wait_file() { i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+wait_workers() {
+	_w=1
+	while [ $_w -le "$1" ]; do
+		eval "wait \$w$_w"
+		_w=$((_w + 1))
+	done
+}
 
 free_port() {
 	/usr/bin/python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_$( [ "${1:-tcp}" = udp ] && echo DGRAM || echo STREAM)); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
