@@ -478,7 +478,7 @@ run_writes(struct mb_poller *p)
 {
 	struct write_request *w;
 	struct unit *u;
-	int rc, e;
+	int rc, e, unit;
 
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
@@ -491,9 +491,10 @@ run_writes(struct mb_poller *p)
 		if (p->head == NULL)
 			p->tail = NULL;
 		w->state = W_RUNNING;
+		unit = w->unit;
 		pthread_mutex_unlock(&p->lock);
 
-		u = &p->unit[w->unit];
+		u = &p->unit[unit];
 		if (u->backoff_ms > 0 && clock_ms(CLOCK_MONOTONIC) < u->due_ms) {
 			/* A unit that stopped answering is asked again only when
 			 * its back-off is over, writes included: each try costs
@@ -517,12 +518,16 @@ run_writes(struct mb_poller *p)
 			}
 		}
 
+		/* w is gone once the lock is let go: a MB_WRITE_NOWAIT request
+		 * is freed here, a waiting caller's is on its stack, which the
+		 * caller leaves as soon as it sees W_DONE.  Only `unit` is
+		 * used after. */
 		pthread_mutex_lock(&p->lock);
 		if (rc < 0) {
-			p->unit[w->unit].snap.writes_failed++;
-			p->unit[w->unit].snap.last_write_errno = e;
+			p->unit[unit].snap.writes_failed++;
+			p->unit[unit].snap.last_write_errno = e;
 		} else {
-			p->unit[w->unit].snap.writes_ok++;
+			p->unit[unit].snap.writes_ok++;
 		}
 		if (w->nowait) {
 			free(w);
@@ -531,8 +536,9 @@ run_writes(struct mb_poller *p)
 			w->state = W_DONE;
 			pthread_cond_broadcast(&p->done);
 		}
+		w = NULL;
 		pthread_mutex_unlock(&p->lock);
-		if (rc < 0 && e != MB_EBACKOFF && bus_broken(p, e, w->unit)) {
+		if (rc < 0 && e != MB_EBACKOFF && bus_broken(p, e, unit)) {
 			errno = e;
 			return -1;
 		}

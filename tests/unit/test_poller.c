@@ -518,6 +518,48 @@ wrong_answers_are_not_backed_off(void **state)
 	mb_poller_free(poller);
 }
 
+/* A heartbeat sent without waiting (MB_WRITE_NOWAIT, as the gateway sends
+ * them) that the unit refuses is counted in the snapshot and leaves the
+ * bus up.  The poller freed such a request and then read its unit number
+ * (a use after free that the sanitizer build's integration tests caught
+ * in CI; this test fails there without the fix). */
+static void
+refused_heartbeat_without_waiting_is_counted(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 4;
+	int64_t until;
+
+	parse(scale_valve_ini, &p);
+	pthread_mutex_lock(&s->lock);
+	s->exception_unit = 4;
+	pthread_mutex_unlock(&s->lock);
+	poller = poller_for(s, 20, &p, 1, &id);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(mb_poller_heartbeat(poller, 0, MB_WRITE_NOWAIT, err, sizeof(err)),
+		    0);
+	until = mono_ms() + 3000;
+	do {
+		assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+		if (snap.writes_failed >= 5)
+			break;
+		sleep_ms(10);
+	} while (mono_ms() < until);
+	assert_int_equal(snap.writes_failed, 5);
+	assert_int_equal(snap.writes_ok, 0);
+	assert_int_equal(mb_error_kind(snap.last_write_errno), MB_ERR_EXCEPTION);
+	assert_int_not_equal(snap.link, MB_LINK_BUS_DOWN);
+	mb_poller_free(poller);
+	pthread_mutex_lock(&s->lock);
+	s->exception_unit = -1;
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* A unit that times out and answers wrongly by turns (a time-out, then a
  * CRC error on RTU, an exception here) still costs its neighbours a
  * response time-out every other try unless it backs off: a wrong answer
@@ -679,6 +721,7 @@ main(void)
 		cmocka_unit_test(close_runs_before_the_next_read_cycle),
 		cmocka_unit_test(dead_unit_backs_off_alone),
 		cmocka_unit_test(wrong_answers_are_not_backed_off),
+		cmocka_unit_test(refused_heartbeat_without_waiting_is_counted),
 		cmocka_unit_test(timeouts_between_wrong_answers_still_back_off),
 		cmocka_unit_test(close_all_closes_live_valves_before_a_dead_one),
 		cmocka_unit_test(write_fails_at_once_while_the_bus_is_down),
