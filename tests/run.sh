@@ -66,7 +66,10 @@ for t in "$BUILD"/tests/test_*; do
 done
 
 # Long (TORTURE=1) runs get an hour per test: the lossy relay's 1,000
-# records alone take most of one.
+# records alone take most of one.  A test still running at its limit is
+# sent SIGTERM (its EXIT trap stops its daemons), and SIGKILL 30 s later:
+# a clean-up that hangs must not hang the whole run (a sanitizer sweep's
+# t_fill_disk sat in its trap, signals blocked, for 30 minutes).
 limit=${TEST_TIMEOUT:-600}
 [ -n "${TORTURE:-}" ] && limit=${TEST_TIMEOUT:-3600}
 
@@ -75,7 +78,7 @@ for t in "$here"/integration/t_*.sh; do
 	name=$(basename "$t" .sh)
 	selected "integration/$name" || continue
 	start=$(date +%s)
-	BUILD="$BUILD" timeout "$limit" sh "$t" >"$out" 2>&1
+	BUILD="$BUILD" timeout -k 30 "$limit" sh "$t" >"$out" 2>&1
 	rc=$?
 	cp "$out" "$GAS_TEST_ROOT/outputs/$name.log"
 	p=$(grep -c '^ok - ' "$out")
@@ -121,7 +124,7 @@ if [ -x "$BUILD/asan/gascounty" ] && [ -f "$here/integration/asan.list" ]; then
 		GAS_TEST_ROOT="$troot" BUILD="$BUILD/asan" \
 		    ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
 		    UBSAN_OPTIONS="print_stacktrace=1" \
-		    timeout "$limit" sh "$here/integration/$name.sh" >"$out" 2>&1
+		    timeout -k 30 "$limit" sh "$here/integration/$name.sh" >"$out" 2>&1
 		rc=$?
 		p=$(grep -c '^ok - ' "$out")
 		f=$(grep -c '^not ok - ' "$out")
