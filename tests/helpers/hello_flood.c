@@ -4,10 +4,13 @@
  * of sockets (each a distinct client port); when the server answers one with
  * a HelloVerifyRequest, that socket's next hello echoes the cookie, so the
  * server has to create a handshake session for it (the costly kind), which
- * the flooder then abandons.
+ * the flooder then abandons.  With -c the hellos offer only the cipher
+ * suite CODE (e.g. 0xc02f, ECDHE-RSA-AES128-GCM-SHA256): a server that
+ * refuses it fails each handshake at the cookie round (alert 40), as a
+ * client with the wrong suites does.
  *
  *   hello_flood -p PORT [-n COUNT] [-s SOCKETS] [-t SECONDS] [-r PER_SECOND]
- *               [-a SOURCE]...
+ *               [-a SOURCE]... [-c CODE]
  *
  * Sends to 127.0.0.1, from 127.0.0.1 or from the loopback SOURCE addresses
  * given (-a, up to 8; the sockets are spread over them in turn).  Stops
@@ -48,11 +51,14 @@ put24(uint8_t *p, size_t v)
 	p[2] = (uint8_t)v;
 }
 
-/* One ClientHello record offering the RFC 7925 PSK suite (and a few more). */
+/* the suites offered: the RFC 7925 PSK suite (and a few more), or -c's */
+static uint8_t suites[] = { 0xc0, 0xa8, 0xc0, 0xa4, 0x00, 0xa8, 0x00, 0xae };
+static size_t suites_len = sizeof(suites);
+
+/* One ClientHello record offering suites. */
 static size_t
 make_hello(struct client *c, uint8_t *buf, size_t size)
 {
-	static const uint8_t suites[] = { 0xc0, 0xa8, 0xc0, 0xa4, 0x00, 0xa8, 0x00, 0xae };
 	size_t body, n = 13 + 12, i;
 	uint8_t *b;
 
@@ -66,9 +72,9 @@ make_hello(struct client *c, uint8_t *buf, size_t size)
 	*b++ = (uint8_t)c->cookie_len;
 	memcpy(b, c->cookie, c->cookie_len);
 	b += c->cookie_len;
-	*b++ = 0, *b++ = (uint8_t)sizeof(suites);
-	memcpy(b, suites, sizeof(suites));
-	b += sizeof(suites);
+	*b++ = 0, *b++ = (uint8_t)suites_len;
+	memcpy(b, suites, suites_len);
+	b += suites_len;
 	*b++ = 1, *b++ = 0; /* compression: null */
 	body = (size_t)(b - (buf + n));
 	/* handshake header: client_hello, length, message_seq, offset, fragment */
@@ -133,12 +139,13 @@ main(int argc, char **argv)
 	struct sockaddr_in to, sources[MAX_SOURCES];
 	uint8_t buf[1024];
 	int nsources = 0;
-	long count = 5000, seconds = 30, rate = 1000, sent = 0, with_cookie = 0, back = 0, i;
+	long count = 5000, seconds = 30, rate = 1000, sent = 0, with_cookie = 0, back = 0, i, code;
+	char *end;
 	int nsock = 200, port = 0, ch, s;
 	int64_t start, now;
 	size_t len;
 
-	while ((ch = getopt(argc, argv, "p:n:s:t:r:a:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:n:s:t:r:a:c:h")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -168,9 +175,19 @@ main(int argc, char **argv)
 			}
 			nsources++;
 			break;
+		case 'c':
+			code = strtol(optarg, &end, 0);
+			if (*optarg == '\0' || *end != '\0' || code < 0 || code > 0xffff) {
+				fprintf(stderr, "hello_flood: bad cipher suite %s\n", optarg);
+				return 2;
+			}
+			suites[0] = (uint8_t)(code >> 8);
+			suites[1] = (uint8_t)code;
+			suites_len = 2;
+			break;
 		case 'h':
 			printf("usage: hello_flood -p PORT [-n COUNT] [-s SOCKETS] [-t SECONDS] "
-			       "[-r PER_SECOND] [-a SOURCE]...\n");
+			       "[-r PER_SECOND] [-a SOURCE]... [-c CODE]\n");
 			return 0;
 		default:
 			return 2;

@@ -4,7 +4,9 @@
  * its share of half-open sessions and no more, other addresses are not
  * affected, a held peer's cookie round always passes, sessions that
  * connected or aged past libcoap's partial timeout stop counting, IPv6 is
- * counted per /64, and the share shrinks as the slots fill.
+ * counted per /64, the share shrinks as the slots fill, and a session
+ * libcoap freed without an event (a handshake failed at its cookie round)
+ * stops counting once libcoap is done with the datagram that failed it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,6 +45,26 @@ peer(const char *addr, int port)
 static struct door door;
 static char sessions[1000]; /* distinct fake session pointers: &sessions[i] */
 
+/* what a fake libcoap holds: libcoap_holds[i] is 1 while it holds &sessions[i] for peers[i] */
+static int libcoap_holds[1000];
+static struct sockaddr_storage peers[1000];
+static int lookups;
+
+/* door_lookup_fn over the fake libcoap (interface 1 only) */
+static const void *
+fake_session_of(void *arg, const struct sockaddr *p, int ifindex)
+{
+	size_t i;
+
+	(void)arg;
+	lookups++;
+	for (i = 0; i < sizeof(libcoap_holds) / sizeof(libcoap_holds[0]); i++)
+		if (libcoap_holds[i] && ifindex == 1 &&
+		    same_peer((const struct sockaddr *)&peers[i], p))
+			return &sessions[i];
+	return NULL;
+}
+
 static int
 setup(void **state)
 {
@@ -52,6 +74,9 @@ setup(void **state)
 	door.per_address = 4;
 	door.max_handshakes = 100;
 	door.capacity = 400;
+	door.lookup = fake_session_of;
+	memset(libcoap_holds, 0, sizeof(libcoap_holds));
+	lookups = 0;
 	door.entries = calloc(door.capacity, sizeof(*door.entries));
 	return door.entries == NULL ? -1 : 0;
 }
@@ -64,7 +89,8 @@ teardown(void **state)
 	return 0;
 }
 
-/* admit and note sessions from addr, ports port.. port+n-1, at now */
+/* admit and note sessions from addr, ports port.. port+n-1, at now (the
+ * fake libcoap then holds them) */
 static int
 fill(const char *addr, int port, int n, int first_session, int64_t now)
 {
@@ -74,7 +100,9 @@ fill(const char *addr, int port, int n, int first_session, int64_t now)
 	for (i = 0; i < n; i++) {
 		p = peer(addr, port + i);
 		if (door_admits(&door, SA(p), now)) {
-			door_note(&door, &sessions[first_session + i], SA(p), now);
+			door_note(&door, &sessions[first_session + i], SA(p), 1, now);
+			libcoap_holds[first_session + i] = 1;
+			peers[first_session + i] = p;
 			admitted++;
 		}
 	}
@@ -178,7 +206,7 @@ shrinks_the_share_as_the_slots_fill(void **state)
 			snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
 			p = peer(addr, 1000 + round);
 			if (door_admits(&door, SA(p), 0))
-				door_note(&door, &sessions[session++], SA(p), 0);
+				door_note(&door, &sessions[session++], SA(p), 1, 0);
 		}
 	}
 	assert_true(door.count < (size_t)door.max_handshakes);
@@ -197,12 +225,93 @@ a_full_table_forgets_its_oldest_entry(void **state)
 	for (i = 0; i < 8; i++) {
 		struct sockaddr_storage q = peer("192.0.2.1", 100 + (int)i);
 
-		door_note(&door, &sessions[i], SA(q), (int64_t)(i + 1));
+		door_note(&door, &sessions[i], SA(q), 1, (int64_t)(i + 1));
 	}
-	door_note(&door, &sessions[8], SA(p), 100);
+	door_note(&door, &sessions[8], SA(p), 1, 100);
 	assert_int_equal(door.count, 8);
 	for (i = 0; i < door.count; i++)
 		assert_ptr_not_equal(door.entries[i].session, &sessions[0]);
+}
+
+static void
+forgets_a_session_libcoap_freed_without_an_event(void **state)
+{
+	struct sockaddr_storage p = peer("192.0.2.7", 5000), failed = peer("192.0.2.7", 1002);
+
+	(void)state;
+	fill("192.0.2.7", 1000, 4, 0, 0);
+	assert_false(door_admits(&door, SA(p), 10));
+	/* the cookie round of port 1002 goes to libcoap, which fails the
+	 * handshake (alert 40) and frees the session with no event */
+	assert_true(door_admits(&door, SA(failed), 10));
+	door_passed(&door, SA(failed));
+	libcoap_holds[2] = 0;
+	door_settle(&door); /* the next read */
+	assert_int_equal(door.count, 3);
+	assert_true(door_admits(&door, SA(p), 10));
+}
+
+static void
+failed_handshakes_leave_their_address_share_free(void **state)
+{
+	struct sockaddr_storage p;
+	int i;
+
+	(void)state;
+	/* a full share of sessions from one address open at once (distinct
+	 * pointers: no reuse of freed memory), then each fails at its cookie
+	 * round */
+	assert_int_equal(fill("192.0.2.7", 1000, 4, 0, 0), 4);
+	for (i = 0; i < 4; i++) {
+		p = peer("192.0.2.7", 1000 + i);
+		assert_true(door_admits(&door, SA(p), 10));
+		door_passed(&door, SA(p));
+		libcoap_holds[i] = 0;
+		door_settle(&door);
+	}
+	assert_int_equal(door.count, 0);
+	p = peer("192.0.2.7", 6000);
+	assert_true(door_admits(&door, SA(p), 10));
+}
+
+static void
+keeps_a_session_libcoap_still_holds(void **state)
+{
+	struct sockaddr_storage p = peer("192.0.2.7", 5000), round = peer("192.0.2.7", 1001);
+	struct sockaddr_storage other = peer("192.0.2.8", 1001);
+
+	(void)state;
+	fill("192.0.2.7", 1000, 4, 0, 0);
+	/* a cookie round that libcoap took on (its session is in handshake) */
+	door_passed(&door, SA(round));
+	door_settle(&door);
+	assert_int_equal(lookups, 1);
+	assert_int_equal(door.count, 4);
+	assert_false(door_admits(&door, SA(p), 10));
+	/* a datagram from a peer with no half-open session: nothing to ask */
+	door_passed(&door, SA(other));
+	door_settle(&door);
+	door_settle(&door); /* a second read with nothing let through between */
+	assert_int_equal(lookups, 1);
+	/* a session on another interface than the one noted is not that one */
+	door.entries[0].ifindex = 2;
+	door_passed(&door, SA(door.entries[0].peer));
+	door_settle(&door);
+	assert_int_equal(door.count, 3);
+}
+
+static void
+without_a_lookup_only_events_count(void **state)
+{
+	struct sockaddr_storage failed = peer("192.0.2.7", 1002);
+
+	(void)state;
+	door.lookup = NULL;
+	fill("192.0.2.7", 1000, 4, 0, 0);
+	door_passed(&door, SA(failed));
+	libcoap_holds[2] = 0;
+	door_settle(&door);
+	assert_int_equal(door.count, 4);
 }
 
 static void
@@ -246,6 +355,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(shrinks_the_share_as_the_slots_fill, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_full_table_forgets_its_oldest_entry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(forgets_a_session_libcoap_freed_without_an_event,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_handshakes_leave_their_address_share_free,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(keeps_a_session_libcoap_still_holds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(without_a_lookup_only_events_count, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(knows_a_client_hello_as_libcoap_does, setup,
 		    teardown),

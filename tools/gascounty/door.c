@@ -5,7 +5,10 @@
  * The table is a small array scanned linearly: it holds half-open sessions
  * only (at most per_address fresh ones per flooding address, plus stale ones
  * libcoap has not freed yet), and a scan of a few hundred entries per
- * ClientHello costs far less than the handshake libcoap would start.
+ * ClientHello costs far less than the handshake libcoap would start.  A
+ * datagram let through to a half-open session costs one more walk, over
+ * libcoap's sessions (coap_session_get_by_peer() at the next read, door.h),
+ * beside the DTLS work libcoap does with it.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -113,7 +116,8 @@ door_forget(struct door *d, const void *session)
 }
 
 void
-door_note(struct door *d, const void *session, const struct sockaddr *peer, int64_t now_ms)
+door_note(struct door *d, const void *session, const struct sockaddr *peer, int ifindex,
+    int64_t now_ms)
 {
 	struct door_entry *e;
 	size_t i, oldest = 0, size = sockaddr_size(peer);
@@ -135,7 +139,46 @@ door_note(struct door *d, const void *session, const struct sockaddr *peer, int6
 	memset(e, 0, sizeof(*e));
 	e->session = session;
 	memcpy(&e->peer, peer, size);
+	e->ifindex = ifindex;
 	e->since_ms = now_ms;
+}
+
+void
+door_passed(struct door *d, const struct sockaddr *peer)
+{
+	size_t i;
+
+	d->passed = NULL;
+	for (i = 0; i < d->count; i++) {
+		if (same_peer((const struct sockaddr *)&d->entries[i].peer, peer)) {
+			d->passed = d->entries[i].session;
+			return;
+		}
+	}
+}
+
+void
+door_settle(struct door *d)
+{
+	const struct door_entry *e;
+	const void *session = d->passed;
+	size_t i;
+
+	d->passed = NULL;
+	if (session == NULL || d->lookup == NULL)
+		return;
+	for (i = 0; i < d->count; i++) {
+		e = &d->entries[i];
+		if (e->session != session)
+			continue;
+		/* freed without an event (door.h), or no longer half-open; a
+		 * session of another pointer for the peer would be a new one,
+		 * noted on its own */
+		if (d->lookup(d->lookup_arg, (const struct sockaddr *)&e->peer, e->ifindex) !=
+		    session)
+			door_forget(d, session);
+		return;
+	}
 }
 
 int
@@ -172,7 +215,8 @@ door_event(struct door *d, coap_session_t *session, coap_event_t event)
 	case COAP_EVENT_SERVER_SESSION_NEW:
 		remote = coap_session_get_addr_remote(session);
 		if (remote != NULL)
-			door_note(d, session, &remote->addr.sa, time_mono_ms());
+			door_note(d, session, &remote->addr.sa, coap_session_get_ifindex(session),
+			    time_mono_ms());
 		break;
 	case COAP_EVENT_DTLS_CONNECTED:
 	case COAP_EVENT_DTLS_CLOSED:
@@ -212,17 +256,44 @@ find_endpoint_socket(const coap_address_t *bound)
 	return found;
 }
 
+/*
+ * door_lookup_fn over libcoap: the session it holds for peer if that is
+ * half-open as libcoap counts them (coap_endpoint_get_session: a HELLO
+ * session, or one in handshake), else NULL.  The session is read only once
+ * libcoap has returned it from its own table, alive.
+ */
+static const void *
+libcoap_half_open(void *arg, const struct sockaddr *peer, int ifindex)
+{
+	coap_session_t *s;
+	coap_address_t a;
+	size_t size = sockaddr_size(peer);
+
+	if (size == 0 || size > sizeof(a.addr))
+		return NULL;
+	coap_address_init(&a);
+	a.size = (socklen_t)size;
+	memcpy(&a.addr, peer, size);
+	s = coap_session_get_by_peer(arg, &a, ifindex);
+	if (s == NULL || (coap_session_get_type(s) != COAP_SESSION_TYPE_HELLO &&
+	                     coap_session_get_state(s) != COAP_SESSION_STATE_HANDSHAKE))
+		return NULL;
+	return s;
+}
+
 /* the door libcoap's reads go through (recvmsg below); one per process */
 static struct door *active;
 
 int
-door_open(struct door *d, const coap_address_t *bound, int per_address, int max_handshakes,
-    size_t capacity, char *err, size_t errsize)
+door_open(struct door *d, coap_context_t *ctx, const coap_address_t *bound, int per_address,
+    int max_handshakes, size_t capacity, char *err, size_t errsize)
 {
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 	d->per_address = per_address;
 	d->max_handshakes = max_handshakes;
+	d->lookup = libcoap_half_open;
+	d->lookup_arg = ctx;
 	d->reported_ms = time_mono_ms();
 	if ((d->entries = calloc(capacity, sizeof(*d->entries))) == NULL) {
 		snprintf(err, errsize, "no memory for %zu handshake entries", capacity);
@@ -245,6 +316,7 @@ door_close(struct door *d)
 	free(d->entries);
 	d->entries = NULL;
 	d->count = d->capacity = 0;
+	d->passed = NULL;
 	d->fd = -1;
 }
 
@@ -262,9 +334,12 @@ door_report(struct door *d)
 	d->reported_ms = now;
 }
 
-/* 1 if the datagram recvmsg() just read into msg (n bytes) may go to libcoap. */
+/*
+ * 1 if the datagram recvmsg() just read into msg (n bytes) may go to
+ * libcoap; then its session, if half-open, is the one to settle next.
+ */
 static int
-admitted(const struct door *d, const struct msghdr *msg, ssize_t n)
+admitted(struct door *d, const struct msghdr *msg, ssize_t n)
 {
 	size_t len = (size_t)n;
 
@@ -272,8 +347,11 @@ admitted(const struct door *d, const struct msghdr *msg, ssize_t n)
 		return 1;
 	if (len > msg->msg_iov[0].iov_len)
 		len = msg->msg_iov[0].iov_len;
-	return !door_is_client_hello(msg->msg_iov[0].iov_base, len) ||
-	       door_admits(d, msg->msg_name, time_mono_ms());
+	if (door_is_client_hello(msg->msg_iov[0].iov_base, len) &&
+	    !door_admits(d, msg->msg_name, time_mono_ms()))
+		return 0;
+	door_passed(d, msg->msg_name);
+	return 1;
 }
 
 /*
@@ -309,6 +387,9 @@ recvmsg(int fd, struct msghdr *msg, int flags)
 	if (d == NULL || fd != d->fd || (flags & MSG_PEEK) != 0)
 		return libc_recvmsg(fd, msg, flags);
 	d->reads++;
+	/* libcoap has handled the datagram before this one (each read is
+	 * followed by its handling, coap_read_endpoint): see what it kept */
+	door_settle(d);
 	namelen = msg->msg_namelen;
 	controllen = msg->msg_controllen;
 	for (dropped = 0; dropped < DOOR_DROP_BATCH; dropped++) {

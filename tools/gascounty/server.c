@@ -1574,8 +1574,8 @@ open_door(const coap_address_t *bound)
 		log_warnx("handshakes_per_address %d is over half of max_handshakes %d: two "
 		          "flooding addresses can take every handshake slot",
 		    S.config.handshakes_per_address, S.config.max_handshakes);
-	if (door_open(&S.door, bound, S.config.handshakes_per_address, S.config.max_handshakes,
-	        capacity < 64 ? 64 : capacity, err, sizeof(err)) == -1)
+	if (door_open(&S.door, S.ctx, bound, S.config.handshakes_per_address,
+	        S.config.max_handshakes, capacity < 64 ? 64 : capacity, err, sizeof(err)) == -1)
 		log_warnx("no per-address handshake limit: %s", err);
 }
 
