@@ -113,10 +113,9 @@ bind_now(sqlite3_stmt *st, int64_t now)
 		sqlite3_bind_int64(st, at, now);
 }
 
-/* The deadline of a case's current stage: fixed when it opened (007). */
-#define DUE_SQL                                                                                    \
-	"(CASE state WHEN 'new' THEN accept_due_ms WHEN 'accepted' THEN onsite_due_ms"             \
-	" WHEN 'closed' THEN 0 WHEN 'dismissed' THEN 0 ELSE close_due_ms END)"
+/* The deadline of a case's current stage (fixed when it opened, 007): a column computed from
+ * the state since 011, 0 once closed or dismissed, so that the list's indexes hold it. */
+#define DUE_SQL "stage_due_ms"
 /* Every state but closed and dismissed (005's CHECK names them all), as a list so that the
  * (township, state) index finds the open cases of a township without reading its closed ones. */
 #define OPEN_SQL "state IN ('new', 'accepted', 'onsite', 'decided')"
@@ -127,8 +126,8 @@ bind_now(sqlite3_stmt *st, int64_t now)
 	" code, outcome, power, fine_yuan, alerts, opened_ms, accepted_ms, onsite_ms,"             \
 	" decided_ms, closed_ms, escalated_ms, updated_ms, accept_due_ms, onsite_due_ms,"          \
 	" close_due_ms, routed_by, " DUE_SQL " AS due_ms,"                                         \
-	" (" OPEN_SQL " AND :now > " DUE_SQL ") AS overdue,"                                       \
-	" CASE WHEN " OPEN_SQL " AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"          \
+	" (is_open AND :now > " DUE_SQL ") AS overdue,"                                            \
+	" CASE WHEN is_open AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"               \
 	" ELSE 0 END AS overdue_s"
 
 /* ---- answers: SQL rows as CBOR maps ------------------------------------------------ */
@@ -998,16 +997,27 @@ bind_scope(sqlite3_stmt *st, const struct access_scope *scope, const char *ident
 		sqlite3_bind_text(st, at, identity != NULL ? identity : "", -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * The list's order, most urgent first: open before closed, critical before alert, overdue
+ * first, then the nearest deadline, the newest first among equals.  Overdue is not a term of
+ * its own: an open case is overdue when its stage's deadline is before now, so among the open
+ * cases of one severity the overdue ones are exactly the first in deadline order, and a
+ * closed case's deadline is 0 and never overdue.  Written this way the order is 011's
+ * indexes read backwards (severity as text: 'critical' > 'alert', the only two values), and a
+ * list reads the page it shows instead of sorting every case of its scope.
+ */
+#define LIST_ORDER "is_open DESC, severity DESC, " DUE_SQL ", id DESC"
+
 int
 cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
     enum cases_view view, int64_t now, size_t max, uint8_t **out, size_t *len, char *err,
     size_t errlen)
 {
 	static const char *const filters[] = {
-		[CASES_VIEW_OPEN] = OPEN_SQL,
+		[CASES_VIEW_OPEN] = "is_open = 1",
 		[CASES_VIEW_MINE] = "(officer = :me OR reporter = :me)",
 		[CASES_VIEW_ALL] = "1",
-		[CASES_VIEW_OVERDUE] = OPEN_SQL " AND :now > " DUE_SQL,
+		[CASES_VIEW_OVERDUE] = "is_open = 1 AND :now > " DUE_SQL,
 	};
 	char sql[4096];
 	sqlite3_stmt *st = NULL;
@@ -1015,8 +1025,7 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 
 	*out = NULL;
 	if (snprintf(sql, sizeof(sql),
-	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " OPEN_SQL
-	        " DESC, severity = 'critical' DESC, overdue DESC, due_ms, id DESC LIMIT :max",
+	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " LIST_ORDER " LIMIT :max",
 	        CASE_COLUMNS, scope_sql(scope), filters[view]) >= (int)sizeof(sql))
 		return err_set(err, errlen, "cases: list query too long");
 	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
