@@ -1003,6 +1003,42 @@ a_list_reads_its_own_cases_only(void **state)
 #define OLD_OPEN "state IN ('new', 'accepted', 'onsite', 'decided')"
 #define OLD_OVERDUE "(" OLD_OPEN " AND ?1 > " OLD_DUE ")"
 
+static int
+same_text(const json_t *c, const char *key, const char *text)
+{
+	return strcmp(json_string_value(json_object_get(c, key)), text) == 0;
+}
+
+/* cases_list_brief gives what list (cases_list's answer) holds, case for case. */
+static void
+same_brief(const json_t *list, const struct access_scope *scope, const char *who,
+    enum cases_view view, int64_t now, size_t max)
+{
+	struct cases_brief *rows;
+	char err[256];
+	size_t n, i;
+
+	assert_int_equal(
+	    cases_list_brief(&cdb, scope, who, view, now, max, &rows, &n, err, sizeof(err)), 0);
+	assert_non_null(rows);
+	assert_int_equal(n, json_array_size(list));
+	for (i = 0; i < n; i++) {
+		const json_t *c = json_array_get(list, i);
+
+		if (json_integer_value(json_object_get(c, "id")) != rows[i].id ||
+		    json_integer_value(json_object_get(c, "due_ms")) != rows[i].due_ms ||
+		    json_integer_value(json_object_get(c, "overdue")) != rows[i].overdue ||
+		    json_integer_value(json_object_get(c, "overdue_s")) != rows[i].overdue_s ||
+		    !same_text(c, "township", rows[i].township) ||
+		    !same_text(c, "severity", rows[i].severity) ||
+		    !same_text(c, "kind", rows[i].kind) || !same_text(c, "state", rows[i].state) ||
+		    !same_text(c, "title", rows[i].title))
+			fail_msg("brief row %zu is not case %lld as the list has it", i,
+			    (long long)json_integer_value(json_object_get(c, "id")));
+	}
+	free(rows);
+}
+
 /*
  * The list of scope (as SQL over cases) in view (the same), at most max, by cases_list and by
  * the reference query: the same cases in the same order, with the same deadline, overdue and
@@ -1050,6 +1086,7 @@ same_list(const struct access_scope *scope, const char *scope_sql, const char *w
 	}
 	sqlite3_finalize(st);
 	assert_int_equal(json_array_size(list), i);
+	same_brief(list, scope, who, view, now, max);
 	json_decref(j);
 }
 
@@ -1057,7 +1094,8 @@ same_list(const struct access_scope *scope, const char *scope_sql, const char *w
  * The indexed order is the order the list always had (critical before alert, overdue first,
  * then the nearest deadline, the newest first), row for row, for every kind of scope and view,
  * with the whole list and a short page: 400 cases of every state and severity, their
- * deadlines scattered around now with ties and a deadline equal to now.
+ * deadlines scattered around now with ties and a deadline equal to now.  cases_list_brief
+ * (the console's) gives the same cases as cases_list, with the same values.
  */
 static void
 the_list_keeps_its_order_for_every_scope_and_view(void **state)
@@ -1104,11 +1142,12 @@ the_list_keeps_its_order_for_every_scope_and_view(void **state)
 		snprintf(sql, sizeof(sql),
 		    "INSERT INTO cases (township, severity, kind, title, state, officer, reporter,"
 		    " opened_ms, last_alert_ms, updated_ms, accept_due_ms, onsite_due_ms,"
-		    " close_due_ms) VALUES ('%s', '%s', 'R05', 'order', '%s', '%s', '%s', %lld,"
+		    " close_due_ms) VALUES ('%s', '%s', 'R05', 'order %d', '%s', '%s', '%s', %lld,"
 		    " %lld, %lld, %lld, %lld, %lld)",
-		    towns[random() % 2], random() % 3 ? "alert" : "critical", states[random() % 6],
-		    officers[random() % 3], reporters[random() % 4], (long long)T0, (long long)T0,
-		    (long long)T0, (long long)due[0], (long long)due[1], (long long)due[2]);
+		    towns[random() % 2], random() % 3 ? "alert" : "critical", i,
+		    states[random() % 6], officers[random() % 3], reporters[random() % 4],
+		    (long long)T0, (long long)T0, (long long)T0, (long long)due[0],
+		    (long long)due[1], (long long)due[2]);
 		assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
 	}
 	for (s = 0; s < sizeof(scopes) / sizeof(scopes[0]); s++)

@@ -1008,10 +1008,12 @@ bind_scope(sqlite3_stmt *st, const struct access_scope *scope, const char *ident
  */
 #define LIST_ORDER "is_open DESC, severity DESC, " DUE_SQL ", id DESC"
 
-int
-cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
-    enum cases_view view, int64_t now, size_t max, uint8_t **out, size_t *len, char *err,
-    size_t errlen)
+/* The list's statement over columns, prepared and bound: the one query of cases_list and
+ * cases_list_brief, so that both give the same cases in the same order. */
+static int
+list_query(struct county_db *c, const char *columns, const struct access_scope *scope,
+    const char *identity, enum cases_view view, int64_t now, size_t max, sqlite3_stmt **st,
+    char *err, size_t errlen)
 {
 	static const char *const filters[] = {
 		[CASES_VIEW_OPEN] = "is_open = 1",
@@ -1020,20 +1022,32 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 		[CASES_VIEW_OVERDUE] = "is_open = 1 AND :now > " DUE_SQL,
 	};
 	char sql[4096];
-	sqlite3_stmt *st = NULL;
+
+	*st = NULL;
+	if (snprintf(sql, sizeof(sql),
+	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " LIST_ORDER " LIMIT :max", columns,
+	        scope_sql(scope), filters[view]) >= (int)sizeof(sql))
+		return err_set(err, errlen, "cases: list query too long");
+	if (store_prepare(c->db, sql, st, err, errlen) == -1)
+		return -1;
+	bind_now(*st, now);
+	bind_scope(*st, scope, identity);
+	sqlite3_bind_int64(*st, sqlite3_bind_parameter_index(*st, ":max"),
+	    max > INT64_MAX ? INT64_MAX : (int64_t)max);
+	return 0;
+}
+
+int
+cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
+    enum cases_view view, int64_t now, size_t max, uint8_t **out, size_t *len, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
 	cbor_item_t *root, *list;
 
 	*out = NULL;
-	if (snprintf(sql, sizeof(sql),
-	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " LIST_ORDER " LIMIT :max",
-	        CASE_COLUMNS, scope_sql(scope), filters[view]) >= (int)sizeof(sql))
-		return err_set(err, errlen, "cases: list query too long");
-	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+	if (list_query(c, CASE_COLUMNS, scope, identity, view, now, max, &st, err, errlen) == -1)
 		return -1;
-	bind_now(st, now);
-	bind_scope(st, scope, identity);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":max"),
-	    max > INT64_MAX ? INT64_MAX : (int64_t)max);
 	list = rows_array(c, st, max, err, errlen);
 	sqlite3_finalize(st);
 	if (list == NULL)
@@ -1045,6 +1059,93 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 		return err_set(err, errlen, "out of memory");
 	}
 	return serialize(root, out, len, err, errlen);
+}
+
+/* cases_list_brief's columns: the texts first, in the order of struct cases_brief's. */
+#define BRIEF_TEXTS 5
+#define BRIEF_COLUMNS                                                                              \
+	"township, severity, kind, state, title, id, " DUE_SQL " AS due_ms,"                       \
+	" (is_open AND :now > " DUE_SQL ") AS overdue,"                                            \
+	" CASE WHEN is_open AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"               \
+	" ELSE 0 END AS overdue_s"
+
+int
+cases_list_brief(struct county_db *c, const struct access_scope *scope, const char *identity,
+    enum cases_view view, int64_t now, size_t max, struct cases_brief **rows, size_t *n, char *err,
+    size_t errlen)
+{
+	struct cases_brief *got = NULL, *grown, *block;
+	size_t count = 0, cap = 0, used = 0, room = 0, i, k, *at = NULL, *at_grown;
+	char *text = NULL, *text_grown;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*rows = NULL;
+	*n = 0;
+	if (list_query(c, BRIEF_COLUMNS, scope, identity, view, now, max, &st, err, errlen) == -1)
+		return -1;
+	/* rows and their texts (as offsets, while the text grows) first, one block at the end */
+	while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((grown = realloc(got, cap * sizeof(*got))) == NULL)
+				goto oom;
+			got = grown;
+			if ((at_grown = realloc(at, cap * BRIEF_TEXTS * sizeof(*at))) == NULL)
+				goto oom;
+			at = at_grown;
+		}
+		for (k = 0; k < BRIEF_TEXTS; k++) {
+			const char *t = TEXT(st, (int)k); /* then its size, as SQLite asks */
+			size_t size = (size_t)sqlite3_column_bytes(st, (int)k);
+
+			if (used + size + 1 > room) {
+				room = (used + size + 1) * 2;
+				if ((text_grown = realloc(text, room)) == NULL)
+					goto oom;
+				text = text_grown;
+			}
+			if (t != NULL)
+				memcpy(text + used, t, size);
+			text[used + size] = '\0';
+			at[count * BRIEF_TEXTS + k] = used;
+			used += size + 1;
+		}
+		got[count].id = sqlite3_column_int64(st, BRIEF_TEXTS);
+		got[count].due_ms = sqlite3_column_int64(st, BRIEF_TEXTS + 1);
+		got[count].overdue = sqlite3_column_int(st, BRIEF_TEXTS + 2);
+		got[count].overdue_s = sqlite3_column_int64(st, BRIEF_TEXTS + 3);
+		count++;
+	}
+	if (count < max && rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "cases");
+		goto out;
+	}
+	if ((block = malloc(count * sizeof(*block) + used + 1)) == NULL)
+		goto oom;
+	if (used > 0)
+		memcpy((char *)(block + count), text, used);
+	for (i = 0; i < count; i++) {
+		const char *base = (const char *)(block + count);
+
+		block[i] = got[i];
+		block[i].township = base + at[i * BRIEF_TEXTS];
+		block[i].severity = base + at[i * BRIEF_TEXTS + 1];
+		block[i].kind = base + at[i * BRIEF_TEXTS + 2];
+		block[i].state = base + at[i * BRIEF_TEXTS + 3];
+		block[i].title = base + at[i * BRIEF_TEXTS + 4];
+	}
+	*rows = block;
+	*n = count;
+	goto out;
+oom:
+	err_set(err, errlen, "out of memory");
+out:
+	sqlite3_finalize(st);
+	free(got);
+	free(at);
+	free(text);
+	return *rows != NULL ? 0 : -1;
 }
 
 enum cases_result
