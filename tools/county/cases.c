@@ -1128,7 +1128,10 @@ cases_list_brief(struct county_db *c, const struct access_scope *scope, const ch
 	for (i = 0; i < count; i++) {
 		const char *base = (const char *)(block + count);
 
-		block[i] = got[i];
+		block[i].id = got[i].id;
+		block[i].due_ms = got[i].due_ms;
+		block[i].overdue_s = got[i].overdue_s;
+		block[i].overdue = got[i].overdue;
 		block[i].township = base + at[i * BRIEF_TEXTS];
 		block[i].severity = base + at[i * BRIEF_TEXTS + 1];
 		block[i].kind = base + at[i * BRIEF_TEXTS + 2];
