@@ -13,7 +13,8 @@
  * candidate: every inner page a trace walks fits), to show what it buys.
  * Aim: p99 under 2 ms (issue 18).  Also the console map's "fills today"
  * (overview_fills_since) beside the whole-table count it replaced, and a
- * township's open-case list.
+ * township's open-case list, as gascounty answers it (CBOR) and as the
+ * console reads it.
  *
  * county_trace is the county library's, as the server runs it.
  * The data are generated in SQL with synchronous=OFF and the indexes made
@@ -665,12 +666,15 @@ trace_round(struct county_db *c, int64_t *lat_us, int n, int64_t *cpu, int64_t *
 }
 
 /* A township officer's open-case list (most urgent first, at most 500, as
- * the server lists them), n times; the answer's size in *bytes. */
+ * the server lists them), n times; the answer's size in *bytes.  brief: as
+ * the console reads it (cases_list_brief: the same cases without the CBOR
+ * answer), else as gascounty answers it (cases_list). */
 static int
-case_list_latency(struct county_db *c, int64_t *lat_us, int n, size_t *bytes, char *err,
+case_list_latency(struct county_db *c, int brief, int64_t *lat_us, int n, size_t *bytes, char *err,
     size_t errlen)
 {
 	struct access_scope scope = { .reach = ACCESS_REACH_OWN };
+	struct cases_brief *rows;
 	struct timespec a, b;
 	uint8_t *out;
 	size_t len;
@@ -680,11 +684,18 @@ case_list_latency(struct county_db *c, int64_t *lat_us, int n, size_t *bytes, ch
 	str_copy(scope.person, "officer:bench", sizeof(scope.person));
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (cases_list(c, &scope, "officer:bench", CASES_VIEW_OPEN, time_wall_ms(), 500,
-		        &out, &len, err, errlen) == -1)
-			return -1;
+		if (brief) {
+			if (cases_list_brief(c, &scope, "officer:bench", CASES_VIEW_OPEN,
+			        time_wall_ms(), 500, &rows, &len, err, errlen) == -1)
+				return -1;
+			free(rows);
+		} else {
+			if (cases_list(c, &scope, "officer:bench", CASES_VIEW_OPEN, time_wall_ms(),
+			        500, &out, &len, err, errlen) == -1)
+				return -1;
+			free(out);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		free(out);
 		*bytes = len;
 		lat_us[i] = elapsed_us(&a, &b);
 	}
@@ -695,9 +706,9 @@ int
 main(void)
 {
 	static int64_t lat_us[QUERIES / 2], big_lat_us[QUERIES / 2], ref_us[QUERIES],
-	    group_us[QUERIES / 10], case_us[QUERIES / 5];
+	    group_us[QUERIES / 10], case_us[QUERIES / 5], brief_us[QUERIES / 5];
 	static int64_t map_us[QUERIES / 10], map_ref_us[QUERIES / 10];
-	size_t case_bytes = 0, map_stations = 0;
+	size_t case_bytes = 0, brief_rows = 0, map_stations = 0;
 	double p50, p99, r50, r99;
 	const char *size = getenv("BENCH_TRACE_FILLS");
 	struct county_db c, big_c;
@@ -783,7 +794,8 @@ main(void)
 			return 1;
 		}
 	}
-	if (case_list_latency(&c, case_us, QUERIES / 5, &case_bytes, err, sizeof(err)) == -1 ||
+	if (case_list_latency(&c, 0, case_us, QUERIES / 5, &case_bytes, err, sizeof(err)) == -1 ||
+	    case_list_latency(&c, 1, brief_us, QUERIES / 5, &brief_rows, err, sizeof(err)) == -1 ||
 	    commit_reference(sdb, ref_us, group_us, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -826,6 +838,11 @@ main(void)
 	printf("case list (a township's open cases, most urgent first, %lld cases in the county, "
 	       "%zu bytes of CBOR): p50 %.2f ms, p99 %.2f ms over %d lists\n",
 	    (long long)(FILLS / 100), case_bytes, p50, p99, QUERIES / 5);
+	percentiles(brief_us, QUERIES / 5, &r50, &r99);
+	printf(
+	    "  the same %zu cases as the console reads them (cases_list_brief, no CBOR): p50 %.2f "
+	    "ms, p99 %.2f ms; ratio brief / CBOR list p50 %.2f\n",
+	    brief_rows, r50, r99, p50 > 0 ? r50 / p50 : 0);
 	percentiles(map_us, QUERIES / 10, &p50, &p99);
 	percentiles(map_ref_us, QUERIES / 10, &r50, &r99);
 	printf(

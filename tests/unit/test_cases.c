@@ -11,7 +11,8 @@
  * catalogue; deadlines come per kind and severity, in working days of the
  * county's calendar; a case past its deadline is overdue and escalated once;
  * figures count per township; a township's or grid worker's list reads its
- * own cases through the indexes, whatever else the county holds.  The
+ * own cases through the indexes, whatever else the county holds, and every
+ * list reads only the page it shows, in the order it always had.  The
  * catalogue's errors name FILE:LINE and a request's decoder names the bad
  * key.
  */
@@ -952,7 +953,8 @@ many_cases(int count, const char *township, const char *state, const char *repor
 
 /*
  * A township's open cases, and a grid worker's, are found through their
- * indexes: the pages one list reads stay the same while the county's other
+ * indexes: the pages one list reads stay the same (but for a level more
+ * per case listed, as the table grows deeper) while the county's other
  * cases (other townships', the township's closed ones, other reporters')
  * grow from a few thousand to 40,000.  A list that read the whole table
  * (an OR of bound parameters as its scope, "NOT IN" for open) read every
@@ -986,9 +988,298 @@ a_list_reads_its_own_cases_only(void **state)
 	assert_int_equal(n, 20);
 	print_message("open list pages: township %d -> %d, grid worker %d -> %d\n", town0, town1,
 	    grid0, grid1);
-	/* an index level more at most, never the tables' thousands of pages */
-	assert_true(town1 <= town0 + 8);
-	assert_true(grid1 <= grid0 + 8);
+	/* an index level more at most, for each case listed (the list reads them in its order,
+	 * newest first, each from the table's root: one level more once the table is deeper),
+	 * never the tables' thousands of pages */
+	assert_true(town1 <= town0 + (int)n_town + 8);
+	assert_true(grid1 <= grid0 + (int)n_grid + 8);
+}
+
+/* The list's order as it was written before 011's indexes, each term computed per row: the
+ * reference that the indexed order must give row for row. */
+#define OLD_DUE                                                                                    \
+	"(CASE state WHEN 'new' THEN accept_due_ms WHEN 'accepted' THEN onsite_due_ms"             \
+	" WHEN 'closed' THEN 0 WHEN 'dismissed' THEN 0 ELSE close_due_ms END)"
+#define OLD_OPEN "state IN ('new', 'accepted', 'onsite', 'decided')"
+#define OLD_OVERDUE "(" OLD_OPEN " AND ?1 > " OLD_DUE ")"
+
+static int
+same_text(const json_t *c, const char *key, const char *text)
+{
+	return strcmp(json_string_value(json_object_get(c, key)), text) == 0;
+}
+
+/* cases_list_brief gives what list (cases_list's answer) holds, case for case. */
+static void
+same_brief(const json_t *list, const struct access_scope *scope, const char *who,
+    enum cases_view view, int64_t now, size_t max)
+{
+	struct cases_brief *rows;
+	char err[256];
+	size_t n, i;
+
+	assert_int_equal(
+	    cases_list_brief(&cdb, scope, who, view, now, max, &rows, &n, err, sizeof(err)), 0);
+	assert_non_null(rows);
+	assert_int_equal(n, json_array_size(list));
+	for (i = 0; i < n; i++) {
+		const json_t *c = json_array_get(list, i);
+
+		if (json_integer_value(json_object_get(c, "id")) != rows[i].id ||
+		    json_integer_value(json_object_get(c, "due_ms")) != rows[i].due_ms ||
+		    json_integer_value(json_object_get(c, "overdue")) != rows[i].overdue ||
+		    json_integer_value(json_object_get(c, "overdue_s")) != rows[i].overdue_s ||
+		    !same_text(c, "township", rows[i].township) ||
+		    !same_text(c, "severity", rows[i].severity) ||
+		    !same_text(c, "kind", rows[i].kind) || !same_text(c, "state", rows[i].state) ||
+		    !same_text(c, "title", rows[i].title))
+			fail_msg("brief row %zu is not case %lld as the list has it", i,
+			    (long long)json_integer_value(json_object_get(c, "id")));
+	}
+	free(rows);
+}
+
+/*
+ * The list of scope (as SQL over cases) in view (the same), at most max, by cases_list and by
+ * the reference query: the same cases in the same order, with the same deadline, overdue and
+ * time past it.
+ */
+static void
+same_list(const struct access_scope *scope, const char *scope_sql, const char *who,
+    enum cases_view view, const char *view_sql, int64_t now, size_t max)
+{
+	char sql[2048], err[256];
+	uint8_t *out;
+	size_t len, i = 0;
+	json_t *j, *list, *c;
+	sqlite3_stmt *st;
+
+	assert_int_equal(cases_list(&cdb, scope, who, view, now, max, &out, &len, err, sizeof(err)),
+	    0);
+	j = as_json(out, len);
+	list = json_object_get(j, "cases");
+	snprintf(sql, sizeof(sql),
+	    "SELECT id, " OLD_DUE ", " OLD_OVERDUE ", CASE WHEN " OLD_OVERDUE " THEN (?1 - " OLD_DUE
+	    ") / 1000 ELSE 0 END FROM cases WHERE %s AND %s ORDER BY " OLD_OPEN
+	    " DESC, severity = 'critical' DESC, " OLD_OVERDUE " DESC, " OLD_DUE
+	    ", id DESC LIMIT ?2",
+	    scope_sql, view_sql);
+	assert_int_equal(sqlite3_prepare_v2(cdb.db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+	for (; sqlite3_step(st) == SQLITE_ROW; i++) {
+		c = json_array_get(list, i);
+		if (c == NULL)
+			fail_msg("%s / %s: %zu cases, the reference has more", scope_sql, view_sql,
+			    i);
+		if (json_integer_value(json_object_get(c, "id")) != sqlite3_column_int64(st, 0) ||
+		    json_integer_value(json_object_get(c, "due_ms")) !=
+		        sqlite3_column_int64(st, 1) ||
+		    json_integer_value(json_object_get(c, "overdue")) !=
+		        sqlite3_column_int64(st, 2) ||
+		    json_integer_value(json_object_get(c, "overdue_s")) !=
+		        sqlite3_column_int64(st, 3))
+			fail_msg("%s / %s: row %zu is case %lld, the reference's %lld", scope_sql,
+			    view_sql, i, (long long)json_integer_value(json_object_get(c, "id")),
+			    (long long)sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(json_array_size(list), i);
+	same_brief(list, scope, who, view, now, max);
+	json_decref(j);
+}
+
+/*
+ * The indexed order is the order the list always had (critical before alert, overdue first,
+ * then the nearest deadline, the newest first), row for row, for every kind of scope and view,
+ * with the whole list and a short page: 400 cases of every state and severity, their
+ * deadlines scattered around now with ties and a deadline equal to now.  cases_list_brief
+ * (the console's) gives the same cases as cases_list, with the same values.
+ */
+static void
+the_list_keeps_its_order_for_every_scope_and_view(void **state)
+{
+	static const char *const states[] = { "new", "accepted", "onsite", "decided", "closed",
+		"dismissed" };
+	static const char *const towns[] = { "TX", "TY" };
+	static const char *const reporters[] = { "", "", "grid:kim@TX", "grid:lu@TY" };
+	static const char *const officers[] = { "", "officer:ma@TX", "officer:ni@TY" };
+	static const struct {
+		enum cases_view view;
+		const char *sql;
+	} views[] = {
+		{ CASES_VIEW_OPEN, OLD_OPEN },
+		{ CASES_VIEW_MINE, "(officer = ?3 OR reporter = ?3)" },
+		{ CASES_VIEW_ALL, "1" },
+		{ CASES_VIEW_OVERDUE, OLD_OVERDUE },
+	};
+	static const struct {
+		struct access_scope scope;
+		const char *sql, *who;
+	} scopes[] = {
+		{ { .reach = ACCESS_REACH_ALL }, "1", "officer:ma@TX" },
+		{ { .reach = ACCESS_REACH_OWN, .township = "TX" }, "township = 'TX'",
+		    "officer:ma@TX" },
+		{ { .reach = ACCESS_REACH_OWN, .person = "grid:kim@TX" },
+		    "reporter = 'grid:kim@TX'", "grid:kim@TX" },
+		{ { .reach = ACCESS_REACH_OWN, .township = "TY", .person = "grid:kim@TX" },
+		    "(township = 'TY' OR reporter = 'grid:kim@TX')", "officer:ni@TY" },
+	};
+	const int64_t now = T0 + 1000000;
+	char sql[1024];
+	size_t s, v;
+	int i;
+
+	(void)state;
+	srandom(18);
+	for (i = 0; i < 400; i++) {
+		int64_t due[3];
+		int k;
+
+		for (k = 0; k < 3; k++) /* minutes around now, often the same, sometimes now */
+			due[k] = random() % 8 == 0 ? now : now + (random() % 9 - 4) * 60000;
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO cases (township, severity, kind, title, state, officer, reporter,"
+		    " opened_ms, last_alert_ms, updated_ms, accept_due_ms, onsite_due_ms,"
+		    " close_due_ms) VALUES ('%s', '%s', 'R05', 'order %d', '%s', '%s', '%s', %lld,"
+		    " %lld, %lld, %lld, %lld, %lld)",
+		    towns[random() % 2], random() % 3 ? "alert" : "critical", i,
+		    states[random() % 6], officers[random() % 3], reporters[random() % 4],
+		    (long long)T0, (long long)T0, (long long)T0, (long long)due[0],
+		    (long long)due[1], (long long)due[2]);
+		assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
+	}
+	for (s = 0; s < sizeof(scopes) / sizeof(scopes[0]); s++)
+		for (v = 0; v < sizeof(views) / sizeof(views[0]); v++) {
+			same_list(&scopes[s].scope, scopes[s].sql, scopes[s].who, views[v].view,
+			    views[v].sql, now, 500);
+			same_list(&scopes[s].scope, scopes[s].sql, scopes[s].who, views[v].view,
+			    views[v].sql, now, 7);
+		}
+}
+
+static int
+count_steps(void *arg)
+{
+	(*(long *)arg)++;
+	return 0;
+}
+
+/* The work (SQLite's virtual machine steps, by tens) of one list of scope's open cases, at
+ * most 100. */
+static long
+open_list_work(const struct access_scope *scope, const char *who)
+{
+	char err[256];
+	uint8_t *out;
+	size_t len;
+	long steps = 0;
+
+	sqlite3_progress_handler(cdb.db, 10, count_steps, &steps);
+	assert_int_equal(
+	    cases_list(&cdb, scope, who, CASES_VIEW_OPEN, T0, 100, &out, &len, err, sizeof(err)),
+	    0);
+	sqlite3_progress_handler(cdb.db, 0, NULL, NULL);
+	free(out);
+	return steps;
+}
+
+/*
+ * A list reads the page it shows: the county's list (a regulator's) and a township's read
+ * their first 100 open cases in the list's order from an index and stop, so their work stays
+ * the same while the open cases behind those 100 grow from 2,000 to 20,000.  A list that
+ * sorted every open case of its scope (as it did before 011) did ten times the work.
+ */
+static void
+a_list_reads_the_page_it_shows(void **state)
+{
+	const struct access_scope town_v = { .reach = ACCESS_REACH_OWN, .township = "TV" };
+	long county0, town0, county1, town1;
+
+	(void)state;
+	many_cases(2000, "TV", "new", "");
+	open_list_work(&all, "regulator:alice"); /* the first one reads the schema */
+	county0 = open_list_work(&all, "regulator:alice");
+	town0 = open_list_work(&town_v, "officer:wu@TV");
+	many_cases(18000, "TV", "accepted", "");
+	county1 = open_list_work(&all, "regulator:alice");
+	town1 = open_list_work(&town_v, "officer:wu@TV");
+	print_message("open list work: county %ld -> %ld, township %ld -> %ld\n", county0, county1,
+	    town0, town1);
+	assert_true(county1 <= county0 + county0 / 4);
+	assert_true(town1 <= town0 + town0 / 4);
+}
+
+/* The first column of sql's one row as text in buf. */
+static const char *
+sql_text(sqlite3 *db, const char *sql, char *buf, size_t size)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	str_copy(buf, (const char *)sqlite3_column_text(st, 0), size);
+	sqlite3_finalize(st);
+	return buf;
+}
+
+/*
+ * Migration 011 on a county that already has cases (made at version 10): every case gets its
+ * place in the list's order (open or not, its stage's deadline), the indexes hold them, and a
+ * step that changes a case's state moves it in them.
+ */
+static void
+an_older_county_gets_the_list_order_for_its_cases(void **state)
+{
+	static const char *const states[] = { "new", "accepted", "onsite", "decided", "closed",
+		"dismissed" };
+	struct store_migration upto10[32];
+	char path[128], sql[512], err[256], buf[256];
+	sqlite3 *db;
+	size_t n, i;
+
+	(void)state;
+	for (n = 0; schema_county[n].version != 0 && schema_county[n].version <= 10; n++) {
+		assert_true(n + 1 < sizeof(upto10) / sizeof(upto10[0]));
+		upto10[n] = schema_county[n];
+	}
+	upto10[n] = (struct store_migration){ 0, NULL, NULL };
+	snprintf(path, sizeof(path), "%s/county10.db", dir);
+	assert_int_equal(store_open(path, upto10, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(store_user_version(db), 10);
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO cases (township, severity, kind, title, state, opened_ms,"
+		    " last_alert_ms, updated_ms, accept_due_ms, onsite_due_ms, close_due_ms) VALUES"
+		    " ('TA', 'alert', 'R05', 'old', '%s', 1, 1, 1, 1000, 2000, 3000)",
+		    states[i]);
+		assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+	}
+	store_close(db);
+	assert_int_equal(store_open(path, schema_county, 0, &db, err, sizeof(err)), 0);
+	assert_true(store_user_version(db) >= 11);
+	assert_string_equal(
+	    sql_text(db,
+	        "SELECT group_concat(state || ':' || is_open || ':' || stage_due_ms,"
+	        " ' ') FROM (SELECT * FROM cases ORDER BY id)",
+	        buf, sizeof(buf)),
+	    "new:1:1000 accepted:1:2000 onsite:1:3000 decided:1:3000 closed:0:0 dismissed:0:0");
+	assert_int_equal(
+	    store_query_int(db,
+	        "SELECT count(*) FROM cases INDEXED BY cases_urgency WHERE is_open = 1", -1),
+	    4);
+	assert_int_equal(
+	    store_exec(db, "UPDATE cases SET state = 'closed' WHERE state = 'decided'", NULL, 0),
+	    0);
+	assert_int_equal(
+	    store_query_int(db,
+	        "SELECT count(*) FROM cases INDEXED BY cases_township_urgency WHERE township = 'TA'"
+	        " AND is_open = 1",
+	        -1),
+	    3);
+	assert_string_equal(sql_text(db, "PRAGMA integrity_check", buf, sizeof(buf)), "ok");
+	store_close(db);
 }
 
 int
@@ -1008,7 +1299,10 @@ main(void)
 		cmocka_unit_test(a_request_round_trips_and_bad_ones_name_the_key),
 		cmocka_unit_test(a_json_request_reads_as_its_cbor_twin),
 		cmocka_unit_test(named_people_and_what_they_may_do),
+		cmocka_unit_test(the_list_keeps_its_order_for_every_scope_and_view),
 		cmocka_unit_test(a_list_reads_its_own_cases_only),
+		cmocka_unit_test(a_list_reads_the_page_it_shows),
+		cmocka_unit_test(an_older_county_gets_the_list_order_for_its_cases),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -113,10 +113,9 @@ bind_now(sqlite3_stmt *st, int64_t now)
 		sqlite3_bind_int64(st, at, now);
 }
 
-/* The deadline of a case's current stage: fixed when it opened (007). */
-#define DUE_SQL                                                                                    \
-	"(CASE state WHEN 'new' THEN accept_due_ms WHEN 'accepted' THEN onsite_due_ms"             \
-	" WHEN 'closed' THEN 0 WHEN 'dismissed' THEN 0 ELSE close_due_ms END)"
+/* The deadline of a case's current stage (fixed when it opened, 007): a column computed from
+ * the state since 011, 0 once closed or dismissed, so that the list's indexes hold it. */
+#define DUE_SQL "stage_due_ms"
 /* Every state but closed and dismissed (005's CHECK names them all), as a list so that the
  * (township, state) index finds the open cases of a township without reading its closed ones. */
 #define OPEN_SQL "state IN ('new', 'accepted', 'onsite', 'decided')"
@@ -127,8 +126,8 @@ bind_now(sqlite3_stmt *st, int64_t now)
 	" code, outcome, power, fine_yuan, alerts, opened_ms, accepted_ms, onsite_ms,"             \
 	" decided_ms, closed_ms, escalated_ms, updated_ms, accept_due_ms, onsite_due_ms,"          \
 	" close_due_ms, routed_by, " DUE_SQL " AS due_ms,"                                         \
-	" (" OPEN_SQL " AND :now > " DUE_SQL ") AS overdue,"                                       \
-	" CASE WHEN " OPEN_SQL " AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"          \
+	" (is_open AND :now > " DUE_SQL ") AS overdue,"                                            \
+	" CASE WHEN is_open AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"               \
 	" ELSE 0 END AS overdue_s"
 
 /* ---- answers: SQL rows as CBOR maps ------------------------------------------------ */
@@ -998,33 +997,57 @@ bind_scope(sqlite3_stmt *st, const struct access_scope *scope, const char *ident
 		sqlite3_bind_text(st, at, identity != NULL ? identity : "", -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * The list's order, most urgent first: open before closed, critical before alert, overdue
+ * first, then the nearest deadline, the newest first among equals.  Overdue is not a term of
+ * its own: an open case is overdue when its stage's deadline is before now, so among the open
+ * cases of one severity the overdue ones are exactly the first in deadline order, and a
+ * closed case's deadline is 0 and never overdue.  Written this way the order is 011's
+ * indexes read backwards (severity as text: 'critical' > 'alert', the only two values), and a
+ * list reads the page it shows instead of sorting every case of its scope.
+ */
+#define LIST_ORDER "is_open DESC, severity DESC, " DUE_SQL ", id DESC"
+
+/* The list's statement over columns, prepared and bound: the one query of cases_list and
+ * cases_list_brief, so that both give the same cases in the same order. */
+static int
+list_query(struct county_db *c, const char *columns, const struct access_scope *scope,
+    const char *identity, enum cases_view view, int64_t now, size_t max, sqlite3_stmt **st,
+    char *err, size_t errlen)
+{
+	static const char *const filters[] = {
+		[CASES_VIEW_OPEN] = "is_open = 1",
+		[CASES_VIEW_MINE] = "(officer = :me OR reporter = :me)",
+		[CASES_VIEW_ALL] = "1",
+		[CASES_VIEW_OVERDUE] = "is_open = 1 AND :now > " DUE_SQL,
+	};
+	char sql[4096];
+
+	*st = NULL;
+	if (snprintf(sql, sizeof(sql),
+	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " LIST_ORDER " LIMIT :max", columns,
+	        scope_sql(scope), filters[view]) >= (int)sizeof(sql))
+		return err_set(err, errlen, "cases: list query too long");
+	if (store_prepare(c->db, sql, st, err, errlen) == -1)
+		return -1;
+	bind_now(*st, now);
+	bind_scope(*st, scope, identity);
+	sqlite3_bind_int64(*st, sqlite3_bind_parameter_index(*st, ":max"),
+	    max > INT64_MAX ? INT64_MAX : (int64_t)max);
+	return 0;
+}
+
 int
 cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
     enum cases_view view, int64_t now, size_t max, uint8_t **out, size_t *len, char *err,
     size_t errlen)
 {
-	static const char *const filters[] = {
-		[CASES_VIEW_OPEN] = OPEN_SQL,
-		[CASES_VIEW_MINE] = "(officer = :me OR reporter = :me)",
-		[CASES_VIEW_ALL] = "1",
-		[CASES_VIEW_OVERDUE] = OPEN_SQL " AND :now > " DUE_SQL,
-	};
-	char sql[4096];
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	cbor_item_t *root, *list;
 
 	*out = NULL;
-	if (snprintf(sql, sizeof(sql),
-	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " OPEN_SQL
-	        " DESC, severity = 'critical' DESC, overdue DESC, due_ms, id DESC LIMIT :max",
-	        CASE_COLUMNS, scope_sql(scope), filters[view]) >= (int)sizeof(sql))
-		return err_set(err, errlen, "cases: list query too long");
-	if (store_prepare(c->db, sql, &st, err, errlen) == -1)
+	if (list_query(c, CASE_COLUMNS, scope, identity, view, now, max, &st, err, errlen) == -1)
 		return -1;
-	bind_now(st, now);
-	bind_scope(st, scope, identity);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":max"),
-	    max > INT64_MAX ? INT64_MAX : (int64_t)max);
 	list = rows_array(c, st, max, err, errlen);
 	sqlite3_finalize(st);
 	if (list == NULL)
@@ -1036,6 +1059,96 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 		return err_set(err, errlen, "out of memory");
 	}
 	return serialize(root, out, len, err, errlen);
+}
+
+/* cases_list_brief's columns: the texts first, in the order of struct cases_brief's. */
+#define BRIEF_TEXTS 5
+#define BRIEF_COLUMNS                                                                              \
+	"township, severity, kind, state, title, id, " DUE_SQL " AS due_ms,"                       \
+	" (is_open AND :now > " DUE_SQL ") AS overdue,"                                            \
+	" CASE WHEN is_open AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"               \
+	" ELSE 0 END AS overdue_s"
+
+int
+cases_list_brief(struct county_db *c, const struct access_scope *scope, const char *identity,
+    enum cases_view view, int64_t now, size_t max, struct cases_brief **rows, size_t *n, char *err,
+    size_t errlen)
+{
+	struct cases_brief *got = NULL, *grown, *block;
+	size_t count = 0, cap = 0, used = 0, room = 0, i, k, *at = NULL, *at_grown;
+	char *text = NULL, *text_grown;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*rows = NULL;
+	*n = 0;
+	if (list_query(c, BRIEF_COLUMNS, scope, identity, view, now, max, &st, err, errlen) == -1)
+		return -1;
+	/* rows and their texts (as offsets, while the text grows) first, one block at the end */
+	while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((grown = realloc(got, cap * sizeof(*got))) == NULL)
+				goto oom;
+			got = grown;
+			if ((at_grown = realloc(at, cap * BRIEF_TEXTS * sizeof(*at))) == NULL)
+				goto oom;
+			at = at_grown;
+		}
+		for (k = 0; k < BRIEF_TEXTS; k++) {
+			const char *t = TEXT(st, (int)k); /* then its size, as SQLite asks */
+			size_t size = (size_t)sqlite3_column_bytes(st, (int)k);
+
+			if (used + size + 1 > room) {
+				room = (used + size + 1) * 2;
+				if ((text_grown = realloc(text, room)) == NULL)
+					goto oom;
+				text = text_grown;
+			}
+			if (t != NULL)
+				memcpy(text + used, t, size);
+			text[used + size] = '\0';
+			at[count * BRIEF_TEXTS + k] = used;
+			used += size + 1;
+		}
+		got[count].id = sqlite3_column_int64(st, BRIEF_TEXTS);
+		got[count].due_ms = sqlite3_column_int64(st, BRIEF_TEXTS + 1);
+		got[count].overdue = sqlite3_column_int(st, BRIEF_TEXTS + 2);
+		got[count].overdue_s = sqlite3_column_int64(st, BRIEF_TEXTS + 3);
+		count++;
+	}
+	if (count < max && rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "cases");
+		goto out;
+	}
+	if ((block = malloc(count * sizeof(*block) + used + 1)) == NULL)
+		goto oom;
+	if (used > 0)
+		memcpy((char *)(block + count), text, used);
+	for (i = 0; i < count; i++) {
+		const char *base = (const char *)(block + count);
+
+		block[i].id = got[i].id;
+		block[i].due_ms = got[i].due_ms;
+		block[i].overdue_s = got[i].overdue_s;
+		block[i].overdue = got[i].overdue;
+		block[i].township = base + at[i * BRIEF_TEXTS];
+		block[i].severity = base + at[i * BRIEF_TEXTS + 1];
+		block[i].kind = base + at[i * BRIEF_TEXTS + 2];
+		block[i].state = base + at[i * BRIEF_TEXTS + 3];
+		block[i].title = base + at[i * BRIEF_TEXTS + 4];
+	}
+	*rows = block;
+	*n = count;
+	goto out;
+oom:
+	err_set(err, errlen, "out of memory");
+out:
+	sqlite3_finalize(st);
+	free(got);
+	free(at);
+	free(text);
+	return *rows != NULL ? 0 : -1;
 }
 
 enum cases_result

@@ -128,6 +128,27 @@ int cases_list(struct county_db *c, const struct access_scope *scope, const char
     enum cases_view view, int64_t now_ms, size_t max, uint8_t **out, size_t *len, char *err,
     size_t errlen);
 
+/* One case of a list, as cases_list_brief gives it: the columns of cases_list's answer that a
+ * list shows, by the same names.  The texts lie in the list's own block. */
+struct cases_brief {
+	int64_t id;
+	int64_t due_ms;    /* the deadline of its current stage; 0 once closed or dismissed */
+	int64_t overdue_s; /* seconds past that deadline; 0 unless overdue */
+	int overdue;       /* 1: open and past the deadline of its stage */
+	const char *township, *severity, *kind, *state, *title;
+};
+
+/*
+ * The same list as cases_list (the same cases in the same order, by the same query, scope and
+ * view) without an answer to encode: for a caller in this process that draws it (the
+ * console), which would otherwise decode again every row of cases_list's CBOR.  *rows is one
+ * malloc'd block holding the *n cases and their texts (free(*rows) frees it all, also when *n
+ * is 0); after a failure *rows is NULL, *n is 0 and err says why.
+ */
+int cases_list_brief(struct county_db *c, const struct access_scope *scope, const char *identity,
+    enum cases_view view, int64_t now, size_t max, struct cases_brief **rows, size_t *n, char *err,
+    size_t errlen);
+
 /* One case with its timeline, its alerts and its evidence (without the
  * bytes): CBOR {"case": {...}, "steps": [...], "alerts": [...],
  * "evidence": [...]}. */

@@ -240,19 +240,27 @@ duration_text(const struct request *r, struct page *p, int64_t s)
 
 /* A case's deadline: how long it is overdue, else when it is due. */
 static void
-due_text(const struct request *r, struct page *p, const cbor_item_t *c)
+due_values(const struct request *r, struct page *p, int64_t overdue, int64_t overdue_s,
+    int64_t due_ms)
 {
-	if (casedetail_int(c, "overdue", 0)) {
+	if (overdue) {
 		page_raw(p, "<strong class=\"late\">");
 		page_text(p, cw(r, C_OVERDUE_BY));
 		page_raw(p, " ");
-		duration_text(r, p, casedetail_int(c, "overdue_s", 0));
+		duration_text(r, p, overdue_s);
 		page_raw(p, "</strong>");
-	} else if (casedetail_int(c, "due_ms", 0) > 0) {
-		time_text(p, casedetail_int(c, "due_ms", 0));
+	} else if (due_ms > 0) {
+		time_text(p, due_ms);
 	} else {
 		page_raw(p, "-");
 	}
+}
+
+static void
+due_text(const struct request *r, struct page *p, const cbor_item_t *c)
+{
+	due_values(r, p, casedetail_int(c, "overdue", 0), casedetail_int(c, "overdue_s", 0),
+	    casedetail_int(c, "due_ms", 0));
 }
 
 /* An item of an array, or NULL. */
@@ -372,14 +380,17 @@ filter_of(const struct request *r, struct filter *f)
 }
 
 static int
-matches(const char *want, const cbor_item_t *c, const char *key)
+matches(const char *want, const char *have)
 {
-	char have[CASEMSG_NAME];
+	return want == NULL || want[0] == '\0' || strcmp(want, have) == 0;
+}
 
-	if (want == NULL || want[0] == '\0')
-		return 1;
-	casedetail_text(c, key, have, sizeof(have));
-	return strcmp(want, have) == 0;
+/* text, or "" when it would not fit in size bytes (as casedetail_text reads a case's text
+ * into a buffer of that size) */
+static const char *
+fit(const char *text, size_t size)
+{
+	return strlen(text) < size ? text : "";
 }
 
 static void
@@ -395,60 +406,46 @@ filter_query(struct page *p, const struct filter *f)
 	page_url(p, f->rule);
 }
 
-/* The list's rows (the table body), most urgent first as cases_list gives
+/* The list's rows (the table body), most urgent first as cases_list_brief gives
  * them; -1 when the database failed. */
 static int
 list_rows(struct request *r, struct page *p, const struct filter *f)
 {
 	struct county_db *db;
-	struct cbor_load_result lr;
-	cbor_item_t *root;
-	const cbor_item_t *list;
-	uint8_t *bytes = NULL;
-	size_t len, i, shown = 0;
-	char err[256], sev[16], state[16];
+	struct cases_brief *rows;
+	size_t n, i, shown = 0;
+	char err[256];
 	int rc;
 
 	db = county_pool_take(&r->web->pool, 1);
-	rc = cases_list(db, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX, &bytes,
-	    &len, err, sizeof(err));
+	rc = cases_list_brief(db, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX,
+	    &rows, &n, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("cases: %s", err);
 		return -1;
 	}
-	root = cbor_load(bytes, len, &lr);
-	free(bytes);
-	list = casedetail_find(root, "cases");
-	for (i = 0; i < count_of(list); i++) {
-		const cbor_item_t *c = item_at(list, i);
-		int64_t id = casedetail_int(c, "id", 0), overdue = casedetail_int(c, "overdue", 0);
+	for (i = 0; i < n; i++) {
+		const struct cases_brief *c = &rows[i];
+		int critical = strcmp(c->severity, "critical") == 0;
 
-		if (!matches(f->severity, c, "severity") || !matches(f->township, c, "township") ||
-		    !matches(f->rule, c, "kind"))
+		if (!matches(f->severity, c->severity) || !matches(f->township, c->township) ||
+		    !matches(f->rule, c->kind))
 			continue;
-		casedetail_text(c, "severity", sev, sizeof(sev));
-		casedetail_text(c, "state", state, sizeof(state));
 		page_rawf(p, "<tr class=\"case %s%s\" data-case=\"%" PRId64 "\"><td>",
-		    strcmp(sev, "critical") == 0 ? "critical" : "alert", overdue ? " overdue" : "",
-		    id);
+		    critical ? "critical" : "alert", c->overdue ? " overdue" : "", c->id);
 		page_rawf(p, "<a class=\"caselink\" href=\"/cases/%" PRId64 "\">#%" PRId64 "</a>",
-		    id, id);
+		    c->id, c->id);
 		page_raw(p, "</td><td>");
-		page_text(p, cw(r, strcmp(sev, "critical") == 0 ? C_CRITICAL : C_ALERT));
+		page_text(p, cw(r, critical ? C_CRITICAL : C_ALERT));
 		page_raw(p, "</td><td class=\"state\">");
-		page_text(p, action_word(r, state));
+		page_text(p, action_word(r, fit(c->state, 16)));
 		page_raw(p, "</td><td class=\"title\">");
-		field_text(p, c, "title");
+		page_text(p, fit(c->title, CASEMSG_NOTE));
 		page_raw(p, "</td><td>");
-		{
-			char town[CASEMSG_WORD * 2];
-
-			casedetail_text(c, "township", town, sizeof(town));
-			page_text(p, township_name(r, town));
-		}
+		page_text(p, township_name(r, fit(c->township, CASEMSG_WORD * 2)));
 		page_raw(p, "</td><td>");
-		due_text(r, p, c);
+		due_values(r, p, c->overdue, c->overdue_s, c->due_ms);
 		page_raw(p, "</td></tr>");
 		shown++;
 	}
@@ -457,8 +454,7 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 		page_text(p, cw(r, C_NO_CASES));
 		page_raw(p, "</td></tr>");
 	}
-	if (root != NULL)
-		cbor_decref(&root);
+	free(rows);
 	return 0;
 }
 
