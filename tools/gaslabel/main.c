@@ -332,7 +332,7 @@ cmd_mint(int argc, char **argv)
 
 	if ((key = code_key_load_private(key_path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "gaslabel mint: %s\n", err);
-		return 1;
+		goto out;
 	}
 	if ((in = fopen(csv_path, "r")) == NULL) {
 		fprintf(stderr, "gaslabel mint: %s: %s\n", csv_path, strerror(errno));
