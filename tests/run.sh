@@ -121,7 +121,7 @@ if [ -x "$BUILD/asan/gascounty" ] && [ -f "$here/integration/asan.list" ]; then
 		troot="$GAS_TEST_ROOT/asan-$name"
 		mkdir -p "$reports" "$troot"
 		start=$(date +%s)
-		GAS_TEST_ROOT="$troot" BUILD="$BUILD/asan" \
+		GAS_TEST_ROOT="$troot" BUILD="$BUILD/asan" GAS_SANITIZED=1 \
 		    ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
 		    UBSAN_OPTIONS="print_stacktrace=1" \
 		    timeout -k 30 "$limit" sh "$here/integration/$name.sh" >"$out" 2>&1

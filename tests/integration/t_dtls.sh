@@ -120,7 +120,14 @@ check "the flood really sent $FLOOD hellos" grep -q "sent $FLOOD hellos" "$T/flo
 check "records kept arriving during the flood, through a reconnection ($during of $((i * 5)))" \
     [ "$during" -gt 0 ]
 echo "# gascounty memory: ${rss0} kB before, ${rss1} kB after the flood"
-check "gascounty's memory stayed bounded (under 64 MB)" [ "$rss1" -lt 65536 ]
+# The sanitizer build's own memory (shadow, quarantine) is no measure of
+# gascounty's: its stage of tests/run.sh says so, and the bound is not
+# checked there (no check, not a pass).
+if [ -z "${GAS_SANITIZED:-}" ]; then
+	check "gascounty's memory stayed bounded (under 64 MB)" [ "$rss1" -lt 65536 ]
+else
+	echo "# memory bound not checked: a sanitizer build (GAS_SANITIZED)"
+fi
 check "gascounty still running" kill -0 "$PID_county"
 wait_for 30 [ "$(sqlite3 "$T/s.db" "SELECT count(*) FROM outbox")" = 0 ]
 check "every record of the station arrived, no gap" \
