@@ -162,8 +162,9 @@ void records_close(struct records *rec);
 /* Give back what the two connections' page caches hold beyond their
  * pinned pages (sqlite3_db_release_memory), each under its lock: the next
  * look-ups read their pages again from the file.  Any thread; for a
- * gateway at rest (gasgw calls it every CTL_RELEASE_MS, then malloc_trim),
- * so that what a busy hour filled does not stay private memory. */
+ * gateway at rest (gasgw's control thread calls it when every line rests,
+ * then malloc_trim: ctl.h, ctl_release_memory), so that what a busy hour
+ * filled does not stay private memory. */
 void records_release_memory(struct records *rec);
 
 /* Look-ups: STORE_FOUND with *out, STORE_NOT_FOUND (*out zeroed), or
