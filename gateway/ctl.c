@@ -251,7 +251,7 @@ scanner_read(struct gw *gw, struct scanner *s, int64_t now)
  * is given back once the lines rest (records_release_memory,
  * uplink_release_memory, malloc_trim): after 96 fills gasgw held 2.65 MB
  * private dirty, 1.75 MB before them, and kept it without this
- * (docs/fill-line.md, "Private memory").  The caches are bounded
+ * (docs/fill-line.md, "At rest only, and under 2 MB").  The caches are bounded
  * (RECORDS_CACHE_KB), so a release bounds nothing; it costs the next
  * look-ups a read of their pages from the file, so it waits until every
  * line is at rest (records.h: "for a gateway at rest"), and runs at most
@@ -269,16 +269,20 @@ scanner_read(struct gw *gw, struct scanner *s, int64_t now)
  * MB_WRITE_NOWAIT allocates the request).  The thread steps every line of
  * its bus in turn, so a wait for either lock delays the next step of a
  * filling line of that bus: its cut-off, taken on the newest weight
- * (line.c step_fill_states: what flows meanwhile is gas past the pre-act),
- * and its R23 and stuck-valve watch after the close.  A release took
- * 0.05-0.25 ms and malloc_trim 0.4-1.7 ms in bench_gateway's long
- * operation (5 Dec 2026), about a commit's fsync, which a line's record
- * already makes the others wait for; but the cut-off is the one decision
- * whose timing is a quantity of gas, so no release is ever made while a
- * valve is open or just closed.  Lines busy otherwise (a start's checks waiting for a
- * stable weight, an emergency waiting for its acknowledgement) have every
- * valve commanded closed: a delay there opens nothing later than it would
- * have anyway and lets no gas through.
+ * (line.c step_fill_states: what flows meanwhile is gas past the
+ * pre-act), and its R23 and stuck-valve watch after the close.  A release
+ * took 0.01-0.4 ms and malloc_trim 0.2-1.7 ms in bench_gateway's long
+ * operation (5 Dec 2026), about one fsync, which a line's record already
+ * makes the other lines of its bus wait for; but the cut-off is the one
+ * decision whose timing is a quantity of gas, so no release is made while
+ * a valve is open or just closed.  Lines busy otherwise (a start's checks
+ * waiting for a stable weight, an emergency waiting for its
+ * acknowledgement) have every valve commanded closed.  One of them may
+ * arm and open while the release runs: its start row waits for records'
+ * lock at most the release, and its first steps of the fill come later by
+ * at most malloc_trim, seconds before its cut-off.  At rest no line can
+ * start at all while the release runs: a start reaches a line only through
+ * this thread (a request or a scanner), which is busy releasing.
  */
 enum ctl_line_activity
 ctl_line_activity(const struct line_status *s)

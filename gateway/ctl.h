@@ -40,7 +40,8 @@ int ctl_listen(const char *path, char *err, size_t errlen);
 void ctl_run(struct gw *gw, int listen_fd);
 
 /*
- * Memory given back at rest (issue 18, docs/fill-line.md "Private memory"):
+ * Memory given back at rest (issue 18, docs/fill-line.md "At rest only, and
+ * under 2 MB"):
  * what the station database's page caches filled beyond their pinned pages
  * (records_release_memory, uplink_release_memory), then the heap's free
  * pages (malloc_trim).  The control loop asks ctl_release_memory at every
