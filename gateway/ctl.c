@@ -38,15 +38,6 @@
 #include "util.h"
 #include "weight.h"
 
-/*
- * A gateway gives back, this often, what its SQLite caches and its heap
- * hold beyond what is in use (records_release_memory, malloc_trim): after
- * 96 fills gasgw held 2.65 MB private dirty, 1.75 MB before them, and kept
- * it; with this, 2.10 MB (RECORDS_CACHE_KB says more).  Once a minute
- * costs nothing measurable; the caches refill as they are used.
- */
-#define CTL_RELEASE_MS 60000
-
 #define PROGRESS_MS 200
 #define SCANNER_RETRY_MS 2000
 
@@ -251,6 +242,118 @@ scanner_read(struct gw *gw, struct scanner *s, int64_t now)
 		explicit_bzero(s->in, sizeof(s->in));
 		s->in_len = 0;
 	}
+}
+
+/* --- memory given back at rest -------------------------------------------------- */
+
+/*
+ * What a busy spell filled in the SQLite caches and left free in the heap
+ * is given back once the lines rest (records_release_memory,
+ * uplink_release_memory, malloc_trim): after 96 fills gasgw held 2.65 MB
+ * private dirty, 1.75 MB before them, and kept it without this
+ * (docs/fill-line.md, "At rest only, and under 2 MB").  The caches are bounded
+ * (RECORDS_CACHE_KB), so a release bounds nothing; it costs the next
+ * look-ups a read of their pages from the file, so it waits until every
+ * line is at rest (records.h: "for a gateway at rest"), and runs at most
+ * once a CTL_RELEASE_MS.
+ *
+ * Lines that are never all at rest (eight lines filling in turn all day, a
+ * line left in emergency) would keep it from ever running: after
+ * CTL_RELEASE_MAX_MS it runs anyway, but only at a moment when no line is
+ * in the timed part of a fill, from its arming to its check-weighing.  A
+ * release can hold up a bus's interlock thread: records_release_memory
+ * holds records' lock, which that thread takes for a line's checks and
+ * start row (line.c check_and_arm) and its record (finish_fill), and
+ * malloc_trim holds each malloc arena's lock in turn, which the thread
+ * takes for every heartbeat it queues (mb_poller_heartbeat with
+ * MB_WRITE_NOWAIT allocates the request).  The thread steps every line of
+ * its bus in turn, so a wait for either lock delays the next step of a
+ * filling line of that bus: its cut-off, taken on the newest weight
+ * (line.c step_fill_states: what flows meanwhile is gas past the
+ * pre-act), and its R23 and stuck-valve watch after the close.  A release
+ * took 0.01-0.4 ms and malloc_trim 0.2-1.7 ms in bench_gateway's long
+ * operation (5 Dec 2026), about one fsync, which a line's record already
+ * makes the other lines of its bus wait for; but the cut-off is the one
+ * decision whose timing is a quantity of gas, so no release is made while
+ * a valve is open or just closed.  Lines busy otherwise (a start's checks
+ * waiting for a stable weight, an emergency waiting for its
+ * acknowledgement) have every valve commanded closed.  One of them may
+ * arm and open while the release runs: its start row waits for records'
+ * lock at most the release, and its first steps of the fill come later by
+ * at most malloc_trim, seconds before its cut-off.  At rest no line can
+ * start at all while the release runs: a start reaches a line only through
+ * this thread (a request or a scanner), which is busy releasing.
+ */
+enum ctl_line_activity
+ctl_line_activity(const struct line_status *s)
+{
+	switch (s->state) {
+	case LINE_IDLE:
+	case LINE_IDENTIFIED:
+	case LINE_REFUSED:
+	case LINE_RECORDED:
+	case LINE_INTERRUPTED:
+		/* a start taken but without its outcome yet: its checks wait
+		 * for a stable weight, then open the valve */
+		return s->finished < s->attempt ? CTL_LINE_BUSY : CTL_LINE_AT_REST;
+	case LINE_EMERGENCY:
+		return CTL_LINE_BUSY;
+	case LINE_CHECKED:
+	case LINE_ARMED:
+	case LINE_FILLING:
+	case LINE_CUTOFF:
+	case LINE_SETTLING:
+	case LINE_CHECKWEIGHED:
+		break;
+	}
+	return CTL_LINE_TIMED;
+}
+
+enum ctl_release
+ctl_release_due(int64_t since_ms, size_t busy, size_t timed)
+{
+	if (since_ms < CTL_RELEASE_MS)
+		return CTL_RELEASE_NOT_NOW;
+	if (busy == 0 && timed == 0)
+		return CTL_RELEASE_AT_REST;
+	if (since_ms >= CTL_RELEASE_MAX_MS && timed == 0)
+		return CTL_RELEASE_OVERDUE;
+	return CTL_RELEASE_NOT_NOW;
+}
+
+enum ctl_release
+ctl_release_memory(struct gw *gw, int64_t now, int64_t *released_ms)
+{
+	struct line_status s;
+	enum ctl_release due;
+	size_t i, busy = 0, timed = 0;
+
+	if (now - *released_ms < CTL_RELEASE_MS)
+		return CTL_RELEASE_NOT_NOW;
+	for (i = 0; i < gw->line_count; i++) {
+		line_status(&gw->lines[i], &s);
+		switch (ctl_line_activity(&s)) {
+		case CTL_LINE_AT_REST:
+			break;
+		case CTL_LINE_BUSY:
+			busy++;
+			break;
+		case CTL_LINE_TIMED:
+			timed++;
+			break;
+		}
+	}
+	due = ctl_release_due(now - *released_ms, busy, timed);
+	if (due == CTL_RELEASE_NOT_NOW)
+		return due;
+	*released_ms = now;
+	records_release_memory(&gw->records);
+	if (gw->uplink != NULL)
+		uplink_release_memory(gw->uplink);
+	malloc_trim(0);
+	if (due == CTL_RELEASE_OVERDUE)
+		log_debug("memory given back with %zu line(s) busy, none filling", busy);
+	return due;
 }
 
 /* --- loop ------------------------------------------------------------------------ */
@@ -520,11 +623,7 @@ ctl_run(struct gw *gw, int listen_fd)
 		 * crashed uplink is restarted by gasgw, not by systemd */
 		if (gw_healthy(gw, now) && (gw->uplink == NULL || uplink_healthy(gw->uplink, now)))
 			daemon_watchdog_feed();
-		if (now - released_ms >= CTL_RELEASE_MS) {
-			released_ms = now;
-			records_release_memory(&gw->records);
-			malloc_trim(0);
-		}
+		ctl_release_memory(gw, now, &released_ms);
 		n = 0;
 		pfd[n].fd = listen_fd;
 		pfd[n].events = POLLIN;

@@ -24,6 +24,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gw.h"
 
@@ -37,5 +38,47 @@ int ctl_listen(const char *path, char *err, size_t errlen);
 
 /* Serve until gw->stop. */
 void ctl_run(struct gw *gw, int listen_fd);
+
+/*
+ * Memory given back at rest (issue 18, docs/fill-line.md "At rest only, and
+ * under 2 MB"):
+ * what the station database's page caches filled beyond their pinned pages
+ * (records_release_memory, uplink_release_memory), then the heap's free
+ * pages (malloc_trim).  The control loop asks ctl_release_memory at every
+ * pass; it releases when every line is at rest and CTL_RELEASE_MS have
+ * passed since the last release, or, on a station whose lines are never
+ * all at rest, once CTL_RELEASE_MAX_MS have passed and no line is in the
+ * timed part of a fill (ctl.c says why that part, and why that is enough).
+ */
+#define CTL_RELEASE_MS 60000      /* at rest: at most this often */
+#define CTL_RELEASE_MAX_MS 600000 /* lines never all at rest: at least this often, if it can */
+
+/* Where a line stands, for the release (from its line_status). */
+enum ctl_line_activity {
+	CTL_LINE_AT_REST, /* no fill in progress, none asked for, no emergency */
+	CTL_LINE_BUSY,    /* a start asked for or being checked, an emergency */
+	CTL_LINE_TIMED,   /* a fill's valve open or just closed (armed .. check-weighed) */
+};
+
+enum ctl_release {
+	CTL_RELEASE_NOT_NOW,
+	CTL_RELEASE_AT_REST, /* every line at rest */
+	CTL_RELEASE_OVERDUE, /* lines busy past CTL_RELEASE_MAX_MS, none timed */
+};
+
+/* Pure: a line's activity from a copy of its status. */
+enum ctl_line_activity ctl_line_activity(const struct line_status *status);
+
+/* Pure: whether to release now, since_ms after the last release, with
+ * `busy` lines not at rest, `timed` of them in the timed part of a fill. */
+enum ctl_release ctl_release_due(int64_t since_ms, size_t busy, size_t timed);
+
+/*
+ * The control loop's release, at monotonic time now: each line's status
+ * taken (line_status, under the line's lock), ctl_release_due asked, and
+ * when it says so the caches released and the heap trimmed, *released_ms
+ * set to now.  Returns what ctl_release_due answered.
+ */
+enum ctl_release ctl_release_memory(struct gw *gw, int64_t now, int64_t *released_ms);
 
 #endif

@@ -35,6 +35,7 @@
 
 /* glibc's own initial mmap threshold, kept fixed (run(): why) */
 #define MMAP_THRESHOLD (128 * 1024)
+#define TRIM_THRESHOLD (32 * 1024) /* a free heap top above this is given back (run()) */
 
 static void
 kick_uplink(void *arg)
@@ -108,6 +109,28 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	 * on.  Setting the threshold stops that dynamic raise.
 	 */
 	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+	/*
+	 * Free memory at the top of a heap goes back to the system: glibc
+	 * keeps M_TOP_PAD (128 KiB) above a trimmed top, trims a thread's
+	 * arena only once its free top passes M_TRIM_THRESHOLD (128 KiB), and
+	 * malloc_trim leaves a thread arena's top alone; the interlock
+	 * thread's arena, where the writing connection's cache pages come and
+	 * go, kept about 120 kB it no longer used after a busy spell.  A
+	 * heap then grows and shrinks a few pages at a time, a system call
+	 * now and then at gasgw's pace of allocations.
+	 */
+	mallopt(M_TOP_PAD, 0);
+	mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+	/*
+	 * No bulk allocation for SQLite's page caches (Debian builds it with
+	 * SQLITE_DEFAULT_PCACHE_INITSZ=20: twenty pages a connection,
+	 * allocated at its first read and kept until it closes, whatever
+	 * records_release_memory gives back): each page is allocated as the
+	 * cache grows and freed when it is released.  Before the first
+	 * connection opens: SQLite takes it only before it initialises.
+	 */
+	if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0) != SQLITE_OK)
+		log_warnx("sqlite3_config: the page caches keep their bulk allocation");
 	if (daemon_signals_install() == -1)
 		fatal("signals");
 	i18n_init();
@@ -211,10 +234,10 @@ main(int argc, char **argv)
 	};
 	const char *config_path = DEFAULT_CONFIG;
 	int check_only = 0, foreground = 0, verbose = 0, ch;
-	struct conf_report report, notes;
-	struct gw_config *config;
+	struct conf_report *report = NULL, *notes = NULL;
+	struct gw_config *config = NULL;
 	struct passwd *pw;
-	int status;
+	int status = 1;
 
 	/* the uplink process: before anything else reads the command line */
 	if (argc > 1 && strcmp(argv[1], UPLINKPROC_FLAG) == 0)
@@ -250,20 +273,23 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	/* the reports on the heap, freed before the daemon runs: on main's
+	 * stack their 33 kB, written once, stayed private memory for good */
 	config = calloc(1, sizeof(*config));
-	if (config == NULL) {
+	report = calloc(1, sizeof(*report));
+	notes = calloc(1, sizeof(*notes));
+	if (config == NULL || report == NULL || notes == NULL) {
 		fprintf(stderr, "gasgw: out of memory\n");
-		return 1;
+		goto out;
 	}
 	/* The configuration and every profile its lines use: an error stops
 	 * the start (or fails -n) here, before anything opens. */
-	if (gw_config_load(config_path, config, &report, &notes) == -1) {
-		conf_report_print_as(&notes, "warning", stderr);
-		conf_report_print_as(&report, "error", stderr);
-		fprintf(stderr, "gasgw: %s: %zu error(s)%s\n", config_path, report.count,
+	if (gw_config_load(config_path, config, report, notes) == -1) {
+		conf_report_print_as(notes, "warning", stderr);
+		conf_report_print_as(report, "error", stderr);
+		fprintf(stderr, "gasgw: %s: %zu error(s)%s\n", config_path, report->count,
 		    check_only ? "" : "; not started");
-		free(config);
-		return 1;
+		goto out;
 	}
 	/* at start-up a wrong user only keeps the uplink from starting (the
 	 * lines fill on); -n reports it as the error it is */
@@ -272,33 +298,37 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: [county] uplink_user '%s': %s\n", config_path,
 		    config->uplink_user,
 		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
-		free(config);
-		return 1;
+		goto out;
 	}
 	if (check_only) {
-		conf_report_print_as(&notes, "warning", stderr);
+		conf_report_print_as(notes, "warning", stderr);
 		printf("configuration OK\n");
-		free(config);
-		return 0;
+		status = 0;
+		goto out;
 	}
 	/* before any thread: the zone of every time a person reads (checked
 	 * when the file was read, so this cannot fail on a good file) */
 	if (timetext_set_zone(config->timezone, NULL, 0) == -1) {
 		fprintf(stderr, "gasgw: %s: timezone '%s' cannot be used\n", config_path,
 		    config->timezone);
-		free(config);
-		return 1;
+		goto out;
 	}
 
 	config->log_verbose = verbose;
 	log_init("gasgw", foreground, gw_log_level(config));
-	for (size_t i = 0; i < notes.count; i++)
-		log_warnx("%s", notes.errors[i]);
+	for (size_t i = 0; i < notes->count; i++)
+		log_warnx("%s", notes->errors[i]);
+	free(notes);
+	free(report);
+	notes = report = NULL;
 	/* Keep the working directory: a relative -c path, and relative paths
 	 * in the file, are read again on SIGHUP and must still resolve. */
 	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	status = run(config, config_path, foreground);
+out:
+	free(notes);
+	free(report);
 	free(config);
 	return status;
 }

@@ -80,6 +80,9 @@ struct uplink {
 	int stop;        /* atomic */
 	int64_t loop_ms; /* atomic: the thread's last pass (monotonic) */
 	sqlite3 *db;
+	/* held by the thread while it works with db (a connection of one
+	 * thread, SQLITE_OPEN_NOMUTEX); uplink_release_memory only tries it */
+	pthread_mutex_t db_lock;
 	/* the uplink process: the thread's alone */
 	pid_t pid; /* 0: none */
 	int fd;    /* our end of its channel, -1: none */
@@ -771,8 +774,11 @@ supervise(void *arg)
 		__atomic_store_n(&u->loop_ms, now, __ATOMIC_RELAXED);
 		if (u->pid == 0 && now >= u->restart_at_ms)
 			start_uplink(u);
-		if (now - u->counted_ms >= 1000)
+		if (now - u->counted_ms >= 1000) {
+			pthread_mutex_lock(&u->db_lock);
 			count_backlog(u);
+			pthread_mutex_unlock(&u->db_lock);
+		}
 		timeout = LOOP_MS;
 		if (u->pid == 0 && u->restart_at_ms - now < timeout)
 			timeout = u->restart_at_ms - now > 0 ? (int)(u->restart_at_ms - now) : 0;
@@ -795,8 +801,11 @@ supervise(void *arg)
 			        sizeof(err)) == 0)
 				u->kick_sent = 1;
 		}
-		if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			pthread_mutex_lock(&u->db_lock);
 			read_channel(u);
+			pthread_mutex_unlock(&u->db_lock);
+		}
 		now = time_mono_ms();
 		if (u->pid > 0 && now - u->heard_ms > u->quiet_ms) {
 			snprintf(why, sizeof(why), "was silent for %lld ms (it announced %lld)",
@@ -834,6 +843,7 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 	}
 	u->wake_fd = -1;
 	pthread_mutex_init(&u->lock, NULL);
+	pthread_mutex_init(&u->db_lock, NULL);
 	if (may_change_users()) {
 		if (getpwnam_r(config->user, &pw, pwbuf, sizeof(pwbuf), &found) != 0 ||
 		    found == NULL) {
@@ -883,6 +893,7 @@ fail:
 		close(u->wake_fd);
 	if (u->db != NULL)
 		store_close(u->db);
+	pthread_mutex_destroy(&u->db_lock);
 	pthread_mutex_destroy(&u->lock);
 	OPENSSL_cleanse(&u->config, sizeof(u->config));
 	free(u->handed);
@@ -905,6 +916,7 @@ uplink_stop(struct uplink *u)
 	store_close(u->db);
 	free(u->delta.rows);
 	free(u->handed);
+	pthread_mutex_destroy(&u->db_lock);
 	pthread_mutex_destroy(&u->lock);
 	OPENSSL_cleanse(&u->config, sizeof(u->config));
 	free(u);
@@ -927,6 +939,17 @@ uplink_kick(struct uplink *u)
 	if (write(u->wake_fd, &one, sizeof(one)) == -1) {
 		/* EAGAIN: the counter is full of kicks already */
 	}
+}
+
+int
+uplink_release_memory(struct uplink *u)
+{
+	/* never waits: the thread may hold db_lock across a channel wait */
+	if (pthread_mutex_trylock(&u->db_lock) != 0)
+		return 0;
+	sqlite3_db_release_memory(u->db);
+	pthread_mutex_unlock(&u->db_lock);
+	return 1;
 }
 
 int

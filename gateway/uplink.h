@@ -94,6 +94,14 @@ void uplink_stop(struct uplink *u);
 void uplink_get_status(struct uplink *u, struct uplink_status *out);
 /* Wake the uplink now (a record was committed); never blocks. */
 void uplink_kick(struct uplink *u);
+/*
+ * Give back what the thread's connection holds in its page cache beyond
+ * its pinned pages (sqlite3_db_release_memory), as records_release_memory
+ * does for the fill line's two: for a gateway at rest (ctl.h).  Never
+ * waits: returns 1 when released, 0 when the thread was working with its
+ * connection at that moment (its cache in use: nothing done).  Any thread.
+ */
+int uplink_release_memory(struct uplink *u);
 /* 1 if the thread that serves and watches the uplink process has made a
  * pass recently (the systemd watchdog); now is time_mono_ms(). */
 int uplink_healthy(struct uplink *u, int64_t now);

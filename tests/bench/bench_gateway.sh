@@ -16,8 +16,9 @@
 # each), N fills through it at BENCH_FLOW kg/s (default 2) on the 8 lines,
 # each a different cylinder of the 50,000, `gasctl status` after each and
 # `gasctl fills` every 5; private dirty before, right after, and after
-# BENCH_REST seconds at rest (default 65: gasgw gives its caches back once
-# a minute).
+# BENCH_REST seconds at rest (default 65: gasgw gives its caches back
+# once every line rests, at most once a minute), and on stderr where the
+# private memory at rest is.
 #
 # CPU is the scheduler's account of every thread (schedstat, ns), with each
 # thread's share and its sleeps (voluntary context switches) on stderr, and
@@ -242,6 +243,14 @@ sleep 2
 after=$(priv_kb $gw)
 sleep "${BENCH_REST:-65}"
 rest=$(priv_kb $gw)
+# where it is: the main heap, the other anonymous memory (thread arenas,
+# stacks, the lines' state), the libraries' written data (relocations)
+awk '/^[0-9a-f]+-[0-9a-f]+ / { n = $6 == "" ? "anon" : $6 ~ /^\[/ ? $6 : $6 ~ /\.so/ ? "lib" : "file"
+		if ($6 ~ /libcrypto/) n = "libcrypto" }
+	/^Private_Dirty/ { kb[n] += $2 }
+	END { printf "# at rest: private dirty heap %d kB, other anonymous %d kB, stack %d kB, libraries %d kB (libcrypto %d), files %d kB\n",
+		kb["[heap]"], kb["anon"], kb["[stack]"], kb["lib"] + kb["libcrypto"], kb["libcrypto"], kb["file"] }' \
+    "/proc/$gw/smaps" >&2
 done_fills=$(sqlite3 -cmd ".timeout 5000" "$T/station.db" "SELECT count(*) || ' (' || sum(result = 'ok') || ' ok)' FROM fills")
 echo "gateway memory in long operation, $lines lines:"
 echo "  private dirty idle $before kB, after $lines logins $logins kB, after $done_fills fills in $elapsed s $after kB, after ${BENCH_REST:-65} s at rest $rest kB (aim < 2048)"

@@ -412,6 +412,31 @@ an_ack_deletes_only_what_was_handed_out(void **state)
 	assert_int_equal(outbox(f, "count(*)"), 7);
 }
 
+/* The control thread gives the uplink thread's page cache back between
+ * the thread's passes, and the uplink goes on. */
+static void
+the_connection_is_released_without_waiting_for_the_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start(f, "liar");
+	int64_t end = time_mono_ms() + 10000;
+	int released = 0;
+
+	while (outbox(f, "count(*)") == 12 && time_mono_ms() < end)
+		time_sleep_ms(20);
+	assert_int_equal(outbox(f, "count(*)"), 7);
+	while (!released && time_mono_ms() < end) {
+		released = uplink_release_memory(u);
+		if (!released)
+			time_sleep_ms(20);
+	}
+	assert_true(released);
+	time_sleep_ms(300); /* a pass of the thread after the release */
+	assert_true(uplink_healthy(u, time_mono_ms()));
+	uplink_stop(u);
+	assert_int_equal(outbox(f, "count(*)"), 7);
+}
+
 static void
 a_malformed_message_ends_the_uplink_and_a_new_one_starts(void **state)
 {
@@ -564,6 +589,8 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(an_ack_deletes_only_what_was_handed_out, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    the_connection_is_released_without_waiting_for_the_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_malformed_message_ends_the_uplink_and_a_new_one_starts, setup, teardown),
 		cmocka_unit_test_setup_teardown(
