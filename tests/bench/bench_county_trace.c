@@ -685,7 +685,7 @@ case_list_latency(struct county_db *c, int brief, int64_t *lat_us, int n, size_t
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		if (brief) {
-			if (cases_list_brief(c, &scope, "officer:bench", CASES_VIEW_OPEN,
+			if (cases_list_brief(c, &scope, "officer:bench", CASES_VIEW_OPEN, NULL,
 			        time_wall_ms(), 500, &rows, &len, err, errlen) == -1)
 				return -1;
 			free(rows);

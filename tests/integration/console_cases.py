@@ -327,6 +327,14 @@ try:
             st, _, body = raw("GET", "/cases?view=open", tokens["officer:li@TA"][0])
             check("... and the case is on TA's list",
                   st == 200 and ('data-case="%s"' % report_id).encode() in body)
+        # the list's filters go into its query (cases_filter): the case, TA's now, is
+        # on the regulator's list filtered to TA and not on the one filtered to TB
+        st_a, _, body_a = raw("GET", "/cases?view=all&township=TA", rtoken)
+        st_b, _, body_b = raw("GET", "/cases?view=all&township=TB", rtoken)
+        mark = ('data-case="%s"' % report_id).encode()
+        check("the regulator's list filtered to TA shows the case, filtered to TB not "
+              "(%d, %d)" % (st_a, st_b),
+              st_a == 200 and st_b == 200 and mark in body_a and mark not in body_b)
 finally:
     desk.quit()
 

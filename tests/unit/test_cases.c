@@ -1019,7 +1019,8 @@ same_brief(const json_t *list, const struct access_scope *scope, const char *who
 	size_t n, i;
 
 	assert_int_equal(
-	    cases_list_brief(&cdb, scope, who, view, now, max, &rows, &n, err, sizeof(err)), 0);
+	    cases_list_brief(&cdb, scope, who, view, NULL, now, max, &rows, &n, err, sizeof(err)),
+	    0);
 	assert_non_null(rows);
 	assert_int_equal(n, json_array_size(list));
 	for (i = 0; i < n; i++) {
@@ -1157,6 +1158,77 @@ the_list_keeps_its_order_for_every_scope_and_view(void **state)
 			same_list(&scopes[s].scope, scopes[s].sql, scopes[s].who, views[v].view,
 			    views[v].sql, now, 7);
 		}
+}
+
+/* The ids cases_list_brief gives for scope, open view, filter, at most max, in order. */
+static size_t
+brief_ids(const struct access_scope *scope, const struct cases_filter *filter, size_t max,
+    int64_t *ids)
+{
+	struct cases_brief *rows;
+	char err[256];
+	size_t n, i;
+
+	assert_int_equal(cases_list_brief(&cdb, scope, "officer:ma@TX", CASES_VIEW_OPEN, filter, T0,
+	                     max, &rows, &n, err, sizeof(err)),
+	    0);
+	for (i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	free(rows);
+	return n;
+}
+
+/*
+ * A filter (the console's severity, township and rule) chooses before the limit: with 30
+ * critical cases of FX ahead of 10 alerts of FY in the list's order, a page of 20 filtered
+ * to FY holds FY's 10, not the none of them among the list's first 20 (as when the console
+ * filtered the page it had been given).  Severity and rule likewise; inside the scope only:
+ * FX's officer filtering to FY gets nothing.  (The scope that sees both is FX's together
+ * with the grid worker who reported FY's cases: the other tests' cases stay out of it.)
+ */
+static void
+a_filter_chooses_before_the_limit(void **state)
+{
+	const struct access_scope both = { .reach = ACCESS_REACH_OWN,
+		.township = "FX",
+		.person = "grid:f@FY" };
+	const struct access_scope fx = { .reach = ACCESS_REACH_OWN, .township = "FX" };
+	const struct cases_filter fy = { NULL, "FY", NULL };
+	const struct cases_filter alerts = { "alert", "", NULL };
+	const struct cases_filter r09 = { NULL, NULL, "R09" };
+	const struct cases_filter fy_critical = { "critical", "FY", "" };
+	int64_t ids[64], first;
+	char sql[512];
+	size_t n, i;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 40; k++) {
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO cases (township, severity, kind, title, state, reporter, opened_ms,"
+		    " last_alert_ms, updated_ms, accept_due_ms, onsite_due_ms, close_due_ms)"
+		    " VALUES ('%s', '%s', '%s', 'filter %d', 'new', '%s', %lld, %lld, %lld, %lld, 0,"
+		    " 0)",
+		    k < 30 ? "FX" : "FY", k < 30 ? "critical" : "alert",
+		    k % 10 == 3 ? "R09" : "R05", k, k < 30 ? "" : "grid:f@FY", (long long)T0,
+		    (long long)T0, (long long)T0, (long long)(T0 + k * 60000));
+		assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
+	}
+	/* unfiltered: all 40, FX's 30 first, each severity in the order inserted */
+	assert_int_equal(brief_ids(&both, NULL, 64, ids), 40);
+	first = ids[0];
+	for (i = 0; i < 40; i++)
+		assert_int_equal(ids[i], first + (int64_t)i);
+	/* filtered to FY: its 10, in the list's order, though none is among the first 20 */
+	n = brief_ids(&both, &fy, 20, ids);
+	assert_int_equal(n, 10);
+	for (i = 0; i < n; i++)
+		assert_int_equal(ids[i], first + 30 + (int64_t)i);
+	assert_int_equal(brief_ids(&both, &alerts, 20, ids), 10);
+	assert_int_equal(brief_ids(&both, &r09, 20, ids), 4); /* k = 3, 13, 23, 33 */
+	assert_int_equal(brief_ids(&both, &fy_critical, 20, ids), 0);
+	assert_int_equal(brief_ids(&fx, &fy, 20, ids), 0);
+	assert_int_equal(brief_ids(&fx, &r09, 20, ids), 3);
 }
 
 static int
@@ -1301,6 +1373,7 @@ main(void)
 		cmocka_unit_test(named_people_and_what_they_may_do),
 		cmocka_unit_test(the_list_keeps_its_order_for_every_scope_and_view),
 		cmocka_unit_test(a_list_reads_its_own_cases_only),
+		cmocka_unit_test(a_filter_chooses_before_the_limit),
 		cmocka_unit_test(a_list_reads_the_page_it_shows),
 		cmocka_unit_test(an_older_county_gets_the_list_order_for_its_cases),
 	};

@@ -1008,13 +1008,33 @@ bind_scope(sqlite3_stmt *st, const struct access_scope *scope, const char *ident
  */
 #define LIST_ORDER "is_open DESC, severity DESC, " DUE_SQL ", id DESC"
 
-/* The list's statement over columns, prepared and bound: the one query of cases_list and
- * cases_list_brief, so that both give the same cases in the same order. */
+static int
+filter_set(const char *value)
+{
+	return value != NULL && value[0] != '\0';
+}
+
+static void
+bind_filter(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int at = sqlite3_bind_parameter_index(st, name);
+
+	if (at > 0)
+		sqlite3_bind_text(st, at, value, -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * The list's statement over columns, prepared and bound: the one query of cases_list and
+ * cases_list_brief, so that both give the same cases in the same order.  A filter's terms
+ * are written only for the fields it sets (scope_sql says why: an OR of bound parameters
+ * would keep SQLite from the indexes).
+ */
 static int
 list_query(struct county_db *c, const char *columns, const struct access_scope *scope,
-    const char *identity, enum cases_view view, int64_t now, size_t max, sqlite3_stmt **st,
-    char *err, size_t errlen)
+    const char *identity, enum cases_view view, const struct cases_filter *filter, int64_t now,
+    size_t max, sqlite3_stmt **st, char *err, size_t errlen)
 {
+	static const struct cases_filter none = { NULL, NULL, NULL };
 	static const char *const filters[] = {
 		[CASES_VIEW_OPEN] = "is_open = 1",
 		[CASES_VIEW_MINE] = "(officer = :me OR reporter = :me)",
@@ -1024,14 +1044,22 @@ list_query(struct county_db *c, const char *columns, const struct access_scope *
 	char sql[4096];
 
 	*st = NULL;
+	if (filter == NULL)
+		filter = &none;
 	if (snprintf(sql, sizeof(sql),
-	        "SELECT %s FROM cases WHERE %s AND %s ORDER BY " LIST_ORDER " LIMIT :max", columns,
-	        scope_sql(scope), filters[view]) >= (int)sizeof(sql))
+	        "SELECT %s FROM cases WHERE %s AND %s%s%s%s ORDER BY " LIST_ORDER " LIMIT :max",
+	        columns, scope_sql(scope), filters[view],
+	        filter_set(filter->severity) ? " AND severity = :fsev" : "",
+	        filter_set(filter->township) ? " AND township = :ftown" : "",
+	        filter_set(filter->kind) ? " AND kind = :fkind" : "") >= (int)sizeof(sql))
 		return err_set(err, errlen, "cases: list query too long");
 	if (store_prepare(c->db, sql, st, err, errlen) == -1)
 		return -1;
 	bind_now(*st, now);
 	bind_scope(*st, scope, identity);
+	bind_filter(*st, ":fsev", filter->severity);
+	bind_filter(*st, ":ftown", filter->township);
+	bind_filter(*st, ":fkind", filter->kind);
 	sqlite3_bind_int64(*st, sqlite3_bind_parameter_index(*st, ":max"),
 	    max > INT64_MAX ? INT64_MAX : (int64_t)max);
 	return 0;
@@ -1046,7 +1074,8 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 	cbor_item_t *root, *list;
 
 	*out = NULL;
-	if (list_query(c, CASE_COLUMNS, scope, identity, view, now, max, &st, err, errlen) == -1)
+	if (list_query(c, CASE_COLUMNS, scope, identity, view, NULL, now, max, &st, err, errlen) ==
+	    -1)
 		return -1;
 	list = rows_array(c, st, max, err, errlen);
 	sqlite3_finalize(st);
@@ -1071,8 +1100,8 @@ cases_list(struct county_db *c, const struct access_scope *scope, const char *id
 
 int
 cases_list_brief(struct county_db *c, const struct access_scope *scope, const char *identity,
-    enum cases_view view, int64_t now, size_t max, struct cases_brief **rows, size_t *n, char *err,
-    size_t errlen)
+    enum cases_view view, const struct cases_filter *filter, int64_t now, size_t max,
+    struct cases_brief **rows, size_t *n, char *err, size_t errlen)
 {
 	struct cases_brief *got = NULL, *grown, *block;
 	size_t count = 0, cap = 0, used = 0, room = 0, i, k, *at = NULL, *at_grown;
@@ -1082,7 +1111,8 @@ cases_list_brief(struct county_db *c, const struct access_scope *scope, const ch
 
 	*rows = NULL;
 	*n = 0;
-	if (list_query(c, BRIEF_COLUMNS, scope, identity, view, now, max, &st, err, errlen) == -1)
+	if (list_query(c, BRIEF_COLUMNS, scope, identity, view, filter, now, max, &st, err,
+	        errlen) == -1)
 		return -1;
 	/* rows and their texts (as offsets, while the text grows) first, one block at the end */
 	while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -138,16 +138,26 @@ struct cases_brief {
 	const char *township, *severity, *kind, *state, *title;
 };
 
+/* What a list may be narrowed to inside its scope and view: each field NULL or "" for any,
+ * else the case's value exactly. */
+struct cases_filter {
+	const char *severity; /* "alert" or "critical" */
+	const char *township; /* a township's code */
+	const char *kind;     /* a rule or report kind */
+};
+
 /*
  * The same list as cases_list (the same cases in the same order, by the same query, scope and
  * view) without an answer to encode: for a caller in this process that draws it (the
- * console), which would otherwise decode again every row of cases_list's CBOR.  *rows is one
- * malloc'd block holding the *n cases and their texts (free(*rows) frees it all, also when *n
- * is 0); after a failure *rows is NULL, *n is 0 and err says why.
+ * console), which would otherwise decode again every row of cases_list's CBOR.  With a filter
+ * (NULL: none) only the cases it matches, chosen before the limit: the first max of those,
+ * not those among the first max of the list.  *rows is one malloc'd block holding the *n
+ * cases and their texts (free(*rows) frees it all, also when *n is 0); after a failure *rows
+ * is NULL, *n is 0 and err says why.
  */
 int cases_list_brief(struct county_db *c, const struct access_scope *scope, const char *identity,
-    enum cases_view view, int64_t now, size_t max, struct cases_brief **rows, size_t *n, char *err,
-    size_t errlen);
+    enum cases_view view, const struct cases_filter *filter, int64_t now, size_t max,
+    struct cases_brief **rows, size_t *n, char *err, size_t errlen);
 
 /* One case with its timeline, its alerts and its evidence (without the
  * bytes): CBOR {"case": {...}, "steps": [...], "alerts": [...],

@@ -379,12 +379,6 @@ filter_of(const struct request *r, struct filter *f)
 	return 0;
 }
 
-static int
-matches(const char *want, const char *have)
-{
-	return want == NULL || want[0] == '\0' || strcmp(want, have) == 0;
-}
-
 /* text, or "" when it would not fit in size bytes (as casedetail_text reads a case's text
  * into a buffer of that size) */
 static const char *
@@ -411,6 +405,9 @@ filter_query(struct page *p, const struct filter *f)
 static int
 list_rows(struct request *r, struct page *p, const struct filter *f)
 {
+	/* in the query, so that the page holds the first LIST_MAX cases that match, not
+	 * those that match among the scope's first LIST_MAX */
+	const struct cases_filter only = { f->severity, f->township, f->rule };
 	struct county_db *db;
 	struct cases_brief *rows;
 	size_t n, i, shown = 0;
@@ -418,8 +415,8 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 	int rc;
 
 	db = county_pool_take(&r->web->pool, 1);
-	rc = cases_list_brief(db, &r->scope, r->who.identity, f->view, time_wall_ms(), LIST_MAX,
-	    &rows, &n, err, sizeof(err));
+	rc = cases_list_brief(db, &r->scope, r->who.identity, f->view, &only, time_wall_ms(),
+	    LIST_MAX, &rows, &n, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {
 		log_warnx("cases: %s", err);
@@ -429,9 +426,6 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 		const struct cases_brief *c = &rows[i];
 		int critical = strcmp(c->severity, "critical") == 0;
 
-		if (!matches(f->severity, c->severity) || !matches(f->township, c->township) ||
-		    !matches(f->rule, c->kind))
-			continue;
 		page_rawf(p, "<tr class=\"case %s%s\" data-case=\"%" PRId64 "\"><td>",
 		    critical ? "critical" : "alert", c->overdue ? " overdue" : "", c->id);
 		page_rawf(p, "<a class=\"caselink\" href=\"/cases/%" PRId64 "\">#%" PRId64 "</a>",
