@@ -91,8 +91,13 @@ while [ "$i" -lt "$kills" ]; do
 	check "kill $i: gasgw itself is untouched" kill -0 "$gw_pid"
 done
 check "gasgw started a new uplink process after each of the $kills kills" [ "$restarted" -eq "$kills" ]
+# A kill that lands while gasgw sends the process its reply (a batch) is
+# logged as "sent a message the gateway refuses (BATCH: closed): stopped
+# (killed by signal 9)": the end and its signal are still named (seen under
+# a loaded sanitizer build; reliability.md, bug 25).
 check "gasgw's log names each end of an uplink process" \
-    [ "$(grep -c 'uplink process [0-9]* killed by signal 9; a new one starts in' "$T/gasgw.log")" -ge "$kills" ]
+    [ "$(grep -c 'uplink process [0-9]* \(.*: stopped (\)\?killed by signal 9)\?; a new one starts in' \
+        "$T/gasgw.log")" -ge "$kills" ]
 check "gasctl status counts the restarts" [ "$(uplink restarts)" -ge "$kills" ]
 check "gasctl status says how the last one ended" [ "$(uplink last_exit)" = "killed by signal 9" ]
 
