@@ -725,6 +725,15 @@ start_uplink(struct uplink *u)
 	log_info("uplink process %d started (user %s)", (int)pid, u->status.user);
 }
 
+/* 1 once the other end of the channel is closed (the process has ended). */
+static int
+peer_gone(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = 0, .revents = 0 };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)) != 0;
+}
+
 /* Take what the uplink process sent; ends it on a fault. */
 static void
 read_channel(struct uplink *u)
@@ -750,12 +759,21 @@ read_channel(struct uplink *u)
 		}
 		u->heard_ms = time_mono_ms();
 		u->kick_sent = 0;
-		if (upchan_parse(u->buf, len, UPCHAN_FROM_UPLINK, &m, err, sizeof(err)) == -1 ||
-		    handle(u, &m, err, sizeof(err)) == -1) {
-			snprintf(why, sizeof(why), "sent a message the gateway refuses (%s)", err);
-			end_uplink(u, why);
-			return;
+		if (upchan_parse(u->buf, len, UPCHAN_FROM_UPLINK, &m, err, sizeof(err)) == 0) {
+			if (handle(u, &m, err, sizeof(err)) == 0)
+				continue;
+			/* a request whose answer found the process gone (it asked, then
+			 * died): its own end, which end_uplink names, not a refusal */
+			if (peer_gone(u->fd)) {
+				log_debug("uplink process %d ended before its answer (%s)",
+				    (int)u->pid, err);
+				end_uplink(u, NULL);
+				return;
+			}
 		}
+		snprintf(why, sizeof(why), "sent a message the gateway refuses (%s)", err);
+		end_uplink(u, why);
+		return;
 	}
 }
 

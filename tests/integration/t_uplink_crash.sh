@@ -91,13 +91,8 @@ while [ "$i" -lt "$kills" ]; do
 	check "kill $i: gasgw itself is untouched" kill -0 "$gw_pid"
 done
 check "gasgw started a new uplink process after each of the $kills kills" [ "$restarted" -eq "$kills" ]
-# A kill that lands while gasgw sends the process its reply (a batch) is
-# logged as "sent a message the gateway refuses (BATCH: closed): stopped
-# (killed by signal 9)": the end and its signal are still named (seen under
-# a loaded sanitizer build; reliability.md, bug 25).
 check "gasgw's log names each end of an uplink process" \
-    [ "$(grep -c 'uplink process [0-9]* \(.*: stopped (\)\?killed by signal 9)\?; a new one starts in' \
-        "$T/gasgw.log")" -ge "$kills" ]
+    [ "$(grep -c 'uplink process [0-9]* killed by signal 9; a new one starts in' "$T/gasgw.log")" -ge "$kills" ]
 check "gasctl status counts the restarts" [ "$(uplink restarts)" -ge "$kills" ]
 check "gasctl status says how the last one ended" [ "$(uplink last_exit)" = "killed by signal 9" ]
 
@@ -128,5 +123,21 @@ fills_of() { sqlite3 "$1" "SELECT uuid || ' ' || result || ' ' || printf('%.3f',
 fills_of "$T/station.db" >"$T/station.fills"
 fills_of "$T/county.db" >"$T/county.fills"
 check "county: each fill's result and net weight equal the station's" cmp -s "$T/station.fills" "$T/county.fills"
+
+# A process killed after it asked and before gasgw answered (reliability.md,
+# bug 25): gasgw is frozen while the process asks (an idle one asks for its
+# next batch every 0.5 s, and waits up to 10 s for the answer), the process
+# is killed, gasgw goes on: it reads the question, its answer finds the
+# channel closed, and that is the process's death, not a message refused.
+pid=$(uplink_pid)
+kill -STOP "$gw_pid"
+sleep 7
+kill -9 "$pid"
+sleep 0.5
+kill -CONT "$gw_pid"
+check "a new uplink process after one killed before gasgw answered it" wait_for 60 uplink_replaced "$pid"
+check "gasgw's log names that end as the process's death (killed by signal 9)" \
+    grep -q "uplink process $pid killed by signal 9; a new one starts in" "$T/gasgw.log"
+check "gasgw refused no message of an uplink process" sh -c "! grep 'the gateway refuses' '$T/gasgw.log'"
 echo "# $(wc -l <"$T/fills.log") fills at the lines, $queued records, $(uplink restarts) uplink restarts"
 finish
