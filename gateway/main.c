@@ -10,7 +10,6 @@
  * nothing from the network; the county link runs in a process of its own,
  * started and watched by uplink.c.
  */
-#include <getopt.h>
 #include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,6 +20,7 @@
 
 #include "conf.h"
 #include "daemon.h"
+#include "daemonargs.h"
 #include "ctl.h"
 #include "gw.h"
 #include "gwconf.h"
@@ -227,47 +227,22 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	static const struct option long_options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "example-config", no_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 },
+	static const struct daemon_args_spec spec = {
+		.title = "gasgw station configuration (gasgw -c FILE)",
+		.sections = gw_config_sections,
+		.usage = usage,
 	};
-	const char *config_path = DEFAULT_CONFIG;
-	int check_only = 0, foreground = 0, verbose = 0, ch;
+	struct daemon_args args = { .config_path = DEFAULT_CONFIG };
 	struct conf_report *report = NULL, *notes = NULL;
 	struct gw_config *config = NULL;
 	struct passwd *pw;
-	int status = 1;
+	int status = 1, rc;
 
 	/* the uplink process: before anything else reads the command line */
 	if (argc > 1 && strcmp(argv[1], UPLINKPROC_FLAG) == 0)
 		return uplinkproc_main();
-	while ((ch = getopt_long(argc, argv, "c:nfvh", long_options, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'n':
-			check_only = 1;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'E':
-			conf_write_example(stdout, "gasgw station configuration (gasgw -c FILE)",
-			    gw_config_sections);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)
+		return rc;
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
@@ -284,23 +259,23 @@ main(int argc, char **argv)
 	}
 	/* The configuration and every profile its lines use: an error stops
 	 * the start (or fails -n) here, before anything opens. */
-	if (gw_config_load(config_path, config, report, notes) == -1) {
+	if (gw_config_load(args.config_path, config, report, notes) == -1) {
 		conf_report_print_as(notes, "warning", stderr);
 		conf_report_print_as(report, "error", stderr);
-		fprintf(stderr, "gasgw: %s: %zu error(s)%s\n", config_path, report->count,
-		    check_only ? "" : "; not started");
+		fprintf(stderr, "gasgw: %s: %zu error(s)%s\n", args.config_path, report->count,
+		    args.check_only ? "" : "; not started");
 		goto out;
 	}
 	/* at start-up a wrong user only keeps the uplink from starting (the
 	 * lines fill on); -n reports it as the error it is */
-	if (check_only && config->county_host[0] != '\0' &&
+	if (args.check_only && config->county_host[0] != '\0' &&
 	    ((pw = getpwnam(config->uplink_user)) == NULL || pw->pw_uid == 0)) {
-		fprintf(stderr, "%s: [county] uplink_user '%s': %s\n", config_path,
+		fprintf(stderr, "%s: [county] uplink_user '%s': %s\n", args.config_path,
 		    config->uplink_user,
 		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
 		goto out;
 	}
-	if (check_only) {
+	if (args.check_only) {
 		conf_report_print_as(notes, "warning", stderr);
 		printf("configuration OK\n");
 		status = 0;
@@ -309,13 +284,13 @@ main(int argc, char **argv)
 	/* before any thread: the zone of every time a person reads (checked
 	 * when the file was read, so this cannot fail on a good file) */
 	if (timetext_set_zone(config->timezone, NULL, 0) == -1) {
-		fprintf(stderr, "gasgw: %s: timezone '%s' cannot be used\n", config_path,
+		fprintf(stderr, "gasgw: %s: timezone '%s' cannot be used\n", args.config_path,
 		    config->timezone);
 		goto out;
 	}
 
-	config->log_verbose = verbose;
-	log_init("gasgw", foreground, gw_log_level(config));
+	config->log_verbose = args.verbose;
+	log_init("gasgw", args.foreground, gw_log_level(config));
 	for (size_t i = 0; i < notes->count; i++)
 		log_warnx("%s", notes->errors[i]);
 	free(notes);
@@ -323,9 +298,9 @@ main(int argc, char **argv)
 	notes = report = NULL;
 	/* Keep the working directory: a relative -c path, and relative paths
 	 * in the file, are read again on SIGHUP and must still resolve. */
-	if (!foreground && daemon(1, 0) == -1)
+	if (!args.foreground && daemon(1, 0) == -1)
 		fatal("daemon");
-	status = run(config, config_path, foreground);
+	status = run(config, args.config_path, args.foreground);
 out:
 	free(notes);
 	free(report);

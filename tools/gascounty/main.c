@@ -19,6 +19,7 @@
 
 #include "catalogue.h"
 #include "county.h"
+#include "daemonargs.h"
 #include "history.h"
 #include "log.h"
 #include "stations.h"
@@ -551,51 +552,24 @@ station_list(struct county_db *c, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	static const struct option long_options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "example-config", no_argument, NULL, 'E' },
-		{ "resources", no_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
+	static const struct daemon_args_spec spec = {
+		.title = "gascounty configuration (gascounty -c FILE)",
+		.sections = county_config_sections,
+		.usage = usage,
+		.print_name = "resources",
+		.print = county_resources_markdown,
 	};
+	struct daemon_args args = { 0 };
 	const struct command *cmd = NULL;
 	struct county_config config;
 	struct conf_report report;
 	struct county_db cdb;
-	const char *config_path = NULL;
-	int check_only = 0, foreground = 0, verbose = 0, ch, rc, words = 0, help;
+	int rc, words = 0, help;
 	char err[512];
 	sqlite3 *db = NULL;
 
-	/* '+': stop at the first word, so subcommand options stay theirs */
-	while ((ch = getopt_long(argc, argv, "+c:nfvh", long_options, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'n':
-			check_only = 1;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'E':
-			conf_write_example(stdout, "gascounty configuration (gascounty -c FILE)",
-			    county_config_sections);
-			return 0;
-		case 'R':
-			county_resources_markdown(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)
+		return rc;
 	if (optind < argc) {
 		/* a command's --help needs no configuration: answer it first */
 		cmd = command_find(argc - optind, argv + optind, &words, &help);
@@ -619,14 +593,14 @@ main(int argc, char **argv)
 		}
 	}
 	memset(&config, 0, sizeof(config));
-	rc = config_path != NULL
-	         ? conf_load(config_path, county_config_sections, &config, &report)
+	rc = args.config_path != NULL
+	         ? conf_load(args.config_path, county_config_sections, &config, &report)
 	         : conf_load_string("(defaults)", "", county_config_sections, &config, &report);
 	if (rc == -1) {
 		conf_report_print(&report, stderr);
 		return 1;
 	}
-	if (check_only) {
+	if (args.check_only) {
 		struct psk_table keys;
 		struct catalogue cat;
 
@@ -655,7 +629,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "gascounty: %s\n", err);
 		return 1;
 	}
-	log_init("gascounty", foreground || cmd != NULL, county_log_level(&config, verbose));
+	log_init("gascounty", args.foreground || cmd != NULL,
+	    county_log_level(&config, args.verbose));
 	if (cmd != NULL) {
 		if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1 ||
 		    store_cache_kb(db, config.cache_mb * 1024, err, sizeof(err)) == -1) {
@@ -676,9 +651,9 @@ main(int argc, char **argv)
 		fatalx("%s: %s", config.database, err);
 	/* Keep the working directory: a relative -c path, and relative paths
 	 * in the file, are read again on SIGHUP and must still resolve. */
-	if (!foreground && daemon(1, 0) == -1)
+	if (!args.foreground && daemon(1, 0) == -1)
 		fatal("daemon");
-	rc = county_serve(&config, config_path, verbose, db);
+	rc = county_serve(&config, args.config_path, args.verbose, db);
 	store_close(db);
 	return rc;
 }

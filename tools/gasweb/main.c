@@ -10,7 +10,6 @@
  * says how the console is arranged and why it is a process of its own.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stddef.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "buyer.h"
+#include "daemonargs.h"
 #include "i18n.h"
 #include "log.h"
 #include "store.h"
@@ -313,59 +313,35 @@ drop_privileges(const char *user, char *err, size_t errlen)
 int
 main(int argc, char **argv)
 {
-	static const struct option long_options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "example-config", no_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 },
+	static const struct daemon_args_spec spec = {
+		.title = "gasweb configuration (gasweb -c FILE)",
+		.sections = web_config_sections,
+		.usage = usage,
 	};
+	struct daemon_args args = { 0 };
 	static struct web web;
 	struct conf_report report;
-	const char *config_path = NULL;
-	int check_only = 0, foreground = 0, verbose = 0, ch, rc;
+	int rc;
 	char err[512];
 
-	while ((ch = getopt_long(argc, argv, "+c:nfvh", long_options, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'n':
-			check_only = 1;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'E':
-			conf_write_example(stdout, "gasweb configuration (gasweb -c FILE)",
-			    web_config_sections);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)
+		return rc;
 	if (optind < argc && strcmp(argv[optind], "passwd") != 0) {
 		fprintf(stderr, "gasweb: unknown command '%s'\n", argv[optind]);
 		usage(stderr);
 		return 2;
 	}
-	rc = config_path != NULL
-	         ? conf_load(config_path, web_config_sections, &web.config, &report)
+	rc = args.config_path != NULL
+	         ? conf_load(args.config_path, web_config_sections, &web.config, &report)
 	         : conf_load_string("(defaults)", "", web_config_sections, &web.config, &report);
 	if (rc == -1) {
 		conf_report_print(&report, stderr);
 		return 1;
 	}
-	log_init("gasweb", foreground || check_only || optind < argc,
-	    verbose >= 2 || strcmp(web.config.log_level, "debug") == 0  ? LOG_LEVEL_DEBUG
-	    : verbose == 1 || strcmp(web.config.log_level, "info") == 0 ? LOG_LEVEL_INFO
-	                                                                : LOG_LEVEL_WARN);
+	log_init("gasweb", args.foreground || args.check_only || optind < argc,
+	    args.verbose >= 2 || strcmp(web.config.log_level, "debug") == 0  ? LOG_LEVEL_DEBUG
+	    : args.verbose == 1 || strcmp(web.config.log_level, "info") == 0 ? LOG_LEVEL_INFO
+	                                                                     : LOG_LEVEL_WARN);
 	if (optind < argc) {
 		i18n_init();
 		return cmd_passwd(&web.config, argc - optind, argv + optind);
@@ -374,18 +350,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "gasweb: %s\n", err);
 		return 1;
 	}
-	if (open_files(&web, check_only, err, sizeof(err)) == -1) {
+	if (open_files(&web, args.check_only, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasweb: %s\n", err);
 		return 1;
 	}
-	if (check_only) {
+	if (args.check_only) {
 		printf("configuration OK (%zu townships, %zu station points)\n",
 		    web.map.township_count, web.map.station_count);
 		return 0;
 	}
 	if (drop_privileges(web.config.user, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (!foreground && daemon(1, 0) == -1)
+	if (!args.foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	rc = web_serve(&web);
 	log_info("database: at most %zu of %zu handles in use at once", county_pool_most(&web.pool),
