@@ -398,7 +398,7 @@ feed(struct county_db *c)
 {
 	static struct wire_record fills[STATIONS][BATCH_MAX];
 	size_t nf[STATIONS] = { 0 }, i, j, hour_end;
-	int64_t fill_seq[STATIONS] = { 0 }, life_seq[STATIONS * 2] = { 0 };
+	int64_t fill_seq[STATIONS] = { 0 }, life_seq[STATIONS] = { 0 };
 	struct wire_record r;
 	char err[256], source[WIRE_ID];
 	int s, rc, nfills = 0;
@@ -441,7 +441,9 @@ feed(struct county_db *c)
 				worker_of(e->station, source, sizeof(source));
 			else
 				snprintf(source, sizeof(source), "S%02d", e->station + 1);
-			life_record(&r, e, ++life_seq[e->station * 2 + door]);
+			/* a station's life events take seqs from its one space, as its
+			 * outbox gives them; a delivery device has its own */
+			life_record(&r, e, door ? ++life_seq[e->station] : ++fill_seq[e->station]);
 			rc = life_store(c, source, &r, err, sizeof(err));
 			if (rc < 0) {
 				store_rollback(c->db);

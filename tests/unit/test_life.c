@@ -220,6 +220,138 @@ an_event_is_stored_once_and_read_back_in_time_order(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM alerts"), 0);
 }
 
+/* ---- resends: the first copy kept, a conflicting one is C06 ---------------------------- */
+
+static int64_t
+conflicts(void)
+{
+	return sql_int("SELECT count(*) FROM conflicts");
+}
+
+/* r sent by station (township TA) in a batch of its own, as gascounty takes it. */
+static enum county_result
+ingest_one(const char *station, struct wire_record r, struct wire_ack *ack)
+{
+	struct wire_batch b;
+	char err[256];
+	int alerts;
+	enum county_result rc;
+
+	memset(&b, 0, sizeof(b));
+	str_copy(b.township, "TA", sizeof(b.township));
+	b.count = 1;
+	b.records = &r;
+	rc = county_ingest(&cdb, station, "test-session", &b, ack, &alerts, err, sizeof(err));
+	if (rc != COUNTY_DONE)
+		print_message("county_ingest: %s\n", err);
+	return rc;
+}
+
+static void
+a_resend_with_other_content_is_a_conflict_and_the_first_is_kept(void **state)
+{
+	struct wire_record r = ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR), other;
+	char held[32];
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("delivery:W1@TB", r), 1);
+	assert_int_equal(store("delivery:W1@TB", r), 0); /* the same event again */
+	assert_int_equal(conflicts(), 0);
+	assert_int_equal(alerts_of("C06"), 0);
+	/* the same uuid and seq, another time and another cylinder */
+	other = r;
+	other.life.at_ms += 60000;
+	str_copy(other.life.serial, "CYL2", sizeof(other.life.serial));
+	assert_int_equal(store("delivery:W1@TB", other), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 1);
+	sql_text("SELECT serial FROM life_events", held, sizeof(held));
+	assert_string_equal(held, "CYL1");
+	assert_int_equal(conflicts(), 1);
+	assert_int_equal(alerts_of("C06"), 1);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM alerts WHERE rule = 'C06'"
+	            " AND township = 'county' AND text LIKE '%resent with other content%'"),
+	    1);
+	/* that version again is recorded once; the first again is no conflict */
+	assert_int_equal(store("delivery:W1@TB", other), 0);
+	assert_int_equal(store("delivery:W1@TB", r), 0);
+	assert_int_equal(conflicts(), 1);
+	assert_int_equal(alerts_of("C06"), 1);
+	/* nothing of a household changes with a mark: a position is content too */
+	other = r;
+	other.life.has_position = 1;
+	other.life.lat = 29.0;
+	other.life.lon = 119.2;
+	assert_int_equal(store("delivery:W1@TB", other), 0);
+	assert_int_equal(conflicts(), 2);
+}
+
+static void
+another_uuid_at_a_held_seq_or_a_held_uuid_elsewhere_is_a_conflict(void **state)
+{
+	struct wire_record r = ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR), other;
+	char uuid[WIRE_UUID];
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("delivery:W1@TB", r), 1);
+	/* another event at the seq the device has already used */
+	other = ev("returned", "CYL3", 2, "household", t0 + 3 * HOUR);
+	other.seq = r.seq;
+	assert_int_equal(store("delivery:W1@TB", other), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 1);
+	sql_text("SELECT held_uuid FROM conflicts", uuid, sizeof(uuid));
+	assert_string_equal(uuid, r.uuid);
+	sql_text("SELECT sent_uuid FROM conflicts", uuid, sizeof(uuid));
+	assert_string_equal(uuid, other.uuid);
+	assert_int_equal(alerts_of("C06"), 1);
+	/* the held uuid sent again at another seq, and by another device */
+	other = r;
+	other.seq = r.seq + 5;
+	assert_int_equal(store("delivery:W1@TB", other), 0);
+	assert_int_equal(store("delivery:W2@TB", r), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 1);
+	assert_int_equal(alerts_of("C06"), 3);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C06'"
+	                         " AND text LIKE '%sent with a held uuid%'"),
+	    1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C06'"
+	                         " AND text LIKE '%sent with a uuid another source holds%'"),
+	    1);
+}
+
+/* A station's life events and its other records share one seq space. */
+static void
+a_stations_life_event_and_fill_never_share_a_seq(void **state)
+{
+	struct wire_record r = ev("dispatched", "CYL1", 0, "", t0 + HOUR);
+	struct wire_ack ack;
+
+	(void)state;
+	station_with_fill("CYL1", t0); /* S01's seq 1 */
+	r.seq = 1;
+	assert_int_equal(ingest_one("S01", r, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 0);
+	assert_int_equal(ack.duplicates, 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+	assert_int_equal(alerts_of("C06"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM conflicts WHERE station = 'S01' AND seq = 1"
+	                         " AND session = 'test-session'"),
+	    1);
+	/* and the other way: a fill at the seq of a life event */
+	r = ev("received", "CYL1", 0, "", t0 + 2 * HOUR);
+	r.seq = 2;
+	assert_int_equal(ingest_one("S01", r, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 1);
+	fill("CYL1", t0 + 3 * HOUR, "delivery", "S01", 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM fills WHERE station = 'S01'"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM records WHERE station = 'S01' AND seq = 2"),
+	    0);
+	assert_int_equal(alerts_of("C06"), 2);
+	assert_int_equal(sql_int("SELECT hwm FROM stations WHERE id = 'S01'"), 2);
+}
+
 static void
 a_refused_event_stores_nothing(void **state)
 {
@@ -496,6 +628,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(an_event_is_stored_once_and_read_back_in_time_order,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_resend_with_other_content_is_a_conflict_and_the_first_is_kept, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    another_uuid_at_a_held_seq_or_a_held_uuid_elsewhere_is_a_conflict, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_stations_life_event_and_fill_never_share_a_seq,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refused_event_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rolled_back_caller_keeps_nothing, setup,

@@ -281,7 +281,6 @@ enum {
 	ST_VIOLATION,
 	ST_HELD_SEQ,
 	ST_HELD_UUID,
-	ST_CONFLICT,
 	ST_BUYER_SET,
 	ST_BUYER_GET,
 	ST_REGISTERED,
@@ -305,9 +304,6 @@ static const char *const ingest_sql[ST_COUNT] = {
 	[ST_HELD_SEQ] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE station = ?"
 	                " AND seq = ?",
 	[ST_HELD_UUID] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE uuid = ?",
-	[ST_CONFLICT] = "INSERT OR IGNORE INTO conflicts (station, seq, held_seq, held_uuid,"
-	                " held_digest, sent_uuid, sent_digest, session, at_ms)"
-	                " VALUES (?,?,?,?,?,?,?,?,?)",
 	[ST_BUYER_SET] = "INSERT OR IGNORE INTO buyers (id, township, station, first_ms)"
 	                 " VALUES (?,?,?,?)",
 	[ST_BUYER_GET] = "SELECT township FROM buyers WHERE id = ?",
@@ -375,11 +371,11 @@ digest_int(EVP_MD_CTX *md, int64_t v)
 }
 
 static void
-digest_kg(EVP_MD_CTX *md, double kg)
+digest_double(EVP_MD_CTX *md, double v)
 {
 	char text[40];
 
-	snprintf(text, sizeof(text), "%a", kg); /* exact: every bit of the double */
+	snprintf(text, sizeof(text), "%a", v); /* exact: every bit of the double */
 	digest_text(md, text);
 }
 
@@ -390,20 +386,42 @@ digest_kg(EVP_MD_CTX *md, double kg)
  * out.  Defined here rather than as the wire encoding, so that a change of
  * encoding never makes a retransmission look like a conflict.
  */
+static EVP_MD_CTX *
+digest_begin(void)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return NULL;
+	}
+	return md;
+}
+
+/* The digest as hex into out, md freed (NULL: a failed digest_begin). */
+static int
+digest_end(EVP_MD_CTX *md, char out[65], char *err, size_t errlen)
+{
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	int ok = md != NULL && EVP_DigestFinal_ex(md, sum, &len) == 1 && len == 32;
+
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return err_set(err, errlen, "SHA-256 failed");
+	hex_encode(sum, 32, out);
+	return 0;
+}
+
 static int
 record_digest(const struct wire_record *r, char out[65], char *err, size_t errlen)
 {
 	const struct wire_fill *f = &r->fill;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	EVP_MD_CTX *md = digest_begin();
 	size_t i;
-	int ok;
 
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(md);
-		return err_set(err, errlen, "SHA-256 failed");
-	}
+	if (md == NULL)
+		return digest_end(md, out, err, errlen);
 	digest_int(md, r->seq);
 	digest_text(md, r->uuid);
 	digest_text(md, r->kind);
@@ -419,12 +437,12 @@ record_digest(const struct wire_record *r, char out[65], char *err, size_t errle
 		digest_text(md, f->operator_cert);
 		digest_int(md, f->started_ms);
 		digest_int(md, f->ended_ms);
-		digest_kg(md, f->tare_kg);
-		digest_kg(md, f->target_kg);
-		digest_kg(md, f->preact_kg);
-		digest_kg(md, f->cutoff_kg);
-		digest_kg(md, f->gross_kg);
-		digest_kg(md, f->net_kg);
+		digest_double(md, f->tare_kg);
+		digest_double(md, f->target_kg);
+		digest_double(md, f->preact_kg);
+		digest_double(md, f->cutoff_kg);
+		digest_double(md, f->gross_kg);
+		digest_double(md, f->net_kg);
 		digest_text(md, f->result);
 		digest_int(md, (int64_t)f->curve_len);
 		if (f->curve != NULL && f->curve_len > 0)
@@ -445,12 +463,40 @@ record_digest(const struct wire_record *r, char out[65], char *err, size_t errle
 		digest_int(md, v->line);
 		digest_int(md, v->at_ms);
 	}
-	ok = EVP_DigestFinal_ex(md, sum, &len) == 1 && len == 32;
-	EVP_MD_CTX_free(md);
-	if (!ok)
-		return err_set(err, errlen, "SHA-256 failed");
-	hex_encode(sum, 32, out);
-	return 0;
+	return digest_end(md, out, err, errlen);
+}
+
+int
+county_life_digest(int64_t seq, const char *uuid, const struct wire_life *l, char out[65],
+    char *err, size_t errlen)
+{
+	EVP_MD_CTX *md = digest_begin();
+
+	if (md == NULL)
+		return digest_end(md, out, err, errlen);
+	digest_int(md, seq);
+	digest_text(md, uuid);
+	digest_text(md, "life");
+	digest_text(md, l->event);
+	digest_text(md, l->serial);
+	digest_text(md, l->code);
+	digest_text(md, l->actor);
+	digest_text(md, l->worker);
+	digest_text(md, l->buyer);
+	digest_text(md, l->buyer_masked);
+	digest_text(md, l->buyer_township);
+	digest_text(md, l->buyer_kind);
+	digest_text(md, l->village);
+	digest_int(md, l->has_position);
+	if (l->has_position) {
+		digest_double(md, l->lat);
+		digest_double(md, l->lon);
+	}
+	digest_text(md, l->result);
+	digest_text(md, l->next_due);
+	digest_text(md, l->reason);
+	digest_int(md, l->at_ms);
+	return digest_end(md, out, err, errlen);
 }
 
 static int
@@ -464,50 +510,76 @@ raise_counted(struct ingest *in, const struct alert_in *al, char *err, size_t er
 	return 0;
 }
 
-/*
- * A resend that is not what the county holds: record it once per version
- * sent (conflicts) and raise C06 to the county.  held_* describe the copy
- * held (at held_seq, perhaps another seq when the uuid was reused).
- */
+int
+county_conflict(struct county_db *c, const struct county_conflict *k, int *new_alerts, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	char text[WIRE_TEXT], source[160];
+	int elsewhere = k->held_source != NULL && strcmp(k->held_source, k->source) != 0;
+	const char *how = elsewhere               ? "sent with a uuid another source holds"
+	                  : k->held_seq != k->seq ? "sent with a held uuid"
+	                  : strcmp(k->held_uuid, k->sent_uuid) == 0
+	                      ? "resent with other content"
+	                      : "sent with another uuid at a held seq";
+	const char *held_digest = k->held_digest[0] != '\0' ? k->held_digest : "-";
+	struct alert_in al;
+	int64_t id;
+	int rc;
+
+	*new_alerts = 0;
+	if (store_cached(c->db,
+	        "INSERT OR IGNORE INTO conflicts (station, seq, held_seq, held_uuid, held_digest,"
+	        " sent_uuid, sent_digest, session, at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+	        &s, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, k->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, k->seq);
+	sqlite3_bind_int64(s, 3, k->held_seq);
+	sqlite3_bind_text(s, 4, k->held_uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, k->held_digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, k->sent_uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, k->sent_digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, k->session != NULL ? k->session : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, k->at_ms);
+	rc = sqlite3_step(s);
+	store_release(s);
+	if (rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "conflict");
+	if (sqlite3_changes(c->db) == 0)
+		return 0; /* this version was recorded before: a retransmission of it */
+	id = sqlite3_last_insert_rowid(c->db);
+	log_warnx("%s seq %lld: %s (held seq %lld %.12s, sent %.12s); kept the first, "
+	          "conflict %lld",
+	    k->source, (long long)k->seq, how, (long long)k->held_seq, held_digest, k->sent_digest,
+	    (long long)id);
+	/* the whole conflict in the alert the regulator reads (conflicts has it too) */
+	snprintf(text, sizeof(text), "record %lld %s: held (seq %lld) %s, sent %s%s%s",
+	    (long long)k->seq, how, (long long)k->held_seq, held_digest, k->sent_digest,
+	    k->session != NULL && k->session[0] != '\0' ? ", " : "",
+	    k->session != NULL ? k->session : "");
+	county_key(source, sizeof(source), "C06", k->source, id);
+	al = (struct alert_in){ source, "C06", "alert", "county", k->station, "", "", text,
+		k->at_ms };
+	if ((rc = raise_alert(c, &al, err, errlen)) == -1)
+		return -1;
+	*new_alerts = rc;
+	return 1;
+}
+
+/* A conflict of a station's record, counted in the ingest's alerts. */
 static int
 record_conflict(struct ingest *in, const struct wire_record *r, const char *digest,
     int64_t held_seq, const char *held_uuid, const char *held_digest, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = in->st[ST_CONFLICT];
-	char text[WIRE_TEXT], source[160];
-	struct alert_in al;
-	int64_t id;
+	const struct county_conflict k = { in->station, in->station, NULL, r->seq, held_seq,
+		held_uuid, held_digest, r->uuid, digest, in->session, in->now };
+	int alerts;
 
-	sqlite3_reset(s);
-	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, r->seq);
-	sqlite3_bind_int64(s, 3, held_seq);
-	sqlite3_bind_text(s, 4, held_uuid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, held_digest, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, r->uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, in->session != NULL ? in->session : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, in->now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return db_error(in->c, err, errlen, "conflict");
-	if (sqlite3_changes(in->c->db) == 0)
-		return 0; /* this version was recorded before: a retransmission of it */
-	id = sqlite3_last_insert_rowid(in->c->db);
-	log_warnx("station %s seq %lld: %s (held seq %lld %.12s, sent %.12s); kept the first, "
-	          "conflict %lld",
-	    in->station, (long long)r->seq,
-	    held_seq == r->seq ? "resent with other content" : "sent with a held uuid",
-	    (long long)held_seq, held_digest[0] != '\0' ? held_digest : "-", digest, (long long)id);
-	/* the whole conflict in the alert the regulator reads (conflicts has it too) */
-	snprintf(text, sizeof(text), "record %lld %s: held (seq %lld) %s, sent %s, %s",
-	    (long long)r->seq,
-	    held_seq == r->seq ? "resent with other content" : "sent with a held uuid",
-	    (long long)held_seq, held_digest[0] != '\0' ? held_digest : "-", digest,
-	    in->session != NULL ? in->session : "");
-	county_key(source, sizeof(source), "C06", in->station, id);
-	al = (struct alert_in){ source, "C06", "alert", "county", in->station, "", "", text,
-		in->now };
-	return raise_counted(in, &al, err, errlen);
+	if (county_conflict(in->c, &k, &alerts, err, errlen) == -1)
+		return -1;
+	in->alerts += alerts;
+	return 0;
 }
 
 /* A record the county holds already (by (station, seq) or by uuid):
@@ -731,12 +803,19 @@ static int
 store_record(struct ingest *in, const struct wire_record *r, int *is_new, char *err, size_t errlen)
 {
 	sqlite3_stmt *s = in->st[ST_RECORD];
-	char digest[65], buyer_town[WIRE_TOWNSHIP] = "";
+	char digest[65], buyer_town[WIRE_TOWNSHIP] = "", held_uuid[WIRE_UUID], held_digest[65];
 	size_t i;
+	int held;
 
 	*is_new = 0;
 	if (record_digest(r, digest, err, errlen) == -1)
 		return -1;
+	/* a station's life events take seqs of the same space (life.c) */
+	if ((held = life_held_at(in->c, in->station, r->seq, held_uuid, held_digest, err,
+	         errlen)) != 0)
+		return held == -1 ? -1
+		                  : record_conflict(in, r, digest, r->seq, held_uuid, held_digest,
+		                        err, errlen);
 	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r->seq);
@@ -939,6 +1018,34 @@ batch_refused(struct county_db *c, const char *station, const struct wire_batch 
 	return 0;
 }
 
+/*
+ * A station's life event at a seq where the county holds another of its
+ * records: the conflict recorded (record_conflict), 1; 0 when the seq is
+ * free of records (life.c judges its own table), -1 with err.
+ */
+static int
+life_at_held_seq(struct ingest *in, const struct wire_record *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = in->st[ST_HELD_SEQ];
+	char uuid[WIRE_UUID], held[65], digest[65];
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r->seq);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? 0 : db_error(in->c, err, errlen, "held record");
+	}
+	store_column_copy(s, 1, uuid, sizeof(uuid));
+	store_column_copy(s, 2, held, sizeof(held));
+	sqlite3_reset(s);
+	if (county_life_digest(r->seq, r->uuid, &r->life, digest, err, errlen) == -1 ||
+	    record_conflict(in, r, digest, r->seq, uuid, held, err, errlen) == -1)
+		return -1;
+	return 1;
+}
+
 enum county_result
 county_ingest(struct county_db *c, const char *station, const char *session,
     const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
@@ -977,10 +1084,14 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 	for (r = 0; r < batch->count; r++) {
 		if (strcmp(batch->records[r].kind, "life") == 0) {
 			/* a life event takes the station's seq like any record; the
-			 * life module keeps it (once, by uuid) and judges it */
-			int alerts, rc = life_store_counted(c, station, &batch->records[r], &alerts,
-			                err, errlen);
+			 * life module keeps it (once) and judges it */
+			int alerts, rc = life_at_held_seq(&in, &batch->records[r], err, errlen);
 
+			if (rc == 0)
+				rc = life_store_counted(c, station, &batch->records[r], &alerts,
+				    err, errlen);
+			else if (rc == 1)
+				rc = alerts = 0; /* another record at its seq: a conflict */
 			if (rc < 0) {
 				result = rc == -2 ? COUNTY_REFUSED : COUNTY_ERROR;
 				goto fail;

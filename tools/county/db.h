@@ -165,6 +165,32 @@ struct county_alert {
 };
 int county_raise_alert(struct county_db *c, const struct county_alert *a, char *err, size_t errlen);
 
+/*
+ * A resend that is not what the county holds (C06): a record or life event
+ * of source sent again at seq with other content, another uuid at a held
+ * seq, or a held uuid at another seq.  Recorded in conflicts once per
+ * version sent (source, seq, sent_digest) and raised as C06 to the county's
+ * own queue, inside the caller's transaction; the held copy is never
+ * changed.  station is the alert's station ("" for a delivery device);
+ * held_source the source of the copy held (NULL: source); session names
+ * the DTLS session (NULL or "" when not known).  1 when
+ * recorded now (*new_alerts the alerts raised), 0 when this version was
+ * recorded before, -1 with err.
+ */
+struct county_conflict {
+	const char *source, *station, *held_source;
+	int64_t seq, held_seq;
+	const char *held_uuid, *held_digest, *sent_uuid, *sent_digest, *session;
+	int64_t at_ms;
+};
+int county_conflict(struct county_db *c, const struct county_conflict *k, int *new_alerts,
+    char *err, size_t errlen);
+
+/* A life event's digest (hex SHA-256 of its seq, uuid and every life field
+ * the county keeps), comparable between a held row and a resend. */
+int county_life_digest(int64_t seq, const char *uuid, const struct wire_life *l, char out[65],
+    char *err, size_t errlen);
+
 /* 1 if code is a township of this county (an identity township:CODE, or
  * any code without identities; never "county" or ""), else 0. */
 int county_township_known(const struct county_db *c, const char *code);

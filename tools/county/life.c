@@ -529,6 +529,124 @@ txn_end(struct county_db *c, const char *name, int own, int ok, char *err, size_
 
 /* ---- storing ------------------------------------------------------------------------ */
 
+/* A life_events row as read_event takes it. */
+#define EVENT_COLUMNS                                                                              \
+	"id, source, seq, uuid, event, serial, code, actor, worker, buyer, buyer_masked,"          \
+	" buyer_township, buyer_kind, village, lat, lon, result, next_due, reason, at_ms,"         \
+	" stored_ms"
+
+static void
+read_event(sqlite3_stmt *st, struct life_event *ev)
+{
+	struct wire_life *l = &ev->life;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->id = sqlite3_column_int64(st, 0);
+	store_column_copy(st, 1, ev->source, sizeof(ev->source));
+	ev->seq = sqlite3_column_int64(st, 2);
+	store_column_copy(st, 3, ev->uuid, sizeof(ev->uuid));
+	store_column_copy(st, 4, l->event, sizeof(l->event));
+	store_column_copy(st, 5, l->serial, sizeof(l->serial));
+	store_column_copy(st, 6, l->code, sizeof(l->code));
+	store_column_copy(st, 7, l->actor, sizeof(l->actor));
+	store_column_copy(st, 8, l->worker, sizeof(l->worker));
+	store_column_copy(st, 9, l->buyer, sizeof(l->buyer));
+	store_column_copy(st, 10, l->buyer_masked, sizeof(l->buyer_masked));
+	store_column_copy(st, 11, l->buyer_township, sizeof(l->buyer_township));
+	store_column_copy(st, 12, l->buyer_kind, sizeof(l->buyer_kind));
+	store_column_copy(st, 13, l->village, sizeof(l->village));
+	if (sqlite3_column_type(st, 14) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 15) != SQLITE_NULL) {
+		l->has_position = 1;
+		l->lat = sqlite3_column_double(st, 14);
+		l->lon = sqlite3_column_double(st, 15);
+	}
+	store_column_copy(st, 16, l->result, sizeof(l->result));
+	store_column_copy(st, 17, l->next_due, sizeof(l->next_due));
+	store_column_copy(st, 18, l->reason, sizeof(l->reason));
+	l->at_ms = sqlite3_column_int64(st, 19);
+	ev->stored_ms = sqlite3_column_int64(st, 20);
+}
+
+/*
+ * The event held at (source, seq) or, when none is, the one holding uuid
+ * (uuid NULL: only the first): 1 with it in *ev and its digest
+ * (county_life_digest) in digest, 0 when none.
+ */
+static int
+held_event(struct county_db *c, const char *source, int64_t seq, const char *uuid,
+    struct life_event *ev, char digest[65], char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	/* asked once per record a station sends: kept prepared (store_cached) */
+	if (store_cached(c->db,
+	        "SELECT " EVENT_COLUMNS " FROM life_events WHERE source = ? AND seq = ?"
+	        " ORDER BY id LIMIT 1",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE && uuid != NULL) {
+		store_release(st);
+		if (store_cached(c->db, "SELECT " EVENT_COLUMNS " FROM life_events WHERE uuid = ?",
+		        &st, err, errlen) == -1)
+			return -1;
+		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	if (rc == SQLITE_ROW)
+		read_event(st, ev);
+	store_release(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(c, err, errlen, "held life event");
+	if (county_life_digest(ev->seq, ev->uuid, &ev->life, digest, err, errlen) == -1)
+		return -1;
+	return 1;
+}
+
+int
+life_held_at(struct county_db *c, const char *source, int64_t seq, char uuid[WIRE_UUID],
+    char digest[65], char *err, size_t errlen)
+{
+	struct life_event ev;
+	int rc = held_event(c, source, seq, NULL, &ev, digest, err, errlen);
+
+	if (rc == 1)
+		str_copy(uuid, ev.uuid, WIRE_UUID);
+	return rc;
+}
+
+/*
+ * r against what source holds at its seq or by its uuid: 0 when nothing
+ * is (store it), 1 when the same event is (a retransmission), 2 when
+ * another is (a conflict, recorded once per version sent, C06 raised:
+ * db.h county_conflict; the first is kept).
+ */
+static int
+judge_resend(struct county_db *c, const char *source, const struct wire_record *r, int *new_alerts,
+    char *err, size_t errlen)
+{
+	struct county_conflict k;
+	struct life_event held;
+	char held_digest[65], sent_digest[65];
+	int rc;
+
+	if ((rc = held_event(c, source, r->seq, r->uuid, &held, held_digest, err, errlen)) != 1)
+		return rc;
+	if (county_life_digest(r->seq, r->uuid, &r->life, sent_digest, err, errlen) == -1)
+		return -1;
+	if (strcmp(held.source, source) == 0 && strcmp(held_digest, sent_digest) == 0)
+		return 1; /* seq and uuid are in the digest */
+	k = (struct county_conflict){ source, strncmp(source, "delivery:", 9) == 0 ? "" : source,
+		held.source, r->seq, held.seq, held.uuid, held_digest, r->uuid, sent_digest, NULL,
+		time_wall_ms() };
+	return county_conflict(c, &k, new_alerts, err, errlen) == -1 ? -1 : 2;
+}
+
 static int
 insert_event(struct county_db *c, const char *source, const struct wire_record *r, int64_t *id,
     char *err, size_t errlen)
@@ -563,7 +681,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
     int *new_alerts, char *err, size_t errlen)
 {
 	struct seen s;
-	int own, ok;
+	int own, ok, held;
 
 	*new_alerts = 0;
 	if (life_check(r, err, errlen) == -1)
@@ -575,9 +693,13 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	s.l = &r->life;
 	if (txn_begin(c, "life", &own, err, errlen) == -1)
 		return -1;
+	if ((held = judge_resend(c, source, r, new_alerts, err, errlen)) == -1)
+		return txn_end(c, "life", own, 0, err, errlen);
+	if (held > 0) /* held already (or another at its place): nothing to judge again */
+		return txn_end(c, "life", own, 1, err, errlen);
 	if (insert_event(c, source, r, &s.id, err, errlen) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
-	if (s.id == 0) /* held already: nothing to judge again */
+	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
 	ok = source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
 	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
@@ -607,42 +729,14 @@ life_for_cylinder(struct county_db *c, const char *serial, life_callback cb, voi
 {
 	sqlite3_stmt *st = NULL;
 	struct life_event ev;
-	struct wire_life *l = &ev.life;
 	int rc, stop = 0;
 
 	if (prepare(c, &st, err, errlen,
-	        "SELECT id, source, seq, uuid, event, serial, code, actor, worker, buyer,"
-	        " buyer_masked, buyer_township, buyer_kind, village, lat, lon, result, next_due,"
-	        " reason, at_ms, stored_ms FROM life_events WHERE serial = ? ORDER BY at_ms, id",
+	        "SELECT " EVENT_COLUMNS " FROM life_events WHERE serial = ? ORDER BY at_ms, id",
 	        "t", serial) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&ev, 0, sizeof(ev));
-		ev.id = sqlite3_column_int64(st, 0);
-		store_column_copy(st, 1, ev.source, sizeof(ev.source));
-		ev.seq = sqlite3_column_int64(st, 2);
-		store_column_copy(st, 3, ev.uuid, sizeof(ev.uuid));
-		store_column_copy(st, 4, l->event, sizeof(l->event));
-		store_column_copy(st, 5, l->serial, sizeof(l->serial));
-		store_column_copy(st, 6, l->code, sizeof(l->code));
-		store_column_copy(st, 7, l->actor, sizeof(l->actor));
-		store_column_copy(st, 8, l->worker, sizeof(l->worker));
-		store_column_copy(st, 9, l->buyer, sizeof(l->buyer));
-		store_column_copy(st, 10, l->buyer_masked, sizeof(l->buyer_masked));
-		store_column_copy(st, 11, l->buyer_township, sizeof(l->buyer_township));
-		store_column_copy(st, 12, l->buyer_kind, sizeof(l->buyer_kind));
-		store_column_copy(st, 13, l->village, sizeof(l->village));
-		if (sqlite3_column_type(st, 14) != SQLITE_NULL &&
-		    sqlite3_column_type(st, 15) != SQLITE_NULL) {
-			l->has_position = 1;
-			l->lat = sqlite3_column_double(st, 14);
-			l->lon = sqlite3_column_double(st, 15);
-		}
-		store_column_copy(st, 16, l->result, sizeof(l->result));
-		store_column_copy(st, 17, l->next_due, sizeof(l->next_due));
-		store_column_copy(st, 18, l->reason, sizeof(l->reason));
-		l->at_ms = sqlite3_column_int64(st, 19);
-		ev.stored_ms = sqlite3_column_int64(st, 20);
+		read_event(st, &ev);
 		if ((stop = cb(&ev, arg)) != 0)
 			break;
 	}

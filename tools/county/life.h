@@ -71,15 +71,27 @@ int life_check(const struct wire_record *r, char *err, size_t errlen);
  * station's id as county_ingest takes it, or a whole delivery identity)
  * and run the rules above for it, in one transaction: a savepoint, so it
  * joins the caller's transaction when one is open (county_ingest) and is
- * its own otherwise.  Idempotent by uuid: an event held already changes
- * nothing.  Returns 1 when stored now, 0 when held already, -2 when
+ * its own otherwise.  Idempotent: the same event again (the same source,
+ * seq, uuid and content) changes nothing; another at its seq, or its uuid
+ * held with other content or at another place, is a conflicting resend:
+ * the first is kept, the conflict is recorded once per version sent and
+ * raises C06 to the county (db.h county_conflict), as a station's records
+ * do.  Returns 1 when stored now, 0 when held already (or a conflict), -2 when
  * life_check refuses it (err names the field), -1 on a database error (err
  * says why); on -1 and -2 nothing was stored.
  */
 int life_store(struct county_db *c, const char *source, const struct wire_record *r, char *err,
     size_t errlen);
 
-/* The same, with *new_alerts the alerts raised (0 when none or held). */
+/*
+ * The life event source holds at seq (a station's life events share its
+ * seq with its other records): 1 with its uuid and its digest
+ * (county_life_digest), 0 when none, -1 with err on a database error.
+ */
+int life_held_at(struct county_db *c, const char *source, int64_t seq, char uuid[WIRE_UUID],
+    char digest[65], char *err, size_t errlen);
+
+/* The same, with *new_alerts the alerts raised (a conflict's C06 included). */
 int life_store_counted(struct county_db *c, const char *source, const struct wire_record *r,
     int *new_alerts, char *err, size_t errlen);
 
