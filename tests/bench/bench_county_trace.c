@@ -162,7 +162,7 @@ fail:
  * gascounty leaves it.  Built as NAME.tmp and renamed when complete, so a
  * cache file present is a whole one.
  */
-#define GEN_FORMAT 1     /* bump when the generated rows change */
+#define GEN_FORMAT 2     /* bump when the generated rows change */
 #define GEN_CHUNK 100000 /* fills per INSERT ... SELECT */
 
 /* A uuid in store_uuid's form (version 4, lower-case hex), the same for
@@ -204,7 +204,8 @@ sql_bench_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* The fills FROM..TO-1 of the county: their records, the fills, and a
  * violation for one in 50; ?1 is the first, ?2 the end, ?3 CYLINDERS.
  * Time, station, seq, cylinder and buyer are what the row-by-row set-up
- * gave fill i. */
+ * gave fill i.  Each fill carries its record's kind and created_ms, as the
+ * ingest writes them since migration 012 (generator format 2). */
 #define GEN_ROWS                                                                                   \
 	"WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?2) "
 static const char *const gen_sql[] = {
@@ -212,10 +213,12 @@ static const char *const gen_sql[] = {
 	         " SELECT 'S0' || (i % 4 + 1), i / 4 + 1, bench_uuid(i, 0), 'fill',"
 	         " 1700000000000 + i * 60000, 1700000000000 + i * 60000 FROM n",
 	GEN_ROWS "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer, buyer_masked,"
-	         " started_ms, ended_ms, tare_kg, target_kg, gross_kg, net_kg, result)"
+	         " started_ms, ended_ms, tare_kg, target_kg, gross_kg, net_kg, result,"
+	         " record_kind, record_created_ms)"
 	         " SELECT bench_uuid(i, 0), 'S0' || (i % 4 + 1), i / 4 + 1, 1, 'CYL' || (i % ?3),"
 	         " i % 7919, '330***********1234', 1700000000000 + i * 60000 - 90000,"
-	         " 1700000000000 + i * 60000, 15.5, 14.9, 30.4, 14.9, 'ok' FROM n",
+	         " 1700000000000 + i * 60000, 15.5, 14.9, 30.4, 14.9, 'ok', 'fill',"
+	         " 1700000000000 + i * 60000 FROM n",
 	GEN_ROWS
 	"INSERT INTO violations (uuid, event, station, rule, severity, township, details,"
 	" cylinder, at_ms)"

@@ -3,7 +3,8 @@
 # county file is generated once into the cache folder under the name of
 # the newest county migration and the size (a cached file of the same size
 # for an older schema is removed first, and the run says so), holds what
-# the benchmark's traces expect (every fill with its record, one violation
+# the benchmark's traces expect (every fill with its record, carrying its
+# record's kind and time as the ingest writes them, one violation
 # in 50, one case in 100, foreign keys whole, WAL as gascounty keeps it),
 # is reused by the next run without being changed (the run writes into a
 # copy it removes), and a cached file whose schema is not a new county
@@ -15,15 +16,18 @@ cache=$T/cache
 mkdir -p "$cache" "$T/tmp"
 latest=$(ls "$(dirname "$0")/../../schema/county" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' |
     sort -n | tail -1)
-file=$cache/county-trace-schema$latest-gen1-2000.db
-stale=$cache/county-trace-schema$((latest - 1))-gen1-2000.db
-other=$cache/county-trace-schema$((latest - 1))-gen1-4000.db
+gen=$(sed -n 's/^#define GEN_FORMAT \([0-9][0-9]*\).*/\1/p' "$(dirname "$0")/../bench/bench_county_trace.c")
+file=$cache/county-trace-schema$latest-gen$gen-2000.db
+stale=$cache/county-trace-schema$((latest - 1))-gen$gen-2000.db
+oldgen=$cache/county-trace-schema$latest-gen$((gen - 1))-2000.db
+other=$cache/county-trace-schema$((latest - 1))-gen$gen-4000.db
 
 run() { BENCH_CACHE_DIR=$cache BENCH_TRACE_FILLS=2000 TMPDIR=$T/tmp "$bench" >"$T/$1.out" 2>"$T/$1.err"; }
 left() { [ -z "$(ls "$T/tmp")" ]; }
 sql() { sqlite3 -readonly "$file" "$1"; }
 
 echo stale >"$stale"
+echo oldgen >"$oldgen"
 echo other >"$other"
 check "the first run succeeds" run first
 check "it generated the file and kept it" \
@@ -31,6 +35,8 @@ check "it generated the file and kept it" \
 check "under the newest schema version's name" [ -s "$file" ]
 check "the file of the same size for an older schema is removed, and said" \
     all '[ ! -e "$stale" ]' 'grep -q "removing $stale" "$T/first.out"'
+check "and so is the file of an older generator" \
+    all '[ ! -e "$oldgen" ]' 'grep -q "removing $oldgen" "$T/first.out"'
 check "a cached file of another size is left alone" [ -e "$other" ]
 check "no copy left in TMPDIR" left
 check "the file is whole, its foreign keys hold, WAL, newest version" \
@@ -41,6 +47,9 @@ check "2,000 fills, each with its own record, 40 violations of fills, 20 cases" 
         ON r.uuid = f.uuid AND r.station = f.station AND r.seq = f.seq AND r.kind = 'fill'),
         (SELECT count(DISTINCT v.event) FROM violations v JOIN fills f ON f.uuid = v.event
         AND f.cylinder = v.cylinder), (SELECT count(*) FROM cases)")" = "2000|2000|40|20" ]
+check "every fill carries its record's kind and time, as the ingest writes them (012)" \
+    [ "$(sql "SELECT count(*) FROM fills f JOIN records r ON r.uuid = f.uuid
+        WHERE f.record_kind IS r.kind AND f.record_created_ms IS r.created_ms")" = 2000 ]
 check "uuids in store_uuid's form (version 4), none repeated" \
     [ "$(sql "SELECT count(*), count(DISTINCT uuid) FROM (SELECT uuid FROM records
         UNION ALL SELECT uuid FROM violations) WHERE uuid GLOB

@@ -6,7 +6,9 @@
  * look-ups say found / not found / error one way; every read of every
  * tenant's data leaves exactly one audit row, and none without an identity
  * to write it under; a buyer's address is kept only with an R11 fill; a
- * trace reads no whole table, so its cost does not grow with the county.
+ * trace reads no whole table, so its cost does not grow with the county,
+ * and reads no record for a fill that carries its record's time (012),
+ * with the same answer as through the records.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1071,20 +1073,22 @@ an_unregistered_cylinder_filled_is_a_county_alert(void **state)
 
 /* ---- what a trace costs (issue 18) --------------------------------------------- */
 
-/* Fills first..last of station S1 as the county stores them, each with a
- * violation naming its cylinder: CYL0..CYL9 up to seq 200, one cylinder
- * each after that (the rest of a growing county). */
+/* Fills first..last of station S1 as the county stores them (each
+ * carrying its record's kind and time, 012), each with a violation naming
+ * its cylinder: CYL0..CYL9 up to seq 200, one cylinder each after that
+ * (the rest of a growing county). */
 static void
 insert_fills(sqlite3 *db, int first, int last)
 {
 	static const char *const steps[] = {
 		"INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
 		" SELECT 'S1', i, printf('%08x-0000-4000-8000-000000000000', i), 'fill',"
-		" 1795700000000 + i * 1000, 1795700000000 + i * 1000 FROM n",
-		"INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms, result)"
+		" 1795700000000 + i * 1000 + 90000, 1795700000000 + i * 1000 FROM n",
+		"INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms, result,"
+		" record_kind, record_created_ms)"
 		" SELECT printf('%08x-0000-4000-8000-000000000000', i), 'S1', i, 1,"
 		" CASE WHEN i <= 200 THEN 'CYL' || (i % 10) ELSE 'OTHER' || i END,"
-		" 1795700000000 + i * 1000, 'ok' FROM n",
+		" 1795700000000 + i * 1000, 'ok', 'fill', 1795700000000 + i * 1000 + 90000 FROM n",
 		"INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
 		" at_ms) SELECT printf('%08x-0000-4000-9000-000000000000', i),"
 		" printf('%08x-0000-4000-8000-000000000000', i), 'S1', 'R21', 'flag', 'TA',"
@@ -1175,7 +1179,8 @@ a_trace_reads_no_whole_table(void **state)
 		char plan_sql[4096];
 		sqlite3_stmt *plan = NULL;
 
-		if (strncmp(sql, "SELECT r.uuid", 13) != 0 &&
+		if (strncmp(sql, "SELECT f.uuid", 13) != 0 &&
+		    strncmp(sql, "SELECT r.uuid", 13) != 0 &&
 		    strncmp(sql, "SELECT l.uuid", 13) != 0)
 			continue;
 		kept++;
@@ -1186,7 +1191,9 @@ a_trace_reads_no_whole_table(void **state)
 
 			if (strncmp(step, "SCAN ", 5) == 0 && strncmp(step, "SCAN (", 6) != 0)
 				fail_msg("the trace reads a whole table: %s", step);
-			if (strcmp(step, "SEARCH r USING PRIMARY KEY (station=? AND seq=?)") == 0)
+			/* a fill stored before 012 (LEFT-JOIN) */
+			if (strncmp(step, "SEARCH r USING PRIMARY KEY (station=? AND seq=?)", 48) ==
+			    0)
 				by_key = 1;
 		}
 		sqlite3_finalize(plan);
@@ -1194,6 +1201,180 @@ a_trace_reads_no_whole_table(void **state)
 	if (kept != 3)
 		fail_msg("%d of the trace's 3 statements kept on the connection", kept);
 	assert_true(by_key);
+	store_close(c.db);
+}
+
+/* What a trace said of each record, in a form two traces can be compared
+ * in: uuid, station, seq, kind, created_ms, the fill's cylinder, start and
+ * net, and the violations' uuids; one line per record into out. */
+static void
+trace_text(struct county_db *c, const char *cyl, char *out, size_t outlen)
+{
+	struct wire_trace t;
+	char err[256];
+	size_t i, j, len = 0;
+
+	if (county_trace(c, "regulator:carry", "cylinder", cyl, 0, INT64_MAX, NULL, &t, err,
+	        sizeof(err)) == -1)
+		fail_msg("trace %s: %s", cyl, err);
+	out[0] = '\0';
+	for (i = 0; i < t.count; i++) {
+		const struct wire_record *r = &t.records[i];
+
+		len += (size_t)snprintf(out + len, outlen - len, "%s %s %lld %s %lld", r->uuid,
+		    r->station, (long long)r->seq, r->kind, (long long)r->created_ms);
+		if (r->has_fill)
+			len += (size_t)snprintf(out + len, outlen - len, " fill %s %lld %.3f",
+			    r->fill.cylinder, (long long)r->fill.started_ms, r->fill.net_kg);
+		for (j = 0; j < r->violation_count; j++)
+			len +=
+			    (size_t)snprintf(out + len, outlen - len, " %s", r->violations[j].uuid);
+		len += (size_t)snprintf(out + len, outlen - len, "\n");
+		assert_true(len < outlen);
+	}
+	wire_trace_free(&t);
+}
+
+/*
+ * Migration 012 on a county that already has fills (made at version 11):
+ * it fills nothing in, the fills stored before it are traced through
+ * their records as before, and the fills the ingest stores after it carry
+ * their record's kind and time.  A trace over both is the trace over the
+ * same fills all read through their records (what every trace was before
+ * 012), record for record: the same rows, in the same order, with the
+ * same kind and time (a fill the ingest stored with the wrong record time
+ * or kind would differ).  A fill whose (station, seq) holds another
+ * record than the fill's own is still not shown.
+ */
+static void
+a_trace_over_fills_old_and_new_is_the_same(void **state)
+{
+	static const char *const old_rows[] = {
+		"INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)",
+		/* seq 1..10: fills of CARRY-1 stored before 012, made 90 s after
+		 * their start, every third with a violation */
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)"
+		" INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
+		" SELECT 'S1', i, printf('0000%04d-0000-4000-8000-000000000000', i), 'fill',"
+		" 1795700000000 + i * 60000 + 90000, 0 FROM n",
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)"
+		" INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms, net_kg, result)"
+		" SELECT printf('0000%04d-0000-4000-8000-000000000000', i), 'S1', i, 1, 'CARRY-1',"
+		" 1795700000000 + i * 60000, 14.5, 'ok' FROM n",
+		"INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+		" at_ms) SELECT 'f' || substr(uuid, 2), uuid, 'S1', 'R21', 'flag', 'TA', 'CARRY-1', started_ms"
+		" FROM fills WHERE seq % 3 = 0",
+		/* seq 11 says it is the fill 0000-0012, whose record is seq 12:
+		 * not the record at (S1, 11), so not shown */
+		"INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+		" ('S1', 11, '00000011-0000-4000-8000-000000000000', 'event', 1795701000000, 0),"
+		" ('S1', 12, '00000012-0000-4000-8000-000000000000', 'fill', 1795701000000, 0)",
+		"INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms, result) VALUES"
+		" ('00000012-0000-4000-8000-000000000000', 'S1', 11, 1, 'CARRY-1', 1795700900000,"
+		" 'ok')",
+	};
+	struct county_db c = { .config = &config };
+	struct store_migration upto11[32];
+	struct wire_batch b;
+	struct wire_ack ack;
+	char path[128], err[256], uuid[40], mixed[8192], joined[8192];
+	int alerts;
+	size_t n, i;
+
+	(void)state;
+	for (n = 0; schema_county[n].version != 0 && schema_county[n].version <= 11; n++) {
+		assert_true(n + 1 < sizeof(upto11) / sizeof(upto11[0]));
+		upto11[n] = schema_county[n];
+	}
+	upto11[n] = (struct store_migration){ 0, NULL, NULL };
+	snprintf(path, sizeof(path), "%s/carry.db", dir);
+	assert_int_equal(store_open(path, upto11, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(store_user_version(c.db), 11);
+	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
+		if (store_exec(c.db, old_rows[i], err, sizeof(err)) == -1)
+			fail_msg("%s", err);
+	store_close(c.db);
+
+	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	assert_true(store_user_version(c.db) >= 12);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT count(*) FROM fills WHERE record_kind IS NULL"
+	                     " AND record_created_ms IS NULL",
+	                     -1),
+	    11);
+
+	/* seq 13..22 through the ingest: fills of CARRY-1 (every third with
+	 * violations), the last of them an event that came with a fill */
+	one_batch(&b, "TA", 10);
+	for (i = 0; i < b.count; i++) {
+		snprintf(uuid, sizeof(uuid), "0000%04zu-0000-4000-8000-000000000000", i + 13);
+		trace_record(&b.records[i], (int64_t)i + 13, uuid, 1,
+		    1795700000000 + (int64_t)(i + 13) * 60000, "CARRY-1");
+	}
+	str_copy(b.records[9].kind, "event", sizeof(b.records[9].kind));
+	assert_int_equal(county_ingest(&c, "S1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT count(*) FROM fills f JOIN records r ON r.uuid = f.uuid"
+	                     " AND r.station = f.station AND r.seq = f.seq"
+	                     " WHERE f.record_kind = r.kind AND f.record_created_ms = r.created_ms"
+	                     " AND f.record_created_ms = f.started_ms + 90000",
+	                     -1),
+	    10);
+
+	trace_text(&c, "CARRY-1", mixed, sizeof(mixed));
+	if (store_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL", err,
+	        sizeof(err)) == -1)
+		fail_msg("%s", err);
+	trace_text(&c, "CARRY-1", joined, sizeof(joined));
+	assert_string_equal(mixed, joined);
+	/* and it is the trace it should be: 20 fills, not the one at (S1, 11),
+	 * each with its record's time, the last an event */
+	for (n = 0, i = 0; mixed[i] != '\0'; i++)
+		n += mixed[i] == '\n';
+	assert_int_equal(n, 20);
+	assert_null(strstr(mixed, " S1 11 "));
+	assert_non_null(strstr(mixed, "00000001-0000-4000-8000-000000000000 S1 1 fill 1795700150000"
+	                              " fill CARRY-1 1795700060000 14.500\n"));
+	assert_non_null(strstr(mixed, " fill CARRY-1 1795700180000 14.500"
+	                              " f0000003-0000-4000-8000-000000000000\n"));
+	assert_non_null(
+	    strstr(mixed, "00000015-0000-4000-8000-000000000000 S1 15 fill 1795700990000"
+	                  " fill CARRY-1 1795700900000 14.841 00000015-a000"));
+	assert_non_null(strstr(mixed, "00000022-0000-4000-8000-000000000000 S1 22 event"
+	                              " 1795701410000 fill CARRY-1 1795701320000 14.841\n"));
+	store_close(c.db);
+}
+
+/*
+ * A fill that carries its record's kind and time is read alone: a trace of
+ * 20 such fills takes at least a page fewer for each of them than the same
+ * trace once they carry nothing (stored before 012), when each fill's
+ * record is searched in the records' B-tree.
+ */
+static void
+a_fill_carries_its_records_time(void **state)
+{
+	char err[256];
+	struct county_db c = { .config = &config };
+	int carried, joined;
+
+	(void)state;
+	filled_county(&c, "carried.db", 20200);
+	trace_pages(&c, "CYL3"); /* the first one reads the schema */
+	carried = trace_pages(&c, "CYL3");
+	if (store_exec(c.db,
+	        "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
+	        " WHERE cylinder = 'CYL3'",
+	        err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	trace_pages(&c, "CYL3");
+	joined = trace_pages(&c, "CYL3");
+	if (carried + 20 > joined)
+		fail_msg("a trace of 20 fills took %d pages with their records' time and %d"
+		         " without",
+		    carried, joined);
 	store_close(c.db);
 }
 
@@ -1337,6 +1518,8 @@ main(void)
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
 		cmocka_unit_test(a_trace_reads_no_whole_table),
+		cmocka_unit_test(a_trace_over_fills_old_and_new_is_the_same),
+		cmocka_unit_test(a_fill_carries_its_records_time),
 		cmocka_unit_test(a_trace_merges_fills_records_and_life_in_one_order),
 		cmocka_unit_test(a_long_trace_comes_whole),
 	};

@@ -293,10 +293,13 @@ enum {
 static const char *const ingest_sql[ST_COUNT] = {
 	[ST_RECORD] = "INSERT OR IGNORE INTO records (station, seq, uuid, kind, created_ms,"
 	              " received_ms, digest) VALUES (?,?,?,?,?,?,?)",
+	/* record_kind and record_created_ms (012): the record's, stored just
+	 * before with the same uuid, station and seq, read by every trace */
 	[ST_FILL] = "INSERT OR IGNORE INTO fills (uuid, station, seq, line, cylinder, buyer,"
 	            " buyer_masked, buyer_township, buyer_kind, operator, started_ms, ended_ms,"
-	            " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
-	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	            " tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result,"
+	            " record_kind, record_created_ms)"
+	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_CURVE] = "INSERT OR IGNORE INTO fill_curves (uuid, curve) VALUES (?, ?)",
 	[ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
 	                 " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
@@ -707,6 +710,8 @@ store_fill(struct ingest *in, const struct wire_record *r, char *err, size_t err
 	sqlite3_bind_double(s, 17, f->gross_kg);
 	sqlite3_bind_double(s, 18, f->net_kg);
 	sqlite3_bind_text(s, 19, f->result, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 20, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 21, r->created_ms);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return db_error(in->c, err, errlen, "fill");
 	if (f->curve != NULL && f->curve_len > 0) {
@@ -1456,22 +1461,42 @@ out:
  * scan), three such trees made and dropped for every trace, about an
  * eighth of a trace's CPU for rows already in order.
  *
+ * A fill stored since migration 012 carries its record's kind and
+ * created_ms (record_kind, record_created_ms), so the fills' part reads no
+ * record for it: about half of that part's pages (docs/county.md, "A fill
+ * carries its record's time").  What the join checked (that the fill is
+ * shown with its own record: the one at its (station, seq) with its uuid)
+ * holds for such a fill by how it was written: only the ingest writes the
+ * columns, from the record it stored just before in the same transaction
+ * with the same uuid, station and seq, and a record is never changed or
+ * deleted.  A fill stored before 012 has NULL there, and its record is
+ * joined as before, by its primary key (station, seq) and checked by its
+ * uuid; one whose record is not found is not shown, as with the inner
+ * join this was (test_county's a_trace_over_fills_old_and_new_is_the_same).
+ * The join's key is NULL for a fill that carries its record's columns:
+ * SQLite skips the search of a NULL key (an = never matches it), where a
+ * condition on f alone in the ON clause is tested only after the search
+ * (test_county's a_fill_carries_its_records_time counts the pages).
+ *
  * What keeps a trace's cost flat as the county grows (test_county's
- * a_trace_reads_no_whole_table): a fill's record is found by its primary
- * key (station, seq), one B-tree walk, not through the uuid index and then
- * the key (two); and the violations' cylinder and buyer indexes are partial
- * (WHERE cylinder <> ''), which SQLite uses only when the query itself says
- * the key is not '' (a bound ?1 proves nothing), so the conditions below
- * say it: without them every trace read the whole violations table, 20,000
- * rows among 1,000,000 fills.
+ * a_trace_reads_no_whole_table): a fill's record, when it is read, is
+ * found by its primary key (station, seq), one B-tree walk, not through
+ * the uuid index and then the key (two); and the violations' cylinder and
+ * buyer indexes are partial (WHERE cylinder <> ''), which SQLite uses only
+ * when the query itself says the key is not '' (a bound ?1 proves
+ * nothing), so the conditions below say it: without them every trace read
+ * the whole violations table, 20,000 rows among 1,000,000 fills.
  */
 #define TRACE_FILLS(where)                                                                         \
-	"SELECT r.uuid, r.station, r.seq, r.kind, f.started_ms AS t, r.created_ms, f.line,"        \
+	"SELECT f.uuid, f.station, f.seq, coalesce(f.record_kind, r.kind), f.started_ms AS t,"     \
+	" coalesce(f.record_created_ms, r.created_ms), f.line,"                                    \
 	" f.cylinder, f.buyer, f.buyer_masked, f.buyer_township, f.buyer_kind, f.operator,"        \
 	" f.started_ms, f.ended_ms, f.tare_kg, f.target_kg, f.preact_kg, f.cutoff_kg, f.gross_kg," \
-	" f.net_kg, f.result, EXISTS (SELECT 1 FROM violations v WHERE v.event = r.uuid)"          \
-	" FROM fills f JOIN records r ON r.station = f.station"                                    \
-	" AND r.seq = f.seq AND r.uuid = f.uuid WHERE " where                                      \
+	" f.net_kg, f.result, EXISTS (SELECT 1 FROM violations v WHERE v.event = f.uuid)"          \
+	" FROM fills f LEFT JOIN records r"                                                        \
+	" ON r.station = CASE WHEN f.record_created_ms IS NULL THEN f.station END"                 \
+	" AND r.seq = f.seq AND r.uuid = f.uuid"                                                   \
+	" WHERE (f.record_created_ms IS NOT NULL OR r.station IS NOT NULL) AND " where             \
 	" AND f.started_ms >= max(?2, ?4) AND f.started_ms <= ?3"                                  \
 	" AND (f.started_ms, f.station, f.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7"
 #define TRACE_OTHERS(where)                                                                        \
