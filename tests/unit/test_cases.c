@@ -9,7 +9,9 @@
  * its village, or by the township boundary that holds its coordinates
  * (holes and islands included), and names a report kind of the
  * catalogue; deadlines come per kind and severity, in working days of the
- * county's calendar; a case past its deadline is overdue and escalated once;
+ * county's calendar; a case past its deadline is overdue and escalated once,
+ * by a sweep that reads only the cases it escalates (through 013's index) and
+ * escalates what the sweep over the whole table did;
  * figures count per township; a township's or grid worker's list reads its
  * own cases through the indexes, whatever else the county holds, and every
  * list reads only the page it shows, in the order it always had.  The
@@ -1296,10 +1298,228 @@ sql_text(sqlite3 *db, const char *sql, char *buf, size_t size)
 	return buf;
 }
 
+/* A county database of its own at dir/NAME (the escalation tests change every case they see). */
+static void
+own_county(const char *name, struct county_db *c)
+{
+	char path[128], err[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	c->config = &config;
+	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
+}
+
+static const char *const all_states[] = { "new", "accepted", "onsite", "decided", "closed",
+	"dismissed" };
+
+/*
+ * Into db, one case for each state, escalated or not, and deadline of its stage one minute
+ * before now, 1 ms before, at now and 1 ms after; the deadlines of the other stages are
+ * long past or far ahead by turns, so that a sweep that judged the wrong stage would differ.
+ */
+static void
+varied_cases(sqlite3 *db, int64_t now)
+{
+	static const int64_t offsets[] = { -60001, -1, 0, 1 };
+	int64_t due[3], other;
+	char sql[768];
+	size_t s, o;
+	int e, k = 0, stage;
+
+	for (s = 0; s < sizeof(all_states) / sizeof(all_states[0]); s++)
+		for (e = 0; e < 2; e++)
+			for (o = 0; o < sizeof(offsets) / sizeof(offsets[0]); o++, k++) {
+				stage = s == 0 ? 0 : s == 1 ? 1 : 2;
+				other = k % 2 ? now - 10000000 : now + 10000000;
+				due[0] = due[1] = due[2] = other;
+				due[stage] = now + offsets[o];
+				snprintf(sql, sizeof(sql),
+				    "INSERT INTO cases (township, severity, kind, title, state, opened_ms,"
+				    " last_alert_ms, updated_ms, escalated_ms, accept_due_ms,"
+				    " onsite_due_ms, close_due_ms) VALUES ('%s', '%s', 'R05', 'v%d', '%s',"
+				    " %lld, %lld, %lld, %lld, %lld, %lld, %lld)",
+				    k % 3 ? "TA" : "TB", k % 5 ? "alert" : "critical", k,
+				    all_states[s], (long long)(now - 86400000),
+				    (long long)(now - 86400000), (long long)(now - 86400000),
+				    (long long)(e ? now - 5000 : 0), (long long)due[0],
+				    (long long)due[1], (long long)due[2]);
+				assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+			}
+}
+
+/* The sweep as it was before 013: the same two statements over the whole table. */
+static int
+old_escalate(sqlite3 *db, int64_t now)
+{
+	static const char *const sql[] = {
+		"INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
+		" SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
+		" WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
+		" ((:now - stage_due_ms) / 60000) || ' min', state FROM cases"
+		" WHERE state IN ('new', 'accepted', 'onsite', 'decided') AND escalated_ms = 0"
+		" AND :now > stage_due_ms",
+		"UPDATE cases SET escalated_ms = :now WHERE state IN ('new', 'accepted', 'onsite',"
+		" 'decided') AND escalated_ms = 0 AND :now > stage_due_ms",
+	};
+	sqlite3_stmt *st;
+	int i, n = 0;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":now"), now);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		if (i == 0)
+			n = sqlite3_changes(db);
+	}
+	return n;
+}
+
+/* Every case's escalation mark and every step, as text (malloc'd). */
+static char *
+escalation_dump(sqlite3 *db)
+{
+	static const char *const sql[] = {
+		"SELECT group_concat(id || ':' || state || ':' || escalated_ms, ' ') FROM"
+		" (SELECT * FROM cases ORDER BY id)",
+		"SELECT group_concat(id || ':' || case_id || ':' || at_ms || ':' || identity || ':'"
+		" || action || ':' || note || ':' || state, ' ') FROM"
+		" (SELECT * FROM case_steps ORDER BY id)",
+	};
+	char *text = NULL, buf[16384];
+	size_t i, len = 0;
+
+	for (i = 0; i < 2; i++) {
+		sql_text(db, sql[i], buf, sizeof(buf));
+		assert_true(strlen(buf) + 1 < sizeof(buf));
+		text = realloc(text, len + strlen(buf) + 2);
+		assert_non_null(text);
+		memcpy(text + len, buf, strlen(buf));
+		len += strlen(buf);
+		text[len++] = i == 0 ? '\n' : '\0';
+	}
+	return text;
+}
+
+/*
+ * The sweep through 013's index escalates the same cases, with the same steps in the same
+ * order, as the two statements over the whole table did: over every state, escalated or
+ * not, the stage's deadline a minute before now, 1 ms before, at now and after (at now is
+ * not yet overdue), swept twice (the second time a millisecond later: what was due at
+ * now is escalated then, nothing twice).
+ */
+static void
+escalation_is_what_the_whole_table_sweep_gave(void **state)
+{
+	struct county_db a, b;
+	char err[256], *got, *want;
+	int n, round;
+	int64_t now = T0 + 3600000;
+
+	(void)state;
+	own_county("esc_new.db", &a);
+	own_county("esc_old.db", &b);
+	varied_cases(a.db, now);
+	varied_cases(b.db, now);
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(cases_escalate(&a, now + round, &n, err, sizeof(err)), 0);
+		assert_int_equal(n, old_escalate(b.db, now + round));
+		/* 4 open states x (one minute and 1 ms before), then x at now */
+		assert_int_equal(n, round == 0 ? 8 : 4);
+		got = escalation_dump(a.db);
+		want = escalation_dump(b.db);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+	}
+	store_close(a.db);
+	store_close(b.db);
+}
+
+/* others cases of the escalation test's county that a sweep must not read: open and
+ * escalated long ago, open and not due, closed (by thirds), from case number from on */
+static void
+not_for_escalation(sqlite3 *db, int count, int64_t now)
+{
+	char sql[768];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	    " updated_ms, escalated_ms, accept_due_ms, onsite_due_ms, close_due_ms)"
+	    " SELECT 'TA', 'alert', 'R05', 'other', CASE i %% 3 WHEN 2 THEN 'closed' ELSE 'new' END,"
+	    " %lld, %lld, %lld, CASE i %% 3 WHEN 0 THEN %lld ELSE 0 END,"
+	    " CASE i %% 3 WHEN 1 THEN %lld ELSE %lld END, 0, 0 FROM n",
+	    count, (long long)(now - 86400000), (long long)(now - 86400000),
+	    (long long)(now - 86400000), (long long)(now - 3600000), (long long)(now + 3600000),
+	    (long long)(now - 7200000));
+	assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+}
+
+/* Five new cases of db overdue at now. */
+static void
+five_overdue(sqlite3 *db, int64_t now)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)"
+	    " INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	    " updated_ms, accept_due_ms) SELECT 'TB', 'critical', 'R05', 'late', 'new', %lld, %lld,"
+	    " %lld, %lld FROM n",
+	    (long long)(now - 86400000), (long long)(now - 86400000), (long long)(now - 86400000),
+	    (long long)(now - 60000));
+	assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+}
+
+/* The work (SQLite's virtual machine steps, by tens) of one sweep of c at now, which must
+ * escalate want cases. */
+static long
+escalate_work(struct county_db *c, int64_t now, int want)
+{
+	char err[256];
+	long steps = 0;
+	int n;
+
+	sqlite3_progress_handler(c->db, 10, count_steps, &steps);
+	assert_int_equal(cases_escalate(c, now, &n, err, sizeof(err)), 0);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	assert_int_equal(n, want);
+	return steps;
+}
+
+/*
+ * A sweep reads the cases it escalates: five overdue cases cost it the same work among
+ * 2,000 other cases as among 20,000 (open ones escalated before, open ones not yet due,
+ * closed ones).  The sweep over the whole table, or through 011's urgency index (every
+ * open case, escalated or not), did about ten times the work in the larger county.
+ */
+static void
+a_sweep_reads_the_cases_it_escalates(void **state)
+{
+	struct county_db c;
+	int64_t now = T0 + 3600000;
+	long work0, work1;
+
+	(void)state;
+	own_county("esc_work.db", &c);
+	not_for_escalation(c.db, 2000, now);
+	escalate_work(&c, now, 0); /* the first one reads the schema */
+	five_overdue(c.db, now);
+	work0 = escalate_work(&c, now, 5);
+	not_for_escalation(c.db, 18000, now);
+	five_overdue(c.db, now);
+	work1 = escalate_work(&c, now, 5);
+	print_message("escalation work: %ld -> %ld\n", work0, work1);
+	assert_true(work1 <= work0 + work0 / 4);
+	store_close(c.db);
+}
+
 /*
  * Migration 011 on a county that already has cases (made at version 10): every case gets its
  * place in the list's order (open or not, its stage's deadline), the indexes hold them, and a
- * step that changes a case's state moves it in them.
+ * step that changes a case's state moves it in them.  013's index of the cases to escalate
+ * holds the open ones too.
  */
 static void
 an_older_county_gets_the_list_order_for_its_cases(void **state)
@@ -1341,6 +1561,12 @@ an_older_county_gets_the_list_order_for_its_cases(void **state)
 	    store_query_int(db,
 	        "SELECT count(*) FROM cases INDEXED BY cases_urgency WHERE is_open = 1", -1),
 	    4);
+	/* and 013's index of the cases a sweep escalates holds the open ones (none escalated) */
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM cases INDEXED BY cases_escalation WHERE"
+	                     " is_open = 1 AND escalated_ms = 0 AND stage_due_ms < 2500",
+	                     -1),
+	    2);
 	assert_int_equal(
 	    store_exec(db, "UPDATE cases SET state = 'closed' WHERE state = 'decided'", NULL, 0),
 	    0);
@@ -1376,6 +1602,8 @@ main(void)
 		cmocka_unit_test(a_filter_chooses_before_the_limit),
 		cmocka_unit_test(a_list_reads_the_page_it_shows),
 		cmocka_unit_test(an_older_county_gets_the_list_order_for_its_cases),
+		cmocka_unit_test(escalation_is_what_the_whole_table_sweep_gave),
+		cmocka_unit_test(a_sweep_reads_the_cases_it_escalates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

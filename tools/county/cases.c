@@ -914,26 +914,34 @@ run_timed(struct county_db *c, const char *sql, int64_t now, char *err, size_t e
 	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "escalate");
 }
 
+/*
+ * The cases a sweep escalates: open, not escalated yet, past their stage's deadline.  The
+ * terms are those of 013's partial index cases_escalation (is_open = 1 AND escalated_ms = 0:
+ * a partial index serves only a query whose WHERE holds its own terms), so the sweep reads
+ * the cases it escalates and no other (test_cases counts its work); OPEN_SQL would mean the
+ * same (is_open is computed from it, 011) but would read the whole table.
+ */
+#define ESCALATE_SQL "is_open = 1 AND escalated_ms = 0 AND " DUE_SQL " < :now"
+
 int
 cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size_t errlen)
 {
 	*escalated = 0;
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
-	/* the step first (it names the stage that is late), then the mark */
+	/* the step first (it names the stage that is late), then the mark; the steps in the
+	 * cases' order, as when the sweep read the table (the index gives deadline order) */
 	if (run_timed(c,
 	        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
 	        " SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
 	        " WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
 	        " ((:now - " DUE_SQL ") / 60000) || ' min', state FROM cases"
-	        " WHERE " OPEN_SQL " AND escalated_ms = 0 AND :now > " DUE_SQL,
+	        " WHERE " ESCALATE_SQL " ORDER BY id",
 	        now, err, errlen) == -1)
 		goto rollback;
 	*escalated = sqlite3_changes(c->db);
-	if (run_timed(c,
-	        "UPDATE cases SET escalated_ms = :now WHERE " OPEN_SQL
-	        " AND escalated_ms = 0 AND :now > " DUE_SQL,
-	        now, err, errlen) == -1 ||
+	if (run_timed(c, "UPDATE cases SET escalated_ms = :now WHERE " ESCALATE_SQL, now, err,
+	        errlen) == -1 ||
 	    store_commit(c->db, err, errlen) == -1)
 		goto rollback;
 	return 0;

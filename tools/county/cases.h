@@ -106,7 +106,9 @@ enum cases_result cases_reassign(struct county_db *c, const char *identity,
     const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
 
 /* Record "escalate" on every open case past the deadline of its stage that
- * has not been escalated yet; *escalated says how many. */
+ * has not been escalated yet; *escalated says how many.  Reads only those
+ * cases (013's partial index), not the table.  On failure nothing is
+ * changed and *escalated is 0. */
 int cases_escalate(struct county_db *c, int64_t now_ms, int *escalated, char *err, size_t errlen);
 
 enum cases_view {
