@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <cbor.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1580,6 +1581,109 @@ an_older_county_gets_the_list_order_for_its_cases(void **state)
 	store_close(db);
 }
 
+/* The value of key in a CBOR map; NULL if none. */
+static cbor_item_t *
+map_get(cbor_item_t *map, const char *key)
+{
+	struct cbor_pair *pairs = cbor_map_handle(map);
+	size_t i, n = strlen(key);
+
+	for (i = 0; i < cbor_map_size(map); i++)
+		if (cbor_isa_string(pairs[i].key) && cbor_string_length(pairs[i].key) == n &&
+		    memcmp(cbor_string_handle(pairs[i].key), key, n) == 0)
+			return pairs[i].value;
+	return NULL;
+}
+
+/*
+ * cases_list's answer, which it writes as it reads the rows, is byte for byte the one libcbor
+ * items made of them (as before): for every scope and view, the list's bytes equal
+ * {"now": now, "cases": [...]} built of libcbor items with, for each case listed, the "case"
+ * map of cases_show (which builds it of items from the same columns), 8-byte integers as
+ * cbor_build_uint64 gives them.  Among the cases: coordinates (text), a negative number, a
+ * title longer than 255 bytes and in Chinese, NULL columns left out, and an empty list.
+ */
+static void
+the_cbor_list_is_what_libcbor_items_made(void **state)
+{
+	static const enum cases_view views[] = { CASES_VIEW_OPEN, CASES_VIEW_MINE, CASES_VIEW_ALL,
+		CASES_VIEW_OVERDUE };
+	const struct access_scope nobody = { .reach = ACCESS_REACH_OWN, .township = "TN" };
+	const struct access_scope *scopes[] = { &all, &town_a, &grid_dan, &nobody };
+	const char *who[] = { "regulator:alice", "officer:wu@TA", "grid:dan@TA", "officer:z@TN" };
+	char title[512], sql[2048], err[256];
+	uint8_t *got, *shown, *want = NULL;
+	size_t got_len, shown_len, want_size, want_len, s, v, i;
+	struct cbor_load_result res;
+	cbor_item_t *list, *cases, *show, *expect, *array;
+	int k, lists = 0, listed = 0;
+
+	(void)state;
+	title[0] = '\0';
+	for (k = 0; k < 40; k++)
+		strcat(title, "东村气瓶"); /* 12 bytes each */
+	for (k = 0; k < 3; k++) {
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO cases (township, severity, kind, title, state, reporter, officer,"
+		    " village, lat, lon, fine_yuan, opened_ms, last_alert_ms, updated_ms,"
+		    " accept_due_ms, onsite_due_ms, close_due_ms) VALUES ('TA', 'critical', 'G01',"
+		    " '%s', '%s', 'grid:dan@TA', '%s', '东村', %s, %s, %d, %lld, %lld, %lld, %d, 2, 3)",
+		    k == 0 ? title : "short", k == 2 ? "accepted" : "new",
+		    k == 2 ? "officer:wu@TA" : "", k == 1 ? "NULL" : "30.123456789",
+		    k == 1 ? "NULL" : "-120.5", k == 0 ? -5 : 100000, (long long)T0, (long long)T0,
+		    (long long)T0, 1 + k);
+		assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
+	}
+	for (s = 0; s < sizeof(scopes) / sizeof(scopes[0]); s++)
+		for (v = 0; v < sizeof(views) / sizeof(views[0]); v++) {
+			assert_int_equal(cases_list(&cdb, scopes[s], who[s], views[v], T0, 60, &got,
+			                     &got_len, err, sizeof(err)),
+			    0);
+			list = cbor_load(got, got_len, &res);
+			assert_non_null(list);
+			assert_int_equal(res.read, got_len);
+			cases = map_get(list, "cases");
+			assert_non_null(cases);
+			array = cbor_new_definite_array(cbor_array_size(cases));
+			assert_non_null(array);
+			for (i = 0; i < cbor_array_size(cases); i++) {
+				cbor_item_t *one = cbor_array_get(cases, i);
+				int64_t id = (int64_t)cbor_get_int(map_get(one, "id"));
+
+				cbor_decref(&one);
+				assert_int_equal(cases_show(&cdb, &all, id, T0, &shown, &shown_len,
+				                     err, sizeof(err)),
+				    CASES_DONE);
+				show = cbor_load(shown, shown_len, &res);
+				assert_non_null(show);
+				assert_true(cbor_array_push(array, map_get(show, "case")));
+				cbor_decref(&show);
+				free(shown);
+				listed++;
+			}
+			expect = cbor_new_definite_map(2);
+			assert_non_null(expect);
+			assert_true(cbor_map_add(expect,
+			    (struct cbor_pair){ .key = cbor_move(cbor_build_string("now")),
+			        .value = cbor_move(cbor_build_uint64((uint64_t)T0)) }));
+			assert_true(cbor_map_add(expect,
+			    (struct cbor_pair){ .key = cbor_move(cbor_build_string("cases")),
+			        .value = cbor_move(array) }));
+			want_len = cbor_serialize_alloc(expect, &want, &want_size);
+			assert_int_equal(got_len, want_len);
+			assert_memory_equal(got, want, got_len);
+			lists += cbor_array_size(cases) == 0;
+			cbor_decref(&expect);
+			cbor_decref(&list);
+			free(want);
+			free(got);
+		}
+	/* an empty list (TN has no cases) was among them, and lists with the three cases above */
+	print_message("cbor lists: %d empty, %d cases\n", lists, listed);
+	assert_true(lists >= 4);
+	assert_true(listed > 100);
+}
+
 int
 main(void)
 {
@@ -1604,6 +1708,7 @@ main(void)
 		cmocka_unit_test(an_older_county_gets_the_list_order_for_its_cases),
 		cmocka_unit_test(escalation_is_what_the_whole_table_sweep_gave),
 		cmocka_unit_test(a_sweep_reads_the_cases_it_escalates),
+		cmocka_unit_test(the_cbor_list_is_what_libcbor_items_made),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

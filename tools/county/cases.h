@@ -124,7 +124,9 @@ int cases_view_parse(const char *text, enum cases_view *view);
 /*
  * Cases inside scope in view, the most urgent first (critical before
  * alert, overdue first, then the nearest deadline), at most max: CBOR
- * {"now": ms, "cases": [{...}, ...]}.
+ * {"now": ms, "cases": [{...}, ...]} in *out (malloc'd, *len bytes; the
+ * caller frees it), each case the map cases_show gives as its "case", byte
+ * for byte.  After a failure *out is NULL and err says why.
  */
 int cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
     enum cases_view view, int64_t now_ms, size_t max, uint8_t **out, size_t *len, char *err,
