@@ -9,7 +9,9 @@
  * its village, or by the township boundary that holds its coordinates
  * (holes and islands included), and names a report kind of the
  * catalogue; deadlines come per kind and severity, in working days of the
- * county's calendar; a case past its deadline is overdue and escalated once;
+ * county's calendar; a case past its deadline is overdue and escalated once,
+ * by a sweep that reads only the cases it escalates (through 013's index) and
+ * escalates what the sweep over the whole table did;
  * figures count per township; a township's or grid worker's list reads its
  * own cases through the indexes, whatever else the county holds, and every
  * list reads only the page it shows, in the order it always had.  The
@@ -22,6 +24,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <cbor.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1296,10 +1299,228 @@ sql_text(sqlite3 *db, const char *sql, char *buf, size_t size)
 	return buf;
 }
 
+/* A county database of its own at dir/NAME (the escalation tests change every case they see). */
+static void
+own_county(const char *name, struct county_db *c)
+{
+	char path[128], err[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	c->config = &config;
+	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
+}
+
+static const char *const all_states[] = { "new", "accepted", "onsite", "decided", "closed",
+	"dismissed" };
+
+/*
+ * Into db, one case for each state, escalated or not, and deadline of its stage one minute
+ * before now, 1 ms before, at now and 1 ms after; the deadlines of the other stages are
+ * long past or far ahead by turns, so that a sweep that judged the wrong stage would differ.
+ */
+static void
+varied_cases(sqlite3 *db, int64_t now)
+{
+	static const int64_t offsets[] = { -60001, -1, 0, 1 };
+	int64_t due[3], other;
+	char sql[768];
+	size_t s, o;
+	int e, k = 0, stage;
+
+	for (s = 0; s < sizeof(all_states) / sizeof(all_states[0]); s++)
+		for (e = 0; e < 2; e++)
+			for (o = 0; o < sizeof(offsets) / sizeof(offsets[0]); o++, k++) {
+				stage = s == 0 ? 0 : s == 1 ? 1 : 2;
+				other = k % 2 ? now - 10000000 : now + 10000000;
+				due[0] = due[1] = due[2] = other;
+				due[stage] = now + offsets[o];
+				snprintf(sql, sizeof(sql),
+				    "INSERT INTO cases (township, severity, kind, title, state, opened_ms,"
+				    " last_alert_ms, updated_ms, escalated_ms, accept_due_ms,"
+				    " onsite_due_ms, close_due_ms) VALUES ('%s', '%s', 'R05', 'v%d', '%s',"
+				    " %lld, %lld, %lld, %lld, %lld, %lld, %lld)",
+				    k % 3 ? "TA" : "TB", k % 5 ? "alert" : "critical", k,
+				    all_states[s], (long long)(now - 86400000),
+				    (long long)(now - 86400000), (long long)(now - 86400000),
+				    (long long)(e ? now - 5000 : 0), (long long)due[0],
+				    (long long)due[1], (long long)due[2]);
+				assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+			}
+}
+
+/* The sweep as it was before 013: the same two statements over the whole table. */
+static int
+old_escalate(sqlite3 *db, int64_t now)
+{
+	static const char *const sql[] = {
+		"INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
+		" SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
+		" WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
+		" ((:now - stage_due_ms) / 60000) || ' min', state FROM cases"
+		" WHERE state IN ('new', 'accepted', 'onsite', 'decided') AND escalated_ms = 0"
+		" AND :now > stage_due_ms",
+		"UPDATE cases SET escalated_ms = :now WHERE state IN ('new', 'accepted', 'onsite',"
+		" 'decided') AND escalated_ms = 0 AND :now > stage_due_ms",
+	};
+	sqlite3_stmt *st;
+	int i, n = 0;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":now"), now);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		if (i == 0)
+			n = sqlite3_changes(db);
+	}
+	return n;
+}
+
+/* Every case's escalation mark and every step, as text (malloc'd). */
+static char *
+escalation_dump(sqlite3 *db)
+{
+	static const char *const sql[] = {
+		"SELECT group_concat(id || ':' || state || ':' || escalated_ms, ' ') FROM"
+		" (SELECT * FROM cases ORDER BY id)",
+		"SELECT group_concat(id || ':' || case_id || ':' || at_ms || ':' || identity || ':'"
+		" || action || ':' || note || ':' || state, ' ') FROM"
+		" (SELECT * FROM case_steps ORDER BY id)",
+	};
+	char *text = NULL, buf[16384];
+	size_t i, len = 0;
+
+	for (i = 0; i < 2; i++) {
+		sql_text(db, sql[i], buf, sizeof(buf));
+		assert_true(strlen(buf) + 1 < sizeof(buf));
+		text = realloc(text, len + strlen(buf) + 2);
+		assert_non_null(text);
+		memcpy(text + len, buf, strlen(buf));
+		len += strlen(buf);
+		text[len++] = i == 0 ? '\n' : '\0';
+	}
+	return text;
+}
+
+/*
+ * The sweep through 013's index escalates the same cases, with the same steps in the same
+ * order, as the two statements over the whole table did: over every state, escalated or
+ * not, the stage's deadline a minute before now, 1 ms before, at now and after (at now is
+ * not yet overdue), swept twice (the second time a millisecond later: what was due at
+ * now is escalated then, nothing twice).
+ */
+static void
+escalation_is_what_the_whole_table_sweep_gave(void **state)
+{
+	struct county_db a, b;
+	char err[256], *got, *want;
+	int n, round;
+	int64_t now = T0 + 3600000;
+
+	(void)state;
+	own_county("esc_new.db", &a);
+	own_county("esc_old.db", &b);
+	varied_cases(a.db, now);
+	varied_cases(b.db, now);
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(cases_escalate(&a, now + round, &n, err, sizeof(err)), 0);
+		assert_int_equal(n, old_escalate(b.db, now + round));
+		/* 4 open states x (one minute and 1 ms before), then x at now */
+		assert_int_equal(n, round == 0 ? 8 : 4);
+		got = escalation_dump(a.db);
+		want = escalation_dump(b.db);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+	}
+	store_close(a.db);
+	store_close(b.db);
+}
+
+/* others cases of the escalation test's county that a sweep must not read: open and
+ * escalated long ago, open and not due, closed (by thirds), from case number from on */
+static void
+not_for_escalation(sqlite3 *db, int count, int64_t now)
+{
+	char sql[768];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	    " updated_ms, escalated_ms, accept_due_ms, onsite_due_ms, close_due_ms)"
+	    " SELECT 'TA', 'alert', 'R05', 'other', CASE i %% 3 WHEN 2 THEN 'closed' ELSE 'new' END,"
+	    " %lld, %lld, %lld, CASE i %% 3 WHEN 0 THEN %lld ELSE 0 END,"
+	    " CASE i %% 3 WHEN 1 THEN %lld ELSE %lld END, 0, 0 FROM n",
+	    count, (long long)(now - 86400000), (long long)(now - 86400000),
+	    (long long)(now - 86400000), (long long)(now - 3600000), (long long)(now + 3600000),
+	    (long long)(now - 7200000));
+	assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+}
+
+/* Five new cases of db overdue at now. */
+static void
+five_overdue(sqlite3 *db, int64_t now)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)"
+	    " INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	    " updated_ms, accept_due_ms) SELECT 'TB', 'critical', 'R05', 'late', 'new', %lld, %lld,"
+	    " %lld, %lld FROM n",
+	    (long long)(now - 86400000), (long long)(now - 86400000), (long long)(now - 86400000),
+	    (long long)(now - 60000));
+	assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+}
+
+/* The work (SQLite's virtual machine steps, by tens) of one sweep of c at now, which must
+ * escalate want cases. */
+static long
+escalate_work(struct county_db *c, int64_t now, int want)
+{
+	char err[256];
+	long steps = 0;
+	int n;
+
+	sqlite3_progress_handler(c->db, 10, count_steps, &steps);
+	assert_int_equal(cases_escalate(c, now, &n, err, sizeof(err)), 0);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	assert_int_equal(n, want);
+	return steps;
+}
+
+/*
+ * A sweep reads the cases it escalates: five overdue cases cost it the same work among
+ * 2,000 other cases as among 20,000 (open ones escalated before, open ones not yet due,
+ * closed ones).  The sweep over the whole table, or through 011's urgency index (every
+ * open case, escalated or not), did about ten times the work in the larger county.
+ */
+static void
+a_sweep_reads_the_cases_it_escalates(void **state)
+{
+	struct county_db c;
+	int64_t now = T0 + 3600000;
+	long work0, work1;
+
+	(void)state;
+	own_county("esc_work.db", &c);
+	not_for_escalation(c.db, 2000, now);
+	escalate_work(&c, now, 0); /* the first one reads the schema */
+	five_overdue(c.db, now);
+	work0 = escalate_work(&c, now, 5);
+	not_for_escalation(c.db, 18000, now);
+	five_overdue(c.db, now);
+	work1 = escalate_work(&c, now, 5);
+	print_message("escalation work: %ld -> %ld\n", work0, work1);
+	assert_true(work1 <= work0 + work0 / 4);
+	store_close(c.db);
+}
+
 /*
  * Migration 011 on a county that already has cases (made at version 10): every case gets its
  * place in the list's order (open or not, its stage's deadline), the indexes hold them, and a
- * step that changes a case's state moves it in them.
+ * step that changes a case's state moves it in them.  013's index of the cases to escalate
+ * holds the open ones too.
  */
 static void
 an_older_county_gets_the_list_order_for_its_cases(void **state)
@@ -1341,6 +1562,12 @@ an_older_county_gets_the_list_order_for_its_cases(void **state)
 	    store_query_int(db,
 	        "SELECT count(*) FROM cases INDEXED BY cases_urgency WHERE is_open = 1", -1),
 	    4);
+	/* and 013's index of the cases a sweep escalates holds the open ones (none escalated) */
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM cases INDEXED BY cases_escalation WHERE"
+	                     " is_open = 1 AND escalated_ms = 0 AND stage_due_ms < 2500",
+	                     -1),
+	    2);
 	assert_int_equal(
 	    store_exec(db, "UPDATE cases SET state = 'closed' WHERE state = 'decided'", NULL, 0),
 	    0);
@@ -1352,6 +1579,109 @@ an_older_county_gets_the_list_order_for_its_cases(void **state)
 	    3);
 	assert_string_equal(sql_text(db, "PRAGMA integrity_check", buf, sizeof(buf)), "ok");
 	store_close(db);
+}
+
+/* The value of key in a CBOR map; NULL if none. */
+static cbor_item_t *
+map_get(cbor_item_t *map, const char *key)
+{
+	struct cbor_pair *pairs = cbor_map_handle(map);
+	size_t i, n = strlen(key);
+
+	for (i = 0; i < cbor_map_size(map); i++)
+		if (cbor_isa_string(pairs[i].key) && cbor_string_length(pairs[i].key) == n &&
+		    memcmp(cbor_string_handle(pairs[i].key), key, n) == 0)
+			return pairs[i].value;
+	return NULL;
+}
+
+/*
+ * cases_list's answer, which it writes as it reads the rows, is byte for byte the one libcbor
+ * items made of them (as before): for every scope and view, the list's bytes equal
+ * {"now": now, "cases": [...]} built of libcbor items with, for each case listed, the "case"
+ * map of cases_show (which builds it of items from the same columns), 8-byte integers as
+ * cbor_build_uint64 gives them.  Among the cases: coordinates (text), a negative number, a
+ * title longer than 255 bytes and in Chinese, NULL columns left out, and an empty list.
+ */
+static void
+the_cbor_list_is_what_libcbor_items_made(void **state)
+{
+	static const enum cases_view views[] = { CASES_VIEW_OPEN, CASES_VIEW_MINE, CASES_VIEW_ALL,
+		CASES_VIEW_OVERDUE };
+	const struct access_scope nobody = { .reach = ACCESS_REACH_OWN, .township = "TN" };
+	const struct access_scope *scopes[] = { &all, &town_a, &grid_dan, &nobody };
+	const char *who[] = { "regulator:alice", "officer:wu@TA", "grid:dan@TA", "officer:z@TN" };
+	char title[512], sql[2048], err[256];
+	uint8_t *got, *shown, *want = NULL;
+	size_t got_len, shown_len, want_size, want_len, s, v, i;
+	struct cbor_load_result res;
+	cbor_item_t *list, *cases, *show, *expect, *array;
+	int k, lists = 0, listed = 0;
+
+	(void)state;
+	title[0] = '\0';
+	for (k = 0; k < 40; k++)
+		strcat(title, "东村气瓶"); /* 12 bytes each */
+	for (k = 0; k < 3; k++) {
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO cases (township, severity, kind, title, state, reporter, officer,"
+		    " village, lat, lon, fine_yuan, opened_ms, last_alert_ms, updated_ms,"
+		    " accept_due_ms, onsite_due_ms, close_due_ms) VALUES ('TA', 'critical', 'G01',"
+		    " '%s', '%s', 'grid:dan@TA', '%s', '东村', %s, %s, %d, %lld, %lld, %lld, %d, 2, 3)",
+		    k == 0 ? title : "short", k == 2 ? "accepted" : "new",
+		    k == 2 ? "officer:wu@TA" : "", k == 1 ? "NULL" : "30.123456789",
+		    k == 1 ? "NULL" : "-120.5", k == 0 ? -5 : 100000, (long long)T0, (long long)T0,
+		    (long long)T0, 1 + k);
+		assert_int_equal(store_exec(cdb.db, sql, NULL, 0), 0);
+	}
+	for (s = 0; s < sizeof(scopes) / sizeof(scopes[0]); s++)
+		for (v = 0; v < sizeof(views) / sizeof(views[0]); v++) {
+			assert_int_equal(cases_list(&cdb, scopes[s], who[s], views[v], T0, 60, &got,
+			                     &got_len, err, sizeof(err)),
+			    0);
+			list = cbor_load(got, got_len, &res);
+			assert_non_null(list);
+			assert_int_equal(res.read, got_len);
+			cases = map_get(list, "cases");
+			assert_non_null(cases);
+			array = cbor_new_definite_array(cbor_array_size(cases));
+			assert_non_null(array);
+			for (i = 0; i < cbor_array_size(cases); i++) {
+				cbor_item_t *one = cbor_array_get(cases, i);
+				int64_t id = (int64_t)cbor_get_int(map_get(one, "id"));
+
+				cbor_decref(&one);
+				assert_int_equal(cases_show(&cdb, &all, id, T0, &shown, &shown_len,
+				                     err, sizeof(err)),
+				    CASES_DONE);
+				show = cbor_load(shown, shown_len, &res);
+				assert_non_null(show);
+				assert_true(cbor_array_push(array, map_get(show, "case")));
+				cbor_decref(&show);
+				free(shown);
+				listed++;
+			}
+			expect = cbor_new_definite_map(2);
+			assert_non_null(expect);
+			assert_true(cbor_map_add(expect,
+			    (struct cbor_pair){ .key = cbor_move(cbor_build_string("now")),
+			        .value = cbor_move(cbor_build_uint64((uint64_t)T0)) }));
+			assert_true(cbor_map_add(expect,
+			    (struct cbor_pair){ .key = cbor_move(cbor_build_string("cases")),
+			        .value = cbor_move(array) }));
+			want_len = cbor_serialize_alloc(expect, &want, &want_size);
+			assert_int_equal(got_len, want_len);
+			assert_memory_equal(got, want, got_len);
+			lists += cbor_array_size(cases) == 0;
+			cbor_decref(&expect);
+			cbor_decref(&list);
+			free(want);
+			free(got);
+		}
+	/* an empty list (TN has no cases) was among them, and lists with the three cases above */
+	print_message("cbor lists: %d empty, %d cases\n", lists, listed);
+	assert_true(lists >= 4);
+	assert_true(listed > 100);
 }
 
 int
@@ -1376,6 +1706,9 @@ main(void)
 		cmocka_unit_test(a_filter_chooses_before_the_limit),
 		cmocka_unit_test(a_list_reads_the_page_it_shows),
 		cmocka_unit_test(an_older_county_gets_the_list_order_for_its_cases),
+		cmocka_unit_test(escalation_is_what_the_whole_table_sweep_gave),
+		cmocka_unit_test(a_sweep_reads_the_cases_it_escalates),
+		cmocka_unit_test(the_cbor_list_is_what_libcbor_items_made),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -106,7 +106,9 @@ enum cases_result cases_reassign(struct county_db *c, const char *identity,
     const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
 
 /* Record "escalate" on every open case past the deadline of its stage that
- * has not been escalated yet; *escalated says how many. */
+ * has not been escalated yet; *escalated says how many.  Reads only those
+ * cases (013's partial index), not the table.  On failure nothing is
+ * changed and *escalated is 0. */
 int cases_escalate(struct county_db *c, int64_t now_ms, int *escalated, char *err, size_t errlen);
 
 enum cases_view {
@@ -122,7 +124,9 @@ int cases_view_parse(const char *text, enum cases_view *view);
 /*
  * Cases inside scope in view, the most urgent first (critical before
  * alert, overdue first, then the nearest deadline), at most max: CBOR
- * {"now": ms, "cases": [{...}, ...]}.
+ * {"now": ms, "cases": [{...}, ...]} in *out (malloc'd, *len bytes; the
+ * caller frees it), each case the map cases_show gives as its "case", byte
+ * for byte.  After a failure *out is NULL and err says why.
  */
 int cases_list(struct county_db *c, const struct access_scope *scope, const char *identity,
     enum cases_view view, int64_t now_ms, size_t max, uint8_t **out, size_t *len, char *err,
