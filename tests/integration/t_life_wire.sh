@@ -118,6 +118,19 @@ sqlite3 "$T/wang.db" "INSERT INTO outbox (seq, uuid, created_ms) SELECT 1, uuid,
 deliver "$RPORT" sync >"$T/sync3.out" 2>&1
 check "a resent event is acknowledged and stored once" \
     sh -c "grep -q '^1 events sent' '$T/sync3.out' && [ \"\$(sqlite3 '$T/county.db' \"SELECT count(*) FROM life_events WHERE source = '$W'\")\" = 3 ]"
+# the device (its own real key) sends seq 1's uuid again with another
+# village: the county keeps the first, records the conflict and raises C06
+# to its own queue (reliability.md, bug 27)
+sqlite3 "$T/wang.db" "UPDATE life_events SET village = '上宅村' WHERE event = 'handed_over';
+    INSERT INTO outbox (seq, uuid, created_ms) SELECT 1, uuid, at_ms FROM life_events WHERE event = 'handed_over'"
+deliver "$RPORT" sync >"$T/sync4.out" 2>&1
+check "an event resent with other content is answered as held (exit $?)" grep -q '^1 events sent' "$T/sync4.out"
+check "the county keeps the first copy" \
+    [ "$(county_sql "SELECT count(*) || ' ' || group_concat(village) FROM life_events WHERE source = '$W' AND seq = 1")" = "1 下宅村 3号" ]
+check "the conflict is recorded once, with the device as its source and both digests" \
+    [ "$(county_sql "SELECT count(*) FROM conflicts WHERE station = '$W' AND seq = 1 AND held_digest <> sent_digest AND length(sent_digest) = 64")" = 1 ]
+check "and raised as C06 to the county's queue" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C06' AND township = 'county' AND text LIKE 'record 1 resent with other content%'")" = 1 ]
 
 # --- received back, filled again ------------------------------------------------------
 out=$(ctl receive "$(code C-GOOD-1)" --from "$W" --operator OP-7 2>&1)
