@@ -134,6 +134,10 @@ static const struct conf_key county_keys[] = {
 	    "a critical case must be closed within this (min)", NULL, 0 },
 	{ "evidence_max_kb", CONF_INT, NUM(evidence_max_kb), 1, 4000, "2048",
 	    "one evidence file (photo, document) at most (KiB)", NULL, 0 },
+	{ "address_keep_days", CONF_INT, NUM(address_keep_days), 1, 3650, "30",
+	    "a buyer's address is erased this long after the last case that needs it closed, "
+	    "never while one is open (days; docs/buyers.md)",
+	    NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 
