@@ -37,7 +37,6 @@ static struct county_config config = {
 	.case_critical_onsite_min = 30,
 	.case_critical_close_min = 300,
 	.evidence_max_kb = 1,
-	.address_keep_days = 30,
 };
 
 #define DAY ((int64_t)86400000)
@@ -257,8 +256,20 @@ erased_on(const cbor_item_t *root)
 static void
 kept_while_a_case_that_shows_it_is_open(void **state)
 {
+	const struct access_scope all = { .reach = ACCESS_REACH_ALL };
+	cbor_item_t *root;
+	char text[64];
+	int64_t id;
+
 	(void)state;
 	to_cases();
+	/* what "shows" means here is casedetail's: both cases show F1, none F2 */
+	for (id = 1; id <= 2; id++) {
+		root = detail("regulator:county", &all, id);
+		casedetail_text(casedetail_find(root, "fill"), "uuid", text, sizeof(text));
+		assert_string_equal(text, "F1");
+		cbor_decref(&root);
+	}
 	assert_int_equal(expire(T0 + KEEP * DAY - 1), 0);
 	assert_string_equal(kept("F2"), ADDR2);
 	assert_int_equal(expire(T0 + KEEP * DAY), 1);
