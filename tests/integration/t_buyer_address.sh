@@ -8,7 +8,10 @@
 # is one row of the address log; TA's officer cannot open the case; the
 # regulator sees the case without the address but with the log (both
 # tools); the address is in no log file (station, county, console) and no
-# other county table.
+# other county table.  Once the case is closed and its keep time over
+# (address_keep_days = 1 here, the close moved two days back in SQL), the
+# sweep erases it: the log counts it, both tools say it was erased, the
+# address log stays, and the address is in no county table.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -26,6 +29,7 @@ for id in station:S1 township:$TA township:$TB officer:wang@$TA officer:li@$TB r
 	key_file "$id" "$f"
 	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
 done
+COUNTY_EXTRA="address_keep_days = 1"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 EXTRA_CONF="[county]
 host = 127.0.0.1
@@ -113,4 +117,28 @@ sqlite3 "$T/county.db" .dump >"$T/county.dump"
 check "the county's dump holds the address (the search does look)" grep -q "$ADDR" "$T/county.dump"
 check "and in no county table but its own" \
     sh -c "grep '$ADDR' '$T/county.dump' | grep -qv 'INSERT INTO buyer_addresses' && exit 1; exit 0"
+
+# --- the keep time: erased after the case closed (docs/buyers.md) -----------------
+as_person officer:li@$TB step "$ID" dismiss --note "no hoarding: a second household" \
+    >"$T/dismiss.out" 2>&1
+check "TB's officer dismisses the case" \
+    sql_eventually 30 "SELECT state FROM cases WHERE id=$ID" dismissed
+check "the address is still kept the moment the case closed" \
+    [ "$(county_sql "SELECT address FROM buyer_addresses")" = "$ADDR" ]
+county_sql "UPDATE cases SET closed_ms = closed_ms - 172800000 WHERE id=$ID;
+    UPDATE buyer_addresses SET received_ms = received_ms - 172800000"
+check "a day after the close (moved back two) the sweep erases it" \
+    sql_eventually 30 "SELECT count(*) || ':' || address FROM buyer_addresses" "1:"
+check "the county's log counts it" grep -q "1 buyer address(es) erased" "$T/county.log"
+as_person officer:li@$TB show "$ID" >"$T/li2.out" 2>&1
+check "gaswatch tells TB's officer it was erased" \
+    sh -c "grep -q 'erased after its keep time' '$T/li2.out' && ! grep -q '$ADDR' '$T/li2.out'"
+page_as officer:li@$TB web_li2.html
+check "so does the console's case page" \
+    sh -c "grep -q 'id=\"buyer-address-erased\"' '$T/web_li2.html' && ! grep -q '$ADDR' '$T/web_li2.html'"
+check "the address log stays, with no new showing" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 2 ]
+check "and the address is in no log file" sh -c "! grep -rq '$ADDR' '$T'/*.log"
+sqlite3 "$T/county.db" .dump >"$T/county2.dump"
+check "nor in any county table" sh -c "! grep -q '$ADDR' '$T/county2.dump'"
 finish

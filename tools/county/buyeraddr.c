@@ -3,6 +3,7 @@
  */
 #include "buyeraddr.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
@@ -42,14 +43,16 @@ buyeraddr_may_see(const struct access_identity *who, const char *township)
 
 int
 buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t case_id,
-    const char *fill, int64_t now_ms, char *out, size_t size, char *err, size_t errlen)
+    const char *fill, int64_t now_ms, char *out, size_t size, int *erased, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char township[64] = "";
 	int rc;
 
 	out[0] = '\0';
-	if (who == NULL || who->role != ACCESS_ROLE_OFFICER || fill == NULL || fill[0] == '\0')
+	*erased = 0;
+	if (who == NULL || fill == NULL || fill[0] == '\0' ||
+	    (who->role != ACCESS_ROLE_OFFICER && who->role != ACCESS_ROLE_REGULATOR))
 		return 0;
 	if (store_prepare(c->db, "SELECT township, address FROM buyer_addresses WHERE fill = ?",
 	        &st, err, errlen) == -1)
@@ -63,6 +66,11 @@ buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t c
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return err_set(err, errlen, "buyer address: %s", sqlite3_errmsg(c->db));
+	/* a kept row with no text: erased after its keep time (buyeraddr_store keeps none empty) */
+	if (rc == SQLITE_ROW && out[0] == '\0') {
+		*erased = who->role == ACCESS_ROLE_REGULATOR || buyeraddr_may_see(who, township);
+		return 0;
+	}
 	if (out[0] == '\0' || !buyeraddr_may_see(who, township)) {
 		memset(out, 0, size);
 		return 0;
@@ -86,4 +94,66 @@ buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t c
 		return err_set(err, errlen, "buyer address log: %s", sqlite3_errmsg(c->db));
 	}
 	return 0;
+}
+
+/*
+ * The addresses buyeraddr_expire erases (buyeraddr.h says which): ?1 is the
+ * end of the keep time (now - keep_days).  "The fill behind a case's first
+ * alert" is casedetail.c's query for the fill it shows (the address it
+ * shows is that fill's), word for word but the case it names: the two must
+ * agree, or an address a case shows could be erased while it is open.  An
+ * address younger than the keep time is not read further (received_ms).
+ */
+#define EXPIRE_SQL                                                                                 \
+	"UPDATE buyer_addresses SET address = '' WHERE address <> '' AND received_ms <= ?1"        \
+	" AND NOT EXISTS (SELECT 1 FROM violations v"                                              \
+	" JOIN alerts a ON a.source = 'station:' || v.station || ':' || v.uuid"                    \
+	" LEFT JOIN case_alerts ca ON ca.alert = a.id LEFT JOIN cases k ON k.id = ca.case_id"      \
+	" WHERE v.event = buyer_addresses.fill"                                                    \
+	" AND ((ca.case_id IS NULL AND a.severity IN ('alert', 'critical'))"                       \
+	" OR (k.id IS NOT NULL AND (k.state NOT IN ('closed', 'dismissed') OR k.closed_ms > ?1)"   \
+	" AND (SELECT f.uuid FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"                 \
+	" JOIN violations v ON v.uuid = substr(a.source, length('station:' || a.station || ':')"   \
+	" + 1) JOIN fills f ON f.uuid = v.event WHERE ca.case_id = k.id"                           \
+	" AND a.source LIKE 'station:%' ORDER BY a.id LIMIT 1) = buyer_addresses.fill)))"
+
+int
+buyeraddr_expire(struct county_db *c, int keep_days, int64_t now_ms, int *erased, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char restore[48];
+	int ret = -1, n, rc;
+
+	*erased = 0;
+	if (keep_days < 1)
+		return err_set(err, errlen, "address_keep_days %d: at least 1", keep_days);
+	/* the erased text overwritten in the file, not left in a free block of its page: for
+	 * this statement only (every delete of the connection would pay for it) */
+	snprintf(restore, sizeof(restore), "PRAGMA secure_delete = %d",
+	    (int)store_query_int(c->db, "PRAGMA secure_delete", 0));
+	if (store_exec(c->db, "PRAGMA secure_delete = 1", err, errlen) == -1)
+		return -1;
+	if (store_begin(c->db, err, errlen) == -1)
+		goto out;
+	if (store_prepare(c->db, EXPIRE_SQL, &st, err, errlen) == -1) {
+		store_rollback(c->db);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, now_ms - (int64_t)keep_days * 86400000);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "buyer address erasure: %s", sqlite3_errmsg(c->db));
+		store_rollback(c->db);
+		goto out;
+	}
+	n = sqlite3_changes(c->db);
+	if (store_commit(c->db, err, errlen) == -1)
+		goto out;
+	*erased = n;
+	ret = 0;
+out:
+	store_exec(c->db, restore, NULL, 0);
+	return ret;
 }

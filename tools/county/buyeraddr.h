@@ -5,6 +5,11 @@
  * fills (table buyer_addresses), shows it on a case only to an officer of
  * that township, and logs every showing (buyer_address_views), which
  * regulators read on the case.  Nothing else reads these tables.
+ *
+ * An address is kept only as long as a case may need it (buyeraddr_expire):
+ * then its text is erased and its row stays, empty, so that the case can
+ * say it was erased and a record sent again does not bring it back.  The
+ * log of showings is kept: it is the county's accountability.
  */
 #ifndef COUNTY_BUYERADDR_H
 #define COUNTY_BUYERADDR_H
@@ -30,8 +35,38 @@ int buyeraddr_may_see(const struct access_identity *who, const char *township);
  * The address of fill for who on case case_id, into out: "" (and 0) when
  * none is kept or who may not see it; else the address, after one row
  * (who, now, case) is written to the log: no row, no address (-1 with err).
+ * *erased is 1 when the fill's address was kept and has been erased after
+ * its keep time (buyeraddr_expire) and who is one who would have seen it
+ * (buyeraddr_may_see) or a regulator (who reads the log of showings); else
+ * 0.  Erased or not, out is then "" and nothing is logged.
  */
 int buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t case_id,
-    const char *fill, int64_t now_ms, char *out, size_t size, char *err, size_t errlen);
+    const char *fill, int64_t now_ms, char *out, size_t size, int *erased, char *err,
+    size_t errlen);
+
+/*
+ * Erase the address of every fill that no case needs any more, in one
+ * transaction of its own; *erased gets how many (0 after a failure, when
+ * nothing was changed: -1 with err).
+ *
+ * The cases that need a fill's address are those that show it: the cases
+ * whose first alert with a fill behind it (the first by alert id of its
+ * station alerts whose violation is of a stored fill, as casedetail finds
+ * "the fill behind the first alert") is of that fill.  An address is kept
+ *   - while any of those cases is open (any state but closed and dismissed,
+ *     so a case opened again counts as open),
+ *   - while an alert of the fill that would open or join a case (severity
+ *     alert or critical) is not in a case yet (cases_from_alerts has not
+ *     read it: the case it opens may need it),
+ *   - until keep_days (1 or more) have passed since the later of its
+ *     arrival and the last close (or dismissal) of those cases; so an
+ *     address no case needs is erased keep_days after it came.
+ * Then its text is overwritten in the database file (SQLite's secure_delete
+ * for the statement) and the row keeps fill, township and arrival, with ""
+ * as its address.  Fills, cases, alerts and the log of showings are not
+ * touched.
+ */
+int buyeraddr_expire(struct county_db *c, int keep_days, int64_t now_ms, int *erased, char *err,
+    size_t errlen);
 
 #endif

@@ -307,7 +307,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	char station[128], cylinder[128], masked[64], township[64], uuid[64] = "", idtext[24];
 	uint8_t *bytes = NULL;
 	size_t n, i, size = 0;
-	int snapshot;
+	int snapshot, erased = 0;
 
 	*out = NULL;
 	/* one snapshot for every part read (a step committed between two of them must be seen
@@ -402,8 +402,8 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	}
 	snapshot_end(c, &snapshot);
 	/* the address only to an officer of the buyer's township, logged */
-	if (uuid[0] != '\0' &&
-	    buyeraddr_show(c, who, id, uuid, now, address, sizeof(address), err, errlen) == -1)
+	if (uuid[0] != '\0' && buyeraddr_show(c, who, id, uuid, now, address, sizeof(address),
+	                           &erased, err, errlen) == -1)
 		goto fail;
 	if (who != NULL && who->role == ACCESS_ROLE_REGULATOR &&
 	    !put(root, "address_views",
@@ -413,10 +413,12 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	            idtext, CASEDETAIL_VIEWS, 0, err, errlen)))
 		goto fail;
 	if (masked[0] != '\0') {
-		buyer = cbor_new_definite_map(address[0] != '\0' ? 3 : 2);
+		/* with the address, or saying it was erased after its keep time (buyeraddr.h) */
+		buyer = cbor_new_definite_map(address[0] != '\0' || erased ? 3 : 2);
 		if (buyer == NULL || !put(buyer, "masked", cbor_build_string(masked)) ||
 		    !put(buyer, "township", cbor_build_string(township)) ||
 		    (address[0] != '\0' && !put(buyer, "address", cbor_build_string(address))) ||
+		    (erased && !put(buyer, "address_erased", cbor_build_bool(true))) ||
 		    !put(root, "buyer", buyer)) {
 			if (buyer != NULL)
 				cbor_decref(&buyer);

@@ -28,7 +28,10 @@
  *               the township the buyer belongs to; "address" only for an
  *               officer of that township, when the station sent it (a
  *               violation routed to the buyer: buyeraddr.h), and each
- *               time it is given one row is written to the address log
+ *               time it is given one row is written to the address log;
+ *               "address_erased": true instead, for that officer and for a
+ *               regulator, once the address was erased after its keep
+ *               time (buyeraddr_expire)
  *   "address_views": [{"identity", "at_ms"}...]  for a regulator only:
  *               every showing of the case's buyer address, oldest first
  *               (CASEDETAIL_VIEWS at most)

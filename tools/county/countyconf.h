@@ -59,6 +59,8 @@ struct county_config {
 	int case_critical_onsite_min;
 	int case_critical_close_min;
 	int evidence_max_kb; /* one evidence file at most */
+	/* a buyer's address (buyeraddr.h) */
+	int address_keep_days; /* kept this long after the last case that needs it closed */
 };
 
 #endif

@@ -79,7 +79,9 @@ static const struct conf_key county_keys[] = {
 	{ "c09_business_hold", CONF_INT, NUM(c09_business_hold), 0, 100000, "20",
 	    "C09: cylinders a business may hold beyond those it returned (0: off)", NULL, 0 },
 	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30",
-	    "period of the sweep (C03, C04, C07 after its grace, C08)", NULL, 0 },
+	    "period of the sweep (C03, C04, C07 after its grace, C08, buyers' addresses past their "
+	    "keep time, overdue cases)",
+	    NULL, 0 },
 	{ "max_seq_jump", CONF_INT, NUM(max_seq_jump), 1, 100000000, "100000",
 	    "a record's seq at most this far beyond the station's mark (larger: refused)", NULL,
 	    0 },
@@ -134,6 +136,10 @@ static const struct conf_key county_keys[] = {
 	    "a critical case must be closed within this (min)", NULL, 0 },
 	{ "evidence_max_kb", CONF_INT, NUM(evidence_max_kb), 1, 4000, "2048",
 	    "one evidence file (photo, document) at most (KiB)", NULL, 0 },
+	{ "address_keep_days", CONF_INT, NUM(address_keep_days), 1, 3650, "30",
+	    "a buyer's address is erased this long after the last case that needs it closed, "
+	    "never while one is open (days; docs/buyers.md)",
+	    NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 

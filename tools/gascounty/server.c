@@ -32,6 +32,7 @@
 #include <openssl/ssl.h>
 
 #include "access.h"
+#include "buyeraddr.h"
 #include "casedetail.h"
 #include "cases.h"
 #include "catalogue.h"
@@ -1530,14 +1531,22 @@ county_resources_markdown(FILE *f)
 
 /* ---- setup and loop ------------------------------------------------------------ */
 
-/* Every sweep: alerts a crash left without a case, then deadlines. */
+/* Every sweep: alerts a crash left without a case, the buyers' addresses no case needs any
+ * more (after those alerts are in their cases: buyeraddr.h), then deadlines. */
 static void
 sweep_cases(void)
 {
 	char err[256];
-	int escalated;
+	int escalated, erased;
 
 	alerts_to_cases();
+	/* a count only: never an address in the log */
+	if (buyeraddr_expire(&S.cdb, S.config.address_keep_days, time_wall_ms(), &erased, err,
+	        sizeof(err)) == -1)
+		log_warnx("buyer addresses: %s", err);
+	else if (erased > 0)
+		log_info("%d buyer address(es) erased after their keep time (address_keep_days %d)",
+		    erased, S.config.address_keep_days);
 	if (cases_escalate(&S.cdb, time_wall_ms(), &escalated, err, sizeof(err)) == -1) {
 		log_warnx("escalate: %s", err);
 		return;

@@ -313,6 +313,8 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	v = json_object_get(answer, "buyer");
 	if (json_is_object(v) && json_is_string(json_object_get(v, "address")))
 		printf(_("  buyer's address (this viewing is logged): %s\n"), str(v, "address"));
+	else if (json_is_object(v) && json_is_true(json_object_get(v, "address_erased")))
+		printf("%s", _("  buyer's address: erased after its keep time\n"));
 	v = json_object_get(answer, "address_views"); /* a regulator's */
 	for (i = 0; json_is_array(v) && i < json_array_size(v); i++) {
 		when(num(json_array_get(v, i), "at_ms"), t);

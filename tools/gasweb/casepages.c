@@ -87,6 +87,8 @@ enum cword {
 	C_BUYER_TOWNSHIP,
 	C_BUYER_ADDRESS,
 	C_ADDRESS_VIEWS,
+	C_BUYER_ADDRESS_TITLE,
+	C_ADDRESS_ERASED,
 	C_LIVE,
 	C_BAD_PHOTO,
 	C_REFUSED,
@@ -157,6 +159,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_BUYER_ADDRESS] = { "购气人地址（查看已记录）",
 	    "Buyer's address (this viewing is logged)" },
 	[C_ADDRESS_VIEWS] = { "购气人地址查看记录", "Buyer's address viewed by" },
+	[C_BUYER_ADDRESS_TITLE] = { "购气人地址", "Buyer's address" },
+	[C_ADDRESS_ERASED] = { "保存期满，已删除", "erased after its keep time" },
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
 	[C_BAD_PHOTO] = { "照片须为 JPEG 或 PNG，且不超过上限。",
 	    "A photo must be a JPEG or PNG within the size limit." },
@@ -734,6 +738,14 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 			dt(p, cw(r, C_BUYER_ADDRESS));
 			page_raw(p, "<span id=\"buyer-address\">");
 			page_text(p, buf);
+			page_raw(p, "</span></dd>");
+		} else if (casedetail_find(buyer, "address_erased") != NULL &&
+		           cbor_is_bool(casedetail_find(buyer, "address_erased")) &&
+		           cbor_get_bool(casedetail_find(buyer, "address_erased"))) {
+			/* erased after its keep time (buyeraddr.h): said, so none is looked for */
+			dt(p, cw(r, C_BUYER_ADDRESS_TITLE));
+			page_raw(p, "<span id=\"buyer-address-erased\" class=\"note\">");
+			page_text(p, cw(r, C_ADDRESS_ERASED));
 			page_raw(p, "</span></dd>");
 		}
 	}

@@ -1,0 +1,496 @@
+/*
+ * buyeraddr_expire (tools/county/buyeraddr.c): a buyer's address is kept
+ * while a case that shows it is open, and address_keep_days after the last
+ * such case closed; then erased, its row kept empty, and the case says so.
+ *
+ * The fixture: fill F1 carries two violations, R11 routed to the buyer's
+ * township TB and R05 to the station's TA, which open cases 1 (TB) and 2
+ * (TA), both showing F1 (the fill behind their first alert); fill F2's R11
+ * joins case 1 later, so no case shows F2's address.  Both addresses
+ * arrived at T0.  Real SQLite, the county's schema, the cases module's own
+ * steps (a dismissal closes a case).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+
+#include "buyeraddr.h"
+#include "casedetail.h"
+#include "cases.h"
+#include "store.h"
+#include "util.h"
+
+static struct county_config config = {
+	.case_join_min = 60,
+	.case_alert_accept_min = 60,
+	.case_alert_onsite_min = 120,
+	.case_alert_close_min = 600,
+	.case_critical_accept_min = 10,
+	.case_critical_onsite_min = 30,
+	.case_critical_close_min = 300,
+	.evidence_max_kb = 1,
+};
+
+#define DAY ((int64_t)86400000)
+#define KEEP 30
+#define ADDR1 "东村12号院"
+#define ADDR2 "西村3号"
+
+static char dir[64];
+static struct county_db cdb;
+static struct catalogue cat;
+static const int64_t T0 = 1800000000000;
+
+static void
+exec(const char *sql)
+{
+	char err[256];
+
+	if (store_exec(cdb.db, sql, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", sql, err);
+}
+
+static int
+setup(void **state)
+{
+	char path[128], err[256];
+
+	(void)state;
+	strcpy(dir, "/tmp/test_buyeraddr.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	cdb.config = &config;
+	memset(&cat, 0, sizeof(cat));
+	if (store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
+	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+	     " ('S01', 1, 'F1', 'fill', 1800000000000, 1800000000000),"
+	     " ('S01', 2, 'F2', 'fill', 1800000060000, 1800000060000)");
+	exec("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
+	     " started_ms, target_kg, net_kg, result) VALUES"
+	     " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
+	     " 'flagged'),"
+	     " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000060000, 14.9, 14.9, 'ok')");
+	exec("INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+	     " buyer_masked, at_ms) VALUES"
+	     " ('V1', 'F1', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000000000),"
+	     " ('V1b', 'F1', 'S01', 'R05', 'alert', 'TA', 'LY-1', '330***1234', 1800000000000),"
+	     " ('V2', 'F2', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000060000)");
+	exec("INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
+	     " buyer_masked, text, at_ms, created_ms) VALUES"
+	     " ('station:S01:V1', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
+	     " 1800000000000, 1800000000000),"
+	     " ('station:S01:V1b', 'R05', 'alert', 'TA', 'S01', 'LY-1', '330***1234', 'overfilled',"
+	     " 1800000000000, 1800000000000),"
+	     " ('station:S01:V2', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
+	     " 1800000060000, 1800000060000)");
+	if (buyeraddr_store(&cdb, "F1", "TB", ADDR1, T0, err, sizeof(err)) == -1 ||
+	    buyeraddr_store(&cdb, "F2", "TB", ADDR2, T0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	store_close(cdb.db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The alerts into cases (case 1: F1's R11 and F2's; case 2: F1's R05). */
+static void
+to_cases(void)
+{
+	char err[256];
+
+	assert_int_equal(
+	    cases_from_alerts(&cdb, &cat, T0 + 120000, &(struct cases_news){ 0 }, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM cases", -1), 2);
+	assert_int_equal(store_query_int(cdb.db, "SELECT alerts FROM cases WHERE id = 1", -1), 2);
+}
+
+/* Case id dismissed (closed) by its township at now. */
+static void
+dismiss(int64_t id, const char *identity, const char *township, int64_t now)
+{
+	struct access_scope scope = { .reach = ACCESS_REACH_OWN };
+	struct case_request r;
+	char err[256];
+
+	str_copy(scope.township, township, sizeof(scope.township));
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.step, "dismiss", sizeof(r.step));
+	casemsg_set(&r, CASEMSG_STEP);
+	str_copy(r.note, "no hoarding found", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_step(&cdb, &cat, &scope, identity, &r, now, err, sizeof(err)),
+	    CASES_DONE);
+}
+
+static void
+dismiss_both(int64_t first, int64_t second)
+{
+	dismiss(1, "officer:li@TB", "TB", first);
+	dismiss(2, "officer:wu@TA", "TA", second);
+}
+
+/* The sweep's erasure at now with the default keep; how many it erased. */
+static int
+expire(int64_t now)
+{
+	char err[256];
+	int n = -1;
+
+	assert_int_equal(buyeraddr_expire(&cdb, KEEP, now, &n, err, sizeof(err)), 0);
+	return n;
+}
+
+/* The address kept for fill ("" once erased, "-" when it has no row). */
+static const char *
+kept(const char *fill)
+{
+	static char text[128];
+	char err[256];
+	sqlite3_stmt *st;
+
+	assert_int_equal(store_prepare(cdb.db, "SELECT address FROM buyer_addresses WHERE fill = ?",
+	                     &st, err, sizeof(err)),
+	    0);
+	sqlite3_bind_text(st, 1, fill, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		store_column_copy(st, 0, text, sizeof(text));
+	else
+		strcpy(text, "-");
+	sqlite3_finalize(st);
+	return text;
+}
+
+static int64_t
+views(void)
+{
+	return store_query_int(cdb.db, "SELECT count(*) FROM buyer_address_views", -1);
+}
+
+/* Every row of table, every column, as one text: what "changed nothing" compares. */
+static char *
+table_text(const char *table)
+{
+	char sql[128], err[256];
+	sqlite3_stmt *st;
+	size_t used = 0, size = 1;
+	char *out = calloc(1, 1);
+	const char *v;
+	int i;
+
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1, 2", table);
+	assert_int_equal(store_prepare(cdb.db, sql, &st, err, sizeof(err)), 0);
+	while (out != NULL && sqlite3_step(st) == SQLITE_ROW)
+		for (i = 0; out != NULL && i < sqlite3_column_count(st); i++) {
+			v = (const char *)sqlite3_column_text(st, i);
+			v = v != NULL ? v : "(null)";
+			size = used + strlen(v) + 2;
+			out = realloc(out, size);
+			if (out != NULL)
+				used += (size_t)snprintf(out + used, size - used, "%s|", v);
+		}
+	sqlite3_finalize(st);
+	assert_non_null(out);
+	return out;
+}
+
+/* The case id as who reads it in scope; NULL unless found. */
+static cbor_item_t *
+detail(const char *identity, const struct access_scope *scope, int64_t id)
+{
+	struct access_identity who;
+	struct cbor_load_result lr;
+	uint8_t *out = NULL;
+	size_t len = 0;
+	char err[256];
+	cbor_item_t *root;
+
+	assert_int_equal(access_identity_parse((const uint8_t *)identity, strlen(identity), &who),
+	    0);
+	assert_int_equal(
+	    casedetail_get(&cdb, scope, &who, id, T0 + 200 * DAY, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	root = cbor_load(out, len, &lr);
+	free(out);
+	assert_non_null(root);
+	return root;
+}
+
+static int
+erased_on(const cbor_item_t *root)
+{
+	const cbor_item_t *v = casedetail_find(casedetail_find(root, "buyer"), "address_erased");
+
+	return v != NULL && cbor_is_bool(v) && cbor_get_bool(v);
+}
+
+/* Years after it came, an address stays while a case that shows it is
+ * open; the address no case shows (F2's alert joined a case showing F1)
+ * is erased keep_days after it came, not before. */
+static void
+kept_while_a_case_that_shows_it_is_open(void **state)
+{
+	const struct access_scope all = { .reach = ACCESS_REACH_ALL };
+	cbor_item_t *root;
+	char text[64];
+	int64_t id;
+
+	(void)state;
+	to_cases();
+	/* what "shows" means here is casedetail's: both cases show F1, none F2 */
+	for (id = 1; id <= 2; id++) {
+		root = detail("regulator:county", &all, id);
+		casedetail_text(casedetail_find(root, "fill"), "uuid", text, sizeof(text));
+		assert_string_equal(text, "F1");
+		cbor_decref(&root);
+	}
+	assert_int_equal(expire(T0 + KEEP * DAY - 1), 0);
+	assert_string_equal(kept("F2"), ADDR2);
+	assert_int_equal(expire(T0 + KEEP * DAY), 1);
+	assert_string_equal(kept("F2"), "");
+	assert_int_equal(expire(T0 + 3650 * DAY), 0);
+	assert_string_equal(kept("F1"), ADDR1);
+}
+
+/* Kept until keep_days after the last of its cases closed, to the
+ * millisecond, then erased once. */
+static void
+kept_until_keep_days_after_the_last_close(void **state)
+{
+	const int64_t last = T0 + 5 * DAY;
+
+	(void)state;
+	to_cases();
+	dismiss_both(T0 + 2 * DAY, last);
+	assert_int_equal(expire(last + KEEP * DAY - 1), 1); /* F2's, which no case shows */
+	assert_string_equal(kept("F1"), ADDR1);
+	assert_int_equal(expire(last + KEEP * DAY), 1);
+	assert_string_equal(kept("F1"), "");
+	assert_int_equal(expire(last + 2 * KEEP * DAY), 0);
+	assert_string_equal(kept("F1"), "");
+}
+
+/* One of the fill's two cases closed long ago and the other still open:
+ * kept; once the second closes, its own keep time counts. */
+static void
+kept_while_a_second_case_on_the_fill_is_open(void **state)
+{
+	(void)state;
+	to_cases();
+	dismiss(1, "officer:li@TB", "TB", T0 + DAY);
+	assert_int_equal(expire(T0 + 3650 * DAY), 1); /* F2's */
+	assert_string_equal(kept("F1"), ADDR1);
+	dismiss(2, "officer:wu@TA", "TA", T0 + 3650 * DAY);
+	assert_int_equal(expire(T0 + (3650 + KEEP) * DAY - 1), 0);
+	assert_string_equal(kept("F1"), ADDR1);
+	assert_int_equal(expire(T0 + (3650 + KEEP) * DAY), 1);
+	assert_string_equal(kept("F1"), "");
+}
+
+/* Alerts not yet turned into cases may open a case that shows the
+ * address: nothing is erased until they are in their cases. */
+static void
+an_alert_not_yet_in_a_case_keeps_it(void **state)
+{
+	(void)state;
+	assert_int_equal(expire(T0 + 3650 * DAY), 0);
+	assert_string_equal(kept("F1"), ADDR1);
+	assert_string_equal(kept("F2"), ADDR2);
+	to_cases();
+	assert_int_equal(expire(T0 + 3650 * DAY), 1);
+	assert_string_equal(kept("F1"), ADDR1);
+	assert_string_equal(kept("F2"), "");
+}
+
+/* A case closed and opened again is open, whatever its old close time. */
+static void
+a_case_opened_again_counts_as_open(void **state)
+{
+	(void)state;
+	to_cases();
+	dismiss_both(T0 + DAY, T0 + DAY);
+	exec("UPDATE cases SET state = 'accepted' WHERE id = 2"); /* closed_ms stays */
+	assert_int_equal(expire(T0 + 3650 * DAY), 1);
+	assert_string_equal(kept("F1"), ADDR1);
+}
+
+/* The erasure empties the address and nothing else: fills, violations,
+ * alerts, cases, their steps and alerts, the log of showings, and the
+ * address's row but its text. */
+static void
+the_erasure_changes_nothing_else(void **state)
+{
+	static const char *const tables[] = { "fills", "records", "violations", "alerts", "cases",
+		"case_steps", "case_alerts", "buyer_address_views", NULL };
+	const struct access_scope tb = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+	char *before[8], *after, *row;
+	cbor_item_t *root;
+	int i;
+
+	(void)state;
+	to_cases();
+	root = detail("officer:li@TB", &tb, 1); /* one showing logged */
+	cbor_decref(&root);
+	dismiss_both(T0 + DAY, T0 + DAY);
+	assert_int_equal(views(), 1);
+	for (i = 0; tables[i] != NULL; i++)
+		before[i] = table_text(tables[i]);
+	row = table_text("buyer_addresses");
+	assert_non_null(strstr(row, "F1|TB|" ADDR1 "|1800000000000|"));
+	free(row);
+	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 2);
+	for (i = 0; tables[i] != NULL; i++) {
+		after = table_text(tables[i]);
+		assert_string_equal(after, before[i]);
+		free(after);
+		free(before[i]);
+	}
+	row = table_text("buyer_addresses");
+	assert_string_equal(row, "F1|TB||1800000000000|F2|TB||1800000000000|");
+	free(row);
+	assert_int_equal(views(), 1);
+}
+
+/* After the erasure the township's officer gets no address and is told
+ * it was erased, and no showing is logged; a regulator is told too and
+ * still reads who saw it; the township's shared key is told nothing.  A
+ * record sent again does not bring the address back. */
+static void
+the_case_says_the_address_was_erased(void **state)
+{
+	const struct access_scope tb = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+	const struct access_scope all = { .reach = ACCESS_REACH_ALL };
+	const cbor_item_t *buyer;
+	char err[256], text[64];
+	cbor_item_t *root;
+
+	(void)state;
+	to_cases();
+	root = detail("officer:li@TB", &tb, 1);
+	buyer = casedetail_find(root, "buyer");
+	casedetail_text(buyer, "address", text, sizeof(text));
+	assert_string_equal(text, ADDR1);
+	assert_false(erased_on(root));
+	cbor_decref(&root);
+	dismiss_both(T0 + DAY, T0 + DAY);
+	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 2);
+	assert_int_equal(views(), 1);
+
+	root = detail("officer:li@TB", &tb, 1);
+	buyer = casedetail_find(root, "buyer");
+	assert_null(casedetail_find(buyer, "address"));
+	assert_true(erased_on(root));
+	casedetail_text(buyer, "masked", text, sizeof(text));
+	assert_string_equal(text, "330***1234"); /* the rest of the buyer as before */
+	cbor_decref(&root);
+	assert_int_equal(views(), 1);
+
+	root = detail("regulator:county", &all, 1);
+	assert_true(erased_on(root));
+	assert_int_equal(cbor_array_size(casedetail_find(root, "address_views")), 1);
+	cbor_decref(&root);
+	root = detail("township:TB", &tb, 1);
+	assert_false(erased_on(root));
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+
+	assert_int_equal(buyeraddr_store(&cdb, "F1", "TB", ADDR1, T0 + 40 * DAY, err, sizeof(err)),
+	    0);
+	assert_string_equal(kept("F1"), "");
+}
+
+/* The erased text is gone from the database file, not left in a free
+ * block of its page, once the WAL is checkpointed: buyeraddr_expire turns
+ * secure_delete on for itself (Debian's SQLite has it on by default, so
+ * the connection's is turned off here first) and gives it back as it was. */
+static void
+the_erased_text_leaves_the_file(void **state)
+{
+	char path[128], *data;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	to_cases();
+	dismiss_both(T0 + DAY, T0 + DAY);
+	exec("PRAGMA wal_checkpoint(TRUNCATE)");
+	exec("PRAGMA secure_delete = 0");
+	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 2);
+	exec("PRAGMA wal_checkpoint(TRUNCATE)");
+	assert_int_equal(store_query_int(cdb.db, "PRAGMA secure_delete", -1), 0); /* as it was */
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	data = malloc(16 << 20);
+	assert_non_null(data);
+	assert_non_null(f = fopen(path, "rb"));
+	n = fread(data, 1, 16 << 20, f);
+	fclose(f);
+	assert_true(n > 0);
+	assert_null(memmem(data, n, ADDR1, strlen(ADDR1)));
+	assert_null(memmem(data, n, ADDR2, strlen(ADDR2)));
+	free(data);
+}
+
+/* A keep time below a day is refused, and nothing is erased. */
+static void
+a_keep_time_below_a_day_is_refused(void **state)
+{
+	char err[256];
+	int n = -1;
+
+	(void)state;
+	to_cases();
+	assert_int_equal(buyeraddr_expire(&cdb, 0, T0 + 3650 * DAY, &n, err, sizeof(err)), -1);
+	assert_int_equal(n, 0);
+	assert_string_equal(kept("F2"), ADDR2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(kept_while_a_case_that_shows_it_is_open, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(kept_until_keep_days_after_the_last_close, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(kept_while_a_second_case_on_the_fill_is_open, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(an_alert_not_yet_in_a_case_keeps_it, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_case_opened_again_counts_as_open, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(the_erasure_changes_nothing_else, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_case_says_the_address_was_erased, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(the_erased_text_leaves_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_keep_time_below_a_day_is_refused, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
