@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "casedetail.h"
 #include "store.h"
 #include "util.h"
 
@@ -99,9 +100,9 @@ buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t c
 /*
  * The addresses buyeraddr_expire erases (buyeraddr.h says which): ?1 is the
  * end of the keep time (now - keep_days).  "The fill behind a case's first
- * alert" is casedetail.c's query for the fill it shows (the address it
- * shows is that fill's), word for word but the case it names: the two must
- * agree, or an address a case shows could be erased while it is open.  An
+ * alert" is casedetail.h's CASEDETAIL_FIRST_FILL, the very query by which a
+ * case finds the fill (and so the address) it shows: the two cannot drift
+ * apart, or an address a case shows could be erased while it is open.  An
  * address younger than the keep time is not read further (received_ms).
  */
 #define EXPIRE_SQL                                                                                 \
@@ -112,10 +113,7 @@ buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t c
 	" WHERE v.event = buyer_addresses.fill"                                                    \
 	" AND ((ca.case_id IS NULL AND a.severity IN ('alert', 'critical'))"                       \
 	" OR (k.id IS NOT NULL AND (k.state NOT IN ('closed', 'dismissed') OR k.closed_ms > ?1)"   \
-	" AND (SELECT f.uuid FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"                 \
-	" JOIN violations v ON v.uuid = substr(a.source, length('station:' || a.station || ':')"   \
-	" + 1) JOIN fills f ON f.uuid = v.event WHERE ca.case_id = k.id"                           \
-	" AND a.source LIKE 'station:%' ORDER BY a.id LIMIT 1) = buyer_addresses.fill)))"
+	" AND (SELECT f.uuid" CASEDETAIL_FIRST_FILL("k.id") ") = buyer_addresses.fill)))"
 
 int
 buyeraddr_expire(struct county_db *c, int keep_days, int64_t now_ms, int *erased, char *err,

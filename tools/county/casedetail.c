@@ -352,10 +352,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
 	fill = rows_item(c,
 	    "SELECT f.uuid, f.started_ms, f.net_kg, f.target_kg, f.result, f.buyer_masked,"
-	    " f.buyer_township FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"
-	    " JOIN violations v ON v.uuid = substr(a.source, length('station:' || a.station || ':')"
-	    " + 1) JOIN fills f ON f.uuid = v.event WHERE ca.case_id = CAST(? AS INTEGER)"
-	    " AND a.source LIKE 'station:%' ORDER BY a.id LIMIT 1",
+	    " f.buyer_township" CASEDETAIL_FIRST_FILL("CAST(? AS INTEGER)"),
 	    idtext, 1, 1, err, errlen);
 	if (fill == NULL)
 		goto fail;

@@ -60,6 +60,20 @@
 #define CASEDETAIL_HISTORY 50
 #define CASEDETAIL_VIEWS 200
 
+/*
+ * The fill a case shows, and so the buyer's address it shows: the fill
+ * behind the case's first station alert (lowest alert id) that leads to a
+ * stored fill.  Written after "SELECT f.<columns>", with case_sql the SQL
+ * of the case's id ("CAST(? AS INTEGER)", or an outer query's "k.id");
+ * aliases ca, a, v and f are its own.  buyeraddr.c's erasure uses the same
+ * text, so that it never erases an address a case still shows.
+ */
+#define CASEDETAIL_FIRST_FILL(case_sql)                                                            \
+	" FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"                                    \
+	" JOIN violations v ON v.uuid = substr(a.source, length('station:' || a.station || ':')"   \
+	" + 1) JOIN fills f ON f.uuid = v.event WHERE ca.case_id = " case_sql                      \
+	" AND a.source LIKE 'station:%' ORDER BY a.id LIMIT 1"
+
 /* Case id inside scope, as above, for who (the caller scope was decided
  * for; NULL: nobody, so no address and no log): CBOR in *out (malloc'd,
  * caller frees).  CASES_NOT_FOUND / CASES_OUT_OF_SCOPE as cases_show. */
