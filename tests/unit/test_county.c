@@ -8,7 +8,8 @@
  * to write it under; a buyer's address is kept only with an R11 fill; a
  * trace reads no whole table, so its cost does not grow with the county,
  * and reads no record for a fill that carries its record's time (012),
- * with the same answer as through the records.
+ * with the same answer as through the records; a refusal or an event that
+ * came with a fill is in a trace once, where its fill puts it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1445,6 +1446,171 @@ a_trace_merges_fills_records_and_life_in_one_order(void **state)
 	store_close(c.db);
 }
 
+#define DUP_T0 1796000000000LL /* the time the records below are made around */
+
+/* A record of the test below at station D1's seq: kind, a fill of fill_cyl
+ * for buyer BUYER-D started at start (none when fill_cyl is NULL), made at
+ * made, with one violation naming cylinder DUP-1 and buyer BUYER-D when
+ * named. */
+static void
+dup_record(struct wire_record *r, int64_t seq, const char *kind, const char *fill_cyl,
+    int64_t start, int64_t made, int named)
+{
+	memset(r, 0, sizeof(*r));
+	r->seq = seq;
+	snprintf(r->uuid, sizeof(r->uuid), "d0000000-0000-4000-8000-%012lld", (long long)seq);
+	str_copy(r->kind, kind, sizeof(r->kind));
+	r->created_ms = made;
+	if (fill_cyl != NULL) {
+		r->has_fill = 1;
+		r->fill.line = 1;
+		str_copy(r->fill.cylinder, fill_cyl, sizeof(r->fill.cylinder));
+		str_copy(r->fill.buyer, "BUYER-D", sizeof(r->fill.buyer));
+		r->fill.started_ms = start;
+		r->fill.net_kg = 14.5;
+		str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+	}
+	if (named) {
+		r->violation_count = 1;
+		r->violations = calloc(1, sizeof(*r->violations));
+		snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid),
+		    "d0000000-0000-4000-9000-%012lld", (long long)seq);
+		str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
+		str_copy(r->violations[0].severity, "refuse", sizeof(r->violations[0].severity));
+		str_copy(r->violations[0].cylinder, "DUP-1", sizeof(r->violations[0].cylinder));
+		str_copy(r->violations[0].buyer, "BUYER-D", sizeof(r->violations[0].buyer));
+		r->violations[0].at_ms = made;
+	}
+}
+
+/* A trace of key from from_ms on, walked in pages of page records (0: the
+ * whole in one), as one line per record: seq, kind, "fill" and its
+ * cylinder when it came with its fill, its violations' count; the records
+ * it counted into *results (what the audit rows say). */
+static void
+dup_trace(struct county_db *c, const char *query, const char *key, int64_t from_ms, int page,
+    char *out, size_t outlen, int64_t *results)
+{
+	struct wire_trace t;
+	struct wire_cursor cursor, *after = NULL;
+	char err[256];
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	*results = 0;
+	config.max_trace = page > 0 ? page : 2000;
+	do {
+		if (county_trace(c, "regulator:dup", query, key, from_ms, INT64_MAX, after, &t, err,
+		        sizeof(err)) == -1)
+			fail_msg("%s trace %s: %s", query, key, err);
+		for (i = 0; i < t.count; i++) {
+			const struct wire_record *r = &t.records[i];
+
+			len += (size_t)snprintf(out + len, outlen - len, "%lld %s%s%s %zu\n",
+			    (long long)r->seq, r->kind, r->has_fill ? " fill " : "",
+			    r->has_fill ? r->fill.cylinder : "", r->violation_count);
+			assert_true(len < outlen);
+		}
+		*results += (int64_t)t.count;
+		if (t.more)
+			assert_int_equal(wire_cursor_parse(t.next, &cursor), 0);
+		after = t.more ? &cursor : NULL;
+		wire_trace_free(&t);
+	} while (after != NULL);
+	config.max_trace = 2000;
+}
+
+/*
+ * A refusal or an event may come with a fill (the ingest keeps it, with
+ * its record's kind) and with a violation naming the same cylinder and
+ * buyer.  Such a record is in a trace once, where its fill puts it (the
+ * fill's start), with its fill and its violation, not a second time at
+ * its own time as a record a violation names: in a cylinder, a buyer and
+ * a station trace, whole or page by page, and so counted in the audit.
+ * Nothing else changes: a refusal whose fill is of another cylinder is in
+ * this cylinder's trace by its violation (without the fill), and a range
+ * that holds a record's own time but not its fill's start still shows the
+ * record by its own time.  The same for fills stored before 012, read
+ * through their records.
+ */
+static void
+a_record_with_a_fill_and_a_violation_is_traced_once(void **state)
+{
+	static const struct {
+		const char *query, *key, *expected;
+		int64_t from;
+	} traces[] = {
+		{ "cylinder", "DUP-1",
+		    "1 fill fill DUP-1 0\n2 refusal fill DUP-1 1\n3 event fill DUP-1 1\n"
+		    "4 refusal 1\n5 refusal 1\n",
+		    0 },
+		{ "buyer", "BUYER-D",
+		    "1 fill fill DUP-1 0\n2 refusal fill DUP-1 1\n3 event fill DUP-1 1\n"
+		    "4 refusal 1\n5 refusal fill DUP-2 1\n",
+		    0 },
+		{ "station", "D1",
+		    "1 fill fill DUP-1 0\n2 refusal fill DUP-1 1\n3 event fill DUP-1 1\n"
+		    "4 refusal 1\n5 refusal fill DUP-2 1\n",
+		    0 },
+		{ "cylinder", "DUP-2", "5 refusal fill DUP-2 1\n", 0 },
+		/* from after every fill's start: seq 2 by its own time, 5 by its
+		 * violation (its fill is DUP-2's) */
+		{ "cylinder", "DUP-1", "2 refusal 1\n5 refusal 1\n", DUP_T0 + 50000 },
+	};
+	struct county_db c = { .config = &config };
+	struct wire_batch b;
+	struct wire_ack ack;
+	char path[128], err[256], whole[1024], paged[1024];
+	int64_t results, audited;
+	int alerts, pass;
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/dup.db", dir);
+	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	one_batch(&b, "TA", 5);
+	/* made after their fills' start, seq 3 before seq 2 */
+	dup_record(&b.records[0], 1, "fill", "DUP-1", DUP_T0 + 1000, DUP_T0 + 91000, 0);
+	dup_record(&b.records[1], 2, "refusal", "DUP-1", DUP_T0 + 2000, DUP_T0 + 92000, 1);
+	dup_record(&b.records[2], 3, "event", "DUP-1", DUP_T0 + 3000, DUP_T0 + 3500, 1);
+	dup_record(&b.records[3], 4, "refusal", NULL, 0, DUP_T0 + 4000, 1);
+	dup_record(&b.records[4], 5, "refusal", "DUP-2", DUP_T0 + 5000, DUP_T0 + 95000, 1);
+	assert_int_equal(county_ingest(&c, "D1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT count(*) FROM fills WHERE record_kind IN ('refusal', 'event')",
+	                     -1),
+	    3);
+
+	/* as the ingest stored them, then as fills stored before 012 (their
+	 * records found by (station, seq)) */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 &&
+		    store_exec(c.db,
+		        "UPDATE fills SET record_kind = NULL, record_created_ms = NULL", err,
+		        sizeof(err)) == -1)
+			fail_msg("%s", err);
+		for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+			dup_trace(&c, traces[i].query, traces[i].key, traces[i].from, 0, whole,
+			    sizeof(whole), &results);
+			if (strcmp(whole, traces[i].expected) != 0)
+				fail_msg("pass %d, %s trace %s from %lld:\n%sexpected:\n%s", pass,
+				    traces[i].query, traces[i].key, (long long)traces[i].from,
+				    whole, traces[i].expected);
+			audited = store_query_int(c.db, "SELECT sum(results) FROM audit", -1);
+			dup_trace(&c, traces[i].query, traces[i].key, traces[i].from, 1, paged,
+			    sizeof(paged), &results);
+			assert_string_equal(paged, whole);
+			/* every page audited, the records counted once */
+			assert_int_equal(
+			    store_query_int(c.db, "SELECT sum(results) FROM audit", -1) - audited,
+			    results);
+		}
+	}
+	store_close(c.db);
+}
+
 /* A trace's answer grows with what it finds: a station's 3,000 fills come
  * as max_trace (2000) of them in order, saying there is more, and the rest
  * after the cursor; a trace that finds nothing is an empty answer.  Each
@@ -1521,6 +1687,7 @@ main(void)
 		cmocka_unit_test(a_trace_over_fills_old_and_new_is_the_same),
 		cmocka_unit_test(a_fill_carries_its_records_time),
 		cmocka_unit_test(a_trace_merges_fills_records_and_life_in_one_order),
+		cmocka_unit_test(a_record_with_a_fill_and_a_violation_is_traced_once),
 		cmocka_unit_test(a_long_trace_comes_whole),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
