@@ -230,11 +230,44 @@ the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
 	cbor_decref(&root);
 	assert_int_equal(address_views(), 1);
 
-	/* an officer of another township than the address's: never */
-	assert_false(buyeraddr_may_see(&bob, "TA"));
-	assert_true(buyeraddr_may_see(&alice, "TA"));
-	assert_false(buyeraddr_may_see(&shared, "TA"));
-	assert_false(buyeraddr_may_see(&reg, "TA"));
+	/* the one rule (kept for, alerted, assigned): an officer of another township than the
+	 * case's: never */
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_true(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(&shared, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(&reg, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(NULL, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(&alice, NULL));
+}
+
+/* buyeraddr_may_see: the township a case is assigned to now, on the case the address was kept
+ * for (its alert behind the fill routed to the address's township), and an officer's only. */
+static void
+the_address_goes_with_its_case_to_the_township_it_is_assigned_to(void **state)
+{
+	struct access_identity alice = identity("officer:alice@TA");
+	struct access_identity bob = identity("officer:bob@TB");
+	struct access_identity shared = identity("township:TB");
+	struct access_identity grid = identity("grid:dan@TB");
+	struct access_identity reg = identity("regulator:county");
+	/* kept for TA, its case opened in TA and reassigned to TB */
+	const struct buyeraddr_case moved = { "TA", "TA", "TB" };
+	/* kept for TB (the buyer's), on the station's township's case (TA) about the same fill,
+	 * in TA or reassigned to TB */
+	const struct buyeraddr_case other = { "TB", "TA", "TA" },
+	                            other_moved = { "TB", "TA", "TB" };
+
+	(void)state;
+	assert_true(buyeraddr_may_see(&bob, &moved));
+	assert_false(buyeraddr_may_see(&alice, &moved)); /* the township it was moved from */
+	assert_false(buyeraddr_may_see(&shared, &moved));
+	assert_false(buyeraddr_may_see(&grid, &moved));
+	assert_false(buyeraddr_may_see(&reg, &moved));
+	assert_false(buyeraddr_may_see(&alice, &other));
+	assert_false(buyeraddr_may_see(&bob, &other));
+	assert_false(buyeraddr_may_see(&bob, &other_moved));
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "", "", "TB" }));
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TB", "", "TB" }));
 }
 
 static void
@@ -418,6 +451,7 @@ main(void)
 		cmocka_unit_test(a_report_has_no_station_parts),
 		cmocka_unit_test(a_station_case_carries_the_registered_name_and_address),
 		cmocka_unit_test(the_buyer_address_goes_to_the_buyer_townships_officer_only),
+		cmocka_unit_test(the_address_goes_with_its_case_to_the_township_it_is_assigned_to),
 		cmocka_unit_test(a_step_committed_meanwhile_is_seen_whole_or_not_at_all),
 	};
 
