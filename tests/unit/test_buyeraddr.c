@@ -25,6 +25,7 @@
 #include "buyeraddr.h"
 #include "casedetail.h"
 #include "cases.h"
+#include "countydb_fixture.h"
 #include "store.h"
 #include "util.h"
 
@@ -61,19 +62,12 @@ exec(const char *sql)
 static int
 setup(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
-	strcpy(dir, "/tmp/test_buyeraddr.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
 	memset(&cat, 0, sizeof(cat));
-	if (store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (countydb_setup(dir, sizeof(dir), "test_buyeraddr", &config, &cdb) == -1)
 		return -1;
-	}
 	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
 	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
 	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
@@ -108,12 +102,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* The alerts into cases (case 1: F1's R11 and F2's; case 2: F1's R05). */

@@ -24,6 +24,7 @@
 
 #include "buyeraddr.h"
 #include "casedetail.h"
+#include "countydb_fixture.h"
 #include "curve.h"
 #include "stations.h"
 #include "store.h"
@@ -62,7 +63,7 @@ setup(void **state)
 {
 	static const char villages[] = "village,township\n东村,TA\n";
 	static const char kinds[] = "kind,code,name,basis,applies\nreport,stacked,违规堆放气瓶,,\n";
-	char path[128], err[256];
+	char err[256];
 	struct curve *cv = calloc(1, sizeof(*cv));
 	uint8_t buf[CURVE_MAX_ENCODED];
 	size_t len = 0;
@@ -70,18 +71,16 @@ setup(void **state)
 	int32_t t;
 
 	(void)state;
-	strcpy(dir, "/tmp/test_casedetail.XXXXXX");
-	if (cv == NULL || mkdtemp(dir) == NULL)
+	if (cv == NULL)
 		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
 	if (catalogue_parse("cat.csv", kinds, strlen(kinds), &cat, err, sizeof(err)) == -1 ||
 	    catalogue_parse_villages("villages.csv", villages, strlen(villages), &cat, err,
-	        sizeof(err)) == -1 ||
-	    store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
+	        sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
+	if (countydb_setup(dir, sizeof(dir), "test_casedetail", &config, &cdb) == -1)
+		return -1;
 	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
 	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
 	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
@@ -121,13 +120,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
 	catalogue_free(&cat);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static int64_t

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "countydb_fixture.h"
 #include "db.h"
 #include "figures.h"
 #include "store.h"
@@ -81,28 +82,19 @@ fill(const char *station, int seq, const char *when, const char *buyer)
 static int
 setup(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
 	if (timetext_set_zone("Asia/Shanghai", err, sizeof(err)) == -1)
 		return -1;
-	strcpy(dir, "/tmp/test_figures.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_figures", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* The data every test reads (written once, by the first test). */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "countydb_fixture.h"
 #include "db.h"
 #include "overview.h"
 #include "store.h"
@@ -68,16 +69,10 @@ profile(unsigned type, void *ctx, void *p, void *x)
 static int
 setup(void **state)
 {
-	char path[128], err[256];
 	int s, i;
 
 	(void)state;
-	strcpy(dir, "/tmp/test_overview.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	if (store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1)
+	if (countydb_setup(dir, sizeof(dir), "test_overview", &config, &cdb) == -1)
 		return -1;
 	sql("BEGIN");
 	sql("INSERT INTO stations (id, township, created_ms) VALUES ('S0', 'TA', 0), ('S1', 'TA', 0),"
@@ -107,12 +102,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static void
