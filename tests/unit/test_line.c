@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "line.h"
 #include "records.h"
 #include "store.h"
@@ -201,8 +202,7 @@ rig_new(void)
 	struct line_io io;
 	char err[256];
 
-	snprintf(r->dir, sizeof(r->dir), "/tmp/test_line.XXXXXX");
-	assert_non_null(mkdtemp(r->dir));
+	assert_int_equal(fixture_dir_make(r->dir, sizeof(r->dir), "test_line"), 0);
 	snprintf(r->path, sizeof(r->path), "%s/station.db", r->dir);
 	rules_defaults(&r->config.rules);
 	str_copy(r->config.station_id, "S1", sizeof(r->config.station_id));
@@ -242,12 +242,9 @@ rig_new(void)
 static void
 rig_free(struct rig *r)
 {
-	char cmd[128];
-
 	line_free(&r->line);
 	records_close(&r->rec);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", r->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(r->dir) != 0)
 		fprintf(stderr, "could not remove %s\n", r->dir);
 	free(r);
 }

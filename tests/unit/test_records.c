@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "records.h"
 #include "store.h"
 #include "util.h"
@@ -37,8 +38,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_records.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_records") == -1)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
 	if (records_open(&f->rec, f->path, "S1", "330825101", err, sizeof(err)) == -1) {
@@ -60,11 +60,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	records_close(&f->rec);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(f->dir) != 0)
 		fprintf(stderr, "could not remove %s\n", f->dir);
 	free(f);
 	return 0;
@@ -642,13 +640,9 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
 	struct store_migration upto4[8];
 	char path[128], err[256];
 	sqlite3 *db;
-	size_t i;
 
 	(void)state;
-	for (i = 0; schema_station[i].version != 0 && schema_station[i].version <= 4; i++)
-		upto4[i] = schema_station[i];
-	assert_true(i < 8);
-	memset(&upto4[i], 0, sizeof(upto4[i]));
+	assert_int_equal(fixture_schema_upto(schema_station, 4, upto4, 8), 0);
 	snprintf(path, sizeof(path), "/tmp/test_records_mig.%d.db", (int)getpid());
 	unlink(path);
 	if (store_open(path, upto4, 0, &db, err, sizeof(err)) == -1)
