@@ -6,8 +6,9 @@
  * removal.  A test keeps its own folder name, config and county_db, and
  * calls countydb_setup / countydb_teardown from its cmocka set-up and
  * tear-down (adding its own rows or catalogue around them), or
- * countydb_open for a second county in the same folder.  Static inline,
- * as fixture.h, on which it builds.
+ * countydb_open for a second county in the same folder;
+ * countydb_fill_row writes a plain fill straight into the tables.  Static
+ * inline, as fixture.h, on which it builds.
  */
 #ifndef GAS_TESTS_COUNTYDB_FIXTURE_H
 #define GAS_TESTS_COUNTYDB_FIXTURE_H
@@ -60,6 +61,25 @@ countydb_teardown(const char *dir, struct county_db *c)
 	store_close(c->db);
 	c->db = NULL;
 	return fixture_dir_remove(dir);
+}
+
+/* Into c, straight as rows (no ingest, no county rule run): station's
+ * record seq, uuid STATION-SEQ, a fill made and received at started_ms,
+ * and its fills row: line 1, cylinder CYseq, buyer (its hash, or ""),
+ * started at started_ms, result ok.  The test fails there if either row
+ * cannot be written. */
+static inline void
+countydb_fill_row(struct county_db *c, const char *station, int seq, int64_t started_ms,
+    const char *buyer)
+{
+	fixture_execf(c->db,
+	    "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
+	    " VALUES ('%s', %d, '%s-%d', 'fill', %lld, %lld)",
+	    station, seq, station, seq, (long long)started_ms, (long long)started_ms);
+	fixture_execf(c->db,
+	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer, started_ms, result)"
+	    " VALUES ('%s-%d', '%s', %d, 1, 'CY%d', '%s', %lld, 'ok')",
+	    station, seq, station, seq, seq, buyer, (long long)started_ms);
 }
 
 #endif

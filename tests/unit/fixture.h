@@ -2,14 +2,21 @@
  * fixture.h: test support, part of no program.  The set-up the unit tests
  * share, so that each says it once: a fresh folder of the test's own under
  * /tmp and its removal, a database file in such a folder opened through a
- * schema's migrations, and a schema's migrations up to a version (to make
- * a database as an older program left it).  Every unit test is one .c file
- * built alone, so these are static inline: a test takes what it uses and
- * no program links any of it.  countydb_fixture.h builds the county's
- * database on these.
+ * schema's migrations, a schema's migrations up to a version (to make a
+ * database as an older program left it), and SQL run on a test's database
+ * that fails the test, saying why, when it cannot run.  Every unit test is
+ * one .c file built alone, so these are static inline: a test takes what
+ * it uses and no program links any of it.  countydb_fixture.h builds the
+ * county's database on these.
  */
 #ifndef GAS_TESTS_FIXTURE_H
 #define GAS_TESTS_FIXTURE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -83,6 +90,36 @@ fixture_schema_upto(const struct store_migration *schema, int version, struct st
 		return -1;
 	memset(&out[n], 0, sizeof(out[n]));
 	return 0;
+}
+
+/* Runs sql (one statement or more) on db; if it cannot, the test fails
+ * there, naming the SQL and the reason. */
+static inline void
+fixture_exec(sqlite3 *db, const char *sql)
+{
+	char err[256];
+
+	if (store_exec(db, sql, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", sql, err);
+}
+
+/* fixture_exec of the text fmt and what follows make (printf); a text
+ * longer than 4095 bytes fails the test. */
+static inline void fixture_execf(sqlite3 *db, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void
+fixture_execf(sqlite3 *db, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		fail_msg("SQL too long for fixture_execf: %.60s...", text);
+	fixture_exec(db, text);
 }
 
 #endif

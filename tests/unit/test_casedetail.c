@@ -49,15 +49,6 @@ static const int64_t T0 = 1800000000000;
 static const struct access_scope town_a = { .reach = ACCESS_REACH_OWN, .township = "TA" };
 static const struct access_scope town_b = { .reach = ACCESS_REACH_OWN, .township = "TB" };
 
-static void
-exec(const char *sql)
-{
-	char err[256];
-
-	if (store_exec(cdb.db, sql, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", sql, err);
-}
-
 static int
 setup(void **state)
 {
@@ -81,22 +72,26 @@ setup(void **state)
 	}
 	if (countydb_setup(dir, sizeof(dir), "test_casedetail", &config, &cdb) == -1)
 		return -1;
-	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
-	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
-	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
-	     " ('S01', 1, 'F1', 'fill', 1799990000000, 1799990000000),"
-	     " ('S01', 2, 'F2', 'fill', 1800000000000, 1800000000000)");
-	exec("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
-	     " started_ms, target_kg, net_kg, result) VALUES"
-	     " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1799990000000, 14.9, 14.9, 'ok'),"
-	     " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
-	     " 'flagged')");
-	exec("INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
-	     " buyer_masked, at_ms) VALUES ('V2', 'F2', 'S01', 'R05', 'alert', 'TA', 'LY-1',"
-	     " '330***1234', 1800000000000)");
-	exec("INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
-	     " buyer_masked, text, at_ms, created_ms) VALUES ('station:S01:V2', 'R05', 'alert',"
-	     " 'TA', 'S01', 'LY-1', '330***1234', 'overfilled', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db, "INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	                     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+	    " ('S01', 1, 'F1', 'fill', 1799990000000, 1799990000000),"
+	    " ('S01', 2, 'F2', 'fill', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
+	    " started_ms, target_kg, net_kg, result) VALUES"
+	    " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1799990000000, 14.9, 14.9, 'ok'),"
+	    " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
+	    " 'flagged')");
+	fixture_exec(cdb.db,
+	    "INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+	    " buyer_masked, at_ms) VALUES ('V2', 'F2', 'S01', 'R05', 'alert', 'TA', 'LY-1',"
+	    " '330***1234', 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
+	    " buyer_masked, text, at_ms, created_ms) VALUES ('station:S01:V2', 'R05', 'alert',"
+	    " 'TA', 'S01', 'LY-1', '330***1234', 'overfilled', 1800000000000, 1800000000000)");
 	curve_init(cv, 14900, 300);
 	for (t = 0; t <= 30000; t += 1000)
 		curve_add(cv, t, t / 2);

@@ -1085,17 +1085,14 @@ insert_fills(sqlite3 *db, int first, int last)
 		" CASE WHEN i <= 200 THEN 'CYL' || (i % 10) ELSE 'OTHER' || i END,"
 		" 1795700000000 + i * 1000 FROM n",
 	};
-	char sql[1024], err[256];
+	char err[256];
 	size_t i;
 
 	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		snprintf(sql, sizeof(sql),
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		fixture_execf(db,
 		    "WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) %s",
 		    first, last, steps[i]);
-		if (store_exec(db, sql, err, sizeof(err)) == -1)
-			fail_msg("%s", err);
-	}
 	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
 }
 
@@ -1107,10 +1104,8 @@ filled_county(struct county_db *c, const char *name, int fills)
 	char err[256];
 
 	assert_int_equal(countydb_open(c, dir, name, &config, err, sizeof(err)), 0);
-	if (store_exec(c->db,
-	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
-	        sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c->db,
+	    "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)");
 	insert_fills(c->db, 1, fills);
 }
 
@@ -1276,8 +1271,7 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 	assert_int_equal(fixture_db_open(dir, "carry.db", upto11, &c.db, err, sizeof(err)), 0);
 	assert_int_equal(store_user_version(c.db), 11);
 	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
-		if (store_exec(c.db, old_rows[i], err, sizeof(err)) == -1)
-			fail_msg("%s", err);
+		fixture_exec(c.db, old_rows[i]);
 	store_close(c.db);
 
 	assert_int_equal(countydb_open(&c, dir, "carry.db", &config, err, sizeof(err)), 0);
@@ -1309,9 +1303,7 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 	    10);
 
 	trace_text(&c, "CARRY-1", mixed, sizeof(mixed));
-	if (store_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL", err,
-	        sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL");
 	trace_text(&c, "CARRY-1", joined, sizeof(joined));
 	assert_string_equal(mixed, joined);
 	/* and it is the trace it should be: 20 fills, not the one at (S1, 11),
@@ -1341,7 +1333,6 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 static void
 a_fill_carries_its_records_time(void **state)
 {
-	char err[256];
 	struct county_db c = { .config = &config };
 	int carried, joined;
 
@@ -1349,11 +1340,8 @@ a_fill_carries_its_records_time(void **state)
 	filled_county(&c, "carried.db", 20200);
 	trace_pages(&c, "CYL3"); /* the first one reads the schema */
 	carried = trace_pages(&c, "CYL3");
-	if (store_exec(c.db,
-	        "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
-	        " WHERE cylinder = 'CYL3'",
-	        err, sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
+	                   " WHERE cylinder = 'CYL3'");
 	trace_pages(&c, "CYL3");
 	joined = trace_pages(&c, "CYL3");
 	if (carried + 20 > joined)
@@ -1403,8 +1391,7 @@ a_trace_merges_fills_records_and_life_in_one_order(void **state)
 	(void)state;
 	assert_int_equal(countydb_open(&c, dir, "merge.db", &config, err, sizeof(err)), 0);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (store_exec(c.db, rows[i], err, sizeof(err)) == -1)
-			fail_msg("%s", err);
+		fixture_exec(c.db, rows[i]);
 	assert_int_equal(county_trace(&c, "regulator:merge", "cylinder", "MIX-1", 0, INT64_MAX,
 	                     NULL, &t, err, sizeof(err)),
 	    0);
