@@ -7,6 +7,7 @@
  * calls countydb_setup / countydb_teardown from its cmocka set-up and
  * tear-down (adding its own rows or catalogue around them), or
  * countydb_open for a second county in the same folder;
+ * countydb_catalogue parses a case test's catalogue and villages;
  * countydb_fill_row writes a plain fill straight into the tables.  Static
  * inline, as fixture.h, on which it builds.
  */
@@ -15,6 +16,7 @@
 
 #include <stdio.h>
 
+#include "catalogue.h"
 #include "db.h"
 #include "fixture.h"
 #include "store.h"
@@ -61,6 +63,23 @@ countydb_teardown(const char *dir, struct county_db *c)
 	store_close(c->db);
 	c->db = NULL;
 	return fixture_dir_remove(dir);
+}
+
+/* A cmocka set-up's catalogue: cat parsed afresh from the text of a
+ * catalogue (kinds, as cat.csv) and of villages (as villages.csv).  0, or
+ * -1 with the reason on stderr and cat left empty. */
+static inline int
+countydb_catalogue(struct catalogue *cat, const char *kinds, const char *villages)
+{
+	char err[256];
+
+	if (catalogue_parse("cat.csv", kinds, strlen(kinds), cat, err, sizeof(err)) == -1 ||
+	    catalogue_parse_villages("villages.csv", villages, strlen(villages), cat, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Into c, straight as rows (no ingest, no county rule run): station's

@@ -64,13 +64,8 @@ setup(void **state)
 	(void)state;
 	if (cv == NULL)
 		return -1;
-	if (catalogue_parse("cat.csv", kinds, strlen(kinds), &cat, err, sizeof(err)) == -1 ||
-	    catalogue_parse_villages("villages.csv", villages, strlen(villages), &cat, err,
-	        sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (countydb_setup(dir, sizeof(dir), "test_casedetail", &config, &cdb) == -1)
+	if (countydb_catalogue(&cat, kinds, villages) == -1 ||
+	    countydb_setup(dir, sizeof(dir), "test_casedetail", &config, &cdb) == -1)
 		return -1;
 	fixture_exec(cdb.db, "INSERT INTO stations (id, township, last_seen_ms, created_ms)"
 	                     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");

@@ -76,16 +76,9 @@ static const struct access_scope grid_dan = { .reach = ACCESS_REACH_OWN, .person
 static int
 setup(void **state)
 {
-	char err[256];
-
 	(void)state;
-	if (catalogue_parse("cat.csv", catalogue_text, strlen(catalogue_text), &cat, err,
-	        sizeof(err)) == -1 ||
-	    catalogue_parse_villages("villages.csv", villages_text, strlen(villages_text), &cat,
-	        err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (countydb_catalogue(&cat, catalogue_text, villages_text) == -1)
 		return -1;
-	}
 	return countydb_setup(dir, sizeof(dir), "test_cases", &config, &cdb);
 }
 
