@@ -55,8 +55,7 @@ fixture_dir_remove(const char *dir)
 
 /* Opens the database FILE in folder dir, made if missing, through the
  * migrations of schema (store_open) into *db.  0, or -1 with the reason in
- * err; *db is then as store_open leaves it after a failure (nothing to
- * close). */
+ * err and *db NULL (nothing to close). */
 static inline int
 fixture_db_open(const char *dir, const char *file, const struct store_migration *schema,
     sqlite3 **db, char *err, size_t errlen)
@@ -64,6 +63,7 @@ fixture_db_open(const char *dir, const char *file, const struct store_migration 
 	char path[256];
 	int n = snprintf(path, sizeof(path), "%s/%s", dir, file);
 
+	*db = NULL;
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		snprintf(err, errlen, "%s/%s: path too long", dir, file);
 		return -1;
