@@ -25,6 +25,7 @@
 #include "buyeraddr.h"
 #include "casedetail.h"
 #include "cases.h"
+#include "countydb_fixture.h"
 #include "store.h"
 #include "util.h"
 
@@ -49,54 +50,42 @@ static struct county_db cdb;
 static struct catalogue cat;
 static const int64_t T0 = 1800000000000;
 
-static void
-exec(const char *sql)
-{
-	char err[256];
-
-	if (store_exec(cdb.db, sql, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", sql, err);
-}
-
 static int
 setup(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
-	strcpy(dir, "/tmp/test_buyeraddr.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
 	memset(&cat, 0, sizeof(cat));
-	if (store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (countydb_setup(dir, sizeof(dir), "test_buyeraddr", &config, &cdb) == -1)
 		return -1;
-	}
-	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
-	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
-	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
-	     " ('S01', 1, 'F1', 'fill', 1800000000000, 1800000000000),"
-	     " ('S01', 2, 'F2', 'fill', 1800000060000, 1800000060000)");
-	exec("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
-	     " started_ms, target_kg, net_kg, result) VALUES"
-	     " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
-	     " 'flagged'),"
-	     " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000060000, 14.9, 14.9, 'ok')");
-	exec("INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
-	     " buyer_masked, at_ms) VALUES"
-	     " ('V1', 'F1', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000000000),"
-	     " ('V1b', 'F1', 'S01', 'R05', 'alert', 'TA', 'LY-1', '330***1234', 1800000000000),"
-	     " ('V2', 'F2', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000060000)");
-	exec("INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
-	     " buyer_masked, text, at_ms, created_ms) VALUES"
-	     " ('station:S01:V1', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
-	     " 1800000000000, 1800000000000),"
-	     " ('station:S01:V1b', 'R05', 'alert', 'TA', 'S01', 'LY-1', '330***1234', 'overfilled',"
-	     " 1800000000000, 1800000000000),"
-	     " ('station:S01:V2', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
-	     " 1800000060000, 1800000060000)");
+	fixture_exec(cdb.db, "INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	                     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+	    " ('S01', 1, 'F1', 'fill', 1800000000000, 1800000000000),"
+	    " ('S01', 2, 'F2', 'fill', 1800000060000, 1800000060000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
+	    " started_ms, target_kg, net_kg, result) VALUES"
+	    " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
+	    " 'flagged'),"
+	    " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000060000, 14.9, 14.9, 'ok')");
+	fixture_exec(cdb.db,
+	    "INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+	    " buyer_masked, at_ms) VALUES"
+	    " ('V1', 'F1', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000000000),"
+	    " ('V1b', 'F1', 'S01', 'R05', 'alert', 'TA', 'LY-1', '330***1234', 1800000000000),"
+	    " ('V2', 'F2', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000060000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
+	    " buyer_masked, text, at_ms, created_ms) VALUES"
+	    " ('station:S01:V1', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
+	    " 1800000000000, 1800000000000),"
+	    " ('station:S01:V1b', 'R05', 'alert', 'TA', 'S01', 'LY-1', '330***1234', 'overfilled',"
+	    " 1800000000000, 1800000000000),"
+	    " ('station:S01:V2', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
+	    " 1800000060000, 1800000060000)");
 	if (buyeraddr_store(&cdb, "F1", "TB", ADDR1, T0, err, sizeof(err)) == -1 ||
 	    buyeraddr_store(&cdb, "F2", "TB", ADDR2, T0, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
@@ -108,12 +97,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* The alerts into cases (case 1: F1's R11 and F2's; case 2: F1's R05). */
@@ -335,7 +320,8 @@ a_case_opened_again_counts_as_open(void **state)
 	(void)state;
 	to_cases();
 	dismiss_both(T0 + DAY, T0 + DAY);
-	exec("UPDATE cases SET state = 'accepted' WHERE id = 2"); /* closed_ms stays */
+	fixture_exec(cdb.db,
+	    "UPDATE cases SET state = 'accepted' WHERE id = 2"); /* closed_ms stays */
 	assert_int_equal(expire(T0 + 3650 * DAY), 1);
 	assert_string_equal(kept("F1"), ADDR1);
 }
@@ -439,10 +425,10 @@ the_erased_text_leaves_the_file(void **state)
 	(void)state;
 	to_cases();
 	dismiss_both(T0 + DAY, T0 + DAY);
-	exec("PRAGMA wal_checkpoint(TRUNCATE)");
-	exec("PRAGMA secure_delete = 0");
+	fixture_exec(cdb.db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	fixture_exec(cdb.db, "PRAGMA secure_delete = 0");
 	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 2);
-	exec("PRAGMA wal_checkpoint(TRUNCATE)");
+	fixture_exec(cdb.db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	assert_int_equal(store_query_int(cdb.db, "PRAGMA secure_delete", -1), 0); /* as it was */
 	snprintf(path, sizeof(path), "%s/county.db", dir);
 	data = malloc(16 << 20);

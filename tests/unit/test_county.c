@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "countydb_fixture.h"
 #include "db.h"
 #include "psk.h"
 #include "history.h"
@@ -46,26 +47,15 @@ static struct county_db cdb;
 static int
 setup(void **state)
 {
-	char path[128], err[256];
-
 	(void)state;
-	strcpy(dir, "/tmp/test_county.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_county", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* A batch of fills seq first..last of station st; every 2nd has a violation
@@ -1096,17 +1086,14 @@ insert_fills(sqlite3 *db, int first, int last)
 		" CASE WHEN i <= 200 THEN 'CYL' || (i % 10) ELSE 'OTHER' || i END,"
 		" 1795700000000 + i * 1000 FROM n",
 	};
-	char sql[1024], err[256];
+	char err[256];
 	size_t i;
 
 	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		snprintf(sql, sizeof(sql),
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		fixture_execf(db,
 		    "WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) %s",
 		    first, last, steps[i]);
-		if (store_exec(db, sql, err, sizeof(err)) == -1)
-			fail_msg("%s", err);
-	}
 	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
 }
 
@@ -1115,14 +1102,11 @@ insert_fills(sqlite3 *db, int first, int last)
 static void
 filled_county(struct county_db *c, const char *name, int fills)
 {
-	char path[128], err[256];
+	char err[256];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
-	if (store_exec(c->db,
-	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
-	        sizeof(err)) == -1)
-		fail_msg("%s", err);
+	assert_int_equal(countydb_open(c, dir, name, &config, err, sizeof(err)), 0);
+	fixture_exec(c->db,
+	    "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)");
 	insert_fills(c->db, 1, fills);
 }
 
@@ -1278,25 +1262,20 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 	struct store_migration upto11[32];
 	struct wire_batch b;
 	struct wire_ack ack;
-	char path[128], err[256], uuid[40], mixed[8192], joined[8192];
+	char err[256], uuid[40], mixed[8192], joined[8192];
 	int alerts;
 	size_t n, i;
 
 	(void)state;
-	for (n = 0; schema_county[n].version != 0 && schema_county[n].version <= 11; n++) {
-		assert_true(n + 1 < sizeof(upto11) / sizeof(upto11[0]));
-		upto11[n] = schema_county[n];
-	}
-	upto11[n] = (struct store_migration){ 0, NULL, NULL };
-	snprintf(path, sizeof(path), "%s/carry.db", dir);
-	assert_int_equal(store_open(path, upto11, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 11, upto11, sizeof(upto11) / sizeof(upto11[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "carry.db", upto11, &c.db, err, sizeof(err)), 0);
 	assert_int_equal(store_user_version(c.db), 11);
 	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
-		if (store_exec(c.db, old_rows[i], err, sizeof(err)) == -1)
-			fail_msg("%s", err);
+		fixture_exec(c.db, old_rows[i]);
 	store_close(c.db);
 
-	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(countydb_open(&c, dir, "carry.db", &config, err, sizeof(err)), 0);
 	assert_true(store_user_version(c.db) >= 12);
 	assert_int_equal(store_query_int(c.db,
 	                     "SELECT count(*) FROM fills WHERE record_kind IS NULL"
@@ -1325,9 +1304,7 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 	    10);
 
 	trace_text(&c, "CARRY-1", mixed, sizeof(mixed));
-	if (store_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL", err,
-	        sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL");
 	trace_text(&c, "CARRY-1", joined, sizeof(joined));
 	assert_string_equal(mixed, joined);
 	/* and it is the trace it should be: 20 fills, not the one at (S1, 11),
@@ -1357,7 +1334,6 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 static void
 a_fill_carries_its_records_time(void **state)
 {
-	char err[256];
 	struct county_db c = { .config = &config };
 	int carried, joined;
 
@@ -1365,11 +1341,8 @@ a_fill_carries_its_records_time(void **state)
 	filled_county(&c, "carried.db", 20200);
 	trace_pages(&c, "CYL3"); /* the first one reads the schema */
 	carried = trace_pages(&c, "CYL3");
-	if (store_exec(c.db,
-	        "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
-	        " WHERE cylinder = 'CYL3'",
-	        err, sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
+	                   " WHERE cylinder = 'CYL3'");
 	trace_pages(&c, "CYL3");
 	joined = trace_pages(&c, "CYL3");
 	if (carried + 20 > joined)
@@ -1413,15 +1386,13 @@ a_trace_merges_fills_records_and_life_in_one_order(void **state)
 	const size_t n = sizeof(expected) / sizeof(expected[0]);
 	struct county_db c = { .config = &config };
 	struct wire_trace t;
-	char path[128], err[256];
+	char err[256];
 	size_t i;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/merge.db", dir);
-	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(countydb_open(&c, dir, "merge.db", &config, err, sizeof(err)), 0);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (store_exec(c.db, rows[i], err, sizeof(err)) == -1)
-			fail_msg("%s", err);
+		fixture_exec(c.db, rows[i]);
 	assert_int_equal(county_trace(&c, "regulator:merge", "cylinder", "MIX-1", 0, INT64_MAX,
 	                     NULL, &t, err, sizeof(err)),
 	    0);
