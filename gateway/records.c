@@ -625,9 +625,10 @@ deadline_of(struct timespec *ts, int64_t at_ms)
  * Write e, with the queue locked on entry and on return.  e is marked busy
  * and the queue unlocked while it is written (the writer thread and a
  * line's records_held_write_now never write one entry at once); then its
- * outcome and tries are noted and every waiter for a write is woken.
+ * outcome (e->last) and tries are noted and every waiter for a write is
+ * woken.
  */
-static enum records_write
+static void
 held_write(struct records *rec, struct records_held *e, char *err, size_t errlen)
 {
 	struct records_held_queue *q = rec->held;
@@ -641,7 +642,6 @@ held_write(struct records *rec, struct records_held *e, char *err, size_t errlen
 	e->tries++;
 	e->last = w;
 	pthread_cond_broadcast(&q->idle);
-	return w;
 }
 
 static void *
