@@ -294,23 +294,28 @@ records_buyer_get(struct records *rec, const char *id, struct records_buyer *out
 	return rc;
 }
 
-int
-records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char *err,
-    size_t errlen)
+/* The fills the rules count: those that put gas in a cylinder. */
+#define COUNTED_FILLS " AND result IN ('ok', 'flagged', 'held')"
+
+/* The one number sql gives about the counted fills of key (?1), from
+ * since_ms (?2, for a statement that has it), under the lock; what names
+ * it in err. */
+static int
+fills_figure(struct records *rec, const char *sql, const char *key, int64_t since_ms,
+    const char *what, int64_t *out, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
 	*out = 0;
 	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
-	        "SELECT max(started_ms) FROM fills WHERE cylinder = ?"
-	        " AND result IN ('ok', 'flagged', 'held')",
-	        &st, err, errlen) == -1)
+	if (store_prepare(rec->db, sql, &st, err, errlen) == -1)
 		goto out;
-	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, since_ms);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sql_fail(rec, NULL, "last fill", err, errlen);
+		sql_fail(rec, NULL, what, err, errlen);
 		goto out;
 	}
 	*out = sqlite3_column_int64(st, 0);
@@ -322,30 +327,24 @@ out:
 }
 
 int
+records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char *err,
+    size_t errlen)
+{
+	return fills_figure(rec,
+	    "SELECT max(started_ms) FROM fills WHERE cylinder = ?" COUNTED_FILLS, serial, 0,
+	    "last fill", out, err, errlen);
+}
+
+int
 records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_ms, int *out,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	int64_t count;
+	int rc = fills_figure(rec,
+	    "SELECT count(*) FROM fills WHERE buyer = ? AND started_ms >= ?" COUNTED_FILLS, buyer,
+	    since_ms, "buyer fills", &count, err, errlen);
 
-	*out = 0;
-	pthread_mutex_lock(&rec->lock);
-	if (store_prepare(rec->db,
-	        "SELECT count(*) FROM fills WHERE buyer = ? AND started_ms >= ?"
-	        " AND result IN ('ok', 'flagged', 'held')",
-	        &st, err, errlen) == -1)
-		goto out;
-	sqlite3_bind_text(st, 1, buyer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since_ms);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sql_fail(rec, NULL, "buyer fills", err, errlen);
-		goto out;
-	}
-	*out = sqlite3_column_int(st, 0);
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&rec->lock);
+	*out = (int)count;
 	return rc;
 }
 
@@ -622,11 +621,27 @@ deadline_of(struct timespec *ts, int64_t at_ms)
 	ts->tv_nsec = (long)(at_ms % 1000) * 1000000;
 }
 
-/* Write e (the caller cleared the way: e->busy is set, the queue unlocked). */
-static enum records_write
+/*
+ * Write e, with the queue locked on entry and on return.  e is marked busy
+ * and the queue unlocked while it is written (the writer thread and a
+ * line's records_held_write_now never write one entry at once); then its
+ * outcome (e->last) and tries are noted and every waiter for a write is
+ * woken.
+ */
+static void
 held_write(struct records *rec, struct records_held *e, char *err, size_t errlen)
 {
-	return records_fill_finish(rec, &e->fill, &e->verdict, &e->party, err, errlen);
+	struct records_held_queue *q = rec->held;
+	enum records_write w;
+
+	e->busy = 1;
+	pthread_mutex_unlock(&q->lock);
+	w = records_fill_finish(rec, &e->fill, &e->verdict, &e->party, err, errlen);
+	pthread_mutex_lock(&q->lock);
+	e->busy = 0;
+	e->tries++;
+	e->last = w;
+	pthread_cond_broadcast(&q->idle);
 }
 
 static void *
@@ -636,7 +651,6 @@ held_writer(void *arg)
 	struct records_held_queue *q = rec->held;
 	struct records_held *e, *due;
 	struct timespec until;
-	enum records_write w;
 	int64_t now, next;
 	char err[256];
 
@@ -658,15 +672,8 @@ held_writer(void *arg)
 			pthread_cond_timedwait(&q->wake, &q->lock, &until);
 			continue;
 		}
-		due->busy = 1;
-		pthread_mutex_unlock(&q->lock);
-		w = held_write(rec, due, err, sizeof(err));
-		pthread_mutex_lock(&q->lock);
-		due->busy = 0;
-		due->tries++;
-		due->last = w;
+		held_write(rec, due, err, sizeof(err));
 		due->due_ms = time_mono_ms() + RECORDS_HOLD_RETRY_MS;
-		pthread_cond_broadcast(&q->idle);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
@@ -823,14 +830,7 @@ records_held_write_now(struct records *rec, const char *uuid, char *err, size_t 
 	}
 	e = *p;
 	if (!held_final(e->last)) {
-		e->busy = 1;
-		pthread_mutex_unlock(&q->lock);
-		w = held_write(rec, e, err, errlen);
-		pthread_mutex_lock(&q->lock);
-		e->busy = 0;
-		e->tries++;
-		e->last = w;
-		pthread_cond_broadcast(&q->idle);
+		held_write(rec, e, err, errlen);
 		p = held_find(q, uuid);
 	}
 	w = held_answer(p, NULL);

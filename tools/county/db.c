@@ -1211,14 +1211,26 @@ fail:
 	return -1;
 }
 
+/* A sweep's alert about a station (C03, C04), keyed by its rule, the
+ * station and n, so that it is raised once: raise_alert's answer. */
+static int
+sweep_alert(struct county_db *c, const char *rule, const char *station, const char *township,
+    int64_t n, const char *text, int64_t now, char *err, size_t errlen)
+{
+	char source[128];
+	struct alert_in al;
+
+	county_key(source, sizeof(source), rule, station, n);
+	al = (struct alert_in){ source, rule, "alert", township, station, "", "", text, now };
+	return raise_alert(c, &al, err, errlen);
+}
+
 int
 county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char station[WIRE_ID], township[WIRE_TOWNSHIP], text[WIRE_TEXT], source[128],
-	    when[TIMETEXT_MAX];
+	char station[WIRE_ID], township[WIRE_TOWNSHIP], text[WIRE_TEXT], when[TIMETEXT_MAX];
 	int64_t seen, hwm, max_seq, since;
-	struct alert_in al;
 	int rc, raised = 0;
 
 	*new_alerts = 0;
@@ -1237,10 +1249,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		seen = sqlite3_column_int64(st, 2);
 		timetext_format(seen, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
-		county_key(source, sizeof(source), "C03", station, seen);
-		al = (struct alert_in){ source, "C03", "alert", township, station, "", "", text,
-			now };
-		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
+		if ((rc = sweep_alert(c, "C03", station, township, seen, text, now, err, errlen)) ==
+		    -1) {
 			sqlite3_finalize(st);
 			goto fail;
 		}
@@ -1272,10 +1282,8 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		snprintf(text, sizeof(text),
 		    "station %s: record %lld missing since %s (held up to %lld)", station,
 		    (long long)hwm + 1, when, (long long)max_seq);
-		county_key(source, sizeof(source), "C04", station, hwm);
-		al = (struct alert_in){ source, "C04", "alert", township, station, "", "", text,
-			now };
-		if ((rc = raise_alert(c, &al, err, errlen)) == -1) {
+		if ((rc = sweep_alert(c, "C04", station, township, hwm, text, now, err, errlen)) ==
+		    -1) {
 			sqlite3_finalize(st);
 			goto fail;
 		}

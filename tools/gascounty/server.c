@@ -226,13 +226,32 @@ release_buffer(coap_session_t *session, void *app_ptr)
 	free(app_ptr);
 }
 
+/*
+ * One request as the dispatcher hands it to a handler: libcoap's exchange
+ * (the resource, the session, the request's PDU and query, the response
+ * to fill), and the caller, allowed the row's action (access_decide)
+ * within scope.  Handlers take the tenant they act for from scope, never
+ * from the payload, and pass audit_as to the reads they audit.
+ */
+struct resource;
+
+struct request {
+	coap_resource_t *resource;
+	coap_session_t *session;
+	const coap_pdu_t *pdu; /* the request */
+	const coap_string_t *query;
+	coap_pdu_t *response;
+	const struct resource *row;
+	const struct access_identity *who;
+	const struct access_scope *scope;
+	const char *audit_as; /* the caller's identity on audited rows, NULL elsewhere */
+};
+
 /* Send a CBOR body (taking ownership of buf), as JSON if the client asked. */
 static void
-reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *request,
-    const coap_string_t *query, coap_pdu_t *response, coap_pdu_code_t code, uint8_t *buf,
-    size_t len)
+reply_body(const struct request *rq, coap_pdu_code_t code, uint8_t *buf, size_t len)
 {
-	int accept = request_accept(request);
+	int accept = request_accept(rq->pdu);
 	uint16_t media = COAP_MEDIATYPE_APPLICATION_CBOR;
 	char *json = NULL, err[160];
 
@@ -240,7 +259,8 @@ reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		if (wire_cbor_to_json(buf, len, &json, err, sizeof(err)) == -1) {
 			free(buf);
 			log_warnx("JSON rendering: %s", err);
-			reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "rendering failed");
+			reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR,
+			    "rendering failed");
 			return;
 		}
 		free(buf);
@@ -249,15 +269,28 @@ reply_body(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t 
 		media = COAP_MEDIATYPE_APPLICATION_JSON;
 	} else if (accept != COAP_MEDIATYPE_APPLICATION_CBOR) {
 		free(buf);
-		reply_text(response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE, "CBOR (60) or JSON (50)");
+		reply_text(rq->response, COAP_RESPONSE_CODE_NOT_ACCEPTABLE,
+		    "CBOR (60) or JSON (50)");
 		return;
 	}
-	coap_pdu_set_code(response, code);
-	if (!coap_add_data_large_response(resource, session, request, response, query, media, -1, 0,
-	        len, buf, release_buffer, buf)) {
+	coap_pdu_set_code(rq->response, code);
+	if (!coap_add_data_large_response(rq->resource, rq->session, rq->pdu, rq->response,
+	        rq->query, media, -1, 0, len, buf, release_buffer, buf)) {
 		free(buf);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 	}
+}
+
+/* 2.05 with an encoded answer (taking ownership of buf); encoded -1: the
+ * encoder failed and gave no buffer, 5.00 without a text. */
+static void
+reply_content(const struct request *rq, int encoded, uint8_t *buf, size_t len)
+{
+	if (encoded == -1) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	reply_body(rq, COAP_RESPONSE_CODE_CONTENT, buf, len);
 }
 
 /* The value of key in "a=1&b=2" into out: 0 when present, -1 when absent,
@@ -416,24 +449,8 @@ notify_alerts(int new_alerts)
 
 /* ---- handlers --------------------------------------------------------------- */
 
-/*
- * One request as the dispatcher hands it to a handler: the caller is
- * allowed the row's action (access_decide), within scope.  Handlers take
- * the tenant they act for from scope, never from the payload, and pass
- * audit_as to the reads they audit.
- */
-struct resource;
-
-struct request {
-	const struct resource *row;
-	const struct access_identity *who;
-	const struct access_scope *scope;
-	const char *audit_as; /* the caller's identity on audited rows, NULL elsewhere */
-};
-
 static void
-post_records(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+post_records(const struct request *rq)
 {
 	const char *identity = rq->who->identity, *station = rq->scope->station;
 	char err[256], where[160];
@@ -442,13 +459,13 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 	const uint8_t *data;
 	uint8_t *out;
 	size_t len, outlen;
-	int alerts = 0, got = body(request, &data, &len);
+	int alerts = 0, got = body(rq->pdu, &data, &len);
 	/* a delivery device: life events only, its own seq space (lifeingest.h) */
 	int delivery = rq->who->role == ACCESS_ROLE_DELIVERY;
 	enum county_result stored;
 
 	if (got == -2) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "a batch needs a body");
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "a batch needs a body");
 		return;
 	}
 	if (got == -1) {
@@ -462,7 +479,7 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		if ((delivery ? county_delivery_hwm(&S.cdb, identity, &ack.hwm, err, sizeof(err))
 		              : county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err))) == -1) {
 			log_warnx("%s: %s", identity, err);
-			reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+			reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 			return;
 		}
 		log_debug("%s: partial body (a retransmitted last block?): mark %lld", identity,
@@ -471,10 +488,10 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 	}
 	if (wire_decode_batch(data, len, &batch, err, sizeof(err)) == -1) {
 		log_info("%s: refused batch: %s", identity, err);
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	}
-	session_name(session, identity, where, sizeof(where));
+	session_name(rq->session, identity, where, sizeof(where));
 	stored =
 	    delivery
 	        ? county_ingest_delivery(&S.cdb, identity, &batch, &ack, &alerts, err, sizeof(err))
@@ -486,12 +503,12 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 		/* what cannot be true: nothing stored, the field named */
 		wire_batch_free(&batch);
 		log_warnx("%s: refused batch: %s", identity, err);
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	default:
 		wire_batch_free(&batch);
 		log_warnx("%s: batch not stored: %s", identity, err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "not stored");
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, "not stored");
 		return;
 	}
 	log_debug("%s: %zu records, %lld new, hwm %lld", identity, batch.count,
@@ -499,17 +516,15 @@ post_records(const struct request *rq, coap_resource_t *resource, coap_session_t
 	wire_batch_free(&batch);
 answer:
 	if (wire_encode_ack(&ack, &out, &outlen) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CHANGED, out,
-	    outlen);
+	reply_body(rq, COAP_RESPONSE_CODE_CHANGED, out, outlen);
 	notify_alerts(alerts);
 }
 
 static void
-post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+post_heartbeat(const struct request *rq)
 {
 	const char *identity = rq->who->identity, *station = rq->scope->station;
 	char err[256];
@@ -517,12 +532,9 @@ post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session
 	const uint8_t *data;
 	size_t len;
 
-	(void)resource;
-	(void)session;
-	(void)query;
-	if (body(request, &data, &len) != 0 ||
+	if (body(rq->pdu, &data, &len) != 0 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
 		return;
 	}
 	switch (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err))) {
@@ -530,53 +542,45 @@ post_heartbeat(const struct request *rq, coap_resource_t *resource, coap_session
 		break;
 	case COUNTY_REFUSED:
 		log_warnx("%s: refused heartbeat: %s", identity, err);
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	default:
 		log_warnx("%s: heartbeat: %s", identity, err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+	reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
 }
 
 static void
-get_registry(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_registry(const struct request *rq)
 {
 	char err[256];
 	struct wire_registry reg;
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen;
+	int encoded;
 
-	(void)rq;
-	if (query_since(query, &since) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+	if (query_since(rq->query, &since) == -1) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "since= takes a registry version: a whole number, 0 or more");
 		return;
 	}
 	if (county_registry_since(&S.cdb, since, 2000, &reg, err, sizeof(err)) == -1) {
 		log_warnx("registry: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	if (wire_encode_registry(&reg, &out, &outlen) == -1) {
-		wire_registry_free(&reg);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
+	encoded = wire_encode_registry(&reg, &out, &outlen);
 	wire_registry_free(&reg);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_content(rq, encoded, out, outlen);
 }
 
 /* GET /alerts (a township's own) and GET /alerts/county (the county's
  * queue, regulators, audited): one answer, two sources. */
 static void
-alerts_answer(const struct request *rq, int queue, coap_resource_t *resource,
-    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
-    coap_pdu_t *response)
+alerts_answer(const struct request *rq, int queue)
 {
 	const char *township = rq->scope->township;
 	char err[256];
@@ -585,50 +589,43 @@ alerts_answer(const struct request *rq, int queue, coap_resource_t *resource,
 	int64_t since = 0;
 	uint8_t *out;
 	size_t outlen, max = 500;
+	int encoded;
 
-	if (query_since(query, &since) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+	if (query_since(rq->query, &since) == -1) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "since= takes an alert id: a whole number, 0 or more");
 		return;
 	}
 	/* an Observe registration or notification says only "something new":
 	 * the body carries the newest id, and the client fetches since=N */
-	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
+	if (coap_check_option(rq->pdu, COAP_OPTION_OBSERVE, &it) != NULL)
 		max = 1, since = INT64_MAX - 1;
 	/* a regulator reads the county's own queue, under an audit row */
 	if ((queue ? county_queue(&S.cdb, rq->audit_as, since, max, &list, err, sizeof(err))
 	           : county_alerts(&S.cdb, township, since, max, &list, err, sizeof(err))) == -1) {
 		log_warnx("alerts: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	if (wire_encode_alerts(&list, &out, &outlen) == -1) {
-		wire_alerts_free(&list);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
+	encoded = wire_encode_alerts(&list, &out, &outlen);
 	wire_alerts_free(&list);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_content(rq, encoded, out, outlen);
 }
 
 static void
-get_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_alerts(const struct request *rq)
 {
-	alerts_answer(rq, 0, resource, session, request, query, response);
+	alerts_answer(rq, 0);
 }
 
 static void
-get_county_alerts(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_county_alerts(const struct request *rq)
 {
-	alerts_answer(rq, 1, resource, session, request, query, response);
+	alerts_answer(rq, 1);
 }
 
 static void
-post_ack(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+post_ack(const struct request *rq)
 {
 	const char *identity = rq->who->identity;
 	char err[256];
@@ -636,37 +633,32 @@ post_ack(const struct request *rq, coap_resource_t *resource, coap_session_t *se
 	const uint8_t *data;
 	size_t len;
 
-	(void)resource;
-	(void)session;
-	(void)query;
-	if (body(request, &data, &len) != 0 ||
+	if (body(rq->pdu, &data, &len) != 0 ||
 	    wire_decode_disposition(data, len, &d, err, sizeof(err)) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad disposition");
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad disposition");
 		return;
 	}
 	switch (county_dispose(&S.cdb, rq->scope, identity, &d, err, sizeof(err))) {
 	case COUNTY_DONE:
 		log_info("%s: disposition of alert %lld", identity, (long long)d.id);
-		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
 		break;
 	case COUNTY_NOT_FOUND:
-		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no such alert");
+		reply_text(rq->response, COAP_RESPONSE_CODE_NOT_FOUND, "no such alert");
 		break;
 	case COUNTY_OUT_OF_SCOPE:
-		reply_text(response, COAP_RESPONSE_CODE_FORBIDDEN, "alert of another township");
+		reply_text(rq->response, COAP_RESPONSE_CODE_FORBIDDEN, "alert of another township");
 		break;
 	case COUNTY_ERROR:
 	default:
 		log_warnx("disposition: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		break;
 	}
 }
 
 static void
-trace(const char *kind, const char *param, const struct request *rq, coap_resource_t *resource,
-    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
-    coap_pdu_t *response)
+trace(const char *kind, const char *param, const struct request *rq)
 {
 	const char *identity = rq->who->identity;
 	char err[256], key[WIRE_ID + 8], cursor_text[WIRE_CURSOR];
@@ -675,23 +667,24 @@ trace(const char *kind, const char *param, const struct request *rq, coap_resour
 	int64_t from, to;
 	uint8_t *out;
 	size_t outlen;
+	int encoded;
 
-	if (query_get(query, param, key, sizeof(key)) != 0 || key[0] == '\0' ||
-	    query_time(query, "from", 0, 0, &from) == -1 ||
-	    query_time(query, "to", 1, INT64_MAX, &to) == -1) {
+	if (query_get(rq->query, param, key, sizeof(key)) != 0 || key[0] == '\0' ||
+	    query_time(rq->query, "from", 0, 0, &from) == -1 ||
+	    query_time(rq->query, "to", 1, INT64_MAX, &to) == -1) {
 		snprintf(err, sizeof(err), "need %s=..., optional from=, to= and after=", param);
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
 	}
 	/* the next page: after= the cursor the previous answer named */
-	switch (query_get(query, "after", cursor_text, sizeof(cursor_text))) {
+	switch (query_get(rq->query, "after", cursor_text, sizeof(cursor_text))) {
 	case -2:
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "after= takes the 'next' cursor of a trace answer");
 		return;
 	case 0:
 		if (wire_cursor_parse(cursor_text, &cursor) == -1) {
-			reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+			reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 			    "after= takes the 'next' cursor of a trace answer");
 			return;
 		}
@@ -701,48 +694,39 @@ trace(const char *kind, const char *param, const struct request *rq, coap_resour
 	if (county_trace(&S.cdb, rq->audit_as, kind, key, from, to, after, &t, err, sizeof(err)) ==
 	    -1) {
 		log_warnx("trace: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
 	log_info("%s: trace %s %s: %zu records%s%s%s", identity, kind, key, t.count,
 	    after != NULL ? " after " : "", after != NULL ? t.after : "",
 	    t.more ? ", more to come" : "");
-	if (wire_encode_trace(&t, &out, &outlen) == -1) {
-		wire_trace_free(&t);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
+	encoded = wire_encode_trace(&t, &out, &outlen);
 	wire_trace_free(&t);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_content(rq, encoded, out, outlen);
 }
 
 static void
-get_trace_cylinder(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_trace_cylinder(const struct request *rq)
 {
-	trace("cylinder", "serial", rq, resource, session, request, query, response);
+	trace("cylinder", "serial", rq);
 }
 
 static void
-get_trace_buyer(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_trace_buyer(const struct request *rq)
 {
-	trace("buyer", "id", rq, resource, session, request, query, response);
+	trace("buyer", "id", rq);
 }
 
 static void
-get_trace_station(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_trace_station(const struct request *rq)
 {
-	trace("station", "id", rq, resource, session, request, query, response);
+	trace("station", "id", rq);
 }
 
 /* GET /trace/curve?fill=UUID: one fill's weight curve, audited like the
  * traces. */
 static void
-get_trace_curve(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_trace_curve(const struct request *rq)
 {
 	const char *identity = rq->who->identity;
 	char err[256], fill[WIRE_UUID];
@@ -751,85 +735,73 @@ get_trace_curve(const struct request *rq, coap_resource_t *resource, coap_sessio
 	size_t outlen;
 	int rc;
 
-	if (query_get(query, "fill", fill, sizeof(fill)) != 0 || fill[0] == '\0') {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need fill=UUID");
+	if (query_get(rq->query, "fill", fill, sizeof(fill)) != 0 || fill[0] == '\0') {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "need fill=UUID");
 		return;
 	}
 	rc = county_curve(&S.cdb, rq->audit_as, fill, &curve, err, sizeof(err));
 	if (rc == -1) {
 		log_warnx("trace curve: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
 	log_info("%s: trace curve %s: %s", identity, fill, rc == 1 ? "sent" : "none held");
 	if (rc == 0) {
-		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no curve held for that fill");
+		reply_text(rq->response, COAP_RESPONSE_CODE_NOT_FOUND,
+		    "no curve held for that fill");
 		return;
 	}
 	rc = wire_encode_curve(&curve, &out, &outlen);
 	wire_curve_free(&curve);
-	if (rc == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_content(rq, rc, out, outlen);
 }
 
 static void
-get_stations(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_stations(const struct request *rq)
 {
 	char err[256];
 	struct wire_station_list list;
 	uint8_t *out;
 	size_t outlen;
+	int encoded;
 
 	if (county_stations(&S.cdb, rq->audit_as, &list, err, sizeof(err)) == -1) {
 		log_warnx("stations: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	if (wire_encode_stations(&list, &out, &outlen) == -1) {
-		wire_stations_free(&list);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
+	encoded = wire_encode_stations(&list, &out, &outlen);
 	wire_stations_free(&list);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_content(rq, encoded, out, outlen);
 }
 
 /* GET /registry/history?serial=S: every change of a cylinder's registry row
  * (histwire.h), audited like a trace. */
 #define HISTORY_MAX 2000
 static void
-get_history(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_history(const struct request *rq)
 {
 	static struct history_row rows[HISTORY_MAX + 1]; /* one request at a time */
 	char err[256], serial[CODE_SERIAL_MAX + 1];
 	uint8_t *out;
 	size_t n, outlen;
 	int more;
+	int encoded;
 
-	if (query_get(query, "serial", serial, sizeof(serial)) != 0 || !code_serial_valid(serial)) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need serial=SERIAL");
+	if (query_get(rq->query, "serial", serial, sizeof(serial)) != 0 ||
+	    !code_serial_valid(serial)) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "need serial=SERIAL");
 		return;
 	}
 	if (county_registry_history(&S.cdb, rq->audit_as, serial, rows, HISTORY_MAX, &n, &more, err,
 	        sizeof(err)) == -1) {
 		log_warnx("registry history: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
 	log_info("%s: registry history %s: %zu changes", rq->who->identity, serial, n);
-	if (histwire_encode(serial, rows, n, more, &out, &outlen) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	encoded = histwire_encode(serial, rows, n, more, &out, &outlen);
+	reply_content(rq, encoded, out, outlen);
 }
 
 /* ---- cases (cases.h): handlers ------------------------------------------------ */
@@ -869,24 +841,24 @@ body_format(const coap_pdu_t *request)
 /* The request body (CBOR, or JSON when it says so: the dispatcher let
  * only those through) as a case request; 4.00 answered when it is not one. */
 static int
-case_body(const coap_pdu_t *request, coap_pdu_t *response, struct case_request *cr)
+case_body(const struct request *rq, struct case_request *cr)
 {
 	const uint8_t *data;
 	size_t len;
 	char err[200];
 	int rc;
 
-	if (body(request, &data, &len) != 0) {
+	if (body(rq->pdu, &data, &len) != 0) {
 		memset(cr, 0, sizeof(*cr));
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "no body");
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "no body");
 		return -1;
 	}
-	if (body_format(request) == COAP_MEDIATYPE_APPLICATION_JSON)
+	if (body_format(rq->pdu) == COAP_MEDIATYPE_APPLICATION_JSON)
 		rc = casemsg_decode_json(data, len, cr, err, sizeof(err));
 	else
 		rc = casemsg_decode(data, len, cr, err, sizeof(err));
 	if (rc == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return -1;
 	}
 	return 0;
@@ -904,9 +876,7 @@ query_id(const coap_string_t *query, int64_t *id)
 }
 
 static void
-list_cases(enum cases_view view, const struct request *rq, coap_resource_t *resource,
-    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
-    coap_pdu_t *response)
+list_cases(enum cases_view view, const struct request *rq)
 {
 	char err[256], text[16];
 	coap_opt_iterator_t it;
@@ -915,42 +885,38 @@ list_cases(enum cases_view view, const struct request *rq, coap_resource_t *reso
 	size_t len;
 	int got;
 
-	got = query_get(query, "view", text, sizeof(text));
+	got = query_get(rq->query, "view", text, sizeof(text));
 	if (got == -2 || (got == 0 && cases_view_parse(text, &view) == -1)) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "view is open, mine, all or overdue");
 		return;
 	}
 	/* Observe says only "a case changed": the client fetches the list */
-	if (coap_check_option(request, COAP_OPTION_OBSERVE, &it) != NULL)
+	if (coap_check_option(rq->pdu, COAP_OPTION_OBSERVE, &it) != NULL)
 		max = 0;
 	if (cases_list(&S.cdb, rq->scope, rq->who->identity, view, time_wall_ms(), max, &out, &len,
 	        err, sizeof(err)) == -1) {
 		log_warnx("cases: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    len);
+	reply_body(rq, COAP_RESPONSE_CODE_CONTENT, out, len);
 }
 
 static void
-get_cases(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_cases(const struct request *rq)
 {
-	list_cases(CASES_VIEW_OPEN, rq, resource, session, request, query, response);
+	list_cases(CASES_VIEW_OPEN, rq);
 }
 
 static void
-get_cases_overdue(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_cases_overdue(const struct request *rq)
 {
-	list_cases(CASES_VIEW_OVERDUE, rq, resource, session, request, query, response);
+	list_cases(CASES_VIEW_OVERDUE, rq);
 }
 
 static void
-get_case(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_case(const struct request *rq)
 {
 	enum cases_result res;
 	char err[256];
@@ -958,24 +924,22 @@ get_case(const struct request *rq, coap_resource_t *resource, coap_session_t *se
 	size_t len;
 	int64_t id;
 
-	if (query_id(query, &id) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N");
+	if (query_id(rq->query, &id) == -1) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N");
 		return;
 	}
 	/* with what the officer needs to act: the one function the console uses too */
 	res = casedetail_get(&S.cdb, rq->scope, rq->who, id, time_wall_ms(), &out, &len, err,
 	    sizeof(err));
 	if (res != CASES_DONE) {
-		reply_case_result(response, res, "case", err);
+		reply_case_result(rq->response, res, "case", err);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    len);
+	reply_body(rq, COAP_RESPONSE_CODE_CONTENT, out, len);
 }
 
 static void
-get_case_evidence(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_case_evidence(const struct request *rq)
 {
 	char err[256], hash[72], type[80];
 	enum cases_result res;
@@ -984,18 +948,19 @@ get_case_evidence(const struct request *rq, coap_resource_t *resource, coap_sess
 	cbor_item_t *m;
 	int64_t id;
 
-	if (query_id(query, &id) == -1 || query_get(query, "hash", hash, sizeof(hash)) != 0) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N&hash=SHA256");
+	if (query_id(rq->query, &id) == -1 ||
+	    query_get(rq->query, "hash", hash, sizeof(hash)) != 0) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "need id=N&hash=SHA256");
 		return;
 	}
 	res = cases_evidence(&S.cdb, rq->scope, id, hash, &data, &len, type, sizeof(type), err,
 	    sizeof(err));
 	if (res == CASES_NOT_FOUND) {
-		reply_text(response, COAP_RESPONSE_CODE_NOT_FOUND, "no such case or evidence");
+		reply_text(rq->response, COAP_RESPONSE_CODE_NOT_FOUND, "no such case or evidence");
 		return;
 	}
 	if (res != CASES_DONE) {
-		reply_case_result(response, res, "evidence", err);
+		reply_case_result(rq->response, res, "evidence", err);
 		return;
 	}
 	if ((m = cbor_new_definite_map(2)) != NULL &&
@@ -1009,51 +974,42 @@ get_case_evidence(const struct request *rq, coap_resource_t *resource, coap_sess
 	free(data);
 	if (out == NULL || outlen == 0) {
 		free(out);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    outlen);
+	reply_body(rq, COAP_RESPONSE_CODE_CONTENT, out, outlen);
 }
 
 static void
-post_case_step(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+post_case_step(const struct request *rq)
 {
 	struct case_request cr;
 	enum cases_result res;
 	char err[256];
 
-	(void)resource;
-	(void)session;
-	(void)query;
-	if (case_body(request, response, &cr) == -1)
+	if (case_body(rq, &cr) == -1)
 		return;
 	res = cases_step(&S.cdb, &S.catalogue, rq->scope, rq->who->identity, &cr, time_wall_ms(),
 	    err, sizeof(err));
 	if (res == CASES_DONE) {
 		log_info("%s: case %lld: %s", rq->who->identity, (long long)cr.id, cr.step);
-		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
 		notify_cases();
 	} else {
-		reply_case_result(response, res, "case step", err);
+		reply_case_result(rq->response, res, "case step", err);
 	}
 	casemsg_free(&cr);
 }
 
 static void
-post_case_report(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+post_case_report(const struct request *rq)
 {
 	struct case_request cr;
 	enum cases_result res;
 	char err[256], answer[96];
 	int64_t id = 0;
 
-	(void)resource;
-	(void)session;
-	(void)query;
-	if (case_body(request, response, &cr) == -1)
+	if (case_body(rq, &cr) == -1)
 		return;
 	res = cases_report(&S.cdb, &S.catalogue, rq->who->identity, &cr, time_wall_ms(), &id, err,
 	    sizeof(err));
@@ -1062,110 +1018,94 @@ post_case_report(const struct request *rq, coap_resource_t *resource, coap_sessi
 		    catalogue_township_of(&S.catalogue, cr.village));
 		/* the new case's id, as text: the one thing the reporter needs */
 		snprintf(answer, sizeof(answer), "%lld", (long long)id);
-		reply_text(response, COAP_RESPONSE_CODE_CREATED, answer);
+		reply_text(rq->response, COAP_RESPONSE_CODE_CREATED, answer);
 		notify_cases();
 	} else {
-		reply_case_result(response, res, "report", err);
+		reply_case_result(rq->response, res, "report", err);
 	}
 	casemsg_free(&cr);
 }
 
 static void
-post_case_reassign(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+post_case_reassign(const struct request *rq)
 {
 	struct case_request cr;
 	enum cases_result res;
 	char err[256];
 
-	(void)resource;
-	(void)session;
-	(void)query;
-	if (case_body(request, response, &cr) == -1)
+	if (case_body(rq, &cr) == -1)
 		return;
 	res = cases_reassign(&S.cdb, rq->who->identity, &cr, time_wall_ms(), err, sizeof(err));
 	if (res == CASES_DONE) {
 		log_info("%s: case %lld reassigned to %s", rq->who->identity, (long long)cr.id,
 		    cr.township);
-		reply_text(response, COAP_RESPONSE_CODE_CHANGED, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
 		notify_cases();
 	} else {
-		reply_case_result(response, res, "reassign", err);
+		reply_case_result(rq->response, res, "reassign", err);
 	}
 	casemsg_free(&cr);
 }
 
 static void
-get_case_figures(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_case_figures(const struct request *rq)
 {
 	int64_t now = time_wall_ms(), from, to;
 	char err[256];
 	uint8_t *out;
 	size_t len;
 
-	if (query_time(query, "from", 0, now - 30LL * 86400000, &from) == -1 ||
-	    query_time(query, "to", 1, now, &to) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+	if (query_time(rq->query, "from", 0, now - 30LL * 86400000, &from) == -1 ||
+	    query_time(rq->query, "to", 1, now, &to) == -1) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "from= and to= are ms or ISO 8601 times");
 		return;
 	}
 	if (cases_figures(&S.cdb, rq->scope, from, to, now, &out, &len, err, sizeof(err)) == -1) {
 		log_warnx("figures: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    len);
+	reply_body(rq, COAP_RESPONSE_CODE_CONTENT, out, len);
 }
 
 /* The county's figures over whole local days (figures.h). */
 static void
-get_figures(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_figures(const struct request *rq)
 {
 	char from[16] = "", to[16] = "", err[256];
 	int64_t now = time_wall_ms(), from_ms, to_ms;
 	struct figures f;
 	uint8_t *out;
 	size_t len;
+	int encoded;
 
-	if (query_get(query, "from", from, sizeof(from)) == -2 ||
-	    query_get(query, "to", to, sizeof(to)) == -2 ||
+	if (query_get(rq->query, "from", from, sizeof(from)) == -2 ||
+	    query_get(rq->query, "to", to, sizeof(to)) == -2 ||
 	    figures_period(from, to, now, &from_ms, &to_ms, err, sizeof(err)) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
 		    "from= and to= are days YYYY-MM-DD, at most 366 of them");
 		return;
 	}
 	if (figures_compute(&S.cdb, rq->scope, from_ms, to_ms, now, &f, err, sizeof(err)) == -1) {
 		log_warnx("figures: %s", err);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
 	}
-	if (figures_encode(&f, &out, &len) == -1) {
-		figures_free(&f);
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
+	encoded = figures_encode(&f, &out, &len);
 	figures_free(&f);
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    len);
+	reply_content(rq, encoded, out, len);
 }
 
 static void
-get_case_catalogue(const struct request *rq, coap_resource_t *resource, coap_session_t *session,
-    const coap_pdu_t *request, const coap_string_t *query, coap_pdu_t *response)
+get_case_catalogue(const struct request *rq)
 {
 	uint8_t *out;
 	size_t len;
+	int encoded;
 
-	(void)rq;
-	if (catalogue_encode(&S.catalogue, &out, &len) == -1) {
-		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
-		return;
-	}
-	reply_body(resource, session, request, query, response, COAP_RESPONSE_CODE_CONTENT, out,
-	    len);
+	encoded = catalogue_encode(&S.catalogue, &out, &len);
+	reply_content(rq, encoded, out, len);
 }
 
 /* ---- the resource table ---------------------------------------------------------- */
@@ -1184,9 +1124,7 @@ struct resource {
 	coap_request_t method;
 	const char *path;
 	enum access_action action;
-	void (*handler)(const struct request *rq, coap_resource_t *resource,
-	    coap_session_t *session, const coap_pdu_t *request, const coap_string_t *query,
-	    coap_pdu_t *response);
+	void (*handler)(const struct request *rq);
 	unsigned
 	    answers;    /* ANSWER_*: an Accept outside them is 4.06; 0: no body, Accept not read */
 	int observable; /* GET with Observe: "something new" only (docs/protocol.md) */
@@ -1449,11 +1387,16 @@ dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *r
 		    row->json_body ? "CBOR (60) or JSON (50)" : "CBOR (60)");
 		return;
 	}
-	rq.row = row;
-	rq.who = &who;
-	rq.scope = &scope;
-	rq.audit_as = access_audited(row->action) ? who.identity : NULL;
-	row->handler(&rq, resource, session, request, query, response);
+	rq = (struct request){ .resource = resource,
+		.session = session,
+		.pdu = request,
+		.query = query,
+		.response = response,
+		.row = row,
+		.who = &who,
+		.scope = &scope,
+		.audit_as = access_audited(row->action) ? who.identity : NULL };
+	row->handler(&rq);
 }
 
 /* Register every row with libcoap: one resource per path, dispatch for each method. */
