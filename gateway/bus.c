@@ -23,6 +23,7 @@
 #define IDLE_STEP_MAX_MS 250 /* every line of the bus idle: stepped at least this often */
 #define WRITE_TIMEOUT_MS 500
 #define IDLE_VALVE_MS 1000 /* an idle line's valve unit is read this often (poll_hz >= 1) */
+#define IDLE_SCALE_MS 200  /* an idle line's scale is read this often, or at the bus's rate */
 
 /* What hw_read uses of each unit; nothing else is read (mb_poller_set_signals). */
 #define SCALE_SIGNALS                                                                              \
@@ -53,6 +54,18 @@ hw_snapshot(const struct gw_line_hw *hw, int unit, struct mb_snapshot *snap, int
 	       now - snap->updated_ms <= stale_ms;
 }
 
+/* A unit's reading while its pace may be slow (pace_units): one taken before
+ * the full rate resumed may be as old as the slow pace allows; any later one,
+ * only as old as usual. */
+static int
+paced_snapshot(const struct gw_line_hw *hw, int unit, const struct gw_pace *pace,
+    struct mb_snapshot *snap, int64_t now)
+{
+	if (!hw_snapshot(hw, unit, snap, now, pace->slow_stale_ms))
+		return 0;
+	return snap->updated_ms < pace->fast_since || now - snap->updated_ms <= hw->stale_ms;
+}
+
 static int
 has(const struct mb_snapshot *snap, enum mb_signal s)
 {
@@ -67,7 +80,7 @@ hw_read(void *ctx, struct line_reading *out)
 	int64_t now = time_mono_ms();
 
 	memset(out, 0, sizeof(*out));
-	out->scale_ok = hw_snapshot(hw, hw->scale, &snap, now, hw->stale_ms);
+	out->scale_ok = paced_snapshot(hw, hw->scale, &hw->scale_pace, &snap, now);
 	if (out->scale_ok) {
 		out->gross_kg = snap.value[MB_SIG_GROSS];
 		out->at_ms = snap.updated_ms;
@@ -85,13 +98,7 @@ hw_read(void *ctx, struct line_reading *out)
 		}
 	}
 	if (!hw->filler) {
-		/* read less often while the line is idle (valve_pace): a
-		 * reading from before the full rate resumed may be as old as
-		 * the slow rate allows; any later one, only as old as usual */
-		out->valve_ok = hw_snapshot(hw, hw->valve, &snap, now, hw->valve_slow_stale_ms);
-		if (out->valve_ok && snap.updated_ms >= hw->valve_fast_since &&
-		    now - snap.updated_ms > hw->stale_ms)
-			out->valve_ok = 0;
+		out->valve_ok = paced_snapshot(hw, hw->valve, &hw->valve_pace, &snap, now);
 		if (out->valve_ok) {
 			out->valve_fb = has(&snap, MB_SIG_VALVE_FB);
 			out->valve_open = snap.value[MB_SIG_VALVE_FB] != 0;
@@ -166,7 +173,7 @@ notify(void *arg, int unit_index)
 	/* Only a weight matters at once (the cut-off); valve units are looked
 	 * at on the next pass, at most STEP_MAX_MS later.  This keeps the
 	 * wake-ups to one per scale reading, and none for an idle line
-	 * (valve_pace), which the next pass steps: a wake-up costs this
+	 * (pace_units), which the next pass steps: a wake-up costs this
 	 * thread and the interlock thread a context switch each, most of
 	 * gasgw's CPU per poll (docs/drivers.md). */
 	if (unit_index < 0 || unit_index >= MB_MAX_UNITS || !bus->unit_is_scale[unit_index])
@@ -249,36 +256,59 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
  * emergency, no watch) needs its valve unit's feedback only to show the link
  * in gasctl status: R23 watches the weight, R24 counts only during a fill,
  * and the heartbeat, written at its own rate whatever the reads, still fails
- * at once on a dead link.  So its valve unit is read once every
- * IDLE_VALVE_MS (one read in twenty at 20 Hz: each request costs the
- * poller a sleep and a wake-up, most of gasgw's CPU), and at the full rate
- * again, at once, as soon as the line leaves idle (a cylinder identified, a
- * start): long before the valve can open.  Until the first read at the full
- * rate, the slow staleness still holds for the reading from before, so the
- * switch shows no link fault.
+ * at once on a dead link.  Its scale shows the weight (gasctl status, watch)
+ * and nothing else: no rule reads an idle line's weight (R23's watch after a
+ * fill is not idle), and a start waits for a stable weight read at the full
+ * rate again.  So while the line is idle its valve unit is read once every
+ * IDLE_VALVE_MS and its scale every IDLE_SCALE_MS (one read in twenty and
+ * one in four at 20 Hz: each request costs the poller a sleep and a
+ * wake-up, most of gasgw's CPU), and both at the full rate again, at once,
+ * as soon as the line leaves idle (a cylinder identified, a start): long
+ * before the valve can open.  Until a unit's first read at the full rate,
+ * the slow staleness still holds for its reading from before, so the
+ * switch shows no link fault.  A filling controller is one unit that also
+ * reports its valve: it stays at the full rate.
  */
+static int
+set_pace(struct gw_busrt *bus, int unit, struct gw_pace *pace, int slow, int64_t now)
+{
+	if (pace->slow_ms > 0 &&
+	    mb_poller_set_interval(bus->poller, unit, slow ? pace->slow_ms : 0) == -1)
+		return -1;
+	pace->fast_since = slow ? INT64_MAX : now;
+	return 0;
+}
+
 static void
-valve_pace(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line, int64_t now)
+pace_units(struct gw_busrt *bus, struct gw_line_hw *hw, const struct line *line, int64_t now)
 {
 	int slow = line->state == LINE_IDLE && !line->valve_commanded_open &&
 	           !line->valve_close_pending && !line->emergency && !line->force_close &&
 	           !line->watch && !line->held_wait;
 	uint32_t bit = 1u << bus->unit_line[hw->scale];
 
-	if (slow == hw->valve_slow)
+	if (slow == hw->idle_paced)
 		return;
 	/* an idle line's readings wait for the next pass (notify) */
 	pthread_mutex_lock(&bus->lock);
 	bus->urgent_lines = slow ? bus->urgent_lines & ~bit : bus->urgent_lines | bit;
 	pthread_mutex_unlock(&bus->lock);
-	if (hw->filler) {
-		hw->valve_slow = slow;
+	if (!hw->filler && (set_pace(bus, hw->valve, &hw->valve_pace, slow, now) == -1 ||
+	                       set_pace(bus, hw->scale, &hw->scale_pace, slow, now) == -1))
 		return;
-	}
-	if (mb_poller_set_interval(bus->poller, hw->valve, slow ? IDLE_VALVE_MS : 0) == -1)
-		return;
-	hw->valve_slow = slow;
-	hw->valve_fast_since = slow ? INT64_MAX : now;
+	hw->idle_paced = slow;
+}
+
+/* The pace of a unit read every slow_ms while idle on a bus polled every
+ * base_ms: none when the bus is as slow already. */
+static struct gw_pace
+pace_of(int slow_ms, int base_ms, int response_timeout_ms)
+{
+	struct gw_pace pace = { .slow_ms = slow_ms > base_ms ? slow_ms : 0 };
+
+	pace.slow_stale_ms =
+	    3 * (int64_t)(pace.slow_ms > 0 ? pace.slow_ms : base_ms) + response_timeout_ms;
+	return pace;
 }
 
 /*
@@ -347,7 +377,7 @@ bus_thread(void *arg)
 		for (i = 0; i < bus->line_count; i++) {
 			if (all || (fresh & (1u << i)) || line_idle_due(bus->lines[i]) <= now)
 				line_step(bus->lines[i], now);
-			valve_pace(bus, bus->lines[i]->io.ctx, bus->lines[i], now);
+			pace_units(bus, bus->lines[i]->io.ctx, bus->lines[i], now);
 		}
 		watchdog_setup(bus, now);
 		bus->loop_ms = now;
@@ -409,6 +439,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 	struct line_io io;
 	char why[256];
 	size_t b, i;
+	int base_ms;
 
 	gw->bus_count = c->bus_count;
 	for (b = 0; b < c->bus_count; b++) {
@@ -442,9 +473,11 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		hw->bus = bus;
 		if (bus->line_count >= 32)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
-		hw->stale_ms = 3 * (bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50) +
-		               bus->config->response_timeout_ms;
-		hw->valve_slow_stale_ms = 3 * IDLE_VALVE_MS + bus->config->response_timeout_ms;
+		base_ms = bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50;
+		hw->stale_ms = 3 * base_ms + bus->config->response_timeout_ms;
+		hw->valve_pace = pace_of(IDLE_VALVE_MS, base_ms, bus->config->response_timeout_ms);
+		hw->scale_pace = pace_of(lc->filler ? 0 : IDLE_SCALE_MS, base_ms,
+		    bus->config->response_timeout_ms);
 		if (add_unit(bus, lc->scale_unit, &lc->scale, &hw->scale, err, errlen) == -1)
 			return -1;
 		if (lc->filler) {
@@ -466,7 +499,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		}
 		bus->unit_line[hw->scale] = (int)bus->line_count;
 		bus->unit_is_scale[hw->scale] = 1;
-		bus->urgent_lines |= 1u << bus->line_count; /* until valve_pace finds it idle */
+		bus->urgent_lines |= 1u << bus->line_count; /* until pace_units finds it idle */
 		bus->unit_line[hw->valve] = (int)bus->line_count;
 		memset(&io, 0, sizeof(io));
 		io.ctx = hw;

@@ -31,18 +31,25 @@ struct gw_unit_ref {
 	int present;
 };
 
+/* A unit read less often while its line is idle (bus.c, pace_units). */
+struct gw_pace {
+	int slow_ms;           /* its interval while idle; 0: never slowed (the bus is as slow) */
+	int64_t slow_stale_ms; /* a reading taken at the slow pace is good this long */
+	int64_t fast_since;    /* full rate since (INT64_MAX: slow); a reading from before may
+	                        * be slow_stale_ms old, a later one only stale_ms */
+};
+
 struct gw_line_hw {
 	struct gw_busrt *bus;
-	int scale;                   /* poller unit index of the scale */
-	int valve;                   /* poller unit index of the valve unit */
-	int filler;                  /* the line is one filling controller */
-	uint64_t last_seq;           /* scale snapshot seq already stepped */
-	int64_t stale_ms;            /* a snapshot older than this is not a reading */
-	int valve_slow;              /* the valve unit is read less often: the line is idle */
-	int64_t valve_slow_stale_ms; /* stale_ms for a valve unit read less often */
-	int64_t valve_fast_since;    /* full rate since (INT64_MAX: slow); a reading from
-	                              * before may be valve_slow_stale_ms old */
-	int watchdog_set;            /* the watchdog timeout has been written */
+	int scale;                 /* poller unit index of the scale */
+	int valve;                 /* poller unit index of the valve unit */
+	int filler;                /* the line is one filling controller */
+	uint64_t last_seq;         /* scale snapshot seq already stepped */
+	int64_t stale_ms;          /* a snapshot older than this is not a reading */
+	int idle_paced;            /* the line is idle: its units are on their slow pace */
+	struct gw_pace scale_pace; /* the scale's (slow_ms 0 for a filling controller) */
+	struct gw_pace valve_pace; /* the valve unit's */
+	int watchdog_set;          /* the watchdog timeout has been written */
 	int64_t watchdog_retry_ms;
 };
 

@@ -155,12 +155,14 @@ run_status(struct sim *sim, const struct command *command, const struct command_
 		const struct sim_line *l = &sim->line[i];
 		say(out,
 		    "line %d units %d,%d present %d tare %.3f lpg %.3f gross %.3f shown %.3f "
-		    "valve %s cmd %d flow %.3f motion %d watchdog_ms %d watchdog_trips %llu reads %llu,%llu",
+		    "valve %s cmd %d flow %.3f motion %d watchdog_ms %d watchdog_trips %llu reads %llu,%llu "
+		    "writes %llu",
 		    l->number, l->scale->id, l->valve->id, l->present, l->tare, l->lpg,
 		    l->present ? l->tare + l->lpg : 0.0, l->shown,
 		    l->valve_open ? (l->close_at_ms ? "closing" : "open") : "closed", l->valve_cmd,
 		    l->rate, l->motion, l->watchdog_ms, (unsigned long long)l->watchdog_trips,
-		    (unsigned long long)l->scale->reads, (unsigned long long)l->valve->reads);
+		    (unsigned long long)l->scale->reads, (unsigned long long)l->valve->reads,
+		    (unsigned long long)(l->valve->requests - l->valve->reads));
 		if (l->valve->role == SIM_FILLER)
 			say(out, " target %.3f filling %d done %d alarm %d", l->target, l->filling,
 			    l->fill_done, l->fill_alarm);

@@ -8,7 +8,11 @@
 # is one row of the address log; TA's officer cannot open the case; the
 # regulator sees the case without the address but with the log (both
 # tools); the address is in no log file (station, county, console) and no
-# other county table.  Once the case is closed and its keep time over
+# other county table.  The regulator then reassigns the case to TC: the
+# address goes with it to TC's officer, who now visits the household (both
+# tools, each showing logged under their name), and no longer to TB's;
+# TC's shared key, a grid worker of TC, TA's officer and the regulator
+# still get none.  Once the case is closed and its keep time over
 # (address_keep_days = 1 here, the close moved two days back in SQL), the
 # sweep erases it: the log counts it, both tools say it was erased, the
 # address log stays, and the address is in no county table.
@@ -21,10 +25,12 @@ export LC_ALL
 
 TA=330825101 # the station's township
 TB=330825102 # the buyer's
+TC=330825103 # where the county reassigns the case
 ADDR="南村12号"
 : >"$T/ids"
 chmod 600 "$T/ids"
-for id in station:S1 township:$TA township:$TB officer:wang@$TA officer:li@$TB regulator:alice; do
+for id in station:S1 township:$TA township:$TB township:$TC officer:wang@$TA officer:li@$TB \
+    officer:zhao@$TC grid:zhou@$TC regulator:alice; do
 	f="$T/$(echo "$id" | tr ':' '_').key"
 	key_file "$id" "$f"
 	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
@@ -88,7 +94,7 @@ cat >"$T/map.geojson" <<EOF
 ]}
 EOF
 web_conf "buyer_key = $T/keys/buyer.key"
-for who in officer:li@$TB regulator:alice; do
+for who in officer:li@$TB officer:zhao@$TC regulator:alice; do
 	web_passwd "$who" "pw-$who-123456"
 done
 web_start || { fail "gasweb did not start"; cat "$T/web.log"; }
@@ -118,10 +124,42 @@ check "the county's dump holds the address (the search does look)" grep -q "$ADD
 check "and in no county table but its own" \
     sh -c "grep '$ADDR' '$T/county.dump' | grep -qv 'INSERT INTO buyer_addresses' && exit 1; exit 0"
 
+# --- reassigned: the address goes with the case to the township that now visits ------
+as_person regulator:alice reassign "$ID" --to $TC --note "the household is visited from TC" \
+    >"$T/reassign.out" 2>&1
+check "the regulator reassigns the case to TC" \
+    sql_eventually 30 "SELECT township || ' ' || state FROM cases WHERE id=$ID" "$TC new"
+as_person officer:zhao@$TC show "$ID" >"$T/zhao.out" 2>&1
+check "TC's officer, who now visits the household, sees the address on the case" \
+    grep -q "$ADDR" "$T/zhao.out"
+check "and that showing is logged under their name" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views WHERE case_id=$ID AND identity='officer:zhao@$TC'")" = 1 ]
+page_as officer:zhao@$TC web_zhao.html
+check "the console's case page shows TC's officer the address" \
+    grep -q "id=\"buyer-address\">$ADDR<" "$T/web_zhao.html"
+check "and logs that showing too" \
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views WHERE identity='officer:zhao@$TC'")" = 2 ]
+as_person officer:li@$TB show "$ID" >"$T/li3.out" 2>&1
+check "TB's officer no longer gets the case, let alone the address" \
+    sh -c "! grep -q '$ADDR' '$T/li3.out' && grep -q 'refused\|not found\|4.0' '$T/li3.out'"
+page_as officer:li@$TB web_li3.html
+check "nor on the console" \
+    sh -c "[ -s '$T/web_li3.html' ] && ! grep -q '$ADDR\|id=\"buyer-address' '$T/web_li3.html'"
+for who in township:$TC grid:zhou@$TC officer:wang@$TA; do
+	as_person "$who" show "$ID" >"$T/other.out" 2>&1
+	check "$who does not get the address either" \
+	    sh -c "! grep -q '$ADDR' '$T/other.out' && grep -q 'refused\|not found\|4.0' '$T/other.out'"
+done
+as_person regulator:alice show "$ID" >"$T/reg2.out" 2>&1
+check "the regulator sees the reassigned case without the address, with TC's showings" \
+    sh -c "grep -q '^case $ID' '$T/reg2.out' && ! grep -q '$ADDR' '$T/reg2.out' && grep -q 'seen by officer:zhao@$TC' '$T/reg2.out'"
+check "four showings in all" [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 4 ]
+check "and still the address is in no log file" sh -c "! grep -rq '$ADDR' '$T'/*.log"
+
 # --- the keep time: erased after the case closed (docs/buyers.md) -----------------
-as_person officer:li@$TB step "$ID" dismiss --note "no hoarding: a second household" \
+as_person officer:zhao@$TC step "$ID" dismiss --note "no hoarding: a second household" \
     >"$T/dismiss.out" 2>&1
-check "TB's officer dismisses the case" \
+check "TC's officer dismisses the case" \
     sql_eventually 30 "SELECT state FROM cases WHERE id=$ID" dismissed
 check "the address is still kept the moment the case closed" \
     [ "$(county_sql "SELECT address FROM buyer_addresses")" = "$ADDR" ]
@@ -130,14 +168,14 @@ county_sql "UPDATE cases SET closed_ms = closed_ms - 172800000 WHERE id=$ID;
 check "a day after the close (moved back two) the sweep erases it" \
     sql_eventually 30 "SELECT count(*) || ':' || address FROM buyer_addresses" "1:"
 check "the county's log counts it" grep -q "1 buyer address(es) erased" "$T/county.log"
-as_person officer:li@$TB show "$ID" >"$T/li2.out" 2>&1
-check "gaswatch tells TB's officer it was erased" \
-    sh -c "grep -q 'erased after its keep time' '$T/li2.out' && ! grep -q '$ADDR' '$T/li2.out'"
-page_as officer:li@$TB web_li2.html
+as_person officer:zhao@$TC show "$ID" >"$T/zhao2.out" 2>&1
+check "gaswatch tells TC's officer it was erased" \
+    sh -c "grep -q 'erased after its keep time' '$T/zhao2.out' && ! grep -q '$ADDR' '$T/zhao2.out'"
+page_as officer:zhao@$TC web_zhao2.html
 check "so does the console's case page" \
-    sh -c "grep -q 'id=\"buyer-address-erased\"' '$T/web_li2.html' && ! grep -q '$ADDR' '$T/web_li2.html'"
+    sh -c "grep -q 'id=\"buyer-address-erased\"' '$T/web_zhao2.html' && ! grep -q '$ADDR' '$T/web_zhao2.html'"
 check "the address log stays, with no new showing" \
-    [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 2 ]
+    [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 4 ]
 check "and the address is in no log file" sh -c "! grep -rq '$ADDR' '$T'/*.log"
 sqlite3 "$T/county.db" .dump >"$T/county2.dump"
 check "nor in any county table" sh -c "! grep -q '$ADDR' '$T/county2.dump'"

@@ -25,6 +25,7 @@
 #include "buyeraddr.h"
 #include "casedetail.h"
 #include "cases.h"
+#include "countydb_fixture.h"
 #include "store.h"
 #include "util.h"
 
@@ -49,54 +50,42 @@ static struct county_db cdb;
 static struct catalogue cat;
 static const int64_t T0 = 1800000000000;
 
-static void
-exec(const char *sql)
-{
-	char err[256];
-
-	if (store_exec(cdb.db, sql, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", sql, err);
-}
-
 static int
 setup(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
-	strcpy(dir, "/tmp/test_buyeraddr.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
 	memset(&cat, 0, sizeof(cat));
-	if (store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (countydb_setup(dir, sizeof(dir), "test_buyeraddr", &config, &cdb) == -1)
 		return -1;
-	}
-	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
-	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
-	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
-	     " ('S01', 1, 'F1', 'fill', 1800000000000, 1800000000000),"
-	     " ('S01', 2, 'F2', 'fill', 1800000060000, 1800000060000)");
-	exec("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
-	     " started_ms, target_kg, net_kg, result) VALUES"
-	     " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
-	     " 'flagged'),"
-	     " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000060000, 14.9, 14.9, 'ok')");
-	exec("INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
-	     " buyer_masked, at_ms) VALUES"
-	     " ('V1', 'F1', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000000000),"
-	     " ('V1b', 'F1', 'S01', 'R05', 'alert', 'TA', 'LY-1', '330***1234', 1800000000000),"
-	     " ('V2', 'F2', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000060000)");
-	exec("INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
-	     " buyer_masked, text, at_ms, created_ms) VALUES"
-	     " ('station:S01:V1', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
-	     " 1800000000000, 1800000000000),"
-	     " ('station:S01:V1b', 'R05', 'alert', 'TA', 'S01', 'LY-1', '330***1234', 'overfilled',"
-	     " 1800000000000, 1800000000000),"
-	     " ('station:S01:V2', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
-	     " 1800000060000, 1800000060000)");
+	fixture_exec(cdb.db, "INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	                     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+	    " ('S01', 1, 'F1', 'fill', 1800000000000, 1800000000000),"
+	    " ('S01', 2, 'F2', 'fill', 1800000060000, 1800000060000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
+	    " started_ms, target_kg, net_kg, result) VALUES"
+	    " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
+	    " 'flagged'),"
+	    " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000060000, 14.9, 14.9, 'ok')");
+	fixture_exec(cdb.db,
+	    "INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+	    " buyer_masked, at_ms) VALUES"
+	    " ('V1', 'F1', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000000000),"
+	    " ('V1b', 'F1', 'S01', 'R05', 'alert', 'TA', 'LY-1', '330***1234', 1800000000000),"
+	    " ('V2', 'F2', 'S01', 'R11', 'alert', 'TB', 'LY-1', '330***1234', 1800000060000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
+	    " buyer_masked, text, at_ms, created_ms) VALUES"
+	    " ('station:S01:V1', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
+	    " 1800000000000, 1800000000000),"
+	    " ('station:S01:V1b', 'R05', 'alert', 'TA', 'S01', 'LY-1', '330***1234', 'overfilled',"
+	    " 1800000000000, 1800000000000),"
+	    " ('station:S01:V2', 'R11', 'alert', 'TB', 'S01', 'LY-1', '330***1234', 'hoarding',"
+	    " 1800000060000, 1800000060000)");
 	if (buyeraddr_store(&cdb, "F1", "TB", ADDR1, T0, err, sizeof(err)) == -1 ||
 	    buyeraddr_store(&cdb, "F2", "TB", ADDR2, T0, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
@@ -108,12 +97,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* The alerts into cases (case 1: F1's R11 and F2's; case 2: F1's R05). */
@@ -335,7 +320,8 @@ a_case_opened_again_counts_as_open(void **state)
 	(void)state;
 	to_cases();
 	dismiss_both(T0 + DAY, T0 + DAY);
-	exec("UPDATE cases SET state = 'accepted' WHERE id = 2"); /* closed_ms stays */
+	fixture_exec(cdb.db,
+	    "UPDATE cases SET state = 'accepted' WHERE id = 2"); /* closed_ms stays */
 	assert_int_equal(expire(T0 + 3650 * DAY), 1);
 	assert_string_equal(kept("F1"), ADDR1);
 }
@@ -439,10 +425,10 @@ the_erased_text_leaves_the_file(void **state)
 	(void)state;
 	to_cases();
 	dismiss_both(T0 + DAY, T0 + DAY);
-	exec("PRAGMA wal_checkpoint(TRUNCATE)");
-	exec("PRAGMA secure_delete = 0");
+	fixture_exec(cdb.db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	fixture_exec(cdb.db, "PRAGMA secure_delete = 0");
 	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 2);
-	exec("PRAGMA wal_checkpoint(TRUNCATE)");
+	fixture_exec(cdb.db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	assert_int_equal(store_query_int(cdb.db, "PRAGMA secure_delete", -1), 0); /* as it was */
 	snprintf(path, sizeof(path), "%s/county.db", dir);
 	data = malloc(16 << 20);
@@ -470,6 +456,214 @@ a_keep_time_below_a_day_is_refused(void **state)
 	assert_string_equal(kept("F2"), ADDR2);
 }
 
+/* Case id moved to township by the county, as gaswatch reassign and the console do. */
+static void
+reassign(int64_t id, const char *township)
+{
+	struct case_request r;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.township, township, sizeof(r.township));
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	str_copy(r.note, "the household is visited from there", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&cdb, "regulator:county", &r, T0 + DAY, err, sizeof(err)),
+	    CASES_DONE);
+}
+
+/* casedetail_get's result for identity on case id in scope (the answer is not kept). */
+static enum cases_result
+detail_result(const char *identity, const struct access_scope *scope, int64_t id)
+{
+	struct access_identity who;
+	enum cases_result res;
+	uint8_t *out = NULL;
+	size_t len = 0;
+	char err[256];
+
+	assert_int_equal(access_identity_parse((const uint8_t *)identity, strlen(identity), &who),
+	    0);
+	res = casedetail_get(&cdb, scope, &who, id, T0 + 200 * DAY, &out, &len, err, sizeof(err));
+	free(out);
+	return res;
+}
+
+/* The address case id's answer gives identity in scope ("" for none). */
+static const char *
+address_on(const char *identity, const struct access_scope *scope, int64_t id)
+{
+	static char text[128];
+	cbor_item_t *root = detail(identity, scope, id);
+
+	casedetail_text(casedetail_find(root, "buyer"), "address", text, sizeof(text));
+	cbor_decref(&root);
+	return text;
+}
+
+/* What buyeraddr_show gives identity for fill on case id, whatever the caller's scope ("" for
+ * nothing). */
+static const char *
+shown_of(const char *identity, int64_t id, const char *fill)
+{
+	static char text[128];
+	struct access_identity who;
+	char err[256];
+	int erased = -1;
+
+	assert_int_equal(access_identity_parse((const uint8_t *)identity, strlen(identity), &who),
+	    0);
+	assert_int_equal(buyeraddr_show(&cdb, &who, id, fill, T0 + 200 * DAY, text, sizeof(text),
+	                     &erased, err, sizeof(err)),
+	    0);
+	assert_int_equal(erased, 0);
+	return text;
+}
+
+static const char *
+shown_to(const char *identity, int64_t id)
+{
+	return shown_of(identity, id, "F1");
+}
+
+/* Every showing logged, as "identity@case;" in log order. */
+static const char *
+view_log(void)
+{
+	static char text[512];
+	char err[256];
+	sqlite3_stmt *st;
+	size_t used = 0;
+
+	text[0] = '\0';
+	assert_int_equal(store_prepare(cdb.db,
+	                     "SELECT identity, case_id FROM buyer_address_views ORDER BY id", &st,
+	                     err, sizeof(err)),
+	    0);
+	while (sqlite3_step(st) == SQLITE_ROW && used < sizeof(text))
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s@%lld;",
+		    (const char *)sqlite3_column_text(st, 0),
+		    (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return text;
+}
+
+/* Case 1 (F1's R11, the buyer's township TB) reassigned to TC: TC's officer, who now visits
+ * the household, gets the address on it, and the showing is logged under their name; TB's
+ * officer no longer gets it (the case is out of their scope, and buyeraddr_show itself gives
+ * it to no one whose township the case is not in).  Still nothing for TC's shared key, a grid
+ * worker of TC, a regulator, TA's officer; nor for TA's officer on case 2 (F1's R05, TA's own
+ * case, which shows the same fill: the address was not kept for TA's case). */
+static void
+a_reassigned_case_shows_the_address_to_its_new_township_only(void **state)
+{
+	const struct access_scope ta = { .reach = ACCESS_REACH_OWN, .township = "TA" };
+	const struct access_scope tb = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+	const struct access_scope tc = { .reach = ACCESS_REACH_OWN, .township = "TC" };
+	const struct access_scope dan = { .reach = ACCESS_REACH_OWN, .person = "grid:dan@TC" };
+	const struct access_scope all = { .reach = ACCESS_REACH_ALL };
+	cbor_item_t *root;
+	char text[64];
+
+	(void)state;
+	to_cases();
+	assert_string_equal(address_on("officer:li@TB", &tb, 1), ADDR1); /* before: TB's */
+	/* F2's address, kept for TB too, is not the one case 1 shows: not on it */
+	assert_string_equal(shown_of("officer:li@TB", 1, "F2"), "");
+	reassign(1, "TC");
+	assert_string_equal(view_log(), "officer:li@TB@1;");
+
+	assert_string_equal(address_on("officer:zhao@TC", &tc, 1), ADDR1);
+	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;");
+
+	assert_int_equal(detail_result("officer:li@TB", &tb, 1), CASES_OUT_OF_SCOPE);
+	assert_string_equal(shown_to("officer:li@TB", 1), "");
+	assert_string_equal(address_on("township:TC", &tc, 1), "");
+	assert_int_equal(detail_result("grid:dan@TC", &dan, 1), CASES_OUT_OF_SCOPE);
+	assert_string_equal(shown_to("grid:dan@TC", 1), "");
+	assert_string_equal(shown_to("officer:wu@TA", 1), "");
+	assert_string_equal(address_on("officer:wu@TA", &ta, 2), "");
+	root = detail("regulator:county", &all, 1);
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	assert_int_equal(cbor_array_size(casedetail_find(root, "address_views")), 2);
+	cbor_decref(&root);
+	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;");
+
+	/* the case follows the county's decisions: back to TB, TB's officer gets it again */
+	reassign(1, "TB");
+	assert_string_equal(shown_to("officer:zhao@TC", 1), "");
+	assert_string_equal(address_on("officer:li@TB", &tb, 1), ADDR1);
+	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;officer:li@TB@1;");
+
+	/* a case not kept for the household (F1's R05, TA's) moved to the buyer's township does
+	 * not bring the address with it: that team visits the station, not the household */
+	reassign(2, "TB");
+	root = detail("officer:li@TB", &tb, 2);
+	casedetail_text(casedetail_find(root, "fill"), "uuid", text, sizeof(text));
+	assert_string_equal(text, "F1");
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;officer:li@TB@1;");
+}
+
+/* Set by reassign_while_read: the case moved from TB to TC by another connection (gasweb's
+ * reassign form, say) while casedetail_get reads case 1 in its snapshot (when it first
+ * prepares a read of the case's steps, after the case's row). */
+static int moved_between;
+
+static int
+reassign_while_read(void *arg, int action, const char *table, const char *column, const char *db,
+    const char *trigger)
+{
+	char path[128];
+	sqlite3 *other = NULL;
+
+	(void)arg, (void)column, (void)db, (void)trigger;
+	if (action != SQLITE_READ || table == NULL || strcmp(table, "case_steps") != 0 ||
+	    moved_between)
+		return SQLITE_OK;
+	moved_between = 1;
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	if (sqlite3_open(path, &other) != SQLITE_OK ||
+	    sqlite3_exec(other,
+	        "BEGIN IMMEDIATE; UPDATE cases SET township = 'TC', state = 'new', officer = ''"
+	        " WHERE id = 1; INSERT INTO case_steps (case_id, at_ms, identity, action, note,"
+	        " state) VALUES (1, 1800000060000, 'regulator:county', 'reassign', 'TB -> TC: x',"
+	        " 'new'); COMMIT",
+	        NULL, NULL, NULL) != SQLITE_OK)
+		moved_between = -1;
+	sqlite3_close(other);
+	return SQLITE_OK;
+}
+
+/* The case's township that decides is the one it has when the showing is logged, not the one
+ * the answer's snapshot read: TB's officer, reading case 1 while it is moved to TC, gets the
+ * case as it was (TB's) but not the address, and nothing is logged; TC's officer gets it. */
+static void
+a_case_moved_while_it_is_read_does_not_show_the_address_to_the_old_township(void **state)
+{
+	const struct access_scope tb = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+	const struct access_scope tc = { .reach = ACCESS_REACH_OWN, .township = "TC" };
+	cbor_item_t *root;
+	char text[64];
+
+	(void)state;
+	to_cases();
+	sqlite3_set_authorizer(cdb.db, reassign_while_read, NULL);
+	root = detail("officer:li@TB", &tb, 1);
+	sqlite3_set_authorizer(cdb.db, NULL, NULL);
+	assert_int_equal(moved_between, 1);
+	casedetail_text(casedetail_find(root, "case"), "township", text, sizeof(text));
+	assert_string_equal(text, "TB"); /* the snapshot's */
+	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+	assert_int_equal(views(), 0);
+	assert_string_equal(address_on("officer:zhao@TC", &tc, 1), ADDR1);
+	assert_string_equal(view_log(), "officer:zhao@TC@1;");
+}
+
 int
 main(void)
 {
@@ -490,6 +684,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(the_erased_text_leaves_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_keep_time_below_a_day_is_refused, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_reassigned_case_shows_the_address_to_its_new_township_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_case_moved_while_it_is_read_does_not_show_the_address_to_the_old_township,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,7 @@
 
 #include "buyeraddr.h"
 #include "casedetail.h"
+#include "countydb_fixture.h"
 #include "curve.h"
 #include "stations.h"
 #include "store.h"
@@ -48,21 +49,12 @@ static const int64_t T0 = 1800000000000;
 static const struct access_scope town_a = { .reach = ACCESS_REACH_OWN, .township = "TA" };
 static const struct access_scope town_b = { .reach = ACCESS_REACH_OWN, .township = "TB" };
 
-static void
-exec(const char *sql)
-{
-	char err[256];
-
-	if (store_exec(cdb.db, sql, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", sql, err);
-}
-
 static int
 setup(void **state)
 {
 	static const char villages[] = "village,township\n东村,TA\n";
 	static const char kinds[] = "kind,code,name,basis,applies\nreport,stacked,违规堆放气瓶,,\n";
-	char path[128], err[256];
+	char err[256];
 	struct curve *cv = calloc(1, sizeof(*cv));
 	uint8_t buf[CURVE_MAX_ENCODED];
 	size_t len = 0;
@@ -70,34 +62,31 @@ setup(void **state)
 	int32_t t;
 
 	(void)state;
-	strcpy(dir, "/tmp/test_casedetail.XXXXXX");
-	if (cv == NULL || mkdtemp(dir) == NULL)
+	if (cv == NULL)
 		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	if (catalogue_parse("cat.csv", kinds, strlen(kinds), &cat, err, sizeof(err)) == -1 ||
-	    catalogue_parse_villages("villages.csv", villages, strlen(villages), &cat, err,
-	        sizeof(err)) == -1 ||
-	    store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (countydb_catalogue(&cat, kinds, villages) == -1 ||
+	    countydb_setup(dir, sizeof(dir), "test_casedetail", &config, &cdb) == -1)
 		return -1;
-	}
-	exec("INSERT INTO stations (id, township, last_seen_ms, created_ms)"
-	     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
-	exec("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
-	     " ('S01', 1, 'F1', 'fill', 1799990000000, 1799990000000),"
-	     " ('S01', 2, 'F2', 'fill', 1800000000000, 1800000000000)");
-	exec("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
-	     " started_ms, target_kg, net_kg, result) VALUES"
-	     " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1799990000000, 14.9, 14.9, 'ok'),"
-	     " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
-	     " 'flagged')");
-	exec("INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
-	     " buyer_masked, at_ms) VALUES ('V2', 'F2', 'S01', 'R05', 'alert', 'TA', 'LY-1',"
-	     " '330***1234', 1800000000000)");
-	exec("INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
-	     " buyer_masked, text, at_ms, created_ms) VALUES ('station:S01:V2', 'R05', 'alert',"
-	     " 'TA', 'S01', 'LY-1', '330***1234', 'overfilled', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db, "INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	                     " VALUES ('S01', 'TA', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+	    " ('S01', 1, 'F1', 'fill', 1799990000000, 1799990000000),"
+	    " ('S01', 2, 'F2', 'fill', 1800000000000, 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, buyer_township,"
+	    " started_ms, target_kg, net_kg, result) VALUES"
+	    " ('F1', 'S01', 1, 1, 'LY-1', '330***1234', 'TB', 1799990000000, 14.9, 14.9, 'ok'),"
+	    " ('F2', 'S01', 2, 1, 'LY-1', '330***1234', 'TB', 1800000000000, 14.9, 15.8,"
+	    " 'flagged')");
+	fixture_exec(cdb.db,
+	    "INSERT INTO violations (uuid, event, station, rule, severity, township, cylinder,"
+	    " buyer_masked, at_ms) VALUES ('V2', 'F2', 'S01', 'R05', 'alert', 'TA', 'LY-1',"
+	    " '330***1234', 1800000000000)");
+	fixture_exec(cdb.db,
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder,"
+	    " buyer_masked, text, at_ms, created_ms) VALUES ('station:S01:V2', 'R05', 'alert',"
+	    " 'TA', 'S01', 'LY-1', '330***1234', 'overfilled', 1800000000000, 1800000000000)");
 	curve_init(cv, 14900, 300);
 	for (t = 0; t <= 30000; t += 1000)
 		curve_add(cv, t, t / 2);
@@ -121,13 +110,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
 	catalogue_free(&cat);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static int64_t
@@ -230,11 +215,44 @@ the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
 	cbor_decref(&root);
 	assert_int_equal(address_views(), 1);
 
-	/* an officer of another township than the address's: never */
-	assert_false(buyeraddr_may_see(&bob, "TA"));
-	assert_true(buyeraddr_may_see(&alice, "TA"));
-	assert_false(buyeraddr_may_see(&shared, "TA"));
-	assert_false(buyeraddr_may_see(&reg, "TA"));
+	/* the one rule (kept for, alerted, assigned): an officer of another township than the
+	 * case's: never */
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_true(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(&shared, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(&reg, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(NULL, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	assert_false(buyeraddr_may_see(&alice, NULL));
+}
+
+/* buyeraddr_may_see: the township a case is assigned to now, on the case the address was kept
+ * for (its alert behind the fill routed to the address's township), and an officer's only. */
+static void
+the_address_goes_with_its_case_to_the_township_it_is_assigned_to(void **state)
+{
+	struct access_identity alice = identity("officer:alice@TA");
+	struct access_identity bob = identity("officer:bob@TB");
+	struct access_identity shared = identity("township:TB");
+	struct access_identity grid = identity("grid:dan@TB");
+	struct access_identity reg = identity("regulator:county");
+	/* kept for TA, its case opened in TA and reassigned to TB */
+	const struct buyeraddr_case moved = { "TA", "TA", "TB" };
+	/* kept for TB (the buyer's), on the station's township's case (TA) about the same fill,
+	 * in TA or reassigned to TB */
+	const struct buyeraddr_case other = { "TB", "TA", "TA" },
+	                            other_moved = { "TB", "TA", "TB" };
+
+	(void)state;
+	assert_true(buyeraddr_may_see(&bob, &moved));
+	assert_false(buyeraddr_may_see(&alice, &moved)); /* the township it was moved from */
+	assert_false(buyeraddr_may_see(&shared, &moved));
+	assert_false(buyeraddr_may_see(&grid, &moved));
+	assert_false(buyeraddr_may_see(&reg, &moved));
+	assert_false(buyeraddr_may_see(&alice, &other));
+	assert_false(buyeraddr_may_see(&bob, &other));
+	assert_false(buyeraddr_may_see(&bob, &other_moved));
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "", "", "TB" }));
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TB", "", "TB" }));
 }
 
 static void
@@ -465,6 +483,7 @@ main(void)
 		cmocka_unit_test(a_reporter_does_not_read_the_named_cylinders_trace),
 		cmocka_unit_test(a_station_case_carries_the_registered_name_and_address),
 		cmocka_unit_test(the_buyer_address_goes_to_the_buyer_townships_officer_only),
+		cmocka_unit_test(the_address_goes_with_its_case_to_the_township_it_is_assigned_to),
 		cmocka_unit_test(a_step_committed_meanwhile_is_seen_whole_or_not_at_all),
 	};
 

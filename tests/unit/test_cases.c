@@ -35,6 +35,7 @@
 #include "cases.h"
 #include "casemsg.h"
 #include "catalogue.h"
+#include "countydb_fixture.h"
 #include "db.h"
 #include "psk.h"
 #include "store.h"
@@ -76,34 +77,18 @@ static const struct access_scope grid_dan = { .reach = ACCESS_REACH_OWN, .person
 static int
 setup(void **state)
 {
-	char path[128], err[256];
-
 	(void)state;
-	strcpy(dir, "/tmp/test_cases.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (countydb_catalogue(&cat, catalogue_text, villages_text) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	if (catalogue_parse("cat.csv", catalogue_text, strlen(catalogue_text), &cat, err,
-	        sizeof(err)) == -1 ||
-	    catalogue_parse_villages("villages.csv", villages_text, strlen(villages_text), &cat,
-	        err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_cases", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
 	catalogue_free(&cat);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static int64_t
@@ -1330,11 +1315,9 @@ sql_text(sqlite3 *db, const char *sql, char *buf, size_t size)
 static void
 own_county(const char *name, struct county_db *c)
 {
-	char path[128], err[256];
+	char err[256];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	c->config = &config;
-	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
+	assert_int_equal(countydb_open(c, dir, name, &config, err, sizeof(err)), 0);
 }
 
 static const char *const all_states[] = { "new", "accepted", "onsite", "decided", "closed",
@@ -1555,18 +1538,14 @@ an_older_county_gets_the_list_order_for_its_cases(void **state)
 	static const char *const states[] = { "new", "accepted", "onsite", "decided", "closed",
 		"dismissed" };
 	struct store_migration upto10[32];
-	char path[128], sql[512], err[256], buf[256];
+	char sql[512], err[256], buf[256];
 	sqlite3 *db;
-	size_t n, i;
+	size_t i;
 
 	(void)state;
-	for (n = 0; schema_county[n].version != 0 && schema_county[n].version <= 10; n++) {
-		assert_true(n + 1 < sizeof(upto10) / sizeof(upto10[0]));
-		upto10[n] = schema_county[n];
-	}
-	upto10[n] = (struct store_migration){ 0, NULL, NULL };
-	snprintf(path, sizeof(path), "%s/county10.db", dir);
-	assert_int_equal(store_open(path, upto10, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 10, upto10, sizeof(upto10) / sizeof(upto10[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "county10.db", upto10, &db, err, sizeof(err)), 0);
 	assert_int_equal(store_user_version(db), 10);
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		snprintf(sql, sizeof(sql),
@@ -1577,7 +1556,8 @@ an_older_county_gets_the_list_order_for_its_cases(void **state)
 		assert_int_equal(store_exec(db, sql, NULL, 0), 0);
 	}
 	store_close(db);
-	assert_int_equal(store_open(path, schema_county, 0, &db, err, sizeof(err)), 0);
+	assert_int_equal(fixture_db_open(dir, "county10.db", schema_county, &db, err, sizeof(err)),
+	    0);
 	assert_true(store_user_version(db) >= 11);
 	assert_string_equal(
 	    sql_text(db,

@@ -8,7 +8,8 @@
  * to write it under; a buyer's address is kept only with an R11 fill; a
  * trace reads no whole table, so its cost does not grow with the county,
  * and reads no record for a fill that carries its record's time (012),
- * with the same answer as through the records.
+ * with the same answer as through the records; a refusal or an event that
+ * came with a fill is in a trace once, where its fill puts it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "countydb_fixture.h"
 #include "db.h"
 #include "psk.h"
 #include "history.h"
@@ -46,26 +48,15 @@ static struct county_db cdb;
 static int
 setup(void **state)
 {
-	char path[128], err[256];
-
 	(void)state;
-	strcpy(dir, "/tmp/test_county.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_county", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* A batch of fills seq first..last of station st; every 2nd has a violation
@@ -1220,17 +1211,14 @@ insert_fills(sqlite3 *db, int first, int last)
 		" CASE WHEN i <= 200 THEN 'CYL' || (i % 10) ELSE 'OTHER' || i END,"
 		" 1795700000000 + i * 1000 FROM n",
 	};
-	char sql[1024], err[256];
+	char err[256];
 	size_t i;
 
 	assert_int_equal(store_begin(db, err, sizeof(err)), 0);
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		snprintf(sql, sizeof(sql),
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		fixture_execf(db,
 		    "WITH RECURSIVE n(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM n WHERE i < %d) %s",
 		    first, last, steps[i]);
-		if (store_exec(db, sql, err, sizeof(err)) == -1)
-			fail_msg("%s", err);
-	}
 	assert_int_equal(store_commit(db, err, sizeof(err)), 0);
 }
 
@@ -1239,14 +1227,11 @@ insert_fills(sqlite3 *db, int first, int last)
 static void
 filled_county(struct county_db *c, const char *name, int fills)
 {
-	char path[128], err[256];
+	char err[256];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_int_equal(store_open(path, schema_county, 0, &c->db, err, sizeof(err)), 0);
-	if (store_exec(c->db,
-	        "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)", err,
-	        sizeof(err)) == -1)
-		fail_msg("%s", err);
+	assert_int_equal(countydb_open(c, dir, name, &config, err, sizeof(err)), 0);
+	fixture_exec(c->db,
+	    "INSERT INTO stations (id, township, created_ms) VALUES ('S1', 'TA', 0)");
 	insert_fills(c->db, 1, fills);
 }
 
@@ -1402,25 +1387,20 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 	struct store_migration upto11[32];
 	struct wire_batch b;
 	struct wire_ack ack;
-	char path[128], err[256], uuid[40], mixed[8192], joined[8192];
+	char err[256], uuid[40], mixed[8192], joined[8192];
 	int alerts;
 	size_t n, i;
 
 	(void)state;
-	for (n = 0; schema_county[n].version != 0 && schema_county[n].version <= 11; n++) {
-		assert_true(n + 1 < sizeof(upto11) / sizeof(upto11[0]));
-		upto11[n] = schema_county[n];
-	}
-	upto11[n] = (struct store_migration){ 0, NULL, NULL };
-	snprintf(path, sizeof(path), "%s/carry.db", dir);
-	assert_int_equal(store_open(path, upto11, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 11, upto11, sizeof(upto11) / sizeof(upto11[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "carry.db", upto11, &c.db, err, sizeof(err)), 0);
 	assert_int_equal(store_user_version(c.db), 11);
 	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
-		if (store_exec(c.db, old_rows[i], err, sizeof(err)) == -1)
-			fail_msg("%s", err);
+		fixture_exec(c.db, old_rows[i]);
 	store_close(c.db);
 
-	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(countydb_open(&c, dir, "carry.db", &config, err, sizeof(err)), 0);
 	assert_true(store_user_version(c.db) >= 12);
 	assert_int_equal(store_query_int(c.db,
 	                     "SELECT count(*) FROM fills WHERE record_kind IS NULL"
@@ -1449,9 +1429,7 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 	    10);
 
 	trace_text(&c, "CARRY-1", mixed, sizeof(mixed));
-	if (store_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL", err,
-	        sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL");
 	trace_text(&c, "CARRY-1", joined, sizeof(joined));
 	assert_string_equal(mixed, joined);
 	/* and it is the trace it should be: 20 fills, not the one at (S1, 11),
@@ -1481,7 +1459,6 @@ a_trace_over_fills_old_and_new_is_the_same(void **state)
 static void
 a_fill_carries_its_records_time(void **state)
 {
-	char err[256];
 	struct county_db c = { .config = &config };
 	int carried, joined;
 
@@ -1489,11 +1466,8 @@ a_fill_carries_its_records_time(void **state)
 	filled_county(&c, "carried.db", 20200);
 	trace_pages(&c, "CYL3"); /* the first one reads the schema */
 	carried = trace_pages(&c, "CYL3");
-	if (store_exec(c.db,
-	        "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
-	        " WHERE cylinder = 'CYL3'",
-	        err, sizeof(err)) == -1)
-		fail_msg("%s", err);
+	fixture_exec(c.db, "UPDATE fills SET record_kind = NULL, record_created_ms = NULL"
+	                   " WHERE cylinder = 'CYL3'");
 	trace_pages(&c, "CYL3");
 	joined = trace_pages(&c, "CYL3");
 	if (carried + 20 > joined)
@@ -1537,15 +1511,13 @@ a_trace_merges_fills_records_and_life_in_one_order(void **state)
 	const size_t n = sizeof(expected) / sizeof(expected[0]);
 	struct county_db c = { .config = &config };
 	struct wire_trace t;
-	char path[128], err[256];
+	char err[256];
 	size_t i;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/merge.db", dir);
-	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(countydb_open(&c, dir, "merge.db", &config, err, sizeof(err)), 0);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (store_exec(c.db, rows[i], err, sizeof(err)) == -1)
-			fail_msg("%s", err);
+		fixture_exec(c.db, rows[i]);
 	assert_int_equal(county_trace(&c, "regulator:merge", "cylinder", "MIX-1", 0, INT64_MAX,
 	                     NULL, &t, err, sizeof(err)),
 	    0);
@@ -1567,6 +1539,171 @@ a_trace_merges_fills_records_and_life_in_one_order(void **state)
 	assert_true(t.more);
 	assert_string_equal(t.records[3].uuid, "u-s1-6");
 	wire_trace_free(&t);
+	store_close(c.db);
+}
+
+#define DUP_T0 1796000000000LL /* the time the records below are made around */
+
+/* A record of the test below at station D1's seq: kind, a fill of fill_cyl
+ * for buyer BUYER-D started at start (none when fill_cyl is NULL), made at
+ * made, with one violation naming cylinder DUP-1 and buyer BUYER-D when
+ * named. */
+static void
+dup_record(struct wire_record *r, int64_t seq, const char *kind, const char *fill_cyl,
+    int64_t start, int64_t made, int named)
+{
+	memset(r, 0, sizeof(*r));
+	r->seq = seq;
+	snprintf(r->uuid, sizeof(r->uuid), "d0000000-0000-4000-8000-%012lld", (long long)seq);
+	str_copy(r->kind, kind, sizeof(r->kind));
+	r->created_ms = made;
+	if (fill_cyl != NULL) {
+		r->has_fill = 1;
+		r->fill.line = 1;
+		str_copy(r->fill.cylinder, fill_cyl, sizeof(r->fill.cylinder));
+		str_copy(r->fill.buyer, "BUYER-D", sizeof(r->fill.buyer));
+		r->fill.started_ms = start;
+		r->fill.net_kg = 14.5;
+		str_copy(r->fill.result, "ok", sizeof(r->fill.result));
+	}
+	if (named) {
+		r->violation_count = 1;
+		r->violations = calloc(1, sizeof(*r->violations));
+		snprintf(r->violations[0].uuid, sizeof(r->violations[0].uuid),
+		    "d0000000-0000-4000-9000-%012lld", (long long)seq);
+		str_copy(r->violations[0].rule, "R05", sizeof(r->violations[0].rule));
+		str_copy(r->violations[0].severity, "refuse", sizeof(r->violations[0].severity));
+		str_copy(r->violations[0].cylinder, "DUP-1", sizeof(r->violations[0].cylinder));
+		str_copy(r->violations[0].buyer, "BUYER-D", sizeof(r->violations[0].buyer));
+		r->violations[0].at_ms = made;
+	}
+}
+
+/* A trace of key from from_ms on, walked in pages of page records (0: the
+ * whole in one), as one line per record: seq, kind, "fill" and its
+ * cylinder when it came with its fill, its violations' count; the records
+ * it counted into *results (what the audit rows say). */
+static void
+dup_trace(struct county_db *c, const char *query, const char *key, int64_t from_ms, int page,
+    char *out, size_t outlen, int64_t *results)
+{
+	struct wire_trace t;
+	struct wire_cursor cursor, *after = NULL;
+	char err[256];
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	*results = 0;
+	config.max_trace = page > 0 ? page : 2000;
+	do {
+		if (county_trace(c, "regulator:dup", query, key, from_ms, INT64_MAX, after, &t, err,
+		        sizeof(err)) == -1)
+			fail_msg("%s trace %s: %s", query, key, err);
+		for (i = 0; i < t.count; i++) {
+			const struct wire_record *r = &t.records[i];
+
+			len += (size_t)snprintf(out + len, outlen - len, "%lld %s%s%s %zu\n",
+			    (long long)r->seq, r->kind, r->has_fill ? " fill " : "",
+			    r->has_fill ? r->fill.cylinder : "", r->violation_count);
+			assert_true(len < outlen);
+		}
+		*results += (int64_t)t.count;
+		if (t.more)
+			assert_int_equal(wire_cursor_parse(t.next, &cursor), 0);
+		after = t.more ? &cursor : NULL;
+		wire_trace_free(&t);
+	} while (after != NULL);
+	config.max_trace = 2000;
+}
+
+/*
+ * A refusal or an event may come with a fill (the ingest keeps it, with
+ * its record's kind) and with a violation naming the same cylinder and
+ * buyer.  Such a record is in a trace once, where its fill puts it (the
+ * fill's start), with its fill and its violation, not a second time at
+ * its own time as a record a violation names: in a cylinder, a buyer and
+ * a station trace, whole or page by page, and so counted in the audit.
+ * Nothing else changes: a refusal whose fill is of another cylinder is in
+ * this cylinder's trace by its violation (without the fill), and a range
+ * that holds a record's own time but not its fill's start still shows the
+ * record by its own time.  The same for fills stored before 012, read
+ * through their records.
+ */
+static void
+a_record_with_a_fill_and_a_violation_is_traced_once(void **state)
+{
+	static const struct {
+		const char *query, *key, *expected;
+		int64_t from;
+	} traces[] = {
+		{ "cylinder", "DUP-1",
+		    "1 fill fill DUP-1 0\n2 refusal fill DUP-1 1\n3 event fill DUP-1 1\n"
+		    "4 refusal 1\n5 refusal 1\n",
+		    0 },
+		{ "buyer", "BUYER-D",
+		    "1 fill fill DUP-1 0\n2 refusal fill DUP-1 1\n3 event fill DUP-1 1\n"
+		    "4 refusal 1\n5 refusal fill DUP-2 1\n",
+		    0 },
+		{ "station", "D1",
+		    "1 fill fill DUP-1 0\n2 refusal fill DUP-1 1\n3 event fill DUP-1 1\n"
+		    "4 refusal 1\n5 refusal fill DUP-2 1\n",
+		    0 },
+		{ "cylinder", "DUP-2", "5 refusal fill DUP-2 1\n", 0 },
+		/* from after every fill's start: seq 2 by its own time, 5 by its
+		 * violation (its fill is DUP-2's) */
+		{ "cylinder", "DUP-1", "2 refusal 1\n5 refusal 1\n", DUP_T0 + 50000 },
+	};
+	struct county_db c = { .config = &config };
+	struct wire_batch b;
+	struct wire_ack ack;
+	char path[128], err[256], whole[1024], paged[1024];
+	int64_t results, audited;
+	int alerts, pass;
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/dup.db", dir);
+	assert_int_equal(store_open(path, schema_county, 0, &c.db, err, sizeof(err)), 0);
+	one_batch(&b, "TA", 5);
+	/* made after their fills' start, seq 3 before seq 2 */
+	dup_record(&b.records[0], 1, "fill", "DUP-1", DUP_T0 + 1000, DUP_T0 + 91000, 0);
+	dup_record(&b.records[1], 2, "refusal", "DUP-1", DUP_T0 + 2000, DUP_T0 + 92000, 1);
+	dup_record(&b.records[2], 3, "event", "DUP-1", DUP_T0 + 3000, DUP_T0 + 3500, 1);
+	dup_record(&b.records[3], 4, "refusal", NULL, 0, DUP_T0 + 4000, 1);
+	dup_record(&b.records[4], 5, "refusal", "DUP-2", DUP_T0 + 5000, DUP_T0 + 95000, 1);
+	assert_int_equal(county_ingest(&c, "D1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT count(*) FROM fills WHERE record_kind IN ('refusal', 'event')",
+	                     -1),
+	    3);
+
+	/* as the ingest stored them, then as fills stored before 012 (their
+	 * records found by (station, seq)) */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 &&
+		    store_exec(c.db,
+		        "UPDATE fills SET record_kind = NULL, record_created_ms = NULL", err,
+		        sizeof(err)) == -1)
+			fail_msg("%s", err);
+		for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+			dup_trace(&c, traces[i].query, traces[i].key, traces[i].from, 0, whole,
+			    sizeof(whole), &results);
+			if (strcmp(whole, traces[i].expected) != 0)
+				fail_msg("pass %d, %s trace %s from %lld:\n%sexpected:\n%s", pass,
+				    traces[i].query, traces[i].key, (long long)traces[i].from,
+				    whole, traces[i].expected);
+			audited = store_query_int(c.db, "SELECT sum(results) FROM audit", -1);
+			dup_trace(&c, traces[i].query, traces[i].key, traces[i].from, 1, paged,
+			    sizeof(paged), &results);
+			assert_string_equal(paged, whole);
+			/* every page audited, the records counted once */
+			assert_int_equal(
+			    store_query_int(c.db, "SELECT sum(results) FROM audit", -1) - audited,
+			    results);
+		}
+	}
 	store_close(c.db);
 }
 
@@ -1647,6 +1784,7 @@ main(void)
 		cmocka_unit_test(a_trace_over_fills_old_and_new_is_the_same),
 		cmocka_unit_test(a_fill_carries_its_records_time),
 		cmocka_unit_test(a_trace_merges_fills_records_and_life_in_one_order),
+		cmocka_unit_test(a_record_with_a_fill_and_a_violation_is_traced_once),
 		cmocka_unit_test(a_long_trace_comes_whole),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);

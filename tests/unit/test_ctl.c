@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "ctl.h"
+#include "fixture.h"
 #include "gw.h"
 #include "line.h"
 #include "records.h"
@@ -161,8 +162,7 @@ setup(void **state)
 
 	if (f == NULL || (f->gw = calloc(1, sizeof(*f->gw))) == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_ctl.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_ctl") == -1)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
 	if (records_open(&f->gw->records, f->path, "S1", "330825101", err, sizeof(err)) == -1 ||
@@ -191,14 +191,12 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 	size_t i;
 
 	for (i = 0; i < f->gw->line_count; i++)
 		pthread_mutex_destroy(&f->gw->lines[i].lock);
 	records_close(&f->gw->records);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(f->dir) != 0)
 		fprintf(stderr, "could not remove %s\n", f->dir);
 	free(f->gw);
 	free(f);

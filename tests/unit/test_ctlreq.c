@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "ctlreq.h"
+#include "fixture.h"
 #include "opauth.h"
 #include "timetext.h"
 #include "util.h"
@@ -343,8 +344,7 @@ shift_setup(void **state)
 	char path[128], err[256];
 
 	(void)state;
-	snprintf(shift_dir, sizeof(shift_dir), "/tmp/gastest-ctlreq.XXXXXX");
-	if (mkdtemp(shift_dir) == NULL)
+	if (fixture_dir_make(shift_dir, sizeof(shift_dir), "gastest-ctlreq") == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/station.db", shift_dir);
 	rules_defaults(&shift_config.rules);
@@ -370,13 +370,10 @@ shift_setup(void **state)
 static int
 shift_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	line_free(&shift_gw.lines[0]);
 	records_close(&shift_gw.records);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", shift_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_dir_remove(shift_dir);
 }
 
 static json_t *

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "curve.h"
+#include "fixture.h"
 #include "plot.h"
 
 /* A typical YSP35.5 fill: 0.3 kg/s slowing near full, close at 14.8 kg. */
@@ -99,7 +100,7 @@ static void
 draws_png_and_svg_with_the_marks(void **state)
 {
 	struct curve *c = malloc(sizeof(*c));
-	char dir[] = "/tmp/gastest-plot.XXXXXX", path[128], err[256];
+	char dir[64], path[128], err[256];
 	const struct plot_title png_title = { "line 1 ZJ-000123", NULL };
 	const struct plot_title svg_title = { "line 1 <ZJ&1>", NULL };
 	unsigned char sig[8];
@@ -108,7 +109,7 @@ draws_png_and_svg_with_the_marks(void **state)
 	long size;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(fixture_dir_make(dir, sizeof(dir), "gastest-plot"), 0);
 	make_fill(c, 60);
 	snprintf(path, sizeof(path), "%s/fill.png", dir);
 	assert_int_equal(plot_curve_file(c, &png_title, path, err, sizeof(err)), 0);
@@ -137,8 +138,7 @@ draws_png_and_svg_with_the_marks(void **state)
 	snprintf(path, sizeof(path), "%s/fill.jpg", dir);
 	assert_int_equal(plot_curve_file(c, &png_title, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ".svg or .png"));
-	snprintf(path, sizeof(path), "rm -rf %s", dir);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(fixture_dir_remove(dir), 0);
 	free(c);
 }
 

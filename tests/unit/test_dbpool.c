@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dbpool.h"
+#include "fixture.h"
 #include "store.h"
 
 static struct county_config config = { .timezone = "UTC" };
@@ -31,8 +32,7 @@ setup(void **state)
 	char err[256];
 
 	(void)state;
-	strcpy(dir, "/tmp/test_dbpool.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (fixture_dir_make(dir, sizeof(dir), "test_dbpool") == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/county.db", dir);
 	if (county_pool_open(&pool, path, 3, &config, err, sizeof(err)) == -1) {
@@ -45,12 +45,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	county_pool_close(&pool);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return fixture_dir_remove(dir);
 }
 
 static long long

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "countydb_fixture.h"
 #include "db.h"
 #include "figures.h"
 #include "store.h"
@@ -54,55 +55,27 @@ at(const char *local)
 }
 
 static void
-sql(const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	assert_int_equal(store_exec(cdb.db, text, NULL, 0), 0);
-}
-
-static void
 fill(const char *station, int seq, const char *when, const char *buyer)
 {
-	int64_t t = at(when);
-
-	sql("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
-	    " VALUES ('%s', %d, '%s-%d', 'fill', %lld, %lld)",
-	    station, seq, station, seq, (long long)t, (long long)t);
-	sql("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer, started_ms, result)"
-	    " VALUES ('%s-%d', '%s', %d, 1, 'CY%d', '%s', %lld, 'ok')",
-	    station, seq, station, seq, seq, buyer, (long long)t);
+	countydb_fill_row(&cdb, station, seq, at(when), buyer);
 }
 
 static int
 setup(void **state)
 {
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
 	if (timetext_set_zone("Asia/Shanghai", err, sizeof(err)) == -1)
 		return -1;
-	strcpy(dir, "/tmp/test_figures.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_figures", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 /* The data every test reads (written once, by the first test). */
@@ -114,7 +87,8 @@ known_data(void)
 
 	if (done++)
 		return;
-	sql("INSERT INTO stations (id, township, created_ms) VALUES ('S01', 'TA', 0),"
+	fixture_execf(cdb.db,
+	    "INSERT INTO stations (id, township, created_ms) VALUES ('S01', 'TA', 0),"
 	    " ('S02', 'TB', 0)");
 	/* S01: two on Dec 1, the second a second before local midnight; the
 	 * one at 00:30 on Dec 2 is still Dec 1 in UTC (16:30Z): a cut at UTC
@@ -128,7 +102,8 @@ known_data(void)
 	/* outside the period: before and after */
 	fill("S01", 5, "2026-11-30 23:59", "b6");
 	fill("S02", 3, "2026-12-04 00:00", "b7");
-	sql("INSERT INTO violations (uuid, event, station, rule, severity, township, at_ms) VALUES"
+	fixture_execf(cdb.db,
+	    "INSERT INTO violations (uuid, event, station, rule, severity, township, at_ms) VALUES"
 	    " ('v1', 'S01-2', 'S01', 'R08', 'info', 'TA', %lld),"
 	    " ('v2', 'S01-3', 'S01', 'R20', 'alert', 'TA', %lld),"
 	    " ('v3', 'S01-4', 'S01', 'R20', 'alert', 'TA', %lld),"
@@ -139,24 +114,28 @@ known_data(void)
 	    (long long)at("2026-12-04 00:00"));
 	/* cases: TA one closed (accepted after 60 s, closed after 600 s), one
 	 * new and overdue by now; TB one new, not yet due */
-	sql("INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	fixture_execf(cdb.db,
+	    "INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
 	    " accepted_ms, closed_ms, updated_ms) VALUES"
 	    " ('TA', 'alert', 'R20', 't', 'closed', %lld, %lld, %lld, %lld, %lld),"
 	    " ('TA', 'alert', 'R20', 't', 'new', %lld, %lld, 0, 0, %lld)",
 	    (long long)open1, (long long)open1, (long long)(open1 + 60000),
 	    (long long)(open1 + 600000), (long long)open1, (long long)open2, (long long)open2,
 	    (long long)open2);
-	sql("INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	fixture_execf(cdb.db,
+	    "INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
 	    " updated_ms) VALUES ('TB', 'alert', 'R20', 't', 'new', %lld, %lld, %lld)",
 	    (long long)at("2026-12-03 23:00"), (long long)at("2026-12-03 23:00"),
 	    (long long)at("2026-12-03 23:00"));
 	/* deadlines are stored on a case when it opens: the alert minutes above */
-	sql("UPDATE cases SET accept_due_ms = opened_ms + %d, onsite_due_ms = opened_ms + %d,"
+	fixture_execf(cdb.db,
+	    "UPDATE cases SET accept_due_ms = opened_ms + %d, onsite_due_ms = opened_ms + %d,"
 	    " close_due_ms = opened_ms + %d",
 	    60 * 60000, 120 * 60000, 600 * 60000);
 	/* the registry, seen on Dec 3: one past its inspection, one due in 10
 	 * days, one in a year, one scrapped and past (not counted) */
-	sql("INSERT INTO registry (serial, status, next_inspection, owner, version, updated_ms)"
+	fixture_execf(cdb.db,
+	    "INSERT INTO registry (serial, status, next_inspection, owner, version, updated_ms)"
 	    " VALUES ('CY1', 'active', '2026-11-30', 'Gas Co', 1, 0),"
 	    " ('CY2', 'active', '2026-12-13', 'Gas Co', 2, 0),"
 	    " ('CY3', 'active', '2027-12-01', 'Gas Co', 3, 0),"

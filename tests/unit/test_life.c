@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "countydb_fixture.h"
 #include "db.h"
 #include "history.h"
 #include "life.h"
@@ -53,28 +54,17 @@ static int uuids;
 static int
 setup(void **state)
 {
-	char path[128], err[256];
-
 	(void)state;
-	strcpy(dir, "/tmp/test_life.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
 	config.c07_grace_min = 0;
-	cdb.config = &config;
 	t0 = time_wall_ms() - 10 * DAY;
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_life", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static int64_t

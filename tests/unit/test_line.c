@@ -18,8 +18,10 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "line.h"
 #include "records.h"
+#include "stationdb_fixture.h"
 #include "store.h"
 #include "util.h"
 
@@ -178,21 +180,6 @@ fake_close_bus(void *ctx)
 	f->emergencies++;
 }
 
-/* SQL on the records' own connection, under its lock: records' writer of
- * held-back records may be using it from its thread. */
-static void
-exec_ok(struct rig *r, const char *sql)
-{
-	char err[256];
-	int rc;
-
-	pthread_mutex_lock(&r->rec.lock);
-	rc = store_exec(r->rec.db, sql, err, sizeof(err));
-	pthread_mutex_unlock(&r->rec.lock);
-	if (rc == -1)
-		fail_msg("%s: %s", sql, err);
-}
-
 static struct rig *
 rig_new(void)
 {
@@ -201,8 +188,7 @@ rig_new(void)
 	struct line_io io;
 	char err[256];
 
-	snprintf(r->dir, sizeof(r->dir), "/tmp/test_line.XXXXXX");
-	assert_non_null(mkdtemp(r->dir));
+	assert_int_equal(fixture_dir_make(r->dir, sizeof(r->dir), "test_line"), 0);
 	snprintf(r->path, sizeof(r->path), "%s/station.db", r->dir);
 	rules_defaults(&r->config.rules);
 	str_copy(r->config.station_id, "S1", sizeof(r->config.station_id));
@@ -211,13 +197,15 @@ rig_new(void)
 	r->config.heartbeat_ms = 200;
 	if (records_open(&r->rec, r->path, "S1", "330825101", err, sizeof(err)) == -1)
 		fail_msg("records_open: %s", err);
-	exec_ok(r, "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0)");
-	exec_ok(r, "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-	           " last_inspection, next_inspection, updated_ms) VALUES"
-	           " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
-	           " '2099-01-01', 0),"
-	           " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
-	           " '2025-03-02', 0)");
+	stationdb_exec(&r->rec,
+	    "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0)");
+	stationdb_exec(&r->rec,
+	    "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	    " last_inspection, next_inspection, updated_ms) VALUES"
+	    " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
+	    " '2099-01-01', 0),"
+	    " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
+	    " '2025-03-02', 0)");
 
 	memset(&lc, 0, sizeof(lc));
 	lc.number = 1;
@@ -242,12 +230,9 @@ rig_new(void)
 static void
 rig_free(struct rig *r)
 {
-	char cmd[128];
-
 	line_free(&r->line);
 	records_close(&r->rec);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", r->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(r->dir) != 0)
 		fprintf(stderr, "could not remove %s\n", r->dir);
 	free(r);
 }
@@ -338,17 +323,6 @@ filled(const struct line_status *s)
 	return strcmp(s->result, "ok") == 0 || strcmp(s->result, "flagged") == 0;
 }
 
-static int64_t
-count(struct rig *r, const char *sql)
-{
-	int64_t n;
-
-	pthread_mutex_lock(&r->rec.lock);
-	n = store_query_int(r->rec.db, sql, -1);
-	pthread_mutex_unlock(&r->rec.lock);
-	return n;
-}
-
 /* Step the line (50 ms of simulated time a step, 5 ms of real time) until
  * sql counts want and the line holds no record back, for at most 5 s of
  * real time: records writes held-back records in a thread of its own, on
@@ -358,7 +332,7 @@ run_until_count(struct rig *r, const char *sql, int64_t want)
 {
 	int64_t until = time_mono_ms() + 5000;
 
-	while (count(r, sql) != want || r->line.record_pending) {
+	while (stationdb_count(&r->rec, sql) != want || r->line.record_pending) {
 		if (time_mono_ms() > until)
 			return 0;
 		fake_advance(&r->fake, 50);
@@ -407,9 +381,11 @@ valve_opens_only_after_start_row_is_committed(void **state)
 	assert_int_equal(r->fake.opens, 1);
 	assert_int_equal(r->fake.start_row_committed_at_open, 1);
 	assert_string_equal(s.result, "ok");
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'ok'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations"), 0);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'ok'"),
+	    1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM violations"), 0);
 	assert_true(s.result_net_kg > 14.9 - 0.1 && s.result_net_kg < 14.9 + 0.1);
 	assert_false(r->fake.open);
 	rig_free(r);
@@ -432,11 +408,13 @@ refused_cylinder_never_opens_the_valve(void **state)
 	assert_string_equal(s.result, "refused");
 	assert_non_null(strstr(s.result_text, "R05 inspection overdue: last 2021-03-02, due "
 	                                      "2025-03-02"));
-	assert_int_equal(count(r, "SELECT count(*) FROM fills"), 0);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R05'"
-	                          " AND severity = 'alert' AND fill IS NULL"),
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM violations WHERE rule = 'R05'"
+	                     " AND severity = 'alert' AND fill IS NULL"),
 	    1);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'refusal'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'refusal'"), 1);
 	rig_free(r);
 }
 
@@ -452,9 +430,10 @@ unregistered_cylinder_is_refused_without_alert(void **state)
 	a = start(r);
 	run_until_done(r, a, 10000);
 	assert_int_equal(r->fake.opens, 0);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R02'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R02'"), 1);
 	/* R02 refuses but does not alert: no outbox row */
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 0);
 	rig_free(r);
 }
 
@@ -623,10 +602,12 @@ stuck_valve_raises_R23_within_a_second(void **state)
 	assert_int_equal(r->fake.emergencies, 1);
 	/* weight crossed pre-act + 0.2 kg after the close within ~1 s */
 	assert_true(r->fake.now - closed_at <= 1100);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
-	                          " AND severity = 'critical'"),
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM violations WHERE rule = 'R23'"
+	                     " AND severity = 'critical'"),
 	    1);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'emergency'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'emergency'"), 1);
 	/* the heartbeat stops in emergency: the watchdog closes what it can */
 	{
 		int hb = r->fake.heartbeats;
@@ -660,10 +641,12 @@ leak_after_fill_raises_R23(void **state)
 	run(r, 1000);
 	line_status(&r->line, &s);
 	assert_int_equal(s.state, LINE_EMERGENCY);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R23'"
-	                          " AND fill IS NULL"),
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM violations WHERE rule = 'R23'"
+	                     " AND fill IS NULL"),
 	    1);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'event'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'event'"), 1);
 	rig_free(r);
 }
 
@@ -682,8 +665,10 @@ lost_scale_interrupts_fill_with_R24(void **state)
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "interrupted");
 	assert_false(r->fake.open);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
 	rig_free(r);
 }
 
@@ -748,7 +733,8 @@ valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
 	assert_non_null(strstr(s.result_text, "closed by itself"));
 	assert_true(r->fake.now - shut < 1000);
 	assert_int_equal(r->fake.opens, 1); /* not opened again */
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
 	rig_free(r);
 }
 
@@ -833,7 +819,8 @@ hoarding_buyer_fills_with_R11_alert(void **state)
 	assert_string_equal(s.result, "flagged");
 	assert_non_null(strstr(s.result_text, "R11"));
 	assert_int_equal(r->fake.opens, 4);
-	assert_int_equal(count(r, "SELECT count(*) FROM violations WHERE rule = 'R11'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R11'"), 1);
 	rig_free(r);
 }
 
@@ -859,15 +846,16 @@ crash_recovery_interrupts_open_fill_once(void **state)
 	assert_int_equal(records_fill_start(&r->rec, &f, NULL, err, sizeof(err)), RECORDS_WRITTEN);
 	assert_int_equal(records_recover(&r->rec, NULL, NULL, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 1);
 	/* the line thread finishing late must not record it a second time */
 	rules_verdict_init(&v);
 	memset(&p, 0, sizeof(p));
 	str_copy(f.result, "ok", sizeof(f.result));
 	f.cutoff_kg = f.gross_kg = f.net_kg = 1;
 	assert_int_equal(records_fill_finish(&r->rec, &f, &v, &p, err, sizeof(err)), RECORDS_GONE);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 1);
 	assert_int_equal(records_recover(&r->rec, NULL, NULL, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 0);
 	rig_free(r);
@@ -887,15 +875,16 @@ fill_held_back(struct rig *r)
 	a = start(r);
 	run(r, 2000);
 	assert_true(r->fake.open);
-	exec_ok(r, "CREATE TRIGGER no_room BEFORE INSERT ON outbox"
-	           " BEGIN SELECT RAISE(ABORT, 'no room'); END");
+	stationdb_exec(&r->rec, "CREATE TRIGGER no_room BEFORE INSERT ON outbox"
+	                        " BEGIN SELECT RAISE(ABORT, 'no room'); END");
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "error");
 	assert_non_null(strstr(s.result_text, "the fill is not recorded yet"));
 	assert_false(r->fake.open);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 0);
 }
 
 /* A fill whose record the database refuses ends with the valve closed and
@@ -919,12 +908,15 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	assert_non_null(strstr(s.result_text, "not recorded yet, so no new fill starts"));
 	run(r, 3000);
 	assert_int_equal(r->fake.opens, 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'filling'"), 1);
 
-	exec_ok(r, "DROP TRIGGER no_room");
+	stationdb_exec(&r->rec, "DROP TRIGGER no_room");
 	assert_true(run_until_count(r, "SELECT count(*) FROM fills WHERE result = 'filling'", 0));
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'ok'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'ok'"),
+	    1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "ok");
 	assert_null(strstr(s.result_text, "not recorded"));
@@ -933,9 +925,11 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	attempt(r, "C-GOOD", "b2", 120000, &s);
 	assert_true(filled(&s));
 	assert_int_equal(r->fake.opens, 2);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result IN ('ok', 'flagged')"),
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM fills WHERE result IN ('ok', 'flagged')"),
 	    2);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
 	rig_free(r);
 }
 
@@ -969,7 +963,7 @@ held_back_record_is_written_off_the_stepping_thread(void **state)
 	sqlite3_update_hook(r->rec.db, note_fills_writer, NULL);
 	fills_written = 0;
 	pthread_mutex_unlock(&r->rec.lock);
-	exec_ok(r, "DROP TRIGGER no_room");
+	stationdb_exec(&r->rec, "DROP TRIGGER no_room");
 	assert_true(run_until_count(r, "SELECT count(*) FROM fills WHERE result = 'filling'", 0));
 	assert_int_equal(fills_written, 1);
 	assert_false(pthread_equal(fills_writer, pthread_self()));
@@ -992,17 +986,18 @@ held_back_record_whose_row_is_gone_frees_the_line(void **state)
 	(void)state;
 	fill_held_back(r);
 	next_cylinder(r);
-	exec_ok(r, "UPDATE fills SET result = 'interrupted' WHERE result = 'filling';"
-	           " DROP TRIGGER no_room");
+	stationdb_exec(&r->rec, "UPDATE fills SET result = 'interrupted' WHERE result = 'filling';"
+	                        " DROP TRIGGER no_room");
 	assert_true(run_until_count(r, "SELECT count(*) FROM outbox", 0));
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "error");
 	assert_non_null(strstr(s.result_text, "closed already"));
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 0);
 	attempt(r, "C-GOOD", "b2", 120000, &s);
 	assert_true(filled(&s));
 	assert_int_equal(r->fake.opens, 2);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
 	rig_free(r);
 }
 
@@ -1017,14 +1012,16 @@ start_writes_the_held_back_record_first(void **state)
 	(void)state;
 	fill_held_back(r);
 	next_cylinder(r);
-	exec_ok(r, "DROP TRIGGER no_room");
+	stationdb_exec(&r->rec, "DROP TRIGGER no_room");
 	identify(r, "C-GOOD", "b2");
 	run_until_done_slowly(r, start(r), 120000);
 	line_status(&r->line, &s);
 	assert_true(filled(&s));
 	assert_int_equal(r->fake.opens, 2);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
 	rig_free(r);
 }
 
@@ -1045,9 +1042,12 @@ unanswered_open_ends_the_attempt_as_interrupted(void **state)
 	assert_string_equal(s.result, "interrupted");
 	assert_non_null(strstr(s.result_text, "R24"));
 	assert_false(r->fake.open);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
-	assert_int_equal(count(r, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
 	next_cylinder(r);
 	attempt(r, "C-GOOD", "b1", 120000, &s);
 	assert_true(filled(&s));

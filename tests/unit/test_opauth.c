@@ -14,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "opauth.h"
 #include "registry.h"
 #include "store.h"
 
 struct fixture {
 	char dir[64];
-	char path[128];
 	sqlite3 *db;
 };
 
@@ -32,11 +32,9 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/gastest-opauth.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "gastest-opauth") == -1)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
-	if (store_open(f->path, schema_station, 0, &f->db, err, sizeof(err)) == -1 ||
+	if (fixture_db_open(f->dir, "station.db", schema_station, &f->db, err, sizeof(err)) == -1 ||
 	    registry_operator_add(f->db, "OP-7", "Wang Wei", "2099-01-01", err, sizeof(err)) == -1)
 		return -1;
 	*state = f;
@@ -47,12 +45,12 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	int rc;
 
 	store_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	rc = fixture_dir_remove(f->dir);
 	free(f);
-	return system(cmd) == 0 ? 0 : -1;
+	return rc;
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "countydb_fixture.h"
 #include "db.h"
 #include "overview.h"
 #include "store.h"
@@ -31,26 +32,9 @@ static struct county_db cdb;
 static int64_t vm_steps;
 
 static void
-sql(const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	assert_int_equal(store_exec(cdb.db, text, NULL, 0), 0);
-}
-
-static void
 fill(const char *station, int seq, int64_t started_ms)
 {
-	sql("INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
-	    " VALUES ('%s', %d, '%s-%d', 'fill', %lld, %lld)",
-	    station, seq, station, seq, (long long)started_ms, (long long)started_ms);
-	sql("INSERT INTO fills (uuid, station, seq, line, cylinder, buyer, started_ms, result)"
-	    " VALUES ('%s-%d', '%s', %d, 1, 'CY%d', '', %lld, 'ok')",
-	    station, seq, station, seq, seq, (long long)started_ms);
+	countydb_fill_row(&cdb, station, seq, started_ms, "");
 }
 
 /* Adds up the virtual machine steps of each statement as it ends (SQLite's
@@ -68,19 +52,14 @@ profile(unsigned type, void *ctx, void *p, void *x)
 static int
 setup(void **state)
 {
-	char path[128], err[256];
 	int s, i;
 
 	(void)state;
-	strcpy(dir, "/tmp/test_overview.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (countydb_setup(dir, sizeof(dir), "test_overview", &config, &cdb) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
-	if (store_open(path, schema_county, 0, &cdb.db, err, sizeof(err)) == -1)
-		return -1;
-	sql("BEGIN");
-	sql("INSERT INTO stations (id, township, created_ms) VALUES ('S0', 'TA', 0), ('S1', 'TA', 0),"
+	fixture_execf(cdb.db, "BEGIN");
+	fixture_execf(cdb.db,
+	    "INSERT INTO stations (id, township, created_ms) VALUES ('S0', 'TA', 0), ('S1', 'TA', 0),"
 	    " ('S2', 'TB', 0), ('S3', 'TB', 0), ('S4', 'TB', 0)");
 	/* a history: 300 days of fills at five stations, none of them today */
 	for (s = 0; s < 5; s++)
@@ -98,7 +77,7 @@ setup(void **state)
 	fill("S4", 301, TODAY + 60000);
 	fill("S1", 301, TODAY + 120000);
 	fill("S2", 301, TODAY - 1);
-	sql("COMMIT");
+	fixture_execf(cdb.db, "COMMIT");
 	/* no ANALYZE: gascounty never runs it, and with its statistics SQLite
 	 * may find the per-station reading by itself */
 	return 0;
@@ -107,12 +86,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static void
@@ -177,7 +152,7 @@ fills_today_cost_does_not_grow_with_history(void **state)
 	before = steps_of_fills_today();
 	assert_true(before > 0);
 	/* another 300 days of history before the first, at the same stations */
-	sql("BEGIN");
+	fixture_execf(cdb.db, "BEGIN");
 	for (s = 0; s < 5; s++)
 		for (i = 0; i < 300; i++) {
 			char station[16];
@@ -185,7 +160,7 @@ fills_today_cost_does_not_grow_with_history(void **state)
 			snprintf(station, sizeof(station), "S%d", s);
 			fill(station, 1000 + i, TODAY - (600 - i) * DAY_MS + s * 1000);
 		}
-	sql("COMMIT");
+	fixture_execf(cdb.db, "COMMIT");
 	after = steps_of_fills_today();
 	assert_int_equal(after, before);
 }

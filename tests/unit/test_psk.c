@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "psk.h"
 
 static char dir[64];
@@ -23,18 +24,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/test_psk.XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return fixture_dir_make(dir, sizeof(dir), "test_psk");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_dir_remove(dir);
 }
 
 static const char *

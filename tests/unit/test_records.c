@@ -18,7 +18,9 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "records.h"
+#include "stationdb_fixture.h"
 #include "store.h"
 #include "util.h"
 
@@ -37,8 +39,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_records.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_records") == -1)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
 	if (records_open(&f->rec, f->path, "S1", "330825101", err, sizeof(err)) == -1) {
@@ -60,40 +61,12 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	records_close(&f->rec);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(f->dir) != 0)
 		fprintf(stderr, "could not remove %s\n", f->dir);
 	free(f);
 	return 0;
-}
-
-/* SQL on the records' connection, under its lock (its writer thread may be
- * using it). */
-static void
-exec_ok(struct fixture *f, const char *sql)
-{
-	char err[256];
-	int rc;
-
-	pthread_mutex_lock(&f->rec.lock);
-	rc = store_exec(f->rec.db, sql, err, sizeof(err));
-	pthread_mutex_unlock(&f->rec.lock);
-	if (rc == -1)
-		fail_msg("%s: %s", sql, err);
-}
-
-static int64_t
-count(struct fixture *f, const char *sql)
-{
-	int64_t n;
-
-	pthread_mutex_lock(&f->rec.lock);
-	n = store_query_int(f->rec.db, sql, -1);
-	pthread_mutex_unlock(&f->rec.lock);
-	return n;
 }
 
 /* The database cannot grow any more: a real SQLITE_FULL for every write
@@ -104,14 +77,14 @@ fill_the_disk(struct fixture *f)
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
-	    (long long)count(f, "PRAGMA page_count"));
-	exec_ok(f, sql);
+	    (long long)stationdb_count(&f->rec, "PRAGMA page_count"));
+	stationdb_exec(&f->rec, sql);
 }
 
 static void
 free_the_disk(struct fixture *f)
 {
-	exec_ok(f, "PRAGMA max_page_count = 1073741823");
+	stationdb_exec(&f->rec, "PRAGMA max_page_count = 1073741823");
 }
 
 static uint8_t big_curve[20000]; /* needs pages of its own */
@@ -200,8 +173,9 @@ the_buyer_address_goes_up_only_with_a_buyer_routed_violation(void **state)
 	char err[256];
 	sqlite3 *db;
 
-	exec_ok(f, "INSERT INTO buyers (id, masked, kind, township, address, created_ms) VALUES"
-	           " ('b-far', '330***********1234', 'household', '330825102', '东村12号', 0)");
+	stationdb_exec(&f->rec,
+	    "INSERT INTO buyers (id, masked, kind, township, address, created_ms) VALUES"
+	    " ('b-far', '330***********1234', 'household', '330825102', '东村12号', 0)");
 	finish_for_far_buyer(f, &fill[0], RULES_R11_HOARDING);
 	finish_for_far_buyer(f, &fill[1], RULES_R04_NOT_ACTIVE);
 	finish_for_far_buyer(f, &fill[2], RULES_CASE_COUNT);
@@ -234,14 +208,14 @@ write_failures_are_told_by_their_code(void **state)
 	free_the_disk(f);
 
 	/* the words of a full disk, from a trigger: not a full disk */
-	exec_ok(f, "CREATE TRIGGER says_full BEFORE INSERT ON outbox"
-	           " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+	stationdb_exec(&f->rec, "CREATE TRIGGER says_full BEFORE INSERT ON outbox"
+	                        " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
 	assert_int_equal(finish(f, &fill), RECORDS_DB_ERROR);
-	exec_ok(f, "DROP TRIGGER says_full");
+	stationdb_exec(&f->rec, "DROP TRIGGER says_full");
 
 	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
 	assert_int_equal(finish(f, &fill), RECORDS_GONE);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 1);
 }
 
 /* A new buyer's row and the start row are one transaction: both or none. */
@@ -260,16 +234,18 @@ new_buyer_commits_with_the_start_row(void **state)
 	str_copy(buyer.township, "330825101", sizeof(buyer.township));
 	new_fill(f, &fill, 1, NAN);
 	str_copy(fill.buyer, buyer.id, sizeof(fill.buyer));
-	exec_ok(f, "CREATE TRIGGER no_fill BEFORE INSERT ON fills"
-	           " BEGIN SELECT RAISE(ABORT, 'no'); END");
+	stationdb_exec(&f->rec, "CREATE TRIGGER no_fill BEFORE INSERT ON fills"
+	                        " BEGIN SELECT RAISE(ABORT, 'no'); END");
 	assert_int_equal(records_fill_start(&f->rec, &fill, &buyer, err, sizeof(err)),
 	    RECORDS_DB_ERROR);
-	assert_int_equal(count(f, "SELECT count(*) FROM buyers"), 0);
-	exec_ok(f, "DROP TRIGGER no_fill");
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM buyers"), 0);
+	stationdb_exec(&f->rec, "DROP TRIGGER no_fill");
 	assert_int_equal(records_fill_start(&f->rec, &fill, &buyer, err, sizeof(err)),
 	    RECORDS_WRITTEN);
-	assert_int_equal(count(f, "SELECT count(*) FROM buyers WHERE id = 'b-first'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM fills WHERE buyer = 'b-first'"), 1);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM buyers WHERE id = 'b-first'"), 1);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM fills WHERE buyer = 'b-first'"), 1);
 }
 
 /* Wait (real time, at most 5 s) until the held record of uuid is settled. */
@@ -318,14 +294,15 @@ held_record_is_written_once_when_space_returns(void **state)
 	assert_int_equal(settled(f, fill.uuid, &tries), RECORDS_WRITTEN);
 	assert_true(tries >= 2);
 	assert_int_equal(records_held(&f->rec, fill.uuid, NULL), RECORDS_GONE); /* forgotten */
-	assert_int_equal(count(f, "SELECT count(*) FROM fills WHERE result = 'ok'"
-	                          " AND curve = zeroblob(20000)"),
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM fills WHERE result = 'ok'"
+	                                          " AND curve = zeroblob(20000)"),
 	    1);
 	memset(big_curve, 0, sizeof(big_curve));
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM preact_samples WHERE line = 3"), 1);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM preact_samples WHERE line = 3"), 1);
 	time_sleep_ms(RECORDS_HOLD_RETRY_MS + 200); /* the writer has nothing more to write */
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 1);
 }
 
 /* A held record whose row is closed meanwhile is settled as gone. */
@@ -346,10 +323,10 @@ held_record_whose_row_is_gone_is_settled(void **state)
 	assert_int_equal(records_hold(&f->rec, &fill, &v, &p, finish(f, &fill), err, sizeof(err)),
 	    0);
 	free_the_disk(f);
-	exec_ok(f, "UPDATE fills SET result = 'interrupted' WHERE result = 'filling'");
+	stationdb_exec(&f->rec, "UPDATE fills SET result = 'interrupted' WHERE result = 'filling'");
 	assert_int_equal(records_held_write_now(&f->rec, fill.uuid, err, sizeof(err)),
 	    RECORDS_GONE);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 0);
 }
 
 /* Each line keeps the in-flight masses of its newest 8 teaching fills,
@@ -473,7 +450,7 @@ outbox_is_read_oldest_first_and_trimmed_to_the_mark(void **state)
 	assert_string_equal(b.records[1].uuid, fill[2].uuid);
 	wire_batch_free(&b);
 	/* the fills themselves are never trimmed */
-	assert_int_equal(count(f, "SELECT count(*) FROM fills"), 3);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM fills"), 3);
 	store_close(db);
 }
 
@@ -610,7 +587,7 @@ life_events_go_out_with_the_fills(void **state)
 	ev[1].lat = 29.5;
 	ev[1].lon = -0.25;
 	assert_int_equal(records_life_add(&f->rec, ev, 2, uuids, err, sizeof(err)), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM life_events"), 2);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM life_events"), 2);
 
 	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
 		fail_msg("%s", err);
@@ -630,8 +607,8 @@ life_events_go_out_with_the_fills(void **state)
 	 * is kept */
 	snprintf(ev[1].event, sizeof(ev[1].event), "stolen");
 	assert_int_equal(records_life_add(&f->rec, ev, 2, NULL, err, sizeof(err)), -1);
-	assert_int_equal(count(f, "SELECT count(*) FROM life_events"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 3);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM life_events"), 2);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 3);
 }
 
 /* Migration 005 rebuilds the outbox: a station whose outbox the county had
@@ -642,13 +619,9 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
 	struct store_migration upto4[8];
 	char path[128], err[256];
 	sqlite3 *db;
-	size_t i;
 
 	(void)state;
-	for (i = 0; schema_station[i].version != 0 && schema_station[i].version <= 4; i++)
-		upto4[i] = schema_station[i];
-	assert_true(i < 8);
-	memset(&upto4[i], 0, sizeof(upto4[i]));
+	assert_int_equal(fixture_schema_upto(schema_station, 4, upto4, 8), 0);
 	snprintf(path, sizeof(path), "/tmp/test_records_mig.%d.db", (int)getpid());
 	unlink(path);
 	if (store_open(path, upto4, 0, &db, err, sizeof(err)) == -1)
@@ -695,10 +668,11 @@ release_memory_empties_both_page_caches(void **state)
 	char err[256], serial[32];
 	int before_w, before_r;
 
-	exec_ok(f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
-	           " INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-	           " updated_ms) SELECT printf('R-%05d', i), 'YSP35.5', '2024-01-01', 15.2, 14.9,"
-	           " 'Gas', 0 FROM n");
+	stationdb_exec(&f->rec,
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+	    " INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	    " updated_ms) SELECT printf('R-%05d', i), 'YSP35.5', '2024-01-01', 15.2, 14.9,"
+	    " 'Gas', 0 FROM n");
 	for (int i = 1; i <= 3000; i += 7) {
 		snprintf(serial, sizeof(serial), "R-%05d", i);
 		assert_int_equal(records_cylinder_get(&f->rec, serial, &c, err, sizeof(err)),

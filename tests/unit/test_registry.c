@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "buyer.h"
+#include "fixture.h"
 #include "registry.h"
 #include "store.h"
 #include "util.h"
@@ -25,7 +26,6 @@ static const char header[] =
 
 struct fixture {
 	char dir[64];
-	char db_path[96];
 	char csv_path[96];
 	sqlite3 *db;
 	char rejects[4096];
@@ -39,12 +39,10 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_registry.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_registry") == -1)
 		return -1;
-	snprintf(f->db_path, sizeof(f->db_path), "%s/station.db", f->dir);
 	snprintf(f->csv_path, sizeof(f->csv_path), "%s/registry.csv", f->dir);
-	if (store_open(f->db_path, schema_station, 0, &f->db, err, sizeof(err)) == -1) {
+	if (fixture_db_open(f->dir, "station.db", schema_station, &f->db, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -56,11 +54,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	store_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(f->dir) != 0)
 		return -1;
 	free(f);
 	return 0;

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "signin.h"
 
 static const struct signin_policy policy = { .idle_s = 60,
@@ -40,8 +41,7 @@ setup(void **state)
 	char hash[SIGNIN_HASH_MAX], err[256];
 
 	assert_non_null(fx);
-	strcpy(fx->dir, "/tmp/test_signin.XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
+	assert_int_equal(fixture_dir_make(fx->dir, sizeof(fx->dir), "test_signin"), 0);
 	snprintf(fx->path, sizeof(fx->path), "%s/passwords", fx->dir);
 	assert_int_equal(signin_hash("correct horse", 13, hash, err, sizeof(err)), 0);
 	assert_int_equal(signin_passwords_set(fx->path, "officer:li@TA", hash, err, sizeof(err)),
@@ -60,12 +60,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[160];
 
 	signin_store_free(fx->store);
 	signin_passwords_free(&fx->passwords);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(fixture_dir_remove(fx->dir), 0);
 	free(fx);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "countydb_fixture.h"
 #include "db.h"
 #include "psk.h"
 #include "stations.h"
@@ -46,30 +47,21 @@ setup(void **state)
 {
 	static const char ids[] = "township:TA 00112233445566778899aabbccddeeff\n"
 	                          "township:TB 00112233445566778899aabbccddeeff\n";
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
-	strcpy(dir, "/tmp/test_stations.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	cdb.config = &config;
 	if (psk_parse_identities("ids", ids, strlen(ids), &townships, err, sizeof(err)) == -1)
 		return -1;
 	cdb.identities = &townships;
-	return store_open(path, schema_county, 0, &cdb.db, err, sizeof(err));
+	return countydb_setup(dir, sizeof(dir), "test_stations", &config, &cdb);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	store_close(cdb.db);
 	psk_table_free(&townships);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return countydb_teardown(dir, &cdb);
 }
 
 static struct station_entry

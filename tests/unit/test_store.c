@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "store.h"
 
 static const struct store_migration two_steps[] = {
@@ -36,18 +37,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/gastest-store.XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return fixture_dir_make(dir, sizeof(dir), "gastest-store");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_dir_remove(dir);
 }
 
 static void

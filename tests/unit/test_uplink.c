@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "log.h"
 #include "store.h"
 #include "upchan.h"
@@ -309,8 +310,7 @@ setup(void **state)
 	char err[256];
 	int i;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_uplink.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_uplink") == -1)
 		return -1;
 	snprintf(f->db_path, sizeof(f->db_path), "%s/station.db", f->dir);
 	if (store_open(f->db_path, schema_station, 0, &f->db, err, sizeof(err)) == -1)
@@ -340,11 +340,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	store_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (fixture_dir_remove(f->dir) != 0)
 		return -1;
 	free(f);
 	return 0;

@@ -36,10 +36,58 @@ buyeraddr_store(struct county_db *c, const char *fill, const char *township, con
 }
 
 int
-buyeraddr_may_see(const struct access_identity *who, const char *township)
+buyeraddr_may_see(const struct access_identity *who, const struct buyeraddr_case *k)
 {
-	return who != NULL && who->role == ACCESS_ROLE_OFFICER && township != NULL &&
-	       township[0] != '\0' && strcmp(who->township, township) == 0;
+	return who != NULL && who->role == ACCESS_ROLE_OFFICER && k != NULL &&
+	       k->kept_for != NULL && k->alerted != NULL && k->assigned != NULL &&
+	       k->kept_for[0] != '\0' && strcmp(k->alerted, k->kept_for) == 0 &&
+	       strcmp(who->township, k->assigned) == 0;
+}
+
+/*
+ * The fill's kept address and where case ?2 stands towards it
+ * (struct buyeraddr_case): the address's township and text, the case's
+ * township now, and the township of alert x, the case's alert behind the
+ * fill it shows when that fill is ?1 (casedetail.h's CASEDETAIL_FIRST_FILL,
+ * the query by which the case finds the fill it shows), else none (NULL).
+ */
+#define SHOW_SQL                                                                                   \
+	"SELECT b.township, b.address, k.township, x.township"                                     \
+	" FROM (SELECT * FROM buyer_addresses WHERE fill = ?1) b"                                  \
+	" LEFT JOIN cases k ON k.id = ?2 LEFT JOIN alerts x ON x.id ="                             \
+	" (SELECT CASE f.uuid WHEN b.fill THEN a.id END" CASEDETAIL_FIRST_FILL("k.id") ")"
+
+/* The townships of a struct buyeraddr_case, as read. */
+struct place {
+	char kept_for[64], alerted[64], assigned[64];
+};
+
+/* Read SHOW_SQL for fill on case_id: the address into out, the townships into p; all ""
+ * when no address is kept for fill (kept_for is never "" in a row: buyeraddr_store).  0, or
+ * -1 with err. */
+static int
+show_read(struct county_db *c, const char *fill, int64_t case_id, char *out, size_t size,
+    struct place *p, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = p->kept_for[0] = p->alerted[0] = p->assigned[0] = '\0';
+	if (store_prepare(c->db, SHOW_SQL, &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, fill, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, case_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, p->kept_for, sizeof(p->kept_for));
+		store_column_copy(st, 1, out, size);
+		store_column_copy(st, 2, p->assigned, sizeof(p->assigned));
+		store_column_copy(st, 3, p->alerted, sizeof(p->alerted));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "buyer address: %s", sqlite3_errmsg(c->db));
+	return 0;
 }
 
 int
@@ -47,43 +95,44 @@ buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t c
     const char *fill, int64_t now_ms, char *out, size_t size, int *erased, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char township[64] = "";
-	int rc;
+	struct place p;
+	const struct buyeraddr_case k = { p.kept_for, p.alerted, p.assigned };
+	int own = 0, logged = 0, ret = -1, rc;
 
 	out[0] = '\0';
 	*erased = 0;
 	if (who == NULL || fill == NULL || fill[0] == '\0' ||
 	    (who->role != ACCESS_ROLE_OFFICER && who->role != ACCESS_ROLE_REGULATOR))
 		return 0;
-	if (store_prepare(c->db, "SELECT township, address FROM buyer_addresses WHERE fill = ?",
-	        &st, err, errlen) == -1)
-		return -1;
-	sqlite3_bind_text(st, 1, fill, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_column_copy(st, 0, township, sizeof(township));
-		store_column_copy(st, 1, out, size);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return err_set(err, errlen, "buyer address: %s", sqlite3_errmsg(c->db));
+	if (show_read(c, fill, case_id, out, size, &p, err, errlen) == -1)
+		goto out;
+	ret = 0;
 	/* a kept row with no text: erased after its keep time (buyeraddr_store keeps none empty) */
-	if (rc == SQLITE_ROW && out[0] == '\0') {
-		*erased = who->role == ACCESS_ROLE_REGULATOR || buyeraddr_may_see(who, township);
-		return 0;
-	}
-	if (out[0] == '\0' || !buyeraddr_may_see(who, township)) {
-		memset(out, 0, size);
-		return 0;
+	if (p.kept_for[0] != '\0' && out[0] == '\0')
+		*erased = who->role == ACCESS_ROLE_REGULATOR || buyeraddr_may_see(who, &k);
+	if (out[0] == '\0' || !buyeraddr_may_see(who, &k))
+		goto out;
+	/* to be shown: read again and log in one write transaction, so that the case's township
+	 * that decides is the one it has when the row is written, whatever another connection
+	 * (gasweb and gascounty share the file) committed meanwhile */
+	ret = -1;
+	if (sqlite3_get_autocommit(c->db)) {
+		if (store_begin(c->db, err, errlen) == -1)
+			goto out;
+		own = 1;
+		if (show_read(c, fill, case_id, out, size, &p, err, errlen) == -1)
+			goto out;
+		ret = 0;
+		if (out[0] == '\0' || !buyeraddr_may_see(who, &k))
+			goto out;
+		ret = -1;
 	}
 	/* the showing is logged before the address is given: no row, no address */
 	if (store_prepare(c->db,
 	        "INSERT INTO buyer_address_views (case_id, fill, identity, at_ms)"
 	        " VALUES (?, ?, ?, ?)",
-	        &st, err, errlen) == -1) {
-		memset(out, 0, size);
-		return -1;
-	}
+	        &st, err, errlen) == -1)
+		goto out;
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_text(st, 2, fill, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, who->identity, -1, SQLITE_STATIC);
@@ -91,10 +140,22 @@ buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t c
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		memset(out, 0, size);
-		return err_set(err, errlen, "buyer address log: %s", sqlite3_errmsg(c->db));
+		err_set(err, errlen, "buyer address log: %s", sqlite3_errmsg(c->db));
+		goto out;
 	}
-	return 0;
+	if (own) {
+		own = 0;
+		if (store_commit(c->db, err, errlen) == -1) /* rolled back: no row */
+			goto out;
+	}
+	logged = 1;
+	ret = 0;
+out:
+	if (own) /* nothing written that is to be kept */
+		store_rollback(c->db);
+	if (!logged)
+		memset(out, 0, size);
+	return ret;
 }
 
 /*

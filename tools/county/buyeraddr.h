@@ -2,9 +2,11 @@
  * buyeraddr: the buyer's address at the county (docs/buyers.md, "The
  * address").  A station sends it only with a fill one of whose violations
  * is routed to the buyer's township; the county keeps it apart from the
- * fills (table buyer_addresses), shows it on a case only to an officer of
- * that township, and logs every showing (buyer_address_views), which
- * regulators read on the case.  Nothing else reads these tables.
+ * fills (table buyer_addresses), shows it on the case opened for it only to
+ * an officer of the township that case is assigned to now (the team that
+ * visits the household: the buyer's, or the one the county reassigned the
+ * case to), and logs every showing (buyer_address_views), which regulators
+ * read on the case.  Nothing else reads these tables.
  *
  * An address is kept only as long as a case may need it (buyeraddr_expire):
  * then its text is erased and its row stays, empty, so that the case can
@@ -26,19 +28,40 @@
 int buyeraddr_store(struct county_db *c, const char *fill, const char *township,
     const char *address, int64_t now_ms, char *err, size_t errlen);
 
-/* 1 if who may see an address routed to township: an officer
- * (officer:NAME@TOWNSHIP) of that very township; nobody else (not the
- * township's shared key, not a grid worker, not a regulator). */
-int buyeraddr_may_see(const struct access_identity *who, const char *township);
+/* Where one case stands towards a fill's kept address: three township codes ("" for none). */
+struct buyeraddr_case {
+	const char *kept_for; /* the address's (buyer_addresses.township): the buyer's township,
+	                         as the county routed the fill's violation */
+	const char *alerted;  /* the one the case's alert behind that fill was routed to (the
+	                         township the case was opened in, or joined in) */
+	const char *assigned; /* the one the case is assigned to now (cases.township) */
+};
 
 /*
- * The address of fill for who on case case_id, into out: "" (and 0) when
- * none is kept or who may not see it; else the address, after one row
- * (who, now, case) is written to the log: no row, no address (-1 with err).
- * *erased is 1 when the fill's address was kept and has been erased after
- * its keep time (buyeraddr_expire) and who is one who would have seen it
- * (buyeraddr_may_see) or a regulator (who reads the log of showings); else
- * 0.  Erased or not, out is then "" and nothing is logged.
+ * 1 if who may see the address on that case: the case is one the address
+ * was kept for (alerted is kept_for: the buyer's township's case, not the
+ * station's township's case about the same fill) and who is an officer
+ * (officer:NAME@TOWNSHIP) of the township the case is assigned to now, the
+ * buyer's or the one the county reassigned it to; nobody else (not the
+ * township's shared key, not a grid worker, not a regulator, not the
+ * township the case was moved from).  The one place that decides.
+ */
+int buyeraddr_may_see(const struct access_identity *who, const struct buyeraddr_case *k);
+
+/*
+ * The address of fill for who on case case_id (fill: the fill the case
+ * shows, casedetail.h's CASEDETAIL_FIRST_FILL), into out: "" (and 0) when
+ * none is kept or who may not see it there (buyeraddr_may_see); else the
+ * address, after one row (who, now, case) is written to the log: no row,
+ * no address (-1 with err).  For an officer, the case's township is read
+ * and the row written in one write transaction of its own (when the caller
+ * has none open; else in the caller's, whose commit the row then awaits),
+ * so a reassignment committed by another connection at any moment before
+ * is obeyed: the address goes to the township the case is in when the row
+ * is written.  *erased is 1 when the fill's address was kept and has been
+ * erased after its keep time (buyeraddr_expire) and who is one who would
+ * have seen it (buyeraddr_may_see) or a regulator (who reads the log of
+ * showings); else 0.  Erased or not, out is then "" and nothing is logged.
  */
 int buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t case_id,
     const char *fill, int64_t now_ms, char *out, size_t size, int *erased, char *err,

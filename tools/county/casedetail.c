@@ -403,7 +403,8 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 			goto fail;
 	}
 	snapshot_end(c, &snapshot);
-	/* the address only to an officer of the buyer's township, logged */
+	/* the address only to an officer of the township the case is in now, logged: buyeraddr
+	 * reads that township again as it logs, not from this snapshot, which has ended */
 	if (uuid[0] != '\0' && buyeraddr_show(c, who, id, uuid, now, address, sizeof(address),
 	                           &erased, err, errlen) == -1)
 		goto fail;

@@ -28,10 +28,13 @@
  *               on cases), never for a reporter's (a grid worker's report
  *               names any cylinder it likes: its past is a trace)
  *   "buyer":    {"masked", "township", "address"}: the buyer, masked, and
- *               the township the buyer belongs to; "address" only for an
- *               officer of that township, when the station sent it (a
- *               violation routed to the buyer: buyeraddr.h), and each
- *               time it is given one row is written to the address log;
+ *               the township the buyer belongs to; "address" when the
+ *               station sent it (a violation routed to the buyer:
+ *               buyeraddr.h), on the case opened for it, only for an
+ *               officer of the township that case is assigned to at the
+ *               moment of the showing (the buyer's, or the one the county
+ *               reassigned it to: buyeraddr_may_see), and each time it is
+ *               given one row is written to the address log;
  *               "address_erased": true instead, for that officer and for a
  *               regulator, once the address was erased after its keep
  *               time (buyeraddr_expire)

@@ -1480,6 +1480,21 @@ out:
  * condition on f alone in the ON clause is tested only after the search
  * (test_county's a_fill_carries_its_records_time counts the pages).
  *
+ * A refusal or an event may come with a fill (the wire allows it, the
+ * ingest keeps it); it is then one of the fills' part's rows, at its
+ * fill's start and with its fill.  The other records' part leaves out a
+ * record whose fill the fills' part shows in the same trace (the fill of
+ * the query's key, started in from..to, with its record's columns or with
+ * its record found at its (station, seq), as that part has it): without
+ * that, such a record named by a violation too (or any such record in a
+ * station trace) came twice, once at each of its two times
+ * (test_county's a_record_with_a_fill_and_a_violation_is_traced_once).
+ * The test is not bound to the cursor, so the record stays in one place
+ * from page to page; the fill is searched by its uuid (the fills' primary
+ * key index) for each row of that part, rows that are few in cylinder and
+ * buyer traces.  A record whose fill the trace does not show (another
+ * cylinder's, or started outside from..to) is still shown by its own time.
+ *
  * What keeps a trace's cost flat as the county grows (test_county's
  * a_trace_reads_no_whole_table): a fill's record, when it is read, is
  * found by its primary key (station, seq), one B-tree walk, not through
@@ -1501,12 +1516,15 @@ out:
 	" WHERE (f.record_created_ms IS NOT NULL OR r.station IS NOT NULL) AND " where             \
 	" AND f.started_ms >= max(?2, ?4) AND f.started_ms <= ?3"                                  \
 	" AND (f.started_ms, f.station, f.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7"
-#define TRACE_OTHERS(where)                                                                        \
+#define TRACE_OTHERS(where, fill_where)                                                            \
 	"SELECT r.uuid, r.station, r.seq, r.kind, r.created_ms AS t, r.created_ms, NULL, NULL,"    \
 	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1"   \
 	" FROM records r WHERE r.kind <> 'fill' AND " where                                        \
 	" AND r.created_ms >= max(?2, ?4) AND r.created_ms <= ?3"                                  \
-	" AND (r.created_ms, r.station, r.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7"
+	" AND (r.created_ms, r.station, r.seq) > (?4, ?5, ?6)"                                     \
+	" AND NOT EXISTS (SELECT 1 FROM fills f WHERE f.uuid = r.uuid AND " fill_where             \
+	" AND f.started_ms >= ?2 AND f.started_ms <= ?3 AND (f.record_created_ms IS NOT NULL"      \
+	" OR (f.station = r.station AND f.seq = r.seq))) ORDER BY 5, 2, 3 LIMIT ?7"
 /* A cylinder's life events (life.h) take their place in a trace as records
  * of kind life: source as the station, its seq, at_ms as their time. */
 #define TRACE_LIFE(where)                                                                          \
@@ -1524,14 +1542,17 @@ static const struct {
 } trace_kinds[] = {
 	{ "cylinder", { TRACE_FILLS("f.cylinder = ?1"),
 	                  TRACE_OTHERS("r.uuid IN (SELECT event FROM violations WHERE cylinder = ?1"
-	                               " AND cylinder <> '')"),
+	                               " AND cylinder <> '')",
+	                      "f.cylinder = ?1"),
 	                  TRACE_LIFE("l.serial = ?1") } },
 	{ "buyer", { TRACE_FILLS("f.buyer = ?1"),
 	               TRACE_OTHERS("r.uuid IN (SELECT event FROM violations WHERE buyer = ?1"
-	                            " AND buyer <> '')"),
+	                            " AND buyer <> '')",
+	                   "f.buyer = ?1"),
 	               TRACE_LIFE("l.buyer = ?1") } },
-	{ "station", { TRACE_FILLS("f.station = ?1"), TRACE_OTHERS("r.station = ?1"),
-	                 TRACE_LIFE("l.source = ?1") } },
+	{ "station",
+	    { TRACE_FILLS("f.station = ?1"), TRACE_OTHERS("r.station = ?1", "f.station = ?1"),
+	        TRACE_LIFE("l.source = ?1") } },
 };
 
 static void

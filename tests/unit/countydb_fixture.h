@@ -1,0 +1,104 @@
+/*
+ * countydb_fixture.h: test support, part of no program.  The temporary
+ * county database the county's unit tests run on: a real SQLite file at
+ * the county's latest schema (every migration of schema_county run), in a
+ * fresh folder of the test's own, with the test's county_config; and its
+ * removal.  A test keeps its own folder name, config and county_db, and
+ * calls countydb_setup / countydb_teardown from its cmocka set-up and
+ * tear-down (adding its own rows or catalogue around them), or
+ * countydb_open for a second county in the same folder;
+ * countydb_catalogue parses a case test's catalogue and villages;
+ * countydb_fill_row writes a plain fill straight into the tables.  Static
+ * inline, as fixture.h, on which it builds.
+ */
+#ifndef GAS_TESTS_COUNTYDB_FIXTURE_H
+#define GAS_TESTS_COUNTYDB_FIXTURE_H
+
+#include <stdio.h>
+
+#include "catalogue.h"
+#include "db.h"
+#include "fixture.h"
+#include "store.h"
+
+/* Opens the county database FILE in folder dir (made if missing, every
+ * county migration run) into c, whose config becomes config (kept by
+ * pointer: it must outlive c); c's identities are left as they are.  0, or
+ * -1 with the reason in err and nothing to close. */
+static inline int
+countydb_open(struct county_db *c, const char *dir, const char *file,
+    const struct county_config *config, char *err, size_t errlen)
+{
+	c->config = config;
+	return fixture_db_open(dir, file, schema_county, &c->db, err, errlen);
+}
+
+/* A cmocka set-up's county: a new folder /tmp/NAME.XXXXXX into dir (size
+ * bytes) and its county.db open in c (countydb_open).  0, or -1 with the
+ * reason on stderr and no folder left. */
+static inline int
+countydb_setup(char *dir, size_t size, const char *name, const struct county_config *config,
+    struct county_db *c)
+{
+	char err[256];
+
+	if (fixture_dir_make(dir, size, name) == -1) {
+		fprintf(stderr, "%s: no folder: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (countydb_open(c, dir, "county.db", config, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", name, err);
+		fixture_dir_remove(dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The tear-down of countydb_setup: c's database closed (c->db NULL after)
+ * and the folder dir removed with all in it.  0, or -1 if the folder could
+ * not be removed. */
+static inline int
+countydb_teardown(const char *dir, struct county_db *c)
+{
+	store_close(c->db);
+	c->db = NULL;
+	return fixture_dir_remove(dir);
+}
+
+/* A cmocka set-up's catalogue: cat parsed afresh from the text of a
+ * catalogue (kinds, as cat.csv) and of villages (as villages.csv).  0, or
+ * -1 with the reason on stderr and cat left empty. */
+static inline int
+countydb_catalogue(struct catalogue *cat, const char *kinds, const char *villages)
+{
+	char err[256];
+
+	if (catalogue_parse("cat.csv", kinds, strlen(kinds), cat, err, sizeof(err)) == -1 ||
+	    catalogue_parse_villages("villages.csv", villages, strlen(villages), cat, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Into c, straight as rows (no ingest, no county rule run): station's
+ * record seq, uuid STATION-SEQ, a fill made and received at started_ms,
+ * and its fills row: line 1, cylinder CYseq, buyer (its hash, or ""),
+ * started at started_ms, result ok.  The test fails there if either row
+ * cannot be written. */
+static inline void
+countydb_fill_row(struct county_db *c, const char *station, int seq, int64_t started_ms,
+    const char *buyer)
+{
+	fixture_execf(c->db,
+	    "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
+	    " VALUES ('%s', %d, '%s-%d', 'fill', %lld, %lld)",
+	    station, seq, station, seq, (long long)started_ms, (long long)started_ms);
+	fixture_execf(c->db,
+	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer, started_ms, result)"
+	    " VALUES ('%s-%d', '%s', %d, 1, 'CY%d', '%s', %lld, 'ok')",
+	    station, seq, station, seq, seq, buyer, (long long)started_ms);
+}
+
+#endif
