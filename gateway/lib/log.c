@@ -1,6 +1,7 @@
 /*
  * log: stderr in the foreground, syslog as a daemon.  One line per message,
- * written with a single call so that lines from several threads do not mix.
+ * written with a single call so that lines from several threads do not mix;
+ * a control character in a message (outside text it quotes) is written '?'.
  */
 #include "log.h"
 
@@ -52,6 +53,12 @@ log_emit(int priority, const char *tag, const char *fmt, va_list ap, int with_er
 		size_t len = strlen(msg);
 		snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(saved_errno));
 	}
+	/* one line, whatever outside text the message quotes (a station's field in a
+	 * refusal): a control character would forge another line (journald splits stderr
+	 * at line breaks) or be an escape sequence for the reader's terminal */
+	for (char *p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (log_foreground) {
 		char when[TIMETEXT_MAX];
 

@@ -165,6 +165,20 @@ check "a bare --to date takes that whole local day: the 23:30 refusal" \
 TZ=UTC trace --csv station S02 --from 2026-12-04 >"$T/d3.csv" 2>"$T/d3.err"
 check "in UTC both refusals are on 3 December" [ "$(seqs "$T/d3.csv" | wc -l)" -eq 0 ]
 
+# A station's texts that a spreadsheet would run as formulas (a serial, a masked buyer)
+# come out of the CSV quoted with a leading ', as the console's CSV writes them; a
+# number, negative or not, is written as it is.
+county_sql "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES
+    ('S02', 3, 'formula-1', 'fill', $early, $early);
+  INSERT INTO fills (uuid, station, seq, line, cylinder, buyer_masked, started_ms, net_kg, result)
+    VALUES ('formula-1', 'S02', 3, 1, '=1+2', '@SUM(A1)', $early, -0.3, 'interrupted')"
+trace --csv --all station S02 >"$T/formula.csv" 2>"$T/formula.err"
+check "a serial '=1+2' and a masked buyer '@SUM(A1)' are written as text, the net -0.3 as a number" \
+    /usr/bin/python3 -c 'import csv,sys
+r = [x for x in csv.DictReader(open(sys.argv[1])) if x["seq"] == "3"]
+sys.exit(0 if len(r) == 1 and r[0]["cylinder"] == "'"'"'=1+2" and r[0]["buyer"] == "'"'"'@SUM(A1)"
+         and r[0]["net_kg"].startswith("-0.3") else 1)' "$T/formula.csv"
+
 # --- usage -------------------------------------------------------------------------------
 trace --after not-a-cursor station S01 >/dev/null 2>"$T/bad.err"
 check "a malformed --after is bad usage (exit 2)" sh -c "[ $? -eq 2 ] && grep -q 'after' '$T/bad.err'"

@@ -335,6 +335,52 @@ a_report_has_no_station_parts(void **state)
 	cbor_decref(&root);
 }
 
+/*
+ * A grid worker's report may name a cylinder (its code, as typed or scanned), and the case
+ * then shows the officers who act on it that cylinder's newest fills and registry history.
+ * The worker who reported it sees the case too, but not those: they are a cylinder's trace
+ * (stations, times, weights, owner: regulators only, under an audit row), which a worker
+ * would otherwise read for any serial by reporting it.
+ */
+static void
+a_reporter_does_not_read_the_named_cylinders_trace(void **state)
+{
+	struct access_identity dan = identity("grid:dan@TA");
+	struct access_identity alice = identity("officer:alice@TA");
+	struct access_scope own = { .reach = ACCESS_REACH_OWN };
+	struct case_request rq;
+	cbor_item_t *root;
+	char err[256], text[64];
+	int64_t id = 0, audits = audit_rows();
+
+	(void)state;
+	assert_int_equal(access_decide(&dan, ACCESS_CASES_READ, &own), 1);
+	memset(&rq, 0, sizeof(rq));
+	str_copy(rq.kind, "stacked", sizeof(rq.kind));
+	str_copy(rq.village, "东村", sizeof(rq.village));
+	str_copy(rq.note, "院内堆放一只气瓶", sizeof(rq.note));
+	str_copy(rq.code, "LY-1", sizeof(rq.code)); /* a cylinder filled at S01 */
+	casemsg_set(&rq, CASEMSG_KIND);
+	casemsg_set(&rq, CASEMSG_VILLAGE);
+	casemsg_set(&rq, CASEMSG_NOTE_F);
+	casemsg_set(&rq, CASEMSG_CODE);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &rq, T0, &id, err, sizeof(err)),
+	    CASES_DONE);
+	/* the reporter: the case, with the code it gave, and nothing of the cylinder's past */
+	root = detail_as(&dan, &own, id, CASES_DONE);
+	casedetail_text(casedetail_find(root, "case"), "code", text, sizeof(text));
+	assert_string_equal(text, "LY-1");
+	assert_null(casedetail_find(root, "fills"));
+	assert_null(casedetail_find(root, "history"));
+	cbor_decref(&root);
+	/* the officer who acts on it: the cylinder's fills and history */
+	root = detail_as(&alice, &town_a, id, CASES_DONE);
+	assert_int_equal(cbor_array_size(casedetail_find(root, "fills")), 2);
+	assert_int_equal(cbor_array_size(casedetail_find(root, "history")), 1);
+	cbor_decref(&root);
+	assert_int_equal(audit_rows(), audits);
+}
+
 /* The station's name and address come from the county's register: none
  * before the station is registered, the registered ones after. */
 static void
@@ -434,6 +480,7 @@ main(void)
 		cmocka_unit_test(a_station_case_carries_what_the_officer_needs),
 		cmocka_unit_test(another_townships_case_reads_nothing),
 		cmocka_unit_test(a_report_has_no_station_parts),
+		cmocka_unit_test(a_reporter_does_not_read_the_named_cylinders_trace),
 		cmocka_unit_test(a_station_case_carries_the_registered_name_and_address),
 		cmocka_unit_test(the_buyer_address_goes_to_the_buyer_townships_officer_only),
 		cmocka_unit_test(the_address_goes_with_its_case_to_the_township_it_is_assigned_to),

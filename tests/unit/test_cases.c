@@ -37,6 +37,7 @@
 #include "catalogue.h"
 #include "countydb_fixture.h"
 #include "db.h"
+#include "psk.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -295,6 +296,32 @@ a_step_outside_the_scope_is_refused(void **state)
 	casemsg_set(&r, CASEMSG_NOTE_F);
 	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_REFUSED);
+	/* a township this county does not know (its identities hold no township:CODE), or the
+	 * county's own queue: refused, as the console refuses it (a case sent there is seen by
+	 * no officer), and the case stays where it is */
+	{
+		static const char ids[] = "township:TA 00112233445566778899aabbccddeeff\n"
+		                          "township:TB 00112233445566778899aabbccddeeff\n";
+		static struct psk_table towns; /* outlives a failed assertion */
+
+		assert_int_equal(
+		    psk_parse_identities("ids", ids, strlen(ids), &towns, err, sizeof(err)), 0);
+		cdb.identities = &towns;
+		str_copy(r.township, "TZ", sizeof(r.township));
+		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_non_null(strstr(err, "'TZ' is not a township of this county"));
+		str_copy(r.township, "county", sizeof(r.township));
+		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_int_equal(
+		    sql_int("SELECT count(*) FROM cases WHERE township IN ('TZ', 'county')"), 0);
+		str_copy(r.township, "TB", sizeof(r.township));
+		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		    CASES_DONE);
+		cdb.identities = NULL;
+		psk_table_free(&towns);
+	}
 	str_copy(r.township, "TB", sizeof(r.township));
 	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_DONE);

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cases.h"
 #include "countydb_fixture.h"
 #include "db.h"
 #include "psk.h"
@@ -1034,6 +1035,130 @@ implausible_records_are_refused_with_the_field_named(void **state)
 	assert_int_equal(ingest("B1", &b, err, sizeof(err)), COUNTY_DONE);
 }
 
+/* The township's open cases as gascounty answers gaswatch (CBOR rendered as JSON): 0 when
+ * the answer renders, -1 when it does not. */
+static int
+case_list_renders_as_json(const char *township)
+{
+	struct access_scope scope = { .reach = ACCESS_REACH_OWN };
+	struct cases_news news;
+	uint8_t *cbor = NULL;
+	char *json = NULL, err[256];
+	size_t len = 0;
+	int rc;
+
+	str_copy(scope.township, township, sizeof(scope.township));
+	assert_int_equal(cases_from_alerts(&cdb, NULL, time_wall_ms(), &news, err, sizeof(err)), 0);
+	assert_int_equal(cases_list(&cdb, &scope, "officer:o@TA", CASES_VIEW_OPEN, time_wall_ms(),
+	                     500, &cbor, &len, err, sizeof(err)),
+	    0);
+	rc = wire_cbor_to_json(cbor, len, &json, err, sizeof(err));
+	free(cbor);
+	free(json);
+	return rc;
+}
+
+/*
+ * A station's texts are outside input too: a text of a record that is not UTF-8, or holds a
+ * control character, is refused with the field named, and nothing of the batch is stored.
+ * Taken in, one byte 0xff in an R05's details became its alert's text and its case's title,
+ * and the JSON gascounty renders for gaswatch failed for the township's whole case list
+ * (5.00): the station hid every case of its township from the officers' command line; an
+ * escape sequence would have reached the officer's terminal.
+ */
+static void
+texts_that_are_not_utf8_text_are_refused(void **state)
+{
+	static const struct {
+		const char *field, *value; /* the wire key, as docs/protocol.md names it */
+	} rows[] = {
+		{ "cyl", "CYL\xff" },
+		{ "op", "OP\x1b[2K" },
+		{ "masked", "330\xc3(" },
+		{ "masked", "330\xed\xa0\x80" }, /* a surrogate */
+		{ "details", "over the \xff limit" },
+		{ "details", "\x1b[1A\x1b[2Kall is well" },
+		{ "viol cyl", "C\x7f" },
+		{ "viol masked", "\xc0\xb0" }, /* an overlong '0' */
+		{ NULL, NULL },
+	};
+	int64_t before = store_query_int(cdb.db, "SELECT count(*) FROM records", -1);
+	struct wire_batch b;
+	struct wire_record *r;
+	char err[256], named[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; rows[i].field != NULL; i++) {
+		const char *f = rows[i].field, *v = rows[i].value;
+		struct wire_violation *viol;
+
+		one_batch(&b, "TA", 1);
+		r = &b.records[0];
+		own_record(r, 1, 0x95, "TEXT-1");
+		own_violations(r, 1, "R05", "alert", "", NULL);
+		viol = &r->violations[0];
+		str_copy(viol->details, "inspection overdue", sizeof(viol->details));
+		if (strcmp(f, "cyl") == 0)
+			str_copy(r->fill.cylinder, v, sizeof(r->fill.cylinder));
+		else if (strcmp(f, "op") == 0)
+			str_copy(r->fill.operator_cert, v, sizeof(r->fill.operator_cert));
+		else if (strcmp(f, "masked") == 0)
+			str_copy(r->fill.buyer_masked, v, sizeof(r->fill.buyer_masked));
+		else if (strcmp(f, "details") == 0)
+			str_copy(viol->details, v, sizeof(viol->details));
+		else if (strcmp(f, "viol cyl") == 0)
+			str_copy(viol->cylinder, v, sizeof(viol->cylinder));
+		else if (strcmp(f, "viol masked") == 0)
+			str_copy(viol->buyer_masked, v, sizeof(viol->buyer_masked));
+		err[0] = '\0';
+		if (ingest("T1", &b, err, sizeof(err)) != COUNTY_REFUSED)
+			fail_msg("row %zu (%s): not refused", i, f);
+		snprintf(named, sizeof(named), "%s: not UTF-8 text",
+		    strrchr(f, ' ') != NULL ? strrchr(f, ' ') + 1 : f);
+		if (strstr(err, named) == NULL || strstr(err, "record 0 (seq ") == NULL)
+			fail_msg("row %zu (%s): refusal '%s' does not name '%s'", i, f, err, named);
+		assert_int_equal(case_list_renders_as_json("TA"), 0);
+	}
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM records", -1), before);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM alerts WHERE station = 'T1'", -1), 0);
+	/* a heartbeat's status is shown with the station: the same */
+	{
+		struct wire_heartbeat hb;
+
+		memset(&hb, 0, sizeof(hb));
+		str_copy(hb.township, "TA", sizeof(hb.township));
+		hb.at_ms = time_wall_ms();
+		str_copy(hb.status, "2 lines\x1b]0;owned\x07", sizeof(hb.status));
+		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, err, sizeof(err)),
+		    COUNTY_REFUSED);
+		assert_non_null(strstr(err, "status: not UTF-8 text"));
+		assert_int_equal(store_query_int(cdb.db,
+		                     "SELECT count(*) FROM heartbeats WHERE station = 'T1'", -1),
+		    0);
+		str_copy(hb.status, "2 lines, 0 faults", sizeof(hb.status));
+		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, err, sizeof(err)), COUNTY_DONE);
+	}
+	/* the same record with true text (Chinese, a line break in the details) is stored, and
+	 * the list with its case renders */
+	one_batch(&b, "TA", 1);
+	r = &b.records[0];
+	own_record(r, 1, 0x95, "TEXT-1");
+	own_violations(r, 1, "R05", "alert", "", NULL);
+	str_copy(r->fill.operator_cert, "操作员 01", sizeof(r->fill.operator_cert));
+	str_copy(r->violations[0].details, "检验过期\n2023-01-01",
+	    sizeof(r->violations[0].details));
+	assert_int_equal(ingest("T1", &b, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(case_list_renders_as_json("TA"), 0);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM cases c JOIN case_alerts ca ON ca.case_id = c.id"
+	        " JOIN alerts a ON a.id = ca.alert WHERE a.station = 'T1' AND a.rule = 'R05'",
+	        -1),
+	    1);
+}
+
 /* Item 6: suspicious, not impossible: a fill of a cylinder the county
  * registry does not know raises C05 to the station's township. */
 static void
@@ -1652,6 +1777,7 @@ main(void)
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
 		cmocka_unit_test(implausible_records_are_refused_with_the_field_named),
+		cmocka_unit_test(texts_that_are_not_utf8_text_are_refused),
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
 		cmocka_unit_test(a_trace_reads_no_whole_table),

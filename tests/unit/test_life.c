@@ -22,6 +22,7 @@
 #include "db.h"
 #include "history.h"
 #include "life.h"
+#include "lifeingest.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -613,6 +614,87 @@ inspection_back_and_scrap_change_the_registry_through_history(void **state)
 	assert_string_equal(text, "TC");
 }
 
+/* ---- who records which event ----------------------------------------------------------- */
+
+/* r sent by a delivery device in a batch of its own, as gascounty takes it. */
+static enum county_result
+deliver_one(const char *device, struct wire_record r, char *err, size_t errlen)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	int alerts;
+
+	memset(&b, 0, sizeof(b));
+	b.count = 1;
+	b.records = &r;
+	return county_ingest_delivery(&cdb, device, &b, &ack, &alerts, err, errlen);
+}
+
+/*
+ * A delivery device records what happens at the door (handed_over, returned), a station the
+ * rest (docs/protocol.md, "Life events"): a device that sends a station's event (an
+ * inspection passed, a scrap, a dispatch) would rewrite the registry every station refuses
+ * fills by, and a station that sends a hand-over would stand at a household's door.  Each is
+ * refused with the event named, and nothing of it is stored.
+ */
+static void
+each_source_records_only_its_own_events(void **state)
+{
+	const struct history_by by = { "set", "test", "" };
+	struct wire_record r;
+	struct wire_ack ack;
+	char err[256], text[64];
+
+	(void)state;
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_write(&cdb, "OLD1", "active", "2019-01-01", "2023-01-01",
+	                     "Co", &by, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	station_with_fill("OLD1", t0);
+	/* a delivery device passes the overdue cylinder's inspection for years */
+	r = ev("inspection_back", "OLD1", 0, "", t0 + HOUR);
+	r.seq = 1;
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2035-01-01", sizeof(r.life.next_due));
+	assert_int_equal(deliver_one("delivery:W1@TB", r, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "life.event"));
+	assert_non_null(strstr(err, "inspection_back"));
+	/* scraps it, dispatches it */
+	r = ev("scrapped", "OLD1", 0, "", t0 + HOUR);
+	r.seq = 1;
+	str_copy(r.life.reason, "dented", sizeof(r.life.reason));
+	assert_int_equal(deliver_one("delivery:W1@TB", r, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "scrapped"));
+	assert_int_equal(life_store(&cdb, "delivery:W1@TB", &r, err, sizeof(err)), -2);
+	r = ev("dispatched", "OLD1", 0, "", t0 + HOUR);
+	r.seq = 1;
+	assert_int_equal(deliver_one("delivery:W1@TB", r, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "dispatched"));
+	/* a station hands a cylinder over at a household's door */
+	r = ev("handed_over", "OLD1", 1, "household", t0 + 2 * HOUR);
+	r.seq = 2;
+	assert_int_equal(ingest_one("S01", r, &ack), COUNTY_REFUSED);
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "handed_over"));
+	/* nothing of them is held, and the registry is as it was */
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_pending"), 0);
+	sql_text("SELECT status || ' ' || next_inspection FROM registry WHERE serial = 'OLD1'",
+	    text, sizeof(text));
+	assert_string_equal(text, "active 2023-01-01");
+	assert_int_equal(sql_int("SELECT count(*) FROM registry_history WHERE serial = 'OLD1'"), 1);
+	/* each source's own events are still taken */
+	r = ev("handed_over", "OLD1", 1, "household", t0 + 2 * HOUR);
+	r.seq = 1;
+	assert_int_equal(deliver_one("delivery:W1@TB", r, err, sizeof(err)), COUNTY_DONE);
+	r = ev("inspection_out", "OLD1", 0, "", t0 + 3 * HOUR);
+	r.seq = 2;
+	assert_int_equal(ingest_one("S01", r, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 2);
+}
+
 int
 main(void)
 {
@@ -647,6 +729,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    inspection_back_and_scrap_change_the_registry_through_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_source_records_only_its_own_events, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

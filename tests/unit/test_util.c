@@ -8,8 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 static void
@@ -105,6 +108,45 @@ bounded_copy_always_terminates(void **state)
 	assert_string_equal(small, "abc");
 }
 
+/*
+ * A log message is one line whatever it quotes: a station's text with a line break or an
+ * escape sequence, quoted in a refusal ("refused batch: ... result '...'"), cannot forge
+ * another line of the log (journald splits a daemon's standard error at each line break)
+ * or reach the terminal of whoever reads it; UTF-8 text is kept as it is.
+ */
+static void
+a_log_message_is_one_line(void **state)
+{
+	char buf[512];
+	FILE *f = tmpfile();
+	int saved = dup(2), lines = 0;
+	size_t n, i;
+
+	(void)state;
+	assert_non_null(f);
+	assert_true(saved >= 0);
+	fflush(stderr);
+	assert_true(dup2(fileno(f), 2) >= 0);
+	log_init("test_util", 1, LOG_LEVEL_INFO);
+	log_warnx("refused batch: result '%s'",
+	    "ok\n06:00:00 gascounty: reload: in force\x1b[2K\r\tx\x7f");
+	log_info("fine: %s", "检验过期");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	for (i = 0; i < n; i++) {
+		lines += buf[i] == '\n';
+		assert_false(buf[i] != '\n' && ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f));
+	}
+	assert_int_equal(lines, 2);
+	assert_non_null(strstr(buf, "result 'ok?06:00:00 gascounty: reload: in force?[2K??x?'"));
+	assert_non_null(strstr(buf, "fine: 检验过期\n"));
+}
+
 int
 main(void)
 {
@@ -115,6 +157,7 @@ main(void)
 		cmocka_unit_test(iso_utc_text_for_programs),
 		cmocka_unit_test(hex_round_trips_and_refuses_bad_digits),
 		cmocka_unit_test(bounded_copy_always_terminates),
+		cmocka_unit_test(a_log_message_is_one_line),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -388,7 +388,12 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 		cbor_decref(&fill);
 	}
 	fill = NULL;
-	if (cylinder[0] != '\0') {
+	/* the cylinder's past (its fills, its registry history: a trace) for those who act on
+	 * cases, by township or county-wide; never for a reporter (a grid worker), who would
+	 * read any cylinder's by reporting its serial */
+	if (cylinder[0] != '\0' &&
+	    (scope->reach == ACCESS_REACH_ALL ||
+	        (scope->reach == ACCESS_REACH_OWN && scope->township[0] != '\0'))) {
 		if (!put(root, "fills",
 		        rows_item(c,
 		            "SELECT uuid, station, started_ms, net_kg, result FROM fills"

@@ -23,7 +23,10 @@
  *               newest first)
  *   "history":  [{"version", "changed_ms", "status", "last_inspection",
  *                 "next_inspection", "owner", "source", "actor"}...]
- *               the cylinder's registry history, oldest first
+ *               the cylinder's registry history, oldest first; these two
+ *               only for a scope by township or county-wide (those who act
+ *               on cases), never for a reporter's (a grid worker's report
+ *               names any cylinder it likes: its past is a trace)
  *   "buyer":    {"masked", "township", "address"}: the buyer, masked, and
  *               the township the buyer belongs to; "address" when the
  *               station sent it (a violation routed to the buyer:

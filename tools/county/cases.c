@@ -852,6 +852,12 @@ cases_reassign(struct county_db *c, const char *identity, const struct case_requ
 		err_set(err, errlen, "township '%s' is not a township code", rq->township);
 		return CASES_REFUSED;
 	}
+	/* a case sent to a township the county does not know is seen by no officer */
+	if (!county_township_known(c, rq->township)) {
+		err_set(err, errlen, "township '%s' is not a township of this county",
+		    rq->township);
+		return CASES_REFUSED;
+	}
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	if ((res = case_find(c, &all, rq->id, state, sizeof(state), err, errlen)) != CASES_DONE)

@@ -101,7 +101,9 @@ enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
     char *err, size_t errlen);
 
 /* Move case rq->id to township rq->township (the county's decision): its
- * state goes back to new with no officer; rq->note says why. */
+ * state goes back to new with no officer; rq->note says why.  A township
+ * the county does not know (county_township_known: never "county") is
+ * CASES_REFUSED. */
 enum cases_result cases_reassign(struct county_db *c, const char *identity,
     const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
 

@@ -1163,6 +1163,8 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 	enum county_result result;
 	int rc;
 
+	if (ingest_check_heartbeat(h, err, errlen) == -1)
+		return COUNTY_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
 		return COUNTY_ERROR;
 	if ((result = ensure_station(c, station, h->township, now, township, sizeof(township), err,

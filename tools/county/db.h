@@ -77,7 +77,8 @@ enum county_result county_ingest(struct county_db *c, const char *station, const
 int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
 
 /* Store a heartbeat; COUNTY_REFUSED (nothing stored) when the station is
- * new and names a township this county does not know. */
+ * new and names a township this county does not know, or a text of it is
+ * not UTF-8 text (ingest_check_heartbeat). */
 enum county_result county_heartbeat(struct county_db *c, const char *station,
     const struct wire_heartbeat *h, char *err, size_t errlen);
 

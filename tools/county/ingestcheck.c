@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ingestcheck.h"
+#include "casemsg.h"
 #include "life.h"
 #include "util.h"
 
@@ -109,6 +110,33 @@ weight_ok(double kg, double min, double max)
 	return isfinite(kg) && kg >= min && kg <= max;
 }
 
+/*
+ * A text of a record: UTF-8 with no control character (but, in the free texts that lines
+ * allows, line breaks and tabs), as the county's own case requests are (casemsg_text_ok).
+ * Bytes that are not UTF-8 would be stored, shown and rendered as JSON for gaswatch and
+ * gastrace, where one of them fails the whole answer it is in (a township's case list); a
+ * control character is an escape sequence for the terminal of whoever reads it.
+ */
+struct text_field {
+	const char *key; /* as docs/protocol.md names it */
+	const char *value;
+	int lines;
+};
+
+static int
+check_texts(const struct text_field *t, size_t n, const char *at, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!casemsg_text_ok(t[i].value, strlen(t[i].value), t[i].lines))
+			return err_set(err, errlen, "%s: %s: not UTF-8 text%s", at, t[i].key,
+			    t[i].lines ? "" : " on one line");
+	return 0;
+}
+
+#define TEXTS(t) (t), sizeof(t) / sizeof((t)[0])
+
 static int
 check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err, size_t errlen)
 {
@@ -154,7 +182,17 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 	if (!one_of(f->buyer_kind, buyer_kinds))
 		return err_set(err, errlen, "%s: bkind '%s' is not household, business or delivery",
 		    at, f->buyer_kind);
-	return 0;
+	{
+		const struct text_field texts[] = {
+			{ "cyl", f->cylinder, 0 }, { "buyer", f->buyer, 0 },
+			{ "masked", f->buyer_masked, 0 }, { "btown", f->buyer_township, 0 },
+			{ "op", f->operator_cert, 0 },
+			/* baddr: a bad address is dropped, the fill kept (db.c store_buyer_address)
+			 */
+		};
+
+		return check_texts(TEXTS(texts), at, err, errlen);
+	}
 }
 
 static int
@@ -173,7 +211,20 @@ check_violation(const struct wire_violation *v, const char *at, size_t j, int64_
 	if (!instant_ok(v->at_ms, now_ms))
 		return err_set(err, errlen, "%s viol %zu: at %lld is not a possible time", at, j,
 		    (long long)v->at_ms);
-	return 0;
+	{
+		const struct text_field texts[] = {
+			{ "details", v->details, 1 },
+			{ "cyl", v->cylinder, 0 },
+			{ "buyer", v->buyer, 0 },
+			{ "masked", v->buyer_masked, 0 },
+			{ "town", v->township, 0 },
+			{ "sev", v->severity, 0 },
+		};
+		char where[96];
+
+		snprintf(where, sizeof(where), "%s viol %zu", at, j);
+		return check_texts(TEXTS(texts), where, err, errlen);
+	}
 }
 
 int
@@ -205,11 +256,40 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		if (!instant_ok(r->life.at_ms, now_ms))
 			return err_set(err, errlen, "%s: life.at %lld is not a possible time", at,
 			    (long long)r->life.at_ms);
+		{
+			const struct wire_life *l = &r->life;
+			const struct text_field texts[] = {
+				{ "life.serial", l->serial, 0 },
+				{ "life.code", l->code, 0 },
+				{ "life.actor", l->actor, 0 },
+				{ "life.worker", l->worker, 0 },
+				{ "life.buyer", l->buyer, 0 },
+				{ "life.masked", l->buyer_masked, 0 },
+				{ "life.btown", l->buyer_township, 0 },
+				{ "life.village", l->village, 1 },
+				{ "life.next_due", l->next_due, 0 },
+				{ "life.reason", l->reason, 1 },
+			};
+
+			if (check_texts(TEXTS(texts), at, err, errlen) == -1)
+				return -1;
+		}
 	}
 	for (j = 0; j < r->violation_count; j++)
 		if (check_violation(&r->violations[j], at, j, now_ms, err, errlen) == -1)
 			return -1;
 	return 0;
+}
+
+int
+ingest_check_heartbeat(const struct wire_heartbeat *h, char *err, size_t errlen)
+{
+	const struct text_field texts[] = {
+		{ "township", h->township, 0 },
+		{ "status", h->status, 1 },
+	};
+
+	return check_texts(TEXTS(texts), "heartbeat", err, errlen);
 }
 
 int

@@ -13,7 +13,8 @@
  *     fields cannot be true (a uuid that is not a uuid, an unknown kind,
  *     result or buyer kind, a negative or absurd net, an instant before
  *     2000 or more than a day ahead of the county's clock, an absurd line
- *     number), naming the record and the wire field.
+ *     number, a text that is not UTF-8 or holds a control character),
+ *     naming the record and the wire field.
  *
  * Pure functions of their arguments: no database, no clock, no I/O; every
  * function may be called from any thread.  What depends on what the county
@@ -78,5 +79,9 @@ int ingest_one_of(const char *text, const char *const *words);
  */
 int ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char *err,
     size_t errlen);
+
+/* The same for a heartbeat's texts (township, status): 0, or -1 with err
+ * naming the field ("heartbeat: status: not UTF-8 text"). */
+int ingest_check_heartbeat(const struct wire_heartbeat *h, char *err, size_t errlen);
 
 #endif

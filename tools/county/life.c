@@ -78,6 +78,35 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Who records which event (docs/protocol.md, "Life events"): a delivery
+ * device what happens at the door, a station the rest.  The source is
+ * outside input like the event's fields: a device that sent a station's
+ * inspection_back or scrapped would rewrite the registry every station
+ * checks its fills against, and a station that sent a hand-over would
+ * stand at a household's door.  A delivery source is a whole identity
+ * "delivery:NAME@TOWNSHIP"; a station's id never holds a ':'.
+ */
+static const char *const door_events[] = { "handed_over", "returned", NULL };
+static const char *const station_events[] = { "dispatched", "received", "inspection_out",
+	"inspection_back", "scrapped", NULL };
+
+static int
+source_may_record(const char *source, const struct wire_record *r, char *err, size_t errlen)
+{
+	int device = strncmp(source, "delivery:", 9) == 0;
+
+	if (ingest_one_of(r->life.event, device ? door_events : station_events))
+		return 0;
+	return err_set(err, errlen,
+	    device ? "seq %lld: life.event: '%s' is a station's to record: a delivery device "
+	             "records handed_over and returned only"
+	           : "seq %lld: life.event: '%s' is a delivery device's to record: a station "
+	             "records dispatched, received, inspection_out, inspection_back and "
+	             "scrapped only",
+	    (long long)r->seq, r->life.event);
+}
+
 /* ---- small queries ---------------------------------------------------------------- */
 
 /* Prepare sql and bind its parameters from fmt: 't' text, 'i' int64. */
@@ -684,7 +713,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	int own, ok, held;
 
 	*new_alerts = 0;
-	if (life_check(r, err, errlen) == -1)
+	if (life_check(r, err, errlen) == -1 || source_may_record(source, r, err, errlen) == -1)
 		return -2;
 	memset(&s, 0, sizeof(s));
 	s.c = c;

@@ -334,16 +334,31 @@ key_buyer(const struct options *o, int argc, char **argv, char *key, size_t size
 
 /* ---- rendering ---------------------------------------------------------------- */
 
+/*
+ * One CSV cell.  A cell a spreadsheet would run as a formula (a text from a
+ * station, such as a serial "=HYPERLINK(...)", starting with =, +, -, @, a
+ * tab or a carriage return) is written quoted with a leading ', as the
+ * console's CSV does (gasweb html.c page_csv); a number ("-0.300") is
+ * written as it is.
+ */
 static void
 csv_field(const char *s)
 {
 	const char *p;
+	char *end;
+	int formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
 
-	if (strpbrk(s, ",\"\n\r") == NULL) {
+	if (formula && s[0] == '-') {
+		(void)strtod(s, &end);
+		formula = end == s || *end != '\0';
+	}
+	if (!formula && strpbrk(s, ",\"\n\r") == NULL) {
 		fputs(s, stdout);
 		return;
 	}
 	putchar('"');
+	if (formula)
+		putchar('\'');
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
 			putchar('"');
