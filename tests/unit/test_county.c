@@ -270,7 +270,17 @@ a_disposition_belongs_to_the_alerts_township(void **state)
 	    COUNTY_OUT_OF_SCOPE);
 	assert_int_equal(county_dispose(&cdb, NULL, "township:TA", &d, err, sizeof(err)),
 	    COUNTY_OUT_OF_SCOPE);
+	/* a note that is not text (it would fail the township's alert list as JSON, or be an
+	 * escape sequence on a terminal) is refused, naming the field, even on its own alert */
+	str_copy(d.note, "seized \xff", sizeof(d.note));
+	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_REFUSED);
+	assert_non_null(strstr(err, "note"));
+	str_copy(d.note, "seized \x1b[2J", sizeof(d.note));
+	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_REFUSED);
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM dispositions", -1), 0);
+	str_copy(d.note, "seized", sizeof(d.note));
 	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
 	    COUNTY_DONE);
 	d.id = 9999;

@@ -1401,6 +1401,12 @@ county_dispose(struct county_db *c, const struct access_scope *scope, const char
 	enum county_result result = COUNTY_ERROR;
 	int rc;
 
+	/* the note is shown with the alert and rendered as JSON for gaswatch, where bytes that
+	 * are not UTF-8 would fail the whole list it is in: text, as a case's notes are */
+	if (!casemsg_text_ok(d->note, strlen(d->note), 1)) {
+		err_set(err, errlen, "note: not UTF-8 text");
+		return COUNTY_REFUSED;
+	}
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
 	if (store_prepare(c->db, "SELECT township FROM alerts WHERE id = ?", &st, err, errlen) ==

@@ -100,7 +100,8 @@ int county_queue(struct county_db *c, const char *identity, int64_t since, size_
  * Record a disposition of alert d->id under identity, if the alert lies
  * inside scope (the township it was routed to; an alert's township never
  * changes).  COUNTY_NOT_FOUND for an unknown id, COUNTY_OUT_OF_SCOPE for
- * another township's alert.
+ * another township's alert, COUNTY_REFUSED (err names the field) for a note
+ * that is not UTF-8 text (casemsg_text_ok; line breaks allowed).
  */
 enum county_result county_dispose(struct county_db *c, const struct access_scope *scope,
     const char *identity, const struct wire_disposition *d, char *err, size_t errlen);

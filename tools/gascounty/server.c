@@ -649,6 +649,9 @@ post_ack(const struct request *rq)
 	case COUNTY_OUT_OF_SCOPE:
 		reply_text(rq->response, COAP_RESPONSE_CODE_FORBIDDEN, "alert of another township");
 		break;
+	case COUNTY_REFUSED:
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
+		break;
 	case COUNTY_ERROR:
 	default:
 		log_warnx("disposition: %s", err);
