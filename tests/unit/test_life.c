@@ -557,19 +557,27 @@ a_delivery_company_at_the_counter_is_not_c02(void **state)
 
 /* ---- C10, C11 and the registry ----------------------------------------------------------- */
 
+/* serial in the registry, active, its inspection due 2023-01-01 (long past), and
+ * filled at a station at t0. */
 static void
-past_its_inspection_date_anywhere_is_c10(void **state)
+overdue_with_fill(const char *serial)
 {
 	const struct history_by by = { "set", "test", "" };
 	char err[256];
 
-	(void)state;
 	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
-	assert_int_equal(county_registry_write(&cdb, "OLD1", "active", "2019-01-01", "2023-01-01",
+	assert_int_equal(county_registry_write(&cdb, serial, "active", "2019-01-01", "2023-01-01",
 	                     "Co", &by, err, sizeof(err)),
 	    0);
 	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
-	station_with_fill("OLD1", t0);
+	station_with_fill(serial, t0);
+}
+
+static void
+past_its_inspection_date_anywhere_is_c10(void **state)
+{
+	(void)state;
+	overdue_with_fill("OLD1");
 	/* on its way to inspection it is where it should be */
 	assert_int_equal(store("S01", ev("inspection_out", "OLD1", 0, "", t0 + HOUR)), 1);
 	assert_int_equal(alerts_of("C10"), 0);
@@ -640,18 +648,12 @@ deliver_one(const char *device, struct wire_record r, char *err, size_t errlen)
 static void
 each_source_records_only_its_own_events(void **state)
 {
-	const struct history_by by = { "set", "test", "" };
 	struct wire_record r;
 	struct wire_ack ack;
 	char err[256], text[64];
 
 	(void)state;
-	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
-	assert_int_equal(county_registry_write(&cdb, "OLD1", "active", "2019-01-01", "2023-01-01",
-	                     "Co", &by, err, sizeof(err)),
-	    0);
-	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
-	station_with_fill("OLD1", t0);
+	overdue_with_fill("OLD1");
 	/* a delivery device passes the overdue cylinder's inspection for years */
 	r = ev("inspection_back", "OLD1", 0, "", t0 + HOUR);
 	r.seq = 1;
