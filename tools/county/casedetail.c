@@ -325,6 +325,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	if (shown == NULL || !cbor_isa_map(shown) || casedetail_find(shown, "case") == NULL) {
 		if (shown != NULL)
 			cbor_decref(&shown);
+		snapshot_end(c, &snapshot);
 		err_set(err, errlen, "case %lld: unreadable answer", (long long)id);
 		return CASES_ERROR;
 	}
