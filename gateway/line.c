@@ -1078,8 +1078,12 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 	}
 	line->held_wait = 0;
 	if (line->checking) {
-		/* Wait for a stable empty weight (R09), then check and arm. */
-		if ((line->last.scale_ok && line->last.stable) || now >= line->check_deadline) {
+		/* Wait for a stable empty weight (R09) read since the start, then
+		 * check and arm. */
+		int fresh = line->last.at_ms == 0 || line->last.at_ms >= line->check_from;
+
+		if ((line->last.scale_ok && line->last.stable && fresh) ||
+		    now >= line->check_deadline) {
 			line->checking = 0;
 			pthread_mutex_lock(&line->lock);
 			line->start_requested = 0;
@@ -1103,6 +1107,7 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 	pthread_mutex_unlock(&line->lock);
 	if (start && !stop) {
 		line->checking = 1;
+		line->check_from = now;
 		line->check_deadline = now + LINE_EMPTY_WAIT_MS;
 		rules_verdict_init(&line->verdict);
 		enter(line, LINE_IDENTIFIED, now);

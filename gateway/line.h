@@ -218,8 +218,11 @@ struct line {
 	/* the fill's weight curve (curve.h), stored with the record */
 	struct curve curve;
 	uint8_t curve_buf[CURVE_MAX_ENCODED];
-	/* waiting for a stable empty weight before the checks */
+	/* waiting for a stable empty weight before the checks, read at or after
+	 * check_from (the start): an idle line's scale is read less often, and a
+	 * reading from before the start may predate the cylinder */
 	int checking;
+	int64_t check_from;
 	int64_t check_deadline;
 };
 

@@ -710,6 +710,33 @@ missed_reading_does_not_cut_the_fill_short(void **state)
 	rig_free(r);
 }
 
+/* The scale is read every 200 ms (an idle line's pace), the cylinder is put
+ * down without a wobble just after a reading of the empty scale, and the
+ * start comes at once: R09 must judge a reading taken after the start, not
+ * the empty one from before (which it refused as "empty weight 0.000 kg vs
+ * stamped tare"). */
+static void
+a_start_waits_for_a_reading_taken_after_it(void **state)
+{
+	struct rig *r = rig_new();
+	struct line_status s;
+	unsigned a;
+
+	(void)state;
+	r->fake.poll_ms = 200;
+	r->fake.tare = 0; /* nothing on the scale */
+	run(r, 500);
+	assert_true(r->fake.now - r->fake.read_at < r->fake.poll_ms);
+	r->fake.tare = 15.3; /* put down, still and stable, between two readings */
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	if (!filled(&s))
+		fail_msg("result %s: %s", s.result, s.result_text);
+	rig_free(r);
+}
+
 /* The valve unit's watchdog shuts the valve mid-fill (heartbeats lost for a
  * moment shorter than R24's 1 s): the fill is interrupted with R24 at once,
  * not left waiting for R22 with no gas flowing. */
@@ -1141,6 +1168,7 @@ main(void)
 		cmocka_unit_test(leak_after_fill_raises_R23),
 		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
 		cmocka_unit_test(missed_reading_does_not_cut_the_fill_short),
+		cmocka_unit_test(a_start_waits_for_a_reading_taken_after_it),
 		cmocka_unit_test(valve_closed_by_its_watchdog_interrupts_the_fill),
 		cmocka_unit_test(valve_closed_while_the_scale_is_silent_is_seen),
 		cmocka_unit_test(slow_fill_times_out_with_R22),
