@@ -1182,7 +1182,8 @@ static const struct resource resources[] = {
 	    .handler = post_ack,
 	    .query = "",
 	    .body = "disposition",
-	    .answer = "2.04, 4.04, 4.03 (another township's alert)" },
+	    .answer =
+	        "2.04, 4.04, 4.03 (another township's alert), 4.00 (a note that is not UTF-8 text)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/cylinder",
 	    .action = ACCESS_TRACE_READ,
