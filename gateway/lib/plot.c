@@ -178,7 +178,7 @@ legend_lines(const struct pen *p, const struct curve *c, char lines[4][128])
 	else
 		snprintf(lines[2], 128, "%s", say(p, N_("close not commanded by the gateway")));
 	if (c->net_g != CURVE_NONE)
-		snprintf(lines[3], 128, say(p, N_("final net %.2f kg (%+.0f g)")),
+		snprintf(lines[3], 128, say(p, N_("final net %.3f kg (%+.0f g)")),
 		    c->net_g / 1000.0, (double)(c->net_g - c->target_g));
 	else
 		snprintf(lines[3], 128, "%s", say(p, N_("no final net weight")));
