@@ -10,11 +10,26 @@
 #define GAS_TESTS_STATIONDB_FIXTURE_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fixture.h"
 #include "records.h"
 #include "store.h"
+
+/* Runs sql on rec's connection under rec's lock, for a cmocka set-up
+ * (where a failed assertion would leave its folder behind: no tear-down
+ * follows a set-up that failed).  0, or -1 with the reason in err. */
+static inline int
+stationdb_try_exec(struct records *rec, const char *sql, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = store_exec(rec->db, sql, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
 
 /* Runs sql on rec's connection under rec's lock; if it cannot, the test
  * fails there, naming the SQL and the reason. */
@@ -22,12 +37,8 @@ static inline void
 stationdb_exec(struct records *rec, const char *sql)
 {
 	char err[256];
-	int rc;
 
-	pthread_mutex_lock(&rec->lock);
-	rc = store_exec(rec->db, sql, err, sizeof(err));
-	pthread_mutex_unlock(&rec->lock);
-	if (rc == -1)
+	if (stationdb_try_exec(rec, sql, err, sizeof(err)) == -1)
 		fail_msg("%s: %s", sql, err);
 }
 
