@@ -4,10 +4,11 @@
  * /tmp and its removal, a database file in such a folder opened through a
  * schema's migrations, a schema's migrations up to a version (to make a
  * database as an older program left it), and SQL run on a test's database
- * that fails the test, saying why, when it cannot run.  Every unit test is
- * one .c file built alone, so these are static inline: a test takes what
- * it uses and no program links any of it.  countydb_fixture.h builds the
- * county's database on these.
+ * that fails the test, saying why, when it cannot run; and a cmocka set-up
+ * and tear-down of a folder alone.  Every unit test is one .c file built
+ * alone, so these are static inline: a test takes what it uses and no
+ * program links any of it.  countydb_fixture.h builds the county's
+ * database on these.
  */
 #ifndef GAS_TESTS_FIXTURE_H
 #define GAS_TESTS_FIXTURE_H
@@ -51,6 +52,44 @@ fixture_dir_remove(const char *dir)
 	if (n < 0 || (size_t)n >= sizeof(cmd))
 		return -1;
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Room for the path fixture_dir_setup makes: /tmp/NAME.XXXXXX. */
+#define FIXTURE_DIR_MAX 64
+
+/* A cmocka set-up's folder, for a case that needs nothing but a folder of
+ * its own: a new folder /tmp/NAME.XXXXXX, its path (a string of
+ * FIXTURE_DIR_MAX bytes the set-up owns) in *state.  Give the case
+ * fixture_dir_teardown as its tear-down, which cmocka runs whether the case
+ * passed or failed, so a failing case leaves no folder behind.  0, or -1
+ * with the reason on stderr and nothing made. */
+static inline int
+fixture_dir_setup(void **state, const char *name)
+{
+	char *dir = malloc(FIXTURE_DIR_MAX);
+
+	if (dir == NULL || fixture_dir_make(dir, FIXTURE_DIR_MAX, name) == -1) {
+		fprintf(stderr, "%s: no folder: %s\n", name, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	*state = dir;
+	return 0;
+}
+
+/* The tear-down of fixture_dir_setup: the folder *state removed with all in
+ * it and its path freed.  0, or -1 (a failure cmocka reports) if the folder
+ * could not be removed. */
+static inline int
+fixture_dir_teardown(void **state)
+{
+	char *dir = *state;
+	int rc = fixture_dir_remove(dir);
+
+	if (rc == -1)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(dir);
+	return rc;
 }
 
 /* Opens the database FILE in folder dir, made if missing, through the
