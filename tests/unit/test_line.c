@@ -6,7 +6,6 @@
  * mass), driven by a simulated clock: a fake is allowed here, inside the
  * unit test of the code that uses it.
  */
-#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -202,41 +201,28 @@ rig_setup_line(void **state, const struct gw_line *lc)
 {
 	struct rig *r = calloc(1, sizeof(*r));
 	struct line_io io;
-	char err[256];
-	int made = 0, opened = 0, rc = -1;
 
 	if (r == NULL) {
 		fprintf(stderr, "test_line: no memory for the rig\n");
-		goto out;
+		return -1;
 	}
-	if (fixture_dir_make(r->dir, sizeof(r->dir), "test_line") == -1) {
-		fprintf(stderr, "test_line: no folder: %s\n", strerror(errno));
-		goto out;
-	}
-	made = 1;
-	snprintf(r->path, sizeof(r->path), "%s/station.db", r->dir);
-	rules_defaults(&r->config.rules);
-	str_copy(r->config.station_id, "S1", sizeof(r->config.station_id));
-	str_copy(r->config.company, "Longyou Gas", sizeof(r->config.company));
-	str_copy(r->config.township, "330825101", sizeof(r->config.township));
-	r->config.heartbeat_ms = 200;
-	if (records_open(&r->rec, r->path, "S1", "330825101", err, sizeof(err)) == -1) {
-		fprintf(stderr, "records_open: %s\n", err);
-		goto out;
-	}
-	opened = 1;
-	if (stationdb_try_exec(&r->rec,
+	if (stationdb_setup(r->dir, sizeof(r->dir), "test_line", &r->rec,
 	        "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0);"
 	        " INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
 	        " last_inspection, next_inspection, updated_ms) VALUES"
 	        " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
 	        " '2099-01-01', 0),"
 	        " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
-	        " '2025-03-02', 0)",
-	        err, sizeof(err)) == -1) {
-		fprintf(stderr, "test_line: %s\n", err);
-		goto out;
+	        " '2025-03-02', 0)") == -1) {
+		free(r);
+		return -1;
 	}
+	snprintf(r->path, sizeof(r->path), "%s/station.db", r->dir);
+	rules_defaults(&r->config.rules);
+	str_copy(r->config.station_id, "S1", sizeof(r->config.station_id));
+	str_copy(r->config.company, "Longyou Gas", sizeof(r->config.company));
+	str_copy(r->config.township, "330825101", sizeof(r->config.township));
+	r->config.heartbeat_ms = 200;
 
 	r->fake.tare = 15.3;
 	r->fake.flow = 0.30;
@@ -252,16 +238,7 @@ rig_setup_line(void **state, const struct gw_line *lc)
 	io.kick = fake_kick;
 	line_init(&r->line, &r->config, lc, &r->rec, &io);
 	*state = r;
-	rc = 0;
-out:
-	if (rc == -1) {
-		if (opened)
-			records_close(&r->rec);
-		if (made && fixture_dir_remove(r->dir) != 0)
-			fprintf(stderr, "could not remove %s\n", r->dir);
-		free(r);
-	}
-	return rc;
+	return 0;
 }
 
 /* The usual rig: the line of rig_line. */
@@ -305,14 +282,10 @@ static int
 rig_teardown(void **state)
 {
 	struct rig *r = *state;
-	int rc = 0;
+	int rc;
 
 	line_free(&r->line);
-	records_close(&r->rec);
-	if (fixture_dir_remove(r->dir) != 0) {
-		fprintf(stderr, "could not remove %s\n", r->dir);
-		rc = -1;
-	}
+	rc = stationdb_teardown(r->dir, &r->rec);
 	free(r);
 	return rc;
 }

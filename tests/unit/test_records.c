@@ -6,7 +6,6 @@
  * the start row, the fill gasctl plot looks up by a uuid prefix, and the
  * outbox as the uplink thread reads and trims it.
  */
-#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,42 +39,21 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-	int made = 0, opened = 0, rc = -1;
 
 	if (f == NULL) {
 		fprintf(stderr, "test_records: no memory for the fixture\n");
-		goto out;
+		return -1;
 	}
-	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_records") == -1) {
-		fprintf(stderr, "test_records: no folder: %s\n", strerror(errno));
-		goto out;
-	}
-	made = 1;
-	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
-	if (records_open(&f->rec, f->path, "S1", "330825101", err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		goto out;
-	}
-	opened = 1;
-	if (stationdb_try_exec(&f->rec,
+	if (stationdb_setup(f->dir, sizeof(f->dir), "test_records", &f->rec,
 	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-	        " updated_ms) VALUES ('C-1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)",
-	        err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		goto out;
-	}
-	*state = f;
-	rc = 0;
-out:
-	if (rc == -1) {
-		if (opened)
-			records_close(&f->rec);
-		if (made && fixture_dir_remove(f->dir) != 0)
-			fprintf(stderr, "could not remove %s\n", f->dir);
+	        " updated_ms) VALUES ('C-1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)") ==
+	    -1) {
 		free(f);
+		return -1;
 	}
-	return rc;
+	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
+	*state = f;
+	return 0;
 }
 
 /* The tear-down of setup, after a case passed or failed: the records
@@ -85,13 +63,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	int rc = 0;
+	int rc = stationdb_teardown(f->dir, &f->rec);
 
-	records_close(&f->rec);
-	if (fixture_dir_remove(f->dir) != 0) {
-		fprintf(stderr, "could not remove %s\n", f->dir);
-		rc = -1;
-	}
 	free(f);
 	return rc;
 }
