@@ -42,18 +42,8 @@ static inline int
 countydb_setup(char *dir, size_t size, const char *name, const struct county_config *config,
     struct county_db *c)
 {
-	char err[256];
-
-	if (fixture_dir_make(dir, size, name) == -1) {
-		fprintf(stderr, "%s: no folder: %s\n", name, strerror(errno));
-		return -1;
-	}
-	if (countydb_open(c, dir, "county.db", config, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s: %s\n", name, err);
-		fixture_dir_remove(dir);
-		return -1;
-	}
-	return 0;
+	c->config = config;
+	return fixture_db_setup(dir, size, name, "county.db", schema_county, &c->db);
 }
 
 /* The tear-down of countydb_setup: c's database closed (c->db NULL after)
@@ -62,9 +52,7 @@ countydb_setup(char *dir, size_t size, const char *name, const struct county_con
 static inline int
 countydb_teardown(const char *dir, struct county_db *c)
 {
-	store_close(c->db);
-	c->db = NULL;
-	return fixture_dir_remove(dir);
+	return fixture_db_teardown(dir, &c->db);
 }
 
 /* A cmocka set-up's catalogue: cat parsed afresh from the text of a

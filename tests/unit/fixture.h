@@ -4,11 +4,10 @@
  * /tmp and its removal, a database file in such a folder opened through a
  * schema's migrations, a schema's migrations up to a version (to make a
  * database as an older program left it), and SQL run on a test's database
- * that fails the test, saying why, when it cannot run; and a cmocka set-up
- * and tear-down of a folder alone.  Every unit test is one .c file built
- * alone, so these are static inline: a test takes what it uses and no
- * program links any of it.  countydb_fixture.h builds the county's
- * database on these.
+ * that fails the test, saying why, when it cannot run; and cmocka set-ups
+ * and tear-downs of a folder alone and of a database in its folder.  Every unit test is one .c file
+ * built alone, so these are static inline: a test takes what it uses and no program links any of
+ * it.  countydb_fixture.h builds the county's database on these.
  */
 #ifndef GAS_TESTS_FIXTURE_H
 #define GAS_TESTS_FIXTURE_H
@@ -108,6 +107,47 @@ fixture_db_open(const char *dir, const char *file, const struct store_migration 
 		return -1;
 	}
 	return store_open(path, schema, 0, db, err, errlen);
+}
+
+/* A cmocka set-up's database: a new folder /tmp/NAME.XXXXXX into dir (size
+ * bytes) and its FILE opened through schema's migrations into *db
+ * (fixture_db_open).  0, or -1 with the reason on stderr and nothing left:
+ * no folder, *db NULL (cmocka runs no tear-down after a set-up that
+ * failed; a set-up that fails later calls fixture_db_teardown itself). */
+static inline int
+fixture_db_setup(char *dir, size_t size, const char *name, const char *file,
+    const struct store_migration *schema, sqlite3 **db)
+{
+	char err[256];
+
+	*db = NULL;
+	if (fixture_dir_make(dir, size, name) == -1) {
+		fprintf(stderr, "%s: no folder: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (fixture_db_open(dir, file, schema, db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", name, err);
+		if (fixture_dir_remove(dir) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The tear-down of fixture_db_setup, after a case passed or failed: *db
+ * closed (NULL after) and the folder dir removed with all in it (WAL files
+ * too).  0, or -1 with the reason on stderr (a failure cmocka reports) if
+ * the folder could not be removed. */
+static inline int
+fixture_db_teardown(const char *dir, sqlite3 **db)
+{
+	store_close(*db);
+	*db = NULL;
+	if (fixture_dir_remove(dir) != 0) {
+		fprintf(stderr, "could not remove %s\n", dir);
+		return -1;
+	}
+	return 0;
 }
 
 /* The migrations of schema up to and including version into out (room for
