@@ -536,13 +536,22 @@ optional_sections_need_their_keys_only_when_given(void **state)
 	assert_true(has_error(&r, "missing section [main]"));
 }
 
+/* A folder of the case's own for its configuration files
+ * (fixture_dir_setup). */
+static int
+conf_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "gastest-conf");
+}
+
 static void
 reload_keeps_restart_keys_and_names_their_line(void **state)
 {
+	const char *dir = *state;
 	struct gw_config *now = calloc(1, sizeof(*now)), *fresh = calloc(1, sizeof(*fresh));
 	struct conf_report notes, r;
 	struct conf_input in = { 0 };
-	char path[] = "/tmp/gastest-conf.XXXXXX", text[2048], needle[128];
+	char path[96], text[2048], needle[160];
 	const char *edited = "[station]\nid = s2\ncompany = Acme Gas\ntownship = 330825101\n"
 	                     "county = 330825\ncode_public_key = /k.pub\nbuyer_key = /b.key\n"
 	                     "log_level = debug\n"
@@ -551,8 +560,8 @@ reload_keeps_restart_keys_and_names_their_line(void **state)
 	                     "[line 1]\nbus = a\nscale_unit = 1\nvalve_unit = 3\n"
 	                     "[line 2]\nbus = a\nscale_unit = 5\nvalve_unit = 6\n";
 
-	(void)state;
 	assert_int_equal(load(good, now, &r), 0);
+	snprintf(path, sizeof(path), "%s/gasgw.XXXXXX", dir);
 	write_temp(path, edited);
 	in.path = path;
 	assert_int_equal(conf_reload(&in, gw_config_sections, now, fresh, &notes, &r), 0);
@@ -572,10 +581,9 @@ reload_keeps_restart_keys_and_names_their_line(void **state)
 	/* the keys a running gateway takes are the new file's */
 	assert_int_equal(fresh->rules.max_fill_s, 200);
 	assert_string_equal(fresh->log_level, "debug");
-	unlink(path);
 
 	/* a line dropped from the file is named too, and stays */
-	strcpy(path, "/tmp/gastest-conf.XXXXXX");
+	snprintf(path, sizeof(path), "%s/gasgw.XXXXXX", dir);
 	write_temp(path, "[station]\nid = s1\ncompany = Acme Gas\ntownship = 330825101\n"
 	                 "county = 330825\ncode_public_key = /k.pub\nbuyer_key = /b.key\n"
 	                 "[bus a]\ntype = tcp\nhost = 127.0.0.1\nport = 1502\n");
@@ -583,17 +591,15 @@ reload_keeps_restart_keys_and_names_their_line(void **state)
 	assert_int_equal(fresh->line_count, 1);
 	assert_true(
 	    has_error(&notes, ": [line 1] is no longer in the file: it stays until restart"));
-	unlink(path);
 
 	/* a file with an error: -1, the error with its line, no notes */
-	strcpy(path, "/tmp/gastest-conf.XXXXXX");
+	snprintf(path, sizeof(path), "%s/gasgw.XXXXXX", dir);
 	snprintf(text, sizeof(text), "%s[rules]\nmax_fill_s = nine\n", edited);
 	write_temp(path, text);
 	assert_int_equal(conf_reload(&in, gw_config_sections, now, fresh, &notes, &r), -1);
 	assert_int_equal(notes.count, 0);
 	snprintf(needle, sizeof(needle), "%s:23: section [rules] given twice", path);
 	assert_true(has_error(&r, needle));
-	unlink(path);
 	free(now);
 	free(fresh);
 }
@@ -651,7 +657,8 @@ main(void)
 		cmocka_unit_test(reports_every_line_that_is_not_ini),
 		cmocka_unit_test(a_check_sees_where_each_key_was_set),
 		cmocka_unit_test(optional_sections_need_their_keys_only_when_given),
-		cmocka_unit_test(reload_keeps_restart_keys_and_names_their_line),
+		cmocka_unit_test_setup_teardown(reload_keeps_restart_keys_and_names_their_line,
+		    conf_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test_setup_teardown(reload_names_a_profile_changed_under_a_line,
 		    profiles_setup, profiles_teardown),
 		cmocka_unit_test(gateway_table_marks_what_needs_a_restart),
