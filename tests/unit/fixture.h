@@ -5,9 +5,11 @@
  * schema's migrations, a schema's migrations up to a version (to make a
  * database as an older program left it), and SQL run on a test's database
  * that fails the test, saying why, when it cannot run; and cmocka set-ups
- * and tear-downs of a folder alone and of a database in its folder.  Every unit test is one .c file
- * built alone, so these are static inline: a test takes what it uses and no program links any of
- * it.  countydb_fixture.h builds the county's database on these.
+ * and tear-downs of a folder alone and of a database in its folder.  Every
+ * unit test is one .c file built alone, so these are static inline: a test
+ * takes what it uses and no program links any of it.  countydb_fixture.h
+ * and stationdb_fixture.h build the county's and the station's database
+ * on these.
  */
 #ifndef GAS_TESTS_FIXTURE_H
 #define GAS_TESTS_FIXTURE_H
