@@ -8,8 +8,10 @@
  * tear-down (adding its own rows or catalogue around them), or
  * countydb_open for a second county in the same folder;
  * countydb_catalogue parses a case test's catalogue and villages;
- * countydb_fill_row writes a plain fill straight into the tables.  Static
- * inline, as fixture.h, on which it builds.
+ * countydb_fill_row writes a plain fill straight into the tables;
+ * countydb_meanwhile_commit, an SQLite authorizer, commits a statement from
+ * another connection in the middle of a read.  Static inline, as
+ * fixture.h, on which it builds.
  */
 #ifndef GAS_TESTS_COUNTYDB_FIXTURE_H
 #define GAS_TESTS_COUNTYDB_FIXTURE_H
@@ -40,18 +42,8 @@ static inline int
 countydb_setup(char *dir, size_t size, const char *name, const struct county_config *config,
     struct county_db *c)
 {
-	char err[256];
-
-	if (fixture_dir_make(dir, size, name) == -1) {
-		fprintf(stderr, "%s: no folder: %s\n", name, strerror(errno));
-		return -1;
-	}
-	if (countydb_open(c, dir, "county.db", config, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s: %s\n", name, err);
-		fixture_dir_remove(dir);
-		return -1;
-	}
-	return 0;
+	c->config = config;
+	return fixture_db_setup(dir, size, name, "county.db", schema_county, &c->db);
 }
 
 /* The tear-down of countydb_setup: c's database closed (c->db NULL after)
@@ -60,9 +52,7 @@ countydb_setup(char *dir, size_t size, const char *name, const struct county_con
 static inline int
 countydb_teardown(const char *dir, struct county_db *c)
 {
-	store_close(c->db);
-	c->db = NULL;
-	return fixture_dir_remove(dir);
+	return fixture_db_teardown(dir, &c->db);
 }
 
 /* A cmocka set-up's catalogue: cat parsed afresh from the text of a
@@ -99,6 +89,42 @@ countydb_fill_row(struct county_db *c, const char *station, int seq, int64_t sta
 	    "INSERT INTO fills (uuid, station, seq, line, cylinder, buyer, started_ms, result)"
 	    " VALUES ('%s-%d', '%s', %d, 1, 'CY%d', '%s', %lld, 'ok')",
 	    station, seq, station, seq, seq, buyer, (long long)started_ms);
+}
+
+/* A commit another program makes while the county's connection reads: the
+ * first time that connection prepares a read of table, sql is committed
+ * from a second connection to dir/county.db (countydb_setup's database).
+ * fired is 0 until then, 1 once sql is committed, -1 if it could not be:
+ * a test asserts 1, which also proves the read it aimed at happened. */
+struct countydb_meanwhile {
+	const char *dir;   /* the folder of countydb_setup */
+	const char *table; /* the table whose first read sets it off */
+	const char *sql;   /* one transaction, BEGIN IMMEDIATE ... COMMIT */
+	int fired;
+};
+
+/* The authorizer of countydb_meanwhile, arg a struct countydb_meanwhile
+ * that outlives the hook: sqlite3_set_authorizer(c->db,
+ * countydb_meanwhile_commit, &m) before the read, (c->db, NULL, NULL)
+ * after.  It allows every statement; it fires once. */
+static inline int
+countydb_meanwhile_commit(void *arg, int action, const char *table, const char *column,
+    const char *db, const char *trigger)
+{
+	struct countydb_meanwhile *m = arg;
+	char path[256];
+	sqlite3 *other = NULL;
+
+	(void)column, (void)db, (void)trigger;
+	if (action != SQLITE_READ || table == NULL || strcmp(table, m->table) != 0 || m->fired)
+		return SQLITE_OK;
+	m->fired = 1;
+	snprintf(path, sizeof(path), "%s/county.db", m->dir);
+	if (sqlite3_open(path, &other) != SQLITE_OK ||
+	    sqlite3_exec(other, m->sql, NULL, NULL, NULL) != SQLITE_OK)
+		m->fired = -1;
+	sqlite3_close(other);
+	return SQLITE_OK;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "buyer.h"
+#include "fixture.h"
 
 static const struct {
 	const char *input;
@@ -171,15 +172,21 @@ buyer_id_is_keyed_and_stable(void **state)
 	    "9dc6f8e7a9fd6247558c1106752ef926f8904ad15c497e0bf6ecec65d86a869c");
 }
 
+/* A folder of the case's own for its key files (fixture_dir_setup). */
+static int
+key_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "test_buyer");
+}
+
 static void
 key_file_must_be_private_and_hex(void **state)
 {
-	char dir[] = "/tmp/test_buyer.XXXXXX", path[64], bad[64], err[256];
+	const char *dir = *state;
+	char path[96], bad[96], err[256];
 	struct buyer_key k, k2;
 	FILE *fp;
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/buyer.key", dir);
 	snprintf(bad, sizeof(bad), "%s/bad.key", dir);
 	assert_int_equal(buyer_key_generate(path, err, sizeof(err)), 0);
@@ -205,9 +212,6 @@ key_file_must_be_private_and_hex(void **state)
 	fclose(fp);
 	assert_int_equal(buyer_key_load(bad, &k, err, sizeof(err)), 0);
 	assert_int_equal(k.bytes[10], 0xaa);
-	unlink(path);
-	unlink(bad);
-	rmdir(dir);
 }
 
 int
@@ -220,7 +224,8 @@ main(void)
 		cmocka_unit_test(check_characters_follow_the_standards),
 		cmocka_unit_test(masks_show_first_three_and_last_four),
 		cmocka_unit_test(buyer_id_is_keyed_and_stable),
-		cmocka_unit_test(key_file_must_be_private_and_hex),
+		cmocka_unit_test_setup_teardown(key_file_must_be_private_and_hex, key_folder_setup,
+		    fixture_dir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

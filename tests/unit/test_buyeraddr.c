@@ -608,36 +608,6 @@ a_reassigned_case_shows_the_address_to_its_new_township_only(void **state)
 	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;officer:li@TB@1;");
 }
 
-/* Set by reassign_while_read: the case moved from TB to TC by another connection (gasweb's
- * reassign form, say) while casedetail_get reads case 1 in its snapshot (when it first
- * prepares a read of the case's steps, after the case's row). */
-static int moved_between;
-
-static int
-reassign_while_read(void *arg, int action, const char *table, const char *column, const char *db,
-    const char *trigger)
-{
-	char path[128];
-	sqlite3 *other = NULL;
-
-	(void)arg, (void)column, (void)db, (void)trigger;
-	if (action != SQLITE_READ || table == NULL || strcmp(table, "case_steps") != 0 ||
-	    moved_between)
-		return SQLITE_OK;
-	moved_between = 1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	if (sqlite3_open(path, &other) != SQLITE_OK ||
-	    sqlite3_exec(other,
-	        "BEGIN IMMEDIATE; UPDATE cases SET township = 'TC', state = 'new', officer = ''"
-	        " WHERE id = 1; INSERT INTO case_steps (case_id, at_ms, identity, action, note,"
-	        " state) VALUES (1, 1800000060000, 'regulator:county', 'reassign', 'TB -> TC: x',"
-	        " 'new'); COMMIT",
-	        NULL, NULL, NULL) != SQLITE_OK)
-		moved_between = -1;
-	sqlite3_close(other);
-	return SQLITE_OK;
-}
-
 /* The case's township that decides is the one it has when the showing is logged, not the one
  * the answer's snapshot read: TB's officer, reading case 1 while it is moved to TC, gets the
  * case as it was (TB's) but not the address, and nothing is logged; TC's officer gets it. */
@@ -649,12 +619,23 @@ a_case_moved_while_it_is_read_does_not_show_the_address_to_the_old_township(void
 	cbor_item_t *root;
 	char text[64];
 
+	/* the case moved from TB to TC by another connection (gasweb's reassign form, say) while
+	 * casedetail_get reads case 1 in its snapshot (when it first prepares a read of the case's
+	 * steps, after the case's row) */
+	struct countydb_meanwhile moved = { .dir = dir,
+		.table = "case_steps",
+		.sql =
+		    "BEGIN IMMEDIATE; UPDATE cases SET township = 'TC', state = 'new', officer = ''"
+		    " WHERE id = 1; INSERT INTO case_steps (case_id, at_ms, identity, action, note,"
+		    " state) VALUES (1, 1800000060000, 'regulator:county', 'reassign', 'TB -> TC: x',"
+		    " 'new'); COMMIT" };
+
 	(void)state;
 	to_cases();
-	sqlite3_set_authorizer(cdb.db, reassign_while_read, NULL);
+	sqlite3_set_authorizer(cdb.db, countydb_meanwhile_commit, &moved);
 	root = detail("officer:li@TB", &tb, 1);
 	sqlite3_set_authorizer(cdb.db, NULL, NULL);
-	assert_int_equal(moved_between, 1);
+	assert_int_equal(moved.fired, 1);
 	casedetail_text(casedetail_find(root, "case"), "township", text, sizeof(text));
 	assert_string_equal(text, "TB"); /* the snapshot's */
 	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));

@@ -416,35 +416,6 @@ a_station_case_carries_the_registered_name_and_address(void **state)
 	cbor_decref(&root);
 }
 
-/* Set by steps_read_then_accept: the officer's accept, committed by another
- * connection at the moment casedetail_get first prepares a read of the
- * case's steps (after it has read the case's row). */
-static int accepted_between;
-
-static int
-steps_read_then_accept(void *arg, int action, const char *table, const char *column, const char *db,
-    const char *trigger)
-{
-	char path[128];
-	sqlite3 *other = NULL;
-
-	(void)arg, (void)column, (void)db, (void)trigger;
-	if (action != SQLITE_READ || table == NULL || strcmp(table, "case_steps") != 0 ||
-	    accepted_between)
-		return SQLITE_OK;
-	accepted_between = 1;
-	snprintf(path, sizeof(path), "%s/county.db", dir);
-	if (sqlite3_open(path, &other) != SQLITE_OK ||
-	    sqlite3_exec(other,
-	        "BEGIN IMMEDIATE; UPDATE cases SET state = 'accepted', officer = 'officer:li@TA'"
-	        " WHERE id = 1; INSERT INTO case_steps (case_id, at_ms, identity, action, state)"
-	        " VALUES (1, 1800000060000, 'officer:li@TA', 'accept', 'accepted'); COMMIT",
-	        NULL, NULL, NULL) != SQLITE_OK)
-		accepted_between = -1;
-	sqlite3_close(other);
-	return SQLITE_OK;
-}
-
 /* A step committed while a case is being read is in the answer whole or
  * not at all: the case's state and its timeline agree (here the accept
  * lands after the case's row was read, so neither shows it), and the next
@@ -456,11 +427,20 @@ a_step_committed_meanwhile_is_seen_whole_or_not_at_all(void **state)
 	cbor_item_t *root;
 	char text[64];
 
+	/* the officer's accept, committed by another connection at the moment casedetail_get
+	 * first prepares a read of the case's steps (after it has read the case's row) */
+	struct countydb_meanwhile accepted = { .dir = dir,
+		.table = "case_steps",
+		.sql =
+		    "BEGIN IMMEDIATE; UPDATE cases SET state = 'accepted', officer = 'officer:li@TA'"
+		    " WHERE id = 1; INSERT INTO case_steps (case_id, at_ms, identity, action, state)"
+		    " VALUES (1, 1800000060000, 'officer:li@TA', 'accept', 'accepted'); COMMIT" };
+
 	(void)state;
-	sqlite3_set_authorizer(cdb.db, steps_read_then_accept, NULL);
+	sqlite3_set_authorizer(cdb.db, countydb_meanwhile_commit, &accepted);
 	root = detail(&town_a, 1, CASES_DONE);
 	sqlite3_set_authorizer(cdb.db, NULL, NULL);
-	assert_int_equal(accepted_between, 1);
+	assert_int_equal(accepted.fired, 1);
 	casedetail_text(casedetail_find(root, "case"), "state", text, sizeof(text));
 	steps = casedetail_find(root, "steps");
 	assert_string_equal(text, "new");

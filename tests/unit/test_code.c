@@ -19,6 +19,7 @@
 
 #include "base45.h"
 #include "code.h"
+#include "fixture.h"
 
 /* Test key of docs/code-format.md: seed bytes 00 01 02 .. 1f. */
 static const char test_public_hex[] =
@@ -473,17 +474,23 @@ knows_the_five_models_and_their_fill_mass(void **state)
 	assert_null(code_model_at(5));
 }
 
+/* A folder of the case's own for its key files (fixture_dir_setup). */
+static int
+key_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "test_code");
+}
+
 static void
 key_files_round_trip_private_file_is_0600_and_never_overwritten(void **state)
 {
-	char dir[] = "/tmp/test_code.XXXXXX", priv[64], pub[64], err[256];
+	const char *dir = *state;
+	char priv[96], pub[96], err[256];
 	char code[CODE_MAX_LEN + 1];
 	struct code_key *k, *loaded_priv, *loaded_pub;
 	struct code_record rec;
 	struct stat st;
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
 	snprintf(priv, sizeof(priv), "%s/county.key", dir);
 	snprintf(pub, sizeof(pub), "%s/county.pub", dir);
 	k = code_key_generate(err, sizeof(err));
@@ -515,9 +522,6 @@ key_files_round_trip_private_file_is_0600_and_never_overwritten(void **state)
 	code_key_free(k);
 	code_key_free(loaded_priv);
 	code_key_free(loaded_pub);
-	unlink(priv);
-	unlink(pub);
-	rmdir(dir);
 }
 
 /* ---- URL form (docs/code-format.md, "URL form") ---- */
@@ -677,7 +681,9 @@ main(void)
 		cmocka_unit_test(refuses_to_sign_records_outside_the_format),
 		cmocka_unit_test(refuses_validly_signed_records_outside_the_format),
 		cmocka_unit_test(knows_the_five_models_and_their_fill_mass),
-		cmocka_unit_test(key_files_round_trip_private_file_is_0600_and_never_overwritten),
+		cmocka_unit_test_setup_teardown(
+		    key_files_round_trip_private_file_is_0600_and_never_overwritten,
+		    key_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test(url_form_of_every_vector_decodes_to_its_record),
 		cmocka_unit_test(no_change_to_a_url_yields_another_cylinder),
 		cmocka_unit_test(refuses_malformed_urls_and_base_urls_with_a_reason),

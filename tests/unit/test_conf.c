@@ -8,12 +8,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "fixture.h"
 #include "gwconf.h"
 #include "line.h"
 
@@ -154,8 +157,12 @@ write_temp(char *path, const char *text)
 	fclose(f);
 }
 
-/* A folder of device profiles for gw_config_load, removed by rm_profiles. */
+/* A folder of device profiles for gw_config_load, made by profiles_setup
+ * and removed by profiles_teardown. */
 static char profiles[] = "/tmp/gastest-profiles.XXXXXX";
+/* The configuration file load_gw wrote last ("" before any): a case
+ * removes its own, profiles_teardown the one a failing case could not. */
+static char last_conf[64];
 
 static const struct {
 	const char *name, *text;
@@ -183,34 +190,56 @@ static const struct {
 /* [line 1]'s keys from line 15: the scale profile, unit 2 with this valve profile */
 #define LINE_KEYS(valve) "scale_profile = scale\nvalve_unit = 2\nvalve_profile = " valve "\n"
 
-static void
-make_profiles(void)
+/* A cmocka set-up: the folder of device profiles, with profile_files in
+ * it.  0, or -1 with the reason on stderr and no folder left (cmocka runs
+ * no tear-down after a set-up that failed). */
+static int
+profiles_setup(void **state)
 {
 	char path[128];
+	int rc = -1;
 
-	assert_non_null(mkdtemp(profiles));
+	(void)state;
+	last_conf[0] = '\0';
+	if (fixture_dir_make(profiles, sizeof(profiles), "gastest-profiles") == -1) {
+		fprintf(stderr, "gastest-profiles: no folder: %s\n", strerror(errno));
+		return -1;
+	}
 	for (int i = 0; profile_files[i].name != NULL; i++) {
 		FILE *f;
+		int bad;
 
 		snprintf(path, sizeof(path), "%s/%s.ini", profiles, profile_files[i].name);
 		f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(profile_files[i].text, f);
-		fclose(f);
+		bad = f == NULL || fputs(profile_files[i].text, f) == EOF;
+		if ((f != NULL && fclose(f) == EOF) || bad) {
+			fprintf(stderr, "%s: %s\n", path, strerror(errno));
+			goto out;
+		}
 	}
+	rc = 0;
+out:
+	if (rc == -1 && fixture_dir_remove(profiles) != 0)
+		fprintf(stderr, "could not remove %s\n", profiles);
+	return rc;
 }
 
-static void
-rm_profiles(void)
+/* The tear-down of profiles_setup, after a case passed or failed: the
+ * folder removed with all in it, and the last configuration file load_gw
+ * wrote (gone already when its case ended normally).  0, or -1 (a failure
+ * cmocka reports) if the folder could not be removed. */
+static int
+profiles_teardown(void **state)
 {
-	char path[128];
-
-	for (int i = 0; profile_files[i].name != NULL; i++) {
-		snprintf(path, sizeof(path), "%s/%s.ini", profiles, profile_files[i].name);
-		unlink(path);
+	(void)state;
+	if (last_conf[0] != '\0')
+		unlink(last_conf);
+	last_conf[0] = '\0';
+	if (fixture_dir_remove(profiles) != 0) {
+		fprintf(stderr, "could not remove %s\n", profiles);
+		return -1;
 	}
-	rmdir(profiles);
-	strcpy(profiles, "/tmp/gastest-profiles.XXXXXX");
+	return 0;
 }
 
 /* gw_config_load of a file whose [line 1] (line 12) has bus and
@@ -230,6 +259,7 @@ load_gw(char *path, const char *line_keys, const char *more, struct gw_config *c
 	    profiles, line_keys, more);
 	strcpy(path, "/tmp/gastest-conf.XXXXXX");
 	write_temp(path, text);
+	snprintf(last_conf, sizeof(last_conf), "%s", path);
 	return gw_config_load(path, c, r, notes);
 }
 
@@ -241,7 +271,6 @@ gateway_checks_that_lines_name_real_buses(void **state)
 	char path[64], needle[128];
 
 	(void)state;
-	make_profiles();
 	assert_int_equal(load_gw(path, LINE_KEYS("valve"),
 	                     "[line 2]\nbus = nowhere\nscale_unit = 3\nvalve_unit = 4\n"
 	                     "scale_profile = scale\nvalve_profile = valve\n",
@@ -250,7 +279,6 @@ gateway_checks_that_lines_name_real_buses(void **state)
 	snprintf(needle, sizeof(needle), "%s:19: [line 2]: no [bus nowhere] is configured", path);
 	assert_true(has_error(&r, needle));
 	unlink(path);
-	rm_profiles();
 	free(c);
 }
 
@@ -306,7 +334,6 @@ gateway_loads_and_checks_every_profile(void **state)
 	char path[64];
 
 	(void)state;
-	make_profiles();
 	for (int i = 0; cases[i].name != NULL; i++) {
 		int rc = load_gw(path, cases[i].line_keys, "", c, &r, &notes);
 		size_t at = 0;
@@ -355,7 +382,6 @@ gateway_loads_and_checks_every_profile(void **state)
 		free(line);
 	}
 	unlink(path);
-	rm_profiles();
 	free(c);
 }
 
@@ -370,7 +396,6 @@ reload_names_a_profile_changed_under_a_line(void **state)
 	FILE *f;
 
 	(void)state;
-	make_profiles();
 	assert_int_equal(load_gw(path, LINE_KEYS("valve"), "", now, &r, &notes), 0);
 	snprintf(profile, sizeof(profile), "%s/valve.ini", profiles);
 	f = fopen(profile, "a");
@@ -391,7 +416,6 @@ reload_names_a_profile_changed_under_a_line(void **state)
 	/* and the line keeps the profile it started with */
 	assert_false(fresh->lines[0].valve.field[MB_SIG_ERROR].present);
 	unlink(path);
-	rm_profiles();
 	free(now);
 	free(fresh);
 }
@@ -512,13 +536,22 @@ optional_sections_need_their_keys_only_when_given(void **state)
 	assert_true(has_error(&r, "missing section [main]"));
 }
 
+/* A folder of the case's own for its configuration files
+ * (fixture_dir_setup). */
+static int
+conf_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "gastest-conf");
+}
+
 static void
 reload_keeps_restart_keys_and_names_their_line(void **state)
 {
+	const char *dir = *state;
 	struct gw_config *now = calloc(1, sizeof(*now)), *fresh = calloc(1, sizeof(*fresh));
 	struct conf_report notes, r;
 	struct conf_input in = { 0 };
-	char path[] = "/tmp/gastest-conf.XXXXXX", text[2048], needle[128];
+	char path[96], text[2048], needle[160];
 	const char *edited = "[station]\nid = s2\ncompany = Acme Gas\ntownship = 330825101\n"
 	                     "county = 330825\ncode_public_key = /k.pub\nbuyer_key = /b.key\n"
 	                     "log_level = debug\n"
@@ -527,8 +560,8 @@ reload_keeps_restart_keys_and_names_their_line(void **state)
 	                     "[line 1]\nbus = a\nscale_unit = 1\nvalve_unit = 3\n"
 	                     "[line 2]\nbus = a\nscale_unit = 5\nvalve_unit = 6\n";
 
-	(void)state;
 	assert_int_equal(load(good, now, &r), 0);
+	snprintf(path, sizeof(path), "%s/gasgw.XXXXXX", dir);
 	write_temp(path, edited);
 	in.path = path;
 	assert_int_equal(conf_reload(&in, gw_config_sections, now, fresh, &notes, &r), 0);
@@ -548,10 +581,9 @@ reload_keeps_restart_keys_and_names_their_line(void **state)
 	/* the keys a running gateway takes are the new file's */
 	assert_int_equal(fresh->rules.max_fill_s, 200);
 	assert_string_equal(fresh->log_level, "debug");
-	unlink(path);
 
 	/* a line dropped from the file is named too, and stays */
-	strcpy(path, "/tmp/gastest-conf.XXXXXX");
+	snprintf(path, sizeof(path), "%s/gasgw.XXXXXX", dir);
 	write_temp(path, "[station]\nid = s1\ncompany = Acme Gas\ntownship = 330825101\n"
 	                 "county = 330825\ncode_public_key = /k.pub\nbuyer_key = /b.key\n"
 	                 "[bus a]\ntype = tcp\nhost = 127.0.0.1\nport = 1502\n");
@@ -559,17 +591,15 @@ reload_keeps_restart_keys_and_names_their_line(void **state)
 	assert_int_equal(fresh->line_count, 1);
 	assert_true(
 	    has_error(&notes, ": [line 1] is no longer in the file: it stays until restart"));
-	unlink(path);
 
 	/* a file with an error: -1, the error with its line, no notes */
-	strcpy(path, "/tmp/gastest-conf.XXXXXX");
+	snprintf(path, sizeof(path), "%s/gasgw.XXXXXX", dir);
 	snprintf(text, sizeof(text), "%s[rules]\nmax_fill_s = nine\n", edited);
 	write_temp(path, text);
 	assert_int_equal(conf_reload(&in, gw_config_sections, now, fresh, &notes, &r), -1);
 	assert_int_equal(notes.count, 0);
 	snprintf(needle, sizeof(needle), "%s:23: section [rules] given twice", path);
 	assert_true(has_error(&r, needle));
-	unlink(path);
 	free(now);
 	free(fresh);
 }
@@ -620,13 +650,17 @@ main(void)
 		cmocka_unit_test(good_file_fills_values_and_defaults),
 		cmocka_unit_test(reports_each_mistake_with_its_line),
 		cmocka_unit_test(reports_every_error_not_just_the_first),
-		cmocka_unit_test(gateway_checks_that_lines_name_real_buses),
-		cmocka_unit_test(gateway_loads_and_checks_every_profile),
+		cmocka_unit_test_setup_teardown(gateway_checks_that_lines_name_real_buses,
+		    profiles_setup, profiles_teardown),
+		cmocka_unit_test_setup_teardown(gateway_loads_and_checks_every_profile,
+		    profiles_setup, profiles_teardown),
 		cmocka_unit_test(reports_every_line_that_is_not_ini),
 		cmocka_unit_test(a_check_sees_where_each_key_was_set),
 		cmocka_unit_test(optional_sections_need_their_keys_only_when_given),
-		cmocka_unit_test(reload_keeps_restart_keys_and_names_their_line),
-		cmocka_unit_test(reload_names_a_profile_changed_under_a_line),
+		cmocka_unit_test_setup_teardown(reload_keeps_restart_keys_and_names_their_line,
+		    conf_folder_setup, fixture_dir_teardown),
+		cmocka_unit_test_setup_teardown(reload_names_a_profile_changed_under_a_line,
+		    profiles_setup, profiles_teardown),
 		cmocka_unit_test(gateway_table_marks_what_needs_a_restart),
 		cmocka_unit_test(example_file_covers_every_key),
 	};

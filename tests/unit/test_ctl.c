@@ -24,6 +24,7 @@
 #include "gw.h"
 #include "line.h"
 #include "records.h"
+#include "stationdb_fixture.h"
 #include "store.h"
 
 static const char *
@@ -149,7 +150,6 @@ release_waits_for_rest_and_never_disturbs_a_fill(void **state)
 
 struct fixture {
 	char dir[64];
-	char path[96];
 	struct gw *gw;
 };
 
@@ -157,22 +157,20 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 	size_t i;
 
-	if (f == NULL || (f->gw = calloc(1, sizeof(*f->gw))) == NULL)
+	if (f == NULL || (f->gw = calloc(1, sizeof(*f->gw))) == NULL) {
+		fprintf(stderr, "test_ctl: no memory for the fixture\n");
+		free(f);
 		return -1;
-	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_ctl") == -1)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
-	if (records_open(&f->gw->records, f->path, "S1", "330825101", err, sizeof(err)) == -1 ||
-	    store_exec(f->gw->records.db,
+	}
+	if (stationdb_setup(f->dir, sizeof(f->dir), "test_ctl", &f->gw->records,
 	        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
 	        " INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
 	        " updated_ms) SELECT printf('R-%05d', i), 'YSP35.5', '2024-01-01', 15.2, 14.9,"
-	        " 'Gas', 0 FROM n",
-	        err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	        " 'Gas', 0 FROM n") == -1) {
+		free(f->gw);
+		free(f);
 		return -1;
 	}
 	/* what ctl_release_memory reads of a line: its status, under its lock */
@@ -192,15 +190,14 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < f->gw->line_count; i++)
 		pthread_mutex_destroy(&f->gw->lines[i].lock);
-	records_close(&f->gw->records);
-	if (fixture_dir_remove(f->dir) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
+	rc = stationdb_teardown(f->dir, &f->gw->records);
 	free(f->gw);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Bytes of page cache the writing connection holds now. */

@@ -19,6 +19,7 @@
 #include "ctlreq.h"
 #include "fixture.h"
 #include "opauth.h"
+#include "stationdb_fixture.h"
 #include "timetext.h"
 #include "util.h"
 
@@ -341,24 +342,21 @@ static int
 shift_setup(void **state)
 {
 	struct line_io io = { .read = no_read, .valve = no_valve, .heartbeat = no_heartbeat };
-	char path[128], err[256];
+	char err[256];
 
 	(void)state;
-	if (fixture_dir_make(shift_dir, sizeof(shift_dir), "gastest-ctlreq") == -1)
+	if (stationdb_setup(shift_dir, sizeof(shift_dir), "gastest-ctlreq", &shift_gw.records,
+	        "INSERT INTO operators VALUES ('OP-7', 'Wang Wei', '2099-01-01', 1, 0)") == -1)
 		return -1;
-	snprintf(path, sizeof(path), "%s/station.db", shift_dir);
+	if (opauth_set_pin(shift_gw.records.db, "OP-7", "2468", 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "set-up: %s\n", err);
+		stationdb_teardown(shift_dir, &shift_gw.records);
+		return -1;
+	}
 	rules_defaults(&shift_config.rules);
 	str_copy(shift_config.station_id, "S1", sizeof(shift_config.station_id));
 	shift_config.shift_hours = 12;
 	shift_gw.config = &shift_config;
-	if (records_open(&shift_gw.records, path, "S1", "330825101", err, sizeof(err)) == -1 ||
-	    store_exec(shift_gw.records.db,
-	        "INSERT INTO operators VALUES ('OP-7', 'Wang Wei', '2099-01-01', 1, 0)", err,
-	        sizeof(err)) == -1 ||
-	    opauth_set_pin(shift_gw.records.db, "OP-7", "2468", 0, err, sizeof(err)) == -1) {
-		fprintf(stderr, "set-up: %s\n", err);
-		return -1;
-	}
 	shift_line.number = 1;
 	str_copy(shift_line.cutoff, "gateway", sizeof(shift_line.cutoff));
 	shift_line.preact_kg = 0.1;
@@ -372,8 +370,7 @@ shift_teardown(void **state)
 {
 	(void)state;
 	line_free(&shift_gw.lines[0]);
-	records_close(&shift_gw.records);
-	return fixture_dir_remove(shift_dir);
+	return stationdb_teardown(shift_dir, &shift_gw.records);
 }
 
 static json_t *

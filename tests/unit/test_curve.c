@@ -96,11 +96,19 @@ refuses_every_truncation_and_trailing_bytes(void **state)
 	free(b);
 }
 
+/* A folder of the case's own for the pictures (fixture_dir_setup). */
+static int
+plot_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "gastest-plot");
+}
+
 static void
 draws_png_and_svg_with_the_marks(void **state)
 {
+	const char *dir = *state;
 	struct curve *c = malloc(sizeof(*c));
-	char dir[64], path[128], err[256];
+	char path[128], err[256];
 	const struct plot_title png_title = { "line 1 ZJ-000123", NULL };
 	const struct plot_title svg_title = { "line 1 <ZJ&1>", NULL };
 	unsigned char sig[8];
@@ -108,8 +116,6 @@ draws_png_and_svg_with_the_marks(void **state)
 	char *svg;
 	long size;
 
-	(void)state;
-	assert_int_equal(fixture_dir_make(dir, sizeof(dir), "gastest-plot"), 0);
 	make_fill(c, 60);
 	snprintf(path, sizeof(path), "%s/fill.png", dir);
 	assert_int_equal(plot_curve_file(c, &png_title, path, err, sizeof(err)), 0);
@@ -138,7 +144,6 @@ draws_png_and_svg_with_the_marks(void **state)
 	snprintf(path, sizeof(path), "%s/fill.jpg", dir);
 	assert_int_equal(plot_curve_file(c, &png_title, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ".svg or .png"));
-	assert_int_equal(fixture_dir_remove(dir), 0);
 	free(c);
 }
 
@@ -174,7 +179,8 @@ main(void)
 		cmocka_unit_test(long_fill_stays_bounded_and_keeps_both_ends),
 		cmocka_unit_test(round_trips_through_stored_form),
 		cmocka_unit_test(refuses_every_truncation_and_trailing_bytes),
-		cmocka_unit_test(draws_png_and_svg_with_the_marks),
+		cmocka_unit_test_setup_teardown(draws_png_and_svg_with_the_marks, plot_folder_setup,
+		    fixture_dir_teardown),
 		cmocka_unit_test(shows_the_final_net_to_the_gram),
 	};
 	return cmocka_run_group_tests_name("curve", tests, NULL, NULL);

@@ -180,37 +180,50 @@ fake_close_bus(void *ctx)
 	f->emergencies++;
 }
 
-static struct rig *
-rig_new(void)
+/* The line every rig starts from: line 1, cut off by the gateway, the
+ * configured pre-act 100 g, no valve profile. */
+static void
+rig_line(struct gw_line *lc)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->number = 1;
+	str_copy(lc->cutoff, "gateway", sizeof(lc->cutoff));
+	lc->preact_kg = 0.1;
+}
+
+/* A cmocka set-up's rig in *state: station S1's database in a new folder
+ * /tmp/test_line.XXXXXX with operator OP-7 and cylinders C-GOOD and C-OLD
+ * (inspection overdue), and the line lc on the fake at rest.  0, or -1
+ * with the reason on stderr and nothing left behind (no folder): cmocka
+ * runs no tear-down after a set-up that failed. */
+static int
+rig_setup_line(void **state, const struct gw_line *lc)
 {
 	struct rig *r = calloc(1, sizeof(*r));
-	struct gw_line lc;
 	struct line_io io;
-	char err[256];
 
-	assert_int_equal(fixture_dir_make(r->dir, sizeof(r->dir), "test_line"), 0);
+	if (r == NULL) {
+		fprintf(stderr, "test_line: no memory for the rig\n");
+		return -1;
+	}
+	if (stationdb_setup(r->dir, sizeof(r->dir), "test_line", &r->rec,
+	        "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0);"
+	        " INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	        " last_inspection, next_inspection, updated_ms) VALUES"
+	        " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
+	        " '2099-01-01', 0),"
+	        " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
+	        " '2025-03-02', 0)") == -1) {
+		free(r);
+		return -1;
+	}
 	snprintf(r->path, sizeof(r->path), "%s/station.db", r->dir);
 	rules_defaults(&r->config.rules);
 	str_copy(r->config.station_id, "S1", sizeof(r->config.station_id));
 	str_copy(r->config.company, "Longyou Gas", sizeof(r->config.company));
 	str_copy(r->config.township, "330825101", sizeof(r->config.township));
 	r->config.heartbeat_ms = 200;
-	if (records_open(&r->rec, r->path, "S1", "330825101", err, sizeof(err)) == -1)
-		fail_msg("records_open: %s", err);
-	stationdb_exec(&r->rec,
-	    "INSERT INTO operators VALUES ('OP-7', 'Wang', '2099-01-01', 1, 0)");
-	stationdb_exec(&r->rec,
-	    "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-	    " last_inspection, next_inspection, updated_ms) VALUES"
-	    " ('C-GOOD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2024-01-01',"
-	    " '2099-01-01', 0),"
-	    " ('C-OLD', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Longyou Gas', '2021-03-02',"
-	    " '2025-03-02', 0)");
 
-	memset(&lc, 0, sizeof(lc));
-	lc.number = 1;
-	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
-	lc.preact_kg = 0.1;
 	r->fake.tare = 15.3;
 	r->fake.flow = 0.30;
 	r->fake.close_time_ms = 150;
@@ -223,18 +236,58 @@ rig_new(void)
 	io.heartbeat = fake_heartbeat;
 	io.close_bus = fake_close_bus;
 	io.kick = fake_kick;
-	line_init(&r->line, &r->config, &lc, &r->rec, &io);
-	return r;
+	line_init(&r->line, &r->config, lc, &r->rec, &io);
+	*state = r;
+	return 0;
 }
 
-static void
-rig_free(struct rig *r)
+/* The usual rig: the line of rig_line. */
+static int
+rig_setup(void **state)
 {
+	struct gw_line lc;
+
+	rig_line(&lc);
+	return rig_setup_line(state, &lc);
+}
+
+/* The line with a valve profile that closes in 500 ms: the pre-act of its
+ * first fill is predicted. */
+static int
+rig_setup_slow_valve(void **state)
+{
+	struct gw_line lc;
+
+	rig_line(&lc);
+	lc.valve.close_ms = 500;
+	return rig_setup_line(state, &lc);
+}
+
+/* The same valve, but the configuration gives the pre-act: used as given. */
+static int
+rig_setup_slow_valve_given_preact(void **state)
+{
+	struct gw_line lc;
+
+	rig_line(&lc);
+	lc.preact_given = 1;
+	lc.valve.close_ms = 500;
+	return rig_setup_line(state, &lc);
+}
+
+/* The tear-down of every rig, after a case passed or failed: the line and
+ * the database closed, the folder removed with all in it (WAL files too).
+ * 0, or -1 (a failure cmocka reports) if the folder could not be removed. */
+static int
+rig_teardown(void **state)
+{
+	struct rig *r = *state;
+	int rc;
+
 	line_free(&r->line);
-	records_close(&r->rec);
-	if (fixture_dir_remove(r->dir) != 0)
-		fprintf(stderr, "could not remove %s\n", r->dir);
+	rc = stationdb_teardown(r->dir, &r->rec);
 	free(r);
+	return rc;
 }
 
 /* Step the line every 50 ms for ms milliseconds of simulated time. */
@@ -370,11 +423,10 @@ next_cylinder(struct rig *r)
 static void
 valve_opens_only_after_start_row_is_committed(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
@@ -388,17 +440,15 @@ valve_opens_only_after_start_row_is_committed(void **state)
 	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM violations"), 0);
 	assert_true(s.result_net_kg > 14.9 - 0.1 && s.result_net_kg < 14.9 + 0.1);
 	assert_false(r->fake.open);
-	rig_free(r);
 }
 
 static void
 refused_cylinder_never_opens_the_valve(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	run(r, 500);
 	identify(r, "C-OLD", "b1");
 	a = start(r);
@@ -415,16 +465,14 @@ refused_cylinder_never_opens_the_valve(void **state)
 	    1);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'refusal'"), 1);
-	rig_free(r);
 }
 
 static void
 unregistered_cylinder_is_refused_without_alert(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	unsigned a;
 
-	(void)state;
 	run(r, 500);
 	identify(r, "C-NOBODY", "b1");
 	a = start(r);
@@ -434,18 +482,16 @@ unregistered_cylinder_is_refused_without_alert(void **state)
 	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R02'"), 1);
 	/* R02 refuses but does not alert: no outbox row */
 	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 0);
-	rig_free(r);
 }
 
 static void
 missing_operator_refuses(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 	char err[64];
 
-	(void)state;
 	run(r, 500);
 	identify(r, "C-GOOD", "b1");
 	assert_int_equal(line_login(&r->line, "", err, sizeof(err)), 0);
@@ -454,19 +500,17 @@ missing_operator_refuses(void **state)
 	line_status(&r->line, &s);
 	assert_int_equal(r->fake.opens, 0);
 	assert_non_null(strstr(s.result_text, "R07"));
-	rig_free(r);
 }
 
 static void
 preact_learns_in_flight_mass(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	double worst_late = 0, err_kg;
 	unsigned a;
 	int i;
 
-	(void)state;
 	r->fake.close_time_ms = 300; /* 90 g in flight, initial pre-act 100 g */
 	run(r, 500);
 	for (i = 0; i < 12; i++) {
@@ -482,7 +526,6 @@ preact_learns_in_flight_mass(void **state)
 	/* 0.30 kg/s * 300 ms = 90 g in flight, sampled every 50 ms (15 g). */
 	assert_true(line_preact(&r->line) > 0.07 && line_preact(&r->line) < 0.12);
 	assert_true(worst_late < 0.03);
-	rig_free(r);
 }
 
 /* What a line has learnt is in the database: a line started again on the
@@ -491,14 +534,13 @@ preact_learns_in_flight_mass(void **state)
 static void
 learnt_preact_survives_a_restart(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	struct gw_line lc;
 	struct line_io io = r->line.io;
 	double learnt;
 	int i;
 
-	(void)state;
 	r->fake.close_time_ms = 150; /* some 30-45 g in flight; configured: 100 g */
 	run(r, 500);
 	for (i = 0; i < 4; i++) {
@@ -510,17 +552,13 @@ learnt_preact_survives_a_restart(void **state)
 
 	/* the restart: a new line on the same database */
 	line_free(&r->line);
-	memset(&lc, 0, sizeof(lc));
-	lc.number = 1;
-	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
-	lc.preact_kg = 0.1;
+	rig_line(&lc);
 	line_init(&r->line, &r->config, &lc, &r->rec, &io);
 	assert_true(fabs(line_preact(&r->line) - learnt) < 1e-9);
 	run(r, 500);
 	attempt(r, "C-GOOD", "b-learn", 120000, &s);
 	assert_true(fabs(s.result_net_kg - 14.9) < 0.03);
 	/* (with the configured 100 g the fill is 65 g short) */
-	rig_free(r);
 }
 
 /* A line that never finished a fill (nothing learnt) and whose valve
@@ -530,19 +568,9 @@ learnt_preact_survives_a_restart(void **state)
 static void
 first_fill_predicts_preact_from_flow_and_valve_close_time(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state; /* rig_setup_slow_valve */
 	struct line_status s;
-	struct gw_line lc;
-	struct line_io io = r->line.io;
 
-	(void)state;
-	line_free(&r->line);
-	memset(&lc, 0, sizeof(lc));
-	lc.number = 1;
-	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
-	lc.preact_kg = 0.1;
-	lc.valve.close_ms = 500;
-	line_init(&r->line, &r->config, &lc, &r->rec, &io);
 	r->fake.close_time_ms = 500; /* 0.30 kg/s: 150 g in flight */
 	run(r, 500);
 	attempt(r, "C-GOOD", "b-learn", 120000, &s);
@@ -550,7 +578,6 @@ first_fill_predicts_preact_from_flow_and_valve_close_time(void **state)
 	assert_true(fabs(s.result_net_kg - 14.9) < 0.025); /* the reading is 50 ms apart: 15 g */
 	/* and from then on the line learns from its own fills */
 	assert_true(line_preact(&r->line) > 0.12 && line_preact(&r->line) < 0.18);
-	rig_free(r);
 }
 
 /* A pre-act the configuration sets is used as given on the first fill
@@ -558,36 +585,23 @@ first_fill_predicts_preact_from_flow_and_valve_close_time(void **state)
 static void
 configured_preact_is_not_predicted(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state; /* rig_setup_slow_valve_given_preact */
 	struct line_status s;
-	struct gw_line lc;
-	struct line_io io = r->line.io;
 
-	(void)state;
-	line_free(&r->line);
-	memset(&lc, 0, sizeof(lc));
-	lc.number = 1;
-	str_copy(lc.cutoff, "gateway", sizeof(lc.cutoff));
-	lc.preact_kg = 0.1;
-	lc.preact_given = 1;
-	lc.valve.close_ms = 500;
-	line_init(&r->line, &r->config, &lc, &r->rec, &io);
 	r->fake.close_time_ms = 500;
 	run(r, 500);
 	attempt(r, "C-GOOD", "b-learn", 120000, &s);
 	assert_true(s.result_net_kg - 14.9 > 0.035);
-	rig_free(r);
 }
 
 static void
 stuck_valve_raises_R23_within_a_second(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	int64_t closed_at = 0;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	r->fake.stuck = 1;
 	do {
@@ -623,17 +637,15 @@ stuck_valve_raises_R23_within_a_second(void **state)
 		line_status(&r->line, &s);
 		assert_int_equal(s.state, LINE_IDLE);
 	}
-	rig_free(r);
 }
 
 static void
 leak_after_fill_raises_R23(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	run_until_done(r, a, 120000);
 	run(r, 1000);
@@ -647,17 +659,15 @@ leak_after_fill_raises_R23(void **state)
 	    1);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'event'"), 1);
-	rig_free(r);
 }
 
 static void
 lost_scale_interrupts_fill_with_R24(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	run(r, 10000); /* filling, about 3 kg in */
 	r->fake.scale_dead = 1;
@@ -669,7 +679,6 @@ lost_scale_interrupts_fill_with_R24(void **state)
 	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'interrupted'"), 1);
-	rig_free(r);
 }
 
 /*
@@ -681,13 +690,12 @@ lost_scale_interrupts_fill_with_R24(void **state)
 static void
 missed_reading_does_not_cut_the_fill_short(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	int missed = 0;
 	int64_t end;
 	unsigned a;
 
-	(void)state;
 	r->fake.flow = 1.0;
 	r->fake.poll_ms = 50;
 	r->line.preact_kg = 0.15; /* 1 kg/s for the valve's 150 ms */
@@ -707,7 +715,6 @@ missed_reading_does_not_cut_the_fill_short(void **state)
 	assert_int_equal(missed, 1);
 	assert_string_equal(s.result, "ok");
 	assert_true(s.result_net_kg > 14.9 - 0.2 && s.result_net_kg < 14.9 + 0.2);
-	rig_free(r);
 }
 
 /* The scale is read every 200 ms (an idle line's pace), the cylinder is put
@@ -718,11 +725,10 @@ missed_reading_does_not_cut_the_fill_short(void **state)
 static void
 a_start_waits_for_a_reading_taken_after_it(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	r->fake.poll_ms = 200;
 	r->fake.tare = 0; /* nothing on the scale */
 	run(r, 500);
@@ -734,7 +740,6 @@ a_start_waits_for_a_reading_taken_after_it(void **state)
 	line_status(&r->line, &s);
 	if (!filled(&s))
 		fail_msg("result %s: %s", s.result, s.result_text);
-	rig_free(r);
 }
 
 /* The valve unit's watchdog shuts the valve mid-fill (heartbeats lost for a
@@ -743,12 +748,11 @@ a_start_waits_for_a_reading_taken_after_it(void **state)
 static void
 valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	int64_t shut;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	run(r, 5000);
 	r->fake.open = 0; /* the unit closed it by itself */
@@ -762,7 +766,6 @@ valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
 	assert_int_equal(r->fake.opens, 1); /* not opened again */
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R24'"), 1);
-	rig_free(r);
 }
 
 /* The same while the scale is silent: the valve unit's own reads say it
@@ -771,11 +774,10 @@ valve_closed_by_its_watchdog_interrupts_the_fill(void **state)
 static void
 valve_closed_while_the_scale_is_silent_is_seen(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	run(r, 5000);
 	r->fake.scale_dead = 1;
@@ -785,17 +787,15 @@ valve_closed_while_the_scale_is_silent_is_seen(void **state)
 	assert_string_equal(s.result, "interrupted");
 	assert_non_null(strstr(s.result_text, "closed by itself"));
 	assert_int_equal(r->fake.opens, 1);
-	rig_free(r);
 }
 
 static void
 slow_fill_times_out_with_R22(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	r->config.rules.max_fill_s = 10;
 	a = start_good_fill(r);
 	run_until_done(r, a, 60000);
@@ -804,17 +804,15 @@ slow_fill_times_out_with_R22(void **state)
 	assert_non_null(strstr(s.result_text, "R22"));
 	assert_non_null(strstr(s.result_text, "R21"));
 	assert_false(r->fake.open);
-	rig_free(r);
 }
 
 static void
 stop_interrupts_fill(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 
-	(void)state;
 	a = start_good_fill(r);
 	run(r, 5000);
 	line_stop(&r->line);
@@ -822,18 +820,16 @@ stop_interrupts_fill(void **state)
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "interrupted");
 	assert_false(r->fake.open);
-	rig_free(r);
 }
 
 static void
 hoarding_buyer_fills_with_R11_alert(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 	unsigned a;
 	int i;
 
-	(void)state;
 	r->config.rules.refill_min_minutes = 0;
 	run(r, 500);
 	for (i = 0; i < 4; i++) {
@@ -848,20 +844,18 @@ hoarding_buyer_fills_with_R11_alert(void **state)
 	assert_int_equal(r->fake.opens, 4);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R11'"), 1);
-	rig_free(r);
 }
 
 static void
 crash_recovery_interrupts_open_fill_once(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct records_fill f;
 	struct rules_verdict v;
 	struct records_party p;
 	char err[256];
 	int n = 0;
 
-	(void)state;
 	memset(&f, 0, sizeof(f));
 	str_copy(f.uuid, "00000000-0000-4000-8000-000000000001", sizeof(f.uuid));
 	f.line = 1;
@@ -885,7 +879,6 @@ crash_recovery_interrupts_open_fill_once(void **state)
 	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM outbox"), 1);
 	assert_int_equal(records_recover(&r->rec, NULL, NULL, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 0);
-	rig_free(r);
 }
 
 /* Hold the next fill's record back: a trigger stands in for a full disk
@@ -922,10 +915,9 @@ fill_held_back(struct rig *r)
 static void
 record_held_back_by_database_is_written_when_it_can_be(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 
-	(void)state;
 	fill_held_back(r);
 	next_cylinder(r);
 	identify(r, "C-GOOD", "b2");
@@ -957,7 +949,6 @@ record_held_back_by_database_is_written_when_it_can_be(void **state)
 	    2);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
-	rig_free(r);
 }
 
 static pthread_t fills_writer;
@@ -981,9 +972,8 @@ note_fills_writer(void *arg, int op, const char *db, const char *table, sqlite3_
 static void
 held_back_record_is_written_off_the_stepping_thread(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 
-	(void)state;
 	fill_held_back(r);
 	next_cylinder(r);
 	pthread_mutex_lock(&r->rec.lock);
@@ -997,7 +987,6 @@ held_back_record_is_written_off_the_stepping_thread(void **state)
 	pthread_mutex_lock(&r->rec.lock);
 	sqlite3_update_hook(r->rec.db, NULL, NULL);
 	pthread_mutex_unlock(&r->rec.lock);
-	rig_free(r);
 }
 
 /* A held-back record whose row is no longer open (here closed by hand; in
@@ -1007,10 +996,9 @@ held_back_record_is_written_off_the_stepping_thread(void **state)
 static void
 held_back_record_whose_row_is_gone_frees_the_line(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 
-	(void)state;
 	fill_held_back(r);
 	next_cylinder(r);
 	stationdb_exec(&r->rec, "UPDATE fills SET result = 'interrupted' WHERE result = 'filling';"
@@ -1025,7 +1013,6 @@ held_back_record_whose_row_is_gone_frees_the_line(void **state)
 	assert_int_equal(r->fake.opens, 2);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 1);
-	rig_free(r);
 }
 
 /* Space returns and a fill is asked for before the writer's next round:
@@ -1033,10 +1020,9 @@ held_back_record_whose_row_is_gone_frees_the_line(void **state)
 static void
 start_writes_the_held_back_record_first(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 
-	(void)state;
 	fill_held_back(r);
 	next_cylinder(r);
 	stationdb_exec(&r->rec, "DROP TRIGGER no_room");
@@ -1049,7 +1035,6 @@ start_writes_the_held_back_record_first(void **state)
 	    stationdb_count(&r->rec, "SELECT count(*) FROM fills WHERE result = 'filling'"), 0);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'fill'"), 2);
-	rig_free(r);
 }
 
 /* The valve unit does not answer the open command: the attempt, whose
@@ -1058,10 +1043,9 @@ start_writes_the_held_back_record_first(void **state)
 static void
 unanswered_open_ends_the_attempt_as_interrupted(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct line_status s;
 
-	(void)state;
 	run(r, 500);
 	r->fake.open_fails = 1;
 	attempt(r, "C-GOOD", "b1", 10000, &s);
@@ -1078,7 +1062,6 @@ unanswered_open_ends_the_attempt_as_interrupted(void **state)
 	next_cylinder(r);
 	attempt(r, "C-GOOD", "b1", 120000, &s);
 	assert_true(filled(&s));
-	rig_free(r);
 }
 
 static int
@@ -1096,12 +1079,11 @@ fake_ctl_start(void *ctx, double target_net_kg, double tare_kg)
 static void
 filling_controller_line_is_in_controller_mode(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct gw_line lc;
 	struct line_io io = r->line.io;
 	struct line filler;
 
-	(void)state;
 	assert_int_equal(r->line.controller_mode, 0);
 	memset(&lc, 0, sizeof(lc));
 	lc.number = 2;
@@ -1110,7 +1092,6 @@ filling_controller_line_is_in_controller_mode(void **state)
 	line_init(&filler, &r->config, &lc, &r->rec, &io);
 	assert_int_equal(filler.controller_mode, 1);
 	line_free(&filler);
-	rig_free(r);
 }
 
 /* The interlock thread steps a bus of idle lines only when line_idle_due
@@ -1120,11 +1101,10 @@ filling_controller_line_is_in_controller_mode(void **state)
 static void
 idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	int64_t end, due;
 	int steps = 0;
 
-	(void)state;
 	run(r, 500);
 	r->fake.heartbeats = 0;
 	r->fake.heartbeat_gap_max = 0;
@@ -1148,39 +1128,65 @@ idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close(void **state)
 	start(r);
 	line_stop(&r->line);
 	assert_int_equal(r->fake.kicks, 5);
-	rig_free(r);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(valve_opens_only_after_start_row_is_committed),
-		cmocka_unit_test(idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close),
-		cmocka_unit_test(refused_cylinder_never_opens_the_valve),
-		cmocka_unit_test(unregistered_cylinder_is_refused_without_alert),
-		cmocka_unit_test(missing_operator_refuses),
-		cmocka_unit_test(preact_learns_in_flight_mass),
-		cmocka_unit_test(learnt_preact_survives_a_restart),
-		cmocka_unit_test(first_fill_predicts_preact_from_flow_and_valve_close_time),
-		cmocka_unit_test(configured_preact_is_not_predicted),
-		cmocka_unit_test(stuck_valve_raises_R23_within_a_second),
-		cmocka_unit_test(leak_after_fill_raises_R23),
-		cmocka_unit_test(lost_scale_interrupts_fill_with_R24),
-		cmocka_unit_test(missed_reading_does_not_cut_the_fill_short),
-		cmocka_unit_test(a_start_waits_for_a_reading_taken_after_it),
-		cmocka_unit_test(valve_closed_by_its_watchdog_interrupts_the_fill),
-		cmocka_unit_test(valve_closed_while_the_scale_is_silent_is_seen),
-		cmocka_unit_test(slow_fill_times_out_with_R22),
-		cmocka_unit_test(stop_interrupts_fill),
-		cmocka_unit_test(hoarding_buyer_fills_with_R11_alert),
-		cmocka_unit_test(crash_recovery_interrupts_open_fill_once),
-		cmocka_unit_test(record_held_back_by_database_is_written_when_it_can_be),
-		cmocka_unit_test(held_back_record_is_written_off_the_stepping_thread),
-		cmocka_unit_test(held_back_record_whose_row_is_gone_frees_the_line),
-		cmocka_unit_test(start_writes_the_held_back_record_first),
-		cmocka_unit_test(unanswered_open_ends_the_attempt_as_interrupted),
-		cmocka_unit_test(filling_controller_line_is_in_controller_mode),
+		cmocka_unit_test_setup_teardown(valve_opens_only_after_start_row_is_committed,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(refused_cylinder_never_opens_the_valve, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(unregistered_cylinder_is_refused_without_alert,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(missing_operator_refuses, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(preact_learns_in_flight_mass, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(learnt_preact_survives_a_restart, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    first_fill_predicts_preact_from_flow_and_valve_close_time, rig_setup_slow_valve,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(configured_preact_is_not_predicted,
+		    rig_setup_slow_valve_given_preact, rig_teardown),
+		cmocka_unit_test_setup_teardown(stuck_valve_raises_R23_within_a_second, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(leak_after_fill_raises_R23, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(lost_scale_interrupts_fill_with_R24, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(missed_reading_does_not_cut_the_fill_short,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(a_start_waits_for_a_reading_taken_after_it,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(valve_closed_by_its_watchdog_interrupts_the_fill,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(valve_closed_while_the_scale_is_silent_is_seen,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(slow_fill_times_out_with_R22, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(stop_interrupts_fill, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(hoarding_buyer_fills_with_R11_alert, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(crash_recovery_interrupts_open_fill_once, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    record_held_back_by_database_is_written_when_it_can_be, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(held_back_record_is_written_off_the_stepping_thread,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(held_back_record_whose_row_is_gone_frees_the_line,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(start_writes_the_held_back_record_first, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(unanswered_open_ends_the_attempt_as_interrupted,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(filling_controller_line_is_in_controller_mode,
+		    rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,13 +30,18 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	if (f == NULL)
+	if (f == NULL || fixture_db_setup(f->dir, sizeof(f->dir), "gastest-opauth", "station.db",
+	                     schema_station, &f->db) == -1) {
+		free(f);
 		return -1;
-	if (fixture_dir_make(f->dir, sizeof(f->dir), "gastest-opauth") == -1)
+	}
+	if (registry_operator_add(f->db, "OP-7", "Wang Wei", "2099-01-01", err, sizeof(err)) ==
+	    -1) {
+		fprintf(stderr, "gastest-opauth: %s\n", err);
+		fixture_db_teardown(f->dir, &f->db); /* no tear-down follows a failed set-up */
+		free(f);
 		return -1;
-	if (fixture_db_open(f->dir, "station.db", schema_station, &f->db, err, sizeof(err)) == -1 ||
-	    registry_operator_add(f->db, "OP-7", "Wang Wei", "2099-01-01", err, sizeof(err)) == -1)
-		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -45,10 +50,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	int rc;
+	int rc = fixture_db_teardown(f->dir, &f->db);
 
-	store_close(f->db);
-	rc = fixture_dir_remove(f->dir);
 	free(f);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include <modbus.h>
 
 #include "conf.h"
+#include "fixture.h"
 #include "mb.h"
 
 /* drivers/profiles of the source tree, found from the binary's place
@@ -193,16 +194,22 @@ reports_every_problem_not_just_the_first(void **state)
 	                                 "be a coil or holding register, not discrete");
 }
 
+/* A folder of the case's own for its profile (fixture_dir_setup). */
+static int
+profile_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "gastest-prof");
+}
+
 /* A loaded profile names its file by the path it was found at. */
 static void
 load_names_the_file_by_its_path(void **state)
 {
-	char dir[] = "/tmp/gastest-prof.XXXXXX", path[64], err[512];
+	const char *dir = *state;
+	char path[96], err[512];
 	struct mb_profile p;
 	FILE *f;
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/odd.ini", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -212,8 +219,6 @@ load_names_the_file_by_its_path(void **state)
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(strncmp(err, path, strlen(path)), 0);
 	assert_non_null(strstr(err, ":6: unknown key 'colour' in [valve_cmd]"));
-	unlink(path);
-	rmdir(dir);
 }
 
 static void
@@ -571,7 +576,8 @@ main(void)
 		cmocka_unit_test(loads_every_shipped_profile),
 		cmocka_unit_test(refuses_bad_profiles_naming_file_and_line),
 		cmocka_unit_test(reports_every_problem_not_just_the_first),
-		cmocka_unit_test(load_names_the_file_by_its_path),
+		cmocka_unit_test_setup_teardown(load_names_the_file_by_its_path,
+		    profile_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test(polarity_and_byte_order_apply_both_ways),
 		cmocka_unit_test(parses_polarity_capacity_and_byte_order),
 		cmocka_unit_test(checks_a_profile_against_its_role),

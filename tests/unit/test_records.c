@@ -31,42 +31,42 @@ struct fixture {
 	unsigned serial; /* uuids made so far */
 };
 
+/* A cmocka set-up's fixture in *state: station S1's records open on a new
+ * folder /tmp/test_records.XXXXXX, with cylinder C-1.  0, or -1 with the
+ * reason on stderr and nothing left behind (no folder): cmocka runs no
+ * tear-down after a set-up that failed. */
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
-	if (f == NULL)
-		return -1;
-	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_records") == -1)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
-	if (records_open(&f->rec, f->path, "S1", "330825101", err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (f == NULL) {
+		fprintf(stderr, "test_records: no memory for the fixture\n");
 		return -1;
 	}
-	if (store_exec(f->rec.db,
+	if (stationdb_setup(f->dir, sizeof(f->dir), "test_records", &f->rec,
 	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
-	        " updated_ms) VALUES ('C-1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)",
-	        err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	        " updated_ms) VALUES ('C-1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)") ==
+	    -1) {
+		free(f);
 		return -1;
 	}
+	snprintf(f->path, sizeof(f->path), "%s/station.db", f->dir);
 	*state = f;
 	return 0;
 }
 
+/* The tear-down of setup, after a case passed or failed: the records
+ * closed and the folder removed with all in it.  0, or -1 (a failure
+ * cmocka reports) if the folder could not be removed. */
 static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
+	int rc = stationdb_teardown(f->dir, &f->rec);
 
-	records_close(&f->rec);
-	if (fixture_dir_remove(f->dir) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* The database cannot grow any more: a real SQLITE_FULL for every write
@@ -611,19 +611,26 @@ life_events_go_out_with_the_fills(void **state)
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 3);
 }
 
+/* A folder of the case's own for a database made by older migrations
+ * (fixture_dir_setup). */
+static int
+migration_folder_setup(void **state)
+{
+	return fixture_dir_setup(state, "test_records_mig");
+}
+
 /* Migration 005 rebuilds the outbox: a station whose outbox the county had
  * emptied goes on from its last seq, never from 1 again. */
 static void
 the_outbox_rebuild_keeps_the_sequence(void **state)
 {
+	const char *dir = *state;
 	struct store_migration upto4[8];
 	char path[128], err[256];
 	sqlite3 *db;
 
-	(void)state;
 	assert_int_equal(fixture_schema_upto(schema_station, 4, upto4, 8), 0);
-	snprintf(path, sizeof(path), "/tmp/test_records_mig.%d.db", (int)getpid());
-	unlink(path);
+	snprintf(path, sizeof(path), "%s/station.db", dir);
 	if (store_open(path, upto4, 0, &db, err, sizeof(err)) == -1)
 		fail_msg("%s", err);
 	assert_int_equal(store_exec(db,
@@ -644,7 +651,6 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
 	                     NULL, 0),
 	    -1);
 	store_close(db);
-	unlink(path);
 }
 
 /* Bytes of page cache a connection holds now. */
@@ -714,7 +720,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_kept_skipped_and_retried,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(life_events_go_out_with_the_fills, setup, teardown),
-		cmocka_unit_test(the_outbox_rebuild_keeps_the_sequence),
+		cmocka_unit_test_setup_teardown(the_outbox_rebuild_keeps_the_sequence,
+		    migration_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_listed_with_its_reason, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(release_memory_empties_both_page_caches, setup,

@@ -6,6 +6,7 @@
  * time, by age and by sign-out, tokens that differ by one character, and a
  * password file that is readable by others, malformed, or rewritten.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,38 +35,66 @@ struct fixture {
 	struct signin_store *store;
 };
 
+/* A cmocka set-up's fixture in *state.  0, or -1 with the reason on stderr
+ * and nothing left behind (no folder): cmocka runs no tear-down after a
+ * set-up that failed, and an assertion here would leave the folder. */
 static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char hash[SIGNIN_HASH_MAX], err[256];
+	char hash[SIGNIN_HASH_MAX], err[256] = "no memory";
+	int made = 0, loaded = 0, rc = -1;
 
-	assert_non_null(fx);
-	assert_int_equal(fixture_dir_make(fx->dir, sizeof(fx->dir), "test_signin"), 0);
+	if (fx == NULL)
+		goto out;
+	if (fixture_dir_make(fx->dir, sizeof(fx->dir), "test_signin") == -1) {
+		snprintf(err, sizeof(err), "no folder: %s", strerror(errno));
+		goto out;
+	}
+	made = 1;
 	snprintf(fx->path, sizeof(fx->path), "%s/passwords", fx->dir);
-	assert_int_equal(signin_hash("correct horse", 13, hash, err, sizeof(err)), 0);
-	assert_int_equal(signin_passwords_set(fx->path, "officer:li@TA", hash, err, sizeof(err)),
-	    0);
-	assert_int_equal(signin_hash("regulator pw", 12, hash, err, sizeof(err)), 0);
-	assert_int_equal(signin_passwords_set(fx->path, "regulator:alice", hash, err, sizeof(err)),
-	    0);
-	assert_int_equal(signin_passwords_load(fx->path, &fx->passwords, err, sizeof(err)), 0);
+	if (signin_hash("correct horse", 13, hash, err, sizeof(err)) == -1 ||
+	    signin_passwords_set(fx->path, "officer:li@TA", hash, err, sizeof(err)) == -1 ||
+	    signin_hash("regulator pw", 12, hash, err, sizeof(err)) == -1 ||
+	    signin_passwords_set(fx->path, "regulator:alice", hash, err, sizeof(err)) == -1 ||
+	    signin_passwords_load(fx->path, &fx->passwords, err, sizeof(err)) == -1)
+		goto out;
+	loaded = 1;
 	fx->store = signin_store_new(&policy);
-	assert_non_null(fx->store);
+	if (fx->store == NULL) {
+		snprintf(err, sizeof(err), "no memory for the store");
+		goto out;
+	}
 	*state = fx;
-	return 0;
+	rc = 0;
+out:
+	if (rc == -1) {
+		fprintf(stderr, "test_signin: %s\n", err);
+		if (loaded)
+			signin_passwords_free(&fx->passwords);
+		if (made && fixture_dir_remove(fx->dir) != 0)
+			fprintf(stderr, "could not remove %s\n", fx->dir);
+		free(fx);
+	}
+	return rc;
 }
 
+/* The tear-down of setup, after a case passed or failed.  0, or -1 (a
+ * failure cmocka reports) if the folder could not be removed. */
 static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
+	int rc = 0;
 
 	signin_store_free(fx->store);
 	signin_passwords_free(&fx->passwords);
-	assert_int_equal(fixture_dir_remove(fx->dir), 0);
+	if (fixture_dir_remove(fx->dir) != 0) {
+		fprintf(stderr, "could not remove %s\n", fx->dir);
+		rc = -1;
+	}
 	free(fx);
-	return 0;
+	return rc;
 }
 
 static enum signin_result

@@ -23,6 +23,7 @@
 
 #include "../../drivers/sim/command.c"
 #include "../../drivers/sim/model.c"
+#include "fixture.h"
 
 static struct sim sim;
 static struct sim_unit units[3];
@@ -334,19 +335,42 @@ keeps_its_table_well_formed(void **state)
 	}
 }
 
+/* The station of station, and a folder of the case's own for its files
+ * (fixture_dir_setup): its path in *state. */
+static int
+station_and_folder(void **state)
+{
+	if (station(state) == -1)
+		return -1;
+	if (fixture_dir_setup(state, "test_sim_command") == -1) {
+		station_gone(state);
+		return -1;
+	}
+	return 0;
+}
+
+/* The tear-down of station_and_folder, after a case passed or failed. */
+static int
+station_and_folder_gone(void **state)
+{
+	int rc = fixture_dir_teardown(state);
+
+	return station_gone(state) == -1 ? -1 : rc;
+}
+
 /* A -c file: good lines taken, every bad one reported as FILE:LINE. */
 static void
 reports_each_bad_line_of_a_file(void **state)
 {
-	char path[] = "/tmp/test_sim_command.XXXXXX", want[2048];
+	const char *dir = *state;
+	char path[96], want[2048];
 	char *err_text = NULL;
 	size_t err_len = 0;
 	FILE *f, *err;
-	int fd = mkstemp(path);
 
-	(void)state;
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
+	snprintf(path, sizeof(path), "%s/station.cmd", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
 	fprintf(f, "# a station\n\nplace 1 15\nplace 9 15\n");
 	for (int i = 0; i < COMMAND_MAX_LEN + 10; i++)
 		fputc('x', f);
@@ -525,8 +549,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(lists_every_command_in_help, station, station_gone),
 		cmocka_unit_test_setup_teardown(describes_one_command, station, station_gone),
 		cmocka_unit_test(keeps_its_table_well_formed),
-		cmocka_unit_test_setup_teardown(reports_each_bad_line_of_a_file, station,
-		    station_gone),
+		cmocka_unit_test_setup_teardown(reports_each_bad_line_of_a_file, station_and_folder,
+		    station_and_folder_gone),
 		cmocka_unit_test(documents_every_command_as_the_table_says),
 	};
 

@@ -310,11 +310,12 @@ setup(void **state)
 	char err[256];
 	int i;
 
-	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_uplink") == -1)
+	if (f == NULL || fixture_db_setup(f->dir, sizeof(f->dir), "test_uplink", "station.db",
+	                     schema_station, &f->db) == -1) {
+		free(f);
 		return -1;
+	}
 	snprintf(f->db_path, sizeof(f->db_path), "%s/station.db", f->dir);
-	if (store_open(f->db_path, schema_station, 0, &f->db, err, sizeof(err)) == -1)
-		return -1;
 	/* twelve records waiting (events: no fill row needed) and two cylinders */
 	for (i = 1; i <= 12; i++) {
 		char sql[200];
@@ -324,28 +325,31 @@ setup(void **state)
 		    " ('00000000-0000-4000-8000-%012d', 'event', %d)",
 		    i, i);
 		if (store_exec(f->db, sql, err, sizeof(err)) == -1)
-			return -1;
+			goto fail;
 	}
 	if (store_exec(f->db,
 	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
 	        " updated_ms) VALUES ('C1', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0),"
 	        " ('C2', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 0)",
 	        err, sizeof(err)) == -1)
-		return -1;
+		goto fail;
 	*state = f;
 	return 0;
+fail:
+	fprintf(stderr, "test_uplink: %s\n", err);
+	fixture_db_teardown(f->dir, &f->db); /* no tear-down follows a failed set-up */
+	free(f);
+	return -1;
 }
 
 static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
+	int rc = fixture_db_teardown(f->dir, &f->db);
 
-	store_close(f->db);
-	if (fixture_dir_remove(f->dir) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return rc;
 }
 
 static struct uplink *
