@@ -1,0 +1,82 @@
+#!/bin/sh
+# Red team, wave 9 (docs/reliability.md): the console's pages and sessions
+# attacked through a real gasweb on a real county database.
+#
+# A link that leaves the console: every page's language switch links to the
+# same path again; a path that starts with "//" (typed, or "/%2F" decoded)
+# made that link "//other.host/...", which a browser reads as another host,
+# so a link sent to an officer showed the console's own "not found" page
+# whose "English" took them to a look-alike sign-in page.  The switch must
+# stay on the console whatever the path.
+#
+# And what held, kept as checks: a signed-out session's cookie is refused
+# (its step POST 403, its page a redirect to /signin), the anonymous
+# session's token planted before sign-in is not the signed-in one, and a
+# POST whose Origin is another site is refused even with a valid token.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+county_keys
+county_start || { fail "gascounty did not start"; finish; }
+county_stop # the database exists: gasweb is what this test is about
+
+web_conf
+web_passwd officer:wang@TA wang-password-1
+web_start
+check "the officer signs in" [ "$(signin "$T/wang.jar" officer:wang@TA wang-password-1)" = 303 ]
+
+# --- the language switch stays on the console -----------------------------------------
+# hrefs of the page's language links (the switch is the only id="lang-..." link)
+switch_hrefs() { sed -n 's/.*id="lang-[a-z]*" hreflang="[a-z]*" href="\([^"]*\)".*/\1/p' "$1"; }
+on_console() { # every switch link of page $1 is a path of this console
+	h=$(switch_hrefs "$1")
+	[ -n "$h" ] || return 1
+	for x in $h; do
+		case "$x" in
+		//* | *:*) return 1 ;;
+		/*) ;;
+		*) return 1 ;;
+		esac
+	done
+}
+for path in "//evil.example/signin" "/%2Fevil.example/signin" "///evil.example/x" "/%5Cevil.example" \
+    "//evil.example"; do
+	C --path-as-is -o "$T/p.html" "$U$path"
+	check "the language switch of $path stays on the console ($(switch_hrefs "$T/p.html" | head -n 1))" \
+	    on_console "$T/p.html"
+	C --path-as-is -b "$T/wang.jar" -o "$T/p.html" "$U$path"
+	check "... also for a signed-in officer" on_console "$T/p.html"
+done
+C -b "$T/wang.jar" -o "$T/cases.html" "$U/cases?view=all"
+check "a page's own switch still keeps its path and query" \
+    grep -q 'id="lang-en" hreflang="en" href="/cases?view=all&amp;lang=en"' "$T/cases.html"
+
+# --- sessions (held) --------------------------------------------------------------------
+C -c "$T/anon.jar" -b "$T/anon.jar" -o "$T/form.html" "$U/signin"
+planted=$(awk '$6 == "__Host-gasweb" {print $7}' "$T/anon.jar")
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/form.html" | head -n 1)
+C -c "$T/anon.jar" -b "$T/anon.jar" -o /dev/null --data-urlencode identity=officer:wang@TA \
+    --data-urlencode password=wang-password-1 --data-urlencode "csrf=$csrf" "$U/signin"
+now=$(awk '$6 == "__Host-gasweb" {print $7}' "$T/anon.jar")
+check "a sign-in replaces the session token it was given (no fixation)" \
+    all '[ -n "$planted" ]' '[ -n "$now" ]' '[ "$planted" != "$now" ]'
+code=$(C -o /dev/null -w '%{http_code}' -H "Cookie: __Host-gasweb=$planted" "$U/cases")
+check "the planted token is not signed in (303 to /signin, got $code)" [ "$code" = 303 ]
+
+C -b "$T/wang.jar" -o "$T/cases.html" "$U/cases"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/cases.html" | head -n 1)
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H 'Origin: https://evil.example' \
+    --data-urlencode "csrf=$csrf" "$U/signout")
+check "a POST from another Origin is refused with a valid token (403, got $code)" [ "$code" = 403 ]
+cp "$T/wang.jar" "$T/old.jar"
+code=$(C -b "$T/wang.jar" -c "$T/wang.jar" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrf=$csrf" "$U/signout")
+check "the officer signs out (303)" [ "$code" = 303 ]
+code=$(C -b "$T/old.jar" -o /dev/null -w '%{http_code}' "$U/cases")
+check "the signed-out cookie, replayed, is not signed in (303, got $code)" [ "$code" = 303 ]
+code=$(C -b "$T/old.jar" -o /dev/null -w '%{http_code}' -F "csrf=$csrf" -F step=comment \
+    -F note=hello "$U/cases/1/step")
+check "nor may it post a step with its old CSRF token (403, got $code)" [ "$code" = 403 ]
+
+finish
