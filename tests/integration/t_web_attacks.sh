@@ -18,6 +18,13 @@
 # from the console.  The page must open, with the newest joins listed and
 # the older ones counted.
 #
+# A session that outlives its password: `gasweb passwd` changes a person's
+# password (theirs leaked, or they left) and the console reads the file at
+# every sign-in, but every session signed in with the old password went on
+# for up to session_max_s (12 hours): whoever held the leaked password kept
+# reading the township's cases.  A changed password ends the person's
+# sessions at their next request; other people's stay.
+#
 # And what held, kept as checks: a signed-out session's cookie is refused
 # (its step POST 403, its page a redirect to /signin), the anonymous
 # session's token planted before sign-in is not the signed-in one, and a
@@ -91,12 +98,35 @@ C -b "$T/wang.jar" -o "$T/cases.html" "$U/cases?view=all"
 check "a page's own switch still keeps its path and query" \
     grep -q 'id="lang-en" hreflang="en" href="/cases?view=all&amp;lang=en"' "$T/cases.html"
 
+# --- a changed password ends the sessions signed in with the old one --------------------
+check "a thief signs in with wang's leaked password" \
+    [ "$(signin "$T/thief.jar" officer:wang@TA wang-password-1)" = 303 ]
+code=$(C -b "$T/thief.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "and reads the township's case (200, got $code)" [ "$code" = 200 ]
+web_passwd officer:wang@TA wang-password-2
+code=$(C -b "$T/thief.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "once wang's password is changed, the thief's session is over (303 to /signin, got $code)" \
+    [ "$code" = 303 ]
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "so is wang's own, signed in with the old password (303, got $code)" [ "$code" = 303 ]
+code=$(C -b "$T/alice.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "the regulator's session goes on (200, got $code)" [ "$code" = 200 ]
+check "the old password no longer signs in (401)" \
+    [ "$(signin "$T/thief2.jar" officer:wang@TA wang-password-1)" = 401 ]
+check "the new one does, and that session lasts (303, then 200)" \
+    all '[ "$(signin "$T/wang2.jar" officer:wang@TA wang-password-2)" = 303 ]' \
+    '[ "$(C -b "$T/wang2.jar" -o /dev/null -w "%{http_code}" "$U/cases/$CASE")" = 200 ]' \
+    '[ "$(C -b "$T/wang2.jar" -o /dev/null -w "%{http_code}" "$U/cases/$CASE")" = 200 ]'
+cp "$T/wang2.jar" "$T/wang.jar"
+check "the log says the sessions ended and why" \
+    grep -q "officer:wang@TA: password changed or removed: 2 sessions ended" "$T/web.log"
+
 # --- sessions (held) --------------------------------------------------------------------
 C -c "$T/anon.jar" -b "$T/anon.jar" -o "$T/form.html" "$U/signin"
 planted=$(awk '$6 == "__Host-gasweb" {print $7}' "$T/anon.jar")
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/form.html" | head -n 1)
 C -c "$T/anon.jar" -b "$T/anon.jar" -o /dev/null --data-urlencode identity=officer:wang@TA \
-    --data-urlencode password=wang-password-1 --data-urlencode "csrf=$csrf" "$U/signin"
+    --data-urlencode password=wang-password-2 --data-urlencode "csrf=$csrf" "$U/signin"
 now=$(awk '$6 == "__Host-gasweb" {print $7}' "$T/anon.jar")
 check "a sign-in replaces the session token it was given (no fixation)" \
     all '[ -n "$planted" ]' '[ -n "$now" ]' '[ "$planted" != "$now" ]'
