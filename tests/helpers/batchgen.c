@@ -14,8 +14,9 @@
  *   masked, btown (TA), bkind (household), op (OP-1), start (now),
  *   end (now), net (14.9), tare, target, gross, result (ok);
  *   violations: viol (how many; 1 if rule is given, else 0), rule (R05),
- *   sev (alert), town, vuuid (a printf format taking the violation's
- *   index, e.g. C04:S02:%d; default a UUID made from seq and index),
+ *   sev (alert), town, details (RULE from batchgen), vuuid (a printf
+ *   format taking the violation's index, e.g. C04:S02:%d; default a UUID
+ *   made from seq and index),
  *   vat (now); curve=1: a weight curve rising over 60 s to net kg, with
  *   the target and the close marked (the county keeps it with the fill).
  * Times are Unix ms, "now", "now+Nd" (N days ahead) or "min" (INT64_MIN).
@@ -70,6 +71,7 @@ record(char *spec, size_t index, unsigned long station_salt, struct wire_record 
 {
 	char *save = NULL, *kv, *eq, vfmt[64] = "", *k, *v;
 	char rule[WIRE_WORD] = "R05", sev[WIRE_WORD] = "alert", town[WIRE_TOWNSHIP] = "";
+	char details[WIRE_TEXT] = "";
 	int64_t now = time_wall_ms(), vat = now;
 	long nviol = -1, salt = 0, i;
 	int want_curve = 0;
@@ -145,6 +147,8 @@ record(char *spec, size_t index, unsigned long station_salt, struct wire_record 
 			str_copy(sev, v, sizeof(sev));
 		else if (strcmp(k, "town") == 0)
 			str_copy(town, v, sizeof(town));
+		else if (strcmp(k, "details") == 0)
+			str_copy(details, v, sizeof(details));
 		else if (strcmp(k, "vuuid") == 0)
 			str_copy(vfmt, v, sizeof(vfmt));
 		else if (strcmp(k, "vat") == 0)
@@ -183,7 +187,10 @@ record(char *spec, size_t index, unsigned long station_salt, struct wire_record 
 		str_copy(w->rule, rule, sizeof(w->rule));
 		str_copy(w->severity, sev, sizeof(w->severity));
 		str_copy(w->township, town, sizeof(w->township));
-		snprintf(w->details, sizeof(w->details), "%s from batchgen", rule);
+		if (details[0] != '\0')
+			str_copy(w->details, details, sizeof(w->details));
+		else
+			snprintf(w->details, sizeof(w->details), "%s from batchgen", rule);
 		str_copy(w->cylinder, f->cylinder, sizeof(w->cylinder));
 		w->at_ms = vat;
 	}

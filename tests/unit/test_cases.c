@@ -336,6 +336,83 @@ a_step_outside_the_scope_is_refused(void **state)
 	    CASES_DONE);
 }
 
+/*
+ * Red team, wave 9: a person's number typed into a case.  The console's
+ * forms and gaswatch take free text (a comment, a dismissal's reason, a
+ * report's note and place, a reassignment's reason), which the county
+ * stores and shows as it is; an officer who writes the buyer's resident ID
+ * into a comment, or a grid worker who copies it into a report, put a raw
+ * number in the county database, on every page of the case and in every
+ * backup, where only the masked form may be.  Each is refused naming the
+ * field, and nothing is stored.
+ */
+static void
+a_typed_id_number_is_refused_and_stored_nowhere(void **state)
+{
+	static const char *const numbers[] = {
+		"户主身份证 11010519491231002X 已核实",   /* a resident ID that passes its check */
+		"credit code 91350100M000100Y43",         /* a credit code that passes its check */
+		"电话 13800138000, 证件 110105194912310", /* an old 15-digit one */
+	};
+	struct case_request r;
+	char err[256];
+	int64_t id = sql_int("SELECT id FROM cases WHERE township = 'TA' AND state IN ('new',"
+	                     " 'accepted', 'onsite') ORDER BY id LIMIT 1"),
+	        steps = sql_int("SELECT count(*) FROM case_steps"),
+	        cases = sql_int("SELECT count(*) FROM cases"), got = 0;
+	size_t i;
+
+	(void)state;
+	assert_true(id > 0);
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		r = step(id, "comment", numbers[i]);
+		assert_int_equal(
+		    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_non_null(strstr(err, "note"));
+		assert_null(strstr(err, "1101051949")); /* the refusal does not echo it */
+		r = step(id, "dismiss", numbers[i]);
+		assert_int_equal(
+		    cases_step(&cdb, &cat, &all, "regulator:alice", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		memset(&r, 0, sizeof(r));
+		r.id = id;
+		str_copy(r.township, "TB", sizeof(r.township));
+		str_copy(r.note, numbers[i], sizeof(r.note));
+		casemsg_set(&r, CASEMSG_ID);
+		casemsg_set(&r, CASEMSG_TOWNSHIP);
+		casemsg_set(&r, CASEMSG_NOTE_F);
+		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		memset(&r, 0, sizeof(r));
+		str_copy(r.kind, "stacked", sizeof(r.kind));
+		str_copy(r.village, "南村", sizeof(r.village));
+		str_copy(r.note, numbers[i], sizeof(r.note));
+		casemsg_set(&r, CASEMSG_KIND);
+		casemsg_set(&r, CASEMSG_VILLAGE);
+		casemsg_set(&r, CASEMSG_NOTE_F);
+		assert_int_equal(
+		    cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &got, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_non_null(strstr(err, "note"));
+		str_copy(r.note, "路边堆放气瓶", sizeof(r.note));
+		str_copy(r.place, numbers[i], sizeof(r.place));
+		casemsg_set(&r, CASEMSG_PLACE_F);
+		assert_int_equal(
+		    cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &got, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_non_null(strstr(err, "place"));
+	}
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases);
+	/* the masked form, a phone number and a date are notes like any other */
+	r = step(id, "comment", "购气人 1101**********002X, 电话 13800138000, 2026-12-05");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps + 1);
+}
+
 static void
 a_report_goes_to_its_villages_township(void **state)
 {
@@ -1698,6 +1775,7 @@ main(void)
 		cmocka_unit_test(alerts_open_or_join_cases_once),
 		cmocka_unit_test(a_case_goes_from_new_to_closed_step_by_step),
 		cmocka_unit_test(a_step_outside_the_scope_is_refused),
+		cmocka_unit_test(a_typed_id_number_is_refused_and_stored_nowhere),
 		cmocka_unit_test(a_report_goes_to_its_villages_township),
 		cmocka_unit_test(a_point_lies_in_the_township_whose_boundary_holds_it),
 		cmocka_unit_test(a_report_with_coordinates_goes_where_they_lie),

@@ -279,6 +279,12 @@ a_disposition_belongs_to_the_alerts_township(void **state)
 	str_copy(d.note, "seized \x1b[2J", sizeof(d.note));
 	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
 	    COUNTY_REFUSED);
+	/* nor a buyer's number typed into it (red team, wave 9): stored and shown as it is */
+	str_copy(d.note, "seized from 11010519491231002X", sizeof(d.note));
+	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_REFUSED);
+	assert_non_null(strstr(err, "note"));
+	assert_null(strstr(err, "1101051949"));
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM dispositions", -1), 0);
 	str_copy(d.note, "seized", sizeof(d.note));
 	assert_int_equal(county_dispose(&cdb, &ta, "township:TA", &d, err, sizeof(err)),

@@ -302,6 +302,47 @@ anonymous_visitors_give_way_to_people_and_a_full_store_says_so(void **state)
 	assert_int_equal(signin_end_identity(fx->store, "officer:li@TA"), policy.max_sessions - 1);
 }
 
+/*
+ * Red team, wave 9: one person's password, signed in again and again (only
+ * wrong passwords count towards a lock-out), filled every slot with live
+ * sessions of their own, and nobody else could sign in ("too many people
+ * signed in") for as long as the script went on.  A person holds at most
+ * SIGNIN_PER_IDENTITY sessions: another sign-in ends their least recently
+ * used one, and the rest of the store stays open to everyone else.
+ */
+static void
+one_person_cannot_take_every_session(void **state)
+{
+	struct fixture *fx = *state;
+	const struct signin_policy wide = { .idle_s = 60,
+		.max_s = 600,
+		.failures = 3,
+		.lockout_s = 30,
+		.max_sessions = 2 * SIGNIN_PER_IDENTITY };
+	struct signin_session li[2 * SIGNIN_PER_IDENTITY], alice, found;
+	int i, live = 0;
+
+	signin_store_free(fx->store);
+	fx->store = signin_store_new(&wide);
+	assert_non_null(fx->store);
+	for (i = 0; i < wide.max_sessions; i++)
+		assert_int_equal(attempt(fx, "officer:li@TA", "correct horse", 1000 + i, &li[i]),
+		    SIGNIN_OK);
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 2000, &alice), SIGNIN_OK);
+	assert_int_equal(signin_session_find(fx->store, alice.token, 2001, &found), 1);
+	assert_string_equal(found.identity, "regulator:alice");
+	/* li keeps the newest sessions, SIGNIN_PER_IDENTITY of them */
+	for (i = 0; i < wide.max_sessions; i++)
+		live += signin_session_find(fx->store, li[i].token, 2002, &found);
+	assert_int_equal(live, SIGNIN_PER_IDENTITY);
+	assert_int_equal(
+	    signin_session_find(fx->store, li[wide.max_sessions - 1].token, 2003, &found), 1);
+	assert_int_equal(signin_session_find(fx->store, li[0].token, 2003, &found), 0);
+	/* and the rest of the store is open: anonymous visitors get a form */
+	for (i = 0; i < wide.max_sessions - SIGNIN_PER_IDENTITY - 1; i++)
+		assert_int_equal(signin_anonymous(fx->store, 3000 + i, &found), 0);
+}
+
 /* Sign-ins hash for a while after reading the clock: one that read it
  * before another's session was made must not take that session's slot
  * (it looked "made in the future", so expired, and was thrown out). */
@@ -372,6 +413,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    guessing_across_accounts_locks_the_address_not_the_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(old_failures_are_forgotten, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_person_cannot_take_every_session, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(sessions_end_by_idle_time_by_age_and_by_sign_out,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -16,6 +16,7 @@
 #include <cbor.h>
 #include <openssl/evp.h>
 
+#include "buyer.h"
 #include "cases.h"
 #include "log.h"
 #include "store.h"
@@ -539,6 +540,37 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
 	return CASES_DONE;
 }
 
+/*
+ * The texts a person types into a case (a note, a report's place and
+ * village) are stored and shown as they are, on every page of the case and
+ * in every backup: none may hold what looks like a resident ID or credit
+ * code (buyer.h), so that a buyer's number typed into a comment or a report
+ * goes nowhere; a buyer is named by the masked form.  The refusal names the
+ * field, never the text.
+ */
+static enum cases_result
+typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
+{
+	const struct {
+		const char *key, *text;
+	} typed[] = {
+		{ "note", CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "" },
+		{ "place", CASEMSG_HAS(rq, CASEMSG_PLACE_F) ? rq->place : "" },
+		{ "village", CASEMSG_HAS(rq, CASEMSG_VILLAGE) ? rq->village : "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
+		if (buyer_text_has_number(typed[i].text, strlen(typed[i].text))) {
+			err_set(err, errlen,
+			    "%s holds what looks like a resident ID or credit code: name a buyer by "
+			    "the masked form, never the number",
+			    typed[i].key);
+			return CASES_REFUSED;
+		}
+	return CASES_DONE;
+}
+
 /* The case's township, reporter and state; CASES_NOT_FOUND or _OUT_OF_SCOPE. */
 static enum cases_result
 case_find(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
@@ -635,6 +667,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		err_set(err, errlen, "attach needs a file");
 		return CASES_REFUSED;
 	}
+	if ((res = typed_texts_ok(rq, err, errlen)) != CASES_DONE)
+		return res;
 	if (strcmp(s->name, "decide") == 0 &&
 	    catalogue_check_decision(cat, rq->outcome, rq->power, fine, err, errlen) == -1)
 		return CASES_REFUSED;
@@ -764,6 +798,8 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 		err_set(err, errlen, "coordinates need both lat and lon");
 		return CASES_REFUSED;
 	}
+	if ((res = typed_texts_ok(rq, err, errlen)) != CASES_DONE)
+		return res;
 	if ((kind = catalogue_kind(cat, rq->kind)) == NULL) {
 		if (cat->nkinds == 0)
 			err_set(err, errlen,
@@ -847,6 +883,8 @@ cases_reassign(struct county_db *c, const char *identity, const struct case_requ
 		err_set(err, errlen, "a reassignment needs id, township and note (why)");
 		return CASES_REFUSED;
 	}
+	if ((res = typed_texts_ok(rq, err, errlen)) != CASES_DONE)
+		return res;
 	if (rq->township[strspn(rq->township, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	                                      "0123456789_-")] != '\0') {
 		err_set(err, errlen, "township '%s' is not a township code", rq->township);

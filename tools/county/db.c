@@ -23,6 +23,7 @@
 
 #include <openssl/evp.h>
 
+#include "buyer.h"
 #include "csv.h"
 #include "db.h"
 #include "buyeraddr.h"
@@ -1405,6 +1406,13 @@ county_dispose(struct county_db *c, const struct access_scope *scope, const char
 	 * are not UTF-8 would fail the whole list it is in: text, as a case's notes are */
 	if (!casemsg_text_ok(d->note, strlen(d->note), 1)) {
 		err_set(err, errlen, "note: not UTF-8 text");
+		return COUNTY_REFUSED;
+	}
+	/* and stored and shown as it is: no buyer's number in it (as a case's notes) */
+	if (buyer_text_has_number(d->note, strlen(d->note))) {
+		err_set(err, errlen,
+		    "note holds what looks like a resident ID or credit code: name a buyer by the "
+		    "masked form, never the number");
 		return COUNTY_REFUSED;
 	}
 	if (store_begin(c->db, err, errlen) == -1)

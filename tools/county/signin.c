@@ -331,25 +331,38 @@ session_over(const struct signin_store *s, const struct signin_session *x, int64
 	       now_ms - x->created_ms >= (int64_t)s->policy.max_s * 1000 || now_ms < x->created_ms;
 }
 
-/* A free slot for a new session, under the lock: a free or expired one,
+/* A free slot for a new session of identity ("" for an anonymous one),
+ * under the lock: when that person already holds SIGNIN_PER_IDENTITY live
+ * sessions, their least recently used one; else a free or expired one,
  * else the oldest anonymous one; NULL when every slot holds a live
  * signed-in session.  A session made after now_ms is live, not expired:
  * a sign-in reads the clock before it spends a while hashing, and other
  * threads make sessions meanwhile. */
 static struct signin_session *
-slot_for_new(struct signin_store *s, int64_t now_ms)
+slot_for_new(struct signin_store *s, const char *identity, int64_t now_ms)
 {
-	struct signin_session *oldest = NULL, *x;
-	int i;
+	struct signin_session *oldest = NULL, *free_slot = NULL, *own = NULL, *x;
+	int i, held = 0;
 
 	for (i = 0; i < s->policy.max_sessions; i++) {
 		x = &s->sessions[i];
-		if (x->token[0] == '\0' || (now_ms >= x->created_ms && session_over(s, x, now_ms)))
-			return x;
+		if (x->token[0] == '\0' ||
+		    (now_ms >= x->created_ms && session_over(s, x, now_ms))) {
+			if (free_slot == NULL)
+				free_slot = x;
+			continue;
+		}
+		if (identity[0] != '\0' && strcmp(x->identity, identity) == 0) {
+			held++;
+			if (own == NULL || x->used_ms < own->used_ms)
+				own = x;
+		}
 		if (x->identity[0] == '\0' && (oldest == NULL || x->used_ms < oldest->used_ms))
 			oldest = x;
 	}
-	return oldest;
+	if (held >= SIGNIN_PER_IDENTITY)
+		return own;
+	return free_slot != NULL ? free_slot : oldest;
 }
 
 static int
@@ -365,7 +378,7 @@ session_new(struct signin_store *s, const char *identity, int64_t now_ms,
 	str_copy(fresh.identity, identity, sizeof(fresh.identity));
 	fresh.created_ms = fresh.used_ms = now_ms;
 	pthread_mutex_lock(&s->lock);
-	x = slot_for_new(s, now_ms);
+	x = slot_for_new(s, identity, now_ms);
 	if (x != NULL) {
 		*x = fresh;
 		*out = fresh;

@@ -32,6 +32,9 @@
 #define SIGNIN_HASH_MAX 128     /* characters of an encoded hash, NUL included */
 #define SIGNIN_PASSWORD_MIN 8   /* characters a new password has at least */
 #define SIGNIN_PASSWORD_MAX 256 /* bytes of a password at most */
+/* live sessions of one person at most: another sign-in ends their least
+ * recently used one (one password must not fill the store for everyone) */
+#define SIGNIN_PER_IDENTITY 8
 
 /* What the store enforces; every field is required (> 0). */
 struct signin_policy {

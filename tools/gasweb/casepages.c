@@ -59,6 +59,7 @@ enum cword {
 	C_DUE,
 	C_OVERDUE_BY,
 	C_TIMELINE,
+	C_JOINS_FOLDED,
 	C_CURVE,
 	C_NO_CURVE,
 	C_FILLS,
@@ -122,6 +123,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_DUE] = { "期限", "Due" },
 	[C_OVERDUE_BY] = { "已超期", "overdue by" },
 	[C_TIMELINE] = { "办理经过", "Timeline" },
+	[C_JOINS_FOLDED] = { "条较早的并案告警未在此列出",
+	    "earlier alerts joined to this case are not listed here" },
 	[C_CURVE] = { "充装重量曲线", "Weight during the fill" },
 	[C_NO_CURVE] = { "该次充装没有重量曲线。", "This fill has no weight curve." },
 	[C_FILLS] = { "该气瓶最近充装", "The cylinder's latest fills" },
@@ -783,14 +786,28 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	page_raw(p, "</dl></section>");
 }
 
+/*
+ * The newest alerts joined to a case that its page lists.  A station's
+ * alerts about one cylinder (or buyer, or the station itself) join its open
+ * case for as long as they keep coming, each a step with its text: listed
+ * all, one batch of a station's violations made the page larger than
+ * PAGE_MAX, and the case could no longer be opened in the console at all.
+ * The officers' own steps are always listed.
+ */
+#define JOINS_SHOWN 50
+
 static void
 timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 {
 	const cbor_item_t *steps = casedetail_find(root, "steps"),
 	                  *ev = casedetail_find(root, "evidence");
-	size_t i, j;
+	size_t i, j, joins = 0, join = 0;
 	char action[32], type[64], hash[72];
 
+	for (i = 0; i < count_of(steps); i++) {
+		casedetail_text(item_at(steps, i), "action", action, sizeof(action));
+		joins += strcmp(action, "join") == 0;
+	}
 	page_raw(p, "<section class=\"card\"><h2>");
 	page_text(p, cw(r, C_TIMELINE));
 	page_raw(p, "</h2><ol class=\"timeline\" id=\"timeline\">");
@@ -799,6 +816,15 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 		int64_t sid = casedetail_int(s, "id", 0);
 
 		casedetail_text(s, "action", action, sizeof(action));
+		if (strcmp(action, "join") == 0 && joins > JOINS_SHOWN &&
+		    ++join <= joins - JOINS_SHOWN) {
+			if (join == 1)
+				page_rawf(p,
+				    "<li class=\"step step-folded\" id=\"joins-folded\">"
+				    "<div class=\"what\">%zu %s</div></li>",
+				    joins - JOINS_SHOWN, cw(r, C_JOINS_FOLDED));
+			continue;
+		}
 		page_raw(p, "<li class=\"step step-");
 		page_url(p, action);
 		page_raw(p, "\"><div class=\"when\">");

@@ -253,6 +253,68 @@ choose_language(struct request *r, struct reply *out)
 	    "lang=%s; Path=/; Max-Age=31536000; Secure; HttpOnly; SameSite=Strict", chosen);
 }
 
+/*
+ * The passwords file as this console last read it.  A password is changed
+ * (or a person removed) with `gasweb passwd` while the console runs, and
+ * sign-ins read the file each time; the sessions signed in with the old
+ * password must end too, or whoever held a leaked password keeps reading
+ * for up to session_max_s.  So at every request the file is looked at (one
+ * stat: signin_passwords_set writes a new file and renames it over the
+ * old), and when it changed, every session of a person whose hash changed
+ * or went is ended before the request's session is looked for.
+ */
+static struct {
+	pthread_mutex_t lock;
+	int seen;
+	struct stat st;
+	struct signin_passwords rows;
+} passwords = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static void
+passwords_watch(struct web *web)
+{
+	struct signin_passwords now;
+	struct stat st;
+	const char *hash;
+	char err[512];
+	size_t i;
+	int ended;
+
+	memset(&st, 0, sizeof(st));
+	if (stat(web->config.passwords, &st) == -1 && errno != ENOENT)
+		return; /* cannot look: the sign-in says why */
+	pthread_mutex_lock(&passwords.lock);
+	if (passwords.seen && same_file(&st, &passwords.st))
+		goto out;
+	if (signin_passwords_load(web->config.passwords, &now, err, sizeof(err)) == -1) {
+		log_warnx("%s", err); /* a broken file signs nobody in; kept as last read */
+		goto out;
+	}
+	for (i = 0; passwords.seen && i < passwords.rows.count; i++) {
+		const struct signin_password *was = &passwords.rows.rows[i];
+
+		hash = signin_passwords_find(&now, was->identity);
+		if (hash != NULL && strcmp(hash, was->hash) == 0)
+			continue;
+		if ((ended = signin_end_identity(web->store, was->identity)) > 0)
+			log_info("%s: password changed or removed: %d session%s ended",
+			    was->identity, ended, ended == 1 ? "" : "s");
+	}
+	signin_passwords_free(&passwords.rows);
+	passwords.rows = now;
+	passwords.st = st;
+	passwords.seen = 1;
+out:
+	pthread_mutex_unlock(&passwords.lock);
+}
+
 static void
 dispatch(struct request *r, const char *method, struct reply *out)
 {
@@ -274,6 +336,7 @@ dispatch(struct request *r, const char *method, struct reply *out)
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
+	passwords_watch(r->web);
 	token = MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, COOKIE);
 	if (token != NULL && signin_session_find(r->web->store, token, now, &r->session) == 1 &&
 	    r->session.identity[0] != '\0' &&
@@ -516,5 +579,6 @@ web_serve(struct web *web)
 	}
 	log_info("stopping");
 	MHD_stop_daemon(d);
+	signin_passwords_free(&passwords.rows);
 	return 0;
 }

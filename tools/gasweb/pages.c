@@ -50,12 +50,17 @@ keep_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 	return MHD_YES;
 }
 
-/* A path escaped for an attribute, its '/' kept. */
+/* A path of this console escaped for an attribute, its '/' kept: one '/'
+ * first, whatever the request's path began with, since "//host/..." (typed,
+ * or "/%2F" decoded) is a link to another host in a browser. */
 static void
 page_url_path(struct page *p, const char *path)
 {
 	char one[2] = { 0, 0 };
 
+	page_raw(p, "/");
+	while (*path == '/')
+		path++;
 	for (; *path != '\0'; path++) {
 		one[0] = *path;
 		if (*path == '/')

@@ -1,0 +1,151 @@
+#!/bin/sh
+# Red team, wave 9 (docs/reliability.md): the console's pages and sessions
+# attacked through a real gasweb on a real county database.
+#
+# A link that leaves the console: every page's language switch links to the
+# same path again; a path that starts with "//" (typed, or "/%2F" decoded)
+# made that link "//other.host/...", which a browser reads as another host,
+# so a link sent to an officer showed the console's own "not found" page
+# whose "English" took them to a look-alike sign-in page.  The switch must
+# stay on the console whatever the path.
+#
+# A case that cannot be opened: a station's alerts about one cylinder join
+# its open case, each a step of the case's timeline with the alert's text;
+# one batch of 40 records with 64 violations each (its details 250 quotes,
+# each six bytes once escaped) made the case's page larger than the
+# console answers (4 MiB): "answer too large" (500) for the township's
+# officer and the regulator alike, so a station could hide its own case
+# from the console.  The page must open, with the newest joins listed and
+# the older ones counted.
+#
+# A session that outlives its password: `gasweb passwd` changes a person's
+# password (theirs leaked, or they left) and the console reads the file at
+# every sign-in, but every session signed in with the old password went on
+# for up to session_max_s (12 hours): whoever held the leaked password kept
+# reading the township's cases.  A changed password ends the person's
+# sessions at their next request; other people's stay.
+#
+# And what held, kept as checks: a signed-out session's cookie is refused
+# (its step POST 403, its page a redirect to /signin), the anonymous
+# session's token planted before sign-in is not the signed-in one, and a
+# POST whose Origin is another site is refused even with a valid token.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+county_keys
+county_start || { fail "gascounty did not start"; finish; }
+Q=$(printf '"%.0s' $(seq 250))
+recs=""
+for i in $(seq 1 40); do recs="$recs cyl=J-1,rule=R05,viol=64,details=$Q"; done
+# shellcheck disable=SC2086 # one argument per record
+"$BUILD/tests/batchgen" -s S01 -t TA $recs >"$T/joins.cbor"
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
+    -f "$T/joins.cbor" -j -t 30000 >"$T/joins.out" 2>"$T/joins.err"
+check "a station's one batch joins 2,560 alerts about one cylinder into one case of TA" \
+    sql_eventually 10 "SELECT count(*), sum(alerts) FROM cases WHERE township = 'TA'" "1|2560"
+CASE=$(county_sql "SELECT id FROM cases WHERE township = 'TA'")
+county_stop # gasweb is what this test is about
+
+web_conf
+web_passwd officer:wang@TA wang-password-1
+web_passwd regulator:alice alice-password-1
+web_start
+check "the officer signs in" [ "$(signin "$T/wang.jar" officer:wang@TA wang-password-1)" = 303 ]
+check "the regulator signs in" [ "$(signin "$T/alice.jar" regulator:alice alice-password-1)" = 303 ]
+
+# --- a case whose alerts keep joining still opens ---------------------------------------
+for who in wang alice; do
+	code=$(C -b "$T/$who.jar" -o "$T/case-$who.html" -w '%{http_code}' "$U/cases/$CASE")
+	check "$who opens the case (200, got $code)" \
+	    all '[ "$code" = 200 ]' 'grep -q "id=\"title\"" "$T/case-$who.html"'
+done
+check "its timeline lists the opening and the newest 50 joins, and counts the 2,509 before" \
+    all '[ "$(grep -o "class=\"step step-join\"" "$T/case-wang.html" | wc -l)" = 50 ]' \
+    'grep -q "class=\"step step-open\"" "$T/case-wang.html"' \
+    'grep -q "id=\"joins-folded\"><div class=\"what\">2509 " "$T/case-wang.html"'
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/case-wang.html" | head -n 1)
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=accept "$U/cases/$CASE/step")
+C -b "$T/wang.jar" -o "$T/case-wang.html" "$U/cases/$CASE"
+check "the officer accepts it from the page (303) and the step is listed after the joins" \
+    all '[ "$code" = 303 ]' \
+    '[ "$(grep -o "class=\"step step-[a-z]*\"" "$T/case-wang.html" | tail -n 1)" = "class=\"step step-accept\"" ]'
+
+# --- the language switch stays on the console -----------------------------------------
+# hrefs of the page's language links (the switch is the only id="lang-..." link)
+switch_hrefs() { sed -n 's/.*id="lang-[a-z]*" hreflang="[a-z]*" href="\([^"]*\)".*/\1/p' "$1"; }
+on_console() { # every switch link of page $1 is a path of this console
+	h=$(switch_hrefs "$1")
+	[ -n "$h" ] || return 1
+	for x in $h; do
+		case "$x" in
+		//* | *:*) return 1 ;;
+		/*) ;;
+		*) return 1 ;;
+		esac
+	done
+}
+for path in "//evil.example/signin" "/%2Fevil.example/signin" "///evil.example/x" "/%5Cevil.example" \
+    "//evil.example"; do
+	C --path-as-is -o "$T/p.html" "$U$path"
+	check "the language switch of $path stays on the console ($(switch_hrefs "$T/p.html" | head -n 1))" \
+	    on_console "$T/p.html"
+	C --path-as-is -b "$T/wang.jar" -o "$T/p.html" "$U$path"
+	check "... also for a signed-in officer" on_console "$T/p.html"
+done
+C -b "$T/wang.jar" -o "$T/cases.html" "$U/cases?view=all"
+check "a page's own switch still keeps its path and query" \
+    grep -q 'id="lang-en" hreflang="en" href="/cases?view=all&amp;lang=en"' "$T/cases.html"
+
+# --- a changed password ends the sessions signed in with the old one --------------------
+check "a thief signs in with wang's leaked password" \
+    [ "$(signin "$T/thief.jar" officer:wang@TA wang-password-1)" = 303 ]
+code=$(C -b "$T/thief.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "and reads the township's case (200, got $code)" [ "$code" = 200 ]
+web_passwd officer:wang@TA wang-password-2
+code=$(C -b "$T/thief.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "once wang's password is changed, the thief's session is over (303 to /signin, got $code)" \
+    [ "$code" = 303 ]
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "so is wang's own, signed in with the old password (303, got $code)" [ "$code" = 303 ]
+code=$(C -b "$T/alice.jar" -o /dev/null -w '%{http_code}' "$U/cases/$CASE")
+check "the regulator's session goes on (200, got $code)" [ "$code" = 200 ]
+check "the old password no longer signs in (401)" \
+    [ "$(signin "$T/thief2.jar" officer:wang@TA wang-password-1)" = 401 ]
+check "the new one does, and that session lasts (303, then 200)" \
+    all '[ "$(signin "$T/wang2.jar" officer:wang@TA wang-password-2)" = 303 ]' \
+    '[ "$(C -b "$T/wang2.jar" -o /dev/null -w "%{http_code}" "$U/cases/$CASE")" = 200 ]' \
+    '[ "$(C -b "$T/wang2.jar" -o /dev/null -w "%{http_code}" "$U/cases/$CASE")" = 200 ]'
+cp "$T/wang2.jar" "$T/wang.jar"
+check "the log says the sessions ended and why" \
+    grep -q "officer:wang@TA: password changed or removed: 2 sessions ended" "$T/web.log"
+
+# --- sessions (held) --------------------------------------------------------------------
+C -c "$T/anon.jar" -b "$T/anon.jar" -o "$T/form.html" "$U/signin"
+planted=$(awk '$6 == "__Host-gasweb" {print $7}' "$T/anon.jar")
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/form.html" | head -n 1)
+C -c "$T/anon.jar" -b "$T/anon.jar" -o /dev/null --data-urlencode identity=officer:wang@TA \
+    --data-urlencode password=wang-password-2 --data-urlencode "csrf=$csrf" "$U/signin"
+now=$(awk '$6 == "__Host-gasweb" {print $7}' "$T/anon.jar")
+check "a sign-in replaces the session token it was given (no fixation)" \
+    all '[ -n "$planted" ]' '[ -n "$now" ]' '[ "$planted" != "$now" ]'
+code=$(C -o /dev/null -w '%{http_code}' -H "Cookie: __Host-gasweb=$planted" "$U/cases")
+check "the planted token is not signed in (303 to /signin, got $code)" [ "$code" = 303 ]
+
+C -b "$T/wang.jar" -o "$T/cases.html" "$U/cases"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/cases.html" | head -n 1)
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H 'Origin: https://evil.example' \
+    --data-urlencode "csrf=$csrf" "$U/signout")
+check "a POST from another Origin is refused with a valid token (403, got $code)" [ "$code" = 403 ]
+cp "$T/wang.jar" "$T/old.jar"
+code=$(C -b "$T/wang.jar" -c "$T/wang.jar" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrf=$csrf" "$U/signout")
+check "the officer signs out (303)" [ "$code" = 303 ]
+code=$(C -b "$T/old.jar" -o /dev/null -w '%{http_code}' "$U/cases")
+check "the signed-out cookie, replayed, is not signed in (303, got $code)" [ "$code" = 303 ]
+code=$(C -b "$T/old.jar" -o /dev/null -w '%{http_code}' -F "csrf=$csrf" -F step=comment \
+    -F note=hello "$U/cases/1/step")
+check "nor may it post a step with its old CSRF token (403, got $code)" [ "$code" = 403 ]
+
+finish
