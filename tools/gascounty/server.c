@@ -1183,7 +1183,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "disposition",
 	    .answer =
-	        "2.04, 4.04, 4.03 (another township's alert), 4.00 (a note that is not UTF-8 text)" },
+	        "2.04, 4.04, 4.03 (another township's alert), 4.00 (a note that is not UTF-8 text or holds an ID number)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/cylinder",
 	    .action = ACCESS_TRACE_READ,
