@@ -51,8 +51,8 @@
 #define CTL_FILLS_DEFAULT 1000
 #define CTL_ASIDE_MAX 100 /* set-aside records listed in one reply (all are counted) */
 #define CTL_LIFE_MAX 200  /* codes in one life request (a truck's load) */
-#define CTL_REASON_MAX (WIRE_LIFE_TEXT - 1) /* a scrapped cylinder's reason */
-#define CTL_NEXT_DUE_YEARS 10               /* an inspection's next due date, at most ahead */
+#define CTL_REASON_MAX (WIRE_LIFE_TEXT - 1)    /* a scrapped cylinder's reason */
+#define CTL_NEXT_DUE_YEARS WIRE_NEXT_DUE_YEARS /* an inspection's next due, at most ahead */
 
 enum ctl_command {
 	CTL_STATUS = 0,

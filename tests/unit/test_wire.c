@@ -831,6 +831,7 @@ life_records_round_trip_and_are_checked(void **state)
 		{ "handed_over", "buyer", "buyer: missing" },
 		{ "handed_over", "buyer-hex", "buyer: not a 64-digit" },
 		{ "inspection_back", "next_due", "next_due: not YYYY-MM-DD" },
+		{ "inspection_back", "next_due-far", "next_due: 2037-01-01 is more than 10 years" },
 		{ "received", "result", "only on inspection_back" },
 		{ "scrapped", "reason", "reason: missing" },
 		{ "dispatched", "worker", "worker: missing" },
@@ -885,6 +886,10 @@ life_records_round_trip_and_are_checked(void **state)
 		else if (strcmp(bad[i].field, "next_due") == 0) {
 			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
 			snprintf(r[0].life.next_due, sizeof(r[0].life.next_due), "2030-13-01");
+		} else if (strcmp(bad[i].field, "next_due-far") == 0) {
+			/* fill_life's event is in Nov 2026 */
+			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
+			snprintf(r[0].life.next_due, sizeof(r[0].life.next_due), "2037-01-01");
 		} else if (strcmp(bad[i].field, "result") == 0)
 			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
 		else if (strcmp(bad[i].field, "reason") == 0)
