@@ -119,8 +119,12 @@ struct registry_import_result {
  * begins: every row is checked and, with opts->key, every code verified on
  * every core (a pool of threads started once for the file; reasons and
  * duplicates are found in file order, as by one thread).  The valid rows are
- * kept in memory (about the file's size again), so the write lock is held
- * only to report the rejected rows and upsert the valid ones.  Returns 0 when
+ * staged meanwhile in a table of db's temp schema (temp.registry_stage,
+ * dropped when the import ends; the temp schema's cache_size and
+ * journal_mode are set for the import and put back), which takes no lock on
+ * the station database, so the write lock is held only to report the
+ * rejected rows and copy the staged rows into cylinders.  db must not be in
+ * a transaction.  Returns 0 when
  * the transaction committed (even if some rows were rejected: see result)
  * and -1 when nothing was imported (file unreadable, header wrong, out of
  * memory, database error); opts->reject is called for each rejected row,

@@ -384,6 +384,122 @@ failed_transaction_leaves_nothing(void **state)
 	assert_int_equal(res.inserted, 3);
 }
 
+/* The import's connection as a caller left it: no staging table, the
+ * temp schema's cache size and journal mode as they were. */
+static void
+assert_connection_as_left(sqlite3 *db)
+{
+	assert_int_equal(
+	    store_query_int(db,
+	        "SELECT count(*) FROM temp.sqlite_master WHERE name = 'registry_stage'", -1),
+	    0);
+	assert_int_equal(store_query_int(db, "PRAGMA temp.cache_size", 0), -1234);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM pragma_journal_mode('temp') WHERE"
+	                     " journal_mode = 'truncate'",
+	                     -1),
+	    1);
+}
+
+struct writer {
+	sqlite3 *db; /* another connection to the station database */
+	sqlite3 *importing;
+	int during_staging; /* progress calls while the import had a transaction open */
+	int written;        /* ... in which the other connection committed a write */
+};
+
+/* While pass 1 stages rows (its transaction on the temp schema open),
+ * another connection writes the station database without waiting. */
+static void
+write_beside(void *arg, unsigned long long done, unsigned long long total, unsigned long rows)
+{
+	struct writer *w = arg;
+	char err[256], sql[192];
+
+	(void)done;
+	(void)total;
+	(void)rows;
+	if (sqlite3_get_autocommit(w->importing))
+		return;
+	w->during_staging++;
+	snprintf(sql, sizeof(sql),
+	    "BEGIN IMMEDIATE; INSERT INTO operators (cert, name, expires, active, created_ms)"
+	    " VALUES ('W%d', 'Beside', '2030-01-01', 1, 0); COMMIT",
+	    w->during_staging);
+	if (store_exec(w->db, sql, err, sizeof(err)) == 0) {
+		w->written++;
+	} else {
+		fprintf(stderr, "write beside the import: %s\n", err);
+		(void)store_exec(w->db, "ROLLBACK", err, sizeof(err));
+	}
+}
+
+/* Pass 1 stages the accepted rows in the connection's temp schema: no lock
+ * on the station database, so a fill line writes meanwhile (busy timeout 0
+ * here: a lock would refuse it at once); and the staging leaves nothing
+ * behind, whether the import commits or fails. */
+static void
+stages_rows_without_locking_the_station(void **state)
+{
+	struct fixture *f = *state;
+	struct writer w = { .importing = f->db };
+	struct registry_import_opts opts = { .progress = write_beside, .arg = &w };
+	struct registry_import_result res;
+	char err[256], path[160];
+	FILE *fp;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/station.db", f->dir);
+	assert_int_equal(store_open(path, schema_station, 0, &w.db, err, sizeof(err)), 0);
+	sqlite3_busy_timeout(w.db, 0);
+	assert_int_equal(store_exec(f->db,
+	                     "PRAGMA temp.cache_size = -1234; PRAGMA temp.journal_mode = truncate",
+	                     err, sizeof(err)),
+	    0);
+	fp = fopen(f->csv_path, "w");
+	assert_non_null(fp);
+	fputs(header, fp);
+	for (i = 0; i < 1000; i++) /* four batches of pass 1 */
+		fprintf(fp, "S%04d,YSP12,2020-05,6.1,,Co,,active\n", i);
+	fclose(fp);
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.inserted, 1000);
+	assert_true(w.during_staging >= 3);
+	assert_int_equal(w.written, w.during_staging);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM operators", -1), w.written);
+	assert_connection_as_left(f->db);
+
+	/* a refused import: the row named, nothing in, nothing left staged */
+	assert_int_equal(
+	    store_exec(f->db,
+	        "CREATE TEMP TRIGGER boom BEFORE UPDATE ON cylinders "
+	        "WHEN NEW.serial = 'S0700' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+	        err, sizeof(err)),
+	    0);
+	fp = fopen(f->csv_path, "a");
+	assert_non_null(fp);
+	fputs("S0700,YSP12,2020-05,6.1,,Other Co,,active\n", fp); /* line 1002, again */
+	fclose(fp);
+	opts.progress = NULL;
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.rejected, 1); /* S0700 twice: the second refused, no update */
+	assert_int_equal(res.unchanged, 1000);
+	fp = fopen(f->csv_path, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+	    "%sS0001,YSP12,2020-05,6.1,,Other Co,,active\n"
+	    "S0700,YSP12,2020-05,6.1,,Other Co,,active\n",
+	    header);
+	fclose(fp);
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":3: database refused the row: disk on fire"));
+	assert_int_equal(
+	    store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE owner = 'Other Co'", -1),
+	    0);
+	assert_connection_as_left(f->db);
+	store_close(w.db);
+}
+
 static void
 refuses_file_without_header_or_missing(void **state)
 {
@@ -940,6 +1056,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(reimport_changes_nothing_and_updates_changed_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_transaction_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(stages_rows_without_locking_the_station, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(refuses_file_without_header_or_missing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(verifies_codes_against_the_key, setup, teardown),
