@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "cbormap.h"
-#include "timetext.h"
 #include "util.h"
 #include "weight.h"
 #include "wire.h"
@@ -292,13 +291,6 @@ life_check(const void *obj, char *err, size_t errlen)
 			return err_set(err, errlen, "result: missing (pass or fail)");
 		if (strlen(l->next_due) != 10 || date_parse(l->next_due, &days) == -1)
 			return err_set(err, errlen, "next_due: not YYYY-MM-DD");
-		/* as a station's operator may type it (gateway/ctlreq.c), with a day to
-		 * spare for a county whose local day is behind the station's: a date
-		 * decades ahead would take a cylinder out of R05 and C10 for as long */
-		if (days > timetext_day_number(l->at_ms) + WIRE_NEXT_DUE_YEARS * 366 + 1)
-			return err_set(err, errlen,
-			    "next_due: %s is more than %d years after the inspection", l->next_due,
-			    WIRE_NEXT_DUE_YEARS);
 	} else if (l->result[0] != '\0' || l->next_due[0] != '\0')
 		return err_set(err, errlen, "result, next_due: only on inspection_back");
 	if (strcmp(l->event, "scrapped") == 0 && l->reason[0] == '\0')

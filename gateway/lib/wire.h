@@ -98,9 +98,11 @@ struct wire_fill {
  * station (dispatched, received, inspection_out/back, scrapped) or by a
  * delivery device (handed_over, returned), with its own seq space.
  */
-#define WIRE_LIFE_TEXT 128     /* village, reason */
-#define WIRE_NEXT_DUE_YEARS 10 /* inspection_back: next_due at most this after at_ms */
-#define WIRE_LIFE_CODE 161     /* the signed code as scanned (code.h: CODE_MAX_LEN + 1) */
+#define WIRE_LIFE_TEXT 128 /* village, reason */
+#define WIRE_NEXT_DUE_YEARS                                                                        \
+	10                 /* inspection_back: next_due at most this after at_ms                   \
+	                      (gateway/ctlreq.c, tools/county/life.c) */
+#define WIRE_LIFE_CODE 161 /* the signed code as scanned (code.h: CODE_MAX_LEN + 1) */
 
 struct wire_life {
 	char event[WIRE_WORD]; /* dispatched, received, handed_over, returned,

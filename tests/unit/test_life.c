@@ -697,6 +697,41 @@ each_source_records_only_its_own_events(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 2);
 }
 
+/*
+ * A station records an inspection's return with the next due date its
+ * operator typed, at most 10 years ahead (gateway/ctlreq.c).  Any station
+ * sending a later one, for any cylinder, would take that cylinder out of
+ * R05 and C10 for decades: the county refuses it, naming the field, and
+ * the registry keeps its date.  A date within the bound is taken.
+ */
+static void
+a_next_inspection_decades_ahead_is_refused(void **state)
+{
+	struct wire_record r;
+	char err[256], due[WIRE_DATE], text[64];
+
+	(void)state;
+	overdue_with_fill("OLD1");
+	r = ev("inspection_back", "OLD1", 0, "", t0 + HOUR);
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2099-01-01", sizeof(r.life.next_due));
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.next_due: 2099-01-01 is more than 10 years"));
+	/* one day past the bound and its day to spare */
+	date_format(timetext_day_number(t0 + HOUR) + WIRE_NEXT_DUE_YEARS * 366 + 2, due);
+	str_copy(r.life.next_due, due, sizeof(r.life.next_due));
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+	sql_text("SELECT next_inspection FROM registry WHERE serial = 'OLD1'", text, sizeof(text));
+	assert_string_equal(text, "2023-01-01");
+	/* four years on is what an inspection gives */
+	date_format(timetext_day_number(t0 + HOUR) + 4 * 365 + 1, due);
+	str_copy(r.life.next_due, due, sizeof(r.life.next_due));
+	assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), 1);
+	sql_text("SELECT next_inspection FROM registry WHERE serial = 'OLD1'", text, sizeof(text));
+	assert_string_equal(text, due);
+}
+
 int
 main(void)
 {
@@ -732,6 +767,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    inspection_back_and_scrap_change_the_registry_through_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_source_records_only_its_own_events, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_next_inspection_decades_ahead_is_refused, setup,
 		    teardown),
 	};
 

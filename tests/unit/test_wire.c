@@ -831,7 +831,6 @@ life_records_round_trip_and_are_checked(void **state)
 		{ "handed_over", "buyer", "buyer: missing" },
 		{ "handed_over", "buyer-hex", "buyer: not a 64-digit" },
 		{ "inspection_back", "next_due", "next_due: not YYYY-MM-DD" },
-		{ "inspection_back", "next_due-far", "next_due: 2037-01-01 is more than 10 years" },
 		{ "received", "result", "only on inspection_back" },
 		{ "scrapped", "reason", "reason: missing" },
 		{ "dispatched", "worker", "worker: missing" },
@@ -854,7 +853,10 @@ life_records_round_trip_and_are_checked(void **state)
 	r[0].life.lon = 119.171456;
 	fill_life(&r[1], 2, "inspection_back");
 	snprintf(r[1].life.result, sizeof(r[1].life.result), "pass");
-	snprintf(r[1].life.next_due, sizeof(r[1].life.next_due), "2030-12-04");
+	/* far beyond what the county takes at ingest (tools/county/life.c): the
+	 * decoder does not judge it, so a trace of what the county already
+	 * holds always reads back */
+	snprintf(r[1].life.next_due, sizeof(r[1].life.next_due), "2099-12-04");
 
 	assert_int_equal(wire_encode_batch(&b, &buf, &len), 0);
 	assert_int_equal(wire_decode_batch(buf, len, &got, err, sizeof(err)), 0);
@@ -869,7 +871,7 @@ life_records_round_trip_and_are_checked(void **state)
 	assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), 0);
 	assert_non_null(strstr(json, "\"event\":\"handed_over\""));
 	assert_non_null(strstr(json, "\"lat6\":29028123"));
-	assert_non_null(strstr(json, "\"next_due\":\"2030-12-04\""));
+	assert_non_null(strstr(json, "\"next_due\":\"2099-12-04\""));
 	free(json);
 	free(buf);
 
@@ -886,10 +888,6 @@ life_records_round_trip_and_are_checked(void **state)
 		else if (strcmp(bad[i].field, "next_due") == 0) {
 			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
 			snprintf(r[0].life.next_due, sizeof(r[0].life.next_due), "2030-13-01");
-		} else if (strcmp(bad[i].field, "next_due-far") == 0) {
-			/* fill_life's event is in Nov 2026 */
-			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
-			snprintf(r[0].life.next_due, sizeof(r[0].life.next_due), "2037-01-01");
 		} else if (strcmp(bad[i].field, "result") == 0)
 			snprintf(r[0].life.result, sizeof(r[0].life.result), "pass");
 		else if (strcmp(bad[i].field, "reason") == 0)

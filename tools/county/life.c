@@ -70,6 +70,16 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 		    (date_parse(l->next_due, &days) == -1 || strlen(l->next_due) != 10))
 			return err_set(err, errlen, "life.next_due: '%s' is not YYYY-MM-DD",
 			    l->next_due);
+		/* as a station's operator may type it (gateway/ctlreq.c), with a day to
+		 * spare for a county whose local day is behind the station's: a date
+		 * decades ahead would take a cylinder out of R05 and C10 for as long.
+		 * Judged here, at ingest, not by the decoder, which also reads back
+		 * the traces of what the county already holds. */
+		if (l->next_due[0] != '\0' &&
+		    days > timetext_day_number(l->at_ms) + WIRE_NEXT_DUE_YEARS * 366 + 1)
+			return err_set(err, errlen,
+			    "life.next_due: %s is more than %d years after the inspection",
+			    l->next_due, WIRE_NEXT_DUE_YEARS);
 	} else if (l->result[0] != '\0') {
 		return err_set(err, errlen, "life.result: only an inspection_back has a result");
 	}
