@@ -470,7 +470,8 @@ reassign(int64_t id, const char *township)
 	casemsg_set(&r, CASEMSG_TOWNSHIP);
 	str_copy(r.note, "the household is visited from there", sizeof(r.note));
 	casemsg_set(&r, CASEMSG_NOTE_F);
-	assert_int_equal(cases_reassign(&cdb, "regulator:county", &r, T0 + DAY, err, sizeof(err)),
+	assert_int_equal(
+	    cases_reassign(&cdb, &cat, "regulator:county", &r, T0 + DAY, err, sizeof(err)),
 	    CASES_DONE);
 }
 

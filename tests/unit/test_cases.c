@@ -294,7 +294,7 @@ a_step_outside_the_scope_is_refused(void **state)
 	casemsg_set(&r, CASEMSG_ID);
 	casemsg_set(&r, CASEMSG_TOWNSHIP);
 	casemsg_set(&r, CASEMSG_NOTE_F);
-	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_REFUSED);
 	/* a township this county does not know (its identities hold no township:CODE), or the
 	 * county's own queue: refused, as the console refuses it (a case sent there is seen by
@@ -308,22 +308,25 @@ a_step_outside_the_scope_is_refused(void **state)
 		    psk_parse_identities("ids", ids, strlen(ids), &towns, err, sizeof(err)), 0);
 		cdb.identities = &towns;
 		str_copy(r.township, "TZ", sizeof(r.township));
-		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		assert_int_equal(
+		    cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 		    CASES_REFUSED);
 		assert_non_null(strstr(err, "'TZ' is not a township of this county"));
 		str_copy(r.township, "county", sizeof(r.township));
-		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		assert_int_equal(
+		    cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 		    CASES_REFUSED);
 		assert_int_equal(
 		    sql_int("SELECT count(*) FROM cases WHERE township IN ('TZ', 'county')"), 0);
 		str_copy(r.township, "TB", sizeof(r.township));
-		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		assert_int_equal(
+		    cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 		    CASES_DONE);
 		cdb.identities = NULL;
 		psk_table_free(&towns);
 	}
 	str_copy(r.township, "TB", sizeof(r.township));
-	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_DONE);
 	assert_int_equal(sql_int(
 	                     "SELECT count(*) FROM cases WHERE id IN (SELECT id FROM cases"
@@ -332,8 +335,80 @@ a_step_outside_the_scope_is_refused(void **state)
 	    1);
 	/* and back, so that the tests after this one find it where they expect */
 	str_copy(r.township, "TA", sizeof(r.township));
-	assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_DONE);
+}
+
+/*
+ * A decided case the county moves to another township: the decision was
+ * taken by a township the case did not belong to, on its own powers, so
+ * it is set aside (outcome, power and fine cleared, and written into the
+ * reassignment's step as they were), and the new township's deadlines run
+ * from the reassignment, off the overdue list until it is late itself.
+ * Before, the case went back to "new" with the old township's fine on it
+ * (counted in the figures as the new township's decision) and with
+ * deadlines long past.
+ */
+static void
+a_reassigned_decision_is_set_aside_with_fresh_deadlines(void **state)
+{
+	struct case_request r;
+	struct cases_news news;
+	char err[256];
+	int64_t id, later = T0 + 3 * 86400000LL, due[CATALOGUE_STAGES];
+
+	(void)state;
+	alert("re1", "R05", "alert", "TA", "CY8", T0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CY8' AND township = 'TA'");
+	assert_true(id > 0);
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	r = step(id, "decide", "罚款两千元");
+	str_copy(r.outcome, "fine", sizeof(r.outcome));
+	str_copy(r.power, "P01", sizeof(r.power));
+	r.fine = 2000;
+	casemsg_set(&r, CASEMSG_OUTCOME);
+	casemsg_set(&r, CASEMSG_POWER);
+	casemsg_set(&r, CASEMSG_FINE);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	/* overdue, as a case decided and never closed becomes */
+	assert_int_equal(cases_escalate(&cdb, later - 1000, &(int){ 0 }, err, sizeof(err)), 0);
+	assert_true(sql_int("SELECT escalated_ms FROM cases WHERE cylinder = 'CY8'") > 0);
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, "TB", sizeof(r.township));
+	str_copy(r.note, "户籍在乙镇", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:alice", &r, later, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE cylinder = 'CY8' AND"
+	                         " township = 'TB' AND state = 'new' AND officer = '' AND"
+	                         " outcome = '' AND power = '' AND fine_yuan = 0 AND"
+	                         " decided_ms = 0 AND escalated_ms = 0"),
+	    1);
+	/* the decision set aside is in the timeline as it was */
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action = 'reassign' AND"
+	                         " note = 'TA -> TB: 户籍在乙镇 (the decision of TA set aside:"
+	                         " outcome fine, power P01, fine 2000 yuan)'"),
+	    1);
+	/* the deadlines as if TB had been given the case now */
+	catalogue_due(&cat, &config, "R05", "alert", later, due);
+	assert_int_equal(sql_int("SELECT accept_due_ms FROM cases WHERE cylinder = 'CY8'"),
+	    due[CATALOGUE_ACCEPT]);
+	assert_int_equal(sql_int("SELECT close_due_ms FROM cases WHERE cylinder = 'CY8'"),
+	    due[CATALOGUE_CLOSE]);
+	assert_true(due[CATALOGUE_ACCEPT] > later);
+	/* and so it is not overdue the moment it arrives */
+	assert_int_equal(cases_escalate(&cdb, later + 1000, &(int){ 0 }, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT escalated_ms FROM cases WHERE cylinder = 'CY8'"), 0);
 }
 
 /*
@@ -382,7 +457,8 @@ a_typed_id_number_is_refused_and_stored_nowhere(void **state)
 		casemsg_set(&r, CASEMSG_ID);
 		casemsg_set(&r, CASEMSG_TOWNSHIP);
 		casemsg_set(&r, CASEMSG_NOTE_F);
-		assert_int_equal(cases_reassign(&cdb, "regulator:alice", &r, T0, err, sizeof(err)),
+		assert_int_equal(
+		    cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 		    CASES_REFUSED);
 		memset(&r, 0, sizeof(r));
 		str_copy(r.kind, "stacked", sizeof(r.kind));
@@ -1794,6 +1870,7 @@ main(void)
 		cmocka_unit_test(escalation_is_what_the_whole_table_sweep_gave),
 		cmocka_unit_test(a_sweep_reads_the_cases_it_escalates),
 		cmocka_unit_test(the_cbor_list_is_what_libcbor_items_made),
+		cmocka_unit_test(a_reassigned_decision_is_set_aside_with_fresh_deadlines),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -869,13 +869,15 @@ fail:
 }
 
 enum cases_result
-cases_reassign(struct county_db *c, const char *identity, const struct case_request *rq,
-    int64_t now, char *err, size_t errlen)
+cases_reassign(struct county_db *c, const struct catalogue *cat, const char *identity,
+    const struct case_request *rq, int64_t now, char *err, size_t errlen)
 {
 	struct access_scope all = { .reach = ACCESS_REACH_ALL };
 	enum cases_result res;
-	char state[16], note[CASEMSG_NOTE + 64];
+	char state[16], note[CASEMSG_NOTE + 512], kind[64], severity[16];
+	int64_t due[CATALOGUE_STAGES];
 	sqlite3_stmt *st = NULL;
+	size_t n;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
 	    rq->township[0] == '\0' || !CASEMSG_HAS(rq, CASEMSG_NOTE_F) ||
@@ -907,18 +909,35 @@ cases_reassign(struct county_db *c, const char *identity, const struct case_requ
 		goto rollback;
 	}
 	res = CASES_ERROR;
-	if (prepare(c, &st, err, errlen, "SELECT township FROM cases WHERE id = ?", "i", rq->id) ==
-	        -1 ||
+	if (prepare(c, &st, err, errlen,
+	        "SELECT township, kind, severity, outcome, power, fine_yuan FROM cases WHERE id = ?",
+	        "i", rq->id) == -1 ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		goto rollback;
 	}
-	snprintf(note, sizeof(note), "%s -> %s: %s", TEXT(st, 0), rq->township, rq->note);
+	n = (size_t)snprintf(note, sizeof(note), "%s -> %s: %s", TEXT(st, 0), rq->township,
+	    rq->note);
+	/* a decision is the township's, on its own powers: one taken where the
+	 * case did not belong is set aside, and kept in the timeline as it was */
+	if (strcmp(state, "decided") == 0 && n < sizeof(note))
+		snprintf(note + n, sizeof(note) - n,
+		    " (the decision of %s set aside: outcome %s, power %s, fine %lld yuan)",
+		    TEXT(st, 0), TEXT(st, 3), TEXT(st, 4)[0] != '\0' ? TEXT(st, 4) : "none",
+		    (long long)sqlite3_column_int64(st, 5));
+	str_copy(kind, TEXT(st, 1), sizeof(kind));
+	str_copy(severity, TEXT(st, 2), sizeof(severity));
 	sqlite3_finalize(st);
+	/* the new township's deadlines run from now, as for a case it was
+	 * given new; the overdue mark was the old township's */
+	catalogue_due(cat, c->config, kind, severity, now, due);
 	if (run(c, err, errlen,
 	        "UPDATE cases SET township = ?, state = 'new', officer = '', accepted_ms = 0,"
-	        " onsite_ms = 0, updated_ms = ? WHERE id = ?",
-	        "tii", rq->township, now, rq->id) == -1 ||
+	        " onsite_ms = 0, decided_ms = 0, outcome = '', power = '', fine_yuan = 0,"
+	        " escalated_ms = 0, accept_due_ms = ?, onsite_due_ms = ?, close_due_ms = ?,"
+	        " updated_ms = ? WHERE id = ?",
+	        "tiiiii", rq->township, due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE],
+	        due[CATALOGUE_CLOSE], now, rq->id) == -1 ||
 	    step_row(c, rq->id, now, identity, "reassign", note, "new", NULL, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)

@@ -100,12 +100,15 @@ enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
     const char *identity, const struct case_request *rq, int64_t now_ms, int64_t *case_id,
     char *err, size_t errlen);
 
-/* Move case rq->id to township rq->township (the county's decision): its
- * state goes back to new with no officer; rq->note says why.  A township
- * the county does not know (county_township_known: never "county") is
+/* Move open case rq->id to township rq->township (the county's decision):
+ * its state goes back to new with no officer, its deadlines run from
+ * now_ms (cat's, for its kind and severity) and it is off the overdue list
+ * until late again; a decision taken (outcome, power, fine) is set aside
+ * and written into the step's note; rq->note says why.  A township the
+ * county does not know (county_township_known: never "county") is
  * CASES_REFUSED. */
-enum cases_result cases_reassign(struct county_db *c, const char *identity,
-    const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
+enum cases_result cases_reassign(struct county_db *c, const struct catalogue *cat,
+    const char *identity, const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
 
 /* Record "escalate" on every open case past the deadline of its stage that
  * has not been escalated yet; *escalated says how many.  Reads only those

@@ -1038,7 +1038,8 @@ post_case_reassign(const struct request *rq)
 
 	if (case_body(rq, &cr) == -1)
 		return;
-	res = cases_reassign(&S.cdb, rq->who->identity, &cr, time_wall_ms(), err, sizeof(err));
+	res = cases_reassign(&S.cdb, &S.catalogue, rq->who->identity, &cr, time_wall_ms(), err,
+	    sizeof(err));
 	if (res == CASES_DONE) {
 		log_info("%s: case %lld reassigned to %s", rq->who->identity, (long long)cr.id,
 		    cr.township);

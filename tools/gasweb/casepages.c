@@ -1344,7 +1344,8 @@ page_case_reassign(struct request *r, struct reply *out)
 		return;
 	}
 	db = county_pool_take(&r->web->pool, 0);
-	res = cases_reassign(db, r->who.identity, &rq, time_wall_ms(), err, sizeof(err));
+	res = cases_reassign(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), err,
+	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
