@@ -21,13 +21,16 @@
 #   format is a 4.15.
 # - A broken deadlines file on SIGHUP is named by FILE:LINE and the
 #   previous rules stay in force.
+# - One grid worker's identity files at most report_max_per_hour reports
+#   in an hour: the next is refused over the real wire naming the setting,
+#   and nothing of it is stored.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T101=330825101 # 龙洲街道 in etc/county-map.geojson
 T102=330825102 # 东华街道
-county_keys officer:wang@$T101 officer:li@$T102 grid:dan@$T101
+county_keys officer:wang@$T101 officer:li@$T102 grid:dan@$T101 grid:eve@$T101
 
 printf 'village,township\n东村,%s\n南村,%s\n' $T101 $T102 >"$T/villages.csv"
 # the calendar, relative to today in the county's zone: every day after
@@ -48,7 +51,8 @@ COUNTY_EXTRA="catalogue = $TOP/etc/catalogue.csv
 villages = $T/villages.csv
 township_map = $TOP/etc/county-map.geojson
 deadlines = $T/deadlines.csv
-calendar = $T/calendar.csv"
+calendar = $T/calendar.csv
+report_max_per_hour = 20"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 
 as_person() {
@@ -156,5 +160,22 @@ as_person $DAN report --kind stacked --village 南村 --note "重载之后" >/de
 check "reports are still taken after the refused reload, with the old deadlines" \
     [ "$(county_sql "SELECT accept_due_ms FROM cases WHERE id=(SELECT max(id) FROM cases)")" = \
       "$(county_sql "SELECT accept_due_ms FROM cases WHERE id=$R3")" ]
+# --- one person's identity cannot bury a township in reports ---------------------------
+EVE=grid:eve@$T101
+i=1
+while [ $i -le 20 ]; do
+	as_person $EVE report --kind stacked --village 东村 --note "第${i}处堆放" >/dev/null 2>&1 ||
+	    break
+	i=$((i + 1))
+done
+check "a grid worker's 20 reports in an hour are taken" \
+    [ "$(county_sql "SELECT count(*) FROM cases WHERE reporter='$EVE'")" = 20 ]
+as_person $EVE report --kind stacked --village 东村 --note "第21处堆放" >"$T/flood.out" 2>&1
+check "the 21st is refused over the wire, naming report_max_per_hour" \
+    sh -c "[ $? -eq 1 ] && grep -q 'report_max_per_hour' '$T/flood.out'"
+check "and nothing of it is stored" \
+    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note='第21处堆放'")" = 0 ]
+as_person $DAN report --kind stacked --village 东村 --note "另一人的报告" >/dev/null 2>&1
+check "another grid worker is not held to that count" [ $? -eq 0 ]
 check "gascounty still running" kill -0 "$PID_county"
 finish

@@ -340,6 +340,73 @@ a_step_outside_the_scope_is_refused(void **state)
 }
 
 /*
+ * A grid worker's identity is one person's: it may file reports, not a
+ * flood of them.  Each report opens a case a township must accept in time,
+ * so a stolen phone or a careless script could bury a township's list.
+ * Past report_max_per_hour in the last hour a report is refused, naming
+ * the setting, and nothing is stored; the same report resent is still the
+ * one case it was; an hour later the worker may file again.
+ */
+static void
+a_grid_worker_files_at_most_the_hours_reports(void **state)
+{
+	struct case_request r;
+	char err[256], note[64];
+	int64_t id = 0, first = 0, cases, steps, t = T0 + 10 * 86400000LL;
+	int i;
+
+	(void)state;
+	config.report_max_per_hour = 3;
+	memset(&r, 0, sizeof(r));
+	str_copy(r.kind, "stacked", sizeof(r.kind));
+	str_copy(r.village, "南村", sizeof(r.village));
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_VILLAGE);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	for (i = 0; i < 3; i++) {
+		snprintf(note, sizeof(note), "路边堆放气瓶 第%d处", i + 1);
+		str_copy(r.note, note, sizeof(r.note));
+		assert_int_equal(cases_report(&cdb, &cat, "grid:fay@TA", &r, t + i * 60000, &id,
+		                     err, sizeof(err)),
+		    CASES_DONE);
+		if (i == 0)
+			first = id;
+	}
+	cases = sql_int("SELECT count(*) FROM cases");
+	steps = sql_int("SELECT count(*) FROM case_steps");
+	str_copy(r.note, "路边堆放气瓶 第4处", sizeof(r.note));
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:fay@TA", &r, t + 5 * 60000, &id, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "report_max_per_hour"));
+	assert_int_equal(id, 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
+	/* another worker is not held to fay's count */
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:dan@TA", &r, t + 5 * 60000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	/* the first report resent is still its one case */
+	str_copy(r.note, "路边堆放气瓶 第1处", sizeof(r.note));
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:fay@TA", &r, t + 6 * 60000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(id, first);
+	/* an hour after the first, one more fits */
+	str_copy(r.note, "路边堆放气瓶 第4处", sizeof(r.note));
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:fay@TA", &r, t + 3600000 + 1, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_true(id > first);
+	/* and 0 is no limit */
+	config.report_max_per_hour = 0;
+	str_copy(r.note, "路边堆放气瓶 第5处", sizeof(r.note));
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:fay@TA", &r, t + 3600000 + 2, &id, err, sizeof(err)),
+	    CASES_DONE);
+}
+
+/*
  * A decided case the county moves to another township: the decision was
  * taken by a township the case did not belong to, on its own powers, so
  * it is set aside (outcome, power and fine cleared, and written into the
@@ -1871,6 +1938,7 @@ main(void)
 		cmocka_unit_test(a_sweep_reads_the_cases_it_escalates),
 		cmocka_unit_test(the_cbor_list_is_what_libcbor_items_made),
 		cmocka_unit_test(a_reassigned_decision_is_set_aside_with_fresh_deadlines),
+		cmocka_unit_test(a_grid_worker_files_at_most_the_hours_reports),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -836,6 +836,32 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 		return CASES_DONE;
 	}
 	sqlite3_finalize(st);
+	/* a person files reports, not a flood of them (each one a case a
+	 * township must accept in time): past the hour's limit nothing is
+	 * stored, and the refusal says why */
+	if (c->config->report_max_per_hour > 0) {
+		int64_t n = -1;
+
+		if (prepare(c, &st, err, errlen,
+		        "SELECT count(*) FROM cases WHERE reporter = ? AND opened_ms > ?", "ti",
+		        identity, now - 3600000) == -1)
+			goto rollback;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (n < 0) {
+			err_set(err, errlen, "counting reports: %s", sqlite3_errmsg(c->db));
+			goto rollback;
+		}
+		if (n >= c->config->report_max_per_hour) {
+			err_set(err, errlen,
+			    "too many reports: %lld in the last hour, at most %d from one person "
+			    "(report_max_per_hour); send it again later",
+			    (long long)n, c->config->report_max_per_hour);
+			res = CASES_REFUSED;
+			goto rollback;
+		}
+	}
 	if (run(c, err, errlen,
 	        "INSERT INTO cases (township, severity, kind, title, reporter, village, place,"
 	        " code, cylinder, opened_ms, last_alert_ms, updated_ms, accept_due_ms,"

@@ -58,7 +58,8 @@ struct county_config {
 	int case_critical_accept_min; /* the same for a critical case */
 	int case_critical_onsite_min;
 	int case_critical_close_min;
-	int evidence_max_kb; /* one evidence file at most */
+	int evidence_max_kb;     /* one evidence file at most */
+	int report_max_per_hour; /* reports one grid worker may file in any hour (0: no limit) */
 	/* a buyer's address (buyeraddr.h) */
 	int address_keep_days; /* kept this long after the last case that needs it closed */
 };

@@ -136,6 +136,10 @@ static const struct conf_key county_keys[] = {
 	    "a critical case must be closed within this (min)", NULL, 0 },
 	{ "evidence_max_kb", CONF_INT, NUM(evidence_max_kb), 1, 4000, "2048",
 	    "one evidence file (photo, document) at most (KiB)", NULL, 0 },
+	{ "report_max_per_hour", CONF_INT, NUM(report_max_per_hour), 0, 10000, "30",
+	    "reports one grid worker may file in any hour; more are refused until the hour has "
+	    "passed (0: no limit)",
+	    NULL, 0 },
 	{ "address_keep_days", CONF_INT, NUM(address_keep_days), 1, 3650, "30",
 	    "a buyer's address is erased this long after the last case that needs it closed, "
 	    "never while one is open (days; docs/buyers.md)",

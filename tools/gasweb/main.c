@@ -108,6 +108,10 @@ static const struct conf_key web_keys[] = {
 	    "a critical case closed within (min)", NULL, 0 },
 	{ "evidence_max_kb", CONF_INT, NUM(evidence_max_kb), 1, 4000, "2048",
 	    "one photo or document attached to a case at most (KiB)", NULL, 0 },
+	{ "report_max_per_hour", CONF_INT, NUM(report_max_per_hour), 0, 10000, "30",
+	    "reports one grid worker may file in any hour, here and through gascounty together "
+	    "(0: no limit)",
+	    NULL, 0 },
 	{ "poll_s", CONF_INT, NUM(poll_s), 1, 3600, "5",
 	    "the case list asks for new cases this often (s)", NULL, 0 },
 	{ "user", CONF_STRING, STR(user), 0, 0, "",
@@ -284,6 +288,7 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	web->county.case_critical_onsite_min = web->config.case_deadline_min[4];
 	web->county.case_critical_close_min = web->config.case_deadline_min[5];
 	web->county.evidence_max_kb = web->config.evidence_max_kb;
+	web->county.report_max_per_hour = web->config.report_max_per_hour;
 	/* one handle per thread answering requests: pages read in parallel */
 	return county_pool_open(&web->pool, web->config.database, (size_t)web->config.threads,
 	    &web->county, err, errlen);

@@ -63,6 +63,7 @@ struct web_config {
 	char calendar[256];
 	int case_deadline_min[6]; /* alert accept, onsite, close; critical the same */
 	int evidence_max_kb;
+	int report_max_per_hour;
 	int poll_s;
 	char user[64];
 	char log_level[8];
