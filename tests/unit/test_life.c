@@ -800,6 +800,19 @@ a_next_inspection_beyond_the_cycle_is_c12(void **state)
 	/* the same event again raises nothing more */
 	assert_int_equal(store("S01", r), 0);
 	assert_int_equal(alerts_of("C12"), 1);
+	/* by the calendar, not this file's arithmetic: inspected on 29 February
+	 * 2024 (noon UTC: that day in every zone but the far Pacific's), four
+	 * years on is 29 February 2028, and a day is to spare */
+	r = ev("inspection_back", "LEAP1", 0, "", date_to_days(2024, 2, 29) * DAY + 12 * HOUR);
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2028-03-01", sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C12"), 1);
+	r = ev("inspection_back", "LEAP1", 0, "", date_to_days(2024, 2, 29) * DAY + 13 * HOUR);
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2028-03-02", sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C12"), 2);
 }
 
 int
