@@ -6,7 +6,9 @@
 # code refuses the whole batch, nothing recorded), the operator registered,
 # a bad result, date or reason refused naming it; each cylinder a record of
 # kind life that reaches the county once, where the registry takes the new
-# inspection dates and the scrapped status, each as a history row.
+# inspection dates and the scrapped status, each as a history row; a next
+# due date beyond the county's inspection cycle is still taken, and opens a
+# C12 case for the station's township.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -91,4 +93,18 @@ check "each change is a history row, the one before kept" \
       "set:active:2028-06-01 life:active:$due" ]
 check "the scrap's reason reached the county" \
     [ "$(county_sql "SELECT reason FROM life_events WHERE event = 'scrapped'")" = "瓶体严重腐蚀" ]
+
+# --- C12: a next inspection beyond the county's cycle (4 years) ----------------------
+check "an inspection four years ahead raised no C12" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C12'")" = 0 ]
+far=$(date -d '+7 years' +%F)
+out=$(ctl inspection back "$(code C-GOOD-4)" --result pass --next-due "$far" --operator OP-7 2>&1)
+check "a pass seven years ahead is within what gasgw takes (10 years)" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: pass, next due $far$'"
+check "the county stores it and its registry follows it" \
+    sql_eventually 60 "SELECT next_inspection FROM registry WHERE serial = 'C-GOOD-4'" "$far"
+check "and opens a C12 case for the station's township, for that cylinder" \
+    sql_eventually 30 "SELECT count(*) FROM cases WHERE kind = 'C12' AND cylinder = 'C-GOOD-4' AND township = (SELECT township FROM stations WHERE id = 'S1') AND township <> ''" 1
+check "and for no other" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C12'")" = 1 ]
 finish

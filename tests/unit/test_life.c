@@ -1,7 +1,7 @@
 /*
  * life events at the county (tools/county/life.c): each stored once by
  * uuid and read back in the order they happened; each county rule over the
- * life (C07..C11) fires on the situation that should trip it, for the
+ * life (C07..C12) fires on the situation that should trip it, for the
  * right township, and not on the normal cycle; inspection_back and
  * scrapped change the registry through its history; a delivery company's
  * counter fills do not trip C02; a refused event and a rolled-back caller's
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cases.h"
 #include "countydb_fixture.h"
 #include "db.h"
 #include "history.h"
@@ -44,6 +45,7 @@ static struct county_config config = {
 	.c08_days = 3,
 	.c09_household_hold = 2,
 	.c09_business_hold = 20,
+	.inspection_cycle_years = 4,
 };
 
 static char dir[64];
@@ -732,6 +734,87 @@ a_next_inspection_decades_ahead_is_refused(void **state)
 	assert_string_equal(text, due);
 }
 
+/* The local date years after day, 29 February becoming the 28th. */
+static int32_t
+years_after(int32_t day, int years)
+{
+	int y, m, d;
+
+	date_from_days(day, &y, &m, &d);
+	if (!date_valid(y + years, m, d))
+		d = 28;
+	return date_to_days(y + years, m, d);
+}
+
+/* serial back from inspection (pass) at t, next due days_past days after
+ * its date plus the county's cycle. */
+static struct wire_record
+inspected(const char *serial, int64_t t, int days_past)
+{
+	struct wire_record r = ev("inspection_back", serial, 0, "", t);
+
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	date_format(years_after(timetext_day_number(t), config.inspection_cycle_years) + days_past,
+	    r.life.next_due);
+	return r;
+}
+
+/*
+ * C12: a station's inspection_back whose next due date is further than the
+ * county's inspection cycle from the inspection (a day to spare for time
+ * zones) would keep a cylinder out of R05 and C10 for longer than any
+ * inspection gives: an alert to the station's township.  The event is
+ * honest-looking input, so it is still stored and the registry follows
+ * it; the case is where a person looks.  Exactly the cycle, or a day more,
+ * is what an inspection gives.
+ */
+static void
+a_next_inspection_beyond_the_cycle_is_c12(void **state)
+{
+	struct cases_news news = { 0 };
+	struct wire_record r;
+	char text[64], err[256];
+
+	(void)state;
+	overdue_with_fill("OLD1");
+	assert_int_equal(store("S01", inspected("OLD1", t0 + HOUR, 0)), 1);
+	assert_int_equal(store("S01", inspected("OLD1", t0 + 2 * HOUR, 1)), 1);
+	assert_int_equal(alerts_of("C12"), 0);
+	r = inspected("OLD1", t0 + 3 * HOUR, 2);
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C12"), 1);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C12'", text, sizeof(text));
+	assert_string_equal(text, "TA"); /* S01's, as the county holds it */
+	sql_text("SELECT cylinder FROM alerts WHERE rule = 'C12'", text, sizeof(text));
+	assert_string_equal(text, "OLD1");
+	/* stored, and the registry took its date */
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM life_events WHERE event = 'inspection_back'"), 3);
+	sql_text("SELECT next_inspection FROM registry WHERE serial = 'OLD1'", text, sizeof(text));
+	assert_string_equal(text, r.life.next_due);
+	/* and it becomes a case of the station's township */
+	assert_int_equal(cases_from_alerts(&cdb, NULL, time_wall_ms(), &news, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE kind = 'C12' AND township = 'TA'"
+	                         " AND cylinder = 'OLD1'"),
+	    1);
+	/* the same event again raises nothing more */
+	assert_int_equal(store("S01", r), 0);
+	assert_int_equal(alerts_of("C12"), 1);
+	/* by the calendar, not this file's arithmetic: inspected on 29 February
+	 * 2024 (noon UTC: that day in every zone but the far Pacific's), four
+	 * years on is 29 February 2028, and a day is to spare */
+	r = ev("inspection_back", "LEAP1", 0, "", date_to_days(2024, 2, 29) * DAY + 12 * HOUR);
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2028-03-01", sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C12"), 1);
+	r = ev("inspection_back", "LEAP1", 0, "", date_to_days(2024, 2, 29) * DAY + 13 * HOUR);
+	str_copy(r.life.result, "pass", sizeof(r.life.result));
+	str_copy(r.life.next_due, "2028-03-02", sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C12"), 2);
+}
+
 int
 main(void)
 {
@@ -769,6 +852,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(each_source_records_only_its_own_events, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_next_inspection_decades_ahead_is_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_next_inspection_beyond_the_cycle_is_c12, setup,
 		    teardown),
 	};
 

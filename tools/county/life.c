@@ -493,6 +493,52 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 	return raise(s, "C10", key, town, l->serial, text, err, errlen);
 }
 
+/* ---- C12: next inspection beyond the cycle ------------------------------------------- */
+
+/* The local date years after day; 29 February becomes the 28th in a year
+ * without one (as gateway/rules.c and the registry import count). */
+static int32_t
+years_after(int32_t day, int years)
+{
+	int y, m, d;
+
+	date_from_days(day, &y, &m, &d);
+	if (!date_valid(y + years, m, d))
+		d = 28;
+	return date_to_days(y + years, m, d);
+}
+
+/*
+ * An inspection_back whose next due date lies more than the county's
+ * inspection cycle after the inspection's own local date (a day to spare,
+ * as for the hard bound in life_check: the station's day may be ahead of
+ * the county's).  Only alerted: the event is stored and the registry
+ * follows it, so an honest station's upload never stops on it.
+ */
+static int
+rule_c12(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	int years = s->c->config->inspection_cycle_years;
+	char key[160], text[WIRE_TEXT], day[WIRE_DATE], bound[WIRE_DATE];
+	int32_t due, inspected;
+
+	if (!is_event(l, "inspection_back") || l->next_due[0] == '\0' || years <= 0 ||
+	    date_parse(l->next_due, &due) == -1)
+		return 0;
+	inspected = timetext_day_number(l->at_ms);
+	if (due <= years_after(inspected, years) + 1)
+		return 0;
+	date_format(inspected, day);
+	date_format(years_after(inspected, years), bound);
+	snprintf(key, sizeof(key), "county:C12:%s:%lld", s->source, (long long)s->id);
+	snprintf(text, sizeof(text),
+	    "cylinder %s back from inspection on %s with its next inspection due %s, beyond the "
+	    "county's %d-year cycle (%s), sent by %s",
+	    l->serial, day, l->next_due, years, bound, s->source);
+	return raise(s, "C12", key, s->township, l->serial, text, err, errlen);
+}
+
 /* ---- the registry ------------------------------------------------------------------ */
 
 static int
@@ -744,7 +790,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
 	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
 	     rule_c08(&s, err, errlen) == 0 && rule_c09(&s, err, errlen) == 0 &&
-	     rule_c10_c11(&s, err, errlen) == 0;
+	     rule_c10_c11(&s, err, errlen) == 0 && rule_c12(&s, err, errlen) == 0;
 	if (txn_end(c, "life", own, ok, err, errlen) == -1)
 		return -1;
 	*new_alerts = s.alerts;

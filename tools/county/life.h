@@ -31,6 +31,11 @@
  *        scrap; the township where it was seen.
  *   C11  seen in any step after it was scrapped; the township where it was
  *        seen.
+ *   C12  back from inspection with a next_due more than the county's
+ *        inspection_cycle_years (and a day for time zones) after the
+ *        event's local date; the sending station's township.  Stored and
+ *        followed by the registry all the same (life_check refuses only
+ *        beyond WIRE_NEXT_DUE_YEARS); not judged when the cycle is 0.
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the

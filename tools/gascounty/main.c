@@ -93,7 +93,8 @@ static const struct conf_key county_keys[] = {
 	    "fit, about 4 MB per million fills",
 	    NULL, CONF_RESTART },
 	{ "inspection_cycle_years", CONF_INT, NUM(inspection_cycle_years), 1, 10, "4",
-	    "registry set --inspected: next inspection after this many years", NULL, 0 },
+	    "registry set --inspected and import: next inspection after this many years; C12: an inspection's next due date further than this (and a day) is an alert",
+	    NULL, 0 },
 	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels, 0 },
 	{ "timezone", CONF_ZONE, STR(timezone), 0, 0, "Asia/Shanghai",
 	    "time zone of the times people read (log, alert texts) and of times in queries that "
@@ -249,7 +250,7 @@ usage(FILE *f)
 	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	    "runs the county rules C01-C06, routes alerts to townships, answers traces\n"
+	    "runs the county rules C01-C12, routes alerts to townships, answers traces\n"
 	    "and serves registry deltas to stations.\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
