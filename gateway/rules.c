@@ -153,19 +153,6 @@ rules_has(const struct rules_verdict *verdict, const char *rule)
 	return 0;
 }
 
-/* day + years, with 29 February becoming 28 February in common years. */
-static int32_t
-add_years(int32_t day, int years)
-{
-	int y, m, d;
-
-	date_from_days(day, &y, &m, &d);
-	y += years;
-	if (m == 2 && d == 29 && !date_valid(y, m, d))
-		d = 28;
-	return date_to_days(y, m, d);
-}
-
 int32_t
 rules_inspection_due(const struct gw_rules *rules, int32_t last_inspection, int32_t next_inspection,
     int32_t manufactured)
@@ -174,9 +161,9 @@ rules_inspection_due(const struct gw_rules *rules, int32_t last_inspection, int3
 	if (next_inspection != 0)
 		return next_inspection;
 	if (last_inspection != 0)
-		return add_years(last_inspection, rules->inspection_cycle_years);
+		return date_add_years(last_inspection, rules->inspection_cycle_years);
 	if (manufactured != 0)
-		return add_years(manufactured, rules->inspection_cycle_years);
+		return date_add_years(manufactured, rules->inspection_cycle_years);
 	return 0;
 }
 
@@ -186,7 +173,7 @@ rules_end_of_life(const struct gw_rules *rules, int32_t manufactured)
 	int y, m, d;
 
 	date_from_days(manufactured, &y, &m, &d);
-	return add_years(manufactured,
+	return date_add_years(manufactured,
 	    y >= 2006 ? rules->life_years : rules->life_years_before_2006);
 }
 

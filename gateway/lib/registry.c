@@ -302,15 +302,10 @@ int32_t
 registry_next_inspection(const struct registry_row *row, int cycle_years)
 {
 	int32_t base = row->last_inspection >= 0 ? row->last_inspection : row->manufactured;
-	int y, m, d;
 
 	if (cycle_years <= 0)
 		cycle_years = REGISTRY_CYCLE_YEARS;
-	date_from_days(base, &y, &m, &d);
-	y += cycle_years;
-	if (m == 2 && d == 29 && !date_valid(y, 2, 29))
-		d = 28;
-	return date_to_days(y, m, d);
+	return date_add_years(base, cycle_years);
 }
 
 /* ---- serials seen in one file (open addressing, grows by doubling) ----------- */

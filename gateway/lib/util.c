@@ -102,6 +102,18 @@ date_from_days(int32_t days, int *year, int *month, int *day)
 	*day = (int)d;
 }
 
+int32_t
+date_add_years(int32_t day, int years)
+{
+	int y, m, d;
+
+	date_from_days(day, &y, &m, &d);
+	y += years;
+	if (m == 2 && d == 29 && !date_valid(y, 2, 29))
+		d = 28;
+	return date_to_days(y, m, d);
+}
+
 int
 date_valid(int year, int month, int day)
 {

@@ -31,6 +31,10 @@ int32_t date_to_days(int year, int month, int day);
 void date_from_days(int32_t days, int *year, int *month, int *day);
 /* 1 if year-month-day is a real calendar date. */
 int date_valid(int year, int month, int day);
+/* The day years after day (before, if negative): the same month and day,
+ * 29 February becoming 28 February in a common year.  The one rule for an
+ * inspection cycle, wherever one is counted. */
+int32_t date_add_years(int32_t day, int years);
 /* Parse "YYYY-MM-DD" or "YYYY-MM" (day 1) into a day number; 0 or -1. */
 int date_parse(const char *text, int32_t *days);
 /* "YYYY-MM-DD" of a day number. */

@@ -495,19 +495,6 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 
 /* ---- C12: next inspection beyond the cycle ------------------------------------------- */
 
-/* The local date years after day; 29 February becomes the 28th in a year
- * without one (as gateway/rules.c and the registry import count). */
-static int32_t
-years_after(int32_t day, int years)
-{
-	int y, m, d;
-
-	date_from_days(day, &y, &m, &d);
-	if (!date_valid(y + years, m, d))
-		d = 28;
-	return date_to_days(y + years, m, d);
-}
-
 /*
  * An inspection_back whose next due date lies more than the county's
  * inspection cycle after the inspection's own local date (a day to spare,
@@ -527,10 +514,10 @@ rule_c12(struct seen *s, char *err, size_t errlen)
 	    date_parse(l->next_due, &due) == -1)
 		return 0;
 	inspected = timetext_day_number(l->at_ms);
-	if (due <= years_after(inspected, years) + 1)
+	if (due <= date_add_years(inspected, years) + 1)
 		return 0;
 	date_format(inspected, day);
-	date_format(years_after(inspected, years), bound);
+	date_format(date_add_years(inspected, years), bound);
 	snprintf(key, sizeof(key), "county:C12:%s:%lld", s->source, (long long)s->id);
 	snprintf(text, sizeof(text),
 	    "cylinder %s back from inspection on %s with its next inspection due %s, beyond the "

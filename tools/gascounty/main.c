@@ -371,7 +371,7 @@ registry_set(struct county_db *c, int argc, char **argv)
 	const char *status = NULL, *inspected = NULL, *next = NULL, *owner = NULL;
 	char next_buf[11], err[256], actor[HISTORY_ACTOR_MAX + 1];
 	int32_t days;
-	int ch, y, m, d;
+	int ch;
 
 	optind = 0; /* 0: GNU getopt starts afresh (the main parse used "+") */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -408,11 +408,7 @@ registry_set(struct county_db *c, int argc, char **argv)
 	}
 	if (inspected != NULL && next == NULL) {
 		date_parse(inspected, &days);
-		date_from_days(days, &y, &m, &d);
-		y += c->config->inspection_cycle_years;
-		if (!date_valid(y, m, d))
-			d = 28; /* 29 February of a non-leap year */
-		date_format(date_to_days(y, m, d), next_buf);
+		date_format(date_add_years(days, c->config->inspection_cycle_years), next_buf);
 		next = next_buf;
 	}
 	if (county_registry_set(c, argv[optind], status, inspected, next, owner,
