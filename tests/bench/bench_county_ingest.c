@@ -7,19 +7,38 @@
  *
  * county_ingest is the county library's (tools/county/db.c, libcounty.a),
  * so the benchmark measures the very code the server runs.
+ *
+ * Then a delivery device's batch (county_ingest_delivery, lifeingest.c)
+ * when the device already holds DELIVERY_EVENTS life events (100,000,
+ * BENCH_DELIVERY_EVENTS sets another number): the county reads the
+ * device's mark from delivery_marks (migration 014).  The reference, in
+ * the same run and the same database, is the ingest as it was before,
+ * which walked every seq the device ever sent, before and after storing
+ * the batch; a second device holding as many events takes its batches,
+ * rounds alternated.  Printed: median per batch of each, their ratio, and
+ * the mark's read alone beside the walk alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
+#include "ingestcheck.h"
+#include "life.h"
+#include "lifeingest.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
 
 #define RECORDS 20000
 #define BATCH 200
+#define DELIVERY_EVENTS 100000
+#define DELIVERY_BATCH 10 /* a device sends tens of events a day */
+#define DELIVERY_ROUNDS 41
+#define WALK_ROUNDS 41
+#define HOUR_MS 3600000LL
 
 static struct county_config config = {
 	.c01_minutes = 60,
@@ -30,6 +49,11 @@ static struct county_config config = {
 	.c04_gap_s = 86400,
 	.check_s = 30,
 	.max_trace = 2000,
+	.max_seq_jump = 100000,
+	.c07_grace_min = 60,
+	.c08_days = 3,
+	.c09_household_hold = 2,
+	.c09_business_hold = 20,
 };
 
 static void
@@ -135,6 +159,230 @@ plain_insert(sqlite3 *db, const struct wire_batch *b)
 	return store_commit(db, err, sizeof(err));
 }
 
+/* ---- a delivery device's batch ------------------------------------------------------ */
+
+/* The device's mark as the ingest found it before delivery_marks (the
+ * reference): every seq the device ever sent, in order. */
+static int
+walk_hwm(struct county_db *c, const char *source, int64_t *hwm, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t seq;
+	int rc;
+
+	*hwm = 0;
+	if (store_prepare(c->db,
+	        "SELECT DISTINCT seq FROM life_events WHERE source = ? ORDER BY seq", &st, err,
+	        errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		if (seq != *hwm + 1)
+			break;
+		*hwm = seq;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "walk: %s", sqlite3_errmsg(c->db));
+	return 0;
+}
+
+/* county_ingest_delivery as it was before delivery_marks (the reference):
+ * the same checks and stores, the mark walked before and after. */
+static enum county_result
+walked_ingest(struct county_db *c, const char *source, const struct wire_batch *batch,
+    struct wire_ack *ack, char *err, size_t errlen)
+{
+	int64_t now = time_wall_ms(), hwm = 0;
+	const struct wire_record *r;
+	int alerts, rc;
+	size_t i;
+
+	memset(ack, 0, sizeof(*ack));
+	if (store_begin(c->db, err, errlen) == -1)
+		return COUNTY_ERROR;
+	if (walk_hwm(c, source, &hwm, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < batch->count; i++) {
+		r = &batch->records[i];
+		if (strcmp(r->kind, "life") != 0 ||
+		    ingest_check_record(r, i, now, err, errlen) == -1 ||
+		    r->seq - hwm > c->config->max_seq_jump)
+			goto fail;
+	}
+	for (i = 0; i < batch->count; i++) {
+		rc = life_store_counted(c, source, &batch->records[i], &alerts, err, errlen);
+		if (rc < 0)
+			goto fail;
+		if (rc == 1)
+			ack->stored++;
+		else
+			ack->duplicates++;
+	}
+	if (walk_hwm(c, source, &ack->hwm, err, errlen) == -1)
+		goto fail;
+	if (store_commit(c->db, err, errlen) == -1)
+		goto fail;
+	return COUNTY_DONE;
+fail:
+	store_rollback(c->db);
+	return COUNTY_ERROR;
+}
+
+/* A batch of returns from device (actor and worker itself, as gasdeliver
+ * fills them) at seqs first.., uuids numbered from tag. */
+static void
+delivery_batch(struct wire_batch *b, struct wire_record *records, const char *device, int64_t first,
+    int tag)
+{
+	struct wire_record *r;
+	int64_t at = time_wall_ms() - HOUR_MS;
+	int i;
+
+	memset(b, 0, sizeof(*b));
+	b->count = DELIVERY_BATCH;
+	b->records = records;
+	for (i = 0; i < DELIVERY_BATCH; i++) {
+		r = &records[i];
+		memset(r, 0, sizeof(*r));
+		r->seq = first + i;
+		snprintf(r->uuid, sizeof(r->uuid), "%08x-0000-4000-8000-%012llx", (unsigned)tag,
+		    (unsigned long long)r->seq & 0xffffffffffffULL);
+		str_copy(r->kind, "life", sizeof(r->kind));
+		r->created_ms = at + i;
+		r->has_life = 1;
+		str_copy(r->life.event, "returned", sizeof(r->life.event));
+		snprintf(r->life.serial, sizeof(r->life.serial), "CYL%lld",
+		    (long long)(r->seq % 50000));
+		str_copy(r->life.actor, device, sizeof(r->life.actor));
+		str_copy(r->life.worker, device, sizeof(r->life.worker));
+		r->life.at_ms = r->created_ms;
+	}
+}
+
+/* events life events of device at seqs 1..events, straight as rows (no
+ * rule run: the history the batches come after), uuids tagged tag. */
+static int
+delivery_history(sqlite3 *db, const char *device, int64_t events, int tag, char *err, size_t errlen)
+{
+	char sql[1024];
+	int64_t at = time_wall_ms() - 400LL * 24 * HOUR_MS;
+
+	snprintf(sql, sizeof(sql),
+	    "BEGIN IMMEDIATE;"
+	    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %lld)"
+	    " INSERT INTO life_events (source, seq, uuid, event, serial, actor, worker, at_ms,"
+	    " stored_ms) SELECT '%s', i, printf('%08x-0000-4000-8000-%%012d', i), 'returned',"
+	    " 'CYL' || (i %% 50000), '%s', '%s', %lld + i * 300000, %lld + i * 300000 FROM n;"
+	    " COMMIT",
+	    (long long)events, device, (unsigned)tag, device, device, (long long)at, (long long)at);
+	return store_exec(db, sql, err, errlen);
+}
+
+static int64_t
+time_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median_ms(int64_t *us, int n)
+{
+	qsort(us, (size_t)n, sizeof(*us), cmp_i64);
+	return (double)us[n / 2] / 1000.0;
+}
+
+/* The delivery part; 0, or -1 with the reason on stderr. */
+static int
+bench_delivery(const char *dir)
+{
+	static const char marked[] = "delivery:W1@TB", walked[] = "delivery:W2@TB";
+	static int64_t mark_us[DELIVERY_ROUNDS], walk_us[DELIVERY_ROUNDS], read_us[WALK_ROUNDS],
+	    scan_us[WALK_ROUNDS];
+	struct wire_record records[DELIVERY_BATCH];
+	struct county_db c;
+	struct wire_batch b;
+	struct wire_ack ack;
+	char path[128], err[256];
+	const char *env = getenv("BENCH_DELIVERY_EVENTS");
+	int64_t events = env != NULL && atoll(env) > 0 ? atoll(env) : DELIVERY_EVENTS, next, t, hwm;
+	int alerts, i, round;
+	double mark_med, walk_med;
+
+	snprintf(path, sizeof(path), "%s/delivery.db", dir);
+	if (store_open(path, schema_county, 0, &c.db, err, sizeof(err)) == -1 ||
+	    delivery_history(c.db, marked, events, 1, err, sizeof(err)) == -1 ||
+	    delivery_history(c.db, walked, events, 2, err, sizeof(err)) == -1) {
+		fprintf(stderr, "delivery: %s\n", err);
+		return -1;
+	}
+	c.config = &config;
+	/* one batch each before measuring: the device's first batch after the
+	 * history brings its mark up to it (as migration 014 would have) */
+	next = events + 1;
+	for (round = -1; round < DELIVERY_ROUNDS; round++) {
+		for (i = 0; i < 2; i++) {
+			int marking = (i == 0) == (round % 2 == 0);
+			enum county_result rc;
+
+			delivery_batch(&b, records, marking ? marked : walked, next,
+			    marking ? 3 : 4);
+			t = time_mono_us();
+			rc = marking ? county_ingest_delivery(&c, marked, &b, &ack, &alerts, err,
+			                   sizeof(err))
+			             : walked_ingest(&c, walked, &b, &ack, err, sizeof(err));
+			t = time_mono_us() - t;
+			if (rc != COUNTY_DONE || ack.hwm != next + DELIVERY_BATCH - 1) {
+				fprintf(stderr, "delivery: %s batch at %lld: %s (mark %lld)\n",
+				    marking ? "marked" : "walked", (long long)next,
+				    rc != COUNTY_DONE ? err : "wrong mark", (long long)ack.hwm);
+				return -1;
+			}
+			if (round >= 0)
+				(marking ? mark_us : walk_us)[round] = t;
+		}
+		next += DELIVERY_BATCH;
+	}
+	for (round = 0; round < WALK_ROUNDS; round++) {
+		t = time_mono_us();
+		if (county_delivery_hwm(&c, marked, &hwm, err, sizeof(err)) == -1)
+			goto fail;
+		read_us[round] = time_mono_us() - t;
+		t = time_mono_us();
+		if (walk_hwm(&c, walked, &hwm, err, sizeof(err)) == -1)
+			goto fail;
+		scan_us[round] = time_mono_us() - t;
+	}
+	store_close(c.db);
+	mark_med = median_ms(mark_us, DELIVERY_ROUNDS);
+	walk_med = median_ms(walk_us, DELIVERY_ROUNDS);
+	printf("delivery batch of %d events, the device holding %lld, synchronous=FULL: median "
+	       "%.3f ms with its mark (delivery_marks), %.3f ms walking its seqs (the ingest "
+	       "before 014), %d batches each\n",
+	    DELIVERY_BATCH, (long long)events, mark_med, walk_med, DELIVERY_ROUNDS);
+	printf("delivery ratio walked / marked %.1f (the reference's time over the mark's)\n",
+	    walk_med / (mark_med > 0 ? mark_med : 0.001));
+	printf("the mark alone: read %.3f ms, walk %.3f ms (median of %d)\n",
+	    median_ms(read_us, WALK_ROUNDS), median_ms(scan_us, WALK_ROUNDS), WALK_ROUNDS);
+	return 0;
+fail:
+	fprintf(stderr, "delivery: %s\n", err);
+	store_close(c.db);
+	return -1;
+}
+
 int
 main(void)
 {
@@ -203,6 +451,8 @@ main(void)
 	for (i = 0; i < n; i++)
 		wire_batch_free(&batches[i]);
 	free(batches);
+	if (bench_delivery(dir) == -1)
+		return 1;
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	return system(path) == 0 ? 0 : 1;
 }

@@ -110,6 +110,8 @@ check "a second sync has nothing to send" grep -q "^0 events sent" "$T/sync2.out
 check "the county holds the device's three events once each, seq 1..3" \
     [ "$(county_sql "SELECT group_concat(seq || event, ' ') FROM (SELECT * FROM life_events WHERE source = '$W' ORDER BY seq)")" = \
       "1handed_over 2returned 3returned" ]
+check "the county keeps the device's mark, 3, beside its events (delivery_marks)" \
+    [ "$(county_sql "SELECT hwm FROM delivery_marks WHERE source = '$W'")" = 3 ]
 check "the hand-over carries the household and the place" \
     [ "$(county_sql "SELECT buyer_masked || ' ' || buyer_township || ' ' || buyer_kind || ' ' || village || ' ' || lat || ' ' || lon FROM life_events WHERE event = 'handed_over'")" = \
       "110***********0038 330825101 household 下宅村 3号 29.028123 119.171456" ]

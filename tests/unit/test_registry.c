@@ -33,33 +33,40 @@ struct fixture {
 	int progress_calls;
 };
 
+/* A case's station database in a folder of its own (fixture_db_setup),
+ * and the path of its registry file there.  0, or -1 with the reason on
+ * stderr and nothing left: no folder, nothing allocated (cmocka runs no
+ * tear-down after a set-up that failed). */
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
 
-	if (fixture_dir_make(f->dir, sizeof(f->dir), "test_registry") == -1)
-		return -1;
-	snprintf(f->csv_path, sizeof(f->csv_path), "%s/registry.csv", f->dir);
-	if (fixture_db_open(f->dir, "station.db", schema_station, &f->db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
+	if (f == NULL) {
+		fprintf(stderr, "test_registry: out of memory\n");
 		return -1;
 	}
+	if (fixture_db_setup(f->dir, sizeof(f->dir), "test_registry", "station.db", schema_station,
+	        &f->db) == -1) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->csv_path, sizeof(f->csv_path), "%s/registry.csv", f->dir);
 	*state = f;
 	return 0;
 }
 
+/* The tear-down of setup, after a case passed or failed: the database
+ * closed, the folder removed with all in it, the fixture freed.  -1 (a
+ * failure cmocka reports) if the folder could not be removed. */
 static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
+	int rc = fixture_db_teardown(f->dir, &f->db);
 
-	store_close(f->db);
-	if (fixture_dir_remove(f->dir) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return rc;
 }
 
 static void

@@ -10,28 +10,87 @@
 #include "store.h"
 #include "util.h"
 
-int
-county_delivery_hwm(struct county_db *c, const char *source, int64_t *hwm, char *err, size_t errlen)
+/*
+ * The mark kept in delivery_marks (0 without a row) into *mark, and from it
+ * the device's highest contiguous seq into *hwm: the seqs held just beyond
+ * the mark, walked in order while each is the next one (several rows at
+ * one seq count as one).  The ingest writes the mark back in the
+ * transaction of every batch, so a read walks nothing beyond it but the
+ * first seq after a gap; events stored by another way (life_store called
+ * alone) are walked once, until the next batch advances the mark.
+ */
+static int
+delivery_mark(struct county_db *c, const char *source, int64_t *mark, int64_t *hwm, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t seq;
 	int rc;
 
-	*hwm = 0;
-	/* a device's events are few (tens a day): walking its seqs is cheap */
-	if (store_prepare(c->db,
-	        "SELECT DISTINCT seq FROM life_events WHERE source = ? ORDER BY seq", &st, err,
+	*mark = *hwm = 0;
+	if (store_prepare(c->db, "SELECT hwm FROM delivery_marks WHERE source = ?", &st, err,
 	        errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*mark = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "delivery mark: %s", sqlite3_errmsg(c->db));
+	*hwm = *mark;
+	if (store_prepare(c->db,
+	        "SELECT seq FROM life_events WHERE source = ? AND seq > ? ORDER BY seq", &st, err,
+	        errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, *mark);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		seq = sqlite3_column_int64(st, 0);
+		if (seq == *hwm)
+			continue;
 		if (seq != *hwm + 1)
 			break;
 		*hwm = seq;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "delivery mark: %s", sqlite3_errmsg(c->db));
+	return 0;
+}
+
+int
+county_delivery_hwm(struct county_db *c, const char *source, int64_t *hwm, char *err, size_t errlen)
+{
+	int64_t mark;
+
+	return delivery_mark(c, source, &mark, hwm, err, errlen);
+}
+
+/* The device's mark advanced to what it now holds, into *hwm (inside the
+ * ingest's transaction). */
+static int
+delivery_mark_advance(struct county_db *c, const char *source, int64_t *hwm, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t mark;
+	int rc;
+
+	if (delivery_mark(c, source, &mark, hwm, err, errlen) == -1)
+		return -1;
+	if (*hwm == mark)
+		return 0;
+	if (store_prepare(c->db,
+	        "INSERT INTO delivery_marks (source, hwm) VALUES (?1, ?2)"
+	        " ON CONFLICT (source) DO UPDATE SET hwm = ?2",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, *hwm);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
 		return err_set(err, errlen, "delivery mark: %s", sqlite3_errmsg(c->db));
 	return 0;
 }
@@ -83,7 +142,7 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 		else
 			ack->duplicates++;
 	}
-	if (county_delivery_hwm(c, source, &ack->hwm, err, errlen) == -1)
+	if (delivery_mark_advance(c, source, &ack->hwm, err, errlen) == -1)
 		goto fail;
 	/* the answer is given only after this commit */
 	if (store_commit(c->db, err, errlen) == -1)

@@ -3,9 +3,10 @@
  * delivery:NAME@TOWNSHIP; docs/protocol.md, "Life events").  A device sends
  * records of kind "life" only, with its own gap-free seq; each is kept once
  * by the life module (life.h: life_events, the rules) under the whole
- * identity as its source.  A device is not a station: it has no row in
- * stations, no heartbeat and no silence alert (C03): it may be offline for
- * a day.
+ * identity as its source, and the device's mark (delivery_marks, which
+ * this module owns) is advanced in the same transaction.  A device is not
+ * a station: it has no row in stations, no heartbeat and no silence alert
+ * (C03): it may be offline for a day.
  */
 #ifndef COUNTY_LIFEINGEST_H
 #define COUNTY_LIFEINGEST_H
@@ -29,7 +30,13 @@ enum county_result county_ingest_delivery(struct county_db *c, const char *sourc
     const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,
     size_t errlen);
 
-/* The device's highest contiguous seq held (0: none).  0, or -1 with err. */
+/*
+ * The device's highest contiguous seq held (0: none): the largest N such
+ * that its seqs 1..N are all in life_events.  Read from its mark
+ * (delivery_marks) and the seqs held just beyond it, so it costs the same
+ * whatever the device holds; it writes nothing (it may run outside a
+ * transaction).  0, or -1 with err (*hwm then means nothing).
+ */
 int county_delivery_hwm(struct county_db *c, const char *source, int64_t *hwm, char *err,
     size_t errlen);
 

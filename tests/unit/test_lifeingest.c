@@ -1,0 +1,393 @@
+/*
+ * lifeingest (tools/county/lifeingest.c): a delivery device's mark.  The
+ * county keeps it in delivery_marks (migration 014) instead of walking all
+ * of the device's seqs each batch; whatever the device sends (gaps, the
+ * fills of gaps, duplicates, conflicts, a batch refused and rolled back,
+ * events stored by life_store alone), the mark answered and the one kept
+ * are the walk's result: the largest N such that seqs 1..N are all held.
+ * Migration 014 gives the devices of an existing database their mark by
+ * the same rule.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "countydb_fixture.h"
+#include "db.h"
+#include "life.h"
+#include "lifeingest.h"
+#include "store.h"
+#include "util.h"
+
+#define HOUR 3600000LL
+#define DEVICE "delivery:W1@TB"
+
+static struct county_config config = {
+	.c01_minutes = 60,
+	.c02_household_max = 3,
+	.c02_business_max = 60,
+	.c02_days = 30,
+	.c03_silent_s = 900,
+	.c04_gap_s = 86400,
+	.check_s = 30,
+	.max_seq_jump = 100000,
+	.max_trace = 2000,
+	.c07_grace_min = 0,
+	.c08_days = 3,
+	.c09_household_hold = 2,
+	.c09_business_hold = 20,
+};
+
+static char dir[64];
+static struct county_db cdb;
+static int64_t t0;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	t0 = time_wall_ms() - 24 * HOUR;
+	return countydb_setup(dir, sizeof(dir), "test_lifeingest", &config, &cdb);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return countydb_teardown(dir, &cdb);
+}
+
+/* A return of an empty at seq, its uuid numbered n, as an honest device
+ * sends it: actor and worker its own identity. */
+static struct wire_record
+returned(int64_t seq, int n)
+{
+	struct wire_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = seq;
+	snprintf(r.uuid, sizeof(r.uuid), "00000000-0000-4000-8000-%012d", n);
+	str_copy(r.kind, "life", sizeof(r.kind));
+	r.created_ms = t0 + n * 1000;
+	r.has_life = 1;
+	str_copy(r.life.event, "returned", sizeof(r.life.event));
+	snprintf(r.life.serial, sizeof(r.life.serial), "CYL%d", n);
+	str_copy(r.life.actor, DEVICE, sizeof(r.life.actor));
+	str_copy(r.life.worker, DEVICE, sizeof(r.life.worker));
+	r.life.at_ms = r.created_ms;
+	return r;
+}
+
+/* The batch of records[0..count) from DEVICE through the ingest. */
+static enum county_result
+deliver(struct wire_record *records, size_t count, struct wire_ack *ack)
+{
+	struct wire_batch b;
+	char err[256];
+	int alerts;
+	enum county_result rc;
+
+	memset(&b, 0, sizeof(b));
+	b.count = count;
+	b.records = records;
+	rc = county_ingest_delivery(&cdb, DEVICE, &b, ack, &alerts, err, sizeof(err));
+	if (rc != COUNTY_DONE)
+		print_message("ingest: %s\n", err);
+	return rc;
+}
+
+/* The mark as the ingest found it before delivery_marks: every seq of the
+ * source, in order, while each is the next one. */
+static int64_t
+walk(sqlite3 *db, const char *source)
+{
+	sqlite3_stmt *st = NULL;
+	char err[256];
+	int64_t hwm = 0;
+
+	assert_int_equal(store_prepare(db,
+	                     "SELECT DISTINCT seq FROM life_events WHERE source = ? ORDER BY seq",
+	                     &st, err, sizeof(err)),
+	    0);
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == hwm + 1)
+		hwm++;
+	sqlite3_finalize(st);
+	return hwm;
+}
+
+/* The mark kept in delivery_marks (-1: no row). */
+static int64_t
+kept(sqlite3 *db, const char *source)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT hwm FROM delivery_marks WHERE source = '%s'", source);
+	return store_query_int(db, sql, -1);
+}
+
+/* The answer, the mark read and the mark kept are all the walk's, which is
+ * expected. */
+static void
+mark_is(const struct wire_ack *ack, int64_t expected)
+{
+	char err[256];
+	int64_t read = -1;
+
+	assert_int_equal(walk(cdb.db, DEVICE), expected);
+	assert_int_equal(ack->hwm, expected);
+	assert_int_equal(county_delivery_hwm(&cdb, DEVICE, &read, err, sizeof(err)), 0);
+	assert_int_equal(read, expected);
+	assert_int_equal(kept(cdb.db, DEVICE), expected);
+}
+
+/*
+ * A gap keeps the mark until it is filled, then the mark jumps over what
+ * was held beyond it; a duplicate and two conflicts (another event at a
+ * held seq, a held uuid at a new seq: neither stored) change nothing, and
+ * the seq of the conflicting uuid stays a gap until an event of its own
+ * fills it.
+ */
+static void
+the_mark_is_the_walks_through_gaps_fills_duplicates_and_conflicts(void **state)
+{
+	struct wire_record r[3];
+	struct wire_ack ack;
+
+	(void)state;
+	r[0] = returned(1, 1), r[1] = returned(2, 2), r[2] = returned(3, 3);
+	assert_int_equal(deliver(r, 3, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 3);
+	mark_is(&ack, 3);
+
+	/* 4 lost on the way: 5 and 6 are held beyond the gap */
+	r[0] = returned(5, 5), r[1] = returned(6, 6);
+	assert_int_equal(deliver(r, 2, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 2);
+	mark_is(&ack, 3);
+
+	/* 4 comes: the mark goes over 5 and 6 */
+	r[0] = returned(4, 4);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	mark_is(&ack, 6);
+
+	/* 2 again, as it was: a duplicate */
+	r[0] = returned(2, 2);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	assert_int_equal(ack.duplicates, 1);
+	mark_is(&ack, 6);
+
+	/* another event at the held seq 3, and the held uuid of 1 at seq 7:
+	 * conflicts, answered as held, neither stored */
+	r[0] = returned(3, 30), r[1] = returned(7, 1);
+	assert_int_equal(deliver(r, 2, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 0);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM conflicts", -1), 2);
+	mark_is(&ack, 6);
+
+	/* 8 beyond the seq 7 the conflict did not fill, then 7 of its own */
+	r[0] = returned(8, 8);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	mark_is(&ack, 6);
+	r[0] = returned(7, 7);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	mark_is(&ack, 8);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM life_events", -1), 8);
+}
+
+/*
+ * A batch refused after some of its events were stored (the second is a
+ * station's event, refused by the life module) is rolled back whole: its
+ * first event and the mark it would have moved are gone, in the table as
+ * in the answer; so is a batch refused before anything was stored (a seq
+ * beyond max_seq_jump).
+ */
+static void
+a_refused_batch_leaves_the_mark_as_it_was(void **state)
+{
+	struct wire_record r[2];
+	struct wire_ack ack;
+
+	(void)state;
+	r[0] = returned(1, 1), r[1] = returned(2, 2);
+	assert_int_equal(deliver(r, 2, &ack), COUNTY_DONE);
+	mark_is(&ack, 2);
+
+	r[0] = returned(3, 3), r[1] = returned(4, 4);
+	str_copy(r[1].life.event, "scrapped", sizeof(r[1].life.event));
+	str_copy(r[1].life.reason, "dented", sizeof(r[1].life.reason));
+	assert_int_equal(deliver(r, 2, &ack), COUNTY_REFUSED);
+	assert_int_equal(ack.hwm, 0);
+	assert_int_equal(store_query_int(cdb.db, "SELECT max(seq) FROM life_events", -1), 2);
+	assert_int_equal(kept(cdb.db, DEVICE), 2);
+	assert_int_equal(walk(cdb.db, DEVICE), 2);
+
+	r[0] = returned(3, 3), r[1] = returned(2 + config.max_seq_jump + 1, 4);
+	assert_int_equal(deliver(r, 2, &ack), COUNTY_REFUSED);
+	assert_int_equal(kept(cdb.db, DEVICE), 2);
+
+	/* the same 3 again, alone: taken */
+	r[0] = returned(3, 3);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	mark_is(&ack, 3);
+}
+
+/*
+ * Events stored by life_store alone (as tests/helpers/lifemonth.c does)
+ * do not move the kept mark, but the mark read counts them, and the
+ * device's next batch keeps it; another device's mark is its own.
+ */
+static void
+events_stored_without_the_ingest_are_counted(void **state)
+{
+	struct wire_record r[1];
+	struct wire_ack ack;
+	char err[256];
+	int64_t read = -1;
+
+	(void)state;
+	r[0] = returned(1, 1);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	mark_is(&ack, 1);
+	r[0] = returned(2, 2);
+	assert_int_equal(life_store(&cdb, DEVICE, &r[0], err, sizeof(err)), 1);
+	r[0] = returned(3, 3);
+	assert_int_equal(life_store(&cdb, DEVICE, &r[0], err, sizeof(err)), 1);
+	assert_int_equal(kept(cdb.db, DEVICE), 1);
+	assert_int_equal(county_delivery_hwm(&cdb, DEVICE, &read, err, sizeof(err)), 0);
+	assert_int_equal(read, 3);
+
+	r[0] = returned(4, 4);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	mark_is(&ack, 4);
+	assert_int_equal(county_delivery_hwm(&cdb, "delivery:W2@TB", &read, err, sizeof(err)), 0);
+	assert_int_equal(read, 0);
+	assert_int_equal(kept(cdb.db, "delivery:W2@TB"), -1);
+}
+
+/*
+ * A county that ran 013 with devices' events held: 014 gives each device
+ * the walk's mark (a gap, seq 1 missing, two rows at one seq as older
+ * programs could store), no row to a station, and the ingest goes on from
+ * there.
+ */
+static void
+the_migration_gives_held_devices_their_mark(void **state)
+{
+	static const struct {
+		const char *source;
+		int seq;
+	} held[] = {
+		{ "delivery:A@TB", 1 },
+		{ "delivery:A@TB", 2 },
+		{ "delivery:A@TB", 3 },
+		{ "delivery:A@TB", 4 },
+		{ "delivery:A@TB", 5 },
+		{ "delivery:A@TB", 7 },
+		{ "delivery:A@TB", 9 },
+		{ "delivery:B@TB", 2 },
+		{ "delivery:B@TB", 3 },
+		{ "delivery:C@TB", 1 },
+		{ "delivery:C@TB", 1 },
+		{ "delivery:C@TB", 2 },
+		{ DEVICE, 1 },
+		{ "S01", 1 },
+		{ "S01", 2 },
+	};
+	const char *device[] = { "delivery:A@TB", "delivery:B@TB", "delivery:C@TB", DEVICE };
+	struct store_migration upto13[32];
+	struct county_db c = { .config = &config };
+	struct wire_record r[1];
+	struct wire_batch b;
+	struct wire_ack ack;
+	int64_t expected[4], read;
+	char err[256];
+	int alerts;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 13, upto13, sizeof(upto13) / sizeof(upto13[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "old.db", upto13, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(store_user_version(c.db), 13);
+	for (i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+		fixture_execf(c.db,
+		    "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms, stored_ms)"
+		    " VALUES ('%s', %d, '00000000-0000-4000-8000-%012zu', 'returned', 'CYL%zu',"
+		    " %lld, %lld)",
+		    held[i].source, held[i].seq, i + 100, i, (long long)t0, (long long)t0);
+	for (i = 0; i < 4; i++)
+		expected[i] = walk(c.db, device[i]);
+	assert_int_equal(expected[0], 5);
+	assert_int_equal(expected[1], 0);
+	assert_int_equal(expected[2], 2);
+	assert_int_equal(expected[3], 1);
+	store_close(c.db);
+
+	assert_int_equal(countydb_open(&c, dir, "old.db", &config, err, sizeof(err)), 0);
+	assert_true(store_user_version(c.db) >= 14);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(kept(c.db, device[i]), expected[i]);
+		assert_int_equal(county_delivery_hwm(&c, device[i], &read, err, sizeof(err)), 0);
+		assert_int_equal(read, expected[i]);
+	}
+	assert_int_equal(store_query_int(c.db, "SELECT count(*) FROM delivery_marks", -1), 4);
+
+	/* A's 6 fills its gap: the mark goes over 7, up to the next gap */
+	memset(&b, 0, sizeof(b));
+	r[0] = returned(6, 6);
+	str_copy(r[0].life.actor, "delivery:A@TB", sizeof(r[0].life.actor));
+	str_copy(r[0].life.worker, "delivery:A@TB", sizeof(r[0].life.worker));
+	b.count = 1;
+	b.records = r;
+	assert_int_equal(
+	    county_ingest_delivery(&c, "delivery:A@TB", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.hwm, 7);
+	assert_int_equal(kept(c.db, "delivery:A@TB"), 7);
+	assert_int_equal(walk(c.db, "delivery:A@TB"), 7);
+	store_close(c.db);
+}
+
+static int
+folder_setup(void **state)
+{
+	(void)state;
+	t0 = time_wall_ms() - 24 * HOUR;
+	if (fixture_dir_make(dir, sizeof(dir), "test_lifeingest") == -1) {
+		fprintf(stderr, "test_lifeingest: no folder\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+folder_teardown(void **state)
+{
+	(void)state;
+	return fixture_dir_remove(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    the_mark_is_the_walks_through_gaps_fills_duplicates_and_conflicts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_refused_batch_leaves_the_mark_as_it_was, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(events_stored_without_the_ingest_are_counted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(the_migration_gives_held_devices_their_mark,
+		    folder_setup, folder_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
