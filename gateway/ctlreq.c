@@ -815,6 +815,31 @@ start_reply(struct line *l, int wait_for_it, struct ctl_wait *wait)
 }
 
 /*
+ * An inspection's next due date further than this station's inspection
+ * cycle (and a day, as the county counts) is recorded as given: the
+ * inspection body may know better, and the bound that refuses is 10 years.
+ * But the county alerts on it (C12), so the operator is told at once, in
+ * the reply's "warning", while the certificate is still in hand.
+ */
+static void
+beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply)
+{
+	int years = gw->config->rules.inspection_cycle_years;
+	char bound[11], text[256];
+	int32_t due, today = date_today();
+
+	if (strcmp(req->event, "inspection_back") != 0 || req->next_due == NULL || years <= 0 ||
+	    date_parse(req->next_due, &due) == -1 || due <= date_add_years(today, years) + 1)
+		return;
+	date_format(date_add_years(today, years), bound);
+	snprintf(text, sizeof(text),
+	    _("next due %s is beyond the %d-year inspection cycle (%s): recorded, and the county "
+	      "will raise C12 for it"),
+	    req->next_due, years, bound);
+	json_object_set_new(reply, "warning", json_string(text));
+}
+
+/*
  * life (gasctl dispatch, receive, inspection out, inspection back, scrap):
  * every code must verify (the first that does not is named, and nothing is
  * recorded), the operator must be registered and active here; then the
@@ -888,6 +913,7 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	    req->worker ? req->worker : "", req->cert);
 	reply = json_pack("{s:b, s:s, s:I, s:o}", "ok", 1, "event", req->event, "recorded",
 	    (json_int_t)n, "cylinders", arr);
+	beyond_cycle_warning(gw, req, reply);
 out:
 	free(ev);
 	free(uuids);

@@ -63,6 +63,8 @@ out=$(ctl inspection back "$(code C-GOOD-3)" "$(code C-GOOD-4)" --result pass --
     --operator OP-7 2>&1)
 check "gasctl inspection back records the result and the next due date" \
     sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders back from inspection: pass, next due $due$'"
+check "and warns of nothing (the date is within the cycle)" \
+    sh -c "! printf '%s\n' '$out' | grep -q 'warning'"
 check "the station holds both with the result and the date" \
     [ "$(sql "SELECT group_concat(serial || ':' || result || ':' || next_due, ' ') FROM (SELECT * FROM life_events WHERE event = 'inspection_back' ORDER BY serial)")" = \
       "C-GOOD-3:pass:$due C-GOOD-4:pass:$due" ]
@@ -101,6 +103,8 @@ far=$(date -d '+7 years' +%F)
 out=$(ctl inspection back "$(code C-GOOD-4)" --result pass --next-due "$far" --operator OP-7 2>&1)
 check "a pass seven years ahead is within what gasgw takes (10 years)" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: pass, next due $far$'"
+check "and gasctl warns the operator at once that it is beyond the 4-year cycle (C12)" \
+    sh -c "printf '%s\n' '$out' | grep -q 'warning: next due $far is beyond the 4-year inspection cycle.*C12'"
 check "the county stores it and its registry follows it" \
     sql_eventually 60 "SELECT next_inspection FROM registry WHERE serial = 'C-GOOD-4'" "$far"
 check "and opens a C12 case for the station's township, for that cylinder" \

@@ -177,6 +177,9 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 	} else {
 		print_recorded(lc, reply, worker, result, next_due);
 	}
+	if (json_string_value(json_object_get(reply, "warning")) != NULL)
+		fprintf(stderr, "gasctl: %s: %s\n", _("warning"),
+		    json_string_value(json_object_get(reply, "warning")));
 	json_decref(reply);
 	return GASCTL_OK;
 }
