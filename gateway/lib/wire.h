@@ -54,8 +54,8 @@
 /* A rule that fired at the station (or at the county, in a trace). */
 struct wire_violation {
 	char uuid[WIRE_UUID];
-	char rule[WIRE_WORD];         /* R01..R25, C01..C04 */
-	char severity[WIRE_WORD];     /* flag, refuse, alert, critical */
+	char rule[WIRE_WORD];     /* R01..R25 (a station's), C01..C12 (the county's, in a trace) */
+	char severity[WIRE_WORD]; /* flag, refuse, alert, critical */
 	char township[WIRE_TOWNSHIP]; /* where the alert is routed */
 	char details[WIRE_TEXT];
 	char cylinder[WIRE_ID]; /* "" when unknown */
