@@ -170,11 +170,10 @@ check "the delivery device is not a station (no row, no silence alert)" \
 sql "INSERT INTO operators VALUES ('$W', 'not an operator', '2099-01-01', 1, 0)"
 out=$(ctl receive "$(code C-GOOD-3)" --from "$W" --operator "$W" 2>&1)
 check "the station records it" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
-aside_seq=$(sql "SELECT max(seq) FROM outbox")
 out=$(ctl receive "$(code C-GOOD-3)" --from "$W" --operator OP-7 2>&1)
 check "and the same step by its operator after it" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
 check "the county refuses the one by wang's identity, naming the record: the station sets it aside" \
-    wait_for 60 sh -c "[ \"\$(sqlite3 '$T/station.db' \"SELECT seq FROM outbox WHERE aside_ms IS NOT NULL AND aside_reason LIKE '%(seq $aside_seq): life.actor: an identity of the county link%'\")\" = '$aside_seq' ]"
+    wait_for 60 sh -c "[ \"\$(sqlite3 '$T/station.db' \"SELECT count(*) FROM outbox o JOIN life_events l ON l.uuid = o.uuid WHERE l.actor = '$W' AND o.aside_ms IS NOT NULL AND o.aside_reason LIKE '%(seq ' || o.seq || '): life.actor: an identity of the county link%'\")\" = 1 ]"
 check "the one after it reaches the county; nothing is held done by wang at the station" \
     sql_eventually 60 "SELECT count(*) || ' ' || sum(actor = 'OP-7') FROM life_events WHERE source = 'S1' AND event = 'received' AND serial = 'C-GOOD-3'" "1 1"
 kill "$PID_relay" 2>/dev/null; sleep 0.2
