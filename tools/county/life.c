@@ -116,9 +116,9 @@ life_source_check(const char *source, const struct wire_record *r, char *err, si
 		             "dispatched, received, inspection_out, inspection_back and scrapped "
 		             "only",
 		    l->event);
-	/* Who did it.  The actor and worker are shown on traces and keep the
-	 * count of what each worker took; the texts sent are not echoed here
-	 * (only the proved identity is). */
+	/* Who did it.  The actor and worker are what a trace shows (by whom,
+	 * with whom the cylinder is now); the texts sent are not echoed here,
+	 * only the proved identity is. */
 	if (device) {
 		/* a device speaks for its own worker only: naming another would
 		 * put that worker at a door they never stood at */
