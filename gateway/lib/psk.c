@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,20 +136,35 @@ out:
 	return rc;
 }
 
+/* Every role's prefix: the one table psk_identity_role and psk_claimed_role read. */
+static const struct {
+	const char *prefix;
+	enum psk_role role;
+} roles[] = {
+	{ "station:", PSK_ROLE_STATION },
+	{ "township:", PSK_ROLE_TOWNSHIP },
+	{ "regulator:", PSK_ROLE_REGULATOR },
+	{ "officer:", PSK_ROLE_OFFICER },
+	{ "grid:", PSK_ROLE_GRID },
+	{ "delivery:", PSK_ROLE_DELIVERY },
+};
+
+enum psk_role
+psk_claimed_role(const char *text)
+{
+	size_t i;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strncasecmp(text, roles[i].prefix, strlen(roles[i].prefix)) == 0)
+			return roles[i].role;
+	return PSK_ROLE_NONE;
+}
+
 enum psk_role
 psk_identity_role(const char *identity, char *name, size_t namelen)
 {
-	static const struct {
-		const char *prefix;
-		enum psk_role role;
-	} roles[] = {
-		{ "station:", PSK_ROLE_STATION },
-		{ "township:", PSK_ROLE_TOWNSHIP },
-		{ "regulator:", PSK_ROLE_REGULATOR },
-		{ "officer:", PSK_ROLE_OFFICER },
-		{ "grid:", PSK_ROLE_GRID },
-		{ "delivery:", PSK_ROLE_DELIVERY },
-	};
 	size_t i, plen, n;
 	const char *rest;
 

@@ -75,4 +75,13 @@ const struct psk_entry *psk_find(const struct psk_table *t, const uint8_t *id, s
  */
 enum psk_role psk_identity_role(const char *identity, char *name, size_t namelen);
 
+/*
+ * The role text claims to speak as: the role whose prefix it begins with,
+ * ignoring case and leading blanks ("delivery:wang@T1", " Delivery:x"),
+ * whether or not the rest is a well-formed identity; PSK_ROLE_NONE when it
+ * begins with none.  For names a person reads beside an identity (a life
+ * event's actor): what looks like an identity to a reader counts.
+ */
+enum psk_role psk_claimed_role(const char *text);
+
 #endif

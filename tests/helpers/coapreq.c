@@ -9,7 +9,8 @@
  * BODY builds a valid protocol payload, so that a refusal can only come from
  * who is asking, never from a malformed body:
  *   batch:STATION:TOWNSHIP:SEQ   one "event" record at SEQ claiming STATION
- *   life:SOURCE:TOWNSHIP:SEQ     one "life" record (an empty returned) at SEQ
+ *   life:SOURCE:TOWNSHIP:SEQ     one "life" record (an empty returned) at SEQ, done
+ *                                by IDENTITY (a device speaks only for itself)
  *   heartbeat:STATION:TOWNSHIP[:STATUS]  a heartbeat claiming STATION (status text)
  *   ack:ID                       a disposition of alert ID
  *   casestep:ID                  a comment on case ID (casemsg.h)
@@ -38,7 +39,7 @@
 #include "wire.h"
 
 static int
-make_body(const char *spec, uint8_t **out, size_t *len)
+make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
 {
 	char copy[256], *f[4] = { 0 }, *save = NULL, *p;
 	int n = 0;
@@ -63,7 +64,7 @@ make_body(const char *spec, uint8_t **out, size_t *len)
 			rec.has_life = 1;
 			str_copy(rec.life.event, "returned", sizeof(rec.life.event));
 			str_copy(rec.life.serial, "CYA5", sizeof(rec.life.serial));
-			str_copy(rec.life.actor, f[1], sizeof(rec.life.actor));
+			str_copy(rec.life.actor, identity, sizeof(rec.life.actor));
 			rec.life.at_ms = rec.created_ms;
 		}
 		str_copy(b.station, f[1], sizeof(b.station));
@@ -211,7 +212,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("coapreq", 1, LOG_LEVEL_WARN);
-	if (bodyspec != NULL && make_body(bodyspec, &body, &bodylen) == -1) {
+	if (bodyspec != NULL && make_body(bodyspec, identity, &body, &bodylen) == -1) {
 		fprintf(stderr, "coapreq: bad body '%s'\n", bodyspec);
 		return 2;
 	}

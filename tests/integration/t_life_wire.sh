@@ -11,7 +11,11 @@
 # in the station's and the device's own seq spaces, with nothing left in
 # either outbox; a day-old event from the device is accepted.  Codes and
 # buyer numbers that do not verify are refused with nothing recorded; the
-# device may send life events only.
+# device may send life events only.  Nobody speaks for another worker: a
+# second device (its own real key) sending a hand-over in wang's name, or
+# naming wang as the worker, is refused naming the field, and a station's
+# step recorded "by" wang's identity is refused and set aside at the
+# station, the records after it going on.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -19,9 +23,10 @@ LC_ALL=C
 export LC_ALL
 
 W=delivery:wang@330825101
+W2=delivery:li@330825101
 PREACT=0.25
 fill_setup 1 || { fail "set-up"; finish; }
-county_keys station:S1 township:330825101 "$W"
+county_keys station:S1 township:330825101 "$W" "$W2"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 RPORT=$(free_port udp)
 spawn relay "$BUILD/tests/lossy_relay" -l "$RPORT" -u "$CPORT" -s 7 -d 20 -D 10 -r 5 -y 3
@@ -159,6 +164,20 @@ check "the station's mark covers its fills and life events with no gap" \
     sql_eventually 30 "SELECT hwm = max_seq AND hwm = (SELECT count(*) FROM records WHERE station = 'S1') + (SELECT count(*) FROM life_events WHERE source = 'S1') FROM stations WHERE id = 'S1'" 1
 check "the delivery device is not a station (no row, no silence alert)" \
     [ "$(county_sql "SELECT count(*) FROM stations WHERE id LIKE 'delivery%'")" = 0 ]
+
+# --- a station's step "by" a delivery identity -------------------------------------------
+# an operator registered under wang's identity: a station's actor is its
+# operator, never a delivery identity (through the lossy relay, so before
+# the relay stops; C-GOOD-3, whose life no check above reads)
+sql "INSERT INTO operators VALUES ('$W', 'not an operator', '2099-01-01', 1, 0)"
+out=$(ctl receive "$(code C-GOOD-3)" --from "$W" --operator "$W" 2>&1)
+check "the station records it" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
+out=$(ctl receive "$(code C-GOOD-3)" --from "$W" --operator OP-7 2>&1)
+check "and the same step by its operator after it" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
+check "the county refuses the one by wang's identity, naming the record: the station sets it aside" \
+    wait_for 60 sh -c "[ \"\$(sqlite3 '$T/station.db' \"SELECT count(*) FROM outbox o JOIN life_events l ON l.uuid = o.uuid WHERE l.actor = '$W' AND o.aside_ms IS NOT NULL AND o.aside_reason LIKE '%(seq ' || o.seq || '): life.actor: an identity of the county link%'\")\" = 1 ]"
+check "the one after it reaches the county; nothing is held done by wang at the station" \
+    sql_eventually 60 "SELECT count(*) || ' ' || sum(actor = 'OP-7') FROM life_events WHERE source = 'S1' AND event = 'received' AND serial = 'C-GOOD-3'" "1 1"
 kill "$PID_relay" 2>/dev/null; sleep 0.2
 check "the relay really dropped and duplicated datagrams" \
     sh -c "! grep -q ' 0 dropped' '$T/relay.log' && ! grep -q ' 0 duplicated' '$T/relay.log'"
@@ -187,4 +206,28 @@ check "the CSV carries the life rows too" \
 check "a device's batch of another kind is refused (4.00), naming why" \
     grep -q "code 4.00" "$T/fillbatch.out"
 check "and nothing of it stored" [ "$(county_sql "SELECT count(*) FROM records WHERE seq = 9 AND station LIKE 'delivery%'")" = 0 ]
+
+# --- nobody speaks for another worker ------------------------------------------------------
+# li's device, with its own real key, edits what it holds so that its
+# hand-over is wang's: the county would have traced it as wang's
+li() {
+	"$BUILD/gasdeliver" -u "$W2" -d "$T/li.db" -k "$T/$(echo "$W2" | tr ':' '_').key" \
+	    -p "$CPORT" --code-key "$T/keys/county.pub" --buyer-key "$T/keys/buyer.key" "$@"
+}
+li --offline handover "$(code C-GOOD-2)" --buyer-id "$BUYER2" --village "上宅村" >/dev/null 2>&1
+sqlite3 "$T/li.db" "UPDATE life_events SET actor = '$W', worker = '$W'"
+li sync >"$T/li1.out" 2>&1
+check "a device's hand-over done in another worker's name is refused, naming the field (exit $?)" \
+    grep -q "4.00: record 0 (seq 1): life.actor: not this device's own identity $W2" "$T/li1.out"
+sqlite3 "$T/li.db" "UPDATE life_events SET actor = '$W2'"
+li sync >"$T/li2.out" 2>&1
+check "and one naming another worker as the worker (exit $?)" \
+    grep -q "4.00: record 0 (seq 1): life.worker: neither empty nor this device's own identity $W2" "$T/li2.out"
+check "the county holds nothing of li's, and wang's events are still his three" \
+    [ "$(county_sql "SELECT (SELECT count(*) FROM life_events WHERE source = '$W2') || ' ' || (SELECT count(*) FROM life_events WHERE actor = '$W')")" = "0 3" ]
+sqlite3 "$T/li.db" "UPDATE life_events SET worker = '$W2'"
+li sync >"$T/li3.out" 2>&1
+check "the same hand-over in li's own name is taken (exit $?)" \
+    sh -c "grep -q '^1 events sent' '$T/li3.out' && [ \"\$(sqlite3 '$T/county.db' \"SELECT actor || ' ' || worker FROM life_events WHERE source = '$W2'\")\" = '$W2 $W2' ]"
+
 finish

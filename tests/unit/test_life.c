@@ -88,7 +88,9 @@ sql_text(const char *sql, char *out, size_t size)
 	sqlite3_finalize(st);
 }
 
-/* A life event; buyer 0 for none, else household (or business) number. */
+/* A life event; buyer 0 for none, else household (or business) number.  As
+ * honest sources send it: a door step by the device delivery:W1@TB itself,
+ * a station's step by its operator OP-1 (with W1 as the worker). */
 static struct wire_record
 ev(const char *event, const char *serial, int buyer, const char *kind, int64_t at)
 {
@@ -104,6 +106,10 @@ ev(const char *event, const char *serial, int buyer, const char *kind, int64_t a
 	str_copy(l->event, event, sizeof(l->event));
 	str_copy(l->serial, serial, sizeof(l->serial));
 	str_copy(l->worker, "delivery:W1@TB", sizeof(l->worker));
+	str_copy(l->actor,
+	    strcmp(event, "handed_over") == 0 || strcmp(event, "returned") == 0 ? "delivery:W1@TB"
+	                                                                        : "OP-1",
+	    sizeof(l->actor));
 	if (buyer > 0) {
 		snprintf(l->buyer, sizeof(l->buyer), "%064d", buyer);
 		snprintf(l->buyer_masked, sizeof(l->buyer_masked), "330***********%04d", buyer);
@@ -303,7 +309,10 @@ another_uuid_at_a_held_seq_or_a_held_uuid_elsewhere_is_a_conflict(void **state)
 	other = r;
 	other.seq = r.seq + 5;
 	assert_int_equal(store("delivery:W1@TB", other), 0);
-	assert_int_equal(store("delivery:W2@TB", r), 0);
+	other = r; /* W2 speaking for itself */
+	str_copy(other.life.actor, "delivery:W2@TB", sizeof(other.life.actor));
+	str_copy(other.life.worker, "delivery:W2@TB", sizeof(other.life.worker));
+	assert_int_equal(store("delivery:W2@TB", other), 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 1);
 	assert_int_equal(alerts_of("C06"), 3);
 	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C06'"
@@ -699,6 +708,98 @@ each_source_records_only_its_own_events(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 2);
 }
 
+/* r sent by station in a batch of its own: county_ingest's answer, its text in err. */
+static enum county_result
+ingest_one_why(const char *station, struct wire_record r, char *err, size_t errlen)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	int alerts;
+
+	memset(&b, 0, sizeof(b));
+	str_copy(b.township, "TA", sizeof(b.township));
+	b.count = 1;
+	b.records = &r;
+	return county_ingest(&cdb, station, "test-session", &b, &ack, &alerts, err, errlen);
+}
+
+/*
+ * A delivery device speaks only for itself: its actor is its own identity and its worker
+ * that identity or none.  Before, the device of W2 could send hand-overs and returns naming
+ * W1 as actor and worker, and the county stored and traced them as W1's (the trace's "by
+ * W1", "empty, with W1": where the cylinder is and with whom).  Each is refused naming the
+ * field, through county_ingest_delivery as gascounty calls it and life_store, and nothing
+ * of it is stored.  A station may name the worker it dispatched to (that stays), but its
+ * actor is its operator: one that reads as a delivery (or any) identity of the county link
+ * is refused too, naming the record so that the station sets that one aside.
+ */
+static void
+a_delivery_device_speaks_only_for_itself(void **state)
+{
+	static const char *const posing[] = { "delivery:W1@TB", " Delivery:W1@TB", "station:S02",
+		"regulator:alice", NULL };
+	struct wire_record r;
+	char err[256];
+	int i;
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	/* W2's device hands CYL1 over as W1 */
+	r = ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR);
+	r.seq = 1;
+	assert_int_equal(deliver_one("delivery:W2@TB", r, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "record 0 (seq 1): life.actor"));
+	assert_non_null(strstr(err, "delivery:W2@TB"));
+	assert_int_equal(life_store(&cdb, "delivery:W2@TB", &r, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "life.actor"));
+	/* as itself, but with W1 as the worker the empty came back to */
+	r = ev("returned", "CYL1", 1, "household", t0 + 3 * HOUR);
+	r.seq = 1;
+	str_copy(r.life.actor, "delivery:W2@TB", sizeof(r.life.actor));
+	assert_int_equal(deliver_one("delivery:W2@TB", r, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "life.worker"));
+	assert_int_equal(life_store(&cdb, "delivery:W2@TB", &r, err, sizeof(err)), -2);
+	/* with no actor at all */
+	r.life.actor[0] = '\0';
+	r.life.worker[0] = '\0';
+	assert_int_equal(deliver_one("delivery:W2@TB", r, err, sizeof(err)), COUNTY_REFUSED);
+	assert_non_null(strstr(err, "life.actor"));
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+	/* the same steps as itself are taken: worker itself, or none */
+	str_copy(r.life.actor, "delivery:W2@TB", sizeof(r.life.actor));
+	assert_int_equal(deliver_one("delivery:W2@TB", r, err, sizeof(err)), COUNTY_DONE);
+	r = ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR);
+	r.seq = 2;
+	str_copy(r.life.actor, "delivery:W2@TB", sizeof(r.life.actor));
+	str_copy(r.life.worker, "delivery:W2@TB", sizeof(r.life.worker));
+	assert_int_equal(deliver_one("delivery:W2@TB", r, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events WHERE source = 'delivery:W2@TB'"
+	                         " AND actor = source AND worker IN ('', source)"),
+	    2);
+	/* a station dispatches to W1 and receives from W1, by its operator: taken */
+	r = ev("dispatched", "CYL1", 0, "", t0 + HOUR);
+	r.seq = 2;
+	assert_int_equal(ingest_one_why("S01", r, err, sizeof(err)), COUNTY_DONE);
+	r = ev("received", "CYL1", 0, "", t0 + 4 * HOUR);
+	r.seq = 3;
+	assert_int_equal(ingest_one_why("S01", r, err, sizeof(err)), COUNTY_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events WHERE source = 'S01'"
+	                         " AND actor = 'OP-1' AND worker = 'delivery:W1@TB'"),
+	    2);
+	/* but not as the worker, or as anyone the county link knows */
+	for (i = 0; posing[i] != NULL; i++) {
+		r = ev("received", "CYL1", 0, "", t0 + 5 * HOUR);
+		r.seq = 4;
+		str_copy(r.life.actor, posing[i], sizeof(r.life.actor));
+		assert_int_equal(ingest_one_why("S01", r, err, sizeof(err)), COUNTY_REFUSED);
+		assert_non_null(strstr(err, "record 0 (seq 4): life.actor"));
+		assert_int_equal(life_store(&cdb, "S01", &r, err, sizeof(err)), -2);
+		assert_non_null(strstr(err, "life.actor"));
+	}
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 4);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events WHERE actor LIKE '%W1%'"), 0);
+}
+
 /*
  * A station records an inspection's return with the next due date its
  * operator typed, at most 10 years ahead (gateway/ctlreq.c).  Any station
@@ -850,6 +951,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    inspection_back_and_scrap_change_the_registry_through_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_source_records_only_its_own_events, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_delivery_device_speaks_only_for_itself, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_next_inspection_decades_ahead_is_refused, setup,
 		    teardown),

@@ -200,6 +200,39 @@ splits_identities_into_roles(void **state)
 	}
 }
 
+/* What reads as an identity to a person: any case, blanks before, malformed rest. */
+static void
+tells_what_role_a_name_claims(void **state)
+{
+	static const struct {
+		const char *text;
+		enum psk_role role;
+	} rows[] = {
+		{ "delivery:wang@TA", PSK_ROLE_DELIVERY },
+		{ "Delivery:wang@TA", PSK_ROLE_DELIVERY },
+		{ "  DELIVERY:wang", PSK_ROLE_DELIVERY },
+		{ "delivery:wang@TA ", PSK_ROLE_DELIVERY },
+		{ "station:S02", PSK_ROLE_STATION },
+		{ "township:330825101", PSK_ROLE_TOWNSHIP },
+		{ "regulator:alice", PSK_ROLE_REGULATOR },
+		{ "officer:li@TB", PSK_ROLE_OFFICER },
+		{ "grid:dan@TB", PSK_ROLE_GRID },
+		{ "OP-7", PSK_ROLE_NONE },
+		{ "ZJ-OP-0188", PSK_ROLE_NONE },
+		{ "wang@TA", PSK_ROLE_NONE },
+		{ "delivery", PSK_ROLE_NONE },
+		{ "x delivery:wang@TA", PSK_ROLE_NONE },
+		{ "", PSK_ROLE_NONE },
+		{ NULL, PSK_ROLE_NONE },
+	};
+
+	(void)state;
+	for (int i = 0; rows[i].text != NULL; i++)
+		if (psk_claimed_role(rows[i].text) != rows[i].role)
+			fail_msg("row %d '%s': role %d, not %d", i, rows[i].text,
+			    psk_claimed_role(rows[i].text), rows[i].role);
+}
+
 static void
 refuses_identities_files_others_can_read(void **state)
 {
@@ -227,6 +260,7 @@ main(void)
 		cmocka_unit_test(parses_identities_and_finds_them),
 		cmocka_unit_test(reports_identity_file_mistakes_with_line_numbers),
 		cmocka_unit_test(splits_identities_into_roles),
+		cmocka_unit_test(tells_what_role_a_name_claims),
 		cmocka_unit_test(refuses_identities_files_others_can_read),
 	};
 	return cmocka_run_group_tests_name("psk", tests, setup, teardown);

@@ -988,7 +988,8 @@ ensure_station(struct county_db *c, const char *station, const char *claimed, in
 
 /*
  * Everything that can be refused, judged before anything is written: each
- * record can be true (ingestcheck.h), its seq is at most max_seq_jump
+ * record can be true (ingestcheck.h), a life event is the station's to
+ * record as it says who did it (life.h life_source_check), its seq is at most max_seq_jump
  * beyond the station's mark (a seq the station can never fill up to would
  * be a gap that never closes), and a buyer's township is one of this
  * county.
@@ -999,6 +1000,7 @@ batch_refused(struct county_db *c, const char *station, const struct wire_batch 
 {
 	const struct wire_record *r;
 	int64_t hwm = 0, jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
+	char why[256];
 	size_t i;
 
 	if (county_hwm(c, station, &hwm, err, errlen) == -1)
@@ -1007,6 +1009,12 @@ batch_refused(struct county_db *c, const char *station, const struct wire_batch 
 		r = &batch->records[i];
 		if (ingest_check_record(r, i, now, err, errlen) == -1)
 			return 1;
+		/* judged here too, not only when stored, so that the refusal names
+		 * the record and the station sets that one aside (uplink.c) */
+		if (r->has_life && life_source_check(station, r, why, sizeof(why)) == -1)
+			return err_set(err, errlen, "record %zu (seq %lld): %s", i,
+			           (long long)r->seq, why),
+			       1;
 		if (r->seq - hwm > jump)
 			return err_set(err, errlen,
 			           "record %zu (seq %lld): seq is more than %lld beyond the county's "

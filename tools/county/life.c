@@ -14,6 +14,7 @@
 
 #include "history.h"
 #include "ingestcheck.h"
+#include "psk.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -101,20 +102,46 @@ static const char *const door_events[] = { "handed_over", "returned", NULL };
 static const char *const station_events[] = { "dispatched", "received", "inspection_out",
 	"inspection_back", "scrapped", NULL };
 
-static int
-source_may_record(const char *source, const struct wire_record *r, char *err, size_t errlen)
+int
+life_source_check(const char *source, const struct wire_record *r, char *err, size_t errlen)
 {
+	const struct wire_life *l = &r->life;
 	int device = strncmp(source, "delivery:", 9) == 0;
 
-	if (ingest_one_of(r->life.event, device ? door_events : station_events))
+	if (!ingest_one_of(l->event, device ? door_events : station_events))
+		return err_set(err, errlen,
+		    device ? "life.event: '%s' is a station's to record: a delivery device records "
+		             "handed_over and returned only"
+		           : "life.event: '%s' is a delivery device's to record: a station records "
+		             "dispatched, received, inspection_out, inspection_back and scrapped "
+		             "only",
+		    l->event);
+	/* Who did it.  The actor and worker are what a trace shows (by whom,
+	 * with whom the cylinder is now); the texts sent are not echoed here,
+	 * only the proved identity is. */
+	if (device) {
+		/* a device speaks for its own worker only: naming another would
+		 * put that worker at a door they never stood at */
+		if (strcmp(l->actor, source) != 0)
+			return err_set(err, errlen,
+			    "life.actor: not this device's own identity %s: a delivery device "
+			    "speaks only for itself",
+			    source);
+		if (l->worker[0] != '\0' && strcmp(l->worker, source) != 0)
+			return err_set(err, errlen,
+			    "life.worker: neither empty nor this device's own identity %s: a "
+			    "delivery device speaks only for itself",
+			    source);
 		return 0;
-	return err_set(err, errlen,
-	    device ? "seq %lld: life.event: '%s' is a station's to record: a delivery device "
-	             "records handed_over and returned only"
-	           : "seq %lld: life.event: '%s' is a delivery device's to record: a station "
-	             "records dispatched, received, inspection_out, inspection_back and "
-	             "scrapped only",
-	    (long long)r->seq, r->life.event);
+	}
+	/* a station's steps are done by its operators (gasgw takes only a
+	 * registered operator's certificate); its worker names whom it
+	 * dispatched to or received from, a delivery identity, and stays */
+	if (psk_claimed_role(l->actor) != PSK_ROLE_NONE)
+		return err_set(err, errlen,
+		    "life.actor: an identity of the county link, not an operator's "
+		    "certificate: a station's steps are recorded by its own operators");
+	return 0;
 }
 
 /* ---- small queries ---------------------------------------------------------------- */
@@ -753,11 +780,16 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
     int *new_alerts, char *err, size_t errlen)
 {
 	struct seen s;
+	char why[256];
 	int own, ok, held;
 
 	*new_alerts = 0;
-	if (life_check(r, err, errlen) == -1 || source_may_record(source, r, err, errlen) == -1)
+	if (life_check(r, err, errlen) == -1)
 		return -2;
+	if (life_source_check(source, r, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "seq %lld: %s", (long long)r->seq, why);
+		return -2;
+	}
 	memset(&s, 0, sizeof(s));
 	s.c = c;
 	s.source = source;

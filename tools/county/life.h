@@ -72,6 +72,20 @@ extern const char *const life_event_names[];
 int life_check(const struct wire_record *r, char *err, size_t errlen);
 
 /*
+ * May source (a station's id, or a whole delivery identity) record r's life
+ * event as it says who did it?  0, or -1 with err naming the field, without
+ * the record's place (the caller's to add): a delivery device records
+ * handed_over and returned only, a station the rest (life.event); a device
+ * speaks only for itself, so its actor must be its own identity and its
+ * worker "" or that identity (life.actor, life.worker); a station's actor is
+ * its operator's certificate, never what reads as an identity of the county
+ * link (psk_claimed_role: "delivery:...", "station:..."; life.actor).  A
+ * station's worker, whom it dispatched to or received from, is its to
+ * name.  Touches nothing; life_store checks it too.
+ */
+int life_source_check(const char *source, const struct wire_record *r, char *err, size_t errlen);
+
+/*
  * Store the life event of r (kind "life", has_life) from source (a
  * station's id as county_ingest takes it, or a whole delivery identity)
  * and run the rules above for it, in one transaction: a savepoint, so it
@@ -82,7 +96,7 @@ int life_check(const struct wire_record *r, char *err, size_t errlen);
  * the first is kept, the conflict is recorded once per version sent and
  * raises C06 to the county (db.h county_conflict), as a station's records
  * do.  Returns 1 when stored now, 0 when held already (or a conflict), -2 when
- * life_check refuses it (err names the field), -1 on a database error (err
+ * life_check or life_source_check refuses it (err names the field), -1 on a database error (err
  * says why); on -1 and -2 nothing was stored.
  */
 int life_store(struct county_db *c, const char *source, const struct wire_record *r, char *err,

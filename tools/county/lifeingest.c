@@ -102,6 +102,7 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 	int64_t now = time_wall_ms(), hwm = 0,
 	        jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
 	const struct wire_record *r;
+	char why[256];
 	int alerts, rc;
 	size_t i;
 
@@ -122,6 +123,11 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 		}
 		if (ingest_check_record(r, i, now, err, errlen) == -1)
 			goto refused;
+		if (life_source_check(source, r, why, sizeof(why)) == -1) {
+			err_set(err, errlen, "record %zu (seq %lld): %s", i, (long long)r->seq,
+			    why);
+			goto refused;
+		}
 		if (r->seq - hwm > jump) {
 			err_set(err, errlen,
 			    "record %zu (seq %lld): seq is more than %lld beyond the county's mark %lld "

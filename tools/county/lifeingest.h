@@ -22,8 +22,10 @@
  * COUNTY_DONE: *ack holds the device's highest contiguous seq after the
  * commit, the new and already-held counts, *new_alerts the alerts the rules
  * raised.  COUNTY_REFUSED (nothing stored, err names the record and field):
- * a record not of kind life, one that cannot be true (ingestcheck.h), a seq
- * more than max_seq_jump beyond the device's mark.  COUNTY_ERROR: the
+ * a record not of kind life, one that cannot be true (ingestcheck.h), one
+ * that is not the device's to record or names another worker as its actor
+ * or worker (life.h life_source_check), a seq more than max_seq_jump beyond
+ * the device's mark.  COUNTY_ERROR: the
  * database failed, nothing stored.
  */
 enum county_result county_ingest_delivery(struct county_db *c, const char *source,
