@@ -15,7 +15,9 @@
 # second device (its own real key) sending a hand-over in wang's name, or
 # naming wang as the worker, is refused naming the field, and a station's
 # step recorded "by" wang's identity is refused and set aside at the
-# station, the records after it going on.
+# station, the records after it going on.  A device's database is the
+# identity's that first used it: taken up with another -u it is refused,
+# naming the file and both, before anything is recorded or sent.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
