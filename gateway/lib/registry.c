@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "buyer.h"
+#include "psk.h"
 #include "store.h"
 #include "util.h"
 #include "wire.h"
@@ -1279,6 +1280,16 @@ registry_operator_add(sqlite3 *db, const char *cert, const char *name, const cha
 			return err_set(err, errlen,
 			    "certificate number holds spaces or control "
 			    "characters");
+	/* the county refuses every life record whose actor reads as an
+	 * identity of its link (life.c life_source_check, the same rule): such
+	 * an operator's dispatches and receipts would all be set aside */
+	if (psk_claimed_role(cert) != PSK_ROLE_NONE)
+		return err_set(err, errlen,
+		    "certificate number '%s' reads as an identity of the county link "
+		    "(delivery:, station: and the other roles' prefixes), not an operator's "
+		    "certificate: the county would refuse every life record this operator "
+		    "makes",
+		    cert);
 	if (name[0] == '\0' || strlen(name) > REGISTRY_NAME_MAX ||
 	    !registry_text_ok(name, strlen(name)))
 		return err_set(err, errlen,

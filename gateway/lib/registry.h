@@ -133,7 +133,13 @@ struct registry_import_result {
 int registry_import(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
     struct registry_import_result *result, char *err, size_t errlen);
 
-/* Add or update an operator (certificate number, name, expiry YYYY-MM-DD). */
+/*
+ * Add or update an operator (certificate number, name, expiry YYYY-MM-DD).
+ * Refuses (-1, nothing written) a certificate number with blanks or control
+ * characters, or one that reads as an identity of the county link
+ * (psk_claimed_role: "delivery:wang@T", "Station:S01"), whose life records
+ * the county would refuse one by one; err names the certificate number.
+ */
 int registry_operator_add(sqlite3 *db, const char *cert, const char *name, const char *expires,
     char *err, size_t errlen);
 

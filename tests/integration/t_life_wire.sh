@@ -15,7 +15,9 @@
 # second device (its own real key) sending a hand-over in wang's name, or
 # naming wang as the worker, is refused naming the field, and a station's
 # step recorded "by" wang's identity is refused and set aside at the
-# station, the records after it going on.
+# station, the records after it going on.  A device's database is the
+# identity's that first used it: taken up with another -u it is refused,
+# naming the file and both, before anything is recorded or sent.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -229,5 +231,36 @@ sqlite3 "$T/li.db" "UPDATE life_events SET worker = '$W2'"
 li sync >"$T/li3.out" 2>&1
 check "the same hand-over in li's own name is taken (exit $?)" \
     sh -c "grep -q '^1 events sent' '$T/li3.out' && [ \"\$(sqlite3 '$T/county.db' \"SELECT actor || ' ' || worker FROM life_events WHERE source = '$W2'\")\" = '$W2 $W2' ]"
+
+# --- a device's database is the identity's that first used it -------------------------
+# li's database taken up with wang's identity (-u): its events carry li as
+# their actor, so the county would refuse them all and they would wait for
+# ever; refused at the start, before anything is recorded or sent
+li --offline return "$(code C-GOOD-2)" --village "上宅村" >/dev/null 2>&1
+wang_on_li() {
+	"$BUILD/gasdeliver" -u "$W" -d "$T/li.db" -k "$T/$(echo "$W" | tr ':' '_').key" \
+	    -p "$CPORT" --code-key "$T/keys/county.pub" --buyer-key "$T/keys/buyer.key" "$@"
+}
+wang_on_li handover "$(code C-GOOD-2)" --buyer-id "$BUYER2" --village X >"$T/swap1.out" 2>&1
+rc1=$?
+wang_on_li sync >"$T/swap2.out" 2>&1
+rc2=$?
+check "li's database refuses wang's identity, naming the file and both (exits $rc1 $rc2)" \
+    all "[ $rc1 = 1 ] && [ $rc2 = 1 ]" \
+        "grep -q '^gasdeliver: $T/li.db: this database is $W2.s (the identity that first used it), not $W.s' '$T/swap1.out'" \
+        "grep -q 'nothing recorded or sent' '$T/swap2.out'"
+held=$(sqlite3 "$T/li.db" "SELECT (SELECT count(*) FROM life_events) || ' ' || (SELECT count(*) FROM outbox)")
+check "nothing was recorded or sent: li's return still waits ($held), the county holds wang's three" \
+    all "[ '$held' = '2 1' ]" \
+        "[ \"\$(county_sql \"SELECT count(*) FROM life_events WHERE source = '$W'\")\" = 3 ]"
+# a database from before the binding (no meta row) is its first event's actor's
+sqlite3 "$T/li.db" "DELETE FROM meta WHERE key = 'identity'"
+wang_on_li status >"$T/swap3.out" 2>&1
+check "a database from before the binding is bound to its first event's actor (exit $?)" \
+    grep -q "this database is $W2.s" "$T/swap3.out"
+li sync >"$T/li4.out" 2>&1
+check "li's own device goes on: its return is sent (exit $?)" \
+    all "grep -q '^1 events sent' '$T/li4.out'" \
+        "[ \"\$(sqlite3 '$T/li.db' \"SELECT value FROM meta WHERE key = 'identity'\")\" = '$W2' ]"
 
 finish

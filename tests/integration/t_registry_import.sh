@@ -125,11 +125,17 @@ check "operator added" [ $? -eq 0 ]
 "$C" --db "$DB" operators add TS-2020-0001 --name "Li Lei" --expires 2021-01-31 >>"$T/op.out" 2>&1
 "$C" --db "$DB" operators add TS-1 --name "X" --expires 2027-02-30 >>"$T/op.out" 2>&1
 check "operator with an impossible expiry refused" [ $? -eq 1 ]
+"$C" --db "$DB" operators add Delivery:wang@330825101 --name "Wang Wei" --expires 2027-06-30 \
+    >"$T/opid.out" 2>&1
+check "an operator whose certificate reads as a county identity is refused (exit $?)" [ $? -eq 1 ]
+check "naming the number and why" \
+    grep -q "'Delivery:wang@330825101' reads as an identity of the county link" "$T/opid.out"
 "$C" --db "$DB" operators list >"$T/oplist.out" 2>&1
 check "operators list marks the expired certificate" grep -q "TS-2020-0001 .*expired" \
     "$T/oplist.out"
 check "operators list marks the valid certificate" grep -q "TS-2024-0042 .*valid" \
     "$T/oplist.out"
+check "and it was not registered" sh -c "! grep -qi 'delivery:' '$T/oplist.out'"
 
 # buyers: raw numbers only ever on the command line / stdin
 ID1=11010519491231002X

@@ -818,6 +818,35 @@ list_buyer(const struct registry_buyer *b, void *arg)
 
 /* gasctl's listings: operators by certificate, buyers oldest first; the
  * caller may stop the walk. */
+/* An operator whose certificate number reads as an identity of the county
+ * link would have every life record refused by the county (life.c
+ * life_source_check): refused at registration, naming the number, in any
+ * case, and nothing written; a number that only holds such a word stays. */
+static void
+refuses_an_operator_named_like_a_county_identity(void **state)
+{
+	struct fixture *f = *state;
+	const char *bad[] = { "delivery:wang@330825101", "Delivery:wang@330825101", "station:S01",
+		"TOWNSHIP:330825101", "officer:li@330825101", "grid:x", "regulator:county" };
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(registry_operator_add(f->db, bad[i], "Wang Fang", "2027-06-30",
+		                     err, sizeof(err)),
+		    -1);
+		if (strstr(err, bad[i]) == NULL ||
+		    strstr(err, "identity of the county link") == NULL)
+			fail_msg("%s: %s", bad[i], err);
+	}
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM operators", -1), 0);
+	assert_int_equal(registry_operator_add(f->db, "TS-delivery:1", "Wang Fang", "2027-06-30",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM operators", -1), 1);
+}
+
 static void
 lists_operators_and_buyers_in_order(void **state)
 {
@@ -1071,6 +1100,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(reports_bad_codes_of_a_large_file_at_their_lines,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(adds_operators_and_buyers_without_raw_numbers,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_an_operator_named_like_a_county_identity,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_operators_and_buyers_in_order, setup,
 		    teardown),

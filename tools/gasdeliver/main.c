@@ -175,13 +175,23 @@ parse_degrees(const char *text, double limit, double *out)
 	return 0;
 }
 
+/* Open the device's database, bound to o->identity (outbox_bind).  0, or
+ * -1 said on stderr with *db closed. */
 static int
 open_db(const struct options *o, sqlite3 **db)
 {
-	char err[512];
+	char err[1024];
 
 	if (store_open(o->db, schema_delivery, 0, db, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasdeliver: %s\n", err);
+		return -1;
+	}
+	/* before anything is recorded or sent: another identity's database
+	 * holds events the county would refuse from this one */
+	if (outbox_bind(*db, o->identity, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasdeliver: %s: %s; nothing recorded or sent\n", o->db, err);
+		store_close(*db);
+		*db = NULL;
 		return -1;
 	}
 	return 0;

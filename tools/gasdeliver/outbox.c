@@ -11,6 +11,66 @@
 #include "store.h"
 #include "util.h"
 
+/* The text of sql's first row (its column 0) into out; "" when none. */
+static int
+query_text(sqlite3 *db, const char *sql, char *out, size_t outlen, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if (store_prepare(db, sql, &st, err, errlen) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_copy(st, 0, out, outlen);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_set(err, errlen, "meta: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+int
+outbox_bind(sqlite3 *db, const char *identity, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char bound[WIRE_ID];
+	int rc;
+
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	if (query_text(db, "SELECT value FROM meta WHERE key = 'identity'", bound, sizeof(bound),
+	        err, errlen) == -1)
+		goto fail;
+	/* from before the binding: whose the first recorded event was */
+	if (bound[0] == '\0' &&
+	    query_text(db, "SELECT actor FROM life_events ORDER BY rowid LIMIT 1", bound,
+	        sizeof(bound), err, errlen) == -1)
+		goto fail;
+	if (bound[0] != '\0' && strcmp(bound, identity) != 0) {
+		err_set(err, errlen,
+		    "this database is %s's (the identity that first used it), not %s's: its events "
+		    "carry %s as their actor and the county would refuse them under another "
+		    "identity; use %s's own database (-d)",
+		    bound, identity, bound, identity);
+		goto fail;
+	}
+	if (store_prepare(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)", &st,
+	        err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_text(st, 1, identity, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "meta: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	return store_commit(db, err, errlen);
+fail:
+	store_rollback(db);
+	return -1;
+}
+
 int
 outbox_add(sqlite3 *db, const struct wire_life *l, char uuid_out[WIRE_UUID], char *err,
     size_t errlen)

@@ -15,6 +15,19 @@
 
 #include "wire.h"
 
+/*
+ * Bind the database to identity, the device's -u, for good: a database
+ * speaks for one worker only, since the events it holds carry its
+ * identity as their actor and its seqs are that identity's at the county
+ * (another identity's sends would all be refused, 4.00, and stay stuck).
+ * The first use writes identity into meta ('identity'); a database from
+ * before the binding is bound to the actor of the first event it recorded,
+ * or to identity when it holds none.  -1 with err naming both identities
+ * when the database is bound to another (nothing written), or on a database
+ * error; 0 otherwise.
+ */
+int outbox_bind(sqlite3 *db, const char *identity, char *err, size_t errlen);
+
 /* Record l (its uuid into uuid_out when not NULL) and its outbox row, in one
  * transaction.  0, or -1 with err and nothing written. */
 int outbox_add(sqlite3 *db, const struct wire_life *l, char uuid_out[WIRE_UUID], char *err,
