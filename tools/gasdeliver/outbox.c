@@ -30,12 +30,32 @@ query_text(sqlite3 *db, const char *sql, char *out, size_t outlen, char *err, si
 	return 0;
 }
 
+/* Write meta's key as value (over what it held when replace, else only
+ * when it held nothing), inside the caller's transaction.  0 or -1. */
+static int
+meta_put(sqlite3 *db, const char *key, const char *value, int replace, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(db,
+	        replace ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+	                : "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(err, errlen, "meta: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
 int
 outbox_bind(sqlite3 *db, const char *identity, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
 	char bound[WIRE_ID];
-	int rc;
 
 	if (store_begin(db, err, errlen) == -1)
 		return -1;
@@ -55,16 +75,8 @@ outbox_bind(sqlite3 *db, const char *identity, char *err, size_t errlen)
 		    bound, identity, bound, identity);
 		goto fail;
 	}
-	if (store_prepare(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)", &st,
-	        err, errlen) == -1)
+	if (meta_put(db, "identity", identity, 0, err, errlen) == -1)
 		goto fail;
-	sqlite3_bind_text(st, 1, identity, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		err_set(err, errlen, "meta: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
 	return store_commit(db, err, errlen);
 fail:
 	store_rollback(db);
@@ -179,8 +191,6 @@ outbox_acked(sqlite3 *db, const int64_t *seqs, size_t n, const struct wire_ack *
 	/* never above what was sent: a wrong mark can only make events go again */
 	int64_t mark = n > 0 && ack->hwm > seqs[n - 1] ? seqs[n - 1] : ack->hwm;
 	char text[32];
-	sqlite3_stmt *st = NULL;
-	int rc;
 
 	*removed = 0;
 	if (store_begin(db, err, errlen) == -1)
@@ -192,16 +202,8 @@ outbox_acked(sqlite3 *db, const int64_t *seqs, size_t n, const struct wire_ack *
 	            -1))
 		goto fail;
 	snprintf(text, sizeof(text), "%lld", (long long)ack->hwm);
-	if (store_prepare(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_ack', ?)",
-	        &st, err, errlen) == -1)
+	if (meta_put(db, "last_ack", text, 1, err, errlen) == -1)
 		goto fail;
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		err_set(err, errlen, "meta: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
 	return store_commit(db, err, errlen);
 fail:
 	store_rollback(db);
