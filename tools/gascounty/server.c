@@ -1274,7 +1274,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "report",
 	    .answer =
-	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...)" },
+	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township, more than `report_max_per_hour` reports from the person in the last hour...)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/reassign",
 	    .action = ACCESS_CASES_REASSIGN,
