@@ -829,7 +829,7 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 	int32_t due, today = date_today();
 
 	if (strcmp(req->event, "inspection_back") != 0 || req->next_due == NULL || years <= 0 ||
-	    date_parse(req->next_due, &due) == -1 || due <= date_add_years(today, years) + 1)
+	    date_parse(req->next_due, &due) == -1 || !date_beyond_years(today, years, due))
 		return;
 	date_format(date_add_years(today, years), bound);
 	snprintf(text, sizeof(text),

@@ -115,6 +115,12 @@ date_add_years(int32_t day, int years)
 }
 
 int
+date_beyond_years(int32_t day, int years, int32_t due)
+{
+	return due > date_add_years(day, years) + 1;
+}
+
+int
 date_valid(int year, int month, int day)
 {
 	static const int month_days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };

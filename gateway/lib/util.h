@@ -35,6 +35,10 @@ int date_valid(int year, int month, int day);
  * 29 February becoming 28 February in a common year.  The one rule for an
  * inspection cycle, wherever one is counted. */
 int32_t date_add_years(int32_t day, int years);
+/* 1 if due lies more than years after day, with a day to spare (the
+ * station's local day may be ahead of the county's): C12's rule, which the
+ * county alerts on and the station warns its operator of. */
+int date_beyond_years(int32_t day, int years, int32_t due);
 /* Parse "YYYY-MM-DD" or "YYYY-MM" (day 1) into a day number; 0 or -1. */
 int date_parse(const char *text, int32_t *days);
 /* "YYYY-MM-DD" of a day number. */

@@ -541,7 +541,7 @@ rule_c12(struct seen *s, char *err, size_t errlen)
 	    date_parse(l->next_due, &due) == -1)
 		return 0;
 	inspected = timetext_day_number(l->at_ms);
-	if (due <= date_add_years(inspected, years) + 1)
+	if (!date_beyond_years(inspected, years, due))
 		return 0;
 	date_format(inspected, day);
 	date_format(date_add_years(inspected, years), bound);
