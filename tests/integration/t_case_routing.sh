@@ -171,8 +171,8 @@ done
 check "a grid worker's 20 reports in an hour are taken" \
     [ "$(county_sql "SELECT count(*) FROM cases WHERE reporter='$EVE'")" = 20 ]
 as_person $EVE report --kind stacked --village 东村 --note "第21处堆放" >"$T/flood.out" 2>&1
-check "the 21st is refused over the wire, naming report_max_per_hour" \
-    sh -c "[ $? -eq 1 ] && grep -q 'report_max_per_hour' '$T/flood.out'"
+check "the 21st is refused over the wire as too many (4.29, not 4.00), naming report_max_per_hour" \
+    sh -c "[ $? -eq 1 ] && grep -q 'not now, too many: .*report_max_per_hour' '$T/flood.out'"
 check "and nothing of it is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note='第21处堆放'")" = 0 ]
 as_person $DAN report --kind stacked --village 东村 --note "另一人的报告" >/dev/null 2>&1

@@ -858,7 +858,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 			    "too many reports: %lld in the last hour, at most %d from one person "
 			    "(report_max_per_hour); send it again later",
 			    (long long)n, c->config->report_max_per_hour);
-			res = CASES_REFUSED;
+			res = CASES_TOO_MANY;
 			goto rollback;
 		}
 	}

@@ -52,6 +52,8 @@ enum cases_result {
 	CASES_NOT_FOUND = 1,    /* no such case: nothing changed */
 	CASES_OUT_OF_SCOPE = 2, /* it exists outside the caller's scope: nothing changed */
 	CASES_REFUSED = 3,      /* not allowed now or not valid: err says why; nothing changed */
+	CASES_TOO_MANY = 4,     /* a person's limit is reached (report_max_per_hour): err says
+	                         * which; nothing changed; the same request may be taken later */
 };
 
 /* What cases_from_alerts did. */
@@ -95,6 +97,8 @@ enum cases_result cases_step(struct county_db *c, const struct catalogue *cat,
  * Opens a case reported by identity (routed_by "map" or "village") with
  * the deadlines of its kind; *case_id gets it.  A repeated report (same
  * reporter, kind, village and note within ten minutes) is the same case.
+ * A new report past the config's report_max_per_hour of identity's in the
+ * last hour is CASES_TOO_MANY (0: no limit).
  */
 enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
     const char *identity, const struct case_request *rq, int64_t now_ms, int64_t *case_id,

@@ -823,6 +823,9 @@ reply_case_result(coap_pdu_t *response, enum cases_result res, const char *what,
 	case CASES_REFUSED:
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		break;
+	case CASES_TOO_MANY: /* RFC 8516: the same request may be taken later */
+		reply_text(response, COAP_RESPONSE_CODE_TOO_MANY_REQUESTS, err);
+		break;
 	default:
 		log_warnx("%s: %s", what, err);
 		reply_text(response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
@@ -1274,7 +1277,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "report",
 	    .answer =
-	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township, more than `report_max_per_hour` reports from the person in the last hour...)" },
+	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...), 4.29 (more than `report_max_per_hour` reports from the person in the last hour)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/reassign",
 	    .action = ACCESS_CASES_REASSIGN,

@@ -10,7 +10,8 @@
  * with jansson, so --json prints exactly what the county sent.  Times are
  * shown in local time (TZ) with their offset.  A refusal by the county
  * (4.03) exits 3 with the county's reason; a step the county would not
- * take (4.00) exits 1 with its reason.
+ * take (4.00), or not now (4.29: too many reports this hour), exits 1 with
+ * its reason.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -106,6 +107,10 @@ ask(const struct options *o, const char *method, const char *path, const char *q
 		return 1;
 	case 400:
 		fprintf(stderr, _("gaswatch: the county did not take it: %s\n"),
+		    reason[0] != '\0' ? reason : "-");
+		return 1;
+	case 429:
+		fprintf(stderr, _("gaswatch: not now, too many: %s\n"),
 		    reason[0] != '\0' ? reason : "-");
 		return 1;
 	default:

@@ -92,6 +92,7 @@ enum cword {
 	C_ADDRESS_ERASED,
 	C_LIVE,
 	C_BAD_PHOTO,
+	C_TOO_MANY_REPORTS,
 	C_REFUSED,
 	C_ALERT,
 	C_CRITICAL,
@@ -167,6 +168,9 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
 	[C_BAD_PHOTO] = { "照片须为 JPEG 或 PNG，且不超过上限。",
 	    "A photo must be a JPEG or PNG within the size limit." },
+	[C_TOO_MANY_REPORTS] = { "您一小时内的上报已达上限，本条未保存。请稍后再报。",
+	    "You have sent as many reports as one hour allows; this one was not saved. "
+	    "Send it again later." },
 	[C_REFUSED] = { "无法执行", "Not done" },
 	[C_ALERT] = { "一般", "alert" },
 	[C_CRITICAL] = { "紧急", "critical" },
@@ -332,6 +336,10 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 		return;
 	case CASES_REFUSED:
 		refusal(r, out, MHD_HTTP_CONFLICT, err);
+		return;
+	case CASES_TOO_MANY: /* only reports have a limit: say it in the person's language */
+		log_info("refused %s %s to %s: %s", "report", r->path, r->who.identity, err);
+		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, cw(r, C_TOO_MANY_REPORTS));
 		return;
 	default:
 		log_warnx("cases: %s", err);
