@@ -1747,6 +1747,117 @@ a_sweep_reads_the_cases_it_escalates(void **state)
 	store_close(c.db);
 }
 
+/* Into db, count cases of station S01 (no reporter), one a minute back from now. */
+static void
+station_cases(sqlite3 *db, int count, int64_t now)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO cases (township, severity, kind, title, station, state, opened_ms,"
+	    " last_alert_ms, updated_ms) SELECT 'TA', 'alert', 'R05', 'station', 'S01', 'closed',"
+	    " %lld - i * 60000, %lld - i * 60000, %lld - i * 60000 FROM n",
+	    count, (long long)now, (long long)now, (long long)now);
+	assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+}
+
+/* Into db, count past reports of grid:fay@TA, each with its report step, one every 2.6
+ * hours back from an hour before now. */
+static void
+past_reports(sqlite3 *db, int count, int64_t now)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO cases (township, severity, kind, title, reporter, village, state,"
+	    " opened_ms, last_alert_ms, updated_ms)"
+	    " SELECT 'TA', 'alert', 'stacked', 'old', 'grid:fay@TA', '东村', 'closed',"
+	    " %lld - i * 9460800, %lld - i * 9460800, %lld - i * 9460800 FROM n;"
+	    " INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
+	    " SELECT id, opened_ms, reporter, 'report', '村口堆放气瓶', 'new' FROM cases"
+	    " WHERE title = 'old' AND id NOT IN (SELECT case_id FROM case_steps)",
+	    count, (long long)(now - 3600000), (long long)(now - 3600000),
+	    (long long)(now - 3600000));
+	assert_int_equal(store_exec(db, sql, NULL, 0), 0);
+}
+
+/* The work (SQLite's virtual machine steps, by tens) of fay's report number n at now, a new
+ * case. */
+static long
+report_work(struct county_db *c, int n, int64_t now)
+{
+	struct case_request r;
+	char err[256];
+	int64_t id = 0;
+	long steps = 0;
+
+	memset(&r, 0, sizeof(r));
+	str_copy(r.kind, "stacked", sizeof(r.kind));
+	str_copy(r.village, "东村", sizeof(r.village));
+	snprintf(r.note, sizeof(r.note), "新发现堆放 第%d处", n);
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_VILLAGE);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	sqlite3_progress_handler(c->db, 10, count_steps, &steps);
+	assert_int_equal(cases_report(c, &cat, "grid:fay@TA", &r, now, &id, err, sizeof(err)),
+	    CASES_DONE);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	assert_true(id > 0);
+	return steps;
+}
+
+/*
+ * A report reads the reporter's recent reports, not all of them: before it stores anything
+ * it looks for itself resent (ten minutes) and counts the person's reports of the hour
+ * (report_max_per_hour).  Its work is the same with 5,000 older reports of the person (and
+ * as many station cases) as with 200; and the same in a county whose statistics
+ * (ANALYZE) were taken when its cases were all stations' (no reporter: a planner that
+ * believes a reporter matches every case).  Before 015's index both read every report the
+ * person ever filed (about 20 times the work here), and with the resend check ordered by id
+ * alone the planner of the second county walked the whole table backwards.
+ */
+static void
+a_report_reads_the_reporters_window(void **state)
+{
+	struct county_db c, d;
+	int64_t now = T0 + 3600000;
+	long work0, work1, work2;
+
+	(void)state;
+	config.report_max_per_hour = 1000;
+	own_county("rep_work.db", &c);
+	station_cases(c.db, 200, now);
+	past_reports(c.db, 200, now);
+	report_work(&c, 0, now); /* the first one reads the schema */
+	work0 = report_work(&c, 1, now + 1);
+	station_cases(c.db, 5000, now);
+	past_reports(c.db, 5000, now);
+	work1 = report_work(&c, 2, now + 2);
+	assert_int_equal(
+	    store_query_int(c.db, "SELECT count(*) FROM cases WHERE reporter = 'grid:fay@TA'", -1),
+	    200 + 5000 + 3);
+	assert_int_equal(
+	    store_query_int(c.db, "SELECT count(*) FROM case_steps WHERE action = 'report'", -1),
+	    200 + 5000 + 3);
+	store_close(c.db);
+
+	own_county("rep_work_analysed.db", &d);
+	station_cases(d.db, 5200, now);
+	assert_int_equal(store_exec(d.db, "ANALYZE", NULL, 0), 0);
+	store_close(d.db);
+	own_county("rep_work_analysed.db", &d); /* a new connection reads the statistics */
+	past_reports(d.db, 5200, now);
+	report_work(&d, 0, now);
+	work2 = report_work(&d, 1, now + 1);
+	store_close(d.db);
+	print_message("report work: %ld -> %ld, analysed %ld\n", work0, work1, work2);
+	assert_true(work1 <= work0 + work0 / 4);
+	assert_true(work2 <= work0 + work0 / 4);
+	config.report_max_per_hour = 0;
+}
+
 /*
  * Migration 011 on a county that already has cases (made at version 10): every case gets its
  * place in the list's order (open or not, its stage's deadline), the indexes hold them, and a
@@ -1940,6 +2051,7 @@ main(void)
 		cmocka_unit_test(the_cbor_list_is_what_libcbor_items_made),
 		cmocka_unit_test(a_reassigned_decision_is_set_aside_with_fresh_deadlines),
 		cmocka_unit_test(a_grid_worker_files_at_most_the_hours_reports),
+		cmocka_unit_test(a_report_reads_the_reporters_window),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

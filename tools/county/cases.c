@@ -822,11 +822,14 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	catalogue_due(cat, c->config, kind->code, "alert", now, due);
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
-	/* the same report resent (libcoap, or a worker pressing twice) is one case */
+	/* the same report resent (libcoap, or a worker pressing twice) is one case; the
+	 * order is 015's index's own (reporter, opened_ms, then id), so that the person's
+	 * reports of the window are all it reads whatever the statistics say (ordered by id
+	 * alone, a planner that thinks reporters few walks the whole table backwards) */
 	if (prepare(c, &st, err, errlen,
 	        "SELECT c.id FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.action = 'report'"
 	        " WHERE c.reporter = ? AND c.kind = ? AND c.village = ? AND s.note = ?"
-	        " AND c.opened_ms > ? ORDER BY c.id DESC LIMIT 1",
+	        " AND c.opened_ms > ? ORDER BY c.opened_ms DESC, c.id DESC LIMIT 1",
 	        "tttti", identity, kind->code, rq->village, rq->note, now - REPORT_REPEAT_MS) == -1)
 		goto rollback;
 	if (sqlite3_step(st) == SQLITE_ROW) {
