@@ -136,6 +136,16 @@ check "operators list marks the expired certificate" grep -q "TS-2020-0001 .*exp
 check "operators list marks the valid certificate" grep -q "TS-2024-0042 .*valid" \
     "$T/oplist.out"
 check "and it was not registered" sh -c "! grep -qi 'delivery:' '$T/oplist.out'"
+# one registered before that refusal existed (as an older station's file holds it)
+sqlite3 "$DB" "INSERT INTO operators (cert, name, expires, created_ms)
+    VALUES ('delivery:li@330825101', 'Li Wei', '2027-06-30', 1)"
+"$C" --db "$DB" operators list >"$T/oplist2.out" 2>"$T/oplist2.err"
+check "operators list still lists the older one (exit $?)" \
+    grep -q "^delivery:li@330825101 .*valid" "$T/oplist2.out"
+check "and warns that the county refuses its life records, naming it" \
+    grep -q "delivery:li@330825101: the certificate number reads as an identity of the county link: the county refuses every life record" \
+    "$T/oplist2.err"
+check "no other operator is warned about" [ "$(wc -l <"$T/oplist2.err")" -eq 1 ]
 
 # buyers: raw numbers only ever on the command line / stdin
 ID1=11010519491231002X

@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "opauth.h"
 #include "progress.h"
+#include "psk.h"
 #include "registry.h"
 #include "store.h"
 #include "util.h"
@@ -238,6 +239,16 @@ print_operator(const struct registry_operator *op, void *arg)
 	    : strcmp(op->expires, o->today) < 0 ? "expired"
 	                                        : "valid",
 	    op->name);
+	/* registered before `operators add` refused such numbers (registry.c, the
+	 * county's own rule): say so, or their set-aside records stay a mystery */
+	if (psk_claimed_role(op->cert) != PSK_ROLE_NONE) {
+		fprintf(stderr,
+		    _("gasctl operators list: %s: the certificate number reads as an identity of "
+		      "the county link: the county refuses every life record this operator makes "
+		      "(dispatch, receipt, inspection, scrapping: set aside at the station); "
+		      "register the operator under the certificate's own number\n"),
+		    op->cert);
+	}
 	return 0;
 }
 
