@@ -140,8 +140,9 @@ check "and it was not registered" sh -c "! grep -qi 'delivery:' '$T/oplist.out'"
 sqlite3 "$DB" "INSERT INTO operators (cert, name, expires, created_ms)
     VALUES ('delivery:li@330825101', 'Li Wei', '2027-06-30', 1)"
 "$C" --db "$DB" operators list >"$T/oplist2.out" 2>"$T/oplist2.err"
-check "operators list still lists the older one (exit $?)" \
-    grep -q "^delivery:li@330825101 .*valid" "$T/oplist2.out"
+rc=$?
+check "operators list still lists the older one, and succeeds (exit $rc)" \
+    all '[ "$rc" -eq 0 ]' 'grep -q "^delivery:li@330825101 .*valid" "$T/oplist2.out"'
 check "and warns that the county refuses its life records, naming it" \
     grep -q "delivery:li@330825101: the certificate number reads as an identity of the county link: the county refuses every life record" \
     "$T/oplist2.err"
