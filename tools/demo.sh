@@ -137,6 +137,8 @@ identities = $R/identities
 check_s = 5
 catalogue = $top/etc/catalogue.csv
 villages = $R/villages.csv
+# a cylinder code in a grid worker's report is checked and read to its serial
+code_key = $R/keys/county.pub
 # the demo's day is a minute: a hand-over with no licensed fill is judged at
 # once, not after two hours (C07, docs/county.md)
 c07_grace_min = 0
@@ -428,10 +430,13 @@ say "the regulator reads the timeline:"
 person regulator:county-office "$R/regulator.psk" show "$case_id" 2>&1 | sed 's/^/         /'
 step "A grid worker's report: Chen finds stacked cylinders in 石门村 (township 330825102)"
 person grid:chen@330825101 "$R/grid101.psk" report --kind 违规堆放气瓶 --village 石门村 \
-    --note "石门村小卖部后院堆放约二十只液化气瓶" --lat 29.1234 --lon 120.5678 > "$R/report.log" 2>&1
+    --note "石门村小卖部后院堆放约二十只液化气瓶" --lat 29.1234 --lon 120.5678 \
+    --code "$(code_of LY-0002)" > "$R/report.log" 2>&1
 say "$(cat "$R/report.log")"
 expect "the report opened a case in 石门村's township 330825102, not the worker's own" \
     [ "$(sqlite3 -cmd '.timeout 5000' "$R/county.db" "SELECT township FROM cases WHERE village = '石门村'")" = 330825102 ]
+expect "the label Chen scanned was checked with the county's key and names cylinder LY-0002" \
+    [ "$(sqlite3 -cmd '.timeout 5000' "$R/county.db" "SELECT code_check || ' ' || cylinder FROM cases WHERE village = '石门村'")" = "signed LY-0002" ]
 person regulator:county-office "$R/regulator.psk" figures 2>&1 | sed 's/^/         /'
 
 # --- 7. fill curves ----------------------------------------------------------

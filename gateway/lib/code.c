@@ -712,6 +712,12 @@ code_looks_like_code(const char *s, size_t len)
 }
 
 int
+code_text_is_code(const char *buf, size_t len)
+{
+	return buf != NULL && (code_url_scheme(buf, len) > 0 || code_looks_like_code(buf, len));
+}
+
+int
 code_base_url_check(const char *base, char *err, size_t errlen)
 {
 	size_t len, scheme, i;

@@ -161,6 +161,10 @@ int code_url(const char *base, const char *code, char *out, size_t outlen, char 
  */
 int code_from_text(const char *buf, size_t len, char *code, size_t codelen, size_t *codelen_out,
     char *err, size_t errlen);
+/* 1 if buf is meant as a code: a bare one ("GCn:...") or a label URL
+ * (http:// or https://), what code_from_text reads as such; 0 for any
+ * other text (a serial typed from the steel, a note). */
+int code_text_is_code(const char *buf, size_t len);
 /* code_from_text, then code_decode: what a scanner and `gaslabel verify` use,
  * so old bare-code labels and URL labels both read. */
 int code_decode_text(const char *buf, size_t len, const struct code_key *key,

@@ -21,6 +21,11 @@
 #   format is a 4.15.
 # - A broken deadlines file on SIGHUP is named by FILE:LINE and the
 #   previous rules stay in force.
+# - A grid worker's scanned cylinder code, a label's URL for a serial too
+#   long for the old 127-byte field, is checked with the county's key and
+#   names that cylinder; gaswatch show says so (and in Chinese).  A label
+#   signed by another key names no cylinder, and the case's timeline says
+#   the code is not the county's.  gascounty -n says codes are checked.
 # - One grid worker's identity files at most report_max_per_hour reports
 #   in an hour: the next is refused over the real wire naming the setting,
 #   and nothing of it is stored.
@@ -47,7 +52,23 @@ SAT=$(day $N)
 printf '%s,workday,测试调休\n' "$SAT" >>"$T/calendar.csv"
 printf 'kind,severity,accept,onsite,close\n*,alert,1wd,3wd,15wd\n*,critical,30m,2h,3wd\n' \
     >"$T/deadlines.csv"
-COUNTY_EXTRA="catalogue = $TOP/etc/catalogue.csv
+# the county's code key and labels: one of its own, one signed by a forger's key
+"$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null &&
+    "$BUILD/gaslabel" keygen --out "$T/forger" >/dev/null || { fail "keygen"; finish; }
+LONG=ZJ-000123456789012345678
+printf '%s\n%s,YSP35.5,2023-04,15.20,14.9,龙游燃气,2024-01-02,active\n' \
+    serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status "$LONG" >"$T/reg.csv"
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reg.csv" \
+    --out "$T/minted" --no-labels --base-url https://gas.longyou.gov.cn/c/ >/dev/null &&
+    "$BUILD/gaslabel" mint --key "$T/forger/county.key" --county 330825 --csv "$T/reg.csv" \
+        --out "$T/forged" --no-labels >/dev/null || { fail "mint"; finish; }
+CODE=$(tail -n 1 "$T/minted/codes.csv" | sed 's/^.*,//')
+FORGED=$(tail -n 1 "$T/forged/codes.csv" | sed 's/^.*,//')
+# the URL the label's QR holds (gaslabel escapes blanks and '%'), as a phone's camera
+# hands it over (this one also escapes '+')
+URL="https://gas.longyou.gov.cn/c/$(printf '%s' "$CODE" | sed 's/%/%25/g; s/ /%20/g; s/+/%2B/g')"
+COUNTY_EXTRA="code_key = $T/keys/county.pub
+catalogue = $TOP/etc/catalogue.csv
 villages = $T/villages.csv
 township_map = $TOP/etc/county-map.geojson
 deadlines = $T/deadlines.csv
@@ -147,6 +168,34 @@ check "a body in another format (text/plain) is a 4.15" grep -q "^code 4.15" "$T
 "$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST -P records \
     -f "$T/step.json" -F 50 >"$T/j5.out" 2>&1
 check "a station's batch stays CBOR only (JSON is a 4.15)" grep -q "^code 4.15" "$T/j5.out"
+
+# --- a scanned cylinder code ----------------------------------------------------------------
+check "the label's URL is longer than the old 127-byte code field" [ "${#URL}" -gt 127 ]
+as_person $DAN report --kind stacked --village 东村 --note "院内气瓶，扫码" --code "$URL" \
+    >"$T/c1.out" 2>&1
+check "a report with the label's URL is taken" [ $? -eq 0 ]
+C1=$(county_sql "SELECT max(id) FROM cases")
+check "its code is checked with the county's key and names cylinder $LONG" \
+    [ "$(county_sql "SELECT code_check||' '||cylinder||' '||(code='$CODE') FROM cases WHERE id=$C1")" = \
+      "signed $LONG 1" ]
+as_person $WANG show "$C1" >"$T/c1.show" 2>&1
+check "gaswatch show says the code is the county's" \
+    grep -q "code: *signed by the county, checked" "$T/c1.show"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $WANG show "$C1" \
+    >"$T/c1_zh.show" 2>&1
+check "and in Chinese" grep -q "气瓶码：.*本县签发，核验通过" "$T/c1_zh.show"
+as_person $DAN report --kind stacked --village 东村 --note "可疑标签" --code "$FORGED" \
+    >"$T/c2.out" 2>&1
+check "a report with a label signed by another key is taken (it is what was found)" [ $? -eq 0 ]
+C2=$(county_sql "SELECT max(id) FROM cases")
+check "but names no cylinder" \
+    [ "$(county_sql "SELECT code_check||'/'||cylinder FROM cases WHERE id=$C2")" = "invalid/" ]
+as_person $WANG show "$C2" >"$T/c2.show" 2>&1
+check "gaswatch show says it is not the county's, and the timeline says why" \
+    sh -c "grep -q 'NOT a code the county signed' '$T/c2.show' &&
+        grep -q 'code checked.*signature' '$T/c2.show'"
+"$BUILD/gascounty" -n -c "$T/county.conf" >"$T/n.out" 2>&1
+check "gascounty -n says reported codes are checked" grep -q "reported codes checked" "$T/n.out"
 
 # --- a broken deadlines file on SIGHUP changes nothing -------------------------------------
 cp "$T/deadlines.csv" "$T/deadlines.good"

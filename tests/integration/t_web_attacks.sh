@@ -32,6 +32,11 @@
 # console answers 429, in the person's language, and stores nothing;
 # another worker is not held to that count.
 #
+# A grid worker's report names a cylinder by its code, and the case page
+# lists that cylinder's fills to the township's officers: a label signed by
+# another key names no cylinder (the page says the code is not the
+# county's), while the county's own label URL names its serial.
+#
 # And what held, kept as checks: a signed-out session's cookie is refused
 # (its step POST 403, its page a redirect to /signin), the anonymous
 # session's token planted before sign-in is not the signed-in one, and a
@@ -156,6 +161,41 @@ check "and nothing of it is stored" \
 check "the console's log names the setting" grep -q "grid:eve@TA: .*report_max_per_hour" "$T/web.log"
 code=$(report dan "另一处堆放")
 check "another grid worker is not held to eve's count (303, got $code)" [ "$code" = 303 ]
+
+# --- a grid worker cannot put another cylinder's past on a case ---------------------------
+# The case page lists the fills of the case's cylinder to its officers.  A
+# report's code names that cylinder only when the county's signature holds:
+# a label signed by another key (or typed up) names none, whatever it claims.
+"$BUILD/gaslabel" keygen --out "$T/forger" >/dev/null
+printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n' \
+    "LY-4242,YSP35.5,2023-04,15.20,14.9,龙游燃气,2024-01-02,active" >"$T/reg.csv"
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reg.csv" \
+    --out "$T/minted" --no-labels >/dev/null
+"$BUILD/gaslabel" mint --key "$T/forger/county.key" --county 330825 --csv "$T/reg.csv" \
+    --out "$T/forged" --no-labels >/dev/null
+url() { printf 'https://gas.example.cn/c/%s' "$(tail -n 1 "$1" | sed 's/^.*,//; s/%/%25/g; s/ /%20/g')"; }
+coded() { # WHO NOTE CODE: the report form with a cylinder code; prints the HTTP status
+	C -b "$T/$1.jar" -o "$T/report-form.html" "$U/report"
+	csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/report-form.html" | head -n 1)
+	C -b "$T/$1.jar" -o "$T/report.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+	    -F kind=stacked -F village=东村 -F "note=$2" -F "code=$3" "$U/report"
+}
+code=$(coded dan "扫码：院内气瓶" "$(url "$T/minted/codes.csv")")
+GOOD=$(county_sql "SELECT max(id) FROM cases WHERE reporter = 'grid:dan@TA'")
+check "a report with the county's label URL is taken (303, got $code)" [ "$code" = 303 ]
+C -b "$T/wang.jar" -o "$T/coded.html" "$U/cases/$GOOD"
+check "the officer's page says the code is the county's and names LY-4242" \
+    all 'grep -q "id=\"code-check\" class=\"code-signed\">本县签发，核验通过" "$T/coded.html"' \
+    'grep -q "id=\"cylinder\">LY-4242<" "$T/coded.html"'
+code=$(coded dan "扫码：可疑标签" "$(url "$T/forged/codes.csv")")
+BAD=$(county_sql "SELECT max(id) FROM cases WHERE reporter = 'grid:dan@TA'")
+check "a report with a label signed by another key is taken too (303, got $code)" \
+    all '[ "$code" = 303 ]' '[ "$BAD" != "$GOOD" ]'
+C -b "$T/wang.jar" -o "$T/forged.html" "$U/cases/$BAD"
+check "but its page says the code is not the county's, names no cylinder and lists no fills" \
+    all 'grep -q "id=\"code-check\" class=\"code-invalid\">不是本县签发的气瓶码" "$T/forged.html"' \
+    '! grep -q "id=\"cylinder\"" "$T/forged.html"' '! grep -q "该气瓶最近充装" "$T/forged.html"' \
+    'grep -q "气瓶码核验" "$T/forged.html"'
 
 # --- sessions (held) --------------------------------------------------------------------
 C -c "$T/anon.jar" -b "$T/anon.jar" -o "$T/form.html" "$U/signin"

@@ -32,9 +32,11 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "casedetail.h"
 #include "cases.h"
 #include "casemsg.h"
 #include "catalogue.h"
+#include "code.h"
 #include "countydb_fixture.h"
 #include "db.h"
 #include "psk.h"
@@ -557,6 +559,160 @@ a_typed_id_number_is_refused_and_stored_nowhere(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps + 1);
 }
 
+/* A report with code text as the worker sent it: the case it opened. */
+static int64_t
+report_code(const char *note, const char *code, enum cases_result want)
+{
+	struct case_request r;
+	char err[256];
+	int64_t id = 0;
+
+	memset(&r, 0, sizeof(r));
+	str_copy(r.kind, "nocode", sizeof(r.kind));
+	str_copy(r.village, "东村", sizeof(r.village));
+	str_copy(r.note, note, sizeof(r.note));
+	str_copy(r.code, code, sizeof(r.code));
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_VILLAGE);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	casemsg_set(&r, CASEMSG_CODE);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:eve@TA", &r, T0, &id, err, sizeof(err)),
+	    want);
+	if (want != CASES_DONE)
+		assert_null(strstr(err, "1101051949")); /* a refusal does not echo the number */
+	return id;
+}
+
+/* "check cylinder" of case id: what the county made of its code. */
+static const char *
+code_of_case(int64_t id, char *out, size_t outlen)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(cdb.db,
+	                     "SELECT code_check || ' ' || cylinder, code FROM cases WHERE id = ?",
+	                     -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	str_copy(out, (const char *)sqlite3_column_text(st, 0), outlen);
+	sqlite3_finalize(st);
+	return out;
+}
+
+/*
+ * A grid worker's cylinder code is read as a scanner would: the label's URL
+ * or the bare code names its cylinder (and so the fills the officer sees)
+ * only when the county's signature holds; an altered or forged one names
+ * none and says why in the timeline; a typed serial names its cylinder as
+ * before; a code longer than the old 127-byte field is taken; without the
+ * county's key nothing is vouched for.
+ */
+static void
+a_reported_code_names_its_cylinder_only_when_signed(void **state)
+{
+	struct code_key *key, *forger;
+	struct code_record rec = { .county = 330825,
+		.serial = "ZJ-000123456789012345678",
+		.year = 2023,
+		.month = 4,
+		.tare_g = 15200 };
+	char err[256], code[CODE_MAX_LEN + 1], forged[CODE_MAX_LEN + 1], url[CODE_URL_MAX + 1],
+	    altered[CODE_MAX_LEN + 1], got[128];
+	int64_t id, cases, steps;
+	uint8_t *out;
+	size_t len;
+	json_t *j;
+
+	(void)state;
+	config.report_max_per_hour = 0;
+	rec.model = code_model_by_name("YSP35.5")->id;
+	rec.fill_g = code_model_by_name("YSP35.5")->fill_g;
+	assert_non_null(key = code_key_generate(err, sizeof(err)));
+	assert_non_null(forger = code_key_generate(err, sizeof(err)));
+	assert_int_equal(code_encode(&rec, key, code, sizeof(code), err, sizeof(err)), 0);
+	assert_int_equal(code_encode(&rec, forger, forged, sizeof(forged), err, sizeof(err)), 0);
+	assert_true(strlen(code) > 127); /* the field's old bound */
+	assert_int_equal(
+	    code_url("https://gas.longyou.gov.cn/c/", code, url, sizeof(url), err, sizeof(err)), 0);
+	str_copy(altered, code, sizeof(altered));
+	altered[20] = altered[20] == 'A' ? 'B' : 'A';
+	cat.code_key = key;
+
+	/* the label's URL, as a phone's camera gives it, and the bare code */
+	id = report_code("院内一只气瓶，扫码", url, CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "signed ZJ-000123456789012345678");
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE code LIKE 'GC1:%' AND"
+	                         " code_check = 'signed' AND length(code) < 200"),
+	    1); /* kept as the bare code, not the URL */
+	id = report_code("另一只气瓶", code, CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "signed ZJ-000123456789012345678");
+	/* an officer of the township sees that cylinder's fills; the reporter does not */
+	assert_int_equal(
+	    store_exec(cdb.db,
+	        "INSERT INTO stations (id, township, last_seen_ms, created_ms)"
+	        " VALUES ('S09', 'TA', 1799990000000, 1799990000000);"
+	        "INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms)"
+	        " VALUES ('S09', 1, 'F-ZJ', 'fill', 1799990000000, 1799990000000);"
+	        "INSERT INTO fills (uuid, station, seq, line, cylinder, started_ms,"
+	        " target_kg, net_kg, result) VALUES ('F-ZJ', 'S09', 1, 1,"
+	        " 'ZJ-000123456789012345678', 1799990000000, 14.9, 14.9, 'ok')",
+	        err, sizeof(err)),
+	    0);
+	assert_int_equal(casedetail_get(&cdb, &town_a, NULL, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	j = as_json(out, len);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "case"), "code_check")), "signed");
+	assert_int_equal(json_array_size(json_object_get(j, "fills")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(j, "fills"), 0), "uuid")),
+	    "F-ZJ");
+	json_decref(j);
+	assert_int_equal(
+	    casedetail_get(&cdb,
+	        &(struct access_scope){ .reach = ACCESS_REACH_OWN, .person = "grid:eve@TA" }, NULL,
+	        id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	j = as_json(out, len);
+	assert_null(json_object_get(j, "fills"));
+	json_decref(j);
+
+	/* altered by one character, or signed by another key: no cylinder, and why */
+	steps = sql_int("SELECT count(*) FROM case_steps WHERE action = 'code'");
+	id = report_code("标签可疑", altered, CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "invalid ");
+	id = report_code("另一张可疑标签", forged, CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "invalid ");
+	assert_int_equal(sql_int(
+	                     "SELECT count(*) FROM case_steps WHERE action = 'code' AND"
+	                     " identity = 'county' AND note LIKE '%not one the county signed%'"),
+	    steps + 2);
+	assert_int_equal(casedetail_get(&cdb, &town_a, NULL, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	j = as_json(out, len);
+	assert_null(json_object_get(j, "fills"));
+	json_decref(j);
+
+	/* a serial typed from the steel (blanks around it trimmed), and a remark */
+	id = report_code("钢印编号", "  ZJ-1 ", CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "serial ZJ-1");
+	id = report_code("标签被撕", "标签已撕掉", CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "unread ");
+
+	/* a person's number in the code field is refused, and stored nowhere */
+	cases = sql_int("SELECT count(*) FROM cases");
+	report_code("身份证", "11010519491231002X", CASES_REFUSED);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases);
+
+	/* without the county's key: kept, not vouched for */
+	cat.code_key = NULL;
+	id = report_code("未配置公钥时", url, CASES_DONE);
+	assert_string_equal(code_of_case(id, got, sizeof(got)), "unchecked ");
+	code_key_free(key);
+	code_key_free(forger);
+}
+
 static void
 a_report_goes_to_its_villages_township(void **state)
 {
@@ -1036,6 +1192,24 @@ a_request_round_trips_and_bad_ones_name_the_key(void **state)
 	assert_non_null(strstr(err, "id"));
 	assert_int_equal(casemsg_decode(huge, sizeof(huge), &back, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "flat CBOR map"));
+	/* a code as long as the longest label URL a scanner reads is taken; one more is not */
+	{
+		char json[CODE_URL_MAX + 64];
+		int n = snprintf(json, sizeof(json), "{\"code\": \"https://g.cn/c/%0*d\"}",
+		    CODE_URL_MAX - (int)strlen("https://g.cn/c/"), 0);
+
+		assert_int_equal(
+		    casemsg_decode_json((const uint8_t *)json, (size_t)n, &back, err, sizeof(err)),
+		    0);
+		assert_int_equal(strlen(back.code), CODE_URL_MAX);
+		casemsg_free(&back);
+		n = snprintf(json, sizeof(json), "{\"code\": \"https://g.cn/c/%0*d\"}",
+		    CODE_URL_MAX + 1 - (int)strlen("https://g.cn/c/"), 0);
+		assert_int_equal(
+		    casemsg_decode_json((const uint8_t *)json, (size_t)n, &back, err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "code"));
+	}
 }
 
 static void
@@ -2051,6 +2225,7 @@ main(void)
 		cmocka_unit_test(the_cbor_list_is_what_libcbor_items_made),
 		cmocka_unit_test(a_reassigned_decision_is_set_aside_with_fresh_deadlines),
 		cmocka_unit_test(a_grid_worker_files_at_most_the_hours_reports),
+		cmocka_unit_test(a_reported_code_names_its_cylinder_only_when_signed),
 		cmocka_unit_test(a_report_reads_the_reporters_window),
 	};
 

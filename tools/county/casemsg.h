@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "code.h"
+
 #define CASEMSG_MAX_PAYLOAD (4u << 20) /* a request with its evidence */
 #define CASEMSG_MAX_EVIDENCE (4000u * 1024u)
 #define CASEMSG_MAX_JSON (6u << 20) /* the same as JSON: base64 is 4/3 of the bytes */
@@ -27,6 +29,8 @@
 #define CASEMSG_WORD 24
 #define CASEMSG_NAME 128
 #define CASEMSG_PLACE 256
+/* a cylinder code as scanned: the bare code, or the label's URL that holds it */
+#define CASEMSG_CODE_TEXT (CODE_URL_MAX + 1)
 
 /* The fields a request may carry; present says which it does. */
 enum casemsg_field {
@@ -42,7 +46,7 @@ enum casemsg_field {
 	CASEMSG_PLACE_F,  /* "place": address or description of the place */
 	CASEMSG_LAT,      /* "lat", "lon": WGS-84 degrees */
 	CASEMSG_LON,
-	CASEMSG_CODE, /* "code": a scanned cylinder code */
+	CASEMSG_CODE, /* "code": a scanned cylinder code, bare or its label's URL, or a serial */
 	CASEMSG_FILE, /* "file": evidence file name */
 	CASEMSG_TYPE, /* "type": its media type (image/jpeg) */
 	CASEMSG_DATA, /* "data": its bytes */
@@ -62,7 +66,7 @@ struct case_request {
 	char village[CASEMSG_NAME];
 	char place[CASEMSG_PLACE];
 	double lat, lon;
-	char code[CASEMSG_NAME];
+	char code[CASEMSG_CODE_TEXT];
 	char file[CASEMSG_NAME];
 	char type[CASEMSG_WORD * 3];
 	uint8_t *data; /* malloc'd; casemsg_free */

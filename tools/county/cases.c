@@ -126,7 +126,7 @@ bind_now(sqlite3_stmt *st, int64_t now)
 	" END AS lat, CASE WHEN lon IS NULL THEN NULL ELSE printf('%.6f', lon) END AS lon,"        \
 	" code, outcome, power, fine_yuan, alerts, opened_ms, accepted_ms, onsite_ms,"             \
 	" decided_ms, closed_ms, escalated_ms, updated_ms, accept_due_ms, onsite_due_ms,"          \
-	" close_due_ms, routed_by, " DUE_SQL " AS due_ms,"                                         \
+	" close_due_ms, routed_by, code_check, " DUE_SQL " AS due_ms,"                             \
 	" (is_open AND :now > " DUE_SQL ") AS overdue,"                                            \
 	" CASE WHEN is_open AND :now > " DUE_SQL " THEN (:now - " DUE_SQL ") / 1000"               \
 	" ELSE 0 END AS overdue_s"
@@ -777,6 +777,70 @@ route_report(const struct catalogue *cat, const struct case_request *rq, const c
 	return CASES_DONE;
 }
 
+/* What a report's "code" says of its cylinder (016's code_check). */
+struct reported_code {
+	char code[CASEMSG_CODE_TEXT]; /* kept: the bare code when one was read, else the text */
+	char cylinder[CODE_SERIAL_MAX + 1]; /* "": none the county can stand behind */
+	const char *check; /* "" (no code), signed, invalid, unchecked, serial, unread */
+	char note[384];    /* for the timeline: why a code is not the county's */
+};
+
+/*
+ * Read the cylinder code a grid worker sent: a label's URL or a bare code
+ * is checked with the county's key and names its cylinder only when the
+ * signature holds, so that a forged label or a typo never puts another
+ * cylinder's fills on the case; a serial typed from the steel names its
+ * cylinder as before.  A text that is no code (a serial or a remark) must
+ * not hold a resident ID or credit code, as every typed field (a code is
+ * never refused for that: its base45 text may hold such a word by chance).
+ */
+static enum cases_result
+read_code(const struct catalogue *cat, const struct case_request *rq, struct reported_code *rc,
+    char *err, size_t errlen)
+{
+	const char *text = CASEMSG_HAS(rq, CASEMSG_CODE) ? rq->code : "";
+	char bare[CODE_MAX_LEN + 1], why[256];
+	struct code_record rec;
+	size_t len, n;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->check = "";
+	text += strspn(text, " \t");
+	len = strlen(text);
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return CASES_DONE;
+	snprintf(rc->code, sizeof(rc->code), "%.*s", (int)len, text);
+	if (!code_text_is_code(rc->code, len)) {
+		if (buyer_text_has_number(rc->code, len)) {
+			err_set(err, errlen,
+			    "code holds what looks like a resident ID or credit code: give the "
+			    "cylinder's code or serial, never a person's number");
+			return CASES_REFUSED;
+		}
+		rc->check = code_serial_valid(rc->code) ? "serial" : "unread";
+		if (rc->check[0] == 's')
+			str_copy(rc->cylinder, rc->code, sizeof(rc->cylinder));
+		return CASES_DONE;
+	}
+	if (cat->code_key == NULL) {
+		rc->check = "unchecked";
+		return CASES_DONE;
+	}
+	if (code_from_text(rc->code, len, bare, sizeof(bare), &n, why, sizeof(why)) == 0 &&
+	    code_decode(bare, n, cat->code_key, &rec, why, sizeof(why)) == 0) {
+		rc->check = "signed";
+		str_copy(rc->code, bare, sizeof(rc->code));
+		str_copy(rc->cylinder, rec.serial, sizeof(rc->cylinder));
+		return CASES_DONE;
+	}
+	rc->check = "invalid";
+	snprintf(rc->note, sizeof(rc->note),
+	    "the cylinder code reported is not one the county signed: %s", why);
+	return CASES_DONE;
+}
+
 enum cases_result
 cases_report(struct county_db *c, const struct catalogue *cat, const char *identity,
     const struct case_request *rq, int64_t now, int64_t *case_id, char *err, size_t errlen)
@@ -787,6 +851,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	sqlite3_stmt *st = NULL;
 	char title[CASEMSG_NAME * 2 + 8], route_note[CASEMSG_NAME * 2 + 128];
 	int64_t step_id = 0, due[CATALOGUE_STAGES];
+	struct reported_code code;
 
 	*case_id = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_KIND) || rq->kind[0] == '\0' ||
@@ -812,7 +877,8 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 		return CASES_REFUSED;
 	}
 	if ((res = route_report(cat, rq, &township, &by, route_note, sizeof(route_note), err,
-	         errlen)) != CASES_DONE)
+	         errlen)) != CASES_DONE ||
+	    (res = read_code(cat, rq, &code, err, errlen)) != CASES_DONE)
 		return res;
 	res = CASES_ERROR;
 	if (rq->village[0] != '\0')
@@ -868,11 +934,11 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if (run(c, err, errlen,
 	        "INSERT INTO cases (township, severity, kind, title, reporter, village, place,"
 	        " code, cylinder, opened_ms, last_alert_ms, updated_ms, accept_due_ms,"
-	        " onsite_due_ms, close_due_ms, routed_by)"
-	        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	        "ttttttttiiiiiit", township, kind->code, title, identity, rq->village, rq->place,
-	        rq->code, rq->code, now, now, now, due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE],
-	        due[CATALOGUE_CLOSE], by) == -1)
+	        " onsite_due_ms, close_due_ms, routed_by, code_check)"
+	        " VALUES (?, 'alert', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "ttttttttiiiiiitt", township, kind->code, title, identity, rq->village, rq->place,
+	        code.code, code.cylinder, now, now, now, due[CATALOGUE_ACCEPT],
+	        due[CATALOGUE_ONSITE], due[CATALOGUE_CLOSE], by, code.check) == -1)
 		goto rollback;
 	*case_id = sqlite3_last_insert_rowid(c->db);
 	if (CASEMSG_HAS(rq, CASEMSG_LAT) &&
@@ -884,6 +950,9 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 		goto rollback;
 	if (route_note[0] != '\0' && step_row(c, *case_id, now, "county", "route", route_note,
 	                                 "new", NULL, err, errlen) == -1)
+		goto rollback;
+	if (code.note[0] != '\0' &&
+	    step_row(c, *case_id, now, "county", "code", code.note, "new", NULL, err, errlen) == -1)
 		goto rollback;
 	if ((res = store_evidence(c, rq, *case_id, step_id, err, errlen)) != CASES_DONE)
 		goto rollback;

@@ -94,6 +94,11 @@ enum cases_result cases_step(struct county_db *c, const struct catalogue *cat,
  * timeline then says so in a step "route"), and a point in no township is
  * refused; otherwise rq->village is needed and goes to its township by
  * the village list.  place, code and one evidence file are optional.
+ * code is what the worker scanned or typed: a label's URL or a bare code
+ * names its cylinder (the case's cylinder, whose fills its officers see)
+ * only when its signature holds under cat's code_key; a serial typed from
+ * the steel names its cylinder as typed; the case's code_check says which
+ * (016), and a code that is not the county's gets a step "code" saying why.
  * Opens a case reported by identity (routed_by "map" or "village") with
  * the deadlines of its kind; *case_id gets it.  A repeated report (same
  * reporter, kind, village and note within ten minutes) is the same case.

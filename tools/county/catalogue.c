@@ -430,6 +430,7 @@ catalogue_free(struct catalogue *cat)
 	free(cat->deadlines);
 	free(cat->days);
 	geo_free(&cat->map);
+	code_key_free(cat->code_key);
 	memset(cat, 0, sizeof(*cat));
 }
 
@@ -552,6 +553,11 @@ catalogue_load_county(const struct county_config *config, struct catalogue *cat,
 		return -1;
 	if (config->township_map[0] != '\0' &&
 	    geo_load(config->township_map, &cat->map, err, errlen) == -1) {
+		catalogue_free(cat);
+		return -1;
+	}
+	if (config->code_key[0] != '\0' &&
+	    (cat->code_key = code_key_load_public(config->code_key, err, errlen)) == NULL) {
 		catalogue_free(cat);
 		return -1;
 	}

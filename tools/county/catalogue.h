@@ -12,6 +12,9 @@
  *     needs a power that lists it.
  *   - the villages ("villages" key): village,township; a grid worker's
  *     report names a village and goes to its township.
+ *   - the county's public code key ("code_key" key, gaslabel keygen's
+ *     county.pub): a cylinder code in a grid worker's report is checked
+ *     with it and read to its serial (cases.h).
  *
  * Lines that begin with '#' are comments (anything may follow).  Every error is
  * FILE:LINE: what is wrong.  A loaded catalogue is read-only: any thread may
@@ -23,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "code.h"
 #include "countyconf.h"
 #include "geo.h"
 
@@ -87,6 +91,7 @@ struct catalogue {
 	struct catalogue_deadline *deadlines;
 	struct catalogue_day *days; /* sorted by day */
 	struct geo_map map;         /* township boundaries; township_count 0: none */
+	struct code_key *code_key;  /* NULL: reported cylinder codes cannot be checked */
 };
 
 /*
@@ -99,7 +104,7 @@ int catalogue_load(const char *catalogue_path, const char *villages_path, struct
     char *err, size_t errlen);
 /*
  * Everything config names (catalogue, villages, township_map, deadlines,
- * calendar; an empty name: none) into *cat, the same way.  The catalogue
+ * calendar, code_key; an empty name: none) into *cat, the same way.  The catalogue
  * gascounty runs with.
  */
 int catalogue_load_county(const struct county_config *config, struct catalogue *cat, char *err,

@@ -60,6 +60,7 @@ struct county_config {
 	int case_critical_close_min;
 	int evidence_max_kb;     /* one evidence file at most */
 	int report_max_per_hour; /* reports one grid worker may file in any hour (0: no limit) */
+	char code_key[256];      /* the county's public code key ("": reported codes unchecked) */
 	/* a buyer's address (buyeraddr.h) */
 	int address_keep_days; /* kept this long after the last case that needs it closed */
 };

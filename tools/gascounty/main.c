@@ -141,6 +141,11 @@ static const struct conf_key county_keys[] = {
 	    "reports one grid worker may file in any hour; more are refused until the hour has "
 	    "passed (0: no limit)",
 	    NULL, 0 },
+	{ "code_key", CONF_STRING, STR(code_key), 0, 0, "",
+	    "the county's public code key (PEM, gaslabel keygen's county.pub): a cylinder code in "
+	    "a grid worker's report is checked and read to its serial, so the case shows that "
+	    "cylinder's fills; \"\": kept as sent, unchecked",
+	    NULL, 0 },
 	{ "address_keep_days", CONF_INT, NUM(address_keep_days), 1, 3650, "30",
 	    "a buyer's address is erased this long after the last case that needs it closed, "
 	    "never while one is open (days; docs/buyers.md)",
@@ -624,9 +629,10 @@ main(int argc, char **argv)
 		}
 		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
 		       "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
-		       "calendar days)\n",
+		       "calendar days; reported codes %s)\n",
 		    keys.count, cat.noutcomes, cat.npowers, cat.nkinds, cat.nvillages,
-		    cat.map.township_count, cat.ndeadlines, cat.ndays);
+		    cat.map.township_count, cat.ndeadlines, cat.ndays,
+		    cat.code_key != NULL ? "checked" : "not checked");
 		catalogue_free(&cat);
 		psk_table_free(&keys);
 		return 0;

@@ -169,6 +169,12 @@ word(const char *w)
 		{ "report", N_("reported") },
 		{ "reassign", N_("reassigned") },
 		{ "route", N_("routed") },
+		{ "code", N_("code checked") },
+		{ "signed", N_("signed by the county, checked") },
+		{ "invalid", N_("NOT a code the county signed (forged, altered or damaged)") },
+		{ "unchecked", N_("not checked: the county holds no code key") },
+		{ "serial", N_("a serial typed from the steel, not checked") },
+		{ "unread", N_("neither a cylinder code nor a serial") },
 		{ "map", N_("by its coordinates (township map)") },
 		{ "village", N_("by its village") },
 		{ "escalate", N_("escalated to the county") },
@@ -332,6 +338,9 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		if (strcmp(str(c, "routed_by"), "-") != 0)
 			printf(_("  routed:   to %s %s\n"), str(c, "township"),
 			    word(str(c, "routed_by")));
+		if (strcmp(str(c, "code_check"), "-") != 0)
+			printf(_("  code:     %s\n            %s\n"), word(str(c, "code_check")),
+			    str(c, "code"));
 	}
 	printf(_("  officer:  %s\n"), str(c, "officer"));
 	when(num(c, "opened_ms"), t);

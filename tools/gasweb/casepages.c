@@ -102,6 +102,12 @@ enum cword {
 	C_REASSIGN,
 	C_TO_TOWNSHIP,
 	C_REASSIGN_UNKNOWN,
+	C_CODE_SHOWN,
+	C_CODE_SIGNED,
+	C_CODE_INVALID,
+	C_CODE_UNCHECKED,
+	C_CODE_SERIAL,
+	C_CODE_UNREAD,
 	C_COUNT
 };
 
@@ -159,6 +165,16 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_REASSIGN_UNKNOWN] = { "该乡镇不在县乡镇图或村（社区）名录中。",
 	    "That township is neither on the county's map nor in its village list." },
 	[C_CODE] = { "气瓶二维码（如有）", "Cylinder code (if any)" },
+	[C_CODE_SHOWN] = { "上报的气瓶码", "Cylinder code reported" },
+	[C_CODE_SIGNED] = { "本县签发，核验通过", "signed by the county, checked" },
+	[C_CODE_INVALID] = { "不是本县签发的气瓶码（伪造、篡改或损坏）",
+	    "not a code the county signed (forged, altered or damaged)" },
+	[C_CODE_UNCHECKED] = { "未核验：平台未配置验码公钥",
+	    "not checked: the county holds no code key" },
+	[C_CODE_SERIAL] = { "手工录入的钢印编号，未核验",
+	    "a serial typed from the steel, not checked" },
+	[C_CODE_UNREAD] = { "既不是气瓶码，也不是钢印编号",
+	    "neither a cylinder code nor a serial" },
 	[C_BUYER_TOWNSHIP] = { "购气人所属乡镇", "Buyer's township" },
 	[C_BUYER_ADDRESS] = { "购气人地址（查看已记录）",
 	    "Buyer's address (this viewing is logged)" },
@@ -206,6 +222,8 @@ action_word(const struct request *r, const char *action)
 		{ "escalate", "超期督办", "escalated to the county" },
 		{ "reassign", "改派", "reassigned" },
 		{ "report", "网格上报", "reported" },
+		{ "route", "按位置分派", "routed" },
+		{ "code", "气瓶码核验", "code checked" },
 	};
 	size_t i;
 
@@ -655,6 +673,38 @@ fact(struct page *p, const cbor_item_t *map, const char *key, const char *label,
 	page_raw(p, "</span></dd>");
 }
 
+/* What the county made of a reported cylinder code (cases.h), and the code as kept. */
+static void
+code_fact(struct request *r, struct page *p, const cbor_item_t *c)
+{
+	static const struct {
+		const char *check;
+		enum cword verdict;
+	} checks[] = {
+		{ "signed", C_CODE_SIGNED },
+		{ "invalid", C_CODE_INVALID },
+		{ "unchecked", C_CODE_UNCHECKED },
+		{ "serial", C_CODE_SERIAL },
+		{ "unread", C_CODE_UNREAD },
+	};
+	char check[16], code[CASEMSG_CODE_TEXT];
+	size_t i;
+
+	casedetail_text(c, "code_check", check, sizeof(check));
+	casedetail_text(c, "code", code, sizeof(code));
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (strcmp(checks[i].check, check) == 0)
+			break;
+	if (i == sizeof(checks) / sizeof(checks[0]) || code[0] == '\0')
+		return;
+	dt(p, cw(r, C_CODE_SHOWN));
+	page_rawf(p, "<span id=\"code-check\" class=\"code-%s\">", check);
+	page_text(p, cw(r, checks[i].verdict));
+	page_raw(p, "</span><br><code id=\"code\" class=\"code\">");
+	page_text(p, code);
+	page_raw(p, "</code></dd>");
+}
+
 static void
 case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 {
@@ -732,6 +782,7 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 		}
 	}
 	fact(p, c, "cylinder", word(r->lang, W_CYLINDER), "cylinder");
+	code_fact(r, p, c);
 	if (buyer != NULL && cbor_isa_map(buyer)) {
 		dt(p, word(r->lang, W_BUYER));
 		page_raw(p, "<span id=\"buyer\">");
@@ -1473,6 +1524,8 @@ const char cases_style[] =
     ".filters{display:grid;grid-template-columns:1fr 1fr;gap:0 .8rem;align-items:end}\n"
     ".filters button{margin:.5rem 0}\n"
     "@media (min-width:700px){.filters{grid-template-columns:repeat(5,1fr)}}\n"
+    "code.code{word-break:break-all;font-size:.85em}\n"
+    ".code-invalid{color:#c5221f;font-weight:bold}\n"
     "tr.case.critical td:first-child{border-left:4px solid #c5221f}\n"
     "tr.case.alert td:first-child{border-left:4px solid #e49b0f}\n"
     "tr.case.fresh{background:#fff6d6}\n"

@@ -48,7 +48,9 @@ static const struct conf_key web_keys[] = {
 	{ "map", CONF_STRING, STR(map), 1, 0, "/etc/gasweb/county-map.geojson",
 	    "the county's townships (and station points) as GeoJSON", NULL, 0 },
 	{ "code_key", CONF_STRING, STR(code_key), 1, 0, "/etc/gascounty/code-public.pem",
-	    "the county's public code key (PEM): the check page verifies codes with it", NULL, 0 },
+	    "the county's public code key (PEM): the check page verifies codes with it, and a "
+	    "grid report's code is read to its cylinder with it, as gascounty's code_key",
+	    NULL, 0 },
 	{ "buyer_key", CONF_STRING, STR(buyer_key), 0, 0, "",
 	    "the county buyer key, to hash a buyer's number for a trace (\"\": no buyer "
 	    "traces by number)",
@@ -256,10 +258,9 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	str_copy(web->county.township_map, web->config.map, sizeof(web->county.township_map));
 	str_copy(web->county.deadlines, web->config.deadlines, sizeof(web->county.deadlines));
 	str_copy(web->county.calendar, web->config.calendar, sizeof(web->county.calendar));
+	/* the check page's key reads a reported code too (a required key: never "") */
+	str_copy(web->county.code_key, web->config.code_key, sizeof(web->county.code_key));
 	if (catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1)
-		return -1;
-	web->code_key = code_key_load_public(web->config.code_key, err, errlen);
-	if (web->code_key == NULL)
 		return -1;
 	if (web->config.buyer_key[0] != '\0') {
 		if (buyer_key_load(web->config.buyer_key, &bk, err, errlen) == -1)
@@ -373,7 +374,6 @@ main(int argc, char **argv)
 	    web.pool.count);
 	county_pool_close(&web.pool);
 	signin_store_free(web.store);
-	code_key_free(web.code_key);
 	geo_free(&web.map);
 	catalogue_free(&web.catalogue);
 	return rc;

@@ -1016,8 +1016,9 @@ page_check(struct request *r, struct reply *out)
 	char err[256], line[160], when[48];
 	int valid = 0, rc;
 
-	if (r->web->code_key != NULL && strlen(code) <= CODE_MAX_LEN &&
-	    code_decode(code, strlen(code), r->web->code_key, &rec, err, sizeof(err)) == 0)
+	if (r->web->catalogue.code_key != NULL && strlen(code) <= CODE_MAX_LEN &&
+	    code_decode(code, strlen(code), r->web->catalogue.code_key, &rec, err, sizeof(err)) ==
+	        0)
 		valid = 1;
 	memset(&cyl, 0, sizeof(cyl));
 	if (valid) {

@@ -174,7 +174,6 @@ struct web {
 	struct county_pool pool;     /* a database handle per server thread (dbpool.h) */
 	struct signin_store *store;
 	struct geo_map map;
-	struct code_key *code_key; /* NULL: codes cannot be checked */
 	int have_buyer_key;
 	char *tls_cert, *tls_key;   /* PEM text, read before privileges are dropped */
 	struct catalogue catalogue; /* outcomes, powers and villages (cases) */
