@@ -470,6 +470,8 @@ map = $top/etc/county-map.geojson
 code_key = $R/keys/county.pub
 buyer_key = $R/keys/buyer.key
 county_name = 龙游县燃气瓶监管平台
+# the case settings (catalogue, villages, limits, code key) are gascounty's own
+county_config = $R/county.conf
 EOF
 # the county's own registry, so that the public check page knows the cylinders
 "$BUILD/gascounty" -c "$R/county.conf" registry import "$R/registry.csv" > "$R/county-import.log" 2>&1 ||

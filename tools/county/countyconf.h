@@ -2,12 +2,17 @@
  * countyconf: the county's settings, one struct for the [county] section of
  * gascounty's configuration file.
  *
- * gascounty's configuration table (tools/gascounty/main.c) fills it from the
- * file, with bounds and defaults; the county library reads the rule
- * thresholds and trace bounds from it (db.h) and never writes it.
+ * county_config_sections (countyconf.c) is the one table of its keys, with
+ * bounds, defaults and help: gascounty reads its file with it, and gasweb
+ * reads the same file with it when its county_config names it, so that the
+ * console routes, limits and checks a report as gascounty does.  The county
+ * library reads the rule thresholds and trace bounds from it (db.h) and
+ * never writes it.
  */
 #ifndef COUNTY_COUNTYCONF_H
 #define COUNTY_COUNTYCONF_H
+
+#include "conf.h"
 
 /* The page cache of gascounty's database connection (MiB) when the file
  * does not say (cache_mb): SQLite's own 2 MiB.  A cache holding every
@@ -64,5 +69,8 @@ struct county_config {
 	/* a buyer's address (buyeraddr.h) */
 	int address_keep_days; /* kept this long after the last case that needs it closed */
 };
+
+/* The [county] section: its keys, their bounds, defaults and help. */
+extern const struct conf_section county_config_sections[];
 
 #endif

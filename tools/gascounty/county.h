@@ -19,8 +19,6 @@
 #include "psk.h"
 #include "wire.h"
 
-extern const struct conf_section county_config_sections[];
-
 /* The log level config asks for, or more detail when -v was given
  * verbose times (the command line wins). */
 enum log_level county_log_level(const struct county_config *config, int verbose);

@@ -85,6 +85,13 @@ static const struct conf_key web_keys[] = {
 	    "records on one page of a trace", NULL, 0 },
 	{ "csv_max", CONF_INT, NUM(csv_max), 1, 10000000, "100000",
 	    "records in one CSV export at most", NULL, 0 },
+	{ "county_config", CONF_STRING, STR(county_config), 0, 0, "",
+	    "gascounty's configuration file: the case settings (catalogue, villages, deadlines, "
+	    "calendar, the case_*_min, evidence_max_kb, report_max_per_hour, code_key) are read "
+	    "from its [county] section, so that a report through the console is handled as one "
+	    "through gascounty; a key below that this file sets too must say the same (\"\": "
+	    "this file's own)",
+	    NULL, 0 },
 	{ "catalogue", CONF_STRING, STR(catalogue), 0, 0, "",
 	    "the county's catalogue of outcomes and penalty powers, as gascounty's (\"\": "
 	    "none, no decisions from the console)",
@@ -121,6 +128,51 @@ static const struct conf_key web_keys[] = {
 	{ "log_level", CONF_CHOICE, STR(log_level), 0, 0, "info", "logging detail", log_levels, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
+
+/* The keys gascounty's [county] section has too: with county_config, the county's file is
+ * the one in force for them (county_settings). */
+#define OWNED_STR(k)                                                                               \
+	{                                                                                          \
+#k, offsetof(struct web_config, k), offsetof(struct county_config, k), 0           \
+	}
+#define OWNED_INT(k, w)                                                                            \
+	{                                                                                          \
+#k, offsetof(struct web_config, w), offsetof(struct county_config, k), 1           \
+	}
+static const struct {
+	const char *key;
+	size_t web, county; /* offsets of the value in each struct */
+	int is_int;         /* int, else char[256] */
+} county_owned[] = {
+	OWNED_STR(catalogue),
+	OWNED_STR(villages),
+	OWNED_STR(deadlines),
+	OWNED_STR(calendar),
+	OWNED_INT(case_alert_accept_min, case_deadline_min[0]),
+	OWNED_INT(case_alert_onsite_min, case_deadline_min[1]),
+	OWNED_INT(case_alert_close_min, case_deadline_min[2]),
+	OWNED_INT(case_critical_accept_min, case_deadline_min[3]),
+	OWNED_INT(case_critical_onsite_min, case_deadline_min[4]),
+	OWNED_INT(case_critical_close_min, case_deadline_min[5]),
+	OWNED_INT(evidence_max_kb, evidence_max_kb),
+	OWNED_INT(report_max_per_hour, report_max_per_hour),
+};
+#define N_OWNED (sizeof(county_owned) / sizeof(county_owned[0]))
+static int owned_line[N_OWNED]; /* the line of this file that sets each (0: none) */
+static char config_name[256];   /* this file's name in messages */
+
+/* Where this file sets the keys county_config's file owns (parsing is single-threaded). */
+static void
+note_owned_lines(void *root, const struct conf_where *where, struct conf_report *report, void *arg)
+{
+	size_t i;
+
+	(void)report;
+	(void)arg;
+	str_copy(config_name, conf_where_name(where), sizeof(config_name));
+	for (i = 0; i < N_OWNED; i++)
+		owned_line[i] = conf_where_line(where, root, county_owned[i].key);
+}
 
 const struct conf_section web_config_sections[] = {
 	{ "web", 0, 0, 0, 0, 0, 0, 0, "the county web console", web_keys, 0 },
@@ -228,6 +280,104 @@ out:
 	return rc;
 }
 
+/*
+ * The county's settings a report and a step are handled with (routing,
+ * deadlines, limits, the code key): gascounty's own file when county_config
+ * names it, read with the county's table, so the two cannot disagree; else
+ * this file's keys of the same names.  The map, the zone and the trace's
+ * page are the console's own either way.
+ */
+static int
+county_settings(struct web *web, char *err, size_t errlen)
+{
+	const struct web_config *w = &web->config;
+	struct county_config *c = &web->county;
+	struct conf_report report;
+
+	memset(c, 0, sizeof(*c));
+	if (w->county_config[0] != '\0') {
+		size_t i, bad = 0;
+
+		if (conf_load(w->county_config, county_config_sections, c, &report) == -1) {
+			conf_report_print(&report, stderr);
+			return err_set(err, errlen, "county_config %s does not load",
+			    w->county_config);
+		}
+		/* a key set here too must say what the county's file says, or whoever edits
+		 * this one would think a value in force that is not */
+		for (i = 0; i < N_OWNED; i++) {
+			const char *wv = (const char *)w + county_owned[i].web,
+			           *cv = (const char *)c + county_owned[i].county;
+			char here[256], there[256];
+
+			if (owned_line[i] == 0)
+				continue;
+			if (county_owned[i].is_int) {
+				snprintf(here, sizeof(here), "%d", *(const int *)(const void *)wv);
+				snprintf(there, sizeof(there), "%d",
+				    *(const int *)(const void *)cv);
+			} else {
+				str_copy(here, wv, sizeof(here));
+				str_copy(there, cv, sizeof(there));
+			}
+			if (strcmp(here, there) != 0 && bad++ == 0)
+				err_set(err, errlen,
+				    "%s:%d: %s = %s here, but %s in county_config %s, the one in force: "
+				    "remove it here",
+				    config_name, owned_line[i], county_owned[i].key, here, there,
+				    w->county_config);
+		}
+		if (bad > 0)
+			return -1;
+		/* the check page's key reads a reported code when the county names none */
+		if (c->code_key[0] == '\0')
+			str_copy(c->code_key, w->code_key, sizeof(c->code_key));
+	} else {
+		str_copy(c->catalogue, w->catalogue, sizeof(c->catalogue));
+		str_copy(c->villages, w->villages, sizeof(c->villages));
+		str_copy(c->deadlines, w->deadlines, sizeof(c->deadlines));
+		str_copy(c->calendar, w->calendar, sizeof(c->calendar));
+		str_copy(c->code_key, w->code_key, sizeof(c->code_key));
+		c->case_alert_accept_min = w->case_deadline_min[0];
+		c->case_alert_onsite_min = w->case_deadline_min[1];
+		c->case_alert_close_min = w->case_deadline_min[2];
+		c->case_critical_accept_min = w->case_deadline_min[3];
+		c->case_critical_onsite_min = w->case_deadline_min[4];
+		c->case_critical_close_min = w->case_deadline_min[5];
+		c->evidence_max_kb = w->evidence_max_kb;
+		c->report_max_per_hour = w->report_max_per_hour;
+	}
+	str_copy(c->township_map, w->map, sizeof(c->township_map));
+	str_copy(c->timezone, w->timezone, sizeof(c->timezone));
+	c->max_trace = w->page_rows;
+	return 0;
+}
+
+/* The check page verifies with the key that reads a report's code (the catalogue's): when
+ * county_config names its own, it must be this file's code_key, or a label the page calls
+ * genuine could be refused as a report's code, or the other way round. */
+static int
+same_code_key(struct web *web, char *err, size_t errlen)
+{
+	uint8_t a[CODE_PUBLIC_LEN], b[CODE_PUBLIC_LEN];
+	struct code_key *own;
+	int same;
+
+	if (strcmp(web->county.code_key, web->config.code_key) == 0)
+		return 0;
+	if ((own = code_key_load_public(web->config.code_key, err, errlen)) == NULL)
+		return -1;
+	same = code_key_public_raw(own, a) == 0 &&
+	       code_key_public_raw(web->catalogue.code_key, b) == 0 && memcmp(a, b, sizeof(a)) == 0;
+	code_key_free(own);
+	if (!same)
+		return err_set(err, errlen,
+		    "code_key %s and county_config's code_key %s are different keys: give both the "
+		    "county's public code key",
+		    web->config.code_key, web->county.code_key);
+	return 0;
+}
+
 /* Everything the console needs at start but the socket: checked by -n too. */
 static int
 open_files(struct web *web, int check_only, char *err, size_t errlen)
@@ -251,16 +401,9 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
 	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
-	/* the same files as gascounty's: a report is routed and given its
-	 * deadlines here as the county would (the map is the console's own) */
-	str_copy(web->county.catalogue, web->config.catalogue, sizeof(web->county.catalogue));
-	str_copy(web->county.villages, web->config.villages, sizeof(web->county.villages));
-	str_copy(web->county.township_map, web->config.map, sizeof(web->county.township_map));
-	str_copy(web->county.deadlines, web->config.deadlines, sizeof(web->county.deadlines));
-	str_copy(web->county.calendar, web->config.calendar, sizeof(web->county.calendar));
-	/* the check page's key reads a reported code too (a required key: never "") */
-	str_copy(web->county.code_key, web->config.code_key, sizeof(web->county.code_key));
-	if (catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1)
+	if (county_settings(web, err, errlen) == -1 ||
+	    catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1 ||
+	    same_code_key(web, err, errlen) == -1)
 		return -1;
 	if (web->config.buyer_key[0] != '\0') {
 		if (buyer_key_load(web->config.buyer_key, &bk, err, errlen) == -1)
@@ -280,16 +423,6 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	if (access(web->config.database, R_OK | W_OK) == -1)
 		return err_set(err, errlen, "%s: %s (start gascounty first)", web->config.database,
 		    strerror(errno));
-	web->county.max_trace = web->config.page_rows;
-	str_copy(web->county.timezone, web->config.timezone, sizeof(web->county.timezone));
-	web->county.case_alert_accept_min = web->config.case_deadline_min[0];
-	web->county.case_alert_onsite_min = web->config.case_deadline_min[1];
-	web->county.case_alert_close_min = web->config.case_deadline_min[2];
-	web->county.case_critical_accept_min = web->config.case_deadline_min[3];
-	web->county.case_critical_onsite_min = web->config.case_deadline_min[4];
-	web->county.case_critical_close_min = web->config.case_deadline_min[5];
-	web->county.evidence_max_kb = web->config.evidence_max_kb;
-	web->county.report_max_per_hour = web->config.report_max_per_hour;
 	/* one handle per thread answering requests: pages read in parallel */
 	return county_pool_open(&web->pool, web->config.database, (size_t)web->config.threads,
 	    &web->county, err, errlen);
@@ -337,9 +470,14 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	rc = args.config_path != NULL
-	         ? conf_load(args.config_path, web_config_sections, &web.config, &report)
-	         : conf_load_string("(defaults)", "", web_config_sections, &web.config, &report);
+	{
+		struct conf_input input = { .path = args.config_path,
+			.name = args.config_path != NULL ? args.config_path : "(defaults)",
+			.text = args.config_path != NULL ? NULL : "",
+			.check = note_owned_lines };
+
+		rc = conf_parse(&input, web_config_sections, &web.config, &report);
+	}
 	if (rc == -1) {
 		conf_report_print(&report, stderr);
 		return 1;
@@ -363,6 +501,8 @@ main(int argc, char **argv)
 	if (args.check_only) {
 		printf("configuration OK (%zu townships, %zu station points)\n",
 		    web.map.township_count, web.map.station_count);
+		if (web.config.county_config[0] != '\0')
+			printf("case settings from %s\n", web.config.county_config);
 		return 0;
 	}
 	if (drop_privileges(web.config.user, err, sizeof(err)) == -1)

@@ -56,7 +56,9 @@ struct web_config {
 	int silent_s;
 	int page_rows;
 	int csv_max;
-	/* cases (casepages.c): the same files and deadlines as gascounty's */
+	/* cases (casepages.c): the same files and deadlines as gascounty's, from its own
+	 * file when county_config names it (then the keys below stay unset) */
+	char county_config[256];
 	char catalogue[256];
 	char villages[256];
 	char deadlines[256];

@@ -1,0 +1,103 @@
+#!/bin/sh
+# One owner for the county's case settings: gasweb's county_config names
+# gascounty's own file, and the console reads the case settings (catalogue,
+# villages, deadlines, calendar, the case deadlines, evidence_max_kb,
+# report_max_per_hour, code_key) from its [county] section with the county
+# library's table, so that a report through the console is routed, limited
+# and checked as one through gascounty.  Before, gasweb had its own copy of
+# each key, and the two files drifted apart silently.
+#
+# - gasweb -n names the file the case settings come from.
+# - A grid worker's reports through the console are limited by the county
+#   file's report_max_per_hour (2), not by the console's default (30); a
+#   report kind and a village only the county's files list are taken, and
+#   the code is checked with the county's code_key.
+# - A key set in both files with different values is refused at start,
+#   naming this file's line, both values and the file in force; the same
+#   value is accepted (a key copied from the example is no error).
+# - The county's code_key and the console's (the check page's) must be the
+#   same key; a county file that does not load is named with its FILE:LINE.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+county_keys
+"$BUILD/gaslabel" keygen --out "$T/keys" >/dev/null &&
+    "$BUILD/gaslabel" keygen --out "$T/forger" >/dev/null || { fail "keygen"; finish; }
+printf 'village,township\n河口村,TB\n' >"$T/villages.csv"
+printf 'kind,code,name,basis,applies\nreport,leak,漏气,,\n' >"$T/catalogue.csv"
+COUNTY_EXTRA="catalogue = $T/catalogue.csv
+villages = $T/villages.csv
+report_max_per_hour = 2
+code_key = $T/keys/county.pub"
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+
+web_conf "county_config = $T/county.conf"
+web_passwd grid:eve@TB eve-password-1
+web_passwd officer:zhao@TB zhao-password-1
+"$BUILD/gasweb" -n -c "$T/web.conf" >"$T/n.out" 2>&1
+rc=$?
+check "gasweb -n accepts it and names where the case settings come from" \
+    all '[ $rc -eq 0 ]' "grep -q '^case settings from $T/county.conf\$' '$T/n.out'"
+web_start || { fail "gasweb did not start"; cat "$T/web.log"; finish; }
+check "the grid worker and the officer sign in" \
+    all '[ "$(signin "$T/eve.jar" grid:eve@TB eve-password-1)" = 303 ]' \
+    '[ "$(signin "$T/zhao.jar" officer:zhao@TB zhao-password-1)" = 303 ]'
+
+printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n' \
+    "LY-77,YSP35.5,2023-04,15.20,14.9,龙游燃气,2024-01-02,active" >"$T/reg.csv"
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reg.csv" \
+    --out "$T/minted" --no-labels >/dev/null
+CODE=$(tail -n 1 "$T/minted/codes.csv" | sed 's/^.*,//')
+report() { # NOTE: eve's report; prints the HTTP status
+	C -b "$T/eve.jar" -o "$T/form.html" "$U/report"
+	csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/form.html" | head -n 1)
+	C -b "$T/eve.jar" -o "$T/report.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+	    -F kind=leak -F village=河口村 -F "note=$1" -F "code=$CODE" "$U/report"
+}
+check "the report form offers the county's report kind and village" \
+    all 'C -b "$T/eve.jar" "$U/report" | grep -q "value=\"leak\""' \
+    'C -b "$T/eve.jar" "$U/report" | grep -q "河口村"'
+codes="$(report "一号漏气") $(report "二号漏气")"
+check "two reports are taken (303 303, got $codes)" [ "$codes" = "303 303" ]
+check "routed by the county's village list, the code checked with the county's key" \
+    [ "$(county_sql "SELECT count(*) FROM cases WHERE township = 'TB' AND kind = 'leak' AND code_check = 'signed' AND cylinder = 'LY-77'")" = 2 ]
+code=$(report "三号漏气")
+check "the third is refused by the county file's limit of 2 (429, got $code)" [ "$code" = 429 ]
+check "and nothing of it is stored" \
+    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '三号漏气'")" = 0 ]
+web_stop() { kill "$PID_web" 2>/dev/null; wait "$PID_web" 2>/dev/null; }
+web_stop
+
+# --- the two files disagree --------------------------------------------------------------
+cp "$T/web.conf" "$T/web.good"
+printf 'report_max_per_hour = 5\n' >>"$T/web.conf"
+line=$(grep -n '^report_max_per_hour' "$T/web.conf" | cut -d: -f1)
+"$BUILD/gasweb" -n -c "$T/web.conf" >"$T/bad.out" 2>&1
+rc=$?
+check "a key both files set differently is refused, naming this file's line and both values" \
+    all '[ $rc -eq 1 ]' \
+    "grep -q 'web.conf:$line: report_max_per_hour = 5 here, but 2 in county_config .*county.conf, the one in force: remove it here' '$T/bad.out'"
+cp "$T/web.good" "$T/web.conf"
+printf 'report_max_per_hour = 2\ncatalogue = %s\n' "$T/catalogue.csv" >>"$T/web.conf"
+"$BUILD/gasweb" -n -c "$T/web.conf" >"$T/same.out" 2>&1
+check "the same values in both files are accepted" [ $? -eq 0 ]
+
+cp "$T/web.good" "$T/web.conf"
+sed -i "s|^code_key = .*|code_key = $T/forger/county.pub|" "$T/web.conf"
+"$BUILD/gasweb" -n -c "$T/web.conf" >"$T/key.out" 2>&1
+rc=$?
+check "the check page's code_key and the county's must be the same key" \
+    all '[ $rc -eq 1 ]' "grep -q 'are different keys' '$T/key.out'"
+
+cp "$T/web.good" "$T/web.conf"
+printf 'evidence_max_kb = many\n' >>"$T/county.conf"
+cline=$(grep -n '^evidence_max_kb = many' "$T/county.conf" | cut -d: -f1)
+"$BUILD/gasweb" -n -c "$T/web.conf" >"$T/county.out" 2>&1
+rc=$?
+check "a county file that does not load is named with its FILE:LINE" \
+    all '[ $rc -eq 1 ]' "grep -q 'county.conf:$cline:.*evidence_max_kb' '$T/county.out'" \
+    "grep -q 'county_config .*county.conf does not load' '$T/county.out'"
+check "gascounty still running" kill -0 "$PID_county"
+finish
