@@ -154,7 +154,7 @@ check "eve's three reports in an hour are taken (303 303 303, got$codes)" \
     [ "$codes" = " 303 303 303" ]
 code=$(report eve "堆放气瓶 第4处")
 check "her fourth is refused as too many (429, got $code), saying so in her language" \
-    all '[ "$code" = 429 ]' 'grep -q "id=\"error\">您一小时内的上报已达上限，本条未保存" "$T/report.html"'
+    all '[ "$code" = 429 ]' 'grep -q "id=\"error\">您一小时内的上报已达上限（每小时 3 条），本条未保存" "$T/report.html"'
 check "and nothing of it is stored" \
     all '[ "$(county_sql "SELECT count(*) FROM cases WHERE reporter = '"'grid:eve@TA'"'")" = 3 ]' \
     '[ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '"'堆放气瓶 第4处'"'")" = 0 ]'
@@ -196,6 +196,35 @@ check "but its page says the code is not the county's, names no cylinder and lis
     all 'grep -q "id=\"code-check\" class=\"code-invalid\">不是本县签发的气瓶码" "$T/forged.html"' \
     '! grep -q "id=\"cylinder\"" "$T/forged.html"' '! grep -q "该气瓶最近充装" "$T/forged.html"' \
     'grep -q "气瓶码核验" "$T/forged.html"'
+
+# --- a person's number typed into a form is refused in the person's language -----------
+# (the county library refuses it for every door, in English for the log and
+# gaswatch; the console said so in English on a Chinese page)
+C -b "$T/wang.jar" -o "$T/case-wang.html" "$U/cases/$CASE"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/case-wang.html" | head -n 1)
+steps=$(county_sql "SELECT count(*) FROM case_steps")
+code=$(C -b "$T/wang.jar" -o "$T/number.html" -w '%{http_code}' -H "Origin: $U" \
+    -F "csrf=$csrf" -F step=comment -F "note=购气人 11010519491231002X 已联系" \
+    "$U/cases/$CASE/step")
+check "an officer's comment holding a resident ID is refused (409, got $code), in Chinese, naming the field" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“说明”中有疑似身份证号" "$T/number.html"' \
+    '! grep -q "11010519491231002X" "$T/number.html"'
+code=$(C -b "$T/wang.jar" -o "$T/number-en.html" -w '%{http_code}' -H "Origin: $U" \
+    -F "csrf=$csrf" -F step=comment -F "note=buyer 11010519491231002X called" \
+    "$U/cases/$CASE/step?lang=en")
+check "and in English for a person who reads English (409, got $code)" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">&quot;Note&quot; holds what looks like a resident ID" "$T/number-en.html"'
+C -b "$T/dan.jar" -o "$T/report-form.html" "$U/report"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/report-form.html" | head -n 1)
+code=$(C -b "$T/dan.jar" -o "$T/number.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F kind=stacked -F village=东村 -F "note=堆放" -F "place=户主11010519491231002X家后院" \
+    "$U/report")
+check "a grid worker's report with one in its place is refused (409, got $code), naming 地点" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“地点”中有疑似身份证号" "$T/number.html"'
+check "nothing of either is stored, and the log names the field, never the number" \
+    all '[ "$(county_sql "SELECT count(*) FROM case_steps")" = "$steps" ]' \
+    'grep -q "officer:wang@TA: note holds what looks like a person" "$T/web.log"' \
+    '! grep -q "11010519491231002X" "$T/web.log"'
 
 # --- sessions (held) --------------------------------------------------------------------
 C -c "$T/anon.jar" -b "$T/anon.jar" -o "$T/form.html" "$U/signin"

@@ -64,7 +64,8 @@ check "two reports are taken (303 303, got $codes)" [ "$codes" = "303 303" ]
 check "routed by the county's village list, the code checked with the county's key" \
     [ "$(county_sql "SELECT count(*) FROM cases WHERE township = 'TB' AND kind = 'leak' AND code_check = 'signed' AND cylinder = 'LY-77'")" = 2 ]
 code=$(report "三号漏气")
-check "the third is refused by the county file's limit of 2 (429, got $code)" [ "$code" = 429 ]
+check "the third is refused by the county file's limit of 2 (429, got $code), the page naming it" \
+    all '[ "$code" = 429 ]' 'grep -q "（每小时 2 条）" "$T/report.html"'
 check "and nothing of it is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '三号漏气'")" = 0 ]
 web_stop() { kill "$PID_web" 2>/dev/null; wait "$PID_web" 2>/dev/null; }

@@ -700,10 +700,24 @@ a_reported_code_names_its_cylinder_only_when_signed(void **state)
 	id = report_code("标签被撕", "标签已撕掉", CASES_DONE);
 	assert_string_equal(code_of_case(id, got, sizeof(got)), "unread ");
 
-	/* a person's number in the code field is refused, and stored nowhere */
+	/* a person's number in the code field is refused, and stored nowhere; the console asks
+	 * first which field holds it (a code itself is never taken for one) */
 	cases = sql_int("SELECT count(*) FROM cases");
 	report_code("身份证", "11010519491231002X", CASES_REFUSED);
 	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases);
+	{
+		struct case_request q;
+
+		memset(&q, 0, sizeof(q));
+		str_copy(q.code, " 11010519491231002X", sizeof(q.code));
+		casemsg_set(&q, CASEMSG_CODE);
+		assert_string_equal(cases_field_with_number(&q), "code");
+		str_copy(q.code, code, sizeof(q.code));
+		assert_null(cases_field_with_number(&q));
+		str_copy(q.place, "户主 11010519491231002X", sizeof(q.place));
+		casemsg_set(&q, CASEMSG_PLACE_F);
+		assert_string_equal(cases_field_with_number(&q), "place");
+	}
 
 	/* without the county's key: kept, not vouched for */
 	cat.code_key = NULL;

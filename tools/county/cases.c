@@ -548,27 +548,41 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
  * goes nowhere; a buyer is named by the masked form.  The refusal names the
  * field, never the text.
  */
-static enum cases_result
-typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
+const char *
+cases_field_with_number(const struct case_request *rq)
 {
+	const char *code = rq->code + strspn(rq->code, " \t"); /* as read_code reads it */
 	const struct {
 		const char *key, *text;
 	} typed[] = {
 		{ "note", CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "" },
 		{ "place", CASEMSG_HAS(rq, CASEMSG_PLACE_F) ? rq->place : "" },
 		{ "village", CASEMSG_HAS(rq, CASEMSG_VILLAGE) ? rq->village : "" },
+		/* a code is not asked: its base45 text may hold such a word by chance */
+		{ "code", CASEMSG_HAS(rq, CASEMSG_CODE) && !code_text_is_code(code, strlen(code))
+		              ? code
+		              : "" },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
-		if (buyer_text_has_number(typed[i].text, strlen(typed[i].text))) {
-			err_set(err, errlen,
-			    "%s holds what looks like a resident ID or credit code: name a buyer by "
-			    "the masked form, never the number",
-			    typed[i].key);
-			return CASES_REFUSED;
-		}
-	return CASES_DONE;
+		if (buyer_text_has_number(typed[i].text, strlen(typed[i].text)))
+			return typed[i].key;
+	return NULL;
+}
+
+static enum cases_result
+typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
+{
+	const char *key = cases_field_with_number(rq);
+
+	if (key == NULL)
+		return CASES_DONE;
+	err_set(err, errlen,
+	    "%s holds what looks like a resident ID or credit code: name a buyer by the masked "
+	    "form, never the number",
+	    key);
+	return CASES_REFUSED;
 }
 
 /* The case's township, reporter and state; CASES_NOT_FOUND or _OUT_OF_SCOPE. */
@@ -790,13 +804,11 @@ struct reported_code {
  * is checked with the county's key and names its cylinder only when the
  * signature holds, so that a forged label or a typo never puts another
  * cylinder's fills on the case; a serial typed from the steel names its
- * cylinder as before.  A text that is no code (a serial or a remark) must
- * not hold a resident ID or credit code, as every typed field (a code is
- * never refused for that: its base45 text may hold such a word by chance).
+ * cylinder as before.  (A text that is no code was refused already when it
+ * holds a person's number: cases_field_with_number.)
  */
-static enum cases_result
-read_code(const struct catalogue *cat, const struct case_request *rq, struct reported_code *rc,
-    char *err, size_t errlen)
+static void
+read_code(const struct catalogue *cat, const struct case_request *rq, struct reported_code *rc)
 {
 	const char *text = CASEMSG_HAS(rq, CASEMSG_CODE) ? rq->code : "";
 	char bare[CODE_MAX_LEN + 1], why[256];
@@ -810,35 +822,31 @@ read_code(const struct catalogue *cat, const struct case_request *rq, struct rep
 	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
 		len--;
 	if (len == 0)
-		return CASES_DONE;
+		return;
 	snprintf(rc->code, sizeof(rc->code), "%.*s", (int)len, text);
 	if (!code_text_is_code(rc->code, len)) {
-		if (buyer_text_has_number(rc->code, len)) {
-			err_set(err, errlen,
-			    "code holds what looks like a resident ID or credit code: give the "
-			    "cylinder's code or serial, never a person's number");
-			return CASES_REFUSED;
-		}
-		rc->check = code_serial_valid(rc->code) ? "serial" : "unread";
-		if (rc->check[0] == 's')
+		if (code_serial_valid(rc->code)) {
+			rc->check = "serial";
 			str_copy(rc->cylinder, rc->code, sizeof(rc->cylinder));
-		return CASES_DONE;
+		} else {
+			rc->check = "unread";
+		}
+		return;
 	}
 	if (cat->code_key == NULL) {
 		rc->check = "unchecked";
-		return CASES_DONE;
+		return;
 	}
 	if (code_from_text(rc->code, len, bare, sizeof(bare), &n, why, sizeof(why)) == 0 &&
 	    code_decode(bare, n, cat->code_key, &rec, why, sizeof(why)) == 0) {
 		rc->check = "signed";
 		str_copy(rc->code, bare, sizeof(rc->code));
 		str_copy(rc->cylinder, rec.serial, sizeof(rc->cylinder));
-		return CASES_DONE;
+		return;
 	}
 	rc->check = "invalid";
 	snprintf(rc->note, sizeof(rc->note),
 	    "the cylinder code reported is not one the county signed: %s", why);
-	return CASES_DONE;
 }
 
 enum cases_result
@@ -877,9 +885,9 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 		return CASES_REFUSED;
 	}
 	if ((res = route_report(cat, rq, &township, &by, route_note, sizeof(route_note), err,
-	         errlen)) != CASES_DONE ||
-	    (res = read_code(cat, rq, &code, err, errlen)) != CASES_DONE)
+	         errlen)) != CASES_DONE)
 		return res;
+	read_code(cat, rq, &code);
 	res = CASES_ERROR;
 	if (rq->village[0] != '\0')
 		snprintf(title, sizeof(title), "%s @ %s", kind->name, rq->village);

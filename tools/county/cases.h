@@ -109,6 +109,13 @@ enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
     const char *identity, const struct case_request *rq, int64_t now_ms, int64_t *case_id,
     char *err, size_t errlen);
 
+/* The typed field of rq ("note", "place", "village", or "code" when it is
+ * no code: a serial or a remark) that holds what looks like a resident ID
+ * or credit code (buyer.h), or NULL.  cases_step, cases_report and
+ * cases_reassign refuse such a request, naming the field, never the text;
+ * the console asks first, to say so in the person's language. */
+const char *cases_field_with_number(const struct case_request *rq);
+
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from
  * now_ms (cat's, for its kind and severity) and it is off the overdue list

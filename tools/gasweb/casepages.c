@@ -108,6 +108,7 @@ enum cword {
 	C_CODE_UNCHECKED,
 	C_CODE_SERIAL,
 	C_CODE_UNREAD,
+	C_PERSON_NUMBER,
 	C_COUNT
 };
 
@@ -173,6 +174,10 @@ static const char *const cwords[C_COUNT][2] = {
 	    "not checked: the county holds no code key" },
 	[C_CODE_SERIAL] = { "手工录入的钢印编号，未核验",
 	    "a serial typed from the steel, not checked" },
+	[C_PERSON_NUMBER] = { "“%s”中有疑似身份证号或统一社会信用代码，本次未保存。"
+	                      "请用购气人的脱敏号码（如 1101**********002X），不要写完整号码。",
+	    "\"%s\" holds what looks like a resident ID or credit code; nothing was saved. Name "
+	    "a buyer by the masked form (such as 1101**********002X), never the whole number." },
 	[C_CODE_UNREAD] = { "既不是气瓶码，也不是钢印编号",
 	    "neither a cylinder code nor a serial" },
 	[C_BUYER_TOWNSHIP] = { "购气人所属乡镇", "Buyer's township" },
@@ -184,8 +189,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
 	[C_BAD_PHOTO] = { "照片须为 JPEG 或 PNG，且不超过上限。",
 	    "A photo must be a JPEG or PNG within the size limit." },
-	[C_TOO_MANY_REPORTS] = { "您一小时内的上报已达上限，本条未保存。请稍后再报。",
-	    "You have sent as many reports as one hour allows; this one was not saved. "
+	[C_TOO_MANY_REPORTS] = { "您一小时内的上报已达上限（每小时 %d 条），本条未保存。请稍后再报。",
+	    "You have sent as many reports as one hour allows (%d); this one was not saved. "
 	    "Send it again later." },
 	[C_REFUSED] = { "无法执行", "Not done" },
 	[C_ALERT] = { "一般", "alert" },
@@ -339,10 +344,46 @@ refusal(struct request *r, struct reply *out, int status, const char *text)
 	frame_close(r, out);
 }
 
+/*
+ * A form whose typed text holds a person's number (cases_field_with_number,
+ * the rule every case request is held to) is refused here first, naming the
+ * field as the person's form labels it, in their language: 1 when it was.
+ * The log names the field, never the text.
+ */
+static int
+refuse_number(struct request *r, struct reply *out, const struct case_request *rq)
+{
+	static const struct {
+		const char *key;
+		enum cword label;
+	} fields[] = {
+		{ "note", C_NOTE },
+		{ "place", C_PLACE },
+		{ "village", C_VILLAGE },
+		{ "code", C_CODE },
+	};
+	const char *key = cases_field_with_number(rq);
+	char text[512];
+	size_t i;
+
+	if (key == NULL)
+		return 0;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) - 1; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			break;
+	log_info("refused %s to %s: %s holds what looks like a person's number", r->path,
+	    r->who.identity, key);
+	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, fields[i].label));
+	refusal(r, out, MHD_HTTP_CONFLICT, text);
+	return 1;
+}
+
 /* The answer to a cases_result that is not CASES_DONE. */
 static void
 reply_result(struct request *r, struct reply *out, enum cases_result res, const char *err)
 {
+	char text[512];
+
 	switch (res) {
 	case CASES_NOT_FOUND:
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
@@ -357,7 +398,9 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 		return;
 	case CASES_TOO_MANY: /* only reports have a limit: say it in the person's language */
 		log_info("refused %s %s to %s: %s", "report", r->path, r->who.identity, err);
-		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, cw(r, C_TOO_MANY_REPORTS));
+		snprintf(text, sizeof(text), cw(r, C_TOO_MANY_REPORTS),
+		    r->web->county.report_max_per_hour);
+		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, text);
 		return;
 	default:
 		log_warnx("cases: %s", err);
@@ -1362,6 +1405,8 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
+	if (refuse_number(r, out, &rq))
+		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
 	    err, sizeof(err));
@@ -1402,6 +1447,8 @@ page_case_reassign(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}
+	if (refuse_number(r, out, &rq))
+		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_reassign(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), err,
 	    sizeof(err));
@@ -1505,6 +1552,8 @@ page_report_post(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
+	if (refuse_number(r, out, &rq))
+		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_report(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
 	    sizeof(err));
