@@ -115,7 +115,9 @@ static const struct command commands[] = {
 	           "county's catalogue, by code or name (gaswatch catalogue lists them).  With\n"
 	           "--lat and --lon the county sends it to the township whose boundary holds\n"
 	           "the place, whatever the village says; without them, to the township that\n"
-	           "owns the village.  It opens a case you can follow with list --view mine.\n"
+	           "owns the village.  CODE is the cylinder's label as scanned (its URL or\n"
+	           "code), which names the cylinder only when the county signed it, or its\n"
+	           "serial as typed.  It opens a case you can follow with list --view mine.\n"
 	           "Prints the new case's id."),
 	    .run = cases_run_report },
 	{ .name = "reassign",
