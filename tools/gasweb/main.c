@@ -131,31 +131,25 @@ static const struct conf_key web_keys[] = {
 
 /* The keys gascounty's [county] section has too: with county_config, the county's file is
  * the one in force for them (county_settings). */
-#define OWNED_STR(k)                                                                               \
-	{                                                                                          \
-#k, offsetof(struct web_config, k), offsetof(struct county_config, k), 0           \
-	}
-#define OWNED_INT(k, w)                                                                            \
-	{                                                                                          \
-#k, offsetof(struct web_config, w), offsetof(struct county_config, k), 1           \
-	}
+#define WEB(f) offsetof(struct web_config, f)
+#define CTY(f) offsetof(struct county_config, f)
 static const struct {
 	const char *key;
 	size_t web, county; /* offsets of the value in each struct */
 	int is_int;         /* int, else char[256] */
 } county_owned[] = {
-	OWNED_STR(catalogue),
-	OWNED_STR(villages),
-	OWNED_STR(deadlines),
-	OWNED_STR(calendar),
-	OWNED_INT(case_alert_accept_min, case_deadline_min[0]),
-	OWNED_INT(case_alert_onsite_min, case_deadline_min[1]),
-	OWNED_INT(case_alert_close_min, case_deadline_min[2]),
-	OWNED_INT(case_critical_accept_min, case_deadline_min[3]),
-	OWNED_INT(case_critical_onsite_min, case_deadline_min[4]),
-	OWNED_INT(case_critical_close_min, case_deadline_min[5]),
-	OWNED_INT(evidence_max_kb, evidence_max_kb),
-	OWNED_INT(report_max_per_hour, report_max_per_hour),
+	{ "catalogue", WEB(catalogue), CTY(catalogue), 0 },
+	{ "villages", WEB(villages), CTY(villages), 0 },
+	{ "deadlines", WEB(deadlines), CTY(deadlines), 0 },
+	{ "calendar", WEB(calendar), CTY(calendar), 0 },
+	{ "case_alert_accept_min", WEB(case_deadline_min[0]), CTY(case_alert_accept_min), 1 },
+	{ "case_alert_onsite_min", WEB(case_deadline_min[1]), CTY(case_alert_onsite_min), 1 },
+	{ "case_alert_close_min", WEB(case_deadline_min[2]), CTY(case_alert_close_min), 1 },
+	{ "case_critical_accept_min", WEB(case_deadline_min[3]), CTY(case_critical_accept_min), 1 },
+	{ "case_critical_onsite_min", WEB(case_deadline_min[4]), CTY(case_critical_onsite_min), 1 },
+	{ "case_critical_close_min", WEB(case_deadline_min[5]), CTY(case_critical_close_min), 1 },
+	{ "evidence_max_kb", WEB(evidence_max_kb), CTY(evidence_max_kb), 1 },
+	{ "report_max_per_hour", WEB(report_max_per_hour), CTY(report_max_per_hour), 1 },
 };
 #define N_OWNED (sizeof(county_owned) / sizeof(county_owned[0]))
 static int owned_line[N_OWNED]; /* the line of this file that sets each (0: none) */
