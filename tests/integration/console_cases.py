@@ -130,14 +130,35 @@ try:
         e = wait_css(phone, "#error")
         check("a text file named .jpg is refused as a photo", e is not None
               and "415" in phone.page_source)
-        for what, path, status in (("over evidence_max_kb", os.environ["LARGE"], "409"),
-                                   ("over the upload bound", os.environ["HUGE"], "413")):
+        # (files no browser can draw, so cases.js sends them as they are)
+        for what, path, status, why in (
+                ("over evidence_max_kb", os.environ["LARGE"], "409", "照片超过 2048 KB 的上限"),
+                ("over the upload bound", os.environ["HUGE"], "413", "上传的内容太大")):
             phone.get(BASE + "/cases/" + case_id)
             wait_css(phone, "#photo-attach").send_keys(path)
             phone.find_element(By.ID, "do-attach").click()
             e = wait_css(phone, "#error")
-            check("a photo %s is refused (%s)" % (what, status),
-                  e is not None and "(%s)" % status in phone.page_source)
+            check("a photo %s is refused (%s), saying why in the person's language" % (what, status),
+                  e is not None and "(%s)" % status in phone.page_source and why in e.text)
+        # a camera's photo larger than the county keeps, and than the console reads of an
+        # upload: cases.js sends it as a JPEG scaled down to fit evidence_max_kb
+        phone.get(BASE + "/cases/" + case_id)
+        limit = int(wait_css(phone, "#photo-attach").get_attribute("data-max"))
+        before = len(phone.find_elements(By.CSS_SELECTOR, "#timeline img.photo"))
+        big = os.path.getsize(os.environ["BIG_PHOTO"])
+        phone.find_element(By.ID, "photo-attach").send_keys(os.environ["BIG_PHOTO"])
+        phone.find_element(By.ID, "do-attach").click()
+        imgs, end = [], time.time() + 30
+        while time.time() < end and len(imgs) <= before:
+            time.sleep(0.3)
+            imgs = phone.find_elements(By.CSS_SELECTOR, "#timeline img.photo")
+        time.sleep(0.5)
+        widths = [phone.execute_script(
+            "return arguments[0].complete ? arguments[0].naturalWidth : -1", i) for i in imgs]
+        check("a %d KB photo is sent scaled down to fit %d KB and shows on the timeline (%s)"
+              % (big // 1024, limit // 1024, widths),
+              big > limit and len(imgs) == before + 1 and all(0 < w <= 2048 for w in widths))
+        print("# big photo sent", flush=True)
         phone.get(BASE + "/cases/" + case_id)
         Select(wait_css(phone, "#outcome")).select_by_value("fine")
         Select(phone.find_element(By.ID, "power")).select_by_value("P05")

@@ -179,13 +179,20 @@ rows = b"".join(b"\0" + b"".join(bytes((x * 6, y * 8, 200)) for x in range(40)) 
 sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))' >"$T/photo.png"
 echo 'not a picture' >"$T/not-a-photo.jpg"
+# a camera-sized photo the browser can draw (1400 x 1100 of noise: 4.5 MB, over both
+# bounds below), which cases.js sends as a JPEG that fits
+python3 -c 'import os, struct, sys, zlib
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+rows = b"".join(b"\0" + os.urandom(1400 * 3) for y in range(1100))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1400, 1100, 8, 2, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))' >"$T/big-photo.png"
 # PNGs by their first bytes: one over evidence_max_kb (2048 KiB), one over what
 # the console reads of an upload at all (4000 KiB)
 { printf '\211PNG\r\n\032\n'; head -c 3000000 /dev/zero; } >"$T/large.png"
 { printf '\211PNG\r\n\032\n'; head -c 5000000 /dev/zero; } >"$T/huge.png"
 OVERFILL="'$BUILD/tests/coapreq' -p $CPORT -u station:S01 -k '$T/station_S01.key' -m POST -P records -f '$T/overfill.cbor' -j -t 8000 >'$T/overfill.out' 2>&1" \
 PHOTO="$T/photo.png" NOT_PHOTO="$T/not-a-photo.jpg" XSS_CASE="$XSS_CASE" \
-LARGE="$T/large.png" HUGE="$T/huge.png" \
+LARGE="$T/large.png" HUGE="$T/huge.png" BIG_PHOTO="$T/big-photo.png" \
     /usr/bin/python3 "$(dirname "$0")/console_cases.py" "https://127.0.0.1:$WPORT" "$T/shots" \
     >"$T/cases.out" 2>"$T/cases.err"
 cat "$T/cases.out"
@@ -196,12 +203,14 @@ check "the cases script ran to its end" grep -q '^# done' "$T/cases.out"
 CASE=$(sed -n 's/^# case //p' "$T/cases.out")
 REPORT=$(sed -n 's/^# report //p' "$T/cases.out")
 q() { sqlite3 "$T/county.db" "$1"; }
-check "the case's steps are rows by the officer: accept, onsite, decide, close" \
-    test "$(q "SELECT group_concat(action, ' ') FROM (SELECT action FROM case_steps WHERE case_id = '$CASE' AND identity = 'officer:li@TA' ORDER BY id)")" = "accept onsite decide close"
+check "the case's steps are rows by the officer: accept, onsite, attach (the big photo), decide, close" \
+    test "$(q "SELECT group_concat(action, ' ') FROM (SELECT action FROM case_steps WHERE case_id = '$CASE' AND identity = 'officer:li@TA' ORDER BY id)")" = "accept onsite attach decide close"
 check "the decision is the catalogue's fine of 2000 under P05, and the case is closed" \
     test "$(q "SELECT state || ' ' || outcome || ' ' || power || ' ' || fine_yuan FROM cases WHERE id = '$CASE'")" = "closed fine P05 2000"
 check "the photo is stored once, by its SHA-256, as a PNG" \
-    test "$(q "SELECT e.hash || ' ' || e.type FROM case_evidence e WHERE e.case_id = '$CASE'")" = "$(sha256sum "$T/photo.png" | cut -d' ' -f1) image/png"
+    test "$(q "SELECT e.hash || ' ' || e.type FROM case_evidence e WHERE e.case_id = '$CASE' AND e.type = 'image/png'")" = "$(sha256sum "$T/photo.png" | cut -d' ' -f1) image/png"
+check "the big photo is stored as the JPEG the page made, within evidence_max_kb (2048 KiB)" \
+    test "$(q "SELECT count(*) FROM case_evidence e JOIN evidence v ON v.hash = e.hash WHERE e.case_id = '$CASE' AND e.type = 'image/jpeg' AND e.name = 'big-photo.jpg' AND v.size <= 2048 * 1024 AND hex(substr(v.data, 1, 3)) = 'FFD8FF'")" = 1
 check "the grid report from 北村 opened a case of TB reported by the grid worker, with its place" \
     test "$(q "SELECT s.note FROM case_steps s WHERE s.case_id = '$REPORT' AND s.action = 'reassign'" | cut -c1-8) $(q "SELECT reporter || ' ' || village || ' ' || printf('%.2f', lat) FROM cases WHERE id = '$REPORT'")" = "TB -> TA grid:zhao@TA 北村 29.05"
 check "the regulator's reassignment from the case page moved it to TA, back to new, one step" \

@@ -109,6 +109,7 @@ enum cword {
 	C_CODE_SERIAL,
 	C_CODE_UNREAD,
 	C_PERSON_NUMBER,
+	C_PHOTO_TOO_BIG,
 	C_COUNT
 };
 
@@ -174,6 +175,9 @@ static const char *const cwords[C_COUNT][2] = {
 	    "not checked: the county holds no code key" },
 	[C_CODE_SERIAL] = { "手工录入的钢印编号，未核验",
 	    "a serial typed from the steel, not checked" },
+	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
+	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
+	    "the camera's resolution and take it again." },
 	[C_PERSON_NUMBER] = { "“%s”中有疑似身份证号或统一社会信用代码，本次未保存。"
 	                      "请用购气人的脱敏号码（如 1101**********002X），不要写完整号码。",
 	    "\"%s\" holds what looks like a resident ID or credit code; nothing was saved. Name "
@@ -374,6 +378,23 @@ refuse_number(struct request *r, struct reply *out, const struct case_request *r
 	log_info("refused %s to %s: %s holds what looks like a person's number", r->path,
 	    r->who.identity, key);
 	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, fields[i].label));
+	refusal(r, out, MHD_HTTP_CONFLICT, text);
+	return 1;
+}
+
+/* A photo over the county's evidence_max_kb (the county library's own refusal, said
+ * here in the person's language, with the limit): 1 when it was. */
+static int
+refuse_photo_size(struct request *r, struct reply *out, const struct case_request *rq)
+{
+	char text[512];
+	int kb = r->web->county.evidence_max_kb;
+
+	if (!CASEMSG_HAS(rq, CASEMSG_DATA) || rq->data_len <= (size_t)kb * 1024)
+		return 0;
+	log_info("refused %s to %s: a photo of %zu bytes, over evidence_max_kb %d", r->path,
+	    r->who.identity, rq->data_len, kb);
+	snprintf(text, sizeof(text), cw(r, C_PHOTO_TOO_BIG), kb);
 	refusal(r, out, MHD_HTTP_CONFLICT, text);
 	return 1;
 }
@@ -1059,11 +1080,21 @@ step_field(struct request *r, struct page *p, enum cword label, const char *cont
 }
 
 #define NOTE "<textarea name=\"note\" id=\"note-%s\" rows=\"3\" maxlength=\"1300\"%s></textarea>"
-#define PHOTO                                                                                      \
-	"<input type=\"file\" name=\"photo\" id=\"photo-%s\" accept=\"image/jpeg,image/png\" "     \
-	"capture=\"environment\"%s>"
 #define step_note(r, p, step, required) step_field(r, p, C_NOTE, NOTE, step, required)
-#define step_photo(r, p, step, required) step_field(r, p, C_PHOTO, PHOTO, step, required)
+
+/* A photo from the camera, with the county's limit (evidence_max_kb) for cases.js, which
+ * sends a larger one as a JPEG scaled down to fit. */
+static void
+step_photo(struct request *r, struct page *p, const char *step, int required)
+{
+	page_raw(p, "<label>");
+	page_text(p, cw(r, C_PHOTO));
+	page_rawf(p,
+	    "<input type=\"file\" name=\"photo\" id=\"photo-%s\" accept=\"image/jpeg,image/png\" "
+	    "capture=\"environment\" data-max=\"%d\"%s>",
+	    step, r->web->county.evidence_max_kb * 1024, required ? " required" : "");
+	page_raw(p, "</label>");
+}
 
 static void
 step_end(struct request *r, struct page *p, const char *step, enum cword label)
@@ -1405,7 +1436,7 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_number(r, out, &rq))
+	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
@@ -1447,7 +1478,7 @@ page_case_reassign(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}
-	if (refuse_number(r, out, &rq))
+	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_reassign(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), err,
@@ -1552,7 +1583,7 @@ page_report_post(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_number(r, out, &rq))
+	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_report(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
@@ -1608,7 +1639,8 @@ const char cases_style[] =
 
 const char cases_script[] =
     "/* gasweb cases: new cases appear on the list without reloading; a report\n"
-    " * carries the phone's location when the person allows it. */\n"
+    " * carries the phone's location when the person allows it; a photo larger\n"
+    " * than the county takes is sent as a JPEG scaled down to fit. */\n"
     "'use strict';\n"
     "(function () {\n"
     "  function poll(body) {\n"
@@ -1644,6 +1676,47 @@ const char cases_script[] =
     "          pos.coords.longitude.toFixed(5);\n"
     "    }, function () {}, {enableHighAccuracy: true, timeout: 15000});\n"
     "  }\n"
+    "  /* A phone's camera makes photos of several MB, more than the county keeps\n"
+    "   * (evidence_max_kb, the input's data-max): drawn again as a JPEG, at most\n"
+    "   * 2048 px on its long side and smaller until it fits.  A file the browser\n"
+    "   * cannot draw goes as it is, and the console says why it is refused. */\n"
+    "  function shrink(input) {\n"
+    "    var max = parseInt(input.getAttribute('data-max'), 10), file = input.files[0];\n"
+    "    if (!file || !max || file.size <= max || !window.createImageBitmap ||\n"
+    "        !window.DataTransfer) return Promise.resolve(false);\n"
+    "    return createImageBitmap(file).then(function (img) {\n"
+    "      var side = Math.min(1, 2048 / Math.max(img.width, img.height)), q = 0.85;\n"
+    "      function attempt(n) {\n"
+    "        var c = document.createElement('canvas');\n"
+    "        c.width = Math.max(1, Math.round(img.width * side));\n"
+    "        c.height = Math.max(1, Math.round(img.height * side));\n"
+    "        c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);\n"
+    "        return new Promise(function (done) {\n"
+    "          c.toBlob(done, 'image/jpeg', q);\n"
+    "        }).then(function (blob) {\n"
+    "          if (blob && blob.size <= max) {\n"
+    "            var dt = new DataTransfer();\n"
+    "            dt.items.add(new File([blob], file.name.replace(/\\.[^.]*$/, '') + '.jpg',\n"
+    "                {type: 'image/jpeg'}));\n"
+    "            input.files = dt.files;\n"
+    "            return true;\n"
+    "          }\n"
+    "          if (n >= 6) return false;\n"
+    "          side *= 0.7;\n"
+    "          q = Math.max(0.5, q - 0.1);\n"
+    "          return attempt(n + 1);\n"
+    "        });\n"
+    "      }\n"
+    "      return attempt(0);\n"
+    "    }).catch(function () { return false; });\n"
+    "  }\n"
+    "  document.addEventListener('submit', function (e) {\n"
+    "    var form = e.target, input = form.querySelector('input[type=file][data-max]');\n"
+    "    if (!input || !input.files.length || form.getAttribute('data-shrunk')) return;\n"
+    "    e.preventDefault();\n"
+    "    form.setAttribute('data-shrunk', '1');\n"
+    "    shrink(input).then(function () { form.submit(); });\n"
+    "  });\n"
     "  document.addEventListener('DOMContentLoaded', function () {\n"
     "    var body = document.getElementById('caserows');\n"
     "    if (body) poll(body);\n"

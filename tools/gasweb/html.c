@@ -239,6 +239,9 @@ static const char *const words[W_COUNT][2] = {
 	[W_TIMES_IN] = { "时间均为", "Times are in" },
 	[W_SIGNED_IN_AS] = { "当前账号", "Signed in as" },
 	[W_BAD_REQUEST] = { "请求无效", "Bad request" },
+	[W_TOO_LARGE] = { "上传的内容太大，本次未保存。照片请换一张较小的，或在相机设置中降低分辨率后重拍。",
+	    "What was sent is too large; nothing was saved. Send a smaller photo, or lower the "
+	    "camera's resolution and take it again." },
 	[W_TRACE_HINT] = { "气瓶编号、充装站编号，或购气人证件号（仅在本机哈希后查询，不存储、不记录）。",
 	    "A cylinder serial, a station id, or a buyer's number (hashed here before the query; "
 	    "never stored or logged)." },

@@ -356,8 +356,7 @@ dispatch(struct request *r, const char *method, struct reply *out)
 	}
 	if (rt->changes) {
 		if (r->form_too_big) {
-			reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST,
-			    W_BAD_REQUEST);
+			reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST, W_TOO_LARGE);
 			return;
 		}
 		if (r->session.token[0] == '\0' ||
