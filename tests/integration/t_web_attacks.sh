@@ -214,6 +214,24 @@ code=$(C -b "$T/wang.jar" -o "$T/number-en.html" -w '%{http_code}' -H "Origin: $
     "$U/cases/$CASE/step?lang=en")
 check "and in English for a person who reads English (409, got $code)" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">&quot;Note&quot; holds what looks like a resident ID" "$T/number-en.html"'
+# a decision the catalogue does not allow, worded with the catalogue's names
+decide() { # OUTCOME POWER FINE: wang's decision on the case; prints the HTTP status
+	C -b "$T/wang.jar" -o "$T/decide.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+	    -F step=decide -F "outcome=$1" -F "power=$2" -F "fine=$3" -F "note=决定" \
+	    "$U/cases/$CASE/step"
+}
+code=$(decide fine P05 "")
+check "a fine without its amount is refused (409, got $code), naming the outcome in Chinese" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“罚款”需要填写罚款金额（元）。" "$T/decide.html"'
+code=$(decide confiscation P05 "")
+check "a power that does not end in the outcome is refused (409, got $code), naming both" \
+    all '[ "$code" = 409 ]' \
+    'grep -q "id=\"error\">处罚权力“气瓶超量充装”不能作出“没收违法所得和非法财物”的决定。" "$T/decide.html"'
+code=$(decide warning "" "")
+check "an outcome some power lists, without a power, is refused (409, got $code)" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“警告”需要选择所依据的处罚权力。" "$T/decide.html"'
+check "and none of them is stored" \
+    [ "$(county_sql "SELECT count(*) FROM case_steps")" = "$steps" ]
 C -b "$T/dan.jar" -o "$T/report-form.html" "$U/report"
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/report-form.html" | head -n 1)
 code=$(C -b "$T/dan.jar" -o "$T/number.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \

@@ -727,6 +727,36 @@ a_reported_code_names_its_cylinder_only_when_signed(void **state)
 	code_key_free(forger);
 }
 
+/* catalogue_check_decision says which rule a decision breaks (the console words each). */
+static void
+a_decision_says_why_it_does_not_fit(void **state)
+{
+	struct catalogue none;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(catalogue_check_decision(&cat, "fine", "P01", 2000, err, sizeof(err)),
+	    CATALOGUE_DECISION_OK);
+	assert_int_equal(catalogue_check_decision(&cat, "none", "", 0, err, sizeof(err)),
+	    CATALOGUE_DECISION_OK);
+	assert_int_equal(catalogue_check_decision(&cat, "jail", "P01", 0, err, sizeof(err)),
+	    CATALOGUE_UNKNOWN_OUTCOME);
+	assert_int_equal(catalogue_check_decision(&cat, "fine", "P01", 0, err, sizeof(err)),
+	    CATALOGUE_NEEDS_FINE);
+	assert_non_null(strstr(err, "fine amount"));
+	assert_int_equal(catalogue_check_decision(&cat, "warning", "P01", 50, err, sizeof(err)),
+	    CATALOGUE_TAKES_NO_FINE);
+	assert_int_equal(catalogue_check_decision(&cat, "warning", NULL, 0, err, sizeof(err)),
+	    CATALOGUE_NEEDS_POWER);
+	assert_int_equal(catalogue_check_decision(&cat, "warning", "P99", 0, err, sizeof(err)),
+	    CATALOGUE_UNKNOWN_POWER);
+	assert_int_equal(catalogue_check_decision(&cat, "none", "P01", 0, err, sizeof(err)),
+	    CATALOGUE_POWER_MISMATCH);
+	memset(&none, 0, sizeof(none));
+	assert_int_equal(catalogue_check_decision(&none, "fine", "P01", 1, err, sizeof(err)),
+	    CATALOGUE_NO_OUTCOMES);
+}
+
 static void
 a_report_goes_to_its_villages_township(void **state)
 {
@@ -2240,6 +2270,7 @@ main(void)
 		cmocka_unit_test(a_reassigned_decision_is_set_aside_with_fresh_deadlines),
 		cmocka_unit_test(a_grid_worker_files_at_most_the_hours_reports),
 		cmocka_unit_test(a_reported_code_names_its_cylinder_only_when_signed),
+		cmocka_unit_test(a_decision_says_why_it_does_not_fit),
 		cmocka_unit_test(a_report_reads_the_reporters_window),
 	};
 

@@ -683,8 +683,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	}
 	if ((res = typed_texts_ok(rq, err, errlen)) != CASES_DONE)
 		return res;
-	if (strcmp(s->name, "decide") == 0 &&
-	    catalogue_check_decision(cat, rq->outcome, rq->power, fine, err, errlen) == -1)
+	if (strcmp(s->name, "decide") == 0 && catalogue_check_decision(cat, rq->outcome, rq->power,
+	                                          fine, err, errlen) != CATALOGUE_DECISION_OK)
 		return CASES_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;

@@ -671,7 +671,7 @@ catalogue_township_of(const struct catalogue *cat, const char *village)
 	return NULL;
 }
 
-int
+enum catalogue_decision
 catalogue_check_decision(const struct catalogue *cat, const char *outcome, const char *power,
     long long fine, char *err, size_t errlen)
 {
@@ -679,28 +679,38 @@ catalogue_check_decision(const struct catalogue *cat, const char *outcome, const
 	const struct catalogue_power *p;
 	size_t i;
 
-	if (cat->noutcomes == 0)
-		return err_set(err, errlen, "the county has no catalogue of outcomes loaded");
-	if (o == NULL)
-		return err_set(err, errlen, "outcome '%s' is not in the catalogue",
-		    outcome != NULL ? outcome : "");
-	if (o->amount && fine <= 0)
-		return err_set(err, errlen, "outcome %s needs a fine amount (yuan)", o->code);
-	if (!o->amount && fine != 0)
-		return err_set(err, errlen, "outcome %s takes no fine amount", o->code);
-	if (power == NULL || power[0] == '\0') {
-		if (o->powered)
-			return err_set(err, errlen,
-			    "outcome %s needs the penalty power it is based on", o->code);
-		return 0;
+	if (cat->noutcomes == 0) {
+		err_set(err, errlen, "the county has no catalogue of outcomes loaded");
+		return CATALOGUE_NO_OUTCOMES;
 	}
-	if ((p = catalogue_power(cat, power)) == NULL)
-		return err_set(err, errlen, "penalty power '%s' is not in the catalogue", power);
+	if (o == NULL) {
+		err_set(err, errlen, "outcome '%s' is not in the catalogue",
+		    outcome != NULL ? outcome : "");
+		return CATALOGUE_UNKNOWN_OUTCOME;
+	}
+	if (o->amount && fine <= 0) {
+		err_set(err, errlen, "outcome %s needs a fine amount (yuan)", o->code);
+		return CATALOGUE_NEEDS_FINE;
+	}
+	if (!o->amount && fine != 0) {
+		err_set(err, errlen, "outcome %s takes no fine amount", o->code);
+		return CATALOGUE_TAKES_NO_FINE;
+	}
+	if (power == NULL || power[0] == '\0') {
+		if (!o->powered)
+			return CATALOGUE_DECISION_OK;
+		err_set(err, errlen, "outcome %s needs the penalty power it is based on", o->code);
+		return CATALOGUE_NEEDS_POWER;
+	}
+	if ((p = catalogue_power(cat, power)) == NULL) {
+		err_set(err, errlen, "penalty power '%s' is not in the catalogue", power);
+		return CATALOGUE_UNKNOWN_POWER;
+	}
 	for (i = 0; i < p->noutcomes; i++)
 		if (&cat->outcomes[p->outcomes[i]] == o)
-			return 0;
-	return err_set(err, errlen, "penalty power %s does not end in outcome %s", p->code,
-	    o->code);
+			return CATALOGUE_DECISION_OK;
+	err_set(err, errlen, "penalty power %s does not end in outcome %s", p->code, o->code);
+	return CATALOGUE_POWER_MISMATCH;
 }
 
 static int

@@ -141,13 +141,26 @@ int catalogue_workday(const struct catalogue *cat, int32_t day);
 void catalogue_due(const struct catalogue *cat, const struct county_config *config,
     const char *kind, const char *severity, int64_t opened_ms, int64_t due[CATALOGUE_STAGES]);
 
+/* Why a decision does not fit the catalogue (catalogue_check_decision). */
+enum catalogue_decision {
+	CATALOGUE_DECISION_OK = 0,
+	CATALOGUE_NO_OUTCOMES,     /* the county loaded no catalogue of outcomes */
+	CATALOGUE_UNKNOWN_OUTCOME, /* outcome is not in it */
+	CATALOGUE_NEEDS_FINE,      /* the outcome is a fine: its amount is missing */
+	CATALOGUE_TAKES_NO_FINE,   /* an amount given with an outcome that is no fine */
+	CATALOGUE_NEEDS_POWER,     /* some power lists the outcome: name the one it rests on */
+	CATALOGUE_UNKNOWN_POWER,   /* power is not in it */
+	CATALOGUE_POWER_MISMATCH,  /* power does not end in that outcome */
+};
+
 /*
  * May a case be decided with outcome, power (NULL or "": none) and fine
- * (yuan)?  0 if so; -1 with the reason in err (unknown outcome, a power
- * needed or not allowed, an amount missing or not wanted).
+ * (yuan)?  CATALOGUE_DECISION_OK if so; else why, with the reason in err
+ * (English, naming the codes) for the log and the CoAP door, and the enum
+ * for a caller that words it in the person's language (the console).
  */
-int catalogue_check_decision(const struct catalogue *cat, const char *outcome, const char *power,
-    long long fine, char *err, size_t errlen);
+enum catalogue_decision catalogue_check_decision(const struct catalogue *cat, const char *outcome,
+    const char *power, long long fine, char *err, size_t errlen);
 
 /* The catalogue as CBOR (outcomes, powers, report kinds and deadlines,
  * for GET /cases/catalogue);

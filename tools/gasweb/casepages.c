@@ -110,6 +110,13 @@ enum cword {
 	C_CODE_UNREAD,
 	C_PERSON_NUMBER,
 	C_PHOTO_TOO_BIG,
+	C_DEC_NO_OUTCOMES,
+	C_DEC_UNKNOWN_OUTCOME,
+	C_DEC_NEEDS_FINE,
+	C_DEC_TAKES_NO_FINE,
+	C_DEC_NEEDS_POWER,
+	C_DEC_UNKNOWN_POWER,
+	C_DEC_POWER_MISMATCH,
 	C_COUNT
 };
 
@@ -175,6 +182,20 @@ static const char *const cwords[C_COUNT][2] = {
 	    "not checked: the county holds no code key" },
 	[C_CODE_SERIAL] = { "手工录入的钢印编号，未核验",
 	    "a serial typed from the steel, not checked" },
+	[C_DEC_NO_OUTCOMES] = { "县级平台未加载处理结果目录，暂不能作出决定。",
+	    "The county has loaded no catalogue of outcomes: no decision can be taken yet." },
+	[C_DEC_UNKNOWN_OUTCOME] = { "请从目录中选择处理结果。",
+	    "Choose an outcome of the catalogue." },
+	[C_DEC_NEEDS_FINE] = { "“%s”需要填写罚款金额（元）。",
+	    "\"%s\" needs the amount of the fine (yuan)." },
+	[C_DEC_TAKES_NO_FINE] = { "“%s”不是罚款，请不要填写罚款金额。",
+	    "\"%s\" is not a fine: leave the amount empty." },
+	[C_DEC_NEEDS_POWER] = { "“%s”需要选择所依据的处罚权力。",
+	    "\"%s\" needs the penalty power it rests on." },
+	[C_DEC_UNKNOWN_POWER] = { "请从目录中选择处罚权力。",
+	    "Choose a penalty power of the catalogue." },
+	[C_DEC_POWER_MISMATCH] = { "处罚权力“%s”不能作出“%s”的决定。",
+	    "The penalty power \"%s\" does not end in \"%s\"." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -395,6 +416,43 @@ refuse_photo_size(struct request *r, struct reply *out, const struct case_reques
 	log_info("refused %s to %s: a photo of %zu bytes, over evidence_max_kb %d", r->path,
 	    r->who.identity, rq->data_len, kb);
 	snprintf(text, sizeof(text), cw(r, C_PHOTO_TOO_BIG), kb);
+	refusal(r, out, MHD_HTTP_CONFLICT, text);
+	return 1;
+}
+
+/* A decision the catalogue does not allow (catalogue_check_decision, the rule cases_step
+ * holds every door to), said in the person's language with the catalogue's own names of
+ * the outcome and power chosen: 1 when it was. */
+static int
+refuse_decision(struct request *r, struct reply *out, const struct case_request *rq)
+{
+	static const enum cword words[] = {
+		[CATALOGUE_NO_OUTCOMES] = C_DEC_NO_OUTCOMES,
+		[CATALOGUE_UNKNOWN_OUTCOME] = C_DEC_UNKNOWN_OUTCOME,
+		[CATALOGUE_NEEDS_FINE] = C_DEC_NEEDS_FINE,
+		[CATALOGUE_TAKES_NO_FINE] = C_DEC_TAKES_NO_FINE,
+		[CATALOGUE_NEEDS_POWER] = C_DEC_NEEDS_POWER,
+		[CATALOGUE_UNKNOWN_POWER] = C_DEC_UNKNOWN_POWER,
+		[CATALOGUE_POWER_MISMATCH] = C_DEC_POWER_MISMATCH,
+	};
+	const struct catalogue *cat = &r->web->catalogue;
+	const struct catalogue_outcome *o = catalogue_outcome(cat, rq->outcome);
+	const struct catalogue_power *pw = catalogue_power(cat, rq->power);
+	enum catalogue_decision v;
+	char err[256], text[512];
+
+	if (strcmp(rq->step, "decide") != 0)
+		return 0;
+	v = catalogue_check_decision(cat, rq->outcome, rq->power,
+	    CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0, err, sizeof(err));
+	if (v == CATALOGUE_DECISION_OK)
+		return 0;
+	log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+	if (v == CATALOGUE_POWER_MISMATCH)
+		snprintf(text, sizeof(text), cw(r, words[v]), pw != NULL ? pw->name : rq->power,
+		    o != NULL ? o->name : rq->outcome);
+	else
+		snprintf(text, sizeof(text), cw(r, words[v]), o != NULL ? o->name : rq->outcome);
 	refusal(r, out, MHD_HTTP_CONFLICT, text);
 	return 1;
 }
@@ -1436,7 +1494,8 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
+	if (refuse_number(r, out, &rq) || refuse_decision(r, out, &rq) ||
+	    refuse_photo_size(r, out, &rq))
 		return;
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
