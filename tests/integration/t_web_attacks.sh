@@ -230,6 +230,12 @@ check "a power that does not end in the outcome is refused (409, got $code), nam
 code=$(decide warning "" "")
 check "an outcome some power lists, without a power, is refused (409, got $code)" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“警告”需要选择所依据的处罚权力。" "$T/decide.html"'
+# a step the case's state no longer allows (a page drawn before someone else acted)
+code=$(C -b "$T/wang.jar" -o "$T/stale.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=close -F "note=办结" "$U/cases/$CASE/step")
+check "a step the case's state does not allow is refused (409, got $code), naming the state now" \
+    all '[ "$code" = 409 ]' \
+    'grep -q "id=\"error\">案件现为“已受理”，不能再“办结”（可能已有他人处理）。" "$T/stale.html"'
 check "and none of them is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps")" = "$steps" ]
 C -b "$T/dan.jar" -o "$T/report-form.html" "$U/report"

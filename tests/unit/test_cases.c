@@ -727,7 +727,8 @@ a_reported_code_names_its_cylinder_only_when_signed(void **state)
 	code_key_free(forger);
 }
 
-/* catalogue_check_decision says which rule a decision breaks (the console words each). */
+/* catalogue_check_decision says which rule a decision breaks, and cases_step_fits which step
+ * a state allows (the console words each). */
 static void
 a_decision_says_why_it_does_not_fit(void **state)
 {
@@ -752,6 +753,14 @@ a_decision_says_why_it_does_not_fit(void **state)
 	    CATALOGUE_UNKNOWN_POWER);
 	assert_int_equal(catalogue_check_decision(&cat, "none", "P01", 0, err, sizeof(err)),
 	    CATALOGUE_POWER_MISMATCH);
+	/* and which step a case's state allows (cases_step's own table) */
+	assert_true(cases_step_fits("new", "accept"));
+	assert_false(cases_step_fits("accepted", "accept"));
+	assert_true(cases_step_fits("onsite", "decide"));
+	assert_false(cases_step_fits("accepted", "close"));
+	assert_true(cases_step_fits("closed", "comment"));
+	assert_false(cases_step_fits("closed", "attach"));
+	assert_false(cases_step_fits("new", "fly"));
 	memset(&none, 0, sizeof(none));
 	assert_int_equal(catalogue_check_decision(&none, "fine", "P01", 1, err, sizeof(err)),
 	    CATALOGUE_NO_OUTCOMES);

@@ -585,6 +585,17 @@ typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
 	return CASES_REFUSED;
 }
 
+int
+cases_step_fits(const char *state, const char *step)
+{
+	const struct step_row *s;
+
+	for (s = steps; s->name != NULL; s++)
+		if (strcmp(s->name, step) == 0)
+			return (state_bit(state) & s->from) != 0;
+	return 0;
+}
+
 /* The case's township, reporter and state; CASES_NOT_FOUND or _OUT_OF_SCOPE. */
 static enum cases_result
 case_find(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
@@ -612,6 +623,13 @@ case_find(struct county_db *c, const struct access_scope *scope, int64_t id, cha
 	}
 	sqlite3_finalize(st);
 	return res;
+}
+
+enum cases_result
+cases_state(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
+    size_t statelen, char *err, size_t errlen)
+{
+	return case_find(c, scope, id, state, statelen, err, errlen);
 }
 
 /* 1 if case id already holds rq's evidence file (an attach resent). */

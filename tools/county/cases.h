@@ -109,6 +109,16 @@ enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
     const char *identity, const struct case_request *rq, int64_t now_ms, int64_t *case_id,
     char *err, size_t errlen);
 
+/* The state of case id (new, accepted, onsite, decided, closed, dismissed) into state,
+ * when it lies in scope; CASES_NOT_FOUND or CASES_OUT_OF_SCOPE as cases_show. */
+enum cases_result cases_state(struct county_db *c, const struct access_scope *scope, int64_t id,
+    char *state, size_t statelen, char *err, size_t errlen);
+
+/* 1 if step (accept, onsite, decide, close, dismiss, comment, attach) may be taken on a case
+ * in state: the rule cases_step holds a step to, for a caller that says why one was refused
+ * (a page drawn before someone else moved the case on). */
+int cases_step_fits(const char *state, const char *step);
+
 /* The typed field of rq ("note", "place", "village", or "code" when it is
  * no code: a serial or a remark) that holds what looks like a resident ID
  * or credit code (buyer.h), or NULL.  cases_step, cases_report and

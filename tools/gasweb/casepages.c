@@ -117,6 +117,7 @@ enum cword {
 	C_DEC_NEEDS_POWER,
 	C_DEC_UNKNOWN_POWER,
 	C_DEC_POWER_MISMATCH,
+	C_STEP_STALE,
 	C_COUNT
 };
 
@@ -196,6 +197,9 @@ static const char *const cwords[C_COUNT][2] = {
 	    "Choose a penalty power of the catalogue." },
 	[C_DEC_POWER_MISMATCH] = { "处罚权力“%s”不能作出“%s”的决定。",
 	    "The penalty power \"%s\" does not end in \"%s\"." },
+	[C_STEP_STALE] = { "案件现为“%s”，不能再“%s”（可能已有他人处理）。本次未保存，请查看案件的当前状态。",
+	    "The case is now \"%s\": it cannot be \"%s\" (someone may have acted on it meanwhile). "
+	    "Nothing was saved; see the case as it is now." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -1456,7 +1460,7 @@ page_case_step(struct request *r, struct reply *out)
 	const char *rest, *fine, *step = request_field(r, "step");
 	struct case_request rq;
 	enum cases_result res;
-	char err[256], to[64];
+	char err[256], to[64], now[16], why[512];
 	size_t i;
 
 	memset(&rq, 0, sizeof(rq));
@@ -1500,6 +1504,17 @@ page_case_step(struct request *r, struct reply *out)
 	db = county_pool_take(&r->web->pool, 0);
 	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
 	    err, sizeof(err));
+	/* a page drawn before someone else moved the case on: say so, with its state now */
+	if (res == CASES_REFUSED &&
+	    cases_state(db, &r->scope, rq.id, now, sizeof(now), why, sizeof(why)) == CASES_DONE &&
+	    !cases_step_fits(now, rq.step)) {
+		county_pool_give(&r->web->pool, db);
+		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+		snprintf(why, sizeof(why), cw(r, C_STEP_STALE), action_word(r, now),
+		    action_word(r, rq.step));
+		refusal(r, out, MHD_HTTP_CONFLICT, why);
+		return;
+	}
 	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
