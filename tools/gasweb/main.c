@@ -152,20 +152,23 @@ static const struct {
 	{ "report_max_per_hour", WEB(report_max_per_hour), CTY(report_max_per_hour), 1 },
 };
 #define N_OWNED (sizeof(county_owned) / sizeof(county_owned[0]))
-static int owned_line[N_OWNED]; /* the line of this file that sets each (0: none) */
-static char config_name[256];   /* this file's name in messages */
+/* Where this file sets the keys county_config's file owns. */
+struct owned_lines {
+	char name[256];    /* this file's name in messages */
+	int line[N_OWNED]; /* the line that sets each (0: none) */
+};
 
-/* Where this file sets the keys county_config's file owns (parsing is single-threaded). */
+/* The parser's check: note those lines into arg (a struct owned_lines). */
 static void
 note_owned_lines(void *root, const struct conf_where *where, struct conf_report *report, void *arg)
 {
+	struct owned_lines *o = arg;
 	size_t i;
 
 	(void)report;
-	(void)arg;
-	str_copy(config_name, conf_where_name(where), sizeof(config_name));
+	str_copy(o->name, conf_where_name(where), sizeof(o->name));
 	for (i = 0; i < N_OWNED; i++)
-		owned_line[i] = conf_where_line(where, root, county_owned[i].key);
+		o->line[i] = conf_where_line(where, root, county_owned[i].key);
 }
 
 const struct conf_section web_config_sections[] = {
@@ -282,65 +285,54 @@ out:
  * page are the console's own either way.
  */
 static int
-county_settings(struct web *web, char *err, size_t errlen)
+county_settings(struct web *web, const struct owned_lines *set, char *err, size_t errlen)
 {
 	const struct web_config *w = &web->config;
 	struct county_config *c = &web->county;
 	struct conf_report report;
+	size_t i, bad = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (w->county_config[0] != '\0') {
-		size_t i, bad = 0;
+	if (w->county_config[0] != '\0' &&
+	    conf_load(w->county_config, county_config_sections, c, &report) == -1) {
+		conf_report_print(&report, stderr);
+		return err_set(err, errlen, "county_config %s does not load", w->county_config);
+	}
+	for (i = 0; i < N_OWNED; i++) {
+		const char *wv = (const char *)w + county_owned[i].web;
+		char *cv = (char *)c + county_owned[i].county;
+		char here[256], there[256];
 
-		if (conf_load(w->county_config, county_config_sections, c, &report) == -1) {
-			conf_report_print(&report, stderr);
-			return err_set(err, errlen, "county_config %s does not load",
-			    w->county_config);
+		if (w->county_config[0] == '\0') { /* this file's own keys */
+			if (county_owned[i].is_int)
+				memcpy(cv, wv, sizeof(int));
+			else
+				str_copy(cv, wv, 256);
+			continue;
 		}
 		/* a key set here too must say what the county's file says, or whoever edits
 		 * this one would think a value in force that is not */
-		for (i = 0; i < N_OWNED; i++) {
-			const char *wv = (const char *)w + county_owned[i].web,
-			           *cv = (const char *)c + county_owned[i].county;
-			char here[256], there[256];
-
-			if (owned_line[i] == 0)
-				continue;
-			if (county_owned[i].is_int) {
-				snprintf(here, sizeof(here), "%d", *(const int *)(const void *)wv);
-				snprintf(there, sizeof(there), "%d",
-				    *(const int *)(const void *)cv);
-			} else {
-				str_copy(here, wv, sizeof(here));
-				str_copy(there, cv, sizeof(there));
-			}
-			if (strcmp(here, there) != 0 && bad++ == 0)
-				err_set(err, errlen,
-				    "%s:%d: %s = %s here, but %s in county_config %s, the one in force: "
-				    "remove it here",
-				    config_name, owned_line[i], county_owned[i].key, here, there,
-				    w->county_config);
+		if (set->line[i] == 0)
+			continue;
+		if (county_owned[i].is_int) {
+			snprintf(here, sizeof(here), "%d", *(const int *)(const void *)wv);
+			snprintf(there, sizeof(there), "%d", *(const int *)(const void *)cv);
+		} else {
+			str_copy(here, wv, sizeof(here));
+			str_copy(there, cv, sizeof(there));
 		}
-		if (bad > 0)
-			return -1;
-		/* the check page's key reads a reported code when the county names none */
-		if (c->code_key[0] == '\0')
-			str_copy(c->code_key, w->code_key, sizeof(c->code_key));
-	} else {
-		str_copy(c->catalogue, w->catalogue, sizeof(c->catalogue));
-		str_copy(c->villages, w->villages, sizeof(c->villages));
-		str_copy(c->deadlines, w->deadlines, sizeof(c->deadlines));
-		str_copy(c->calendar, w->calendar, sizeof(c->calendar));
-		str_copy(c->code_key, w->code_key, sizeof(c->code_key));
-		c->case_alert_accept_min = w->case_deadline_min[0];
-		c->case_alert_onsite_min = w->case_deadline_min[1];
-		c->case_alert_close_min = w->case_deadline_min[2];
-		c->case_critical_accept_min = w->case_deadline_min[3];
-		c->case_critical_onsite_min = w->case_deadline_min[4];
-		c->case_critical_close_min = w->case_deadline_min[5];
-		c->evidence_max_kb = w->evidence_max_kb;
-		c->report_max_per_hour = w->report_max_per_hour;
+		if (strcmp(here, there) != 0 && bad++ == 0)
+			err_set(err, errlen,
+			    "%s:%d: %s = %s here, but %s in county_config %s, the one in force: "
+			    "remove it here",
+			    set->name, set->line[i], county_owned[i].key, here, there,
+			    w->county_config);
 	}
+	if (bad > 0)
+		return -1;
+	/* the check page's key reads a reported code when the county names none */
+	if (c->code_key[0] == '\0')
+		str_copy(c->code_key, w->code_key, sizeof(c->code_key));
 	str_copy(c->township_map, w->map, sizeof(c->township_map));
 	str_copy(c->timezone, w->timezone, sizeof(c->timezone));
 	c->max_trace = w->page_rows;
@@ -374,7 +366,7 @@ same_code_key(struct web *web, char *err, size_t errlen)
 
 /* Everything the console needs at start but the socket: checked by -n too. */
 static int
-open_files(struct web *web, int check_only, char *err, size_t errlen)
+open_files(struct web *web, const struct owned_lines *set, int check_only, char *err, size_t errlen)
 {
 	struct signin_passwords passwords;
 	struct signin_policy policy = {
@@ -395,7 +387,7 @@ open_files(struct web *web, int check_only, char *err, size_t errlen)
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
 	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
-	if (county_settings(web, err, errlen) == -1 ||
+	if (county_settings(web, set, err, errlen) == -1 ||
 	    catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1 ||
 	    same_code_key(web, err, errlen) == -1)
 		return -1;
@@ -453,6 +445,7 @@ main(int argc, char **argv)
 	};
 	struct daemon_args args = { 0 };
 	static struct web web;
+	struct owned_lines set = { .name = "" };
 	struct conf_report report;
 	int rc;
 	char err[512];
@@ -468,7 +461,8 @@ main(int argc, char **argv)
 		struct conf_input input = { .path = args.config_path,
 			.name = args.config_path != NULL ? args.config_path : "(defaults)",
 			.text = args.config_path != NULL ? NULL : "",
-			.check = note_owned_lines };
+			.check = note_owned_lines,
+			.arg = &set };
 
 		rc = conf_parse(&input, web_config_sections, &web.config, &report);
 	}
@@ -488,7 +482,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "gasweb: %s\n", err);
 		return 1;
 	}
-	if (open_files(&web, args.check_only, err, sizeof(err)) == -1) {
+	if (open_files(&web, &set, args.check_only, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasweb: %s\n", err);
 		return 1;
 	}
