@@ -54,7 +54,7 @@
 /* A rule that fired at the station (or at the county, in a trace). */
 struct wire_violation {
 	char uuid[WIRE_UUID];
-	char rule[WIRE_WORD];     /* R01..R25 (a station's), C01..C12 (the county's, in a trace) */
+	char rule[WIRE_WORD];     /* R01..R25 (a station's), C01..C13 (the county's, in a trace) */
 	char severity[WIRE_WORD]; /* flag, refuse, alert, critical */
 	char township[WIRE_TOWNSHIP]; /* where the alert is routed */
 	char details[WIRE_TEXT];

@@ -8,7 +8,8 @@
 # kind life that reaches the county once, where the registry takes the new
 # inspection dates and the scrapped status, each as a history row; a next
 # due date beyond the county's inspection cycle is still taken, and opens a
-# C12 case for the station's township.
+# C12 case for the station's township; so does a cylinder back from
+# inspection without a trip out (a second return), a C13 case.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -99,6 +100,8 @@ check "the scrap's reason reached the county" \
 # --- C12: a next inspection beyond the county's cycle (4 years) ----------------------
 check "an inspection four years ahead raised no C12" \
     [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C12'")" = 0 ]
+check "nor C13: both came back to the station that sent them out" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C13'")" = 0 ]
 far=$(date -d '+7 years' +%F)
 out=$(ctl inspection back "$(code C-GOOD-4)" --result pass --next-due "$far" --operator OP-7 2>&1)
 check "a pass seven years ahead is within what gasgw takes (10 years)" \
@@ -111,4 +114,10 @@ check "and opens a C12 case for the station's township, for that cylinder" \
     sql_eventually 30 "SELECT count(*) FROM cases WHERE kind = 'C12' AND cylinder = 'C-GOOD-4' AND township = (SELECT township FROM stations WHERE id = 'S1') AND township <> ''" 1
 check "and for no other" \
     [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C12'")" = 1 ]
+# --- C13: back from inspection without a trip out ----------------------------------
+check "back a second time from one trip out: a C13 case for the station's township" \
+    sql_eventually 30 "SELECT count(*) FROM cases WHERE kind = 'C13' AND cylinder = 'C-GOOD-4' AND township = (SELECT township FROM stations WHERE id = 'S1') AND township <> ''" 1
+c13=$(county_sql "SELECT text FROM alerts WHERE rule = 'C13'")
+check "naming the station and the inspection step before it" \
+    [ "$c13" = "cylinder C-GOOD-4 back from inspection at S1, which did not send it there (its last inspection step: inspection_back by S1)" ]
 finish

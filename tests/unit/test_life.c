@@ -916,6 +916,70 @@ a_next_inspection_beyond_the_cycle_is_c12(void **state)
 	assert_int_equal(alerts_of("C12"), 2);
 }
 
+/*
+ * C13: an inspection_back is what follows the same station's inspection_out
+ * of the cylinder.  A station vouching for an inspection it never sent the
+ * cylinder to (none on record, another station's, a second return) keeps
+ * that cylinder out of R05 at every station: an alert to the sending
+ * station's township, the event still stored and followed by the registry.
+ */
+static void
+a_return_from_an_inspection_it_was_not_sent_to_is_c13(void **state)
+{
+	struct wire_record r;
+	char text[256], err[256];
+	struct cases_news news = { 0 };
+
+	(void)state;
+	overdue_with_fill("OLD1"); /* S01, of TA, known to the county */
+	assert_int_equal(
+	    sqlite3_exec(cdb.db,
+	        "INSERT INTO stations (id, township, created_ms) VALUES ('S02', 'TB', 0)", NULL,
+	        NULL, NULL),
+	    SQLITE_OK);
+	/* the normal round: out and back through the same station */
+	assert_int_equal(store("S01", ev("inspection_out", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S01", inspected("CYL1", t0 + DAY, 0)), 1);
+	assert_int_equal(alerts_of("C13"), 0);
+	/* a cylinder never sent out: the inspection is vouched for by S01 alone */
+	r = inspected("OLD1", t0 + 2 * HOUR, 0);
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C13"), 1);
+	sql_text("SELECT township || ' ' || cylinder FROM alerts WHERE rule = 'C13'", text,
+	    sizeof(text));
+	assert_string_equal(text, "TA OLD1");
+	sql_text("SELECT text FROM alerts WHERE rule = 'C13'", text, sizeof(text));
+	assert_non_null(strstr(text, "no inspection_out on record"));
+	/* stored, and the registry took its date */
+	sql_text("SELECT next_inspection FROM registry WHERE serial = 'OLD1'", text, sizeof(text));
+	assert_string_equal(text, r.life.next_due);
+	/* the same event again raises nothing more */
+	assert_int_equal(store("S01", r), 0);
+	assert_int_equal(alerts_of("C13"), 1);
+	/* sent out by S01, back through S02: S02's township hears of it */
+	assert_int_equal(store("S01", ev("inspection_out", "CYL2", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S02", inspected("CYL2", t0 + DAY, 0)), 1);
+	assert_int_equal(alerts_of("C13"), 2);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C13' AND cylinder = 'CYL2'", text,
+	    sizeof(text));
+	assert_string_equal(text, "TB");
+	sql_text("SELECT text FROM alerts WHERE rule = 'C13' AND cylinder = 'CYL2'", text,
+	    sizeof(text));
+	assert_non_null(strstr(text, "inspection_out by S01"));
+	/* back a second time from the one trip out */
+	assert_int_equal(store("S01", inspected("CYL1", t0 + 2 * DAY, 0)), 1);
+	assert_int_equal(alerts_of("C13"), 3);
+	/* and the next trip out makes the next return honest again */
+	assert_int_equal(store("S01", ev("inspection_out", "CYL1", 0, "", t0 + 3 * DAY)), 1);
+	assert_int_equal(store("S01", inspected("CYL1", t0 + 4 * DAY, 0)), 1);
+	assert_int_equal(alerts_of("C13"), 3);
+	/* each becomes a case of the sending station's township */
+	assert_int_equal(cases_from_alerts(&cdb, NULL, time_wall_ms(), &news, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE kind = 'C13' AND township = 'TB'"
+	                         " AND cylinder = 'CYL2'"),
+	    1);
+}
+
 int
 main(void)
 {
@@ -958,6 +1022,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_next_inspection_beyond_the_cycle_is_c12, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_return_from_an_inspection_it_was_not_sent_to_is_c13, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

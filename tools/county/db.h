@@ -158,7 +158,7 @@ int county_registry_write(struct county_db *c, const char *serial, const char *s
     const struct history_by *by, char *err, size_t errlen);
 
 /* An alert of a county rule, raised inside a transaction the caller holds
- * (life.h's rules C07..C12): source is its unique key, made of facts the
+ * (life.h's rules C07..C13): source is its unique key, made of facts the
  * county holds and beginning with "county:"; an unknown township goes to
  * "county".  1 if new, 0 if an alert with that source exists, -1 with err. */
 struct county_alert {

@@ -553,6 +553,60 @@ rule_c12(struct seen *s, char *err, size_t errlen)
 	return raise(s, "C12", key, s->township, l->serial, text, err, errlen);
 }
 
+/* ---- C13: back from inspection without having been sent there ----------------------- */
+
+/*
+ * An inspection_back is only what follows this station's own
+ * inspection_out of the cylinder: the cylinder's inspection step before it
+ * (by its time, then by arrival) must be an inspection_out from the same
+ * source.  Anything else (no inspection_out on record, another station's,
+ * or a second return) is a station vouching for an inspection it never
+ * sent the cylinder to, which keeps the cylinder out of R05 and C10 at
+ * every station: an alert to the sending station's township.  Stored and
+ * followed by the registry all the same, as for C12, so an honest station
+ * (a cylinder sent out before its gateway was installed) never stops its
+ * upload; the case is where a person looks.
+ */
+static int
+rule_c13(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	sqlite3_stmt *st = NULL;
+	char key[160], text[WIRE_TEXT], before[WIRE_WORD] = "", by[WIRE_TEXT] = "";
+	int rc;
+
+	if (!is_event(l, "inspection_back"))
+		return 0;
+	if (prepare(s->c, &st, err, errlen,
+	        "SELECT event, source FROM life_events WHERE serial = ? AND id <> ? AND at_ms <= ?"
+	        " AND event IN ('inspection_out', 'inspection_back')"
+	        " ORDER BY at_ms DESC, id DESC LIMIT 1",
+	        "tii", l->serial, s->id, l->at_ms) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, before, sizeof(before));
+		store_column_copy(st, 1, by, sizeof(by));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s->c, err, errlen, "C13");
+	if (strcmp(before, "inspection_out") == 0 && strcmp(by, s->source) == 0)
+		return 0;
+	snprintf(key, sizeof(key), "county:C13:%s:%lld", s->source, (long long)s->id);
+	if (before[0] == '\0')
+		snprintf(text, sizeof(text),
+		    "cylinder %s back from inspection at %s, which the county never saw send it "
+		    "there (no inspection_out on record)",
+		    l->serial, s->source);
+	else
+		snprintf(text, sizeof(text),
+		    "cylinder %s back from inspection at %s, which did not send it there (its "
+		    "last inspection step: %s by %s)",
+		    l->serial, s->source, before, by);
+	return raise(s, "C13", key, s->township, l->serial, text, err, errlen);
+}
+
 /* ---- the registry ------------------------------------------------------------------ */
 
 static int
@@ -809,7 +863,8 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
 	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
 	     rule_c08(&s, err, errlen) == 0 && rule_c09(&s, err, errlen) == 0 &&
-	     rule_c10_c11(&s, err, errlen) == 0 && rule_c12(&s, err, errlen) == 0;
+	     rule_c10_c11(&s, err, errlen) == 0 && rule_c12(&s, err, errlen) == 0 &&
+	     rule_c13(&s, err, errlen) == 0;
 	if (txn_end(c, "life", own, ok, err, errlen) == -1)
 		return -1;
 	*new_alerts = s.alerts;

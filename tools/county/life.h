@@ -36,6 +36,11 @@
  *        event's local date; the sending station's township.  Stored and
  *        followed by the registry all the same (life_check refuses only
  *        beyond WIRE_NEXT_DUE_YEARS); not judged when the cycle is 0.
+ *   C13  back from inspection at a station that did not send it there: the
+ *        cylinder's inspection step before it (by time) is not an
+ *        inspection_out from the same source (none on record, another
+ *        station's, or a return already); the sending station's township.
+ *        Stored and followed by the registry all the same, as C12.
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the

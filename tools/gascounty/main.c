@@ -124,7 +124,7 @@ usage(FILE *f)
 	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	    "runs the county rules C01-C12, routes alerts to townships, answers traces\n"
+	    "runs the county rules C01-C13, routes alerts to townships, answers traces\n"
 	    "and serves registry deltas to stations.\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
