@@ -814,6 +814,70 @@ start_reply(struct line *l, int wait_for_it, struct ctl_wait *wait)
 	return NULL;
 }
 
+/* A warning for the reply: joined to one already there with "; ". */
+static void
+add_warning(json_t *reply, const char *text)
+{
+	const char *held = json_string_value(json_object_get(reply, "warning"));
+	char both[768];
+
+	if (held == NULL) {
+		json_object_set_new(reply, "warning", json_string(text));
+		return;
+	}
+	snprintf(both, sizeof(both), "%s; %s", held, text);
+	json_object_set_new(reply, "warning", json_string(both));
+}
+
+/* the serials a warning names; the rest are counted */
+#define WARN_SERIALS 5
+
+/*
+ * The cylinders of an inspection_back that this station did not send out
+ * (no inspection_out of its own since their last return): recorded as
+ * given, since the inspection body's return is real whoever sent the
+ * cylinder, but the county raises C13 for each, so the operator is told at
+ * once which ones (the first WARN_SERIALS by name), as for C12.  A station database that cannot say
+ * is no reason to refuse the batch: no warning then.
+ */
+static void
+not_sent_out_warning(const struct ctl_request *req, const struct wire_life *ev, const int *sent,
+    size_t n, json_t *reply)
+{
+	char list[256] = "", text[512];
+	size_t i, named = 0, more = 0, used = 0;
+	int w;
+
+	if (strcmp(req->event, "inspection_back") != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (sent[i] != 0)
+			continue;
+		w = snprintf(list + used, sizeof(list) - used, "%s%s", named ? ", " : "",
+		    ev[i].serial);
+		if (named == WARN_SERIALS || w < 0 || (size_t)w >= sizeof(list) - used) {
+			list[used] = '\0';
+			more++;
+			continue;
+		}
+		used += (size_t)w;
+		named++;
+	}
+	if (named == 0 && more == 0)
+		return;
+	if (more > 0)
+		snprintf(text, sizeof(text),
+		    _("%s and %zu more were not sent out for inspection from this station (gasctl "
+		      "inspection out): recorded, and the county will raise C13 for each"),
+		    list, more);
+	else
+		snprintf(text, sizeof(text),
+		    _("%s not sent out for inspection from this station (gasctl inspection out): "
+		      "recorded, and the county will raise C13 for it"),
+		    list);
+	add_warning(reply, text);
+}
+
 /*
  * An inspection's next due date further than this station's inspection
  * cycle (and a day, as the county counts) is recorded as given: the
@@ -836,7 +900,7 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 	    _("next due %s is beyond the %d-year inspection cycle (%s): recorded, and the county "
 	      "will raise C12 for it"),
 	    req->next_due, years, bound);
-	json_object_set_new(reply, "warning", json_string(text));
+	add_warning(reply, text);
 }
 
 /*
@@ -853,6 +917,7 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	struct line_cylinder cyl;
 	struct wire_life *ev;
 	char why[256], (*uuids)[37];
+	int *sent;
 	size_t i, n = json_array_size(req->codes), codelen;
 	int64_t now = time_wall_ms();
 	enum store_found found;
@@ -866,9 +931,11 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 		    req->cert);
 	ev = calloc(n, sizeof(*ev));
 	uuids = calloc(n, sizeof(*uuids));
-	if (ev == NULL || uuids == NULL) {
+	sent = calloc(n, sizeof(*sent));
+	if (ev == NULL || uuids == NULL || sent == NULL) {
 		free(ev);
 		free(uuids);
+		free(sent);
 		return ctl_error_json("out of memory");
 	}
 	for (i = 0; i < n; i++) {
@@ -899,6 +966,8 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 		if (req->reason != NULL)
 			str_copy(ev[i].reason, req->reason, sizeof(ev[i].reason));
 		ev[i].at_ms = now;
+		sent[i] = strcmp(req->event, "inspection_back") != 0 ||
+		          records_life_sent_out(&gw->records, ev[i].serial, why, sizeof(why)) != 0;
 	}
 	if (records_life_add(&gw->records, ev, n, uuids, why, sizeof(why)) == -1) {
 		reply = error_reply(_("nothing was recorded: %s"), why);
@@ -914,9 +983,11 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	reply = json_pack("{s:b, s:s, s:I, s:o}", "ok", 1, "event", req->event, "recorded",
 	    (json_int_t)n, "cylinders", arr);
 	beyond_cycle_warning(gw, req, reply);
+	not_sent_out_warning(req, ev, sent, n, reply);
 out:
 	free(ev);
 	free(uuids);
+	free(sent);
 	return reply;
 }
 

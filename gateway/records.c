@@ -933,6 +933,32 @@ out:
 }
 
 int
+records_life_sent_out(struct records *rec, const char *serial, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, out = 0;
+
+	pthread_mutex_lock(&rec->lock);
+	if (store_prepare(rec->db,
+	        "SELECT event = 'inspection_out' FROM life_events WHERE serial = ?"
+	        " AND event IN ('inspection_out', 'inspection_back')"
+	        " ORDER BY at_ms DESC, rowid DESC LIMIT 1",
+	        &st, err, errlen) == -1) {
+		pthread_mutex_unlock(&rec->lock);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE)
+		err_set(err, errlen, "life events: %s", sqlite3_errmsg(rec->db));
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? out : -1;
+}
+
+int
 records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, double *gross),
     void *arg, int *count, char *err, size_t errlen)
 {

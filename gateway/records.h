@@ -275,6 +275,14 @@ int records_life_add(struct records *rec, const struct wire_life *events, size_t
     char (*uuids)[37], char *err, size_t errlen);
 
 /*
+ * Whether serial's newest inspection step recorded at this station (by its
+ * time) is an inspection_out: 1 when it is, 0 when there is none or the
+ * cylinder came back already, so that an inspection_back now is what the
+ * county raises C13 for (docs/county.md, "County rules").  -1 with err.
+ */
+int records_life_sent_out(struct records *rec, const char *serial, char *err, size_t errlen);
+
+/*
  * Crash recovery, at start-up after every valve is closed: every row left
  * 'filling' becomes 'interrupted'.  gross_of_line(line, arg, &gross) gives
  * the weight read at restart (returns 0, or -1 when unknown).  *count is

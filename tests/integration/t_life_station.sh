@@ -108,6 +108,8 @@ check "a pass seven years ahead is within what gasgw takes (10 years)" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: pass, next due $far$'"
 check "and gasctl warns the operator at once that it is beyond the 4-year cycle (C12)" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: next due $far is beyond the 4-year inspection cycle.*C12'"
+check "and that this station did not send it out since its last return (C13)" \
+    sh -c "printf '%s\n' '$out' | grep -q 'C12 for it; C-GOOD-4 not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for it'"
 check "the county stores it and its registry follows it" \
     sql_eventually 60 "SELECT next_inspection FROM registry WHERE serial = 'C-GOOD-4'" "$far"
 check "and opens a C12 case for the station's township, for that cylinder" \
@@ -117,7 +119,14 @@ check "and for no other" \
 # --- C13: back from inspection without a trip out ----------------------------------
 check "back a second time from one trip out: a C13 case for the station's township" \
     sql_eventually 30 "SELECT count(*) FROM cases WHERE kind = 'C13' AND cylinder = 'C-GOOD-4' AND township = (SELECT township FROM stations WHERE id = 'S1') AND township <> ''" 1
-c13=$(county_sql "SELECT text FROM alerts WHERE rule = 'C13'")
+c13=$(county_sql "SELECT text FROM alerts WHERE rule = 'C13' AND cylinder = 'C-GOOD-4'")
 check "naming the station and the inspection step before it" \
     [ "$c13" = "cylinder C-GOOD-4 back from inspection at S1, which did not send it there (its last inspection step: inspection_back by S1)" ]
+out=$(ctl inspection back "$(code C-GOOD-1)" "$(code C-GOOD-2)" "$(code C-GOOD-6)" \
+    "$(code C-GOOD-7)" "$(code C-GOOD-8)" "$(code C-GOOD-9)" --result pass --next-due "$due" \
+    --operator OP-7 2>&1)
+check "six back never sent out: gasctl names five and counts the sixth" \
+    sh -c "printf '%s\n' '$out' | grep -q 'warning: C-GOOD-1, C-GOOD-2, C-GOOD-6, C-GOOD-7, C-GOOD-8 and 1 more were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
+check "and the county raises C13 for each of the six" \
+    sql_eventually 60 "SELECT count(*) FROM alerts WHERE rule = 'C13' AND cylinder IN ('C-GOOD-1', 'C-GOOD-2', 'C-GOOD-6', 'C-GOOD-7', 'C-GOOD-8', 'C-GOOD-9') AND text LIKE '%no inspection_out on record%'" 6
 finish
