@@ -1,7 +1,7 @@
 /*
  * life events at the county (tools/county/life.c): each stored once by
  * uuid and read back in the order they happened; each county rule over the
- * life (C07..C12) fires on the situation that should trip it, for the
+ * life (C07..C13) fires on the situation that should trip it, for the
  * right township, and not on the normal cycle; inspection_back and
  * scrapped change the registry through its history; a delivery company's
  * counter fills do not trip C02; a refused event and a rolled-back caller's
@@ -917,6 +917,53 @@ a_next_inspection_beyond_the_cycle_is_c12(void **state)
 }
 
 /*
+ * Where a household's alerts go is the township a station registered for
+ * it (the real-name registration at its counter).  A delivery device
+ * speaks only for its own events: the township it names for a household
+ * the county does not know routes that event's alerts and is not kept, so
+ * that no device decides where every other source's events about that
+ * household go.  A row a device wrote before gives way to a station's.
+ */
+static void
+a_delivery_device_names_a_households_township_for_its_own_events_only(void **state)
+{
+	char text[64], sql[256];
+
+	(void)state;
+	/* a household the county does not know: the device's word for this event */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "H1", 5, "household", t0 + HOUR)), 1);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM buyers WHERE id = '%064d'", 5);
+	assert_int_equal(sql_int(sql), 0);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C07' AND cylinder = 'H1'", text,
+	    sizeof(text));
+	assert_string_equal(text, "TC"); /* the one the event names (ev's) */
+	/* a device's row from before gives way to the first station's word */
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO buyers (id, township, station, first_ms) VALUES ('%064d', 'TD',"
+	    " 'delivery:W9@TD', 0)",
+	    777);
+	assert_int_equal(sqlite3_exec(cdb.db, sql, NULL, NULL, NULL), SQLITE_OK);
+	fill("H2", t0 + 2 * HOUR, "household", "S01", 1); /* buyer 777 of TB, at S01 */
+	snprintf(sql, sizeof(sql),
+	    "SELECT township || ' ' || station FROM buyers WHERE id = '%064d'", 777);
+	sql_text(sql, text, sizeof(text));
+	assert_string_equal(text, "TB S01");
+	/* so a device naming another township for that household changes nothing */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "H3", 777, "household", t0 + 3 * HOUR)), 1);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C07' AND cylinder = 'H3'", text,
+	    sizeof(text));
+	assert_string_equal(text, "TB");
+	sql_text(sql, text, sizeof(text));
+	assert_string_equal(text, "TB S01");
+	/* nor does a second station's word */
+	fill("H4", t0 + 4 * HOUR, "household", "S02", 1);
+	sql_text(sql, text, sizeof(text));
+	assert_string_equal(text, "TB S01");
+}
+
+/*
  * C13: an inspection_back is what follows the same station's inspection_out
  * of the cylinder.  A station vouching for an inspection it never sent the
  * cylinder to (none on record, another station's, a second return) keeps
@@ -1024,6 +1071,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_return_from_an_inspection_it_was_not_sent_to_is_c13, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_delivery_device_names_a_households_township_for_its_own_events_only, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

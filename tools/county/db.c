@@ -308,8 +308,7 @@ static const char *const ingest_sql[ST_COUNT] = {
 	[ST_HELD_SEQ] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE station = ?"
 	                " AND seq = ?",
 	[ST_HELD_UUID] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE uuid = ?",
-	[ST_BUYER_SET] = "INSERT OR IGNORE INTO buyers (id, township, station, first_ms)"
-	                 " VALUES (?,?,?,?)",
+	[ST_BUYER_SET] = COUNTY_BUYER_SET_SQL,
 	[ST_BUYER_GET] = "SELECT township FROM buyers WHERE id = ?",
 	[ST_REGISTERED] = "SELECT 1 FROM registry WHERE serial = ?",
 	[ST_C01] = "SELECT station, started_ms FROM fills WHERE cylinder = ? AND station <> ?"

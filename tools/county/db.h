@@ -66,7 +66,8 @@ enum county_result {
  * Only station rules are taken from a station, each with the severity and
  * route of the county's table (ingestcheck.h); alerts go to the station's
  * township as the county holds it (fixed at its first contact) or to the
- * buyer's township as first registered in this county.
+ * buyer's township as first registered in this county by a station
+ * (COUNTY_BUYER_SET_SQL).
  */
 enum county_result county_ingest(struct county_db *c, const char *station, const char *session,
     const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,
@@ -196,6 +197,20 @@ int county_life_digest(int64_t seq, const char *uuid, const struct wire_life *l,
 /* 1 if code is a township of this county (an identity township:CODE, or
  * any code without identities; never "county" or ""), else 0. */
 int county_township_known(const struct county_db *c, const char *code);
+
+/*
+ * A buyer's township as registered in this county (table buyers): bound
+ * (id, township, station, first_ms).  A station registers its buyers (the
+ * real-name registration at its counter), so the first station's word
+ * stands and a later one's is ignored; a delivery device only speaks for
+ * its own events (life.h) and registers nobody, and a row a device wrote
+ * before that (station 'delivery:...') gives way to the first station's.
+ */
+#define COUNTY_BUYER_SET_SQL                                                                       \
+	"INSERT INTO buyers (id, township, station, first_ms) VALUES (?,?,?,?)"                    \
+	" ON CONFLICT (id) DO UPDATE SET township = excluded.township,"                            \
+	" station = excluded.station, first_ms = excluded.first_ms"                                \
+	" WHERE buyers.station LIKE 'delivery:%'"
 
 struct county_import_result {
 	unsigned long rows, rejected, changed;

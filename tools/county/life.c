@@ -226,23 +226,28 @@ source_township(struct county_db *c, const char *source, char *out, size_t size,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "station");
 }
 
-/* The buyer's township as registered in this county, registering the one
- * the event names when it is the first and the county knows it. */
+/*
+ * The buyer's township as registered in this county; else, for this event
+ * only, the one it names when the county knows it.  A station's event
+ * registers the one it names when it is the first station's word
+ * (COUNTY_BUYER_SET_SQL); a delivery device's registers nothing, so that
+ * no device decides where another source's events about that household
+ * go.
+ */
 static int
 buyer_township(struct county_db *c, const char *source, const struct wire_life *l, char *out,
     size_t size, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, named;
 
 	out[0] = '\0';
 	if (l->buyer[0] == '\0')
 		return 0;
-	if (l->buyer_township[0] != '\0' && county_township_known(c, l->buyer_township)) {
-		if (prepare(c, &st, err, errlen,
-		        "INSERT OR IGNORE INTO buyers (id, township, station, first_ms)"
-		        " VALUES (?,?,?,?)",
-		        "ttti", l->buyer, l->buyer_township, source, time_wall_ms()) == -1 ||
+	named = l->buyer_township[0] != '\0' && county_township_known(c, l->buyer_township);
+	if (named && strncmp(source, "delivery:", 9) != 0) {
+		if (prepare(c, &st, err, errlen, COUNTY_BUYER_SET_SQL, "ttti", l->buyer,
+		        l->buyer_township, source, time_wall_ms()) == -1 ||
 		    run(c, st, err, errlen, "buyer") == -1)
 			return -1;
 	}
@@ -253,7 +258,11 @@ buyer_township(struct county_db *c, const char *source, const struct wire_life *
 	if (rc == SQLITE_ROW)
 		store_column_copy(st, 0, out, size);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "buyer");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "buyer");
+	if (rc == SQLITE_DONE && named)
+		str_copy(out, l->buyer_township, size);
+	return 0;
 }
 
 /* What the rules of one event need to know. */

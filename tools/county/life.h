@@ -47,8 +47,9 @@
  * next (its next_due); scrapped sets the status scrapped.
  *
  * Where it was seen: a household step (handed_over, returned) belongs to the
- * buyer's township as registered in this county (the buyers table), else
- * the one it names if the county knows it, else the source's; any other
+ * buyer's township as a station registered it in this county (the buyers
+ * table: COUNTY_BUYER_SET_SQL; a delivery device's word is never kept),
+ * else the one it names if the county knows it, else the source's; any other
  * step to the source's: a station's township as the county holds it, or a
  * delivery identity's "delivery:NAME@TOWNSHIP".
  *
