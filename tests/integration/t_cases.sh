@@ -117,6 +117,21 @@ check "the photo is stored once, by its SHA-256" \
     [ "$(county_sql "SELECT hash FROM case_evidence WHERE case_id=$ID")" = "$(sha256sum "$T/site.jpg" | cut -d' ' -f1)" ]
 as_person $WANG decide "$ID" --outcome fine --power P01 --fine 1 >"$T/again.out" 2>&1
 check "a closed case cannot be decided again" [ $? -eq 1 ]
+check "and gaswatch says why, with the case's state now" \
+    grep -q "case $ID is closed now, so you cannot decide it" "$T/again.out"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $WANG decide "$ID" --outcome fine --power P01 --fine 1 >"$T/again_zh.out" 2>&1
+check "in Chinese under zh_CN" grep -q "案件 $ID 现为“已关闭”，不能作出决定" "$T/again_zh.out"
+steps=$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$ID")
+as_person $WANG step "$ID" comment --note "车主身份证 11010519491231002X" >"$T/idno.out" 2>&1
+check "a note holding a resident ID is refused by gaswatch itself (exit 2), naming the field" \
+    sh -c "[ $? -eq 2 ] && grep -q 'the note (--note) looks like it holds a person.s ID number' '$T/idno.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $WANG step "$ID" comment --note "车主身份证 11010519491231002X" >"$T/idno_zh.out" 2>&1
+check "in Chinese under zh_CN" grep -q "说明（--note） 中似乎含有个人证件号码" "$T/idno_zh.out"
+check "and nothing reached the county: no step, the number in no log" \
+    sh -c "[ \"\$(sqlite3 '$T/county.db' 'SELECT count(*) FROM case_steps WHERE case_id=$ID')\" = $steps ] &&
+        ! grep -q 11010519491231002X '$T/county.log'"
 
 as_person regulator:alice show "$ID" >"$T/show.out" 2>&1
 check "the regulator sees the whole timeline: opened, accepted, on site, decided, closed" \
@@ -159,6 +174,9 @@ check "a village not in the county's list is refused by name" \
 
 # --- kill -9 between steps: nothing half-done, nothing told done and lost -------------------
 as_person $LI accept "$REP" >/dev/null 2>&1
+as_person $LI decide "$REP" --outcome nosuch >"$T/nosuch.out" 2>&1
+check "a step the case's state allows but the county refuses still gives the county's reason" \
+    sh -c "[ $? -eq 1 ] && grep -q 'the county did not take it: .*nosuch' '$T/nosuch.out'"
 # comments one after the other until the county stops answering
 ( i=0; while [ $i -lt 400 ]; do
 	as_person $LI step "$REP" comment --note "记录 $i" >/dev/null 2>&1 || break

@@ -11,7 +11,9 @@
  * shown in local time (TZ) with their offset.  A refusal by the county
  * (4.03) exits 3 with the county's reason; a step the county would not
  * take (4.00), or not now (4.29: too many reports this hour), exits 1 with
- * its reason.
+ * its reason, or with the case's state now when that is why, in the
+ * person's language.  A typed field holding what looks like a person's
+ * number is refused before anything is sent (exit 2), as the county would.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "casemsg.h"
+#include "cases.h"
 #include "coaplink.h"
 #include "gaswatch.h"
 #include "i18n.h"
@@ -39,13 +42,46 @@ reason_of(const struct coaplink_response *resp, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/* A step the county would not take (4.00), kept for the caller to word. */
+struct refusal {
+	int taken; /* 1: the 4.00 below is the caller's to say */
+	char reason[300];
+};
+
+/* The county's refusal of a request (code 4.xx or 5.xx), said; the exit status. */
+static int
+say_refusal(int code, const char *reason)
+{
+	const char *why = reason[0] != '\0' ? reason : "-";
+
+	switch (code) {
+	case 403:
+		fprintf(stderr, _("gaswatch: refused by the county: %s\n"), why);
+		return 3;
+	case 404:
+		fprintf(stderr, _("gaswatch: not found: %s\n"), why);
+		return 1;
+	case 400:
+		fprintf(stderr, _("gaswatch: the county did not take it: %s\n"), why);
+		return 1;
+	case 429:
+		fprintf(stderr, _("gaswatch: not now, too many: %s\n"), why);
+		return 1;
+	default:
+		fprintf(stderr, _("gaswatch: county answered %d.%02d: %s\n"), code / 100,
+		    code % 100, why);
+		return 1;
+	}
+}
+
 /*
  * One request; with *answer != NULL the JSON body is parsed into it.
- * Returns 0 on 2.xx, else the exit status after saying why.
+ * Returns 0 on 2.xx, else the exit status after saying why; with kept not
+ * NULL a 4.00 is not said but kept there (kept->taken 1), exit status 1.
  */
 static int
-ask(const struct options *o, const char *method, const char *path, const char *query,
-    const uint8_t *payload, size_t len, json_t **answer, char **raw)
+ask_keep(const struct options *o, const char *method, const char *path, const char *query,
+    const uint8_t *payload, size_t len, json_t **answer, char **raw, struct refusal *kept)
 {
 	struct coaplink_response resp;
 	struct coaplink *link = NULL;
@@ -97,27 +133,19 @@ ask(const struct options *o, const char *method, const char *path, const char *q
 		return 0;
 	}
 	coaplink_response_free(&resp);
-	switch (resp.code) {
-	case 403:
-		fprintf(stderr, _("gaswatch: refused by the county: %s\n"),
-		    reason[0] != '\0' ? reason : "-");
-		return 3;
-	case 404:
-		fprintf(stderr, _("gaswatch: not found: %s\n"), reason[0] != '\0' ? reason : "-");
-		return 1;
-	case 400:
-		fprintf(stderr, _("gaswatch: the county did not take it: %s\n"),
-		    reason[0] != '\0' ? reason : "-");
-		return 1;
-	case 429:
-		fprintf(stderr, _("gaswatch: not now, too many: %s\n"),
-		    reason[0] != '\0' ? reason : "-");
-		return 1;
-	default:
-		fprintf(stderr, _("gaswatch: county answered %d.%02d: %s\n"), resp.code / 100,
-		    resp.code % 100, reason[0] != '\0' ? reason : "-");
+	if (kept != NULL && resp.code == 400) {
+		kept->taken = 1;
+		str_copy(kept->reason, reason, sizeof(kept->reason));
 		return 1;
 	}
+	return say_refusal(resp.code, reason);
+}
+
+static int
+ask(const struct options *o, const char *method, const char *path, const char *query,
+    const uint8_t *payload, size_t len, json_t **answer, char **raw)
+{
+	return ask_keep(o, method, path, query, payload, len, answer, raw, NULL);
 }
 
 static const char *
@@ -374,22 +402,116 @@ out:
 	return 0;
 }
 
+/*
+ * A typed field of r that holds what looks like a person's number
+ * (cases_field_with_number: the rule the county holds every case request
+ * to) is refused here, before anything is sent, naming the field in the
+ * person's language: 1 when it was.  The number never leaves this machine.
+ */
+static int
+refuse_number(const struct case_request *r)
+{
+	static const struct {
+		const char *key, *label;
+	} fields[] = {
+		{ "note", N_("note (--note)") },
+		{ "place", N_("place (--place)") },
+		{ "village", N_("village (--village)") },
+		{ "code", N_("cylinder code (--code)") },
+	};
+	const char *key = cases_field_with_number(r);
+	size_t i;
+
+	if (key == NULL)
+		return 0;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) - 1; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			break;
+	fprintf(stderr,
+	    _("gaswatch: the %s looks like it holds a person's ID number (a resident ID or "
+	      "credit code); nothing was sent\n"),
+	    _(fields[i].label));
+	return 1;
+}
+
+/* What a step does, as a person says they cannot do it. */
+static const char *
+step_verb(const char *step)
+{
+	static const struct {
+		const char *step, *verb;
+	} verbs[] = {
+		{ "accept", N_("accept it") },
+		{ "onsite", N_("record a visit on it") },
+		{ "decide", N_("decide it") },
+		{ "close", N_("close it") },
+		{ "dismiss", N_("dismiss it") },
+		{ "comment", N_("comment on it") },
+		{ "attach", N_("attach evidence to it") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].step, step) == 0)
+			return _(verbs[i].verb);
+	return step;
+}
+
+/*
+ * A step the county would not take because of the case's state (it moved
+ * on since the officer looked, or the step is not one for that state:
+ * cases_step_fits, the rule cases_step holds a step to): said with the
+ * case's state now, in the person's language: 1 when it was; 0 when the
+ * case's state allows the step (the refusal was for something else) or
+ * cannot be read.
+ */
+static int
+say_stale_step(const struct options *o, const struct case_request *r)
+{
+	struct refusal quiet = { 0 };
+	char query[32];
+	json_t *answer = NULL;
+	const char *state;
+	int said = 0;
+
+	snprintf(query, sizeof(query), "id=%lld", (long long)r->id);
+	if (ask_keep(o, "GET", "cases/show", query, NULL, 0, &answer, NULL, &quiet) != 0)
+		return 0;
+	state = json_string_value(json_object_get(json_object_get(answer, "case"), "state"));
+	if (state != NULL && !cases_step_fits(state, r->step)) {
+		fprintf(stderr, _("gaswatch: case %lld is %s now, so you cannot %s\n"),
+		    (long long)r->id, word(state), step_verb(r->step));
+		said = 1;
+	}
+	json_decref(answer);
+	return said;
+}
+
 /* Send one case request (r) to path; prints what was done. */
 static int
 send_request(const struct options *o, const char *path, const struct case_request *r,
     const char *done)
 {
+	struct refusal kept = { 0 };
 	uint8_t *payload;
 	size_t len;
 	char *raw = NULL;
 	int rc;
 
+	if (refuse_number(r))
+		return 2;
 	if (casemsg_encode(r, &payload, &len) == -1) {
 		fprintf(stderr, "%s", _("gaswatch: the request does not fit its bounds\n"));
 		return 2;
 	}
-	rc = ask(o, "POST", path, NULL, payload, len, NULL, &raw);
+	rc = ask_keep(o, "POST", path, NULL, payload, len, NULL, &raw, &kept);
 	free(payload);
+	if (kept.taken) {
+		free(raw);
+		if (!CASEMSG_HAS(r, CASEMSG_STEP) || !say_stale_step(o, r))
+			say_refusal(400, kept.reason);
+		return 1;
+	}
 	if (rc == 0) {
 		if (o->json) {
 			json_t *j =
