@@ -548,40 +548,46 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
  * goes nowhere; a buyer is named by the masked form.  The refusal names the
  * field, never the text.
  */
-const char *
+enum cases_field
 cases_field_with_number(const struct case_request *rq)
 {
 	const char *code = rq->code + strspn(rq->code, " \t"); /* as read_code reads it */
-	const struct {
-		const char *key, *text;
-	} typed[] = {
-		{ "note", CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "" },
-		{ "place", CASEMSG_HAS(rq, CASEMSG_PLACE_F) ? rq->place : "" },
-		{ "village", CASEMSG_HAS(rq, CASEMSG_VILLAGE) ? rq->village : "" },
+	const char *typed[CASES_FIELD_COUNT] = {
+		[CASES_FIELD_NOTE] = CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "",
+		[CASES_FIELD_PLACE] = CASEMSG_HAS(rq, CASEMSG_PLACE_F) ? rq->place : "",
+		[CASES_FIELD_VILLAGE] = CASEMSG_HAS(rq, CASEMSG_VILLAGE) ? rq->village : "",
 		/* a code is not asked: its base45 text may hold such a word by chance */
-		{ "code", CASEMSG_HAS(rq, CASEMSG_CODE) && !code_text_is_code(code, strlen(code))
-		              ? code
-		              : "" },
+		[CASES_FIELD_CODE] =
+		    CASEMSG_HAS(rq, CASEMSG_CODE) && !code_text_is_code(code, strlen(code)) ? code
+		                                                                            : "",
 	};
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++)
-		if (buyer_text_has_number(typed[i].text, strlen(typed[i].text)))
-			return typed[i].key;
-	return NULL;
+	for (i = 0; i < CASES_FIELD_COUNT; i++)
+		if (buyer_text_has_number(typed[i], strlen(typed[i])))
+			return (enum cases_field)i;
+	return CASES_FIELD_NONE;
+}
+
+const char *
+cases_field_key(enum cases_field field)
+{
+	static const char *const keys[CASES_FIELD_COUNT] = { "note", "place", "village", "code" };
+
+	return field > CASES_FIELD_NONE && field < CASES_FIELD_COUNT ? keys[field] : "";
 }
 
 static enum cases_result
 typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
 {
-	const char *key = cases_field_with_number(rq);
+	enum cases_field field = cases_field_with_number(rq);
 
-	if (key == NULL)
+	if (field == CASES_FIELD_NONE)
 		return CASES_DONE;
 	err_set(err, errlen,
 	    "%s holds what looks like a resident ID or credit code: name a buyer by the masked "
 	    "form, never the number",
-	    key);
+	    cases_field_key(field));
 	return CASES_REFUSED;
 }
 

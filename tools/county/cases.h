@@ -119,12 +119,25 @@ enum cases_result cases_state(struct county_db *c, const struct access_scope *sc
  * (a page drawn before someone else moved the case on). */
 int cases_step_fits(const char *state, const char *step);
 
-/* The typed field of rq ("note", "place", "village", or "code" when it is
- * no code: a serial or a remark) that holds what looks like a resident ID
- * or credit code (buyer.h), or NULL.  cases_step, cases_report and
+/* The typed fields of a case request, in the order they are asked. */
+enum cases_field {
+	CASES_FIELD_NONE = -1,
+	CASES_FIELD_NOTE,
+	CASES_FIELD_PLACE,
+	CASES_FIELD_VILLAGE,
+	CASES_FIELD_CODE, /* only when it is no code: a serial or a remark */
+	CASES_FIELD_COUNT
+};
+
+/* The typed field of rq that holds what looks like a resident ID or credit
+ * code (buyer.h), or CASES_FIELD_NONE.  cases_step, cases_report and
  * cases_reassign refuse such a request, naming the field, never the text;
- * the console asks first, to say so in the person's language. */
-const char *cases_field_with_number(const struct case_request *rq);
+ * the console and gaswatch ask first, to say so in the person's language
+ * (each with its own labels, indexed by the field). */
+enum cases_field cases_field_with_number(const struct case_request *rq);
+
+/* The field's key as the request names it: "note", "place", "village", "code". */
+const char *cases_field_key(enum cases_field field);
 
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from

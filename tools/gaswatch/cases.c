@@ -411,26 +411,20 @@ out:
 static int
 refuse_number(const struct case_request *r)
 {
-	static const struct {
-		const char *key, *label;
-	} fields[] = {
-		{ "note", N_("note (--note)") },
-		{ "place", N_("place (--place)") },
-		{ "village", N_("village (--village)") },
-		{ "code", N_("cylinder code (--code)") },
+	static const char *const labels[CASES_FIELD_COUNT] = {
+		[CASES_FIELD_NOTE] = N_("note (--note)"),
+		[CASES_FIELD_PLACE] = N_("place (--place)"),
+		[CASES_FIELD_VILLAGE] = N_("village (--village)"),
+		[CASES_FIELD_CODE] = N_("cylinder code (--code)"),
 	};
-	const char *key = cases_field_with_number(r);
-	size_t i;
+	enum cases_field field = cases_field_with_number(r);
 
-	if (key == NULL)
+	if (field == CASES_FIELD_NONE)
 		return 0;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) - 1; i++)
-		if (strcmp(fields[i].key, key) == 0)
-			break;
 	fprintf(stderr,
 	    _("gaswatch: the %s looks like it holds a person's ID number (a resident ID or "
 	      "credit code); nothing was sent\n"),
-	    _(fields[i].label));
+	    _(labels[field]));
 	return 1;
 }
 

@@ -382,27 +382,20 @@ refusal(struct request *r, struct reply *out, int status, const char *text)
 static int
 refuse_number(struct request *r, struct reply *out, const struct case_request *rq)
 {
-	static const struct {
-		const char *key;
-		enum cword label;
-	} fields[] = {
-		{ "note", C_NOTE },
-		{ "place", C_PLACE },
-		{ "village", C_VILLAGE },
-		{ "code", C_CODE },
+	static const enum cword labels[CASES_FIELD_COUNT] = {
+		[CASES_FIELD_NOTE] = C_NOTE,
+		[CASES_FIELD_PLACE] = C_PLACE,
+		[CASES_FIELD_VILLAGE] = C_VILLAGE,
+		[CASES_FIELD_CODE] = C_CODE,
 	};
-	const char *key = cases_field_with_number(rq);
+	enum cases_field field = cases_field_with_number(rq);
 	char text[512];
-	size_t i;
 
-	if (key == NULL)
+	if (field == CASES_FIELD_NONE)
 		return 0;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) - 1; i++)
-		if (strcmp(fields[i].key, key) == 0)
-			break;
 	log_info("refused %s to %s: %s holds what looks like a person's number", r->path,
-	    r->who.identity, key);
-	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, fields[i].label));
+	    r->who.identity, cases_field_key(field));
+	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, labels[field]));
 	refusal(r, out, MHD_HTTP_CONFLICT, text);
 	return 1;
 }
