@@ -581,7 +581,7 @@ rule_c13(struct seen *s, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
 	sqlite3_stmt *st = NULL;
-	char key[160], text[WIRE_TEXT], before[WIRE_WORD] = "", by[WIRE_TEXT] = "";
+	char key[160], text[WIRE_TEXT], before[WIRE_WORD] = "", by[WIRE_ID] = "";
 	int rc;
 
 	if (!is_event(l, "inspection_back"))
