@@ -837,8 +837,9 @@ add_warning(json_t *reply, const char *text)
  * (no inspection_out of its own since their last return): recorded as
  * given, since the inspection body's return is real whoever sent the
  * cylinder, but the county raises C13 for each, so the operator is told at
- * once which ones (the first WARN_SERIALS by name), as for C12.  A station database that cannot say
- * is no reason to refuse the batch: no warning then.
+ * once which ones (the first WARN_SERIALS by name), as for C12.  A station
+ * database that cannot say is no reason to refuse the batch: no warning
+ * then.
  */
 static void
 not_sent_out_warning(const struct ctl_request *req, const struct wire_life *ev, const int *sent,
@@ -853,15 +854,17 @@ not_sent_out_warning(const struct ctl_request *req, const struct wire_life *ev, 
 	for (i = 0; i < n; i++) {
 		if (sent[i] != 0)
 			continue;
-		w = snprintf(list + used, sizeof(list) - used, "%s%s", named ? ", " : "",
-		    ev[i].serial);
-		if (named == WARN_SERIALS || w < 0 || (size_t)w >= sizeof(list) - used) {
+		if (named < WARN_SERIALS) {
+			w = snprintf(list + used, sizeof(list) - used, "%s%s", named ? ", " : "",
+			    ev[i].serial);
+			if (w >= 0 && (size_t)w < sizeof(list) - used) {
+				used += (size_t)w;
+				named++;
+				continue;
+			}
 			list[used] = '\0';
-			more++;
-			continue;
 		}
-		used += (size_t)w;
-		named++;
+		more++;
 	}
 	if (named == 0 && more == 0)
 		return;
@@ -870,6 +873,11 @@ not_sent_out_warning(const struct ctl_request *req, const struct wire_life *ev, 
 		    _("%s and %zu more were not sent out for inspection from this station (gasctl "
 		      "inspection out): recorded, and the county will raise C13 for each"),
 		    list, more);
+	else if (named > 1)
+		snprintf(text, sizeof(text),
+		    _("%s were not sent out for inspection from this station (gasctl inspection "
+		      "out): recorded, and the county will raise C13 for each"),
+		    list);
 	else
 		snprintf(text, sizeof(text),
 		    _("%s not sent out for inspection from this station (gasctl inspection out): "

@@ -129,4 +129,8 @@ check "six back never sent out: gasctl names five and counts the sixth" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: C-GOOD-1, C-GOOD-2, C-GOOD-6, C-GOOD-7, C-GOOD-8 and 1 more were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
 check "and the county raises C13 for each of the six" \
     sql_eventually 60 "SELECT count(*) FROM alerts WHERE rule = 'C13' AND cylinder IN ('C-GOOD-1', 'C-GOOD-2', 'C-GOOD-6', 'C-GOOD-7', 'C-GOOD-8', 'C-GOOD-9') AND text LIKE '%no inspection_out on record%'" 6
+out=$(ctl inspection back "$(code C-OLD)" "$(code C-UNREG)" --result pass --next-due "$due" \
+    --operator OP-7 2>&1)
+check "two back never sent out: both named, a C13 for each" \
+    sh -c "printf '%s\n' '$out' | grep -q 'warning: C-OLD, C-UNREG were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
 finish
