@@ -406,7 +406,7 @@ static int
 refuse_photo_size(struct request *r, struct reply *out, const struct case_request *rq)
 {
 	char text[512];
-	int kb = r->web->county.evidence_max_kb;
+	int kb = r->set->county.evidence_max_kb;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_DATA) || rq->data_len <= (size_t)kb * 1024)
 		return 0;
@@ -432,7 +432,7 @@ refuse_decision(struct request *r, struct reply *out, const struct case_request 
 		[CATALOGUE_UNKNOWN_POWER] = C_DEC_UNKNOWN_POWER,
 		[CATALOGUE_POWER_MISMATCH] = C_DEC_POWER_MISMATCH,
 	};
-	const struct catalogue *cat = &r->web->catalogue;
+	const struct catalogue *cat = &r->set->catalogue;
 	const struct catalogue_outcome *o = catalogue_outcome(cat, rq->outcome);
 	const struct catalogue_power *pw = catalogue_power(cat, rq->power);
 	enum catalogue_decision v;
@@ -475,7 +475,7 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 	case CASES_TOO_MANY: /* only reports have a limit: say it in the person's language */
 		log_info("refused %s %s to %s: %s", "report", r->path, r->who.identity, err);
 		snprintf(text, sizeof(text), cw(r, C_TOO_MANY_REPORTS),
-		    r->web->county.report_max_per_hour);
+		    r->set->county.report_max_per_hour);
 		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, text);
 		return;
 	default:
@@ -566,7 +566,7 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 	char err[256];
 	int rc;
 
-	db = county_pool_take(&r->web->pool, 1);
+	db = web_db_take(r, 1);
 	rc = cases_list_brief(db, &r->scope, r->who.identity, f->view, &only, time_wall_ms(),
 	    LIST_MAX, &rows, &n, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
@@ -952,7 +952,7 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	}
 	casedetail_text(c, "outcome", buf, sizeof(buf));
 	if (buf[0] != '\0') {
-		const struct catalogue_outcome *o = catalogue_outcome(&r->web->catalogue, buf);
+		const struct catalogue_outcome *o = catalogue_outcome(&r->set->catalogue, buf);
 
 		dt(p, cw(r, C_OUTCOME));
 		page_raw(p, "<span id=\"outcome\">");
@@ -1147,7 +1147,7 @@ step_photo(struct request *r, struct page *p, const char *step, int required)
 	page_rawf(p,
 	    "<input type=\"file\" name=\"photo\" id=\"photo-%s\" accept=\"image/jpeg,image/png\" "
 	    "capture=\"environment\" data-max=\"%d\"%s>",
-	    step, r->web->county.evidence_max_kb * 1024, required ? " required" : "");
+	    step, r->set->county.evidence_max_kb * 1024, required ? " required" : "");
 	page_raw(p, "</label>");
 }
 
@@ -1164,7 +1164,7 @@ step_end(struct request *r, struct page *p, const char *step, enum cword label)
 static const char *
 township_at(const struct request *r, size_t i)
 {
-	const struct catalogue *cat = &r->web->catalogue;
+	const struct catalogue *cat = &r->set->catalogue;
 	size_t j, k;
 
 	if (i < r->web->map.township_count)
@@ -1218,7 +1218,7 @@ reassign_form(struct request *r, struct page *p, const cbor_item_t *root, int64_
 static void
 step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 {
-	const struct catalogue *cat = &r->web->catalogue;
+	const struct catalogue *cat = &r->set->catalogue;
 	struct access_scope act;
 	char state[16];
 	size_t i;
@@ -1312,7 +1312,7 @@ page_evidence(struct request *r, struct reply *out, int64_t id, const char *hash
 		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_NOT_FOUND);
 		return;
 	}
-	db = county_pool_take(&r->web->pool, 1);
+	db = web_db_take(r, 1);
 	res = cases_evidence(db, &r->scope, id, hash, &bytes, &len, type, sizeof(type), err,
 	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
@@ -1367,7 +1367,7 @@ page_case(struct request *r, struct reply *out)
 	}
 	/* no snapshot: showing an officer a buyer's address writes its log row
 	 * first (buyeraddr.h), committed before the page answers */
-	db = county_pool_take(&r->web->pool, 0);
+	db = web_db_take(r, 0);
 	res = casedetail_get(db, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len, err,
 	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
@@ -1494,8 +1494,8 @@ page_case_step(struct request *r, struct reply *out)
 	if (refuse_number(r, out, &rq) || refuse_decision(r, out, &rq) ||
 	    refuse_photo_size(r, out, &rq))
 		return;
-	db = county_pool_take(&r->web->pool, 0);
-	res = cases_step(db, &r->web->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
+	db = web_db_take(r, 0);
+	res = cases_step(db, &r->set->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
 	    err, sizeof(err));
 	/* a page drawn before someone else moved the case on: say so, with its state now */
 	if (res == CASES_REFUSED &&
@@ -1547,8 +1547,8 @@ page_case_reassign(struct request *r, struct reply *out)
 	}
 	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
-	db = county_pool_take(&r->web->pool, 0);
-	res = cases_reassign(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), err,
+	db = web_db_take(r, 0);
+	res = cases_reassign(db, &r->set->catalogue, r->who.identity, &rq, time_wall_ms(), err,
 	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
@@ -1565,7 +1565,7 @@ page_case_reassign(struct request *r, struct reply *out)
 void
 page_report_form(struct request *r, struct reply *out)
 {
-	const struct catalogue *cat = &r->web->catalogue;
+	const struct catalogue *cat = &r->set->catalogue;
 	struct page *p = &out->body;
 	size_t i;
 
@@ -1652,8 +1652,8 @@ page_report_post(struct request *r, struct reply *out)
 	}
 	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
-	db = county_pool_take(&r->web->pool, 0);
-	res = cases_report(db, &r->web->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
+	db = web_db_take(r, 0);
+	res = cases_report(db, &r->set->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
 	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {

@@ -577,7 +577,7 @@ load(struct request *r, struct figures *f, const char **from, const char **to)
 		if (rc == 0)
 			return 0;
 	}
-	db = county_pool_take(&r->web->pool, 1);
+	db = web_db_take(r, 1);
 	rc = figures_compute(db, &r->scope, from_ms, to_ms, now, f, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (rc == -1) {

@@ -419,7 +419,10 @@ answer(void *cls, struct MHD_Connection *connection, const char *url, const char
 	out.status = MHD_HTTP_OK;
 	out.content_type = "text/html; charset=utf-8";
 	cs->request.path = url;
+	cs->request.set = web_settings_take(web);
 	dispatch(&cs->request, method, &out);
+	web_settings_give(web, cs->request.set);
+	cs->request.set = NULL;
 	if (out.body.failed) {
 		page_free(&out.body);
 		out.status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -571,7 +574,15 @@ web_serve(struct web *web)
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_info("SIGHUP: passwords are read at every sign-in; nothing to reload");
+			char err[512];
+
+			/* passwords are read at every sign-in; the county's settings here */
+			if (web_settings_reload(web, err, sizeof(err)) == -1)
+				log_warnx("SIGHUP: %s: the county's settings in force stay", err);
+			else
+				log_info("SIGHUP: the county's settings read again%s%s",
+				    web->config.county_config[0] != '\0' ? " from " : "",
+				    web->config.county_config);
 			continue;
 		}
 		break;

@@ -285,10 +285,10 @@ out:
  * page are the console's own either way.
  */
 static int
-county_settings(struct web *web, const struct owned_lines *set, char *err, size_t errlen)
+county_settings(const struct web *web, const struct owned_lines *set, struct county_config *c,
+    char *err, size_t errlen)
 {
 	const struct web_config *w = &web->config;
-	struct county_config *c = &web->county;
 	struct conf_report report;
 	size_t i, bad = 0;
 
@@ -296,7 +296,8 @@ county_settings(struct web *web, const struct owned_lines *set, char *err, size_
 	if (w->county_config[0] != '\0' &&
 	    conf_load(w->county_config, county_config_sections, c, &report) == -1) {
 		conf_report_print(&report, stderr);
-		return err_set(err, errlen, "county_config %s does not load", w->county_config);
+		return err_set(err, errlen, "county_config %s does not load: %s", w->county_config,
+		    report.count > 0 ? report.errors[0] : "?");
 	}
 	for (i = 0; i < N_OWNED; i++) {
 		const char *wv = (const char *)w + county_owned[i].web;
@@ -343,25 +344,111 @@ county_settings(struct web *web, const struct owned_lines *set, char *err, size_
  * county_config names its own, it must be this file's code_key, or a label the page calls
  * genuine could be refused as a report's code, or the other way round. */
 static int
-same_code_key(struct web *web, char *err, size_t errlen)
+same_code_key(const struct web *web, const struct web_settings *s, char *err, size_t errlen)
 {
 	uint8_t a[CODE_PUBLIC_LEN], b[CODE_PUBLIC_LEN];
 	struct code_key *own;
 	int same;
 
-	if (strcmp(web->county.code_key, web->config.code_key) == 0)
+	if (strcmp(s->county.code_key, web->config.code_key) == 0)
 		return 0;
 	if ((own = code_key_load_public(web->config.code_key, err, errlen)) == NULL)
 		return -1;
 	same = code_key_public_raw(own, a) == 0 &&
-	       code_key_public_raw(web->catalogue.code_key, b) == 0 && memcmp(a, b, sizeof(a)) == 0;
+	       code_key_public_raw(s->catalogue.code_key, b) == 0 && memcmp(a, b, sizeof(a)) == 0;
 	code_key_free(own);
 	if (!same)
 		return err_set(err, errlen,
 		    "code_key %s and county_config's code_key %s are different keys: give both the "
 		    "county's public code key",
-		    web->config.code_key, web->county.code_key);
+		    web->config.code_key, s->county.code_key);
 	return 0;
+}
+
+static void
+settings_free(struct web_settings *s)
+{
+	if (s == NULL)
+		return;
+	catalogue_free(&s->catalogue);
+	free(s);
+}
+
+/* The county's settings as the files say now, checked as at start; NULL
+ * with err when they do not load or disagree with this file. */
+static struct web_settings *
+settings_load(const struct web *web, const struct owned_lines *set, char *err, size_t errlen)
+{
+	struct web_settings *s = calloc(1, sizeof(*s));
+
+	if (s == NULL) {
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (county_settings(web, set, &s->county, err, errlen) == -1) {
+		free(s);
+		return NULL;
+	}
+	if (catalogue_load_county(&s->county, &s->catalogue, err, errlen) == -1) {
+		free(s);
+		return NULL;
+	}
+	if (same_code_key(web, s, err, errlen) == -1) {
+		settings_free(s);
+		return NULL;
+	}
+	s->refs = 1; /* web's own */
+	return s;
+}
+
+struct web_settings *
+web_settings_take(struct web *web)
+{
+	struct web_settings *s;
+
+	pthread_mutex_lock(&web->settings_lock);
+	s = web->settings;
+	s->refs++;
+	pthread_mutex_unlock(&web->settings_lock);
+	return s;
+}
+
+void
+web_settings_give(struct web *web, struct web_settings *s)
+{
+	unsigned left;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&web->settings_lock);
+	left = --s->refs;
+	pthread_mutex_unlock(&web->settings_lock);
+	if (left == 0)
+		settings_free(s);
+}
+
+int
+web_settings_reload(struct web *web, char *err, size_t errlen)
+{
+	struct web_settings *s = settings_load(web, web->owned, err, errlen), *old;
+
+	if (s == NULL)
+		return -1;
+	pthread_mutex_lock(&web->settings_lock);
+	old = web->settings;
+	web->settings = s;
+	pthread_mutex_unlock(&web->settings_lock);
+	web_settings_give(web, old);
+	return 0;
+}
+
+struct county_db *
+web_db_take(struct request *r, int snapshot)
+{
+	struct county_db *db = county_pool_take(&r->web->pool, snapshot);
+
+	db->config = &r->set->county;
+	return db;
 }
 
 /* Everything the console needs at start but the socket: checked by -n too. */
@@ -387,9 +474,8 @@ open_files(struct web *web, const struct owned_lines *set, int check_only, char 
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
 	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
-	if (county_settings(web, set, err, errlen) == -1 ||
-	    catalogue_load_county(&web->county, &web->catalogue, err, errlen) == -1 ||
-	    same_code_key(web, err, errlen) == -1)
+	web->owned = set;
+	if ((web->settings = settings_load(web, set, err, errlen)) == NULL)
 		return -1;
 	if (web->config.buyer_key[0] != '\0') {
 		if (buyer_key_load(web->config.buyer_key, &bk, err, errlen) == -1)
@@ -411,7 +497,7 @@ open_files(struct web *web, const struct owned_lines *set, int check_only, char 
 		    strerror(errno));
 	/* one handle per thread answering requests: pages read in parallel */
 	return county_pool_open(&web->pool, web->config.database, (size_t)web->config.threads,
-	    &web->county, err, errlen);
+	    &web->settings->county, err, errlen);
 }
 
 static int
@@ -444,7 +530,7 @@ main(int argc, char **argv)
 		.usage = usage,
 	};
 	struct daemon_args args = { 0 };
-	static struct web web;
+	static struct web web = { .settings_lock = PTHREAD_MUTEX_INITIALIZER };
 	struct owned_lines set = { .name = "" };
 	struct conf_report report;
 	int rc;
@@ -503,6 +589,6 @@ main(int argc, char **argv)
 	county_pool_close(&web.pool);
 	signin_store_free(web.store);
 	geo_free(&web.map);
-	catalogue_free(&web.catalogue);
+	web_settings_give(&web, web.settings);
 	return rc;
 }

@@ -577,11 +577,11 @@ page_map(struct request *r, struct reply *out)
 	}
 	/* the stations' list writes its audit row (committed before any answer);
 	 * the counts are then read from one snapshot */
-	db = county_pool_take(&r->web->pool, 0);
+	db = web_db_take(r, 0);
 	rc = county_stations(db, r->who.identity, &list, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
 	if (rc != -1) {
-		db = county_pool_take(&r->web->pool, 1);
+		db = web_db_take(r, 1);
 		rc = overview_open_alerts(db, alerts, MAP_ROWS, &nalerts, err, sizeof(err));
 		if (rc != -1)
 			rc = overview_fills_since(db, timetext_day_start(now), fills, MAP_ROWS,
@@ -606,7 +606,7 @@ page_map(struct request *r, struct reply *out)
 	if (labels != NULL) {
 		struct station_entry e;
 
-		db = county_pool_take(&r->web->pool, 1);
+		db = web_db_take(r, 1);
 		for (i = 0; i < list.count; i++) {
 			if ((rc = stations_get(db, list.stations[i].id, &e, err, sizeof(err))) ==
 			    -1) {
@@ -828,7 +828,7 @@ page_trace(struct request *r, struct reply *out)
 		return;
 	}
 	/* its audit row is committed on this handle before the page answers */
-	db = county_pool_take(&r->web->pool, 0);
+	db = web_db_take(r, 0);
 	rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 	    q.has_after ? &q.after : NULL, &t, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
@@ -928,7 +928,7 @@ page_trace_csv(struct request *r, struct reply *out)
 	has_after = q.has_after;
 	/* every part of the trace, each one audited like any other, up to csv_max */
 	do {
-		db = county_pool_take(&r->web->pool, 0);
+		db = web_db_take(r, 0);
 		rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 		    has_after ? &after : NULL, &t, err, sizeof(err));
 		county_pool_give(&r->web->pool, db);
@@ -1016,13 +1016,13 @@ page_check(struct request *r, struct reply *out)
 	char err[256], line[160], when[48];
 	int valid = 0, rc;
 
-	if (r->web->catalogue.code_key != NULL && strlen(code) <= CODE_MAX_LEN &&
-	    code_decode(code, strlen(code), r->web->catalogue.code_key, &rec, err, sizeof(err)) ==
+	if (r->set->catalogue.code_key != NULL && strlen(code) <= CODE_MAX_LEN &&
+	    code_decode(code, strlen(code), r->set->catalogue.code_key, &rec, err, sizeof(err)) ==
 	        0)
 		valid = 1;
 	memset(&cyl, 0, sizeof(cyl));
 	if (valid) {
-		struct county_db *db = county_pool_take(&r->web->pool, 1);
+		struct county_db *db = web_db_take(r, 1);
 
 		rc = overview_cylinder(db, rec.serial, &cyl, err, sizeof(err));
 		county_pool_give(&r->web->pool, db);

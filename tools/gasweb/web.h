@@ -171,20 +171,36 @@ const char *word(enum lang lang, enum word w);
 
 /* ---- the running console (http.c) ---------------------------------------------------- */
 
+/*
+ * The county's settings reports and steps are handled with (main.c: from
+ * county_config, gascounty's own file, or the console's keys of the same
+ * names), read at start and again on SIGHUP, as gascounty reads them.  A
+ * request holds the ones in force when it began (web_settings_take) to its
+ * end, so a reload never changes them under a page; the ones a reload
+ * replaced are freed when the last request holding them gives them back.
+ */
+struct web_settings {
+	struct county_config county; /* what the county library reads (max_trace...) */
+	struct catalogue catalogue;  /* outcomes, powers, villages, deadlines, code key */
+	unsigned refs;               /* web's own, and each request's holding them */
+};
+
 struct web {
 	struct web_config config;
-	struct county_config county; /* what the county library reads (max_trace) */
-	struct county_pool pool;     /* a database handle per server thread (dbpool.h) */
+	struct web_settings *settings; /* in force (under settings_lock) */
+	pthread_mutex_t settings_lock;
+	const void *owned;       /* main.c: the lines of this file that set the county's keys */
+	struct county_pool pool; /* a database handle per server thread (dbpool.h) */
 	struct signin_store *store;
 	struct geo_map map;
 	int have_buyer_key;
-	char *tls_cert, *tls_key;   /* PEM text, read before privileges are dropped */
-	struct catalogue catalogue; /* outcomes, powers and villages (cases) */
+	char *tls_cert, *tls_key; /* PEM text, read before privileges are dropped */
 };
 
 /* What a handler knows of its request. */
 struct request {
 	struct web *web;
+	struct web_settings *set; /* the county's settings in force when it began */
 	struct MHD_Connection *connection;
 	const char *path;
 	int post;
@@ -264,6 +280,21 @@ void page_report_post(struct request *r, struct reply *out);   /* POST /report *
 void cases_nav(struct request *r, struct page *p);             /* the frame's links */
 extern const char cases_script[];                              /* /static/cases.js */
 extern const char cases_style[];                               /* /static/cases.css */
+
+/* ---- main.c: the county's settings ------------------------------------------------ */
+
+/* Read the county's settings again (SIGHUP): the new ones are in force for
+ * every request that begins after; on any error the ones in force stay and
+ * err says why (with the file and line).  0 or -1. */
+int web_settings_reload(struct web *web, char *err, size_t errlen);
+
+/* The settings in force, held until web_settings_give (http.c, per request). */
+struct web_settings *web_settings_take(struct web *web);
+void web_settings_give(struct web *web, struct web_settings *s);
+
+/* A database handle of the pool for r (county_pool_take), reading r's
+ * county settings (report limit, evidence size...). */
+struct county_db *web_db_take(struct request *r, int snapshot);
 
 /* ---- http.c -------------------------------------------------------------------- */
 
