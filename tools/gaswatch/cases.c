@@ -171,13 +171,28 @@ when(long long ms, char out[TIMETEXT_MAX])
 		timetext_format(ms, TIMETEXT_MINUTE, out);
 }
 
+/* A word of the county's, and how a person reads it (translated). */
+struct shown_word {
+	const char *word, *shown;
+};
+
+/* w as table's n rows show it; w itself when no row has it. */
+static const char *
+shown(const struct shown_word *table, size_t n, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(table[i].word, w) == 0)
+			return _(table[i].shown);
+	return w;
+}
+
 /* Words the county sends, as a person reads them. */
 static const char *
 word(const char *w)
 {
-	static const struct {
-		const char *word, *shown;
-	} words[] = {
+	static const struct shown_word words[] = {
 		{ "new", N_("new") },
 		{ "accepted", N_("accepted") },
 		{ "onsite", N_("on site") },
@@ -207,12 +222,8 @@ word(const char *w)
 		{ "village", N_("by its village") },
 		{ "escalate", N_("escalated to the county") },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(words[i].word, w) == 0)
-			return _(words[i].shown);
-	return w;
+	return shown(words, sizeof(words) / sizeof(words[0]), w);
 }
 
 /* "3h 05m" of seconds. */
@@ -432,9 +443,7 @@ refuse_number(const struct case_request *r)
 static const char *
 step_verb(const char *step)
 {
-	static const struct {
-		const char *step, *verb;
-	} verbs[] = {
+	static const struct shown_word verbs[] = {
 		{ "accept", N_("accept it") },
 		{ "onsite", N_("record a visit on it") },
 		{ "decide", N_("decide it") },
@@ -443,12 +452,8 @@ step_verb(const char *step)
 		{ "comment", N_("comment on it") },
 		{ "attach", N_("attach evidence to it") },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(verbs[i].step, step) == 0)
-			return _(verbs[i].verb);
-	return step;
+	return shown(verbs, sizeof(verbs) / sizeof(verbs[0]), step);
 }
 
 /*
