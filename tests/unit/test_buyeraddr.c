@@ -24,6 +24,7 @@
 
 #include "buyeraddr.h"
 #include "casedetail.h"
+#include "cborread.h"
 #include "cases.h"
 #include "countydb_fixture.h"
 #include "store.h"
@@ -230,7 +231,7 @@ detail(const char *identity, const struct access_scope *scope, int64_t id)
 static int
 erased_on(const cbor_item_t *root)
 {
-	const cbor_item_t *v = casedetail_find(casedetail_find(root, "buyer"), "address_erased");
+	const cbor_item_t *v = cborread_find(cborread_find(root, "buyer"), "address_erased");
 
 	return v != NULL && cbor_is_bool(v) && cbor_get_bool(v);
 }
@@ -251,7 +252,7 @@ kept_while_a_case_that_shows_it_is_open(void **state)
 	/* what "shows" means here is casedetail's: both cases show F1, none F2 */
 	for (id = 1; id <= 2; id++) {
 		root = detail("regulator:county", &all, id);
-		casedetail_text(casedetail_find(root, "fill"), "uuid", text, sizeof(text));
+		cborread_text(cborread_find(root, "fill"), "uuid", text, sizeof(text));
 		assert_string_equal(text, "F1");
 		cbor_decref(&root);
 	}
@@ -379,8 +380,8 @@ the_case_says_the_address_was_erased(void **state)
 	(void)state;
 	to_cases();
 	root = detail("officer:li@TB", &tb, 1);
-	buyer = casedetail_find(root, "buyer");
-	casedetail_text(buyer, "address", text, sizeof(text));
+	buyer = cborread_find(root, "buyer");
+	cborread_text(buyer, "address", text, sizeof(text));
 	assert_string_equal(text, ADDR1);
 	assert_false(erased_on(root));
 	cbor_decref(&root);
@@ -389,21 +390,21 @@ the_case_says_the_address_was_erased(void **state)
 	assert_int_equal(views(), 1);
 
 	root = detail("officer:li@TB", &tb, 1);
-	buyer = casedetail_find(root, "buyer");
-	assert_null(casedetail_find(buyer, "address"));
+	buyer = cborread_find(root, "buyer");
+	assert_null(cborread_find(buyer, "address"));
 	assert_true(erased_on(root));
-	casedetail_text(buyer, "masked", text, sizeof(text));
+	cborread_text(buyer, "masked", text, sizeof(text));
 	assert_string_equal(text, "330***1234"); /* the rest of the buyer as before */
 	cbor_decref(&root);
 	assert_int_equal(views(), 1);
 
 	root = detail("regulator:county", &all, 1);
 	assert_true(erased_on(root));
-	assert_int_equal(cbor_array_size(casedetail_find(root, "address_views")), 1);
+	assert_int_equal(cbor_array_size(cborread_find(root, "address_views")), 1);
 	cbor_decref(&root);
 	root = detail("township:TB", &tb, 1);
 	assert_false(erased_on(root));
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
 	cbor_decref(&root);
 
 	assert_int_equal(buyeraddr_store(&cdb, "F1", "TB", ADDR1, T0 + 40 * DAY, err, sizeof(err)),
@@ -499,7 +500,7 @@ address_on(const char *identity, const struct access_scope *scope, int64_t id)
 	static char text[128];
 	cbor_item_t *root = detail(identity, scope, id);
 
-	casedetail_text(casedetail_find(root, "buyer"), "address", text, sizeof(text));
+	cborread_text(cborread_find(root, "buyer"), "address", text, sizeof(text));
 	cbor_decref(&root);
 	return text;
 }
@@ -587,8 +588,8 @@ a_reassigned_case_shows_the_address_to_its_new_township_only(void **state)
 	assert_string_equal(shown_to("officer:wu@TA", 1), "");
 	assert_string_equal(address_on("officer:wu@TA", &ta, 2), "");
 	root = detail("regulator:county", &all, 1);
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
-	assert_int_equal(cbor_array_size(casedetail_find(root, "address_views")), 2);
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
+	assert_int_equal(cbor_array_size(cborread_find(root, "address_views")), 2);
 	cbor_decref(&root);
 	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;");
 
@@ -602,9 +603,9 @@ a_reassigned_case_shows_the_address_to_its_new_township_only(void **state)
 	 * not bring the address with it: that team visits the station, not the household */
 	reassign(2, "TB");
 	root = detail("officer:li@TB", &tb, 2);
-	casedetail_text(casedetail_find(root, "fill"), "uuid", text, sizeof(text));
+	cborread_text(cborread_find(root, "fill"), "uuid", text, sizeof(text));
 	assert_string_equal(text, "F1");
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
 	cbor_decref(&root);
 	assert_string_equal(view_log(), "officer:li@TB@1;officer:zhao@TC@1;officer:li@TB@1;");
 }
@@ -637,9 +638,9 @@ a_case_moved_while_it_is_read_does_not_show_the_address_to_the_old_township(void
 	root = detail("officer:li@TB", &tb, 1);
 	sqlite3_set_authorizer(cdb.db, NULL, NULL);
 	assert_int_equal(moved.fired, 1);
-	casedetail_text(casedetail_find(root, "case"), "township", text, sizeof(text));
+	cborread_text(cborread_find(root, "case"), "township", text, sizeof(text));
 	assert_string_equal(text, "TB"); /* the snapshot's */
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
 	cbor_decref(&root);
 	assert_int_equal(views(), 0);
 	assert_string_equal(address_on("officer:zhao@TC", &tc, 1), ADDR1);

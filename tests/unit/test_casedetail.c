@@ -24,6 +24,7 @@
 
 #include "buyeraddr.h"
 #include "casedetail.h"
+#include "cborread.h"
 #include "countydb_fixture.h"
 #include "curve.h"
 #include "stations.h"
@@ -189,29 +190,29 @@ the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
 	assert_int_equal(address_views(), 0);
 
 	root = detail_as(&alice, &town_a, 1, CASES_DONE);
-	casedetail_text(casedetail_find(root, "buyer"), "address", text, sizeof(text));
+	cborread_text(cborread_find(root, "buyer"), "address", text, sizeof(text));
 	assert_string_equal(text, "东村12号");
-	assert_null(casedetail_find(root, "address_views")); /* the log is the regulator's */
+	assert_null(cborread_find(root, "address_views")); /* the log is the regulator's */
 	cbor_decref(&root);
 	assert_int_equal(address_views(), 1);
 
 	root = detail_as(&shared, &town_a, 1, CASES_DONE);
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
 	cbor_decref(&root);
 	root = detail_as(NULL, &town_a, 1, CASES_DONE);
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
 	cbor_decref(&root);
 	detail_as(&bob, &town_b, 1, CASES_OUT_OF_SCOPE);
 	assert_int_equal(address_views(), 1);
 
 	root = detail_as(&reg, &all, 1, CASES_DONE);
-	assert_null(casedetail_find(casedetail_find(root, "buyer"), "address"));
-	views = casedetail_find(root, "address_views");
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
+	views = cborread_find(root, "address_views");
 	assert_non_null(views);
 	assert_int_equal(cbor_array_size(views), 1);
-	casedetail_text(cbor_array_handle(views)[0], "identity", text, sizeof(text));
+	cborread_text(cbor_array_handle(views)[0], "identity", text, sizeof(text));
 	assert_string_equal(text, "officer:alice@TA");
-	assert_int_equal(casedetail_int(cbor_array_handle(views)[0], "at_ms", 0), T0);
+	assert_int_equal(cborread_int(cbor_array_handle(views)[0], "at_ms", 0), T0);
 	cbor_decref(&root);
 	assert_int_equal(address_views(), 1);
 
@@ -265,33 +266,33 @@ a_station_case_carries_what_the_officer_needs(void **state)
 
 	(void)state;
 	root = detail(&town_a, 1, CASES_DONE);
-	casedetail_text(casedetail_find(root, "station"), "id", text, sizeof(text));
+	cborread_text(cborread_find(root, "station"), "id", text, sizeof(text));
 	assert_string_equal(text, "S01");
-	casedetail_text(casedetail_find(root, "station"), "township", text, sizeof(text));
+	cborread_text(cborread_find(root, "station"), "township", text, sizeof(text));
 	assert_string_equal(text, "TA");
-	fill = casedetail_find(root, "fill");
-	casedetail_text(fill, "uuid", text, sizeof(text));
+	fill = cborread_find(root, "fill");
+	cborread_text(fill, "uuid", text, sizeof(text));
 	assert_string_equal(text, "F2"); /* the alert's fill, not the cylinder's other one */
-	assert_true(casedetail_real(fill, "net_kg", 0) > 15.7);
-	curve = casedetail_find(fill, "curve");
-	assert_int_equal(casedetail_int(curve, "target_g", 0), 14900);
-	assert_int_equal(casedetail_int(curve, "cutoff_ms", -1), 30000);
-	assert_int_equal(casedetail_int(curve, "net_g", 0), 15800);
-	assert_int_equal(cbor_array_size(casedetail_find(curve, "t_ms")), 31);
-	assert_int_equal(cbor_array_size(casedetail_find(curve, "grams")), 31);
-	fills = casedetail_find(root, "fills");
+	assert_true(cborread_real(fill, "net_kg", 0) > 15.7);
+	curve = cborread_find(fill, "curve");
+	assert_int_equal(cborread_int(curve, "target_g", 0), 14900);
+	assert_int_equal(cborread_int(curve, "cutoff_ms", -1), 30000);
+	assert_int_equal(cborread_int(curve, "net_g", 0), 15800);
+	assert_int_equal(cbor_array_size(cborread_find(curve, "t_ms")), 31);
+	assert_int_equal(cbor_array_size(cborread_find(curve, "grams")), 31);
+	fills = cborread_find(root, "fills");
 	assert_int_equal(cbor_array_size(fills), 2);
-	casedetail_text(cbor_array_handle(fills)[0], "uuid", text, sizeof(text));
+	cborread_text(cbor_array_handle(fills)[0], "uuid", text, sizeof(text));
 	assert_string_equal(text, "F2"); /* newest first */
-	hist = casedetail_find(root, "history");
+	hist = cborread_find(root, "history");
 	assert_int_equal(cbor_array_size(hist), 1);
-	casedetail_text(cbor_array_handle(hist)[0], "owner", text, sizeof(text));
+	cborread_text(cbor_array_handle(hist)[0], "owner", text, sizeof(text));
 	assert_string_equal(text, "Longyou Gas Co.");
-	casedetail_text(casedetail_find(root, "buyer"), "masked", text, sizeof(text));
+	cborread_text(cborread_find(root, "buyer"), "masked", text, sizeof(text));
 	assert_string_equal(text, "330***1234");
-	casedetail_text(casedetail_find(root, "buyer"), "township", text, sizeof(text));
+	cborread_text(cborread_find(root, "buyer"), "township", text, sizeof(text));
 	assert_string_equal(text, "TB");
-	assert_int_equal(cbor_array_size(casedetail_find(root, "steps")), 1);
+	assert_int_equal(cbor_array_size(cborread_find(root, "steps")), 1);
 	cbor_decref(&root);
 	assert_int_equal(audit_rows(), audits); /* cases.read is not an audited action */
 }
@@ -326,12 +327,12 @@ a_report_has_no_station_parts(void **state)
 	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &rq, T0, &id, err, sizeof(err)),
 	    CASES_DONE);
 	root = detail(&town_a, id, CASES_DONE);
-	assert_non_null(casedetail_find(root, "case"));
-	assert_null(casedetail_find(root, "station"));
-	assert_null(casedetail_find(root, "fill"));
-	assert_null(casedetail_find(root, "fills"));
-	assert_null(casedetail_find(root, "history"));
-	assert_null(casedetail_find(root, "buyer"));
+	assert_non_null(cborread_find(root, "case"));
+	assert_null(cborread_find(root, "station"));
+	assert_null(cborread_find(root, "fill"));
+	assert_null(cborread_find(root, "fills"));
+	assert_null(cborread_find(root, "history"));
+	assert_null(cborread_find(root, "buyer"));
 	cbor_decref(&root);
 }
 
@@ -368,15 +369,15 @@ a_reporter_does_not_read_the_named_cylinders_trace(void **state)
 	    CASES_DONE);
 	/* the reporter: the case, with the code it gave, and nothing of the cylinder's past */
 	root = detail_as(&dan, &own, id, CASES_DONE);
-	casedetail_text(casedetail_find(root, "case"), "code", text, sizeof(text));
+	cborread_text(cborread_find(root, "case"), "code", text, sizeof(text));
 	assert_string_equal(text, "LY-1");
-	assert_null(casedetail_find(root, "fills"));
-	assert_null(casedetail_find(root, "history"));
+	assert_null(cborread_find(root, "fills"));
+	assert_null(cborread_find(root, "history"));
 	cbor_decref(&root);
 	/* the officer who acts on it: the cylinder's fills and history */
 	root = detail_as(&alice, &town_a, id, CASES_DONE);
-	assert_int_equal(cbor_array_size(casedetail_find(root, "fills")), 2);
-	assert_int_equal(cbor_array_size(casedetail_find(root, "history")), 1);
+	assert_int_equal(cbor_array_size(cborread_find(root, "fills")), 2);
+	assert_int_equal(cbor_array_size(cborread_find(root, "history")), 1);
 	cbor_decref(&root);
 	assert_int_equal(audit_rows(), audits);
 }
@@ -399,20 +400,20 @@ a_station_case_carries_the_registered_name_and_address(void **state)
 
 	(void)state;
 	root = detail(&town_a, 1, CASES_DONE);
-	station = casedetail_find(root, "station");
-	casedetail_text(station, "name", text, sizeof(text));
+	station = cborread_find(root, "station");
+	cborread_text(station, "name", text, sizeof(text));
 	assert_string_equal(text, "");
-	assert_int_equal(casedetail_int(station, "registered", -1), 0);
+	assert_int_equal(cborread_int(station, "registered", -1), 0);
 	cbor_decref(&root);
 	assert_int_equal(stations_set(&cdb, &e, T0, err, sizeof(err)), 0);
 	root = detail(&town_a, 1, CASES_DONE);
-	station = casedetail_find(root, "station");
-	casedetail_text(station, "name", text, sizeof(text));
+	station = cborread_find(root, "station");
+	cborread_text(station, "name", text, sizeof(text));
 	assert_string_equal(text, "龙游城南加气站");
-	casedetail_text(station, "address", text, sizeof(text));
+	cborread_text(station, "address", text, sizeof(text));
 	assert_string_equal(text, "龙游县城南路 1 号");
-	assert_int_equal(casedetail_int(station, "registered", -1), 1);
-	assert_true(casedetail_real(station, "lat", 0) > 29.0);
+	assert_int_equal(cborread_int(station, "registered", -1), 1);
+	assert_true(cborread_real(station, "lat", 0) > 29.0);
 	cbor_decref(&root);
 }
 
@@ -441,15 +442,15 @@ a_step_committed_meanwhile_is_seen_whole_or_not_at_all(void **state)
 	root = detail(&town_a, 1, CASES_DONE);
 	sqlite3_set_authorizer(cdb.db, NULL, NULL);
 	assert_int_equal(accepted.fired, 1);
-	casedetail_text(casedetail_find(root, "case"), "state", text, sizeof(text));
-	steps = casedetail_find(root, "steps");
+	cborread_text(cborread_find(root, "case"), "state", text, sizeof(text));
+	steps = cborread_find(root, "steps");
 	assert_string_equal(text, "new");
 	assert_int_equal(cbor_array_size(steps), 1);
 	cbor_decref(&root);
 	root = detail(&town_a, 1, CASES_DONE);
-	casedetail_text(casedetail_find(root, "case"), "state", text, sizeof(text));
+	cborread_text(cborread_find(root, "case"), "state", text, sizeof(text));
 	assert_string_equal(text, "accepted");
-	assert_int_equal(cbor_array_size(casedetail_find(root, "steps")), 2);
+	assert_int_equal(cbor_array_size(cborread_find(root, "steps")), 2);
 	cbor_decref(&root);
 }
 

@@ -15,6 +15,7 @@
 
 #include "casedetail.h"
 #include "buyeraddr.h"
+#include "cborread.h"
 #include "curve.h"
 #include "history.h"
 #include "store.h"
@@ -35,65 +36,6 @@ static cbor_item_t *
 int_item(int64_t v)
 {
 	return v >= 0 ? cbor_build_uint64((uint64_t)v) : cbor_build_negint64((uint64_t)(-1 - v));
-}
-
-const cbor_item_t *
-casedetail_find(const cbor_item_t *map, const char *key)
-{
-	struct cbor_pair *pairs;
-	size_t i, n, klen = strlen(key);
-
-	if (map == NULL || !cbor_isa_map(map))
-		return NULL;
-	pairs = cbor_map_handle(map);
-	n = cbor_map_size(map);
-	for (i = 0; i < n; i++)
-		if (cbor_isa_string(pairs[i].key) && cbor_string_is_definite(pairs[i].key) &&
-		    cbor_string_length(pairs[i].key) == klen &&
-		    memcmp(cbor_string_handle(pairs[i].key), key, klen) == 0)
-			return pairs[i].value;
-	return NULL;
-}
-
-void
-casedetail_text(const cbor_item_t *map, const char *key, char *out, size_t size)
-{
-	const cbor_item_t *v = casedetail_find(map, key);
-
-	out[0] = '\0';
-	if (v != NULL && cbor_isa_string(v) && cbor_string_is_definite(v) &&
-	    cbor_string_length(v) < size) {
-		memcpy(out, cbor_string_handle(v), cbor_string_length(v));
-		out[cbor_string_length(v)] = '\0';
-	}
-}
-
-int64_t
-casedetail_int(const cbor_item_t *map, const char *key, int64_t def)
-{
-	const cbor_item_t *v = casedetail_find(map, key);
-
-	if (v == NULL)
-		return def;
-	if (cbor_isa_uint(v))
-		return (int64_t)cbor_get_int(v);
-	if (cbor_isa_negint(v))
-		return -1 - (int64_t)cbor_get_int(v);
-	if (cbor_isa_float_ctrl(v) && cbor_float_get_width(v) != CBOR_FLOAT_0)
-		return (int64_t)cbor_float_get_float(v);
-	return def;
-}
-
-double
-casedetail_real(const cbor_item_t *map, const char *key, double def)
-{
-	const cbor_item_t *v = casedetail_find(map, key);
-
-	if (v != NULL && cbor_isa_float_ctrl(v) && cbor_float_get_width(v) != CBOR_FLOAT_0)
-		return cbor_float_get_float(v);
-	if (v != NULL && (cbor_isa_uint(v) || cbor_isa_negint(v)))
-		return (double)casedetail_int(map, key, 0);
-	return def;
 }
 
 /* Column i of st as CBOR (NULL columns as CBOR null). */
@@ -322,16 +264,16 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	}
 	shown = cbor_load(bytes, n, &lr);
 	free(bytes);
-	if (shown == NULL || !cbor_isa_map(shown) || casedetail_find(shown, "case") == NULL) {
+	if (shown == NULL || !cbor_isa_map(shown) || cborread_find(shown, "case") == NULL) {
 		if (shown != NULL)
 			cbor_decref(&shown);
 		snapshot_end(c, &snapshot);
 		err_set(err, errlen, "case %lld: unreadable answer", (long long)id);
 		return CASES_ERROR;
 	}
-	casedetail_text(casedetail_find(shown, "case"), "station", station, sizeof(station));
-	casedetail_text(casedetail_find(shown, "case"), "cylinder", cylinder, sizeof(cylinder));
-	casedetail_text(casedetail_find(shown, "case"), "buyer_masked", masked, sizeof(masked));
+	cborread_text(cborread_find(shown, "case"), "station", station, sizeof(station));
+	cborread_text(cborread_find(shown, "case"), "cylinder", cylinder, sizeof(cylinder));
+	cborread_text(cborread_find(shown, "case"), "buyer_masked", masked, sizeof(masked));
 	township[0] = '\0';
 	root = cbor_new_indefinite_map();
 	if (root == NULL)
@@ -360,10 +302,10 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	if (cbor_isa_map(fill)) {
 		cbor_item_t *cv;
 
-		casedetail_text(fill, "uuid", uuid, sizeof(uuid));
-		casedetail_text(fill, "buyer_township", township, sizeof(township));
+		cborread_text(fill, "uuid", uuid, sizeof(uuid));
+		cborread_text(fill, "buyer_township", township, sizeof(township));
 		if (masked[0] == '\0')
-			casedetail_text(fill, "buyer_masked", masked, sizeof(masked));
+			cborread_text(fill, "buyer_masked", masked, sizeof(masked));
 		/* a definite map built by row_item is full: rebuild it with the curve */
 		if ((cv = curve_item(c, uuid, err, errlen)) == NULL)
 			goto fail;

@@ -87,13 +87,4 @@ enum cases_result casedetail_get(struct county_db *c, const struct access_scope 
     const struct access_identity *who, int64_t id, int64_t now_ms, uint8_t **out, size_t *len,
     char *err, size_t errlen);
 
-/* Reading an answer (the console renders it): the value of key in map
- * (NULL when map is not a map or has no such key); its text copied into
- * out ("" when absent, not text or too long); its integer (a real is
- * truncated; def when absent). */
-const cbor_item_t *casedetail_find(const cbor_item_t *map, const char *key);
-void casedetail_text(const cbor_item_t *map, const char *key, char *out, size_t size);
-int64_t casedetail_int(const cbor_item_t *map, const char *key, int64_t def);
-double casedetail_real(const cbor_item_t *map, const char *key, double def);
-
 #endif

@@ -32,6 +32,7 @@
 
 #include "casedetail.h"
 #include "cases.h"
+#include "cborread.h"
 #include "log.h"
 #include "util.h"
 #include "web.h"
@@ -322,8 +323,8 @@ due_values(const struct request *r, struct page *p, int64_t overdue, int64_t ove
 static void
 due_text(const struct request *r, struct page *p, const cbor_item_t *c)
 {
-	due_values(r, p, casedetail_int(c, "overdue", 0), casedetail_int(c, "overdue_s", 0),
-	    casedetail_int(c, "due_ms", 0));
+	due_values(r, p, cborread_int(c, "overdue", 0), cborread_int(c, "overdue_s", 0),
+	    cborread_int(c, "due_ms", 0));
 }
 
 /* An item of an array, or NULL. */
@@ -347,7 +348,7 @@ field_text(struct page *p, const cbor_item_t *map, const char *key)
 {
 	char buf[CASEMSG_NOTE];
 
-	casedetail_text(map, key, buf, sizeof(buf));
+	cborread_text(map, key, buf, sizeof(buf));
 	page_text(p, buf);
 }
 
@@ -531,7 +532,7 @@ filter_of(const struct request *r, struct filter *f)
 	return 0;
 }
 
-/* text, or "" when it would not fit in size bytes (as casedetail_text reads a case's text
+/* text, or "" when it would not fit in size bytes (as cborread_text reads a case's text
  * into a buffer of that size) */
 static const char *
 fit(const char *text, size_t size)
@@ -706,10 +707,10 @@ page_rows(struct request *r, struct reply *out)
 static void
 curve_svg(struct request *r, struct page *p, const cbor_item_t *curve)
 {
-	const cbor_item_t *t = casedetail_find(curve, "t_ms"), *g = casedetail_find(curve, "grams");
+	const cbor_item_t *t = cborread_find(curve, "t_ms"), *g = cborread_find(curve, "grams");
 	size_t n = count_of(t), i;
-	double tmax = 1, gmax = (double)casedetail_int(curve, "target_g", 0), x, y;
-	int64_t cutoff = casedetail_int(curve, "cutoff_ms", -1);
+	double tmax = 1, gmax = (double)cborread_int(curve, "target_g", 0), x, y;
+	int64_t cutoff = cborread_int(curve, "cutoff_ms", -1);
 	const double W = 600, H = 260, L = 50, B = 30, T = 10, R = 10;
 
 	if (n == 0 || count_of(g) != n) {
@@ -746,8 +747,8 @@ curve_svg(struct request *r, struct page *p, const cbor_item_t *curve)
 	    "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\">0</text><text class=\"tick\" x=\"%.0f\" "
 	    "y=\"%.0f\">%.0f s</text><text class=\"unit\" x=\"4\" y=\"%.0f\">kg</text>",
 	    L, H - 10, W - R, H - 10, tmax / 1000, T + 10);
-	if (casedetail_int(curve, "target_g", 0) > 0) {
-		y = H - B - (H - T - B) * (double)casedetail_int(curve, "target_g", 0) / gmax;
+	if (cborread_int(curve, "target_g", 0) > 0) {
+		y = H - B - (H - T - B) * (double)cborread_int(curve, "target_g", 0) / gmax;
 		page_rawf(p,
 		    "<line class=\"target\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>", L,
 		    W - R, y, y);
@@ -783,7 +784,7 @@ fact(struct page *p, const cbor_item_t *map, const char *key, const char *label,
 {
 	char buf[CASEMSG_PLACE];
 
-	casedetail_text(map, key, buf, sizeof(buf));
+	cborread_text(map, key, buf, sizeof(buf));
 	if (buf[0] == '\0')
 		return;
 	dt(p, label);
@@ -809,8 +810,8 @@ code_fact(struct request *r, struct page *p, const cbor_item_t *c)
 	char check[16], code[CASEMSG_CODE_TEXT];
 	size_t i;
 
-	casedetail_text(c, "code_check", check, sizeof(check));
-	casedetail_text(c, "code", code, sizeof(code));
+	cborread_text(c, "code_check", check, sizeof(check));
+	cborread_text(c, "code", code, sizeof(code));
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (strcmp(checks[i].check, check) == 0)
 			break;
@@ -827,17 +828,16 @@ code_fact(struct request *r, struct page *p, const cbor_item_t *c)
 static void
 case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 {
-	const cbor_item_t *c = casedetail_find(root, "case"),
-	                  *st = casedetail_find(root, "station");
-	const cbor_item_t *buyer = casedetail_find(root, "buyer");
+	const cbor_item_t *c = cborread_find(root, "case"), *st = cborread_find(root, "station");
+	const cbor_item_t *buyer = cborread_find(root, "buyer");
 	char buf[CASEMSG_PLACE], sev[16], state[16];
-	int64_t overdue = casedetail_int(c, "overdue", 0);
+	int64_t overdue = cborread_int(c, "overdue", 0);
 
-	casedetail_text(c, "severity", sev, sizeof(sev));
-	casedetail_text(c, "state", state, sizeof(state));
+	cborread_text(c, "severity", sev, sizeof(sev));
+	cborread_text(c, "state", state, sizeof(state));
 	page_rawf(p, "<section class=\"card casehead %s%s\"><h1>",
 	    strcmp(sev, "critical") == 0 ? "critical" : "alert", overdue ? " overdue" : "");
-	page_rawf(p, "#%" PRId64 " ", casedetail_int(c, "id", 0));
+	page_rawf(p, "#%" PRId64 " ", cborread_int(c, "id", 0));
 	page_raw(p, "<span id=\"title\">");
 	field_text(p, c, "title");
 	page_raw(p, "</span></h1><dl id=\"facts\">");
@@ -851,7 +851,7 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	page_text(p, cw(r, strcmp(sev, "critical") == 0 ? C_CRITICAL : C_ALERT));
 	page_raw(p, "</dd>");
 	dt(p, word(r->lang, W_TOWNSHIP));
-	casedetail_text(c, "township", buf, sizeof(buf));
+	cborread_text(c, "township", buf, sizeof(buf));
 	page_text(p, township_name(r, buf));
 	page_raw(p, "</dd>");
 	dt(p, cw(r, C_DUE));
@@ -864,12 +864,12 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	fact(p, c, "reporter", cw(r, C_REPORTER), "reporter");
 	fact(p, c, "village", cw(r, C_VILLAGE), "village");
 	fact(p, c, "place", cw(r, C_PLACE), "place");
-	casedetail_text(c, "lat", buf, sizeof(buf));
+	cborread_text(c, "lat", buf, sizeof(buf));
 	if (buf[0] != '\0') {
 		dt(p, cw(r, C_LOCATION));
 		page_raw(p, "<span id=\"latlon\">");
 		page_text(p, buf);
-		casedetail_text(c, "lon", buf, sizeof(buf));
+		cborread_text(c, "lon", buf, sizeof(buf));
 		page_raw(p, ", ");
 		page_text(p, buf);
 		page_raw(p, "</span></dd>");
@@ -879,18 +879,18 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 		page_raw(p, "<span id=\"station\">");
 		field_text(p, st, "id");
 		page_raw(p, "</span> · ");
-		casedetail_text(st, "township", buf, sizeof(buf));
+		cborread_text(st, "township", buf, sizeof(buf));
 		page_text(p, township_name(r, buf));
 		page_raw(p, " · ");
 		page_text(p, word(r->lang, W_LAST_HEARTBEAT));
 		page_raw(p, " ");
-		if (casedetail_int(st, "last_seen_ms", 0) > 0)
-			time_text(p, casedetail_int(st, "last_seen_ms", 0));
+		if (cborread_int(st, "last_seen_ms", 0) > 0)
+			time_text(p, cborread_int(st, "last_seen_ms", 0));
 		else
 			page_text(p, word(r->lang, W_NEVER));
 		page_raw(p, "</dd>");
 		/* from the county's register (gascounty station set) */
-		if (casedetail_int(st, "registered", 0) == 0) {
+		if (cborread_int(st, "registered", 0) == 0) {
 			dt(p, cw(r, C_STATION_NAME));
 			page_raw(p, "<span id=\"station-name\" class=\"note\">");
 			page_text(p, cw(r, C_UNREGISTERED));
@@ -907,22 +907,22 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 		page_raw(p, "<span id=\"buyer\">");
 		field_text(p, buyer, "masked");
 		page_raw(p, "</span></dd>");
-		casedetail_text(buyer, "township", buf, sizeof(buf));
+		cborread_text(buyer, "township", buf, sizeof(buf));
 		if (buf[0] != '\0') {
 			dt(p, cw(r, C_BUYER_TOWNSHIP));
 			page_text(p, township_name(r, buf));
 			page_raw(p, "</dd>");
 		}
 		/* only an officer of the buyer's township gets it (casedetail.h) */
-		casedetail_text(buyer, "address", buf, sizeof(buf));
+		cborread_text(buyer, "address", buf, sizeof(buf));
 		if (buf[0] != '\0') {
 			dt(p, cw(r, C_BUYER_ADDRESS));
 			page_raw(p, "<span id=\"buyer-address\">");
 			page_text(p, buf);
 			page_raw(p, "</span></dd>");
-		} else if (casedetail_find(buyer, "address_erased") != NULL &&
-		           cbor_is_bool(casedetail_find(buyer, "address_erased")) &&
-		           cbor_get_bool(casedetail_find(buyer, "address_erased"))) {
+		} else if (cborread_find(buyer, "address_erased") != NULL &&
+		           cbor_is_bool(cborread_find(buyer, "address_erased")) &&
+		           cbor_get_bool(cborread_find(buyer, "address_erased"))) {
 			/* erased after its keep time (buyeraddr.h): said, so none is looked for */
 			dt(p, cw(r, C_BUYER_ADDRESS_TITLE));
 			page_raw(p, "<span id=\"buyer-address-erased\" class=\"note\">");
@@ -932,7 +932,7 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	}
 	{
 		/* a regulator's: every showing of the buyer's address */
-		const cbor_item_t *views = casedetail_find(root, "address_views");
+		const cbor_item_t *views = cborread_find(root, "address_views");
 		size_t i;
 
 		if (views != NULL && cbor_isa_array(views) && cbor_array_size(views) > 0) {
@@ -944,21 +944,21 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 				page_raw(p, "<li>");
 				field_text(p, v, "identity");
 				page_raw(p, " · ");
-				time_text(p, casedetail_int(v, "at_ms", 0));
+				time_text(p, cborread_int(v, "at_ms", 0));
 				page_raw(p, "</li>");
 			}
 			page_raw(p, "</ul></dd>");
 		}
 	}
-	casedetail_text(c, "outcome", buf, sizeof(buf));
+	cborread_text(c, "outcome", buf, sizeof(buf));
 	if (buf[0] != '\0') {
 		const struct catalogue_outcome *o = catalogue_outcome(&r->set->catalogue, buf);
 
 		dt(p, cw(r, C_OUTCOME));
 		page_raw(p, "<span id=\"outcome\">");
 		page_text(p, o != NULL ? o->name : buf);
-		if (casedetail_int(c, "fine_yuan", 0) > 0)
-			page_rawf(p, " · %" PRId64 " 元", casedetail_int(c, "fine_yuan", 0));
+		if (cborread_int(c, "fine_yuan", 0) > 0)
+			page_rawf(p, " · %" PRId64 " 元", cborread_int(c, "fine_yuan", 0));
 		page_raw(p, "</span></dd>");
 	}
 	page_raw(p, "</dl></section>");
@@ -977,13 +977,13 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 static void
 timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 {
-	const cbor_item_t *steps = casedetail_find(root, "steps"),
-	                  *ev = casedetail_find(root, "evidence");
+	const cbor_item_t *steps = cborread_find(root, "steps"),
+	                  *ev = cborread_find(root, "evidence");
 	size_t i, j, joins = 0, join = 0;
 	char action[32], type[64], hash[72];
 
 	for (i = 0; i < count_of(steps); i++) {
-		casedetail_text(item_at(steps, i), "action", action, sizeof(action));
+		cborread_text(item_at(steps, i), "action", action, sizeof(action));
 		joins += strcmp(action, "join") == 0;
 	}
 	page_raw(p, "<section class=\"card\"><h2>");
@@ -991,9 +991,9 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 	page_raw(p, "</h2><ol class=\"timeline\" id=\"timeline\">");
 	for (i = 0; i < count_of(steps); i++) {
 		const cbor_item_t *s = item_at(steps, i);
-		int64_t sid = casedetail_int(s, "id", 0);
+		int64_t sid = cborread_int(s, "id", 0);
 
-		casedetail_text(s, "action", action, sizeof(action));
+		cborread_text(s, "action", action, sizeof(action));
 		if (strcmp(action, "join") == 0 && joins > JOINS_SHOWN &&
 		    ++join <= joins - JOINS_SHOWN) {
 			if (join == 1)
@@ -1006,7 +1006,7 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 		page_raw(p, "<li class=\"step step-");
 		page_url(p, action);
 		page_raw(p, "\"><div class=\"when\">");
-		time_text(p, casedetail_int(s, "at_ms", 0));
+		time_text(p, cborread_int(s, "at_ms", 0));
 		page_raw(p, " · ");
 		field_text(p, s, "identity");
 		page_raw(p, "</div><div class=\"what\">");
@@ -1017,10 +1017,10 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 		for (j = 0; j < count_of(ev); j++) {
 			const cbor_item_t *e = item_at(ev, j);
 
-			if (casedetail_int(e, "step", -1) != sid)
+			if (cborread_int(e, "step", -1) != sid)
 				continue;
-			casedetail_text(e, "type", type, sizeof(type));
-			casedetail_text(e, "hash", hash, sizeof(hash));
+			cborread_text(e, "type", type, sizeof(type));
+			cborread_text(e, "hash", hash, sizeof(hash));
 			page_rawf(p, "<a class=\"evidence\" href=\"/cases/%" PRId64 "/evidence/",
 			    id);
 			page_url(p, hash);
@@ -1045,21 +1045,21 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 static void
 fill_tables(struct request *r, struct page *p, const cbor_item_t *root)
 {
-	const cbor_item_t *fill = casedetail_find(root, "fill"),
-	                  *fills = casedetail_find(root, "fills"),
-	                  *hist = casedetail_find(root, "history");
+	const cbor_item_t *fill = cborread_find(root, "fill"),
+	                  *fills = cborread_find(root, "fills"),
+	                  *hist = cborread_find(root, "history");
 	size_t i;
 
 	if (fill != NULL && cbor_isa_map(fill)) {
 		page_raw(p, "<section class=\"card\"><h2>");
 		page_text(p, cw(r, C_CURVE));
 		page_raw(p, "</h2><p>");
-		time_text(p, casedetail_int(fill, "started_ms", 0));
+		time_text(p, cborread_int(fill, "started_ms", 0));
 		page_rawf(p, " · %s %.2f / %.2f kg · ", word(r->lang, W_NET_KG),
-		    casedetail_real(fill, "net_kg", 0), casedetail_real(fill, "target_kg", 0));
+		    cborread_real(fill, "net_kg", 0), cborread_real(fill, "target_kg", 0));
 		field_text(p, fill, "result");
 		page_raw(p, "</p>");
-		curve_svg(r, p, casedetail_find(fill, "curve"));
+		curve_svg(r, p, cborread_find(fill, "curve"));
 		page_raw(p, "</section>");
 	}
 	if (count_of(fills) > 0) {
@@ -1074,10 +1074,10 @@ fill_tables(struct request *r, struct page *p, const cbor_item_t *root)
 			const cbor_item_t *f = item_at(fills, i);
 
 			page_raw(p, "<tr><td>");
-			time_text(p, casedetail_int(f, "started_ms", 0));
+			time_text(p, cborread_int(f, "started_ms", 0));
 			page_raw(p, "</td><td>");
 			field_text(p, f, "station");
-			page_rawf(p, "</td><td>%.2f</td><td>", casedetail_real(f, "net_kg", 0));
+			page_rawf(p, "</td><td>%.2f</td><td>", cborread_real(f, "net_kg", 0));
 			field_text(p, f, "result");
 			page_raw(p, "</td></tr>");
 		}
@@ -1095,7 +1095,7 @@ fill_tables(struct request *r, struct page *p, const cbor_item_t *root)
 			const cbor_item_t *h = item_at(hist, i);
 
 			page_raw(p, "<tr><td>");
-			time_text(p, casedetail_int(h, "changed_ms", 0));
+			time_text(p, cborread_int(h, "changed_ms", 0));
 			page_raw(p, "</td><td>");
 			field_text(p, h, "status");
 			page_raw(p, "</td><td>");
@@ -1198,7 +1198,7 @@ reassign_form(struct request *r, struct page *p, const cbor_item_t *root, int64_
 
 	if (!access_decide(&r->who, ACCESS_CASES_REASSIGN, &all))
 		return;
-	casedetail_text(casedetail_find(root, "case"), "township", here, sizeof(here));
+	cborread_text(cborread_find(root, "case"), "township", here, sizeof(here));
 	page_raw(p, "<form class=\"card step\" method=\"post\" action=\"/cases/reassign\" "
 	            "id=\"form-reassign\"><h3>");
 	page_text(p, cw(r, C_REASSIGN));
@@ -1223,7 +1223,7 @@ step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t i
 	char state[16];
 	size_t i;
 
-	casedetail_text(casedetail_find(root, "case"), "state", state, sizeof(state));
+	cborread_text(cborread_find(root, "case"), "state", state, sizeof(state));
 	if (!access_decide(&r->who, ACCESS_CASES_ACT, &act) || strcmp(state, "closed") == 0 ||
 	    strcmp(state, "dismissed") == 0)
 		return;
