@@ -105,9 +105,9 @@ check_item(const uint8_t *buf, size_t len, size_t *pos, int depth, struct walk *
 	}
 }
 
-/* Step 1 for (buf, len): 0, or -1 with the reason in err. */
-static int
-walk_ok(const uint8_t *buf, size_t len, char *err, size_t errlen)
+/* Step 1 for (buf, len) (wire.h): 0, or -1 with the reason in err. */
+int
+wire_cbor_check(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	struct walk walk = { 0, NULL };
 	size_t pos = 0;
@@ -523,7 +523,7 @@ static int
 decode(const struct cbormap_msg *msg, const uint8_t *buf, size_t len, void *obj, char *err,
     size_t errlen)
 {
-	if (walk_ok(buf, len, err, errlen) == -1) {
+	if (wire_cbor_check(buf, len, err, errlen) == -1) {
 		memset(obj, 0, msg->size);
 		return -1;
 	}
@@ -787,7 +787,7 @@ load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	struct cbor_load_result result;
 	cbor_item_t *item;
 
-	if (walk_ok(buf, len, err, errlen) == -1)
+	if (wire_cbor_check(buf, len, err, errlen) == -1)
 		return NULL;
 	item = cbor_load(buf, len, &result);
 	if (item == NULL)
