@@ -3,13 +3,14 @@
  * the county's staff send: a case request (casemsg_decode, and
  * casemsg_decode_json for a JSON body: outside bytes from a DTLS session)
  * and the catalogue, village, deadlines and calendar CSV files
- * (catalogue_parse, _villages, _deadlines, _calendar).  Besides "no crash, no
+ * (catalogue_parse, _villages, _deadlines, _calendar), and the county's
+ * catalogue answer as gaswatch reads it (catalogue_decode).  Besides "no crash, no
  * sanitizer report", it checks properties: a decoded request's text fields
  * are NUL-terminated inside their buffers and UTF-8, evidence bytes are
  * within bounds, and a decoded request encodes and decodes again to the
  * same fields; a refused one leaves nothing to free; a JSON request
  * taken encodes to CBOR and decodes to the same fields.  casemsg.c,
- * catalogue.c and geo.c are compiled in: they are the county library's
+ * catalogue.c, cborread.c and geo.c are compiled in: they are the county library's
  * (tools/county), which the fuzz build does not archive.
  */
 #include <stdint.h>
@@ -18,6 +19,7 @@
 
 #include "../../tools/county/casemsg.c"
 #include "../../tools/county/catalogue.c"
+#include "../../tools/county/cborread.c"
 #include "../../tools/county/geo.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -89,5 +91,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (cat.days[i - 1].day >= cat.days[i].day)
 				abort();
 	catalogue_free(&cat);
+	/* and as the county's catalogue answer (catalogue_decode, gaswatch's): every power
+	 * ends in an outcome it holds, and what it refuses leaves nothing */
+	if (catalogue_decode(data, size, &cat, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < cat.npowers; i++)
+			for (size_t j = 0; j < cat.powers[i].noutcomes; j++)
+				if (cat.powers[i].outcomes[j] < 0 ||
+				    (size_t)cat.powers[i].outcomes[j] >= cat.noutcomes ||
+				    !cat.outcomes[cat.powers[i].outcomes[j]].powered)
+					abort();
+		catalogue_free(&cat);
+	} else if (cat.outcomes != NULL || cat.powers != NULL || cat.kinds != NULL ||
+	           cat.noutcomes + cat.npowers + cat.nkinds != 0) {
+		abort();
+	}
 	return 0;
 }

@@ -1211,6 +1211,124 @@ catalogue_errors_name_the_line(void **state)
 	}
 }
 
+/* A CBOR map of one key to a catalogue-like array built by hand, for the decoder's
+ * refusals. */
+static size_t
+catalogue_answer(const char *key, cbor_item_t *items, unsigned char **out)
+{
+	cbor_item_t *root = cbor_new_definite_map(1);
+	size_t size = 0, len;
+
+	assert_true(cbor_map_add(root, (struct cbor_pair){ .key = cbor_move(cbor_build_string(key)),
+	                                   .value = cbor_move(items) }));
+	len = cbor_serialize_alloc(root, out, &size);
+	cbor_decref(&root);
+	assert_true(len > 0);
+	return len;
+}
+
+static cbor_item_t *
+catalogue_item(const char *code, const char *name, const char *outcome)
+{
+	cbor_item_t *m = cbor_new_definite_map(3), *list = cbor_new_definite_array(1);
+
+	assert_true(cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(cbor_build_string("code")),
+	                                .value = cbor_move(cbor_build_string(code)) }));
+	assert_true(cbor_map_add(m, (struct cbor_pair){ .key = cbor_move(cbor_build_string("name")),
+	                                .value = cbor_move(cbor_build_string(name)) }));
+	if (outcome != NULL)
+		assert_true(cbor_array_push(list, cbor_move(cbor_build_string(outcome))));
+	assert_true(cbor_map_add(m,
+	    (struct cbor_pair){ .key = cbor_move(cbor_build_string("outcomes")), .value = list }));
+	cbor_decref(&list);
+	return m;
+}
+
+/* What a client decodes from GET /cases/catalogue judges every decision as the county's
+ * own catalogue does (gaswatch words a refused decision this way); an answer the county
+ * would never send is refused whole. */
+static void
+the_catalogue_answer_judges_decisions_as_the_county_does(void **state)
+{
+	static const struct {
+		const char *outcome, *power;
+		long long fine;
+	} decisions[] = {
+		{ "none", NULL, 0 },
+		{ "nosuch", NULL, 0 },
+		{ "fine", "P01", 0 },
+		{ "fine", "P01", 500 },
+		{ "warning", "P01", 200 },
+		{ "warning", NULL, 0 },
+		{ "warning", "P99", 0 },
+		{ "none", "P01", 0 },
+		{ "warning", "P01", 0 },
+	};
+	unsigned char *bytes = NULL;
+	struct catalogue back, empty;
+	cbor_item_t *items;
+	size_t len, i;
+	char err[256], err2[256];
+
+	(void)state;
+	assert_int_equal(catalogue_encode(&cat, &bytes, &len), 0);
+	assert_int_equal(catalogue_decode(bytes, len, &back, err, sizeof(err)), 0);
+	free(bytes);
+	assert_int_equal(back.noutcomes, cat.noutcomes);
+	assert_int_equal(back.npowers, cat.npowers);
+	assert_int_equal(back.nkinds, cat.nkinds);
+	assert_string_equal(catalogue_outcome(&back, "fine")->name, "罚款");
+	assert_string_equal(catalogue_power(&back, "P01")->name, "违规堆放气瓶");
+	for (i = 0; i < sizeof(decisions) / sizeof(decisions[0]); i++)
+		if (catalogue_check_decision(&back, decisions[i].outcome, decisions[i].power,
+		        decisions[i].fine, err, sizeof(err)) !=
+		    catalogue_check_decision(&cat, decisions[i].outcome, decisions[i].power,
+		        decisions[i].fine, err2, sizeof(err2)))
+			fail_msg("decision %zu judged otherwise: '%s' against '%s'", i, err, err2);
+	/* the cases that tell the two apart: a power's outcome, a fine's amount */
+	assert_int_equal(catalogue_check_decision(&back, "none", "P01", 0, err, sizeof(err)),
+	    CATALOGUE_POWER_MISMATCH);
+	assert_int_equal(catalogue_check_decision(&back, "fine", "P01", 0, err, sizeof(err)),
+	    CATALOGUE_NEEDS_FINE);
+	assert_int_equal(catalogue_check_decision(&back, "warning", NULL, 0, err, sizeof(err)),
+	    CATALOGUE_NEEDS_POWER);
+	catalogue_free(&back);
+
+	/* not CBOR, not a map, a power ending in an outcome the answer does not list, a code
+	 * that is no code, an outcome twice: each refused, nothing left */
+	assert_int_equal(catalogue_decode((const uint8_t *)"\xff\x01", 2, &back, err, sizeof(err)),
+	    -1);
+	assert_int_equal(back.noutcomes + back.npowers + back.nkinds, 0);
+	assert_int_equal(
+	    catalogue_decode((const uint8_t *)"\x83\x01\x02\x03", 4, &back, err, sizeof(err)), -1);
+	items = cbor_new_definite_array(1);
+	assert_true(cbor_array_push(items, cbor_move(catalogue_item("P01", "x", "fine"))));
+	len = catalogue_answer("powers", items, &bytes);
+	assert_int_equal(catalogue_decode(bytes, len, &back, err, sizeof(err)), -1);
+	assert_null(back.powers);
+	free(bytes);
+	items = cbor_new_definite_array(1);
+	assert_true(cbor_array_push(items, cbor_move(catalogue_item("a b", "x", NULL))));
+	len = catalogue_answer("outcomes", items, &bytes);
+	assert_int_equal(catalogue_decode(bytes, len, &back, err, sizeof(err)), -1);
+	free(bytes);
+	items = cbor_new_definite_array(2);
+	assert_true(cbor_array_push(items, cbor_move(catalogue_item("a", "x", NULL))));
+	assert_true(cbor_array_push(items, cbor_move(catalogue_item("a", "y", NULL))));
+	len = catalogue_answer("outcomes", items, &bytes);
+	assert_int_equal(catalogue_decode(bytes, len, &back, err, sizeof(err)), -1);
+	assert_null(back.outcomes);
+	free(bytes);
+	/* an answer with no outcomes: the county has none, and says so */
+	items = cbor_new_definite_array(0);
+	len = catalogue_answer("outcomes", items, &bytes);
+	assert_int_equal(catalogue_decode(bytes, len, &empty, err, sizeof(err)), 0);
+	assert_int_equal(catalogue_check_decision(&empty, "fine", NULL, 1, err, sizeof(err)),
+	    CATALOGUE_NO_OUTCOMES);
+	catalogue_free(&empty);
+	free(bytes);
+}
+
 static void
 a_request_round_trips_and_bad_ones_name_the_key(void **state)
 {
@@ -2267,6 +2385,7 @@ main(void)
 		cmocka_unit_test(a_case_past_its_deadline_is_overdue_and_escalated_once),
 		cmocka_unit_test(figures_count_per_township),
 		cmocka_unit_test(catalogue_errors_name_the_line),
+		cmocka_unit_test(the_catalogue_answer_judges_decisions_as_the_county_does),
 		cmocka_unit_test(a_request_round_trips_and_bad_ones_name_the_key),
 		cmocka_unit_test(a_json_request_reads_as_its_cbor_twin),
 		cmocka_unit_test(named_people_and_what_they_may_do),

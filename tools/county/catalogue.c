@@ -13,9 +13,11 @@
 #include <cbor.h>
 
 #include "catalogue.h"
+#include "cborread.h"
 #include "csv.h"
 #include "timetext.h"
 #include "util.h"
+#include "wire.h"
 
 /* Copy field i of row into dst (size bytes): -1 if too long or holding NUL
  * or a control character. */
@@ -802,6 +804,119 @@ catalogue_encode(const struct catalogue *cat, unsigned char **out, size_t *len)
 		free(*out);
 		*out = NULL;
 		return -1;
+	}
+	return 0;
+}
+
+/* The codes and names of one decoded item: 0, or -1 when either is missing, too long or
+ * (a code) not a code. */
+static int
+decoded_code_name(const cbor_item_t *m, char code[CATALOGUE_CODE], char name[CATALOGUE_NAME])
+{
+	cborread_text(m, "code", code, CATALOGUE_CODE);
+	cborread_text(m, "name", name, CATALOGUE_NAME);
+	return code_ok(code) && name[0] != '\0' ? 0 : -1;
+}
+
+/* The array under key of root, at most max items: its size, or -1 (an absent key is empty). */
+static long
+decoded_array(const cbor_item_t *root, const char *key, size_t max)
+{
+	const cbor_item_t *a = cborread_find(root, key);
+
+	if (a == NULL)
+		return 0;
+	if (!cbor_isa_array(a) || !cbor_array_is_definite(a) || cbor_array_size(a) > max)
+		return -1;
+	return (long)cbor_array_size(a);
+}
+
+/* One power of the answer into cat->powers[cat->npowers]: 0 or -1. */
+static int
+decoded_power(const cbor_item_t *m, struct catalogue *cat)
+{
+	struct catalogue_power *pw = &cat->powers[cat->npowers];
+	const cbor_item_t *list = cborread_find(m, "outcomes");
+	const struct catalogue_outcome *o;
+	char code[CATALOGUE_CODE];
+	size_t i, n;
+
+	memset(pw, 0, sizeof(*pw));
+	if (decoded_code_name(m, pw->code, pw->name) == -1 || catalogue_power(cat, pw->code))
+		return -1;
+	cborread_text(m, "basis", pw->basis, sizeof(pw->basis));
+	if (list == NULL || !cbor_isa_array(list) || !cbor_array_is_definite(list) ||
+	    (n = cbor_array_size(list)) == 0 || n > CATALOGUE_MAX_OUTCOMES)
+		return -1;
+	for (i = 0; i < n; i++) {
+		cbor_item_t *v = cbor_array_handle(list)[i];
+
+		if (!cbor_isa_string(v) || !cbor_string_is_definite(v) ||
+		    cbor_string_length(v) >= sizeof(code))
+			return -1;
+		memcpy(code, cbor_string_handle(v), cbor_string_length(v));
+		code[cbor_string_length(v)] = '\0';
+		if ((o = catalogue_outcome(cat, code)) == NULL)
+			return -1;
+		pw->outcomes[pw->noutcomes++] = (int)(o - cat->outcomes);
+		cat->outcomes[o - cat->outcomes].powered = 1;
+	}
+	cat->npowers++;
+	return 0;
+}
+
+int
+catalogue_decode(const uint8_t *buf, size_t len, struct catalogue *cat, char *err, size_t errlen)
+{
+	struct cbor_load_result lr;
+	cbor_item_t *root;
+	const cbor_item_t *outs, *pows, *kinds;
+	long no, np, nk, i;
+	int ok;
+
+	memset(cat, 0, sizeof(*cat));
+	if (wire_cbor_check(buf, len, err, errlen) == -1)
+		return -1;
+	root = cbor_load(buf, len, &lr);
+	no = decoded_array(root, "outcomes", CATALOGUE_MAX_ITEMS / 2);
+	np = decoded_array(root, "powers", CATALOGUE_MAX_ITEMS);
+	nk = decoded_array(root, "kinds", CATALOGUE_MAX_ITEMS);
+	ok = root != NULL && cbor_isa_map(root) && no >= 0 && np >= 0 && nk >= 0;
+	outs = cborread_find(root, "outcomes");
+	pows = cborread_find(root, "powers");
+	kinds = cborread_find(root, "kinds");
+	if (ok &&
+	    ((no > 0 && (cat->outcomes = calloc((size_t)no, sizeof(*cat->outcomes))) == NULL) ||
+	        (np > 0 && (cat->powers = calloc((size_t)np, sizeof(*cat->powers))) == NULL) ||
+	        (nk > 0 && (cat->kinds = calloc((size_t)nk, sizeof(*cat->kinds))) == NULL))) {
+		cbor_decref(&root);
+		catalogue_free(cat);
+		return err_set(err, errlen, "out of memory");
+	}
+	for (i = 0; ok && i < no; i++) {
+		const cbor_item_t *m = cbor_array_handle(outs)[i], *amount;
+		struct catalogue_outcome *o = &cat->outcomes[i];
+
+		ok =
+		    decoded_code_name(m, o->code, o->name) == 0 && !catalogue_outcome(cat, o->code);
+		amount = cborread_find(m, "amount");
+		o->amount = ok && amount != NULL && cbor_is_bool(amount) && cbor_get_bool(amount);
+		cat->noutcomes += ok;
+	}
+	for (i = 0; ok && i < np; i++)
+		ok = decoded_power(cbor_array_handle(pows)[i], cat) == 0;
+	for (i = 0; ok && i < nk; i++) {
+		struct catalogue_kind *k = &cat->kinds[i];
+
+		ok = decoded_code_name(cbor_array_handle(kinds)[i], k->code, k->name) == 0;
+		cat->nkinds += ok;
+	}
+	if (root != NULL)
+		cbor_decref(&root);
+	if (!ok) {
+		catalogue_free(cat);
+		return err_set(err, errlen,
+		    "the county's catalogue answer is not one it would send");
 	}
 	return 0;
 }

@@ -166,5 +166,18 @@ enum catalogue_decision catalogue_check_decision(const struct catalogue *cat, co
  * for GET /cases/catalogue);
  * *out malloc'd, caller frees.  -1 when out of memory. */
 int catalogue_encode(const struct catalogue *cat, unsigned char **out, size_t *len);
+/*
+ * The outcomes, penalty powers and report kinds back from catalogue_encode's
+ * CBOR (a client's GET /cases/catalogue) into *cat, so that a client can
+ * judge a decision with catalogue_check_decision as the county does (gaswatch
+ * words a refused decision this way).  Deadlines, villages, the calendar, the
+ * map and the code key are not in the answer and stay empty.  A code that is
+ * no code, a name empty or too long, an item twice or a power ending in an
+ * outcome not listed is refused, as the catalogue file's loader refuses it:
+ * -1 with *cat empty and the reason in err.  On success the caller frees with
+ * catalogue_free.
+ */
+int catalogue_decode(const uint8_t *buf, size_t len, struct catalogue *cat, char *err,
+    size_t errlen);
 
 #endif
