@@ -174,9 +174,34 @@ check "a village not in the county's list is refused by name" \
 
 # --- kill -9 between steps: nothing half-done, nothing told done and lost -------------------
 as_person $LI accept "$REP" >/dev/null 2>&1
+steps=$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$REP")
 as_person $LI decide "$REP" --outcome nosuch >"$T/nosuch.out" 2>&1
-check "a step the case's state allows but the county refuses still gives the county's reason" \
-    sh -c "[ $? -eq 1 ] && grep -q 'the county did not take it: .*nosuch' '$T/nosuch.out'"
+check "an outcome not in the catalogue is refused, said by gaswatch and pointing to the list" \
+    sh -c "[ $? -eq 1 ] && grep -q '\"nosuch\" is not an outcome of the county.s catalogue (gaswatch catalogue lists them)' '$T/nosuch.out'"
+as_person $LI decide "$REP" --outcome fine --power P05 >"$T/nofine.out" 2>&1
+check "a fine without its amount: named by the catalogue's name" \
+    sh -c "[ $? -eq 1 ] && grep -q '罚款 (fine) is a fine: give its amount in yuan (--fine)' '$T/nofine.out'"
+as_person $LI decide "$REP" --outcome warning --fine 200 >"$T/warnfine.out" 2>&1
+check "an amount given with an outcome that is no fine" \
+    grep -q '警告 (warning) is not a fine: leave out --fine' "$T/warnfine.out"
+as_person $LI decide "$REP" --outcome confiscation >"$T/nopower.out" 2>&1
+check "an outcome some power ends in, with no power named" \
+    grep -q '没收违法所得和非法财物 (confiscation) needs the penalty power it rests on (--power' "$T/nopower.out"
+as_person $LI decide "$REP" --outcome warning --power P77 >"$T/badpower.out" 2>&1
+check "a power not in the catalogue" \
+    grep -q '"P77" is not a penalty power of the county.s catalogue' "$T/badpower.out"
+as_person $LI decide "$REP" --outcome confiscation --power P05 >"$T/mismatch.out" 2>&1
+check "a power that does not end in the outcome, both by name" \
+    grep -q 'the penalty power 气瓶超量充装 (P05) does not end in 没收违法所得和非法财物 (confiscation)' "$T/mismatch.out"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $LI decide "$REP" --outcome confiscation --power P05 >"$T/mismatch_zh.out" 2>&1
+check "in Chinese under zh_CN" \
+    grep -q '处罚权力 气瓶超量充装 (P05) 不能作出 没收违法所得和非法财物 (confiscation) 的决定' "$T/mismatch_zh.out"
+check "none of the refused decisions reached the case" \
+    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$REP")" = "$steps" ]
+as_person $LI step "$REP" comment >"$T/nonote.out" 2>&1
+check "a step the case's state allows but the county refuses for another reason gives the county's reason" \
+    sh -c "[ $? -eq 1 ] && grep -q 'the county did not take it: comment needs a note' '$T/nonote.out'"
 # comments one after the other until the county stops answering
 ( i=0; while [ $i -lt 400 ]; do
 	as_person $LI step "$REP" comment --note "记录 $i" >/dev/null 2>&1 || break

@@ -23,6 +23,7 @@
 
 #include "casemsg.h"
 #include "cases.h"
+#include "catalogue.h"
 #include "coaplink.h"
 #include "gaswatch.h"
 #include "i18n.h"
@@ -74,6 +75,33 @@ say_refusal(int code, const char *reason)
 	}
 }
 
+/* One exchange with the county: 0 with its response in *resp (the caller frees), or 1 after
+ * saying why none came. */
+static int
+exchange(const struct options *o, const char *method, const char *path, const char *query,
+    const uint8_t *payload, size_t len, int accept, struct coaplink_response *resp)
+{
+	struct coaplink *link = NULL;
+	char err[256];
+	int rc;
+
+	memset(resp, 0, sizeof(*resp));
+	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
+	        sizeof(err)) == -1) {
+		fprintf(stderr, "gaswatch: %s\n", err);
+		return 1;
+	}
+	rc = coaplink_request(link, method, path, query,
+	    payload != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE, accept, payload, len,
+	    CASE_TIMEOUT_MS, resp, err, sizeof(err));
+	coaplink_free(link);
+	if (rc == -1) {
+		fprintf(stderr, "gaswatch: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * One request; with *answer != NULL the JSON body is parsed into it.
  * Returns 0 on 2.xx, else the exit status after saying why; with kept not
@@ -84,28 +112,15 @@ ask_keep(const struct options *o, const char *method, const char *path, const ch
     const uint8_t *payload, size_t len, json_t **answer, char **raw, struct refusal *kept)
 {
 	struct coaplink_response resp;
-	struct coaplink *link = NULL;
-	char err[256], reason[300];
-	int rc;
+	char reason[300];
 
 	if (answer != NULL)
 		*answer = NULL;
 	if (raw != NULL)
 		*raw = NULL;
-	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
-	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+	if (exchange(o, method, path, query, payload, len,
+	        answer != NULL ? COAPLINK_FORMAT_JSON : COAPLINK_NONE, &resp) != 0)
 		return 1;
-	}
-	rc = coaplink_request(link, method, path, query,
-	    payload != NULL ? COAPLINK_FORMAT_CBOR : COAPLINK_NONE,
-	    answer != NULL ? COAPLINK_FORMAT_JSON : COAPLINK_NONE, payload, len, CASE_TIMEOUT_MS,
-	    &resp, err, sizeof(err));
-	coaplink_free(link);
-	if (rc == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
-		return 1;
-	}
 	reason_of(&resp, reason, sizeof(reason));
 	if (resp.code / 100 == 2) {
 		if (answer != NULL) {
@@ -119,13 +134,9 @@ ask_keep(const struct options *o, const char *method, const char *path, const ch
 				coaplink_response_free(&resp);
 				return 1;
 			}
-			if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
-				if (resp.len > 0) /* an empty answer has no data at all */
-					memcpy(*raw, resp.data, resp.len);
-				(*raw)[resp.len] = '\0';
-			}
-		} else if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
-			if (resp.len > 0)
+		}
+		if (raw != NULL && (*raw = malloc(resp.len + 1)) != NULL) {
+			if (resp.len > 0) /* an empty answer has no data at all */
 				memcpy(*raw, resp.data, resp.len);
 			(*raw)[resp.len] = '\0';
 		}
@@ -486,6 +497,95 @@ say_stale_step(const struct options *o, const struct case_request *r)
 	return said;
 }
 
+/* An item of the catalogue as the officer knows it: its name and its code. */
+static const char *
+item_shown(const char *name, const char *code, char *out, size_t size)
+{
+	if (name == NULL)
+		return code;
+	snprintf(out, size, "%s (%s)", name, code);
+	return out;
+}
+
+/*
+ * A decision the county would not take because it does not fit the county's
+ * catalogue (catalogue_check_decision: the rule cases_step holds every door
+ * to, and checks before the case's state): said in the person's language
+ * with the catalogue's own names, read from the county (GET
+ * cases/catalogue): 1 when it was; 0 when r is no decision, the decision
+ * fits (the refusal was for something else) or the catalogue cannot be read.
+ */
+static int
+say_bad_decision(const struct options *o, const struct case_request *r)
+{
+	struct coaplink_response resp;
+	struct catalogue cat;
+	const struct catalogue_outcome *oc;
+	const struct catalogue_power *pw;
+	enum catalogue_decision v;
+	char err[256], outcome[CATALOGUE_NAME + CATALOGUE_CODE + 4];
+	char power[CATALOGUE_NAME + CATALOGUE_CODE + 4];
+	const char *os, *ps;
+
+	if (strcmp(r->step, "decide") != 0 ||
+	    exchange(o, "GET", "cases/catalogue", NULL, NULL, 0, COAPLINK_FORMAT_CBOR, &resp) != 0)
+		return 0;
+	if (resp.code != 205 ||
+	    catalogue_decode(resp.data, resp.len, &cat, err, sizeof(err)) == -1) {
+		coaplink_response_free(&resp);
+		return 0;
+	}
+	coaplink_response_free(&resp);
+	v = catalogue_check_decision(&cat, r->outcome, r->power,
+	    CASEMSG_HAS(r, CASEMSG_FINE) ? r->fine : 0, err, sizeof(err));
+	oc = catalogue_outcome(&cat, r->outcome);
+	pw = catalogue_power(&cat, r->power);
+	os = item_shown(oc != NULL ? oc->name : NULL, r->outcome, outcome, sizeof(outcome));
+	ps = item_shown(pw != NULL ? pw->name : NULL, r->power, power, sizeof(power));
+	switch (v) {
+	case CATALOGUE_DECISION_OK:
+		break;
+	case CATALOGUE_NO_OUTCOMES:
+		fprintf(stderr, "%s",
+		    _("gaswatch: the county has loaded no catalogue of outcomes, so no case can be "
+		      "decided yet\n"));
+		break;
+	case CATALOGUE_UNKNOWN_OUTCOME:
+		fprintf(stderr,
+		    _("gaswatch: \"%s\" is not an outcome of the county's catalogue (gaswatch "
+		      "catalogue lists them)\n"),
+		    os);
+		break;
+	case CATALOGUE_NEEDS_FINE:
+		fprintf(stderr, _("gaswatch: %s is a fine: give its amount in yuan (--fine)\n"),
+		    os);
+		break;
+	case CATALOGUE_TAKES_NO_FINE:
+		fprintf(stderr, _("gaswatch: %s is not a fine: leave out --fine\n"), os);
+		break;
+	case CATALOGUE_NEEDS_POWER:
+		fprintf(stderr,
+		    _("gaswatch: %s needs the penalty power it rests on (--power; gaswatch "
+		      "catalogue lists them)\n"),
+		    os);
+		break;
+	case CATALOGUE_UNKNOWN_POWER:
+		fprintf(stderr,
+		    _("gaswatch: \"%s\" is not a penalty power of the county's catalogue (gaswatch "
+		      "catalogue lists them)\n"),
+		    ps);
+		break;
+	case CATALOGUE_POWER_MISMATCH:
+		fprintf(stderr,
+		    _("gaswatch: the penalty power %s does not end in %s (gaswatch catalogue lists "
+		      "what each ends in)\n"),
+		    ps, os);
+		break;
+	}
+	catalogue_free(&cat);
+	return v != CATALOGUE_DECISION_OK;
+}
+
 /* Send one case request (r) to path; prints what was done. */
 static int
 send_request(const struct options *o, const char *path, const struct case_request *r,
@@ -507,7 +607,10 @@ send_request(const struct options *o, const char *path, const struct case_reques
 	free(payload);
 	if (kept.taken) {
 		free(raw);
-		if (!CASEMSG_HAS(r, CASEMSG_STEP) || !say_stale_step(o, r))
+		/* the county's own order: the decision's fit to the catalogue, then the
+		 * case's state */
+		if (!CASEMSG_HAS(r, CASEMSG_STEP) ||
+		    (!say_bad_decision(o, r) && !say_stale_step(o, r)))
 			say_refusal(400, kept.reason);
 		return 1;
 	}
