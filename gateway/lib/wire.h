@@ -37,6 +37,10 @@
  * the largest legitimate message takes under half of it. */
 #define WIRE_MAX_DECODED (16u << 20)
 #define WIRE_MAX_RECORDS 5000  /* records in one batch or trace */
+#define WIRE_MAX_VIOLATIONS 64 /* violations of one record */
+#define WIRE_MAX_ALERTS 5000   /* alerts in one answer */
+#define WIRE_MAX_ROWS 20000    /* registry rows in one delta, stations in a list */
+
 /*
  * 0 when (buf, len) is one CBOR item within the bounds above (definite
  * lengths that fit the bytes, no tags, at most WIRE_MAX_ITEMS items,
@@ -46,9 +50,6 @@
  * gives a payload of this protocol to cbor_load (catalogue_decode).
  */
 int wire_cbor_check(const uint8_t *buf, size_t len, char *err, size_t errlen);
-#define WIRE_MAX_VIOLATIONS 64 /* violations of one record */
-#define WIRE_MAX_ALERTS 5000   /* alerts in one answer */
-#define WIRE_MAX_ROWS 20000    /* registry rows in one delta, stations in a list */
 
 #define WIRE_ID 64     /* station id, serial, identity, operator */
 #define WIRE_UUID 37   /* 36 characters + NUL */
