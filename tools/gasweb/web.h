@@ -185,12 +185,14 @@ struct web_settings {
 	unsigned refs;               /* web's own, and each request's holding them */
 };
 
+struct owned_lines; /* main.c: where the console's file sets keys the county's file owns */
+
 struct web {
 	struct web_config config;
 	struct web_settings *settings; /* in force (under settings_lock) */
 	pthread_mutex_t settings_lock;
-	const void *owned;       /* main.c: the lines of this file that set the county's keys */
-	struct county_pool pool; /* a database handle per server thread (dbpool.h) */
+	const struct owned_lines *owned; /* the lines of this file that set the county's keys */
+	struct county_pool pool;         /* a database handle per server thread (dbpool.h) */
 	struct signin_store *store;
 	struct geo_map map;
 	int have_buyer_key;
