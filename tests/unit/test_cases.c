@@ -194,6 +194,95 @@ alerts_open_or_join_cases_once(void **state)
 	assert_string_equal(news.critical_township, "TA");
 }
 
+/* How many rows of part (steps) of a shown case (JSON) have action. */
+static size_t
+shown_count(json_t *answer, const char *part, const char *action)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach(json_object_get(answer, part), i, v) n +=
+	    action == NULL || strcmp(json_string_value(json_object_get(v, "action")), action) == 0;
+	return n;
+}
+
+/* A stream of alerts joining one case for as long as it lasts: its answer lists every
+ * step a person took, the first and the newest CASES_SHOWN_JOINS joins and alerts, and
+ * counts those between, so the answer stays the same size however long the stream ran. */
+static void
+a_long_stream_of_joins_is_listed_at_its_ends_and_counted(void **state)
+{
+	struct cases_news news;
+	struct case_request r;
+	uint8_t *out = NULL;
+	size_t len, i, n;
+	json_t *answer, *steps;
+	char err[256], source[32];
+	int64_t id = 0;
+
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		snprintf(source, sizeof(source), "stream%zu", i);
+		alert(source, "R05", "alert", "TA", "CYSTREAM", T0 + (int64_t)i * 60000);
+		/* an officer accepts it in the middle of the stream */
+		if (i == 59) {
+			assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)),
+			    0);
+			id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYSTREAM'");
+			r = step(id, "accept", NULL);
+			assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r,
+			                     T0 + 3600000, err, sizeof(err)),
+			    CASES_DONE);
+		}
+	}
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT alerts FROM cases WHERE cylinder = 'CYSTREAM'"), 100);
+	assert_int_equal(cases_show(&cdb, &town_a, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	answer = as_json(out, len);
+	assert_int_equal(shown_count(answer, "steps", "join"), 2 * CASES_SHOWN_JOINS);
+	assert_int_equal(shown_count(answer, "steps", "open"), 1);
+	assert_int_equal(shown_count(answer, "steps", "accept"), 1);
+	assert_int_equal(json_array_size(json_object_get(answer, "alerts")), 2 * CASES_SHOWN_JOINS);
+	/* 99 joins (the first alert opened it), 100 alerts */
+	assert_int_equal(json_integer_value(json_object_get(answer, "joins_left_out")),
+	    99 - 2 * CASES_SHOWN_JOINS);
+	assert_int_equal(json_integer_value(json_object_get(answer, "alerts_left_out")),
+	    100 - 2 * CASES_SHOWN_JOINS);
+	/* the ends are the first and the newest: the first alert listed and the last */
+	n = json_array_size(json_object_get(answer, "alerts"));
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_array_get(json_object_get(answer, "alerts"), 0), "at_ms")),
+	    T0);
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_array_get(json_object_get(answer, "alerts"), n - 1), "at_ms")),
+	    T0 + 99 * 60000);
+	/* the steps stay in their order: the accept after the first joins, before the newest */
+	steps = json_object_get(answer, "steps");
+	for (i = 0; i < json_array_size(steps); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(steps, i), "action")),
+		        "accept") == 0)
+			break;
+	assert_int_equal(i, 1 + CASES_SHOWN_JOINS);
+	json_decref(answer);
+
+	/* a short stream is listed whole, nothing counted */
+	for (i = 0; i < 10; i++) {
+		snprintf(source, sizeof(source), "short%zu", i);
+		alert(source, "R05", "alert", "TA", "CYSHORT", T0 + (int64_t)i * 60000);
+	}
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYSHORT'");
+	assert_int_equal(cases_show(&cdb, &town_a, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	answer = as_json(out, len);
+	assert_int_equal(shown_count(answer, "steps", "join"), 9);
+	assert_int_equal(json_array_size(json_object_get(answer, "alerts")), 10);
+	assert_int_equal(json_integer_value(json_object_get(answer, "joins_left_out")), 0);
+	assert_int_equal(json_integer_value(json_object_get(answer, "alerts_left_out")), 0);
+	json_decref(answer);
+}
+
 static void
 a_case_goes_from_new_to_closed_step_by_step(void **state)
 {
@@ -2402,6 +2491,8 @@ main(void)
 		cmocka_unit_test(a_reported_code_names_its_cylinder_only_when_signed),
 		cmocka_unit_test(a_decision_says_why_it_does_not_fit),
 		cmocka_unit_test(a_report_reads_the_reporters_window),
+		/* last: its cases would change the figures counted above */
+		cmocka_unit_test(a_long_stream_of_joins_is_listed_at_its_ends_and_counted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

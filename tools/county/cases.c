@@ -1547,12 +1547,22 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 {
 	static const char *const parts[][2] = {
 		{ "case", "SELECT " CASE_COLUMNS " FROM cases WHERE id = :id" },
-		{ "steps", "SELECT id, at_ms, identity, action, note, state FROM case_steps"
-		           " WHERE case_id = :id ORDER BY id" },
+		/* every step of a person; of the joins, the first and the newest */
+		{ "steps",
+		    "SELECT id, at_ms, identity, action, note, state FROM case_steps"
+		    " WHERE case_id = :id AND (action <> 'join'"
+		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"
+		    " ORDER BY id LIMIT :shown)"
+		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"
+		    " ORDER BY id DESC LIMIT :shown)) ORDER BY id" },
 		{ "alerts",
 		    "SELECT a.id, a.rule, a.severity, a.station, a.cylinder, a.buyer_masked,"
 		    " a.text, a.at_ms FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"
-		    " WHERE ca.case_id = :id ORDER BY a.id" },
+		    " WHERE ca.case_id = :id"
+		    " AND (ca.alert IN (SELECT alert FROM case_alerts WHERE case_id = :id"
+		    " ORDER BY alert LIMIT :shown)"
+		    " OR ca.alert IN (SELECT alert FROM case_alerts WHERE case_id = :id"
+		    " ORDER BY alert DESC LIMIT :shown)) ORDER BY a.id" },
 		{ "evidence", "SELECT e.hash, e.name, e.type, v.size, e.step FROM case_evidence e"
 		              " JOIN evidence v ON v.hash = e.hash WHERE e.case_id = :id"
 		              " ORDER BY e.step" },
@@ -1560,20 +1570,38 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 	enum cases_result res;
 	cbor_item_t *root, *part;
 	sqlite3_stmt *st = NULL;
+	int64_t left[2] = { 0, 0 };
 	size_t i;
 
 	*out = NULL;
 	if ((res = case_find(c, scope, id, NULL, 0, err, errlen)) != CASES_DONE)
 		return res;
-	if ((root = cbor_new_definite_map(4)) == NULL) {
+	if (prepare(c, &st, err, errlen,
+	        "SELECT (SELECT count(*) FROM case_steps WHERE case_id = ?1 AND action = 'join'),"
+	        " (SELECT count(*) FROM case_alerts WHERE case_id = ?1)",
+	        "i", id) == -1)
+		return CASES_ERROR;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		left[0] = sqlite3_column_int64(st, 0) - 2 * CASES_SHOWN_JOINS;
+		left[1] = sqlite3_column_int64(st, 1) - 2 * CASES_SHOWN_JOINS;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((root = cbor_new_definite_map(6)) == NULL) {
 		err_set(err, errlen, "out of memory");
 		return CASES_ERROR;
+	}
+	if (!put(root, "joins_left_out", int_item(left[0] > 0 ? left[0] : 0)) ||
+	    !put(root, "alerts_left_out", int_item(left[1] > 0 ? left[1] : 0))) {
+		err_set(err, errlen, "out of memory");
+		goto fail;
 	}
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if (store_prepare(c->db, parts[i][1], &st, err, errlen) == -1)
 			goto fail;
 		bind_now(st, now);
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":shown"), CASES_SHOWN_JOINS);
 		if (i == 0) {
 			part = sqlite3_step(st) == SQLITE_ROW ? row_map(st) : NULL;
 			if (part == NULL)

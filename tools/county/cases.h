@@ -207,9 +207,18 @@ int cases_list_brief(struct county_db *c, const struct access_scope *scope, cons
     enum cases_view view, const struct cases_filter *filter, int64_t now, size_t max,
     struct cases_brief **rows, size_t *n, char *err, size_t errlen);
 
-/* One case with its timeline, its alerts and its evidence (without the
+/*
+ * One case with its timeline, its alerts and its evidence (without the
  * bytes): CBOR {"case": {...}, "steps": [...], "alerts": [...],
- * "evidence": [...]}. */
+ * "evidence": [...], "joins_left_out": N, "alerts_left_out": M}.  Every
+ * step a person took is listed.  Of the alerts that joined the case (a
+ * stream of them keeps joining for as long as it lasts), the first and the
+ * newest CASES_SHOWN_JOINS are listed, as steps "join" and as alerts, and
+ * those between are counted in joins_left_out and alerts_left_out (the
+ * alerts table keeps every one), so that an answer stays the same size
+ * however long the stream ran.
+ */
+#define CASES_SHOWN_JOINS 25
 enum cases_result cases_show(struct county_db *c, const struct access_scope *scope, int64_t id,
     int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
 

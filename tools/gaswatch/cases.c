@@ -345,7 +345,7 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	char query[32], *raw = NULL, t[TIMETEXT_MAX], due[TIMETEXT_MAX];
 	json_t *answer, *c, *v;
 	int64_t id;
-	size_t i;
+	size_t i, joins = 0;
 	int rc;
 
 	if (argc != 2 || parse_id(argv[1], &id) == -1)
@@ -409,6 +409,12 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	printf("%s", _("timeline:\n"));
 	json_array_foreach(json_object_get(answer, "steps"), i, v)
 	{
+		/* the joins between the first and the newest the county lists (cases_show) */
+		if (strcmp(str(v, "action"), "join") == 0 && ++joins == CASES_SHOWN_JOINS + 1 &&
+		    num(answer, "joins_left_out") > 0)
+			printf(_("  ... %lld more alerts joined this case in between, not listed "
+			         "here\n"),
+			    num(answer, "joins_left_out"));
 		when(num(v, "at_ms"), t);
 		printf("  %s  %-24s %-14s %s\n", t, str(v, "identity"), word(str(v, "action")),
 		    strcmp(str(v, "note"), "-") != 0 ? str(v, "note") : "");

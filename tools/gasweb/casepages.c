@@ -141,8 +141,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_DUE] = { "期限", "Due" },
 	[C_OVERDUE_BY] = { "已超期", "overdue by" },
 	[C_TIMELINE] = { "办理经过", "Timeline" },
-	[C_JOINS_FOLDED] = { "条较早的并案告警未在此列出",
-	    "earlier alerts joined to this case are not listed here" },
+	[C_JOINS_FOLDED] = { "条告警在此期间并入本案，未在此列出",
+	    "more alerts joined this case in between, not listed here" },
 	[C_CURVE] = { "充装重量曲线", "Weight during the fill" },
 	[C_NO_CURVE] = { "该次充装没有重量曲线。", "This fill has no weight curve." },
 	[C_FILLS] = { "该气瓶最近充装", "The cylinder's latest fills" },
@@ -965,27 +965,22 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 }
 
 /*
- * The newest alerts joined to a case that its page lists.  A station's
- * alerts about one cylinder (or buyer, or the station itself) join its open
- * case for as long as they keep coming, each a step with its text: listed
- * all, one batch of a station's violations made the page larger than
- * PAGE_MAX, and the case could no longer be opened in the console at all.
- * The officers' own steps are always listed.
+ * A case's timeline.  A station's alerts about one cylinder (or buyer, or the station
+ * itself) join its open case for as long as they keep coming, each a step with its text:
+ * listed all, one batch of a station's violations made the page larger than PAGE_MAX, and
+ * the case could no longer be opened in the console at all.  The county's answer
+ * (cases_show) lists every step a person took and the first and newest CASES_SHOWN_JOINS
+ * joins; the joins between are counted where they fall.
  */
-#define JOINS_SHOWN 50
-
 static void
 timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 {
 	const cbor_item_t *steps = cborread_find(root, "steps"),
 	                  *ev = cborread_find(root, "evidence");
-	size_t i, j, joins = 0, join = 0;
+	int64_t left = cborread_int(root, "joins_left_out", 0);
+	size_t i, j, join = 0;
 	char action[32], type[64], hash[72];
 
-	for (i = 0; i < count_of(steps); i++) {
-		cborread_text(item_at(steps, i), "action", action, sizeof(action));
-		joins += strcmp(action, "join") == 0;
-	}
 	page_raw(p, "<section class=\"card\"><h2>");
 	page_text(p, cw(r, C_TIMELINE));
 	page_raw(p, "</h2><ol class=\"timeline\" id=\"timeline\">");
@@ -994,15 +989,11 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 		int64_t sid = cborread_int(s, "id", 0);
 
 		cborread_text(s, "action", action, sizeof(action));
-		if (strcmp(action, "join") == 0 && joins > JOINS_SHOWN &&
-		    ++join <= joins - JOINS_SHOWN) {
-			if (join == 1)
-				page_rawf(p,
-				    "<li class=\"step step-folded\" id=\"joins-folded\">"
-				    "<div class=\"what\">%zu %s</div></li>",
-				    joins - JOINS_SHOWN, cw(r, C_JOINS_FOLDED));
-			continue;
-		}
+		if (strcmp(action, "join") == 0 && ++join == CASES_SHOWN_JOINS + 1 && left > 0)
+			page_rawf(p,
+			    "<li class=\"step step-folded\" id=\"joins-folded\">"
+			    "<div class=\"what\">%" PRId64 " %s</div></li>",
+			    left, cw(r, C_JOINS_FOLDED));
 		page_raw(p, "<li class=\"step step-");
 		page_url(p, action);
 		page_raw(p, "\"><div class=\"when\">");
