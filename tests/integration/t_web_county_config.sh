@@ -17,6 +17,9 @@
 #   value is accepted (a key copied from the example is no error).
 # - The county's code_key and the console's (the check page's) must be the
 #   same key; a county file that does not load is named with its FILE:LINE.
+# - A report the county cannot route (a phone's position outside the county's
+#   map, a village or kind not in its files) is refused by the console in the
+#   person's language, by the county's own rule (cases_route), storing nothing.
 # - On SIGHUP gasweb reads them again: a new village and a new limit are in
 #   force for the next page; a file that no longer loads is named in the log
 #   and the settings in force stay; thirty reloads while three clients load
@@ -34,12 +37,14 @@ printf 'kind,code,name,basis,applies\nreport,leak,漏气,,\n' >"$T/catalogue.csv
 COUNTY_EXTRA="catalogue = $T/catalogue.csv
 villages = $T/villages.csv
 report_max_per_hour = 2
-code_key = $T/keys/county.pub"
+code_key = $T/keys/county.pub
+township_map = $TOP/etc/county-map.geojson"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 
 web_conf "county_config = $T/county.conf"
 web_passwd grid:eve@TB eve-password-1
 web_passwd officer:zhao@TB zhao-password-1
+web_passwd grid:fay@TB fay-password-1
 "$BUILD/gasweb" -n -c "$T/web.conf" >"$T/n.out" 2>&1
 rc=$?
 check "gasweb -n accepts it and names where the case settings come from" \
@@ -72,6 +77,34 @@ check "the third is refused by the county file's limit of 2 (429, got $code), th
     all '[ "$code" = 429 ]' 'grep -q "（每小时 2 条）" "$T/report.html"'
 check "and nothing of it is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '三号漏气'")" = 0 ]
+
+# --- a report the county cannot route, said in the grid worker's language ------------------
+# (cases_route, the county's own rule, asked before the report is sent: a phone's position
+# outside the county's map, a village or kind a form drawn before a reload still offered)
+signin "$T/fay.jar" grid:fay@TB fay-password-1 >/dev/null
+unroutable() { # LANG FIELD...: fay's report with these fields; prints the HTTP status
+	lang=$1; shift
+	C -b "$T/fay.jar" -o "$T/fform.html" "$U/report"
+	csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/fform.html" | head -n 1)
+	C -b "$T/fay.jar" -o "$T/unroutable.html" -w '%{http_code}' -H "Origin: $U" \
+	    -H "Accept-Language: $lang" -F "csrf=$csrf" -F "note=无法上报" "$@" "$U/report"
+}
+code=$(unroutable zh -F kind=leak -F village=河口村 -F lat=40.0 -F lon=116.4)
+check "a phone's position outside the county's map: refused (409, got $code), saying so in Chinese" \
+    all '[ "$code" = 409 ]' \
+    'grep -q "所在位置（40.000000，116.400000）不在本县乡镇地图范围内。请核对手机定位，或不带位置、按村（社区）上报" "$T/unroutable.html"'
+code=$(unroutable en -F kind=leak -F village=河口村 -F lat=40.0 -F lon=116.4)
+check "and in English to a browser that asks for it (409, got $code)" \
+    all '[ "$code" = 409 ]' \
+    'grep -q "The place 40.000000, 116.400000 lies in no township of the county" "$T/unroutable.html"'
+code=$(unroutable zh -F kind=leak -F village=西村)
+check "a village not in the county's list: refused (409, got $code), naming it" \
+    all '[ "$code" = 409 ]' 'grep -q "“西村”不在本县村（社区）名录中" "$T/unroutable.html"'
+code=$(unroutable zh -F kind=nosuch -F village=河口村)
+check "a report kind not in the catalogue: refused (409, got $code), naming it" \
+    all '[ "$code" = 409 ]' 'grep -q "“nosuch”不是本县目录中的上报类别" "$T/unroutable.html"'
+check "none of them stored anything" \
+    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '无法上报'")" = 0 ]
 
 # --- the county changes its settings: gasweb reads them again on SIGHUP ------------------
 cp "$T/county.conf" "$T/county.good"

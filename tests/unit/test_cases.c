@@ -1042,6 +1042,29 @@ a_report_with_coordinates_goes_where_they_lie(void **state)
 	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
 	    CASES_REFUSED);
 	assert_non_null(strstr(err, "lies in no township"));
+	/* the rule the console asks first, to word the refusal: each reason apart */
+	{
+		const char *township = NULL, *by = NULL;
+		char note[256];
+
+		assert_int_equal(
+		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		    CASES_ROUTE_OUTSIDE_MAP);
+		r = report("stacked", "西村", "x");
+		assert_int_equal(
+		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		    CASES_ROUTE_UNKNOWN_VILLAGE);
+		r = report("stacked", NULL, "x");
+		assert_int_equal(
+		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		    CASES_ROUTE_NO_VILLAGE);
+		r = report("stacked", "南村", "x");
+		assert_int_equal(
+		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		    CASES_ROUTED);
+		assert_string_equal(township, "TB");
+		assert_string_equal(by, "village");
+	}
 	/* a kind the catalogue does not list is refused by name */
 	r = report("colour", "东村", "x");
 	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),

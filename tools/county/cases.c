@@ -767,15 +767,8 @@ rollback:
 	return res;
 }
 
-/*
- * Where a report goes: with coordinates and a township map, the township
- * whose boundary holds them, whatever village the report names (a phone's
- * position is measured, a village is typed); else the village's township
- * by the village list.  *by says which; *note, when the village named is
- * listed under another township, says so for the case's timeline.
- */
-static enum cases_result
-route_report(const struct catalogue *cat, const struct case_request *rq, const char **township,
+enum cases_route
+cases_route(const struct catalogue *cat, const struct case_request *rq, const char **township,
     const char **by, char *note, size_t notelen, char *err, size_t errlen)
 {
 	const struct geo_township *t;
@@ -789,7 +782,7 @@ route_report(const struct catalogue *cat, const struct case_request *rq, const c
 			    "the place %.6f, %.6f lies in no township of the county's map: check "
 			    "the device's position, or report without coordinates by village",
 			    rq->lat, rq->lon);
-			return CASES_REFUSED;
+			return CASES_ROUTE_OUTSIDE_MAP;
 		}
 		*township = t->code;
 		*by = "map";
@@ -799,20 +792,20 @@ route_report(const struct catalogue *cat, const struct case_request *rq, const c
 			    "routed to %s by its coordinates %.6f, %.6f; the village named, %s, is "
 			    "listed under %s",
 			    t->code, rq->lat, rq->lon, rq->village, listed);
-		return CASES_DONE;
+		return CASES_ROUTED;
 	}
 	if (!village) {
 		err_set(err, errlen, "a report needs its village%s",
 		    coords ? " (the county has no township map to place coordinates)" : "");
-		return CASES_REFUSED;
+		return CASES_ROUTE_NO_VILLAGE;
 	}
 	if ((*township = catalogue_township_of(cat, rq->village)) == NULL) {
 		err_set(err, errlen, "village '%s' is not in the county's village list",
 		    rq->village);
-		return CASES_REFUSED;
+		return CASES_ROUTE_UNKNOWN_VILLAGE;
 	}
 	*by = "village";
-	return CASES_DONE;
+	return CASES_ROUTED;
 }
 
 /* What a report's "code" says of its cylinder (016's code_check). */
@@ -908,9 +901,9 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 			    rq->kind);
 		return CASES_REFUSED;
 	}
-	if ((res = route_report(cat, rq, &township, &by, route_note, sizeof(route_note), err,
-	         errlen)) != CASES_DONE)
-		return res;
+	if (cases_route(cat, rq, &township, &by, route_note, sizeof(route_note), err, errlen) !=
+	    CASES_ROUTED)
+		return CASES_REFUSED;
 	read_code(cat, rq, &code);
 	res = CASES_ERROR;
 	if (rq->village[0] != '\0')

@@ -139,6 +139,28 @@ enum cases_field cases_field_with_number(const struct case_request *rq);
 /* The field's key as the request names it: "note", "place", "village", "code". */
 const char *cases_field_key(enum cases_field field);
 
+/* Where a report goes, or why it cannot go anywhere (cases_route). */
+enum cases_route {
+	CASES_ROUTED = 0,
+	CASES_ROUTE_OUTSIDE_MAP,     /* its coordinates lie in no township of the county's map */
+	CASES_ROUTE_NO_VILLAGE,      /* no village, and no coordinates a map can place */
+	CASES_ROUTE_UNKNOWN_VILLAGE, /* its village is not in the county's village list */
+};
+
+/*
+ * Where report rq goes: with coordinates and a township map, the township
+ * whose boundary holds them, whatever village the report names (a phone's
+ * position is measured, a village is typed); else the village's township
+ * by the village list.  *township gets it and *by says which ("map" or
+ * "village"); note, when the village named is listed under another
+ * township, says so for the case's timeline.  Otherwise why not, with the
+ * reason in err (English, for the log and the CoAP door).  cases_report
+ * routes by it; the console asks first, to say why in the person's
+ * language.
+ */
+enum cases_route cases_route(const struct catalogue *cat, const struct case_request *rq,
+    const char **township, const char **by, char *note, size_t notelen, char *err, size_t errlen);
+
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from
  * now_ms (cat's, for its kind and severity) and it is off the overdue list

@@ -119,6 +119,10 @@ enum cword {
 	C_DEC_UNKNOWN_POWER,
 	C_DEC_POWER_MISMATCH,
 	C_STEP_STALE,
+	C_ROUTE_OUTSIDE_MAP,
+	C_ROUTE_NO_VILLAGE,
+	C_ROUTE_UNKNOWN_VILLAGE,
+	C_KIND_UNKNOWN,
 	C_COUNT
 };
 
@@ -201,6 +205,17 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_STEP_STALE] = { "案件现为“%s”，不能再“%s”（可能已有他人处理）。本次未保存，请查看案件的当前状态。",
 	    "The case is now \"%s\": it cannot be \"%s\" (someone may have acted on it meanwhile). "
 	    "Nothing was saved; see the case as it is now." },
+	[C_ROUTE_OUTSIDE_MAP] = { "所在位置（%.6f，%.6f）不在本县乡镇地图范围内。请核对手机定位，或不带位置、按村（社区）上报。本次未保存。",
+	    "The place %.6f, %.6f lies in no township of the county's map. Check the phone's "
+	    "location, or report by village without it. Nothing was saved." },
+	[C_ROUTE_NO_VILLAGE] = { "请选择所在村（社区）。本次未保存。",
+	    "Choose the village. Nothing was saved." },
+	[C_ROUTE_UNKNOWN_VILLAGE] = { "“%s”不在本县村（社区）名录中，请从列表中选择。本次未保存。",
+	    "\"%s\" is not in the county's village list: choose one from the list. Nothing was "
+	    "saved." },
+	[C_KIND_UNKNOWN] = { "“%s”不是本县目录中的上报类别，请从列表中选择。本次未保存。",
+	    "\"%s\" is not a report kind of the county's catalogue: choose one from the list. "
+	    "Nothing was saved." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -397,6 +412,42 @@ refuse_number(struct request *r, struct reply *out, const struct case_request *r
 	log_info("refused %s to %s: %s holds what looks like a person's number", r->path,
 	    r->who.identity, cases_field_key(field));
 	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, labels[field]));
+	refusal(r, out, MHD_HTTP_CONFLICT, text);
+	return 1;
+}
+
+/* A report the county could not route (cases_route, the rule cases_report routes by) or
+ * whose kind is not in the catalogue (a form drawn before the county changed its files, a
+ * phone's position outside the county's map): said in the person's language, 1 when it
+ * was. */
+static int
+refuse_route(struct request *r, struct reply *out, const struct case_request *rq)
+{
+	const char *township, *by;
+	char err[256], note[512], text[512];
+
+	if (rq->kind[0] != '\0' && catalogue_kind(&r->set->catalogue, rq->kind) == NULL) {
+		log_info("refused %s to %s: kind '%s' is not in the catalogue", r->path,
+		    r->who.identity, rq->kind);
+		snprintf(text, sizeof(text), cw(r, C_KIND_UNKNOWN), rq->kind);
+		refusal(r, out, MHD_HTTP_CONFLICT, text);
+		return 1;
+	}
+	switch (cases_route(&r->set->catalogue, rq, &township, &by, note, sizeof(note), err,
+	    sizeof(err))) {
+	case CASES_ROUTED:
+		return 0;
+	case CASES_ROUTE_OUTSIDE_MAP:
+		snprintf(text, sizeof(text), cw(r, C_ROUTE_OUTSIDE_MAP), rq->lat, rq->lon);
+		break;
+	case CASES_ROUTE_NO_VILLAGE:
+		snprintf(text, sizeof(text), "%s", cw(r, C_ROUTE_NO_VILLAGE));
+		break;
+	case CASES_ROUTE_UNKNOWN_VILLAGE:
+		snprintf(text, sizeof(text), cw(r, C_ROUTE_UNKNOWN_VILLAGE), rq->village);
+		break;
+	}
+	log_info("refused %s to %s: %s", r->path, r->who.identity, err);
 	refusal(r, out, MHD_HTTP_CONFLICT, text);
 	return 1;
 }
@@ -1641,7 +1692,8 @@ page_report_post(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
+	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq) ||
+	    refuse_route(r, out, &rq))
 		return;
 	db = web_db_take(r, 0);
 	res = cases_report(db, &r->set->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
