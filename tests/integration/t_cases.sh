@@ -171,6 +171,12 @@ check "the grid worker follows their own reports" \
 as_person $DAN report --kind stacked --village 西村 --note y >"$T/r2.out" 2>&1
 check "a village not in the county's list is refused by name" \
     sh -c "[ $? -eq 1 ] && grep -q '西村' '$T/r2.out'"
+as_person $DAN report --kind 堆放 --village 东村 --note y >"$T/r3.out" 2>&1
+check "a report kind not in the catalogue is refused by gaswatch's words, pointing to the list" \
+    sh -c "[ $? -eq 1 ] && grep -q 'gaswatch: \"堆放\" is not a report kind of the county.s catalogue (gaswatch catalogue lists them)' '$T/r3.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $DAN report --kind 堆放 --village 东村 --note y >"$T/r3_zh.out" 2>&1
+check "in Chinese under zh_CN" grep -q '“堆放”不是县级目录中的上报类别' "$T/r3_zh.out"
 
 # --- kill -9 between steps: nothing half-done, nothing told done and lost -------------------
 as_person $LI accept "$REP" >/dev/null 2>&1

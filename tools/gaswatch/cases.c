@@ -503,6 +503,52 @@ say_stale_step(const struct options *o, const struct case_request *r)
 	return said;
 }
 
+/* The county's catalogue as it answers it now (GET cases/catalogue, catalogue_decode) into
+ * *cat, which the caller frees: 0, or -1 (nothing said) when it cannot be read. */
+static int
+county_catalogue(const struct options *o, struct catalogue *cat)
+{
+	struct coaplink_response resp;
+	char err[256];
+	int rc;
+
+	if (exchange(o, "GET", "cases/catalogue", NULL, NULL, 0, COAPLINK_FORMAT_CBOR, &resp) != 0)
+		return -1;
+	rc = resp.code == 205 ? catalogue_decode(resp.data, resp.len, cat, err, sizeof(err)) : -1;
+	coaplink_response_free(&resp);
+	return rc;
+}
+
+/*
+ * A report the county would not take because its kind is not in the county's catalogue
+ * (cases_report's first rule after the fields): said in the person's language, 1 when
+ * it was; 0 when r is no report, its kind is one, or the catalogue cannot be read.
+ */
+static int
+say_bad_kind(const struct options *o, const struct case_request *r)
+{
+	struct catalogue cat;
+	int said = 0;
+
+	if (!CASEMSG_HAS(r, CASEMSG_KIND) || CASEMSG_HAS(r, CASEMSG_STEP) ||
+	    county_catalogue(o, &cat) == -1)
+		return 0;
+	if (cat.nkinds == 0) {
+		fprintf(stderr, "%s",
+		    _("gaswatch: the county's catalogue lists no report kinds, so it takes no "
+		      "reports\n"));
+		said = 1;
+	} else if (catalogue_kind(&cat, r->kind) == NULL) {
+		fprintf(stderr,
+		    _("gaswatch: \"%s\" is not a report kind of the county's catalogue (gaswatch "
+		      "catalogue lists them)\n"),
+		    r->kind);
+		said = 1;
+	}
+	catalogue_free(&cat);
+	return said;
+}
+
 /* An item of the catalogue as the officer knows it: its name and its code. */
 static const char *
 item_shown(const char *name, const char *code, char *out, size_t size)
@@ -524,7 +570,6 @@ item_shown(const char *name, const char *code, char *out, size_t size)
 static int
 say_bad_decision(const struct options *o, const struct case_request *r)
 {
-	struct coaplink_response resp;
 	struct catalogue cat;
 	const struct catalogue_outcome *oc;
 	const struct catalogue_power *pw;
@@ -533,15 +578,8 @@ say_bad_decision(const struct options *o, const struct case_request *r)
 	char power[CATALOGUE_NAME + CATALOGUE_CODE + 4];
 	const char *os, *ps;
 
-	if (strcmp(r->step, "decide") != 0 ||
-	    exchange(o, "GET", "cases/catalogue", NULL, NULL, 0, COAPLINK_FORMAT_CBOR, &resp) != 0)
+	if (strcmp(r->step, "decide") != 0 || county_catalogue(o, &cat) == -1)
 		return 0;
-	if (resp.code != 205 ||
-	    catalogue_decode(resp.data, resp.len, &cat, err, sizeof(err)) == -1) {
-		coaplink_response_free(&resp);
-		return 0;
-	}
-	coaplink_response_free(&resp);
 	v = catalogue_check_decision(&cat, r->outcome, r->power,
 	    CASEMSG_HAS(r, CASEMSG_FINE) ? r->fine : 0, err, sizeof(err));
 	oc = catalogue_outcome(&cat, r->outcome);
@@ -613,10 +651,10 @@ send_request(const struct options *o, const char *path, const struct case_reques
 	free(payload);
 	if (kept.taken) {
 		free(raw);
-		/* the county's own order: the decision's fit to the catalogue, then the
-		 * case's state */
-		if (!CASEMSG_HAS(r, CASEMSG_STEP) ||
-		    (!say_bad_decision(o, r) && !say_stale_step(o, r)))
+		/* the county's own order: a step's decision's fit to the catalogue, then the
+		 * case's state; a report's kind */
+		if (CASEMSG_HAS(r, CASEMSG_STEP) ? !say_bad_decision(o, r) && !say_stale_step(o, r)
+		                                 : !say_bad_kind(o, r))
 			say_refusal(400, kept.reason);
 		return 1;
 	}
