@@ -231,9 +231,7 @@ detail(const char *identity, const struct access_scope *scope, int64_t id)
 static int
 erased_on(const cbor_item_t *root)
 {
-	const cbor_item_t *v = cborread_find(cborread_find(root, "buyer"), "address_erased");
-
-	return v != NULL && cbor_is_bool(v) && cbor_get_bool(v);
+	return cborread_bool(cborread_find(root, "buyer"), "address_erased", 0);
 }
 
 /* Years after it came, an address stays while a case that shows it is

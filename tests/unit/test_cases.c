@@ -1431,6 +1431,26 @@ the_catalogue_answer_judges_decisions_as_the_county_does(void **state)
 	assert_int_equal(catalogue_decode(bytes, len, &back, err, sizeof(err)), -1);
 	assert_null(back.outcomes);
 	free(bytes);
+	/* an amount that is a float, not a boolean (libcbor's cbor_is_bool aborts on one):
+	 * read as no fine, nothing aborts */
+	{
+		cbor_item_t *m = cbor_new_definite_map(3);
+		const char *keys[] = { "code", "name", "amount" };
+		cbor_item_t *values[] = { cbor_build_string("half"), cbor_build_string("半"),
+			cbor_build_float8(1.0) };
+
+		for (i = 0; i < 3; i++)
+			assert_true(cbor_map_add(m,
+			    (struct cbor_pair){ .key = cbor_move(cbor_build_string(keys[i])),
+			        .value = cbor_move(values[i]) }));
+		items = cbor_new_definite_array(1);
+		assert_true(cbor_array_push(items, cbor_move(m)));
+		len = catalogue_answer("outcomes", items, &bytes);
+		assert_int_equal(catalogue_decode(bytes, len, &back, err, sizeof(err)), 0);
+		assert_int_equal(catalogue_outcome(&back, "half")->amount, 0);
+		catalogue_free(&back);
+		free(bytes);
+	}
 	/* an answer with no outcomes: the county has none, and says so */
 	items = cbor_new_definite_array(0);
 	len = catalogue_answer("outcomes", items, &bytes);

@@ -894,13 +894,12 @@ catalogue_decode(const uint8_t *buf, size_t len, struct catalogue *cat, char *er
 		return err_set(err, errlen, "out of memory");
 	}
 	for (i = 0; ok && i < no; i++) {
-		const cbor_item_t *m = cbor_array_handle(outs)[i], *amount;
+		const cbor_item_t *m = cbor_array_handle(outs)[i];
 		struct catalogue_outcome *o = &cat->outcomes[i];
 
 		ok =
 		    decoded_code_name(m, o->code, o->name) == 0 && !catalogue_outcome(cat, o->code);
-		amount = cborread_find(m, "amount");
-		o->amount = ok && amount != NULL && cbor_is_bool(amount) && cbor_get_bool(amount);
+		o->amount = ok && cborread_bool(m, "amount", 0);
 		cat->noutcomes += ok;
 	}
 	for (i = 0; ok && i < np; i++)

@@ -64,3 +64,14 @@ cborread_real(const cbor_item_t *map, const char *key, double def)
 		return (double)cborread_int(map, key, 0);
 	return def;
 }
+
+int
+cborread_bool(const cbor_item_t *map, const char *key, int def)
+{
+	const cbor_item_t *v = cborread_find(map, key);
+
+	if (v == NULL || !cbor_isa_float_ctrl(v) || cbor_float_get_width(v) != CBOR_FLOAT_0 ||
+	    !cbor_is_bool(v))
+		return def;
+	return cbor_get_bool(v) ? 1 : 0;
+}

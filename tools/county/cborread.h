@@ -21,5 +21,8 @@ const cbor_item_t *cborread_find(const cbor_item_t *map, const char *key);
 void cborread_text(const cbor_item_t *map, const char *key, char *out, size_t size);
 int64_t cborread_int(const cbor_item_t *map, const char *key, int64_t def);
 double cborread_real(const cbor_item_t *map, const char *key, double def);
+/* Its boolean: 1 for true, 0 for false, def for anything else or nothing.  (libcbor's
+ * cbor_is_bool aborts on a float: this asks its width first.) */
+int cborread_bool(const cbor_item_t *map, const char *key, int def);
 
 #endif

@@ -971,9 +971,7 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 			page_raw(p, "<span id=\"buyer-address\">");
 			page_text(p, buf);
 			page_raw(p, "</span></dd>");
-		} else if (cborread_find(buyer, "address_erased") != NULL &&
-		           cbor_is_bool(cborread_find(buyer, "address_erased")) &&
-		           cbor_get_bool(cborread_find(buyer, "address_erased"))) {
+		} else if (cborread_bool(buyer, "address_erased", 0)) {
 			/* erased after its keep time (buyeraddr.h): said, so none is looked for */
 			dt(p, cw(r, C_BUYER_ADDRESS_TITLE));
 			page_raw(p, "<span id=\"buyer-address-erased\" class=\"note\">");
