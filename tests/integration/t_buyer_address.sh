@@ -161,6 +161,12 @@ as_person officer:zhao@$TC step "$ID" dismiss --note "no hoarding: a second hous
     >"$T/dismiss.out" 2>&1
 check "TC's officer dismisses the case" \
     sql_eventually 30 "SELECT state FROM cases WHERE id=$ID" dismissed
+as_person regulator:alice reassign "$ID" --to $TB --note "back to TB" >"$T/late.out" 2>&1
+check "a dismissed case is not reassigned, and gaswatch says why, with its state now" \
+    sh -c "[ $? -eq 1 ] && grep -q 'gaswatch: case $ID is dismissed now, so you cannot reassign it' '$T/late.out'"
+LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person regulator:alice reassign "$ID" --to $TB --note "back to TB" >"$T/late_zh.out" 2>&1
+check "in Chinese under zh_CN" grep -q "案件 $ID 现为“.*”，不能改派" "$T/late_zh.out"
 check "the address is still kept the moment the case closed" \
     [ "$(county_sql "SELECT address FROM buyer_addresses")" = "$ADDR" ]
 county_sql "UPDATE cases SET closed_ms = closed_ms - 172800000 WHERE id=$ID;

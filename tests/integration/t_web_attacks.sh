@@ -258,6 +258,21 @@ check "a step the case's state does not allow is refused (409, got $code), namin
     'grep -q "id=\"error\">案件现为“已受理”，不能再“办结”（可能已有他人处理）。" "$T/stale.html"'
 check "and none of them is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps")" = "$steps" ]
+# a regulator's reassignment from a page drawn before the officer dismissed the case
+C -b "$T/alice.jar" -o "$T/case-alice.html" "$U/cases/$CASE"
+acsrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/case-alice.html" | head -n 1)
+check "the regulator's page offers to reassign the case" grep -q 'id="form-reassign"' "$T/case-alice.html"
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=dismiss -F "note=重复告警，不予立案" "$U/cases/$CASE/step")
+check "the officer dismisses it meanwhile (303, got $code)" [ "$code" = 303 ]
+code=$(C -b "$T/alice.jar" -o "$T/reassign.html" -w '%{http_code}' -H "Origin: $U" \
+    -F "csrf=$acsrf" -F "id=$CASE" -F township=TB -F "note=改派北村" "$U/cases/reassign")
+check "her reassignment is refused (409, got $code), naming the state now in Chinese" \
+    all '[ "$code" = 409 ]' \
+    'grep -q "id=\"error\">案件现为“不予立案”，不能再“改派”（可能已有他人处理）。" "$T/reassign.html"'
+check "and the case stays dismissed in TA" \
+    [ "$(county_sql "SELECT township || ' ' || state FROM cases WHERE id = $CASE")" = "TA dismissed" ]
+steps=$(county_sql "SELECT count(*) FROM case_steps") # the dismissal is the one step more
 C -b "$T/dan.jar" -o "$T/report-form.html" "$U/report"
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/report-form.html" | head -n 1)
 code=$(C -b "$T/dan.jar" -o "$T/number.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \

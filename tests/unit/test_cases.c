@@ -852,6 +852,10 @@ a_decision_says_why_it_does_not_fit(void **state)
 	assert_true(cases_step_fits("closed", "comment"));
 	assert_false(cases_step_fits("closed", "attach"));
 	assert_false(cases_step_fits("new", "fly"));
+	/* a reassignment: an open case only (cases_reassign's rule) */
+	assert_true(cases_step_fits("decided", "reassign"));
+	assert_false(cases_step_fits("closed", "reassign"));
+	assert_false(cases_step_fits("dismissed", "reassign"));
 	memset(&none, 0, sizeof(none));
 	assert_int_equal(catalogue_check_decision(&none, "fine", "P01", 1, err, sizeof(err)),
 	    CATALOGUE_NO_OUTCOMES);

@@ -596,6 +596,8 @@ cases_step_fits(const char *state, const char *step)
 {
 	const struct step_row *s;
 
+	if (strcmp(step, "reassign") == 0) /* cases_reassign's rule */
+		return (state_bit(state) & S_OPEN) != 0;
 	for (s = steps; s->name != NULL; s++)
 		if (strcmp(s->name, step) == 0)
 			return (state_bit(state) & s->from) != 0;
@@ -1025,7 +1027,7 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		return CASES_ERROR;
 	if ((res = case_find(c, &all, rq->id, state, sizeof(state), err, errlen)) != CASES_DONE)
 		goto rollback;
-	if (!(state_bit(state) & S_OPEN)) {
+	if (!cases_step_fits(state, "reassign")) {
 		err_set(err, errlen, "case %lld is %s: only an open case is reassigned",
 		    (long long)rq->id, state);
 		res = CASES_REFUSED;

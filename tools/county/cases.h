@@ -114,9 +114,9 @@ enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
 enum cases_result cases_state(struct county_db *c, const struct access_scope *scope, int64_t id,
     char *state, size_t statelen, char *err, size_t errlen);
 
-/* 1 if step (accept, onsite, decide, close, dismiss, comment, attach) may be taken on a case
- * in state: the rule cases_step holds a step to, for a caller that says why one was refused
- * (a page drawn before someone else moved the case on). */
+/* 1 if step (accept, onsite, decide, close, dismiss, comment, attach, or reassign) may be
+ * taken on a case in state: the rule cases_step (cases_reassign) holds it to, for a caller
+ * that says why one was refused (a page drawn before someone else moved the case on). */
 int cases_step_fits(const char *state, const char *step);
 
 /* The typed fields of a case request, in the order they are asked. */

@@ -468,6 +468,7 @@ step_verb(const char *step)
 		{ "dismiss", N_("dismiss it") },
 		{ "comment", N_("comment on it") },
 		{ "attach", N_("attach evidence to it") },
+		{ "reassign", N_("reassign it") },
 	};
 
 	return shown(verbs, sizeof(verbs) / sizeof(verbs[0]), step);
@@ -482,7 +483,7 @@ step_verb(const char *step)
  * cannot be read.
  */
 static int
-say_stale_step(const struct options *o, const struct case_request *r)
+say_stale_step(const struct options *o, const struct case_request *r, const char *step)
 {
 	struct refusal quiet = { 0 };
 	char query[32];
@@ -494,9 +495,9 @@ say_stale_step(const struct options *o, const struct case_request *r)
 	if (ask_keep(o, "GET", "cases/show", query, NULL, 0, &answer, NULL, &quiet) != 0)
 		return 0;
 	state = json_string_value(json_object_get(json_object_get(answer, "case"), "state"));
-	if (state != NULL && !cases_step_fits(state, r->step)) {
+	if (state != NULL && !cases_step_fits(state, step)) {
 		fprintf(stderr, _("gaswatch: case %lld is %s now, so you cannot %s\n"),
-		    (long long)r->id, word(state), step_verb(r->step));
+		    (long long)r->id, word(state), step_verb(step));
 		said = 1;
 	}
 	json_decref(answer);
@@ -630,6 +631,19 @@ say_bad_decision(const struct options *o, const struct case_request *r)
 	return v != CATALOGUE_DECISION_OK;
 }
 
+/* A 4.00 for request r said in the person's language where gaswatch can tell why, in the
+ * county's own order (a step's decision's fit to the catalogue, then the case's state; a
+ * reassignment's state; a report's kind): 1 when it was. */
+static int
+said_in_words(const struct options *o, const struct case_request *r)
+{
+	if (CASEMSG_HAS(r, CASEMSG_STEP))
+		return say_bad_decision(o, r) || say_stale_step(o, r, r->step);
+	if (CASEMSG_HAS(r, CASEMSG_TOWNSHIP))
+		return say_stale_step(o, r, "reassign");
+	return say_bad_kind(o, r);
+}
+
 /* Send one case request (r) to path; prints what was done. */
 static int
 send_request(const struct options *o, const char *path, const struct case_request *r,
@@ -651,10 +665,7 @@ send_request(const struct options *o, const char *path, const struct case_reques
 	free(payload);
 	if (kept.taken) {
 		free(raw);
-		/* the county's own order: a step's decision's fit to the catalogue, then the
-		 * case's state; a report's kind */
-		if (CASEMSG_HAS(r, CASEMSG_STEP) ? !say_bad_decision(o, r) && !say_stale_step(o, r)
-		                                 : !say_bad_kind(o, r))
+		if (!said_in_words(o, r))
 			say_refusal(400, kept.reason);
 		return 1;
 	}

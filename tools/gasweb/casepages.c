@@ -1566,7 +1566,7 @@ page_case_reassign(struct request *r, struct reply *out)
 	const char *id = request_field(r, "id"), *rest = NULL;
 	struct case_request rq;
 	enum cases_result res;
-	char err[256], to[64];
+	char err[256], to[64], now[16], why[512];
 	size_t i;
 
 	memset(&rq, 0, sizeof(rq));
@@ -1590,6 +1590,17 @@ page_case_reassign(struct request *r, struct reply *out)
 	db = web_db_take(r, 0);
 	res = cases_reassign(db, &r->set->catalogue, r->who.identity, &rq, time_wall_ms(), err,
 	    sizeof(err));
+	/* a page drawn before the case was closed: say so, with its state now */
+	if (res == CASES_REFUSED &&
+	    cases_state(db, &r->scope, rq.id, now, sizeof(now), why, sizeof(why)) == CASES_DONE &&
+	    !cases_step_fits(now, "reassign")) {
+		county_pool_give(&r->web->pool, db);
+		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+		snprintf(why, sizeof(why), cw(r, C_STEP_STALE), action_word(r, now),
+		    action_word(r, "reassign"));
+		refusal(r, out, MHD_HTTP_CONFLICT, why);
+		return;
+	}
 	county_pool_give(&r->web->pool, db);
 	if (res != CASES_DONE) {
 		reply_result(r, out, res, err);
