@@ -250,6 +250,16 @@ check "a power that does not end in the outcome is refused (409, got $code), nam
 code=$(decide warning "" "")
 check "an outcome some power lists, without a power, is refused (409, got $code)" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“警告”需要选择所依据的处罚权力。" "$T/decide.html"'
+# a comment whose note is only spaces: the form's "required" lets it through, the county's
+# rule (cases_step_needs) does not
+check "the form marks the notes the county needs, and only those" \
+    all 'grep -q "id=\"note-comment\" rows=\"3\" maxlength=\"1300\" required" "$T/case-wang.html"' \
+    'grep -q "id=\"note-dismiss\" rows=\"3\" maxlength=\"1300\" required" "$T/case-wang.html"' \
+    '! grep -q "id=\"note-onsite\" rows=\"3\" maxlength=\"1300\" required" "$T/case-wang.html"'
+code=$(C -b "$T/wang.jar" -o "$T/blank.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=comment -F "note=   " "$U/cases/$CASE/step")
+check "a comment of spaces is refused (409, got $code), asking for the note in Chinese" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">请填写“说明”，写明理由后再提交。本次未保存。" "$T/blank.html"'
 # a step the case's state no longer allows (a page drawn before someone else acted)
 code=$(C -b "$T/wang.jar" -o "$T/stale.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
     -F step=close -F "note=办结" "$U/cases/$CASE/step")

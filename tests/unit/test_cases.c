@@ -852,6 +852,15 @@ a_decision_says_why_it_does_not_fit(void **state)
 	assert_true(cases_step_fits("closed", "comment"));
 	assert_false(cases_step_fits("closed", "attach"));
 	assert_false(cases_step_fits("new", "fly"));
+	/* what each needs: the rule the console marks its fields required by */
+	assert_int_equal(cases_step_needs("dismiss"), CASES_NEEDS_NOTE);
+	assert_int_equal(cases_step_needs("comment"), CASES_NEEDS_NOTE);
+	assert_int_equal(cases_step_needs("reassign"), CASES_NEEDS_NOTE);
+	assert_int_equal(cases_step_needs("attach"), CASES_NEEDS_FILE);
+	assert_int_equal(cases_step_needs("accept"), 0);
+	assert_int_equal(cases_step_needs("fly"), 0);
+	assert_true(cases_note_blank(" \t\r\n"));
+	assert_false(cases_note_blank(" x "));
 	/* a reassignment: an open case only (cases_reassign's rule) */
 	assert_true(cases_step_fits("decided", "reassign"));
 	assert_false(cases_step_fits("closed", "reassign"));

@@ -592,6 +592,26 @@ typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
 }
 
 int
+cases_note_blank(const char *note)
+{
+	return note[strspn(note, " \t\r\n")] == '\0';
+}
+
+unsigned
+cases_step_needs(const char *step)
+{
+	const struct step_row *s;
+
+	if (strcmp(step, "reassign") == 0) /* cases_reassign's rule: say why */
+		return CASES_NEEDS_NOTE;
+	for (s = steps; s->name != NULL; s++)
+		if (strcmp(s->name, step) == 0)
+			return (s->note ? CASES_NEEDS_NOTE : 0u) |
+			       (s->file ? CASES_NEEDS_FILE : 0u);
+	return 0;
+}
+
+int
 cases_step_fits(const char *state, const char *step)
 {
 	const struct step_row *s;
@@ -698,7 +718,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		    "step must be accept, onsite, decide, close, dismiss, comment or attach");
 		return CASES_REFUSED;
 	}
-	if (s->note && note[strspn(note, " \t\r\n")] == '\0') {
+	if (s->note && cases_note_blank(note)) {
 		err_set(err, errlen, "%s needs a note (%s)", s->name,
 		    strcmp(s->name, "dismiss") == 0 ? "the reason" : "what to say");
 		return CASES_REFUSED;
@@ -882,7 +902,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 
 	*case_id = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_KIND) || rq->kind[0] == '\0' ||
-	    !CASEMSG_HAS(rq, CASEMSG_NOTE_F) || rq->note[strspn(rq->note, " \t\r\n")] == '\0') {
+	    !CASEMSG_HAS(rq, CASEMSG_NOTE_F) || cases_note_blank(rq->note)) {
 		err_set(err, errlen, "a report needs kind, note (what was found) and its village");
 		return CASES_REFUSED;
 	}
@@ -1006,7 +1026,7 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
 	    rq->township[0] == '\0' || !CASEMSG_HAS(rq, CASEMSG_NOTE_F) ||
-	    rq->note[strspn(rq->note, " \t\r\n")] == '\0') {
+	    cases_note_blank(rq->note)) {
 		err_set(err, errlen, "a reassignment needs id, township and note (why)");
 		return CASES_REFUSED;
 	}

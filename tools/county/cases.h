@@ -119,6 +119,17 @@ enum cases_result cases_state(struct county_db *c, const struct access_scope *sc
  * that says why one was refused (a page drawn before someone else moved the case on). */
 int cases_step_fits(const char *state, const char *step);
 
+/* What step (as above, reassign included) needs besides its case: a note that is not blank
+ * (CASES_NEEDS_NOTE), a file (CASES_NEEDS_FILE); the rule cases_step and cases_reassign
+ * hold it to, for a form that marks its fields required and a caller that says why one was
+ * refused.  0 for a step that needs neither or is no step. */
+#define CASES_NEEDS_NOTE 0x1u
+#define CASES_NEEDS_FILE 0x2u
+unsigned cases_step_needs(const char *step);
+/* 1 if note is blank: empty, or only spaces, tabs and line ends (a needed note, and a
+ * report's, may not be). */
+int cases_note_blank(const char *note);
+
 /* The typed fields of a case request, in the order they are asked. */
 enum cases_field {
 	CASES_FIELD_NONE = -1,

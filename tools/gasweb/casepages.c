@@ -123,6 +123,7 @@ enum cword {
 	C_ROUTE_NO_VILLAGE,
 	C_ROUTE_UNKNOWN_VILLAGE,
 	C_KIND_UNKNOWN,
+	C_NOTE_NEEDED,
 	C_COUNT
 };
 
@@ -213,6 +214,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_ROUTE_UNKNOWN_VILLAGE] = { "“%s”不在本县村（社区）名录中，请从列表中选择。本次未保存。",
 	    "\"%s\" is not in the county's village list: choose one from the list. Nothing was "
 	    "saved." },
+	[C_NOTE_NEEDED] = { "请填写“说明”，写明理由后再提交。本次未保存。",
+	    "Fill in the note: say why, then send it again. Nothing was saved." },
 	[C_KIND_UNKNOWN] = { "“%s”不是本县目录中的上报类别，请从列表中选择。本次未保存。",
 	    "\"%s\" is not a report kind of the county's catalogue: choose one from the list. "
 	    "Nothing was saved." },
@@ -413,6 +416,20 @@ refuse_number(struct request *r, struct reply *out, const struct case_request *r
 	    r->who.identity, cases_field_key(field));
 	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, labels[field]));
 	refusal(r, out, MHD_HTTP_CONFLICT, text);
+	return 1;
+}
+
+/* A step whose note the county's rule needs (cases_step_needs) sent with a blank one (only
+ * spaces: the form's "required" lets them through): said in the person's language, 1 when
+ * it was. */
+static int
+refuse_blank_note(struct request *r, struct reply *out, const struct case_request *rq,
+    const char *step)
+{
+	if (!(cases_step_needs(step) & CASES_NEEDS_NOTE) || !cases_note_blank(rq->note))
+		return 0;
+	log_info("refused %s to %s: %s needs a note", r->path, r->who.identity, step);
+	refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_NOTE_NEEDED));
 	return 1;
 }
 
@@ -1175,13 +1192,17 @@ step_field(struct request *r, struct page *p, enum cword label, const char *cont
 }
 
 #define NOTE "<textarea name=\"note\" id=\"note-%s\" rows=\"3\" maxlength=\"1300\"%s></textarea>"
-#define step_note(r, p, step, required) step_field(r, p, C_NOTE, NOTE, step, required)
+/* required as the county's rule says (cases_step_needs) */
+#define step_note(r, p, step)                                                                      \
+	step_field(r, p, C_NOTE, NOTE, step, (cases_step_needs(step) & CASES_NEEDS_NOTE) != 0)
 
 /* A photo from the camera, with the county's limit (evidence_max_kb) for cases.js, which
  * sends a larger one as a JPEG scaled down to fit. */
 static void
-step_photo(struct request *r, struct page *p, const char *step, int required)
+step_photo(struct request *r, struct page *p, const char *step)
 {
+	int required = (cases_step_needs(step) & CASES_NEEDS_FILE) != 0;
+
 	page_raw(p, "<label>");
 	page_text(p, cw(r, C_PHOTO));
 	page_rawf(p,
@@ -1251,7 +1272,7 @@ reassign_form(struct request *r, struct page *p, const cbor_item_t *root, int64_
 		if (strcmp(t, here) != 0)
 			option(p, t, township_name(r, t), NULL);
 	page_raw(p, "</select></label>");
-	step_note(r, p, "reassign", 1);
+	step_note(r, p, "reassign");
 	step_end(r, p, "reassign", C_REASSIGN);
 }
 
@@ -1270,12 +1291,12 @@ step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t i
 	page_raw(p, "<div class=\"steps\" id=\"steps\">");
 	if (strcmp(state, "new") == 0) {
 		step_form(r, p, id, "accept", C_ACCEPT);
-		step_note(r, p, "accept", 0);
+		step_note(r, p, "accept");
 		step_end(r, p, "accept", C_ACCEPT);
 	} else if (strcmp(state, "accepted") == 0) {
 		step_form(r, p, id, "onsite", C_ONSITE);
-		step_note(r, p, "onsite", 0);
-		step_photo(r, p, "onsite", 0);
+		step_note(r, p, "onsite");
+		step_photo(r, p, "onsite");
 		step_end(r, p, "onsite", C_ONSITE);
 	} else if (strcmp(state, "onsite") == 0) {
 		step_form(r, p, id, "decide", C_DECIDE);
@@ -1294,23 +1315,23 @@ step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t i
 		page_text(p, cw(r, C_FINE));
 		page_raw(p, "<input name=\"fine\" id=\"fine\" inputmode=\"numeric\" "
 		            "pattern=\"[0-9]*\"></label>");
-		step_note(r, p, "decide", 0);
+		step_note(r, p, "decide");
 		step_end(r, p, "decide", C_DECIDE);
 	} else if (strcmp(state, "decided") == 0) {
 		step_form(r, p, id, "close", C_CLOSE);
-		step_note(r, p, "close", 0);
+		step_note(r, p, "close");
 		step_end(r, p, "close", C_CLOSE);
 	}
 	step_form(r, p, id, "attach", C_ATTACH);
-	step_photo(r, p, "attach", 1);
-	step_note(r, p, "attach", 0);
+	step_photo(r, p, "attach");
+	step_note(r, p, "attach");
 	step_end(r, p, "attach", C_ATTACH);
 	step_form(r, p, id, "comment", C_COMMENT);
-	step_note(r, p, "comment", 1);
+	step_note(r, p, "comment");
 	step_end(r, p, "comment", C_COMMENT);
 	if (strcmp(state, "decided") != 0) {
 		step_form(r, p, id, "dismiss", C_DISMISS);
-		step_note(r, p, "dismiss", 1);
+		step_note(r, p, "dismiss");
 		step_end(r, p, "dismiss", C_DISMISS);
 	}
 	reassign_form(r, p, root, id);
@@ -1531,8 +1552,8 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_number(r, out, &rq) || refuse_decision(r, out, &rq) ||
-	    refuse_photo_size(r, out, &rq))
+	if (refuse_blank_note(r, out, &rq, rq.step) || refuse_number(r, out, &rq) ||
+	    refuse_decision(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
 	db = web_db_take(r, 0);
 	res = cases_step(db, &r->set->catalogue, &r->scope, r->who.identity, &rq, time_wall_ms(),
@@ -1585,7 +1606,8 @@ page_case_reassign(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}
-	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq))
+	if (refuse_blank_note(r, out, &rq, "reassign") || refuse_number(r, out, &rq) ||
+	    refuse_photo_size(r, out, &rq))
 		return;
 	db = web_db_take(r, 0);
 	res = cases_reassign(db, &r->set->catalogue, r->who.identity, &rq, time_wall_ms(), err,
@@ -1644,7 +1666,7 @@ page_report_form(struct request *r, struct reply *out)
 	            "</textarea></label><label>");
 	page_text(p, cw(r, C_CODE));
 	page_raw(p, "<input name=\"code\" id=\"code\" autocomplete=\"off\"></label>");
-	step_photo(r, p, "report", 0);
+	step_photo(r, p, "report");
 	page_raw(p, "<input type=\"hidden\" name=\"lat\" id=\"lat\"><input type=\"hidden\" "
 	            "name=\"lon\" id=\"lon\"><p class=\"hint\" id=\"where\">");
 	page_text(p, cw(r, C_LOCATION));
