@@ -260,6 +260,10 @@ code=$(C -b "$T/wang.jar" -o "$T/blank.html" -w '%{http_code}' -H "Origin: $U" -
     -F step=comment -F "note=   " "$U/cases/$CASE/step")
 check "a comment of spaces is refused (409, got $code), asking for the note in Chinese" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">请填写“说明”，写明理由后再提交。本次未保存。" "$T/blank.html"'
+code=$(C -b "$T/wang.jar" -o "$T/nofile.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=attach "$U/cases/$CASE/step")
+check "evidence sent without its file is refused (409, got $code), asking for the photo" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">请选择要上传的照片。本次未保存。" "$T/nofile.html"'
 # a step the case's state no longer allows (a page drawn before someone else acted)
 code=$(C -b "$T/wang.jar" -o "$T/stale.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
     -F step=close -F "note=办结" "$U/cases/$CASE/step")

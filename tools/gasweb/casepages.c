@@ -124,6 +124,7 @@ enum cword {
 	C_ROUTE_UNKNOWN_VILLAGE,
 	C_KIND_UNKNOWN,
 	C_NOTE_NEEDED,
+	C_FILE_NEEDED,
 	C_COUNT
 };
 
@@ -216,6 +217,8 @@ static const char *const cwords[C_COUNT][2] = {
 	    "saved." },
 	[C_NOTE_NEEDED] = { "请填写“说明”，写明理由后再提交。本次未保存。",
 	    "Fill in the note: say why, then send it again. Nothing was saved." },
+	[C_FILE_NEEDED] = { "请选择要上传的照片。本次未保存。",
+	    "Choose the photo to send. Nothing was saved." },
 	[C_KIND_UNKNOWN] = { "“%s”不是本县目录中的上报类别，请从列表中选择。本次未保存。",
 	    "\"%s\" is not a report kind of the county's catalogue: choose one from the list. "
 	    "Nothing was saved." },
@@ -419,18 +422,26 @@ refuse_number(struct request *r, struct reply *out, const struct case_request *r
 	return 1;
 }
 
-/* A step whose note the county's rule needs (cases_step_needs) sent with a blank one (only
- * spaces: the form's "required" lets them through): said in the person's language, 1 when
- * it was. */
+/* A step sent without what the county's rule says it needs (cases_step_needs): a note of
+ * only spaces (the form's "required" lets them through), a file missing: said in the
+ * person's language, 1 when it was. */
 static int
-refuse_blank_note(struct request *r, struct reply *out, const struct case_request *rq,
+refuse_missing(struct request *r, struct reply *out, const struct case_request *rq,
     const char *step)
 {
-	if (!(cases_step_needs(step) & CASES_NEEDS_NOTE) || !cases_note_blank(rq->note))
-		return 0;
-	log_info("refused %s to %s: %s needs a note", r->path, r->who.identity, step);
-	refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_NOTE_NEEDED));
-	return 1;
+	unsigned needs = cases_step_needs(step);
+
+	if ((needs & CASES_NEEDS_NOTE) && cases_note_blank(rq->note)) {
+		log_info("refused %s to %s: %s needs a note", r->path, r->who.identity, step);
+		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_NOTE_NEEDED));
+		return 1;
+	}
+	if ((needs & CASES_NEEDS_FILE) && !CASEMSG_HAS(rq, CASEMSG_DATA)) {
+		log_info("refused %s to %s: %s needs a file", r->path, r->who.identity, step);
+		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_FILE_NEEDED));
+		return 1;
+	}
+	return 0;
 }
 
 /* A report the county could not route (cases_route, the rule cases_report routes by) or
@@ -1552,7 +1563,7 @@ page_case_step(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_blank_note(r, out, &rq, rq.step) || refuse_number(r, out, &rq) ||
+	if (refuse_missing(r, out, &rq, rq.step) || refuse_number(r, out, &rq) ||
 	    refuse_decision(r, out, &rq) || refuse_photo_size(r, out, &rq))
 		return;
 	db = web_db_take(r, 0);
@@ -1606,7 +1617,7 @@ page_case_reassign(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}
-	if (refuse_blank_note(r, out, &rq, "reassign") || refuse_number(r, out, &rq) ||
+	if (refuse_missing(r, out, &rq, "reassign") || refuse_number(r, out, &rq) ||
 	    refuse_photo_size(r, out, &rq))
 		return;
 	db = web_db_take(r, 0);
