@@ -264,6 +264,9 @@ code=$(C -b "$T/wang.jar" -o "$T/nofile.html" -w '%{http_code}' -H "Origin: $U" 
     -F step=attach "$U/cases/$CASE/step")
 check "evidence sent without its file is refused (409, got $code), asking for the photo" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">请选择要上传的照片。本次未保存。" "$T/nofile.html"'
+code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=reassign -F "note=x" "$U/cases/$CASE/step")
+check "a step the county does not take is a bad request (400, got $code)" [ "$code" = 400 ]
 # a step the case's state no longer allows (a page drawn before someone else acted)
 code=$(C -b "$T/wang.jar" -o "$T/stale.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
     -F step=close -F "note=办结" "$U/cases/$CASE/step")

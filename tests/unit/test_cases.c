@@ -859,6 +859,9 @@ a_decision_says_why_it_does_not_fit(void **state)
 	assert_int_equal(cases_step_needs("attach"), CASES_NEEDS_FILE);
 	assert_int_equal(cases_step_needs("accept"), 0);
 	assert_int_equal(cases_step_needs("fly"), 0);
+	assert_true(cases_step_known("dismiss"));
+	assert_false(cases_step_known("reassign")); /* its own door: cases_reassign */
+	assert_false(cases_step_known("fly"));
 	assert_true(cases_note_blank(" \t\r\n"));
 	assert_false(cases_note_blank(" x "));
 	/* a reassignment: an open case only (cases_reassign's rule) */

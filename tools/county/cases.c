@@ -592,6 +592,17 @@ typed_texts_ok(const struct case_request *rq, char *err, size_t errlen)
 }
 
 int
+cases_step_known(const char *step)
+{
+	const struct step_row *s;
+
+	for (s = steps; s->name != NULL; s++)
+		if (strcmp(s->name, step) == 0)
+			return 1;
+	return 0;
+}
+
+int
 cases_note_blank(const char *note)
 {
 	return note[strspn(note, " \t\r\n")] == '\0';

@@ -119,6 +119,10 @@ enum cases_result cases_state(struct county_db *c, const struct access_scope *sc
  * that says why one was refused (a page drawn before someone else moved the case on). */
 int cases_step_fits(const char *state, const char *step);
 
+/* 1 if step is one cases_step takes (accept, onsite, decide, close, dismiss, comment,
+ * attach). */
+int cases_step_known(const char *step);
+
 /* What step (as above, reassign included) needs besides its case: a note that is not blank
  * (CASES_NEEDS_NOTE), a file (CASES_NEEDS_FILE); the rule cases_step and cases_reassign
  * hold it to, for a form that marks its fields required and a caller that says why one was

@@ -1520,13 +1520,10 @@ void
 page_case_step(struct request *r, struct reply *out)
 {
 	struct county_db *db;
-	static const char *const steps[] = { "accept", "onsite", "decide", "close", "dismiss",
-		"comment", "attach" };
 	const char *rest, *fine, *step = request_field(r, "step");
 	struct case_request rq;
 	enum cases_result res;
 	char err[256], to[64], now[16], why[512];
-	size_t i;
 
 	memset(&rq, 0, sizeof(rq));
 	if (case_id_of(r->path + strlen("/cases/"), &rq.id, &rest) == -1 ||
@@ -1535,10 +1532,7 @@ page_case_step(struct request *r, struct reply *out)
 		return;
 	}
 	casemsg_set(&rq, CASEMSG_ID);
-	for (i = 0; step != NULL && i < sizeof(steps) / sizeof(steps[0]); i++)
-		if (strcmp(step, steps[i]) == 0)
-			break;
-	if (step == NULL || i == sizeof(steps) / sizeof(steps[0])) {
+	if (step == NULL || !cases_step_known(step)) {
 		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
 		return;
 	}
