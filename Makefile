@@ -178,9 +178,11 @@ FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a &: $(LIB_SRC) $(filter-out gateway/main.c,$(wildcard gateway/*.c)) $(wildcard gateway/lib/*.h gateway/*.h drivers/*.h)
 	$(MAKE) BUILD=$(FUZZLIB) CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-g -O1" $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a
 
+# -MMD: a fuzz target that #includes a county source (tools/county/*.c) is rebuilt when it
+# changes, so the corpus is never replayed against the code before an edit.
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZLIB)/libgas.a $(FUZZLIB)/libgasgw.a
 	@mkdir -p $(@D)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Igateway/lib -Igateway -Idrivers $(PKG_CFLAGS) -o $@ $< $(FUZZLIB)/libgasgw.a $(FUZZLIB)/libgas.a $(PKG_LIBS)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Igateway/lib -Igateway -Idrivers $(PKG_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(FUZZLIB)/libgasgw.a $(FUZZLIB)/libgas.a $(PKG_LIBS)
 
 fuzz: $(FUZZ_BINS)
 
@@ -234,3 +236,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(wildcard $(BUILD)/fuzz/*.d)
