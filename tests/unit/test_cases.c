@@ -993,6 +993,52 @@ a_point_lies_in_the_township_whose_boundary_holds_it(void **state)
 	catalogue_free(&c);
 }
 
+/* The townships the console offers and accepts (a reassignment, an
+ * account): the map's in its order, then the village list's the map does
+ * not draw, each once; nothing else. */
+static void
+the_townships_are_the_maps_then_the_village_lists(void **state)
+{
+	static const char villages[] = "village,township\n东村,TA\n北村,TD\n西村,TD\n"
+	                               "南村,TE\n中村,TB\n";
+	static const char *const want[] = { "TA", "TB", "TC", "TD", "TE" };
+	struct catalogue c;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_null(catalogue_township(&c, 0)); /* no map, no villages: none */
+	assert_false(catalogue_township_listed(&c, "TA"));
+	load_map(&c);
+	if (catalogue_parse_villages("v.csv", villages, strlen(villages), &c, err, sizeof(err)) ==
+	    -1)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_non_null(catalogue_township(&c, i));
+		assert_string_equal(catalogue_township(&c, i), want[i]);
+		assert_true(catalogue_township_listed(&c, want[i]));
+	}
+	assert_null(catalogue_township(&c, i));
+	assert_null(catalogue_township(&c, 1000));
+	assert_false(catalogue_township_listed(&c, "TX"));
+	assert_false(catalogue_township_listed(&c, "ta"));
+	assert_false(catalogue_township_listed(&c, ""));
+	catalogue_free(&c);
+	/* the village list alone */
+	memset(&c, 0, sizeof(c));
+	if (catalogue_parse_villages("v.csv", villages, strlen(villages), &c, err, sizeof(err)) ==
+	    -1)
+		fail_msg("%s", err);
+	assert_string_equal(catalogue_township(&c, 0), "TA");
+	assert_string_equal(catalogue_township(&c, 1), "TD");
+	assert_string_equal(catalogue_township(&c, 2), "TE");
+	assert_string_equal(catalogue_township(&c, 3), "TB");
+	assert_null(catalogue_township(&c, 4));
+	assert_false(catalogue_township_listed(&c, "TC"));
+	catalogue_free(&c);
+}
+
 static struct case_request
 report(const char *kind, const char *village, const char *note)
 {
@@ -2528,6 +2574,7 @@ main(void)
 		cmocka_unit_test(a_typed_id_number_is_refused_and_stored_nowhere),
 		cmocka_unit_test(a_report_goes_to_its_villages_township),
 		cmocka_unit_test(a_point_lies_in_the_township_whose_boundary_holds_it),
+		cmocka_unit_test(the_townships_are_the_maps_then_the_village_lists),
 		cmocka_unit_test(a_report_with_coordinates_goes_where_they_lie),
 		cmocka_unit_test(deadlines_count_the_county_working_days),
 		cmocka_unit_test(a_case_past_its_deadline_is_overdue_and_escalated_once),

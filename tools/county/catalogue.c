@@ -673,6 +673,40 @@ catalogue_township_of(const struct catalogue *cat, const char *village)
 	return NULL;
 }
 
+const char *
+catalogue_township(const struct catalogue *cat, size_t i)
+{
+	size_t j, k;
+
+	if (i < cat->map.township_count)
+		return cat->map.townships[i].code;
+	i -= cat->map.township_count;
+	for (j = 0; j < cat->nvillages; j++) {
+		const char *t = cat->villages[j].township;
+
+		if (geo_township(&cat->map, t) != NULL)
+			continue;
+		for (k = 0; k < j; k++)
+			if (strcmp(cat->villages[k].township, t) == 0)
+				break;
+		if (k == j && i-- == 0)
+			return t;
+	}
+	return NULL;
+}
+
+int
+catalogue_township_listed(const struct catalogue *cat, const char *code)
+{
+	const char *t;
+	size_t i;
+
+	for (i = 0; (t = catalogue_township(cat, i)) != NULL; i++)
+		if (strcmp(t, code) == 0)
+			return 1;
+	return 0;
+}
+
 enum catalogue_decision
 catalogue_check_decision(const struct catalogue *cat, const char *outcome, const char *power,
     long long fine, char *err, size_t errlen)

@@ -126,6 +126,15 @@ void catalogue_free(struct catalogue *cat);
 const struct catalogue_outcome *catalogue_outcome(const struct catalogue *cat, const char *code);
 const struct catalogue_power *catalogue_power(const struct catalogue *cat, const char *code);
 const char *catalogue_township_of(const struct catalogue *cat, const char *village);
+/*
+ * The county's townships as its files name them, one by one (i from 0 until
+ * NULL): the map's, then those of the village list the map does not draw,
+ * each once.  What a report can be routed to, and what the console offers
+ * and accepts as a township (a reassignment, a person's account).
+ * catalogue_township_listed: 1 if code is one of them.
+ */
+const char *catalogue_township(const struct catalogue *cat, size_t i);
+int catalogue_township_listed(const struct catalogue *cat, const char *code);
 /* A report kind by its code or its name. */
 const struct catalogue_kind *catalogue_kind(const struct catalogue *cat, const char *text);
 

@@ -23,6 +23,21 @@
  * verbose times (the command line wins). */
 enum log_level county_log_level(const struct county_config *config, int verbose);
 
+struct catalogue;
+
+/*
+ * Warn (log_warnx) where the county's two lists of townships disagree: a
+ * township its files name (the map, the village list: catalogue_township)
+ * with no identity township:CODE, an identity township:CODE they do not
+ * name (when they name any), and a person (officer, grid, delivery) of a
+ * township in neither.  Each is a place a case can go where one side
+ * cannot follow: gaswatch's reassignment asks the identities, the
+ * console's and a report's routing the files.  Returns how many were said
+ * (at -n, at start and at each reload).
+ */
+size_t county_townships_check(const struct catalogue *cat, const struct psk_table *keys,
+    const char *identities);
+
 /* ---- server.c ------------------------------------------------------------- */
 
 /*

@@ -37,6 +37,55 @@ county_log_level(const struct county_config *config, int verbose)
 	return LOG_LEVEL_WARN;
 }
 
+size_t
+county_townships_check(const struct catalogue *cat, const struct psk_table *keys,
+    const char *identities)
+{
+	char id[PSK_MAX_IDENTITY], name[PSK_MAX_IDENTITY];
+	const char *t, *at;
+	size_t i, said = 0;
+	int n;
+
+	for (i = 0; (t = catalogue_township(cat, i)) != NULL; i++) {
+		n = snprintf(id, sizeof(id), "township:%s", t);
+		if (n > 0 && (size_t)n < sizeof(id) &&
+		    psk_find(keys, (const uint8_t *)id, (size_t)n) != NULL)
+			continue;
+		log_warnx("township %s is on the map or in the village list but has no identity %s "
+		          "in %s: reports are routed to it, yet gaswatch cannot send a case there "
+		          "and no township key can read its cases",
+		    t, id, identities);
+		said++;
+	}
+	for (i = 0; i < keys->count; i++) {
+		const char *identity = keys->entries[i].identity;
+		enum psk_role role = psk_identity_role(identity, name, sizeof(name));
+
+		if (role == PSK_ROLE_TOWNSHIP && catalogue_township(cat, 0) != NULL &&
+		    !catalogue_township_listed(cat, name)) {
+			log_warnx(
+			    "%s in %s is neither on the map nor in the village list: no report "
+			    "is routed to it and the console cannot send a case there",
+			    identity, identities);
+			said++;
+		} else if ((role == PSK_ROLE_OFFICER || role == PSK_ROLE_GRID ||
+		               role == PSK_ROLE_DELIVERY) &&
+		           (at = strchr(name, '@')) != NULL &&
+		           !catalogue_township_listed(cat, at + 1)) {
+			n = snprintf(id, sizeof(id), "township:%s", at + 1);
+			if (n > 0 && (size_t)n < sizeof(id) &&
+			    psk_find(keys, (const uint8_t *)id, (size_t)n) != NULL)
+				continue;
+			log_warnx(
+			    "%s in %s: township %s is neither an identity township:CODE nor on "
+			    "the map or in the village list",
+			    identity, identities, at + 1);
+			said++;
+		}
+	}
+	return said;
+}
+
 static int registry_set(struct county_db *c, int argc, char **argv);
 static int registry_import(struct county_db *c, int argc, char **argv);
 static int station_set(struct county_db *c, int argc, char **argv);
@@ -496,6 +545,8 @@ main(int argc, char **argv)
 			psk_table_free(&keys);
 			return 1;
 		}
+		log_init("gascounty", 1, LOG_LEVEL_WARN);
+		county_townships_check(&cat, &keys, config.identities);
 		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
 		       "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
 		       "calendar days; reported codes %s)\n",

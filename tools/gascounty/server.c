@@ -1602,6 +1602,7 @@ reload(void)
 		          "force");
 		return;
 	}
+	county_townships_check(&cat, &keys, fresh.identities);
 	catalogue_free(&S.catalogue);
 	S.catalogue = cat;
 	for (i = 0; i < notes.count; i++)
@@ -1641,6 +1642,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 		log_warnx("%s", err);
 		return 1;
 	}
+	county_townships_check(&S.catalogue, &S.keys, S.config.identities);
 	if (S.catalogue.noutcomes == 0)
 		log_warnx("no catalogue of outcomes (catalogue): cases cannot be decided");
 	if (S.catalogue.nkinds == 0)

@@ -1231,33 +1231,6 @@ step_end(struct request *r, struct page *p, const char *step, enum cword label)
 	page_raw(p, "</button></form>");
 }
 
-/* The townships a case may go to: the console's map, then those of the
- * village list the map does not draw; each once. */
-static const char *
-township_at(const struct request *r, size_t i)
-{
-	const struct catalogue *cat = &r->set->catalogue;
-	size_t j, k;
-
-	if (i < r->web->map.township_count)
-		return r->web->map.townships[i].code;
-	i -= r->web->map.township_count;
-	for (j = 0; j < cat->nvillages; j++) {
-		const char *t = cat->villages[j].township;
-
-		if (geo_township(&r->web->map, t) != NULL)
-			continue;
-		for (k = 0; k < j; k++)
-			if (strcmp(cat->villages[k].township, t) == 0)
-				break;
-		if (k < j)
-			continue;
-		if (i-- == 0)
-			return t;
-	}
-	return NULL;
-}
-
 /* A regulator's form moving an open case to another township (the
  * county's decision, cases_reassign): shown only to whom access.h lets. */
 static void
@@ -1279,7 +1252,7 @@ reassign_form(struct request *r, struct page *p, const cbor_item_t *root, int64_
 	page_rawf(p, "\"><input type=\"hidden\" name=\"id\" value=\"%" PRId64 "\"><label>", id);
 	page_text(p, cw(r, C_TO_TOWNSHIP));
 	page_raw(p, "<select name=\"township\" id=\"reassign-township\" required>");
-	for (i = 0; (t = township_at(r, i)) != NULL; i++)
+	for (i = 0; (t = catalogue_township(&r->set->catalogue, i)) != NULL; i++)
 		if (strcmp(t, here) != 0)
 			option(p, t, township_name(r, t), NULL);
 	page_raw(p, "</select></label>");
@@ -1593,7 +1566,6 @@ page_case_reassign(struct request *r, struct reply *out)
 	struct case_request rq;
 	enum cases_result res;
 	char err[256], to[64], now[16], why[512];
-	size_t i;
 
 	memset(&rq, 0, sizeof(rq));
 	if (id == NULL || case_id_of(id, &rq.id, &rest) == -1 || rest[0] != '\0' ||
@@ -1604,10 +1576,7 @@ page_case_reassign(struct request *r, struct reply *out)
 	}
 	casemsg_set(&rq, CASEMSG_ID);
 	/* only a township the county knows: a case sent nowhere is seen by no one */
-	for (i = 0; township_at(r, i) != NULL; i++)
-		if (strcmp(township_at(r, i), rq.township) == 0)
-			break;
-	if (rq.township[0] != '\0' && township_at(r, i) == NULL) {
+	if (rq.township[0] != '\0' && !catalogue_township_listed(&r->set->catalogue, rq.township)) {
 		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_REASSIGN_UNKNOWN));
 		return;
 	}

@@ -232,51 +232,6 @@ read_password(const char *prompt, char *out, size_t size)
 	return 0;
 }
 
-static int
-cmd_passwd(const struct web_config *config, int argc, char **argv)
-{
-	char pw[SIGNIN_PASSWORD_MAX + 2], again[SIGNIN_PASSWORD_MAX + 2];
-	char hash[SIGNIN_HASH_MAX], err[512];
-	int rc = 1;
-
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: gasweb [-c FILE] passwd IDENTITY\n\n"
-		       "Set the console password of IDENTITY (officer:NAME@TOWNSHIP,\n"
-		       "grid:NAME@TOWNSHIP or regulator:NAME) in the passwords file of the\n"
-		       "configuration, as an argon2id hash.  At least %d characters.  The\n"
-		       "running console reads the file at every sign-in.\n",
-		    SIGNIN_PASSWORD_MIN);
-		return 0;
-	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: gasweb [-c FILE] passwd IDENTITY\n");
-		return 2;
-	}
-	if (read_password(_("password: "), pw, sizeof(pw)) == -1) {
-		fprintf(stderr, _("gasweb: no password read (at most %d bytes)\n"),
-		    SIGNIN_PASSWORD_MAX);
-		goto out;
-	}
-	if (isatty(STDIN_FILENO)) {
-		if (read_password(_("again: "), again, sizeof(again)) == -1 ||
-		    strcmp(pw, again) != 0) {
-			fprintf(stderr, _("gasweb: the two passwords differ\n"));
-			goto out;
-		}
-	}
-	if (signin_hash(pw, strlen(pw), hash, err, sizeof(err)) == -1 ||
-	    signin_passwords_set(config->passwords, argv[1], hash, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gasweb: %s\n", err);
-		goto out;
-	}
-	printf(_("password of %s set in %s\n"), argv[1], config->passwords);
-	rc = 0;
-out:
-	explicit_bzero(pw, sizeof(pw));
-	explicit_bzero(again, sizeof(again));
-	return rc;
-}
-
 /*
  * The county's settings a report and a step are handled with (routing,
  * deadlines, limits, the code key): gascounty's own file when county_config
@@ -451,6 +406,57 @@ web_db_take(struct request *r, int snapshot)
 	return db;
 }
 
+/*
+ * The township of a person's identity when the console's files (its map and
+ * the village list, catalogue_township) do not name it: an account that
+ * shows no case and that no case can be sent to.  1 with township set; 0
+ * when they name it or the identity has none (a regulator's, or no person's).
+ */
+static int
+township_unlisted(const struct catalogue *cat, const char *identity, char *township, size_t size)
+{
+	struct access_identity who;
+
+	if (access_identity_parse((const uint8_t *)identity, strlen(identity), &who) == -1 ||
+	    who.township[0] == '\0' || catalogue_township_listed(cat, who.township))
+		return 0;
+	str_copy(township, who.township, size);
+	return 1;
+}
+
+/* The console's townships as "A, B, C" (or "none"), for a message. */
+static void
+townships_text(const struct catalogue *cat, char *out, size_t size)
+{
+	const char *t;
+	size_t i, n = 0;
+	int w;
+
+	str_copy(out, "none", size);
+	for (i = 0; (t = catalogue_township(cat, i)) != NULL && n < size; i++) {
+		if ((w = snprintf(out + n, size - n, "%s%s", i > 0 ? ", " : "", t)) < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* Say, for each password line, a township the console's files do not name. */
+static void
+warn_unlisted(const struct web *web, const struct signin_passwords *passwords)
+{
+	const struct catalogue *cat = &web->settings->catalogue;
+	char township[ACCESS_MAX_IDENTITY], all[512];
+	size_t i;
+
+	townships_text(cat, all, sizeof(all));
+	for (i = 0; i < passwords->count; i++)
+		if (township_unlisted(cat, passwords->rows[i].identity, township, sizeof(township)))
+			log_warnx("%s: %s: township %s is neither on the map nor in the village "
+			          "list, so this person sees no case and none can be sent to them "
+			          "(the console's townships: %s)",
+			    web->config.passwords, passwords->rows[i].identity, township, all);
+}
+
 /* Everything the console needs at start but the socket: checked by -n too. */
 static int
 open_files(struct web *web, const struct owned_lines *set, int check_only, char *err, size_t errlen)
@@ -465,18 +471,19 @@ open_files(struct web *web, const struct owned_lines *set, int check_only, char 
 	};
 	struct buyer_key bk;
 
-	if (signin_passwords_load(web->config.passwords, &passwords, err, errlen) == -1)
-		return -1;
-	if (passwords.count == 0)
-		log_warnx("%s: no one has a password yet (gasweb passwd IDENTITY)",
-		    web->config.passwords);
-	signin_passwords_free(&passwords);
 	if (geo_load(web->config.map, &web->map, err, errlen) == -1)
 		return -1;
 	geo_project(&web->map, 1000.0); /* the map's SVG is 1000 units wide */
 	web->owned = set;
 	if ((web->settings = settings_load(web, set, err, errlen)) == NULL)
 		return -1;
+	if (signin_passwords_load(web->config.passwords, &passwords, err, errlen) == -1)
+		return -1;
+	if (passwords.count == 0)
+		log_warnx("%s: no one has a password yet (gasweb passwd IDENTITY)",
+		    web->config.passwords);
+	warn_unlisted(web, &passwords);
+	signin_passwords_free(&passwords);
 	if (web->config.buyer_key[0] != '\0') {
 		if (buyer_key_load(web->config.buyer_key, &bk, err, errlen) == -1)
 			return -1;
@@ -498,6 +505,89 @@ open_files(struct web *web, const struct owned_lines *set, int check_only, char 
 	/* one handle per thread answering requests: pages read in parallel */
 	return county_pool_open(&web->pool, web->config.database, (size_t)web->config.threads,
 	    &web->settings->county, err, errlen);
+}
+
+/*
+ * gasweb passwd: 1 (said) when IDENTITY's township is not the console's.
+ * Only the files that name townships are read (the map and the village
+ * list, wherever the settings take them from), so that an account can be
+ * set while another file of the settings is still being prepared.
+ */
+static int
+passwd_township_refused(const struct web *web, const struct owned_lines *set, const char *identity)
+{
+	struct county_config names;
+	struct catalogue cat;
+	char township[ACCESS_MAX_IDENTITY], all[512], err[512];
+	int refused;
+
+	if (county_settings(web, set, &names, err, sizeof(err)) == -1)
+		goto unchecked;
+	names.catalogue[0] = names.deadlines[0] = names.calendar[0] = names.code_key[0] = '\0';
+	if (catalogue_load_county(&names, &cat, err, sizeof(err)) == -1)
+		goto unchecked;
+	refused = township_unlisted(&cat, identity, township, sizeof(township));
+	if (refused) {
+		townships_text(&cat, all, sizeof(all));
+		fprintf(stderr,
+		    _("gasweb: %s: township %s is neither on the console's map nor in its village "
+		      "list, so this person would see no case (its townships: %s)\n"),
+		    identity, township, all);
+	}
+	catalogue_free(&cat);
+	return refused;
+unchecked:
+	fprintf(stderr, _("gasweb: cannot check the township of %s: %s\n"), identity, err);
+	return 1;
+}
+
+static int
+cmd_passwd(const struct web *web, const struct owned_lines *set, int argc, char **argv)
+{
+	const struct web_config *config = &web->config;
+	char pw[SIGNIN_PASSWORD_MAX + 2], again[SIGNIN_PASSWORD_MAX + 2];
+	char hash[SIGNIN_HASH_MAX], err[512];
+	int rc = 1;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: gasweb [-c FILE] passwd IDENTITY\n\n"
+		       "Set the console password of IDENTITY (officer:NAME@TOWNSHIP,\n"
+		       "grid:NAME@TOWNSHIP or regulator:NAME) in the passwords file of the\n"
+		       "configuration, as an argon2id hash.  At least %d characters.  The\n"
+		       "running console reads the file at every sign-in.\n",
+		    SIGNIN_PASSWORD_MIN);
+		return 0;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: gasweb [-c FILE] passwd IDENTITY\n");
+		return 2;
+	}
+	/* asked before the password is typed: an account no case can reach is a typo */
+	if (passwd_township_refused(web, set, argv[1]))
+		return 1;
+	if (read_password(_("password: "), pw, sizeof(pw)) == -1) {
+		fprintf(stderr, _("gasweb: no password read (at most %d bytes)\n"),
+		    SIGNIN_PASSWORD_MAX);
+		goto out;
+	}
+	if (isatty(STDIN_FILENO)) {
+		if (read_password(_("again: "), again, sizeof(again)) == -1 ||
+		    strcmp(pw, again) != 0) {
+			fprintf(stderr, _("gasweb: the two passwords differ\n"));
+			goto out;
+		}
+	}
+	if (signin_hash(pw, strlen(pw), hash, err, sizeof(err)) == -1 ||
+	    signin_passwords_set(config->passwords, argv[1], hash, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gasweb: %s\n", err);
+		goto out;
+	}
+	printf(_("password of %s set in %s\n"), argv[1], config->passwords);
+	rc = 0;
+out:
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(again, sizeof(again));
+	return rc;
 }
 
 static int
@@ -562,7 +652,7 @@ main(int argc, char **argv)
 	                                                                     : LOG_LEVEL_WARN);
 	if (optind < argc) {
 		i18n_init();
-		return cmd_passwd(&web.config, argc - optind, argv + optind);
+		return cmd_passwd(&web, &set, argc - optind, argv + optind);
 	}
 	if (timetext_set_zone(web.config.timezone, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasweb: %s\n", err);
