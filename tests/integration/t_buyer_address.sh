@@ -86,11 +86,18 @@ check "nor in the JSON answer" sh -c "grep -q address_views '$T/reg.json' && ! g
 check "only TB's officer's showing was logged" \
     [ "$(county_sql "SELECT count(*) FROM buyer_address_views")" = 1 ]
 # --- the console's case page: the same rule, the same log ------------------------
+# (the console's townships: an account of a township it does not draw is refused)
 cat >"$T/map.geojson" <<EOF
 {"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"code": "$TA", "name": "东乡"},
+  "geometry": {"type": "Polygon", "coordinates":
+   [[[119.1, 29.0], [119.2, 29.0], [119.2, 29.1], [119.1, 29.1], [119.1, 29.0]]]}},
  {"type": "Feature", "properties": {"code": "$TB", "name": "南乡"},
   "geometry": {"type": "Polygon", "coordinates":
-   [[[119.2, 29.0], [119.3, 29.0], [119.3, 29.1], [119.2, 29.1], [119.2, 29.0]]]}}
+   [[[119.2, 29.0], [119.3, 29.0], [119.3, 29.1], [119.2, 29.1], [119.2, 29.0]]]}},
+ {"type": "Feature", "properties": {"code": "$TC", "name": "西乡"},
+  "geometry": {"type": "Polygon", "coordinates":
+   [[[119.3, 29.0], [119.4, 29.0], [119.4, 29.1], [119.3, 29.1], [119.3, 29.0]]]}}
 ]}
 EOF
 web_conf "buyer_key = $T/keys/buyer.key"
@@ -129,6 +136,15 @@ as_person regulator:alice reassign "$ID" --to $TC --note "the household is visit
     >"$T/reassign.out" 2>&1
 check "the regulator reassigns the case to TC" \
     sql_eventually 30 "SELECT township || ' ' || state FROM cases WHERE id=$ID" "$TC new"
+as_person regulator:alice reassign "$ID" --to $TC --note "the household is visited from TC" \
+    >"$T/reassign2.out" 2>&1
+rc=$?
+as_person regulator:alice reassign "$ID" --to $TC --note "once more" >"$T/reassign3.out" 2>&1
+rc3=$?
+check "the same reassignment sent twice moved it once; to where it is, for another reason, is refused and said" \
+    all '[ $rc -eq 0 ] && [ $rc3 -eq 1 ]' \
+    "[ \"\$(county_sql \"SELECT count(*) FROM case_steps WHERE case_id=$ID AND action='reassign'\")\" = 1 ]" \
+    "grep -q 'gaswatch: case $ID is in township $TC already: nothing changed' '$T/reassign3.out'"
 as_person officer:zhao@$TC show "$ID" >"$T/zhao.out" 2>&1
 check "TC's officer, who now visits the household, sees the address on the case" \
     grep -q "$ADDR" "$T/zhao.out"

@@ -217,6 +217,16 @@ check "the regulator's reassignment from the case page moved it to TA, back to n
     test "$(q "SELECT township || ' ' || state || ' ' || officer || '|' || (SELECT group_concat(identity, ' ') FROM case_steps WHERE case_id = '$REPORT' AND action = 'reassign') FROM cases WHERE id = '$REPORT'")" = "TA new |regulator:alice"
 check "the reassignment and the officer's refused one are in the log" \
     sh -c 'grep -q "regulator:alice: case $0 reassigned to TA" "$1" && grep -q "refused POST /cases/reassign to officer:zhou@TB" "$1"' "$REPORT" "$T/web.log"
+# a reassignment to where the case is now (a page drawn before another regulator moved
+# it): refused in the person's words, nothing stored
+signin "$T/alice-curl.jar" regulator:alice alice-password-1 >/dev/null
+C -b "$T/alice-curl.jar" -o "$T/report-alice.html" "$U/cases/$REPORT"
+acsrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/report-alice.html" | head -n 1)
+code=$(C -b "$T/alice-curl.jar" -o "$T/same.html" -w '%{http_code}' -H "Origin: $U" \
+    -F "csrf=$acsrf" -F "id=$REPORT" -F township=TA -F "note=再改派一次" "$U/cases/reassign")
+check "a reassignment to the township the case is in is refused (409, got $code), in Chinese" \
+    all '[ "$code" = 409 ]' 'grep -q "id=\"error\">案件已在甲镇，无需改派。本次未保存。" "$T/same.html"' \
+    "[ \"\$(q \"SELECT count(*) FROM case_steps WHERE case_id = '$REPORT' AND action = 'reassign'\")\" = 1 ]"
 check "reading cases writes no audit row (cases.read is not audited)" \
     test "$(q "SELECT COUNT(*) FROM audit WHERE identity = 'officer:li@TA' AND query IN ('curve', 'history')")" = 0
 check "the refused case requests are in the log" \

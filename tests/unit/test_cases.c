@@ -319,6 +319,22 @@ a_case_goes_from_new_to_closed_step_by_step(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM evidence"), 1);
 	/* the case already held those bytes: done, and no step either */
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action='attach'"), 0);
+	/* the same photo with a note: the note is a step of its own (the file once) */
+	r = step(id, "attach", "现场照片，补充说明");
+	with_photo(&r, photo, sizeof(photo), "again.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2600, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action='attach' AND"
+	                         " note = '现场照片，补充说明'"),
+	    1);
+	/* ... sent again (a retry): still one step */
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 2700, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action='attach'"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM evidence"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_evidence"), 1);
 	/* a decision outside the catalogue changes nothing */
 	r = step(id, "decide", NULL);
 	str_copy(r.outcome, "fine", sizeof(r.outcome));
@@ -345,7 +361,7 @@ a_case_goes_from_new_to_closed_step_by_step(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE case_id IN (SELECT id FROM"
 	                         " cases WHERE cylinder='CY1' AND township='TA') AND action IN"
 	                         " ('accept','onsite','attach','decide','close')"),
-	    4);
+	    5);
 	assert_int_equal(sql_int(
 	                     "SELECT fine_yuan FROM cases WHERE cylinder='CY1' AND township='TA'"
 	                     " AND state='closed' AND officer='officer:wang@TA'"),
@@ -356,7 +372,7 @@ static void
 a_step_outside_the_scope_is_refused(void **state)
 {
 	struct case_request r;
-	char err[256];
+	char err[256], moves[160];
 	int64_t id = sql_int("SELECT id FROM cases WHERE cylinder='CY2' AND township='TA' LIMIT 1");
 	int64_t steps = sql_int("SELECT count(*) FROM case_steps");
 
@@ -416,9 +432,24 @@ a_step_outside_the_scope_is_refused(void **state)
 		cdb.identities = NULL;
 		psk_table_free(&towns);
 	}
+	/* the same form sent again (a double tap): done, the case moved once */
 	str_copy(r.township, "TB", sizeof(r.township));
 	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
 	    CASES_DONE);
+	snprintf(moves, sizeof(moves),
+	    "SELECT count(*) FROM case_steps WHERE case_id = %lld AND action = 'reassign'",
+	    (long long)id);
+	assert_int_equal(sql_int(moves), 1);
+	/* to where it is already, for another reason or by another person: refused (it would
+	 * start the deadlines again and set the township's work aside), nothing stored */
+	str_copy(r.note, "再次移交", sizeof(r.note));
+	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "is already in township TB"));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	assert_int_equal(cases_reassign(&cdb, &cat, "regulator:bob", &r, T0, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_int_equal(sql_int(moves), 1);
 	assert_int_equal(sql_int(
 	                     "SELECT count(*) FROM cases WHERE id IN (SELECT id FROM cases"
 	                     " WHERE township='TB' AND state='new' AND officer='' AND kind='R05'"

@@ -638,7 +638,7 @@ cases_step_fits(const char *state, const char *step)
 /* The case's township, reporter and state; CASES_NOT_FOUND or _OUT_OF_SCOPE. */
 static enum cases_result
 case_find(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
-    size_t statelen, char *err, size_t errlen)
+    size_t statelen, char *township, size_t townshiplen, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	enum cases_result res;
@@ -654,6 +654,8 @@ case_find(struct county_db *c, const struct access_scope *scope, int64_t id, cha
 		          : CASES_OUT_OF_SCOPE;
 		if (state != NULL)
 			str_copy(state, TEXT(st, 2), statelen);
+		if (township != NULL)
+			str_copy(township, TEXT(st, 0), townshiplen);
 	} else if (rc == SQLITE_DONE) {
 		res = CASES_NOT_FOUND;
 	} else {
@@ -668,10 +670,17 @@ enum cases_result
 cases_state(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
     size_t statelen, char *err, size_t errlen)
 {
-	return case_find(c, scope, id, state, statelen, err, errlen);
+	return case_find(c, scope, id, state, statelen, NULL, 0, err, errlen);
 }
 
-/* 1 if case id already holds rq's evidence file (an attach resent). */
+enum cases_result
+cases_township(struct county_db *c, const struct access_scope *scope, int64_t id, char *township,
+    size_t townshiplen, char *err, size_t errlen)
+{
+	return case_find(c, scope, id, NULL, 0, township, townshiplen, err, errlen);
+}
+
+/* 1 if case id already holds rq's evidence file. */
 static int
 holds_evidence(struct county_db *c, int64_t id, const struct case_request *rq)
 {
@@ -745,7 +754,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		return CASES_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
-	res = case_find(c, scope, rq->id, state, sizeof(state), err, errlen);
+	res = case_find(c, scope, rq->id, state, sizeof(state), NULL, 0, err, errlen);
 	if (res != CASES_DONE)
 		goto rollback;
 	if (!(state_bit(state) & s->from)) {
@@ -761,7 +770,13 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		res = CASES_REFUSED;
 		goto rollback;
 	}
-	if (s->to == NULL && (s->file ? holds_evidence(c, rq->id, rq)
+	/* a resend (the same person's same step and note, just taken; for an attach
+	 * a file the case holds) is done already, and so is a file the case holds
+	 * sent again without a note; with a note it is a step of its own, so that
+	 * the note is kept (the file once) */
+	if (s->to == NULL && (s->file ? holds_evidence(c, rq->id, rq) &&
+	                                    (cases_note_blank(note) ||
+	                                        repeated(c, rq->id, identity, s->name, note, now))
 	                              : repeated(c, rq->id, identity, s->name, note, now))) {
 		res = CASES_DONE;
 		goto rollback;
@@ -1024,6 +1039,39 @@ fail:
 	return res == CASES_DONE ? CASES_ERROR : res;
 }
 
+/*
+ * 1 if the case's newest step is identity's reassignment to township with
+ * note ("FROM -> TOWNSHIP: NOTE", perhaps followed by the decision it set
+ * aside) within REPORT_REPEAT_MS: the same form sent twice (a double tap, a
+ * retry), which moved the case once.
+ */
+static int
+reassign_resent(struct county_db *c, int64_t id, const char *identity, const char *township,
+    const char *note, int64_t now)
+{
+	sqlite3_stmt *st = NULL;
+	const char *was, *arrow;
+	size_t tl = strlen(township), nl = strlen(note);
+	int same = 0;
+
+	if (prepare(c, &st, NULL, 0,
+	        "SELECT note FROM case_steps WHERE case_id = ? AND identity = ? AND"
+	        " action = 'reassign' AND at_ms > ? AND id = (SELECT max(id) FROM case_steps"
+	        " WHERE case_id = ?)",
+	        "itii", id, identity, now - REPORT_REPEAT_MS, id) == -1)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && (was = TEXT(st, 0)) != NULL &&
+	    (arrow = strstr(was, " -> ")) != NULL) {
+		arrow += 4;
+		same = strncmp(arrow, township, tl) == 0 && strncmp(arrow + tl, ": ", 2) == 0 &&
+		       strncmp(arrow + tl + 2, note, nl) == 0 &&
+		       (arrow[tl + 2 + nl] == '\0' ||
+		           strncmp(arrow + tl + 2 + nl, " (the decision of ", 18) == 0);
+	}
+	sqlite3_finalize(st);
+	return same;
+}
+
 enum cases_result
 cases_reassign(struct county_db *c, const struct catalogue *cat, const char *identity,
     const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -1056,7 +1104,8 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	}
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
-	if ((res = case_find(c, &all, rq->id, state, sizeof(state), err, errlen)) != CASES_DONE)
+	if ((res = case_find(c, &all, rq->id, state, sizeof(state), NULL, 0, err, errlen)) !=
+	    CASES_DONE)
 		goto rollback;
 	if (!cases_step_fits(state, "reassign")) {
 		err_set(err, errlen, "case %lld is %s: only an open case is reassigned",
@@ -1070,6 +1119,19 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	        "i", rq->id) == -1 ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
+		goto rollback;
+	}
+	/* a case already where it is sent: a form sent twice moved it once; any
+	 * other would start its deadlines again and set its officer's work aside */
+	if (strcmp(TEXT(st, 0), rq->township) == 0) {
+		sqlite3_finalize(st);
+		if (reassign_resent(c, rq->id, identity, rq->township, rq->note, now)) {
+			res = CASES_DONE;
+			goto rollback;
+		}
+		err_set(err, errlen, "case %lld is already in township %s", (long long)rq->id,
+		    rq->township);
+		res = CASES_REFUSED;
 		goto rollback;
 	}
 	n = (size_t)snprintf(note, sizeof(note), "%s -> %s: %s", TEXT(st, 0), rq->township,
@@ -1600,7 +1662,7 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 	size_t i;
 
 	*out = NULL;
-	if ((res = case_find(c, scope, id, NULL, 0, err, errlen)) != CASES_DONE)
+	if ((res = case_find(c, scope, id, NULL, 0, NULL, 0, err, errlen)) != CASES_DONE)
 		return res;
 	if (prepare(c, &st, err, errlen,
 	        "SELECT (SELECT count(*) FROM case_steps WHERE case_id = ?1 AND action = 'join'),"
@@ -1656,7 +1718,7 @@ cases_evidence(struct county_db *c, const struct access_scope *scope, int64_t id
 
 	*out = NULL;
 	*len = 0;
-	if ((res = case_find(c, scope, id, NULL, 0, err, errlen)) != CASES_DONE)
+	if ((res = case_find(c, scope, id, NULL, 0, NULL, 0, err, errlen)) != CASES_DONE)
 		return res;
 	if (prepare(c, &st, err, errlen,
 	        "SELECT v.data, e.type FROM case_evidence e JOIN evidence v ON v.hash = e.hash"

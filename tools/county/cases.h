@@ -114,6 +114,10 @@ enum cases_result cases_report(struct county_db *c, const struct catalogue *cat,
 enum cases_result cases_state(struct county_db *c, const struct access_scope *scope, int64_t id,
     char *state, size_t statelen, char *err, size_t errlen);
 
+/* The township case id is in now into township, when it lies in scope; as cases_state. */
+enum cases_result cases_township(struct county_db *c, const struct access_scope *scope, int64_t id,
+    char *township, size_t townshiplen, char *err, size_t errlen);
+
 /* 1 if step (accept, onsite, decide, close, dismiss, comment, attach, or reassign) may be
  * taken on a case in state: the rule cases_step (cases_reassign) holds it to, for a caller
  * that says why one was refused (a page drawn before someone else moved the case on). */

@@ -478,9 +478,10 @@ step_verb(const char *step)
  * A step the county would not take because of the case's state (it moved
  * on since the officer looked, or the step is not one for that state:
  * cases_step_fits, the rule cases_step holds a step to): said with the
- * case's state now, in the person's language: 1 when it was; 0 when the
- * case's state allows the step (the refusal was for something else) or
- * cannot be read.
+ * case's state now, in the person's language, and so is a reassignment to
+ * the township the case is in already: 1 when it was; 0 when the case's
+ * state allows the step (the refusal was for something else) or cannot be
+ * read.
  */
 static int
 say_stale_step(const struct options *o, const struct case_request *r, const char *step)
@@ -488,16 +489,23 @@ say_stale_step(const struct options *o, const struct case_request *r, const char
 	struct refusal quiet = { 0 };
 	char query[32];
 	json_t *answer = NULL;
-	const char *state;
+	const char *state, *township;
 	int said = 0;
 
 	snprintf(query, sizeof(query), "id=%lld", (long long)r->id);
 	if (ask_keep(o, "GET", "cases/show", query, NULL, 0, &answer, NULL, &quiet) != 0)
 		return 0;
 	state = json_string_value(json_object_get(json_object_get(answer, "case"), "state"));
+	township = json_string_value(json_object_get(json_object_get(answer, "case"), "township"));
 	if (state != NULL && !cases_step_fits(state, step)) {
 		fprintf(stderr, _("gaswatch: case %lld is %s now, so you cannot %s\n"),
 		    (long long)r->id, word(state), step_verb(step));
+		said = 1;
+	} else if (strcmp(step, "reassign") == 0 && township != NULL &&
+	           strcmp(township, r->township) == 0) {
+		fprintf(stderr,
+		    _("gaswatch: case %lld is in township %s already: nothing changed\n"),
+		    (long long)r->id, township);
 		said = 1;
 	}
 	json_decref(answer);

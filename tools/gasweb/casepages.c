@@ -103,6 +103,7 @@ enum cword {
 	C_REASSIGN,
 	C_TO_TOWNSHIP,
 	C_REASSIGN_UNKNOWN,
+	C_REASSIGN_SAME,
 	C_CODE_SHOWN,
 	C_CODE_SIGNED,
 	C_CODE_INVALID,
@@ -181,6 +182,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_TO_TOWNSHIP] = { "改派至", "To township" },
 	[C_REASSIGN_UNKNOWN] = { "该乡镇不在县乡镇图或村（社区）名录中。",
 	    "That township is neither on the county's map nor in its village list." },
+	[C_REASSIGN_SAME] = { "案件已在%s，无需改派。本次未保存。",
+	    "The case is in %s already: nothing was changed." },
 	[C_CODE] = { "气瓶二维码（如有）", "Cylinder code (if any)" },
 	[C_CODE_SHOWN] = { "上报的气瓶码", "Cylinder code reported" },
 	[C_CODE_SIGNED] = { "本县签发，核验通过", "signed by the county, checked" },
@@ -1565,7 +1568,7 @@ page_case_reassign(struct request *r, struct reply *out)
 	const char *id = request_field(r, "id"), *rest = NULL;
 	struct case_request rq;
 	enum cases_result res;
-	char err[256], to[64], now[16], why[512];
+	char err[256], to[64], now[16], here[64], why[512];
 
 	memset(&rq, 0, sizeof(rq));
 	if (id == NULL || case_id_of(id, &rq.id, &rest) == -1 || rest[0] != '\0' ||
@@ -1594,6 +1597,17 @@ page_case_reassign(struct request *r, struct reply *out)
 		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
 		snprintf(why, sizeof(why), cw(r, C_STEP_STALE), action_word(r, now),
 		    action_word(r, "reassign"));
+		refusal(r, out, MHD_HTTP_CONFLICT, why);
+		return;
+	}
+	/* a form drawn before another regulator moved it there */
+	if (res == CASES_REFUSED &&
+	    cases_township(db, &r->scope, rq.id, here, sizeof(here), why, sizeof(why)) ==
+	        CASES_DONE &&
+	    strcmp(here, rq.township) == 0) {
+		county_pool_give(&r->web->pool, db);
+		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+		snprintf(why, sizeof(why), cw(r, C_REASSIGN_SAME), township_name(r, rq.township));
 		refusal(r, out, MHD_HTTP_CONFLICT, why);
 		return;
 	}
