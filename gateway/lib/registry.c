@@ -189,6 +189,74 @@ registry_check_code(const struct registry_row *row, const struct code_key *key,
 	return 0;
 }
 
+/* The rules of a serial, an owner and a status: registry_parse_row's and registry_check_set's. */
+static int
+serial_check(const char *t, size_t len, char *err, size_t errlen)
+{
+	if (len == 0)
+		return err_set(err, errlen, "serial is empty");
+	if (len != strlen(t) || !code_serial_valid(t))
+		return err_set(err, errlen,
+		    "serial must be 1 to %d characters of A-Z, a-z, "
+		    "0-9, '-', '.', '_', starting with a letter or digit",
+		    CODE_SERIAL_MAX);
+	return 0;
+}
+
+static int
+owner_check(const char *t, size_t len, char *err, size_t errlen)
+{
+	if (len == 0)
+		return err_set(err, errlen, "owner is empty");
+	if (len > REGISTRY_OWNER_MAX || !registry_text_ok(t, len))
+		return err_set(err, errlen,
+		    "owner is longer than %d bytes or holds control "
+		    "characters",
+		    REGISTRY_OWNER_MAX);
+	return 0;
+}
+
+static int
+status_check(const char *t, size_t len, char *err, size_t errlen)
+{
+	if (len != strlen(t) ||
+	    (strcmp(t, "active") != 0 && strcmp(t, "scrapped") != 0 && strcmp(t, "retired") != 0))
+		return err_set(err, errlen, "status '%.16s' is not active, scrapped or retired", t);
+	return 0;
+}
+
+int
+registry_check_set(const char *serial, const char *status, const char *last, const char *next,
+    const char *stored_last, const char *owner, char *err, size_t errlen)
+{
+	int32_t l = -1, n, today = date_today();
+
+	if (serial_check(serial, strlen(serial), err, errlen) == -1 ||
+	    (status != NULL && status_check(status, strlen(status), err, errlen) == -1) ||
+	    (owner != NULL && owner_check(owner, strlen(owner), err, errlen) == -1))
+		return -1;
+	if (last != NULL) {
+		if (date_parse(last, &l) == -1)
+			return err_set(err, errlen,
+			    "last inspection '%.16s' is not a date (YYYY-MM-DD)", last);
+		if (l > today)
+			return err_set(err, errlen, "last inspection %.10s is in the future", last);
+	} else if (stored_last != NULL && stored_last[0] != '\0' &&
+	           date_parse(stored_last, &l) == -1) {
+		l = -1;
+	}
+	if (next != NULL) {
+		if (date_parse(next, &n) == -1)
+			return err_set(err, errlen,
+			    "next inspection '%.16s' is not a date (YYYY-MM-DD)", next);
+		if (l >= 0 && n <= l)
+			return err_set(err, errlen,
+			    "next inspection %.10s is not after the last inspection %.10s", next,
+			    last != NULL ? last : stored_last);
+	}
+	return 0;
+}
+
 int
 registry_parse_row(const struct registry_columns *cols, const struct csv_row *row,
     const struct code_key *key, uint32_t county, struct registry_row *out, char *err, size_t errlen)
@@ -205,13 +273,8 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 		return err_set(err, errlen, "empty row");
 
 	t = registry_field(row, cols->serial, &len);
-	if (len == 0)
-		return err_set(err, errlen, "serial is empty");
-	if (len != strlen(t) || !code_serial_valid(t))
-		return err_set(err, errlen,
-		    "serial must be 1 to %d characters of A-Z, a-z, "
-		    "0-9, '-', '.', '_', starting with a letter or digit",
-		    CODE_SERIAL_MAX);
+	if (serial_check(t, len, err, errlen) == -1)
+		return -1;
 	str_copy(out->serial, t, sizeof(out->serial));
 
 	t = registry_field(row, cols->model, &len);
@@ -253,13 +316,8 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	}
 
 	t = registry_field(row, cols->owner, &len);
-	if (len == 0)
-		return err_set(err, errlen, "owner is empty");
-	if (len > REGISTRY_OWNER_MAX || !registry_text_ok(t, len))
-		return err_set(err, errlen,
-		    "owner is longer than %d bytes or holds control "
-		    "characters",
-		    REGISTRY_OWNER_MAX);
+	if (owner_check(t, len, err, errlen) == -1)
+		return -1;
 	memcpy(out->owner, t, len);
 	out->owner[len] = '\0';
 
@@ -282,9 +340,8 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	}
 
 	t = registry_field(row, cols->status, &len);
-	if (len != strlen(t) ||
-	    (strcmp(t, "active") != 0 && strcmp(t, "scrapped") != 0 && strcmp(t, "retired") != 0))
-		return err_set(err, errlen, "status '%.16s' is not active, scrapped or retired", t);
+	if (status_check(t, len, err, errlen) == -1)
+		return -1;
 	str_copy(out->status, t, sizeof(out->status));
 
 	t = registry_field(row, cols->code, &len);

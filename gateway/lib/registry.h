@@ -70,6 +70,16 @@ int registry_parse_row(const struct registry_columns *cols, const struct csv_row
     const struct code_key *key, uint32_t county, struct registry_row *out, char *err,
     size_t errlen);
 
+/*
+ * The rules registry_parse_row holds a row to, for one cylinder's fields set
+ * by hand (the county's registry set; NULL: not given, left as it is): the
+ * serial, the status, the owner, a last inspection not in the future and a
+ * next one after the last (given, or stored_last when the row has one).
+ * 0, or -1 with the field named in err.
+ */
+int registry_check_set(const char *serial, const char *status, const char *last, const char *next,
+    const char *stored_last, const char *owner, char *err, size_t errlen);
+
 /* next_inspection: last inspection (or, never inspected, manufacture) plus
  * cycle_years, on the same day of the month (28 Feb for 29 Feb). */
 int32_t registry_next_inspection(const struct registry_row *row, int cycle_years);

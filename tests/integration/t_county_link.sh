@@ -151,8 +151,26 @@ printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n
     "CYL5,YSP35.5,2020-03,15.5,14.9,GasCo,2024-05-06,retired" \
     "CYL6,YSP35.5,2020-03,15.5,14.9,GasCo,2024-05-06,melted" >"$T/registry.csv"
 "$BUILD/gascounty" -c "$T/county.conf" registry import "$T/registry.csv" >"$T/imp1.out" 2>&1
-check "registry import takes the good row and names the bad one by line" \
-    sh -c "grep -q '1 changed, 1 rejected' '$T/imp1.out' && grep -q 'registry.csv:3:' '$T/imp1.out'"
+rc=$?
+check "registry import takes the good row, names the bad one by line and exits 1 (got $rc)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'registry.csv: 2 rows, 1 changed, 1 rejected' '$T/imp1.out' && grep -q 'registry.csv:3:' '$T/imp1.out'"
+# what an import refuses, registry set refuses too: stations pull these rows
+for bad in "CYL4 --inspected 2090-01-01:last inspection 2090-01-01 is in the future" \
+    "CYL4 --next 2025-01-01:next inspection 2025-01-01 is not after the last inspection 2026-01-15" \
+    "bad!serial --status scrapped:serial must be"; do
+	args=${bad%%:*}
+	# shellcheck disable=SC2086 # the arguments are words
+	"$BUILD/gascounty" -c "$T/county.conf" registry set $args >"$T/set.out" 2>&1
+	rc=$?
+	check "registry set $args is refused (exit $rc), the field named" \
+	    all '[ $rc -eq 1 ]' "grep -q '${bad#*:}' '$T/set.out'"
+done
+"$BUILD/gascounty" -c "$T/county.conf" registry set CYL4 --owner "" >"$T/set.out" 2>&1
+rc=$?
+check "registry set CYL4 --owner '' is refused (exit $rc), the field named" \
+    all '[ $rc -eq 1 ]' "grep -q 'owner is empty' '$T/set.out'"
+check "and nothing of them is stored" \
+    [ "$(county_sql "SELECT count(*) || '|' || max(version) || '|' || group_concat(owner) FROM registry WHERE serial IN ('CYL4', 'bad!serial')")" = "1|2|Other Gas" ]
 "$BUILD/gascounty" -c "$T/county.conf" registry import "$T/registry.csv" >"$T/imp2.out" 2>&1
 check "importing the same file again changes nothing" grep -q '0 changed' "$T/imp2.out"
 "$BUILD/tests/uplink_run" -d "$T/s01.db" -p "$CPORT" -s S01 -t TA -k "$T/station_S01.key" \

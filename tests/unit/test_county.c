@@ -436,11 +436,14 @@ registry_keeps_every_change_as_history(void **state)
 	/* an import adds a row only for a cylinder it changes, naming FILE:LINE */
 	snprintf(csv, sizeof(csv), "%s/reg.csv", dir);
 	write_h2_h3(csv, "active");
-	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
-	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", NULL, &res, err, sizeof(err)),
+	    0);
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", NULL, &res, err, sizeof(err)),
+	    0);
 	assert_int_equal(res.changed, 0);
 	write_h2_h3(csv, "retired");
-	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &res, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", NULL, &res, err, sizeof(err)),
+	    0);
 	assert_int_equal(res.changed, 1);
 	assert_int_equal(history_list(cdb.db, "H2", h, 8, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 1);

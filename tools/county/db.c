@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -1893,9 +1894,26 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
     char *err, size_t errlen)
 {
 	const struct history_by by = { "set", actor, NULL };
+	sqlite3_stmt *st = NULL;
+	char stored[16] = "";
 
 	if (store_begin(c->db, err, errlen) == -1)
 		return -1;
+	/* what an import would refuse is refused here too: stations pull this row */
+	if (store_prepare(c->db, "SELECT last_inspection FROM registry WHERE serial = ?", &st, err,
+	        errlen) == -1) {
+		store_rollback(c->db);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		str_copy(stored, (const char *)sqlite3_column_text(st, 0), sizeof(stored));
+	sqlite3_finalize(st);
+	if (registry_check_set(serial, status, last_inspection, next_inspection, stored, owner, err,
+	        errlen) == -1) {
+		store_rollback(c->db);
+		return -1;
+	}
 	if (county_registry_write(c, serial, status, last_inspection, next_inspection, owner, &by,
 	        err, errlen) == -1) {
 		store_rollback(c->db);
@@ -1979,9 +1997,20 @@ county_registry_history(struct county_db *c, const char *audit_as, const char *s
  * whose facts did not change keeps its version, so importing the same file
  * twice sends stations nothing new.
  */
+/* One rejected row of an import, told as io asks. */
+static void
+import_reject(const struct county_import_io *io, const char *path, unsigned long line,
+    const char *reason)
+{
+	if (io != NULL && io->reject != NULL)
+		io->reject(io->arg, path, line, reason);
+	else
+		fprintf(stderr, "%s:%lu: %s\n", path, line, reason);
+}
+
 int
 county_registry_import(struct county_db *c, const char *path, int cycle_years, const char *actor,
-    struct county_import_result *res, char *err, size_t errlen)
+    const struct county_import_io *io, struct county_import_result *res, char *err, size_t errlen)
 {
 	char where[HISTORY_DETAIL_MAX + 1];
 	const struct history_by by = { "import", actor, where };
@@ -1992,11 +2021,15 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 	sqlite3_stmt *st = NULL;
 	char reason[256], last[11], next[11];
 	FILE *fp;
+	struct stat sb;
+	unsigned long long size = 0;
 	int rc = -1, got, header = 0;
 
 	memset(res, 0, sizeof(*res));
 	if ((fp = fopen(path, "r")) == NULL)
 		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode))
+		size = (unsigned long long)sb.st_size;
 	if ((reader = csv_open(fp)) == NULL) {
 		fclose(fp);
 		return err_set(err, errlen, "out of memory");
@@ -2023,7 +2056,7 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 				err_set(err, errlen, "%s:%lu: %s", path, cr.line, reason);
 				goto rollback;
 			}
-			fprintf(stderr, "%s:%lu: %s\n", path, cr.line, reason);
+			import_reject(io, path, cr.line, reason);
 			res->rejected++;
 			continue;
 		}
@@ -2036,8 +2069,10 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 			continue;
 		}
 		res->rows++;
+		if (io != NULL && io->progress != NULL)
+			io->progress(io->arg, csv_offset(reader), size, res->rows);
 		if (registry_parse_row(&cols, &cr, NULL, 0, &row, reason, sizeof(reason)) == -1) {
-			fprintf(stderr, "%s:%lu: %s\n", path, cr.line, reason);
+			import_reject(io, path, cr.line, reason);
 			res->rejected++;
 			continue;
 		}

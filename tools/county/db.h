@@ -216,9 +216,20 @@ struct county_import_result {
 	unsigned long rows, rejected, changed;
 };
 
+/* What an import tells its caller as it goes (io itself and each member may be
+ * NULL): how far it is (bytes of the file read, of its size; rows so far),
+ * and each row it rejects (without reject: FILE:LINE: reason on stderr). */
+struct county_import_io {
+	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
+	    unsigned long rows);
+	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason);
+	void *arg;
+};
+
 /* Import a registry CSV (registry.h format) into the county registry; each
  * row that changes a cylinder adds a history row by actor naming FILE:LINE. */
 int county_registry_import(struct county_db *c, const char *path, int cycle_years,
-    const char *actor, struct county_import_result *res, char *err, size_t errlen);
+    const char *actor, const struct county_import_io *io, struct county_import_result *res,
+    char *err, size_t errlen);
 
 #endif

@@ -22,6 +22,7 @@
 #include "daemonargs.h"
 #include "history.h"
 #include "log.h"
+#include "progress.h"
 #include "stations.h"
 #include "store.h"
 #include "timetext.h"
@@ -262,23 +263,46 @@ group_usage(FILE *f, const char *word)
 	return n;
 }
 
+static void
+import_progress(void *arg, unsigned long long done, unsigned long long total, unsigned long rows)
+{
+	progress_update(arg, done, total, rows);
+}
+
+static void
+import_reject(void *arg, const char *file, unsigned long line, const char *reason)
+{
+	progress_end(arg); /* the bar is drawn again at the next row */
+	fprintf(stderr, "%s:%lu: %s\n", file, line, reason);
+}
+
+/* The rows that were good are kept; a rejected one makes the exit status 1, as
+ * gasctl registry import's, so that a script sees the file was not taken whole. */
 static int
 registry_import(struct county_db *c, int argc, char **argv)
 {
 	struct county_import_result res;
+	struct progress bar;
+	const struct county_import_io io = { import_progress, import_reject, &bar };
 	char err[512], actor[HISTORY_ACTOR_MAX + 1];
+	int64_t start = time_mono_ms();
 
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "gascounty: registry import needs one FILE.csv\n");
 		return 2;
 	}
+	progress_init(&bar, stderr, "importing");
 	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years,
-	        history_actor(actor, sizeof(actor)), &res, err, sizeof(err)) == -1) {
+	        history_actor(actor, sizeof(actor)), &io, &res, err, sizeof(err)) == -1) {
+		progress_end(&bar);
 		fprintf(stderr, "gascounty: %s\n", err);
+		fprintf(stderr, "gascounty: nothing imported\n");
 		return 1;
 	}
-	printf("%lu rows, %lu changed, %lu rejected\n", res.rows, res.changed, res.rejected);
-	return 0;
+	progress_end(&bar);
+	printf("%s: %lu rows, %lu changed, %lu rejected (%.2f s)\n", argv[1], res.rows, res.changed,
+	    res.rejected, (double)(time_mono_ms() - start) / 1000.0);
+	return res.rejected > 0 ? 1 : 0;
 }
 
 static int
