@@ -201,6 +201,32 @@ try:
           st == 200 and h.get("content-type", "").startswith("text/csv") and len(lines) == 5)
     check("the CSV keeps the script as a quoted field",
           '"<script>window.xss=1</script>"' in body.decode())
+    # the period asked stays in the form; a bad one is named, not searched
+    desk.get(BASE + "/trace?kind=station&key=S01&from=2026-01-01&to=2099-12-31")
+    wait_css(desk, "#trace")
+    check("the period asked stays in the form for the next search",
+          desk.find_element(By.ID, "from").get_attribute("value") == "2026-01-01"
+          and desk.find_element(By.ID, "to").get_attribute("value") == "2099-12-31")
+    # (the desk reads English)
+    for query, says in (("from=2026-12-10&to=2026-12-01", "The period ends before it begins"),
+                        ("from=bad", "“From” is not a date")):
+        desk.get(BASE + "/trace?kind=station&key=S01&" + query)
+        err = wait_css(desk, "#error").text
+        check("a trace with %s is refused saying so (%s), the key kept" % (query, err),
+              says in err and not desk.find_elements(By.ID, "trace")
+              and desk.find_element(By.ID, "key").get_attribute("value") == "S01")
+    # a buyer's number typed where a serial goes: not searched, not echoed, not audited
+    desk.get(BASE + "/trace")
+    wait_css(desk, "#key").send_keys(os.environ["BUYER_NUMBER"])
+    desk.find_element(By.ID, "search").click()
+    err = wait_css(desk, "#error").text
+    check("a person's number in the serial field is refused (%s)" % err,
+          "looks like a person's ID number" in err and not desk.find_elements(By.ID, "trace")
+          and desk.find_element(By.ID, "key").get_attribute("value") == ""
+          and os.environ["BUYER_NUMBER"] not in desk.page_source)
+    check("the hint no longer sends a buyer's number to the serial field",
+          desk.find_element(By.CSS_SELECTOR, "p.hint").text.startswith(
+              "Search by a cylinder serial or a station id."))
 finally:
     desk.quit()
 

@@ -156,6 +156,9 @@ grep -q '^ok - ' "$T/browser.out" || { sed -n '1,40p' "$T/browser.err"; }
 CHECKS=$((CHECKS + $(grep -c '^ok - \|^not ok - ' "$T/browser.out")))
 FAILED=$((FAILED + $(grep -c '^not ok - ' "$T/browser.out")))
 check "the browser script ran to its end" grep -q '^# done' "$T/browser.out"
+check "no audit row or log line holds the number typed into the serial field" \
+    all "[ \"\$(sqlite3 '$T/county.db' \"SELECT count(*) FROM audit WHERE key LIKE '%$BUYER_NUMBER%'\")\" = 0 ]" \
+    "! grep -q '$BUYER_NUMBER' '$T/web.log'"
 
 # --- the cases (console_cases.py) -------------------------------------------------------------
 # a case of the station named with a script (its overfill of LY-0006)

@@ -242,9 +242,24 @@ static const char *const words[W_COUNT][2] = {
 	[W_TOO_LARGE] = { "上传的内容太大，本次未保存。照片请换一张较小的，或在相机设置中降低分辨率后重拍。",
 	    "What was sent is too large; nothing was saved. Send a smaller photo, or lower the "
 	    "camera's resolution and take it again." },
-	[W_TRACE_HINT] = { "气瓶编号、充装站编号，或购气人证件号（仅在本机哈希后查询，不存储、不记录）。",
-	    "A cylinder serial, a station id, or a buyer's number (hashed here before the query; "
+	[W_TRACE_HINT] = { "按气瓶编号或充装站编号查询。", "Search by a cylinder serial or a station id." },
+	[W_TRACE_BUYER_HINT] = { "购气人请在下方按证件号查询（仅在本机哈希后查询，不存储、不记录）。",
+	    "A buyer is searched by their number in the form below (hashed here before the query; "
 	    "never stored or logged)." },
+	[W_TRACE_BAD_KEY] = { "编号只能由字母、数字和符号组成，不能含空格或汉字。本次未查询。",
+	    "A serial or station id is letters, digits and signs, without spaces or Chinese "
+	    "characters. Nothing was searched." },
+	[W_TRACE_NUMBER] = { "所填内容像是个人证件号：未查询，也未记入日志。气瓶请用气瓶编号，充装站请用站号；"
+	                     "购气人只能用购气人查询（需开通）。",
+	    "That looks like a person's ID number: it was not searched and not logged. Search a "
+	    "cylinder by its serial and a station by its id; a buyer only with the buyer search "
+	    "(where it is set up)." },
+	[W_TRACE_BAD_FROM] = { "“起”不是日期（年-月-日）。本次未查询。",
+	    "“From” is not a date (year-month-day). Nothing was searched." },
+	[W_TRACE_BAD_TO] = { "“止”不是日期（年-月-日）。本次未查询。",
+	    "“To” is not a date (year-month-day). Nothing was searched." },
+	[W_TRACE_REVERSED] = { "“止”早于“起”：时段颠倒。本次未查询。",
+	    "The period ends before it begins. Nothing was searched." },
 	[W_SERVER_ERROR] = { "服务器错误", "Server error" },
 	[W_ACTIVE] = { "在用", "in use" },
 	[W_SCRAPPED] = { "已报废", "scrapped" },

@@ -40,7 +40,9 @@ keep_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 	struct switch_link *l = cls;
 
 	(void)kind;
-	if (strcmp(key, "lang") == 0)
+	/* nor is a person's number typed into a field echoed back into the page */
+	if (strcmp(key, "lang") == 0 ||
+	    (value != NULL && buyer_text_has_number(value, strlen(value))))
 		return MHD_YES;
 	page_raw(l->p, l->first ? "?" : "&amp;");
 	page_url(l->p, key);
@@ -682,8 +684,24 @@ bound(const char *text, int end, int64_t *out)
 	return 0;
 }
 
-/* The query in the URL; -1 when it names nothing or cannot be read. */
-static int
+/* What trace_query found wrong with the query in the URL; each a word. */
+enum trace_query_bad {
+	TQ_OK = 0,
+	TQ_NONE,     /* no key: the page's first showing */
+	TQ_BAD,      /* a kind or key the page never sends (W_BAD_REQUEST) */
+	TQ_KEY,      /* a key with spaces or other than ASCII (W_TRACE_BAD_KEY) */
+	TQ_NUMBER,   /* a key that looks like a person's number (W_TRACE_NUMBER) */
+	TQ_FROM,     /* from is no date (W_TRACE_BAD_FROM) */
+	TQ_TO,       /* to is no date (W_TRACE_BAD_TO) */
+	TQ_REVERSED, /* the period ends before it begins (W_TRACE_REVERSED) */
+};
+
+/*
+ * The query in the URL into *q.  Whatever it finds wrong it says (the page
+ * shows the form again with what was typed, a person's number excepted);
+ * only TQ_OK is asked of the county, so a refused query writes no audit row.
+ */
+static enum trace_query_bad
 trace_query(const struct request *r, struct trace_query *q)
 {
 	const char *kind = request_arg(r, "kind"), *key = request_arg(r, "key");
@@ -692,31 +710,58 @@ trace_query(const struct request *r, struct trace_query *q)
 
 	memset(q, 0, sizeof(*q));
 	q->to_ms = INT64_MAX;
-	if (kind == NULL || key == NULL || key[0] == '\0')
-		return -1;
-	if (strcmp(kind, "cylinder") != 0 && strcmp(kind, "station") != 0 &&
-	    strcmp(kind, "buyer") != 0)
-		return -1;
-	if (strlen(key) >= sizeof(q->key))
-		return -1;
-	for (i = 0; key[i] != '\0'; i++)
-		if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
-			return -1;
-	/* a buyer is asked for by the id the county holds, never by the number */
-	if (strcmp(kind, "buyer") == 0 && strlen(key) != BUYER_ID_LEN)
-		return -1;
-	q->kind = kind;
-	str_copy(q->key, key, sizeof(q->key));
 	q->from_text = request_arg(r, "from");
 	q->to_text = request_arg(r, "to");
-	if (bound(q->from_text, 0, &q->from_ms) == -1 || bound(q->to_text, 1, &q->to_ms) == -1)
-		return -1;
+	if (kind == NULL || key == NULL || key[0] == '\0')
+		return TQ_NONE;
+	if (strcmp(kind, "cylinder") != 0 && strcmp(kind, "station") != 0 &&
+	    strcmp(kind, "buyer") != 0)
+		return TQ_BAD;
+	q->kind = kind;
+	/* a person's number is never echoed, searched or written to the audit log */
+	if (strcmp(kind, "buyer") != 0 && buyer_text_has_number(key, strlen(key)))
+		return TQ_NUMBER;
+	str_copy(q->key, key, sizeof(q->key));
+	if (strlen(key) >= sizeof(q->key))
+		return TQ_KEY;
+	for (i = 0; key[i] != '\0'; i++)
+		if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
+			return TQ_KEY;
+	/* a buyer is asked for by the id the county holds, never by the number */
+	if (strcmp(kind, "buyer") == 0 && strlen(key) != BUYER_ID_LEN)
+		return TQ_BAD;
+	if (bound(q->from_text, 0, &q->from_ms) == -1)
+		return TQ_FROM;
+	if (bound(q->to_text, 1, &q->to_ms) == -1)
+		return TQ_TO;
+	if (q->to_ms < q->from_ms)
+		return TQ_REVERSED;
 	if (after != NULL && after[0] != '\0') {
 		if (wire_cursor_parse(after, &q->after) == -1)
-			return -1;
+			return TQ_BAD;
 		q->has_after = 1;
 	}
-	return 0;
+	return TQ_OK;
+}
+
+/* The word that says why a query was refused. */
+static enum word
+trace_query_word(enum trace_query_bad bad)
+{
+	switch (bad) {
+	case TQ_KEY:
+		return W_TRACE_BAD_KEY;
+	case TQ_NUMBER:
+		return W_TRACE_NUMBER;
+	case TQ_FROM:
+		return W_TRACE_BAD_FROM;
+	case TQ_TO:
+		return W_TRACE_BAD_TO;
+	case TQ_REVERSED:
+		return W_TRACE_REVERSED;
+	default:
+		return W_BAD_REQUEST;
+	}
 }
 
 static void
@@ -762,12 +807,18 @@ trace_forms(struct request *r, struct page *p, const struct trace_query *q)
 	page_raw(p, "<input name=\"key\" id=\"key\" required value=\"");
 	if (q != NULL && q->kind != NULL && strcmp(q->kind, "buyer") != 0)
 		page_text(p, q->key);
+	/* the period asked stays in the form, for the next search */
 	page_raw(p, "\"></label><label>");
 	page_text(p, word(r->lang, W_FROM));
-	page_raw(p, "<input type=\"date\" name=\"from\" id=\"from\"></label><label>");
+	page_raw(p, "<input type=\"date\" name=\"from\" id=\"from\" value=\"");
+	if (q != NULL && q->from_text != NULL)
+		page_text(p, q->from_text);
+	page_raw(p, "\"></label><label>");
 	page_text(p, word(r->lang, W_TO));
-	page_raw(p, "<input type=\"date\" name=\"to\" id=\"to\"></label><button type=\"submit\" "
-	            "id=\"search\">");
+	page_raw(p, "<input type=\"date\" name=\"to\" id=\"to\" value=\"");
+	if (q != NULL && q->to_text != NULL)
+		page_text(p, q->to_text);
+	page_raw(p, "\"></label><button type=\"submit\" id=\"search\">");
 	page_text(p, word(r->lang, W_SEARCH));
 	page_raw(p, "</button></form>");
 	if (r->web->have_buyer_key) {
@@ -783,6 +834,10 @@ trace_forms(struct request *r, struct page *p, const struct trace_query *q)
 	}
 	page_raw(p, "<p class=\"hint\">");
 	page_text(p, word(r->lang, W_TRACE_HINT));
+	if (r->web->have_buyer_key) {
+		page_raw(p, " ");
+		page_text(p, word(r->lang, W_TRACE_BUYER_HINT));
+	}
 	page_raw(p, " ");
 	page_text(p, word(r->lang, W_AUDITED));
 	page_raw(p, "</p></section>");
@@ -806,24 +861,24 @@ page_trace(struct request *r, struct reply *out)
 	struct trace_query q;
 	struct wire_trace t;
 	struct county_db *db;
+	enum trace_query_bad bad;
 	char err[512], when[48], rules[128], net[32];
 	size_t i;
 	int rc;
 
-	if (trace_query(r, &q) == -1) {
-		if (request_arg(r, "key") != NULL) {
+	if ((bad = trace_query(r, &q)) != TQ_OK) {
+		if (bad != TQ_NONE)
 			out->status = MHD_HTTP_BAD_REQUEST;
-		}
 		frame_open(r, out, word(r->lang, W_TRACE));
 		page_raw(p, "<h1>");
 		page_text(p, word(r->lang, W_TRACE));
 		page_raw(p, "</h1>");
-		if (out->status == MHD_HTTP_BAD_REQUEST) {
+		if (bad != TQ_NONE) {
 			page_raw(p, "<p class=\"error\" id=\"error\">");
-			page_text(p, word(r->lang, W_BAD_REQUEST));
+			page_text(p, word(r->lang, trace_query_word(bad)));
 			page_raw(p, "</p>");
 		}
-		trace_forms(r, p, NULL);
+		trace_forms(r, p, &q);
 		frame_close(r, out);
 		return;
 	}
@@ -911,13 +966,14 @@ page_trace_csv(struct request *r, struct reply *out)
 	struct wire_trace t;
 	struct wire_cursor after;
 	struct county_db *db;
+	enum trace_query_bad bad;
 	int has_after, rc = 0;
 	long total = 0;
 	char err[512], when[TIMETEXT_MAX], num[32];
 	size_t i;
 
-	if (trace_query(r, &q) == -1) {
-		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+	if ((bad = trace_query(r, &q)) != TQ_OK) {
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, trace_query_word(bad));
 		return;
 	}
 	out->content_type = "text/csv; charset=utf-8";
