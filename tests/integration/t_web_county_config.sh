@@ -131,8 +131,22 @@ check "a village not in the county's list: refused (409, got $code), naming it" 
 code=$(unroutable zh -F kind=nosuch -F village=河口村)
 check "a report kind not in the catalogue: refused (409, got $code), naming it" \
     all '[ "$code" = 409 ]' 'grep -q "“nosuch”不是本县目录中的上报类别" "$T/unroutable.html"'
+# a note of spaces (which the form's required mark lets through) and no kind at all
+cases_before=$(county_sql "SELECT count(*) FROM cases")
+C -b "$T/fay.jar" -o "$T/fform.html" "$U/report"
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/fform.html" | head -n 1)
+code=$(C -b "$T/fay.jar" -o "$T/blank.html" -w '%{http_code}' -H "Origin: $U" \
+    -H "Accept-Language: zh" -F "csrf=$csrf" -F kind=leak -F village=河口村 -F "note=   " \
+    "$U/report")
+check "a report whose note is only spaces: refused (409, got $code), asking for the note in Chinese" \
+    all '[ "$code" = 409 ]' 'grep -q "请填写“说明”" "$T/blank.html"'
+code=$(C -b "$T/fay.jar" -o "$T/nokind.html" -w '%{http_code}' -H "Origin: $U" \
+    -H "Accept-Language: zh" -F "csrf=$csrf" -F village=河口村 -F "note=无法上报" "$U/report")
+check "a report without its kind: refused (409, got $code), asking for it" \
+    all '[ "$code" = 409 ]' 'grep -q "请选择“类型”" "$T/nokind.html"'
 check "none of them stored anything" \
-    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '无法上报'")" = 0 ]
+    all "[ \"\$(county_sql \"SELECT count(*) FROM case_steps WHERE note = '无法上报'\")\" = 0 ]" \
+    "[ \"\$(county_sql 'SELECT count(*) FROM cases')\" = '$cases_before' ]"
 
 # --- the county changes its settings: gasweb reads them again on SIGHUP ------------------
 cp "$T/county.conf" "$T/county.good"

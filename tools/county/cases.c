@@ -613,7 +613,8 @@ cases_step_needs(const char *step)
 {
 	const struct step_row *s;
 
-	if (strcmp(step, "reassign") == 0) /* cases_reassign's rule: say why */
+	/* cases_reassign's rule (say why) and cases_report's (what was found) */
+	if (strcmp(step, "reassign") == 0 || strcmp(step, "report") == 0)
 		return CASES_NEEDS_NOTE;
 	for (s = steps; s->name != NULL; s++)
 		if (strcmp(s->name, step) == 0)

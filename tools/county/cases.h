@@ -127,10 +127,11 @@ int cases_step_fits(const char *state, const char *step);
  * attach). */
 int cases_step_known(const char *step);
 
-/* What step (as above, reassign included) needs besides its case: a note that is not blank
- * (CASES_NEEDS_NOTE), a file (CASES_NEEDS_FILE); the rule cases_step and cases_reassign
- * hold it to, for a form that marks its fields required and a caller that says why one was
- * refused.  0 for a step that needs neither or is no step. */
+/* What step (as above, reassign and a grid worker's "report" included) needs besides its
+ * case: a note that is not blank (CASES_NEEDS_NOTE), a file (CASES_NEEDS_FILE); the rule
+ * cases_step, cases_reassign and cases_report hold it to, for a form that marks its fields
+ * required and a caller that says why one was refused.  0 for a step that needs neither or
+ * is no step. */
 #define CASES_NEEDS_NOTE 0x1u
 #define CASES_NEEDS_FILE 0x2u
 unsigned cases_step_needs(const char *step);

@@ -124,6 +124,7 @@ enum cword {
 	C_ROUTE_NO_VILLAGE,
 	C_ROUTE_UNKNOWN_VILLAGE,
 	C_KIND_UNKNOWN,
+	C_KIND_NEEDED,
 	C_NOTE_NEEDED,
 	C_FILE_NEEDED,
 	C_COUNT
@@ -225,6 +226,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_KIND_UNKNOWN] = { "“%s”不是本县目录中的上报类别，请从列表中选择。本次未保存。",
 	    "\"%s\" is not a report kind of the county's catalogue: choose one from the list. "
 	    "Nothing was saved." },
+	[C_KIND_NEEDED] = { "请选择“类型”后再提交。本次未保存。",
+	    "Choose the kind, then send it again. Nothing was saved." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -1711,8 +1714,15 @@ page_report_post(struct request *r, struct reply *out)
 		refusal(r, out, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, cw(r, C_BAD_PHOTO));
 		return;
 	}
-	if (refuse_number(r, out, &rq) || refuse_photo_size(r, out, &rq) ||
-	    refuse_route(r, out, &rq))
+	/* what the form's required marks let through (a note of spaces), or a client
+	 * without them: said in the person's words, as for a step */
+	if (rq.kind[0] == '\0') {
+		log_info("refused %s to %s: a report needs its kind", r->path, r->who.identity);
+		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_KIND_NEEDED));
+		return;
+	}
+	if (refuse_missing(r, out, &rq, "report") || refuse_number(r, out, &rq) ||
+	    refuse_photo_size(r, out, &rq) || refuse_route(r, out, &rq))
 		return;
 	db = web_db_take(r, 0);
 	res = cases_report(db, &r->set->catalogue, r->who.identity, &rq, time_wall_ms(), &id, err,
