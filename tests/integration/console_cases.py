@@ -166,6 +166,9 @@ try:
         check("decide from the catalogue: a fine of 2000 under P05",
               step(phone, "decide", "超量充装，罚款") == "decided"
               and "2000" in phone.find_element(By.ID, "outcome").text)
+        power = phone.find_element(By.ID, "decision-power").text
+        check("the case shows the power it was decided under (%s)" % power, "(P05)" in power
+              and len(power) > len("(P05)"))
         check("close: the case is closed", step(phone, "close", "已办结") == "closed")
         check("a closed case offers no more steps",
               len(phone.find_elements(By.CSS_SELECTOR, "#steps form")) == 0)

@@ -125,6 +125,7 @@ enum cword {
 	C_ROUTE_UNKNOWN_VILLAGE,
 	C_KIND_UNKNOWN,
 	C_KIND_NEEDED,
+	C_YUAN,
 	C_NOTE_NEEDED,
 	C_FILE_NEEDED,
 	C_COUNT
@@ -228,6 +229,7 @@ static const char *const cwords[C_COUNT][2] = {
 	    "Nothing was saved." },
 	[C_KIND_NEEDED] = { "请选择“类型”后再提交。本次未保存。",
 	    "Choose the kind, then send it again. Nothing was saved." },
+	[C_YUAN] = { "%" PRId64 " 元", "%" PRId64 " yuan" },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -1037,12 +1039,29 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	if (buf[0] != '\0') {
 		const struct catalogue_outcome *o = catalogue_outcome(&r->set->catalogue, buf);
 
+		const struct catalogue_power *pw;
+		char power[64], yuan[64];
+
 		dt(p, cw(r, C_OUTCOME));
 		page_raw(p, "<span id=\"outcome\">");
 		page_text(p, o != NULL ? o->name : buf);
-		if (cborread_int(c, "fine_yuan", 0) > 0)
-			page_rawf(p, " · %" PRId64 " 元", cborread_int(c, "fine_yuan", 0));
+		if (cborread_int(c, "fine_yuan", 0) > 0) {
+			snprintf(yuan, sizeof(yuan), cw(r, C_YUAN), cborread_int(c, "fine_yuan", 0));
+			page_raw(p, " · ");
+			page_text(p, yuan);
+		}
 		page_raw(p, "</span></dd>");
+		/* the power it was decided under: the township's own, named as the catalogue does */
+		cborread_text(c, "power", power, sizeof(power));
+		if (power[0] != '\0') {
+			pw = catalogue_power(&r->set->catalogue, power);
+			dt(p, cw(r, C_POWER));
+			page_raw(p, "<span id=\"decision-power\">");
+			page_text(p, pw != NULL ? pw->name : power);
+			page_raw(p, " (");
+			page_text(p, power);
+			page_raw(p, ")</span></dd>");
+		}
 	}
 	page_raw(p, "</dl></section>");
 }
