@@ -132,6 +132,22 @@ sed "s|^map = .*|map = $T/badmap.geojson|" "$T/web.conf" >"$T/badmap.conf"
 check "a map with a point off the globe is refused, naming the feature" \
     sh -c '[ "$0" -eq 1 ] && grep -q "badmap.geojson: feature 3: a station is a Point" "$1"' $? \
     "$T/badmap.out"
+# what would stop a start is found by -n, named: a certificate that is none, a key that is
+# not the certificate's, an account that does not exist
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=other -keyout "$T/other.key" -out "$T/other.crt" 2>/dev/null
+chmod 600 "$T/other.key"
+sed "s|^certificate = .*|certificate = $T/passwords|" "$T/web.conf" >"$T/badcert.conf"
+sed "s|^key = .*|key = $T/other.key|" "$T/web.conf" >"$T/badkey.conf"
+{ cat "$T/web.conf"; echo "user = no-such-user-here"; } >"$T/baduser.conf"
+for c in "badcert:certificate $T/passwords: no PEM certificate in it" \
+    "badkey:key $T/other.key is not the key of certificate $T/web.crt" \
+    "baduser:user 'no-such-user-here': no such user"; do
+	"$BUILD/gasweb" -n -c "$T/${c%%:*}.conf" >"$T/${c%%:*}.out" 2>&1
+	rc=$?
+	check "gasweb -n refuses ${c%%:*}.conf (exit $rc), saying why" \
+	    all '[ $rc -eq 1 ]' "grep -qF \"${c#*:}\" '$T/${c%%:*}.out'"
+done
 check "the example county map is accepted" \
     sh -c 'sed "s|^map = .*|map = $1|" "$2" >"$3" && "$0" -n -c "$3" | grep -q "5 townships, 1 station"' \
     "$BUILD/gasweb" "$(cd "$(dirname "$0")/../.." && pwd)/etc/county-map.geojson" "$T/web.conf" \

@@ -1046,12 +1046,14 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 		page_raw(p, "<span id=\"outcome\">");
 		page_text(p, o != NULL ? o->name : buf);
 		if (cborread_int(c, "fine_yuan", 0) > 0) {
-			snprintf(yuan, sizeof(yuan), cw(r, C_YUAN), cborread_int(c, "fine_yuan", 0));
+			snprintf(yuan, sizeof(yuan), cw(r, C_YUAN),
+			    cborread_int(c, "fine_yuan", 0));
 			page_raw(p, " · ");
 			page_text(p, yuan);
 		}
 		page_raw(p, "</span></dd>");
-		/* the power it was decided under: the township's own, named as the catalogue does */
+		/* the power it was decided under: the township's own, named as the catalogue does
+		 */
 		cborread_text(c, "power", power, sizeof(power));
 		if (power[0] != '\0') {
 			pw = catalogue_power(&r->set->catalogue, power);

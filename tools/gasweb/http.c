@@ -16,6 +16,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -508,6 +511,42 @@ fail:
 	return NULL;
 }
 
+/*
+ * The certificate and key as the TLS library will take them: a PEM
+ * certificate, a PEM private key, and the key the certificate's.  Checked
+ * here (and so by -n), since the HTTP daemon only says it could not start.
+ */
+static int
+tls_pair_check(const struct web *web, char *err, size_t errlen)
+{
+	BIO *b;
+	X509 *x = NULL;
+	EVP_PKEY *k = NULL;
+	int rc = -1;
+
+	if ((b = BIO_new_mem_buf(web->tls_cert, -1)) != NULL)
+		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if ((b = BIO_new_mem_buf(web->tls_key, -1)) != NULL)
+		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (x == NULL)
+		err_set(err, errlen, "certificate %s: no PEM certificate in it",
+		    web->config.certificate);
+	else if (k == NULL)
+		err_set(err, errlen, "key %s: no PEM private key in it (or one with a passphrase)",
+		    web->config.key);
+	else if (X509_check_private_key(x, k) != 1)
+		err_set(err, errlen, "key %s is not the key of certificate %s", web->config.key,
+		    web->config.certificate);
+	else
+		rc = 0;
+	X509_free(x);
+	EVP_PKEY_free(k);
+	ERR_clear_error();
+	return rc;
+}
+
 int
 web_load_tls(struct web *web, char *err, size_t errlen)
 {
@@ -515,9 +554,13 @@ web_load_tls(struct web *web, char *err, size_t errlen)
 	if (web->tls_cert == NULL)
 		return -1;
 	web->tls_key = read_pem(web->config.key, 1, err, errlen);
-	if (web->tls_key == NULL) {
+	if (web->tls_key == NULL || tls_pair_check(web, err, errlen) == -1) {
 		free(web->tls_cert);
 		web->tls_cert = NULL;
+		if (web->tls_key != NULL)
+			explicit_bzero(web->tls_key, strlen(web->tls_key));
+		free(web->tls_key);
+		web->tls_key = NULL;
 		return -1;
 	}
 	return 0;

@@ -492,6 +492,9 @@ open_files(struct web *web, const struct owned_lines *set, int check_only, char 
 	}
 	if (web_load_tls(web, err, errlen) == -1)
 		return -1;
+	/* the account it drops to, so that -n finds a typo before a start does */
+	if (web->config.user[0] != '\0' && getpwnam(web->config.user) == NULL)
+		return err_set(err, errlen, "user '%s': no such user", web->config.user);
 	if (check_only)
 		return 0;
 	web->store = signin_store_new(&policy);
