@@ -10,14 +10,19 @@
  * nothing from the network; the county link runs in a process of its own,
  * started and watched by uplink.c.
  */
+#include <errno.h>
+#include <libgen.h>
 #include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "buyer.h"
+#include "code.h"
 #include "conf.h"
 #include "daemon.h"
 #include "daemonargs.h"
@@ -224,6 +229,41 @@ usage(FILE *f)
 	           "Exit status: 0 ok, 1 error, 2 bad usage.\n");
 }
 
+/*
+ * What a start opens before it serves and -n did not read: the two keys and
+ * the database's folder, each named by its key, so that "configuration OK"
+ * means the station would start.  0, or -1 said on stderr.
+ */
+static int
+check_files(const struct gw_config *c, const char *path)
+{
+	struct code_key *k;
+	struct buyer_key bk;
+	struct stat st;
+	char err[512], folder[sizeof(c->database)];
+	const char *d;
+
+	if ((k = code_key_load_public(c->code_public_key, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: code_public_key: %s\n", path, err);
+		return -1;
+	}
+	code_key_free(k);
+	if (buyer_key_load(c->buyer_key, &bk, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: buyer_key: %s\n", path, err);
+		return -1;
+	}
+	explicit_bzero(&bk, sizeof(bk));
+	str_copy(folder, c->database, sizeof(folder));
+	d = dirname(folder);
+	errno = 0;
+	if (stat(d, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: database %s: its folder %s: %s\n", path, c->database, d,
+		    errno == 0 ? "not a folder" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,6 +315,8 @@ main(int argc, char **argv)
 		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
 		goto out;
 	}
+	if (args.check_only && check_files(config, args.config_path) == -1)
+		goto out;
 	if (args.check_only) {
 		conf_report_print_as(notes, "warning", stderr);
 		printf("configuration OK\n");

@@ -8,13 +8,29 @@
 # before it opens anything.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
-sed "s|^profiles = .*|profiles = $here/drivers/profiles|" "$here/etc/station.conf.example" \
+# the example as a station fills it in: its keys made, its database's folder there
+"$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null
+sed -e "s|^profiles = .*|profiles = $here/drivers/profiles|" \
+    -e "s|^code_public_key = .*|code_public_key = $T/keys/county.pub|" \
+    -e "s|^buyer_key = .*|buyer_key = $T/keys/buyer.key|" \
+    -e "s|^database = .*|database = $T/station.db|" "$here/etc/station.conf.example" \
     >"$T/example.conf"
 example="$T/example.conf"
 
 out=$("$BUILD/gasgw" -n -c "$example" 2>&1); rc=$?
 check "example configuration is accepted" [ "$rc" -eq 0 ]
 check "gasgw -n prints 'configuration OK'" [ "$out" = "configuration OK" ]
+# what a start would open and fail on, -n opens too, naming the key
+for c in "code_public_key = $T/keys/none.pub:code_public_key: $T/keys/none.pub: No such file" \
+    "buyer_key = $T/keys/county.pub:buyer_key: " \
+    "database = $T/nofolder/station.db:database $T/nofolder/station.db: its folder $T/nofolder: No such file"; do
+	set=${c%%:*}
+	sed "s|^${set%% =*} = .*|$set|" "$example" >"$T/files.conf"
+	"$BUILD/gasgw" -n -c "$T/files.conf" >"$T/files.out" 2>&1; rc=$?
+	check "gasgw -n refuses $set (exit $rc), naming it" \
+	    all '[ $rc -eq 1 ]' "grep -qF '$T/files.conf: ${c#*:}' '$T/files.out'" \
+	    "! grep -q 'configuration OK' '$T/files.out'"
+done
 
 sed -e 's/^poll_hz = 20/polll_hz = 20/' -e 's/^max_fill_s = 180/max_fill_s = 99999/' \
     "$example" > "$T/bad.conf"
