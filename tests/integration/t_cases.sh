@@ -246,5 +246,17 @@ check "another township's officer does not see it as theirs" sh -c "! grep -q '^
 as_person regulator:alice figures >"$T/fig.out" 2>&1
 check "figures: the station's township closed one case, a fine" \
     grep -q "^$TA .* fine=1" "$T/fig.out"
+as_person regulator:alice figures --from 2026-12-07 --to 2026-12-01 >"$T/figrev.out" 2>&1
+rc=$?
+check "figures over a period that ends before it begins: refused by gaswatch (exit $rc)" \
+    all '[ $rc -eq 2 ]' \
+    "grep -q 'the period ends before it begins (--from 2026-12-07, --to 2026-12-01)' '$T/figrev.out'"
+as_person regulator:alice figures --from 2026-13-01 >"$T/figbad.out" 2>&1
+rc=$?
+check "... and a date that is none, named by its option (exit $rc)" \
+    all '[ $rc -eq 2 ]' "grep -q 'gaswatch: --from 2026-13-01: ' '$T/figbad.out'"
+check "the county refuses the reversed period too (4.00), and answers it the right way round" \
+    all "'$BUILD/tests/coapreq' -p $CPORT -u regulator:alice -k '$T/regulator_alice.key' -m GET -P cases/figures -q 'from=1764979200000&to=1764547200000' 2>&1 | grep -q '^code 4.00'" \
+    "'$BUILD/tests/coapreq' -p $CPORT -u regulator:alice -k '$T/regulator_alice.key' -m GET -P cases/figures -q 'from=1764547200000&to=1764979200000' 2>&1 | grep -q '^code 2.05'"
 check "gascounty still running" kill -0 "$PID_county"
 finish

@@ -164,6 +164,11 @@ check "a bare --to date takes that whole local day: the 23:30 refusal" \
     [ "$(seqs "$T/d2.csv" | tr '\n' ' ')" = "1 " ]
 TZ=UTC trace --csv station S02 --from 2026-12-04 >"$T/d3.csv" 2>"$T/d3.err"
 check "in UTC both refusals are on 3 December" [ "$(seqs "$T/d3.csv" | wc -l)" -eq 0 ]
+trace station S02 --from 2026-12-07 --to 2026-12-01 >"$T/rev.out" 2>&1
+rc=$?
+check "a period that ends before it begins is refused (exit $rc), not answered '0 records'" \
+    all '[ $rc -eq 2 ]' "grep -q 'the period ends before it begins' '$T/rev.out'" \
+    "! grep -q '0 records' '$T/rev.out'"
 
 # A station's texts that a spreadsheet would run as formulas (a serial, a masked buyer)
 # come out of the CSV quoted with a leading ', as the console's CSV writes them; a

@@ -1068,6 +1068,11 @@ get_case_figures(const struct request *rq)
 		    "from= and to= are ms or ISO 8601 times");
 		return;
 	}
+	if (to < from) {
+		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST,
+		    "the period ends before it begins");
+		return;
+	}
 	if (cases_figures(&S.cdb, rq->scope, from, to, now, &out, &len, err, sizeof(err)) == -1) {
 		log_warnx("figures: %s", err);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);

@@ -1137,6 +1137,8 @@ main(int argc, char **argv)
 	if ((from != NULL && range_bound(from, 0, &o.from_ms) == -1) ||
 	    (to != NULL && range_bound(to, 1, &o.to_ms) == -1))
 		return GASTRACE_USAGE;
+	if (o.to_ms < o.from_ms) /* answered "0 records" otherwise, as if nothing had happened */
+		return command_usage(c, "the period ends before it begins (--from, --to)");
 	if (c->answer != ANSWER_TRACE && c->answer != ANSWER_FIGURES &&
 	    (o.after != NULL || o.all || from != NULL || to != NULL))
 		return command_usage(c, "--from, --to, --after and --all are for traces");

@@ -915,17 +915,42 @@ int
 cases_run_figures(const struct options *o, int argc, char **argv)
 {
 	char query[160], *raw = NULL, accept[32], close[32], from[TIMETEXT_MAX], to[TIMETEXT_MAX];
+	char err[160];
 	json_t *answer, *t, *v;
 	const char *key;
+	int64_t since = 0, until = 0;
 	size_t i;
-	int rc;
+	int rc, whole = 0;
 
 	(void)argv;
 	if (argc != 1)
 		return 2;
-	snprintf(query, sizeof(query), "%s%s%s%s%s", o->from != NULL ? "from=" : "",
-	    o->from != NULL ? o->from : "", o->from != NULL && o->until != NULL ? "&" : "",
-	    o->until != NULL ? "to=" : "", o->until != NULL ? o->until : "");
+	/* read here, in the person's time zone (TZ), as every time gaswatch prints is;
+	 * a date that is none, or a period the wrong way round, is said by its option */
+	if (o->from != NULL && timetext_parse(o->from, &since, NULL, err, sizeof(err)) == -1) {
+		fprintf(stderr, _("gaswatch: --from %s: %s\n"), o->from, err);
+		return 2;
+	}
+	if (o->until != NULL) {
+		if (timetext_parse(o->until, &until, &whole, err, sizeof(err)) == -1) {
+			fprintf(stderr, _("gaswatch: --to %s: %s\n"), o->until, err);
+			return 2;
+		}
+		if (whole)
+			until = timetext_next_day(until) - 1;
+	}
+	if (o->from != NULL && o->until != NULL && until < since) {
+		fprintf(stderr,
+		    _("gaswatch: the period ends before it begins (--from %s, --to %s)\n"), o->from,
+		    o->until);
+		return 2;
+	}
+	query[0] = '\0';
+	if (o->from != NULL)
+		snprintf(query, sizeof(query), "from=%lld", (long long)since);
+	if (o->until != NULL)
+		snprintf(query + strlen(query), sizeof(query) - strlen(query), "%sto=%lld",
+		    query[0] != '\0' ? "&" : "", (long long)until);
 	if ((rc = ask(o, "GET", "cases/figures", query[0] != '\0' ? query : NULL, NULL, 0, &answer,
 	         &raw)) != 0)
 		return rc;
