@@ -141,6 +141,31 @@ cache_line=$(grep -n '^cache_mb' "$T/county-cache.conf" | cut -d: -f1)
 "$BUILD/gascounty" -n -c "$T/county-cache.conf" > "$T/ccache.out" 2>&1; rc=$?
 check "gascounty -n refuses a cache_mb below 2 MiB with its line (exit 1)" sh -c \
     "[ $rc -eq 1 ] && grep -q \"county-cache.conf:$cache_line: 'cache_mb' = 1 is out of range (2 to 65536)\" '$T/ccache.out'"
+# the shipped case files are accepted together, and a deadline row of a kind no rule or
+# report has (a typo whose row would never apply) is named
+sed -e "s|^catalogue = .*|catalogue = $here/etc/catalogue.csv|" \
+    -e "s|^deadlines = .*|deadlines = $T/deadlines.csv|" \
+    -e "s|^calendar = .*|calendar = $here/etc/calendar.csv|" \
+    -e "s|^villages = .*|villages = $here/etc/villages.csv|" \
+    -e "s|^township_map = .*|township_map = $here/etc/county-map.geojson|" \
+    -e "s|^identities = .*|identities = $T/identities-towns|" \
+    "$T/county.conf" >"$T/county-files.conf"
+for t in 330825101 330825102 330825103 330825104 330825105; do
+	printf 'township:%s %s\n' "$t" "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+done >"$T/identities-towns"
+chmod 600 "$T/identities-towns"
+cp "$here/etc/deadlines.csv" "$T/deadlines.csv"
+"$BUILD/gascounty" -n -c "$T/county-files.conf" >"$T/cfiles.out" 2>&1; rc=$?
+check "gascounty -n takes the shipped catalogue, deadlines, calendar, villages and map together, with a warning for none" \
+    all '[ $rc -eq 0 ]' "! grep -q 'warning' '$T/cfiles.out'" \
+    "grep -q '4 villages, 5 townships mapped' '$T/cfiles.out'"
+printf 'stackd,alert,1wd,3wd,15wd\nC99,*,1h,1d,5d\n' >>"$T/deadlines.csv"
+"$BUILD/gascounty" -n -c "$T/county-files.conf" >"$T/cfiles.out" 2>&1; rc=$?
+check "... and names a row whose kind is no rule or report kind (stackd, C99)" \
+    all '[ $rc -eq 0 ]' \
+    "grep -q 'deadlines.csv: kind stackd is neither a rule' '$T/cfiles.out'" \
+    "grep -q 'deadlines.csv: kind C99 is neither a rule' '$T/cfiles.out'" \
+    "[ \"\$(grep -c 'is neither a rule' '$T/cfiles.out')\" = 2 ]"
 sed 's|^timezone = .*|timezone = ../../etc/passwd|' "$T/county.conf" > "$T/county-tz.conf"
 "$BUILD/gascounty" -n -c "$T/county-tz.conf" > "$T/ctz.out" 2>&1; rc=$?
 check "gascounty -n refuses a time zone outside the tz database (exit 1)" sh -c \

@@ -57,6 +57,15 @@ ingest_rule_find(const char *rule)
 }
 
 int
+ingest_county_rule(const char *rule)
+{
+	return rule[0] == 'C' && isdigit((unsigned char)rule[1]) &&
+	       isdigit((unsigned char)rule[2]) && rule[3] == '\0' &&
+	       (rule[1] - '0') * 10 + (rule[2] - '0') >= 1 &&
+	       (rule[1] - '0') * 10 + (rule[2] - '0') <= INGEST_COUNTY_RULES;
+}
+
+int
 ingest_severity_alerts(const char *severity)
 {
 	return strcmp(severity, "alert") == 0 || strcmp(severity, "critical") == 0;

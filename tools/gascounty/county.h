@@ -38,6 +38,11 @@ struct catalogue;
 size_t county_townships_check(const struct catalogue *cat, const struct psk_table *keys,
     const char *identities);
 
+/* Warn (log_warnx) of each row of the deadlines file (named deadlines) whose kind is
+ * neither "*", a rule code nor a report kind of the catalogue: a typo whose row never
+ * applies.  Returns how many (at -n, at start and at each reload). */
+size_t county_deadlines_check(const struct catalogue *cat, const char *deadlines);
+
 /* ---- server.c ------------------------------------------------------------- */
 
 /*

@@ -21,6 +21,7 @@
 #include "county.h"
 #include "daemonargs.h"
 #include "history.h"
+#include "ingestcheck.h"
 #include "log.h"
 #include "progress.h"
 #include "stations.h"
@@ -83,6 +84,30 @@ county_townships_check(const struct catalogue *cat, const struct psk_table *keys
 			    identity, identities, at + 1);
 			said++;
 		}
+	}
+	return said;
+}
+
+size_t
+county_deadlines_check(const struct catalogue *cat, const char *deadlines)
+{
+	size_t i, j, said = 0;
+
+	for (i = 0; i < cat->ndeadlines; i++) {
+		const char *kind = cat->deadlines[i].kind;
+
+		if (strcmp(kind, "*") == 0 || ingest_rule_find(kind) != NULL ||
+		    ingest_county_rule(kind))
+			continue;
+		for (j = 0; j < cat->nkinds; j++)
+			if (strcmp(cat->kinds[j].code, kind) == 0)
+				break;
+		if (j < cat->nkinds)
+			continue;
+		log_warnx("%s: kind %s is neither a rule (R01.., C01..C%02d) nor a report kind of "
+		          "the catalogue: its row applies to no case",
+		    deadlines, kind, INGEST_COUNTY_RULES);
+		said++;
 	}
 	return said;
 }
@@ -571,6 +596,7 @@ main(int argc, char **argv)
 		}
 		log_init("gascounty", 1, LOG_LEVEL_WARN);
 		county_townships_check(&cat, &keys, config.identities);
+		county_deadlines_check(&cat, config.deadlines);
 		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
 		       "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
 		       "calendar days; reported codes %s)\n",

@@ -1608,6 +1608,7 @@ reload(void)
 		return;
 	}
 	county_townships_check(&cat, &keys, fresh.identities);
+	county_deadlines_check(&cat, fresh.deadlines);
 	catalogue_free(&S.catalogue);
 	S.catalogue = cat;
 	for (i = 0; i < notes.count; i++)
@@ -1648,6 +1649,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 		return 1;
 	}
 	county_townships_check(&S.catalogue, &S.keys, S.config.identities);
+	county_deadlines_check(&S.catalogue, S.config.deadlines);
 	if (S.catalogue.noutcomes == 0)
 		log_warnx("no catalogue of outcomes (catalogue): cases cannot be decided");
 	if (S.catalogue.nkinds == 0)
