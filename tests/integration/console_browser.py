@@ -97,6 +97,10 @@ try:
     v = wait_css(phone, "#verdict")
     check("a genuine code is shown as valid", v is not None and "valid" in v.get_attribute("class")
           and "invalid" not in v.get_attribute("class"))
+    facts = phone.find_element(By.ID, "serial").text
+    check("the label's facts are in the page's language (%s)" % facts,
+          facts.startswith("编号 ") and "型号 YSP" in facts and "制造" in facts
+          and "county" not in facts and "tare" not in facts)
     check("the check page shows status, owner and next inspection",
           phone.find_element(By.ID, "status").text == "在用"
           and phone.find_element(By.ID, "owner").text == "Longyou Gas Co."

@@ -226,6 +226,8 @@ static const char *const words[W_COUNT][2] = {
 	[W_NO_RECORDS] = { "没有记录。", "No records." },
 	[W_AUDITED] = { "每次查询都记入审计日志。", "Every query is written to the audit log." },
 	[W_CHECK_TITLE] = { "气瓶查询", "Cylinder check" },
+	[W_CODE_FACTS] = { "编号 %s · 型号 %s · %04d年%02d月制造 · 皮重 %.2f kg · 充装量 %.2f kg · 县代码 %06u",
+	    "serial %s · model %s · made %04d-%02d · tare %.2f kg · fill %.2f kg · county %06u" },
 	[W_SIG_VALID] = { "二维码真实有效（县级签名验证通过）",
 	    "Genuine code (the county's signature is valid)" },
 	[W_SIG_INVALID] = { "二维码无效或被篡改", "Invalid or altered code" },

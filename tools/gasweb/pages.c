@@ -1098,7 +1098,12 @@ page_check(struct request *r, struct reply *out)
 	page_text(p, word(r->lang, valid ? W_SIG_VALID : W_SIG_INVALID));
 	page_raw(p, "</p>");
 	if (valid) {
-		code_record_format(&rec, line, sizeof(line));
+		const struct code_model *m = code_model_by_id(rec.model);
+
+		/* what the label carries, signed, in the reader's language */
+		snprintf(line, sizeof(line), word(r->lang, W_CODE_FACTS), rec.serial,
+		    m != NULL ? m->name : "?", rec.year, rec.month, rec.tare_g / 1000.0,
+		    rec.fill_g / 1000.0, rec.county);
 		page_raw(p, "<p class=\"serial\" id=\"serial\">");
 		page_text(p, line);
 		page_raw(p, "</p><dl id=\"facts\"><dt>");
