@@ -354,7 +354,7 @@ each_figure_reads_as_a_table(void **state)
 		{ "cases",
 		    "township,opened,closed,dismissed,open,overdue,escalated,median_accept_s,"
 		    "median_close_s",
-		    "TB,1,0,0,1,0,0,-1,-1", 3 },
+		    "TB,1,0,0,1,0,0,,", 3 },
 		{ "inspections", "owner,active,overdue,due_30d", "Other Co,1,0,1", 3 },
 	};
 	struct figures f;

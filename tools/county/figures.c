@@ -526,6 +526,9 @@ figures_table(const struct figures *f, const char *name,
 	size_t i;
 
 #define NUM(buf, v) (snprintf(buf, sizeof(buf), "%lld", (long long)(v)), buf)
+	/* a median of nothing is an empty cell, as a percent of no fill is: not -1, which
+	 * a reader (or a spreadsheet) would take for a time */
+#define MEDIAN(buf, v) ((v) < 0 ? (str_copy(buf, "", sizeof(buf)), buf) : NUM(buf, v))
 	if (name == NULL)
 		return -1;
 	if (strcmp(name, "fills") == 0) {
@@ -558,8 +561,8 @@ figures_table(const struct figures *f, const char *name,
 
 			CELLS(t->township, NUM(a, t->opened), NUM(b, t->closed),
 			    NUM(c, t->dismissed), NUM(d, t->open), NUM(e, t->overdue),
-			    NUM(g, t->escalated), NUM(h, t->median_accept_s),
-			    NUM(k, t->median_close_s));
+			    NUM(g, t->escalated), MEDIAN(h, t->median_accept_s),
+			    MEDIAN(k, t->median_close_s));
 		}
 	} else if (strcmp(name, "inspections") == 0) {
 		CELLS("owner", "active", "overdue", "due_30d");
@@ -569,6 +572,7 @@ figures_table(const struct figures *f, const char *name,
 	} else {
 		return -1;
 	}
+#undef MEDIAN
 #undef NUM
 	return 0;
 }

@@ -129,7 +129,7 @@ int figures_known(const char *name);
 /*
  * The figure name of f as a table: row(ctx, cells, n) once for the header
  * (machine column names, the CSV's), then once per row, cells as text
- * (numbers in decimal, medians in seconds, -1 for none).  0, or -1 for an
+ * (numbers in decimal, medians in seconds, an empty cell for none).  0, or -1 for an
  * unknown name (row never called).
  */
 int figures_table(const struct figures *f, const char *name,
