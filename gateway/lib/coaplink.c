@@ -27,7 +27,7 @@ struct coaplink {
 	coap_address_t dst;
 	int failed;         /* the session failed; release it */
 	int closed_by_peer; /* ... because the server closed it (idle) */
-	char fail_reason[96];
+	char fail_reason[320];
 	/* the one request in flight */
 	int waiting;
 	uint8_t token[8];
@@ -162,10 +162,32 @@ on_event(coap_session_t *session, const coap_event_t event)
 	switch (event) {
 	case COAP_EVENT_DTLS_CLOSED:
 		link->closed_by_peer = !link->failed;
-		mark_failed(link, "DTLS session closed");
+		if (coap_session_get_state(session) != COAP_SESSION_STATE_ESTABLISHED &&
+		    !link->failed) {
+			char why[sizeof(link->fail_reason)];
+
+			/* before the handshake ended: nothing listens there (ICMP refused) */
+			snprintf(why, sizeof(why), "no county answering at %s port %d",
+			    link->config.host, link->config.port != 0 ? link->config.port : 5684);
+			mark_failed(link, why);
+		} else {
+			mark_failed(link, "DTLS session closed");
+		}
 		break;
 	case COAP_EVENT_DTLS_ERROR:
-		mark_failed(link, "DTLS error");
+		/* in the handshake, the county's alert: it did not take this identity's key
+		 * (a key that is not the county's is met with silence instead: a timeout) */
+		if (coap_session_get_state(session) != COAP_SESSION_STATE_ESTABLISHED) {
+			char why[sizeof(link->fail_reason)];
+
+			snprintf(why, sizeof(why),
+			    "the county refused the secure session for %s: its identities file "
+			    "does not hold that identity, or not with this key",
+			    link->config.identity);
+			mark_failed(link, why);
+		} else {
+			mark_failed(link, "DTLS error");
+		}
 		break;
 	case COAP_EVENT_SESSION_FAILED:
 		mark_failed(link, "session failed");
@@ -200,6 +222,10 @@ coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *
 		if (getenv("GAS_COAP_DEBUG") != NULL) {
 			coap_set_log_level(LOG_DEBUG);
 			coap_dtls_set_log_level(LOG_DEBUG);
+		} else {
+			/* its warnings ("ICMP: Connection refused") reach a person's terminal
+			 * raw; the link says each failure in its own words (fail_reason) */
+			coap_set_log_level(LOG_ERR);
 		}
 	}
 	if (!coap_dtls_is_supported())
@@ -341,10 +367,19 @@ open_session(struct coaplink *link, char *err, size_t errlen)
 static void
 check_handshake(struct coaplink *link)
 {
+	char why[sizeof(link->fail_reason)];
+
 	if (link->session != NULL && !link->failed &&
 	    coap_session_get_state(link->session) != COAP_SESSION_STATE_ESTABLISHED &&
-	    time_mono_ms() - link->opened_ms > link->handshake_timeout_ms)
-		mark_failed(link, "DTLS handshake timed out");
+	    time_mono_ms() - link->opened_ms > link->handshake_timeout_ms) {
+		/* DTLS drops a record it cannot authenticate: a wrong key looks like this too */
+		snprintf(why, sizeof(why),
+		    "no answer from the county at %s port %d within %d s (down or unreachable, "
+		    "or the key for %s is not the county's)",
+		    link->config.host, link->config.port != 0 ? link->config.port : 5684,
+		    (int)(link->handshake_timeout_ms / 1000), link->config.identity);
+		mark_failed(link, why);
+	}
 }
 
 static int

@@ -18,6 +18,8 @@
 #    handshakes (tools/gascounty/door.h) 100 such hellos locked new sessions
 #    out for up to 30 s; the last check is that lockout, with the share
 #    turned off, so that the checks above are known to be able to fail.
+#  - a client the county refuses (an identity it does not hold) and one with
+#    no county at its port are told which, in words.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -48,6 +50,21 @@ timeout 20 coap-client-openssl -B 5 -u station:S01 -k "$(key_ascii station:S01)"
 check "coap-client-openssl (libcoap's own suite list) still gets in" \
     sh -c "! grep -q -e '4.0' -e 'DTLS' '$T/cc.out' && [ -s '$T/cc.out' ]"
 
+# what a person is told when the session cannot be had: the county refused the identity
+# (its alert), or nothing answers at that port; never libcoap's own warning lines
+"$BUILD/gastrace" -p "$CPORT" -u regulator:bob -k "$T/regulator_alice.key" stations \
+    >"$T/who.out" 2>&1
+rc=$?
+check "an identity the county does not hold: told the county refused it (exit $rc)" \
+    all '[ $rc -ne 0 ]' \
+    "grep -q 'the county refused the secure session for regulator:bob: its identities file does not hold that identity' '$T/who.out'"
+DEADP=$(free_port udp)
+"$BUILD/gastrace" -p "$DEADP" -u regulator:alice -k "$T/regulator_alice.key" stations \
+    >"$T/dead.out" 2>&1
+rc=$?
+check "no county at the port: told nothing answers there, with no libcoap warning (exit $rc)" \
+    all '[ $rc -ne 0 ]' "grep -q 'no county answering at 127.0.0.1 port $DEADP' '$T/dead.out'" \
+    "! grep -q 'WARN' '$T/dead.out'"
 check "gascounty's per-address handshake share is in libcoap's path" \
     sh -c "! grep -q 'no per-address handshake limit' '$T/county.log'"
 

@@ -250,8 +250,7 @@ send_waiting(const struct options *o, sqlite3 *db, int quiet)
 		        COAPLINK_FORMAT_CBOR, payload, len, REQUEST_TIMEOUT_MS, &resp, err,
 		        sizeof(err)) == -1) {
 			free(payload);
-			fprintf(stderr,
-			    "gasdeliver: the county is out of reach (%s); %lld events kept\n", err,
+			fprintf(stderr, "gasdeliver: not sent: %s; %lld events kept\n", err,
 			    (long long)outbox_waiting(db, NULL));
 			goto out;
 		}
