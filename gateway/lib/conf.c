@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "timetext.h"
@@ -805,9 +806,18 @@ conf_parse_input(const struct conf_input *input, const struct conf_section *sect
 	p->check = input->check;
 	p->check_arg = input->arg;
 	if (input->path != NULL) {
+		struct stat st;
+
 		p->file = fopen(input->path, "r");
 		if (p->file == NULL) {
 			conf_report_add(report, name, 0, "%s", strerror(errno));
+			free(p);
+			return -1;
+		}
+		/* a folder opens, and reads as an empty file: every key its default */
+		if (fstat(fileno(p->file), &st) == 0 && S_ISDIR(st.st_mode)) {
+			conf_report_add(report, name, 0, "a folder, not a configuration file");
+			fclose(p->file);
 			free(p);
 			return -1;
 		}

@@ -286,7 +286,8 @@ code=$(C -b "$T/alice.jar" -o "$T/reassign.html" -w '%{http_code}' -H "Origin: $
     -F "csrf=$acsrf" -F "id=$CASE" -F township=TB -F "note=改派北村" "$U/cases/reassign")
 check "her reassignment is refused (409, got $code), naming the state now in Chinese" \
     all '[ "$code" = 409 ]' \
-    'grep -q "id=\"error\">案件现为“不予立案”，不能再“改派”（可能已有他人处理）。" "$T/reassign.html"'
+    'grep -q "id=\"error\">案件现为“不予立案”，不能再“改派”（可能已有他人处理）。" "$T/reassign.html"' \
+    "grep -q 'id=\"back\" href=\"/cases/$CASE\">返回<' '$T/reassign.html'"
 check "and the case stays dismissed in TA" \
     [ "$(county_sql "SELECT township || ' ' || state FROM cases WHERE id = $CASE")" = "TA dismissed" ]
 steps=$(county_sql "SELECT count(*) FROM case_steps") # the dismissal is the one step more

@@ -139,7 +139,8 @@ code=$(C -b "$T/fay.jar" -o "$T/blank.html" -w '%{http_code}' -H "Origin: $U" \
     -H "Accept-Language: zh" -F "csrf=$csrf" -F kind=leak -F village=河口村 -F "note=   " \
     "$U/report")
 check "a report whose note is only spaces: refused (409, got $code), asking for the note in Chinese" \
-    all '[ "$code" = 409 ]' 'grep -q "请填写“说明”" "$T/blank.html"'
+    all '[ "$code" = 409 ]' 'grep -q "请填写“说明”" "$T/blank.html"' \
+    'grep -q "id=\"back\" href=\"/report\">返回<" "$T/blank.html"'
 code=$(C -b "$T/fay.jar" -o "$T/nokind.html" -w '%{http_code}' -H "Origin: $U" \
     -H "Accept-Language: zh" -F "csrf=$csrf" -F village=河口村 -F "note=无法上报" "$U/report")
 check "a report without its kind: refused (409, got $code), asking for it" \

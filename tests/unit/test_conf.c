@@ -129,6 +129,21 @@ reports_each_mistake_with_its_line(void **state)
 	free(c);
 }
 
+/* A folder given as the file (gasgw -c /etc/gasgw) opens, and would read as an empty
+ * file: every key its default, the errors about what is missing, none about why. */
+static void
+a_folder_is_not_a_configuration_file(void **state)
+{
+	struct gw_config *c = calloc(1, sizeof(*c));
+	struct conf_report r;
+
+	(void)state;
+	assert_int_equal(conf_load("/", gw_config_sections, c, &r), -1);
+	assert_int_equal(r.count, 1);
+	assert_true(has_error(&r, "/: a folder, not a configuration file"));
+	free(c);
+}
+
 static void
 reports_every_error_not_just_the_first(void **state)
 {
@@ -663,6 +678,7 @@ main(void)
 		    profiles_setup, profiles_teardown),
 		cmocka_unit_test(gateway_table_marks_what_needs_a_restart),
 		cmocka_unit_test(example_file_covers_every_key),
+		cmocka_unit_test(a_folder_is_not_a_configuration_file),
 	};
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
 }

@@ -545,23 +545,38 @@ catalogue_load(const char *catalogue_path, const char *villages_path, struct cat
 	return 0;
 }
 
+/* err as "KEY: err", so that a file that does not open is named by the key that names it. */
+static int
+keyed(const char *key, char *err, size_t errlen)
+{
+	char was[512];
+
+	str_copy(was, err, sizeof(was));
+	return err_set(err, errlen, "%s: %s", key, was);
+}
+
 int
 catalogue_load_county(const struct county_config *config, struct catalogue *cat, char *err,
     size_t errlen)
 {
-	if (catalogue_load(config->catalogue, config->villages, cat, err, errlen) == -1 ||
-	    load_part(config->deadlines, catalogue_parse_deadlines, cat, err, errlen) == -1 ||
-	    load_part(config->calendar, catalogue_parse_calendar, cat, err, errlen) == -1)
-		return -1;
+	memset(cat, 0, sizeof(*cat));
+	if (load_part(config->catalogue, catalogue_parse, cat, err, errlen) == -1)
+		return keyed("catalogue", err, errlen);
+	if (load_part(config->villages, catalogue_parse_villages, cat, err, errlen) == -1)
+		return keyed("villages", err, errlen);
+	if (load_part(config->deadlines, catalogue_parse_deadlines, cat, err, errlen) == -1)
+		return keyed("deadlines", err, errlen);
+	if (load_part(config->calendar, catalogue_parse_calendar, cat, err, errlen) == -1)
+		return keyed("calendar", err, errlen);
 	if (config->township_map[0] != '\0' &&
 	    geo_load(config->township_map, &cat->map, err, errlen) == -1) {
 		catalogue_free(cat);
-		return -1;
+		return keyed("township_map", err, errlen);
 	}
 	if (config->code_key[0] != '\0' &&
 	    (cat->code_key = code_key_load_public(config->code_key, err, errlen)) == NULL) {
 		catalogue_free(cat);
-		return -1;
+		return keyed("code_key", err, errlen);
 	}
 	return 0;
 }

@@ -126,6 +126,7 @@ enum cword {
 	C_KIND_UNKNOWN,
 	C_KIND_NEEDED,
 	C_YUAN,
+	C_BACK,
 	C_NOTE_NEEDED,
 	C_FILE_NEEDED,
 	C_COUNT
@@ -230,6 +231,7 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_KIND_NEEDED] = { "请选择“类型”后再提交。本次未保存。",
 	    "Choose the kind, then send it again. Nothing was saved." },
 	[C_YUAN] = { "%" PRId64 " 元", "%" PRId64 " yuan" },
+	[C_BACK] = { "返回", "Back" },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -389,9 +391,14 @@ arg_ok(const char *s, size_t max)
 }
 
 /* A page saying what was not done and why (text: the county's reason). */
+static int case_id_of(const char *s, int64_t *id, const char **rest);
+
 static void
 refusal(struct request *r, struct reply *out, int status, const char *text)
 {
+	const char *id = request_field(r, "id"), *rest = NULL;
+	int64_t n = 0;
+
 	page_free(&out->body);
 	out->status = status;
 	frame_open(r, out, cw(r, C_REFUSED));
@@ -399,7 +406,19 @@ refusal(struct request *r, struct reply *out, int status, const char *text)
 	page_text(&out->body, cw(r, C_REFUSED));
 	page_rawf(&out->body, " <small>(%d)</small></h1><p class=\"error\" id=\"error\">", status);
 	page_text(&out->body, text);
-	page_raw(&out->body, "</p>");
+	/* the way back to where the form was: its case (a step, a reassignment), or the
+	 * report form; the browser's Back keeps what was typed */
+	page_raw(&out->body, "</p><p><a class=\"button\" id=\"back\" href=\"");
+	if ((strncmp(r->path, "/cases/", 7) == 0 && case_id_of(r->path + 7, &n, &rest) == 0) ||
+	    (id != NULL && case_id_of(id, &n, &rest) == 0 && rest[0] == '\0'))
+		page_rawf(&out->body, "/cases/%" PRId64, n);
+	else if (strcmp(r->path, "/report") == 0)
+		page_raw(&out->body, "/report");
+	else
+		page_raw(&out->body, "/cases");
+	page_raw(&out->body, "\">");
+	page_text(&out->body, cw(r, C_BACK));
+	page_raw(&out->body, "</a></p>");
 	frame_close(r, out);
 }
 
