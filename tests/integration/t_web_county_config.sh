@@ -100,6 +100,16 @@ codes="$(report "一号漏气") $(report "二号漏气")"
 check "two reports are taken (303 303, got $codes)" [ "$codes" = "303 303" ]
 check "routed by the county's village list, the code checked with the county's key" \
     [ "$(county_sql "SELECT count(*) FROM cases WHERE township = 'TB' AND kind = 'leak' AND code_check = 'signed' AND cylinder = 'LY-77'")" = 2 ]
+# the officer reads the kind by its catalogue name, and finds the cases by it
+LEAK=$(county_sql "SELECT min(id) FROM cases WHERE kind = 'leak'")
+C -b "$T/zhao.jar" -o "$T/leak.html" "$U/cases/$LEAK"
+C -b "$T/zhao.jar" -o "$T/byname.html" "$U/cases?view=all&rule=%E6%BC%8F%E6%B0%94"
+C -b "$T/zhao.jar" -o "$T/bycode.html" "$U/cases?view=all&rule=leak"
+check "the case page names the report kind as the catalogue does (漏气 (leak))" \
+    grep -q '漏气 (leak)' "$T/leak.html"
+check "the case list filtered by the kind's name finds what its code finds (2 cases)" \
+    all '[ "$(grep -o "class=\"caselink\"" "$T/byname.html" | wc -l)" = 2 ]' \
+    '[ "$(grep -o "class=\"caselink\"" "$T/bycode.html" | wc -l)" = 2 ]'
 code=$(report "三号漏气")
 check "the third is refused by the county file's limit of 2 (429, got $code), the page naming it" \
     all '[ "$code" = 429 ]' 'grep -q "（每小时 2 条）" "$T/report.html"'

@@ -614,6 +614,7 @@ cases_nav(struct request *r, struct page *p)
 struct filter {
 	enum cases_view view;
 	const char *view_text, *severity, *township, *rule;
+	const char *rule_code; /* rule, or the code of the report kind it names */
 };
 
 /* The filters in the URL; -1 when one cannot be read. */
@@ -635,6 +636,14 @@ filter_of(const struct request *r, struct filter *f)
 	if ((f->township != NULL && !arg_ok(f->township, CASEMSG_WORD)) ||
 	    (f->rule != NULL && !arg_ok(f->rule, CASEMSG_NAME)))
 		return -1;
+	/* a report kind is found by the name people see as by its code */
+	f->rule_code = f->rule;
+	if (f->rule != NULL && f->rule[0] != '\0') {
+		const struct catalogue_kind *k = catalogue_kind(&r->set->catalogue, f->rule);
+
+		if (k != NULL)
+			f->rule_code = k->code;
+	}
 	return 0;
 }
 
@@ -666,7 +675,7 @@ list_rows(struct request *r, struct page *p, const struct filter *f)
 {
 	/* in the query, so that the page holds the first LIST_MAX cases that match, not
 	 * those that match among the scope's first LIST_MAX */
-	const struct cases_filter only = { f->severity, f->township, f->rule };
+	const struct cases_filter only = { f->severity, f->township, f->rule_code };
 	struct county_db *db;
 	struct cases_brief *rows;
 	size_t n, i, shown = 0;
@@ -964,7 +973,20 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	due_text(r, p, c);
 	page_raw(p, "</dd>");
 	dt(p, cw(r, C_RULE));
-	field_text(p, c, "kind");
+	cborread_text(c, "kind", buf, sizeof(buf));
+	{
+		/* a report kind by the catalogue's name, its code beside it; a rule by its code */
+		const struct catalogue_kind *k = catalogue_kind(&r->set->catalogue, buf);
+
+		if (k != NULL && strcmp(k->name, buf) != 0) {
+			page_text(p, k->name);
+			page_raw(p, " (");
+			page_text(p, buf);
+			page_raw(p, ")");
+		} else {
+			page_text(p, buf);
+		}
+	}
 	page_raw(p, "</dd>");
 	fact(p, c, "officer", cw(r, C_OFFICER), "officer");
 	fact(p, c, "reporter", cw(r, C_REPORTER), "reporter");
