@@ -495,5 +495,10 @@ main(int argc, char **argv)
 		return cmd_sync(&o);
 	if (strcmp(argv[0], "status") == 0 && argc == 1)
 		return cmd_status(&o);
-	return usage(_("unknown command"));
+	if (strcmp(argv[0], "sync") == 0 || strcmp(argv[0], "status") == 0) {
+		fprintf(stderr, _("gasdeliver: %s takes no arguments\n"), argv[0]);
+		return usage(NULL);
+	}
+	fprintf(stderr, _("gasdeliver: unknown command '%s'\n"), argv[0]);
+	return usage(NULL);
 }
