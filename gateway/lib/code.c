@@ -392,6 +392,22 @@ code_key_load(const char *path, int private_half, char *err, size_t errlen)
 		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* the other half given for this one (county.pub for county.key): say so, rather
+	 * than that a public file is readable by others */
+	{
+		char head[64] = "";
+
+		if (fgets(head, sizeof(head), fp) == NULL)
+			head[0] = '\0';
+		rewind(fp);
+		if (strstr(head, private_half ? "PUBLIC KEY" : "PRIVATE KEY") != NULL) {
+			fclose(fp);
+			err_set(err, errlen, "%s: a %s key; the county's %s key is needed here",
+			    path, private_half ? "public" : "private",
+			    private_half ? "private" : "public");
+			return NULL;
+		}
+	}
 	if (private_half && fstat(fileno(fp), &st) == 0 && (st.st_mode & 077) != 0) {
 		fclose(fp);
 		err_set(err, errlen,

@@ -111,6 +111,12 @@ forged=$(sed -n 's/^ZJ-000123,.*,\(GC1:.*\)$/\1/p' "$T/forger/codes.csv")
 check "verify refuses a code signed by another key" [ $? -eq 1 ]
 check "and says the signature does not match" grep -q "signature does not match" \
     "$T/forged.out"
+"$G" mint --key "$T/keys/county.pub" --county 330825 --csv "$T/reg.csv" --out "$T/halves" \
+    --no-labels >"$T/halves.out" 2>&1
+rc=$?
+check "mint with the public half for the private one says so (exit $rc), not that it is readable" \
+    all '[ $rc -eq 1 ]' "grep -q 'county.pub: a public key; the county.s private key is needed here' '$T/halves.out'" \
+    "! grep -q 'accessible to group' '$T/halves.out'"
 LC_ALL=zh_CN.UTF-8 GAS_LOCALEDIR="$BUILD/locale" "$G" verify --pub "$T/keys/county.pub" \
     "$forged" >"$T/forged-zh.out" 2>&1
 check "in zh_CN the refusal reads in Chinese" grep -q "签名与县级密钥不符" "$T/forged-zh.out"
