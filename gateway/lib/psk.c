@@ -280,10 +280,11 @@ psk_parse_identities(const char *name, const char *buf, size_t len, struct psk_t
 		memset(e, 0, sizeof(*e));
 		memcpy(e->identity, id, idlen);
 		e->identity[idlen] = '\0';
+		e->line = lineno;
 		if (psk_identity_role(e->identity, NULL, 0) == PSK_ROLE_NONE) {
 			err_set(err, errlen,
 			    "%s:%zu: identity must be station:ID, township:CODE, regulator:NAME, "
-			    "officer:NAME@TOWNSHIP or grid:NAME@TOWNSHIP",
+			    "officer:NAME@TOWNSHIP, grid:NAME@TOWNSHIP or delivery:NAME@TOWNSHIP",
 			    name, lineno);
 			goto fail;
 		}
@@ -299,8 +300,11 @@ psk_parse_identities(const char *name, const char *buf, size_t len, struct psk_t
 		qsort(t->entries, t->count, sizeof(*t->entries), entry_cmp);
 	for (i = 1; i < t->count; i++)
 		if (strcmp(t->entries[i - 1].identity, t->entries[i].identity) == 0) {
-			err_set(err, errlen, "%s: identity %s appears twice", name,
-			    t->entries[i].identity);
+			size_t a = t->entries[i - 1].line, b = t->entries[i].line;
+
+			err_set(err, errlen,
+			    "%s:%zu: identity %s appears twice (first at line %zu)", name,
+			    a > b ? a : b, t->entries[i].identity, a < b ? a : b);
 			goto fail;
 		}
 	return 0;

@@ -37,6 +37,7 @@ struct psk_entry {
 	char identity[PSK_MAX_IDENTITY];
 	uint8_t key[PSK_MAX_KEY];
 	size_t key_len;
+	size_t line; /* of the identities file, for messages */
 };
 
 /* A loaded identities file; entries sorted by identity for psk_find. */

@@ -147,8 +147,9 @@ reports_identity_file_mistakes_with_line_numbers(void **state)
 		{ "station:S01 0011\n", "ids:1: key of station:S01" },
 		{ "station:S01 00112233445566778899aabbccddeeff x\n", "ids:1: expected" },
 		{ "station:S01 00112233445566778899aabbccddeeff\n"
+		  "# between\n"
 		  "station:S01 ffeeddccbbaa99887766554433221100\n",
-		    "appears twice" },
+		    "ids:3: identity station:S01 appears twice (first at line 1)" },
 		{ NULL, NULL },
 	};
 	struct psk_table t;

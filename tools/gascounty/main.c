@@ -595,6 +595,10 @@ main(int argc, char **argv)
 			return 1;
 		}
 		log_init("gascounty", 1, LOG_LEVEL_WARN);
+		if (keys.count == 0)
+			log_warnx(
+			    "%s holds no identity: no station, township or person can connect",
+			    config.identities);
 		county_townships_check(&cat, &keys, config.identities);
 		county_deadlines_check(&cat, config.deadlines);
 		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
