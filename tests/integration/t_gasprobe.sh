@@ -88,6 +88,13 @@ check "a profile that does not load: exit 2, the error with FILE:LINE" sh -c "[ 
     grep -q \"^$T/bad.ini:6: error: unknown key 'colour' in \[valve_cmd\]\" '$T/out'"
 "$PROBE" --help >"$T/help"; rc=$?
 check "--help exits 0 and says how to use it" sh -c "[ $rc -eq 0 ] && grep -q '^usage: gasprobe' '$T/help'"
-"$PROBE" sim-scale >/dev/null 2>&1; rc=$?
-check "no bus given: bad usage, exit 2" [ $rc -eq 2 ]
+"$PROBE" sim-scale >"$T/nobus" 2>&1; rc=$?
+check "no bus given: bad usage, exit 2, saying so" \
+    all '[ $rc -eq 2 ]' "grep -q '^gasprobe: give one bus' '$T/nobus'"
+"$PROBE" --tcp 127.0.0.1:99999 sim-scale >"$T/badport" 2>&1; rc=$?
+check "a port out of range: exit 2, naming --tcp" \
+    all '[ $rc -eq 2 ]' "grep -q '^gasprobe: --tcp is HOST\[:PORT\], the port 1 to 65535' '$T/badport'"
+"$PROBE" --tcp 127.0.0.1 -u 0 sim-scale >"$T/unit0" 2>&1; rc=$?
+check "unit 0 (Modbus broadcast, which nothing answers): exit 2, naming --unit" \
+    all '[ $rc -eq 2 ]' "grep -q '^gasprobe: --unit is a Modbus unit id, 1 to 247' '$T/unit0'"
 finish

@@ -209,6 +209,13 @@ main(int argc, char **argv)
 	enum mb_role role;
 	int unit = 1, have_bus = 0, role_given = 0, failed = 0, ch, status = 2;
 	char err[512], where[64], shown[64], rawtext[32];
+	const char *why = NULL; /* what was wrong with the command line */
+
+#define BAD(text)                                                                                  \
+	do {                                                                                       \
+		why = (text);                                                                      \
+		goto bad_usage;                                                                    \
+	} while (0)
 
 	i18n_init();
 	if (errors == NULL || notes == NULL) {
@@ -227,7 +234,7 @@ main(int argc, char **argv)
 			if (colon != NULL) {
 				if (parse_int(colon + 1, 1, 65535, &bus.port) == -1 ||
 				    (size_t)(colon - optarg) >= sizeof(bus.host))
-					goto bad_usage;
+					BAD(_("--tcp is HOST[:PORT], the port 1 to 65535"));
 				memcpy(bus.host, optarg, (size_t)(colon - optarg));
 				bus.host[colon - optarg] = '\0';
 			} else {
@@ -245,7 +252,7 @@ main(int argc, char **argv)
 			break;
 		case O_BAUD:
 			if (parse_int(optarg, 1200, 921600, &bus.baud) == -1)
-				goto bad_usage;
+				BAD(_("--baud is 1200 to 921600"));
 			break;
 		case O_PARITY:
 			if (strcmp(optarg, "none") == 0)
@@ -255,23 +262,24 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "odd") == 0)
 				bus.parity = 'O';
 			else
-				goto bad_usage;
+				BAD(_("--parity is none, even or odd"));
 			break;
 		case O_DATA:
 			if (parse_int(optarg, 7, 8, &bus.data_bits) == -1)
-				goto bad_usage;
+				BAD(_("--data-bits is 7 or 8"));
 			break;
 		case O_STOP:
 			if (parse_int(optarg, 1, 2, &bus.stop_bits) == -1)
-				goto bad_usage;
+				BAD(_("--stop-bits is 1 or 2"));
 			break;
 		case 'u':
-			if (parse_int(optarg, 0, 255, &unit) == -1)
-				goto bad_usage;
+			/* 0 is the broadcast address: nothing answers it */
+			if (parse_int(optarg, 1, 247, &unit) == -1)
+				BAD(_("--unit is a Modbus unit id, 1 to 247"));
 			break;
 		case O_TIMEOUT:
 			if (parse_int(optarg, 10, 60000, &bus.response_timeout_ms) == -1)
-				goto bad_usage;
+				BAD(_("--timeout is 10 to 60000 ms"));
 			break;
 		case 'P':
 			profiles = optarg;
@@ -284,7 +292,7 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "filler") == 0)
 				role = MB_ROLE_FILLER;
 			else
-				goto bad_usage;
+				BAD(_("--as is scale, valve or filler"));
 			role_given = 1;
 			break;
 		case 'h':
@@ -295,8 +303,10 @@ main(int argc, char **argv)
 			goto bad_usage;
 		}
 	}
-	if (optind != argc - 1 || have_bus != 1)
-		goto bad_usage;
+	if (have_bus != 1)
+		BAD(_("give one bus: --tcp HOST[:PORT] or --rtu DEVICE"));
+	if (optind != argc - 1)
+		BAD(_("give one PROFILE"));
 
 	if (mb_profile_load_report(argv[optind], profiles, &profile, errors) == -1) {
 		conf_report_print_as(errors, "error", stderr);
@@ -362,8 +372,11 @@ main(int argc, char **argv)
 	status = failed ? 1 : 0;
 	goto out;
 bad_usage:
+	if (why != NULL)
+		fprintf(stderr, "gasprobe: %s\n", why);
 	usage(stderr);
 	status = 2;
+#undef BAD
 out:
 	mb_link_close(link);
 	free(errors);
