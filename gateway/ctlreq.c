@@ -15,6 +15,7 @@
 #include "code.h"
 #include "i18n.h"
 #include "log.h"
+#include "psk.h"
 #include "opauth.h"
 #include "timetext.h"
 #include "uplink.h"
@@ -167,6 +168,13 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 			    "\"worker\" is only for dispatched and received");
 		if (check_cert(req->worker, "worker", err, errlen) == -1)
 			return -1;
+		/* the identity the worker's device sends its hand-overs and returns under, so that
+		 * the county's trace joins the two ("out for delivery with ...") */
+		if (psk_identity_role(req->worker, NULL, 0) != PSK_ROLE_DELIVERY)
+			return err_set(err, errlen,
+			    "\"worker\" %s is not a delivery worker's identity: "
+			    "delivery:NAME@TOWNSHIP, as the county's identities file names them",
+			    req->worker);
 	}
 	if (req->worker == NULL && is_event(req, "dispatched"))
 		return err_set(err, errlen, "dispatched needs \"worker\": who takes the cylinders");
@@ -893,6 +901,34 @@ not_sent_out_warning(const struct ctl_request *req, const struct wire_life *ev, 
  * But the county alerts on it (C12), so the operator is told at once, in
  * the reply's "warning", while the certificate is still in hand.
  */
+/*
+ * A dispatch of a cylinder this station dispatched before and has not seen again
+ * (no receipt, no fill since: records_life_out_with): recorded all the same (the
+ * station may have missed a return), with a warning naming the first and whom it
+ * went with, which the county's trace then shows twice.
+ */
+static void
+still_out_warning(struct gw *gw, const struct ctl_request *req, const struct wire_life *ev,
+    size_t n, char *text, size_t size)
+{
+	char worker[WIRE_ID], why[128];
+	size_t i;
+
+	text[0] = '\0';
+	if (strcmp(req->event, "dispatched") != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (records_life_out_with(&gw->records, ev[i].serial, worker, sizeof(worker), why,
+		        sizeof(why)) != 1)
+			continue;
+		snprintf(text, size,
+		    _("%s went out with %s before and has not come back through this station "
+		      "(no receipt, no fill since): recorded all the same"),
+		    ev[i].serial, worker);
+		return; /* one is enough to send the dispatcher to look */
+	}
+}
+
 static void
 beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply)
 {
@@ -924,7 +960,7 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	struct records_operator op;
 	struct line_cylinder cyl;
 	struct wire_life *ev;
-	char why[256], (*uuids)[37];
+	char why[256], again[512], (*uuids)[37];
 	int *sent;
 	size_t i, n = json_array_size(req->codes), codelen;
 	int64_t now = time_wall_ms();
@@ -977,6 +1013,7 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 		sent[i] = strcmp(req->event, "inspection_back") != 0 ||
 		          records_life_sent_out(&gw->records, ev[i].serial, why, sizeof(why)) != 0;
 	}
+	still_out_warning(gw, req, ev, n, again, sizeof(again)); /* before this one is added */
 	if (records_life_add(&gw->records, ev, n, uuids, why, sizeof(why)) == -1) {
 		reply = error_reply(_("nothing was recorded: %s"), why);
 		goto out;
@@ -991,6 +1028,8 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	reply = json_pack("{s:b, s:s, s:I, s:o}", "ok", 1, "event", req->event, "recorded",
 	    (json_int_t)n, "cylinders", arr);
 	beyond_cycle_warning(gw, req, reply);
+	if (again[0] != '\0')
+		add_warning(reply, again);
 	not_sent_out_warning(req, ev, sent, n, reply);
 out:
 	free(ev);

@@ -959,6 +959,37 @@ records_life_sent_out(struct records *rec, const char *serial, char *err, size_t
 }
 
 int
+records_life_out_with(struct records *rec, const char *serial, char *worker, size_t wlen, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, out = 0;
+
+	pthread_mutex_lock(&rec->lock);
+	if (store_prepare(rec->db,
+	        "SELECT l.worker FROM (SELECT event, worker, at_ms FROM life_events"
+	        " WHERE serial = ?1 AND event IN ('dispatched', 'received')"
+	        " ORDER BY at_ms DESC, rowid DESC LIMIT 1) l"
+	        " WHERE l.event = 'dispatched' AND NOT EXISTS (SELECT 1 FROM fills"
+	        " WHERE cylinder = ?1 AND started_ms > l.at_ms)",
+	        &st, err, errlen) == -1) {
+		pthread_mutex_unlock(&rec->lock);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out = 1;
+		str_copy(worker, (const char *)sqlite3_column_text(st, 0), wlen);
+	} else if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "life events: %s", sqlite3_errmsg(rec->db));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? out : -1;
+}
+
+int
 records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, double *gross),
     void *arg, int *count, char *err, size_t errlen)
 {

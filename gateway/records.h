@@ -283,6 +283,14 @@ int records_life_add(struct records *rec, const struct wire_life *events, size_t
 int records_life_sent_out(struct records *rec, const char *serial, char *err, size_t errlen);
 
 /*
+ * Whether serial's newest dispatch or receipt recorded at this station is a
+ * dispatch with no fill of the cylinder here since: 1 with worker (whom it
+ * went with) when it is, 0 when not, -1 with err.
+ */
+int records_life_out_with(struct records *rec, const char *serial, char *worker, size_t wlen,
+    char *err, size_t errlen);
+
+/*
  * Crash recovery, at start-up after every valve is closed: every row left
  * 'filling' becomes 'interrupted'.  gross_of_line(line, arg, &gross) gives
  * the weight read at restart (returns 0, or -1 when unknown).  *count is

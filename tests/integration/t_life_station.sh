@@ -9,7 +9,9 @@
 # inspection dates and the scrapped status, each as a history row; a next
 # due date beyond the county's inspection cycle is still taken, and opens a
 # C12 case for the station's township; so does a cylinder back from
-# inspection without a trip out (a second return), a C13 case.
+# inspection without a trip out (a second return), a C13 case.  A dispatch
+# goes to a delivery worker's identity; one of a cylinder still out with
+# another worker (no receipt, no fill since) is recorded with a warning.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -133,4 +135,21 @@ out=$(ctl inspection back "$(code C-OLD)" "$(code C-UNREG)" --result pass --next
     --operator OP-7 2>&1)
 check "two back never sent out: both named, a C13 for each" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: C-OLD, C-UNREG were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
+
+# --- dispatch: to a delivery worker's identity; one still out is warned of ---------------
+before=$(sql "SELECT count(*) FROM life_events")
+ctl dispatch nobody "$(code C-GOOD-6)" --operator OP-7 >"$T/nobody.out" 2>&1
+check "a dispatch to a worker who is no delivery identity is refused, naming the form" \
+    grep -q 'nobody is not a delivery worker.s identity: delivery:NAME@TOWNSHIP' "$T/nobody.out"
+check "and recorded nothing" [ "$(sql "SELECT count(*) FROM life_events")" = "$before" ]
+out=$(ctl dispatch delivery:wang@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
+check "a dispatch to delivery:wang@330825101 is recorded, warning of nothing" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched to delivery:wang@330825101' && ! printf '%s\n' '$out' | grep -q warning"
+out=$(ctl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
+check "dispatched again with no receipt or fill between: recorded, with a warning naming the first" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched to delivery:li@330825101' && printf '%s\n' '$out' | grep -q 'warning: C-GOOD-6 went out with delivery:wang@330825101 before and has not come back through this station'"
+ctl receive "$(code C-GOOD-6)" --from delivery:li@330825101 --operator OP-7 >/dev/null 2>&1
+out=$(ctl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
+check "after its receipt, a dispatch warns of nothing" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched' && ! printf '%s\n' '$out' | grep -q warning"
 finish

@@ -184,9 +184,13 @@ life_events_take_what_each_needs(void **state)
 		int date;            /* 0 none, 1 a year ahead, 2 yesterday, 3 eleven years ahead */
 		const char *error;   /* NULL: accepted */
 	} rows[] = {
-		{ "\"event\":\"dispatched\",\"worker\":\"delivery:wang\"}", 0, NULL },
+		{ "\"event\":\"dispatched\",\"worker\":\"delivery:wang@T1\"}", 0, NULL },
+		{ "\"event\":\"dispatched\",\"worker\":\"wang\"}", 0,
+		    "\"worker\" wang is not a delivery worker's identity" },
+		{ "\"event\":\"dispatched\",\"worker\":\"delivery:wang\"}", 0,
+		    "is not a delivery worker's identity" },
 		{ "\"event\":\"received\"}", 0, NULL },
-		{ "\"event\":\"received\",\"worker\":\"delivery:wang\"}", 0, NULL },
+		{ "\"event\":\"received\",\"worker\":\"delivery:wang@T1\"}", 0, NULL },
 		{ "\"event\":\"inspection_out\"}", 0, NULL },
 		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"%s\"}", 1,
 		    NULL },
@@ -195,7 +199,7 @@ life_events_take_what_each_needs(void **state)
 		{ "\"event\":\"scrapped\",\"reason\":\"报废：瓶体腐蚀\"}", 0, NULL },
 		{ "\"event\":\"handed_over\"}", 0, "\"event\" must be dispatched, received" },
 		{ "\"event\":\"dispatched\"}", 0, "dispatched needs \"worker\"" },
-		{ "\"event\":\"inspection_out\",\"worker\":\"delivery:wang\"}", 0,
+		{ "\"event\":\"inspection_out\",\"worker\":\"delivery:wang@T1\"}", 0,
 		    "\"worker\" is only for dispatched and received" },
 		{ "\"event\":\"inspection_back\",\"next_due\":\"%s\"}", 1,
 		    "inspection_back needs \"result\"" },

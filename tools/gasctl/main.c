@@ -140,7 +140,8 @@ static const struct gasctl_command commands[] = {
 	               "code as the truck is loaded (CODE - reads one code a line from standard\n"
 	               "input, as a scanner types them).  Every code must verify, or nothing is\n"
 	               "recorded; the whole load is one record per cylinder, sent to the county\n"
-	               "with the station's records.  CERT is the dispatcher, registered here.") },
+	               "with the station's records.  CERT is the dispatcher, registered here.\n"
+	               "WORKER is the delivery worker's identity, delivery:NAME@TOWNSHIP.") },
 	{ .name = "receive",
 	    .run = cmd_receive,
 	    .usage = "CODE... --operator CERT [--from WORKER] [--json]",
