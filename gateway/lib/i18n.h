@@ -15,6 +15,8 @@
 #define GAS_I18N_H
 
 #include <libintl.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #define _(text) gettext(text)
 /* Marks text for translation where it is used later (tables). */
@@ -22,5 +24,18 @@
 
 /* setlocale from the environment and bind the text domain.  Idempotent. */
 void i18n_init(void);
+
+/*
+ * The columns UTF-8 text s takes on a terminal: two for each wide character
+ * (CJK ideographs, kana, hangul, fullwidth forms: "待受理" is 6), one for
+ * any other, whatever the locale; a byte that is no UTF-8 counts one.
+ * printf's "%-8s" counts bytes, so a translated table header or word ran
+ * its columns out of line.
+ */
+size_t i18n_width(const char *s);
+/* Print s to f, then spaces up to width columns (none when s is wider); i18n_pad_left
+ * the spaces first, for a column of numbers. */
+void i18n_pad(FILE *f, const char *s, size_t width);
+void i18n_pad_left(FILE *f, const char *s, size_t width);
 
 #endif

@@ -73,6 +73,18 @@ ID=$(county_sql "SELECT id FROM cases WHERE kind='R20'")
 as_person $WANG list >"$T/list.out" 2>&1
 check "the officer's list has a header and the case" \
     sh -c "head -1 '$T/list.out' | grep -q '^ID ' && grep -q '^$ID .*new' '$T/list.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $WANG list \
+    >"$T/list_zh.out" 2>&1
+# the columns by what the terminal draws: each header word starts where its row's does
+check "the Chinese list's header stands over its columns (状态 over 待受理, 乡镇 over the code)" \
+    /usr/bin/python3 -c '
+import sys, unicodedata
+def col(line, word):
+    i = line.index(word)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i])
+head, row = open(sys.argv[1], encoding="utf-8").read().splitlines()[:2]
+sys.exit(0 if col(head, "状态") == col(row, "待受理") and col(head, "乡镇") == col(row, sys.argv[2]) else 1)
+' "$T/list_zh.out" "$TA"
 as_person $LI list >"$T/list_li.out" 2>&1
 check "another township's officer does not see it" sh -c "! grep -q '^$ID ' '$T/list_li.out'"
 as_person $LI accept "$ID" >"$T/li.out" 2>&1

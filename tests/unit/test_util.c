@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "util.h"
 
@@ -147,6 +148,38 @@ a_log_message_is_one_line(void **state)
 	assert_non_null(strstr(buf, "fine: 检验过期\n"));
 }
 
+/* A table's columns by what a terminal draws: a Chinese word two columns a character. */
+static void
+text_width_counts_wide_characters_twice(void **state)
+{
+	char buf[64];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(i18n_width(""), 0);
+	assert_int_equal(i18n_width("ID"), 2);
+	assert_int_equal(i18n_width("待受理"), 6);
+	assert_int_equal(i18n_width("告警 R05"), 8);
+	assert_int_equal(i18n_width("（全角）"), 8);   /* fullwidth brackets */
+	assert_int_equal(i18n_width("café"), 4);       /* two bytes, one column */
+	assert_int_equal(i18n_width("\xff\xfeok"), 4); /* no UTF-8: a column a byte */
+	assert_int_equal(i18n_width("\xe5\xbe"), 2);   /* cut short */
+	f = tmpfile();
+	assert_non_null(f);
+	i18n_pad(f, "状态", 6);
+	fputc('|', f);
+	i18n_pad(f, "longer than it", 4);
+	fputc('|', f);
+	i18n_pad_left(f, "开", 4);
+	fputc('|', f);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, "状态  |longer than it|  开|");
+}
+
 int
 main(void)
 {
@@ -158,6 +191,7 @@ main(void)
 		cmocka_unit_test(hex_round_trips_and_refuses_bad_digits),
 		cmocka_unit_test(bounded_copy_always_terminates),
 		cmocka_unit_test(a_log_message_is_one_line),
+		cmocka_unit_test(text_width_counts_wide_characters_twice),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

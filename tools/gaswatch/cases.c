@@ -258,18 +258,30 @@ print_list(json_t *answer)
 		printf("%s", _("no cases\n"));
 		return;
 	}
-	printf(_("%-6s %-8s %-10s %-9s %-24s %-30s %s\n"), _("ID"), _("SEVERITY"), _("STATE"),
-	    _("TOWNSHIP"), _("OFFICER"), _("DUE"), _("WHAT"));
+	/* columns by what the terminal draws: a translated word is wider than its bytes say */
+	i18n_pad(stdout, _("ID"), 7);
+	i18n_pad(stdout, _("SEVERITY"), 9);
+	i18n_pad(stdout, _("STATE"), 11);
+	i18n_pad(stdout, _("TOWNSHIP"), 10);
+	i18n_pad(stdout, _("OFFICER"), 25);
+	i18n_pad(stdout, _("DUE"), 31);
+	printf("%s\n", _("WHAT"));
 	json_array_foreach(list, i, c)
 	{
+		char id[24];
+
 		when(num(c, "due_ms"), due);
 		late[0] = '\0';
 		if (num(c, "overdue"))
 			span(num(c, "overdue_s"), late, sizeof(late));
-		printf("%-6lld %-8s %-10s %-9s %-24s %s%s%s%s%s %s\n", num(c, "id"),
-		    word(str(c, "severity")), word(str(c, "state")), str(c, "township"),
-		    str(c, "officer"), due, late[0] ? " (" : "", late[0] ? _("overdue ") : "", late,
-		    late[0] ? ")" : "", str(c, "title"));
+		snprintf(id, sizeof(id), "%lld", num(c, "id"));
+		i18n_pad(stdout, id, 7);
+		i18n_pad(stdout, word(str(c, "severity")), 9);
+		i18n_pad(stdout, word(str(c, "state")), 11);
+		i18n_pad(stdout, str(c, "township"), 10);
+		i18n_pad(stdout, str(c, "officer"), 25);
+		printf("%s%s%s%s%s %s\n", due, late[0] ? " (" : "", late[0] ? _("overdue ") : "",
+		    late, late[0] ? ")" : "", str(c, "title"));
 	}
 }
 
@@ -961,9 +973,22 @@ cases_run_figures(const struct options *o, int argc, char **argv)
 	when(num(answer, "from"), from);
 	when(num(answer, "to"), to);
 	printf(_("cases opened %s .. %s\n"), from, to);
-	printf(_("%-9s %6s %6s %9s %6s %7s %10s %10s  %s\n"), _("TOWNSHIP"), _("OPENED"),
-	    _("CLOSED"), _("DISMISSED"), _("OPEN"), _("OVERDUE"), _("ACCEPT"), _("CLOSE"),
-	    _("OUTCOMES"));
+	{
+		/* the header over the columns the rows' printf draws, by terminal columns */
+		static const struct {
+			const char *word;
+			size_t width;
+		} head[] = { { N_("OPENED"), 6 }, { N_("CLOSED"), 6 }, { N_("DISMISSED"), 9 },
+			{ N_("OPEN"), 6 }, { N_("OVERDUE"), 7 }, { N_("ACCEPT"), 10 },
+			{ N_("CLOSE"), 10 } };
+
+		i18n_pad(stdout, _("TOWNSHIP"), 9);
+		for (i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
+			putchar(' ');
+			i18n_pad_left(stdout, _(head[i].word), head[i].width);
+		}
+		printf("  %s\n", _("OUTCOMES"));
+	}
 	json_array_foreach(json_object_get(answer, "townships"), i, t)
 	{
 		if (num(t, "median_accept_s") < 0)
