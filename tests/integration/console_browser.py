@@ -49,7 +49,7 @@ try:
           len(phone.find_elements(By.CSS_SELECTOR, "#st-S01 a.tracelink")) == 0)
     check("TA's stations are drawn as pins on the map",
           len(phone.find_elements(By.CSS_SELECTOR, "#map circle.pin")) == 2)
-    check("TA is shaded by its open alert",
+    check("TA is shaded by its open case (the alert's)",
           len(phone.find_elements(By.CSS_SELECTOR, "#map g.t1[data-township='TA']")) == 1)
     check("S01 has its fills of today",
           phone.find_element(By.CSS_SELECTOR, "#st-S01 .fills").text == "4")

@@ -125,6 +125,41 @@ fills_today_are_counted_per_station(void **state)
 	assert_int_equal(rows[4].count, 300);
 }
 
+/* The map's shading: a township's open cases, whatever became of the alerts behind them
+ * (their dispositions are the pre-case way, and a closed case leaves none). */
+static void
+open_cases_are_counted_per_township(void **state)
+{
+	static const char *const states[] = { "new", "accepted", "onsite", "decided", "closed",
+		"dismissed" };
+	struct overview_count rows[8];
+	size_t n = 99, i;
+	char err[256];
+
+	(void)state;
+	fixture_execf(cdb.db, "BEGIN");
+	/* TA: one of each state (four open); TB: two new; TC: only closed ones */
+	for (i = 0; i < 6; i++)
+		fixture_execf(cdb.db,
+		    "INSERT INTO cases (township, severity, kind, title, state, opened_ms,"
+		    " last_alert_ms, updated_ms) VALUES ('TA', 'alert', 'R05', 't', '%s', 1, 1, 1)",
+		    states[i]);
+	fixture_execf(cdb.db,
+	    "INSERT INTO cases (township, severity, kind, title, state, opened_ms, last_alert_ms,"
+	    " updated_ms) VALUES ('TB', 'critical', 'R23', 't', 'new', 1, 1, 1),"
+	    " ('TB', 'alert', 'stacked', 't', 'new', 1, 1, 1),"
+	    " ('TC', 'alert', 'R05', 't', 'closed', 1, 1, 1),"
+	    " ('TC', 'alert', 'R05', 't', 'dismissed', 1, 1, 1)");
+	fixture_execf(cdb.db, "COMMIT");
+	assert_int_equal(overview_open_cases(&cdb, rows, 8, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].name, "TA");
+	assert_int_equal(rows[0].count, 4);
+	assert_string_equal(rows[1].name, "TB");
+	assert_int_equal(rows[1].count, 2);
+	fixture_execf(cdb.db, "DELETE FROM cases");
+}
+
 /* The work of one count (SQLite's virtual machine steps, summed over the
  * statements it ran). */
 static int64_t
@@ -170,6 +205,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fills_today_are_counted_per_station),
+		cmocka_unit_test(open_cases_are_counted_per_township),
 		cmocka_unit_test(fills_today_cost_does_not_grow_with_history),
 	};
 

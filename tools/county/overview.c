@@ -35,12 +35,12 @@ counts(struct county_db *c, const char *sql, int64_t bind, struct overview_count
 }
 
 int
-overview_open_alerts(struct county_db *c, struct overview_count *rows, size_t max, size_t *n,
+overview_open_cases(struct county_db *c, struct overview_count *rows, size_t max, size_t *n,
     char *err, size_t errlen)
 {
+	/* is_open (011) is the state's open half; a township's by cases_township_urgency */
 	return counts(c,
-	    "SELECT township, COUNT(*) AS n FROM alerts a WHERE NOT EXISTS"
-	    " (SELECT 1 FROM dispositions d WHERE d.alert = a.id)"
+	    "SELECT township, COUNT(*) AS n FROM cases WHERE is_open = 1"
 	    " GROUP BY township ORDER BY n DESC, township",
 	    -1, rows, max, n, err, errlen);
 }

@@ -23,9 +23,11 @@ struct overview_count {
 	int64_t count;
 };
 
-/* Alerts with no disposition yet, per township, at most max rows (the
- * largest first); *n how many were written. */
-int overview_open_alerts(struct county_db *c, struct overview_count *rows, size_t max, size_t *n,
+/* Open cases (new, accepted, on site, decided: not yet closed or dismissed) per township, at
+ * most max rows (the largest first): what the township's team still has to see to its end,
+ * which the console's map shades (an alert's case closes it; its disposition row, the
+ * pre-case way, is rarely written). */
+int overview_open_cases(struct county_db *c, struct overview_count *rows, size_t max, size_t *n,
     char *err, size_t errlen);
 
 /* Fills that started at or after since_ms, per station, at most max rows;

@@ -438,7 +438,7 @@ map_svg(struct request *r, struct page *p, const struct wire_station_list *list,
 		page_raw(p, "\"><title>");
 		page_text(p, r->lang == LANG_EN ? t->name_en : t->name_zh);
 		if (mine)
-			page_rawf(p, " · %s %" PRId64, word(r->lang, W_OPEN_ALERTS), open);
+			page_rawf(p, " · %s %" PRId64, word(r->lang, W_OPEN_CASES), open);
 		page_raw(p, "</title><path d=\"");
 		for (j = 0; j < t->ring_count; j++) {
 			for (k = 0; k < t->rings[j].count; k++)
@@ -584,7 +584,7 @@ page_map(struct request *r, struct reply *out)
 	county_pool_give(&r->web->pool, db);
 	if (rc != -1) {
 		db = web_db_take(r, 1);
-		rc = overview_open_alerts(db, alerts, MAP_ROWS, &nalerts, err, sizeof(err));
+		rc = overview_open_cases(db, alerts, MAP_ROWS, &nalerts, err, sizeof(err));
 		if (rc != -1)
 			rc = overview_fills_since(db, timetext_day_start(now), fills, MAP_ROWS,
 			    &nfills, err, sizeof(err));
@@ -629,7 +629,7 @@ page_map(struct request *r, struct reply *out)
 	page_raw(p, "</h1><div class=\"mapwrap\">");
 	map_svg(r, p, &list, labels, alerts, nalerts, now);
 	page_raw(p, "</div><section class=\"card\"><h2>");
-	page_text(p, word(r->lang, W_OPEN_ALERTS));
+	page_text(p, word(r->lang, W_OPEN_CASES));
 	page_raw(p, "</h2><table class=\"towns\" id=\"towns\"><tbody>");
 	for (i = 0; i < r->web->map.township_count; i++) {
 		const struct geo_township *t = &r->web->map.townships[i];
