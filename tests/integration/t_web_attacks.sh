@@ -250,6 +250,11 @@ check "a power that does not end in the outcome is refused (409, got $code), nam
 code=$(decide warning "" "")
 check "an outcome some power lists, without a power, is refused (409, got $code)" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">“警告”需要选择所依据的处罚权力。" "$T/decide.html"'
+for bad in abc 500.5 -5 1e3 1234567890; do
+	code=$(decide fine P05 "$bad")
+	check "a fine of '$bad' is refused (400, got $code), naming the field" \
+	    all '[ "$code" = 400 ]' 'grep -q "id=\"error\">“罚款金额（元）”须为整数元" "$T/decide.html"'
+done
 # a comment whose note is only spaces: the form's "required" lets it through, the county's
 # rule (cases_step_needs) does not
 check "the form marks the notes the county needs, and only those" \

@@ -127,6 +127,7 @@ enum cword {
 	C_KIND_NEEDED,
 	C_YUAN,
 	C_BACK,
+	C_FINE_NUMBER,
 	C_NOTE_NEEDED,
 	C_FILE_NEEDED,
 	C_COUNT
@@ -232,6 +233,8 @@ static const char *const cwords[C_COUNT][2] = {
 	    "Choose the kind, then send it again. Nothing was saved." },
 	[C_YUAN] = { "%" PRId64 " 元", "%" PRId64 " yuan" },
 	[C_BACK] = { "返回", "Back" },
+	[C_FINE_NUMBER] = { "“罚款金额（元）”须为整数元，如 500（至多 9 位）。本次未保存。",
+	    "The fine is a whole number of yuan, as 500 (at most 9 digits). Nothing was saved." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
 	    "The photo is over the %d KB limit; nothing was saved. Send a smaller photo, or lower "
 	    "the camera's resolution and take it again." },
@@ -1582,10 +1585,16 @@ page_case_step(struct request *r, struct reply *out)
 	fine = request_field(r, "fine");
 	if (take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1 ||
 	    take(r, "outcome", rq.outcome, sizeof(rq.outcome), 0, &rq, CASEMSG_OUTCOME) == -1 ||
-	    take(r, "power", rq.power, sizeof(rq.power), 0, &rq, CASEMSG_POWER) == -1 ||
-	    (fine != NULL && fine[0] != '\0' &&
-	        (strspn(fine, "0123456789") != strlen(fine) || strlen(fine) > 9))) {
+	    take(r, "power", rq.power, sizeof(rq.power), 0, &rq, CASEMSG_POWER) == -1) {
 		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+		return;
+	}
+	/* what the field's pattern lets through on an old browser, or a client without it */
+	if (fine != NULL && fine[0] != '\0' &&
+	    (strspn(fine, "0123456789") != strlen(fine) || strlen(fine) > 9)) {
+		log_info("refused %s to %s: a fine that is no whole number of yuan", r->path,
+		    r->who.identity);
+		refusal(r, out, MHD_HTTP_BAD_REQUEST, cw(r, C_FINE_NUMBER));
 		return;
 	}
 	if (fine != NULL && fine[0] != '\0') {
