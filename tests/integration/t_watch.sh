@@ -151,4 +151,14 @@ check "watch --once without gasgw exits 1 with the reason" \
     sh -c "[ $rc -eq 1 ] && grep -q 'cannot reach gasgw' '$T/once.err'"
 
 tm kill-server 2>/dev/null
+# what is missing from the command line is said, not only the usage
+"$BUILD/gaswatch" --township 330825101 list >"$T/nokey.out" 2>&1
+rc=$?
+check "gaswatch without -k says the key is required (exit $rc)" \
+    all '[ $rc -eq 2 ]' "grep -q '^gaswatch: -k KEYFILE is required' '$T/nokey.out'"
+"$BUILD/gaswatch" --township 330825101 --as regulator:alice -k "$T/regulator_alice.key" list \
+    >"$T/both.out" 2>&1
+rc=$?
+check "gaswatch with both --township and --as is refused (exit $rc)" \
+    all '[ $rc -eq 2 ]' "grep -q 'give --township or --as, not both' '$T/both.out'"
 finish

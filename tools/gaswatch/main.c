@@ -178,7 +178,8 @@ usage(FILE *f)
 	      "  -h, --help        this help; `gaswatch COMMAND --help` says more\n"
 	      "\n"
 	      "Times are local (TZ) with their offset.\n"
-	      "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county.\n"));
+	      "Exit status: 0 ok, 1 error or a request the county did not take (its\n"
+	      "reason said), 2 bad usage, 3 not allowed to this identity by the county.\n"));
 }
 
 static int
@@ -576,7 +577,16 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if ((o.township == NULL && o.as == NULL) || o.keyfile == NULL) {
+		fprintf(stderr, "%s",
+		    o.keyfile == NULL
+		        ? _("gaswatch: -k KEYFILE is required (the identity's key)\n")
+		        : _("gaswatch: --township CODE or --as IDENTITY is required\n"));
 		usage(stderr);
+		return 2;
+	}
+	/* two identities given: which one the key is for would be a guess */
+	if (o.township != NULL && o.as != NULL) {
+		fprintf(stderr, "%s", _("gaswatch: give --township or --as, not both\n"));
 		return 2;
 	}
 	if (o.has_coords != 0 && o.has_coords != 3) {
