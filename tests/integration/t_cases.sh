@@ -141,6 +141,14 @@ check "a note holding a resident ID is refused by gaswatch itself (exit 2), nami
 LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
     as_person $WANG step "$ID" comment --note "车主身份证 11010519491231002X" >"$T/idno_zh.out" 2>&1
 check "in Chinese under zh_CN" grep -q "说明（--note） 中似乎含有个人证件号码" "$T/idno_zh.out"
+as_person $WANG attach "$ID" "$T" >"$T/folder.out" 2>&1
+rc=$?
+check "gaswatch attach of a folder: said as such (exit $rc), not as a file too large" \
+    all '[ $rc -eq 1 ]' "grep -q 'not a file (a folder?)' '$T/folder.out'"
+as_person $WANG attach "$ID" "$T/site.jpg" --type bogus >"$T/type.out" 2>&1
+rc=$?
+check "gaswatch attach --type bogus: refused before sending (exit $rc), naming --type" \
+    all '[ $rc -eq 1 ]' "grep -q -- '--type bogus is not a media type' '$T/type.out'"
 check "and nothing reached the county: no step, the number in no log" \
     sh -c "[ \"\$(sqlite3 '$T/county.db' 'SELECT count(*) FROM case_steps WHERE case_id=$ID')\" = $steps ] &&
         ! grep -q 11010519491231002X '$T/county.log'"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "casemsg.h"
 #include "cases.h"
@@ -731,10 +732,26 @@ set_file(struct case_request *r, const char *path, const char *type)
 		{ ".pdf", "application/pdf" }, { ".txt", "text/plain" } };
 	const char *base = strrchr(path, '/'), *dot;
 	FILE *fp = fopen(path, "rb");
+	struct stat st;
 	size_t i;
 
 	if (fp == NULL) {
 		fprintf(stderr, "gaswatch: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, _("gaswatch: %s: not a file (a folder?)\n"), path);
+		fclose(fp);
+		return -1;
+	}
+	/* the county's rule (a media type: image/jpeg), said before anything is sent */
+	if (type != NULL && (strchr(type, '/') == NULL || type[0] == '/' ||
+	                        strchr(type, '/')[1] == '\0' || strchr(type, ' ') != NULL)) {
+		fprintf(stderr,
+		    _("gaswatch: --type %s is not a media type (image/jpeg, image/png, "
+		      "application/pdf)\n"),
+		    type);
+		fclose(fp);
 		return -1;
 	}
 	if ((r->data = malloc(CASEMSG_MAX_EVIDENCE + 1)) == NULL) {
