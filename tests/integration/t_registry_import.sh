@@ -122,7 +122,10 @@ check "with -c the codes are verified under the configured key" \
 "$C" --db "$DB" operators add TS-2024-0042 --name "Wang Fang" --expires 2027-06-30 \
     >"$T/op.out" 2>&1
 check "operator added" [ $? -eq 0 ]
-"$C" --db "$DB" operators add TS-2020-0001 --name "Li Lei" --expires 2021-01-31 >>"$T/op.out" 2>&1
+"$C" --db "$DB" operators add TS-2020-0001 --name "Li Lei" --expires 2021-01-31 >"$T/opold.out" 2>&1
+check "an operator whose certificate has expired is registered (exit $?), with a warning that it opens no fill" \
+    sh -c "[ $? -eq 0 ] && grep -q 'warning: TS-2020-0001 expired on 2021-01-31: this operator cannot start a fill' '$T/opold.out'"
+check "a valid one is added without it" sh -c "! grep -q warning '$T/op.out'"
 "$C" --db "$DB" operators add TS-1 --name "X" --expires 2027-02-30 >>"$T/op.out" 2>&1
 check "operator with an impossible expiry refused" [ $? -eq 1 ]
 "$C" --db "$DB" operators add Delivery:wang@330825101 --name "Wang Wei" --expires 2027-06-30 \

@@ -195,8 +195,16 @@ cmd_operators_add(struct gasctl *ctl, int argc, char **argv)
 	if (registry_operator_add(db, argv[optind], name, expires, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl operators add: %s\n", err);
 	} else {
+		int32_t until;
+
 		printf("operator %s (%s), certificate valid until %s\n", argv[optind], name,
 		    expires);
+		/* registered all the same (a record of who held it), but it opens no valve */
+		if (date_parse(expires, &until) == 0 && until < date_today())
+			fprintf(stderr,
+			    "gasctl operators add: warning: %s expired on %s: this operator cannot "
+			    "start a fill until the certificate is renewed\n",
+			    argv[optind], expires);
 		rc = GASCTL_OK;
 	}
 	store_close(db);
