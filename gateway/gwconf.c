@@ -400,6 +400,11 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 	if (config->county_host[0] != '\0' && config->psk_file[0] == '\0')
 		conf_report_add(report, file, conf_where_line(where, config, "host"),
 		    "[county] host is set but psk_file is not");
+	/* a key with nowhere to send: the records wait in the outbox, said at once */
+	if (config->county_host[0] == '\0' && config->psk_file[0] != '\0' && gc->notes != NULL)
+		conf_report_add(gc->notes, file, conf_where_line(where, config, "psk_file"),
+		    "[county] psk_file is set but host is not: the uplink is off, and the "
+		    "station's records wait in its outbox");
 }
 
 static int

@@ -20,6 +20,12 @@ example="$T/example.conf"
 out=$("$BUILD/gasgw" -n -c "$example" 2>&1); rc=$?
 check "example configuration is accepted" [ "$rc" -eq 0 ]
 check "gasgw -n prints 'configuration OK'" [ "$out" = "configuration OK" ]
+# a key with no county to send to: the uplink is off, said as a warning with its line
+sed '0,/^host = county.example.org$/s//host = /' "$example" >"$T/nohost.conf"
+"$BUILD/gasgw" -n -c "$T/nohost.conf" >"$T/nohost.out" 2>&1; rc=$?
+check "psk_file without host passes -n (exit $rc) with a warning that the uplink is off" \
+    all '[ $rc -eq 0 ]' \
+    "grep -q \"nohost.conf:[0-9]*: warning: \[county\] psk_file is set but host is not: the uplink is off\" '$T/nohost.out'"
 # what a start would open and fail on, -n opens too, naming the key
 for c in "code_public_key = $T/keys/none.pub:code_public_key: $T/keys/none.pub: No such file" \
     "buyer_key = $T/keys/county.pub:buyer_key: " \
