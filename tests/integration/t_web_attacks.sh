@@ -261,6 +261,10 @@ check "the form marks the notes the county needs, and only those" \
     all 'grep -q "id=\"note-comment\" rows=\"3\" maxlength=\"1300\" required" "$T/case-wang.html"' \
     'grep -q "id=\"note-dismiss\" rows=\"3\" maxlength=\"1300\" required" "$T/case-wang.html"' \
     '! grep -q "id=\"note-onsite\" rows=\"3\" maxlength=\"1300\" required" "$T/case-wang.html"'
+code=$(C -b "$T/wang.jar" -o "$T/long.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
+    -F step=comment -F "note=$(printf '长%.0s' $(seq 1500))" "$U/cases/$CASE/step")
+check "a note longer than a field holds is refused (413, got $code) as too long, not as a photo" \
+    all '[ "$code" = 413 ]' 'grep -q "所填文字太长" "$T/long.html"' '! grep -q "照片" "$T/long.html"'
 code=$(C -b "$T/wang.jar" -o "$T/blank.html" -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
     -F step=comment -F "note=   " "$U/cases/$CASE/step")
 check "a comment of spaces is refused (409, got $code), asking for the note in Chinese" \

@@ -244,6 +244,9 @@ static const char *const words[W_COUNT][2] = {
 	[W_TOO_LARGE] = { "上传的内容太大，本次未保存。照片请换一张较小的，或在相机设置中降低分辨率后重拍。",
 	    "What was sent is too large; nothing was saved. Send a smaller photo, or lower the "
 	    "camera's resolution and take it again." },
+	[W_TEXT_TOO_LONG] = { "所填文字太长（说明至多 1300 字左右），本次未保存。请删短后再提交。",
+	    "What was typed is too long (a note holds about 1,300 characters); nothing was "
+	    "saved. Shorten it and send it again." },
 	[W_TRACE_HINT] = { "按气瓶编号或充装站编号查询。",
 	    "Search by a cylinder serial or a station id." },
 	[W_TRACE_BUYER_HINT] = { "购气人请在下方按证件号查询（仅在本机哈希后查询，不存储、不记录）。",

@@ -187,6 +187,7 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 	len = strlen(f->value);
 	if (off != len || len + size >= sizeof(f->value)) {
 		r->form_too_big = 1;
+		r->text_too_long = 1; /* a typed field, not the photo: said so */
 		return MHD_YES;
 	}
 	memcpy(f->value + len, data, size);
@@ -359,7 +360,8 @@ dispatch(struct request *r, const char *method, struct reply *out)
 	}
 	if (rt->changes) {
 		if (r->form_too_big) {
-			reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST, W_TOO_LARGE);
+			reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST,
+			    r->text_too_long ? W_TEXT_TOO_LONG : W_TOO_LARGE);
 			return;
 		}
 		if (r->session.token[0] == '\0' ||

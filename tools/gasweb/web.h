@@ -159,6 +159,7 @@ enum word {
 	W_SIGNED_IN_AS,
 	W_BAD_REQUEST,
 	W_TOO_LARGE,
+	W_TEXT_TOO_LONG,
 	W_TRACE_HINT,
 	W_CODE_FACTS,
 	W_TRACE_BUYER_HINT,
@@ -225,6 +226,7 @@ struct request {
 		char value[4096]; /* a case's note: ~1,300 Chinese characters */
 	} fields[10];
 	int form_too_big;
+	int text_too_long; /* ... because a typed field was longer than a field holds */
 	/* a file sent with a form (multipart/form-data; routes that take one) */
 	uint8_t *upload; /* malloc'd; freed with the request */
 	size_t upload_len, upload_cap;
