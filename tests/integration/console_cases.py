@@ -128,8 +128,8 @@ try:
         wait_css(phone, "#photo-attach").send_keys(os.environ["NOT_PHOTO"])
         phone.find_element(By.ID, "do-attach").click()
         e = wait_css(phone, "#error")
-        check("a text file named .jpg is refused as a photo", e is not None
-              and "415" in phone.page_source)
+        check("a text file named .jpg is refused as a photo, saying it is no photo",
+              e is not None and "415" in phone.page_source and "不是 JPEG 或 PNG 照片" in e.text)
         # (files no browser can draw, so cases.js sends them as they are)
         for what, path, status, why in (
                 ("over evidence_max_kb", os.environ["LARGE"], "409", "照片超过 2048 KB 的上限"),

@@ -251,8 +251,9 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_BUYER_ADDRESS_TITLE] = { "购气人地址", "Buyer's address" },
 	[C_ADDRESS_ERASED] = { "保存期满，已删除", "erased after its keep time" },
 	[C_LIVE] = { "新案件自动出现，无需刷新。", "New cases appear here without reloading." },
-	[C_BAD_PHOTO] = { "照片须为 JPEG 或 PNG，且不超过上限。",
-	    "A photo must be a JPEG or PNG within the size limit." },
+	[C_BAD_PHOTO] = { "所选文件不是 JPEG 或 PNG 照片，本次未保存。请选择相机拍摄的照片。",
+	    "The file chosen is not a JPEG or PNG photo; nothing was saved. Choose a photo from "
+	    "the camera." },
 	[C_TOO_MANY_REPORTS] = { "您一小时内的上报已达上限（每小时 %d 条），本条未保存。请稍后再报。",
 	    "You have sent as many reports as one hour allows (%d); this one was not saved. "
 	    "Send it again later." },
