@@ -99,6 +99,9 @@ check "its timeline lists the opening, the first 25 and the newest 25 joins, and
     'grep -q "class=\"step step-open\"" "$T/case-wang.html"' \
     'grep -q "id=\"joins-folded\"><div class=\"what\">2509 条告警在此期间并入本案" "$T/case-wang.html"' \
     '[ "$(grep -o "class=\"step step-[a-z]*\"" "$T/case-wang.html" | sed -n 27p)" = "class=\"step step-folded\"" ]'
+check "the county's own steps are the county's in Chinese (县级平台), not its identity" \
+    all 'grep -q "· 县级平台</div><div class=\"what\">立案" "$T/case-wang.html"' \
+    '! grep -q "· county</div>" "$T/case-wang.html"'
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/case-wang.html" | head -n 1)
 code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H "Origin: $U" -F "csrf=$csrf" \
     -F step=accept "$U/cases/$CASE/step")

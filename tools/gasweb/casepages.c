@@ -128,6 +128,7 @@ enum cword {
 	C_YUAN,
 	C_BACK,
 	C_FINE_NUMBER,
+	C_THE_COUNTY,
 	C_NOTE_NEEDED,
 	C_FILE_NEEDED,
 	C_COUNT
@@ -233,6 +234,7 @@ static const char *const cwords[C_COUNT][2] = {
 	    "Choose the kind, then send it again. Nothing was saved." },
 	[C_YUAN] = { "%" PRId64 " 元", "%" PRId64 " yuan" },
 	[C_BACK] = { "返回", "Back" },
+	[C_THE_COUNTY] = { "县级平台", "the county" },
 	[C_FINE_NUMBER] = { "“罚款金额（元）”须为整数元，如 500（至多 9 位）。本次未保存。",
 	    "The fine is a whole number of yuan, as 500 (at most 9 digits). Nothing was saved." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
@@ -1128,7 +1130,7 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 	                  *ev = cborread_find(root, "evidence");
 	int64_t left = cborread_int(root, "joins_left_out", 0);
 	size_t i, j, join = 0;
-	char action[32], type[64], hash[72];
+	char action[32], type[64], hash[72], who[ACCESS_MAX_IDENTITY];
 
 	page_raw(p, "<section class=\"card\"><h2>");
 	page_text(p, cw(r, C_TIMELINE));
@@ -1148,7 +1150,9 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 		page_raw(p, "\"><div class=\"when\">");
 		time_text(p, cborread_int(s, "at_ms", 0));
 		page_raw(p, " · ");
-		field_text(p, s, "identity");
+		/* the county's own steps (routing, escalation, joins) by the county's name */
+		cborread_text(s, "identity", who, sizeof(who));
+		page_text(p, strcmp(who, "county") == 0 ? cw(r, C_THE_COUNTY) : who);
 		page_raw(p, "</div><div class=\"what\">");
 		page_text(p, action_word(r, action));
 		page_raw(p, "</div><div class=\"note\">");
