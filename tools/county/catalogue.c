@@ -368,6 +368,13 @@ deadlines_row(const char *name, const struct csv_row *row, struct catalogue *cat
 			    "%s:%lu: %s is N then m, h, d or wd (working days), as 30m, 2h, "
 			    "1wd; at most a year",
 			    name, row->line, stages[i]);
+	/* the stages come in order: a later one due before an earlier (in the same unit, the
+	 * only way they compare) is a typo that would mark a case overdue on arrival */
+	for (i = 1; i < CATALOGUE_STAGES; i++)
+		if (d->spans[i].workdays == d->spans[i - 1].workdays &&
+		    d->spans[i].amount < d->spans[i - 1].amount)
+			return err_set(err, errlen, "%s:%lu: %s is due before %s (%s,%s)", name,
+			    row->line, stages[i], stages[i - 1], d->kind, d->severity);
 	if (deadline_row(cat, d->kind, d->severity) != NULL)
 		return err_set(err, errlen, "%s:%lu: %s,%s twice", name, row->line, d->kind,
 		    d->severity);
