@@ -379,7 +379,14 @@ violations_text(const struct wire_record *r, int details, char *out, size_t size
 	for (i = 0; i < r->violation_count && used < size; i++) {
 		const struct wire_violation *v = &r->violations[i];
 
-		if (details)
+		size_t rl = strlen(v->rule);
+
+		/* a station's reason that begins with its rule ("R03 cylinder ...") as it
+		 * is, rather than "R03: R03 cylinder ..." */
+		if (details && strncmp(v->details, v->rule, rl) == 0 && v->details[rl] == ' ')
+			n = snprintf(out + used, size - used, "%s%s", i > 0 ? "; " : "",
+			    v->details);
+		else if (details)
 			n = snprintf(out + used, size - used, "%s%s%s%s", i > 0 ? "; " : "",
 			    v->rule, v->details[0] != '\0' ? ": " : "", v->details);
 		else
