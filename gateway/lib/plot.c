@@ -402,8 +402,8 @@ plot_curve_file(const struct curve *c, const struct plot_title *title, const cha
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return err_set(err, errlen, "%s: path too long", path);
 	f = fopen(tmp, "w");
-	if (f == NULL)
-		return err_set(err, errlen, "%s: %s", tmp, strerror(errno));
+	if (f == NULL) /* the file asked for, not the temporary beside it */
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (plot_curve_svg(c, title, f) == -1 || fflush(f) != 0 || fsync(fileno(f)) == -1) {
 		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
 		fclose(f);

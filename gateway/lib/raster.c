@@ -230,8 +230,8 @@ raster_write_png(const struct raster *r, const char *path, char *err, size_t err
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return err_set(err, errlen, "%s: path too long", path);
 	f = fopen(tmp, "wb");
-	if (f == NULL)
-		return err_set(err, errlen, "%s: %s", tmp, strerror(errno));
+	if (f == NULL) /* the file asked for, not the temporary beside it */
+		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
 		err_set(err, errlen, "%s: out of memory", path);

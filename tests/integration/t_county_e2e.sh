@@ -103,6 +103,10 @@ check "gastrace curve under zh_CN: Chinese title, legend and axes in the SVG" \
     curve 00000000-0000-4000-8000-000000000000 --out "$T/none.svg" >"$T/tn.out" 2>&1
 check "a fill the county holds no curve for is said so (exit 1)" \
     sh -c "[ $? -eq 1 ] && grep -q 'holds no curve' '$T/tn.out'"
+"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    curve "$good_fill" --out "$T/nofolder/c.svg" >"$T/tcno.out" 2>&1
+check "a curve into a folder that does not exist names the file asked for, not its temporary" \
+    sh -c "grep -q '$T/nofolder/c.svg: No such file' '$T/tcno.out' && ! grep -q 'c.svg.tmp' '$T/tcno.out'"
 
 if sql_eventually 15 "SELECT count(*) > 0 FROM heartbeats WHERE station = 'S1'" 1; then
 	ok "the station's heartbeat arrived"
