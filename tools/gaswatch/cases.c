@@ -429,13 +429,18 @@ cases_run_show(const struct options *o, int argc, char **argv)
 			         "here\n"),
 			    num(answer, "joins_left_out"));
 		when(num(v, "at_ms"), t);
-		printf("  %s  %-24s %-14s %s\n", t, str(v, "identity"), word(str(v, "action")),
-		    strcmp(str(v, "note"), "-") != 0 ? str(v, "note") : "");
+		/* the county's own steps by the county's name; columns by terminal width */
+		printf("  %s  ", t);
+		i18n_pad(stdout,
+		    strcmp(str(v, "identity"), "county") == 0 ? _("the county") : str(v, "identity"),
+		    25);
+		i18n_pad(stdout, word(str(v, "action")), 15);
+		printf("%s\n", strcmp(str(v, "note"), "-") != 0 ? str(v, "note") : "");
 	}
 	if (json_array_size(json_object_get(answer, "evidence")) > 0)
 		printf("%s", _("evidence:\n"));
 	json_array_foreach(json_object_get(answer, "evidence"), i, v)
-	    printf("  %s  %s  %s  %lld bytes\n", str(v, "hash"), str(v, "name"), str(v, "type"),
+	    printf(_("  %s  %s  %s  %lld bytes\n"), str(v, "hash"), str(v, "name"), str(v, "type"),
 	        num(v, "size"));
 out:
 	free(raw);
