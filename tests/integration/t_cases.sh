@@ -90,6 +90,13 @@ check "another township's officer does not see it" sh -c "! grep -q '^$ID ' '$T/
 as_person $LI accept "$ID" >"$T/li.out" 2>&1
 check "another township's officer may not accept it (exit 3)" \
     sh -c "[ $? -eq 3 ] && grep -q 'refused' '$T/li.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $LI show "$ID" \
+    >"$T/li_zh.out" 2>&1
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $LI show 999999 \
+    >"$T/none_zh.out" 2>&1
+check "the county's reasons for a case it will not show are said in Chinese" \
+    all "grep -q '这是其他乡镇的案件' '$T/li_zh.out'" "grep -q '没有这个案件' '$T/none_zh.out'" \
+    "! grep -q 'another township\|no such case' '$T/li_zh.out' '$T/none_zh.out'"
 "$BUILD/gaswatch" --as township:$TA -k "$T/township_$TA.key" -p "$CPORT" accept "$ID" \
     >"$T/shared.out" 2>&1
 check "the township's shared key cannot act on cases (exit 3)" [ $? -eq 3 ]

@@ -50,11 +50,28 @@ struct refusal {
 	char reason[300];
 };
 
+/* The county's fixed reasons for a case or alert it will not show (gascounty/server.c), so
+ * that they are said in the person's language like the words around them; any other reason
+ * is the county's own text, said as it came. */
+static const char *const county_reasons[] = {
+	N_("no such case"),
+	N_("case of another township"),
+	N_("no such case or evidence"),
+	N_("no such alert"),
+	N_("alert of another township"),
+	N_("no curve held for that fill"),
+};
+
 /* The county's refusal of a request (code 4.xx or 5.xx), said; the exit status. */
 static int
 say_refusal(int code, const char *reason)
 {
 	const char *why = reason[0] != '\0' ? reason : "-";
+	size_t i;
+
+	for (i = 0; i < sizeof(county_reasons) / sizeof(county_reasons[0]); i++)
+		if (strcmp(why, county_reasons[i]) == 0)
+			why = _(county_reasons[i]);
 
 	switch (code) {
 	case 403:
@@ -432,7 +449,8 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		/* the county's own steps by the county's name; columns by terminal width */
 		printf("  %s  ", t);
 		i18n_pad(stdout,
-		    strcmp(str(v, "identity"), "county") == 0 ? _("the county") : str(v, "identity"),
+		    strcmp(str(v, "identity"), "county") == 0 ? _("the county")
+		                                              : str(v, "identity"),
 		    25);
 		i18n_pad(stdout, word(str(v, "action")), 15);
 		printf("%s\n", strcmp(str(v, "note"), "-") != 0 ? str(v, "note") : "");
