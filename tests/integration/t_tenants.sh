@@ -199,7 +199,9 @@ while read -r method path query body eA eB eX eY eR eO eP eG eD eU eW audit; do
 		ack) b="-b ack:$TA_ALERT" ;;
 		casestep) b="-b casestep:$TA_CASE" ;;
 		report) b="-b report:东村" ;;
-		reassign) b="-b reassign:$TA_CASE:TA" ;;
+		# to another township (one to its own is refused: cases_reassign); the
+		# rows after this one do not name the case
+		reassign) b="-b reassign:$TA_CASE:TB" ;;
 		*) b="" ;;
 		esac
 		q=""; [ "$query" != "-" ] && q="-q $query"
