@@ -720,11 +720,16 @@ catalogue_township(const struct catalogue *cat, size_t i)
 int
 catalogue_township_listed(const struct catalogue *cat, const char *code)
 {
-	const char *t;
 	size_t i;
 
-	for (i = 0; (t = catalogue_township(cat, i)) != NULL; i++)
-		if (strcmp(t, code) == 0)
+	/* the same set as catalogue_township's, asked directly: walking that list
+	 * costs villages squared a step, and gascounty asks this for every identity */
+	if (code[0] == '\0')
+		return 0;
+	if (geo_township(&cat->map, code) != NULL)
+		return 1;
+	for (i = 0; i < cat->nvillages; i++)
+		if (strcmp(cat->villages[i].township, code) == 0)
 			return 1;
 	return 0;
 }
