@@ -1040,6 +1040,9 @@ fail:
 	return res == CASES_DONE ? CASES_ERROR : res;
 }
 
+/* How a reassignment's note goes on when it set a decision aside; reassign_resent reads it. */
+#define SET_ASIDE " (the decision of "
+
 /*
  * 1 if the case's newest step is identity's reassignment to township with
  * note ("FROM -> TOWNSHIP: NOTE", perhaps followed by the decision it set
@@ -1067,7 +1070,7 @@ reassign_resent(struct county_db *c, int64_t id, const char *identity, const cha
 		same = strncmp(arrow, township, tl) == 0 && strncmp(arrow + tl, ": ", 2) == 0 &&
 		       strncmp(arrow + tl + 2, note, nl) == 0 &&
 		       (arrow[tl + 2 + nl] == '\0' ||
-		           strncmp(arrow + tl + 2 + nl, " (the decision of ", 18) == 0);
+		           strncmp(arrow + tl + 2 + nl, SET_ASIDE, strlen(SET_ASIDE)) == 0);
 	}
 	sqlite3_finalize(st);
 	return same;
@@ -1141,8 +1144,8 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	 * case did not belong is set aside, and kept in the timeline as it was */
 	if (strcmp(state, "decided") == 0 && n < sizeof(note))
 		snprintf(note + n, sizeof(note) - n,
-		    " (the decision of %s set aside: outcome %s, power %s, fine %lld yuan)",
-		    TEXT(st, 0), TEXT(st, 3), TEXT(st, 4)[0] != '\0' ? TEXT(st, 4) : "none",
+		    SET_ASIDE "%s set aside: outcome %s, power %s, fine %lld yuan)", TEXT(st, 0),
+		    TEXT(st, 3), TEXT(st, 4)[0] != '\0' ? TEXT(st, 4) : "none",
 		    (long long)sqlite3_column_int64(st, 5));
 	str_copy(kind, TEXT(st, 1), sizeof(kind));
 	str_copy(severity, TEXT(st, 2), sizeof(severity));
