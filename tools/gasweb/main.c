@@ -521,9 +521,15 @@ passwd_township_refused(const struct web *web, const struct owned_lines *set, co
 {
 	struct county_config names;
 	struct catalogue cat;
+	struct access_identity who;
 	char township[ACCESS_MAX_IDENTITY], all[512], err[512];
 	int refused;
 
+	/* a regulator has no township, and a malformed identity is signin's to refuse:
+	 * neither needs the files read */
+	if (access_identity_parse((const uint8_t *)identity, strlen(identity), &who) == -1 ||
+	    who.township[0] == '\0')
+		return 0;
 	if (county_settings(web, set, &names, err, sizeof(err)) == -1)
 		goto unchecked;
 	names.catalogue[0] = names.deadlines[0] = names.calendar[0] = names.code_key[0] = '\0';
