@@ -146,6 +146,8 @@ check "the same reassignment sent twice moved it once; to where it is, for anoth
     "[ \"\$(county_sql \"SELECT count(*) FROM case_steps WHERE case_id=$ID AND action='reassign'\")\" = 1 ]" \
     "grep -q 'gaswatch: case $ID is in township $TC already: nothing changed' '$T/reassign3.out'"
 as_person officer:zhao@$TC show "$ID" >"$T/zhao.out" 2>&1
+check "its timeline says from where to where, and the regulator's why" \
+    grep -q "reassigned *$TB -> $TC: the household is visited from TC" "$T/zhao.out"
 check "TC's officer, who now visits the household, sees the address on the case" \
     grep -q "$ADDR" "$T/zhao.out"
 check "and that showing is logged under their name" \

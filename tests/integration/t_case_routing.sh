@@ -93,8 +93,8 @@ R1=$(county_sql "SELECT max(id) FROM cases")
 check "it lands in 102, routed by the map, kind by its code, though 东村 is listed under 101" \
     [ "$(county_sql "SELECT township||' '||routed_by||' '||kind||' '||village FROM cases WHERE id=$R1")" = \
       "$T102 map stacked 东村" ]
-check "the timeline says the village is listed under another township" \
-    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$R1 AND action='route' AND note LIKE '%东村%$T101%'")" = 1 ]
+check "the timeline keeps that the village is listed under another township, as facts" \
+    [ "$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$R1 AND action='route' AND json_extract(facts,'\$.village')='东村' AND json_extract(facts,'\$.listed')='$T101'")" = 1 ]
 as_person $LI list >"$T/li.out" 2>&1
 check "102's officer has it in the list" grep -q "^$R1 " "$T/li.out"
 as_person $WANG show "$R1" >"$T/wang.out" 2>&1
@@ -105,6 +105,11 @@ check "gaswatch show says how it was routed" \
 LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $LI show "$R1" \
     >"$T/show1_zh.out" 2>&1
 check "and in Chinese under zh_CN" grep -q "分派.*按位置坐标" "$T/show1_zh.out"
+check "its timeline's routing step in English, with the village and both townships" \
+    grep -q "routed .*routed to $T102 by its coordinates 29.040000, 119.280000; the village named, 东村, is listed under $T101" "$T/show1.out"
+check "and in Chinese under zh_CN, no English left in it" \
+    sh -c "grep -q '按上报坐标派至 $T102（29.040000, 119.280000）；所报村庄“东村”在村庄名录中属 $T101' '$T/show1_zh.out' &&
+        ! grep -q 'by its coordinates\\|listed under' '$T/show1_zh.out'"
 
 as_person $DAN report --kind stacked --village 东村 --note "县界外" --lat 28.5 --lon 118.5 \
     >"$T/r2.out" 2>&1
@@ -194,6 +199,10 @@ as_person $WANG show "$C2" >"$T/c2.show" 2>&1
 check "gaswatch show says it is not the county's, and the timeline says why" \
     sh -c "grep -q 'NOT a code the county signed' '$T/c2.show' &&
         grep -q 'code checked.*signature' '$T/c2.show'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $WANG show "$C2" \
+    >"$T/c2_zh.show" 2>&1
+check "and in Chinese, the timeline's code step too" \
+    grep -q "上报的气瓶码不是本县签发的码：.*signature" "$T/c2_zh.show"
 "$BUILD/gascounty" -n -c "$T/county.conf" >"$T/n.out" 2>&1
 check "gascounty -n says reported codes are checked" grep -q "reported codes checked" "$T/n.out"
 

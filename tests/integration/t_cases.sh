@@ -267,6 +267,13 @@ else
 fi
 check "and its timeline says (once) it was escalated to the county" \
     sql_eventually 10 "SELECT count(*) FROM case_steps WHERE case_id=$LEFT AND action='escalate'" 1
+"$BUILD/gaswatch" --as regulator:alice -k "$T/regulator_alice.key" -p $CPORT show "$LEFT" \
+    >"$T/left.show" 2>&1
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" "$BUILD/gaswatch" --as regulator:alice \
+    -k "$T/regulator_alice.key" -p $CPORT show "$LEFT" >"$T/left_zh.show" 2>&1
+check "gaswatch show says which stage was late and by how much, in the reader's language" \
+    all "grep -q 'escalated to the county *acceptance overdue by [0-9]* min' '$T/left.show'" \
+    "grep -q '逾期，已上报县级督导 *受理已超期 [0-9]* 分钟' '$T/left_zh.show'"
 as_person $LI overdue >"$T/li_overdue.out" 2>&1
 check "another township's officer does not see it as theirs" sh -c "! grep -q '^$LEFT ' '$T/li_overdue.out'"
 

@@ -231,7 +231,7 @@ check "the photo is stored once, by its SHA-256, as a PNG" \
 check "the big photo is stored as the JPEG the page made, within evidence_max_kb (2048 KiB)" \
     test "$(q "SELECT count(*) FROM case_evidence e JOIN evidence v ON v.hash = e.hash WHERE e.case_id = '$CASE' AND e.type = 'image/jpeg' AND e.name = 'big-photo.jpg' AND v.size <= 2048 * 1024 AND hex(substr(v.data, 1, 3)) = 'FFD8FF'")" = 1
 check "the grid report from 北村 opened a case of TB reported by the grid worker, with its place" \
-    test "$(q "SELECT s.note FROM case_steps s WHERE s.case_id = '$REPORT' AND s.action = 'reassign'" | cut -c1-8) $(q "SELECT reporter || ' ' || village || ' ' || printf('%.2f', lat) FROM cases WHERE id = '$REPORT'")" = "TB -> TA grid:zhao@TA 北村 29.05"
+    test "$(q "SELECT json_extract(s.facts, '\$.from') || ' -> ' || json_extract(s.facts, '\$.to') FROM case_steps s WHERE s.case_id = '$REPORT' AND s.action = 'reassign'") $(q "SELECT reporter || ' ' || village || ' ' || printf('%.2f', lat) FROM cases WHERE id = '$REPORT'")" = "TB -> TA grid:zhao@TA 北村 29.05"
 check "the regulator's reassignment from the case page moved it to TA, back to new, one step" \
     test "$(q "SELECT township || ' ' || state || ' ' || officer || '|' || (SELECT group_concat(identity, ' ') FROM case_steps WHERE case_id = '$REPORT' AND action = 'reassign') FROM cases WHERE id = '$REPORT'")" = "TA new |regulator:alice"
 check "the reassignment and the officer's refused one are in the log" \
@@ -246,6 +246,28 @@ code=$(C -b "$T/alice-curl.jar" -o "$T/same.html" -w '%{http_code}' -H "Origin: 
 check "a reassignment to the township the case is in is refused (409, got $code), in Chinese" \
     all '[ "$code" = 409 ]' 'grep -q "id=\"error\">案件已在甲镇，无需改派。本次未保存。" "$T/same.html"' \
     "[ \"\$(q \"SELECT count(*) FROM case_steps WHERE case_id = '$REPORT' AND action = 'reassign'\")\" = 1 ]"
+# The county's own steps are kept as facts (017), and the console words them in the
+# reader's language: a routing by coordinates, a code not the county's, a late stage, and a
+# reassignment that set a decision aside (each written by the county library in
+# test_cases; here, rows as it writes them, on the closed case, read as each reader would).
+q "INSERT INTO case_steps (case_id, at_ms, identity, action, note, facts, state) VALUES
+    ('$CASE', 1800000000000, 'county', 'route', '', '{\"to\":\"TA\",\"lat\":29.05,\"lon\":119.25,\"village\":\"北村\",\"listed\":\"TB\"}', 'new'),
+    ('$CASE', 1800000000001, 'county', 'code', '', '{\"why\":\"signature does not verify\"}', 'new'),
+    ('$CASE', 1800000000002, 'county', 'escalate', '', '{\"stage\":\"onsite\",\"late_min\":42}', 'accepted'),
+    ('$CASE', 1800000000003, 'regulator:alice', 'reassign', '户籍在乙镇', '{\"from\":\"TA\",\"to\":\"TB\",\"set_aside_outcome\":\"fine\",\"set_aside_power\":\"P05\",\"set_aside_fine_yuan\":2000}', 'new')"
+C -b "$T/alice-curl.jar" -H "Accept-Language: zh" -o "$T/facts-zh.html" "$U/cases/$CASE"
+C -b "$T/alice-curl.jar" -H "Accept-Language: en" -o "$T/facts-en.html" "$U/cases/$CASE"
+check "the county's steps read in Chinese: routed, code, late, the decision set aside" \
+    all 'grep -q "按上报坐标派至甲镇（29.050000, 119.250000）；所报村庄“北村”在村庄名录中属乙镇。" "$T/facts-zh.html"' \
+    'grep -q "上报的气瓶码不是本县签发的码：signature does not verify" "$T/facts-zh.html"' \
+    'grep -q "到场已超期 42 分钟" "$T/facts-zh.html"' \
+    'grep -q "TA -&gt; TB: 户籍在乙镇（甲镇作出的决定已撤销：.*处罚事项 .*，罚款 2000 元）" "$T/facts-zh.html"' \
+    '! grep -q "set aside\|overdue by\|listed under\|not one the county signed" "$T/facts-zh.html"'
+check "and in English" \
+    all 'grep -q "Routed to Town A by its coordinates 29.050000, 119.250000; the village named, 北村, is listed under Town B." "$T/facts-en.html"' \
+    'grep -q "The cylinder code reported is not one the county signed: signature does not verify" "$T/facts-en.html"' \
+    'grep -q "arrival on site overdue by 42 min" "$T/facts-en.html"' \
+    'grep -q "TA -&gt; TB: 户籍在乙镇 (the decision of Town A set aside: .*, penalty power .*, fine 2000 yuan)" "$T/facts-en.html"'
 check "reading cases writes no audit row (cases.read is not audited)" \
     test "$(q "SELECT COUNT(*) FROM audit WHERE identity = 'officer:li@TA' AND query IN ('curve', 'history')")" = 0
 check "the refused case requests are in the log" \

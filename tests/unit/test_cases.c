@@ -584,11 +584,55 @@ a_reassigned_decision_is_set_aside_with_fresh_deadlines(void **state)
 	                         " outcome = '' AND power = '' AND fine_yuan = 0 AND"
 	                         " decided_ms = 0 AND escalated_ms = 0"),
 	    1);
-	/* the decision set aside is in the timeline as it was */
+	/* the decision set aside is in the timeline as it was: facts each reader words
+	 * (017), the regulator's why alone in the note */
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action = 'reassign' AND"
-	                         " note = 'TA -> TB: 户籍在乙镇 (the decision of TA set aside:"
-	                         " outcome fine, power P01, fine 2000 yuan)'"),
+	                         " note = '户籍在乙镇' AND facts = '{\"from\":\"TA\","
+	                         "\"set_aside_fine_yuan\":2000,\"set_aside_outcome\":\"fine\","
+	                         "\"set_aside_power\":\"P01\",\"to\":\"TB\"}'"),
 	    1);
+	/* and the case's answer gives them to its reader, a field each */
+	{
+		uint8_t *out = NULL;
+		size_t len = 0, i;
+		json_t *j, *st, *re = NULL;
+
+		assert_int_equal(cases_show(&cdb, &all, id, later, &out, &len, err, sizeof(err)),
+		    CASES_DONE);
+		j = as_json(out, len);
+		json_array_foreach(json_object_get(j, "steps"), i, st)
+		{
+			if (strcmp(json_string_value(json_object_get(st, "action")), "reassign") ==
+			    0)
+				re = st;
+		}
+		assert_non_null(re);
+		assert_string_equal(json_string_value(json_object_get(re, "note")), "户籍在乙镇");
+		assert_string_equal(json_string_value(json_object_get(re, "from_township")), "TA");
+		assert_string_equal(json_string_value(json_object_get(re, "to_township")), "TB");
+		assert_string_equal(json_string_value(json_object_get(re, "set_aside_outcome")),
+		    "fine");
+		assert_string_equal(json_string_value(json_object_get(re, "set_aside_power")),
+		    "P01");
+		assert_int_equal(json_integer_value(json_object_get(re, "set_aside_fine_yuan")),
+		    2000);
+		/* the escalation before it: the stage that was late and by how much */
+		json_array_foreach(json_object_get(j, "steps"), i, st)
+		{
+			if (strcmp(json_string_value(json_object_get(st, "action")), "escalate") ==
+			    0) {
+				assert_string_equal(json_string_value(json_object_get(st, "stage")),
+				    "close");
+				assert_true(
+				    json_integer_value(json_object_get(st, "late_min")) >= 0);
+				assert_string_equal(json_string_value(json_object_get(st, "note")),
+				    "");
+				re = NULL;
+			}
+		}
+		assert_null(re);
+		json_decref(j);
+	}
 	/* the deadlines as if TB had been given the case now */
 	catalogue_due(&cat, &config, "R05", "alert", later, due);
 	assert_int_equal(sql_int("SELECT accept_due_ms FROM cases WHERE cylinder = 'CY8'"),
@@ -804,9 +848,9 @@ a_reported_code_names_its_cylinder_only_when_signed(void **state)
 	assert_string_equal(code_of_case(id, got, sizeof(got)), "invalid ");
 	id = report_code("另一张可疑标签", forged, CASES_DONE);
 	assert_string_equal(code_of_case(id, got, sizeof(got)), "invalid ");
-	assert_int_equal(sql_int(
-	                     "SELECT count(*) FROM case_steps WHERE action = 'code' AND"
-	                     " identity = 'county' AND note LIKE '%not one the county signed%'"),
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action = 'code' AND"
+	                         " identity = 'county' AND note = '' AND"
+	                         " length(json_extract(facts, '$.why')) > 0"),
 	    steps + 2);
 	assert_int_equal(casedetail_get(&cdb, &town_a, NULL, id, T0, &out, &len, err, sizeof(err)),
 	    CASES_DONE);
@@ -1100,7 +1144,7 @@ static void
 a_report_with_coordinates_goes_where_they_lie(void **state)
 {
 	struct case_request r;
-	char err[256], sql[256];
+	char err[256], sql[512];
 	int64_t id = 0, cases = sql_int("SELECT count(*) FROM cases");
 
 	(void)state;
@@ -1115,10 +1159,13 @@ a_report_with_coordinates_goes_where_they_lie(void **state)
 	    " FROM cases WHERE id = %lld",
 	    (long long)id);
 	assert_int_equal(sql_int(sql), 1);
-	/* and the timeline says so, naming the village and its listed township */
+	/* and the timeline says so, naming the village and its listed township: as facts
+	 * each reader words in their language (017), not an English sentence */
 	snprintf(sql, sizeof(sql),
 	    "SELECT count(*) FROM case_steps WHERE case_id = %lld AND action = 'route' AND"
-	    " identity = 'county' AND note LIKE '%%东村%%TA%%'",
+	    " identity = 'county' AND note = '' AND json_extract(facts, '$.village') = '东村'"
+	    " AND json_extract(facts, '$.listed') = 'TA' AND json_extract(facts, '$.to') = 'TB'"
+	    " AND json_extract(facts, '$.lat') = 31.0 AND json_extract(facts, '$.lon') = 121.0",
 	    (long long)id);
 	assert_int_equal(sql_int(sql), 1);
 	/* coordinates without a village are enough */
@@ -1137,26 +1184,29 @@ a_report_with_coordinates_goes_where_they_lie(void **state)
 	assert_non_null(strstr(err, "lies in no township"));
 	/* the rule the console asks first, to word the refusal: each reason apart */
 	{
-		const char *township = NULL, *by = NULL;
-		char note[256];
+		const char *township = NULL, *by = NULL, *listed = NULL;
 
-		assert_int_equal(
-		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTE_OUTSIDE_MAP);
 		r = report("stacked", "西村", "x");
-		assert_int_equal(
-		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTE_UNKNOWN_VILLAGE);
 		r = report("stacked", NULL, "x");
-		assert_int_equal(
-		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTE_NO_VILLAGE);
 		r = report("stacked", "南村", "x");
-		assert_int_equal(
-		    cases_route(&cat, &r, &township, &by, note, sizeof(note), err, sizeof(err)),
+		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTED);
 		assert_string_equal(township, "TB");
 		assert_string_equal(by, "village");
+		assert_null(listed);
+		/* by coordinates where the village is listed under another township */
+		r = report("stacked", "东村", "x");
+		at(&r, 31.0, 121.0);
+		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
+		    CASES_ROUTED);
+		assert_string_equal(township, "TB");
+		assert_string_equal(listed, "TA");
 	}
 	/* a kind the catalogue does not list is refused by name */
 	r = report("colour", "东村", "x");
@@ -2155,15 +2205,16 @@ varied_cases(sqlite3 *db, int64_t now)
 			}
 }
 
-/* The sweep as it was before 013: the same two statements over the whole table. */
+/* The sweep as it was before 013: the same two statements over the whole table (its
+ * step in 017's words: the stage and the minutes as facts). */
 static int
 old_escalate(sqlite3 *db, int64_t now)
 {
 	static const char *const sql[] = {
-		"INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
-		" SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
-		" WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
-		" ((:now - stage_due_ms) / 60000) || ' min', state FROM cases"
+		"INSERT INTO case_steps (case_id, at_ms, identity, action, facts, state)"
+		" SELECT id, :now, 'county', 'escalate', json_object('stage', CASE state"
+		" WHEN 'new' THEN 'accept' WHEN 'accepted' THEN 'onsite' ELSE 'close' END,"
+		" 'late_min', (:now - stage_due_ms) / 60000), state FROM cases"
 		" WHERE state IN ('new', 'accepted', 'onsite', 'decided') AND escalated_ms = 0"
 		" AND :now > stage_due_ms",
 		"UPDATE cases SET escalated_ms = :now WHERE state IN ('new', 'accepted', 'onsite',"
@@ -2191,7 +2242,7 @@ escalation_dump(sqlite3 *db)
 		"SELECT group_concat(id || ':' || state || ':' || escalated_ms, ' ') FROM"
 		" (SELECT * FROM cases ORDER BY id)",
 		"SELECT group_concat(id || ':' || case_id || ':' || at_ms || ':' || identity || ':'"
-		" || action || ':' || note || ':' || state, ' ') FROM"
+		" || action || ':' || note || ':' || ifnull(facts, '') || ':' || state, ' ') FROM"
 		" (SELECT * FROM case_steps ORDER BY id)",
 	};
 	char *text = NULL, buf[16384];

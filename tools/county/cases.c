@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cbor.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "buyer.h"
@@ -477,19 +478,49 @@ states_text(unsigned bits, char *buf, size_t size)
 			    s->name);
 }
 
+/*
+ * A step of case_id.  facts (017), for a step the county writes itself: a
+ * JSON object of what it found, worded by each reader's tool in the
+ * reader's language; NULL for a person's step (note holds their words).
+ * The reference to facts is taken.
+ */
 static int
 step_row(struct county_db *c, int64_t case_id, int64_t now, const char *identity,
-    const char *action, const char *note, const char *state, int64_t *step_id, char *err,
-    size_t errlen)
+    const char *action, const char *note, json_t *facts, const char *state, int64_t *step_id,
+    char *err, size_t errlen)
 {
-	if (run(c, err, errlen,
-	        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
-	        " VALUES (?,?,?,?,?,?)",
-	        "iitttt", case_id, now, identity, action, note, state) == -1)
+	char *text = NULL;
+	int rc;
+
+	if (facts != NULL) {
+		text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(facts);
+		if (text == NULL) {
+			err_set(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	rc = run(c, err, errlen,
+	    "INSERT INTO case_steps (case_id, at_ms, identity, action, note, facts, state)"
+	    " VALUES (?,?,?,?,?,NULLIF(?, ''),?)",
+	    "iittttt", case_id, now, identity, action, note, text, state);
+	free(text);
+	if (rc == -1)
 		return -1;
 	if (step_id != NULL)
 		*step_id = sqlite3_last_insert_rowid(c->db);
 	return 0;
+}
+
+/* A step the county writes itself on a new case: its facts alone (NULL: json_pack
+ * could not make them). */
+static int
+county_step(struct county_db *c, int64_t case_id, int64_t now, const char *action, json_t *facts,
+    char *err, size_t errlen)
+{
+	if (facts == NULL)
+		return err_set(err, errlen, "%s: the step's facts could not be made", action);
+	return step_row(c, case_id, now, "county", action, "", facts, "new", NULL, err, errlen);
 }
 
 /* The SHA-256 of rq's evidence as hex; -1 if it cannot be taken. */
@@ -783,7 +814,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		goto rollback;
 	}
 	res = CASES_ERROR;
-	if (step_row(c, rq->id, now, identity, s->name, note, s->to != NULL ? s->to : state,
+	if (step_row(c, rq->id, now, identity, s->name, note, NULL, s->to != NULL ? s->to : state,
 	        &step_id, err, errlen) == -1)
 		goto rollback;
 	if (s->to != NULL) {
@@ -818,13 +849,12 @@ rollback:
 
 enum cases_route
 cases_route(const struct catalogue *cat, const struct case_request *rq, const char **township,
-    const char **by, char *note, size_t notelen, char *err, size_t errlen)
+    const char **by, const char **listed, char *err, size_t errlen)
 {
 	const struct geo_township *t;
-	const char *listed;
 	int coords = CASEMSG_HAS(rq, CASEMSG_LAT), village = rq->village[0] != '\0';
 
-	note[0] = '\0';
+	*listed = NULL;
 	if (coords && cat->map.township_count > 0) {
 		if ((t = geo_township_at(&cat->map, rq->lat, rq->lon)) == NULL) {
 			err_set(err, errlen,
@@ -835,12 +865,9 @@ cases_route(const struct catalogue *cat, const struct case_request *rq, const ch
 		}
 		*township = t->code;
 		*by = "map";
-		listed = village ? catalogue_township_of(cat, rq->village) : NULL;
-		if (listed != NULL && strcmp(listed, t->code) != 0)
-			snprintf(note, notelen,
-			    "routed to %s by its coordinates %.6f, %.6f; the village named, %s, is "
-			    "listed under %s",
-			    t->code, rq->lat, rq->lon, rq->village, listed);
+		*listed = village ? catalogue_township_of(cat, rq->village) : NULL;
+		if (*listed != NULL && strcmp(*listed, t->code) == 0)
+			*listed = NULL;
 		return CASES_ROUTED;
 	}
 	if (!village) {
@@ -862,7 +889,7 @@ struct reported_code {
 	char code[CASEMSG_CODE_TEXT]; /* kept: the bare code when one was read, else the text */
 	char cylinder[CODE_SERIAL_MAX + 1]; /* "": none the county can stand behind */
 	const char *check; /* "" (no code), signed, invalid, unchecked, serial, unread */
-	char note[384];    /* for the timeline: why a code is not the county's */
+	char why[256];     /* for the timeline (invalid): why the code is not the county's */
 };
 
 /*
@@ -911,19 +938,18 @@ read_code(const struct catalogue *cat, const struct case_request *rq, struct rep
 		return;
 	}
 	rc->check = "invalid";
-	snprintf(rc->note, sizeof(rc->note),
-	    "the cylinder code reported is not one the county signed: %s", why);
+	str_copy(rc->why, why, sizeof(rc->why));
 }
 
 enum cases_result
 cases_report(struct county_db *c, const struct catalogue *cat, const char *identity,
     const struct case_request *rq, int64_t now, int64_t *case_id, char *err, size_t errlen)
 {
-	const char *township = NULL, *by = NULL;
+	const char *township = NULL, *by = NULL, *listed = NULL;
 	const struct catalogue_kind *kind;
 	enum cases_result res = CASES_ERROR;
 	sqlite3_stmt *st = NULL;
-	char title[CASEMSG_NAME * 2 + 8], route_note[CASEMSG_NAME * 2 + 128];
+	char title[CASEMSG_NAME * 2 + 8];
 	int64_t step_id = 0, due[CATALOGUE_STAGES];
 	struct reported_code code;
 
@@ -950,8 +976,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 			    rq->kind);
 		return CASES_REFUSED;
 	}
-	if (cases_route(cat, rq, &township, &by, route_note, sizeof(route_note), err, errlen) !=
-	    CASES_ROUTED)
+	if (cases_route(cat, rq, &township, &by, &listed, err, errlen) != CASES_ROUTED)
 		return CASES_REFUSED;
 	read_code(cat, rq, &code);
 	res = CASES_ERROR;
@@ -1019,14 +1044,18 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	    run(c, err, errlen, "UPDATE cases SET lat = ?, lon = ? WHERE id = ?", "ddi", rq->lat,
 	        rq->lon, *case_id) == -1)
 		goto rollback;
-	if (step_row(c, *case_id, now, identity, "report", rq->note, "new", &step_id, err,
+	if (step_row(c, *case_id, now, identity, "report", rq->note, NULL, "new", &step_id, err,
 	        errlen) == -1)
 		goto rollback;
-	if (route_note[0] != '\0' && step_row(c, *case_id, now, "county", "route", route_note,
-	                                 "new", NULL, err, errlen) == -1)
+	/* the county's own findings, as facts its readers word (017) */
+	if (listed != NULL &&
+	    county_step(c, *case_id, now, "route",
+	        json_pack("{s:s, s:f, s:f, s:s, s:s}", "to", township, "lat", rq->lat, "lon",
+	            rq->lon, "village", rq->village, "listed", listed),
+	        err, errlen) == -1)
 		goto rollback;
-	if (code.note[0] != '\0' &&
-	    step_row(c, *case_id, now, "county", "code", code.note, "new", NULL, err, errlen) == -1)
+	if (code.why[0] != '\0' && county_step(c, *case_id, now, "code",
+	                               json_pack("{s:s}", "why", code.why), err, errlen) == -1)
 		goto rollback;
 	if ((res = store_evidence(c, rq, *case_id, step_id, err, errlen)) != CASES_DONE)
 		goto rollback;
@@ -1040,13 +1069,9 @@ fail:
 	return res == CASES_DONE ? CASES_ERROR : res;
 }
 
-/* How a reassignment's note goes on when it set a decision aside; reassign_resent reads it. */
-#define SET_ASIDE " (the decision of "
-
 /*
  * 1 if the case's newest step is identity's reassignment to township with
- * note ("FROM -> TOWNSHIP: NOTE", perhaps followed by the decision it set
- * aside) within REPORT_REPEAT_MS: the same form sent twice (a double tap, a
+ * note within REPORT_REPEAT_MS: the same form sent twice (a double tap, a
  * retry), which moved the case once.
  */
 static int
@@ -1054,24 +1079,15 @@ reassign_resent(struct county_db *c, int64_t id, const char *identity, const cha
     const char *note, int64_t now)
 {
 	sqlite3_stmt *st = NULL;
-	const char *was, *arrow;
-	size_t tl = strlen(township), nl = strlen(note);
 	int same = 0;
 
 	if (prepare(c, &st, NULL, 0,
-	        "SELECT note FROM case_steps WHERE case_id = ? AND identity = ? AND"
-	        " action = 'reassign' AND at_ms > ? AND id = (SELECT max(id) FROM case_steps"
-	        " WHERE case_id = ?)",
-	        "itii", id, identity, now - REPORT_REPEAT_MS, id) == -1)
+	        "SELECT 1 FROM case_steps WHERE case_id = ? AND identity = ? AND"
+	        " action = 'reassign' AND at_ms > ? AND note = ? AND json_extract(facts, '$.to') = ?"
+	        " AND id = (SELECT max(id) FROM case_steps WHERE case_id = ?)",
+	        "ititti", id, identity, now - REPORT_REPEAT_MS, note, township, id) == -1)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW && (was = TEXT(st, 0)) != NULL &&
-	    (arrow = strstr(was, " -> ")) != NULL) {
-		arrow += 4;
-		same = strncmp(arrow, township, tl) == 0 && strncmp(arrow + tl, ": ", 2) == 0 &&
-		       strncmp(arrow + tl + 2, note, nl) == 0 &&
-		       (arrow[tl + 2 + nl] == '\0' ||
-		           strncmp(arrow + tl + 2 + nl, SET_ASIDE, strlen(SET_ASIDE)) == 0);
-	}
+	same = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return same;
 }
@@ -1082,10 +1098,10 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 {
 	struct access_scope all = { .reach = ACCESS_REACH_ALL };
 	enum cases_result res;
-	char state[16], note[CASEMSG_NOTE + 512], kind[64], severity[16];
+	char state[16], kind[64], severity[16];
 	int64_t due[CATALOGUE_STAGES];
 	sqlite3_stmt *st = NULL;
-	size_t n;
+	json_t *facts;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
 	    rq->township[0] == '\0' || !CASEMSG_HAS(rq, CASEMSG_NOTE_F) ||
@@ -1138,20 +1154,23 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		res = CASES_REFUSED;
 		goto rollback;
 	}
-	n = (size_t)snprintf(note, sizeof(note), "%s -> %s: %s", TEXT(st, 0), rq->township,
-	    rq->note);
 	/* a decision is the township's, on its own powers: one taken where the
 	 * case did not belong is set aside, and kept in the timeline as it was */
-	if (strcmp(state, "decided") == 0 && n < sizeof(note))
-		snprintf(note + n, sizeof(note) - n,
-		    SET_ASIDE "%s set aside: outcome %s, power %s, fine %lld yuan)", TEXT(st, 0),
-		    TEXT(st, 3), TEXT(st, 4)[0] != '\0' ? TEXT(st, 4) : "none",
-		    (long long)sqlite3_column_int64(st, 5));
+	if (strcmp(state, "decided") == 0)
+		facts = json_pack("{s:s, s:s, s:s, s:s, s:I}", "from", TEXT(st, 0), "to",
+		    rq->township, "set_aside_outcome", TEXT(st, 3), "set_aside_power", TEXT(st, 4),
+		    "set_aside_fine_yuan", (json_int_t)sqlite3_column_int64(st, 5));
+	else
+		facts = json_pack("{s:s, s:s}", "from", TEXT(st, 0), "to", rq->township);
 	str_copy(kind, TEXT(st, 1), sizeof(kind));
 	str_copy(severity, TEXT(st, 2), sizeof(severity));
 	sqlite3_finalize(st);
 	/* the new township's deadlines run from now, as for a case it was
 	 * given new; the overdue mark was the old township's */
+	if (facts == NULL) {
+		err_set(err, errlen, "reassign: the step's facts could not be made");
+		goto rollback;
+	}
 	catalogue_due(cat, c->config, kind, severity, now, due);
 	if (run(c, err, errlen,
 	        "UPDATE cases SET township = ?, state = 'new', officer = '', accepted_ms = 0,"
@@ -1159,8 +1178,12 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	        " escalated_ms = 0, accept_due_ms = ?, onsite_due_ms = ?, close_due_ms = ?,"
 	        " updated_ms = ? WHERE id = ?",
 	        "tiiiii", rq->township, due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE],
-	        due[CATALOGUE_CLOSE], now, rq->id) == -1 ||
-	    step_row(c, rq->id, now, identity, "reassign", note, "new", NULL, err, errlen) == -1)
+	        due[CATALOGUE_CLOSE], now, rq->id) == -1) {
+		json_decref(facts);
+		goto rollback;
+	}
+	if (step_row(c, rq->id, now, identity, "reassign", rq->note, facts, "new", NULL, err,
+	        errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
@@ -1257,7 +1280,8 @@ alert_to_case(struct county_db *c, const struct catalogue *cat, sqlite3_stmt *a,
 		        due[CATALOGUE_CLOSE]) == -1)
 			return -1;
 		id = sqlite3_last_insert_rowid(c->db);
-		if (step_row(c, id, now, "county", "open", text, "new", NULL, err, errlen) == -1)
+		if (step_row(c, id, now, "county", "open", text, NULL, "new", NULL, err, errlen) ==
+		    -1)
 			return -1;
 		news->opened++;
 		if (critical) {
@@ -1383,10 +1407,10 @@ cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size
 	/* the step first (it names the stage that is late), then the mark; the steps in the
 	 * cases' order, as when the sweep read the table (the index gives deadline order) */
 	if (run_timed(c,
-	        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
-	        " SELECT id, :now, 'county', 'escalate', CASE state WHEN 'new' THEN 'accept'"
-	        " WHEN 'accepted' THEN 'on site' ELSE 'close' END || ' overdue by ' ||"
-	        " ((:now - " DUE_SQL ") / 60000) || ' min', state FROM cases"
+	        "INSERT INTO case_steps (case_id, at_ms, identity, action, facts, state)"
+	        " SELECT id, :now, 'county', 'escalate', json_object('stage', CASE state"
+	        " WHEN 'new' THEN 'accept' WHEN 'accepted' THEN 'onsite' ELSE 'close' END,"
+	        " 'late_min', (:now - " DUE_SQL ") / 60000), state FROM cases"
 	        " WHERE " ESCALATE_SQL " ORDER BY id",
 	        now, err, errlen) == -1)
 		goto rollback;
@@ -1633,6 +1657,18 @@ out:
 	return *rows != NULL ? 0 : -1;
 }
 
+/* A step's facts (017), each a field of its own in the answer (cases.h) */
+#define STEP_FACTS_SQL                                                                             \
+	"json_extract(facts, '$.from') AS from_township,"                                          \
+	" json_extract(facts, '$.to') AS to_township, json_extract(facts, '$.lat') AS lat,"        \
+	" json_extract(facts, '$.lon') AS lon, json_extract(facts, '$.village') AS village,"       \
+	" json_extract(facts, '$.listed') AS listed_under,"                                        \
+	" json_extract(facts, '$.why') AS why, json_extract(facts, '$.stage') AS stage,"           \
+	" json_extract(facts, '$.late_min') AS late_min,"                                          \
+	" json_extract(facts, '$.set_aside_outcome') AS set_aside_outcome,"                        \
+	" json_extract(facts, '$.set_aside_power') AS set_aside_power,"                            \
+	" json_extract(facts, '$.set_aside_fine_yuan') AS set_aside_fine_yuan"
+
 enum cases_result
 cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, int64_t now,
     uint8_t **out, size_t *len, char *err, size_t errlen)
@@ -1641,8 +1677,8 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 		{ "case", "SELECT " CASE_COLUMNS " FROM cases WHERE id = :id" },
 		/* every step of a person; of the joins, the first and the newest */
 		{ "steps",
-		    "SELECT id, at_ms, identity, action, note, state FROM case_steps"
-		    " WHERE case_id = :id AND (action <> 'join'"
+		    "SELECT id, at_ms, identity, action, note, state, " STEP_FACTS_SQL
+		    " FROM case_steps WHERE case_id = :id AND (action <> 'join'"
 		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"
 		    " ORDER BY id LIMIT :shown)"
 		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"

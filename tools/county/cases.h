@@ -172,20 +172,20 @@ enum cases_route {
  * whose boundary holds them, whatever village the report names (a phone's
  * position is measured, a village is typed); else the village's township
  * by the village list.  *township gets it and *by says which ("map" or
- * "village"); note, when the village named is listed under another
- * township, says so for the case's timeline.  Otherwise why not, with the
+ * "village"); *listed, when the village named is listed under another
+ * township, is that township (for the case's timeline), else NULL.  Otherwise why not, with the
  * reason in err (English, for the log and the CoAP door).  cases_report
  * routes by it; the console asks first, to say why in the person's
  * language.
  */
 enum cases_route cases_route(const struct catalogue *cat, const struct case_request *rq,
-    const char **township, const char **by, char *note, size_t notelen, char *err, size_t errlen);
+    const char **township, const char **by, const char **listed, char *err, size_t errlen);
 
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from
  * now_ms (cat's, for its kind and severity) and it is off the overdue list
  * until late again; a decision taken (outcome, power, fine) is set aside
- * and written into the step's note; rq->note says why.  A township the
+ * and kept in the step's facts; rq->note says why.  A township the
  * county does not know (county_township_known: never "county") is
  * CASES_REFUSED. */
 enum cases_result cases_reassign(struct county_db *c, const struct catalogue *cat,
@@ -259,6 +259,19 @@ int cases_list_brief(struct county_db *c, const struct access_scope *scope, cons
  * those between are counted in joins_left_out and alerts_left_out (the
  * alerts table keeps every one), so that an answer stays the same size
  * however long the stream ran.
+ *
+ * A step is {"id", "at_ms", "identity", "action", "note", "state"} and, for
+ * a step the county wrote itself (017), the facts its reader words in the
+ * reader's language, each present only when the step has it:
+ *   route     to_township, lat, lon, village, listed_under: sent by its
+ *             coordinates, not by its village's listing under listed_under
+ *   code      why: the cylinder code reported is not one the county signed
+ *   escalate  stage ("accept", "onsite", "close"), late_min
+ *   reassign  from_township, to_township (note: the regulator's why) and,
+ *             when a decision was set aside, set_aside_outcome,
+ *             set_aside_power ('' for none), set_aside_fine_yuan
+ * A step written before 017 has none of them and its note says it in
+ * English.
  */
 #define CASES_SHOWN_JOINS 25
 enum cases_result cases_show(struct county_db *c, const struct access_scope *scope, int64_t id,

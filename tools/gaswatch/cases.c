@@ -255,6 +255,48 @@ word(const char *w)
 	return shown(words, sizeof(words) / sizeof(words[0]), w);
 }
 
+/*
+ * What a step says: its note, or for a step the county wrote itself its facts
+ * (cases.h: cases_show) in the reader's language.  A step from before the county
+ * kept facts (017) has none; its note is printed as the county wrote it.
+ */
+static void
+print_step_words(json_t *v)
+{
+	const char *action = str(v, "action"), *note = str(v, "note"), *stage;
+
+	if (strcmp(note, "-") == 0)
+		note = "";
+	if (strcmp(action, "route") == 0 && json_object_get(v, "to_township") != NULL)
+		printf(_("routed to %s by its coordinates %.6f, %.6f; the village named, %s, is "
+		         "listed under %s"),
+		    str(v, "to_township"), json_number_value(json_object_get(v, "lat")),
+		    json_number_value(json_object_get(v, "lon")), str(v, "village"),
+		    str(v, "listed_under"));
+	else if (strcmp(action, "code") == 0 && json_object_get(v, "why") != NULL)
+		printf(_("the cylinder code reported is not one the county signed: %s"),
+		    str(v, "why"));
+	else if (strcmp(action, "escalate") == 0 && json_object_get(v, "stage") != NULL) {
+		stage = str(v, "stage");
+		printf(strcmp(stage, "accept") == 0   ? _("acceptance overdue by %lld min")
+		       : strcmp(stage, "onsite") == 0 ? _("arrival on site overdue by %lld min")
+		                                      : _("closing overdue by %lld min"),
+		    num(v, "late_min"));
+	} else if (strcmp(action, "reassign") == 0 && json_object_get(v, "from_township") != NULL) {
+		printf("%s -> %s: %s", str(v, "from_township"), str(v, "to_township"), note);
+		if (json_object_get(v, "set_aside_outcome") != NULL)
+			printf(
+			    _(" (the decision of %s set aside: outcome %s, penalty power %s, fine "
+			      "%lld yuan)"),
+			    str(v, "from_township"), str(v, "set_aside_outcome"),
+			    strcmp(str(v, "set_aside_power"), "-") != 0 ? str(v, "set_aside_power")
+			                                                : _("none"),
+			    num(v, "set_aside_fine_yuan"));
+	} else
+		printf("%s", note);
+	printf("\n");
+}
+
 /* "3h 05m" of seconds. */
 static void
 span(long long s, char *out, size_t size)
@@ -453,7 +495,7 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		                                              : str(v, "identity"),
 		    25);
 		i18n_pad(stdout, word(str(v, "action")), 15);
-		printf("%s\n", strcmp(str(v, "note"), "-") != 0 ? str(v, "note") : "");
+		print_step_words(v);
 	}
 	if (json_array_size(json_object_get(answer, "evidence")) > 0)
 		printf("%s", _("evidence:\n"));

@@ -131,6 +131,13 @@ enum cword {
 	C_THE_COUNTY,
 	C_NOTE_NEEDED,
 	C_FILE_NEEDED,
+	C_STEP_ROUTED,
+	C_STEP_CODE,
+	C_STEP_LATE_ACCEPT,
+	C_STEP_LATE_ONSITE,
+	C_STEP_LATE_CLOSE,
+	C_STEP_SET_ASIDE,
+	C_NO_POWER,
 	C_COUNT
 };
 
@@ -235,6 +242,20 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_YUAN] = { "%" PRId64 " 元", "%" PRId64 " yuan" },
 	[C_BACK] = { "返回", "Back" },
 	[C_THE_COUNTY] = { "县级平台", "the county" },
+	[C_STEP_ROUTED] = { "按上报坐标派至%s（%.6f, %.6f）；所报村庄“%s”在村庄名录中属%s。",
+	    "Routed to %s by its coordinates %.6f, %.6f; the village named, %s, is listed under "
+	    "%s." },
+	[C_STEP_CODE] = { "上报的气瓶码不是本县签发的码：%s",
+	    "The cylinder code reported is not one the county signed: %s" },
+	[C_STEP_LATE_ACCEPT] = { "受理已超期 %" PRId64 " 分钟",
+	    "acceptance overdue by %" PRId64 " min" },
+	[C_STEP_LATE_ONSITE] = { "到场已超期 %" PRId64 " 分钟",
+	    "arrival on site overdue by %" PRId64 " min" },
+	[C_STEP_LATE_CLOSE] = { "办结已超期 %" PRId64 " 分钟",
+	    "closing overdue by %" PRId64 " min" },
+	[C_STEP_SET_ASIDE] = { "（%s作出的决定已撤销：%s，处罚事项 %s，罚款 %" PRId64 " 元）",
+	    " (the decision of %s set aside: %s, penalty power %s, fine %" PRId64 " yuan)" },
+	[C_NO_POWER] = { "无", "none" },
 	[C_FINE_NUMBER] = { "“罚款金额（元）”须为整数元，如 500（至多 9 位）。本次未保存。",
 	    "The fine is a whole number of yuan, as 500 (at most 9 digits). Nothing was saved." },
 	[C_PHOTO_TOO_BIG] = { "照片超过 %d KB 的上限，本次未保存。请换一张较小的照片，或在相机设置中降低分辨率后重拍。",
@@ -389,6 +410,64 @@ field_text(struct page *p, const cbor_item_t *map, const char *key)
 	page_text(p, buf);
 }
 
+/*
+ * What a step says (its note, or for a step the county wrote itself its facts, cases.h:
+ * cases_show) in the reader's language.  A step written before the county kept facts
+ * (017) has none, and its note is shown as the county wrote it.
+ */
+static void
+step_words(struct request *r, struct page *p, const cbor_item_t *s, const char *action)
+{
+	char note[CASEMSG_NOTE], a[CASEMSG_NAME], b[CASEMSG_NAME], v[CASEMSG_NAME], text[1024];
+	char outcome[CASEMSG_WORD], power[CASEMSG_WORD];
+	const struct catalogue_outcome *o;
+	const struct catalogue_power *pw;
+
+	cborread_text(s, "note", note, sizeof(note));
+	cborread_text(s, "to_township", a, sizeof(a));
+	text[0] = '\0';
+	if (strcmp(action, "route") == 0 && a[0] != '\0') {
+		cborread_text(s, "village", v, sizeof(v));
+		cborread_text(s, "listed_under", b, sizeof(b));
+		snprintf(text, sizeof(text), cw(r, C_STEP_ROUTED), township_name(r, a),
+		    cborread_real(s, "lat", 0), cborread_real(s, "lon", 0), v, township_name(r, b));
+	} else if (strcmp(action, "code") == 0 && cborread_find(s, "why") != NULL) {
+		cborread_text(s, "why", v, sizeof(v));
+		snprintf(text, sizeof(text), cw(r, C_STEP_CODE), v);
+	} else if (strcmp(action, "escalate") == 0 && cborread_find(s, "stage") != NULL) {
+		cborread_text(s, "stage", v, sizeof(v));
+		snprintf(text, sizeof(text),
+		    cw(r, strcmp(v, "accept") == 0   ? C_STEP_LATE_ACCEPT
+		          : strcmp(v, "onsite") == 0 ? C_STEP_LATE_ONSITE
+		                                     : C_STEP_LATE_CLOSE),
+		    cborread_int(s, "late_min", 0));
+	} else if (strcmp(action, "reassign") == 0 && cborread_find(s, "from_township") != NULL) {
+		cborread_text(s, "from_township", b, sizeof(b));
+		/* the codes, as the regulator chose them; the note is the regulator's why */
+		page_text(p, b);
+		page_raw(p, " -&gt; ");
+		page_text(p, a);
+		page_raw(p, ": ");
+		page_text(p, note);
+		if (cborread_find(s, "set_aside_outcome") == NULL)
+			return;
+		cborread_text(s, "set_aside_outcome", outcome, sizeof(outcome));
+		cborread_text(s, "set_aside_power", power, sizeof(power));
+		o = catalogue_outcome(&r->set->catalogue, outcome);
+		pw = power[0] != '\0' ? catalogue_power(&r->set->catalogue, power) : NULL;
+		snprintf(text, sizeof(text), cw(r, C_STEP_SET_ASIDE), township_name(r, b),
+		    o != NULL ? o->name : outcome,
+		    pw != NULL         ? pw->name
+		    : power[0] != '\0' ? power
+		                       : cw(r, C_NO_POWER),
+		    cborread_int(s, "set_aside_fine_yuan", 0));
+	} else {
+		page_text(p, note);
+		return;
+	}
+	page_text(p, text);
+}
+
 /* 1 if s (a URL value) is short printable ASCII or UTF-8 without controls. */
 static int
 arg_ok(const char *s, size_t max)
@@ -484,8 +563,8 @@ refuse_missing(struct request *r, struct reply *out, const struct case_request *
 static int
 refuse_route(struct request *r, struct reply *out, const struct case_request *rq)
 {
-	const char *township, *by;
-	char err[256], note[512], text[512];
+	const char *township, *by, *listed;
+	char err[256], text[512];
 
 	if (rq->kind[0] != '\0' && catalogue_kind(&r->set->catalogue, rq->kind) == NULL) {
 		log_info("refused %s to %s: kind '%s' is not in the catalogue", r->path,
@@ -494,8 +573,7 @@ refuse_route(struct request *r, struct reply *out, const struct case_request *rq
 		refusal(r, out, MHD_HTTP_CONFLICT, text);
 		return 1;
 	}
-	switch (cases_route(&r->set->catalogue, rq, &township, &by, note, sizeof(note), err,
-	    sizeof(err))) {
+	switch (cases_route(&r->set->catalogue, rq, &township, &by, &listed, err, sizeof(err))) {
 	case CASES_ROUTED:
 		return 0;
 	case CASES_ROUTE_OUTSIDE_MAP:
@@ -1156,7 +1234,7 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 		page_raw(p, "</div><div class=\"what\">");
 		page_text(p, action_word(r, action));
 		page_raw(p, "</div><div class=\"note\">");
-		field_text(p, s, "note");
+		step_words(r, p, s, action);
 		page_raw(p, "</div>");
 		for (j = 0; j < count_of(ev); j++) {
 			const cbor_item_t *e = item_at(ev, j);

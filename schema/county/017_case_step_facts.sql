@@ -1,0 +1,16 @@
+-- The facts of a step the county writes itself, as a JSON object, so that
+-- each reader's tool words them in the reader's language (docs/county.md,
+-- "The county's own steps").  Until now they were English sentences in
+-- note, shown as they were to a township officer reading Chinese.
+--   route     {"to", "lat", "lon", "village", "listed"}: a report sent by
+--             its coordinates to another township than its village's list
+--   code      {"why"}: the cylinder code reported is not one the county
+--             signed (why: the code library's reason)
+--   escalate  {"stage": "accept"|"onsite"|"close", "late_min"}
+--   reassign  {"from", "to"} and, when a decision was set aside,
+--             {"set_aside_outcome", "set_aside_power", "set_aside_fine_yuan"};
+--             its note is the regulator's why, alone
+-- note keeps a person's words only.  NULL for a person's step, for the
+-- station's alert text of open and join, and for every step written before
+-- this version (their note says it in English, and is shown as it is).
+ALTER TABLE case_steps ADD COLUMN facts TEXT CHECK (facts IS NULL OR json_valid(facts));
