@@ -139,6 +139,12 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	if (daemon_signals_install() == -1)
 		fatal("signals");
 	i18n_init();
+	/* each gasctl request is answered in its operator's language; one
+	 * LANGUAGE for the whole process would outvote them (i18n.h).  Before
+	 * any thread: it changes the environment. */
+	i18n_serve_languages(err, sizeof(err));
+	if (err[0] != '\0')
+		log_info("%s", err);
 
 	if (records_open(&gw->records, config->database, config->station_id, config->township, err,
 	        sizeof(err)) == -1) {

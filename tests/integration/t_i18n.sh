@@ -48,6 +48,26 @@ export LANG=C
 sim flow 1 2.5 && sim place 1 15.3
 wait_state 1 idle 5
 
+# Each request carries its operator's language ("lang", docs/control-protocol.md):
+# gasgw speaks Chinese, an operator in the C locale is answered in English.
+en "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/en.noline" 2>&1
+check "C gasctl, zh gasgw: no line 7, in English" grep -q '^gasctl: no line 7$' "$T/en.noline"
+printf 'wrong-pin\n' | en "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/en.pin" 2>&1
+check "C gasctl, zh gasgw: a wrong PIN is refused in English" \
+    grep -q '^gasctl: wrong PIN for operator OP-7 (4 more tries before a lock-out)$' "$T/en.pin"
+# gasgw was started with LANGUAGE=zh_CN, which glibc's gettext reads before any
+# locale but C: it must not outvote an operator whose locale is C.UTF-8
+printf 'wrong-pin\n' | env LANG=C.UTF-8 LANGUAGE= LC_ALL= GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/cutf8.pin" 2>&1
+check "C.UTF-8 gasctl, zh gasgw started with LANGUAGE=zh_CN: English all the same" \
+    grep -q '^gasctl: wrong PIN for operator OP-7 (3 more tries before a lock-out)$' "$T/cutf8.pin"
+printf '%s\n' "$OP_PIN" | en "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >/dev/null 2>&1 ||
+    fail "OP-7 logs in again"
+# a refusal at the counter is a record's words: gasgw's language, whoever asks
+en "$BUILD/gasctl" -s "$T/gw.sock" buyer 1 "$BUYER_BAD" >"$T/en.r08" 2>&1
+check "C gasctl, zh gasgw: R08 at the counter in gasgw's Chinese, as recorded" \
+    grep -q '^R08 购气人证件号码被拒绝：校验码错误（号码是否输错？）$' "$T/en.r08"
+
 zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" \
     --operator OP-7 >"$T/zh.refused" 2>&1
 rc=$?
@@ -135,4 +155,22 @@ zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer
     --operator OP-7 >"$T/mixed.refused" 2>&1
 check "zh gasctl, C gasgw: Chinese frame, recorded English reason" sh -c \
     "grep -q '^拒绝充装\$' '$T/mixed.refused' && grep -q '^R05 inspection overdue' '$T/mixed.refused'"
+zh "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/zh.noline" 2>&1
+check "zh gasctl, C gasgw: no line 7, in Chinese" grep -q '^gasctl: 没有充装线 7$' "$T/zh.noline"
+printf 'wrong-pin\n' | zh "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/zh.pin" 2>&1
+check "zh gasctl, C gasgw: a wrong PIN is refused in Chinese" \
+    grep -q '^gasctl: 操作员 OP-7 的密码错误（再错 4 次将被锁定）$' "$T/zh.pin"
+printf 'x\n' | zh "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-NOBODY >"$T/zh.nocert" 2>&1
+check "zh gasctl, C gasgw: an unregistered certificate is refused in Chinese" \
+    grep -q '^gasctl: 操作员证书 OP-NOBODY 未在本站登记$' "$T/zh.nocert"
+zh "$BUILD/gasctl" -s "$T/gw.sock" buyer 1 "$BUYER_BAD" >"$T/zh.r08" 2>&1
+check "zh gasctl, C gasgw: R08 at the counter in gasgw's English, as recorded" \
+    grep -q '^R08 buyer number rejected: check digit wrong' "$T/zh.r08"
+# the first R08 was a C operator's to the Chinese gasgw, the last a Chinese
+# operator's to the English one
+first=$(sql "SELECT details FROM violations WHERE rule = 'R08' ORDER BY at_ms LIMIT 1")
+last=$(sql "SELECT details FROM violations WHERE rule = 'R08' ORDER BY at_ms DESC LIMIT 1")
+check "... and so each is recorded, in the language gasgw spoke, not the operator's" \
+    all "printf '%s' '$first' | grep -q '购气人证件号码被拒绝：校验码错误'" \
+        "printf '%s' '$last' | grep -q 'buyer number rejected: check digit wrong'"
 finish

@@ -68,15 +68,20 @@ conn_close(struct conn *c)
 	close(c->fd);
 }
 
-/* Send one request (consumed). */
+/* Send one request (consumed), in the operator's language ("lang": gasgw
+ * words its reply in it, docs/control-protocol.md). */
 static int
 conn_send(struct conn *c, json_t *req)
 {
-	char *text = json_dumps(req, JSON_COMPACT);
+	char lang[I18N_LANGUAGE_MAX + 1], *text;
 	size_t len, off = 0;
 	ssize_t n;
 	int rc = 0;
 
+	i18n_language(lang);
+	if (req != NULL && lang[0] != '\0')
+		json_object_set_new(req, "lang", json_string(lang));
+	text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (text == NULL)
 		return -1;
