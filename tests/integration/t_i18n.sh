@@ -2,8 +2,10 @@
 # Operator messages in the operator's language (gettext, tools/po/zh_CN.po
 # compiled into $BUILD/locale): with LANG=zh_CN.UTF-8 a refused fill
 # through gasgw prints the rule code and the reason in Simplified Chinese,
-# and gasctl's help, status and fills headers, watch, and gaswatch's help
-# are Chinese, and so are the words of a fill curve drawn as SVG by gasctl
+# and gasctl's help, status and fills headers, watch, its operators and
+# buyers commands' refusals, and gaswatch's help are Chinese; gasgw's
+# replies follow each request's language (its reasons, written into the
+# record, gasgw's own), and so are the words of a fill curve drawn as SVG by gasctl
 # plot (the PNG stays English: its built-in font is ASCII); with LANG=C the
 # same commands speak English.  Every message the sources mark with _() or
 # N_() (gateway, gasctl, gaswatch, gastrace, gasprobe) has a Chinese entry, and
@@ -125,6 +127,14 @@ zh "$BUILD/gaswatch" --help >"$T/zh.gaswatch"
 check "zh: gaswatch --help is Chinese" grep -q '^用法：gaswatch' "$T/zh.gaswatch"
 zh "$BUILD/gaswatch" --township 330825101 -k /dev/null ack x --note y >/dev/null 2>"$T/zh.gwbad"
 check "zh: gaswatch's own errors are Chinese" grep -q '^gaswatch：告警编号必须是正整数$' "$T/zh.gwbad"
+zh "$BUILD/gasctl" --db "$T/station.db" operators add OP-X --name X --expires 2027-13-45 \
+    >/dev/null 2>"$T/zh.opadd"
+check "zh: operators add refuses an expiry that is no date in Chinese" \
+    grep -q '^gasctl operators add: 有效期“2027-13-45”不是 YYYY-MM-DD 格式的日期$' "$T/zh.opadd"
+zh "$BUILD/gasctl" --db "$T/station.db" buyers add - --township 330825101 </dev/null \
+    >/dev/null 2>"$T/zh.nokey"
+check "zh: buyers add without the county buyer key says so in Chinese" \
+    grep -q '^gasctl buyers add：没有县级购气人密钥' "$T/zh.nokey"
 
 # English: gasgw again in the C locale; the same commands.
 gw_stop
