@@ -33,6 +33,7 @@
 
 #include "ctlreq.h"
 #include "daemon.h"
+#include "i18n.h"
 #include "log.h"
 #include "uplink.h"
 #include "util.h"
@@ -185,12 +186,15 @@ scanner_open(struct scanner *s, int64_t now)
 static void
 scanner_line(struct gw *gw, struct scanner *s, char *text)
 {
+	struct i18n_speech log_words;
 	char why[256], refusal[300];
 	enum ctl_take rc;
 
 	if (text[0] == '\0')
 		return;
-	/* A refusal (R01, R08) is recorded and logged by ctl_take_*. */
+	/* A refusal (R01, R08) is recorded and logged by ctl_take_*.  Nobody
+	 * reads why but the log, which is not translated (i18n.h). */
+	i18n_speak("C", &log_words);
 	if (strncmp(text, "GC1:", 4) == 0) {
 		rc = ctl_take_cylinder(gw, s->line, text, NULL, refusal, sizeof(refusal), why,
 		    sizeof(why));
@@ -206,6 +210,7 @@ scanner_line(struct gw *gw, struct scanner *s, char *text)
 		else if (rc == CTL_TAKEN)
 			log_info("line %d: scanned a buyer", s->line->number);
 	}
+	i18n_speak_end(&log_words);
 	explicit_bzero(text, strlen(text));
 }
 

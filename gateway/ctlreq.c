@@ -83,15 +83,15 @@ check_cert(const char *cert, const char *name, char *err, size_t errlen)
 	size_t n = strlen(cert), i;
 
 	if (n == 0 || n > CTL_CERT_MAX)
-		return err_set(err, errlen, "\"%s\" must be 1 to %d bytes", name, CTL_CERT_MAX);
+		return err_set(err, errlen, _("\"%s\" must be 1 to %d bytes"), name, CTL_CERT_MAX);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)cert[i] < 0x20 || cert[i] == 0x7f)
-			return err_set(err, errlen, "\"%s\" must not hold control characters",
+			return err_set(err, errlen, _("\"%s\" must not hold control characters"),
 			    name);
 	if (buyer_text_has_number(cert, n))
 		return err_set(err, errlen,
-		    "\"%s\" looks like an ID number, not an operator certificate number; it was "
-		    "not kept",
+		    _("\"%s\" looks like an ID number, not an operator certificate number; it "
+		      "was not kept"),
 		    name);
 	return 0;
 }
@@ -116,13 +116,15 @@ check_reason(const char *reason, char *err, size_t errlen)
 	size_t n = strlen(reason), i;
 
 	if (n == 0 || n > CTL_REASON_MAX)
-		return err_set(err, errlen, "\"reason\" must be 1 to %d bytes", CTL_REASON_MAX);
+		return err_set(err, errlen, _("\"%s\" must be 1 to %d bytes"), "reason",
+		    CTL_REASON_MAX);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
-			return err_set(err, errlen, "\"reason\" must not hold control characters");
+			return err_set(err, errlen, _("\"%s\" must not hold control characters"),
+			    "reason");
 	if (buyer_text_has_number(reason, n))
 		return err_set(err, errlen,
-		    "\"reason\" looks like it holds an ID number; it was not kept");
+		    _("\"reason\" looks like it holds an ID number; it was not kept"));
 	return 0;
 }
 
@@ -135,16 +137,16 @@ check_next_due(const char *text, const char *result, char *err, size_t errlen)
 	int32_t due, today = timetext_day_number(time_wall_ms());
 
 	if (strlen(text) != 10 || date_parse(text, &due) == -1)
-		return err_set(err, errlen, "\"next_due\" must be a date, YYYY-MM-DD");
+		return err_set(err, errlen, _("\"next_due\" must be a date, YYYY-MM-DD"));
 	if (strcmp(result, "pass") != 0)
 		return 0;
 	if (due <= today)
 		return err_set(err, errlen,
-		    "\"next_due\" %s is not after today: a cylinder that passed is next due "
-		    "later",
+		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
+		      "later"),
 		    text);
 	if (due > today + CTL_NEXT_DUE_YEARS * 366)
-		return err_set(err, errlen, "\"next_due\" %s is more than %d years ahead", text,
+		return err_set(err, errlen, _("\"next_due\" %s is more than %d years ahead"), text,
 		    CTL_NEXT_DUE_YEARS);
 	return 0;
 }
@@ -172,8 +174,8 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 		 * the county's trace joins the two ("out for delivery with ...") */
 		if (psk_identity_role(req->worker, NULL, 0) != PSK_ROLE_DELIVERY)
 			return err_set(err, errlen,
-			    "\"worker\" %s is not a delivery worker's identity: "
-			    "delivery:NAME@TOWNSHIP, as the county's identities file names them",
+			    _("\"worker\" %s is not a delivery worker's identity: "
+			      "delivery:NAME@TOWNSHIP, as the county's identities file names them"),
 			    req->worker);
 	}
 	if (req->worker == NULL && is_event(req, "dispatched"))
@@ -207,8 +209,9 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 int
 ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *err, size_t errlen)
 {
+	struct i18n_speech speech = { 0 };
 	json_error_t jerr;
-	json_t *wait;
+	json_t *wait, *lang;
 	json_int_t n;
 	const char *cmd;
 	int i, rc = -1;
@@ -229,6 +232,13 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 		err_set(err, errlen, "not a JSON object");
 		goto out;
 	}
+	/* the operator's language: what the refusals below are worded in; a
+	 * name that is not one is not an error, only not spoken */
+	lang = json_object_get(req->json, "lang");
+	if (json_is_string(lang) &&
+	    i18n_language_ok(json_string_value(lang), json_string_length(lang)))
+		req->lang = json_string_value(lang);
+	i18n_speak(req->lang, &speech);
 	if (string_member(req->json, "a request", "cmd", 1, &cmd, err, errlen) == -1)
 		goto out;
 	for (i = 0; commands[i].name != NULL && strcmp(commands[i].name, cmd) != 0; i++)
@@ -352,6 +362,7 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 	}
 	rc = 0;
 out:
+	i18n_speak_end(&speech);
 	if (rc == -1)
 		ctl_request_free(req);
 	return rc;
@@ -524,9 +535,14 @@ ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char out[LINE
 {
 	struct line_cylinder cyl;
 	struct rules_verdict v;
+	struct i18n_speech own;
 
+	/* a refusal is a record's words (recorded, and sent to the county): in
+	 * gasgw's own language whoever asks, as a fill's violations are */
+	i18n_speak(NULL, &own);
 	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
 	rules_counter_code(cyl.valid, cyl.reason, &v);
+	i18n_speak_end(&own);
 	if (v.count > 0)
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);
 	if (line_set_cylinder(l, &cyl, why, whylen) == -1)
@@ -542,9 +558,12 @@ ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char out[LINE_
 {
 	struct line_buyer b;
 	struct rules_verdict v;
+	struct i18n_speech own;
 
+	i18n_speak(NULL, &own); /* the record's words: as for a cylinder */
 	gwident_buyer(gw->ident, number, strlen(number), &b);
 	rules_counter_buyer(b.valid, b.reason, &v);
+	i18n_speak_end(&own);
 	if (v.count > 0)
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);
 	if (line_set_buyer(l, &b, why, whylen) == -1)
@@ -618,7 +637,7 @@ aside_reply(struct gw *gw, const struct ctl_request *req)
 		}
 		if (req->retry > 0 && retried == 0) {
 			json_decref(arr);
-			return error_reply("no record with seq %lld is set aside",
+			return error_reply(_("no record with seq %lld is set aside"),
 			    (long long)req->retry);
 		}
 		if (retried > 0)
@@ -1038,8 +1057,8 @@ out:
 	return reply;
 }
 
-json_t *
-ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait)
+static json_t *
+execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait)
 {
 	struct line *l;
 	char why[256], refusal[300], serial[LINE_SERIAL_SIZE], masked[LINE_MASKED_SIZE];
@@ -1056,7 +1075,7 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 	if (req->command == CTL_LIFE)
 		return life_reply(gw, req);
 	if ((l = gw_line(gw, req->line)) == NULL)
-		return error_reply("no line %d", req->line);
+		return error_reply(_("no line %d"), req->line);
 	switch (req->command) {
 	case CTL_LOGIN:
 		return login_reply(gw, l, req->cert, req->pin);
@@ -1107,6 +1126,19 @@ ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wai
 		break;
 	}
 	return error_reply("command %d not handled", (int)req->command);
+}
+
+json_t *
+ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct ctl_wait *wait)
+{
+	struct i18n_speech speech;
+	json_t *reply;
+
+	/* this thread only: the interlock threads word the records in gasgw's language */
+	i18n_speak(req->lang, &speech);
+	reply = execute(gw, req, wait);
+	i18n_speak_end(&speech);
+	return reply;
 }
 
 json_t *

@@ -33,6 +33,13 @@
  *              CTL_NEXT_DUE_YEARS years ahead
  *   "reason"   life, scrapped only (required there): 1..CTL_REASON_MAX bytes,
  *              no control characters, nothing that looks like an ID number
+ *   "lang"     any command (optional): the operator's language, one locale name
+ *              (i18n_language_ok: 1..I18N_LANGUAGE_MAX bytes of [A-Za-z0-9_.@-]);
+ *              the refusals of the parse and the reply are worded in it.  Absent,
+ *              not such a name, or no installed locale: gasgw's own language, and
+ *              no error (docs/control-protocol.md, "Language").  Never in a
+ *              record: the rule sentences of a refusal or a fill (R01, R08, the
+ *              result's violations) are the record's words, in gasgw's language.
  * Other members are ignored (a newer client may send more).
  */
 #ifndef GAS_CTLREQ_H
@@ -86,13 +93,17 @@ struct ctl_request {
 	const char *next_due; /* life, inspection_back: YYYY-MM-DD; else NULL */
 	const char *reason;   /* life, scrapped: why; else NULL */
 	json_t *codes;        /* life: the array of codes (borrowed from json) */
+	const char *lang;     /* the operator's language, i18n_language_ok; NULL: gasgw's */
 	json_t *json;
 };
 
 /*
  * Parse one request line (len bytes, no newline, no NUL needed).  Returns 0
  * with *req filled (free it with ctl_request_free), or -1 with a sentence in
- * err naming the field at fault and *req holding nothing to free.
+ * err naming the field at fault and *req holding nothing to free.  A
+ * sentence an operator can meet through gasctl (a certificate, a worker, a
+ * date, a reason) is worded in the request's "lang" when it came before the
+ * fault; the calling thread's locale is as before on return.
  */
 int ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *err,
     size_t errlen);
@@ -108,7 +119,10 @@ struct ctl_wait {
 };
 
 /*
- * Carry out req on gw (lines through their mailbox, records, identity).
+ * Carry out req on gw (lines through their mailbox, records, identity), with
+ * this thread speaking req->lang meanwhile (i18n_speak; gasgw's own language
+ * when NULL or not installed) and as before on return: the reply's words are
+ * the operator's, a record's words gasgw's.
  * Returns the reply for the client (the caller owns it), or NULL when the
  * request now waits (*wait says for what; the result comes from
  * ctl_result_json) or when memory ran out (wait->line is NULL then).
@@ -130,7 +144,10 @@ json_t *ctl_handle_line(struct gw *gw, const char *buf, size_t len, struct ctl_w
 json_t *ctl_error_json(const char *message);
 /* {"event":"progress", ...LINE...} of a waiting request. */
 json_t *ctl_progress_json(const struct line_status *status);
-/* {"event":"result", ...} once the attempt has an outcome. */
+/* {"event":"result", ...} once the attempt has an outcome.  Sent after the
+ * request's reply, so in no request's language: its words are the state and
+ * result names (the client translates them) and the violations, which are
+ * the record's, in gasgw's language (an "error" result's sentence too). */
 json_t *ctl_result_json(const struct line_status *status);
 
 /* What became of a code or number given to a line. */
@@ -143,8 +160,10 @@ enum ctl_take {
 /*
  * A cylinder code or buyer number for line l, from the socket or a scanner.
  * CTL_TAKEN: the serial (or the masked number) is written to out when not
- * NULL.  CTL_REFUSED: "R01 sentence" is written to refusal.  CTL_NOT_TAKEN:
- * why says why.  The raw number is never logged.
+ * NULL.  CTL_REFUSED: "R01 sentence" is written to refusal, in gasgw's own
+ * language whatever the thread speaks (it is recorded as it is).
+ * CTL_NOT_TAKEN: why says why, in the thread's language.  The raw number is
+ * never logged.
  */
 enum ctl_take ctl_take_cylinder(struct gw *gw, struct line *l, const char *code,
     char out[LINE_SERIAL_SIZE], char *refusal, size_t refusallen, char *why, size_t whylen);

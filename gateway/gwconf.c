@@ -6,10 +6,13 @@
 #include "gwconf.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "psk.h"
 #include "util.h"
 
 #define STR(field, st) offsetof(st, field), sizeof(((st *)0)->field)
@@ -200,6 +203,7 @@ const struct conf_section gw_config_sections[] = {
 
 /* What the check of a configuration needs besides the tables. */
 struct gw_check {
+	int check_only;                  /* gasgw -n: what a start meets only as it runs, too */
 	struct conf_report *notes;       /* warnings, or NULL (a reload: said at start) */
 	const struct gw_config *current; /* a reload: the configuration in force, or NULL */
 	struct conf_report *changed;     /* a reload: profiles changed under their name */
@@ -228,6 +232,7 @@ line_profile(const struct conf_where *where, struct conf_report *report, struct 
 	const char *file = conf_where_name(where);
 	int line = conf_where_line(where, l, key);
 	struct gw_profile_seen *seen;
+	char why[128] = "";
 	int missing = 0;
 	size_t i;
 
@@ -236,6 +241,12 @@ line_profile(const struct conf_where *where, struct conf_report *report, struct 
 	for (i = 0; i < gc->nseen; i++)
 		if (gc->seen[i].role == role && strcmp(gc->seen[i].name, name) == 0)
 			break;
+	/* a filling controller is no role a key names: say what made it one */
+	if (role == MB_ROLE_FILLER)
+		snprintf(why, sizeof(why),
+		    " (scale_unit = valve_unit = %d: one unit weighs and "
+		    "closes the valve)",
+		    l->scale_unit);
 	if (i < gc->nseen) {
 		*out = gc->seen[i].profile;
 		if (gc->seen[i].missing)
@@ -243,8 +254,8 @@ line_profile(const struct conf_where *where, struct conf_report *report, struct 
 			    l->name, key, name);
 		else if (!gc->seen[i].ok)
 			conf_report_add(report, file, line,
-			    "[line %s] %s '%s' cannot be the line's %s (as above)", l->name, key,
-			    name, role_words[role]);
+			    "[line %s] %s '%s' cannot be the line's %s%s (as above)", l->name, key,
+			    name, role_words[role], why);
 		return;
 	}
 	memset(&gc->found, 0, sizeof(gc->found));
@@ -262,8 +273,8 @@ line_profile(const struct conf_where *where, struct conf_report *report, struct 
 			    "[line %s] %s '%s' does not load:", l->name, key, name);
 	} else if (mb_profile_check(out, role, &gc->found, &gc->lost) == -1) {
 		conf_report_add(report, file, line,
-		    "[line %s] %s '%s' cannot be the line's %s:", l->name, key, name,
-		    role_words[role]);
+		    "[line %s] %s '%s' cannot be the line's %s%s:", l->name, key, name,
+		    role_words[role], why);
 	}
 	if (!missing)
 		conf_report_append(report, &gc->found);
@@ -323,6 +334,70 @@ profile_changed(const struct conf_where *where, struct gw_check *gc, const struc
 	}
 }
 
+/*
+ * The station's township, in the form the county can know: the county
+ * knows a township by its identity township:CODE (gascounty's identities
+ * file; it refuses a station's claim of a township it has no identity for),
+ * and psk_identity_role is the rule such an identity's CODE is held to.  Which
+ * townships exist is the county's word, not this file's: a code of the right
+ * form the county does not know is refused by the county at first contact.
+ */
+static void
+township_check(const struct conf_where *where, struct conf_report *report,
+    const struct gw_config *config)
+{
+	char identity[sizeof("township:") + sizeof(config->township)];
+
+	if (config->township[0] == '\0')
+		return; /* required: said by the tables */
+	snprintf(identity, sizeof(identity), "township:%s", config->township);
+	if (psk_identity_role(identity, NULL, 0) != PSK_ROLE_TOWNSHIP)
+		conf_report_add(report, conf_where_name(where),
+		    conf_where_line(where, config, "township"),
+		    "[station] township '%s' cannot be a township of the county: the county names "
+		    "each by an identity township:CODE, a CODE without spaces, control characters "
+		    "or ':'",
+		    config->township);
+}
+
+/*
+ * gasgw -n: what a start meets only as it runs, named at its line.  The
+ * uplink's user: at a start a wrong one keeps only the uplink from starting
+ * (the lines fill on), so -n reports it as the error it is.  A scanner that
+ * is not there: ctl.c opens a line's scanner when it appears (it is tried
+ * again every 2 s, as one is plugged in) and the line works without it, so
+ * a warning.
+ */
+static void
+host_check(const struct conf_where *where, struct conf_report *report, struct conf_report *notes,
+    const struct gw_config *config)
+{
+	const char *file = conf_where_name(where);
+	const struct passwd *pw;
+	struct stat st;
+	int line;
+
+	if (config->county_host[0] != '\0' &&
+	    ((pw = getpwnam(config->uplink_user)) == NULL || pw->pw_uid == 0)) {
+		line = conf_where_line(where, config, "uplink_user");
+		conf_report_add(report, file,
+		    line > 0 ? line : conf_where_line(where, config, "host"),
+		    "[county] uplink_user '%s'%s: %s", config->uplink_user,
+		    line > 0 ? "" : " (the default)",
+		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
+	}
+	for (size_t i = 0; notes != NULL && i < config->line_count; i++) {
+		const struct gw_line *l = &config->lines[i];
+
+		if (l->scanner[0] == '\0' || stat(l->scanner, &st) == 0)
+			continue;
+		conf_report_add(notes, file, conf_where_line(where, l, "scanner"),
+		    "[line %s] scanner %s: %s; the line works without it, and gasgw opens it "
+		    "when it appears",
+		    l->name, l->scanner, strerror(errno));
+	}
+}
+
 /* conf_input.check: what spans keys, then the profiles. */
 static void
 gw_config_check(void *root, const struct conf_where *where, struct conf_report *report, void *arg)
@@ -335,6 +410,7 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 	    (strspn(config->county, "0123456789") != 6 || config->county[6] != '\0'))
 		conf_report_add(report, file, conf_where_line(where, config, "county"),
 		    "[station] county '%s' is not a six-digit code", config->county);
+	township_check(where, report, config);
 	for (size_t i = 0; i < config->bus_count; i++) {
 		struct gw_bus *b = &config->buses[i];
 		int line = conf_where_line(where, b, NULL);
@@ -405,11 +481,13 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 		conf_report_add(gc->notes, file, conf_where_line(where, config, "psk_file"),
 		    "[county] psk_file is set but host is not: the uplink is off, and the "
 		    "station's records wait in its outbox");
+	if (gc->check_only)
+		host_check(where, report, gc->notes, config);
 }
 
 static int
-gw_config_parse(const char *path, const struct gw_config *current, struct gw_config *fresh,
-    struct conf_report *notes, struct conf_report *report)
+gw_config_parse(const char *path, int check_only, const struct gw_config *current,
+    struct gw_config *fresh, struct conf_report *notes, struct conf_report *report)
 {
 	struct gw_check *gc = calloc(1, sizeof(*gc));
 	struct conf_input input = { .path = path, .check = gw_config_check };
@@ -424,6 +502,7 @@ gw_config_parse(const char *path, const struct gw_config *current, struct gw_con
 		return -1;
 	}
 	input.arg = gc;
+	gc->check_only = check_only;
 	if (current == NULL) {
 		gc->notes = notes;
 		rc = conf_parse(&input, gw_config_sections, fresh, report);
@@ -442,17 +521,17 @@ gw_config_parse(const char *path, const struct gw_config *current, struct gw_con
 }
 
 int
-gw_config_load(const char *path, struct gw_config *config, struct conf_report *report,
-    struct conf_report *notes)
+gw_config_load(const char *path, int check_only, struct gw_config *config,
+    struct conf_report *report, struct conf_report *notes)
 {
-	return gw_config_parse(path, NULL, config, notes, report);
+	return gw_config_parse(path, check_only, NULL, config, notes, report);
 }
 
 int
 gw_config_reload(const char *path, const struct gw_config *current, struct gw_config *fresh,
     struct conf_report *notes, struct conf_report *report)
 {
-	return gw_config_parse(path, current, fresh, notes, report);
+	return gw_config_parse(path, 0, current, fresh, notes, report);
 }
 
 enum log_level

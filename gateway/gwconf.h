@@ -129,14 +129,20 @@ extern const struct conf_key gw_rules_keys[];
  * configuration's or a profile's).  notes (may be NULL) gets what the
  * lines lose for want of an optional signal, and other things worth a
  * warning that do not stop a start.
+ *
+ * check_only (gasgw -n) adds, named at their lines, what a start meets
+ * only when it runs and then lives with: an uplink_user that is no user or
+ * root (an error: at a start the uplink alone stays down, the lines fill
+ * on) and a line's scanner that does not exist (a note: gasgw opens a
+ * scanner when it appears, as it is plugged in).
  */
-int gw_config_load(const char *path, struct gw_config *config, struct conf_report *report,
-    struct conf_report *notes);
+int gw_config_load(const char *path, int check_only, struct gw_config *config,
+    struct conf_report *report, struct conf_report *notes);
 
 /*
- * A reload (SIGHUP): load path as gw_config_load does into fresh, then keep
- * current's value of every CONF_RESTART key (every key but [rules] and
- * log_level) and of every line and bus, naming each that changed in notes
+ * A reload (SIGHUP): load path as gw_config_load does (not check_only) into
+ * fresh, then keep current's value of every CONF_RESTART key (every key but
+ * [rules] and log_level) and of every line and bus, naming each that changed in notes
  * ("FILE:LINE: 'KEY' changes only on restart"; a profile file changed under
  * a line too).  Returns 0, or -1 with report filled (fresh unusable).
  */

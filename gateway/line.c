@@ -182,7 +182,7 @@ line_login(struct line *line, const char *cert, char *err, size_t errlen)
 
 	pthread_mutex_lock(&line->lock);
 	if (busy_locked(line))
-		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
 		    line_state_name(line->status.state));
 	else
 		str_copy(line->operator_cert, cert, sizeof(line->operator_cert));
@@ -199,7 +199,7 @@ line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err,
 
 	pthread_mutex_lock(&line->lock);
 	if (busy_locked(line)) {
-		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
 		    line_state_name(line->status.state));
 	} else {
 		line->cylinder = *cyl;
@@ -218,7 +218,7 @@ line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, siz
 
 	pthread_mutex_lock(&line->lock);
 	if (busy_locked(line)) {
-		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
 		    line_state_name(line->status.state));
 	} else {
 		line->buyer = *buyer;
@@ -238,10 +238,10 @@ line_start(struct line *line, unsigned *attempt, char *err, size_t errlen)
 	pthread_mutex_lock(&line->lock);
 	if (line->status.state == LINE_EMERGENCY)
 		rc = err_set(err, errlen,
-		    "line %d is in emergency: check the valve, then `gasctl stop %d`", line->number,
-		    line->number);
+		    _("line %d is in emergency: check the valve, then `gasctl stop %d`"),
+		    line->number, line->number);
 	else if (busy_locked(line))
-		rc = err_set(err, errlen, "line %d is busy (%s)", line->number,
+		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
 		    line_state_name(line->status.state));
 	else {
 		line->start_requested = 1;

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <libgen.h>
 #include <malloc.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +138,12 @@ run(struct gw_config *config, const char *config_path, int foreground)
 	if (daemon_signals_install() == -1)
 		fatal("signals");
 	i18n_init();
+	/* each gasctl request is answered in its operator's language; one
+	 * LANGUAGE for the whole process would outvote them (i18n.h).  Before
+	 * any thread: it changes the environment. */
+	i18n_serve_languages(err, sizeof(err));
+	if (err[0] != '\0')
+		log_info("%s", err);
 
 	if (records_open(&gw->records, config->database, config->station_id, config->township, err,
 	        sizeof(err)) == -1) {
@@ -275,7 +280,6 @@ main(int argc, char **argv)
 	struct daemon_args args = { .config_path = DEFAULT_CONFIG };
 	struct conf_report *report = NULL, *notes = NULL;
 	struct gw_config *config = NULL;
-	struct passwd *pw;
 	int status = 1, rc;
 
 	/* the uplink process: before anything else reads the command line */
@@ -299,20 +303,11 @@ main(int argc, char **argv)
 	}
 	/* The configuration and every profile its lines use: an error stops
 	 * the start (or fails -n) here, before anything opens. */
-	if (gw_config_load(args.config_path, config, report, notes) == -1) {
+	if (gw_config_load(args.config_path, args.check_only, config, report, notes) == -1) {
 		conf_report_print_as(notes, "warning", stderr);
 		conf_report_print_as(report, "error", stderr);
 		fprintf(stderr, "gasgw: %s: %zu error(s)%s\n", args.config_path, report->count,
 		    args.check_only ? "" : "; not started");
-		goto out;
-	}
-	/* at start-up a wrong user only keeps the uplink from starting (the
-	 * lines fill on); -n reports it as the error it is */
-	if (args.check_only && config->county_host[0] != '\0' &&
-	    ((pw = getpwnam(config->uplink_user)) == NULL || pw->pw_uid == 0)) {
-		fprintf(stderr, "%s: [county] uplink_user '%s': %s\n", args.config_path,
-		    config->uplink_user,
-		    pw == NULL ? "no such user" : "is root; the uplink must run unprivileged");
 		goto out;
 	}
 	if (args.check_only && check_files(config, args.config_path) == -1)

@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef GAS_LOCALEDIR
 #define GAS_LOCALEDIR "/usr/local/share/locale"
@@ -22,6 +23,162 @@ i18n_init(void)
 	bindtextdomain("gasgw", dir != NULL && dir[0] != '\0' ? dir : GAS_LOCALEDIR);
 	bind_textdomain_codeset("gasgw", "UTF-8");
 	textdomain("gasgw");
+}
+
+int
+i18n_language_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	if (name == NULL || len == 0 || len > I18N_LANGUAGE_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		        c == '_' || c == '.' || c == '@' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 if the messages locale is C (or POSIX, its other name): gettext then
+ * translates nothing and ignores LANGUAGE. */
+static int
+messages_are_c(void)
+{
+	const char *messages = setlocale(LC_MESSAGES, NULL);
+
+	return messages == NULL || strcmp(messages, "C") == 0 || strcmp(messages, "POSIX") == 0;
+}
+
+void
+i18n_language(char out[I18N_LANGUAGE_MAX + 1])
+{
+	const char *name = setlocale(LC_MESSAGES, NULL), *language = getenv("LANGUAGE");
+	size_t n;
+
+	out[0] = '\0';
+	if (name == NULL)
+		name = "C";
+	/* gettext's own order (glibc intl/dcigettext.c guess_category_value) */
+	if (!messages_are_c() && language != NULL) {
+		language += strspn(language, ":"); /* an empty entry is skipped */
+		if (language[0] != '\0')
+			name = language;
+	}
+	n = strcspn(name, ":");
+	if (i18n_language_ok(name, n)) {
+		memcpy(out, name, n);
+		out[n] = '\0';
+	}
+}
+
+/*
+ * A locale that is the process's own but for LC_MESSAGES, which is name's;
+ * a name without a codeset is tried again with ".UTF-8" before any
+ * "@modifier".  The name that served is written to used.  (locale_t)0 when
+ * no installed locale has the name.
+ */
+static locale_t
+messages_locale(const char *name, char used[I18N_LANGUAGE_MAX + 8])
+{
+	const char *at;
+	locale_t base, made;
+	int tries, t;
+	size_t n;
+
+	tries = strchr(name, '.') == NULL ? 2 : 1;
+	for (t = 0; t < tries; t++) {
+		if (t == 0) {
+			snprintf(used, I18N_LANGUAGE_MAX + 8, "%s", name);
+		} else {
+			at = strchr(name, '@');
+			n = at != NULL ? (size_t)(at - name) : strlen(name);
+			snprintf(used, I18N_LANGUAGE_MAX + 8, "%.*s.UTF-8%s", (int)n, name,
+			    at != NULL ? at : "");
+		}
+		if ((base = duplocale(LC_GLOBAL_LOCALE)) == (locale_t)0)
+			return (locale_t)0;
+		/* newlocale takes base over when it succeeds, leaves it when not */
+		if ((made = newlocale(LC_MESSAGES_MASK, used, base)) != (locale_t)0)
+			return made;
+		freelocale(base);
+	}
+	used[0] = '\0';
+	return (locale_t)0;
+}
+
+int
+i18n_speak(const char *name, struct i18n_speech *speech)
+{
+	char used[I18N_LANGUAGE_MAX + 8];
+	locale_t made;
+
+	speech->locale = (locale_t)0;
+	speech->before = (locale_t)0;
+	if (name == NULL) {
+		speech->before = uselocale(LC_GLOBAL_LOCALE);
+		return 0;
+	}
+	if (!i18n_language_ok(name, strlen(name)) || (made = messages_locale(name, used)) == 0)
+		return -1;
+	speech->locale = made;
+	speech->before = uselocale(made);
+	return 0;
+}
+
+void
+i18n_speak_end(struct i18n_speech *speech)
+{
+	if (speech->before != (locale_t)0)
+		uselocale(speech->before);
+	if (speech->locale != (locale_t)0)
+		freelocale(speech->locale);
+	speech->locale = (locale_t)0;
+	speech->before = (locale_t)0;
+}
+
+void
+i18n_serve_languages(char *note, size_t notelen)
+{
+	const char *env = getenv("LANGUAGE"), *p;
+	char language[256], entry[I18N_LANGUAGE_MAX + 1], used[I18N_LANGUAGE_MAX + 8];
+	locale_t made = (locale_t)0;
+	size_t n;
+
+	note[0] = '\0';
+	if (env == NULL)
+		return;
+	snprintf(language, sizeof(language), "%s", env);
+	unsetenv("LANGUAGE");
+	if (language[0] == '\0')
+		return;
+	if (messages_are_c()) {
+		snprintf(note, notelen,
+		    "LANGUAGE=%s set aside: the messages locale is C, which gettext keeps "
+		    "untranslated",
+		    language);
+		return;
+	}
+	for (p = language; *p != '\0' && made == (locale_t)0; p += n + (p[n] == ':')) {
+		n = strcspn(p, ":");
+		if (!i18n_language_ok(p, n))
+			continue;
+		memcpy(entry, p, n);
+		entry[n] = '\0';
+		made = messages_locale(entry, used);
+	}
+	if (made != (locale_t)0) {
+		freelocale(made);
+		setlocale(LC_MESSAGES, used);
+		snprintf(note, notelen, "LANGUAGE=%s taken as the messages locale %s", language,
+		    used);
+	} else {
+		snprintf(note, notelen,
+		    "LANGUAGE=%s names no installed locale; messages follow the locale %s",
+		    language, setlocale(LC_MESSAGES, NULL));
+	}
 }
 
 /* 1 if code point c is drawn two columns wide (East Asian Wide and Fullwidth, the ranges a

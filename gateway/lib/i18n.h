@@ -15,6 +15,7 @@
 #define GAS_I18N_H
 
 #include <libintl.h>
+#include <locale.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,6 +25,63 @@
 
 /* setlocale from the environment and bind the text domain.  Idempotent. */
 void i18n_init(void);
+
+/*
+ * A client's language, for a server that words its replies in it (gasctl's
+ * requests to gasgw, docs/control-protocol.md "lang").  One locale name,
+ * never a list: letters, digits and _ . @ - only, so that it can be neither
+ * a path nor a LANGUAGE list, at most I18N_LANGUAGE_MAX bytes.
+ */
+#define I18N_LANGUAGE_MAX 63
+
+/*
+ * The language this process's gettext speaks in, as that one name: the
+ * LC_MESSAGES locale when it is C or POSIX (gettext ignores LANGUAGE then),
+ * else the first entry of LANGUAGE when that is set, else the LC_MESSAGES
+ * locale ("zh_CN.UTF-8").  "" when the name is none i18n_language_ok takes
+ * (the server then speaks its own).  Call after i18n_init.
+ */
+void i18n_language(char out[I18N_LANGUAGE_MAX + 1]);
+
+/* Pure: 1 if the len bytes at name are a language a client may send
+ * (1..I18N_LANGUAGE_MAX bytes of [A-Za-z0-9_.@-]), else 0.  For untrusted
+ * input: a NUL inside len is refused. */
+int i18n_language_ok(const char *name, size_t len);
+
+/*
+ * Speaking a client's language in one thread, for one reply: a locale that
+ * is the process's own but for LC_MESSAGES (numbers, times and character
+ * classes stay the process's), put in force with uselocale(3), so that
+ * other threads, and the records they word, keep the process's language.
+ * i18n_speak_end puts back what the thread spoke before and frees it.
+ */
+struct i18n_speech {
+	locale_t locale; /* ours to free; (locale_t)0 when none was made */
+	locale_t before; /* the thread's locale before; (locale_t)0 when unchanged */
+};
+
+/*
+ * This thread speaks language name until i18n_speak_end(speech).  name NULL:
+ * the process's own language (a part of a reply that is a record's words).
+ * A name without a codeset ("zh_CN", as LANGUAGE gives it) is also tried
+ * with ".UTF-8" (the form locales are installed in).  Returns 0, or -1 when
+ * name is not i18n_language_ok or no installed locale: the thread speaks
+ * as before.  *speech is to be ended in both cases.
+ */
+int i18n_speak(const char *name, struct i18n_speech *speech);
+void i18n_speak_end(struct i18n_speech *speech);
+
+/*
+ * For a server that speaks each client's language (gasgw), after i18n_init
+ * and before any thread starts (it changes the environment): glibc's
+ * gettext reads the LANGUAGE variable before any thread's locale, so a
+ * LANGUAGE set for the server would outvote every client.  Its first entry
+ * that is an installed locale becomes the process's LC_MESSAGES (when the
+ * process's messages are not C, as gettext would have used it), and the
+ * variable is removed.  What was done is written to note ("" when LANGUAGE
+ * was not set), for the log.
+ */
+void i18n_serve_languages(char *note, size_t notelen);
 
 /*
  * The columns UTF-8 text s takes on a terminal: two for each wide character

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "buyer.h"
+#include "i18n.h"
 #include "psk.h"
 #include "store.h"
 #include "util.h"
@@ -1330,31 +1331,28 @@ registry_operator_add(sqlite3 *db, const char *cert, const char *name, const cha
 	int rc;
 
 	if (len == 0 || len > REGISTRY_CERT_MAX)
-		return err_set(err, errlen, "certificate number must be 1 to %d characters",
+		return err_set(err, errlen, _("certificate number must be 1 to %d characters"),
 		    REGISTRY_CERT_MAX);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)cert[i] <= 0x20 || cert[i] == 0x7f)
 			return err_set(err, errlen,
-			    "certificate number holds spaces or control "
-			    "characters");
+			    _("certificate number holds spaces or control characters"));
 	/* the county refuses every life record whose actor reads as an
 	 * identity of its link (life.c life_source_check, the same rule): such
 	 * an operator's dispatches and receipts would all be set aside */
 	if (psk_claimed_role(cert) != PSK_ROLE_NONE)
 		return err_set(err, errlen,
-		    "certificate number '%s' reads as an identity of the county link "
-		    "(delivery:, station: and the other roles' prefixes), not an operator's "
-		    "certificate: the county would refuse every life record this operator "
-		    "makes",
+		    _("certificate number '%s' reads as an identity of the county link "
+		      "(delivery:, station: and the other roles' prefixes), not an operator's "
+		      "certificate: the county would refuse every life record this operator "
+		      "makes"),
 		    cert);
 	if (name[0] == '\0' || strlen(name) > REGISTRY_NAME_MAX ||
 	    !registry_text_ok(name, strlen(name)))
 		return err_set(err, errlen,
-		    "name must be 1 to %d bytes without control "
-		    "characters",
-		    REGISTRY_NAME_MAX);
+		    _("name must be 1 to %d bytes without control characters"), REGISTRY_NAME_MAX);
 	if (strlen(expires) != 10 || registry_parse_date(expires, 10, &days) == -1)
-		return err_set(err, errlen, "expiry '%.16s' is not a date YYYY-MM-DD", expires);
+		return err_set(err, errlen, _("expiry '%.16s' is not a date YYYY-MM-DD"), expires);
 	date_format(days, date);
 	if (store_prepare(db,
 	        "INSERT INTO operators (cert, name, expires, active, created_ms)"
@@ -1384,14 +1382,13 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 	if (id_out != NULL)
 		id_out[0] = '\0';
 	if (len != 9 && len != 12)
-		return err_set(err, errlen, "township code must be 9 or 12 digits");
+		return err_set(err, errlen, _("township code must be 9 or 12 digits"));
 	for (i = 0; i < len; i++)
 		if (township[i] < '0' || township[i] > '9')
-			return err_set(err, errlen, "township code must be 9 or 12 digits");
+			return err_set(err, errlen, _("township code must be 9 or 12 digits"));
 	if (strlen(address) > REGISTRY_ADDRESS_MAX || !registry_text_ok(address, strlen(address)))
 		return err_set(err, errlen,
-		    "address must be at most %d bytes without control "
-		    "characters",
+		    _("address must be at most %d bytes without control characters"),
 		    REGISTRY_ADDRESS_MAX);
 	if (n->kind != BUYER_HOUSEHOLD && n->kind != BUYER_BUSINESS)
 		return err_set(err, errlen, "buyer number has not been validated");

@@ -14,7 +14,9 @@
  * The identity keys are the test key of docs/code-format.md (seed 00 01 ..
  * 1f) and a fresh buyer key, so the corpus can hold codes that verify.
  * Corpus: tests/fuzz/corpus/ctl/ (one request of every kind of
- * docs/control-protocol.md, a session, and malformed ones).
+ * docs/control-protocol.md, a session, and malformed ones; "lang" and
+ * "lang_hostile" the operator's language, as a locale name and as what
+ * must not be taken for one).
  *
  * With GAS_FUZZ_WORKDIR=DIR (tests/run.sh) the station database and keys
  * are made in a new folder in DIR and left there, for the privacy scan of
@@ -31,6 +33,7 @@
 #include "code.h"
 #include "ctl.h"
 #include "ctlreq.h"
+#include "i18n.h"
 #include "log.h"
 #include "opauth.h"
 #include "store.h"
@@ -228,6 +231,9 @@ static int
 request_ok(const struct ctl_request *r)
 {
 	int line_ok = r->line >= 1 && r->line <= GW_LINE_NUMBER_MAX;
+
+	if (r->lang != NULL && !i18n_language_ok(r->lang, strlen(r->lang)))
+		return 0;
 
 	switch (r->command) {
 	case CTL_STATUS:

@@ -1,6 +1,9 @@
 # gasgw -n: the shipped example is accepted (with the profiles of this
 # tree in place of the installed folder); a copy with a misspelled key and
-# an out-of-range number is refused with both errors and their lines.
+# an out-of-range number is refused with both errors and their lines; an
+# unknown uplink_user, a township the county's identities could not hold
+# and a scale's profile as a line's filling controller are errors at their
+# lines, a scanner that is not there a warning.
 # gasgw -n loads every profile the lines use: a valve_profile that does not
 # exist, a profile with an unknown key, a scale profile as a valve, a valve
 # profile without a watchdog, each an error with FILE:LINE (the
@@ -108,6 +111,57 @@ prof blind
 check "a valve profile with no valve_fb passes -n with a warning of what is lost" sh -c "[ $rc -eq 0 ] &&
     grep -q \"^$T/profiles/blind.ini:[0-9]*: warning: no \[valve_fb\]: a valve the unit shuts by itself\" '$T/p.out' &&
     grep -q '^configuration OK$' '$T/p.out'"
+
+# one unit as the filling controller with a scale's profile: the line, both keys
+# and the unit are named, not only the role
+sed -e "s|^profiles = .*|profiles = $T/profiles|" -e '0,/^valve_unit = 2$/s//valve_unit = 1/' \
+    "$example" >"$T/filler.conf"
+sline=$(grep -n '^scale_profile = sim-scale$' "$T/filler.conf" | head -n 1 | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/filler.conf" >"$T/filler.out" 2>&1; rc=$?
+check "scale_unit = valve_unit with a scale's profile fails -n, naming both keys and the unit" \
+    all '[ $rc -eq 1 ]' "grep -qF \"$T/filler.conf:$sline: error: [line 1] scale_profile 'sim-scale' cannot be the line's filling controller (scale_unit = valve_unit = 1: one unit weighs and closes the valve):\" '$T/filler.out'" \
+        "grep -q '/sim-scale.ini:[0-9]*: error: kind = scale cannot serve as a filler' '$T/filler.out'"
+
+# the uplink's user: an error of -n at its line (a start keeps only the uplink down)
+sed 's/^uplink_user = .*/uplink_user = no-such-user-x/' "$example" >"$T/user.conf"
+uline=$(grep -n '^uplink_user' "$T/user.conf" | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/user.conf" >"$T/user.out" 2>&1; rc=$?
+check "gasgw -n refuses an unknown uplink_user at its line" \
+    all '[ $rc -eq 1 ]' "grep -q \"^$T/user.conf:$uline: error: \\[county\\] uplink_user 'no-such-user-x': no such user\$\" '$T/user.out'"
+sed '/^uplink_user = /d' "$example" | sed 's/^host = county.example.org$/host = county.example.org\nuplink_user = root/' >"$T/root.conf"
+uline=$(grep -n '^uplink_user' "$T/root.conf" | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/root.conf" >"$T/root.out" 2>&1; rc=$?
+check "... and root, at its line" \
+    all '[ $rc -eq 1 ]' "grep -q \"^$T/root.conf:$uline: error: \\[county\\] uplink_user 'root': is root\" '$T/root.out'"
+if ! getent passwd nobody >/dev/null; then
+	sed '/^uplink_user = /d' "$example" >"$T/nouser.conf"
+	hline=$(grep -n '^host = county' "$T/nouser.conf" | cut -d: -f1)
+	"$BUILD/gasgw" -n -c "$T/nouser.conf" >"$T/nouser.out" 2>&1
+	check "... and the default, at the line of the host that starts the uplink" \
+	    grep -q "^$T/nouser.conf:$hline: error: \\[county\\] uplink_user 'nobody' (the default): no such user" "$T/nouser.out"
+fi
+
+# a scanner that is not there: a warning naming the line and the path (gasgw
+# opens a scanner when it appears), not an error
+sed "0,/^scanner = \$/s||scanner = $T/no-scanner|" "$example" >"$T/scanner.conf"
+scline=$(grep -n "^scanner = $T/no-scanner" "$T/scanner.conf" | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/scanner.conf" >"$T/scanner.out" 2>&1; rc=$?
+check "a scanner path that does not exist passes -n with a warning at its line, naming it" \
+    all '[ $rc -eq 0 ]' "grep -q '^configuration OK$' '$T/scanner.out'" \
+        "grep -qF '$T/scanner.conf:$scline: warning: [line 1] scanner $T/no-scanner: No such file or directory' '$T/scanner.out'"
+: >"$T/no-scanner"
+"$BUILD/gasgw" -n -c "$T/scanner.conf" >"$T/scanner.out" 2>&1; rc=$?
+check "... and none once it is there" all '[ $rc -eq 0 ]' "! grep -q 'scanner' '$T/scanner.out'"
+
+# the township: the form of the county's township:CODE identities (no space,
+# ':' or control character); which codes exist is the county's word
+for t in "330 825101" "town:3308251"; do
+	sed "s|^township = .*|township = $t|" "$example" >"$T/town.conf"
+	tline=$(grep -n '^township = ' "$T/town.conf" | cut -d: -f1)
+	"$BUILD/gasgw" -n -c "$T/town.conf" >"$T/town.out" 2>&1; rc=$?
+	check "township '$t' fails -n at its line: no township:CODE the county could hold" \
+	    all '[ $rc -eq 1 ]' "grep -qF \"$T/town.conf:$tline: error: [station] township '$t' cannot be a township of the county\" '$T/town.out'"
+done
 
 "$BUILD/gasgw" -n -c "$T/no-such.conf" > "$T/out2" 2>&1; rc=$?
 check "missing file exits 1 naming the file" sh -c "[ $rc -eq 1 ] && grep -q 'no-such.conf' '$T/out2'"

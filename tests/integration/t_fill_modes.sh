@@ -27,6 +27,14 @@ check "an unknown line is an error" sh -c "printf '%s' '$r' | grep -q 'no line 9
     socat -t 2 - "UNIX-CONNECT:$T/gw.sock" >"$T/long.out" 2>&1
 check "an over-long request is refused and the connection closed" grep -q 'longer than 4096' "$T/long.out"
 check "gasgw still serves after bad requests" sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status >/dev/null"
+# a wrong line number is said before a buyer number or a PIN is asked for: what
+# is on standard input is left unread
+for c in "fill 9 --cylinder GC1:x --buyer -" "buyer 9 -" "login 9 OP-7"; do
+	printf 'not-read-yet\n' | { ctl $c 2>"$T/line9.err"; echo "rc=$?"; cat; } >"$T/line9.out"
+	check "gasctl ${c%% *} on a line gasgw has not: said at once (exit 1), nothing read" \
+	    all "grep -q '^gasctl: no line 9\$' '$T/line9.err'" "grep -q '^rc=1\$' '$T/line9.out'" \
+	        "grep -q '^not-read-yet\$' '$T/line9.out'"
+done
 
 login 1 >/dev/null
 printf '%s\r\n' "$(code C-GOOD-1)" >"$T/scan-in"

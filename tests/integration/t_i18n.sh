@@ -2,8 +2,10 @@
 # Operator messages in the operator's language (gettext, tools/po/zh_CN.po
 # compiled into $BUILD/locale): with LANG=zh_CN.UTF-8 a refused fill
 # through gasgw prints the rule code and the reason in Simplified Chinese,
-# and gasctl's help, status and fills headers, watch, and gaswatch's help
-# are Chinese, and so are the words of a fill curve drawn as SVG by gasctl
+# and gasctl's help, status and fills headers, watch, its operators and
+# buyers commands' refusals, and gaswatch's help are Chinese; gasgw's
+# replies follow each request's language (its reasons, written into the
+# record, gasgw's own), and so are the words of a fill curve drawn as SVG by gasctl
 # plot (the PNG stays English: its built-in font is ASCII); with LANG=C the
 # same commands speak English.  Every message the sources mark with _() or
 # N_() (gateway, gasctl, gaswatch, gastrace, gasprobe) has a Chinese entry, and
@@ -47,6 +49,26 @@ unset LANGUAGE
 export LANG=C
 sim flow 1 2.5 && sim place 1 15.3
 wait_state 1 idle 5
+
+# Each request carries its operator's language ("lang", docs/control-protocol.md):
+# gasgw speaks Chinese, an operator in the C locale is answered in English.
+en "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/en.noline" 2>&1
+check "C gasctl, zh gasgw: no line 7, in English" grep -q '^gasctl: no line 7$' "$T/en.noline"
+printf 'wrong-pin\n' | en "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/en.pin" 2>&1
+check "C gasctl, zh gasgw: a wrong PIN is refused in English" \
+    grep -q '^gasctl: wrong PIN for operator OP-7 (4 more tries before a lock-out)$' "$T/en.pin"
+# gasgw was started with LANGUAGE=zh_CN, which glibc's gettext reads before any
+# locale but C: it must not outvote an operator whose locale is C.UTF-8
+printf 'wrong-pin\n' | env LANG=C.UTF-8 LANGUAGE= LC_ALL= GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/cutf8.pin" 2>&1
+check "C.UTF-8 gasctl, zh gasgw started with LANGUAGE=zh_CN: English all the same" \
+    grep -q '^gasctl: wrong PIN for operator OP-7 (3 more tries before a lock-out)$' "$T/cutf8.pin"
+printf '%s\n' "$OP_PIN" | en "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >/dev/null 2>&1 ||
+    fail "OP-7 logs in again"
+# a refusal at the counter is a record's words: gasgw's language, whoever asks
+en "$BUILD/gasctl" -s "$T/gw.sock" buyer 1 "$BUYER_BAD" >"$T/en.r08" 2>&1
+check "C gasctl, zh gasgw: R08 at the counter in gasgw's Chinese, as recorded" \
+    grep -q '^R08 购气人证件号码被拒绝：校验码错误（号码是否输错？）$' "$T/en.r08"
 
 zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer "$BUYER1" \
     --operator OP-7 >"$T/zh.refused" 2>&1
@@ -105,6 +127,14 @@ zh "$BUILD/gaswatch" --help >"$T/zh.gaswatch"
 check "zh: gaswatch --help is Chinese" grep -q '^用法：gaswatch' "$T/zh.gaswatch"
 zh "$BUILD/gaswatch" --township 330825101 -k /dev/null ack x --note y >/dev/null 2>"$T/zh.gwbad"
 check "zh: gaswatch's own errors are Chinese" grep -q '^gaswatch：告警编号必须是正整数$' "$T/zh.gwbad"
+zh "$BUILD/gasctl" --db "$T/station.db" operators add OP-X --name X --expires 2027-13-45 \
+    >/dev/null 2>"$T/zh.opadd"
+check "zh: operators add refuses an expiry that is no date in Chinese" \
+    grep -q '^gasctl operators add: 有效期“2027-13-45”不是 YYYY-MM-DD 格式的日期$' "$T/zh.opadd"
+zh "$BUILD/gasctl" --db "$T/station.db" buyers add - --township 330825101 </dev/null \
+    >/dev/null 2>"$T/zh.nokey"
+check "zh: buyers add without the county buyer key says so in Chinese" \
+    grep -q '^gasctl buyers add：没有县级购气人密钥' "$T/zh.nokey"
 
 # English: gasgw again in the C locale; the same commands.
 gw_stop
@@ -135,4 +165,22 @@ zh "$BUILD/gasctl" -s "$T/gw.sock" fill 1 --cylinder "$(code C-OVERDUE)" --buyer
     --operator OP-7 >"$T/mixed.refused" 2>&1
 check "zh gasctl, C gasgw: Chinese frame, recorded English reason" sh -c \
     "grep -q '^拒绝充装\$' '$T/mixed.refused' && grep -q '^R05 inspection overdue' '$T/mixed.refused'"
+zh "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/zh.noline" 2>&1
+check "zh gasctl, C gasgw: no line 7, in Chinese" grep -q '^gasctl: 没有充装线 7$' "$T/zh.noline"
+printf 'wrong-pin\n' | zh "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/zh.pin" 2>&1
+check "zh gasctl, C gasgw: a wrong PIN is refused in Chinese" \
+    grep -q '^gasctl: 操作员 OP-7 的密码错误（再错 4 次将被锁定）$' "$T/zh.pin"
+printf 'x\n' | zh "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-NOBODY >"$T/zh.nocert" 2>&1
+check "zh gasctl, C gasgw: an unregistered certificate is refused in Chinese" \
+    grep -q '^gasctl: 操作员证书 OP-NOBODY 未在本站登记$' "$T/zh.nocert"
+zh "$BUILD/gasctl" -s "$T/gw.sock" buyer 1 "$BUYER_BAD" >"$T/zh.r08" 2>&1
+check "zh gasctl, C gasgw: R08 at the counter in gasgw's English, as recorded" \
+    grep -q '^R08 buyer number rejected: check digit wrong' "$T/zh.r08"
+# the first R08 was a C operator's to the Chinese gasgw, the last a Chinese
+# operator's to the English one
+first=$(sql "SELECT details FROM violations WHERE rule = 'R08' ORDER BY at_ms LIMIT 1")
+last=$(sql "SELECT details FROM violations WHERE rule = 'R08' ORDER BY at_ms DESC LIMIT 1")
+check "... and so each is recorded, in the language gasgw spoke, not the operator's" \
+    all "printf '%s' '$first' | grep -q '购气人证件号码被拒绝：校验码错误'" \
+        "printf '%s' '$last' | grep -q 'buyer number rejected: check digit wrong'"
 finish

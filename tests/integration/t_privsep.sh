@@ -99,8 +99,8 @@ fi
 # from starting: the lines fill on)
 sed 's/^uplink_user = .*/uplink_user = no-such-user-x/' "$T/station.conf" >"$T/bad-user.conf"
 "$BUILD/gasgw" -n -c "$T/bad-user.conf" >"$T/n.out" 2>&1
-check "gasgw -n refuses an unknown uplink_user, naming the file and the key" \
-    sh -c "[ $? -eq 1 ] && grep -q \"bad-user.conf: \\[county\\] uplink_user 'no-such-user-x': no such user\" '$T/n.out'"
+check "gasgw -n refuses an unknown uplink_user, naming the file, its line and the key" \
+    sh -c "[ $? -eq 1 ] && grep -q \"bad-user.conf:[0-9][0-9]*: error: \\[county\\] uplink_user 'no-such-user-x': no such user\" '$T/n.out'"
 sed 's/^uplink_user = .*/uplink_user = root/' "$T/station.conf" >"$T/root-user.conf"
 "$BUILD/gasgw" -n -c "$T/root-user.conf" >"$T/n.out" 2>&1
 check "gasgw -n refuses root as uplink_user" sh -c "[ $? -eq 1 ] && grep -q 'is root' '$T/n.out'"

@@ -275,7 +275,7 @@ load_gw(char *path, const char *line_keys, const char *more, struct gw_config *c
 	strcpy(path, "/tmp/gastest-conf.XXXXXX");
 	write_temp(path, text);
 	snprintf(last_conf, sizeof(last_conf), "%s", path);
-	return gw_config_load(path, c, r, notes);
+	return gw_config_load(path, 0, c, r, notes);
 }
 
 static void
@@ -329,7 +329,8 @@ gateway_loads_and_checks_every_profile(void **state)
 		    NULL },
 		{ "a scale as the filling controller (scale_unit = valve_unit)",
 		    "scale_profile = scale\nvalve_unit = 1\n",
-		    { ":15: [line 1] scale_profile 'scale' cannot be the line's filling controller:",
+		    { ":15: [line 1] scale_profile 'scale' cannot be the line's filling controller "
+		      "(scale_unit = valve_unit = 1: one unit weighs and closes the valve):",
 		        "/scale.ini:3: kind = scale cannot serve as a filler" },
 		    NULL },
 		{ "a valve with no watchdog is refused", LINE_KEYS("relay"),

@@ -111,6 +111,45 @@ aside_lists_or_retries_one_or_all(void **state)
 	}
 }
 
+/* "lang" is the operator's language when it is one locale name; anything else is not an
+ * error, only not spoken (the reply is then in gasgw's own language). */
+static void
+keeps_the_language_only_when_it_is_a_locale_name(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *lang; /* NULL: none kept */
+	} rows[] = {
+		{ "{\"cmd\":\"status\",\"lang\":\"zh_CN.UTF-8\"}", "zh_CN.UTF-8" },
+		{ "{\"cmd\":\"stop\",\"line\":7,\"lang\":\"C\"}", "C" },
+		{ "{\"cmd\":\"status\"}", NULL },
+		{ "{\"cmd\":\"status\",\"lang\":\"zh_CN:en\"}", NULL },
+		{ "{\"cmd\":\"status\",\"lang\":\"../../../tmp/x\"}", NULL },
+		{ "{\"cmd\":\"status\",\"lang\":\"zh_CN\\u00e9\"}", NULL }, /* not ASCII */
+		{ "{\"cmd\":\"status\",\"lang\":7}", NULL },
+		{ "{\"cmd\":\"status\",\"lang\":\"\"}", NULL },
+		{ "{\"cmd\":\"status\",\"lang\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "\"}",
+		    NULL }, /* 64 bytes */
+		{ NULL, NULL },
+	};
+	struct ctl_request req;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; rows[i].line != NULL; i++) {
+		if (ctl_request_parse(rows[i].line, strlen(rows[i].line), &req, err, sizeof(err)) !=
+		    0)
+			fail_msg("row %zu: refused: %s", i, err);
+		if (rows[i].lang == NULL && req.lang != NULL)
+			fail_msg("row %zu: kept \"%s\"", i, req.lang);
+		if (rows[i].lang != NULL &&
+		    (req.lang == NULL || strcmp(req.lang, rows[i].lang) != 0))
+			fail_msg("row %zu: lost the language", i);
+		ctl_request_free(&req);
+	}
+}
+
 static void
 refuses_naming_the_field(void **state)
 {
@@ -432,6 +471,7 @@ main(void)
 		cmocka_unit_test(accepts_every_request_of_the_protocol),
 		cmocka_unit_test(fills_takes_defaults_and_fill_an_optional_operator),
 		cmocka_unit_test(aside_lists_or_retries_one_or_all),
+		cmocka_unit_test(keeps_the_language_only_when_it_is_a_locale_name),
 		cmocka_unit_test(refuses_naming_the_field),
 		cmocka_unit_test(life_events_take_what_each_needs),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),

@@ -1,6 +1,8 @@
 /*
  * util: calendar arithmetic (inspection due dates and service life depend
- * on it), ISO UTC text and hex, as tables of {input, expected}.
+ * on it), ISO UTC text and hex, as tables of {input, expected}; and i18n:
+ * the width of translated text, and the language a client sends and a
+ * server speaks for one reply.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +11,9 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -180,6 +185,143 @@ text_width_counts_wide_characters_twice(void **state)
 	assert_string_equal(buf, "状态  |longer than it|  开|");
 }
 
+static void
+a_language_is_one_locale_name_and_nothing_else(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t len; /* 0: strlen */
+		int ok;
+	} rows[] = {
+		{ "zh_CN.UTF-8", 0, 1 },
+		{ "zh_CN", 0, 1 },
+		{ "C", 0, 1 },
+		{ "sr_RS@latin", 0, 1 },
+		{ "en-GB", 0, 1 },
+		{ "", 0, 0 },
+		{ "zh_CN:en", 0, 0 },    /* a LANGUAGE list, not a name */
+		{ "../../tmp/x", 0, 0 }, /* a path */
+		{ "zh CN", 0, 0 },       /* a space */
+		{ "zh_CN\n", 0, 0 },     /* a line break */
+		{ "zh\0CN", 5, 0 },      /* a NUL inside */
+		{ "中文", 0, 0 },        /* only ASCII */
+		{ "zh_CN.UTF-8", 5, 1 }, /* the first len bytes are what counts */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0,
+		    1 }, /* 63 */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0,
+		    0 }, /* 64 */
+		{ NULL, 0, 0 },
+	};
+
+	(void)state;
+	for (int i = 0; rows[i].name != NULL; i++) {
+		size_t len = rows[i].len ? rows[i].len : strlen(rows[i].name);
+
+		if (i18n_language_ok(rows[i].name, len) != rows[i].ok)
+			fail_msg("row %d (%s): expected %d", i, rows[i].name, rows[i].ok);
+	}
+	assert_int_equal(i18n_language_ok(NULL, 2), 0);
+}
+
+/* What a client sends is what its own gettext speaks: LANGUAGE's first entry unless the
+ * messages locale is C, where gettext ignores LANGUAGE. */
+static void
+the_language_sent_is_the_one_gettext_speaks(void **state)
+{
+	char lang[I18N_LANGUAGE_MAX + 1];
+	char *saved = setlocale(LC_MESSAGES, NULL);
+	char was[64];
+
+	(void)state;
+	snprintf(was, sizeof(was), "%s", saved != NULL ? saved : "C");
+	assert_non_null(setlocale(LC_MESSAGES, "C"));
+	setenv("LANGUAGE", "zh_CN:en", 1);
+	i18n_language(lang);
+	assert_string_equal(lang, "C");
+	assert_non_null(setlocale(LC_MESSAGES, "C.UTF-8"));
+	i18n_language(lang);
+	assert_string_equal(lang, "zh_CN");
+	setenv("LANGUAGE", ":zh_CN", 1); /* an empty entry is skipped, as gettext does */
+	i18n_language(lang);
+	assert_string_equal(lang, "zh_CN");
+	setenv("LANGUAGE", "../x:zh_CN", 1); /* no name: nothing sent, the server speaks its own */
+	i18n_language(lang);
+	assert_string_equal(lang, "");
+	unsetenv("LANGUAGE");
+	i18n_language(lang);
+	assert_string_equal(lang, "C.UTF-8");
+	setlocale(LC_MESSAGES, was);
+}
+
+/* A name that is no locale changes nothing; one that is changes this thread's messages
+ * only, until the speech ends. */
+static void
+speaking_a_language_is_for_this_thread_until_it_ends(void **state)
+{
+	struct i18n_speech speech, own;
+	locale_t before = uselocale((locale_t)0);
+	char codeset[64];
+
+	(void)state;
+	snprintf(codeset, sizeof(codeset), "%s", nl_langinfo(CODESET));
+	assert_int_equal(i18n_speak("xx_NOWHERE", &speech), -1);
+	assert_true(uselocale((locale_t)0) == before);
+	i18n_speak_end(&speech);
+	assert_int_equal(i18n_speak("../../etc/passwd", &speech), -1);
+	i18n_speak_end(&speech);
+	assert_true(uselocale((locale_t)0) == before);
+
+	assert_int_equal(i18n_speak("C.UTF-8", &speech), 0);
+	assert_true(uselocale((locale_t)0) != before);
+	/* the messages only: the character set is still the process's */
+	assert_string_equal(nl_langinfo_l(CODESET, speech.locale), codeset);
+	/* the process's own, inside a client's (a record's words) */
+	assert_int_equal(i18n_speak(NULL, &own), 0);
+	assert_true(uselocale((locale_t)0) == LC_GLOBAL_LOCALE);
+	i18n_speak_end(&own);
+	assert_true(uselocale((locale_t)0) == speech.locale);
+	i18n_speak_end(&speech);
+	assert_true(uselocale((locale_t)0) == before);
+	/* LANGUAGE's bare "C" form and a codeset added: "C" is always there */
+	assert_int_equal(i18n_speak("C", &speech), 0);
+	i18n_speak_end(&speech);
+	assert_true(uselocale((locale_t)0) == before);
+}
+
+/* A server's LANGUAGE is folded into its messages locale and removed, so that no
+ * variable outvotes the language each request asks for. */
+static void
+a_servers_language_variable_is_folded_and_removed(void **state)
+{
+	char note[256], was[64];
+	char *saved = setlocale(LC_MESSAGES, NULL);
+
+	(void)state;
+	snprintf(was, sizeof(was), "%s", saved != NULL ? saved : "C");
+	unsetenv("LANGUAGE");
+	i18n_serve_languages(note, sizeof(note));
+	assert_string_equal(note, "");
+
+	assert_non_null(setlocale(LC_MESSAGES, "C.UTF-8"));
+	setenv("LANGUAGE", "xx_NOWHERE:C.UTF-8", 1);
+	i18n_serve_languages(note, sizeof(note));
+	assert_null(getenv("LANGUAGE"));
+	assert_string_equal(setlocale(LC_MESSAGES, NULL), "C.UTF-8");
+	assert_non_null(strstr(note, "taken as the messages locale C.UTF-8"));
+
+	setenv("LANGUAGE", "xx_NOWHERE", 1);
+	i18n_serve_languages(note, sizeof(note));
+	assert_null(getenv("LANGUAGE"));
+	assert_non_null(strstr(note, "names no installed locale"));
+
+	assert_non_null(setlocale(LC_MESSAGES, "C"));
+	setenv("LANGUAGE", "C.UTF-8", 1);
+	i18n_serve_languages(note, sizeof(note));
+	assert_null(getenv("LANGUAGE"));
+	assert_string_equal(setlocale(LC_MESSAGES, NULL), "C"); /* gettext ignored it: still so */
+	setlocale(LC_MESSAGES, was);
+}
+
 int
 main(void)
 {
@@ -192,6 +334,10 @@ main(void)
 		cmocka_unit_test(bounded_copy_always_terminates),
 		cmocka_unit_test(a_log_message_is_one_line),
 		cmocka_unit_test(text_width_counts_wide_characters_twice),
+		cmocka_unit_test(a_language_is_one_locale_name_and_nothing_else),
+		cmocka_unit_test(the_language_sent_is_the_one_gettext_speaks),
+		cmocka_unit_test(speaking_a_language_is_for_this_thread_until_it_ends),
+		cmocka_unit_test(a_servers_language_variable_is_folded_and_removed),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

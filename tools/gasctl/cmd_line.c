@@ -68,15 +68,20 @@ conn_close(struct conn *c)
 	close(c->fd);
 }
 
-/* Send one request (consumed). */
+/* Send one request (consumed), in the operator's language ("lang": gasgw
+ * words its reply in it, docs/control-protocol.md). */
 static int
 conn_send(struct conn *c, json_t *req)
 {
-	char *text = json_dumps(req, JSON_COMPACT);
+	char lang[I18N_LANGUAGE_MAX + 1], *text;
 	size_t len, off = 0;
 	ssize_t n;
 	int rc = 0;
 
+	i18n_language(lang);
+	if (req != NULL && lang[0] != '\0')
+		json_object_set_new(req, "lang", json_string(lang));
+	text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (text == NULL)
 		return -1;
@@ -336,6 +341,41 @@ read_secret(char *out, size_t outlen)
 	return gasctl_read_secret(_("buyer number: "), _("buyer number"), out, outlen);
 }
 
+static int exchange(json_t *req, json_t **reply);
+
+/*
+ * Before a buyer number or a PIN is asked for: gasgw must be there and have
+ * the line, so that an operator who typed a wrong line number is told so
+ * first, not after typing the number (which gasgw would then refuse for the
+ * line all the same).  0, or 1 with the reason printed.  The line's state
+ * is gasgw's to judge when the request comes: it may change meanwhile.
+ */
+static int
+line_known(int line)
+{
+	json_t *reply, *l;
+	size_t i;
+	int found = 0;
+
+	if (exchange(json_pack("{s:s}", "cmd", "status"), &reply) != 0) {
+		json_decref(reply);
+		return 1;
+	}
+	json_array_foreach(json_object_get(reply, "lines"), i, l)
+	{
+		if (json_integer_value(json_object_get(l, "line")) == line)
+			found = 1;
+	}
+	json_decref(reply);
+	if (found)
+		return 0;
+	/* gasgw's own words for it, from the same catalogue */
+	fprintf(stderr, "gasctl: ");
+	fprintf(stderr, _("no line %d"), line);
+	fprintf(stderr, "\n");
+	return 1;
+}
+
 int
 cmd_login(struct gasctl *ctl, int argc, char **argv)
 {
@@ -348,6 +388,8 @@ cmd_login(struct gasctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
+	if (line_known(line) != 0)
+		return 1;
 	if (gasctl_read_secret(_("PIN: "), _("PIN"), pin, sizeof(pin)) == -1)
 		return 1;
 	rc = request_simple(json_pack("{s:s, s:i, s:s, s:s}", "cmd", "login", "line", line, "cert",
@@ -406,7 +448,7 @@ cmd_buyer(struct gasctl *ctl, int argc, char **argv)
 	if (argc != 3 || parse_line(argv[1], &line) == -1)
 		return usage_error(u);
 	if (strcmp(argv[2], "-") == 0) {
-		if (read_secret(number, sizeof(number)) == -1)
+		if (line_known(line) != 0 || read_secret(number, sizeof(number)) == -1)
 			return 1;
 	} else {
 		str_copy(number, argv[2], sizeof(number));
@@ -499,7 +541,7 @@ cmd_fill(struct gasctl *ctl, int argc, char **argv)
 	    parse_line(argv[optind], &line) == -1)
 		return usage_error(u);
 	if (strcmp(buyer, "-") == 0) {
-		if (read_secret(number, sizeof(number)) == -1)
+		if (line_known(line) != 0 || read_secret(number, sizeof(number)) == -1)
 			return 1;
 	} else {
 		str_copy(number, buyer, sizeof(number));

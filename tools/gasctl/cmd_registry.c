@@ -118,7 +118,7 @@ cmd_registry_import(struct gasctl *ctl, int argc, char **argv)
 		case 'h':
 			return gasctl_help("registry import");
 		default:
-			return gasctl_usage("registry import", "unknown option");
+			return gasctl_usage("registry import", _("unknown option"));
 		}
 	}
 	if (optind + 1 != argc)
@@ -185,11 +185,11 @@ cmd_operators_add(struct gasctl *ctl, int argc, char **argv)
 		case 'h':
 			return gasctl_help("operators add");
 		default:
-			return gasctl_usage("operators add", "unknown option");
+			return gasctl_usage("operators add", _("unknown option"));
 		}
 	}
 	if (optind + 1 != argc || name == NULL || expires == NULL)
-		return gasctl_usage("operators add", "CERT, --name and --expires are required");
+		return gasctl_usage("operators add", _("CERT, --name and --expires are required"));
 	if (gasctl_open_db(ctl, &db) == -1)
 		return GASCTL_ERROR;
 	if (registry_operator_add(db, argv[optind], name, expires, err, sizeof(err)) == -1) {
@@ -197,13 +197,13 @@ cmd_operators_add(struct gasctl *ctl, int argc, char **argv)
 	} else {
 		int32_t until;
 
-		printf("operator %s (%s), certificate valid until %s\n", argv[optind], name,
+		printf(_("operator %s (%s), certificate valid until %s\n"), argv[optind], name,
 		    expires);
 		/* registered all the same (a record of who held it), but it opens no valve */
 		if (date_parse(expires, &until) == 0 && until < date_today())
 			fprintf(stderr,
-			    "gasctl operators add: warning: %s expired on %s: this operator cannot "
-			    "start a fill until the certificate is renewed\n",
+			    _("gasctl operators add: warning: %s expired on %s: this operator "
+			      "cannot start a fill until the certificate is renewed\n"),
 			    argv[optind], expires);
 		rc = GASCTL_OK;
 	}
@@ -226,10 +226,10 @@ no_arguments(struct gasctl *ctl, const char *name, int argc, char **argv)
 			continue;
 		if (ch == 'h')
 			return gasctl_help(name) == GASCTL_OK ? -2 : GASCTL_USAGE;
-		return gasctl_usage(name, "unknown option");
+		return gasctl_usage(name, _("unknown option"));
 	}
 	if (optind != argc)
-		return gasctl_usage(name, "takes no arguments");
+		return gasctl_usage(name, _("takes no arguments"));
 	return -1;
 }
 
@@ -277,10 +277,10 @@ cmd_operators_pin(struct gasctl *ctl, int argc, char **argv)
 			continue;
 		if (ch == 'h')
 			return gasctl_help("operators pin");
-		return gasctl_usage("operators pin", "unknown option");
+		return gasctl_usage("operators pin", _("unknown option"));
 	}
 	if (optind + 1 != argc)
-		return gasctl_usage("operators pin", "one CERT is required (the PIN is read)");
+		return gasctl_usage("operators pin", _("one CERT is required (the PIN is read)"));
 	if (gasctl_read_secret(_("new PIN: "), _("PIN"), pin, sizeof(pin)) == -1)
 		return GASCTL_ERROR;
 	if (isatty(STDIN_FILENO)) {
@@ -371,14 +371,14 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 		case 'h':
 			return gasctl_help("buyers add");
 		default:
-			return gasctl_usage("buyers add", "unknown option");
+			return gasctl_usage("buyers add", _("unknown option"));
 		}
 	}
 	if (optind + 1 != argc || township == NULL)
-		return gasctl_usage("buyers add", "NUMBER and --township are required");
+		return gasctl_usage("buyers add", _("NUMBER and --township are required"));
 	if (ctl->buyer_key_path[0] == '\0')
-		return gasctl_usage("buyers add", "no county buyer key: give --buyer-key FILE "
-		                                  "(or -c with buyer_key)");
+		return gasctl_usage("buyers add", _("no county buyer key: give --buyer-key FILE "
+		                                    "(or -c with buyer_key)"));
 	if (buyer_key_load(ctl->buyer_key_path, &key, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasctl buyers add: %s\n", err);
 		return GASCTL_ERROR;
@@ -408,7 +408,7 @@ cmd_buyers_add(struct gasctl *ctl, int argc, char **argv)
 		fprintf(stderr, "gasctl buyers add: %s\n", err);
 		goto out;
 	}
-	printf("buyer %s %s %s township %s\n", id, mask,
+	printf(_("buyer %s %s %s township %s\n"), id, mask,
 	    delivery ? "delivery" : buyer_kind_name(number.kind), township);
 	rc = GASCTL_OK;
 out:

@@ -399,7 +399,7 @@ watch_connect(struct watch *w)
 static json_t *
 watch_fetch(struct watch *w)
 {
-	static const char req[] = "{\"cmd\":\"status\"}\n";
+	char req[64 + I18N_LANGUAGE_MAX], lang[I18N_LANGUAGE_MAX + 1];
 	int64_t deadline;
 	json_error_t jerr;
 	json_t *reply;
@@ -409,7 +409,14 @@ watch_fetch(struct watch *w)
 
 	if (w->fd == -1 && watch_connect(w) == -1)
 		return NULL;
-	if (send(w->fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(req) - 1)) {
+	/* in the operator's language, as every gasctl request (cmd_line.c): a
+	 * name of [A-Za-z0-9_.@-] needs no JSON escape */
+	i18n_language(lang);
+	if (lang[0] != '\0')
+		snprintf(req, sizeof(req), "{\"cmd\":\"status\",\"lang\":\"%s\"}\n", lang);
+	else
+		snprintf(req, sizeof(req), "{\"cmd\":\"status\"}\n");
+	if (send(w->fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
 		err_set(w->error, sizeof(w->error), _("gasgw closed the connection"));
 		goto fail;
 	}
