@@ -977,7 +977,7 @@ run(const struct command *c, const struct options *o, const char *key)
 	log_init("gastrace", 1, LOG_LEVEL_WARN);
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gastrace: %s\n", err);
+		fprintf(stderr, _("gastrace: %s\n"), err);
 		return GASTRACE_ERROR;
 	}
 	if (c->answer == ANSWER_TRACE) {

@@ -106,7 +106,7 @@ exchange(const struct options *o, const char *method, const char *path, const ch
 	memset(resp, 0, sizeof(*resp));
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+		fprintf(stderr, _("gaswatch: %s\n"), err);
 		return 1;
 	}
 	rc = coaplink_request(link, method, path, query,

@@ -289,7 +289,7 @@ run_follow(const struct options *o, int argc, char **argv)
 	}
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+		fprintf(stderr, _("gaswatch: %s\n"), err);
 		return 1;
 	}
 	rc = fetch(link, &last, o->json);
@@ -387,7 +387,7 @@ run_ack(const struct options *o, int argc, char **argv)
 	str_copy(d.note, o->note, sizeof(d.note));
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+		fprintf(stderr, _("gaswatch: %s\n"), err);
 		return 1;
 	}
 	if (wire_encode_disposition(&d, &payload, &len) == -1) {
