@@ -9,7 +9,9 @@
 # goes on, --all walks to the end (exit 0); every page is in the audit log;
 # the CSV details column carries every violation of a record; weights are
 # written to the gram; times are local with their offset, and --from/--to
-# days are local days.
+# days are local days.  A station id the county never knew is said to be
+# unknown (exit 1, audited, in Chinese under zh_CN), not "0 records"; a
+# known one with nothing in the period is "0 records".
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -185,6 +187,37 @@ check "a serial '=1+2' and a masked buyer '@SUM(A1)' are written as text, the ne
 r = [x for x in csv.DictReader(open(sys.argv[1])) if x["seq"] == "3"]
 sys.exit(0 if len(r) == 1 and r[0]["cylinder"] == "'"'"'=1+2" and r[0]["buyer"] == "'"'"'@SUM(A1)"
          and r[0]["net_kg"].startswith("-0.3") else 1)' "$T/formula.csv"
+
+# --- a station the county does not know is not a station that sent nothing ---------------
+ZH="LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR=$BUILD/locale"
+AUDIT=$(county_sql "SELECT count(*) FROM audit")
+for form in table --csv --json; do
+	f=""; [ $form != table ] && f=$form
+	# shellcheck disable=SC2086
+	trace $f station S0l >"$T/nope$form.out" 2>"$T/nope$form.err"
+	rc=$?
+	check "$form: a mistyped station id (S0l) exits 1, says the county knows no such station, prints nothing" \
+	    all "[ $rc -eq 1 ]" "grep -q 'the county knows no station S0l' '$T/nope$form.err'" \
+	    "[ ! -s '$T/nope$form.out' ]"
+done
+check "each look at the unknown station is audited all the same" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE key='S0l' AND results=0")" = 3 ]
+env $ZH "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    station S0l >/dev/null 2>"$T/nope_zh.err"
+check "and in Chinese under zh_CN" \
+    all "grep -q '^gastrace：县级平台没有站号为 S0l 的充装站' '$T/nope_zh.err'" \
+    "! grep -q 'station S0l' '$T/nope_zh.err'"
+# a station the county knows with nothing in the period, or nothing at all, is "0 records"
+county_sql "INSERT INTO stations (id, township, created_ms) VALUES ('S09', 'TA', 0)"
+trace station S09 >"$T/s09.out" 2>&1
+check "a registered station with no records is traced: 0 records, exit 0" \
+    all "[ $? -eq 0 ]" "tail -n 1 '$T/s09.out' | grep -qx '0 records'"
+trace station S02 --from 2030-01-01 >"$T/s02later.out" 2>&1
+check "a known station with no records in the period: 0 records, exit 0" \
+    all "[ $? -eq 0 ]" "tail -n 1 '$T/s02later.out' | grep -qx '0 records'"
+check "gastrace station --help and gastrace --help say so, with the exit status" \
+    all "'$BUILD/gastrace' station --help | grep -q 'knows nothing of'" \
+    "'$BUILD/gastrace' --help | grep -q '1 error (the county unreachable, a station it knows'"
 
 # --- usage -------------------------------------------------------------------------------
 trace --after not-a-cursor station S01 >/dev/null 2>"$T/bad.err"

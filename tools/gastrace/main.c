@@ -21,9 +21,10 @@
  *
  * Times are shown in local time (TZ) with their offset; CSV carries ISO 8601
  * with the offset; --from and --to are read in local time.  Weights are
- * written to the gram.  Only the curve picture speaks the regulator's
- * language (plot.h: the SVG's words through gettext, the PNG's in English);
- * the tables and messages are English.
+ * written to the gram.  The curve picture (plot.h: the SVG's words through
+ * gettext, the PNG's in English) and what the county answered (an unknown
+ * station, a refusal, a key file that cannot be used) speak the regulator's
+ * language; tables, CSV, JSON and the other messages are English.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -124,9 +125,12 @@ static const struct command commands[] = {
 	    .key = key_buyer },
 	{ .name = "station",
 	    .usage = "ID [--from T] [--to T] [--after CURSOR | --all]",
-	    .help = "Every fill, refusal and event of a station: the export of a station's\n"
-	            "month is `gastrace --csv --all --from 2026-12-01 --to 2026-12-31 station\n"
-	            "ID`.\n" TRACE_HELP_TAIL,
+	    .help =
+	        "Every fill, refusal and event of a station: the export of a station's\n"
+	        "month is `gastrace --csv --all --from 2026-12-01 --to 2026-12-31 station\n"
+	        "ID`.  An ID the county knows nothing of (never registered, never in\n"
+	        "contact, no record held) is said to be unknown, with exit status 1, not\n"
+	        "answered \"0 records\" as a station that sent nothing would be.\n" TRACE_HELP_TAIL,
 	    .path = "trace/station",
 	    .param = "id",
 	    .answer = ANSWER_TRACE,
@@ -200,9 +204,13 @@ usage(FILE *f)
 	           "Times are shown in local time with their offset; CSV writes ISO 8601 with\n"
 	           "the offset.  Weights are in kg to the gram.\n"
 	           "\n"
-	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county, 4 more\n"
-	           "records match than one answer holds (what was written is the first part:\n"
-	           "go on with --after CURSOR, or use --all).\n");
+	           "Exit status: 0 ok, 1 error (the county unreachable, a station it knows\n"
+	           "nothing of, a fill with no curve), 2 bad usage, 3 refused by the county,\n"
+	           "4 more records match than one answer holds (what was written is the first\n"
+	           "part: go on with --after CURSOR, or use --all).\n"
+	           "\n"
+	           "What the county answered and a key file that cannot be used are said in\n"
+	           "the language of the locale (LANG); tables, CSV and JSON are English.\n");
 }
 
 static int
@@ -679,12 +687,20 @@ ask(struct coaplink *link, const struct command *c, const char *query, int json,
 	code = resp->code;
 	if (code == 205)
 		return GASTRACE_OK;
+	/* the county's fixed answers in the person's language; any other with its text */
 	if (code == 404 && c->answer == ANSWER_CURVE)
-		fprintf(stderr, "gastrace: the county holds no curve for fill %s\n", key);
+		fprintf(stderr, _("gastrace: the county holds no curve for fill %s\n"), key);
+	else if (code == 404 && strcmp(c->path, "trace/station") == 0)
+		fprintf(stderr,
+		    _("gastrace: the county knows no station %s: never registered, never in "
+		      "contact, nothing of it held (gastrace stations lists the stations it "
+		      "knows)\n"),
+		    key);
 	else if (code == 403)
-		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
+		fprintf(stderr, "%s",
+		    _("gastrace: refused by the county (4.03): for regulators only\n"));
 	else
-		fprintf(stderr, "gastrace: county answered %d.%02d %.*s\n", resp->code / 100,
+		fprintf(stderr, _("gastrace: county answered %d.%02d %.*s\n"), resp->code / 100,
 		    resp->code % 100, (int)(resp->len < 200 ? resp->len : 200),
 		    resp->data != NULL ? (const char *)resp->data : "");
 	coaplink_response_free(resp);
