@@ -11,7 +11,9 @@
 # written to the gram; times are local with their offset, and --from/--to
 # days are local days.  A station id the county never knew is said to be
 # unknown (exit 1, audited, in Chinese under zh_CN), not "0 records"; a
-# known one with nothing in the period is "0 records".
+# known one with nothing in the period is "0 records".  The station list
+# shows the backlog once and lines up in Chinese; a key file others may
+# read is said in the person's language.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -218,6 +220,56 @@ check "a known station with no records in the period: 0 records, exit 0" \
 check "gastrace station --help and gastrace --help say so, with the exit status" \
     all "'$BUILD/gastrace' station --help | grep -q 'knows nothing of'" \
     "'$BUILD/gastrace' --help | grep -q '1 error (the county unreachable, a station it knows'"
+
+# --- the station list: the backlog once, the Chinese columns in line ---------------------
+county_sql "UPDATE stations SET backlog = 3, status = 'backlog 3, 1 set aside' WHERE id = 'S01';
+    UPDATE stations SET backlog = 0, status = 'backlog 0' WHERE id = 'S02'"
+trace stations >"$T/st.out" 2>&1
+check "the station list shows the backlog once, in its column, and what else the status says" \
+    all "grep -Eq '^S01 .* 3 1 set aside$' '$T/st.out'" "! grep -q 'backlog 3' '$T/st.out'" \
+    "grep -Eq '^S02 .* 0 -$' '$T/st.out'"
+trace --csv stations >"$T/st.csv" 2>&1
+check "the CSV keeps the status as the station sent it" \
+    grep -q '^S01,TA,.*,3,backlog 3\, 1 set aside$\|^S01,TA,.*,3,"backlog 3, 1 set aside"$' "$T/st.csv"
+env $ZH TZ=Asia/Shanghai "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" \
+    -p "$CPORT" stations >"$T/st_zh.out" 2>&1
+# columns by what a terminal draws (two for a Chinese character): a left-aligned heading
+# starts where its column's values start, a number's heading ends where the numbers end
+check "the Chinese station list's headings stand over their columns" \
+    /usr/bin/python3 -c '
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], [l for l in lines if l.startswith("S01 ")][0]
+def span(line, word):   # the columns word takes in line
+    i = line.index(word)
+    return cols(line[:i]), cols(line[:i]) + cols(word)
+fields = row.split()
+# station, township, held to, highest, gap since, last seen (date time), backlog, status
+checks = [("充装站", "S01", "left"), ("乡镇", "TA", "left"), ("连续至", fields[2], "right"),
+          ("最高", fields[3], "right"), ("缺号起于", fields[4], "left"),
+          ("最近联系", fields[5], "left"), ("待发", "3", "right"), ("状态", "1", "left")]
+pos = 0
+for word, value, side in checks:
+    h = span(head, word)
+    i = row.index(" " + value + " " if side == "right" else value, pos) + (1 if side == "right" else 0)
+    v = (cols(row[:i]), cols(row[:i]) + cols(value))
+    pos = i + len(value)
+    if (h[0] != v[0]) if side == "left" else (h[1] != v[1]):
+        sys.exit("%s at %s, its value %s at %s" % (word, h, value, v))
+' "$T/st_zh.out"
+check "and says the set-aside records in Chinese" grep -Eq '^S01 .* 3 1 条已搁置$' "$T/st_zh.out"
+check "a station registered but never in contact was never seen, not seen in 1970" \
+    all "grep -Eq '^S09 +TA +0 +0 +- +- +0 -$' '$T/st.out'" "grep -q '^S09,TA,0,0,,,0,$' '$T/st.csv'"
+
+# --- a key file others may read: said in the person's language ----------------------------
+cp "$T/regulator_alice.key" "$T/open.key"
+chmod 644 "$T/open.key"
+env $ZH "$BUILD/gastrace" -u regulator:alice -k "$T/open.key" -p "$CPORT" stations \
+    >"$T/openkey.out" 2>&1
+check "gastrace with a key file others may read says so in Chinese (exit 1)" \
+    all "[ $? -eq 1 ]" "grep -q '^gastrace：密钥文件 $T/open.key 他人也可读取（权限 644）' '$T/openkey.out'"
 
 # --- usage -------------------------------------------------------------------------------
 trace --after not-a-cursor station S01 >/dev/null 2>"$T/bad.err"
