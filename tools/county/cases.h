@@ -174,12 +174,18 @@ enum cases_route {
  * by the village list.  *township gets it and *by says which ("map" or
  * "village"); note, when the village named is listed under another
  * township, says so for the case's timeline.  Otherwise why not, with the
- * reason in err (English, for the log and the CoAP door).  cases_report
- * routes by it; the console asks first, to say why in the person's
- * language.
+ * reason in err: cases_route_reason's, the text of the CoAP door's 4.00.
+ * cases_report routes by it; the console asks first, to say why in the
+ * person's language.
  */
 enum cases_route cases_route(const struct catalogue *cat, const struct case_request *rq,
     const char **township, const char **by, char *note, size_t notelen, char *err, size_t errlen);
+
+/* The county's reason for a report it cannot route, fixed (English, no
+ * value of the report in it) so that a client recognises it and says it in
+ * the person's language with the place and village it sent (gaswatch);
+ * "" for CASES_ROUTED. */
+const char *cases_route_reason(enum cases_route route);
 
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from
