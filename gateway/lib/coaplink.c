@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "coaplink.h"
+#include "i18n.h"
 #include "log.h"
 #include "util.h"
 
@@ -655,6 +656,38 @@ coaplink_sessions_opened(const struct coaplink *link)
 	return link->sessions;
 }
 
+/*
+ * Why a tool's key file cannot be used, in the person's language (a tool's
+ * message, where psk_load_key's are English for gasgw's log); -1.  err is
+ * left as psk_load_key wrote it when the check now finds nothing wrong.
+ */
+static int
+key_fault_said(const char *keyfile, char *err, size_t errlen)
+{
+	struct psk_key_fault f;
+
+	psk_key_check(keyfile, &f);
+	switch (f.problem) {
+	case PSK_KEY_UNREADABLE:
+		return err_set(err, errlen, _("cannot read the key file %s: %s"), keyfile,
+		    strerror(f.error));
+	case PSK_KEY_NOT_A_FILE:
+		return err_set(err, errlen, _("the key file %s is not a file"), keyfile);
+	case PSK_KEY_SHARED:
+		return err_set(err, errlen,
+		    _("others may read the key file %s (mode %03o): make it yours alone with "
+		      "chmod 600 %s"),
+		    keyfile, f.mode, keyfile);
+	case PSK_KEY_NOT_A_KEY:
+		return err_set(err, errlen,
+		    _("the key file %s holds no key: one line of hex, %d to %d bytes"), keyfile,
+		    PSK_MIN_KEY, PSK_MAX_KEY);
+	case PSK_KEY_USABLE:
+	default:
+		return -1;
+	}
+}
+
 int
 coaplink_open_tool(const char *host, int port, const char *identity, const char *keyfile,
     struct coaplink **out, char *err, size_t errlen)
@@ -668,7 +701,7 @@ coaplink_open_tool(const char *host, int port, const char *identity, const char 
 	if (str_copy(c.identity, identity, sizeof(c.identity)) >= sizeof(c.identity))
 		return err_set(err, errlen, "identity too long");
 	if (psk_load_key(keyfile, c.key, sizeof(c.key), &c.key_len, err, errlen) == -1)
-		return -1;
+		return key_fault_said(keyfile, err, errlen);
 	c.backoff_max_ms = 5000;
 	rc = coaplink_new(&c, out, err, errlen);
 	OPENSSL_cleanse(&c, sizeof(c));

@@ -82,14 +82,17 @@ int coaplink_observe(struct coaplink *link, const char *path, const char *query,
  */
 int coaplink_wait(struct coaplink *link, int timeout_ms, int *notified);
 
-/*
- * For the command-line tools: a link to host:port as identity, with the key
- * read from keyfile (psk_load_key rules).  ack_timeout/retransmit defaults.
- */
 /* Parse a UDP port given on a command line: 0, or -1 if text is not a
  * whole number from 1 to 65535. */
 int coaplink_parse_port(const char *text, int *port);
 
+/*
+ * For the command-line tools: a link to host:port as identity, with the key
+ * read from keyfile (psk_load_key rules).  ack_timeout/retransmit defaults.
+ * A key file that cannot be used is said in err in the person's language
+ * (i18n.h: the tool's locale), naming the file and what to do; other
+ * errors are English.
+ */
 int coaplink_open_tool(const char *host, int port, const char *identity, const char *keyfile,
     struct coaplink **out, char *err, size_t errlen);
 

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,38 +20,69 @@
 
 #define PSK_MAX_FILE (8u << 20)
 
-/* Read a whole owner-only file into a NUL-terminated malloc'd buffer. */
+/* The fault (when asked for) and its English words; -1. */
+static int fault_set(struct psk_key_fault *fault, enum psk_key_problem problem, int error,
+    unsigned mode, char *err, size_t errlen, const char *fmt, ...) UTIL_PRINTF(7, 8);
+
 static int
-read_private(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
+fault_set(struct psk_key_fault *fault, enum psk_key_problem problem, int error, unsigned mode,
+    char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fault != NULL)
+		*fault = (struct psk_key_fault){ problem, error, mode };
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Read a whole owner-only file into a NUL-terminated malloc'd buffer; what
+ * was wrong into *fault too, when fault is not NULL. */
+static int
+read_private(const char *path, char **out, size_t *outlen, struct psk_key_fault *fault, char *err,
+    size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
 	ssize_t n;
-	int fd;
+	int fd, error;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return err_set(err, errlen, "%s: %s", path, strerror(errno));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		error = errno;
+		return fault_set(fault, PSK_KEY_UNREADABLE, error, 0, err, errlen, "%s: %s", path,
+		    strerror(error));
+	}
 	if (fstat(fd, &st) == -1) {
-		err_set(err, errlen, "%s: %s", path, strerror(errno));
+		error = errno;
+		fault_set(fault, PSK_KEY_UNREADABLE, error, 0, err, errlen, "%s: %s", path,
+		    strerror(error));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err_set(err, errlen, "%s: not a regular file", path);
+		fault_set(fault, PSK_KEY_NOT_A_FILE, 0, 0, err, errlen, "%s: not a regular file",
+		    path);
 		goto fail;
 	}
 	if (st.st_mode & 077) {
-		err_set(err, errlen, "%s: group or others may access it (mode %03o); chmod 600",
-		    path, (unsigned)(st.st_mode & 0777));
+		fault_set(fault, PSK_KEY_SHARED, 0, (unsigned)(st.st_mode & 0777), err, errlen,
+		    "%s: group or others may access it (mode %03o); chmod 600", path,
+		    (unsigned)(st.st_mode & 0777));
 		goto fail;
 	}
 	if ((size_t)st.st_size > PSK_MAX_FILE) {
-		err_set(err, errlen, "%s: larger than %u bytes", path, PSK_MAX_FILE);
+		fault_set(fault, PSK_KEY_NOT_A_KEY, 0, 0, err, errlen, "%s: larger than %u bytes",
+		    path, PSK_MAX_FILE);
 		goto fail;
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		err_set(err, errlen, "%s: out of memory", path);
+		fault_set(fault, PSK_KEY_UNREADABLE, ENOMEM, 0, err, errlen, "%s: out of memory",
+		    path);
 		goto fail;
 	}
 	while (got < (size_t)st.st_size) {
@@ -99,9 +131,10 @@ parse_hex_key(const char *text, size_t len, uint8_t *key, size_t keysize, size_t
 	return 0;
 }
 
-int
-psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err,
-    size_t errlen)
+/* psk_load_key, saying what was wrong in *fault too (NULL: not asked). */
+static int
+load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen,
+    struct psk_key_fault *fault, char *err, size_t errlen)
 {
 	char *buf = NULL, *p, *end;
 	size_t len = 0;
@@ -109,7 +142,9 @@ psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, cha
 
 	*keylen = 0;
 	memset(key, 0, keysize);
-	if (read_private(path, &buf, &len, err, errlen) == -1)
+	if (fault != NULL)
+		*fault = (struct psk_key_fault){ PSK_KEY_USABLE, 0, 0 };
+	if (read_private(path, &buf, &len, fault, err, errlen) == -1)
 		return -1;
 	p = buf;
 	while (*p != '\0' && isspace((unsigned char)*p))
@@ -119,12 +154,13 @@ psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, cha
 		end++;
 	for (char *q = end; *q != '\0'; q++)
 		if (!isspace((unsigned char)*q)) {
-			err_set(err, errlen, "%s: the key must be one line of hex", path);
+			fault_set(fault, PSK_KEY_NOT_A_KEY, 0, 0, err, errlen,
+			    "%s: the key must be one line of hex", path);
 			goto out;
 		}
 	if (parse_hex_key(p, (size_t)(end - p), key, keysize, keylen) == -1) {
-		err_set(err, errlen, "%s: the key must be %d to %d bytes of hex", path, PSK_MIN_KEY,
-		    PSK_MAX_KEY);
+		fault_set(fault, PSK_KEY_NOT_A_KEY, 0, 0, err, errlen,
+		    "%s: the key must be %d to %d bytes of hex", path, PSK_MIN_KEY, PSK_MAX_KEY);
 		goto out;
 	}
 	rc = 0;
@@ -134,6 +170,23 @@ out:
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return rc;
+}
+
+int
+psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err,
+    size_t errlen)
+{
+	return load_key(path, key, keysize, keylen, NULL, err, errlen);
+}
+
+void
+psk_key_check(const char *path, struct psk_key_fault *fault)
+{
+	uint8_t key[PSK_MAX_KEY];
+	size_t len;
+
+	(void)load_key(path, key, sizeof(key), &len, fault, NULL, 0);
+	OPENSSL_cleanse(key, sizeof(key));
 }
 
 /* Every role's prefix: the one table psk_identity_role and psk_claimed_role read. */
@@ -324,7 +377,7 @@ psk_load_identities(const char *path, struct psk_table *t, char *err, size_t err
 
 	t->count = 0;
 	t->entries = NULL;
-	if (read_private(path, &buf, &len, err, errlen) == -1)
+	if (read_private(path, &buf, &len, NULL, err, errlen) == -1)
 		return -1;
 	rc = psk_parse_identities(path, buf, len, t, err, errlen);
 	OPENSSL_cleanse(buf, len);

@@ -54,6 +54,26 @@ struct psk_table {
 int psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err,
     size_t errlen);
 
+/* Why psk_load_key refuses a key file, for a tool that says it in the
+ * person's language (psk_load_key's err is English, as logs are). */
+enum psk_key_problem {
+	PSK_KEY_USABLE = 0,
+	PSK_KEY_UNREADABLE, /* it cannot be opened or read: error holds errno */
+	PSK_KEY_NOT_A_FILE, /* a folder, a device */
+	PSK_KEY_SHARED,     /* group or others may access it: mode holds its permission bits */
+	PSK_KEY_NOT_A_KEY,  /* not one line of PSK_MIN_KEY..PSK_MAX_KEY bytes of hex */
+};
+
+struct psk_key_fault {
+	enum psk_key_problem problem;
+	int error;     /* PSK_KEY_UNREADABLE: errno */
+	unsigned mode; /* PSK_KEY_SHARED: the file's permission bits (0644) */
+};
+
+/* What psk_load_key finds wrong with the key file at path, by the same
+ * checks (PSK_KEY_USABLE: nothing); the key read is wiped. */
+void psk_key_check(const char *path, struct psk_key_fault *fault);
+
 /*
  * Load an identities file.  On success *t owns its entries (psk_table_free);
  * on failure *t is empty and err holds the first problem as FILE:LINE: text.

@@ -219,6 +219,21 @@ try:
         check("a trace with %s is refused saying so (%s), the key kept" % (query, err),
               says in err and not desk.find_elements(By.ID, "trace")
               and desk.find_element(By.ID, "key").get_attribute("value") == "S01")
+    # a station id the county never knew (a typo): said so, not "no records"
+    desk.get(BASE + "/trace?kind=station&key=S0l")
+    err = wait_css(desk, "#error").text
+    check("a station the county does not know is said to be unknown (%s), the key kept" % err,
+          "The county knows no station of that id" in err
+          and not desk.find_elements(By.ID, "trace") and not desk.find_elements(By.ID, "empty")
+          and desk.find_element(By.ID, "key").get_attribute("value") == "S0l")
+    st, _, body = raw("GET", "/trace?kind=station&key=S0l", token)
+    check("... answered 404, in Chinese to a request that asks for no language (%d)" % st,
+          st == 404 and "县级平台没有这个站号的充装站" in body.decode()
+          and "没有记录" not in body.decode())
+    st, h, body = raw("GET", "/trace.csv?kind=station&key=S0l", token)
+    check("... and its CSV export is no empty CSV but a 404 saying so (%d)" % st,
+          st == 404 and not h.get("content-type", "").startswith("text/csv")
+          and "县级平台没有这个站号的充装站" in body.decode())
     # a buyer's number typed where a serial goes: not searched, not echoed, not audited
     desk.get(BASE + "/trace")
     wait_css(desk, "#key").send_keys(os.environ["BUYER_NUMBER"])

@@ -8,7 +8,9 @@
 # - A report whose coordinates lie inside township 102's boundary lands in
 #   102 even though its village (东村) is listed under 101: the coordinates
 #   win, and the timeline says so; 102's officer sees it, 101's does not.
-# - A point in no township is refused with a message saying so; a report
+# - A point in no township is refused with a message saying so, and a
+#   village not in the county's list by its name, in English and in Chinese
+#   (the county's reasons are fixed texts gaswatch knows); a report
 #   without coordinates still goes by its village; a kind the catalogue
 #   does not list is refused by name.
 # - A case opened today, when the calendar makes every day until the next
@@ -27,8 +29,8 @@
 #   signed by another key names no cylinder, and the case's timeline says
 #   the code is not the county's.  gascounty -n says codes are checked.
 # - One grid worker's identity files at most report_max_per_hour reports
-#   in an hour: the next is refused over the real wire naming the setting,
-#   and nothing of it is stored.
+#   in an hour: the next is refused over the real wire naming the setting
+#   (in Chinese too), and nothing of it is stored.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -114,7 +116,23 @@ check "and in Chinese under zh_CN, no English left in it" \
 as_person $DAN report --kind stacked --village 东村 --note "县界外" --lat 28.5 --lon 118.5 \
     >"$T/r2.out" 2>&1
 check "a point in no township is refused, saying so (exit 1)" \
-    sh -c "[ $? -eq 1 ] && grep -q 'lies in no township' '$T/r2.out'"
+    sh -c "[ $? -eq 1 ] && grep -q 'the place 28.500000, 118.500000 lies in no township' '$T/r2.out'"
+ZH="LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR=$BUILD/locale"
+env $ZH "$BUILD/gaswatch" --as $DAN -k "$T/grid_dan@$T101.key" -p "$CPORT" report --kind stacked \
+    --village 东村 --note "县界外" --lat 28.5 --lon 118.5 >"$T/r2_zh.out" 2>&1
+check "and in Chinese under zh_CN, with the place sent (the county's reason is a fixed one)" \
+    all "grep -q '^gaswatch：位置（28.500000，118.500000）不在本县乡镇地图范围内' '$T/r2_zh.out'" \
+    "! grep -q 'township\|county' '$T/r2_zh.out'"
+as_person $DAN report --kind stacked --village 西村 --note "村口" >"$T/r5.out" 2>&1
+check "a village not in the county's list is refused by its name (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q '^gaswatch: \"西村\" is not in the county.s village list' '$T/r5.out'"
+env $ZH "$BUILD/gaswatch" --as $DAN -k "$T/grid_dan@$T101.key" -p "$CPORT" report --kind stacked \
+    --village 西村 --note "村口" >"$T/r5_zh.out" 2>&1
+check "and in Chinese under zh_CN" \
+    all "grep -q '^gaswatch：“西村”不在本县村（社区）名录中' '$T/r5_zh.out'" \
+    "! grep -q 'village list' '$T/r5_zh.out'"
+check "neither refused report stored anything" \
+    [ "$(county_sql "SELECT count(*) FROM cases WHERE village='西村' OR title LIKE '%28.5%'")" = 0 ]
 as_person $DAN report --kind stacked --village 南村 --note "村口" >"$T/r3.out" 2>&1
 R3=$(county_sql "SELECT max(id) FROM cases")
 check "without coordinates the village list routes it (南村 -> 102)" \
@@ -230,7 +248,12 @@ check "a grid worker's 20 reports in an hour are taken" \
     [ "$(county_sql "SELECT count(*) FROM cases WHERE reporter='$EVE'")" = 20 ]
 as_person $EVE report --kind stacked --village 东村 --note "第21处堆放" >"$T/flood.out" 2>&1
 check "the 21st is refused over the wire as too many (4.29, not 4.00), naming report_max_per_hour" \
-    sh -c "[ $? -eq 1 ] && grep -q 'not now, too many: .*report_max_per_hour' '$T/flood.out'"
+    sh -c "[ $? -eq 1 ] && grep -q 'takes no more reports from you this hour (its report_max_per_hour)' '$T/flood.out'"
+env $ZH "$BUILD/gaswatch" --as $EVE -k "$T/grid_eve@$T101.key" -p "$CPORT" report --kind stacked \
+    --village 东村 --note "第22处堆放" >"$T/flood_zh.out" 2>&1
+check "and in Chinese under zh_CN, without the county's English" \
+    all "grep -q '^gaswatch：您本小时的上报已达县级平台的上限（report_max_per_hour）' '$T/flood_zh.out'" \
+    "! grep -q 'too many\|last hour' '$T/flood_zh.out'"
 check "and nothing of it is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note='第21处堆放'")" = 0 ]
 as_person $DAN report --kind stacked --village 东村 --note "另一人的报告" >/dev/null 2>&1

@@ -10,6 +10,10 @@
 # its last step's, and every step the officer was told was done is there.
 # A case left alone past its deadline appears in the regulator's overdue
 # list with its township.  Figures count the closed case and its outcome.
+# What gaswatch is refused in this work (another identity's action, a
+# village not in the county's list, a note the step needs, a note with a
+# person's number) is said in the person's language, before anything is
+# sent where gaswatch can tell.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -100,6 +104,32 @@ check "the county's reasons for a case it will not show are said in Chinese" \
 "$BUILD/gaswatch" --as township:$TA -k "$T/township_$TA.key" -p "$CPORT" accept "$ID" \
     >"$T/shared.out" 2>&1
 check "the township's shared key cannot act on cases (exit 3)" [ $? -eq 3 ]
+check "and is told who may, and who it is" \
+    grep -q "^gaswatch: refused by the county: only regulators and officers may do this (you are township:$TA)" \
+    "$T/shared.out"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gaswatch" --as township:$TA -k "$T/township_$TA.key" -p "$CPORT" accept "$ID" \
+    >"$T/shared_zh.out" 2>&1
+check "in Chinese under zh_CN (the county's door said 'regulators and officers only')" \
+    all "grep -q '^gaswatch：县级平台拒绝（refused）：只有县级监管人员和乡镇执法人员可以这样做（您的身份是 township:$TA）' '$T/shared_zh.out'" \
+    "! grep -q 'only' '$T/shared_zh.out'"
+# the alerts are the township key's: an officer's identity asking is told so, in Chinese
+ALERT=$(county_sql "SELECT min(id) FROM alerts WHERE township='$TA'")
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $WANG --once \
+    >"$T/follow_zh.out" 2>&1
+check "an officer following alerts is told they are the township key's (exit 3, Chinese)" \
+    all "[ $? -eq 3 ]" "grep -q '^gaswatch：县级平台拒绝（refused）：只有乡镇共用密钥（--township）可以这样做' '$T/follow_zh.out'" \
+    "! grep -q 'warning\|4.03' '$T/follow_zh.out'"
+as_person $WANG ack "$ALERT" --note "处理完毕" >"$T/ack_officer.out" 2>&1
+check "an officer's ack is not told the alert is another township's" \
+    all "[ $? -eq 3 ]" "grep -q 'refused by the county: only township keys (--township) may do this' '$T/ack_officer.out'" \
+    "! grep -q 'belongs to another township' '$T/ack_officer.out'"
+"$BUILD/gaswatch" --township $TA -k "$T/township_$TA.key" -p "$CPORT" ack "$ALERT" \
+    --note "购气人 $BUYER1 已处理" >"$T/ack_number.out" 2>&1
+check "a disposition's note with a person's number is refused before anything is sent (exit 2)" \
+    all "[ $? -eq 2 ]" "grep -q 'looks like it holds a person.s ID number' '$T/ack_number.out'" \
+    "! grep -q '$BUYER1' '$T/ack_number.out'" \
+    "[ \"\$(county_sql 'SELECT count(*) FROM dispositions')\" = 0 ]"
 as_person $WANG close "$ID" >"$T/early.out" 2>&1
 check "closing a new case is refused with the reason" \
     sh -c "[ $? -eq 1 ] && grep -q 'is new' '$T/early.out'"
@@ -198,6 +228,19 @@ check "the grid worker follows their own reports" \
 as_person $DAN report --kind stacked --village 西村 --note y >"$T/r2.out" 2>&1
 check "a village not in the county's list is refused by name" \
     sh -c "[ $? -eq 1 ] && grep -q '西村' '$T/r2.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $DAN report --kind stacked --village 西村 --note y >"$T/r2_zh.out" 2>&1
+check "in Chinese under zh_CN, not in the county's English" \
+    all "grep -q '^gaswatch：“西村”不在本县村（社区）名录中' '$T/r2_zh.out'" \
+    "! grep -q 'village list' '$T/r2_zh.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $DAN report --kind stacked --lat 29.1 --lon 119.2 --note y >"$T/r2_map_zh.out" 2>&1
+check "coordinates with no township map at the county: name the village, in Chinese" \
+    all "[ $? -eq 1 ]" "grep -q '^gaswatch：县级平台没有乡镇地图' '$T/r2_map_zh.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $DAN report --kind stacked --village 东村 --note "  " >"$T/r2_blank_zh.out" 2>&1
+check "a report with a blank note is refused before anything is sent (exit 2), in Chinese" \
+    all "[ $? -eq 2 ]" "grep -q '^gaswatch：要上报，请用 --note 写明发现的问题；未发送任何内容' '$T/r2_blank_zh.out'"
 as_person $DAN report --kind 堆放 --village 东村 --note y >"$T/r3.out" 2>&1
 check "a report kind not in the catalogue is refused by gaswatch's words, pointing to the list" \
     sh -c "[ $? -eq 1 ] && grep -q 'gaswatch: \"堆放\" is not a report kind of the county.s catalogue (gaswatch catalogue lists them)' '$T/r3.out'"
@@ -233,8 +276,15 @@ check "in Chinese under zh_CN" \
 check "none of the refused decisions reached the case" \
     [ "$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$REP")" = "$steps" ]
 as_person $LI step "$REP" comment >"$T/nonote.out" 2>&1
+check "a comment without a note is refused before anything is sent, saying what to write (exit 2)" \
+    sh -c "[ $? -eq 2 ] && grep -q '^gaswatch: to comment on it, say what you have to say with --note TEXT; nothing was sent' '$T/nonote.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $LI step "$REP" dismiss \
+    >"$T/nonote_zh.out" 2>&1
+check "and a dismissal without one, in Chinese" \
+    all "[ $? -eq 2 ]" "grep -q '^gaswatch：.*请用 --note 写明不予立案的理由；未发送任何内容' '$T/nonote_zh.out'"
+as_person regulator:alice reassign "$REP" --to 999 --note "改派" >"$T/badtown.out" 2>&1
 check "a step the case's state allows but the county refuses for another reason gives the county's reason" \
-    sh -c "[ $? -eq 1 ] && grep -q 'the county did not take it: comment needs a note' '$T/nonote.out'"
+    sh -c "[ $? -eq 1 ] && grep -q 'the county did not take it: township .999. is not a township of this county' '$T/badtown.out'"
 # comments one after the other until the county stops answering
 ( i=0; while [ $i -lt 400 ]; do
 	as_person $LI step "$REP" comment --note "记录 $i" >/dev/null 2>&1 || break

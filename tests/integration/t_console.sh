@@ -3,7 +3,8 @@
 # against a real gascounty fed over DTLS by real station identities
 # (batches made by the project's encoder, tests/helpers/batchgen): sign-in
 # on a phone, the map with each station's health, a regulator's trace with
-# its pages, CSV and audit rows, another township's officer refused (403),
+# its pages, CSV and audit rows (a station id the county never knew said to
+# be unknown, 404, not "no records"), another township's officer refused (403),
 # CSRF and XSS attempts that fail, lock-out after wrong passwords, sign-out,
 # and the public cylinder check for a genuine and a forged code, and opened
 # on a phone from the URL zbarimg reads off a newly minted label.  Then the

@@ -12,7 +12,9 @@
 # have (4.05), and an unknown path (4.04).  Audited rows must leave one
 # audit row per answered request, the others none.  Then the payload's own
 # claims (another station's id, another township) are shown to be ignored:
-# the county takes the tenant from the DTLS identity only.
+# the county takes the tenant from the DTLS identity only.  Last, a station
+# trace of an id the county never knew (4.04 to the regulator) is shown to
+# tell no other identity which stations exist (the same 4.03 for any id).
 #
 # Identities: A = station:S01, B = station:S02 (township TB), X = township:TA,
 # Y = township:TB, R = regulator:alice, O = officer:wang@TA, P = officer:li@TB,
@@ -289,5 +291,37 @@ req Y -m POST -P alerts/ack -b "ack:$TA_ALERT" >"$T/claim5.out"
 check "township Y's disposition of X's alert: 4.03, nothing recorded by Y" \
     sh -c "grep -q 'code 4.03' '$T/claim5.out' &&
         [ \$(sqlite3 '$T/county.db' \"SELECT count(*) FROM dispositions WHERE identity='township:TB'\") = 0 ]"
+# --- which stations the county knows: the regulator's to learn, nobody else's ---------
+# A station trace of an id the county never heard of is 4.04 "no such station" (a
+# mistyped id is not a station that sent nothing); it must not tell anyone else which
+# stations exist: every other identity, of either township, gets the same 4.03 and the
+# same words for another township's station (S02, TB's), its own (S01, TA's) and no
+# station at all, and leaves no audit row.
+AUDIT=$(county_sql "SELECT count(*) FROM audit")
+same=0; asked=0
+for who in A B X Y O P G D; do
+	req "$who" -m GET -P trace/station -q id=S02 -j >"$T/known.$who"
+	req "$who" -m GET -P trace/station -q id=S01 -j >"$T/own.$who"
+	req "$who" -m GET -P trace/station -q id=NOSUCH -j >"$T/unknown.$who"
+	asked=$((asked + 1))
+	if grep -q 'code 4.03' "$T/unknown.$who" && cmp -s "$T/known.$who" "$T/unknown.$who" &&
+	    cmp -s "$T/own.$who" "$T/unknown.$who"; then
+		same=$((same + 1))
+	else
+		echo "# $who: $(tr '\n' ' ' <"$T/known.$who") / $(tr '\n' ' ' <"$T/own.$who") / $(tr '\n' ' ' <"$T/unknown.$who")"
+	fi
+done
+check "no identity but the regulator's tells a known station from none: the same 4.03 ($same/$asked)" \
+    [ "$same" = "$asked" ]
+check "and none of those refusals was audited" \
+    [ "$(county_sql "SELECT count(*) FROM audit")" = "$AUDIT" ]
+req R -m GET -P trace/station -q id=NOSUCH -j >"$T/unknown.R"
+req R -m GET -P trace/station -q id=S02 >"$T/known.R"
+check "the regulator hears 4.04 'no such station' for an id the county never knew, 2.05 for S02" \
+    all "grep -q 'code 4.04' '$T/unknown.R'" "grep -qx 'no such station' '$T/unknown.R'" \
+    "grep -q 'code 2.05' '$T/known.R'"
+check "the regulator's look at an unknown station is audited like any trace" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE identity='regulator:alice' AND query='station' AND key='NOSUCH' AND results=0")" = 1 ]
+
 check "gascounty still running" kill -0 "$PID_county"
 finish

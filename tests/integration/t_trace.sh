@@ -9,7 +9,11 @@
 # goes on, --all walks to the end (exit 0); every page is in the audit log;
 # the CSV details column carries every violation of a record; weights are
 # written to the gram; times are local with their offset, and --from/--to
-# days are local days.
+# days are local days.  A station id the county never knew is said to be
+# unknown (exit 1, audited, in Chinese under zh_CN), not "0 records"; a
+# known one with nothing in the period is "0 records".  The station list
+# shows the backlog once and lines up in Chinese; a key file others may
+# read is said in the person's language.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -185,6 +189,87 @@ check "a serial '=1+2' and a masked buyer '@SUM(A1)' are written as text, the ne
 r = [x for x in csv.DictReader(open(sys.argv[1])) if x["seq"] == "3"]
 sys.exit(0 if len(r) == 1 and r[0]["cylinder"] == "'"'"'=1+2" and r[0]["buyer"] == "'"'"'@SUM(A1)"
          and r[0]["net_kg"].startswith("-0.3") else 1)' "$T/formula.csv"
+
+# --- a station the county does not know is not a station that sent nothing ---------------
+ZH="LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR=$BUILD/locale"
+AUDIT=$(county_sql "SELECT count(*) FROM audit")
+for form in table --csv --json; do
+	f=""; [ $form != table ] && f=$form
+	# shellcheck disable=SC2086
+	trace $f station S0l >"$T/nope$form.out" 2>"$T/nope$form.err"
+	rc=$?
+	check "$form: a mistyped station id (S0l) exits 1, says the county knows no such station, prints nothing" \
+	    all "[ $rc -eq 1 ]" "grep -q 'the county knows no station S0l' '$T/nope$form.err'" \
+	    "[ ! -s '$T/nope$form.out' ]"
+done
+check "each look at the unknown station is audited all the same" \
+    [ "$(county_sql "SELECT count(*) FROM audit WHERE key='S0l' AND results=0")" = 3 ]
+env $ZH "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" \
+    station S0l >/dev/null 2>"$T/nope_zh.err"
+check "and in Chinese under zh_CN" \
+    all "grep -q '^gastrace：县级平台没有站号为 S0l 的充装站' '$T/nope_zh.err'" \
+    "! grep -q 'station S0l' '$T/nope_zh.err'"
+# a station the county knows with nothing in the period, or nothing at all, is "0 records"
+county_sql "INSERT INTO stations (id, township, created_ms) VALUES ('S09', 'TA', 0)"
+trace station S09 >"$T/s09.out" 2>&1
+check "a registered station with no records is traced: 0 records, exit 0" \
+    all "[ $? -eq 0 ]" "tail -n 1 '$T/s09.out' | grep -qx '0 records'"
+trace station S02 --from 2030-01-01 >"$T/s02later.out" 2>&1
+check "a known station with no records in the period: 0 records, exit 0" \
+    all "[ $? -eq 0 ]" "tail -n 1 '$T/s02later.out' | grep -qx '0 records'"
+check "gastrace station --help and gastrace --help say so, with the exit status" \
+    all "'$BUILD/gastrace' station --help | grep -q 'knows nothing of'" \
+    "'$BUILD/gastrace' --help | grep -q '1 error (the county unreachable, a station it knows'"
+
+# --- the station list: the backlog once, the Chinese columns in line ---------------------
+county_sql "UPDATE stations SET backlog = 3, status = 'backlog 3, 1 set aside' WHERE id = 'S01';
+    UPDATE stations SET backlog = 0, status = 'backlog 0' WHERE id = 'S02'"
+trace stations >"$T/st.out" 2>&1
+check "the station list shows the backlog once, in its column, and what else the status says" \
+    all "grep -Eq '^S01 .* 3 1 set aside$' '$T/st.out'" "! grep -q 'backlog 3' '$T/st.out'" \
+    "grep -Eq '^S02 .* 0 -$' '$T/st.out'"
+trace --csv stations >"$T/st.csv" 2>&1
+check "the CSV keeps the status as the station sent it" \
+    grep -q '^S01,TA,.*,3,backlog 3\, 1 set aside$\|^S01,TA,.*,3,"backlog 3, 1 set aside"$' "$T/st.csv"
+env $ZH TZ=Asia/Shanghai "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" \
+    -p "$CPORT" stations >"$T/st_zh.out" 2>&1
+# columns by what a terminal draws (two for a Chinese character): a left-aligned heading
+# starts where its column's values start, a number's heading ends where the numbers end
+check "the Chinese station list's headings stand over their columns" \
+    /usr/bin/python3 -c '
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], [l for l in lines if l.startswith("S01 ")][0]
+def span(line, word):   # the columns word takes in line
+    i = line.index(word)
+    return cols(line[:i]), cols(line[:i]) + cols(word)
+fields = row.split()
+# station, township, held to, highest, gap since, last seen (date time), backlog, status
+checks = [("充装站", "S01", "left"), ("乡镇", "TA", "left"), ("连续至", fields[2], "right"),
+          ("最高", fields[3], "right"), ("缺号起于", fields[4], "left"),
+          ("最近联系", fields[5], "left"), ("待发", "3", "right"), ("状态", "1", "left")]
+pos = 0
+for word, value, side in checks:
+    h = span(head, word)
+    i = row.index(" " + value + " " if side == "right" else value, pos) + (1 if side == "right" else 0)
+    v = (cols(row[:i]), cols(row[:i]) + cols(value))
+    pos = i + len(value)
+    if (h[0] != v[0]) if side == "left" else (h[1] != v[1]):
+        sys.exit("%s at %s, its value %s at %s" % (word, h, value, v))
+' "$T/st_zh.out"
+check "and says the set-aside records in Chinese" grep -Eq '^S01 .* 3 1 条已搁置$' "$T/st_zh.out"
+check "a station registered but never in contact was never seen, not seen in 1970" \
+    all "grep -Eq '^S09 +TA +0 +0 +- +- +0 -$' '$T/st.out'" "grep -q '^S09,TA,0,0,,,0,$' '$T/st.csv'"
+
+# --- a key file others may read: said in the person's language ----------------------------
+cp "$T/regulator_alice.key" "$T/open.key"
+chmod 644 "$T/open.key"
+env $ZH "$BUILD/gastrace" -u regulator:alice -k "$T/open.key" -p "$CPORT" stations \
+    >"$T/openkey.out" 2>&1
+check "gastrace with a key file others may read says so in Chinese (exit 1)" \
+    all "[ $? -eq 1 ]" "grep -q '^gastrace：密钥文件 $T/open.key 他人也可读取（权限 644）' '$T/openkey.out'"
 
 # --- usage -------------------------------------------------------------------------------
 trace --after not-a-cursor station S01 >/dev/null 2>"$T/bad.err"

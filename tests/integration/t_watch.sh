@@ -7,7 +7,9 @@
 # refusal's rule code and reason on line 2, a dead scale as LINK DOWN, and
 # gasgw stopped and started again.  Then q must end the process
 # with status 0 and leave the terminal as it was (main screen, cursor
-# shown, canonical mode and echo back on).
+# shown, canonical mode and echo back on).  Last, gaswatch's own command
+# line: what it lacks, and a key file it cannot use, said in the person's
+# language.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -161,4 +163,22 @@ check "gaswatch without -k says the key is required (exit $rc)" \
 rc=$?
 check "gaswatch with both --township and --as is refused (exit $rc)" \
     all '[ $rc -eq 2 ]' "grep -q 'give --township or --as, not both' '$T/both.out'"
+# a key file others may read is refused before any link, saying what to do, in the
+# person's language (its reason from psk_key_check; gasgw's log keeps the English)
+printf '%s\n' 00112233445566778899aabbccddeeff >"$T/shared.key"
+chmod 644 "$T/shared.key"
+"$BUILD/gaswatch" --township 330825101 -k "$T/shared.key" -p 9 --once >"$T/shared.out" 2>&1
+rc=$?
+check "gaswatch with a key file others may read says so, with the chmod (exit $rc)" \
+    all '[ $rc -eq 1 ]' \
+    "grep -q '^gaswatch: others may read the key file $T/shared.key (mode 644): make it yours alone with chmod 600 $T/shared.key' '$T/shared.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gaswatch" --township 330825101 -k "$T/shared.key" -p 9 --once >"$T/shared_zh.out" 2>&1
+check "and in Chinese under zh_CN" \
+    all "grep -q '^gaswatch：密钥文件 $T/shared.key 他人也可读取（权限 644）：请执行 chmod 600' '$T/shared_zh.out'" \
+    "! grep -q 'group or others' '$T/shared_zh.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gaswatch" --as officer:wang@330825101 -k "$T/no.key" -p 9 list >"$T/nokeyfile_zh.out" 2>&1
+check "a key file that is not there, in Chinese too" \
+    grep -q "^gaswatch：无法读取密钥文件 $T/no.key：" "$T/nokeyfile_zh.out"
 finish

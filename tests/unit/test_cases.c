@@ -991,10 +991,12 @@ a_report_goes_to_its_villages_township(void **state)
 	assert_int_equal(cases_show(&cdb, &town_b, id, T0, &out, &len, err, sizeof(err)),
 	    CASES_DONE);
 	free(out);
+	/* a village not in the list: the county's fixed reason, which a client (gaswatch)
+	 * knows and says with the village it sent */
 	str_copy(r.village, "nowhere", sizeof(r.village));
 	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
 	    CASES_REFUSED);
-	assert_non_null(strstr(err, "nowhere"));
+	assert_string_equal(err, cases_route_reason(CASES_ROUTE_UNKNOWN_VILLAGE));
 }
 
 /* Township TA: a square with a square hole; TB: an island filling the
@@ -1182,18 +1184,29 @@ a_report_with_coordinates_goes_where_they_lie(void **state)
 	assert_int_equal(cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &id, err, sizeof(err)),
 	    CASES_REFUSED);
 	assert_non_null(strstr(err, "lies in no township"));
-	/* the rule the console asks first, to word the refusal: each reason apart */
+	/* the rule the console asks first, to word the refusal: each reason apart, each
+	 * the county's fixed text (cases_route_reason), which gaswatch knows by its words */
 	{
 		const char *township = NULL, *by = NULL, *listed = NULL;
 
 		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTE_OUTSIDE_MAP);
+		assert_string_equal(err, cases_route_reason(CASES_ROUTE_OUTSIDE_MAP));
 		r = report("stacked", "西村", "x");
 		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTE_UNKNOWN_VILLAGE);
+		assert_string_equal(err, cases_route_reason(CASES_ROUTE_UNKNOWN_VILLAGE));
+		assert_null(strstr(err, "西村"));
 		r = report("stacked", NULL, "x");
 		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTE_NO_VILLAGE);
+		assert_string_equal(err, cases_route_reason(CASES_ROUTE_NO_VILLAGE));
+		/* three reasons, none the same, none empty */
+		assert_string_not_equal(cases_route_reason(CASES_ROUTE_OUTSIDE_MAP),
+		    cases_route_reason(CASES_ROUTE_UNKNOWN_VILLAGE));
+		assert_string_not_equal(cases_route_reason(CASES_ROUTE_NO_VILLAGE),
+		    cases_route_reason(CASES_ROUTE_UNKNOWN_VILLAGE));
+		assert_string_equal(cases_route_reason(CASES_ROUTED), "");
 		r = report("stacked", "南村", "x");
 		assert_int_equal(cases_route(&cat, &r, &township, &by, &listed, err, sizeof(err)),
 		    CASES_ROUTED);

@@ -678,6 +678,66 @@ every_tenants_data_is_read_under_an_audit_row(void **state)
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM audit", -1), before + 1);
 }
 
+/*
+ * A station trace of an id the county knows nothing of is "not found", not
+ * an empty trace (a regulator who mistyped an id would take it for a
+ * station that sent nothing), and the look is audited all the same; a
+ * station the county registered or heard from, or a delivery device whose
+ * life events it holds, is traced, with nothing in it or not.  Cylinders and buyers are
+ * never "not found".  Each row ends with the connection out of its read.
+ */
+static void
+a_station_the_county_never_knew_is_not_found(void **state)
+{
+	static const struct {
+		const char *query, *key;
+		enum county_result result;
+	} rows[] = {
+		{ "station", "NOPE", COUNTY_NOT_FOUND },
+		{ "station", "REG-ONLY", COUNTY_DONE },       /* registered, never in contact */
+		{ "station", "delivery:li@TA", COUNTY_DONE }, /* a delivery device's events */
+		{ "station", "S01", COUNTY_DONE },            /* stored by the tests above */
+		{ "cylinder", "NOPE", COUNTY_DONE },
+		{ "buyer", "NOPE", COUNTY_DONE },
+		{ NULL, NULL, COUNTY_DONE },
+	};
+	struct wire_trace t;
+	char err[256];
+	int64_t audited;
+	int i;
+
+	(void)state;
+	assert_int_equal(store_exec(cdb.db,
+	                     "INSERT INTO stations (id, township, created_ms) VALUES ('REG-ONLY',"
+	                     " 'TA', 0);"
+	                     "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms,"
+	                     " stored_ms) VALUES ('delivery:li@TA', 1, 'life-only-1', 'returned',"
+	                     " 'L-1', 5, 5)",
+	                     err, sizeof(err)),
+	    0);
+	for (i = 0; rows[i].query != NULL; i++) {
+		audited = store_query_int(cdb.db, "SELECT count(*) FROM audit", -1);
+		memset(&t, 0xa5, sizeof(t));
+		if (county_trace(&cdb, "regulator:alice", rows[i].query, rows[i].key, 0, INT64_MAX,
+		        NULL, &t, err, sizeof(err)) != rows[i].result)
+			fail_msg("row %d (%s %s): not %d: %s", i, rows[i].query, rows[i].key,
+			    (int)rows[i].result, err);
+		if (rows[i].result == COUNTY_NOT_FOUND && (t.count != 0 || t.records != NULL))
+			fail_msg("row %d: not found, but a trace to free", i);
+		if (store_query_int(cdb.db, "SELECT count(*) FROM audit", -1) != audited + 1)
+			fail_msg("row %d (%s %s): not audited", i, rows[i].query, rows[i].key);
+		if (!sqlite3_get_autocommit(cdb.db))
+			fail_msg("row %d: a read left open", i);
+		if (rows[i].result == COUNTY_DONE)
+			wire_trace_free(&t);
+	}
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM audit WHERE identity = 'regulator:alice' AND"
+	                     " query = 'station' AND key = 'NOPE' AND results = 0",
+	                     -1),
+	    1);
+}
+
 /* ---- what a station cannot do (issue 14) ------------------------------------- */
 
 /* One record of station st's own making: an event (or a fill of cyl, when
@@ -1792,6 +1852,7 @@ main(void)
 		cmocka_unit_test(a_trace_comes_in_pages_in_time_order),
 		cmocka_unit_test(a_trace_range_is_by_the_records_time),
 		cmocka_unit_test(every_tenants_data_is_read_under_an_audit_row),
+		cmocka_unit_test(a_station_the_county_never_knew_is_not_found),
 		cmocka_unit_test(a_station_cannot_take_the_key_of_a_county_alert),
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "fixture.h"
 #include "psk.h"
+#include "util.h"
 
 static char dir[64];
 
@@ -105,6 +107,49 @@ refuses_keys_that_are_not_hex_or_too_short(void **state)
 		assert_int_equal(psk_load_key(path, key, sizeof(key), &len, err, sizeof(err)), -1);
 		/* the key never appears in the message */
 		assert_null(strstr(err, "00112233"));
+	}
+}
+
+/* What is wrong with a key file, for a tool to say in the person's language:
+ * the same checks as psk_load_key, one row each, ending in the sentinel. */
+static void
+says_what_is_wrong_with_a_key_file(void **state)
+{
+	static const struct {
+		const char *name, *text; /* NULL text: a folder; "-": no file */
+		mode_t mode;
+		enum psk_key_problem problem;
+		int error;
+		unsigned shown_mode;
+	} rows[] = {
+		{ "ok", "00112233445566778899aabbccddeeff\n", 0600, PSK_KEY_USABLE, 0, 0 },
+		{ "shared", "00112233445566778899aabbccddeeff\n", 0644, PSK_KEY_SHARED, 0, 0644 },
+		{ "group", "00112233445566778899aabbccddeeff\n", 0640, PSK_KEY_SHARED, 0, 0640 },
+		{ "short", "0011\n", 0600, PSK_KEY_NOT_A_KEY, 0, 0 },
+		{ "words", "a key\n", 0600, PSK_KEY_NOT_A_KEY, 0, 0 },
+		{ "folder", NULL, 0700, PSK_KEY_NOT_A_FILE, 0, 0 },
+		{ "missing", "-", 0, PSK_KEY_UNREADABLE, ENOENT, 0 },
+		{ NULL, NULL, 0, PSK_KEY_USABLE, 0, 0 },
+	};
+	struct psk_key_fault f;
+	char path[128];
+
+	(void)state;
+	for (int i = 0; rows[i].name != NULL; i++) {
+		snprintf(path, sizeof(path), "%s/check-%s", dir, rows[i].name);
+		if (rows[i].text == NULL)
+			assert_int_equal(mkdir(path, rows[i].mode), 0);
+		else if (strcmp(rows[i].text, "-") != 0)
+			str_copy(path, write_file(rows[i].name, rows[i].text, rows[i].mode),
+			    sizeof(path));
+		memset(&f, 0xff, sizeof(f));
+		psk_key_check(path, &f);
+		if (f.problem != rows[i].problem || f.error != rows[i].error ||
+		    f.mode != rows[i].shown_mode)
+			fail_msg("row %d (%s): problem %d error %d mode %03o", i, rows[i].name,
+			    (int)f.problem, f.error, f.mode);
+		if (rows[i].text == NULL)
+			rmdir(path);
 	}
 }
 
@@ -258,6 +303,7 @@ main(void)
 		cmocka_unit_test(loads_an_owner_only_hex_key),
 		cmocka_unit_test(refuses_key_files_others_can_read),
 		cmocka_unit_test(refuses_keys_that_are_not_hex_or_too_short),
+		cmocka_unit_test(says_what_is_wrong_with_a_key_file),
 		cmocka_unit_test(parses_identities_and_finds_them),
 		cmocka_unit_test(reports_identity_file_mistakes_with_line_numbers),
 		cmocka_unit_test(splits_identities_into_roles),

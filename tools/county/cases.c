@@ -857,10 +857,7 @@ cases_route(const struct catalogue *cat, const struct case_request *rq, const ch
 	*listed = NULL;
 	if (coords && cat->map.township_count > 0) {
 		if ((t = geo_township_at(&cat->map, rq->lat, rq->lon)) == NULL) {
-			err_set(err, errlen,
-			    "the place %.6f, %.6f lies in no township of the county's map: check "
-			    "the device's position, or report without coordinates by village",
-			    rq->lat, rq->lon);
+			err_set(err, errlen, "%s", cases_route_reason(CASES_ROUTE_OUTSIDE_MAP));
 			return CASES_ROUTE_OUTSIDE_MAP;
 		}
 		*township = t->code;
@@ -871,17 +868,33 @@ cases_route(const struct catalogue *cat, const struct case_request *rq, const ch
 		return CASES_ROUTED;
 	}
 	if (!village) {
-		err_set(err, errlen, "a report needs its village%s",
-		    coords ? " (the county has no township map to place coordinates)" : "");
+		err_set(err, errlen, "%s", cases_route_reason(CASES_ROUTE_NO_VILLAGE));
 		return CASES_ROUTE_NO_VILLAGE;
 	}
 	if ((*township = catalogue_township_of(cat, rq->village)) == NULL) {
-		err_set(err, errlen, "village '%s' is not in the county's village list",
-		    rq->village);
+		err_set(err, errlen, "%s", cases_route_reason(CASES_ROUTE_UNKNOWN_VILLAGE));
 		return CASES_ROUTE_UNKNOWN_VILLAGE;
 	}
 	*by = "village";
 	return CASES_ROUTED;
+}
+
+const char *
+cases_route_reason(enum cases_route route)
+{
+	switch (route) {
+	case CASES_ROUTE_OUTSIDE_MAP:
+		return "the place lies in no township of the county's map: check the device's "
+		       "position, or report without coordinates by village";
+	case CASES_ROUTE_NO_VILLAGE:
+		return "a report needs its village (without a township map the county cannot "
+		       "place coordinates)";
+	case CASES_ROUTE_UNKNOWN_VILLAGE:
+		return "the village is not in the county's village list";
+	case CASES_ROUTED:
+	default:
+		return "";
+	}
 }
 
 /* What a report's "code" says of its cylinder (016's code_check). */

@@ -173,13 +173,19 @@ enum cases_route {
  * position is measured, a village is typed); else the village's township
  * by the village list.  *township gets it and *by says which ("map" or
  * "village"); *listed, when the village named is listed under another
- * township, is that township (for the case's timeline), else NULL.  Otherwise why not, with the
- * reason in err (English, for the log and the CoAP door).  cases_report
- * routes by it; the console asks first, to say why in the person's
- * language.
+ * township, is that township (for the case's timeline), else NULL.
+ * Otherwise why not, with the reason in err: cases_route_reason's, the
+ * text of the CoAP door's 4.00.  cases_report routes by it; the console
+ * asks first, to say why in the person's language.
  */
 enum cases_route cases_route(const struct catalogue *cat, const struct case_request *rq,
     const char **township, const char **by, const char **listed, char *err, size_t errlen);
+
+/* The county's reason for a report it cannot route, fixed (English, no
+ * value of the report in it) so that a client recognises it and says it in
+ * the person's language with the place and village it sent (gaswatch);
+ * "" for CASES_ROUTED. */
+const char *cases_route_reason(enum cases_route route);
 
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from

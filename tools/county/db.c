@@ -1667,7 +1667,34 @@ trace_merge(struct county_db *c, sqlite3_stmt *const st[TRACE_PARTS], size_t max
 	return 0;
 }
 
-int
+/*
+ * 1 if the county knows station id: it registered it or heard from it (a
+ * stations row, which every record of its references), or holds a life
+ * event it sent (a delivery device, traced by its identity, has no
+ * stations row); 0 if not; -1 with err.  Both look-ups are by key
+ * (stations' id, life_events_source).
+ */
+static int
+station_known(struct county_db *c, const char *id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, known;
+
+	if (store_cached(c->db,
+	        "SELECT EXISTS (SELECT 1 FROM stations WHERE id = ?1)"
+	        " OR EXISTS (SELECT 1 FROM life_events WHERE source = ?1)",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	known = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : -1;
+	store_release(st);
+	if (known == -1)
+		return db_error(c, err, errlen, "station");
+	return known;
+}
+
+enum county_result
 county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
     int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
     char *err, size_t errlen)
@@ -1676,7 +1703,7 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 	uint64_t clean[(WIRE_MAX_RECORDS + 1 + 63) / 64] = { 0 };
 	struct audit_row audit;
 	size_t max = (size_t)c->config->max_trace, i, kind;
-	int snapshot = 0, part;
+	int snapshot = 0, part, known = 1;
 
 	memset(out, 0, sizeof(*out));
 	str_copy(out->query, query, sizeof(out->query));
@@ -1708,6 +1735,13 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 		if (store_exec(c->db, "BEGIN", err, errlen) == -1)
 			goto fail;
 		snapshot = 1;
+	}
+	/* a station the county does not know is said to be unknown, not
+	 * answered "0 records" as if it had sent nothing (a mistyped id) */
+	if (strcmp(query, "station") == 0 && (known = station_known(c, key, err, errlen)) != 1) {
+		if (known == -1)
+			goto fail;
+		goto looked;
 	}
 	/* the same texts every time: prepared once per connection */
 	for (part = 0; part < TRACE_PARTS; part++) {
@@ -1766,18 +1800,24 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 			goto fail;
 	store_release(vst);
 	vst = NULL;
+looked:
 	if (snapshot) {
 		snapshot = 0;
 		if (store_exec(c->db, "COMMIT", err, errlen) == -1)
 			goto fail;
 	}
 
-	/* the audit row: who asked what, when, from where on, and how much they saw */
+	/* the audit row: who asked what, when, from where on, and how much they saw
+	 * (an unknown station's look too: what the county knows is tenants' data) */
 	audit = (struct audit_row){ identity, query, key, from_ms, to_ms, (int64_t)out->count,
 		out->after };
 	if (audit_write(c, &audit, err, errlen) == -1)
 		goto fail;
-	return 0;
+	if (!known) {
+		wire_trace_free(out);
+		return COUNTY_NOT_FOUND;
+	}
+	return COUNTY_DONE;
 fail:
 	for (part = 0; part < TRACE_PARTS; part++)
 		store_release(st[part]);

@@ -116,12 +116,17 @@ enum county_result county_dispose(struct county_db *c, const struct access_scope
  * are read in one snapshot (one read transaction, unless the caller holds
  * one).  Written to the audit log under identity (never NULL, with the
  * cursor and the number of records sent) after those reads, in a
- * transaction of its own, before it is returned: no audit row, no answer.  Caller frees with
- * wire_trace_free; after a failure there is nothing to free.
+ * transaction of its own, before it is returned: no audit row, no answer.
+ * COUNTY_DONE: caller frees out with wire_trace_free.  COUNTY_NOT_FOUND
+ * (audited all the same): a station trace of an id the county knows
+ * nothing of (never registered, never in contact, no record or life event
+ * of its), so that a mistyped id is not taken for a station that sent
+ * nothing; cylinders and buyers are never "not found".  COUNTY_ERROR (-1)
+ * with err.  After either of these there is nothing to free.
  */
-int county_trace(struct county_db *c, const char *identity, const char *query, const char *key,
-    int64_t from_ms, int64_t to_ms, const struct wire_cursor *after, struct wire_trace *out,
-    char *err, size_t errlen);
+enum county_result county_trace(struct county_db *c, const char *identity, const char *query,
+    const char *key, int64_t from_ms, int64_t to_ms, const struct wire_cursor *after,
+    struct wire_trace *out, char *err, size_t errlen);
 
 /* Look-up: one fill's weight curve, written to the audit log under
  * identity (query "curve"; never NULL), found or not.  Caller frees with

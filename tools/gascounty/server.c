@@ -694,8 +694,15 @@ trace(const char *kind, const char *param, const struct request *rq)
 		after = &cursor;
 		break;
 	}
-	if (county_trace(&S.cdb, rq->audit_as, kind, key, from, to, after, &t, err, sizeof(err)) ==
-	    -1) {
+	switch (
+	    county_trace(&S.cdb, rq->audit_as, kind, key, from, to, after, &t, err, sizeof(err))) {
+	case COUNTY_DONE:
+		break;
+	case COUNTY_NOT_FOUND: /* a fixed reason: gastrace says it in the person's language */
+		log_info("%s: trace %s %s: no such station", identity, kind, key);
+		reply_text(rq->response, COAP_RESPONSE_CODE_NOT_FOUND, "no such station");
+		return;
+	default:
 		log_warnx("trace: %s", err);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
@@ -1216,7 +1223,7 @@ static const struct resource resources[] = {
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
 	    .query = "`id=ID[&from=T&to=T][&after=C]`",
 	    .body = "",
-	    .answer = "2.05 + trace" },
+	    .answer = "2.05 + trace, 4.04 (no such station known to the county)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/curve",
 	    .action = ACCESS_TRACE_READ,

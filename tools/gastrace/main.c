@@ -21,9 +21,11 @@
  *
  * Times are shown in local time (TZ) with their offset; CSV carries ISO 8601
  * with the offset; --from and --to are read in local time.  Weights are
- * written to the gram.  Only the curve picture speaks the regulator's
- * language (plot.h: the SVG's words through gettext, the PNG's in English);
- * the tables and messages are English.
+ * written to the gram.  The curve picture (plot.h: the SVG's words through
+ * gettext, the PNG's in English), the station list and what the county
+ * answered (an unknown station, a refusal, a key file that cannot be used)
+ * speak the regulator's language; trace tables, CSV, JSON and the other
+ * messages are English.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -124,9 +126,12 @@ static const struct command commands[] = {
 	    .key = key_buyer },
 	{ .name = "station",
 	    .usage = "ID [--from T] [--to T] [--after CURSOR | --all]",
-	    .help = "Every fill, refusal and event of a station: the export of a station's\n"
-	            "month is `gastrace --csv --all --from 2026-12-01 --to 2026-12-31 station\n"
-	            "ID`.\n" TRACE_HELP_TAIL,
+	    .help =
+	        "Every fill, refusal and event of a station: the export of a station's\n"
+	        "month is `gastrace --csv --all --from 2026-12-01 --to 2026-12-31 station\n"
+	        "ID`.  An ID the county knows nothing of (never registered, never in\n"
+	        "contact, no record held) is said to be unknown, with exit status 1, not\n"
+	        "answered \"0 records\" as a station that sent nothing would be.\n" TRACE_HELP_TAIL,
 	    .path = "trace/station",
 	    .param = "id",
 	    .answer = ANSWER_TRACE,
@@ -135,7 +140,9 @@ static const struct command commands[] = {
 	    .usage = "",
 	    .help = "What the county holds of each station: records held without a gap, the\n"
 	            "highest held, since when a gap is open, last contact and the backlog the\n"
-	            "station last reported.  The proof that nothing was lost; not audited.",
+	            "station last reported, then what else its status says (records it set\n"
+	            "aside; the CSV's status column as the station sent it).  The proof that\n"
+	            "nothing was lost; audited.",
 	    .path = "stations",
 	    .param = NULL,
 	    .answer = ANSWER_STATIONS,
@@ -200,9 +207,14 @@ usage(FILE *f)
 	           "Times are shown in local time with their offset; CSV writes ISO 8601 with\n"
 	           "the offset.  Weights are in kg to the gram.\n"
 	           "\n"
-	           "Exit status: 0 ok, 1 error, 2 bad usage, 3 refused by the county, 4 more\n"
-	           "records match than one answer holds (what was written is the first part:\n"
-	           "go on with --after CURSOR, or use --all).\n");
+	           "Exit status: 0 ok, 1 error (the county unreachable, a station it knows\n"
+	           "nothing of, a fill with no curve), 2 bad usage, 3 refused by the county,\n"
+	           "4 more records match than one answer holds (what was written is the first\n"
+	           "part: go on with --after CURSOR, or use --all).\n"
+	           "\n"
+	           "A station list, what the county answered and a key file that cannot be\n"
+	           "used are said in the language of the locale (LANG); trace tables, CSV and\n"
+	           "JSON are English.\n");
 }
 
 static int
@@ -516,14 +528,49 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 	}
 }
 
+/*
+ * What a station's status says besides the backlog the BACKLOG column shows:
+ * gasgw writes "backlog N" and, with records the county refused set aside,
+ * "backlog N, M set aside" (gateway/uplinkproc.c); the second said in the
+ * person's language, any other status (another station program) as it
+ * came, "" when nothing is left.
+ */
+static void
+status_rest(const struct wire_station *st, char *out, size_t size)
+{
+	char lead[48];
+	const char *s = st->status;
+	long long aside;
+	int n, used = 0;
+
+	n = snprintf(lead, sizeof(lead), "backlog %lld", (long long)st->backlog);
+	if (strncmp(s, lead, (size_t)n) == 0 && (s[n] == '\0' || s[n] == ',')) {
+		s += n;
+		s += strspn(s, ", ");
+	}
+	if (sscanf(s, "%lld set aside%n", &aside, &used) == 1 && used > 0 && s[used] == '\0')
+		snprintf(out, size, _("%lld set aside"), aside);
+	else
+		str_copy(out, s, size);
+}
+
 static int
 print_stations(const uint8_t *data, size_t len, int csv)
 {
+	/* the table's columns: the heading (translated, so measured by what the
+	 * terminal draws: i18n_pad) and the width of each */
+	static const struct {
+		const char *heading;
+		size_t width;
+		int right; /* numbers, aligned on the right */
+	} cols[] = { { N_("STATION"), 10, 0 }, { N_("TOWNSHIP"), 10, 0 }, { N_("HELD TO"), 8, 1 },
+		{ N_("HIGHEST"), 8, 1 }, { N_("GAP SINCE"), 25, 0 }, { N_("LAST SEEN"), 25, 0 },
+		{ N_("BACKLOG"), 7, 1 } };
 	struct wire_station_list l;
 	const struct wire_station *st;
-	char err[256], seen[TIMETEXT_MAX], gap[TIMETEXT_MAX];
+	char err[256], seen[TIMETEXT_MAX], gap[TIMETEXT_MAX], rest[WIRE_TEXT + 64];
 	enum timetext_form form = csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON;
-	size_t i;
+	size_t i, k;
 
 	if (wire_decode_stations(data, len, &l, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gastrace: bad answer: %s\n", err);
@@ -531,26 +578,38 @@ print_stations(const uint8_t *data, size_t len, int csv)
 	}
 	if (csv)
 		printf("station,township,held_to,highest,gap_since,last_seen,backlog,status\n");
-	else
-		printf("%-10s %-10s %8s %8s %-25s %-25s %7s %s\n", "STATION", "TOWNSHIP", "HELD TO",
-		    "HIGHEST", "GAP SINCE", "LAST SEEN", "BACKLOG", "STATUS");
+	else {
+		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+			(cols[k].right ? i18n_pad_left : i18n_pad)(stdout, _(cols[k].heading),
+			    cols[k].width);
+			putchar(' ');
+		}
+		printf("%s\n", _("STATUS"));
+	}
 	for (i = 0; i < l.count; i++) {
 		st = &l.stations[i];
-		timetext_format(st->last_seen_ms, form, seen);
+		/* a station registered but never in contact has no last contact, not 1970 */
+		if (st->last_seen_ms != 0)
+			timetext_format(st->last_seen_ms, form, seen);
+		else
+			str_copy(seen, csv ? "" : "-", sizeof(seen));
 		if (st->gap_since_ms != 0)
 			timetext_format(st->gap_since_ms, form, gap);
 		else
 			str_copy(gap, csv ? "" : "-", sizeof(gap));
 		if (csv) {
+			/* the status as the station sent it: the CSV is for machines */
 			printf("%s,%s,%lld,%lld,%s,%s,%lld,", st->id, st->township,
 			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
 			    (long long)st->backlog);
 			csv_field(st->status);
 			putchar('\n');
-		} else
+		} else {
+			status_rest(st, rest, sizeof(rest));
 			printf("%-10s %-10s %8lld %8lld %-25s %-25s %7lld %s\n", st->id,
 			    st->township, (long long)st->hwm, (long long)st->max_seq, gap, seen,
-			    (long long)st->backlog, st->status);
+			    (long long)st->backlog, DASH(rest));
+		}
 	}
 	wire_stations_free(&l);
 	return GASTRACE_OK;
@@ -679,12 +738,20 @@ ask(struct coaplink *link, const struct command *c, const char *query, int json,
 	code = resp->code;
 	if (code == 205)
 		return GASTRACE_OK;
+	/* the county's fixed answers in the person's language; any other with its text */
 	if (code == 404 && c->answer == ANSWER_CURVE)
-		fprintf(stderr, "gastrace: the county holds no curve for fill %s\n", key);
+		fprintf(stderr, _("gastrace: the county holds no curve for fill %s\n"), key);
+	else if (code == 404 && strcmp(c->path, "trace/station") == 0)
+		fprintf(stderr,
+		    _("gastrace: the county knows no station %s: never registered, never in "
+		      "contact, nothing of it held (gastrace stations lists the stations it "
+		      "knows)\n"),
+		    key);
 	else if (code == 403)
-		fprintf(stderr, "gastrace: refused by the county (4.03): for regulators only\n");
+		fprintf(stderr, "%s",
+		    _("gastrace: refused by the county (4.03): for regulators only\n"));
 	else
-		fprintf(stderr, "gastrace: county answered %d.%02d %.*s\n", resp->code / 100,
+		fprintf(stderr, _("gastrace: county answered %d.%02d %.*s\n"), resp->code / 100,
 		    resp->code % 100, (int)(resp->len < 200 ? resp->len : 200),
 		    resp->data != NULL ? (const char *)resp->data : "");
 	coaplink_response_free(resp);
@@ -977,7 +1044,7 @@ run(const struct command *c, const struct options *o, const char *key)
 	log_init("gastrace", 1, LOG_LEVEL_WARN);
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gastrace: %s\n", err);
+		fprintf(stderr, _("gastrace: %s\n"), err);
 		return GASTRACE_ERROR;
 	}
 	if (c->answer == ANSWER_TRACE) {

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "access.h"
 #include "casemsg.h"
 #include "cases.h"
 #include "catalogue.h"
@@ -44,9 +45,10 @@ reason_of(const struct coaplink_response *resp, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* A step the county would not take (4.00), kept for the caller to word. */
+/* A step the county would not take (4.00), or not now (4.29), kept for the caller to word. */
 struct refusal {
-	int taken; /* 1: the 4.00 below is the caller's to say */
+	int taken; /* 1: the refusal below is the caller's to say */
+	int code;  /* 400 or 429 */
 	char reason[300];
 };
 
@@ -62,9 +64,60 @@ static const char *const county_reasons[] = {
 	N_("no curve held for that fill"),
 };
 
-/* The county's refusal of a request (code 4.xx or 5.xx), said; the exit status. */
+/*
+ * A 4.03 the county's door gave before looking at the request: the roles
+ * that may (access_refusal's "officers and regulators only", the one answer
+ * for every action those roles share), said in the person's language with
+ * the identity that asked: 1 when reason was one.
+ */
 static int
-say_refusal(int code, const char *reason)
+say_not_for_identity(const char *identity, const char *reason)
+{
+	static const char *const plurals[ACCESS_ROLE_COUNT] = {
+		[ACCESS_ROLE_STATION] = N_("stations"),
+		[ACCESS_ROLE_TOWNSHIP] = N_("township keys (--township)"),
+		[ACCESS_ROLE_REGULATOR] = N_("regulators"),
+		[ACCESS_ROLE_OFFICER] = N_("officers"),
+		[ACCESS_ROLE_GRID] = N_("grid workers"),
+		[ACCESS_ROLE_DELIVERY] = N_("delivery devices"),
+	};
+	const char *names[ACCESS_ROLE_COUNT];
+	char text[80], who[256];
+	size_t n = 0, i, used = 0;
+	int a, r;
+
+	for (a = 0; a < ACCESS_ACTION_COUNT; a++) {
+		access_refusal((enum access_action)a, text, sizeof(text));
+		if (strcmp(text, reason) == 0)
+			break;
+	}
+	if (a == ACCESS_ACTION_COUNT)
+		return 0;
+	for (r = ACCESS_ROLE_NONE + 1; r < ACCESS_ROLE_COUNT; r++)
+		if (access_reach_of((enum access_action)a, (enum access_role)r) !=
+		        ACCESS_REACH_NO &&
+		    plurals[r] != NULL)
+			names[n++] = _(plurals[r]);
+	who[0] = '\0';
+	for (i = 0; i < n && used < sizeof(who); i++)
+		used += (size_t)snprintf(who + used, sizeof(who) - used, "%s%s",
+		    i == 0       ? ""
+		    : i + 1 == n ? _(" and ")
+		                 : _(", "),
+		    names[i]);
+	if (n == 0)
+		fprintf(stderr,
+		    _("gaswatch: refused by the county: no one may do this (you are %s)\n"),
+		    identity);
+	else
+		fprintf(stderr,
+		    _("gaswatch: refused by the county: only %s may do this (you are %s)\n"), who,
+		    identity);
+	return 1;
+}
+
+int
+cases_say_refusal(const char *identity, int code, const char *reason)
 {
 	const char *why = reason[0] != '\0' ? reason : "-";
 	size_t i;
@@ -75,6 +128,8 @@ say_refusal(int code, const char *reason)
 
 	switch (code) {
 	case 403:
+		if (say_not_for_identity(identity, reason))
+			return 3;
 		fprintf(stderr, _("gaswatch: refused by the county: %s\n"), why);
 		return 3;
 	case 404:
@@ -106,7 +161,7 @@ exchange(const struct options *o, const char *method, const char *path, const ch
 	memset(resp, 0, sizeof(*resp));
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+		fprintf(stderr, _("gaswatch: %s\n"), err);
 		return 1;
 	}
 	rc = coaplink_request(link, method, path, query,
@@ -162,12 +217,13 @@ ask_keep(const struct options *o, const char *method, const char *path, const ch
 		return 0;
 	}
 	coaplink_response_free(&resp);
-	if (kept != NULL && resp.code == 400) {
+	if (kept != NULL && (resp.code == 400 || resp.code == 429)) {
 		kept->taken = 1;
+		kept->code = resp.code;
 		str_copy(kept->reason, reason, sizeof(kept->reason));
 		return 1;
 	}
-	return say_refusal(resp.code, reason);
+	return cases_say_refusal(o->identity, resp.code, reason);
 }
 
 static int
@@ -547,9 +603,28 @@ step_verb(const char *step)
 		{ "comment", N_("comment on it") },
 		{ "attach", N_("attach evidence to it") },
 		{ "reassign", N_("reassign it") },
+		{ "report", N_("file a report") },
 	};
 
 	return shown(verbs, sizeof(verbs) / sizeof(verbs[0]), step);
+}
+
+/* What a step's needed note says (cases_step_needs), untranslated: N_() words. */
+static const char *
+note_says(const char *step)
+{
+	static const struct shown_word says[] = {
+		{ "dismiss", N_("why there is no case to answer") },
+		{ "comment", N_("what you have to say") },
+		{ "reassign", N_("why it moves") },
+		{ "report", N_("what you found") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+		if (strcmp(says[i].word, step) == 0)
+			return says[i].shown;
+	return N_("what was done");
 }
 
 /*
@@ -717,17 +792,68 @@ say_bad_decision(const struct options *o, const struct case_request *r)
 	return v != CATALOGUE_DECISION_OK;
 }
 
-/* A 4.00 for request r said in the person's language where gaswatch can tell why, in the
- * county's own order (a step's decision's fit to the catalogue, then the case's state; a
- * reassignment's state; a report's kind): 1 when it was. */
+/*
+ * A report the county could not route (cases_route: the place in no
+ * township of its map, no map for coordinates, a village not in its list),
+ * known by the county's fixed reason (cases_route_reason) and said in the
+ * person's language with the place or village r named: 1 when it was.
+ * gaswatch has neither the map nor the village list; the county's answer
+ * says which it was.
+ */
 static int
-said_in_words(const struct options *o, const struct case_request *r)
+say_unrouted(const struct case_request *r, const char *reason)
+{
+	if (strcmp(reason, cases_route_reason(CASES_ROUTE_OUTSIDE_MAP)) == 0)
+		fprintf(stderr,
+		    _("gaswatch: the place %.6f, %.6f lies in no township of the county's map: "
+		      "check the position, or report by village without --lat and --lon\n"),
+		    r->lat, r->lon);
+	else if (strcmp(reason, cases_route_reason(CASES_ROUTE_NO_VILLAGE)) == 0)
+		fprintf(stderr, "%s",
+		    _("gaswatch: the county has no township map to place --lat and --lon: name the "
+		      "village (--village)\n"));
+	else if (strcmp(reason, cases_route_reason(CASES_ROUTE_UNKNOWN_VILLAGE)) == 0)
+		fprintf(stderr,
+		    _("gaswatch: \"%s\" is not in the county's village list: check the village's "
+		      "name as the county writes it\n"),
+		    r->village);
+	else
+		return 0;
+	return 1;
+}
+
+/* A 4.00 for request r (the county's reason) said in the person's language where gaswatch
+ * can tell why, in the county's own order (a step's decision's fit to the catalogue, then
+ * the case's state; a reassignment's state; a report's kind, then where it goes): 1 when
+ * it was. */
+static int
+said_in_words(const struct options *o, const struct case_request *r, const char *reason)
 {
 	if (CASEMSG_HAS(r, CASEMSG_STEP))
 		return say_bad_decision(o, r) || say_stale_step(o, r, r->step);
 	if (CASEMSG_HAS(r, CASEMSG_TOWNSHIP))
 		return say_stale_step(o, r, "reassign");
-	return say_bad_kind(o, r);
+	return say_bad_kind(o, r) || say_unrouted(r, reason);
+}
+
+/*
+ * A note the step needs (cases_step_needs: dismiss, comment, reassign, a
+ * report) missing or blank (cases_note_blank), refused here as the county
+ * would, before anything is sent, saying what to write: 1 when it was.
+ */
+static int
+refuse_blank_note(const struct case_request *r)
+{
+	const char *step = CASEMSG_HAS(r, CASEMSG_STEP)       ? r->step
+	                   : CASEMSG_HAS(r, CASEMSG_TOWNSHIP) ? "reassign"
+	                                                      : "report";
+
+	if (!(cases_step_needs(step) & CASES_NEEDS_NOTE) ||
+	    (CASEMSG_HAS(r, CASEMSG_NOTE_F) && !cases_note_blank(r->note)))
+		return 0;
+	fprintf(stderr, _("gaswatch: to %s, say %s with --note TEXT; nothing was sent\n"),
+	    step_verb(step), _(note_says(step)));
+	return 1;
 }
 
 /* Send one case request (r) to path; prints what was done. */
@@ -741,7 +867,7 @@ send_request(const struct options *o, const char *path, const struct case_reques
 	char *raw = NULL;
 	int rc;
 
-	if (refuse_number(r))
+	if (refuse_blank_note(r) || refuse_number(r))
 		return 2;
 	if (casemsg_encode(r, &payload, &len) == -1) {
 		fprintf(stderr, "%s", _("gaswatch: the request does not fit its bounds\n"));
@@ -751,8 +877,14 @@ send_request(const struct options *o, const char *path, const struct case_reques
 	free(payload);
 	if (kept.taken) {
 		free(raw);
-		if (!said_in_words(o, r))
-			say_refusal(400, kept.reason);
+		/* 4.29: a report past the person's hourly limit (cases_report's only one) */
+		if (kept.code == 429 && !CASEMSG_HAS(r, CASEMSG_STEP) &&
+		    !CASEMSG_HAS(r, CASEMSG_TOWNSHIP))
+			fprintf(stderr, "%s",
+			    _("gaswatch: the county takes no more reports from you this hour (its "
+			      "report_max_per_hour): nothing was stored; send it again later\n"));
+		else if (kept.code == 429 || !said_in_words(o, r, kept.reason))
+			cases_say_refusal(o->identity, kept.code, kept.reason);
 		return 1;
 	}
 	if (rc == 0) {

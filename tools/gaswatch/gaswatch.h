@@ -39,4 +39,9 @@ int cases_run_reassign(const struct options *o, int argc, char **argv);
 int cases_run_figures(const struct options *o, int argc, char **argv);
 int cases_run_catalogue(const struct options *o, int argc, char **argv);
 
+/* The county's refusal of any request of identity (code 4.xx or 5.xx, with the county's
+ * one-line reason), said in the person's language where it is one of the county's fixed
+ * reasons or its door's "ROLES only"; the exit status (3 for 4.03, else 1). */
+int cases_say_refusal(const char *identity, int code, const char *reason);
+
 #endif

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buyer.h"
 #include "cmdtable.h"
 #include "coaplink.h"
 #include "gaswatch.h"
@@ -229,9 +230,21 @@ print_alert(const struct wire_alert *a, int json)
 	fflush(stdout);
 }
 
-/* GET alerts since *last and print them; *last moves on.  Returns 0, -1, or 3 (4.03). */
+/* The county's one-line reason of resp, printable (UTF-8 kept) and bounded. */
+static void
+reason_of(const struct coaplink_response *resp, char *out, size_t size)
+{
+	size_t n = resp->len < size - 1 ? resp->len : size - 1, i;
+
+	for (i = 0; i < n; i++)
+		out[i] = resp->data[i] >= ' ' || (resp->data[i] & 0x80) ? (char)resp->data[i] : '?';
+	out[n] = '\0';
+}
+
+/* GET alerts since *last and print them; *last moves on.  Returns 0, -1, or 3 (4.03,
+ * said). */
 static int
-fetch(struct coaplink *link, int64_t *last, int json)
+fetch(const struct options *o, struct coaplink *link, int64_t *last)
 {
 	struct coaplink_response resp;
 	struct wire_alert_list list;
@@ -248,9 +261,11 @@ fetch(struct coaplink *link, int64_t *last, int json)
 			return -1;
 		}
 		if (resp.code == 403) {
-			log_warnx("refused by the county (4.03)");
+			char reason[160];
+
+			reason_of(&resp, reason, sizeof(reason));
 			coaplink_response_free(&resp);
-			return 3;
+			return cases_say_refusal(o->identity, 403, reason);
 		}
 		if (resp.code != 205 ||
 		    wire_decode_alerts(resp.data, resp.len, &list, err, sizeof(err)) == -1) {
@@ -262,7 +277,7 @@ fetch(struct coaplink *link, int64_t *last, int json)
 		for (i = 0; i < list.count; i++) {
 			if (list.alerts[i].id <= *last)
 				continue;
-			print_alert(&list.alerts[i], json);
+			print_alert(&list.alerts[i], o->json);
 			*last = list.alerts[i].id;
 		}
 		i = list.count;
@@ -289,10 +304,10 @@ run_follow(const struct options *o, int argc, char **argv)
 	}
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+		fprintf(stderr, _("gaswatch: %s\n"), err);
 		return 1;
 	}
-	rc = fetch(link, &last, o->json);
+	rc = fetch(o, link, &last);
 	if (o->once || rc != 0) {
 		coaplink_free(link);
 		return rc == -1 ? 1 : rc;
@@ -307,7 +322,7 @@ run_follow(const struct options *o, int argc, char **argv)
 				observing = resp.code == 205;
 				coaplink_response_free(&resp);
 				/* anything that arrived while we were not observing */
-				if (fetch(link, &last, o->json) == 3)
+				if (fetch(o, link, &last) == 3)
 					break;
 			} else {
 				time_sleep_ms(coaplink_backoff_left_ms(link) + 100);
@@ -320,7 +335,7 @@ run_follow(const struct options *o, int argc, char **argv)
 		}
 		if (notified || time_mono_ms() >= next_poll) {
 			next_poll = time_mono_ms() + POLL_MS;
-			if (fetch(link, &last, o->json) == -1)
+			if (fetch(o, link, &last) == -1)
 				observing = 0;
 		}
 	}
@@ -355,6 +370,13 @@ note_ok(const char *note)
 			fprintf(stderr, "%s", _("gaswatch: the note must be one line of text\n"));
 			return 0;
 		}
+	/* the county's rule for a disposition's note (county_dispose), said first */
+	if (buyer_text_has_number(note, strlen(note))) {
+		fprintf(stderr, "%s",
+		    _("gaswatch: the note looks like it holds a person's ID number (a resident ID "
+		      "or credit code): name a buyer by the masked form; nothing was sent\n"));
+		return 0;
+	}
 	return 1;
 }
 
@@ -387,7 +409,7 @@ run_ack(const struct options *o, int argc, char **argv)
 	str_copy(d.note, o->note, sizeof(d.note));
 	if (coaplink_open_tool(o->host, o->port, o->identity, o->keyfile, &link, err,
 	        sizeof(err)) == -1) {
-		fprintf(stderr, "gaswatch: %s\n", err);
+		fprintf(stderr, _("gaswatch: %s\n"), err);
 		return 1;
 	}
 	if (wire_encode_disposition(&d, &payload, &len) == -1) {
@@ -403,28 +425,24 @@ run_ack(const struct options *o, int argc, char **argv)
 		return 1;
 	}
 	code = resp.code;
-	/* the county's one-line reason, printable bytes only */
-	len = resp.len < sizeof(reason) - 1 ? resp.len : sizeof(reason) - 1;
-	for (size_t i = 0; i < len; i++)
-		reason[i] = resp.data[i] >= ' ' && resp.data[i] < 0x7f ? (char)resp.data[i] : '?';
-	reason[len] = '\0';
+	reason_of(&resp, reason, sizeof(reason));
 	coaplink_response_free(&resp);
-	switch (code) {
-	case 204:
+	/* the handler's own answers for this alert; any other (the door's "townships
+	 * only" to an officer's identity) as the county's refusal */
+	if (code == 204) {
 		printf(_("alert %lld: disposition recorded\n"), (long long)id);
 		return 0;
-	case 403:
+	}
+	if (code == 403 && strcmp(reason, "alert of another township") == 0) {
 		fprintf(stderr, _("gaswatch: alert %lld belongs to another township\n"),
 		    (long long)id);
 		return 3;
-	case 404:
+	}
+	if (code == 404) {
 		fprintf(stderr, _("gaswatch: no alert %lld\n"), (long long)id);
 		return 1;
-	default:
-		fprintf(stderr, _("gaswatch: county answered %d.%02d: %s\n"), code / 100,
-		    code % 100, reason[0] != '\0' ? reason : "-");
-		return 1;
 	}
+	return cases_say_refusal(o->identity, code, reason);
 }
 
 int

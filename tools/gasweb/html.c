@@ -266,6 +266,9 @@ static const char *const words[W_COUNT][2] = {
 	    "“To” is not a date (year-month-day). Nothing was searched." },
 	[W_TRACE_REVERSED] = { "“止”早于“起”：时段颠倒。本次未查询。",
 	    "The period ends before it begins. Nothing was searched." },
+	[W_TRACE_NO_STATION] = { "县级平台没有这个站号的充装站：从未登记、从未联系，也没有它的任何记录。请核对站号（地图上列有各站）。",
+	    "The county knows no station of that id: never registered, never in contact, nothing "
+	    "of it held. Check the id (the map lists the stations)." },
 	[W_SERVER_ERROR] = { "服务器错误", "Server error" },
 	[W_ACTIVE] = { "在用", "in use" },
 	[W_SCRAPPED] = { "已报废", "scrapped" },

@@ -854,6 +854,28 @@ rules_of(const struct wire_record *rec, char *out, size_t size)
 		    rec->violations[i].rule);
 }
 
+/* The trace page with its form only (what was asked kept in it), under why
+ * nothing was traced (NULL: the page's first showing). */
+static void
+trace_form_page(struct request *r, struct reply *out, const struct trace_query *q, int status,
+    const enum word *why)
+{
+	struct page *p = &out->body;
+
+	out->status = status;
+	frame_open(r, out, word(r->lang, W_TRACE));
+	page_raw(p, "<h1>");
+	page_text(p, word(r->lang, W_TRACE));
+	page_raw(p, "</h1>");
+	if (why != NULL) {
+		page_raw(p, "<p class=\"error\" id=\"error\">");
+		page_text(p, word(r->lang, *why));
+		page_raw(p, "</p>");
+	}
+	trace_forms(r, p, q);
+	frame_close(r, out);
+}
+
 void
 page_trace(struct request *r, struct reply *out)
 {
@@ -862,24 +884,15 @@ page_trace(struct request *r, struct reply *out)
 	struct wire_trace t;
 	struct county_db *db;
 	enum trace_query_bad bad;
+	enum word why;
 	char err[512], when[48], rules[128], net[32];
 	size_t i;
 	int rc;
 
 	if ((bad = trace_query(r, &q)) != TQ_OK) {
-		if (bad != TQ_NONE)
-			out->status = MHD_HTTP_BAD_REQUEST;
-		frame_open(r, out, word(r->lang, W_TRACE));
-		page_raw(p, "<h1>");
-		page_text(p, word(r->lang, W_TRACE));
-		page_raw(p, "</h1>");
-		if (bad != TQ_NONE) {
-			page_raw(p, "<p class=\"error\" id=\"error\">");
-			page_text(p, word(r->lang, trace_query_word(bad)));
-			page_raw(p, "</p>");
-		}
-		trace_forms(r, p, &q);
-		frame_close(r, out);
+		why = trace_query_word(bad);
+		trace_form_page(r, out, &q, bad != TQ_NONE ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_OK,
+		    bad != TQ_NONE ? &why : NULL);
 		return;
 	}
 	/* its audit row is committed on this handle before the page answers */
@@ -887,7 +900,14 @@ page_trace(struct request *r, struct reply *out)
 	rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 	    q.has_after ? &q.after : NULL, &t, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
-	if (rc == -1) {
+	if (rc == COUNTY_NOT_FOUND) {
+		/* a station the county knows nothing of (a mistyped id): said so, not
+		 * "no records" as if it had sent nothing */
+		why = W_TRACE_NO_STATION;
+		trace_form_page(r, out, &q, MHD_HTTP_NOT_FOUND, &why);
+		return;
+	}
+	if (rc != COUNTY_DONE) {
 		log_warnx("trace: %s", err);
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
 		return;
@@ -988,7 +1008,7 @@ page_trace_csv(struct request *r, struct reply *out)
 		rc = county_trace(db, r->who.identity, q.kind, q.key, q.from_ms, q.to_ms,
 		    has_after ? &after : NULL, &t, err, sizeof(err));
 		county_pool_give(&r->web->pool, db);
-		if (rc == -1)
+		if (rc != COUNTY_DONE)
 			break;
 		for (i = 0; i < t.count && total < r->web->config.csv_max; i++, total++) {
 			const struct wire_record *rec = &t.records[i];
@@ -1019,7 +1039,10 @@ page_trace_csv(struct request *r, struct reply *out)
 			has_after = 0;
 		wire_trace_free(&t);
 	} while (has_after && total < r->web->config.csv_max && !p->failed);
-	if (rc == -1) {
+	if (rc == COUNTY_NOT_FOUND) {
+		out->disposition[0] = '\0';
+		reply_error(r, out, MHD_HTTP_NOT_FOUND, W_NOT_FOUND, W_TRACE_NO_STATION);
+	} else if (rc != COUNTY_DONE) {
 		log_warnx("trace csv: %s", err);
 		out->disposition[0] = '\0';
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
