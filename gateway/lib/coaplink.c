@@ -721,3 +721,13 @@ coaplink_parse_port(const char *text, int *port)
 	*port = (int)v;
 	return 0;
 }
+
+void
+coaplink_reason(const struct coaplink_response *resp, char *out, size_t size)
+{
+	size_t n = resp->len < size - 1 ? resp->len : size - 1, i;
+
+	for (i = 0; i < n; i++)
+		out[i] = resp->data[i] >= ' ' || (resp->data[i] & 0x80) ? (char)resp->data[i] : '?';
+	out[n] = '\0';
+}

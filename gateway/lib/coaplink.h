@@ -47,6 +47,10 @@ struct coaplink_response {
 
 struct coaplink;
 
+/* The body of resp as a one-line reason for a person: at most size - 1 bytes,
+ * UTF-8 kept, every other control byte a '?' (a county's 4.xx text). */
+void coaplink_reason(const struct coaplink_response *resp, char *out, size_t size);
+
 /* A new link (no session yet).  The config is copied. */
 int coaplink_new(const struct coaplink_config *config, struct coaplink **out, char *err,
     size_t errlen);

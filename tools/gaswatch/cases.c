@@ -34,17 +34,6 @@
 
 #define CASE_TIMEOUT_MS 30000
 
-/* The county's one-line reason, printable and bounded. */
-static void
-reason_of(const struct coaplink_response *resp, char *out, size_t size)
-{
-	size_t n = resp->len < size - 1 ? resp->len : size - 1, i;
-
-	for (i = 0; i < n; i++)
-		out[i] = resp->data[i] >= ' ' || (resp->data[i] & 0x80) ? (char)resp->data[i] : '?';
-	out[n] = '\0';
-}
-
 /* A step the county would not take (4.00), or not now (4.29), kept for the caller to word. */
 struct refusal {
 	int taken; /* 1: the refusal below is the caller's to say */
@@ -194,7 +183,7 @@ ask_keep(const struct options *o, const char *method, const char *path, const ch
 	if (exchange(o, method, path, query, payload, len,
 	        answer != NULL ? COAPLINK_FORMAT_JSON : COAPLINK_NONE, &resp) != 0)
 		return 1;
-	reason_of(&resp, reason, sizeof(reason));
+	coaplink_reason(&resp, reason, sizeof(reason));
 	if (resp.code / 100 == 2) {
 		if (answer != NULL) {
 			json_error_t jerr;

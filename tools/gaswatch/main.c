@@ -230,17 +230,6 @@ print_alert(const struct wire_alert *a, int json)
 	fflush(stdout);
 }
 
-/* The county's one-line reason of resp, printable (UTF-8 kept) and bounded. */
-static void
-reason_of(const struct coaplink_response *resp, char *out, size_t size)
-{
-	size_t n = resp->len < size - 1 ? resp->len : size - 1, i;
-
-	for (i = 0; i < n; i++)
-		out[i] = resp->data[i] >= ' ' || (resp->data[i] & 0x80) ? (char)resp->data[i] : '?';
-	out[n] = '\0';
-}
-
 /* GET alerts since *last and print them; *last moves on.  Returns 0, -1, or 3 (4.03,
  * said). */
 static int
@@ -263,7 +252,7 @@ fetch(const struct options *o, struct coaplink *link, int64_t *last)
 		if (resp.code == 403) {
 			char reason[160];
 
-			reason_of(&resp, reason, sizeof(reason));
+			coaplink_reason(&resp, reason, sizeof(reason));
 			coaplink_response_free(&resp);
 			return cases_say_refusal(o->identity, 403, reason);
 		}
@@ -425,7 +414,7 @@ run_ack(const struct options *o, int argc, char **argv)
 		return 1;
 	}
 	code = resp.code;
-	reason_of(&resp, reason, sizeof(reason));
+	coaplink_reason(&resp, reason, sizeof(reason));
 	coaplink_response_free(&resp);
 	/* the handler's own answers for this alert; any other (the door's "townships
 	 * only" to an officer's identity) as the county's refusal */
