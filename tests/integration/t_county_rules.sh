@@ -74,4 +74,20 @@ fi
 sleep 2
 check "C03 not repeated while the silence lasts" \
     [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule='C03'")" = 3 ]
+
+# The county's own alert texts are written once, in gascounty's locale, as a station's
+# rule reasons are in gasgw's: a county run under zh_CN tells its officers of a cloned
+# code in Chinese (the English above is the C locale's)
+county_stop
+was_lang=${LANG-}
+export LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale"
+county_start "$CPORT" || fail "gascounty did not start again under zh_CN"
+export LANG="$was_lang"
+unset LANGUAGE GAS_LOCALEDIR
+"$BUILD/tests/station_fill" "$T/a.db" -n 1 -s S01 -c ZHTWIN -b TB
+"$BUILD/tests/station_fill" "$T/b.db" -n 1 -s S02 -c ZHTWIN -b TB
+up "$T/a.db" S01 TA
+up "$T/b.db" S02 TA
+check "under zh_CN the county writes its C01 alert in Chinese" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule='C01' AND cylinder='ZHTWIN0' AND text LIKE '气瓶 ZHTWIN0 在 S0_（%）和 S0_（%）都有充装：疑似克隆码？'")" = 1 ]
 finish

@@ -33,6 +33,7 @@
 #include "life.h"
 #include "liferows.h"
 #include "history.h"
+#include "i18n.h"
 #include "registry.h"
 #include "log.h"
 #include "recordrows.h"
@@ -195,7 +196,7 @@ rule_c01(struct county_db *c, sqlite3_stmt *st, const char *station, const char 
 		timetext_format(other_ms, TIMETEXT_PERSON, a);
 		timetext_format(f->started_ms, TIMETEXT_PERSON, b);
 		snprintf(text, sizeof(text),
-		    "cylinder %s filled at %s (%s) and at %s (%s): cloned code?", f->cylinder,
+		    _("cylinder %s filled at %s (%s) and at %s (%s): cloned code?"), f->cylinder,
 		    other, a, station, b);
 		county_key(source, sizeof(source), "C01", station, r->seq);
 		if (county_violation(c, source, r->uuid, station, "C01", township, text,
@@ -258,8 +259,8 @@ rule_c02(struct county_db *c, sqlite3_stmt **st, const char *station, const char
 	if (rc != SQLITE_ROW)
 		return db_error(c, err, errlen, "C02");
 	snprintf(text, sizeof(text),
-	    "buyer %s took more than %d cylinders in %d days, at %s and other stations",
-	    f->buyer_masked[0] != '\0' ? f->buyer_masked : "(no masked form)", max,
+	    _("buyer %s took more than %d cylinders in %d days, at %s and other stations"),
+	    f->buyer_masked[0] != '\0' ? f->buyer_masked : _("(no masked form)"), max,
 	    c->config->c02_days, station);
 	county_key(source, sizeof(source), "C02", station, r->seq);
 	/* routed to the buyer's township as registered here (the station's when
@@ -674,7 +675,7 @@ rule_c05(struct ingest *in, const struct wire_record *r, char *err, size_t errle
 		return 0;
 	if (rc != SQLITE_DONE)
 		return db_error(in->c, err, errlen, "C05");
-	snprintf(text, sizeof(text), "cylinder %s filled at %s is not in the county registry",
+	snprintf(text, sizeof(text), _("cylinder %s filled at %s is not in the county registry"),
 	    f->cylinder, in->station);
 	county_key(source, sizeof(source), "C05", in->station, r->seq);
 	if (county_violation(in->c, source, r->uuid, in->station, "C05", in->township, text,
@@ -1259,7 +1260,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		store_column_copy(st, 1, township, sizeof(township));
 		seen = sqlite3_column_int64(st, 2);
 		timetext_format(seen, TIMETEXT_PERSON, when);
-		snprintf(text, sizeof(text), "station %s silent since %s", station, when);
+		snprintf(text, sizeof(text), _("station %s silent since %s"), station, when);
 		if ((rc = sweep_alert(c, "C03", station, township, seen, text, now, err, errlen)) ==
 		    -1) {
 			sqlite3_finalize(st);
@@ -1291,7 +1292,7 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 		since = sqlite3_column_int64(st, 4);
 		timetext_format(since, TIMETEXT_PERSON, when);
 		snprintf(text, sizeof(text),
-		    "station %s: record %lld missing since %s (held up to %lld)", station,
+		    _("station %s: record %lld missing since %s (held up to %lld)"), station,
 		    (long long)hwm + 1, when, (long long)max_seq);
 		if ((rc = sweep_alert(c, "C04", station, township, hwm, text, now, err, errlen)) ==
 		    -1) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "i18n.h"
 #include "ingestcheck.h"
 #include "psk.h"
 #include "store.h"
@@ -338,10 +339,12 @@ c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
 
 	snprintf(key, sizeof(key), "county:C07:%s:%lld", l->serial, (long long)since_id);
 	snprintf(text, sizeof(text),
-	    "cylinder %s %s %s with no fill at a licensed station since it last came back: "
-	    "filled at a black point?",
-	    l->serial, is_event(l, "handed_over") ? "handed over to" : "returned from",
-	    l->buyer_masked[0] != '\0' ? l->buyer_masked : "a household");
+	    is_event(l, "handed_over")
+	        ? _("cylinder %s handed over to %s with no fill at a licensed station since it "
+	            "last came back: filled at a black point?")
+	        : _("cylinder %s returned from %s with no fill at a licensed station since it "
+	            "last came back: filled at a black point?"),
+	    l->serial, l->buyer_masked[0] != '\0' ? l->buyer_masked : _("a household"));
 	return raise(s, "C07", key, s->buyer_town[0] != '\0' ? s->buyer_town : s->township,
 	    l->serial, text, err, errlen);
 }
@@ -439,10 +442,12 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 			snprintf(key, sizeof(key), "county:C09:hold:%s:%lld", s->source,
 			    (long long)s->id);
 			snprintf(text, sizeof(text),
-			    "%s %s holds %lld cylinders: %lld handed over, %lld returned (at most %d "
-			    "more than returned)",
-			    business ? "business" : "household",
-			    l->buyer_masked[0] != '\0' ? l->buyer_masked : "(no masked form)",
+			    business
+			        ? _("business %s holds %lld cylinders: %lld handed over, %lld "
+			            "returned (at most %d more than returned)")
+			        : _("household %s holds %lld cylinders: %lld handed over, %lld "
+			            "returned (at most %d more than returned)"),
+			    l->buyer_masked[0] != '\0' ? l->buyer_masked : _("(no masked form)"),
 			    (long long)(given - back), (long long)given, (long long)back, hold);
 			/* keyed by the buyer, not the cylinder: one case per household */
 			if (raise(s, "C09", key, town, "", text, err, errlen) == -1)
@@ -461,10 +466,13 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 			snprintf(key, sizeof(key), "county:C09:door:%s:%lld", s->source,
 			    (long long)s->id);
 			snprintf(text, sizeof(text),
-			    "%s %s took more than %d cylinders at the door in %d days",
-			    business ? "business" : "household",
-			    l->buyer_masked[0] != '\0' ? l->buyer_masked : "(no masked form)", max,
-			    cf->c02_days);
+			    business
+			        ? _("business %s took more than %d cylinders at the door in %d "
+			            "days")
+			        : _("household %s took more than %d cylinders at the door in %d "
+			            "days"),
+			    l->buyer_masked[0] != '\0' ? l->buyer_masked : _("(no masked form)"),
+			    max, cf->c02_days);
 			if (raise(s, "C09", key, town, "", text, err, errlen) == -1)
 				return -1;
 		}
@@ -511,7 +519,7 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 		scrapped_ms = updated; /* scrapped in the registry, not by an event */
 	if (scrapped_ms >= 0 && scrapped_ms < l->at_ms) {
 		snprintf(key, sizeof(key), "county:C11:%s:%lld", s->source, (long long)s->id);
-		snprintf(text, sizeof(text), "scrapped cylinder %s seen again (%s by %s)",
+		snprintf(text, sizeof(text), _("scrapped cylinder %s seen again (%s by %s)"),
 		    l->serial, l->event, s->source);
 		if (raise(s, "C11", key, town, l->serial, text, err, errlen) == -1)
 			return -1;
@@ -524,7 +532,7 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 	if (strcmp(next, today) >= 0)
 		return 0;
 	snprintf(key, sizeof(key), "county:C10:%s:%s", l->serial, next);
-	snprintf(text, sizeof(text), "cylinder %s past its inspection date %s, %s on %s by %s",
+	snprintf(text, sizeof(text), _("cylinder %s past its inspection date %s, %s on %s by %s"),
 	    l->serial, next, l->event, today, s->source);
 	return raise(s, "C10", key, town, l->serial, text, err, errlen);
 }
@@ -556,8 +564,8 @@ rule_c12(struct seen *s, char *err, size_t errlen)
 	date_format(date_add_years(inspected, years), bound);
 	snprintf(key, sizeof(key), "county:C12:%s:%lld", s->source, (long long)s->id);
 	snprintf(text, sizeof(text),
-	    "cylinder %s back from inspection on %s with its next inspection due %s, beyond the "
-	    "county's %d-year cycle (%s), sent by %s",
+	    _("cylinder %s back from inspection on %s with its next inspection due %s, beyond "
+	      "the county's %d-year cycle (%s), sent by %s"),
 	    l->serial, day, l->next_due, years, bound, s->source);
 	return raise(s, "C12", key, s->township, l->serial, text, err, errlen);
 }
@@ -605,13 +613,13 @@ rule_c13(struct seen *s, char *err, size_t errlen)
 	snprintf(key, sizeof(key), "county:C13:%s:%lld", s->source, (long long)s->id);
 	if (before[0] == '\0')
 		snprintf(text, sizeof(text),
-		    "cylinder %s back from inspection at %s, which the county never saw send it "
-		    "there (no inspection_out on record)",
+		    _("cylinder %s back from inspection at %s, which the county never saw send it "
+		      "there (no inspection_out on record)"),
 		    l->serial, s->source);
 	else
 		snprintf(text, sizeof(text),
-		    "cylinder %s back from inspection at %s, which did not send it there (its "
-		    "last inspection step: %s by %s)",
+		    _("cylinder %s back from inspection at %s, which did not send it there (its "
+		      "last inspection step: %s by %s)"),
 		    l->serial, s->source, before, by);
 	return raise(s, "C13", key, s->township, l->serial, text, err, errlen);
 }
@@ -978,7 +986,8 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 		timetext_format(l.at_ms, TIMETEXT_PERSON, when);
 		snprintf(key, sizeof(key), "county:C08:%s", uuid);
 		snprintf(text, sizeof(text),
-		    "cylinder %s dispatched by %s on %s, neither handed over nor returned in %d days",
+		    _("cylinder %s dispatched by %s on %s, neither handed over nor returned in %d "
+		      "days"),
 		    l.serial, source, when, c->config->c08_days);
 		l.buyer_masked[0] = '\0';
 		if (raise(&s, "C08", key, s.township, l.serial, text, err, errlen) == -1)

@@ -21,6 +21,7 @@
 #include "county.h"
 #include "daemonargs.h"
 #include "history.h"
+#include "i18n.h"
 #include "ingestcheck.h"
 #include "log.h"
 #include "progress.h"
@@ -547,6 +548,9 @@ main(int argc, char **argv)
 	char err[512];
 	sqlite3 *db = NULL;
 
+	/* the county's own alert texts (C01..C13) are written once, in its
+	 * locale, as a station's rule reasons are in gasgw's (docs/translations.md) */
+	i18n_init();
 	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)
 		return rc;
 	if (optind < argc) {
