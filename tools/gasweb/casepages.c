@@ -432,8 +432,8 @@ step_words(struct request *r, struct page *p, const cbor_item_t *s, const char *
 		snprintf(text, sizeof(text), cw(r, C_STEP_ROUTED), township_name(r, a),
 		    cborread_real(s, "lat", 0), cborread_real(s, "lon", 0), v, township_name(r, b));
 	} else if (strcmp(action, "code") == 0 && cborread_find(s, "why") != NULL) {
-		cborread_text(s, "why", v, sizeof(v));
-		snprintf(text, sizeof(text), cw(r, C_STEP_CODE), v);
+		cborread_text(s, "why", note, sizeof(note)); /* the code library's, any length */
+		snprintf(text, sizeof(text), cw(r, C_STEP_CODE), note);
 	} else if (strcmp(action, "escalate") == 0 && cborread_find(s, "stage") != NULL) {
 		cborread_text(s, "stage", v, sizeof(v));
 		snprintf(text, sizeof(text),
