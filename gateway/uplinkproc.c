@@ -27,6 +27,7 @@
 
 #include "coaplink.h"
 #include "log.h"
+#include "stationstatus.h"
 #include "upchan.h"
 #include "util.h"
 #include "wire.h"
@@ -326,11 +327,8 @@ heartbeat(struct proc *p, char *err, size_t errlen)
 	hb.oldest_ms = p->state.oldest_ms;
 	hb.last_ack = p->state.last_ack;
 	hb.registry_version = p->state.registry_version;
-	if (p->state.aside > 0)
-		snprintf(hb.status, sizeof(hb.status), "backlog %lld, %d set aside",
-		    (long long)hb.backlog, (int)p->state.aside);
-	else
-		snprintf(hb.status, sizeof(hb.status), "backlog %lld", (long long)hb.backlog);
+	station_status_format(hb.status, sizeof(hb.status), (long long)hb.backlog,
+	    (long long)p->state.aside);
 	if (wire_encode_heartbeat(&hb, &payload, &len) == -1)
 		return err_set(err, errlen, "cannot encode a heartbeat");
 	tell(p, REQUEST_TIMEOUT_MS);

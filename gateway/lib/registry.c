@@ -176,17 +176,18 @@ registry_check_code(const struct registry_row *row, const struct code_key *key,
 	else
 		rc = code_decode(row->code, len, key, &rec, why, sizeof(why));
 	if (rc == -1)
-		return err_set(err, errlen, "code refused: %s", why);
+		return err_set(err, errlen, _("code refused: %s"), why);
 	date_from_days(row->manufactured, &y, &m, &d);
 	if (strcmp(rec.serial, row->serial) != 0)
-		return err_set(err, errlen, "code is for serial %s, not this row's", rec.serial);
+		return err_set(err, errlen, _("code is for serial %s, not this row's"), rec.serial);
 	if (model == NULL || rec.model != model->id || rec.year != y || rec.month != m ||
 	    rec.tare_g != row->tare_g || rec.fill_g != row->fill_g)
 		return err_set(err, errlen,
-		    "code's model, manufacture month, tare or fill mass "
-		    "differ from this row's");
+		    _("code's model, manufacture month, tare or fill mass "
+		      "differ from this row's"));
 	if (county != 0 && rec.county != county)
-		return err_set(err, errlen, "code is of county %06u, not %06u", rec.county, county);
+		return err_set(err, errlen, _("code is of county %06u, not %06u"), rec.county,
+		    county);
 	return 0;
 }
 
@@ -195,11 +196,11 @@ static int
 serial_check(const char *t, size_t len, char *err, size_t errlen)
 {
 	if (len == 0)
-		return err_set(err, errlen, "serial is empty");
+		return err_set(err, errlen, _("serial is empty"));
 	if (len != strlen(t) || !code_serial_valid(t))
 		return err_set(err, errlen,
-		    "serial must be 1 to %d characters of A-Z, a-z, "
-		    "0-9, '-', '.', '_', starting with a letter or digit",
+		    _("serial must be 1 to %d characters of A-Z, a-z, "
+		      "0-9, '-', '.', '_', starting with a letter or digit"),
 		    CODE_SERIAL_MAX);
 	return 0;
 }
@@ -208,11 +209,11 @@ static int
 owner_check(const char *t, size_t len, char *err, size_t errlen)
 {
 	if (len == 0)
-		return err_set(err, errlen, "owner is empty");
+		return err_set(err, errlen, _("owner is empty"));
 	if (len > REGISTRY_OWNER_MAX || !registry_text_ok(t, len))
 		return err_set(err, errlen,
-		    "owner is longer than %d bytes or holds control "
-		    "characters",
+		    _("owner is longer than %d bytes or holds control "
+		      "characters"),
 		    REGISTRY_OWNER_MAX);
 	return 0;
 }
@@ -222,7 +223,8 @@ status_check(const char *t, size_t len, char *err, size_t errlen)
 {
 	if (len != strlen(t) ||
 	    (strcmp(t, "active") != 0 && strcmp(t, "scrapped") != 0 && strcmp(t, "retired") != 0))
-		return err_set(err, errlen, "status '%.16s' is not active, scrapped or retired", t);
+		return err_set(err, errlen, _("status '%.16s' is not active, scrapped or retired"),
+		    t);
 	return 0;
 }
 
@@ -239,9 +241,10 @@ registry_check_set(const char *serial, const char *status, const char *last, con
 	if (last != NULL) {
 		if (date_parse(last, &l) == -1)
 			return err_set(err, errlen,
-			    "last inspection '%.16s' is not a date (YYYY-MM-DD)", last);
+			    _("last inspection '%.16s' is not a date (YYYY-MM-DD)"), last);
 		if (l > today)
-			return err_set(err, errlen, "last inspection %.10s is in the future", last);
+			return err_set(err, errlen, _("last inspection %.10s is in the future"),
+			    last);
 	} else if (stored_last != NULL && stored_last[0] != '\0' &&
 	           date_parse(stored_last, &l) == -1) {
 		l = -1;
@@ -249,10 +252,10 @@ registry_check_set(const char *serial, const char *status, const char *last, con
 	if (next != NULL) {
 		if (date_parse(next, &n) == -1)
 			return err_set(err, errlen,
-			    "next inspection '%.16s' is not a date (YYYY-MM-DD)", next);
+			    _("next inspection '%.16s' is not a date (YYYY-MM-DD)"), next);
 		if (l >= 0 && n <= l)
 			return err_set(err, errlen,
-			    "next inspection %.10s is not after the last inspection %.10s", next,
+			    _("next inspection %.10s is not after the last inspection %.10s"), next,
 			    last != NULL ? last : stored_last);
 	}
 	return 0;
@@ -271,7 +274,7 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	memset(out, 0, sizeof(*out));
 	out->last_inspection = -1;
 	if (row->nfields < 2 && row->lengths[0] == 0)
-		return err_set(err, errlen, "empty row");
+		return err_set(err, errlen, _("empty row"));
 
 	t = registry_field(row, cols->serial, &len);
 	if (serial_check(t, len, err, errlen) == -1)
@@ -281,26 +284,26 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	t = registry_field(row, cols->model, &len);
 	if ((model = code_model_by_name(t)) == NULL || len != strlen(t))
 		return err_set(err, errlen,
-		    "model '%.16s' is not one of YSP4.7, YSP12, YSP26.2, "
-		    "YSP35.5, YSP118",
+		    _("model '%.16s' is not one of YSP4.7, YSP12, YSP26.2, "
+		      "YSP35.5, YSP118"),
 		    t);
 	str_copy(out->model, model->name, sizeof(out->model));
 
 	t = registry_field(row, cols->manufactured, &len);
 	if (registry_parse_date(t, len, &out->manufactured) == -1)
 		return err_set(err, errlen,
-		    "manufactured '%.16s' is not a date (YYYY-MM-DD or "
-		    "YYYY-MM)",
+		    _("manufactured '%.16s' is not a date (YYYY-MM-DD or "
+		      "YYYY-MM)"),
 		    t);
 	if (out->manufactured > today)
-		return err_set(err, errlen, "manufactured %.10s is in the future", t);
+		return err_set(err, errlen, _("manufactured %.10s is in the future"), t);
 
 	t = registry_field(row, cols->tare_kg, &len);
 	if (registry_parse_kg(t, len, &out->tare_g) == -1 || out->tare_g <= 0 ||
 	    out->tare_g > REGISTRY_TARE_MAX_G)
 		return err_set(err, errlen,
-		    "tare_kg '%.16s' is not a mass in kg (0.01 to %d, "
-		    "at most two decimals)",
+		    _("tare_kg '%.16s' is not a mass in kg (0.01 to %d, "
+		      "at most two decimals)"),
 		    t, REGISTRY_TARE_MAX_G / 1000);
 
 	t = registry_field(row, cols->fill_kg, &len);
@@ -308,11 +311,11 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 		out->fill_g = model->fill_g;
 	} else if (registry_parse_kg(t, len, &out->fill_g) == -1 || out->fill_g <= 0) {
 		return err_set(err, errlen,
-		    "fill_kg '%.16s' is not a mass in kg (at most two "
-		    "decimals)",
+		    _("fill_kg '%.16s' is not a mass in kg (at most two "
+		      "decimals)"),
 		    t);
 	} else if (out->fill_g > model->fill_g) {
-		return err_set(err, errlen, "fill_kg %.2f exceeds %.1f, the most a %s may hold",
+		return err_set(err, errlen, _("fill_kg %.2f exceeds %.1f, the most a %s may hold"),
 		    out->fill_g / 1000.0, model->fill_g / 1000.0, model->name);
 	}
 
@@ -326,16 +329,16 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	if (len > 0) {
 		if (registry_parse_date(t, len, &out->last_inspection) == -1)
 			return err_set(err, errlen,
-			    "last_inspection '%.16s' is not a date "
-			    "(YYYY-MM-DD or YYYY-MM)",
+			    _("last_inspection '%.16s' is not a date "
+			      "(YYYY-MM-DD or YYYY-MM)"),
 			    t);
 		if (out->last_inspection > today)
-			return err_set(err, errlen, "last_inspection %.10s is in the future", t);
+			return err_set(err, errlen, _("last_inspection %.10s is in the future"), t);
 		if (out->last_inspection < out->manufactured) {
 			date_format(out->manufactured, date);
 			return err_set(err, errlen,
-			    "last_inspection %.10s is before the "
-			    "manufacture date %s",
+			    _("last_inspection %.10s is before the "
+			      "manufacture date %s"),
 			    t, date);
 		}
 	}
@@ -348,7 +351,7 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	t = registry_field(row, cols->code, &len);
 	if (len > 0) {
 		if (len > CODE_MAX_LEN || len != strlen(t))
-			return err_set(err, errlen, "code is too long to be a cylinder code");
+			return err_set(err, errlen, _("code is too long to be a cylinder code"));
 		memcpy(out->code, t, len);
 		out->code[len] = '\0';
 		if (key != NULL)
@@ -894,7 +897,7 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	for (i = 0; i < b->count; i++) {
 		const struct registry_pending *p = &b->rows[i];
 		const char *why = p->why;
-		char again[128];
+		char again[192];
 		unsigned long first;
 		int ok = p->ok;
 
@@ -906,7 +909,7 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 				return err_set(err, errlen, "out of memory");
 			if (added == REGISTRY_SERIAL_SEEN) {
 				snprintf(again, sizeof(again),
-				    "serial %s appears again (first on line %lu)", p->row.serial,
+				    _("serial %s appears again (first on line %lu)"), p->row.serial,
 				    first);
 				why = again;
 				ok = 0;

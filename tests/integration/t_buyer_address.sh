@@ -145,6 +145,10 @@ check "the same reassignment sent twice moved it once; to where it is, for anoth
     all '[ $rc -eq 0 ] && [ $rc3 -eq 1 ]' \
     "[ \"\$(county_sql \"SELECT count(*) FROM case_steps WHERE case_id=$ID AND action='reassign'\")\" = 1 ]" \
     "grep -q 'gaswatch: case $ID is in township $TC already: nothing changed' '$T/reassign3.out'"
+LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person regulator:alice reassign "$ID" --to $TC --note "once more" >"$T/reassign3_zh.out" 2>&1
+check "and in Chinese under zh_CN" \
+    all "[ $? -eq 1 ]" "grep -q '^gaswatch：案件 $ID 已在乡镇 $TC，未作改动' '$T/reassign3_zh.out'"
 as_person officer:zhao@$TC show "$ID" >"$T/zhao.out" 2>&1
 check "its timeline says from where to where, and the regulator's why" \
     grep -q "reassigned *$TB -> $TC: the household is visited from TC" "$T/zhao.out"

@@ -282,9 +282,29 @@ LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $LI step
     >"$T/nonote_zh.out" 2>&1
 check "and a dismissal without one, in Chinese" \
     all "[ $? -eq 2 ]" "grep -q '^gaswatch：.*请用 --note 写明不予立案的理由；未发送任何内容' '$T/nonote_zh.out'"
+# refusals the county gives in fixed text, said by gaswatch with what it sent
+steps=$(county_sql "SELECT count(*) FROM case_steps WHERE case_id=$REP")
 as_person regulator:alice reassign "$REP" --to 999 --note "改派" >"$T/badtown.out" 2>&1
-check "a step the case's state allows but the county refuses for another reason gives the county's reason" \
-    sh -c "[ $? -eq 1 ] && grep -q 'the county did not take it: township .999. is not a township of this county' '$T/badtown.out'"
+check "a reassignment to a township the county does not know is said with the township sent (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q '^gaswatch: 999 is not a township of this county: nothing changed' '$T/badtown.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person regulator:alice reassign "$REP" --to 999 --note "改派" >"$T/badtown_zh.out" 2>&1
+check "in Chinese under zh_CN" \
+    all "[ $? -eq 1 ]" "grep -q '^gaswatch：999 不是本县的乡镇，未作改动' '$T/badtown_zh.out'" \
+    "! grep -q 'township' '$T/badtown_zh.out'"
+head -c 2252800 /dev/zero >"$T/big.jpg" # 2200 KiB, over evidence_max_kb (2048)
+as_person $LI attach "$REP" "$T/big.jpg" >"$T/big.out" 2>&1
+check "evidence over the county's evidence_max_kb is said with the file's name and size (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q '^gaswatch: big.jpg is 2200 KiB, more than the county takes for evidence (its evidence_max_kb): nothing was stored' '$T/big.out'"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" \
+    as_person $LI attach "$REP" "$T/big.jpg" >"$T/big_zh.out" 2>&1
+check "in Chinese under zh_CN" \
+    all "[ $? -eq 1 ]" "grep -q '^gaswatch：big.jpg 有 2200 KiB，超过县级平台接收的证据大小' '$T/big_zh.out'" \
+    "! grep -q 'evidence of' '$T/big_zh.out'"
+check "nothing of either was stored, and the county's log keeps the values" \
+    all "[ \"\$(county_sql \"SELECT count(*) FROM case_steps WHERE case_id=$REP\")\" = $steps ]" \
+    "grep -q 'case $REP: reassignment to 999 refused: the township is not a township of this county' '$T/county.log'" \
+    "grep -q 'case $REP: attach refused: .*(evidence of 2252800 bytes, at most 2048 KiB)' '$T/county.log'"
 # comments one after the other until the county stops answering
 ( i=0; while [ $i -lt 400 ]; do
 	as_person $LI step "$REP" comment --note "记录 $i" >/dev/null 2>&1 || break

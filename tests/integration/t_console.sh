@@ -274,6 +274,31 @@ check "reading cases writes no audit row (cases.read is not audited)" \
 check "the refused case requests are in the log" \
     grep -q "refused case /cases/$CASE to officer:zhou@TB" "$T/web.log"
 
+# --- a station's card: its backlog once, what else its status says in the reader's words ----
+q "UPDATE stations SET backlog = 3, status = 'backlog 3, 1 set aside' WHERE id = 'S02'"
+C -b "$T/alice-curl.jar" -H "Accept-Language: zh" -o "$T/map-zh.html" "$U/map"
+C -b "$T/alice-curl.jar" -H "Accept-Language: en" -o "$T/map-en.html" "$U/map"
+# S02's card, one line per field
+sed -n 's/.*<article class="card station [a-z]*" id="st-S02">\(.*\)/\1/p' "$T/map-zh.html" |
+    sed 's|</article>.*||; s|<dt>|\n&|g' >"$T/card-zh.txt"
+sed -n 's/.*<article class="card station [a-z]*" id="st-S02">\(.*\)/\1/p' "$T/map-en.html" |
+    sed 's|</article>.*||; s|<dt>|\n&|g' >"$T/card-en.txt"
+check "a station's card shows its backlog once, and the records it set aside in Chinese" \
+    all 'grep -q "^<dt>待上传</dt><dd>3</dd>" "$T/card-zh.txt"' \
+    'grep -q "^<dt>状态</dt><dd class=\"note\">1 条已搁置</dd>" "$T/card-zh.txt"' \
+    '! grep -q "backlog\|set aside" "$T/card-zh.txt"'
+check "and in English" \
+    all 'grep -q "^<dt>Backlog</dt><dd>3</dd>" "$T/card-en.txt"' \
+    'grep -q "^<dt>Status</dt><dd class=\"note\">1 set aside</dd>" "$T/card-en.txt"' \
+    '! grep -q "backlog 3" "$T/card-en.txt"'
+q "UPDATE stations SET backlog = 0, status = 'backlog 0' WHERE id = 'S02'"
+C -b "$T/alice-curl.jar" -H "Accept-Language: en" -o "$T/map-en0.html" "$U/map"
+sed -n 's/.*<article class="card station [a-z]*" id="st-S02">\(.*\)/\1/p' "$T/map-en0.html" |
+    sed 's|</article>.*||' >"$T/card-en0.txt"
+check "a status that says only the backlog shows no status line" \
+    all 'grep -q "<dt>Backlog</dt><dd>0</dd>" "$T/card-en0.txt"' \
+    '! grep -q "<dt>Status</dt>" "$T/card-en0.txt"'
+
 # --- started as root with user = nobody: it serves as nobody ---------------------------------
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	WPORT2=$(free_port tcp)

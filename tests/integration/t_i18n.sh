@@ -3,7 +3,8 @@
 # compiled into $BUILD/locale): with LANG=zh_CN.UTF-8 a refused fill
 # through gasgw prints the rule code and the reason in Simplified Chinese,
 # and gasctl's help, status and fills headers, watch, its operators and
-# buyers commands' refusals, and gaswatch's help are Chinese; gasgw's
+# buyers commands' refusals and lists, a registry import's row rejections,
+# and gaswatch's help are Chinese; gasgw's
 # replies follow each request's language (its reasons, written into the
 # record, gasgw's own), and so are the words of a fill curve drawn as SVG by gasctl
 # plot (the PNG stays English: its built-in font is ASCII); with LANG=C the
@@ -135,6 +136,45 @@ zh "$BUILD/gasctl" --db "$T/station.db" buyers add - --township 330825101 </dev/
     >/dev/null 2>"$T/zh.nokey"
 check "zh: buyers add without the county buyer key says so in Chinese" \
     grep -q '^gasctl buyers add：没有县级购气人密钥' "$T/zh.nokey"
+zh "$BUILD/gasctl" --db "$T/station.db" operators list >"$T/zh.oplist" 2>&1
+check "zh: operators list's headings and states are Chinese" \
+    all "grep -q '^证书编号 .*有效期至 .*状态 .*姓名\$' '$T/zh.oplist'" \
+    "grep -Eq '^OP-7 +2099-01-01 有效 +Wang Wei\$' '$T/zh.oplist'" \
+    "grep -Eq '^OP-OLD +2020-01-01 已过期 ' '$T/zh.oplist'"
+# columns by what a terminal draws (two for a Chinese character): each heading starts
+# where its column's values start
+check "zh: operators list's headings stand over their columns" \
+    /usr/bin/python3 -c '
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], [l for l in lines if l.startswith("OP-7 ")][0]
+for word, value in (("证书编号", "OP-7"), ("有效期至", "2099-01-01"), ("状态", "有效"),
+                    ("姓名", "Wang Wei")):
+    h, v = cols(head[:head.index(word)]), cols(row[:row.index(value)])
+    if h != v:
+        sys.exit("%s at %d, its value %s at %d" % (word, h, value, v))
+' "$T/zh.oplist"
+zh "$BUILD/gasctl" --db "$T/station.db" buyers list >"$T/zh.buyers" 2>&1
+check "zh: buyers list's headings are Chinese" \
+    grep -Eq '^编号 {60} 证件号 {12} 类别 {5} 乡镇 {8} 地址$' "$T/zh.buyers"
+cat >"$T/zh.csv" <<'CSV'
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+ZH-1,YSP50,2019-05,15.2,14.9,Longyou Gas,,active
+ZH-2,YSP12,2020-02-30,6.1,5,Longyou Gas,,active
+ZH-3,YSP12,2020-02,6.1,5.5,Longyou Gas,,active
+ZH-4,YSP4.7,2021-07,4.2,2,,,active
+CSV
+zh "$BUILD/gasctl" --db "$T/station.db" registry import "$T/zh.csv" >"$T/zh.import" \
+    2>"$T/zh.import.err"
+check "zh: registry import says each row's rejection in Chinese (exit 1)" \
+    all "[ $? -eq 1 ]" \
+    "grep -q '^$T/zh.csv:2: 型号“YSP50”不是 YSP4.7、YSP12、YSP26.2、YSP35.5、YSP118 之一\$' '$T/zh.import.err'" \
+    "grep -q '^$T/zh.csv:3: 制造日期 manufactured“2020-02-30”不是日期（YYYY-MM-DD 或 YYYY-MM）\$' '$T/zh.import.err'" \
+    "grep -q '^$T/zh.csv:4: 充装量 fill_kg 5.50 超过 5.0，即 YSP12 的最大充装量\$' '$T/zh.import.err'" \
+    "grep -q '^$T/zh.csv:5: 产权单位为空\$' '$T/zh.import.err'" \
+    "grep -q '：共 4 行：新增 0，更新 0，未变 0，拒收 4' '$T/zh.import'"
 
 # English: gasgw again in the C locale; the same commands.
 gw_stop

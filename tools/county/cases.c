@@ -553,8 +553,7 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
 		return CASES_REFUSED;
 	}
 	if (rq->data_len > max) {
-		err_set(err, errlen, "evidence of %zu bytes: at most %zu (evidence_max_kb)",
-		    rq->data_len, max);
+		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_EVIDENCE_TOO_LARGE));
 		return CASES_REFUSED;
 	}
 	if (evidence_hash(rq, hash) == -1) {
@@ -897,6 +896,21 @@ cases_route_reason(enum cases_route route)
 	}
 }
 
+const char *
+cases_refusal_reason(enum cases_refusal refusal)
+{
+	switch (refusal) {
+	case CASES_REFUSAL_UNKNOWN_TOWNSHIP:
+		return "the township is not a township of this county";
+	case CASES_REFUSAL_SAME_TOWNSHIP:
+		return "the case is in that township already";
+	case CASES_REFUSAL_EVIDENCE_TOO_LARGE:
+		return "the evidence is larger than the county takes (evidence_max_kb)";
+	default:
+		return "";
+	}
+}
+
 /* What a report's "code" says of its cylinder (016's code_check). */
 struct reported_code {
 	char code[CASEMSG_CODE_TEXT]; /* kept: the bare code when one was read, else the text */
@@ -1131,8 +1145,7 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	}
 	/* a case sent to a township the county does not know is seen by no officer */
 	if (!county_township_known(c, rq->township)) {
-		err_set(err, errlen, "township '%s' is not a township of this county",
-		    rq->township);
+		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_UNKNOWN_TOWNSHIP));
 		return CASES_REFUSED;
 	}
 	if (store_begin(c->db, err, errlen) == -1)
@@ -1162,8 +1175,7 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 			res = CASES_DONE;
 			goto rollback;
 		}
-		err_set(err, errlen, "case %lld is already in township %s", (long long)rq->id,
-		    rq->township);
+		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_SAME_TOWNSHIP));
 		res = CASES_REFUSED;
 		goto rollback;
 	}

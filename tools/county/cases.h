@@ -187,13 +187,28 @@ enum cases_route cases_route(const struct catalogue *cat, const struct case_requ
  * "" for CASES_ROUTED. */
 const char *cases_route_reason(enum cases_route route);
 
+/* Refusals a person meets whose request's values a client knows (it sent
+ * them): the county says them in fixed text (cases_refusal_reason) and
+ * the client words them with those values (gaswatch). */
+enum cases_refusal {
+	CASES_REFUSAL_UNKNOWN_TOWNSHIP, /* a reassignment to a township the county does not know */
+	CASES_REFUSAL_SAME_TOWNSHIP,    /* a reassignment to the township the case is in */
+	CASES_REFUSAL_EVIDENCE_TOO_LARGE, /* evidence over evidence_max_kb */
+};
+
+/* The county's reason for refusal, fixed (English, no value of the request
+ * in it): the err of cases_reassign and cases_step, the text of the CoAP
+ * door's 4.00. */
+const char *cases_refusal_reason(enum cases_refusal refusal);
+
 /* Move open case rq->id to township rq->township (the county's decision):
  * its state goes back to new with no officer, its deadlines run from
  * now_ms (cat's, for its kind and severity) and it is off the overdue list
  * until late again; a decision taken (outcome, power, fine) is set aside
  * and kept in the step's facts; rq->note says why.  A township the
- * county does not know (county_township_known: never "county") is
- * CASES_REFUSED. */
+ * county does not know (county_township_known: never "county"), or the
+ * one the case is in (unless the same person sent the same note just
+ * before: done, once), is CASES_REFUSED with cases_refusal_reason's text. */
 enum cases_result cases_reassign(struct county_db *c, const struct catalogue *cat,
     const char *identity, const struct case_request *rq, int64_t now_ms, char *err, size_t errlen);
 

@@ -1009,6 +1009,16 @@ post_case_step(const struct request *rq)
 		reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
 		notify_cases();
 	} else {
+		/* the answer's reason is fixed text for clients to know; the log keeps
+		 * the request's values */
+		if (res == CASES_REFUSED && CASEMSG_HAS(&cr, CASEMSG_DATA))
+			log_info("%s: case %lld: %s refused: %s (evidence of %zu bytes, at most %d "
+			         "KiB)",
+			    rq->who->identity, (long long)cr.id, cr.step, err, cr.data_len,
+			    S.config.evidence_max_kb);
+		else if (res == CASES_REFUSED)
+			log_info("%s: case %lld: %s refused: %s", rq->who->identity,
+			    (long long)cr.id, cr.step, err);
 		reply_case_result(rq->response, res, "case step", err);
 	}
 	casemsg_free(&cr);
@@ -1056,6 +1066,9 @@ post_case_reassign(const struct request *rq)
 		reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
 		notify_cases();
 	} else {
+		if (res == CASES_REFUSED) /* the answer's reason is fixed text: the values here */
+			log_info("%s: case %lld: reassignment to %s refused: %s", rq->who->identity,
+			    (long long)cr.id, cr.township, err);
 		reply_case_result(rq->response, res, "reassign", err);
 	}
 	casemsg_free(&cr);

@@ -139,14 +139,14 @@ cmd_registry_import(struct gasctl *ctl, int argc, char **argv)
 	if (registry_import(db, argv[optind], &io, &res, err, sizeof(err)) == -1) {
 		progress_end(&state.bar);
 		fprintf(stderr, "gasctl registry import: %s\n", err);
-		fprintf(stderr, "gasctl registry import: nothing imported\n");
+		fprintf(stderr, "%s", _("gasctl registry import: nothing imported\n"));
 		goto out;
 	}
 	progress_end(&state.bar);
-	printf("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected "
-	       "(%.2f s)%s\n",
+	printf(_("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected "
+	         "(%.2f s)%s\n"),
 	    argv[optind], res.rows, res.inserted, res.updated, res.unchanged, res.rejected,
-	    (double)(time_mono_ms() - start) / 1000.0, key != NULL ? ", codes verified" : "");
+	    (double)(time_mono_ms() - start) / 1000.0, key != NULL ? _(", codes verified") : "");
 	rc = res.rejected > 0 ? GASCTL_ERROR : GASCTL_OK;
 out:
 	if (db != NULL)
@@ -242,11 +242,13 @@ print_operator(const struct registry_operator *op, void *arg)
 {
 	const struct operators_out *o = arg;
 
-	printf("%-20s %-10s %-8s %s\n", op->cert, op->expires,
-	    op->active == 0                     ? "inactive"
-	    : strcmp(op->expires, o->today) < 0 ? "expired"
-	                                        : "valid",
-	    op->name);
+	printf("%-20s %-10s ", op->cert, op->expires);
+	i18n_pad(stdout,
+	    op->active == 0                     ? _("inactive")
+	    : strcmp(op->expires, o->today) < 0 ? _("expired")
+	                                        : _("valid"),
+	    8);
+	printf(" %s\n", op->name);
 	/* registered before `operators add` refused such numbers (registry.c, the
 	 * county's own rule): say so, or their set-aside records stay a mystery */
 	if (psk_claimed_role(op->cert) != PSK_ROLE_NONE) {
@@ -322,7 +324,13 @@ cmd_operators_list(struct gasctl *ctl, int argc, char **argv)
 	if (gasctl_open_db(ctl, &db) == -1)
 		return GASCTL_ERROR;
 	date_format(date_today(), out.today);
-	printf("%-20s %-10s %-8s %s\n", "CERT", "EXPIRES", "STATE", "NAME");
+	/* the headings in the person's language, padded by the columns a terminal draws */
+	i18n_pad(stdout, _("CERT"), 20);
+	putchar(' ');
+	i18n_pad(stdout, _("EXPIRES"), 10);
+	putchar(' ');
+	i18n_pad(stdout, _("STATE"), 8);
+	printf(" %s\n", _("NAME"));
 	rc = registry_operators_list(db, print_operator, &out, err, sizeof(err));
 	if (rc == -1)
 		fprintf(stderr, "gasctl operators list: %s\n", err);
@@ -439,7 +447,16 @@ cmd_buyers_list(struct gasctl *ctl, int argc, char **argv)
 		return rc == -2 ? GASCTL_OK : rc;
 	if (gasctl_open_db(ctl, &db) == -1)
 		return GASCTL_ERROR;
-	printf("%-64s %-18s %-9s %-12s %s\n", "ID", "NUMBER", "KIND", "TOWNSHIP", "ADDRESS");
+	/* the headings in the person's language, padded by the columns a terminal draws; the
+	 * kinds below are the words buyers add takes */
+	i18n_pad(stdout, _("ID"), 64);
+	putchar(' ');
+	i18n_pad(stdout, _("NUMBER"), 18);
+	putchar(' ');
+	i18n_pad(stdout, _("KIND"), 9);
+	putchar(' ');
+	i18n_pad(stdout, _("TOWNSHIP"), 12);
+	printf(" %s\n", _("ADDRESS"));
 	rc = registry_buyers_list(db, print_buyer, NULL, err, sizeof(err));
 	if (rc == -1)
 		fprintf(stderr, "gasctl buyers list: %s\n", err);

@@ -43,6 +43,7 @@
 #include "log.h"
 #include "plot.h"
 #include "progress.h"
+#include "stationstatus.h"
 #include "timeline.h"
 #include "timetext.h"
 #include "util.h"
@@ -529,29 +530,22 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 }
 
 /*
- * What a station's status says besides the backlog the BACKLOG column shows:
- * gasgw writes "backlog N" and, with records the county refused set aside,
- * "backlog N, M set aside" (gateway/uplinkproc.c); the second said in the
- * person's language, any other status (another station program) as it
- * came, "" when nothing is left.
+ * What a station's status says besides the backlog the BACKLOG column shows
+ * (stationstatus.h): records set aside said in the person's language, any
+ * other status (another station program) as it came, "" when nothing is
+ * left.
  */
 static void
 status_rest(const struct wire_station *st, char *out, size_t size)
 {
-	char lead[48];
-	const char *s = st->status;
+	const char *other;
 	long long aside;
-	int n, used = 0;
 
-	n = snprintf(lead, sizeof(lead), "backlog %lld", (long long)st->backlog);
-	if (strncmp(s, lead, (size_t)n) == 0 && (s[n] == '\0' || s[n] == ',')) {
-		s += n;
-		s += strspn(s, ", ");
-	}
-	if (sscanf(s, "%lld set aside%n", &aside, &used) == 1 && used > 0 && s[used] == '\0')
+	if (station_status_rest(st->status, (long long)st->backlog, &aside, &other) ==
+	    STATION_STATUS_ASIDE)
 		snprintf(out, size, _("%lld set aside"), aside);
 	else
-		str_copy(out, s, size);
+		str_copy(out, other, size);
 }
 
 static int

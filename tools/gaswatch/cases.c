@@ -620,10 +620,9 @@ note_says(const char *step)
  * A step the county would not take because of the case's state (it moved
  * on since the officer looked, or the step is not one for that state:
  * cases_step_fits, the rule cases_step holds a step to): said with the
- * case's state now, in the person's language, and so is a reassignment to
- * the township the case is in already: 1 when it was; 0 when the case's
- * state allows the step (the refusal was for something else) or cannot be
- * read.
+ * case's state now, in the person's language: 1 when it was; 0 when the
+ * case's state allows the step (the refusal was for something else) or
+ * cannot be read.
  */
 static int
 say_stale_step(const struct options *o, const struct case_request *r, const char *step)
@@ -631,23 +630,16 @@ say_stale_step(const struct options *o, const struct case_request *r, const char
 	struct refusal quiet = { 0 };
 	char query[32];
 	json_t *answer = NULL;
-	const char *state, *township;
+	const char *state;
 	int said = 0;
 
 	snprintf(query, sizeof(query), "id=%lld", (long long)r->id);
 	if (ask_keep(o, "GET", "cases/show", query, NULL, 0, &answer, NULL, &quiet) != 0)
 		return 0;
 	state = json_string_value(json_object_get(json_object_get(answer, "case"), "state"));
-	township = json_string_value(json_object_get(json_object_get(answer, "case"), "township"));
 	if (state != NULL && !cases_step_fits(state, step)) {
 		fprintf(stderr, _("gaswatch: case %lld is %s now, so you cannot %s\n"),
 		    (long long)r->id, word(state), step_verb(step));
-		said = 1;
-	} else if (strcmp(step, "reassign") == 0 && township != NULL &&
-	           strcmp(township, r->township) == 0) {
-		fprintf(stderr,
-		    _("gaswatch: case %lld is in township %s already: nothing changed\n"),
-		    (long long)r->id, township);
 		said = 1;
 	}
 	json_decref(answer);
@@ -811,13 +803,42 @@ say_unrouted(const struct case_request *r, const char *reason)
 	return 1;
 }
 
+/*
+ * A refusal the county gives in fixed text (cases_refusal_reason: a
+ * township it does not know, the township the case is in, evidence over
+ * its evidence_max_kb), said in the person's language with what r sent:
+ * 1 when it was.
+ */
+static int
+say_fixed_refusal(const struct case_request *r, const char *reason)
+{
+	if (strcmp(reason, cases_refusal_reason(CASES_REFUSAL_UNKNOWN_TOWNSHIP)) == 0)
+		fprintf(stderr,
+		    _("gaswatch: %s is not a township of this county: nothing changed\n"),
+		    r->township);
+	else if (strcmp(reason, cases_refusal_reason(CASES_REFUSAL_SAME_TOWNSHIP)) == 0)
+		fprintf(stderr,
+		    _("gaswatch: case %lld is in township %s already: nothing changed\n"),
+		    (long long)r->id, r->township);
+	else if (strcmp(reason, cases_refusal_reason(CASES_REFUSAL_EVIDENCE_TOO_LARGE)) == 0)
+		fprintf(stderr,
+		    _("gaswatch: %s is %zu KiB, more than the county takes for evidence (its "
+		      "evidence_max_kb): nothing was stored; send a smaller file\n"),
+		    r->file, (r->data_len + 1023) / 1024);
+	else
+		return 0;
+	return 1;
+}
+
 /* A 4.00 for request r (the county's reason) said in the person's language where gaswatch
- * can tell why, in the county's own order (a step's decision's fit to the catalogue, then
- * the case's state; a reassignment's state; a report's kind, then where it goes): 1 when
- * it was. */
+ * can tell why: a fixed reason by its words, else in the county's own order (a step's
+ * decision's fit to the catalogue, then the case's state; a reassignment's state; a
+ * report's kind, then where it goes): 1 when it was. */
 static int
 said_in_words(const struct options *o, const struct case_request *r, const char *reason)
 {
+	if (say_fixed_refusal(r, reason))
+		return 1;
 	if (CASEMSG_HAS(r, CASEMSG_STEP))
 		return say_bad_decision(o, r) || say_stale_step(o, r, r->step);
 	if (CASEMSG_HAS(r, CASEMSG_TOWNSHIP))

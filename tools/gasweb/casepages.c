@@ -1763,7 +1763,8 @@ page_case_reassign(struct request *r, struct reply *out)
 	        CASES_DONE &&
 	    strcmp(here, rq.township) == 0) {
 		county_pool_give(&r->web->pool, db);
-		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+		log_info("refused %s to %s: case %lld to %s: %s", r->path, r->who.identity,
+		    (long long)rq.id, rq.township, err);
 		snprintf(why, sizeof(why), cw(r, C_REASSIGN_SAME), township_name(r, rq.township));
 		refusal(r, out, MHD_HTTP_CONFLICT, why);
 		return;

@@ -232,6 +232,7 @@ static const char *const words[W_COUNT][2] = {
 	    "Genuine code (the county's signature is valid)" },
 	[W_SIG_INVALID] = { "二维码无效或被篡改", "Invalid or altered code" },
 	[W_STATUS] = { "状态", "Status" },
+	[W_SET_ASIDE] = { "%lld 条已搁置", "%lld set aside" },
 	[W_OWNER] = { "产权单位", "Owner" },
 	[W_NEXT_INSPECTION] = { "下次检验日期", "Next inspection" },
 	[W_LAST_FILL] = { "最近充装", "Last fill" },

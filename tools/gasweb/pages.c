@@ -20,6 +20,7 @@
 #include "buyer.h"
 #include "log.h"
 #include "overview.h"
+#include "stationstatus.h"
 #include "stations.h"
 #include "timetext.h"
 #include "util.h"
@@ -489,8 +490,11 @@ station_card(struct request *r, struct page *p, const struct wire_station *s,
 	static const char *const cls[] = { "ok", "warn", "bad" };
 	const struct geo_township *t = geo_township(&r->web->map, s->township);
 	enum health h = health_of(r, s, now);
+	enum station_status_rest rest;
 	struct access_scope trace;
-	char when[48];
+	const char *other;
+	long long aside;
+	char when[48], text[64];
 
 	page_raw(p, "<article class=\"card station ");
 	page_raw(p, cls[h]);
@@ -544,11 +548,17 @@ station_card(struct request *r, struct page *p, const struct wire_station *s,
 		page_text(p, s->id);
 		page_raw(p, "</a></dd>");
 	}
-	if (s->status[0] != '\0') {
+	/* what the status says besides the backlog shown above (stationstatus.h) */
+	rest = station_status_rest(s->status, (long long)s->backlog, &aside, &other);
+	if (rest != STATION_STATUS_NOTHING) {
 		page_raw(p, "<dt>");
 		page_text(p, word(r->lang, W_STATUS));
 		page_raw(p, "</dt><dd class=\"note\">");
-		page_text(p, s->status);
+		if (rest == STATION_STATUS_ASIDE) {
+			snprintf(text, sizeof(text), word(r->lang, W_SET_ASIDE), aside);
+			other = text;
+		}
+		page_text(p, other);
 		page_raw(p, "</dd>");
 	}
 	page_raw(p, "</dl></article>");

@@ -149,6 +149,7 @@ enum word {
 	W_SIG_VALID,
 	W_SIG_INVALID,
 	W_STATUS,
+	W_SET_ASIDE, /* %lld: records a station set aside */
 	W_OWNER,
 	W_NEXT_INSPECTION,
 	W_LAST_FILL,
