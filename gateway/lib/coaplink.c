@@ -657,27 +657,25 @@ coaplink_sessions_opened(const struct coaplink *link)
 }
 
 /*
- * Why a tool's key file cannot be used, in the person's language (a tool's
- * message, where psk_load_key's are English for gasgw's log); -1.  err is
- * left as psk_load_key wrote it when the check now finds nothing wrong.
+ * Why a tool's key file cannot be used (f, as psk_load_key_fault found it),
+ * in the person's language (a tool's message, where psk_load_key's are
+ * English for gasgw's log); -1.  err is left as psk_load_key_fault wrote it
+ * for a fault it does not name.
  */
 static int
-key_fault_said(const char *keyfile, char *err, size_t errlen)
+key_fault_said(const char *keyfile, const struct psk_key_fault *f, char *err, size_t errlen)
 {
-	struct psk_key_fault f;
-
-	psk_key_check(keyfile, &f);
-	switch (f.problem) {
+	switch (f->problem) {
 	case PSK_KEY_UNREADABLE:
 		return err_set(err, errlen, _("cannot read the key file %s: %s"), keyfile,
-		    strerror(f.error));
+		    strerror(f->error));
 	case PSK_KEY_NOT_A_FILE:
 		return err_set(err, errlen, _("the key file %s is not a file"), keyfile);
 	case PSK_KEY_SHARED:
 		return err_set(err, errlen,
 		    _("others may read the key file %s (mode %03o): make it yours alone with "
 		      "chmod 600 %s"),
-		    keyfile, f.mode, keyfile);
+		    keyfile, f->mode, keyfile);
 	case PSK_KEY_NOT_A_KEY:
 		return err_set(err, errlen,
 		    _("the key file %s holds no key: one line of hex, %d to %d bytes"), keyfile,
@@ -693,6 +691,7 @@ coaplink_open_tool(const char *host, int port, const char *identity, const char 
     struct coaplink **out, char *err, size_t errlen)
 {
 	struct coaplink_config c;
+	struct psk_key_fault fault;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -700,8 +699,9 @@ coaplink_open_tool(const char *host, int port, const char *identity, const char 
 	c.port = port;
 	if (str_copy(c.identity, identity, sizeof(c.identity)) >= sizeof(c.identity))
 		return err_set(err, errlen, "identity too long");
-	if (psk_load_key(keyfile, c.key, sizeof(c.key), &c.key_len, err, errlen) == -1)
-		return key_fault_said(keyfile, err, errlen);
+	if (psk_load_key_fault(keyfile, c.key, sizeof(c.key), &c.key_len, &fault, err, errlen) ==
+	    -1)
+		return key_fault_said(keyfile, &fault, err, errlen);
 	c.backoff_max_ms = 5000;
 	rc = coaplink_new(&c, out, err, errlen);
 	OPENSSL_cleanse(&c, sizeof(c));

@@ -131,9 +131,8 @@ parse_hex_key(const char *text, size_t len, uint8_t *key, size_t keysize, size_t
 	return 0;
 }
 
-/* psk_load_key, saying what was wrong in *fault too (NULL: not asked). */
-static int
-load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen,
+int
+psk_load_key_fault(const char *path, uint8_t *key, size_t keysize, size_t *keylen,
     struct psk_key_fault *fault, char *err, size_t errlen)
 {
 	char *buf = NULL, *p, *end;
@@ -176,17 +175,7 @@ int
 psk_load_key(const char *path, uint8_t *key, size_t keysize, size_t *keylen, char *err,
     size_t errlen)
 {
-	return load_key(path, key, keysize, keylen, NULL, err, errlen);
-}
-
-void
-psk_key_check(const char *path, struct psk_key_fault *fault)
-{
-	uint8_t key[PSK_MAX_KEY];
-	size_t len;
-
-	(void)load_key(path, key, sizeof(key), &len, fault, NULL, 0);
-	OPENSSL_cleanse(key, sizeof(key));
+	return psk_load_key_fault(path, key, keysize, keylen, NULL, err, errlen);
 }
 
 /* Every role's prefix: the one table psk_identity_role and psk_claimed_role read. */

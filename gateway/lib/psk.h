@@ -70,9 +70,11 @@ struct psk_key_fault {
 	unsigned mode; /* PSK_KEY_SHARED: the file's permission bits (0644) */
 };
 
-/* What psk_load_key finds wrong with the key file at path, by the same
- * checks (PSK_KEY_USABLE: nothing); the key read is wiped. */
-void psk_key_check(const char *path, struct psk_key_fault *fault);
+/* psk_load_key, saying what was wrong in *fault too (PSK_KEY_USABLE:
+ * nothing; fault NULL: not asked), so that one read both loads the key
+ * and tells a tool why it could not. */
+int psk_load_key_fault(const char *path, uint8_t *key, size_t keysize, size_t *keylen,
+    struct psk_key_fault *fault, char *err, size_t errlen);
 
 /*
  * Load an identities file.  On success *t owns its entries (psk_table_free);

@@ -164,7 +164,7 @@ rc=$?
 check "gaswatch with both --township and --as is refused (exit $rc)" \
     all '[ $rc -eq 2 ]' "grep -q 'give --township or --as, not both' '$T/both.out'"
 # a key file others may read is refused before any link, saying what to do, in the
-# person's language (its reason from psk_key_check; gasgw's log keeps the English)
+# person's language (its reason from psk_load_key_fault; gasgw's log keeps the English)
 printf '%s\n' 00112233445566778899aabbccddeeff >"$T/shared.key"
 chmod 644 "$T/shared.key"
 "$BUILD/gaswatch" --township 330825101 -k "$T/shared.key" -p 9 --once >"$T/shared.out" 2>&1

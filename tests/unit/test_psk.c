@@ -132,6 +132,8 @@ says_what_is_wrong_with_a_key_file(void **state)
 		{ NULL, NULL, 0, PSK_KEY_USABLE, 0, 0 },
 	};
 	struct psk_key_fault f;
+	uint8_t key[PSK_MAX_KEY];
+	size_t len;
 	char path[128];
 
 	(void)state;
@@ -143,7 +145,7 @@ says_what_is_wrong_with_a_key_file(void **state)
 			str_copy(path, write_file(rows[i].name, rows[i].text, rows[i].mode),
 			    sizeof(path));
 		memset(&f, 0xff, sizeof(f));
-		psk_key_check(path, &f);
+		(void)psk_load_key_fault(path, key, sizeof(key), &len, &f, NULL, 0);
 		if (f.problem != rows[i].problem || f.error != rows[i].error ||
 		    f.mode != rows[i].shown_mode)
 			fail_msg("row %d (%s): problem %d error %d mode %03o", i, rows[i].name,
