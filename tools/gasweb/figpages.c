@@ -294,11 +294,12 @@ chart_alloc(struct chart *c, size_t n, size_t ns, int days)
 static int
 label(struct chart *c, size_t i, const char *a, const char *b)
 {
-	size_t len = strlen(a) + (b != NULL ? strlen(b) + 3 : 0) + 1;
+	static const char between[] = " · "; /* four bytes: the dot is two in UTF-8 */
+	size_t len = strlen(a) + (b != NULL ? strlen(between) + strlen(b) : 0) + 1;
 
 	if ((c->labels[i] = malloc(len)) == NULL)
 		return -1;
-	snprintf(c->labels[i], len, "%s%s%s", a, b != NULL ? " · " : "", b != NULL ? b : "");
+	snprintf(c->labels[i], len, "%s%s%s", a, b != NULL ? between : "", b != NULL ? b : "");
 	return 0;
 }
 
