@@ -269,6 +269,18 @@ check "and in English" \
     'grep -q "The cylinder code reported is not one the county signed: signature does not verify" "$T/facts-en.html"' \
     'grep -q "arrival on site overdue by 42 min" "$T/facts-en.html"' \
     'grep -q "TA -&gt; TB: 户籍在乙镇 (the decision of Town A set aside: .*, penalty power .*, fine 2000 yuan)" "$T/facts-en.html"'
+check "the case's rule by its code and name, in the reader's language" \
+    all 'grep -q "<span id=\"case-rule\">R05 超期未检</span>" "$T/facts-zh.html"' \
+    'grep -q "<span id=\"case-rule\">R05 inspection overdue</span>" "$T/facts-en.html"'
+C -b "$T/alice-curl.jar" -H "Accept-Language: zh" -o "$T/list-r05.html" "$U/cases?view=all&rule=R05"
+C -b "$T/alice-curl.jar" -H "Accept-Language: en" -o "$T/list-nope.html" "$U/cases?view=all&rule=NOPE"
+check "the list's rule filter offers each rule by its name, the chosen one selected" \
+    all 'grep -q "<option value=\"R05\" selected>R05 超期未检</option>" "$T/list-r05.html"' \
+    'grep -q "<option value=\"C07\">C07 黑气点充装</option>" "$T/list-r05.html"'
+check "and the list filtered on R05 holds the R05 case" grep -q "data-case=\"$CASE\"" "$T/list-r05.html"
+check "a filter on a rule it does not know keeps it shown and selected, and lists nothing" \
+    all 'grep -q "<option value=\"NOPE\" selected>NOPE</option>" "$T/list-nope.html"' \
+    '! grep -q "data-case=" "$T/list-nope.html"'
 check "reading cases writes no audit row (cases.read is not audited)" \
     test "$(q "SELECT COUNT(*) FROM audit WHERE identity = 'officer:li@TA' AND query IN ('curve', 'history')")" = 0
 check "the refused case requests are in the log" \

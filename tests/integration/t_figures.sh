@@ -112,6 +112,16 @@ done
 check "/figures/fills.csv is gastrace's CSV, row for row" cmp "$T/web-fills.plain" "$T/fills.want"
 check "/figures/realname.csv is gastrace's CSV, row for row" \
     cmp "$T/web-realname.plain" "$T/realname.want"
+check "/figures names each rule beside its code, in its table and its chart, and the township" \
+    all 'grep -q "<td>R20 超量充装</td><td>TA</td><td>1</td>" "$T/page.html"' \
+    'grep -q ">R20 超量充装 · 甲镇<" "$T/page.html"'
+check "the page is whole UTF-8 (no label cut inside a character)" \
+    sh -c 'iconv -f UTF-8 -t UTF-8 "$0" >/dev/null' "$T/page.html"
+check "and its CSV keeps the code alone, as gastrace's" grep -qx "R20,TA,1" "$T/web-violations.plain"
+A -H "Accept-Language: en" -o "$T/page-en.html" "$U/figures?from=2026-11-01&to=2026-11-03"
+check "in English: the rule's English name" \
+    all 'grep -q "<td>R20 overfilled</td>" "$T/page-en.html"' \
+    'grep -q ">R20 overfilled · Town A<" "$T/page-en.html"'
 check "/figures/inspections.csv keeps the quoted owner one field" \
     grep -q '^"Other, ""Quoted"" Co","1","1","0"' "$T/web-inspections.csv"
 A -o "$T/inspections.svg" "$U/figures/inspections.svg"

@@ -34,6 +34,7 @@
 #include "cases.h"
 #include "cborread.h"
 #include "log.h"
+#include "rulenames.h"
 #include "util.h"
 #include "web.h"
 
@@ -814,6 +815,31 @@ option(struct page *p, const char *value, const char *label, const char *current
 	page_raw(p, "</option>");
 }
 
+/* The rule filter: any, each rule by its code and name, each report kind of the
+ * catalogue by its name; current (a code) selected, and shown as it is when it is
+ * none of them (a link made before the county changed its catalogue). */
+static void
+rule_options(struct request *r, struct page *p, const char *current)
+{
+	const struct catalogue *cat = &r->set->catalogue;
+	const struct rule_name *n;
+	char label[160];
+	size_t i;
+
+	page_raw(p, "<select name=\"rule\" id=\"rule\">");
+	option(p, "", cw(r, C_ANY), current);
+	for (n = rule_names; n->code != NULL; n++) {
+		snprintf(label, sizeof(label), "%s %s", n->code, rule_word(r->lang, n->code));
+		option(p, n->code, label, current);
+	}
+	for (i = 0; i < cat->nkinds; i++)
+		option(p, cat->kinds[i].code, cat->kinds[i].name, current);
+	if (current[0] != '\0' && rule_name_find(current) == NULL &&
+	    catalogue_kind(cat, current) == NULL)
+		option(p, current, current, current);
+	page_raw(p, "</select>");
+}
+
 void
 page_cases(struct request *r, struct reply *out)
 {
@@ -856,9 +882,8 @@ page_cases(struct request *r, struct reply *out)
 	}
 	page_raw(p, "</select></label><label>");
 	page_text(p, cw(r, C_RULE));
-	page_raw(p, "<input name=\"rule\" id=\"rule\" value=\"");
-	page_text(p, f.rule);
-	page_raw(p, "\" placeholder=\"R05\"></label><button type=\"submit\" id=\"filter\">");
+	rule_options(r, p, f.rule_code != NULL ? f.rule_code : "");
+	page_raw(p, "</label><button type=\"submit\" id=\"filter\">");
 	page_text(p, cw(r, C_FILTER));
 	page_raw(p, "</button></form><section class=\"card\"><p class=\"hint\">");
 	page_text(p, cw(r, C_LIVE));
@@ -1059,9 +1084,12 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	dt(p, cw(r, C_RULE));
 	cborread_text(c, "kind", buf, sizeof(buf));
 	{
-		/* a report kind by the catalogue's name, its code beside it; a rule by its code */
+		/* a report kind by the catalogue's name, its code beside it; a rule by its code
+		 * and its name */
 		const struct catalogue_kind *k = catalogue_kind(&r->set->catalogue, buf);
+		const char *rule = rule_word(r->lang, buf);
 
+		page_raw(p, "<span id=\"case-rule\">");
 		if (k != NULL && strcmp(k->name, buf) != 0) {
 			page_text(p, k->name);
 			page_raw(p, " (");
@@ -1069,7 +1097,12 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 			page_raw(p, ")");
 		} else {
 			page_text(p, buf);
+			if (rule != NULL) {
+				page_raw(p, " ");
+				page_text(p, rule);
+			}
 		}
+		page_raw(p, "</span>");
 	}
 	page_raw(p, "</dd>");
 	fact(p, c, "officer", cw(r, C_OFFICER), "officer");

@@ -389,7 +389,17 @@ draw(const struct request *r, struct page *p, const struct figures *f, const cha
 			goto oom;
 		str_copy(c.names[0], fw(r, "count"), sizeof(c.names[0]));
 		for (i = 0; i < c.n; i++) {
-			if (label(&c, i, f->violations[i].rule, f->violations[i].township) == -1)
+			const struct geo_township *t =
+			    geo_township(&r->web->map, f->violations[i].township);
+			const char *rule = rule_word(r->lang, f->violations[i].rule);
+			char named[128];
+
+			/* "R20 超量充装 · 甲镇": the rule by its name, the township by its */
+			snprintf(named, sizeof(named), "%s%s%s", f->violations[i].rule,
+			    rule != NULL ? " " : "", rule != NULL ? rule : "");
+			if (label(&c, i, named,
+			        t != NULL ? (r->lang == LANG_EN ? t->name_en : t->name_zh)
+			                  : f->violations[i].township) == -1)
 				goto oom_c;
 			c.values[i] = f->violations[i].count;
 		}
@@ -444,6 +454,8 @@ struct table_out {
 	struct page *p;
 	size_t rows;
 	int csv;
+	int named; /* 1: the column rule_col holds rule codes, shown with their names */
+	size_t rule_col;
 };
 
 static void
@@ -454,10 +466,22 @@ html_row(void *ctx, const char *const *cells, size_t n)
 
 	page_raw(t->p, "<tr>");
 	for (i = 0; i < n; i++) {
+		const char *name = t->rows > 0 && t->named && i == t->rule_col
+		                       ? rule_word(t->r->lang, cells[i])
+		                       : NULL;
+
+		if (t->rows == 0 && strcmp(cells[i], "rule") == 0) {
+			t->named = 1;
+			t->rule_col = i;
+		}
 		page_raw(t->p, t->rows == 0 ? "<th>" : "<td>");
 		page_text(t->p,
 		    t->rows == 0 ? fw(t->r, strcmp(cells[i], "fills") == 0 ? "fills_col" : cells[i])
 		                 : cells[i]);
+		if (name != NULL) { /* the CSV keeps the code alone */
+			page_raw(t->p, " ");
+			page_text(t->p, name);
+		}
 		page_raw(t->p, t->rows == 0 ? "</th>" : "</td>");
 	}
 	page_raw(t->p, "</tr>");

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rulenames.h"
 #include "web.h"
 
 void
@@ -282,4 +283,12 @@ word(enum lang lang, enum word w)
 	if ((int)w < 0 || w >= W_COUNT || words[w][lang] == NULL)
 		return "";
 	return words[w][lang == LANG_EN ? 1 : 0];
+}
+
+const char *
+rule_word(enum lang lang, const char *code)
+{
+	const struct rule_name *n = rule_name_find(code);
+
+	return n == NULL ? NULL : lang == LANG_EN ? n->en : n->zh;
 }

@@ -179,6 +179,10 @@ enum word {
 
 const char *word(enum lang lang, enum word w);
 
+/* The name of the rule coded code in lang (gateway/lib/rulenames.h: "超期未检" for
+ * "R05"), NULL when code is no rule (a grid report's kind). */
+const char *rule_word(enum lang lang, const char *code);
+
 /* ---- the running console (http.c) ---------------------------------------------------- */
 
 /*
