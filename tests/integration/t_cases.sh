@@ -13,7 +13,9 @@
 # What gaswatch is refused in this work (another identity's action, a
 # village not in the county's list, a note the step needs, a note with a
 # person's number) is said in the person's language, before anything is
-# sent where gaswatch can tell.
+# sent where gaswatch can tell.  gaswatch show names a decision, a decision
+# set aside and a report's kind by the catalogue's names, and by their codes
+# once the county's catalogue no longer holds them.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -199,6 +201,11 @@ LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person regulato
     >"$T/show_zh.out" 2>&1
 check "under zh_CN the timeline is in Chinese" \
     sh -c "grep -q '时间线' '$T/show_zh.out' && grep -q '已受理' '$T/show_zh.out'"
+check "the decision is shown by the catalogue's names, each with its code, a rule by its code" \
+    all "grep -q '^  outcome:  罚款 (fine)  power: 气瓶超量充装 (P05)  fine: 2000 yuan$' '$T/show.out'" \
+    "grep -q '^  what: .*(R20)$' '$T/show.out'"
+check "and in Chinese under zh_CN" \
+    grep -q '^  处理结果：罚款 (fine)  处罚事项：气瓶超量充装 (P05)  罚款：2000 元$' "$T/show_zh.out"
 as_person regulator:alice show "$ID" --json >"$T/show.json" 2>&1
 check "--json gives the case and its steps" \
     sh -c "grep -q '\"state\":\"closed\"' '$T/show.json' && grep -q '\"action\":\"onsite\"' '$T/show.json'"
@@ -362,5 +369,47 @@ check "... and a date that is none, named by its option (exit $rc)" \
 check "the county refuses the reversed period too (4.00), and answers it the right way round" \
     all "'$BUILD/tests/coapreq' -p $CPORT -u regulator:alice -k '$T/regulator_alice.key' -m GET -P cases/figures -q 'from=1764979200000&to=1764547200000' 2>&1 | grep -q '^code 4.00'" \
     "'$BUILD/tests/coapreq' -p $CPORT -u regulator:alice -k '$T/regulator_alice.key' -m GET -P cases/figures -q 'from=1764547200000&to=1764979200000' 2>&1 | grep -q '^code 2.05'"
+# --- a decision set aside, by the catalogue's names while it has them -------------
+as_person $LI decide "$REP" --outcome warning --power P01 --note "当场警告" >"$T/warn.out" 2>&1
+check "the report's case is decided: a warning on P01" [ $? -eq 0 ]
+as_person $LI show "$REP" >"$T/rep.show" 2>&1
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person $LI show "$REP" \
+    >"$T/rep_zh.show" 2>&1
+check "gaswatch show names the report's kind and the decision by the catalogue, codes beside" \
+    all "grep -q '^  kind:     无码气瓶 (nocode)$' '$T/rep.show'" \
+    "grep -q '^  outcome:  警告 (warning)  power: 违规储存、堆放瓶装燃气 (P01)  fine: 0 yuan$' '$T/rep.show'"
+check "and in Chinese under zh_CN" \
+    all "grep -q '^  类别：    无码气瓶 (nocode)$' '$T/rep_zh.show'" \
+    "grep -q '^  处理结果：警告 (warning)  处罚事项：违规储存、堆放瓶装燃气 (P01)  罚款：0 元$' '$T/rep_zh.show'"
+as_person regulator:alice reassign "$REP" --to $TA --note "店在东村" >"$T/aside.out" 2>&1
+check "the regulator moves the decided case, setting its decision aside" [ $? -eq 0 ]
+as_person regulator:alice show "$REP" >"$T/aside.show" 2>&1
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person regulator:alice show "$REP" \
+    >"$T/aside_zh.show" 2>&1
+check "gaswatch show says the decision set aside by the catalogue's names" \
+    grep -q "$TB -> $TA: 店在东村 (the decision of $TB set aside: outcome 警告 (warning), penalty power 违规储存、堆放瓶装燃气 (P01), fine 0 yuan)" "$T/aside.show"
+check "and in Chinese under zh_CN" \
+    grep -q "$TB -> $TA: 店在东村（$TB 作出的决定已撤销：处理结果 警告 (warning)，处罚事项 违规储存、堆放瓶装燃气 (P01)，罚款 0 元）" "$T/aside_zh.show"
+# the county drops the warning, P01 and the nocode kind from its files: what the cases
+# were written with is shown by its codes, and the show still succeeds
+sed -e '/^outcome,warning,/d' -e '/^power,P01,/d' -e '/^report,nocode,/d' -e 's/warning;//' \
+    "$T/catalogue.csv" >"$T/catalogue.new" && mv "$T/catalogue.new" "$T/catalogue.csv"
+kill -HUP "$PID_county"
+wait_for 10 grep -q "reload: configuration from" "$T/county.log"
+as_person regulator:alice show "$REP" >"$T/gone.show" 2>&1
+rc=$?
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person regulator:alice show "$REP" \
+    >"$T/gone_zh.show" 2>&1
+rc_zh=$?
+check "codes no longer in the catalogue are shown as codes, and the show succeeds (exit $rc, $rc_zh)" \
+    all '[ $rc -eq 0 ] && [ $rc_zh -eq 0 ]' \
+    "grep -q '(the decision of $TB set aside: outcome warning, penalty power P01, fine 0 yuan)' '$T/gone.show'" \
+    "grep -q '^  what: .* (nocode)$' '$T/gone.show'" \
+    "grep -q '（$TB 作出的决定已撤销：处理结果 warning，处罚事项 P01，罚款 0 元）' '$T/gone_zh.show'" \
+    "grep -q '^  事由：.*（nocode）$' '$T/gone_zh.show'"
+as_person regulator:alice show "$ID" >"$T/still.show" 2>&1
+check "while the codes still in it keep their names" \
+    grep -q '^  outcome:  罚款 (fine)  power: 气瓶超量充装 (P05)  fine: 2000 yuan$' "$T/still.show"
+
 check "gascounty still running" kill -0 "$PID_county"
 finish

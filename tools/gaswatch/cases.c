@@ -2,8 +2,8 @@
  * gaswatch's case commands: list, show, accept, step, attach, decide,
  * close, report, reassign, overdue, figures, catalogue (docs/county.md,
  * "Cases"; the resources of docs/protocol.md).  show gives a case's three
- * deadlines and how a report was routed; catalogue the report kinds and
- * the deadline rows.
+ * deadlines, how a report was routed, and its decision and report kind by
+ * the catalogue's names; catalogue the report kinds and the deadline rows.
  *
  * Requests are encoded by the county library's casemsg (one description
  * of each field for both sides); answers are asked for as JSON and read
@@ -300,15 +300,81 @@ word(const char *w)
 	return shown(words, sizeof(words) / sizeof(words[0]), w);
 }
 
+/* The county's catalogue as it answers it now (GET cases/catalogue, catalogue_decode) into
+ * *cat, which the caller frees: 0, or -1 (nothing said) when it cannot be read. */
+static int
+county_catalogue(const struct options *o, struct catalogue *cat)
+{
+	struct coaplink_response resp;
+	char err[256];
+	int rc;
+
+	if (exchange(o, "GET", "cases/catalogue", NULL, NULL, 0, COAPLINK_FORMAT_CBOR, &resp) != 0)
+		return -1;
+	rc = resp.code == 205 ? catalogue_decode(resp.data, resp.len, cat, err, sizeof(err)) : -1;
+	coaplink_response_free(&resp);
+	return rc;
+}
+
+/* An item of the catalogue as the officer knows it: its name and its code. */
+#define ITEM_SHOWN_MAX (CATALOGUE_NAME + CATALOGUE_CODE + 4)
+
+static const char *
+item_shown(const char *name, const char *code, char *out, size_t size)
+{
+	if (name == NULL)
+		return code;
+	snprintf(out, size, "%s (%s)", name, code);
+	return out;
+}
+
+/* The catalogue's parts a case names by a code. */
+enum catalogue_part { PART_OUTCOME, PART_POWER, PART_KIND };
+
+/*
+ * A code of a case as item_shown says it, by the name cat (NULL: the catalogue could not be
+ * read) gives it now; code itself when cat has no such code (the county changed its files
+ * since the case was written), so that a show never fails for want of a name.
+ */
+static const char *
+code_shown(const struct catalogue *cat, enum catalogue_part part, const char *code, char *out,
+    size_t size)
+{
+	const struct catalogue_outcome *oc;
+	const struct catalogue_power *pw;
+	const struct catalogue_kind *k;
+	const char *name = NULL;
+
+	if (cat == NULL || strcmp(code, "-") == 0)
+		return code;
+	switch (part) {
+	case PART_OUTCOME:
+		if ((oc = catalogue_outcome(cat, code)) != NULL)
+			name = oc->name;
+		break;
+	case PART_POWER:
+		if ((pw = catalogue_power(cat, code)) != NULL)
+			name = pw->name;
+		break;
+	case PART_KIND: /* found by code or name: a kind is named only by its code */
+		if ((k = catalogue_kind(cat, code)) != NULL && strcmp(k->code, code) == 0)
+			name = k->name;
+		break;
+	}
+	return item_shown(name, code, out, size);
+}
+
 /*
  * What a step says: its note, or for a step the county wrote itself its facts
- * (cases.h: cases_show) in the reader's language.  A step from before the county
- * kept facts (017) has none; its note is printed as the county wrote it.
+ * (cases.h: cases_show) in the reader's language, a decision it set aside by the
+ * names of cat (NULL: by its codes).  A step from before the county kept facts
+ * (017) has none; its note is printed as the county wrote it.
  */
 static void
-print_step_words(json_t *v)
+print_step_words(json_t *v, const struct catalogue *cat)
 {
 	const char *action = str(v, "action"), *note = str(v, "note"), *stage;
+	char outcome[ITEM_SHOWN_MAX], power[ITEM_SHOWN_MAX];
 
 	if (strcmp(note, "-") == 0)
 		note = "";
@@ -333,9 +399,13 @@ print_step_words(json_t *v)
 			printf(
 			    _(" (the decision of %s set aside: outcome %s, penalty power %s, fine "
 			      "%lld yuan)"),
-			    str(v, "from_township"), str(v, "set_aside_outcome"),
-			    strcmp(str(v, "set_aside_power"), "-") != 0 ? str(v, "set_aside_power")
-			                                                : _("none"),
+			    str(v, "from_township"),
+			    code_shown(cat, PART_OUTCOME, str(v, "set_aside_outcome"), outcome,
+			        sizeof(outcome)),
+			    strcmp(str(v, "set_aside_power"), "-") != 0
+			        ? code_shown(cat, PART_POWER, str(v, "set_aside_power"), power,
+			              sizeof(power))
+			        : _("none"),
 			    num(v, "set_aside_fine_yuan"));
 	} else
 		printf("%s", note);
@@ -456,10 +526,31 @@ cases_run_overdue(const struct options *o, int argc, char **argv)
 	return list(o, "cases/overdue", NULL);
 }
 
+/* 1 when a show's answer holds a code the catalogue names: the case's outcome, a report's
+ * kind, a decision a reassignment set aside. */
+static int
+show_needs_names(json_t *answer)
+{
+	json_t *c = json_object_get(answer, "case"), *v;
+	size_t i;
+
+	if (strcmp(str(c, "outcome"), "-") != 0 || strcmp(str(c, "reporter"), "-") != 0)
+		return 1;
+	json_array_foreach(json_object_get(answer, "steps"), i, v)
+	{
+		if (json_object_get(v, "set_aside_outcome") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 int
 cases_run_show(const struct options *o, int argc, char **argv)
 {
 	char query[32], *raw = NULL, t[TIMETEXT_MAX], due[TIMETEXT_MAX];
+	char kind[ITEM_SHOWN_MAX], outcome[ITEM_SHOWN_MAX], power[ITEM_SHOWN_MAX];
+	struct catalogue cat, *names = NULL;
+	const char *kind_shown;
 	json_t *answer, *c, *v;
 	int64_t id;
 	size_t i, joins = 0;
@@ -474,11 +565,22 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		printf("%s\n", raw);
 		goto out;
 	}
+	/* the catalogue's names, read once; a show goes on by the codes without them */
+	if (show_needs_names(answer) && county_catalogue(o, &cat) == 0)
+		names = &cat;
 	c = json_object_get(answer, "case");
 	when(num(c, "due_ms"), due);
 	printf(_("case %lld  %s  %s  township %s\n"), num(c, "id"), word(str(c, "severity")),
 	    word(str(c, "state")), str(c, "township"));
-	printf(_("  what:     %s (%s)\n"), str(c, "title"), str(c, "kind"));
+	/* a report's kind by its name on a line of its own (its title begins with the name the
+	 * kind had when reported); a rule, or a kind the catalogue does not name, by its code
+	 * (code_shown wrote a name into kind, or gave the code back) */
+	kind_shown = code_shown(names, PART_KIND, str(c, "kind"), kind, sizeof(kind));
+	if (kind_shown == kind) {
+		printf(_("  what:     %s\n"), str(c, "title"));
+		printf(_("  kind:     %s\n"), kind_shown);
+	} else
+		printf(_("  what:     %s (%s)\n"), str(c, "title"), kind_shown);
 	if (strcmp(str(c, "station"), "-") != 0 || strcmp(str(c, "cylinder"), "-") != 0)
 		printf(_("  station:  %s   cylinder: %s   buyer: %s\n"), str(c, "station"),
 		    str(c, "cylinder"), str(c, "buyer_masked"));
@@ -521,8 +623,10 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		printf(_("  deadlines: accept by %s, on site by %s, closed by %s\n"), a, s, e);
 	}
 	if (strcmp(str(c, "outcome"), "-") != 0)
-		printf(_("  outcome:  %s  power: %s  fine: %lld yuan\n"), str(c, "outcome"),
-		    str(c, "power"), num(c, "fine_yuan"));
+		printf(_("  outcome:  %s  power: %s  fine: %lld yuan\n"),
+		    code_shown(names, PART_OUTCOME, str(c, "outcome"), outcome, sizeof(outcome)),
+		    code_shown(names, PART_POWER, str(c, "power"), power, sizeof(power)),
+		    num(c, "fine_yuan"));
 	printf("%s", _("timeline:\n"));
 	json_array_foreach(json_object_get(answer, "steps"), i, v)
 	{
@@ -540,7 +644,7 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		                                              : str(v, "identity"),
 		    25);
 		i18n_pad(stdout, word(str(v, "action")), 15);
-		print_step_words(v);
+		print_step_words(v, names);
 	}
 	if (json_array_size(json_object_get(answer, "evidence")) > 0)
 		printf("%s", _("evidence:\n"));
@@ -548,6 +652,8 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	    printf(_("  %s  %s  %s  %lld bytes\n"), str(v, "hash"), str(v, "name"), str(v, "type"),
 	        num(v, "size"));
 out:
+	if (names != NULL)
+		catalogue_free(names);
 	free(raw);
 	json_decref(answer);
 	return 0;
@@ -646,22 +752,6 @@ say_stale_step(const struct options *o, const struct case_request *r, const char
 	return said;
 }
 
-/* The county's catalogue as it answers it now (GET cases/catalogue, catalogue_decode) into
- * *cat, which the caller frees: 0, or -1 (nothing said) when it cannot be read. */
-static int
-county_catalogue(const struct options *o, struct catalogue *cat)
-{
-	struct coaplink_response resp;
-	char err[256];
-	int rc;
-
-	if (exchange(o, "GET", "cases/catalogue", NULL, NULL, 0, COAPLINK_FORMAT_CBOR, &resp) != 0)
-		return -1;
-	rc = resp.code == 205 ? catalogue_decode(resp.data, resp.len, cat, err, sizeof(err)) : -1;
-	coaplink_response_free(&resp);
-	return rc;
-}
-
 /*
  * A report the county would not take because its kind is not in the county's catalogue
  * (cases_report's first rule after the fields): said in the person's language, 1 when
@@ -692,16 +782,6 @@ say_bad_kind(const struct options *o, const struct case_request *r)
 	return said;
 }
 
-/* An item of the catalogue as the officer knows it: its name and its code. */
-static const char *
-item_shown(const char *name, const char *code, char *out, size_t size)
-{
-	if (name == NULL)
-		return code;
-	snprintf(out, size, "%s (%s)", name, code);
-	return out;
-}
-
 /*
  * A decision the county would not take because it does not fit the county's
  * catalogue (catalogue_check_decision: the rule cases_step holds every door
@@ -717,8 +797,7 @@ say_bad_decision(const struct options *o, const struct case_request *r)
 	const struct catalogue_outcome *oc;
 	const struct catalogue_power *pw;
 	enum catalogue_decision v;
-	char err[256], outcome[CATALOGUE_NAME + CATALOGUE_CODE + 4];
-	char power[CATALOGUE_NAME + CATALOGUE_CODE + 4];
+	char err[256], outcome[ITEM_SHOWN_MAX], power[ITEM_SHOWN_MAX];
 	const char *os, *ps;
 
 	if (strcmp(r->step, "decide") != 0 || county_catalogue(o, &cat) == -1)
