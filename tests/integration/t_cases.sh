@@ -201,11 +201,12 @@ LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" as_person regulato
     >"$T/show_zh.out" 2>&1
 check "under zh_CN the timeline is in Chinese" \
     sh -c "grep -q '时间线' '$T/show_zh.out' && grep -q '已受理' '$T/show_zh.out'"
-check "the decision is shown by the catalogue's names, each with its code, a rule by its code" \
+check "the decision is shown by the catalogue's names, each with its code, a rule by its code and name" \
     all "grep -q '^  outcome:  罚款 (fine)  power: 气瓶超量充装 (P05)  fine: 2000 yuan$' '$T/show.out'" \
-    "grep -q '^  what: .*(R20)$' '$T/show.out'"
+    "grep -q '^  kind:     R20 overfilled$' '$T/show.out'"
 check "and in Chinese under zh_CN" \
-    grep -q '^  处理结果：罚款 (fine)  处罚事项：气瓶超量充装 (P05)  罚款：2000 元$' "$T/show_zh.out"
+    all "grep -q '^  处理结果：罚款 (fine)  处罚事项：气瓶超量充装 (P05)  罚款：2000 元$' '$T/show_zh.out'" \
+    "grep -q '^  类别：    R20 超量充装$' '$T/show_zh.out'"
 as_person regulator:alice show "$ID" --json >"$T/show.json" 2>&1
 check "--json gives the case and its steps" \
     sh -c "grep -q '\"state\":\"closed\"' '$T/show.json' && grep -q '\"action\":\"onsite\"' '$T/show.json'"

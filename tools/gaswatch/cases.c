@@ -29,6 +29,7 @@
 #include "coaplink.h"
 #include "gaswatch.h"
 #include "i18n.h"
+#include "rulenames.h"
 #include "timetext.h"
 #include "util.h"
 
@@ -551,6 +552,7 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	char kind[ITEM_SHOWN_MAX], outcome[ITEM_SHOWN_MAX], power[ITEM_SHOWN_MAX];
 	struct catalogue cat, *names = NULL;
 	const char *kind_shown;
+	const struct rule_name *rule;
 	json_t *answer, *c, *v;
 	int64_t id;
 	size_t i, joins = 0;
@@ -573,9 +575,14 @@ cases_run_show(const struct options *o, int argc, char **argv)
 	printf(_("case %lld  %s  %s  township %s\n"), num(c, "id"), word(str(c, "severity")),
 	    word(str(c, "state")), str(c, "township"));
 	/* a report's kind by its name on a line of its own (its title begins with the name the
-	 * kind had when reported); a rule, or a kind the catalogue does not name, by its code
-	 * (code_shown wrote a name into kind, or gave the code back) */
+	 * kind had when reported), a rule by its code and name (its title is in the words of
+	 * whoever raised it, perhaps another language); a kind the catalogue does not name by
+	 * its code (code_shown wrote a name into kind, or gave the code back) */
 	kind_shown = code_shown(names, PART_KIND, str(c, "kind"), kind, sizeof(kind));
+	if ((rule = rule_name_find(str(c, "kind"))) != NULL) {
+		snprintf(kind, sizeof(kind), "%s %s", rule->code, _(rule->en));
+		kind_shown = kind;
+	}
 	if (kind_shown == kind) {
 		printf(_("  what:     %s\n"), str(c, "title"));
 		printf(_("  kind:     %s\n"), kind_shown);
