@@ -84,6 +84,11 @@ check "gaswatch shows the disposition on the alert's line, bracket closed" \
 check "gaswatch prints no line of its own for a bracket" sh -c "! grep -q '^\]' '$T/wd.out'"
 check "gaswatch shows alert times in local time with the offset" \
     grep -Eq "^$ID +20[0-9-]+ [0-9:]+\+08:00 R05" "$T/wd.out"
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR="$BUILD/locale" TZ=Asia/Shanghai \
+    "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --once >"$T/wd_zh.out" 2>&1
+check "under zh_CN an alert's line says its severity in Chinese, its columns in line" \
+    all "grep -Eq '^$ID +20[0-9-]+ [0-9:]+\+08:00 R05  告警     S01 ' '$T/wd_zh.out'" \
+    "! grep -q ' alert ' '$T/wd_zh.out'"
 TZ=Asia/Shanghai "$BUILD/gaswatch" --township TA -k "$T/township_TA.key" -p "$CPORT" --once --json \
     >"$T/wdj.out" 2>&1
 check "gaswatch --json writes times as ISO 8601 with the offset" \

@@ -301,6 +301,12 @@ word(const char *w)
 	return shown(words, sizeof(words) / sizeof(words[0]), w);
 }
 
+const char *
+cases_word(const char *w)
+{
+	return word(w);
+}
+
 /* The county's catalogue as it answers it now (GET cases/catalogue, catalogue_decode) into
  * *cat, which the caller frees: 0, or -1 (nothing said) when it cannot be read. */
 static int

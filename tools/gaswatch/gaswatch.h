@@ -44,4 +44,8 @@ int cases_run_catalogue(const struct options *o, int argc, char **argv);
  * reasons or its door's "ROLES only"; the exit status (3 for 4.03, else 1). */
 int cases_say_refusal(const char *identity, int code, const char *reason);
 
+/* A word the county sends (a severity, a case's state, a step's action) as the person
+ * reads it ("alert": 告警 under zh_CN); a word it does not know as it came. */
+const char *cases_word(const char *w);
+
 #endif

@@ -217,8 +217,9 @@ print_alert(const struct wire_alert *a, int json)
 		json_decref(j);
 	} else {
 		timetext_format(a->at_ms, TIMETEXT_PERSON, when);
-		printf("%-6lld %-25s %-4s %-8s %-10s %-14s %s", (long long)a->id, when, a->rule,
-		    a->severity, a->station[0] != '\0' ? a->station : "-",
+		printf("%-6lld %-25s %-4s ", (long long)a->id, when, a->rule);
+		i18n_pad(stdout, cases_word(a->severity), 8); /* 告警 is four columns wide */
+		printf(" %-10s %-14s %s", a->station[0] != '\0' ? a->station : "-",
 		    a->cylinder[0] != '\0' ? a->cylinder : "-", a->text);
 		/* the disposition on the alert's own line, bracket closed */
 		if (a->disposition[0] != '\0') {
