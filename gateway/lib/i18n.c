@@ -4,6 +4,7 @@
 #include "i18n.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,17 +75,31 @@ i18n_language(char out[I18N_LANGUAGE_MAX + 1])
 	}
 }
 
+/* A locale that is the process's own but for LC_MESSAGES, which is the
+ * installed locale name's; (locale_t)0 when there is none. */
+static locale_t
+with_messages_of(const char *name)
+{
+	locale_t base, made;
+
+	if ((base = duplocale(LC_GLOBAL_LOCALE)) == (locale_t)0)
+		return (locale_t)0;
+	/* newlocale takes base over when it succeeds, leaves it when not */
+	if ((made = newlocale(LC_MESSAGES_MASK, name, base)) == (locale_t)0)
+		freelocale(base);
+	return made;
+}
+
 /*
- * A locale that is the process's own but for LC_MESSAGES, which is name's;
- * a name without a codeset is tried again with ".UTF-8" before any
- * "@modifier".  The name that served is written to used.  (locale_t)0 when
- * no installed locale has the name.
+ * with_messages_of(name), where a name without a codeset is tried again with
+ * ".UTF-8" before any "@modifier".  The name that served is written to used
+ * ("" when none did).
  */
 static locale_t
 messages_locale(const char *name, char used[I18N_LANGUAGE_MAX + 8])
 {
 	const char *at;
-	locale_t base, made;
+	locale_t made;
 	int tries, t;
 	size_t n;
 
@@ -98,15 +113,56 @@ messages_locale(const char *name, char used[I18N_LANGUAGE_MAX + 8])
 			snprintf(used, I18N_LANGUAGE_MAX + 8, "%.*s.UTF-8%s", (int)n, name,
 			    at != NULL ? at : "");
 		}
-		if ((base = duplocale(LC_GLOBAL_LOCALE)) == (locale_t)0)
-			return (locale_t)0;
-		/* newlocale takes base over when it succeeds, leaves it when not */
-		if ((made = newlocale(LC_MESSAGES_MASK, used, base)) != (locale_t)0)
+		if ((made = with_messages_of(used)) != (locale_t)0)
 			return made;
-		freelocale(base);
 	}
 	used[0] = '\0';
 	return (locale_t)0;
+}
+
+/*
+ * The names clients asked to be spoken to in, each put to glibc once, with
+ * the installed locale that served it ("" for none).  glibc keeps an entry
+ * for every locale name newlocale is given, found or not, for the life of
+ * the process, and walks them all at each new one: gasgw, sent 20,000
+ * control requests each naming another language, grew by 15 MB and took
+ * 10 ms for each new name by then, without end.  So only the first
+ * I18N_NAMES_MAX names are ever tried; a later one is not spoken (the
+ * process's own language answers, as for a name no locale has).
+ */
+#define I18N_NAMES_MAX 32
+
+static struct {
+	char name[I18N_LANGUAGE_MAX + 1];
+	char used[I18N_LANGUAGE_MAX + 8];
+} names[I18N_NAMES_MAX];
+static size_t names_count;
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The installed locale that serves i18n_language_ok name, into used: 0, or -1
+ * when none does or name came after the first I18N_NAMES_MAX. */
+static int
+served_by(const char *name, char used[I18N_LANGUAGE_MAX + 8])
+{
+	locale_t made;
+	size_t i;
+	int rc = -1;
+
+	pthread_mutex_lock(&names_lock);
+	for (i = 0; i < names_count && strcmp(names[i].name, name) != 0; i++)
+		continue;
+	if (i == names_count && names_count < I18N_NAMES_MAX) {
+		snprintf(names[i].name, sizeof(names[i].name), "%s", name);
+		if ((made = messages_locale(name, names[i].used)) != (locale_t)0)
+			freelocale(made);
+		names_count++;
+	}
+	if (i < names_count && names[i].used[0] != '\0') {
+		memcpy(used, names[i].used, sizeof(names[i].used));
+		rc = 0;
+	}
+	pthread_mutex_unlock(&names_lock);
+	return rc;
 }
 
 int
@@ -121,7 +177,8 @@ i18n_speak(const char *name, struct i18n_speech *speech)
 		speech->before = uselocale(LC_GLOBAL_LOCALE);
 		return 0;
 	}
-	if (!i18n_language_ok(name, strlen(name)) || (made = messages_locale(name, used)) == 0)
+	if (!i18n_language_ok(name, strlen(name)) || served_by(name, used) == -1 ||
+	    (made = with_messages_of(used)) == (locale_t)0)
 		return -1;
 	speech->locale = made;
 	speech->before = uselocale(made);

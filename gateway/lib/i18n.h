@@ -66,7 +66,11 @@ struct i18n_speech {
  * A name without a codeset ("zh_CN", as LANGUAGE gives it) is also tried
  * with ".UTF-8" (the form locales are installed in).  Returns 0, or -1 when
  * name is not i18n_language_ok or no installed locale: the thread speaks
- * as before.  *speech is to be ended in both cases.
+ * as before.  *speech is to be ended in both cases.  Thread-safe.  A name
+ * is looked up once for the process, and only the first 32 different names
+ * ever asked for are (glibc keeps every name it is asked, found or not:
+ * i18n.c): a later one is -1 too, so that a client naming a new language
+ * with each request cannot grow the server.
  */
 int i18n_speak(const char *name, struct i18n_speech *speech);
 void i18n_speak_end(struct i18n_speech *speech);

@@ -263,6 +263,18 @@ check "and says the set-aside records in Chinese" grep -Eq '^S01 .* 3 1 条已�
 check "a station registered but never in contact was never seen, not seen in 1970" \
     all "grep -Eq '^S09 +TA +0 +0 +- +- +0 -$' '$T/st.out'" "grep -q '^S09,TA,0,0,,,0,$' '$T/st.csv'"
 
+# --- a station's status is its own row's: a line break it sends writes no row --------------
+# The county keeps a status's line breaks (a free text); S01 sends one followed by a row of
+# its making, for a station of another township that seems to hold everything.
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S01 -k "$T/station_S01.key" -m POST \
+    -P heartbeat -b "heartbeat:S01:TA:$(printf 'backlog 0\nS77        TB             500      500 -  -  0 -')" \
+    -j >"$T/hb_nl.out" 2>&1
+check "S01's heartbeat with a line break in its status is taken (2.04)" grep -q '^code 2.04' "$T/hb_nl.out"
+trace stations >"$T/st_nl.out" 2>&1
+check "gastrace stations: one row a station, the header above, none forged by a status" \
+    all "[ \"\$(wc -l <'$T/st_nl.out')\" -eq $(($(county_sql "SELECT count(*) FROM stations") + 1)) ]" \
+    "! grep -q '^S77' '$T/st_nl.out'" "grep -Eq '^S01 .*S77 +TB' '$T/st_nl.out'"
+
 # --- a key file others may read: said in the person's language ----------------------------
 cp "$T/regulator_alice.key" "$T/open.key"
 chmod 644 "$T/open.key"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -322,6 +323,40 @@ a_servers_language_variable_is_folded_and_removed(void **state)
 	setlocale(LC_MESSAGES, was);
 }
 
+/*
+ * A client that names a new language with each request (gasctl's "lang" is
+ * anyone's on the control socket) cannot grow the server: glibc keeps every
+ * locale name newlocale is given, found or not, so only the first few names
+ * are ever put to it.  Last in this file: it fills the process's table.
+ */
+static void
+a_client_naming_new_languages_cannot_grow_the_server(void **state)
+{
+	struct i18n_speech speech;
+	struct mallinfo2 before, after;
+	char name[I18N_LANGUAGE_MAX + 1];
+	size_t grown;
+
+	(void)state;
+	assert_int_equal(i18n_speak("C.UTF-8", &speech), 0); /* asked before the flood */
+	i18n_speak_end(&speech);
+	before = mallinfo2();
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "xx_%060d", i);
+		assert_int_equal(i18n_speak(name, &speech), -1);
+		i18n_speak_end(&speech);
+	}
+	after = mallinfo2();
+	grown = after.uordblks > before.uordblks ? after.uordblks - before.uordblks : 0;
+	/* 3000 names kept by glibc were 2.2 MB (760 bytes each) */
+	if (grown > 64 * 1024)
+		fail_msg("3000 language names grew the heap by %zu bytes", grown);
+	/* a language asked for before is spoken as ever */
+	assert_int_equal(i18n_speak("C.UTF-8", &speech), 0);
+	assert_true(uselocale((locale_t)0) == speech.locale);
+	i18n_speak_end(&speech);
+}
+
 int
 main(void)
 {
@@ -338,6 +373,7 @@ main(void)
 		cmocka_unit_test(the_language_sent_is_the_one_gettext_speaks),
 		cmocka_unit_test(speaking_a_language_is_for_this_thread_until_it_ends),
 		cmocka_unit_test(a_servers_language_variable_is_folded_and_removed),
+		cmocka_unit_test(a_client_naming_new_languages_cannot_grow_the_server),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

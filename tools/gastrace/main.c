@@ -533,19 +533,31 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
  * What a station's status says besides the backlog the BACKLOG column shows
  * (stationstatus.h): records set aside said in the person's language, any
  * other status (another station program) as it came, "" when nothing is
- * left.
+ * left.  The station writes that text, and the county keeps the line breaks
+ * and tabs of a free text: each control character (C0, DEL, and C1, which
+ * some terminals take as the start of an escape sequence) is a space here,
+ * so that a station's status stays on its own row and cannot write a row
+ * for another station into the table the regulator reads.
  */
 static void
 status_rest(const struct wire_station *st, char *out, size_t size)
 {
 	const char *other;
 	long long aside;
+	unsigned char *p;
 
 	if (station_status_rest(st->status, (long long)st->backlog, &aside, &other) ==
-	    STATION_STATUS_ASIDE)
+	    STATION_STATUS_ASIDE) {
 		snprintf(out, size, _("%lld set aside"), aside);
-	else
-		str_copy(out, other, size);
+		return;
+	}
+	str_copy(out, other, size);
+	for (p = (unsigned char *)out; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* U+0080..U+009F */
+			p[0] = p[1] = ' ';
+	}
 }
 
 static int
