@@ -123,6 +123,10 @@ const struct conf_key gw_rules_keys[] = {
 	    "R25 check-weigh may differ from the fill reading by this % of capacity", NULL, 0 },
 	{ "overfill_kg", CONF_DOUBLE, NUM(overfill_kg, R), 0, 2, "0.1",
 	    "R20 net above the stamped fill mass by more than this is an overfill (kg)", NULL, 0 },
+	{ "clock_back_hours", CONF_INT, NUM(clock_back_hours, R), 1, 87600, "24",
+	    "the valve stays shut while the clock reads more than this before the newest fill "
+	    "(h): a clock set back (a reset real-time clock) would pass R05-R07",
+	    NULL, 0 },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0 },
 };
 #undef R

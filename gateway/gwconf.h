@@ -72,6 +72,7 @@ struct gw_rules {
 	int link_loss_ms;           /* R24 */
 	double checkweigh_pct;      /* R25, % of capacity */
 	double overfill_kg;         /* R20: allowance above the stamped fill mass */
+	int clock_back_hours;       /* the clock may read this far before the newest fill */
 };
 
 struct gw_config {

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "store.h"
 #include "i18n.h"
+#include "timetext.h"
 #include "util.h"
 
 #define CLOSE_REASSERT_MS 1000 /* a closed valve's close is sent again this often */
@@ -392,6 +393,33 @@ fail_attempt(struct line *line, const char *why, int64_t now)
 	enter(line, LINE_REFUSED, now);
 }
 
+/*
+ * A clock that cannot be trusted with the date rules (rules_clock_check):
+ * the attempt ends in an error that says what the clock reads and why that
+ * is wrong, with no record (its times would be the wrong clock's); the
+ * valve stays shut until the clock is set right.
+ */
+static void
+refuse_clock(struct line *line, int64_t now_ms, int64_t newest_ms, int64_t now)
+{
+	char reads[TIMETEXT_MAX], newest[TIMETEXT_MAX], why[320];
+
+	timetext_format(now_ms, TIMETEXT_MINUTE, reads);
+	timetext_format(newest_ms, TIMETEXT_MINUTE, newest);
+	if (rules_clock_check(line->rules, now_ms, newest_ms) == RULES_CLOCK_BEFORE_EPOCH)
+		snprintf(why, sizeof(why),
+		    _("the station's clock reads %s, before this gateway was made: the valve "
+		      "stays shut until the clock is set right"),
+		    reads);
+	else
+		snprintf(why, sizeof(why),
+		    _("the station's clock reads %1$s, more than %2$d h before its newest fill "
+		      "(%3$s): the valve stays shut until the clock is set right (or "
+		      "clock_back_hours is raised)"),
+		    reads, line->rules->clock_back_hours, newest);
+	fail_attempt(line, why, now);
+}
+
 /* The operator's words for a database write that failed: what is wrong
  * with the station's disk, when that is known. */
 static const char *
@@ -432,12 +460,19 @@ check_and_arm(struct line *line, int64_t now)
 	char err[256];
 	enum store_found found_reg = STORE_NOT_FOUND, found;
 	enum records_write written;
-	int64_t last_fill = 0;
+	int64_t last_fill = 0, newest = 0;
 	int recent = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.today = date_today();
 	f.now_ms = time_wall_ms();
+	/* the clock first: every date rule below reads it */
+	if (records_newest_fill_ms(line->records, &newest, err, sizeof(err)) == -1)
+		goto dberr;
+	if (rules_clock_check(line->rules, f.now_ms, newest) != RULES_CLOCK_OK) {
+		refuse_clock(line, f.now_ms, newest, now);
+		return;
+	}
 	f.code_present = line->fill_cyl.serial[0] != '\0' || line->fill_cyl.reason[0] != '\0';
 	f.code_valid = line->fill_cyl.valid;
 	f.code_reason = line->fill_cyl.reason;

@@ -311,7 +311,8 @@ fills_figure(struct records *rec, const char *sql, const char *key, int64_t sinc
 	pthread_mutex_lock(&rec->lock);
 	if (store_prepare(rec->db, sql, &st, err, errlen) == -1)
 		goto out;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(st) >= 2)
 		sqlite3_bind_int64(st, 2, since_ms);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -333,6 +334,14 @@ records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char
 	return fills_figure(rec,
 	    "SELECT max(started_ms) FROM fills WHERE cylinder = ?" COUNTED_FILLS, serial, 0,
 	    "last fill", out, err, errlen);
+}
+
+int
+records_newest_fill_ms(struct records *rec, int64_t *out, char *err, size_t errlen)
+{
+	/* any fill, whatever its result: the clock read its start (fills_started) */
+	return fills_figure(rec, "SELECT max(started_ms) FROM fills", NULL, 0, "newest fill", out,
+	    err, errlen);
 }
 
 int

@@ -193,6 +193,9 @@ int records_shift_close(struct records *rec, int64_t id, enum opauth_shift_end h
 /* Start of this cylinder's latest completed fill (0 if none): R10. */
 int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char *err,
     size_t errlen);
+/* Start of the station's newest fill, whatever its result (0 if none): how far
+ * the clock may have gone back (rules_clock_check). */
+int records_newest_fill_ms(struct records *rec, int64_t *out, char *err, size_t errlen);
 /* Completed fills of a buyer since since_ms: R11. */
 int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_ms, int *out,
     char *err, size_t errlen);

@@ -401,3 +401,13 @@ rules_fill_result(const struct rules_verdict *verdict, enum rules_interruption w
 		return "flagged";
 	return "ok";
 }
+
+enum rules_clock
+rules_clock_check(const struct gw_rules *rules, int64_t now_ms, int64_t newest_ms)
+{
+	if (now_ms < RULES_CLOCK_EPOCH_MS)
+		return RULES_CLOCK_BEFORE_EPOCH;
+	if (newest_ms > 0 && now_ms < newest_ms - (int64_t)rules->clock_back_hours * 3600000)
+		return RULES_CLOCK_BEFORE_NEWEST;
+	return RULES_CLOCK_OK;
+}

@@ -228,6 +228,23 @@ int32_t rules_inspection_due(const struct gw_rules *rules, int32_t last_inspecti
 /* Last day of service life (R06). */
 int32_t rules_end_of_life(const struct gw_rules *rules, int32_t manufactured);
 
+/*
+ * The station's clock, judged before any rule is: R05 (inspection), R06
+ * (service life) and R07 (certificate expiry) compare dates with today, so
+ * a clock set back (a real-time clock reset to 1970 or 2000 by a flat
+ * battery, with no time server reachable) would pass every overdue
+ * cylinder and expired certificate.  The clock is not trusted, and the
+ * valve stays shut, while it reads earlier than RULES_CLOCK_EPOCH_MS (no
+ * gasgw of this version ran before it) or more than clock_back_hours
+ * before newest_ms, the start of the station's newest fill (0: none).  A
+ * clock ahead is not caught here: it makes R05-R07 stricter, not blind.
+ */
+#define RULES_CLOCK_EPOCH_MS 1767225600000LL /* 2026-01-01 00:00 UTC */
+
+enum rules_clock { RULES_CLOCK_OK, RULES_CLOCK_BEFORE_EPOCH, RULES_CLOCK_BEFORE_NEWEST };
+
+enum rules_clock rules_clock_check(const struct gw_rules *rules, int64_t now_ms, int64_t newest_ms);
+
 /* The default thresholds: the defaults of the [rules] rows of the
  * configuration table (gw_rules_keys). */
 void rules_defaults(struct gw_rules *rules);

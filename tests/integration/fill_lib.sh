@@ -1,7 +1,7 @@
 # Shared set-up for the fill-line integration tests (sourced after lib.sh).
 #
 #   fill_setup LINES [EXTRA_RULES]   keys, signed codes, gassim, station.conf, gasgw
-#   gw_start / gw_stop / gw_kill9     start gasgw again, stop it, kill -9 it
+#   gw_start / gw_stop / gw_kill9     start gasgw again (under $GW_WRAP, when set), stop it, kill -9 it
 #   sim CMD...                        one gassim control command ("ok" expected)
 #   ctl ARGS...                       gasctl on this station
 #   code SERIAL                       the signed code of a registry cylinder
@@ -76,7 +76,9 @@ login_all() {
 reset_line() { sim remove "$1" && sim place "$1" "${2:-15.3}" && sleep 0.8; }
 
 gw_start() {
-	spawn gasgw "$BUILD/gasgw" -f -v -c "$T/station.conf"
+	# GW_WRAP: a command gasgw runs under (env LD_PRELOAD=... for a test shim)
+	# shellcheck disable=SC2086
+	spawn gasgw ${GW_WRAP:-} "$BUILD/gasgw" -f -v -c "$T/station.conf"
 	wait_for 10 test -S "$T/gw.sock" || { echo "# gasgw did not start"; cat "$T/gasgw.log"; return 1; }
 	wait_for 10 sh -c "\"$BUILD/gasctl\" -s \"$T/gw.sock\" status | grep -q ' up '" || return 1
 	if [ -n "$PINS_SET" ] && [ -z "${NO_LOGIN:-}" ]; then

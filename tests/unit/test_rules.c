@@ -593,6 +593,44 @@ questions_during_a_fill_answer_at_the_thresholds(void **state)
 	}
 }
 
+/* The clock is trusted with the date rules from 2026 on, and while it reads no more
+ * than clock_back_hours before the newest fill (none: no bound but 2026). */
+static void
+a_clock_set_back_is_not_trusted(void **state)
+{
+	static const int64_t H = 3600000, epoch = RULES_CLOCK_EPOCH_MS;
+	static const struct {
+		int64_t now, newest;
+		enum rules_clock want;
+	} rows[] = {
+		{ 0, 0, RULES_CLOCK_BEFORE_EPOCH },              /* reset to 1970 */
+		{ 946684800000LL, 0, RULES_CLOCK_BEFORE_EPOCH }, /* 2000, no fill yet */
+		{ epoch - 1, 0, RULES_CLOCK_BEFORE_EPOCH },      /* a ms before 2026 */
+		{ epoch, 0, RULES_CLOCK_OK },                    /* 2026-01-01 00:00 */
+		{ epoch + 1000 * H, 0, RULES_CLOCK_OK },         /* no fill: 2026 is the bound */
+		{ epoch + 1000 * H, epoch + 1024 * H, RULES_CLOCK_OK }, /* 24 h back: allowed */
+		{ epoch + 1000 * H - 1, epoch + 1024 * H,
+		    RULES_CLOCK_BEFORE_NEWEST }, /* a ms more */
+		{ epoch + 1000 * H, epoch + 1000 * H + 72 * H,
+		    RULES_CLOCK_BEFORE_NEWEST },                       /* 3 d */
+		{ epoch + 1000 * H, epoch + 900 * H, RULES_CLOCK_OK }, /* after the newest */
+		{ 946684800000LL, epoch + 900 * H, RULES_CLOCK_BEFORE_EPOCH }, /* both: 2026 said */
+	};
+	struct gw_rules r;
+	size_t i;
+
+	(void)state;
+	rules_defaults(&r);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rules_clock_check(&r, rows[i].now, rows[i].newest) != rows[i].want)
+			fail_msg("row %zu: now %lld, newest %lld", i, (long long)rows[i].now,
+			    (long long)rows[i].newest);
+	r.clock_back_hours = 100; /* raised by the administrator: three days back is allowed */
+	assert_int_equal(rules_clock_check(&r, epoch + 1000 * H, epoch + 1072 * H), RULES_CLOCK_OK);
+	assert_int_equal(rules_clock_check(&r, epoch + 1000 * H, epoch + 1101 * H),
+	    RULES_CLOCK_BEFORE_NEWEST);
+}
+
 /* The thresholds' defaults are the configuration table's (the example file
  * shows them); written once, there. */
 static void
@@ -616,6 +654,7 @@ defaults_are_the_configuration_tables(void **state)
 	assert_int_equal(r.life_years_before_2006, 15);
 	assert_true(r.tare_over_kg == 0.5 && r.tare_under_kg == 0.3);
 	assert_int_equal(r.refill_min_minutes, 120);
+	assert_int_equal(r.clock_back_hours, 24);
 	assert_int_equal(r.household_max, 3);
 	assert_int_equal(r.business_max, 60);
 	assert_int_equal(r.hoard_window_days, 30);
@@ -640,6 +679,7 @@ main(void)
 		cmocka_unit_test(every_case_has_its_row),
 		cmocka_unit_test(incident_sentences),
 		cmocka_unit_test(questions_during_a_fill_answer_at_the_thresholds),
+		cmocka_unit_test(a_clock_set_back_is_not_trusted),
 		cmocka_unit_test(defaults_are_the_configuration_tables),
 	};
 
