@@ -13,7 +13,8 @@
 #     a buyer rule to the buyer's township as first registered; unknown
 #     townships (station, buyer) are refused;
 #  4. a conflicting resend is recorded (both digests, when, the session)
-#     and alerted to the county's queue; a retransmission is not;
+#     and alerted to the county's queue; a retransmission is not; a flood
+#     of versions of one held record keeps at most 8, answered as held;
 #  6. what cannot be true is refused with the field named; a cylinder the
 #     registry does not know is filled: C05.
 . "$(dirname "$0")/lib.sh"
@@ -153,6 +154,42 @@ check "each names both digests and the session" \
     [ "$(grep -o "held (seq 6) [0-9a-f]\{64\}, sent [0-9a-f]\{64\}, station:S01 from 127.0.0.1:[0-9]*" "$T/queue.out" | wc -l)" = 3 ]
 check "the regulator's read of the queue is audited" \
     [ "$(q "SELECT count(*) FROM audit WHERE query = 'queue' AND identity = 'regulator:alice' AND results = 3")" = 1 ]
+# a flood of versions of held seq 6 (the review's: 2,000 in a 717 kB batch
+# stored 2,000 of each, and again at every new content): 40 in one batch,
+# then 40 more with new content; seq 6 has 3 versions kept already
+K=8 # COUNTY_CONFLICT_VERSIONS_MAX (tools/county/db.h)
+hwm6=$(q "SELECT hwm FROM stations WHERE id = 'S01'")
+flood() { # NAME FIRST: 40 versions of seq 6, nets FIRST.1 .. FIRST.40
+	_r=""
+	for _i in $(seq 1 40); do
+		_r="$_r seq=6,uuid=$C,cyl=CONF-1,net=$2.$_i,$W"
+	done
+	# shellcheck disable=SC2086 # one word per record
+	gen "$1" -s S01 $_r
+	send S01 "$1"
+}
+flood flood1 12
+check "40 versions of seq 6 in one batch: answered as held (2.04, dup 40)" \
+    sh -c "[ '$(code flood1)' = 2.04 ] && grep -q '\"dup\":40' '$T/flood1.out'"
+flood flood2 13
+check "40 more with new content: answered as held (2.04, dup 40)" \
+    sh -c "[ '$(code flood2)' = 2.04 ] && grep -q '\"dup\":40' '$T/flood2.out'"
+check "the county keeps $K versions of seq 6 in all: $K conflicts, $K C06 alerts" \
+    [ "$(q "SELECT count(*) FROM conflicts WHERE station = 'S01' AND held_uuid = '$C'") $(q "SELECT count(*) FROM alerts WHERE rule = 'C06' AND station = 'S01'")" = "$K $K" ]
+check "the last one kept tells the regulator further versions are not kept" \
+    [ "$(q "SELECT count(*) FROM alerts WHERE rule = 'C06' AND station = 'S01' AND text LIKE '%further versions of this record are not kept%' AND id = (SELECT max(id) FROM alerts WHERE rule = 'C06')")" = 1 ]
+check "gascounty's log says so once, not once per version" \
+    [ "$(grep -c "S01: $K conflicting versions of its record at seq 6 kept; further versions are not kept" "$T/county.log")" = 1 ]
+check "the first copy is still kept and S01's mark has not moved" \
+    [ "$(q "SELECT net_kg FROM fills WHERE uuid = '$C'") $(q "SELECT hwm FROM stations WHERE id = 'S01'")" = "14.9 $hwm6" ]
+if sql_eventually 10 "SELECT CAST((SELECT value FROM meta WHERE key = 'cases_alerts_seen') AS INTEGER) >= (SELECT max(id) FROM alerts)" 1; then
+	check "the county's C06 case has $K steps: its opening and $((K - 1)) joins" \
+	    [ "$(q "SELECT count(*) FROM case_steps WHERE case_id IN (SELECT id FROM cases WHERE kind = 'C06')")" = "$K" ]
+else
+	fail "the county's sweep made cases of the C06 alerts"
+fi
+gen after -s S01 "seq=$((hwm6 + 1)),cyl=CONF-2"
+stored "S01's next record after the flood" S01 after
 
 # --- 6. what cannot be true is refused, with the field named -------------------
 before=$(q "SELECT count(*) FROM records")

@@ -1032,6 +1032,122 @@ a_conflicting_resend_is_recorded_and_alerted(void **state)
 	    2);
 }
 
+/* Version i of a fill of FLOOD-1 at seq (uuid made of tag 0x91 and seq, or
+ * uuid when given; net 10.0 + i / 10), sent by station alone: answered as
+ * held. */
+static void
+send_version(const char *station, int i, int64_t seq, const char *uuid)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], seq, 0x91, "FLOOD-1");
+	b.records[0].fill.net_kg = 10.0 + i * 0.1;
+	if (uuid != NULL)
+		str_copy(b.records[0].uuid, uuid, sizeof(b.records[0].uuid));
+	assert_int_equal(
+	    county_ingest(&cdb, station, "station flood", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	/* answered as a retransmission is, within the bound or beyond it */
+	assert_int_equal(ack.stored, 0);
+	assert_int_equal(ack.duplicates, 1);
+}
+
+/*
+ * A station with a real key sends version after version of one record the
+ * county holds (other content, another uuid at its seq, its uuid at other
+ * seqs): at most COUNTY_CONFLICT_VERSIONS_MAX are kept (a conflicts row and
+ * a C06 alert each), the last saying further versions are not kept; the
+ * rest store nothing and are still answered as held.  Its other record
+ * keeps a bound of its own; versions of records another station holds are
+ * bounded all together, however many of them it names.
+ */
+static void
+a_flood_of_versions_of_one_record_keeps_at_most_the_bound(void **state)
+{
+	const int k = COUNTY_CONFLICT_VERSIONS_MAX;
+	char held1[WIRE_UUID], held2[WIRE_UUID], text[WIRE_TEXT];
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int i;
+	sqlite3_stmt *st;
+
+	(void)state;
+	one_batch(&b, "TA", 2);
+	own_record(&b.records[0], 1, 0x91, "FLOOD-1");
+	own_record(&b.records[1], 2, 0x91, "FLOOD-1");
+	b.records[1].fill.net_kg = 12.0;
+	str_copy(held1, b.records[0].uuid, sizeof(held1));
+	str_copy(held2, b.records[1].uuid, sizeof(held2));
+	assert_int_equal(ingest("K2", &b, err, sizeof(err)), COUNTY_DONE);
+	for (i = 0; i < k + 5; i++) {
+		char other[WIRE_UUID];
+
+		snprintf(other, sizeof(other), "%08x-0000-4000-8000-%012x", 0x92, i);
+		if (i % 3 == 0)
+			send_version("K2", i, 1, NULL); /* other content */
+		else if (i % 3 == 1)
+			send_version("K2", i, 1, other); /* another uuid at seq 1 */
+		else
+			send_version("K2", i, 100 + i, held1); /* its uuid at another seq */
+	}
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM conflicts WHERE station = 'K2'", -1), k);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C06' AND station = 'K2'",
+	                     -1),
+	    k);
+	/* the k-th says so; none before it */
+	assert_int_equal(store_prepare(cdb.db,
+	                     "SELECT text FROM alerts WHERE rule = 'C06' AND station = 'K2'"
+	                     " ORDER BY id",
+	                     &st, err, sizeof(err)),
+	    0);
+	for (i = 0; i < k; i++) {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		str_copy(text, (const char *)sqlite3_column_text(st, 0), sizeof(text));
+		if (i < k - 1)
+			assert_null(strstr(text, "not kept"));
+		else
+			assert_non_null(
+			    strstr(text, "further versions of this record are not kept"));
+	}
+	sqlite3_finalize(st);
+	/* the first copy is kept; the mark did not move */
+	assert_true(
+	    store_query_int(cdb.db,
+	        "SELECT net_kg = 14.9 FROM fills WHERE station = 'K2' AND seq = 1", -1) == 1);
+	assert_int_equal(county_hwm(&cdb, "K2", &ack.hwm, err, sizeof(err)), 1);
+	assert_int_equal(ack.hwm, 2);
+	/* the bound is the record's: K2's seq 2 still has room */
+	send_version("K2", 1, 2, held2);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM conflicts WHERE station = 'K2' AND held_seq = 2",
+	                     -1),
+	    1);
+	/* K4 names K2's records again and again: k kept for all of them together */
+	for (i = 0; i < k + 5; i++)
+		send_version("K4", i, 1 + i, i % 2 == 0 ? held1 : held2);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM conflicts WHERE station = 'K4'", -1), k);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C06' AND station = 'K4'"
+	                     " AND text LIKE '%another source holds%'",
+	                     -1),
+	    k);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM alerts WHERE rule = 'C06' AND station = 'K4'"
+	        " AND text LIKE '%further versions of records other sources hold are not kept%'",
+	        -1),
+	    1);
+}
+
 /*
  * Item 6: what cannot be true is refused with the record and field named,
  * nothing of the batch stored; under UBSan a start at INT64_MIN used to
@@ -1856,6 +1972,7 @@ main(void)
 		cmocka_unit_test(a_station_cannot_take_the_key_of_a_county_alert),
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
+		cmocka_unit_test(a_flood_of_versions_of_one_record_keeps_at_most_the_bound),
 		cmocka_unit_test(implausible_records_are_refused_with_the_field_named),
 		cmocka_unit_test(texts_that_are_not_utf8_text_are_refused),
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),

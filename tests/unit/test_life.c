@@ -649,6 +649,71 @@ deliver_one(const char *device, struct wire_record r, char *err, size_t errlen)
 	return county_ingest_delivery(&cdb, device, &b, &ack, &alerts, err, errlen);
 }
 
+/* Version i of the held event r, sent by device as gascounty takes it: another
+ * village at its seq, another uuid at its seq, or its uuid at another seq, in
+ * turn (the held one's own worker and actor are the device's). */
+static void
+deliver_version(const char *device, struct wire_record r, int i)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	snprintf(r.life.village, sizeof(r.life.village), "village %d", i);
+	str_copy(r.life.actor, device, sizeof(r.life.actor));
+	str_copy(r.life.worker, device, sizeof(r.life.worker));
+	if (i % 3 == 1)
+		snprintf(r.uuid, sizeof(r.uuid), "20000000-0000-4000-8000-%012d", i);
+	else if (i % 3 == 2)
+		r.seq = 100 + i;
+	memset(&b, 0, sizeof(b));
+	b.count = 1;
+	b.records = &r;
+	assert_int_equal(county_ingest_delivery(&cdb, device, &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	/* answered as held, within the bound or beyond it */
+	assert_int_equal(ack.stored, 0);
+	assert_int_equal(ack.duplicates, 1);
+}
+
+/*
+ * A delivery device with its real key sends version after version of an
+ * event the county holds: at most COUNTY_CONFLICT_VERSIONS_MAX are kept,
+ * the last saying so, the rest answered as held; another device naming the
+ * held uuid is bounded as well (all others' events together).
+ */
+static void
+a_flood_of_versions_of_one_event_keeps_at_most_the_bound(void **state)
+{
+	const int k = COUNTY_CONFLICT_VERSIONS_MAX;
+	struct wire_record r = ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR);
+	char err[256], sql[256];
+	int i;
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	r.seq = 1;
+	assert_int_equal(deliver_one("delivery:W1@TB", r, err, sizeof(err)), COUNTY_DONE);
+	for (i = 0; i < k + 5; i++)
+		deliver_version("delivery:W1@TB", r, i);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM conflicts WHERE station = 'delivery:W1@TB'"),
+	    k);
+	assert_int_equal(alerts_of("C06"), k);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C06'"
+	                         " AND text LIKE '%further versions of this record are not kept%'"),
+	    1);
+	for (i = 0; i < k + 5; i++)
+		deliver_version("delivery:W2@TB", r, 3 * i); /* r's uuid and seq, other villages */
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM conflicts WHERE station = 'delivery:W2@TB' AND held_uuid = '%s'"
+	    " AND held_elsewhere = 'delivery:W1@TB'",
+	    r.uuid);
+	assert_int_equal(sql_int(sql), k);
+	assert_int_equal(alerts_of("C06"), 2 * k);
+}
+
 /*
  * A delivery device records what happens at the door (handed_over, returned), a station the
  * rest (docs/protocol.md, "Life events"): a device that sends a station's event (an
@@ -1041,6 +1106,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_stations_life_event_and_fill_never_share_a_seq,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_flood_of_versions_of_one_event_keeps_at_most_the_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refused_event_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rolled_back_caller_keeps_nothing, setup,
 		    teardown),

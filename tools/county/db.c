@@ -7,7 +7,8 @@
  * records by (station, seq) and uuid, violations by uuid, alerts by their
  * source.  Running the same batch twice leaves the database exactly as
  * once; a resend whose content differs from the copy held is a conflict,
- * recorded and alerted (C06).
+ * recorded and alerted (C06), a bounded number of versions of each held
+ * record (county_conflict).
  *
  * The keys are split in two namespaces that cannot meet: a station's
  * uuids are UUIDs (ingestcheck.h refuses anything else), the county's own
@@ -307,9 +308,12 @@ static const char *const ingest_sql[ST_COUNT] = {
 	[ST_VIOLATION] = "INSERT OR IGNORE INTO violations (uuid, event, station, rule, severity,"
 	                 " township, details, cylinder, buyer, buyer_masked, line, at_ms)"
 	                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_HELD_SEQ] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE station = ?"
-	                " AND seq = ?",
-	[ST_HELD_UUID] = "SELECT seq, uuid, coalesce(digest, '') FROM records WHERE uuid = ?",
+	/* the held copy: seq, uuid, digest, and whose it is (a uuid may be
+	 * another station's) */
+	[ST_HELD_SEQ] = "SELECT seq, uuid, coalesce(digest, ''), station FROM records"
+	                " WHERE station = ? AND seq = ?",
+	[ST_HELD_UUID] = "SELECT seq, uuid, coalesce(digest, ''), station FROM records"
+	                 " WHERE uuid = ?",
 	[ST_BUYER_SET] = COUNTY_BUYER_SET_SQL,
 	[ST_BUYER_GET] = "SELECT township FROM buyers WHERE id = ?",
 	[ST_REGISTERED] = "SELECT 1 FROM registry WHERE serial = ?",
@@ -515,6 +519,43 @@ raise_counted(struct ingest *in, const struct alert_in *al, char *err, size_t er
 	return 0;
 }
 
+/*
+ * How many versions of k's held record its source has had recorded, up to
+ * COUNTY_CONFLICT_VERSIONS_MAX: of its own copy (by its uuid), or, when
+ * another source holds the copy (elsewhere), of every such copy together.
+ * The key is the held copy, never anything the sender chose (a sent seq,
+ * a sent uuid, a sent digest: new ones are free to make), so a source's
+ * rows are at most COUNTY_CONFLICT_VERSIONS_MAX times the records and life
+ * events it has stored itself, plus once more for all the others'.
+ * Pooling the others' copies keeps that bound: one per copy would let a
+ * station that learned other sources' uuids keep on adding to it.
+ */
+static int
+conflict_versions(struct county_db *c, const struct county_conflict *k, const char *elsewhere,
+    int *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (store_cached(c->db,
+	        elsewhere[0] == '\0'
+	            ? "SELECT count(*) FROM (SELECT 1 FROM conflicts WHERE station = ?1"
+	              " AND held_elsewhere = '' AND held_uuid = ?2 LIMIT ?3)"
+	            : "SELECT count(*) FROM (SELECT 1 FROM conflicts WHERE station = ?1"
+	              " AND held_elsewhere > '' LIMIT ?3)",
+	        &s, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, k->source, -1, SQLITE_STATIC);
+	if (elsewhere[0] == '\0')
+		sqlite3_bind_text(s, 2, k->held_uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, COUNTY_CONFLICT_VERSIONS_MAX);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(s, 0);
+	store_release(s);
+	return rc == SQLITE_ROW ? 0 : db_error(c, err, errlen, "conflict versions");
+}
+
 int
 county_conflict(struct county_db *c, const struct county_conflict *k, int *new_alerts, char *err,
     size_t errlen)
@@ -522,20 +563,28 @@ county_conflict(struct county_db *c, const struct county_conflict *k, int *new_a
 	sqlite3_stmt *s = NULL;
 	char text[WIRE_TEXT], source[160];
 	int elsewhere = k->held_source != NULL && strcmp(k->held_source, k->source) != 0;
-	const char *how = elsewhere               ? "sent with a uuid another source holds"
-	                  : k->held_seq != k->seq ? "sent with a held uuid"
+	const char *how = elsewhere               ? N_("sent with a uuid another source holds")
+	                  : k->held_seq != k->seq ? N_("sent with a held uuid")
 	                  : strcmp(k->held_uuid, k->sent_uuid) == 0
-	                      ? "resent with other content"
-	                      : "sent with another uuid at a held seq";
+	                      ? N_("resent with other content")
+	                      : N_("sent with another uuid at a held seq");
 	const char *held_digest = k->held_digest[0] != '\0' ? k->held_digest : "-";
 	struct alert_in al;
 	int64_t id;
-	int rc;
+	int rc, versions = 0, last;
 
 	*new_alerts = 0;
+	if (conflict_versions(c, k, elsewhere ? k->held_source : "", &versions, err, errlen) == -1)
+		return -1;
+	/* beyond the bound: nothing stored, answered as a retransmission is
+	 * (an honest station that hit a bug must still drain its backlog);
+	 * the last kept version said so, once */
+	if (versions >= COUNTY_CONFLICT_VERSIONS_MAX)
+		return 0;
 	if (store_cached(c->db,
 	        "INSERT OR IGNORE INTO conflicts (station, seq, held_seq, held_uuid, held_digest,"
-	        " sent_uuid, sent_digest, session, at_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+	        " sent_uuid, sent_digest, session, at_ms, held_elsewhere)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?)",
 	        &s, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(s, 1, k->source, -1, SQLITE_STATIC);
@@ -547,6 +596,7 @@ county_conflict(struct county_db *c, const struct county_conflict *k, int *new_a
 	sqlite3_bind_text(s, 7, k->sent_digest, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, k->session != NULL ? k->session : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, k->at_ms);
+	sqlite3_bind_text(s, 10, elsewhere ? k->held_source : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	store_release(s);
 	if (rc != SQLITE_DONE)
@@ -554,13 +604,29 @@ county_conflict(struct county_db *c, const struct county_conflict *k, int *new_a
 	if (sqlite3_changes(c->db) == 0)
 		return 0; /* this version was recorded before: a retransmission of it */
 	id = sqlite3_last_insert_rowid(c->db);
+	last = versions + 1 == COUNTY_CONFLICT_VERSIONS_MAX;
 	log_warnx("%s seq %lld: %s (held seq %lld %.12s, sent %.12s); kept the first, "
 	          "conflict %lld",
 	    k->source, (long long)k->seq, how, (long long)k->held_seq, held_digest, k->sent_digest,
 	    (long long)id);
-	/* the whole conflict in the alert the regulator reads (conflicts has it too) */
-	snprintf(text, sizeof(text), "record %lld %s: held (seq %lld) %s, sent %s%s%s",
-	    (long long)k->seq, how, (long long)k->held_seq, held_digest, k->sent_digest,
+	if (last && elsewhere)
+		log_warnx("%s: %d conflicting versions of records other sources hold kept; "
+		          "further ones are not kept",
+		    k->source, COUNTY_CONFLICT_VERSIONS_MAX);
+	else if (last)
+		log_warnx("%s: %d conflicting versions of its record at seq %lld kept; further "
+		          "versions are not kept",
+		    k->source, COUNTY_CONFLICT_VERSIONS_MAX, (long long)k->held_seq);
+	/* the whole conflict in the alert the regulator reads (conflicts has it
+	 * too), and on the last one kept, that no more will be: before the
+	 * digests, so that a text cut at WIRE_TEXT loses the session's tail,
+	 * never that */
+	snprintf(text, sizeof(text), _("record %lld %s%s: held (seq %lld) %s, sent %s%s%s"),
+	    (long long)k->seq, _(how),
+	    !last       ? ""
+	    : elsewhere ? _(" (further versions of records other sources hold are not kept)")
+	                : _(" (further versions of this record are not kept)"),
+	    (long long)k->held_seq, held_digest, k->sent_digest,
 	    k->session != NULL && k->session[0] != '\0' ? ", " : "",
 	    k->session != NULL ? k->session : "");
 	county_key(source, sizeof(source), "C06", k->source, id);
@@ -572,12 +638,14 @@ county_conflict(struct county_db *c, const struct county_conflict *k, int *new_a
 	return 1;
 }
 
-/* A conflict of a station's record, counted in the ingest's alerts. */
+/* A conflict of a station's record, counted in the ingest's alerts;
+ * held_source holds the copy (NULL: the station itself). */
 static int
 record_conflict(struct ingest *in, const struct wire_record *r, const char *digest,
-    int64_t held_seq, const char *held_uuid, const char *held_digest, char *err, size_t errlen)
+    const char *held_source, int64_t held_seq, const char *held_uuid, const char *held_digest,
+    char *err, size_t errlen)
 {
-	const struct county_conflict k = { in->station, in->station, NULL, r->seq, held_seq,
+	const struct county_conflict k = { in->station, in->station, held_source, r->seq, held_seq,
 		held_uuid, held_digest, r->uuid, digest, in->session, in->now };
 	int alerts;
 
@@ -594,7 +662,7 @@ record_held(struct ingest *in, const struct wire_record *r, const char *digest, 
     size_t errlen)
 {
 	sqlite3_stmt *s = in->st[ST_HELD_SEQ];
-	char uuid[WIRE_UUID], held[65];
+	char uuid[WIRE_UUID], held[65], holder[WIRE_ID];
 	int64_t seq;
 	int rc;
 
@@ -615,11 +683,12 @@ record_held(struct ingest *in, const struct wire_record *r, const char *digest, 
 	seq = sqlite3_column_int64(s, 0);
 	store_column_copy(s, 1, uuid, sizeof(uuid));
 	store_column_copy(s, 2, held, sizeof(held));
+	store_column_copy(s, 3, holder, sizeof(holder));
 	sqlite3_reset(s);
 	if (seq == r->seq && strcmp(uuid, r->uuid) == 0 &&
 	    (strcmp(held, digest) == 0 || held[0] == '\0'))
 		return 0; /* the same record again (or one held before digests: same uuid) */
-	return record_conflict(in, r, digest, seq, uuid, held, err, errlen);
+	return record_conflict(in, r, digest, holder, seq, uuid, held, err, errlen);
 }
 
 /* The buyer's township as registered in this county: the first known
@@ -821,8 +890,8 @@ store_record(struct ingest *in, const struct wire_record *r, int *is_new, char *
 	if ((held = life_held_at(in->c, in->station, r->seq, held_uuid, held_digest, err,
 	         errlen)) != 0)
 		return held == -1 ? -1
-		                  : record_conflict(in, r, digest, r->seq, held_uuid, held_digest,
-		                        err, errlen);
+		                  : record_conflict(in, r, digest, NULL, r->seq, held_uuid,
+		                        held_digest, err, errlen);
 	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, in->station, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r->seq);
@@ -1056,7 +1125,7 @@ life_at_held_seq(struct ingest *in, const struct wire_record *r, char *err, size
 	store_column_copy(s, 2, held, sizeof(held));
 	sqlite3_reset(s);
 	if (county_life_digest(r->seq, r->uuid, &r->life, digest, err, errlen) == -1 ||
-	    record_conflict(in, r, digest, r->seq, uuid, held, err, errlen) == -1)
+	    record_conflict(in, r, digest, NULL, r->seq, uuid, held, err, errlen) == -1)
 		return -1;
 	return 1;
 }

@@ -55,13 +55,13 @@ enum county_result {
  * claim) in one transaction: records by insert-or-ignore, their fills and
  * violations, alerts for alert/critical violations, county rules C01, C02
  * and C05 on new fills, C06 and a conflicts row for a resend that does not
- * match what is held (session, a text naming the DTLS session, goes into
- * that row).  COUNTY_DONE: *ack holds the station's highest contiguous seq
- * after the commit and *new_alerts how many alerts were raised.
- * COUNTY_REFUSED: a record cannot be true (ingestcheck.h; a seq more than
- * max_seq_jump beyond the station's mark; a township this county does not
- * know), err names it.  COUNTY_ERROR: the database failed.  On either
- * failure nothing is stored.
+ * match what is held, up to county_conflict's bound (session, a text
+ * naming the DTLS session, goes into that row).  COUNTY_DONE: *ack holds
+ * the station's highest contiguous seq after the commit and *new_alerts
+ * how many alerts were raised.  COUNTY_REFUSED: a record cannot be true
+ * (ingestcheck.h; a seq more than max_seq_jump beyond the station's mark;
+ * a township this county does not know), err names it.  COUNTY_ERROR: the
+ * database failed.  On either failure nothing is stored.
  *
  * Only station rules are taken from a station, each with the severity and
  * route of the county's table (ingestcheck.h); alerts go to the station's
@@ -179,12 +179,20 @@ int county_raise_alert(struct county_db *c, const struct county_alert *a, char *
  * seq, or a held uuid at another seq.  Recorded in conflicts once per
  * version sent (source, seq, sent_digest) and raised as C06 to the county's
  * own queue, inside the caller's transaction; the held copy is never
- * changed.  station is the alert's station ("" for a delivery device);
+ * changed.  At most COUNTY_CONFLICT_VERSIONS_MAX versions are kept of each
+ * record source holds, and as many of all the records other sources hold
+ * together: so what a source can store here is bounded by what it has
+ * stored itself, whatever it sends (db.c conflict_versions).  The last one
+ * kept says, in its alert and in the log, that further ones are not; a
+ * version beyond the bound stores nothing and is answered as a
+ * retransmission (0), so that a station that hit a bug still drains its
+ * backlog.  station is the alert's station ("" for a delivery device);
  * held_source the source of the copy held (NULL: source); session names
- * the DTLS session (NULL or "" when not known).  1 when
- * recorded now (*new_alerts the alerts raised), 0 when this version was
- * recorded before, -1 with err.
+ * the DTLS session (NULL or "" when not known).  1 when recorded now
+ * (*new_alerts the alerts raised), 0 when this version was recorded before
+ * or is beyond the bound, -1 with err.
  */
+#define COUNTY_CONFLICT_VERSIONS_MAX 8
 struct county_conflict {
 	const char *source, *station, *held_source;
 	int64_t seq, held_seq;

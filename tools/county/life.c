@@ -793,8 +793,8 @@ life_held_at(struct county_db *c, const char *source, int64_t seq, char uuid[WIR
 /*
  * r against what source holds at its seq or by its uuid: 0 when nothing
  * is (store it), 1 when the same event is (a retransmission), 2 when
- * another is (a conflict, recorded once per version sent, C06 raised:
- * db.h county_conflict; the first is kept).
+ * another is (a conflict, recorded once per version sent up to a bound,
+ * C06 raised: db.h county_conflict; the first is kept).
  */
 static int
 judge_resend(struct county_db *c, const char *source, const struct wire_record *r, int *new_alerts,

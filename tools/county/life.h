@@ -99,11 +99,12 @@ int life_source_check(const char *source, const struct wire_record *r, char *err
  * its own otherwise.  Idempotent: the same event again (the same source,
  * seq, uuid and content) changes nothing; another at its seq, or its uuid
  * held with other content or at another place, is a conflicting resend:
- * the first is kept, the conflict is recorded once per version sent and
- * raises C06 to the county (db.h county_conflict), as a station's records
- * do.  Returns 1 when stored now, 0 when held already (or a conflict), -2 when
- * life_check or life_source_check refuses it (err names the field), -1 on a database error (err
- * says why); on -1 and -2 nothing was stored.
+ * the first is kept, the conflict is recorded once per version sent, up
+ * to db.h's COUNTY_CONFLICT_VERSIONS_MAX, and raises C06 to the county
+ * (db.h county_conflict), as a station's records do.  Returns 1 when
+ * stored now, 0 when held already (or a conflict), -2 when life_check or
+ * life_source_check refuses it (err names the field), -1 on a database
+ * error (err says why); on -1 and -2 nothing was stored.
  */
 int life_store(struct county_db *c, const char *source, const struct wire_record *r, char *err,
     size_t errlen);
