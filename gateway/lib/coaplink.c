@@ -19,6 +19,7 @@
 #include "coaplink.h"
 #include "i18n.h"
 #include "log.h"
+#include "termtext.h"
 #include "util.h"
 
 struct coaplink {
@@ -725,9 +726,5 @@ coaplink_parse_port(const char *text, int *port)
 void
 coaplink_reason(const struct coaplink_response *resp, char *out, size_t size)
 {
-	size_t n = resp->len < size - 1 ? resp->len : size - 1, i;
-
-	for (i = 0; i < n; i++)
-		out[i] = resp->data[i] >= ' ' || (resp->data[i] & 0x80) ? (char)resp->data[i] : '?';
-	out[n] = '\0';
+	termtext_copy_n(out, size, resp->data != NULL ? (const char *)resp->data : "", resp->len);
 }

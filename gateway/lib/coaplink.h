@@ -47,8 +47,10 @@ struct coaplink_response {
 
 struct coaplink;
 
-/* The body of resp as a one-line reason for a person: at most size - 1 bytes,
- * UTF-8 kept, every other control byte a '?' (a county's 4.xx text). */
+/* The body of resp as a one-line reason for a person (a county's 4.xx text,
+ * which may quote what a station or person sent): at most size - 1 bytes,
+ * cleaned for a terminal by termtext.h's rule (UTF-8 kept, controls and C1
+ * a space, bytes that are not UTF-8 a '?'). */
 void coaplink_reason(const struct coaplink_response *resp, char *out, size_t size);
 
 /* A new link (no session yet).  The config is copied. */

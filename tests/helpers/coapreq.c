@@ -3,7 +3,7 @@
  * the tenant matrix (tests/integration/t_tenants.sh).
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
- *           [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t TIMEOUT_MS]
+ *           [-b BODY [-T TEXT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t TIMEOUT_MS]
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -o -P PATH [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
@@ -16,6 +16,11 @@
  *   casestep:ID                  a comment on case ID (casemsg.h)
  *   report:VILLAGE               a grid worker's report from VILLAGE
  *   reassign:ID:TOWNSHIP         case ID to TOWNSHIP
+ * -T TEXT puts TEXT (line breaks, C1 controls and all) where BODY carries a
+ * free text: a batch's record then holds one R20 violation (an alert) whose
+ * details are TEXT; a life record's village; a heartbeat's status; the note
+ * of a disposition, case step or report (for what a terminal tool shows of
+ * such a text: t_cases, t_trace).
  * -f sends FILE's bytes as the CBOR body instead (tests/helpers/batchgen
  * writes hostile batches for tests/integration/t_county_attacks.sh).
  * ACCEPT is the Accept option's number (none by default: CBOR); FORMAT the
@@ -39,7 +44,7 @@
 #include "wire.h"
 
 static int
-make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
+make_body(const char *spec, const char *identity, const char *text, uint8_t **out, size_t *len)
 {
 	char copy[256], *f[4] = { 0 }, *save = NULL, *p;
 	int n = 0;
@@ -48,6 +53,7 @@ make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
 	for (p = strtok_r(copy, ":", &save); p != NULL && n < 4; p = strtok_r(NULL, ":", &save))
 		f[n++] = p;
 	if (n == 4 && (strcmp(f[0], "batch") == 0 || strcmp(f[0], "life") == 0)) {
+		struct wire_violation v;
 		struct wire_record rec;
 		struct wire_batch b;
 		int life = strcmp(f[0], "life") == 0;
@@ -66,6 +72,21 @@ make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
 			str_copy(rec.life.serial, "CYA5", sizeof(rec.life.serial));
 			str_copy(rec.life.actor, identity, sizeof(rec.life.actor));
 			rec.life.at_ms = rec.created_ms;
+			if (text != NULL)
+				str_copy(rec.life.village, text, sizeof(rec.life.village));
+		} else if (text != NULL) {
+			memset(&v, 0, sizeof(v));
+			snprintf(v.uuid, sizeof(v.uuid), "00000000-0000-4000-a000-%012lld",
+			    (long long)rec.seq);
+			str_copy(v.rule, "R20", sizeof(v.rule));
+			str_copy(v.severity, "alert", sizeof(v.severity));
+			str_copy(v.township, f[2], sizeof(v.township));
+			str_copy(v.details, text, sizeof(v.details));
+			str_copy(v.cylinder, "CYA5", sizeof(v.cylinder));
+			v.line = 1;
+			v.at_ms = rec.created_ms;
+			rec.violations = &v;
+			rec.violation_count = 1;
 		}
 		str_copy(b.station, f[1], sizeof(b.station));
 		str_copy(b.township, f[2], sizeof(b.township));
@@ -80,7 +101,11 @@ make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
 		str_copy(h.station, f[1], sizeof(h.station));
 		str_copy(h.township, f[2], sizeof(h.township));
 		h.at_ms = time_wall_ms();
-		str_copy(h.status, n == 4 ? f[3] : "tenant test", sizeof(h.status));
+		str_copy(h.status,
+		    text != NULL ? text
+		    : n == 4     ? f[3]
+		                 : "tenant test",
+		    sizeof(h.status));
 		return wire_encode_heartbeat(&h, out, len);
 	}
 	if (n == 2 && strcmp(f[0], "ack") == 0) {
@@ -88,7 +113,7 @@ make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
 
 		memset(&d, 0, sizeof(d));
 		d.id = atoll(f[1]);
-		str_copy(d.note, "tenant test", sizeof(d.note));
+		str_copy(d.note, text != NULL ? text : "tenant test", sizeof(d.note));
 		return wire_encode_disposition(&d, out, len);
 	}
 	if ((n == 2 && strcmp(f[0], "casestep") == 0) || (n == 2 && strcmp(f[0], "report") == 0) ||
@@ -96,7 +121,7 @@ make_body(const char *spec, const char *identity, uint8_t **out, size_t *len)
 		struct case_request r;
 
 		memset(&r, 0, sizeof(r));
-		str_copy(r.note, "tenant test", sizeof(r.note));
+		str_copy(r.note, text != NULL ? text : "tenant test", sizeof(r.note));
 		casemsg_set(&r, CASEMSG_NOTE_F);
 		if (strcmp(f[0], "report") == 0) {
 			str_copy(r.kind, "stacked", sizeof(r.kind));
@@ -150,14 +175,14 @@ main(int argc, char **argv)
 	struct coaplink_response resp;
 	struct coaplink *link = NULL;
 	const char *identity = NULL, *keyfile = NULL, *method = "GET", *path = NULL;
-	const char *query = NULL, *bodyspec = NULL, *bodyfile = NULL;
+	const char *query = NULL, *bodyspec = NULL, *bodyfile = NULL, *text = NULL;
 	uint8_t *body = NULL;
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
 	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE, observe = 0;
 	int format = COAPLINK_FORMAT_CBOR;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:f:a:F:jt:oh")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:T:f:a:F:jt:oh")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -180,6 +205,9 @@ main(int argc, char **argv)
 		case 'b':
 			bodyspec = optarg;
 			break;
+		case 'T':
+			text = optarg;
+			break;
 		case 'f':
 			bodyfile = optarg;
 			break;
@@ -201,7 +229,7 @@ main(int argc, char **argv)
 		case 'h':
 			printf(
 			    "usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
-			    "[-q QUERY] [-b BODY | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t MS]\n");
+			    "[-q QUERY] [-b BODY [-T TEXT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -212,7 +240,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("coapreq", 1, LOG_LEVEL_WARN);
-	if (bodyspec != NULL && make_body(bodyspec, identity, &body, &bodylen) == -1) {
+	if (bodyspec != NULL && make_body(bodyspec, identity, text, &body, &bodylen) == -1) {
 		fprintf(stderr, "coapreq: bad body '%s'\n", bodyspec);
 		return 2;
 	}

@@ -11,6 +11,8 @@
 #   ok "what"  / fail "what"   report one check (fail sets the exit status)
 #   check "what" cmd...        ok if cmd succeeds; with `all 'cmd' 'cmd'...`, if each does
 #   finish                     exit 0 if every check passed, 1 otherwise
+#   no_control_bytes FILE      FILE is UTF-8 whose only control is the line feed ending
+#                              each line (what a terminal tool prints, termtext.h)
 #   $FAULTVFS                  the SQLite fault shim: LD_PRELOAD=$FAULTVFS
 #                              GAS_TEST_FAULT=SPEC PROGRAM (tests/shim/faultvfs.c)
 
@@ -71,6 +73,16 @@ fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 check() { what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 # all 'cmd' 'cmd'...: true if every command (one string each, eval'ed) is
 all() { for c in "$@"; do eval "$c" || return 1; done; }
+
+# no_control_bytes FILE: read as bytes, FILE is UTF-8 and holds no control a terminal would
+# obey but the line feeds ending its lines: no C0 (tab, carriage return, ESC...), no DEL,
+# no C1 (U+0080..U+009F; U+009B is CSI on xterm and VTE).  Says what it found.
+no_control_bytes() {
+	/usr/bin/python3 -c 'import sys
+text = open(sys.argv[1], "rb").read().decode("utf-8")  # fails on bytes that are not UTF-8
+bad = sorted({hex(ord(c)) for c in text if c != "\n" and (ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f)})
+sys.exit("%s: control characters %s" % (sys.argv[1], bad) if bad else 0)' "$1"
+}
 
 finish() {
 	[ "$CHECKS" -gt 0 ] || { echo "not ok - test made no checks"; exit 1; }

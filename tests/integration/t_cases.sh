@@ -15,7 +15,11 @@
 # person's number) is said in the person's language, before anything is
 # sent where gaswatch can tell.  gaswatch show names a decision, a decision
 # set aside and a report's kind by the catalogue's names, and by their codes
-# once the county's catalogue no longer holds them.
+# once the county's catalogue no longer holds them.  Texts of others that
+# keep their line breaks at the county (a grid worker's note and place, a
+# station's violation details as an alert's text and a case's title) reach
+# the officer's terminal on their own lines, with no control byte (C0, DEL,
+# C1 such as CSI), and as sent in --json.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -27,7 +31,7 @@ TA=330825101 # the station's township
 TB=330825102
 : >"$T/ids"
 chmod 600 "$T/ids"
-for id in station:S1 township:$TA officer:wang@$TA officer:li@$TB grid:dan@$TA regulator:alice; do
+for id in station:S1 station:S2 township:$TA officer:wang@$TA officer:li@$TB grid:dan@$TA regulator:alice; do
 	f="$T/$(echo "$id" | tr ':' '_').key"
 	key_file "$id" "$f"
 	echo "$id $(tr -d '\n' <"$f")" >>"$T/ids"
@@ -411,6 +415,61 @@ check "codes no longer in the catalogue are shown as codes, and the show succeed
 as_person regulator:alice show "$ID" >"$T/still.show" 2>&1
 check "while the codes still in it keep their names" \
     grep -q '^  outcome:  罚款 (fine)  power: 气瓶超量充装 (P05)  fine: 2000 yuan$' "$T/still.show"
+
+# --- others' texts on the officer's terminal: each on its own line, no escape ------------
+# The county keeps the line breaks and tabs of a note, a place and a violation's details
+# (free texts) and takes C1 controls (well-formed UTF-8).  A grid worker lays a forged step
+# out after a line break in a report's note, with CSI (U+009B) "2J", erase the screen; a
+# station does the same with a forged row of the case list in a violation's details, which
+# become an alert's text and its case's title.  gaswatch prints each on the line it
+# belongs to, the controls as spaces (termtext.h); --json keeps what was sent.
+CSI=$(printf '\302\233')
+FORGED_STEP="  2025-01-01 09:00 +08:00  $WANG   closed          已处理，无违规"
+as_person $DAN report --kind 违规堆放气瓶 --village 东村 --note "村口堆放气瓶${CSI}2J
+$FORGED_STEP" --place "$(printf '村口\t小卖部\n后院')" >"$T/forge_r.out" 2>&1
+check "a report whose note holds a line break, a forged step and a CSI is taken" [ $? -eq 0 ]
+FORGE=$(county_sql "SELECT max(id) FROM cases WHERE village='东村'")
+as_person $WANG show "$FORGE" >"$T/forge_show.out" 2>&1
+check "gaswatch show: no control byte reaches the officer's terminal (C0, DEL, C1)" \
+    no_control_bytes "$T/forge_show.out"
+check "the note stays on its step's line, its CSI and line break spaces: no step is forged" \
+    all "grep -q '^  .* reported *村口堆放气瓶 2J   2025-01-01 09:00 +08:00  $WANG   closed' '$T/forge_show.out'" \
+    "! grep -q '^  2025-01-01' '$T/forge_show.out'"
+check "the report's place on its own line, its tab and line break spaces" \
+    grep -q "^  reported: $DAN in 东村, 村口 小卖部 后院 (" "$T/forge_show.out"
+as_person $WANG show "$FORGE" --json >"$T/forge_show.json" 2>&1
+check "gaswatch show --json keeps the note and the place as the worker sent them" \
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["case"]["place"] == "村口\t小卖部\n后院", d["case"]["place"]
+assert any(s["note"].startswith("村口堆放气瓶\u009b2J\n  2025-01-01 09:00") for s in d["steps"]), d["steps"]
+' "$T/forge_show.json"
+FORGED_ROW="999    critical  new        $TA  -   2025-01-01 09:00 +08:00 R20 overfilled"
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S2 -k "$T/station_S2.key" -m POST -P records \
+    -b "batch:S2:$TA:1" -T "overfilled by 2 kg${CSI}2J
+$FORGED_ROW" >"$T/forge_batch.out" 2>&1
+check "a station's violation whose details hold a line break, a forged row and a CSI is taken" \
+    grep -q '^code 2.04' "$T/forge_batch.out"
+if sql_eventually 20 "SELECT count(*) FROM cases WHERE station='S2' AND township='$TA'" 1; then
+	ok "it became an alert and a case of the station's township"
+else
+	fail "it became an alert and a case of the station's township"
+fi
+FID=$(county_sql "SELECT id FROM cases WHERE station='S2'")
+as_person $WANG list >"$T/forge_list.out" 2>&1
+check "gaswatch list: the case's title on its row, no row forged, no control byte" \
+    all "no_control_bytes '$T/forge_list.out'" "! grep -q '^999 ' '$T/forge_list.out'" \
+    "grep -q '^$FID .*overfilled by 2 kg 2J 999    critical  new' '$T/forge_list.out'"
+as_person $WANG show "$FID" >"$T/forge_title.out" 2>&1
+check "gaswatch show: the title on the what: line, and the opening step on its own" \
+    all "no_control_bytes '$T/forge_title.out'" "! grep -q '^999 ' '$T/forge_title.out'" \
+    "grep -q '^  what: *overfilled by 2 kg 2J 999    critical' '$T/forge_title.out'" \
+    "grep -q ' opened *overfilled by 2 kg 2J 999    critical' '$T/forge_title.out'"
+"$BUILD/gaswatch" --township $TA -k "$T/township_$TA.key" -p "$CPORT" --once \
+    >"$T/forge_alerts.out" 2>&1
+check "gaswatch --once: the alert on one line, no line forged, no control byte" \
+    all "no_control_bytes '$T/forge_alerts.out'" "! grep -q '^999 ' '$T/forge_alerts.out'" \
+    "grep -q ' S2 .*overfilled by 2 kg 2J 999    critical  new' '$T/forge_alerts.out'"
 
 check "gascounty still running" kill -0 "$PID_county"
 finish

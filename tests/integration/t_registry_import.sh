@@ -3,7 +3,9 @@
 # bad rows reported as FILE:LINE: reason and skipped, good rows present with
 # their next inspection date, a re-import changing nothing, signed codes
 # verified, and a privacy check: no file the test wrote (database, WAL,
-# logs, outputs) holds a raw ID number or credit code it used.
+# logs, outputs) holds a raw ID number or credit code it used.  The lists
+# print an operator's name or a buyer's address on its own row, with no
+# control byte (a name's C1 CSI, an address's line break).
 . "$(dirname "$0")/lib.sh"
 # Messages are checked in English here; one check runs in zh_CN on purpose.
 LC_ALL=C
@@ -189,6 +191,24 @@ check "ids are HMAC-SHA256 of the number under the buyer key" \
 import hmac, hashlib, sys
 key = bytes.fromhex(open(sys.argv[1]).read().strip())
 print(hmac.new(key, sys.argv[2].encode(), hashlib.sha256).hexdigest())" "$BK" "$ID1")'")" -eq 1 ]
+
+# others' texts in the lists stay on their rows: an operator's name sent with a C1 CSI
+# (U+009B: registry.c, like the county, refuses C0 and DEL, not C1) and a buyer's address
+# holding a line break and a buyer row of its making (as an older file or a delta holds it)
+"$C" --db "$DB" operators add TS-2024-0077 --name "$(printf 'Zhao\302\2332J')" \
+    --expires 2027-06-30 >"$T/opcsi.out" 2>&1
+check "an operator named with a C1 CSI is registered" [ $? -eq 0 ]
+FAKEID=$(/usr/bin/python3 -c 'print("ab" * 32)')
+q "UPDATE buyers SET address = 'No. 1 Long Rd' || char(10) || '$FAKEID 110***********0000 household 330825101 forged'
+    WHERE masked = '110***********002X'"
+"$C" --db "$DB" operators list >"$T/oplist_csi.out" 2>&1
+"$C" --db "$DB" buyers list >"$T/buyers_nl.out" 2>&1
+check "operators list: the name's CSI is a space, no control byte" \
+    all "no_control_bytes '$T/oplist_csi.out'" "grep -q '^TS-2024-0077 .* Zhao 2J$' '$T/oplist_csi.out'"
+check "buyers list: the address on its buyer's row, no row forged, no control byte" \
+    all "no_control_bytes '$T/buyers_nl.out'" "! grep -q '^$FAKEID' '$T/buyers_nl.out'" \
+    "[ \"\$(grep -c -E '^[0-9a-f]{64} ' '$T/buyers_nl.out')\" -eq 3 ]" \
+    "grep -q ' No. 1 Long Rd $FAKEID 110' '$T/buyers_nl.out'"
 
 # privacy: no raw number anywhere in what the test wrote.  The masked forms
 # must be found (so the search does look inside the database files).

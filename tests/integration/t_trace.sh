@@ -13,11 +13,14 @@
 # unknown (exit 1, audited, in Chinese under zh_CN), not "0 records"; a
 # known one with nothing in the period is "0 records".  The station list
 # shows the backlog once and lines up in Chinese; a key file others may
-# read is said in the person's language.
+# read is said in the person's language.  A station's status and a
+# delivery device's village, free texts whose line breaks the county keeps,
+# stay on their own rows, with no control byte (C0, DEL, C1 such as CSI)
+# for the regulator's terminal; the CSV keeps them as sent.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
-county_keys
+county_keys delivery:li@TA
 COUNTY_EXTRA="max_trace = 7"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 
@@ -274,6 +277,30 @@ trace stations >"$T/st_nl.out" 2>&1
 check "gastrace stations: one row a station, the header above, none forged by a status" \
     all "[ \"\$(wc -l <'$T/st_nl.out')\" -eq $(($(county_sql "SELECT count(*) FROM stations") + 1)) ]" \
     "! grep -q '^S77' '$T/st_nl.out'" "grep -Eq '^S01 .*S77 +TB' '$T/st_nl.out'"
+
+# --- a life event's village is its row's: a line break writes no row, a CSI no escape -------
+# A delivery device's village (a free text: the county keeps its line breaks, and takes C1
+# controls, which are well-formed UTF-8) lays a fill of its making out after a line break,
+# with CSI (U+009B) "2J", erase the screen.
+CSI=$(printf '\302\233')
+FORGED_FILL="2025-01-01 09:00:00 +08:00 S77      1      fill    1    CYA5           -                    14.900 ok        -"
+"$BUILD/tests/coapreq" -p "$CPORT" -u delivery:li@TA -k "$T/delivery_li@TA.key" -m POST \
+    -P records -b "life:li@TA:TA:1" -T "东村${CSI}2J
+$FORGED_FILL" >"$T/life_nl.out" 2>&1
+check "a device's return whose village holds a line break, a forged fill and a CSI is taken (2.04)" \
+    grep -q '^code 2.04' "$T/life_nl.out"
+trace cylinder CYA5 >"$T/life_nl.txt" 2>&1
+check "gastrace cylinder: no control byte reaches the regulator's terminal (C0, DEL, C1)" \
+    no_control_bytes "$T/life_nl.txt"
+check "the village stays on its event's row, its CSI and line break spaces: no fill is forged" \
+    all "grep -q ' returned .* at 东村 2J 2025-01-01 09:00:00 +08:00 S77 ' '$T/life_nl.txt'" \
+    "! grep -q '^2025-01-01' '$T/life_nl.txt'" "[ \"\$(grep -c CYA5 '$T/life_nl.txt')\" -eq 1 ]"
+trace --csv cylinder CYA5 >"$T/life_nl.csv" 2>&1
+check "the CSV keeps the village as the device sent it" \
+    /usr/bin/python3 -c 'import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["kind"] == "life"]
+assert len(rows) == 1 and "at 东村\u009b2J\n2025-01-01 09:00:00 +08:00 S77 " in rows[0]["violations"], rows
+' "$T/life_nl.csv"
 
 # --- a key file others may read: said in the person's language ----------------------------
 cp "$T/regulator_alice.key" "$T/open.key"

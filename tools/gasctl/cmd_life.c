@@ -12,6 +12,7 @@
 
 #include "gasctl.h"
 #include "i18n.h"
+#include "termtext.h"
 #include "util.h"
 
 #define LIFE_CODE_LINE 1024 /* longest line read from standard input */
@@ -174,9 +175,12 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 	if (json) {
 		json_dumpf(reply, stdout, JSON_INDENT(2));
 		printf("\n");
-	} else {
-		print_recorded(lc, reply, worker, result, next_due);
 	}
+	/* from here on printed as text: the serials and a warning quote the registry's and
+	 * gasgw's texts, cleaned for the terminal (termtext.h) */
+	termtext_json(reply);
+	if (!json)
+		print_recorded(lc, reply, worker, result, next_due);
 	if (json_string_value(json_object_get(reply, "warning")) != NULL)
 		fprintf(stderr, "gasctl: %s: %s\n", _("warning"),
 		    json_string_value(json_object_get(reply, "warning")));

@@ -22,6 +22,7 @@
 
 #include "i18n.h"
 #include "opauth.h"
+#include "termtext.h"
 #include "timetext.h"
 #include "util.h"
 #include "weight.h"
@@ -180,12 +181,15 @@ print_violations(json_t *o, FILE *f)
 	    fprintf(f, "%s\n", json_string_value(v));
 }
 
-/* A reply to a simple request: ok, an error, or a refusal. */
+/* A reply to a simple request: ok, an error, or a refusal, printed as text (its strings
+ * cleaned for the terminal: a rule's text quotes the registry's owner, an operator's
+ * name, termtext.h). */
 static int
 simple_outcome(json_t *reply, const char *ok_text)
 {
 	if (reply == NULL)
 		return 1;
+	termtext_json(reply);
 	if (json_is_true(json_object_get(reply, "refused"))) {
 		print_violations(reply, stdout);
 		return 3;
@@ -208,7 +212,10 @@ wait_result(struct conn *c)
 	const char *result;
 
 	while ((o = conn_recv(c)) != NULL) {
-		const char *event = jstr(o, "event");
+		const char *event;
+
+		termtext_json(o); /* printed as text, as simple_outcome's */
+		event = jstr(o, "event");
 
 		if (strcmp(event, "progress") == 0) {
 			if (tty) {
@@ -583,7 +590,10 @@ exchange(json_t *req, json_t **reply)
 	if (*reply == NULL)
 		return 1;
 	if (!json_is_true(json_object_get(*reply, "ok"))) {
-		fprintf(stderr, "gasctl: %s\n", jstr(*reply, "error"));
+		char error[512];
+
+		fprintf(stderr, "gasctl: %s\n",
+		    termtext_copy(error, jstr(*reply, "error"), sizeof(error)));
 		return 1;
 	}
 	return 0;
@@ -661,6 +671,9 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 		json_dumpf(reply, stdout, JSON_INDENT(2) | WEIGHT_JSON_PRECISION);
 		printf("\n");
 	} else {
+		termtext_json(
+		    reply); /* an operator's certificate, a cylinder's serial, the county's
+		               last error: texts gasctl did not write (termtext.h) */
 		print_status(reply);
 	}
 	json_decref(reply);
@@ -739,6 +752,7 @@ cmd_fills(struct gasctl *ctl, int argc, char **argv)
 		json_decref(reply);
 		return 0;
 	}
+	termtext_json(reply); /* as text from here on: one fill, one row (termtext.h) */
 	printf("%s",
 	    _("STARTED                   LINE CYLINDER             BUYER                    NET"
 	      " RESULT      RULES\n"));
@@ -819,6 +833,7 @@ cmd_aside(struct gasctl *ctl, int argc, char **argv)
 		json_decref(reply);
 		return 0;
 	}
+	termtext_json(reply); /* the county's reasons quote what was sent (termtext.h) */
 	if (seq >= 0)
 		printf(_("%lld sent to the county again\n"),
 		    (long long)json_integer_value(json_object_get(reply, "retried")));

@@ -18,6 +18,7 @@
 #include "psk.h"
 #include "registry.h"
 #include "store.h"
+#include "termtext.h"
 #include "util.h"
 
 enum { OPT_DB = 1000, OPT_BUYER_KEY };
@@ -64,8 +65,10 @@ import_reject(void *arg, const char *file, unsigned long line, const char *reaso
 {
 	struct import_state *s = arg;
 
+	char said[512]; /* a reason may quote the row's text */
+
 	progress_end(&s->bar);
-	fprintf(stderr, "%s:%lu: %s\n", file, line, reason);
+	fprintf(stderr, "%s:%lu: %s\n", file, line, termtext_copy(said, reason, sizeof(said)));
 }
 
 int
@@ -241,14 +244,18 @@ static int
 print_operator(const struct registry_operator *op, void *arg)
 {
 	const struct operators_out *o = arg;
+	/* the station's database holds what was typed or imported: cleaned for the
+	 * terminal (termtext.h), as every text gasctl did not write */
+	char cert[sizeof(op->cert)], expires[sizeof(op->expires)], name[sizeof(op->name)];
 
-	printf("%-20s %-10s ", op->cert, op->expires);
+	printf("%-20s %-10s ", termtext_copy(cert, op->cert, sizeof(cert)),
+	    termtext_copy(expires, op->expires, sizeof(expires)));
 	i18n_pad(stdout,
 	    op->active == 0                     ? _("inactive")
 	    : strcmp(op->expires, o->today) < 0 ? _("expired")
 	                                        : _("valid"),
 	    8);
-	printf(" %s\n", op->name);
+	printf(" %s\n", termtext_copy(name, op->name, sizeof(name)));
 	/* registered before `operators add` refused such numbers (registry.c, the
 	 * county's own rule): say so, or their set-aside records stay a mystery */
 	if (psk_claimed_role(op->cert) != PSK_ROLE_NONE) {
@@ -257,7 +264,7 @@ print_operator(const struct registry_operator *op, void *arg)
 		      "the county link: the county refuses every life record this operator makes "
 		      "(dispatch, receipt, inspection, scrapping: set aside at the station); "
 		      "register the operator under the certificate's own number\n"),
-		    op->cert);
+		    cert);
 	}
 	return 0;
 }
@@ -430,9 +437,16 @@ out:
 static int
 print_buyer(const struct registry_buyer *b, void *arg)
 {
+	/* what was typed or came with the county's deltas, cleaned (termtext.h) */
+	char id[sizeof(b->id)], masked[sizeof(b->masked)], kind[sizeof(b->kind)],
+	    township[sizeof(b->township)], address[sizeof(b->address)];
+
 	(void)arg;
-	printf("%-64s %-18s %-9s %-12s %s\n", b->id, b->masked, b->delivery ? "delivery" : b->kind,
-	    b->township, b->address);
+	printf("%-64s %-18s %-9s %-12s %s\n", termtext_copy(id, b->id, sizeof(id)),
+	    termtext_copy(masked, b->masked, sizeof(masked)),
+	    b->delivery ? "delivery" : termtext_copy(kind, b->kind, sizeof(kind)),
+	    termtext_copy(township, b->township, sizeof(township)),
+	    termtext_copy(address, b->address, sizeof(address)));
 	return 0;
 }
 

@@ -41,6 +41,7 @@
 #include <jansson.h>
 
 #include "i18n.h"
+#include "termtext.h"
 #include "util.h"
 #include "weight.h"
 
@@ -453,6 +454,9 @@ watch_fetch(struct watch *w)
 		json_decref(reply);
 		goto fail;
 	}
+	/* drawn as text: an operator's certificate, a rule's text quoting the registry's
+	 * owner, gasgw's error, cleaned for the terminal (termtext.h) */
+	termtext_json(reply);
 	if (!json_is_true(json_object_get(reply, "ok"))) {
 		json_t *e = json_object_get(reply, "error");
 

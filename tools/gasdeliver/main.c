@@ -256,11 +256,12 @@ send_waiting(const struct options *o, sqlite3 *db, int quiet)
 		}
 		free(payload);
 		if (resp.code != 204) {
+			char reason[301]; /* the county's text, which may quote what was sent */
+
+			coaplink_reason(&resp, reason, sizeof(reason));
 			fprintf(stderr,
-			    "gasdeliver: the county answered %d.%02d: %.*s; %lld events kept\n",
-			    resp.code / 100, resp.code % 100,
-			    (int)(resp.len < 300 ? resp.len : 300),
-			    resp.data != NULL ? (const char *)resp.data : "",
+			    "gasdeliver: the county answered %d.%02d: %s; %lld events kept\n",
+			    resp.code / 100, resp.code % 100, reason,
 			    (long long)outbox_waiting(db, NULL));
 			coaplink_response_free(&resp);
 			goto out;

@@ -44,6 +44,7 @@
 #include "plot.h"
 #include "progress.h"
 #include "stationstatus.h"
+#include "termtext.h"
 #include "timeline.h"
 #include "timetext.h"
 #include "util.h"
@@ -414,6 +415,28 @@ violations_text(const struct wire_record *r, int details, char *out, size_t size
 #define DASH(s) ((s)[0] != '\0' ? (s) : "-")
 
 #define TABLE_ROW "%-25s %-8s %-6s %-7s %-4s %-14s %-18s %8s %-9s %s\n"
+#define TABLE_COLUMNS 10
+#define TABLE_CELL 1024 /* the widest: a life event's words, a registry change's */
+
+/*
+ * One row of the trace table.  Its texts are a station's, a delivery
+ * device's or a county file's (a life event's village or reason, a serial,
+ * a registry change's detail), and the county keeps the line breaks of a
+ * free text: each column goes through termtext.h, so that no text writes a
+ * row of its own under the regulator's header or sends the terminal an
+ * escape.  The CSV keeps them as stored (quoted).
+ */
+static void
+table_row(const char *const cols[TABLE_COLUMNS])
+{
+	char cell[TABLE_COLUMNS][TABLE_CELL];
+	size_t i;
+
+	for (i = 0; i < TABLE_COLUMNS; i++)
+		termtext_copy(cell[i], cols[i], sizeof(cell[i]));
+	printf(TABLE_ROW, cell[0], cell[1], cell[2], cell[3], cell[4], cell[5], cell[6], cell[7],
+	    cell[8], cell[9]);
+}
 
 static void
 print_header(int csv)
@@ -444,9 +467,12 @@ print_change(const struct timeline_row *row, const char *serial, int csv)
 			csv_field(cols[c]);
 		}
 		putchar('\n');
-	} else
-		printf(TABLE_ROW, when, "county", "-", "registry", "-", serial, "-", "-",
-		    row->status, row->text);
+	} else {
+		const char *cols[TABLE_COLUMNS] = { when, "county", "-", "registry", "-", serial,
+			"-", "-", row->status, row->text };
+
+		table_row(cols);
+	}
 }
 
 /* The changes up to until_ms, before the record of that time. */
@@ -519,13 +545,16 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 				csv_field(cols[c]);
 			}
 			putchar('\n');
-		} else
-			printf(TABLE_ROW, when, r->station, seq, r->kind, DASH(line),
-			    DASH(cylinder), DASH(buyer), DASH(net),
-			    r->has_fill   ? r->fill.result
-			    : r->has_life ? r->life.event
-			                  : "-",
-			    DASH(viol));
+		} else {
+			const char *cols[TABLE_COLUMNS] = { when, r->station, seq, r->kind,
+				DASH(line), DASH(cylinder), DASH(buyer), DASH(net),
+				r->has_fill   ? r->fill.result
+				: r->has_life ? r->life.event
+				              : "-",
+				DASH(viol) };
+
+			table_row(cols);
+		}
 	}
 }
 
@@ -534,30 +563,21 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
  * (stationstatus.h): records set aside said in the person's language, any
  * other status (another station program) as it came, "" when nothing is
  * left.  The station writes that text, and the county keeps the line breaks
- * and tabs of a free text: each control character (C0, DEL, and C1, which
- * some terminals take as the start of an escape sequence) is a space here,
- * so that a station's status stays on its own row and cannot write a row
- * for another station into the table the regulator reads.
+ * and tabs of a free text: it is cleaned for the terminal (termtext.h), so
+ * that a station's status stays on its own row and cannot write a row for
+ * another station into the table the regulator reads.
  */
 static void
 status_rest(const struct wire_station *st, char *out, size_t size)
 {
 	const char *other;
 	long long aside;
-	unsigned char *p;
 
 	if (station_status_rest(st->status, (long long)st->backlog, &aside, &other) ==
-	    STATION_STATUS_ASIDE) {
+	    STATION_STATUS_ASIDE)
 		snprintf(out, size, _("%lld set aside"), aside);
-		return;
-	}
-	str_copy(out, other, size);
-	for (p = (unsigned char *)out; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* U+0080..U+009F */
-			p[0] = p[1] = ' ';
-	}
+	else
+		termtext_copy(out, other, size);
 }
 
 static int
@@ -611,9 +631,13 @@ print_stations(const uint8_t *data, size_t len, int csv)
 			csv_field(st->status);
 			putchar('\n');
 		} else {
+			char id[sizeof(st->id)], township[sizeof(st->township)];
+
 			status_rest(st, rest, sizeof(rest));
-			printf("%-10s %-10s %8lld %8lld %-25s %-25s %7lld %s\n", st->id,
-			    st->township, (long long)st->hwm, (long long)st->max_seq, gap, seen,
+			printf("%-10s %-10s %8lld %8lld %-25s %-25s %7lld %s\n",
+			    termtext_copy(id, st->id, sizeof(id)),
+			    termtext_copy(township, st->township, sizeof(township)),
+			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
 			    (long long)st->backlog, DASH(rest));
 		}
 	}
@@ -632,21 +656,24 @@ static void
 figure_row(void *ctx, const char *const *cells, size_t n)
 {
 	struct figure_print *fp = ctx;
+	char cell[WIRE_TEXT];
 	size_t i;
 
 	for (i = 0; i < n && i < 16; i++) {
-		if (!fp->printing) {
-			if (strlen(cells[i]) > fp->widths[i])
-				fp->widths[i] = strlen(cells[i]);
-			continue;
-		}
-		if (fp->csv) {
+		if (fp->csv && fp->printing) {
 			if (i > 0)
 				putchar(',');
 			csv_field(cells[i]);
-		} else {
-			printf(i == 0 ? "%-*s" : "  %*s", (int)fp->widths[i], cells[i]);
+			continue;
 		}
+		/* a station's id or a county file's name, cleaned for the terminal (termtext.h) */
+		termtext_copy(cell, cells[i], sizeof(cell));
+		if (!fp->printing) {
+			if (strlen(cell) > fp->widths[i])
+				fp->widths[i] = strlen(cell);
+			continue;
+		}
+		printf(i == 0 ? "%-*s" : "  %*s", (int)fp->widths[i], cell);
 	}
 	if (fp->printing)
 		putchar('\n');
@@ -756,10 +783,13 @@ ask(struct coaplink *link, const struct command *c, const char *query, int json,
 	else if (code == 403)
 		fprintf(stderr, "%s",
 		    _("gastrace: refused by the county (4.03): for regulators only\n"));
-	else
-		fprintf(stderr, _("gastrace: county answered %d.%02d %.*s\n"), resp->code / 100,
-		    resp->code % 100, (int)(resp->len < 200 ? resp->len : 200),
-		    resp->data != NULL ? (const char *)resp->data : "");
+	else {
+		char reason[201]; /* the county's text, which may quote what was sent */
+
+		coaplink_reason(resp, reason, sizeof(reason));
+		fprintf(stderr, _("gastrace: county answered %d.%02d %s\n"), resp->code / 100,
+		    resp->code % 100, reason);
+	}
 	coaplink_response_free(resp);
 	return code == 403 ? GASTRACE_REFUSED : GASTRACE_ERROR;
 }
@@ -815,25 +845,34 @@ history_fetch(struct coaplink *link, const struct command *c, const struct optio
 }
 
 /* Where the cylinder is now: the station of its last record (or, after a
- * life event, with whom: life names it), and its registry state. */
+ * life event, with whom: life names it), and its registry state; the
+ * texts, a station's, a device's or the registry's, cleaned for the
+ * terminal (termtext.h). */
 static void
 print_now(const struct timeline *tl, const char *station, const char *kind, int64_t at_ms,
     const char *life)
 {
 	struct timeline_row row;
-	char when[TIMETEXT_MAX];
+	char when[TIMETEXT_MAX], where[WIRE_ID], what[WIRE_WORD], with[600], status[WIRE_ID],
+	    next[WIRE_ID];
 
+	termtext_copy(where, station, sizeof(where));
+	termtext_copy(what, kind, sizeof(what));
+	termtext_copy(with, life, sizeof(with));
 	if (life[0] != '\0') {
 		timetext_format(at_ms, TIMETEXT_PERSON, when);
-		printf("now: %s, %s (%s)", life, when, station);
+		printf("now: %s, %s (%s)", with, when, where);
 	} else if (station[0] != '\0') {
 		timetext_format(at_ms, TIMETEXT_PERSON, when);
-		printf("now: last seen at station %s, %s (%s)", station, when, kind);
+		printf("now: last seen at station %s, %s (%s)", where, when, what);
 	} else
 		printf("now: not seen at any station in this trace");
 	if (timeline_last(tl, &row) == 1)
-		printf("; registry: %s, next inspection %s", row.status,
-		    row.next_inspection[0] != '\0' ? row.next_inspection : "none");
+		printf("; registry: %s, next inspection %s",
+		    termtext_copy(status, row.status, sizeof(status)),
+		    row.next_inspection[0] != '\0'
+		        ? termtext_copy(next, row.next_inspection, sizeof(next))
+		        : "none");
 	printf("\n");
 }
 

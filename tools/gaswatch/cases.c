@@ -7,7 +7,10 @@
  *
  * Requests are encoded by the county library's casemsg (one description
  * of each field for both sides); answers are asked for as JSON and read
- * with jansson, so --json prints exactly what the county sent.  Times are
+ * with jansson, so --json prints exactly what the county sent; the text
+ * forms print every string of the answer cleaned for the terminal
+ * (termtext_json: a station's details, a grid worker's note or place keep
+ * their line breaks at the county, and C1 controls are UTF-8).  Times are
  * shown in local time (TZ) with their offset.  A refusal by the county
  * (4.03) exits 3 with the county's reason; a step the county would not
  * take (4.00), or not now (4.29: too many reports this hour), exits 1 with
@@ -30,6 +33,7 @@
 #include "gaswatch.h"
 #include "i18n.h"
 #include "rulenames.h"
+#include "termtext.h"
 #include "timetext.h"
 #include "util.h"
 
@@ -332,7 +336,7 @@ item_shown(const char *name, const char *code, char *out, size_t size)
 	if (name == NULL)
 		return code;
 	snprintf(out, size, "%s (%s)", name, code);
-	return out;
+	return termtext_copy(out, out, size); /* a name of the county's files */
 }
 
 /* The catalogue's parts a case names by a code. */
@@ -440,6 +444,7 @@ print_list(json_t *answer)
 		printf("%s", _("no cases\n"));
 		return;
 	}
+	termtext_json(answer); /* a title is a station's text: one case, one row */
 	/* columns by what the terminal draws: a translated word is wider than its bytes say */
 	i18n_pad(stdout, _("ID"), 7);
 	i18n_pad(stdout, _("SEVERITY"), 9);
@@ -573,6 +578,10 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		printf("%s\n", raw);
 		goto out;
 	}
+	/* the title, the notes, a report's place: texts of stations and people that keep their
+	 * line breaks at the county, cleaned so that none writes a step of its own into the
+	 * timeline or sends the terminal an escape */
+	termtext_json(answer);
 	/* the catalogue's names, read once; a show goes on by the codes without them */
 	if (show_needs_names(answer) && county_catalogue(o, &cat) == 0)
 		names = &cat;
@@ -998,9 +1007,10 @@ send_request(const struct options *o, const char *path, const struct case_reques
 			printf("%s\n", text != NULL ? text : "{\"done\":true}");
 			free(text);
 			json_decref(j);
-		} else
-			printf("%s%s%s\n", done, raw != NULL && raw[0] != '\0' ? " " : "",
-			    raw != NULL ? raw : "");
+		} else if (raw != NULL && raw[0] != '\0')
+			printf("%s %s\n", done, termtext_copy(raw, raw, strlen(raw) + 1));
+		else
+			printf("%s\n", done);
 	}
 	free(raw);
 	return rc;
@@ -1286,6 +1296,7 @@ cases_run_figures(const struct options *o, int argc, char **argv)
 		printf("%s\n", raw);
 		goto out;
 	}
+	termtext_json(answer);
 	when(num(answer, "from"), from);
 	when(num(answer, "to"), to);
 	printf(_("cases opened %s .. %s\n"), from, to);
@@ -1319,7 +1330,12 @@ cases_run_figures(const struct options *o, int argc, char **argv)
 		    num(t, "opened"), num(t, "closed"), num(t, "dismissed"), num(t, "open"),
 		    num(t, "overdue"), accept, close);
 		json_object_foreach(json_object_get(t, "outcomes"), key, v)
-		    printf(" %s=%lld", key, (long long)json_integer_value(v));
+		{
+			char code[64]; /* a key: termtext_json leaves keys alone */
+
+			printf(" %s=%lld", termtext_copy(code, key, sizeof(code)),
+			    (long long)json_integer_value(v));
+		}
 		putchar('\n');
 	}
 	printf("%s", _("ACCEPT and CLOSE are medians from opening.\n"));
@@ -1346,6 +1362,7 @@ cases_run_catalogue(const struct options *o, int argc, char **argv)
 		printf("%s\n", raw);
 		goto out;
 	}
+	termtext_json(answer); /* the county's files, as every text gaswatch prints */
 	printf("%s", _("outcomes:\n"));
 	json_array_foreach(json_object_get(answer, "outcomes"), i, v)
 	    printf("  %-14s %s%s\n", str(v, "code"), str(v, "name"),

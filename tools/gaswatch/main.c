@@ -33,6 +33,7 @@
 #include "gaswatch.h"
 #include "i18n.h"
 #include "log.h"
+#include "termtext.h"
 #include "timetext.h"
 #include "util.h"
 #include "wire.h"
@@ -216,15 +217,28 @@ print_alert(const struct wire_alert *a, int json)
 		}
 		json_decref(j);
 	} else {
+		/* a station's texts (its violation's details are the alert's text) and a
+		 * disposition's note keep their line breaks at the county: one alert, one line,
+		 * no escape for the officer's terminal (termtext.h) */
+		char rule[sizeof(a->rule)], station[sizeof(a->station)],
+		    cylinder[sizeof(a->cylinder)], said[sizeof(a->text)],
+		    note[sizeof(a->disposition)];
+
 		timetext_format(a->at_ms, TIMETEXT_PERSON, when);
-		printf("%-6lld %-25s %-4s ", (long long)a->id, when, a->rule);
+		printf("%-6lld %-25s %-4s ", (long long)a->id, when,
+		    termtext_copy(rule, a->rule, sizeof(rule)));
 		i18n_pad(stdout, cases_word(a->severity), 8); /* 告警 is four columns wide */
-		printf(" %-10s %-14s %s", a->station[0] != '\0' ? a->station : "-",
-		    a->cylinder[0] != '\0' ? a->cylinder : "-", a->text);
+		printf(" %-10s %-14s %s",
+		    a->station[0] != '\0' ? termtext_copy(station, a->station, sizeof(station))
+		                          : "-",
+		    a->cylinder[0] != '\0' ? termtext_copy(cylinder, a->cylinder, sizeof(cylinder))
+		                           : "-",
+		    termtext_copy(said, a->text, sizeof(said)));
 		/* the disposition on the alert's own line, bracket closed */
 		if (a->disposition[0] != '\0') {
 			timetext_format(a->disposed_ms, TIMETEXT_MINUTE, disp);
-			printf(_("  [done %s: %s]"), disp, a->disposition);
+			printf(_("  [done %s: %s]"), disp,
+			    termtext_copy(note, a->disposition, sizeof(note)));
 		}
 		putchar('\n');
 	}

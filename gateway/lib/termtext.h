@@ -1,0 +1,73 @@
+/*
+ * termtext: text another party wrote, made safe to print on a person's
+ * terminal.
+ *
+ * A station, a grid worker, a delivery device, an officer or a county file
+ * writes free texts that the county (and gasgw) keep as sent: a violation's
+ * details, a case step's note, a report's place, a life event's village or
+ * reason, a heartbeat's status keep their line breaks and tabs, and no check
+ * at any door refuses C1 controls (U+0080..U+009F are well-formed UTF-8).
+ * Printed as stored in a table or a line a person reads, a line break
+ * followed by text laid out as a row writes a row nobody made (an officer's
+ * timeline, a regulator's trace), and ESC, or C1's CSI (U+009B, which xterm
+ * and VTE take as ESC [ in UTF-8), starts a control sequence that moves the
+ * cursor, erases or rewrites what the screen shows.
+ *
+ * So every human output of gaswatch, gastrace, gasdeliver and gasctl prints
+ * text it did not write itself through this module.  Their JSON and CSV do
+ * not: those keep the text as stored, escaped or quoted by their formats.
+ * What is stored, and what the county accepts, is not changed here.
+ *
+ * The one rule, the same in every function:
+ *   - each C0 control (tab, line feed and carriage return included), DEL and
+ *     C1 control (U+0080..U+009F, in UTF-8 C2 80..C2 9F) becomes one space
+ *     (TERMTEXT_CONTROL);
+ *   - each byte that is not part of a well-formed UTF-8 character (a stray
+ *     continuation byte, an overlong form, a surrogate, a code point beyond
+ *     U+10FFFF, a character cut short, C0/C1/F5..FF) becomes '?'
+ *     (TERMTEXT_INVALID);
+ *   - everything else, Chinese included, is kept byte for byte.
+ * A space, not a visible mark, for controls: the controls honest text holds
+ * are a note's line breaks and tabs, which read on one line as a space does,
+ * while a row forged after a line break stays in plain sight on the line of
+ * the text that carried it.  A '?' for bytes that are not UTF-8: no honest
+ * text holds them (the county refuses them), so a mark shows that something
+ * was there, and each stands for one byte, as a terminal would draw it.
+ *
+ * The text never grows (each replacement is at most as long as what it
+ * replaces), so strlen(src) + 1 bytes always hold all of it, and dst may be
+ * src itself (cleaned in place).
+ */
+#ifndef GAS_TERMTEXT_H
+#define GAS_TERMTEXT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define TERMTEXT_CONTROL ' '
+#define TERMTEXT_INVALID '?'
+
+/*
+ * src cleaned by the rule above into dst (dstlen bytes; NUL-terminated
+ * when dstlen > 0).  A text longer than dst is cut before the first
+ * character that does not fit whole (never inside a Chinese character).
+ * dst may be src.  Returns dst, to print it in the same expression.
+ */
+char *termtext_copy(char *dst, const char *src, size_t dstlen);
+
+/* The same for the first srclen bytes of src, which need not end in a NUL
+ * (a NUL among them is a C0 control: a space). */
+char *termtext_copy_n(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/*
+ * Clean every string value of the JSON tree root (objects and arrays
+ * walked to any depth) in place, for a tool that prints a county's or
+ * gasgw's JSON answer as text.  Object keys are left as they are (a caller
+ * that prints a key copies it through termtext_copy).  A string that cannot
+ * be replaced for want of memory becomes null (no unsafe text is left; a
+ * root that is itself a string is left as it was) and -1 is returned;
+ * else 0.  root may be NULL.
+ */
+int termtext_json(json_t *root);
+
+#endif
