@@ -222,12 +222,14 @@ print_alert(const struct wire_alert *a, int json)
 		 * no escape for the officer's terminal (termtext.h) */
 		char rule[sizeof(a->rule)], station[sizeof(a->station)],
 		    cylinder[sizeof(a->cylinder)], said[sizeof(a->text)],
-		    note[sizeof(a->disposition)];
+		    note[sizeof(a->disposition)], severity[64];
 
 		timetext_format(a->at_ms, TIMETEXT_PERSON, when);
 		printf("%-6lld %-25s %-4s ", (long long)a->id, when,
 		    termtext_copy(rule, a->rule, sizeof(rule)));
-		i18n_pad(stdout, cases_word(a->severity), 8); /* 告警 is four columns wide */
+		/* 告警 is four columns wide */
+		i18n_pad(stdout, termtext_copy(severity, cases_word(a->severity), sizeof(severity)),
+		    8);
 		printf(" %-10s %-14s %s",
 		    a->station[0] != '\0' ? termtext_copy(station, a->station, sizeof(station))
 		                          : "-",
