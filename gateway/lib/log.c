@@ -1,7 +1,8 @@
 /*
  * log: stderr in the foreground, syslog as a daemon.  One line per message,
  * written with a single call so that lines from several threads do not mix;
- * a control character in a message (outside text it quotes) is written '?'.
+ * a control character in a message (outside text it quotes), C0, DEL or
+ * C1, is written '?' (a C1 character's two bytes '??').
  */
 #include "log.h"
 
@@ -56,9 +57,15 @@ log_emit(int priority, const char *tag, const char *fmt, va_list ap, int with_er
 	/* one line, whatever outside text the message quotes (a station's field in a
 	 * refusal): a control character would forge another line (journald splits stderr
 	 * at line breaks) or be an escape sequence for the reader's terminal */
-	for (char *p = msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+	for (unsigned char *p = (unsigned char *)msg; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
 			*p = '?';
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* a C1 control (U+0080..U+009F): U+009B is CSI on xterm and VTE */
+			p[0] = p[1] = '?';
+			p++;
+		}
+	}
 	if (log_foreground) {
 		char when[TIMETEXT_MAX];
 

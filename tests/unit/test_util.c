@@ -136,7 +136,8 @@ a_log_message_is_one_line(void **state)
 	assert_true(dup2(fileno(f), 2) >= 0);
 	log_init("test_util", 1, LOG_LEVEL_INFO);
 	log_warnx("refused batch: result '%s'",
-	    "ok\n06:00:00 gascounty: reload: in force\x1b[2K\r\tx\x7f");
+	    "ok\n06:00:00 gascounty: reload: in force\x1b[2K\r\tx\x7f\xc2\x9b"
+	    "2J\xc2\x85.");
 	log_info("fine: %s", "检验过期");
 	fflush(stderr);
 	dup2(saved, 2);
@@ -148,9 +149,14 @@ a_log_message_is_one_line(void **state)
 	for (i = 0; i < n; i++) {
 		lines += buf[i] == '\n';
 		assert_false(buf[i] != '\n' && ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f));
+		/* nor C1 (U+009B is CSI on xterm and VTE) */
+		assert_false((unsigned char)buf[i] == 0xc2 && i + 1 < n &&
+		             (unsigned char)buf[i + 1] >= 0x80 &&
+		             (unsigned char)buf[i + 1] <= 0x9f);
 	}
 	assert_int_equal(lines, 2);
-	assert_non_null(strstr(buf, "result 'ok?06:00:00 gascounty: reload: in force?[2K??x?'"));
+	assert_non_null(
+	    strstr(buf, "result 'ok?06:00:00 gascounty: reload: in force?[2K??x???2J??.'"));
 	assert_non_null(strstr(buf, "fine: 检验过期\n"));
 }
 
