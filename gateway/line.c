@@ -400,13 +400,14 @@ fail_attempt(struct line *line, const char *why, int64_t now)
  * valve stays shut until the clock is set right.
  */
 static void
-refuse_clock(struct line *line, int64_t now_ms, int64_t newest_ms, int64_t now)
+refuse_clock(struct line *line, enum rules_clock verdict, int64_t now_ms, int64_t newest_ms,
+    int64_t now)
 {
 	char reads[TIMETEXT_MAX], newest[TIMETEXT_MAX], why[320];
 
 	timetext_format(now_ms, TIMETEXT_MINUTE, reads);
 	timetext_format(newest_ms, TIMETEXT_MINUTE, newest);
-	if (rules_clock_check(line->rules, now_ms, newest_ms) == RULES_CLOCK_BEFORE_EPOCH)
+	if (verdict == RULES_CLOCK_BEFORE_EPOCH)
 		snprintf(why, sizeof(why),
 		    _("the station's clock reads %s, before this gateway was made: the valve "
 		      "stays shut until the clock is set right"),
@@ -461,6 +462,7 @@ check_and_arm(struct line *line, int64_t now)
 	enum store_found found_reg = STORE_NOT_FOUND, found;
 	enum records_write written;
 	int64_t last_fill = 0, newest = 0;
+	enum rules_clock clock;
 	int recent = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -469,8 +471,8 @@ check_and_arm(struct line *line, int64_t now)
 	/* the clock first: every date rule below reads it */
 	if (records_newest_fill_ms(line->records, &newest, err, sizeof(err)) == -1)
 		goto dberr;
-	if (rules_clock_check(line->rules, f.now_ms, newest) != RULES_CLOCK_OK) {
-		refuse_clock(line, f.now_ms, newest, now);
+	if ((clock = rules_clock_check(line->rules, f.now_ms, newest)) != RULES_CLOCK_OK) {
+		refuse_clock(line, clock, f.now_ms, newest, now);
 		return;
 	}
 	f.code_present = line->fill_cyl.serial[0] != '\0' || line->fill_cyl.reason[0] != '\0';

@@ -671,9 +671,9 @@ cmd_status(struct gasctl *ctl, int argc, char **argv)
 		json_dumpf(reply, stdout, JSON_INDENT(2) | WEIGHT_JSON_PRECISION);
 		printf("\n");
 	} else {
-		termtext_json(
-		    reply); /* an operator's certificate, a cylinder's serial, the county's
-		               last error: texts gasctl did not write (termtext.h) */
+		/* an operator's certificate, a cylinder's serial, the county's last error:
+		 * texts gasctl did not write (termtext.h) */
+		termtext_json(reply);
 		print_status(reply);
 	}
 	json_decref(reply);
