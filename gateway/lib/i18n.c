@@ -7,21 +7,27 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef GAS_LOCALEDIR
 #define GAS_LOCALEDIR "/usr/local/share/locale"
 #endif
+
+/* The folder i18n_init bound the text domain to. */
+static char localedir[4096];
 
 void
 i18n_init(void)
 {
 	const char *dir = getenv("GAS_LOCALEDIR");
 
+	snprintf(localedir, sizeof(localedir), "%s",
+	    dir != NULL && dir[0] != '\0' ? dir : GAS_LOCALEDIR);
 	setlocale(LC_ALL, "");
 	/* Numbers stay in the C form ("14.90"): logs, CSV and JSON are read
 	 * by programs as well as people. */
 	setlocale(LC_NUMERIC, "C");
-	bindtextdomain("gasgw", dir != NULL && dir[0] != '\0' ? dir : GAS_LOCALEDIR);
+	bindtextdomain("gasgw", localedir);
 	bind_textdomain_codeset("gasgw", "UTF-8");
 	textdomain("gasgw");
 }
@@ -121,54 +127,143 @@ messages_locale(const char *name, char used[I18N_LANGUAGE_MAX + 8])
 }
 
 /*
- * The names clients asked to be spoken to in, each put to glibc once, with
+ * The catalogues clients are spoken to from, each put to glibc once, with
  * the installed locale that served it ("" for none).  glibc keeps an entry
  * for every locale name newlocale is given, found or not, for the life of
  * the process, and walks them all at each new one: gasgw, sent 20,000
  * control requests each naming another language, grew by 15 MB and took
- * 10 ms for each new name by then, without end.  So only the first
- * I18N_NAMES_MAX names are ever tried; a later one is not spoken (the
- * process's own language answers, as for a name no locale has).
+ * 10 ms for each new name by then, without end.  So a client's name is
+ * first resolved to a catalogue installed in the locale folder (a set the
+ * administrator made, not the client), and only that catalogue's name is
+ * ever put to glibc.  I18N_CATALOGUES_MAX bounds the table should the
+ * folder hold more.
  */
-#define I18N_NAMES_MAX 32
+#define I18N_CATALOGUES_MAX 32
 
 static struct {
 	char name[I18N_LANGUAGE_MAX + 1];
 	char used[I18N_LANGUAGE_MAX + 8];
-} names[I18N_NAMES_MAX];
-static size_t names_count;
-static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+} catalogues[I18N_CATALOGUES_MAX];
+static size_t catalogues_count;
+static pthread_mutex_t catalogues_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The installed locale that serves i18n_language_ok name, into used: 0, or -1
- * when none does or name came after the first I18N_NAMES_MAX. */
+/* 1 if the len bytes at s are n_min..n_max characters of class ok. */
 static int
-served_by(const char *name, char used[I18N_LANGUAGE_MAX + 8])
+span_of(const char *s, size_t len, size_t n_min, size_t n_max, int (*ok)(int))
+{
+	size_t i;
+
+	if (len < n_min || len > n_max)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!ok((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+is_lower(int c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static int
+is_upper_or_digit(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int
+is_modifier(int c)
+{
+	return is_lower(c) || (c >= '0' && c <= '9');
+}
+
+/* 1 if the text domain has a catalogue for locale folder name dir. */
+static int
+catalogue_installed(const char *dir)
+{
+	char path[sizeof(localedir) + 2 * I18N_LANGUAGE_MAX + 32];
+
+	if (localedir[0] == '\0')
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s/LC_MESSAGES/gasgw.mo", localedir, dir);
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * The catalogue gettext would take for i18n_language_ok name, into dir: the
+ * folder of language_TERRITORY@modifier, language_TERRITORY,
+ * language@modifier or language, the first installed (the codeset plays no
+ * part: every catalogue is written in UTF-8).  1, or 0 when none is (the
+ * words are then the English they are written in), dir "".
+ */
+static int
+catalogue_for(const char *name, char dir[I18N_LANGUAGE_MAX + 1])
+{
+	size_t lang = strcspn(name, "_.@"), terr = 0, mod = 0;
+	const char *t = NULL, *m = strchr(name, '@');
+	int tries;
+
+	dir[0] = '\0';
+	if (!span_of(name, lang, 2, 3, is_lower))
+		return 0;
+	if (name[lang] == '_') {
+		t = name + lang + 1;
+		terr = strcspn(t, ".@");
+		if (!span_of(t, terr, 2, 3, is_upper_or_digit))
+			t = NULL;
+	}
+	if (m != NULL) {
+		mod = strlen(++m);
+		if (!span_of(m, mod, 1, 16, is_modifier))
+			m = NULL;
+	}
+	for (tries = 0; tries < 4; tries++) {
+		int with_terr = tries < 2, with_mod = tries % 2 == 0;
+
+		if ((with_terr && t == NULL) || (with_mod && m == NULL))
+			continue;
+		snprintf(dir, I18N_LANGUAGE_MAX + 1, "%.*s%s%.*s%s%.*s", (int)lang, name,
+		    with_terr ? "_" : "", with_terr ? (int)terr : 0, with_terr ? t : "",
+		    with_mod ? "@" : "", with_mod ? (int)mod : 0, with_mod ? m : "");
+		if (catalogue_installed(dir))
+			return 1;
+	}
+	dir[0] = '\0';
+	return 0;
+}
+
+/* The installed locale that serves catalogue folder dir, into used: 0, or
+ * -1 when none does (or the table is full). */
+static int
+served_by(const char *dir, char used[I18N_LANGUAGE_MAX + 8])
 {
 	locale_t made;
 	size_t i;
 	int rc = -1;
 
-	pthread_mutex_lock(&names_lock);
-	for (i = 0; i < names_count && strcmp(names[i].name, name) != 0; i++)
+	pthread_mutex_lock(&catalogues_lock);
+	for (i = 0; i < catalogues_count && strcmp(catalogues[i].name, dir) != 0; i++)
 		continue;
-	if (i == names_count && names_count < I18N_NAMES_MAX) {
-		snprintf(names[i].name, sizeof(names[i].name), "%s", name);
-		if ((made = messages_locale(name, names[i].used)) != (locale_t)0)
+	if (i == catalogues_count && catalogues_count < I18N_CATALOGUES_MAX) {
+		snprintf(catalogues[i].name, sizeof(catalogues[i].name), "%s", dir);
+		if ((made = messages_locale(dir, catalogues[i].used)) != (locale_t)0)
 			freelocale(made);
-		names_count++;
+		catalogues_count++;
 	}
-	if (i < names_count && names[i].used[0] != '\0') {
-		memcpy(used, names[i].used, sizeof(names[i].used));
+	if (i < catalogues_count && catalogues[i].used[0] != '\0') {
+		memcpy(used, catalogues[i].used, sizeof(catalogues[i].used));
 		rc = 0;
 	}
-	pthread_mutex_unlock(&names_lock);
+	pthread_mutex_unlock(&catalogues_lock);
 	return rc;
 }
 
 int
 i18n_speak(const char *name, struct i18n_speech *speech)
 {
-	char used[I18N_LANGUAGE_MAX + 8];
+	char dir[I18N_LANGUAGE_MAX + 1], used[I18N_LANGUAGE_MAX + 8];
 	locale_t made;
 
 	speech->locale = (locale_t)0;
@@ -177,8 +272,15 @@ i18n_speak(const char *name, struct i18n_speech *speech)
 		speech->before = uselocale(LC_GLOBAL_LOCALE);
 		return 0;
 	}
-	if (!i18n_language_ok(name, strlen(name)) || served_by(name, used) == -1 ||
-	    (made = with_messages_of(used)) == (locale_t)0)
+	if (!i18n_language_ok(name, strlen(name)))
+		return -1;
+	if (catalogue_for(name, dir)) {
+		if (served_by(dir, used) == -1)
+			return -1;
+	} else {
+		snprintf(used, sizeof(used), "C"); /* no catalogue: the words as written */
+	}
+	if ((made = with_messages_of(used)) == (locale_t)0)
 		return -1;
 	speech->locale = made;
 	speech->before = uselocale(made);

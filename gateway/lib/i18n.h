@@ -63,14 +63,19 @@ struct i18n_speech {
 /*
  * This thread speaks language name until i18n_speak_end(speech).  name NULL:
  * the process's own language (a part of a reply that is a record's words).
- * A name without a codeset ("zh_CN", as LANGUAGE gives it) is also tried
- * with ".UTF-8" (the form locales are installed in).  Returns 0, or -1 when
- * name is not i18n_language_ok or no installed locale: the thread speaks
- * as before.  *speech is to be ended in both cases.  Thread-safe.  A name
- * is looked up once for the process, and only the first 32 different names
- * ever asked for are (glibc keeps every name it is asked, found or not:
- * i18n.c): a later one is -1 too, so that a client naming a new language
- * with each request cannot grow the server.
+ * Otherwise name is resolved as gettext resolves it, to the catalogue of
+ * its language_TERRITORY@modifier, language_TERRITORY, language@modifier or
+ * language installed in the locale folder ("zh_CN", "zh_CN.UTF-8" and
+ * "zh_CN.GB18030" all take zh_CN's), and spoken through that catalogue's
+ * installed locale (tried with ".UTF-8", the form locales are installed
+ * in).  A name with no catalogue ("fr_FR", "en_US", "C") is spoken in the
+ * English the words are written in, as the client's own gettext speaks it.
+ * Returns 0, or -1 when name is not i18n_language_ok, or its catalogue has
+ * no installed locale: the thread speaks as before.  *speech is to be ended
+ * in both cases.  Thread-safe.  Only catalogue names are ever put to glibc,
+ * each once (glibc keeps every name it is asked, found or not: i18n.c), so
+ * that a client naming a new language with each request cannot grow the
+ * server.
  */
 int i18n_speak(const char *name, struct i18n_speech *speech);
 void i18n_speak_end(struct i18n_speech *speech);

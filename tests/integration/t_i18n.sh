@@ -64,6 +64,12 @@ printf 'wrong-pin\n' | env LANG=C.UTF-8 LANGUAGE= LC_ALL= GAS_LOCALEDIR="$BUILD/
     "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >"$T/cutf8.pin" 2>&1
 check "C.UTF-8 gasctl, zh gasgw started with LANGUAGE=zh_CN: English all the same" \
     grep -q '^gasctl: wrong PIN for operator OP-7 (3 more tries before a lock-out)$' "$T/cutf8.pin"
+# an operator whose language has no catalogue (French here) reads gasctl's own words in
+# English, so gasgw's reply is English too, not gasgw's Chinese beside them
+env LANG=C.UTF-8 LANGUAGE=fr_FR LC_ALL= GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/fr.noline" 2>&1
+check "fr gasctl (no catalogue), zh gasgw: no line 7, in English" \
+    grep -q '^gasctl: no line 7$' "$T/fr.noline"
 printf '%s\n' "$OP_PIN" | en "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >/dev/null 2>&1 ||
     fail "OP-7 logs in again"
 # a refusal at the counter is a record's words: gasgw's language, whoever asks

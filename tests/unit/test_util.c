@@ -260,7 +260,21 @@ the_language_sent_is_the_one_gettext_speaks(void **state)
 	setlocale(LC_MESSAGES, was);
 }
 
-/* A name that is no locale changes nothing; one that is changes this thread's messages
+/* The catalogues this build made (build/locale), bound as gasgw binds them. */
+static void
+bind_the_builds_catalogues(void)
+{
+	const char *build = getenv("BUILD");
+	char dir[4096];
+
+	assert_non_null(build);
+	snprintf(dir, sizeof(dir), "%s/locale", build);
+	setenv("GAS_LOCALEDIR", dir, 1);
+	unsetenv("LANGUAGE");
+	i18n_init();
+}
+
+/* A name that is no name changes nothing; one that is changes this thread's messages
  * only, until the speech ends. */
 static void
 speaking_a_language_is_for_this_thread_until_it_ends(void **state)
@@ -270,16 +284,18 @@ speaking_a_language_is_for_this_thread_until_it_ends(void **state)
 	char codeset[64];
 
 	(void)state;
+	bind_the_builds_catalogues();
 	snprintf(codeset, sizeof(codeset), "%s", nl_langinfo(CODESET));
-	assert_int_equal(i18n_speak("xx_NOWHERE", &speech), -1);
-	assert_true(uselocale((locale_t)0) == before);
-	i18n_speak_end(&speech);
 	assert_int_equal(i18n_speak("../../etc/passwd", &speech), -1);
 	i18n_speak_end(&speech);
 	assert_true(uselocale((locale_t)0) == before);
+	assert_int_equal(i18n_speak("zh_CN:en", &speech), -1); /* a list, not a name */
+	i18n_speak_end(&speech);
+	assert_true(uselocale((locale_t)0) == before);
 
-	assert_int_equal(i18n_speak("C.UTF-8", &speech), 0);
+	assert_int_equal(i18n_speak("zh_CN.UTF-8", &speech), 0);
 	assert_true(uselocale((locale_t)0) != before);
+	assert_string_equal(gettext("no line %d"), "没有充装线 %d");
 	/* the messages only: the character set is still the process's */
 	assert_string_equal(nl_langinfo_l(CODESET, speech.locale), codeset);
 	/* the process's own, inside a client's (a record's words) */
@@ -289,10 +305,44 @@ speaking_a_language_is_for_this_thread_until_it_ends(void **state)
 	assert_true(uselocale((locale_t)0) == speech.locale);
 	i18n_speak_end(&speech);
 	assert_true(uselocale((locale_t)0) == before);
-	/* LANGUAGE's bare "C" form and a codeset added: "C" is always there */
+	/* LANGUAGE's bare "C" form: "C" is always there */
 	assert_int_equal(i18n_speak("C", &speech), 0);
+	assert_string_equal(gettext("no line %d"), "no line %d");
 	i18n_speak_end(&speech);
 	assert_true(uselocale((locale_t)0) == before);
+}
+
+/* A language with no catalogue is spoken as gettext would speak it, in the English the
+ * words are written in, whatever the server's own language: what the client's own
+ * gasctl prints beside the reply. */
+static void
+a_language_without_a_catalogue_reads_english(void **state)
+{
+	struct i18n_speech speech;
+	char *saved = setlocale(LC_MESSAGES, NULL);
+	char was[64];
+
+	(void)state;
+	snprintf(was, sizeof(was), "%s", saved != NULL ? saved : "C");
+	bind_the_builds_catalogues();
+	assert_non_null(setlocale(LC_MESSAGES, "zh_CN.UTF-8")); /* the server speaks Chinese */
+	assert_string_equal(gettext("no line %d"), "没有充装线 %d");
+	const char *english[] = { "fr_FR.UTF-8", "en_US", "zh_TW", "xx_NOWHERE", "zh", "C.UTF-8" };
+	for (size_t i = 0; i < sizeof(english) / sizeof(english[0]); i++) {
+		assert_int_equal(i18n_speak(english[i], &speech), 0);
+		if (strcmp(gettext("no line %d"), "no line %d") != 0)
+			fail_msg("%s was spoken as \"%s\"", english[i], gettext("no line %d"));
+		i18n_speak_end(&speech);
+	}
+	/* the catalogue of zh_CN, however the name is written */
+	const char *chinese[] = { "zh_CN", "zh_CN.UTF-8", "zh_CN.utf8", "zh_CN.GB18030" };
+	for (size_t i = 0; i < sizeof(chinese) / sizeof(chinese[0]); i++) {
+		assert_int_equal(i18n_speak(chinese[i], &speech), 0);
+		if (strcmp(gettext("no line %d"), "没有充装线 %d") != 0)
+			fail_msg("%s was spoken as \"%s\"", chinese[i], gettext("no line %d"));
+		i18n_speak_end(&speech);
+	}
+	setlocale(LC_MESSAGES, was);
 }
 
 /* A server's LANGUAGE is folded into its messages locale and removed, so that no
@@ -332,8 +382,10 @@ a_servers_language_variable_is_folded_and_removed(void **state)
 /*
  * A client that names a new language with each request (gasctl's "lang" is
  * anyone's on the control socket) cannot grow the server: glibc keeps every
- * locale name newlocale is given, found or not, so only the first few names
- * are ever put to it.  Last in this file: it fills the process's table.
+ * locale name newlocale is given, found or not, so only the names of the
+ * catalogues installed are ever put to it.  Nor can it use up the names the
+ * server looks up: a language nobody asked for before is spoken after the
+ * flood.  Last in this file: it leaves the process's catalogue table filled.
  */
 static void
 a_client_naming_new_languages_cannot_grow_the_server(void **state)
@@ -344,12 +396,18 @@ a_client_naming_new_languages_cannot_grow_the_server(void **state)
 	size_t grown;
 
 	(void)state;
+	bind_the_builds_catalogues();
 	assert_int_equal(i18n_speak("C.UTF-8", &speech), 0); /* asked before the flood */
 	i18n_speak_end(&speech);
 	before = mallinfo2();
 	for (int i = 0; i < 3000; i++) {
-		snprintf(name, sizeof(name), "xx_%060d", i);
-		assert_int_equal(i18n_speak(name, &speech), -1);
+		/* names of every shape a locale has: xx_NNN..., ab_CD.UTF-8@mod */
+		if (i % 2 == 0)
+			snprintf(name, sizeof(name), "xx_%060d", i);
+		else
+			snprintf(name, sizeof(name), "%c%c_%c%c.UTF-8@m%d", 'a' + i % 26,
+			    'a' + i / 26 % 26, 'A' + i % 23, 'A' + i / 23 % 26, i);
+		assert_int_equal(i18n_speak(name, &speech), 0); /* no catalogue: English */
 		i18n_speak_end(&speech);
 	}
 	after = mallinfo2();
@@ -357,9 +415,12 @@ a_client_naming_new_languages_cannot_grow_the_server(void **state)
 	/* 3000 names kept by glibc were 2.2 MB (760 bytes each) */
 	if (grown > 64 * 1024)
 		fail_msg("3000 language names grew the heap by %zu bytes", grown);
-	/* a language asked for before is spoken as ever */
+	/* a language asked for before, and one asked for the first time, are spoken */
 	assert_int_equal(i18n_speak("C.UTF-8", &speech), 0);
 	assert_true(uselocale((locale_t)0) == speech.locale);
+	i18n_speak_end(&speech);
+	assert_int_equal(i18n_speak("zh_CN", &speech), 0);
+	assert_string_equal(gettext("no line %d"), "没有充装线 %d");
 	i18n_speak_end(&speech);
 }
 
@@ -378,6 +439,7 @@ main(void)
 		cmocka_unit_test(a_language_is_one_locale_name_and_nothing_else),
 		cmocka_unit_test(the_language_sent_is_the_one_gettext_speaks),
 		cmocka_unit_test(speaking_a_language_is_for_this_thread_until_it_ends),
+		cmocka_unit_test(a_language_without_a_catalogue_reads_english),
 		cmocka_unit_test(a_servers_language_variable_is_folded_and_removed),
 		cmocka_unit_test(a_client_naming_new_languages_cannot_grow_the_server),
 	};
