@@ -59,28 +59,6 @@ messages_are_c(void)
 	return messages == NULL || strcmp(messages, "C") == 0 || strcmp(messages, "POSIX") == 0;
 }
 
-void
-i18n_language(char out[I18N_LANGUAGE_MAX + 1])
-{
-	const char *name = setlocale(LC_MESSAGES, NULL), *language = getenv("LANGUAGE");
-	size_t n;
-
-	out[0] = '\0';
-	if (name == NULL)
-		name = "C";
-	/* gettext's own order (glibc intl/dcigettext.c guess_category_value) */
-	if (!messages_are_c() && language != NULL) {
-		language += strspn(language, ":"); /* an empty entry is skipped */
-		if (language[0] != '\0')
-			name = language;
-	}
-	n = strcspn(name, ":");
-	if (i18n_language_ok(name, n)) {
-		memcpy(out, name, n);
-		out[n] = '\0';
-	}
-}
-
 /* A locale that is the process's own but for LC_MESSAGES, which is the
  * installed locale name's; (locale_t)0 when there is none. */
 static locale_t
@@ -234,6 +212,45 @@ catalogue_for(const char *name, char dir[I18N_LANGUAGE_MAX + 1])
 	return 0;
 }
 
+/* 1 if a LANGUAGE entry is C or POSIX: gettext stops there and speaks the
+ * words as written (glibc intl/dcigettext.c). */
+static int
+entry_is_c(const char *entry)
+{
+	return strcmp(entry, "C") == 0 || strcmp(entry, "POSIX") == 0;
+}
+
+void
+i18n_language(char out[I18N_LANGUAGE_MAX + 1])
+{
+	const char *name = setlocale(LC_MESSAGES, NULL), *language = getenv("LANGUAGE"), *p;
+	char dir[I18N_LANGUAGE_MAX + 1];
+	size_t n;
+
+	out[0] = '\0';
+	if (name == NULL)
+		name = "C";
+	/* gettext's own order (glibc intl/dcigettext.c guess_category_value):
+	 * LANGUAGE's entries, the first with a catalogue, when the messages
+	 * locale is not C; a C entry, or none with a catalogue, is English */
+	if (!messages_are_c() && language != NULL && language[strspn(language, ":")] != '\0') {
+		for (p = language; *p != '\0'; p += n + (p[n] == ':')) {
+			n = strcspn(p, ":");
+			if (!i18n_language_ok(p, n))
+				continue; /* an empty entry, or no name: no catalogue */
+			memcpy(out, p, n);
+			out[n] = '\0';
+			if (entry_is_c(out) || catalogue_for(out, dir))
+				return;
+		}
+		snprintf(out, I18N_LANGUAGE_MAX + 1, "C");
+		return;
+	}
+	n = strlen(name);
+	if (i18n_language_ok(name, n))
+		memcpy(out, name, n + 1);
+}
+
 /* The installed locale that serves catalogue folder dir, into used: 0, or
  * -1 when none does (or the table is full). */
 static int
@@ -303,7 +320,8 @@ i18n_serve_languages(char *note, size_t notelen)
 {
 	const char *env = getenv("LANGUAGE"), *p;
 	char language[256], entry[I18N_LANGUAGE_MAX + 1], used[I18N_LANGUAGE_MAX + 8];
-	locale_t made = (locale_t)0;
+	char dir[I18N_LANGUAGE_MAX + 1];
+	locale_t made;
 	size_t n;
 
 	note[0] = '\0';
@@ -320,24 +338,32 @@ i18n_serve_languages(char *note, size_t notelen)
 		    language);
 		return;
 	}
-	for (p = language; *p != '\0' && made == (locale_t)0; p += n + (p[n] == ':')) {
+	/* gettext's order: the first entry with a catalogue; a C entry, or
+	 * none with a catalogue, is the words as written */
+	snprintf(used, sizeof(used), "C");
+	for (p = language; *p != '\0'; p += n + (p[n] == ':')) {
 		n = strcspn(p, ":");
 		if (!i18n_language_ok(p, n))
 			continue;
 		memcpy(entry, p, n);
 		entry[n] = '\0';
-		made = messages_locale(entry, used);
+		if (entry_is_c(entry))
+			break;
+		if (catalogue_for(entry, dir)) {
+			if ((made = messages_locale(dir, used)) == (locale_t)0) {
+				snprintf(note, notelen,
+				    "LANGUAGE=%s: the catalogue %s has no installed locale; messages "
+				    "follow the locale %s",
+				    language, dir, setlocale(LC_MESSAGES, NULL));
+				return;
+			}
+			freelocale(made);
+			break;
+		}
 	}
-	if (made != (locale_t)0) {
-		freelocale(made);
-		setlocale(LC_MESSAGES, used);
-		snprintf(note, notelen, "LANGUAGE=%s taken as the messages locale %s", language,
-		    used);
-	} else {
-		snprintf(note, notelen,
-		    "LANGUAGE=%s names no installed locale; messages follow the locale %s",
-		    language, setlocale(LC_MESSAGES, NULL));
-	}
+	setlocale(LC_MESSAGES, used);
+	snprintf(note, notelen, "LANGUAGE=%s taken as the messages locale %s%s", language, used,
+	    strcmp(used, "C") == 0 ? " (no entry before it has a catalogue: English)" : "");
 }
 
 /* 1 if code point c is drawn two columns wide (East Asian Wide and Fullwidth, the ranges a

@@ -35,11 +35,14 @@ void i18n_init(void);
 #define I18N_LANGUAGE_MAX 63
 
 /*
- * The language this process's gettext speaks in, as that one name: the
- * LC_MESSAGES locale when it is C or POSIX (gettext ignores LANGUAGE then),
- * else the first entry of LANGUAGE when that is set, else the LC_MESSAGES
- * locale ("zh_CN.UTF-8").  "" when the name is none i18n_language_ok takes
- * (the server then speaks its own).  Call after i18n_init.
+ * The language this process's gettext speaks in, as that one name, in
+ * gettext's order: "C" when the LC_MESSAGES locale is C or POSIX (gettext
+ * ignores LANGUAGE then); else, when LANGUAGE is set, its first entry with
+ * a catalogue in the locale folder ("fr_FR:zh_CN" is "zh_CN"), or "C" when
+ * a C entry or the list's end comes first (gettext speaks the English the
+ * words are written in); else the LC_MESSAGES locale ("zh_CN.UTF-8").  ""
+ * when that is a name i18n_language_ok refuses (the server then speaks its
+ * own).  Call after i18n_init.
  */
 void i18n_language(char out[I18N_LANGUAGE_MAX + 1]);
 
@@ -84,11 +87,12 @@ void i18n_speak_end(struct i18n_speech *speech);
  * For a server that speaks each client's language (gasgw), after i18n_init
  * and before any thread starts (it changes the environment): glibc's
  * gettext reads the LANGUAGE variable before any thread's locale, so a
- * LANGUAGE set for the server would outvote every client.  Its first entry
- * that is an installed locale becomes the process's LC_MESSAGES (when the
- * process's messages are not C, as gettext would have used it), and the
- * variable is removed.  What was done is written to note ("" when LANGUAGE
- * was not set), for the log.
+ * LANGUAGE set for the server would outvote every client.  What gettext
+ * would have read from it becomes the process's LC_MESSAGES (when the
+ * process's messages are not C): the installed locale of its first entry
+ * with a catalogue, or C (English) when a C entry or the list's end comes
+ * first.  The variable is removed.  What was done is written to note (""
+ * when LANGUAGE was not set), for the log.
  */
 void i18n_serve_languages(char *note, size_t notelen);
 

@@ -70,6 +70,12 @@ env LANG=C.UTF-8 LANGUAGE=fr_FR LC_ALL= GAS_LOCALEDIR="$BUILD/locale" \
     "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/fr.noline" 2>&1
 check "fr gasctl (no catalogue), zh gasgw: no line 7, in English" \
     grep -q '^gasctl: no line 7$' "$T/fr.noline"
+# LANGUAGE=fr_FR:zh_CN: gettext reads the first entry it has a catalogue for, so
+# gasctl's own words are Chinese, and it asks gasgw for the same
+env LANG=C.UTF-8 LANGUAGE=fr_FR:zh_CN LC_ALL= GAS_LOCALEDIR="$BUILD/locale" \
+    "$BUILD/gasctl" -s "$T/gw.sock" stop 7 >"$T/frzh.noline" 2>&1
+check "LANGUAGE=fr_FR:zh_CN gasctl: no line 7, in Chinese from gasgw" \
+    grep -q '^gasctl: 没有充装线 7$' "$T/frzh.noline"
 printf '%s\n' "$OP_PIN" | en "$BUILD/gasctl" -s "$T/gw.sock" login 1 OP-7 >/dev/null 2>&1 ||
     fail "OP-7 logs in again"
 # a refusal at the counter is a record's words: gasgw's language, whoever asks

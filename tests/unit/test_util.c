@@ -230,36 +230,6 @@ a_language_is_one_locale_name_and_nothing_else(void **state)
 	assert_int_equal(i18n_language_ok(NULL, 2), 0);
 }
 
-/* What a client sends is what its own gettext speaks: LANGUAGE's first entry unless the
- * messages locale is C, where gettext ignores LANGUAGE. */
-static void
-the_language_sent_is_the_one_gettext_speaks(void **state)
-{
-	char lang[I18N_LANGUAGE_MAX + 1];
-	char *saved = setlocale(LC_MESSAGES, NULL);
-	char was[64];
-
-	(void)state;
-	snprintf(was, sizeof(was), "%s", saved != NULL ? saved : "C");
-	assert_non_null(setlocale(LC_MESSAGES, "C"));
-	setenv("LANGUAGE", "zh_CN:en", 1);
-	i18n_language(lang);
-	assert_string_equal(lang, "C");
-	assert_non_null(setlocale(LC_MESSAGES, "C.UTF-8"));
-	i18n_language(lang);
-	assert_string_equal(lang, "zh_CN");
-	setenv("LANGUAGE", ":zh_CN", 1); /* an empty entry is skipped, as gettext does */
-	i18n_language(lang);
-	assert_string_equal(lang, "zh_CN");
-	setenv("LANGUAGE", "../x:zh_CN", 1); /* no name: nothing sent, the server speaks its own */
-	i18n_language(lang);
-	assert_string_equal(lang, "");
-	unsetenv("LANGUAGE");
-	i18n_language(lang);
-	assert_string_equal(lang, "C.UTF-8");
-	setlocale(LC_MESSAGES, was);
-}
-
 /* The catalogues this build made (build/locale), bound as gasgw binds them. */
 static void
 bind_the_builds_catalogues(void)
@@ -272,6 +242,48 @@ bind_the_builds_catalogues(void)
 	setenv("GAS_LOCALEDIR", dir, 1);
 	unsetenv("LANGUAGE");
 	i18n_init();
+}
+
+/* What a client sends is what its own gettext speaks: LANGUAGE's first entry with a
+ * catalogue unless the messages locale is C, where gettext ignores LANGUAGE; a C entry,
+ * or no entry with a catalogue, is English. */
+static void
+the_language_sent_is_the_one_gettext_speaks(void **state)
+{
+	char lang[I18N_LANGUAGE_MAX + 1];
+	char *saved = setlocale(LC_MESSAGES, NULL);
+	char was[64];
+
+	(void)state;
+	snprintf(was, sizeof(was), "%s", saved != NULL ? saved : "C");
+	bind_the_builds_catalogues();
+	assert_non_null(setlocale(LC_MESSAGES, "C"));
+	setenv("LANGUAGE", "zh_CN:en", 1);
+	i18n_language(lang);
+	assert_string_equal(lang, "C");
+	assert_non_null(setlocale(LC_MESSAGES, "C.UTF-8"));
+	i18n_language(lang);
+	assert_string_equal(lang, "zh_CN");
+	setenv("LANGUAGE", ":zh_CN", 1); /* an empty entry is skipped, as gettext does */
+	i18n_language(lang);
+	assert_string_equal(lang, "zh_CN");
+	setenv("LANGUAGE", "../x:zh_CN", 1); /* no name, no catalogue: the next entry */
+	i18n_language(lang);
+	assert_string_equal(lang, "zh_CN");
+	setenv("LANGUAGE", "fr_FR:zh_CN", 1); /* gettext reads the first it has */
+	i18n_language(lang);
+	assert_string_equal(lang, "zh_CN");
+	setenv("LANGUAGE", "fr_FR:C:zh_CN", 1); /* a C entry ends the search */
+	i18n_language(lang);
+	assert_string_equal(lang, "C");
+	setenv("LANGUAGE", "fr_FR:de", 1); /* none: English, and so is gasctl's own */
+	i18n_language(lang);
+	assert_string_equal(lang, "C");
+	assert_string_equal(gettext("no line %d"), "no line %d");
+	unsetenv("LANGUAGE");
+	i18n_language(lang);
+	assert_string_equal(lang, "C.UTF-8");
+	setlocale(LC_MESSAGES, was);
 }
 
 /* A name that is no name changes nothing; one that is changes this thread's messages
@@ -359,17 +371,27 @@ a_servers_language_variable_is_folded_and_removed(void **state)
 	i18n_serve_languages(note, sizeof(note));
 	assert_string_equal(note, "");
 
+	/* gettext would read the first entry with a catalogue: so does the server */
+	bind_the_builds_catalogues();
 	assert_non_null(setlocale(LC_MESSAGES, "C.UTF-8"));
-	setenv("LANGUAGE", "xx_NOWHERE:C.UTF-8", 1);
+	setenv("LANGUAGE", "xx_NOWHERE:fr_FR:zh_CN", 1);
 	i18n_serve_languages(note, sizeof(note));
 	assert_null(getenv("LANGUAGE"));
-	assert_string_equal(setlocale(LC_MESSAGES, NULL), "C.UTF-8");
-	assert_non_null(strstr(note, "taken as the messages locale C.UTF-8"));
+	assert_string_equal(setlocale(LC_MESSAGES, NULL), "zh_CN.UTF-8");
+	assert_non_null(strstr(note, "taken as the messages locale zh_CN.UTF-8"));
+	assert_string_equal(gettext("no line %d"), "没有充装线 %d");
 
+	/* no entry with a catalogue, or a C entry first: gettext would speak English */
 	setenv("LANGUAGE", "xx_NOWHERE", 1);
 	i18n_serve_languages(note, sizeof(note));
 	assert_null(getenv("LANGUAGE"));
-	assert_non_null(strstr(note, "names no installed locale"));
+	assert_string_equal(setlocale(LC_MESSAGES, NULL), "C");
+	assert_non_null(strstr(note, "English"));
+	assert_non_null(setlocale(LC_MESSAGES, "zh_CN.UTF-8"));
+	setenv("LANGUAGE", "C:zh_CN", 1);
+	i18n_serve_languages(note, sizeof(note));
+	assert_string_equal(setlocale(LC_MESSAGES, NULL), "C");
+	assert_string_equal(gettext("no line %d"), "no line %d");
 
 	assert_non_null(setlocale(LC_MESSAGES, "C"));
 	setenv("LANGUAGE", "C.UTF-8", 1);
