@@ -46,6 +46,17 @@ utf8_char(const unsigned char *p, size_t left)
 	return need + 1;
 }
 
+/* 1 if the three-byte character at p lays text out rather than being
+ * text: U+2028 and U+2029 (line and paragraph separators) and the bidi
+ * embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069),
+ * which reorder what follows on a terminal that does bidi. */
+static int
+layout_control(const unsigned char *p)
+{
+	return p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+	                           (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9));
+}
+
 char *
 termtext_copy_n(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
@@ -63,6 +74,8 @@ termtext_copy_n(char *dst, size_t dstlen, const char *src, size_t srclen)
 		else if (n == 1 && (p[in] < 0x20 || p[in] == 0x7f))
 			mark = TERMTEXT_CONTROL;
 		else if (n == 2 && p[in] == 0xc2 && p[in + 1] <= 0x9f) /* U+0080..U+009F */
+			mark = TERMTEXT_CONTROL;
+		else if (n == 3 && layout_control(p + in))
 			mark = TERMTEXT_CONTROL;
 		else
 			mark = '\0';

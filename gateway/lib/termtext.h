@@ -19,8 +19,11 @@
  * What is stored, and what the county accepts, is not changed here.
  *
  * The one rule, the same in every function:
- *   - each C0 control (tab, line feed and carriage return included), DEL and
- *     C1 control (U+0080..U+009F, in UTF-8 C2 80..C2 9F) becomes one space
+ *   - each C0 control (tab, line feed and carriage return included), DEL,
+ *     C1 control (U+0080..U+009F, in UTF-8 C2 80..C2 9F), line or paragraph
+ *     separator (U+2028, U+2029) and bidi embedding, override or isolate
+ *     (U+202A..U+202E, U+2066..U+2069: on a terminal that does bidi, they
+ *     reverse what follows them on the line) becomes one space
  *     (TERMTEXT_CONTROL);
  *   - each byte that is not part of a well-formed UTF-8 character (a stray
  *     continuation byte, an overlong form, a surrogate, a code point beyond

@@ -38,6 +38,30 @@ static const struct row rows[] = {
 	{ "C1 NEL (U+0085) and U+0080", "a\xc2\x85z\xc2\x80", "a z " },
 	{ "U+00A0, just past C1, is kept", "a\xc2\xa0z", "a\xc2\xa0z" },
 	{ "Chinese is kept", "检验过期，已整改", "检验过期，已整改" },
+	{ "a right-to-left override and its pop (U+202E, U+202C)",
+	    "fine \xe2\x80\xae"
+	    "005\xe2\x80\xac yuan",
+	    "fine  005  yuan" },
+	{ "the other embeddings and overrides (U+202A, U+202B, U+202D)",
+	    "\xe2\x80\xaa"
+	    "a\xe2\x80\xab"
+	    "b\xe2\x80\xad"
+	    "c",
+	    " a b c" },
+	{ "the isolates (U+2066..U+2069)", "\xe2\x81\xa6x\xe2\x81\xa7y\xe2\x81\xa8z\xe2\x81\xa9",
+	    " x y z " },
+	{ "line and paragraph separators (U+2028, U+2029)",
+	    "a\xe2\x80\xa8"
+	    "b\xe2\x80\xa9"
+	    "c",
+	    "a b c" },
+	{ "their neighbours are kept: U+2027, U+202F, U+206A",
+	    "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xaa", "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xaa" },
+	{ "the marks LRM and RLM (U+200E, U+200F) are kept",
+	    "a\xe2\x80\x8e"
+	    "b\xe2\x80\x8f",
+	    "a\xe2\x80\x8e"
+	    "b\xe2\x80\x8f" },
 	{ "Chinese around a line break", "到达现场\n气瓶已扣留", "到达现场 气瓶已扣留" },
 	{ "four-byte UTF-8 is kept", "ok \xf0\x9f\x94\xa5", "ok \xf0\x9f\x94\xa5" },
 	{ "a byte 0xff",

@@ -87,6 +87,22 @@ page_rawf(struct page *p, const char *fmt, ...)
 	append(p, small, (size_t)n);
 }
 
+/*
+ * 1 if s begins with a bidi embedding, override or isolate (U+202A..U+202E,
+ * U+2066..U+2069).  The browser obeys them: a grid worker's note holding
+ * U+202E draws the rest of its line right to left ("fine 500" read as
+ * "fine 005"), and one left open reorders what the page writes after it in
+ * the same block.  Nothing honest a person types holds them.
+ */
+static int
+bidi_control(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	return u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+	                           (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9));
+}
+
 void
 page_text(struct page *p, const char *s)
 {
@@ -114,6 +130,13 @@ page_text(struct page *p, const char *s)
 			rep = "&#39;";
 			break;
 		default:
+			if (!bidi_control(s))
+				continue;
+			/* shown as U+FFFD, in plain sight; its three bytes go */
+			append(p, start, (size_t)(s - start));
+			page_raw(p, "&#xFFFD;");
+			s += 2;
+			start = s + 1;
 			continue;
 		}
 		append(p, start, (size_t)(s - start));

@@ -89,7 +89,9 @@ void page_free(struct page *p);
 /* Append raw text (templates written here, never data). */
 void page_raw(struct page *p, const char *s);
 void page_rawf(struct page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append s escaped for HTML text and attribute values (& < > " '). */
+/* Append s escaped for HTML text and attribute values (& < > " '), each bidi
+ * embedding, override or isolate (U+202A..U+202E, U+2066..U+2069) shown as
+ * U+FFFD so that another party's text cannot reorder what the page shows. */
 void page_text(struct page *p, const char *s);
 /* Append s as one CSV field (quoted, quotes doubled; a leading = + - @ made
  * inert so a spreadsheet does not run it). */
