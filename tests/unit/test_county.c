@@ -1149,6 +1149,58 @@ a_flood_of_versions_of_one_record_keeps_at_most_the_bound(void **state)
 }
 
 /*
+ * A station that sends another station's record exactly as that station
+ * sent it (same uuid, same seq, same content) is not retransmitting: the
+ * record is not its own.  It is a conflict with a record another source
+ * holds (a conflicts row and a C06 alert, within the shared bound), and the
+ * holder's copy is untouched.
+ */
+static void
+another_stations_exact_record_is_no_retransmission(void **state)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	one_batch(&b, "TA", 1);
+	own_record(&b.records[0], 1, 0xa1, "COPY-1");
+	assert_int_equal(
+	    county_ingest(&cdb, "K6", "station:K6", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.stored, 1);
+	assert_int_equal(
+	    county_ingest(&cdb, "K7", "station:K7", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.stored, 0);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM conflicts WHERE station = 'K7' AND seq = 1"
+	                     " AND held_seq = 1 AND held_elsewhere = 'K6'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C06' AND station = 'K7'"
+	                     " AND text LIKE '%another source holds%'",
+	                     -1),
+	    1);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM records WHERE seq = 1 AND station IN ('K6', 'K7')"
+	        " AND uuid = (SELECT uuid FROM records WHERE station = 'K6')",
+	        -1),
+	    1);
+	/* K6 sending it again is still only a duplicate */
+	assert_int_equal(
+	    county_ingest(&cdb, "K6", "station:K6", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(ack.duplicates, 1);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM conflicts WHERE station = 'K6'", -1), 0);
+}
+
+/*
  * Item 6: what cannot be true is refused with the record and field named,
  * nothing of the batch stored; under UBSan a start at INT64_MIN used to
  * overflow C01's window.
@@ -1972,6 +2024,7 @@ main(void)
 		cmocka_unit_test(a_station_cannot_take_the_key_of_a_county_alert),
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
+		cmocka_unit_test(another_stations_exact_record_is_no_retransmission),
 		cmocka_unit_test(a_flood_of_versions_of_one_record_keeps_at_most_the_bound),
 		cmocka_unit_test(implausible_records_are_refused_with_the_field_named),
 		cmocka_unit_test(texts_that_are_not_utf8_text_are_refused),

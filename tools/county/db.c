@@ -685,9 +685,12 @@ record_held(struct ingest *in, const struct wire_record *r, const char *digest, 
 	store_column_copy(s, 2, held, sizeof(held));
 	store_column_copy(s, 3, holder, sizeof(holder));
 	sqlite3_reset(s);
-	if (seq == r->seq && strcmp(uuid, r->uuid) == 0 &&
+	/* the same record again (or one held before digests: same uuid), from
+	 * the station that holds it: another station's exact record is not
+	 * that one's to resend */
+	if (strcmp(holder, in->station) == 0 && seq == r->seq && strcmp(uuid, r->uuid) == 0 &&
 	    (strcmp(held, digest) == 0 || held[0] == '\0'))
-		return 0; /* the same record again (or one held before digests: same uuid) */
+		return 0;
 	return record_conflict(in, r, digest, holder, seq, uuid, held, err, errlen);
 }
 
