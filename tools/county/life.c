@@ -652,6 +652,12 @@ registry_update(struct seen *s, char *err, size_t errlen)
 		return db_error(s->c, err, errlen, "registry");
 	if (strcmp(held, day) > 0)
 		return 0; /* a later inspection is held already: this one came in late */
+	/* a cylinder that failed is out of service: scrapped, and the next due
+	 * date its return carries (gasctl asks one of every return) is not
+	 * believed, or it would fill at every station until that date */
+	if (strcmp(l->result, "fail") == 0)
+		return county_registry_write(s->c, l->serial, "scrapped", day, NULL, NULL, &by, err,
+		    errlen);
 	return county_registry_write(s->c, l->serial, NULL, day, l->next_due, NULL, &by, err,
 	    errlen);
 }
