@@ -22,7 +22,7 @@ fill_setup 1 || { fail "set-up"; finish; }
 county_keys station:S1 township:330825101
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 gc() { "$BUILD/gascounty" -c "$T/county.conf" "$@"; }
-for s in C-GOOD-3 C-GOOD-4 C-GOOD-5; do
+for s in C-GOOD-3 C-GOOD-4 C-GOOD-5 C-GOOD-8; do
 	gc registry set "$s" --inspected 2024-06-01 --owner "Longyou Gas" >/dev/null 2>&1
 done
 gw_stop
@@ -136,6 +136,10 @@ out=$(ctl inspection back "$(code C-OLD)" "$(code C-UNREG)" --result pass --next
     --operator OP-7 2>&1)
 check "two back never sent out: both named, a C13 for each" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: C-OLD, C-UNREG were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
+check "they reach the county" \
+    sql_eventually 60 "SELECT count(*) FROM life_events WHERE serial IN ('C-OLD', 'C-UNREG')" 2
+check "and add no cylinder to its registry: a station's return changes only what it holds" \
+    [ "$(county_sql "SELECT count(*) FROM registry WHERE serial IN ('C-GOOD-1', 'C-OLD', 'C-UNREG')")" = 0 ]
 
 # --- dispatch: to a delivery worker's identity; one still out is warned of ---------------
 before=$(sql "SELECT count(*) FROM life_events")
