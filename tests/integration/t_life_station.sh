@@ -22,7 +22,7 @@ fill_setup 1 || { fail "set-up"; finish; }
 county_keys station:S1 township:330825101
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
 gc() { "$BUILD/gascounty" -c "$T/county.conf" "$@"; }
-for s in C-GOOD-3 C-GOOD-4 C-GOOD-5; do
+for s in C-GOOD-3 C-GOOD-4 C-GOOD-5 C-GOOD-8; do
 	gc registry set "$s" --inspected 2024-06-01 --owner "Longyou Gas" >/dev/null 2>&1
 done
 gw_stop
@@ -32,6 +32,7 @@ host = 127.0.0.1
 port = $CPORT
 psk_file = $T/station_S1.key
 heartbeat_s = 5
+registry_pull_s = 5
 EOF2
 gw_start || { fail "gasgw restarted with the uplink"; finish; }
 due=$(date -d '+4 years' +%F)
@@ -135,6 +136,10 @@ out=$(ctl inspection back "$(code C-OLD)" "$(code C-UNREG)" --result pass --next
     --operator OP-7 2>&1)
 check "two back never sent out: both named, a C13 for each" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: C-OLD, C-UNREG were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
+check "they reach the county" \
+    sql_eventually 60 "SELECT count(*) FROM life_events WHERE serial IN ('C-OLD', 'C-UNREG')" 2
+check "and add no cylinder to its registry: a station's return changes only what it holds" \
+    [ "$(county_sql "SELECT count(*) FROM registry WHERE serial IN ('C-GOOD-1', 'C-OLD', 'C-UNREG')")" = 0 ]
 
 # --- dispatch: to a delivery worker's identity; one still out is warned of ---------------
 before=$(sql "SELECT count(*) FROM life_events")
@@ -152,4 +157,21 @@ ctl receive "$(code C-GOOD-6)" --from delivery:li@330825101 --operator OP-7 >/de
 out=$(ctl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
 check "after its receipt, a dispatch warns of nothing" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched' && ! printf '%s\n' '$out' | grep -q warning"
+
+# --- a failed inspection: out of service everywhere -----------------------------------
+# gasctl asks a next due date of every return, a fail's too; the county took
+# it into the registry with the cylinder still active, so every station
+# filled a cylinder that failed until that date (neither R04 nor R05)
+failnext=$(date -d '+3 years' +%F)
+ctl inspection out "$(code C-GOOD-8)" --operator OP-7 >/dev/null 2>&1
+out=$(ctl inspection back "$(code C-GOOD-8)" --result fail --next-due "$failnext" \
+    --operator OP-7 2>&1)
+check "gasctl records a failed inspection" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: fail'"
+check "the county's registry scraps the cylinder that failed" \
+    sql_eventually 60 "SELECT status FROM registry WHERE serial = 'C-GOOD-8'" scrapped
+check "keeping the inspection's date, not believing the fail's next due date" \
+    [ "$(county_sql "SELECT last_inspection || ' ' || (next_inspection <> '$failnext') FROM registry WHERE serial = 'C-GOOD-8'")" = "$today 1" ]
+check "the station learns it within a registry poll: no station fills it (R04)" \
+    wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-8'\")\" = scrapped ]"
 finish

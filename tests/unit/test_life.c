@@ -602,10 +602,16 @@ past_its_inspection_date_anywhere_is_c10(void **state)
 static void
 inspection_back_and_scrap_change_the_registry_through_history(void **state)
 {
+	const struct history_by set = { "set", "test", "" };
 	struct wire_record r = ev("inspection_back", "CYL1", 0, "", t0);
-	char day[WIRE_DATE], text[64], sql[256];
+	char day[WIRE_DATE], text[64], sql[256], err[256];
 
 	(void)state;
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_write(&cdb, "CYL1", "active", "2022-01-01", "2026-01-01",
+	                     "Co", &set, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
 	str_copy(r.life.result, "pass", sizeof(r.life.result));
 	str_copy(r.life.next_due, "2030-06-01", sizeof(r.life.next_due));
 	assert_int_equal(store("S01", r), 1);
@@ -623,7 +629,7 @@ inspection_back_and_scrap_change_the_registry_through_history(void **state)
 	assert_int_equal(store("S01", ev("scrapped", "CYL1", 0, "", t0 + HOUR)), 1);
 	sql_text("SELECT status FROM registry WHERE serial = 'CYL1'", text, sizeof(text));
 	assert_string_equal(text, "scrapped");
-	assert_int_equal(sql_int("SELECT count(*) FROM registry_history WHERE serial = 'CYL1'"), 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM registry_history WHERE serial = 'CYL1'"), 3);
 	assert_int_equal(alerts_of("C11"), 0);
 	/* seen again after the scrap */
 	assert_int_equal(
@@ -926,6 +932,109 @@ inspected(const char *serial, int64_t t, int days_past)
 }
 
 /*
+ * A cylinder that fails its inspection is out of service: gasctl asks a
+ * next due date of every return, a fail's too, and the county took that
+ * date into the registry with the status left active, so a cylinder that
+ * failed, if nobody also scrapped it, filled at every station until the
+ * date typed (R04 and R05 both quiet).  A fail now scraps it in the
+ * registry (the inspection's date kept as the last, its next due date not
+ * believed), through history; a fail older than the inspection held
+ * changes nothing, as a pass does; seen again, it is C11.
+ */
+static void
+a_failed_inspection_scraps_the_cylinder(void **state)
+{
+	const struct history_by by = { "set", "test", "" };
+	struct wire_record r;
+	char day[WIRE_DATE], due[WIRE_DATE], text[64], sql[256], err[256];
+
+	(void)state;
+	overdue_with_fill("OLD1");
+	assert_int_equal(store("S01", ev("inspection_out", "OLD1", 0, "", t0 + HOUR)), 1);
+	r = ev("inspection_back", "OLD1", 0, "", t0 + 2 * HOUR);
+	str_copy(r.life.result, "fail", sizeof(r.life.result));
+	date_format(timetext_day_number(t0) + 4 * 365, due);
+	str_copy(r.life.next_due, due, sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	date_format(timetext_day_number(t0 + 2 * HOUR), day);
+	sql_text("SELECT status || ' ' || last_inspection || ' ' || next_inspection FROM registry"
+	         " WHERE serial = 'OLD1'",
+	    text, sizeof(text));
+	snprintf(sql, sizeof(sql), "scrapped %s 2023-01-01", day);
+	assert_string_equal(text, sql);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM registry_history WHERE serial = 'OLD1' AND source = 'life'"
+	    " AND actor = 'S01' AND detail = '%s' AND status = 'scrapped'",
+	    r.uuid);
+	assert_int_equal(sql_int(sql), 1);
+	assert_int_equal(alerts_of("C11"), 0);
+	/* the station's scrap after it changes nothing more than a scrap does */
+	assert_int_equal(store("S01", ev("scrapped", "OLD1", 0, "", t0 + 3 * HOUR)), 1);
+	sql_text("SELECT status FROM registry WHERE serial = 'OLD1'", text, sizeof(text));
+	assert_string_equal(text, "scrapped");
+	/* the same failed cylinder at a door: seen after its scrap */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "OLD1", 1, "household", t0 + 4 * HOUR)), 1);
+	assert_int_equal(alerts_of("C11"), 1);
+
+	/* a fail older than the inspection the registry holds changes nothing */
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_write(&cdb, "OLD2", "active", "2019-01-01", "2023-01-01",
+	                     "Co", &by, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(store("S01", inspected("OLD2", t0 + 2 * DAY, 0)), 1);
+	r = ev("inspection_back", "OLD2", 0, "", t0 + DAY);
+	str_copy(r.life.result, "fail", sizeof(r.life.result));
+	str_copy(r.life.next_due, due, sizeof(r.life.next_due));
+	assert_int_equal(store("S01", r), 1);
+	sql_text("SELECT status FROM registry WHERE serial = 'OLD2'", text, sizeof(text));
+	assert_string_equal(text, "active");
+}
+
+/*
+ * The registry is the county's: its administrator sets and imports it.  A
+ * station's inspection or scrap changes a cylinder it holds and adds none:
+ * a row a life event added made the serial a registered cylinder, so that
+ * its fills raised no C05, and in a county that holds no registry yet (C05
+ * not judged) the first such row turned C05 on for every fill of every
+ * station.  The event is stored all the same.
+ */
+static void
+a_life_event_adds_no_cylinder_to_the_registry(void **state)
+{
+	const struct history_by by = { "set", "test", "" };
+	struct wire_record r;
+	char err[256];
+
+	(void)state;
+	fill("CYL1", t0, "household", "S01", 1001);
+	assert_int_equal(alerts_of("C05"), 0);
+	r = ev("scrapped", "NOPE1", 0, "", t0 + HOUR);
+	str_copy(r.life.reason, "dented", sizeof(r.life.reason));
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(store("S01", inspected("NOPE2", t0 + HOUR, 0)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 2);
+	assert_int_equal(sql_int("SELECT count(*) FROM registry"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM registry_history"), 0);
+	fill("CYL2", t0 + 2 * HOUR, "household", "S02", 1001);
+	assert_int_equal(alerts_of("C05"), 0);
+
+	/* with a registry held, an unregistered cylinder back from inspection
+	 * is still unregistered: its fill is C05 */
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_write(&cdb, "CYL1", "active", "2024-01-01", "", "Co", &by,
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(store("S01", ev("inspection_out", "NOPE3", 0, "", t0 + 3 * HOUR)), 1);
+	assert_int_equal(store("S01", inspected("NOPE3", t0 + 4 * HOUR, 0)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM registry WHERE serial = 'NOPE3'"), 0);
+	fill("NOPE3", t0 + 5 * HOUR, "household", "S01", 1002);
+	assert_int_equal(alerts_of("C05"), 1);
+}
+
+/*
  * C12: a station's inspection_back whose next due date is further than the
  * county's inspection cycle from the inspection (a day to spare for time
  * zones) would keep a cylinder out of R05 and C10 for longer than any
@@ -1128,6 +1237,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    inspection_back_and_scrap_change_the_registry_through_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_failed_inspection_scraps_the_cylinder, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_life_event_adds_no_cylinder_to_the_registry,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(each_source_records_only_its_own_events, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_delivery_device_speaks_only_for_itself, setup,

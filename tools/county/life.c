@@ -635,12 +635,8 @@ registry_update(struct seen *s, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (is_event(l, "scrapped"))
-		return county_registry_write(s->c, l->serial, "scrapped", NULL, NULL, NULL, &by,
-		    err, errlen);
-	if (!is_event(l, "inspection_back"))
+	if (!is_event(l, "scrapped") && !is_event(l, "inspection_back"))
 		return 0;
-	date_format(timetext_day_number(l->at_ms), day);
 	if (prepare(s->c, &st, err, errlen, "SELECT last_inspection FROM registry WHERE serial = ?",
 	        "t", l->serial) == -1)
 		return -1;
@@ -650,8 +646,24 @@ registry_update(struct seen *s, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(s->c, err, errlen, "registry");
+	/* the registry is the county's to fill (registry set, import): an event
+	 * changes a cylinder it holds and adds none, or a station's word would
+	 * register a cylinder (no C05 for its fills) or, as a county's first
+	 * row, turn C05 on for every fill of every station */
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (is_event(l, "scrapped"))
+		return county_registry_write(s->c, l->serial, "scrapped", NULL, NULL, NULL, &by,
+		    err, errlen);
+	date_format(timetext_day_number(l->at_ms), day);
 	if (strcmp(held, day) > 0)
 		return 0; /* a later inspection is held already: this one came in late */
+	/* a cylinder that failed is out of service: scrapped, and the next due
+	 * date its return carries (gasctl asks one of every return) is not
+	 * believed, or it would fill at every station until that date */
+	if (strcmp(l->result, "fail") == 0)
+		return county_registry_write(s->c, l->serial, "scrapped", day, NULL, NULL, &by, err,
+		    errlen);
 	return county_registry_write(s->c, l->serial, NULL, day, l->next_due, NULL, &by, err,
 	    errlen);
 }

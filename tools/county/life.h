@@ -44,7 +44,9 @@
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the
- * next (its next_due); scrapped sets the status scrapped.
+ * next (its next_due), or, when it failed, the status scrapped (its next_due
+ * not believed); scrapped sets the status scrapped.  Only a cylinder the
+ * registry holds: a life event adds no row.
  *
  * Where it was seen: a household step (handed_over, returned) belongs to the
  * buyer's township as a station registered it in this county (the buyers
