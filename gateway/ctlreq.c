@@ -955,9 +955,10 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 	char bound[11], text[256];
 	int32_t due, today = date_today();
 
-	if (strcmp(req->event, "inspection_back") != 0 || req->next_due == NULL || years <= 0 ||
+	if (strcmp(req->event, "inspection_back") != 0 || req->result == NULL ||
+	    strcmp(req->result, "pass") != 0 || req->next_due == NULL || years <= 0 ||
 	    date_parse(req->next_due, &due) == -1 || !date_beyond_years(today, years, due))
-		return;
+		return; /* a fail's date is not taken: the county scraps the cylinder */
 	date_format(date_add_years(today, years), bound);
 	snprintf(text, sizeof(text),
 	    _("next due %s is beyond the %d-year inspection cycle (%s): recorded, and the county "

@@ -1088,6 +1088,13 @@ a_next_inspection_beyond_the_cycle_is_c12(void **state)
 	str_copy(r.life.next_due, "2028-03-02", sizeof(r.life.next_due));
 	assert_int_equal(store("S01", r), 1);
 	assert_int_equal(alerts_of("C12"), 2);
+	/* a fail's date is not taken (the cylinder is scrapped): no C12 for it */
+	r = inspected("OLD1", t0 + 4 * HOUR, 30);
+	str_copy(r.life.result, "fail", sizeof(r.life.result));
+	assert_int_equal(store("S01", r), 1);
+	assert_int_equal(alerts_of("C12"), 2);
+	sql_text("SELECT status FROM registry WHERE serial = 'OLD1'", text, sizeof(text));
+	assert_string_equal(text, "scrapped");
 }
 
 /*

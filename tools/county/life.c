@@ -540,7 +540,7 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 /* ---- C12: next inspection beyond the cycle ------------------------------------------- */
 
 /*
- * An inspection_back whose next due date lies more than the county's
+ * A passed inspection_back whose next due date lies more than the county's
  * inspection cycle after the inspection's own local date (a day to spare,
  * as for the hard bound in life_check: the station's day may be ahead of
  * the county's).  Only alerted: the event is stored and the registry
@@ -554,9 +554,9 @@ rule_c12(struct seen *s, char *err, size_t errlen)
 	char key[160], text[WIRE_TEXT], day[WIRE_DATE], bound[WIRE_DATE];
 	int32_t due, inspected;
 
-	if (!is_event(l, "inspection_back") || l->next_due[0] == '\0' || years <= 0 ||
-	    date_parse(l->next_due, &due) == -1)
-		return 0;
+	if (!is_event(l, "inspection_back") || strcmp(l->result, "pass") != 0 ||
+	    l->next_due[0] == '\0' || years <= 0 || date_parse(l->next_due, &due) == -1)
+		return 0; /* a fail's date is not taken: it scraps the cylinder */
 	inspected = timetext_day_number(l->at_ms);
 	if (!date_beyond_years(inspected, years, due))
 		return 0;
