@@ -79,6 +79,8 @@ build_value(const struct cbormap_field *f, const void *obj, int *bad)
 		item = build_int((int64_t)llround(*(const double *)p * 1e6));
 		break;
 	case CBORMAP_BOOL:
+		if (*(const int *)p == 0 && (f->flags & CBORMAP_OMIT_ZERO))
+			return NULL;
 		item = cbor_build_bool(*(const int *)p != 0);
 		break;
 	case CBORMAP_BYTES:

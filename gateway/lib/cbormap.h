@@ -7,7 +7,8 @@
  * Encoding writes the fields in table order, integers in their shortest
  * form, floats as 8-byte floats, and leaves out an empty text, a NULL byte
  * string, an absent nested map, an empty array unless the field says
- * CBORMAP_ALWAYS, and an integer of 0 when the field says CBORMAP_OMIT_ZERO.
+ * CBORMAP_ALWAYS, and an integer of 0 or a false boolean when the field says
+ * CBORMAP_OMIT_ZERO.
  *
  * Decoding reads the payload as a stream (libcbor's cbor_stream_decode):
  * no tree is built, so what a payload costs is the structs it fills and
@@ -42,7 +43,7 @@ enum cbormap_type {
 };
 
 #define CBORMAP_REQUIRED 0x1u  /* decoding: refused when missing (text: when empty too) */
-#define CBORMAP_OMIT_ZERO 0x2u /* encoding: an integer of 0 is left out */
+#define CBORMAP_OMIT_ZERO 0x2u /* encoding: an integer of 0 (a false boolean) is left out */
 #define CBORMAP_ALWAYS 0x4u    /* encoding: an array is written even when empty */
 
 struct cbormap_msg;

@@ -40,6 +40,7 @@ const struct rule_name rule_names[] = {
 	{ "C11", N_("scrapped cylinder in use"), "报废气瓶在用" },
 	{ "C12", N_("inspection date beyond the cycle"), "下次检验日期超出检验周期" },
 	{ "C13", N_("back from an inspection it was not sent to"), "未经送检的检验返回" },
+	{ "C14", N_("station clock wrong"), "充装站时钟不准" },
 	{ NULL, NULL, NULL },
 };
 

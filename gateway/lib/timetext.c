@@ -139,6 +139,35 @@ timetext_format(int64_t wall_ms, enum timetext_form form, char out[TIMETEXT_MAX]
 	str_copy(out, text, TIMETEXT_MAX);
 }
 
+void
+timetext_span(int64_t span_ms, char out[TIMETEXT_MAX])
+{
+	/* the magnitude, without negating INT64_MIN, to the nearest second
+	 * (7,199.9 s is "2 h", not "1 h 59 min"), without overflowing at
+	 * INT64_MAX */
+	long long ms = span_ms == INT64_MIN ? INT64_MAX : span_ms < 0 ? -span_ms : span_ms;
+	long long s = ms / 1000 + (ms % 1000 >= 500);
+	long long d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+	char text[96];
+
+	s %= 60;
+	if (d > 0 && h > 0)
+		snprintf(text, sizeof(text), _("%lld d %lld h"), d, h);
+	else if (d > 0)
+		snprintf(text, sizeof(text), _("%lld d"), d);
+	else if (h > 0 && m > 0)
+		snprintf(text, sizeof(text), _("%lld h %lld min"), h, m);
+	else if (h > 0)
+		snprintf(text, sizeof(text), _("%lld h"), h);
+	else if (m > 0 && s > 0)
+		snprintf(text, sizeof(text), _("%lld min %lld s"), m, s);
+	else if (m > 0)
+		snprintf(text, sizeof(text), _("%lld min"), m);
+	else
+		snprintf(text, sizeof(text), _("%lld s"), s);
+	str_copy(out, text, TIMETEXT_MAX);
+}
+
 static int
 same_fields(const struct tm *tm, const struct fields *f)
 {

@@ -20,6 +20,9 @@
  *
  * A day is a local calendar day: "2026-12-04" typed by a person in
  * Asia/Shanghai is 2026-12-04 00:00+08:00, not midnight UTC.
+ *
+ * A span (how long, not when) is written in its two largest units, in the
+ * process's language: "3 d 4 h", "2 h 5 min", "45 s".
  */
 #ifndef GAS_TIMETEXT_H
 #define GAS_TIMETEXT_H
@@ -51,6 +54,13 @@ int timetext_zone_check(const char *name, char *err, size_t errlen);
 
 /* wall_ms in the local zone in the given form, always NUL-terminated. */
 void timetext_format(int64_t wall_ms, enum timetext_form form, char out[TIMETEXT_MAX]);
+
+/* The length of the span span_ms, its sign dropped (the caller words the
+ * direction: "ahead", "ago"), for people: to the nearest second, then its
+ * two largest units of days, hours, minutes and seconds, the rest dropped,
+ * a second unit of 0 left out ("2 h", "2 h 5 min", "0 s" under half a
+ * second); any int64 value, INT64_MIN included; always NUL-terminated. */
+void timetext_span(int64_t span_ms, char out[TIMETEXT_MAX]);
 
 /*
  * Read an instant a person typed:

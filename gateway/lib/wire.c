@@ -164,9 +164,9 @@ wire_cbor_check(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	{                                                                                          \
 		.key = k, .type = CBORMAP_KG, .offset = offsetof(s, m)                             \
 	}
-#define BOOL(s, m, k)                                                                              \
+#define BOOL(s, m, k, fl)                                                                          \
 	{                                                                                          \
-		.key = k, .type = CBORMAP_BOOL, .offset = offsetof(s, m)                           \
+		.key = k, .type = CBORMAP_BOOL, .offset = offsetof(s, m), .flags = fl              \
 	}
 #define BYTES(s, m, n, k, fl, max)                                                                 \
 	{                                                                                          \
@@ -413,7 +413,7 @@ static const struct cbormap_msg registry_row_msg = { "row", sizeof(struct wire_r
 
 static const struct cbormap_field registry_fields[] = {
 	INT(struct wire_registry, version, "version", REQ),
-	BOOL(struct wire_registry, more, "more"),
+	BOOL(struct wire_registry, more, "more", OPT),
 	ARRAY(struct wire_registry, rows, count, "rows", CBORMAP_ALWAYS, WIRE_MAX_ROWS,
 	    registry_row_msg),
 };
@@ -472,7 +472,7 @@ static const struct cbormap_field trace_fields[] = {
 	INT(struct wire_trace, from_ms, "from", OPT),
 	INT(struct wire_trace, to_ms, "to", OPT),
 	TEXT(struct wire_trace, after, "after", OPT),
-	BOOL(struct wire_trace, more, "more"),
+	BOOL(struct wire_trace, more, "more", OPT),
 	TEXT(struct wire_trace, next, "next", OPT),
 	ARRAY(struct wire_trace, records, count, "records", CBORMAP_ALWAYS, WIRE_MAX_RECORDS,
 	    record_msg),
@@ -489,6 +489,8 @@ static const struct cbormap_field station_fields[] = {
 	INT(struct wire_station, last_seen_ms, "seen", OPT),
 	INT(struct wire_station, backlog, "backlog", OPT),
 	TEXT(struct wire_station, status, "status", OPT),
+	INT(struct wire_station, clock_skew_ms, "clock_skew", CBORMAP_OMIT_ZERO),
+	BOOL(struct wire_station, clock_wrong, "clock_wrong", CBORMAP_OMIT_ZERO),
 };
 static const struct cbormap_msg station_msg = { "station", sizeof(struct wire_station),
 	CBORMAP_FIELDS(station_fields), NULL };

@@ -269,6 +269,8 @@ struct wire_station {
 	int64_t last_seen_ms;
 	int64_t backlog; /* from the last heartbeat */
 	char status[WIRE_TEXT];
+	int64_t clock_skew_ms; /* the last heartbeat's time less the county's clock (0: none) */
+	int clock_wrong;       /* 1 while the county holds the station's clock wrong (C14) */
 };
 
 struct wire_station_list {

@@ -3,7 +3,8 @@
  * the tenant matrix (tests/integration/t_tenants.sh).
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
- *           [-b BODY [-T TEXT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t TIMEOUT_MS]
+ *           [-b BODY [-T TEXT] [-W AT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j]
+ *           [-t TIMEOUT_MS]
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -o -P PATH [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
@@ -21,6 +22,8 @@
  * details are TEXT; a life record's village; a heartbeat's status; the note
  * of a disposition, case step or report (for what a terminal tool shows of
  * such a text: t_cases, t_trace).
+ * -W AT gives a heartbeat's "at" (its station's clock, Unix ms: any int64,
+ * 0 and the bounds included) instead of now (t_county_attacks, C14).
  * -f sends FILE's bytes as the CBOR body instead (tests/helpers/batchgen
  * writes hostile batches for tests/integration/t_county_attacks.sh).
  * ACCEPT is the Accept option's number (none by default: CBOR); FORMAT the
@@ -32,6 +35,7 @@
  * then "notified" at the first notification, or "no notification" after
  * TIMEOUT_MS.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +48,8 @@
 #include "wire.h"
 
 static int
-make_body(const char *spec, const char *identity, const char *text, uint8_t **out, size_t *len)
+make_body(const char *spec, const char *identity, const char *text, const int64_t *at,
+    uint8_t **out, size_t *len)
 {
 	char copy[256], *f[4] = { 0 }, *save = NULL, *p;
 	int n = 0;
@@ -100,7 +105,7 @@ make_body(const char *spec, const char *identity, const char *text, uint8_t **ou
 		memset(&h, 0, sizeof(h));
 		str_copy(h.station, f[1], sizeof(h.station));
 		str_copy(h.township, f[2], sizeof(h.township));
-		h.at_ms = time_wall_ms();
+		h.at_ms = at != NULL ? *at : time_wall_ms();
 		str_copy(h.status,
 		    text != NULL ? text
 		    : n == 4     ? f[3]
@@ -181,8 +186,11 @@ main(int argc, char **argv)
 	char err[256], *json = NULL;
 	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE, observe = 0;
 	int format = COAPLINK_FORMAT_CBOR;
+	int64_t at = 0;
+	const int64_t *at_given = NULL;
+	char *at_end;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:T:f:a:F:jt:oh")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:T:W:f:a:F:jt:oh")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -208,6 +216,15 @@ main(int argc, char **argv)
 		case 'T':
 			text = optarg;
 			break;
+		case 'W':
+			errno = 0;
+			at = strtoll(optarg, &at_end, 10);
+			if (errno != 0 || at_end == optarg || *at_end != '\0') {
+				fprintf(stderr, "coapreq: -W takes Unix ms, not '%s'\n", optarg);
+				return 2;
+			}
+			at_given = &at;
+			break;
 		case 'f':
 			bodyfile = optarg;
 			break;
@@ -229,7 +246,8 @@ main(int argc, char **argv)
 		case 'h':
 			printf(
 			    "usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
-			    "[-q QUERY] [-b BODY [-T TEXT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] [-t MS]\n");
+			    "[-q QUERY] [-b BODY [-T TEXT] [-W AT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] "
+			    "[-t MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -240,7 +258,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("coapreq", 1, LOG_LEVEL_WARN);
-	if (bodyspec != NULL && make_body(bodyspec, identity, text, &body, &bodylen) == -1) {
+	if (bodyspec != NULL &&
+	    make_body(bodyspec, identity, text, at_given, &body, &bodylen) == -1) {
 		fprintf(stderr, "coapreq: bad body '%s'\n", bodyspec);
 		return 2;
 	}

@@ -201,6 +201,12 @@ cache_line=$(grep -n '^cache_mb' "$T/county-cache.conf" | cut -d: -f1)
 "$BUILD/gascounty" -n -c "$T/county-cache.conf" > "$T/ccache.out" 2>&1; rc=$?
 check "gascounty -n refuses a cache_mb below 2 MiB with its line (exit 1)" sh -c \
     "[ $rc -eq 1 ] && grep -q \"county-cache.conf:$cache_line: 'cache_mb' = 1 is out of range (2 to 65536)\" '$T/ccache.out'"
+# C14's bound leaves room for a heartbeat's way (120 s): below 300 s is refused, named
+sed 's|^c14_clock_skew_s = .*|c14_clock_skew_s = 120|' "$T/county.conf" > "$T/county-c14.conf"
+c14_line=$(grep -n '^c14_clock_skew_s' "$T/county-c14.conf" | cut -d: -f1)
+"$BUILD/gascounty" -n -c "$T/county-c14.conf" > "$T/c14.out" 2>&1; rc=$?
+check "gascounty -n refuses a c14_clock_skew_s under 300 s with its line (exit 1)" sh -c \
+    "[ $rc -eq 1 ] && grep -q \"county-c14.conf:$c14_line: 'c14_clock_skew_s' = 120 is out of range (300 to 604800)\" '$T/c14.out'"
 # the shipped case files are accepted together, and a deadline row of a kind no rule or
 # report has (a typo whose row would never apply) is named
 sed -e "s|^catalogue = .*|catalogue = $here/etc/catalogue.csv|" \

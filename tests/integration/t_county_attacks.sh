@@ -16,7 +16,9 @@
 #     and alerted to the county's queue; a retransmission is not; a flood
 #     of versions of one held record keeps at most 8, answered as held;
 #  6. what cannot be true is refused with the field named; a cylinder the
-#     registry does not know is filled: C05.
+#     registry does not know is filled: C05;
+#  7. a heartbeat's time is any int64 (0, INT64_MAX, INT64_MIN, -1): taken,
+#     no overflow in the clock's skew, one C14 for the whole episode.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -218,6 +220,26 @@ gen unknown -s S01 "seq=9,cyl=NOBODY-1"
 stored "a fill of a cylinder the registry does not know" S01 unknown
 check "C05 alerts S01's township for the unregistered cylinder only" \
     [ "$(q "SELECT group_concat(cylinder || '@' || township) FROM alerts WHERE rule = 'C05'")" = "NOBODY-1@TA" ]
+
+# --- 7. a heartbeat's time: any int64, one C14 an episode -----------------------
+hb() { # NAME AT: S02's heartbeat, made at AT by its clock (Unix ms)
+	"$BUILD/tests/coapreq" -p "$CPORT" -u station:S02 -k "$T/station_S02.key" -m POST \
+	    -P heartbeat -b heartbeat:S02:TB -W "$2" -j >"$T/$1.out" 2>>"$T/coapreq.err"
+}
+c14() { q "SELECT count(*) FROM alerts WHERE rule = 'C14' $1"; }
+hb hb_now "$(($(date +%s) * 1000))"
+check "S02's heartbeat with its clock right: taken (2.04: $(code hb_now)), no C14" \
+    all "[ '$(code hb_now)' = 2.04 ]" "[ \"\$(c14)\" = 0 ]"
+for at in 0 9223372036854775807 -1 0 -9223372036854775807 9223372036854775806 \
+    -9223372036854775808; do
+	hb hb_abs "$at"
+	check "S02's heartbeat made at $at: taken (2.04: $(code hb_abs))" [ "$(code hb_abs)" = 2.04 ]
+done
+check "one C14 for the whole episode, to S02's township TB, naming the clock's 1970" \
+    all "[ \"\$(c14)\" = 1 ]" \
+    "[ \"\$(c14 \"AND station = 'S02' AND township = 'TB' AND text LIKE 'station S02: its clock reads 1970-01-01 %behind the county''s'\")\" = 1 ]"
+check "the last skew (INT64_MIN less the county's clock) kept saturated, not wrapped around" \
+    [ "$(q "SELECT clock_skew_ms = -9223372036854775807 - 1 AND clock_alerted FROM stations WHERE id = 'S02'")" = 1 ]
 check "no sanitizer report from gascounty" sh -c "! grep -q 'runtime error\|AddressSanitizer' '$T/county.log'"
 # --- what a query or an empty body claims -------------------------------------
 # An empty POST /records is no batch (it was answered with the mark); a

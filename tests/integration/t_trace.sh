@@ -232,8 +232,8 @@ check "the station list shows the backlog once, in its column, and what else the
     all "grep -Eq '^S01 .* 3 1 set aside$' '$T/st.out'" "! grep -q 'backlog 3' '$T/st.out'" \
     "grep -Eq '^S02 .* 0 -$' '$T/st.out'"
 trace --csv stations >"$T/st.csv" 2>&1
-check "the CSV keeps the status as the station sent it" \
-    grep -q '^S01,TA,.*,3,backlog 3\, 1 set aside$\|^S01,TA,.*,3,"backlog 3, 1 set aside"$' "$T/st.csv"
+check "the CSV keeps the status as the station sent it (then the clock's skew, not wrong)" \
+    grep -Eq '^S01,TA,.*,3,"backlog 3, 1 set aside",-?[0-9]+,no$' "$T/st.csv"
 env $ZH TZ=Asia/Shanghai "$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" \
     -p "$CPORT" stations >"$T/st_zh.out" 2>&1
 # columns by what a terminal draws (two for a Chinese character): a left-aligned heading
@@ -264,7 +264,7 @@ for word, value, side in checks:
 ' "$T/st_zh.out"
 check "and says the set-aside records in Chinese" grep -Eq '^S01 .* 3 1 条已搁置$' "$T/st_zh.out"
 check "a station registered but never in contact was never seen, not seen in 1970" \
-    all "grep -Eq '^S09 +TA +0 +0 +- +- +0 -$' '$T/st.out'" "grep -q '^S09,TA,0,0,,,0,$' '$T/st.csv'"
+    all "grep -Eq '^S09 +TA +0 +0 +- +- +0 -$' '$T/st.out'" "grep -q '^S09,TA,0,0,,,0,,0,no$' '$T/st.csv'"
 
 # --- a station's status is its own row's: a line break it sends writes no row --------------
 # The county keeps a status's line breaks (a free text); S01 sends one followed by a row of

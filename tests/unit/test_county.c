@@ -38,6 +38,7 @@ static struct county_config config = {
 	.c02_days = 30,
 	.c03_silent_s = 900,
 	.c04_gap_s = 86400,
+	.c14_clock_skew_s = 600,
 	.check_s = 30,
 	.max_trace = 2000,
 };
@@ -945,8 +946,9 @@ alerts_are_graded_and_routed_by_the_county(void **state)
 	assert_int_equal(ingest("H3", &b, err, sizeof(err)), COUNTY_REFUSED);
 	{
 		struct wire_heartbeat h = { .township = "TZ", .at_ms = 1 };
+		int alerts;
 
-		assert_int_equal(county_heartbeat(&cdb, "H3", &h, err, sizeof(err)),
+		assert_int_equal(county_heartbeat(&cdb, "H3", &h, &alerts, err, sizeof(err)),
 		    COUNTY_REFUSED);
 	}
 	assert_int_equal(
@@ -958,6 +960,200 @@ alerts_are_graded_and_routed_by_the_county(void **state)
 	assert_non_null(strstr(err, "btown 'TZ'"));
 	cdb.identities = NULL;
 	psk_table_free(&townships);
+}
+
+/* A heartbeat of station (township TA) made at at_ms by its clock; the
+ * test fails unless it is stored.  The alerts it raised. */
+static int
+beat(const char *station, int64_t at_ms)
+{
+	struct wire_heartbeat hb;
+	char err[256];
+	int alerts = -1;
+
+	memset(&hb, 0, sizeof(hb));
+	str_copy(hb.township, "TA", sizeof(hb.township));
+	hb.at_ms = at_ms;
+	if (county_heartbeat(&cdb, station, &hb, &alerts, err, sizeof(err)) != COUNTY_DONE)
+		fail_msg("heartbeat of %s at %lld: %s", station, (long long)at_ms, err);
+	return alerts;
+}
+
+static int64_t
+station_int(const char *station, const char *column)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM stations WHERE id = '%s'", column, station);
+	return store_query_int(cdb.db, sql, -1);
+}
+
+static int64_t
+c14_alerts(const char *station, const char *like)
+{
+	char sql[200];
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM alerts WHERE rule = 'C14' AND station = '%s'"
+	    " AND severity = 'alert' AND township = 'TA' AND text LIKE '%s'",
+	    station, like);
+	return store_query_int(cdb.db, sql, -1);
+}
+
+/*
+ * C14: a heartbeat whose time is further than c14_clock_skew_s (600 s here)
+ * from the county's clock raises one alert per episode, ahead or behind,
+ * whatever the heartbeats in between; the episode ends only once the clock is
+ * back within half the bound, so one hovering at the bound raises no more; a
+ * new episode after that is a new alert, unless it starts within the hour of
+ * the last (a clock flipping at each heartbeat is one alert an hour).  Rows
+ * are heartbeats, their time as an offset from the county's clock now.
+ */
+static void
+a_station_clock_far_off_is_one_c14_an_episode(void **state)
+{
+	static const struct {
+		int64_t offset_ms;
+		int raised, alerted;   /* the heartbeat's alerts; the station's episode after it */
+		int64_t ahead, behind; /* C14 alerts so far saying so */
+		int age_last_alert;    /* before the heartbeat: the last C14 an hour older */
+	} rows[] = {
+		{ 0, 0, 0, 0, 0, 0 },
+		{ 590000, 0, 0, 0, 0, 0 },  /* within the bound */
+		{ -590000, 0, 0, 0, 0, 0 }, /* either way */
+		{ 700000, 1, 1, 1, 0, 0 },  /* ahead: the episode's alert */
+		{ 700000, 0, 1, 1, 0, 0 },  /* no more while it lasts */
+		{ 86400000, 0, 1, 1, 0, 0 },
+		{ 590000, 0, 1, 1, 0, 0 }, /* hovering at the bound: the episode goes on */
+		{ 610000, 0, 1, 1, 0, 0 },
+		{ 310000, 0, 1, 1, 0, 0 },
+		{ -700000, 0, 1, 1, 0, 0 }, /* now behind: the same wrong clock */
+		{ 290000, 0, 0, 1, 0, 0 },  /* within half the bound: over */
+		{ 0, 0, 0, 1, 0, 0 },
+		{ -700000, 1, 1, 1, 1, 1 }, /* an hour later, behind: a new episode, a new alert */
+		{ -310000, 0, 1, 1, 1, 0 },
+		{ -290000, 0, 0, 1, 1, 0 },
+		{ 700000, 0, 1, 1, 1, 0 }, /* again within the hour: the episode, no alert */
+		{ 0, 0, 0, 1, 1, 0 },
+		{ 700000, 1, 1, 2, 1, 1 }, /* and an hour after: alerted */
+		{ 1, -1, 0, 0, 0, 0 },
+	};
+	char text[WIRE_TEXT];
+	sqlite3_stmt *st = NULL;
+
+	(void)state;
+	for (int i = 0; rows[i].raised != -1; i++) {
+		if (rows[i].age_last_alert)
+			assert_int_equal(
+			    store_exec(cdb.db,
+			        "UPDATE stations SET clock_alert_ms = clock_alert_ms - 3600000"
+			        " WHERE id = 'K14'",
+			        text, sizeof(text)),
+			    0);
+		if (beat("K14", time_wall_ms() + rows[i].offset_ms) != rows[i].raised)
+			fail_msg("row %d (%+lld ms): raised is not %d", i,
+			    (long long)rows[i].offset_ms, rows[i].raised);
+		if (station_int("K14", "clock_alerted") != rows[i].alerted)
+			fail_msg("row %d (%+lld ms): the episode is not %s", i,
+			    (long long)rows[i].offset_ms, rows[i].alerted ? "on" : "over");
+		if (c14_alerts("K14", "%ahead of the county%") != rows[i].ahead ||
+		    c14_alerts("K14", "%behind the county%") != rows[i].behind)
+			fail_msg("row %d (%+lld ms): %lld ahead, %lld behind; expected %lld, %lld",
+			    i, (long long)rows[i].offset_ms,
+			    (long long)c14_alerts("K14", "%ahead%"),
+			    (long long)c14_alerts("K14", "%behind%"), (long long)rows[i].ahead,
+			    (long long)rows[i].behind);
+		/* the skew kept: the heartbeat's time less the county's, the way there aside */
+		if (llabs(station_int("K14", "clock_skew_ms") - rows[i].offset_ms) > 5000)
+			fail_msg("row %d: skew %lld kept for %+lld", i,
+			    (long long)station_int("K14", "clock_skew_ms"),
+			    (long long)rows[i].offset_ms);
+	}
+	/* the first alert names the station, its clock and how far off, in its key the
+	 * county's clock at the episode's start */
+	assert_int_equal(
+	    store_prepare(cdb.db,
+	        "SELECT text, source FROM alerts WHERE rule = 'C14' ORDER BY id LIMIT 1", &st, text,
+	        sizeof(text)),
+	    0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	if (strstr((const char *)sqlite3_column_text(st, 0), "station K14: its clock reads 20") ==
+	        NULL ||
+	    strstr((const char *)sqlite3_column_text(st, 0),
+	        ", 11 min 40 s ahead of the county's") == NULL)
+		fail_msg("C14 says '%s'", (const char *)sqlite3_column_text(st, 0));
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 1), "county:C14:K14:"));
+	sqlite3_finalize(st);
+	/* and a station whose clock is right raises none */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(beat("K15", time_wall_ms()), 0);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM alerts WHERE station = 'K15'", -1), 0);
+	assert_int_equal(station_int("K15", "clock_alerted"), 0);
+}
+
+/*
+ * A station holding a real key may send any time in a heartbeat: 0 (a clock
+ * reset to 1970), INT64_MAX, INT64_MIN, -1.  The skew saturates instead of
+ * overflowing (the sanitizers' build would stop at the overflow), every
+ * heartbeat is stored, and one episode of them all is one alert.
+ */
+static void
+absurd_heartbeat_times_are_one_c14_and_no_overflow(void **state)
+{
+	static const struct {
+		int64_t station, county, skew;
+	} rows[] = {
+		{ 0, 0, 0 },
+		{ 5, 7, -2 },
+		{ INT64_MAX, 1, INT64_MAX - 1 },
+		{ INT64_MAX, -1, INT64_MAX },
+		{ INT64_MIN, 1, INT64_MIN },
+		{ INT64_MIN + 1, 1, INT64_MIN },
+		{ INT64_MIN, -1, INT64_MIN + 1 },
+		{ 0, INT64_MIN, INT64_MAX },
+		{ -1, INT64_MIN, INT64_MAX },
+		{ -2, INT64_MIN, INT64_MAX - 1 },
+		{ INT64_MAX, INT64_MIN, INT64_MAX },
+		{ INT64_MIN, INT64_MAX, INT64_MIN },
+		{ 1796359091123, 1796359091000, 123 },
+	};
+	static const int64_t absurd[] = { 0, INT64_MAX, INT64_MIN, -1, INT64_MIN + 1,
+		INT64_MAX - 1 };
+	sqlite3_stmt *st = NULL;
+	char text[WIRE_TEXT];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (county_clock_skew(rows[i].station, rows[i].county) != rows[i].skew)
+			fail_msg("row %zu: %lld - %lld gave %lld", i, (long long)rows[i].station,
+			    (long long)rows[i].county,
+			    (long long)county_clock_skew(rows[i].station, rows[i].county));
+	assert_int_equal(beat("X14", 0), 1);
+	for (i = 0; i < sizeof(absurd) / sizeof(absurd[0]); i++) {
+		assert_int_equal(beat("X14", absurd[i]), 0);
+		assert_int_equal(station_int("X14", "clock_alerted"), 1);
+	}
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE station = 'X14' AND rule = 'C14'",
+	                     -1),
+	    1);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM heartbeats WHERE station = 'X14'", -1),
+	    1 + (int64_t)(sizeof(absurd) / sizeof(absurd[0])));
+	assert_true(station_int("X14", "clock_skew_ms") > INT64_MAX / 2);
+	/* the alert says what the clock read: 1970 */
+	assert_int_equal(store_prepare(cdb.db,
+	                     "SELECT text FROM alerts WHERE station = 'X14' AND rule = 'C14'", &st,
+	                     text, sizeof(text)),
+	    0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	str_copy(text, (const char *)sqlite3_column_text(st, 0), sizeof(text));
+	sqlite3_finalize(st);
+	if (strstr(text, "station X14: its clock reads 1970-01-01 ") == NULL ||
+	    strstr(text, " d ") == NULL || strstr(text, "behind the county's") == NULL)
+		fail_msg("C14 says '%s'", text);
 }
 
 /*
@@ -1373,19 +1569,21 @@ texts_that_are_not_utf8_text_are_refused(void **state)
 	/* a heartbeat's status is shown with the station: the same */
 	{
 		struct wire_heartbeat hb;
+		int alerts;
 
 		memset(&hb, 0, sizeof(hb));
 		str_copy(hb.township, "TA", sizeof(hb.township));
 		hb.at_ms = time_wall_ms();
 		str_copy(hb.status, "2 lines\x1b]0;owned\x07", sizeof(hb.status));
-		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, err, sizeof(err)),
+		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, &alerts, err, sizeof(err)),
 		    COUNTY_REFUSED);
 		assert_non_null(strstr(err, "status: not UTF-8 text"));
 		assert_int_equal(store_query_int(cdb.db,
 		                     "SELECT count(*) FROM heartbeats WHERE station = 'T1'", -1),
 		    0);
 		str_copy(hb.status, "2 lines, 0 faults", sizeof(hb.status));
-		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, err, sizeof(err)), COUNTY_DONE);
+		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, &alerts, err, sizeof(err)),
+		    COUNTY_DONE);
 	}
 	/* the same record with true text (Chinese, a line break in the details) is stored, and
 	 * the list with its case renders */
@@ -2023,6 +2221,8 @@ main(void)
 		cmocka_unit_test(a_station_the_county_never_knew_is_not_found),
 		cmocka_unit_test(a_station_cannot_take_the_key_of_a_county_alert),
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
+		cmocka_unit_test(a_station_clock_far_off_is_one_c14_an_episode),
+		cmocka_unit_test(absurd_heartbeat_times_are_one_c14_and_no_overflow),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
 		cmocka_unit_test(another_stations_exact_record_is_no_retransmission),
 		cmocka_unit_test(a_flood_of_versions_of_one_record_keeps_at_most_the_bound),

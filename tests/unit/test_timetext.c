@@ -1,8 +1,9 @@
 /*
  * timetext: instants shown and read in local time with the offset visible,
  * days cut at local midnight, in Asia/Shanghai (no summer time), UTC and
- * zones with summer time (Europe/Berlin, America/New_York), as tables of
- * {zone, input, expected} ending in a sentinel.  Each failure names its row.
+ * zones with summer time (Europe/Berlin, America/New_York), and spans in
+ * their two largest units, as tables of {zone, input, expected} ending in a
+ * sentinel.  Each failure names its row.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -281,6 +282,47 @@ refuses_zones_the_tz_database_does_not_hold(void **state)
 	assert_string_equal(getenv("TZ"), "UTC");
 }
 
+/* A span's length to the nearest second, in its two largest units, either
+ * sign, any int64 (a station may send any time: docs/county.md, C14). */
+static void
+says_how_long_a_span_is(void **state)
+{
+	static const struct {
+		int64_t ms;
+		const char *expected;
+	} rows[] = {
+		{ 0, "0 s" },
+		{ 499, "0 s" },
+		{ 500, "1 s" },
+		{ -999, "1 s" },
+		{ 45000, "45 s" },
+		{ 60000, "1 min" },
+		{ 125499, "2 min 5 s" },
+		{ -125500, "2 min 6 s" },
+		{ HOUR, "1 h" },
+		{ 2 * HOUR + 5 * 60000 + 59499, "2 h 5 min" },
+		{ 2 * HOUR - 1, "2 h" }, /* 2 h ahead, less the heartbeat's way: not 1 h 59 min */
+		{ -3 * HOUR - 700, "3 h" },
+		{ 24 * HOUR - 501, "23 h 59 min" },
+		{ 24 * HOUR - 500, "1 d" },
+		{ -(3 * 24 + 4) * HOUR - 1, "3 d 4 h" },
+		{ -DEC4, "20791 d 4 h" }, /* a clock of 1970 against one of 2026 */
+		{ INT64_MAX, "106751991167 d 7 h" },
+		{ INT64_MIN, "106751991167 d 7 h" },
+		{ INT64_MIN + 1, "106751991167 d 7 h" },
+		{ 1, NULL },
+	};
+	char text[TIMETEXT_MAX];
+
+	(void)state;
+	for (int i = 0; rows[i].expected != NULL; i++) {
+		timetext_span(rows[i].ms, text);
+		if (strcmp(text, rows[i].expected) != 0)
+			fail_msg("row %d (%lld ms): '%s', expected '%s'", i, (long long)rows[i].ms,
+			    text, rows[i].expected);
+	}
+}
+
 int
 main(void)
 {
@@ -291,6 +333,7 @@ main(void)
 		cmocka_unit_test(days_are_cut_at_local_midnight),
 		cmocka_unit_test(today_is_the_local_date),
 		cmocka_unit_test(refuses_zones_the_tz_database_does_not_hold),
+		cmocka_unit_test(says_how_long_a_span_is),
 	};
 	return cmocka_run_group_tests_name("timetext", tests, NULL, NULL);
 }

@@ -408,11 +408,17 @@ refuses_registry_rows_with_bad_status_or_date(void **state)
 static void
 station_list_round_trips(void **state)
 {
-	struct wire_station st[2] = {
-		{ "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0" },
-		{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "" },
+	/* S03: a clock the county holds wrong (C14), then one right, a skew at
+	 * each int64 bound (a station may send any time) */
+	static struct wire_station st[5] = {
+		/* static: its padding is zero */
+		{ "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0", 0, 0 },
+		{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "", 0, 0 },
+		{ "S03", "TB", 7, 7, 0, 1795700000002, 0, "", -259200123, 1 },
+		{ "S04", "TB", 7, 7, 0, 1795700000002, 0, "", 1500, 0 },
+		{ "S05", "TB", 7, 7, 0, 1795700000002, 0, "", INT64_MIN, 1 },
 	};
-	struct wire_station_list l = { 2, st }, l2;
+	struct wire_station_list l = { 5, st }, l2;
 	uint8_t *buf;
 	size_t len;
 	char err[128];
@@ -420,9 +426,31 @@ station_list_round_trips(void **state)
 	(void)state;
 	assert_int_equal(wire_encode_stations(&l, &buf, &len), 0);
 	assert_int_equal(wire_decode_stations(buf, len, &l2, err, sizeof(err)), 0);
-	assert_int_equal(l2.count, 2);
+	assert_int_equal(l2.count, 5);
 	assert_memory_equal(l2.stations, st, sizeof(st));
 	free(buf);
+	wire_stations_free(&l2);
+	/* the largest list (WIRE_MAX_ROWS stations, each with its clock wrong) is
+	 * inside the bounds: 21 items a station (docs/protocol.md, "Bounds") */
+	l.count = WIRE_MAX_ROWS;
+	l.stations = calloc(l.count, sizeof(*l.stations));
+	assert_non_null(l.stations);
+	for (size_t i = 0; i < l.count; i++) {
+		snprintf(l.stations[i].id, sizeof(l.stations[i].id), "S%05zu", i);
+		str_copy(l.stations[i].township, "330825101", sizeof(l.stations[i].township));
+		l.stations[i].hwm = l.stations[i].max_seq = 1234567;
+		l.stations[i].gap_since_ms = l.stations[i].last_seen_ms = 1795700000000;
+		l.stations[i].backlog = 12;
+		str_copy(l.stations[i].status, "backlog 12", sizeof(l.stations[i].status));
+		l.stations[i].clock_skew_ms = -259200123;
+		l.stations[i].clock_wrong = 1;
+	}
+	assert_int_equal(wire_encode_stations(&l, &buf, &len), 0);
+	assert_int_equal(wire_decode_stations(buf, len, &l2, err, sizeof(err)), 0);
+	assert_int_equal(l2.count, WIRE_MAX_ROWS);
+	assert_int_equal(l2.stations[WIRE_MAX_ROWS - 1].clock_skew_ms, -259200123);
+	free(buf);
+	free(l.stations);
 	wire_stations_free(&l2);
 }
 
@@ -618,8 +646,10 @@ static struct wire_disposition disp = { 42, "visited; cylinders seized" };
 static struct wire_trace tr = { "station", "S01", 0, INT64_MAX, "1795700000000.6.533031", 1,
 	"1795700000000.8.533031", 2, recs };
 static struct wire_trace tr0 = { "cylinder", "ZJ1", -5, 5, "", 0, "", 0, NULL };
-static struct wire_station st[2] = { { "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0" },
-	{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "" } };
+/* no clock measured: the bytes of before the clock fields (C14) */
+static struct wire_station st[2] = { { "S01", "TA", 100, 100, 0, 1795700000000, 0, "backlog 0", 0,
+	                                 0 },
+	{ "S02", "TB", 7, 9, 1795700000001, 1795700000002, 12, "", 0, 0 } };
 static struct wire_station_list sl = { 2, st };
 static struct wire_station_list sl0 = { 0, NULL };
 static struct wire_curve cv = { "00000000-0000-4000-8000-000000000001", "S01", "ZJ2020-000123", 3,

@@ -47,6 +47,11 @@ static const struct conf_key county_keys[] = {
 	    "C03: a station silent longer than this raises an alert (s)", NULL, 0 },
 	{ "c04_gap_s", CONF_INT, NUM(c04_gap_s), 1, 604800, "86400",
 	    "C04: a gap in a station's records older than this raises an alert (s)", NULL, 0 },
+	{ "c14_clock_skew_s", CONF_INT, NUM(c14_clock_skew_s), 300, 604800, "600",
+	    "C14: a heartbeat whose time is further than this from the county's clock raises an "
+	    "alert for its station, once until the clock is back within half of it (s; 300 at "
+	    "least: a heartbeat may be 120 s on its way)",
+	    NULL, 0 },
 	{ "c07_grace_min", CONF_INT, NUM(c07_grace_min), 0, 10080, "120",
 	    "C07: a hand-over with no licensed fill is judged this long after it arrived, so a "
 	    "late station upload is not a black point (0: at once)",

@@ -36,12 +36,14 @@ struct county_config {
 	int c02_household_max; /* C02: fills per buyer across stations in the window */
 	int c02_business_max;
 	int c02_days;
-	int c03_silent_s; /* C03: station silent longer than this */
-	int c04_gap_s;    /* C04: a sequence gap older than this */
-	int check_s;      /* period of the C03/C04 sweep */
-	int max_seq_jump; /* a record's seq at most this far beyond the station's mark */
-	int max_trace;    /* records in one trace answer */
-	int cache_mb;     /* the database connection's page cache (MiB) */
+	int c03_silent_s;     /* C03: station silent longer than this */
+	int c04_gap_s;        /* C04: a sequence gap older than this */
+	int c14_clock_skew_s; /* C14: a heartbeat's time this far from the county's clock;
+	                       * 0 (a config made in code, never a file's): not judged */
+	int check_s;          /* period of the C03/C04 sweep */
+	int max_seq_jump;     /* a record's seq at most this far beyond the station's mark */
+	int max_trace;        /* records in one trace answer */
+	int cache_mb;         /* the database connection's page cache (MiB) */
 	int inspection_cycle_years;
 	/* a cylinder's life (life.h) */
 	int c07_grace_min;      /* C07 judged this long after the county stored the event */

@@ -1235,16 +1235,99 @@ county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, si
 	return rc == SQLITE_ROW ? 1 : 0;
 }
 
+int64_t
+county_clock_skew(int64_t station_ms, int64_t county_ms)
+{
+	/* station_ms is whatever a station sent: the difference saturates at
+	 * the int64 bounds instead of overflowing */
+	if (county_ms > 0 && station_ms < INT64_MIN + county_ms)
+		return INT64_MIN;
+	if (county_ms < 0 && station_ms > INT64_MAX + county_ms)
+		return INT64_MAX;
+	return station_ms - county_ms;
+}
+
+/*
+ * C14: the station's clock, judged at each heartbeat by how far the time it
+ * says it made the heartbeat (at_ms) lies from the county's clock as the
+ * heartbeat arrives (now).  A heartbeat is made just before it is sent and
+ * never queued: a failed one is dropped and a new one made (gateway
+ * uplinkproc.c), so it arrives within its request's 120 s or not at all, and
+ * the bound's floor (300 s, countyconf.c) keeps a late but honest one from
+ * ever raising C14, and half of it (150 s) from keeping an episode open.
+ * One alert an episode: clock_alerted is set with the alert and cleared only
+ * once the skew is back within half the bound; and none for an episode that
+ * starts within COUNTY_C14_REPEAT_MS of the station's last C14 alert.  In the
+ * heartbeat's transaction; *raised: 1 when an alert was raised.
+ */
+static int
+rule_c14(struct county_db *c, const char *station, const char *township, int64_t at_ms, int64_t now,
+    int *raised, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t skew = county_clock_skew(at_ms, now), bound, size, alert_ms = 0;
+	char source[128], text[WIRE_TEXT], reads[TIMETEXT_MAX], span[TIMETEXT_MAX];
+	struct alert_in al;
+	int rc, alerted = 0;
+
+	*raised = 0;
+	if (store_prepare(c->db, "SELECT clock_alerted, clock_alert_ms FROM stations WHERE id = ?",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		alerted = sqlite3_column_int(st, 0);
+		alert_ms = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_error(c, err, errlen, "C14");
+	bound = (int64_t)c->config->c14_clock_skew_s * 1000;
+	size = skew == INT64_MIN ? INT64_MAX : skew < 0 ? -skew : skew;
+	if (bound > 0 && size > bound && !alerted) {
+		alerted = 1;
+		if (alert_ms == 0 || now - alert_ms >= COUNTY_C14_REPEAT_MS) {
+			timetext_format(at_ms, TIMETEXT_PERSON, reads);
+			timetext_span(skew, span);
+			snprintf(text, sizeof(text),
+			    skew > 0 ? _("station %s: its clock reads %s, %s ahead of the county's")
+			             : _("station %s: its clock reads %s, %s behind the county's"),
+			    station, reads, span);
+			county_key(source, sizeof(source), "C14", station, now);
+			al = (struct alert_in){ source, "C14", "alert", township, station, "", "",
+				text, now };
+			if ((*raised = raise_alert(c, &al, err, errlen)) == -1)
+				return -1;
+			alert_ms = now;
+		}
+	} else if (bound > 0 && size <= bound / 2) {
+		alerted = 0;
+	}
+	if (store_prepare(c->db,
+	        "UPDATE stations SET clock_skew_ms = ?, clock_alerted = ?, clock_alert_ms = ?"
+	        " WHERE id = ?",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, skew);
+	sqlite3_bind_int(st, 2, alerted);
+	sqlite3_bind_int64(st, 3, alert_ms);
+	sqlite3_bind_text(st, 4, station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "C14");
+}
+
 enum county_result
 county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
-    char *err, size_t errlen)
+    int *new_alerts, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char township[WIRE_TOWNSHIP];
 	int64_t now = time_wall_ms();
 	enum county_result result;
-	int rc;
+	int rc, raised;
 
+	*new_alerts = 0;
 	if (ingest_check_heartbeat(h, err, errlen) == -1)
 		return COUNTY_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
@@ -1289,7 +1372,12 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 		db_error(c, err, errlen, "station");
 		goto fail;
 	}
-	return store_commit(c->db, err, errlen) == -1 ? (store_rollback(c->db), -1) : 0;
+	if (rule_c14(c, station, township, h->at_ms, now, &raised, err, errlen) == -1)
+		goto fail;
+	if (store_commit(c->db, err, errlen) == -1)
+		goto fail;
+	*new_alerts = raised;
+	return COUNTY_DONE;
 fail:
 	store_rollback(c->db);
 	return -1;
@@ -1922,7 +2010,8 @@ county_stations(struct county_db *c, const char *audit_as, struct wire_station_l
 	if (store_prepare(c->db,
 	        "SELECT id, township, hwm, max_seq, coalesce(gap_since_ms, 0), last_seen_ms, "
 	        "backlog,"
-	        " status FROM stations ORDER BY id LIMIT ?",
+	        " status, coalesce(clock_skew_ms, 0), clock_alerted FROM stations ORDER BY id"
+	        " LIMIT ?",
 	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, (int64_t)cap);
@@ -1936,6 +2025,8 @@ county_stations(struct county_db *c, const char *audit_as, struct wire_station_l
 		s->last_seen_ms = sqlite3_column_int64(st, 5);
 		s->backlog = sqlite3_column_int64(st, 6);
 		store_column_copy(st, 7, s->status, sizeof(s->status));
+		s->clock_skew_ms = sqlite3_column_int64(st, 8);
+		s->clock_wrong = sqlite3_column_int(st, 9) != 0;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

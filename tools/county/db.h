@@ -77,11 +77,26 @@ enum county_result county_ingest(struct county_db *c, const char *station, const
  * never seen, and 0 returned). */
 int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
 
-/* Store a heartbeat; COUNTY_REFUSED (nothing stored) when the station is
- * new and names a township this county does not know, or a text of it is
- * not UTF-8 text (ingest_check_heartbeat). */
+/*
+ * Store a heartbeat and judge the station's clock by it (C14): the time the
+ * station says it made it (at) less the county's clock as it arrives is
+ * kept as the station's clock skew, and a skew beyond c14_clock_skew_s
+ * raises one C14 alert for the station's township per episode (the episode
+ * ends once the skew is back within half the bound; one starting within
+ * COUNTY_C14_REPEAT_MS of the station's last C14 raises none).  Any at is
+ * taken, 0 and the int64 bounds included: a clock reset to 1970 is what
+ * C14 is for.  COUNTY_DONE with *new_alerts the alerts raised (0 or 1);
+ * COUNTY_REFUSED (nothing stored, *new_alerts 0) when the station is new
+ * and names a township this county does not know, or a text of it is not
+ * UTF-8 text (ingest_check_heartbeat); COUNTY_ERROR (-1), nothing stored.
+ */
+#define COUNTY_C14_REPEAT_MS 3600000LL
 enum county_result county_heartbeat(struct county_db *c, const char *station,
-    const struct wire_heartbeat *h, char *err, size_t errlen);
+    const struct wire_heartbeat *h, int *new_alerts, char *err, size_t errlen);
+
+/* station_ms - county_ms, saturated at INT64_MIN and INT64_MAX instead of
+ * overflowing: a station's clock skew (> 0: ahead of the county's). */
+int64_t county_clock_skew(int64_t station_ms, int64_t county_ms);
 
 /* C03 (silent stations) and C04 (old sequence gaps); *new_alerts raised. */
 int county_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen);
@@ -134,7 +149,8 @@ enum county_result county_trace(struct county_db *c, const char *identity, const
 int county_curve(struct county_db *c, const char *identity, const char *fill,
     struct wire_curve *out, char *err, size_t errlen);
 
-/* Every station with its high-water mark, gap and last contact; written to
+/* Every station with its high-water mark, gap, last contact and clock
+ * (the last skew measured, and whether C14 holds it wrong); written to
  * the audit log under audit_as (query "stations") unless that is NULL.
  * Caller frees with wire_stations_free. */
 int county_stations(struct county_db *c, const char *audit_as, struct wire_station_list *out,

@@ -200,7 +200,7 @@ usage(FILE *f)
 	    "       gascounty --resources\n"
 	    "\n"
 	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	    "runs the county rules C01-C13, routes alerts to townships, answers traces\n"
+	    "runs the county rules C01-C14, routes alerts to townships, answers traces\n"
 	    "and serves registry deltas to stations.\n"
 	    "\n"
 	    "  -c FILE            configuration (default: built-in defaults)\n"
@@ -548,7 +548,7 @@ main(int argc, char **argv)
 	char err[512];
 	sqlite3 *db = NULL;
 
-	/* the county's own alert texts (C01..C13) are written once, in its
+	/* the county's own alert texts (C01..C14) are written once, in its
 	 * locale, as a station's rule reasons are in gasgw's (docs/translations.md) */
 	i18n_init();
 	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)

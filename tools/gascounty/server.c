@@ -531,13 +531,15 @@ post_heartbeat(const struct request *rq)
 	struct wire_heartbeat hb;
 	const uint8_t *data;
 	size_t len;
+	int alerts = 0;
 
 	if (body(rq->pdu, &data, &len) != 0 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
 		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, "bad heartbeat");
 		return;
 	}
-	switch (county_heartbeat(&S.cdb, station, &hb, err, sizeof(err))) {
+	/* the station's clock is judged here (C14): its alert, like a batch's */
+	switch (county_heartbeat(&S.cdb, station, &hb, &alerts, err, sizeof(err))) {
 	case COUNTY_DONE:
 		break;
 	case COUNTY_REFUSED:
@@ -550,6 +552,7 @@ post_heartbeat(const struct request *rq)
 		return;
 	}
 	reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
+	notify_alerts(alerts);
 }
 
 static void

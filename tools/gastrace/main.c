@@ -143,7 +143,9 @@ static const struct command commands[] = {
 	    .help = "What the county holds of each station: records held without a gap, the\n"
 	            "highest held, since when a gap is open, last contact and the backlog the\n"
 	            "station last reported, then what else its status says (records it set\n"
-	            "aside; the CSV's status column as the station sent it).  The proof that\n"
+	            "aside; the CSV's status column as the station sent it), led by how far\n"
+	            "its clock is off while the county holds it wrong (C14; the CSV's\n"
+	            "clock_skew_s, > 0 ahead, and clock_wrong always).  The proof that\n"
 	            "nothing was lost; audited.",
 	    .path = "stations",
 	    .param = NULL,
@@ -580,6 +582,27 @@ status_rest(const struct wire_station *st, char *out, size_t size)
 		termtext_copy(out, other, size);
 }
 
+/* What the STATUS column shows: rest (status_rest), led by the station's
+ * clock while the county holds it wrong (C14): "clock 3 d 2 h behind; 1 set
+ * aside". */
+static void
+clock_rest(const struct wire_station *st, const char *rest, char *out, size_t size)
+{
+	char span[TIMETEXT_MAX], clock[TIMETEXT_MAX + 32];
+
+	if (!st->clock_wrong) {
+		str_copy(out, rest, size);
+		return;
+	}
+	timetext_span(st->clock_skew_ms, span);
+	snprintf(clock, sizeof(clock),
+	    st->clock_skew_ms > 0 ? _("clock %s ahead") : _("clock %s behind"), span);
+	if (rest[0] != '\0')
+		snprintf(out, size, "%s; %s", clock, rest);
+	else
+		str_copy(out, clock, size);
+}
+
 static int
 print_stations(const uint8_t *data, size_t len, int csv)
 {
@@ -595,6 +618,7 @@ print_stations(const uint8_t *data, size_t len, int csv)
 	struct wire_station_list l;
 	const struct wire_station *st;
 	char err[256], seen[TIMETEXT_MAX], gap[TIMETEXT_MAX], rest[WIRE_TEXT + 64];
+	char shown[WIRE_TEXT + 160];
 	enum timetext_form form = csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON;
 	size_t i, k;
 
@@ -603,7 +627,8 @@ print_stations(const uint8_t *data, size_t len, int csv)
 		return GASTRACE_ERROR;
 	}
 	if (csv)
-		printf("station,township,held_to,highest,gap_since,last_seen,backlog,status\n");
+		printf("station,township,held_to,highest,gap_since,last_seen,backlog,status,"
+		       "clock_skew_s,clock_wrong\n");
 	else {
 		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
 			(cols[k].right ? i18n_pad_left : i18n_pad)(stdout, _(cols[k].heading),
@@ -629,16 +654,19 @@ print_stations(const uint8_t *data, size_t len, int csv)
 			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
 			    (long long)st->backlog);
 			csv_field(st->status);
-			putchar('\n');
+			/* the skew whether or not it is wrong, to the second toward 0 */
+			printf(",%lld,%s\n", (long long)(st->clock_skew_ms / 1000),
+			    st->clock_wrong ? "yes" : "no");
 		} else {
 			char id[sizeof(st->id)], township[sizeof(st->township)];
 
 			status_rest(st, rest, sizeof(rest));
+			clock_rest(st, rest, shown, sizeof(shown));
 			printf("%-10s %-10s %8lld %8lld %-25s %-25s %7lld %s\n",
 			    termtext_copy(id, st->id, sizeof(id)),
 			    termtext_copy(township, st->township, sizeof(township)),
 			    (long long)st->hwm, (long long)st->max_seq, gap, seen,
-			    (long long)st->backlog, DASH(rest));
+			    (long long)st->backlog, DASH(shown));
 		}
 	}
 	wire_stations_free(&l);
