@@ -22,13 +22,14 @@ check "the catalogue is in the build tree" test -f "$BUILD/locale/zh_CN/LC_MESSA
 check "msgfmt --check accepts tools/po/zh_CN.po" \
     msgfmt --check -o /dev/null "$PWD_TOP/tools/po/zh_CN.po"
 
-# Every _() and N_() message of gasgw, gasctl, gaswatch, gastrace, gasprobe and gasweb (the
+# Every _() and N_() message of gasgw and every tool, the county's alert texts included (the
 # curve picture's title; plot.c's words are in gateway/lib) has a translation.
 (cd "$PWD_TOP" && xgettext --from-code=UTF-8 -k_ -kN_ --no-location -o "$T/all.pot" \
-    gateway/*.c gateway/lib/*.c tools/gasctl/*.c tools/gaswatch/*.c tools/gastrace/*.c \
-    tools/gasprobe/*.c tools/gasweb/*.c tools/gasdeliver/*.c) 2>/dev/null
+    gateway/*.c gateway/lib/*.c tools/*/*.c) 2>/dev/null
 check "the plot's words are among the messages checked" \
     sh -c "grep -q '^msgid \"time (s)\"' '$T/all.pot' && grep -q 'station %s line %d' '$T/all.pot'"
+check "the county's alert texts are among the messages checked (C03, C14)" \
+    sh -c "grep -q '^msgid \"station %s silent since %s\"' '$T/all.pot' && grep -q 'its clock reads %s, %s behind' '$T/all.pot'"
 msgmerge -q --no-fuzzy-matching -o "$T/merged.po" "$PWD_TOP/tools/po/zh_CN.po" "$T/all.pot"
 msgattrib --untranslated --no-obsolete "$T/merged.po" | grep '^msgid "..*"' >"$T/untranslated"
 if [ -s "$T/all.pot" ] && [ ! -s "$T/untranslated" ]; then
