@@ -670,20 +670,55 @@ uplink_json(struct gw *gw)
 	    "user", us.user, "uid", (json_int_t)us.uid, "last_exit", us.last_exit);
 }
 
+/*
+ * The status's clock: its verdict ("clock"), what it reads, the newest
+ * fill's start (null: none, or not read) and the clock_back_hours in
+ * force, and when the clock is not trusted, "clock_warning": what the
+ * operator reads ahead of the refused fill (rules_clock_words, in the
+ * request's language).
+ */
+static void
+clock_status(struct gw *gw, json_t *reply)
+{
+	struct ctl_clock clock;
+	char reads[32], newest[32], why[256], words[RULES_CLOCK_WORDS];
+
+	(void)ctl_clock_judge(gw, &clock, why, sizeof(why)); /* unread: by 2026 alone */
+	time_format_iso(clock.now_ms, reads);
+	json_object_set_new(reply, "clock", json_string(rules_clock_name(clock.verdict)));
+	json_object_set_new(reply, "clock_reads", json_string(reads));
+	if (clock.newest_ms > 0) {
+		time_format_iso(clock.newest_ms, newest);
+		json_object_set_new(reply, "newest_fill", json_string(newest));
+	} else {
+		json_object_set_new(reply, "newest_fill", json_null());
+	}
+	json_object_set_new(reply, "clock_back_hours",
+	    json_integer(ctl_rules(gw)->clock_back_hours));
+	if (clock.verdict == RULES_CLOCK_OK)
+		return;
+	rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms, words,
+	    sizeof(words));
+	json_object_set_new(reply, "clock_warning", json_string(words));
+}
+
 static json_t *
 status_reply(struct gw *gw)
 {
 	struct line_status st;
-	json_t *lines = json_array();
+	json_t *lines = json_array(), *reply;
 	size_t i;
 
 	for (i = 0; i < gw->line_count; i++) {
 		line_status(&gw->lines[i], &st);
 		json_array_append_new(lines, status_json(&st));
 	}
-	return json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station", gw->config->station_id,
+	reply = json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station", gw->config->station_id,
 	    "uptime_s", (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines", lines,
 	    "uplink", uplink_json(gw));
+	if (reply != NULL)
+		clock_status(gw, reply);
+	return reply;
 }
 
 static json_t *
@@ -822,6 +857,50 @@ ctl_shifts_expire(struct gw *gw, int64_t now_wall_ms)
 			continue;
 		shift_end(gw, &gw->lines[i], OPAUTH_TIME, now_wall_ms);
 	}
+}
+
+const struct gw_rules *
+ctl_rules(const struct gw *gw)
+{
+	return gw->rules_were_reloaded ? &gw->rules_reloaded : &gw->config->rules;
+}
+
+int
+ctl_clock_judge(struct gw *gw, struct ctl_clock *out, char *err, size_t errlen)
+{
+	int rc;
+
+	out->now_ms = time_wall_ms();
+	rc = records_newest_fill_ms(&gw->records, &out->newest_ms, err, errlen);
+	if (rc == -1)
+		out->newest_ms = 0;
+	out->verdict = rules_clock_check(ctl_rules(gw), out->now_ms, out->newest_ms);
+	return rc;
+}
+
+void
+ctl_clock_watch(struct gw *gw, int64_t now_mono_ms)
+{
+	struct i18n_speech speech;
+	struct ctl_clock clock;
+	char why[256], words[RULES_CLOCK_WORDS];
+
+	if (now_mono_ms < gw->clock_next_ms)
+		return;
+	gw->clock_next_ms = now_mono_ms + CTL_CLOCK_WATCH_MS;
+	if (ctl_clock_judge(gw, &clock, why, sizeof(why)) == -1 ||
+	    clock.verdict == gw->clock_logged)
+		return;
+	/* a log line is in English whatever gasgw's language (i18n.h) */
+	i18n_speak("C", &speech);
+	rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms, words,
+	    sizeof(words));
+	i18n_speak_end(&speech);
+	if (clock.verdict == RULES_CLOCK_OK)
+		log_info("clock trusted again: %s; fills may start", words);
+	else
+		log_warnx("clock not trusted: %s", words);
+	gw->clock_logged = clock.verdict;
 }
 
 /* start, and the end of fill: an attempt the client may wait for. */

@@ -464,6 +464,59 @@ a_shift_ends_when_its_hours_are_over(void **state)
 	json_decref(reply);
 }
 
+/* A clock the fill line would not trust, told ahead: gasctl status names it
+ * ("clock", the times, the sentence with what to do), with the clock_back_hours
+ * a reload put in force, and says nothing of it once it is trusted.  The clock
+ * here is the real one; the newest fill is put three days ahead of it (as a
+ * clock set back three days sees it). */
+static void
+a_clock_behind_the_newest_fill_is_said_in_status(void **state)
+{
+	char sql[512];
+	const char *words;
+	json_t *reply;
+
+	(void)state;
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	    " updated_ms) VALUES ('C-AHEAD', 'YSP35.5', '2024-01-01', 15.0, 14.9, 'C', 0);"
+	    "INSERT INTO fills (uuid, station, line, cylinder, started_ms, tare_kg, target_kg,"
+	    " result) VALUES ('u-ahead', 'S1', 1, 'C-AHEAD', %lld, 15.0, 14.9, 'ok')",
+	    (long long)(time_wall_ms() + 72 * 3600000LL));
+	stationdb_exec(&shift_gw.records, sql);
+
+	reply = handle("{\"cmd\":\"status\"}");
+	assert_true(json_is_true(json_object_get(reply, "ok")));
+	assert_string_equal(json_string_value(json_object_get(reply, "clock")), "behind_records");
+	assert_true(json_is_string(json_object_get(reply, "clock_reads")));
+	assert_true(json_is_string(json_object_get(reply, "newest_fill")));
+	assert_int_equal(json_integer_value(json_object_get(reply, "clock_back_hours")), 24);
+	words = json_string_value(json_object_get(reply, "clock_warning"));
+	if (words == NULL || strstr(words, "72 h before its newest fill") == NULL ||
+	    strstr(words, "set the date and time") == NULL)
+		fail_msg("clock_warning: %s", words ? words : "(none)");
+	json_decref(reply);
+
+	/* a reload that raised clock_back_hours to 100: trusted, as the lines will be */
+	shift_gw.rules_reloaded = shift_config.rules;
+	shift_gw.rules_reloaded.clock_back_hours = 100;
+	shift_gw.rules_were_reloaded = 1;
+	reply = handle("{\"cmd\":\"status\"}");
+	assert_string_equal(json_string_value(json_object_get(reply, "clock")), "ok");
+	assert_int_equal(json_integer_value(json_object_get(reply, "clock_back_hours")), 100);
+	assert_null(json_object_get(reply, "clock_warning"));
+	json_decref(reply);
+	shift_gw.rules_were_reloaded = 0;
+
+	/* the clock right again (no fill ahead of it): no warning */
+	stationdb_exec(&shift_gw.records, "DELETE FROM fills");
+	reply = handle("{\"cmd\":\"status\"}");
+	assert_string_equal(json_string_value(json_object_get(reply, "clock")), "ok");
+	assert_true(json_is_null(json_object_get(reply, "newest_fill")));
+	assert_null(json_object_get(reply, "clock_warning"));
+	json_decref(reply);
+}
+
 int
 main(void)
 {
@@ -476,6 +529,8 @@ main(void)
 		cmocka_unit_test(life_events_take_what_each_needs),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
 		cmocka_unit_test(never_echoes_an_id_number),
+		cmocka_unit_test_setup_teardown(a_clock_behind_the_newest_fill_is_said_in_status,
+		    shift_setup, shift_teardown),
 		cmocka_unit_test_setup_teardown(a_shift_ends_when_its_hours_are_over, shift_setup,
 		    shift_teardown),
 	};
