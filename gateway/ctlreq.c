@@ -128,26 +128,16 @@ check_reason(const char *reason, char *err, size_t errlen)
 	return 0;
 }
 
-/* An inspection's next due date: a real date; after a pass, after today
- * (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062 would
- * hide the cylinder from rule R05 for decades). */
+/* An inspection's next due date: a real date.  How it stands to today is
+ * judged when the request is carried out (next_due_fits), once the
+ * station's clock has been judged fit to say what today is. */
 static int
-check_next_due(const char *text, const char *result, char *err, size_t errlen)
+check_next_due(const char *text, char *err, size_t errlen)
 {
-	int32_t due, today = timetext_day_number(time_wall_ms());
+	int32_t due;
 
 	if (strlen(text) != 10 || date_parse(text, &due) == -1)
 		return err_set(err, errlen, _("\"next_due\" must be a date, YYYY-MM-DD"));
-	if (strcmp(result, "pass") != 0)
-		return 0;
-	if (due <= today)
-		return err_set(err, errlen,
-		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
-		      "later"),
-		    text);
-	if (due > today + CTL_NEXT_DUE_YEARS * 366)
-		return err_set(err, errlen, _("\"next_due\" %s is more than %d years ahead"), text,
-		    CTL_NEXT_DUE_YEARS);
 	return 0;
 }
 
@@ -188,7 +178,7 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 		if (req->next_due == NULL)
 			return err_set(err, errlen,
 			    "inspection_back needs \"next_due\": the next inspection, YYYY-MM-DD");
-		if (check_next_due(req->next_due, req->result, err, errlen) == -1)
+		if (check_next_due(req->next_due, err, errlen) == -1)
 			return -1;
 	} else if (req->result != NULL || req->next_due != NULL) {
 		return err_set(err, errlen,
@@ -1046,6 +1036,48 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 }
 
 /*
+ * An inspection return's next due date against today: after a pass, after
+ * today (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062
+ * would hide the cylinder from rule R05 for decades).  Today is only what
+ * the station's clock says, so a clock the fill line would not trust
+ * (rules_clock_check) judges no date: the return is refused, saying what
+ * the clock reads and what to do, as a fill is.  0, or -1 with the
+ * operator's sentence in err.
+ */
+static int
+next_due_fits(struct gw *gw, const struct ctl_request *req, char *err, size_t errlen)
+{
+	struct ctl_clock clock;
+	char why[256], words[RULES_CLOCK_WORDS];
+	int32_t due, today;
+
+	if (strcmp(req->event, "inspection_back") != 0)
+		return 0;
+	if (ctl_clock_judge(gw, &clock, why, sizeof(why)) == -1)
+		return err_set(err, errlen, _("nothing was recorded: %s"), why);
+	if (clock.verdict != RULES_CLOCK_OK) {
+		rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms,
+		    words, sizeof(words));
+		return err_set(err, errlen,
+		    _("a next due date is not judged against this clock, nothing was recorded: "
+		      "%s"),
+		    words);
+	}
+	if (strcmp(req->result, "pass") != 0 || date_parse(req->next_due, &due) == -1)
+		return 0;
+	today = timetext_day_number(clock.now_ms);
+	if (due <= today)
+		return err_set(err, errlen,
+		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
+		      "later"),
+		    req->next_due);
+	if (due > today + CTL_NEXT_DUE_YEARS * 366)
+		return err_set(err, errlen, _("\"next_due\" %s is more than %d years ahead"),
+		    req->next_due, CTL_NEXT_DUE_YEARS);
+	return 0;
+}
+
+/*
  * life (gasctl dispatch, receive, inspection out, inspection back, scrap):
  * every code must verify (the first that does not is named, and nothing is
  * recorded), the operator must be registered and active here; then the
@@ -1058,13 +1090,15 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	struct records_operator op;
 	struct line_cylinder cyl;
 	struct wire_life *ev;
-	char why[256], again[512], (*uuids)[37];
+	char why[256], again[512], (*uuids)[37], refusal[RULES_CLOCK_WORDS + 128];
 	int *sent;
 	size_t i, n = json_array_size(req->codes), codelen;
 	int64_t now = time_wall_ms();
 	enum store_found found;
 	json_t *arr, *reply = NULL;
 
+	if (next_due_fits(gw, req, refusal, sizeof(refusal)) == -1)
+		return ctl_error_json(refusal);
 	found = records_operator_get(&gw->records, req->cert, &op, why, sizeof(why));
 	if (found == STORE_ERROR)
 		return ctl_error_json(why);

@@ -29,8 +29,9 @@
  *              of life (required): as "cert"
  *   "result"   life, inspection_back only (required there): "pass" or "fail"
  *   "next_due" life, inspection_back only (required there): YYYY-MM-DD, a
- *              real date; for "pass" after today (local) and at most
- *              CTL_NEXT_DUE_YEARS years ahead
+ *              real date (carried out: for "pass" after today, local, and at
+ *              most CTL_NEXT_DUE_YEARS years ahead, and only while the
+ *              station's clock is trusted, ctl_clock_judge)
  *   "reason"   life, scrapped only (required there): 1..CTL_REASON_MAX bytes,
  *              no control characters, nothing that looks like an ID number
  *   "lang"     any command (optional): the operator's language, one locale name

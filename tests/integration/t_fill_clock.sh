@@ -11,8 +11,9 @@
 # The operator hears of it ahead of a fill: gasctl status says what the clock
 # reads, why it is not trusted and what to do (English and Chinese, and
 # "clock" in --json), gasgw's log says it once when it starts so and once
-# when it is trusted again, and gasgw -n warns and still passes the
-# configuration.
+# when it is trusted again, gasgw -n warns and still passes the
+# configuration, and an inspection return, whose next due date is judged
+# against today, is refused with the same words.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -50,7 +51,15 @@ check_n() {
 	    "$BUILD/gasgw" -n -c "$T/station.conf" >"$T/n.out" 2>"$T/n.err"
 	nrc=$?
 }
+# back DATE: an inspection return of C-GOOD-5 (passed, next due DATE): $T/b.out, $rc
+back() {
+	ctl inspection back "$(code C-GOOD-5)" --result pass --next-due "$1" --operator OP-7 \
+	    >"$T/b.out" 2>&1
+	rc=$?
+}
+life() { sql "SELECT count(*) FROM life_events"; }
 warned() { grep -c 'clock not trusted: ' "$T/gasgw.log"; }
+NEXT_YEAR=$(date -d '+1 year' +%F)
 with_clock() { # gasgw again, its clock as GAS_TEST_CLOCK says ("": the real one)
 	gw_stop
 	if [ -n "$1" ]; then
@@ -95,6 +104,12 @@ check_n @946684800
 check "gasgw -n under a clock of 2000 warns and still passes the configuration (exit $nrc)" \
     all "[ $nrc -eq 0 ]" "grep -q '^configuration OK$' '$T/n.out'" \
     "grep -q \"station.conf: warning: the station's clock reads 2000-01-01 .*before 2026-01-01\" '$T/n.err'"
+life_before=$(life)
+back "$NEXT_YEAR"
+check "an inspection return (next due $NEXT_YEAR) is refused under a clock of 2000, saying why (exit $rc)" \
+    all "[ $rc -eq 1 ]" \
+    "grep -q \"a next due date is not judged against this clock, nothing was recorded: the station's clock reads 2000-01-01\" '$T/b.out'"
+check "... and nothing was recorded" [ "$(life)" = "$life_before" ]
 
 # three days before the newest fill: after 2026, but set back
 with_clock -259200 || { fail "gasgw three days back"; finish; }
@@ -116,6 +131,11 @@ check_n -259200
 check "gasgw -n three days back reads the newest fill, warns and passes (exit $nrc)" \
     all "[ $nrc -eq 0 ]" "grep -q '^configuration OK$' '$T/n.out'" \
     "grep -q 'station.conf: warning: .*, 72 h before its newest fill' '$T/n.err'"
+back "$NEXT_YEAR"
+check "an inspection return three days back is refused, saying why (exit $rc)" \
+    all "[ $rc -eq 1 ]" \
+    "grep -q 'a next due date is not judged against this clock, nothing was recorded: .*72 h before its newest fill' '$T/b.out'"
+check "... and nothing was recorded" [ "$(life)" = "$life_before" ]
 
 # the administrator who knows the clock was ahead before raises the allowance
 sed -i 's/^\[rules\]$/[rules]\nclock_back_hours = 100/' "$T/station.conf"
@@ -155,4 +175,7 @@ check "... gasgw's log has no clock warning" [ "$(warned)" = 0 ]
 check_n ""
 check "gasgw -n with the clock right: no warning (exit $nrc)" \
     all "[ $nrc -eq 0 ]" "grep -q '^configuration OK$' '$T/n.out'" "! grep -q clock '$T/n.err'"
+back "$NEXT_YEAR"
+check "an inspection return is recorded with the clock right (exit $rc)" \
+    all "[ $rc -eq 0 ]" "[ \"\$(life)\" = \$((life_before + 1)) ]"
 finish
