@@ -576,6 +576,9 @@ reload(struct gw *gw)
 	}
 	for (i = 0; i < gw->line_count; i++)
 		line_set_rules(&gw->lines[i], &fresh->rules);
+	gw->rules_reloaded = fresh->rules;
+	gw->rules_were_reloaded = 1;
+	gw->clock_next_ms = 0; /* clock_back_hours may have changed: judge the clock at once */
 	fresh->log_verbose = gw->config->log_verbose;
 	log_set_level(gw_log_level(fresh));
 	for (i = 0; i < notes->count; i++)
@@ -624,6 +627,7 @@ ctl_run(struct gw *gw, int listen_fd)
 		}
 		now = time_mono_ms();
 		ctl_shifts_expire(gw, time_wall_ms());
+		ctl_clock_watch(gw, now);
 		/* the uplink counts by the thread that watches its process: a
 		 * crashed uplink is restarted by gasgw, not by systemd */
 		if (gw_healthy(gw, now) && (gw->uplink == NULL || uplink_healthy(gw->uplink, now)))

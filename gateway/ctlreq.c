@@ -128,26 +128,16 @@ check_reason(const char *reason, char *err, size_t errlen)
 	return 0;
 }
 
-/* An inspection's next due date: a real date; after a pass, after today
- * (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062 would
- * hide the cylinder from rule R05 for decades). */
+/* An inspection's next due date: a real date.  How it stands to today is
+ * judged when the request is carried out (next_due_fits), once the
+ * station's clock has been judged fit to say what today is. */
 static int
-check_next_due(const char *text, const char *result, char *err, size_t errlen)
+check_next_due(const char *text, char *err, size_t errlen)
 {
-	int32_t due, today = timetext_day_number(time_wall_ms());
+	int32_t due;
 
 	if (strlen(text) != 10 || date_parse(text, &due) == -1)
 		return err_set(err, errlen, _("\"next_due\" must be a date, YYYY-MM-DD"));
-	if (strcmp(result, "pass") != 0)
-		return 0;
-	if (due <= today)
-		return err_set(err, errlen,
-		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
-		      "later"),
-		    text);
-	if (due > today + CTL_NEXT_DUE_YEARS * 366)
-		return err_set(err, errlen, _("\"next_due\" %s is more than %d years ahead"), text,
-		    CTL_NEXT_DUE_YEARS);
 	return 0;
 }
 
@@ -188,7 +178,7 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 		if (req->next_due == NULL)
 			return err_set(err, errlen,
 			    "inspection_back needs \"next_due\": the next inspection, YYYY-MM-DD");
-		if (check_next_due(req->next_due, req->result, err, errlen) == -1)
+		if (check_next_due(req->next_due, err, errlen) == -1)
 			return -1;
 	} else if (req->result != NULL || req->next_due != NULL) {
 		return err_set(err, errlen,
@@ -670,20 +660,55 @@ uplink_json(struct gw *gw)
 	    "user", us.user, "uid", (json_int_t)us.uid, "last_exit", us.last_exit);
 }
 
+/*
+ * The status's clock: its verdict ("clock"), what it reads, the newest
+ * fill's start (null: none, or not read) and the clock_back_hours in
+ * force, and when the clock is not trusted, "clock_warning": what the
+ * operator reads ahead of the refused fill (rules_clock_words, in the
+ * request's language).
+ */
+static void
+clock_status(struct gw *gw, json_t *reply)
+{
+	struct ctl_clock clock;
+	char reads[32], newest[32], why[256], words[RULES_CLOCK_WORDS];
+
+	(void)ctl_clock_judge(gw, &clock, why, sizeof(why)); /* unread: by 2026 alone */
+	time_format_iso(clock.now_ms, reads);
+	json_object_set_new(reply, "clock", json_string(rules_clock_name(clock.verdict)));
+	json_object_set_new(reply, "clock_reads", json_string(reads));
+	if (clock.newest_ms > 0) {
+		time_format_iso(clock.newest_ms, newest);
+		json_object_set_new(reply, "newest_fill", json_string(newest));
+	} else {
+		json_object_set_new(reply, "newest_fill", json_null());
+	}
+	json_object_set_new(reply, "clock_back_hours",
+	    json_integer(ctl_rules(gw)->clock_back_hours));
+	if (clock.verdict == RULES_CLOCK_OK)
+		return;
+	rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms, words,
+	    sizeof(words));
+	json_object_set_new(reply, "clock_warning", json_string(words));
+}
+
 static json_t *
 status_reply(struct gw *gw)
 {
 	struct line_status st;
-	json_t *lines = json_array();
+	json_t *lines = json_array(), *reply;
 	size_t i;
 
 	for (i = 0; i < gw->line_count; i++) {
 		line_status(&gw->lines[i], &st);
 		json_array_append_new(lines, status_json(&st));
 	}
-	return json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station", gw->config->station_id,
+	reply = json_pack("{s:b, s:s, s:I, s:o, s:o}", "ok", 1, "station", gw->config->station_id,
 	    "uptime_s", (json_int_t)((time_mono_ms() - gw->started_mono_ms) / 1000), "lines", lines,
 	    "uplink", uplink_json(gw));
+	if (reply != NULL)
+		clock_status(gw, reply);
+	return reply;
 }
 
 static json_t *
@@ -822,6 +847,50 @@ ctl_shifts_expire(struct gw *gw, int64_t now_wall_ms)
 			continue;
 		shift_end(gw, &gw->lines[i], OPAUTH_TIME, now_wall_ms);
 	}
+}
+
+const struct gw_rules *
+ctl_rules(const struct gw *gw)
+{
+	return gw->rules_were_reloaded ? &gw->rules_reloaded : &gw->config->rules;
+}
+
+int
+ctl_clock_judge(struct gw *gw, struct ctl_clock *out, char *err, size_t errlen)
+{
+	int rc;
+
+	out->now_ms = time_wall_ms();
+	rc = records_newest_fill_ms(&gw->records, &out->newest_ms, err, errlen);
+	if (rc == -1)
+		out->newest_ms = 0;
+	out->verdict = rules_clock_check(ctl_rules(gw), out->now_ms, out->newest_ms);
+	return rc;
+}
+
+void
+ctl_clock_watch(struct gw *gw, int64_t now_mono_ms)
+{
+	struct i18n_speech speech;
+	struct ctl_clock clock;
+	char why[256], words[RULES_CLOCK_WORDS];
+
+	if (now_mono_ms < gw->clock_next_ms)
+		return;
+	gw->clock_next_ms = now_mono_ms + CTL_CLOCK_WATCH_MS;
+	if (ctl_clock_judge(gw, &clock, why, sizeof(why)) == -1 ||
+	    clock.verdict == gw->clock_logged)
+		return;
+	/* a log line is in English whatever gasgw's language (i18n.h) */
+	i18n_speak("C", &speech);
+	rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms, words,
+	    sizeof(words));
+	i18n_speak_end(&speech);
+	if (clock.verdict == RULES_CLOCK_OK)
+		log_info("clock trusted again: %s; fills may start", words);
+	else
+		log_warnx("clock not trusted: %s", words);
+	gw->clock_logged = clock.verdict;
 }
 
 /* start, and the end of fill: an attempt the client may wait for. */
@@ -968,6 +1037,48 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 }
 
 /*
+ * An inspection return's next due date against today: after a pass, after
+ * today (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062
+ * would hide the cylinder from rule R05 for decades).  Today is only what
+ * the station's clock says, so a clock the fill line would not trust
+ * (rules_clock_check) judges no date: the return is refused, saying what
+ * the clock reads and what to do, as a fill is.  0, or -1 with the
+ * operator's sentence in err.
+ */
+static int
+next_due_fits(struct gw *gw, const struct ctl_request *req, char *err, size_t errlen)
+{
+	struct ctl_clock clock;
+	char why[256], words[RULES_CLOCK_WORDS];
+	int32_t due, today;
+
+	if (strcmp(req->event, "inspection_back") != 0)
+		return 0;
+	if (ctl_clock_judge(gw, &clock, why, sizeof(why)) == -1)
+		return err_set(err, errlen, _("nothing was recorded: %s"), why);
+	if (clock.verdict != RULES_CLOCK_OK) {
+		rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms,
+		    words, sizeof(words));
+		return err_set(err, errlen,
+		    _("a next due date is not judged against this clock, nothing was recorded: "
+		      "%s"),
+		    words);
+	}
+	if (strcmp(req->result, "pass") != 0 || date_parse(req->next_due, &due) == -1)
+		return 0;
+	today = timetext_day_number(clock.now_ms);
+	if (due <= today)
+		return err_set(err, errlen,
+		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
+		      "later"),
+		    req->next_due);
+	if (due > today + CTL_NEXT_DUE_YEARS * 366)
+		return err_set(err, errlen, _("\"next_due\" %s is more than %d years ahead"),
+		    req->next_due, CTL_NEXT_DUE_YEARS);
+	return 0;
+}
+
+/*
  * life (gasctl dispatch, receive, inspection out, inspection back, scrap):
  * every code must verify (the first that does not is named, and nothing is
  * recorded), the operator must be registered and active here; then the
@@ -980,13 +1091,15 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	struct records_operator op;
 	struct line_cylinder cyl;
 	struct wire_life *ev;
-	char why[256], again[512], (*uuids)[37];
+	char why[256], again[512], (*uuids)[37], refusal[RULES_CLOCK_WORDS + 128];
 	int *sent;
 	size_t i, n = json_array_size(req->codes), codelen;
 	int64_t now = time_wall_ms();
 	enum store_found found;
 	json_t *arr, *reply = NULL;
 
+	if (next_due_fits(gw, req, refusal, sizeof(refusal)) == -1)
+		return ctl_error_json(refusal);
 	found = records_operator_get(&gw->records, req->cert, &op, why, sizeof(why));
 	if (found == STORE_ERROR)
 		return ctl_error_json(why);

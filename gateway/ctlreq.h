@@ -29,8 +29,9 @@
  *              of life (required): as "cert"
  *   "result"   life, inspection_back only (required there): "pass" or "fail"
  *   "next_due" life, inspection_back only (required there): YYYY-MM-DD, a
- *              real date; for "pass" after today (local) and at most
- *              CTL_NEXT_DUE_YEARS years ahead
+ *              real date (carried out: for "pass" after today, local, and at
+ *              most CTL_NEXT_DUE_YEARS years ahead, and only while the
+ *              station's clock is trusted, ctl_clock_judge)
  *   "reason"   life, scrapped only (required there): 1..CTL_REASON_MAX bytes,
  *              no control characters, nothing that looks like an ID number
  *   "lang"     any command (optional): the operator's language, one locale name
@@ -135,6 +136,37 @@ json_t *ctl_request_execute(struct gw *gw, const struct ctl_request *req, struct
  * loop calls it now and then): the line's operator is logged out as soon as
  * no fill is in progress, and the shifts row says "time". */
 void ctl_shifts_expire(struct gw *gw, int64_t now_wall_ms);
+
+/* The rule thresholds in force, as the control thread knows them:
+ * gw->config's until a reload, then the reload's. */
+const struct gw_rules *ctl_rules(const struct gw *gw);
+
+/*
+ * The station's clock as the next fill attempt will judge it
+ * (rules_clock_check with ctl_rules and the start of the newest fill),
+ * told ahead to whoever asks the control thread: gasctl status, an
+ * inspection return, the log.
+ */
+struct ctl_clock {
+	enum rules_clock verdict;
+	int64_t now_ms;    /* what the wall clock read */
+	int64_t newest_ms; /* start of the newest fill; 0: none, or not read */
+};
+
+/* 0 with *out; -1 with err when the newest fill could not be read, *out
+ * then judged against RULES_CLOCK_EPOCH_MS alone. */
+int ctl_clock_judge(struct gw *gw, struct ctl_clock *out, char *err, size_t errlen);
+
+/*
+ * The control loop's watch on the clock (now and then: every
+ * CTL_CLOCK_WATCH_MS of monotonic time, at once after gw->clock_next_ms is
+ * set to 0): one warning in the log (rules_clock_words, in English) when the
+ * clock is first not trusted (at start too), one line when it is trusted
+ * again; nothing while it stays as it was.  A newest fill that cannot be
+ * read changes nothing (the next attempt says so itself).
+ */
+#define CTL_CLOCK_WATCH_MS 5000
+void ctl_clock_watch(struct gw *gw, int64_t now_mono_ms);
 
 /* Parse, execute and free: one line as ctl.c receives it.  Same return as
  * ctl_request_execute; a line that does not parse gets an error reply. */

@@ -97,6 +97,14 @@ struct gw {
 	size_t bus_count;
 	volatile sig_atomic_t stop;
 	int64_t started_mono_ms;
+	/* the control thread's alone (ctl.c, ctlreq.c): the rule thresholds
+	 * last put in force, config->rules until a reload makes them
+	 * rules_reloaded (each line takes them when next idle); and the
+	 * station's clock as last logged (ctl_clock_watch) */
+	struct gw_rules rules_reloaded;
+	int rules_were_reloaded;
+	enum rules_clock clock_logged; /* RULES_CLOCK_OK at start: nothing said */
+	int64_t clock_next_ms;         /* monotonic: judge it again from then; 0: at once */
 };
 
 /* The line with this number, or NULL. */

@@ -16,7 +16,6 @@
 #include "log.h"
 #include "store.h"
 #include "i18n.h"
-#include "timetext.h"
 #include "util.h"
 
 #define CLOSE_REASSERT_MS 1000 /* a closed valve's close is sent again this often */
@@ -395,29 +394,18 @@ fail_attempt(struct line *line, const char *why, int64_t now)
 
 /*
  * A clock that cannot be trusted with the date rules (rules_clock_check):
- * the attempt ends in an error that says what the clock reads and why that
- * is wrong, with no record (its times would be the wrong clock's); the
- * valve stays shut until the clock is set right.
+ * the attempt ends in an error that says what the clock reads, why that
+ * is wrong and what to do (rules_clock_words), with no record (its times
+ * would be the wrong clock's); the valve stays shut until the clock is set
+ * right.
  */
 static void
 refuse_clock(struct line *line, enum rules_clock verdict, int64_t now_ms, int64_t newest_ms,
     int64_t now)
 {
-	char reads[TIMETEXT_MAX], newest[TIMETEXT_MAX], why[320];
+	char why[RULES_CLOCK_WORDS];
 
-	timetext_format(now_ms, TIMETEXT_MINUTE, reads);
-	timetext_format(newest_ms, TIMETEXT_MINUTE, newest);
-	if (verdict == RULES_CLOCK_BEFORE_EPOCH)
-		snprintf(why, sizeof(why),
-		    _("the station's clock reads %s, before this gateway was made: the valve "
-		      "stays shut until the clock is set right"),
-		    reads);
-	else
-		snprintf(why, sizeof(why),
-		    _("the station's clock reads %1$s, more than %2$d h before its newest fill "
-		      "(%3$s): the valve stays shut until the clock is set right (or "
-		      "clock_back_hours is raised)"),
-		    reads, line->rules->clock_back_hours, newest);
+	rules_clock_words(verdict, line->rules, now_ms, newest_ms, why, sizeof(why));
 	fail_attempt(line, why, now);
 }
 

@@ -269,6 +269,34 @@ check_files(const struct gw_config *c, const char *path)
 	return 0;
 }
 
+/*
+ * -n: the station's clock, as the first fill attempt would judge it
+ * (rules_clock_check against the newest fill in the database, read-only).
+ * A clock that is not trusted is no fault of the configuration: a warning
+ * on stderr, and the check still passes.  A database that cannot be read
+ * leaves the bound of 2026 alone, and says so.
+ */
+static void
+check_clock(const struct gw_config *c, const char *path)
+{
+	char err[512], words[RULES_CLOCK_WORDS];
+	int64_t now = time_wall_ms(), newest = 0;
+	enum rules_clock verdict;
+
+	if (records_newest_fill_at(c->database, &newest, err, sizeof(err)) == -1) {
+		fprintf(stderr,
+		    "%s: warning: database %s: the newest fill not read (%s): the clock was "
+		    "checked against 2026 alone\n",
+		    path, c->database, err);
+		newest = 0;
+	}
+	verdict = rules_clock_check(&c->rules, now, newest);
+	if (verdict == RULES_CLOCK_OK)
+		return;
+	rules_clock_words(verdict, &c->rules, now, newest, words, sizeof(words));
+	fprintf(stderr, "%s: warning: %s\n", path, words);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -314,6 +342,9 @@ main(int argc, char **argv)
 		goto out;
 	if (args.check_only) {
 		conf_report_print_as(notes, "warning", stderr);
+		/* the zone the clock's times are said in: the file's, checked as it was read */
+		(void)timetext_set_zone(config->timezone, NULL, 0);
+		check_clock(config, args.config_path);
 		printf("configuration OK\n");
 		status = 0;
 		goto out;

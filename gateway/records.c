@@ -15,10 +15,12 @@
 #include "liferows.h"
 #include "registry.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "util.h"
@@ -336,12 +338,43 @@ records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char
 	    "last fill", out, err, errlen);
 }
 
+/* any fill, whatever its result: the clock read its start (fills_started) */
+#define NEWEST_FILL_SQL "SELECT max(started_ms) FROM fills"
+
 int
 records_newest_fill_ms(struct records *rec, int64_t *out, char *err, size_t errlen)
 {
-	/* any fill, whatever its result: the clock read its start (fills_started) */
-	return fills_figure(rec, "SELECT max(started_ms) FROM fills", NULL, 0, "newest fill", out,
-	    err, errlen);
+	return fills_figure(rec, NEWEST_FILL_SQL, NULL, 0, "newest fill", out, err, errlen);
+}
+
+int
+records_newest_fill_at(const char *path, int64_t *out, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc = -1;
+
+	*out = 0;
+	if (stat(path, &sb) == -1 && errno == ENOENT)
+		return 0;
+	/* no migration run, no version asked (the fills table and its column
+	 * are the first schema's), no quick_check (a large file would hold up
+	 * a configuration check): nothing written, nothing judged but this */
+	if (store_open(path, NULL, STORE_READONLY | STORE_NO_CHECK, &db, err, errlen) == -1)
+		return -1;
+	if (store_prepare(db, NEWEST_FILL_SQL, &st, err, errlen) == -1)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		err_set(err, errlen, "%s: newest fill: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	*out = sqlite3_column_int64(st, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	store_close(db);
+	return rc;
 }
 
 int

@@ -196,6 +196,10 @@ int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, 
 /* Start of the station's newest fill, whatever its result (0 if none): how far
  * the clock may have gone back (rules_clock_check). */
 int records_newest_fill_ms(struct records *rec, int64_t *out, char *err, size_t errlen);
+/* The same, from the station database at path, opened read-only for this
+ * alone and closed (gasgw -n: nothing is written, no migration run): 0 with
+ * *out (0 when there is no fill, or no file yet), or -1 with err. */
+int records_newest_fill_at(const char *path, int64_t *out, char *err, size_t errlen);
 /* Completed fills of a buyer since since_ms: R11. */
 int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t since_ms, int *out,
     char *err, size_t errlen);

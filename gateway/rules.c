@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "i18n.h"
+#include "timetext.h"
 #include "util.h"
 
 #define S RULES_ROUTE_STATION
@@ -410,4 +411,53 @@ rules_clock_check(const struct gw_rules *rules, int64_t now_ms, int64_t newest_m
 	if (newest_ms > 0 && now_ms < newest_ms - (int64_t)rules->clock_back_hours * 3600000)
 		return RULES_CLOCK_BEFORE_NEWEST;
 	return RULES_CLOCK_OK;
+}
+
+const char *
+rules_clock_name(enum rules_clock verdict)
+{
+	switch (verdict) {
+	case RULES_CLOCK_BEFORE_EPOCH:
+		return "before_epoch";
+	case RULES_CLOCK_BEFORE_NEWEST:
+		return "behind_records";
+	case RULES_CLOCK_OK:
+		break;
+	}
+	return "ok";
+}
+
+void
+rules_clock_words(enum rules_clock verdict, const struct gw_rules *rules, int64_t now_ms,
+    int64_t newest_ms, char *buf, size_t len)
+{
+	char reads[TIMETEXT_MAX], newest[TIMETEXT_MAX], epoch[11];
+	long long behind_h;
+
+	timetext_format(now_ms, TIMETEXT_MINUTE, reads);
+	switch (verdict) {
+	case RULES_CLOCK_BEFORE_EPOCH:
+		date_format((int32_t)(RULES_CLOCK_EPOCH_MS / 86400000), epoch);
+		snprintf(buf, len,
+		    _("the station's clock reads %1$s, before %2$s, when this gateway was made: the "
+		      "valve stays shut until the clock is set right (set the date and time, or "
+		      "mend the time sync that sets them)"),
+		    reads, epoch);
+		return;
+	case RULES_CLOCK_BEFORE_NEWEST:
+		timetext_format(newest_ms, TIMETEXT_MINUTE, newest);
+		/* rounded up, so that "more than clock_back_hours" holds of the number said */
+		behind_h = (long long)((newest_ms - now_ms + 3599999) / 3600000);
+		snprintf(buf, len,
+		    _("the station's clock reads %1$s, %2$lld h before its newest fill (%3$s), "
+		      "more than clock_back_hours (%4$d) allows: the valve stays shut until the "
+		      "clock is set right (set the date and time, or mend the time sync that sets "
+		      "them; if the clock was ahead before and is right now, raise "
+		      "clock_back_hours in [rules])"),
+		    reads, behind_h, newest, rules->clock_back_hours);
+		return;
+	case RULES_CLOCK_OK:
+		break;
+	}
+	snprintf(buf, len, _("the station's clock reads %s"), reads);
 }

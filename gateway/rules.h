@@ -245,6 +245,27 @@ enum rules_clock { RULES_CLOCK_OK, RULES_CLOCK_BEFORE_EPOCH, RULES_CLOCK_BEFORE_
 
 enum rules_clock rules_clock_check(const struct gw_rules *rules, int64_t now_ms, int64_t newest_ms);
 
+/* The verdict's name in the control protocol's status: "ok", "before_epoch",
+ * "behind_records". */
+const char *rules_clock_name(enum rules_clock verdict);
+
+/* Room for rules_clock_words in any language (a line's result_text holds as much). */
+#define RULES_CLOCK_WORDS 512
+
+/*
+ * What a person reads of a clock rules_clock_check did not trust: what the
+ * clock reads, why that is not trusted (before RULES_CLOCK_EPOCH_MS; or how
+ * many hours, rounded up, before the newest fill, and the clock_back_hours
+ * it passed), that the valve stays shut, and what to do (set the time, mend
+ * the time sync; raise clock_back_hours if the clock had been ahead).  In
+ * the calling thread's language, times in timetext's zone, into buf (cut at
+ * len, always terminated).  The one wording of it: the refused attempt
+ * (line.c), gasctl status, a refused inspection return, gasgw's log and
+ * gasgw -n all say this.  RULES_CLOCK_OK: that the clock reads now_ms.
+ */
+void rules_clock_words(enum rules_clock verdict, const struct gw_rules *rules, int64_t now_ms,
+    int64_t newest_ms, char *buf, size_t len);
+
 /* The default thresholds: the defaults of the [rules] rows of the
  * configuration table (gw_rules_keys). */
 void rules_defaults(struct gw_rules *rules);

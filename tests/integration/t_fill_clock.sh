@@ -7,9 +7,18 @@
 # clock_back_hours (24) before its newest fill, says why, and fills again
 # once the clock is right.  The clock is moved for gasgw alone
 # (tests/shim/wallclock.c); gassim and the tools keep the real one.
+#
+# The operator hears of it ahead of a fill: gasctl status says what the clock
+# reads, why it is not trusted and what to do (English and Chinese, and
+# "clock" in --json), gasgw's log says it once when it starts so and once
+# when it is trusted again, gasgw -n warns and still passes the
+# configuration, and an inspection return, whose next due date is judged
+# against today, is refused with the same words.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
+# gasgw finds its catalogue in the build tree, to answer a Chinese operator in Chinese
+export GAS_LOCALEDIR="$BUILD/locale"
 fill_setup 1 || { fail "set-up"; finish; }
 sim flow 1 2.5 && sim place 1 15.3
 sleep 1
@@ -21,6 +30,36 @@ fill() {
 said() { grep -q "$1" "$T/f.out"; }
 opens() { grep -c '^[0-9]* 1 valve_opened' "$T/events.log"; }
 counts() { echo "$(sql "SELECT count(*) FROM fills") $(sql "SELECT count(*) FROM violations")"; }
+EN="env LANG=C LANGUAGE= LC_ALL= GAS_LOCALEDIR=$BUILD/locale"
+ZH="env LANG=zh_CN.UTF-8 LANGUAGE=zh_CN LC_ALL= GAS_LOCALEDIR=$BUILD/locale"
+# status: gasctl status in English ($T/st.en), Chinese ($T/st.zh) and --json ($T/st.json)
+status() {
+	$EN "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/st.en" 2>&1
+	$ZH "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/st.zh" 2>&1
+	ctl status --json >"$T/st.json" 2>&1
+}
+# the status's clock: "VERDICT READS-DAY NEWEST-FILL? CLOCK_BACK_HOURS"
+clock_json() {
+	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(d["clock"], d["clock_reads"][:10], d["newest_fill"] is not None, d["clock_back_hours"])' \
+	    "$T/st.json"
+}
+# check_n CLOCK: gasgw -n under that clock ("": the real one), its stdout in
+# $T/n.out, its stderr in $T/n.err, its exit status in $nrc
+check_n() {
+	env ${1:+LD_PRELOAD=$BUILD/tests/wallclock.so GAS_TEST_CLOCK=$1} \
+	    "$BUILD/gasgw" -n -c "$T/station.conf" >"$T/n.out" 2>"$T/n.err"
+	nrc=$?
+}
+# back DATE: an inspection return of C-GOOD-5 (passed, next due DATE): $T/b.out, $rc
+back() {
+	ctl inspection back "$(code C-GOOD-5)" --result pass --next-due "$1" --operator OP-7 \
+	    >"$T/b.out" 2>&1
+	rc=$?
+}
+life() { sql "SELECT count(*) FROM life_events"; }
+warned() { grep -c 'clock not trusted: ' "$T/gasgw.log"; }
+NEXT_YEAR=$(date -d '+1 year' +%F)
 with_clock() { # gasgw again, its clock as GAS_TEST_CLOCK says ("": the real one)
 	gw_stop
 	if [ -n "$1" ]; then
@@ -41,7 +80,7 @@ before=$(opens)
 fill C-OVERDUE
 check "a clock reset to 2000: the overdue cylinder is refused, saying the clock is wrong (exit $rc)" \
     all "[ $rc -ne 0 ]" \
-    "said \"the station's clock reads 2000-01-01 .*before this gateway was made: the valve stays shut until the clock is set right\""
+    "said \"the station's clock reads 2000-01-01 [0-9:+]*, before 2026-01-01, when this gateway was made: the valve stays shut until the clock is set right\""
 check "... the valve never opened" [ "$(opens)" = "$before" ]
 check "... and nothing was recorded (its times would be the wrong clock's)" \
     [ "$(counts)" = "$recorded" ]
@@ -49,18 +88,65 @@ fill C-GOOD-2
 check "a good cylinder is refused too (exit $rc)" all "[ $rc -ne 0 ]" "said \"station's clock reads\""
 check "gasgw says so in its log" grep -q "station's clock reads 2000-01-01" "$T/gasgw.log"
 
+status
+check "gasctl status says the clock is not trusted, what it reads, why and what to do" \
+    grep -q "^CLOCK NOT TRUSTED: the station's clock reads 2000-01-01 [0-9:+]*, before 2026-01-01, when this gateway was made: the valve stays shut until the clock is set right (set the date and time, or mend the time sync that sets them)$" "$T/st.en"
+check "... before the uplink and the lines" \
+    sh -c "sed -n 2p '$T/st.en' | grep -q '^CLOCK NOT TRUSTED'"
+check "... and in Chinese for a Chinese operator" \
+    grep -q "^时钟不可信：本站时钟显示为 2000-01-01 [0-9:+]*，早于本网关的制造时间 2026-01-01：在时钟校正之前阀门保持关闭（请设置日期和时间，或修复为其对时的时间同步）$" "$T/st.zh"
+check "... and --json has \"clock\": before_epoch with what it reads ($(clock_json))" \
+    [ "$(clock_json)" = "before_epoch 2000-01-01 True 24" ]
+check "gasgw's log warned of the clock once, not at every look ($(warned))" [ "$(warned)" = 1 ]
+check "... when it started, in English" \
+    grep -q "clock not trusted: the station's clock reads 2000-01-01 .*before 2026-01-01, when this gateway was made" "$T/gasgw.log"
+check_n @946684800
+check "gasgw -n under a clock of 2000 warns and still passes the configuration (exit $nrc)" \
+    all "[ $nrc -eq 0 ]" "grep -q '^configuration OK$' '$T/n.out'" \
+    "grep -q \"station.conf: warning: the station's clock reads 2000-01-01 .*before 2026-01-01\" '$T/n.err'"
+life_before=$(life)
+back "$NEXT_YEAR"
+check "an inspection return (next due $NEXT_YEAR) is refused under a clock of 2000, saying why (exit $rc)" \
+    all "[ $rc -eq 1 ]" \
+    "grep -q \"a next due date is not judged against this clock, nothing was recorded: the station's clock reads 2000-01-01\" '$T/b.out'"
+check "... and nothing was recorded" [ "$(life)" = "$life_before" ]
+
 # three days before the newest fill: after 2026, but set back
 with_clock -259200 || { fail "gasgw three days back"; finish; }
 fill C-GOOD-2
 check "a clock three days before the newest fill: refused, naming the fill's time (exit $rc)" \
-    all "[ $rc -ne 0 ]" "said 'more than 24 h before its newest fill (20[0-9-]* [0-9:+]*)'"
+    all "[ $rc -ne 0 ]" "said '72 h before its newest fill (20[0-9-]* [0-9:+]*), more than clock_back_hours (24) allows'"
 check "... the valve never opened, nothing recorded" \
     all "[ \"\$(opens)\" = '$before' ]" "[ \"\$(counts)\" = '$recorded' ]"
+
+status
+check "gasctl status: three days before the newest fill, and to raise clock_back_hours if it was ahead" \
+    grep -q "^CLOCK NOT TRUSTED: the station's clock reads 20[0-9-]* [0-9:+]*, 72 h before its newest fill (20[0-9-]* [0-9:+]*), more than clock_back_hours (24) allows: the valve stays shut until the clock is set right (set the date and time, or mend the time sync that sets them; if the clock was ahead before and is right now, raise clock_back_hours in \[rules\])$" "$T/st.en"
+check "... in Chinese" grep -q "^时钟不可信：本站时钟显示为 .*比最近一次充装（.*）早 72 小时，超过 clock_back_hours（24）所允许的" "$T/st.zh"
+check "... --json: behind_records, with the newest fill ($(clock_json))" \
+    [ "$(clock_json | cut -d' ' -f1,3,4)" = "behind_records True 24" ]
+check "gasgw's log warned once ($(warned)), naming the newest fill" \
+    all "[ $(warned) = 1 ]" "grep -q 'clock not trusted: .*, 72 h before its newest fill' '$T/gasgw.log'"
+check_n -259200
+check "gasgw -n three days back reads the newest fill, warns and passes (exit $nrc)" \
+    all "[ $nrc -eq 0 ]" "grep -q '^configuration OK$' '$T/n.out'" \
+    "grep -q 'station.conf: warning: .*, 72 h before its newest fill' '$T/n.err'"
+back "$NEXT_YEAR"
+check "an inspection return three days back is refused, saying why (exit $rc)" \
+    all "[ $rc -eq 1 ]" \
+    "grep -q 'a next due date is not judged against this clock, nothing was recorded: .*72 h before its newest fill' '$T/b.out'"
+check "... and nothing was recorded" [ "$(life)" = "$life_before" ]
 
 # the administrator who knows the clock was ahead before raises the allowance
 sed -i 's/^\[rules\]$/[rules]\nclock_back_hours = 100/' "$T/station.conf"
 kill -HUP "$PID_gasgw"
 wait_for 5 grep -q 'new rule thresholds in force' "$T/gasgw.log"
+check "gasgw's log says once the clock is trusted again" \
+    all "wait_for 5 grep -q 'clock trusted again: the station.s clock reads' '$T/gasgw.log'" \
+    "[ \$(grep -c 'clock trusted again' '$T/gasgw.log') = 1 ]"
+status
+check "gasctl status: no warning, clock_back_hours 100 in force ($(clock_json))" \
+    all "! grep -q CLOCK '$T/st.en'" "[ \"\$(clock_json | cut -d' ' -f1,4)\" = 'ok 100' ]"
 fill C-GOOD-2
 check "with clock_back_hours = 100 (SIGHUP) the same clock fills (exit $rc)" \
     all "[ $rc -eq 0 ]" "said '^ok'"
@@ -80,4 +166,16 @@ check "the clock set right: fills again (exit $rc)" all "[ $rc -eq 0 ]" "said '^
 reset_line 1
 fill C-OVERDUE "$BUYER4"
 check "and C-OVERDUE is refused by R05 again (exit $rc)" all "[ $rc -ne 0 ]" "said '^R05 '"
+
+status
+check "the clock right: gasctl status says nothing of it, in either language" \
+    all "! grep -qi clock '$T/st.en'" "! grep -q 时钟 '$T/st.zh'" "grep -q ' up ' '$T/st.en'"
+check "... --json: ok ($(clock_json))" [ "$(clock_json | cut -d' ' -f1,3,4)" = "ok True 24" ]
+check "... gasgw's log has no clock warning" [ "$(warned)" = 0 ]
+check_n ""
+check "gasgw -n with the clock right: no warning (exit $nrc)" \
+    all "[ $nrc -eq 0 ]" "grep -q '^configuration OK$' '$T/n.out'" "! grep -q clock '$T/n.err'"
+back "$NEXT_YEAR"
+check "an inspection return is recorded with the clock right (exit $rc)" \
+    all "[ $rc -eq 0 ]" "[ \"\$(life)\" = \$((life_before + 1)) ]"
 finish

@@ -248,10 +248,11 @@ life_events_take_what_each_needs(void **state)
 		    "inspection_back needs \"next_due\"" },
 		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"2027-02-30\"}",
 		    0, "\"next_due\" must be a date, YYYY-MM-DD" },
+		/* against today only when carried out, once the clock is judged (next_due_fits) */
 		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"%s\"}", 2,
-		    "is not after today" },
+		    NULL },
 		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":\"%s\"}", 3,
-		    "is more than 10 years ahead" },
+		    NULL },
 		{ "\"event\":\"inspection_back\",\"result\":\"pass\",\"next_due\":5}", 0,
 		    "\"next_due\": a string" },
 		{ "\"event\":\"inspection_out\",\"result\":\"pass\"}", 0,
@@ -464,6 +465,89 @@ a_shift_ends_when_its_hours_are_over(void **state)
 	json_decref(reply);
 }
 
+/* A clock the fill line would not trust, told ahead: gasctl status names it
+ * ("clock", the times, the sentence with what to do), and an inspection return,
+ * whose next due date is judged against today, is refused with the same
+ * sentence and nothing recorded.  The clock here is the real one; the newest
+ * fill is put three days ahead of it (as a clock set back three days sees it). */
+static void
+a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return(void **state)
+{
+	static const char *const back =
+	    "{\"cmd\":\"life\",\"event\":\"inspection_back\",\"result\":\"pass\","
+	    "\"next_due\":\"%s\",\"operator\":\"OP-7\",\"codes\":[\"GC1:x\"]}";
+	int32_t today = timetext_day_number(time_wall_ms());
+	char sql[512], line[512], year[11], yesterday[11];
+	const char *error;
+	json_t *reply;
+
+	(void)state;
+	date_format(today + 365, year);
+	date_format(today - 1, yesterday);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg, owner,"
+	    " updated_ms) VALUES ('C-AHEAD', 'YSP35.5', '2024-01-01', 15.0, 14.9, 'C', 0);"
+	    "INSERT INTO fills (uuid, station, line, cylinder, started_ms, tare_kg, target_kg,"
+	    " result) VALUES ('u-ahead', 'S1', 1, 'C-AHEAD', %lld, 15.0, 14.9, 'ok')",
+	    (long long)(time_wall_ms() + 72 * 3600000LL));
+	stationdb_exec(&shift_gw.records, sql);
+
+	reply = handle("{\"cmd\":\"status\"}");
+	assert_true(json_is_true(json_object_get(reply, "ok")));
+	assert_string_equal(json_string_value(json_object_get(reply, "clock")), "behind_records");
+	assert_true(json_is_string(json_object_get(reply, "clock_reads")));
+	assert_true(json_is_string(json_object_get(reply, "newest_fill")));
+	assert_int_equal(json_integer_value(json_object_get(reply, "clock_back_hours")), 24);
+	error = json_string_value(json_object_get(reply, "clock_warning"));
+	if (error == NULL || strstr(error, "72 h before its newest fill") == NULL ||
+	    strstr(error, "set the date and time") == NULL)
+		fail_msg("clock_warning: %s", error ? error : "(none)");
+	json_decref(reply);
+
+	snprintf(line, sizeof(line), back, year);
+	reply = handle(line);
+	assert_false(json_is_true(json_object_get(reply, "ok")));
+	error = json_string_value(json_object_get(reply, "error"));
+	if (strstr(error, "a next due date is not judged against this clock, nothing was "
+	                  "recorded: the station's clock reads ") == NULL ||
+	    strstr(error, "72 h before its newest fill") == NULL)
+		fail_msg("inspection back: %s", error);
+	json_decref(reply);
+	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
+
+	/* a reload that raised clock_back_hours to 100: trusted, as the lines will be */
+	shift_gw.rules_reloaded = shift_config.rules;
+	shift_gw.rules_reloaded.clock_back_hours = 100;
+	shift_gw.rules_were_reloaded = 1;
+	reply = handle("{\"cmd\":\"status\"}");
+	assert_string_equal(json_string_value(json_object_get(reply, "clock")), "ok");
+	assert_int_equal(json_integer_value(json_object_get(reply, "clock_back_hours")), 100);
+	assert_null(json_object_get(reply, "clock_warning"));
+	json_decref(reply);
+	shift_gw.rules_were_reloaded = 0;
+
+	/* the clock right again (no fill ahead of it): no warning, and today judges the date */
+	stationdb_exec(&shift_gw.records, "DELETE FROM fills");
+	reply = handle("{\"cmd\":\"status\"}");
+	assert_string_equal(json_string_value(json_object_get(reply, "clock")), "ok");
+	assert_true(json_is_null(json_object_get(reply, "newest_fill")));
+	assert_null(json_object_get(reply, "clock_warning"));
+	json_decref(reply);
+	snprintf(line, sizeof(line), back, yesterday);
+	reply = handle(line);
+	error = json_string_value(json_object_get(reply, "error"));
+	if (error == NULL || strstr(error, "is not after today") == NULL)
+		fail_msg("yesterday: %s", error ? error : "(accepted)");
+	json_decref(reply);
+	date_format(today + 11 * 366, year);
+	snprintf(line, sizeof(line), back, year);
+	reply = handle(line);
+	error = json_string_value(json_object_get(reply, "error"));
+	if (error == NULL || strstr(error, "is more than 10 years ahead") == NULL)
+		fail_msg("eleven years: %s", error ? error : "(accepted)");
+	json_decref(reply);
+}
+
 int
 main(void)
 {
@@ -476,6 +560,9 @@ main(void)
 		cmocka_unit_test(life_events_take_what_each_needs),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
 		cmocka_unit_test(never_echoes_an_id_number),
+		cmocka_unit_test_setup_teardown(
+		    a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return,
+		    shift_setup, shift_teardown),
 		cmocka_unit_test_setup_teardown(a_shift_ends_when_its_hours_are_over, shift_setup,
 		    shift_teardown),
 	};

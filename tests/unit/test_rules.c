@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "rules.h"
+#include "timetext.h"
 #include "util.h"
 
 static int32_t
@@ -631,6 +632,81 @@ a_clock_set_back_is_not_trusted(void **state)
 	    RULES_CLOCK_BEFORE_NEWEST);
 }
 
+/* What the operator reads of a clock not trusted says what it reads, why (2026, or how
+ * many hours before which fill, against which clock_back_hours) and what to do; its name
+ * in the status is the protocol's. */
+static void
+an_untrusted_clock_is_explained_with_its_times_and_the_fix(void **state)
+{
+	static const int64_t H = 3600000, epoch = RULES_CLOCK_EPOCH_MS;
+	static const struct {
+		const char *name; /* the row, and the verdict's name in the status */
+		enum rules_clock verdict;
+		int64_t now, newest;
+		int back_hours;
+		const char *says[4]; /* each in the words, in this order */
+		const char *never;   /* not in them (NULL: no such check) */
+	} rows[] = {
+		{ "before_epoch", RULES_CLOCK_BEFORE_EPOCH, 946684800000LL, 0, 24,
+		    { "the station's clock reads 2000-01-01 08:00+08:00, before 2026-01-01",
+		        "the valve stays shut until the clock is set right",
+		        "set the date and time, or mend the time sync", NULL },
+		    "clock_back_hours" },
+		{ "behind_records", RULES_CLOCK_BEFORE_NEWEST, epoch + 1000 * H,
+		    epoch + 1072 * H - 60000, 24,
+		    { "the station's clock reads 2026-02-12 00:00+08:00, 72 h before its newest "
+		      "fill (2026-02-14 23:59+08:00), more than clock_back_hours (24) allows",
+		        "the valve stays shut until the clock is set right",
+		        "set the date and time, or mend the time sync",
+		        "if the clock was ahead before and is right now, raise clock_back_hours" },
+		    NULL },
+		/* rounded up: 24 h and a minute is 25 h, more than the 24 allowed */
+		{ "behind_records", RULES_CLOCK_BEFORE_NEWEST, epoch + 1000 * H,
+		    epoch + 1024 * H + 60000, 24,
+		    { ", 25 h before its newest fill", "more than clock_back_hours (24) allows",
+		        NULL, NULL },
+		    NULL },
+		{ "behind_records", RULES_CLOCK_BEFORE_NEWEST, epoch + 1000 * H, epoch + 1200 * H,
+		    100, { "200 h before", "more than clock_back_hours (100) allows", NULL, NULL },
+		    NULL },
+		{ "ok", RULES_CLOCK_OK, epoch + 1000 * H, 0, 24,
+		    { "the station's clock reads 2026-02-12 00:00+08:00", NULL, NULL, NULL },
+		    "valve" },
+	};
+	char words[RULES_CLOCK_WORDS], err[128];
+	struct gw_rules r;
+	size_t i, k;
+
+	(void)state;
+	if (timetext_set_zone("Asia/Shanghai", err, sizeof(err)) == -1)
+		fail_msg("zone: %s", err);
+	rules_defaults(&r);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *at;
+
+		if (strcmp(rules_clock_name(rows[i].verdict), rows[i].name) != 0)
+			fail_msg("row %zu: named %s", i, rules_clock_name(rows[i].verdict));
+		r.clock_back_hours = rows[i].back_hours;
+		if (rows[i].verdict != RULES_CLOCK_OK &&
+		    rules_clock_check(&r, rows[i].now, rows[i].newest) != rows[i].verdict)
+			fail_msg("row %zu: not the verdict the check gives", i);
+		rules_clock_words(rows[i].verdict, &r, rows[i].now, rows[i].newest, words,
+		    sizeof(words));
+		at = words;
+		for (k = 0; k < 4 && rows[i].says[k] != NULL; k++) {
+			if ((at = strstr(at, rows[i].says[k])) == NULL)
+				fail_msg("row %zu: \"%s\" lacks \"%s\" (or in another order)", i,
+				    words, rows[i].says[k]);
+			at += strlen(rows[i].says[k]);
+		}
+		if (rows[i].never != NULL && strstr(words, rows[i].never) != NULL)
+			fail_msg("row %zu: \"%s\" says \"%s\"", i, words, rows[i].never);
+	}
+	/* cut, never overrun, in a small buffer */
+	rules_clock_words(RULES_CLOCK_BEFORE_NEWEST, &r, epoch, epoch + 100 * H, words, 16);
+	assert_int_equal(strlen(words), 15);
+}
+
 /* The thresholds' defaults are the configuration table's (the example file
  * shows them); written once, there. */
 static void
@@ -680,6 +756,7 @@ main(void)
 		cmocka_unit_test(incident_sentences),
 		cmocka_unit_test(questions_during_a_fill_answer_at_the_thresholds),
 		cmocka_unit_test(a_clock_set_back_is_not_trusted),
+		cmocka_unit_test(an_untrusted_clock_is_explained_with_its_times_and_the_fix),
 		cmocka_unit_test(defaults_are_the_configuration_tables),
 	};
 

@@ -616,6 +616,9 @@ print_status(json_t *reply)
 
 	printf(_("station %s, up %llds\n"), jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
+	/* before everything else the station is doing: no fill starts while it stands */
+	if (jstr(reply, "clock_warning")[0] != '\0')
+		printf(_("CLOCK NOT TRUSTED: %s\n"), jstr(reply, "clock_warning"));
 	up = json_object_get(reply, "uplink");
 	if (!json_is_true(json_object_get(up, "configured")))
 		printf("%s", _("uplink: not configured (records wait in the outbox)\n"));
