@@ -1020,7 +1020,7 @@ still_out_warning(struct gw *gw, const struct ctl_request *req, const struct wir
 static void
 beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply)
 {
-	int years = gw->config->rules.inspection_cycle_years;
+	int years = ctl_rules(gw)->inspection_cycle_years; /* a SIGHUP's, as the fill line's */
 	char bound[11], text[256];
 	int32_t due, today = date_today();
 
