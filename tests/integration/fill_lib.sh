@@ -93,6 +93,17 @@ gw_stop() {
 	rm -f "$T/gw.sock"
 }
 
+# gw_with_clock SPEC: gasgw again, its wall clock as GAS_TEST_CLOCK=SPEC says
+# (tests/shim/wallclock.c: -SECONDS, +SECONDS or @SECONDS; "": the real one)
+gw_with_clock() {
+	gw_stop
+	if [ -n "$1" ]; then
+		GW_WRAP="env LD_PRELOAD=$BUILD/tests/wallclock.so GAS_TEST_CLOCK=$1" gw_start
+	else
+		gw_start
+	fi
+}
+
 gw_kill9() {
 	kill -9 "$PID_gasgw" 2>/dev/null
 	wait_for 5 sh -c "! kill -0 $PID_gasgw 2>/dev/null"

@@ -30,14 +30,6 @@ more_beats() {
 	_want=$(($(beats) + $1))
 	wait_for 30 sh -c "[ \"\$(sqlite3 '$T/county.db' \"SELECT count(*) FROM heartbeats WHERE station = 'S01'\")\" -ge $_want ]"
 }
-with_clock() { # gasgw again, its clock as GAS_TEST_CLOCK says ("": the real one)
-	gw_stop
-	if [ -n "$1" ]; then
-		GW_WRAP="env LD_PRELOAD=$BUILD/tests/wallclock.so GAS_TEST_CLOCK=$1" gw_start
-	else
-		gw_start
-	fi
-}
 trace_stations() {
 	"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" "$@" stations
 }
@@ -49,7 +41,7 @@ check "... having measured its clock within a few seconds of its own" \
     [ "$(county_sql "SELECT abs(clock_skew_ms) < 5000 AND clock_alerted = 0 FROM stations WHERE id = 'S01'")" = 1 ]
 
 # --- three hours back: one C14, however many heartbeats follow -----------------------------
-with_clock -10800 || { fail "gasgw three hours back"; finish; }
+gw_with_clock -10800 || { fail "gasgw three hours back"; finish; }
 if sql_eventually 30 "SELECT count(*) FROM alerts WHERE rule = 'C14' AND station = 'S01'" 1; then
 	ok "gasgw three hours back: the county raises C14"
 else
@@ -102,7 +94,7 @@ check "600 s again: a new episode, within the hour of the last C14, so no alert"
     "[ \"\$(c14)\" = 1 ]"
 
 # --- set right: the episode ends, nothing more is raised -----------------------------------
-with_clock "" || { fail "gasgw with the real clock"; finish; }
+gw_with_clock "" || { fail "gasgw with the real clock"; finish; }
 check "the clock set right: the episode ends" \
     all "more_beats 2" \
     "[ \"\$(county_sql \"SELECT clock_alerted FROM stations WHERE id = 'S01'\")\" = 0 ]"
@@ -121,7 +113,7 @@ assert "clock_wrong" not in s and abs(s.get("clock_skew", 0)) < 5000, s
 # (an episode within the hour of the last alert raises none: the hour passes here by
 # moving the station's last C14 back)
 county_sql "UPDATE stations SET clock_alert_ms = clock_alert_ms - 3600000 WHERE id = 'S01'"
-with_clock +7200 || { fail "gasgw two hours ahead"; finish; }
+gw_with_clock +7200 || { fail "gasgw two hours ahead"; finish; }
 if sql_eventually 30 "SELECT count(*) FROM alerts WHERE rule = 'C14' AND station = 'S01'" 2; then
 	ok "gasgw two hours ahead: a new C14"
 else

@@ -60,14 +60,6 @@ back() {
 life() { sql "SELECT count(*) FROM life_events"; }
 warned() { grep -c 'clock not trusted: ' "$T/gasgw.log"; }
 NEXT_YEAR=$(date -d '+1 year' +%F)
-with_clock() { # gasgw again, its clock as GAS_TEST_CLOCK says ("": the real one)
-	gw_stop
-	if [ -n "$1" ]; then
-		GW_WRAP="env LD_PRELOAD=$BUILD/tests/wallclock.so GAS_TEST_CLOCK=$1" gw_start
-	else
-		gw_start
-	fi
-}
 
 fill C-GOOD-1
 check "a fill with the clock right (exit $rc)" all "[ $rc -eq 0 ]" "said '^ok'"
@@ -75,7 +67,7 @@ reset_line 1
 recorded=$(counts)
 
 # 2000-01-01: C-OVERDUE (next due 2025-03-02) would pass R05 under this clock
-with_clock @946684800 || { fail "gasgw under a clock of 2000"; finish; }
+gw_with_clock @946684800 || { fail "gasgw under a clock of 2000"; finish; }
 before=$(opens)
 fill C-OVERDUE
 check "a clock reset to 2000: the overdue cylinder is refused, saying the clock is wrong (exit $rc)" \
@@ -112,7 +104,7 @@ check "an inspection return (next due $NEXT_YEAR) is refused under a clock of 20
 check "... and nothing was recorded" [ "$(life)" = "$life_before" ]
 
 # three days before the newest fill: after 2026, but set back
-with_clock -259200 || { fail "gasgw three days back"; finish; }
+gw_with_clock -259200 || { fail "gasgw three days back"; finish; }
 fill C-GOOD-2
 check "a clock three days before the newest fill: refused, naming the fill's time (exit $rc)" \
     all "[ $rc -ne 0 ]" "said '72 h before its newest fill (20[0-9-]* [0-9:+]*), more than clock_back_hours (24) allows'"
@@ -154,13 +146,13 @@ reset_line 1
 sed -i '/^clock_back_hours = 100$/d' "$T/station.conf"
 
 # a clock a little behind (a time server stepping it back): fills
-with_clock -7200 || { fail "gasgw two hours back"; finish; }
+gw_with_clock -7200 || { fail "gasgw two hours back"; finish; }
 fill C-GOOD-3 "$BUYER2"
 check "a clock two hours before the newest fill still fills (exit $rc)" all "[ $rc -eq 0 ]" "said '^ok'"
 reset_line 1
 
 # and the clock set right: fills, and the overdue cylinder is refused by R05 again
-with_clock "" || { fail "gasgw with the real clock"; finish; }
+gw_with_clock "" || { fail "gasgw with the real clock"; finish; }
 fill C-GOOD-4 "$BUYER3"
 check "the clock set right: fills again (exit $rc)" all "[ $rc -eq 0 ]" "said '^ok'"
 reset_line 1
