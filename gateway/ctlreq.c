@@ -128,9 +128,11 @@ check_reason(const char *reason, char *err, size_t errlen)
 	return 0;
 }
 
-/* An inspection's next due date: a real date; after a pass, after today
- * (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062 would
- * hide the cylinder from rule R05 for decades). */
+/* An inspection's next due date: a real date, at most CTL_NEXT_DUE_YEARS
+ * ahead (a typo such as 2062 would hide the cylinder from rule R05 for
+ * decades after a pass; after a fail the county would set the record aside
+ * as no date an inspection can give, and never learn of the fail); after a
+ * pass, after today (local). */
 static int
 check_next_due(const char *text, const char *result, char *err, size_t errlen)
 {
@@ -138,9 +140,7 @@ check_next_due(const char *text, const char *result, char *err, size_t errlen)
 
 	if (strlen(text) != 10 || date_parse(text, &due) == -1)
 		return err_set(err, errlen, _("\"next_due\" must be a date, YYYY-MM-DD"));
-	if (strcmp(result, "pass") != 0)
-		return 0;
-	if (due <= today)
+	if (strcmp(result, "pass") == 0 && due <= today)
 		return err_set(err, errlen,
 		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
 		      "later"),
@@ -185,10 +185,13 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 		    (strcmp(req->result, "pass") != 0 && strcmp(req->result, "fail") != 0))
 			return err_set(err, errlen,
 			    "inspection_back needs \"result\": pass or fail");
-		if (req->next_due == NULL)
+		/* a fail's date is the county's to ignore: gasgw gives one (life_reply) */
+		if (req->next_due == NULL && strcmp(req->result, "pass") == 0)
 			return err_set(err, errlen,
-			    "inspection_back needs \"next_due\": the next inspection, YYYY-MM-DD");
-		if (check_next_due(req->next_due, req->result, err, errlen) == -1)
+			    "inspection_back needs \"next_due\" after a pass: the next inspection, "
+			    "YYYY-MM-DD");
+		if (req->next_due != NULL &&
+		    check_next_due(req->next_due, req->result, err, errlen) == -1)
 			return -1;
 	} else if (req->result != NULL || req->next_due != NULL) {
 		return err_set(err, errlen,
@@ -1026,6 +1029,12 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 			str_copy(ev[i].result, req->result, sizeof(ev[i].result));
 		if (req->next_due != NULL)
 			str_copy(ev[i].next_due, req->next_due, sizeof(ev[i].next_due));
+		else if (req->result != NULL)
+			/* a fail given no date: the county's wire asks one of every
+			 * return (wire.c, every version so far), a county ignores it
+			 * after a fail, and one older than that takes it: the day of
+			 * the return, due at once, is the only true one */
+			date_format(timetext_day_number(now), ev[i].next_due);
 		if (req->reason != NULL)
 			str_copy(ev[i].reason, req->reason, sizeof(ev[i].reason));
 		ev[i].at_ms = now;

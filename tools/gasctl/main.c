@@ -156,11 +156,12 @@ static const struct gasctl_command commands[] = {
 	               "nothing is recorded.") },
 	{ .name = "inspection back",
 	    .run = cmd_inspection_back,
-	    .usage = "CODE... --result pass|fail --next-due YYYY-MM-DD --operator CERT [--json]",
-	    .help = N_("Cylinders come back from the inspection station with its result and the\n"
-	               "next inspection date (after a pass: after today, at most 10 years ahead).\n"
-	               "The county's registry takes the new dates from it and sends them back to\n"
-	               "every station.  Every code must verify, or nothing is recorded.") },
+	    .usage = "CODE... --result pass|fail [--next-due YYYY-MM-DD] --operator CERT [--json]",
+	    .help = N_("Cylinders come back from the inspection station with its result and,\n"
+	               "after a pass, the next inspection date (after today, at most 10 years\n"
+	               "ahead).  The county's registry takes the new dates from it and sends them\n"
+	               "back to every station; a cylinder that failed it marks scrapped.  Every\n"
+	               "code must verify, or nothing is recorded.") },
 	{ .name = "scrap",
 	    .run = cmd_scrap,
 	    .usage = "CODE... --reason TEXT --operator CERT [--json]",
