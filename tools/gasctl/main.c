@@ -160,15 +160,17 @@ static const struct gasctl_command commands[] = {
 	    .help = N_("Cylinders come back from the inspection station with its result and,\n"
 	               "after a pass, the next inspection date (after today, at most 10 years\n"
 	               "ahead).  The county's registry takes the new dates from it and sends them\n"
-	               "back to every station; a cylinder that failed it marks scrapped.  Every\n"
-	               "code must verify, or nothing is recorded.") },
+	               "back to every station; a cylinder that failed it marks scrapped, and this\n"
+	               "station refuses to fill it from now on (R04).  Every code must verify, or\n"
+	               "nothing is recorded.") },
 	{ .name = "scrap",
 	    .run = cmd_scrap,
 	    .usage = "CODE... --reason TEXT --operator CERT [--json]",
-	    .help = N_("Cylinders are scrapped (TEXT says why, at most 127 bytes): the county's\n"
-	               "registry marks them scrapped, so that no station fills them again and a\n"
-	               "scrapped cylinder seen anywhere is a case.  Every code must verify, or\n"
-	               "nothing is recorded.") },
+	    .help = N_("Cylinders are scrapped (TEXT says why, at most 127 bytes): this station\n"
+	               "refuses to fill them from now on (R04), and the county's registry marks\n"
+	               "them scrapped, so that no station fills them again and a scrapped\n"
+	               "cylinder seen anywhere is a case.  Every code must verify, or nothing is\n"
+	               "recorded.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
