@@ -175,10 +175,12 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 		    (strcmp(req->result, "pass") != 0 && strcmp(req->result, "fail") != 0))
 			return err_set(err, errlen,
 			    "inspection_back needs \"result\": pass or fail");
-		if (req->next_due == NULL)
+		/* a fail's date is the county's to ignore: gasgw gives one (life_reply) */
+		if (req->next_due == NULL && strcmp(req->result, "pass") == 0)
 			return err_set(err, errlen,
-			    "inspection_back needs \"next_due\": the next inspection, YYYY-MM-DD");
-		if (check_next_due(req->next_due, err, errlen) == -1)
+			    "inspection_back needs \"next_due\" after a pass: the next inspection, "
+			    "YYYY-MM-DD");
+		if (req->next_due != NULL && check_next_due(req->next_due, err, errlen) == -1)
 			return -1;
 	} else if (req->result != NULL || req->next_due != NULL) {
 		return err_set(err, errlen,
@@ -1038,8 +1040,10 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 
 /*
  * An inspection return's next due date against today: after a pass, after
- * today (local) and at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062
- * would hide the cylinder from rule R05 for decades).  Today is only what
+ * today (local); after a pass or a fail, at most CTL_NEXT_DUE_YEARS ahead (a
+ * typo such as 2062 would hide the cylinder from rule R05 for decades after
+ * a pass; after a fail the county would set the record aside as no date an
+ * inspection can give, and never learn of the fail).  Today is only what
  * the station's clock says, so a clock the fill line would not trust
  * (rules_clock_check) judges no date: the return is refused, saying what
  * the clock reads and what to do, as a fill is.  0, or -1 with the
@@ -1064,10 +1068,11 @@ next_due_fits(struct gw *gw, const struct ctl_request *req, char *err, size_t er
 		      "%s"),
 		    words);
 	}
-	if (strcmp(req->result, "pass") != 0 || date_parse(req->next_due, &due) == -1)
+	/* a fail without a date is recorded with the day of the return */
+	if (req->next_due == NULL || date_parse(req->next_due, &due) == -1)
 		return 0;
 	today = timetext_day_number(clock.now_ms);
-	if (due <= today)
+	if (strcmp(req->result, "pass") == 0 && due <= today)
 		return err_set(err, errlen,
 		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
 		      "later"),
@@ -1140,6 +1145,12 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 			str_copy(ev[i].result, req->result, sizeof(ev[i].result));
 		if (req->next_due != NULL)
 			str_copy(ev[i].next_due, req->next_due, sizeof(ev[i].next_due));
+		else if (req->result != NULL)
+			/* a fail given no date: the county's wire asks one of every
+			 * return (wire.c, every version so far), a county ignores it
+			 * after a fail, and one older than that takes it: the day of
+			 * the return, due at once, is the only true one */
+			date_format(timetext_day_number(now), ev[i].next_due);
 		if (req->reason != NULL)
 			str_copy(ev[i].reason, req->reason, sizeof(ev[i].reason));
 		ev[i].at_ms = now;

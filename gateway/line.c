@@ -16,6 +16,7 @@
 #include "log.h"
 #include "store.h"
 #include "i18n.h"
+#include "timetext.h"
 #include "util.h"
 
 #define CLOSE_REASSERT_MS 1000 /* a closed valve's close is sent again this often */
@@ -443,6 +444,7 @@ check_and_arm(struct line *line, int64_t now)
 {
 	struct rules_prefill_facts f;
 	struct records_cylinder reg;
+	struct records_life_stop stop;
 	struct records_operator op;
 	struct records_buyer b;
 	struct rules_verdict *v = &line->verdict;
@@ -451,7 +453,7 @@ check_and_arm(struct line *line, int64_t now)
 	enum records_write written;
 	int64_t last_fill = 0, newest = 0;
 	enum rules_clock clock;
-	int recent = 0;
+	int recent = 0, stopped;
 
 	memset(&f, 0, sizeof(f));
 	f.today = date_today();
@@ -478,6 +480,15 @@ check_and_arm(struct line *line, int64_t now)
 		if (records_last_fill_ms(line->records, f.serial, &last_fill, err, sizeof(err)) ==
 		    -1)
 			goto dberr;
+		/* this station's scrap or failed inspection, which its copy of the
+		 * registry learns only at a poll after the county took it */
+		stopped = records_life_stopped(line->records, f.serial, &stop, err, sizeof(err));
+		if (stopped == -1)
+			goto dberr;
+		if (stopped == 1) {
+			f.stopped_here = stop.failed ? RULES_FAILED_HERE : RULES_SCRAPPED_HERE;
+			f.stopped_day = timetext_day_number(stop.at_ms);
+		}
 	}
 	f.in_registry = found_reg == STORE_FOUND;
 	f.owner = reg.owner;

@@ -1032,6 +1032,42 @@ records_life_out_with(struct records *rec, const char *serial, char *worker, siz
 }
 
 int
+records_life_stopped(struct records *rec, const char *serial, struct records_life_stop *out,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, found = 0;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&rec->lock);
+	/* coalesce: no registry row (or no delivery) is no lift, where a bare
+	 * NOT would turn the unknown into no event at all */
+	if (store_prepare(rec->db,
+	        "SELECT l.event = 'inspection_back', l.at_ms FROM life_events l"
+	        " LEFT JOIN cylinders c ON c.serial = l.serial WHERE l.serial = ?1"
+	        " AND (l.event = 'scrapped' OR (l.event = 'inspection_back' AND l.result = 'fail'))"
+	        " AND NOT coalesce(l.delivered_ms IS NOT NULL AND c.status = 'active'"
+	        " AND c.updated_ms > l.delivered_ms, 0)"
+	        " ORDER BY l.at_ms DESC, l.rowid DESC LIMIT 1",
+	        &st, err, errlen) == -1) {
+		pthread_mutex_unlock(&rec->lock);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		found = 1;
+		out->failed = sqlite3_column_int(st, 0);
+		out->at_ms = sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "life events: %s", sqlite3_errmsg(rec->db));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+int
 records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, double *gross),
     void *arg, int *count, char *err, size_t errlen)
 {
@@ -1366,59 +1402,80 @@ records_outbox_count(sqlite3 *db, int64_t *oldest_ms)
 	return count;
 }
 
-/* Run one statement binding the int64 values v[0..n-1] to ?1, once per
- * value, in one transaction; *changed (may be NULL) adds up the rows it
- * changed.  0, or -1 with err and nothing changed. */
+/* Run the statement sql (after first, when not NULL) binding the int64
+ * values v[0..n-1] to ?1, once per value, in one transaction; *changed (may
+ * be NULL) adds up the rows sql changed.  0, or -1 with err and nothing
+ * changed. */
 static int
-outbox_each(sqlite3 *db, const char *sql, const int64_t *v, size_t n, const char *text, int64_t now,
-    int64_t *changed, char *err, size_t errlen)
+outbox_each(sqlite3 *db, const char *first, const char *sql, const int64_t *v, size_t n,
+    const char *text, int64_t now, int64_t *changed, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	size_t i;
+	sqlite3_stmt *st[2] = { NULL, NULL };
+	size_t i, k;
+	int rc = -1;
 
 	if (changed != NULL)
 		*changed = 0;
 	if (store_begin(db, err, errlen) == -1)
 		return -1;
-	if (store_prepare(db, sql, &st, err, errlen) == -1) {
-		store_rollback(db);
-		return -1;
-	}
+	if ((first != NULL && store_prepare(db, first, &st[0], err, errlen) == -1) ||
+	    store_prepare(db, sql, &st[1], err, errlen) == -1)
+		goto out;
 	for (i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, v[i]);
-		if (text != NULL)
-			sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, now);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			err_set(err, errlen, "%s", sqlite3_errmsg(db));
-			sqlite3_finalize(st);
-			store_rollback(db);
-			return -1;
+		for (k = 0; k < 2; k++) {
+			if (st[k] == NULL)
+				continue;
+			sqlite3_reset(st[k]);
+			sqlite3_bind_int64(st[k], 1, v[i]);
+			if (text != NULL)
+				sqlite3_bind_text(st[k], 2, text, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st[k], 3, now);
+			if (sqlite3_step(st[k]) != SQLITE_DONE) {
+				err_set(err, errlen, "%s", sqlite3_errmsg(db));
+				goto out;
+			}
 		}
 		if (changed != NULL)
 			*changed += sqlite3_changes(db);
 	}
-	sqlite3_finalize(st);
-	if (store_commit(db, err, errlen) == -1) {
+	if (store_commit(db, err, errlen) == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
+	if (rc == -1)
 		store_rollback(db);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
+
+/*
+ * A life event the county took, noted as its outbox row goes (?1 as the
+ * delete's, ?3 now), for records_life_stopped: the county answers its mark
+ * only after its commit, so a registry row written later than this was
+ * served by a county that had the event.  The later of now and the
+ * cylinder's registry row as it is, so that a row written before never
+ * counts as after, even across a wall clock stepped back.
+ */
+#define LIFE_DELIVERED(which)                                                                      \
+	"UPDATE life_events SET delivered_ms = max(?3, coalesce((SELECT updated_ms FROM"           \
+	" cylinders WHERE serial = life_events.serial), 0)) WHERE uuid IN (SELECT uuid FROM"       \
+	" outbox WHERE kind = 'life' AND aside_ms IS NULL AND " which ")"
 
 int
 records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen)
 {
-	return outbox_each(db, "DELETE FROM outbox WHERE seq <= ?1 AND aside_ms IS NULL", &mark, 1,
-	    NULL, 0, NULL, err, errlen);
+	return outbox_each(db, LIFE_DELIVERED("seq <= ?1"),
+	    "DELETE FROM outbox WHERE seq <= ?1 AND aside_ms IS NULL", &mark, 1, NULL,
+	    time_wall_ms(), NULL, err, errlen);
 }
 
 int
 records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, size_t errlen)
 {
-	return outbox_each(db, "DELETE FROM outbox WHERE seq = ?1 AND aside_ms IS NULL", seqs, n,
-	    NULL, 0, NULL, err, errlen);
+	return outbox_each(db, LIFE_DELIVERED("seq = ?1"),
+	    "DELETE FROM outbox WHERE seq = ?1 AND aside_ms IS NULL", seqs, n, NULL, time_wall_ms(),
+	    NULL, err, errlen);
 }
 
 int
@@ -1427,7 +1484,7 @@ records_outbox_set_aside(sqlite3 *db, int64_t seq, const char *reason, int64_t n
 {
 	int64_t changed = 0;
 
-	if (outbox_each(db,
+	if (outbox_each(db, NULL,
 	        "UPDATE outbox SET aside_ms = ?3, aside_reason = ?2 WHERE seq = ?1"
 	        " AND aside_ms IS NULL",
 	        &seq, 1, reason, now_ms, &changed, err, errlen) == -1)
@@ -1514,11 +1571,11 @@ records_aside_retry(struct records *rec, int64_t seq, int64_t *count, char *err,
 	int rc;
 
 	pthread_mutex_lock(&rec->lock);
-	rc = seq > 0 ? outbox_each(rec->db,
+	rc = seq > 0 ? outbox_each(rec->db, NULL,
 	                   "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE seq = ?1"
 	                   " AND aside_ms IS NOT NULL",
 	                   &seq, 1, NULL, 0, count, err, errlen)
-	             : outbox_each(rec->db,
+	             : outbox_each(rec->db, NULL,
 	                   "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE ?1 = 0"
 	                   " AND aside_ms IS NOT NULL",
 	                   &seq, 1, NULL, 0, count, err, errlen);

@@ -297,6 +297,27 @@ int records_life_sent_out(struct records *rec, const char *serial, char *err, si
 int records_life_out_with(struct records *rec, const char *serial, char *worker, size_t wlen,
     char *err, size_t errlen);
 
+/* How this station last took serial out of service (records_life_stopped). */
+struct records_life_stop {
+	int failed;    /* 1: a return from inspection with result fail; 0: scrapped */
+	int64_t at_ms; /* when it was recorded */
+};
+
+/*
+ * Whether this station scrapped serial, or recorded its return from
+ * inspection as failed, and the county's registry has not said active
+ * since: 1 with the newest such event in *out, 0 when there is none, -1
+ * with err.  An event stands until the county took it (its outbox row
+ * went: while it waits, or is set aside, it stands) and the cylinder's
+ * registry row was written again after that saying active (a delta the
+ * county served after it had the event, or an import); a row written
+ * earlier, even after the event was recorded, says nothing of it.  A pass
+ * recorded after a fail lifts nothing: the county keeps a cylinder that
+ * failed scrapped, its later inspections noted (docs/rules.md, R04).
+ */
+int records_life_stopped(struct records *rec, const char *serial, struct records_life_stop *out,
+    char *err, size_t errlen);
+
 /*
  * Crash recovery, at start-up after every valve is closed: every row left
  * 'filling' becomes 'interrupted'.  gross_of_line(line, arg, &gross) gives
@@ -386,13 +407,15 @@ int64_t records_outbox_count(sqlite3 *db, int64_t *oldest_ms);
 
 /* Delete every outbox row whose seq is at most mark, in one transaction:
  * the county holds them.  Set-aside rows stay (a mark never covers one the
- * county lacks; one it covers anyway goes when it is retried).  0, or -1
- * with err and nothing deleted. */
+ * county lacks; one it covers anyway goes when it is retried).  The life
+ * events among them are noted delivered (records_life_stopped), in the
+ * same transaction.  0, or -1 with err and nothing deleted. */
 int records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen);
 
 /* Delete the outbox rows of these n seqs (set-aside ones stay), in one
  * transaction: the county answered 2.04 to a batch of exactly these, so it
- * holds each, whatever its contiguous mark.  0, or -1 with err. */
+ * holds each, whatever its contiguous mark.  Life events noted delivered as
+ * by records_outbox_trim.  0, or -1 with err. */
 int records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, size_t errlen);
 
 /* ---- records the county refused (docs/fill-line.md) --------------------------------- */

@@ -26,6 +26,10 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	[RULES_R03_OTHER_OWNER] = { "R03", RULES_ALERT, 1, S,
 	    N_("cylinder %s belongs to \"%s\", not to this station's company") },
 	[RULES_R04_NOT_ACTIVE] = { "R04", RULES_ALERT, 1, S, N_("cylinder %s is %s") },
+	[RULES_R04_SCRAPPED_HERE] = { "R04", RULES_ALERT, 1, S,
+	    N_("cylinder %s was scrapped at this station on %s") },
+	[RULES_R04_FAILED_HERE] = { "R04", RULES_ALERT, 1, S,
+	    N_("cylinder %s failed its inspection at this station on %s") },
 	[RULES_R05_INSPECTION_OVERDUE] = { "R05", RULES_ALERT, 1, S,
 	    N_("inspection overdue: last %s, due %s") },
 	[RULES_R06_PAST_LIFE] = { "R06", RULES_ALERT, 1, S,
@@ -234,8 +238,17 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 	if (f->owner == NULL || f->station_company == NULL ||
 	    strcmp(f->owner, f->station_company) != 0)
 		add(v, RULES_R03_OTHER_OWNER, f->serial, f->owner ? f->owner : "?");
-	if (f->status != NULL && strcmp(f->status, "active") != 0)
+	/* the station's own word first: its copy of the registry learns of
+	 * the event only from the county, at a poll after the county took it */
+	if (f->stopped_here != RULES_NOT_STOPPED) {
+		date_format(f->stopped_day, a);
+		add(v,
+		    f->stopped_here == RULES_FAILED_HERE ? RULES_R04_FAILED_HERE
+		                                         : RULES_R04_SCRAPPED_HERE,
+		    f->serial, a);
+	} else if (f->status != NULL && strcmp(f->status, "active") != 0) {
 		add(v, RULES_R04_NOT_ACTIVE, f->serial, f->status);
+	}
 	due = rules_inspection_due(rules, f->last_inspection, f->next_inspection, f->manufactured);
 	if (due != 0 && f->today > due) {
 		if (f->last_inspection != 0)

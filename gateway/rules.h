@@ -46,6 +46,8 @@ enum rules_case {
 	RULES_R02_NOT_IN_REGISTRY,
 	RULES_R03_OTHER_OWNER,
 	RULES_R04_NOT_ACTIVE,
+	RULES_R04_SCRAPPED_HERE,
+	RULES_R04_FAILED_HERE,
 	RULES_R05_INSPECTION_OVERDUE,
 	RULES_R06_PAST_LIFE,
 	RULES_R07_NO_OPERATOR,
@@ -110,6 +112,11 @@ enum rules_interruption {
 	                  * commanded open (its watchdog, or someone at the line) */
 };
 
+/* R04 from this station's own life events (records_life_stopped): it
+ * scrapped the cylinder, or recorded its return from inspection as failed,
+ * and the county's registry has not said active since. */
+enum rules_stopped { RULES_NOT_STOPPED, RULES_SCRAPPED_HERE, RULES_FAILED_HERE };
+
 /* Facts known before the valve opens.  Day numbers are date_to_days(). */
 struct rules_prefill_facts {
 	int32_t today;
@@ -125,9 +132,11 @@ struct rules_prefill_facts {
 	int in_registry;
 	const char *owner;
 	const char *station_company;
-	const char *status;      /* "active", "scrapped", "retired" */
-	int32_t last_inspection; /* 0: unknown */
-	int32_t next_inspection; /* 0: unknown; computed from the cycle */
+	const char *status;              /* "active", "scrapped", "retired" */
+	enum rules_stopped stopped_here; /* R04 too, before the registry's status */
+	int32_t stopped_day;             /* the day this station recorded it */
+	int32_t last_inspection;         /* 0: unknown */
+	int32_t next_inspection;         /* 0: unknown; computed from the cycle */
 	/* R07 */
 	int operator_present; /* someone logged in on the line */
 	int operator_known;   /* the certificate is in the operators table */

@@ -12,6 +12,8 @@
 # inspection without a trip out (a second return), a C13 case.  A dispatch
 # goes to a delivery worker's identity; one of a cylinder still out with
 # another worker (no receipt, no fill since) is recorded with a warning.
+# A fail needs no --next-due (gasgw sends the day of the return), and one
+# typed is held to a pass's 10 years, or the county would set it aside.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -61,8 +63,8 @@ out=$(ctl inspection back "$(code C-GOOD-3)" --result maybe --next-due "$due" --
 check "a result other than pass or fail is refused by gasctl (exit $?)" \
     sh -c "printf '%s\n' '$out' | grep -q 'result must be pass or fail'"
 out=$(ctl inspection back "$(code C-GOOD-3)" --result pass --operator OP-7 2>&1)
-check "inspection back without --next-due is refused" \
-    sh -c "printf '%s\n' '$out' | grep -q 'next-due YYYY-MM-DD are required'"
+check "a pass without --next-due is refused" \
+    sh -c "printf '%s\n' '$out' | grep -q 'next-due YYYY-MM-DD is required after a pass'"
 out=$(ctl inspection back "$(code C-GOOD-3)" "$(code C-GOOD-4)" --result pass --next-due "$due" \
     --operator OP-7 2>&1)
 check "gasctl inspection back records the result and the next due date" \
@@ -174,4 +176,17 @@ check "keeping the inspection's date, not believing the fail's next due date" \
     [ "$(county_sql "SELECT last_inspection || ' ' || (next_inspection <> '$failnext') FROM registry WHERE serial = 'C-GOOD-8'")" = "$today 1" ]
 check "the station learns it within a registry poll: no station fills it (R04)" \
     wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-8'\")\" = scrapped ]"
+# the county does not believe a fail's date: the operator need not type one,
+# and gasgw sends the day of the return (every county's wire asks a date)
+out=$(ctl inspection back "$(code C-GOOD-8)" --result fail --operator OP-7 2>&1)
+check "a fail without --next-due is recorded" \
+    sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: fail, out of service$'"
+check "with the day of the return as its next due date" \
+    [ "$(sql "SELECT next_due FROM life_events WHERE serial = 'C-GOOD-8' AND event = 'inspection_back' ORDER BY at_ms DESC LIMIT 1")" = "$today" ]
+check "which the county takes" \
+    sql_eventually 60 "SELECT count(*) FROM life_events WHERE serial = 'C-GOOD-8' AND event = 'inspection_back' AND result = 'fail' AND next_due = '$today'" 1
+far=$(date -d '+11 years' +%F)
+out=$(ctl inspection back "$(code C-GOOD-8)" --result fail --next-due "$far" --operator OP-7 2>&1)
+check "a fail's date typed eleven years ahead is refused, as a pass's (the county would set it aside)" \
+    sh -c "printf '%s\n' '$out' | grep -q '\"next_due\" $far is more than 10 years ahead'"
 finish

@@ -23,6 +23,7 @@
 #include "records.h"
 #include "stationdb_fixture.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 struct fake {
@@ -465,6 +466,66 @@ refused_cylinder_never_opens_the_valve(void **state)
 	    1);
 	assert_int_equal(
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'refusal'"), 1);
+}
+
+/* This station's own scrap of serial, recorded now (gasctl scrap). */
+static void
+scrap_here(struct rig *r, const char *serial)
+{
+	struct wire_life ev;
+	char err[256];
+
+	memset(&ev, 0, sizeof(ev));
+	str_copy(ev.event, "scrapped", sizeof(ev.event));
+	str_copy(ev.serial, serial, sizeof(ev.serial));
+	str_copy(ev.code, "GC1:CODE", sizeof(ev.code));
+	str_copy(ev.actor, "OP-7", sizeof(ev.actor));
+	str_copy(ev.reason, "corroded", sizeof(ev.reason));
+	ev.at_ms = time_wall_ms();
+	if (records_life_add(&r->rec, &ev, 1, NULL, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+}
+
+/* A cylinder this station scrapped is refused at once by R04, naming the
+ * scrap, though its copy of the registry still says active (the county has
+ * not heard yet). */
+static void
+cylinder_scrapped_here_never_opens_the_valve(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	char text[96], day[11];
+
+	scrap_here(r, "C-GOOD");
+	run(r, 500);
+	attempt(r, "C-GOOD", "b1", 10000, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_string_equal(s.result, "refused");
+	date_format(timetext_day_number(time_wall_ms()), day);
+	snprintf(text, sizeof(text), "R04 cylinder C-GOOD was scrapped at this station on %s", day);
+	assert_non_null(strstr(s.result_text, text));
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM violations WHERE rule = 'R04'"
+	                     " AND severity = 'alert' AND fill IS NULL"),
+	    1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+}
+
+/* The life events cannot be read: the checks end in an error and the valve
+ * stays shut, as for any other table of the checks. */
+static void
+unreadable_life_events_keep_the_valve_shut(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+
+	stationdb_exec(&r->rec, "ALTER TABLE life_events RENAME TO life_events_gone");
+	run(r, 500);
+	attempt(r, "C-GOOD", "b1", 10000, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "database error during the checks"));
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
 }
 
 static void
@@ -1141,6 +1202,10 @@ main(void)
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(refused_cylinder_never_opens_the_valve, rig_setup,
 		    rig_teardown),
+		cmocka_unit_test_setup_teardown(cylinder_scrapped_here_never_opens_the_valve,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(unreadable_life_events_keep_the_valve_shut,
+		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(unregistered_cylinder_is_refused_without_alert,
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(missing_operator_refuses, rig_setup, rig_teardown),

@@ -611,6 +611,192 @@ life_events_go_out_with_the_fills(void **state)
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 3);
 }
 
+/* Record serial's life event (a result for inspection_back) at at_ms. */
+static void
+life_here(struct fixture *f, const char *event, const char *serial, const char *result,
+    int64_t at_ms)
+{
+	struct wire_life ev;
+	char err[256];
+
+	memset(&ev, 0, sizeof(ev));
+	str_copy(ev.event, event, sizeof(ev.event));
+	str_copy(ev.serial, serial, sizeof(ev.serial));
+	str_copy(ev.code, "GC1:CODE", sizeof(ev.code));
+	str_copy(ev.actor, "OP1", sizeof(ev.actor));
+	str_copy(ev.result, result, sizeof(ev.result));
+	if (result[0] != '\0')
+		str_copy(ev.next_due, "2030-01-01", sizeof(ev.next_due));
+	if (strcmp(event, "scrapped") == 0)
+		str_copy(ev.reason, "corroded", sizeof(ev.reason));
+	ev.at_ms = at_ms;
+	if (records_life_add(&f->rec, &ev, 1, NULL, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+}
+
+/* C-1's registry row written (by a delta or an import) at updated_ms. */
+static void
+registry_row(struct fixture *f, const char *status, int64_t updated_ms)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+	    "UPDATE cylinders SET status = '%s', updated_ms = %lld WHERE serial = 'C-1'", status,
+	    (long long)updated_ms);
+	stationdb_exec(&f->rec, sql);
+}
+
+/* records_life_stopped of C-1: 1 or 0 (-1 fails the test), *failed and
+ * *at_ms from the event when 1. */
+static int
+stopped(struct fixture *f, int *failed, int64_t *at_ms)
+{
+	struct records_life_stop stop;
+	char err[256];
+	int rc = records_life_stopped(&f->rec, "C-1", &stop, err, sizeof(err));
+
+	if (rc == -1)
+		fail_msg("records_life_stopped: %s", err);
+	*failed = stop.failed;
+	*at_ms = stop.at_ms;
+	return rc;
+}
+
+/* The county takes every record in the outbox (the uplink thread trims to
+ * its mark, on a connection of its own).  Returns now, as it was before. */
+static int64_t
+county_takes_all(struct fixture *f)
+{
+	int64_t before = time_wall_ms();
+	char err[256];
+	sqlite3 *db;
+
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	if (records_outbox_trim(db, INT64_MAX, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	store_close(db);
+	return before;
+}
+
+/*
+ * A scrap or a failed inspection recorded here stops the cylinder until the
+ * county took the event and its registry says active in a row written
+ * after that: a row written between the event and the county's taking it
+ * (a delta the county served before it had the event) lifts nothing, nor
+ * does a row saying scrapped, nor a pass recorded after a fail, nor a
+ * clock stepped back between the delivery and the next row.
+ */
+static void
+a_stop_here_holds_until_the_county_says_active_after_taking_it(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = time_wall_ms(), at = 0, delivered;
+	int failed = -1;
+
+	assert_int_equal(stopped(f, &failed, &at), 0);
+	life_here(f, "inspection_back", "C-1", "pass", now - 60000);
+	life_here(f, "scrapped", "C-2", "", now - 50000);
+	assert_int_equal(stopped(f, &failed, &at), 0); /* a pass; another's scrap */
+
+	life_here(f, "scrapped", "C-1", "", now - 40000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(failed, 0);
+	assert_int_equal(at, now - 40000);
+	/* the county's row served before it had the scrap, written after it */
+	registry_row(f, "active", now - 30000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	delivered = county_takes_all(f);
+	assert_true(
+	    stationdb_count(&f->rec,
+	        "SELECT min(delivered_ms) FROM life_events WHERE serial = 'C-1'") >= delivered);
+	assert_int_equal(stopped(f, &failed, &at), 1); /* no row written since */
+	registry_row(f, "scrapped", time_wall_ms() + 1);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	registry_row(f, "active", time_wall_ms() + 2);
+	assert_int_equal(stopped(f, &failed, &at), 0); /* the county's word after */
+
+	/* a failed inspection, and a pass after it */
+	life_here(f, "inspection_back", "C-1", "fail", now - 20000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(failed, 1);
+	assert_int_equal(at, now - 20000);
+	life_here(f, "inspection_back", "C-1", "pass", now - 10000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(failed, 1);
+
+	/* delivered with the registry row ahead of the clock (the clock stepped
+	 * back since the row was written): a row written later by the clock,
+	 * earlier than that row, does not count as after the delivery */
+	registry_row(f, "active", time_wall_ms() + 3600000);
+	county_takes_all(f);
+	registry_row(f, "active", time_wall_ms() + 60000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	registry_row(f, "active", time_wall_ms() + 3600000 + 1);
+	assert_int_equal(stopped(f, &failed, &at), 0);
+}
+
+/* A scrap the county set aside (it refused the record) was never taken:
+ * it stands whatever the registry says later. */
+static void
+a_stop_the_county_set_aside_stands(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_batch b;
+	int64_t at = 0;
+	int failed = -1;
+	char err[256];
+	sqlite3 *db;
+
+	life_here(f, "scrapped", "C-1", "", time_wall_ms() - 1000);
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 1, &b, err, sizeof(err)), 0);
+	assert_int_equal(
+	    records_outbox_set_aside(db, b.records[0].seq, "refused", 1000, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_trim(db, b.records[0].seq, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_delivered(db, &b.records[0].seq, 1, err, sizeof(err)), 0);
+	wire_batch_free(&b);
+	store_close(db);
+	registry_row(f, "active", time_wall_ms() + 1000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms IS NULL"),
+	    1);
+}
+
+/* A batch the county answered 2.04 to notes its life events delivered as a
+ * mark does; the fills among them change nothing. */
+static void
+a_delivered_batch_notes_its_life_events(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct wire_batch b;
+	int64_t seqs[2];
+	char err[256];
+	sqlite3 *db;
+
+	new_fill(f, &fill, 1, NAN);
+	started(f, &fill);
+	assert_int_equal(finish(f, &fill), RECORDS_WRITTEN);
+	life_here(f, "inspection_back", "C-1", "fail", time_wall_ms() - 1000);
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 2, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 2);
+	seqs[0] = b.records[0].seq;
+	seqs[1] = b.records[1].seq;
+	wire_batch_free(&b);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 0);
+	assert_int_equal(records_outbox_delivered(db, seqs, 2, err, sizeof(err)), 0);
+	store_close(db);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 1);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 0);
+}
+
 /* A folder of the case's own for a database made by older migrations
  * (fixture_dir_setup). */
 static int
@@ -651,6 +837,58 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
 	                     NULL, 0),
 	    -1);
 	store_close(db);
+}
+
+/* Migration 007 notes the life events the county already took (their
+ * outbox rows gone) as taken at their own time, and the waiting ones (set
+ * aside included) as not taken: an old scrap of a cylinder whose registry
+ * row was not written since stands, one the county's row followed later
+ * does not, and one still waiting stands whatever the row says. */
+static void
+migration_notes_the_life_events_the_county_took(void **state)
+{
+	const char *dir = *state;
+	struct store_migration upto6[8];
+	struct records_life_stop stop;
+	struct records rec;
+	char path[128], err[256];
+	sqlite3 *db;
+
+	assert_int_equal(fixture_schema_upto(schema_station, 6, upto6, 8), 0);
+	snprintf(path, sizeof(path), "%s/station.db", dir);
+	if (store_open(path, upto6, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(
+	    store_exec(db,
+	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg,"
+	        " owner, status, updated_ms) VALUES"
+	        " ('C-A', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 500),"
+	        " ('C-B', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 2500),"
+	        " ('C-C', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 9000);"
+	        " INSERT INTO life_events (uuid, event, serial, code, actor, reason,"
+	        " at_ms) VALUES ('a', 'scrapped', 'C-A', 'GC1:A', 'OP1', 'rust', 1000),"
+	        " ('b', 'scrapped', 'C-B', 'GC1:B', 'OP1', 'rust', 2000),"
+	        " ('c', 'scrapped', 'C-C', 'GC1:C', 'OP1', 'rust', 3000);"
+	        " INSERT INTO outbox (uuid, kind, created_ms, aside_ms, aside_reason)"
+	        " VALUES ('c', 'life', 3000, 4000, 'refused')",
+	        err, sizeof(err)),
+	    0);
+	store_close(db);
+	if (store_open(path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT group_concat(uuid || ':' || coalesce(delivered_ms, 'waits'),"
+	                     " ' ') = 'a:1000 b:2000 c:waits' FROM"
+	                     " (SELECT * FROM life_events ORDER BY uuid)",
+	                     -1),
+	    1);
+	store_close(db);
+	if (records_open(&rec, path, "S1", "330825101", err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_life_stopped(&rec, "C-A", &stop, err, sizeof(err)), 1);
+	assert_int_equal(records_life_stopped(&rec, "C-B", &stop, err, sizeof(err)), 0);
+	assert_int_equal(records_life_stopped(&rec, "C-C", &stop, err, sizeof(err)), 1);
+	records_close(&rec);
 }
 
 /* Bytes of page cache a connection holds now. */
@@ -720,7 +958,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_kept_skipped_and_retried,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(life_events_go_out_with_the_fills, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_stop_here_holds_until_the_county_says_active_after_taking_it, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_stop_the_county_set_aside_stands, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_delivered_batch_notes_its_life_events, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(the_outbox_rebuild_keeps_the_sequence,
+		    migration_folder_setup, fixture_dir_teardown),
+		cmocka_unit_test_setup_teardown(migration_notes_the_life_events_the_county_took,
 		    migration_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_listed_with_its_reason, setup,
 		    teardown),

@@ -65,6 +65,9 @@ enum mutation {
 	M_OTHER_OWNER,
 	M_SCRAPPED,
 	M_RETIRED,
+	M_SCRAPPED_HERE,
+	M_FAILED_HERE,
+	M_SCRAPPED_HERE_AND_IN_REGISTRY,
 	M_INSPECTION_OVERDUE,
 	M_INSPECTION_DUE_TODAY,
 	M_NO_NEXT_INSPECTION_OVERDUE,
@@ -107,6 +110,13 @@ static const struct prefill_case prefill_cases[] = {
 	{ "scrapped cylinder refuses", M_SCRAPPED, "R04", 1,
 	    "R04 cylinder ZJ330825-000123 is scrapped" },
 	{ "retired code refuses", M_RETIRED, "R04", 1, NULL },
+	{ "scrapped at this station refuses, the registry not told yet", M_SCRAPPED_HERE, "R04", 1,
+	    "R04 cylinder ZJ330825-000123 was scrapped at this station on 2026-11-20" },
+	{ "failed its inspection at this station refuses", M_FAILED_HERE, "R04", 1,
+	    "R04 cylinder ZJ330825-000123 failed its inspection at this station on 2026-11-20" },
+	{ "scrapped here and in the registry: one R04, this station's",
+	    M_SCRAPPED_HERE_AND_IN_REGISTRY, "R04", 1,
+	    "R04 cylinder ZJ330825-000123 was scrapped at this station on 2026-11-20" },
 	{ "overdue inspection refuses", M_INSPECTION_OVERDUE, "R05", 1,
 	    "R05 inspection overdue: last 2021-03-02, due 2025-03-02" },
 	{ "inspection due today passes", M_INSPECTION_DUE_TODAY, NULL, 0, NULL },
@@ -165,6 +175,19 @@ mutate(struct rules_prefill_facts *f, enum mutation m)
 		break;
 	case M_RETIRED:
 		f->status = "retired";
+		break;
+	case M_SCRAPPED_HERE:
+		f->stopped_here = RULES_SCRAPPED_HERE;
+		f->stopped_day = day("2026-11-20");
+		break;
+	case M_FAILED_HERE:
+		f->stopped_here = RULES_FAILED_HERE;
+		f->stopped_day = day("2026-11-20");
+		break;
+	case M_SCRAPPED_HERE_AND_IN_REGISTRY:
+		f->status = "scrapped";
+		f->stopped_here = RULES_SCRAPPED_HERE;
+		f->stopped_day = day("2026-11-20");
 		break;
 	case M_INSPECTION_OVERDUE:
 		f->last_inspection = day("2021-03-02");

@@ -23,7 +23,7 @@ struct life_cmd {
 	const char *name;
 	const char *event;
 	int takes_worker;     /* dispatch: WORKER first (required); receive: --from */
-	int takes_inspection; /* --result, --next-due (required) */
+	int takes_inspection; /* --result (required), --next-due (required after a pass) */
 	int takes_reason;     /* --reason (required) */
 };
 
@@ -76,9 +76,11 @@ print_recorded(const struct life_cmd *lc, json_t *reply, const char *worker, con
 		printf(_("%lld cylinders received\n"), n);
 	else if (strcmp(lc->event, "inspection_out") == 0)
 		printf(_("%lld cylinders sent to inspection\n"), n);
-	else if (strcmp(lc->event, "inspection_back") == 0)
+	else if (strcmp(lc->event, "inspection_back") == 0 && next_due != NULL)
 		printf(_("%lld cylinders back from inspection: %s, next due %s\n"), n,
 		    strcmp(result, "pass") == 0 ? _("pass") : _("fail"), next_due);
+	else if (strcmp(lc->event, "inspection_back") == 0)
+		printf(_("%lld cylinders back from inspection: fail, out of service\n"), n);
 	else
 		printf(_("%lld cylinders scrapped\n"), n);
 	json_array_foreach(json_object_get(reply, "cylinders"), i, c)
@@ -140,11 +142,14 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 	if (op == NULL)
 		return gasctl_usage(lc->name,
 		    _("--operator CERT is required (who scans the load)"));
-	if (lc->takes_inspection && (result == NULL || next_due == NULL))
-		return gasctl_usage(lc->name,
-		    _("--result pass|fail and --next-due YYYY-MM-DD are required"));
+	if (lc->takes_inspection && result == NULL)
+		return gasctl_usage(lc->name, _("--result pass|fail is required"));
 	if (lc->takes_inspection && strcmp(result, "pass") != 0 && strcmp(result, "fail") != 0)
 		return gasctl_usage(lc->name, _("--result must be pass or fail"));
+	/* a fail's date is not believed (the county scraps the cylinder): gasgw
+	 * sends the day of the return when none is given */
+	if (lc->takes_inspection && strcmp(result, "pass") == 0 && next_due == NULL)
+		return gasctl_usage(lc->name, _("--next-due YYYY-MM-DD is required after a pass"));
 	if (lc->takes_reason && reason == NULL)
 		return gasctl_usage(lc->name, _("--reason TEXT is required (why it is scrapped)"));
 	if (dispatch) {

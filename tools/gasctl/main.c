@@ -156,18 +156,21 @@ static const struct gasctl_command commands[] = {
 	               "nothing is recorded.") },
 	{ .name = "inspection back",
 	    .run = cmd_inspection_back,
-	    .usage = "CODE... --result pass|fail --next-due YYYY-MM-DD --operator CERT [--json]",
-	    .help = N_("Cylinders come back from the inspection station with its result and the\n"
-	               "next inspection date (after a pass: after today, at most 10 years ahead).\n"
-	               "The county's registry takes the new dates from it and sends them back to\n"
-	               "every station.  Every code must verify, or nothing is recorded.") },
+	    .usage = "CODE... --result pass|fail [--next-due YYYY-MM-DD] --operator CERT [--json]",
+	    .help = N_("Cylinders come back from the inspection station with its result and,\n"
+	               "after a pass, the next inspection date (after today, at most 10 years\n"
+	               "ahead).  The county's registry takes the new dates from it and sends them\n"
+	               "back to every station; a cylinder that failed it marks scrapped, and this\n"
+	               "station refuses to fill it from now on (R04).  Every code must verify, or\n"
+	               "nothing is recorded.") },
 	{ .name = "scrap",
 	    .run = cmd_scrap,
 	    .usage = "CODE... --reason TEXT --operator CERT [--json]",
-	    .help = N_("Cylinders are scrapped (TEXT says why, at most 127 bytes): the county's\n"
-	               "registry marks them scrapped, so that no station fills them again and a\n"
-	               "scrapped cylinder seen anywhere is a case.  Every code must verify, or\n"
-	               "nothing is recorded.") },
+	    .help = N_("Cylinders are scrapped (TEXT says why, at most 127 bytes): this station\n"
+	               "refuses to fill them from now on (R04), and the county's registry marks\n"
+	               "them scrapped, so that no station fills them again and a scrapped\n"
+	               "cylinder seen anywhere is a case.  Every code must verify, or nothing is\n"
+	               "recorded.") },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
