@@ -104,6 +104,22 @@ gw_with_clock() {
 	fi
 }
 
+# gw_join_county: gasgw again, now with an uplink to the test's gascounty
+# (county_lib.sh's CPORT, station S1's key), heartbeats and registry pulls
+# every 5 s
+gw_join_county() {
+	gw_stop
+	cat >>"$T/station.conf" <<EOF
+[county]
+host = 127.0.0.1
+port = $CPORT
+psk_file = $T/station_S1.key
+heartbeat_s = 5
+registry_pull_s = 5
+EOF
+	gw_start
+}
+
 gw_kill9() {
 	kill -9 "$PID_gasgw" 2>/dev/null
 	wait_for 5 sh -c "! kill -0 $PID_gasgw 2>/dev/null"

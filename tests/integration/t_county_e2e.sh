@@ -24,16 +24,7 @@ done
 county_start || { fail "gascounty did not start"; finish; }
 
 # gasgw again, now with the county link
-gw_stop
-cat >>"$T/station.conf" <<EOF
-[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S1.key
-heartbeat_s = 5
-registry_pull_s = 5
-EOF
-gw_start || { fail "gasgw restarted with the uplink"; finish; }
+gw_join_county || { fail "gasgw restarted with the uplink"; finish; }
 check "gasgw started its uplink" grep -q "uplink to 127.0.0.1:$CPORT as station:S1" "$T/gasgw.log"
 
 sim flow 1 2.5

@@ -90,16 +90,7 @@ gc() { "$BUILD/gascounty" -c "$T/county.conf" "$@"; }
 for s in C-GOOD-6 C-GOOD-7; do
 	gc registry set "$s" --inspected 2024-06-01 --owner "Longyou Gas" >/dev/null 2>&1
 done
-gw_stop
-cat >>"$T/station.conf" <<EOF2
-[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S1.key
-heartbeat_s = 5
-registry_pull_s = 5
-EOF2
-gw_start || { fail "gasgw restarted with the uplink"; finish; }
+gw_join_county || { fail "gasgw restarted with the uplink"; finish; }
 reset_line 1
 
 # the county takes the scrap, its registry and then the station's copy say scrapped
