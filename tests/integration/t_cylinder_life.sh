@@ -114,4 +114,13 @@ check "a malformed serial is refused (4.00)" grep -q "code 4.00" "$T/bad.out"
 trace cylinder NEVER9 >"$T/never.txt"
 check "a cylinder the county never heard of: no rows, not seen" \
     sh -c "grep -q '^0 registry changes\$' '$T/never.txt' && grep -q '^now: not seen at any station' '$T/never.txt'"
+
+# --- a file does not bring a scrapped cylinder back ---------------------------------
+gc registry import "$T/reg.csv" >"$T/import2.out" 2>&1
+rc=$?
+check "the old file again: taken (exit $rc), LIFE0 kept scrapped, said with FILE:LINE" \
+    sh -c "[ $rc -eq 0 ] && grep -q '1 rows, 1 changed, 0 rejected, 1 kept scrapped' '$T/import2.out' &&
+    grep -q '^$T/reg.csv:2: LIFE0 is scrapped in the registry and stays so' '$T/import2.out'"
+check "the registry still says scrapped; the rest of the row (the owner) was taken" \
+    [ "$(county_sql "SELECT status || ' ' || owner FROM registry WHERE serial = 'LIFE0'")" = "scrapped Longyou Gas" ]
 finish

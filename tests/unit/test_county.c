@@ -456,6 +456,31 @@ registry_keeps_every_change_as_history(void **state)
 	assert_string_equal(h[1].source, "import");
 	assert_string_equal(h[1].actor, "zhao");
 	assert_non_null(strstr(h[1].detail, "reg.csv:3"));
+
+	/* a scrapped cylinder stays scrapped whatever a file says; the rest of its row is taken,
+	 * and registry set brings it back */
+	assert_int_equal(
+	    county_registry_set(&cdb, "H3", "scrapped", NULL, NULL, NULL, "wang", err, sizeof(err)),
+	    0);
+	write_h2_h3(csv, "active");
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", NULL, &res, err, sizeof(err)),
+	    0);
+	assert_int_equal(res.kept_scrapped, 1);
+	assert_int_equal(res.rejected, 0);
+	assert_int_equal(history_list(cdb.db, "H3", h, 8, &n, err, sizeof(err)), 0);
+	assert_string_equal(h[n - 1].status, "scrapped");
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM registry WHERE serial = 'H3'"
+	                     " AND status = 'scrapped'",
+	                     -1),
+	    1);
+	assert_int_equal(
+	    county_registry_set(&cdb, "H3", "active", NULL, NULL, NULL, "wang", err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM registry WHERE serial = 'H3' AND status = 'active'", -1),
+	    1);
 }
 
 static void

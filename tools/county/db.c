@@ -2222,8 +2222,9 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 	struct registry_row row;
 	struct csv_reader *reader = NULL;
 	struct csv_row cr;
-	sqlite3_stmt *st = NULL;
-	char reason[256], last[11], next[11];
+	sqlite3_stmt *st = NULL, *held = NULL;
+	char reason[256], last[11], next[11], was[16];
+	const char *status;
 	FILE *fp;
 	struct stat sb;
 	unsigned long long size = 0;
@@ -2248,7 +2249,9 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 	        " next_inspection = ?4, owner = ?5,"
 	        " version = (SELECT coalesce(max(version), 0) + 1 FROM registry), updated_ms = ?6"
 	        " WHERE (status, last_inspection, next_inspection, owner) IS NOT (?2, ?3, ?4, ?5)",
-	        &st, err, errlen) == -1)
+	        &st, err, errlen) == -1 ||
+	    store_prepare(c->db, "SELECT status FROM registry WHERE serial = ?", &held, err,
+	        errlen) == -1)
 		goto rollback;
 	while ((got = csv_next(reader, &cr, reason, sizeof(reason))) != 0) {
 		if (got == -2) {
@@ -2284,9 +2287,32 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		if (row.last_inspection >= 0)
 			date_format(row.last_inspection, last);
 		date_format(registry_next_inspection(&row, cycle_years), next);
+		/* a scrap is the county's decision about one cylinder (a station's
+		 * scrap, a failed inspection, registry set): a file, perhaps older
+		 * than it, does not undo it; the rest of the row is taken */
+		sqlite3_reset(held);
+		sqlite3_bind_text(held, 1, row.serial, -1, SQLITE_STATIC);
+		was[0] = '\0';
+		if ((got = sqlite3_step(held)) == SQLITE_ROW)
+			store_column_copy(held, 0, was, sizeof(was));
+		else if (got != SQLITE_DONE) {
+			db_error(c, err, errlen, "registry");
+			goto rollback;
+		}
+		status = row.status;
+		if (strcmp(was, "scrapped") == 0 && strcmp(row.status, "scrapped") != 0) {
+			status = "scrapped";
+			res->kept_scrapped++;
+			snprintf(reason, sizeof(reason),
+			    "%s is scrapped in the registry and stays so (the file says %s; "
+			    "gascounty registry set %s --status %s brings it back); the rest of "
+			    "the row is taken",
+			    row.serial, row.status, row.serial, row.status);
+			import_reject(io, path, cr.line, reason);
+		}
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, row.serial, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, row.status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, next, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, row.owner, -1, SQLITE_STATIC);
@@ -2307,13 +2333,15 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		goto rollback;
 	}
 	sqlite3_finalize(st);
-	st = NULL;
+	sqlite3_finalize(held);
+	st = held = NULL;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto rollback;
 	rc = 0;
 	goto out;
 rollback:
 	sqlite3_finalize(st);
+	sqlite3_finalize(held);
 	store_rollback(c->db);
 out:
 	csv_close(reader);

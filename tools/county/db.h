@@ -243,11 +243,13 @@ int county_township_known(const struct county_db *c, const char *code);
 
 struct county_import_result {
 	unsigned long rows, rejected, changed;
+	unsigned long kept_scrapped; /* rows that would bring a scrapped cylinder back */
 };
 
 /* What an import tells its caller as it goes (io itself and each member may be
  * NULL): how far it is (bytes of the file read, of its size; rows so far),
- * and each row it rejects (without reject: FILE:LINE: reason on stderr). */
+ * and each row it rejects or keeps scrapped (without reject: FILE:LINE:
+ * reason on stderr). */
 struct county_import_io {
 	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
 	    unsigned long rows);
@@ -256,7 +258,10 @@ struct county_import_io {
 };
 
 /* Import a registry CSV (registry.h format) into the county registry; each
- * row that changes a cylinder adds a history row by actor naming FILE:LINE. */
+ * row that changes a cylinder adds a history row by actor naming FILE:LINE.
+ * A cylinder the registry holds scrapped stays scrapped whatever the file
+ * says (counted in kept_scrapped and told through reject; the rest of its
+ * row is taken): only registry set brings one back. */
 int county_registry_import(struct county_db *c, const char *path, int cycle_years,
     const char *actor, const struct county_import_io *io, struct county_import_result *res,
     char *err, size_t errlen);

@@ -326,8 +326,11 @@ registry_import(struct county_db *c, int argc, char **argv)
 		return 1;
 	}
 	progress_end(&bar);
-	printf("%s: %lu rows, %lu changed, %lu rejected (%.2f s)\n", argv[1], res.rows, res.changed,
-	    res.rejected, (double)(time_mono_ms() - start) / 1000.0);
+	printf("%s: %lu rows, %lu changed, %lu rejected", argv[1], res.rows, res.changed,
+	    res.rejected);
+	if (res.kept_scrapped > 0)
+		printf(", %lu kept scrapped", res.kept_scrapped);
+	printf(" (%.2f s)\n", (double)(time_mono_ms() - start) / 1000.0);
 	return res.rejected > 0 ? 1 : 0;
 }
 
