@@ -220,30 +220,49 @@ entry_is_c(const char *entry)
 	return strcmp(entry, "C") == 0 || strcmp(entry, "POSIX") == 0;
 }
 
+/*
+ * The entry of the LANGUAGE list language that gettext speaks (glibc
+ * intl/dcigettext.c): the first i18n_language_ok one with a catalogue, into
+ * entry, and its catalogue folder into dir: 1.  0 when a C entry or the
+ * list's end comes first (the words as written), entry "C", dir "".
+ */
+static int
+gettext_entry(const char *language, char entry[I18N_LANGUAGE_MAX + 1],
+    char dir[I18N_LANGUAGE_MAX + 1])
+{
+	const char *p;
+	size_t n;
+
+	for (p = language; *p != '\0'; p += n + (p[n] == ':')) {
+		n = strcspn(p, ":");
+		if (!i18n_language_ok(p, n))
+			continue; /* an empty entry, or no name: no catalogue */
+		memcpy(entry, p, n);
+		entry[n] = '\0';
+		if (entry_is_c(entry))
+			break;
+		if (catalogue_for(entry, dir))
+			return 1;
+	}
+	snprintf(entry, I18N_LANGUAGE_MAX + 1, "C");
+	dir[0] = '\0';
+	return 0;
+}
+
 void
 i18n_language(char out[I18N_LANGUAGE_MAX + 1])
 {
-	const char *name = setlocale(LC_MESSAGES, NULL), *language = getenv("LANGUAGE"), *p;
+	const char *name = setlocale(LC_MESSAGES, NULL), *language = getenv("LANGUAGE");
 	char dir[I18N_LANGUAGE_MAX + 1];
 	size_t n;
 
 	out[0] = '\0';
 	if (name == NULL)
 		name = "C";
-	/* gettext's own order (glibc intl/dcigettext.c guess_category_value):
-	 * LANGUAGE's entries, the first with a catalogue, when the messages
-	 * locale is not C; a C entry, or none with a catalogue, is English */
+	/* gettext's own order (guess_category_value): LANGUAGE, when the
+	 * messages locale is not C, else the messages locale */
 	if (!messages_are_c() && language != NULL && language[strspn(language, ":")] != '\0') {
-		for (p = language; *p != '\0'; p += n + (p[n] == ':')) {
-			n = strcspn(p, ":");
-			if (!i18n_language_ok(p, n))
-				continue; /* an empty entry, or no name: no catalogue */
-			memcpy(out, p, n);
-			out[n] = '\0';
-			if (entry_is_c(out) || catalogue_for(out, dir))
-				return;
-		}
-		snprintf(out, I18N_LANGUAGE_MAX + 1, "C");
+		(void)gettext_entry(language, out, dir);
 		return;
 	}
 	n = strlen(name);
@@ -318,11 +337,10 @@ i18n_speak_end(struct i18n_speech *speech)
 void
 i18n_serve_languages(char *note, size_t notelen)
 {
-	const char *env = getenv("LANGUAGE"), *p;
+	const char *env = getenv("LANGUAGE");
 	char language[256], entry[I18N_LANGUAGE_MAX + 1], used[I18N_LANGUAGE_MAX + 8];
 	char dir[I18N_LANGUAGE_MAX + 1];
 	locale_t made;
-	size_t n;
 
 	note[0] = '\0';
 	if (env == NULL)
@@ -338,28 +356,17 @@ i18n_serve_languages(char *note, size_t notelen)
 		    language);
 		return;
 	}
-	/* gettext's order: the first entry with a catalogue; a C entry, or
-	 * none with a catalogue, is the words as written */
+	/* what gettext would have read: a catalogue's locale, or C (English) */
 	snprintf(used, sizeof(used), "C");
-	for (p = language; *p != '\0'; p += n + (p[n] == ':')) {
-		n = strcspn(p, ":");
-		if (!i18n_language_ok(p, n))
-			continue;
-		memcpy(entry, p, n);
-		entry[n] = '\0';
-		if (entry_is_c(entry))
-			break;
-		if (catalogue_for(entry, dir)) {
-			if ((made = messages_locale(dir, used)) == (locale_t)0) {
-				snprintf(note, notelen,
-				    "LANGUAGE=%s: the catalogue %s has no installed locale; messages "
-				    "follow the locale %s",
-				    language, dir, setlocale(LC_MESSAGES, NULL));
-				return;
-			}
-			freelocale(made);
-			break;
+	if (gettext_entry(language, entry, dir)) {
+		if ((made = messages_locale(dir, used)) == (locale_t)0) {
+			snprintf(note, notelen,
+			    "LANGUAGE=%s: the catalogue %s has no installed locale; messages "
+			    "follow the locale %s",
+			    language, dir, setlocale(LC_MESSAGES, NULL));
+			return;
 		}
+		freelocale(made);
 	}
 	setlocale(LC_MESSAGES, used);
 	snprintf(note, notelen, "LANGUAGE=%s taken as the messages locale %s%s", language, used,
