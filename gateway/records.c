@@ -1032,27 +1032,28 @@ records_life_out_with(struct records *rec, const char *serial, char *worker, siz
 }
 
 int
-records_life_stopped(struct records *rec, const char *serial, struct records_life_stop *out,
-    char *err, size_t errlen)
+records_life_stopped_db(sqlite3 *db, const char *serial, struct records_life_stop *out, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, found = 0;
 
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&rec->lock);
-	/* coalesce: no registry row (or no delivery) is no lift, where a bare
-	 * NOT would turn the unknown into no event at all */
-	if (store_prepare(rec->db,
+	/* coalesce: no registry row (or no delivery, or no pull) is no lift,
+	 * where a bare NOT would turn the unknown into no event at all.  Only
+	 * what a county pull wrote lifts (pulled_status, pulled_ms: a local
+	 * import writes neither), or a reinstatement made after the event */
+	if (store_prepare(db,
 	        "SELECT l.event = 'inspection_back', l.at_ms FROM life_events l"
 	        " LEFT JOIN cylinders c ON c.serial = l.serial WHERE l.serial = ?1"
 	        " AND (l.event = 'scrapped' OR (l.event = 'inspection_back' AND l.result = 'fail'))"
 	        " AND NOT coalesce(l.delivered_ms IS NOT NULL AND c.status = 'active'"
-	        " AND c.updated_ms > l.delivered_ms, 0)"
+	        " AND c.pulled_status = 'active' AND c.pulled_ms > l.delivered_ms, 0)"
+	        " AND NOT EXISTS (SELECT 1 FROM reinstatements r WHERE r.serial = l.serial"
+	        " AND r.lifts_ms >= l.at_ms)"
 	        " ORDER BY l.at_ms DESC, l.rowid DESC LIMIT 1",
-	        &st, err, errlen) == -1) {
-		pthread_mutex_unlock(&rec->lock);
+	        &st, err, errlen) == -1)
 		return -1;
-	}
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -1060,11 +1061,22 @@ records_life_stopped(struct records *rec, const char *serial, struct records_lif
 		out->failed = sqlite3_column_int(st, 0);
 		out->at_ms = sqlite3_column_int64(st, 1);
 	} else if (rc != SQLITE_DONE) {
-		err_set(err, errlen, "life events: %s", sqlite3_errmsg(rec->db));
+		err_set(err, errlen, "life events: %s", sqlite3_errmsg(db));
 	}
 	sqlite3_finalize(st);
-	pthread_mutex_unlock(&rec->lock);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+int
+records_life_stopped(struct records *rec, const char *serial, struct records_life_stop *out,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&rec->lock);
+	rc = records_life_stopped_db(rec->db, serial, out, err, errlen);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
 }
 
 int
@@ -1454,11 +1466,11 @@ out:
  * delete's, ?3 now), for records_life_stopped: the county answers its mark
  * only after its commit, so a registry row written later than this was
  * served by a county that had the event.  The later of now and the
- * cylinder's registry row as it is, so that a row written before never
+ * cylinder's registry row as the county's last pull wrote it, so that a row written before never
  * counts as after, even across a wall clock stepped back.
  */
 #define LIFE_DELIVERED(which)                                                                      \
-	"UPDATE life_events SET delivered_ms = max(?3, coalesce((SELECT updated_ms FROM"           \
+	"UPDATE life_events SET delivered_ms = max(?3, coalesce((SELECT pulled_ms FROM"            \
 	" cylinders WHERE serial = life_events.serial), 0)) WHERE uuid IN (SELECT uuid FROM"       \
 	" outbox WHERE kind = 'life' AND aside_ms IS NULL AND " which ")"
 

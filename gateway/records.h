@@ -305,17 +305,24 @@ struct records_life_stop {
 
 /*
  * Whether this station scrapped serial, or recorded its return from
- * inspection as failed, and the county's registry has not said active
- * since: 1 with the newest such event in *out, 0 when there is none, -1
- * with err.  An event stands until the county took it (its outbox row
- * went: while it waits, or is set aside, it stands) and the cylinder's
- * registry row was written again after that saying active (a delta the
- * county served after it had the event, or an import); a row written
- * earlier, even after the event was recorded, says nothing of it.  A pass
- * recorded after a fail lifts nothing: the county keeps a cylinder that
- * failed scrapped, its later inspections noted (docs/rules.md, R04).
+ * inspection as failed, and nothing has lifted it since: 1 with the newest
+ * such event in *out, 0 when there is none, -1 with err.  An event stands
+ * until the county took it (its outbox row went: while it waits, or is set
+ * aside, it stands) and a registry pull wrote the cylinder's row again after
+ * that saying active (a delta the county served after it had the event:
+ * cylinders.pulled_status and pulled_ms, which a local gasctl registry
+ * import never writes, so a stale company file lifts nothing); a row pulled
+ * earlier, even after the event was recorded, says nothing of it.  At a
+ * station with no county, gasctl registry reinstate lifts it (a row of
+ * reinstatements whose lifts_ms is at or after the event).  A pass recorded
+ * after a fail lifts nothing: the county keeps a cylinder that failed
+ * scrapped, its later inspections noted (docs/rules.md, R04).
  */
 int records_life_stopped(struct records *rec, const char *serial, struct records_life_stop *out,
+    char *err, size_t errlen);
+/* The same on a connection of the caller's (gasctl registry reinstate), no
+ * lock taken. */
+int records_life_stopped_db(sqlite3 *db, const char *serial, struct records_life_stop *out,
     char *err, size_t errlen);
 
 /*

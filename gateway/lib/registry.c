@@ -928,7 +928,10 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 /*
  * The upsert of staged rows into cylinders, in file order (rowid): a new
  * serial is inserted; a present one is updated only when a value differs,
- * and a row without a code keeps the code stored.  ?1 is the registry
+ * and a row without a code keeps the code stored.  A cylinder the copy
+ * holds scrapped stays scrapped whatever the row says (the rest of the row
+ * is taken): a file may be older than the scrap, and only the county's
+ * pull or gasctl registry reinstate brings one back.  ?1 is the registry
  * version, ?2 the time; the bulk form takes every staged row, the row form
  * the one whose rowid is ?3 (to name the row the database refuses).
  */
@@ -943,7 +946,9 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  manufactured = excluded.manufactured, tare_kg = excluded.tare_kg,"                      \
 	"  fill_kg = excluded.fill_kg, owner = excluded.owner,"                                    \
 	"  last_inspection = excluded.last_inspection,"                                            \
-	"  next_inspection = excluded.next_inspection, status = excluded.status,"                  \
+	"  next_inspection = excluded.next_inspection,"                                            \
+	"  status = CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                       \
+	"   ELSE excluded.status END,"                                                             \
 	"  registry_version = excluded.registry_version, updated_ms = excluded.updated_ms"         \
 	" WHERE cylinders.code IS NOT coalesce(excluded.code, cylinders.code)"                     \
 	"  OR cylinders.model IS NOT excluded.model"                                               \
@@ -953,7 +958,7 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  OR cylinders.owner IS NOT excluded.owner"                                               \
 	"  OR cylinders.last_inspection IS NOT excluded.last_inspection"                           \
 	"  OR cylinders.next_inspection IS NOT excluded.next_inspection"                           \
-	"  OR cylinders.status IS NOT excluded.status"                                             \
+	"  OR (cylinders.status IS NOT excluded.status AND cylinders.status IS NOT 'scrapped')"    \
 	"  OR cylinders.registry_version IS NOT excluded.registry_version"
 
 static const char registry_upsert_all_sql[] =
@@ -1012,6 +1017,60 @@ out:
 	sqlite3_finalize(one);
 	sqlite3_finalize(rows);
 	return -1;
+}
+
+/*
+ * Tell opts->reject, in file order, each rejected row and each staged row
+ * that would bring a scrapped cylinder back (kept scrapped: counted in
+ * *kept; the rest of its row is taken by the upsert).  Inside the write
+ * transaction, before the upsert.  0, or -1 with err (a database error).
+ */
+static int
+registry_report(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
+    const struct registry_parsed *parsed, unsigned long *kept, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char why[512], serial[CODE_SERIAL_MAX + 1], status[16];
+	unsigned long line;
+	size_t i = 0;
+	int rc = SQLITE_DONE;
+
+	*kept = 0;
+	if (parsed->nkept > 0 &&
+	    store_prepare(db,
+	        "SELECT s.line, s.serial, s.status FROM temp.registry_stage s"
+	        " JOIN cylinders c ON c.serial = s.serial"
+	        " WHERE c.status = 'scrapped' AND s.status IS NOT 'scrapped' ORDER BY s.rowid",
+	        &st, err, errlen) == -1)
+		return -1;
+	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		line = (unsigned long)sqlite3_column_int64(st, 0);
+		store_column_copy(st, 1, serial, sizeof(serial));
+		store_column_copy(st, 2, status, sizeof(status));
+		for (; i < parsed->nrejected && parsed->rejected[i].line < line; i++)
+			if (opts->reject != NULL)
+				opts->reject(opts->arg, path, parsed->rejected[i].line,
+				    parsed->text + parsed->rejected[i].why);
+		(*kept)++;
+		snprintf(why, sizeof(why),
+		    _("%s is scrapped in the station's registry and stays so (the file says %s); "
+		      "the rest of the row is taken: only the county's registry, or gasctl "
+		      "registry reinstate at a station with no county, brings it back"),
+		    serial, status);
+		if (opts->reject != NULL)
+			opts->reject(opts->arg, path, line, why);
+	}
+	if (st != NULL && rc != SQLITE_DONE) {
+		err_set(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	for (; i < parsed->nrejected; i++)
+		if (opts->reject != NULL)
+			opts->reject(opts->arg, path, parsed->rejected[i].line,
+			    parsed->text + parsed->rejected[i].why);
+	return 0;
 }
 
 struct registry_import_ctx {
@@ -1230,7 +1289,6 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	int64_t before, locked_from, now_ms = time_wall_ms();
 	char why[256];
 	int rc = -1, in_tx = 0;
-	size_t i;
 
 	memset(&res, 0, sizeof(res));
 	memset(&ctx, 0, sizeof(ctx));
@@ -1259,10 +1317,8 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	locked_from = time_mono_ms();
 	before = store_query_int(db, "SELECT count(*) FROM cylinders", 0);
 	res.rejected = parsed.nrejected;
-	if (opts->reject != NULL)
-		for (i = 0; i < parsed.nrejected; i++)
-			opts->reject(opts->arg, path, parsed.rejected[i].line,
-			    parsed.text + parsed.rejected[i].why);
+	if (registry_report(db, path, opts, &parsed, &res.kept_scrapped, err, errlen) == -1)
+		goto out;
 	if (parsed.nkept > 0) {
 		if (registry_upsert_prepare(db, registry_upsert_all_sql, opts->registry_version,
 		        now_ms, &stmt, why, sizeof(why)) == -1) {
@@ -1695,7 +1751,8 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 	        "UPDATE cylinders SET status = ?2, last_inspection = nullif(?3, ''),"
 	        " next_inspection = nullif(?4, ''),"
 	        " owner = CASE WHEN ?5 = '' THEN owner ELSE ?5 END,"
-	        " registry_version = ?6, updated_ms = ?7 WHERE serial = ?1",
+	        " registry_version = ?6, updated_ms = ?7, pulled_status = ?2, pulled_ms = ?7"
+	        " WHERE serial = ?1",
 	        &stmt, why, sizeof(why)) == -1 ||
 	    store_prepare(db,
 	        "INSERT INTO meta (key, value) VALUES ('registry_version', ?1)"
@@ -1744,4 +1801,119 @@ fail:
 	sqlite3_finalize(meta);
 	store_rollback(db);
 	return -1;
+}
+
+/* ---- a scrap undone on purpose -------------------------------------------------- */
+
+int
+registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was, size_t waslen,
+    char *err, size_t errlen)
+{
+	struct registry_operator op;
+	struct registry_cylinder cyl;
+	sqlite3_stmt *st = NULL;
+	size_t n = strlen(r->reason), i;
+	char why[256];
+	int rc = -1;
+
+	if (was != NULL && waslen > 0)
+		was[0] = '\0';
+	/* the reason is kept and read as a sentence typed by a person, as a
+	 * scrap's (ctlreq.c check_reason) */
+	if (n == 0 || n > WIRE_LIFE_TEXT - 1)
+		return err_set(err, errlen, _("\"%s\" must be 1 to %d bytes"), "reason",
+		    WIRE_LIFE_TEXT - 1);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)r->reason[i] < 0x20 || r->reason[i] == 0x7f)
+			return err_set(err, errlen, _("\"%s\" must not hold control characters"),
+			    "reason");
+	if (buyer_text_has_number(r->reason, n))
+		return err_set(err, errlen,
+		    _("\"reason\" looks like it holds an ID number; it was not kept"));
+	if (store_begin(db, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s", why);
+	switch (registry_operator_find(db, r->actor, &op, why, sizeof(why))) {
+	case STORE_ERROR:
+		err_set(err, errlen, "%s", why);
+		goto out;
+	case STORE_NOT_FOUND:
+		op.active = 0;
+		break;
+	case STORE_FOUND:
+		break;
+	}
+	if (!op.active) {
+		err_set(err, errlen, _("operator certificate %s is not registered at this station"),
+		    r->actor);
+		goto out;
+	}
+	switch (registry_cylinder_find(db, r->serial, &cyl, why, sizeof(why))) {
+	case STORE_ERROR:
+		err_set(err, errlen, "%s", why);
+		goto out;
+	case STORE_NOT_FOUND:
+		err_set(err, errlen, _("cylinder %s is not in this station's registry"), r->serial);
+		goto out;
+	case STORE_FOUND:
+		break;
+	}
+	if (was != NULL)
+		str_copy(was, cyl.status, waslen);
+	if (strcmp(cyl.status, "scrapped") != 0 && r->lifts_ms < 0) {
+		rc = 0; /* nothing to undo: not scrapped, no stop of this station's */
+		goto out;
+	}
+	if (store_prepare(db,
+	        "UPDATE cylinders SET status = 'active', updated_ms = ?2"
+	        " WHERE serial = ?1 AND status = 'scrapped'",
+	        &st, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->now_ms);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, errlen, "reinstate %s: %s", r->serial, sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_prepare(db,
+	        "INSERT INTO reinstatements (serial, actor, login, reason, was_status, lifts_ms,"
+	        " at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	        &st, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, cyl.status, -1, SQLITE_STATIC);
+	if (r->lifts_ms >= 0)
+		sqlite3_bind_int64(st, 6, r->lifts_ms);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int64(st, 7, r->now_ms);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, errlen, "reinstate %s: %s", r->serial, sqlite3_errmsg(db));
+		goto out;
+	}
+	if (store_commit(db, why, sizeof(why)) == -1) {
+		err_set(err, errlen, "%s", why);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	return 1;
+out:
+	sqlite3_finalize(st);
+	store_rollback(db);
+	return rc;
+}
+
+int
+registry_county_pulled(sqlite3 *db)
+{
+	return (int)store_query_int(db,
+	    "SELECT count(*) > 0 FROM meta WHERE key = 'registry_version'", 1);
 }

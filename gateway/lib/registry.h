@@ -12,7 +12,9 @@
  *
  * Import policy (decided here, documented in docs/registry.md): the whole file
  * is imported in one transaction.  A row that fails validation is reported as
- * "FILE:LINE: reason" and skipped; every valid row is upserted by serial.  If
+ * "FILE:LINE: reason" and skipped; every valid row is upserted by serial,
+ * except that a cylinder the copy holds scrapped stays scrapped (the rest of
+ * its row is taken, the line named the same way and counted).  If
  * the transaction itself fails (disk full, a constraint, a read error of the
  * file) it is rolled back and nothing of the file is in the database.  The
  * import is idempotent: importing the same file again changes no row (rows
@@ -109,7 +111,9 @@ struct registry_import_opts {
 	 * the data rows read so far */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
 	    unsigned long rows);
-	/* called once per rejected row: "FILE:LINE: reason" is file, line, reason */
+	/* called once per rejected row, and once per row kept scrapped (not
+	 * counted as rejected), in file order: "FILE:LINE: reason" is file,
+	 * line, reason */
 	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason);
 	void *arg;
 };
@@ -120,7 +124,10 @@ struct registry_import_result {
 	unsigned long inserted;  /* new cylinders */
 	unsigned long updated;   /* existing cylinders whose row changed */
 	unsigned long unchanged; /* existing cylinders already up to date */
-	int64_t locked_ms;       /* how long the write transaction was open */
+	/* rows that would bring a cylinder the copy holds scrapped back: it
+	 * stays scrapped, the rest of the row is taken (in updated or unchanged) */
+	unsigned long kept_scrapped;
+	int64_t locked_ms; /* how long the write transaction was open */
 };
 
 /*
@@ -186,6 +193,37 @@ int registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t 
 /* The registry version the station holds: meta 'registry_version', the
  * last delta applied (0 when none, or when the database cannot say). */
 int64_t registry_version_held(sqlite3 *db);
+
+/*
+ * A scrap undone on purpose at a station with no county (gasctl registry
+ * reinstate; the county's own registry decides at a station joined to one).
+ * In one transaction: the operator must be registered and active here, the
+ * cylinder in the registry; a copy saying scrapped says active again, and a
+ * row of reinstatements keeps who (actor, login), when (now_ms), why
+ * (reason: 1 to 127 bytes, no control characters, no ID number) and the
+ * status before, with lifts_ms: the at_ms of the newest of this station's
+ * own scraps or failed inspections of it that stands (records.h
+ * records_life_stopped_db; -1 when none), which it lifts with every one
+ * before it.  Returns 1 when recorded, 0 when there was nothing to undo (not
+ * scrapped, no stop given: nothing written), -1 with err (a refusal named,
+ * or a database error; nothing written).  was (may be NULL) gets the copy's
+ * status before.
+ */
+struct registry_reinstatement {
+	const char *serial;
+	const char *actor; /* operator certificate */
+	const char *login; /* the system user who ran the command */
+	const char *reason;
+	int64_t lifts_ms;
+	int64_t now_ms;
+};
+int registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was,
+    size_t waslen, char *err, size_t errlen);
+
+/* 1 when this station's database has applied a registry delta from a county
+ * (meta 'registry_version' is there: it is joined to one, or was), 0 when
+ * not; 1 when the database cannot say. */
+int registry_county_pulled(sqlite3 *db);
 
 /* ---- look-ups for the fill line ---------------------------------------------- */
 

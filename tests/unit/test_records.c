@@ -20,6 +20,7 @@
 
 #include "fixture.h"
 #include "records.h"
+#include "registry.h"
 #include "stationdb_fixture.h"
 #include "store.h"
 #include "util.h"
@@ -634,15 +635,17 @@ life_here(struct fixture *f, const char *event, const char *serial, const char *
 		fail_msg("%s", err);
 }
 
-/* C-1's registry row written (by a delta or an import) at updated_ms. */
+/* C-1's registry row written by a county pull (a delta) at updated_ms, as
+ * registry_apply_delta writes it: the status and time pulled too. */
 static void
 registry_row(struct fixture *f, const char *status, int64_t updated_ms)
 {
-	char sql[160];
+	char sql[256];
 
 	snprintf(sql, sizeof(sql),
-	    "UPDATE cylinders SET status = '%s', updated_ms = %lld WHERE serial = 'C-1'", status,
-	    (long long)updated_ms);
+	    "UPDATE cylinders SET status = '%s', updated_ms = %lld, pulled_status = '%s',"
+	    " pulled_ms = %lld WHERE serial = 'C-1'",
+	    status, (long long)updated_ms, status, (long long)updated_ms);
 	stationdb_exec(&f->rec, sql);
 }
 
@@ -734,6 +737,111 @@ a_stop_here_holds_until_the_county_says_active_after_taking_it(void **state)
 	assert_int_equal(stopped(f, &failed, &at), 1);
 	registry_row(f, "active", time_wall_ms() + 3600000 + 1);
 	assert_int_equal(stopped(f, &failed, &at), 0);
+}
+
+/* A connection of the test's own on the fixture's database (gasctl's). */
+static sqlite3 *
+own_connection(struct fixture *f)
+{
+	char err[256];
+	sqlite3 *db;
+
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	return db;
+}
+
+/*
+ * The hole a stale company file opened: a scrap here, the county takes it,
+ * then a local gasctl registry import rewrites C-1's row (active, a new
+ * owner) after the delivery.  Its updated_ms is after the delivery, but an
+ * import is not the county's word: the stop stands.  A county pull saying
+ * active afterwards lifts it.
+ */
+static void
+a_local_import_after_the_delivery_lifts_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_result res;
+	struct wire_registry_row row;
+	struct wire_registry delta = { .version = 9, .count = 1, .rows = &row };
+	char csv[160], err[256];
+	int64_t now = time_wall_ms(), at = 0;
+	int failed = -1;
+	size_t unknown;
+	sqlite3 *db;
+	FILE *fp;
+
+	life_here(f, "scrapped", "C-1", "", now - 40000);
+	registry_row(f, "active", now - 30000); /* served before the county had it */
+	county_takes_all(f);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	snprintf(csv, sizeof(csv), "%s/company.csv", f->dir);
+	fp = fopen(csv, "w");
+	assert_non_null(fp);
+	fputs("serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	      "C-1,YSP35.5,2024-01,15.2,14.9,Other Gas,2024-06-01,active\n",
+	    fp);
+	fclose(fp);
+	usleep(2000);
+	db = own_connection(f);
+	assert_int_equal(registry_import(db, csv, NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(stationdb_count(&f->rec,
+	                     "SELECT c.updated_ms > l.delivered_ms AND c.status = 'active' FROM"
+	                     " cylinders c JOIN life_events l ON l.serial = c.serial"),
+	    1);
+	assert_int_equal(stopped(f, &failed, &at), 1); /* an import is not the county */
+	assert_int_equal(at, now - 40000);
+
+	/* the county's pull saying active, after it had the scrap: lifted */
+	memset(&row, 0, sizeof(row));
+	str_copy(row.serial, "C-1", sizeof(row.serial));
+	str_copy(row.status, "active", sizeof(row.status));
+	row.version = 9;
+	usleep(2000);
+	assert_int_equal(registry_apply_delta(db, &delta, &unknown, err, sizeof(err)), 0);
+	store_close(db);
+	assert_int_equal(stopped(f, &failed, &at), 0);
+}
+
+/*
+ * gasctl registry reinstate at a station with no county: the stop it was
+ * shown (records_life_stopped_db) and every one before it are lifted; a
+ * scrap or a failed inspection recorded after it stands.
+ */
+static void
+a_reinstatement_lifts_the_stops_before_it(void **state)
+{
+	struct fixture *f = *state;
+	struct records_life_stop stop;
+	struct registry_reinstatement r = { .serial = "C-1",
+		.actor = "OP1",
+		.login = "root",
+		.reason = "typed the wrong code" };
+	char err[256], was[16];
+	int64_t now = time_wall_ms(), at = 0;
+	int failed = -1;
+	sqlite3 *db;
+
+	life_here(f, "scrapped", "C-1", "", now - 40000);
+	life_here(f, "inspection_back", "C-1", "fail", now - 30000);
+	db = own_connection(f);
+	assert_int_equal(registry_operator_add(db, "OP1", "Wang", "2099-01-01", err, sizeof(err)),
+	    0);
+	assert_int_equal(records_life_stopped_db(db, "C-1", &stop, err, sizeof(err)), 1);
+	assert_int_equal(stop.failed, 1);
+	assert_int_equal(stop.at_ms, now - 30000);
+	r.lifts_ms = stop.at_ms;
+	r.now_ms = now;
+	assert_int_equal(registry_reinstate(db, &r, was, sizeof(was), err, sizeof(err)), 1);
+	assert_string_equal(was, "active");
+	store_close(db);
+	assert_int_equal(stopped(f, &failed, &at), 0);
+
+	life_here(f, "scrapped", "C-1", "", now - 20000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(at, now - 20000);
 }
 
 /* A scrap the county set aside (it refused the record) was never taken:
@@ -843,7 +951,9 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
  * outbox rows gone) as taken at their own time, and the waiting ones (set
  * aside included) as not taken: an old scrap of a cylinder whose registry
  * row was not written since stands, one the county's row followed later
- * does not, and one still waiting stands whatever the row says. */
+ * does not, and one still waiting stands whatever the row says.  Migration
+ * 008 takes a row with a county version as pulled, one without as
+ * imported: C-D's row, written after its scrap by an import, lifts nothing. */
 static void
 migration_notes_the_life_events_the_county_took(void **state)
 {
@@ -861,14 +971,16 @@ migration_notes_the_life_events_the_county_took(void **state)
 	assert_int_equal(
 	    store_exec(db,
 	        "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg,"
-	        " owner, status, updated_ms) VALUES"
-	        " ('C-A', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 500),"
-	        " ('C-B', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 2500),"
-	        " ('C-C', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 9000);"
+	        " owner, status, registry_version, updated_ms) VALUES"
+	        " ('C-A', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 3, 500),"
+	        " ('C-B', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 3, 2500),"
+	        " ('C-C', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 3, 9000),"
+	        " ('C-D', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 0, 2500);"
 	        " INSERT INTO life_events (uuid, event, serial, code, actor, reason,"
 	        " at_ms) VALUES ('a', 'scrapped', 'C-A', 'GC1:A', 'OP1', 'rust', 1000),"
 	        " ('b', 'scrapped', 'C-B', 'GC1:B', 'OP1', 'rust', 2000),"
-	        " ('c', 'scrapped', 'C-C', 'GC1:C', 'OP1', 'rust', 3000);"
+	        " ('c', 'scrapped', 'C-C', 'GC1:C', 'OP1', 'rust', 3000),"
+	        " ('d', 'scrapped', 'C-D', 'GC1:D', 'OP1', 'rust', 2000);"
 	        " INSERT INTO outbox (uuid, kind, created_ms, aside_ms, aside_reason)"
 	        " VALUES ('c', 'life', 3000, 4000, 'refused')",
 	        err, sizeof(err)),
@@ -878,7 +990,7 @@ migration_notes_the_life_events_the_county_took(void **state)
 		fail_msg("%s", err);
 	assert_int_equal(store_query_int(db,
 	                     "SELECT group_concat(uuid || ':' || coalesce(delivered_ms, 'waits'),"
-	                     " ' ') = 'a:1000 b:2000 c:waits' FROM"
+	                     " ' ') = 'a:1000 b:2000 c:waits d:2000' FROM"
 	                     " (SELECT * FROM life_events ORDER BY uuid)",
 	                     -1),
 	    1);
@@ -888,6 +1000,9 @@ migration_notes_the_life_events_the_county_took(void **state)
 	assert_int_equal(records_life_stopped(&rec, "C-A", &stop, err, sizeof(err)), 1);
 	assert_int_equal(records_life_stopped(&rec, "C-B", &stop, err, sizeof(err)), 0);
 	assert_int_equal(records_life_stopped(&rec, "C-C", &stop, err, sizeof(err)), 1);
+	/* migration 008: a row without a county version was last written by an
+	 * import, which lifts nothing (C-B's, with one, came from a pull) */
+	assert_int_equal(records_life_stopped(&rec, "C-D", &stop, err, sizeof(err)), 1);
 	records_close(&rec);
 }
 
@@ -960,6 +1075,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(life_events_go_out_with_the_fills, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_stop_here_holds_until_the_county_says_active_after_taking_it, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_local_import_after_the_delivery_lifts_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_reinstatement_lifts_the_stops_before_it, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_stop_the_county_set_aside_stands, setup,
 		    teardown),

@@ -1008,6 +1008,112 @@ held_cylinder(struct fixture *f)
 	    0);
 }
 
+/*
+ * A file does not bring back a cylinder the station's copy holds scrapped
+ * (a file older than the scrap, as at the county): the rest of its row is
+ * taken, the line is named among the rejected ones in file order and
+ * counted, and the import writes nothing of the county's pull (pulled_*).
+ * Only the county's pull, or registry_reinstate at a station with no
+ * county, brings it back; the reinstatement keeps who, when and why.
+ */
+static void
+an_import_keeps_a_scrapped_cylinder_scrapped(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_opts opts = { .reject = on_reject, .arg = f };
+	struct registry_import_result res;
+	struct wire_registry_row rows[1];
+	struct wire_registry delta = { .version = 7, .count = 1, .rows = rows };
+	struct registry_reinstatement r = { .serial = "K2",
+		.actor = "OP-1",
+		.login = "root",
+		.reason = "scrapped by mistake",
+		.lifts_ms = -1,
+		.now_ms = 1234 };
+	char err[256], was[16];
+	size_t unknown;
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "K1,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,active\n"
+	             "K2,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,scrapped\n"
+	             "K3,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,scrapped\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.kept_scrapped, 0);
+	/* the company's older file: all active, a new owner, a bad row between */
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "K1,YSP35.5,2019-05,15.2,14.9,New Co,2022-03-15,active\n"
+	             "K2,YSP35.5,2019-05,15.2,14.9,New Co,2022-03-15,active\n"
+	             "K4,YSP50,2019-05,15.2,14.9,New Co,,active\n"
+	             "K3,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,retired\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.rows, 4);
+	assert_int_equal(res.rejected, 1);
+	assert_int_equal(res.kept_scrapped, 2);
+	assert_int_equal(res.updated, 2); /* K1's and K2's owner */
+	assert_int_equal(res.unchanged, 1);
+	assert_string_equal(f->rejects,
+	    "3: K2 is scrapped in the station's registry and stays so (the file says active); "
+	    "the rest of the row is taken: only the county's registry, or gasctl registry "
+	    "reinstate at a station with no county, brings it back\n"
+	    "4: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, YSP118\n"
+	    "5: K3 is scrapped in the station's registry and stays so (the file says retired); "
+	    "the rest of the row is taken: only the county's registry, or gasctl registry "
+	    "reinstate at a station with no county, brings it back\n");
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT group_concat(serial || ' ' || status || ' ' || owner, ', ')"
+	                     " = 'K1 active New Co, K2 scrapped New Co, K3 scrapped Co' FROM"
+	                     " (SELECT * FROM cylinders ORDER BY serial)",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE pulled_ms IS NOT NULL"
+	                     " OR pulled_status IS NOT NULL",
+	                     -1),
+	    0);
+
+	/* a reinstatement: a registered operator, a reason a person can keep */
+	assert_int_equal(
+	    registry_operator_add(f->db, "OP-1", "Wang", "2099-01-01", err, sizeof(err)), 0);
+	r.actor = "OP-9";
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
+	assert_string_equal(err, "operator certificate OP-9 is not registered at this station");
+	r.actor = "OP-1";
+	r.reason = "ID 11010519491231002X";
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
+	r.reason = "";
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
+	r.reason = "scrapped by mistake";
+	r.serial = "K9";
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
+	r.serial = "K1"; /* active, no stop given: nothing to undo, nothing written */
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), 0);
+	assert_string_equal(was, "active");
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM reinstatements", -1), 0);
+	assert_int_equal(registry_county_pulled(f->db), 0);
+	r.serial = "K2";
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), 1);
+	assert_string_equal(was, "scrapped");
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM reinstatements WHERE serial = 'K2' AND"
+	                     " actor = 'OP-1' AND login = 'root' AND reason = 'scrapped by mistake'"
+	                     " AND was_status = 'scrapped' AND lifts_ms IS NULL AND at_ms = 1234",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT status = 'active' FROM cylinders WHERE serial = 'K2'", -1),
+	    1);
+
+	/* the county's pull brings K3 back and says so in pulled_* */
+	delta_row(&rows[0], "K3", "active", "2026-03-15", 7);
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT status = 'active' AND pulled_status = 'active' AND"
+	                     " pulled_ms = updated_ms FROM cylinders WHERE serial = 'K3'",
+	                     -1),
+	    1);
+	assert_int_equal(registry_county_pulled(f->db), 1);
+}
+
 static void
 applies_a_delta_to_held_cylinders_only(void **state)
 {
@@ -1108,6 +1214,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(certificate_numbers_fit_what_a_line_keeps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(finds_cylinders_operators_and_buyers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(an_import_keeps_a_scrapped_cylinder_scrapped, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(applies_a_delta_to_held_cylinders_only, setup,
 		    teardown),

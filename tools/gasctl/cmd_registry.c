@@ -1,10 +1,11 @@
 /*
- * gasctl registry import, operators add/list, buyers add/list: the commands
+ * gasctl registry import and reinstate, operators add/list, buyers add/list: the commands
  * that work on the station database directly (registry.h), not through
  * gasgw.  SQLite's WAL lets them run while gasgw is up; writes wait on
  * busy_timeout for gasgw's short transactions.
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "opauth.h"
 #include "progress.h"
 #include "psk.h"
+#include "records.h"
 #include "registry.h"
 #include "store.h"
 #include "termtext.h"
@@ -146,15 +148,148 @@ cmd_registry_import(struct gasctl *ctl, int argc, char **argv)
 		goto out;
 	}
 	progress_end(&state.bar);
-	printf(_("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected "
-	         "(%.2f s)%s\n"),
-	    argv[optind], res.rows, res.inserted, res.updated, res.unchanged, res.rejected,
-	    (double)(time_mono_ms() - start) / 1000.0, key != NULL ? _(", codes verified") : "");
+	if (res.kept_scrapped > 0)
+		printf(_("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected, "
+		         "%lu kept scrapped (%.2f s)%s\n"),
+		    argv[optind], res.rows, res.inserted, res.updated, res.unchanged, res.rejected,
+		    res.kept_scrapped, (double)(time_mono_ms() - start) / 1000.0,
+		    key != NULL ? _(", codes verified") : "");
+	else
+		printf(_("%s: %lu rows: %lu added, %lu updated, %lu unchanged, %lu rejected "
+		         "(%.2f s)%s\n"),
+		    argv[optind], res.rows, res.inserted, res.updated, res.unchanged, res.rejected,
+		    (double)(time_mono_ms() - start) / 1000.0,
+		    key != NULL ? _(", codes verified") : "");
 	rc = res.rejected > 0 ? GASCTL_ERROR : GASCTL_OK;
 out:
 	if (db != NULL)
 		store_close(db);
 	code_key_free(key);
+	return rc;
+}
+
+/* ---- registry reinstate ---------------------------------------------------------- */
+
+/* The system user running gasctl, for the record: the name, or the uid. */
+static void
+login_name(char *out, size_t outlen)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
+		str_copy(out, pw->pw_name, outlen);
+	else
+		snprintf(out, outlen, "uid %ld", (long)getuid());
+}
+
+/* The county decides: say so, and who brings the cylinder back.  GASCTL_ERROR. */
+static int
+county_decides(const char *joined, const char *serial)
+{
+	char said[256];
+
+	fprintf(stderr,
+	    _("gasctl registry reinstate: this station is joined to a county (%s): the county's "
+	      "registry decides whether %s is scrapped, and its next pull would overrule a "
+	      "reinstatement here; nothing was changed. The county's administrator brings it "
+	      "back: gascounty registry set %s --status active\n"),
+	    termtext_copy(said, joined, sizeof(said)), serial, serial);
+	return GASCTL_ERROR;
+}
+
+int
+cmd_registry_reinstate(struct gasctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'R' },
+		{ "operator", required_argument, NULL, 'o' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct registry_reinstatement r = { 0 };
+	struct records_life_stop stop;
+	char err[512], login[64], was[16], joined[256], serial[CODE_SERIAL_MAX + 1];
+	sqlite3 *db = NULL;
+	int ch, stopped, done, rc = GASCTL_ERROR;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (common_option(ctl, ch))
+			continue;
+		switch (ch) {
+		case 'R':
+			r.reason = optarg;
+			break;
+		case 'o':
+			r.actor = optarg;
+			break;
+		case 'h':
+			return gasctl_help("registry reinstate");
+		default:
+			return gasctl_usage("registry reinstate", _("unknown option"));
+		}
+	}
+	if (optind + 1 != argc)
+		return gasctl_usage("registry reinstate", _("one SERIAL is required"));
+	if (r.reason == NULL)
+		return gasctl_usage("registry reinstate",
+		    _("--reason TEXT is required (why the scrap is undone)"));
+	if (r.actor == NULL)
+		return gasctl_usage("registry reinstate",
+		    _("--operator CERT is required (who undoes the scrap)"));
+	r.serial = argv[optind];
+	/* the serial is echoed in every message: cleaned for the terminal */
+	termtext_copy(serial, r.serial, sizeof(serial));
+	if (ctl->county_host[0] != '\0') {
+		snprintf(joined, sizeof(joined), _("[county] host %s in %s"), ctl->county_host,
+		    ctl->config_path);
+		return county_decides(joined, serial);
+	}
+	if (gasctl_open_db(ctl, &db) == -1)
+		return GASCTL_ERROR;
+	/* without -c, or with a configuration that lost its [county]: the
+	 * database says whether a county's registry was ever pulled here */
+	if (registry_county_pulled(db)) {
+		snprintf(joined, sizeof(joined),
+		    _("the station database holds the county's registry version %lld"),
+		    (long long)registry_version_held(db));
+		rc = county_decides(joined, serial);
+		goto out;
+	}
+	if ((stopped = records_life_stopped_db(db, r.serial, &stop, err, sizeof(err))) == -1) {
+		fprintf(stderr, "gasctl registry reinstate: %s\n", err);
+		goto out;
+	}
+	login_name(login, sizeof(login));
+	r.login = login;
+	r.lifts_ms = stopped ? stop.at_ms : -1;
+	r.now_ms = time_wall_ms();
+	done = registry_reinstate(db, &r, was, sizeof(was), err, sizeof(err));
+	if (done == -1) {
+		fprintf(stderr, _("gasctl registry reinstate: %s; nothing was changed\n"),
+		    termtext_copy(joined, err, sizeof(joined)));
+		goto out;
+	}
+	if (done == 0) {
+		fprintf(stderr,
+		    _("gasctl registry reinstate: %s is not scrapped here (the station's registry "
+		      "says %s, and no scrap or failed inspection of this station stands): nothing "
+		      "to undo\n"),
+		    serial, termtext_copy(joined, was, sizeof(joined)));
+		goto out;
+	}
+	if (strcmp(was, "scrapped") == 0)
+		printf(_("%s: the station's registry said scrapped and says active again\n"),
+		    serial);
+	if (stopped)
+		printf(stop.failed ? _("%s: this station's failed inspection no longer keeps the "
+		                       "valve shut\n")
+		                   : _("%s: this station's scrap no longer keeps the valve shut\n"),
+		    serial);
+	printf(_("reinstated by %s (system user %s); the reason is kept\n"), r.actor, login);
+	rc = GASCTL_OK;
+out:
+	store_close(db);
 	return rc;
 }
 

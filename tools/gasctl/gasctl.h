@@ -33,6 +33,7 @@ struct gasctl {
 	char code_public_key[GASCTL_PATH_MAX]; /* [station] code_public_key ("" if none) */
 	char control_socket[GASCTL_PATH_MAX];  /* [station] control_socket */
 	uint32_t county;                       /* [station] county (0 if none) */
+	char county_host[128];                 /* [county] host ("": no county link) */
 };
 
 struct gasctl_command {
@@ -51,6 +52,7 @@ int gasctl_open_db(struct gasctl *ctl, sqlite3 **db);
 
 /* cmd_registry.c */
 int cmd_registry_import(struct gasctl *ctl, int argc, char **argv);
+int cmd_registry_reinstate(struct gasctl *ctl, int argc, char **argv);
 int cmd_operators_add(struct gasctl *ctl, int argc, char **argv);
 int cmd_operators_list(struct gasctl *ctl, int argc, char **argv);
 int cmd_operators_pin(struct gasctl *ctl, int argc, char **argv);

@@ -32,8 +32,23 @@ static const struct gasctl_command commands[] = {
 	           "transaction.  Rejected rows are listed as FILE:LINE: reason and skipped; the\n"
 	           "rest are added or updated by serial.  With --pub (or code_public_key of -c),\n"
 	           "a code column must verify and match its row.  next_inspection is the last\n"
-	           "inspection (or manufacture) plus --cycle years (default 4).  Exit 1 if any\n"
-	           "row was rejected or nothing could be imported.") },
+	           "inspection (or manufacture) plus --cycle years (default 4).  A cylinder the\n"
+	           "station's registry holds scrapped stays scrapped whatever the file says (the\n"
+	           "rest of its row is taken, its line named, the summary counts it).  Exit 1 if\n"
+	           "any row was rejected or nothing could be imported.") },
+	{ .name = "registry reinstate",
+	    .run = cmd_registry_reinstate,
+	    .usage = "SERIAL --reason TEXT --operator CERT",
+	    .help =
+	        N_("Undo a scrap made by mistake, at a station with no county: the station's\n"
+	           "registry says active again where it said scrapped, and this station's own\n"
+	           "scrap or failed inspection of the cylinder no longer keeps the valve shut\n"
+	           "(R04).  CERT (a registered operator), the system user, the time and TEXT\n"
+	           "(why, 1 to 127 bytes) are kept in the station database.  A registry import\n"
+	           "never brings a scrapped cylinder back.  Refused at a station joined to a\n"
+	           "county ([county] host in -c, or a registry pulled from one): there the\n"
+	           "county's registry decides (gascounty registry set SERIAL --status active).\n"
+	           "Exit 1 when refused or when there is nothing to undo.") },
 	{ .name = "operators add",
 	    .run = cmd_operators_add,
 	    .usage = "CERT --name NAME --expires YYYY-MM-DD",
@@ -300,13 +315,16 @@ gasctl_open_db(struct gasctl *ctl, sqlite3 **db)
 	return 0;
 }
 
-/* inih handler: the few [station] keys gasctl needs; everything else is
- * gasgw's to check (gasgw -n). */
+/* inih handler: the few [station] keys gasctl needs, and whether [county]
+ * names a host (the station is joined to a county: registry reinstate);
+ * everything else is gasgw's to check (gasgw -n). */
 static int
 config_key(void *arg, const char *section, const char *name, const char *value)
 {
 	struct gasctl *ctl = arg;
 
+	if (strcmp(section, "county") == 0 && strcmp(name, "host") == 0)
+		str_copy(ctl->county_host, value, sizeof(ctl->county_host));
 	if (strcmp(section, "station") != 0)
 		return 1;
 	if (strcmp(name, "database") == 0)
