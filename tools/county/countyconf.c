@@ -63,6 +63,11 @@ static const struct conf_key county_keys[] = {
 	    "C09: cylinders a household may hold beyond those it returned (0: off)", NULL, 0 },
 	{ "c09_business_hold", CONF_INT, NUM(c09_business_hold), 0, 100000, "20",
 	    "C09: cylinders a business may hold beyond those it returned (0: off)", NULL, 0 },
+	{ "c15_scraps_day", CONF_INT, NUM(c15_scraps_day), 1, 100000, "20",
+	    "C15: cylinders one station may take out of service (scrapped, failed inspection) in "
+	    "24 hours before the registry stops following it: each one more is kept and raises "
+	    "C15, and the county confirms it (gascounty registry set)",
+	    NULL, 0 },
 	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30",
 	    "period of the sweep (C03, C04, C07 after its grace, C08, buyers' addresses past their "
 	    "keep time, overdue cases)",
