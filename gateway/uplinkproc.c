@@ -277,8 +277,19 @@ drain_once(struct proc *p, char *err, size_t errlen)
 		    (unsigned)count, refused.reason);
 	}
 	if (resp.code != 204) {
-		err_set(err, errlen, "county answered %d.%02d to a batch", resp.code / 100,
-		    resp.code % 100);
+		/* the county's reason, shown by gasctl status (5.03: over its
+		 * records_day_max until the time it names); the batch stays in
+		 * the outbox and is sent again */
+		char why[160] = "";
+		size_t n = resp.len < sizeof(why) - 1 ? resp.len : sizeof(why) - 1;
+
+		if (resp.data != NULL && n > 0)
+			memcpy(why, resp.data, n);
+		for (char *c = why; c < why + n; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
+		err_set(err, errlen, "county answered %d.%02d to a batch%s%s", resp.code / 100,
+		    resp.code % 100, why[0] != '\0' ? ": " : "", why);
 		coaplink_response_free(&resp);
 		return -1;
 	}

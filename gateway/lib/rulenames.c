@@ -41,6 +41,8 @@ const struct rule_name rule_names[] = {
 	{ "C12", N_("inspection date beyond the cycle"), "下次检验日期超出检验周期" },
 	{ "C13", N_("back from an inspection it was not sent to"), "未经送检的检验返回" },
 	{ "C14", N_("station clock wrong"), "充装站时钟不准" },
+	{ "C15", N_("more cylinders scrapped than the county's bound"), "报废气瓶超出县级限额" },
+	{ "C16", N_("more records sent than the county's daily bound"), "上报记录超出每日限额" },
 	{ NULL, NULL, NULL },
 };
 

@@ -142,6 +142,15 @@ timetext_format(int64_t wall_ms, enum timetext_form form, char out[TIMETEXT_MAX]
 void
 timetext_span(int64_t span_ms, char out[TIMETEXT_MAX])
 {
+	const struct timetext_units u = { _("%lld d %lld h"), _("%lld d"), _("%lld h %lld min"),
+		_("%lld h"), _("%lld min %lld s"), _("%lld min"), _("%lld s") };
+
+	timetext_span_in(span_ms, &u, out);
+}
+
+void
+timetext_span_in(int64_t span_ms, const struct timetext_units *u, char out[TIMETEXT_MAX])
+{
 	/* the magnitude, without negating INT64_MIN, to the nearest second
 	 * (7,199.9 s is "2 h", not "1 h 59 min"), without overflowing at
 	 * INT64_MAX */
@@ -152,19 +161,19 @@ timetext_span(int64_t span_ms, char out[TIMETEXT_MAX])
 
 	s %= 60;
 	if (d > 0 && h > 0)
-		snprintf(text, sizeof(text), _("%lld d %lld h"), d, h);
+		snprintf(text, sizeof(text), u->d_h, d, h);
 	else if (d > 0)
-		snprintf(text, sizeof(text), _("%lld d"), d);
+		snprintf(text, sizeof(text), u->d, d);
 	else if (h > 0 && m > 0)
-		snprintf(text, sizeof(text), _("%lld h %lld min"), h, m);
+		snprintf(text, sizeof(text), u->h_min, h, m);
 	else if (h > 0)
-		snprintf(text, sizeof(text), _("%lld h"), h);
+		snprintf(text, sizeof(text), u->h, h);
 	else if (m > 0 && s > 0)
-		snprintf(text, sizeof(text), _("%lld min %lld s"), m, s);
+		snprintf(text, sizeof(text), u->min_s, m, s);
 	else if (m > 0)
-		snprintf(text, sizeof(text), _("%lld min"), m);
+		snprintf(text, sizeof(text), u->min, m);
 	else
-		snprintf(text, sizeof(text), _("%lld s"), s);
+		snprintf(text, sizeof(text), u->s, s);
 	str_copy(out, text, TIMETEXT_MAX);
 }
 

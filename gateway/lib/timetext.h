@@ -62,6 +62,18 @@ void timetext_format(int64_t wall_ms, enum timetext_form form, char out[TIMETEXT
  * second); any int64 value, INT64_MIN included; always NUL-terminated. */
 void timetext_span(int64_t span_ms, char out[TIMETEXT_MAX]);
 
+/* The words of a span's units, each a printf format of one or two long
+ * longs: "%lld d %lld h", "%lld d", "%lld h %lld min", "%lld h",
+ * "%lld min %lld s", "%lld min", "%lld s" (timetext_span's are these,
+ * through gettext). */
+struct timetext_units {
+	const char *d_h, *d, *h_min, *h, *min_s, *min, *s;
+};
+
+/* timetext_span in the words u, for a program that keeps its own
+ * languages (gasweb answers each browser in its own). */
+void timetext_span_in(int64_t span_ms, const struct timetext_units *u, char out[TIMETEXT_MAX]);
+
 /*
  * Read an instant a person typed:
  *

@@ -150,6 +150,8 @@ main(int argc, char **argv)
 		    (long long)(initial - st.backlog), secs,
 		    secs > 0 ? (double)(initial - st.backlog) / secs : 0.0, (long long)st.backlog,
 		    (long long)st.last_ack, (unsigned long long)st.sessions);
+		if (st.last_error[0] != '\0')
+			fprintf(stderr, "uplink_run: last error: %s\n", st.last_error);
 	}
 	uplink_stop(u);
 	return rc;

@@ -5,12 +5,14 @@
 # the right clock nothing is raised; moved three hours back
 # (tests/shim/wallclock.c moves gasgw's clock alone, its uplink process's
 # too), one C14 for the station's township whatever the heartbeats that
-# follow, which gaswatch shows and gastrace stations says; its bound taken
+# follow, which gaswatch shows, gastrace stations says and the console's map card
+# of the station shows in the reader's language; its bound taken
 # up by SIGHUP at once; set right again, the episode ends and nothing more
 # is raised; two hours ahead, an hour later, a new one.  No fill is made: the heartbeat alone carries the clock.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
+. "$(dirname "$0")/web_lib.sh"
 
 county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
@@ -75,6 +77,25 @@ s = [s for s in json.load(open(sys.argv[1]))["stations"] if s["id"] == "S01"][0]
 assert abs(s["clock_skew"] + 10800000) < 5000 and s["clock_wrong"] is True, s
 ' "$T/st.json"
 
+# the regulator's map: the card of S01 is amber and says how far off, in the
+# reader's language
+web_conf
+web_passwd regulator:alice alice-password-1
+web_start || { fail "gasweb starts"; finish; }
+signin "$T/alice.jar" regulator:alice alice-password-1 >/dev/null
+card() { # LANG FILE: S01's card on the map
+	C -b "$T/alice.jar" -H "Accept-Language: $1" -o "$T/$2.html" "$U/map"
+	sed -n 's/.*\(<article class="card station [a-z]*" id="st-S01">.*\)/\1/p' "$T/$2.html" |
+	    sed 's,</article>.*,,' >"$T/$2.card"
+}
+card en map-en
+check "the console's map: S01's card is amber and says its clock is 3 h behind" \
+    all "grep -q '^<article class=\"card station warn\" id=\"st-S01\">' '$T/map-en.card'" \
+    "grep -qF '<dt>Clock</dt><dd class=\"note clock\">3 h behind (the county holds it wrong)</dd>' '$T/map-en.card'"
+card zh map-zh
+check "... in Chinese to a Chinese browser" \
+    grep -qF '<dt>时钟</dt><dd class="note clock">慢 3 小时（县平台判定不准）</dd>' "$T/map-zh.card"
+
 # --- the bound on SIGHUP, at once: 24 h makes 3 h back right, and back to 600 s wrong again ----
 reload_county() { # the [county] lines of $1 in force by SIGHUP
 	COUNTY_EXTRA=$1 county_conf
@@ -109,6 +130,10 @@ s = [s for s in json.load(open(sys.argv[1]))["stations"] if s["id"] == "S01"][0]
 assert "clock_wrong" not in s and abs(s.get("clock_skew", 0)) < 5000, s
 ' "$T/st2.json"
 
+card en map-en2
+check "... and the console's card of S01 says nothing of its clock" \
+    all "grep -q 'id=\"st-S01\"' '$T/map-en2.card'" "! grep -q 'Clock' '$T/map-en2.card'"
+
 # --- two hours ahead, an hour after the last C14: a new episode, a new alert ---------------
 # (an episode within the hour of the last alert raises none: the hour passes here by
 # moving the station's last C14 back)
@@ -120,6 +145,9 @@ else
 	fail "gasgw two hours ahead: a new C14"
 fi
 check "... saying it is ahead" [ "$(c14 "AND text LIKE '%, 2 h ahead of the county''s'")" = 1 ]
+card en map-en3
+check "... and so does the console's card of S01" \
+    grep -qF '<dt>Clock</dt><dd class="note clock">2 h ahead (the county holds it wrong)</dd>' "$T/map-en3.card"
 check "... and no more while it lasts" all "more_beats 2" "[ \"\$(c14)\" = 2 ]"
 check "gascounty logged no error" sh -c "! grep -Eq 'warning: .*(heartbeat|C14)' '$T/county.log'"
 finish

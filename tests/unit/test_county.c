@@ -196,6 +196,89 @@ a_batch_stored_twice_changes_nothing(void **state)
 	wire_batch_free(&b);
 }
 
+/*
+ * records_day_max (quota.h): a station's new records in 24 hours are
+ * counted; the batch that passes the bound is stored and raises one C16 to
+ * the county's queue; after it every batch is refused whole (COUNTY_BUSY,
+ * nothing stored, the time named) until the window ends.  A resend stores
+ * nothing and counts nothing; each station has its own window.
+ */
+static void
+a_station_beyond_its_daily_bound_is_busy_until_the_day_ends(void **state)
+{
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	config.records_day_max = 5;
+	batch_of(&b, 1, 3, "Q", "flag");
+	assert_int_equal(county_ingest(&cdb, "Q1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.stored, 3);
+	/* the same batch again: nothing new, nothing counted */
+	assert_int_equal(county_ingest(&cdb, "Q1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.duplicates, 3);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT stored FROM ingest_quota WHERE source = 'Q1'", -1), 3);
+	wire_batch_free(&b);
+	/* 3 more: 6 passes 5, stored all the same, one C16 */
+	batch_of(&b, 4, 6, "Q", "flag");
+	assert_int_equal(county_ingest(&cdb, "Q1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.stored, 3);
+	assert_int_equal(ack.hwm, 6);
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT count(*) FROM alerts WHERE rule = 'C16' AND township = 'county'"
+	        " AND station = 'Q1' AND text LIKE 'Q1 sent 6 new records in 24 hours,"
+	        " beyond the county''s bound of 5: %'",
+	        -1),
+	    1);
+	wire_batch_free(&b);
+	/* beyond it: refused whole, nothing stored, the time named */
+	batch_of(&b, 7, 8, "Q", "flag");
+	assert_int_equal(county_ingest(&cdb, "Q1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_non_null(strstr(err, "over the county's bound of 5 new records in 24 h, until 20"));
+	assert_int_equal(ack.hwm, 0);
+	assert_int_equal(alerts, 0);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM alerts WHERE rule = 'C16'", -1), 1);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM records WHERE station = 'Q1'", -1), 6);
+	/* another station has its own window */
+	{
+		struct wire_batch other;
+
+		batch_of(&other, 1, 2, "q", "flag");
+		assert_int_equal(
+		    county_ingest(&cdb, "Q2", "test", &other, &ack, &alerts, err, sizeof(err)),
+		    COUNTY_DONE);
+		assert_int_equal(ack.stored, 2);
+		wire_batch_free(&other);
+	}
+	/* the window over, Q1 is taken again, in a new window, with no C16 yet */
+	assert_int_equal(store_exec(cdb.db,
+	                     "UPDATE ingest_quota SET since_ms = since_ms - 86400000"
+	                     " WHERE source = 'Q1'",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(county_ingest(&cdb, "Q1", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.hwm, 8);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT stored FROM ingest_quota WHERE source = 'Q1'", -1), 2);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT alerted FROM ingest_quota WHERE source = 'Q1'", -1), 0);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM alerts WHERE rule = 'C16'", -1), 1);
+	wire_batch_free(&b);
+	config.records_day_max = 0;
+}
+
 static void
 the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 {
@@ -2261,6 +2344,8 @@ main(void)
 		cmocka_unit_test(a_trace_merges_fills_records_and_life_in_one_order),
 		cmocka_unit_test(a_record_with_a_fill_and_a_violation_is_traced_once),
 		cmocka_unit_test(a_long_trace_comes_whole),
+		/* last: its C16 is in the county's queue, which the conflict tests read */
+		cmocka_unit_test(a_station_beyond_its_daily_bound_is_busy_until_the_day_ends),
 	};
 	log_init("test_county", 1, LOG_LEVEL_WARN);
 	return cmocka_run_group_tests_name("county", tests, setup, teardown);

@@ -58,6 +58,7 @@ setup(void **state)
 {
 	(void)state;
 	config.c07_grace_min = 0;
+	config.c15_scraps_day = 0;
 	t0 = time_wall_ms() - 10 * DAY;
 	return countydb_setup(dir, sizeof(dir), "test_life", &config, &cdb);
 }
@@ -992,6 +993,98 @@ a_failed_inspection_scraps_the_cylinder(void **state)
 	assert_string_equal(text, "active");
 }
 
+/* The registry's status of serial into text. */
+static void
+status_of(const char *serial, char *text, size_t size)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT status FROM registry WHERE serial = '%s'", serial);
+	sql_text(sql, text, size);
+}
+
+/*
+ * C15: one station (a real key) may take only c15_scraps_day cylinders out
+ * of service in 24 hours (by the county's clock of their arrival) before
+ * the registry stops following it; each one more is kept, leaves the
+ * registry as it was and raises C15 to the county, naming the cylinder.
+ * Scraps and failed returns count alike, each station has its own bound, a
+ * cylinder scrapped already is no more harm, and a day later the count
+ * starts again.
+ */
+static void
+a_station_scrapping_beyond_the_bound_is_c15(void **state)
+{
+	const struct history_by by = { "set", "test", "" };
+	char serial[16], text[256], err[256];
+	struct wire_record r;
+	int i;
+
+	(void)state;
+	config.c15_scraps_day = 3;
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	for (i = 1; i <= 8; i++) {
+		snprintf(serial, sizeof(serial), "OUT%d", i);
+		assert_int_equal(county_registry_write(&cdb, serial, "active", "2024-01-01",
+		                     "2028-01-01", "Co", &by, err, sizeof(err)),
+		    0);
+	}
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	for (i = 1; i <= 3; i++) { /* within the bound: followed */
+		snprintf(serial, sizeof(serial), "OUT%d", i);
+		assert_int_equal(store("S01", ev("scrapped", serial, 0, "", t0 + i * HOUR)), 1);
+		status_of(serial, text, sizeof(text));
+		assert_string_equal(text, "scrapped");
+	}
+	assert_int_equal(alerts_of("C15"), 0);
+	/* the fourth, a failed return: kept, the registry not changed, C15 */
+	r = ev("inspection_back", "OUT4", 0, "", t0 + 4 * HOUR);
+	str_copy(r.life.result, "fail", sizeof(r.life.result));
+	assert_int_equal(store("S01", r), 1);
+	status_of("OUT4", text, sizeof(text));
+	assert_string_equal(text, "active");
+	assert_int_equal(alerts_of("C15"), 1);
+	sql_text("SELECT township || ' ' || station || ' ' || text FROM alerts WHERE rule = 'C15'",
+	    text, sizeof(text));
+	assert_non_null(strstr(text, "county S01 S01 took cylinder OUT4 out of service (failed "
+	                             "inspection): 4 cylinders in 24 hours, beyond the county's "
+	                             "bound of 3"));
+	/* the fifth, a scrap: the same */
+	assert_int_equal(store("S01", ev("scrapped", "OUT5", 0, "", t0 + 5 * HOUR)), 1);
+	status_of("OUT5", text, sizeof(text));
+	assert_string_equal(text, "active");
+	assert_int_equal(alerts_of("C15"), 2);
+	/* every event is kept all the same */
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM life_events WHERE source = 'S01' AND serial LIKE 'OUT%'"),
+	    5);
+	/* a cylinder scrapped already: nothing changes, nothing to bound */
+	assert_int_equal(store("S01", ev("scrapped", "OUT1", 0, "", t0 + 6 * HOUR)), 1);
+	assert_int_equal(alerts_of("C15"), 2);
+	/* another station has its own bound */
+	assert_int_equal(store("S02", ev("scrapped", "OUT6", 0, "", t0 + 6 * HOUR)), 1);
+	status_of("OUT6", text, sizeof(text));
+	assert_string_equal(text, "scrapped");
+	/* a day after they arrived, they no longer count */
+	assert_int_equal(store_exec(cdb.db,
+	                     "UPDATE life_events SET stored_ms = stored_ms - 86400001"
+	                     " WHERE source = 'S01'",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store("S01", ev("scrapped", "OUT7", 0, "", t0 + 7 * HOUR)), 1);
+	status_of("OUT7", text, sizeof(text));
+	assert_string_equal(text, "scrapped");
+	assert_int_equal(alerts_of("C15"), 2);
+	/* and the county confirms one held back: its own word */
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_write(&cdb, "OUT5", "scrapped", NULL, NULL, NULL, &by, err,
+	                     sizeof(err)),
+	    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	status_of("OUT5", text, sizeof(text));
+	assert_string_equal(text, "scrapped");
+}
+
 /*
  * The registry is the county's: its administrator sets and imports it.  A
  * station's inspection or scrap changes a cylinder it holds and adds none:
@@ -1244,6 +1337,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    inspection_back_and_scrap_change_the_registry_through_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_station_scrapping_beyond_the_bound_is_c15, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(a_failed_inspection_scraps_the_cylinder, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_life_event_adds_no_cylinder_to_the_registry,

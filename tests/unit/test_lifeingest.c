@@ -355,6 +355,32 @@ the_migration_gives_held_devices_their_mark(void **state)
 	store_close(c.db);
 }
 
+/* A delivery device has records_day_max as a station has (quota.h): the
+ * batch passing it is stored and raises C16, the next is refused whole. */
+static void
+a_device_beyond_its_daily_bound_is_busy(void **state)
+{
+	struct wire_record r[3];
+	struct wire_ack ack;
+
+	(void)state;
+	config.records_day_max = 2;
+	r[0] = returned(1, 1);
+	r[1] = returned(2, 2);
+	r[2] = returned(3, 3);
+	assert_int_equal(deliver(r, 3, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 3);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM alerts WHERE rule = 'C16' AND station = '" DEVICE
+	                     "' AND township = 'county'",
+	                     -1),
+	    1);
+	r[0] = returned(4, 4);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_BUSY);
+	assert_int_equal(kept(cdb.db, DEVICE), 3);
+	config.records_day_max = 0;
+}
+
 static int
 folder_setup(void **state)
 {
@@ -384,6 +410,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_refused_batch_leaves_the_mark_as_it_was, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(events_stored_without_the_ingest_are_counted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_device_beyond_its_daily_bound_is_busy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(the_migration_gives_held_devices_their_mark,
 		    folder_setup, folder_teardown),

@@ -63,6 +63,11 @@ static const struct conf_key county_keys[] = {
 	    "C09: cylinders a household may hold beyond those it returned (0: off)", NULL, 0 },
 	{ "c09_business_hold", CONF_INT, NUM(c09_business_hold), 0, 100000, "20",
 	    "C09: cylinders a business may hold beyond those it returned (0: off)", NULL, 0 },
+	{ "c15_scraps_day", CONF_INT, NUM(c15_scraps_day), 1, 100000, "20",
+	    "C15: cylinders one station may take out of service (scrapped, failed inspection) in "
+	    "24 hours before the registry stops following it: each one more is kept and raises "
+	    "C15, and the county confirms it (gascounty registry set)",
+	    NULL, 0 },
 	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30",
 	    "period of the sweep (C03, C04, C07 after its grace, C08, buyers' addresses past their "
 	    "keep time, overdue cases)",
@@ -70,6 +75,11 @@ static const struct conf_key county_keys[] = {
 	{ "max_seq_jump", CONF_INT, NUM(max_seq_jump), 1, 100000000, "100000",
 	    "a record's seq at most this far beyond the station's mark (larger: refused)", NULL,
 	    0 },
+	{ "records_day_max", CONF_INT, NUM(records_day_max), 0, 100000000, "100000",
+	    "new records one station or delivery device may have stored in 24 hours; beyond, its "
+	    "batches are answered 5.03 (they wait in its outbox) until the 24 hours end, and C16 "
+	    "is raised (0: no bound)",
+	    NULL, 0 },
 	{ "max_trace", CONF_INT, NUM(max_trace), 1, WIRE_MAX_RECORDS, "2000",
 	    "records in one trace answer at most", NULL, 0 },
 	{ "cache_mb", CONF_INT, NUM(cache_mb), 2, 65536, COUNTY_CACHE_MB_DEFAULT,

@@ -42,6 +42,8 @@ struct county_config {
 	                       * 0 (a config made in code, never a file's): not judged */
 	int check_s;          /* period of the C03/C04 sweep */
 	int max_seq_jump;     /* a record's seq at most this far beyond the station's mark */
+	int records_day_max;  /* new records one source may have stored in 24 h (quota.h);
+	                       * 0: no bound */
 	int max_trace;        /* records in one trace answer */
 	int cache_mb;         /* the database connection's page cache (MiB) */
 	int inspection_cycle_years;
@@ -50,6 +52,8 @@ struct county_config {
 	int c08_days;           /* C08: dispatched and not handed over or returned within */
 	int c09_household_hold; /* C09: cylinders a household may hold beyond those returned */
 	int c09_business_hold;
+	int c15_scraps_day; /* C15: scraps and failed returns of one station in 24 h the registry
+	                     * follows; 0 (a config made in code, never a file's): no bound */
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
 	/* cases (cases.h) */

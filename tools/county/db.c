@@ -32,6 +32,7 @@
 #include "casemsg.h"
 #include "ingestcheck.h"
 #include "life.h"
+#include "quota.h"
 #include "liferows.h"
 #include "history.h"
 #include "i18n.h"
@@ -1151,6 +1152,9 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 	in.now = time_wall_ms();
 	if (store_begin(c->db, err, errlen) == -1)
 		return COUNTY_ERROR;
+	if ((result = quota_check(c, station, in.now, err, errlen)) != COUNTY_DONE)
+		goto fail;
+	result = COUNTY_ERROR;
 	switch (batch_refused(c, station, batch, in.now, err, errlen)) {
 	case 0:
 		break;
@@ -1201,7 +1205,8 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 		sqlite3_finalize(in.st[i]);
 		in.st[i] = NULL;
 	}
-	if (advance_hwm(c, station, in.now, &ack->hwm, err, errlen) == -1)
+	if (advance_hwm(c, station, in.now, &ack->hwm, err, errlen) == -1 ||
+	    quota_count(c, station, ack->stored, in.now, &in.alerts, err, errlen) == -1)
 		goto fail;
 	/* the answer is given only after this commit (docs/design.md, V5) */
 	if (store_commit(c->db, err, errlen) == -1)

@@ -48,6 +48,8 @@ enum county_result {
 	COUNTY_OUT_OF_SCOPE = 2, /* it exists but outside the caller's scope: nothing changed */
 	COUNTY_REFUSED = 3,      /* what the caller sent cannot be true: err names the
 	                          * record and field; nothing changed */
+	COUNTY_BUSY = 4,         /* the caller is over a bound for now (quota.h): err says
+	                          * until when; nothing changed */
 };
 
 /*
@@ -68,6 +70,10 @@ enum county_result {
  * township as the county holds it (fixed at its first contact) or to the
  * buyer's township as first registered in this county by a station
  * (COUNTY_BUYER_SET_SQL).
+ *
+ * COUNTY_BUSY: the station is over its records_day_max (quota.h) until the
+ * time err names; nothing stored.  The batch that passes the bound is
+ * stored, counted and raises C16.
  */
 enum county_result county_ingest(struct county_db *c, const char *station, const char *session,
     const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,

@@ -626,6 +626,58 @@ rule_c13(struct seen *s, char *err, size_t errlen)
 
 /* ---- the registry ------------------------------------------------------------------ */
 
+/*
+ * C15: may the registry follow this event's taking its cylinder out of
+ * service?  1 when it may, 0 when the source has taken more than
+ * c15_scraps_day cylinders out in the 24 hours before it arrived (this one
+ * counted): the event is kept, the registry is left as it was, and an alert
+ * to the county names the cylinder for a person to confirm (gascounty
+ * registry set).  A station holding a real key could otherwise scrap every
+ * cylinder the county registered, and every station would refuse to fill
+ * them at its next registry pull: a county's supply stopped by one key.
+ * The station's own valve is not the county's to open: gasgw keeps a
+ * cylinder it scrapped shut until a registry row written after the county
+ * took the event says active (records_life_stopped), and none is written.
+ * Counted by arrival, the county's clock: the event's own time is the
+ * station's word.
+ */
+static int
+scrap_within_bound(struct seen *s, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	int bound = s->c->config->c15_scraps_day;
+	int64_t now = time_wall_ms(), outs = 0;
+	sqlite3_stmt *st = NULL;
+	char key[160], text[WIRE_TEXT];
+	int rc;
+
+	if (bound <= 0)
+		return 1;
+	if (prepare(s->c, &st, err, errlen,
+	        "SELECT count(*) FROM life_events WHERE source = ? AND stored_ms > ?"
+	        " AND (event = 'scrapped' OR (event = 'inspection_back' AND result = 'fail'))",
+	        "ti", s->source, now - DAY_MS) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		outs = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_error(s->c, err, errlen, "C15");
+	if (outs <= bound)
+		return 1;
+	snprintf(key, sizeof(key), "county:C15:%s:%lld", s->source, (long long)s->id);
+	snprintf(text, sizeof(text),
+	    _("%s took cylinder %s out of service (%s): %lld cylinders in 24 hours, beyond the "
+	      "county's bound of %d; the registry is left as it was until the county confirms it "
+	      "(gascounty registry set %s --status scrapped)"),
+	    s->source, l->serial, is_event(l, "scrapped") ? _("scrapped") : _("failed inspection"),
+	    (long long)outs, bound, l->serial);
+	if (raise(s, "C15", key, "county", "", text, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 registry_update(struct seen *s, char *err, size_t errlen)
 {
@@ -633,16 +685,19 @@ registry_update(struct seen *s, char *err, size_t errlen)
 	const struct history_by by = { "life", s->source, s->uuid };
 	char day[WIRE_DATE], held[WIRE_DATE] = "";
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, scrapped = 0;
 
 	if (!is_event(l, "scrapped") && !is_event(l, "inspection_back"))
 		return 0;
-	if (prepare(s->c, &st, err, errlen, "SELECT last_inspection FROM registry WHERE serial = ?",
-	        "t", l->serial) == -1)
+	if (prepare(s->c, &st, err, errlen,
+	        "SELECT last_inspection, status = 'scrapped' FROM registry WHERE serial = ?", "t",
+	        l->serial) == -1)
 		return -1;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		store_column_copy(st, 0, held, sizeof(held));
+		scrapped = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(s->c, err, errlen, "registry");
@@ -652,18 +707,24 @@ registry_update(struct seen *s, char *err, size_t errlen)
 	 * row, turn C05 on for every fill of every station */
 	if (rc == SQLITE_DONE)
 		return 0;
-	if (is_event(l, "scrapped"))
+	if (is_event(l, "scrapped")) {
+		if (!scrapped && (rc = scrap_within_bound(s, err, errlen)) <= 0)
+			return rc;
 		return county_registry_write(s->c, l->serial, "scrapped", NULL, NULL, NULL, &by,
 		    err, errlen);
+	}
 	date_format(timetext_day_number(l->at_ms), day);
 	if (strcmp(held, day) > 0)
 		return 0; /* a later inspection is held already: this one came in late */
 	/* a cylinder that failed is out of service: scrapped, and the next due
 	 * date its return carries (gasctl asks one of every return) is not
 	 * believed, or it would fill at every station until that date */
-	if (strcmp(l->result, "fail") == 0)
+	if (strcmp(l->result, "fail") == 0) {
+		if (!scrapped && (rc = scrap_within_bound(s, err, errlen)) <= 0)
+			return rc;
 		return county_registry_write(s->c, l->serial, "scrapped", day, NULL, NULL, &by, err,
 		    errlen);
+	}
 	return county_registry_write(s->c, l->serial, NULL, day, l->next_due, NULL, &by, err,
 	    errlen);
 }

@@ -7,6 +7,7 @@
 
 #include "ingestcheck.h"
 #include "life.h"
+#include "quota.h"
 #include "store.h"
 #include "util.h"
 
@@ -102,6 +103,7 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 	int64_t now = time_wall_ms(), hwm = 0,
 	        jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
 	const struct wire_record *r;
+	enum county_result busy;
 	char why[256];
 	int alerts, rc;
 	size_t i;
@@ -110,6 +112,10 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 	*new_alerts = 0;
 	if (store_begin(c->db, err, errlen) == -1)
 		return COUNTY_ERROR;
+	if ((busy = quota_check(c, source, now, err, errlen)) != COUNTY_DONE) {
+		store_rollback(c->db);
+		return busy;
+	}
 	if (county_delivery_hwm(c, source, &hwm, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < batch->count; i++) {
@@ -148,7 +154,8 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 		else
 			ack->duplicates++;
 	}
-	if (delivery_mark_advance(c, source, &ack->hwm, err, errlen) == -1)
+	if (delivery_mark_advance(c, source, &ack->hwm, err, errlen) == -1 ||
+	    quota_count(c, source, ack->stored, now, new_alerts, err, errlen) == -1)
 		goto fail;
 	/* the answer is given only after this commit */
 	if (store_commit(c->db, err, errlen) == -1)

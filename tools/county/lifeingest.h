@@ -25,7 +25,8 @@
  * a record not of kind life, one that cannot be true (ingestcheck.h), one
  * that is not the device's to record or names another worker as its actor
  * or worker (life.h life_source_check), a seq more than max_seq_jump beyond
- * the device's mark.  COUNTY_ERROR: the
+ * the device's mark.  COUNTY_BUSY (nothing stored, err says until when):
+ * the device is over its records_day_max (quota.h).  COUNTY_ERROR: the
  * database failed, nothing stored.
  */
 enum county_result county_ingest_delivery(struct county_db *c, const char *source,

@@ -505,6 +505,14 @@ post_records(const struct request *rq)
 		log_warnx("%s: refused batch: %s", identity, err);
 		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		return;
+	case COUNTY_BUSY:
+		/* over its bound for now (quota.h): nothing stored, sent again
+		 * later; logged at debug, as a refused source sends again every
+		 * second (its C16 alert said it once) */
+		wire_batch_free(&batch);
+		log_debug("%s: batch not taken: %s", identity, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, err);
+		return;
 	default:
 		wire_batch_free(&batch);
 		log_warnx("%s: batch not stored: %s", identity, err);
@@ -1175,7 +1183,8 @@ static const struct resource resources[] = {
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
 	    .query = "",
 	    .body = "batch",
-	    .answer = "2.04 + ack" },
+	    .answer =
+	        "2.04 + ack, 4.00 (what cannot be true, named), 5.03 (over `records_day_max` until the time named: send again later)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "heartbeat",
 	    .action = ACCESS_HEARTBEAT_WRITE,

@@ -382,7 +382,7 @@ health_of(const struct request *r, const struct wire_station *s, int64_t now)
 {
 	if (s->last_seen_ms == 0 || now - s->last_seen_ms > (int64_t)r->web->config.silent_s * 1000)
 		return HEALTH_BAD;
-	if (s->backlog > 0 || s->max_seq > s->hwm)
+	if (s->backlog > 0 || s->max_seq > s->hwm || s->clock_wrong)
 		return HEALTH_WARN;
 	return HEALTH_OK;
 }
@@ -494,7 +494,7 @@ station_card(struct request *r, struct page *p, const struct wire_station *s,
 	struct access_scope trace;
 	const char *other;
 	long long aside;
-	char when[48], text[64];
+	char when[48], text[128];
 
 	page_raw(p, "<article class=\"card station ");
 	page_raw(p, cls[h]);
@@ -547,6 +547,22 @@ station_card(struct request *r, struct page *p, const struct wire_station *s,
 		page_raw(p, "\">");
 		page_text(p, s->id);
 		page_raw(p, "</a></dd>");
+	}
+	if (s->clock_wrong) { /* C14: how far off, in the reader's language */
+		const struct timetext_units u = { word(r->lang, W_SPAN_D_H),
+			word(r->lang, W_SPAN_D), word(r->lang, W_SPAN_H_MIN),
+			word(r->lang, W_SPAN_H), word(r->lang, W_SPAN_MIN_S),
+			word(r->lang, W_SPAN_MIN), word(r->lang, W_SPAN_S) };
+		char span[TIMETEXT_MAX];
+
+		timetext_span_in(s->clock_skew_ms, &u, span);
+		snprintf(text, sizeof(text),
+		    word(r->lang, s->clock_skew_ms > 0 ? W_CLOCK_AHEAD : W_CLOCK_BEHIND), span);
+		page_raw(p, "<dt>");
+		page_text(p, word(r->lang, W_CLOCK));
+		page_raw(p, "</dt><dd class=\"note clock\">");
+		page_text(p, text);
+		page_raw(p, "</dd>");
 	}
 	/* what the status says besides the backlog shown above (stationstatus.h) */
 	rest = station_status_rest(s->status, (long long)s->backlog, &aside, &other);

@@ -152,6 +152,16 @@ enum word {
 	W_SIG_INVALID,
 	W_STATUS,
 	W_SET_ASIDE, /* %lld: records a station set aside */
+	W_CLOCK,
+	W_CLOCK_AHEAD,  /* %s: how far, a span */
+	W_CLOCK_BEHIND, /* %s: how far, a span */
+	W_SPAN_D_H,     /* a span's units (timetext_span_in): %lld d %lld h */
+	W_SPAN_D,
+	W_SPAN_H_MIN,
+	W_SPAN_H,
+	W_SPAN_MIN_S,
+	W_SPAN_MIN,
+	W_SPAN_S,
 	W_OWNER,
 	W_NEXT_INSPECTION,
 	W_LAST_FILL,

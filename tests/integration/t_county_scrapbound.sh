@@ -1,0 +1,66 @@
+#!/bin/sh
+# One station cannot scrap the county's cylinders wholesale (C15): the
+# county's registry follows at most c15_scraps_day of one station's scraps
+# and failed returns in 24 hours, so that a station holding a real key
+# cannot stop every station's fills of every registered cylinder.  Real
+# gassim, gasgw and gascounty over DTLS, the scraps made with gasctl as an
+# operator makes them: with the bound at 2, three scraps at once are all
+# stored, the registry takes the first two and leaves the third active,
+# and one C15 alert (the county's queue) names the station and the third
+# cylinder, opening one case.  The station's own valve stays shut for all
+# three (its local stop does not wait for the county) even after registry
+# pulls that say active; the county's administrator confirming the third
+# scraps it everywhere.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fill_lib.sh"
+. "$(dirname "$0")/county_lib.sh"
+LC_ALL=C
+export LC_ALL
+
+fill_setup 1 || { fail "set-up"; finish; }
+sim flow 1 2.5 && sim place 1 15.3
+wait_state 1 idle 5
+county_keys station:S1 township:330825101
+COUNTY_EXTRA="c15_scraps_day = 2"
+county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
+gc() { "$BUILD/gascounty" -c "$T/county.conf" "$@"; }
+for s in C-GOOD-3 C-GOOD-4 C-GOOD-5; do
+	gc registry set "$s" --inspected 2024-06-01 --owner "Longyou Gas" >/dev/null 2>&1
+done
+gw_join_county || { fail "gasgw restarted with the uplink"; finish; }
+today=$(TZ=Asia/Shanghai date +%F)
+status() { county_sql "SELECT status FROM registry WHERE serial = '$1'"; }
+
+ctl scrap "$(code C-GOOD-3)" "$(code C-GOOD-4)" "$(code C-GOOD-5)" --reason "瓶体严重腐蚀" \
+    --operator OP-7 >"$T/scrap.out" 2>&1
+check "gasctl scrap records three scraps" grep -q '^3 cylinders scrapped$' "$T/scrap.out"
+check "the county stores all three" \
+    sql_eventually 30 "SELECT count(*) FROM life_events WHERE source = 'S1' AND event = 'scrapped'" 3
+check "the registry takes the first two within the bound (C-GOOD-3, C-GOOD-4: scrapped)" \
+    all "[ \"\$(status C-GOOD-3)\" = scrapped ]" "[ \"\$(status C-GOOD-4)\" = scrapped ]"
+check "and leaves the third as it was (C-GOOD-5: $(status C-GOOD-5))" [ "$(status C-GOOD-5)" = active ]
+check "one C15 alert, in the county's queue, naming S1 and C-GOOD-5 and the bound" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C15' AND township = 'county' AND station = 'S1' AND text LIKE 'S1 took cylinder C-GOOD-5 out of service (scrapped): 3 cylinders in 24 hours, beyond the county''s bound of 2;%'")" = 1 ]
+check "no other C15" [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C15'")" = 1 ]
+check "one C15 case for the county" \
+    sql_eventually 10 "SELECT count(*) FROM cases WHERE kind = 'C15' AND township = 'county' AND station = 'S1'" 1
+
+# --- the station keeps its own valve shut -----------------------------------------
+check "gasgw pulls the county's registry" \
+    wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-4'\")\" = scrapped ]"
+opens() { grep -c '^[0-9]* 1 valve_opened' "$T/events.log"; }
+before=$(opens)
+ctl fill 1 --cylinder "$(code C-GOOD-5)" --buyer "$BUYER1" --operator OP-7 >"$T/f.out" 2>&1
+rc=$?
+check "a fill of C-GOOD-5 is refused all the same: R04, scrapped at this station (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
+    all "[ $rc -eq 3 ]" "grep -q '^R04 cylinder C-GOOD-5 was scrapped at this station on $today\$' '$T/f.out'" \
+    "[ \"\$(opens)\" = '$before' ]"
+reset_line 1
+
+# --- the county confirms ---------------------------------------------------------------
+gc registry set C-GOOD-5 --status scrapped >"$T/set.out" 2>&1
+check "gascounty registry set confirms the third: scrapped at the county" [ "$(status C-GOOD-5)" = scrapped ]
+check "and at the station at its next pull" \
+    wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-5'\")\" = scrapped ]"
+check "no sanitizer report from gascounty" sh -c "! grep -q 'runtime error\|AddressSanitizer' '$T/county.log'"
+finish
