@@ -247,22 +247,30 @@ check "the last skew (INT64_MIN less the county's clock) kept saturated, not wra
 # --- 8. a flood of heartbeats: one row a minute, the county still answers -------
 # S03 (township TA, first contact) sends FLOOD heartbeats back to back over
 # one DTLS session; before migration 020 each was a row of its own.
-FLOOD=10000
+FLOOD=3000
 min_before=$(($(date +%s) / 60))
 "$BUILD/tests/coapreq" -p "$CPORT" -u station:S03 -k "$T/station_S03.key" -m POST -P heartbeat \
     -b "heartbeat:S03:TA:flood" -n "$FLOOD" >"$T/flood.out" 2>>"$T/coapreq.err" &
 flood=$!
-# meanwhile S02 (its clock right now) is answered, each within its 8 s, the
-# flood still going on when the answer came (its coapreq not done)
-answered=0
-for i in 1 2 3 4 5; do
+# meanwhile S02 (its clock right now) sends heartbeats of its own, one
+# after another while the flood goes on (at most 200): each is answered
+# (2.04) within its 8 s
+sent=0
+during=0
+refused=0
+while kill -0 "$flood" 2>/dev/null && [ "$sent" -lt 200 ]; do
+	sent=$((sent + 1))
 	"$BUILD/tests/coapreq" -p "$CPORT" -u station:S02 -k "$T/station_S02.key" -m POST \
-	    -P heartbeat -b "heartbeat:S02:TB:beside the flood $i" -t 8000 >"$T/beside.out" \
+	    -P heartbeat -b "heartbeat:S02:TB:beside the flood" -t 8000 >"$T/beside.out" \
 	    2>>"$T/coapreq.err"
-	[ "$(code beside)" = 2.04 ] && kill -0 "$flood" 2>/dev/null && answered=$((answered + 1))
+	if [ "$(code beside)" != 2.04 ]; then
+		refused=$((refused + 1))
+	elif kill -0 "$flood" 2>/dev/null; then
+		during=$((during + 1))
+	fi
 done
-check "S02's 5 heartbeats during S03's flood: each answered (2.04) while it went on ($answered)" \
-    [ "$answered" = 5 ]
+check "S02's heartbeats during S03's flood: each answered (2.04), $during while it went on ($sent sent)" \
+    all "[ $refused = 0 ]" "[ $during -ge 1 ]"
 wait "$flood"
 min_after=$(($(date +%s) / 60))
 check "S03's $FLOOD heartbeats: every one taken (2.04): $(tr '\n' ' ' <"$T/flood.out")" \
@@ -273,8 +281,8 @@ check "S03's flood kept $rows heartbeats rows: at most one a minute ($((min_afte
 check "S03's last contact is its newest heartbeat's, its row its status" \
     [ "$(q "SELECT last_seen_ms = (SELECT max(received_ms) FROM heartbeats WHERE station = 'S03')
              AND status = 'flood' AND township = 'TA' FROM stations WHERE id = 'S03'")" = 1 ]
-check "S02's row holds its last heartbeat beside the flood" \
-    [ "$(q "SELECT status FROM stations WHERE id = 'S02'")" = "beside the flood 5" ]
+check "S02's row holds its heartbeat beside the flood" \
+    [ "$(q "SELECT status FROM stations WHERE id = 'S02'")" = "beside the flood" ]
 check "no sanitizer report from gascounty" sh -c "! grep -q 'runtime error\|AddressSanitizer' '$T/county.log'"
 # --- what a query or an empty body claims -------------------------------------
 # An empty POST /records is no batch (it was answered with the mark); a
