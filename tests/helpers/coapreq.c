@@ -4,7 +4,7 @@
  *
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH [-q QUERY]
  *           [-b BODY [-T TEXT] [-W AT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j]
- *           [-t TIMEOUT_MS]
+ *           [-t TIMEOUT_MS] [-n COUNT]
  *   coapreq -p PORT -u IDENTITY -k KEYFILE -o -P PATH [-t TIMEOUT_MS]
  *
  * BODY builds a valid protocol payload, so that a refusal can only come from
@@ -31,6 +31,10 @@
  * Prints one line, "code C.DD" (the response code) or "code none" (no
  * session: handshake refused or no answer), then with -j the body as JSON.
  * Exits 0 when it printed a code line (whatever the code), 2 on bad usage.
+ * -n COUNT sends the request COUNT times, one after the other over the one
+ * DTLS session (a flood from one identity: t_county_attacks), a BODY made
+ * anew for each (a heartbeat's "at" then each one's now); the code line is
+ * the last answer's, followed by "same N": how many answers had that code.
  * With -o it registers an Observe on PATH, prints "observing" (flushed) and
  * then "notified" at the first notification, or "no notification" after
  * TIMEOUT_MS.
@@ -185,12 +189,13 @@ main(int argc, char **argv)
 	size_t bodylen = 0;
 	char err[256], *json = NULL;
 	int ch, port = 0, show = 0, timeout_ms = 8000, accept = COAPLINK_NONE, observe = 0;
-	int format = COAPLINK_FORMAT_CBOR;
+	int format = COAPLINK_FORMAT_CBOR, count = 1;
+	int answers[700] = { 0 }; /* with -n: answers by code (0: none) */
 	int64_t at = 0;
 	const int64_t *at_given = NULL;
 	char *at_end;
 
-	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:T:W:f:a:F:jt:oh")) != -1) {
+	while ((ch = getopt(argc, argv, "p:u:k:m:P:q:b:T:W:f:a:F:jt:n:oh")) != -1) {
 		switch (ch) {
 		case 'p':
 			port = atoi(optarg);
@@ -243,11 +248,18 @@ main(int argc, char **argv)
 		case 'o':
 			observe = 1;
 			break;
+		case 'n':
+			count = atoi(optarg);
+			if (count < 1) {
+				fprintf(stderr, "coapreq: -n takes a count of 1 or more\n");
+				return 2;
+			}
+			break;
 		case 'h':
 			printf(
 			    "usage: coapreq -p PORT -u IDENTITY -k KEYFILE -m METHOD -P PATH "
 			    "[-q QUERY] [-b BODY [-T TEXT] [-W AT] | -f FILE] [-a ACCEPT] [-F FORMAT] [-j] "
-			    "[-t MS]\n");
+			    "[-t MS] [-n COUNT]\n");
 			return 0;
 		default:
 			return 2;
@@ -294,12 +306,41 @@ main(int argc, char **argv)
 		free(body);
 		return 0;
 	}
+	for (int i = 1; i < count; i++) {
+		if (bodyspec != NULL) {
+			free(body);
+			body = NULL;
+			if (make_body(bodyspec, identity, text, at_given, &body, &bodylen) == -1)
+				break;
+		}
+		if (coaplink_request(link, method, path, query,
+		        body != NULL ? format : COAPLINK_NONE, accept, body, bodylen, timeout_ms,
+		        &resp, err, sizeof(err)) == -1) {
+			fprintf(stderr, "coapreq: request %d: %s\n", i, err);
+			answers[0]++;
+			continue;
+		}
+		if (resp.code > 0 && resp.code < 700)
+			answers[resp.code]++;
+		coaplink_response_free(&resp);
+	}
+	if (bodyspec != NULL && count > 1) {
+		free(body);
+		body = NULL;
+		if (make_body(bodyspec, identity, text, at_given, &body, &bodylen) == -1)
+			bodylen = 0;
+	}
 	if (coaplink_request(link, method, path, query, body != NULL ? format : COAPLINK_NONE,
 	        accept, body, bodylen, timeout_ms, &resp, err, sizeof(err)) == -1) {
 		printf("code none\n");
 		fprintf(stderr, "coapreq: %s\n", err);
+		if (count > 1)
+			printf("same %d\n", answers[0] + 1);
 	} else {
 		printf("code %d.%02d\n", resp.code / 100, resp.code % 100);
+		if (count > 1)
+			printf("same %d\n",
+			    resp.code > 0 && resp.code < 700 ? answers[resp.code] + 1 : 1);
 		if (show && resp.len > 0) {
 			if (resp.format == COAPLINK_FORMAT_CBOR &&
 			    wire_cbor_to_json(resp.data, resp.len, &json, err, sizeof(err)) == 0)

@@ -18,7 +18,10 @@
 #  6. what cannot be true is refused with the field named; a cylinder the
 #     registry does not know is filled: C05;
 #  7. a heartbeat's time is any int64 (0, INT64_MAX, INT64_MIN, -1): taken,
-#     no overflow in the clock's skew, one C14 for the whole episode.
+#     no overflow in the clock's skew, one C14 for the whole episode;
+#  8. a station flooding heartbeats over its one session: every one taken,
+#     its last contact the newest, at most one heartbeats row a minute, and
+#     another station answered all the while.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 
@@ -240,6 +243,46 @@ check "one C14 for the whole episode, to S02's township TB, naming the clock's 1
     "[ \"\$(c14 \"AND station = 'S02' AND township = 'TB' AND text LIKE 'station S02: its clock reads 1970-01-01 %behind the county''s'\")\" = 1 ]"
 check "the last skew (INT64_MIN less the county's clock) kept saturated, not wrapped around" \
     [ "$(q "SELECT clock_skew_ms = -9223372036854775807 - 1 AND clock_alerted FROM stations WHERE id = 'S02'")" = 1 ]
+
+# --- 8. a flood of heartbeats: one row a minute, the county still answers -------
+# S03 (township TA, first contact) sends FLOOD heartbeats back to back over
+# one DTLS session; before migration 022 each was a row of its own.
+FLOOD=3000
+min_before=$(($(date +%s) / 60))
+"$BUILD/tests/coapreq" -p "$CPORT" -u station:S03 -k "$T/station_S03.key" -m POST -P heartbeat \
+    -b "heartbeat:S03:TA:flood" -n "$FLOOD" >"$T/flood.out" 2>>"$T/coapreq.err" &
+flood=$!
+# meanwhile S02 (its clock right now) sends heartbeats of its own, one
+# after another while the flood goes on (at most 200): each is answered
+# (2.04) within its 8 s
+sent=0
+during=0
+refused=0
+while kill -0 "$flood" 2>/dev/null && [ "$sent" -lt 200 ]; do
+	sent=$((sent + 1))
+	"$BUILD/tests/coapreq" -p "$CPORT" -u station:S02 -k "$T/station_S02.key" -m POST \
+	    -P heartbeat -b "heartbeat:S02:TB:beside the flood" -t 8000 >"$T/beside.out" \
+	    2>>"$T/coapreq.err"
+	if [ "$(code beside)" != 2.04 ]; then
+		refused=$((refused + 1))
+	elif kill -0 "$flood" 2>/dev/null; then
+		during=$((during + 1))
+	fi
+done
+check "S02's heartbeats during S03's flood: each answered (2.04), $during while it went on ($sent sent)" \
+    all "[ $refused = 0 ]" "[ $during -ge 1 ]"
+wait "$flood"
+min_after=$(($(date +%s) / 60))
+check "S03's $FLOOD heartbeats: every one taken (2.04): $(tr '\n' ' ' <"$T/flood.out")" \
+    all "[ '$(code flood)' = 2.04 ]" "grep -qx 'same $FLOOD' '$T/flood.out'"
+rows=$(q "SELECT count(*) FROM heartbeats WHERE station = 'S03'")
+check "S03's flood kept $rows heartbeats rows: at most one a minute ($((min_after - min_before + 1)) minutes)" \
+    all "[ '$rows' -ge 1 ]" "[ '$rows' -le $((min_after - min_before + 1)) ]"
+check "S03's last contact is its newest heartbeat's, its row its status" \
+    [ "$(q "SELECT last_seen_ms = (SELECT max(received_ms) FROM heartbeats WHERE station = 'S03')
+             AND status = 'flood' AND township = 'TA' FROM stations WHERE id = 'S03'")" = 1 ]
+check "S02's row holds its heartbeat beside the flood" \
+    [ "$(q "SELECT status FROM stations WHERE id = 'S02'")" = "beside the flood" ]
 check "no sanitizer report from gascounty" sh -c "! grep -q 'runtime error\|AddressSanitizer' '$T/county.log'"
 # --- what a query or an empty body claims -------------------------------------
 # An empty POST /records is no batch (it was answered with the mark); a

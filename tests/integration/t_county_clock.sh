@@ -25,12 +25,21 @@ heartbeat_s = 5"
 NO_LOGIN=1
 fill_setup 1 || { fail "set-up"; finish; }
 
-beats() { county_sql "SELECT count(*) FROM heartbeats WHERE station = 'S01'"; }
 c14() { county_sql "SELECT count(*) FROM alerts WHERE rule = 'C14' AND station = 'S01' $1"; }
-# more_beats N: wait until N more heartbeats than now have arrived
+# more_beats N: wait until N more heartbeats than now have arrived, one
+# after another: the county keeps the newest of each minute, so each moves
+# the arrival time of S01's newest heartbeats row
+newest_beat() {
+	sqlite3 "$T/county.db" "SELECT coalesce(max(received_ms), 0) FROM heartbeats WHERE station = 'S01'"
+}
 more_beats() {
-	_want=$(($(beats) + $1))
-	wait_for 30 sh -c "[ \"\$(sqlite3 '$T/county.db' \"SELECT count(*) FROM heartbeats WHERE station = 'S01'\")\" -ge $_want ]"
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		_seen=$(newest_beat)
+		wait_for 30 sh -c "[ \"\$(sqlite3 '$T/county.db' \"SELECT coalesce(max(received_ms), 0) FROM heartbeats WHERE station = 'S01'\")\" -gt $_seen ]" ||
+		    return 1
+		_i=$((_i + 1))
+	done
 }
 trace_stations() {
 	"$BUILD/gastrace" -u regulator:alice -k "$T/regulator_alice.key" -p "$CPORT" "$@" stations

@@ -40,6 +40,7 @@ static struct county_config config = {
 	.c04_gap_s = 86400,
 	.c14_clock_skew_s = 600,
 	.check_s = 30,
+	.heartbeat_keep_days = 30,
 	.max_trace = 2000,
 };
 
@@ -1247,9 +1248,14 @@ absurd_heartbeat_times_are_one_c14_and_no_overflow(void **state)
 	                     "SELECT count(*) FROM alerts WHERE station = 'X14' AND rule = 'C14'",
 	                     -1),
 	    1);
-	assert_int_equal(
-	    store_query_int(cdb.db, "SELECT count(*) FROM heartbeats WHERE station = 'X14'", -1),
-	    1 + (int64_t)(sizeof(absurd) / sizeof(absurd[0])));
+	/* every one taken, the newest of its minute kept (a flood's bound: below) */
+	assert_in_range(
+	    store_query_int(cdb.db, "SELECT count(*) FROM heartbeats WHERE station = 'X14'", -1), 1,
+	    2);
+	assert_true(store_query_int(cdb.db,
+	                "SELECT at_ms FROM heartbeats WHERE station = 'X14' ORDER BY slot DESC"
+	                " LIMIT 1",
+	                0) == INT64_MAX - 1);
 	assert_true(station_int("X14", "clock_skew_ms") > INT64_MAX / 2);
 	/* the alert says what the clock read: 1970 */
 	assert_int_equal(store_prepare(cdb.db,
@@ -1262,6 +1268,225 @@ absurd_heartbeat_times_are_one_c14_and_no_overflow(void **state)
 	if (strstr(text, "station X14: its clock reads 1970-01-01 ") == NULL ||
 	    strstr(text, " d ") == NULL || strstr(text, "behind the county's") == NULL)
 		fail_msg("C14 says '%s'", text);
+}
+
+/* Writes of the stations table (inserts and updates, as its triggers see
+ * them) since station_writes_count began counting: a temporary trigger of
+ * the test's own connection, gone when it closes. */
+static void
+station_writes_count(void)
+{
+	fixture_exec(cdb.db,
+	    "CREATE TEMP TABLE IF NOT EXISTS station_writes (id TEXT);"
+	    "DELETE FROM station_writes;"
+	    "CREATE TEMP TRIGGER IF NOT EXISTS station_inserted AFTER INSERT ON main.stations"
+	    " BEGIN INSERT INTO station_writes VALUES (new.id); END;"
+	    "CREATE TEMP TRIGGER IF NOT EXISTS station_updated AFTER UPDATE ON main.stations"
+	    " BEGIN INSERT INTO station_writes VALUES (new.id); END;");
+}
+
+/*
+ * A station holding a real key may send heartbeats as fast as the county
+ * answers.  Each still moves the station's last contact, status and clock
+ * (C14 judged at the last as at any), writing the station's row once (one
+ * statement: its first contact included), but the heartbeats table keeps
+ * one row a minute of the county's clock, the newest of it: 10,000
+ * heartbeats cost no more rows than the minutes they took.  Before, each
+ * was a row, and each wrote the station's row twice.
+ */
+static void
+a_flood_of_heartbeats_keeps_one_row_a_minute(void **state)
+{
+	enum { FLOOD = 10000 };
+	struct wire_heartbeat hb;
+	char err[256];
+	int64_t first, last_sent, done, rows, writes;
+	int alerts, raised = 0;
+
+	(void)state;
+	station_writes_count();
+	/* what is counted here is rows, not durability: 10,000 syncs would take
+	 * half a minute (the county's own settings come back at the end) */
+	fixture_exec(cdb.db, "PRAGMA synchronous = OFF");
+	memset(&hb, 0, sizeof(hb));
+	str_copy(hb.township, "TA", sizeof(hb.township));
+	first = time_wall_ms();
+	for (int i = 0; i < FLOOD; i++) {
+		last_sent = time_wall_ms();
+		/* the clock right, then 700 s ahead at the very last heartbeat */
+		hb.at_ms = last_sent + (i == FLOOD - 1 ? 700000 : 0);
+		hb.backlog = i;
+		snprintf(hb.status, sizeof(hb.status), "beat %d", i);
+		if (county_heartbeat(&cdb, "F16", &hb, &alerts, err, sizeof(err)) != COUNTY_DONE)
+			fail_msg("heartbeat %d: %s", i, err);
+		raised += alerts;
+	}
+	done = time_wall_ms();
+	rows = store_query_int(cdb.db, "SELECT count(*) FROM heartbeats WHERE station = 'F16'", -1);
+	writes = store_query_int(cdb.db,
+	    "SELECT count(*) FROM temp.station_writes WHERE id = 'F16'", -1);
+	if (rows < 1 ||
+	    rows > done / COUNTY_HEARTBEAT_SLOT_MS - first / COUNTY_HEARTBEAT_SLOT_MS + 1 ||
+	    writes != FLOOD)
+		fail_msg("%d heartbeats in %lld ms kept %lld rows and wrote the station's row %lld "
+		         "times",
+		    FLOOD, (long long)(done - first), (long long)rows, (long long)writes);
+	/* the station's row is the newest heartbeat's */
+	assert_true(station_int("F16", "last_seen_ms") >= last_sent &&
+	            station_int("F16", "last_seen_ms") <= done);
+	assert_int_equal(station_int("F16", "backlog"), FLOOD - 1);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT status = 'beat 9999' FROM stations WHERE id = 'F16'", -1),
+	    1);
+	assert_int_equal(station_int("F16", "silent_alerted"), 0);
+	/* the clock's verdict, once, at the last */
+	assert_int_equal(raised, 1);
+	assert_int_equal(station_int("F16", "clock_alerted"), 1);
+	assert_in_range(station_int("F16", "clock_skew_ms"), 695000, 700000);
+	assert_int_equal(c14_alerts("F16", "%ahead of the county%"), 1);
+	/* the heartbeats' newest row is the last heartbeat, as sent */
+	assert_int_equal(
+	    store_query_int(cdb.db,
+	        "SELECT backlog = 9999 AND status = 'beat 9999' AND received_ms >= at_ms"
+	        " - 700000 FROM heartbeats WHERE station = 'F16'"
+	        " ORDER BY slot DESC LIMIT 1",
+	        -1),
+	    1);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM heartbeats WHERE station = 'F16'"
+	                     " AND slot <> received_ms / 60000",
+	                     -1),
+	    0);
+	/* and a new station's first heartbeat makes its row in one write too */
+	fixture_exec(cdb.db, "DELETE FROM temp.station_writes");
+	assert_int_equal(beat("F17", time_wall_ms()), 0);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM temp.station_writes WHERE id = 'F17'", -1),
+	    1);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT township = 'TA' FROM stations WHERE id = 'F17'", -1),
+	    1);
+	fixture_exec(cdb.db,
+	    "DROP TRIGGER temp.station_inserted; DROP TRIGGER temp.station_updated;"
+	    " DROP TABLE temp.station_writes; PRAGMA synchronous = FULL");
+}
+
+/*
+ * The sweep drops heartbeats received more than heartbeat_keep_days (30
+ * here) ago, at most COUNTY_HEARTBEAT_PRUNE a sweep so that a large
+ * backlog of them never holds the county's loop for long; newer ones and
+ * the station's own row stay.
+ */
+static void
+heartbeats_past_their_keep_time_are_dropped(void **state)
+{
+	int64_t now = time_wall_ms(), keep_slot, alerts_before;
+	char err[256];
+	int alerts;
+
+	(void)state;
+	assert_int_equal(beat("P18", now), 0);
+	keep_slot = (now - 30 * 86400000LL) / COUNTY_HEARTBEAT_SLOT_MS;
+	/* 5 more than one sweep drops, each a minute older than the keep time,
+	 * and one in the keep time's own minute */
+	fixture_execf(cdb.db,
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO heartbeats (station, slot, at_ms, received_ms, backlog, oldest_ms,"
+	    " last_ack, registry_version, status)"
+	    " SELECT 'P18', %lld - i, 0, (%lld - i) * 60000, 0, 0, 0, 0, 'old' FROM n",
+	    COUNTY_HEARTBEAT_PRUNE + 5, (long long)keep_slot, (long long)keep_slot);
+	fixture_execf(cdb.db,
+	    "INSERT INTO heartbeats (station, slot, at_ms, received_ms, backlog, oldest_ms,"
+	    " last_ack, registry_version, status) VALUES ('P18', %lld, 0, %lld, 0, 0, 0, 0, 'kept')",
+	    (long long)keep_slot, (long long)keep_slot * 60000);
+	alerts_before = store_query_int(cdb.db, "SELECT count(*) FROM alerts", -1);
+	assert_int_equal(county_sweep(&cdb, now, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM heartbeats WHERE station = 'P18'"
+	                     " AND status = 'old'",
+	                     -1),
+	    5);
+	assert_int_equal(county_sweep(&cdb, now, &alerts, err, sizeof(err)), 0);
+	/* left: the one in the keep time's own minute, and the heartbeat of now */
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) = 2 AND sum(status = 'kept') = 1"
+	                     " AND sum(status = '') = 1 FROM heartbeats WHERE station = 'P18'",
+	                     -1),
+	    1);
+	assert_true(station_int("P18", "last_seen_ms") >= now);
+	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM alerts", -1), alerts_before);
+}
+
+/*
+ * Migration 022 carries the heartbeats held before it over as the newest
+ * of each station's minute (the highest id), and a heartbeat after it goes
+ * into its minute's row.
+ */
+static void
+heartbeats_held_before_022_keep_the_newest_of_each_minute(void **state)
+{
+	static const char *const old_rows[] = {
+		"INSERT INTO stations (id, township, created_ms) VALUES ('M1', 'TA', 0)",
+		/* M1: 500 in minute 29938333 (a flood), 1 in the next; M2: 1 in the first */
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+		" INSERT INTO heartbeats (station, at_ms, received_ms, backlog, oldest_ms, last_ack,"
+		" registry_version, status)"
+		" SELECT 'M1', 1796300000000 + i, 1796299980000 + i * 100, i, 0, 0, 0, 'flood ' || i"
+		" FROM n",
+		"INSERT INTO heartbeats (station, at_ms, received_ms, backlog, oldest_ms, last_ack,"
+		" registry_version, status) VALUES"
+		" ('M1', 1796300060000, 1796300040000, 0, 0, 0, 3, 'next minute'),"
+		" ('M2', 1796299990000, 1796299990000, 0, 0, 0, 3, 'other station')",
+	};
+	struct county_db c = { .config = &config };
+	struct store_migration upto19[32];
+	struct wire_heartbeat hb;
+	char err[256];
+	int alerts;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 19, upto19, sizeof(upto19) / sizeof(upto19[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "beats19.db", upto19, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(store_user_version(c.db), 19);
+	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
+		fixture_exec(c.db, old_rows[i]);
+	store_close(c.db);
+
+	assert_int_equal(countydb_open(&c, dir, "beats19.db", &config, err, sizeof(err)), 0);
+	assert_true(store_user_version(c.db) >= 22);
+	assert_int_equal(store_query_int(c.db, "SELECT count(*) FROM heartbeats", -1), 3);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT count(*) FROM heartbeats WHERE station = 'M1'"
+	                     " AND slot = 29938333 AND status = 'flood 500' AND backlog = 500"
+	                     " AND received_ms = 1796300030000",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT count(*) FROM heartbeats WHERE (station, slot, status) IN"
+	                     " (VALUES ('M1', 29938334, 'next minute'),"
+	                     " ('M2', 29938333, 'other station'))",
+	                     -1),
+	    2);
+	/* a heartbeat now: a row of its own minute, and again the same row */
+	memset(&hb, 0, sizeof(hb));
+	str_copy(hb.township, "TA", sizeof(hb.township));
+	for (i = 0; i < 3; i++) {
+		hb.at_ms = time_wall_ms();
+		hb.backlog = (int64_t)i;
+		assert_int_equal(county_heartbeat(&c, "M1", &hb, &alerts, err, sizeof(err)),
+		    COUNTY_DONE);
+	}
+	assert_in_range(
+	    store_query_int(c.db, "SELECT count(*) FROM heartbeats WHERE station = 'M1'", -1), 3,
+	    4);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT backlog FROM heartbeats WHERE station = 'M1'"
+	                     " ORDER BY slot DESC LIMIT 1",
+	                     -1),
+	    2);
+	store_close(c.db);
 }
 
 /*
@@ -2331,6 +2556,9 @@ main(void)
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
 		cmocka_unit_test(a_station_clock_far_off_is_one_c14_an_episode),
 		cmocka_unit_test(absurd_heartbeat_times_are_one_c14_and_no_overflow),
+		cmocka_unit_test(a_flood_of_heartbeats_keeps_one_row_a_minute),
+		cmocka_unit_test(heartbeats_past_their_keep_time_are_dropped),
+		cmocka_unit_test(heartbeats_held_before_022_keep_the_newest_of_each_minute),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
 		cmocka_unit_test(another_stations_exact_record_is_no_retransmission),
 		cmocka_unit_test(a_flood_of_versions_of_one_record_keeps_at_most_the_bound),

@@ -69,8 +69,12 @@ static const struct conf_key county_keys[] = {
 	    "C15, and the county confirms it (gascounty registry set)",
 	    NULL, 0 },
 	{ "check_s", CONF_INT, NUM(check_s), 1, 3600, "30",
-	    "period of the sweep (C03, C04, C07 after its grace, C08, buyers' addresses past their "
-	    "keep time, overdue cases)",
+	    "period of the sweep (C03, C04, C07 after its grace, C08, buyers' addresses and "
+	    "heartbeats past their keep time, overdue cases)",
+	    NULL, 0 },
+	{ "heartbeat_keep_days", CONF_INT, NUM(heartbeat_keep_days), 1, 3650, "30",
+	    "a station's heartbeats (at most one a minute) are kept this long, then dropped by the "
+	    "sweep; the station's last contact, status and clock stay with the station (days)",
 	    NULL, 0 },
 	{ "max_seq_jump", CONF_INT, NUM(max_seq_jump), 1, 100000000, "100000",
 	    "a record's seq at most this far beyond the station's mark (larger: refused)", NULL,

@@ -74,6 +74,9 @@ struct county_config {
 	char code_key[256];      /* the county's public code key ("": reported codes unchecked) */
 	/* a buyer's address (buyeraddr.h) */
 	int address_keep_days; /* kept this long after the last case that needs it closed */
+	/* a station's heartbeats (db.h county_heartbeat, county_sweep) */
+	int heartbeat_keep_days; /* kept this long; 0 (a config made in code, never a
+	                          * file's): kept */
 };
 
 /* The [county] section: its keys, their bounds, defaults and help. */

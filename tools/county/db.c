@@ -1005,14 +1005,20 @@ advance_hwm(struct county_db *c, const char *station, int64_t now, int64_t *hwm_
  * township it names, which must be one of this county (a warning in the
  * log: trust on first use); from then on the county holds it: a later
  * claim of another township changes nothing (it is logged).
+ *
+ * station_township decides it and writes nothing: *fresh 1 when the
+ * station has no township yet and the one it named is to be taken (the
+ * caller writes the row, then says so with first_contact_logged);
+ * ensure_station writes that row itself.
  */
 static enum county_result
-ensure_station(struct county_db *c, const char *station, const char *claimed, int64_t now,
-    char *township_out, size_t township_size, char *err, size_t errlen)
+station_township(struct county_db *c, const char *station, const char *claimed, char *township_out,
+    size_t township_size, int *fresh, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	*fresh = 0;
 	rc = stations_township(c, station, claimed, township_out, township_size, err, errlen);
 	if (rc == -1)
 		return COUNTY_ERROR;
@@ -1041,22 +1047,44 @@ ensure_station(struct county_db *c, const char *station, const char *claimed, in
 		err_set(err, errlen, "township '%s' is not a township of this county", claimed);
 		return COUNTY_REFUSED;
 	}
+	str_copy(township_out, claimed, township_size);
+	*fresh = 1;
+	return COUNTY_DONE;
+}
+
+static void
+first_contact_logged(const char *station, const char *township)
+{
+	log_warnx("station %s is not in the county's register: township %s taken from its first "
+	          "contact (gascounty station set registers it)",
+	    station, township);
+}
+
+static enum county_result
+ensure_station(struct county_db *c, const char *station, const char *claimed, int64_t now,
+    char *township_out, size_t township_size, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	enum county_result result;
+	int rc, fresh;
+
+	result =
+	    station_township(c, station, claimed, township_out, township_size, &fresh, err, errlen);
+	if (result != COUNTY_DONE || !fresh)
+		return result;
 	if (store_prepare(c->db,
 	        "INSERT INTO stations (id, township, created_ms) VALUES (?1, ?2, ?3)"
 	        " ON CONFLICT (id) DO UPDATE SET township = ?2 WHERE township = ''",
 	        &st, err, errlen) == -1)
 		return COUNTY_ERROR;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, claimed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, township_out, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "station");
-	log_warnx("station %s is not in the county's register: township %s taken from its first "
-	          "contact (gascounty station set registers it)",
-	    station, claimed);
-	str_copy(township_out, claimed, township_size);
+	first_contact_logged(station, township_out);
 	return COUNTY_DONE;
 }
 
@@ -1252,6 +1280,14 @@ county_clock_skew(int64_t station_ms, int64_t county_ms)
 	return station_ms - county_ms;
 }
 
+/* What C14 makes of one heartbeat: the station's clock columns after it,
+ * and the alert to raise (raise 1) with its key and text. */
+struct c14_verdict {
+	int64_t skew, alert_ms;
+	int alerted, raise;
+	char source[128], text[WIRE_TEXT];
+};
+
 /*
  * C14: the station's clock, judged at each heartbeat by how far the time it
  * says it made the heartbeat (at_ms) lies from the county's clock as the
@@ -1262,125 +1298,161 @@ county_clock_skew(int64_t station_ms, int64_t county_ms)
  * ever raising C14, and half of it (150 s) from keeping an episode open.
  * One alert an episode: clock_alerted is set with the alert and cleared only
  * once the skew is back within half the bound; and none for an episode that
- * starts within COUNTY_C14_REPEAT_MS of the station's last C14 alert.  In the
- * heartbeat's transaction; *raised: 1 when an alert was raised.
+ * starts within COUNTY_C14_REPEAT_MS of the station's last C14 alert.  Reads
+ * the station's episode (a station without a row yet has none) and writes
+ * nothing: county_heartbeat writes the verdict with the station's row, in
+ * the heartbeat's transaction.
  */
 static int
-rule_c14(struct county_db *c, const char *station, const char *township, int64_t at_ms, int64_t now,
-    int *raised, char *err, size_t errlen)
+judge_c14(struct county_db *c, const char *station, int64_t at_ms, int64_t now,
+    struct c14_verdict *v, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t skew = county_clock_skew(at_ms, now), bound, size, alert_ms = 0;
-	char source[128], text[WIRE_TEXT], reads[TIMETEXT_MAX], span[TIMETEXT_MAX];
-	struct alert_in al;
-	int rc, alerted = 0;
+	int64_t bound, size;
+	char reads[TIMETEXT_MAX], span[TIMETEXT_MAX];
+	int rc;
 
-	*raised = 0;
+	memset(v, 0, sizeof(*v));
+	v->skew = county_clock_skew(at_ms, now);
 	if (store_prepare(c->db, "SELECT clock_alerted, clock_alert_ms FROM stations WHERE id = ?",
 	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		alerted = sqlite3_column_int(st, 0);
-		alert_ms = sqlite3_column_int64(st, 1);
+		v->alerted = sqlite3_column_int(st, 0);
+		v->alert_ms = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "C14");
 	bound = (int64_t)c->config->c14_clock_skew_s * 1000;
-	size = skew == INT64_MIN ? INT64_MAX : skew < 0 ? -skew : skew;
-	if (bound > 0 && size > bound && !alerted) {
-		alerted = 1;
-		if (alert_ms == 0 || now - alert_ms >= COUNTY_C14_REPEAT_MS) {
+	size = v->skew == INT64_MIN ? INT64_MAX : v->skew < 0 ? -v->skew : v->skew;
+	if (bound > 0 && size > bound && !v->alerted) {
+		v->alerted = 1;
+		if (v->alert_ms == 0 || now - v->alert_ms >= COUNTY_C14_REPEAT_MS) {
 			timetext_format(at_ms, TIMETEXT_PERSON, reads);
-			timetext_span(skew, span);
-			snprintf(text, sizeof(text),
-			    skew > 0 ? _("station %s: its clock reads %s, %s ahead of the county's")
-			             : _("station %s: its clock reads %s, %s behind the county's"),
+			timetext_span(v->skew, span);
+			snprintf(v->text, sizeof(v->text),
+			    v->skew > 0
+			        ? _("station %s: its clock reads %s, %s ahead of the county's")
+			        : _("station %s: its clock reads %s, %s behind the county's"),
 			    station, reads, span);
-			county_key(source, sizeof(source), "C14", station, now);
-			al = (struct alert_in){ source, "C14", "alert", township, station, "", "",
-				text, now };
-			if ((*raised = raise_alert(c, &al, err, errlen)) == -1)
-				return -1;
-			alert_ms = now;
+			county_key(v->source, sizeof(v->source), "C14", station, now);
+			v->raise = 1;
+			v->alert_ms = now;
 		}
 	} else if (bound > 0 && size <= bound / 2) {
-		alerted = 0;
+		v->alerted = 0;
 	}
+	return 0;
+}
+
+/* The station's row after a heartbeat, in one statement: made at its first
+ * contact with the township it named (fresh), else its township left as
+ * held; its last contact, the end of a silence (C03), what the heartbeat
+ * says and the clock's verdict (C14). */
+static int
+heartbeat_station_row(struct county_db *c, const char *station, const char *township,
+    const struct wire_heartbeat *h, const struct c14_verdict *v, int64_t now, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
 	if (store_prepare(c->db,
-	        "UPDATE stations SET clock_skew_ms = ?, clock_alerted = ?, clock_alert_ms = ?"
-	        " WHERE id = ?",
+	        "INSERT INTO stations (id, township, created_ms, last_seen_ms, silent_alerted,"
+	        " backlog, status, registry_version, clock_skew_ms, clock_alerted, clock_alert_ms)"
+	        " VALUES (?1, ?2, ?3, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9)"
+	        " ON CONFLICT (id) DO UPDATE SET"
+	        " township = CASE WHEN township = '' THEN ?2 ELSE township END,"
+	        " last_seen_ms = ?3, silent_alerted = 0, backlog = ?4, status = ?5,"
+	        " registry_version = ?6, clock_skew_ms = ?7, clock_alerted = ?8,"
+	        " clock_alert_ms = ?9",
 	        &st, err, errlen) == -1)
 		return -1;
-	sqlite3_bind_int64(st, 1, skew);
-	sqlite3_bind_int(st, 2, alerted);
-	sqlite3_bind_int64(st, 3, alert_ms);
-	sqlite3_bind_text(st, 4, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, township, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, h->backlog);
+	sqlite3_bind_text(st, 5, h->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, h->registry_version);
+	sqlite3_bind_int64(st, 7, v->skew);
+	sqlite3_bind_int(st, 8, v->alerted);
+	sqlite3_bind_int64(st, 9, v->alert_ms);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "C14");
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "station");
+}
+
+/* The heartbeat as the newest of its station's minute (COUNTY_HEARTBEAT_SLOT_MS
+ * of the county's clock, never the station's): one row a station a minute,
+ * whatever it sends. */
+static int
+heartbeat_row(struct county_db *c, const char *station, const struct wire_heartbeat *h, int64_t now,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(c->db,
+	        "INSERT INTO heartbeats (station, slot, at_ms, received_ms, backlog, oldest_ms,"
+	        " last_ack, registry_version, status) VALUES (?,?,?,?,?,?,?,?,?)"
+	        " ON CONFLICT (station, slot) DO UPDATE SET at_ms = excluded.at_ms,"
+	        " received_ms = excluded.received_ms, backlog = excluded.backlog,"
+	        " oldest_ms = excluded.oldest_ms, last_ack = excluded.last_ack,"
+	        " registry_version = excluded.registry_version, status = excluded.status",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now / COUNTY_HEARTBEAT_SLOT_MS);
+	sqlite3_bind_int64(st, 3, h->at_ms);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, h->backlog);
+	sqlite3_bind_int64(st, 6, h->oldest_ms);
+	sqlite3_bind_int64(st, 7, h->last_ack);
+	sqlite3_bind_int64(st, 8, h->registry_version);
+	sqlite3_bind_text(st, 9, h->status, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "heartbeat");
 }
 
 enum county_result
 county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
     int *new_alerts, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
 	char township[WIRE_TOWNSHIP];
 	int64_t now = time_wall_ms();
 	enum county_result result;
-	int rc, raised;
+	struct c14_verdict v;
+	struct alert_in al;
+	int raised = 0, fresh;
 
 	*new_alerts = 0;
 	if (ingest_check_heartbeat(h, err, errlen) == -1)
 		return COUNTY_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
 		return COUNTY_ERROR;
-	if ((result = ensure_station(c, station, h->township, now, township, sizeof(township), err,
-	         errlen)) != COUNTY_DONE) {
+	if ((result = station_township(c, station, h->township, township, sizeof(township), &fresh,
+	         err, errlen)) != COUNTY_DONE) {
 		store_rollback(c->db);
 		return result;
 	}
-	if (store_prepare(c->db,
-	        "INSERT INTO heartbeats (station, at_ms, received_ms, backlog, oldest_ms, last_ack,"
-	        " registry_version, status) VALUES (?,?,?,?,?,?,?,?)",
-	        &st, err, errlen) == -1)
+	if (judge_c14(c, station, h->at_ms, now, &v, err, errlen) == -1 ||
+	    heartbeat_station_row(c, station, township, h, &v, now, err, errlen) == -1)
 		goto fail;
-	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, h->at_ms);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, h->backlog);
-	sqlite3_bind_int64(st, 5, h->oldest_ms);
-	sqlite3_bind_int64(st, 6, h->last_ack);
-	sqlite3_bind_int64(st, 7, h->registry_version);
-	sqlite3_bind_text(st, 8, h->status, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_error(c, err, errlen, "heartbeat");
-		goto fail;
+	if (v.raise) {
+		al = (struct alert_in){ v.source, "C14", "alert", township, station, "", "", v.text,
+			now };
+		if ((raised = raise_alert(c, &al, err, errlen)) == -1)
+			goto fail;
 	}
-	if (store_prepare(c->db,
-	        "UPDATE stations SET last_seen_ms = ?, silent_alerted = 0, backlog = ?, status = ?,"
-	        " registry_version = ? WHERE id = ?",
-	        &st, err, errlen) == -1)
-		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, h->backlog);
-	sqlite3_bind_text(st, 3, h->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, h->registry_version);
-	sqlite3_bind_text(st, 5, station, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_error(c, err, errlen, "station");
-		goto fail;
-	}
-	if (rule_c14(c, station, township, h->at_ms, now, &raised, err, errlen) == -1)
+	if (heartbeat_row(c, station, h, now, err, errlen) == -1)
 		goto fail;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
+	if (fresh)
+		first_contact_logged(station, township);
 	*new_alerts = raised;
 	return COUNTY_DONE;
 fail:
@@ -1478,6 +1550,25 @@ county_sweep(struct county_db *c, int64_t now, int *new_alerts, char *err, size_
 	if (rc != SQLITE_DONE) {
 		db_error(c, err, errlen, "C04");
 		goto fail;
+	}
+
+	/* heartbeats past their keep time, a bounded number a sweep */
+	if (c->config->heartbeat_keep_days > 0) {
+		if (store_prepare(c->db,
+		        "DELETE FROM heartbeats WHERE id IN (SELECT id FROM heartbeats"
+		        " WHERE slot < ? LIMIT ?)",
+		        &st, err, errlen) == -1)
+			goto fail;
+		sqlite3_bind_int64(st, 1,
+		    (now - (int64_t)c->config->heartbeat_keep_days * 86400000) /
+		        COUNTY_HEARTBEAT_SLOT_MS);
+		sqlite3_bind_int(st, 2, COUNTY_HEARTBEAT_PRUNE);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			db_error(c, err, errlen, "heartbeats");
+			goto fail;
+		}
 	}
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;

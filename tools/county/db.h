@@ -91,12 +91,20 @@ int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err
  * ends once the skew is back within half the bound; one starting within
  * COUNTY_C14_REPEAT_MS of the station's last C14 raises none).  Any at is
  * taken, 0 and the int64 bounds included: a clock reset to 1970 is what
- * C14 is for.  COUNTY_DONE with *new_alerts the alerts raised (0 or 1);
- * COUNTY_REFUSED (nothing stored, *new_alerts 0) when the station is new
- * and names a township this county does not know, or a text of it is not
- * UTF-8 text (ingest_check_heartbeat); COUNTY_ERROR (-1), nothing stored.
+ * C14 is for.  The station's row (last contact, backlog, status, clock) is
+ * written by one statement; the heartbeat itself is kept in `heartbeats`
+ * as the newest of its station's minute of the county's clock
+ * (COUNTY_HEARTBEAT_SLOT_MS: a heartbeat in a minute that already has one
+ * replaces it), so however many a station sends, it holds at most one row
+ * a minute (and county_sweep drops rows older than heartbeat_keep_days).
+ * One transaction.  COUNTY_DONE with *new_alerts the alerts raised (0 or
+ * 1); COUNTY_REFUSED (nothing stored, *new_alerts 0) when the station is
+ * new and names a township this county does not know, or a text of it is
+ * not UTF-8 text (ingest_check_heartbeat); COUNTY_ERROR (-1), nothing
+ * stored.
  */
 #define COUNTY_C14_REPEAT_MS 3600000LL
+#define COUNTY_HEARTBEAT_SLOT_MS 60000LL /* gasgw's default heartbeat_s */
 enum county_result county_heartbeat(struct county_db *c, const char *station,
     const struct wire_heartbeat *h, int *new_alerts, char *err, size_t errlen);
 
@@ -104,7 +112,10 @@ enum county_result county_heartbeat(struct county_db *c, const char *station,
  * overflowing: a station's clock skew (> 0: ahead of the county's). */
 int64_t county_clock_skew(int64_t station_ms, int64_t county_ms);
 
-/* C03 (silent stations) and C04 (old sequence gaps); *new_alerts raised. */
+/* C03 (silent stations) and C04 (old sequence gaps); *new_alerts raised.
+ * Also drops heartbeats received more than heartbeat_keep_days before
+ * now_ms (at most COUNTY_HEARTBEAT_PRUNE rows a sweep; 0 days: none). */
+#define COUNTY_HEARTBEAT_PRUNE 10000
 int county_sweep(struct county_db *c, int64_t now_ms, int *new_alerts, char *err, size_t errlen);
 
 /* Alerts of township with id > since (at most max); caller frees with wire_alerts_free. */
