@@ -151,6 +151,20 @@ check "gasctl watch shows the clock line of gasctl status, word for word, in Eng
 check "... under its header, before the lines" \
     sh -c "sed -n 3p '$T/w.en' | grep -q '^CLOCK NOT TRUSTED: the station.s clock reads 2000-01-01'"
 
+# on a terminal 80 columns wide (tmux): the whole sentence, wrapped at spaces
+if command -v tmux >/dev/null 2>&1; then
+	TMUX_SOCK="$T/tmux.sock"
+	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s w -x 80 -y 30 \
+	    "env LANG=C.UTF-8 '$BUILD/gasctl' -s '$T/gw.sock' watch --interval 200"
+	PIDS="$PIDS $(tmux -S "$TMUX_SOCK" display-message -p -t w '#{pid}')"
+	pane() { tmux -S "$TMUX_SOCK" capture-pane -p -t w >"$T/pane"; grep -q "$1" "$T/pane"; }
+	check "gasctl watch on a terminal 80 wide: the clock line from its start ..." \
+	    wait_for 5 pane "^CLOCK NOT TRUSTED: the station's clock reads 2000-01-01"
+	check "... to its end, wrapped between words over rows of its own" \
+	    sh -c "tr '\n' ' ' <'$T/pane' | grep -q 'CLOCK NOT TRUSTED: the station.s clock reads 2000-01-01 [0-9:+]*, before 2026-01-01, when this gateway was made: the valve stays shut until the clock is set right (set the date and time, or mend the time sync that sets them)'"
+	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+fi
+
 # a scrap shuts the valve for the cylinder at once: recorded all the same
 ctl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >"$T/s.out" 2>"$T/s.err"
 src=$?
