@@ -1039,8 +1039,8 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 }
 
 /*
- * The station's clock for a life event (docs/fill-line.md, "The station's
- * clock").  Each event is stamped with the time the clock reads, and
+ * The station's clock for a life event (docs/rules.md, "The station's clock,
+ * before any rule").  Each event is stamped with the time the clock reads, and
  * today's date judges an inspection return's next due date, so a clock the
  * fill line would not trust (rules_clock_check) records no dispatch,
  * receipt, inspection out or inspection back: a wrong time on those is
