@@ -1039,39 +1039,69 @@ beyond_cycle_warning(struct gw *gw, const struct ctl_request *req, json_t *reply
 }
 
 /*
- * An inspection return's next due date against today: after a pass, after
- * today (local); after a pass or a fail, at most CTL_NEXT_DUE_YEARS ahead (a
- * typo such as 2062 would hide the cylinder from rule R05 for decades after
- * a pass; after a fail the county would set the record aside as no date an
- * inspection can give, and never learn of the fail).  Today is only what
- * the station's clock says, so a clock the fill line would not trust
- * (rules_clock_check) judges no date: the return is refused, saying what
- * the clock reads and what to do, as a fill is.  0, or -1 with the
- * operator's sentence in err.
+ * The station's clock for a life event (docs/rules.md, "The station's clock,
+ * before any rule").  Each event is stamped with the time the clock reads, and
+ * today's date judges an inspection return's next due date, so a clock the
+ * fill line would not trust (rules_clock_check) records no dispatch,
+ * receipt, inspection out or inspection back: a wrong time on those is
+ * what the county's trace and rules go by.  A scrap is recorded all the
+ * same: it shuts the valve for the cylinder at once (records_life_stopped)
+ * and the county scraps it whatever the time it carries, so refusing it
+ * would only keep an unsafe cylinder fillable; it is stamped with the time
+ * the clock reads and the reply carries the clock's warning, in the words
+ * gasctl status uses (rules_clock_words), in *warning ("" when the clock
+ * is trusted).  A database that cannot say which fill was the newest
+ * refuses the first four, and judges a scrap's clock by the date alone.
+ * 0 with *clock, or -1 with the operator's sentence in err.
  */
 static int
-next_due_fits(struct gw *gw, const struct ctl_request *req, char *err, size_t errlen)
+life_clock(struct gw *gw, const struct ctl_request *req, struct ctl_clock *clock, char *warning,
+    size_t wlen, char *err, size_t errlen)
 {
-	struct ctl_clock clock;
 	char why[256], words[RULES_CLOCK_WORDS];
-	int32_t due, today;
+	int scrap = strcmp(req->event, "scrapped") == 0;
 
-	if (strcmp(req->event, "inspection_back") != 0)
-		return 0;
-	if (ctl_clock_judge(gw, &clock, why, sizeof(why)) == -1)
+	warning[0] = '\0';
+	if (ctl_clock_judge(gw, clock, why, sizeof(why)) == -1 && !scrap)
 		return err_set(err, errlen, _("nothing was recorded: %s"), why);
-	if (clock.verdict != RULES_CLOCK_OK) {
-		rules_clock_words(clock.verdict, ctl_rules(gw), clock.now_ms, clock.newest_ms,
-		    words, sizeof(words));
+	if (clock->verdict == RULES_CLOCK_OK)
+		return 0;
+	rules_clock_words(clock->verdict, ctl_rules(gw), clock->now_ms, clock->newest_ms, words,
+	    sizeof(words));
+	if (scrap) {
+		str_copy(warning, words, wlen);
+		return 0;
+	}
+	if (strcmp(req->event, "inspection_back") == 0)
 		return err_set(err, errlen,
 		    _("a next due date is not judged against this clock, nothing was recorded: "
 		      "%s"),
 		    words);
-	}
+	return err_set(err, errlen,
+	    _("nothing was recorded, as it would carry this clock's time: %s"), words);
+}
+
+/*
+ * An inspection return's next due date against today (the clock judged
+ * trusted by life_clock): after a pass, after today (local); after a pass
+ * or a fail, at most CTL_NEXT_DUE_YEARS ahead (a typo such as 2062 would
+ * hide the cylinder from rule R05 for decades after a pass; after a fail
+ * the county would set the record aside as no date an inspection can give,
+ * and never learn of the fail).  0, or -1 with the operator's sentence in
+ * err.
+ */
+static int
+next_due_fits(const struct ctl_clock *clock, const struct ctl_request *req, char *err,
+    size_t errlen)
+{
+	int32_t due, today;
+
+	if (strcmp(req->event, "inspection_back") != 0)
+		return 0;
 	/* a fail without a date is recorded with the day of the return */
 	if (req->next_due == NULL || date_parse(req->next_due, &due) == -1)
 		return 0;
-	today = timetext_day_number(clock.now_ms);
+	today = timetext_day_number(clock->now_ms);
 	if (strcmp(req->result, "pass") == 0 && due <= today)
 		return err_set(err, errlen,
 		    _("\"next_due\" %s is not after today: a cylinder that passed is next due "
@@ -1096,15 +1126,20 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	struct records_operator op;
 	struct line_cylinder cyl;
 	struct wire_life *ev;
-	char why[256], again[512], (*uuids)[37], refusal[RULES_CLOCK_WORDS + 128];
+	struct ctl_clock clock;
+	char why[256], again[512], (*uuids)[37], refusal[RULES_CLOCK_WORDS + 128],
+	    clock_warning[RULES_CLOCK_WORDS];
 	int *sent;
 	size_t i, n = json_array_size(req->codes), codelen;
-	int64_t now = time_wall_ms();
+	int64_t now;
 	enum store_found found;
 	json_t *arr, *reply = NULL;
 
-	if (next_due_fits(gw, req, refusal, sizeof(refusal)) == -1)
+	if (life_clock(gw, req, &clock, clock_warning, sizeof(clock_warning), refusal,
+	        sizeof(refusal)) == -1 ||
+	    next_due_fits(&clock, req, refusal, sizeof(refusal)) == -1)
 		return ctl_error_json(refusal);
+	now = clock.now_ms; /* the time judged is the time recorded */
 	found = records_operator_get(&gw->records, req->cert, &op, why, sizeof(why));
 	if (found == STORE_ERROR)
 		return ctl_error_json(why);
@@ -1172,6 +1207,13 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	reply = json_pack("{s:b, s:s, s:I, s:o}", "ok", 1, "event", req->event, "recorded",
 	    (json_int_t)n, "cylinders", arr);
 	beyond_cycle_warning(gw, req, reply);
+	if (clock_warning[0] != '\0') {
+		/* as gasctl status says it ("clock_warning"), and what became of the scrap */
+		json_object_set_new(reply, "clock_warning", json_string(clock_warning));
+		add_warning(reply, _("recorded with the time this clock reads, which is not "
+		                     "trusted: the valve stays shut for these cylinders at once, "
+		                     "and the county scraps them whatever that time"));
+	}
 	if (again[0] != '\0')
 		add_warning(reply, again);
 	not_sent_out_warning(req, ev, sent, n, reply);

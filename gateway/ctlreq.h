@@ -22,7 +22,9 @@
  *   "limit"    fills: an integer 1..CTL_FILLS_MAX (default CTL_FILLS_DEFAULT)
  *   "retry"    aside (optional): an outbox seq >= 1, or "all"
  *   "event"    life: dispatched, received, inspection_out, inspection_back or
- *              scrapped
+ *              scrapped (carried out: all but scrapped only while the
+ *              station's clock is trusted, ctl_clock_judge; a scrap under a
+ *              clock that is not is recorded with "clock_warning" in the reply)
  *   "codes"    life: an array of 1..CTL_LIFE_MAX strings, each a scanned code
  *   "worker"   life: the delivery worker (required for dispatched; only on
  *              dispatched and received), checked as "cert" is; "operator"

@@ -4,8 +4,9 @@
 # cylinder filled with gasctl fill on line 1 and a refusal on line 2 while
 # the screen is captured: the pane must show line 1 filling with its
 # operator and cylinder, then the result with the net weight, and the
-# refusal's rule code and reason on line 2, a dead scale as LINK DOWN, and
-# gasgw stopped and started again.  Then q must end the process
+# refusal's rule code and reason on line 2, a dead scale as LINK DOWN,
+# gasgw stopped and started again, and gasgw's clock not trusted (a fill
+# ahead of it) and trusted again.  Then q must end the process
 # with status 0 and leave the terminal as it was (main screen, cursor
 # shown, canonical mode and echo back on).  Last, gaswatch's own command
 # line: what it lacks, and a key file it cannot use, said in the person's
@@ -93,6 +94,21 @@ check "watch says when gasgw cannot be reached" shows 'cannot reach gasgw'
 gw_start
 check "watch recovers when gasgw is back" \
     wait_for 5 sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q 'cannot reach gasgw'"
+
+# gasgw's clock behind its newest fill by three days (a fill row ahead of
+# it, as a clock set back leaves them): the status's CLOCK NOT TRUSTED line
+# under the header, whole, wrapped between words to the pane's width, until
+# the clock is trusted again.
+sql "INSERT INTO fills (uuid, station, line, cylinder, started_ms, tare_kg, target_kg, result)
+    VALUES ('u-ahead', 'S1', 1, 'C-GOOD-9', $(($(date +%s) * 1000 + 72 * 3600000)), 15.2, 14.9, 'ok')"
+check "watch shows gasctl status's clock line when gasgw's clock is not trusted" \
+    shows '^CLOCK NOT TRUSTED: the station.s clock reads .*, 72 h'
+check "... whole, from what the clock reads to what to do" wait_for 5 sh -c \
+    "tmux -S '$TMUX_SOCK' capture-pane -p -t w | tr '\n' ' ' | grep -q 'CLOCK NOT TRUSTED: the station.s clock reads [0-9-]* [0-9:+]*, 72 h before its newest fill ([0-9-]* [0-9:+]*), more than clock_back_hours (24) allows: the valve stays shut until the clock is set right (set the date and time, or mend the time sync that sets them; if the clock was ahead before and is right now, raise clock_back_hours in \[rules\])'"
+sql "DELETE FROM fills WHERE uuid = 'u-ahead'"
+check "the line goes once the clock is trusted again" \
+    wait_for 5 sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p -t w | grep -q 'CLOCK NOT TRUSTED'"
+check "... and the lines are still drawn" shows '^2 *idle'
 
 # A narrower terminal (SIGWINCH): the bar shrinks so that the weights still fit.
 tm resize-window -t w -x 72 -y 30

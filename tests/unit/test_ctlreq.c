@@ -477,11 +477,28 @@ a_shift_ends_when_its_hours_are_over(void **state)
  * sentence and nothing recorded.  The clock here is the real one; the newest
  * fill is put three days ahead of it (as a clock set back three days sees it). */
 static void
-a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return(void **state)
+a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return_and_a_dispatch(
+    void **state)
 {
 	static const char *const back =
 	    "{\"cmd\":\"life\",\"event\":\"inspection_back\",\"result\":\"pass\","
 	    "\"next_due\":\"%s\",\"operator\":\"OP-7\",\"codes\":[\"GC1:x\"]}";
+	static const struct {
+		const char *request;
+		int refused; /* for the clock */
+	} others[] = {
+		{ "{\"cmd\":\"life\",\"event\":\"dispatched\",\"worker\":\"delivery:W1@330825101\","
+		  "\"operator\":\"OP-NONE\",\"codes\":[\"GC1:x\"]}",
+		    1 },
+		{ "{\"cmd\":\"life\",\"event\":\"received\",\"operator\":\"OP-NONE\",\"codes\":[\"GC1:x\"]}",
+		    1 },
+		{ "{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-NONE\","
+		  "\"codes\":[\"GC1:x\"]}",
+		    1 },
+		{ "{\"cmd\":\"life\",\"event\":\"scrapped\",\"reason\":\"valve damaged\","
+		  "\"operator\":\"OP-NONE\",\"codes\":[\"GC1:x\"]}",
+		    0 },
+	};
 	int32_t today = timetext_day_number(time_wall_ms());
 	char sql[512], line[512], year[11], yesterday[11];
 	const char *error;
@@ -519,6 +536,22 @@ a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_retur
 	    strstr(error, "72 h before its newest fill") == NULL)
 		fail_msg("inspection back: %s", error);
 	json_decref(reply);
+	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
+
+	/* the other events whose time is the trace's: refused with the same sentence,
+	 * before anything else is judged; a scrap is not refused for the clock (it
+	 * stops at its operator, not registered here, as the others would) */
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		reply = handle(others[i].request);
+		assert_false(json_is_true(json_object_get(reply, "ok")));
+		error = json_string_value(json_object_get(reply, "error"));
+		if (error == NULL ||
+		    (strstr(error, "nothing was recorded, as it would carry this clock's time: the "
+		                   "station's clock reads ") != NULL &&
+		        strstr(error, "72 h before its newest fill") != NULL) != others[i].refused)
+			fail_msg("%s: %s", others[i].request, error ? error : "(none)");
+		json_decref(reply);
+	}
 	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
 
 	/* a reload that raised clock_back_hours to 100: trusted, as the lines will be */
@@ -577,7 +610,7 @@ main(void)
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
 		cmocka_unit_test(never_echoes_an_id_number),
 		cmocka_unit_test_setup_teardown(
-		    a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return,
+		    a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return_and_a_dispatch,
 		    shift_setup, shift_teardown),
 		cmocka_unit_test_setup_teardown(a_shift_ends_when_its_hours_are_over, shift_setup,
 		    shift_teardown),

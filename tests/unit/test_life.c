@@ -22,6 +22,7 @@
 #include "countydb_fixture.h"
 #include "db.h"
 #include "history.h"
+#include "ingestcheck.h"
 #include "life.h"
 #include "lifeingest.h"
 #include "store.h"
@@ -1086,6 +1087,72 @@ a_station_scrapping_beyond_the_bound_is_c15(void **state)
 }
 
 /*
+ * A station's scrap is taken whatever time it carries: the clock that
+ * stamped it may be one its gateway does not trust (a real-time clock reset
+ * to 1970, one far ahead), and gasgw records a scrap all the same, since it
+ * closes the valve for the cylinder at once.  Before, the county refused a
+ * time before 2000 or more than a day ahead like any record's, the station
+ * set the scrap aside, and the cylinder stayed active in the registry every
+ * station fills by.  Any other event keeps the bounds.  A scrap stamped far
+ * ahead still counts from when the county stored it for C11, or every step
+ * until its stamped time would go unseen.
+ */
+static void
+a_scrap_scraps_the_cylinder_whatever_its_time(void **state)
+{
+	const struct history_by by = { "set", "test", "" };
+	const int64_t now = time_wall_ms();
+	const struct {
+		const char *serial;
+		int64_t at;
+	} scraps[] = {
+		{ "RESET1970", 1 },                      /* an RTC reset to the epoch */
+		{ "RESET1999", INGEST_EARLIEST_MS - 1 }, /* before 2000 */
+		{ "AHEAD400", now + 400 * DAY },         /* a clock far ahead */
+		{ "AHEAD9999", INGEST_SCRAP_LATEST_MS }, /* the last time a year has 4 digits */
+	};
+	struct wire_record r;
+	struct wire_ack ack;
+	char text[64], sql[128], err[256];
+	size_t i;
+
+	(void)state;
+	station_with_fill("CYLX", t0);
+	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(scraps) / sizeof(scraps[0]); i++)
+		assert_int_equal(county_registry_write(&cdb, scraps[i].serial, "active",
+		                     "2025-01-01", "2029-01-01", "Co", &by, err, sizeof(err)),
+		    0);
+	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(scraps) / sizeof(scraps[0]); i++) {
+		r = ev("scrapped", scraps[i].serial, 0, "", scraps[i].at);
+		str_copy(r.life.reason, "valve thread damaged", sizeof(r.life.reason));
+		assert_int_equal(ingest_one("S01", r, &ack), COUNTY_DONE);
+		snprintf(sql, sizeof(sql), "SELECT status FROM registry WHERE serial = '%s'",
+		    scraps[i].serial);
+		sql_text(sql, text, sizeof(text));
+		if (strcmp(text, "scrapped") != 0)
+			fail_msg("%s, scrapped at %lld: registry says '%s'", scraps[i].serial,
+			    (long long)scraps[i].at, text);
+	}
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events WHERE event = 'scrapped'"), 4);
+	/* a scrap's time is still a number a time can be */
+	r = ev("scrapped", "RESET1970", 0, "", INGEST_SCRAP_LATEST_MS + 1);
+	str_copy(r.life.reason, "valve thread damaged", sizeof(r.life.reason));
+	assert_int_equal(ingest_one("S01", r, &ack), COUNTY_REFUSED);
+	/* any other event keeps the bounds: its time is what a trace and the rules go by */
+	assert_int_equal(ingest_one("S01", ev("dispatched", "RESET1999", 0, "", 1), &ack),
+	    COUNTY_REFUSED);
+	assert_int_equal(ingest_one("S01", ev("received", "AHEAD400", 0, "", now + 2 * DAY), &ack),
+	    COUNTY_REFUSED);
+	/* seen an hour ahead of the county's clock, before the scrap's stamped time */
+	assert_int_equal(alerts_of("C11"), 0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "AHEAD400", 1, "household", now + HOUR)), 1);
+	assert_int_equal(alerts_of("C11"), 1);
+}
+
+/*
  * The registry is the county's: its administrator sets and imports it.  A
  * station's inspection or scrap changes a cylinder it holds and adds none:
  * a row a life event added made the serial a registered cylinder, so that
@@ -1341,6 +1408,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_failed_inspection_scraps_the_cylinder, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(a_scrap_scraps_the_cylinder_whatever_its_time,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_life_event_adds_no_cylinder_to_the_registry,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(each_source_records_only_its_own_events, setup,

@@ -113,6 +113,14 @@ instant_ok(int64_t ms, int64_t now_ms)
 	return ms >= INGEST_EARLIEST_MS && ms <= now_ms + INGEST_AHEAD_MS;
 }
 
+int
+ingest_time_ok(const struct wire_record *r, int64_t ms, int64_t now_ms)
+{
+	if (r->has_life && strcmp(r->life.event, "scrapped") == 0)
+		return ms >= 0 && ms <= INGEST_SCRAP_LATEST_MS;
+	return instant_ok(ms, now_ms);
+}
+
 static int
 weight_ok(double kg, double min, double max)
 {
@@ -250,7 +258,7 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 	if (!one_of(r->kind, kinds))
 		return err_set(err, errlen, "%s: kind '%s' is not fill, refusal, event or life", at,
 		    r->kind);
-	if (!instant_ok(r->created_ms, now_ms))
+	if (!ingest_time_ok(r, r->created_ms, now_ms))
 		return err_set(err, errlen, "%s: at %lld is not a possible time", at,
 		    (long long)r->created_ms);
 	if (strcmp(r->kind, "fill") == 0 && !r->has_fill)
@@ -262,7 +270,7 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 
 		if (life_check(r, why, sizeof(why)) == -1)
 			return err_set(err, errlen, "%s: %s", at, why);
-		if (!instant_ok(r->life.at_ms, now_ms))
+		if (!ingest_time_ok(r, r->life.at_ms, now_ms))
 			return err_set(err, errlen, "%s: life.at %lld is not a possible time", at,
 			    (long long)r->life.at_ms);
 		{

@@ -71,10 +71,16 @@ int ingest_one_of(const char *text, const char *const *words);
 /* Bounds of what can be true (docs/county.md lists them). */
 #define INGEST_EARLIEST_MS 946684800000LL /* 2000-01-01T00:00Z */
 #define INGEST_AHEAD_MS 86400000LL        /* a day ahead of the county's clock */
-#define INGEST_NET_MIN_KG (-1.0)          /* a cut-short fill reads a little below 0 */
-#define INGEST_NET_MAX_KG 200.0           /* beyond the largest cylinder (YSP118: 49.5) */
-#define INGEST_WEIGHT_MAX_KG 1000.0       /* any weight figure of a fill, in magnitude */
-#define INGEST_MAX_LINE 999               /* fill lines of one station */
+/* A station's scrap is taken at any time it carries up to the last instant a
+ * time is written with four digits of year: the clock that stamped it may be
+ * one its gateway did not trust (reset to 1970, far ahead), and a scrap refused
+ * for its time would leave the cylinder active in the registry every station
+ * fills by (ingest_time_ok). */
+#define INGEST_SCRAP_LATEST_MS 253402300799999LL /* 9999-12-31T23:59:59.999Z */
+#define INGEST_NET_MIN_KG (-1.0)                 /* a cut-short fill reads a little below 0 */
+#define INGEST_NET_MAX_KG 200.0                  /* beyond the largest cylinder (YSP118: 49.5) */
+#define INGEST_WEIGHT_MAX_KG 1000.0              /* any weight figure of a fill, in magnitude */
+#define INGEST_MAX_LINE 999                      /* fill lines of one station */
 
 /*
  * Check one record (index i of its batch, for the message) against the
@@ -85,6 +91,14 @@ int ingest_one_of(const char *text, const char *const *words);
  */
 int ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char *err,
     size_t errlen);
+
+/*
+ * Whether ms can be a time of record r (its "at", its life part's "at"),
+ * with now_ms the county's clock: after 2000 and at most a day ahead, or,
+ * for a station's scrap (a life record whose event is scrapped), any time
+ * from 1970 to INGEST_SCRAP_LATEST_MS.  1 or 0.
+ */
+int ingest_time_ok(const struct wire_record *r, int64_t ms, int64_t now_ms);
 
 /* The same for a heartbeat's texts (township, status): 0, or -1 with err
  * naming the field ("heartbeat: status: not UTF-8 text"). */

@@ -55,8 +55,10 @@ life_check(const struct wire_record *r, char *err, size_t errlen)
 		return err_set(err, errlen, "life.event: '%s' is not a life event", l->event);
 	if (l->serial[0] == '\0')
 		return err_set(err, errlen, "life.serial: missing");
-	/* as a station's record times: after 2000, at most a day ahead */
-	if (l->at_ms < INGEST_EARLIEST_MS || l->at_ms > time_wall_ms() + INGEST_AHEAD_MS)
+	/* as a station's record times: after 2000, at most a day ahead; a scrap at
+	 * any time (ingest_time_ok): it takes the cylinder out of service whenever
+	 * the station's clock says it happened */
+	if (!ingest_time_ok(r, l->at_ms, time_wall_ms()))
 		return err_set(err, errlen, "life.at: %lld is not a time this event can have",
 		    (long long)l->at_ms);
 	if (!ingest_one_of(l->buyer_kind, kinds))
@@ -509,10 +511,13 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(s->c, err, errlen, "registry");
 
-	/* C11: scrapped before this step happened */
+	/* C11: scrapped before this step happened; a scrap happened by the time the
+	 * county stored it at the latest, whatever time a station's clock gave it
+	 * (a clock far ahead would otherwise hide every step until then) */
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT min(at_ms) FROM life_events WHERE serial = ? AND event = 'scrapped'", "t",
-	        l->serial) == -1 ||
+	        "SELECT min(min(at_ms, stored_ms)) FROM life_events WHERE serial = ?"
+	        " AND event = 'scrapped'",
+	        "t", l->serial) == -1 ||
 	    one_int(s->c, st, -1, &scrapped_ms, err, errlen, "C11") == -1)
 		return -1;
 	if (scrapped_ms < 0 && strcmp(status, "scrapped") == 0)

@@ -102,6 +102,7 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 	};
 	const char *op = NULL, *worker = NULL, *result = NULL, *next_due = NULL, *reason = NULL;
 	json_t *req, *codes, *reply = NULL;
+	char clock[1024];
 	int json = 0, ch, rc, dispatch = strcmp(lc->event, "dispatched") == 0;
 
 	optind = 0;
@@ -186,6 +187,10 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 	termtext_json(reply);
 	if (!json)
 		print_recorded(lc, reply, worker, result, next_due);
+	/* a scrap under a clock gasgw does not trust is recorded all the same (its
+	 * time is that clock's): said as gasctl status says it, beside the success */
+	if (gasctl_clock_line(reply, clock, sizeof(clock)))
+		fprintf(stderr, "gasctl: %s\n", clock);
 	if (json_string_value(json_object_get(reply, "warning")) != NULL)
 		fprintf(stderr, "gasctl: %s: %s\n", _("warning"),
 		    json_string_value(json_object_get(reply, "warning")));

@@ -606,19 +606,32 @@ gasctl_exchange(struct gasctl *ctl, json_t *req, json_t **reply)
 	return exchange(req, reply);
 }
 
+int
+gasctl_clock_line(json_t *reply, char *out, size_t outlen)
+{
+	const char *warning = jstr(reply, "clock_warning");
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (warning[0] == '\0')
+		return 0;
+	snprintf(out, outlen, _("CLOCK NOT TRUSTED: %s"), warning);
+	return 1;
+}
+
 /* The human table of a status reply. */
 static void
 print_status(json_t *reply)
 {
 	json_t *lines, *l, *up;
 	size_t i;
-	char g[WEIGHT_TEXT], n[WEIGHT_TEXT], t[WEIGHT_TEXT], st[64];
+	char g[WEIGHT_TEXT], n[WEIGHT_TEXT], t[WEIGHT_TEXT], st[64], clock[1024];
 
 	printf(_("station %s, up %llds\n"), jstr(reply, "station"),
 	    (long long)json_integer_value(json_object_get(reply, "uptime_s")));
 	/* before everything else the station is doing: no fill starts while it stands */
-	if (jstr(reply, "clock_warning")[0] != '\0')
-		printf(_("CLOCK NOT TRUSTED: %s\n"), jstr(reply, "clock_warning"));
+	if (gasctl_clock_line(reply, clock, sizeof(clock)))
+		printf("%s\n", clock);
 	up = json_object_get(reply, "uplink");
 	if (!json_is_true(json_object_get(up, "configured")))
 		printf("%s", _("uplink: not configured (records wait in the outbox)\n"));

@@ -15,6 +15,10 @@
  * the view says so and keeps trying, so a console started before the
  * daemon (or across a restart of it) recovers by itself.
  *
+ * While gasgw does not trust its clock, the header says so in the words of
+ * gasctl status ("CLOCK NOT TRUSTED: ..."), wrapped to the screen's width,
+ * until a status reply comes without it.
+ *
  * Not on a terminal (output piped to a file), each refresh is printed as a
  * plain-text frame without escapes; --once prints one frame and exits.
  */
@@ -248,6 +252,59 @@ frame_cell(struct frame *f, const char *text, int width, int pad)
 	while (pad && used < width) {
 		frame_puts(f, " ");
 		used++;
+	}
+}
+
+/*
+ * Text as rows of at most `width` terminal columns, each in sgr: broken
+ * after the last space that fits, or where the row is full when none does
+ * (a Chinese sentence has no spaces).  Not on a terminal, one row whatever
+ * its length, so that a frame written to a file holds the sentence whole.
+ */
+static void
+frame_wrap(struct frame *f, const struct watch *w, const char *sgr, const char *text, int width)
+{
+	mbstate_t st;
+	const char *p = text, *q, *space;
+	size_t left, n;
+	int used, cw;
+	wchar_t wc;
+
+	if (width < 10)
+		width = 10;
+	while (*p != '\0') {
+		memset(&st, 0, sizeof(st));
+		q = p;
+		space = NULL;
+		used = 0;
+		left = strlen(p);
+		while (left > 0) {
+			n = mbrtowc(&wc, q, left, &st);
+			if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+				n = 1;
+				cw = 1;
+				memset(&st, 0, sizeof(st));
+			} else {
+				cw = wcwidth(wc);
+				if (cw < 0)
+					cw = 1;
+			}
+			if (w->interactive && used + cw > width)
+				break;
+			if (*q == ' ')
+				space = q;
+			used += cw;
+			q += n;
+			left -= n;
+		}
+		if (left > 0 && space != NULL && space > p)
+			q = space; /* the row ends before that space */
+		frame_sgr(f, w, sgr);
+		frame_add(f, p, (size_t)(q - p));
+		frame_eol(f, w);
+		p = q;
+		while (*p == ' ')
+			p++;
 	}
 }
 
@@ -665,7 +722,7 @@ static void
 draw_frame(struct frame *f, const struct watch *w, json_t *reply)
 {
 	json_t *lines, *l, *up;
-	char when[32], text[512];
+	char when[32], text[512], clock[1024];
 	time_t now = time(NULL);
 	struct tm tm;
 	long long upt;
@@ -702,6 +759,10 @@ draw_frame(struct frame *f, const struct watch *w, json_t *reply)
 			frame_cell(f, text, w->cols - 1, 0);
 			frame_eol(f, w);
 		}
+		/* as gasctl status says it, whole: what the clock reads, why no fill
+		 * starts, and what to do; gone with the reply that no longer has it */
+		if (gasctl_clock_line(reply, clock, sizeof(clock)))
+			frame_wrap(f, w, SGR_RED SGR_REVERSE, clock, w->cols - 1);
 	}
 	frame_eol(f, w);
 	if (w->error[0] != '\0') {

@@ -82,6 +82,11 @@ int cmd_aside(struct gasctl *ctl, int argc, char **argv);
  * failure): 0 when the reply says ok, 1 otherwise (the error printed).
  * req is consumed. */
 int gasctl_exchange(struct gasctl *ctl, json_t *req, json_t **reply);
+/* The one line that says gasgw's clock is not trusted ("CLOCK NOT TRUSTED:
+ * " and the reply's "clock_warning", in the operator's language, no
+ * newline), as gasctl status, gasctl watch and a scrap say it: 1 with it
+ * in out, 0 (out "") when the reply has no "clock_warning". */
+int gasctl_clock_line(json_t *reply, char *out, size_t outlen);
 
 /* cmd_life.c: a cylinder's life at the station (dispatch, receive,
  * inspection out, inspection back, scrap) */
