@@ -75,6 +75,37 @@ login_all() {
 
 reset_line() { sim remove "$1" && sim place "$1" "${2:-15.3}" && sleep 0.8; }
 
+# Fills watched at the valve, line 1 (gassim's events.log), as the valve tests
+# make them: each with the next of five buyers (R11 counts three a household)
+# and operator OP-7.
+#   valve_fill SERIAL          its output in $T/f.out, its exit status in $rc
+#   valve_opens                how often line 1's valve has opened
+#   valve_refused WHAT SERIAL ERE   a check: the fill exits 3 with an R04 line
+#                              matching ERE (grep -E), the valve shut
+#   valve_fills WHAT SERIAL    a check: the fill exits 0, the valve opened
+valve_n=0
+valve_fill() {
+	valve_n=$((valve_n + 1))
+	_b=$(echo "$BUYER1 $BUYER2 $BUYER3 $BUYER4 $BUYER5" | cut -d' ' -f$(((valve_n - 1) % 5 + 1)))
+	ctl fill 1 --cylinder "$(code "$1")" --buyer "$_b" --operator OP-7 >"$T/f.out" 2>&1
+	rc=$?
+}
+valve_opens() { grep -c '^[0-9]* 1 valve_opened' "$T/events.log"; }
+valve_refused() {
+	_before=$(valve_opens)
+	valve_fill "$2"
+	check "$1 (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
+	    all "[ $rc -eq 3 ]" "grep -Eq '^R04 $3\$' '$T/f.out'" "[ \"\$(valve_opens)\" = '$_before' ]"
+	reset_line 1
+}
+valve_fills() {
+	_before=$(valve_opens)
+	valve_fill "$2"
+	check "$1 (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
+	    all "[ $rc -eq 0 ]" "grep -q '^ok' '$T/f.out'" "[ \"\$(valve_opens)\" -gt '$_before' ]"
+	reset_line 1
+}
+
 gw_start() {
 	# GW_WRAP: a command gasgw runs under (env LD_PRELOAD=... for a test shim)
 	# shellcheck disable=SC2086

@@ -26,36 +26,12 @@ fill_setup 1 || { fail "set-up"; finish; }
 sim flow 1 2.5 && sim place 1 15.3
 wait_state 1 idle 5
 today=$(TZ=Asia/Shanghai date +%F)
-buyers="$BUYER1 $BUYER2 $BUYER3 $BUYER4 $BUYER5"
-n=0
-fill() {
-	n=$((n + 1))
-	b=$(echo $buyers | cut -d' ' -f$(((n - 1) % 5 + 1)))
-	ctl fill 1 --cylinder "$(code "$1")" --buyer "$b" --operator OP-7 >"$T/f.out" 2>&1
-	rc=$?
-}
-opens() { grep -c '^[0-9]* 1 valve_opened' "$T/events.log"; }
-# refused WHAT SERIAL ERE: a fill of SERIAL exits 3 with an R04 line matching ERE, the valve shut
-refused() {
-	before=$(opens)
-	fill "$2"
-	check "$1 (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
-	    all "[ $rc -eq 3 ]" "grep -Eq '^R04 $3\$' '$T/f.out'" "[ \"\$(opens)\" = '$before' ]"
-	reset_line 1
-}
-fills() {
-	before=$(opens)
-	fill "$2"
-	check "$1 (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
-	    all "[ $rc -eq 0 ]" "grep -q '^ok' '$T/f.out'" "[ \"\$(opens)\" -gt '$before' ]"
-	reset_line 1
-}
 dbctl() { "$BUILD/gasctl" --db "$T/station.db" "$@"; }
 # the company's file: every cylinder active, a later inspection
 sed -e 's/,scrapped$/,active/' -e 's/,2024-06-01,/,2024-07-01,/' "$T/registry.csv" >"$T/stale.csv"
 scrap_line=$(grep -n '^C-SCRAP,' "$T/stale.csv" | cut -d: -f1)
 
-fills "a good cylinder fills (the line works)" C-GOOD-1
+valve_fills "a good cylinder fills (the line works)" C-GOOD-1
 
 # --- no county: an import keeps scrapped -------------------------------------------
 dbctl registry import "$T/stale.csv" >"$T/imp1.out" 2>"$T/imp1.err"
@@ -65,11 +41,11 @@ check "a stale file is taken (exit $rc), C-SCRAP kept scrapped: FILE:LINE and th
     "grep -q '^$T/stale.csv:$scrap_line: C-SCRAP is scrapped in the station.s registry and stays so (the file says active)' '$T/imp1.err'"
 check "the copy still says scrapped; the rest of the row was taken" \
     [ "$(sql "SELECT status || ' ' || last_inspection FROM cylinders WHERE serial = 'C-SCRAP'")" = "scrapped 2024-07-01" ]
-refused "C-SCRAP is still refused after the import" C-SCRAP "cylinder C-SCRAP is scrapped"
+valve_refused "C-SCRAP is still refused after the import" C-SCRAP "cylinder C-SCRAP is scrapped"
 
 # --- no county: reinstate -------------------------------------------------------------
 ctl scrap "$(code C-GOOD-3)" --reason "扫错了" --operator OP-7 >/dev/null 2>&1
-refused "a cylinder this station scrapped is refused" \
+valve_refused "a cylinder this station scrapped is refused" \
     C-GOOD-3 "cylinder C-GOOD-3 was scrapped at this station on $today"
 dbctl registry reinstate C-GOOD-3 --reason "scanned the wrong cylinder" --operator OP-9 \
     >"$T/re0.out" 2>&1
@@ -90,15 +66,15 @@ check "reinstate with -c (no [county]): done (exit $rc), the scrap lifted" \
 check "kept with who, when and why" \
     [ "$(sql "SELECT actor || '|' || reason || '|' || was_status || '|' || (at_ms > 0) || '|' || (login <> '') FROM reinstatements WHERE serial = 'C-GOOD-3'")" = \
       "OP-7|scanned the wrong cylinder|active|1|1" ]
-fills "C-GOOD-3 fills again" C-GOOD-3
+valve_fills "C-GOOD-3 fills again" C-GOOD-3
 dbctl registry reinstate C-SCRAP --reason "the company's mistake" --operator OP-7 >"$T/re3.out" 2>&1
 rc=$?
 check "reinstate of C-SCRAP (exit $rc): the copy says active again" \
     all "[ $rc -eq 0 ]" "grep -q '^C-SCRAP: the station.s registry said scrapped and says active again' '$T/re3.out'" \
     "[ \"\$(sql \"SELECT status FROM cylinders WHERE serial = 'C-SCRAP'\")\" = active ]"
-fills "C-SCRAP fills" C-SCRAP
+valve_fills "C-SCRAP fills" C-SCRAP
 ctl scrap "$(code C-GOOD-3)" --reason "真的坏了" --operator OP-7 >/dev/null 2>&1
-refused "a scrap recorded after the reinstatement stands" \
+valve_refused "a scrap recorded after the reinstatement stands" \
     C-GOOD-3 "cylinder C-GOOD-3 was scrapped at this station on $today"
 
 # --- with a county ------------------------------------------------------------------------
@@ -127,12 +103,12 @@ check "the county takes the scrap (the outbox empties, the event delivered)" \
     wait_for 60 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT count(*) FROM life_events WHERE serial = 'C-GOOD-6' AND delivered_ms IS NOT NULL\")\" = 1 ]"
 check "the county scraps it" \
     sql_eventually 30 "SELECT status FROM registry WHERE serial = 'C-GOOD-6'" scrapped
-refused "refused before the import" C-GOOD-6 "cylinder C-GOOD-6 was scrapped at this station on $today"
+valve_refused "refused before the import" C-GOOD-6 "cylinder C-GOOD-6 was scrapped at this station on $today"
 sleep 0.1
 dbctl registry import "$T/stale.csv" >"$T/imp2.out" 2>&1
 check "a stale local import after the delivery rewrites the row: active, written after the delivery" \
     [ "$(sql "SELECT c.status || ' ' || (c.updated_ms > l.delivered_ms) FROM cylinders c JOIN life_events l ON l.serial = c.serial AND l.event = 'scrapped' WHERE c.serial = 'C-GOOD-6'")" = "active 1" ]
-refused "and the fill is still refused: an import is not the county's word" \
+valve_refused "and the fill is still refused: an import is not the county's word" \
     C-GOOD-6 "cylinder C-GOOD-6 was scrapped at this station on $today"
 # the next pull (a new uplink pulls first) brings the county's scrapped
 gw_stop
@@ -144,7 +120,7 @@ dbctl registry import "$T/stale.csv" >"$T/imp3.out" 2>"$T/imp3.err"
 check "the stale file again: C-GOOD-6 kept scrapped, named" \
     all "grep -q 'kept scrapped' '$T/imp3.out'" "grep -q ': C-GOOD-6 is scrapped in the station.s registry and stays so' '$T/imp3.err'" \
     "[ \"\$(sql \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-6'\")\" = scrapped ]"
-refused "still refused" C-GOOD-6 "cylinder C-GOOD-6 (is scrapped|was scrapped at this station on $today)"
+valve_refused "still refused" C-GOOD-6 "cylinder C-GOOD-6 (is scrapped|was scrapped at this station on $today)"
 
 # --- reinstate at a station joined to a county: the county decides --------------------------
 "$BUILD/gasctl" -c "$T/station.conf" registry reinstate C-GOOD-6 --reason "mistake" \
@@ -160,7 +136,7 @@ check "refused from the database alone too (exit $rc): it holds the county's reg
 check "nothing kept, nothing changed" \
     all "[ \"\$(sql \"SELECT count(*) FROM reinstatements WHERE serial = 'C-GOOD-6'\")\" = 0 ]" \
     "[ \"\$(sql \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-6'\")\" = scrapped ]"
-refused "still refused after the refused reinstate" C-GOOD-6 \
+valve_refused "still refused after the refused reinstate" C-GOOD-6 \
     "cylinder C-GOOD-6 (is scrapped|was scrapped at this station on $today)"
 # the county's administrator decides; its pull lifts both
 gc registry set C-GOOD-6 --status active >/dev/null 2>&1
@@ -169,5 +145,5 @@ gw_start || { fail "gasgw restarted"; finish; }
 reset_line 1
 check "the county's word reaches the station" \
     wait_for 60 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status || ' ' || pulled_status FROM cylinders WHERE serial = 'C-GOOD-6'\")\" = 'active active' ]"
-fills "and the cylinder fills again" C-GOOD-6
+valve_fills "and the cylinder fills again" C-GOOD-6
 finish

@@ -29,42 +29,14 @@ wait_state 1 idle 5
 # gasgw dates events by its zone (timezone, default Asia/Shanghai)
 today=$(TZ=Asia/Shanghai date +%F)
 due=$(date -d '+4 years' +%F)
-buyers="$BUYER1 $BUYER2 $BUYER3 $BUYER4 $BUYER5"
-n=0
-# fill SERIAL: the attempt's output in $T/f.out, its exit status in $rc; a new
-# buyer each time (R11 counts three a household)
-fill() {
-	n=$((n + 1))
-	b=$(echo $buyers | cut -d' ' -f$(((n - 1) % 5 + 1)))
-	ctl fill 1 --cylinder "$(code "$1")" --buyer "$b" --operator OP-7 >"$T/f.out" 2>&1
-	rc=$?
-}
-said() { grep -q "$1" "$T/f.out"; }
-opens() { grep -c '^[0-9]* 1 valve_opened' "$T/events.log"; }
-# refused WHAT SERIAL REASON: a fill of SERIAL exits 3 with R04 and REASON, the valve shut
-refused() {
-	before=$(opens)
-	fill "$2"
-	check "$1 (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
-	    all "[ $rc -eq 3 ]" "said '^R04 $3\$'" "[ \"\$(opens)\" = '$before' ]"
-	reset_line 1
-}
-fills() {
-	before=$(opens)
-	fill "$2"
-	check "$1 (exit $rc: $(tr '\n' ' ' <"$T/f.out"))" \
-	    all "[ $rc -eq 0 ]" "said '^ok'" "[ \"\$(opens)\" -gt '$before' ]"
-	reset_line 1
-}
-
-fills "a good cylinder fills (the line works)" C-GOOD-1
+valve_fills "a good cylinder fills (the line works)" C-GOOD-1
 
 # --- scrapped here, no county -------------------------------------------------------
 ctl scrap "$(code C-GOOD-3)" --reason "瓶阀损坏" --operator OP-7 >"$T/scrap.out" 2>&1
 check "gasctl scrap records the scrap" grep -q '^1 cylinders scrapped$' "$T/scrap.out"
 check "the station's copy of the registry still says active (no county to ask)" \
     [ "$(sql "SELECT status FROM cylinders WHERE serial = 'C-GOOD-3'")" = active ]
-refused "a cylinder this station scrapped is refused at once: R04, scrapped here, the date" \
+valve_refused "a cylinder this station scrapped is refused at once: R04, scrapped here, the date" \
     C-GOOD-3 "cylinder C-GOOD-3 was scrapped at this station on $today"
 check "the refusal is recorded as R04 with that reason" \
     [ "$(sql "SELECT details FROM violations WHERE rule = 'R04' ORDER BY at_ms DESC LIMIT 1")" = \
@@ -75,13 +47,13 @@ ctl inspection out "$(code C-GOOD-4)" --operator OP-7 >/dev/null 2>&1
 out=$(ctl inspection back "$(code C-GOOD-4)" --result fail --operator OP-7 2>&1)
 check "gasctl records the fail ($out)" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: fail'"
-refused "a cylinder whose inspection failed here is refused at once: R04, failed here, the date" \
+valve_refused "a cylinder whose inspection failed here is refused at once: R04, failed here, the date" \
     C-GOOD-4 "cylinder C-GOOD-4 failed its inspection at this station on $today"
 ctl inspection back "$(code C-GOOD-4)" --result pass --next-due "$due" --operator OP-7 \
     >/dev/null 2>&1
-refused "a pass recorded after the fail does not lift it (the county keeps it scrapped too)" \
+valve_refused "a pass recorded after the fail does not lift it (the county keeps it scrapped too)" \
     C-GOOD-4 "cylinder C-GOOD-4 failed its inspection at this station on $today"
-fills "another cylinder still fills" C-GOOD-2
+valve_fills "another cylinder still fills" C-GOOD-2
 
 # --- with a county ---------------------------------------------------------------------
 county_keys station:S1 township:330825101
@@ -99,18 +71,18 @@ check "the county's registry scraps C-GOOD-7" \
     sql_eventually 60 "SELECT status FROM registry WHERE serial = 'C-GOOD-7'" scrapped
 check "and the station's copy follows at the next poll" \
     wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-7'\")\" = scrapped ]"
-refused "refused, naming this station's scrap" \
+valve_refused "refused, naming this station's scrap" \
     C-GOOD-7 "cylinder C-GOOD-7 was scrapped at this station on $today"
 # the county's administrator sets it active again (a scrap typed by mistake)
 gc registry set C-GOOD-7 --status active >/dev/null 2>&1
 check "the county's word after it took the scrap reaches the station" \
     wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-7'\")\" = active ]"
-fills "and lifts it: the cylinder fills again" C-GOOD-7
+valve_fills "and lifts it: the cylinder fills again" C-GOOD-7
 
 # an outage: the scrap waits in the outbox while the county changes the row
 county_stop
 ctl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >/dev/null 2>&1
-refused "scrapped during the outage: refused" \
+valve_refused "scrapped during the outage: refused" \
     C-GOOD-6 "cylinder C-GOOD-6 was scrapped at this station on $today"
 gc registry set C-GOOD-6 --next 2031-01-01 >/dev/null 2>&1
 # A new uplink process reports, pulls the registry, then sends, in that
@@ -130,7 +102,7 @@ check "the county scraps it" \
     sql_eventually 30 "SELECT status FROM registry WHERE serial = 'C-GOOD-6'" scrapped
 check "the station's row was written after the scrap was recorded, and says active" \
     [ "$(sql "SELECT c.status || ' ' || (c.updated_ms > l.at_ms) FROM cylinders c JOIN life_events l ON l.serial = c.serial AND l.event = 'scrapped' WHERE c.serial = 'C-GOOD-6'")" = "active 1" ]
-refused "a row the county served before it took the scrap does not lift it" \
+valve_refused "a row the county served before it took the scrap does not lift it" \
     C-GOOD-6 "cylinder C-GOOD-6 was scrapped at this station on $today"
 
 # --- in Chinese --------------------------------------------------------------------------
@@ -138,8 +110,8 @@ gw_stop
 GW_WRAP="env LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE=zh_CN GAS_LOCALEDIR=$BUILD/locale" gw_start ||
     { fail "gasgw in Chinese"; finish; }
 reset_line 1
-refused "gasgw in Chinese words the refusal in Chinese: scrapped here" \
+valve_refused "gasgw in Chinese words the refusal in Chinese: scrapped here" \
     C-GOOD-3 "气瓶 C-GOOD-3 已于 $today 在本站报废"
-refused "and failed its inspection here" \
+valve_refused "and failed its inspection here" \
     C-GOOD-4 "气瓶 C-GOOD-4 已于 $today 在本站定期检验不合格"
 finish
