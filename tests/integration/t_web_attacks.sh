@@ -77,6 +77,12 @@ d = json.load(open(sys.argv[1]))
 assert len(d["alerts"]) == 50 and d["alerts_left_out"] == 2510 and d["joins_left_out"] == 2509
 assert os.path.getsize(sys.argv[1]) < 131072' "$T/show.json"
 county_stop # gasweb is what this test is about
+# the case's cylinder changed owner 60 times, then was scrapped: more changes than a
+# case lists (CASEDETAIL_HISTORY, 50)
+for i in $(seq 1 60); do
+	"$BUILD/gascounty" -c "$T/county.conf" registry set J-1 --owner "Owner $i" >/dev/null 2>&1
+done
+"$BUILD/gascounty" -c "$T/county.conf" registry set J-1 --status scrapped >/dev/null 2>&1
 
 printf 'village,township\n东村,TA\n北村,TB\n' >"$T/villages.csv"
 web_conf "catalogue = $(cd "$(dirname "$0")/../.." && pwd)/etc/catalogue.csv
@@ -99,6 +105,14 @@ check "its timeline lists the opening, the first 25 and the newest 25 joins, and
     'grep -q "class=\"step step-open\"" "$T/case-wang.html"' \
     'grep -q "id=\"joins-folded\"><div class=\"what\">2509 条告警在此期间并入本案" "$T/case-wang.html"' \
     '[ "$(grep -o "class=\"step step-[a-z]*\"" "$T/case-wang.html" | sed -n 27p)" = "class=\"step step-folded\"" ]'
+# the history table's rows: time, status, next inspection, owner
+hist_rows() { sed -n 's/.*<table id="history">//p' "$T/case-wang.html" | sed 's/<\/table>.*//' |
+	grep -o '<tr><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td></tr>'; }
+check "the case lists the cylinder's newest 50 registry changes, the scrapping last, and counts the 11 older" \
+    all '[ "$(hist_rows | wc -l)" = 50 ]' \
+    'hist_rows | tail -n 1 | grep -q "<td>scrapped</td>"' \
+    'hist_rows | tail -n 2 | head -n 1 | grep -q "<td>Owner 60</td>"' \
+    'grep -q "id=\"history-folded\"><td colspan=\"4\">11 条更早的登记变更未在此列出" "$T/case-wang.html"'
 check "the county's own steps are the county's in Chinese (县级平台), not its identity" \
     all 'grep -q "· 县级平台</div><div class=\"what\">立案" "$T/case-wang.html"' \
     '! grep -q "· county</div>" "$T/case-wang.html"'
