@@ -56,7 +56,7 @@ rows_read(sqlite3 *db, const char *sql, const char *serial, struct history_row *
     size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*n = 0;
 	if (store_prepare(db, sql, &st, err, errlen) == -1)
@@ -78,7 +78,7 @@ rows_read(sqlite3 *db, const char *sql, const char *serial, struct history_row *
 		store_column_copy(st, 8, r->detail, sizeof(r->detail));
 		(*n)++;
 	}
-	if (*n == max)
+	if (*n == max) /* as many as asked for: the rest is not read */
 		rc = SQLITE_DONE;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
