@@ -365,12 +365,15 @@ hold() { # JAR: 30 connections (a cookie from JAR, if any) each send a 4 MB phot
 	wait "$_py"
 	rm -f "$T/hold.$$"
 }
+# under ASan its quarantine keeps what TLS freed (about 4 MB a connection): measured in the
+# plain run only, the sanitizer's run sends the same
+measured() { if [ -n "${ASAN_OPTIONS:-}" ]; then echo "# $1: not measured under ASan"; else check "$@"; fi; }
 before=$(rss) # once: memory freed is not always given back, so both from here
 hold "$T/eve.jar"
-check "30 of a grid worker's 4 MB photos sent to a case's step (not theirs) hold under 32 MB of the console (${held} kB more)" \
+measured "30 of a grid worker's 4 MB photos sent to a case's step (not theirs) hold under 32 MB of the console (${held} kB more)" \
     [ "$held" -lt 32768 ]
 hold /dev/null
-check "nor do 30 anonymous ones (${held} kB more)" [ "$held" -lt 32768 ]
+measured "nor do 30 anonymous ones (${held} kB more)" [ "$held" -lt 32768 ]
 code=$(C -o /dev/null -w '%{http_code}' -H "Origin: $U" -F step=attach -F "photo=@$T/big.jpg" \
     "$U/cases/$CASE/step")
 check "an anonymous photo is refused as before (403, got $code)" [ "$code" = 403 ]
