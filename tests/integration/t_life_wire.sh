@@ -86,6 +86,22 @@ deliver "$DEAD" handover "$(code C-GOOD-1)" --buyer-id "$BUYER2" --village "下�
 check "the hand-over is recorded on the device while the county is out of reach" \
     all "grep -q '^recorded: C-GOOD-1 handed over to 110\*\*\*\*\*\*\*\*\*\*\*0038 (household, 330825101) at 下宅村 3号' '$T/hand.out'" \
         "grep -q 'kept on this device: 1 events wait' '$T/hand.out'"
+# the number typed as an argument is wiped once read: ps (/proc/PID/cmdline) does not show
+# it while the device tries to send (before 6 Dec 2026 it did, for as long as the send took)
+MUTE=$(free_port udp) # a county that takes datagrams and never answers: the send waits
+spawn mute python3 -c "import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('127.0.0.1', $MUTE)); open('$T/mute.up', 'w').close(); time.sleep(120)"
+wait_for 10 test -e "$T/mute.up"
+"$BUILD/gasdeliver" -u "$W" -d "$T/probe.db" -k "$T/$(echo "$W" | tr ':' '_').key" -p "$MUTE" \
+    --code-key "$T/keys/county.pub" --buyer-key "$T/keys/buyer.key" handover "$(code C-GOOD-1)" \
+    --buyer-id "$BUYER2" --village "下宅村 3号" >"$T/hand2.out" 2>&1 & # a device of its own
+pid=$!
+wait_for 10 test -s "$T/probe.db" # made after the number is read
+seen=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
+check "while the device tries to send, its command line no longer shows the buyer's number" \
+    all 'kill -0 "$pid"' '[ -n "$seen" ]' 'printf "%s" "$seen" | grep -q -- "--buyer-id"' \
+    '! printf "%s" "$seen" | grep -q "$BUYER2"'
+wait "$pid"
 deliver "$DEAD" handover "$(code C-GOOD-1)" --buyer-id "$BUYER_BAD" --village X >"$T/bad.out" 2>&1
 check "a buyer number that fails its check is refused, nothing recorded (exit $?)" \
     grep -q "buyer number: .*nothing recorded" "$T/bad.out"

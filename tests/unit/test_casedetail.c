@@ -454,6 +454,43 @@ a_step_committed_meanwhile_is_seen_whole_or_not_at_all(void **state)
 	cbor_decref(&root);
 }
 
+/* A cylinder whose registry changed more often than a case lists (a station's steps, a
+ * company's imports, for years): the case lists the newest changes, the one that matters
+ * now (it was scrapped) included, and counts the older ones.  Before 6 Dec 2026 it listed
+ * the oldest 50 and said nothing of the rest: past 50 changes, a scrapping was on no case. */
+static void
+a_case_lists_the_cylinders_newest_registry_changes(void **state)
+{
+	const cbor_item_t *hist;
+	char err[256], owner[32], text[64];
+	cbor_item_t *root;
+	size_t n;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 60; i++) {
+		snprintf(owner, sizeof(owner), "Owner %d", i);
+		assert_int_equal(county_registry_set(&cdb, "LY-1", NULL, NULL, NULL, owner, "test",
+		                     err, sizeof(err)),
+		    0);
+	}
+	assert_int_equal(county_registry_set(&cdb, "LY-1", "scrapped", NULL, NULL, NULL, "test",
+	                     err, sizeof(err)),
+	    0);
+	root = detail(&town_a, 1, CASES_DONE);
+	hist = cborread_find(root, "history");
+	n = cbor_array_size(hist);
+	assert_int_equal(n, CASEDETAIL_HISTORY);
+	assert_int_equal(cborread_int(root, "history_left_out", -1), 62 - CASEDETAIL_HISTORY);
+	cborread_text(cbor_array_handle(hist)[n - 1], "status", text, sizeof(text));
+	assert_string_equal(text, "scrapped"); /* the newest, last */
+	cborread_text(cbor_array_handle(hist)[n - 2], "owner", text, sizeof(text));
+	assert_string_equal(text, "Owner 59");
+	cborread_text(cbor_array_handle(hist)[0], "owner", text, sizeof(text));
+	assert_string_equal(text, "Owner 11"); /* the first 12 (import and owners 0-10) counted */
+	cbor_decref(&root);
+}
+
 int
 main(void)
 {
@@ -466,6 +503,7 @@ main(void)
 		cmocka_unit_test(the_buyer_address_goes_to_the_buyer_townships_officer_only),
 		cmocka_unit_test(the_address_goes_with_its_case_to_the_township_it_is_assigned_to),
 		cmocka_unit_test(a_step_committed_meanwhile_is_seen_whole_or_not_at_all),
+		cmocka_unit_test(a_case_lists_the_cylinders_newest_registry_changes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

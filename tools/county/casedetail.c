@@ -189,9 +189,10 @@ curve_item(struct county_db *c, const char *fill, char *err, size_t errlen)
 	return m;
 }
 
-/* The cylinder's registry history as an array. */
+/* The cylinder's newest registry changes as an array, oldest first; *older counts those
+ * before them. */
 static cbor_item_t *
-history_item(struct county_db *c, const char *serial, char *err, size_t errlen)
+history_item(struct county_db *c, const char *serial, int64_t *older, char *err, size_t errlen)
 {
 	struct history_row *rows = calloc(CASEDETAIL_HISTORY + 1, sizeof(*rows));
 	cbor_item_t *arr = NULL, *m;
@@ -201,7 +202,8 @@ history_item(struct county_db *c, const char *serial, char *err, size_t errlen)
 		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (history_list(c->db, serial, rows, CASEDETAIL_HISTORY, &n, err, errlen) == -1)
+	if (history_list_newest(c->db, serial, rows, CASEDETAIL_HISTORY, &n, older, err, errlen) ==
+	    -1)
 		goto out;
 	arr = cbor_new_definite_array(n);
 	for (i = 0; arr != NULL && i < n; i++) {
@@ -250,6 +252,7 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 	uint8_t *bytes = NULL;
 	size_t n, i, size = 0;
 	int snapshot, erased = 0;
+	int64_t older = 0;
 
 	*out = NULL;
 	/* one snapshot for every part read (a step committed between two of them must be seen
@@ -342,7 +345,8 @@ casedetail_get(struct county_db *c, const struct access_scope *scope,
 		            "SELECT uuid, station, started_ms, net_kg, result FROM fills"
 		            " WHERE cylinder = ? ORDER BY started_ms DESC LIMIT 20",
 		            cylinder, CASEDETAIL_FILLS, 0, err, errlen)) ||
-		    !put(root, "history", history_item(c, cylinder, err, errlen)))
+		    !put(root, "history", history_item(c, cylinder, &older, err, errlen)) ||
+		    !put(root, "history_left_out", int_item(older)))
 			goto fail;
 	}
 	snapshot_end(c, &snapshot);

@@ -23,7 +23,9 @@
  *               newest first)
  *   "history":  [{"version", "changed_ms", "status", "last_inspection",
  *                 "next_inspection", "owner", "source", "actor"}...]
- *               the cylinder's registry history, oldest first; these two
+ *               the cylinder's newest registry changes (CASEDETAIL_HISTORY
+ *               at most), oldest first, and "history_left_out": how many
+ *               older ones are not listed; these three
  *               only for a scope by township or county-wide (those who act
  *               on cases), never for a reporter's (a grid worker's report
  *               names any cylinder it likes: its past is a trace)

@@ -50,23 +50,20 @@ history_actor(char *buf, size_t buflen)
 	return buf;
 }
 
-int
-history_list(sqlite3 *db, const char *serial, struct history_row *rows, size_t max, size_t *n,
-    char *err, size_t errlen)
+/* The rows sql selects (serial ?1, at most ?2) into rows, *n of them. */
+static int
+rows_read(sqlite3 *db, const char *sql, const char *serial, struct history_row *rows, size_t max,
+    size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*n = 0;
-	if (store_prepare(db,
-	        "SELECT version, changed_ms, status, last_inspection, next_inspection, owner,"
-	        " source, actor, detail FROM registry_history WHERE serial = ? ORDER BY id"
-	        " LIMIT ?",
-	        &st, err, errlen) == -1)
+	if (store_prepare(db, sql, &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct history_row *r = &rows[*n];
 
 		memset(r, 0, sizeof(*r));
@@ -81,8 +78,54 @@ history_list(sqlite3 *db, const char *serial, struct history_row *rows, size_t m
 		store_column_copy(st, 8, r->detail, sizeof(r->detail));
 		(*n)++;
 	}
+	if (*n == max) /* as many as asked for: the rest is not read */
+		rc = SQLITE_DONE;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return err_set(err, errlen, "registry history: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+#define HISTORY_COLUMNS                                                                            \
+	"version, changed_ms, status, last_inspection, next_inspection, owner, source, actor, detail"
+
+int
+history_list(sqlite3 *db, const char *serial, struct history_row *rows, size_t max, size_t *n,
+    char *err, size_t errlen)
+{
+	return rows_read(db,
+	    "SELECT " HISTORY_COLUMNS " FROM registry_history WHERE serial = ?1 ORDER BY id"
+	    " LIMIT ?2",
+	    serial, rows, max, n, err, errlen);
+}
+
+int
+history_list_newest(sqlite3 *db, const char *serial, struct history_row *rows, size_t max,
+    size_t *n, int64_t *older, char *err, size_t errlen)
+{
+	*older = 0;
+	if (max == 0 || rows_read(db,
+	                    "SELECT " HISTORY_COLUMNS " FROM (SELECT id, " HISTORY_COLUMNS
+	                    " FROM registry_history WHERE serial = ?1 ORDER BY id DESC LIMIT ?2)"
+	                    " ORDER BY id",
+	                    serial, rows, max, n, err, errlen) == -1)
+		return max == 0 ? 0 : -1;
+	if (*n == max) { /* the older ones, counted */
+		sqlite3_stmt *st = NULL;
+		int rc;
+
+		if (store_prepare(db, "SELECT count(*) FROM registry_history WHERE serial = ?", &st,
+		        err, errlen) == -1)
+			return -1;
+		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*older = sqlite3_column_int64(st, 0) - (int64_t)max;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return err_set(err, errlen, "registry history: %s", sqlite3_errmsg(db));
+		if (*older < 0)
+			*older = 0;
+	}
 	return 0;
 }

@@ -50,4 +50,10 @@ struct history_row {
 int history_list(sqlite3 *db, const char *serial, struct history_row *rows, size_t max, size_t *n,
     char *err, size_t errlen);
 
+/* The newest max changes of serial, oldest first (a case page's: the change
+ * that matters now is the newest, however long the past); *older counts
+ * those before them.  0, or -1 with err. */
+int history_list_newest(sqlite3 *db, const char *serial, struct history_row *rows, size_t max,
+    size_t *n, int64_t *older, char *err, size_t errlen);
+
 #endif

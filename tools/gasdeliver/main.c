@@ -362,7 +362,12 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	if (take_code(o, argv[optind], &l) == -1)
 		return EXIT_REFUSED;
 	if (buyer != NULL) {
-		if (take_buyer(o, buyer, &l) == -1)
+		rc = take_buyer(o, buyer, &l);
+		/* the number given on the command line: wiped, so that /proc/PID/cmdline (ps) does
+		 * not show it while the device records and sends, up to a minute on a bad link */
+		if (strcmp(buyer, "-") != 0)
+			explicit_bzero((char *)buyer, strlen(buyer));
+		if (rc == -1)
 			return EXIT_REFUSED;
 		str_copy(l.buyer_township, township != NULL ? township : o->township,
 		    sizeof(l.buyer_township));

@@ -66,6 +66,7 @@ enum cword {
 	C_NO_CURVE,
 	C_FILLS,
 	C_HISTORY,
+	C_HISTORY_FOLDED,
 	C_EVIDENCE,
 	C_OFFICER,
 	C_REPORTER,
@@ -167,6 +168,8 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_NO_CURVE] = { "该次充装没有重量曲线。", "This fill has no weight curve." },
 	[C_FILLS] = { "该气瓶最近充装", "The cylinder's latest fills" },
 	[C_HISTORY] = { "气瓶登记变更", "The cylinder's registry history" },
+	[C_HISTORY_FOLDED] = { "条更早的登记变更未在此列出（以下为最近的变更）",
+	    "older changes not listed here (the newest follow)" },
 	[C_EVIDENCE] = { "证据", "Evidence" },
 	[C_OFFICER] = { "承办人", "Officer" },
 	[C_REPORTER] = { "上报人", "Reported by" },
@@ -1346,6 +1349,11 @@ fill_tables(struct request *r, struct page *p, const cbor_item_t *root)
 		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    word(r->lang, W_TIME), word(r->lang, W_STATUS),
 		    word(r->lang, W_NEXT_INSPECTION), word(r->lang, W_OWNER));
+		/* the newest changes are listed; those before them counted, where they fall */
+		if (cborread_int(root, "history_left_out", 0) > 0)
+			page_rawf(p,
+			    "<tr id=\"history-folded\"><td colspan=\"4\">%" PRId64 " %s</td></tr>",
+			    cborread_int(root, "history_left_out", 0), cw(r, C_HISTORY_FOLDED));
 		for (i = 0; i < count_of(hist); i++) {
 			const cbor_item_t *h = item_at(hist, i);
 

@@ -142,7 +142,11 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
-	if (filename != NULL) { /* a file: its bytes, bounded; its type is read from them */
+	if (filename != NULL) {    /* a file: its bytes, bounded; its type is read from them */
+		if (!r->uploads) { /* not to this route, or not from this caller: not kept */
+			r->file_refused = 1;
+			return MHD_YES;
+		}
 		if (r->upload_len != off || size > UPLOAD_MAX - r->upload_len ||
 		    (r->upload_len > 0 && strcmp(key, "photo") != 0)) {
 			r->form_too_big = 1;
@@ -358,6 +362,14 @@ dispatch(struct request *r, const char *method, struct reply *out)
 		page_raw(&out->body, "/signin\n");
 		return;
 	}
+	/* before the form's size: a form of someone the route is not for was not read whole
+	 * (may_upload), and is refused as not theirs, not as too large */
+	if (rt->action >= 0 && !access_decide(&r->who, (enum access_action)rt->action, &r->scope)) {
+		log_info("refused %s %s to %s (%s)", method, rt->path, r->who.identity,
+		    access_action_name((enum access_action)rt->action));
+		reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_FORBIDDEN_TEXT);
+		return;
+	}
 	if (rt->changes) {
 		if (r->form_too_big) {
 			reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST,
@@ -373,13 +385,48 @@ dispatch(struct request *r, const char *method, struct reply *out)
 			return;
 		}
 	}
-	if (rt->action >= 0 && !access_decide(&r->who, (enum access_action)rt->action, &r->scope)) {
-		log_info("refused %s %s to %s (%s)", method, rt->path, r->who.identity,
-		    access_action_name((enum access_action)rt->action));
-		reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_FORBIDDEN_TEXT);
+	if (r->file_refused) { /* a file where none is taken: not saved without it */
+		log_info("refused %s %s to %s: a file this form does not take", method, rt->path,
+		    r->who.identity);
+		reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST, W_TOO_LARGE);
 		return;
 	}
 	rt->run(r, out);
+}
+
+/*
+ * Whether the request about to be read may carry a photo: a route that takes
+ * one (a case's step, a grid report), from a signed-in person whose role may
+ * call it.  Asked before its body is read, since a form's file is held in
+ * memory until the request ends: before 6 Dec 2026 any POST to /cases/...
+ * or /report, signed in or not, had up to UPLOAD_MAX held for it, so one
+ * address's 32 connections made the console hold 128 MB, 200 of them 800 MB,
+ * without a password.  Anyone else's form is read to FORM_MAX, its file
+ * dropped, and the route refuses it as before (403: not signed in, or not
+ * theirs).
+ */
+static int
+may_upload(struct web *web, struct MHD_Connection *connection, const char *method, const char *url)
+{
+	struct signin_session session;
+	struct access_identity who;
+	struct access_scope scope;
+	const struct route *rt;
+	const char *token;
+	int known, ok;
+
+	rt = route_find(method, url, &known);
+	if (rt == NULL || (rt->run != page_case_step && rt->run != page_report_post))
+		return 0;
+	token = MHD_lookup_connection_value(connection, MHD_COOKIE_KIND, COOKIE);
+	if (token == NULL || signin_session_find(web->store, token, time_wall_ms(), &session) != 1)
+		return 0;
+	ok = session.identity[0] != '\0' &&
+	     access_identity_parse((const uint8_t *)session.identity, strlen(session.identity),
+	         &who) == 0 &&
+	     access_decide(&who, (enum access_action)rt->action, &scope);
+	explicit_bzero(&session, sizeof(session));
+	return ok;
 }
 
 static enum MHD_Result
@@ -400,10 +447,10 @@ answer(void *cls, struct MHD_Connection *connection, const char *url, const char
 		cs->request.web = web;
 		cs->request.connection = connection;
 		cs->request.post = strcmp(method, "POST") == 0;
-		/* a case step or a report may carry a photo; any other form is small */
-		cs->limit = strncmp(url, "/cases/", 7) == 0 || strcmp(url, "/report") == 0
-		                ? FORM_MAX + UPLOAD_MAX + 4096
-		                : FORM_MAX;
+		/* a case step or a report may carry a photo, from who may send it; any
+		 * other form is small */
+		cs->request.uploads = cs->request.post && may_upload(web, connection, method, url);
+		cs->limit = cs->request.uploads ? FORM_MAX + UPLOAD_MAX + 4096 : FORM_MAX;
 		if (cs->request.post)
 			cs->post =
 			    MHD_create_post_processor(connection, 1024, form_field, &cs->request);
