@@ -183,6 +183,26 @@ write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* The next character of s (left bytes, left > 0): its length in bytes, and
+ * in *cw the columns it takes on the terminal (a Chinese character two; a
+ * byte that is not valid in the locale is one character of one column). */
+static size_t
+next_char(const char *s, size_t left, mbstate_t *st, int *cw)
+{
+	wchar_t wc;
+	size_t n = mbrtowc(&wc, s, left, st);
+
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		memset(st, 0, sizeof(*st));
+		*cw = 1;
+		return 1;
+	}
+	*cw = wcwidth(wc);
+	if (*cw < 0)
+		*cw = 1;
+	return n;
+}
+
 /* Columns a text takes on the terminal (Chinese characters take two; bytes
  * that are not valid in the locale count one each). */
 static int
@@ -191,20 +211,10 @@ text_width(const char *text)
 	mbstate_t st;
 	size_t left = strlen(text), n;
 	int total = 0, cw;
-	wchar_t wc;
 
 	memset(&st, 0, sizeof(st));
 	while (left > 0) {
-		n = mbrtowc(&wc, text, left, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			n = 1;
-			cw = 1;
-			memset(&st, 0, sizeof(st));
-		} else {
-			cw = wcwidth(wc);
-			if (cw < 0)
-				cw = 1;
-		}
+		n = next_char(text, left, &st, &cw);
 		total += cw;
 		text += n;
 		left -= n;
@@ -224,20 +234,10 @@ frame_cell(struct frame *f, const char *text, int width, int pad)
 	const char *p = text;
 	size_t left = strlen(text), n;
 	int used = 0, cw, cut = text_width(text) > width;
-	wchar_t wc;
 
 	memset(&st, 0, sizeof(st));
 	while (left > 0) {
-		n = mbrtowc(&wc, p, left, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			n = 1;
-			cw = 1;
-			memset(&st, 0, sizeof(st));
-		} else {
-			cw = wcwidth(wc);
-			if (cw < 0)
-				cw = 1;
-		}
+		n = next_char(p, left, &st, &cw);
 		if (used + cw > width - cut)
 			break;
 		frame_add(f, p, n);
@@ -268,7 +268,6 @@ frame_wrap(struct frame *f, const struct watch *w, const char *sgr, const char *
 	const char *p = text, *q, *space;
 	size_t left, n;
 	int used, cw;
-	wchar_t wc;
 
 	if (width < 10)
 		width = 10;
@@ -279,16 +278,7 @@ frame_wrap(struct frame *f, const struct watch *w, const char *sgr, const char *
 		used = 0;
 		left = strlen(p);
 		while (left > 0) {
-			n = mbrtowc(&wc, q, left, &st);
-			if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-				n = 1;
-				cw = 1;
-				memset(&st, 0, sizeof(st));
-			} else {
-				cw = wcwidth(wc);
-				if (cw < 0)
-					cw = 1;
-			}
+			n = next_char(q, left, &st, &cw);
 			if (w->interactive && used + cw > width)
 				break;
 			if (*q == ' ')
