@@ -151,6 +151,18 @@ EOF
 	gw_start
 }
 
+# gw_relink_after_outage: after county_stop, the county up again before a
+# new gasgw (and so a new uplink process, which reports, pulls the registry,
+# then sends, in that order), with no registry pull for an hour after that
+# first one, so that the station keeps the row that pull brought
+gw_relink_after_outage() {
+	gw_stop
+	sed -i 's/^registry_pull_s = 5$/registry_pull_s = 3600/' "$T/station.conf"
+	county_start "$CPORT" || return 1
+	gw_start || return 1
+	reset_line 1
+}
+
 gw_kill9() {
 	kill -9 "$PID_gasgw" 2>/dev/null
 	wait_for 5 sh -c "! kill -0 $PID_gasgw 2>/dev/null"

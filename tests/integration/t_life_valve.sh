@@ -89,11 +89,7 @@ gc registry set C-GOOD-6 --next 2031-01-01 >/dev/null 2>&1
 # order: with the county up before gasgw starts, the row the county changed
 # arrives before the county has the scrap.  No pull for an hour after that
 # first one, so that the station keeps that row.
-gw_stop
-sed -i 's/^registry_pull_s = 5$/registry_pull_s = 3600/' "$T/station.conf"
-county_start "$CPORT" || { fail "gascounty started again"; finish; }
-gw_start || { fail "gasgw restarted"; finish; }
-reset_line 1
+gw_relink_after_outage || { fail "gascounty and gasgw started again"; finish; }
 check "the link back: the row the county changed arrives, still active" \
     wait_for 60 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status || ' ' || next_inspection FROM cylinders WHERE serial = 'C-GOOD-6'\")\" = 'active 2031-01-01' ]"
 check "the scrap reaches the county after it (the outbox empties)" \
