@@ -369,6 +369,25 @@ a_case_goes_from_new_to_closed_step_by_step(void **state)
 	assert_int_equal(
 	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 3000, err, sizeof(err)),
 	    CASES_DONE);
+	/* sent again (a retry): done, one decision */
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 3100, err, sizeof(err)),
+	    CASES_DONE);
+	/* the same person's corrected fine, just after, with the same note: no
+	 * resend, refused, the decision held unchanged */
+	r.fine = 1500;
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 3200, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "is decided: decide is for a case that is"));
+	assert_int_equal(sql_int("SELECT fine_yuan FROM cases WHERE cylinder='CY1' AND"
+	                         " township='TA'"),
+	    2000);
+	assert_int_equal(sql_int(
+	                     "SELECT count(*) FROM case_steps WHERE action='decide' AND case_id"
+	                     " IN (SELECT id FROM cases WHERE cylinder='CY1' AND township='TA')"),
+	    1);
+	r.fine = 2000;
 	r = step(id, "close", "已缴纳罚款");
 	assert_int_equal(
 	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0 + 4000, err, sizeof(err)),

@@ -747,6 +747,24 @@ repeated(struct county_db *c, int64_t id, const char *identity, const char *acti
 	return same;
 }
 
+/* 1 if case id holds the decision of rq (outcome, power and fine): a decide
+ * sent again, not a corrected one. */
+static int
+decision_held(struct county_db *c, int64_t id, const struct case_request *rq, int64_t fine)
+{
+	sqlite3_stmt *st = NULL;
+	int same = 0;
+
+	if (prepare(c, &st, NULL, 0,
+	        "SELECT outcome = ? AND power = ? AND fine_yuan = ? FROM cases WHERE id = ?",
+	        "ttii", rq->outcome, rq->power, fine, id) == -1)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return same;
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -789,9 +807,13 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	if (res != CASES_DONE)
 		goto rollback;
 	if (!(state_bit(state) & s->from)) {
-		/* a resend of the step just done changes nothing */
+		/* a resend of the step just done changes nothing; a decision
+		 * with another outcome, power or fine is no resend: refused, so
+		 * that the officer learns the correction was not recorded (a
+		 * decided case is corrected by the county's reassignment) */
 		if (s->to != NULL && strcmp(state, s->to) == 0 &&
-		    repeated(c, rq->id, identity, s->name, note, now)) {
+		    repeated(c, rq->id, identity, s->name, note, now) &&
+		    (strcmp(s->name, "decide") != 0 || decision_held(c, rq->id, rq, fine))) {
 			res = CASES_DONE;
 			goto rollback;
 		}
