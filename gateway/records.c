@@ -1042,16 +1042,18 @@ records_life_stopped_db(sqlite3 *db, const char *serial, struct records_life_sto
 	/* coalesce: no registry row (or no delivery, or no pull) is no lift,
 	 * where a bare NOT would turn the unknown into no event at all.  Only
 	 * what a county pull wrote lifts (pulled_status, pulled_ms: a local
-	 * import writes neither), or a reinstatement made after the event */
+	 * import writes neither), or a reinstatement made after the event was
+	 * recorded (by row, not by time: a clock not trusted may stamp a later
+	 * scrap before an earlier one) */
 	if (store_prepare(db,
-	        "SELECT l.event = 'inspection_back', l.at_ms FROM life_events l"
+	        "SELECT l.event = 'inspection_back', l.at_ms, l.rowid FROM life_events l"
 	        " LEFT JOIN cylinders c ON c.serial = l.serial WHERE l.serial = ?1"
 	        " AND (l.event = 'scrapped' OR (l.event = 'inspection_back' AND l.result = 'fail'))"
 	        " AND NOT coalesce(l.delivered_ms IS NOT NULL AND c.status = 'active'"
 	        " AND c.pulled_status = 'active' AND c.pulled_ms > l.delivered_ms, 0)"
 	        " AND NOT EXISTS (SELECT 1 FROM reinstatements r WHERE r.serial = l.serial"
-	        " AND r.lifts_ms >= l.at_ms)"
-	        " ORDER BY l.at_ms DESC, l.rowid DESC LIMIT 1",
+	        " AND r.lifts_id >= l.rowid)"
+	        " ORDER BY l.rowid DESC LIMIT 1",
 	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
@@ -1060,6 +1062,7 @@ records_life_stopped_db(sqlite3 *db, const char *serial, struct records_life_sto
 		found = 1;
 		out->failed = sqlite3_column_int(st, 0);
 		out->at_ms = sqlite3_column_int64(st, 1);
+		out->id = sqlite3_column_int64(st, 2);
 	} else if (rc != SQLITE_DONE) {
 		err_set(err, errlen, "life events: %s", sqlite3_errmsg(db));
 	}

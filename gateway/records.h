@@ -301,12 +301,14 @@ int records_life_out_with(struct records *rec, const char *serial, char *worker,
 struct records_life_stop {
 	int failed;    /* 1: a return from inspection with result fail; 0: scrapped */
 	int64_t at_ms; /* when it was recorded */
+	int64_t id;    /* its row in life_events: a later one has a higher id, whatever
+	                * the clock said (gasctl registry reinstate lifts up to it) */
 };
 
 /*
  * Whether this station scrapped serial, or recorded its return from
  * inspection as failed, and nothing has lifted it since: 1 with the newest
- * such event in *out, 0 when there is none, -1 with err.  An event stands
+ * such event recorded in *out, 0 when there is none, -1 with err.  An event stands
  * until the county took it (its outbox row went: while it waits, or is set
  * aside, it stands) and a registry pull wrote the cylinder's row again after
  * that saying active (a delta the county served after it had the event:
@@ -314,7 +316,8 @@ struct records_life_stop {
  * import never writes, so a stale company file lifts nothing); a row pulled
  * earlier, even after the event was recorded, says nothing of it.  At a
  * station with no county, gasctl registry reinstate lifts it (a row of
- * reinstatements whose lifts_ms is at or after the event).  A pass recorded
+ * reinstatements whose lifts_id is the event's row or a later one: by the
+ * order they were recorded, never by their times).  A pass recorded
  * after a fail lifts nothing: the county keeps a cylinder that failed
  * scrapped, its later inspections noted (docs/rules.md, R04).
  */

@@ -1847,6 +1847,16 @@ registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *wa
 		    r->actor);
 		goto out;
 	}
+	{ /* a certificate past its date may not bring a cylinder back, as it may
+	   * not fill (R07) */
+		int32_t until;
+
+		if (date_parse(op.expires, &until) == -1 || date_today() > until) {
+			err_set(err, errlen, _("operator certificate %s expired on %s"), r->actor,
+			    op.expires);
+			goto out;
+		}
+	}
 	switch (registry_cylinder_find(db, r->serial, &cyl, why, sizeof(why))) {
 	case STORE_ERROR:
 		err_set(err, errlen, "%s", why);
@@ -1859,7 +1869,7 @@ registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *wa
 	}
 	if (was != NULL)
 		str_copy(was, cyl.status, waslen);
-	if (strcmp(cyl.status, "scrapped") != 0 && r->lifts_ms < 0) {
+	if (strcmp(cyl.status, "scrapped") != 0 && r->lifts_id < 0) {
 		rc = 0; /* nothing to undo: not scrapped, no stop of this station's */
 		goto out;
 	}
@@ -1879,7 +1889,7 @@ registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *wa
 	sqlite3_finalize(st);
 	st = NULL;
 	if (store_prepare(db,
-	        "INSERT INTO reinstatements (serial, actor, login, reason, was_status, lifts_ms,"
+	        "INSERT INTO reinstatements (serial, actor, login, reason, was_status, lifts_id,"
 	        " at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	        &st, why, sizeof(why)) == -1) {
 		err_set(err, errlen, "%s", why);
@@ -1890,8 +1900,8 @@ registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *wa
 	sqlite3_bind_text(st, 3, r->login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, cyl.status, -1, SQLITE_STATIC);
-	if (r->lifts_ms >= 0)
-		sqlite3_bind_int64(st, 6, r->lifts_ms);
+	if (r->lifts_id >= 0)
+		sqlite3_bind_int64(st, 6, r->lifts_id);
 	else
 		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int64(st, 7, r->now_ms);

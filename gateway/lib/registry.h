@@ -201,11 +201,12 @@ int64_t registry_version_held(sqlite3 *db);
  * cylinder in the registry; a copy saying scrapped says active again, and a
  * row of reinstatements keeps who (actor, login), when (now_ms), why
  * (reason: 1 to 127 bytes, no control characters, no ID number) and the
- * status before, with lifts_ms: the at_ms of the newest of this station's
- * own scraps or failed inspections of it that stands (records.h
- * records_life_stopped_db; -1 when none), which it lifts with every one
- * before it.  Returns 1 when recorded, 0 when there was nothing to undo (not
- * scrapped, no stop given: nothing written), -1 with err (a refusal named,
+ * status before, with lifts_id: the row (life_events) of the newest of
+ * this station's own scraps or failed inspections of it that stands
+ * (records.h records_life_stopped_db; -1 when none), which it lifts with
+ * every one recorded before it: by row, not by time, so that a scrap
+ * recorded later stands whatever time a wrong clock gave it.  Returns 1 when recorded, 0 when there
+ * was nothing to undo (not scrapped, no stop given: nothing written), -1 with err (a refusal named,
  * or a database error; nothing written).  was (may be NULL) gets the copy's
  * status before.
  */
@@ -214,7 +215,7 @@ struct registry_reinstatement {
 	const char *actor; /* operator certificate */
 	const char *login; /* the system user who ran the command */
 	const char *reason;
-	int64_t lifts_ms;
+	int64_t lifts_id;
 	int64_t now_ms;
 };
 int registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was,

@@ -17,8 +17,9 @@ UPDATE cylinders SET pulled_status = status, pulled_ms = updated_ms WHERE regist
 -- reinstate`): who (the operator's certificate and the system user who
 -- ran the command), when and why.  It sets the station's copy active again
 -- when it said scrapped, and lifts this station's own scraps and failed
--- inspections of the cylinder recorded up to lifts_ms (the newest of them
--- when it was made; records_life_stopped): one recorded after it stands.
+-- inspections of the cylinder recorded up to the life_events row lifts_id
+-- (the newest of them when it was made; records_life_stopped): one
+-- recorded after it stands, whatever time its clock gave it.
 -- gateway/lib/registry.c writes it; records.c reads it for R04.
 CREATE TABLE reinstatements (
 	id          INTEGER PRIMARY KEY,
@@ -27,7 +28,7 @@ CREATE TABLE reinstatements (
 	login       TEXT NOT NULL,          -- the system user who ran gasctl
 	reason      TEXT NOT NULL,
 	was_status  TEXT NOT NULL,          -- the copy's status before
-	lifts_ms    INTEGER,                -- at_ms of the newest local stop lifted, NULL: none
+	lifts_id    INTEGER,                -- life_events row of the newest stop lifted, NULL: none
 	at_ms       INTEGER NOT NULL
 );
-CREATE INDEX reinstatements_serial ON reinstatements(serial, lifts_ms);
+CREATE INDEX reinstatements_serial ON reinstatements(serial, lifts_id);

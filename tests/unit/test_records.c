@@ -832,7 +832,7 @@ a_reinstatement_lifts_the_stops_before_it(void **state)
 	assert_int_equal(records_life_stopped_db(db, "C-1", &stop, err, sizeof(err)), 1);
 	assert_int_equal(stop.failed, 1);
 	assert_int_equal(stop.at_ms, now - 30000);
-	r.lifts_ms = stop.at_ms;
+	r.lifts_id = stop.id;
 	r.now_ms = now;
 	assert_int_equal(registry_reinstate(db, &r, was, sizeof(was), err, sizeof(err)), 1);
 	assert_string_equal(was, "active");
@@ -842,6 +842,23 @@ a_reinstatement_lifts_the_stops_before_it(void **state)
 	life_here(f, "scrapped", "C-1", "", now - 20000);
 	assert_int_equal(stopped(f, &failed, &at), 1);
 	assert_int_equal(at, now - 20000);
+
+	/* reinstated again; then a scrap recorded under a clock that reads an
+	 * hour back (or 1970): before the reinstatement by its time, after it
+	 * by its row, and it stands */
+	db = own_connection(f);
+	assert_int_equal(records_life_stopped_db(db, "C-1", &stop, err, sizeof(err)), 1);
+	r.lifts_id = stop.id;
+	r.now_ms = now + 1000;
+	assert_int_equal(registry_reinstate(db, &r, was, sizeof(was), err, sizeof(err)), 1);
+	store_close(db);
+	assert_int_equal(stopped(f, &failed, &at), 0);
+	life_here(f, "scrapped", "C-1", "", now - 3600000);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(at, now - 3600000);
+	life_here(f, "scrapped", "C-1", "", 0);
+	assert_int_equal(stopped(f, &failed, &at), 1);
+	assert_int_equal(at, 0);
 }
 
 /* A scrap the county set aside (it refused the record) was never taken:

@@ -1028,7 +1028,7 @@ an_import_keeps_a_scrapped_cylinder_scrapped(void **state)
 		.actor = "OP-1",
 		.login = "root",
 		.reason = "scrapped by mistake",
-		.lifts_ms = -1,
+		.lifts_id = -1,
 		.now_ms = 1234 };
 	char err[256], was[16];
 	size_t unknown;
@@ -1077,6 +1077,13 @@ an_import_keeps_a_scrapped_cylinder_scrapped(void **state)
 	r.actor = "OP-9";
 	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
 	assert_string_equal(err, "operator certificate OP-9 is not registered at this station");
+	/* a certificate past its date may not, as it may not fill */
+	assert_int_equal(
+	    registry_operator_add(f->db, "OP-OLD", "Li", "2020-01-01", err, sizeof(err)), 0);
+	r.actor = "OP-OLD";
+	r.serial = "K2";
+	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
+	assert_string_equal(err, "operator certificate OP-OLD expired on 2020-01-01");
 	r.actor = "OP-1";
 	r.reason = "ID 11010519491231002X";
 	assert_int_equal(registry_reinstate(f->db, &r, was, sizeof(was), err, sizeof(err)), -1);
@@ -1096,7 +1103,7 @@ an_import_keeps_a_scrapped_cylinder_scrapped(void **state)
 	assert_int_equal(store_query_int(f->db,
 	                     "SELECT count(*) FROM reinstatements WHERE serial = 'K2' AND"
 	                     " actor = 'OP-1' AND login = 'root' AND reason = 'scrapped by mistake'"
-	                     " AND was_status = 'scrapped' AND lifts_ms IS NULL AND at_ms = 1234",
+	                     " AND was_status = 'scrapped' AND lifts_id IS NULL AND at_ms = 1234",
 	                     -1),
 	    1);
 	assert_int_equal(store_query_int(f->db,

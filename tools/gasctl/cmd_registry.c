@@ -262,7 +262,7 @@ cmd_registry_reinstate(struct gasctl *ctl, int argc, char **argv)
 	}
 	login_name(login, sizeof(login));
 	r.login = login;
-	r.lifts_ms = stopped ? stop.at_ms : -1;
+	r.lifts_id = stopped ? stop.id : -1;
 	r.now_ms = time_wall_ms();
 	done = registry_reinstate(db, &r, was, sizeof(was), err, sizeof(err));
 	if (done == -1) {
