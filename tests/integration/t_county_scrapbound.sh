@@ -8,9 +8,10 @@
 # stored, the registry takes the first two and leaves the third active,
 # and one C15 alert (the county's queue) names the station and the third
 # cylinder, opening one case.  The station's own valve stays shut for all
-# three (its local stop does not wait for the county) even after registry
-# pulls that say active; the county's administrator confirming the third
-# scraps it everywhere.
+# three (its local stop does not wait for the county): the third is served
+# to it as scrapped whatever else of the row the county changes, until the
+# county decides; found sound (registry set --status active), it fills
+# there again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -51,10 +52,18 @@ check "gasgw pulls the county's registry" \
 valve_refused "a fill of C-GOOD-5 is refused all the same: R04, scrapped at this station" \
     C-GOOD-5 "cylinder C-GOOD-5 was scrapped at this station on $today"
 
-# --- the county confirms ---------------------------------------------------------------
-gc registry set C-GOOD-5 --status scrapped >"$T/set.out" 2>&1
-check "gascounty registry set confirms the third: scrapped at the county" [ "$(status C-GOOD-5)" = scrapped ]
-check "and at the station at its next pull" \
-    wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-5'\")\" = scrapped ]"
+# --- another change of the row: still scrapped to S1 ------------------------------
+gc registry set C-GOOD-5 --next 2031-01-01 >/dev/null 2>&1
+check "the county changes C-GOOD-5's next inspection: S1 pulls it, served as scrapped to S1 alone" \
+    wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status || ' ' || next_inspection FROM cylinders WHERE serial = 'C-GOOD-5'\")\" = 'scrapped 2031-01-01' ]"
+check "while the county's registry says active" [ "$(status C-GOOD-5)" = active ]
+valve_refused "and a fill of C-GOOD-5 is refused: no change of the row lifts S1's stop" \
+    C-GOOD-5 "(cylinder C-GOOD-5 was scrapped at this station on $today|cylinder C-GOOD-5 is scrapped.*)"
+
+# --- the county decides: C-GOOD-5 was sound -------------------------------------------
+gc registry set C-GOOD-5 --status active >"$T/set.out" 2>&1
+check "gascounty registry set --status active decides it: S1 pulls it active" \
+    wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-5'\")\" = active ]"
+valve_fills "and C-GOOD-5 fills at S1 again (the county's word after it had the scrap)" C-GOOD-5
 check "no sanitizer report from gascounty" sh -c "! grep -q 'runtime error\|AddressSanitizer' '$T/county.log'"
 finish

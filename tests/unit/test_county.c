@@ -448,18 +448,18 @@ registry_versions_grow_with_changes_only(void **state)
 	assert_int_equal(county_registry_set(&cdb, "X2", NULL, "2024-01-01", "2028-01-01", "GasCo",
 	                     "t", err, sizeof(err)),
 	    0);
-	assert_int_equal(county_registry_since(&cdb, 0, 10, &r, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_since(&cdb, NULL, 0, 10, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.count, 2);
 	assert_int_equal(r.version, 2);
 	assert_string_equal(r.rows[0].status, "scrapped");
 	assert_string_equal(r.rows[1].status, "active");
 	wire_registry_free(&r);
-	assert_int_equal(county_registry_since(&cdb, 2, 10, &r, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_since(&cdb, NULL, 2, 10, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.count, 0);
 	assert_int_equal(r.version, 2);
 	wire_registry_free(&r);
 	/* paging: more is set when rows remain */
-	assert_int_equal(county_registry_since(&cdb, 0, 1, &r, err, sizeof(err)), 0);
+	assert_int_equal(county_registry_since(&cdb, NULL, 0, 1, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.count, 1);
 	assert_int_equal(r.more, 1);
 	assert_int_equal(r.version, 1);

@@ -1004,14 +1004,35 @@ status_of(const char *serial, char *text, size_t size)
 	sql_text(sql, text, size);
 }
 
+/* serial as a registry delta serves it to station (NULL: nobody's). */
+static const char *
+served(const char *station, const char *serial)
+{
+	static char status[16];
+	struct wire_registry r;
+	char err[256];
+	size_t i;
+
+	status[0] = '\0';
+	assert_int_equal(county_registry_since(&cdb, station, 0, 5000, &r, err, sizeof(err)), 0);
+	for (i = 0; i < r.count; i++)
+		if (strcmp(r.rows[i].serial, serial) == 0)
+			str_copy(status, r.rows[i].status, sizeof(status));
+	wire_registry_free(&r);
+	return status;
+}
+
 /*
  * C15: one station (a real key) may take only c15_scraps_day cylinders out
  * of service in 24 hours (by the county's clock of their arrival) before
  * the registry stops following it; each one more is kept, leaves the
  * registry as it was and raises C15 to the county, naming the cylinder.
- * Scraps and failed returns count alike, each station has its own bound, a
- * cylinder scrapped already is no more harm, and a day later the count
- * starts again.
+ * Scraps and failed returns count alike, each station has its own bound;
+ * only what changed the registry counts (a cylinder scrapped already, or
+ * one the registry does not hold, is no harm); the alert is dated by the
+ * county's clock; and a day later the count starts again.  The station
+ * whose scraps were held back is served them as scrapped, whatever else
+ * changes, until a person sets their status.
  */
 static void
 a_station_scrapping_beyond_the_bound_is_c15(void **state)
@@ -1031,6 +1052,10 @@ a_station_scrapping_beyond_the_bound_is_c15(void **state)
 		    0);
 	}
 	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
+	/* scraps that change nothing count nothing: serials the registry does
+	 * not hold */
+	assert_int_equal(store("S01", ev("scrapped", "NOPE1", 0, "", t0)), 1);
+	assert_int_equal(store("S01", ev("scrapped", "NOPE2", 0, "", t0)), 1);
 	for (i = 1; i <= 3; i++) { /* within the bound: followed */
 		snprintf(serial, sizeof(serial), "OUT%d", i);
 		assert_int_equal(store("S01", ev("scrapped", serial, 0, "", t0 + i * HOUR)), 1);
@@ -1050,15 +1075,23 @@ a_station_scrapping_beyond_the_bound_is_c15(void **state)
 	assert_non_null(strstr(text, "county S01 S01 took cylinder OUT4 out of service (failed "
 	                             "inspection): 4 cylinders in 24 hours, beyond the county's "
 	                             "bound of 3"));
+	assert_int_equal(
+	    sql_int(
+	        "SELECT at_ms > strftime('%s', 'now') * 1000 - 60000 FROM alerts WHERE rule = 'C15'"),
+	    1);
 	/* the fifth, a scrap: the same */
 	assert_int_equal(store("S01", ev("scrapped", "OUT5", 0, "", t0 + 5 * HOUR)), 1);
 	status_of("OUT5", text, sizeof(text));
 	assert_string_equal(text, "active");
 	assert_int_equal(alerts_of("C15"), 2);
-	/* every event is kept all the same */
+	/* every event is kept all the same; three took a cylinder out */
 	assert_int_equal(
 	    sql_int("SELECT count(*) FROM life_events WHERE source = 'S01' AND serial LIKE 'OUT%'"),
 	    5);
+	sql_text("SELECT group_concat(serial) FROM (SELECT serial FROM life_events"
+	         " WHERE took_out = 1 ORDER BY serial)",
+	    text, sizeof(text));
+	assert_string_equal(text, "OUT1,OUT2,OUT3");
 	/* a cylinder scrapped already: nothing changes, nothing to bound */
 	assert_int_equal(store("S01", ev("scrapped", "OUT1", 0, "", t0 + 6 * HOUR)), 1);
 	assert_int_equal(alerts_of("C15"), 2);
@@ -1076,14 +1109,25 @@ a_station_scrapping_beyond_the_bound_is_c15(void **state)
 	status_of("OUT7", text, sizeof(text));
 	assert_string_equal(text, "scrapped");
 	assert_int_equal(alerts_of("C15"), 2);
-	/* and the county confirms one held back: its own word */
-	assert_int_equal(store_begin(cdb.db, err, sizeof(err)), 0);
-	assert_int_equal(county_registry_write(&cdb, "OUT5", "scrapped", NULL, NULL, NULL, &by, err,
-	                     sizeof(err)),
+	/* the two held back read scrapped to S01 alone, whatever else of their
+	 * rows changes (an owner): never the county's "active" to it */
+	assert_int_equal(
+	    county_registry_set(&cdb, "OUT4", NULL, NULL, NULL, "Co2", "test", err, sizeof(err)),
 	    0);
-	assert_int_equal(store_commit(cdb.db, err, sizeof(err)), 0);
-	status_of("OUT5", text, sizeof(text));
-	assert_string_equal(text, "scrapped");
+	assert_string_equal(served("S01", "OUT4"), "scrapped");
+	assert_string_equal(served("S01", "OUT5"), "scrapped");
+	assert_string_equal(served("S02", "OUT4"), "active");
+	assert_string_equal(served(NULL, "OUT5"), "active");
+	/* and the county decides: OUT5 confirmed, OUT4 found sound */
+	assert_int_equal(county_registry_set(&cdb, "OUT5", "scrapped", NULL, NULL, NULL, "test",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    county_registry_set(&cdb, "OUT4", "active", NULL, NULL, NULL, "test", err, sizeof(err)),
+	    0);
+	assert_string_equal(served("S02", "OUT5"), "scrapped");
+	assert_string_equal(served("S01", "OUT4"), "active");
+	assert_int_equal(sql_int("SELECT count(*) FROM registry_holds"), 0);
 }
 
 /*

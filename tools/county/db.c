@@ -2143,8 +2143,8 @@ fail:
 /* ---- registry --------------------------------------------------------------------- */
 
 int
-county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
-    char *err, size_t errlen)
+county_registry_since(struct county_db *c, const char *station, int64_t since, size_t max,
+    struct wire_registry *out, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	struct wire_registry_row *row;
@@ -2156,12 +2156,16 @@ county_registry_since(struct county_db *c, int64_t since, size_t max, struct wir
 	if ((out->rows = calloc(max, sizeof(*out->rows))) == NULL)
 		return err_set(err, errlen, "out of memory");
 	if (store_prepare(c->db,
-	        "SELECT serial, status, last_inspection, next_inspection, owner, version"
-	        " FROM registry WHERE version > ? ORDER BY version LIMIT ?",
+	        "SELECT serial, CASE WHEN EXISTS (SELECT 1 FROM registry_holds h"
+	        " WHERE h.serial = registry.serial AND h.source = ?3) THEN 'scrapped'"
+	        " ELSE status END, last_inspection, next_inspection, owner, version"
+	        " FROM registry WHERE version > ?1 ORDER BY version LIMIT ?2",
 	        &st, err, errlen) == -1)
 		goto fail;
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, (int64_t)max + 1);
+	/* a scrap of station's C15 held back: scrapped to it alone */
+	sqlite3_bind_text(st, 3, station != NULL ? station : "", -1, SQLITE_STATIC);
 	out->version = since;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->count == max) {
@@ -2218,6 +2222,21 @@ county_registry_set(struct county_db *c, const char *serial, const char *status,
 	        err, errlen) == -1) {
 		store_rollback(c->db);
 		return -1;
+	}
+	/* a person set its status: the scraps C15 held back are decided */
+	if (status != NULL) {
+		if (store_prepare(c->db, "DELETE FROM registry_holds WHERE serial = ?", &st, err,
+		        errlen) == -1) {
+			store_rollback(c->db);
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			store_rollback(c->db);
+			return db_error(c, err, errlen, "registry holds");
+		}
+		sqlite3_finalize(st);
 	}
 	return store_commit(c->db, err, errlen) == -1 ? (store_rollback(c->db), -1) : 0;
 }

@@ -173,9 +173,12 @@ int county_curve(struct county_db *c, const char *identity, const char *fill,
 int county_stations(struct county_db *c, const char *audit_as, struct wire_station_list *out,
     char *err, size_t errlen);
 
-/* Registry rows changed after since (at most max). */
-int county_registry_since(struct county_db *c, int64_t since, size_t max, struct wire_registry *out,
-    char *err, size_t errlen);
+/* Registry rows changed after since (at most max), as station (NULL: none)
+ * is served them: a cylinder whose scrap by station C15 held back reads
+ * scrapped to it alone (registry_holds, life.c), until a person sets its
+ * status (county_registry_set removes the cylinder's holds). */
+int county_registry_since(struct county_db *c, const char *station, int64_t since, size_t max,
+    struct wire_registry *out, char *err, size_t errlen);
 /* Insert or change one registry row; fields that are NULL stay as they are.
  * The row gets the next registry version, and its new state a row of the
  * registry history (history.h) by actor, in the same transaction. */

@@ -641,8 +641,11 @@ rule_c13(struct seen *s, char *err, size_t errlen)
  * cylinder the county registered, and every station would refuse to fill
  * them at its next registry pull: a county's supply stopped by one key.
  * The station's own valve is not the county's to open: gasgw keeps a
- * cylinder it scrapped shut until a registry row written after the county
- * took the event says active (records_life_stopped), and none is written.
+ * cylinder it scrapped shut until a registry row it pulls after the county
+ * took the event says active (records_life_stopped), and the county serves
+ * that station the cylinder as scrapped (registry_holds) until a person
+ * sets its status (gascounty registry set), whatever else of the row
+ * changes meanwhile.
  * Counted by arrival, the county's clock: the event's own time is the
  * station's word.
  */
@@ -656,31 +659,48 @@ scrap_within_bound(struct seen *s, char *err, size_t errlen)
 	char key[160], text[WIRE_TEXT];
 	int rc;
 
-	if (bound <= 0)
-		return 1;
-	if (prepare(s->c, &st, err, errlen,
-	        "SELECT count(*) FROM life_events WHERE source = ? AND stored_ms > ?"
-	        " AND (event = 'scrapped' OR (event = 'inspection_back' AND result = 'fail'))",
-	        "ti", s->source, now - DAY_MS) == -1)
+	if (bound > 0) {
+		if (prepare(s->c, &st, err, errlen,
+		        "SELECT count(*) FROM life_events WHERE source = ? AND stored_ms > ?"
+		        " AND took_out = 1",
+		        "ti", s->source, now - DAY_MS) == -1 ||
+		    one_int(s->c, st, 0, &outs, err, errlen, "C15") == -1)
+			return -1;
+		if (++outs > bound) { /* this one too */
+			snprintf(key, sizeof(key), "county:C15:%s:%lld", s->source,
+			    (long long)s->id);
+			snprintf(text, sizeof(text),
+			    _("%s took cylinder %s out of service (%s): %lld cylinders in 24 hours, "
+			      "beyond the county's bound of %d; the registry is left as it was until "
+			      "the county confirms it (gascounty registry set %s --status scrapped)"),
+			    s->source, l->serial,
+			    is_event(l, "scrapped") ? _("scrapped") : _("failed inspection"),
+			    (long long)outs, bound, l->serial);
+			/* dated by the county's clock, as counted: the event's time is
+			 * the station's word (a scrap is taken at any time it gives) */
+			const struct county_alert a = { key, "C15", "alert", "county", s->source,
+				"", "", text, now };
+
+			if ((rc = county_raise_alert(s->c, &a, err, errlen)) == -1)
+				return -1;
+			s->alerts += rc;
+			/* the scrapping station is served it as scrapped until the
+			 * county decides (registry_holds) */
+			if (prepare(s->c, &st, err, errlen,
+			        "INSERT OR IGNORE INTO registry_holds (serial, source, event, at_ms)"
+			        " VALUES (?, ?, ?, ?)",
+			        "ttii", l->serial, s->source, s->id, now) == -1 ||
+			    run(s->c, st, err, errlen, "C15 hold") == -1)
+				return -1;
+			return 0;
+		}
+	}
+	/* followed: it counts from now on */
+	if (prepare(s->c, &st, err, errlen, "UPDATE life_events SET took_out = 1 WHERE id = ?", "i",
+	        s->id) == -1 ||
+	    run(s->c, st, err, errlen, "C15") == -1)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		outs = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return db_error(s->c, err, errlen, "C15");
-	if (outs <= bound)
-		return 1;
-	snprintf(key, sizeof(key), "county:C15:%s:%lld", s->source, (long long)s->id);
-	snprintf(text, sizeof(text),
-	    _("%s took cylinder %s out of service (%s): %lld cylinders in 24 hours, beyond the "
-	      "county's bound of %d; the registry is left as it was until the county confirms it "
-	      "(gascounty registry set %s --status scrapped)"),
-	    s->source, l->serial, is_event(l, "scrapped") ? _("scrapped") : _("failed inspection"),
-	    (long long)outs, bound, l->serial);
-	if (raise(s, "C15", key, "county", "", text, err, errlen) == -1)
-		return -1;
-	return 0;
+	return 1;
 }
 
 static int

@@ -578,7 +578,10 @@ get_registry(const struct request *rq)
 		    "since= takes a registry version: a whole number, 0 or more");
 		return;
 	}
-	if (county_registry_since(&S.cdb, since, 2000, &reg, err, sizeof(err)) == -1) {
+	/* a station is served the scraps of its own C15 held back as scrapped */
+	if (county_registry_since(&S.cdb,
+	        rq->who->role == ACCESS_ROLE_STATION ? rq->who->tenant_id : NULL, since, 2000, &reg,
+	        err, sizeof(err)) == -1) {
 		log_warnx("registry: %s", err);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 		return;
