@@ -37,6 +37,9 @@
 #define GATEWAY_ANSWER_MS 10000   /* the gateway answers a request within this */
 #define QUIET_SLACK_MS 3000       /* added to each announced silence */
 #define RETRY_MS 5000             /* a failed heartbeat or pull is retried after this */
+#define BUSY_WAIT_MS                                                                               \
+	60000 /* a batch answered 5.03 (the county's records_day_max                               \
+	       * reached) is sent again after this, not every second */
 
 struct proc {
 	struct upchan_config config;
@@ -46,6 +49,7 @@ struct proc {
 	struct upchan_state state;
 	char last_error[UPCHAN_TEXT];
 	int64_t next_heartbeat_ms, next_registry_ms;
+	int64_t busy_until_ms; /* the county answered 5.03: no batch before this */
 	uint8_t buf[UPCHAN_MAX_MSG];
 	uint8_t *batch; /* the batch being received */
 	int64_t batch_last_seq;
@@ -288,6 +292,8 @@ drain_once(struct proc *p, char *err, size_t errlen)
 		for (char *c = why; c < why + n; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f)
 				*c = ' ';
+		if (resp.code == 503)
+			p->busy_until_ms = time_mono_ms() + BUSY_WAIT_MS;
 		err_set(err, errlen, "county answered %d.%02d to a batch%s%s", resp.code / 100,
 		    resp.code % 100, why[0] != '\0' ? ": " : "", why);
 		coaplink_response_free(&resp);
@@ -457,6 +463,15 @@ run(struct proc *p)
 				continue;
 			}
 			p->next_registry_ms = now + (int64_t)p->config.registry_pull_s * 1000;
+		}
+		if (now < p->busy_until_ms) { /* heartbeats and pulls go on meanwhile */
+			next = p->busy_until_ms;
+			if (p->config.heartbeat_s > 0 && p->next_heartbeat_ms < next)
+				next = p->next_heartbeat_ms;
+			if (p->config.registry_pull_s > 0 && p->next_registry_ms < next)
+				next = p->next_registry_ms;
+			idle(p, next);
+			continue;
 		}
 		sent = drain_once(p, err, sizeof(err));
 		if (sent == -1) {

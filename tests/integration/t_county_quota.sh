@@ -4,7 +4,7 @@
 # 24 hours.  The batch that passes the bound is stored and raises C16 to
 # the county's queue, once; every batch after it, until the 24 hours end,
 # is answered 5.03 and stored nowhere, and the station keeps it in its
-# outbox: nothing is lost.  The gateway's real uplink (tests/helpers/
+# outbox: nothing is lost (it sends them again a minute later).  The gateway's real uplink (tests/helpers/
 # uplink_run) drains a real station database to a real gascounty over
 # DTLS: with the bound at 50 and batches of 20, 60 of 120 records arrive,
 # the station's status names the bound, the county's log is not flooded;
@@ -32,6 +32,8 @@ check "one C16 alert, in the county's queue, naming S01, the count and the bound
 check "however many batches were refused after it (one C16 in all)" [ "$(c16)" = 1 ]
 check "the station's status names the bound and the time" \
     grep -Eq "last error: county answered 5\.03 to a batch: over the county's bound of 50 new records in 24 h, until 20[0-9-]+ [0-9:]+" "$T/up1.err"
+check "the uplink sends the refused batch again after a minute, not every second (one 5.03 in 8 s)" \
+    [ "$(grep -c 'gasgw-uplink: county answered 5.03' "$T/up1.err")" = 1 ]
 check "the county logged no warning for the refused batches" \
     sh -c "! grep -q 'S01: .*batch' '$T/county.log'"
 if sql_eventually 10 "SELECT count(*) FROM cases WHERE kind = 'C16' AND township = 'county'" 1; then

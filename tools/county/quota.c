@@ -38,12 +38,12 @@ window_of(struct county_db *c, const char *source, int64_t *since, int64_t *stor
 	return 0;
 }
 
-/* A window still running at now?  (A clock stepped back keeps the one
- * held: its start is not after now.) */
+/* A window still running at now?  A clock stepped back keeps the one held
+ * (a start after now is still running) rather than opening a new one. */
 static int
 running(int64_t since, int64_t now)
 {
-	return since > 0 && since <= now && now - since < QUOTA_WINDOW_MS;
+	return since > 0 && now - since < QUOTA_WINDOW_MS;
 }
 
 enum county_result
