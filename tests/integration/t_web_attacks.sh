@@ -367,7 +367,7 @@ hold() { # JAR: 30 connections (a cookie from JAR, if any) each send a 4 MB phot
 }
 # under ASan its quarantine keeps what TLS freed (about 4 MB a connection): measured in the
 # plain run only, the sanitizer's run sends the same
-measured() { if [ -n "${ASAN_OPTIONS:-}" ]; then echo "# $1: not measured under ASan"; else check "$@"; fi; }
+measured() { if [ -n "${GAS_SANITIZED:-}" ]; then echo "# $1: not measured under ASan"; else check "$@"; fi; }
 before=$(rss) # once: memory freed is not always given back, so both from here
 hold "$T/eve.jar"
 measured "30 of a grid worker's 4 MB photos sent to a case's step (not theirs) hold under 32 MB of the console (${held} kB more)" \
