@@ -1194,6 +1194,18 @@ a_scrap_scraps_the_cylinder_whatever_its_time(void **state)
 	assert_int_equal(
 	    store("delivery:W1@TB", ev("returned", "AHEAD400", 1, "household", now + HOUR)), 1);
 	assert_int_equal(alerts_of("C11"), 1);
+	/* a scrap stamped 1970 is taken at its arrival: a step that happened
+	 * before that (a device's backlog) is no C11 */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "RESET1970", 1, "household", t0 + HOUR)), 1);
+	assert_int_equal(alerts_of("C11"), 1);
+	/* and one stamped 9999 is no later step of every dispatch to come: a
+	 * dispatch after its arrival still waits for its hand-over (C08) */
+	assert_int_equal(store("S01", ev("dispatched", "AHEAD9999", 0, "", now + 60000)), 1);
+	assert_int_equal(
+	    sql_int(
+	        "SELECT count(*) FROM life_pending WHERE rule = 'C08' AND serial = 'AHEAD9999'"),
+	    1);
 }
 
 /*

@@ -23,6 +23,19 @@
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
 #define DAY_MS 86400000LL
 
+/*
+ * The time a rule takes a life event at (SQL over a life_events row): its
+ * own, but a scrap's outside what any other event may carry (before 2000,
+ * or more than a day past its arrival: ingest_time_ok takes a scrap at any
+ * time a wrong clock gives it) is taken at its arrival.  A scrap stamped
+ * 1970 would otherwise stand before every step of the cylinder's life
+ * (C11 for each), and one stamped 9999 after every one (no C08 ever
+ * again).
+ */
+#define WORK_MS                                                                                    \
+	"CASE WHEN event = 'scrapped' AND (at_ms < 946684800000 OR at_ms > stored_ms + 86400000)"  \
+	" THEN stored_ms ELSE at_ms END"
+
 const char *const life_event_names[] = { "dispatched", "handed_over", "returned", "received",
 	"inspection_out", "inspection_back", "scrapped", NULL };
 
@@ -384,22 +397,25 @@ static int
 rule_c08(struct seen *s, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
-	int64_t later, days = s->c->config->c08_days;
+	int64_t later, days = s->c->config->c08_days, now = time_wall_ms(), at = l->at_ms;
 	sqlite3_stmt *st = NULL;
 
+	/* a scrap at a time no other event may carry: at its arrival (WORK_MS) */
+	if (is_event(l, "scrapped") && (at < INGEST_EARLIEST_MS || at > now + INGEST_AHEAD_MS))
+		at = now;
 	/* any step of the cylinder settles the dispatches before it */
 	if (prepare(s->c, &st, err, errlen,
 	        "DELETE FROM life_pending WHERE rule = 'C08' AND serial = ? AND at_ms <= ?"
 	        " AND uuid <> ?",
-	        "tit", l->serial, l->at_ms, s->uuid) == -1 ||
+	        "tit", l->serial, at, s->uuid) == -1 ||
 	    run(s->c, st, err, errlen, "C08") == -1)
 		return -1;
 	if (!is_event(l, "dispatched") || days <= 0)
 		return 0;
 	/* a later step already held (it came in first) settles this one */
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ? AND at_ms > ?)", "ti",
-	        l->serial, l->at_ms) == -1 ||
+	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ? AND " WORK_MS " > ?)",
+	        "ti", l->serial, l->at_ms) == -1 ||
 	    one_int(s->c, st, 0, &later, err, errlen, "C08") == -1)
 		return -1;
 	if (later)
@@ -511,12 +527,12 @@ rule_c10_c11(struct seen *s, char *err, size_t errlen)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(s->c, err, errlen, "registry");
 
-	/* C11: scrapped before this step happened; a scrap happened by the time the
-	 * county stored it at the latest, whatever time a station's clock gave it
-	 * (a clock far ahead would otherwise hide every step until then) */
+	/* C11: scrapped before this step happened; a scrap at the time it carries,
+	 * or at its arrival when that time is one no other event may carry
+	 * (WORK_MS: a clock far ahead would otherwise hide every step until
+	 * then, one reset to 1970 make every step a C11) */
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT min(min(at_ms, stored_ms)) FROM life_events WHERE serial = ?"
-	        " AND event = 'scrapped'",
+	        "SELECT min(" WORK_MS ") FROM life_events WHERE serial = ? AND event = 'scrapped'",
 	        "t", l->serial) == -1 ||
 	    one_int(s->c, st, -1, &scrapped_ms, err, errlen, "C11") == -1)
 		return -1;
