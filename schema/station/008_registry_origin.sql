@@ -9,9 +9,12 @@ ALTER TABLE cylinders ADD COLUMN pulled_status TEXT;
 ALTER TABLE cylinders ADD COLUMN pulled_ms INTEGER;
 -- The rows before this migration: a row whose last write carried a county
 -- registry version came from a pull (an import without --version sets the
--- version 0 on every row it changes); the rest are taken as imported, so a
--- stop an import lifted before this migration stands again.
-UPDATE cylinders SET pulled_status = status, pulled_ms = updated_ms WHERE registry_version > 0;
+-- version 0 on every row it changes), at a station that ever pulled one
+-- (meta registry_version: only a pull writes it; an import --version N
+-- alone does not make its rows the county's); the rest are taken as
+-- imported, so a stop an import lifted before this migration stands again.
+UPDATE cylinders SET pulled_status = status, pulled_ms = updated_ms
+ WHERE registry_version > 0 AND EXISTS (SELECT 1 FROM meta WHERE key = 'registry_version');
 
 -- A scrap undone on purpose at a station with no county (`gasctl registry
 -- reinstate`): who (the operator's certificate and the system user who

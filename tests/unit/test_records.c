@@ -969,8 +969,9 @@ the_outbox_rebuild_keeps_the_sequence(void **state)
  * aside included) as not taken: an old scrap of a cylinder whose registry
  * row was not written since stands, one the county's row followed later
  * does not, and one still waiting stands whatever the row says.  Migration
- * 008 takes a row with a county version as pulled, one without as
- * imported: C-D's row, written after its scrap by an import, lifts nothing. */
+ * 008 takes a row with a county version as pulled, at a station that ever
+ * pulled, one without as imported: C-D's row, written after its scrap by an
+ * import, lifts nothing. */
 static void
 migration_notes_the_life_events_the_county_took(void **state)
 {
@@ -999,7 +1000,8 @@ migration_notes_the_life_events_the_county_took(void **state)
 	        " ('c', 'scrapped', 'C-C', 'GC1:C', 'OP1', 'rust', 3000),"
 	        " ('d', 'scrapped', 'C-D', 'GC1:D', 'OP1', 'rust', 2000);"
 	        " INSERT INTO outbox (uuid, kind, created_ms, aside_ms, aside_reason)"
-	        " VALUES ('c', 'life', 3000, 4000, 'refused')",
+	        " VALUES ('c', 'life', 3000, 4000, 'refused');"
+	        " INSERT INTO meta (key, value) VALUES ('registry_version', '3')",
 	        err, sizeof(err)),
 	    0);
 	store_close(db);
@@ -1020,6 +1022,26 @@ migration_notes_the_life_events_the_county_took(void **state)
 	/* migration 008: a row without a county version was last written by an
 	 * import, which lifts nothing (C-B's, with one, came from a pull) */
 	assert_int_equal(records_life_stopped(&rec, "C-D", &stop, err, sizeof(err)), 1);
+	records_close(&rec);
+
+	/* a station that never pulled (no meta registry_version): C-B's row,
+	 * versioned by an import --version, is no county's word either */
+	snprintf(path, sizeof(path), "%s/station2.db", dir);
+	if (store_open(path, upto6, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg,"
+	                     " owner, status, registry_version, updated_ms) VALUES"
+	                     " ('C-B', 'YSP35.5', '2024-01-01', 15.2, 14.9, 'Gas', 'active', 3,"
+	                     " 2500); INSERT INTO life_events (uuid, event, serial, code, actor,"
+	                     " reason, at_ms) VALUES ('b', 'scrapped', 'C-B', 'GC1:B', 'OP1',"
+	                     " 'rust', 2000)",
+	                     err, sizeof(err)),
+	    0);
+	store_close(db);
+	if (records_open(&rec, path, "S1", "330825101", err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_life_stopped(&rec, "C-B", &stop, err, sizeof(err)), 1);
 	records_close(&rec);
 }
 
