@@ -17,6 +17,7 @@
 #include "log.h"
 #include "psk.h"
 #include "opauth.h"
+#include "registry.h"
 #include "timetext.h"
 #include "uplink.h"
 #include "util.h"
@@ -108,26 +109,6 @@ is_event(const struct ctl_request *req, const char *event)
 	return strcmp(req->event, event) == 0;
 }
 
-/* A scrapped cylinder's reason: stored, sent to the county and shown on its
- * trace, so held to what a sentence typed by an operator is. */
-static int
-check_reason(const char *reason, char *err, size_t errlen)
-{
-	size_t n = strlen(reason), i;
-
-	if (n == 0 || n > CTL_REASON_MAX)
-		return err_set(err, errlen, _("\"%s\" must be 1 to %d bytes"), "reason",
-		    CTL_REASON_MAX);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
-			return err_set(err, errlen, _("\"%s\" must not hold control characters"),
-			    "reason");
-	if (buyer_text_has_number(reason, n))
-		return err_set(err, errlen,
-		    _("\"reason\" looks like it holds an ID number; it was not kept"));
-	return 0;
-}
-
 /* An inspection's next due date: a real date.  How it stands to today is
  * judged when the request is carried out (next_due_fits), once the
  * station's clock has been judged fit to say what today is. */
@@ -190,7 +171,7 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 		if (req->reason == NULL)
 			return err_set(err, errlen,
 			    "scrapped needs \"reason\": why it was scrapped");
-		if (check_reason(req->reason, err, errlen) == -1)
+		if (registry_reason_check(req->reason, err, errlen) == -1)
 			return -1;
 	} else if (req->reason != NULL) {
 		return err_set(err, errlen, "\"reason\" is only for scrapped");

@@ -1806,30 +1806,39 @@ fail:
 /* ---- a scrap undone on purpose -------------------------------------------------- */
 
 int
+registry_reason_check(const char *reason, char *err, size_t errlen)
+{
+	size_t n = strlen(reason), i;
+
+	if (n == 0 || n > WIRE_LIFE_TEXT - 1)
+		return err_set(err, errlen, _("\"%s\" must be 1 to %d bytes"), "reason",
+		    WIRE_LIFE_TEXT - 1);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
+			return err_set(err, errlen, _("\"%s\" must not hold control characters"),
+			    "reason");
+	if (buyer_text_has_number(reason, n))
+		return err_set(err, errlen,
+		    _("\"reason\" looks like it holds an ID number; it was not kept"));
+	return 0;
+}
+
+int
 registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was, size_t waslen,
     char *err, size_t errlen)
 {
 	struct registry_operator op;
 	struct registry_cylinder cyl;
 	sqlite3_stmt *st = NULL;
-	size_t n = strlen(r->reason), i;
 	char why[256];
 	int rc = -1;
 
 	if (was != NULL && waslen > 0)
 		was[0] = '\0';
 	/* the reason is kept and read as a sentence typed by a person, as a
-	 * scrap's (ctlreq.c check_reason) */
-	if (n == 0 || n > WIRE_LIFE_TEXT - 1)
-		return err_set(err, errlen, _("\"%s\" must be 1 to %d bytes"), "reason",
-		    WIRE_LIFE_TEXT - 1);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)r->reason[i] < 0x20 || r->reason[i] == 0x7f)
-			return err_set(err, errlen, _("\"%s\" must not hold control characters"),
-			    "reason");
-	if (buyer_text_has_number(r->reason, n))
-		return err_set(err, errlen,
-		    _("\"reason\" looks like it holds an ID number; it was not kept"));
+	 * scrap's */
+	if (registry_reason_check(r->reason, err, errlen) == -1)
+		return -1;
 	if (store_begin(db, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "%s", why);
 	switch (registry_operator_find(db, r->actor, &op, why, sizeof(why))) {

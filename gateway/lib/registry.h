@@ -218,6 +218,11 @@ struct registry_reinstatement {
 	int64_t lifts_id;
 	int64_t now_ms;
 };
+/* A reason typed by a person for a scrap or a reinstatement (kept, sent to
+ * the county, shown on a trace): 1 to WIRE_LIFE_TEXT - 1 bytes, no control
+ * characters, no ID number.  0, or -1 with err naming "reason". */
+int registry_reason_check(const char *reason, char *err, size_t errlen);
+
 int registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was,
     size_t waslen, char *err, size_t errlen);
 
