@@ -241,6 +241,21 @@ take_batch(struct proc *p, uint32_t *count)
 	return have;
 }
 
+/* The county's words in resp into out (size bytes, always terminated), each
+ * control character a space: they go into the station's log and status. */
+static void
+response_text(const struct coaplink_response *resp, char *out, size_t size)
+{
+	size_t n = resp->len < size - 1 ? resp->len : size - 1;
+
+	memset(out, 0, size);
+	if (resp->data != NULL && n > 0)
+		memcpy(out, resp->data, n);
+	for (char *c = out; c < out + n; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+}
+
 /* Send one batch; returns records sent (0: nothing to send), or -1. */
 static int
 drain_once(struct proc *p, char *err, size_t errlen)
@@ -263,16 +278,10 @@ drain_once(struct proc *p, char *err, size_t errlen)
 	if (resp.code == 400) {
 		/* refused, nothing stored: the gateway finds the record (uplink.c) */
 		struct upchan_refused refused;
-		size_t n =
-		    resp.len < sizeof(refused.reason) - 1 ? resp.len : sizeof(refused.reason) - 1;
 
 		memset(&refused, 0, sizeof(refused));
 		refused.code = 400;
-		if (resp.data != NULL && n > 0)
-			memcpy(refused.reason, resp.data, n);
-		for (char *c = refused.reason; c < refused.reason + n; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = ' ';
+		response_text(&resp, refused.reason, sizeof(refused.reason));
 		coaplink_response_free(&resp);
 		send_msg(p, UPCHAN_REFUSED, &refused, sizeof(refused));
 		expect(p, UPCHAN_STATE, &m);
@@ -284,14 +293,9 @@ drain_once(struct proc *p, char *err, size_t errlen)
 		/* the county's reason, shown by gasctl status (5.03: over its
 		 * records_day_max until the time it names); the batch stays in
 		 * the outbox and is sent again */
-		char why[160] = "";
-		size_t n = resp.len < sizeof(why) - 1 ? resp.len : sizeof(why) - 1;
+		char why[160];
 
-		if (resp.data != NULL && n > 0)
-			memcpy(why, resp.data, n);
-		for (char *c = why; c < why + n; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = ' ';
+		response_text(&resp, why, sizeof(why));
 		if (resp.code == 503)
 			p->busy_until_ms = time_mono_ms() + BUSY_WAIT_MS;
 		err_set(err, errlen, "county answered %d.%02d to a batch%s%s", resp.code / 100,
