@@ -114,6 +114,26 @@ county_deadlines_check(const struct catalogue *cat, const char *deadlines)
 	return said;
 }
 
+/* Open the county's database for a command, once its arguments were found
+ * good (so that a mistyped command says what is wrong with it, not that the
+ * configured database cannot be opened); -1 after saying why. */
+static int
+command_db(struct county_db *c)
+{
+	char err[512];
+
+	if (c->db != NULL)
+		return 0;
+	if (store_open(c->config->database, schema_county, 0, &c->db, err, sizeof(err)) == -1 ||
+	    store_cache_kb(c->db, c->config->cache_mb * 1024, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gascounty: %s\n", err);
+		store_close(c->db);
+		c->db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int registry_set(struct county_db *c, int argc, char **argv);
 static int registry_import(struct county_db *c, int argc, char **argv);
 static int station_set(struct county_db *c, int argc, char **argv);
@@ -121,8 +141,9 @@ static int station_list(struct county_db *c, int argc, char **argv);
 
 /*
  * The subcommands.  run gets argv from the command's last word on (so
- * argv[0] is "set" for "registry set") and an open county database; it
- * returns the exit status (2 for bad usage).
+ * argv[0] is "set" for "registry set") and the county's database not yet
+ * open (command_db opens it once the arguments are good); it returns the
+ * exit status (2 for bad usage).
  */
 static const struct command {
 	const char *name;    /* the words as typed */
@@ -354,6 +375,8 @@ registry_import(struct county_db *c, int argc, char **argv)
 		fputs(_("gascounty: registry import needs one FILE.csv\n"), stderr);
 		return 2;
 	}
+	if (command_db(c) == -1)
+		return 1;
 	progress_init(&bar, stderr, "importing");
 	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years,
 	        history_actor(actor, sizeof(actor)), &io, &res, err, sizeof(err)) == -1) {
@@ -421,6 +444,8 @@ registry_set(struct county_db *c, int argc, char **argv)
 		fputs(_("gascounty: dates are YYYY-MM-DD\n"), stderr);
 		return 2;
 	}
+	if (command_db(c) == -1)
+		return 1;
 	if (inspected != NULL && next == NULL) {
 		date_parse(inspected, &days);
 		date_format(date_add_years(days, c->config->inspection_cycle_years), next_buf);
@@ -522,6 +547,10 @@ station_set(struct county_db *c, int argc, char **argv)
 		fprintf(stderr, _("gascounty: cannot check township %s: %s\n"), township, err);
 		return 1;
 	}
+	if (command_db(c) == -1) {
+		psk_table_free(&keys);
+		return 1;
+	}
 	c->identities = &keys;
 	rc = stations_set(c, &e, time_wall_ms(), err, sizeof(err));
 	n = snprintf(id, sizeof(id), "station:%s", e.id);
@@ -563,6 +592,8 @@ station_list(struct county_db *c, int argc, char **argv)
 		fputs(_("gascounty: station list takes no arguments\n"), stderr);
 		return 2;
 	}
+	if (command_db(c) == -1)
+		return 1;
 	printf("id\ttownship\tregistered\tname\taddress\tlat\tlon\n");
 	if (stations_each(c, print_station, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "gascounty: %s\n", err);
@@ -666,17 +697,10 @@ main(int argc, char **argv)
 	log_init("gascounty", args.foreground || cmd != NULL,
 	    county_log_level(&config, args.verbose));
 	if (cmd != NULL) {
-		if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1 ||
-		    store_cache_kb(db, config.cache_mb * 1024, err, sizeof(err)) == -1) {
-			fprintf(stderr, "gascounty: %s\n", err);
-			store_close(db);
-			return 1;
-		}
 		memset(&cdb, 0, sizeof(cdb));
-		cdb.db = db;
 		cdb.config = &config;
 		rc = cmd->run(&cdb, argc - optind - words + 1, argv + optind + words - 1);
-		store_close(db);
+		store_close(cdb.db);
 		return rc;
 	}
 	if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1)
