@@ -621,7 +621,7 @@ main(int argc, char **argv)
 	char err[512];
 	sqlite3 *db = NULL;
 
-	/* the county's own alert texts (C01..C14) are written once, in its
+	/* the county's own alert texts (C01..C16) are written once, in its
 	 * locale, as a station's rule reasons are in gasgw's (docs/translations.md) */
 	i18n_init();
 	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)
