@@ -7,6 +7,29 @@ libcoap3-dev libcoap3-bin libcbor-dev libjansson-dev libinih-dev libqrencode-dev
 libpng-dev libargon2-dev libfreetype-dev libfontconfig-dev fonts-wqy-microhei libcmocka-dev libsystemd-dev zbar-tools mbpoll python3-pymodbus python3-serial-asyncio socat
 gettext locales tmux openssl file man-db groff-base procps
 libmicrohttpd-dev chromium chromium-driver python3-selenium"
+# apt's locks: a Debian machine just booted updates its package lists on its
+# own (apt-daily), and another apt-get may be running; wait up to LOCK_WAIT
+# seconds for it, saying so, rather than fail the README's first command.
+# apt-get install waits by itself (DPkg::Lock::Timeout); apt-get update does
+# not wait for the lists' lock, so it is tried again while that is the error.
+LOCK_WAIT=${DEPS_LOCK_WAIT:-600}
+apt_update() {
+	out=$(mktemp /tmp/gasdeps.XXXXXX)
+	waited=0
+	while ! apt-get update -q 2>"$out"; do
+		cat "$out" >&2
+		if ! grep -q 'Could not get lock' "$out" || [ "$waited" -ge "$LOCK_WAIT" ]; then
+			rm -f "$out"
+			echo "deps: apt-get update failed" >&2
+			return 1
+		fi
+		echo "deps: another apt holds its lock; waiting (${waited} s of ${LOCK_WAIT} s)" >&2
+		sleep 5
+		waited=$((waited + 5))
+	done
+	cat "$out" >&2
+	rm -f "$out"
+}
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -28,8 +51,8 @@ if [ -n "$missing" ]; then
 	fi
 	echo "deps: installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends $missing
+	apt_update
+	apt-get install -o DPkg::Lock::Timeout="$LOCK_WAIT" -y -q --no-install-recommends $missing
 fi
 if need_locale; then
 	if [ "$(id -u)" -ne 0 ]; then

@@ -146,6 +146,20 @@ done <"$T/commands"
 "$BUILD/gascounty" registry --help >"$T/help.out" 2>&1
 check "gascounty registry --help lists the registry's commands" \
     sh -c "[ $? -eq 0 ] && grep -q 'registry set' '$T/help.out' && grep -q 'registry import' '$T/help.out'"
+# a command with a mistake says so before it opens the configured database (this
+# one cannot be made, as on a machine where gascounty was never set up)
+printf '[county]\ndatabase = %s/no/such/dir/county.db\n' "$T" >"$T/nodb.conf"
+"$BUILD/gascounty" -c "$T/nodb.conf" station set S9 --name x >"$T/nodb.out" 2>&1
+check "station set without --address: exit 2, says what is missing, not the database" \
+    sh -c "[ $? -eq 2 ] && grep -q 'station set needs --name, --address and --township' '$T/nodb.out' &&
+    ! grep -q 'county.db' '$T/nodb.out'"
+"$BUILD/gascounty" -c "$T/nodb.conf" registry set CYL3 --status melted >"$T/nodb.out" 2>&1
+check "registry set --status melted: exit 2, names the statuses, not the database" \
+    sh -c "[ $? -eq 2 ] && grep -q 'status must be active, scrapped or retired' '$T/nodb.out' &&
+    ! grep -q 'county.db' '$T/nodb.out'"
+"$BUILD/gascounty" -c "$T/nodb.conf" station list >"$T/nodb.out" 2>&1
+check "a good command with a database that cannot be opened: exit 1, naming the file" \
+    sh -c "[ $? -eq 1 ] && grep -q 'no/such/dir/county.db' '$T/nodb.out'"
 "$BUILD/gascounty" -c "$T/county.conf" registry bogus >"$T/help.out" 2>&1
 check "an unknown registry command: exit 2, named" \
     sh -c "[ $? -eq 2 ] && grep -q \"unknown command 'registry bogus'\" '$T/help.out'"

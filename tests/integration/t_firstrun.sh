@@ -41,11 +41,19 @@ eval "p=\${$#}"
 echo "dpkg-query: no packages found matching $p" >&2
 exit 1
 EOF
+# apt-get: another apt holds the lists' lock for the first $GAS_FAKE_LOCKED
+# updates (as apt-daily does on a machine just booted), as Debian 12's apt says
 cat > "$FAKE/bin/apt-get" <<'EOF'
 #!/bin/sh
 echo "apt-get $*" >> "$GAS_FAKE/apt.log"
 case $1 in
-update) ;;
+update)
+	n=$(grep -c '^apt-get update' "$GAS_FAKE/apt.log")
+	if [ "$n" -le "${GAS_FAKE_LOCKED:-0}" ]; then
+		echo "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 4242 (apt-get)" >&2
+		echo "E: Unable to lock directory /var/lib/apt/lists/" >&2
+		exit 100
+	fi ;;
 install) touch "$GAS_FAKE/installed" ;;
 *) exit 100 ;;
 esac
@@ -127,6 +135,23 @@ for goal in "" demo check bench fuzz torture; do
 	    all '[ "$rc" -eq 0 ]' deps_ran "flags $name > /dev/null"
 	[ "$rc" -eq 0 ] || show "$name"
 done
+
+# --- apt busy: make deps waits for another apt, then installs -----------------
+# (the real apt-get install waits on dpkg's lock by itself: DPkg::Lock::Timeout)
+GAS_FAKE_LOCKED=1
+export GAS_FAKE_LOCKED
+if bare aptbusy deps; then rc=0; else rc=$?; fi
+check "make deps while another apt holds the lists' lock: says it waits, then installs" \
+    all '[ "$rc" -eq 0 ]' deps_ran '[ "$(grep -c "^apt-get update" "$FAKE/apt.log")" -eq 2 ]' \
+    'grep -q "^deps: another apt holds its lock; waiting (0 s of 600 s)" "$T/aptbusy.log"'
+check "... and its install waits on dpkg's lock too" \
+    grep -q '^apt-get install -o DPkg::Lock::Timeout=600 ' "$FAKE/apt.log"
+GAS_FAKE_LOCKED=1000
+if bare aptheld deps DEPS_LOCK_WAIT=5; then rc=0; else rc=$?; fi
+unset GAS_FAKE_LOCKED
+check "make deps when the lock is never let go: fails after its wait, saying why, installs nothing" \
+    all '[ "$rc" -ne 0 ]' '! deps_ran' 'grep -q "Could not get lock" "$T/aptheld.log"' \
+    'grep -q "^deps: apt-get update failed" "$T/aptheld.log"'
 
 # --- not root: a clear refusal ------------------------------------------------
 GAS_FAKE_UID=1000

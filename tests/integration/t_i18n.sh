@@ -4,12 +4,12 @@
 # through gasgw prints the rule code and the reason in Simplified Chinese,
 # and gasctl's help, status and fills headers, watch, its operators and
 # buyers commands' refusals and lists, a registry import's row rejections,
-# and gaswatch's help are Chinese; gasgw's
+# gaswatch's help and gascounty's command line are Chinese; gasgw's
 # replies follow each request's language (its reasons, written into the
 # record, gasgw's own), and so are the words of a fill curve drawn as SVG by gasctl
 # plot (the PNG stays English: its built-in font is ASCII); with LANG=C the
 # same commands speak English.  Every message the sources mark with _() or
-# N_() (gateway, gasctl, gaswatch, gastrace, gasprobe) has a Chinese entry, and
+# N_() (gateway, gasctl, gaswatch, gastrace, gasprobe, gascounty) has a Chinese entry, and
 # msgfmt --check passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
@@ -141,6 +141,35 @@ zh "$BUILD/gaswatch" --help >"$T/zh.gaswatch"
 check "zh: gaswatch --help is Chinese" grep -q '^用法：gaswatch' "$T/zh.gaswatch"
 zh "$BUILD/gaswatch" --township 330825101 -k /dev/null ack x --note y >/dev/null 2>"$T/zh.gwbad"
 check "zh: gaswatch's own errors are Chinese" grep -q '^gaswatch：告警编号必须是正整数$' "$T/zh.gwbad"
+# gascounty's command line, for the county's administrator (its log stays English)
+zh "$BUILD/gascounty" --help >"$T/zh.gascounty"
+check "zh: gascounty --help is Chinese, its commands' summaries too" sh -c \
+    "grep -q '^用法： gascounty \\[-c FILE\\] \\[-n\\]' '$T/zh.gascounty' &&
+    grep -q '^  registry set       新增或修改县级登记档案中的一只气瓶$' '$T/zh.gascounty' &&
+    grep -q '^退出状态：0 成功，1 出错，2 用法错误。$' '$T/zh.gascounty'"
+check "... and its continued usage lines stay under the command, past the wider word" \
+    grep -q '^                 \[--inspected YYYY-MM-DD\]' "$T/zh.gascounty"
+printf 'township:330825101 %s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    >"$T/county.ids"
+chmod 600 "$T/county.ids"
+printf '[county]\ndatabase = %s\nidentities = %s\n' "$T/county.db" "$T/county.ids" \
+    >"$T/county.conf"
+zh "$BUILD/gascounty" -c "$T/county.conf" station set S9 --name '加油站' --address '龙游' \
+    --township 330899999 >/dev/null 2>"$T/zh.stset"
+check "zh: gascounty station set refuses a township not of the county in Chinese" \
+    grep -q '^gascounty：station set S9：--township“330899999”：不是本县的乡镇' "$T/zh.stset"
+zh "$BUILD/gascounty" -c "$T/county.conf" registry set C-GOOD-1 --inspected 2027-13-45 \
+    >/dev/null 2>"$T/zh.regset"
+check "zh: gascounty registry set refuses a date that is none in Chinese" \
+    grep -q '^gascounty：日期格式为 YYYY-MM-DD$' "$T/zh.regset"
+zh "$BUILD/gascounty" -c "$T/county.conf" -n >"$T/zh.check" 2>/dev/null
+check "zh: gascounty -n says the configuration is good in Chinese" \
+    grep -q '^配置无误（身份 1 个' "$T/zh.check"
+en "$BUILD/gascounty" -c "$T/county.conf" station set S9 --name 'Station' --address 'Longyou' \
+    --township 330899999 >/dev/null 2>"$T/en.stset"
+check "C: the same refusal in English" \
+    grep -q "^gascounty: station set S9: --township '330899999': not a township of this county" \
+    "$T/en.stset"
 zh "$BUILD/gasctl" --db "$T/station.db" operators add OP-X --name X --expires 2027-13-45 \
     >/dev/null 2>"$T/zh.opadd"
 check "zh: operators add refuses an expiry that is no date in Chinese" \
@@ -211,6 +240,9 @@ check "C: the SVG's words are English" sh -c "grep -q '>target 14.90 kg<' '$T/en
     ! grep -q '目标' '$T/en.svg'"
 en "$BUILD/gaswatch" --help >"$T/en.gaswatch"
 check "C: gaswatch --help is English" grep -q '^usage: gaswatch' "$T/en.gaswatch"
+en "$BUILD/gascounty" --help >"$T/en.gascounty"
+check "C: gascounty --help is English" sh -c "grep -q '^usage: gascounty' '$T/en.gascounty' &&
+    grep -q '^  registry set       insert or change one cylinder' '$T/en.gascounty'"
 # zh_CN messages for a gasgw run in English: the reason follows gasgw's
 # locale (it is written once, into the record), the frame around it the
 # operator's.

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "stations.h"
 #include "store.h"
 #include "util.h"
@@ -40,12 +41,12 @@ text_ok(const char *what, const char *text, size_t size, char *err, size_t errle
 	const unsigned char *p;
 
 	if (text[0] == '\0')
-		return err_set(err, errlen, "%s: must not be empty", what);
+		return err_set(err, errlen, _("%s: must not be empty"), what);
 	if (strlen(text) >= size)
-		return err_set(err, errlen, "%s: longer than %zu bytes", what, size - 1);
+		return err_set(err, errlen, _("%s: longer than %zu bytes"), what, size - 1);
 	for (p = (const unsigned char *)text; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return err_set(err, errlen, "%s: holds a control character", what);
+			return err_set(err, errlen, _("%s: holds a control character"), what);
 	return 0;
 }
 
@@ -62,7 +63,7 @@ id_ok(const char *id, char *err, size_t errlen)
 	    access_identity_parse((const uint8_t *)whole, (size_t)n, &who) == -1 ||
 	    who.role != ACCESS_ROLE_STATION)
 		return err_set(err, errlen,
-		    "station id '%s': 1 to %d printable characters, no space and no ':'", id,
+		    _("station id '%s': 1 to %d printable characters, no space and no ':'"), id,
 		    WIRE_ID - 1);
 	return 0;
 }
@@ -80,10 +81,10 @@ stations_set(struct county_db *c, const struct station_entry *e, int64_t now_ms,
 		return -1;
 	if (!county_township_known(c, e->township))
 		return err_set(err, errlen,
-		    "--township '%s': not a township of this county (no identity township:%s)",
+		    _("--township '%s': not a township of this county (no identity township:%s)"),
 		    e->township, e->township);
 	if (e->has_place && !(e->lat >= -90 && e->lat <= 90 && e->lon >= -180 && e->lon <= 180))
-		return err_set(err, errlen, "--lat/--lon: outside -90..90 / -180..180");
+		return err_set(err, errlen, "%s", _("--lat/--lon: outside -90..90 / -180..180"));
 	if (store_prepare(c->db,
 	        "INSERT INTO stations (id, township, name, address, lat, lon, registered_ms,"
 	        " created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT (id) DO UPDATE SET"

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "catalogue.h"
 #include "county.h"
@@ -113,6 +114,26 @@ county_deadlines_check(const struct catalogue *cat, const char *deadlines)
 	return said;
 }
 
+/* Open the county's database for a command, once its arguments were found
+ * good (so that a mistyped command says what is wrong with it, not that the
+ * configured database cannot be opened); -1 after saying why. */
+static int
+command_db(struct county_db *c)
+{
+	char err[512];
+
+	if (c->db != NULL)
+		return 0;
+	if (store_open(c->config->database, schema_county, 0, &c->db, err, sizeof(err)) == -1 ||
+	    store_cache_kb(c->db, c->config->cache_mb * 1024, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gascounty: %s\n", err);
+		store_close(c->db);
+		c->db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int registry_set(struct county_db *c, int argc, char **argv);
 static int registry_import(struct county_db *c, int argc, char **argv);
 static int station_set(struct county_db *c, int argc, char **argv);
@@ -120,8 +141,9 @@ static int station_list(struct county_db *c, int argc, char **argv);
 
 /*
  * The subcommands.  run gets argv from the command's last word on (so
- * argv[0] is "set" for "registry set") and an open county database; it
- * returns the exit status (2 for bad usage).
+ * argv[0] is "set" for "registry set") and the county's database not yet
+ * open (command_db opens it once the arguments are good); it returns the
+ * exit status (2 for bad usage).
  */
 static const struct command {
 	const char *name;    /* the words as typed */
@@ -133,58 +155,85 @@ static const struct command {
 	{ "registry set",
 	    "SERIAL [--status active|scrapped|retired]\n"
 	    "[--inspected YYYY-MM-DD] [--next YYYY-MM-DD] [--owner NAME]",
-	    "insert or change one cylinder of the county registry",
-	    "Fields not given stay as they are; the cylinder gets the next registry\n"
-	    "version, which stations pull with their next registry delta.  With\n"
-	    "--inspected and no --next, the next inspection is the inspection date plus\n"
-	    "inspection_cycle_years (configuration).  The change is also kept in the\n"
-	    "registry history with your account name (gastrace cylinder shows it).\n",
+	    N_("insert or change one cylinder of the county registry"),
+	    N_("Fields not given stay as they are; the cylinder gets the next registry\n"
+	       "version, which stations pull with their next registry delta.  With\n"
+	       "--inspected and no --next, the next inspection is the inspection date plus\n"
+	       "inspection_cycle_years (configuration).  The change is also kept in the\n"
+	       "registry history with your account name (gastrace cylinder shows it).\n"),
 	    registry_set },
 	{ "registry import", "FILE.csv",
-	    "import a registry CSV (docs/registry.md) into the county registry",
-	    "One transaction; rows that fail validation are reported as FILE:LINE and\n"
-	    "skipped; a cylinder whose facts did not change keeps its version, so\n"
-	    "importing the same file twice sends stations nothing new.  Prints how many\n"
-	    "rows were read, changed and rejected.  Each changed cylinder gets a row of\n"
-	    "the registry history naming FILE:LINE and your account.\n",
+	    N_("import a registry CSV (docs/registry.md) into the county registry"),
+	    N_("One transaction; rows that fail validation are reported as FILE:LINE and\n"
+	       "skipped; a cylinder whose facts did not change keeps its version, so\n"
+	       "importing the same file twice sends stations nothing new.  Prints how many\n"
+	       "rows were read, changed and rejected.  Each changed cylinder gets a row of\n"
+	       "the registry history naming FILE:LINE and your account.\n"),
 	    registry_import },
 	{ "station set",
 	    "ID --name NAME --address ADDRESS --township CODE\n"
 	    "[--lat DEGREES --lon DEGREES]",
-	    "register a station (or change its entry) in the county's register",
-	    "The station is the one whose identity is station:ID.  Its township must be\n"
-	    "one of this county (an identity township:CODE in the identities file).\n"
-	    "From then on the register decides the station's township: a batch or\n"
-	    "heartbeat naming another is refused (4.00, both townships named), and\n"
-	    "the station's alerts and cases go to the registered township.  A station\n"
-	    "that is not registered keeps the township it named at its first contact,\n"
-	    "with a warning in the log.  The name and address (UTF-8, no control\n"
-	    "characters) are shown on its cases (gaswatch show, the console) and on\n"
-	    "the console's map.  Every field is set as given: --lat and --lon go\n"
-	    "together, and leaving both out clears the place.\n",
+	    N_("register a station (or change its entry) in the county's register"),
+	    N_("The station is the one whose identity is station:ID.  Its township must be\n"
+	       "one of this county (an identity township:CODE in the identities file).\n"
+	       "From then on the register decides the station's township: a batch or\n"
+	       "heartbeat naming another is refused (4.00, both townships named), and\n"
+	       "the station's alerts and cases go to the registered township.  A station\n"
+	       "that is not registered keeps the township it named at its first contact,\n"
+	       "with a warning in the log.  The name and address (UTF-8, no control\n"
+	       "characters) are shown on its cases (gaswatch show, the console) and on\n"
+	       "the console's map.  Every field is set as given: --lat and --lon go\n"
+	       "together, and leaving both out clears the place.\n"),
 	    station_set },
-	{ "station list", "", "list the stations the county holds, registered or not",
-	    "One line a station, tab-separated: ID, township, registered (yes, or \"no\"\n"
-	    "for a township taken from the station's first contact), name, address,\n"
-	    "lat, lon (empty when not known), after a header line.\n",
+	{ "station list", "", N_("list the stations the county holds, registered or not"),
+	    N_("One line a station, tab-separated: ID, township, registered (yes, or \"no\"\n"
+	       "for a township taken from the station's first contact), name, address,\n"
+	       "lat, lon (empty when not known), after a header line.\n"),
 	    station_list },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
-/* "usage: gascounty [-c FILE] WORDS ARGS" (lead: "usage:" or its blanks). */
-static void
-command_usage(FILE *f, const char *lead, const struct command *cmd)
+/* How many columns text takes on a terminal (a Chinese character two), for
+ * lining up what follows a translated word; its bytes if it is not text of
+ * this locale. */
+static int
+columns(const char *text)
 {
+	wchar_t wide[64];
+	size_t n = mbstowcs(wide, text, sizeof(wide) / sizeof(wide[0]));
+	int width;
+
+	if (n == (size_t)-1 || n == sizeof(wide) / sizeof(wide[0]))
+		return (int)strlen(text);
+	width = wcswidth(wide, n);
+	return width < 0 ? (int)strlen(text) : width;
+}
+
+/* "usage: gascounty [-c FILE] WORDS ARGS"; lead is "usage:" in the reader's
+ * language when first is set, else as many blanks. */
+static void
+command_usage(FILE *f, int first, const struct command *cmd)
+{
+	const char *lead = _("usage:");
+	int width = columns(lead);
 	const char *p;
 
-	fprintf(f, "%s gascounty [-c FILE] %s%s", lead, cmd->name, cmd->args[0] != '\0' ? " " : "");
+	fprintf(f, "%*s gascounty [-c FILE] %s%s", first ? 0 : width, first ? lead : "", cmd->name,
+	    cmd->args[0] != '\0' ? " " : "");
 	for (p = cmd->args; *p != '\0'; p++) {
 		if (*p == '\n')
-			fprintf(f, "\n%*s", (int)strlen(lead) + 11, "");
+			fprintf(f, "\n%*s", width + 11, "");
 		else
 			fputc(*p, f);
 	}
 	fputc('\n', f);
+}
+
+/* "  registry set       insert or change ..." */
+static void
+command_line(FILE *f, const struct command *cmd)
+{
+	fprintf(f, "  %-18s %s\n", cmd->name, _(cmd->summary));
 }
 
 static void
@@ -192,42 +241,51 @@ usage(FILE *f)
 {
 	const struct command *cmd;
 
-	fprintf(f, "usage: gascounty [-c FILE] [-n] [-f] [-v]\n");
+	fprintf(f, "%s gascounty [-c FILE] [-n] [-f] [-v]\n", _("usage:"));
 	for (cmd = commands; cmd->name != NULL; cmd++)
-		command_usage(f, "      ", cmd);
-	fprintf(f,
-	    "       gascounty --example-config\n"
-	    "       gascounty --resources\n"
-	    "\n"
-	    "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	    "runs the county rules C01-C14, routes alerts to townships, answers traces\n"
-	    "and serves registry deltas to stations.\n"
-	    "\n"
-	    "  -c FILE            configuration (default: built-in defaults)\n"
-	    "  -n                 check the configuration and the identities file, and exit\n"
-	    "  -f                 stay in the foreground, log to stderr\n"
-	    "  -v                 more detail in the log (twice: debug)\n"
-	    "  --example-config   print a commented configuration with every key\n"
-	    "  --resources        print the CoAP resources and who may call each (Markdown)\n"
-	    "  -h, --help         this help\n"
-	    "\n"
-	    "Commands (each answers --help):\n");
+		command_usage(f, 0, cmd);
+	fprintf(f, "%*s gascounty --example-config\n%*s gascounty --resources\n",
+	    columns(_("usage:")), "", columns(_("usage:")), "");
+	fputs(_("\n"
+	        "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
+	        "runs the county rules C01-C16, routes alerts to townships, answers traces\n"
+	        "and serves registry deltas to stations.\n"
+	        "\n"
+	        "  -c FILE            configuration (default: built-in defaults)\n"
+	        "  -n                 check the configuration and the identities file, and exit\n"
+	        "  -f                 stay in the foreground, log to stderr\n"
+	        "  -v                 more detail in the log (twice: debug)\n"
+	        "  --example-config   print a commented configuration with every key\n"
+	        "  --resources        print the CoAP resources and who may call each (Markdown)\n"
+	        "  -h, --help         this help\n"
+	        "\n"
+	        "Commands (each answers --help):\n"),
+	    f);
 	for (cmd = commands; cmd->name != NULL; cmd++)
-		fprintf(f, "  %-18s %s\n", cmd->name, cmd->summary);
-	fprintf(f, "\nExit status: 0 ok, 1 error, 2 bad usage.\n");
+		command_line(f, cmd);
+	fputs(_("\nExit status: 0 ok, 1 error, 2 bad usage.\n"), f);
 }
 
 static void
 command_help(FILE *f, const struct command *cmd)
 {
-	command_usage(f, "usage:", cmd);
-	fprintf(f, "\n%c%s.\n%s\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1,
-	    cmd->help);
-	fprintf(f, "  -c FILE      configuration, given before the command (default: built-in "
-	           "defaults)\n"
-	           "  -h, --help   this help\n"
-	           "\n"
-	           "Exit status: 0 ok, 1 error, 2 bad usage.\n");
+	const char *summary = _(cmd->summary);
+
+	command_usage(f, 1, cmd);
+	/* the summary as a sentence: "Insert or change ... registry." */
+	fputc('\n', f);
+	if (islower((unsigned char)summary[0])) {
+		fputc(toupper((unsigned char)summary[0]), f);
+		summary++;
+	}
+	fprintf(f, _("%s.\n"), summary);
+	fprintf(f, "%s\n", _(cmd->help));
+	fputs(_("  -c FILE      configuration, given before the command (default: built-in "
+	        "defaults)\n"
+	        "  -h, --help   this help\n"
+	        "\n"
+	        "Exit status: 0 ok, 1 error, 2 bad usage.\n"),
+	    f);
 }
 
 /*
@@ -277,14 +335,14 @@ group_usage(FILE *f, const char *word)
 		if (strncmp(cmd->name, word, len) != 0 || cmd->name[len] != ' ')
 			continue;
 		if (f != NULL)
-			command_usage(f, n == 0 ? "usage:" : "      ", cmd);
+			command_usage(f, n == 0, cmd);
 		n++;
 	}
 	if (n > 0 && f != NULL) {
 		fprintf(f, "\n");
 		for (cmd = commands; cmd->name != NULL; cmd++)
 			if (strncmp(cmd->name, word, len) == 0 && cmd->name[len] == ' ')
-				fprintf(f, "  %-18s %s\n", cmd->name, cmd->summary);
+				command_line(f, cmd);
 	}
 	return n;
 }
@@ -314,23 +372,27 @@ registry_import(struct county_db *c, int argc, char **argv)
 	int64_t start = time_mono_ms();
 
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "gascounty: registry import needs one FILE.csv\n");
+		fputs(_("gascounty: registry import needs one FILE.csv\n"), stderr);
 		return 2;
 	}
+	if (command_db(c) == -1)
+		return 1;
 	progress_init(&bar, stderr, "importing");
 	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years,
 	        history_actor(actor, sizeof(actor)), &io, &res, err, sizeof(err)) == -1) {
 		progress_end(&bar);
 		fprintf(stderr, "gascounty: %s\n", err);
-		fprintf(stderr, "gascounty: nothing imported\n");
+		fputs(_("gascounty: nothing imported\n"), stderr);
 		return 1;
 	}
 	progress_end(&bar);
-	printf("%s: %lu rows, %lu changed, %lu rejected", argv[1], res.rows, res.changed,
-	    res.rejected);
 	if (res.kept_scrapped > 0)
-		printf(", %lu kept scrapped", res.kept_scrapped);
-	printf(" (%.2f s)\n", (double)(time_mono_ms() - start) / 1000.0);
+		printf(_("%s: %lu rows, %lu changed, %lu rejected, %lu kept scrapped (%.2f s)\n"),
+		    argv[1], res.rows, res.changed, res.rejected, res.kept_scrapped,
+		    (double)(time_mono_ms() - start) / 1000.0);
+	else
+		printf(_("%s: %lu rows, %lu changed, %lu rejected (%.2f s)\n"), argv[1], res.rows,
+		    res.changed, res.rejected, (double)(time_mono_ms() - start) / 1000.0);
 	return res.rejected > 0 ? 1 : 0;
 }
 
@@ -369,19 +431,21 @@ registry_set(struct county_db *c, int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "gascounty: registry set needs one SERIAL\n");
+		fputs(_("gascounty: registry set needs one SERIAL\n"), stderr);
 		return 2;
 	}
 	if (status != NULL && strcmp(status, "active") != 0 && strcmp(status, "scrapped") != 0 &&
 	    strcmp(status, "retired") != 0) {
-		fprintf(stderr, "gascounty: --status must be active, scrapped or retired\n");
+		fputs(_("gascounty: --status must be active, scrapped or retired\n"), stderr);
 		return 2;
 	}
 	if ((inspected != NULL && date_parse(inspected, &days) == -1) ||
 	    (next != NULL && date_parse(next, &days) == -1)) {
-		fprintf(stderr, "gascounty: dates are YYYY-MM-DD\n");
+		fputs(_("gascounty: dates are YYYY-MM-DD\n"), stderr);
 		return 2;
 	}
+	if (command_db(c) == -1)
+		return 1;
 	if (inspected != NULL && next == NULL) {
 		date_parse(inspected, &days);
 		date_format(date_add_years(days, c->config->inspection_cycle_years), next_buf);
@@ -445,31 +509,31 @@ station_set(struct county_db *c, int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "gascounty: station set needs one station ID\n");
+		fputs(_("gascounty: station set needs one station ID\n"), stderr);
 		return 2;
 	}
 	if (name == NULL || address == NULL || township == NULL) {
-		fprintf(stderr, "gascounty: station set needs --name, --address and --township\n");
+		fputs(_("gascounty: station set needs --name, --address and --township\n"), stderr);
 		return 2;
 	}
 	memset(&e, 0, sizeof(e));
 	if (strlen(argv[optind]) >= sizeof(e.id) || strlen(township) >= sizeof(e.township) ||
 	    strlen(name) >= sizeof(e.name) || strlen(address) >= sizeof(e.address)) {
 		fprintf(stderr,
-		    "gascounty: station set: ID at most %zu bytes, --township %zu, "
-		    "--name %zu, --address %zu\n",
+		    _("gascounty: station set: ID at most %zu bytes, --township %zu, "
+		      "--name %zu, --address %zu\n"),
 		    sizeof(e.id) - 1, sizeof(e.township) - 1, sizeof(e.name) - 1,
 		    sizeof(e.address) - 1);
 		return 2;
 	}
 	if ((lat == NULL) != (lon == NULL)) {
-		fprintf(stderr, "gascounty: --lat and --lon go together\n");
+		fputs(_("gascounty: --lat and --lon go together\n"), stderr);
 		return 2;
 	}
 	if (lat != NULL) {
 		if (degrees(lat, 90, &e.lat) == -1 || degrees(lon, 180, &e.lon) == -1) {
-			fprintf(stderr,
-			    "gascounty: --lat is -90..90 and --lon -180..180 (degrees)\n");
+			fputs(_("gascounty: --lat is -90..90 and --lon -180..180 (degrees)\n"),
+			    stderr);
 			return 2;
 		}
 		e.has_place = 1;
@@ -480,7 +544,11 @@ station_set(struct county_db *c, int argc, char **argv)
 	str_copy(e.township, township, sizeof(e.township));
 	/* the county's townships are its identities township:CODE */
 	if (psk_load_identities(c->config->identities, &keys, err, sizeof(err)) == -1) {
-		fprintf(stderr, "gascounty: cannot check township %s: %s\n", township, err);
+		fprintf(stderr, _("gascounty: cannot check township %s: %s\n"), township, err);
+		return 1;
+	}
+	if (command_db(c) == -1) {
+		psk_table_free(&keys);
 		return 1;
 	}
 	c->identities = &keys;
@@ -489,13 +557,13 @@ station_set(struct county_db *c, int argc, char **argv)
 	if (rc == 0 && n > 0 && (size_t)n < sizeof(id) &&
 	    psk_find(&keys, (const uint8_t *)id, (size_t)n) == NULL)
 		fprintf(stderr,
-		    "gascounty: note: no identity %s in %s yet: the station cannot "
-		    "connect until it has one\n",
+		    _("gascounty: note: no identity %s in %s yet: the station cannot "
+		      "connect until it has one\n"),
 		    id, c->config->identities);
 	c->identities = NULL;
 	psk_table_free(&keys);
 	if (rc == -1) {
-		fprintf(stderr, "gascounty: station set %s: %s\n", e.id, err);
+		fprintf(stderr, _("gascounty: station set %s: %s\n"), e.id, err);
 		return 1;
 	}
 	return 0;
@@ -521,9 +589,11 @@ station_list(struct county_db *c, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "gascounty: station list takes no arguments\n");
+		fputs(_("gascounty: station list takes no arguments\n"), stderr);
 		return 2;
 	}
+	if (command_db(c) == -1)
+		return 1;
 	printf("id\ttownship\tregistered\tname\taddress\tlat\tlon\n");
 	if (stations_each(c, print_station, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "gascounty: %s\n", err);
@@ -551,7 +621,7 @@ main(int argc, char **argv)
 	char err[512];
 	sqlite3 *db = NULL;
 
-	/* the county's own alert texts (C01..C14) are written once, in its
+	/* the county's own alert texts (C01..C16) are written once, in its
 	 * locale, as a station's rule reasons are in gasgw's (docs/translations.md) */
 	i18n_init();
 	if ((rc = daemon_args_parse(argc, argv, &spec, &args)) != -1)
@@ -563,12 +633,13 @@ main(int argc, char **argv)
 			help = optind + 1 < argc && (strcmp(argv[optind + 1], "--help") == 0 ||
 			                                strcmp(argv[optind + 1], "-h") == 0);
 			if (group_usage(NULL, argv[optind]) == 0) {
-				fprintf(stderr, "gascounty: unknown command '%s'\n", argv[optind]);
+				fprintf(stderr, _("gascounty: unknown command '%s'\n"),
+				    argv[optind]);
 				usage(stderr);
 				return 2;
 			}
 			if (!help && optind + 1 < argc)
-				fprintf(stderr, "gascounty: unknown command '%s %s'\n",
+				fprintf(stderr, _("gascounty: unknown command '%s %s'\n"),
 				    argv[optind], argv[optind + 1]);
 			group_usage(help ? stdout : stderr, argv[optind]);
 			return help ? 0 : 2;
@@ -608,12 +679,12 @@ main(int argc, char **argv)
 			    config.identities);
 		county_townships_check(&cat, &keys, config.identities);
 		county_deadlines_check(&cat, config.deadlines);
-		printf("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
-		       "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
-		       "calendar days; reported codes %s)\n",
+		printf(_("configuration OK (%zu identities, %zu outcomes, %zu penalty powers, %zu "
+		         "report kinds, %zu villages, %zu townships mapped, %zu deadline rows, %zu "
+		         "calendar days; reported codes %s)\n"),
 		    keys.count, cat.noutcomes, cat.npowers, cat.nkinds, cat.nvillages,
 		    cat.map.township_count, cat.ndeadlines, cat.ndays,
-		    cat.code_key != NULL ? "checked" : "not checked");
+		    cat.code_key != NULL ? _("checked") : _("not checked"));
 		catalogue_free(&cat);
 		psk_table_free(&keys);
 		return 0;
@@ -626,17 +697,10 @@ main(int argc, char **argv)
 	log_init("gascounty", args.foreground || cmd != NULL,
 	    county_log_level(&config, args.verbose));
 	if (cmd != NULL) {
-		if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1 ||
-		    store_cache_kb(db, config.cache_mb * 1024, err, sizeof(err)) == -1) {
-			fprintf(stderr, "gascounty: %s\n", err);
-			store_close(db);
-			return 1;
-		}
 		memset(&cdb, 0, sizeof(cdb));
-		cdb.db = db;
 		cdb.config = &config;
 		rc = cmd->run(&cdb, argc - optind - words + 1, argv + optind + words - 1);
-		store_close(db);
+		store_close(cdb.db);
 		return rc;
 	}
 	if (store_open(config.database, schema_county, 0, &db, err, sizeof(err)) == -1)
