@@ -10,7 +10,10 @@
  * completed a request for control_idle_s is closed; and a newcomer who
  * finds no free slot (or their own user's share used up) takes the slot of
  * the connection idle longest, rather than being turned away.  A waiting
- * request (a fill in progress) is never the one dropped.
+ * request (a fill in progress) is never the one dropped.  Replies are
+ * written by this one thread: a connection that keeps it waiting for room
+ * in its socket for more than CTL_SEND_WAIT_MS in all (large replies asked
+ * for back to back and read slowly) is closed.
  */
 #include "ctl.h"
 
@@ -44,8 +47,9 @@
 
 struct client {
 	int fd;
-	uid_t uid;       /* the peer's user (SO_PEERCRED) */
-	int64_t last_ms; /* accepted, or the last complete request (monotonic) */
+	uid_t uid;         /* the peer's user (SO_PEERCRED) */
+	int64_t last_ms;   /* accepted, or the last complete request (monotonic) */
+	int64_t waited_ms; /* the control thread waited for it to read, in all */
 	/* CTL_LINE_MAX bytes, allocated for a connection and freed with it: the
 	 * 32 idle slots would otherwise keep 128 kB of stack pages resident */
 	char *in;
@@ -126,10 +130,17 @@ send_json(struct client *c, json_t *obj)
 		if (n <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
-			if (n == -1 && errno == EAGAIN) {
+			if (n == -1 && errno == EAGAIN && c->waited_ms < CTL_SEND_WAIT_MS) {
+				/* every wait counts against the connection's whole
+				 * allowance, not this reply's: replies asked for back
+				 * to back and read slowly would otherwise hold the
+				 * thread (stop, status, the scanners) for minutes */
 				struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+				int64_t t0 = time_mono_ms();
+				int ready = poll(&p, 1, (int)(CTL_SEND_WAIT_MS - c->waited_ms));
 
-				if (poll(&p, 1, 1000) == 1)
+				c->waited_ms += time_mono_ms() - t0;
+				if (ready == 1)
 					continue;
 			}
 			rc = -1;

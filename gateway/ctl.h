@@ -13,7 +13,9 @@
  * No local client can lock the operator out: a connection that completes
  * no request for [station] control_idle_s is closed; one user holds at most
  * CTL_CLIENTS_PER_USER connections; a newcomer who finds no free slot takes
- * the one idle longest (never one waiting for a fill's result).
+ * the one idle longest (never one waiting for a fill's result); one that
+ * keeps the thread waiting for room for its replies for more than
+ * CTL_SEND_WAIT_MS in all is closed.
  *
  * ctl_run() is the control thread's loop; it returns when *stop is set.
  * Buyer numbers that arrive here are turned into HMAC id and masked form at
@@ -31,6 +33,10 @@
 #define CTL_LINE_MAX 4096      /* longest request line */
 #define CTL_CLIENTS 32         /* connections at once */
 #define CTL_CLIENTS_PER_USER 8 /* of them, from one user (SO_PEERCRED uid) */
+/* how long, in all, the control thread waits for one connection to make
+ * room for its replies before dropping it: a client that reads as it
+ * should never makes it wait (ctl.c send_json) */
+#define CTL_SEND_WAIT_MS 1000
 
 /* Create the listening socket at path (a stale socket file is replaced,
  * anything else refused).  Returns the fd, or -1 with err. */
