@@ -86,4 +86,9 @@ print("%d fills in %d bytes" % (len(json.loads(buf)["fills"]), len(buf)))
 PY
 check "a client that reads as it should gets the whole large reply ($(cat "$T/honest.out"))" \
     grep -q "^20000 fills" "$T/honest.out"
+# and gasctl fills itself lists them all (it read at most 64 KiB of a reply,
+# about 280 fills, and failed with "reply from gasgw too long")
+ctl fills --json >"$T/fills.json" 2>"$T/fills.err"; rc=$?
+check "gasctl fills lists all 20,000 fills ($rc, $(head -c 200 "$T/fills.err"))" \
+    /usr/bin/python3 -c 'import json,sys; sys.exit(0 if len(json.load(open(sys.argv[1]))) == 20000 else 1)' "$T/fills.json"
 finish
