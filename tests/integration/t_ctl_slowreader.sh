@@ -1,12 +1,12 @@
 #!/bin/sh
-# A client of the control socket that asks for large answers and reads them
-# slowly (redteam35): gasgw's control thread wrote each reply to the end,
-# waiting up to a second at a time for the client to make room, so a
-# client reading a few kB a second held the thread for minutes: no
-# gasctl status, stop or login, no scanner read, no waiting fill's
-# progress.  A reply now has a second in all to leave; a client that has
-# not taken it by then is dropped, and the operator's gasctl status is
-# answered within seconds while the slow reader goes on.
+# A client of the control socket that asks for large answers back to back
+# (redteam35).  Read slowly: gasgw's control thread wrote each reply to the
+# end, waiting up to a second at a time for the client to make room, and
+# held the thread for minutes: no gasctl status, stop or login, no scanner
+# read, no waiting fill's progress.  A reply now has a second in all to
+# leave, then the connection is dropped.  Read at once: gasgw answered every
+# request a connection had sent before the next connection's (16 s for 97
+# answers of 20,000 fills); now one request of each connection a round.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -70,6 +70,41 @@ check "with a slow reader of large replies, gasctl status answers within 5 s ($r
     all '[ "$rc" -eq 0 ]' '[ "$ms" -lt 5000 ]' 'grep -q "station S1" "$T/status.out"'
 wait "$slow"
 check "the slow reader was dropped ($(cat "$T/slow.out"))" grep -q "closed by gasgw" "$T/slow.out"
+# fast.py PATH READY: the same requests, every answer read at once: each
+# one takes the thread a fraction of a second to write, and gasgw answered
+# every request of a connection before the next connection's
+cat >"$T/fast.py" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+req = b'{"cmd":"fills","since":0,"limit":100000}\n'
+n = 4000 // len(req)
+s.sendall(req * n)
+open(sys.argv[2], "w").close()
+got, lines, t0 = 0, 0, time.time()
+while lines < n:
+    b = s.recv(1 << 22)
+    if not b:
+        break
+    got += len(b)
+    lines += b.count(b"\n")
+print("%d of %d replies, %d bytes in %.1f s" % (lines, n, got, time.time() - t0))
+PY
+/usr/bin/python3 "$T/fast.py" "$T/gw.sock" "$T/fast.ready" >"$T/fast.out" 2>&1 &
+fast=$!
+PIDS="$PIDS $fast"
+wait_for 10 test -e "$T/fast.ready" || fail "the fast reader asked"
+sleep 0.5
+t0=$(date +%s%N)
+timeout 60 "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/status2.out" 2>&1; rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+check "with 97 large requests of one connection queued, gasctl status answers within 5 s ($rc, $ms ms)" \
+    all '[ "$rc" -eq 0 ]' '[ "$ms" -lt 5000 ]' 'grep -q "station S1" "$T/status2.out"'
+wait "$fast"
+check "and that connection still gets every answer ($(cat "$T/fast.out"))" \
+    grep -Eq "^([0-9]+) of \\1 replies" "$T/fast.out"
+
 # one who reads as gasctl does gets the whole large reply, however long
 /usr/bin/python3 - "$T/gw.sock" >"$T/honest.out" 2>&1 <<'PY'
 import json, socket, sys
