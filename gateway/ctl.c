@@ -10,7 +10,11 @@
  * completed a request for control_idle_s is closed; and a newcomer who
  * finds no free slot (or their own user's share used up) takes the slot of
  * the connection idle longest, rather than being turned away.  A waiting
- * request (a fill in progress) is never the one dropped.
+ * request (a fill in progress) is never the one dropped.  Replies are
+ * written by this one thread, so no connection may hold it long: a reply
+ * has CTL_SEND_WAIT_MS in all to leave (else the connection is closed),
+ * and each round of the loop answers one request of each connection, so
+ * that many requests sent at once wait behind the other connections'.
  */
 #include "ctl.h"
 
@@ -113,6 +117,7 @@ send_json(struct client *c, json_t *obj)
 	/* weights were rounded to the gram (ctlreq.c): write them as such */
 	char *text = json_dumps(obj, JSON_COMPACT | WEIGHT_JSON_PRECISION);
 	size_t len, off = 0;
+	int64_t waited_ms = 0;
 	ssize_t n;
 	int rc = 0;
 
@@ -126,10 +131,17 @@ send_json(struct client *c, json_t *obj)
 		if (n <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
-			if (n == -1 && errno == EAGAIN) {
+			if (n == -1 && errno == EAGAIN && waited_ms < CTL_SEND_WAIT_MS) {
+				/* the whole reply has CTL_SEND_WAIT_MS to leave, not
+				 * each write: a client that takes a few kB at a time
+				 * would otherwise hold the thread (stop, status, the
+				 * scanners) for as long as the reply is */
 				struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+				int64_t t0 = time_mono_ms();
+				int ready = poll(&p, 1, (int)(CTL_SEND_WAIT_MS - waited_ms));
 
-				if (poll(&p, 1, 1000) == 1)
+				waited_ms += time_mono_ms() - t0;
+				if (ready == 1)
 					continue;
 			}
 			rc = -1;
@@ -375,7 +387,21 @@ client_close(struct client *c)
 	c->in_len = 0;
 }
 
-/* Answer the complete lines in c->in, up to a request that waits. */
+/* A complete request waits in c->in, and c may be answered now. */
+static int
+client_pending(const struct client *c)
+{
+	return c->fd != -1 && c->wait_line == NULL && c->in_len > 0 &&
+	       memchr(c->in, '\n', c->in_len) != NULL;
+}
+
+/*
+ * Answer the first complete line in c->in, if it may be answered now: one a
+ * round of the loop, so that a connection holding many requests (as many
+ * fills of 100,000 as a request line holds, each taking the thread a
+ * fraction of a second to write) waits its turn behind the others, the
+ * operator's status and stop among them, instead of being served to its end.
+ */
 static void
 client_serve(struct gw *gw, struct client *c)
 {
@@ -384,8 +410,8 @@ client_serve(struct gw *gw, struct client *c)
 	char *nl;
 	size_t used;
 
-	while (
-	    c->fd != -1 && c->wait_line == NULL && (nl = memchr(c->in, '\n', c->in_len)) != NULL) {
+	if (client_pending(c)) {
+		nl = memchr(c->in, '\n', c->in_len);
 		used = (size_t)(nl - c->in) + 1;
 		c->last_ms = time_mono_ms();
 		reply = ctl_handle_line(gw, c->in, used - 1, &wait);
@@ -400,17 +426,19 @@ client_serve(struct gw *gw, struct client *c)
 		c->wait_attempt = wait.attempt;
 		c->last_progress = 0;
 	}
-	if (c->fd != -1 && c->in_len == CTL_LINE_MAX) {
+	if (c->fd != -1 && c->in_len == CTL_LINE_MAX && memchr(c->in, '\n', c->in_len) == NULL) {
 		reply_error(c, "request longer than %d bytes", CTL_LINE_MAX);
 		client_close(c);
 	}
 }
 
 static void
-client_read(struct gw *gw, struct client *c)
+client_read(struct client *c)
 {
 	ssize_t n;
 
+	/* a full buffer is read again once a request has been answered from it
+	 * (the loop asks no POLLIN of it meanwhile): only a hang-up comes here */
 	n = recv(c->fd, c->in + c->in_len, CTL_LINE_MAX - c->in_len, 0);
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 		client_close(c);
@@ -418,8 +446,7 @@ client_read(struct gw *gw, struct client *c)
 	}
 	if (n < 0)
 		return;
-	c->in_len += (size_t)n;
-	client_serve(gw, c);
+	c->in_len += (size_t)n; /* answered in the loop's round, one request a connection */
 }
 
 static void
@@ -601,7 +628,7 @@ ctl_run(struct gw *gw, int listen_fd)
 	int map[1 + CTL_CLIENTS + GW_MAX_LINES];
 	size_t nscan = 0, i, n;
 	int64_t now, released_ms = time_mono_ms();
-	int fd, waiting;
+	int fd, waiting, pending;
 
 	for (i = 0; i < CTL_CLIENTS; i++)
 		clients[i].fd = -1;
@@ -638,13 +665,16 @@ ctl_run(struct gw *gw, int listen_fd)
 		pfd[n].events = POLLIN;
 		map[n++] = -1;
 		waiting = 0;
+		pending = 0;
 		for (i = 0; i < CTL_CLIENTS; i++) {
 			if (clients[i].fd == -1)
 				continue;
 			if (clients[i].wait_line)
 				waiting = 1;
+			if (client_pending(&clients[i]))
+				pending = 1;
 			pfd[n].fd = clients[i].fd;
-			pfd[n].events = POLLIN;
+			pfd[n].events = clients[i].in_len < CTL_LINE_MAX ? POLLIN : 0;
 			map[n++] = (int)i;
 		}
 		for (i = 0; i < nscan; i++) {
@@ -656,7 +686,8 @@ ctl_run(struct gw *gw, int listen_fd)
 			pfd[n].events = POLLIN;
 			map[n++] = 1000 + (int)i;
 		}
-		if (poll(pfd, n, waiting ? 50 : 250) == -1 && errno != EINTR) {
+		/* requests already read and not yet answered: no sleep */
+		if (poll(pfd, n, pending ? 0 : waiting ? 50 : 250) == -1 && errno != EINTR) {
 			log_warn("poll");
 			time_sleep_ms(100);
 			continue;
@@ -673,15 +704,16 @@ ctl_run(struct gw *gw, int listen_fd)
 				scanner_read(gw, &scanners[map[i] - 1000], now);
 			} else if (clients[map[i]].fd == pfd[i].fd) {
 				/* (a slot given to a newcomer above holds another fd) */
-				client_read(gw, &clients[map[i]]);
+				client_read(&clients[map[i]]);
 			}
 		}
 		clients_expire(clients, now, (int64_t)gw->config->control_idle_s * 1000);
 		for (i = 0; i < CTL_CLIENTS; i++)
 			if (clients[i].fd != -1)
 				client_progress(&clients[i], now);
-		/* a pipelined request after a wait: already in the buffer, so
-		 * served from there (a recv now would find nothing to read) */
+		/* one request of each connection a round, from its buffer (a
+		 * pipelined request after a wait is there too: a recv now would
+		 * find nothing to read) */
 		for (i = 0; i < CTL_CLIENTS; i++)
 			if (clients[i].fd != -1 && clients[i].wait_line == NULL)
 				client_serve(gw, &clients[i]);

@@ -13,7 +13,10 @@
  * No local client can lock the operator out: a connection that completes
  * no request for [station] control_idle_s is closed; one user holds at most
  * CTL_CLIENTS_PER_USER connections; a newcomer who finds no free slot takes
- * the one idle longest (never one waiting for a fill's result).
+ * the one idle longest (never one waiting for a fill's result); one that
+ * keeps the thread waiting for room for a reply for more than
+ * CTL_SEND_WAIT_MS in all is closed; one request of each connection is
+ * answered in a round of the loop.
  *
  * ctl_run() is the control thread's loop; it returns when *stop is set.
  * Buyer numbers that arrive here are turned into HMAC id and masked form at
@@ -31,6 +34,10 @@
 #define CTL_LINE_MAX 4096      /* longest request line */
 #define CTL_CLIENTS 32         /* connections at once */
 #define CTL_CLIENTS_PER_USER 8 /* of them, from one user (SO_PEERCRED uid) */
+/* how long, in all, the control thread waits for a client to make room
+ * for one reply before dropping it: a client that reads as it should
+ * barely makes it wait (ctl.c send_json) */
+#define CTL_SEND_WAIT_MS 1000
 
 /* Create the listening socket at path (a stale socket file is replaced,
  * anything else refused).  Returns the fd, or -1 with err. */

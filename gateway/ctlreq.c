@@ -1127,6 +1127,14 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	if (found == STORE_NOT_FOUND || !op.active)
 		return error_reply(_("operator certificate %s is not registered at this station"),
 		    req->cert);
+	/* as at a login: a certificate past its expiry records nothing under
+	 * its name, a scrap (which stops the cylinder at every station) least */
+	if (date_today() > op.expires) {
+		char when[32];
+
+		date_format(op.expires, when);
+		return error_reply(_("operator certificate %s expired on %s"), req->cert, when);
+	}
 	ev = calloc(n, sizeof(*ev));
 	uuids = calloc(n, sizeof(*uuids));
 	sent = calloc(n, sizeof(*sent));

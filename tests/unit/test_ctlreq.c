@@ -597,6 +597,45 @@ a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_retur
 	json_decref(reply);
 }
 
+/* A life event is recorded under a certificate the operator could log in
+ * with, no other: one past its expiry is refused by name, as a login
+ * refuses it, and nothing is recorded (redteam35: it was taken, and a scrap
+ * under it stopped the cylinder).  The code is empty: the operator is
+ * judged before any code. */
+static void
+a_life_event_under_an_expired_certificate_is_refused(void **state)
+{
+	static const char *const requests[] = {
+		"{\"cmd\":\"life\",\"event\":\"scrapped\",\"reason\":\"valve damaged\","
+		"\"operator\":\"OP-OLD\",\"codes\":[\"\"]}",
+		"{\"cmd\":\"life\",\"event\":\"dispatched\",\"worker\":\"delivery:W1@330825101\","
+		"\"operator\":\"OP-OLD\",\"codes\":[\"\"]}",
+		"{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-OLD\","
+		"\"codes\":[\"\"]}",
+	};
+	const char *error;
+	json_t *reply;
+
+	(void)state;
+	stationdb_exec(&shift_gw.records,
+	    "INSERT INTO operators VALUES ('OP-OLD', 'Li Old', '2020-01-01', 1, 0)");
+	reply = handle("{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-OLD\",\"pin\":\"2468\"}");
+	error = json_string_value(json_object_get(reply, "error"));
+	if (error == NULL || strstr(error, "expired on 2020-01-01") == NULL)
+		fail_msg("login: %s", error ? error : "(accepted)");
+	json_decref(reply);
+	for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+		reply = handle(requests[i]);
+		assert_false(json_is_true(json_object_get(reply, "ok")));
+		error = json_string_value(json_object_get(reply, "error"));
+		if (error == NULL ||
+		    strcmp(error, "operator certificate OP-OLD expired on 2020-01-01") != 0)
+			fail_msg("%s: %s", requests[i], error ? error : "(none)");
+		json_decref(reply);
+	}
+	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
+}
+
 int
 main(void)
 {
@@ -613,6 +652,9 @@ main(void)
 		    a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_return_and_a_dispatch,
 		    shift_setup, shift_teardown),
 		cmocka_unit_test_setup_teardown(a_shift_ends_when_its_hours_are_over, shift_setup,
+		    shift_teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_life_event_under_an_expired_certificate_is_refused, shift_setup,
 		    shift_teardown),
 	};
 

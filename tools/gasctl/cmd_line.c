@@ -27,12 +27,17 @@
 #include "util.h"
 #include "weight.h"
 
-#define REPLY_MAX 65536
+/* A reply is read into a buffer grown as it comes, up to REPLY_MAX: the
+ * answer to fills (limit 100000, about 230 bytes a fill) is tens of MB at a
+ * busy station, where 64 KiB held about 280 fills and gasctl fills failed
+ * with "reply from gasgw too long". */
+#define REPLY_FIRST 65536
+#define REPLY_MAX (64 * 1024 * 1024)
 
 struct conn {
 	int fd;
-	char buf[REPLY_MAX];
-	size_t len;
+	char *buf;
+	size_t len, cap;
 };
 
 /* The socket path: the -s / $GASCTL_SOCKET / -c choice main.c made. */
@@ -65,7 +70,11 @@ conn_open(struct conn *c)
 static void
 conn_close(struct conn *c)
 {
-	explicit_bzero(c->buf, sizeof(c->buf));
+	if (c->buf != NULL)
+		explicit_bzero(c->buf, c->cap); /* it may have held a buyer's masked form */
+	free(c->buf);
+	c->buf = NULL;
+	c->len = c->cap = 0;
 	close(c->fd);
 }
 
@@ -114,7 +123,7 @@ conn_recv(struct conn *c)
 	ssize_t n;
 
 	for (;;) {
-		nl = memchr(c->buf, '\n', c->len);
+		nl = c->len > 0 ? memchr(c->buf, '\n', c->len) : NULL;
 		if (nl != NULL) {
 			used = (size_t)(nl - c->buf) + 1;
 			obj = json_loadb(c->buf, used - 1, 0, &jerr);
@@ -124,11 +133,29 @@ conn_recv(struct conn *c)
 				fprintf(stderr, _("gasctl: bad reply from gasgw: %s\n"), jerr.text);
 			return obj;
 		}
-		if (c->len == sizeof(c->buf)) {
-			fprintf(stderr, "%s", _("gasctl: reply from gasgw too long\n"));
-			return NULL;
+		if (c->len == c->cap) {
+			size_t cap = c->cap == 0 ? REPLY_FIRST : c->cap * 2;
+			char *grown;
+
+			if (c->cap >= REPLY_MAX) {
+				fprintf(stderr, "%s", _("gasctl: reply from gasgw too long\n"));
+				return NULL;
+			}
+			/* not realloc: what the old buffer held is wiped, not left
+			 * behind in the heap */
+			if ((grown = malloc(cap)) == NULL) {
+				fprintf(stderr, "%s", _("gasctl: out of memory\n"));
+				return NULL;
+			}
+			if (c->len > 0)
+				memcpy(grown, c->buf, c->len);
+			if (c->buf != NULL)
+				explicit_bzero(c->buf, c->cap);
+			free(c->buf);
+			c->buf = grown;
+			c->cap = cap;
 		}
-		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+		n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
