@@ -399,6 +399,226 @@ the_password_file_is_private_well_formed_and_rewritten_whole(void **state)
 	assert_int_equal(p.count, 0);
 }
 
+/* ---- device cookies ---------------------------------------------------------------- */
+
+static const uint8_t key_a[SIGNIN_DEVICE_KEY] = { 1, 2, 3 }, key_b[SIGNIN_DEVICE_KEY] = { 1, 2, 4 };
+
+static void
+device_cookies_are_bound_to_the_key_the_identity_and_the_hash(void **state)
+{
+	const char *h1 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+	           *h2 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHU$aGFzaA";
+	char c[SIGNIN_DEVICE_LEN + 1], d[SIGNIN_DEVICE_LEN + 1], bad[SIGNIN_DEVICE_LEN + 1];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(signin_device_make(key_a, "officer:li@TA", h1, c), 0);
+	assert_int_equal(strlen(c), SIGNIN_DEVICE_LEN);
+	assert_int_equal(c[SIGNIN_DEVICE_NONCE], '.');
+	assert_int_equal(signin_device_make(key_a, "officer:li@TA", h1, d), 0);
+	assert_string_not_equal(c, d); /* each with its own nonce */
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, c), 1);
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, d), 1);
+	assert_int_equal(signin_device_valid(key_a, "officer:wang@TA", h1, c), 0);
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h2, c), 0); /* new password */
+	assert_int_equal(signin_device_valid(key_b, "officer:li@TA", h1, c), 0);
+	/* one character changed anywhere, in the nonce or the MAC */
+	for (i = 0; i < SIGNIN_DEVICE_LEN; i++) {
+		if (i == SIGNIN_DEVICE_NONCE)
+			continue;
+		memcpy(bad, c, sizeof(bad));
+		bad[i] = bad[i] == '0' ? '1' : '0';
+		assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, bad), 0);
+	}
+	/* the nonce of one with the MAC of another */
+	memcpy(bad, c, SIGNIN_DEVICE_NONCE);
+	memcpy(bad + SIGNIN_DEVICE_NONCE, d + SIGNIN_DEVICE_NONCE,
+	    sizeof(bad) - SIGNIN_DEVICE_NONCE);
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, bad), 0);
+	/* not of the form */
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, NULL), 0);
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, ""), 0);
+	memcpy(bad, c, sizeof(bad));
+	bad[SIGNIN_DEVICE_LEN - 1] = '\0';
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, bad), 0);
+	memcpy(bad, c, sizeof(bad));
+	bad[SIGNIN_DEVICE_NONCE] = '-';
+	assert_int_equal(signin_device_valid(key_a, "officer:li@TA", h1, bad), 0);
+}
+
+/* A sign-in of id with pw and the device cookie cookie (NULL: none) from
+ * address; *dev says what came of the cookie. */
+static enum signin_result
+attempt_dev(struct fixture *fx, const char *id, const char *address, const char *cookie,
+    const char *pw, int64_t now, struct signin_device *dev)
+{
+	struct signin_session s;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->cookie = cookie;
+	return signin_attempt_device(fx->store, &fx->passwords, id, address, dev, pw, strlen(pw),
+	    now, &s, NULL);
+}
+
+/* A good sign-in of officer:li@TA gives a device cookie into out. */
+static void
+li_signs_in_and_gets_a_cookie(struct fixture *fx, int64_t now, char out[SIGNIN_DEVICE_LEN + 1])
+{
+	struct signin_device dev;
+
+	signin_store_device_key(fx->store, "a TLS key", 9);
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", NULL, "correct horse", now, &dev),
+	    SIGNIN_OK);
+	assert_int_equal(strlen(dev.fresh), SIGNIN_DEVICE_LEN);
+	memcpy(out, dev.fresh, SIGNIN_DEVICE_LEN + 1);
+}
+
+/* An attacker elsewhere locks officer:li@TA with wrong passwords. */
+static void
+attacker_locks_li(struct fixture *fx, int64_t now)
+{
+	struct signin_device dev;
+	int i;
+
+	for (i = 0; i < policy.failures; i++)
+		assert_int_equal(attempt_dev(fx, "officer:li@TA", "203.0.113.9", NULL,
+		                     "guess guess", now + i, &dev),
+		    SIGNIN_BAD);
+	assert_int_equal(attempt_dev(fx, "officer:li@TA", "203.0.113.9", NULL, "correct horse",
+	                     now + policy.failures, &dev),
+	    SIGNIN_LOCKED);
+}
+
+static void
+a_device_cookie_signs_in_through_the_account_lock_and_no_other_does(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_device dev;
+	char c[SIGNIN_DEVICE_LEN + 1], alice[SIGNIN_DEVICE_LEN + 1], forged[SIGNIN_DEVICE_LEN + 1];
+	int i;
+
+	li_signs_in_and_gets_a_cookie(fx, 1000, c);
+	attacker_locks_li(fx, 2000);
+	/* the browser that signed in before gets in, with the right password only */
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", 3000, &dev),
+	    SIGNIN_OK);
+	assert_int_equal(dev.trusted, 1);
+	assert_int_equal(strlen(dev.fresh), SIGNIN_DEVICE_LEN);
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "guess guess", 3001, &dev),
+	    SIGNIN_BAD);
+	/* ... and its sign-in did not lift the lock for everyone else */
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", NULL, "correct horse", 3002, &dev),
+	    SIGNIN_LOCKED);
+	/* a cookie changed by one character, or another person's, gives nothing */
+	memcpy(forged, c, sizeof(forged));
+	forged[SIGNIN_DEVICE_LEN - 1] = forged[SIGNIN_DEVICE_LEN - 1] == 'a' ? 'b' : 'a';
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", forged, "correct horse", 3003, &dev),
+	    SIGNIN_LOCKED);
+	assert_int_equal(dev.trusted, 0);
+	assert_int_equal(
+	    attempt_dev(fx, "regulator:alice", "192.0.2.1", NULL, "regulator pw", 3004, &dev),
+	    SIGNIN_OK);
+	memcpy(alice, dev.fresh, sizeof(alice));
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", alice, "correct horse", 3005, &dev),
+	    SIGNIN_LOCKED);
+	/* li's cookie for an identity no one has: the answer of any wrong password */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(attempt_dev(fx, "officer:ghost@TA", "192.0.2.1", c,
+		                     "correct horse", 3006 + i, &dev),
+		    SIGNIN_BAD);
+		assert_int_equal(dev.trusted, 0);
+		assert_string_equal(dev.fresh, "");
+	}
+}
+
+static void
+wrong_passwords_with_a_device_cookie_lock_that_cookie_not_the_account(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_device dev;
+	char c[SIGNIN_DEVICE_LEN + 1], other[SIGNIN_DEVICE_LEN + 1];
+	int i;
+
+	li_signs_in_and_gets_a_cookie(fx, 1000, c);
+	li_signs_in_and_gets_a_cookie(fx, 1001, other);
+	for (i = 0; i < policy.failures; i++)
+		assert_int_equal(
+		    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "guess guess", 2000 + i, &dev),
+		    SIGNIN_BAD);
+	/* the account is not locked by them: a browser without a cookie gets in */
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "198.51.100.1", NULL, "correct horse", 2100, &dev),
+	    SIGNIN_OK);
+	/* the cookie is locked: untrusted now, so an account lock holds it */
+	attacker_locks_li(fx, 2200);
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", 2300, &dev),
+	    SIGNIN_LOCKED);
+	assert_int_equal(dev.trusted, 0);
+	/* another browser's cookie of li still gets in */
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", other, "correct horse", 2301, &dev),
+	    SIGNIN_OK);
+	/* the cookie's lock ends after lockout_s (li's sessions ended: the store
+	 * holds 4) */
+	signin_end_identity(fx->store, "officer:li@TA");
+	assert_int_equal(attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse",
+	                     2002 + policy.lockout_s * 1000, &dev),
+	    SIGNIN_OK);
+	assert_int_equal(dev.trusted, 1);
+}
+
+static void
+an_address_lock_does_not_hold_a_device_cookie(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_device dev;
+	char c[SIGNIN_DEVICE_LEN + 1], id[64];
+	int i;
+
+	li_signs_in_and_gets_a_cookie(fx, 1000, c);
+	/* a guesser behind the same address (a carrier's NAT) locks the address */
+	for (i = 0; i < policy.failures * SIGNIN_ADDRESS_FACTOR; i++) {
+		snprintf(id, sizeof(id), "officer:guess%d@TA", i);
+		assert_int_equal(
+		    attempt_dev(fx, id, "192.0.2.1", NULL, "guess guess", 2000 + i, &dev),
+		    SIGNIN_BAD);
+	}
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", NULL, "correct horse", 3000, &dev),
+	    SIGNIN_LOCKED);
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", 3001, &dev),
+	    SIGNIN_OK);
+}
+
+static void
+a_new_password_ends_the_device_cookies(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_device dev;
+	char c[SIGNIN_DEVICE_LEN + 1], hash[SIGNIN_HASH_MAX], err[256];
+
+	li_signs_in_and_gets_a_cookie(fx, 1000, c);
+	/* the administrator sets the same password again: a new salt, a new hash */
+	assert_int_equal(signin_hash("correct horse", 13, hash, err, sizeof(err)), 0);
+	assert_int_equal(signin_passwords_set(fx->path, "officer:li@TA", hash, err, sizeof(err)),
+	    0);
+	signin_passwords_free(&fx->passwords);
+	assert_int_equal(signin_passwords_load(fx->path, &fx->passwords, err, sizeof(err)), 0);
+	attacker_locks_li(fx, 2000);
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", 3000, &dev),
+	    SIGNIN_LOCKED);
+	assert_int_equal(dev.trusted, 0);
+}
+
 int
 main(void)
 {
@@ -426,6 +646,17 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    the_password_file_is_private_well_formed_and_rewritten_whole, setup, teardown),
+		cmocka_unit_test(device_cookies_are_bound_to_the_key_the_identity_and_the_hash),
+		cmocka_unit_test_setup_teardown(
+		    a_device_cookie_signs_in_through_the_account_lock_and_no_other_does, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    wrong_passwords_with_a_device_cookie_lock_that_cookie_not_the_account, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(an_address_lock_does_not_hold_a_device_cookie,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_new_password_ends_the_device_cookies, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

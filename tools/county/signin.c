@@ -6,7 +6,10 @@
  * (else the timing tells which identities exist), so an unknown one is
  * checked against the hash of a random password made at start; a lock-out must hold before the
  * expensive check, so the count is read and raised under the lock while the
- * check runs outside it; and tokens are compared in constant time.
+ * check runs outside it; and tokens are compared in constant time.  A device
+ * cookie is checked before the lock is read (which lock holds depends on
+ * it), its MAC worked out for an unknown identity too, so that a cookie
+ * tells nothing of who exists.
  */
 #include <argon2.h>
 #include <errno.h>
@@ -19,6 +22,8 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "signin.h"
@@ -49,6 +54,8 @@ struct signin_store {
 	/* A hash of a random password no one knows: an unknown identity is
 	 * checked against it, so that it costs what a known one costs. */
 	char dummy[SIGNIN_HASH_MAX];
+	uint8_t device_key[SIGNIN_DEVICE_KEY]; /* device cookies' (signin_store_device_key) */
+	int have_device_key;
 };
 
 /* ---- hashes ---------------------------------------------------------------- */
@@ -311,6 +318,7 @@ signin_store_free(struct signin_store *s)
 	if (s == NULL)
 		return;
 	pthread_mutex_destroy(&s->lock);
+	explicit_bzero(s->device_key, sizeof(s->device_key));
 	explicit_bzero(s->sessions, (size_t)s->policy.max_sessions * sizeof(*s->sessions));
 	free(s->sessions);
 	free(s);
@@ -439,33 +447,149 @@ count_failure(struct signin_store *s, struct failure *f, int limit, int64_t now_
 	return f->locked_until_ms;
 }
 
+/* ---- device cookies ---------------------------------------------------------------- */
+
+/* The hex MAC of a device cookie: HMAC-SHA256 under key over "identity NUL
+ * hash NUL nonce" (neither holds a NUL, so no two inputs read the same). */
+static int
+device_mac(const uint8_t key[SIGNIN_DEVICE_KEY], const char *identity, const char *hash,
+    const char *nonce, char out[65])
+{
+	char text[ACCESS_MAX_IDENTITY + SIGNIN_HASH_MAX + SIGNIN_DEVICE_NONCE];
+	size_t ilen = strlen(identity), hlen = strlen(hash);
+	uint8_t mac[32];
+	unsigned int got = 0;
+	int ok;
+
+	if (ilen >= ACCESS_MAX_IDENTITY || hlen >= SIGNIN_HASH_MAX)
+		return -1;
+	memcpy(text, identity, ilen + 1);
+	memcpy(text + ilen + 1, hash, hlen + 1);
+	memcpy(text + ilen + 1 + hlen + 1, nonce, SIGNIN_DEVICE_NONCE);
+	ok = HMAC(EVP_sha256(), key, SIGNIN_DEVICE_KEY, (const uint8_t *)text,
+	         ilen + 1 + hlen + 1 + SIGNIN_DEVICE_NONCE, mac, &got) != NULL &&
+	     got == sizeof(mac);
+	if (ok)
+		hex_encode(mac, sizeof(mac), out);
+	explicit_bzero(mac, sizeof(mac));
+	return ok ? 0 : -1;
+}
+
+int
+signin_device_make(const uint8_t key[SIGNIN_DEVICE_KEY], const char *identity, const char *hash,
+    char out[SIGNIN_DEVICE_LEN + 1])
+{
+	uint8_t raw[SIGNIN_DEVICE_NONCE / 2];
+
+	out[0] = '\0';
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	hex_encode(raw, sizeof(raw), out);
+	out[SIGNIN_DEVICE_NONCE] = '.';
+	if (device_mac(key, identity, hash, out, out + SIGNIN_DEVICE_NONCE + 1) == -1) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
+signin_device_valid(const uint8_t key[SIGNIN_DEVICE_KEY], const char *identity, const char *hash,
+    const char *cookie)
+{
+	char mac[65];
+	size_t i;
+	int ok;
+
+	if (cookie == NULL || identity == NULL || hash == NULL ||
+	    strlen(cookie) != SIGNIN_DEVICE_LEN || cookie[SIGNIN_DEVICE_NONCE] != '.')
+		return 0;
+	for (i = 0; i < SIGNIN_DEVICE_NONCE; i++)
+		if (!((cookie[i] >= '0' && cookie[i] <= '9') ||
+		        (cookie[i] >= 'a' && cookie[i] <= 'f')))
+			return 0;
+	if (device_mac(key, identity, hash, cookie, mac) == -1)
+		return 0;
+	ok = CRYPTO_memcmp(mac, cookie + SIGNIN_DEVICE_NONCE + 1, 64) == 0;
+	explicit_bzero(mac, sizeof(mac));
+	return ok;
+}
+
+void
+signin_store_device_key(struct signin_store *s, const void *secret, size_t len)
+{
+	static const char label[] = "gasweb device cookie key v1";
+	unsigned int got = 0;
+
+	pthread_mutex_lock(&s->lock);
+	s->have_device_key = HMAC(EVP_sha256(), secret, (int)len, (const uint8_t *)label,
+	                         sizeof(label) - 1, s->device_key, &got) != NULL &&
+	                     got == SIGNIN_DEVICE_KEY;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- sign-in ------------------------------------------------------------------------- */
+
 enum signin_result
 signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
     const char *identity, const char *address, const char *password, size_t len, int64_t now_ms,
     struct signin_session *out, int64_t *locked_until_ms)
 {
+	return signin_attempt_device(s, passwords, identity, address, NULL, password, len, now_ms,
+	    out, locked_until_ms);
+}
+
+enum signin_result
+signin_attempt_device(struct signin_store *s, const struct signin_passwords *passwords,
+    const char *identity, const char *address, struct signin_device *device, const char *password,
+    size_t len, int64_t now_ms, struct signin_session *out, int64_t *locked_until_ms)
+{
 	const char *hash = passwords != NULL ? signin_passwords_find(passwords, identity) : NULL;
-	char where[ACCESS_MAX_IDENTITY];
+	char where[ACCESS_MAX_IDENTITY], cookie_row[ACCESS_MAX_IDENTITY];
 	struct failure *f;
 	int64_t until = 0, t;
-	int good;
+	int good, trusted = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (locked_until_ms != NULL)
 		*locked_until_ms = 0;
+	if (device != NULL) {
+		device->trusted = 0;
+		device->fresh[0] = '\0';
+	}
 	if (identity == NULL || identity[0] == '\0' || strlen(identity) >= ACCESS_MAX_IDENTITY)
 		return SIGNIN_BAD;
-	/* an address's row: a name no identity can have (identities hold no space) */
+	/* an address's row and a cookie's: names no identity can have (identities
+	 * hold no space); a cookie's row is named by its nonce */
 	if (address != NULL)
 		snprintf(where, sizeof(where), "address %s", address);
+	/* the MAC is worked out for an unknown identity too (against ""), so that
+	 * it costs what a known one's does; it is never valid then */
+	if (device != NULL && s->have_device_key && device->cookie != NULL) {
+		trusted = signin_device_valid(s->device_key, identity, hash != NULL ? hash : "",
+		              device->cookie) &&
+		          hash != NULL;
+		snprintf(cookie_row, sizeof(cookie_row), "device %.*s", SIGNIN_DEVICE_NONCE,
+		    device->cookie);
+	}
 	pthread_mutex_lock(&s->lock);
-	f = failure_of(s, identity, now_ms, 0);
-	if (f != NULL && f->locked_until_ms > now_ms)
-		until = f->locked_until_ms;
-	f = address != NULL ? failure_of(s, where, now_ms, 0) : NULL;
-	if (f != NULL && f->locked_until_ms > now_ms && f->locked_until_ms > until)
-		until = f->locked_until_ms;
+	if (trusted) {
+		/* a locked cookie is an untrusted client like any other */
+		f = failure_of(s, cookie_row, now_ms, 0);
+		if (f != NULL && f->locked_until_ms > now_ms)
+			trusted = 0;
+	}
+	if (!trusted) {
+		f = failure_of(s, identity, now_ms, 0);
+		if (f != NULL && f->locked_until_ms > now_ms)
+			until = f->locked_until_ms;
+		f = address != NULL ? failure_of(s, where, now_ms, 0) : NULL;
+		if (f != NULL && f->locked_until_ms > now_ms && f->locked_until_ms > until)
+			until = f->locked_until_ms;
+	}
 	pthread_mutex_unlock(&s->lock);
+	if (device != NULL)
+		device->trusted = trusted;
 	if (until != 0) {
 		if (locked_until_ms != NULL)
 			*locked_until_ms = until;
@@ -474,16 +598,20 @@ signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
 	good = signin_hash_matches(hash != NULL ? hash : s->dummy, password, len) && hash != NULL;
 	pthread_mutex_lock(&s->lock);
 	if (good) {
-		f = failure_of(s, identity, now_ms, 0);
+		/* a trusted sign-in leaves the identity's count alone: it is what
+		 * untrusted clients guessed, and the person's good password must not
+		 * give them a fresh start */
+		f = failure_of(s, trusted ? cookie_row : identity, now_ms, 0);
 		if (f != NULL)
 			memset(f, 0, sizeof(*f));
 	} else {
-		until = count_failure(s, failure_of(s, identity, now_ms, 1), s->policy.failures,
-		    now_ms);
+		until = count_failure(s, failure_of(s, trusted ? cookie_row : identity, now_ms, 1),
+		    s->policy.failures, now_ms);
 		if (address != NULL) {
 			t = count_failure(s, failure_of(s, where, now_ms, 1),
 			    s->policy.failures * SIGNIN_ADDRESS_FACTOR, now_ms);
-			if (t > until)
+			/* the address's lock does not hold a trusted cookie */
+			if (t > until && !trusted)
 				until = t;
 		}
 	}
@@ -493,6 +621,8 @@ signin_attempt(struct signin_store *s, const struct signin_passwords *passwords,
 			*locked_until_ms = until;
 		return SIGNIN_BAD;
 	}
+	if (device != NULL && s->have_device_key)
+		(void)signin_device_make(s->device_key, identity, hash, device->fresh);
 	return session_new(s, identity, now_ms, out) == 0 ? SIGNIN_OK : SIGNIN_FULL;
 }
 

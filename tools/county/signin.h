@@ -137,6 +137,66 @@ enum signin_result signin_attempt(struct signin_store *s, const struct signin_pa
     const char *identity, const char *address, const char *password, size_t len, int64_t now_ms,
     struct signin_session *out, int64_t *locked_until_ms);
 
+/* ---- device cookies --------------------------------------------------------------- */
+
+/*
+ * A device cookie (OWASP, "Slow Down Online Guessing Attacks with Device
+ * Cookies") is what a browser gets at a good sign-in: "NONCE.MAC", a random
+ * nonce and HMAC-SHA256 under the store's device key over the identity, the
+ * identity's stored password hash and the nonce.  Nothing of it is kept:
+ * the key makes it, so it holds across a restart as long as the key does,
+ * and a new password (a new hash, with a new salt) ends every cookie of
+ * that identity.  A request whose cookie is valid for the identity it signs
+ * into is a trusted device: not held by that identity's lock-out nor the
+ * address's (a guesser elsewhere, or behind the same NAT, must not lock the
+ * person out), but by its own count: policy.failures wrong passwords with
+ * that cookie lock the cookie for policy.lockout_s, and a locked cookie is
+ * then an untrusted client like any other.
+ */
+#define SIGNIN_DEVICE_KEY 32            /* bytes of the device key */
+#define SIGNIN_DEVICE_NONCE 32          /* hex characters of a device cookie's nonce */
+#define SIGNIN_DEVICE_LEN (32 + 1 + 64) /* characters of a device cookie: NONCE.MAC */
+
+/* A new cookie for identity whose stored hash is hash, under key, into out.
+ * 0, or -1 (no random bytes; out then empty). */
+int signin_device_make(const uint8_t key[SIGNIN_DEVICE_KEY], const char *identity, const char *hash,
+    char out[SIGNIN_DEVICE_LEN + 1]);
+
+/* 1 if cookie (untrusted, may be NULL) was made by signin_device_make under
+ * key for identity and hash, 0 if not; in constant time for a cookie of the
+ * right form. */
+int signin_device_valid(const uint8_t key[SIGNIN_DEVICE_KEY], const char *identity,
+    const char *hash, const char *cookie);
+
+/* Derive the store's device key from len bytes of secret (gasweb: its TLS
+ * private key, so that the cookies outlive a restart and end with that key).
+ * Until this is called a store makes no device cookies and trusts none. */
+void signin_store_device_key(struct signin_store *s, const void *secret, size_t len);
+
+/* What signin_attempt_device takes and says of the browser's device cookie. */
+struct signin_device {
+	const char *cookie;                /* in: the request's (untrusted; NULL: none) */
+	int trusted;                       /* out: it was valid for identity and not locked */
+	char fresh[SIGNIN_DEVICE_LEN + 1]; /* out, SIGNIN_OK: a new cookie to give, or "" */
+};
+
+/*
+ * signin_attempt with a device cookie (device may be NULL: none).  Without
+ * a valid, unlocked cookie for identity, exactly signin_attempt.  With one:
+ * neither the identity's nor the address's lock holds it, only the
+ * cookie's own (then it is untrusted, as above); a wrong password counts
+ * towards the cookie's lock and the address's, not the identity's, and a
+ * good one clears the cookie's count only (the identity's count is an
+ * untrusted guesser's and stays).  An unknown identity has no valid cookie,
+ * so the answers and the work are those of a known one with a wrong cookie.
+ * SIGNIN_OK: device->fresh is a new cookie for identity (when the store has
+ * a device key).
+ */
+enum signin_result signin_attempt_device(struct signin_store *s,
+    const struct signin_passwords *passwords, const char *identity, const char *address,
+    struct signin_device *device, const char *password, size_t len, int64_t now_ms,
+    struct signin_session *out, int64_t *locked_until_ms);
+
 /* A new anonymous session (for the sign-in form).  0, or -1 when full. */
 int signin_anonymous(struct signin_store *s, int64_t now_ms, struct signin_session *out);
 

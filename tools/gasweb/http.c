@@ -220,6 +220,8 @@ add_headers(struct MHD_Response *resp, const struct reply *out)
 		MHD_add_response_header(resp, "Set-Cookie", out->cookie);
 	if (out->lang_cookie[0] != '\0')
 		MHD_add_response_header(resp, "Set-Cookie", out->lang_cookie);
+	if (out->device_cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", out->device_cookie);
 	if (out->location[0] != '\0')
 		MHD_add_response_header(resp, "Location", out->location);
 	if (out->disposition[0] != '\0')

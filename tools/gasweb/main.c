@@ -500,6 +500,9 @@ open_files(struct web *web, const struct owned_lines *set, int check_only, char 
 	web->store = signin_store_new(&policy);
 	if (web->store == NULL)
 		return err_set(err, errlen, "out of memory");
+	/* device cookies (signin.h) are made under a key derived from the TLS
+	 * private key: they hold across a restart and end with that key */
+	signin_store_device_key(web->store, web->tls_key, strlen(web->tls_key));
 	/* gascounty owns the database: it must exist and be of this program's
 	 * version (opening it would otherwise create or migrate it here) */
 	if (access(web->config.database, R_OK | W_OK) == -1)

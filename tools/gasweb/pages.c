@@ -27,6 +27,9 @@
 #include "web.h"
 
 #define COOKIE_ATTRS "Path=/; Secure; HttpOnly; SameSite=Strict"
+/* the browser's device cookie (signin.h): a year, the most browsers keep */
+#define DEVICE_COOKIE "__Host-gasweb-device"
+#define DEVICE_MAX_AGE_S (365 * 86400)
 
 /* ---- the frame --------------------------------------------------------------------- */
 
@@ -286,6 +289,7 @@ page_signin_post(struct request *r, struct reply *out)
 	           *password = request_field(r, "password");
 	struct signin_passwords passwords;
 	struct signin_session fresh;
+	struct signin_device device = { 0 };
 	struct access_identity who;
 	enum signin_result res;
 	char err[512], addr[64], until[48];
@@ -305,22 +309,29 @@ page_signin_post(struct request *r, struct reply *out)
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
 		return;
 	}
-	res = signin_attempt(r->web->store, &passwords, who.identity, addr, password,
-	    strlen(password), time_wall_ms(), &fresh, &locked_until);
+	device.cookie = MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, DEVICE_COOKIE);
+	res = signin_attempt_device(r->web->store, &passwords, who.identity, addr, &device,
+	    password, strlen(password), time_wall_ms(), &fresh, &locked_until);
 	signin_passwords_free(&passwords);
 	switch (res) {
 	case SIGNIN_OK:
-		log_info("signed in: %s from %s", who.identity, addr);
+		log_info("signed in: %s from %s%s", who.identity, addr,
+		    device.trusted ? " (a known device)" : "");
 		signin_session_end(r->web->store, r->session.token); /* the form's session */
 		snprintf(out->cookie, sizeof(out->cookie), "__Host-gasweb=%s; " COOKIE_ATTRS,
 		    fresh.token);
 		explicit_bzero(&fresh, sizeof(fresh));
+		if (device.fresh[0] != '\0')
+			snprintf(out->device_cookie, sizeof(out->device_cookie),
+			    DEVICE_COOKIE "=%s; Max-Age=%d; " COOKIE_ATTRS, device.fresh,
+			    DEVICE_MAX_AGE_S);
+		explicit_bzero(&device, sizeof(device));
 		redirect(out, "/");
 		return;
 	case SIGNIN_LOCKED:
 		format_time(locked_until, until, sizeof(until));
-		log_warnx("sign-in of %s from %s refused: locked until %s", who.identity, addr,
-		    until);
+		log_warnx("sign-in of %s from %s refused: locked until %s%s", who.identity, addr,
+		    until, device.cookie != NULL ? " (its device cookie not trusted)" : "");
 		out->status = MHD_HTTP_TOO_MANY_REQUESTS;
 		signin_form(r, out, W_LOCKED);
 		return;
@@ -329,7 +340,8 @@ page_signin_post(struct request *r, struct reply *out)
 		return;
 	case SIGNIN_BAD:
 	default:
-		log_warnx("sign-in of %s from %s refused: wrong password%s", who.identity, addr,
+		log_warnx("sign-in of %s from %s refused: wrong password%s%s", who.identity, addr,
+		    device.trusted ? " from a known device" : "",
 		    locked_until != 0 ? " (now locked)" : "");
 		out->status =
 		    locked_until != 0 ? MHD_HTTP_TOO_MANY_REQUESTS : MHD_HTTP_UNAUTHORIZED;

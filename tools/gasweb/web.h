@@ -265,7 +265,8 @@ struct reply {
 	const char *content_type;
 	struct page body;
 	char cookie[256];
-	char lang_cookie[96]; /* the language switch's (?lang=), a Set-Cookie of its own */
+	char lang_cookie[96];    /* the language switch's (?lang=), a Set-Cookie of its own */
+	char device_cookie[256]; /* a good sign-in's device cookie (signin.h), one more */
 	char location[256];
 	char disposition[128];
 };
