@@ -619,6 +619,71 @@ a_new_password_ends_the_device_cookies(void **state)
 	assert_int_equal(dev.trusted, 0);
 }
 
+/* Guessers of many names from many addresses lock every row the store
+ * counts wrong passwords on (each a name no one has, each from an address
+ * of its own).  Then nobody's wrong password could be counted: until the
+ * first lock ends, a sign-in without a device cookie is refused as locked
+ * before its password is looked at (until then, the guesses went uncounted
+ * and the right one got in), while a browser with li's cookie signs in. */
+static void
+a_store_full_of_locks_refuses_rather_than_forget_a_guess(void **state)
+{
+	const struct signin_policy small = { .idle_s = 60,
+		.max_s = 600,
+		.failures = 3,
+		.lockout_s = 30,
+		.max_sessions = 4,
+		.failure_rows = 16 };
+	struct fixture *fx = *state;
+	struct signin_store *wide = fx->store;
+	struct signin_device dev;
+	char c[SIGNIN_DEVICE_LEN + 1], id[64], addr[32];
+	int64_t until = 0, now = 1000;
+	enum signin_result r = SIGNIN_BAD;
+	int i, n;
+
+	fx->store = signin_store_new(&small);
+	assert_non_null(fx->store);
+	li_signs_in_and_gets_a_cookie(fx, now, c);
+	for (n = 0; n < 64 && r != SIGNIN_LOCKED; n++) {
+		snprintf(id, sizeof(id), "officer:ghost%d@TA", n);
+		snprintf(addr, sizeof(addr), "198.51.100.%d", n);
+		for (i = 0; i < small.failures && r != SIGNIN_LOCKED; i++) {
+			r = attempt_dev(fx, id, addr, NULL, "guess guess", ++now, &dev);
+			assert_true(r == SIGNIN_BAD || r == SIGNIN_LOCKED);
+		}
+	}
+	assert_int_equal(r, SIGNIN_LOCKED);
+	/* 14 rows not kept for cookies: 13 guessers' names locked, one row left,
+	 * too few for a new name from a new address */
+	assert_int_equal(n, 14);
+	/* li's right password from anywhere without the cookie: refused unread,
+	 * as every guess of it would be, more than `failures` times */
+	for (i = 0; i < 2 * small.failures; i++)
+		assert_int_equal(attempt_dev(fx, "officer:li@TA", "192.0.2.99", NULL, "guess guess",
+		                     ++now, &dev),
+		    SIGNIN_LOCKED);
+	{
+		struct signin_session s;
+
+		assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA",
+		                     "192.0.2.99", "correct horse", 13, ++now, &s, &until),
+		    SIGNIN_LOCKED);
+		assert_true(until > now && until <= now + small.lockout_s * 1000);
+	}
+	/* the browser that signed in before: in */
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", ++now, &dev),
+	    SIGNIN_OK);
+	assert_int_equal(dev.trusted, 1);
+	/* once the first lock ends, a row is free and li signs in anywhere */
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.99", NULL, "correct horse", until, &dev),
+	    SIGNIN_OK);
+	signin_store_free(fx->store);
+	fx->store = wide;
+}
+
 int
 main(void)
 {
@@ -657,6 +722,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_new_password_ends_the_device_cookies, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_store_full_of_locks_refuses_rather_than_forget_a_guess, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,6 @@
 #define HASH_SALT 16
 #define HASH_LEN 32
 
-#define FAILURE_ROWS 1024    /* identities whose failures are counted at once */
 #define PASSWORD_ROWS 100000 /* lines of a password file at most */
 
 struct failure {
@@ -50,7 +49,8 @@ struct signin_store {
 	pthread_mutex_t lock;
 	struct signin_policy policy;
 	struct signin_session *sessions; /* token[0] == '\0': a free slot */
-	struct failure failures[FAILURE_ROWS];
+	struct failure *failures;        /* nfailures rows: the device cookies' the last eighth */
+	int nfailures;
 	/* A hash of a random password no one knows: an unknown identity is
 	 * checked against it, so that it costs what a known one costs. */
 	char dummy[SIGNIN_HASH_MAX];
@@ -286,13 +286,18 @@ signin_store_new(const struct signin_policy *policy)
 {
 	struct signin_store *s;
 
-	if (policy->max_sessions <= 0)
+	if (policy->max_sessions <= 0 || policy->failure_rows < 0 ||
+	    (policy->failure_rows > 0 && policy->failure_rows < 16))
 		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
+	s->nfailures = policy->failure_rows > 0 ? policy->failure_rows : SIGNIN_FAILURE_ROWS;
 	s->sessions = calloc((size_t)policy->max_sessions, sizeof(*s->sessions));
-	if (s->sessions == NULL) {
+	s->failures = calloc((size_t)s->nfailures, sizeof(*s->failures));
+	if (s->sessions == NULL || s->failures == NULL) {
+		free(s->sessions);
+		free(s->failures);
 		free(s);
 		return NULL;
 	}
@@ -321,6 +326,7 @@ signin_store_free(struct signin_store *s)
 	explicit_bzero(s->device_key, sizeof(s->device_key));
 	explicit_bzero(s->sessions, (size_t)s->policy.max_sessions * sizeof(*s->sessions));
 	free(s->sessions);
+	free(s->failures);
 	free(s);
 }
 
@@ -403,15 +409,60 @@ signin_anonymous(struct signin_store *s, int64_t now_ms, struct signin_session *
 	return session_new(s, "", now_ms, out);
 }
 
+/* The rows a name's failures may take: a device cookie's ("device ...")
+ * the last eighth, every other name the rest, so that a guesser, who has no
+ * valid cookie, cannot take the rows of the people who have one. */
+static void
+failure_range(const struct signin_store *s, const char *name, int *lo, int *hi)
+{
+	int device = s->nfailures / 8;
+
+	if (strncmp(name, "device ", 7) == 0) {
+		*lo = s->nfailures - device;
+		*hi = s->nfailures;
+	} else {
+		*lo = 0;
+		*hi = s->nfailures - device;
+	}
+}
+
+/* Under the lock: 0 when names[0..n-1] (all of one range) can each have
+ * their row, held or taken; else the instant the first lock of their range
+ * ends, when a row comes free again. */
+static int64_t
+failure_full(struct signin_store *s, const char *const *names, size_t n, int64_t now_ms)
+{
+	int64_t first = INT64_MAX;
+	size_t need = 0, k;
+	int lo, hi, i;
+
+	failure_range(s, names[0], &lo, &hi);
+	for (k = 0; k < n; k++) {
+		for (i = lo; i < hi; i++)
+			if (s->failures[i].identity[0] != '\0' &&
+			    strcmp(s->failures[i].identity, names[k]) == 0)
+				break;
+		need += i == hi;
+	}
+	for (i = lo; i < hi && need > 0; i++) {
+		if (s->failures[i].identity[0] == '\0' || s->failures[i].locked_until_ms <= now_ms)
+			need--;
+		else if (s->failures[i].locked_until_ms < first)
+			first = s->failures[i].locked_until_ms;
+	}
+	return need == 0 ? 0 : first;
+}
+
 /* The failure row of identity, under the lock; a new one (taking the row
  * least recently failed that is not locked) when create is set. */
 static struct failure *
 failure_of(struct signin_store *s, const char *identity, int64_t now_ms, int create)
 {
 	struct failure *reuse = NULL, *f;
-	size_t i;
+	int i, lo, hi;
 
-	for (i = 0; i < FAILURE_ROWS; i++) {
+	failure_range(s, identity, &lo, &hi);
+	for (i = lo; i < hi; i++) {
 		f = &s->failures[i];
 		if (f->identity[0] != '\0' && strcmp(f->identity, identity) == 0)
 			return f;
@@ -586,6 +637,20 @@ signin_attempt_device(struct signin_store *s, const struct signin_passwords *pas
 		f = address != NULL ? failure_of(s, where, now_ms, 0) : NULL;
 		if (f != NULL && f->locked_until_ms > now_ms && f->locked_until_ms > until)
 			until = f->locked_until_ms;
+		/* no row left to count a wrong password on (every one locked, by
+		 * guessers of many names from many addresses): refused until one
+		 * comes free, before the password is looked at, or the guesses
+		 * would go uncounted and unlimited.  A device cookie is not held
+		 * by it: its rows are apart. */
+		if (until == 0) {
+			const char *names[2] = { identity, where };
+
+			until = failure_full(s, names, address != NULL ? 2 : 1, now_ms);
+		}
+	} else {
+		const char *names[1] = { cookie_row };
+
+		until = failure_full(s, names, 1, now_ms);
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (device != NULL)

@@ -43,7 +43,14 @@ struct signin_policy {
 	int failures;     /* this many bad passwords in a row lock the identity ... */
 	int lockout_s;    /* ... for this long */
 	int max_sessions; /* sessions held at once (anonymous ones give way first) */
+	/* identities, addresses and device cookies whose wrong passwords are
+	 * counted at once (0: SIGNIN_FAILURE_ROWS); an eighth of them kept for
+	 * device cookies.  When every other row is locked, a sign-in without a
+	 * valid device cookie is refused as locked (until the first of those
+	 * locks ends) rather than let its wrong password go uncounted. */
+	int failure_rows;
 };
+#define SIGNIN_FAILURE_ROWS 1024
 
 /* A session as the store holds it.  identity is "" for an anonymous one
  * (a visitor of the sign-in page, so that its form has a CSRF token too). */
