@@ -2472,7 +2472,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		if ((got = sqlite3_step(held)) == SQLITE_ROW)
 			store_column_copy(held, 0, was, sizeof(was));
 		else if (got != SQLITE_DONE) {
-			db_error(c, err, errlen, "registry");
+			err_set(err, errlen, "%s:%lu: database refused the row: %s", path, cr.line,
+			    sqlite3_errmsg(c->db));
 			goto rollback;
 		}
 		status = row.status;
@@ -2495,7 +2496,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		sqlite3_bind_text(st, 5, row.owner, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 6, time_wall_ms());
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_error(c, err, errlen, "registry");
+			err_set(err, errlen, "%s:%lu: database refused the row: %s", path, cr.line,
+			    sqlite3_errmsg(c->db));
 			goto rollback;
 		}
 		if (sqlite3_changes(c->db) > 0) {
