@@ -339,16 +339,18 @@ check "nothing of either is stored, and the log names the field, never the numbe
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$PID_web/status"; }
 head -c 4000000 /dev/zero >"$T/big.jpg"
 printf '\377\330\377' | dd of="$T/big.jpg" conv=notrunc 2>/dev/null
-hold() { # JAR [PATH]: 30 connections (a cookie from JAR, if any) each send a 4 MB photo
-	# to PATH (a case's step) and wait
+hold() { # JAR [PATH [CSRF]]: 30 connections (a cookie from JAR, if any) each send a 4 MB
+	# photo to PATH (a case's step), after the form's CSRF token if given, and wait
 	_cookie=$(awk '$6 == "__Host-gasweb" {print $7}' "$1" 2>/dev/null)
-	python3 - "$WPORT" "$T/big.jpg" "$_cookie" "$T/hold.$$" "${2:-/cases/1/step}" <<-'PY' &
+	python3 - "$WPORT" "$T/big.jpg" "$_cookie" "$T/hold.$$" "${2:-/cases/1/step}" "${3:-}" <<-'PY' &
 	import socket, ssl, sys, time, os
 	port, data, cookie, mark = int(sys.argv[1]), open(sys.argv[2], 'rb').read(), sys.argv[3], sys.argv[4]
-	path = sys.argv[5].encode()
+	path, csrf = sys.argv[5].encode(), sys.argv[6].encode()
 	ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 	head = (b'--XyZ\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n'
 	        b'Content-Type: image/jpeg\r\n\r\n')
+	if csrf:
+	    head = b'--XyZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrf + b'\r\n' + head
 	hdr = b'Cookie: __Host-gasweb=%s\r\n' % cookie.encode() if cookie else b''
 	socks = []
 	for i in range(30):
@@ -405,8 +407,8 @@ C -b "$T/li.jar" -o "$T/li-case.html" "$U/cases/$OPEN"
 licsrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/li-case.html" | head -n 1)
 web_passwd officer:li@TA li-password-2
 before=$(rss) # again: a sign-in's argon2id hash (19 MiB) is not always given back
-hold "$T/li.jar"
-measured "30 photos from his session, its password changed since, hold under 32 MB (${held} kB more)" \
+hold "$T/li.jar" "/cases/$OPEN/step" "$licsrf"
+measured "30 photos from his session, its password changed since, with its CSRF token, hold under 32 MB (${held} kB more)" \
     [ "$held" -lt 32768 ]
 code=$(C -b "$T/li.jar" -o /dev/null -w '%{http_code}' -H "Origin: $U" -F "csrf=$licsrf" \
     -F step=attach -F "photo=@$T/big.jpg" "$U/cases/$OPEN/step")
