@@ -149,4 +149,12 @@ check "the reason names the row the database refused by FILE:LINE" \
     [ "$(sed -n 3p "$T/fails.err")" = "$(sed -n 3p "$T/want-fails.err")" ]
 check "and nothing of it is in" \
     [ "$(county_sql "SELECT count(*) FROM registry WHERE owner = 'New Owner'")" = 0 ]
+# a reason quotes the row's text: printed with no control byte, as gasctl prints it
+# (until 7 Dec 2026 a status holding ESC [2J cleared the operator's terminal)
+printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n' \
+    "LIFE8,YSP35.5,2019-05,15.2,,Co,2024-02-20,$(printf '\033[2Jx')" >"$T/esc.csv"
+gc registry import "$T/esc.csv" >"$T/esc.out" 2>"$T/esc.err"
+check "a rejected row's reason is printed without its control bytes" \
+    all "grep -q \"esc.csv:2: status ' \\[2Jx' is not active\" '$T/esc.err'" \
+    "no_control_bytes '$T/esc.err'"
 finish

@@ -28,6 +28,7 @@
 #include "progress.h"
 #include "stations.h"
 #include "store.h"
+#include "termtext.h"
 #include "timetext.h"
 #include "util.h"
 
@@ -367,6 +368,7 @@ static void
 import_reject(void *arg, const char *file, unsigned long line, const char *reason, int committed)
 {
 	struct import_state *s = arg;
+	char said[512]; /* a reason may quote the row's text: no control byte of it printed */
 
 	progress_end(&s->bar);
 	if (!committed && !s->failed_said) {
@@ -376,7 +378,7 @@ import_reject(void *arg, const char *file, unsigned long line, const char *reaso
 		    stderr);
 		s->failed_said = 1;
 	}
-	fprintf(stderr, "%s:%lu: %s\n", file, line, reason);
+	fprintf(stderr, "%s:%lu: %s\n", file, line, termtext_copy(said, reason, sizeof(said)));
 }
 
 /* The rows that were good are kept; a rejected one makes the exit status 1, as
