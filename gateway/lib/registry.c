@@ -674,6 +674,9 @@ struct registry_parsed {
 	size_t text_len, text_cap;
 	struct registry_rejected *rejected;
 	size_t nrejected, rejected_cap;
+	/* rows kept scrapped, found under the write lock, told once it committed */
+	struct registry_rejected *scrapped;
+	size_t nscrapped, scrapped_cap;
 };
 
 /* Columns without a type: a staged value is stored as it was bound, and
@@ -795,6 +798,7 @@ registry_parsed_free(struct registry_parsed *out)
 	registry_stage_drop(out);
 	free(out->text);
 	free(out->rejected);
+	free(out->scrapped);
 }
 
 /* Make room for one more element of size in *array (doubling).  0 or -1. */
@@ -867,20 +871,27 @@ registry_keep(struct registry_parsed *out, const struct registry_row *row, unsig
 	return 0;
 }
 
+/* Add line and why to the rows *list (of *n, room for *cap).  0, or -1 (out of memory). */
 static int
-registry_reject(struct registry_parsed *out, unsigned long line, const char *why)
+registry_note(struct registry_parsed *out, struct registry_rejected **list, size_t *n, size_t *cap,
+    unsigned long line, const char *why)
 {
 	struct registry_rejected *r;
 	size_t at = out->text_len;
 
-	if (registry_room((void **)&out->rejected, &out->rejected_cap, out->nrejected, 1,
-	        sizeof(*r)) == -1 ||
+	if (registry_room((void **)list, cap, *n, 1, sizeof(*r)) == -1 ||
 	    registry_text_add(out, why, strlen(why)) == -1)
 		return -1;
-	r = &out->rejected[out->nrejected++];
+	r = &(*list)[(*n)++];
 	r->why = at;
 	r->line = line;
 	return 0;
+}
+
+static int
+registry_reject(struct registry_parsed *out, unsigned long line, const char *why)
+{
+	return registry_note(out, &out->rejected, &out->nrejected, &out->rejected_cap, line, why);
 }
 
 /*
@@ -1020,57 +1031,75 @@ out:
 }
 
 /*
- * Tell opts->reject, in file order, each rejected row and each staged row
- * that would bring a scrapped cylinder back (kept scrapped: counted in
- * *kept; the rest of its row is taken by the upsert).  Inside the write
- * transaction, before the upsert.  0, or -1 with err (a database error).
+ * Find, inside the write transaction and before the upsert, each staged row
+ * that would bring a scrapped cylinder back (kept scrapped: the rest of its
+ * row is taken by the upsert) and keep its reason in parsed->scrapped, to be
+ * told only once the import committed.  0, or -1 with err (a database
+ * error, out of memory).
  */
 static int
-registry_report(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
-    const struct registry_parsed *parsed, unsigned long *kept, char *err, size_t errlen)
+registry_find_scrapped(sqlite3 *db, const char *path, struct registry_parsed *parsed, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char why[512], serial[CODE_SERIAL_MAX + 1], status[16];
-	unsigned long line;
-	size_t i = 0;
 	int rc = SQLITE_DONE;
 
-	*kept = 0;
-	if (parsed->nkept > 0 &&
-	    store_prepare(db,
+	if (parsed->nkept == 0)
+		return 0;
+	if (store_prepare(db,
 	        "SELECT s.line, s.serial, s.status FROM temp.registry_stage s"
 	        " JOIN cylinders c ON c.serial = s.serial"
 	        " WHERE c.status = 'scrapped' AND s.status IS NOT 'scrapped' ORDER BY s.rowid",
 	        &st, err, errlen) == -1)
 		return -1;
-	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		line = (unsigned long)sqlite3_column_int64(st, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_column_copy(st, 1, serial, sizeof(serial));
 		store_column_copy(st, 2, status, sizeof(status));
-		for (; i < parsed->nrejected && parsed->rejected[i].line < line; i++)
-			if (opts->reject != NULL)
-				opts->reject(opts->arg, path, parsed->rejected[i].line,
-				    parsed->text + parsed->rejected[i].why);
-		(*kept)++;
 		snprintf(why, sizeof(why),
 		    _("%s is scrapped in the station's registry and stays so (the file says %s); "
 		      "the rest of the row is taken: only the county's registry, or gasctl "
 		      "registry reinstate at a station with no county, brings it back"),
 		    serial, status);
-		if (opts->reject != NULL)
-			opts->reject(opts->arg, path, line, why);
+		if (registry_note(parsed, &parsed->scrapped, &parsed->nscrapped,
+		        &parsed->scrapped_cap, (unsigned long)sqlite3_column_int64(st, 0),
+		        why) == -1) {
+			sqlite3_finalize(st);
+			return err_set(err, errlen, "out of memory");
+		}
 	}
-	if (st != NULL && rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE) {
 		err_set(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return -1;
 	}
 	sqlite3_finalize(st);
-	for (; i < parsed->nrejected; i++)
-		if (opts->reject != NULL)
-			opts->reject(opts->arg, path, parsed->rejected[i].line,
-			    parsed->text + parsed->rejected[i].why);
 	return 0;
+}
+
+/*
+ * Tell opts->reject, in file order, once the import's outcome is known and
+ * the write lock is let go: when it committed, each rejected row and each
+ * row kept scrapped; when it failed, only the rows found rejected before it
+ * did (committed 0: a reason to fix in the file, not a row skipped).
+ */
+static void
+registry_tell(const char *path, const struct registry_import_opts *opts,
+    const struct registry_parsed *parsed, int committed)
+{
+	size_t i = 0, j = 0, nscrapped = committed ? parsed->nscrapped : 0;
+	const struct registry_rejected *r;
+
+	if (opts->reject == NULL)
+		return;
+	while (i < parsed->nrejected || j < nscrapped) {
+		if (j == nscrapped ||
+		    (i < parsed->nrejected && parsed->rejected[i].line < parsed->scrapped[j].line))
+			r = &parsed->rejected[i++];
+		else
+			r = &parsed->scrapped[j++];
+		opts->reject(opts->arg, path, r->line, parsed->text + r->why, committed);
+	}
 }
 
 struct registry_import_ctx {
@@ -1317,8 +1346,9 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	locked_from = time_mono_ms();
 	before = store_query_int(db, "SELECT count(*) FROM cylinders", 0);
 	res.rejected = parsed.nrejected;
-	if (registry_report(db, path, opts, &parsed, &res.kept_scrapped, err, errlen) == -1)
+	if (registry_find_scrapped(db, path, &parsed, err, errlen) == -1)
 		goto out;
+	res.kept_scrapped = parsed.nscrapped;
 	if (parsed.nkept > 0) {
 		if (registry_upsert_prepare(db, registry_upsert_all_sql, opts->registry_version,
 		        now_ms, &stmt, why, sizeof(why)) == -1) {
@@ -1356,6 +1386,8 @@ out:
 	sqlite3_finalize(stmt);
 	if (in_tx)
 		store_rollback(db);
+	registry_stage_drop(&parsed); /* no transaction left open while the caller is told */
+	registry_tell(path, opts, &parsed, rc == 0);
 	registry_parsed_free(&parsed);
 	return rc;
 }

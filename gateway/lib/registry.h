@@ -111,10 +111,15 @@ struct registry_import_opts {
 	 * the data rows read so far */
 	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
 	    unsigned long rows);
-	/* called once per rejected row, and once per row kept scrapped (not
-	 * counted as rejected), in file order: "FILE:LINE: reason" is file,
-	 * line, reason */
-	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason);
+	/* "FILE:LINE: reason" is file, line, reason; called in file order once
+	 * the import's outcome is known, never before (nor under the write
+	 * lock).  When it committed (committed 1): once per rejected row, and
+	 * once per row kept scrapped (not counted as rejected).  When it failed
+	 * (committed 0, before registry_import returns -1): once per row found
+	 * rejected before it failed; no row was skipped or kept, since nothing
+	 * was imported, and a caller must say so. */
+	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason,
+	    int committed);
 	void *arg;
 };
 
@@ -144,8 +149,9 @@ struct registry_import_result {
  * a transaction.  Returns 0 when
  * the transaction committed (even if some rows were rejected: see result)
  * and -1 when nothing was imported (file unreadable, header wrong, out of
- * memory, database error); opts->reject is called for each rejected row,
- * in file order, only once the write transaction has begun.
+ * memory, database error); opts->reject is called for each rejected row
+ * (and kept scrapped), in file order, only once the outcome is known (see
+ * registry_import_opts).
  */
 int registry_import(sqlite3 *db, const char *path, const struct registry_import_opts *opts,
     struct registry_import_result *result, char *err, size_t errlen);

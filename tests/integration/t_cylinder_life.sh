@@ -123,4 +123,38 @@ check "the old file again: taken (exit $rc), LIFE0 kept scrapped, said with FILE
     grep -q '^$T/reg.csv:2: LIFE0 is scrapped in the registry and stays so' '$T/import2.out'"
 check "the registry still says scrapped; the rest of the row (the owner) was taken" \
     [ "$(county_sql "SELECT status || ' ' || owner FROM registry WHERE serial = 'LIFE0'")" = "scrapped Longyou Gas" ]
+# an import that fails (a later row the database refuses, as a full disk would) tells no
+# row kept scrapped: until 7 Dec 2026 each was told as it was read, before the rollback
+cat >"$T/fails.csv" <<'CSV'
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+LIFE0,YSP35.5,2019-05,15.2,,New Owner,2024-02-20,active
+LIFE7,YSP50,2019-05,15.2,,New Owner,2024-02-20,active
+LIFE9,YSP35.5,2019-05,15.2,,New Owner,2024-02-20,active
+CSV
+county_sql "CREATE TRIGGER boom BEFORE INSERT ON registry WHEN NEW.serial = 'LIFE9'
+    BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+gc registry import "$T/fails.csv" >"$T/fails.out" 2>"$T/fails.err"
+rc=$?
+county_sql "DROP TRIGGER boom"
+cat >"$T/want-fails.err" <<EOF2
+gascounty: the import failed (the reason follows) and nothing was imported; rows of the file found wrong before it failed, to fix before trying again:
+$T/fails.csv:3: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, YSP118
+gascounty: $T/fails.csv:4: database refused the row: disk on fire
+EOF2
+check "a failed import exits 1 (got $rc), says so first, names the row to fix, no row kept scrapped" \
+    all "[ $rc -eq 1 ]" "[ ! -s '$T/fails.out' ]" \
+    "[ \"\$(head -n 2 '$T/fails.err')\" = \"\$(head -n 2 '$T/want-fails.err')\" ]" \
+    "grep -q '^gascounty: nothing imported' '$T/fails.err'" "! grep -q 'stays so' '$T/fails.err'"
+check "the reason names the row the database refused by FILE:LINE" \
+    [ "$(sed -n 3p "$T/fails.err")" = "$(sed -n 3p "$T/want-fails.err")" ]
+check "and nothing of it is in" \
+    [ "$(county_sql "SELECT count(*) FROM registry WHERE owner = 'New Owner'")" = 0 ]
+# a reason quotes the row's text: printed with no control byte, as gasctl prints it
+# (until 7 Dec 2026 a status holding ESC [2J cleared the operator's terminal)
+printf 'serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n%s\n' \
+    "LIFE8,YSP35.5,2019-05,15.2,,Co,2024-02-20,$(printf '\033[2Jx')" >"$T/esc.csv"
+gc registry import "$T/esc.csv" >"$T/esc.out" 2>"$T/esc.err"
+check "a rejected row's reason is printed without its control bytes" \
+    all "grep -q \"esc.csv:2: status ' \\[2Jx' is not active\" '$T/esc.err'" \
+    "no_control_bytes '$T/esc.err'"
 finish

@@ -63,6 +63,41 @@ check "re-import changes nothing (3 unchanged)" \
 q ".dump cylinders" >"$T/dump2.sql"
 check "re-import leaves every row byte for byte as it was" cmp -s "$T/dump1.sql" "$T/dump2.sql"
 
+# an import that fails says so before any row, and tells no row kept: A0003 (scrapped)
+# said active, a bad row, then a row the database refuses (a trigger, as a full disk
+# would).  Until 7 Dec 2026 the rows were told inside the transaction, before the
+# upsert: "A0003 ... stays so; the rest of the row is taken", then "nothing imported".
+cat >"$T/fails.csv" <<'CSV'
+serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status
+A0003,YSP118,2018-01-20,48.5,49.5,"Gas, Ltd",,active
+A0008,YSP50,2019-05,15.2,14.9,Longyou Gas,,active
+A0009,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2022-03-15,active
+CSV
+q "CREATE TRIGGER boom BEFORE INSERT ON cylinders WHEN NEW.serial = 'A0009'
+    BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+"$C" --db "$DB" registry import "$T/fails.csv" >"$T/fails.out" 2>"$T/fails.err"
+rc=$?
+q "DROP TRIGGER boom"
+cat >"$T/want-fails.err" <<EOF2
+gasctl registry import: the import failed (the reason follows) and nothing was imported; rows of the file found wrong before it failed, to fix before trying again:
+$T/fails.csv:3: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, YSP118
+gasctl registry import: $T/fails.csv:4: database refused the row: disk on fire
+gasctl registry import: nothing imported
+EOF2
+check "a failed import exits 1 (got $rc) and prints no summary" all "[ $rc -eq 1 ]" "[ ! -s '$T/fails.out' ]"
+if cmp -s "$T/want-fails.err" "$T/fails.err"; then
+	ok "it says it failed, then the row to fix; no row said kept scrapped"
+else
+	fail "it says it failed, then the row to fix; no row said kept scrapped"
+	diff "$T/want-fails.err" "$T/fails.err"
+fi
+check "and nothing of it is in" [ "$(q "SELECT count(*) FROM cylinders WHERE serial = 'A0009'")" -eq 0 ]
+"$C" --db "$DB" registry import "$T/fails.csv" >"$T/takes.out" 2>"$T/takes.err"
+check "once taken, the same file tells A0003 kept scrapped and the bad row, in file order" \
+    all "grep -q ', 1 kept scrapped (' '$T/takes.out'" \
+    "[ \"\$(cut -d: -f2 '$T/takes.err' | tr '\n' ' ')\" = '2 3 ' ]" \
+    "grep -q '^$T/fails.csv:2: A0003 is scrapped in the station.s registry and stays so' '$T/takes.err'"
+
 # a clean file: exit 0; a changed inspection date updates one row
 cat >"$T/clean.csv" <<'CSV'
 serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status

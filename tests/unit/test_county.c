@@ -481,6 +481,26 @@ write_h2_h3(const char *path, const char *h3)
 	fclose(fp);
 }
 
+/* The rows an import told: "LINE: reason", or "not imported LINE: reason"
+ * of one that failed; and how many while the database was in a transaction. */
+struct told {
+	char text[2048];
+	int in_transaction;
+};
+
+static void
+told_row(void *arg, const char *file, unsigned long line, const char *reason, int committed)
+{
+	struct told *t = arg;
+	size_t used = strlen(t->text);
+
+	(void)file;
+	snprintf(t->text + used, sizeof(t->text) - used, "%s%lu: %s\n",
+	    committed ? "" : "not imported ", line, reason);
+	if (!sqlite3_get_autocommit(cdb.db))
+		t->in_transaction++;
+}
+
 /* History, not overwrite: every change of status, inspection and owner is a
  * row with who made it; the registry row holds only the newest state. */
 static void
@@ -489,6 +509,9 @@ registry_keeps_every_change_as_history(void **state)
 	struct history_row h[8];
 	char err[256], csv[160];
 	struct county_import_result res;
+	struct told told = { .text = "" };
+	const struct county_import_io io = { NULL, told_row, &told };
+	FILE *fp;
 	size_t n;
 
 	(void)state;
@@ -558,6 +581,39 @@ registry_keeps_every_change_as_history(void **state)
 	                     " AND status = 'scrapped'",
 	                     -1),
 	    1);
+
+	/* the rows are told once the import is over: of one that failed (a later row
+	 * the database refuses), no row kept scrapped, only the rows to fix, marked */
+	assert_int_equal(store_exec(cdb.db,
+	                     "CREATE TEMP TRIGGER boom BEFORE INSERT ON registry WHEN"
+	                     " NEW.serial = 'H9' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+	                     err, sizeof(err)),
+	    0);
+	fp = fopen(csv, "w");
+	assert_non_null(fp);
+	fputs("serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	      "H3,YSP35.5,2019-05,15.2,,New Co,2023-01-10,active\n"
+	      "H4,YSP50,2019-05,15.2,,New Co,2023-01-10,active\n"
+	      "H9,YSP35.5,2019-05,15.2,,New Co,2023-01-10,active\n",
+	    fp);
+	fclose(fp);
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &io, &res, err, sizeof(err)),
+	    -1);
+	assert_string_equal(told.text,
+	    "not imported 3: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, "
+	    "YSP118\n");
+	assert_int_equal(told.in_transaction, 0);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT count(*) FROM registry WHERE owner = 'New Co'", -1), 0);
+	assert_int_equal(store_exec(cdb.db, "DROP TRIGGER boom", err, sizeof(err)), 0);
+	told.text[0] = '\0';
+	assert_int_equal(county_registry_import(&cdb, csv, 4, "zhao", &io, &res, err, sizeof(err)),
+	    0);
+	assert_int_equal(res.kept_scrapped, 1);
+	assert_non_null(strstr(told.text, "2: H3 is scrapped in the registry and stays so"));
+	assert_non_null(strstr(told.text, "\n3: model 'YSP50'"));
+	assert_int_equal(told.in_transaction, 0);
+
 	assert_int_equal(
 	    county_registry_set(&cdb, "H3", "active", NULL, NULL, NULL, "wang", err, sizeof(err)),
 	    0);

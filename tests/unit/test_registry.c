@@ -30,6 +30,7 @@ struct fixture {
 	sqlite3 *db;
 	char rejects[4096];
 	int nrejects;
+	int told_in_transaction; /* rows told while the import's connection was in one */
 	int progress_calls;
 };
 
@@ -79,15 +80,20 @@ write_csv(struct fixture *f, const char *text)
 	fclose(fp);
 }
 
+/* A row told: "LINE: reason", or "not imported LINE: reason" of an import
+ * that failed. */
 static void
-on_reject(void *arg, const char *file, unsigned long line, const char *reason)
+on_reject(void *arg, const char *file, unsigned long line, const char *reason, int committed)
 {
 	struct fixture *f = arg;
 	size_t used = strlen(f->rejects);
 
 	(void)file;
-	snprintf(f->rejects + used, sizeof(f->rejects) - used, "%lu: %s\n", line, reason);
+	snprintf(f->rejects + used, sizeof(f->rejects) - used, "%s%lu: %s\n",
+	    committed ? "" : "not imported ", line, reason);
 	f->nrejects++;
+	if (!sqlite3_get_autocommit(f->db))
+		f->told_in_transaction++;
 }
 
 static void
@@ -583,12 +589,13 @@ struct reject_log {
 };
 
 static void
-log_reject(void *arg, const char *file, unsigned long line, const char *reason)
+log_reject(void *arg, const char *file, unsigned long line, const char *reason, int committed)
 {
 	struct reject_log *log = arg;
 	int n;
 
 	(void)file;
+	assert_true(committed);
 	if (line <= log->last_line)
 		log->out_of_order = 1;
 	log->last_line = line;
@@ -1121,6 +1128,57 @@ an_import_keeps_a_scrapped_cylinder_scrapped(void **state)
 	assert_int_equal(registry_county_pulled(f->db), 1);
 }
 
+/*
+ * The rows are told only once the import's outcome is known, never under
+ * its transaction: a row kept scrapped only by an import that committed;
+ * of one that failed (here a later row the database refuses), only the
+ * rows found wrong, each marked as of an import that brought nothing in.
+ * Before 7 Dec 2026 both were told inside the transaction, before the
+ * upsert: "K2 ... stays so" of an import then rolled back.
+ */
+static void
+a_failed_import_tells_no_row_kept_scrapped(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_opts opts = { .reject = on_reject, .arg = f };
+	struct registry_import_result res;
+	char err[256];
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "K2,YSP35.5,2019-05,15.2,14.9,Co,2022-03-15,scrapped\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(
+	    store_exec(f->db,
+	        "CREATE TEMP TRIGGER boom BEFORE INSERT ON cylinders "
+	        "WHEN NEW.serial = 'K9' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+	        err, sizeof(err)),
+	    0);
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "K2,YSP35.5,2019-05,15.2,14.9,New Co,2022-03-15,active\n"
+	             "K4,YSP50,2019-05,15.2,14.9,New Co,,active\n"
+	             "K9,YSP35.5,2019-05,15.2,14.9,New Co,2022-03-15,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":4: database refused the row: disk on fire"));
+	assert_string_equal(f->rejects,
+	    "not imported 3: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, "
+	    "YSP118\n");
+	assert_int_equal(f->told_in_transaction, 0);
+	assert_int_equal(
+	    store_query_int(f->db, "SELECT count(*) FROM cylinders WHERE owner = 'New Co'", -1), 0);
+
+	/* the same file once the database takes it: both told, in file order, after the commit */
+	assert_int_equal(store_exec(f->db, "DROP TRIGGER boom", err, sizeof(err)), 0);
+	f->rejects[0] = '\0';
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.kept_scrapped, 1);
+	assert_string_equal(f->rejects,
+	    "2: K2 is scrapped in the station's registry and stays so (the file says active); "
+	    "the rest of the row is taken: only the county's registry, or gasctl registry "
+	    "reinstate at a station with no county, brings it back\n"
+	    "3: model 'YSP50' is not one of YSP4.7, YSP12, YSP26.2, YSP35.5, YSP118\n");
+	assert_int_equal(f->told_in_transaction, 0);
+}
+
 static void
 applies_a_delta_to_held_cylinders_only(void **state)
 {
@@ -1223,6 +1281,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(finds_cylinders_operators_and_buyers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(an_import_keeps_a_scrapped_cylinder_scrapped, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_failed_import_tells_no_row_kept_scrapped, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(applies_a_delta_to_held_cylinders_only, setup,
 		    teardown),

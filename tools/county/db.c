@@ -2316,15 +2316,73 @@ county_registry_history(struct county_db *c, const char *audit_as, const char *s
  * whose facts did not change keeps its version, so importing the same file
  * twice sends stations nothing new.
  */
-/* One rejected row of an import, told as io asks. */
-static void
-import_reject(const struct county_import_io *io, const char *path, unsigned long line,
-    const char *reason)
+/* The rows an import tells once it is over: each rejected or kept-scrapped
+ * row's line and reason (at why in text), in file order. */
+struct import_notes {
+	struct import_note {
+		unsigned long line;
+		size_t why;
+		int kept; /* kept scrapped: told only of an import that committed */
+	} * rows;
+	size_t n, cap;
+	char *text;
+	size_t len, text_cap;
+};
+
+/* Keep one row to tell.  0, or -1 (out of memory). */
+static int
+import_note(struct import_notes *notes, unsigned long line, const char *why, int kept)
 {
-	if (io != NULL && io->reject != NULL)
-		io->reject(io->arg, path, line, reason);
-	else
-		fprintf(stderr, "%s:%lu: %s\n", path, line, reason);
+	size_t need = strlen(why) + 1;
+
+	if (notes->n == notes->cap) {
+		size_t cap = notes->cap == 0 ? 64 : notes->cap * 2;
+		struct import_note *rows = realloc(notes->rows, cap * sizeof(*rows));
+
+		if (rows == NULL)
+			return -1;
+		notes->rows = rows;
+		notes->cap = cap;
+	}
+	if (notes->len + need > notes->text_cap) {
+		size_t cap = notes->text_cap == 0 ? 4096 : notes->text_cap;
+		char *text;
+
+		while (cap < notes->len + need)
+			cap *= 2;
+		if ((text = realloc(notes->text, cap)) == NULL)
+			return -1;
+		notes->text = text;
+		notes->text_cap = cap;
+	}
+	memcpy(notes->text + notes->len, why, need);
+	notes->rows[notes->n++] = (struct import_note){ line, notes->len, kept };
+	notes->len += need;
+	return 0;
+}
+
+/* Tell io the rows kept, once the import is over: all of them when it
+ * committed; when it failed, only the rejected ones (committed 0: rows to
+ * fix, not rows skipped; nothing was imported).  Without io->reject,
+ * FILE:LINE: reason on stderr. */
+static void
+import_tell(const struct county_import_io *io, const char *path, const struct import_notes *notes,
+    int committed)
+{
+	size_t i;
+
+	for (i = 0; i < notes->n; i++) {
+		const struct import_note *x = &notes->rows[i];
+
+		if (x->kept && !committed)
+			continue;
+		if (io != NULL && io->reject != NULL)
+			io->reject(io->arg, path, x->line, notes->text + x->why, committed);
+		else
+			fprintf(stderr, "%s:%lu: %s%s\n", path, x->line,
+			    committed ? "" : "(not imported: the import failed) ",
+			    notes->text + x->why);
+	}
 }
 
 int
@@ -2337,6 +2395,7 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 	struct registry_row row;
 	struct csv_reader *reader = NULL;
 	struct csv_row cr;
+	struct import_notes notes = { 0 };
 	sqlite3_stmt *st = NULL, *held = NULL;
 	char reason[256], last[11], next[11], was[16];
 	const char *status;
@@ -2378,7 +2437,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 				err_set(err, errlen, "%s:%lu: %s", path, cr.line, reason);
 				goto rollback;
 			}
-			import_reject(io, path, cr.line, reason);
+			if (import_note(&notes, cr.line, reason, 0) == -1)
+				goto no_memory;
 			res->rejected++;
 			continue;
 		}
@@ -2394,7 +2454,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		if (io != NULL && io->progress != NULL)
 			io->progress(io->arg, csv_offset(reader), size, res->rows);
 		if (registry_parse_row(&cols, &cr, NULL, 0, &row, reason, sizeof(reason)) == -1) {
-			import_reject(io, path, cr.line, reason);
+			if (import_note(&notes, cr.line, reason, 0) == -1)
+				goto no_memory;
 			res->rejected++;
 			continue;
 		}
@@ -2411,7 +2472,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		if ((got = sqlite3_step(held)) == SQLITE_ROW)
 			store_column_copy(held, 0, was, sizeof(was));
 		else if (got != SQLITE_DONE) {
-			db_error(c, err, errlen, "registry");
+			err_set(err, errlen, "%s:%lu: database refused the row: %s", path, cr.line,
+			    sqlite3_errmsg(c->db));
 			goto rollback;
 		}
 		status = row.status;
@@ -2423,7 +2485,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 			    "gascounty registry set %s --status %s brings it back); the rest of "
 			    "the row is taken",
 			    row.serial, row.status, row.serial, row.status);
-			import_reject(io, path, cr.line, reason);
+			if (import_note(&notes, cr.line, reason, 1) == -1)
+				goto no_memory;
 		}
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, row.serial, -1, SQLITE_STATIC);
@@ -2433,7 +2496,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		sqlite3_bind_text(st, 5, row.owner, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 6, time_wall_ms());
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_error(c, err, errlen, "registry");
+			err_set(err, errlen, "%s:%lu: database refused the row: %s", path, cr.line,
+			    sqlite3_errmsg(c->db));
 			goto rollback;
 		}
 		if (sqlite3_changes(c->db) > 0) {
@@ -2454,11 +2518,17 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		goto rollback;
 	rc = 0;
 	goto out;
+no_memory:
+	err_set(err, errlen, "%s:%lu: out of memory", path, cr.line);
 rollback:
 	sqlite3_finalize(st);
 	sqlite3_finalize(held);
 	store_rollback(c->db);
 out:
+	/* told once the outcome is known: a row said kept scrapped is in */
+	import_tell(io, path, &notes, rc == 0);
+	free(notes.rows);
+	free(notes.text);
 	csv_close(reader);
 	fclose(fp);
 	return rc;

@@ -266,14 +266,19 @@ struct county_import_result {
 	unsigned long kept_scrapped; /* rows that would bring a scrapped cylinder back */
 };
 
-/* What an import tells its caller as it goes (io itself and each member may be
- * NULL): how far it is (bytes of the file read, of its size; rows so far),
- * and each row it rejects or keeps scrapped (without reject: FILE:LINE:
- * reason on stderr). */
+/* What an import tells its caller (io itself and each member may be NULL):
+ * as it goes, how far it is (bytes of the file read, of its size; rows so
+ * far); once it is over (committed or rolled back, before
+ * county_registry_import returns), in file order, each row it rejected or
+ * kept scrapped (without reject: FILE:LINE: reason on stderr).  Rows kept
+ * scrapped are told only of an import that committed (committed 1); of one
+ * that failed, only the rows found wrong before it did (committed 0: none
+ * was skipped, nothing was imported, and a caller must say so). */
 struct county_import_io {
 	void (*progress)(void *arg, unsigned long long done, unsigned long long total,
 	    unsigned long rows);
-	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason);
+	void (*reject)(void *arg, const char *file, unsigned long line, const char *reason,
+	    int committed);
 	void *arg;
 };
 

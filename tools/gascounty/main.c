@@ -28,6 +28,7 @@
 #include "progress.h"
 #include "stations.h"
 #include "store.h"
+#include "termtext.h"
 #include "timetext.h"
 #include "util.h"
 
@@ -347,17 +348,37 @@ group_usage(FILE *f, const char *word)
 	return n;
 }
 
+struct import_state {
+	struct progress bar;
+	int failed_said; /* the heading of a failed import's rows is out */
+};
+
 static void
 import_progress(void *arg, unsigned long long done, unsigned long long total, unsigned long rows)
 {
-	progress_update(arg, done, total, rows);
+	struct import_state *s = arg;
+
+	progress_update(&s->bar, done, total, rows);
 }
 
+/* Told once the import is over: the rows rejected or kept scrapped by an
+ * import that committed; of one that failed, the rows found wrong before it
+ * did, under a heading that says nothing was imported. */
 static void
-import_reject(void *arg, const char *file, unsigned long line, const char *reason)
+import_reject(void *arg, const char *file, unsigned long line, const char *reason, int committed)
 {
-	progress_end(arg); /* the bar is drawn again at the next row */
-	fprintf(stderr, "%s:%lu: %s\n", file, line, reason);
+	struct import_state *s = arg;
+	char said[512]; /* a reason may quote the row's text: no control byte of it printed */
+
+	progress_end(&s->bar);
+	if (!committed && !s->failed_said) {
+		fputs(_("gascounty: the import failed (the reason follows) and nothing was "
+		        "imported; rows of the file found wrong before it failed, to fix before "
+		        "trying again:\n"),
+		    stderr);
+		s->failed_said = 1;
+	}
+	fprintf(stderr, "%s:%lu: %s\n", file, line, termtext_copy(said, reason, sizeof(said)));
 }
 
 /* The rows that were good are kept; a rejected one makes the exit status 1, as
@@ -366,8 +387,8 @@ static int
 registry_import(struct county_db *c, int argc, char **argv)
 {
 	struct county_import_result res;
-	struct progress bar;
-	const struct county_import_io io = { import_progress, import_reject, &bar };
+	struct import_state state = { 0 };
+	const struct county_import_io io = { import_progress, import_reject, &state };
 	char err[512], actor[HISTORY_ACTOR_MAX + 1];
 	int64_t start = time_mono_ms();
 
@@ -377,15 +398,15 @@ registry_import(struct county_db *c, int argc, char **argv)
 	}
 	if (command_db(c) == -1)
 		return 1;
-	progress_init(&bar, stderr, "importing");
+	progress_init(&state.bar, stderr, "importing");
 	if (county_registry_import(c, argv[1], c->config->inspection_cycle_years,
 	        history_actor(actor, sizeof(actor)), &io, &res, err, sizeof(err)) == -1) {
-		progress_end(&bar);
+		progress_end(&state.bar);
 		fprintf(stderr, "gascounty: %s\n", err);
 		fputs(_("gascounty: nothing imported\n"), stderr);
 		return 1;
 	}
-	progress_end(&bar);
+	progress_end(&state.bar);
 	if (res.kept_scrapped > 0)
 		printf(_("%s: %lu rows, %lu changed, %lu rejected, %lu kept scrapped (%.2f s)\n"),
 		    argv[1], res.rows, res.changed, res.rejected, res.kept_scrapped,

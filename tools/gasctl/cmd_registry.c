@@ -52,6 +52,7 @@ common_option(struct gasctl *ctl, int ch)
 
 struct import_state {
 	struct progress bar;
+	int failed_said; /* the heading of a failed import's rows is out */
 };
 
 static void
@@ -62,14 +63,24 @@ import_progress(void *arg, unsigned long long done, unsigned long long total, un
 	progress_update(&s->bar, done, total, rows);
 }
 
+/* Told only once the import is over: rows rejected or kept scrapped by an
+ * import that committed; or, of one that failed, the rows found wrong before
+ * it did, under a heading that says nothing was imported. */
 static void
-import_reject(void *arg, const char *file, unsigned long line, const char *reason)
+import_reject(void *arg, const char *file, unsigned long line, const char *reason, int committed)
 {
 	struct import_state *s = arg;
 
 	char said[512]; /* a reason may quote the row's text */
 
 	progress_end(&s->bar);
+	if (!committed && !s->failed_said) {
+		fprintf(stderr, "%s",
+		    _("gasctl registry import: the import failed (the reason follows) and "
+		      "nothing was imported; rows of the file found wrong before it failed, to "
+		      "fix before trying again:\n"));
+		s->failed_said = 1;
+	}
 	fprintf(stderr, "%s:%lu: %s\n", file, line, termtext_copy(said, reason, sizeof(said)));
 }
 

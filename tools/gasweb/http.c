@@ -142,7 +142,12 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
-	if (filename != NULL) {    /* a file: its bytes, bounded; its type is read from them */
+	if (filename != NULL) { /* a file: its bytes, bounded; its type is read from them */
+		/* the form's CSRF token comes before its file (the console's forms put it
+		 * first): a file without it is not kept, nor read in */
+		if (r->uploads && r->upload_len == 0 && off == 0 &&
+		    !signin_csrf_ok(&r->upload_session, request_field(r, "csrf")))
+			r->uploads = 0;
 		if (!r->uploads) { /* not to this route, or not from this caller: not kept */
 			r->file_refused = 1;
 			return MHD_YES;
@@ -406,11 +411,20 @@ dispatch(struct request *r, const char *method, struct reply *out)
  * without a password.  Anyone else's form is read to FORM_MAX, its file
  * dropped, and the route refuses it as before (403: not signed in, or not
  * theirs).
+ *
+ * Every check of dispatch's that the headers can answer is made here, the
+ * same way: the passwords file looked at first (a session signed in with a
+ * password changed since is over: until 7 Dec 2026 it was looked at only
+ * once the body was read, so such a session still had one upload per
+ * connection held before its 403), the session, the role, the Origin.  The
+ * CSRF token is a field of the form, before its file: form_field keeps the
+ * file only when the token read before it is this session's (session is
+ * kept for that, in the request).
  */
 static int
-may_upload(struct web *web, struct MHD_Connection *connection, const char *method, const char *url)
+may_upload(struct web *web, struct MHD_Connection *connection, const char *method, const char *url,
+    struct signin_session *session)
 {
-	struct signin_session session;
 	struct access_identity who;
 	struct access_scope scope;
 	const struct route *rt;
@@ -420,14 +434,18 @@ may_upload(struct web *web, struct MHD_Connection *connection, const char *metho
 	rt = route_find(method, url, &known);
 	if (rt == NULL || (rt->run != page_case_step && rt->run != page_report_post))
 		return 0;
-	token = MHD_lookup_connection_value(connection, MHD_COOKIE_KIND, COOKIE);
-	if (token == NULL || signin_session_find(web->store, token, time_wall_ms(), &session) != 1)
+	if (!origin_ok(connection))
 		return 0;
-	ok = session.identity[0] != '\0' &&
-	     access_identity_parse((const uint8_t *)session.identity, strlen(session.identity),
+	passwords_watch(web);
+	token = MHD_lookup_connection_value(connection, MHD_COOKIE_KIND, COOKIE);
+	if (token == NULL || signin_session_find(web->store, token, time_wall_ms(), session) != 1)
+		return 0;
+	ok = session->token[0] != '\0' && session->identity[0] != '\0' &&
+	     access_identity_parse((const uint8_t *)session->identity, strlen(session->identity),
 	         &who) == 0 &&
 	     access_decide(&who, (enum access_action)rt->action, &scope);
-	explicit_bzero(&session, sizeof(session));
+	if (!ok)
+		explicit_bzero(session, sizeof(*session));
 	return ok;
 }
 
@@ -451,7 +469,8 @@ answer(void *cls, struct MHD_Connection *connection, const char *url, const char
 		cs->request.post = strcmp(method, "POST") == 0;
 		/* a case step or a report may carry a photo, from who may send it; any
 		 * other form is small */
-		cs->request.uploads = cs->request.post && may_upload(web, connection, method, url);
+		cs->request.uploads = cs->request.post && may_upload(web, connection, method, url,
+		                                              &cs->request.upload_session);
 		cs->limit = cs->request.uploads ? FORM_MAX + UPLOAD_MAX + 4096 : FORM_MAX;
 		if (cs->request.post)
 			cs->post =

@@ -247,7 +247,9 @@ struct request {
 	int text_too_long; /* ... because a typed field was longer than a field holds */
 	/* a file sent with a form (multipart/form-data; routes that take one, from a
 	 * person who may call them: http.c's may_upload, decided before a byte is read) */
-	int uploads;      /* 1: a file is taken (up to UPLOAD_MAX) */
+	int uploads; /* 1: a file is taken (up to UPLOAD_MAX) */
+	/* uploads: the session may_upload found, whose CSRF token must come before the file */
+	struct signin_session upload_session;
 	int file_refused; /* a file was sent where none is taken: its bytes were dropped */
 	uint8_t *upload;  /* malloc'd; freed with the request */
 	size_t upload_len, upload_cap;
