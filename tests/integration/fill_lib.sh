@@ -272,7 +272,8 @@ fill_ready() {
 			finish
 		fi
 		if ! wait_state "$_ready" idle 5; then
-			fail "set-up: line $_ready idle within 5 s (it is $(state_of "$_ready"))"
+			_state=$(state_of "$_ready" 2>"$T/ready.err") || _state="not known: $(head -n 1 "$T/ready.err")"
+			fail "set-up: line $_ready idle within 5 s (it is $_state)"
 			finish
 		fi
 		_ready=$((_ready + 1))
