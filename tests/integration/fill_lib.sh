@@ -1,6 +1,7 @@
 # Shared set-up for the fill-line integration tests (sourced after lib.sh).
 #
 #   fill_setup LINES [EXTRA_RULES]   keys, signed codes, gassim, station.conf, gasgw
+#   fill_ready LINES [FLOW [EXTRA_RULES]]  fill_setup, then every line flowing and idle
 #   gw_start / gw_stop / gw_kill9     start gasgw again (under $GW_WRAP, when set), stop it, kill -9 it
 #   sim CMD...                        one gassim control command ("ok" expected)
 #   ctl ARGS...                       gasctl on this station
@@ -256,6 +257,27 @@ fill_setup() {
 	set_pin OP-7 && set_pin OP-OLD || return 1
 	PINS_SET=1
 	[ -n "${NO_LOGIN:-}" ] || login_all
+}
+
+# fill_ready LINES [FLOW [RULES_TEXT]]: the station of fill_setup LINES
+# RULES_TEXT with every line ready for a fill: LPG flowing at FLOW kg/s
+# (2.5), an empty cylinder (15.3 kg) on the scale and the line idle.  A step
+# that fails fails the test, saying which, and ends it.
+fill_ready() {
+	fill_setup "$1" "${3:-}" || { fail "set-up: gassim, gasgw and the station's database"; finish; }
+	_ready=1
+	while [ "$_ready" -le "$1" ]; do
+		if ! { sim flow "$_ready" "${2:-2.5}" && sim place "$_ready" 15.3; }; then
+			fail "set-up: line $_ready flowing at ${2:-2.5} kg/s with a cylinder on"
+			finish
+		fi
+		if ! wait_state "$_ready" idle 5; then
+			_state=$(state_of "$_ready" 2>"$T/ready.err") || _state="not known: $(head -n 1 "$T/ready.err")"
+			fail "set-up: line $_ready idle within 5 s (it is $_state)"
+			finish
+		fi
+		_ready=$((_ready + 1))
+	done
 }
 
 PWD_TOP=$(cd "$(dirname "$0")/../.." && pwd)

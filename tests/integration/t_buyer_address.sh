@@ -42,7 +42,7 @@ host = 127.0.0.1
 port = $CPORT
 psk_file = $T/station_S1.key
 heartbeat_s = 5"
-fill_setup 1 "household_max = 1" || { fail "set-up"; finish; }
+fill_ready 1 2.5 "household_max = 1"
 "$BUILD/gasctl" --db "$T/station.db" --buyer-key "$T/keys/buyer.key" buyers add "$BUYER2" \
     --township $TB --address "$ADDR" >"$T/add.out" 2>&1
 check "the buyer is registered in TB" grep -q "township $TB" "$T/add.out"
@@ -51,8 +51,6 @@ as_person() {
 	who=$1; shift
 	"$BUILD/gaswatch" --as "$who" -k "$T/$(echo "$who" | tr ':' '_').key" -p "$CPORT" "$@"
 }
-sim flow 1 2.5
-sim place 1 15.3
 fill() { # CYLINDER OUT
 	wait_state 1 idle 5
 	ctl fill 1 --cylinder "$(code "$1")" --buyer "$BUYER2" --operator OP-7 >"$T/$2" 2>&1

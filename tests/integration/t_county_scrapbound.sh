@@ -18,9 +18,7 @@
 LC_ALL=C
 export LC_ALL
 
-fill_setup 1 || { fail "set-up"; finish; }
-sim flow 1 2.5 && sim place 1 15.3
-wait_state 1 idle 5
+fill_ready 1
 county_keys station:S1 township:330825101
 COUNTY_EXTRA="c15_scraps_day = 2"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }

@@ -60,9 +60,7 @@ if [ "$GAS_DISK_NS" != 1 ] || ! mount -t tmpfs -o size=4m,mode=0755 gastest "$DI
 fi
 
 PREACT=0.5
-fill_setup 1 || { fail "set-up"; finish; }
-sim flow 1 6.0 && sim place 1 15.3
-wait_state 1 idle 5
+fill_ready 1 6.0
 
 opens() { grep -c 'valve_cmd_open' "$T/events.log"; }
 avail_kb() { df -k --output=avail "$DISK" | tail -n 1 | tr -d ' '; }

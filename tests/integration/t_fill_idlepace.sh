@@ -10,10 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
-fill_setup 1 "refill_min_minutes = 0
-household_max = 100" || { fail "set-up"; finish; }
-sim flow 1 1.0 && sim place 1 15.3
-wait_state 1 idle 5
+fill_ready 1 1.0 "refill_min_minutes = 0
+household_max = 100"
 
 # counts: "SCALE-READS VALVE-READS VALVE-WRITES" line 1's units have had so far
 counts() {

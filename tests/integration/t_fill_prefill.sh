@@ -8,10 +8,7 @@
 . "$(dirname "$0")/fill_lib.sh"
 
 PREACT=0.25
-fill_setup 2 "household_max = 1" || { fail "set-up"; finish; }
-sim flow 1 2.5 && sim flow 2 2.5
-sim place 1 15.3 && sim place 2 15.3
-wait_state 1 idle 5
+fill_ready 2 2.5 "household_max = 1"
 
 # refuse CASE_NAME RULE EXPECTED_TEXT gasctl-fill-args...
 refuse() {

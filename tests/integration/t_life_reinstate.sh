@@ -22,9 +22,7 @@
 LC_ALL=C
 export LC_ALL
 
-fill_setup 1 || { fail "set-up"; finish; }
-sim flow 1 2.5 && sim place 1 15.3
-wait_state 1 idle 5
+fill_ready 1
 today=$(TZ=Asia/Shanghai date +%F)
 dbctl() { "$BUILD/gasctl" --db "$T/station.db" "$@"; }
 # the company's file: every cylinder active, a later inspection

@@ -11,9 +11,7 @@
 
 RAW_ID=11010519491231002X # the kind of number an operator might type by mistake
 umask 000 # the databases must be private all the same
-NO_LOGIN=1 fill_setup 1 || { fail "set-up"; finish; }
-sim flow 1 2.5 && sim place 1 15.3
-wait_state 1 idle 5
+NO_LOGIN=1 fill_ready 1
 
 mode() { stat -c %a "$1"; }
 check "the station database is owner-only under umask 000 ($(mode "$T/station.db"))" \

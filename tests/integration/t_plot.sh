@@ -8,9 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
-fill_setup 1 || { fail "set-up"; finish; }
-sim flow 1 2.5 && sim place 1 15.3
-wait_state 1 idle 5
+fill_ready 1
 
 ctl fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" --operator OP-7 >"$T/fill.out" 2>&1
 check "a fill through gasgw succeeded" grep -q '^ok: net' "$T/fill.out"

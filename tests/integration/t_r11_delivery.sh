@@ -20,8 +20,8 @@ host = 127.0.0.1
 port = $CPORT
 psk_file = $T/station_S1.key
 heartbeat_s = 5"
-fill_setup 1 "household_max = 1
-business_max = 1" || { fail "set-up"; finish; }
+fill_ready 1 2.5 "household_max = 1
+business_max = 1"
 COMPANY=91350100M000100Y43
 buyers() { "$BUILD/gasctl" --db "$T/station.db" --buyer-key "$T/keys/buyer.key" buyers "$@"; }
 buyers add "$COMPANY" --township 330825101 --delivery >"$T/add.out" 2>&1
@@ -30,8 +30,6 @@ check "the delivery company is registered as such" \
 buyers list >"$T/list.out" 2>&1
 check "buyers list shows its kind" grep -q "913\*\*\*\*\*\*\*\*\*\*\*0Y43 delivery " "$T/list.out"
 
-sim flow 1 2.5
-sim place 1 15.3
 fill() { # CYLINDER BUYER OUT: one fill on line 1, the line made ready again after it
 	wait_state 1 idle 5
 	ctl fill 1 --cylinder "$(code "$1")" --buyer "$2" --operator OP-7 >"$T/$3" 2>&1
