@@ -57,17 +57,25 @@ while time.time() < end:
 print("got %d bytes, %s" % (got, "closed by gasgw" if closed else "still open"))
 PY
 
+# status_beside WHAT NAME LIMIT_S: gasctl status, beside WHAT, answers well
+# within LIMIT_S (how long main's gasgw kept it waiting, or for ever): within
+# 10 s, a bound for a person at the fill line, not a measure of speed
+# (measured: 0.5 and 1.3 s)
+status_beside() {
+	t0=$(date +%s%N)
+	timeout "$3" "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/$2.out" 2>&1
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "with $1, gasctl status answers within 10 s ($rc, $ms ms)" \
+	    all "[ $rc -eq 0 ]" "[ $ms -lt 10000 ]" "grep -q 'station S1' '$T/$2.out'"
+}
+
 /usr/bin/python3 "$T/slow.py" "$T/gw.sock" 30 "$T/slow.ready" >"$T/slow.out" 2>&1 &
 slow=$!
 PIDS="$PIDS $slow"
 wait_for 10 test -e "$T/slow.ready" || fail "the slow reader asked"
 sleep 1
-t0=$(date +%s%N)
-timeout 25 "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/status.out" 2>&1; rc=$?
-t1=$(date +%s%N)
-ms=$(((t1 - t0) / 1000000))
-check "with a slow reader of large replies, gasctl status answers within 5 s ($rc, $ms ms)" \
-    all '[ "$rc" -eq 0 ]' '[ "$ms" -lt 5000 ]' 'grep -q "station S1" "$T/status.out"'
+status_beside "a slow reader of large replies" status 25
 wait "$slow"
 check "the slow reader was dropped ($(cat "$T/slow.out"))" grep -q "closed by gasgw" "$T/slow.out"
 # fast.py PATH READY: the same requests, every answer read at once: each
@@ -95,12 +103,7 @@ fast=$!
 PIDS="$PIDS $fast"
 wait_for 10 test -e "$T/fast.ready" || fail "the fast reader asked"
 sleep 0.5
-t0=$(date +%s%N)
-timeout 60 "$BUILD/gasctl" -s "$T/gw.sock" status >"$T/status2.out" 2>&1; rc=$?
-t1=$(date +%s%N)
-ms=$(((t1 - t0) / 1000000))
-check "with 97 large requests of one connection queued, gasctl status answers within 5 s ($rc, $ms ms)" \
-    all '[ "$rc" -eq 0 ]' '[ "$ms" -lt 5000 ]' 'grep -q "station S1" "$T/status2.out"'
+status_beside "97 large requests of one connection queued" status2 60
 wait "$fast"
 check "and that connection still gets every answer ($(cat "$T/fast.out"))" \
     grep -Eq "^([0-9]+) of \\1 replies" "$T/fast.out"
