@@ -54,6 +54,7 @@ struct client {
 	 * 32 idle slots would otherwise keep 128 kB of stack pages resident */
 	char *in;
 	size_t in_len;
+	int eof; /* the peer sent all it will: closed once what it sent is answered */
 	/* waiting for the outcome of an attempt */
 	struct line *wait_line;
 	unsigned wait_attempt;
@@ -115,16 +116,24 @@ static int
 send_json(struct client *c, json_t *obj)
 {
 	/* weights were rounded to the gram (ctlreq.c): write them as such */
-	char *text = json_dumps(obj, JSON_COMPACT | WEIGHT_JSON_PRECISION);
+	char *json = json_dumps(obj, JSON_COMPACT | WEIGHT_JSON_PRECISION), *text;
 	size_t len, off = 0;
 	int64_t waited_ms = 0;
 	ssize_t n;
 	int rc = 0;
 
 	json_decref(obj);
-	if (text == NULL)
+	if (json == NULL)
 		return -1;
-	len = strlen(text);
+	/* the line's end goes with it, through the same waits: sent alone
+	 * after a large reply it could find the socket still full */
+	len = strlen(json);
+	text = realloc(json, len + 2);
+	if (text == NULL) {
+		free(json);
+		return -1;
+	}
+	text[len++] = '\n';
 	text[len] = '\0';
 	while (off < len) {
 		n = send(c->fd, text + off, len - off, MSG_NOSIGNAL);
@@ -149,8 +158,6 @@ send_json(struct client *c, json_t *obj)
 		}
 		off += (size_t)n;
 	}
-	if (rc == 0 && send(c->fd, "\n", 1, MSG_NOSIGNAL) != 1)
-		rc = -1;
 	free(text);
 	return rc;
 }
@@ -385,6 +392,7 @@ client_close(struct client *c)
 	c->fd = -1;
 	c->wait_line = NULL;
 	c->in_len = 0;
+	c->eof = 0;
 }
 
 /* A complete request waits in c->in, and c may be answered now. */
@@ -440,6 +448,13 @@ client_read(struct client *c)
 	/* a full buffer is read again once a request has been answered from it
 	 * (the loop asks no POLLIN of it meanwhile): only a hang-up comes here */
 	n = recv(c->fd, c->in + c->in_len, CTL_LINE_MAX - c->in_len, 0);
+	if (n == 0 && (client_pending(c) || c->wait_line != NULL)) {
+		/* the peer sent all it will (a half-close after pipelined
+		 * requests, as `printf ... | socat` does): what it sent is still
+		 * answered, one a round, then the connection closes */
+		c->eof = 1;
+		return;
+	}
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 		client_close(c);
 		return;
@@ -673,6 +688,8 @@ ctl_run(struct gw *gw, int listen_fd)
 				waiting = 1;
 			if (client_pending(&clients[i]))
 				pending = 1;
+			if (clients[i].eof) /* nothing more to read; its hang-up would wake poll */
+				continue;
 			pfd[n].fd = clients[i].fd;
 			pfd[n].events = clients[i].in_len < CTL_LINE_MAX ? POLLIN : 0;
 			map[n++] = (int)i;
@@ -714,9 +731,13 @@ ctl_run(struct gw *gw, int listen_fd)
 		/* one request of each connection a round, from its buffer (a
 		 * pipelined request after a wait is there too: a recv now would
 		 * find nothing to read) */
-		for (i = 0; i < CTL_CLIENTS; i++)
+		for (i = 0; i < CTL_CLIENTS; i++) {
 			if (clients[i].fd != -1 && clients[i].wait_line == NULL)
 				client_serve(gw, &clients[i]);
+			if (clients[i].fd != -1 && clients[i].eof && clients[i].wait_line == NULL &&
+			    !client_pending(&clients[i]))
+				client_close(&clients[i]);
+		}
 	}
 	for (i = 0; i < CTL_CLIENTS; i++)
 		if (clients[i].fd != -1)

@@ -13,10 +13,17 @@ libmicrohttpd-dev chromium chromium-driver python3-selenium"
 # apt-get install waits by itself (DPkg::Lock::Timeout); apt-get update does
 # not wait for the lists' lock, so it is tried again while that is the error.
 LOCK_WAIT=${DEPS_LOCK_WAIT:-600}
+case $LOCK_WAIT in
+'' | *[!0-9]*)
+	echo "deps: DEPS_LOCK_WAIT must be a number of seconds, not '$LOCK_WAIT'" >&2
+	exit 2
+	;;
+esac
 apt_update() {
 	out=$(mktemp /tmp/gasdeps.XXXXXX)
 	waited=0
-	while ! apt-get update -q 2>"$out"; do
+	# apt's own words, whatever the locale: they are read below
+	while ! LC_ALL=C apt-get update -q 2>"$out"; do
 		cat "$out" >&2
 		if ! grep -q 'Could not get lock' "$out" || [ "$waited" -ge "$LOCK_WAIT" ]; then
 			rm -f "$out"

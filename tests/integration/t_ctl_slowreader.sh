@@ -129,4 +129,24 @@ check "a client that reads as it should gets the whole large reply ($(cat "$T/ho
 ctl fills --json >"$T/fills.json" 2>"$T/fills.err"; rc=$?
 check "gasctl fills lists all 20,000 fills ($rc, $(head -c 200 "$T/fills.err"))" \
     /usr/bin/python3 -c 'import json,sys; sys.exit(0 if len(json.load(open(sys.argv[1]))) == 20000 else 1)' "$T/fills.json"
+# requests sent at once and then the writing side shut (`printf ... | socat`):
+# every one answered, then the connection closed (once gasgw answered one a
+# round, it closed at the half-close with the rest unanswered)
+/usr/bin/python3 - "$T/gw.sock" >"$T/halfclose.out" 2>&1 <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b'{"cmd":"status"}\n' * 3 + b'{"cmd":"fills","since":0,"limit":2000}\n')
+s.shutdown(socket.SHUT_WR)
+s.settimeout(10)
+buf = b""
+while True:
+    b = s.recv(1 << 20)
+    if not b:
+        break
+    buf += b
+print("%d replies, %s" % (buf.count(b"\n"), "ends with a line" if buf.endswith(b"\n") else "cut"))
+PY
+check "four requests and a half-close: four replies, then closed ($(cat "$T/halfclose.out"))" \
+    grep -q "^4 replies, ends with a line" "$T/halfclose.out"
 finish

@@ -149,6 +149,10 @@ check "... and its install waits on dpkg's lock too" \
 GAS_FAKE_LOCKED=1000
 if bare aptheld deps DEPS_LOCK_WAIT=5; then rc=0; else rc=$?; fi
 unset GAS_FAKE_LOCKED
+if bare badwait deps DEPS_LOCK_WAIT=ten; then rc=0; else rc=$?; fi
+check "make deps DEPS_LOCK_WAIT=ten: refused, naming it, nothing installed" \
+    all '[ "$rc" -ne 0 ]' '! deps_ran' \
+    "grep -q \"DEPS_LOCK_WAIT must be a number of seconds, not 'ten'\" '$T/badwait.log'"
 check "make deps when the lock is never let go: fails after its wait, saying why, installs nothing" \
     all '[ "$rc" -ne 0 ]' '! deps_ran' 'grep -q "Could not get lock" "$T/aptheld.log"' \
     'grep -q "^deps: apt-get update failed" "$T/aptheld.log"'

@@ -619,12 +619,16 @@ a_new_password_ends_the_device_cookies(void **state)
 	assert_int_equal(dev.trusted, 0);
 }
 
-/* Guessers of many names from many addresses lock every row the store
+/* Guessers of many names from many addresses hold every row the store
  * counts wrong passwords on (each a name no one has, each from an address
- * of its own).  Then nobody's wrong password could be counted: until the
- * first lock ends, a sign-in without a device cookie is refused as locked
- * before its password is looked at (until then, the guesses went uncounted
- * and the right one got in), while a browser with li's cookie signs in. */
+ * of its own: both rows keep their counts for lockout_s, and no row with a
+ * count that still holds is given to another name).  Then a new guess
+ * could not be counted: until a row is spent, a sign-in without a device
+ * cookie is refused as locked before its password is looked at, also from
+ * an address that holds a row (until 6 Dec 2026 its guesses went
+ * uncounted, or the address and the account took the one row from each
+ * other, and guessing was unlimited), while a browser with li's cookie
+ * signs in. */
 static void
 a_store_full_of_locks_refuses_rather_than_forget_a_guess(void **state)
 {
@@ -654,32 +658,84 @@ a_store_full_of_locks_refuses_rather_than_forget_a_guess(void **state)
 		}
 	}
 	assert_int_equal(r, SIGNIN_LOCKED);
-	/* 14 rows not kept for cookies: 13 guessers' names locked, one row left,
-	 * too few for a new name from a new address */
-	assert_int_equal(n, 14);
-	/* li's right password from anywhere without the cookie: refused unread,
-	 * as every guess of it would be, more than `failures` times */
-	for (i = 0; i < 2 * small.failures; i++)
+	/* 14 rows not kept for cookies, a name and an address each: the eighth
+	 * guesser finds none */
+	assert_int_equal(n, 8);
+	/* guesses at li, from an address that holds a row and from a new one:
+	 * refused unread, more than `failures` times */
+	for (i = 0; i < 2 * small.failures; i++) {
+		assert_int_equal(attempt_dev(fx, "officer:li@TA", "198.51.100.6", NULL,
+		                     "guess guess", ++now, &dev),
+		    SIGNIN_LOCKED);
 		assert_int_equal(attempt_dev(fx, "officer:li@TA", "192.0.2.99", NULL, "guess guess",
 		                     ++now, &dev),
 		    SIGNIN_LOCKED);
+	}
 	{
 		struct signin_session s;
 
 		assert_int_equal(signin_attempt(fx->store, &fx->passwords, "officer:li@TA",
 		                     "192.0.2.99", "correct horse", 13, ++now, &s, &until),
 		    SIGNIN_LOCKED);
-		assert_true(until > now && until <= now + small.lockout_s * 1000);
+		assert_true(until > now && until <= now + small.lockout_s * 1000 + 1);
 	}
 	/* the browser that signed in before: in */
 	assert_int_equal(
 	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", ++now, &dev),
 	    SIGNIN_OK);
 	assert_int_equal(dev.trusted, 1);
-	/* once the first lock ends, a row is free and li signs in anywhere */
-	assert_int_equal(
-	    attempt_dev(fx, "officer:li@TA", "192.0.2.99", NULL, "correct horse", until, &dev),
+	/* once the guessers' counts are spent, li signs in from anywhere */
+	assert_int_equal(attempt_dev(fx, "officer:li@TA", "192.0.2.99", NULL, "correct horse",
+	                     until + 1000, &dev),
 	    SIGNIN_OK);
+	signin_store_free(fx->store);
+	fx->store = wide;
+}
+
+/* Every good sign-in makes a new device cookie, and each cookie's wrong
+ * passwords are counted on a row of the cookies' own: one person (here
+ * alice, with sixteen cookies of her own, each locked by wrong passwords)
+ * holds at most DEVICE_ROWS_PER_IDENTITY of them, so li's cookie still has
+ * a row and gets li in through a stranger's lock on li's account (with
+ * alice's cookies holding every row, li's was an untrusted browser and was
+ * locked out). */
+static void
+one_persons_cookies_cannot_take_the_cookies_rows(void **state)
+{
+	const struct signin_policy mid = { .idle_s = 60,
+		.max_s = 600,
+		.failures = 3,
+		.lockout_s = 30,
+		.max_sessions = 64,
+		.failure_rows = 128 }; /* 16 rows for cookies */
+	struct fixture *fx = *state;
+	struct signin_store *wide = fx->store;
+	struct signin_device dev;
+	char c[SIGNIN_DEVICE_LEN + 1], mine[16][SIGNIN_DEVICE_LEN + 1];
+	int64_t now = 1000;
+	int i, k;
+
+	fx->store = signin_store_new(&mid);
+	assert_non_null(fx->store);
+	li_signs_in_and_gets_a_cookie(fx, now, c);
+	for (k = 0; k < 16; k++) {
+		assert_int_equal(attempt_dev(fx, "regulator:alice", "192.0.2.50", NULL,
+		                     "regulator pw", ++now, &dev),
+		    SIGNIN_OK);
+		memcpy(mine[k], dev.fresh, sizeof(mine[k]));
+	}
+	/* (past her share, her cookies are untrusted and her account's lock holds them) */
+	for (k = 0; k < 16; k++)
+		for (i = 0; i < mid.failures; i++)
+			assert_int_not_equal(attempt_dev(fx, "regulator:alice", "192.0.2.50",
+			                         mine[k], "guess guess", ++now, &dev),
+			    SIGNIN_OK);
+	attacker_locks_li(fx, ++now);
+	now += mid.failures + 1;
+	assert_int_equal(
+	    attempt_dev(fx, "officer:li@TA", "192.0.2.1", c, "correct horse", ++now, &dev),
+	    SIGNIN_OK);
+	assert_int_equal(dev.trusted, 1);
 	signin_store_free(fx->store);
 	fx->store = wide;
 }
@@ -724,6 +780,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_store_full_of_locks_refuses_rather_than_forget_a_guess, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_persons_cookies_cannot_take_the_cookies_rows,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

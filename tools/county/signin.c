@@ -40,7 +40,8 @@
 #define PASSWORD_ROWS 100000 /* lines of a password file at most */
 
 struct failure {
-	char identity[ACCESS_MAX_IDENTITY];
+	char identity[ACCESS_MAX_IDENTITY]; /* the name counted: identity, address, cookie */
+	char owner[ACCESS_MAX_IDENTITY];    /* a device cookie's row: whose cookie; else "" */
 	int count;
 	int64_t locked_until_ms, last_ms;
 };
@@ -426,57 +427,96 @@ failure_range(const struct signin_store *s, const char *name, int *lo, int *hi)
 	}
 }
 
-/* Under the lock: 0 when names[0..n-1] (all of one range) can each have
- * their row, held or taken; else the instant the first lock of their range
- * ends, when a row comes free again. */
-static int64_t
-failure_full(struct signin_store *s, const char *const *names, size_t n, int64_t now_ms)
+/* A row whose count is worth nothing any more (count_failure would start it
+ * afresh): empty, its lock run out, or its last failure older than
+ * lockout_s.  Only such a row is taken for another name, so that no count
+ * that still holds is ever forgotten to make room. */
+static int
+failure_spent(const struct signin_store *s, const struct failure *f, int64_t now_ms)
 {
-	int64_t first = INT64_MAX;
-	size_t need = 0, k;
-	int lo, hi, i;
-
-	failure_range(s, names[0], &lo, &hi);
-	for (k = 0; k < n; k++) {
-		for (i = lo; i < hi; i++)
-			if (s->failures[i].identity[0] != '\0' &&
-			    strcmp(s->failures[i].identity, names[k]) == 0)
-				break;
-		need += i == hi;
-	}
-	for (i = lo; i < hi && need > 0; i++) {
-		if (s->failures[i].identity[0] == '\0' || s->failures[i].locked_until_ms <= now_ms)
-			need--;
-		else if (s->failures[i].locked_until_ms < first)
-			first = s->failures[i].locked_until_ms;
-	}
-	return need == 0 ? 0 : first;
+	return f->identity[0] == '\0' ||
+	       (f->locked_until_ms != 0 && f->locked_until_ms <= now_ms) ||
+	       (f->locked_until_ms == 0 &&
+	           now_ms - f->last_ms > (int64_t)s->policy.lockout_s * 1000);
 }
 
-/* The failure row of identity, under the lock; a new one (taking the row
- * least recently failed that is not locked) when create is set. */
-static struct failure *
-failure_of(struct signin_store *s, const char *identity, int64_t now_ms, int create)
+/* Under the lock: the instant a row of name's range is spent again (the
+ * first lock to end, or the first count to age), for a refusal to name. */
+static int64_t
+failure_free_at(const struct signin_store *s, const char *name)
 {
-	struct failure *reuse = NULL, *f;
-	int i, lo, hi;
+	int64_t first = INT64_MAX, at;
+	int lo, hi, i;
 
-	failure_range(s, identity, &lo, &hi);
+	failure_range(s, name, &lo, &hi);
+	for (i = lo; i < hi; i++) {
+		const struct failure *f = &s->failures[i];
+
+		at = f->locked_until_ms != 0 ? f->locked_until_ms
+		                             : f->last_ms + (int64_t)s->policy.lockout_s * 1000 + 1;
+		if (at < first)
+			first = at;
+	}
+	return first;
+}
+
+/* Device-cookie rows one person may hold at once: one person's cookies
+ * (each good sign-in makes one) cannot take the rows of everyone else's. */
+#define DEVICE_ROWS_PER_IDENTITY 8
+
+/*
+ * The failure row of name, under the lock; when create is set and it has
+ * none, a new one (owner: the identity a device cookie's row is for), held
+ * for lockout_s from now like a count, so that a sign-in's rows, taken
+ * before its password is read, are still its own when it is counted.  A new
+ * row is a spent one of the name's range (the least recently failed), or,
+ * for an owner holding DEVICE_ROWS_PER_IDENTITY rows already, the least
+ * recently failed of those that is not locked.  NULL when there is none.
+ */
+static struct failure *
+failure_of(struct signin_store *s, const char *name, const char *owner, int64_t now_ms, int create)
+{
+	struct failure *reuse = NULL, *own = NULL, *f;
+	int i, lo, hi, owned = 0;
+
+	failure_range(s, name, &lo, &hi);
 	for (i = lo; i < hi; i++) {
 		f = &s->failures[i];
-		if (f->identity[0] != '\0' && strcmp(f->identity, identity) == 0)
+		if (f->identity[0] != '\0' && strcmp(f->identity, name) == 0)
 			return f;
-		if (f->locked_until_ms > now_ms)
+		if (owner != NULL && f->identity[0] != '\0' && strcmp(f->owner, owner) == 0) {
+			owned++;
+			if (f->locked_until_ms <= now_ms &&
+			    (own == NULL || f->last_ms < own->last_ms))
+				own = f;
+		}
+		if (!failure_spent(s, f, now_ms))
 			continue;
 		if (reuse == NULL || f->identity[0] == '\0' ||
 		    (reuse->identity[0] != '\0' && f->last_ms < reuse->last_ms))
 			reuse = f;
 	}
-	if (!create || reuse == NULL)
+	if (!create)
+		return NULL;
+	if (owner != NULL && owned >= DEVICE_ROWS_PER_IDENTITY)
+		reuse = own;
+	if (reuse == NULL)
 		return NULL;
 	memset(reuse, 0, sizeof(*reuse));
-	str_copy(reuse->identity, identity, sizeof(reuse->identity));
+	str_copy(reuse->identity, name, sizeof(reuse->identity));
+	if (owner != NULL)
+		str_copy(reuse->owner, owner, sizeof(reuse->owner));
+	reuse->last_ms = now_ms;
 	return reuse;
+}
+
+/* Give back a row failure_of made for this attempt and nothing counted on:
+ * a good sign-in's, or one taken for a sign-in refused for want of another. */
+static void
+failure_release(struct failure *f)
+{
+	if (f != NULL && f->count == 0 && f->locked_until_ms == 0)
+		memset(f, 0, sizeof(*f));
 }
 
 /* Count one wrong password on row f (under the lock), locking it at limit;
@@ -597,7 +637,7 @@ signin_attempt_device(struct signin_store *s, const struct signin_passwords *pas
 {
 	const char *hash = passwords != NULL ? signin_passwords_find(passwords, identity) : NULL;
 	char where[ACCESS_MAX_IDENTITY], cookie_row[ACCESS_MAX_IDENTITY];
-	struct failure *f;
+	struct failure *fi = NULL, *fa = NULL, *fc = NULL;
 	int64_t until = 0, t;
 	int good, trusted = 0;
 
@@ -614,43 +654,51 @@ signin_attempt_device(struct signin_store *s, const struct signin_passwords *pas
 	 * hold no space); a cookie's row is named by its nonce */
 	if (address != NULL)
 		snprintf(where, sizeof(where), "address %s", address);
-	/* the MAC is worked out for an unknown identity too (against ""), so that
-	 * it costs what a known one's does; it is never valid then */
+	/* the MAC is worked out for an unknown identity too (against the hash
+	 * no one's password matches), so that it costs what a known one's
+	 * does; it is never valid then */
 	if (device != NULL && s->have_device_key && device->cookie != NULL) {
-		trusted = signin_device_valid(s->device_key, identity, hash != NULL ? hash : "",
-		              device->cookie) &&
+		trusted = signin_device_valid(s->device_key, identity,
+		              hash != NULL ? hash : s->dummy, device->cookie) &&
 		          hash != NULL;
 		snprintf(cookie_row, sizeof(cookie_row), "device %.*s", SIGNIN_DEVICE_NONCE,
 		    device->cookie);
 	}
+	/*
+	 * The rows this attempt's wrong password would be counted on are taken
+	 * now, before the password is read (held for lockout_s, released if it
+	 * is good): with none to be had, every other row holding a count that
+	 * still holds (guessers of many names from many addresses), it is
+	 * refused as locked until one is spent, or the guess would go uncounted
+	 * and guessing be unlimited.  A valid cookie's row is apart from them;
+	 * a cookie locked, or with no row to be had (its owner's share or the
+	 * cookies' rows all held), is an untrusted client like any other.
+	 */
 	pthread_mutex_lock(&s->lock);
 	if (trusted) {
-		/* a locked cookie is an untrusted client like any other */
-		f = failure_of(s, cookie_row, now_ms, 0);
-		if (f != NULL && f->locked_until_ms > now_ms)
+		fc = failure_of(s, cookie_row, identity, now_ms, 1);
+		if (fc == NULL || fc->locked_until_ms > now_ms) {
+			failure_release(fc);
+			fc = NULL;
 			trusted = 0;
-	}
-	if (!trusted) {
-		f = failure_of(s, identity, now_ms, 0);
-		if (f != NULL && f->locked_until_ms > now_ms)
-			until = f->locked_until_ms;
-		f = address != NULL ? failure_of(s, where, now_ms, 0) : NULL;
-		if (f != NULL && f->locked_until_ms > now_ms && f->locked_until_ms > until)
-			until = f->locked_until_ms;
-		/* no row left to count a wrong password on (every one locked, by
-		 * guessers of many names from many addresses): refused until one
-		 * comes free, before the password is looked at, or the guesses
-		 * would go uncounted and unlimited.  A device cookie is not held
-		 * by it: its rows are apart. */
-		if (until == 0) {
-			const char *names[2] = { identity, where };
-
-			until = failure_full(s, names, address != NULL ? 2 : 1, now_ms);
 		}
-	} else {
-		const char *names[1] = { cookie_row };
-
-		until = failure_full(s, names, 1, now_ms);
+	}
+	fa = address != NULL ? failure_of(s, where, NULL, now_ms, 1) : NULL;
+	if (!trusted) {
+		fi = failure_of(s, identity, NULL, now_ms, 1);
+		if (fi == NULL || (address != NULL && fa == NULL)) {
+			until = failure_free_at(s, identity);
+		} else {
+			if (fi->locked_until_ms > now_ms)
+				until = fi->locked_until_ms;
+			if (fa != NULL && fa->locked_until_ms > now_ms &&
+			    fa->locked_until_ms > until)
+				until = fa->locked_until_ms;
+		}
+		if (until != 0) {
+			failure_release(fi);
+			failure_release(fa);
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (device != NULL)
@@ -661,20 +709,24 @@ signin_attempt_device(struct signin_store *s, const struct signin_passwords *pas
 		return SIGNIN_LOCKED;
 	}
 	good = signin_hash_matches(hash != NULL ? hash : s->dummy, password, len) && hash != NULL;
+	/* the rows are found again by their names: another sign-in may have
+	 * cleared one meanwhile (held, none was given to another name) */
 	pthread_mutex_lock(&s->lock);
+	fi = failure_of(s, trusted ? cookie_row : identity, trusted ? identity : NULL, now_ms,
+	    !good);
+	fa = address != NULL ? failure_of(s, where, NULL, now_ms, !good) : NULL;
 	if (good) {
 		/* a trusted sign-in leaves the identity's count alone: it is what
 		 * untrusted clients guessed, and the person's good password must not
 		 * give them a fresh start */
-		f = failure_of(s, trusted ? cookie_row : identity, now_ms, 0);
-		if (f != NULL)
-			memset(f, 0, sizeof(*f));
+		if (fi != NULL)
+			memset(fi, 0, sizeof(*fi));
+		failure_release(fa);
 	} else {
-		until = count_failure(s, failure_of(s, trusted ? cookie_row : identity, now_ms, 1),
-		    s->policy.failures, now_ms);
-		if (address != NULL) {
-			t = count_failure(s, failure_of(s, where, now_ms, 1),
-			    s->policy.failures * SIGNIN_ADDRESS_FACTOR, now_ms);
+		until = count_failure(s, fi, s->policy.failures, now_ms);
+		if (fa != NULL) {
+			t = count_failure(s, fa, s->policy.failures * SIGNIN_ADDRESS_FACTOR,
+			    now_ms);
 			/* the address's lock does not hold a trusted cookie */
 			if (t > until && !trusted)
 				until = t;

@@ -45,9 +45,11 @@ struct signin_policy {
 	int max_sessions; /* sessions held at once (anonymous ones give way first) */
 	/* identities, addresses and device cookies whose wrong passwords are
 	 * counted at once (0: SIGNIN_FAILURE_ROWS); an eighth of them kept for
-	 * device cookies.  When every other row is locked, a sign-in without a
-	 * valid device cookie is refused as locked (until the first of those
-	 * locks ends) rather than let its wrong password go uncounted. */
+	 * device cookies (at most 8 of those one person's).  A row goes to
+	 * another name only once its count is spent; when every other row
+	 * holds one, a sign-in without a valid device cookie is refused as
+	 * locked (until a row is spent) rather than let its wrong password go
+	 * uncounted. */
 	int failure_rows;
 };
 #define SIGNIN_FAILURE_ROWS 1024
