@@ -396,6 +396,15 @@ code=$(C -b "$T/wang.jar" -o /dev/null -w '%{http_code}' -H "Origin: $U" -F "csr
 check "the township's officer still attaches a photo (303, got $code), stored whole" \
     all '[ "$code" = 303 ]' \
     '[ "$(county_sql "SELECT v.size FROM case_evidence e JOIN evidence v ON v.hash = e.hash WHERE e.case_id = $OPEN")" = 300000 ]'
+# the same photo with the form's token after it (a hand-made form): not read in without the
+# token, and said so, not called too large (it was 413 "too large" until 7 Dec 2026)
+evidence=$(county_sql "SELECT count(*) FROM case_evidence WHERE case_id = $OPEN")
+code=$(C -b "$T/wang.jar" -o "$T/late-token.html" -w '%{http_code}' -H "Origin: $U" \
+    -F step=attach -F "photo=@$T/small.jpg" -F "csrf=$csrf" "$U/cases/$OPEN/step")
+check "a photo sent before the form's token is refused as out of order (400, got $code), not as too large" \
+    all '[ "$code" = 400 ]' 'grep -q "文件在表单其他内容之前送到" "$T/late-token.html"' \
+    '! grep -q "太大" "$T/late-token.html"' \
+    '[ "$(county_sql "SELECT count(*) FROM case_evidence WHERE case_id = $OPEN")" = "$evidence" ]'
 # A session signed in with a password changed since is over, but until 7 Dec 2026 the
 # console looked at the passwords file only once a form was read: each of its connections
 # still had a photo held before the 403.  Now every check the headers can answer is made

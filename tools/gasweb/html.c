@@ -279,6 +279,9 @@ static const char *const words[W_COUNT][2] = {
 	[W_TOO_LARGE] = { "上传的内容太大，本次未保存。照片请换一张较小的，或在相机设置中降低分辨率后重拍。",
 	    "What was sent is too large; nothing was saved. Send a smaller photo, or lower the "
 	    "camera's resolution and take it again." },
+	[W_FILE_REFUSED] = { "文件没有保存：这一步不收文件，或文件在表单其他内容之前送到。请刷新页面后重新提交。",
+	    "The file was not saved: this step takes no file, or the file came before the "
+	    "form's other fields. Reload the page and send it again." },
 	[W_TEXT_TOO_LONG] = { "所填文字太长（说明至多 1300 字左右），本次未保存。请删短后再提交。",
 	    "What was typed is too long (a note holds about 1,300 characters); nothing was "
 	    "saved. Shorten it and send it again." },

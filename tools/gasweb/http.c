@@ -392,10 +392,12 @@ dispatch(struct request *r, const char *method, struct reply *out)
 			return;
 		}
 	}
-	if (r->file_refused) { /* a file where none is taken: not saved without it */
-		log_info("refused %s %s to %s: a file this form does not take", method, rt->path,
-		    r->who.identity);
-		reply_error(r, out, MHD_HTTP_CONTENT_TOO_LARGE, W_BAD_REQUEST, W_TOO_LARGE);
+	if (r->file_refused) { /* a file where none is taken, or ahead of the form's token:
+		                * not saved without it, and not called too large */
+		log_info("refused %s %s to %s: a file this form does not take, or sent before "
+		         "its CSRF token",
+		    method, rt->path, r->who.identity);
+		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_FILE_REFUSED);
 		return;
 	}
 	rt->run(r, out);
