@@ -748,6 +748,18 @@ registry_stage_begin(struct registry_parsed *out, unsigned long long size, char 
 	return 0;
 }
 
+/* A database that would not begin or commit an import: said with its file,
+ * which the caller may not have named (gasctl opens the station's from its
+ * configuration).  Always -1. */
+static int
+registry_db_failed(sqlite3 *db, const char *why, char *err, size_t errlen)
+{
+	const char *file = sqlite3_db_filename(db, "main");
+
+	return err_set(err, errlen, "database %s: %s",
+	    file != NULL && file[0] ? file : ":memory:", why);
+}
+
 /* End pass 1: commit the staged rows (in the temp schema only).  0 or -1. */
 static int
 registry_stage_commit(struct registry_parsed *out, char *err, size_t errlen)
@@ -1339,7 +1351,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 		goto out;
 
 	if (store_begin(db, why, sizeof(why)) == -1) {
-		err_set(err, errlen, "%s", why);
+		registry_db_failed(db, why, err, errlen);
 		goto out;
 	}
 	in_tx = 1;
@@ -1373,7 +1385,7 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	res.updated = changed - res.inserted;
 	res.unchanged = parsed.nkept - changed;
 	if (store_commit(db, why, sizeof(why)) == -1) {
-		err_set(err, errlen, "%s", why);
+		registry_db_failed(db, why, err, errlen);
 		goto out;
 	}
 	in_tx = 0;

@@ -397,6 +397,32 @@ failed_transaction_leaves_nothing(void **state)
 	assert_int_equal(res.inserted, 3);
 }
 
+/* An import the station's database will not take (another writer holds
+ * it) says which database: gasctl opened it from its configuration, and
+ * until 7 Dec 2026 the error was "database is locked" alone. */
+static void
+a_database_that_will_not_take_it_is_named(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_import_result res;
+	char err[256], path[160], want[200];
+	sqlite3 *other = NULL;
+
+	snprintf(path, sizeof(path), "%s/station.db", f->dir);
+	assert_int_equal(store_open(path, schema_station, 0, &other, err, sizeof(err)), 0);
+	assert_int_equal(store_exec(other, "BEGIN IMMEDIATE", err, sizeof(err)), 0);
+	sqlite3_busy_timeout(f->db, 0);
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C1,YSP35.5,2019-05,15.2,14.9,Co,,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, NULL, &res, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "database %s: ", path);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "locked"));
+	assert_int_equal(store_exec(other, "ROLLBACK", err, sizeof(err)), 0);
+	store_close(other);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM cylinders", -1), 0);
+}
+
 /* The import's connection as a caller left it: no staging table, the
  * temp schema's cache size and journal mode as they were. */
 static void
@@ -1263,6 +1289,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(reimport_changes_nothing_and_updates_changed_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_transaction_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_database_that_will_not_take_it_is_named, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(stages_rows_without_locking_the_station, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(refuses_file_without_header_or_missing, setup,
