@@ -112,15 +112,18 @@ opauth_note(sqlite3 *db, const char *cert, int good, int64_t now_ms, int *failur
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 
-	/* one statement: the count and the lock move together */
+	/* one statement: the count and the lock move together.  The column counts
+	 * every wrong PIN since the last good one (or the last PIN set), so that
+	 * the n-th lock-out in a row lasts OPAUTH_LOCK_MS << (n - 1), at most
+	 * OPAUTH_LOCK_MAX_MS; the caller is told the count toward the next one */
 	if (store_prepare(db,
 	        good ? "UPDATE operator_credentials SET failures = 0, locked_until_ms = 0"
 	               " WHERE cert = ?1 RETURNING failures, locked_until_ms"
-	             : "UPDATE operator_credentials SET"
-	               " failures = CASE WHEN failures + 1 >= ?3 THEN 0 ELSE failures + 1 END,"
-	               " locked_until_ms = CASE WHEN failures + 1 >= ?3 THEN ?2 + ?4"
+	             : "UPDATE operator_credentials SET failures = failures + 1,"
+	               " locked_until_ms = CASE WHEN (failures + 1) % ?3 = 0"
+	               " THEN ?2 + min(?4 << min((failures + 1) / ?3 - 1, 30), ?5)"
 	               " ELSE locked_until_ms END"
-	               " WHERE cert = ?1 RETURNING failures, locked_until_ms",
+	               " WHERE cert = ?1 RETURNING failures % ?3, locked_until_ms",
 	        &stmt, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(stmt, 1, cert, -1, SQLITE_TRANSIENT);
@@ -128,6 +131,7 @@ opauth_note(sqlite3 *db, const char *cert, int good, int64_t now_ms, int *failur
 		sqlite3_bind_int64(stmt, 2, now_ms);
 		sqlite3_bind_int(stmt, 3, OPAUTH_MAX_FAILURES);
 		sqlite3_bind_int64(stmt, 4, OPAUTH_LOCK_MS);
+		sqlite3_bind_int64(stmt, 5, OPAUTH_LOCK_MAX_MS);
 	}
 	*failures = 0;
 	*locked_until_ms = 0;

@@ -8,8 +8,11 @@
  * printable bytes, kept only as an Argon2id encoded hash with a random
  * salt (libargon2: memory-hard, so a stolen database does not give the
  * PINs away to a graphics card in minutes).  OPAUTH_MAX_FAILURES wrong
- * PINs in a row lock the operator out for OPAUTH_LOCK_MS; a good PIN
- * resets the count; an administrator setting a new PIN lifts the lock.
+ * PINs in a row lock the operator out for OPAUTH_LOCK_MS, each further
+ * OPAUTH_MAX_FAILURES in a row for twice as long as the lock before, up to
+ * OPAUTH_LOCK_MAX_MS (so a guesser gets about 35 tries the first day and 5
+ * a day after, not 480 a day); a good PIN resets the count; an
+ * administrator setting a new PIN lifts the lock.
  *
  * Checking a PIN costs tens of milliseconds and OPAUTH_MEMORY_KIB of
  * memory on purpose: opauth_fetch and opauth_note touch the database,
@@ -32,9 +35,10 @@
 #define OPAUTH_PIN_MIN 4
 #define OPAUTH_PIN_MAX 64
 #define OPAUTH_MAX_FAILURES 5
-#define OPAUTH_LOCK_MS (15 * 60 * 1000)
-#define OPAUTH_HASH_MAX 160     /* an encoded Argon2id hash, with the NUL */
-#define OPAUTH_MEMORY_KIB 19456 /* 19 MiB, 2 passes: RFC 9106's second choice */
+#define OPAUTH_LOCK_MS (15 * 60 * 1000)          /* the first lock-out */
+#define OPAUTH_LOCK_MAX_MS (24 * 60 * 60 * 1000) /* the longest */
+#define OPAUTH_HASH_MAX 160                      /* an encoded Argon2id hash, with the NUL */
+#define OPAUTH_MEMORY_KIB 19456                  /* 19 MiB, 2 passes: RFC 9106's second choice */
 #define OPAUTH_PASSES 2
 
 /* Why a PIN is unusable (too short, too long, a control character): 0 when
@@ -51,7 +55,7 @@ int opauth_set_pin(sqlite3 *db, const char *cert, const char *pin, int64_t now_m
 /* What the database holds of an operator's credential. */
 struct opauth_credential {
 	char hash[OPAUTH_HASH_MAX];
-	int failures;
+	int failures; /* wrong PINs in a row, since the last good one or PIN set */
 	int64_t locked_until_ms;
 };
 
@@ -65,10 +69,11 @@ int opauth_pin_matches(const struct opauth_credential *cred, const char *pin);
 
 /*
  * Count an attempt: a good one clears failures and the lock; a wrong one
- * adds a failure and, at OPAUTH_MAX_FAILURES, locks the operator out until
- * now_ms + OPAUTH_LOCK_MS (failures start again from 0 then).  *failures
- * and *locked_until_ms receive the state after it.  -1 on a database error
- * (nothing changed).
+ * adds a failure and, at each OPAUTH_MAX_FAILURES-th in a row, locks the
+ * operator out until now_ms + OPAUTH_LOCK_MS for the first lock-out, twice
+ * as long for each one after it, at most OPAUTH_LOCK_MAX_MS.  *failures
+ * receives the wrong PINs toward the next lock-out (0 just after one),
+ * *locked_until_ms the lock.  -1 on a database error (nothing changed).
  */
 int opauth_note(sqlite3 *db, const char *cert, int good, int64_t now_ms, int *failures,
     int64_t *locked_until_ms, char *err, size_t errlen);

@@ -138,6 +138,44 @@ five_wrong_pins_lock_out_and_a_new_pin_lifts_it(void **state)
 	assert_int_equal(c.failures, 0);
 }
 
+/* Each lock-out in a row lasts twice the one before, up to a day: a guesser
+ * of a four-digit PIN gets about 35 tries the first day and 5 a day after,
+ * not 480 a day for ever (until 7 Dec 2026 every lock-out was 15 minutes).
+ * A good PIN, or a new one, starts again from 15 minutes. */
+static void
+lock_outs_in_a_row_grow_to_a_day(void **state)
+{
+	struct fixture *f = *state;
+	static const int64_t minutes[] = { 15, 30, 60, 120, 240, 480, 960, 1440, 1440 };
+	int64_t until = 0, now = 1000;
+	char err[256];
+	int failures, lock, i, tries = 0;
+
+	assert_int_equal(opauth_set_pin(f->db, "OP-7", "2468", 0, err, sizeof(err)), 0);
+	for (lock = 0; lock < (int)(sizeof(minutes) / sizeof(minutes[0])); lock++) {
+		for (i = 1; i <= OPAUTH_MAX_FAILURES; i++) {
+			assert_int_equal(
+			    opauth_note(f->db, "OP-7", 0, now, &failures, &until, err, sizeof(err)),
+			    0);
+			assert_int_equal(failures, i % OPAUTH_MAX_FAILURES);
+			if (now < 24LL * 3600 * 1000)
+				tries++;
+		}
+		if (until - now != minutes[lock] * 60 * 1000)
+			fail_msg("lock-out %d: %lld min, not %lld", lock + 1,
+			    (long long)((until - now) / 60000), (long long)minutes[lock]);
+		now = until; /* the guesser waits it out */
+	}
+	assert_true(tries <= 40);
+	/* the right PIN starts again from the first lock-out's length */
+	assert_int_equal(opauth_note(f->db, "OP-7", 1, now, &failures, &until, err, sizeof(err)),
+	    0);
+	for (i = 1; i <= OPAUTH_MAX_FAILURES; i++)
+		assert_int_equal(
+		    opauth_note(f->db, "OP-7", 0, now, &failures, &until, err, sizeof(err)), 0);
+	assert_int_equal(until - now, OPAUTH_LOCK_MS);
+}
+
 static void
 shifts_end_once_with_how(void **state)
 {
@@ -173,6 +211,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(five_wrong_pins_lock_out_and_a_new_pin_lifts_it,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(lock_outs_in_a_row_grow_to_a_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(shifts_end_once_with_how, setup, teardown),
 	};
 

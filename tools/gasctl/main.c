@@ -61,7 +61,8 @@ static const struct gasctl_command commands[] = {
 	           "characters), which they give at every login.  It is read from the terminal\n"
 	           "without echo, twice, or as one line from standard input: never from the\n"
 	           "command line.  Only a salted Argon2id hash is stored.  Setting a PIN lifts\n"
-	           "a lock-out (5 wrong PINs lock an operator out for 15 minutes).") },
+	           "a lock-out (5 wrong PINs lock an operator out for 15 minutes, each 5 more\n"
+	           "in a row twice as long as the last, up to a day).") },
 	{ .name = "operators list",
 	    .run = cmd_operators_list,
 	    .usage = "",
