@@ -344,8 +344,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lines_init();
 	/* OP-7 (PIN 2468) never stays locked out from one input to the next,
 	 * or a few wrong PINs would keep every later life request from its codes */
-	store_exec(gw.records.db, "UPDATE operator_credentials SET failures = 0, locked_until_ms = 0",
-	    NULL, 0);
+	store_exec(gw.records.db,
+	    "UPDATE operator_credentials SET failures = 0, locked_until_ms = 0", NULL, 0);
 	/* ctl.c hands over each line without its newline, and never one of
 	 * CTL_LINE_MAX bytes or more */
 	while (p < end && n++ < FUZZ_REQUESTS) {
