@@ -179,6 +179,18 @@ check_life(const struct ctl_request *req, char *err, size_t errlen)
 	return 0;
 }
 
+/* The operator's PIN (login, life): required, at most OPAUTH_PIN_MAX bytes;
+ * never echoed.  0, or -1. */
+static int
+pin_member(struct ctl_request *req, const char *cmd, char *err, size_t errlen)
+{
+	if (string_member(req->json, cmd, "pin", 1, &req->pin, err, errlen) == -1)
+		return -1;
+	if (strlen(req->pin) > OPAUTH_PIN_MAX)
+		return err_set(err, errlen, "\"pin\" must be at most %d bytes", OPAUTH_PIN_MAX);
+	return 0;
+}
+
 int
 ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *err, size_t errlen)
 {
@@ -269,12 +281,8 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 	case CTL_LOGIN:
 		if (string_member(req->json, cmd, "cert", 1, &req->cert, err, errlen) == -1 ||
 		    check_cert(req->cert, "cert", err, errlen) == -1 ||
-		    string_member(req->json, cmd, "pin", 1, &req->pin, err, errlen) == -1)
+		    pin_member(req, cmd, err, errlen) == -1)
 			goto out;
-		if (strlen(req->pin) > OPAUTH_PIN_MAX) {
-			err_set(err, errlen, "\"pin\" must be at most %d bytes", OPAUTH_PIN_MAX);
-			goto out;
-		}
 		break;
 	case CTL_SCAN:
 		if (string_member(req->json, cmd, "code", 1, &req->code, err, errlen) == -1)
@@ -312,7 +320,7 @@ ctl_request_parse(const char *buf, size_t len, struct ctl_request *req, char *er
 		    string_member(req->json, cmd, "next_due", 0, &req->next_due, err, errlen) ==
 		        -1 ||
 		    string_member(req->json, cmd, "reason", 0, &req->reason, err, errlen) == -1 ||
-		    check_life(req, err, errlen) == -1)
+		    check_life(req, err, errlen) == -1 || pin_member(req, cmd, err, errlen) == -1)
 			goto out;
 		req->codes = json_object_get(req->json, "codes");
 		if (!json_is_array(req->codes) || json_array_size(req->codes) == 0 ||
@@ -725,64 +733,69 @@ shift_end(struct gw *gw, struct line *l, enum opauth_shift_end how, int64_t now)
 }
 
 /*
- * A login: the certificate must be registered, current and have a PIN, the
- * operator must not be locked out, and the PIN must match; only then does
- * the line take the operator (and a fill is credited to them).  Every
- * refusal names why, never the PIN.
+ * Who an operator is, proven: a login and every life event (gasctl dispatch,
+ * receive, inspection out, inspection back, scrap) go through here, so that
+ * nothing is recorded under a name whose PIN was not given.  The
+ * certificate must be registered, active and current; then the PIN is
+ * opauth_prove's, on the operator's one credential row: wrong PINs at a
+ * login and at a life event add up to one lock-out, which keeps the
+ * operator from both.  where names the request in the log ("line 2",
+ * "life event").  NULL with *op, or the refusal to send, naming why, never
+ * the PIN.
+ */
+static json_t *
+operator_proven(struct gw *gw, const char *cert, const char *pin, const char *where,
+    struct records_operator *op)
+{
+	char why[256], when[32];
+	int64_t now = time_wall_ms(), locked_until;
+	enum store_found found;
+
+	found = records_operator_get(&gw->records, cert, op, why, sizeof(why));
+	if (found == STORE_ERROR)
+		return ctl_error_json(why);
+	if (found == STORE_NOT_FOUND || !op->active)
+		return error_reply(_("operator certificate %s is not registered at this station"),
+		    cert);
+	if (date_today() > op->expires) {
+		date_format(op->expires, when);
+		return error_reply(_("operator certificate %s expired on %s"), cert, when);
+	}
+	switch (
+	    records_operator_prove(&gw->records, cert, pin, now, &locked_until, why, sizeof(why))) {
+	case OPAUTH_PROVEN:
+		return NULL;
+	case OPAUTH_WRONG:
+		log_warnx("%s: wrong PIN for operator %s", where, cert);
+		if (locked_until > now) {
+			time_format_iso(locked_until, when);
+			log_warnx("%s: operator %s locked out until %s", where, cert, when);
+		}
+		break;
+	case OPAUTH_REFUSED:
+	case OPAUTH_FAILED:
+		break;
+	}
+	return ctl_error_json(why);
+}
+
+/*
+ * A login: the operator proven (operator_proven); only then does the line
+ * take the operator (and a fill is credited to them).
  */
 static json_t *
 login_reply(struct gw *gw, struct line *l, const char *cert, const char *pin)
 {
 	struct gw_shift *sh = &gw->shifts[l - gw->lines];
 	struct records_operator op;
-	struct opauth_credential cred;
-	char why[256], when[32];
-	int64_t now = time_wall_ms(), locked_until;
-	enum store_found found;
-	int failures, good;
+	char why[256], when[32], where[16];
+	int64_t now;
+	json_t *refusal;
 
-	found = records_operator_get(&gw->records, cert, &op, why, sizeof(why));
-	if (found == STORE_ERROR)
-		return ctl_error_json(why);
-	if (found == STORE_NOT_FOUND || !op.active)
-		return error_reply(_("operator certificate %s is not registered at this station"),
-		    cert);
-	if (date_today() > op.expires) {
-		date_format(op.expires, when);
-		return error_reply(_("operator certificate %s expired on %s"), cert, when);
-	}
-	found = records_credential_get(&gw->records, cert, &cred, why, sizeof(why));
-	if (found == STORE_ERROR)
-		return ctl_error_json(why);
-	if (found == STORE_NOT_FOUND)
-		return error_reply(_("operator %s has no PIN yet: a station administrator sets one "
-		                     "with gasctl operators pin %s"),
-		    cert, cert);
-	if (cred.locked_until_ms > now) {
-		time_format_iso(cred.locked_until_ms, when);
-		explicit_bzero(&cred, sizeof(cred));
-		return error_reply(_("operator %s is locked out after %d wrong PINs until %s; a "
-		                     "station administrator can set a new PIN"),
-		    cert, OPAUTH_MAX_FAILURES, when);
-	}
-	/* the costly part, off the records lock */
-	good = opauth_pin_matches(&cred, pin);
-	explicit_bzero(&cred, sizeof(cred));
-	if (records_credential_note(&gw->records, cert, good, now, &failures, &locked_until, why,
-	        sizeof(why)) == -1)
-		return ctl_error_json(why);
-	if (!good) {
-		log_warnx("line %d: wrong PIN for operator %s", l->number, cert);
-		if (locked_until > now) {
-			time_format_iso(locked_until, when);
-			log_warnx("line %d: operator %s locked out until %s", l->number, cert,
-			    when);
-			return error_reply(_("wrong PIN; operator %s is locked out until %s"), cert,
-			    when);
-		}
-		return error_reply(_("wrong PIN for operator %s (%d more tries before a lock-out)"),
-		    cert, OPAUTH_MAX_FAILURES - failures);
-	}
+	snprintf(where, sizeof(where), "line %d", l->number);
+	if ((refusal = operator_proven(gw, cert, pin, where, &op)) != NULL)
+		return refusal;
+	now = time_wall_ms();
 	if (line_login(l, cert, why, sizeof(why)) == -1)
 		return ctl_error_json(why);
 	shift_end(gw, l, OPAUTH_REPLACED, now);
@@ -1096,8 +1109,9 @@ next_due_fits(const struct ctl_clock *clock, const struct ctl_request *req, char
 
 /*
  * life (gasctl dispatch, receive, inspection out, inspection back, scrap):
- * every code must verify (the first that does not is named, and nothing is
- * recorded), the operator must be registered and active here; then the
+ * the operator must be proven by their PIN (operator_proven), every code
+ * must verify (the first that does not is named, and nothing is
+ * recorded); then the
  * whole batch is recorded in one transaction, each as a record of kind life
  * for the county, with the batch's result, next due date or reason.
  */
@@ -1113,7 +1127,6 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	int *sent;
 	size_t i, n = json_array_size(req->codes), codelen;
 	int64_t now;
-	enum store_found found;
 	json_t *arr, *reply = NULL;
 
 	if (life_clock(gw, req, &clock, clock_warning, sizeof(clock_warning), refusal,
@@ -1121,20 +1134,11 @@ life_reply(struct gw *gw, const struct ctl_request *req)
 	    next_due_fits(&clock, req, refusal, sizeof(refusal)) == -1)
 		return ctl_error_json(refusal);
 	now = clock.now_ms; /* the time judged is the time recorded */
-	found = records_operator_get(&gw->records, req->cert, &op, why, sizeof(why));
-	if (found == STORE_ERROR)
-		return ctl_error_json(why);
-	if (found == STORE_NOT_FOUND || !op.active)
-		return error_reply(_("operator certificate %s is not registered at this station"),
-		    req->cert);
-	/* as at a login: a certificate past its expiry records nothing under
-	 * its name, a scrap (which stops the cylinder at every station) least */
-	if (date_today() > op.expires) {
-		char when[32];
-
-		date_format(op.expires, when);
-		return error_reply(_("operator certificate %s expired on %s"), req->cert, when);
-	}
+	/* as at a login, and on the same count: nothing is recorded under a
+	 * name whose PIN was not given (an expired certificate's least: a scrap
+	 * stops the cylinder at every station), whoever is logged in on a line */
+	if ((reply = operator_proven(gw, req->cert, req->pin, "life event", &op)) != NULL)
+		return reply;
 	ev = calloc(n, sizeof(*ev));
 	uuids = calloc(n, sizeof(*uuids));
 	sent = calloc(n, sizeof(*sent));

@@ -13,7 +13,9 @@
  *   "cert"     login, and "operator" of fill (optional there): 1..CTL_CERT_MAX
  *              bytes, no control characters, nothing that looks like an ID
  *              number (buyer_text_has_number)
- *   "pin"      login: a string of at most OPAUTH_PIN_MAX bytes (wiped at free)
+ *   "pin"      login and life (required): a string of at most OPAUTH_PIN_MAX
+ *              bytes (wiped at free); checked as a login's (ctlreq.c
+ *              operator_proven), on the same count and lock-out
  *   "code"     scan, and "cylinder" of fill: a string (the code's own checks
  *              are rule R01's, so a bad code is a recorded refusal, not an error)
  *   "number"   buyer, and "buyer" of fill: a string (checks are R08's)
@@ -83,8 +85,8 @@ struct ctl_request {
 	enum ctl_command command;
 	int line;             /* 0 for status and fills */
 	int wait;             /* start: stream progress until the outcome; fill: 1 */
-	const char *cert;     /* login; fill: NULL when no "operator" */
-	const char *pin;      /* login */
+	const char *cert;     /* login; fill: NULL when no "operator"; life: "operator" */
+	const char *pin;      /* login, life */
 	const char *code;     /* scan; fill: "cylinder" */
 	const char *number;   /* buyer; fill: "buyer"; the raw number */
 	int64_t since_ms;     /* fills */

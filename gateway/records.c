@@ -227,28 +227,25 @@ records_operator_get(struct records *rec, const char *cert, struct records_opera
 	return rc;
 }
 
-enum store_found
-records_credential_get(struct records *rec, const char *cert, struct opauth_credential *out,
-    char *err, size_t errlen)
+static void
+records_guard_lock(void *ctx)
 {
-	enum store_found rc;
-
-	pthread_mutex_lock(&rec->lock);
-	rc = opauth_fetch(rec->db, cert, out, err, errlen);
-	pthread_mutex_unlock(&rec->lock);
-	return rc;
+	pthread_mutex_lock(&((struct records *)ctx)->lock);
 }
 
-int
-records_credential_note(struct records *rec, const char *cert, int good, int64_t now_ms,
-    int *failures, int64_t *locked_until_ms, char *err, size_t errlen)
+static void
+records_guard_unlock(void *ctx)
 {
-	int rc;
+	pthread_mutex_unlock(&((struct records *)ctx)->lock);
+}
 
-	pthread_mutex_lock(&rec->lock);
-	rc = opauth_note(rec->db, cert, good, now_ms, failures, locked_until_ms, err, errlen);
-	pthread_mutex_unlock(&rec->lock);
-	return rc;
+enum opauth_proof
+records_operator_prove(struct records *rec, const char *cert, const char *pin, int64_t now_ms,
+    int64_t *locked_until_ms, char *err, size_t errlen)
+{
+	const struct opauth_guard guard = { records_guard_lock, records_guard_unlock, rec };
+
+	return opauth_prove(rec->db, &guard, cert, pin, now_ms, locked_until_ms, err, errlen);
 }
 
 int

@@ -177,14 +177,12 @@ enum store_found records_buyer_get(struct records *rec, const char *id, struct r
     char *err, size_t errlen);
 
 /*
- * Operators' logins and shifts (opauth.h's functions under the lock; the
- * PIN itself is checked by the caller, off the lock, with
- * opauth_pin_matches: a login does not hold up a fill's commit).
+ * Operators' logins and shifts (opauth.h's functions under the lock).  An
+ * operator's PIN: opauth_prove with the lock held around its database steps
+ * only, never the costly hash (a login does not hold up a fill's commit).
  */
-enum store_found records_credential_get(struct records *rec, const char *cert,
-    struct opauth_credential *out, char *err, size_t errlen);
-int records_credential_note(struct records *rec, const char *cert, int good, int64_t now_ms,
-    int *failures, int64_t *locked_until_ms, char *err, size_t errlen);
+enum opauth_proof records_operator_prove(struct records *rec, const char *cert, const char *pin,
+    int64_t now_ms, int64_t *locked_until_ms, char *err, size_t errlen);
 int records_shift_open(struct records *rec, int line, const char *cert, int64_t now_ms, int64_t *id,
     char *err, size_t errlen);
 int records_shift_close(struct records *rec, int64_t id, enum opauth_shift_end how, int64_t now_ms,

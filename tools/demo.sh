@@ -370,8 +370,10 @@ deliver() {
 	"$BUILD/gasdeliver" -u "$DELIVERY" -d "$R/delivery-li.db" -k "$R/delivery101.psk" \
 	    -p "$COUNTY_PORT" --code-key "$R/keys/county.pub" --buyer-key "$R/keys/buyer.key" "$@"
 }
-ctl dispatch "$DELIVERY" "$(code_of LY-0001)" --operator ZJ-OP-0188 > "$R/dispatch.log" 2>&1
-say "$(head -n 1 "$R/dispatch.log") (gasctl dispatch, scanned as the truck is loaded)"
+# Wang Wei gives his PIN for every life event, as at a login (first line of stdin here)
+printf '%s\n' "$DEMO_PIN" |
+    ctl dispatch "$DELIVERY" "$(code_of LY-0001)" --operator ZJ-OP-0188 > "$R/dispatch.log" 2>&1
+say "$(head -n 1 "$R/dispatch.log") (gasctl dispatch, scanned as the truck is loaded, with his PIN)"
 printf '%s\n' "$BUYER_B" | deliver --offline handover "$(code_of LY-0001)" --buyer-id - \
     --village "城关村 12号" > "$R/handover.log" 2>&1
 say "Li's phone, no signal in the lane: $(head -n 1 "$R/handover.log" | cut -d'(' -f1-3)"
@@ -383,7 +385,8 @@ synced=$?
 # (gasdeliver speaks the person's language: what the county stored is the check)
 expect "back in signal, the phone sends both: $(head -n 1 "$R/sync.log")" \
     sh -c "[ $synced -eq 0 ] && [ \"\$(sqlite3 -cmd '.timeout 5000' '$R/county.db' \"SELECT count(*) FROM life_events WHERE source = '$DELIVERY' AND serial = 'LY-0001' AND event IN ('handed_over', 'returned')\")\" = 2 ]"
-ctl receive "$(code_of LY-0001)" --from "$DELIVERY" --operator ZJ-OP-0188 > "$R/receive.log" 2>&1
+printf '%s\n' "$DEMO_PIN" |
+    ctl receive "$(code_of LY-0001)" --from "$DELIVERY" --operator ZJ-OP-0188 > "$R/receive.log" 2>&1
 say "$(head -n 1 "$R/receive.log") back at LY01 (gasctl receive)"
 wait_for 20 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$R/county.db' \"SELECT count(*) FROM life_events WHERE serial = 'LY-0001'\")\" = 4 ]" || true
 trace cylinder LY-0001 > "$R/life-LY-0001.txt" 2>&1

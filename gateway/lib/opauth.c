@@ -9,6 +9,7 @@
 #include <argon2.h>
 #include <openssl/rand.h>
 
+#include "i18n.h"
 #include "registry.h"
 #include "util.h"
 
@@ -146,6 +147,77 @@ opauth_note(sqlite3 *db, const char *cert, int good, int64_t now_ms, int *failur
 		rc = err_set(err, errlen, "%s", sqlite3_errmsg(db));
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+static void
+guard_lock(const struct opauth_guard *guard)
+{
+	if (guard != NULL)
+		guard->lock(guard->ctx);
+}
+
+static void
+guard_unlock(const struct opauth_guard *guard)
+{
+	if (guard != NULL)
+		guard->unlock(guard->ctx);
+}
+
+enum opauth_proof
+opauth_prove(sqlite3 *db, const struct opauth_guard *guard, const char *cert, const char *pin,
+    int64_t now_ms, int64_t *locked_until_ms, char *err, size_t errlen)
+{
+	struct opauth_credential cred;
+	enum store_found found;
+	char when[32];
+	int failures, good, rc;
+
+	*locked_until_ms = 0;
+	guard_lock(guard);
+	found = opauth_fetch(db, cert, &cred, err, errlen);
+	guard_unlock(guard);
+	if (found == STORE_ERROR)
+		return OPAUTH_FAILED;
+	if (found == STORE_NOT_FOUND) {
+		err_set(err, errlen,
+		    _("operator %s has no PIN yet: a station administrator sets one with gasctl "
+		      "operators pin %s"),
+		    cert, cert);
+		return OPAUTH_REFUSED;
+	}
+	if (cred.locked_until_ms > now_ms) {
+		*locked_until_ms = cred.locked_until_ms;
+		time_format_iso(cred.locked_until_ms, when);
+		explicit_bzero(&cred, sizeof(cred));
+		err_set(err, errlen,
+		    _("operator %s is locked out after %d wrong PINs until %s; a station "
+		      "administrator can set a new PIN"),
+		    cert, OPAUTH_MAX_FAILURES, when);
+		return OPAUTH_REFUSED;
+	}
+	/* the costly part, outside the guard */
+	good = opauth_pin_matches(&cred, pin);
+	explicit_bzero(&cred, sizeof(cred));
+	guard_lock(guard);
+	rc = opauth_note(db, cert, good, now_ms, &failures, locked_until_ms, err, errlen);
+	guard_unlock(guard);
+	if (rc == -1)
+		return OPAUTH_FAILED;
+	if (good) {
+		*locked_until_ms = 0;
+		return OPAUTH_PROVEN;
+	}
+	if (*locked_until_ms > now_ms) {
+		time_format_iso(*locked_until_ms, when);
+		err_set(err, errlen, _("wrong PIN; operator %s is locked out until %s"), cert,
+		    when);
+	} else {
+		*locked_until_ms = 0;
+		err_set(err, errlen,
+		    _("wrong PIN for operator %s (%d more tries before a lock-out)"), cert,
+		    OPAUTH_MAX_FAILURES - failures);
+	}
+	return OPAUTH_WRONG;
 }
 
 const char *

@@ -78,6 +78,37 @@ int opauth_pin_matches(const struct opauth_credential *cred, const char *pin);
 int opauth_note(sqlite3 *db, const char *cert, int good, int64_t now_ms, int *failures,
     int64_t *locked_until_ms, char *err, size_t errlen);
 
+/* Held around each database step of opauth_prove, never around the costly
+ * hash: gasgw's records lock (records.h).  NULL: the caller has the
+ * database to itself (gasctl). */
+struct opauth_guard {
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void *ctx;
+};
+
+/* What opauth_prove found. */
+enum opauth_proof {
+	OPAUTH_PROVEN = 0, /* the PIN matched: the count starts again */
+	OPAUTH_REFUSED,    /* no PIN set yet, or locked out already: no try was made */
+	OPAUTH_WRONG,      /* a wrong PIN, counted; it may have locked the operator out */
+	OPAUTH_FAILED,     /* the database failed: nothing was counted */
+};
+
+/*
+ * The one check of an operator's PIN, whoever asks (a login and every life
+ * event at gasgw, ctlreq.c; gasctl registry reinstate): the operator must
+ * have a PIN, must not be locked out, and pin must match; each try is
+ * counted on the operator's one credential row (opauth_note), so wrong PINs
+ * add up to one lock-out whichever request gave them, and the lock-out
+ * keeps the operator from every one.  Whether cert is registered and
+ * current is the caller's to judge first.  err receives the refusal, in
+ * the language being spoken (i18n.h), naming why and never the PIN, or the
+ * database's error; *locked_until_ms the lock-out's end (0: none).
+ */
+enum opauth_proof opauth_prove(sqlite3 *db, const struct opauth_guard *guard, const char *cert,
+    const char *pin, int64_t now_ms, int64_t *locked_until_ms, char *err, size_t errlen);
+
 /* How a shift ended (shifts.ended_by). */
 enum opauth_shift_end {
 	OPAUTH_LOGOUT = 0, /* the operator logged out */

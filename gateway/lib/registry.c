@@ -1868,10 +1868,36 @@ registry_reason_check(const char *reason, char *err, size_t errlen)
 }
 
 int
+registry_operator_current(sqlite3 *db, const char *cert, char *err, size_t errlen)
+{
+	struct registry_operator op;
+	char why[256];
+	int32_t until;
+
+	switch (registry_operator_find(db, cert, &op, why, sizeof(why))) {
+	case STORE_ERROR:
+		return err_set(err, errlen, "%s", why);
+	case STORE_NOT_FOUND:
+		op.active = 0;
+		break;
+	case STORE_FOUND:
+		break;
+	}
+	if (!op.active)
+		return err_set(err, errlen,
+		    _("operator certificate %s is not registered at this station"), cert);
+	/* a certificate past its date may not bring a cylinder back, as it may
+	 * not fill (R07) */
+	if (date_parse(op.expires, &until) == -1 || date_today() > until)
+		return err_set(err, errlen, _("operator certificate %s expired on %s"), cert,
+		    op.expires);
+	return 0;
+}
+
+int
 registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was, size_t waslen,
     char *err, size_t errlen)
 {
-	struct registry_operator op;
 	struct registry_cylinder cyl;
 	sqlite3_stmt *st = NULL;
 	char why[256];
@@ -1885,31 +1911,8 @@ registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *wa
 		return -1;
 	if (store_begin(db, why, sizeof(why)) == -1)
 		return err_set(err, errlen, "%s", why);
-	switch (registry_operator_find(db, r->actor, &op, why, sizeof(why))) {
-	case STORE_ERROR:
-		err_set(err, errlen, "%s", why);
+	if (registry_operator_current(db, r->actor, err, errlen) == -1)
 		goto out;
-	case STORE_NOT_FOUND:
-		op.active = 0;
-		break;
-	case STORE_FOUND:
-		break;
-	}
-	if (!op.active) {
-		err_set(err, errlen, _("operator certificate %s is not registered at this station"),
-		    r->actor);
-		goto out;
-	}
-	{ /* a certificate past its date may not bring a cylinder back, as it may
-	   * not fill (R07) */
-		int32_t until;
-
-		if (date_parse(op.expires, &until) == -1 || date_today() > until) {
-			err_set(err, errlen, _("operator certificate %s expired on %s"), r->actor,
-			    op.expires);
-			goto out;
-		}
-	}
 	switch (registry_cylinder_find(db, r->serial, &cyl, why, sizeof(why))) {
 	case STORE_ERROR:
 		err_set(err, errlen, "%s", why);

@@ -232,6 +232,12 @@ int registry_reason_check(const char *reason, char *err, size_t errlen);
 int registry_reinstate(sqlite3 *db, const struct registry_reinstatement *r, char *was,
     size_t waslen, char *err, size_t errlen);
 
+/* An operator who may act here: registered, active, the certificate not
+ * past its date (the station's calendar).  0, or -1 with err naming why
+ * (registry_reinstate's own words; gasctl registry reinstate asks it before
+ * the PIN). */
+int registry_operator_current(sqlite3 *db, const char *cert, char *err, size_t errlen);
+
 /* 1 when this station's database has applied a registry delta from a county
  * (meta 'registry_version' is there: it is joined to one, or was), 0 when
  * not; 1 when the database cannot say. */

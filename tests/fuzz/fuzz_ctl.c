@@ -162,7 +162,8 @@ setup(void)
 	    store_exec(gw.records.db,
 	        "INSERT INTO operators VALUES ('OP-7', 'Wang Wei',"
 	        " '2099-01-01', 1, 0)",
-	        err, sizeof(err)) == -1)
+	        err, sizeof(err)) == -1 ||
+	    opauth_set_pin(gw.records.db, "OP-7", "2468", 0, err, sizeof(err)) == -1)
 		goto fail;
 	for (i = 0; i < FUZZ_LINES; i++) {
 		line_config[i].number = (int)i + 1;
@@ -217,6 +218,8 @@ life_ok(const struct ctl_request *r)
 		return 0;
 	if (is(e, "scrapped") != (r->reason != NULL) ||
 	    (r->reason != NULL && (strlen(r->reason) == 0 || strlen(r->reason) > CTL_REASON_MAX)))
+		return 0;
+	if (r->pin == NULL || strlen(r->pin) > OPAUTH_PIN_MAX)
 		return 0;
 	if (!json_is_array(r->codes) || (n = json_array_size(r->codes)) == 0 || n > CTL_LIFE_MAX)
 		return 0;
@@ -339,6 +342,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > CTL_LINE_MAX * 4)
 		return 0;
 	lines_init();
+	/* OP-7 (PIN 2468) never stays locked out from one input to the next,
+	 * or a few wrong PINs would keep every later life request from its codes */
+	store_exec(gw.records.db,
+	    "UPDATE operator_credentials SET failures = 0, locked_until_ms = 0", NULL, 0);
 	/* ctl.c hands over each line without its newline, and never one of
 	 * CTL_LINE_MAX bytes or more */
 	while (p < end && n++ < FUZZ_REQUESTS) {

@@ -5,6 +5,11 @@
 #   gw_start / gw_stop / gw_kill9     start gasgw again (under $GW_WRAP, when set), stop it, kill -9 it
 #   sim CMD...                        one gassim control command ("ok" expected)
 #   ctl ARGS...                       gasctl on this station
+#   lifectl ARGS...                   a life command (dispatch, receive, inspection,
+#                                     scrap) by an operator who gives the PIN
+#                                     $OP_PIN as the first line of
+#                                     standard input; with CODE -, the test's own
+#                                     standard input follows it (the codes)
 #   code SERIAL                       the signed code of a registry cylinder
 #   sql "SQL"                         a query on the station database
 #   wait_state LINE STATE SECONDS     until gasctl status shows that state
@@ -46,6 +51,13 @@ sim() {
 }
 
 ctl() { "$BUILD/gasctl" -s "$T/gw.sock" "$@"; }
+
+lifectl() {
+	case " $* " in
+	*" - "*) { printf '%s\n' "$OP_PIN" && cat; } | ctl "$@" ;;
+	*) printf '%s\n' "$OP_PIN" | ctl "$@" ;;
+	esac
+}
 
 code() { grep "^$1," "$T/minted/codes.csv" | sed 's/^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,//'; }
 

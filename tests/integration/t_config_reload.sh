@@ -70,13 +70,13 @@ check "gasgw still serves" sh -c "ctl status >/dev/null 2>&1 || \"$BUILD/gasctl\
 
 # the inspection cycle a reload sets is the one an inspection return is judged by
 due=$(date -d '+3 years' +%F)
-out=$(ctl inspection back "$(code C-GOOD-5)" --result pass --next-due "$due" --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-5)" --result pass --next-due "$due" --operator OP-7 2>&1)
 check "before: a next due date 3 years ahead is within the 4-year cycle" \
     sh -c "! printf '%s\n' '$out' | grep -q 'inspection cycle'"
 sed -e 's/^tare_over_kg = lots$/tare_over_kg = 1.0\ninspection_cycle_years = 2/' "$T/station.conf" \
     >"$T/station.new" && mv "$T/station.new" "$T/station.conf"
 hup
-out=$(ctl inspection back "$(code C-GOOD-5)" --result pass --next-due "$due" --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-5)" --result pass --next-due "$due" --operator OP-7 2>&1)
 check "after a reload to 2 years: the same date is beyond the 2-year cycle, said at once" \
     sh -c "printf '%s\n' '$out' | grep -q 'beyond the 2-year inspection cycle'"
 gw_stop

@@ -30,7 +30,7 @@ gw_join_county || { fail "gasgw restarted with the uplink"; finish; }
 today=$(TZ=Asia/Shanghai date +%F)
 status() { county_sql "SELECT status FROM registry WHERE serial = '$1'"; }
 
-ctl scrap "$(code C-GOOD-3)" "$(code C-GOOD-4)" "$(code C-GOOD-5)" --reason "瓶体严重腐蚀" \
+lifectl scrap "$(code C-GOOD-3)" "$(code C-GOOD-4)" "$(code C-GOOD-5)" --reason "瓶体严重腐蚀" \
     --operator OP-7 >"$T/scrap.out" 2>&1
 check "gasctl scrap records three scraps" grep -q '^3 cylinders scrapped$' "$T/scrap.out"
 check "the county stores all three" \

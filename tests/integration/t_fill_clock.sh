@@ -59,7 +59,7 @@ check_n() {
 }
 # back DATE: an inspection return of C-GOOD-5 (passed, next due DATE): $T/b.out, $rc
 back() {
-	ctl inspection back "$(code C-GOOD-5)" --result pass --next-due "$1" --operator OP-7 \
+	lifectl inspection back "$(code C-GOOD-5)" --result pass --next-due "$1" --operator OP-7 \
 	    >"$T/b.out" 2>&1
 	rc=$?
 }
@@ -84,7 +84,7 @@ not_recorded() {
 	reads=$2
 	shift 2
 	n_before=$(life)
-	ctl "$@" --operator OP-7 >"$T/l.out" 2>&1
+	lifectl "$@" --operator OP-7 >"$T/l.out" 2>&1
 	lrc=$?
 	check "$what is refused, saying why (exit $lrc: $(head -c 300 "$T/l.out"))" all "[ $lrc -eq 1 ]" \
 	    "grep -q \"^gasctl: nothing was recorded, as it would carry this clock's time: the station's clock reads $reads\" '$T/l.out'" \
@@ -141,8 +141,8 @@ not_recorded "a dispatch under a clock of 2000" "2000-01-01 .*before 2026-01-01"
     dispatch "$W1" "$(code C-GOOD-6)"
 not_recorded "a receipt" "2000-01-01" receive --from "$W1" "$(code C-GOOD-6)"
 not_recorded "an inspection out" "2000-01-01" inspection out "$(code C-GOOD-6)"
-$ZH "$BUILD/gasctl" -s "$T/gw.sock" dispatch "$W1" "$(code C-GOOD-6)" --operator OP-7 \
-    >"$T/l.zh" 2>&1
+printf '%s\n' "$OP_PIN" | $ZH "$BUILD/gasctl" -s "$T/gw.sock" dispatch "$W1" "$(code C-GOOD-6)" \
+    --operator OP-7 >"$T/l.zh" 2>&1
 check "... in Chinese for a Chinese operator" \
     grep -q "^gasctl: 未作任何记录，因为记录的时间将是此时钟的时间：本站时钟显示为 2000-01-01" "$T/l.zh"
 watch_once
@@ -166,7 +166,7 @@ if command -v tmux >/dev/null 2>&1; then
 fi
 
 # a scrap shuts the valve for the cylinder at once: recorded all the same
-ctl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >"$T/s.out" 2>"$T/s.err"
+lifectl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >"$T/s.out" 2>"$T/s.err"
 src=$?
 check "a scrap under a clock of 2000 is recorded all the same (exit $src)" \
     all "[ $src -eq 0 ]" "grep -q '^1 cylinders scrapped\$' '$T/s.out'" \
@@ -177,7 +177,7 @@ check "... and what became of the scrap" \
     grep -q "^gasctl: warning: recorded with the time this clock reads, which is not trusted: the valve stays shut for these cylinders at once, and the county scraps them whatever that time\$" "$T/s.err"
 check "... stamped with that clock's time" \
     [ "$(sql "SELECT date(at_ms / 1000, 'unixepoch') FROM life_events WHERE serial = 'C-GOOD-6' AND event = 'scrapped'")" = 2000-01-01 ]
-ctl scrap "$(code C-GOOD-8)" --reason "瓶体腐蚀" --operator OP-7 --json >"$T/s.json" 2>/dev/null
+lifectl scrap "$(code C-GOOD-8)" --reason "瓶体腐蚀" --operator OP-7 --json >"$T/s.json" 2>/dev/null
 check "... --json: clock_warning, as in gasctl status --json" \
     /usr/bin/python3 -c "import json,sys; d=json.load(open('$T/s.json')); sys.exit(not d['ok'] or not d['clock_warning'].startswith(\"the station's clock reads 2000-01-01\"))"
 life_before=$(life)
@@ -271,7 +271,7 @@ check "gasgw -n with the clock right: no warning (exit $nrc)" \
 back "$NEXT_YEAR"
 check "an inspection return is recorded with the clock right (exit $rc)" \
     all "[ $rc -eq 0 ]" "[ \"\$(life)\" = \$((life_before + 1)) ]"
-ctl dispatch "$W1" "$(code C-GOOD-7)" --operator OP-7 >"$T/l.out" 2>&1
+lifectl dispatch "$W1" "$(code C-GOOD-7)" --operator OP-7 >"$T/l.out" 2>&1
 lrc=$?
 check "a dispatch is recorded with the clock right (exit $lrc)" \
     all "[ $lrc -eq 0 ]" "[ \"\$(life)\" = \$((life_before + 2)) ]"

@@ -27,7 +27,7 @@ aside() { sql "SELECT count(*) FROM outbox WHERE aside_ms IS NOT NULL"; }
 
 # a real-time clock reset to the epoch: 1970-01-02
 gw_with_clock @86400 || { fail "gasgw under a clock of 1970"; finish; }
-ctl scrap "$(code C-GOOD-7)" --reason "瓶阀损坏" --operator OP-7 >"$T/s.out" 2>"$T/s.err"
+lifectl scrap "$(code C-GOOD-7)" --reason "瓶阀损坏" --operator OP-7 >"$T/s.out" 2>"$T/s.err"
 rc=$?
 check "a scrap under a clock of 1970 is recorded (exit $rc), the clock's warning beside it" \
     all "[ $rc -eq 0 ]" "grep -q '^1 cylinders scrapped\$' '$T/s.out'" \
@@ -41,7 +41,7 @@ check "... and holds the scrap at the time it carries" \
 check "the station's outbox empties: nothing set aside" \
     all "wait_for 30 sh -c \"[ \\\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' 'SELECT count(*) FROM outbox') = 0 ]\"" \
     "[ \"\$(aside)\" = 0 ]"
-ctl dispatch "$W1" "$(code C-GOOD-6)" --operator OP-7 >"$T/d.out" 2>&1
+lifectl dispatch "$W1" "$(code C-GOOD-6)" --operator OP-7 >"$T/d.out" 2>&1
 rc=$?
 check "a dispatch under that clock is refused (exit $rc), nothing recorded for the county" \
     all "[ $rc -eq 1 ]" "grep -q 'nothing was recorded, as it would carry this clock' '$T/d.out'" \

@@ -25,6 +25,8 @@ export LC_ALL
 fill_ready 1
 today=$(TZ=Asia/Shanghai date +%F)
 dbctl() { "$BUILD/gasctl" --db "$T/station.db" "$@"; }
+# pinned CMD...: CMD given the operator's PIN ($OP_PIN) as its standard input
+pinned() { printf '%s\n' "$OP_PIN" | "$@"; }
 # the company's file: every cylinder active, a later inspection
 sed -e 's/,scrapped$/,active/' -e 's/,2024-06-01,/,2024-07-01,/' "$T/registry.csv" >"$T/stale.csv"
 scrap_line=$(grep -n '^C-SCRAP,' "$T/stale.csv" | cut -d: -f1)
@@ -42,20 +44,38 @@ check "the copy still says scrapped; the rest of the row was taken" \
 valve_refused "C-SCRAP is still refused after the import" C-SCRAP "cylinder C-SCRAP is scrapped"
 
 # --- no county: reinstate -------------------------------------------------------------
-ctl scrap "$(code C-GOOD-3)" --reason "扫错了" --operator OP-7 >/dev/null 2>&1
+lifectl scrap "$(code C-GOOD-3)" --reason "扫错了" --operator OP-7 >/dev/null 2>&1
 valve_refused "a cylinder this station scrapped is refused" \
     C-GOOD-3 "cylinder C-GOOD-3 was scrapped at this station on $today"
-dbctl registry reinstate C-GOOD-3 --reason "scanned the wrong cylinder" --operator OP-9 \
+pinned dbctl registry reinstate C-GOOD-3 --reason "scanned the wrong cylinder" --operator OP-9 \
     >"$T/re0.out" 2>&1
 rc=$?
 check "reinstate by an operator not registered here: refused (exit $rc), nothing kept" \
     all "[ $rc -eq 1 ]" "grep -q 'OP-9 is not registered at this station; nothing was changed' '$T/re0.out'" \
     "[ \"\$(sql 'SELECT count(*) FROM reinstatements')\" = 0 ]"
-dbctl registry reinstate C-GOOD-1 --reason "nothing wrong" --operator OP-7 >"$T/re1.out" 2>&1
+# the operator named proves it with their PIN, as at a login, on the same count
+dbctl registry reinstate C-GOOD-3 --reason "scanned the wrong cylinder" --operator OP-7 \
+    </dev/null >"$T/rep0.out" 2>&1
+rc=$?
+check "reinstate with no PIN: refused (exit $rc), nothing kept" \
+    all "[ $rc -eq 1 ]" "grep -q '^gasctl: no PIN on standard input$' '$T/rep0.out'" \
+    "[ \"\$(sql 'SELECT count(*) FROM reinstatements')\" = 0 ]"
+printf '0000-wrong\n' | dbctl registry reinstate C-GOOD-3 --reason "scanned the wrong cylinder" \
+    --operator OP-7 >"$T/rep1.out" 2>&1
+rc=$?
+check "reinstate with a wrong PIN: refused with the login's words (exit $rc: $(cat "$T/rep1.out")), nothing kept" \
+    all "[ $rc -eq 1 ]" \
+    "grep -q 'wrong PIN for operator OP-7 (4 more tries before a lock-out); nothing was changed' '$T/rep1.out'" \
+    "[ \"\$(sql 'SELECT count(*) FROM reinstatements')\" = 0 ]"
+login 1 OP-7 0000-wrong2 >"$T/rep2.out" 2>&1
+check "and a login counts on from it ($(cat "$T/rep2.out"))" \
+    grep -q 'wrong PIN for operator OP-7 (3 more tries before a lock-out)' "$T/rep2.out"
+login 1 >/dev/null 2>&1 # the right one starts the count again
+pinned dbctl registry reinstate C-GOOD-1 --reason "nothing wrong" --operator OP-7 >"$T/re1.out" 2>&1
 rc=$?
 check "reinstate of a cylinder that is not scrapped: nothing to undo (exit $rc)" \
     all "[ $rc -eq 1 ]" "grep -q 'C-GOOD-1 is not scrapped here' '$T/re1.out'"
-"$BUILD/gasctl" -c "$T/station.conf" registry reinstate C-GOOD-3 \
+pinned "$BUILD/gasctl" -c "$T/station.conf" registry reinstate C-GOOD-3 \
     --reason "scanned the wrong cylinder" --operator OP-7 >"$T/re2.out" 2>&1
 rc=$?
 check "reinstate with -c (no [county]): done (exit $rc), the scrap lifted" \
@@ -65,13 +85,13 @@ check "kept with who, when and why" \
     [ "$(sql "SELECT actor || '|' || reason || '|' || was_status || '|' || (at_ms > 0) || '|' || (login <> '') FROM reinstatements WHERE serial = 'C-GOOD-3'")" = \
       "OP-7|scanned the wrong cylinder|active|1|1" ]
 valve_fills "C-GOOD-3 fills again" C-GOOD-3
-dbctl registry reinstate C-SCRAP --reason "the company's mistake" --operator OP-7 >"$T/re3.out" 2>&1
+pinned dbctl registry reinstate C-SCRAP --reason "the company's mistake" --operator OP-7 >"$T/re3.out" 2>&1
 rc=$?
 check "reinstate of C-SCRAP (exit $rc): the copy says active again" \
     all "[ $rc -eq 0 ]" "grep -q '^C-SCRAP: the station.s registry said scrapped and says active again' '$T/re3.out'" \
     "[ \"\$(sql \"SELECT status FROM cylinders WHERE serial = 'C-SCRAP'\")\" = active ]"
 valve_fills "C-SCRAP fills" C-SCRAP
-ctl scrap "$(code C-GOOD-3)" --reason "真的坏了" --operator OP-7 >/dev/null 2>&1
+lifectl scrap "$(code C-GOOD-3)" --reason "真的坏了" --operator OP-7 >/dev/null 2>&1
 valve_refused "a scrap recorded after the reinstatement stands" \
     C-GOOD-3 "cylinder C-GOOD-3 was scrapped at this station on $today"
 
@@ -86,7 +106,7 @@ check "the station pulls the county's registry" \
     wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT pulled_status FROM cylinders WHERE serial = 'C-GOOD-6'\")\" = active ]"
 # an outage: the scrap waits in the outbox while the county changes the row
 county_stop
-ctl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >/dev/null 2>&1
+lifectl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >/dev/null 2>&1
 gc registry set C-GOOD-6 --next 2031-01-01 >/dev/null 2>&1
 # a new uplink pulls before it sends: the changed row (active) arrives before
 # the county has the scrap; then no pull for an hour
@@ -117,13 +137,13 @@ check "the stale file again: C-GOOD-6 kept scrapped, named" \
 valve_refused "still refused" C-GOOD-6 "cylinder C-GOOD-6 (is scrapped|was scrapped at this station on $today)"
 
 # --- reinstate at a station joined to a county: the county decides --------------------------
-"$BUILD/gasctl" -c "$T/station.conf" registry reinstate C-GOOD-6 --reason "mistake" \
+pinned "$BUILD/gasctl" -c "$T/station.conf" registry reinstate C-GOOD-6 --reason "mistake" \
     --operator OP-7 >"$T/re4.out" 2>&1
 rc=$?
 check "refused with -c (exit $rc), naming the county's command" \
     all "[ $rc -eq 1 ]" "grep -q 'this station is joined to a county (\[county\] host 127.0.0.1 in $T/station.conf)' '$T/re4.out'" \
     "grep -q 'gascounty registry set C-GOOD-6 --status active' '$T/re4.out'"
-dbctl registry reinstate C-GOOD-6 --reason "mistake" --operator OP-7 >"$T/re5.out" 2>&1
+pinned dbctl registry reinstate C-GOOD-6 --reason "mistake" --operator OP-7 >"$T/re5.out" 2>&1
 rc=$?
 check "refused from the database alone too (exit $rc): it holds the county's registry" \
     all "[ $rc -eq 1 ]" "grep -q 'the station database holds the county.s registry version' '$T/re5.out'"

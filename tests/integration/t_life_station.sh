@@ -35,28 +35,28 @@ past=$(date -d '-1 day' +%F)
 today=$(TZ=Asia/Shanghai date +%F)
 
 # --- inspection out -------------------------------------------------------------
-out=$(ctl inspection out "$(code C-GOOD-3)" "$(code C-GOOD-4)x" --operator OP-7 2>&1)
+out=$(lifectl inspection out "$(code C-GOOD-3)" "$(code C-GOOD-4)x" --operator OP-7 2>&1)
 check "a batch with one code that does not verify is refused, naming it" \
     sh -c "printf '%s\n' '$out' | grep -q 'code 2 of 2: .*nothing was recorded'"
-out=$(ctl inspection out "$(code C-GOOD-3)" --operator OP-NOBODY 2>&1)
+out=$(lifectl inspection out "$(code C-GOOD-3)" --operator OP-NOBODY 2>&1)
 check "an unregistered operator is refused" \
     sh -c "printf '%s\n' '$out' | grep -q 'OP-NOBODY is not registered'"
 check "nothing was recorded" [ "$(sql "SELECT count(*) FROM life_events")" = 0 ]
-out=$(printf '%s\n' "$(code C-GOOD-3)" "$(code C-GOOD-4)" | ctl inspection out - --operator OP-7 2>&1)
+out=$(printf '%s\n' "$(code C-GOOD-3)" "$(code C-GOOD-4)" | lifectl inspection out - --operator OP-7 2>&1)
 check "gasctl inspection out sends the batch from the scanner (stdin)" \
     sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders sent to inspection$'"
 
 # --- inspection back ------------------------------------------------------------
-out=$(ctl inspection back "$(code C-GOOD-3)" --result pass --next-due "$past" --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-3)" --result pass --next-due "$past" --operator OP-7 2>&1)
 check "a pass whose next due date is not after today is refused, naming the date" \
     sh -c "printf '%s\n' '$out' | grep -q '\"next_due\" $past is not after today'"
-out=$(ctl inspection back "$(code C-GOOD-3)" --result maybe --next-due "$due" --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-3)" --result maybe --next-due "$due" --operator OP-7 2>&1)
 check "a result other than pass or fail is refused by gasctl (exit $?)" \
     sh -c "printf '%s\n' '$out' | grep -q 'result must be pass or fail'"
-out=$(ctl inspection back "$(code C-GOOD-3)" --result pass --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-3)" --result pass --operator OP-7 2>&1)
 check "a pass without --next-due is refused" \
     sh -c "printf '%s\n' '$out' | grep -q 'next-due YYYY-MM-DD is required after a pass'"
-out=$(ctl inspection back "$(code C-GOOD-3)" "$(code C-GOOD-4)" --result pass --next-due "$due" \
+out=$(lifectl inspection back "$(code C-GOOD-3)" "$(code C-GOOD-4)" --result pass --next-due "$due" \
     --operator OP-7 2>&1)
 check "gasctl inspection back records the result and the next due date" \
     sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders back from inspection: pass, next due $due$'"
@@ -67,13 +67,13 @@ check "the station holds both with the result and the date" \
       "C-GOOD-3:pass:$due C-GOOD-4:pass:$due" ]
 
 # --- scrap ------------------------------------------------------------------------
-out=$(ctl scrap "$(code C-GOOD-5)" --operator OP-7 2>&1)
+out=$(lifectl scrap "$(code C-GOOD-5)" --operator OP-7 2>&1)
 check "scrap without --reason is refused" \
     sh -c "printf '%s\n' '$out' | grep -q 'reason TEXT is required'"
-out=$(ctl scrap "$(code C-GOOD-5)" --reason "owner 11010519491231002X" --operator OP-7 2>&1)
+out=$(lifectl scrap "$(code C-GOOD-5)" --reason "owner 11010519491231002X" --operator OP-7 2>&1)
 check "a reason holding an ID number is refused and not kept" \
     sh -c "printf '%s\n' '$out' | grep -q 'looks like it holds an ID number'"
-out=$(ctl scrap "$(code C-GOOD-5)" --reason "瓶体严重腐蚀" --operator OP-7 2>&1)
+out=$(lifectl scrap "$(code C-GOOD-5)" --reason "瓶体严重腐蚀" --operator OP-7 2>&1)
 check "gasctl scrap records the reason" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders scrapped$'"
 check "the station holds five life events, none from a refused request" \
@@ -99,7 +99,7 @@ check "an inspection four years ahead raised no C12" \
 check "nor C13: both came back to the station that sent them out" \
     [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C13'")" = 0 ]
 far=$(date -d '+7 years' +%F)
-out=$(ctl inspection back "$(code C-GOOD-4)" --result pass --next-due "$far" --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-4)" --result pass --next-due "$far" --operator OP-7 2>&1)
 check "a pass seven years ahead is within what gasgw takes (10 years)" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: pass, next due $far$'"
 check "and gasctl warns the operator at once that it is beyond the 4-year cycle (C12)" \
@@ -118,14 +118,14 @@ check "back a second time from one trip out: a C13 case for the station's townsh
 c13=$(county_sql "SELECT text FROM alerts WHERE rule = 'C13' AND cylinder = 'C-GOOD-4'")
 check "naming the station and the inspection step before it" \
     [ "$c13" = "cylinder C-GOOD-4 back from inspection at S1, which did not send it there (its last inspection step: inspection_back by S1)" ]
-out=$(ctl inspection back "$(code C-GOOD-1)" "$(code C-GOOD-2)" "$(code C-GOOD-6)" \
+out=$(lifectl inspection back "$(code C-GOOD-1)" "$(code C-GOOD-2)" "$(code C-GOOD-6)" \
     "$(code C-GOOD-7)" "$(code C-GOOD-8)" "$(code C-GOOD-9)" --result pass --next-due "$due" \
     --operator OP-7 2>&1)
 check "six back never sent out: gasctl names five and counts the sixth" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: C-GOOD-1, C-GOOD-2, C-GOOD-6, C-GOOD-7, C-GOOD-8 and 1 more were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
 check "and the county raises C13 for each of the six" \
     sql_eventually 60 "SELECT count(*) FROM alerts WHERE rule = 'C13' AND cylinder IN ('C-GOOD-1', 'C-GOOD-2', 'C-GOOD-6', 'C-GOOD-7', 'C-GOOD-8', 'C-GOOD-9') AND text LIKE '%no inspection_out on record%'" 6
-out=$(ctl inspection back "$(code C-OLD)" "$(code C-UNREG)" --result pass --next-due "$due" \
+out=$(lifectl inspection back "$(code C-OLD)" "$(code C-UNREG)" --result pass --next-due "$due" \
     --operator OP-7 2>&1)
 check "two back never sent out: both named, a C13 for each" \
     sh -c "printf '%s\n' '$out' | grep -q 'warning: C-OLD, C-UNREG were not sent out for inspection from this station (gasctl inspection out): recorded, and the county will raise C13 for each'"
@@ -136,18 +136,18 @@ check "and add no cylinder to its registry: a station's return changes only what
 
 # --- dispatch: to a delivery worker's identity; one still out is warned of ---------------
 before=$(sql "SELECT count(*) FROM life_events")
-ctl dispatch nobody "$(code C-GOOD-6)" --operator OP-7 >"$T/nobody.out" 2>&1
+lifectl dispatch nobody "$(code C-GOOD-6)" --operator OP-7 >"$T/nobody.out" 2>&1
 check "a dispatch to a worker who is no delivery identity is refused, naming the form" \
     grep -q 'nobody is not a delivery worker.s identity: delivery:NAME@TOWNSHIP' "$T/nobody.out"
 check "and recorded nothing" [ "$(sql "SELECT count(*) FROM life_events")" = "$before" ]
-out=$(ctl dispatch delivery:wang@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
+out=$(lifectl dispatch delivery:wang@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
 check "a dispatch to delivery:wang@330825101 is recorded, warning of nothing" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched to delivery:wang@330825101' && ! printf '%s\n' '$out' | grep -q warning"
-out=$(ctl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
+out=$(lifectl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
 check "dispatched again with no receipt or fill between: recorded, with a warning naming the first" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched to delivery:li@330825101' && printf '%s\n' '$out' | grep -q 'warning: C-GOOD-6 went out with delivery:wang@330825101 before and has not come back through this station'"
-ctl receive "$(code C-GOOD-6)" --from delivery:li@330825101 --operator OP-7 >/dev/null 2>&1
-out=$(ctl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
+lifectl receive "$(code C-GOOD-6)" --from delivery:li@330825101 --operator OP-7 >/dev/null 2>&1
+out=$(lifectl dispatch delivery:li@330825101 "$(code C-GOOD-6)" --operator OP-7 2>&1)
 check "after its receipt, a dispatch warns of nothing" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders dispatched' && ! printf '%s\n' '$out' | grep -q warning"
 
@@ -156,8 +156,8 @@ check "after its receipt, a dispatch warns of nothing" \
 # it into the registry with the cylinder still active, so every station
 # filled a cylinder that failed until that date (neither R04 nor R05)
 failnext=$(date -d '+3 years' +%F)
-ctl inspection out "$(code C-GOOD-8)" --operator OP-7 >/dev/null 2>&1
-out=$(ctl inspection back "$(code C-GOOD-8)" --result fail --next-due "$failnext" \
+lifectl inspection out "$(code C-GOOD-8)" --operator OP-7 >/dev/null 2>&1
+out=$(lifectl inspection back "$(code C-GOOD-8)" --result fail --next-due "$failnext" \
     --operator OP-7 2>&1)
 check "gasctl records a failed inspection" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: fail'"
@@ -169,7 +169,7 @@ check "the station learns it within a registry poll: no station fills it (R04)" 
     wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' \"SELECT status FROM cylinders WHERE serial = 'C-GOOD-8'\")\" = scrapped ]"
 # the county does not believe a fail's date: the operator need not type one,
 # and gasgw sends the day of the return (every county's wire asks a date)
-out=$(ctl inspection back "$(code C-GOOD-8)" --result fail --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-8)" --result fail --operator OP-7 2>&1)
 check "a fail without --next-due is recorded" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: fail, out of service$'"
 check "with the day of the return as its next due date" \
@@ -177,7 +177,7 @@ check "with the day of the return as its next due date" \
 check "which the county takes" \
     sql_eventually 60 "SELECT count(*) FROM life_events WHERE serial = 'C-GOOD-8' AND event = 'inspection_back' AND result = 'fail' AND next_due = '$today'" 1
 far=$(date -d '+11 years' +%F)
-out=$(ctl inspection back "$(code C-GOOD-8)" --result fail --next-due "$far" --operator OP-7 2>&1)
+out=$(lifectl inspection back "$(code C-GOOD-8)" --result fail --next-due "$far" --operator OP-7 2>&1)
 check "a fail's date typed eleven years ahead is refused, as a pass's (the county would set it aside)" \
     sh -c "printf '%s\n' '$out' | grep -q '\"next_due\" $far is more than 10 years ahead'"
 finish

@@ -30,7 +30,7 @@ due=$(date -d '+4 years' +%F)
 valve_fills "a good cylinder fills (the line works)" C-GOOD-1
 
 # --- scrapped here, no county -------------------------------------------------------
-ctl scrap "$(code C-GOOD-3)" --reason "瓶阀损坏" --operator OP-7 >"$T/scrap.out" 2>&1
+lifectl scrap "$(code C-GOOD-3)" --reason "瓶阀损坏" --operator OP-7 >"$T/scrap.out" 2>&1
 check "gasctl scrap records the scrap" grep -q '^1 cylinders scrapped$' "$T/scrap.out"
 check "the station's copy of the registry still says active (no county to ask)" \
     [ "$(sql "SELECT status FROM cylinders WHERE serial = 'C-GOOD-3'")" = active ]
@@ -41,13 +41,13 @@ check "the refusal is recorded as R04 with that reason" \
       "R04 cylinder C-GOOD-3 was scrapped at this station on $today" ]
 
 # --- a failed return from inspection, no county ---------------------------------------
-ctl inspection out "$(code C-GOOD-4)" --operator OP-7 >/dev/null 2>&1
-out=$(ctl inspection back "$(code C-GOOD-4)" --result fail --operator OP-7 2>&1)
+lifectl inspection out "$(code C-GOOD-4)" --operator OP-7 >/dev/null 2>&1
+out=$(lifectl inspection back "$(code C-GOOD-4)" --result fail --operator OP-7 2>&1)
 check "gasctl records the fail ($out)" \
     sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders back from inspection: fail'"
 valve_refused "a cylinder whose inspection failed here is refused at once: R04, failed here, the date" \
     C-GOOD-4 "cylinder C-GOOD-4 failed its inspection at this station on $today"
-ctl inspection back "$(code C-GOOD-4)" --result pass --next-due "$due" --operator OP-7 \
+lifectl inspection back "$(code C-GOOD-4)" --result pass --next-due "$due" --operator OP-7 \
     >/dev/null 2>&1
 valve_refused "a pass recorded after the fail does not lift it (the county keeps it scrapped too)" \
     C-GOOD-4 "cylinder C-GOOD-4 failed its inspection at this station on $today"
@@ -64,7 +64,7 @@ gw_join_county || { fail "gasgw restarted with the uplink"; finish; }
 reset_line 1
 
 # the county takes the scrap, its registry and then the station's copy say scrapped
-ctl scrap "$(code C-GOOD-7)" --reason "瓶体腐蚀" --operator OP-7 >/dev/null 2>&1
+lifectl scrap "$(code C-GOOD-7)" --reason "瓶体腐蚀" --operator OP-7 >/dev/null 2>&1
 check "the county's registry scraps C-GOOD-7" \
     sql_eventually 60 "SELECT status FROM registry WHERE serial = 'C-GOOD-7'" scrapped
 check "and the station's copy follows at the next poll" \
@@ -79,7 +79,7 @@ valve_fills "and lifts it: the cylinder fills again" C-GOOD-7
 
 # an outage: the scrap waits in the outbox while the county changes the row
 county_stop
-ctl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >/dev/null 2>&1
+lifectl scrap "$(code C-GOOD-6)" --reason "瓶阀损坏" --operator OP-7 >/dev/null 2>&1
 valve_refused "scrapped during the outage: refused" \
     C-GOOD-6 "cylinder C-GOOD-6 was scrapped at this station on $today"
 gc registry set C-GOOD-6 --next 2031-01-01 >/dev/null 2>&1

@@ -63,14 +63,14 @@ out=$(ctl fill 1 --cylinder "$(code C-GOOD-1)" --buyer "$BUYER1" --operator OP-7
 check "C-GOOD-1 filled at the station" sh -c "printf '%s\n' '$out' | grep -q '^ok: net'"
 check "the fill reached the county through the lossy relay" filled 1
 
-out=$(ctl dispatch "$W" "$(code C-GOOD-1)" "$(code C-GOOD-1)x" --operator OP-7 2>&1)
+out=$(lifectl dispatch "$W" "$(code C-GOOD-1)" "$(code C-GOOD-1)x" --operator OP-7 2>&1)
 check "a load with one code that does not verify is refused, naming it (exit $?)" \
     sh -c "printf '%s\n' '$out' | grep -q 'code 2 of 2: .*nothing was recorded'"
 check "and nothing of that load was recorded" [ "$(sql "SELECT count(*) FROM life_events")" = 0 ]
-out=$(ctl dispatch "$W" "$(code C-GOOD-1)" --operator OP-NOBODY 2>&1)
+out=$(lifectl dispatch "$W" "$(code C-GOOD-1)" --operator OP-NOBODY 2>&1)
 check "an unregistered dispatcher is refused" \
     sh -c "printf '%s\n' '$out' | grep -q 'OP-NOBODY is not registered'"
-out=$(printf '%s\n' "$(code C-GOOD-1)" "$(code C-GOOD-2)" | ctl dispatch "$W" - --operator OP-7 2>&1)
+out=$(printf '%s\n' "$(code C-GOOD-1)" "$(code C-GOOD-2)" | lifectl dispatch "$W" - --operator OP-7 2>&1)
 check "gasctl dispatch takes the truck's load from the scanner (stdin)" \
     sh -c "printf '%s\n' '$out' | grep -q '^2 cylinders dispatched to $W'"
 check "the station holds both, with the worker and the operator" \
@@ -158,7 +158,7 @@ check "and raised as C06 to the county's queue" \
     [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule = 'C06' AND township = 'county' AND text LIKE 'record 1 resent with other content%'")" = 1 ]
 
 # --- received back, filled again ------------------------------------------------------
-out=$(ctl receive "$(code C-GOOD-1)" --from "$W" --operator OP-7 2>&1)
+out=$(lifectl receive "$(code C-GOOD-1)" --from "$W" --operator OP-7 2>&1)
 check "gasctl receive takes the empty back" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
 reset_line 1
 wait_state 1 idle 5
@@ -188,9 +188,10 @@ check "the delivery device is not a station (no row, no silence alert)" \
 # operator, never a delivery identity (through the lossy relay, so before
 # the relay stops; C-GOOD-3, whose life no check above reads)
 sql "INSERT INTO operators VALUES ('$W', 'not an operator', '2099-01-01', 1, 0)"
-out=$(ctl receive "$(code C-GOOD-3)" --from "$W" --operator "$W" 2>&1)
+set_pin "$W" # it records under that name with its PIN, as any operator
+out=$(lifectl receive "$(code C-GOOD-3)" --from "$W" --operator "$W" 2>&1)
 check "the station records it" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
-out=$(ctl receive "$(code C-GOOD-3)" --from "$W" --operator OP-7 2>&1)
+out=$(lifectl receive "$(code C-GOOD-3)" --from "$W" --operator OP-7 2>&1)
 check "and the same step by its operator after it" sh -c "printf '%s\n' '$out' | grep -q '^1 cylinders received'"
 check "the county refuses the one by wang's identity, naming the record: the station sets it aside" \
     wait_for 60 sh -c "[ \"\$(sqlite3 '$T/station.db' \"SELECT count(*) FROM outbox o JOIN life_events l ON l.uuid = o.uuid WHERE l.actor = '$W' AND o.aside_ms IS NOT NULL AND o.aside_reason LIKE '%(seq ' || o.seq || '): life.actor: an identity of the county link%'\")\" = 1 ]"

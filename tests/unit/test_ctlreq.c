@@ -217,7 +217,8 @@ life_events_take_what_each_needs(void **state)
 	int32_t today = timetext_day_number(time_wall_ms());
 	char year[11], yesterday[11], far[11], line[512], err[256];
 	struct ctl_request req;
-	const char *pre = "{\"cmd\":\"life\",\"operator\":\"OP-7\",\"codes\":[\"GC1:x\"],";
+	const char *pre =
+	    "{\"cmd\":\"life\",\"operator\":\"OP-7\",\"pin\":\"2468\",\"codes\":[\"GC1:x\"],";
 	static const struct {
 		const char *members; /* after pre; %s: the date */
 		int date;            /* 0 none, 1 a year ahead, 2 yesterday, 3 eleven years ahead */
@@ -302,6 +303,41 @@ life_events_take_what_each_needs(void **state)
 			fail_msg("row %zu: accepted %s", i, line);
 		if (strstr(err, rows[i].error) == NULL)
 			fail_msg("row %zu: error \"%s\" lacks \"%s\"", i, err, rows[i].error);
+	}
+}
+
+/* Every life request carries the operator's PIN, as a login does: one
+ * without it, or with one no PIN can be, is refused as it is parsed, and
+ * the PIN is not echoed. */
+static void
+a_life_request_needs_the_operators_pin(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *error;
+	} rows[] = {
+		{ "{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-7\","
+		  "\"codes\":[\"GC1:x\"]}",
+		    "life needs \"pin\": a string" },
+		{ "{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-7\","
+		  "\"pin\":2468,\"codes\":[\"GC1:x\"]}",
+		    "life needs \"pin\": a string" },
+		{ "{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-7\","
+		  "\"pin\":\"SECRET-SECRET-SECRET-SECRET-SECRET-SECRET-SECRET-SECRET-SECRET-SE\","
+		  "\"codes\":[\"GC1:x\"]}",
+		    "\"pin\" must be at most 64 bytes" },
+	};
+	struct ctl_request req;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		err[0] = '\0';
+		if (ctl_request_parse(rows[i].line, strlen(rows[i].line), &req, err, sizeof(err)) ==
+		    0)
+			fail_msg("row %zu: accepted", i);
+		if (strstr(err, rows[i].error) == NULL || strstr(err, "SECRET") != NULL)
+			fail_msg("row %zu: error \"%s\"", i, err);
 	}
 }
 
@@ -482,21 +518,21 @@ a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_retur
 {
 	static const char *const back =
 	    "{\"cmd\":\"life\",\"event\":\"inspection_back\",\"result\":\"pass\","
-	    "\"next_due\":\"%s\",\"operator\":\"OP-7\",\"codes\":[\"GC1:x\"]}";
+	    "\"next_due\":\"%s\",\"operator\":\"OP-7\",\"pin\":\"2468\",\"codes\":[\"GC1:x\"]}";
 	static const struct {
 		const char *request;
 		int refused; /* for the clock */
 	} others[] = {
 		{ "{\"cmd\":\"life\",\"event\":\"dispatched\",\"worker\":\"delivery:W1@330825101\","
-		  "\"operator\":\"OP-NONE\",\"codes\":[\"GC1:x\"]}",
+		  "\"operator\":\"OP-NONE\",\"pin\":\"2468\",\"codes\":[\"GC1:x\"]}",
 		    1 },
-		{ "{\"cmd\":\"life\",\"event\":\"received\",\"operator\":\"OP-NONE\",\"codes\":[\"GC1:x\"]}",
+		{ "{\"cmd\":\"life\",\"event\":\"received\",\"operator\":\"OP-NONE\",\"pin\":\"2468\",\"codes\":[\"GC1:x\"]}",
 		    1 },
-		{ "{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-NONE\","
+		{ "{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-NONE\",\"pin\":\"2468\","
 		  "\"codes\":[\"GC1:x\"]}",
 		    1 },
 		{ "{\"cmd\":\"life\",\"event\":\"scrapped\",\"reason\":\"valve damaged\","
-		  "\"operator\":\"OP-NONE\",\"codes\":[\"GC1:x\"]}",
+		  "\"operator\":\"OP-NONE\",\"pin\":\"2468\",\"codes\":[\"GC1:x\"]}",
 		    0 },
 	};
 	int32_t today = timetext_day_number(time_wall_ms());
@@ -588,7 +624,7 @@ a_clock_behind_the_newest_fill_is_said_in_status_and_refuses_an_inspection_retur
 	/* a fail's date too: the county would set the record aside, and never learn of the fail */
 	snprintf(line, sizeof(line),
 	    "{\"cmd\":\"life\",\"event\":\"inspection_back\",\"result\":\"fail\","
-	    "\"next_due\":\"%s\",\"operator\":\"OP-7\",\"codes\":[\"GC1:x\"]}",
+	    "\"next_due\":\"%s\",\"operator\":\"OP-7\",\"pin\":\"2468\",\"codes\":[\"GC1:x\"]}",
 	    year);
 	reply = handle(line);
 	error = json_string_value(json_object_get(reply, "error"));
@@ -607,10 +643,10 @@ a_life_event_under_an_expired_certificate_is_refused(void **state)
 {
 	static const char *const requests[] = {
 		"{\"cmd\":\"life\",\"event\":\"scrapped\",\"reason\":\"valve damaged\","
-		"\"operator\":\"OP-OLD\",\"codes\":[\"\"]}",
+		"\"operator\":\"OP-OLD\",\"pin\":\"2468\",\"codes\":[\"\"]}",
 		"{\"cmd\":\"life\",\"event\":\"dispatched\",\"worker\":\"delivery:W1@330825101\","
-		"\"operator\":\"OP-OLD\",\"codes\":[\"\"]}",
-		"{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-OLD\","
+		"\"operator\":\"OP-OLD\",\"pin\":\"2468\",\"codes\":[\"\"]}",
+		"{\"cmd\":\"life\",\"event\":\"inspection_out\",\"operator\":\"OP-OLD\",\"pin\":\"2468\","
 		"\"codes\":[\"\"]}",
 	};
 	const char *error;
@@ -636,6 +672,84 @@ a_life_event_under_an_expired_certificate_is_refused(void **state)
 	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
 }
 
+/* The PIN-proof a life event takes is the login's (ctlreq.c operator_proven):
+ * its words, and the one count of wrong PINs per operator, whichever
+ * request gave them, with the lock-out it leads to keeping the operator from
+ * both.  Nothing is recorded under a PIN that did not match.  The code is
+ * empty: with the right PIN the event goes on to refuse it, which is how
+ * the test sees the PIN was taken. */
+static void
+a_life_event_takes_the_pin_on_the_logins_count(void **state)
+{
+	static const char *const scrap =
+	    "{\"cmd\":\"life\",\"event\":\"scrapped\",\"reason\":\"valve damaged\","
+	    "\"operator\":\"%s\",\"pin\":\"%s\",\"codes\":[\"\"]}";
+	static const struct {
+		int login;         /* 1: a login, 0: a scrap */
+		const char *pin;   /* OP-7's is 2468 */
+		const char *error; /* what the refusal says */
+	} steps[] = {
+		{ 0, "1111", "wrong PIN for operator OP-7 (4 more tries before a lock-out)" },
+		{ 1, "1112", "wrong PIN for operator OP-7 (3 more tries before a lock-out)" },
+		{ 0, "1113", "wrong PIN for operator OP-7 (2 more tries before a lock-out)" },
+		/* a right PIN starts the count again, at a life event as at a login */
+		{ 0, "2468", "code 1 of 1: empty code; nothing was recorded" },
+		{ 1, "1114", "wrong PIN for operator OP-7 (4 more tries before a lock-out)" },
+		{ 0, "1115", "wrong PIN for operator OP-7 (3 more tries before a lock-out)" },
+		{ 0, "1116", "wrong PIN for operator OP-7 (2 more tries before a lock-out)" },
+		{ 1, "1117", "wrong PIN for operator OP-7 (1 more tries before a lock-out)" },
+		{ 0, "1118", "wrong PIN; operator OP-7 is locked out until " },
+		/* locked out: the right PIN opens neither */
+		{ 1, "2468", "operator OP-7 is locked out after 5 wrong PINs until " },
+		{ 0, "2468", "operator OP-7 is locked out after 5 wrong PINs until " },
+	};
+	char line[512], err[256];
+	const char *error;
+	json_t *reply;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i].login)
+			snprintf(line, sizeof(line),
+			    "{\"cmd\":\"login\",\"line\":1,\"cert\":\"OP-7\",\"pin\":\"%s\"}",
+			    steps[i].pin);
+		else
+			snprintf(line, sizeof(line), scrap, "OP-7", steps[i].pin);
+		reply = handle(line);
+		assert_false(json_is_true(json_object_get(reply, "ok")));
+		error = json_string_value(json_object_get(reply, "error"));
+		if (error == NULL || strstr(error, steps[i].error) != error ||
+		    strstr(error, steps[i].pin) != NULL)
+			fail_msg("step %zu: %s", i, error ? error : "(none)");
+		json_decref(reply);
+	}
+	assert_string_equal(operator_on_line(), "");
+	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
+
+	/* an operator with no PIN yet: the login's words */
+	stationdb_exec(&shift_gw.records,
+	    "INSERT INTO operators VALUES ('OP-NEW', 'Zhao Xin', '2099-01-01', 1, 0)");
+	snprintf(line, sizeof(line), scrap, "OP-NEW", "2468");
+	reply = handle(line);
+	error = json_string_value(json_object_get(reply, "error"));
+	if (error == NULL || strcmp(error, "operator OP-NEW has no PIN yet: a station "
+	                                   "administrator sets one with gasctl operators pin "
+	                                   "OP-NEW") != 0)
+		fail_msg("no PIN: %s", error ? error : "(none)");
+	json_decref(reply);
+
+	/* a new PIN lifts the lock-out, for both */
+	if (opauth_set_pin(shift_gw.records.db, "OP-7", "2468", 0, err, sizeof(err)) == -1)
+		fail_msg("set-up: %s", err);
+	snprintf(line, sizeof(line), scrap, "OP-7", "2468");
+	reply = handle(line);
+	error = json_string_value(json_object_get(reply, "error"));
+	if (error == NULL || strcmp(error, "code 1 of 1: empty code; nothing was recorded") != 0)
+		fail_msg("after a new PIN: %s", error ? error : "(none)");
+	json_decref(reply);
+	assert_int_equal(stationdb_count(&shift_gw.records, "SELECT count(*) FROM life_events"), 0);
+}
+
 int
 main(void)
 {
@@ -646,6 +760,7 @@ main(void)
 		cmocka_unit_test(keeps_the_language_only_when_it_is_a_locale_name),
 		cmocka_unit_test(refuses_naming_the_field),
 		cmocka_unit_test(life_events_take_what_each_needs),
+		cmocka_unit_test(a_life_request_needs_the_operators_pin),
 		cmocka_unit_test(syntax_error_does_not_quote_the_request),
 		cmocka_unit_test(never_echoes_an_id_number),
 		cmocka_unit_test_setup_teardown(
@@ -656,6 +771,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_life_event_under_an_expired_certificate_is_refused, shift_setup,
 		    shift_teardown),
+		cmocka_unit_test_setup_teardown(a_life_event_takes_the_pin_on_the_logins_count,
+		    shift_setup, shift_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

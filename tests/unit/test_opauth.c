@@ -202,6 +202,79 @@ shifts_end_once_with_how(void **state)
 	    1);
 }
 
+/* The guard opauth_prove holds around its database steps (gasgw's records
+ * lock): counted, and never held across the hash. */
+static int guard_held, guard_taken;
+
+static void
+guard_lock(void *ctx)
+{
+	(void)ctx;
+	assert_int_equal(guard_held, 0);
+	guard_held = 1;
+	guard_taken++;
+}
+
+static void
+guard_unlock(void *ctx)
+{
+	(void)ctx;
+	assert_int_equal(guard_held, 1);
+	guard_held = 0;
+}
+
+/* opauth_prove, the one PIN check of a login, a life event and a
+ * reinstatement: no PIN set, wrong PINs counted to a lock-out that refuses
+ * the right PIN too, each refusal's words without the PIN, and a right PIN
+ * starting the count again. */
+static void
+proving_counts_every_try_and_locks_out(void **state)
+{
+	const struct opauth_guard guard = { guard_lock, guard_unlock, NULL };
+	struct fixture *f = *state;
+	int64_t until, now = 10000;
+	char err[256];
+	int i;
+
+	assert_int_equal(opauth_prove(f->db, &guard, "OP-7", "2468", now, &until, err, sizeof(err)),
+	    OPAUTH_REFUSED);
+	assert_string_equal(err, "operator OP-7 has no PIN yet: a station administrator sets one "
+	                         "with gasctl operators pin OP-7");
+	assert_int_equal(opauth_set_pin(f->db, "OP-7", "2468", 0, err, sizeof(err)), 0);
+	assert_int_equal(opauth_prove(f->db, NULL, "OP-7", "1111", now, &until, err, sizeof(err)),
+	    OPAUTH_WRONG);
+	assert_string_equal(err, "wrong PIN for operator OP-7 (4 more tries before a lock-out)");
+	guard_taken = 0;
+	assert_int_equal(opauth_prove(f->db, &guard, "OP-7", "2468", now, &until, err, sizeof(err)),
+	    OPAUTH_PROVEN);
+	assert_int_equal(guard_taken, 2); /* the fetch and the note, not the hash */
+	assert_int_equal(until, 0);
+	for (i = 1; i < OPAUTH_MAX_FAILURES; i++) {
+		assert_int_equal(
+		    opauth_prove(f->db, &guard, "OP-7", "0000", now, &until, err, sizeof(err)),
+		    OPAUTH_WRONG);
+		assert_int_equal(until, 0);
+	}
+	assert_string_equal(err, "wrong PIN for operator OP-7 (1 more tries before a lock-out)");
+	assert_int_equal(opauth_prove(f->db, &guard, "OP-7", "0000", now, &until, err, sizeof(err)),
+	    OPAUTH_WRONG);
+	assert_int_equal(until, now + OPAUTH_LOCK_MS);
+	if (strncmp(err, "wrong PIN; operator OP-7 is locked out until ", 45) != 0)
+		fail_msg("the fifth: %s", err);
+	assert_int_equal(
+	    opauth_prove(f->db, &guard, "OP-7", "2468", now + 1, &until, err, sizeof(err)),
+	    OPAUTH_REFUSED);
+	assert_int_equal(until, now + OPAUTH_LOCK_MS);
+	if (strstr(err, "operator OP-7 is locked out after 5 wrong PINs until ") != err ||
+	    strstr(err, "2468") != NULL)
+		fail_msg("locked out: %s", err);
+	/* the lock-out over, the right PIN again */
+	assert_int_equal(opauth_prove(f->db, &guard, "OP-7", "2468", now + OPAUTH_LOCK_MS + 1,
+	                     &until, err, sizeof(err)),
+	    OPAUTH_PROVEN);
+	assert_int_equal(guard_held, 0);
+}
+
 int
 main(void)
 {
@@ -213,6 +286,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(lock_outs_in_a_row_grow_to_a_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(shifts_end_once_with_how, setup, teardown),
+		cmocka_unit_test_setup_teardown(proving_counts_every_try_and_locks_out, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,12 @@
  * sends one "life" request to gasgw (docs/control-protocol.md), which
  * verifies every code and records the whole batch in one transaction, each
  * cylinder a record for the county.
+ *
+ * The operator named by --operator proves it with their PIN, which gasgw
+ * checks as a login's, on the same count and lock-out.  It is read after
+ * the arguments are checked and gasgw has answered, and before any code
+ * from standard input: from the terminal without echo, or as the first line
+ * of standard input; with CODE -, the codes are the lines after it.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +18,7 @@
 
 #include "gasctl.h"
 #include "i18n.h"
+#include "opauth.h"
 #include "termtext.h"
 #include "util.h"
 
@@ -36,7 +43,8 @@ static const struct life_cmd life_cmds[] = {
 };
 
 /* Append the codes of argv[first..] to arr ("-": one a line from stdin,
- * blank lines skipped).  0, or -1 after saying why. */
+ * blank lines skipped; the PIN's line has been read already).  0, or -1
+ * after saying why. */
 static int
 gather_codes(const char *name, int argc, char **argv, int first, json_t *arr)
 {
@@ -102,7 +110,7 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 	};
 	const char *op = NULL, *worker = NULL, *result = NULL, *next_due = NULL, *reason = NULL;
 	json_t *req, *codes, *reply = NULL;
-	char clock[1024];
+	char clock[1024], pin[OPAUTH_PIN_MAX + 2];
 	int json = 0, ch, rc, dispatch = strcmp(lc->event, "dispatched") == 0;
 
 	optind = 0;
@@ -158,13 +166,27 @@ life_command(struct gasctl *ctl, const struct life_cmd *lc, int argc, char **arg
 			return gasctl_usage(lc->name, _("WORKER is required"));
 		worker = argv[optind++];
 	}
+	if (optind >= argc)
+		return gasctl_usage(lc->name, _("no cylinder code given"));
+	/* gasgw must be there before the PIN is asked for (as at a login) */
+	if (gasctl_exchange(ctl, json_pack("{s:s}", "cmd", "status"), &reply) != 0) {
+		json_decref(reply);
+		return GASCTL_ERROR;
+	}
+	json_decref(reply);
+	reply = NULL;
+	/* first: with CODE -, the codes are the lines after the PIN's */
+	if (gasctl_read_secret(_("PIN: "), _("PIN"), pin, sizeof(pin)) == -1)
+		return GASCTL_ERROR;
 	codes = json_array();
 	if (gather_codes(lc->name, argc, argv, optind, codes) == -1) {
+		explicit_bzero(pin, sizeof(pin));
 		json_decref(codes);
 		return GASCTL_USAGE;
 	}
-	req = json_pack("{s:s, s:s, s:s, s:o}", "cmd", "life", "event", lc->event, "operator", op,
-	    "codes", codes);
+	req = json_pack("{s:s, s:s, s:s, s:s, s:o}", "cmd", "life", "event", lc->event, "operator",
+	    op, "pin", pin, "codes", codes);
+	explicit_bzero(pin, sizeof(pin));
 	if (worker != NULL)
 		json_object_set_new(req, "worker", json_string(worker));
 	if (result != NULL)

@@ -78,6 +78,22 @@ conn_close(struct conn *c)
 	close(c->fd);
 }
 
+/* jansson frees without wiping: a PIN or a buyer number in a request goes first
+ * (the buffer is jansson's own copy). */
+static void
+wipe_secrets(json_t *req)
+{
+	static const char *const members[] = { "pin", "number", "buyer" };
+	size_t i;
+
+	for (i = 0; json_is_object(req) && i < sizeof(members) / sizeof(members[0]); i++) {
+		json_t *v = json_object_get(req, members[i]);
+
+		if (json_is_string(v))
+			explicit_bzero((char *)json_string_value(v), json_string_length(v));
+	}
+}
+
 /* Send one request (consumed), in the operator's language ("lang": gasgw
  * words its reply in it, docs/control-protocol.md). */
 static int
@@ -92,6 +108,7 @@ conn_send(struct conn *c, json_t *req)
 	if (req != NULL && lang[0] != '\0')
 		json_object_set_new(req, "lang", json_string(lang));
 	text = json_dumps(req, JSON_COMPACT);
+	wipe_secrets(req);
 	json_decref(req);
 	if (text == NULL)
 		return -1;
@@ -364,6 +381,14 @@ gasctl_read_secret(const char *prompt, const char *what, char *out, size_t outle
 		return -1;
 	}
 	n = strcspn(out, "\r\n");
+	/* a line longer than out: the rest is not the next line's (a life
+	 * command's codes follow the PIN); what is kept is too long for gasgw */
+	if (out[n] == '\0' && !feof(stdin)) {
+		int ch;
+
+		while ((ch = getchar()) != EOF && ch != '\n')
+			;
+	}
 	out[n] = '\0';
 	return 0;
 }

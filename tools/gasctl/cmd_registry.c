@@ -219,7 +219,10 @@ cmd_registry_reinstate(struct gasctl *ctl, int argc, char **argv)
 	};
 	struct registry_reinstatement r = { 0 };
 	struct records_life_stop stop;
-	char err[512], login[64], was[16], joined[256], serial[CODE_SERIAL_MAX + 1];
+	char err[512], login[64], was[16], joined[256], serial[CODE_SERIAL_MAX + 1],
+	    pin[OPAUTH_PIN_MAX + 2];
+	enum opauth_proof proof;
+	int64_t locked_until;
 	sqlite3 *db = NULL;
 	int ch, stopped, done, rc = GASCTL_ERROR;
 
@@ -265,6 +268,23 @@ cmd_registry_reinstate(struct gasctl *ctl, int argc, char **argv)
 		    _("the station database holds the county's registry version %lld"),
 		    (long long)registry_version_held(db));
 		rc = county_decides(joined, serial);
+		goto out;
+	}
+	/* the operator named proves it with their PIN, as at a login and on the
+	 * same count (opauth_prove): asked once the operator may act here */
+	if (registry_operator_current(db, r.actor, err, sizeof(err)) == -1) {
+		fprintf(stderr, _("gasctl registry reinstate: %s; nothing was changed\n"),
+		    termtext_copy(joined, err, sizeof(joined)));
+		goto out;
+	}
+	if (gasctl_read_secret(_("PIN: "), _("PIN"), pin, sizeof(pin)) == -1)
+		goto out;
+	proof =
+	    opauth_prove(db, NULL, r.actor, pin, time_wall_ms(), &locked_until, err, sizeof(err));
+	explicit_bzero(pin, sizeof(pin));
+	if (proof != OPAUTH_PROVEN) {
+		fprintf(stderr, _("gasctl registry reinstate: %s; nothing was changed\n"),
+		    termtext_copy(joined, err, sizeof(joined)));
 		goto out;
 	}
 	if ((stopped = records_life_stopped_db(db, r.serial, &stop, err, sizeof(err))) == -1) {

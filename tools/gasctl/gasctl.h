@@ -41,6 +41,7 @@ struct gasctl_command {
 	int (*run)(struct gasctl *ctl, int argc, char **argv); /* argv[0]: last word */
 	const char *usage;                                     /* arguments after the name */
 	const char *help;                                      /* a paragraph */
+	const char *help_more; /* a second paragraph, shared by commands (or NULL) */
 };
 
 /* Print "gasctl NAME: message" and the usage of the command; returns GASCTL_USAGE. */

@@ -22,6 +22,24 @@
 #include "store.h"
 #include "util.h"
 
+/* How the life commands take the operator's PIN (cmd_life.c), said once for all five. */
+static const char life_pin_help[] =
+    N_("CERT proves who they are with their PIN, as at a login (5 wrong PINs, here\n"
+       "or at a login, lock the operator out of both for 15 minutes): it is read\n"
+       "first, from the terminal without echo, or else as the first line of standard\n"
+       "input, and never from the command line.  With CODE -, the codes follow on\n"
+       "standard input: typed or scanned after the PIN, or on the lines after the\n"
+       "PIN's.  Nothing is recorded without the right PIN.");
+
+/* How registry reinstate takes the operator's PIN (cmd_registry.c). */
+static const char reinstate_pin_help[] =
+    N_("CERT proves who they are with their PIN, as at a login and on the same\n"
+       "count (5 wrong PINs, here, at a login or at a life event, lock the operator\n"
+       "out of all of them for 15 minutes): read once CERT is known to be registered\n"
+       "and current, from the terminal without echo or as one line of standard\n"
+       "input, never from the command line.  Nothing is changed without the right\n"
+       "PIN.");
+
 static const struct gasctl_command commands[] = {
 	{ .name = "registry import",
 	    .run = cmd_registry_import,
@@ -48,7 +66,8 @@ static const struct gasctl_command commands[] = {
 	           "never brings a scrapped cylinder back.  Refused at a station joined to a\n"
 	           "county ([county] host in -c, or a registry pulled from one): there the\n"
 	           "county's registry decides (gascounty registry set SERIAL --status active).\n"
-	           "Exit 1 when refused or when there is nothing to undo.") },
+	           "Exit 1 when refused or when there is nothing to undo."),
+	    .help_more = reinstate_pin_help },
 	{ .name = "operators add",
 	    .run = cmd_operators_add,
 	    .usage = "CERT --name NAME --expires YYYY-MM-DD",
@@ -157,19 +176,22 @@ static const struct gasctl_command commands[] = {
 	               "input, as a scanner types them).  Every code must verify, or nothing is\n"
 	               "recorded; the whole load is one record per cylinder, sent to the county\n"
 	               "with the station's records.  CERT is the dispatcher, registered here.\n"
-	               "WORKER is the delivery worker's identity, delivery:NAME@TOWNSHIP.") },
+	               "WORKER is the delivery worker's identity, delivery:NAME@TOWNSHIP."),
+	    .help_more = life_pin_help },
 	{ .name = "receive",
 	    .run = cmd_receive,
 	    .usage = "CODE... --operator CERT [--from WORKER] [--json]",
 	    .help = N_("Empty cylinders come back to the station (from delivery worker WORKER,\n"
 	               "when given): scan each code (CODE - reads them from standard input).\n"
-	               "Every code must verify, or nothing is recorded.") },
+	               "Every code must verify, or nothing is recorded."),
+	    .help_more = life_pin_help },
 	{ .name = "inspection out",
 	    .run = cmd_inspection_out,
 	    .usage = "CODE... --operator CERT [--json]",
 	    .help = N_("Cylinders leave the station for the inspection station: scan each code\n"
 	               "(CODE - reads them from standard input).  Every code must verify, or\n"
-	               "nothing is recorded.") },
+	               "nothing is recorded."),
+	    .help_more = life_pin_help },
 	{ .name = "inspection back",
 	    .run = cmd_inspection_back,
 	    .usage = "CODE... --result pass|fail [--next-due YYYY-MM-DD] --operator CERT [--json]",
@@ -178,7 +200,8 @@ static const struct gasctl_command commands[] = {
 	               "ahead).  The county's registry takes the new dates from it and sends them\n"
 	               "back to every station; a cylinder that failed it marks scrapped, and this\n"
 	               "station refuses to fill it from now on (R04).  Every code must verify, or\n"
-	               "nothing is recorded.") },
+	               "nothing is recorded."),
+	    .help_more = life_pin_help },
 	{ .name = "scrap",
 	    .run = cmd_scrap,
 	    .usage = "CODE... --reason TEXT --operator CERT [--json]",
@@ -186,7 +209,8 @@ static const struct gasctl_command commands[] = {
 	               "refuses to fill them from now on (R04), and the county's registry marks\n"
 	               "them scrapped, so that no station fills them again and a scrapped\n"
 	               "cylinder seen anywhere is a case.  Every code must verify, or nothing is\n"
-	               "recorded.") },
+	               "recorded."),
+	    .help_more = life_pin_help },
 	/* cmd_watch.c, cmd_plot.c */
 	{ .name = "watch",
 	    .run = cmd_watch,
@@ -301,6 +325,8 @@ gasctl_help(const char *name)
 	if (c == NULL)
 		return GASCTL_USAGE;
 	printf(_("usage: gasctl %s %s\n\n%s\n"), c->name, c->usage, _(c->help));
+	if (c->help_more != NULL)
+		printf("\n%s\n", _(c->help_more));
 	return GASCTL_OK;
 }
 
