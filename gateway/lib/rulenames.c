@@ -43,6 +43,8 @@ const struct rule_name rule_names[] = {
 	{ "C14", N_("station clock wrong"), "充装站时钟不准" },
 	{ "C15", N_("more cylinders scrapped than the county's bound"), "报废气瓶超出县级限额" },
 	{ "C16", N_("more records sent than the county's daily bound"), "上报记录超出每日限额" },
+	{ "C17", N_("delivery device's event time out of order or too old"),
+	    "配送终端事件时间倒序或过旧" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,7 +1,7 @@
 /*
  * rulenames: the name of each rule a violation, an alert or a case is
  * raised under, one table for every reader: the station's rules R01-R11
- * and R20-R25 (docs/rules.md) and the county's C01-C16 (docs/county.md).
+ * and R20-R25 (docs/rules.md) and the county's C01-C17 (docs/county.md).
  * A record, an alert and a case keep the rule's code ("R05"); a person
  * reads it with its name ("R05 inspection overdue").
  *

@@ -2,7 +2,10 @@
  * life events at the county (tools/county/life.c): each stored once by
  * uuid and read back in the order they happened; each county rule over the
  * life (C07..C13) fires on the situation that should trip it, for the
- * right township, and not on the normal cycle; inspection_back and
+ * right township, and not on the normal cycle; a delivery device's time is
+ * bounded for the rules (C17), so that back-dating evades neither C07 nor
+ * C09, while an honest device offline for two days raises nothing and
+ * every event is kept as sent; inspection_back and
  * scrapped change the registry through its history; a delivery company's
  * counter fills do not trip C02; a refused event and a rolled-back caller's
  * transaction leave nothing.
@@ -60,6 +63,7 @@ setup(void **state)
 	(void)state;
 	config.c07_grace_min = 0;
 	config.c15_scraps_day = 0;
+	config.life_max_delay_h = 0;
 	t0 = time_wall_ms() - 10 * DAY;
 	return countydb_setup(dir, sizeof(dir), "test_life", &config, &cdb);
 }
@@ -1424,6 +1428,189 @@ a_return_from_an_inspection_it_was_not_sent_to_is_c13(void **state)
 	    1);
 }
 
+/* ---- C17: a delivery device's time is bounded for the rules -------------------------------- */
+
+struct sent_times {
+	int n;
+	int64_t at[8];
+};
+
+static int
+collect_times(const struct life_event *e, void *arg)
+{
+	struct sent_times *s = arg;
+
+	if (s->n < 8)
+		s->at[s->n++] = e->life.at_ms;
+	return 0;
+}
+
+static int64_t
+rule_ms_of(int64_t seq)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT rule_ms FROM life_events WHERE seq = %lld",
+	    (long long)seq);
+	return sql_int(sql);
+}
+
+/*
+ * The cylinder was filled at a licensed station 100 hours ago and came back
+ * to it 90 hours ago; refilled at a black point, it is handed over now, the
+ * device dating the hand-over 99 hours ago, just after the licensed fill.
+ * Taken at its own time it has a fill since it last came back (none
+ * before it): no C07.  Older than life_max_delay_h, it is judged at its
+ * arrival: C07, and C17 names it; the event is kept as sent.
+ */
+static void
+a_hand_over_dated_back_past_the_bound_is_still_c07_and_c17(void **state)
+{
+	int64_t now = time_wall_ms(), stored;
+	struct wire_record r = ev("handed_over", "CYL1", 1, "household", now - 99 * HOUR);
+	struct sent_times seen = { 0 };
+	char text[WIRE_TEXT], town[16], err[256];
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	station_with_fill("CYL1", now - 100 * HOUR);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", now - 90 * HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB", r), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+	assert_int_equal(alerts_of("C17"), 1);
+	sql_text("SELECT township FROM alerts WHERE rule = 'C17'", town, sizeof(town));
+	assert_string_equal(town, "county"); /* the device's doing, as C16 */
+	sql_text("SELECT text FROM alerts WHERE rule = 'C17'", text, sizeof(text));
+	assert_non_null(strstr(text, "delivery:W1@TB"));
+	assert_non_null(strstr(text, "handed_over of cylinder CYL1"));
+	assert_non_null(strstr(text, "more than 72 hours before it arrived"));
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C17'"
+	                         " AND station = 'delivery:W1@TB'"),
+	    1);
+	/* kept exactly as sent: the trace reads back the device's word */
+	stored = sql_int("SELECT stored_ms FROM life_events WHERE event = 'handed_over'");
+	assert_int_equal(sql_int("SELECT at_ms FROM life_events WHERE event = 'handed_over'"),
+	    now - 99 * HOUR);
+	assert_int_equal(rule_ms_of(r.seq), stored);
+	assert_int_equal(life_for_cylinder(&cdb, "CYL1", collect_times, &seen, err, sizeof(err)),
+	    0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.at[0], now - 99 * HOUR);
+	/* the same event again is a retransmission: nothing more */
+	assert_int_equal(store("delivery:W1@TB", r), 0);
+	assert_int_equal(alerts_of("C17"), 1);
+}
+
+/*
+ * Within life_max_delay_h, an event dated before the device's previous one
+ * (by seq) is taken at that one's time: a hand-over dated back past the
+ * cylinder's return to just after its licensed fill is still C07.  C17 is
+ * raised once for the device in 24 hours however many such events.
+ */
+static void
+a_hand_over_dated_before_the_devices_previous_event_is_still_c07(void **state)
+{
+	int64_t now = time_wall_ms();
+	struct wire_record prev, late;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	station_with_fill("CYL1", now - 40 * HOUR);
+	fill("CYL9", now - 3 * HOUR, "delivery", "S01", 2);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", now - 30 * HOUR)), 1);
+	prev = ev("handed_over", "CYL9", 2, "household", now - 2 * HOUR);
+	assert_int_equal(store("delivery:W1@TB", prev), 1);
+	assert_int_equal(alerts_of("C07") + alerts_of("C17"), 0);
+	/* a few minutes before the previous one: a clock set back a little */
+	assert_int_equal(store("delivery:W1@TB",
+	                     ev("returned", "OLD", 2, "household", now - 2 * HOUR - 5 * 60000)),
+	    1);
+	assert_int_equal(alerts_of("C17"), 0);
+	late = ev("handed_over", "CYL1", 1, "household", now - 39 * HOUR);
+	assert_int_equal(store("delivery:W1@TB", late), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+	assert_int_equal(alerts_of("C17"), 1);
+	assert_int_equal(rule_ms_of(late.seq), rule_ms_of(late.seq - 1));
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C17' AND text LIKE "
+	                         "'%before its previous event%'"),
+	    1);
+	/* another the same day: judged the same way, no second C17 */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "OLD", 1, "household", now - 50 * HOUR)), 1);
+	assert_int_equal(alerts_of("C17"), 1);
+	/* a day later (the county's clock), the device's next one is named again */
+	assert_int_equal(
+	    store_exec(cdb.db, "UPDATE delivery_marks SET c17_ms = c17_ms - 86400000", NULL, 0), 0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "OLD", 1, "household", now - 51 * HOUR)), 1);
+	assert_int_equal(alerts_of("C17"), 2);
+}
+
+/*
+ * Four swaps at one household's door (the limit is 3 in 30 days), dated a
+ * month apart into the past: taken at their own times none has three
+ * before it in its window.  Older than the bound, each is judged at its
+ * arrival: C09, as for hand-overs dated honestly.
+ */
+static void
+hand_overs_spread_into_the_past_are_still_c09(void **state)
+{
+	int64_t now = time_wall_ms(), at;
+	char c[16];
+	int i;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	for (i = 0; i < 4; i++) {
+		snprintf(c, sizeof(c), "CYL%d", i);
+		at = now - (3 - i) * 31 * DAY - HOUR;
+		fill(c, at - HOUR, "delivery", "S01", i + 1);
+		assert_int_equal(store("delivery:W1@TB", ev("handed_over", c, 1, "household", at)),
+		    1);
+		assert_int_equal(
+		    store("delivery:W1@TB", ev("returned", "OLD", 1, "household", at + 1)), 1);
+	}
+	assert_int_equal(alerts_of("C09"), 1);
+	assert_int_equal(alerts_of("C17"), 1); /* once for the device */
+	/* kept as sent: the three swaps (hand-over and return) dated a month or more back */
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events WHERE at_ms < stored_ms - 30 * "
+	                         "86400000"),
+	    6);
+}
+
+/*
+ * A village with no signal: the device recorded its day's work two days
+ * ago and sends it now, in order.  Nothing is raised, and the rules took
+ * each event at its own time.
+ */
+static void
+an_honest_device_offline_for_two_days_raises_nothing(void **state)
+{
+	int64_t now = time_wall_ms(), at;
+	struct wire_record r;
+	char c[16], old[16];
+	int i;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	config.c07_grace_min = 120;
+	for (i = 0; i < 3; i++) {
+		snprintf(c, sizeof(c), "CYL%d", i);
+		at = now - 2 * DAY + i * HOUR;
+		fill(c, at - 3 * HOUR, "delivery", "S01", i + 1);
+		assert_int_equal(store("S01", ev("dispatched", c, 0, "", at - 2 * HOUR)), 1);
+		r = ev("handed_over", c, i + 1, "household", at);
+		assert_int_equal(store("delivery:W1@TB", r), 1);
+		assert_int_equal(rule_ms_of(r.seq), at);
+		snprintf(old, sizeof(old), "OLD%d", i); /* the empty each household gave back */
+		r = ev("returned", old, i + 1, "household", at + 60000);
+		assert_int_equal(store("delivery:W1@TB", r), 1);
+		assert_int_equal(rule_ms_of(r.seq), at + 60000);
+	}
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_pending"), 0);
+}
+
 int
 main(void)
 {
@@ -1481,6 +1668,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_delivery_device_names_a_households_township_for_its_own_events_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_hand_over_dated_back_past_the_bound_is_still_c07_and_c17, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_hand_over_dated_before_the_devices_previous_event_is_still_c07, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(hand_overs_spread_into_the_past_are_still_c09,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    an_honest_device_offline_for_two_days_raises_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

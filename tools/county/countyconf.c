@@ -63,6 +63,13 @@ static const struct conf_key county_keys[] = {
 	    "C09: cylinders a household may hold beyond those it returned (0: off)", NULL, 0 },
 	{ "c09_business_hold", CONF_INT, NUM(c09_business_hold), 0, 100000, "20",
 	    "C09: cylinders a business may hold beyond those it returned (0: off)", NULL, 0 },
+	{ "life_max_delay_h", CONF_INT, NUM(life_max_delay_h), 1, 720, "72",
+	    "C17: a delivery device's event is judged by the rules (C07, C09, C10, C11) at a time no "
+	    "earlier than its previous event (less 10 minutes) nor than this before the county "
+	    "received it, and never after that; an event dated outside is stored as sent, judged "
+	    "at the bounded time and raises C17 (at most once a device in 24 hours); keep it well "
+	    "under c02_days (h)",
+	    NULL, 0 },
 	{ "c15_scraps_day", CONF_INT, NUM(c15_scraps_day), 1, 100000, "20",
 	    "C15: cylinders one station may take out of service (scrapped, failed inspection) in "
 	    "24 hours before the registry stops following it: each one more is kept and raises "

@@ -52,8 +52,11 @@ struct county_config {
 	int c08_days;           /* C08: dispatched and not handed over or returned within */
 	int c09_household_hold; /* C09: cylinders a household may hold beyond those returned */
 	int c09_business_hold;
-	int c15_scraps_day; /* C15: scraps and failed returns of one station in 24 h the registry
-	                     * follows; 0 (a config made in code, never a file's): no bound */
+	int life_max_delay_h; /* C17: a delivery device's event judged at most this long before
+	                       * it arrived; 0 (a config made in code, never a file's): its
+	                       * time is not bounded */
+	int c15_scraps_day;   /* C15: scraps and failed returns of one station in 24 h the registry
+	                       * follows; 0 (a config made in code, never a file's): no bound */
 	char log_level[8];
 	char timezone[64]; /* zone of the times people read ("": the system's) */
 	/* cases (cases.h) */

@@ -25,7 +25,8 @@
 
 /*
  * The time a rule takes a life event at (SQL over a life_events row): its
- * own, but a scrap's outside what any other event may carry (before 2000,
+ * rule time (rule_ms: a station's own, a delivery device's bounded, C17),
+ * but a scrap's outside what any other event may carry (before 2000,
  * or more than a day past its arrival: ingest_time_ok takes a scrap at any
  * time a wrong clock gives it) is taken at its arrival.  A scrap stamped
  * 1970 would otherwise stand before every step of the cylinder's life
@@ -34,7 +35,7 @@
  */
 #define WORK_MS                                                                                    \
 	"CASE WHEN event = 'scrapped' AND (at_ms < 946684800000 OR at_ms > stored_ms + 86400000)"  \
-	" THEN stored_ms ELSE at_ms END"
+	" THEN stored_ms ELSE rule_ms END"
 
 const char *const life_event_names[] = { "dispatched", "handed_over", "returned", "received",
 	"inspection_out", "inspection_back", "scrapped", NULL };
@@ -309,14 +310,16 @@ raise(struct seen *s, const char *rule, const char *key, const char *township, c
 /* ---- C07: a black point ----------------------------------------------------------- */
 
 /*
- * The last time serial came back (returned or received) before at_ms,
- * other than event uuid: *since (0 if never) and *since_id (its row, 0 if
- * never); *filled 1 if a licensed station filled it after that and no
- * later than at_ms.
+ * The last time serial came back (returned or received) before at_ms (the
+ * events' rule times, rule_ms; at the same time, one stored before event
+ * id: a device's event dated before its previous one is taken at that
+ * one's time, C17), other than event id: *since (0 if never) and
+ * *since_id (its row, 0 if never); *filled 1 if a licensed station filled
+ * it after that and no later than at_ms.
  */
 static int
-c07_judge(struct county_db *c, const char *serial, const char *uuid, int64_t at_ms,
-    int64_t *since_id, int *filled, char *err, size_t errlen)
+c07_judge(struct county_db *c, const char *serial, int64_t id, int64_t at_ms, int64_t *since_id,
+    int *filled, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t since = 0, n;
@@ -324,9 +327,10 @@ c07_judge(struct county_db *c, const char *serial, const char *uuid, int64_t at_
 
 	*since_id = 0;
 	if (prepare(c, &st, err, errlen,
-	        "SELECT id, at_ms FROM life_events WHERE serial = ? AND at_ms < ? AND uuid <> ?"
-	        " AND event IN ('returned', 'received') ORDER BY at_ms DESC, id DESC LIMIT 1",
-	        "tit", serial, at_ms, uuid) == -1)
+	        "SELECT id, rule_ms FROM life_events WHERE serial = ?1"
+	        " AND (rule_ms < ?2 OR (rule_ms = ?2 AND id < ?3)) AND id <> ?3"
+	        " AND event IN ('returned', 'received') ORDER BY rule_ms DESC, id DESC LIMIT 1",
+	        "tii", serial, at_ms, id) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -374,7 +378,7 @@ rule_c07(struct seen *s, char *err, size_t errlen)
 
 	if (!at_door(l))
 		return 0;
-	if (c07_judge(s->c, l->serial, s->uuid, l->at_ms, &since_id, &filled, err, errlen) == -1)
+	if (c07_judge(s->c, l->serial, s->id, l->at_ms, &since_id, &filled, err, errlen) == -1)
 		return -1;
 	/* a cylinder the county first meets at a household return has a past
 	 * the county never saw: nothing to judge it by */
@@ -475,7 +479,7 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	if (max > 0 && cf->c02_days > 0) {
 		if (prepare(s->c, &st, err, errlen,
 		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ? AND buyer <> ''"
-		        " AND event = 'handed_over' AND at_ms > ? AND at_ms <= ? LIMIT ?)",
+		        " AND event = 'handed_over' AND rule_ms > ? AND rule_ms <= ? LIMIT ?)",
 		        "tiii", l->buyer, l->at_ms - (int64_t)cf->c02_days * DAY_MS, l->at_ms,
 		        (int64_t)max + 1) == -1 ||
 		    one_int(s->c, st, 0, &recent, err, errlen, "C09") == -1)
@@ -616,9 +620,9 @@ rule_c13(struct seen *s, char *err, size_t errlen)
 	if (!is_event(l, "inspection_back"))
 		return 0;
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT event, source FROM life_events WHERE serial = ? AND id <> ? AND at_ms <= ?"
+	        "SELECT event, source FROM life_events WHERE serial = ? AND id <> ? AND rule_ms <= ?"
 	        " AND event IN ('inspection_out', 'inspection_back')"
-	        " ORDER BY at_ms DESC, id DESC LIMIT 1",
+	        " ORDER BY rule_ms DESC, id DESC LIMIT 1",
 	        "tii", l->serial, s->id, l->at_ms) == -1)
 		return -1;
 	rc = sqlite3_step(st);
@@ -811,6 +815,137 @@ txn_end(struct county_db *c, const char *name, int own, int ok, char *err, size_
 	return -1;
 }
 
+/* ---- C17: a delivery device's time --------------------------------------------------- */
+
+/* How far before its previous event a device's event may be dated: a
+ * clock set back a little (the network's time taken again) is no fault. */
+#define ORDER_SLACK_MS (10 * 60000LL)
+
+enum { TIME_IN_BOUND, TIME_TOO_OLD, TIME_OUT_OF_ORDER };
+
+/* The time the rules take an event at, and why (device_time). */
+struct device_time {
+	int64_t now;               /* when the county received it (its stored_ms) */
+	int64_t rule_ms;           /* the time the rules take it at (its rule_ms) */
+	int64_t prev_seq, prev_ms; /* the source's event before it by seq (0: none) */
+	int why;                   /* TIME_... */
+};
+
+/*
+ * The time the rules take r at, from source (migration 023, C17).  A
+ * station's: its own, as sent (C14 judges a station's clock at every
+ * heartbeat, and a station's backlog may honestly be weeks old).  A
+ * delivery device's time is what the worker's phone says, and a device
+ * that dates a hand-over back to just after the cylinder's last licensed
+ * fill keeps C07 quiet, one that spreads hand-overs into the past keeps
+ * them out of C09's window.  So, with life_max_delay_h set: more than that
+ * before the county received it, the event is taken at its arrival
+ * (TIME_TOO_OLD); before the device's previous event by seq (less
+ * ORDER_SLACK_MS), at that event's rule time (TIME_OUT_OF_ORDER); never
+ * after its arrival (a clock ahead is taken at the arrival, so that it
+ * does not put the device's next honest events out of order).  An honest
+ * device offline for a day or two sends its events in order and well
+ * within the bound: taken at their own times.
+ */
+static int
+device_time(struct county_db *c, const char *source, const struct wire_record *r,
+    struct device_time *dt, char *err, size_t errlen)
+{
+	int64_t at = r->life.at_ms, delay = (int64_t)c->config->life_max_delay_h * 3600000;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(dt, 0, sizeof(*dt));
+	dt->now = time_wall_ms();
+	dt->rule_ms = at;
+	if (strncmp(source, "delivery:", 9) != 0 || delay <= 0)
+		return 0;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT seq, rule_ms FROM life_events WHERE source = ? AND seq < ?"
+	        " ORDER BY seq DESC LIMIT 1",
+	        "ti", source, r->seq) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		dt->prev_seq = sqlite3_column_int64(st, 0);
+		dt->prev_ms = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "C17");
+	if (at < dt->now - delay) {
+		dt->why = TIME_TOO_OLD;
+		dt->rule_ms = dt->now;
+	} else if (dt->prev_seq > 0 && at < dt->prev_ms - ORDER_SLACK_MS) {
+		dt->why = TIME_OUT_OF_ORDER;
+		dt->rule_ms = dt->prev_ms;
+	}
+	if (dt->rule_ms > dt->now)
+		dt->rule_ms = dt->now;
+	return 0;
+}
+
+/*
+ * C17: a delivery device's event dated outside its bound (device_time),
+ * to the county's queue as C16 (a device's doing, not a township's), at
+ * most once per device in 24 hours of the county's clock (delivery_marks
+ * c17_ms): one case for a device whose clock is wrong, not one per event.
+ * The event is stored as sent and judged at its bounded time all the same.
+ */
+static int
+rule_c17(struct seen *s, const struct wire_record *r, const struct device_time *dt, char *err,
+    size_t errlen)
+{
+	char key[160], text[WIRE_TEXT], sent[TIMETEXT_MAX], got[TIMETEXT_MAX], prev[TIMETEXT_MAX],
+	    judged[TIMETEXT_MAX];
+	const struct wire_life *l = &r->life;
+	sqlite3_stmt *st = NULL;
+	int64_t last;
+	int rc;
+
+	if (dt->why == TIME_IN_BOUND)
+		return 0;
+	if (prepare(s->c, &st, err, errlen, "SELECT c17_ms FROM delivery_marks WHERE source = ?",
+	        "t", s->source) == -1 ||
+	    one_int(s->c, st, 0, &last, err, errlen, "C17") == -1)
+		return -1;
+	/* a clock stepped back keeps the one raised (as quota.c's window) */
+	if (last > 0 && dt->now - last < DAY_MS)
+		return 0;
+	timetext_format(l->at_ms, TIMETEXT_PERSON, sent);
+	timetext_format(dt->now, TIMETEXT_PERSON, got);
+	timetext_format(dt->rule_ms, TIMETEXT_PERSON, judged);
+	if (dt->why == TIME_TOO_OLD) {
+		snprintf(text, sizeof(text),
+		    _("delivery device %s sent a %s of cylinder %s (seq %lld) dated %s, received %s: "
+		      "more than %d hours before it arrived; stored as sent, judged by the county's "
+		      "rules at %s"),
+		    s->source, l->event, l->serial, (long long)r->seq, sent, got,
+		    s->c->config->life_max_delay_h, judged);
+	} else {
+		timetext_format(dt->prev_ms, TIMETEXT_PERSON, prev);
+		snprintf(text, sizeof(text),
+		    _("delivery device %s sent a %s of cylinder %s (seq %lld) dated %s, received %s: "
+		      "before its previous event (seq %lld, %s); stored as sent, judged by the "
+		      "county's rules at %s"),
+		    s->source, l->event, l->serial, (long long)r->seq, sent, got,
+		    (long long)dt->prev_seq, prev, judged);
+	}
+	snprintf(key, sizeof(key), "county:C17:%s:%lld", s->source, (long long)r->seq);
+	const struct county_alert a = { key, "C17", "alert", "county", s->source, "", "", text,
+		dt->now };
+
+	if ((rc = county_raise_alert(s->c, &a, err, errlen)) == -1)
+		return -1;
+	s->alerts += rc;
+	if (prepare(s->c, &st, err, errlen,
+	        "INSERT INTO delivery_marks (source, hwm, c17_ms) VALUES (?1, 0, ?2)"
+	        " ON CONFLICT (source) DO UPDATE SET c17_ms = ?2",
+	        "ti", s->source, dt->now) == -1)
+		return -1;
+	return run(s->c, st, err, errlen, "C17");
+}
+
 /* ---- storing ------------------------------------------------------------------------ */
 
 /* A life_events row as read_event takes it. */
@@ -932,8 +1067,8 @@ judge_resend(struct county_db *c, const char *source, const struct wire_record *
 }
 
 static int
-insert_event(struct county_db *c, const char *source, const struct wire_record *r, int64_t *id,
-    char *err, size_t errlen)
+insert_event(struct county_db *c, const char *source, const struct wire_record *r, int64_t now,
+    int64_t rule_ms, int64_t *id, char *err, size_t errlen)
 {
 	const struct wire_life *l = &r->life;
 	sqlite3_stmt *st = NULL;
@@ -942,15 +1077,15 @@ insert_event(struct county_db *c, const char *source, const struct wire_record *
 	if (prepare(c, &st, err, errlen,
 	        "INSERT OR IGNORE INTO life_events (source, seq, uuid, event, serial, code, actor,"
 	        " worker, buyer, buyer_masked, buyer_township, buyer_kind, village, result,"
-	        " next_due, reason, at_ms, stored_ms, lat, lon)"
-	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	        "tittttttttttttttii", source, r->seq, r->uuid, l->event, l->serial, l->code,
+	        " next_due, reason, at_ms, stored_ms, rule_ms, lat, lon)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	        "tittttttttttttttiii", source, r->seq, r->uuid, l->event, l->serial, l->code,
 	        l->actor, l->worker, l->buyer, l->buyer_masked, l->buyer_township, l->buyer_kind,
-	        l->village, l->result, l->next_due, l->reason, l->at_ms, time_wall_ms()) == -1)
+	        l->village, l->result, l->next_due, l->reason, l->at_ms, now, rule_ms) == -1)
 		return -1;
 	if (l->has_position) {
-		sqlite3_bind_double(st, 19, l->lat);
-		sqlite3_bind_double(st, 20, l->lon);
+		sqlite3_bind_double(st, 20, l->lat);
+		sqlite3_bind_double(st, 21, l->lon);
 	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -964,6 +1099,8 @@ int
 life_store_counted(struct county_db *c, const char *source, const struct wire_record *r,
     int *new_alerts, char *err, size_t errlen)
 {
+	struct device_time dt;
+	struct wire_life judged;
 	struct seen s;
 	char why[256];
 	int own, ok, held;
@@ -979,18 +1116,25 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	s.c = c;
 	s.source = source;
 	s.uuid = r->uuid;
-	s.l = &r->life;
+	/* the rules take the event at its rule time (device_time); the row keeps
+	 * the time as sent */
+	judged = r->life;
+	s.l = &judged;
 	if (txn_begin(c, "life", &own, err, errlen) == -1)
 		return -1;
 	if ((held = judge_resend(c, source, r, new_alerts, err, errlen)) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
 	if (held > 0) /* held already (or another at its place): nothing to judge again */
 		return txn_end(c, "life", own, 1, err, errlen);
-	if (insert_event(c, source, r, &s.id, err, errlen) == -1)
+	if (device_time(c, source, r, &dt, err, errlen) == -1)
+		return txn_end(c, "life", own, 0, err, errlen);
+	judged.at_ms = dt.rule_ms;
+	if (insert_event(c, source, r, dt.now, dt.rule_ms, &s.id, err, errlen) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
 	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
-	ok = source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
+	ok = rule_c17(&s, r, &dt, err, errlen) == 0 &&
+	     source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
 	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
 	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
 	     rule_c08(&s, err, errlen) == 0 && rule_c09(&s, err, errlen) == 0 &&
@@ -1038,7 +1182,8 @@ life_for_cylinder(struct county_db *c, const char *serial, life_callback cb, voi
 
 /* ---- the sweep ----------------------------------------------------------------------- */
 
-/* The pending row's event as it was stored, for judging it again. */
+/* The pending row's event as it was stored, for judging it again: at its
+ * rule time (rule_ms), as when it was stored. */
 static int
 pending_event(struct county_db *c, const char *uuid, char *source, size_t source_size,
     struct wire_life *l, int64_t *id, char *err, size_t errlen)
@@ -1048,7 +1193,7 @@ pending_event(struct county_db *c, const char *uuid, char *source, size_t source
 
 	memset(l, 0, sizeof(*l));
 	if (prepare(c, &st, err, errlen,
-	        "SELECT id, source, event, serial, buyer, buyer_masked, buyer_township, at_ms"
+	        "SELECT id, source, event, serial, buyer, buyer_masked, buyer_township, rule_ms"
 	        " FROM life_events WHERE uuid = ?",
 	        "t", uuid) == -1)
 		return -1;
@@ -1091,7 +1236,7 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	    buyer_township(c, source, &l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1)
 		return -1;
 	if (strcmp(rule, "C07") == 0) {
-		if (c07_judge(c, l.serial, uuid, l.at_ms, &since_id, &filled, err, errlen) == -1)
+		if (c07_judge(c, l.serial, id, l.at_ms, &since_id, &filled, err, errlen) == -1)
 			return -1;
 		if (!filled && (since_id != 0 || is_event(&l, "handed_over")) &&
 		    c07_raise(&s, since_id, err, errlen) == -1)

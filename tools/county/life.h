@@ -41,6 +41,13 @@
  *        inspection_out from the same source (none on record, another
  *        station's, or a return already); the sending station's township.
  *        Stored and followed by the registry all the same, as C12.
+ *   C17  a delivery device's event dated more than 10 minutes before the
+ *        device's previous event (by seq), or more than life_max_delay_h
+ *        before the county received it: kept exactly as sent (at_ms), the
+ *        rules above take it at the bounded time (life_events.rule_ms: the
+ *        previous event's, or its arrival; never after its arrival); the
+ *        county's queue, at most once per device in 24 hours.  A station's
+ *        events are taken at their own times (C14 judges its clock).
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the
