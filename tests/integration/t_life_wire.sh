@@ -133,6 +133,10 @@ check "a second sync has nothing to send" grep -q "^0 events sent" "$T/sync2.out
 check "the county holds the device's three events once each, seq 1..3" \
     [ "$(county_sql "SELECT group_concat(seq || event, ' ') FROM (SELECT * FROM life_events WHERE source = '$W' ORDER BY seq)")" = \
       "1handed_over 2returned 3returned" ]
+# its third event is dated a day before its first two (as the device's clock said, or
+# as a worker who set it back would have it): out of the device's order, so C17
+check "the third, dated a day before the device's first two, is C17 to the county's queue, once" \
+    [ "$(county_sql "SELECT count(*) || ' ' || group_concat(township) FROM alerts WHERE rule = 'C17' AND text LIKE '%$W%seq 3%'")" = "1 county" ]
 check "the county keeps the device's mark, 3, beside its events (delivery_marks)" \
     [ "$(county_sql "SELECT hwm FROM delivery_marks WHERE source = '$W'")" = 3 ]
 check "the hand-over carries the household and the place" \
