@@ -537,8 +537,10 @@ post_heartbeat(const struct request *rq)
 	const char *identity = rq->who->identity, *station = rq->scope->station;
 	char err[256];
 	struct wire_heartbeat hb;
+	struct wire_ack ack;
 	const uint8_t *data;
-	size_t len;
+	uint8_t *out;
+	size_t len, outlen;
 	int alerts = 0;
 
 	if (body(rq->pdu, &data, &len) != 0 ||
@@ -557,6 +559,21 @@ post_heartbeat(const struct request *rq)
 	default:
 		log_warnx("%s: heartbeat: %s", identity, err);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	/*
+	 * Answered with the station's mark, as a batch's ACK (stored and
+	 * duplicates 0): a station with nothing new to send learns from it
+	 * that this county lost records it had acknowledged (its database
+	 * restored from an older backup) and sends them again.  Without a
+	 * mark, an empty 2.04, as before: the heartbeat is stored all the same.
+	 */
+	memset(&ack, 0, sizeof(ack));
+	if (county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1) {
+		log_warnx("%s: heartbeat: mark: %s", identity, err);
+	} else if (wire_encode_ack(&ack, &out, &outlen) == 0) {
+		reply_body(rq, COAP_RESPONSE_CODE_CHANGED, out, outlen);
+		notify_alerts(alerts);
 		return;
 	}
 	reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
