@@ -1483,7 +1483,7 @@ out:
 #define OUTBOX_ACKED(which)                                                                        \
 	{                                                                                          \
 		LIFE_DELIVERED(which),                                                             \
-		    "INSERT INTO outbox_acked (seq, uuid, kind, created_ms, acked_ms)"             \
+		    "INSERT OR REPLACE INTO outbox_acked (seq, uuid, kind, created_ms, acked_ms)"  \
 		    " SELECT seq, uuid, kind, created_ms, ?3 FROM outbox WHERE aside_ms IS NULL"   \
 		    " AND " which " ORDER BY seq",                                                 \
 		    "DELETE FROM outbox WHERE aside_ms IS NULL AND " which, NULL                   \
@@ -1511,10 +1511,11 @@ records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char 
 	static const char *const sql[] = {
 		"SELECT count(*), coalesce(max(seq), 0) FROM outbox_acked WHERE seq > ?1"
 		" AND EXISTS (SELECT 1 FROM outbox_acked WHERE seq = ?1 + 1)",
-		/* the county lost them: a stop stands again until it has them */
+		/* the county lost them: a stop stands again until it has them;
+		 * a row the outbox holds already (at that seq) waits there */
 		"UPDATE life_events SET delivered_ms = NULL WHERE uuid IN (SELECT uuid FROM"
 		" outbox_acked WHERE kind = 'life' AND seq > ?1)",
-		"INSERT INTO outbox (seq, uuid, kind, created_ms) SELECT seq, uuid, kind,"
+		"INSERT OR IGNORE INTO outbox (seq, uuid, kind, created_ms) SELECT seq, uuid, kind,"
 		" created_ms FROM outbox_acked WHERE seq > ?1 ORDER BY seq",
 		"DELETE FROM outbox_acked WHERE seq > ?1",
 	};
