@@ -78,6 +78,10 @@ check "the station said what it sends again" \
     grep -q "county holds this station's records only up to seq 20, but had acknowledged up to seq [0-9]*.*sending seq 21\.\." "$T/gasgw.log"
 check "the real fill came back whole (its curve too)" [ "$(county_sql \
     "SELECT count(*) FROM fills f JOIN fill_curves c ON c.uuid = f.uuid WHERE f.cylinder = 'C-GOOD-1'")" = 1 ]
+# the gap the new batch opened (38..42 above the mark 20) was closed at once
+sleep 11
+check "no gap alert (C04) after the resend, nor a conflict (C06)" \
+    [ "$(county_sql "SELECT count(*) FROM alerts WHERE rule IN ('C04', 'C06')")" = 0 ]
 
 # 4. restored again, and nothing new to send: the heartbeat's answer says it
 restore || { fail "gascounty starts on the restored database again"; finish; }
