@@ -99,11 +99,20 @@ check "the county's mark has no gap" \
     [ "$(county_sql "SELECT hwm || '/' || max_seq || '/' || coalesce(gap_since_ms, 'none') FROM stations WHERE id = 'S01'")" = "42/42/none" ]
 
 # 5. the keep time: 29 days on, every acknowledged record is kept; 31 days
-# on, the uplink thread deletes them
-gw_with_clock "+$((29 * 86400))" || { fail "gasgw starts 29 days on"; finish; }
-sleep 2
-check "29 days on, the 42 acknowledged records are kept" [ "$(acked)" = 42 ]
-gw_with_clock "+$((31 * 86400))" || { fail "gasgw starts 31 days on"; finish; }
+# on, the uplink thread deletes them (it looks as it starts, then each
+# minute).  The wall-clock shim cannot load ahead of a sanitizer's runtime
+# (LD_PRELOAD): under ASan the rows are made 31 days old instead.
+if [ -z "${GAS_SANITIZED:-}" ]; then
+	gw_with_clock "+$((29 * 86400))" || { fail "gasgw starts 29 days on"; finish; }
+	sleep 2
+	check "29 days on, the 42 acknowledged records are kept" [ "$(acked)" = 42 ]
+	gw_with_clock "+$((31 * 86400))" || { fail "gasgw starts 31 days on"; finish; }
+else
+	echo "# the clock not moved under ASan: the acknowledgements made 31 days old"
+	gw_stop
+	sql "UPDATE outbox_acked SET acked_ms = acked_ms - 86400000 * 31"
+	gw_start || { fail "gasgw starts again"; finish; }
+fi
 check "31 days on, the acknowledged records are deleted" wait_for 10 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/station.db' 'SELECT count(*) FROM outbox_acked')\" = 0 ]"
 check "and the log says so" grep -q "42 acknowledged records older than 30 days deleted" "$T/gasgw.log"
 check "the sequence goes on, never reused" [ "$(last_seq)" = 42 ]
