@@ -1031,6 +1031,7 @@ static void
 a_delivered_batch_notes_its_life_events(void **state)
 {
 	struct fixture *f = *state;
+	struct records_reack back;
 	struct records_fill fill;
 	struct wire_batch b;
 	int64_t seqs[2];
@@ -1051,10 +1052,19 @@ a_delivered_batch_notes_its_life_events(void **state)
 	assert_int_equal(
 	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 0);
 	assert_int_equal(records_outbox_delivered(db, seqs, 2, err, sizeof(err)), 0);
-	store_close(db);
 	assert_int_equal(
 	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 1);
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 0);
+	/* a county that lost them: the event is no longer taken as delivered
+	 * (its stop stands) until the county has it again */
+	assert_int_equal(records_outbox_reack(db, seqs[0] - 1, &back, err, sizeof(err)), 1);
+	assert_int_equal(back.count, 2);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 0);
+	assert_int_equal(records_outbox_trim(db, seqs[1], err, sizeof(err)), 0);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 1);
+	store_close(db);
 }
 
 /* A folder of the case's own for a database made by older migrations
