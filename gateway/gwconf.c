@@ -83,6 +83,10 @@ static const struct conf_key county_keys[] = {
 	    "station status report period (s)", NULL, CONF_RESTART },
 	{ "registry_pull_s", CONF_INT, NUM(registry_pull_s, S), 5, 86400, "300",
 	    "registry delta poll period (s)", NULL, CONF_RESTART },
+	{ "acked_keep_days", CONF_INT, NUM(acked_keep_days, S), 1, 3650, "30",
+	    "records the county acknowledged are kept this long (days), to be sent again if the "
+	    "county loses them (its database restored from a backup)",
+	    NULL, CONF_RESTART },
 	{ "uplink_user", CONF_STRING, STR(uplink_user, S), 1, 0, "nobody",
 	    "user the uplink process (DTLS, CBOR) runs as when gasgw starts as root or with "
 	    "CAP_SETUID and CAP_SETGID; give it a user of its own",

@@ -100,6 +100,7 @@ struct gw_config {
 	int uplink_rate;        /* records per second while draining */
 	int heartbeat_s;        /* station status to the county */
 	int registry_pull_s;    /* registry delta poll period */
+	int acked_keep_days;    /* acknowledged records kept this long */
 	char uplink_user[64];   /* the uplink process's user (when gasgw may change users) */
 	/* [rules] */
 	struct gw_rules rules;

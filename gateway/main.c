@@ -70,6 +70,7 @@ start_uplink(struct gw *gw, int foreground)
 	uc.rate = c->uplink_rate;
 	uc.heartbeat_s = c->heartbeat_s;
 	uc.registry_pull_s = c->registry_pull_s;
+	uc.acked_keep_days = c->acked_keep_days;
 	str_copy(uc.db_path, c->database, sizeof(uc.db_path));
 	str_copy(uc.user, c->uplink_user, sizeof(uc.user));
 	uc.log_foreground = foreground;

@@ -1414,29 +1414,27 @@ records_outbox_count(sqlite3 *db, int64_t *oldest_ms)
 	return count;
 }
 
-/* Run the statement sql (after first, when not NULL) binding the int64
- * values v[0..n-1] to ?1, once per value, in one transaction; *changed (may
- * be NULL) adds up the rows sql changed.  0, or -1 with err and nothing
- * changed. */
+/* Run the statements sql[0..] (up to three, NULL-terminated) binding the
+ * int64 values v[0..n-1] to ?1, once per value, in one transaction (?2 the
+ * text, ?3 now); *changed (may be NULL) adds up the rows the last statement
+ * changed.  0, or -1 with err and nothing changed. */
 static int
-outbox_each(sqlite3 *db, const char *first, const char *sql, const int64_t *v, size_t n,
-    const char *text, int64_t now, int64_t *changed, char *err, size_t errlen)
+outbox_each(sqlite3 *db, const char *const *sql, const int64_t *v, size_t n, const char *text,
+    int64_t now, int64_t *changed, char *err, size_t errlen)
 {
-	sqlite3_stmt *st[2] = { NULL, NULL };
-	size_t i, k;
+	sqlite3_stmt *st[3] = { NULL, NULL, NULL };
+	size_t i, k, m = 0;
 	int rc = -1;
 
 	if (changed != NULL)
 		*changed = 0;
 	if (store_begin(db, err, errlen) == -1)
 		return -1;
-	if ((first != NULL && store_prepare(db, first, &st[0], err, errlen) == -1) ||
-	    store_prepare(db, sql, &st[1], err, errlen) == -1)
-		goto out;
+	for (m = 0; m < 3 && sql[m] != NULL; m++)
+		if (store_prepare(db, sql[m], &st[m], err, errlen) == -1)
+			goto out;
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < 2; k++) {
-			if (st[k] == NULL)
-				continue;
+		for (k = 0; k < m; k++) {
 			sqlite3_reset(st[k]);
 			sqlite3_bind_int64(st[k], 1, v[i]);
 			if (text != NULL)
@@ -1454,8 +1452,8 @@ outbox_each(sqlite3 *db, const char *first, const char *sql, const int64_t *v, s
 		goto out;
 	rc = 0;
 out:
-	sqlite3_finalize(st[0]);
-	sqlite3_finalize(st[1]);
+	for (k = 0; k < 3; k++)
+		sqlite3_finalize(st[k]);
 	if (rc == -1)
 		store_rollback(db);
 	return rc;
@@ -1474,20 +1472,127 @@ out:
 	" cylinders WHERE serial = life_events.serial), 0)) WHERE uuid IN (SELECT uuid FROM"       \
 	" outbox WHERE kind = 'life' AND aside_ms IS NULL AND " which ")"
 
+/*
+ * The rows the county took (which: the condition on seq), as an ACK moves
+ * them: life events noted delivered, rows kept in outbox_acked with when
+ * (?3), then gone from the outbox.  Set-aside rows stay.
+ */
+#define OUTBOX_ACKED(which)                                                                        \
+	{                                                                                          \
+		LIFE_DELIVERED(which),                                                             \
+		    "INSERT OR REPLACE INTO outbox_acked (seq, uuid, kind, created_ms, acked_ms)"  \
+		    " SELECT seq, uuid, kind, created_ms, ?3 FROM outbox WHERE aside_ms IS NULL"   \
+		    " AND " which " ORDER BY seq",                                                 \
+		    "DELETE FROM outbox WHERE aside_ms IS NULL AND " which, NULL                   \
+	}
+
 int
 records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen)
 {
-	return outbox_each(db, LIFE_DELIVERED("seq <= ?1"),
-	    "DELETE FROM outbox WHERE seq <= ?1 AND aside_ms IS NULL", &mark, 1, NULL,
-	    time_wall_ms(), NULL, err, errlen);
+	static const char *const sql[] = OUTBOX_ACKED("seq <= ?1");
+
+	return outbox_each(db, sql, &mark, 1, NULL, time_wall_ms(), NULL, err, errlen);
 }
 
 int
 records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, size_t errlen)
 {
-	return outbox_each(db, LIFE_DELIVERED("seq = ?1"),
-	    "DELETE FROM outbox WHERE seq = ?1 AND aside_ms IS NULL", seqs, n, NULL, time_wall_ms(),
-	    NULL, err, errlen);
+	static const char *const sql[] = OUTBOX_ACKED("seq = ?1");
+
+	return outbox_each(db, sql, seqs, n, NULL, time_wall_ms(), NULL, err, errlen);
+}
+
+int
+records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+		"SELECT count(*), coalesce(max(seq), 0) FROM outbox_acked WHERE seq > ?1"
+		" AND EXISTS (SELECT 1 FROM outbox_acked WHERE seq = ?1 + 1)",
+		/* the county lost them: a stop stands again until it has them;
+		 * a row the outbox holds already (at that seq) waits there */
+		"UPDATE life_events SET delivered_ms = NULL WHERE uuid IN (SELECT uuid FROM"
+		" outbox_acked WHERE kind = 'life' AND seq > ?1)",
+		"INSERT OR IGNORE INTO outbox (seq, uuid, kind, created_ms) SELECT seq, uuid, kind,"
+		" created_ms FROM outbox_acked WHERE seq > ?1 ORDER BY seq",
+		"DELETE FROM outbox_acked WHERE seq > ?1",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t k;
+	int rc = -1, step;
+
+	memset(out, 0, sizeof(*out));
+	if (mark < 0 || mark == INT64_MAX)
+		return 0;
+	/* looked at and moved in one write transaction */
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	for (k = 0; k < sizeof(sql) / sizeof(sql[0]); k++) {
+		if (store_prepare(db, sql[k], &st, err, errlen) == -1)
+			goto out;
+		sqlite3_bind_int64(st, 1, mark);
+		step = sqlite3_step(st);
+		if (k == 0 && step == SQLITE_ROW) {
+			out->count = sqlite3_column_int64(st, 0);
+			out->last = sqlite3_column_int64(st, 1);
+			step = SQLITE_DONE;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (step != SQLITE_DONE) {
+			err_set(err, errlen, "outbox_acked: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		if (out->count == 0)
+			break;
+	}
+	if (store_commit(db, err, errlen) == -1)
+		goto out;
+	if (out->count > 0)
+		out->first = mark + 1;
+	rc = out->count > 0 ? 1 : 0;
+out:
+	if (rc == -1) {
+		store_rollback(db);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+int64_t
+records_outbox_forget(sqlite3 *db, int64_t before_ms, int limit, char *err, size_t errlen)
+{
+	/* ?3, outbox_each's "now", is the limit here */
+	static const char *const sql[] = {
+		"DELETE FROM outbox_acked WHERE seq IN (SELECT seq FROM outbox_acked"
+		" WHERE acked_ms < ?1 ORDER BY seq LIMIT ?3)",
+		NULL
+	};
+	int64_t changed = 0;
+
+	if (outbox_each(db, sql, &before_ms, 1, NULL, limit, &changed, err, errlen) == -1)
+		return -1;
+	return changed;
+}
+
+int64_t
+records_outbox_last_seq(sqlite3 *db)
+{
+	return store_query_int(db,
+	    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)", 0);
+}
+
+int
+records_outbox_acked_holds(sqlite3 *db, int64_t seq)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(db, "SELECT 1 FROM outbox_acked WHERE seq = ?", &st, NULL, 0) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -1496,10 +1601,13 @@ records_outbox_set_aside(sqlite3 *db, int64_t seq, const char *reason, int64_t n
 {
 	int64_t changed = 0;
 
-	if (outbox_each(db, NULL,
-	        "UPDATE outbox SET aside_ms = ?3, aside_reason = ?2 WHERE seq = ?1"
-	        " AND aside_ms IS NULL",
-	        &seq, 1, reason, now_ms, &changed, err, errlen) == -1)
+	static const char *const sql[] = {
+		"UPDATE outbox SET aside_ms = ?3, aside_reason = ?2 WHERE seq = ?1"
+		" AND aside_ms IS NULL",
+		NULL
+	};
+
+	if (outbox_each(db, sql, &seq, 1, reason, now_ms, &changed, err, errlen) == -1)
 		return -1;
 	return changed > 0 ? 1 : 0;
 }
@@ -1580,17 +1688,20 @@ records_aside_total(struct records *rec)
 int
 records_aside_retry(struct records *rec, int64_t seq, int64_t *count, char *err, size_t errlen)
 {
+	static const char *const one[] = {
+		"UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE seq = ?1"
+		" AND aside_ms IS NOT NULL",
+		NULL
+	};
+	static const char *const all[] = {
+		"UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE ?1 = 0"
+		" AND aside_ms IS NOT NULL",
+		NULL
+	};
 	int rc;
 
 	pthread_mutex_lock(&rec->lock);
-	rc = seq > 0 ? outbox_each(rec->db, NULL,
-	                   "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE seq = ?1"
-	                   " AND aside_ms IS NOT NULL",
-	                   &seq, 1, NULL, 0, count, err, errlen)
-	             : outbox_each(rec->db, NULL,
-	                   "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE ?1 = 0"
-	                   " AND aside_ms IS NOT NULL",
-	                   &seq, 1, NULL, 0, count, err, errlen);
+	rc = outbox_each(rec->db, seq > 0 ? one : all, &seq, 1, NULL, 0, count, err, errlen);
 	pthread_mutex_unlock(&rec->lock);
 	if (rc == 0 && *count > 0)
 		notify_outbox(rec);

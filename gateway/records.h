@@ -413,18 +413,50 @@ int records_outbox_read(sqlite3 *db, const char *station, const char *township, 
  * oldest_ms is not NULL the created_ms of the oldest (0: none). */
 int64_t records_outbox_count(sqlite3 *db, int64_t *oldest_ms);
 
-/* Delete every outbox row whose seq is at most mark, in one transaction:
- * the county holds them.  Set-aside rows stay (a mark never covers one the
- * county lacks; one it covers anyway goes when it is retried).  The life
- * events among them are noted delivered (records_life_stopped), in the
- * same transaction.  0, or -1 with err and nothing deleted. */
+/* Take every outbox row whose seq is at most mark out of the outbox, in one
+ * transaction: the county holds them.  Each is kept, at its seq, in
+ * outbox_acked with the time now (records_outbox_reack, _forget).
+ * Set-aside rows stay (a mark never covers one the county lacks; one it
+ * covers anyway goes when it is retried).  The life events among them are
+ * noted delivered (records_life_stopped), in the same transaction.  0, or
+ * -1 with err and nothing changed. */
 int records_outbox_trim(sqlite3 *db, int64_t mark, char *err, size_t errlen);
 
-/* Delete the outbox rows of these n seqs (set-aside ones stay), in one
- * transaction: the county answered 2.04 to a batch of exactly these, so it
- * holds each, whatever its contiguous mark.  Life events noted delivered as
- * by records_outbox_trim.  0, or -1 with err. */
+/* The same for the outbox rows of these n seqs (set-aside ones stay), in
+ * one transaction: the county answered 2.04 to a batch of exactly these,
+ * so it holds each, whatever its contiguous mark.  0, or -1 with err. */
 int records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, size_t errlen);
+
+/* What records_outbox_reack put back: seqs first..last, count rows. */
+struct records_reack {
+	int64_t first, last, count;
+};
+
+/*
+ * The county's contiguous mark is `mark` (an ACK's, or a heartbeat's
+ * answer).  When the county had acknowledged seq mark + 1 (it is kept in
+ * outbox_acked), it has lost what it held (its database restored from an
+ * older backup): every acknowledged row above mark goes back into the
+ * outbox at its seq, in one transaction, and is sent again in seq order,
+ * built from the same rows (byte for byte the same records); their life
+ * events are no longer noted delivered.  1 with *out when rows went back,
+ * 0 when none (mark + 1 waits, is set aside, is not yet written, or was
+ * forgotten: the county then lacks it for good), -1 with err.
+ */
+int records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char *err,
+    size_t errlen);
+
+/* Delete at most limit acknowledged rows taken before before_ms (oldest
+ * seq first), in one short transaction: how many, or -1 with err. */
+int64_t records_outbox_forget(sqlite3 *db, int64_t before_ms, int limit, char *err, size_t errlen);
+
+/* The highest seq ever written to the outbox (0: none, or the database
+ * cannot say). */
+int64_t records_outbox_last_seq(sqlite3 *db);
+
+/* 1 if seq is kept as acknowledged, 0 if not, -1 when the database cannot
+ * say. */
+int records_outbox_acked_holds(sqlite3 *db, int64_t seq);
 
 /* ---- records the county refused (docs/fill-line.md) --------------------------------- */
 

@@ -35,6 +35,7 @@ static const struct {
 	{ UPCHAN_REGISTRY_END, "REGISTRY_END", UPCHAN_FROM_UPLINK,
 	    sizeof(struct upchan_registry_end) },
 	{ UPCHAN_REFUSED, "REFUSED", UPCHAN_FROM_UPLINK, sizeof(struct upchan_refused) },
+	{ UPCHAN_MARK, "MARK", UPCHAN_FROM_UPLINK, sizeof(struct upchan_mark) },
 };
 #define UPCHAN_NTYPES (sizeof(upchan_types) / sizeof(upchan_types[0]))
 
@@ -162,6 +163,9 @@ check_body(const struct upchan_msg *m, const char *name, char *err, size_t errle
 		RANGE(m->body.ack.hwm, 0, INT64_MAX);
 		RANGE(m->body.ack.stored, 0, WIRE_MAX_RECORDS);
 		RANGE(m->body.ack.duplicates, 0, WIRE_MAX_RECORDS);
+		return 0;
+	case UPCHAN_MARK:
+		RANGE(m->body.mark.hwm, 0, INT64_MAX);
 		return 0;
 	case UPCHAN_REFUSED:
 		RANGE(m->body.refused.code, 400, 400);

@@ -19,6 +19,8 @@
  *   REGISTRY_DONE (answers             ACK (the county's mark for the batch)
  *          REGISTRY_END)               REFUSED (the county answered 4.00 to it)
  *                                      REGISTRY_ROW ... REGISTRY_END
+ *                                      MARK (the county's mark, answering
+ *                                            a heartbeat; not answered)
  *
  * upchan_parse checks one message on its own: length exact for the type,
  * every text field NUL-terminated inside its array and free of control
@@ -57,6 +59,7 @@ enum upchan_type {
 	UPCHAN_REGISTRY_ROW = 20,
 	UPCHAN_REGISTRY_END = 21,
 	UPCHAN_REFUSED = 22,
+	UPCHAN_MARK = 23,
 };
 
 /* Which end sent a message (what the receiver expects). */
@@ -137,6 +140,14 @@ struct upchan_ack {
 	int64_t duplicates; /* records it already held */
 };
 
+/* MARK: the county's contiguous mark as its answer to a heartbeat said it
+ * (a county of before that answers none, and no MARK is sent).  Only a
+ * hint: a lying uplink can make acknowledged records be sent again, no
+ * more (uplink.c). */
+struct upchan_mark {
+	int64_t hwm; /* highest contiguous seq the county holds */
+};
+
 /* REFUSED: the county answered 4.00 (Bad Request) to the batch last handed
  * out and stored none of it; reason is its diagnostic text (control
  * characters made spaces, cut to fit).  Answered with STATE, as an ACK.
@@ -166,6 +177,7 @@ struct upchan_msg {
 		struct upchan_registry_done registry_done;
 		struct upchan_status status;
 		struct upchan_ack ack;
+		struct upchan_mark mark;
 		struct upchan_refused refused;
 		struct wire_registry_row registry_row;
 		struct upchan_registry_end registry_end;

@@ -65,6 +65,9 @@
 #define LOOP_MS 250            /* the thread passes at least this often */
 #define STALE_MS 8000          /* uplink_healthy: a pass within this (> a busy database) */
 #define MESSAGES_PER_PASS 64
+#define FORGET_EVERY_MS 60000 /* acknowledged rows past their keep time, looked for */
+#define FORGET_ROWS 500       /* deleted per transaction */
+#define FORGET_PASSES 20      /* transactions per look, at most */
 
 extern char **environ;
 
@@ -103,6 +106,7 @@ struct uplink {
 	struct wire_registry delta;  /* rows of a delta coming in */
 	size_t delta_cap;
 	int64_t counted_ms; /* backlog last counted */
+	int64_t forgot_ms;  /* acknowledged rows past their keep time last deleted (0: never) */
 	char db_error[128]; /* last database error logged (logged once) */
 	uint8_t buf[UPCHAN_MAX_MSG];
 };
@@ -281,6 +285,54 @@ probe_passed(struct uplink *u, size_t count)
 	u->bad_first = 0;
 }
 
+/*
+ * The county's contiguous mark is hwm (an ACK's, after the rows it covers
+ * were taken; or a heartbeat's answer), the highest seq it may hold `last`
+ * (0: the heartbeat's, not known).  A mark below a record it had
+ * acknowledged: it lost them (its database restored from a backup), and
+ * every acknowledged record above the mark goes out again (said once: the
+ * rows are back in the outbox after).  A mark below a record the station
+ * no longer holds at all (kept past acked_keep_days, or from before the
+ * station kept them): said once; the county's C04 needs a person.
+ */
+static void
+county_mark(struct uplink *u, int64_t hwm, int64_t last)
+{
+	struct records_reack back;
+	char why[256];
+	int rc;
+
+	rc = records_outbox_reack(u->db, hwm, &back, why, sizeof(why));
+	if (rc == -1) {
+		db_failed(u, "outbox resend", why);
+		return;
+	}
+	if (rc == 1) {
+		log_warnx("the county holds this station's records only up to seq %lld, but had "
+		          "acknowledged up to seq %lld (its database restored from an older "
+		          "backup?): sending seq %lld..%lld again (%lld records)",
+		    (long long)hwm, (long long)back.last, (long long)back.first,
+		    (long long)back.last, (long long)back.count);
+		u->gap_warned = -1;
+		pthread_mutex_lock(&u->lock);
+		if (u->status.last_ack > hwm)
+			u->status.last_ack = hwm;
+		pthread_mutex_unlock(&u->lock);
+		count_backlog(u);
+		uplink_kick(u);
+		return;
+	}
+	if (last == 0)
+		last = records_outbox_last_seq(u->db);
+	if (hwm < last && hwm != u->gap_warned && records_outbox_holds(u->db, hwm + 1) == 0 &&
+	    records_outbox_acked_holds(u->db, hwm + 1) == 0) {
+		u->gap_warned = hwm;
+		log_warnx("the county holds this station's records only up to seq %lld: it lacks "
+		          "seq %lld, which the station no longer holds",
+		    (long long)hwm, (long long)hwm + 1);
+	}
+}
+
 /* ACK: the county holds every seq up to hwm, and (a 2.04 to the batch
  * stores it all or nothing) every record of the batch. */
 static int
@@ -304,13 +356,8 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	    (uint64_t)(ack->stored + ack->duplicates) == (uint64_t)u->handed_count &&
 	    records_outbox_delivered(u->db, u->handed, u->handed_count, why, sizeof(why)) == -1)
 		db_failed(u, "outbox delete", why);
-	if (ack->hwm < last && ack->hwm != u->gap_warned &&
-	    records_outbox_holds(u->db, ack->hwm + 1) == 0) {
-		u->gap_warned = ack->hwm;
-		log_warnx("the county holds this station's records only up to seq %lld: it lacks "
-		          "seq %lld, which the station no longer holds",
-		    (long long)ack->hwm, (long long)ack->hwm + 1);
-	}
+	if (ack->hwm < last)
+		county_mark(u, ack->hwm, last);
 	probe_passed(u, u->handed_count);
 	u->handed_count = 0;
 	pthread_mutex_lock(&u->lock);
@@ -475,6 +522,10 @@ handle(struct uplink *u, const struct upchan_msg *m, char *err, size_t errlen)
 		if (!u->batch_out)
 			return err_set(err, errlen, "an ACK for no batch");
 		return take_ack(u, &m->body.ack, err, errlen);
+	case UPCHAN_MARK:
+		/* answered by nothing; a batch out is answered on its own */
+		county_mark(u, m->body.mark.hwm, 0);
+		return 0;
 	case UPCHAN_REFUSED:
 		if (!u->batch_out)
 			return err_set(err, errlen, "a refusal of no batch");
@@ -777,6 +828,37 @@ read_channel(struct uplink *u)
 	}
 }
 
+/*
+ * Acknowledged rows kept past acked_keep_days, deleted in short
+ * transactions (FORGET_ROWS each, FORGET_PASSES at most a look: the rest
+ * at the next look), so the fill line never waits long for the database.
+ */
+static void
+forget_acked(struct uplink *u)
+{
+	int64_t before, n, total = 0;
+	char why[256];
+	int i;
+
+	u->forgot_ms = time_mono_ms();
+	if (u->config.acked_keep_days <= 0)
+		return;
+	before = time_wall_ms() - (int64_t)u->config.acked_keep_days * 86400000;
+	for (i = 0; i < FORGET_PASSES; i++) {
+		if ((n = records_outbox_forget(u->db, before, FORGET_ROWS, why, sizeof(why))) ==
+		    -1) {
+			db_failed(u, "acknowledged records", why);
+			break;
+		}
+		total += n;
+		if (n < FORGET_ROWS)
+			break;
+	}
+	if (total > 0)
+		log_info("%lld acknowledged records older than %d days deleted", (long long)total,
+		    u->config.acked_keep_days);
+}
+
 static void *
 supervise(void *arg)
 {
@@ -795,6 +877,11 @@ supervise(void *arg)
 		if (now - u->counted_ms >= 1000) {
 			pthread_mutex_lock(&u->db_lock);
 			count_backlog(u);
+			pthread_mutex_unlock(&u->db_lock);
+		}
+		if (u->forgot_ms == 0 || now - u->forgot_ms >= FORGET_EVERY_MS) {
+			pthread_mutex_lock(&u->db_lock);
+			forget_acked(u);
 			pthread_mutex_unlock(&u->db_lock);
 		}
 		timeout = LOOP_MS;

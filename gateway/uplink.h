@@ -48,6 +48,7 @@ struct uplink_config {
 	int rate;            /* uplink_rate: records per second (0: unlimited) */
 	int heartbeat_s;     /* heartbeat_s (0: none) */
 	int registry_pull_s; /* registry_pull_s (0: none) */
+	int acked_keep_days; /* acked_keep_days (0: acknowledged records are never deleted) */
 	char db_path[256];   /* station database */
 	int ack_timeout_ms;  /* CoAP ACK_TIMEOUT (0: 2000) */
 	int max_retransmit;  /* CoAP MAX_RETRANSMIT (0: 4) */

@@ -335,6 +335,9 @@ heartbeat(struct proc *p, char *err, size_t errlen)
 {
 	struct coaplink_response resp;
 	struct wire_heartbeat hb;
+	struct upchan_mark mark;
+	struct wire_ack wack;
+	char why[160] = "";
 	uint8_t *payload = NULL;
 	size_t len;
 	int rc = -1;
@@ -357,6 +360,19 @@ heartbeat(struct proc *p, char *err, size_t errlen)
 	        COAPLINK_NONE, payload, len, REQUEST_TIMEOUT_MS, &resp, err, errlen) == -1)
 		goto out;
 	rc = resp.code == 204 ? 0 : err_set(err, errlen, "heartbeat answered %d", resp.code);
+	/* the county's mark for this station (an ACK's encoding; a county of
+	 * before answers nothing): the gateway learns from it that the county
+	 * lost records it had acknowledged, even with nothing new to send */
+	if (rc == 0 && resp.len > 0) {
+		if (wire_decode_ack(resp.data, resp.len, &wack, why, sizeof(why)) == 0 &&
+		    wack.hwm >= 0) {
+			memset(&mark, 0, sizeof(mark));
+			mark.hwm = wack.hwm;
+			send_msg(p, UPCHAN_MARK, &mark, sizeof(mark));
+		} else {
+			log_debug("heartbeat answer not understood: %s", why);
+		}
+	}
 	coaplink_response_free(&resp);
 out:
 	free(payload);

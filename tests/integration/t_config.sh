@@ -192,6 +192,14 @@ chmod 600 "$T/identities"
 sed "s|^identities = .*|identities = $T/identities|" "$county_example" > "$T/county.conf"
 out=$("$BUILD/gascounty" -n -c "$T/county.conf" 2>&1); rc=$?
 check "county example configuration is accepted by gascounty -n" [ "$rc" -eq 0 ]
+# the days acknowledged records are kept (acked_keep_days) are bounded like every key
+for v in 0 3651; do
+	sed "s|^acked_keep_days = .*|acked_keep_days = $v|" "$example" > "$T/keep.conf"
+	keep_line=$(grep -n '^acked_keep_days' "$T/keep.conf" | cut -d: -f1)
+	"$BUILD/gasgw" -n -c "$T/keep.conf" > "$T/keep.out" 2>&1; rc=$?
+	check "gasgw -n refuses acked_keep_days = $v with its line (exit 1)" sh -c \
+	    "[ $rc -eq 1 ] && grep -q \"keep.conf:$keep_line: error: 'acked_keep_days' = $v is out of range (1 to 3650)\" '$T/keep.out'"
+done
 "$BUILD/gascounty" --example-config > "$T/county-generated.conf"
 check "county example configuration covers every key" \
     sh -c "diff -q '$T/county-generated.conf' '$county_example' > /dev/null"

@@ -455,6 +455,141 @@ outbox_is_read_oldest_first_and_trimmed_to_the_mark(void **state)
 	store_close(db);
 }
 
+/* The oldest n waiting records, encoded as the uplink sends them. */
+static size_t
+encoded_batch(sqlite3 *db, int n, uint8_t **out)
+{
+	struct wire_batch b;
+	char err[256];
+	size_t len = 0;
+
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", n, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, (size_t)n);
+	assert_int_equal(wire_encode_batch(&b, out, &len), 0);
+	wire_batch_free(&b);
+	return len;
+}
+
+/*
+ * Acknowledged records are kept (out of the outbox, at their seq); a
+ * county mark below one of them puts every acknowledged one above it back,
+ * and they go out again as the same bytes; past the keep time they are
+ * forgotten, and a mark below them then puts nothing back.
+ */
+static void
+acknowledged_records_are_kept_resent_and_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill[5];
+	struct records_reack back;
+	int64_t seq[5];
+	uint8_t *first = NULL, *again = NULL;
+	size_t first_len, again_len;
+	struct wire_batch b;
+	char err[256];
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		new_fill(f, &fill[i], 1, NAN);
+		started(f, &fill[i]);
+		assert_int_equal(finish(f, &fill[i]), RECORDS_WRITTEN);
+	}
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 5, &b, err, sizeof(err)), 0);
+	for (i = 0; i < 5; i++)
+		seq[i] = b.records[i].seq;
+	wire_batch_free(&b);
+	assert_int_equal(records_outbox_last_seq(db), seq[4]);
+
+	/* two acknowledged by a mark, the last three by a batch's 2.04 */
+	assert_int_equal(records_outbox_trim(db, seq[1], err, sizeof(err)), 0);
+	first_len = encoded_batch(db, 3, &first);
+	assert_int_equal(records_outbox_delivered(db, &seq[2], 3, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 0);
+	assert_int_equal(records_outbox_holds(db, seq[0]), 0);
+	assert_int_equal(records_outbox_acked_holds(db, seq[0]), 1);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox_acked"), 5);
+
+	/* a mark at or above every acknowledged record: nothing lost */
+	assert_int_equal(records_outbox_reack(db, seq[4], &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[4] + 7, &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 0);
+
+	/* the county lost seq[2]..seq[4]: back in the outbox, the same bytes */
+	assert_int_equal(records_outbox_reack(db, seq[1], &back, err, sizeof(err)), 1);
+	assert_int_equal(back.first, seq[2]);
+	assert_int_equal(back.last, seq[4]);
+	assert_int_equal(back.count, 3);
+	assert_int_equal(records_outbox_count(db, NULL), 3);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox_acked"), 2);
+	again_len = encoded_batch(db, 3, &again);
+	assert_int_equal(again_len, first_len);
+	assert_memory_equal(again, first, first_len);
+	free(first);
+	free(again);
+	/* and the sequence goes on: a new record takes the next seq */
+	assert_int_equal(records_outbox_last_seq(db), seq[4]);
+
+	/* acknowledged again; forgotten past the keep time, oldest first, in bounded steps */
+	assert_int_equal(records_outbox_trim(db, seq[4], err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_forget(db, 0, 2, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_forget(db, time_wall_ms() + 1000, 2, err, sizeof(err)), 2);
+	assert_int_equal(records_outbox_acked_holds(db, seq[0]), 0);
+	assert_int_equal(records_outbox_acked_holds(db, seq[2]), 1);
+	assert_int_equal(records_outbox_forget(db, time_wall_ms() + 1000, 2, err, sizeof(err)), 2);
+	assert_int_equal(records_outbox_forget(db, time_wall_ms() + 1000, 2, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_forget(db, time_wall_ms() + 1000, 2, err, sizeof(err)), 0);
+	/* forgotten: the county lacks them for good, nothing comes back */
+	assert_int_equal(records_outbox_reack(db, seq[1], &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 0);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM fills"), 5);
+	store_close(db);
+}
+
+/* Behind a set-aside record the county's mark stops, and the records after
+ * it were taken all the same: that is no loss, nothing is sent again. */
+static void
+a_mark_stopped_by_a_set_aside_record_resends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill[3];
+	struct records_reack back;
+	struct wire_batch b;
+	int64_t seq[3];
+	char err[256];
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		new_fill(f, &fill[i], 1, NAN);
+		started(f, &fill[i]);
+		assert_int_equal(finish(f, &fill[i]), RECORDS_WRITTEN);
+	}
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 3, &b, err, sizeof(err)), 0);
+	for (i = 0; i < 3; i++)
+		seq[i] = b.records[i].seq;
+	wire_batch_free(&b);
+	assert_int_equal(records_outbox_set_aside(db, seq[1], "refused", 1000, err, sizeof(err)),
+	    1);
+	assert_int_equal(records_outbox_trim(db, seq[0], err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_delivered(db, &seq[2], 1, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[0], &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 0);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	assert_int_equal(records_outbox_acked_holds(db, seq[2]), 1);
+	/* a county that lost everything: both acknowledged ones go again, the
+	 * set-aside one stays aside */
+	assert_int_equal(records_outbox_reack(db, 0, &back, err, sizeof(err)), 1);
+	assert_int_equal(back.count, 2);
+	assert_int_equal(records_outbox_count(db, NULL), 2);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	store_close(db);
+}
+
 static void
 a_set_aside_record_is_kept_skipped_and_retried(void **state)
 {
@@ -896,6 +1031,7 @@ static void
 a_delivered_batch_notes_its_life_events(void **state)
 {
 	struct fixture *f = *state;
+	struct records_reack back;
 	struct records_fill fill;
 	struct wire_batch b;
 	int64_t seqs[2];
@@ -916,10 +1052,19 @@ a_delivered_batch_notes_its_life_events(void **state)
 	assert_int_equal(
 	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 0);
 	assert_int_equal(records_outbox_delivered(db, seqs, 2, err, sizeof(err)), 0);
-	store_close(db);
 	assert_int_equal(
 	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 1);
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 0);
+	/* a county that lost them: the event is no longer taken as delivered
+	 * (its stop stands) until the county has it again */
+	assert_int_equal(records_outbox_reack(db, seqs[0] - 1, &back, err, sizeof(err)), 1);
+	assert_int_equal(back.count, 2);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 0);
+	assert_int_equal(records_outbox_trim(db, seqs[1], err, sizeof(err)), 0);
+	assert_int_equal(
+	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 1);
+	store_close(db);
 }
 
 /* A folder of the case's own for a database made by older migrations
@@ -1111,6 +1256,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_kept_skipped_and_retried,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(acknowledged_records_are_kept_resent_and_forgotten,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_mark_stopped_by_a_set_aside_record_resends_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(life_events_go_out_with_the_fills, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_stop_here_holds_until_the_county_says_active_after_taking_it, setup,

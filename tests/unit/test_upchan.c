@@ -245,6 +245,20 @@ ack_negative_mark(uint8_t *buf)
 }
 
 static size_t
+mark_ok(uint8_t *buf)
+{
+	struct upchan_mark k = { 20 };
+	return ENCODE(UPCHAN_MARK, k);
+}
+
+static size_t
+mark_negative(uint8_t *buf)
+{
+	struct upchan_mark k = { -1 };
+	return ENCODE(UPCHAN_MARK, k);
+}
+
+static size_t
 ack_seven_bytes(uint8_t *buf)
 {
 	struct upchan_ack a = { 20, 10, 0 };
@@ -401,6 +415,10 @@ static const struct {
 	    "last_error is not text" },
 	{ "ack", ack_ok, UPCHAN_FROM_UPLINK, 1, NULL },
 	{ "ack with a negative mark", ack_negative_mark, UPCHAN_FROM_UPLINK, 0, "hwm" },
+	{ "a heartbeat's mark", mark_ok, UPCHAN_FROM_UPLINK, 1, NULL },
+	{ "a negative heartbeat's mark", mark_negative, UPCHAN_FROM_UPLINK, 0, "hwm" },
+	{ "a heartbeat's mark from the gateway", mark_ok, UPCHAN_FROM_GATEWAY, 0,
+	    "not a message this side" },
 	{ "ack of seven bytes", ack_seven_bytes, UPCHAN_FROM_UPLINK, 0, "7 bytes, expected 24" },
 	{ "ack whose header lies", ack_header_lies, UPCHAN_FROM_UPLINK, 0, "header says 32" },
 	{ "registry row", row_ok, UPCHAN_FROM_UPLINK, 1, NULL },

@@ -240,6 +240,52 @@ fake_refusal_liar(uint8_t *buf)
 	return fake_linger(buf);
 }
 
+/* Take a batch; 0 if it holds count records from first on, acknowledged
+ * then with the mark hwm. */
+static int
+fake_take(int64_t first, size_t count, int64_t hwm, uint8_t *buf)
+{
+	struct upchan_ack ack = { hwm, 0, 0 };
+	struct wire_batch b;
+	struct upchan_msg m;
+	int ok;
+
+	fake_batch(&b, buf);
+	ok = b.count == count && (count == 0 || b.records[0].seq == first);
+	ack.duplicates = (int64_t)b.count;
+	wire_batch_free(&b);
+	if (!ok || count == 0)
+		return ok ? 0 : -1;
+	fake_send(UPCHAN_ACK, &ack, sizeof(ack));
+	fake_expect(UPCHAN_STATE, &m, buf);
+	return 0;
+}
+
+/* A county that lost what it acknowledged: its heartbeat answers a mark
+ * below it (MARK), and the gateway hands those records out again. */
+static int
+fake_lost_county(uint8_t *buf)
+{
+	struct upchan_mark mark = { 1000000000 };
+
+	if (fake_take(1, 5, 5, buf) == -1 || fake_take(6, 5, 10, buf) == -1)
+		return fake_done("first batches"), 4;
+	/* a mark above everything (a lying uplink) puts nothing back */
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take(11, 2, 12, buf) == -1)
+		return fake_done("a high mark put records back"), 4;
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("not drained"), 4;
+	/* the county holds 1..3 only */
+	mark.hwm = 3;
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take(4, 5, 8, buf) == -1 || fake_take(9, 4, 12, buf) == -1 ||
+	    fake_take(0, 0, 0, buf) == -1)
+		return fake_done("not sent again"), 4;
+	fake_done("ok");
+	return fake_linger(buf);
+}
+
 static int
 fake_uplink(void)
 {
@@ -273,6 +319,8 @@ fake_uplink(void)
 		return fake_county(strcmp(mode, "county-unnamed") == 0, buf);
 	} else if (strcmp(mode, "refusal-liar") == 0) {
 		return fake_refusal_liar(buf);
+	} else if (strcmp(mode, "lost") == 0) {
+		return fake_lost_county(buf);
 	} else if (strcmp(mode, "malformed") == 0) {
 		struct upchan_ack ack = { 5, 5, 0 };
 
@@ -585,12 +633,29 @@ a_lying_refusal_sets_nothing_aside(void **state)
 	uplink_stop(u);
 }
 
+/* The county's mark in the answer to a heartbeat (MARK) below records it
+ * had acknowledged puts them back in the outbox, sent again in seq order;
+ * one above everything puts nothing back. */
+static void
+a_heartbeat_mark_below_what_was_acknowledged_sends_it_again(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start_done(f, "lost");
+
+	wait_done(f, "ok");
+	assert_int_equal(outbox(f, "count(*)"), 0);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM outbox_acked", -1), 12);
+	uplink_stop(u);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(an_ack_deletes_only_what_was_handed_out, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_heartbeat_mark_below_what_was_acknowledged_sends_it_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    the_connection_is_released_without_waiting_for_the_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -537,9 +537,11 @@ post_heartbeat(const struct request *rq)
 	const char *identity = rq->who->identity, *station = rq->scope->station;
 	char err[256];
 	struct wire_heartbeat hb;
+	struct wire_ack ack;
 	const uint8_t *data;
-	size_t len;
-	int alerts = 0;
+	uint8_t *out;
+	size_t len, outlen;
+	int alerts = 0, accept;
 
 	if (body(rq->pdu, &data, &len) != 0 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
@@ -557,6 +559,26 @@ post_heartbeat(const struct request *rq)
 	default:
 		log_warnx("%s: heartbeat: %s", identity, err);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	/*
+	 * Answered with the station's mark, as a batch's ACK (stored and
+	 * duplicates 0): a station with nothing new to send learns from it
+	 * that this county lost records it had acknowledged (its database
+	 * restored from an older backup) and sends them again.  Without a
+	 * mark (or asked for a form other than CBOR or JSON: the heartbeat is
+	 * stored, a 4.06 now would say it was not), an empty 2.04, as before.
+	 */
+	memset(&ack, 0, sizeof(ack));
+	accept = request_accept(rq->pdu);
+	if (accept != COAP_MEDIATYPE_APPLICATION_CBOR &&
+	    accept != COAP_MEDIATYPE_APPLICATION_JSON) {
+		/* the empty 2.04 below */
+	} else if (county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1) {
+		log_warnx("%s: heartbeat: mark: %s", identity, err);
+	} else if (wire_encode_ack(&ack, &out, &outlen) == 0) {
+		reply_body(rq, COAP_RESPONSE_CODE_CHANGED, out, outlen);
+		notify_alerts(alerts);
 		return;
 	}
 	reply_text(rq->response, COAP_RESPONSE_CODE_CHANGED, NULL);
@@ -1192,9 +1214,10 @@ static const struct resource resources[] = {
 	    .path = "heartbeat",
 	    .action = ACCESS_HEARTBEAT_WRITE,
 	    .handler = post_heartbeat,
+	    .answers = ANSWER_CBOR | ANSWER_JSON,
 	    .query = "",
 	    .body = "heartbeat",
-	    .answer = "2.04" },
+	    .answer = "2.04 + ack (the station's mark; `stored`, `dup` 0)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "registry",
 	    .action = ACCESS_REGISTRY_READ,
