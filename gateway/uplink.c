@@ -100,8 +100,15 @@ struct uplink {
 	 * county refuses; the next batch holds at most probe_limit records */
 	size_t window;
 	int probe_limit;
-	int bad_first;               /* the county named the first of the window */
-	int64_t gap_warned;          /* the last county mark below a batch logged */
+	int bad_first;      /* the county named the first of the window */
+	int64_t gap_warned; /* the last county mark below a batch logged */
+	/* the county mark at which acknowledged records were last put back
+	 * (-1: none since its mark passed it), and whether a batch carrying
+	 * the first of them was acknowledged since: a county that takes them
+	 * again and still does not count the one after its mark is not sent
+	 * them a third time */
+	int64_t reacked_at;
+	int reack_acked;
 	char refusal[UPCHAN_REASON]; /* the last refusal logged (logged once) */
 	struct wire_registry delta;  /* rows of a delta coming in */
 	size_t delta_cap;
@@ -302,6 +309,24 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last)
 	char why[256];
 	int rc;
 
+	if (last == 0)
+		last = records_outbox_last_seq(u->db);
+	if (u->reacked_at >= 0 && hwm > u->reacked_at)
+		u->reacked_at = -1; /* the county went past it: a later loss is news */
+	if (u->reacked_at >= 0 && hwm == u->reacked_at) {
+		/* put back once at this mark already: on their way, or taken again
+		 * without the county counting seq hwm + 1 (it holds that record's
+		 * uuid at another seq, say: C06 at the county).  Sending them a
+		 * third time would repeat that at every heartbeat, for ever */
+		if (u->reack_acked && u->gap_warned != hwm) {
+			u->gap_warned = hwm;
+			log_warnx("the county took seq %lld..%lld again and still holds this "
+			          "station's records only up to seq %lld: not sending them again "
+			          "(the county's C04 and C06 need a person)",
+			    (long long)hwm + 1, (long long)last, (long long)hwm);
+		}
+		return;
+	}
 	rc = records_outbox_reack(u->db, hwm, &back, why, sizeof(why));
 	if (rc == -1) {
 		db_failed(u, "outbox resend", why);
@@ -314,6 +339,8 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last)
 		    (long long)hwm, (long long)back.last, (long long)back.first,
 		    (long long)back.last, (long long)back.count);
 		u->gap_warned = -1;
+		u->reacked_at = hwm;
+		u->reack_acked = 0;
 		pthread_mutex_lock(&u->lock);
 		if (u->status.last_ack > hwm)
 			u->status.last_ack = hwm;
@@ -322,8 +349,6 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last)
 		uplink_kick(u);
 		return;
 	}
-	if (last == 0)
-		last = records_outbox_last_seq(u->db);
 	if (hwm < last && hwm != u->gap_warned && records_outbox_holds(u->db, hwm + 1) == 0 &&
 	    records_outbox_acked_holds(u->db, hwm + 1) == 0) {
 		u->gap_warned = hwm;
@@ -356,6 +381,12 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	    (uint64_t)(ack->stored + ack->duplicates) == (uint64_t)u->handed_count &&
 	    records_outbox_delivered(u->db, u->handed, u->handed_count, why, sizeof(why)) == -1)
 		db_failed(u, "outbox delete", why);
+	if (u->reacked_at >= 0 && ack->hwm > u->reacked_at)
+		u->reacked_at = -1; /* the county went past it: a later loss is news */
+	/* the batch carried the first record put back: the county took it */
+	if (u->reacked_at >= 0 && u->handed_count > 0 && u->handed[0] <= u->reacked_at + 1 &&
+	    last >= u->reacked_at + 1)
+		u->reack_acked = 1;
 	if (ack->hwm < last)
 		county_mark(u, ack->hwm, last);
 	probe_passed(u, u->handed_count);
@@ -942,6 +973,7 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 	u->config = *config;
 	u->fd = -1;
 	u->gap_warned = -1;
+	u->reacked_at = -1;
 	if ((u->handed = calloc((size_t)config->batch, sizeof(*u->handed))) == NULL) {
 		free(u);
 		return err_set(err, errlen, "out of memory");

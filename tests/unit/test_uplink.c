@@ -286,6 +286,29 @@ fake_lost_county(uint8_t *buf)
 	return fake_linger(buf);
 }
 
+/* A county that takes seq 4 again and again without counting it (it holds
+ * that record's uuid at another seq: a conflict, C06): its mark stays at 3.
+ * The gateway sends 4.. once more, then no more, whatever it is told. */
+static int
+fake_stuck_county(uint8_t *buf)
+{
+	struct upchan_mark mark = { 3 };
+
+	if (fake_take(1, 5, 3, buf) == -1) /* 1..5 taken, the mark at 3: 4.. put back */
+		return fake_done("first batch"), 4;
+	if (fake_take(4, 5, 3, buf) == -1) /* 4..8: once more, still at 3 */
+		return fake_done("not sent again once"), 4;
+	if (fake_take(9, 4, 3, buf) == -1) /* and on: 4.. not a third time */
+		return fake_done("sent again for ever"), 4;
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("not drained"), 4;
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark)); /* a heartbeat's answer: the same */
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("a heartbeat's mark sent them again"), 4;
+	fake_done("ok");
+	return fake_linger(buf);
+}
+
 static int
 fake_uplink(void)
 {
@@ -321,6 +344,8 @@ fake_uplink(void)
 		return fake_refusal_liar(buf);
 	} else if (strcmp(mode, "lost") == 0) {
 		return fake_lost_county(buf);
+	} else if (strcmp(mode, "stuck") == 0) {
+		return fake_stuck_county(buf);
 	} else if (strcmp(mode, "malformed") == 0) {
 		struct upchan_ack ack = { 5, 5, 0 };
 
@@ -648,6 +673,22 @@ a_heartbeat_mark_below_what_was_acknowledged_sends_it_again(void **state)
 	uplink_stop(u);
 }
 
+/* Records sent again that the county takes without its mark passing them
+ * (test: fake_stuck_county) are sent again once, not at every ACK and
+ * heartbeat for ever: until 7 Dec 2026 each ACK at the same mark put them
+ * all back, a loop that grew with every record the station made. */
+static void
+records_sent_again_once_are_not_sent_again_for_ever(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start_done(f, "stuck");
+
+	wait_done(f, "ok");
+	assert_int_equal(outbox(f, "count(*)"), 0);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM outbox_acked", -1), 12);
+	uplink_stop(u);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -656,6 +697,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_heartbeat_mark_below_what_was_acknowledged_sends_it_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(records_sent_again_once_are_not_sent_again_for_ever,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    the_connection_is_released_without_waiting_for_the_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(
