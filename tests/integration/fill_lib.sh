@@ -2,6 +2,9 @@
 #
 #   fill_setup LINES [EXTRA_RULES]   keys, signed codes, gassim, station.conf, gasgw
 #   fill_ready LINES [FLOW [EXTRA_RULES]]  fill_setup, then every line flowing and idle
+#   county_uplink [LINE...]           EXTRA_CONF: a [county] section for county_start's
+#                                     county ($CPORT), this station's key, heartbeat_s = 5,
+#                                     and each LINE ("batch = 50") after
 #   gw_start / gw_stop / gw_kill9     start gasgw again (under $GW_WRAP, when set), stop it, kill -9 it
 #   sim CMD...                        one gassim control command ("ok" expected)
 #   ctl ARGS...                       gasctl on this station
@@ -183,6 +186,18 @@ gw_kill9() {
 }
 
 # fill_setup LINES [RULES_TEXT [LINE_KEYS_TEXT]]
+county_uplink() {
+	EXTRA_CONF="[county]
+host = 127.0.0.1
+port = $CPORT
+psk_file = $T/station_${STATION_ID:-S1}.key
+heartbeat_s = 5"
+	for _line in "$@"; do
+		EXTRA_CONF="$EXTRA_CONF
+$_line"
+	done
+}
+
 fill_setup() {
 	lines=$1
 	FILL_LINES=$lines

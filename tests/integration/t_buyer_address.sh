@@ -37,11 +37,7 @@ for id in station:S1 township:$TA township:$TB township:$TC officer:wang@$TA off
 done
 COUNTY_EXTRA="address_keep_days = 1"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S1.key
-heartbeat_s = 5"
+county_uplink
 fill_ready 1 2.5 "household_max = 1"
 "$BUILD/gasctl" --db "$T/station.db" --buyer-key "$T/keys/buyer.key" buyers add "$BUYER2" \
     --township $TB --address "$ADDR" >"$T/add.out" 2>&1

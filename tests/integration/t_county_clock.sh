@@ -17,11 +17,7 @@
 county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 STATION_ID=S01
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S01.key
-heartbeat_s = 5"
+county_uplink
 NO_LOGIN=1
 fill_setup 1 || { fail "set-up"; finish; }
 

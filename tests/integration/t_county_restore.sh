@@ -20,12 +20,7 @@ COUNTY_EXTRA="c04_gap_s = 10"
 county_start || { fail "gascounty starts"; finish; }
 PREACT=0.25
 STATION_ID=S01
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S01.key
-heartbeat_s = 5
-registry_pull_s = 3600"
+county_uplink "registry_pull_s = 3600"
 fill_setup 1 || { fail "set-up"; finish; }
 
 held() { county_sql "SELECT count(DISTINCT seq) FROM records WHERE station = 'S01'"; }

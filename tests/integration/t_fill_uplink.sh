@@ -13,11 +13,7 @@ county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 PREACT=0.25
 STATION_ID=S01
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S01.key
-heartbeat_s = 5"
+county_uplink
 fill_setup 1 || { fail "set-up"; finish; }
 sim flow 1 2.5 && sim place 1 15.3
 sleep 1

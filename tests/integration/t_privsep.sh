@@ -22,12 +22,7 @@ PREACT=0.6
 STATION_ID=S01
 county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S01.key
-heartbeat_s = 5
-uplink_user = nobody"
+county_uplink "uplink_user = nobody"
 fill_setup 1 "refill_min_minutes = 0
 household_max = 1000" || { fail "set-up"; finish; }
 gw_pid=$PID_gasgw

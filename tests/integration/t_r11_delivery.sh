@@ -15,11 +15,7 @@ export LC_ALL
 
 county_keys station:S1 township:330825101
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S1.key
-heartbeat_s = 5"
+county_uplink
 fill_ready 1 2.5 "household_max = 1
 business_max = 1"
 COMPANY=91350100M000100Y43

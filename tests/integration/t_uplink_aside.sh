@@ -17,11 +17,7 @@ county_keys township:330825101 # the station's township (fill_lib); not $UNKNOWN
 CPORT=$(free_port udp)
 PREACT=0.25
 STATION_ID=S01
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S01.key
-heartbeat_s = 5"
+county_uplink
 fill_setup 1 || { fail "set-up"; finish; }
 "$BUILD/gasctl" --db "$T/station.db" --buyer-key "$T/keys/buyer.key" \
     buyers add "$BUYER2" --township "$UNKNOWN" >/dev/null ||

@@ -19,13 +19,7 @@ STATION_ID=S01
 county_keys township:330825101 # the station's township (fill_lib)
 county_start || { fail "gascounty starts"; finish; }
 # a slow drain (batch 50, 400 records/s), so that kills land in the middle of it
-EXTRA_CONF="[county]
-host = 127.0.0.1
-port = $CPORT
-psk_file = $T/station_S01.key
-heartbeat_s = 5
-batch = 50
-rate = 400"
+county_uplink "batch = 50" "rate = 400"
 fill_setup 2 "refill_min_minutes = 0
 household_max = 1000" || { fail "set-up"; finish; }
 gw_pid=$PID_gasgw

@@ -476,31 +476,44 @@ encoded_batch(sqlite3 *db, int n, uint8_t **out)
  * and they go out again as the same bytes; past the keep time they are
  * forgotten, and a mark below them then puts nothing back.
  */
-static void
-acknowledged_records_are_kept_resent_and_forgotten(void **state)
+/* n fills written (at most 8), and the seqs the outbox hands them out at,
+ * read on a connection of the uplink thread's own (returned; the caller
+ * closes it). */
+static sqlite3 *
+fills_handed_out(struct fixture *f, int n, int64_t *seq)
 {
-	struct fixture *f = *state;
-	struct records_fill fill[5];
-	struct records_reack back;
-	int64_t seq[5];
-	uint8_t *first = NULL, *again = NULL;
-	size_t first_len, again_len;
+	struct records_fill fill[8];
 	struct wire_batch b;
 	char err[256];
 	sqlite3 *db;
 	int i;
 
-	for (i = 0; i < 5; i++) {
+	assert_true(n <= 8);
+	for (i = 0; i < n; i++) {
 		new_fill(f, &fill[i], 1, NAN);
 		started(f, &fill[i]);
 		assert_int_equal(finish(f, &fill[i]), RECORDS_WRITTEN);
 	}
 	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
 		fail_msg("%s", err);
-	assert_int_equal(records_outbox_read(db, "S1", "330825101", 5, &b, err, sizeof(err)), 0);
-	for (i = 0; i < 5; i++)
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", n, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, n);
+	for (i = 0; i < n; i++)
 		seq[i] = b.records[i].seq;
 	wire_batch_free(&b);
+	return db;
+}
+
+static void
+acknowledged_records_are_kept_resent_and_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	struct records_reack back;
+	int64_t seq[5];
+	uint8_t *first = NULL, *again = NULL;
+	size_t first_len, again_len;
+	char err[256];
+	sqlite3 *db = fills_handed_out(f, 5, seq);
 	assert_int_equal(records_outbox_last_seq(db), seq[4]);
 
 	/* two acknowledged by a mark, the last three by a batch's 2.04 */
@@ -554,25 +567,10 @@ static void
 a_mark_stopped_by_a_set_aside_record_resends_nothing(void **state)
 {
 	struct fixture *f = *state;
-	struct records_fill fill[3];
 	struct records_reack back;
-	struct wire_batch b;
 	int64_t seq[3];
 	char err[256];
-	sqlite3 *db;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		new_fill(f, &fill[i], 1, NAN);
-		started(f, &fill[i]);
-		assert_int_equal(finish(f, &fill[i]), RECORDS_WRITTEN);
-	}
-	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
-		fail_msg("%s", err);
-	assert_int_equal(records_outbox_read(db, "S1", "330825101", 3, &b, err, sizeof(err)), 0);
-	for (i = 0; i < 3; i++)
-		seq[i] = b.records[i].seq;
-	wire_batch_free(&b);
+	sqlite3 *db = fills_handed_out(f, 3, seq);
 	assert_int_equal(records_outbox_set_aside(db, seq[1], "refused", 1000, err, sizeof(err)),
 	    1);
 	assert_int_equal(records_outbox_trim(db, seq[0], err, sizeof(err)), 0);
