@@ -1564,7 +1564,7 @@ records_outbox_forget(sqlite3 *db, int64_t before_ms, int limit, char *err, size
 	/* ?3, outbox_each's "now", is the limit here */
 	static const char *const sql[] = {
 		"DELETE FROM outbox_acked WHERE seq IN (SELECT seq FROM outbox_acked"
-		" WHERE acked_ms < ?1 ORDER BY seq LIMIT ?3)",
+		" WHERE acked_ms < ?1 ORDER BY acked_ms, seq LIMIT ?3)",
 		NULL
 	};
 	int64_t changed = 0;

@@ -446,8 +446,9 @@ struct records_reack {
 int records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char *err,
     size_t errlen);
 
-/* Delete at most limit acknowledged rows taken before before_ms (oldest
- * seq first), in one short transaction: how many, or -1 with err. */
+/* Delete at most limit acknowledged rows taken before before_ms (the oldest
+ * acknowledgement first, through its index: a look that finds none reads no
+ * row), in one short transaction: how many, or -1 with err. */
 int64_t records_outbox_forget(sqlite3 *db, int64_t before_ms, int limit, char *err, size_t errlen);
 
 /* The highest seq ever written to the outbox (0: none, or the database

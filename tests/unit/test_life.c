@@ -1460,8 +1460,9 @@ rule_ms_of(int64_t seq)
  * to it 90 hours ago; refilled at a black point, it is handed over now, the
  * device dating the hand-over 99 hours ago, just after the licensed fill.
  * Taken at its own time it has a fill since it last came back (none
- * before it): no C07.  Older than life_max_delay_h, it is judged at its
- * arrival: C07, and C17 names it; the event is kept as sent.
+ * before it): no C07.  Older than life_max_delay_h, it is judged at that
+ * bound, 72 hours before its arrival, after the return: C07, and C17
+ * names it; the event is kept as sent.
  */
 static void
 a_hand_over_dated_back_past_the_bound_is_still_c07_and_c17(void **state)
@@ -1491,7 +1492,7 @@ a_hand_over_dated_back_past_the_bound_is_still_c07_and_c17(void **state)
 	stored = sql_int("SELECT stored_ms FROM life_events WHERE event = 'handed_over'");
 	assert_int_equal(sql_int("SELECT at_ms FROM life_events WHERE event = 'handed_over'"),
 	    now - 99 * HOUR);
-	assert_int_equal(rule_ms_of(r.seq), stored);
+	assert_int_equal(rule_ms_of(r.seq), stored - 72 * HOUR);
 	assert_int_equal(life_for_cylinder(&cdb, "CYL1", collect_times, &seen, err, sizeof(err)),
 	    0);
 	assert_int_equal(seen.n, 2);
@@ -1544,6 +1545,103 @@ a_hand_over_dated_before_the_devices_previous_event_is_still_c07(void **state)
 	assert_int_equal(
 	    store("delivery:W1@TB", ev("returned", "OLD", 1, "household", now - 51 * HOUR)), 1);
 	assert_int_equal(alerts_of("C17"), 2);
+}
+
+/*
+ * A device that leaves a gap in its seqs (the county takes a seq up to
+ * max_seq_jump ahead) and fills it later, back-dated: until 7 Dec 2026
+ * the fill-in was held only to the event before the gap, which the device
+ * chose (dated 45 hours back), and its hand-over dated just after the
+ * cylinder's licensed fill raised neither C07 nor C17 (the red team's
+ * review).  It is held to the device's latest event, seq 1010.
+ */
+static void
+a_device_cannot_fill_a_gap_in_its_seqs_back_dated(void **state)
+{
+	int64_t now = time_wall_ms();
+	struct wire_record before, after, late;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	station_with_fill("CYL1", now - 40 * HOUR);
+	fill("CYL9", now - 46 * HOUR, "delivery", "S01", 2);
+	fill("CYL8", now - 3 * HOUR, "delivery", "S01", 3);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", now - 30 * HOUR)), 1);
+	before = ev("handed_over", "CYL9", 2, "household", now - 45 * HOUR);
+	before.seq = 1000;
+	assert_int_equal(store("delivery:W1@TB", before), 1);
+	after = ev("handed_over", "CYL8", 3, "household", now - 2 * HOUR);
+	after.seq = 1010;
+	assert_int_equal(store("delivery:W1@TB", after), 1);
+	assert_int_equal(alerts_of("C07") + alerts_of("C17"), 0);
+	late = ev("handed_over", "CYL1", 1, "household", now - 39 * HOUR);
+	late.seq = 1001;
+	assert_int_equal(store("delivery:W1@TB", late), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+	assert_int_equal(alerts_of("C17"), 1);
+	assert_int_equal(rule_ms_of(1001), rule_ms_of(1010));
+}
+
+/*
+ * Events a few minutes apart, each within the slack of the one before,
+ * cannot walk a device's time back: a device's rule times only run
+ * forward, so 300 steps of 8 minutes back (40 hours) are out of order from
+ * the third (C17) and leave its hand-over judged at its latest time, after
+ * the cylinder's return: C07.
+ */
+static void
+a_device_cannot_walk_its_time_back_a_few_minutes_an_event(void **state)
+{
+	int64_t now = time_wall_ms(), at = now - HOUR;
+	struct wire_record late;
+	char old[16];
+	int i;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	station_with_fill("CYL1", now - 42 * HOUR);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", now - 30 * HOUR)), 1);
+	for (i = 0; i < 300; i++, at -= 8 * 60000) { /* empties it first meets: not judged */
+		snprintf(old, sizeof(old), "OLD%d", i);
+		assert_int_equal(store("delivery:W1@TB", ev("returned", old, 1, "household", at)),
+		    1);
+	}
+	/* the walk is out of order from its third step (16 minutes back): C17 */
+	assert_int_equal(alerts_of("C07"), 0);
+	assert_int_equal(alerts_of("C17"), 1);
+	late = ev("handed_over", "CYL1", 1, "household", at);
+	assert_true(at < now - 40 * HOUR);
+	assert_int_equal(store("delivery:W1@TB", late), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+	assert_int_equal(rule_ms_of(late.seq), now - HOUR);
+}
+
+/*
+ * An honest device offline a little longer than life_max_delay_h: its
+ * oldest event is past the bound (C17: the county was told it would not
+ * be), and is taken at the bound; the next, within it and in order, is
+ * taken at its own time.  Until 7 Dec 2026 the first was taken at its
+ * arrival and every later event of the upload after it, so a hand-over
+ * with a licensed fill before it was C07 (the red team's review).
+ */
+static void
+a_device_offline_past_the_bound_is_not_c07_for_its_later_events(void **state)
+{
+	int64_t now = time_wall_ms();
+	struct wire_record old, hand;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	station_with_fill("CYL2", now - 50 * HOUR);
+	assert_int_equal(store("S01", ev("received", "CYL2", 0, "", now - 20 * HOUR)), 1);
+	old = ev("returned", "OLD", 1, "household", now - 80 * HOUR);
+	assert_int_equal(store("delivery:W1@TB", old), 1);
+	assert_int_equal(alerts_of("C17"), 1);
+	hand = ev("handed_over", "CYL2", 2, "household", now - 45 * HOUR);
+	assert_int_equal(store("delivery:W1@TB", hand), 1);
+	assert_int_equal(rule_ms_of(hand.seq), now - 45 * HOUR);
+	assert_int_equal(alerts_of("C07"), 0);
+	assert_int_equal(alerts_of("C17"), 1);
 }
 
 /*
@@ -1672,6 +1770,13 @@ main(void)
 		    a_hand_over_dated_back_past_the_bound_is_still_c07_and_c17, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_hand_over_dated_before_the_devices_previous_event_is_still_c07, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_device_cannot_fill_a_gap_in_its_seqs_back_dated,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_device_cannot_walk_its_time_back_a_few_minutes_an_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_device_offline_past_the_bound_is_not_c07_for_its_later_events, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(hand_overs_spread_into_the_past_are_still_c09,
 		    setup, teardown),

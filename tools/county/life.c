@@ -827,7 +827,7 @@ enum { TIME_IN_BOUND, TIME_TOO_OLD, TIME_OUT_OF_ORDER };
 struct device_time {
 	int64_t now;               /* when the county received it (its stored_ms) */
 	int64_t rule_ms;           /* the time the rules take it at (its rule_ms) */
-	int64_t prev_seq, prev_ms; /* the source's event before it by seq (0: none) */
+	int64_t prev_seq, prev_ms; /* the source's latest event held: highest seq (0: none) */
 	int why;                   /* TIME_... */
 };
 
@@ -838,14 +838,19 @@ struct device_time {
  * delivery device's time is what the worker's phone says, and a device
  * that dates a hand-over back to just after the cylinder's last licensed
  * fill keeps C07 quiet, one that spreads hand-overs into the past keeps
- * them out of C09's window.  So, with life_max_delay_h set: more than that
- * before the county received it, the event is taken at its arrival
- * (TIME_TOO_OLD); before the device's previous event by seq (less
- * ORDER_SLACK_MS), at that event's rule time (TIME_OUT_OF_ORDER); never
- * after its arrival (a clock ahead is taken at the arrival, so that it
- * does not put the device's next honest events out of order).  An honest
- * device offline for a day or two sends its events in order and well
- * within the bound: taken at their own times.
+ * them out of C09's window.  So, with life_max_delay_h set, the rules take
+ * it at its own time bounded: not before life_max_delay_h before the
+ * county received it (older: TIME_TOO_OLD, taken at that bound, so that
+ * an honest device offline a little longer does not put its next events
+ * out of order); not before the rule time of the device's latest event,
+ * the one of its highest seq held (a device that left a gap in its seqs
+ * is held to what it sent since; more than ORDER_SLACK_MS before it:
+ * TIME_OUT_OF_ORDER; within the slack it is taken at the latest's time, so
+ * that a device's rule times only run forward and cannot be walked back a
+ * few minutes an event); never after its arrival (a clock ahead is taken
+ * at the arrival, so that it does not put the device's next honest events
+ * out of order).  An honest device offline for a day or two sends its
+ * events in order and well within the bound: taken at their own times.
  */
 static int
 device_time(struct county_db *c, const char *source, const struct wire_record *r,
@@ -860,10 +865,11 @@ device_time(struct county_db *c, const char *source, const struct wire_record *r
 	dt->rule_ms = at;
 	if (strncmp(source, "delivery:", 9) != 0 || delay <= 0)
 		return 0;
+	/* the device's highest seq held, whatever this one's: a device that left
+	 * a gap in its seqs and fills it later is held to what it sent since */
 	if (prepare(c, &st, err, errlen,
-	        "SELECT seq, rule_ms FROM life_events WHERE source = ? AND seq < ?"
-	        " ORDER BY seq DESC LIMIT 1",
-	        "ti", source, r->seq) == -1)
+	        "SELECT seq, rule_ms FROM life_events WHERE source = ? ORDER BY seq DESC LIMIT 1",
+	        "t", source) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -875,11 +881,15 @@ device_time(struct county_db *c, const char *source, const struct wire_record *r
 		return db_error(c, err, errlen, "C17");
 	if (at < dt->now - delay) {
 		dt->why = TIME_TOO_OLD;
-		dt->rule_ms = dt->now;
+		dt->rule_ms = dt->now - delay;
 	} else if (dt->prev_seq > 0 && at < dt->prev_ms - ORDER_SLACK_MS) {
 		dt->why = TIME_OUT_OF_ORDER;
-		dt->rule_ms = dt->prev_ms;
 	}
+	/* never before the device's latest: the rule times of a device run
+	 * forward, so that events a few minutes apart (within the slack) cannot
+	 * walk its time back step by step */
+	if (dt->prev_seq > 0 && dt->rule_ms < dt->prev_ms)
+		dt->rule_ms = dt->prev_ms;
 	if (dt->rule_ms > dt->now)
 		dt->rule_ms = dt->now;
 	return 0;
