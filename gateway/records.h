@@ -438,7 +438,8 @@ struct records_reack {
  * outbox_acked), it has lost what it held (its database restored from an
  * older backup): every acknowledged row above mark goes back into the
  * outbox at its seq, in one transaction, and is sent again in seq order,
- * built from the same rows (byte for byte the same records); their life
+ * built from the same rows (the same records, but for what the buyer's
+ * row says now: records_outbox_read joins it at each send); their life
  * events are no longer noted delivered.  1 with *out when rows went back,
  * 0 when none (mark + 1 waits, is set aside, is not yet written, or was
  * forgotten: the county then lacks it for good), -1 with err.
