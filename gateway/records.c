@@ -1581,18 +1581,26 @@ records_outbox_last_seq(sqlite3 *db)
 	    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)", 0);
 }
 
-int
-records_outbox_acked_holds(sqlite3 *db, int64_t seq)
+/* 1 if the query sql (a row for ?1) finds seq, 0 if not, -1 when the
+ * database cannot say: the outbox's and outbox_acked's "holds". */
+static int
+seq_found(sqlite3 *db, const char *sql, int64_t seq)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (store_prepare(db, "SELECT 1 FROM outbox_acked WHERE seq = ?", &st, NULL, 0) == -1)
+	if (store_prepare(db, sql, &st, NULL, 0) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+records_outbox_acked_holds(sqlite3 *db, int64_t seq)
+{
+	return seq_found(db, "SELECT 1 FROM outbox_acked WHERE seq = ?1", seq);
 }
 
 int
@@ -1621,15 +1629,7 @@ records_outbox_aside_count(sqlite3 *db)
 int
 records_outbox_holds(sqlite3 *db, int64_t seq)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (store_prepare(db, "SELECT 1 FROM outbox WHERE seq = ?", &st, NULL, 0) == -1)
-		return -1;
-	sqlite3_bind_int64(st, 1, seq);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return seq_found(db, "SELECT 1 FROM outbox WHERE seq = ?1", seq);
 }
 
 int
