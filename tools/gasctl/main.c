@@ -25,7 +25,8 @@
 /* How the life commands take the operator's PIN (cmd_life.c), said once for all five. */
 static const char life_pin_help[] =
     N_("CERT proves who they are with their PIN, as at a login (5 wrong PINs, here\n"
-       "or at a login, lock the operator out of both for 15 minutes): it is read\n"
+       "or at a login, lock the operator out of both, for 15 minutes the first time\n"
+       "and twice as long each time in a row after, up to a day): it is read\n"
        "first, from the terminal without echo, or else as the first line of standard\n"
        "input, and never from the command line.  With CODE -, the codes follow on\n"
        "standard input: typed or scanned after the PIN, or on the lines after the\n"
@@ -35,7 +36,8 @@ static const char life_pin_help[] =
 static const char reinstate_pin_help[] =
     N_("CERT proves who they are with their PIN, as at a login and on the same\n"
        "count (5 wrong PINs, here, at a login or at a life event, lock the operator\n"
-       "out of all of them for 15 minutes): read once CERT is known to be registered\n"
+       "out of all of them, for 15 minutes the first time and twice as long each\n"
+       "time in a row after, up to a day): read once CERT is known to be registered\n"
        "and current, from the terminal without echo or as one line of standard\n"
        "input, never from the command line.  Nothing is changed without the right\n"
        "PIN.");
