@@ -186,13 +186,16 @@ opauth_prove(sqlite3 *db, const struct opauth_guard *guard, const char *cert, co
 		return OPAUTH_REFUSED;
 	}
 	if (cred.locked_until_ms > now_ms) {
+		/* the count runs on through the lock-outs in a row: the tenth
+		 * wrong PIN is the second lock-out's */
+		failures = cred.failures;
 		*locked_until_ms = cred.locked_until_ms;
 		time_format_iso(cred.locked_until_ms, when);
 		explicit_bzero(&cred, sizeof(cred));
 		err_set(err, errlen,
 		    _("operator %s is locked out after %d wrong PINs until %s; a station "
 		      "administrator can set a new PIN"),
-		    cert, OPAUTH_MAX_FAILURES, when);
+		    cert, failures, when);
 		return OPAUTH_REFUSED;
 	}
 	/* the costly part, outside the guard */

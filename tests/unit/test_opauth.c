@@ -268,8 +268,21 @@ proving_counts_every_try_and_locks_out(void **state)
 	if (strstr(err, "operator OP-7 is locked out after 5 wrong PINs until ") != err ||
 	    strstr(err, "2468") != NULL)
 		fail_msg("locked out: %s", err);
-	/* the lock-out over, the right PIN again */
-	assert_int_equal(opauth_prove(f->db, &guard, "OP-7", "2468", now + OPAUTH_LOCK_MS + 1,
+	/* the lock-out over, five more wrong ones: the second lock-out says how
+	 * many wrong PINs in a row it follows, not the first one's five */
+	now += OPAUTH_LOCK_MS + 1;
+	for (i = 1; i <= OPAUTH_MAX_FAILURES; i++)
+		assert_int_equal(
+		    opauth_prove(f->db, &guard, "OP-7", "0000", now, &until, err, sizeof(err)),
+		    OPAUTH_WRONG);
+	assert_int_equal(until, now + 2 * OPAUTH_LOCK_MS);
+	assert_int_equal(
+	    opauth_prove(f->db, &guard, "OP-7", "2468", now + 1, &until, err, sizeof(err)),
+	    OPAUTH_REFUSED);
+	if (strstr(err, "operator OP-7 is locked out after 10 wrong PINs until ") != err)
+		fail_msg("the second lock-out: %s", err);
+	/* that one over too, the right PIN again */
+	assert_int_equal(opauth_prove(f->db, &guard, "OP-7", "2468", now + 2 * OPAUTH_LOCK_MS + 1,
 	                     &until, err, sizeof(err)),
 	    OPAUTH_PROVEN);
 	assert_int_equal(guard_held, 0);
