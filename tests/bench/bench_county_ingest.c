@@ -273,10 +273,12 @@ delivery_history(sqlite3 *db, const char *device, int64_t events, int tag, char 
 	    "BEGIN IMMEDIATE;"
 	    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %lld)"
 	    " INSERT INTO life_events (source, seq, uuid, event, serial, actor, worker, at_ms,"
-	    " stored_ms) SELECT '%s', i, printf('%08x-0000-4000-8000-%%012d', i), 'returned',"
-	    " 'CYL' || (i %% 50000), '%s', '%s', %lld + i * 300000, %lld + i * 300000 FROM n;"
+	    " rule_ms, stored_ms) SELECT '%s', i, printf('%08x-0000-4000-8000-%%012d', i),"
+	    " 'returned', 'CYL' || (i %% 50000), '%s', '%s', %lld + i * 300000,"
+	    " %lld + i * 300000, %lld + i * 300000 FROM n;"
 	    " COMMIT",
-	    (long long)events, device, (unsigned)tag, device, device, (long long)at, (long long)at);
+	    (long long)events, device, (unsigned)tag, device, device, (long long)at, (long long)at,
+	    (long long)at);
 	return store_exec(db, sql, err, errlen);
 }
 

@@ -45,9 +45,9 @@ check "each C07 case is in its household's township" \
 # a dispatch four days old that nobody delivered, as life_store leaves it
 # (test_life checks that part): gascounty's own sweep must judge it (C08)
 now=$(date +%s)000
-county_sql "INSERT INTO life_events (source, seq, uuid, event, serial, worker, at_ms, stored_ms)
-    VALUES ('S01', 999999, '00000000-0000-4000-8000-00000000c008', 'dispatched', 'ZJM-LOST',
-    'delivery:W01@T1', $now - 4 * 86400000, $now - 4 * 86400000);
+county_sql "INSERT INTO life_events (source, seq, uuid, event, serial, worker, at_ms, rule_ms,
+    stored_ms) VALUES ('S01', 999999, '00000000-0000-4000-8000-00000000c008', 'dispatched',
+    'ZJM-LOST', 'delivery:W01@T1', $now - 4 * 86400000, $now - 4 * 86400000, $now - 4 * 86400000);
     INSERT INTO life_pending (uuid, rule, serial, at_ms, due_ms) VALUES
     ('00000000-0000-4000-8000-00000000c008', 'C08', 'ZJM-LOST', $now - 4 * 86400000,
     $now - 86400000)"

@@ -877,8 +877,8 @@ a_station_the_county_never_knew_is_not_found(void **state)
 	                     "INSERT INTO stations (id, township, created_ms) VALUES ('REG-ONLY',"
 	                     " 'TA', 0);"
 	                     "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms,"
-	                     " stored_ms) VALUES ('delivery:li@TA', 1, 'life-only-1', 'returned',"
-	                     " 'L-1', 5, 5)",
+	                     " rule_ms, stored_ms) VALUES ('delivery:li@TA', 1, 'life-only-1',"
+	                     " 'returned', 'L-1', 5, 5, 5)",
 	                     err, sizeof(err)),
 	    0);
 	for (i = 0; rows[i].query != NULL; i++) {
@@ -2335,10 +2335,11 @@ a_trace_merges_fills_records_and_life_in_one_order(void **state)
 		" ('v1', 'u-s1-6', 'S1', 'R05', 'alert', 'MIX-1', 1000),"
 		" ('v2', 'u-s2-1', 'S2', 'R05', 'alert', 'MIX-1', 1000),"
 		" ('v3', 'u-s1-7', 'S1', 'R05', 'alert', 'MIX-1', 2000)",
-		"INSERT INTO life_events (source, seq, uuid, event, serial, at_ms, stored_ms) VALUES"
-		" ('S1', 5, 'l-s1-5', 'handed_over', 'MIX-1', 1000, 0),"
-		" ('S10', 1, 'l-s10-1', 'returned', 'MIX-1', 1000, 0),"
-		" ('S1', 8, 'l-s1-8', 'returned', 'MIX-1', 1500, 0)",
+		"INSERT INTO life_events (source, seq, uuid, event, serial, at_ms, rule_ms,"
+		" stored_ms) VALUES"
+		" ('S1', 5, 'l-s1-5', 'handed_over', 'MIX-1', 1000, 1000, 0),"
+		" ('S10', 1, 'l-s10-1', 'returned', 'MIX-1', 1000, 1000, 0),"
+		" ('S1', 8, 'l-s1-8', 'returned', 'MIX-1', 1500, 1500, 0)",
 	};
 	static const char *const expected[] = { "u-s9-1", "u-s1-5", "l-s1-5", "u-s1-6", "l-s10-1",
 		"u-s10-2", "u-s2-1", "l-s1-8", "u-s1-7" };
