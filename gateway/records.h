@@ -205,8 +205,11 @@ int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t si
 /*
  * Commit the start row (result 'filling') and, when buyer is not NULL and
  * its id is new (a buyer first seen at the counter), the buyer's row, in
- * one transaction.  Anything but RECORDS_WRITTEN: nothing was written (err
- * says why).
+ * one transaction.  The fill keeps a copy of its buyer as the record names
+ * it (masked number, township, kind; migration 010), read from the buyers
+ * row in that transaction; records_fill_finish adds the address when a
+ * violation routes the record to the buyer's township.  Anything but
+ * RECORDS_WRITTEN: nothing was written (err says why).
  */
 enum records_write records_fill_start(struct records *rec, const struct records_fill *fill,
     const struct records_buyer *buyer, char *err, size_t errlen);
@@ -402,7 +405,9 @@ enum records_match records_fill_by_prefix(sqlite3 *db, const char *prefix,
  * The oldest `limit` outbox records (oldest seq first), each with its fill
  * (curve included when it fits WIRE_MAX_CURVE; a larger one stays at the
  * station) or its life event, and its violations, read in one read transaction, so the batch
- * is a consistent snapshot and no writer is blocked.  b is filled for
+ * is a consistent snapshot and no writer is blocked.  The buyer comes from
+ * the fill's and the violations' own copies, never from the buyers row as
+ * it is now, so a record read again is the same record.  b is filled for
  * station and township (b->count may be 0); the caller frees it with
  * wire_batch_free.  Returns 0, or -1 with err and b released.
  */
@@ -438,8 +443,9 @@ struct records_reack {
  * outbox_acked), it has lost what it held (its database restored from an
  * older backup): every acknowledged row above mark goes back into the
  * outbox at its seq, in one transaction, and is sent again in seq order,
- * built from the same rows (the same records, but for what the buyer's
- * row says now: records_outbox_read joins it at each send); their life
+ * built from the same rows (the same records, the buyer too: the fills'
+ * copies of it, migration 010; but an address erased since goes without
+ * it); their life
  * events are no longer noted delivered.  1 with *out when rows went back,
  * 0 when none (mark + 1 waits, is set aside, is not yet written, or was
  * forgotten: the county then lacks it for good), -1 with err.

@@ -106,13 +106,16 @@ main(int argc, char **argv)
 	        &cyl, err, sizeof(err)) == -1 ||
 	    store_prepare(db,
 	        "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
-	        " ended_ms, tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result)"
-	        " VALUES (?, ?, 1, ?, ?, 'OP1', ?, ?, 15.5, 14.9, 0.2, 14.7, 30.4, 14.9, ?)",
+	        " ended_ms, tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result,"
+	        " buyer_masked, buyer_township, buyer_kind, buyer_address) SELECT ?1, ?2, 1, ?3,"
+	        " ?4, 'OP1', ?5, ?6, 15.5, 14.9, 0.2, 14.7, 30.4, 14.9, ?7, masked, township,"
+	        " kind, '' FROM buyers WHERE id = ?4",
 	        &fill, err, sizeof(err)) == -1 ||
 	    store_prepare(db,
 	        "INSERT INTO violations (uuid, event, rule, severity, township, fill, line, "
 	        "cylinder,"
-	        " buyer, details, at_ms) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+	        " buyer, details, at_ms, buyer_masked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8,"
+	        " ?9, ?10, (SELECT masked FROM buyers WHERE id = ?8))",
 	        &viol, err, sizeof(err)) == -1 ||
 	    store_prepare(db, "INSERT INTO outbox (uuid, kind, created_ms) VALUES (?, 'fill', ?)",
 	        &out, err, sizeof(err)) == -1) {

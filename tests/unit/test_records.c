@@ -194,6 +194,112 @@ the_buyer_address_goes_up_only_with_a_buyer_routed_violation(void **state)
 	store_close(db);
 }
 
+/* The waiting records (at most 4) read as the uplink reads them, encoded
+ * into *out (the caller frees it), and decoded back into *b. */
+static size_t
+read_batch(sqlite3 *db, struct wire_batch *b, uint8_t **out)
+{
+	char err[256];
+	size_t len = 0;
+
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 4, b, err, sizeof(err)), 0);
+	assert_int_equal(wire_encode_batch(b, out, &len), 0);
+	return len;
+}
+
+/*
+ * A record sent again is the record sent the first time: the buyer as it
+ * was when the fill was written, not as gasctl buyers add has made it
+ * since (another township, kind, delivery flag, address).  Before
+ * migration 010 the send joined the buyer's row as it was at each send,
+ * and the county raised C06 (conflict) against an honest station.
+ */
+static void
+a_record_sent_again_names_the_buyer_as_at_the_fill(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill[2];
+	struct wire_batch first, again;
+	uint8_t *bytes1 = NULL, *bytes2 = NULL;
+	size_t len1, len2;
+	char err[256];
+	sqlite3 *db;
+
+	stationdb_exec(&f->rec,
+	    "INSERT INTO buyers (id, masked, kind, township, address, created_ms) VALUES"
+	    " ('b-far', '330***********1234', 'household', '330825102', '东村12号', 0)");
+	finish_for_far_buyer(f, &fill[0], RULES_R11_HOARDING);
+	finish_for_far_buyer(f, &fill[1], RULES_R04_NOT_ACTIVE);
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	len1 = read_batch(db, &first, &bytes1);
+	assert_int_equal(first.count, 2);
+	assert_string_equal(first.records[0].fill.buyer_township, "330825102");
+	assert_string_equal(first.records[0].fill.buyer_kind, "household");
+	assert_string_equal(first.records[0].fill.buyer_masked, "330***********1234");
+	assert_string_equal(first.records[0].fill.buyer_address, "东村12号");
+	assert_string_equal(first.records[0].violations[0].buyer_masked, "330***********1234");
+
+	stationdb_exec(&f->rec, "UPDATE buyers SET township = '330825109', kind = 'business',"
+	                        " delivery = 1, address = '西村3号' WHERE id = 'b-far'");
+	len2 = read_batch(db, &again, &bytes2);
+	assert_int_equal(again.count, 2);
+	assert_string_equal(again.records[0].fill.buyer_township, "330825102");
+	assert_string_equal(again.records[0].fill.buyer_kind, "household");
+	assert_string_equal(again.records[0].fill.buyer_address, "东村12号");
+	assert_string_equal(again.records[1].fill.buyer_township, "330825102");
+	assert_string_equal(again.records[1].fill.buyer_address, "");
+	assert_int_equal(len2, len1);
+	assert_memory_equal(bytes2, bytes1, len1);
+	free(bytes1);
+	free(bytes2);
+	wire_batch_free(&first);
+	wire_batch_free(&again);
+	store_close(db);
+}
+
+/*
+ * The station keeps a buyer's address once, as registered now: erasing it
+ * (gasctl buyers add without --address) erases the fills' copies too, and
+ * a record sent again then goes without it; the rest of the record stays
+ * as it was (the county's digest leaves the address out, docs/buyers.md).
+ * Another address in its place leaves the copies as they were: the
+ * address the record named.
+ */
+static void
+erasing_a_buyers_address_erases_its_copies(void **state)
+{
+	struct fixture *f = *state;
+	struct records_fill fill;
+	struct wire_batch b;
+	uint8_t *bytes = NULL;
+	char err[256];
+	sqlite3 *db;
+
+	stationdb_exec(&f->rec,
+	    "INSERT INTO buyers (id, masked, kind, township, address, created_ms) VALUES"
+	    " ('b-far', '330***********1234', 'household', '330825102', '东村12号', 0)");
+	finish_for_far_buyer(f, &fill, RULES_R11_HOARDING);
+	stationdb_exec(&f->rec, "UPDATE buyers SET address = '西村3号' WHERE id = 'b-far'");
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM fills"
+	                                          " WHERE buyer_address = '东村12号'"),
+	    1);
+	stationdb_exec(&f->rec, "UPDATE buyers SET address = '' WHERE id = 'b-far'");
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM fills"
+	                                          " WHERE buyer_address <> ''"),
+	    0);
+	if (store_open(f->path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	read_batch(db, &b, &bytes);
+	assert_int_equal(b.count, 1);
+	assert_string_equal(b.records[0].fill.buyer_address, "");
+	assert_string_equal(b.records[0].fill.buyer_township, "330825102");
+	assert_string_equal(b.records[0].violations[0].rule, "R11");
+	free(bytes);
+	wire_batch_free(&b);
+	store_close(db);
+}
+
 /* A full disk, a database refusing for another reason (whatever its words
  * say) and a row no longer open are three different answers. */
 static void
@@ -1198,6 +1304,70 @@ cache_used(sqlite3 *db)
 	return cur;
 }
 
+/* Migration 010 copies the buyer into the rows written before, as the
+ * station holds it then (the best that is known): the address only into
+ * the fill with R11 routed to the buyer's township. */
+static void
+migration_copies_the_buyer_into_the_rows_before(void **state)
+{
+	const char *dir = *state;
+	struct store_migration upto9[16];
+	char path[128], err[256];
+	sqlite3 *db;
+
+	assert_int_equal(fixture_schema_upto(schema_station, 9, upto9, 16), 0);
+	snprintf(path, sizeof(path), "%s/station.db", dir);
+	if (store_open(path, upto9, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO cylinders (serial, model, manufactured, tare_kg,"
+	                     " fill_kg, owner, updated_ms) VALUES ('C-1', 'YSP35.5', '2024-01-01',"
+	                     " 15.2, 14.9, 'Gas', 0);"
+	                     "INSERT INTO buyers (id, masked, kind, township, address,"
+	                     " created_ms, delivery) VALUES ('b-d', '913***********0Y43',"
+	                     " 'business', '330825102', '东村12号', 0, 1);"
+	                     "INSERT INTO fills (uuid, station, line, cylinder, buyer, started_ms,"
+	                     " tare_kg, target_kg, result) VALUES ('f-r11', 'S1', 1, 'C-1', 'b-d',"
+	                     " 1, 15.2, 14.9, 'ok'), ('f-r04', 'S1', 1, 'C-1', 'b-d', 2, 15.2,"
+	                     " 14.9, 'ok'), ('f-none', 'S1', 1, 'C-1', NULL, 3, 15.2, 14.9, 'ok');"
+	                     "INSERT INTO violations (uuid, event, rule, severity, township, fill,"
+	                     " buyer, details, at_ms) VALUES ('v1', 'f-r11', 'R11', 'alert',"
+	                     " '330825102', 'f-r11', 'b-d', 't', 1), ('v2', 'f-r04', 'R04',"
+	                     " 'refuse', '330825101', 'f-r04', 'b-d', 't', 2)",
+	                     err, sizeof(err)),
+	    0);
+	store_close(db);
+	if (store_open(path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM fills WHERE buyer = 'b-d' AND buyer_masked ="
+	                     " '913***********0Y43' AND buyer_township = '330825102' AND"
+	                     " buyer_kind = 'delivery'",
+	                     -1),
+	    2);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM fills WHERE uuid = 'f-r11' AND buyer_address ="
+	                     " '东村12号'",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM fills WHERE uuid = 'f-r04' AND buyer_address ="
+	                     " ''",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM fills WHERE uuid = 'f-none' AND buyer_masked IS"
+	                     " NULL AND buyer_address IS NULL",
+	                     -1),
+	    1);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM violations WHERE buyer_masked ="
+	                     " '913***********0Y43'",
+	                     -1),
+	    2);
+	store_close(db);
+}
+
 /* What a busy spell read into the page caches (look-ups on the writing
  * connection, a listing on the reading one) is given back at rest, and
  * the look-ups still work after. */
@@ -1243,6 +1413,12 @@ main(void)
 		    the_buyer_address_goes_up_only_with_a_buyer_routed_violation, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_buyer_commits_with_the_start_row, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(a_record_sent_again_names_the_buyer_as_at_the_fill,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(erasing_a_buyers_address_erases_its_copies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(migration_copies_the_buyer_into_the_rows_before,
+		    migration_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test_setup_teardown(held_record_is_written_once_when_space_returns,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(held_record_whose_row_is_gone_is_settled, setup,
