@@ -26,8 +26,12 @@
 . "$(dirname "$0")/county_lib.sh"
 
 county_keys
+# heartbeat_min_s = 0: every heartbeat written, so that 7 and 8 check what
+# each one stores (its skew saturated, S02's status beside the flood); the
+# floor that answers a flood without writes is t_county_hbflood's
 COUNTY_EXTRA="c04_gap_s = 1
-c03_silent_s = 3600"
+c03_silent_s = 3600
+heartbeat_min_s = 0"
 county_start || { fail "gascounty did not start"; finish; }
 
 gen() { # NAME [batchgen args...]: $T/NAME.cbor

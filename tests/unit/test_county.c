@@ -61,6 +61,25 @@ teardown(void **state)
 	return countydb_teardown(dir, &cdb);
 }
 
+/* A case with a floor of 10 s on heartbeats (county_heartbeat_due), and
+ * its tear-down: the others have none, as a config made in code. */
+static int
+floor_setup(void **state)
+{
+	(void)state;
+	config.heartbeat_min_s = 10;
+	return 0;
+}
+
+static int
+floor_teardown(void **state)
+{
+	(void)state;
+	config.heartbeat_min_s = 0;
+	config.c03_silent_s = 900;
+	return 0;
+}
+
 /* A batch of fills seq first..last of station st; every 2nd has a violation
  * of severity sev routed to township TA. */
 static void
@@ -1111,9 +1130,10 @@ alerts_are_graded_and_routed_by_the_county(void **state)
 	assert_int_equal(ingest("H3", &b, err, sizeof(err)), COUNTY_REFUSED);
 	{
 		struct wire_heartbeat h = { .township = "TZ", .at_ms = 1 };
-		int alerts;
+		int alerts, written;
 
-		assert_int_equal(county_heartbeat(&cdb, "H3", &h, &alerts, err, sizeof(err)),
+		assert_int_equal(
+		    county_heartbeat(&cdb, "H3", &h, &alerts, &written, err, sizeof(err)),
 		    COUNTY_REFUSED);
 	}
 	assert_int_equal(
@@ -1134,12 +1154,13 @@ beat(const char *station, int64_t at_ms)
 {
 	struct wire_heartbeat hb;
 	char err[256];
-	int alerts = -1;
+	int alerts = -1, written;
 
 	memset(&hb, 0, sizeof(hb));
 	str_copy(hb.township, "TA", sizeof(hb.township));
 	hb.at_ms = at_ms;
-	if (county_heartbeat(&cdb, station, &hb, &alerts, err, sizeof(err)) != COUNTY_DONE)
+	if (county_heartbeat(&cdb, station, &hb, &alerts, &written, err, sizeof(err)) !=
+	    COUNTY_DONE)
 		fail_msg("heartbeat of %s at %lld: %s", station, (long long)at_ms, err);
 	return alerts;
 }
@@ -1257,6 +1278,140 @@ a_station_clock_far_off_is_one_c14_an_episode(void **state)
 	assert_int_equal(station_int("K15", "clock_alerted"), 0);
 }
 
+/* county_heartbeat_due: which heartbeat within the floor (10 s) of the last
+ * written one is written.  The last written at 100000 ms said "backlog 3",
+ * registry 7, no early write. */
+static void
+heartbeat_within_the_floor_is_written_only_when_what_matters_changed(void **state)
+{
+	static const struct {
+		int64_t now, early_ms, floor_ms, registry;
+		int changes;
+		const char *status;
+		enum county_beat want;
+	} cases[] = {
+		/* the floor passed, or none: written */
+		{ 110000, 0, 10000, 7, 0, "backlog 3", COUNTY_BEAT_WRITE },
+		{ 100001, 0, 0, 7, 0, "backlog 3", COUNTY_BEAT_WRITE },
+		/* the county's clock went back past the last write: written */
+		{ 99000, 0, 10000, 7, 0, "backlog 3", COUNTY_BEAT_WRITE },
+		/* within it, nothing that matters changed: not written */
+		{ 100001, 0, 10000, 7, 0, "backlog 3", COUNTY_BEAT_SKIP },
+		{ 109999, 0, 10000, 7, 0, "backlog 9000", COUNTY_BEAT_SKIP },
+		/* what matters changed: written early */
+		{ 100001, 0, 10000, 7, 0, "backlog 3, 2 set aside", COUNTY_BEAT_EARLY },
+		{ 100001, 0, 10000, 8, 0, "backlog 3", COUNTY_BEAT_EARLY },
+		{ 100001, 0, 10000, 7, 1, "backlog 3", COUNTY_BEAT_EARLY },
+		{ 100001, 0, 10000, 7, 0, "valves closed", COUNTY_BEAT_EARLY },
+		/* but one early write a floor: a station flipping its status */
+		{ 100001, 95000, 10000, 7, 1, "backlog 3, 2 set aside", COUNTY_BEAT_SKIP },
+		{ 105000, 95000, 10000, 7, 1, "backlog 3, 2 set aside", COUNTY_BEAT_EARLY },
+		{ 100001, 200000, 10000, 7, 1, "backlog 3", COUNTY_BEAT_EARLY },
+	};
+	struct county_beat_last last;
+	struct wire_heartbeat h;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&last, 0, sizeof(last));
+		last.written_ms = 100000;
+		last.early_ms = cases[i].early_ms;
+		last.registry_version = 7;
+		str_copy(last.status, "backlog 3", sizeof(last.status));
+		memset(&h, 0, sizeof(h));
+		h.registry_version = cases[i].registry;
+		str_copy(h.status, cases[i].status, sizeof(h.status));
+		if (county_heartbeat_due(&last, &h, cases[i].changes, cases[i].now,
+		        cases[i].floor_ms) != cases[i].want)
+			fail_msg("case %zu (at %lld, \"%s\"): not %d", i, (long long)cases[i].now,
+			    cases[i].status, (int)cases[i].want);
+	}
+	/* nothing written yet: written */
+	memset(&last, 0, sizeof(last));
+	assert_int_equal(county_heartbeat_due(&last, &h, 0, 100, 10000), COUNTY_BEAT_WRITE);
+}
+
+/* A heartbeat of station (township TA) saying backlog and status; *written. */
+static void
+beat_says(const char *station, int64_t backlog, const char *status, int *written)
+{
+	struct wire_heartbeat hb;
+	char err[256];
+	int alerts;
+
+	memset(&hb, 0, sizeof(hb));
+	str_copy(hb.township, "TA", sizeof(hb.township));
+	hb.at_ms = time_wall_ms();
+	hb.backlog = backlog;
+	str_copy(hb.status, status, sizeof(hb.status));
+	if (county_heartbeat(&cdb, station, &hb, &alerts, written, err, sizeof(err)) != COUNTY_DONE)
+		fail_msg("heartbeat: %s", err);
+}
+
+/* A station's heartbeats back to back with the floor at 10 s: the first
+ * written, the rest answered without a write (its row keeps the first's
+ * backlog), a change of status written at once, a second change within the
+ * floor not; once the floor has passed, written again. */
+static void
+heartbeats_back_to_back_cost_one_write_a_floor(void **state)
+{
+	int written = -1;
+
+	(void)state;
+	beat_says("B1", 1, "backlog 1", &written);
+	assert_int_equal(written, 1);
+	for (int64_t i = 2; i <= 50; i++) {
+		char status[32];
+
+		snprintf(status, sizeof(status), "backlog %lld", (long long)i);
+		beat_says("B1", i, status, &written);
+		assert_int_equal(written, 0);
+	}
+	assert_int_equal(station_int("B1", "backlog"), 1);
+	assert_int_equal(
+	    store_query_int(cdb.db, "SELECT backlog FROM heartbeats WHERE station = 'B1'", -1), 1);
+	/* records set aside: written at once */
+	beat_says("B1", 51, "backlog 51, 2 set aside", &written);
+	assert_int_equal(written, 1);
+	assert_int_equal(station_int("B1", "backlog"), 51);
+	/* back again within the floor of that early write: not yet */
+	beat_says("B1", 52, "backlog 52", &written);
+	assert_int_equal(written, 0);
+	assert_int_equal(station_int("B1", "backlog"), 51);
+	/* the floor passed (the last write moved 11 s back) */
+	assert_int_equal(store_exec(cdb.db,
+	                     "UPDATE heartbeats SET received_ms = received_ms - 11000 WHERE"
+	                     " station = 'B1'; UPDATE stations SET heartbeat_early_ms ="
+	                     " heartbeat_early_ms - 11000 WHERE id = 'B1'",
+	                     NULL, 0),
+	    0);
+	beat_says("B1", 53, "backlog 53", &written);
+	assert_int_equal(written, 1);
+	assert_int_equal(station_int("B1", "backlog"), 53);
+}
+
+/* The floor is never more than half of c03_silent_s: a station heartbeating
+ * within it must not look silent to C03. */
+static void
+heartbeat_floor_is_at_most_half_the_silence(void **state)
+{
+	int written = -1;
+
+	(void)state;
+	config.heartbeat_min_s = 60;
+	config.c03_silent_s = 10;
+	beat_says("B2", 1, "backlog 1", &written);
+	assert_int_equal(written, 1);
+	assert_int_equal(store_exec(cdb.db,
+	                     "UPDATE heartbeats SET received_ms = received_ms - 5000 WHERE"
+	                     " station = 'B2'",
+	                     NULL, 0),
+	    0);
+	beat_says("B2", 2, "backlog 2", &written);
+	assert_int_equal(written, 1);
+	assert_int_equal(station_int("B2", "backlog"), 2);
+}
+
 /*
  * A station holding a real key may send any time in a heartbeat: 0 (a clock
  * reset to 1970), INT64_MAX, INT64_MIN, -1.  The skew saturates instead of
@@ -1357,7 +1512,7 @@ a_flood_of_heartbeats_keeps_one_row_a_minute(void **state)
 	struct wire_heartbeat hb;
 	char err[256];
 	int64_t first, last_sent, done, rows, writes;
-	int alerts, raised = 0;
+	int alerts, raised = 0, written;
 
 	(void)state;
 	station_writes_count();
@@ -1373,7 +1528,8 @@ a_flood_of_heartbeats_keeps_one_row_a_minute(void **state)
 		hb.at_ms = last_sent + (i == FLOOD - 1 ? 700000 : 0);
 		hb.backlog = i;
 		snprintf(hb.status, sizeof(hb.status), "beat %d", i);
-		if (county_heartbeat(&cdb, "F16", &hb, &alerts, err, sizeof(err)) != COUNTY_DONE)
+		if (county_heartbeat(&cdb, "F16", &hb, &alerts, &written, err, sizeof(err)) !=
+		    COUNTY_DONE)
 			fail_msg("heartbeat %d: %s", i, err);
 		raised += alerts;
 	}
@@ -1498,7 +1654,7 @@ heartbeats_held_before_022_keep_the_newest_of_each_minute(void **state)
 	struct store_migration upto19[32];
 	struct wire_heartbeat hb;
 	char err[256];
-	int alerts;
+	int alerts, written;
 	size_t i;
 
 	(void)state;
@@ -1531,7 +1687,8 @@ heartbeats_held_before_022_keep_the_newest_of_each_minute(void **state)
 	for (i = 0; i < 3; i++) {
 		hb.at_ms = time_wall_ms();
 		hb.backlog = (int64_t)i;
-		assert_int_equal(county_heartbeat(&c, "M1", &hb, &alerts, err, sizeof(err)),
+		assert_int_equal(
+		    county_heartbeat(&c, "M1", &hb, &alerts, &written, err, sizeof(err)),
 		    COUNTY_DONE);
 	}
 	assert_in_range(
@@ -1958,20 +2115,22 @@ texts_that_are_not_utf8_text_are_refused(void **state)
 	/* a heartbeat's status is shown with the station: the same */
 	{
 		struct wire_heartbeat hb;
-		int alerts;
+		int alerts, written;
 
 		memset(&hb, 0, sizeof(hb));
 		str_copy(hb.township, "TA", sizeof(hb.township));
 		hb.at_ms = time_wall_ms();
 		str_copy(hb.status, "2 lines\x1b]0;owned\x07", sizeof(hb.status));
-		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, &alerts, err, sizeof(err)),
+		assert_int_equal(
+		    county_heartbeat(&cdb, "T1", &hb, &alerts, &written, err, sizeof(err)),
 		    COUNTY_REFUSED);
 		assert_non_null(strstr(err, "status: not UTF-8 text"));
 		assert_int_equal(store_query_int(cdb.db,
 		                     "SELECT count(*) FROM heartbeats WHERE station = 'T1'", -1),
 		    0);
 		str_copy(hb.status, "2 lines, 0 faults", sizeof(hb.status));
-		assert_int_equal(county_heartbeat(&cdb, "T1", &hb, &alerts, err, sizeof(err)),
+		assert_int_equal(
+		    county_heartbeat(&cdb, "T1", &hb, &alerts, &written, err, sizeof(err)),
 		    COUNTY_DONE);
 	}
 	/* the same record with true text (Chinese, a line break in the details) is stored, and
@@ -2613,6 +2772,12 @@ main(void)
 		cmocka_unit_test(alerts_are_graded_and_routed_by_the_county),
 		cmocka_unit_test(a_station_clock_far_off_is_one_c14_an_episode),
 		cmocka_unit_test(absurd_heartbeat_times_are_one_c14_and_no_overflow),
+		cmocka_unit_test(
+		    heartbeat_within_the_floor_is_written_only_when_what_matters_changed),
+		cmocka_unit_test_setup_teardown(heartbeats_back_to_back_cost_one_write_a_floor,
+		    floor_setup, floor_teardown),
+		cmocka_unit_test_setup_teardown(heartbeat_floor_is_at_most_half_the_silence,
+		    floor_setup, floor_teardown),
 		cmocka_unit_test(a_flood_of_heartbeats_keeps_one_row_a_minute),
 		cmocka_unit_test(heartbeats_past_their_keep_time_are_dropped),
 		cmocka_unit_test(heartbeats_held_before_022_keep_the_newest_of_each_minute),

@@ -166,11 +166,12 @@ a_registered_stations_township_is_the_countys(void **state)
 	/* so is a heartbeat naming TB */
 	{
 		struct wire_heartbeat hb = { .at_ms = time_wall_ms() };
-		int alerts;
+		int alerts, written;
 
 		str_copy(hb.station, "S01", sizeof(hb.station));
 		str_copy(hb.township, "TB", sizeof(hb.township));
-		assert_int_equal(county_heartbeat(&cdb, "S01", &hb, &alerts, err, sizeof(err)),
+		assert_int_equal(
+		    county_heartbeat(&cdb, "S01", &hb, &alerts, &written, err, sizeof(err)),
 		    COUNTY_REFUSED);
 		assert_int_equal(store_query_int(cdb.db,
 		                     "SELECT last_seen_ms FROM stations WHERE id = 'S01'", -1),

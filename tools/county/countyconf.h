@@ -80,6 +80,9 @@ struct county_config {
 	/* a station's heartbeats (db.h county_heartbeat, county_sweep) */
 	int heartbeat_keep_days; /* kept this long; 0 (a config made in code, never a
 	                          * file's): kept */
+	int heartbeat_min_s;     /* a heartbeat this soon after the last written one: answered
+	                          * without a write unless what matters changed (0: every one
+	                          * written, as in a config made in code) */
 };
 
 /* The [county] section: its keys, their bounds, defaults and help. */

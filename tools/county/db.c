@@ -1350,24 +1350,25 @@ judge_c14(struct county_db *c, const char *station, int64_t at_ms, int64_t now,
 /* The station's row after a heartbeat, in one statement: made at its first
  * contact with the township it named (fresh), else its township left as
  * held; its last contact, the end of a silence (C03), what the heartbeat
- * says and the clock's verdict (C14). */
+ * says, the clock's verdict (C14) and its last early write (early_ms,
+ * county_heartbeat_due). */
 static int
 heartbeat_station_row(struct county_db *c, const char *station, const char *township,
-    const struct wire_heartbeat *h, const struct c14_verdict *v, int64_t now, char *err,
-    size_t errlen)
+    const struct wire_heartbeat *h, const struct c14_verdict *v, int64_t now, int64_t early_ms,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (store_prepare(c->db,
 	        "INSERT INTO stations (id, township, created_ms, last_seen_ms, silent_alerted,"
-	        " backlog, status, registry_version, clock_skew_ms, clock_alerted, clock_alert_ms)"
-	        " VALUES (?1, ?2, ?3, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9)"
+	        " backlog, status, registry_version, clock_skew_ms, clock_alerted, clock_alert_ms,"
+	        " heartbeat_early_ms) VALUES (?1, ?2, ?3, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 	        " ON CONFLICT (id) DO UPDATE SET"
 	        " township = CASE WHEN township = '' THEN ?2 ELSE township END,"
 	        " last_seen_ms = ?3, silent_alerted = 0, backlog = ?4, status = ?5,"
 	        " registry_version = ?6, clock_skew_ms = ?7, clock_alerted = ?8,"
-	        " clock_alert_ms = ?9",
+	        " clock_alert_ms = ?9, heartbeat_early_ms = ?10",
 	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
@@ -1379,6 +1380,7 @@ heartbeat_station_row(struct county_db *c, const char *station, const char *town
 	sqlite3_bind_int64(st, 7, v->skew);
 	sqlite3_bind_int(st, 8, v->alerted);
 	sqlite3_bind_int64(st, 9, v->alert_ms);
+	sqlite3_bind_int64(st, 10, early_ms);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "station");
@@ -1417,10 +1419,93 @@ heartbeat_row(struct county_db *c, const char *station, const struct wire_heartb
 	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "heartbeat");
 }
 
+/* A status without its leading "backlog N" (gasgw's station_status_format):
+ * the backlog moves at every heartbeat and waits for the floor; what
+ * follows it (records set aside, another text) is written at once. */
+static const char *
+status_rest(const char *s)
+{
+	if (strncmp(s, "backlog ", 8) != 0 || s[8] < '0' || s[8] > '9')
+		return s;
+	s += 8;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return s + strspn(s, ", ");
+}
+
+enum county_beat
+county_heartbeat_due(const struct county_beat_last *last, const struct wire_heartbeat *h,
+    int changes, int64_t now, int64_t floor_ms)
+{
+	if (floor_ms <= 0 || last->written_ms <= 0 || now < last->written_ms ||
+	    now - last->written_ms >= floor_ms)
+		return COUNTY_BEAT_WRITE;
+	if (!changes && h->registry_version == last->registry_version &&
+	    strcmp(status_rest(h->status), status_rest(last->status)) == 0)
+		return COUNTY_BEAT_SKIP;
+	if (last->early_ms > 0 && now >= last->early_ms && now - last->early_ms < floor_ms)
+		return COUNTY_BEAT_SKIP; /* one early write a floor: a flipping station */
+	return COUNTY_BEAT_EARLY;
+}
+
+/* The station's last written heartbeat (county_beat_last) and its clock's
+ * episode as held before this one (*alerted). */
+static int
+heartbeat_last(struct county_db *c, const char *station, struct county_beat_last *last,
+    int *alerted, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(last, 0, sizeof(*last));
+	*alerted = 0;
+	if (store_prepare(c->db,
+	        "SELECT heartbeat_early_ms, registry_version, status, clock_alerted FROM stations"
+	        " WHERE id = ?",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		last->early_ms = sqlite3_column_int64(st, 0);
+		last->registry_version = sqlite3_column_int64(st, 1);
+		store_column_copy(st, 2, last->status, sizeof(last->status));
+		*alerted = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "heartbeat");
+	if (rc == SQLITE_DONE)
+		return 0; /* no row: written_ms 0, written */
+	if (store_prepare(c->db,
+	        "SELECT received_ms FROM heartbeats WHERE station = ? ORDER BY slot DESC LIMIT 1",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		last->written_ms = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "heartbeat");
+	return 0;
+}
+
+/* The floor of county_heartbeat_due: heartbeat_min_s, never more than half
+ * of c03_silent_s (a station answered from memory must not look silent). */
+static int64_t
+heartbeat_floor_ms(const struct county_config *cf)
+{
+	int64_t f = (int64_t)cf->heartbeat_min_s * 1000, half = (int64_t)cf->c03_silent_s * 500;
+
+	return f < half ? f : half;
+}
+
 enum county_result
 county_heartbeat(struct county_db *c, const char *station, const struct wire_heartbeat *h,
-    int *new_alerts, char *err, size_t errlen)
+    int *new_alerts, int *written, char *err, size_t errlen)
 {
+	struct county_beat_last last;
+	enum county_beat beat;
+	int was_alerted;
 	char township[WIRE_TOWNSHIP];
 	int64_t now = time_wall_ms();
 	enum county_result result;
@@ -1429,6 +1514,7 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 	int raised = 0, fresh;
 
 	*new_alerts = 0;
+	*written = 0;
 	if (ingest_check_heartbeat(h, err, errlen) == -1)
 		return COUNTY_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
@@ -1438,8 +1524,20 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 		store_rollback(c->db);
 		return result;
 	}
-	if (judge_c14(c, station, h->at_ms, now, &v, err, errlen) == -1 ||
-	    heartbeat_station_row(c, station, township, h, &v, now, err, errlen) == -1)
+	if (heartbeat_last(c, station, &last, &was_alerted, err, errlen) == -1 ||
+	    judge_c14(c, station, h->at_ms, now, &v, err, errlen) == -1)
+		goto fail;
+	beat = fresh ? COUNTY_BEAT_WRITE
+	             : county_heartbeat_due(&last, h, v.raise || v.alerted != was_alerted, now,
+	                   heartbeat_floor_ms(c->config));
+	if (beat == COUNTY_BEAT_SKIP) {
+		/* judged and checked, nothing written: a rollback of reads
+		 * costs the disk no sync */
+		store_rollback(c->db);
+		return COUNTY_DONE;
+	}
+	if (heartbeat_station_row(c, station, township, h, &v, now,
+	        beat == COUNTY_BEAT_EARLY ? now : last.early_ms, err, errlen) == -1)
 		goto fail;
 	if (v.raise) {
 		al = (struct alert_in){ v.source, "C14", "alert", township, station, "", "", v.text,
@@ -1454,6 +1552,7 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 	if (fresh)
 		first_contact_logged(station, township);
 	*new_alerts = raised;
+	*written = 1;
 	return COUNTY_DONE;
 fail:
 	store_rollback(c->db);

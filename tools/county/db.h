@@ -83,6 +83,32 @@ enum county_result county_ingest(struct county_db *c, const char *station, const
  * never seen, and 0 returned). */
 int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
 
+/* What the county wrote of a station's last written heartbeat, for
+ * county_heartbeat_due. */
+struct county_beat_last {
+	int64_t written_ms;       /* the county's clock as it was written (0: none yet) */
+	int64_t early_ms;         /* the last one written early (0: none) */
+	int64_t registry_version; /* what it said */
+	char status[WIRE_TEXT];
+};
+
+enum county_beat {
+	COUNTY_BEAT_WRITE, /* written: none within the floor */
+	COUNTY_BEAT_EARLY, /* written within the floor: what matters changed */
+	COUNTY_BEAT_SKIP,  /* answered without a write */
+};
+
+/* Whether heartbeat h, arriving at now (the county's clock), is written,
+ * after `last` and with a floor of floor_ms (0: every one written).  Written
+ * when nothing was written within the floor before it (or the county's clock
+ * went back past the last write); else written early when `changes` (the
+ * clock's verdict would change: an alert raised or an episode ended), its
+ * registry version or its status beyond the leading "backlog N" differ
+ * from the last written ones, unless an early write was made within the
+ * floor already; else not written.  A pure function. */
+enum county_beat county_heartbeat_due(const struct county_beat_last *last,
+    const struct wire_heartbeat *h, int changes, int64_t now, int64_t floor_ms);
+
 /*
  * Store a heartbeat and judge the station's clock by it (C14): the time the
  * station says it made it (at) less the county's clock as it arrives is
@@ -97,16 +123,22 @@ int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err
  * (COUNTY_HEARTBEAT_SLOT_MS: a heartbeat in a minute that already has one
  * replaces it), so however many a station sends, it holds at most one row
  * a minute (and county_sweep drops rows older than heartbeat_keep_days).
- * One transaction.  COUNTY_DONE with *new_alerts the alerts raised (0 or
- * 1); COUNTY_REFUSED (nothing stored, *new_alerts 0) when the station is
- * new and names a township this county does not know, or a text of it is
- * not UTF-8 text (ingest_check_heartbeat); COUNTY_ERROR (-1), nothing
- * stored.
+ * One transaction.  A heartbeat that arrives within heartbeat_min_s of the
+ * last one written for its station (county_heartbeat_due) is judged and
+ * checked as any other, then answered without a write (*written 0): the
+ * station's row and its minute keep the last written one's figures, at most
+ * that floor stale; one whose status beyond its backlog, registry version or
+ * clock's verdict changed is written at once, at most one such early write a
+ * floor.  COUNTY_DONE with *new_alerts the alerts raised (0 or 1) and
+ * *written 1 when it was written; COUNTY_REFUSED (nothing stored,
+ * *new_alerts 0) when the station is new and names a township this county
+ * does not know, or a text of it is not UTF-8 text (ingest_check_heartbeat);
+ * COUNTY_ERROR (-1), nothing stored.
  */
 #define COUNTY_C14_REPEAT_MS 3600000LL
 #define COUNTY_HEARTBEAT_SLOT_MS 60000LL /* gasgw's default heartbeat_s */
 enum county_result county_heartbeat(struct county_db *c, const char *station,
-    const struct wire_heartbeat *h, int *new_alerts, char *err, size_t errlen);
+    const struct wire_heartbeat *h, int *new_alerts, int *written, char *err, size_t errlen);
 
 /* station_ms - county_ms, saturated at INT64_MIN and INT64_MAX instead of
  * overflowing: a station's clock skew (> 0: ahead of the county's). */

@@ -541,7 +541,7 @@ post_heartbeat(const struct request *rq)
 	const uint8_t *data;
 	uint8_t *out;
 	size_t len, outlen;
-	int alerts = 0, accept;
+	int alerts = 0, accept, written = 0;
 
 	if (body(rq->pdu, &data, &len) != 0 ||
 	    wire_decode_heartbeat(data, len, &hb, err, sizeof(err)) == -1) {
@@ -549,8 +549,12 @@ post_heartbeat(const struct request *rq)
 		return;
 	}
 	/* the station's clock is judged here (C14): its alert, like a batch's */
-	switch (county_heartbeat(&S.cdb, station, &hb, &alerts, err, sizeof(err))) {
+	switch (county_heartbeat(&S.cdb, station, &hb, &alerts, &written, err, sizeof(err))) {
 	case COUNTY_DONE:
+		/* one too soon after the last written (heartbeat_min_s): its
+		 * answer is the same, the mark read below */
+		if (!written)
+			log_debug("%s: heartbeat answered without a write", identity);
 		break;
 	case COUNTY_REFUSED:
 		log_warnx("%s: refused heartbeat: %s", identity, err);
