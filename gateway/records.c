@@ -434,10 +434,8 @@ records_fill_start(struct records *rec, const struct records_fill *f,
 	if (store_prepare(rec->db,
 	        "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
 	        " tare_kg, target_kg, preact_kg, result, buyer_masked, buyer_township,"
-	        " buyer_kind, buyer_address) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	        " 'filling', b.masked, b.township,"
-	        " CASE WHEN b.delivery = 1 THEN 'delivery' ELSE b.kind END,"
-	        " CASE WHEN b.id IS NULL THEN NULL ELSE '' END"
+	        " buyer_kind) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'filling',"
+	        " b.masked, b.township, CASE WHEN b.delivery = 1 THEN 'delivery' ELSE b.kind END"
 	        " FROM (SELECT 1) LEFT JOIN buyers b ON b.id = ?5",
 	        &st, err, errlen) == -1) {
 		code = sqlite3_extended_errcode(rec->db);
@@ -519,52 +517,6 @@ insert_violations(struct records *rec, const char *event, const char *fill,
 			goto out;
 		}
 	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * The buyer's address into the fill uuid's own copy, when the record will
- * carry it: one of its violations (already inserted) is of a rule routed
- * to the buyer and went to the buyer's township as the fill holds it, the
- * test outbox_keep_address makes at each send (docs/buyers.md, "The
- * address").  Every other fill keeps '' there.  Caller holds the lock and
- * a transaction.
- */
-static int
-keep_fill_address(struct records *rec, const char *uuid, const struct rules_verdict *v, int *code,
-    char *err, size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-	size_t i, k;
-	int rc = -1;
-
-	if (v == NULL)
-		return 0;
-	if (store_prepare(rec->db,
-	        "UPDATE fills SET buyer_address = (SELECT address FROM buyers b WHERE b.id ="
-	        " fills.buyer) WHERE uuid = ?1 AND buyer_township <> '' AND EXISTS (SELECT 1"
-	        " FROM violations v WHERE v.event = ?1 AND v.rule = ?2 AND v.township ="
-	        " fills.buyer_township)",
-	        &st, err, errlen) == -1) {
-		*code = sqlite3_extended_errcode(rec->db);
-		return -1;
-	}
-	for (i = 0; i < v->count; i++)
-		for (k = 0; k < RULES_CASE_COUNT; k++) {
-			if (rules_table[k].route != RULES_ROUTE_BUYER ||
-			    strcmp(rules_table[k].rule, v->items[i].rule) != 0)
-				continue;
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, v->items[i].rule, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				sql_fail(rec, code, "fill address", err, errlen);
-				goto out;
-			}
-		}
 	rc = 0;
 out:
 	sqlite3_finalize(st);
@@ -681,8 +633,6 @@ records_fill_finish(struct records *rec, const struct records_fill *f,
 	}
 	if (insert_violations(rec, f->uuid, f->uuid, verdict, party, f->ended_ms, &code, err,
 	        errlen) == -1)
-		goto out;
-	if (keep_fill_address(rec, f->uuid, verdict, &code, err, errlen) == -1)
 		goto out;
 	if (insert_outbox(rec, f->uuid, "fill", f->ended_ms, &code, err, errlen) == -1)
 		goto out;
@@ -1186,8 +1136,6 @@ records_recover(struct records *rec, int (*gross_of_line)(int line, void *arg, d
 		if (insert_violations(rec, uuid, uuid, &verdict, &party, now, &code, err, errlen) ==
 		    -1)
 			goto out;
-		if (keep_fill_address(rec, uuid, &verdict, &code, err, errlen) == -1)
-			goto out;
 		if (insert_outbox(rec, uuid, "fill", now, &code, err, errlen) == -1)
 			goto out;
 		(*count)++;
@@ -1223,12 +1171,13 @@ records_fills_since(struct records *rec, int64_t since_ms, int limit,
 
 	pthread_mutex_lock(&rec->read_lock);
 	if (store_prepare(rec->read_db,
-	        "SELECT f.uuid, f.line, f.cylinder, coalesce(f.buyer_masked, ''),"
+	        "SELECT f.uuid, f.line, f.cylinder, coalesce(f.buyer_masked, b.masked, ''),"
 	        " coalesce(f.operator, ''), f.started_ms, coalesce(f.ended_ms, 0), f.target_kg,"
 	        " f.net_kg, f.result,"
 	        " coalesce((SELECT group_concat(rule, ',') FROM (SELECT rule FROM violations v"
 	        "   WHERE v.event = f.uuid ORDER BY rule)), '')"
-	        " FROM fills f WHERE f.started_ms >= ? ORDER BY f.started_ms LIMIT ?",
+	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer"
+	        " WHERE f.started_ms >= ? ORDER BY f.started_ms LIMIT ?",
 	        &st, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_int64(st, 1, since_ms);
@@ -1408,8 +1357,8 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 	        " coalesce(f.operator, ''),"
 	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
 	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
-	        " coalesce(f.net_kg, 0), f.result, f.curve, coalesce(f.buyer_address, '')"
-	        " FROM fills f WHERE f.uuid = ?",
+	        " coalesce(f.net_kg, 0), f.result, f.curve, coalesce(b.address, '')"
+	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer WHERE f.uuid = ?",
 	        &fs, err, errlen) == -1 ||
 	    store_prepare(db,
 	        "SELECT v.uuid, v.rule, v.severity, v.township, v.details, coalesce(v.cylinder, "

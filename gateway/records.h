@@ -207,8 +207,8 @@ int records_buyer_fills_since(struct records *rec, const char *buyer, int64_t si
  * its id is new (a buyer first seen at the counter), the buyer's row, in
  * one transaction.  The fill keeps a copy of its buyer as the record names
  * it (masked number, township, kind; migration 010), read from the buyers
- * row in that transaction; records_fill_finish adds the address when a
- * violation routes the record to the buyer's township.  Anything but
+ * row in that transaction (not the address: the station keeps one, the
+ * buyer's, sent as registered at the send).  Anything but
  * RECORDS_WRITTEN: nothing was written (err says why).
  */
 enum records_write records_fill_start(struct records *rec, const struct records_fill *fill,
@@ -407,7 +407,9 @@ enum records_match records_fill_by_prefix(sqlite3 *db, const char *prefix,
  * station) or its life event, and its violations, read in one read transaction, so the batch
  * is a consistent snapshot and no writer is blocked.  The buyer comes from
  * the fill's and the violations' own copies, never from the buyers row as
- * it is now, so a record read again is the same record.  b is filled for
+ * it is now, so a record read again is the same record (but for the
+ * address an R11 record carries: the buyer's as registered now, which the
+ * county's digest leaves out).  b is filled for
  * station and township (b->count may be 0); the caller frees it with
  * wire_batch_free.  Returns 0, or -1 with err and b released.
  */

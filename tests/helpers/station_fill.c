@@ -107,9 +107,10 @@ main(int argc, char **argv)
 	    store_prepare(db,
 	        "INSERT INTO fills (uuid, station, line, cylinder, buyer, operator, started_ms,"
 	        " ended_ms, tare_kg, target_kg, preact_kg, cutoff_kg, gross_kg, net_kg, result,"
-	        " buyer_masked, buyer_township, buyer_kind, buyer_address) SELECT ?1, ?2, 1, ?3,"
-	        " ?4, 'OP1', ?5, ?6, 15.5, 14.9, 0.2, 14.7, 30.4, 14.9, ?7, masked, township,"
-	        " kind, '' FROM buyers WHERE id = ?4",
+	        " buyer_masked, buyer_township, buyer_kind) SELECT ?1, ?2, 1, ?3, ?4, 'OP1',"
+	        " ?5, ?6, 15.5, 14.9, 0.2, 14.7, 30.4, 14.9, ?7, b.masked, b.township,"
+	        " CASE WHEN b.delivery = 1 THEN 'delivery' ELSE b.kind END"
+	        " FROM (SELECT 1) LEFT JOIN buyers b ON b.id = ?4",
 	        &fill, err, sizeof(err)) == -1 ||
 	    store_prepare(db,
 	        "INSERT INTO violations (uuid, event, rule, severity, township, fill, line, "
