@@ -1378,6 +1378,25 @@ heartbeats_back_to_back_cost_one_write_a_floor(void **state)
 	beat_says("B1", 52, "backlog 52", &written);
 	assert_int_equal(written, 0);
 	assert_int_equal(station_int("B1", "backlog"), 51);
+	/* a clock an hour behind, still within that floor: C14 is raised and
+	 * written at once, not dropped until a heartbeat it may never see */
+	{
+		struct wire_heartbeat hb;
+		char err[256];
+		int alerts = 0;
+
+		memset(&hb, 0, sizeof(hb));
+		str_copy(hb.township, "TA", sizeof(hb.township));
+		hb.at_ms = time_wall_ms() - 3600 * 1000;
+		hb.backlog = 52;
+		str_copy(hb.status, "backlog 52", sizeof(hb.status));
+		assert_int_equal(
+		    county_heartbeat(&cdb, "B1", &hb, &alerts, &written, err, sizeof(err)),
+		    COUNTY_DONE);
+		assert_int_equal(written, 1);
+		assert_int_equal(alerts, 1);
+		assert_int_equal(c14_alerts("B1", "%behind the county%"), 1);
+	}
 	/* the floor passed (the last write moved 11 s back) */
 	assert_int_equal(store_exec(cdb.db,
 	                     "UPDATE heartbeats SET received_ms = received_ms - 11000 WHERE"

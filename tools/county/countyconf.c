@@ -85,9 +85,9 @@ static const struct conf_key county_keys[] = {
 	    NULL, 0 },
 	{ "heartbeat_min_s", CONF_INT, NUM(heartbeat_min_s), 0, 60, "10",
 	    "a station's heartbeat this soon after the last one the county wrote for it is "
-	    "answered (its mark) without a write, unless its status, registry version or clock's "
-	    "verdict changed; the station's row is then this stale at most (s; 0: every heartbeat "
-	    "written; never more than half of c03_silent_s)",
+	    "answered (its mark) without a write, unless its status beyond its backlog, registry "
+	    "version or clock's verdict changed or C14 is raised; the station's row is then this "
+	    "stale at most (s; 0: every heartbeat written; never more than half of c03_silent_s)",
 	    NULL, 0 },
 	{ "max_seq_jump", CONF_INT, NUM(max_seq_jump), 1, 100000000, "100000",
 	    "a record's seq at most this far beyond the station's mark (larger: refused)", NULL,

@@ -1527,9 +1527,12 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 	if (heartbeat_last(c, station, &last, &was_alerted, err, errlen) == -1 ||
 	    judge_c14(c, station, h->at_ms, now, &v, err, errlen) == -1)
 		goto fail;
-	beat = fresh ? COUNTY_BEAT_WRITE
-	             : county_heartbeat_due(&last, h, v.raise || v.alerted != was_alerted, now,
-	                   heartbeat_floor_ms(c->config));
+	/* a C14 raised is written whatever the floor: its next heartbeat may
+	 * say a good clock and the episode would be lost (a raise comes at
+	 * most once per COUNTY_C14_REPEAT_MS, so this costs a flood nothing) */
+	beat = fresh || v.raise ? COUNTY_BEAT_WRITE
+	                        : county_heartbeat_due(&last, h, v.alerted != was_alerted, now,
+	                              heartbeat_floor_ms(c->config));
 	if (beat == COUNTY_BEAT_SKIP) {
 		/* judged and checked, nothing written: a rollback of reads
 		 * costs the disk no sync */

@@ -102,7 +102,8 @@ enum county_beat {
  * after `last` and with a floor of floor_ms (0: every one written).  Written
  * when nothing was written within the floor before it (or the county's clock
  * went back past the last write); else written early when `changes` (the
- * clock's verdict would change: an alert raised or an episode ended), its
+ * clock's episode would end or begin without an alert; county_heartbeat
+ * writes a heartbeat that raises C14 whatever this says), its
  * registry version or its status beyond the leading "backlog N" differ
  * from the last written ones, unless an early write was made within the
  * floor already; else not written.  A pure function. */
@@ -129,11 +130,10 @@ enum county_beat county_heartbeat_due(const struct county_beat_last *last,
  * station's row and its minute keep the last written one's figures, at most
  * that floor stale; one whose status beyond its backlog, registry version or
  * clock's verdict changed is written at once, at most one such early write a
- * floor.  COUNTY_DONE with *new_alerts the alerts raised (0 or 1) and
- * *written 1 when it was written; COUNTY_REFUSED (nothing stored,
- * *new_alerts 0) when the station is new and names a township this county
- * does not know, or a text of it is not UTF-8 text (ingest_check_heartbeat);
- * COUNTY_ERROR (-1), nothing stored.
+ * floor, and one that raises C14 always.  COUNTY_DONE with *new_alerts the alerts raised (0 or 1)
+ * and *written 1 when it was written; COUNTY_REFUSED (nothing stored, *new_alerts 0) when the
+ * station is new and names a township this county does not know, or a text of it is not UTF-8 text
+ * (ingest_check_heartbeat); COUNTY_ERROR (-1), nothing stored.
  */
 #define COUNTY_C14_REPEAT_MS 3600000LL
 #define COUNTY_HEARTBEAT_SLOT_MS 60000LL /* gasgw's default heartbeat_s */
