@@ -1409,6 +1409,37 @@ heartbeats_back_to_back_cost_one_write_a_floor(void **state)
 	assert_int_equal(station_int("B1", "backlog"), 53);
 }
 
+/* A heartbeat answered from memory takes no write lock: while another
+ * connection (gasweb writing an audit row, the sweep) holds it, a station's
+ * heartbeats within the floor are still answered at once, and a flood of
+ * them never makes those writers wait for the lock.  One that must be
+ * written waits for the lock like any writer. */
+static void
+heartbeats_within_the_floor_take_no_write_lock(void **state)
+{
+	char path[128];
+	sqlite3 *other = NULL;
+	int written = -1;
+
+	(void)state;
+	beat_says("B3", 1, "backlog 1", &written);
+	assert_int_equal(written, 1);
+	snprintf(path, sizeof(path), "%s/county.db", dir);
+	assert_int_equal(sqlite3_open_v2(path, &other, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(cdb.db, 50); /* a refusal, not a long wait, without the fix */
+	for (int64_t i = 2; i <= 20; i++) {
+		beat_says("B3", i, "backlog 2", &written);
+		assert_int_equal(written, 0);
+	}
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	sqlite3_busy_timeout(cdb.db, 5000); /* store.c's */
+	beat_says("B3", 21, "backlog 21, 1 set aside", &written);
+	assert_int_equal(written, 1);
+	assert_int_equal(station_int("B3", "backlog"), 21);
+}
+
 /* The floor is never more than half of c03_silent_s: a station heartbeating
  * within it must not look silent to C03. */
 static void
@@ -2794,6 +2825,8 @@ main(void)
 		cmocka_unit_test(
 		    heartbeat_within_the_floor_is_written_only_when_what_matters_changed),
 		cmocka_unit_test_setup_teardown(heartbeats_back_to_back_cost_one_write_a_floor,
+		    floor_setup, floor_teardown),
+		cmocka_unit_test_setup_teardown(heartbeats_within_the_floor_take_no_write_lock,
 		    floor_setup, floor_teardown),
 		cmocka_unit_test_setup_teardown(heartbeat_floor_is_at_most_half_the_silence,
 		    floor_setup, floor_teardown),

@@ -1511,33 +1511,44 @@ county_heartbeat(struct county_db *c, const char *station, const struct wire_hea
 	enum county_result result;
 	struct c14_verdict v;
 	struct alert_in al;
-	int raised = 0, fresh;
+	int raised = 0, fresh, pass;
 
 	*new_alerts = 0;
 	*written = 0;
 	if (ingest_check_heartbeat(h, err, errlen) == -1)
 		return COUNTY_REFUSED;
-	if (store_begin(c->db, err, errlen) == -1)
-		return COUNTY_ERROR;
-	if ((result = station_township(c, station, h->township, township, sizeof(township), &fresh,
-	         err, errlen)) != COUNTY_DONE) {
+	/* judged first in a read transaction, which takes no write lock: a
+	 * heartbeat answered without a write neither waits for gasweb's or the
+	 * sweep's writes nor makes them wait (a flood would, at every one);
+	 * one to be written is judged again under BEGIN IMMEDIATE, on what is
+	 * held once the lock is ours */
+	for (pass = heartbeat_floor_ms(c->config) > 0 ? 0 : 1;; pass++) {
+		if (store_exec(c->db, pass == 0 ? "BEGIN" : "BEGIN IMMEDIATE", err, errlen) == -1)
+			return COUNTY_ERROR;
+		if ((result = station_township(c, station, h->township, township, sizeof(township),
+		         &fresh, err, errlen)) != COUNTY_DONE) {
+			store_rollback(c->db);
+			return result;
+		}
+		if (heartbeat_last(c, station, &last, &was_alerted, err, errlen) == -1 ||
+		    judge_c14(c, station, h->at_ms, now, &v, err, errlen) == -1)
+			goto fail;
+		/* a C14 raised is written whatever the floor: its next heartbeat
+		 * may say a good clock and the episode would be lost (a raise
+		 * comes at most once per COUNTY_C14_REPEAT_MS, so this costs a
+		 * flood nothing) */
+		beat = fresh || v.raise ? COUNTY_BEAT_WRITE
+		                        : county_heartbeat_due(&last, h, v.alerted != was_alerted,
+		                              now, heartbeat_floor_ms(c->config));
+		if (beat == COUNTY_BEAT_SKIP) {
+			/* judged and checked, nothing written: a rollback of
+			 * reads costs the disk no sync */
+			store_rollback(c->db);
+			return COUNTY_DONE;
+		}
+		if (pass > 0)
+			break;
 		store_rollback(c->db);
-		return result;
-	}
-	if (heartbeat_last(c, station, &last, &was_alerted, err, errlen) == -1 ||
-	    judge_c14(c, station, h->at_ms, now, &v, err, errlen) == -1)
-		goto fail;
-	/* a C14 raised is written whatever the floor: its next heartbeat may
-	 * say a good clock and the episode would be lost (a raise comes at
-	 * most once per COUNTY_C14_REPEAT_MS, so this costs a flood nothing) */
-	beat = fresh || v.raise ? COUNTY_BEAT_WRITE
-	                        : county_heartbeat_due(&last, h, v.alerted != was_alerted, now,
-	                              heartbeat_floor_ms(c->config));
-	if (beat == COUNTY_BEAT_SKIP) {
-		/* judged and checked, nothing written: a rollback of reads
-		 * costs the disk no sync */
-		store_rollback(c->db);
-		return COUNTY_DONE;
 	}
 	if (heartbeat_station_row(c, station, township, h, &v, now,
 	        beat == COUNTY_BEAT_EARLY ? now : last.early_ms, err, errlen) == -1)
