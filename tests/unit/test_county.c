@@ -1412,8 +1412,8 @@ heartbeats_back_to_back_cost_one_write_a_floor(void **state)
 /* A heartbeat answered from memory takes no write lock: while another
  * connection (gasweb writing an audit row, the sweep) holds it, a station's
  * heartbeats within the floor are still answered at once, and a flood of
- * them never makes those writers wait for the lock.  One that must be
- * written waits for the lock like any writer. */
+ * them never makes those writers wait for the lock.  Once the lock is
+ * free, one that must be written is. */
 static void
 heartbeats_within_the_floor_take_no_write_lock(void **state)
 {
