@@ -1298,7 +1298,10 @@ outbox_read_fill(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errl
 				f->curve_len = (size_t)n;
 			}
 		}
-		/* kept only if a violation routes to the buyer (outbox_keep_address) */
+		/* the buyer's address as registered now, only while the buyer
+		 * still lives in the township the fill names (a new one's
+		 * officers visit, not the old one's); kept only if a violation
+		 * routes the record there (outbox_keep_address) */
 		store_column_copy(st, 17, f->buyer_address, sizeof(f->buyer_address));
 	}
 	sqlite3_reset(st);
@@ -1357,7 +1360,8 @@ records_outbox_read(sqlite3 *db, const char *station, const char *township, int 
 	        " coalesce(f.operator, ''),"
 	        " f.started_ms, coalesce(f.ended_ms, 0), f.tare_kg, f.target_kg,"
 	        " coalesce(f.preact_kg, 0), coalesce(f.cutoff_kg, 0), coalesce(f.gross_kg, 0),"
-	        " coalesce(f.net_kg, 0), f.result, f.curve, coalesce(b.address, '')"
+	        " coalesce(f.net_kg, 0), f.result, f.curve,"
+	        " CASE WHEN b.township = f.buyer_township THEN b.address ELSE '' END"
 	        " FROM fills f LEFT JOIN buyers b ON b.id = f.buyer WHERE f.uuid = ?",
 	        &fs, err, errlen) == -1 ||
 	    store_prepare(db,

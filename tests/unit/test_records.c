@@ -215,7 +215,8 @@ read_batch(sqlite3 *db, struct wire_batch *b, uint8_t **out)
  * raised C06 (conflict) against an honest station.  The address alone is
  * the one registered now (the station keeps one; the county's digest
  * leaves it out): a new one goes with the next send, an erased one with
- * none.
+ * none, and none once the buyer has moved out of the township the record
+ * goes to (its officers must not learn where the buyer lives now).
  */
 static void
 a_record_sent_again_names_the_buyer_as_at_the_fill(void **state)
@@ -243,8 +244,8 @@ a_record_sent_again_names_the_buyer_as_at_the_fill(void **state)
 	assert_string_equal(first.records[0].fill.buyer_address, "东村12号");
 	assert_string_equal(first.records[0].violations[0].buyer_masked, "330***********1234");
 
-	stationdb_exec(&f->rec, "UPDATE buyers SET township = '330825109', kind = 'business',"
-	                        " delivery = 1 WHERE id = 'b-far'");
+	stationdb_exec(&f->rec,
+	    "UPDATE buyers SET kind = 'business', delivery = 1 WHERE id = 'b-far'");
 	len2 = read_batch(db, &again, &bytes2);
 	assert_int_equal(again.count, 2);
 	assert_string_equal(again.records[0].fill.buyer_township, "330825102");
@@ -265,6 +266,16 @@ a_record_sent_again_names_the_buyer_as_at_the_fill(void **state)
 	assert_string_equal(again.records[0].fill.buyer_kind, "household");
 	free(bytes2);
 	wire_batch_free(&again);
+	/* moved to another township: the record still goes to 330825102, as
+	 * at the fill, and no longer with where the buyer lives now */
+	stationdb_exec(&f->rec, "UPDATE buyers SET township = '330825109' WHERE id = 'b-far'");
+	read_batch(db, &again, &bytes2);
+	assert_string_equal(again.records[0].fill.buyer_township, "330825102");
+	assert_string_equal(again.records[0].violations[0].township, "330825102");
+	assert_string_equal(again.records[0].fill.buyer_address, "");
+	free(bytes2);
+	wire_batch_free(&again);
+	stationdb_exec(&f->rec, "UPDATE buyers SET township = '330825102' WHERE id = 'b-far'");
 	stationdb_exec(&f->rec, "UPDATE buyers SET address = '' WHERE id = 'b-far'");
 	read_batch(db, &again, &bytes2);
 	assert_string_equal(again.records[0].fill.buyer_address, "");
@@ -1278,6 +1289,34 @@ cache_used(sqlite3 *db)
 	return cur;
 }
 
+static int
+masked_of_pre010(const struct records_fill_row *row, void *arg)
+{
+	if (strcmp(row->uuid, "f-pre010") == 0)
+		str_copy(arg, row->buyer_masked, 40);
+	return 0;
+}
+
+/* A fill the outbox had forgotten before migration 010 keeps NULL copies:
+ * gasctl fills (records_fills_since) still shows its buyer's masked
+ * number, from the buyer's row. */
+static void
+fills_list_shows_a_fill_from_before_010_with_its_buyer(void **state)
+{
+	struct fixture *f = *state;
+	char masked[40] = "", err[256];
+
+	stationdb_exec(&f->rec,
+	    "INSERT INTO buyers (id, masked, kind, township, created_ms) VALUES"
+	    " ('b-old', '330***********9999', 'household', '330825101', 0);"
+	    "INSERT INTO fills (uuid, station, line, cylinder, buyer, started_ms, tare_kg,"
+	    " target_kg, result) VALUES ('f-pre010', 'S1', 1, 'C-1', 'b-old', 5, 15.2, 14.9,"
+	    " 'ok')");
+	assert_int_equal(
+	    records_fills_since(&f->rec, 0, 100, masked_of_pre010, masked, err, sizeof(err)), 0);
+	assert_string_equal(masked, "330***********9999");
+}
+
 /* Migration 010 copies the buyer into the rows written before that may
  * still be sent (waiting, kept acknowledged, or open), as the station holds
  * it then (the best that is known); a fill long forgotten by the outbox
@@ -1315,7 +1354,11 @@ migration_copies_the_buyer_into_the_rows_before(void **state)
 	                     "INSERT INTO violations (uuid, event, rule, severity, township, fill,"
 	                     " buyer, details, at_ms) VALUES ('v1', 'f-r11', 'R11', 'alert',"
 	                     " '330825102', 'f-r11', 'b-d', 't', 1), ('v2', 'f-r04', 'R04',"
-	                     " 'refuse', '330825101', 'f-r04', 'b-d', 't', 2)",
+	                     " 'refuse', '330825101', 'f-r04', 'b-d', 't', 2), ('v3', 'e-refusal',"
+	                     " 'R04', 'refuse', '330825101', NULL, 'b-d', 't', 6), ('v4', 'f-old',"
+	                     " 'R05', 'alert', '330825101', 'f-old', 'b-d', 't', 4);"
+	                     "INSERT INTO outbox (uuid, kind, created_ms) VALUES ('e-refusal',"
+	                     " 'refusal', 6)",
 	                     err, sizeof(err)),
 	    0);
 	store_close(db);
@@ -1334,10 +1377,16 @@ migration_copies_the_buyer_into_the_rows_before(void **state)
 	                     -1),
 	    2);
 	assert_int_equal(store_query_int(db,
-	                     "SELECT count(*) FROM violations WHERE buyer_masked ="
-	                     " '913***********0Y43'",
+	                     "SELECT (SELECT group_concat(uuid) FROM (SELECT uuid FROM"
+	                     " violations WHERE buyer_masked = '913***********0Y43' ORDER BY"
+	                     " uuid)) = 'v1,v2,v3'",
 	                     -1),
-	    2);
+	    1);
+	assert_int_equal(store_query_int(db,
+	                     "SELECT count(*) FROM violations WHERE uuid = 'v4' AND buyer_masked"
+	                     " IS NULL",
+	                     -1),
+	    1);
 	store_close(db);
 }
 
@@ -1388,6 +1437,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_record_sent_again_names_the_buyer_as_at_the_fill,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    fills_list_shows_a_fill_from_before_010_with_its_buyer, setup, teardown),
 		cmocka_unit_test_setup_teardown(migration_copies_the_buyer_into_the_rows_before,
 		    migration_folder_setup, fixture_dir_teardown),
 		cmocka_unit_test_setup_teardown(held_record_is_written_once_when_space_returns,
