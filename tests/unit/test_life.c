@@ -1583,6 +1583,40 @@ a_device_cannot_fill_a_gap_in_its_seqs_back_dated(void **state)
 }
 
 /*
+ * A device that sends one event at a seq far ahead (max_seq_jump allows it)
+ * and goes on below it cannot keep its floor where that one event put it:
+ * the floor is the latest rule time the device was given (migration 025).
+ * Pinned 48 hours back, it records the cylinder's return 30 hours back,
+ * then hands the cylinder over dated 35 hours back, before its own return,
+ * after the licensed fill 40 hours back: taken at the return's time, C17
+ * and C07.  Until 7 Dec 2026 the floor stayed at the pin: neither was
+ * raised (an audit's finding).
+ */
+static void
+a_device_cannot_pin_its_floor_with_a_seq_far_ahead(void **state)
+{
+	int64_t now = time_wall_ms();
+	struct wire_record pin, back, over;
+
+	(void)state;
+	config.life_max_delay_h = 72;
+	station_with_fill("CYL1", now - 40 * HOUR);
+	pin = ev("returned", "PIN1", 1, "household", now - 48 * HOUR);
+	pin.seq = 9000;
+	assert_int_equal(store("delivery:W1@TB", pin), 1);
+	back = ev("returned", "CYL1", 1, "household", now - 30 * HOUR);
+	back.seq = 7001;
+	assert_int_equal(store("delivery:W1@TB", back), 1);
+	assert_int_equal(alerts_of("C07") + alerts_of("C17"), 0);
+	over = ev("handed_over", "CYL1", 2, "household", now - 35 * HOUR);
+	over.seq = 7002;
+	assert_int_equal(store("delivery:W1@TB", over), 1);
+	assert_int_equal(rule_ms_of(7002), rule_ms_of(7001));
+	assert_int_equal(alerts_of("C17"), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+}
+
+/*
  * Events a few minutes apart, each within the slack of the one before,
  * cannot walk a device's time back: a device's rule times only run
  * forward, so 300 steps of 8 minutes back (40 hours) are out of order from
@@ -1772,6 +1806,8 @@ main(void)
 		    a_hand_over_dated_before_the_devices_previous_event_is_still_c07, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_device_cannot_fill_a_gap_in_its_seqs_back_dated,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_device_cannot_pin_its_floor_with_a_seq_far_ahead,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_device_cannot_walk_its_time_back_a_few_minutes_an_event, setup, teardown),

@@ -842,12 +842,13 @@ struct device_time {
  * it at its own time bounded: not before life_max_delay_h before the
  * county received it (older: TIME_TOO_OLD, taken at that bound, so that
  * an honest device offline a little longer does not put its next events
- * out of order); not before the rule time of the device's latest event,
- * the one of its highest seq held (a device that left a gap in its seqs
- * is held to what it sent since; more than ORDER_SLACK_MS before it:
- * TIME_OUT_OF_ORDER; within the slack it is taken at the latest's time, so
- * that a device's rule times only run forward and cannot be walked back a
- * few minutes an event); never after its arrival (a clock ahead is taken
+ * out of order); not before the device's floor, the latest rule time
+ * given any of its events (delivery_marks floor_ms, migration 025: a
+ * device that left a gap in its seqs, or sent one seq far ahead, is held
+ * to all it sent since; more than ORDER_SLACK_MS before it:
+ * TIME_OUT_OF_ORDER; within the slack it is taken at the floor, so that a
+ * device's rule times only run forward and cannot be walked back a few
+ * minutes an event); never after its arrival (a clock ahead is taken
  * at the arrival, so that it does not put the device's next honest events
  * out of order).  An honest device offline for a day or two sends its
  * events in order and well within the bound: taken at their own times.
@@ -865,10 +866,12 @@ device_time(struct county_db *c, const char *source, const struct wire_record *r
 	dt->rule_ms = at;
 	if (strncmp(source, "delivery:", 9) != 0 || delay <= 0)
 		return 0;
-	/* the device's highest seq held, whatever this one's: a device that left
-	 * a gap in its seqs and fills it later is held to what it sent since */
+	/* the device's floor, whatever this one's seq: a device that left a gap
+	 * in its seqs and fills it later, or sent one seq far ahead and goes on
+	 * below it, is held to the latest rule time it was given (until 7 Dec
+	 * 2026 the highest seq's, which that one event kept in the past) */
 	if (prepare(c, &st, err, errlen,
-	        "SELECT seq, rule_ms FROM life_events WHERE source = ? ORDER BY seq DESC LIMIT 1",
+	        "SELECT floor_seq, floor_ms FROM delivery_marks WHERE source = ? AND floor_seq > 0",
 	        "t", source) == -1)
 		return -1;
 	rc = sqlite3_step(st);
@@ -893,6 +896,25 @@ device_time(struct county_db *c, const char *source, const struct wire_record *r
 	if (dt->rule_ms > dt->now)
 		dt->rule_ms = dt->now;
 	return 0;
+}
+
+/* A delivery device's floor (device_time) raised to the rule time of the
+ * event just stored at seq, in the same transaction: never lowered. */
+static int
+device_floor_raise(struct county_db *c, const char *source, int64_t seq, int64_t rule_ms, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (strncmp(source, "delivery:", 9) != 0)
+		return 0;
+	if (prepare(c, &st, err, errlen,
+	        "INSERT INTO delivery_marks (source, hwm, floor_ms, floor_seq) VALUES (?1, 0, ?2, ?3)"
+	        " ON CONFLICT (source) DO UPDATE SET floor_ms = ?2, floor_seq = ?3"
+	        " WHERE ?2 >= floor_ms",
+	        "tii", source, rule_ms, seq) == -1)
+		return -1;
+	return run(c, st, err, errlen, "C17");
 }
 
 /*
@@ -1139,7 +1161,8 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	if (device_time(c, source, r, &dt, err, errlen) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
 	judged.at_ms = dt.rule_ms;
-	if (insert_event(c, source, r, dt.now, dt.rule_ms, &s.id, err, errlen) == -1)
+	if (insert_event(c, source, r, dt.now, dt.rule_ms, &s.id, err, errlen) == -1 ||
+	    device_floor_raise(c, source, r->seq, dt.rule_ms, err, errlen) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
 	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
