@@ -446,8 +446,8 @@ struct records_reack {
  * older backup): every acknowledged row above mark goes back into the
  * outbox at its seq, in one transaction, and is sent again in seq order,
  * built from the same rows (the same records, the buyer too: the fills'
- * copies of it, migration 010; but an address erased since goes without
- * it); their life
+ * copies of it, migration 010; but for the address, the buyer's as
+ * registered now, none once erased or the buyer moved); their life
  * events are no longer noted delivered.  1 with *out when rows went back,
  * 0 when none (mark + 1 waits, is set aside, is not yet written, or was
  * forgotten: the county then lacks it for good), -1 with err.
