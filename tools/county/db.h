@@ -124,8 +124,9 @@ enum county_beat county_heartbeat_due(const struct county_beat_last *last,
  * (COUNTY_HEARTBEAT_SLOT_MS: a heartbeat in a minute that already has one
  * replaces it), so however many a station sends, it holds at most one row
  * a minute (and county_sweep drops rows older than heartbeat_keep_days).
- * One transaction.  A heartbeat that arrives within heartbeat_min_s of the
- * last one written for its station (county_heartbeat_due) is judged and
+ * One write transaction (judged first in a read one).  A heartbeat that
+ * arrives within heartbeat_min_s of the last one written for its station
+ * (county_heartbeat_due) is judged and
  * checked as any other, then answered without a write (*written 0): the
  * station's row and its minute keep the last written one's figures, at most
  * that floor stale; one whose status beyond its backlog, registry version or
