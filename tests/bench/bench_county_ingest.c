@@ -342,8 +342,8 @@ bench_delivery(const char *dir)
 			delivery_batch(&b, records, marking ? marked : walked, next,
 			    marking ? 3 : 4);
 			t = time_mono_us();
-			rc = marking ? county_ingest_delivery(&c, marked, &b, &ack, &alerts, err,
-			                   sizeof(err))
+			rc = marking ? county_ingest_delivery(&c, NULL, marked, &b, &ack, &alerts,
+			                   err, sizeof(err))
 			             : walked_ingest(&c, walked, &b, &ack, err, sizeof(err));
 			t = time_mono_us() - t;
 			if (rc != COUNTY_DONE || ack.hwm != next + DELIVERY_BATCH - 1) {

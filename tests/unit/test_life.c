@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "code.h"
 #include "countydb_fixture.h"
 #include "db.h"
 #include "history.h"
@@ -456,6 +457,8 @@ c07_waits_its_grace_for_a_late_station(void **state)
 	(void)state;
 	config.c07_grace_min = 60;
 	station_with_fill("CYL1", t0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + HOUR / 2)), 1);
 	assert_int_equal(store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + HOUR)),
 	    1);
 	assert_int_equal(
@@ -541,16 +544,19 @@ a_household_over_the_door_limit_is_c09(void **state)
 	int i;
 
 	(void)state;
-	/* four swaps in ten days (the limit is 3 in 30): each returns one */
+	/* four swaps in ten days (the limit is 3 in 30): each gives back the
+	 * empty of the swap before, so it never holds more than its 2 */
 	for (i = 0; i < 4; i++) {
 		snprintf(c, sizeof(c), "CYL%d", i);
 		fill(c, t0 + i * 2 * DAY, "delivery", "S01", i + 1);
 		assert_int_equal(store("delivery:W1@TB",
 		                     ev("handed_over", c, 1, "household", t0 + i * 2 * DAY + HOUR)),
 		    1);
-		assert_int_equal(store("delivery:W1@TB", ev("returned", "OLD", 1, "household",
-		                                             t0 + i * 2 * DAY + HOUR + 1)),
-		    1);
+		snprintf(c, sizeof(c), "CYL%d", i - 1);
+		if (i > 0)
+			assert_int_equal(store("delivery:W1@TB", ev("returned", c, 1, "household",
+			                                             t0 + i * 2 * DAY + HOUR + 1)),
+			    1);
 		assert_int_equal(alerts_of("C09"), i < 3 ? 0 : 1);
 	}
 }
@@ -658,7 +664,7 @@ deliver_one(const char *device, struct wire_record r, char *err, size_t errlen)
 	memset(&b, 0, sizeof(b));
 	b.count = 1;
 	b.records = &r;
-	return county_ingest_delivery(&cdb, device, &b, &ack, &alerts, err, errlen);
+	return county_ingest_delivery(&cdb, NULL, device, &b, &ack, &alerts, err, errlen);
 }
 
 /* Version i of the held event r, sent by device as gascounty takes it: another
@@ -682,7 +688,8 @@ deliver_version(const char *device, struct wire_record r, int i)
 	memset(&b, 0, sizeof(b));
 	b.count = 1;
 	b.records = &r;
-	assert_int_equal(county_ingest_delivery(&cdb, device, &b, &ack, &alerts, err, sizeof(err)),
+	assert_int_equal(
+	    county_ingest_delivery(&cdb, NULL, device, &b, &ack, &alerts, err, sizeof(err)),
 	    COUNTY_DONE);
 	/* answered as held, within the bound or beyond it */
 	assert_int_equal(ack.stored, 0);
@@ -1586,17 +1593,17 @@ a_device_cannot_fill_a_gap_in_its_seqs_back_dated(void **state)
  * A device that sends one event at a seq far ahead (max_seq_jump allows it)
  * and goes on below it cannot keep its floor where that one event put it:
  * the floor is the latest rule time the device was given (migration 025).
- * Pinned 48 hours back, it records the cylinder's return 30 hours back,
- * then hands the cylinder over dated 35 hours back, before its own return,
- * after the licensed fill 40 hours back: taken at the return's time, C17
- * and C07.  Until 7 Dec 2026 the floor stayed at the pin: neither was
- * raised (an audit's finding).
+ * Pinned 48 hours back, it records the cylinder's hand-over 39 hours back
+ * and its return 30 hours back, then hands the cylinder over again dated
+ * 35 hours back, before its own return, after the licensed fill 40 hours
+ * back: taken at the return's time, C17 and C07.  Until 7 Dec 2026 the
+ * floor stayed at the pin: neither was raised (an audit's finding).
  */
 static void
 a_device_cannot_pin_its_floor_with_a_seq_far_ahead(void **state)
 {
 	int64_t now = time_wall_ms();
-	struct wire_record pin, back, over;
+	struct wire_record pin, first, back, over;
 
 	(void)state;
 	config.life_max_delay_h = 72;
@@ -1604,6 +1611,9 @@ a_device_cannot_pin_its_floor_with_a_seq_far_ahead(void **state)
 	pin = ev("returned", "PIN1", 1, "household", now - 48 * HOUR);
 	pin.seq = 9000;
 	assert_int_equal(store("delivery:W1@TB", pin), 1);
+	first = ev("handed_over", "CYL1", 1, "household", now - 39 * HOUR);
+	first.seq = 7000;
+	assert_int_equal(store("delivery:W1@TB", first), 1);
 	back = ev("returned", "CYL1", 1, "household", now - 30 * HOUR);
 	back.seq = 7001;
 	assert_int_equal(store("delivery:W1@TB", back), 1);
@@ -1699,8 +1709,10 @@ hand_overs_spread_into_the_past_are_still_c09(void **state)
 		fill(c, at - HOUR, "delivery", "S01", i + 1);
 		assert_int_equal(store("delivery:W1@TB", ev("handed_over", c, 1, "household", at)),
 		    1);
-		assert_int_equal(
-		    store("delivery:W1@TB", ev("returned", "OLD", 1, "household", at + 1)), 1);
+		snprintf(c, sizeof(c), "CYL%d", i - 1); /* the swap's empty */
+		assert_int_equal(store("delivery:W1@TB",
+		                     ev("returned", i > 0 ? c : "OLD", 1, "household", at + 1)),
+		    1);
 	}
 	assert_int_equal(alerts_of("C09"), 1);
 	assert_int_equal(alerts_of("C17"), 1); /* once for the device */
@@ -1741,6 +1753,296 @@ an_honest_device_offline_for_two_days_raises_nothing(void **state)
 	}
 	assert_int_equal(sql_int("SELECT count(*) FROM alerts"), 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM life_pending"), 0);
+}
+
+/* ---- a delivery device's word, as an attacker with a real key sends it ------------ */
+
+/* The event of ev() as another device, delivery:EV@TD, sends it. */
+static struct wire_record
+stranger(const char *event, const char *serial, int buyer, const char *kind, int64_t at)
+{
+	struct wire_record r = ev(event, serial, buyer, kind, at);
+
+	str_copy(r.life.actor, "delivery:EV@TD", sizeof(r.life.actor));
+	str_copy(r.life.worker, "delivery:EV@TD", sizeof(r.life.worker));
+	return r;
+}
+
+/*
+ * A device "returns" a cylinder that is on another worker's truck, naming
+ * a household and naming none: neither is the cylinder coming back (its
+ * last step was a dispatch to W1, not a hand-over to that household nor a
+ * dispatch to that device).  The honest hand-over after it, with the
+ * licensed fill before the dispatch, raises nothing.  Until 7 Dec 2026
+ * either return counted, and the household was C07's (an audit's finding).
+ */
+static void
+a_return_of_a_cylinder_on_another_truck_is_not_the_cylinders(void **state)
+{
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("returned", "CYL1", 5, "household", t0 + 2 * HOUR)),
+	    1);
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("returned", "CYL1", 0, "", t0 + 3 * HOUR)), 1);
+	assert_int_equal(alerts_of("C07"), 0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + 4 * HOUR)), 1);
+	assert_int_equal(alerts_of("C07"), 0);
+	/* kept and traced all the same */
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM life_events WHERE source = 'delivery:EV@TD'"), 2);
+	/* the household's real return of it counts: handed over again without a
+	 * fill, it is C07 */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + 5 * DAY)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 6 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+}
+
+/*
+ * A stray return between a hand-over and its real return does not make
+ * the real one stray too: the step looked back to leaves returns aside.
+ */
+static void
+a_stray_return_does_not_hide_the_real_one(void **state)
+{
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("returned", "CYL1", 5, "household", t0 + 2 * HOUR)),
+	    1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + 3 * DAY)), 1);
+	/* refilled at a black point and handed over again: C07 */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 4 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+}
+
+/*
+ * Only the worker a cylinder was dispatched to, or a station, settles its
+ * dispatch: another device's hand-over or return of it says nothing of
+ * where W1's load went (C08 all the same).  Until 7 Dec 2026 any step by
+ * anyone settled it.
+ */
+static void
+only_the_dispatched_worker_or_a_station_settles_a_dispatch(void **state)
+{
+	char err[256];
+	int alerts;
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	fill("CYL2", t0, "delivery", "S01", 2);
+	fill("CYL3", t0, "delivery", "S01", 3);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S01", ev("dispatched", "CYL2", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S01", ev("dispatched", "CYL3", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("handed_over", "CYL1", 5, "household", t0 + 2 * HOUR)),
+	    1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL2", 1, "household", t0 + 2 * HOUR)), 1);
+	assert_int_equal(store("S01", ev("received", "CYL3", 0, "", t0 + 2 * HOUR)), 1);
+	assert_int_equal(life_sweep(&cdb, t0 + 4 * DAY, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(alerts, 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C08' AND cylinder = "
+	                         "'CYL1'"),
+	    1);
+	/* a dispatch that arrives after a stranger's step is pending all the same */
+	fill("CYL4", t0, "delivery", "S01", 4);
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("returned", "CYL4", 0, "", t0 + 3 * HOUR)), 1);
+	assert_int_equal(store("S01", ev("dispatched", "CYL4", 0, "", t0 + 2 * HOUR)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM life_pending WHERE rule = 'C08'"), 1);
+}
+
+/*
+ * What a household holds is what was handed over to it and not taken back:
+ * "returns" of cylinders it never had do not lower it (C09 at the third),
+ * while one that a station took back at its counter, with no device's
+ * return, is no longer the household's.  Until 7 Dec 2026 every return
+ * naming the household counted, and a station's receipt did not.
+ */
+static void
+returns_of_cylinders_a_household_never_had_do_not_lower_what_it_holds(void **state)
+{
+	char c[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		snprintf(c, sizeof(c), "HCYL%d", i);
+		fill(c, t0, "delivery", "S01", i + 1);
+		if (i == 2) { /* made-up empties "from" the household */
+			assert_int_equal(store("delivery:W1@TB",
+			                     ev("returned", "FAKE1", 1, "household", t0 + HOUR)),
+			    1);
+			assert_int_equal(store("delivery:EV@TD", stranger("returned", "FAKE2", 1,
+			                                             "household", t0 + HOUR)),
+			    1);
+		}
+		assert_int_equal(
+		    store("delivery:W1@TB", ev("handed_over", c, 1, "household", t0 + HOUR + i)),
+		    1);
+	}
+	assert_int_equal(alerts_of("C09"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C09' AND text LIKE "
+	                         "'%holds 3 cylinders%'"),
+	    1);
+
+	/* household 2 holds two; the station takes one back at its counter */
+	for (i = 0; i < 3; i++) {
+		snprintf(c, sizeof(c), "KCYL%d", i);
+		fill(c, t0, "delivery", "S01", i + 10);
+	}
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "KCYL0", 2, "household", t0 + DAY)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "KCYL1", 2, "household", t0 + DAY + 1)), 1);
+	assert_int_equal(store("S01", ev("received", "KCYL0", 0, "", t0 + 2 * DAY)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "KCYL2", 2, "household", t0 + 3 * DAY)), 1);
+	assert_int_equal(alerts_of("C09"), 1);
+}
+
+/*
+ * A household that bought at a station's counter is judged by the kind
+ * the station registered, whatever the device calls it: "business" at the
+ * door does not lift it to a business's limits, and its case names it by
+ * the station's masked number.
+ */
+static void
+a_device_does_not_choose_a_households_kind(void **state)
+{
+	char c[16], masked[32];
+	int i;
+
+	(void)state;
+	fill("COUNTER", t0, "household", "S01", 1); /* buyer 777, a household */
+	assert_int_equal(
+	    store_exec(cdb.db,
+	        "UPDATE fills SET buyer_masked = '330***********0777' WHERE cylinder = "
+	        "'COUNTER'",
+	        NULL, 0),
+	    0);
+	for (i = 0; i < 3; i++) {
+		struct wire_record r;
+
+		snprintf(c, sizeof(c), "BCYL%d", i);
+		fill(c, t0, "delivery", "S01", i + 2);
+		r = ev("handed_over", c, 777, "business", t0 + HOUR + i);
+		str_copy(r.life.buyer_masked, "330***********9999", sizeof(r.life.buyer_masked));
+		assert_int_equal(store("delivery:W1@TB", r), 1);
+	}
+	assert_int_equal(alerts_of("C09"), 1);
+	sql_text("SELECT buyer_masked FROM alerts WHERE rule = 'C09'", masked, sizeof(masked));
+	assert_string_equal(masked, "330***********0777");
+	/* the event is kept as sent */
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events WHERE buyer_kind = 'business'"),
+	    3);
+}
+
+/*
+ * A cylinder handed over again with no return between went round once more
+ * unseen: a new cycle, that needs a licensed fill since the first hand-over
+ * (C07).  The same cylinder scanned twice at one door is one hand-over.
+ * Until 7 Dec 2026 a device that never recorded returns kept C07 quiet.
+ */
+static void
+a_second_hand_over_without_a_return_is_a_new_cycle(void **state)
+{
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + HOUR + 60000)),
+	    1);
+	assert_int_equal(alerts_of("C07"), 0);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 3 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+	/* a licensed fill between the two is a cycle like any other */
+	fill("CYL2", t0, "delivery", "S01", 8);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL2", 1, "household", t0 + HOUR)), 1);
+	fill("CYL2", t0 + 2 * DAY, "delivery", "S01", 9);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL2", 2, "household", t0 + 3 * DAY)), 1);
+	assert_int_equal(alerts_of("C07"), 1);
+}
+
+/*
+ * A device's event carries the code it scanned, signed by the county's key
+ * and naming the event's cylinder: one with none, a forged one or another
+ * cylinder's is refused, naming life.code, and nothing of the batch is
+ * stored.  A station's event, and a county without its code key, are not
+ * checked.
+ */
+static void
+a_device_event_needs_the_cylinders_signed_code(void **state)
+{
+	struct code_record rec = { .county = 330825,
+		.serial = "CYL1",
+		.year = 2023,
+		.month = 4,
+		.tare_g = 15200 };
+	struct code_key *key, *forger;
+	char err[256], code[CODE_MAX_LEN + 1], forged[CODE_MAX_LEN + 1], other[CODE_MAX_LEN + 1];
+	struct wire_record r;
+	struct wire_batch b;
+	struct wire_ack ack;
+	int alerts;
+
+	(void)state;
+	rec.model = code_model_by_name("YSP35.5")->id;
+	rec.fill_g = code_model_by_name("YSP35.5")->fill_g;
+	assert_non_null(key = code_key_generate(err, sizeof(err)));
+	assert_non_null(forger = code_key_generate(err, sizeof(err)));
+	assert_int_equal(code_encode(&rec, key, code, sizeof(code), err, sizeof(err)), 0);
+	assert_int_equal(code_encode(&rec, forger, forged, sizeof(forged), err, sizeof(err)), 0);
+	str_copy(rec.serial, "CYL2", sizeof(rec.serial));
+	assert_int_equal(code_encode(&rec, key, other, sizeof(other), err, sizeof(err)), 0);
+
+	r = ev("returned", "CYL1", 1, "household", t0);
+	memset(&b, 0, sizeof(b));
+	b.count = 1;
+	b.records = &r;
+	assert_int_equal(county_ingest_delivery(&cdb, key, "delivery:W1@TB", &b, &ack, &alerts, err,
+	                     sizeof(err)),
+	    COUNTY_REFUSED);
+	assert_non_null(strstr(err, "life.code: missing"));
+	str_copy(r.life.code, forged, sizeof(r.life.code));
+	assert_int_equal(county_ingest_delivery(&cdb, key, "delivery:W1@TB", &b, &ack, &alerts, err,
+	                     sizeof(err)),
+	    COUNTY_REFUSED);
+	assert_non_null(strstr(err, "life.code: not a code of this county"));
+	str_copy(r.life.code, other, sizeof(r.life.code));
+	assert_int_equal(county_ingest_delivery(&cdb, key, "delivery:W1@TB", &b, &ack, &alerts, err,
+	                     sizeof(err)),
+	    COUNTY_REFUSED);
+	assert_non_null(strstr(err, "life.code: the code is cylinder CYL2's, not CYL1's"));
+	assert_int_equal(sql_int("SELECT count(*) FROM life_events"), 0);
+	/* its own cylinder's code, as gasdeliver sends it: taken */
+	str_copy(r.life.code, code, sizeof(r.life.code));
+	assert_int_equal(county_ingest_delivery(&cdb, key, "delivery:W1@TB", &b, &ack, &alerts, err,
+	                     sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.stored, 1);
+	/* a station's typed serial, and a county without the key */
+	r = ev("received", "CYL1", 0, "", t0 + HOUR);
+	assert_int_equal(life_code_check(key, "S01", &r, err, sizeof(err)), 0);
+	r = ev("returned", "CYL9", 0, "", t0 + HOUR);
+	assert_int_equal(life_code_check(NULL, "delivery:W1@TB", &r, err, sizeof(err)), 0);
+	code_key_free(key);
+	code_key_free(forger);
 }
 
 int
@@ -1814,6 +2116,21 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_device_offline_past_the_bound_is_not_c07_for_its_later_events, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_return_of_a_cylinder_on_another_truck_is_not_the_cylinders, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_stray_return_does_not_hide_the_real_one, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    only_the_dispatched_worker_or_a_station_settles_a_dispatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    returns_of_cylinders_a_household_never_had_do_not_lower_what_it_holds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_device_does_not_choose_a_households_kind, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(a_second_hand_over_without_a_return_is_a_new_cycle,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_device_event_needs_the_cylinders_signed_code,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(hand_overs_spread_into_the_past_are_still_c09,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -96,7 +96,7 @@ deliver(struct wire_record *records, size_t count, struct wire_ack *ack)
 	memset(&b, 0, sizeof(b));
 	b.count = count;
 	b.records = records;
-	rc = county_ingest_delivery(&cdb, DEVICE, &b, ack, &alerts, err, sizeof(err));
+	rc = county_ingest_delivery(&cdb, NULL, DEVICE, &b, ack, &alerts, err, sizeof(err));
 	if (rc != COUNTY_DONE)
 		print_message("ingest: %s\n", err);
 	return rc;
@@ -347,7 +347,7 @@ the_migration_gives_held_devices_their_mark(void **state)
 	b.count = 1;
 	b.records = r;
 	assert_int_equal(
-	    county_ingest_delivery(&c, "delivery:A@TB", &b, &ack, &alerts, err, sizeof(err)),
+	    county_ingest_delivery(&c, NULL, "delivery:A@TB", &b, &ack, &alerts, err, sizeof(err)),
 	    COUNTY_DONE);
 	assert_int_equal(ack.hwm, 7);
 	assert_int_equal(kept(c.db, "delivery:A@TB"), 7);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "code.h"
 #include "history.h"
 #include "i18n.h"
 #include "ingestcheck.h"
@@ -52,6 +53,34 @@ at_door(const struct wire_life *l)
 {
 	return is_event(l, "handed_over") || (is_event(l, "returned") && l->buyer[0] != '\0');
 }
+
+/*
+ * Is the return at life_events row R (an SQL alias) the cylinder's?  A
+ * device's word that it took a cylinder back is taken only where the
+ * cylinder's own steps put it in that device's reach: its latest step
+ * before the return, returns left aside, is a hand-over to the household
+ * the return names, or, for a return that names none, the same device's
+ * hand-over or a dispatch to that device (unsold, back on the truck).  Any
+ * other return is kept and traced but is not the cylinder coming back: a
+ * device could otherwise "return" cylinders on other trucks (each next
+ * honest hand-over a C07), or "return" made-up cylinders from a household
+ * (C09 never counting what it holds).  Returns are left aside when looking
+ * back so that a stray return between a hand-over and its real return
+ * does not make the real one stray too.  SQL: 1, 0, or NULL (no step
+ * before it).
+ */
+#define RETURN_COUNTS(r)                                                                           \
+	"(SELECT CASE WHEN " r ".buyer <> ''"                                                      \
+	" THEN p.event = 'handed_over' AND p.buyer = " r ".buyer"                                  \
+	" ELSE (p.event = 'handed_over' AND p.source = " r ".source)"                              \
+	" OR (p.event = 'dispatched' AND p.worker = " r ".source) END"                             \
+	" FROM life_events p WHERE p.serial = " r ".serial AND p.event <> 'returned'"              \
+	" AND (p.rule_ms < " r ".rule_ms OR (p.rule_ms = " r ".rule_ms AND p.id < " r ".id))"      \
+	" ORDER BY p.rule_ms DESC, p.id DESC LIMIT 1)"
+
+/* How close two hand-overs of one cylinder to one household are the same
+ * one scanned twice at the door, not a new cycle (C07). */
+#define REPEAT_MS (10 * 60000LL)
 
 int
 life_check(const struct wire_record *r, char *err, size_t errlen)
@@ -158,6 +187,28 @@ life_source_check(const char *source, const struct wire_record *r, char *err, si
 		return err_set(err, errlen,
 		    "life.actor: an identity of the county link, not an operator's "
 		    "certificate: a station's steps are recorded by its own operators");
+	return 0;
+}
+
+int
+life_code_check(const struct code_key *key, const char *source, const struct wire_record *r,
+    char *err, size_t errlen)
+{
+	const struct wire_life *l = &r->life;
+	struct code_record rec;
+	char why[256];
+
+	if (key == NULL || strncmp(source, "delivery:", 9) != 0)
+		return 0;
+	if (l->code[0] == '\0')
+		return err_set(err, errlen,
+		    "life.code: missing: a delivery device's event carries the cylinder's signed "
+		    "code as scanned");
+	if (code_decode(l->code, strlen(l->code), key, &rec, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "life.code: not a code of this county: %s", why);
+	if (strcmp(rec.serial, l->serial) != 0)
+		return err_set(err, errlen, "life.code: the code is cylinder %s's, not %s's",
+		    rec.serial, l->serial);
 	return 0;
 }
 
@@ -282,6 +333,39 @@ buyer_township(struct county_db *c, const char *source, const struct wire_life *
 	return 0;
 }
 
+/*
+ * The household of a door step as a station registered it: the kind and
+ * masked number of its latest fill at a station's counter (real-name
+ * checked there), over what the device sent, for the rules and their
+ * cases.  A device that called a registered household a business would
+ * have it judged by a business's limits (C09), and its masked number names
+ * the household on the case; the county holds no other register of buyers,
+ * so one that never bought at a counter keeps the device's word.  l is the
+ * rules' copy: the event is kept as sent.
+ */
+static int
+buyer_as_registered(struct county_db *c, struct wire_life *l, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (l->buyer[0] == '\0')
+		return 0;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT buyer_kind, buyer_masked FROM fills WHERE buyer = ?"
+	        " AND buyer_kind IN ('household', 'business') ORDER BY started_ms DESC LIMIT 1",
+	        "t", l->buyer) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, l->buyer_kind, sizeof(l->buyer_kind));
+		if (sqlite3_column_bytes(st, 1) > 0)
+			store_column_copy(st, 1, l->buyer_masked, sizeof(l->buyer_masked));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "buyer");
+}
+
 /* What the rules of one event need to know. */
 struct seen {
 	struct county_db *c;
@@ -310,15 +394,38 @@ raise(struct seen *s, const char *rule, const char *key, const char *township, c
 /* ---- C07: a black point ----------------------------------------------------------- */
 
 /*
- * The last time serial came back (returned or received) before at_ms (the
- * events' rule times, rule_ms; at the same time, one stored before event
- * id: a device's event dated before its previous one is taken at that
- * one's time, C17), other than event id: *since (0 if never) and
- * *since_id (its row, 0 if never); *filled 1 if a licensed station filled
- * it after that and no later than at_ms.
+ * Does the return at event row id count as the cylinder's (RETURN_COUNTS)?
+ * *counts 1 or 0.
  */
 static int
-c07_judge(struct county_db *c, const char *serial, int64_t id, int64_t at_ms, int64_t *since_id,
+return_counts(struct county_db *c, int64_t id, int *counts, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n;
+
+	if (prepare(c, &st, err, errlen,
+	        "SELECT coalesce(" RETURN_COUNTS("r") ", 0) FROM life_events r WHERE r.id = ?", "i",
+	        id) == -1 ||
+	    one_int(c, st, 0, &n, err, errlen, "return") == -1)
+		return -1;
+	*counts = n != 0;
+	return 0;
+}
+
+/*
+ * Where the cylinder of l (at l->at_ms, its rule time; event row id) last
+ * started a cycle before it, by the events' rule times (at the same time,
+ * one stored before row id: a device's event dated before its previous one
+ * is taken at that one's time, C17), other than row id: it came back (a
+ * station's receipt, or a return that counts: RETURN_COUNTS), or, for a
+ * hand-over, it was handed over before (no return between is no fill
+ * between: the cylinder went round once more unseen; the same household's
+ * hand-over within REPEAT_MS is the same one scanned twice).  *since_id
+ * its row (0 if never); *filled 1 if a licensed station filled it after
+ * that and no later than l->at_ms.
+ */
+static int
+c07_judge(struct county_db *c, const struct wire_life *l, int64_t id, int64_t *since_id,
     int *filled, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
@@ -327,10 +434,15 @@ c07_judge(struct county_db *c, const char *serial, int64_t id, int64_t at_ms, in
 
 	*since_id = 0;
 	if (prepare(c, &st, err, errlen,
-	        "SELECT id, rule_ms FROM life_events WHERE serial = ?1"
-	        " AND (rule_ms < ?2 OR (rule_ms = ?2 AND id < ?3)) AND id <> ?3"
-	        " AND event IN ('returned', 'received') ORDER BY rule_ms DESC, id DESC LIMIT 1",
-	        "tii", serial, at_ms, id) == -1)
+	        "SELECT r.id, r.rule_ms FROM life_events r WHERE r.serial = ?1"
+	        " AND (r.rule_ms < ?2 OR (r.rule_ms = ?2 AND r.id < ?3)) AND r.id <> ?3"
+	        " AND (r.event = 'received' OR (r.event = 'returned' AND " RETURN_COUNTS(
+	            "r") ")"
+	                 " OR (?4 AND r.event = 'handed_over'"
+	                 " AND NOT (r.buyer = ?5 AND r.rule_ms > ?2 - ?6)))"
+	                 " ORDER BY r.rule_ms DESC, r.id DESC LIMIT 1",
+	        "tiiiti", l->serial, l->at_ms, id, (int64_t)is_event(l, "handed_over"), l->buyer,
+	        REPEAT_MS) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -343,7 +455,7 @@ c07_judge(struct county_db *c, const char *serial, int64_t id, int64_t at_ms, in
 	if (prepare(c, &st, err, errlen,
 	        "SELECT EXISTS (SELECT 1 FROM fills WHERE cylinder = ? AND started_ms > ?"
 	        " AND started_ms <= ?)",
-	        "tii", serial, since, at_ms) == -1 ||
+	        "tii", l->serial, since, l->at_ms) == -1 ||
 	    one_int(c, st, 0, &n, err, errlen, "C07") == -1)
 		return -1;
 	*filled = n != 0;
@@ -368,25 +480,48 @@ c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
 	    l->serial, text, err, errlen);
 }
 
+/*
+ * C07 for the event of s as it stands now: 1 when it is to be raised
+ * (*since_id the cycle's start), 0 when not, 2 when it is a return that
+ * does not count as the cylinder's (RETURN_COUNTS): not judged, as the
+ * household it names never had the cylinder as far as the county knows
+ * (a hand-over that arrives after it is judged for itself).  A cylinder the
+ * county first meets at a household return has a past the county never
+ * saw: nothing to judge it by.
+ */
+static int
+c07_due(struct seen *s, int64_t *since_id, char *err, size_t errlen)
+{
+	const struct wire_life *l = s->l;
+	int counts = 1, filled = 0;
+
+	*since_id = 0;
+	if (is_event(l, "returned") && return_counts(s->c, s->id, &counts, err, errlen) == -1)
+		return -1;
+	if (!counts)
+		return 2;
+	if (c07_judge(s->c, l, s->id, since_id, &filled, err, errlen) == -1)
+		return -1;
+	return !filled && (*since_id != 0 || is_event(l, "handed_over"));
+}
+
 static int
 rule_c07(struct seen *s, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
 	int64_t since_id, grace = (int64_t)s->c->config->c07_grace_min * 60000;
 	sqlite3_stmt *st = NULL;
-	int filled;
+	int due;
 
 	if (!at_door(l))
 		return 0;
-	if (c07_judge(s->c, l->serial, s->id, l->at_ms, &since_id, &filled, err, errlen) == -1)
-		return -1;
-	/* a cylinder the county first meets at a household return has a past
-	 * the county never saw: nothing to judge it by */
-	if (filled || (since_id == 0 && !is_event(l, "handed_over")))
-		return 0;
+	/* a return that is not the cylinder's is not judged, now or later */
+	if ((due = c07_due(s, &since_id, err, errlen)) != 1)
+		return due == -1 ? -1 : 0;
 	if (grace <= 0)
 		return c07_raise(s, since_id, err, errlen);
-	/* the station's fill may still be on its way: judged again later */
+	/* the station's fill may still be on its way: judged again when the
+	 * grace is over */
 	if (prepare(s->c, &st, err, errlen,
 	        "INSERT OR IGNORE INTO life_pending (uuid, rule, serial, at_ms, due_ms)"
 	        " VALUES (?, 'C07', ?, ?, ?)",
@@ -407,19 +542,25 @@ rule_c08(struct seen *s, char *err, size_t errlen)
 	/* a scrap at a time no other event may carry: at its arrival (WORK_MS) */
 	if (is_event(l, "scrapped") && (at < INGEST_EARLIEST_MS || at > now + INGEST_AHEAD_MS))
 		at = now;
-	/* any step of the cylinder settles the dispatches before it */
+	/* a later step settles the dispatches before it when it is a station's
+	 * (the cylinder is at a station again) or the dispatched worker's own:
+	 * another device's word that it handed over or took back a cylinder on
+	 * someone else's truck says nothing of where that truck's load went */
 	if (prepare(s->c, &st, err, errlen,
-	        "DELETE FROM life_pending WHERE rule = 'C08' AND serial = ? AND at_ms <= ?"
-	        " AND uuid <> ?",
-	        "tit", l->serial, at, s->uuid) == -1 ||
+	        "DELETE FROM life_pending WHERE rule = 'C08' AND serial = ?1 AND at_ms <= ?2"
+	        " AND uuid <> ?3 AND (?4 NOT LIKE 'delivery:%' OR uuid IN (SELECT uuid FROM"
+	        " life_events WHERE serial = ?1 AND event = 'dispatched' AND worker = ?4))",
+	        "titt", l->serial, at, s->uuid, s->source) == -1 ||
 	    run(s->c, st, err, errlen, "C08") == -1)
 		return -1;
 	if (!is_event(l, "dispatched") || days <= 0)
 		return 0;
-	/* a later step already held (it came in first) settles this one */
+	/* a later step already held (it came in first) settles this one, as
+	 * above: a station's, or the worker's it was dispatched to */
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ? AND " WORK_MS " > ?)",
-	        "ti", l->serial, l->at_ms) == -1 ||
+	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ? AND " WORK_MS " > ?"
+	        " AND (source NOT LIKE 'delivery:%' OR source = ?))",
+	        "tit", l->serial, l->at_ms, l->worker) == -1 ||
 	    one_int(s->c, st, 0, &later, err, errlen, "C08") == -1)
 		return -1;
 	if (later)
@@ -442,7 +583,7 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	int business = strcmp(l->buyer_kind, "business") == 0;
 	int hold = business ? cf->c09_business_hold : cf->c09_household_hold;
 	int max = business ? cf->c02_business_max : cf->c02_household_max;
-	int64_t given, back, recent;
+	int64_t held, recent;
 	sqlite3_stmt *st = NULL;
 	char key[160], text[WIRE_TEXT];
 	const char *town = s->buyer_town[0] != '\0' ? s->buyer_town : s->township;
@@ -450,28 +591,31 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	if (!is_event(l, "handed_over"))
 		return 0;
 	if (hold > 0) {
+		/* what the household holds now: the cylinders whose latest step
+		 * (a return only where it counts, RETURN_COUNTS) is a hand-over to
+		 * it; one taken back at the station's counter, or handed over to
+		 * another household since, is no longer its */
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'handed_over'",
+		        "SELECT count(*) FROM (SELECT DISTINCT serial FROM life_events"
+		        " WHERE buyer = ?1 AND buyer <> '' AND event = 'handed_over') h"
+		        " WHERE (SELECT q.event = 'handed_over' AND q.buyer = ?1 FROM life_events q"
+		        " WHERE q.serial = h.serial AND (q.event <> 'returned' OR " RETURN_COUNTS(
+		            "q") ")"
+		                 " ORDER BY q.rule_ms DESC, q.id DESC LIMIT 1)",
 		        "t", l->buyer) == -1 ||
-		    one_int(s->c, st, 0, &given, err, errlen, "C09") == -1)
+		    one_int(s->c, st, 0, &held, err, errlen, "C09") == -1)
 			return -1;
-		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM life_events WHERE buyer = ? AND buyer <> '' AND event = 'returned'",
-		        "t", l->buyer) == -1 ||
-		    one_int(s->c, st, 0, &back, err, errlen, "C09") == -1)
-			return -1;
-		if (given - back > hold) {
+		if (held > hold) {
 			snprintf(key, sizeof(key), "county:C09:hold:%s:%lld", s->source,
 			    (long long)s->id);
 			snprintf(text, sizeof(text),
 			    business
-			        ? _("business %s holds %lld cylinders: %lld handed over, %lld "
-			            "returned (at most %d more than returned)")
-			        : _("household %s holds %lld cylinders: %lld handed over, %lld "
-			            "returned (at most %d more than returned)"),
+			        ? _("business %s holds %lld cylinders handed over at its door "
+			            "and not taken back (at most %d)")
+			        : _("household %s holds %lld cylinders handed over at its door "
+			            "and not taken back (at most %d)"),
 			    l->buyer_masked[0] != '\0' ? l->buyer_masked : _("(no masked form)"),
-			    (long long)(given - back), (long long)given, (long long)back, hold);
-			/* keyed by the buyer, not the cylinder: one case per household */
+			    (long long)held, hold);
 			if (raise(s, "C09", key, town, "", text, err, errlen) == -1)
 				return -1;
 		}
@@ -1167,6 +1311,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
 	ok = rule_c17(&s, r, &dt, err, errlen) == 0 &&
+	     buyer_as_registered(c, &judged, err, errlen) == 0 &&
 	     source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&
 	     buyer_township(c, source, s.l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == 0 &&
 	     registry_update(&s, err, errlen) == 0 && rule_c07(&s, err, errlen) == 0 &&
@@ -1255,7 +1400,7 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	struct wire_life l;
 	struct seen s;
 	int64_t since_id, id = 0;
-	int filled, rc;
+	int due, rc;
 
 	if ((rc = pending_event(c, uuid, source, sizeof(source), &l, &id, err, errlen)) != 1)
 		return rc;
@@ -1265,14 +1410,13 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	s.source = source;
 	s.uuid = uuid;
 	s.l = &l;
-	if (source_township(c, source, s.township, sizeof(s.township), err, errlen) == -1 ||
+	if (buyer_as_registered(c, &l, err, errlen) == -1 ||
+	    source_township(c, source, s.township, sizeof(s.township), err, errlen) == -1 ||
 	    buyer_township(c, source, &l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1)
 		return -1;
 	if (strcmp(rule, "C07") == 0) {
-		if (c07_judge(c, l.serial, id, l.at_ms, &since_id, &filled, err, errlen) == -1)
-			return -1;
-		if (!filled && (since_id != 0 || is_event(&l, "handed_over")) &&
-		    c07_raise(&s, since_id, err, errlen) == -1)
+		if ((due = c07_due(&s, &since_id, err, errlen)) == -1 ||
+		    (due == 1 && c07_raise(&s, since_id, err, errlen) == -1))
 			return -1;
 	} else {
 		timetext_format(l.at_ms, TIMETEXT_PERSON, when);

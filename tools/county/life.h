@@ -12,20 +12,34 @@
  * (cases_from_alerts):
  *
  *   C07  handed over, or returned from a household, with no fill at a
- *        licensed station since the cylinder last came back (a black
- *        point, 黑气点); the buyer's township.  Judged c07_grace_min after
- *        the county stored the event (the station's fill may still be on
- *        its way), at once when that is 0.
- *   C08  dispatched, and neither handed over, returned nor seen in any later
- *        step within c08_days (judged by life_sweep); the dispatching
- *        station's township.
+ *        licensed station since the cylinder last started a cycle (a black
+ *        point, 黑气点): since it last came back (a station's receipt, or a
+ *        device's return that is the cylinder's, below) or, for a
+ *        hand-over, since its previous hand-over (not to the same household
+ *        within 10 minutes: a second scan); the buyer's township.  Judged
+ *        c07_grace_min after the county stored the event (the station's
+ *        fill may still be on its way), at once when that is 0.
+ *   C08  dispatched, and neither handed over nor returned by the worker it
+ *        was dispatched to, nor seen in any later step of a station, within
+ *        c08_days (judged by life_sweep); the dispatching station's
+ *        township.
  *   C09  a household (or business) at the door over its limits: holding
- *        more than c09_household_hold (c09_business_hold) cylinders beyond
- *        those it returned, or more than c02_household_max
- *        (c02_business_max) hand-overs in c02_days; the buyer's township.
- *        A counter buyer of kind "delivery" (a delivery company buying for
- *        a whole village) is exempt from C02 and R11-like counts: its
- *        hand-overs are what is counted, per household.
+ *        more than c09_household_hold (c09_business_hold) cylinders (those
+ *        whose latest step is a hand-over to it), or more than
+ *        c02_household_max (c02_business_max) hand-overs in c02_days; the
+ *        buyer's township.  A household's kind and masked number are a
+ *        station's (its latest counter fill) when the county holds one,
+ *        the device's word otherwise.  A counter buyer of kind "delivery"
+ *        (a delivery company buying for a whole village) is exempt from C02
+ *        and R11-like counts: its hand-overs are what is counted, per
+ *        household.
+ *
+ * A device's return is the cylinder's (it came back) only where the
+ * cylinder's own steps put it in that device's reach: its latest step
+ * before it, returns aside, is a hand-over to the household the return
+ * names, or, naming none, that device's own hand-over or a dispatch to it.
+ * Any other return is kept and traced, and is not judged (C07) nor
+ * counted (C07's cycle, C09's holding).
  *   C10  seen anywhere in the chain past its next inspection date (the
  *        registry's), except on its way to or back from inspection or to
  *        scrap; the township where it was seen.
@@ -70,6 +84,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "code.h"
 #include "db.h"
 #include "wire.h"
 
@@ -99,6 +114,17 @@ int life_check(const struct wire_record *r, char *err, size_t errlen);
  * name.  Touches nothing; life_store checks it too.
  */
 int life_source_check(const char *source, const struct wire_record *r, char *err, size_t errlen);
+
+/*
+ * Is the code of r the cylinder's, as signed by the county?  A delivery
+ * device's event (source "delivery:...") must carry the code it scanned
+ * (gasdeliver records none without it), and it must verify under key and
+ * name r's serial; 0, or -1 with err naming life.code.  A station's
+ * event, and any event when key is NULL (a county without its code key),
+ * is not checked.  Touches nothing.
+ */
+int life_code_check(const struct code_key *key, const char *source, const struct wire_record *r,
+    char *err, size_t errlen);
 
 /*
  * Store the life event of r (kind "life", has_life) from source (a

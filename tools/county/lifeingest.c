@@ -97,8 +97,8 @@ delivery_mark_advance(struct county_db *c, const char *source, int64_t *hwm, cha
 }
 
 enum county_result
-county_ingest_delivery(struct county_db *c, const char *source, const struct wire_batch *batch,
-    struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
+county_ingest_delivery(struct county_db *c, const struct code_key *code_key, const char *source,
+    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
 {
 	int64_t now = time_wall_ms(), hwm = 0,
 	        jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
@@ -129,7 +129,8 @@ county_ingest_delivery(struct county_db *c, const char *source, const struct wir
 		}
 		if (ingest_check_record(r, i, now, err, errlen) == -1)
 			goto refused;
-		if (life_source_check(source, r, why, sizeof(why)) == -1) {
+		if (life_source_check(source, r, why, sizeof(why)) == -1 ||
+		    life_code_check(code_key, source, r, why, sizeof(why)) == -1) {
 			err_set(err, errlen, "record %zu (seq %lld): %s", i, (long long)r->seq,
 			    why);
 			goto refused;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "code.h"
 #include "db.h"
 #include "wire.h"
 
@@ -24,14 +25,16 @@
  * raised.  COUNTY_REFUSED (nothing stored, err names the record and field):
  * a record not of kind life, one that cannot be true (ingestcheck.h), one
  * that is not the device's to record or names another worker as its actor
- * or worker (life.h life_source_check), a seq more than max_seq_jump beyond
- * the device's mark.  COUNTY_BUSY (nothing stored, err says until when):
+ * or worker (life.h life_source_check), one whose code is missing, not
+ * signed by code_key or another cylinder's (life.h life_code_check; not
+ * checked when code_key is NULL), a seq more than max_seq_jump beyond the
+ * device's mark.  COUNTY_BUSY (nothing stored, err says until when):
  * the device is over its records_day_max (quota.h).  COUNTY_ERROR: the
  * database failed, nothing stored.
  */
-enum county_result county_ingest_delivery(struct county_db *c, const char *source,
-    const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err,
-    size_t errlen);
+enum county_result county_ingest_delivery(struct county_db *c, const struct code_key *code_key,
+    const char *source, const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts,
+    char *err, size_t errlen);
 
 /*
  * The device's highest contiguous seq held (0: none): the largest N such

@@ -492,10 +492,10 @@ post_records(const struct request *rq)
 		return;
 	}
 	session_name(rq->session, identity, where, sizeof(where));
-	stored =
-	    delivery
-	        ? county_ingest_delivery(&S.cdb, identity, &batch, &ack, &alerts, err, sizeof(err))
-	        : county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err, sizeof(err));
+	stored = delivery ? county_ingest_delivery(&S.cdb, S.catalogue.code_key, identity, &batch,
+	                        &ack, &alerts, err, sizeof(err))
+	                  : county_ingest(&S.cdb, station, where, &batch, &ack, &alerts, err,
+	                        sizeof(err));
 	switch (stored) {
 	case COUNTY_DONE:
 		break;
