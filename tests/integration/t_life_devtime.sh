@@ -1,8 +1,10 @@
 #!/bin/sh
 # A delivery device's clock is its own word (docs/county.md, "A delivery
 # device's time", C17), end to end with the real gasdeliver and gascounty
-# over DTLS.  C-GOOD-1 was filled at station S01 60 hours ago and a
-# household gave it back empty to wang 50 hours ago; refilled at a black
+# over DTLS.  C-GOOD-1 was filled at station S01 60 hours ago, handed over
+# to a household by zhao, and the household gave it back empty to wang 50
+# hours ago (a return the county counts: the cylinder's step before it is
+# the hand-over to that household, docs/county.md); refilled at a black
 # point, wang hands it over and dates the hand-over 59 hours ago, just
 # after the licensed fill and before the return.  Taken at that time it has
 # a licensed fill since it last came back: no C07.  The county judges it
@@ -20,6 +22,7 @@ export LC_ALL
 
 W=delivery:wang@TA
 L=delivery:li@TA
+Z=delivery:zhao@TA
 HOUR=3600000
 mkdir -p "$T/minted"
 "$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || { fail "set-up: keys"; finish; }
@@ -31,7 +34,7 @@ C-GOOD-3,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active
 EOF
 "$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \
     --out "$T/minted" --no-labels >/dev/null || { fail "set-up: codes"; finish; }
-county_keys "$W" "$L"
+county_keys "$W" "$L" "$Z"
 COUNTY_EXTRA="c07_grace_min = 0
 life_max_delay_h = 72"
 county_start || { fail "gascounty did not start"; cat "$T/county.log"; finish; }
@@ -59,6 +62,14 @@ sqlite3 "$T/s01.db" "UPDATE fills SET started_ms = started_ms - 60 * $HOUR,
     -x -w 30 >"$T/up.log" 2>&1
 check "S01's fills of C-GOOD-1..3 reached the county" \
     [ "$(county_sql "SELECT count(*) FROM fills WHERE cylinder IN ('C-GOOD-1', 'C-GOOD-2', 'C-GOOD-3')")" = 3 ]
+
+# --- zhao: the hand-over to the first household, 59 hours ago ----------------------------
+deliver "$Z" zhao.db --offline handover "$(code C-GOOD-1)" --buyer-id "$BUYER1" --village 上宅村 \
+    >/dev/null 2>&1
+dated zhao.db C-GOOD-1 handed_over $((59 * HOUR + HOUR / 2))
+deliver "$Z" zhao.db sync >"$T/zhao.out" 2>&1
+check "zhao's device sends the first hand-over (exit $?)" \
+    grep -q "^1 events sent to the county; none waits" "$T/zhao.out"
 
 # --- wang: a hand-over dated back past the cylinder's return ---------------------------
 deliver "$W" wang.db --offline return "$(code C-GOOD-1)" --from-buyer "$BUYER1" --village 上宅村 \

@@ -1966,9 +1966,17 @@ a_second_hand_over_without_a_return_is_a_new_cycle(void **state)
 	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + HOUR + 60000)),
 	    1);
 	assert_int_equal(alerts_of("C07"), 0);
+	/* another device's claim to have handed it over is not a cycle of W1's */
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("handed_over", "CYL1", 5, "household", t0 + 2 * DAY)),
+	    1);
+	assert_int_equal(alerts_of("C07"), 0);
 	assert_int_equal(
 	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 3 * DAY)), 1);
 	assert_int_equal(alerts_of("C07"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND text LIKE "
+	                         "'%0002 with no fill%'"),
+	    1);
 	/* a licensed fill between the two is a cycle like any other */
 	fill("CYL2", t0, "delivery", "S01", 8);
 	assert_int_equal(

@@ -78,6 +78,9 @@ at_door(const struct wire_life *l)
 	" AND (p.rule_ms < " r ".rule_ms OR (p.rule_ms = " r ".rule_ms AND p.id < " r ".id))"      \
 	" ORDER BY p.rule_ms DESC, p.id DESC LIMIT 1)"
 
+#define R_RETURN_COUNTS RETURN_COUNTS("r")
+#define Q_RETURN_COUNTS RETURN_COUNTS("q")
+
 /* How close two hand-overs of one cylinder to one household are the same
  * one scanned twice at the door, not a new cycle (C07). */
 #define REPEAT_MS (10 * 60000LL)
@@ -404,7 +407,7 @@ return_counts(struct county_db *c, int64_t id, int *counts, char *err, size_t er
 	int64_t n;
 
 	if (prepare(c, &st, err, errlen,
-	        "SELECT coalesce(" RETURN_COUNTS("r") ", 0) FROM life_events r WHERE r.id = ?", "i",
+	        "SELECT coalesce(" R_RETURN_COUNTS ", 0) FROM life_events r WHERE r.id = ?", "i",
 	        id) == -1 ||
 	    one_int(c, st, 0, &n, err, errlen, "return") == -1)
 		return -1;
@@ -418,31 +421,35 @@ return_counts(struct county_db *c, int64_t id, int *counts, char *err, size_t er
  * one stored before row id: a device's event dated before its previous one
  * is taken at that one's time, C17), other than row id: it came back (a
  * station's receipt, or a return that counts: RETURN_COUNTS), or, for a
- * hand-over, it was handed over before (no return between is no fill
- * between: the cylinder went round once more unseen; the same household's
- * hand-over within REPEAT_MS is the same one scanned twice).  *since_id
+ * hand-over by source, source handed it over before (no return between is
+ * no fill between: the cylinder went round once more unseen; the same
+ * household's hand-over within REPEAT_MS is the same one scanned twice;
+ * another device's hand-over is that device's word, not a cycle of this
+ * one's, or a stranger's claim would make every next honest hand-over a
+ * C07).  *since_id
  * its row (0 if never); *filled 1 if a licensed station filled it after
  * that and no later than l->at_ms.
  */
+#define C07_SINCE_SQL                                                                              \
+	"SELECT r.id, r.rule_ms FROM life_events r WHERE r.serial = ?1"                            \
+	" AND (r.rule_ms < ?2 OR (r.rule_ms = ?2 AND r.id < ?3)) AND r.id <> ?3"                   \
+	" AND (r.event = 'received'"                                                               \
+	" OR (r.event = 'returned' AND " R_RETURN_COUNTS ")"                                       \
+	" OR (?4 AND r.event = 'handed_over' AND r.source = ?7"                                    \
+	" AND NOT (r.buyer = ?5 AND r.rule_ms > ?2 - ?6)))"                                        \
+	" ORDER BY r.rule_ms DESC, r.id DESC LIMIT 1"
+
 static int
-c07_judge(struct county_db *c, const struct wire_life *l, int64_t id, int64_t *since_id,
-    int *filled, char *err, size_t errlen)
+c07_judge(struct county_db *c, const char *source, const struct wire_life *l, int64_t id,
+    int64_t *since_id, int *filled, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t since = 0, n;
 	int rc;
 
 	*since_id = 0;
-	if (prepare(c, &st, err, errlen,
-	        "SELECT r.id, r.rule_ms FROM life_events r WHERE r.serial = ?1"
-	        " AND (r.rule_ms < ?2 OR (r.rule_ms = ?2 AND r.id < ?3)) AND r.id <> ?3"
-	        " AND (r.event = 'received' OR (r.event = 'returned' AND " RETURN_COUNTS(
-	            "r") ")"
-	                 " OR (?4 AND r.event = 'handed_over'"
-	                 " AND NOT (r.buyer = ?5 AND r.rule_ms > ?2 - ?6)))"
-	                 " ORDER BY r.rule_ms DESC, r.id DESC LIMIT 1",
-	        "tiiiti", l->serial, l->at_ms, id, (int64_t)is_event(l, "handed_over"), l->buyer,
-	        REPEAT_MS) == -1)
+	if (prepare(c, &st, err, errlen, C07_SINCE_SQL, "tiiitit", l->serial, l->at_ms, id,
+	        (int64_t)is_event(l, "handed_over"), l->buyer, REPEAT_MS, source) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -500,7 +507,7 @@ c07_due(struct seen *s, int64_t *since_id, char *err, size_t errlen)
 		return -1;
 	if (!counts)
 		return 2;
-	if (c07_judge(s->c, l, s->id, since_id, &filled, err, errlen) == -1)
+	if (c07_judge(s->c, s->source, l, s->id, since_id, &filled, err, errlen) == -1)
 		return -1;
 	return !filled && (*since_id != 0 || is_event(l, "handed_over"));
 }
@@ -599,9 +606,9 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 		        "SELECT count(*) FROM (SELECT DISTINCT serial FROM life_events"
 		        " WHERE buyer = ?1 AND buyer <> '' AND event = 'handed_over') h"
 		        " WHERE (SELECT q.event = 'handed_over' AND q.buyer = ?1 FROM life_events q"
-		        " WHERE q.serial = h.serial AND (q.event <> 'returned' OR " RETURN_COUNTS(
-		            "q") ")"
-		                 " ORDER BY q.rule_ms DESC, q.id DESC LIMIT 1)",
+		        " WHERE q.serial = h.serial AND (q.event <> 'returned' OR " Q_RETURN_COUNTS
+		        ")"
+		        " ORDER BY q.rule_ms DESC, q.id DESC LIMIT 1)",
 		        "t", l->buyer) == -1 ||
 		    one_int(s->c, st, 0, &held, err, errlen, "C09") == -1)
 			return -1;

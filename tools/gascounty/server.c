@@ -1716,10 +1716,10 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 		log_warnx("no catalogue of outcomes (catalogue): cases cannot be decided");
 	if (S.catalogue.nkinds == 0)
 		log_warnx("no report kinds in the catalogue: grid workers' reports are refused");
-	else if (S.catalogue.code_key == NULL)
-		log_warnx(
-		    "no code_key: a cylinder code in a grid worker's report is kept unchecked "
-		    "and names no cylinder");
+	if (S.catalogue.code_key == NULL)
+		log_warnx("no code_key: a delivery device's cylinder codes are not checked, and a "
+		          "cylinder code in a grid worker's report is kept unchecked and names no "
+		          "cylinder");
 
 	if (daemon_signals_install() == -1)
 		fatal("signals");
