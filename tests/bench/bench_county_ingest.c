@@ -17,6 +17,9 @@
  * the batch; a second device holding as many events takes its batches,
  * rounds alternated.  Printed: median per batch of each, their ratio, and
  * the mark's read alone beside the walk alone.
+ *
+ * Then a cylinder's step after a flood of stray returns of it (bench_flood,
+ * below), beside the same step of a cylinder no one flooded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +388,105 @@ fail:
 	return -1;
 }
 
+/*
+ * A cylinder's step after a flood of stray returns: FLOOD_RETURNS
+ * (5,000; BENCH_FLOOD_RETURNS sets another number) returns of one cylinder
+ * from a device it was never dispatched to (none counts, migration 026),
+ * then its worker's hand-overs and returns of it, each judged (C07's look
+ * back, C09's holding) in its own transaction; the reference, in the same
+ * run and database, is the same steps of a cylinder no one flooded.
+ * Before counts was kept (7 Dec 2026), each look back judged every stray
+ * again, twice over: 2.6 s a step at 5,000 (the audit's measurement).
+ */
+#define FLOOD_RETURNS 5000
+#define FLOOD_ROUNDS 21
+
+static int
+flood_step(struct county_db *c, const char *serial, int n, const char *event, int64_t at,
+    int64_t *us, char *err, size_t errlen)
+{
+	struct wire_record r;
+	int64_t t;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = n;
+	snprintf(r.uuid, sizeof(r.uuid), "f1000000-0000-4000-8000-%012d", n);
+	str_copy(r.kind, "life", sizeof(r.kind));
+	r.has_life = 1;
+	str_copy(r.life.event, event, sizeof(r.life.event));
+	str_copy(r.life.serial, serial, sizeof(r.life.serial));
+	str_copy(r.life.actor, "delivery:W1@TB", sizeof(r.life.actor));
+	str_copy(r.life.worker, "delivery:W1@TB", sizeof(r.life.worker));
+	snprintf(r.life.buyer, sizeof(r.life.buyer), "%064d", 1);
+	str_copy(r.life.buyer_masked, "330***********0001", sizeof(r.life.buyer_masked));
+	str_copy(r.life.buyer_kind, "household", sizeof(r.life.buyer_kind));
+	r.created_ms = r.life.at_ms = at;
+	t = time_mono_us();
+	if (life_store(c, "delivery:W1@TB", &r, err, errlen) != 1)
+		return -1;
+	*us = time_mono_us() - t;
+	return 0;
+}
+
+static int
+bench_flood(const char *dir)
+{
+	static int64_t flood_us[FLOOD_ROUNDS], clean_us[FLOOD_ROUNDS];
+	const char *env = getenv("BENCH_FLOOD_RETURNS");
+	int64_t strays = env != NULL && atoll(env) > 0 ? atoll(env) : FLOOD_RETURNS,
+	        at = time_wall_ms() - 2 * HOUR_MS;
+	struct county_db c;
+	char path[128], sql[1024], err[256];
+	int round, n = 0;
+	double flood_med, clean_med;
+
+	snprintf(path, sizeof(path), "%s/flood.db", dir);
+	snprintf(sql, sizeof(sql),
+	    "BEGIN IMMEDIATE;"
+	    " INSERT INTO life_events (source, seq, uuid, event, serial, worker, at_ms, rule_ms,"
+	    " stored_ms) VALUES ('S01', 1, 'd1', 'dispatched', 'FLOOD', 'delivery:W1@TB', %lld,"
+	    " %lld, %lld), ('S01', 2, 'd2', 'dispatched', 'CLEAN', 'delivery:W1@TB', %lld, %lld,"
+	    " %lld);"
+	    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %lld)"
+	    " INSERT INTO life_events (source, seq, uuid, event, serial, actor, worker, buyer,"
+	    " at_ms, rule_ms, stored_ms, counts) SELECT 'delivery:EV@TD', i,"
+	    " printf('e0000000-0000-4000-8000-%%012d', i), 'returned', 'FLOOD', 'delivery:EV@TD',"
+	    " 'delivery:EV@TD', printf('%%064d', i %% 7), %lld + i, %lld + i, %lld + i, 0 FROM n;"
+	    " COMMIT",
+	    (long long)at, (long long)at, (long long)at, (long long)at, (long long)at,
+	    (long long)at, (long long)strays, (long long)at, (long long)at, (long long)at);
+	if (store_open(path, schema_county, 0, &c.db, err, sizeof(err)) == -1 ||
+	    store_exec(c.db, sql, err, sizeof(err)) == -1) {
+		fprintf(stderr, "flood: %s\n", err);
+		return -1;
+	}
+	c.config = &config;
+	c.identities = NULL;
+	at += HOUR_MS;
+	for (round = 0; round < FLOOD_ROUNDS; round++) {
+		const char *event = round % 2 == 0 ? "handed_over" : "returned";
+
+		at += 1000;
+		if (flood_step(&c, "FLOOD", ++n, event, at, &flood_us[round], err, sizeof(err)) ==
+		        -1 ||
+		    flood_step(&c, "CLEAN", ++n, event, at, &clean_us[round], err, sizeof(err)) ==
+		        -1) {
+			fprintf(stderr, "flood: %s\n", err);
+			store_close(c.db);
+			return -1;
+		}
+	}
+	store_close(c.db);
+	flood_med = median_ms(flood_us, FLOOD_ROUNDS);
+	clean_med = median_ms(clean_us, FLOOD_ROUNDS);
+	printf("a cylinder's step after %lld stray returns of it, synchronous=FULL: median %.3f "
+	       "ms; the same step of a cylinder no one flooded %.3f ms (%d steps each)\n",
+	    (long long)strays, flood_med, clean_med, FLOOD_ROUNDS);
+	printf("flood ratio flooded / clean %.2f (the reference is the clean cylinder's step)\n",
+	    flood_med / (clean_med > 0 ? clean_med : 0.001));
+	return 0;
+}
+
 int
 main(void)
 {
@@ -453,7 +555,7 @@ main(void)
 	for (i = 0; i < n; i++)
 		wire_batch_free(&batches[i]);
 	free(batches);
-	if (bench_delivery(dir) == -1)
+	if (bench_delivery(dir) == -1 || bench_flood(dir) == -1)
 		return 1;
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	return system(path) == 0 ? 0 : 1;

@@ -32,6 +32,8 @@
 #  5. the buyer's kind: household K bought at S01's counter as a household;
 #     evil hands over three cylinders to K saying "business": the county
 #     holds K to a household's limits, C09 at the third held.
+#  6. an honest slip: wang scans a hand-over twice; gasdeliver refuses the
+#     second (the county would take it as the cylinder going round unseen).
 #
 # The rules judge at once (c07_grace_min = 0) and take a device's time up to
 # life_max_delay_h back (72, as t_life_devtime); c08_days = 1 (the least).
@@ -201,6 +203,14 @@ check "with its own code the same hand-overs are taken; nothing waits on evil's 
     "[ \"\$(evil_db 'SELECT count(*) FROM outbox')\" = 0 ]"
 check "every event of wang's was taken, each with the code it scanned" \
     [ "$(county_sql "SELECT count(*) || ' ' || sum(code = CASE serial $(for s in SPRAY-0 SPRAY-1 SPRAY-2 HOLD-0 HOLD-1 HOLD-2 HOLD-3 HOLD-4 HOLD-5; do printf "WHEN '%s' THEN '%s' " "$s" "$(code "$s")"; done) END) FROM life_events WHERE source = '$W'")" = "11 11" ]
+
+# --- 6. an honest slip: wang scans SPRAY-0's hand-over a second time ----------------------
+deliver "$W" handover "$(code SPRAY-0)" --buyer-id "$BUYER1" --village 下宅村 >"$T/twice.out" 2>&1
+rc=$?
+check "gasdeliver refuses the second scan of one hand-over (exit $rc), naming the cylinder" \
+    all "[ $rc -eq 3 ]" "grep -q 'cylinder SPRAY-0 was handed over already' '$T/twice.out'"
+check "... so the county holds one hand-over of SPRAY-0 by wang, and no C07 for it" \
+    [ "$(county_sql "SELECT count(*) FROM life_events WHERE source = '$W' AND serial = 'SPRAY-0'") $(alerts "rule = 'C07' AND cylinder = 'SPRAY-0'")" = "1 0" ]
 
 # --- 2. C08: only wang, or a station, settles a dispatch to wang --------------------------
 check "C08 for LATE-2, dispatched to wang 25 hours ago and never settled (the control)" \

@@ -381,6 +381,112 @@ a_device_beyond_its_daily_bound_is_busy(void **state)
 	config.records_day_max = 0;
 }
 
+/*
+ * A device may have LIFE_SERIAL_DAY_MAX events of one cylinder stored in 24
+ * hours: the next is answered busy (5.03, sent again later, nothing lost),
+ * naming the cylinder, while its other cylinders and a retransmission of
+ * what is held go through; a day later it is taken.  Each event of a
+ * cylinder is judged against its rows under the write lock, and
+ * records_day_max alone let a device pile 100,000 of them on one serial.
+ */
+static void
+a_device_has_a_daily_bound_per_cylinder(void **state)
+{
+	struct wire_record r[LIFE_SERIAL_DAY_MAX + 1];
+	struct wire_batch b;
+	struct wire_ack ack;
+	char err[256];
+	int alerts, i;
+
+	(void)state;
+	for (i = 0; i <= LIFE_SERIAL_DAY_MAX; i++) {
+		r[i] = returned(i + 1, i + 1);
+		str_copy(r[i].life.serial, "SPAM", sizeof(r[i].life.serial));
+	}
+	/* the bound's worth in one batch, then one more */
+	assert_int_equal(deliver(r, LIFE_SERIAL_DAY_MAX, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, LIFE_SERIAL_DAY_MAX);
+	memset(&b, 0, sizeof(b));
+	b.count = 1;
+	b.records = &r[LIFE_SERIAL_DAY_MAX];
+	assert_int_equal(
+	    county_ingest_delivery(&cdb, NULL, DEVICE, &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_non_null(
+	    strstr(err, "record 0 (seq 25): 24 events of cylinder SPAM from this device "
+	                "in 24 h, the county's bound, until "));
+	assert_int_equal(kept(cdb.db, DEVICE), LIFE_SERIAL_DAY_MAX);
+	/* the same in a batch of its own with the held ones before it */
+	assert_int_equal(deliver(r, LIFE_SERIAL_DAY_MAX + 1, &ack), COUNTY_BUSY);
+	/* what is held, sent again, is answered; another cylinder is taken */
+	assert_int_equal(deliver(r, LIFE_SERIAL_DAY_MAX, &ack), COUNTY_DONE);
+	assert_int_equal(ack.duplicates, LIFE_SERIAL_DAY_MAX);
+	r[0] = returned(LIFE_SERIAL_DAY_MAX + 2, 99);
+	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, 1);
+	/* a day later the held seq 25 goes through */
+	fixture_execf(cdb.db, "UPDATE life_events SET stored_ms = stored_ms - 86400001");
+	assert_int_equal(
+	    county_ingest_delivery(&cdb, NULL, DEVICE, &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.stored, 1);
+	assert_int_equal(ack.hwm, LIFE_SERIAL_DAY_MAX + 2);
+}
+
+/*
+ * Migration 026 on a county that holds life events: the steps held were
+ * taken under the rules of their day and keep counting, and the steps that
+ * come after are judged against them: a device's return of a cylinder on
+ * another worker's truck is outside the chain, the worker's own (unsold,
+ * back on the truck) in it.
+ */
+static void
+migration_026_keeps_the_steps_held_and_judges_new_ones(void **state)
+{
+	struct store_migration upto25[40];
+	struct county_db c = { .config = &config };
+	struct wire_record r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 25, upto25, sizeof(upto25) / sizeof(upto25[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "old.db", upto25, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(store_user_version(c.db), 25);
+	/* held: A dispatched to the device; a return of B by another (a stray,
+	 * by today's rule) */
+	fixture_execf(c.db,
+	    "INSERT INTO life_events (source, seq, uuid, event, serial, worker, buyer, at_ms,"
+	    " stored_ms, rule_ms) VALUES"
+	    " ('S01', 1, 'u1', 'dispatched', 'A', '" DEVICE "', '', %lld, %lld, %lld),"
+	    " ('delivery:E@T', 1, 'u2', 'returned', 'B', '', 'x', %lld, %lld, %lld)",
+	    (long long)t0, (long long)t0, (long long)t0, (long long)t0 + 1, (long long)t0 + 1,
+	    (long long)t0 + 1);
+	store_close(c.db);
+	assert_int_equal(countydb_open(&c, dir, "old.db", &config, err, sizeof(err)), 0);
+	assert_true(store_user_version(c.db) >= 26);
+	assert_int_equal(
+	    store_query_int(c.db, "SELECT count(*) FROM life_events WHERE counts = 1", -1), 2);
+	/* E's return of A, on the device's truck: outside the chain */
+	r = returned(2, 1);
+	str_copy(r.life.serial, "A", sizeof(r.life.serial));
+	str_copy(r.life.actor, "delivery:E@T", sizeof(r.life.actor));
+	str_copy(r.life.worker, "delivery:E@T", sizeof(r.life.worker));
+	r.life.at_ms = r.created_ms = t0 + HOUR;
+	assert_int_equal(life_store(&c, "delivery:E@T", &r, err, sizeof(err)), 1);
+	/* the device's own, unsold, back on the truck: in it */
+	r = returned(1, 2);
+	str_copy(r.life.serial, "A", sizeof(r.life.serial));
+	r.life.at_ms = r.created_ms = t0 + 2 * HOUR;
+	assert_int_equal(life_store(&c, DEVICE, &r, err, sizeof(err)), 1);
+	assert_int_equal(store_query_int(c.db,
+	                     "SELECT group_concat(counts, '') FROM (SELECT counts FROM life_events "
+	                     "ORDER BY id)",
+	                     -1),
+	    1101);
+	store_close(c.db);
+}
+
 static int
 folder_setup(void **state)
 {
@@ -415,6 +521,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(the_migration_gives_held_devices_their_mark,
 		    folder_setup, folder_teardown),
+		cmocka_unit_test_setup_teardown(a_device_has_a_daily_bound_per_cylinder, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    migration_026_keeps_the_steps_held_and_judges_new_ones, folder_setup,
+		    folder_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

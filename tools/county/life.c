@@ -47,43 +47,20 @@ is_event(const struct wire_life *l, const char *name)
 	return strcmp(l->event, name) == 0;
 }
 
+/*
+ * The chain's steps that start a cycle of C07 (c07_judge), as SQL over a
+ * life_events row: the very expression of migration 026's partial index
+ * life_events_cycle, so that SQLite reads that index alone.
+ */
+#define CYCLE_TERM                                                                                 \
+	"counts = 1 AND (event IN ('received', 'handed_over') OR (event = 'returned' AND buyer <> ''))"
+
 /* A step at a household's door. */
 static int
 at_door(const struct wire_life *l)
 {
 	return is_event(l, "handed_over") || (is_event(l, "returned") && l->buyer[0] != '\0');
 }
-
-/*
- * Is the return at life_events row R (an SQL alias) the cylinder's?  A
- * device's word that it took a cylinder back is taken only where the
- * cylinder's own steps put it in that device's reach: its latest step
- * before the return, returns left aside, is a hand-over to the household
- * the return names, or, for a return that names none, the same device's
- * hand-over or a dispatch to that device (unsold, back on the truck).  Any
- * other return is kept and traced but is not the cylinder coming back: a
- * device could otherwise "return" cylinders on other trucks (each next
- * honest hand-over a C07), or "return" made-up cylinders from a household
- * (C09 never counting what it holds).  Returns are left aside when looking
- * back so that a stray return between a hand-over and its real return
- * does not make the real one stray too.  SQL: 1, 0, or NULL (no step
- * before it).
- */
-#define RETURN_COUNTS(r)                                                                           \
-	"(SELECT CASE WHEN " r ".buyer <> ''"                                                      \
-	" THEN p.event = 'handed_over' AND p.buyer = " r ".buyer"                                  \
-	" ELSE (p.event = 'handed_over' AND p.source = " r ".source)"                              \
-	" OR (p.event = 'dispatched' AND p.worker = " r ".source) END"                             \
-	" FROM life_events p WHERE p.serial = " r ".serial AND p.event <> 'returned'"              \
-	" AND (p.rule_ms < " r ".rule_ms OR (p.rule_ms = " r ".rule_ms AND p.id < " r ".id))"      \
-	" ORDER BY p.rule_ms DESC, p.id DESC LIMIT 1)"
-
-#define R_RETURN_COUNTS RETURN_COUNTS("r")
-#define Q_RETURN_COUNTS RETURN_COUNTS("q")
-
-/* How close two hand-overs of one cylinder to one household are the same
- * one scanned twice at the door, not a new cycle (C07). */
-#define REPEAT_MS (10 * 60000LL)
 
 int
 life_check(const struct wire_record *r, char *err, size_t errlen)
@@ -397,19 +374,94 @@ raise(struct seen *s, const char *rule, const char *key, const char *township, c
 /* ---- C07: a black point ----------------------------------------------------------- */
 
 /*
- * Does the return at event row id count as the cylinder's (RETURN_COUNTS)?
- * *counts 1 or 0.
+ * Is the step just stored at row id (l as the rules take it, from source)
+ * the cylinder's?  A delivery key says which device is talking, not that
+ * the cylinder it names was ever in its hands, so a device's step joins
+ * the cylinder's chain of steps (counts, migration 026) only where the
+ * chain's latest step before it (by rule time; steps outside the chain
+ * unseen) puts the cylinder in that device's reach:
+ *
+ *   a hand-over: a dispatch to that device, that device's own step, a
+ *     licensed fill since (the cylinder left a station: a delivery company
+ *     buys at the counter, dispatched by no one), or no step at all (the
+ *     county's first sight of it);
+ *   a return naming a household: a hand-over to that household (by any
+ *     worker: another may take the empty back);
+ *   a return naming none: that device's own hand-over, or a dispatch to it
+ *     (unsold, back on the truck).
+ *
+ * A station's step always joins.  A step outside the chain is kept and
+ * traced, and counts for nothing: no cycle of C07 starts there, C09 does
+ * not see it, and a return outside it is not judged.  Judged once, here,
+ * against the chain as the county holds it when the step arrives: *counts
+ * 1 or 0, kept in the row.
  */
 static int
-return_counts(struct county_db *c, int64_t id, int *counts, char *err, size_t errlen)
+step_counts(struct county_db *c, const char *source, int64_t id, const struct wire_life *l,
+    int *counts, char *err, size_t errlen)
+{
+	char event[WIRE_WORD] = "", by[WIRE_ID + 16] = "", worker[WIRE_ID + 16] = "",
+	     buyer[WIRE_BUYER] = "";
+	sqlite3_stmt *st = NULL;
+	int64_t since = 0, filled = 0;
+	int rc, found;
+
+	*counts = 1;
+	if (strncmp(source, "delivery:", 9) != 0)
+		return 0;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT event, source, worker, buyer, rule_ms FROM life_events"
+	        " WHERE serial = ?1 AND counts = 1 AND id <> ?2"
+	        " AND (rule_ms < ?3 OR (rule_ms = ?3 AND id < ?2))"
+	        " ORDER BY rule_ms DESC, id DESC LIMIT 1",
+	        "tii", l->serial, id, l->at_ms) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if ((found = rc == SQLITE_ROW)) {
+		store_column_copy(st, 0, event, sizeof(event));
+		store_column_copy(st, 1, by, sizeof(by));
+		store_column_copy(st, 2, worker, sizeof(worker));
+		store_column_copy(st, 3, buyer, sizeof(buyer));
+		since = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "chain");
+	if (is_event(l, "handed_over")) {
+		*counts = !found ||
+		          (strcmp(event, "dispatched") == 0 && strcmp(worker, source) == 0) ||
+		          strcmp(by, source) == 0;
+		if (!*counts) {
+			if (prepare(c, &st, err, errlen,
+			        "SELECT EXISTS (SELECT 1 FROM fills WHERE cylinder = ? AND started_ms > ?"
+			        " AND started_ms <= ?)",
+			        "tii", l->serial, since, l->at_ms) == -1 ||
+			    one_int(c, st, 0, &filled, err, errlen, "chain") == -1)
+				return -1;
+			*counts = filled != 0;
+		}
+	} else if (l->buyer[0] != '\0') {
+		*counts = strcmp(event, "handed_over") == 0 && strcmp(buyer, l->buyer) == 0;
+	} else {
+		*counts = (strcmp(event, "handed_over") == 0 && strcmp(by, source) == 0) ||
+		          (strcmp(event, "dispatched") == 0 && strcmp(worker, source) == 0);
+	}
+	if (prepare(c, &st, err, errlen, "UPDATE life_events SET counts = ? WHERE id = ?", "ii",
+	        (int64_t)*counts, id) == -1)
+		return -1;
+	return run(c, st, err, errlen, "chain");
+}
+
+/* What row id's counts says. */
+static int
+step_counted(struct county_db *c, int64_t id, int *counts, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t n;
 
-	if (prepare(c, &st, err, errlen,
-	        "SELECT coalesce(" R_RETURN_COUNTS ", 0) FROM life_events r WHERE r.id = ?", "i",
-	        id) == -1 ||
-	    one_int(c, st, 0, &n, err, errlen, "return") == -1)
+	if (prepare(c, &st, err, errlen, "SELECT counts FROM life_events WHERE id = ?", "i", id) ==
+	        -1 ||
+	    one_int(c, st, 0, &n, err, errlen, "chain") == -1)
 		return -1;
 	*counts = n != 0;
 	return 0;
@@ -417,39 +469,34 @@ return_counts(struct county_db *c, int64_t id, int *counts, char *err, size_t er
 
 /*
  * Where the cylinder of l (at l->at_ms, its rule time; event row id) last
- * started a cycle before it, by the events' rule times (at the same time,
- * one stored before row id: a device's event dated before its previous one
- * is taken at that one's time, C17), other than row id: it came back (a
- * station's receipt, or a return that counts: RETURN_COUNTS), or, for a
- * hand-over by source, source handed it over before (no return between is
- * no fill between: the cylinder went round once more unseen; the same
- * household's hand-over within REPEAT_MS is the same one scanned twice;
- * another device's hand-over is that device's word, not a cycle of this
- * one's, or a stranger's claim would make every next honest hand-over a
- * C07).  *since_id
- * its row (0 if never); *filled 1 if a licensed station filled it after
- * that and no later than l->at_ms.
+ * started a cycle before it, by the chain's steps (step_counts) and their
+ * rule times (at the same time, one stored before row id: a device's event
+ * dated before its previous one is taken at that one's time, C17), other
+ * than row id: it came back (a station's receipt, or a return from a named
+ * household) or, for a hand-over, it was handed over before (no return
+ * between is no fill between: the cylinder went round once more unseen,
+ * whichever worker hands it over next; gasdeliver refuses a second scan of
+ * one hand-over, so an honest device sends none).  A return naming no
+ * household starts nothing: it may be a full one back on the truck.
+ * *since_id its row (0 if never); *filled 1 if a licensed station filled it
+ * after that and no later than l->at_ms.
  */
 #define C07_SINCE_SQL                                                                              \
-	"SELECT r.id, r.rule_ms FROM life_events r WHERE r.serial = ?1"                            \
-	" AND (r.rule_ms < ?2 OR (r.rule_ms = ?2 AND r.id < ?3)) AND r.id <> ?3"                   \
-	" AND (r.event = 'received'"                                                               \
-	" OR (r.event = 'returned' AND " R_RETURN_COUNTS ")"                                       \
-	" OR (?4 AND r.event = 'handed_over' AND r.source = ?7"                                    \
-	" AND NOT (r.buyer = ?5 AND r.rule_ms > ?2 - ?6)))"                                        \
-	" ORDER BY r.rule_ms DESC, r.id DESC LIMIT 1"
+	"SELECT id, rule_ms FROM life_events WHERE serial = ?1 AND " CYCLE_TERM                    \
+	" AND (rule_ms < ?2 OR (rule_ms = ?2 AND id < ?3)) AND id <> ?3"                           \
+	" AND (?4 OR event <> 'handed_over') ORDER BY rule_ms DESC, id DESC LIMIT 1"
 
 static int
-c07_judge(struct county_db *c, const char *source, const struct wire_life *l, int64_t id,
-    int64_t *since_id, int *filled, char *err, size_t errlen)
+c07_judge(struct county_db *c, const struct wire_life *l, int64_t id, int64_t *since_id,
+    int *filled, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t since = 0, n;
 	int rc;
 
 	*since_id = 0;
-	if (prepare(c, &st, err, errlen, C07_SINCE_SQL, "tiiitit", l->serial, l->at_ms, id,
-	        (int64_t)is_event(l, "handed_over"), l->buyer, REPEAT_MS, source) == -1)
+	if (prepare(c, &st, err, errlen, C07_SINCE_SQL, "tiii", l->serial, l->at_ms, id,
+	        (int64_t)is_event(l, "handed_over")) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -489,12 +536,12 @@ c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
 
 /*
  * C07 for the event of s as it stands now: 1 when it is to be raised
- * (*since_id the cycle's start), 0 when not, 2 when it is a return that
- * does not count as the cylinder's (RETURN_COUNTS): not judged, as the
- * household it names never had the cylinder as far as the county knows
- * (a hand-over that arrives after it is judged for itself).  A cylinder the
- * county first meets at a household return has a past the county never
- * saw: nothing to judge it by.
+ * (*since_id the cycle's start), 0 when not, 2 when it is a return outside
+ * the cylinder's chain (step_counts): not judged, as the household it names
+ * never had the cylinder as far as the county knows (a hand-over that
+ * arrives after it is judged for itself; a cylinder the county first meets
+ * at a household return has a past the county never saw).  Every
+ * hand-over is judged, in the chain or not.
  */
 static int
 c07_due(struct seen *s, int64_t *since_id, char *err, size_t errlen)
@@ -503,11 +550,11 @@ c07_due(struct seen *s, int64_t *since_id, char *err, size_t errlen)
 	int counts = 1, filled = 0;
 
 	*since_id = 0;
-	if (is_event(l, "returned") && return_counts(s->c, s->id, &counts, err, errlen) == -1)
+	if (is_event(l, "returned") && step_counted(s->c, s->id, &counts, err, errlen) == -1)
 		return -1;
 	if (!counts)
 		return 2;
-	if (c07_judge(s->c, s->source, l, s->id, since_id, &filled, err, errlen) == -1)
+	if (c07_judge(s->c, l, s->id, since_id, &filled, err, errlen) == -1)
 		return -1;
 	return !filled && (*since_id != 0 || is_event(l, "handed_over"));
 }
@@ -565,8 +612,10 @@ rule_c08(struct seen *s, char *err, size_t errlen)
 	/* a later step already held (it came in first) settles this one, as
 	 * above: a station's, or the worker's it was dispatched to */
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ? AND " WORK_MS " > ?"
-	        " AND (source NOT LIKE 'delivery:%' OR source = ?))",
+	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE serial = ?1 AND rule_ms > ?2"
+	        " AND event <> 'scrapped' AND (source NOT LIKE 'delivery:%' OR source = ?3))"
+	        " OR EXISTS (SELECT 1 FROM life_events WHERE serial = ?1 AND event = 'scrapped'"
+	        " AND " WORK_MS " > ?2)",
 	        "tit", l->serial, l->at_ms, l->worker) == -1 ||
 	    one_int(s->c, st, 0, &later, err, errlen, "C08") == -1)
 		return -1;
@@ -598,16 +647,15 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	if (!is_event(l, "handed_over"))
 		return 0;
 	if (hold > 0) {
-		/* what the household holds now: the cylinders whose latest step
-		 * (a return only where it counts, RETURN_COUNTS) is a hand-over to
-		 * it; one taken back at the station's counter, or handed over to
-		 * another household since, is no longer its */
+		/* what the household holds now: the cylinders whose chain's
+		 * latest step (step_counts) is a hand-over to it; one taken back,
+		 * received at a station's counter, or handed over to another
+		 * household since, is no longer its */
 		if (prepare(s->c, &st, err, errlen,
 		        "SELECT count(*) FROM (SELECT DISTINCT serial FROM life_events"
 		        " WHERE buyer = ?1 AND buyer <> '' AND event = 'handed_over') h"
 		        " WHERE (SELECT q.event = 'handed_over' AND q.buyer = ?1 FROM life_events q"
-		        " WHERE q.serial = h.serial AND (q.event <> 'returned' OR " Q_RETURN_COUNTS
-		        ")"
+		        " WHERE q.serial = h.serial AND q.counts = 1"
 		        " ORDER BY q.rule_ms DESC, q.id DESC LIMIT 1)",
 		        "t", l->buyer) == -1 ||
 		    one_int(s->c, st, 0, &held, err, errlen, "C09") == -1)
@@ -771,7 +819,10 @@ rule_c13(struct seen *s, char *err, size_t errlen)
 	if (!is_event(l, "inspection_back"))
 		return 0;
 	if (prepare(s->c, &st, err, errlen,
-	        "SELECT event, source FROM life_events WHERE serial = ? AND id <> ? AND rule_ms <= ?"
+	        /* the cylinder's inspection steps alone, not every step it had
+	         * (a device's returns of it may be many: migration 026) */
+	        "SELECT event, source FROM life_events INDEXED BY life_events_serial_event"
+	        " WHERE serial = ? AND id <> ? AND rule_ms <= ?"
 	        " AND event IN ('inspection_out', 'inspection_back')"
 	        " ORDER BY rule_ms DESC, id DESC LIMIT 1",
 	        "tii", l->serial, s->id, l->at_ms) == -1)
@@ -1286,7 +1337,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	struct wire_life judged;
 	struct seen s;
 	char why[256];
-	int own, ok, held;
+	int own, ok, held, counted;
 
 	*new_alerts = 0;
 	if (life_check(r, err, errlen) == -1)
@@ -1317,6 +1368,8 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 		return txn_end(c, "life", own, 0, err, errlen);
 	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
+	if (step_counts(c, source, s.id, &judged, &counted, err, errlen) == -1)
+		return txn_end(c, "life", own, 0, err, errlen);
 	ok = rule_c17(&s, r, &dt, err, errlen) == 0 &&
 	     buyer_as_registered(c, &judged, err, errlen) == 0 &&
 	     source_township(c, source, s.township, sizeof(s.township), err, errlen) == 0 &&

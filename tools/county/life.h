@@ -13,19 +13,18 @@
  *
  *   C07  handed over, or returned from a household, with no fill at a
  *        licensed station since the cylinder last started a cycle (a black
- *        point, 黑气点): since it last came back (a station's receipt, or a
- *        device's return that is the cylinder's, below) or, for a
- *        hand-over, since its previous hand-over (not to the same household
- *        within 10 minutes: a second scan); the buyer's township.  Judged
- *        c07_grace_min after the county stored the event (the station's
- *        fill may still be on its way), at once when that is 0.
+ *        point, 黑气点): the chain's (below) latest receipt, return from a
+ *        named household or, for a hand-over, hand-over before it; the
+ *        buyer's township.  Every hand-over is judged, a return only in
+ *        the chain.  Judged c07_grace_min after the county stored the event
+ *        (the station's fill may still be on its way), at once when 0.
  *   C08  dispatched, and neither handed over nor returned by the worker it
  *        was dispatched to, nor seen in any later step of a station, within
  *        c08_days (judged by life_sweep); the dispatching station's
  *        township.
  *   C09  a household (or business) at the door over its limits: holding
  *        more than c09_household_hold (c09_business_hold) cylinders (those
- *        whose latest step is a hand-over to it), or more than
+ *        whose chain's latest step is a hand-over to it), or more than
  *        c02_household_max (c02_business_max) hand-overs in c02_days; the
  *        buyer's township.  A household's kind and masked number are a
  *        station's (its latest counter fill) when the county holds one,
@@ -33,13 +32,6 @@
  *        (a delivery company buying for a whole village) is exempt from C02
  *        and R11-like counts: its hand-overs are what is counted, per
  *        household.
- *
- * A device's return is the cylinder's (it came back) only where the
- * cylinder's own steps put it in that device's reach: its latest step
- * before it, returns aside, is a hand-over to the household the return
- * names, or, naming none, that device's own hand-over or a dispatch to it.
- * Any other return is kept and traced, and is not judged (C07) nor
- * counted (C07's cycle, C09's holding).
  *   C10  seen anywhere in the chain past its next inspection date (the
  *        registry's), except on its way to or back from inspection or to
  *        scrap; the township where it was seen.
@@ -62,6 +54,16 @@
  *        previous event's, or its arrival; never after its arrival); the
  *        county's queue, at most once per device in 24 hours.  A station's
  *        events are taken at their own times (C14 judges its clock).
+ *
+ * The chain: each step is judged once, when it arrives (life_events
+ * counts, migration 026).  A station's step is in the cylinder's chain; a
+ * delivery device's only where the chain's latest step before it puts the
+ * cylinder in that device's reach: for a hand-over a dispatch to it, its
+ * own step, a licensed fill since, or no step at all; for a return naming
+ * a household a hand-over to that household; for one naming none its own
+ * hand-over or a dispatch to it.  A step outside the chain is kept and
+ * traced, and counts for nothing (docs/county.md, "A device's word at the
+ * door").
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the

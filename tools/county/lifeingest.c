@@ -9,6 +9,7 @@
 #include "life.h"
 #include "quota.h"
 #include "store.h"
+#include "timetext.h"
 #include "util.h"
 
 /*
@@ -96,6 +97,59 @@ delivery_mark_advance(struct county_db *c, const char *source, int64_t *hwm, cha
 	return 0;
 }
 
+/*
+ * May record i of batch (not held yet) be stored at now, within
+ * LIFE_SERIAL_DAY_MAX events of its cylinder from source in 24 hours (those
+ * held, and the new ones before it in the batch)?  COUNTY_DONE, COUNTY_BUSY
+ * with err naming the record, the cylinder and until when, COUNTY_ERROR.
+ */
+static enum county_result
+serial_bound(struct county_db *c, const char *source, const struct wire_batch *batch, size_t i,
+    int64_t now, char *err, size_t errlen)
+{
+	const struct wire_record *r = &batch->records[i];
+	int64_t held = 0, oldest = now, n;
+	char until[TIMETEXT_MAX];
+	sqlite3_stmt *st = NULL;
+	size_t j;
+	int rc;
+
+	if (store_prepare(c->db,
+	        "SELECT EXISTS (SELECT 1 FROM life_events WHERE source = ?1 AND seq = ?2),"
+	        " (SELECT count(*) FROM life_events WHERE serial = ?3 AND source = ?1"
+	        " AND stored_ms > ?4), (SELECT min(stored_ms) FROM life_events WHERE serial = ?3"
+	        " AND source = ?1 AND stored_ms > ?4)",
+	        &st, err, errlen) == -1)
+		return COUNTY_ERROR;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->seq);
+	sqlite3_bind_text(st, 3, r->life.serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now - QUOTA_WINDOW_MS);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		held = sqlite3_column_int64(st, 0);
+		n = sqlite3_column_int64(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			oldest = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		err_set(err, errlen, "delivery bound: %s", sqlite3_errmsg(c->db));
+		return COUNTY_ERROR;
+	}
+	if (held) /* a retransmission stores nothing */
+		return COUNTY_DONE;
+	for (j = 0; j < i; j++)
+		n += strcmp(batch->records[j].life.serial, r->life.serial) == 0;
+	if (n < LIFE_SERIAL_DAY_MAX)
+		return COUNTY_DONE;
+	timetext_format(oldest + QUOTA_WINDOW_MS, TIMETEXT_PERSON, until);
+	err_set(err, errlen,
+	    "record %zu (seq %lld): %d events of cylinder %s from this device in 24 h, the "
+	    "county's bound, until %s",
+	    i, (long long)r->seq, LIFE_SERIAL_DAY_MAX, r->life.serial, until);
+	return COUNTY_BUSY;
+}
+
 enum county_result
 county_ingest_delivery(struct county_db *c, const struct code_key *code_key, const char *source,
     const struct wire_batch *batch, struct wire_ack *ack, int *new_alerts, char *err, size_t errlen)
@@ -141,6 +195,11 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 			    "for this device",
 			    i, (long long)r->seq, (long long)jump, (long long)hwm);
 			goto refused;
+		}
+		if ((busy = serial_bound(c, source, batch, i, now, err, errlen)) != COUNTY_DONE) {
+			store_rollback(c->db);
+			memset(ack, 0, sizeof(*ack));
+			return busy;
 		}
 	}
 	for (i = 0; i < batch->count; i++) {

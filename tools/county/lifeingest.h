@@ -18,6 +18,13 @@
 #include "db.h"
 #include "wire.h"
 
+/* How many events of one cylinder a device may have stored in 24 hours (by
+ * the county's clock): a worker hands a cylinder over and takes it back a
+ * few times a week.  Each event of a cylinder is judged against its rows
+ * under the write lock; a device sending records_day_max events of one
+ * serial would make every step of that cylinder slower for everyone. */
+#define LIFE_SERIAL_DAY_MAX 24
+
 /*
  * Store batch from source (the proved identity) in one transaction.
  * COUNTY_DONE: *ack holds the device's highest contiguous seq after the
@@ -29,7 +36,9 @@
  * signed by code_key or another cylinder's (life.h life_code_check; not
  * checked when code_key is NULL), a seq more than max_seq_jump beyond the
  * device's mark.  COUNTY_BUSY (nothing stored, err says until when):
- * the device is over its records_day_max (quota.h).  COUNTY_ERROR: the
+ * the device is over its records_day_max (quota.h), or a record would be
+ * its LIFE_SERIAL_DAY_MAX + 1st new event of one cylinder in 24 hours (err
+ * names the record and the cylinder).  COUNTY_ERROR: the
  * database failed, nothing stored.
  */
 enum county_result county_ingest_delivery(struct county_db *c, const struct code_key *code_key,

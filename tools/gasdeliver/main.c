@@ -309,7 +309,7 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	};
 	const char *buyer = NULL, *village = NULL, *township = NULL, *lat = NULL, *lon = NULL;
 	struct wire_life l;
-	char uuid[WIRE_UUID], what[400], err[256];
+	char uuid[WIRE_UUID], what[400], err[256], last[WIRE_WORD];
 	sqlite3 *db;
 	int ch, rc;
 
@@ -375,6 +375,26 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	l.at_ms = time_wall_ms();
 	if (open_db(o, &db) == -1)
 		return EXIT_ERROR;
+	/* a second scan of one step is no step: the county would take a second
+	 * hand-over with no return between as the cylinder going round once
+	 * more unseen (C07 against the household), and a second return as
+	 * nothing */
+	if ((rc = outbox_last_step(db, l.serial, last, err, sizeof(err))) == -1) {
+		fprintf(stderr, "gasdeliver: nothing recorded: %s\n", err);
+		store_close(db);
+		return EXIT_ERROR;
+	}
+	if (rc == 1 && strcmp(last, l.event) == 0) {
+		fprintf(stderr,
+		    handover
+		        ? _("gasdeliver: cylinder %s was handed over already (its last step on "
+		            "this device), nothing recorded: record its return first\n")
+		        : _("gasdeliver: cylinder %s was taken back already (its last step on "
+		            "this device), nothing recorded\n"),
+		    l.serial);
+		store_close(db);
+		return EXIT_REFUSED;
+	}
 	if (outbox_add(db, &l, uuid, err, sizeof(err)) == -1) {
 		fprintf(stderr, "gasdeliver: nothing recorded: %s\n", err);
 		store_close(db);
