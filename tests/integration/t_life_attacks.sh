@@ -33,7 +33,8 @@
 #     evil hands over three cylinders to K saying "business": the county
 #     holds K to a household's limits, C09 at the third held.
 #  6. an honest slip: wang scans a hand-over twice; gasdeliver refuses the
-#     second (the county would take it as the cylinder going round unseen).
+#     second (the county would take it as the cylinder going round unseen),
+#     and records the same hand-over two days later (the county judges it).
 #
 # The rules judge at once (c07_grace_min = 0) and take a device's time up to
 # life_max_delay_h back (72, as t_life_devtime); c08_days = 1 (the least).
@@ -208,9 +209,14 @@ check "every event of wang's was taken, each with the code it scanned" \
 deliver "$W" handover "$(code SPRAY-0)" --buyer-id "$BUYER1" --village 下宅村 >"$T/twice.out" 2>&1
 rc=$?
 check "gasdeliver refuses the second scan of one hand-over (exit $rc), naming the cylinder" \
-    all "[ $rc -eq 3 ]" "grep -q 'cylinder SPRAY-0 was handed over already' '$T/twice.out'"
+    all "[ $rc -eq 3 ]" "grep -q 'cylinder SPRAY-0 was handed over to this household a moment ago' '$T/twice.out'"
 check "... so the county holds one hand-over of SPRAY-0 by wang, and no C07 for it" \
     [ "$(county_sql "SELECT count(*) FROM life_events WHERE source = '$W' AND serial = 'SPRAY-0'") $(alerts "rule = 'C07' AND cylinder = 'SPRAY-0'")" = "1 0" ]
+# two days later the same hand-over is the county's to judge, not a second scan
+sqlite3 "$T/wang.db" "UPDATE life_events SET at_ms = at_ms - 2 * $DAY WHERE serial = 'SPRAY-0'"
+deliver "$W" handover "$(code SPRAY-0)" --buyer-id "$BUYER1" --village 下宅村 >"$T/later.out" 2>&1
+check "a hand-over of SPRAY-0 two days after wang's last is recorded and sent (exit $?)" \
+    [ "$(county_sql "SELECT count(*) FROM life_events WHERE source = '$W' AND serial = 'SPRAY-0'")" = 2 ]
 
 # --- 2. C08: only wang, or a station, settles a dispatch to wang --------------------------
 check "C08 for LATE-2, dispatched to wang 25 hours ago and never settled (the control)" \

@@ -1829,7 +1829,8 @@ a_stray_return_does_not_hide_the_real_one(void **state)
 	snprintf(sql, sizeof(sql), "SELECT counts FROM life_events WHERE uuid = '%s'", stray.uuid);
 	assert_int_equal(sql_int(sql), 0);
 	snprintf(sql, sizeof(sql), "SELECT counts FROM life_events WHERE uuid = '%s'", real.uuid);
-	assert_int_equal(sql_int(sql), 1);
+	assert_int_equal(sql_int(sql),
+	    2); /* in the chain, resting on the first sight's hand-over */
 
 	/* the stranger's pair */
 	fill("CYL2", t0, "delivery", "S01", 2);
@@ -1993,8 +1994,9 @@ a_second_hand_over_without_a_return_is_a_new_cycle(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND text LIKE "
 	                         "'%0002 with no fill%'"),
 	    1);
-	/* two devices taking turns */
+	/* two devices taking turns, the cylinder dispatched to the first */
 	fill("CYL3", t0, "delivery", "S01", 7);
+	assert_int_equal(store("S01", ev("dispatched", "CYL3", 0, "", t0 + HOUR / 2)), 1);
 	assert_int_equal(
 	    store("delivery:W1@TB", ev("handed_over", "CYL3", 3, "household", t0 + HOUR)), 1);
 	assert_int_equal(
@@ -2109,6 +2111,110 @@ a_device_event_needs_the_cylinders_signed_code(void **state)
 	code_key_free(forger);
 }
 
+/* ---- the chain, after its review (7 Dec 2026) ------------------------------------- */
+
+/*
+ * A stranger's hand-over placed between the station's licensed fill and
+ * its dispatch to W1 joins the chain only on the fill (2): it starts no
+ * cycle for W1, whose honest hand-over, dispatched to W1, is no C07 against
+ * its household.  Found by the chain's review: with every step in the chain
+ * alike, it was.
+ */
+static void
+a_strangers_hand_over_before_the_dispatch_makes_no_c07(void **state)
+{
+	(void)state;
+	fill("CYL1", t0 - DAY, "delivery", "S01", 501);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", t0 - HOUR)), 1);
+	fill("CYL1", t0, "delivery", "S01", 502);
+	assert_int_equal(
+	    store("delivery:EV@TD", stranger("handed_over", "CYL1", 5, "household", t0 + 60000)),
+	    1);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + 4 * HOUR)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND text LIKE "
+	                         "'%0001 with no fill%'"),
+	    0);
+}
+
+/*
+ * An honest station's upload lag (its fill and dispatch arrive after W1's
+ * hand-over) leaves W1's hand-over outside the chain only until the
+ * dispatch arrives: W1's steps are judged again then, and the next
+ * black-point refill of CYL1 is C07, as for CYL2 whose steps came in order.
+ * Found by the chain's review: judged once, at arrival, it was not.
+ */
+static void
+a_station_backlog_does_not_hide_the_next_black_point_refill(void **state)
+{
+	char err[256];
+	int alerts;
+
+	(void)state;
+	config.c07_grace_min = 60;
+	fill("CYL1", t0 - DAY, "delivery", "S01", 601);
+	fill("CYL2", t0 - DAY, "delivery", "S01", 602);
+	assert_int_equal(store("S01", ev("received", "CYL1", 0, "", t0)), 1);
+	assert_int_equal(store("S01", ev("received", "CYL2", 0, "", t0)), 1);
+	/* CYL2 in order */
+	fill("CYL2", t0 + HOUR, "delivery", "S01", 603);
+	assert_int_equal(store("S01", ev("dispatched", "CYL2", 0, "", t0 + 2 * HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL2", 1, "household", t0 + 3 * HOUR)), 1);
+	/* CYL1: the station's fill and dispatch arrive after the hand-over */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + 3 * HOUR)), 1);
+	fill("CYL1", t0 + HOUR, "delivery", "S01", 604);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + 2 * HOUR)), 1);
+	assert_int_equal(life_sweep(&cdb, time_wall_ms() + 2 * HOUR, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(alerts_of("C07"), 0);
+	/* the empty back from household 1, refilled at a black point, handed over to 2 */
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + 2 * DAY)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("returned", "CYL2", 1, "household", t0 + 2 * DAY)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 3 * DAY)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL2", 2, "household", t0 + 3 * DAY)), 1);
+	assert_int_equal(life_sweep(&cdb, time_wall_ms() + 4 * HOUR, &alerts, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND cylinder = 'CYL2'"), 1);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND cylinder = 'CYL1'"), 1);
+}
+
+/*
+ * A stranger's hand-over outside the chain, judged against the same cycle
+ * as W1's real black-point hand-over, is an alert of its own: it does not
+ * take the cycle's key (once per cylinder and cycle), so W1's hand-over to
+ * household 2 is C07 too.  Found by the chain's review: the one C07 named
+ * the stranger's household 5, in the township the stranger chose.
+ */
+static void
+a_strangers_c07_does_not_take_the_real_ones_place(void **state)
+{
+	struct wire_record r;
+
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR / 2)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB", ev("returned", "CYL1", 1, "household", t0 + DAY)),
+	    1);
+	/* refilled at a black point; a stranger's word first */
+	r = stranger("handed_over", "CYL1", 5, "household", t0 + 2 * DAY);
+	str_copy(r.life.buyer_township, "TZ", sizeof(r.life.buyer_township));
+	assert_int_equal(store("delivery:EV@TD", r), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 2, "household", t0 + 3 * DAY)), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C07' AND text LIKE "
+	                         "'%0002 with no fill%'"),
+	    1);
+}
+
 int
 main(void)
 {
@@ -2201,6 +2307,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    an_honest_device_offline_for_two_days_raises_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_strangers_hand_over_before_the_dispatch_makes_no_c07, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_station_backlog_does_not_hide_the_next_black_point_refill, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_strangers_c07_does_not_take_the_real_ones_place,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

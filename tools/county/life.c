@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "code.h"
@@ -49,11 +50,11 @@ is_event(const struct wire_life *l, const char *name)
 
 /*
  * The chain's steps that start a cycle of C07 (c07_judge), as SQL over a
- * life_events row: the very expression of migration 026's partial index
+ * life_events row: the very expression of migration 027's partial index
  * life_events_cycle, so that SQLite reads that index alone.
  */
 #define CYCLE_TERM                                                                                 \
-	"counts = 1 AND (event IN ('received', 'handed_over') OR (event = 'returned' AND buyer <> ''))"
+	"counts <> 0 AND (event IN ('received', 'handed_over') OR (event = 'returned' AND buyer <> ''))"
 
 /* A step at a household's door. */
 static int
@@ -374,27 +375,29 @@ raise(struct seen *s, const char *rule, const char *key, const char *township, c
 /* ---- C07: a black point ----------------------------------------------------------- */
 
 /*
- * Is the step just stored at row id (l as the rules take it, from source)
- * the cylinder's?  A delivery key says which device is talking, not that
- * the cylinder it names was ever in its hands, so a device's step joins
- * the cylinder's chain of steps (counts, migration 026) only where the
- * chain's latest step before it (by rule time; steps outside the chain
- * unseen) puts the cylinder in that device's reach:
+ * Is the step at row id (l as the rules take it, from source) the
+ * cylinder's?  A delivery key says which device is talking, not that the
+ * cylinder it names was ever in its hands, so a device's step joins the
+ * cylinder's chain of steps (counts, migration 027) only where the chain's
+ * latest step before it (by rule time; steps outside the chain unseen) puts
+ * the cylinder in that device's reach:
  *
- *   a hand-over: a dispatch to that device, that device's own step, a
- *     licensed fill since (the cylinder left a station: a delivery company
- *     buys at the counter, dispatched by no one), or no step at all (the
- *     county's first sight of it);
- *   a return naming a household: a hand-over to that household (by any
- *     worker: another may take the empty back);
- *   a return naming none: that device's own hand-over, or a dispatch to it
- *     (unsold, back on the truck).
+ *   a hand-over: a dispatch to that device (1), that device's own step
+ *     (as that step), or else a licensed fill since the chain's latest step
+ *     (the cylinder left a station: a delivery company buys at the counter,
+ *     dispatched by no one) or no step at all (the county's first sight of
+ *     it): 2, a cycle of C07 for that device's own later steps only, so
+ *     that a stranger's step between a fill and its dispatch starts none for
+ *     the worker it is dispatched to;
+ *   a return naming a household: a hand-over to that household, by any
+ *     worker (another may take the empty back), as that hand-over;
+ *   a return naming none: that device's own hand-over (as it), or a
+ *     dispatch to it (1: unsold, back on the truck).
  *
- * A station's step always joins.  A step outside the chain is kept and
- * traced, and counts for nothing: no cycle of C07 starts there, C09 does
- * not see it, and a return outside it is not judged.  Judged once, here,
- * against the chain as the county holds it when the step arrives: *counts
- * 1 or 0, kept in the row.
+ * A station's step is always in the chain (1).  A step outside it (0) is
+ * kept and traced, and counts for nothing: no cycle of C07 starts there,
+ * C09 does not count it, and a return outside it is not judged.  *counts
+ * is kept in the row.
  */
 static int
 step_counts(struct county_db *c, const char *source, int64_t id, const struct wire_life *l,
@@ -404,14 +407,14 @@ step_counts(struct county_db *c, const char *source, int64_t id, const struct wi
 	     buyer[WIRE_BUYER] = "";
 	sqlite3_stmt *st = NULL;
 	int64_t since = 0, filled = 0;
-	int rc, found;
+	int rc, found, level = 0;
 
 	*counts = 1;
 	if (strncmp(source, "delivery:", 9) != 0)
 		return 0;
 	if (prepare(c, &st, err, errlen,
-	        "SELECT event, source, worker, buyer, rule_ms FROM life_events"
-	        " WHERE serial = ?1 AND counts = 1 AND id <> ?2"
+	        "SELECT event, source, worker, buyer, rule_ms, counts FROM life_events"
+	        " WHERE serial = ?1 AND counts <> 0 AND id <> ?2"
 	        " AND (rule_ms < ?3 OR (rule_ms = ?3 AND id < ?2))"
 	        " ORDER BY rule_ms DESC, id DESC LIMIT 1",
 	        "tii", l->serial, id, l->at_ms) == -1)
@@ -423,33 +426,93 @@ step_counts(struct county_db *c, const char *source, int64_t id, const struct wi
 		store_column_copy(st, 2, worker, sizeof(worker));
 		store_column_copy(st, 3, buyer, sizeof(buyer));
 		since = sqlite3_column_int64(st, 4);
+		level = sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "chain");
-	if (is_event(l, "handed_over")) {
-		*counts = !found ||
-		          (strcmp(event, "dispatched") == 0 && strcmp(worker, source) == 0) ||
-		          strcmp(by, source) == 0;
-		if (!*counts) {
-			if (prepare(c, &st, err, errlen,
-			        "SELECT EXISTS (SELECT 1 FROM fills WHERE cylinder = ? AND started_ms > ?"
-			        " AND started_ms <= ?)",
-			        "tii", l->serial, since, l->at_ms) == -1 ||
-			    one_int(c, st, 0, &filled, err, errlen, "chain") == -1)
-				return -1;
-			*counts = filled != 0;
-		}
-	} else if (l->buyer[0] != '\0') {
-		*counts = strcmp(event, "handed_over") == 0 && strcmp(buyer, l->buyer) == 0;
-	} else {
-		*counts = (strcmp(event, "handed_over") == 0 && strcmp(by, source) == 0) ||
-		          (strcmp(event, "dispatched") == 0 && strcmp(worker, source) == 0);
+	if (found && strcmp(event, "dispatched") == 0 && strcmp(worker, source) == 0 &&
+	    (is_event(l, "handed_over") || l->buyer[0] == '\0'))
+		*counts = 1;
+	else if (is_event(l, "handed_over"))
+		*counts = found && strcmp(by, source) == 0 ? level : -1;
+	else if (l->buyer[0] != '\0')
+		*counts =
+		    strcmp(event, "handed_over") == 0 && strcmp(buyer, l->buyer) == 0 ? level : 0;
+	else
+		*counts = strcmp(event, "handed_over") == 0 && strcmp(by, source) == 0 ? level : 0;
+	if (*counts == -1) { /* not in the device's reach: its first sight, or a fill since */
+		if (found &&
+		    (prepare(c, &st, err, errlen,
+		         "SELECT EXISTS (SELECT 1 FROM fills WHERE cylinder = ? AND started_ms > ?"
+		         " AND started_ms <= ?)",
+		         "tii", l->serial, since, l->at_ms) == -1 ||
+		        one_int(c, st, 0, &filled, err, errlen, "chain") == -1))
+			return -1;
+		*counts = !found || filled ? 2 : 0;
 	}
 	if (prepare(c, &st, err, errlen, "UPDATE life_events SET counts = ? WHERE id = ?", "ii",
 	        (int64_t)*counts, id) == -1)
 		return -1;
 	return run(c, st, err, errlen, "chain");
+}
+
+/*
+ * A station's step at rule time at (row id) that arrived after a device's
+ * steps of serial dated after it (its upload lagged: a fill and dispatch
+ * sent after the worker's hand-over): those steps are judged again, in
+ * their order, against the chain as it now stands, so that an honest
+ * worker's hand-over is not left outside it for good.  At most REJUDGE_MAX
+ * of them (a device has at most LIFE_SERIAL_DAY_MAX of one cylinder a day).
+ * Alerts already raised stay.
+ */
+#define REJUDGE_MAX 1000
+
+static int
+rejudge_after(struct county_db *c, const char *serial, int64_t at, int64_t id, char *err,
+    size_t errlen)
+{
+	struct later {
+		int64_t id;
+		char source[WIRE_ID + 16];
+		struct wire_life l;
+	} *rows = NULL, *more;
+	sqlite3_stmt *st = NULL;
+	int n = 0, i, rc = SQLITE_DONE, counts;
+
+	if (prepare(c, &st, err, errlen,
+	        "SELECT id, source, event, buyer, rule_ms FROM life_events WHERE serial = ?1"
+	        " AND (rule_ms > ?2 OR (rule_ms = ?2 AND id > ?3)) AND source LIKE 'delivery:%'"
+	        " ORDER BY rule_ms, id LIMIT ?4",
+	        "tiii", serial, at, id, (int64_t)REJUDGE_MAX) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n % 16 == 0) {
+			if ((more = realloc(rows, (size_t)(n + 16) * sizeof(*rows))) == NULL)
+				break;
+			rows = more;
+		}
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].id = sqlite3_column_int64(st, 0);
+		store_column_copy(st, 1, rows[n].source, sizeof(rows[n].source));
+		store_column_copy(st, 2, rows[n].l.event, sizeof(rows[n].l.event));
+		store_column_copy(st, 3, rows[n].l.buyer, sizeof(rows[n].l.buyer));
+		rows[n].l.at_ms = sqlite3_column_int64(st, 4);
+		str_copy(rows[n].l.serial, serial, sizeof(rows[n].l.serial));
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		return rc == SQLITE_ROW ? err_set(err, errlen, "chain: out of memory")
+		                        : db_error(c, err, errlen, "chain");
+	}
+	for (i = 0; i < n; i++)
+		if (step_counts(c, rows[i].source, rows[i].id, &rows[i].l, &counts, err, errlen) ==
+		    -1)
+			break;
+	free(rows);
+	return i < n ? -1 : 0;
 }
 
 /* What row id's counts says. */
@@ -484,19 +547,20 @@ step_counted(struct county_db *c, int64_t id, int *counts, char *err, size_t err
 #define C07_SINCE_SQL                                                                              \
 	"SELECT id, rule_ms FROM life_events WHERE serial = ?1 AND " CYCLE_TERM                    \
 	" AND (rule_ms < ?2 OR (rule_ms = ?2 AND id < ?3)) AND id <> ?3"                           \
-	" AND (?4 OR event <> 'handed_over') ORDER BY rule_ms DESC, id DESC LIMIT 1"
+	" AND (?4 OR event <> 'handed_over') AND (counts = 1 OR source = ?5)"                      \
+	" ORDER BY rule_ms DESC, id DESC LIMIT 1"
 
 static int
-c07_judge(struct county_db *c, const struct wire_life *l, int64_t id, int64_t *since_id,
-    int *filled, char *err, size_t errlen)
+c07_judge(struct county_db *c, const char *source, const struct wire_life *l, int64_t id,
+    int64_t *since_id, int *filled, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t since = 0, n;
 	int rc;
 
 	*since_id = 0;
-	if (prepare(c, &st, err, errlen, C07_SINCE_SQL, "tiii", l->serial, l->at_ms, id,
-	        (int64_t)is_event(l, "handed_over")) == -1)
+	if (prepare(c, &st, err, errlen, C07_SINCE_SQL, "tiiit", l->serial, l->at_ms, id,
+	        (int64_t)is_event(l, "handed_over"), source) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -517,12 +581,20 @@ c07_judge(struct county_db *c, const struct wire_life *l, int64_t id, int64_t *s
 }
 
 static int
-c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
+c07_raise(struct seen *s, int64_t since_id, int counts, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
 	char key[128], text[WIRE_TEXT];
 
-	snprintf(key, sizeof(key), "county:C07:%s:%lld", l->serial, (long long)since_id);
+	/* once per cylinder and cycle; a hand-over outside the chain, a
+	 * device's word alone, is its own alert, so that it never takes the
+	 * cycle's key (and its case) from the hand-over that is the
+	 * cylinder's */
+	if (counts != 0)
+		snprintf(key, sizeof(key), "county:C07:%s:%lld", l->serial, (long long)since_id);
+	else
+		snprintf(key, sizeof(key), "county:C07:%s:%lld:%lld", l->serial,
+		    (long long)since_id, (long long)s->id);
 	snprintf(text, sizeof(text),
 	    is_event(l, "handed_over")
 	        ? _("cylinder %s handed over to %s with no fill at a licensed station since it "
@@ -544,17 +616,17 @@ c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
  * hand-over is judged, in the chain or not.
  */
 static int
-c07_due(struct seen *s, int64_t *since_id, char *err, size_t errlen)
+c07_due(struct seen *s, int64_t *since_id, int *counts, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
-	int counts = 1, filled = 0;
+	int filled = 0;
 
 	*since_id = 0;
-	if (is_event(l, "returned") && step_counted(s->c, s->id, &counts, err, errlen) == -1)
+	if (step_counted(s->c, s->id, counts, err, errlen) == -1)
 		return -1;
-	if (!counts)
+	if (!*counts && is_event(l, "returned"))
 		return 2;
-	if (c07_judge(s->c, l, s->id, since_id, &filled, err, errlen) == -1)
+	if (c07_judge(s->c, s->source, l, s->id, since_id, &filled, err, errlen) == -1)
 		return -1;
 	return !filled && (*since_id != 0 || is_event(l, "handed_over"));
 }
@@ -565,15 +637,15 @@ rule_c07(struct seen *s, char *err, size_t errlen)
 	const struct wire_life *l = s->l;
 	int64_t since_id, grace = (int64_t)s->c->config->c07_grace_min * 60000;
 	sqlite3_stmt *st = NULL;
-	int due;
+	int due, counts;
 
 	if (!at_door(l))
 		return 0;
 	/* a return that is not the cylinder's is not judged, now or later */
-	if ((due = c07_due(s, &since_id, err, errlen)) != 1)
+	if ((due = c07_due(s, &since_id, &counts, err, errlen)) != 1)
 		return due == -1 ? -1 : 0;
 	if (grace <= 0)
-		return c07_raise(s, since_id, err, errlen);
+		return c07_raise(s, since_id, counts, err, errlen);
 	/* the station's fill may still be on its way: judged again when the
 	 * grace is over */
 	if (prepare(s->c, &st, err, errlen,
@@ -631,6 +703,10 @@ rule_c08(struct seen *s, char *err, size_t errlen)
 
 /* ---- C09: a household over its limits at the door --------------------------------- */
 
+/* How many of a household's latest hand-overs C09 looks through for what
+ * it holds now. */
+#define HOLD_LOOK_MAX 1000
+
 static int
 rule_c09(struct seen *s, char *err, size_t errlen)
 {
@@ -643,21 +719,31 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 	char key[160], text[WIRE_TEXT];
 	const char *town = s->buyer_town[0] != '\0' ? s->buyer_town : s->township;
+	int counts;
 
 	if (!is_event(l, "handed_over"))
+		return 0;
+	/* a hand-over outside the cylinder's chain is a device's word alone:
+	 * it is kept, and C07 judges it, but it counts for no household */
+	if (step_counted(s->c, s->id, &counts, err, errlen) == -1)
+		return -1;
+	if (!counts)
 		return 0;
 	if (hold > 0) {
 		/* what the household holds now: the cylinders whose chain's
 		 * latest step (step_counts) is a hand-over to it; one taken back,
 		 * received at a station's counter, or handed over to another
-		 * household since, is no longer its */
+		 * household since, is no longer its.  Among its latest
+		 * HOLD_LOOK_MAX hand-overs: a household takes tens a year, and
+		 * each is one look-up here. */
 		if (prepare(s->c, &st, err, errlen,
-		        "SELECT count(*) FROM (SELECT DISTINCT serial FROM life_events"
-		        " WHERE buyer = ?1 AND buyer <> '' AND event = 'handed_over') h"
+		        "SELECT count(*) FROM (SELECT DISTINCT serial FROM (SELECT serial FROM"
+		        " life_events WHERE buyer = ?1 AND buyer <> '' AND event = 'handed_over'"
+		        " AND counts <> 0 ORDER BY rule_ms DESC LIMIT ?2)) h"
 		        " WHERE (SELECT q.event = 'handed_over' AND q.buyer = ?1 FROM life_events q"
-		        " WHERE q.serial = h.serial AND q.counts = 1"
+		        " WHERE q.serial = h.serial AND q.counts <> 0"
 		        " ORDER BY q.rule_ms DESC, q.id DESC LIMIT 1)",
-		        "t", l->buyer) == -1 ||
+		        "ti", l->buyer, (int64_t)HOLD_LOOK_MAX) == -1 ||
 		    one_int(s->c, st, 0, &held, err, errlen, "C09") == -1)
 			return -1;
 		if (held > hold) {
@@ -678,7 +764,7 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	if (max > 0 && cf->c02_days > 0) {
 		if (prepare(s->c, &st, err, errlen,
 		        "SELECT count(*) FROM (SELECT 1 FROM life_events WHERE buyer = ? AND buyer <> ''"
-		        " AND event = 'handed_over' AND rule_ms > ? AND rule_ms <= ? LIMIT ?)",
+		        " AND event = 'handed_over' AND counts <> 0 AND rule_ms > ? AND rule_ms <= ? LIMIT ?)",
 		        "tiii", l->buyer, l->at_ms - (int64_t)cf->c02_days * DAY_MS, l->at_ms,
 		        (int64_t)max + 1) == -1 ||
 		    one_int(s->c, st, 0, &recent, err, errlen, "C09") == -1)
@@ -1368,7 +1454,9 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 		return txn_end(c, "life", own, 0, err, errlen);
 	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
-	if (step_counts(c, source, s.id, &judged, &counted, err, errlen) == -1)
+	if (step_counts(c, source, s.id, &judged, &counted, err, errlen) == -1 ||
+	    (strncmp(source, "delivery:", 9) != 0 &&
+	        rejudge_after(c, judged.serial, judged.at_ms, s.id, err, errlen) == -1))
 		return txn_end(c, "life", own, 0, err, errlen);
 	ok = rule_c17(&s, r, &dt, err, errlen) == 0 &&
 	     buyer_as_registered(c, &judged, err, errlen) == 0 &&
@@ -1460,7 +1548,7 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	struct wire_life l;
 	struct seen s;
 	int64_t since_id, id = 0;
-	int due, rc;
+	int due, rc, counts;
 
 	if ((rc = pending_event(c, uuid, source, sizeof(source), &l, &id, err, errlen)) != 1)
 		return rc;
@@ -1475,8 +1563,8 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	    buyer_township(c, source, &l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1)
 		return -1;
 	if (strcmp(rule, "C07") == 0) {
-		if ((due = c07_due(&s, &since_id, err, errlen)) == -1 ||
-		    (due == 1 && c07_raise(&s, since_id, err, errlen) == -1))
+		if ((due = c07_due(&s, &since_id, &counts, err, errlen)) == -1 ||
+		    (due == 1 && c07_raise(&s, since_id, counts, err, errlen) == -1))
 			return -1;
 	} else {
 		timetext_format(l.at_ms, TIMETEXT_PERSON, when);

@@ -55,15 +55,16 @@
  *        county's queue, at most once per device in 24 hours.  A station's
  *        events are taken at their own times (C14 judges its clock).
  *
- * The chain: each step is judged once, when it arrives (life_events
- * counts, migration 026).  A station's step is in the cylinder's chain; a
+ * The chain: each step is judged when it arrives (life_events counts,
+ * migration 027), and a device's again when a station's step dated before
+ * it arrives later.  A station's step is in the cylinder's chain; a
  * delivery device's only where the chain's latest step before it puts the
- * cylinder in that device's reach: for a hand-over a dispatch to it, its
- * own step, a licensed fill since, or no step at all; for a return naming
- * a household a hand-over to that household; for one naming none its own
- * hand-over or a dispatch to it.  A step outside the chain is kept and
- * traced, and counts for nothing (docs/county.md, "A device's word at the
- * door").
+ * cylinder in that device's reach: for a hand-over a dispatch to it or its
+ * own step (or, loosely, a licensed fill since or no step at all: a cycle
+ * for its own later steps only); for a return naming a household a
+ * hand-over to that household; for one naming none its own hand-over or a
+ * dispatch to it.  A step outside the chain is kept and traced, and counts
+ * for nothing (docs/county.md, "A device's word at the door").
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the

@@ -3,6 +3,7 @@
  */
 #include "lifeingest.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingestcheck.h"
@@ -98,14 +99,30 @@ delivery_mark_advance(struct county_db *c, const char *source, int64_t *hwm, cha
 }
 
 /*
- * May record i of batch (not held yet) be stored at now, within
- * LIFE_SERIAL_DAY_MAX events of its cylinder from source in 24 hours (those
- * held, and the new ones before it in the batch)?  COUNTY_DONE, COUNTY_BUSY
- * with err naming the record, the cylinder and until when, COUNTY_ERROR.
+ * May record i of batch be stored at now, within LIFE_SERIAL_DAY_MAX events
+ * of its cylinder from source in 24 hours (those held, and the new ones
+ * before it in the batch)?  *held says whether source holds its seq already
+ * (a retransmission: it stores nothing, and the bound lets it through);
+ * held[0..i) are the records before it, so that a batch sent again after a
+ * lost answer, its held records and a seq twice counted once, is not taken
+ * for more than it is.  COUNTY_DONE, COUNTY_BUSY with err naming the record,
+ * the cylinder and until when, COUNTY_ERROR.
  */
+/* Is record j the first of batch at its seq? */
+static int
+first_at_seq(const struct wire_batch *batch, size_t j)
+{
+	size_t k;
+
+	for (k = 0; k < j; k++)
+		if (batch->records[k].seq == batch->records[j].seq)
+			return 0;
+	return 1;
+}
+
 static enum county_result
 serial_bound(struct county_db *c, const char *source, const struct wire_batch *batch, size_t i,
-    int64_t now, char *err, size_t errlen)
+    unsigned char *held_before, int64_t now, char *err, size_t errlen)
 {
 	const struct wire_record *r = &batch->records[i];
 	int64_t held = 0, oldest = now, n;
@@ -136,10 +153,13 @@ serial_bound(struct county_db *c, const char *source, const struct wire_batch *b
 		err_set(err, errlen, "delivery bound: %s", sqlite3_errmsg(c->db));
 		return COUNTY_ERROR;
 	}
+	held_before[i] = held != 0;
 	if (held) /* a retransmission stores nothing */
 		return COUNTY_DONE;
 	for (j = 0; j < i; j++)
-		n += strcmp(batch->records[j].life.serial, r->life.serial) == 0;
+		if (!held_before[j] && strcmp(batch->records[j].life.serial, r->life.serial) == 0 &&
+		    first_at_seq(batch, j))
+			n++;
 	if (n < LIFE_SERIAL_DAY_MAX)
 		return COUNTY_DONE;
 	timetext_format(oldest + QUOTA_WINDOW_MS, TIMETEXT_PERSON, until);
@@ -158,6 +178,7 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 	        jump = c->config->max_seq_jump > 0 ? c->config->max_seq_jump : 100000;
 	const struct wire_record *r;
 	enum county_result busy;
+	unsigned char *held = NULL; /* per record: its seq is held already */
 	char why[256];
 	int alerts, rc;
 	size_t i;
@@ -172,6 +193,10 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 	}
 	if (county_delivery_hwm(c, source, &hwm, err, errlen) == -1)
 		goto fail;
+	if ((held = calloc(batch->count + 1, 1)) == NULL) {
+		err_set(err, errlen, "delivery batch: out of memory");
+		goto fail;
+	}
 	for (i = 0; i < batch->count; i++) {
 		r = &batch->records[i];
 		if (strcmp(r->kind, "life") != 0) {
@@ -196,7 +221,9 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 			    i, (long long)r->seq, (long long)jump, (long long)hwm);
 			goto refused;
 		}
-		if ((busy = serial_bound(c, source, batch, i, now, err, errlen)) != COUNTY_DONE) {
+		if ((busy = serial_bound(c, source, batch, i, held, now, err, errlen)) !=
+		    COUNTY_DONE) {
+			free(held);
 			store_rollback(c->db);
 			memset(ack, 0, sizeof(*ack));
 			return busy;
@@ -220,13 +247,16 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 	/* the answer is given only after this commit */
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
+	free(held);
 	return COUNTY_DONE;
 refused:
+	free(held);
 	store_rollback(c->db);
 	memset(ack, 0, sizeof(*ack));
 	*new_alerts = 0;
 	return COUNTY_REFUSED;
 fail:
+	free(held);
 	store_rollback(c->db);
 	memset(ack, 0, sizeof(*ack));
 	*new_alerts = 0;

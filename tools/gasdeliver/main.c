@@ -39,9 +39,10 @@
 #include "util.h"
 #include "wire.h"
 
-#define BATCH_MAX 200            /* events in one POST /records */
-#define REQUEST_TIMEOUT_MS 20000 /* one batch's answer */
-#define NUMBER_LINE 128          /* a buyer number read from standard input */
+#define BATCH_MAX 200                 /* events in one POST /records */
+#define REQUEST_TIMEOUT_MS 20000      /* one batch's answer */
+#define NUMBER_LINE 128               /* a buyer number read from standard input */
+#define SECOND_SCAN_MS (10 * 60000LL) /* the same step again within this: one step */
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3 };
 
@@ -309,7 +310,8 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	};
 	const char *buyer = NULL, *village = NULL, *township = NULL, *lat = NULL, *lon = NULL;
 	struct wire_life l;
-	char uuid[WIRE_UUID], what[400], err[256], last[WIRE_WORD];
+	char uuid[WIRE_UUID], what[400], err[256], last[WIRE_WORD], last_buyer[WIRE_BUYER];
+	int64_t last_ms;
 	sqlite3 *db;
 	int ch, rc;
 
@@ -375,22 +377,27 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	l.at_ms = time_wall_ms();
 	if (open_db(o, &db) == -1)
 		return EXIT_ERROR;
-	/* a second scan of one step is no step: the county would take a second
+	/* the same step scanned twice (the same cylinder, event and household
+	 * within SECOND_SCAN_MS) is one step: the county would take a second
 	 * hand-over with no return between as the cylinder going round once
-	 * more unseen (C07 against the household), and a second return as
-	 * nothing */
-	if ((rc = outbox_last_step(db, l.serial, last, err, sizeof(err))) == -1) {
+	 * more unseen (C07 against the household); later, or to another
+	 * household, it is the county's to judge */
+	if ((rc = outbox_last_step(db, l.serial, last, last_buyer, &last_ms, err, sizeof(err))) ==
+	    -1) {
 		fprintf(stderr, "gasdeliver: nothing recorded: %s\n", err);
 		store_close(db);
 		return EXIT_ERROR;
 	}
-	if (rc == 1 && strcmp(last, l.event) == 0) {
+	if (rc == 1 && strcmp(last, l.event) == 0 && strcmp(last_buyer, l.buyer) == 0 &&
+	    l.at_ms - last_ms < SECOND_SCAN_MS && l.at_ms >= last_ms) {
 		fprintf(stderr,
 		    handover
-		        ? _("gasdeliver: cylinder %s was handed over already (its last step on "
-		            "this device), nothing recorded: record its return first\n")
-		        : _("gasdeliver: cylinder %s was taken back already (its last step on "
-		            "this device), nothing recorded\n"),
+		        ? _("gasdeliver: cylinder %s was handed over to this household a moment "
+		            "ago (its last step on this device): a second scan, nothing "
+		            "recorded\n")
+		        : _("gasdeliver: cylinder %s was taken back from this household a moment "
+		            "ago (its last step on this device): a second scan, nothing "
+		            "recorded\n"),
 		    l.serial);
 		store_close(db);
 		return EXIT_REFUSED;

@@ -212,21 +212,26 @@ fail:
 }
 
 int
-outbox_last_step(sqlite3 *db, const char *serial, char event[WIRE_WORD], char *err, size_t errlen)
+outbox_last_step(sqlite3 *db, const char *serial, char event[WIRE_WORD], char buyer[WIRE_BUYER],
+    int64_t *at_ms, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	event[0] = '\0';
+	event[0] = buyer[0] = '\0';
+	*at_ms = 0;
 	if (store_prepare(db,
-	        "SELECT event FROM life_events WHERE serial = ? ORDER BY at_ms DESC, rowid DESC"
-	        " LIMIT 1",
+	        "SELECT event, buyer, at_ms FROM life_events WHERE serial = ?"
+	        " ORDER BY at_ms DESC, rowid DESC LIMIT 1",
 	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		store_column_copy(st, 0, event, WIRE_WORD);
+		store_column_copy(st, 1, buyer, WIRE_BUYER);
+		*at_ms = sqlite3_column_int64(st, 2);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return err_set(err, errlen, "%s", sqlite3_errmsg(db));

@@ -46,9 +46,9 @@ int outbox_acked(sqlite3 *db, const int64_t *seqs, size_t n, const struct wire_a
     int64_t *removed, char *err, size_t errlen);
 
 /* This device's own latest step of serial (by its time, then as recorded):
- * 1 with its event, 0 when it recorded none, -1 with err. */
-int outbox_last_step(sqlite3 *db, const char *serial, char event[WIRE_WORD], char *err,
-    size_t errlen);
+ * 1 with its event, buyer and time, 0 when it recorded none, -1 with err. */
+int outbox_last_step(sqlite3 *db, const char *serial, char event[WIRE_WORD], char buyer[WIRE_BUYER],
+    int64_t *at_ms, char *err, size_t errlen);
 
 /* Events waiting, and the at_ms of the oldest (0: none). */
 int64_t outbox_waiting(sqlite3 *db, int64_t *oldest_ms);
