@@ -2215,6 +2215,65 @@ a_strangers_c07_does_not_take_the_real_ones_place(void **state)
 	    1);
 }
 
+/*
+ * The empty of W1's hand-over to household 1 went back unrecorded; a
+ * stranger who knows household 1's number "returns" it between the
+ * station's refill and its next dispatch.  Another worker's return of a
+ * household's empty joins the chain only loosely, a cycle for that device
+ * alone: W1's honest hand-over after the dispatch is no C07.  Found by the
+ * third review: resting on W1's hand-over it started a cycle for everyone.
+ */
+static void
+a_strangers_return_between_refill_and_dispatch_makes_no_c07(void **state)
+{
+	(void)state;
+	station_with_fill("CYL1", t0);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "CYL1", 1, "household", t0 + 2 * HOUR)), 1);
+	fill("CYL1", t0 + 5 * DAY, "delivery", "S01", 102);
+	assert_int_equal(store("delivery:EV@TD",
+	                     stranger("returned", "CYL1", 1, "household", t0 + 5 * DAY + 600000)),
+	    1);
+	assert_int_equal(store("S01", ev("dispatched", "CYL1", 0, "", t0 + 5 * DAY + HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB",
+	                     ev("handed_over", "CYL1", 2, "household", t0 + 5 * DAY + 2 * HOUR)),
+	    1);
+	assert_int_equal(alerts_of("C07"), 0);
+}
+
+/*
+ * Two workers, the first offline: W2's return of X from household 1
+ * arrives before W1's hand-over of X to it, and stays outside the chain;
+ * household 1 then gets Y and Z and holds two, not three: a return naming
+ * the household takes the cylinder off it.  Found by the third review: C09
+ * counted X as held until its next step.
+ */
+static void
+a_return_that_arrives_before_its_hand_over_is_not_held(void **state)
+{
+	struct wire_record r;
+
+	(void)state;
+	fill("X", t0, "delivery", "S01", 1);
+	fill("Y", t0, "delivery", "S01", 2);
+	fill("Z", t0, "delivery", "S01", 3);
+	assert_int_equal(store("S01", ev("dispatched", "X", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S01", ev("dispatched", "Y", 0, "", t0 + HOUR)), 1);
+	assert_int_equal(store("S01", ev("dispatched", "Z", 0, "", t0 + HOUR)), 1);
+	r = ev("returned", "X", 1, "household", t0 + 3 * HOUR);
+	str_copy(r.life.actor, "delivery:W2@TB", sizeof(r.life.actor));
+	str_copy(r.life.worker, "delivery:W2@TB", sizeof(r.life.worker));
+	assert_int_equal(store("delivery:W2@TB", r), 1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "X", 1, "household", t0 + 2 * HOUR)), 1);
+	assert_int_equal(store("delivery:W1@TB", ev("handed_over", "Y", 1, "household", t0 + DAY)),
+	    1);
+	assert_int_equal(
+	    store("delivery:W1@TB", ev("handed_over", "Z", 1, "household", t0 + 2 * DAY)), 1);
+	assert_int_equal(alerts_of("C09"), 0);
+}
+
 int
 main(void)
 {
@@ -2303,6 +2362,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(honest_slips_at_the_door_raise_nothing, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_strangers_return_between_refill_and_dispatch_makes_no_c07, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_return_that_arrives_before_its_hand_over_is_not_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(hand_overs_spread_into_the_past_are_still_c09,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

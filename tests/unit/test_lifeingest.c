@@ -497,6 +497,36 @@ migration_026_keeps_the_steps_held_and_judges_new_ones(void **state)
 	store_close(c.db);
 }
 
+/*
+ * A device whose backlog holds more than the bound of one cylinder (weeks
+ * offline) is not refused whole for ever: the events before the bound are
+ * stored and answered, the rest is answered busy, and taken a day later.
+ * Found by the third review: the whole batch was refused at every try,
+ * the device's every event stuck behind it.
+ */
+static void
+a_backlog_over_the_bound_drains_a_day_at_a_time(void **state)
+{
+	struct wire_record r[LIFE_SERIAL_DAY_MAX + 1];
+	struct wire_ack ack;
+	int i;
+
+	(void)state;
+	for (i = 0; i <= LIFE_SERIAL_DAY_MAX; i++) {
+		r[i] = returned(i + 1, i + 1);
+		str_copy(r[i].life.serial, "ONE", sizeof(r[i].life.serial));
+	}
+	assert_int_equal(deliver(r, LIFE_SERIAL_DAY_MAX + 1, &ack), COUNTY_DONE);
+	assert_int_equal(ack.stored, LIFE_SERIAL_DAY_MAX);
+	assert_int_equal(ack.hwm, LIFE_SERIAL_DAY_MAX);
+	/* sent again, as gasdeliver does: the answered ones gone, the last busy */
+	assert_int_equal(deliver(&r[LIFE_SERIAL_DAY_MAX], 1, &ack), COUNTY_BUSY);
+	fixture_execf(cdb.db, "UPDATE life_events SET stored_ms = stored_ms - 86400001");
+	assert_int_equal(deliver(&r[LIFE_SERIAL_DAY_MAX], 1, &ack), COUNTY_DONE);
+	assert_int_equal(ack.hwm, LIFE_SERIAL_DAY_MAX + 1);
+	assert_int_equal(kept(cdb.db, DEVICE), LIFE_SERIAL_DAY_MAX + 1);
+}
+
 static int
 folder_setup(void **state)
 {
@@ -533,6 +563,8 @@ main(void)
 		    folder_setup, folder_teardown),
 		cmocka_unit_test_setup_teardown(a_device_has_a_daily_bound_per_cylinder, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(a_backlog_over_the_bound_drains_a_day_at_a_time,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    migration_026_keeps_the_steps_held_and_judges_new_ones, folder_setup,
 		    folder_teardown),

@@ -60,9 +60,11 @@ static const struct conf_key county_keys[] = {
 	    "C08: a cylinder dispatched and neither handed over nor returned within this (0: off)",
 	    NULL, 0 },
 	{ "c09_household_hold", CONF_INT, NUM(c09_household_hold), 0, 1000, "2",
-	    "C09: cylinders a household may hold beyond those it returned (0: off)", NULL, 0 },
+	    "C09: cylinders handed over at its door and not back a household may hold (0: off)",
+	    NULL, 0 },
 	{ "c09_business_hold", CONF_INT, NUM(c09_business_hold), 0, 100000, "20",
-	    "C09: cylinders a business may hold beyond those it returned (0: off)", NULL, 0 },
+	    "C09: cylinders handed over at its door and not back a business may hold (0: off)",
+	    NULL, 0 },
 	{ "life_max_delay_h", CONF_INT, NUM(life_max_delay_h), 1, 720, "72",
 	    "C17: a delivery device's event is judged by the rules (C07, C09, C10, C11) at a time no "
 	    "earlier than its previous event (less 10 minutes) nor than this before the county "

@@ -389,8 +389,10 @@ raise(struct seen *s, const char *rule, const char *key, const char *township, c
  *     it): 2, a cycle of C07 for that device's own later steps only, so
  *     that a stranger's step between a fill and its dispatch starts none for
  *     the worker it is dispatched to;
- *   a return naming a household: a hand-over to that household, by any
- *     worker (another may take the empty back), as that hand-over;
+ *   a return naming a household: a hand-over to that household, as that
+ *     hand-over when it was the same device's, else loosely (2: another
+ *     worker may take the empty back, and so may a stranger who knows the
+ *     household's number);
  *   a return naming none: that device's own hand-over (as it), or a
  *     dispatch to it (1: unsold, back on the truck).
  *
@@ -436,9 +438,14 @@ step_counts(struct county_db *c, const char *source, int64_t id, const struct wi
 		*counts = 1;
 	else if (is_event(l, "handed_over"))
 		*counts = found && strcmp(by, source) == 0 ? level : -1;
+	else if (l->buyer[0] != '\0' && strcmp(event, "handed_over") == 0 &&
+	         strcmp(buyer, l->buyer) == 0)
+		/* another worker's may take the empty back, but only loosely: a
+		 * stranger who knows the household's number would otherwise start
+		 * a cycle for everyone between a refill and its dispatch */
+		*counts = strcmp(by, source) == 0 ? level : 2;
 	else if (l->buyer[0] != '\0')
-		*counts =
-		    strcmp(event, "handed_over") == 0 && strcmp(buyer, l->buyer) == 0 ? level : 0;
+		*counts = 0;
 	else
 		*counts = strcmp(event, "handed_over") == 0 && strcmp(by, source) == 0 ? level : 0;
 	if (*counts == -1) { /* not in the device's reach: its first sight, or a fill since */
@@ -733,7 +740,10 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 		/* what the household holds now: the cylinders whose chain's
 		 * latest step (step_counts) is a hand-over to it; one taken back,
 		 * received at a station's counter, or handed over to another
-		 * household since, is no longer its.  Among its latest
+		 * household since, is no longer its, nor one any device says it
+		 * took back from it (a return that arrived before the hand-over
+		 * it follows stays outside the chain, and would keep the
+		 * cylinder the household's).  Among its latest
 		 * HOLD_LOOK_MAX hand-overs: a household takes tens a year, and
 		 * each is one look-up here. */
 		if (prepare(s->c, &st, err, errlen,
@@ -741,7 +751,8 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 		        " life_events WHERE buyer = ?1 AND buyer <> '' AND event = 'handed_over'"
 		        " AND counts <> 0 ORDER BY rule_ms DESC LIMIT ?2)) h"
 		        " WHERE (SELECT q.event = 'handed_over' AND q.buyer = ?1 FROM life_events q"
-		        " WHERE q.serial = h.serial AND q.counts <> 0"
+		        " WHERE q.serial = h.serial"
+		        " AND (q.counts <> 0 OR (q.event = 'returned' AND q.buyer = ?1))"
 		        " ORDER BY q.rule_ms DESC, q.id DESC LIMIT 1)",
 		        "ti", l->buyer, (int64_t)HOLD_LOOK_MAX) == -1 ||
 		    one_int(s->c, st, 0, &held, err, errlen, "C09") == -1)

@@ -62,9 +62,9 @@
  * cylinder in that device's reach: for a hand-over a dispatch to it or its
  * own step (or, loosely, a licensed fill since or no step at all: a cycle
  * for its own later steps only); for a return naming a household a
- * hand-over to that household; for one naming none its own hand-over or a
- * dispatch to it.  A step outside the chain is kept and traced, and counts
- * for nothing (docs/county.md, "A device's word at the door").
+ * hand-over to that household (another worker's, loosely); for one naming
+ * none its own hand-over or a dispatch to it.  A step outside the chain is kept and traced, and
+ * counts for nothing (docs/county.md, "A device's word at the door").
  *
  * And the registry, through its history (history.h, source "life"):
  * inspection_back sets the last inspection (the event's local date) and the

@@ -108,6 +108,18 @@ delivery_mark_advance(struct county_db *c, const char *source, int64_t *hwm, cha
  * for more than it is.  COUNTY_DONE, COUNTY_BUSY with err naming the record,
  * the cylinder and until when, COUNTY_ERROR.
  */
+/* Is any of held[0..n) a record not held yet? */
+static int
+any_new(const unsigned char *held, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (!held[j])
+			return 1;
+	return 0;
+}
+
 /* Is record j the first of batch at its seq? */
 static int
 first_at_seq(const struct wire_batch *batch, size_t j)
@@ -181,7 +193,7 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 	unsigned char *held = NULL; /* per record: its seq is held already */
 	char why[256];
 	int alerts, rc;
-	size_t i;
+	size_t i, count;
 
 	memset(ack, 0, sizeof(*ack));
 	*new_alerts = 0;
@@ -221,15 +233,24 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 			    i, (long long)r->seq, (long long)jump, (long long)hwm);
 			goto refused;
 		}
-		if ((busy = serial_bound(c, source, batch, i, held, now, err, errlen)) !=
-		    COUNTY_DONE) {
-			free(held);
-			store_rollback(c->db);
-			memset(ack, 0, sizeof(*ack));
-			return busy;
-		}
+		if ((busy = serial_bound(c, source, batch, i, held, now, err, errlen)) ==
+		    COUNTY_ERROR)
+			goto fail;
+		if (busy == COUNTY_BUSY)
+			break;
 	}
-	for (i = 0; i < batch->count; i++) {
+	/* over the bound at record i: the records before it are stored and
+	 * answered, so that a device with a backlog of one cylinder drains
+	 * it a day at a time instead of being refused whole for ever; busy
+	 * when none of them is new */
+	if (i < batch->count && !any_new(held, i)) {
+		free(held);
+		store_rollback(c->db);
+		memset(ack, 0, sizeof(*ack));
+		return COUNTY_BUSY;
+	}
+	count = i;
+	for (i = 0; i < count; i++) {
 		rc = life_store_counted(c, source, &batch->records[i], &alerts, err, errlen);
 		if (rc == -2)
 			goto refused;

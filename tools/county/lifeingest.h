@@ -36,9 +36,12 @@
  * signed by code_key or another cylinder's (life.h life_code_check; not
  * checked when code_key is NULL), a seq more than max_seq_jump beyond the
  * device's mark.  COUNTY_BUSY (nothing stored, err says until when):
- * the device is over its records_day_max (quota.h), or a record would be
- * its LIFE_SERIAL_DAY_MAX + 1st new event of one cylinder in 24 hours (err
- * names the record and the cylinder).  COUNTY_ERROR: the
+ * the device is over its records_day_max (quota.h), or the batch's first
+ * new record would be its LIFE_SERIAL_DAY_MAX + 1st new event of one
+ * cylinder in 24 hours (err names the record and the cylinder).  A record
+ * further on that would be is not refused with its batch: the records
+ * before it are stored and answered (COUNTY_DONE, the mark short of it),
+ * so that a device's backlog drains a day at a time.  COUNTY_ERROR: the
  * database failed, nothing stored.
  */
 enum county_result county_ingest_delivery(struct county_db *c, const struct code_key *code_key,
