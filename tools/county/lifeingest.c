@@ -98,16 +98,6 @@ delivery_mark_advance(struct county_db *c, const char *source, int64_t *hwm, cha
 	return 0;
 }
 
-/*
- * May record i of batch be stored at now, within LIFE_SERIAL_DAY_MAX events
- * of its cylinder from source in 24 hours (those held, and the new ones
- * before it in the batch)?  *held says whether source holds its seq already
- * (a retransmission: it stores nothing, and the bound lets it through);
- * held[0..i) are the records before it, so that a batch sent again after a
- * lost answer, its held records and a seq twice counted once, is not taken
- * for more than it is.  COUNTY_DONE, COUNTY_BUSY with err naming the record,
- * the cylinder and until when, COUNTY_ERROR.
- */
 /* Is any of held[0..n) a record not held yet? */
 static int
 any_new(const unsigned char *held, size_t n)
@@ -132,6 +122,16 @@ first_at_seq(const struct wire_batch *batch, size_t j)
 	return 1;
 }
 
+/*
+ * May record i of batch be stored at now, within LIFE_SERIAL_DAY_MAX events
+ * of its cylinder from source in 24 hours (those held, and the new ones
+ * before it in the batch)?  held_before[i] is set to whether source holds
+ * its seq already (a retransmission: it stores nothing, and the bound lets
+ * it through); held_before[0..i), set by the calls before, say it of the
+ * records before it, so that a batch sent again after a lost answer (its
+ * held records, a seq twice) is counted once.  COUNTY_DONE, COUNTY_BUSY with err naming the record,
+ * the cylinder and until when, COUNTY_ERROR.
+ */
 static enum county_result
 serial_bound(struct county_db *c, const char *source, const struct wire_batch *batch, size_t i,
     unsigned char *held_before, int64_t now, char *err, size_t errlen)
