@@ -1213,7 +1213,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "batch",
 	    .answer =
-	        "2.04 + ack, 4.00 (what cannot be true, named), 5.03 (over `records_day_max` until the time named: send again later)" },
+	        "2.04 + ack, 4.00 (what cannot be true, named), 5.03 (over `records_day_max`, or a delivery device's batch whose first new event is its 25th of one cylinder in 24 hours, until the time named: send again later; one found further on ends the batch there, the records before it stored and answered by the ack's `hwm`)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "heartbeat",
 	    .action = ACCESS_HEARTBEAT_WRITE,
