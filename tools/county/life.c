@@ -353,6 +353,7 @@ struct seen {
 	const char *source, *uuid;
 	int64_t id; /* the event's row */
 	const struct wire_life *l;
+	int counts; /* in the cylinder's chain (step_counts): 0 outside, 1, 2 loose */
 	char township[WIRE_TOWNSHIP]; /* where it was seen */
 	char buyer_town[WIRE_TOWNSHIP];
 	int alerts;
@@ -522,7 +523,7 @@ rejudge_after(struct county_db *c, const char *serial, int64_t at, int64_t id, c
 	return i < n ? -1 : 0;
 }
 
-/* What row id's counts says. */
+/* What row id's counts says (the sweep's: life_store_counted has it). */
 static int
 step_counted(struct county_db *c, int64_t id, int *counts, char *err, size_t errlen)
 {
@@ -588,7 +589,7 @@ c07_judge(struct county_db *c, const char *source, const struct wire_life *l, in
 }
 
 static int
-c07_raise(struct seen *s, int64_t since_id, int counts, char *err, size_t errlen)
+c07_raise(struct seen *s, int64_t since_id, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
 	char key[128], text[WIRE_TEXT];
@@ -597,7 +598,7 @@ c07_raise(struct seen *s, int64_t since_id, int counts, char *err, size_t errlen
 	 * device's word alone, is its own alert, so that it never takes the
 	 * cycle's key (and its case) from the hand-over that is the
 	 * cylinder's */
-	if (counts != 0)
+	if (s->counts != 0)
 		snprintf(key, sizeof(key), "county:C07:%s:%lld", l->serial, (long long)since_id);
 	else
 		snprintf(key, sizeof(key), "county:C07:%s:%lld:%lld", l->serial,
@@ -623,15 +624,13 @@ c07_raise(struct seen *s, int64_t since_id, int counts, char *err, size_t errlen
  * hand-over is judged, in the chain or not.
  */
 static int
-c07_due(struct seen *s, int64_t *since_id, int *counts, char *err, size_t errlen)
+c07_due(struct seen *s, int64_t *since_id, char *err, size_t errlen)
 {
 	const struct wire_life *l = s->l;
 	int filled = 0;
 
 	*since_id = 0;
-	if (step_counted(s->c, s->id, counts, err, errlen) == -1)
-		return -1;
-	if (!*counts && is_event(l, "returned"))
+	if (!s->counts && is_event(l, "returned"))
 		return 2;
 	if (c07_judge(s->c, s->source, l, s->id, since_id, &filled, err, errlen) == -1)
 		return -1;
@@ -644,15 +643,15 @@ rule_c07(struct seen *s, char *err, size_t errlen)
 	const struct wire_life *l = s->l;
 	int64_t since_id, grace = (int64_t)s->c->config->c07_grace_min * 60000;
 	sqlite3_stmt *st = NULL;
-	int due, counts;
+	int due;
 
 	if (!at_door(l))
 		return 0;
 	/* a return that is not the cylinder's is not judged, now or later */
-	if ((due = c07_due(s, &since_id, &counts, err, errlen)) != 1)
+	if ((due = c07_due(s, &since_id, err, errlen)) != 1)
 		return due == -1 ? -1 : 0;
 	if (grace <= 0)
-		return c07_raise(s, since_id, counts, err, errlen);
+		return c07_raise(s, since_id, err, errlen);
 	/* the station's fill may still be on its way: judged again when the
 	 * grace is over */
 	if (prepare(s->c, &st, err, errlen,
@@ -726,15 +725,10 @@ rule_c09(struct seen *s, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 	char key[160], text[WIRE_TEXT];
 	const char *town = s->buyer_town[0] != '\0' ? s->buyer_town : s->township;
-	int counts;
 
-	if (!is_event(l, "handed_over"))
-		return 0;
 	/* a hand-over outside the cylinder's chain is a device's word alone:
 	 * it is kept, and C07 judges it, but it counts for no household */
-	if (step_counted(s->c, s->id, &counts, err, errlen) == -1)
-		return -1;
-	if (!counts)
+	if (!is_event(l, "handed_over") || !s->counts)
 		return 0;
 	if (hold > 0) {
 		/* what the household holds now: the cylinders whose chain's
@@ -1434,7 +1428,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 	struct wire_life judged;
 	struct seen s;
 	char why[256];
-	int own, ok, held, counted;
+	int own, ok, held;
 
 	*new_alerts = 0;
 	if (life_check(r, err, errlen) == -1)
@@ -1465,7 +1459,7 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 		return txn_end(c, "life", own, 0, err, errlen);
 	if (s.id == 0) /* judge_resend saw none: cannot be, but never judged twice */
 		return txn_end(c, "life", own, 1, err, errlen);
-	if (step_counts(c, source, s.id, &judged, &counted, err, errlen) == -1 ||
+	if (step_counts(c, source, s.id, &judged, &s.counts, err, errlen) == -1 ||
 	    (strncmp(source, "delivery:", 9) != 0 &&
 	        rejudge_after(c, judged.serial, judged.at_ms, s.id, err, errlen) == -1))
 		return txn_end(c, "life", own, 0, err, errlen);
@@ -1559,7 +1553,7 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	struct wire_life l;
 	struct seen s;
 	int64_t since_id, id = 0;
-	int due, rc, counts;
+	int due, rc;
 
 	if ((rc = pending_event(c, uuid, source, sizeof(source), &l, &id, err, errlen)) != 1)
 		return rc;
@@ -1574,8 +1568,9 @@ sweep_one(struct county_db *c, const char *uuid, const char *rule, int *alerts, 
 	    buyer_township(c, source, &l, s.buyer_town, sizeof(s.buyer_town), err, errlen) == -1)
 		return -1;
 	if (strcmp(rule, "C07") == 0) {
-		if ((due = c07_due(&s, &since_id, &counts, err, errlen)) == -1 ||
-		    (due == 1 && c07_raise(&s, since_id, counts, err, errlen) == -1))
+		if ((due = step_counted(c, id, &s.counts, err, errlen)) == -1 ||
+		    (due = c07_due(&s, &since_id, err, errlen)) == -1 ||
+		    (due == 1 && c07_raise(&s, since_id, err, errlen) == -1))
 			return -1;
 	} else {
 		timetext_format(l.at_ms, TIMETEXT_PERSON, when);
