@@ -829,6 +829,8 @@ emergency_now(struct line *line, double rise, int64_t now)
 {
 	line->emergency = 1;
 	line->rise_kg = rise;
+	/* the cylinder's weight now: watched from again at the acknowledgement */
+	line->watch_base = line->last.gross_kg;
 	line_close_valve(line);
 	line->last_close_ms = now;
 	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed", line->number,
@@ -953,6 +955,22 @@ step_fill_states(struct line *line, int64_t now, int stop)
 	}
 	switch (line->state) {
 	case LINE_FILLING:
+		if (line->last.scale_ok) {
+			sample_curve(line, now);
+			pthread_mutex_lock(&line->lock);
+			line->status.net_kg = net;
+			pthread_mutex_unlock(&line->lock);
+		}
+		/* A stop is taken out of the mailbox at this step (line_step):
+		 * it closes now, whether the scale answered this time or not,
+		 * or it would be lost and the fill run on to its target. */
+		if (stop || line->force_close) {
+			line->interrupted = RULES_STOPPED;
+			line->force_close = 0;
+			begin_close(line, now);
+			enter(line, LINE_CUTOFF, now);
+			return;
+		}
 		if (!line->last.scale_ok) {
 			/* Flying blind: if the flow seen so far could reach the
 			 * cut-off point before the next reading, close now; R24
@@ -966,16 +984,7 @@ step_fill_states(struct line *line, int64_t now, int stop)
 			}
 			return;
 		}
-		sample_curve(line, now);
-		pthread_mutex_lock(&line->lock);
-		line->status.net_kg = net;
-		pthread_mutex_unlock(&line->lock);
-		if (stop || line->force_close) {
-			line->interrupted = RULES_STOPPED;
-			line->force_close = 0;
-			begin_close(line, now);
-			enter(line, LINE_CUTOFF, now);
-		} else if (rules_fill_too_long(r, now - line->open_ms)) {
+		if (rules_fill_too_long(r, now - line->open_ms)) {
 			line->timed_out = 1;
 			begin_close(line, now);
 			enter(line, LINE_CUTOFF, now);
@@ -1250,7 +1259,19 @@ line_step(struct line *line, int64_t now)
 		if (stop) {
 			log_info("line %d: emergency acknowledged", line->number);
 			line->emergency = 0;
-			line->watch = 0;
+			/* An acknowledgement says someone looked, not that the gas
+			 * stopped: a cylinder still on the scale is watched as after
+			 * a fill, from its weight now (from the emergency's if the
+			 * scale is silent), so that gas still flowing raises R23
+			 * again.  One taken off (1 kg lighter) is not. */
+			if (!line->last.scale_ok) {
+				line->watch = 1;
+			} else if (line->last.gross_kg >= line->watch_base - 1.0) {
+				line->watch = 1;
+				line->watch_base = line->last.gross_kg;
+			} else {
+				line->watch = 0;
+			}
 			enter(line, LINE_IDLE, now);
 		}
 		break;

@@ -883,6 +883,104 @@ stop_interrupts_fill(void **state)
 	assert_false(r->fake.open);
 }
 
+/*
+ * A stop that arrives while the scale misses a reading or two (far below
+ * link_loss_ms) closes the valve all the same.  It was taken out of the
+ * mailbox and dropped, the filling state returning early while the scale
+ * was silent: when the scale answered again the fill ran on to its target
+ * with the operator's stop forgotten (review rev93).
+ */
+static void
+stop_while_the_scale_is_silent_still_stops(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	run(r, 5000); /* filling, about 1.5 kg in */
+	r->fake.scale_dead = 1;
+	run(r, 100); /* two missed readings */
+	line_stop(&r->line);
+	run(r, 100);
+	assert_false(r->fake.open); /* closed at the stop, the scale still silent */
+	r->fake.scale_dead = 0;
+	run(r, 2000);
+	assert_false(r->fake.open);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_true(s.result_net_kg < 3.0);
+}
+
+/*
+ * An emergency acknowledged (gasctl stop) while the valve is still stuck
+ * open and gas still flows is raised again, as an R23 incident of its own:
+ * an acknowledgement says someone looked, not that the gas stopped.
+ * Before, the line went idle with nothing watched and its heartbeat fed
+ * the watchdog again, however much flowed (review rev93).
+ */
+static void
+emergency_acknowledged_while_gas_still_flows_is_raised_again(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+	int hb;
+
+	a = start_good_fill(r);
+	r->fake.stuck = 1;
+	run_until_done(r, a, 200000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	line_stop(&r->line); /* acknowledged; the valve is still stuck open */
+	run(r, 10000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_string_equal(s.result, "emergency");
+	assert_int_equal(r->fake.emergencies, 2);
+	/* the fill's R23, and the incident after the acknowledgement */
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM violations WHERE rule = 'R23' AND fill IS NULL"),
+	    1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 2);
+	hb = r->fake.heartbeats; /* the watchdog is starved again */
+	run(r, 2000);
+	assert_int_equal(r->fake.heartbeats, hb);
+}
+
+/*
+ * ... while a cylinder taken off the scale before the acknowledgement is
+ * not watched: the next one put down is not a leak.
+ */
+static void
+emergency_acknowledged_after_the_cylinder_left_watches_nothing(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	r->fake.stuck = 1;
+	run_until_done(r, a, 200000);
+	r->fake.stuck = 0;
+	r->fake.open = 0; /* shut by hand */
+	r->fake.tare = 0; /* and the cylinder taken off */
+	r->fake.net = 0;
+	run(r, 1000);
+	line_stop(&r->line);
+	run(r, 1000);
+	r->fake.tare = 15.3; /* the next cylinder put down */
+	r->fake.net = 0;
+	run(r, 2000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_IDLE);
+	assert_int_equal(r->fake.emergencies, 1);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 1);
+}
+
 static void
 hoarding_buyer_fills_with_R11_alert(void **state)
 {
@@ -1235,6 +1333,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(slow_fill_times_out_with_R22, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(stop_interrupts_fill, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    emergency_acknowledged_while_gas_still_flows_is_raised_again, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    emergency_acknowledged_after_the_cylinder_left_watches_nothing, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(stop_while_the_scale_is_silent_still_stops,
+		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(hoarding_buyer_fills_with_R11_alert, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(crash_recovery_interrupts_open_fill_once, rig_setup,
