@@ -24,10 +24,14 @@ from console_lib import browser, check, cookie_of, no_sideways_scroll, raw, shot
 
 BASE, SHOTS = sys.argv[1], sys.argv[2]
 HOST = console_lib.init(BASE, SHOTS)
-XSS_NOTE = "<script>window.xss=5</script>\"' 现场已责令整改 罚款\u202e005\u202c 元"
-# what the page shows of it: a bidi override and its pop in plain sight as U+FFFD,
-# obeyed by no browser ("罚款 500" would read as "罚款 005")
-XSS_NOTE_SHOWN = XSS_NOTE.replace("\u202e", "\ufffd").replace("\u202c", "\ufffd")
+XSS_NOTE = ("<script>window.xss=5</script>\"' 现场已责令整改 罚款\u202e005\u202c 元"
+            " 金额：\u200f500 100\u061c 元\u200e")
+# what the page shows of it: a bidi override and its pop, and the invisible
+# marks RLM, ALM and LRM, in plain sight as U+FFFD, obeyed by no browser
+# ("罚款 500" would read as "罚款 005", "500 100" as "100 500")
+XSS_NOTE_SHOWN = XSS_NOTE
+for mark in "\u202e\u202c\u200f\u061c\u200e":
+    XSS_NOTE_SHOWN = XSS_NOTE_SHOWN.replace(mark, "\ufffd")
 XSS_REPORT = "<script>window.xss=6</script>\"' 院内堆放气瓶十余只"
 case_id = report_id = None
 tokens = {}  # identity: (session cookie, CSRF token), for requests outside the browser
@@ -125,8 +129,8 @@ try:
               len(imgs) == 1 and phone.execute_script(
                   "return arguments[0].complete && arguments[0].naturalWidth", imgs[0]) == 40)
         notes = [e.text for e in phone.find_elements(By.CSS_SELECTOR, "#timeline .note")]
-        check("a note with a script, quotes and a bidi override shows as text, the override"
-              " shown as U+FFFD", XSS_NOTE_SHOWN in notes)
+        check("a note with a script, quotes, a bidi override and bidi marks shows as text,"
+              " the override and the marks shown as U+FFFD", XSS_NOTE_SHOWN in notes)
         check("no script of a note ran", phone.execute_script("return window.xss") is None)
         # a file that is not a picture is refused from its bytes, whatever its name
         wait_css(phone, "#photo-attach").send_keys(os.environ["NOT_PHOTO"])

@@ -1178,6 +1178,89 @@ at(struct case_request *r, double lat, double lon)
 	casemsg_set(r, CASEMSG_LON);
 }
 
+/*
+ * A report resent (a double tap, libcoap's retry) is one case, but only
+ * when it is the same report in every field the county keeps: a grid
+ * worker reporting a second site with the same short note, in another
+ * township, at another place, with another code or photo, files a case of
+ * its own.  Before, kind, village and note alone made a resend, and the
+ * second site's report (its township's case, its photo) was dropped while
+ * the worker was told it was taken (review rev91).
+ */
+static void
+a_second_site_with_the_same_note_is_a_case_of_its_own(void **state)
+{
+	static uint8_t photo1[] = "\xff\xd8\xff\xe0 one", photo2[] = "\xff\xd8\xff\xe0 two";
+	struct case_request r;
+	char err[256];
+	int64_t first = 0, id = 0, t = T0 + 20 * 86400000LL;
+	int64_t cases;
+
+	(void)state;
+	config.report_max_per_hour = 0;
+	load_map(&cat);
+	r = report("违规堆放气瓶", "东村", "发现违规堆放");
+	at(&r, 30.2, 120.2); /* in TA */
+	str_copy(r.place, "东村口", sizeof(r.place));
+	casemsg_set(&r, CASEMSG_PLACE_F);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:eve@TA", &r, t, &first, err, sizeof(err)),
+	    CASES_DONE);
+	cases = sql_int("SELECT count(*) FROM cases");
+	/* the same report again: its one case */
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 1000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(id, first);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases);
+	/* the same note at a point in TB: TB's case */
+	at(&r, 31.0, 121.0);
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 2000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_true(id != first);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE township = 'TB'"
+	                         " AND reporter = 'grid:eve@TA' AND abs(lat - 31.0) < 1e-9"),
+	    1);
+	/* another point of TA, another place, a code, a photo: each its own case */
+	at(&r, 30.3, 120.3);
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 3000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases + 2);
+	at(&r, 30.2, 120.2);
+	str_copy(r.place, "东村桥头", sizeof(r.place));
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 4000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases + 3);
+	str_copy(r.place, "东村口", sizeof(r.place));
+	str_copy(r.code, "C-UNKNOWN-9", sizeof(r.code));
+	casemsg_set(&r, CASEMSG_CODE);
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 5000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases + 4);
+	with_photo(&r, photo1, sizeof(photo1), "1.jpg");
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 6000, &first, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases + 5);
+	/* ... the same photo again is that case's resend, another photo a new case */
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 7000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(id, first);
+	with_photo(&r, photo2, sizeof(photo2), "2.jpg");
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 8000, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_true(id != first);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases + 6);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_evidence e JOIN cases c"
+	                         " ON c.id = e.case_id WHERE c.reporter = 'grid:eve@TA'"),
+	    2);
+}
+
 static void
 a_report_with_coordinates_goes_where_they_lie(void **state)
 {
@@ -2711,6 +2794,7 @@ main(void)
 		cmocka_unit_test(a_point_lies_in_the_township_whose_boundary_holds_it),
 		cmocka_unit_test(the_townships_are_the_maps_then_the_village_lists),
 		cmocka_unit_test(a_report_with_coordinates_goes_where_they_lie),
+		cmocka_unit_test(a_second_site_with_the_same_note_is_a_case_of_its_own),
 		cmocka_unit_test(deadlines_count_the_county_working_days),
 		cmocka_unit_test(a_case_past_its_deadline_is_overdue_and_escalated_once),
 		cmocka_unit_test(figures_count_per_township),

@@ -259,6 +259,34 @@ sessions_end_by_idle_time_by_age_and_by_sign_out(void **state)
 	assert_int_equal(signin_session_find(fx->store, s.token, 1002, &found), 0);
 }
 
+/* A page's own poll (signin_session_peek) finds the session without using
+ * it: a browser left open on the case list idles out as any other. */
+static void
+a_poll_finds_the_session_but_does_not_keep_it_alive(void **state)
+{
+	struct fixture *fx = *state;
+	struct signin_session s, found;
+	int64_t t, idle = policy.idle_s * 1000LL;
+
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 1000, &s), SIGNIN_OK);
+	for (t = 1000; t < 1000 + idle; t += idle / 4) {
+		assert_int_equal(signin_session_peek(fx->store, s.token, t, &found), 1);
+		assert_string_equal(found.identity, "regulator:alice");
+	}
+	/* the last use was the sign-in: over at idle_s after it, polls or not */
+	assert_int_equal(signin_session_peek(fx->store, s.token, 1000 + idle, &found), 0);
+	assert_int_equal(signin_session_find(fx->store, s.token, 1000 + idle - 1, &found),
+	    0); /* forgotten */
+
+	/* a person's request in between moves the idle time on */
+	assert_int_equal(attempt(fx, "regulator:alice", "regulator pw", 1000, &s), SIGNIN_OK);
+	assert_int_equal(signin_session_peek(fx->store, s.token, 1000 + idle / 2, &found), 1);
+	assert_int_equal(signin_session_find(fx->store, s.token, 1000 + idle / 2, &found), 1);
+	assert_int_equal(signin_session_peek(fx->store, s.token, 1000 + idle, &found), 1);
+	assert_int_equal(signin_session_peek(fx->store, s.token, 1000 + idle / 2 + idle, &found),
+	    0);
+}
+
 static void
 csrf_tokens_match_only_their_own_session(void **state)
 {
@@ -757,6 +785,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(one_person_cannot_take_every_session, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(sessions_end_by_idle_time_by_age_and_by_sign_out,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_poll_finds_the_session_but_does_not_keep_it_alive,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_sign_in_that_read_the_clock_earlier_keeps_newer_sessions, setup, teardown),

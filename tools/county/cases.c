@@ -998,7 +998,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	const struct catalogue_kind *kind;
 	enum cases_result res = CASES_ERROR;
 	sqlite3_stmt *st = NULL;
-	char title[CASEMSG_NAME * 2 + 8];
+	char title[CASEMSG_NAME * 2 + 8], photo[65];
 	int64_t step_id = 0, due[CATALOGUE_STAGES];
 	struct reported_code code;
 
@@ -1036,15 +1036,31 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	catalogue_due(cat, c->config, kind->code, "alert", now, due);
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
-	/* the same report resent (libcoap, or a worker pressing twice) is one case; the
-	 * order is 015's index's own (reporter, opened_ms, then id), so that the person's
-	 * reports of the window are all it reads whatever the statistics say (ordered by id
-	 * alone, a planner that thinks reporters few walks the whole table backwards) */
+	/* the same report resent (libcoap, or a worker pressing twice) is one case: the
+	 * same in every field it stores (the township it went to, place, coordinates, code
+	 * as typed and photo too), so that a second site reported with the same short note
+	 * is a case of its own, not dropped as the first one's resend; the order is 015's
+	 * index's own (reporter, opened_ms, then id), so that the person's reports of the
+	 * window are all it reads whatever the statistics say (ordered by id alone, a
+	 * planner that thinks reporters few walks the whole table backwards) */
+	if (!CASEMSG_HAS(rq, CASEMSG_DATA))
+		photo[0] = '\0';
+	else if (evidence_hash(rq, photo) == -1) {
+		err_set(err, errlen, "SHA-256 failed");
+		goto rollback;
+	}
 	if (prepare(c, &st, err, errlen,
 	        "SELECT c.id FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.action = 'report'"
 	        " WHERE c.reporter = ? AND c.kind = ? AND c.village = ? AND s.note = ?"
-	        " AND c.opened_ms > ? ORDER BY c.opened_ms DESC, c.id DESC LIMIT 1",
-	        "tttti", identity, kind->code, rq->village, rq->note, now - REPORT_REPEAT_MS) == -1)
+	        " AND c.opened_ms > ? AND c.township = ? AND c.place = ? AND c.code = ?"
+	        " AND (CASE WHEN ? THEN c.lat = ? AND c.lon = ? ELSE c.lat IS NULL END)"
+	        " AND coalesce((SELECT e.hash FROM case_evidence e WHERE e.case_id = c.id"
+	        " AND e.step = s.id), '') = ?"
+	        " ORDER BY c.opened_ms DESC, c.id DESC LIMIT 1",
+	        "ttttitttiddt", identity, kind->code, rq->village, rq->note, now - REPORT_REPEAT_MS,
+	        township, rq->place, code.code, (int64_t)(CASEMSG_HAS(rq, CASEMSG_LAT) ? 1 : 0),
+	        CASEMSG_HAS(rq, CASEMSG_LAT) ? rq->lat : 0.0,
+	        CASEMSG_HAS(rq, CASEMSG_LON) ? rq->lon : 0.0, photo) == -1)
 		goto rollback;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*case_id = sqlite3_column_int64(st, 0);

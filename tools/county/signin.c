@@ -743,8 +743,8 @@ signin_attempt_device(struct signin_store *s, const struct signin_passwords *pas
 	return session_new(s, identity, now_ms, out) == 0 ? SIGNIN_OK : SIGNIN_FULL;
 }
 
-int
-signin_session_find(struct signin_store *s, const char *token, int64_t now_ms,
+static int
+session_find(struct signin_store *s, const char *token, int64_t now_ms, int use,
     struct signin_session *out)
 {
 	struct signin_session *x;
@@ -762,13 +762,28 @@ signin_session_find(struct signin_store *s, const char *token, int64_t now_ms,
 			memset(x, 0, sizeof(*x));
 			break;
 		}
-		x->used_ms = now_ms;
+		if (use)
+			x->used_ms = now_ms;
 		*out = *x;
 		found = 1;
 		break;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return found;
+}
+
+int
+signin_session_find(struct signin_store *s, const char *token, int64_t now_ms,
+    struct signin_session *out)
+{
+	return session_find(s, token, now_ms, 1, out);
+}
+
+int
+signin_session_peek(struct signin_store *s, const char *token, int64_t now_ms,
+    struct signin_session *out)
+{
+	return session_find(s, token, now_ms, 0, out);
 }
 
 void

@@ -214,6 +214,11 @@ int signin_anonymous(struct signin_store *s, int64_t now_ms, struct signin_sessi
  * (then it is forgotten). */
 int signin_session_find(struct signin_store *s, const char *token, int64_t now_ms,
     struct signin_session *out);
+/* The same, for a request the browser makes on its own (the case list's
+ * poll of its rows): the session is not used by it, so its idle time runs
+ * on and a browser left open on a page still idles out. */
+int signin_session_peek(struct signin_store *s, const char *token, int64_t now_ms,
+    struct signin_session *out);
 
 /* End the session of token (sign-out); nothing when there is none. */
 void signin_session_end(struct signin_store *s, const char *token);
