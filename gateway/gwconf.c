@@ -419,6 +419,17 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 		conf_report_add(report, file, conf_where_line(where, config, "county"),
 		    "[station] county '%s' is not a six-digit code", config->county);
 	township_check(where, report, config);
+	/* a heartbeat slower than the watchdog lets every valve's watchdog shut
+	 * it between two heartbeats: every fill would end in R24 */
+	if (config->heartbeat_ms >= config->watchdog_ms) {
+		int line = conf_where_line(where, config, "heartbeat_ms");
+
+		conf_report_add(report, file,
+		    line > 0 ? line : conf_where_line(where, config, "watchdog_ms"),
+		    "[station] heartbeat_ms %d must be less than watchdog_ms %d: the valves' "
+		    "watchdogs would close them between two heartbeats",
+		    config->heartbeat_ms, config->watchdog_ms);
+	}
 	for (size_t i = 0; i < config->bus_count; i++) {
 		struct gw_bus *b = &config->buses[i];
 		int line = conf_where_line(where, b, NULL);

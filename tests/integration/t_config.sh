@@ -53,6 +53,16 @@ check "out-of-range number reported with its line" \
     grep -q "^$T/bad.conf:$fill_line: error: 'max_fill_s' = 99999 is out of range" "$T/out"
 check "nothing claims the bad file is OK" sh -c "! grep -q 'configuration OK' '$T/out'"
 
+# a heartbeat no faster than the watchdog: every valve would be shut between
+# two heartbeats, every fill an R24; refused at the heartbeat's line
+sed -e 's/^heartbeat_ms = .*/heartbeat_ms = 1000/' -e 's/^watchdog_ms = .*/watchdog_ms = 1000/' \
+    "$example" >"$T/hb.conf"
+hb_line=$(grep -n '^heartbeat_ms' "$T/hb.conf" | head -n 1 | cut -d: -f1)
+"$BUILD/gasgw" -n -c "$T/hb.conf" >"$T/hb.out" 2>&1; rc=$?
+check "heartbeat_ms 1000 with watchdog_ms 1000 is refused at its line (exit $rc): $(head -n 1 "$T/hb.out")" \
+    all '[ $rc -eq 1 ]' \
+    "grep -q \"^$T/hb.conf:$hb_line: error: \[station\] heartbeat_ms 1000 must be less than watchdog_ms 1000\" '$T/hb.out'"
+
 # --- the profiles the lines use ------------------------------------------------
 mkdir "$T/profiles"
 cp "$here"/drivers/profiles/*.ini "$T/profiles/"
