@@ -584,6 +584,7 @@ check_and_arm(struct line *line, int64_t now)
 	line->timed_out = line->emergency = 0;
 	line->interrupted = RULES_NOT_INTERRUPTED;
 	line->valve_shut_since = 0;
+	line->ctl_running = 0;
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
 	if (line->controller_mode)
@@ -827,6 +828,13 @@ sample_curve(struct line *line, int64_t now)
 static void
 emergency_now(struct line *line, double rise, int64_t now)
 {
+	/* A start still waiting (for a stable weight, for a held record) ends
+	 * here: an acknowledgement must not open the valve. */
+	line->checking = 0;
+	line->held_wait = 0;
+	pthread_mutex_lock(&line->lock);
+	line->start_requested = 0;
+	pthread_mutex_unlock(&line->lock);
 	line->emergency = 1;
 	line->rise_kg = rise;
 	/* the cylinder's weight now: watched from again at the acknowledgement */
@@ -991,7 +999,12 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		} else if (line->controller_mode) {
 			/* The controller cuts off; the gateway stops it anyway if it
 			 * goes past the allowance (a controller fault). */
-			if (line->last.ctl_done) {
+			/* fill_done stays raised from the last fill until the
+			 * controller takes the start: only a done that follows a
+			 * reading of it clear is this fill's */
+			if (!line->last.ctl_done)
+				line->ctl_running = 1;
+			if (line->last.ctl_done && line->ctl_running) {
 				begin_close(line, now);
 				enter(line, LINE_CUTOFF, now);
 			} else if (rules_overfill(r, line->fill.target_kg, net)) {
@@ -1068,17 +1081,25 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 	enum records_write cause;
 	unsigned tries;
 	char why[512];
-	int have_any;
+	/* a stop, or another line's emergency (force_close), cancels a start
+	 * not yet acted on */
+	int have_any, cancel = stop || line->force_close;
 
-	if (stop) {
-		clear_identity(line);
-		if (line->checking || line->held_wait) {
+	if (cancel) {
+		if (stop)
+			clear_identity(line);
+		line->force_close = 0;
+		if (line->checking || line->held_wait || start) {
 			line->checking = 0;
 			line->held_wait = 0;
 			pthread_mutex_lock(&line->lock);
 			line->start_requested = 0;
 			pthread_mutex_unlock(&line->lock);
-			set_outcome(line, "cancelled", "stopped before the valve opened", 0, NAN);
+			set_outcome(line, "cancelled",
+			    stop ? "stopped before the valve opened"
+			         : "another line of the bus is in emergency: cancelled before the "
+			           "valve opened",
+			    0, NAN);
 		}
 	}
 	/* R23 with the valve closed and a cylinder on the scale. */
@@ -1098,7 +1119,7 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 	 * this thread's time) for its outcome.  line->fill and line->verdict
 	 * keep the held fill until then: no new fill can start. */
 	if (line->record_pending && record_still_held(line, &cause, &tries)) {
-		if (!start || stop)
+		if (!start || cancel)
 			return;
 		/* records' writer runs on the monotonic clock, whatever clock
 		 * steps the line */
@@ -1130,17 +1151,20 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		if ((line->last.scale_ok && line->last.stable && fresh) ||
 		    now >= line->check_deadline) {
 			line->checking = 0;
-			pthread_mutex_lock(&line->lock);
-			line->start_requested = 0;
-			pthread_mutex_unlock(&line->lock);
 			line->watch = 0;
 			check_and_arm(line, now);
+			/* busy (start_requested) until the state it led to is
+			 * published: no start or identity is taken meanwhile */
+			pthread_mutex_lock(&line->lock);
+			line->start_requested = 0;
+			line->status.state = line->state;
+			pthread_mutex_unlock(&line->lock);
 		}
 		return;
 	}
 	pthread_mutex_lock(&line->lock);
 	have_any = line->have_cylinder || line->have_buyer;
-	if (start && !stop) {
+	if (start && !cancel) {
 		line->fill_cyl = line->cylinder;
 		line->fill_buyer = line->buyer;
 		if (!line->have_cylinder)
@@ -1150,7 +1174,7 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		str_copy(line->fill_operator, line->operator_cert, sizeof(line->fill_operator));
 	}
 	pthread_mutex_unlock(&line->lock);
-	if (start && !stop) {
+	if (start && !cancel) {
 		line->checking = 1;
 		line->check_from = now;
 		line->check_deadline = now + LINE_EMPTY_WAIT_MS;
@@ -1251,14 +1275,19 @@ line_step(struct line *line, int64_t now)
 	case LINE_INTERRUPTED:
 		if (line->state != LINE_IDLE && line->state != LINE_IDENTIFIED)
 			enter(line, LINE_IDLE, now);
-		if (line->force_close)
-			line->force_close = 0;
 		step_idle(line, now, start, stop);
 		break;
 	case LINE_EMERGENCY:
 		if (stop) {
 			log_info("line %d: emergency acknowledged", line->number);
 			line->emergency = 0;
+			/* a start taken in the step that raised R23 (status said
+			 * idle still) is no start after the acknowledgement */
+			line->checking = 0;
+			line->held_wait = 0;
+			pthread_mutex_lock(&line->lock);
+			line->start_requested = 0;
+			pthread_mutex_unlock(&line->lock);
 			/* An acknowledgement says someone looked, not that the gas
 			 * stopped: a cylinder still on the scale is watched as after
 			 * a fill, from its weight now (from the emergency's if the

@@ -197,6 +197,7 @@ struct line {
 	enum rules_interruption interrupted; /* why the fill ended early, if it did */
 	int link_lost_ms;                    /* RULES_LINK_LOST: silent this long */
 	int64_t valve_shut_since; /* filling: the valve unit says closed since then, 0 = not */
+	int ctl_running;          /* controller mode: fill_done seen clear since the start */
 	int emergency;
 	double rise_kg;
 	double settle_net; /* first stable net after settling */

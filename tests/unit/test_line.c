@@ -54,6 +54,11 @@ struct fake {
 	/* what the database said when the valve was told to open */
 	char db_path[256];
 	int start_row_committed_at_open;
+	/* a mailbox request made from another thread while the valve is told
+	 * to open (in the middle of the step that arms the line) */
+	struct line *line;
+	int start_at_open;    /* try a line_start then */
+	int start_at_open_rc; /* ... and what it answered */
 };
 
 static int
@@ -114,6 +119,12 @@ fake_valve(void *ctx, int open)
 	if (open && !f->open) {
 		f->opens++;
 		f->start_row_committed_at_open = count_filling_rows(f->db_path);
+	}
+	if (open && f->start_at_open && f->line != NULL) {
+		char err[128];
+
+		f->start_at_open = 0;
+		f->start_at_open_rc = line_start(f->line, NULL, err, sizeof(err));
 	}
 	if (!open)
 		f->closes++;
@@ -238,6 +249,7 @@ rig_setup_line(void **state, const struct gw_line *lc)
 	io.close_bus = fake_close_bus;
 	io.kick = fake_kick;
 	line_init(&r->line, &r->config, lc, &r->rec, &io);
+	r->fake.line = &r->line;
 	*state = r;
 	return 0;
 }
@@ -1289,6 +1301,116 @@ idle_line_stepped_only_when_due_keeps_its_heartbeat_and_close(void **state)
 	assert_int_equal(r->fake.kicks, 5);
 }
 
+/*
+ * A start still pending (waiting for a stable empty weight) when R23 is
+ * raised ends with the emergency: acknowledging the emergency does not open
+ * the valve without a new start.  Before, the start survived and the step
+ * after the acknowledgement opened the valve (review rev94).
+ */
+static void
+start_pending_at_an_emergency_does_not_open_at_its_acknowledgement(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	r->config.rules.refill_min_minutes = 0;
+	r->fake.tare = 15.2; /* as stamped */
+	a = start_good_fill(r);
+	run(r, 300);
+	line_stop(&r->line); /* stopped at once: the cylinder stays, watched */
+	run_until_done(r, a, 10000);
+	run(r, 1000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_int_equal(r->fake.opens, 1);
+	identify(r, "C-GOOD", "b1"); /* to top it up */
+	r->fake.leak = 0.5;          /* the closed valve seeps */
+	start(r);
+	do { /* still waiting for a stable weight when R23 trips */
+		run(r, 50);
+		line_status(&r->line, &s);
+	} while (s.state != LINE_EMERGENCY && r->fake.now < 100000);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_string_equal(s.result, "emergency");
+	r->fake.leak = 0; /* shut by hand */
+	run(r, 1000);
+	line_stop(&r->line); /* acknowledged */
+	run(r, 3000);
+	assert_int_equal(r->fake.opens, 1); /* no one asked for a fill since */
+	assert_false(r->fake.open);
+}
+
+/*
+ * A stop that reaches the mailbox in the same step as a start cancels it,
+ * as it does a step later (before, the start went on with the identity the
+ * stop had cleared and was refused R01, a refusal recorded; review rev94).
+ */
+static void
+stop_in_the_same_step_as_the_start_cancels_it(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	line_stop(&r->line);
+	run(r, 8000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.finished, a);
+	assert_string_equal(s.result, "cancelled");
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM violations"), 0);
+	assert_int_equal(r->fake.opens, 0);
+}
+
+/*
+ * While the step that arms the line runs (the checks, the start row, the
+ * open command), the line is busy: a start from the control thread then is
+ * refused, not taken as a second attempt (review rev94).
+ */
+static void
+start_while_the_line_arms_is_refused(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	r->fake.start_at_open = 1;
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	run(r, 8000);
+	line_status(&r->line, &s);
+	assert_int_equal(r->fake.start_at_open_rc, -1);
+	assert_int_equal(s.attempt, a);
+	assert_string_equal(s.result, "ok");
+}
+
+/*
+ * Another line's emergency (close_bus -> line_force_close) while this line
+ * waits for a stable empty weight before its checks cancels the start:
+ * before, the valve opened up to 5 s into the other line's emergency
+ * (review rev94).
+ */
+static void
+force_close_while_checking_keeps_the_valve_shut(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+
+	r->fake.leak = 0.01; /* the weight not stable yet: the start waits */
+	start_good_fill(r);
+	run(r, 1000);
+	line_force_close(&r->line); /* line 2's emergency on this bus */
+	r->fake.leak = 0;
+	run(r, 6000);
+	line_status(&r->line, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_false(r->fake.open);
+	assert_string_equal(s.result, "cancelled");
+	assert_non_null(strstr(s.result_text, "emergency"));
+}
+
 int
 main(void)
 {
@@ -1357,6 +1479,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(unanswered_open_ends_the_attempt_as_interrupted,
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(filling_controller_line_is_in_controller_mode,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    start_pending_at_an_emergency_does_not_open_at_its_acknowledgement, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(stop_in_the_same_step_as_the_start_cancels_it,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(start_while_the_line_arms_is_refused, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(force_close_while_checking_keeps_the_valve_shut,
 		    rig_setup, rig_teardown),
 	};
 
