@@ -22,6 +22,8 @@
 #define STEP_MAX_MS 50
 #define IDLE_STEP_MAX_MS 250 /* every line of the bus idle: stepped at least this often */
 #define WRITE_TIMEOUT_MS 500
+/* a valve unit read by no request for this long may have restarted */
+#define WATCHDOG_SILENT_MS 3000
 #define IDLE_VALVE_MS 1000 /* an idle line's valve unit is read this often (poll_hz >= 1) */
 #define IDLE_SCALE_MS 200  /* an idle line's scale is read this often, or at the bus's rate */
 
@@ -226,19 +228,42 @@ hw_close_bus(void *ctx)
 		    bus->config->name, mb_strerror(errno));
 }
 
-/* Write the watchdog timeout into every valve unit that has not taken it
- * yet (the bus may have been down at start-up), every 2 s until it has. */
+/*
+ * Write the watchdog timeout into every valve unit that has not taken it
+ * yet (the bus may have been down at start-up), every 2 s until it has,
+ * and again after a unit was silent for WATCHDOG_SILENT_MS: a unit that
+ * restarts (a power cut at the unit alone) comes back with its power-on
+ * timeout, which may be none, and would then leave its valve open if the
+ * gateway stopped mid-fill.  Until a unit holds it, its line opens no valve
+ * (hw_watchdog_ready).  Written only then, not at intervals: some units
+ * keep the setting in EEPROM, which a write every few seconds wears out.
+ */
 static void
 watchdog_setup(struct gw_busrt *bus, int64_t now)
 {
 	struct gw *gw = bus->gw;
+	struct mb_snapshot snap;
 	char why[128];
 	size_t i;
 
 	for (i = 0; i < gw->line_count; i++) {
 		struct gw_line_hw *hw = &gw->hw[i];
 
-		if (hw->bus != bus || hw->watchdog_set || now < hw->watchdog_retry_ms)
+		if (hw->bus != bus)
+			continue;
+		if (mb_poller_snapshot(bus->poller, hw->valve, &snap) == 0 && snap.updated_ms > 0 &&
+		    now - snap.updated_ms >= WATCHDOG_SILENT_MS && snap.link != MB_LINK_UP) {
+			if (hw->watchdog_set)
+				log_warnx(
+				    "line %d: the valve unit has not answered for %lld ms: its "
+				    "watchdog is written again when it answers (a unit that "
+				    "restarted forgets it); no fill starts until then",
+				    gw->lines[i].number, (long long)(now - snap.updated_ms));
+			hw->watchdog_set = 0;
+			hw->watchdog_retry_ms = 0;
+			continue; /* a write now would only wait out its time-out */
+		}
+		if (hw->watchdog_set || now < hw->watchdog_retry_ms)
 			continue;
 		if (mb_poller_write(bus->poller, hw->valve, MB_SIG_WATCHDOG,
 		        gw->config->watchdog_ms, 0, WRITE_TIMEOUT_MS, why, sizeof(why)) == 0) {
@@ -249,6 +274,15 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 			hw->watchdog_retry_ms = now + 2000;
 		}
 	}
+}
+
+/* line_io.watchdog_ready, in the bus thread that also runs watchdog_setup */
+static int
+hw_watchdog_ready(void *ctx)
+{
+	const struct gw_line_hw *hw = ctx;
+
+	return hw->watchdog_set;
 }
 
 /*
@@ -508,6 +542,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		io.heartbeat = hw_heartbeat;
 		io.close_bus = hw_close_bus;
 		io.kick = hw_kick;
+		io.watchdog_ready = hw_watchdog_ready;
 		if (hw->filler) {
 			/* a filler has no valve to cut off: controller mode */
 			io.ctl_start = hw_ctl_start;

@@ -535,6 +535,17 @@ check_and_arm(struct line *line, int64_t now)
 		refuse(line, v, now);
 		return;
 	}
+	/* the valve's own fail-safe (docs/design.md, V2): a unit that does not
+	 * hold its watchdog timeout would leave the valve open if the gateway
+	 * stopped mid-fill */
+	if (line->io.watchdog_ready != NULL && !line->io.watchdog_ready(line->io.ctx)) {
+		fail_attempt(line,
+		    _("the valve unit has not taken its watchdog timeout (it is silent, or it "
+		      "restarted and is being set again): the valve stays closed; try again in a "
+		      "few seconds"),
+		    now);
+		return;
+	}
 	enter(line, LINE_CHECKED, now);
 
 	/* The start row, committed before the valve may open (invariant 1). */

@@ -73,6 +73,13 @@ struct line_io {
 	 * held) after a request was taken: the stepping thread should step
 	 * the line soon, not at its next timer.  May be NULL. */
 	void (*kick)(void *ctx);
+	/* 1 when the valve unit holds the watchdog timeout the gateway wrote
+	 * (so that it shuts its valve by itself if the heartbeat stops), 0
+	 * while it has not taken it yet or may have forgotten it (it went
+	 * silent: a unit that restarts comes back with its power-on value).
+	 * Asked in the stepping thread before a valve opens: no watchdog, no
+	 * fill.  May be NULL (always 1). */
+	int (*watchdog_ready)(void *ctx);
 };
 
 enum line_state {

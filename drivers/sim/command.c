@@ -100,6 +100,17 @@ set_unit(struct sim *sim, const struct command *command, const struct command_va
 	return 0;
 }
 
+/* UNITS MS: each unit restarts (sim_unit_restart) */
+static int
+run_restart(struct sim *sim, const struct command *command, const struct command_value *v,
+    struct command_out *out)
+{
+	(void)command, (void)out;
+	for (int k = 0; k < v[0].nunits; k++)
+		sim_unit_restart(sim, v[0].units[k], (int)v[1].number, time_mono_ms());
+	return 0;
+}
+
 /* LINE VALUE: the member command->field of the line, a double for a NUMBER
  * argument, an int otherwise; the event is the command's name with VALUE. */
 static int
@@ -254,6 +265,16 @@ const struct command command_table[] = {
 	    .run = set_unit,
 	    .field = offsetof(struct sim_unit, exception),
 	    .help = "answer with exception CODE (0 = off)" },
+	{ .name = "restart",
+	    .arg = { UNITS_ARG,
+	        {
+	            .name = "MS",
+	            .type = COMMAND_ARG_INTEGER,
+	            .max = 60000,
+	        } },
+	    .run = run_restart,
+	    .help = "a power cut at the unit(s): silent for MS, a valve they drive closes, back "
+	            "with the power-on watchdog timeout" },
 	{ .name = "crc",
 	    .arg = { UNITS_ARG, SWITCH_ARG },
 	    .run = set_unit,

@@ -301,6 +301,31 @@ watchdog(struct sim *sim, struct sim_line *l, int64_t now)
 	valve_command(sim, l, 0, now, "watchdog");
 }
 
+void
+sim_unit_restart(struct sim *sim, struct sim_unit *u, int ms, int64_t now)
+{
+	struct sim_line *l = &sim->line[u->line - 1];
+
+	u->restart_until_ms = now + ms;
+	sim_event(sim, l->number, "restart", "%d:%d", u->id, ms);
+	if (u != l->valve)
+		return;
+	if (l->filling) {
+		l->filling = 0;
+		l->fill_alarm = 1;
+	}
+	valve_command(sim, l, 0, now, "restart");
+	l->watchdog_ms = sim->config.watchdog_ms;
+	if (u->profile.field[MB_SIG_WATCHDOG].present)
+		put(u, MB_SIG_WATCHDOG, sim->config.watchdog_ms);
+}
+
+int
+sim_unit_silent(const struct sim_unit *u, int64_t now)
+{
+	return u->dead || now < u->restart_until_ms;
+}
+
 /* ---- commands written by the master -------------------------------------------- */
 
 void

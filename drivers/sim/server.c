@@ -158,7 +158,7 @@ take_request(struct server *s, struct pending *pd, const uint8_t *req, size_t le
 
 	if (s->config.verbose)
 		log_info("request unit %d fc %d len %zu", unit_id, req[header], len);
-	if (u == NULL || u->dead)
+	if (u == NULL || sim_unit_silent(u, time_mono_ms()))
 		return 0;
 	u->requests++;
 	if (req[header] >= 1 && req[header] <= 4)

@@ -29,11 +29,12 @@ struct sim_unit {
 	struct mb_profile profile;
 	modbus_mapping_t *map;
 	/* faults */
-	int dead;      /* never answers */
-	int slow_ms;   /* extra reply delay */
-	int exception; /* 0, or the exception code every request gets */
-	int crc;       /* RTU: replies with a wrong CRC */
-	int garbage;   /* RTU: replies with random bytes */
+	int dead;                 /* never answers */
+	int slow_ms;              /* extra reply delay */
+	int exception;            /* 0, or the exception code every request gets */
+	int crc;                  /* RTU: replies with a wrong CRC */
+	int garbage;              /* RTU: replies with random bytes */
+	int64_t restart_until_ms; /* restarting (a power cut at the unit): silent until then */
 	uint64_t requests;
 	uint64_t reads; /* of those, reads (function codes 1-4) */
 };
@@ -112,6 +113,13 @@ struct sim_unit *sim_unit_by_id(struct sim *sim, int id);
 
 /* Advance physics to now_ms (time_mono_ms) and refresh every register. */
 void sim_tick(struct sim *sim, int64_t now_ms);
+/* A restart of unit u at now_ms, as a power cut at the unit alone: it
+ * answers nothing for ms, its outputs drop (a valve it drives closes, a
+ * filler's fill ends) and it comes back with its power-on settings (the
+ * watchdog timeout gassim started with), forgetting what a master wrote. */
+void sim_unit_restart(struct sim *sim, struct sim_unit *u, int ms, int64_t now_ms);
+/* 1 while u answers nothing (dead, or restarting). */
+int sim_unit_silent(const struct sim_unit *u, int64_t now_ms);
 /* Take note of what a master wrote to a unit's registers (valve command,
  * heartbeat, watchdog, target, start, abort) at now_ms. */
 void sim_after_request(struct sim *sim, struct sim_unit *unit, int64_t now_ms);

@@ -51,6 +51,7 @@ struct fake {
 	int closes;                /* close commands */
 	int kicks;                 /* io.kick calls (mailbox requests) */
 	int emergencies;           /* close_bus calls */
+	int no_watchdog;           /* the valve unit does not hold its watchdog timeout */
 	/* what the database said when the valve was told to open */
 	char db_path[256];
 	int start_row_committed_at_open;
@@ -192,6 +193,14 @@ fake_close_bus(void *ctx)
 	f->emergencies++;
 }
 
+static int
+fake_watchdog_ready(void *ctx)
+{
+	struct fake *f = ctx;
+
+	return !f->no_watchdog;
+}
+
 /* The line every rig starts from: line 1, cut off by the gateway, the
  * configured pre-act 100 g, no valve profile. */
 static void
@@ -248,6 +257,7 @@ rig_setup_line(void **state, const struct gw_line *lc)
 	io.heartbeat = fake_heartbeat;
 	io.close_bus = fake_close_bus;
 	io.kick = fake_kick;
+	io.watchdog_ready = fake_watchdog_ready;
 	line_init(&r->line, &r->config, lc, &r->rec, &io);
 	r->fake.line = &r->line;
 	*state = r;
@@ -993,6 +1003,35 @@ emergency_acknowledged_after_the_cylinder_left_watches_nothing(void **state)
 	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 1);
 }
 
+/*
+ * A valve unit that does not hold its watchdog timeout (it has not taken it
+ * yet, or it restarted and forgot it) would leave its valve open if the
+ * gateway stopped mid-fill: no fill starts on it, said so, and one starts
+ * once it holds it again (docs/design.md, V2).
+ */
+static void
+no_fill_while_the_valve_unit_holds_no_watchdog(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	r->fake.no_watchdog = 1;
+	a = start_good_fill(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "watchdog"));
+	assert_int_equal(r->fake.opens, 0);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+	r->fake.no_watchdog = 0;
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "ok");
+	assert_int_equal(r->fake.opens, 1);
+}
+
 static void
 hoarding_buyer_fills_with_R11_alert(void **state)
 {
@@ -1462,6 +1501,8 @@ main(void)
 		    emergency_acknowledged_after_the_cylinder_left_watches_nothing, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(stop_while_the_scale_is_silent_still_stops,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(no_fill_while_the_valve_unit_holds_no_watchdog,
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(hoarding_buyer_fills_with_R11_alert, rig_setup,
 		    rig_teardown),
