@@ -14,7 +14,9 @@
 #                                  running gascounty reads it again (SIGHUP)
 #                                  and the test waits until the console's
 #                                  table people holds it (people are the
-#                                  identities of that file: docs/console.md)
+#                                  identities of that file: docs/console.md);
+#                                  with gascounty stopped, the row it would
+#                                  write at its next start is written here
 #   web_start                      start gasweb (-f -v, log $T/web.log)
 #   C curl-args...                 curl to the console (self-signed, 20 s)
 #   signin JAR IDENTITY PASSWORD   sign in with cookie jar JAR; prints the
@@ -71,6 +73,8 @@ web_person() {
 	if [ -n "${PID_county:-}" ] && kill -0 "$PID_county" 2>/dev/null; then
 		kill -HUP "$PID_county"
 		sql_eventually 10 "SELECT count(*) FROM people WHERE identity = '$1'" 1
+	elif [ -e "$T/county.db" ]; then # what gascounty writes at its next start
+		county_sql "INSERT OR IGNORE INTO people VALUES ('$1', 0)"
 	fi
 }
 
