@@ -481,12 +481,12 @@ EOF
 # the county's own registry, so that the public check page knows the cylinders
 "$BUILD/gascounty" -c "$R/county.conf" registry import "$R/registry.csv" > "$R/county-import.log" 2>&1 ||
     bad "county registry import: $(tail -n 1 "$R/county-import.log")"
-printf 'officer-demo-1\n' | "$BUILD/gasweb" -c "$R/web.conf" passwd officer:li@330825101 > /dev/null
+printf 'officer-demo-1\n' | "$BUILD/gasweb" -c "$R/web.conf" passwd officer:zhang@330825101 > /dev/null
 printf 'regulator-demo-1\n' | "$BUILD/gasweb" -c "$R/web.conf" passwd regulator:county-office > /dev/null
 spawn gasweb "$BUILD/gasweb" -f -c "$R/web.conf"
 if wait_for 10 grep -q "listening on" "$R/gasweb.log"; then
 	say "https://127.0.0.1:$WEB_PORT/  (a certificate of its own: the browser asks once)"
-	say "accounts: officer:li@330825101 / officer-demo-1 (the station's township),"
+	say "accounts: officer:zhang@330825101 / officer-demo-1 (the station's township),"
 	say "          regulator:county-office / regulator-demo-1 (the whole county, traces)"
 	say "public check of LY-0001: https://127.0.0.1:$WEB_PORT/c/<its code>"
 	if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then

@@ -46,7 +46,8 @@ per_ip = $((SESSIONS + 50))
 threads = $THREADS
 log_level = info"
 PORT=$WPORT
-printf 'bench-password-1\n' | "$BUILD/gasweb" -c "$T/web.conf" passwd regulator:bench >/dev/null
+. "$top/tests/integration/county_lib.sh" # key_file, county_sql (web_person)
+web_passwd regulator:bench bench-password-1 # one of the county's people too
 "$BUILD/gasweb" -c "$T/web.conf" -f >"$T/web.log" 2>&1 &
 WEB=$!
 PIDS="$PIDS $WEB"

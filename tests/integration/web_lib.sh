@@ -6,7 +6,17 @@
 #                                  its TLS key, the map (unless the test
 #                                  wrote its own) and the county's keys;
 #                                  sets WPORT and U (its https URL)
-#   web_passwd IDENTITY PASSWORD   set a person's console password
+#   web_passwd IDENTITY PASSWORD   set a person's console password, and make
+#                                  IDENTITY one of the county's people
+#                                  (web_person)
+#   web_person IDENTITY            give IDENTITY a key in the county's
+#                                  identities $T/ids unless it has one; a
+#                                  running gascounty reads it again (SIGHUP)
+#                                  and the test waits until the console's
+#                                  table people holds it (people are the
+#                                  identities of that file: docs/console.md);
+#                                  with gascounty stopped, the row it would
+#                                  write at its next start is written here
 #   web_start                      start gasweb (-f -v, log $T/web.log)
 #   C curl-args...                 curl to the console (self-signed, 20 s)
 #   signin JAR IDENTITY PASSWORD   sign in with cookie jar JAR; prints the
@@ -49,7 +59,24 @@ web_start() {
 	wait_for 10 grep -q "listening on" "$T/web.log"
 }
 
-web_passwd() { printf '%s\n' "$2" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$1" >/dev/null; }
+web_passwd() {
+	printf '%s\n' "$2" | "$BUILD/gasweb" -c "$T/web.conf" passwd "$1" >/dev/null || return 1
+	web_person "$1"
+}
+
+web_person() {
+	grep -q "^$1 " "$T/ids" 2>/dev/null && return 0
+	_f="$T/$(echo "$1" | tr ':' '_').key"
+	key_file "$1" "$_f"
+	echo "$1 $(tr -d '\n' <"$_f")" >>"$T/ids"
+	chmod 600 "$T/ids"
+	if [ -n "${PID_county:-}" ] && kill -0 "$PID_county" 2>/dev/null; then
+		kill -HUP "$PID_county"
+		sql_eventually 10 "SELECT count(*) FROM people WHERE identity = '$1'" 1
+	elif [ -e "$T/county.db" ]; then # what gascounty writes at its next start
+		county_sql "INSERT OR IGNORE INTO people VALUES ('$1', 0)"
+	fi
+}
 
 C() { curl -sk --max-time 20 "$@"; }
 

@@ -26,6 +26,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "people.h"
 #include "signin.h"
 #include "util.h"
 
@@ -92,16 +93,11 @@ signin_hash_matches(const char *encoded, const char *password, size_t len)
 
 /* ---- the password file --------------------------------------------------------- */
 
-/* 1 if identity may have a password: a person or a regulator. */
+/* 1 if identity may have a password: a person or a regulator (people.h). */
 static int
 person_identity(const char *identity)
 {
-	struct access_identity who;
-
-	if (access_identity_parse((const uint8_t *)identity, strlen(identity), &who) == -1)
-		return 0;
-	return who.role == ACCESS_ROLE_OFFICER || who.role == ACCESS_ROLE_GRID ||
-	       who.role == ACCESS_ROLE_REGULATOR;
+	return people_is_person(identity);
 }
 
 void
@@ -205,23 +201,20 @@ signin_passwords_find(const struct signin_passwords *p, const char *identity)
 	return NULL;
 }
 
-int
-signin_passwords_set(const char *path, const char *identity, const char *hash, char *err,
-    size_t errlen)
+/*
+ * Write the file at path anew from p, identity's line set to hash (added
+ * when p has none) or, hash NULL, left out.  0, or -1 with err (the file
+ * unchanged).
+ */
+static int
+passwords_write(const char *path, const struct signin_passwords *p, const char *identity,
+    const char *hash, char *err, size_t errlen)
 {
-	struct signin_passwords p;
 	char tmp[1024];
 	size_t i;
 	int fd = -1, rc = -1, found = 0;
 	FILE *f = NULL;
 
-	if (!person_identity(identity))
-		return err_set(err, errlen,
-		    "identity must be officer:NAME@TOWNSHIP, grid:NAME@TOWNSHIP or regulator:NAME");
-	if (strncmp(hash, "$argon2id$", 10) != 0 || strlen(hash) >= SIGNIN_HASH_MAX)
-		return err_set(err, errlen, "not an argon2id hash");
-	if (signin_passwords_load(path, &p, err, errlen) == -1)
-		return -1;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
 		err_set(err, errlen, "%s: path too long", path);
 		goto out;
@@ -235,13 +228,15 @@ signin_passwords_set(const char *path, const char *identity, const char *hash, c
 	}
 	fd = -1;
 	fprintf(f, "# gasweb passwords: IDENTITY ARGON2ID-HASH (gasweb passwd sets them)\n");
-	for (i = 0; i < p.count; i++) {
-		int mine = strcmp(p.rows[i].identity, identity) == 0;
+	for (i = 0; i < p->count; i++) {
+		int mine = strcmp(p->rows[i].identity, identity) == 0;
 
 		found |= mine;
-		fprintf(f, "%s %s\n", p.rows[i].identity, mine ? hash : p.rows[i].hash);
+		if (mine && hash == NULL)
+			continue;
+		fprintf(f, "%s %s\n", p->rows[i].identity, mine ? hash : p->rows[i].hash);
 	}
-	if (!found)
+	if (!found && hash != NULL)
 		fprintf(f, "%s %s\n", identity, hash);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		err_set(err, errlen, "%s: %s", tmp, strerror(errno));
@@ -265,6 +260,41 @@ out:
 		close(fd);
 	if (rc == -1)
 		unlink(tmp);
+	return rc;
+}
+
+int
+signin_passwords_set(const char *path, const char *identity, const char *hash, char *err,
+    size_t errlen)
+{
+	struct signin_passwords p;
+	int rc;
+
+	if (!person_identity(identity))
+		return err_set(err, errlen,
+		    "identity must be officer:NAME@TOWNSHIP, grid:NAME@TOWNSHIP or regulator:NAME");
+	if (strncmp(hash, "$argon2id$", 10) != 0 || strlen(hash) >= SIGNIN_HASH_MAX)
+		return err_set(err, errlen, "not an argon2id hash");
+	if (signin_passwords_load(path, &p, err, errlen) == -1)
+		return -1;
+	rc = passwords_write(path, &p, identity, hash, err, errlen);
+	signin_passwords_free(&p);
+	return rc;
+}
+
+int
+signin_passwords_remove(const char *path, const char *identity, char *err, size_t errlen)
+{
+	struct signin_passwords p;
+	int rc;
+
+	if (signin_passwords_load(path, &p, err, errlen) == -1)
+		return -1;
+	if (signin_passwords_find(&p, identity) == NULL) {
+		signin_passwords_free(&p);
+		return 1;
+	}
+	rc = passwords_write(path, &p, identity, NULL, err, errlen);
 	signin_passwords_free(&p);
 	return rc;
 }

@@ -107,6 +107,12 @@ const char *signin_passwords_find(const struct signin_passwords *p, const char *
 int signin_passwords_set(const char *path, const char *identity, const char *hash, char *err,
     size_t errlen);
 
+/* Remove identity's line from the file at path, written anew the same way
+ * (the other lines as they were).  0 when removed, 1 when the file holds
+ * no line of identity (the file untouched), -1 with err (the file
+ * unchanged). */
+int signin_passwords_remove(const char *path, const char *identity, char *err, size_t errlen);
+
 /* ---- the store: sign-in, lock-out, sessions -------------------------------------------- */
 
 struct signin_store;

@@ -45,6 +45,7 @@
 #include "life.h"
 #include "lifeingest.h"
 #include "log.h"
+#include "people.h"
 #include "timetext.h"
 #include "util.h"
 
@@ -1623,6 +1624,28 @@ load_keys(void)
 }
 
 /*
+ * The console's people (people.h) as keys holds them, written before keys
+ * are put in force: a person removed from the identities file loses the
+ * console (gasweb) when it loses CoAP.  0, or -1 with the log saying why.
+ */
+static int
+write_people(const struct psk_table *keys, const char *identities)
+{
+	char err[256];
+	int added = 0, removed = 0;
+
+	if (people_write(S.cdb.db, keys, time_wall_ms(), &added, &removed, err, sizeof(err)) ==
+	    -1) {
+		log_warnx("the console's people from %s: %s", identities, err);
+		return -1;
+	}
+	if (added > 0 || removed > 0)
+		log_info("the console's people from %s: %d added, %d removed", identities, added,
+		    removed);
+	return 0;
+}
+
+/*
  * SIGHUP: read the configuration file and the identities file again and put
  * them in force together, or neither.  A file with any error, or identities
  * that do not load, leave the server exactly as it was (the log says why,
@@ -1669,6 +1692,13 @@ reload(void)
 		          "force");
 		return;
 	}
+	if (write_people(&keys, fresh.identities) == -1) {
+		psk_table_free(&keys);
+		catalogue_free(&cat);
+		log_warnx("reload: the previous configuration, identities and catalogue stay in "
+		          "force");
+		return;
+	}
 	county_townships_check(&cat, &keys, fresh.identities);
 	county_deadlines_check(&cat, fresh.deadlines);
 	catalogue_free(&S.catalogue);
@@ -1704,7 +1734,7 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	S.cdb.db = db;
 	S.cdb.config = &S.config;
 	S.cdb.identities = &S.keys; /* the townships of this county (a reload swaps it in place) */
-	if (load_keys() == -1)
+	if (load_keys() == -1 || write_people(&S.keys, S.config.identities) == -1)
 		return 1;
 	if (catalogue_load_county(&S.config, &S.catalogue, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);

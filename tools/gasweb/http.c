@@ -330,6 +330,25 @@ out:
 	pthread_mutex_unlock(&passwords.lock);
 }
 
+/*
+ * Whether the signed-in session's identity is still one of the county's
+ * people (people.h): 1 if it is; 0 if the county removed it from its
+ * identities file, and then every session of it is ended, as a changed
+ * password's are (until 7 Dec 2026 the console knew only its passwords
+ * file, and a removed officer kept his session, his password and his
+ * township's cases); -1 on a database error (logged; nothing ended).
+ */
+static int
+session_person(struct web *web, const char *identity)
+{
+	int rc = web_person(web, identity), ended;
+
+	if (rc == 0 && (ended = signin_end_identity(web->store, identity)) > 0)
+		log_info("%s: removed from the county: %d session%s ended", identity, ended,
+		    ended == 1 ? "" : "s");
+	return rc;
+}
+
 static void
 dispatch(struct request *r, const char *method, struct reply *out)
 {
@@ -361,8 +380,21 @@ dispatch(struct request *r, const char *method, struct reply *out)
 	            : signin_session_find(r->web->store, token, now, &r->session)) == 1 &&
 	    r->session.identity[0] != '\0' &&
 	    access_identity_parse((const uint8_t *)r->session.identity, strlen(r->session.identity),
-	        &r->who) == 0)
-		r->signed_in = 1;
+	        &r->who) == 0) {
+		switch (session_person(r->web, r->session.identity)) {
+		case 1:
+			r->signed_in = 1;
+			break;
+		case 0: /* its session is over: served as a visitor without one */
+			explicit_bzero(&r->session, sizeof(r->session));
+			memset(&r->who, 0, sizeof(r->who));
+			break;
+		default:
+			reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR,
+			    W_SERVER_ERROR);
+			return;
+		}
+	}
 	if (rt->caller == SIGNED && !r->signed_in) {
 		if (rt->changes) {
 			reply_error(r, out, MHD_HTTP_FORBIDDEN, W_FORBIDDEN, W_EXPIRED);
@@ -423,10 +455,11 @@ dispatch(struct request *r, const char *method, struct reply *out)
  * same way: the passwords file looked at first (a session signed in with a
  * password changed since is over: until 7 Dec 2026 it was looked at only
  * once the body was read, so such a session still had one upload per
- * connection held before its 403), the session, the role, the Origin.  The
- * CSRF token is a field of the form, before its file: form_field keeps the
- * file only when the token read before it is this session's (session is
- * kept for that, in the request).
+ * connection held before its 403), the session, the role, the Origin, and
+ * whether the session's identity is still one of the county's people
+ * (session_person).  The CSRF token is a field of the form, before its
+ * file: form_field keeps the file only when the token read before it is
+ * this session's (session is kept for that, in the request).
  */
 static int
 may_upload(struct web *web, struct MHD_Connection *connection, const char *method, const char *url,
@@ -450,7 +483,8 @@ may_upload(struct web *web, struct MHD_Connection *connection, const char *metho
 	ok = session->token[0] != '\0' && session->identity[0] != '\0' &&
 	     access_identity_parse((const uint8_t *)session->identity, strlen(session->identity),
 	         &who) == 0 &&
-	     access_decide(&who, (enum access_action)rt->action, &scope);
+	     access_decide(&who, (enum access_action)rt->action, &scope) &&
+	     session_person(web, session->identity) == 1;
 	if (!ok)
 		explicit_bzero(session, sizeof(*session));
 	return ok;

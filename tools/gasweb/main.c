@@ -23,6 +23,7 @@
 #include "daemonargs.h"
 #include "i18n.h"
 #include "log.h"
+#include "people.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
@@ -181,6 +182,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: gasweb [-c FILE] [-n] [-f] [-v]\n"
 	           "       gasweb [-c FILE] passwd IDENTITY\n"
+	           "       gasweb [-c FILE] passwd --remove IDENTITY\n"
 	           "       gasweb --example-config | --help\n"
 	           "\n"
 	           "The county's web console over HTTPS: sign-in per person, the map of\n"
@@ -196,7 +198,11 @@ usage(FILE *f)
 	           "  passwd IDENTITY   set the password of officer:NAME@TOWNSHIP,\n"
 	           "                    grid:NAME@TOWNSHIP or regulator:NAME; the password is\n"
 	           "                    read from the terminal (twice, without echo) or from\n"
-	           "                    the first line of standard input\n");
+	           "                    the first line of standard input\n"
+	           "  passwd --remove IDENTITY\n"
+	           "                    remove the password of IDENTITY: its sessions end at\n"
+	           "                    their next request (who may sign in at all is the\n"
+	           "                    county's identities file: docs/console.md)\n");
 }
 
 /* One line of password from the terminal without echo, or from stdin. */
@@ -406,6 +412,19 @@ web_db_take(struct request *r, int snapshot)
 	return db;
 }
 
+int
+web_person(struct web *web, const char *identity)
+{
+	struct county_db *db = county_pool_take(&web->pool, 0);
+	char err[256];
+	int rc = people_present(db->db, identity, err, sizeof(err));
+
+	county_pool_give(&web->pool, db);
+	if (rc == -1)
+		log_warnx("%s", err);
+	return rc;
+}
+
 /*
  * The township of a person's identity when the console's files (its map and
  * the village list, catalogue_township) do not name it: an account that
@@ -553,6 +572,26 @@ unchecked:
 	return 1;
 }
 
+/* gasweb passwd --remove IDENTITY: 0 removed, 1 not in the file or an error. */
+static int
+passwd_remove(const struct web_config *config, const char *identity)
+{
+	char err[512];
+
+	switch (signin_passwords_remove(config->passwords, identity, err, sizeof(err))) {
+	case 0:
+		printf(_("password of %s removed from %s\n"), identity, config->passwords);
+		return 0;
+	case 1:
+		fprintf(stderr, _("gasweb: %s has no password in %s: nothing removed\n"), identity,
+		    config->passwords);
+		return 1;
+	default:
+		fprintf(stderr, "gasweb: %s\n", err);
+		return 1;
+	}
+}
+
 static int
 cmd_passwd(const struct web *web, const struct owned_lines *set, int argc, char **argv)
 {
@@ -562,16 +601,25 @@ cmd_passwd(const struct web *web, const struct owned_lines *set, int argc, char 
 	int rc = 1;
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: gasweb [-c FILE] passwd IDENTITY\n\n"
+		printf("usage: gasweb [-c FILE] passwd IDENTITY\n"
+		       "       gasweb [-c FILE] passwd --remove IDENTITY\n\n"
 		       "Set the console password of IDENTITY (officer:NAME@TOWNSHIP,\n"
 		       "grid:NAME@TOWNSHIP or regulator:NAME) in the passwords file of the\n"
 		       "configuration, as an argon2id hash.  At least %d characters.  The\n"
-		       "running console reads the file at every sign-in.\n",
+		       "running console reads the file at every sign-in.  A password signs\n"
+		       "in only an identity of the county's identities file (gascounty\n"
+		       "writes their names to the database's table people).\n\n"
+		       "--remove takes IDENTITY's line out of the file (written anew and\n"
+		       "renamed over it): its sessions end at their next request.  Exit\n"
+		       "status 1 when the file has no line of IDENTITY.\n",
 		    SIGNIN_PASSWORD_MIN);
 		return 0;
 	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: gasweb [-c FILE] passwd IDENTITY\n");
+	if (argc == 3 && strcmp(argv[1], "--remove") == 0)
+		return passwd_remove(config, argv[2]);
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: gasweb [-c FILE] passwd IDENTITY\n"
+		                "       gasweb [-c FILE] passwd --remove IDENTITY\n");
 		return 2;
 	}
 	/* asked before the password is typed: an account no case can reach is a typo */

@@ -287,13 +287,14 @@ page_signin_post(struct request *r, struct reply *out)
 {
 	const char *identity = request_field(r, "identity"),
 	           *password = request_field(r, "password");
-	struct signin_passwords passwords;
+	struct signin_passwords passwords, nobody = { 0 };
 	struct signin_session fresh;
 	struct signin_device device = { 0 };
 	struct access_identity who;
 	enum signin_result res;
 	char err[512], addr[64], until[48];
 	int64_t locked_until = 0;
+	int person;
 
 	client_address(r, addr, sizeof(addr));
 	if (identity == NULL || password == NULL ||
@@ -309,9 +310,19 @@ page_signin_post(struct request *r, struct reply *out)
 		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
 		return;
 	}
+	/* a password line is worth nothing without the county's identity: one it
+	 * removed (or never had) is signed in against no line, as an identity
+	 * unknown to the file is (the same hash worked, the same count and
+	 * answer as a wrong password), so that the answer tells nothing of who
+	 * exists or was removed */
+	if ((person = web_person(r->web, who.identity)) == -1) {
+		signin_passwords_free(&passwords);
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+		return;
+	}
 	device.cookie = MHD_lookup_connection_value(r->connection, MHD_COOKIE_KIND, DEVICE_COOKIE);
-	res = signin_attempt_device(r->web->store, &passwords, who.identity, addr, &device,
-	    password, strlen(password), time_wall_ms(), &fresh, &locked_until);
+	res = signin_attempt_device(r->web->store, person ? &passwords : &nobody, who.identity,
+	    addr, &device, password, strlen(password), time_wall_ms(), &fresh, &locked_until);
 	signin_passwords_free(&passwords);
 	switch (res) {
 	case SIGNIN_OK:
@@ -340,7 +351,8 @@ page_signin_post(struct request *r, struct reply *out)
 		return;
 	case SIGNIN_BAD:
 	default:
-		log_warnx("sign-in of %s from %s refused: wrong password%s%s", who.identity, addr,
+		log_warnx("sign-in of %s from %s refused: %s%s%s", who.identity, addr,
+		    person ? "wrong password" : "not one of the county's identities",
 		    device.trusted ? " from a known device" : "",
 		    locked_until != 0 ? " (now locked)" : "");
 		out->status =

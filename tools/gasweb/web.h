@@ -332,6 +332,12 @@ void web_settings_give(struct web *web, struct web_settings *s);
  * county settings (report limit, evidence size...). */
 struct county_db *web_db_take(struct request *r, int snapshot);
 
+/* 1 if identity is one of the county's people (people.h: the identities
+ * gascounty last read from its identities file), 0 if not, -1 on a
+ * database error (logged).  One indexed look-up on a handle of the pool,
+ * taken and given back: the caller must hold none. */
+int web_person(struct web *web, const char *identity);
+
 /* ---- http.c -------------------------------------------------------------------- */
 
 /* Read the TLS certificate and key files into web (a key file others may
