@@ -2830,6 +2830,51 @@ a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages(void **state)
 	    CASES_NOT_FOUND);
 }
 
+/* A person adds at most CASES_NOTES_PER_HOUR comments and attachments to one case in any
+ * hour; the next is refused as too many, saying so; another person, another case, a step
+ * that moves the case and the next hour are not held by it. */
+static void
+a_person_comments_on_a_case_at_most_the_hours_limit(void **state)
+{
+	struct cases_news news;
+	struct case_request r;
+	char err[256];
+	int64_t id, other, at = T0 + 10 * 3600000;
+	size_t i;
+
+	(void)state;
+	alert("limit0", "R05", "alert", "TA", "CYLIMIT", T0);
+	alert("limit1", "R05", "alert", "TA", "CYLIMIT2", T0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYLIMIT'");
+	other = sql_int("SELECT id FROM cases WHERE cylinder = 'CYLIMIT2'");
+	for (i = 0; i < CASES_NOTES_PER_HOUR; i++)
+		comment_at(id, "officer:li@TA", i, at + (int64_t)i, CASES_DONE);
+	r = step(id, "comment", "one more");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at + 100, err, sizeof(err)),
+	    CASES_TOO_MANY);
+	assert_non_null(strstr(err, "one person may add to one case in an hour"));
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = 'one more'"), 0);
+	/* nor an attach */
+	r = step(id, "attach", NULL);
+	with_photo(&r, (uint8_t *)"\xff\xd8\xff limit", 10, "limit.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at + 100, err, sizeof(err)),
+	    CASES_TOO_MANY);
+	/* a step that moves the case is taken */
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at + 100, err, sizeof(err)),
+	    CASES_DONE);
+	/* another person, another case */
+	comment_at(id, "officer:wang@TA", 0, at + 100, CASES_DONE);
+	comment_at(other, "officer:li@TA", 0, at + 100, CASES_DONE);
+	/* an hour after the first, one more */
+	comment_at(id, "officer:li@TA", 1000, at + 3600000, CASES_DONE);
+	comment_at(id, "officer:li@TA", 1001, at + 3600000, CASES_TOO_MANY);
+}
+
 int
 main(void)
 {
@@ -2866,6 +2911,7 @@ main(void)
 		/* last: its cases would change the figures counted above */
 		cmocka_unit_test(a_long_stream_of_joins_is_listed_at_its_ends_and_counted),
 		cmocka_unit_test(a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages),
+		cmocka_unit_test(a_person_comments_on_a_case_at_most_the_hours_limit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

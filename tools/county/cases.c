@@ -765,6 +765,36 @@ decision_held(struct county_db *c, int64_t id, const struct case_request *rq, in
 	return same;
 }
 
+/* CASES_TOO_MANY when identity added CASES_NOTES_PER_HOUR comments and attachments to case id
+ * in the last hour (cases.h), CASES_DONE when one more may come. */
+static enum cases_result
+notes_within_limit(struct county_db *c, int64_t id, const char *identity, int64_t now, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (prepare(c, &st, err, errlen,
+	        "SELECT count(*) FROM case_steps WHERE case_id = ? AND identity = ?"
+	        " AND action IN (" CASES_FOLDED_SQL ") AND at_ms > ?",
+	        "iti", id, identity, now - 3600000) == -1)
+		return CASES_ERROR;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_error(c, err, errlen, "case steps");
+		sqlite3_finalize(st);
+		return CASES_ERROR;
+	}
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (n < CASES_NOTES_PER_HOUR)
+		return CASES_DONE;
+	err_set(err, errlen,
+	    "case %lld: %lld comments and attachments of yours in the last hour, as many as one "
+	    "person may add to one case in an hour (%d); send it again later",
+	    (long long)id, (long long)n, CASES_NOTES_PER_HOUR);
+	return CASES_TOO_MANY;
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -834,6 +864,9 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		res = CASES_DONE;
 		goto rollback;
 	}
+	if (s->to == NULL &&
+	    (res = notes_within_limit(c, rq->id, identity, now, err, errlen)) != CASES_DONE)
+		goto rollback;
 	res = CASES_ERROR;
 	if (step_row(c, rq->id, now, identity, s->name, note, NULL, s->to != NULL ? s->to : state,
 	        &step_id, err, errlen) == -1)

@@ -52,8 +52,9 @@ enum cases_result {
 	CASES_NOT_FOUND = 1,    /* no such case: nothing changed */
 	CASES_OUT_OF_SCOPE = 2, /* it exists outside the caller's scope: nothing changed */
 	CASES_REFUSED = 3,      /* not allowed now or not valid: err says why; nothing changed */
-	CASES_TOO_MANY = 4,     /* a person's limit is reached (report_max_per_hour): err says
-	                         * which; nothing changed; the same request may be taken later */
+	CASES_TOO_MANY = 4,     /* a person's limit is reached (report_max_per_hour,
+	                         * CASES_NOTES_PER_HOUR): err says which; nothing changed; the
+	                         * same request may be taken later */
 };
 
 /* What cases_from_alerts did. */
@@ -80,7 +81,8 @@ int cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t 
  * outcome (and power and fine as catalogue_check_decision says); dismiss
  * and comment need a note; attach needs a file.  A request repeated after
  * it was done (libcoap resends what it did not see answered) is CASES_DONE
- * and adds nothing.
+ * and adds nothing.  A comment or attach past CASES_NOTES_PER_HOUR of
+ * identity's on the case in the last hour is CASES_TOO_MANY.
  */
 enum cases_result cases_step(struct county_db *c, const struct catalogue *cat,
     const struct access_scope *scope, const char *identity, const struct case_request *rq,
@@ -334,6 +336,14 @@ enum cases_result cases_show(struct county_db *c, const struct access_scope *sco
 #define CASES_STEPS_PAGE 40
 enum cases_result cases_steps(struct county_db *c, const struct access_scope *scope, int64_t id,
     int64_t after, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+/*
+ * Comments and attachments one person may add to one case in any hour
+ * (cases_step): the next is CASES_TOO_MANY, so that no one fills a case's
+ * timeline faster than anyone can read it.  The steps that move a case
+ * have no such limit: each can be taken once a state.
+ */
+#define CASES_NOTES_PER_HOUR 60
 
 /* The bytes of evidence hash (64 hex) of case id, if that case lies in
  * scope; *type gets its media type. */

@@ -69,6 +69,7 @@ enum cword {
 	C_STEPS_MORE,
 	C_STEPS_BACK,
 	C_STEPS_NONE,
+	C_TOO_MANY_NOTES,
 	C_CURVE,
 	C_NO_CURVE,
 	C_FILLS,
@@ -179,6 +180,9 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_STEPS_MORE] = { "后续记录", "the next steps" },
 	[C_STEPS_BACK] = { "返回案件", "back to the case" },
 	[C_STEPS_NONE] = { "此后没有更多记录。", "No steps after this one." },
+	[C_TOO_MANY_NOTES] = { "您一小时内对本案的备注和附件已达上限（每小时 %d 条），本条未保存。请稍后再试。",
+	    "You have added as many comments and attachments to this case as one hour allows "
+	    "(%d); this one was not saved. Send it again later." },
 	[C_CURVE] = { "充装重量曲线", "Weight during the fill" },
 	[C_NO_CURVE] = { "该次充装没有重量曲线。", "This fill has no weight curve." },
 	[C_FILLS] = { "该气瓶最近充装", "The cylinder's latest fills" },
@@ -682,10 +686,16 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 	case CASES_REFUSED:
 		refusal(r, out, MHD_HTTP_CONFLICT, err);
 		return;
-	case CASES_TOO_MANY: /* only reports have a limit: say it in the person's language */
-		log_info("refused %s %s to %s: %s", "report", r->path, r->who.identity, err);
-		snprintf(text, sizeof(text), cw(r, C_TOO_MANY_REPORTS),
-		    r->set->county.report_max_per_hour);
+	case CASES_TOO_MANY: /* a report's limit, or a case's steps': said in the person's language
+	                      */
+		log_info("refused %s %s to %s: %s",
+		    strcmp(r->path, "/report") == 0 ? "report" : "step", r->path, r->who.identity,
+		    err);
+		if (strcmp(r->path, "/report") == 0)
+			snprintf(text, sizeof(text), cw(r, C_TOO_MANY_REPORTS),
+			    r->set->county.report_max_per_hour);
+		else
+			snprintf(text, sizeof(text), cw(r, C_TOO_MANY_NOTES), CASES_NOTES_PER_HOUR);
 		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, text);
 		return;
 	default:
