@@ -313,11 +313,12 @@ int cases_list_brief(struct county_db *c, const struct access_scope *scope, cons
  * of CASEMSG_NAME - 1 = 127 (762 escaped), with the step's markup and its
  * link (under 1,000), are at most 40 x 26,332 = 1,053,280 bytes of a page:
  * a quarter of PAGE_MAX (4 MiB), next to the 50 joins and 50 alerts (each
- * text under WIRE_TEXT = 256 bytes, 1,536 escaped: 154 kB with their
- * markup), the cylinder's 20 fills and 50 registry changes and the forms.
- * The steps that move the case are listed all: a case moves new, accepted,
- * onsite, decided, closed once, and again only after a regulator's
- * reassignment, each a step of its own.
+ * text under WIRE_TEXT = 256 bytes, 1,536 escaped: 154 kB and their
+ * markup), the cylinder's 20 fills and 50 registry changes and the forms
+ * (t_case_steps measures 972 kB for the whole page).  The steps that move
+ * the case are listed all: a case moves new, accepted, onsite, decided,
+ * closed once (a handful of steps, each note at most as long), and again
+ * only after a regulator's reassignment.
  */
 #define CASES_FOLDED_SQL "'comment', 'attach'"
 #define CASES_SHOWN_NOTES 20
