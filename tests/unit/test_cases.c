@@ -2782,6 +2782,182 @@ the_cbor_list_is_what_libcbor_items_made(void **state)
 	assert_true(listed > 100);
 }
 
+/* One officer's comment i on case id at time at, as the county takes it. */
+static void
+comment_at(int64_t id, const char *who, size_t i, int64_t at, enum cases_result want)
+{
+	struct case_request r;
+	char note[64], err[256];
+
+	snprintf(note, sizeof(note), "\"\"\"\" 第 %zu 条", i);
+	r = step(id, "comment", note);
+	assert_int_equal(cases_step(&cdb, &cat, &town_a, who, &r, at, err, sizeof(err)), want);
+}
+
+/*
+ * One officer's comments by the hundred (each could be 4,000 quote marks, 24 kB once
+ * escaped): listed whole, they made the console's page of the case larger than PAGE_MAX
+ * and no one else could open it.  The case's answer lists every step that moves the case,
+ * wherever it falls, the first and the newest CASES_SHOWN_NOTES comments and attachments,
+ * and counts those between (steps_left_out, after steps_left_out_after); cases_steps reads
+ * them page by page under the case's own scope.
+ */
+static void
+a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages(void **state)
+{
+	static uint8_t photo[] = "\xff\xd8\xff a hidden photo";
+	struct cases_news news;
+	struct case_request r;
+	uint8_t *out = NULL;
+	size_t len, i, read = 0, pages = 0;
+	json_t *answer, *steps;
+	char err[256];
+	int64_t id, after, at, twentieth, hidden_attach = 0;
+	int more;
+
+	(void)state;
+	alert("flood0", "R05", "alert", "TA", "CYFLOOD", T0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYFLOOD'");
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+	    CASES_DONE);
+	/* 100 comments over four hours (under the hour's limit), an attach and the officer's
+	 * on-site step in the middle of them */
+	for (i = 0; i < 100; i++) {
+		at = T0 + 1000 + (int64_t)i * 140000;
+		if (i == 50) {
+			r = step(id, "onsite", "到达现场");
+			assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, at,
+			                     err, sizeof(err)),
+			    CASES_DONE);
+			r = step(id, "attach", "现场照片");
+			with_photo(&r, photo, sizeof(photo), "hidden.jpg");
+			assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at,
+			                     err, sizeof(err)),
+			    CASES_DONE);
+			hidden_attach =
+			    sql_int("SELECT max(id) FROM case_steps WHERE action = 'attach'");
+		}
+		comment_at(id, "officer:li@TA", i, at, CASES_DONE);
+	}
+	assert_int_equal(cases_show(&cdb, &town_a, id, T0, &out, &len, err, sizeof(err)),
+	    CASES_DONE);
+	answer = as_json(out, len);
+	/* every step that moves the case is listed, the comments at their ends */
+	assert_int_equal(shown_count(answer, "steps", "open"), 1);
+	assert_int_equal(shown_count(answer, "steps", "accept"), 1);
+	assert_int_equal(shown_count(answer, "steps", "onsite"), 1);
+	assert_int_equal(shown_count(answer, "steps", "attach"), 0);
+	assert_int_equal(shown_count(answer, "steps", "comment"), 2 * CASES_SHOWN_NOTES);
+	assert_int_equal(json_integer_value(json_object_get(answer, "steps_left_out")),
+	    101 - 2 * CASES_SHOWN_NOTES);
+	twentieth = sql_int("SELECT id FROM case_steps WHERE action = 'comment' AND note LIKE "
+	                    "'%第 19 条'");
+	assert_int_equal(json_integer_value(json_object_get(answer, "steps_left_out_after")),
+	    twentieth);
+	/* nor is the hidden attach's photo among the evidence listed */
+	assert_int_equal(json_array_size(json_object_get(answer, "evidence")), 0);
+	/* the on-site step in its place: after the first comments, before the newest */
+	steps = json_object_get(answer, "steps");
+	for (i = 0; i < json_array_size(steps); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(steps, i), "action")),
+		        "onsite") == 0)
+			break;
+	assert_int_equal(i, 2 + CASES_SHOWN_NOTES);
+	json_decref(answer);
+
+	/* cases_steps reads those between, page by page, each step once */
+	after = twentieth;
+	do {
+		assert_int_equal(
+		    cases_steps(&cdb, &town_a, id, after, &out, &len, err, sizeof(err)),
+		    CASES_DONE);
+		answer = as_json(out, len);
+		steps = json_object_get(answer, "steps");
+		assert_true(json_array_size(steps) <= CASES_STEPS_PAGE);
+		for (i = 0; i < json_array_size(steps); i++) {
+			int64_t sid =
+			    json_integer_value(json_object_get(json_array_get(steps, i), "id"));
+
+			assert_true(sid > after);
+			after = sid;
+			read++;
+			if (sid == hidden_attach) /* its photo with it */
+				assert_int_equal(
+				    json_array_size(json_object_get(answer, "evidence")), 1);
+		}
+		more = json_is_true(json_object_get(answer, "more"));
+		pages++;
+		json_decref(answer);
+	} while (more);
+	/* 80 comments, the attach and the on-site step after the twentieth comment */
+	assert_int_equal(read, 82);
+	assert_int_equal(pages, 3);
+	/* from the first: the opening first */
+	assert_int_equal(cases_steps(&cdb, &all, id, 0, &out, &len, err, sizeof(err)), CASES_DONE);
+	answer = as_json(out, len);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(answer, "steps"), 0), "action")),
+	    "open");
+	assert_true(json_is_true(json_object_get(answer, "more")));
+	json_decref(answer);
+	/* under the case's own scope */
+	assert_int_equal(cases_steps(&cdb, &town_b, id, 0, &out, &len, err, sizeof(err)),
+	    CASES_OUT_OF_SCOPE);
+	assert_null(out);
+	assert_int_equal(cases_steps(&cdb, &grid_dan, id, 0, &out, &len, err, sizeof(err)),
+	    CASES_OUT_OF_SCOPE);
+	assert_int_equal(cases_steps(&cdb, &all, id + 1000, 0, &out, &len, err, sizeof(err)),
+	    CASES_NOT_FOUND);
+}
+
+/* A person adds at most CASES_NOTES_PER_HOUR comments and attachments to one case in any
+ * hour; the next is refused as too many, saying so; another person, another case, a step
+ * that moves the case and the next hour are not held by it. */
+static void
+a_person_comments_on_a_case_at_most_the_hours_limit(void **state)
+{
+	struct cases_news news;
+	struct case_request r;
+	char err[256];
+	int64_t id, other, at = T0 + 10 * 3600000;
+	size_t i;
+
+	(void)state;
+	alert("limit0", "R05", "alert", "TA", "CYLIMIT", T0);
+	alert("limit1", "R05", "alert", "TA", "CYLIMIT2", T0);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYLIMIT'");
+	other = sql_int("SELECT id FROM cases WHERE cylinder = 'CYLIMIT2'");
+	for (i = 0; i < CASES_NOTES_PER_HOUR; i++)
+		comment_at(id, "officer:li@TA", i, at + (int64_t)i, CASES_DONE);
+	r = step(id, "comment", "one more");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at + 100, err, sizeof(err)),
+	    CASES_TOO_MANY);
+	assert_non_null(strstr(err, "one person may add to one case in an hour"));
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = 'one more'"), 0);
+	/* nor an attach */
+	r = step(id, "attach", NULL);
+	with_photo(&r, (uint8_t *)"\xff\xd8\xff limit", 10, "limit.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at + 100, err, sizeof(err)),
+	    CASES_TOO_MANY);
+	/* a step that moves the case is taken */
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, at + 100, err, sizeof(err)),
+	    CASES_DONE);
+	/* another person, another case */
+	comment_at(id, "officer:wang@TA", 0, at + 100, CASES_DONE);
+	comment_at(other, "officer:li@TA", 0, at + 100, CASES_DONE);
+	/* an hour after the first, one more */
+	comment_at(id, "officer:li@TA", 1000, at + 3600000, CASES_DONE);
+	comment_at(id, "officer:li@TA", 1001, at + 3600000, CASES_TOO_MANY);
+}
+
 int
 main(void)
 {
@@ -2818,6 +2994,8 @@ main(void)
 		cmocka_unit_test(a_report_reads_the_reporters_window),
 		/* last: its cases would change the figures counted above */
 		cmocka_unit_test(a_long_stream_of_joins_is_listed_at_its_ends_and_counted),
+		cmocka_unit_test(a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages),
+		cmocka_unit_test(a_person_comments_on_a_case_at_most_the_hours_limit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

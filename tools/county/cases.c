@@ -765,6 +765,36 @@ decision_held(struct county_db *c, int64_t id, const struct case_request *rq, in
 	return same;
 }
 
+/* CASES_TOO_MANY when identity added CASES_NOTES_PER_HOUR comments and attachments to case id
+ * in the last hour (cases.h), CASES_DONE when one more may come. */
+static enum cases_result
+notes_within_limit(struct county_db *c, int64_t id, const char *identity, int64_t now, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (prepare(c, &st, err, errlen,
+	        "SELECT count(*) FROM case_steps WHERE case_id = ? AND identity = ?"
+	        " AND action IN (" CASES_FOLDED_SQL ") AND at_ms > ?",
+	        "iti", id, identity, now - 3600000) == -1)
+		return CASES_ERROR;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_error(c, err, errlen, "case steps");
+		sqlite3_finalize(st);
+		return CASES_ERROR;
+	}
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (n < CASES_NOTES_PER_HOUR)
+		return CASES_DONE;
+	err_set(err, errlen,
+	    "case %lld: %lld comments and attachments of yours in the last hour, as many as one "
+	    "person may add to one case in an hour (%d); send it again later",
+	    (long long)id, (long long)n, CASES_NOTES_PER_HOUR);
+	return CASES_TOO_MANY;
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -834,6 +864,9 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		res = CASES_DONE;
 		goto rollback;
 	}
+	if (s->to == NULL &&
+	    (res = notes_within_limit(c, rq->id, identity, now, err, errlen)) != CASES_DONE)
+		goto rollback;
 	res = CASES_ERROR;
 	if (step_row(c, rq->id, now, identity, s->name, note, NULL, s->to != NULL ? s->to : state,
 	        &step_id, err, errlen) == -1)
@@ -1738,14 +1771,19 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 {
 	static const char *const parts[][2] = {
 		{ "case", "SELECT " CASE_COLUMNS " FROM cases WHERE id = :id" },
-		/* every step of a person; of the joins, the first and the newest */
+		/* every step that moves the case; of the joins, and of the comments and
+		 * attachments, the first and the newest */
 		{ "steps",
 		    "SELECT id, at_ms, identity, action, note, state, " STEP_FACTS_SQL
-		    " FROM case_steps WHERE case_id = :id AND (action <> 'join'"
-		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"
+		    " FROM case_steps WHERE case_id = :id AND (action NOT IN ('join', " CASES_FOLDED_SQL
+		    ") OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"
 		    " ORDER BY id LIMIT :shown)"
 		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action = 'join'"
-		    " ORDER BY id DESC LIMIT :shown)) ORDER BY id" },
+		    " ORDER BY id DESC LIMIT :shown)"
+		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action IN (" CASES_FOLDED_SQL
+		    ") ORDER BY id LIMIT :notes)"
+		    " OR id IN (SELECT id FROM case_steps WHERE case_id = :id AND action IN (" CASES_FOLDED_SQL
+		    ") ORDER BY id DESC LIMIT :notes)) ORDER BY id" },
 		{ "alerts",
 		    "SELECT a.id, a.rule, a.severity, a.station, a.cylinder, a.buyer_masked,"
 		    " a.text, a.at_ms FROM case_alerts ca JOIN alerts a ON a.id = ca.alert"
@@ -1754,14 +1792,21 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 		    " ORDER BY alert LIMIT :shown)"
 		    " OR ca.alert IN (SELECT alert FROM case_alerts WHERE case_id = :id"
 		    " ORDER BY alert DESC LIMIT :shown)) ORDER BY a.id" },
-		{ "evidence", "SELECT e.hash, e.name, e.type, v.size, e.step FROM case_evidence e"
-		              " JOIN evidence v ON v.hash = e.hash WHERE e.case_id = :id"
-		              " ORDER BY e.step" },
+		/* the evidence of the steps listed */
+		{ "evidence",
+		    "SELECT e.hash, e.name, e.type, v.size, e.step FROM case_evidence e"
+		    " JOIN evidence v ON v.hash = e.hash WHERE e.case_id = :id"
+		    " AND (e.step IN (SELECT id FROM case_steps WHERE case_id = :id AND action NOT IN (" CASES_FOLDED_SQL
+		    "))"
+		    " OR e.step IN (SELECT id FROM case_steps WHERE case_id = :id AND action IN (" CASES_FOLDED_SQL
+		    ") ORDER BY id LIMIT :notes)"
+		    " OR e.step IN (SELECT id FROM case_steps WHERE case_id = :id AND action IN (" CASES_FOLDED_SQL
+		    ") ORDER BY id DESC LIMIT :notes)) ORDER BY e.step" },
 	};
 	enum cases_result res;
 	cbor_item_t *root, *part;
 	sqlite3_stmt *st = NULL;
-	int64_t left[2] = { 0, 0 };
+	int64_t left[3] = { 0, 0, 0 }, after = 0;
 	size_t i;
 
 	*out = NULL;
@@ -1769,21 +1814,29 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 		return res;
 	if (prepare(c, &st, err, errlen,
 	        "SELECT (SELECT count(*) FROM case_steps WHERE case_id = ?1 AND action = 'join'),"
-	        " (SELECT count(*) FROM case_alerts WHERE case_id = ?1)",
-	        "i", id) == -1)
+	        " (SELECT count(*) FROM case_alerts WHERE case_id = ?1),"
+	        " (SELECT count(*) FROM case_steps WHERE case_id = ?1 AND action IN (" CASES_FOLDED_SQL
+	        ")),"
+	        " (SELECT id FROM case_steps WHERE case_id = ?1 AND action IN (" CASES_FOLDED_SQL
+	        ") ORDER BY id LIMIT 1 OFFSET ?2)",
+	        "ii", id, (int64_t)(CASES_SHOWN_NOTES - 1)) == -1)
 		return CASES_ERROR;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		left[0] = sqlite3_column_int64(st, 0) - 2 * CASES_SHOWN_JOINS;
 		left[1] = sqlite3_column_int64(st, 1) - 2 * CASES_SHOWN_JOINS;
+		left[2] = sqlite3_column_int64(st, 2) - 2 * CASES_SHOWN_NOTES;
+		after = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((root = cbor_new_definite_map(6)) == NULL) {
+	if ((root = cbor_new_definite_map(8)) == NULL) {
 		err_set(err, errlen, "out of memory");
 		return CASES_ERROR;
 	}
 	if (!put(root, "joins_left_out", int_item(left[0] > 0 ? left[0] : 0)) ||
-	    !put(root, "alerts_left_out", int_item(left[1] > 0 ? left[1] : 0))) {
+	    !put(root, "alerts_left_out", int_item(left[1] > 0 ? left[1] : 0)) ||
+	    !put(root, "steps_left_out", int_item(left[2] > 0 ? left[2] : 0)) ||
+	    !put(root, "steps_left_out_after", int_item(left[2] > 0 ? after : 0))) {
 		err_set(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -1793,6 +1846,7 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 		bind_now(st, now);
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
 		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":shown"), CASES_SHOWN_JOINS);
+		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":notes"), CASES_SHOWN_NOTES);
 		if (i == 0) {
 			part = sqlite3_step(st) == SQLITE_ROW ? row_map(st) : NULL;
 			if (part == NULL)
@@ -1804,6 +1858,59 @@ cases_show(struct county_db *c, const struct access_scope *scope, int64_t id, in
 		sqlite3_finalize(st);
 		if (part == NULL || !put(root, parts[i][0], part))
 			goto fail;
+	}
+	return serialize(root, out, len, err, errlen) == 0 ? CASES_DONE : CASES_ERROR;
+fail:
+	cbor_decref(&root);
+	return CASES_ERROR;
+}
+
+enum cases_result
+cases_steps(struct county_db *c, const struct access_scope *scope, int64_t id, int64_t after,
+    uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	static const char *const parts[][2] = {
+		/* one more than a page: whether more are left */
+		{ "steps", "SELECT id, at_ms, identity, action, note, state, " STEP_FACTS_SQL
+		           " FROM case_steps WHERE case_id = :id AND id > :after ORDER BY id"
+		           " LIMIT :page + 1" },
+		{ "evidence",
+		    "SELECT e.hash, e.name, e.type, v.size, e.step FROM case_evidence e"
+		    " JOIN evidence v ON v.hash = e.hash WHERE e.case_id = :id AND e.step IN"
+		    " (SELECT id FROM case_steps WHERE case_id = :id AND id > :after ORDER BY id"
+		    " LIMIT :page) ORDER BY e.step" },
+	};
+	enum cases_result res;
+	cbor_item_t *root, *part;
+	sqlite3_stmt *st = NULL;
+	bool more = false;
+	size_t i;
+
+	*out = NULL;
+	if ((res = case_find(c, scope, id, NULL, 0, NULL, 0, err, errlen)) != CASES_DONE)
+		return res;
+	if ((root = cbor_new_definite_map(3)) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return CASES_ERROR;
+	}
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (store_prepare(c->db, parts[i][1], &st, err, errlen) == -1)
+			goto fail;
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after"), after);
+		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":page"), CASES_STEPS_PAGE);
+		part = rows_array(c, st, i == 0 ? CASES_STEPS_PAGE : 100000, err, errlen);
+		/* the one past the page, read but not listed, says that more are left */
+		if (i == 0 && part != NULL)
+			more = cbor_array_size(part) == CASES_STEPS_PAGE &&
+			       sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (part == NULL || !put(root, parts[i][0], part))
+			goto fail;
+	}
+	if (!put(root, "more", cbor_build_bool(more))) {
+		err_set(err, errlen, "out of memory");
+		goto fail;
 	}
 	return serialize(root, out, len, err, errlen) == 0 ? CASES_DONE : CASES_ERROR;
 fail:

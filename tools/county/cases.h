@@ -52,8 +52,9 @@ enum cases_result {
 	CASES_NOT_FOUND = 1,    /* no such case: nothing changed */
 	CASES_OUT_OF_SCOPE = 2, /* it exists outside the caller's scope: nothing changed */
 	CASES_REFUSED = 3,      /* not allowed now or not valid: err says why; nothing changed */
-	CASES_TOO_MANY = 4,     /* a person's limit is reached (report_max_per_hour): err says
-	                         * which; nothing changed; the same request may be taken later */
+	CASES_TOO_MANY = 4,     /* a person's limit is reached (report_max_per_hour,
+	                         * CASES_NOTES_PER_HOUR): err says which; nothing changed; the
+	                         * same request may be taken later */
 };
 
 /* What cases_from_alerts did. */
@@ -80,7 +81,8 @@ int cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t 
  * outcome (and power and fine as catalogue_check_decision says); dismiss
  * and comment need a note; attach needs a file.  A request repeated after
  * it was done (libcoap resends what it did not see answered) is CASES_DONE
- * and adds nothing.
+ * and adds nothing.  A comment or attach past CASES_NOTES_PER_HOUR of
+ * identity's on the case in the last hour is CASES_TOO_MANY.
  */
 enum cases_result cases_step(struct county_db *c, const struct catalogue *cat,
     const struct access_scope *scope, const char *identity, const struct case_request *rq,
@@ -273,13 +275,22 @@ int cases_list_brief(struct county_db *c, const struct access_scope *scope, cons
 /*
  * One case with its timeline, its alerts and its evidence (without the
  * bytes): CBOR {"case": {...}, "steps": [...], "alerts": [...],
- * "evidence": [...], "joins_left_out": N, "alerts_left_out": M}.  Every
- * step a person took is listed.  Of the alerts that joined the case (a
- * stream of them keeps joining for as long as it lasts), the first and the
- * newest CASES_SHOWN_JOINS are listed, as steps "join" and as alerts, and
- * those between are counted in joins_left_out and alerts_left_out (the
- * alerts table keeps every one), so that an answer stays the same size
- * however long the stream ran.
+ * "evidence": [...], "joins_left_out": N, "alerts_left_out": M,
+ * "steps_left_out": K, "steps_left_out_after": S}.  Every step that moves
+ * the case (a report, its routing, accept, onsite, decide, close, dismiss,
+ * reassign, an escalation) is listed, wherever it falls.  Of the alerts that
+ * joined the case (a stream of them keeps joining for as long as it lasts),
+ * the first and the newest CASES_SHOWN_JOINS are listed, as steps "join"
+ * and as alerts, and those between are counted in joins_left_out and
+ * alerts_left_out (the alerts table keeps every one), so that an answer
+ * stays the same size however long the stream ran.  So are the steps that
+ * only add words or a file (comment, attach: CASES_FOLDED_SQL): the first
+ * and the newest CASES_SHOWN_NOTES, with their evidence; the K between are
+ * counted in steps_left_out, the first of them right after step S (0 when
+ * none is left out), and are read with cases_steps.  Until 7 Dec 2026 every
+ * comment was listed whole: one officer's 200 comments of 4,000 quote marks
+ * made the console's page of the case larger than PAGE_MAX, and no one else
+ * could open it.
  *
  * A step is {"id", "at_ms", "identity", "action", "note", "state"} and, for
  * a step the county wrote itself (017), the facts its reader words in the
@@ -295,8 +306,45 @@ int cases_list_brief(struct county_db *c, const struct access_scope *scope, cons
  * English.
  */
 #define CASES_SHOWN_JOINS 25
+/*
+ * The steps folded like joins: they add words or a file and move nothing.
+ * 20 + 20 of them at their longest, a note of CASEMSG_NOTE - 1 = 4,095
+ * bytes all quote marks (6 bytes each once escaped: 24,570) and a file name
+ * of CASEMSG_NAME - 1 = 127 (762 escaped), with the step's markup and its
+ * link (under 1,000), are at most 40 x 26,332 = 1,053,280 bytes of a page:
+ * a quarter of PAGE_MAX (4 MiB), next to the 50 joins and 50 alerts (each
+ * text under WIRE_TEXT = 256 bytes, 1,536 escaped: 154 kB and their
+ * markup), the cylinder's 20 fills and 50 registry changes and the forms
+ * (t_case_steps measures 972 kB for the whole page).  The steps that move
+ * the case are listed all: a case moves new, accepted, onsite, decided,
+ * closed once (a handful of steps, each note at most as long), and again
+ * only after a regulator's reassignment.
+ */
+#define CASES_FOLDED_SQL "'comment', 'attach'"
+#define CASES_SHOWN_NOTES 20
 enum cases_result cases_show(struct county_db *c, const struct access_scope *scope, int64_t id,
     int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+/*
+ * The steps of case id after step after (0: from its first), in order,
+ * every kind, at most CASES_STEPS_PAGE of them, with their evidence: CBOR
+ * {"steps": [...], "evidence": [...], "more": true|false}, each step as in
+ * cases_show.  What cases_show left out (joins, comments, attachments) is
+ * read here, page by page (more: steps are left after the last one), under
+ * the same scope as cases_show: CASES_NOT_FOUND, CASES_OUT_OF_SCOPE.  40
+ * steps at their longest are a page of about 1 MB (CASES_SHOWN_NOTES).
+ */
+#define CASES_STEPS_PAGE 40
+enum cases_result cases_steps(struct county_db *c, const struct access_scope *scope, int64_t id,
+    int64_t after, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+/*
+ * Comments and attachments one person may add to one case in any hour
+ * (cases_step): the next is CASES_TOO_MANY, so that no one fills a case's
+ * timeline faster than anyone can read it.  The steps that move a case
+ * have no such limit: each can be taken once a state.
+ */
+#define CASES_NOTES_PER_HOUR 60
 
 /* The bytes of evidence hash (64 hex) of case id, if that case lies in
  * scope; *type gets its media type. */

@@ -1205,6 +1205,9 @@ struct resource {
 	const char *query, *body, *answer; /* as docs/protocol.md shows them */
 };
 
+/* the limit the /cases/step answer below names */
+_Static_assert(CASES_NOTES_PER_HOUR == 60, "say the new limit in cases/step's answer");
+
 static const struct resource resources[] = {
 	{ .method = COAP_REQUEST_POST,
 	    .path = "records",
@@ -1336,7 +1339,8 @@ static const struct resource resources[] = {
 	    .json_body = 1,
 	    .query = "",
 	    .body = "case step",
-	    .answer = "2.04, 4.00 (refused, with why), 4.04, 4.03" },
+	    .answer = "2.04, 4.00 (refused, with why), 4.04, 4.03, 4.29 (a comment or attach past "
+	              "the 60 of the person's on the case in the last hour)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/report",
 	    .action = ACCESS_CASES_REPORT,

@@ -667,6 +667,14 @@ cases_run_show(const struct options *o, int argc, char **argv)
 		    25);
 		i18n_pad(stdout, word(str(v, "action")), 15);
 		print_step_words(v, names);
+		/* the comments and attachments between the first and the newest (cases_show) */
+		if (num(answer, "steps_left_out") > 0 &&
+		    num(v, "id") == num(answer, "steps_left_out_after"))
+			printf(
+			    _("  ... %lld more comments and attachments in between, not listed here "
+			      "(every change of state is); the console lists them at "
+			      "/cases/%lld/steps?after=%lld\n"),
+			    num(answer, "steps_left_out"), num(c, "id"), num(v, "id"));
 	}
 	if (json_array_size(json_object_get(answer, "evidence")) > 0)
 		printf("%s", _("evidence:\n"));

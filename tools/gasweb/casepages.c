@@ -21,6 +21,7 @@
  *   /report (GET, POST)         a grid worker's report, one thumb, with the
  *                               phone's location when the person allows it
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <microhttpd.h>
@@ -62,6 +63,13 @@ enum cword {
 	C_OVERDUE_BY,
 	C_TIMELINE,
 	C_JOINS_FOLDED,
+	C_STEPS_FOLDED,
+	C_STEPS_READ,
+	C_STEPS_TITLE,
+	C_STEPS_MORE,
+	C_STEPS_BACK,
+	C_STEPS_NONE,
+	C_TOO_MANY_NOTES,
 	C_CURVE,
 	C_NO_CURVE,
 	C_FILLS,
@@ -164,6 +172,17 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_TIMELINE] = { "办理经过", "Timeline" },
 	[C_JOINS_FOLDED] = { "条告警在此期间并入本案，未在此列出",
 	    "more alerts joined this case in between, not listed here" },
+	[C_STEPS_FOLDED] = { "条备注和附件在此期间添加，未在此列出（办理状态的变更均已列出）",
+	    "more comments and attachments were added in between, not listed here (every change "
+	    "of state is)" },
+	[C_STEPS_READ] = { "查看这些记录", "read them" },
+	[C_STEPS_TITLE] = { "办理经过（全部记录）", "Timeline, every step" },
+	[C_STEPS_MORE] = { "后续记录", "the next steps" },
+	[C_STEPS_BACK] = { "返回案件", "back to the case" },
+	[C_STEPS_NONE] = { "此后没有更多记录。", "No steps after this one." },
+	[C_TOO_MANY_NOTES] = { "您一小时内对本案的备注和附件已达上限（每小时 %d 条），本条未保存。请稍后再试。",
+	    "You have added as many comments and attachments to this case as one hour allows "
+	    "(%d); this one was not saved. Send it again later." },
 	[C_CURVE] = { "充装重量曲线", "Weight during the fill" },
 	[C_NO_CURVE] = { "该次充装没有重量曲线。", "This fill has no weight curve." },
 	[C_FILLS] = { "该气瓶最近充装", "The cylinder's latest fills" },
@@ -667,10 +686,16 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 	case CASES_REFUSED:
 		refusal(r, out, MHD_HTTP_CONFLICT, err);
 		return;
-	case CASES_TOO_MANY: /* only reports have a limit: say it in the person's language */
-		log_info("refused %s %s to %s: %s", "report", r->path, r->who.identity, err);
-		snprintf(text, sizeof(text), cw(r, C_TOO_MANY_REPORTS),
-		    r->set->county.report_max_per_hour);
+	case CASES_TOO_MANY: /* a report's limit, or a case's steps': said in the person's language
+	                      */
+		log_info("refused %s %s to %s: %s",
+		    strcmp(r->path, "/report") == 0 ? "report" : "step", r->path, r->who.identity,
+		    err);
+		if (strcmp(r->path, "/report") == 0)
+			snprintf(text, sizeof(text), cw(r, C_TOO_MANY_REPORTS),
+			    r->set->county.report_max_per_hour);
+		else
+			snprintf(text, sizeof(text), cw(r, C_TOO_MANY_NOTES), CASES_NOTES_PER_HOUR);
 		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, text);
 		return;
 	default:
@@ -1229,29 +1254,78 @@ case_facts(struct request *r, struct page *p, const cbor_item_t *root)
 	page_raw(p, "</dl></section>");
 }
 
+/* One step of a case's timeline, with its evidence (of ev, the ones of this step). */
+static void
+step_item(struct request *r, struct page *p, const cbor_item_t *s, const cbor_item_t *ev,
+    int64_t id)
+{
+	int64_t sid = cborread_int(s, "id", 0);
+	char action[32], type[64], hash[72], who[ACCESS_MAX_IDENTITY];
+	size_t j;
+
+	cborread_text(s, "action", action, sizeof(action));
+	page_rawf(p, "<li id=\"step-%" PRId64 "\" class=\"step step-", sid);
+	page_url(p, action);
+	page_raw(p, "\"><div class=\"when\">");
+	time_text(p, cborread_int(s, "at_ms", 0));
+	page_raw(p, " · ");
+	/* the county's own steps (routing, escalation, joins) by the county's name */
+	cborread_text(s, "identity", who, sizeof(who));
+	page_text(p, strcmp(who, "county") == 0 ? cw(r, C_THE_COUNTY) : who);
+	page_raw(p, "</div><div class=\"what\">");
+	page_text(p, action_word(r, action));
+	page_raw(p, "</div><div class=\"note\">");
+	step_words(r, p, s, action);
+	page_raw(p, "</div>");
+	for (j = 0; j < count_of(ev); j++) {
+		const cbor_item_t *e = item_at(ev, j);
+
+		if (cborread_int(e, "step", -1) != sid)
+			continue;
+		cborread_text(e, "type", type, sizeof(type));
+		cborread_text(e, "hash", hash, sizeof(hash));
+		page_rawf(p, "<a class=\"evidence\" href=\"/cases/%" PRId64 "/evidence/", id);
+		page_url(p, hash);
+		page_raw(p, "\">");
+		if (strncmp(type, "image/", 6) == 0) {
+			page_rawf(p,
+			    "<img class=\"photo\" alt=\"\" src=\"/cases/%" PRId64 "/evidence/", id);
+			page_url(p, hash);
+			page_raw(p, "\">");
+		} else {
+			field_text(p, e, "name");
+		}
+		page_raw(p, "</a>");
+	}
+	page_raw(p, "</li>");
+}
+
 /*
  * A case's timeline.  A station's alerts about one cylinder (or buyer, or the station
  * itself) join its open case for as long as they keep coming, each a step with its text:
  * listed all, one batch of a station's violations made the page larger than PAGE_MAX, and
- * the case could no longer be opened in the console at all.  The county's answer
- * (cases_show) lists every step a person took and the first and newest CASES_SHOWN_JOINS
- * joins; the joins between are counted where they fall.
+ * the case could no longer be opened in the console at all.  So did one officer's 200
+ * comments of 4,000 quote marks.  The county's answer (cases_show) lists every step that
+ * moves the case, the first and newest CASES_SHOWN_JOINS joins and the first and newest
+ * CASES_SHOWN_NOTES comments and attachments; those between are counted where they fall,
+ * the comments with a link to read them (/cases/ID/steps).
  */
 static void
 timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 {
 	const cbor_item_t *steps = cborread_find(root, "steps"),
 	                  *ev = cborread_find(root, "evidence");
-	int64_t left = cborread_int(root, "joins_left_out", 0);
-	size_t i, j, join = 0;
-	char action[32], type[64], hash[72], who[ACCESS_MAX_IDENTITY];
+	int64_t left = cborread_int(root, "joins_left_out", 0),
+	        notes = cborread_int(root, "steps_left_out", 0),
+	        after = cborread_int(root, "steps_left_out_after", 0);
+	size_t i, join = 0;
+	char action[32];
 
 	page_raw(p, "<section class=\"card\"><h2>");
 	page_text(p, cw(r, C_TIMELINE));
 	page_raw(p, "</h2><ol class=\"timeline\" id=\"timeline\">");
 	for (i = 0; i < count_of(steps); i++) {
 		const cbor_item_t *s = item_at(steps, i);
-		int64_t sid = cborread_int(s, "id", 0);
 
 		cborread_text(s, "action", action, sizeof(action));
 		if (strcmp(action, "join") == 0 && ++join == CASES_SHOWN_JOINS + 1 && left > 0)
@@ -1259,45 +1333,91 @@ timeline(struct request *r, struct page *p, const cbor_item_t *root, int64_t id)
 			    "<li class=\"step step-folded\" id=\"joins-folded\">"
 			    "<div class=\"what\">%" PRId64 " %s</div></li>",
 			    left, cw(r, C_JOINS_FOLDED));
-		page_raw(p, "<li class=\"step step-");
-		page_url(p, action);
-		page_raw(p, "\"><div class=\"when\">");
-		time_text(p, cborread_int(s, "at_ms", 0));
-		page_raw(p, " · ");
-		/* the county's own steps (routing, escalation, joins) by the county's name */
-		cborread_text(s, "identity", who, sizeof(who));
-		page_text(p, strcmp(who, "county") == 0 ? cw(r, C_THE_COUNTY) : who);
-		page_raw(p, "</div><div class=\"what\">");
-		page_text(p, action_word(r, action));
-		page_raw(p, "</div><div class=\"note\">");
-		step_words(r, p, s, action);
-		page_raw(p, "</div>");
-		for (j = 0; j < count_of(ev); j++) {
-			const cbor_item_t *e = item_at(ev, j);
-
-			if (cborread_int(e, "step", -1) != sid)
-				continue;
-			cborread_text(e, "type", type, sizeof(type));
-			cborread_text(e, "hash", hash, sizeof(hash));
-			page_rawf(p, "<a class=\"evidence\" href=\"/cases/%" PRId64 "/evidence/",
-			    id);
-			page_url(p, hash);
-			page_raw(p, "\">");
-			if (strncmp(type, "image/", 6) == 0) {
-				page_rawf(p,
-				    "<img class=\"photo\" alt=\"\" src=\"/cases/%" PRId64
-				    "/evidence/",
-				    id);
-				page_url(p, hash);
-				page_raw(p, "\">");
-			} else {
-				field_text(p, e, "name");
-			}
-			page_raw(p, "</a>");
+		step_item(r, p, s, ev, id);
+		if (notes > 0 && cborread_int(s, "id", 0) == after) {
+			page_rawf(p,
+			    "<li class=\"step step-folded\" id=\"steps-folded\">"
+			    "<div class=\"what\">%" PRId64 " %s · <a id=\"steps-folded-link\" "
+			    "href=\"/cases/%" PRId64 "/steps?after=%" PRId64 "\">",
+			    notes, cw(r, C_STEPS_FOLDED), id, after);
+			page_text(p, cw(r, C_STEPS_READ));
+			page_raw(p, "</a></div></li>");
 		}
-		page_raw(p, "</li>");
 	}
 	page_raw(p, "</ol></section>");
+}
+
+/*
+ * /cases/ID/steps?after=STEP: the case's steps after STEP (0: from the first), every kind,
+ * CASES_STEPS_PAGE a page, with a link to the next page: what the case's page left out.
+ * The county's cases_steps decides, as cases_show does, whether the case is the person's to
+ * read; the route is the case page's (cases.read).
+ */
+static void
+page_case_steps(struct request *r, struct reply *out, int64_t id)
+{
+	const char *arg = request_arg(r, "after");
+	struct county_db *db;
+	struct cbor_load_result lr;
+	enum cases_result res;
+	cbor_item_t *root;
+	const cbor_item_t *steps, *ev;
+	struct page *p = &out->body;
+	uint8_t *bytes = NULL;
+	char err[256], title[96], *end;
+	int64_t after = 0, last;
+	size_t len, i;
+
+	if (arg != NULL && arg[0] != '\0') {
+		errno = 0;
+		after = strtoll(arg, &end, 10);
+		if (*end != '\0' || errno != 0 || after < 0 || arg[0] == '-' || arg[0] == '+') {
+			reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
+			return;
+		}
+	}
+	db = web_db_take(r, 1);
+	res = cases_steps(db, &r->scope, id, after, &bytes, &len, err, sizeof(err));
+	county_pool_give(&r->web->pool, db);
+	if (res != CASES_DONE) {
+		reply_result(r, out, res, err);
+		return;
+	}
+	root = cbor_load(bytes, len, &lr);
+	free(bytes);
+	if (root == NULL) {
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+		return;
+	}
+	steps = cborread_find(root, "steps");
+	ev = cborread_find(root, "evidence");
+	snprintf(title, sizeof(title), "%s #%" PRId64 " · %s", cw(r, C_CASE), id,
+	    cw(r, C_TIMELINE));
+	frame_open(r, out, title);
+	page_raw(p, "<div class=\"casepage\"><section class=\"card\"><h2>");
+	page_text(p, cw(r, C_STEPS_TITLE));
+	page_rawf(p, "</h2><p><a id=\"steps-back\" href=\"/cases/%" PRId64 "\">", id);
+	page_text(p, cw(r, C_STEPS_BACK));
+	page_rawf(p, " #%" PRId64 "</a></p><ol class=\"timeline\" id=\"steps\">", id);
+	for (i = 0; i < count_of(steps); i++)
+		step_item(r, p, item_at(steps, i), ev, id);
+	page_raw(p, "</ol>");
+	last = count_of(steps) > 0 ? cborread_int(item_at(steps, count_of(steps) - 1), "id", 0)
+	                           : after;
+	if (cborread_bool(root, "more", 0)) {
+		page_rawf(p,
+		    "<p><a id=\"steps-next\" href=\"/cases/%" PRId64 "/steps?after=%" PRId64 "\">",
+		    id, last);
+		page_text(p, cw(r, C_STEPS_MORE));
+		page_raw(p, "</a></p>");
+	} else {
+		page_raw(p, "<p class=\"note\" id=\"steps-end\">");
+		page_text(p, cw(r, C_STEPS_NONE));
+		page_raw(p, "</p>");
+	}
+	page_raw(p, "</section></div>");
+	frame_close(r, out);
+	cbor_decref(&root);
 }
 
 static void
@@ -1599,6 +1719,10 @@ page_case(struct request *r, struct reply *out)
 	}
 	if (strncmp(rest, "/evidence/", 10) == 0) {
 		page_evidence(r, out, id, rest + 10);
+		return;
+	}
+	if (strcmp(rest, "/steps") == 0) {
+		page_case_steps(r, out, id);
 		return;
 	}
 	if (rest[0] != '\0') {
