@@ -10,14 +10,15 @@
 # person_evidence_day_mb of evidence.  Past the bound nothing is stored and
 # the answer is 4.29 over CoAP, naming the setting and when to try again,
 # and 429 in the console, in the person's language; another identity is not
-# held to that count.  Real gascounty and gasweb over real DTLS and HTTPS,
+# held to that count.  The first refusal of an identity's 24 hours raises
+# C18 to the county's queue, once.  Real gascounty and gasweb over real DTLS and HTTPS,
 # with real officer and township identities; the bounds set low (20 writes,
 # 3 MB) so that it runs in seconds.
 #
 # Negative control: with writequota_take answering COUNTY_DONE at once (no
 # bound), every check on what is kept fails: the 30 dispositions, 30
 # comments and 5 files of 1 MB are all stored, and the console's comment
-# is taken (303).
+# is taken (303), and no C18 is raised.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 . "$(dirname "$0")/web_lib.sh"
@@ -90,7 +91,19 @@ check "and nothing of it is stored" \
     [ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '网页上的第21条'")" = 0 ]
 check "the console's log names the setting" grep -q "officer:ann@TA: .*person_writes_day_max" "$T/web.log"
 
-# --- 5. the count is one row per identity, read by its primary key -------------------
+# --- 5. the county's queue: one C18 per identity, however many refusals ---------------
+c18() { county_sql "SELECT count(*) FROM alerts WHERE rule = 'C18' AND township = 'county' $1"; }
+check "one C18 in the county's queue for each of the three identities ($(c18))" \
+    all '[ "$(c18 "AND station = '"'township:TA'"'")" = 1 ]' \
+    '[ "$(c18 "AND station = '"'officer:ann@TA'"'")" = 1 ]' \
+    '[ "$(c18 "AND station = '"'officer:bob@TA'"'")" = 1 ]' '[ "$(c18)" = 3 ]'
+ann=$(county_sql "SELECT text FROM alerts WHERE rule = 'C18' AND station = 'officer:ann@TA'")
+check "ann's names her, her count and the setting ($ann)" \
+    grep -q "officer:ann@TA wrote 20 case steps.*person_writes_day_max = 20" <<EOT
+$ann
+EOT
+
+# --- 6. the count is one row per identity, read by its primary key -------------------
 check "write_quota holds the three identities' counts" \
     [ "$(county_sql "SELECT identity || '=' || writes || '/' || bytes FROM write_quota ORDER BY identity" | tr '\n' ' ')" = \
       "officer:ann@TA=20/0 officer:bob@TA=4/3000000 township:TA=20/0 " ]

@@ -630,6 +630,10 @@ a_persons_steps_of_24_hours_are_bounded(void **state)
 	assert_string_equal(over.setting, "person_writes_day_max");
 	assert_int_equal(over.bound, 3);
 	assert_int_equal(over.until_ms, t + WRITEQUOTA_WINDOW_MS);
+	/* the refusal raised C18 to the county's queue, naming her */
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C18' AND township ="
+	                         " 'county' AND station = 'officer:ann@TA'"),
+	    1);
 	/* a resend of her last step is still done, storing nothing */
 	r = step(id, "comment", "看过了 2");
 	assert_int_equal(
@@ -655,6 +659,11 @@ a_persons_steps_of_24_hours_are_bounded(void **state)
 	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r,
 	                     t + WRITEQUOTA_WINDOW_MS - 1, err, sizeof(err)),
 	    CASES_DAY_BOUND);
+	/* however many refusals, one C18 a window */
+	assert_int_equal(
+	    sql_int(
+	        "SELECT count(*) FROM alerts WHERE rule = 'C18' AND station = 'officer:ann@TA'"),
+	    1);
 	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r,
 	                     t + WRITEQUOTA_WINDOW_MS, err, sizeof(err)),
 	    CASES_DONE);
@@ -702,6 +711,11 @@ a_townships_dispositions_are_bounded(void **state)
 	assert_non_null(strstr(err, "person_writes_day_max"));
 	assert_int_equal(
 	    sql_int("SELECT count(*) FROM dispositions WHERE identity = 'township:TA'"), 4);
+	assert_int_equal(county_dispose(&cdb, &town_a, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM alerts WHERE rule = 'C18' AND station = 'township:TA'"),
+	    1);
 	/* another key is not held to TA's count */
 	assert_int_equal(county_dispose(&cdb, &all, "regulator:wq", &d, err, sizeof(err)),
 	    COUNTY_DONE);

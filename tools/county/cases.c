@@ -793,6 +793,17 @@ day_bound(struct county_db *c, const char *identity, int64_t writes, int64_t byt
 	}
 }
 
+/* After a step refused by day_bound was rolled back: C18 once a window
+ * (writequota_refused); a failure to raise it is logged, the refusal stands. */
+static void
+day_bound_said(struct county_db *c, const char *identity, int64_t now)
+{
+	char why[256];
+
+	if (writequota_refused(c, identity, now, why, sizeof(why)) == -1)
+		log_warnx("%s: C18 not raised: %s", identity, why);
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -894,6 +905,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	return CASES_DONE;
 rollback:
 	store_rollback(c->db);
+	if (res == CASES_DAY_BOUND)
+		day_bound_said(c, identity, now);
 	return res;
 }
 
@@ -1159,6 +1172,8 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	return CASES_DONE;
 rollback:
 	store_rollback(c->db);
+	if (res == CASES_DAY_BOUND)
+		day_bound_said(c, identity, now);
 fail:
 	*case_id = 0;
 	return res == CASES_DONE ? CASES_ERROR : res;
@@ -1284,6 +1299,8 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	return CASES_DONE;
 rollback:
 	store_rollback(c->db);
+	if (res == CASES_DAY_BOUND)
+		day_bound_said(c, identity, now);
 	return res;
 }
 

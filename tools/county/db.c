@@ -1782,6 +1782,17 @@ dispose_bound(struct county_db *c, const char *identity, int64_t now, char *err,
 	return writequota_take(c, identity, &use, now, NULL, err, errlen);
 }
 
+/* After a disposition refused by dispose_bound was rolled back: C18 once a
+ * window (writequota_refused); a failure to raise it is logged. */
+static void
+dispose_bound_said(struct county_db *c, const char *identity, int64_t now)
+{
+	char why[256];
+
+	if (writequota_refused(c, identity, now, why, sizeof(why)) == -1)
+		log_warnx("%s: C18 not raised: %s", identity, why);
+}
+
 enum county_result
 county_dispose(struct county_db *c, const struct access_scope *scope, const char *identity,
     const struct wire_disposition *d, char *err, size_t errlen)
@@ -1851,6 +1862,8 @@ county_dispose(struct county_db *c, const struct access_scope *scope, const char
 	return COUNTY_DONE;
 out:
 	store_rollback(c->db);
+	if (result == COUNTY_BUSY)
+		dispose_bound_said(c, identity, now);
 	return result;
 }
 

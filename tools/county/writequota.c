@@ -5,22 +5,25 @@
 
 #include <stdio.h>
 
+#include "i18n.h"
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
+#include "wire.h"
 
 /* The window of identity: its start (0: none yet), writes and bytes. */
 static int
 window_of(struct county_db *c, const char *identity, int64_t *since, int64_t *writes,
-    int64_t *bytes, char *err, size_t errlen)
+    int64_t *bytes, int *alerted, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*since = *writes = *bytes = 0;
+	*alerted = 0;
 	if (store_prepare(c->db,
-	        "SELECT since_ms, writes, bytes FROM write_quota WHERE identity = ?", &st, err,
-	        errlen) == -1)
+	        "SELECT since_ms, writes, bytes, alerted FROM write_quota WHERE identity = ?", &st,
+	        err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, identity, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -28,6 +31,7 @@ window_of(struct county_db *c, const char *identity, int64_t *since, int64_t *wr
 		*since = sqlite3_column_int64(st, 0);
 		*writes = sqlite3_column_int64(st, 1);
 		*bytes = sqlite3_column_int64(st, 2);
+		*alerted = sqlite3_column_int(st, 3);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -49,19 +53,20 @@ running(int64_t since, int64_t now)
  * err said), -1 with err. */
 static int
 judge(struct county_db *c, const char *identity, const struct writequota_use *use, int64_t now,
-    int64_t *since, int64_t *writes, int64_t *bytes, struct writequota_over *over, char *err,
-    size_t errlen)
+    int64_t *since, int64_t *writes, int64_t *bytes, int *alerted, struct writequota_over *over,
+    char *err, size_t errlen)
 {
 	int wmax = c->config->person_writes_day_max, mbmax = c->config->person_evidence_day_mb;
 	struct writequota_over o = { NULL, 0, 0 };
 	char until[TIMETEXT_MAX];
 	int too_many = 0;
 
-	if (window_of(c, identity, since, writes, bytes, err, errlen) == -1)
+	if (window_of(c, identity, since, writes, bytes, alerted, err, errlen) == -1)
 		return -1;
 	if (!running(*since, now)) {
 		*since = now;
 		*writes = *bytes = 0;
+		*alerted = 0;
 	}
 	if (wmax > 0 && use->writes > 0 && *writes + use->writes > wmax) {
 		o.setting = "person_writes_day_max";
@@ -91,6 +96,33 @@ judge(struct county_db *c, const char *identity, const struct writequota_use *us
 	return 1;
 }
 
+/* Write identity's window. */
+static int
+put_window(struct county_db *c, const char *identity, int64_t since, int64_t writes, int64_t bytes,
+    int alerted, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(c->db,
+	        "INSERT INTO write_quota (identity, since_ms, writes, bytes, alerted)"
+	        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET"
+	        " since_ms = excluded.since_ms, writes = excluded.writes, bytes = excluded.bytes,"
+	        " alerted = excluded.alerted",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, identity, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, writes);
+	sqlite3_bind_int64(st, 4, bytes);
+	sqlite3_bind_int(st, 5, alerted);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(err, errlen, "write quota: %s", sqlite3_errmsg(c->db));
+	return 0;
+}
+
 enum county_result
 writequota_refusal(struct county_db *c, const char *identity, int64_t now,
     struct writequota_over *over, char *err, size_t errlen)
@@ -99,11 +131,12 @@ writequota_refusal(struct county_db *c, const char *identity, int64_t now,
 	 * bound the count is within a byte of) */
 	const struct writequota_use write = { 1, 0 }, file = { 0, INT64_MAX / 4 };
 	int64_t since, writes, bytes;
-	int rc;
+	int rc, alerted;
 
-	rc = judge(c, identity, &write, now, &since, &writes, &bytes, over, err, errlen);
+	rc = judge(c, identity, &write, now, &since, &writes, &bytes, &alerted, over, err, errlen);
 	if (rc == 0 && c->config->person_evidence_day_mb > 0)
-		rc = judge(c, identity, &file, now, &since, &writes, &bytes, over, err, errlen);
+		rc = judge(c, identity, &file, now, &since, &writes, &bytes, &alerted, over, err,
+		    errlen);
 	return rc == 0 ? COUNTY_DONE : rc == 1 ? COUNTY_BUSY : COUNTY_ERROR;
 }
 
@@ -112,31 +145,59 @@ writequota_take(struct county_db *c, const char *identity, const struct writequo
     int64_t now, struct writequota_over *over, char *err, size_t errlen)
 {
 	int64_t since, writes, bytes;
-	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, alerted;
 
 	if (use->writes <= 0 && use->bytes <= 0)
 		return COUNTY_DONE;
 	if (c->config->person_writes_day_max <= 0 && c->config->person_evidence_day_mb <= 0)
 		return COUNTY_DONE;
-	rc = judge(c, identity, use, now, &since, &writes, &bytes, over, err, errlen);
+	rc = judge(c, identity, use, now, &since, &writes, &bytes, &alerted, over, err, errlen);
 	if (rc != 0)
 		return rc == 1 ? COUNTY_BUSY : COUNTY_ERROR;
-	if (store_prepare(c->db,
-	        "INSERT INTO write_quota (identity, since_ms, writes, bytes) VALUES (?, ?, ?, ?)"
-	        " ON CONFLICT (identity) DO UPDATE SET since_ms = excluded.since_ms,"
-	        " writes = excluded.writes, bytes = excluded.bytes",
-	        &st, err, errlen) == -1)
+	if (put_window(c, identity, since, writes + (use->writes > 0 ? use->writes : 0),
+	        bytes + (use->bytes > 0 ? use->bytes : 0), alerted, err, errlen) == -1)
 		return COUNTY_ERROR;
-	sqlite3_bind_text(st, 1, identity, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
-	sqlite3_bind_int64(st, 3, writes + (use->writes > 0 ? use->writes : 0));
-	sqlite3_bind_int64(st, 4, bytes + (use->bytes > 0 ? use->bytes : 0));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		err_set(err, errlen, "write quota: %s", sqlite3_errmsg(c->db));
-		return COUNTY_ERROR;
-	}
 	return COUNTY_DONE;
+}
+
+int
+writequota_refused(struct county_db *c, const char *identity, int64_t now, char *err, size_t errlen)
+{
+	const struct writequota_use none = { 0, 0 };
+	struct writequota_over over;
+	char key[200], text[WIRE_TEXT], until[TIMETEXT_MAX], why[256];
+	int64_t since, writes, bytes;
+	int alerted, rc = 0;
+
+	if (store_begin(c->db, err, errlen) == -1)
+		return -1;
+	if (judge(c, identity, &none, now, &since, &writes, &bytes, &alerted, NULL, err, errlen) ==
+	    -1)
+		goto fail;
+	if (alerted ||
+	    writequota_refusal(c, identity, now, &over, why, sizeof(why)) != COUNTY_BUSY) {
+		store_rollback(c->db);
+		return 0;
+	}
+	{
+		const struct county_alert a = { key, "C18", "alert", "county", identity, "", "",
+			text, now };
+
+		timetext_format(over.until_ms, TIMETEXT_PERSON, until);
+		snprintf(key, sizeof(key), "county:C18:%s:%lld", identity, (long long)since);
+		snprintf(text, sizeof(text),
+		    _("%s wrote %lld case steps and dispositions and %lld MB of evidence in 24 "
+		      "hours, at the county's bound (%s = %d): its writes are refused (4.29) until %s"),
+		    identity, (long long)writes, (long long)(bytes / 1000000), over.setting,
+		    over.bound, until);
+		if ((rc = county_raise_alert(c, &a, err, errlen)) == -1)
+			goto fail;
+	}
+	if (put_window(c, identity, since, writes, bytes, 1, err, errlen) == -1 ||
+	    store_commit(c->db, err, errlen) == -1)
+		goto fail;
+	return rc > 0 ? 1 : 0;
+fail:
+	store_rollback(c->db);
+	return -1;
 }

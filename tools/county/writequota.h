@@ -16,7 +16,8 @@
  * either count beyond its bound is refused whole, nothing stored, until the
  * window ends (CASES_DAY_BOUND / COUNTY_BUSY: 4.29 over CoAP, 429 in the
  * console).  Another identity's window is its own: one key's flood never
- * holds another person back.  A bound of 0: no bound.
+ * holds another person back.  The first refusal of a window raises C18 to
+ * the county's queue (writequota_refused).  A bound of 0: no bound.
  *
  * writequota_take runs inside the caller's write transaction, after the
  * rows are written and before the commit, so the count moves with what is
@@ -64,6 +65,16 @@ enum county_result writequota_refusal(struct county_db *c, const char *identity,
  */
 enum county_result writequota_take(struct county_db *c, const char *identity,
     const struct writequota_use *use, int64_t now, struct writequota_over *over, char *err,
+    size_t errlen);
+
+/*
+ * After a write of identity was refused (COUNTY_BUSY above) and its
+ * transaction rolled back: raise C18 (township county) naming the
+ * identity, its counts and the setting, once a window, in a transaction
+ * of its own.  1 when raised now, 0 when raised before in this window (or
+ * the refusal no longer holds), -1 with err.
+ */
+int writequota_refused(struct county_db *c, const char *identity, int64_t now, char *err,
     size_t errlen);
 
 #endif
