@@ -45,6 +45,8 @@ const struct rule_name rule_names[] = {
 	{ "C16", N_("more records sent than the county's daily bound"), "上报记录超出每日限额" },
 	{ "C17", N_("delivery device's event time out of order or too old"),
 	    "配送终端事件时间倒序或过旧" },
+	{ "C18", N_("more written by one person than the county's daily bound"),
+	    "个人写入超出每日限额" },
 	{ NULL, NULL, NULL },
 };
 

@@ -44,6 +44,7 @@
 #include "timetext.h"
 #include "util.h"
 #include "wire.h"
+#include "writequota.h"
 
 static struct county_config config = {
 	.case_join_min = 60,
@@ -563,6 +564,220 @@ a_grid_worker_files_at_most_the_hours_reports(void **state)
 	assert_int_equal(
 	    cases_report(&cdb, &cat, "grid:fay@TA", &r, t + 3600000 + 2, &id, err, sizeof(err)),
 	    CASES_DONE);
+}
+
+/* A case in TA for the write bounds, reported by grid:wq@TA at t. */
+static int64_t
+bounded_case(int64_t t)
+{
+	struct case_request r;
+	char err[256];
+	int64_t id = 0;
+
+	memset(&r, 0, sizeof(r));
+	str_copy(r.kind, "stacked", sizeof(r.kind));
+	str_copy(r.village, "东村", sizeof(r.village));
+	str_copy(r.note, "写入上限的案件", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_KIND);
+	casemsg_set(&r, CASEMSG_VILLAGE);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_report(&cdb, &cat, "grid:wq@TA", &r, t, &id, err, sizeof(err)),
+	    CASES_DONE);
+	return id;
+}
+
+/*
+ * One person's key writes at most person_writes_day_max case steps (of
+ * every kind) in 24 hours of the county's clock (review rev92: an officer's
+ * alternating comments, each kept for years, filled the disk): the window
+ * starts with the first write and counts what was stored; the write past
+ * the bound is refused as CASES_DAY_BOUND naming the setting and when to
+ * try again, and nothing of it is stored, until the window ends (its last
+ * millisecond still refused, the next taken, in a new window).  Another
+ * person's key is not held to this one's count.
+ */
+static void
+a_persons_steps_of_24_hours_are_bounded(void **state)
+{
+	struct writequota_over over;
+	struct case_request r;
+	char err[256], note[64];
+	int64_t id, steps, t = T0 + 40 * 86400000LL;
+	int i;
+
+	(void)state;
+	config.person_writes_day_max = 3;
+	id = bounded_case(t);
+	for (i = 0; i < 3; i++) {
+		snprintf(note, sizeof(note), "看过了 %d", i);
+		r = step(id, "comment", note);
+		assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r, t + i * 1000,
+		                     err, sizeof(err)),
+		    CASES_DONE);
+	}
+	steps = sql_int("SELECT count(*) FROM case_steps");
+	r = step(id, "comment", "第四条");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r, t + 5000, err, sizeof(err)),
+	    CASES_DAY_BOUND);
+	assert_non_null(strstr(err, "person_writes_day_max"));
+	assert_non_null(strstr(err, "try again after"));
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
+	/* what the console words it by: the setting, and the window's end */
+	assert_int_equal(
+	    writequota_refusal(&cdb, "officer:ann@TA", t + 5000, &over, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_string_equal(over.setting, "person_writes_day_max");
+	assert_int_equal(over.bound, 3);
+	assert_int_equal(over.until_ms, t + WRITEQUOTA_WINDOW_MS);
+	/* the refusal raised C18 to the county's queue, naming her */
+	assert_int_equal(sql_int("SELECT count(*) FROM alerts WHERE rule = 'C18' AND township ="
+	                         " 'county' AND station = 'officer:ann@TA'"),
+	    1);
+	/* a resend of her last step is still done, storing nothing */
+	r = step(id, "comment", "看过了 2");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r, t + 6000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
+	/* another officer, and the reporter, are not held to ann's count */
+	r = step(id, "comment", "我也看了");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:bob@TA", &r, t + 7000, err, sizeof(err)),
+	    CASES_DONE);
+	/* other kinds of step count too: a reassignment by ann is refused */
+	r = step(id, "comment", NULL);
+	str_copy(r.township, "TB", sizeof(r.township));
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	str_copy(r.note, "属乙镇", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(
+	    cases_reassign(&cdb, &cat, "officer:ann@TA", &r, t + 8000, err, sizeof(err)),
+	    CASES_DAY_BOUND);
+	/* the window's last millisecond is in it; the next starts a new one */
+	r = step(id, "comment", "第四条");
+	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r,
+	                     t + WRITEQUOTA_WINDOW_MS - 1, err, sizeof(err)),
+	    CASES_DAY_BOUND);
+	/* however many refusals, one C18 a window */
+	assert_int_equal(
+	    sql_int(
+	        "SELECT count(*) FROM alerts WHERE rule = 'C18' AND station = 'officer:ann@TA'"),
+	    1);
+	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r,
+	                     t + WRITEQUOTA_WINDOW_MS, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    sql_int("SELECT writes FROM write_quota WHERE identity = 'officer:ann@TA'"), 1);
+	assert_int_equal(
+	    sql_int("SELECT since_ms FROM write_quota WHERE identity = 'officer:ann@TA'"),
+	    t + WRITEQUOTA_WINDOW_MS);
+	/* 0: no bound */
+	config.person_writes_day_max = 0;
+	for (i = 0; i < 5; i++) {
+		snprintf(note, sizeof(note), "不设上限 %d", i);
+		r = step(id, "comment", note);
+		assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:ann@TA", &r,
+		                     t + WRITEQUOTA_WINDOW_MS + 1000 + i, err, sizeof(err)),
+		    CASES_DONE);
+	}
+}
+
+/*
+ * A township's key writes at most person_writes_day_max dispositions in 24
+ * hours (review rev92: 3000 of one alert in 1.6 s), counted with its
+ * other writes: the one past it is COUNTY_BUSY, nothing kept.
+ */
+static void
+a_townships_dispositions_are_bounded(void **state)
+{
+	struct wire_disposition d;
+	char err[256];
+	int64_t a;
+	int i;
+
+	(void)state;
+	config.person_writes_day_max = 4;
+	alert("S01", "R20", "alert", "TA", "WQ-1", T0);
+	a = sql_int("SELECT max(id) FROM alerts");
+	memset(&d, 0, sizeof(d));
+	d.id = a;
+	str_copy(d.note, "已处置", sizeof(d.note));
+	for (i = 0; i < 4; i++)
+		assert_int_equal(county_dispose(&cdb, &town_a, "township:TA", &d, err, sizeof(err)),
+		    COUNTY_DONE);
+	assert_int_equal(county_dispose(&cdb, &town_a, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_non_null(strstr(err, "person_writes_day_max"));
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM dispositions WHERE identity = 'township:TA'"), 4);
+	assert_int_equal(county_dispose(&cdb, &town_a, "township:TA", &d, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM alerts WHERE rule = 'C18' AND station = 'township:TA'"),
+	    1);
+	/* another key is not held to TA's count */
+	assert_int_equal(county_dispose(&cdb, &all, "regulator:wq", &d, err, sizeof(err)),
+	    COUNTY_DONE);
+	config.person_writes_day_max = 0;
+}
+
+/*
+ * Evidence is bounded by its bytes, person_evidence_day_mb a day (review
+ * rev92: new 2 MB files at 12 MB/s): a file that would pass it is refused,
+ * step and file, while a file the county holds already adds no bytes and
+ * is taken; the bound is each person's own.
+ */
+static void
+a_persons_evidence_of_24_hours_is_bounded(void **state)
+{
+	static uint8_t data[3][400000];
+	struct writequota_over over;
+	struct case_request r;
+	char err[256];
+	int64_t id, files, t = T0 + 50 * 86400000LL;
+	int i;
+
+	(void)state;
+	config.evidence_max_kb = 400;
+	config.person_evidence_day_mb = 1;
+	for (i = 0; i < 3; i++)
+		memset(data[i], 'a' + i, sizeof(data[i]));
+	id = bounded_case(t);
+	for (i = 0; i < 2; i++) {
+		r = step(id, "attach", NULL);
+		with_photo(&r, data[i], sizeof(data[i]), "photo.jpg");
+		assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:cy@TA", &r, t + i * 1000,
+		                     err, sizeof(err)),
+		    CASES_DONE);
+	}
+	files = sql_int("SELECT count(*) FROM evidence");
+	r = step(id, "attach", NULL);
+	with_photo(&r, data[2], sizeof(data[2]), "photo.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:cy@TA", &r, t + 3000, err, sizeof(err)),
+	    CASES_DAY_BOUND);
+	assert_non_null(strstr(err, "person_evidence_day_mb"));
+	assert_int_equal(sql_int("SELECT count(*) FROM evidence"), files);
+	assert_int_equal(
+	    writequota_refusal(&cdb, "officer:cy@TA", t + 3000, &over, err, sizeof(err)),
+	    COUNTY_BUSY);
+	assert_string_equal(over.setting, "person_evidence_day_mb");
+	/* a file the county holds, with a note: a step of its own, no new bytes */
+	r = step(id, "attach", "同一张照片");
+	with_photo(&r, data[0], sizeof(data[0]), "photo.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:cy@TA", &r, t + 4000, err, sizeof(err)),
+	    CASES_DONE);
+	/* another officer's file is hers to attach */
+	r = step(id, "attach", NULL);
+	with_photo(&r, data[2], sizeof(data[2]), "photo.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:dee@TA", &r, t + 5000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM evidence"), files + 1);
+	config.person_evidence_day_mb = 0;
+	config.evidence_max_kb = 1;
 }
 
 /*
@@ -2992,6 +3207,9 @@ main(void)
 		cmocka_unit_test(a_reported_code_names_its_cylinder_only_when_signed),
 		cmocka_unit_test(a_decision_says_why_it_does_not_fit),
 		cmocka_unit_test(a_report_reads_the_reporters_window),
+		cmocka_unit_test(a_persons_steps_of_24_hours_are_bounded),
+		cmocka_unit_test(a_townships_dispositions_are_bounded),
+		cmocka_unit_test(a_persons_evidence_of_24_hours_is_bounded),
 		/* last: its cases would change the figures counted above */
 		cmocka_unit_test(a_long_stream_of_joins_is_listed_at_its_ends_and_counted),
 		cmocka_unit_test(a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages),

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "store.h"
 #include "util.h"
+#include "writequota.h"
 
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
 #define META_SEEN "cases_alerts_seen"      /* the last alert id turned into a case or skipped */
@@ -537,14 +538,16 @@ evidence_hash(const struct case_request *rq, char hash[65])
 	return 0;
 }
 
-/* Store rq's evidence file (if any) for case_id at step. */
+/* Store rq's evidence file (if any) for case_id at step; *stored: the bytes
+ * it added to the county (0 for a file the county holds already). */
 static enum cases_result
 store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_id, int64_t step,
-    char *err, size_t errlen)
+    int64_t *stored, char *err, size_t errlen)
 {
 	char hash[65];
 	size_t max = (size_t)c->config->evidence_max_kb * 1024;
 
+	*stored = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_DATA))
 		return CASES_DONE;
 	if (!CASEMSG_HAS(rq, CASEMSG_FILE) || rq->file[0] == '\0' ||
@@ -561,8 +564,11 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
 		return CASES_ERROR;
 	}
 	if (run(c, err, errlen, "INSERT OR IGNORE INTO evidence (hash, size, data) VALUES (?,?,?)",
-	        "tib", hash, (int64_t)rq->data_len, (const void *)rq->data, rq->data_len) == -1 ||
-	    run(c, err, errlen,
+	        "tib", hash, (int64_t)rq->data_len, (const void *)rq->data, rq->data_len) == -1)
+		return CASES_ERROR;
+	if (sqlite3_changes(c->db) > 0)
+		*stored = (int64_t)rq->data_len;
+	if (run(c, err, errlen,
 	        "INSERT OR IGNORE INTO case_evidence (case_id, step, hash, name, type)"
 	        " VALUES (?,?,?,?,?)",
 	        "iittt", case_id, step, hash, rq->file, rq->type) == -1)
@@ -795,6 +801,39 @@ notes_within_limit(struct county_db *c, int64_t id, const char *identity, int64_
 	return CASES_TOO_MANY;
 }
 
+/*
+ * What a person's step (writes of them, bytes of new evidence) takes of
+ * identity's bound of 24 hours (writequota.h), inside the step's
+ * transaction: CASES_DAY_BOUND when it would pass it (the caller rolls
+ * back: nothing stored).
+ */
+static enum cases_result
+day_bound(struct county_db *c, const char *identity, int64_t writes, int64_t bytes, int64_t now,
+    char *err, size_t errlen)
+{
+	const struct writequota_use use = { writes, bytes };
+
+	switch (writequota_take(c, identity, &use, now, NULL, err, errlen)) {
+	case COUNTY_DONE:
+		return CASES_DONE;
+	case COUNTY_BUSY:
+		return CASES_DAY_BOUND;
+	default:
+		return CASES_ERROR;
+	}
+}
+
+/* After a step refused by day_bound was rolled back: C18 once a window
+ * (writequota_refused); a failure to raise it is logged, the refusal stands. */
+static void
+day_bound_said(struct county_db *c, const char *identity, int64_t now)
+{
+	char why[256];
+
+	if (writequota_refused(c, identity, now, why, sizeof(why)) == -1)
+		log_warnx("%s: C18 not raised: %s", identity, why);
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -803,7 +842,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	enum cases_result res;
 	char state[16], allowed[80], sql[256];
 	const char *note = CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "";
-	int64_t step_id = 0, fine = CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0;
+	int64_t step_id = 0, fine = CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0, bytes = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_STEP)) {
 		err_set(err, errlen, "a step needs id and step");
@@ -891,13 +930,16 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	        "UPDATE cases SET outcome = ?, power = ?, fine_yuan = ? WHERE id = ?", "ttii",
 	        rq->outcome, rq->power, fine, rq->id) == -1)
 		goto rollback;
-	if ((res = store_evidence(c, rq, rq->id, step_id, err, errlen)) != CASES_DONE)
+	if ((res = store_evidence(c, rq, rq->id, step_id, &bytes, err, errlen)) != CASES_DONE ||
+	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	return CASES_DONE;
 rollback:
 	store_rollback(c->db);
+	if (res == CASES_DAY_BOUND)
+		day_bound_said(c, identity, now);
 	return res;
 }
 
@@ -1032,7 +1074,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	enum cases_result res = CASES_ERROR;
 	sqlite3_stmt *st = NULL;
 	char title[CASEMSG_NAME * 2 + 8], photo[65];
-	int64_t step_id = 0, due[CATALOGUE_STAGES];
+	int64_t step_id = 0, bytes = 0, due[CATALOGUE_STAGES];
 	struct reported_code code;
 
 	*case_id = 0;
@@ -1155,13 +1197,16 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if (code.why[0] != '\0' && county_step(c, *case_id, now, "code",
 	                               json_pack("{s:s}", "why", code.why), err, errlen) == -1)
 		goto rollback;
-	if ((res = store_evidence(c, rq, *case_id, step_id, err, errlen)) != CASES_DONE)
+	if ((res = store_evidence(c, rq, *case_id, step_id, &bytes, err, errlen)) != CASES_DONE ||
+	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
 	return CASES_DONE;
 rollback:
 	store_rollback(c->db);
+	if (res == CASES_DAY_BOUND)
+		day_bound_said(c, identity, now);
 fail:
 	*case_id = 0;
 	return res == CASES_DONE ? CASES_ERROR : res;
@@ -1279,13 +1324,16 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		goto rollback;
 	}
 	if (step_row(c, rq->id, now, identity, "reassign", rq->note, facts, "new", NULL, err,
-	        errlen) == -1)
+	        errlen) == -1 ||
+	    (res = day_bound(c, identity, 1, 0, now, err, errlen)) != CASES_DONE)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	return CASES_DONE;
 rollback:
 	store_rollback(c->db);
+	if (res == CASES_DAY_BOUND)
+		day_bound_said(c, identity, now);
 	return res;
 }
 

@@ -55,6 +55,9 @@ enum cases_result {
 	CASES_TOO_MANY = 4,     /* a person's limit is reached (report_max_per_hour,
 	                         * CASES_NOTES_PER_HOUR): err says which; nothing changed; the
 	                         * same request may be taken later */
+	CASES_DAY_BOUND = 5,    /* the person's writes or evidence of 24 hours are at their
+	                         * bound (writequota.h): err names the setting and until when;
+	                         * nothing changed; the same request may be taken then */
 };
 
 /* What cases_from_alerts did. */

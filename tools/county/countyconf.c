@@ -155,6 +155,16 @@ static const struct conf_key county_keys[] = {
 	    "reports one grid worker may file in any hour; more are refused until the hour has "
 	    "passed (0: no limit)",
 	    NULL, 0 },
+	{ "person_writes_day_max", CONF_INT, NUM(person_writes_day_max), 0, 1000000, "500",
+	    "case steps (reports, comments, attachments, every step) and alert dispositions one "
+	    "person's or township's key may write in 24 hours; beyond, the next is refused "
+	    "(4.29, 429 in the console) and stored nowhere until the 24 hours end (0: no bound)",
+	    NULL, 0 },
+	{ "person_evidence_day_mb", CONF_INT, NUM(person_evidence_day_mb), 0, 1000000, "200",
+	    "evidence (photos, documents) one person's key may attach in 24 hours (MB); beyond, "
+	    "the next file is refused (4.29, 429 in the console) and stored nowhere until the 24 "
+	    "hours end (0: no bound)",
+	    NULL, 0 },
 	{ "code_key", CONF_STRING, STR(code_key), 0, 0, "",
 	    "the county's public code key (PEM, gaslabel keygen's county.pub): a cylinder code in "
 	    "a grid worker's report is checked and read to its serial, so the case shows that "

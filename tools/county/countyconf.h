@@ -72,9 +72,12 @@ struct county_config {
 	int case_critical_accept_min; /* the same for a critical case */
 	int case_critical_onsite_min;
 	int case_critical_close_min;
-	int evidence_max_kb;     /* one evidence file at most */
-	int report_max_per_hour; /* reports one grid worker may file in any hour (0: no limit) */
-	char code_key[256];      /* the county's public code key ("": reported codes unchecked) */
+	int evidence_max_kb;        /* one evidence file at most */
+	int report_max_per_hour;    /* reports one grid worker may file in any hour (0: no limit) */
+	int person_writes_day_max;  /* case steps and dispositions one identity may write in
+	                             * 24 h (writequota.h; 0: no bound) */
+	int person_evidence_day_mb; /* evidence one identity may attach in 24 h (MB; 0: none) */
+	char code_key[256]; /* the county's public code key ("": reported codes unchecked) */
 	/* a buyer's address (buyeraddr.h) */
 	int address_keep_days; /* kept this long after the last case that needs it closed */
 	/* a station's heartbeats (db.h county_heartbeat, county_sweep) */

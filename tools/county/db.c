@@ -43,6 +43,7 @@
 #include "store.h"
 #include "timetext.h"
 #include "util.h"
+#include "writequota.h"
 
 #define TEXT(stmt, i) ((const char *)sqlite3_column_text((stmt), (i)))
 
@@ -1771,6 +1772,27 @@ county_queue(struct county_db *c, const char *identity, int64_t since, size_t ma
 	return 0;
 }
 
+/* A disposition's share of identity's bound of 24 hours (writequota.h), in
+ * the disposition's transaction. */
+static enum county_result
+dispose_bound(struct county_db *c, const char *identity, int64_t now, char *err, size_t errlen)
+{
+	const struct writequota_use use = { 1, 0 };
+
+	return writequota_take(c, identity, &use, now, NULL, err, errlen);
+}
+
+/* After a disposition refused by dispose_bound was rolled back: C18 once a
+ * window (writequota_refused); a failure to raise it is logged. */
+static void
+dispose_bound_said(struct county_db *c, const char *identity, int64_t now)
+{
+	char why[256];
+
+	if (writequota_refused(c, identity, now, why, sizeof(why)) == -1)
+		log_warnx("%s: C18 not raised: %s", identity, why);
+}
+
 enum county_result
 county_dispose(struct county_db *c, const struct access_scope *scope, const char *identity,
     const struct wire_disposition *d, char *err, size_t errlen)
@@ -1778,6 +1800,7 @@ county_dispose(struct county_db *c, const struct access_scope *scope, const char
 	sqlite3_stmt *st = NULL;
 	char owner[WIRE_TOWNSHIP];
 	enum county_result result = COUNTY_ERROR;
+	int64_t now = time_wall_ms();
 	int rc;
 
 	/* the note is shown with the alert and rendered as JSON for gaswatch, where bytes that
@@ -1822,18 +1845,25 @@ county_dispose(struct county_db *c, const struct access_scope *scope, const char
 	sqlite3_bind_int64(st, 1, d->id);
 	sqlite3_bind_text(st, 2, d->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, identity, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, time_wall_ms());
+	sqlite3_bind_int64(st, 4, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		db_error(c, err, errlen, "disposition");
 		goto out;
 	}
+	/* each row is kept for years: one key's dispositions of 24 hours are
+	 * bounded with its case steps (writequota.h; COUNTY_BUSY: nothing kept) */
+	if ((result = dispose_bound(c, identity, now, err, errlen)) != COUNTY_DONE)
+		goto out;
+	result = COUNTY_ERROR;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto out;
 	return COUNTY_DONE;
 out:
 	store_rollback(c->db);
+	if (result == COUNTY_BUSY)
+		dispose_bound_said(c, identity, now);
 	return result;
 }
 

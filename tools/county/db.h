@@ -167,7 +167,9 @@ int county_queue(struct county_db *c, const char *identity, int64_t since, size_
  * inside scope (the township it was routed to; an alert's township never
  * changes).  COUNTY_NOT_FOUND for an unknown id, COUNTY_OUT_OF_SCOPE for
  * another township's alert, COUNTY_REFUSED (err names the field) for a note
- * that is not UTF-8 text (casemsg_text_ok; line breaks allowed).
+ * that is not UTF-8 text (casemsg_text_ok; line breaks allowed),
+ * COUNTY_BUSY (err names the setting and until when; nothing kept) when
+ * identity's writes of 24 hours are at person_writes_day_max (writequota.h).
  */
 enum county_result county_dispose(struct county_db *c, const struct access_scope *scope,
     const char *identity, const struct wire_disposition *d, char *err, size_t errlen);

@@ -52,9 +52,9 @@ extern const struct ingest_rule ingest_station_rules[];
 const struct ingest_rule *ingest_rule_find(const char *rule);
 
 /* The county's own rules are C01 .. C<INGEST_COUNTY_RULES> (docs/county.md: C01..C06 and
- * C14 in db.c, C07..C13, C15 and C17 in life.c, C16 in quota.c); ingest_county_rule: 1 for one of
- * their codes. */
-#define INGEST_COUNTY_RULES 17
+ * C14 in db.c, C07..C13, C15 and C17 in life.c, C16 in quota.c, C18 in writequota.c);
+ * ingest_county_rule: 1 for one of their codes. */
+#define INGEST_COUNTY_RULES 18
 int ingest_county_rule(const char *rule);
 
 /* 1 if severity makes an alert (alert, critical). */

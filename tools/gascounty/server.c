@@ -693,6 +693,10 @@ post_ack(const struct request *rq)
 	case COUNTY_REFUSED:
 		reply_text(rq->response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		break;
+	case COUNTY_BUSY: /* writequota.h: the key's writes of 24 hours are at their bound */
+		log_info("%s: disposition not kept: %s", identity, err);
+		reply_text(rq->response, COAP_RESPONSE_CODE_TOO_MANY_REQUESTS, err);
+		break;
 	case COUNTY_ERROR:
 	default:
 		log_warnx("disposition: %s", err);
@@ -872,6 +876,7 @@ reply_case_result(coap_pdu_t *response, enum cases_result res, const char *what,
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		break;
 	case CASES_TOO_MANY: /* RFC 8516: the same request may be taken later */
+	case CASES_DAY_BOUND:
 		reply_text(response, COAP_RESPONSE_CODE_TOO_MANY_REQUESTS, err);
 		break;
 	default:
@@ -1258,7 +1263,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "disposition",
 	    .answer =
-	        "2.04, 4.04, 4.03 (another township's alert), 4.00 (a note that is not UTF-8 text or holds an ID number)" },
+	        "2.04, 4.04, 4.03 (another township's alert), 4.00 (a note that is not UTF-8 text or holds an ID number), 4.29 (the key's `person_writes_day_max` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/cylinder",
 	    .action = ACCESS_TRACE_READ,
@@ -1340,7 +1345,9 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "case step",
 	    .answer = "2.04, 4.00 (refused, with why), 4.04, 4.03, 4.29 (a comment or attach past "
-	              "the 60 of the person's on the case in the last hour)" },
+	              "the 60 of the person's on the case in the last hour, or the person's "
+	              "`person_writes_day_max` steps or `person_evidence_day_mb` of evidence in 24 "
+	              "hours reached)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/report",
 	    .action = ACCESS_CASES_REPORT,
@@ -1349,7 +1356,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "report",
 	    .answer =
-	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...), 4.29 (more than `report_max_per_hour` reports from the person in the last hour)" },
+	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...), 4.29 (more than `report_max_per_hour` reports from the person in the last hour, or its `person_writes_day_max` or `person_evidence_day_mb` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/reassign",
 	    .action = ACCESS_CASES_REASSIGN,
@@ -1357,7 +1364,8 @@ static const struct resource resources[] = {
 	    .json_body = 1,
 	    .query = "",
 	    .body = "reassignment",
-	    .answer = "2.04, 4.00, 4.04" },
+	    .answer =
+	        "2.04, 4.00, 4.04, 4.29 (the person's `person_writes_day_max` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/overdue",
 	    .action = ACCESS_CASES_OVERDUE,

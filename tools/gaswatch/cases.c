@@ -996,9 +996,11 @@ send_request(const struct options *o, const char *path, const struct case_reques
 	free(payload);
 	if (kept.taken) {
 		free(raw);
-		/* 4.29: a report past the person's hourly limit (cases_report's only one) */
+		/* 4.29: a report past the person's hourly limit; the bound of 24
+		 * hours (writequota.h) names its own setting in the county's reason */
 		if (kept.code == 429 && !CASEMSG_HAS(r, CASEMSG_STEP) &&
-		    !CASEMSG_HAS(r, CASEMSG_TOWNSHIP))
+		    !CASEMSG_HAS(r, CASEMSG_TOWNSHIP) &&
+		    strstr(kept.reason, "report_max_per_hour") != NULL)
 			fprintf(stderr, "%s",
 			    _("gaswatch: the county takes no more reports from you this hour (its "
 			      "report_max_per_hour): nothing was stored; send it again later\n"));

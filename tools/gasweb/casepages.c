@@ -36,8 +36,10 @@
 #include "cborread.h"
 #include "log.h"
 #include "rulenames.h"
+#include "timetext.h"
 #include "util.h"
 #include "web.h"
+#include "writequota.h"
 
 #define LIST_MAX 500 /* cases on the list at most */
 
@@ -104,6 +106,8 @@ enum cword {
 	C_LIVE,
 	C_BAD_PHOTO,
 	C_TOO_MANY_REPORTS,
+	C_DAY_WRITES,
+	C_DAY_EVIDENCE,
 	C_REFUSED,
 	C_ALERT,
 	C_CRITICAL,
@@ -303,6 +307,12 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_TOO_MANY_REPORTS] = { "您一小时内的上报已达上限（每小时 %d 条），本条未保存。请稍后再报。",
 	    "You have sent as many reports as one hour allows (%d); this one was not saved. "
 	    "Send it again later." },
+	[C_DAY_WRITES] = { "您 24 小时内写入的案件步骤和处置已达上限（%d 条，person_writes_day_max），本条未保存。请在 %s 之后再试。",
+	    "You have written as many case steps and dispositions as 24 hours allow (%d, "
+	    "person_writes_day_max); this one was not saved. Try again after %s." },
+	[C_DAY_EVIDENCE] = { "您 24 小时内上传的证据已达上限（%d MB，person_evidence_day_mb），本次未保存。请在 %s 之后再试。",
+	    "You have attached as much evidence as 24 hours allow (%d MB, "
+	    "person_evidence_day_mb); this was not saved. Try again after %s." },
 	[C_REFUSED] = { "无法执行", "Not done" },
 	[C_ALERT] = { "一般", "alert" },
 	[C_CRITICAL] = { "紧急", "critical" },
@@ -668,6 +678,31 @@ refuse_decision(struct request *r, struct reply *out, const struct case_request 
 	return 1;
 }
 
+/* A step or report past the person's bound of 24 hours (writequota.h),
+ * worded in their language: the setting and when to try again (the county's
+ * English err when the bound cannot be read back). */
+static void
+day_bound_refusal(struct request *r, struct reply *out, const char *err)
+{
+	struct writequota_over over;
+	struct county_db *db = web_db_take(r, 0);
+	char text[512], until[TIMETEXT_MAX], why[256];
+
+	if (writequota_refusal(db, r->who.identity, time_wall_ms(), &over, why, sizeof(why)) !=
+	    COUNTY_BUSY) {
+		county_pool_give(&r->web->pool, db);
+		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, err);
+		return;
+	}
+	county_pool_give(&r->web->pool, db);
+	timetext_format(over.until_ms, TIMETEXT_PERSON, until);
+	snprintf(text, sizeof(text),
+	    cw(r,
+	        strcmp(over.setting, "person_writes_day_max") == 0 ? C_DAY_WRITES : C_DAY_EVIDENCE),
+	    over.bound, until);
+	refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, text);
+}
+
 /* The answer to a cases_result that is not CASES_DONE. */
 static void
 reply_result(struct request *r, struct reply *out, enum cases_result res, const char *err)
@@ -697,6 +732,10 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 		else
 			snprintf(text, sizeof(text), cw(r, C_TOO_MANY_NOTES), CASES_NOTES_PER_HOUR);
 		refusal(r, out, MHD_HTTP_TOO_MANY_REQUESTS, text);
+		return;
+	case CASES_DAY_BOUND:
+		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+		day_bound_refusal(r, out, err);
 		return;
 	default:
 		log_warnx("cases: %s", err);

@@ -88,7 +88,8 @@ static const struct conf_key web_keys[] = {
 	    "records in one CSV export at most", NULL, 0 },
 	{ "county_config", CONF_STRING, STR(county_config), 0, 0, "",
 	    "gascounty's configuration file: the case settings (catalogue, villages, deadlines, "
-	    "calendar, the case_*_min, evidence_max_kb, report_max_per_hour, code_key) are read "
+	    "calendar, the case_*_min, evidence_max_kb, report_max_per_hour, person_writes_day_max, "
+	    "person_evidence_day_mb, code_key) are read "
 	    "from its [county] section, so that a report through the console is handled as one "
 	    "through gascounty; a key below that this file sets too must say the same (\"\": "
 	    "this file's own)",
@@ -122,6 +123,14 @@ static const struct conf_key web_keys[] = {
 	    "reports one grid worker may file in any hour, here and through gascounty together "
 	    "(0: no limit)",
 	    NULL, 0 },
+	{ "person_writes_day_max", CONF_INT, NUM(person_writes_day_max), 0, 1000000, "500",
+	    "case steps and dispositions one person may write in 24 hours, here and through "
+	    "gascounty together (0: no bound)",
+	    NULL, 0 },
+	{ "person_evidence_day_mb", CONF_INT, NUM(person_evidence_day_mb), 0, 1000000, "200",
+	    "evidence one person may attach in 24 hours, here and through gascounty together "
+	    "(MB; 0: no bound)",
+	    NULL, 0 },
 	{ "poll_s", CONF_INT, NUM(poll_s), 1, 3600, "5",
 	    "the case list asks for new cases this often (s)", NULL, 0 },
 	{ "user", CONF_STRING, STR(user), 0, 0, "",
@@ -151,6 +160,8 @@ static const struct {
 	{ "case_critical_close_min", WEB(case_deadline_min[5]), CTY(case_critical_close_min), 1 },
 	{ "evidence_max_kb", WEB(evidence_max_kb), CTY(evidence_max_kb), 1 },
 	{ "report_max_per_hour", WEB(report_max_per_hour), CTY(report_max_per_hour), 1 },
+	{ "person_writes_day_max", WEB(person_writes_day_max), CTY(person_writes_day_max), 1 },
+	{ "person_evidence_day_mb", WEB(person_evidence_day_mb), CTY(person_evidence_day_mb), 1 },
 };
 #define N_OWNED (sizeof(county_owned) / sizeof(county_owned[0]))
 /* Where this file sets the keys county_config's file owns. */

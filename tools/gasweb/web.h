@@ -66,6 +66,8 @@ struct web_config {
 	int case_deadline_min[6]; /* alert accept, onsite, close; critical the same */
 	int evidence_max_kb;
 	int report_max_per_hour;
+	int person_writes_day_max; /* writequota.h, as gascounty's */
+	int person_evidence_day_mb;
 	int poll_s;
 	char user[64];
 	char log_level[8];
