@@ -249,7 +249,7 @@ usage(FILE *f)
 	    columns(_("usage:")), "", columns(_("usage:")), "");
 	fputs(_("\n"
 	        "The county supervision server: receives station records over CoAP/DTLS-PSK,\n"
-	        "runs the county rules C01-C16, routes alerts to townships, answers traces\n"
+	        "runs the county rules C01-C18, routes alerts to townships, answers traces\n"
 	        "and serves registry deltas to stations.\n"
 	        "\n"
 	        "  -c FILE            configuration (default: built-in defaults)\n"
