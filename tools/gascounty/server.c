@@ -219,13 +219,6 @@ request_accept(const coap_pdu_t *request)
 	return (int)coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
 }
 
-static void
-release_buffer(coap_session_t *session, void *app_ptr)
-{
-	(void)session;
-	free(app_ptr);
-}
-
 /*
  * One request as the dispatcher hands it to a handler: libcoap's exchange
  * (the resource, the session, the request's PDU and query, the response
@@ -247,12 +240,154 @@ struct request {
 	const char *audit_as; /* the caller's identity on audited rows, NULL elsewhere */
 };
 
+/*
+ * Large answers held for their client.  libcoap 4.3.1 keeps an answer larger
+ * than one block whole (its lg_xmit) until the client has fetched the last
+ * block and 8 s more, or ~93 s pass, and replaces a kept answer only for the
+ * same resource and query: a client that asks again and again with another
+ * query and never fetches block 2 would pin one whole answer per request.
+ * The bytes of held answers are counted per session, per identity and for
+ * the county, and an answer over a bound is refused with 5.03 and a Max-Age
+ * (docs/county.md "Bounds of a session").  A session with nothing held is
+ * always answered, whatever the size, while its identity's and the county's
+ * bounds allow; an identity's new session is served while its old one still
+ * holds answers no one will fetch.
+ *
+ * A session is known by a number of ours kept in its app data, never by its
+ * pointer: libcoap releases a session's answers as it frees the session.
+ */
+#define HELD_PER_SESSION (8u << 20) /* bytes */
+#define HELD_PER_IDENTITY (32u << 20)
+#define HELD_COUNTY (256u << 20)
+#define HELD_RETRY_S 5      /* the 5.03's Max-Age */
+#define HELD_ONE_BLOCK 1024 /* an answer of at most one block is never held */
+
+struct held_owner { /* one session that holds answers */
+	struct held_owner *next;
+	uintptr_t session; /* session_number() */
+	size_t bytes, answers;
+	char identity[ACCESS_MAX_IDENTITY];
+};
+
+struct held_answer {
+	struct held_owner *owner;
+	size_t len;
+	uint8_t *buf;
+};
+
+static struct {
+	struct held_owner *owners;
+	size_t bytes;
+	uintptr_t sessions; /* the last session number given */
+	int64_t told_ms;    /* a refusal logged at info at most once a minute */
+} H;
+
+static uintptr_t
+session_number(coap_session_t *session)
+{
+	uintptr_t n = (uintptr_t)coap_session_get_app_data(session);
+
+	if (n == 0) {
+		n = ++H.sessions;
+		coap_session_set_app_data(session, (void *)n);
+	}
+	return n;
+}
+
+static struct held_owner *
+held_owner(uintptr_t session, const char *identity, int create)
+{
+	struct held_owner *o;
+
+	for (o = H.owners; o != NULL; o = o->next)
+		if (o->session == session)
+			return o;
+	if (!create || (o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	o->session = session;
+	str_copy(o->identity, identity, sizeof(o->identity));
+	o->next = H.owners;
+	H.owners = o;
+	return o;
+}
+
+static size_t
+held_by_identity(const char *identity)
+{
+	const struct held_owner *o;
+	size_t n = 0;
+
+	for (o = H.owners; o != NULL; o = o->next)
+		if (strcmp(o->identity, identity) == 0)
+			n += o->bytes;
+	return n;
+}
+
+/* libcoap's release callback: the answer was sent whole, replaced, timed
+ * out, or its session closed (the session pointer is not used). */
+static void
+release_held(coap_session_t *session, void *app_ptr)
+{
+	struct held_answer *a = app_ptr;
+	struct held_owner *o = a->owner, **pp;
+
+	(void)session;
+	o->bytes -= a->len;
+	H.bytes -= a->len;
+	if (--o->answers == 0) {
+		for (pp = &H.owners; *pp != o; pp = &(*pp)->next)
+			;
+		*pp = o->next;
+		free(o);
+	}
+	free(a->buf);
+	free(a);
+}
+
+/* 0 if an answer of len bytes may be held for the request's session; -1 if
+ * over a bound (logged at info at most once a minute). */
+static int
+held_allowed(const struct request *rq, size_t len)
+{
+	const struct held_owner *o;
+	const char *identity = rq->who->identity;
+	coap_block_b_t block;
+	size_t mine, theirs;
+
+	if (len <= HELD_ONE_BLOCK)
+		return 0;
+	/* a later block asked for on its own: libcoap sends it and keeps nothing */
+	if (coap_get_block_b(rq->session, rq->pdu, COAP_OPTION_BLOCK2, &block) && block.num != 0)
+		return 0;
+	o = held_owner(session_number(rq->session), identity, 0);
+	mine = o != NULL ? o->bytes : 0;
+	theirs = held_by_identity(identity);
+	if (H.bytes + len <= HELD_COUNTY &&
+	    (mine == 0 || (mine + len <= HELD_PER_SESSION && theirs + len <= HELD_PER_IDENTITY)))
+		return 0;
+	if (H.told_ms == 0 || time_mono_ms() - H.told_ms >= 60000) {
+		H.told_ms = time_mono_ms();
+		log_info(
+		    "%s: answers not yet fetched hold %zu KiB on its session (at most %u), %zu "
+		    "KiB for the identity (%u), %zu KiB in the county (%u): 5.03 until they "
+		    "are fetched or expire",
+		    identity, mine >> 10, HELD_PER_SESSION >> 10, theirs >> 10,
+		    HELD_PER_IDENTITY >> 10, H.bytes >> 10, HELD_COUNTY >> 10);
+	} else {
+		log_debug("%s: answer of %zu bytes refused: %zu KiB held on its session, %zu KiB "
+		          "for the identity, %zu KiB in the county",
+		    identity, len, mine >> 10, theirs >> 10, H.bytes >> 10);
+	}
+	return -1;
+}
+
 /* Send a CBOR body (taking ownership of buf), as JSON if the client asked. */
 static void
 reply_body(const struct request *rq, coap_pdu_code_t code, uint8_t *buf, size_t len)
 {
 	int accept = request_accept(rq->pdu);
 	uint16_t media = COAP_MEDIATYPE_APPLICATION_CBOR;
+	struct held_answer *held;
 	char *json = NULL, err[160];
 
 	if (accept == COAP_MEDIATYPE_APPLICATION_JSON) {
@@ -273,12 +408,34 @@ reply_body(const struct request *rq, coap_pdu_code_t code, uint8_t *buf, size_t 
 		    "CBOR (60) or JSON (50)");
 		return;
 	}
-	coap_pdu_set_code(rq->response, code);
-	if (!coap_add_data_large_response(rq->resource, rq->session, rq->pdu, rq->response,
-	        rq->query, media, -1, 0, len, buf, release_buffer, buf)) {
+	if (held_allowed(rq, len) == -1) {
+		uint8_t age[4];
+
+		free(buf);
+		coap_add_option(rq->response, COAP_OPTION_MAXAGE,
+		    coap_encode_var_safe(age, sizeof(age), HELD_RETRY_S), age);
+		reply_text(rq->response, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE,
+		    "too many answers not yet fetched: fetch them, or ask again later");
+		return;
+	}
+	if ((held = malloc(sizeof(*held))) == NULL ||
+	    (held->owner = held_owner(session_number(rq->session), rq->who->identity, 1)) == NULL) {
+		free(held);
 		free(buf);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
 	}
+	held->len = len;
+	held->buf = buf;
+	held->owner->bytes += len;
+	held->owner->answers++;
+	H.bytes += len;
+	coap_pdu_set_code(rq->response, code);
+	/* libcoap 4.3.1 calls release_held on every path, failure included:
+	 * at once for an answer of one block or a failure, later for a held one */
+	if (!coap_add_data_large_response(rq->resource, rq->session, rq->pdu, rq->response,
+	        rq->query, media, -1, 0, len, buf, release_held, held))
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 }
 
 /* 2.05 with an encoded answer (taking ownership of buf); encoded -1: the
