@@ -15,6 +15,9 @@
  * query options before the ignored one.  EVID="C&H" instead sends only
  * queries GET /cases/evidence takes, varied: id=C with 0 to 18 leading
  * zeros, and hash=H before or after it (38 different queries in turn).
+ * NOQ=1 sends no query; ELECTIVE=1 then makes each request new with an
+ * elective option of no meaning (number 65000) holding i.  The first line
+ * also counts the 2.xx answers.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -23,7 +26,7 @@
 
 #include <coap3/coap.h>
 
-static int answered;
+static int answered, success;
 
 static coap_response_t
 on_resp(coap_session_t *s, const coap_pdu_t *sent, const coap_pdu_t *r, const coap_mid_t id)
@@ -31,8 +34,9 @@ on_resp(coap_session_t *s, const coap_pdu_t *sent, const coap_pdu_t *r, const co
 	(void)s;
 	(void)sent;
 	(void)id;
-	(void)r;
 	answered++;
+	if (COAP_RESPONSE_CLASS(coap_pdu_get_code(r)) == 2)
+		success++;
 	return COAP_RESPONSE_OK;
 }
 
@@ -107,6 +111,17 @@ main(int argc, char **argv)
 				coap_add_option(p, COAP_OPTION_URI_QUERY, strlen(o),
 				    (const uint8_t *)o);
 		}
+		if (getenv("NOQ") != NULL) {
+			if (getenv("ELECTIVE") != NULL)
+				coap_add_option(p, 65000,
+				    coap_encode_var_safe(buf, sizeof(buf), (unsigned)i), buf);
+			if (coap_send(s, p) != COAP_INVALID_MID)
+				sent++;
+			while (answered < sent - 8)
+				if (coap_io_process(ctx, 1000) < 0)
+					break;
+			continue;
+		}
 		if (getenv("EVID") != NULL) { /* id=00C&hash=H: taken, varied */
 			char ev[256], idq[300], hq[300], *amp;
 			int z = i % 19, swap = (i / 19) % 2;
@@ -146,7 +161,7 @@ main(int argc, char **argv)
 	}
 	for (k = 0; k < 100 && answered < sent; k++)
 		coap_io_process(ctx, 100);
-	printf("sent %d answered %d\n", sent, answered);
+	printf("sent %d answered %d 2.xx %d\n", sent, answered, success);
 	fflush(stdout);
 	before = answered;
 	if (argc > 7)
