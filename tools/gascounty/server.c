@@ -363,8 +363,8 @@ held_allowed(const struct request *rq, size_t len)
 	o = held_owner(session_number(rq->session), identity, 0);
 	mine = o != NULL ? o->bytes : 0;
 	theirs = held_by_identity(identity);
-	if (H.bytes + len <= HELD_COUNTY &&
-	    (mine == 0 || (mine + len <= HELD_PER_SESSION && theirs + len <= HELD_PER_IDENTITY)))
+	if (H.bytes + len <= HELD_COUNTY && (theirs == 0 || theirs + len <= HELD_PER_IDENTITY) &&
+	    (mine == 0 || mine + len <= HELD_PER_SESSION))
 		return 0;
 	if (H.told_ms == 0 || time_mono_ms() - H.told_ms >= 60000) {
 		H.told_ms = time_mono_ms();
@@ -1744,15 +1744,16 @@ observe_allowed(coap_session_t *session, const char *identity, const coap_pdu_t 
 
 	if (observe_key(request, key) == -1)
 		return -1;
-	for (o = O.sessions; o != NULL; o = o->next) {
+	for (o = O.sessions; o != NULL && mine == NULL; o = o->next)
 		if (o->session == number)
 			mine = o;
-		if (strcmp(o->identity, identity) == 0)
-			theirs += o->n;
-	}
+	/* a registration made again, and every notification, end here */
 	for (i = 0; mine != NULL && i < mine->n; i++)
 		if (memcmp(mine->keys[i], key, sizeof(key)) == 0)
 			return 0;
+	for (o = O.sessions; o != NULL; o = o->next)
+		if (strcmp(o->identity, identity) == 0)
+			theirs += o->n;
 	if ((mine != NULL && mine->n >= OBSERVE_PER_SESSION) || theirs >= OBSERVE_PER_IDENTITY) {
 		if (O.told_ms == 0 || time_mono_ms() - O.told_ms >= 60000) {
 			O.told_ms = time_mono_ms();
