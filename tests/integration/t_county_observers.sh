@@ -44,7 +44,8 @@ grown=$(( ($(rss) - rss0) / 1024 ))
 echo "# gascounty grew by $grown MB for $N registrations with unknown query keys (before: 22 MB)"
 check "registrations with a query key /cases does not take are refused" \
     grep -q "^sent $N answered $N 2.xx 0$" "$T/obs1.out"
-check "... and the memory stays (grew $grown MB, at most 8)" [ "$grown" -le 8 ]
+[ -n "${GAS_SANITIZED:-}" ] || # the sanitizer's quarantine keeps freed memory
+    check "... and the memory stays (grew $grown MB, at most 8)" [ "$grown" -le 8 ]
 "$BUILD/tests/coapreq" -p "$CPORT" -u grid:gil@TA -k "$T/grid_gil@TA.key" -m GET -P cases \
     -q "view=open&color=red" -j -t 8000 >"$T/q.out"
 check "an unknown query key is 4.00 naming it ($(head -1 "$T/q.out"))" \
@@ -64,7 +65,8 @@ check "a session keeps at most 8 registrations" grep -q "^sent $N answered $N 2.
     "$T/obs2.out"
 grown=$(( ($(rss) - rss0) / 1024 ))
 echo "# gascounty grew by $grown MB for $N registrations on one session"
-check "... and the memory stays (grew $grown MB, at most 8)" [ "$grown" -le 8 ]
+[ -n "${GAS_SANITIZED:-}" ] || # the sanitizer's quarantine keeps freed memory
+    check "... and the memory stays (grew $grown MB, at most 8)" [ "$grown" -le 8 ]
 
 # what one alert costs now (printed only)
 t0=$(ticks)
