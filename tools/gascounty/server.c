@@ -1616,6 +1616,7 @@ static int
 query_acceptable(const struct resource *row, const coap_string_t *query, char *why, size_t size)
 {
 	const char *p, *end, *amp, *eq, *w, *q, *qamp;
+	const char *keys = row->keys != NULL ? row->keys : ""; /* a row without: none */
 	char shown[40];
 	size_t klen, wlen;
 
@@ -1630,7 +1631,7 @@ query_acceptable(const struct resource *row, const coap_string_t *query, char *w
 		eq = memchr(p, '=', (size_t)(amp - p));
 		klen = (size_t)((eq != NULL ? eq : amp) - p);
 		printable((const uint8_t *)p, klen < 32 ? klen : 32, shown, sizeof(shown));
-		for (w = row->keys; *w != '\0'; w += wlen) {
+		for (w = keys; *w != '\0'; w += wlen) {
 			w += strspn(w, " ");
 			wlen = strcspn(w, " ");
 			if (wlen == klen && memcmp(w, p, klen) == 0)
@@ -1638,7 +1639,7 @@ query_acceptable(const struct resource *row, const coap_string_t *query, char *w
 		}
 		if (*w == '\0') {
 			snprintf(why, size, "unknown query key '%s': /%s takes %s", shown,
-			    row->path, row->keys[0] != '\0' ? row->keys : "no query");
+			    row->path, keys[0] != '\0' ? keys : "no query");
 			return -1;
 		}
 		if (eq == NULL) {
