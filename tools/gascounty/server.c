@@ -28,6 +28,7 @@
 
 #include <cbor.h>
 #include <coap3/coap.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
@@ -220,13 +221,6 @@ request_accept(const coap_pdu_t *request)
 	return (int)coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
 }
 
-static void
-release_buffer(coap_session_t *session, void *app_ptr)
-{
-	(void)session;
-	free(app_ptr);
-}
-
 /*
  * One request as the dispatcher hands it to a handler: libcoap's exchange
  * (the resource, the session, the request's PDU and query, the response
@@ -248,12 +242,154 @@ struct request {
 	const char *audit_as; /* the caller's identity on audited rows, NULL elsewhere */
 };
 
+/*
+ * Large answers held for their client.  libcoap 4.3.1 keeps an answer larger
+ * than one block whole (its lg_xmit) until the client has fetched the last
+ * block and 8 s more, or ~93 s pass, and replaces a kept answer only for the
+ * same resource and query: a client that asks again and again with another
+ * query and never fetches block 2 would pin one whole answer per request.
+ * The bytes of held answers are counted per session, per identity and for
+ * the county, and an answer over a bound is refused with 5.03 and a Max-Age
+ * (docs/county.md "Bounds of a session").  A session with nothing held is
+ * always answered, whatever the size, while its identity's and the county's
+ * bounds allow; an identity's new session is served while its old one still
+ * holds answers no one will fetch.
+ *
+ * A session is known by a number of ours kept in its app data, never by its
+ * pointer: libcoap releases a session's answers as it frees the session.
+ */
+#define HELD_PER_SESSION (8u << 20) /* bytes */
+#define HELD_PER_IDENTITY (32u << 20)
+#define HELD_COUNTY (256u << 20)
+#define HELD_RETRY_S 5      /* the 5.03's Max-Age */
+#define HELD_ONE_BLOCK 1024 /* an answer of at most one block is never held */
+
+struct held_owner { /* one session that holds answers */
+	struct held_owner *next;
+	uintptr_t session; /* session_number() */
+	size_t bytes, answers;
+	char identity[ACCESS_MAX_IDENTITY];
+};
+
+struct held_answer {
+	struct held_owner *owner;
+	size_t len;
+	uint8_t *buf;
+};
+
+static struct {
+	struct held_owner *owners;
+	size_t bytes;
+	uintptr_t sessions; /* the last session number given */
+	int64_t told_ms;    /* a refusal logged at info at most once a minute */
+} H;
+
+static uintptr_t
+session_number(coap_session_t *session)
+{
+	uintptr_t n = (uintptr_t)coap_session_get_app_data(session);
+
+	if (n == 0) {
+		n = ++H.sessions;
+		coap_session_set_app_data(session, (void *)n);
+	}
+	return n;
+}
+
+static struct held_owner *
+held_owner(uintptr_t session, const char *identity, int create)
+{
+	struct held_owner *o;
+
+	for (o = H.owners; o != NULL; o = o->next)
+		if (o->session == session)
+			return o;
+	if (!create || (o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	o->session = session;
+	str_copy(o->identity, identity, sizeof(o->identity));
+	o->next = H.owners;
+	H.owners = o;
+	return o;
+}
+
+static size_t
+held_by_identity(const char *identity)
+{
+	const struct held_owner *o;
+	size_t n = 0;
+
+	for (o = H.owners; o != NULL; o = o->next)
+		if (strcmp(o->identity, identity) == 0)
+			n += o->bytes;
+	return n;
+}
+
+/* libcoap's release callback: the answer was sent whole, replaced, timed
+ * out, or its session closed (the session pointer is not used). */
+static void
+release_held(coap_session_t *session, void *app_ptr)
+{
+	struct held_answer *a = app_ptr;
+	struct held_owner *o = a->owner, **pp;
+
+	(void)session;
+	o->bytes -= a->len;
+	H.bytes -= a->len;
+	if (--o->answers == 0) {
+		for (pp = &H.owners; *pp != o; pp = &(*pp)->next)
+			;
+		*pp = o->next;
+		free(o);
+	}
+	free(a->buf);
+	free(a);
+}
+
+/* 0 if an answer of len bytes may be held for the request's session; -1 if
+ * over a bound (logged at info at most once a minute). */
+static int
+held_allowed(const struct request *rq, size_t len)
+{
+	const struct held_owner *o;
+	const char *identity = rq->who->identity;
+	coap_block_b_t block;
+	size_t mine, theirs;
+
+	if (len <= HELD_ONE_BLOCK)
+		return 0;
+	/* a later block asked for on its own: libcoap sends it and keeps nothing */
+	if (coap_get_block_b(rq->session, rq->pdu, COAP_OPTION_BLOCK2, &block) && block.num != 0)
+		return 0;
+	o = held_owner(session_number(rq->session), identity, 0);
+	mine = o != NULL ? o->bytes : 0;
+	theirs = held_by_identity(identity);
+	if (H.bytes + len <= HELD_COUNTY && (theirs == 0 || theirs + len <= HELD_PER_IDENTITY) &&
+	    (mine == 0 || mine + len <= HELD_PER_SESSION))
+		return 0;
+	if (H.told_ms == 0 || time_mono_ms() - H.told_ms >= 60000) {
+		H.told_ms = time_mono_ms();
+		log_info(
+		    "%s: answers not yet fetched hold %zu KiB on its session (at most %u), %zu "
+		    "KiB for the identity (%u), %zu KiB in the county (%u): 5.03 until they "
+		    "are fetched or expire",
+		    identity, mine >> 10, HELD_PER_SESSION >> 10, theirs >> 10,
+		    HELD_PER_IDENTITY >> 10, H.bytes >> 10, HELD_COUNTY >> 10);
+	} else {
+		log_debug("%s: answer of %zu bytes refused: %zu KiB held on its session, %zu KiB "
+		          "for the identity, %zu KiB in the county",
+		    identity, len, mine >> 10, theirs >> 10, H.bytes >> 10);
+	}
+	return -1;
+}
+
 /* Send a CBOR body (taking ownership of buf), as JSON if the client asked. */
 static void
 reply_body(const struct request *rq, coap_pdu_code_t code, uint8_t *buf, size_t len)
 {
 	int accept = request_accept(rq->pdu);
 	uint16_t media = COAP_MEDIATYPE_APPLICATION_CBOR;
+	struct held_answer *held;
 	char *json = NULL, err[160];
 
 	if (accept == COAP_MEDIATYPE_APPLICATION_JSON) {
@@ -274,12 +410,34 @@ reply_body(const struct request *rq, coap_pdu_code_t code, uint8_t *buf, size_t 
 		    "CBOR (60) or JSON (50)");
 		return;
 	}
-	coap_pdu_set_code(rq->response, code);
-	if (!coap_add_data_large_response(rq->resource, rq->session, rq->pdu, rq->response,
-	        rq->query, media, -1, 0, len, buf, release_buffer, buf)) {
+	if (held_allowed(rq, len) == -1) {
+		uint8_t age[4];
+
+		free(buf);
+		coap_add_option(rq->response, COAP_OPTION_MAXAGE,
+		    coap_encode_var_safe(age, sizeof(age), HELD_RETRY_S), age);
+		reply_text(rq->response, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE,
+		    "too many answers not yet fetched: fetch them, or ask again later");
+		return;
+	}
+	if ((held = malloc(sizeof(*held))) == NULL ||
+	    (held->owner = held_owner(session_number(rq->session), rq->who->identity, 1)) == NULL) {
+		free(held);
 		free(buf);
 		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
 	}
+	held->len = len;
+	held->buf = buf;
+	held->owner->bytes += len;
+	held->owner->answers++;
+	H.bytes += len;
+	coap_pdu_set_code(rq->response, code);
+	/* libcoap 4.3.1 calls release_held on every path, failure included:
+	 * at once for an answer of one block or a failure, later for a held one */
+	if (!coap_add_data_large_response(rq->resource, rq->session, rq->pdu, rq->response,
+	        rq->query, media, -1, 0, len, buf, release_held, held))
+		reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 }
 
 /* 2.05 with an encoded answer (taking ownership of buf); encoded -1: the
@@ -1207,6 +1365,7 @@ struct resource {
 	    answers;    /* ANSWER_*: an Accept outside them is 4.06; 0: no body, Accept not read */
 	int observable; /* GET with Observe: "something new" only (docs/protocol.md) */
 	int json_body;  /* 1: the body may be JSON (Content-Format 50) as well as CBOR */
+	const char *keys; /* the query keys it takes, by spaces; any other is 4.00 */
 	const char *query, *body, *answer; /* as docs/protocol.md shows them */
 };
 
@@ -1216,6 +1375,7 @@ _Static_assert(CASES_NOTES_PER_HOUR == 60, "say the new limit in cases/step's an
 static const struct resource resources[] = {
 	{ .method = COAP_REQUEST_POST,
 	    .path = "records",
+	    .keys = "",
 	    .action = ACCESS_RECORDS_WRITE,
 	    .handler = post_records,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1225,6 +1385,7 @@ static const struct resource resources[] = {
 	        "2.04 + ack, 4.00 (what cannot be true, named), 5.03 (over `records_day_max`, or a delivery device's batch whose first new event is its 25th of one cylinder in 24 hours, until the time named: send again later; one found further on ends the batch there, the records before it stored and answered by the ack's `hwm`)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "heartbeat",
+	    .keys = "",
 	    .action = ACCESS_HEARTBEAT_WRITE,
 	    .handler = post_heartbeat,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1233,6 +1394,7 @@ static const struct resource resources[] = {
 	    .answer = "2.04 + ack (the station's mark; `stored`, `dup` 0)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "registry",
+	    .keys = "since",
 	    .action = ACCESS_REGISTRY_READ,
 	    .handler = get_registry,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1241,6 +1403,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + registry delta" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "alerts",
+	    .keys = "since",
 	    .action = ACCESS_ALERTS_READ,
 	    .handler = get_alerts,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1250,6 +1413,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + alert list" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "alerts/county",
+	    .keys = "since",
 	    .action = ACCESS_QUEUE_READ,
 	    .handler = get_county_alerts,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1258,6 +1422,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + alert list (township `county`: C06)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "alerts/ack",
+	    .keys = "",
 	    .action = ACCESS_ALERTS_DISPOSE,
 	    .handler = post_ack,
 	    .query = "",
@@ -1266,6 +1431,7 @@ static const struct resource resources[] = {
 	        "2.04, 4.04, 4.03 (another township's alert), 4.00 (a note that is not UTF-8 text or holds an ID number), 4.29 (the key's `person_writes_day_max` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/cylinder",
+	    .keys = "serial from to after",
 	    .action = ACCESS_TRACE_READ,
 	    .handler = get_trace_cylinder,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1274,6 +1440,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + trace" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/buyer",
+	    .keys = "id from to after",
 	    .action = ACCESS_TRACE_READ,
 	    .handler = get_trace_buyer,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1282,6 +1449,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + trace" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/station",
+	    .keys = "id from to after",
 	    .action = ACCESS_TRACE_READ,
 	    .handler = get_trace_station,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1290,6 +1458,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + trace, 4.04 (no such station known to the county)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "trace/curve",
+	    .keys = "fill",
 	    .action = ACCESS_TRACE_READ,
 	    .handler = get_trace_curve,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1298,6 +1467,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + curve, 4.04 if none held" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "stations",
+	    .keys = "",
 	    .action = ACCESS_STATIONS_READ,
 	    .handler = get_stations,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1306,6 +1476,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + station list" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases",
+	    .keys = "view",
 	    .action = ACCESS_CASES_READ,
 	    .handler = get_cases,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1315,6 +1486,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + case list" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/show",
+	    .keys = "id",
 	    .action = ACCESS_CASES_READ,
 	    .handler = get_case,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1323,6 +1495,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + case with timeline, 4.04, 4.03" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/evidence",
+	    .keys = "id hash",
 	    .action = ACCESS_CASES_READ,
 	    .handler = get_case_evidence,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1331,6 +1504,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + evidence file, 4.04, 4.03" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/catalogue",
+	    .keys = "",
 	    .action = ACCESS_CASES_READ,
 	    .handler = get_case_catalogue,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1339,6 +1513,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + outcomes, penalty powers, report kinds, deadlines" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/step",
+	    .keys = "",
 	    .action = ACCESS_CASES_ACT,
 	    .handler = post_case_step,
 	    .json_body = 1,
@@ -1350,6 +1525,7 @@ static const struct resource resources[] = {
 	              "hours reached)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/report",
+	    .keys = "",
 	    .action = ACCESS_CASES_REPORT,
 	    .handler = post_case_report,
 	    .json_body = 1,
@@ -1359,6 +1535,7 @@ static const struct resource resources[] = {
 	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...), 4.29 (more than `report_max_per_hour` reports from the person in the last hour, or its `person_writes_day_max` or `person_evidence_day_mb` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/reassign",
+	    .keys = "",
 	    .action = ACCESS_CASES_REASSIGN,
 	    .handler = post_case_reassign,
 	    .json_body = 1,
@@ -1368,6 +1545,7 @@ static const struct resource resources[] = {
 	        "2.04, 4.00, 4.04, 4.29 (the person's `person_writes_day_max` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/overdue",
+	    .keys = "",
 	    .action = ACCESS_CASES_OVERDUE,
 	    .handler = get_cases_overdue,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1376,6 +1554,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + case list" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/figures",
+	    .keys = "from to",
 	    .action = ACCESS_CASES_FIGURES,
 	    .handler = get_case_figures,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1384,6 +1563,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + figures per township" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "figures",
+	    .keys = "from to",
 	    .action = ACCESS_FIGURES_READ,
 	    .handler = get_figures,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1392,6 +1572,7 @@ static const struct resource resources[] = {
 	    .answer = "2.05 + figures" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "registry/history",
+	    .keys = "serial",
 	    .action = ACCESS_HISTORY_READ,
 	    .handler = get_history,
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
@@ -1439,6 +1620,178 @@ body_acceptable(const struct resource *row, const coap_pdu_t *request)
 }
 
 /*
+ * Every key of a request's query must be one its row takes, and once: a key
+ * a resource ignored made each request new to libcoap, which keeps a large
+ * answer (held_allowed) and an observer (observe_allowed) per query.  Empty
+ * parts ("a=1&&b=2") are passed over.  0, or -1 with the 4.00's text.
+ */
+static int
+query_acceptable(const struct resource *row, const coap_string_t *query, char *why, size_t size)
+{
+	const char *p, *end, *amp, *eq, *w, *q, *qamp;
+	const char *keys = row->keys != NULL ? row->keys : ""; /* a row without: none */
+	char shown[40];
+	size_t klen, wlen;
+
+	if (query == NULL)
+		return 0;
+	end = (const char *)query->s + query->length;
+	for (p = (const char *)query->s; p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+			amp = end;
+		if (amp == p)
+			continue;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		klen = (size_t)((eq != NULL ? eq : amp) - p);
+		printable((const uint8_t *)p, klen < 32 ? klen : 32, shown, sizeof(shown));
+		for (w = keys; *w != '\0'; w += wlen) {
+			w += strspn(w, " ");
+			wlen = strcspn(w, " ");
+			if (wlen == klen && memcmp(w, p, klen) == 0)
+				break;
+		}
+		if (*w == '\0') {
+			snprintf(why, size, "unknown query key '%s': /%s takes %s", shown,
+			    row->path, keys[0] != '\0' ? keys : "no query");
+			return -1;
+		}
+		if (eq == NULL) {
+			snprintf(why, size, "query key '%s' without a value", shown);
+			return -1;
+		}
+		for (q = (const char *)query->s; q < p; q = qamp + 1) {
+			qamp = memchr(q, '&', (size_t)(p - q));
+			if ((size_t)(qamp - q) > klen && q[klen] == '=' &&
+			    memcmp(q, p, klen) == 0) {
+				snprintf(why, size, "query key '%s' given twice", shown);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+observe_registration(const coap_pdu_t *request)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(request, COAP_OPTION_OBSERVE, &it);
+
+	return opt != NULL && coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt)) ==
+	                          COAP_OBSERVE_ESTABLISH;
+}
+
+/*
+ * Observers.  libcoap 4.3.1 keeps one observer per session and distinct
+ * request (its cache key: every option but ETag, the query and any
+ * elective option a client makes up included), and runs the handler for
+ * each one at every notification.  gascounty keeps the keys each session
+ * registered (a SHA-256 of what libcoap's key is made of) and refuses a new one past
+ * OBSERVE_PER_SESSION on the session or OBSERVE_PER_IDENTITY over the
+ * identity's open sessions, with 4.29.  A session's keys are forgotten when
+ * libcoap deletes the session (on_event).
+ */
+#define OBSERVE_PER_SESSION 8
+#define OBSERVE_PER_IDENTITY 64
+
+struct observing {
+	struct observing *next;
+	uintptr_t session; /* session_number() */
+	size_t n;
+	uint8_t keys[OBSERVE_PER_SESSION][32];
+	char identity[ACCESS_MAX_IDENTITY];
+};
+
+static struct {
+	struct observing *sessions;
+	int64_t told_ms; /* a refusal logged at info at most once a minute */
+} O;
+
+static void
+observing_forget(coap_session_t *session)
+{
+	uintptr_t n = (uintptr_t)coap_session_get_app_data(session);
+	struct observing **pp, *o;
+
+	for (pp = &O.sessions; n != 0 && *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->session == n) {
+			o = *pp;
+			*pp = o->next;
+			free(o);
+			return;
+		}
+}
+
+/* What libcoap 4.3.1's observer key is made of (coap_cache_derive_key_w_ignore
+ * with ETag ignored): every option but ETag and the NoCacheKey ones, number
+ * and value.  The session is ours already.  0, or -1. */
+static int
+observe_key(const coap_pdu_t *request, uint8_t key[32])
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok;
+
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	     coap_option_iterator_init(request, &it, COAP_OPT_ALL) != NULL;
+	while (ok && (opt = coap_option_next(&it)) != NULL) {
+		if (it.number == COAP_OPTION_ETAG || (it.number & 0x1e) == 0x1c)
+			continue;
+		ok = EVP_DigestUpdate(md, &it.number, sizeof(it.number)) == 1 &&
+		     EVP_DigestUpdate(md, coap_opt_value(opt), coap_opt_length(opt)) == 1;
+	}
+	ok = ok && EVP_DigestFinal_ex(md, key, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : -1;
+}
+
+/* 0 if the registration may be kept (a key the session has, or a new one
+ * within the bounds); -1 if not. */
+static int
+observe_allowed(coap_session_t *session, const char *identity, const coap_pdu_t *request)
+{
+	uintptr_t number = session_number(session);
+	struct observing *o, *mine = NULL;
+	uint8_t key[32];
+	size_t i, theirs = 0;
+
+	if (observe_key(request, key) == -1)
+		return -1;
+	for (o = O.sessions; o != NULL && mine == NULL; o = o->next)
+		if (o->session == number)
+			mine = o;
+	/* a registration made again, and every notification, end here */
+	for (i = 0; mine != NULL && i < mine->n; i++)
+		if (memcmp(mine->keys[i], key, sizeof(key)) == 0)
+			return 0;
+	for (o = O.sessions; o != NULL; o = o->next)
+		if (strcmp(o->identity, identity) == 0)
+			theirs += o->n;
+	if ((mine != NULL && mine->n >= OBSERVE_PER_SESSION) || theirs >= OBSERVE_PER_IDENTITY) {
+		if (O.told_ms == 0 || time_mono_ms() - O.told_ms >= 60000) {
+			O.told_ms = time_mono_ms();
+			log_info(
+			    "%s: Observe registration refused: %zu on its session (at most %d), "
+			    "%zu for the identity (at most %d)",
+			    identity, mine != NULL ? mine->n : 0, OBSERVE_PER_SESSION, theirs,
+			    OBSERVE_PER_IDENTITY);
+		}
+		return -1;
+	}
+	if (mine == NULL) {
+		if ((mine = calloc(1, sizeof(*mine))) == NULL)
+			return -1;
+		mine->session = number;
+		str_copy(mine->identity, identity, sizeof(mine->identity));
+		mine->next = O.sessions;
+		O.sessions = mine;
+	}
+	memcpy(mine->keys[mine->n++], key, sizeof(key));
+	return 0;
+}
+
+/*
  * Every request of every row comes here.  The caller is decided by access
  * from the session's identity and the row's action before the handler
  * runs, and an Accept the answer cannot meet, or a body in another format
@@ -1453,7 +1806,7 @@ dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *r
 	struct access_identity who;
 	struct access_scope scope;
 	struct request rq;
-	char refusal[80];
+	char refusal[80], why[160];
 
 	if (row == NULL) {
 		/* libcoap calls us only for the methods a row registered */
@@ -1474,6 +1827,23 @@ dispatch(coap_resource_t *resource, coap_session_t *session, const coap_pdu_t *r
 		reply_text(response, COAP_RESPONSE_CODE_UNSUPPORTED_CONTENT_FORMAT,
 		    row->json_body ? "CBOR (60) or JSON (50)" : "CBOR (60)");
 		return;
+	}
+	if (query_acceptable(row, query, why, sizeof(why)) == -1) {
+		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, why);
+		return;
+	}
+	if (row->observable && observe_registration(request)) {
+		/* "something new" only: the client fetches since=N after it */
+		if (query_get(query, "since", why, sizeof(why)) != -1) {
+			reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST,
+			    "since= is not taken with Observe: fetch since=N after a notification");
+			return;
+		}
+		if (observe_allowed(session, who.identity, request) == -1) {
+			reply_text(response, COAP_RESPONSE_CODE_TOO_MANY_REQUESTS,
+			    "too many Observe registrations on this session or identity");
+			return;
+		}
 	}
 	rq = (struct request){ .resource = resource,
 		.session = session,
@@ -1593,6 +1963,8 @@ static int
 on_event(coap_session_t *session, const coap_event_t event)
 {
 	door_event(&S.door, session, event);
+	if (event == COAP_EVENT_SERVER_SESSION_DEL)
+		observing_forget(session);
 	return 0;
 }
 
@@ -1852,6 +2224,12 @@ county_serve(const struct county_config *config, const char *config_path, int ve
 	log_info("stopping");
 	daemon_notify_stopping();
 	coap_free_context(S.ctx);
+	while (O.sessions != NULL) {
+		struct observing *o = O.sessions;
+
+		O.sessions = o->next;
+		free(o);
+	}
 	door_close(&S.door);
 	coap_cleanup();
 	psk_table_free(&S.keys);
