@@ -22,79 +22,38 @@ people_is_person(const char *identity)
 	       who.role == ACCESS_ROLE_REGULATOR;
 }
 
-/* Delete the rows whose identity keys no longer hold as a person's: the
- * rows are read whole first, then deleted (never while being read). */
+/* Run one statement that takes no parameters. */
 static int
-people_prune(sqlite3 *db, const struct psk_table *keys, int *removed, char *err, size_t errlen)
+people_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
-	sqlite3_stmt *list = NULL, *del = NULL;
-	char **gone = NULL, **grown;
-	size_t n = 0, cap = 0, i;
-	int rc, ret = -1;
-
-	if (store_prepare(db, "SELECT identity FROM people", &list, err, errlen) == -1)
-		goto out;
-	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(list, 0);
-
-		if (id == NULL)
-			id = "";
-		if (people_is_person(id) && psk_find(keys, (const uint8_t *)id, strlen(id)) != NULL)
-			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((grown = realloc(gone, cap * sizeof(*gone))) == NULL) {
-				err_set(err, errlen, "people: out of memory");
-				goto out;
-			}
-			gone = grown;
-		}
-		if ((gone[n] = strdup(id)) == NULL) {
-			err_set(err, errlen, "people: out of memory");
-			goto out;
-		}
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		err_set(err, errlen, "people: %s", sqlite3_errmsg(db));
-		goto out;
+		return -1;
 	}
-	if (n > 0 &&
-	    store_prepare(db, "DELETE FROM people WHERE identity = ?", &del, err, errlen) == -1)
-		goto out;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_text(del, 1, gone[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(del) != SQLITE_DONE) {
-			err_set(err, errlen, "people: %s", sqlite3_errmsg(db));
-			goto out;
-		}
-		sqlite3_reset(del);
-	}
-	*removed = (int)n;
-	ret = 0;
-out:
-	for (i = 0; i < n; i++)
-		free(gone[i]);
-	free(gone);
-	sqlite3_finalize(list);
-	sqlite3_finalize(del);
-	return ret;
+	return 0;
 }
 
+/*
+ * The file's people go into a temporary table first; then one statement
+ * deletes the rows no longer among them and one adds the new ones, all in
+ * one transaction (the temporary table is the connection's own).
+ */
 int
 people_write(sqlite3 *db, const struct psk_table *keys, int64_t now_ms, int *added, int *removed,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *ins = NULL;
-	int n_added = 0, n_removed = 0;
+	sqlite3_stmt *ins = NULL, *add = NULL;
+	int n_added, n_removed;
 	size_t i;
 
 	if (store_begin(db, err, errlen) == -1)
 		return -1;
-	if (people_prune(db, keys, &n_removed, err, errlen) == -1)
-		goto fail;
-	if (store_prepare(db, "INSERT OR IGNORE INTO people(identity, since_ms) VALUES (?, ?)",
-	        &ins, err, errlen) == -1)
+	if (people_exec(db,
+	        "CREATE TEMP TABLE IF NOT EXISTS people_now(identity TEXT PRIMARY KEY);"
+	        "DELETE FROM temp.people_now",
+	        err, errlen) == -1 ||
+	    store_prepare(db, "INSERT OR IGNORE INTO temp.people_now(identity) VALUES (?)", &ins,
+	        err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < keys->count; i++) {
 		const char *id = keys->entries[i].identity;
@@ -102,16 +61,33 @@ people_write(sqlite3 *db, const struct psk_table *keys, int64_t now_ms, int *add
 		if (!people_is_person(id))
 			continue;
 		sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 2, now_ms);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			err_set(err, errlen, "people: %s", sqlite3_errmsg(db));
 			goto fail;
 		}
-		n_added += sqlite3_changes(db);
 		sqlite3_reset(ins);
 	}
+	if (people_exec(db,
+	        "DELETE FROM main.people WHERE identity NOT IN "
+	        "(SELECT identity FROM temp.people_now)",
+	        err, errlen) == -1)
+		goto fail;
+	n_removed = sqlite3_changes(db);
+	if (store_prepare(db,
+	        "INSERT OR IGNORE INTO main.people(identity, since_ms) "
+	        "SELECT identity, ? FROM temp.people_now",
+	        &add, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_int64(add, 1, now_ms);
+	if (sqlite3_step(add) != SQLITE_DONE) {
+		err_set(err, errlen, "people: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	n_added = sqlite3_changes(db);
+	if (people_exec(db, "DELETE FROM temp.people_now", err, errlen) == -1)
+		goto fail;
 	sqlite3_finalize(ins);
-	ins = NULL;
+	sqlite3_finalize(add);
 	if (store_commit(db, err, errlen) == -1)
 		return -1;
 	if (added != NULL)
@@ -121,6 +97,7 @@ people_write(sqlite3 *db, const struct psk_table *keys, int64_t now_ms, int *add
 	return 0;
 fail:
 	sqlite3_finalize(ins);
+	sqlite3_finalize(add);
 	store_rollback(db);
 	return -1;
 }
