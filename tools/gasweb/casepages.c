@@ -744,6 +744,28 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 	}
 }
 
+/* The case module's answer as CBOR, or NULL once the request has been
+ * answered (its refusal, or a 500 for an answer that does not load).
+ * Takes bytes, whatever comes. */
+static cbor_item_t *
+answer_of(struct request *r, struct reply *out, enum cases_result res, const char *err,
+    uint8_t *bytes, size_t len)
+{
+	struct cbor_load_result lr;
+	cbor_item_t *root;
+
+	if (res != CASES_DONE) {
+		free(bytes);
+		reply_result(r, out, res, err);
+		return NULL;
+	}
+	root = cbor_load(bytes, len, &lr);
+	free(bytes);
+	if (root == NULL)
+		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
+	return root;
+}
+
 void
 cases_nav(struct request *r, struct page *p)
 {
@@ -1397,7 +1419,6 @@ page_case_steps(struct request *r, struct reply *out, int64_t id)
 {
 	const char *arg = request_arg(r, "after");
 	struct county_db *db;
-	struct cbor_load_result lr;
 	enum cases_result res;
 	cbor_item_t *root;
 	const cbor_item_t *steps, *ev;
@@ -1418,16 +1439,8 @@ page_case_steps(struct request *r, struct reply *out, int64_t id)
 	db = web_db_take(r, 1);
 	res = cases_steps(db, &r->scope, id, after, &bytes, &len, err, sizeof(err));
 	county_pool_give(&r->web->pool, db);
-	if (res != CASES_DONE) {
-		reply_result(r, out, res, err);
+	if ((root = answer_of(r, out, res, err, bytes, len)) == NULL)
 		return;
-	}
-	root = cbor_load(bytes, len, &lr);
-	free(bytes);
-	if (root == NULL) {
-		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
-		return;
-	}
 	steps = cborread_find(root, "steps");
 	ev = cborread_find(root, "evidence");
 	snprintf(title, sizeof(title), "%s #%" PRId64 " · %s", cw(r, C_CASE), id,
@@ -1739,7 +1752,6 @@ page_case(struct request *r, struct reply *out)
 {
 	struct county_db *db;
 	const char *rest, *tail = r->path + strlen("/cases/");
-	struct cbor_load_result lr;
 	enum cases_result res;
 	cbor_item_t *root;
 	struct page *p = &out->body;
@@ -1774,16 +1786,8 @@ page_case(struct request *r, struct reply *out)
 	res = casedetail_get(db, &r->scope, &r->who, id, time_wall_ms(), &bytes, &len, err,
 	    sizeof(err));
 	county_pool_give(&r->web->pool, db);
-	if (res != CASES_DONE) {
-		reply_result(r, out, res, err);
+	if ((root = answer_of(r, out, res, err, bytes, len)) == NULL)
 		return;
-	}
-	root = cbor_load(bytes, len, &lr);
-	free(bytes);
-	if (root == NULL) {
-		reply_error(r, out, MHD_HTTP_INTERNAL_SERVER_ERROR, W_SERVER_ERROR, W_SERVER_ERROR);
-		return;
-	}
 	snprintf(title, sizeof(title), "%s #%" PRId64, cw(r, C_CASE), id);
 	frame_open(r, out, title);
 	page_raw(p, "<div class=\"casepage\">");
