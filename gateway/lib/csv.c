@@ -2,8 +2,10 @@
  * csv: RFC 4180 records from a stdio stream, one character at a time with a
  * small state machine.  A record is collected into one fixed buffer
  * (CSV_RECORD_MAX bytes, fields NUL-separated), so memory is bounded whatever
- * the input.  On a refused record the reader discards the rest of the physical
- * line and starts again, which re-synchronises on ordinary files.
+ * the input.  On a refused record the reader discards the rest of the record
+ * as a spreadsheet reads it, quotes and all (csv_skip_record), and starts
+ * again after it: never at a line feed inside a quoted field, whose text
+ * would otherwise come back as rows nobody sees in the file.
  */
 #include "csv.h"
 
@@ -67,6 +69,52 @@ csv_skip_line(struct csv_reader *r)
 		;
 	if (c == '\n')
 		r->line++;
+}
+
+/*
+ * Discard the rest of a refused record, read leniently as a spreadsheet (or
+ * Python's csv) reads it: a quote at a field's start opens a quoted field,
+ * a doubled quote inside one is a quote, a closing quote followed by a quote
+ * goes on with the field, and a quote anywhere else is text.  The record ends
+ * at a line feed, a carriage return or the end of the file outside quotes.
+ * quoted: the reader is inside a quoted field; field_start: the next
+ * character starts a field.
+ */
+static void
+csv_skip_record(struct csv_reader *r, int quoted, int field_start)
+{
+	int c, closed = 0;
+
+	while ((c = csv_getc(r)) != EOF) {
+		if (quoted) {
+			if (c == '"')
+				quoted = 0, closed = 1;
+			else if (c == '\n')
+				r->line++;
+			continue;
+		}
+		if (c == '\n') {
+			r->line++;
+			return;
+		}
+		if (c == '\r') {
+			int d = csv_getc(r);
+
+			if (d != '\n' && d != EOF) {
+				ungetc(d, r->fp);
+				r->offset--;
+			}
+			r->line++;
+			return;
+		}
+		if (c == '"' && (field_start || closed)) {
+			quoted = 1;
+			closed = field_start = 0;
+			continue;
+		}
+		closed = 0;
+		field_start = c == ',';
+	}
 }
 
 int
@@ -143,7 +191,7 @@ csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen)
 				c = '\n';
 				end_field = end_record = 1;
 			} else if (c == '"') {
-				csv_skip_line(r);
+				csv_skip_record(r, 0, 0);
 				return err_set(err, errlen,
 				    "field %d: a quote inside an unquoted "
 				    "field (quote the whole field and double the quote)",
@@ -182,8 +230,7 @@ csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen)
 				c = '\n';
 				end_field = end_record = 1;
 			} else {
-				if (c != '\n')
-					csv_skip_line(r);
+				csv_skip_record(r, 0, 0);
 				return err_set(err, errlen,
 				    "field %d: text after the closing "
 				    "quote",
@@ -193,8 +240,8 @@ csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen)
 		}
 		if (end_field) {
 			if (row->nfields == CSV_FIELDS_MAX) {
-				if (c != '\n' && c != EOF)
-					csv_skip_line(r);
+				if (c == ',')
+					csv_skip_record(r, 0, 1);
 				else if (c == '\n')
 					r->line++;
 				return err_set(err, errlen, "more than %d fields", CSV_FIELDS_MAX);
@@ -213,10 +260,9 @@ csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen)
 			continue;
 		}
 		if (used >= CSV_RECORD_MAX) {
-			if (c != '\n')
-				csv_skip_line(r);
-			else
-				r->line++;
+			/* c is taken and is not a record's end (a line feed inside
+			 * quotes is counted above) */
+			csv_skip_record(r, state == QUOTED, 0);
 			return err_set(err, errlen, "record longer than %d bytes", CSV_RECORD_MAX);
 		}
 		r->buf[used++] = (char)c;

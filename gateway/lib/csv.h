@@ -6,8 +6,10 @@
  * mark at the start is skipped; blank lines are skipped.  Each record reports
  * the line it starts on.  A record longer than CSV_RECORD_MAX bytes or with
  * more than CSV_FIELDS_MAX fields is refused, and so is bad quoting; after a
- * refused record the reader carries on at the next line, so a caller can
- * report the bad line and go on.
+ * refused record the reader carries on after the record's end as a
+ * spreadsheet sees it (a line break inside quotes is not one), so a caller
+ * can report the bad record and go on, and text inside a refused record's
+ * quotes never comes back as rows of its own.
  *
  * The reader reads from a stdio stream it does not own (fmemopen() gives one
  * over a buffer), without taking the stream's lock: while a reader is open,

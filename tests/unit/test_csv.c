@@ -70,6 +70,14 @@ static const struct {
 	{ "unclosed quote at end", "a\n\"open,\n",
 	    "L1:a;L2:!field 1: quoted field not closed "
 	    "before the end of the file;" },
+	/* a refused record ends where a spreadsheet ends it: the line breaks
+	 * inside its quotes are not records (rev95: rows hidden in a cell) */
+	{ "text after closing quote, then a quoted field with line breaks",
+	    "\"a\"b,\"x\nHID,1\ny\"\nd\n",
+	    "L1:!field 1: text after the closing quote;L4:d;" },
+	{ "stray quote, then a quoted field with line breaks", "a\"b,\"x\nHID,1\n\"\nd\n",
+	    "L1:!field 1: a quote inside an unquoted field (quote the whole field and double the "
+	    "quote);L4:d;" },
 	{ "broken bom",
 	    "\xef\xbb"
 	    "a\nb\n",
@@ -102,6 +110,26 @@ refuses_overlong_record_and_goes_on(void **state)
 	memcpy(text + n, "\nok,1\n", 7);
 	trace(text, strlen(text), out, sizeof(out));
 	assert_string_equal(out, "L1:!record longer than 4096 bytes;L2:ok|1;");
+	free(text);
+}
+
+/* The reviewer's file: a cell longer than a record may be, whose quoted
+ * text holds line feeds and what looks like a row.  The record is refused
+ * whole and the reader goes on after its closing quote; a quote doubled
+ * inside does not end it. */
+static void
+refuses_overlong_quoted_record_whole(void **state)
+{
+	size_t n = CSV_RECORD_MAX + 100, used;
+	char *text = malloc(n + 128), out[256];
+
+	(void)state;
+	used = (size_t)sprintf(text, "A2,\"");
+	memset(text + used, 'x', n);
+	used += n;
+	strcpy(text + used, "\nSMUG1,active\n\"\"still the cell\nx\",,active\nok,1\n");
+	trace(text, strlen(text), out, sizeof(out));
+	assert_string_equal(out, "L1:!record longer than 4096 bytes;L5:ok|1;");
 	free(text);
 }
 
@@ -159,6 +187,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_records_with_their_line_numbers),
 		cmocka_unit_test(refuses_overlong_record_and_goes_on),
+		cmocka_unit_test(refuses_overlong_quoted_record_whole),
 		cmocka_unit_test(refuses_too_many_fields_and_goes_on),
 		cmocka_unit_test(reports_bytes_consumed),
 		cmocka_unit_test(keeps_nul_bytes_counted_in_lengths),
