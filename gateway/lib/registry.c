@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "psk.h"
 #include "store.h"
+#include "termtext.h"
 #include "util.h"
 #include "wire.h"
 
@@ -148,14 +149,20 @@ registry_parse_kg(const char *text, size_t len, int *grams)
 	return 0;
 }
 
+/* UTF-8 (the file's and the wire's encoding: a GBK owner would never
+ * equal a station's company, and breaks CBOR text and JSON) without a
+ * control character. */
 static int
 registry_text_ok(const char *text, size_t len)
 {
-	size_t i;
+	size_t i = 0, k;
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+	while (i < len) {
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f ||
+		    (k = termtext_utf8_len(text + i, len - i)) == 0)
 			return 0;
+		i += k;
+	}
 	return 1;
 }
 
@@ -212,8 +219,8 @@ owner_check(const char *t, size_t len, char *err, size_t errlen)
 		return err_set(err, errlen, _("owner is empty"));
 	if (len > REGISTRY_OWNER_MAX || !registry_text_ok(t, len))
 		return err_set(err, errlen,
-		    _("owner is longer than %d bytes or holds control "
-		      "characters"),
+		    _("owner is longer than %d bytes, or is not UTF-8 text without "
+		      "control characters"),
 		    REGISTRY_OWNER_MAX);
 	return 0;
 }
@@ -1453,7 +1460,8 @@ registry_operator_add(sqlite3 *db, const char *cert, const char *name, const cha
 	if (name[0] == '\0' || strlen(name) > REGISTRY_NAME_MAX ||
 	    !registry_text_ok(name, strlen(name)))
 		return err_set(err, errlen,
-		    _("name must be 1 to %d bytes without control characters"), REGISTRY_NAME_MAX);
+		    _("name must be 1 to %d bytes of UTF-8 text without control characters"),
+		    REGISTRY_NAME_MAX);
 	if (strlen(expires) != 10 || registry_parse_date(expires, 10, &days) == -1)
 		return err_set(err, errlen, _("expiry '%.16s' is not a date YYYY-MM-DD"), expires);
 	date_format(days, date);
@@ -1491,7 +1499,8 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 			return err_set(err, errlen, _("township code must be 9 or 12 digits"));
 	if (strlen(address) > REGISTRY_ADDRESS_MAX || !registry_text_ok(address, strlen(address)))
 		return err_set(err, errlen,
-		    _("address must be at most %d bytes without control characters"),
+		    _("address must be at most %d bytes of UTF-8 text without control "
+		      "characters"),
 		    REGISTRY_ADDRESS_MAX);
 	if (n->kind != BUYER_HOUSEHOLD && n->kind != BUYER_BUSINESS)
 		return err_set(err, errlen, "buyer number has not been validated");

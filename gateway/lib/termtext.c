@@ -46,6 +46,12 @@ utf8_char(const unsigned char *p, size_t left)
 	return need + 1;
 }
 
+size_t
+termtext_utf8_len(const char *p, size_t left)
+{
+	return utf8_char((const unsigned char *)p, left);
+}
+
 /* 1 if the three-byte character at p lays text out rather than being
  * text: U+2028 and U+2029 (line and paragraph separators) and the bidi
  * embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069),

@@ -58,6 +58,12 @@
  */
 char *termtext_copy(char *dst, const char *src, size_t dstlen);
 
+/* The length of the well-formed UTF-8 character at p (left bytes, left >
+ * 0), or 0 when the bytes at p do not begin one (RFC 3629: no overlong
+ * form, surrogate or code point beyond U+10FFFF).  Controls are characters
+ * here: what a caller allows is its own rule. */
+size_t termtext_utf8_len(const char *p, size_t left);
+
 /* The same for the first srclen bytes of src, which need not end in a NUL
  * (a NUL among them is a C0 control: a space). */
 char *termtext_copy_n(char *dst, size_t dstlen, const char *src, size_t srclen);

@@ -713,7 +713,9 @@ reports_bad_codes_of_a_large_file_at_their_lines(void **state)
 			reason = "code is for serial T00000005, not this row's";
 		} else if (i == 300) { /* a quoted owner over two lines */
 			large_row(fp, serial, "YSP35.5", "\"Longyou\nGas\"", codes[i]);
-			reason = "owner is longer than 128 bytes or holds control characters";
+			reason =
+			    "owner is longer than 128 bytes, or is not UTF-8 text without control "
+			    "characters";
 		} else if (i == 1000) { /* the middle: a tampered code */
 			large_row(fp, serial, "YSP35.5", "Co", tampered);
 			reason = why;

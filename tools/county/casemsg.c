@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "casemsg.h"
+#include "termtext.h"
 #include "util.h"
 
 enum kind { K_INT, K_TEXT, K_LINES, K_REAL, K_BYTES };
@@ -48,37 +49,16 @@ static const struct field_row {
 int
 casemsg_text_ok(const char *s, size_t n, int lines)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	unsigned cp, need;
+	size_t i = 0, k;
 
-	while (p < end) {
-		if (*p < 0x80) {
-			if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t' || *p == '\r'))) ||
-			    *p == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0)
-			cp = *p & 0x1f, need = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			cp = *p & 0x0f, need = 2;
-		else if ((*p & 0xf8) == 0xf0)
-			cp = *p & 0x07, need = 3;
-		else
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && !(lines && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f)
 			return 0;
-		if ((size_t)(end - p) <= need)
+		if ((k = termtext_utf8_len(s + i, n - i)) == 0)
 			return 0;
-		for (unsigned i = 1; i <= need; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* overlong forms, surrogates and beyond U+10FFFF */
-		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-		    (need == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += need + 1;
+		i += k;
 	}
 	return 1;
 }
