@@ -73,8 +73,7 @@ static const struct {
 	/* a refused record ends where a spreadsheet ends it: the line breaks
 	 * inside its quotes are not records (rev95: rows hidden in a cell) */
 	{ "text after closing quote, then a quoted field with line breaks",
-	    "\"a\"b,\"x\nHID,1\ny\"\nd\n",
-	    "L1:!field 1: text after the closing quote;L4:d;" },
+	    "\"a\"b,\"x\nHID,1\ny\"\nd\n", "L1:!field 1: text after the closing quote;L4:d;" },
 	{ "stray quote, then a quoted field with line breaks", "a\"b,\"x\nHID,1\n\"\nd\n",
 	    "L1:!field 1: a quote inside an unquoted field (quote the whole field and double the "
 	    "quote);L4:d;" },

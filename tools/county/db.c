@@ -2539,8 +2539,10 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 	struct csv_reader *reader = NULL;
 	struct csv_row cr;
 	struct import_notes notes = { 0 };
+	struct registry_serials *seen = NULL;
 	sqlite3_stmt *st = NULL, *held = NULL;
 	char reason[256], last[11], next[11], was[16];
+	unsigned long first;
 	const char *status;
 	FILE *fp;
 	struct stat sb;
@@ -2552,7 +2554,8 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 		return err_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode))
 		size = (unsigned long long)sb.st_size;
-	if ((reader = csv_open(fp)) == NULL) {
+	if ((reader = csv_open(fp)) == NULL || (seen = registry_serials_new()) == NULL) {
+		csv_close(reader);
 		fclose(fp);
 		return err_set(err, errlen, "out of memory");
 	}
@@ -2601,6 +2604,21 @@ county_registry_import(struct county_db *c, const char *path, int cycle_years, c
 				goto no_memory;
 			res->rejected++;
 			continue;
+		}
+		/* a serial twice in one file: the first row is taken and the
+		 * second named, as a station's import does (registry.h) */
+		switch (registry_serials_add(seen, row.serial, cr.line, &first)) {
+		case REGISTRY_SERIAL_NO_MEMORY:
+			goto no_memory;
+		case REGISTRY_SERIAL_SEEN:
+			snprintf(reason, sizeof(reason),
+			    "serial %s appears again (first on line %lu)", row.serial, first);
+			if (import_note(&notes, cr.line, reason, 0) == -1)
+				goto no_memory;
+			res->rejected++;
+			continue;
+		case REGISTRY_SERIAL_ADDED:
+			break;
 		}
 		last[0] = '\0';
 		if (row.last_inspection >= 0)
@@ -2670,6 +2688,7 @@ rollback:
 out:
 	/* told once the outcome is known: a row said kept scrapped is in */
 	import_tell(io, path, &notes, rc == 0);
+	registry_serials_free(seen);
 	free(notes.rows);
 	free(notes.text);
 	csv_close(reader);
