@@ -1502,6 +1502,12 @@ registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct buyer_
 		    _("address must be at most %d bytes of UTF-8 text without control "
 		      "characters"),
 		    REGISTRY_ADDRESS_MAX);
+	/* the county shows an address to an officer as it is (docs/buyers.md):
+	 * a number typed into it would go where the number never may */
+	if (buyer_text_has_number(address, strlen(address)))
+		return err_set(err, errlen,
+		    _("the address holds what looks like an ID number or credit code; "
+		      "an address is shown to officers as it is, so it may hold none"));
 	if (n->kind != BUYER_HOUSEHOLD && n->kind != BUYER_BUSINESS)
 		return err_set(err, errlen, "buyer number has not been validated");
 	if (buyer_id(key, n, id) == -1)

@@ -130,13 +130,14 @@ batch_of(struct wire_batch *b, int64_t first, int64_t last, const char *cyl_pref
 
 /* The buyer's address a station sends is kept (buyer_addresses) only with
  * a violation the county routes to the buyer (R11), for the buyer's
- * township, and only as UTF-8 text without control characters. */
+ * township, and only as UTF-8 text without control characters, holding
+ * nothing that looks like a person's number. */
 static void
 a_buyer_address_is_kept_with_r11_only(void **state)
 {
-	static const char *const rules[] = { "R11", "R05", "", "R11" };
-	static const char *const addrs[] = { "南村12号", "南村12号", "南村12号",
-		"南村\x1b[31m12号" };
+	static const char *const rules[] = { "R11", "R05", "", "R11", "R11" };
+	static const char *const addrs[] = { "南村12号", "南村12号", "南村12号", "南村\x1b[31m12号",
+		"南村12号 110105194912310037" };
 	struct wire_batch b;
 	struct wire_ack ack;
 	struct wire_record *r;
@@ -147,7 +148,7 @@ a_buyer_address_is_kept_with_r11_only(void **state)
 	(void)state;
 	memset(&b, 0, sizeof(b));
 	str_copy(b.township, "TA", sizeof(b.township));
-	b.count = 4;
+	b.count = 5;
 	b.records = calloc(b.count, sizeof(*b.records));
 	for (i = 0; i < b.count; i++) {
 		r = &b.records[i];
@@ -179,7 +180,7 @@ a_buyer_address_is_kept_with_r11_only(void **state)
 	}
 	assert_int_equal(county_ingest(&cdb, "S77", "test", &b, &ack, &alerts, err, sizeof(err)),
 	    0);
-	assert_int_equal(ack.stored, 4);
+	assert_int_equal(ack.stored, 5);
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM buyer_addresses", -1), 1);
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT count(*) FROM buyer_addresses WHERE fill ="

@@ -794,6 +794,13 @@ adds_operators_and_buyers_without_raw_numbers(void **state)
 	    registry_buyer_add(f->db, &key, &n, "33082510", "Somewhere", 0, id, err, sizeof(err)),
 	    -1);
 	assert_non_null(strstr(err, "township"));
+	/* a number typed into the address (rev97): refused, not echoed, not kept */
+	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101",
+	                     "No. 1 Long Rd, ID 110105194912310037", 0, id, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "ID number"));
+	assert_null(strstr(err, "110105"));
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM buyers", -1), 0);
 	assert_int_equal(registry_buyer_add(f->db, &key, &n, "330825101", "No. 1 Long Rd", 0, id,
 	                     err, sizeof(err)),
 	    0);

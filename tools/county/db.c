@@ -822,6 +822,14 @@ store_buyer_address(struct ingest *in, const struct wire_record *r, const char *
 		    in->station, (long long)r->seq);
 		return 0;
 	}
+	/* nor one holding a number: an officer is shown it as it is (a station
+	 * before 7 Dec 2026 took any address) */
+	if (buyer_text_has_number(r->fill.buyer_address, strlen(r->fill.buyer_address))) {
+		log_warnx("station %s seq %lld: the buyer's address holds what looks like an ID "
+		          "number or credit code; not kept",
+		    in->station, (long long)r->seq);
+		return 0;
+	}
 	for (i = 0; i < r->violation_count; i++) {
 		rule = ingest_rule_find(r->violations[i].rule);
 		if (rule != NULL && rule->route == INGEST_ROUTE_BUYER)
