@@ -954,10 +954,17 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
  * and a row without a code keeps the code stored.  A cylinder the copy
  * holds scrapped stays scrapped whatever the row says (the rest of the row
  * is taken): a file may be older than the scrap, and only the county's
- * pull or gasctl registry reinstate brings one back.  ?1 is the registry
- * version, ?2 the time; the bulk form takes every staged row, the row form
- * the one whose rowid is ?3 (to name the row the database refuses).
+ * pull or gasctl registry reinstate brings one back.  Nor does a file make
+ * active a cylinder the county's last pull said scrapped or retired
+ * (pulled_status): a file may make a status stricter than the county's,
+ * never looser.  ?1 is the registry version, ?2 the time; the bulk form
+ * takes every staged row, the row form the one whose rowid is ?3 (to name
+ * the row the database refuses).
  */
+#define REGISTRY_UPSERT_STATUS                                                                     \
+	"CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                                  \
+	" WHEN excluded.status = 'active' AND cylinders.pulled_status IN ('scrapped', 'retired')"  \
+	" THEN cylinders.pulled_status ELSE excluded.status END"
 #define REGISTRY_UPSERT_HEAD                                                                       \
 	"INSERT INTO cylinders (serial, code, model, manufactured, tare_kg, fill_kg, owner,"       \
 	" last_inspection, next_inspection, status, registry_version, updated_ms)"                 \
@@ -970,8 +977,7 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  fill_kg = excluded.fill_kg, owner = excluded.owner,"                                    \
 	"  last_inspection = excluded.last_inspection,"                                            \
 	"  next_inspection = excluded.next_inspection,"                                            \
-	"  status = CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                       \
-	"   ELSE excluded.status END,"                                                             \
+	"  status = " REGISTRY_UPSERT_STATUS ","                                                   \
 	"  registry_version = excluded.registry_version, updated_ms = excluded.updated_ms"         \
 	" WHERE cylinders.code IS NOT coalesce(excluded.code, cylinders.code)"                     \
 	"  OR cylinders.model IS NOT excluded.model"                                               \
@@ -981,7 +987,7 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  OR cylinders.owner IS NOT excluded.owner"                                               \
 	"  OR cylinders.last_inspection IS NOT excluded.last_inspection"                           \
 	"  OR cylinders.next_inspection IS NOT excluded.next_inspection"                           \
-	"  OR (cylinders.status IS NOT excluded.status AND cylinders.status IS NOT 'scrapped')"    \
+	"  OR cylinders.status IS NOT " REGISTRY_UPSERT_STATUS                                     \
 	"  OR cylinders.registry_version IS NOT excluded.registry_version"
 
 static const char registry_upsert_all_sql[] =
@@ -1040,6 +1046,60 @@ out:
 	sqlite3_finalize(one);
 	sqlite3_finalize(rows);
 	return -1;
+}
+
+/*
+ * Inside the write transaction, before the upsert: a staged row of a serial
+ * new to the station that the county's pull spoke of already
+ * (registry_waiting, migration 011) takes the county's word, which is newer
+ * than the file: the stricter status of the two (scrapped, then retired,
+ * then active), the county's inspection dates unless the file's last
+ * inspection is later, and the county's owner when it gave one.  0, or -1
+ * with err.
+ */
+static int
+registry_waiting_take(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (store_exec(db,
+	        "UPDATE temp.registry_stage AS s SET"
+	        " status = CASE WHEN 'scrapped' IN (s.status, w.status) THEN 'scrapped'"
+	        "  WHEN 'retired' IN (s.status, w.status) THEN 'retired' ELSE s.status END,"
+	        " last_inspection = CASE WHEN w.last_inspection IS NOT NULL AND"
+	        "  (s.last_inspection IS NULL OR s.last_inspection <= w.last_inspection)"
+	        "  THEN w.last_inspection ELSE s.last_inspection END,"
+	        " next_inspection = CASE WHEN w.last_inspection IS NOT NULL AND"
+	        "  (s.last_inspection IS NULL OR s.last_inspection <= w.last_inspection)"
+	        "  THEN coalesce(w.next_inspection, s.next_inspection) ELSE s.next_inspection END,"
+	        " owner = coalesce(w.owner, s.owner)"
+	        " FROM registry_waiting AS w WHERE w.serial = s.serial"
+	        " AND NOT EXISTS (SELECT 1 FROM cylinders c WHERE c.serial = s.serial)",
+	        why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s: %s", path, why);
+	return 0;
+}
+
+/*
+ * After the upsert: the cylinders the county's waiting word went into are
+ * noted as pulled (what the county said and when, as registry_apply_delta
+ * notes it: migration 008), and their waiting rows removed (a row waits
+ * only while its serial is not in cylinders).  0, or -1 with err.
+ */
+static int
+registry_waiting_done(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (store_exec(db,
+	        "UPDATE cylinders SET pulled_status = w.status, pulled_ms = w.pulled_ms,"
+	        " registry_version = w.registry_version"
+	        " FROM registry_waiting AS w WHERE w.serial = cylinders.serial;"
+	        "DELETE FROM registry_waiting"
+	        " WHERE serial IN (SELECT serial FROM cylinders)",
+	        why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s: %s", path, why);
+	return 0;
 }
 
 /*
@@ -1361,6 +1421,8 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	if (registry_find_scrapped(db, path, &parsed, err, errlen) == -1)
 		goto out;
 	res.kept_scrapped = parsed.nscrapped;
+	if (parsed.nkept > 0 && registry_waiting_take(db, path, err, errlen) == -1)
+		goto out;
 	if (parsed.nkept > 0) {
 		if (registry_upsert_prepare(db, registry_upsert_all_sql, opts->registry_version,
 		        now_ms, &stmt, why, sizeof(why)) == -1) {
@@ -1379,6 +1441,8 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 		changed = (unsigned long)sqlite3_changes(db);
 		sqlite3_finalize(stmt);
 		stmt = NULL;
+		if (registry_waiting_done(db, path, err, errlen) == -1)
+			goto out;
 	}
 	res.inserted =
 	    (unsigned long)(store_query_int(db, "SELECT count(*) FROM cylinders", 0) - before);
@@ -1741,7 +1805,7 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
     size_t errlen)
 {
 	static const char *const statuses[] = { "active", "scrapped", "retired" };
-	sqlite3_stmt *stmt = NULL, *meta = NULL;
+	sqlite3_stmt *stmt = NULL, *meta = NULL, *wait = NULL;
 	char why[256], version[24];
 	int32_t days;
 	size_t i, k, held_back = 0;
@@ -1801,7 +1865,18 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 	    store_prepare(db,
 	        "INSERT INTO meta (key, value) VALUES ('registry_version', ?1)"
 	        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	        &meta, why, sizeof(why)) == -1) {
+	        &meta, why, sizeof(why)) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO registry_waiting (serial, status, last_inspection, next_inspection,"
+	        " owner, registry_version, pulled_ms)"
+	        " VALUES (?1, ?2, nullif(?3, ''), nullif(?4, ''), nullif(?5, ''), ?6, ?7)"
+	        " ON CONFLICT (serial) DO UPDATE SET status = excluded.status,"
+	        "  last_inspection = excluded.last_inspection,"
+	        "  next_inspection = excluded.next_inspection,"
+	        "  owner = coalesce(excluded.owner, registry_waiting.owner),"
+	        "  registry_version = excluded.registry_version, pulled_ms = excluded.pulled_ms"
+	        " WHERE excluded.registry_version >= registry_waiting.registry_version",
+	        &wait, why, sizeof(why)) == -1) {
 		err_set(err, errlen, "%s", why);
 		goto fail;
 	}
@@ -1821,10 +1896,26 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 			    sqlite3_errmsg(db));
 			goto fail;
 		}
-		/* a cylinder this station never registered has no model or tare
-		 * here: the delta cannot create it, only update it */
-		if (sqlite3_changes(db) == 0)
-			held_back++;
+		if (sqlite3_changes(db) > 0)
+			continue;
+		/* a cylinder this station does not hold has no model or tare
+		 * here: the delta cannot create it.  Its row is kept for the
+		 * import that adds it (migration 011): the version moves past
+		 * it, and the county will not serve it again. */
+		held_back++;
+		sqlite3_reset(wait);
+		sqlite3_bind_text(wait, 1, row->serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 2, row->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 3, row->last_inspection, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 4, row->next_inspection, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 5, row->owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(wait, 6, row->version);
+		sqlite3_bind_int64(wait, 7, now);
+		if (sqlite3_step(wait) != SQLITE_DONE) {
+			err_set(err, errlen, "registry delta row %s kept: %s", row->serial,
+			    sqlite3_errmsg(db));
+			goto fail;
+		}
 	}
 	snprintf(version, sizeof(version), "%lld", (long long)delta->version);
 	sqlite3_bind_text(meta, 1, version, -1, SQLITE_STATIC);
@@ -1834,6 +1925,7 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 	}
 	sqlite3_finalize(stmt);
 	sqlite3_finalize(meta);
+	sqlite3_finalize(wait);
 	if (store_commit(db, why, sizeof(why)) == -1) {
 		store_rollback(db);
 		return err_set(err, errlen, "%s", why);
@@ -1843,6 +1935,7 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 fail:
 	sqlite3_finalize(stmt);
 	sqlite3_finalize(meta);
+	sqlite3_finalize(wait);
 	store_rollback(db);
 	return -1;
 }
