@@ -1103,36 +1103,63 @@ registry_waiting_done(sqlite3 *db, const char *path, char *err, size_t errlen)
 }
 
 /*
- * Find, inside the write transaction and before the upsert, each staged row
- * that would bring a scrapped cylinder back (kept scrapped: the rest of its
- * row is taken by the upsert) and keep its reason in parsed->scrapped, to be
- * told only once the import committed.  0, or -1 with err (a database
- * error, out of memory).
+ * Find, inside the write transaction and before the upsert (and before
+ * registry_waiting_take), each staged row whose status the station keeps:
+ * one that would bring a cylinder the copy holds scrapped back (kept
+ * scrapped), and one that would loosen the county's word, the status of
+ * its last pull (pulled_status) or the waiting row of a serial new here
+ * (kept as the county says).  The rest of such a row is taken by the
+ * upsert.  Their reasons go to parsed->scrapped, in file order, to be told
+ * only once the import committed, and are counted in *kept_scrapped and
+ * *kept_county.  0, or -1 with err (a database error, out of memory).
  */
 static int
-registry_find_scrapped(sqlite3 *db, const char *path, struct registry_parsed *parsed, char *err,
-    size_t errlen)
+registry_find_scrapped(sqlite3 *db, const char *path, struct registry_parsed *parsed,
+    unsigned long *kept_scrapped, unsigned long *kept_county, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char why[512], serial[CODE_SERIAL_MAX + 1], status[16];
+	char why[512], serial[CODE_SERIAL_MAX + 1], status[16], held[16], county[16];
 	int rc = SQLITE_DONE;
 
+	*kept_scrapped = *kept_county = 0;
 	if (parsed->nkept == 0)
 		return 0;
+	/* held: the copy's status (NULL: a serial new here); county: the
+	 * county's status the row may not loosen */
 	if (store_prepare(db,
-	        "SELECT s.line, s.serial, s.status FROM temp.registry_stage s"
-	        " JOIN cylinders c ON c.serial = s.serial"
-	        " WHERE c.status = 'scrapped' AND s.status IS NOT 'scrapped' ORDER BY s.rowid",
+	        "SELECT line, serial, status, held, county FROM (SELECT s.rowid AS at, s.line,"
+	        "  s.serial,"
+	        "  s.status, c.status AS held,"
+	        "  CASE WHEN c.serial IS NULL THEN w.status ELSE c.pulled_status END AS county"
+	        "  FROM temp.registry_stage s LEFT JOIN cylinders c ON c.serial = s.serial"
+	        "  LEFT JOIN registry_waiting w ON w.serial = s.serial)"
+	        " WHERE (held = 'scrapped' AND status IS NOT 'scrapped')"
+	        "  OR (held IS NULL AND county = 'scrapped' AND status IS NOT 'scrapped')"
+	        "  OR (held IS NOT 'scrapped' AND county IN ('scrapped', 'retired')"
+	        "   AND status = 'active')"
+	        " ORDER BY at",
 	        &st, err, errlen) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_column_copy(st, 1, serial, sizeof(serial));
 		store_column_copy(st, 2, status, sizeof(status));
-		snprintf(why, sizeof(why),
-		    _("%s is scrapped in the station's registry and stays so (the file says %s); "
-		      "the rest of the row is taken: only the county's registry, or gasctl "
-		      "registry reinstate at a station with no county, brings it back"),
-		    serial, status);
+		store_column_copy(st, 3, held, sizeof(held));
+		store_column_copy(st, 4, county, sizeof(county));
+		if (strcmp(held, "scrapped") == 0) {
+			snprintf(why, sizeof(why),
+			    _("%s is scrapped in the station's registry and stays so (the file says "
+			      "%s); the rest of the row is taken: only the county's registry, or "
+			      "gasctl registry reinstate at a station with no county, brings it back"),
+			    serial, status);
+			(*kept_scrapped)++;
+		} else {
+			snprintf(why, sizeof(why),
+			    _("%s is %s in the county's registry and stays so (the file says %s); "
+			      "the rest of the row is taken: a file does not loosen the county's "
+			      "word"),
+			    serial, county, status);
+			(*kept_county)++;
+		}
 		if (registry_note(parsed, &parsed->scrapped, &parsed->nscrapped,
 		        &parsed->scrapped_cap, (unsigned long)sqlite3_column_int64(st, 0),
 		        why) == -1) {
@@ -1418,9 +1445,9 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	locked_from = time_mono_ms();
 	before = store_query_int(db, "SELECT count(*) FROM cylinders", 0);
 	res.rejected = parsed.nrejected;
-	if (registry_find_scrapped(db, path, &parsed, err, errlen) == -1)
+	if (registry_find_scrapped(db, path, &parsed, &res.kept_scrapped, &res.kept_county, err,
+	        errlen) == -1)
 		goto out;
-	res.kept_scrapped = parsed.nscrapped;
 	if (parsed.nkept > 0 && registry_waiting_take(db, path, err, errlen) == -1)
 		goto out;
 	if (parsed.nkept > 0) {

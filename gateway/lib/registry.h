@@ -121,7 +121,8 @@ struct registry_import_opts {
 	/* "FILE:LINE: reason" is file, line, reason; called in file order once
 	 * the import's outcome is known, never before (nor under the write
 	 * lock).  When it committed (committed 1): once per rejected row, and
-	 * once per row kept scrapped (not counted as rejected).  When it failed
+	 * once per row kept scrapped or kept as the county says (not counted
+	 * as rejected).  When it failed
 	 * (committed 0, before registry_import returns -1): once per row found
 	 * rejected before it failed; no row was skipped or kept, since nothing
 	 * was imported, and a caller must say so. */
@@ -139,6 +140,10 @@ struct registry_import_result {
 	/* rows that would bring a cylinder the copy holds scrapped back: it
 	 * stays scrapped, the rest of the row is taken (in updated or unchanged) */
 	unsigned long kept_scrapped;
+	/* rows that would loosen the county's word (a status its pull gave
+	 * scrapped or retired, of a cylinder held or one new here): the
+	 * county's status is kept, the rest of the row taken */
+	unsigned long kept_county;
 	int64_t locked_ms; /* how long the write transaction was open */
 };
 

@@ -42,6 +42,10 @@ dbctl registry import "$T/company.csv" >"$T/imp.out" 2>"$T/imp.err"
 rc=$?
 sed 's/^/# /' "$T/imp.out" "$T/imp.err"
 check "the company's file is taken (exit $rc)" [ $rc -eq 0 ]
+check "both rows are named, kept as the county says, and counted" \
+    all "grep -q 'company.csv:[0-9]*: C-UNREG is scrapped in the county.s registry and stays so (the file says active)' '$T/imp.err'" \
+    "grep -q 'company.csv:[0-9]*: C-GOOD-9 is retired in the county.s registry and stays so (the file says active)' '$T/imp.err'" \
+    "grep -q ': 2 kept as the county.s registry says' '$T/imp.out'"
 check "C-UNREG comes in scrapped, with the county's later inspection" \
     [ "$(sql "SELECT status || ' ' || last_inspection FROM cylinders WHERE serial = 'C-UNREG'")" = "scrapped 2025-03-01" ]
 check "C-GOOD-9 stays retired" [ "$(sql "SELECT status FROM cylinders WHERE serial = 'C-GOOD-9'")" = retired ]

@@ -1321,6 +1321,13 @@ a_county_scrap_pulled_before_the_import_stays(void **state)
 	opts.registry_version = registry_version_held(f->db);
 	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.inserted, 4);
+	assert_int_equal(res.kept_county, 2);
+	assert_int_equal(res.kept_scrapped, 0);
+	assert_string_equal(f->rejects,
+	    "2: C-9 is scrapped in the county's registry and stays so (the file says active); "
+	    "the rest of the row is taken: a file does not loosen the county's word\n"
+	    "3: C-8 is retired in the county's registry and stays so (the file says active); "
+	    "the rest of the row is taken: a file does not loosen the county's word\n");
 	assert_int_equal(registry_cylinder_find(f->db, "C-9", &c, err, sizeof(err)), 1);
 	assert_string_equal(c.status, "scrapped");
 	assert_int_equal(c.registry_version, 9);
@@ -1345,7 +1352,12 @@ a_county_scrap_pulled_before_the_import_stays(void **state)
 	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM registry_waiting", -1), 0);
 
 	/* the same file again changes nothing */
+	f->rejects[0] = '\0';
 	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.kept_scrapped, 1);
+	assert_int_equal(res.kept_county, 1);
+	assert_non_null(strstr(f->rejects, "2: C-9 is scrapped in the station's registry"));
+	assert_non_null(strstr(f->rejects, "3: C-8 is retired in the county's registry"));
 	assert_int_equal(registry_cylinder_find(f->db, "C-8", &c, err, sizeof(err)), 1);
 	assert_string_equal(c.status, "retired");
 	assert_int_equal(registry_cylinder_find(f->db, "C-9", &c, err, sizeof(err)), 1);
