@@ -957,10 +957,23 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
  * pull or gasctl registry reinstate brings one back.  Nor does a file make
  * active a cylinder the county's last pull said scrapped or retired
  * (pulled_status): a file may make a status stricter than the county's,
- * never looser.  ?1 is the registry version, ?2 the time; the bulk form
- * takes every staged row, the row form the one whose rowid is ?3 (to name
- * the row the database refuses).
+ * never looser.  And the county's inspection dates (pulled_*_inspection)
+ * stay unless the file's last inspection is later: a file older than the
+ * county's word does not move them back.  ?1 is the registry version, ?2
+ * the time; the bulk form takes every staged row, the row form the one
+ * whose rowid is ?3 (to name the row the database refuses).
  */
+#define REGISTRY_UPSERT_PULLED_DATES                                                               \
+	"(cylinders.pulled_last_inspection IS NOT NULL AND"                                        \
+	" (excluded.last_inspection IS NULL OR"                                                    \
+	"  excluded.last_inspection <= cylinders.pulled_last_inspection))"
+#define REGISTRY_UPSERT_LAST                                                                       \
+	"CASE WHEN " REGISTRY_UPSERT_PULLED_DATES " THEN cylinders.pulled_last_inspection"         \
+	" ELSE excluded.last_inspection END"
+#define REGISTRY_UPSERT_NEXT                                                                       \
+	"CASE WHEN " REGISTRY_UPSERT_PULLED_DATES                                                  \
+	" THEN coalesce(cylinders.pulled_next_inspection, excluded.next_inspection)"               \
+	" ELSE excluded.next_inspection END"
 #define REGISTRY_UPSERT_STATUS                                                                     \
 	"CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                                  \
 	" WHEN excluded.status = 'active' AND cylinders.pulled_status IN ('scrapped', 'retired')"  \
@@ -975,8 +988,8 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  code = coalesce(excluded.code, cylinders.code), model = excluded.model,"                \
 	"  manufactured = excluded.manufactured, tare_kg = excluded.tare_kg,"                      \
 	"  fill_kg = excluded.fill_kg, owner = excluded.owner,"                                    \
-	"  last_inspection = excluded.last_inspection,"                                            \
-	"  next_inspection = excluded.next_inspection,"                                            \
+	"  last_inspection = " REGISTRY_UPSERT_LAST ","                                            \
+	"  next_inspection = " REGISTRY_UPSERT_NEXT ","                                            \
 	"  status = " REGISTRY_UPSERT_STATUS ","                                                   \
 	"  registry_version = excluded.registry_version, updated_ms = excluded.updated_ms"         \
 	" WHERE cylinders.code IS NOT coalesce(excluded.code, cylinders.code)"                     \
@@ -985,8 +998,8 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  OR cylinders.tare_kg IS NOT excluded.tare_kg"                                           \
 	"  OR cylinders.fill_kg IS NOT excluded.fill_kg"                                           \
 	"  OR cylinders.owner IS NOT excluded.owner"                                               \
-	"  OR cylinders.last_inspection IS NOT excluded.last_inspection"                           \
-	"  OR cylinders.next_inspection IS NOT excluded.next_inspection"                           \
+	"  OR cylinders.last_inspection IS NOT " REGISTRY_UPSERT_LAST                              \
+	"  OR cylinders.next_inspection IS NOT " REGISTRY_UPSERT_NEXT                              \
 	"  OR cylinders.status IS NOT " REGISTRY_UPSERT_STATUS                                     \
 	"  OR cylinders.registry_version IS NOT excluded.registry_version"
 
@@ -1093,7 +1106,8 @@ registry_waiting_done(sqlite3 *db, const char *path, char *err, size_t errlen)
 
 	if (store_exec(db,
 	        "UPDATE cylinders SET pulled_status = w.status, pulled_ms = w.pulled_ms,"
-	        " registry_version = w.registry_version"
+	        " pulled_last_inspection = w.last_inspection,"
+	        " pulled_next_inspection = w.next_inspection, registry_version = w.registry_version"
 	        " FROM registry_waiting AS w WHERE w.serial = cylinders.serial;"
 	        "DELETE FROM registry_waiting"
 	        " WHERE serial IN (SELECT serial FROM cylinders)",
@@ -1886,7 +1900,8 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 	        "UPDATE cylinders SET status = ?2, last_inspection = nullif(?3, ''),"
 	        " next_inspection = nullif(?4, ''),"
 	        " owner = CASE WHEN ?5 = '' THEN owner ELSE ?5 END,"
-	        " registry_version = ?6, updated_ms = ?7, pulled_status = ?2, pulled_ms = ?7"
+	        " registry_version = ?6, updated_ms = ?7, pulled_status = ?2, pulled_ms = ?7,"
+	        " pulled_last_inspection = nullif(?3, ''), pulled_next_inspection = nullif(?4, '')"
 	        " WHERE serial = ?1",
 	        &stmt, why, sizeof(why)) == -1 ||
 	    store_prepare(db,

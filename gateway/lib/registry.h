@@ -18,7 +18,8 @@
  * its row is taken, the line named the same way and counted), and a file
  * never makes a status looser than the county's word: a cylinder the
  * county's last pull said scrapped or retired (pulled_status) is not made
- * active, and a serial new to the station that a pull already spoke of
+ * active, nor its pulled inspection dates moved back by an earlier last
+ * inspection in the file, and a serial new to the station that a pull already spoke of
  * (registry_waiting, migration 011) takes the stricter status of the two,
  * the county's inspection dates unless the file's last inspection is
  * later, and the county's owner.  If

@@ -18,3 +18,12 @@ CREATE TABLE registry_waiting (
 	registry_version INTEGER NOT NULL,    -- the county's version of the row
 	pulled_ms        INTEGER NOT NULL     -- when the station pulled it
 ) WITHOUT ROWID;
+
+-- The inspection dates of the county's last pull of a row the station holds
+-- (registry_apply_delta, or the waiting row the import took), NULL: none
+-- given, or pulled before this migration (not known: an import may have
+-- rewritten the row since).  An import does not move a cylinder's dates
+-- back before them: a company's file older than the county's word keeps
+-- the county's last and next inspection (docs/registry.md).
+ALTER TABLE cylinders ADD COLUMN pulled_last_inspection TEXT;
+ALTER TABLE cylinders ADD COLUMN pulled_next_inspection TEXT;

@@ -1360,8 +1360,45 @@ a_county_scrap_pulled_before_the_import_stays(void **state)
 	assert_non_null(strstr(f->rejects, "3: C-8 is retired in the county's registry"));
 	assert_int_equal(registry_cylinder_find(f->db, "C-8", &c, err, sizeof(err)), 1);
 	assert_string_equal(c.status, "retired");
+	assert_string_equal(c.last_inspection, "2025-03-01");
+	assert_string_equal(c.next_inspection, "2029-03-01");
 	assert_int_equal(registry_cylinder_find(f->db, "C-9", &c, err, sizeof(err)), 1);
 	assert_string_equal(c.status, "scrapped");
+}
+
+/* A file older than the county's pull of a cylinder the station holds does
+ * not move its inspection dates back (before, every import of the company's
+ * file wrote its own); a later inspection in a file is taken. */
+static void
+an_older_file_keeps_the_county_s_inspection(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_registry_row rows[1];
+	struct wire_registry delta = { .version = 5, .count = 1, .rows = rows };
+	struct registry_import_opts opts = { 0 };
+	struct registry_import_result res;
+	struct registry_cylinder c;
+	char err[256];
+	size_t unknown = 0;
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C-7,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	delta_row(&rows[0], "C-7", "active", "2029-03-01", 5);
+	str_copy(rows[0].last_inspection, "2025-03-01", sizeof(rows[0].last_inspection));
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.last_inspection, "2025-03-01");
+	assert_string_equal(c.next_inspection, "2029-03-01");
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C-7,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2025-09-01,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.last_inspection, "2025-09-01");
+	assert_string_equal(c.next_inspection, "2029-09-01");
 }
 
 /* A folder of the case's own for a database made by older migrations. */
@@ -1525,6 +1562,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    a_pull_keeps_the_newest_word_for_a_cylinder_not_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_import_does_not_undo_a_county_retirement, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(an_older_file_keeps_the_county_s_inspection, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(migration_adds_the_waiting_table, migration_setup,
 		    fixture_dir_teardown),
