@@ -961,10 +961,30 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
  * and a row without a code keeps the code stored.  A cylinder the copy
  * holds scrapped stays scrapped whatever the row says (the rest of the row
  * is taken): a file may be older than the scrap, and only the county's
- * pull or gasctl registry reinstate brings one back.  ?1 is the registry
- * version, ?2 the time; the bulk form takes every staged row, the row form
- * the one whose rowid is ?3 (to name the row the database refuses).
+ * pull or gasctl registry reinstate brings one back.  Nor does a file make
+ * active a cylinder the county's last pull said scrapped or retired
+ * (pulled_status): a file may make a status stricter than the county's,
+ * never looser.  And the county's inspection dates (pulled_*_inspection)
+ * stay unless the file's last inspection is later: a file older than the
+ * county's word does not move them back.  ?1 is the registry version, ?2
+ * the time; the bulk form takes every staged row, the row form the one
+ * whose rowid is ?3 (to name the row the database refuses).
  */
+#define REGISTRY_UPSERT_PULLED_DATES                                                               \
+	"(cylinders.pulled_last_inspection IS NOT NULL AND"                                        \
+	" (excluded.last_inspection IS NULL OR"                                                    \
+	"  excluded.last_inspection <= cylinders.pulled_last_inspection))"
+#define REGISTRY_UPSERT_LAST                                                                       \
+	"CASE WHEN " REGISTRY_UPSERT_PULLED_DATES " THEN cylinders.pulled_last_inspection"         \
+	" ELSE excluded.last_inspection END"
+#define REGISTRY_UPSERT_NEXT                                                                       \
+	"CASE WHEN " REGISTRY_UPSERT_PULLED_DATES                                                  \
+	" THEN coalesce(cylinders.pulled_next_inspection, excluded.next_inspection)"               \
+	" ELSE excluded.next_inspection END"
+#define REGISTRY_UPSERT_STATUS                                                                     \
+	"CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                                  \
+	" WHEN excluded.status = 'active' AND cylinders.pulled_status IN ('scrapped', 'retired')"  \
+	" THEN cylinders.pulled_status ELSE excluded.status END"
 #define REGISTRY_UPSERT_HEAD                                                                       \
 	"INSERT INTO cylinders (serial, code, model, manufactured, tare_kg, fill_kg, owner,"       \
 	" last_inspection, next_inspection, status, registry_version, updated_ms)"                 \
@@ -975,10 +995,9 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  code = coalesce(excluded.code, cylinders.code), model = excluded.model,"                \
 	"  manufactured = excluded.manufactured, tare_kg = excluded.tare_kg,"                      \
 	"  fill_kg = excluded.fill_kg, owner = excluded.owner,"                                    \
-	"  last_inspection = excluded.last_inspection,"                                            \
-	"  next_inspection = excluded.next_inspection,"                                            \
-	"  status = CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                       \
-	"   ELSE excluded.status END,"                                                             \
+	"  last_inspection = " REGISTRY_UPSERT_LAST ","                                            \
+	"  next_inspection = " REGISTRY_UPSERT_NEXT ","                                            \
+	"  status = " REGISTRY_UPSERT_STATUS ","                                                   \
 	"  registry_version = excluded.registry_version, updated_ms = excluded.updated_ms"         \
 	" WHERE cylinders.code IS NOT coalesce(excluded.code, cylinders.code)"                     \
 	"  OR cylinders.model IS NOT excluded.model"                                               \
@@ -986,9 +1005,9 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"  OR cylinders.tare_kg IS NOT excluded.tare_kg"                                           \
 	"  OR cylinders.fill_kg IS NOT excluded.fill_kg"                                           \
 	"  OR cylinders.owner IS NOT excluded.owner"                                               \
-	"  OR cylinders.last_inspection IS NOT excluded.last_inspection"                           \
-	"  OR cylinders.next_inspection IS NOT excluded.next_inspection"                           \
-	"  OR (cylinders.status IS NOT excluded.status AND cylinders.status IS NOT 'scrapped')"    \
+	"  OR cylinders.last_inspection IS NOT " REGISTRY_UPSERT_LAST                              \
+	"  OR cylinders.next_inspection IS NOT " REGISTRY_UPSERT_NEXT                              \
+	"  OR cylinders.status IS NOT " REGISTRY_UPSERT_STATUS                                     \
 	"  OR cylinders.registry_version IS NOT excluded.registry_version"
 
 static const char registry_upsert_all_sql[] =
@@ -1050,36 +1069,118 @@ out:
 }
 
 /*
- * Find, inside the write transaction and before the upsert, each staged row
- * that would bring a scrapped cylinder back (kept scrapped: the rest of its
- * row is taken by the upsert) and keep its reason in parsed->scrapped, to be
- * told only once the import committed.  0, or -1 with err (a database
- * error, out of memory).
+ * Inside the write transaction, before the upsert: a staged row of a serial
+ * new to the station that the county's pull spoke of already
+ * (registry_waiting, migration 011) takes the county's word, which is newer
+ * than the file: the stricter status of the two (scrapped, then retired,
+ * then active), the county's inspection dates unless the file's last
+ * inspection is later, and the county's owner when it gave one.  0, or -1
+ * with err.
  */
 static int
-registry_find_scrapped(sqlite3 *db, const char *path, struct registry_parsed *parsed, char *err,
-    size_t errlen)
+registry_waiting_take(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (store_exec(db,
+	        "UPDATE temp.registry_stage AS s SET"
+	        " status = CASE WHEN 'scrapped' IN (s.status, w.status) THEN 'scrapped'"
+	        "  WHEN 'retired' IN (s.status, w.status) THEN 'retired' ELSE s.status END,"
+	        " last_inspection = CASE WHEN w.last_inspection IS NOT NULL AND"
+	        "  (s.last_inspection IS NULL OR s.last_inspection <= w.last_inspection)"
+	        "  THEN w.last_inspection ELSE s.last_inspection END,"
+	        " next_inspection = CASE WHEN w.last_inspection IS NOT NULL AND"
+	        "  (s.last_inspection IS NULL OR s.last_inspection <= w.last_inspection)"
+	        "  THEN coalesce(w.next_inspection, s.next_inspection) ELSE s.next_inspection END,"
+	        " owner = coalesce(w.owner, s.owner)"
+	        " FROM registry_waiting AS w WHERE w.serial = s.serial"
+	        " AND NOT EXISTS (SELECT 1 FROM cylinders c WHERE c.serial = s.serial)",
+	        why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s: %s", path, why);
+	return 0;
+}
+
+/*
+ * After the upsert: the cylinders the county's waiting word went into are
+ * noted as pulled (what the county said and when, as registry_apply_delta
+ * notes it: migration 008), and their waiting rows removed (a row waits
+ * only while its serial is not in cylinders).  0, or -1 with err.
+ */
+static int
+registry_waiting_done(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (store_exec(db,
+	        "UPDATE cylinders SET pulled_status = w.status, pulled_ms = w.pulled_ms,"
+	        " pulled_last_inspection = w.last_inspection,"
+	        " pulled_next_inspection = w.next_inspection, registry_version = w.registry_version"
+	        " FROM registry_waiting AS w WHERE w.serial = cylinders.serial;"
+	        "DELETE FROM registry_waiting"
+	        " WHERE serial IN (SELECT serial FROM cylinders)",
+	        why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s: %s", path, why);
+	return 0;
+}
+
+/*
+ * Find, inside the write transaction and before the upsert (and before
+ * registry_waiting_take), each staged row whose status the station keeps:
+ * one that would bring a cylinder the copy holds scrapped back (kept
+ * scrapped), and one that would loosen the county's word, the status of
+ * its last pull (pulled_status) or the waiting row of a serial new here
+ * (kept as the county says).  The rest of such a row is taken by the
+ * upsert.  Their reasons go to parsed->scrapped, in file order, to be told
+ * only once the import committed, and are counted in *kept_scrapped and
+ * *kept_county.  0, or -1 with err (a database error, out of memory).
+ */
+static int
+registry_find_scrapped(sqlite3 *db, const char *path, struct registry_parsed *parsed,
+    unsigned long *kept_scrapped, unsigned long *kept_county, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char why[512], serial[CODE_SERIAL_MAX + 1], status[16];
+	char why[512], serial[CODE_SERIAL_MAX + 1], status[16], held[16], county[16];
 	int rc = SQLITE_DONE;
 
+	*kept_scrapped = *kept_county = 0;
 	if (parsed->nkept == 0)
 		return 0;
+	/* held: the copy's status (NULL: a serial new here); county: the
+	 * county's status the row may not loosen */
 	if (store_prepare(db,
-	        "SELECT s.line, s.serial, s.status FROM temp.registry_stage s"
-	        " JOIN cylinders c ON c.serial = s.serial"
-	        " WHERE c.status = 'scrapped' AND s.status IS NOT 'scrapped' ORDER BY s.rowid",
+	        "SELECT line, serial, status, held, county FROM (SELECT s.rowid AS at, s.line,"
+	        "  s.serial,"
+	        "  s.status, c.status AS held,"
+	        "  CASE WHEN c.serial IS NULL THEN w.status ELSE c.pulled_status END AS county"
+	        "  FROM temp.registry_stage s LEFT JOIN cylinders c ON c.serial = s.serial"
+	        "  LEFT JOIN registry_waiting w ON w.serial = s.serial)"
+	        " WHERE (held = 'scrapped' AND status IS NOT 'scrapped')"
+	        "  OR (held IS NULL AND county = 'scrapped' AND status IS NOT 'scrapped')"
+	        "  OR (held IS NOT 'scrapped' AND county IN ('scrapped', 'retired')"
+	        "   AND status = 'active')"
+	        " ORDER BY at",
 	        &st, err, errlen) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_column_copy(st, 1, serial, sizeof(serial));
 		store_column_copy(st, 2, status, sizeof(status));
-		snprintf(why, sizeof(why),
-		    _("%s is scrapped in the station's registry and stays so (the file says %s); "
-		      "the rest of the row is taken: only the county's registry, or gasctl "
-		      "registry reinstate at a station with no county, brings it back"),
-		    serial, status);
+		store_column_copy(st, 3, held, sizeof(held));
+		store_column_copy(st, 4, county, sizeof(county));
+		if (strcmp(held, "scrapped") == 0) {
+			snprintf(why, sizeof(why),
+			    _("%s is scrapped in the station's registry and stays so (the file says "
+			      "%s); the rest of the row is taken: only the county's registry, or "
+			      "gasctl registry reinstate at a station with no county, brings it back"),
+			    serial, status);
+			(*kept_scrapped)++;
+		} else {
+			snprintf(why, sizeof(why),
+			    _("%s is %s in the county's registry and stays so (the file says %s); "
+			      "the rest of the row is taken: a file does not loosen the county's "
+			      "word"),
+			    serial, county, status);
+			(*kept_county)++;
+		}
 		if (registry_note(parsed, &parsed->scrapped, &parsed->nscrapped,
 		        &parsed->scrapped_cap, (unsigned long)sqlite3_column_int64(st, 0),
 		        why) == -1) {
@@ -1365,9 +1466,11 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 	locked_from = time_mono_ms();
 	before = store_query_int(db, "SELECT count(*) FROM cylinders", 0);
 	res.rejected = parsed.nrejected;
-	if (registry_find_scrapped(db, path, &parsed, err, errlen) == -1)
+	if (registry_find_scrapped(db, path, &parsed, &res.kept_scrapped, &res.kept_county, err,
+	        errlen) == -1)
 		goto out;
-	res.kept_scrapped = parsed.nscrapped;
+	if (parsed.nkept > 0 && registry_waiting_take(db, path, err, errlen) == -1)
+		goto out;
 	if (parsed.nkept > 0) {
 		if (registry_upsert_prepare(db, registry_upsert_all_sql, opts->registry_version,
 		        now_ms, &stmt, why, sizeof(why)) == -1) {
@@ -1386,6 +1489,8 @@ registry_import(sqlite3 *db, const char *path, const struct registry_import_opts
 		changed = (unsigned long)sqlite3_changes(db);
 		sqlite3_finalize(stmt);
 		stmt = NULL;
+		if (registry_waiting_done(db, path, err, errlen) == -1)
+			goto out;
 	}
 	res.inserted =
 	    (unsigned long)(store_query_int(db, "SELECT count(*) FROM cylinders", 0) - before);
@@ -1756,7 +1861,7 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
     size_t errlen)
 {
 	static const char *const statuses[] = { "active", "scrapped", "retired" };
-	sqlite3_stmt *stmt = NULL, *meta = NULL;
+	sqlite3_stmt *stmt = NULL, *meta = NULL, *wait = NULL;
 	char why[256], version[24];
 	int32_t days;
 	size_t i, k, held_back = 0;
@@ -1810,13 +1915,25 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 	        "UPDATE cylinders SET status = ?2, last_inspection = nullif(?3, ''),"
 	        " next_inspection = nullif(?4, ''),"
 	        " owner = CASE WHEN ?5 = '' THEN owner ELSE ?5 END,"
-	        " registry_version = ?6, updated_ms = ?7, pulled_status = ?2, pulled_ms = ?7"
+	        " registry_version = ?6, updated_ms = ?7, pulled_status = ?2, pulled_ms = ?7,"
+	        " pulled_last_inspection = nullif(?3, ''), pulled_next_inspection = nullif(?4, '')"
 	        " WHERE serial = ?1",
 	        &stmt, why, sizeof(why)) == -1 ||
 	    store_prepare(db,
 	        "INSERT INTO meta (key, value) VALUES ('registry_version', ?1)"
 	        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	        &meta, why, sizeof(why)) == -1) {
+	        &meta, why, sizeof(why)) == -1 ||
+	    store_prepare(db,
+	        "INSERT INTO registry_waiting (serial, status, last_inspection, next_inspection,"
+	        " owner, registry_version, pulled_ms)"
+	        " VALUES (?1, ?2, nullif(?3, ''), nullif(?4, ''), nullif(?5, ''), ?6, ?7)"
+	        " ON CONFLICT (serial) DO UPDATE SET status = excluded.status,"
+	        "  last_inspection = excluded.last_inspection,"
+	        "  next_inspection = excluded.next_inspection,"
+	        "  owner = coalesce(excluded.owner, registry_waiting.owner),"
+	        "  registry_version = excluded.registry_version, pulled_ms = excluded.pulled_ms"
+	        " WHERE excluded.registry_version >= registry_waiting.registry_version",
+	        &wait, why, sizeof(why)) == -1) {
 		err_set(err, errlen, "%s", why);
 		goto fail;
 	}
@@ -1836,10 +1953,26 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 			    sqlite3_errmsg(db));
 			goto fail;
 		}
-		/* a cylinder this station never registered has no model or tare
-		 * here: the delta cannot create it, only update it */
-		if (sqlite3_changes(db) == 0)
-			held_back++;
+		if (sqlite3_changes(db) > 0)
+			continue;
+		/* a cylinder this station does not hold has no model or tare
+		 * here: the delta cannot create it.  Its row is kept for the
+		 * import that adds it (migration 011): the version moves past
+		 * it, and the county will not serve it again. */
+		held_back++;
+		sqlite3_reset(wait);
+		sqlite3_bind_text(wait, 1, row->serial, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 2, row->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 3, row->last_inspection, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 4, row->next_inspection, -1, SQLITE_STATIC);
+		sqlite3_bind_text(wait, 5, row->owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(wait, 6, row->version);
+		sqlite3_bind_int64(wait, 7, now);
+		if (sqlite3_step(wait) != SQLITE_DONE) {
+			err_set(err, errlen, "registry delta row %s kept: %s", row->serial,
+			    sqlite3_errmsg(db));
+			goto fail;
+		}
 	}
 	snprintf(version, sizeof(version), "%lld", (long long)delta->version);
 	sqlite3_bind_text(meta, 1, version, -1, SQLITE_STATIC);
@@ -1849,6 +1982,7 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 	}
 	sqlite3_finalize(stmt);
 	sqlite3_finalize(meta);
+	sqlite3_finalize(wait);
 	if (store_commit(db, why, sizeof(why)) == -1) {
 		store_rollback(db);
 		return err_set(err, errlen, "%s", why);
@@ -1858,6 +1992,7 @@ registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unk
 fail:
 	sqlite3_finalize(stmt);
 	sqlite3_finalize(meta);
+	sqlite3_finalize(wait);
 	store_rollback(db);
 	return -1;
 }

@@ -1,8 +1,9 @@
 /*
  * registry: the county's cylinder registry in the station database, plus the
  * station's operators and buyers (tables cylinders, operators, buyers of
- * schema/station/001_init.sql).  This module owns the SQL of those three
- * tables: every read and write of them anywhere goes through here
+ * schema/station/001_init.sql, and registry_waiting of 011).  This module
+ * owns the SQL of those tables: every read and write of them anywhere goes
+ * through here
  * (docs/schema.md lists each table's owner).
  *
  * A registry file is UTF-8 CSV with a header row naming the columns
@@ -14,7 +15,14 @@
  * is imported in one transaction.  A row that fails validation is reported as
  * "FILE:LINE: reason" and skipped; every valid row is upserted by serial,
  * except that a cylinder the copy holds scrapped stays scrapped (the rest of
- * its row is taken, the line named the same way and counted).  If
+ * its row is taken, the line named the same way and counted), and a file
+ * never makes a status looser than the county's word: a cylinder the
+ * county's last pull said scrapped or retired (pulled_status) is not made
+ * active, nor its pulled inspection dates moved back by an earlier last
+ * inspection in the file, and a serial new to the station that a pull already spoke of
+ * (registry_waiting, migration 011) takes the stricter status of the two,
+ * the county's inspection dates unless the file's last inspection is
+ * later, and the county's owner.  If
  * the transaction itself fails (disk full, a constraint, a read error of the
  * file) it is rolled back and nothing of the file is in the database.  The
  * import is idempotent: importing the same file again changes no row (rows
@@ -114,7 +122,8 @@ struct registry_import_opts {
 	/* "FILE:LINE: reason" is file, line, reason; called in file order once
 	 * the import's outcome is known, never before (nor under the write
 	 * lock).  When it committed (committed 1): once per rejected row, and
-	 * once per row kept scrapped (not counted as rejected).  When it failed
+	 * once per row kept scrapped or kept as the county says (not counted
+	 * as rejected).  When it failed
 	 * (committed 0, before registry_import returns -1): once per row found
 	 * rejected before it failed; no row was skipped or kept, since nothing
 	 * was imported, and a caller must say so. */
@@ -132,6 +141,10 @@ struct registry_import_result {
 	/* rows that would bring a cylinder the copy holds scrapped back: it
 	 * stays scrapped, the rest of the row is taken (in updated or unchanged) */
 	unsigned long kept_scrapped;
+	/* rows that would loosen the county's word (a status its pull gave
+	 * scrapped or retired, of a cylinder held or one new here): the
+	 * county's status is kept, the rest of the row taken */
+	unsigned long kept_county;
 	int64_t locked_ms; /* how long the write transaction was open */
 };
 
@@ -186,11 +199,12 @@ int registry_buyer_add(sqlite3 *db, const struct buyer_key *key, const struct bu
  * transaction: each row updates the cylinder with its serial (status,
  * inspection dates, owner unless empty, registry_version), then meta
  * 'registry_version' becomes delta->version.  A row for a cylinder this
- * station does not hold changes nothing (it has no model or tare here) and
- * is counted in *unknown.  Every row is checked before anything is written
- * (text fields terminated and free of control characters, a known status,
- * dates YYYY-MM-DD or empty): one bad row refuses the whole delta, naming
- * it.  Returns 0 when committed, -1 when nothing changed (err says why).
+ * station does not hold cannot create it (it has no model or tare here):
+ * it is kept in registry_waiting (the newest version of each serial), for
+ * the import that adds the cylinder, and counted in *unknown.  Every row is checked before anything
+ * is written (text fields terminated and free of control characters, a known status, dates
+ * YYYY-MM-DD or empty): one bad row refuses the whole delta, naming it.  Returns 0 when committed,
+ * -1 when nothing changed (err says why).
  */
 struct wire_registry;
 int registry_apply_delta(sqlite3 *db, const struct wire_registry *delta, size_t *unknown, char *err,

@@ -1284,6 +1284,249 @@ refuses_a_whole_delta_for_one_bad_row(void **state)
 	assert_non_null(strstr(err, "not text"));
 }
 
+/* The company's file of C-9, C-8, C-6 and C-5, all active, last inspected
+ * 2024-06-01 (C-5 on 2025-09-01). */
+static const char company_file[] =
+    "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+    "C-9,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,active\n"
+    "C-8,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,active\n"
+    "C-6,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,scrapped\n"
+    "C-5,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2025-09-01,active\n";
+
+/*
+ * rev95 F1: a station joins the county (its first pull, nothing held yet),
+ * then its administrator imports the gas company's file, older than the
+ * county's word.  The pull's version moves past the rows (the county will
+ * not serve them again), so the station keeps them until the import adds
+ * the cylinders: C-9 the county scrapped stays scrapped (R04), C-8 it
+ * retired stays retired, with the county's later inspection; the file may
+ * still make one stricter (C-6) or bring a later inspection (C-5).  Before,
+ * all four came in as the file said: C-9 and C-8 active, the valve open.
+ */
+static void
+a_county_scrap_pulled_before_the_import_stays(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_registry_row rows[4];
+	struct wire_registry delta = { .version = 10, .count = 4, .rows = rows };
+	struct registry_import_opts opts = { .reject = on_reject, .arg = f };
+	struct registry_import_result res;
+	struct registry_cylinder c;
+	char err[256];
+	size_t unknown = 0;
+
+	delta_row(&rows[0], "C-9", "scrapped", "2028-06-01", 9);
+	delta_row(&rows[1], "C-8", "retired", "2029-03-01", 10);
+	str_copy(rows[1].last_inspection, "2025-03-01", sizeof(rows[1].last_inspection));
+	str_copy(rows[1].owner, "Jiangshan Gas", sizeof(rows[1].owner));
+	delta_row(&rows[2], "C-6", "active", "2028-06-01", 7);
+	delta_row(&rows[3], "C-5", "active", "2028-06-01", 8);
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(unknown, 4);
+	assert_int_equal(registry_version_held(f->db), 10);
+	assert_int_equal(registry_cylinder_find(f->db, "C-9", &c, err, sizeof(err)), 0);
+
+	write_csv(f, company_file);
+	opts.registry_version = registry_version_held(f->db);
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.inserted, 4);
+	assert_int_equal(res.kept_county, 2);
+	assert_int_equal(res.kept_scrapped, 0);
+	assert_string_equal(f->rejects,
+	    "2: C-9 is scrapped in the county's registry and stays so (the file says active); "
+	    "the rest of the row is taken: a file does not loosen the county's word\n"
+	    "3: C-8 is retired in the county's registry and stays so (the file says active); "
+	    "the rest of the row is taken: a file does not loosen the county's word\n");
+	assert_int_equal(registry_cylinder_find(f->db, "C-9", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "scrapped");
+	assert_int_equal(c.registry_version, 9);
+	assert_int_equal(registry_cylinder_find(f->db, "C-8", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "retired");
+	assert_string_equal(c.last_inspection, "2025-03-01"); /* the county's, later */
+	assert_string_equal(c.next_inspection, "2029-03-01");
+	assert_string_equal(c.owner, "Jiangshan Gas");
+	assert_string_equal(c.model, "YSP35.5"); /* the rest from the file */
+	assert_int_equal(registry_cylinder_find(f->db, "C-6", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "scrapped"); /* stricter than the county's */
+	assert_int_equal(registry_cylinder_find(f->db, "C-5", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "active");
+	assert_string_equal(c.last_inspection, "2025-09-01"); /* the file's, later */
+	assert_string_equal(c.next_inspection, "2029-09-01");
+	/* noted as the county's word, pulled when the pull came; nothing waits */
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM cylinders WHERE pulled_ms > 0 AND"
+	                     " pulled_status IS status",
+	                     -1),
+	    3);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM registry_waiting", -1), 0);
+
+	/* the same file again changes nothing */
+	f->rejects[0] = '\0';
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.kept_scrapped, 1);
+	assert_int_equal(res.kept_county, 1);
+	assert_non_null(strstr(f->rejects, "2: C-9 is scrapped in the station's registry"));
+	assert_non_null(strstr(f->rejects, "3: C-8 is retired in the county's registry"));
+	assert_int_equal(registry_cylinder_find(f->db, "C-8", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "retired");
+	assert_string_equal(c.last_inspection, "2025-03-01");
+	assert_string_equal(c.next_inspection, "2029-03-01");
+	assert_int_equal(registry_cylinder_find(f->db, "C-9", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "scrapped");
+}
+
+/* A file older than the county's pull of a cylinder the station holds does
+ * not move its inspection dates back (before, every import of the company's
+ * file wrote its own); a later inspection in a file is taken. */
+static void
+an_older_file_keeps_the_county_s_inspection(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_registry_row rows[1];
+	struct wire_registry delta = { .version = 5, .count = 1, .rows = rows };
+	struct registry_import_opts opts = { 0 };
+	struct registry_import_result res;
+	struct registry_cylinder c;
+	char err[256];
+	size_t unknown = 0;
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C-7,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	delta_row(&rows[0], "C-7", "active", "2029-03-01", 5);
+	str_copy(rows[0].last_inspection, "2025-03-01", sizeof(rows[0].last_inspection));
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.last_inspection, "2025-03-01");
+	assert_string_equal(c.next_inspection, "2029-03-01");
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C-7,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2025-09-01,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.last_inspection, "2025-09-01");
+	assert_string_equal(c.next_inspection, "2029-09-01");
+}
+
+/* A folder of the case's own for a database made by older migrations. */
+static int
+migration_setup(void **state)
+{
+	return fixture_dir_setup(state, "test_registry_mig");
+}
+
+/* A pull keeps the county's newest word for a cylinder not held, and only
+ * when its delta commits. */
+static void
+a_pull_keeps_the_newest_word_for_a_cylinder_not_held(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_registry_row rows[2];
+	struct wire_registry delta = { .version = 5, .count = 1, .rows = rows };
+	char err[256];
+	size_t unknown = 0;
+
+	delta_row(&rows[0], "C-4", "scrapped", "2028-06-01", 5);
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	/* an older row (a delta served again) does not overwrite it */
+	delta_row(&rows[0], "C-4", "active", "2028-06-01", 3);
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM registry_waiting WHERE serial = 'C-4' AND"
+	                     " status = 'scrapped' AND registry_version = 5 AND owner IS NULL",
+	                     -1),
+	    1);
+	/* a newer one does; a refused delta keeps nothing of its rows */
+	delta_row(&rows[0], "C-4", "active", "2028-06-01", 6);
+	delta_row(&rows[1], "C-3", "stolen", "", 6);
+	delta.count = 2;
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), -1);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM registry_waiting WHERE status = 'scrapped'", -1),
+	    1);
+	delta.count = 1;
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM registry_waiting WHERE status = 'active'", -1),
+	    1);
+}
+
+/* rev95 F1: the county retired C-7, the pull wrote it; the company's older
+ * file, saying active, leaves it retired (before, only 'scrapped' was kept
+ * and C-7 filled again).  Once the county says active again, the file's
+ * active stands. */
+static void
+an_import_does_not_undo_a_county_retirement(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_registry_row rows[1];
+	struct wire_registry delta = { .version = 5, .count = 1, .rows = rows };
+	struct registry_import_opts opts = { 0 };
+	struct registry_import_result res;
+	struct registry_cylinder c;
+	char err[256];
+	size_t unknown = 0;
+
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C-7,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,active\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	delta_row(&rows[0], "C-7", "retired", "2028-06-01", 5);
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "retired");
+
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "retired");
+
+	delta_row(&rows[0], "C-7", "active", "2028-06-01", 6);
+	delta.version = 6;
+	assert_int_equal(registry_apply_delta(f->db, &delta, &unknown, err, sizeof(err)), 0);
+	write_csv(f, "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status\n"
+	             "C-7,YSP35.5,2019-05,15.2,14.9,Longyou Gas,2024-06-01,retired\n");
+	assert_int_equal(registry_import(f->db, f->csv_path, &opts, &res, err, sizeof(err)), 0);
+	assert_int_equal(registry_cylinder_find(f->db, "C-7", &c, err, sizeof(err)), 1);
+	assert_string_equal(c.status, "retired"); /* a file may make it stricter */
+}
+
+/* Migration 011 on a station made at version 10: its cylinders kept, the
+ * table of the county's waiting word there and empty, and a pull keeps a
+ * row in it. */
+static void
+migration_adds_the_waiting_table(void **state)
+{
+	const char *dir = *state;
+	struct store_migration upto10[16];
+	struct wire_registry_row rows[1];
+	struct wire_registry delta = { .version = 2, .count = 1, .rows = rows };
+	char path[128], err[256];
+	size_t unknown = 0;
+	sqlite3 *db;
+
+	assert_int_equal(fixture_schema_upto(schema_station, 10, upto10, 16), 0);
+	snprintf(path, sizeof(path), "%s/station.db", dir);
+	if (store_open(path, upto10, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_exec(db,
+	                     "INSERT INTO cylinders (serial, model, manufactured, tare_kg, fill_kg,"
+	                     " owner, status, updated_ms) VALUES ('C1', 'YSP35.5', '2024-01-01',"
+	                     " 15.2, 14.9, 'Longyou Gas', 'active', 0)",
+	                     err, sizeof(err)),
+	    0);
+	store_close(db);
+	if (store_open(path, schema_station, 0, &db, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(store_user_version(db), 11);
+	assert_int_equal(store_query_int(db, "SELECT count(*) FROM cylinders", -1), 1);
+	assert_int_equal(store_query_int(db, "SELECT count(*) FROM registry_waiting", -1), 0);
+	delta_row(&rows[0], "C2", "scrapped", "", 2);
+	assert_int_equal(registry_apply_delta(db, &delta, &unknown, err, sizeof(err)), 0);
+	assert_int_equal(store_query_int(db, "SELECT count(*) FROM registry_waiting", -1), 1);
+	store_close(db);
+}
+
 int
 main(void)
 {
@@ -1323,6 +1566,16 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(applies_a_delta_to_held_cylinders_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(a_county_scrap_pulled_before_the_import_stays,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_pull_keeps_the_newest_word_for_a_cylinder_not_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_import_does_not_undo_a_county_retirement, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(an_older_file_keeps_the_county_s_inspection, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(migration_adds_the_waiting_table, migration_setup,
+		    fixture_dir_teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_whole_delta_for_one_bad_row, setup,
 		    teardown),
 	};

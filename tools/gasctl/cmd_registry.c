@@ -171,6 +171,10 @@ cmd_registry_import(struct gasctl *ctl, int argc, char **argv)
 		    argv[optind], res.rows, res.inserted, res.updated, res.unchanged, res.rejected,
 		    (double)(time_mono_ms() - start) / 1000.0,
 		    key != NULL ? _(", codes verified") : "");
+	if (res.kept_county > 0)
+		printf(_("%s: %lu kept as the county's registry says (a file does not loosen "
+		         "it)\n"),
+		    argv[optind], res.kept_county);
 	rc = res.rejected > 0 ? GASCTL_ERROR : GASCTL_OK;
 out:
 	if (db != NULL)
