@@ -92,7 +92,10 @@ refuse "forged code inside a label URL" R01 "rejected" --cylinder "$(url_of "$fo
 # R01, a code that verifies but is not the registry's (rev95): the county
 # corrected C-GOOD-8's fill mass (its row, no code, says 12.00 kg) and
 # re-minted C-GOOD-9's label (its row holds the new code): the old labels
-# are refused, at the counter as at the fill, naming the difference
+# are refused, at the counter as at the fill, naming the difference (a
+# cylinder of the stamped tare on the scale: nothing else refuses them)
+sim place 1 15.3
+sleep 1
 sql "UPDATE cylinders SET fill_kg = 12.0 WHERE serial = 'C-GOOD-8'"
 refuse "a label with the old fill mass" R01 \
     "cylinder C-GOOD-8's code is not the registry's: fill 14.90 kg (registry 12.00 kg)\$" \
