@@ -515,14 +515,31 @@ ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char out[LINE
     char *refusal, size_t refusallen, char *why, size_t whylen)
 {
 	struct line_cylinder cyl;
+	struct records_cylinder reg;
+	struct rules_label label, registry;
 	struct rules_verdict v;
 	struct i18n_speech own;
+	enum store_found found = STORE_NOT_FOUND;
+	char err[256];
 
 	/* a refusal is a record's words (recorded, and sent to the county): in
 	 * gasgw's own language whoever asks, as a fill's violations are */
 	i18n_speak(NULL, &own);
 	gwident_cylinder(gw->ident, code, strlen(code), &cyl);
-	rules_counter_code(cyl.valid, cyl.reason, &v);
+	line_cylinder_label(&cyl, &label);
+	/* a label the registry no longer holds is refused here too (R01); a
+	 * cylinder not in it is R02's, at start, as is a database that cannot
+	 * say (the checks before the fill read the row again) */
+	if (cyl.valid) {
+		found = records_cylinder_get(&gw->records, cyl.serial, &reg, err, sizeof(err));
+		if (found == STORE_ERROR)
+			log_warnx("line %d: cylinder %s not looked up at the counter: %s",
+			    l->number, cyl.serial, err);
+		else if (found == STORE_FOUND)
+			records_cylinder_label(&reg, &registry);
+	}
+	rules_counter_code(cyl.valid, cyl.reason, cyl.serial, &label,
+	    found == STORE_FOUND ? &registry : NULL, &v);
 	i18n_speak_end(&own);
 	if (v.count > 0)
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);

@@ -62,6 +62,8 @@ gwident_cylinder(const struct gwident *id, const char *text, size_t len, struct 
 {
 	struct code_record rec;
 	const struct code_model *model;
+	char code[CODE_URL_MAX + 1];
+	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	len = trimmed(text, len);
@@ -69,9 +71,14 @@ gwident_cylinder(const struct gwident *id, const char *text, size_t len, struct 
 		str_copy(out->reason, "empty code", sizeof(out->reason));
 		return;
 	}
-	if (code_decode_text(text, len, id->code_key, &rec, out->reason, sizeof(out->reason)) == -1)
+	/* code_decode_text in two steps, to keep the code itself, bare (a URL
+	 * label's too): what the registry holds, which R01 compares */
+	if (code_from_text(text, len, code, sizeof(code), &n, out->reason, sizeof(out->reason)) ==
+	        -1 ||
+	    code_decode(code, n, id->code_key, &rec, out->reason, sizeof(out->reason)) == -1)
 		return;
 	out->valid = 1;
+	str_copy(out->code, code, sizeof(out->code));
 	str_copy(out->serial, rec.serial, sizeof(out->serial));
 	model = code_model_by_id(rec.model);
 	str_copy(out->model, model ? model->name : "?", sizeof(out->model));

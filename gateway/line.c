@@ -193,6 +193,18 @@ line_login(struct line *line, const char *cert, char *err, size_t errlen)
 	return rc;
 }
 
+void
+line_cylinder_label(const struct line_cylinder *cyl, struct rules_label *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->code = cyl->code;
+	out->model = cyl->model;
+	out->manufactured = cyl->manufactured;
+	/* decoded as grams / 1000.0: back to the grams exactly */
+	out->tare_g = (int)lround(cyl->tare_kg * 1000);
+	out->fill_g = (int)lround(cyl->fill_kg * 1000);
+}
+
 int
 line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err, size_t errlen)
 {
@@ -471,6 +483,7 @@ check_and_arm(struct line *line, int64_t now)
 	f.serial = line->fill_cyl.serial;
 	f.manufactured = line->fill_cyl.manufactured;
 	f.stamped_tare_kg = line->fill_cyl.tare_kg;
+	line_cylinder_label(&line->fill_cyl, &f.label);
 	f.station_company = line->config->company;
 	memset(&reg, 0, sizeof(reg));
 	if (f.code_valid) {
@@ -491,6 +504,7 @@ check_and_arm(struct line *line, int64_t now)
 		}
 	}
 	f.in_registry = found_reg == STORE_FOUND;
+	records_cylinder_label(&reg, &f.registry);
 	f.owner = reg.owner;
 	f.status = reg.status;
 	f.last_inspection = reg.last_inspection;

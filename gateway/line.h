@@ -110,9 +110,14 @@ struct line_cylinder {
 	char serial[LINE_SERIAL_SIZE];
 	char model[16];
 	int32_t manufactured;
-	double tare_kg; /* stamped */
-	double fill_kg; /* stamped allowable fill mass */
+	double tare_kg;              /* stamped */
+	double fill_kg;              /* stamped allowable fill mass */
+	char code[CODE_MAX_LEN + 1]; /* the bare code, as R01 compares it with the registry's */
 };
+
+/* What R01 compares of a decoded code with the registry (rules.h): points
+ * into cyl. */
+void line_cylinder_label(const struct line_cylinder *cyl, struct rules_label *out);
 
 /* A buyer as the line knows it: never the raw number. */
 struct line_buyer {

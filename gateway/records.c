@@ -203,8 +203,21 @@ records_cylinder_get(struct records *rec, const char *serial, struct records_cyl
 		out->last_inspection = day_of(reg.last_inspection);
 		out->next_inspection = day_of(reg.next_inspection);
 		str_copy(out->status, reg.status, sizeof(out->status));
+		str_copy(out->code, reg.code, sizeof(out->code));
 	}
 	return rc;
+}
+
+void
+records_cylinder_label(const struct records_cylinder *cyl, struct rules_label *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->code = cyl->code;
+	out->model = cyl->model;
+	out->manufactured = cyl->manufactured;
+	/* stored as grams / 1000.0: back to the grams exactly */
+	out->tare_g = (int)lround(cyl->tare_kg * 1000);
+	out->fill_g = (int)lround(cyl->fill_kg * 1000);
 }
 
 enum store_found

@@ -96,7 +96,12 @@ struct records_cylinder {
 	int32_t last_inspection; /* 0: unknown */
 	int32_t next_inspection; /* 0: unknown */
 	char status[16];
+	char code[CODE_MAX_LEN + 1]; /* the signed code the registry holds, "" none */
 };
+
+/* What R01 compares of a registry row with the scanned code (rules.h):
+ * points into cyl. */
+void records_cylinder_label(const struct records_cylinder *cyl, struct rules_label *out);
 
 struct records_operator {
 	char cert[REGISTRY_CERT_MAX + 1];

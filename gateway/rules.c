@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 #include "i18n.h"
@@ -21,6 +22,12 @@
 const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	[RULES_R01_NO_CODE] = { "R01", RULES_REFUSE, 1, S, N_("no cylinder code scanned") },
 	[RULES_R01_CODE_REJECTED] = { "R01", RULES_ALERT, 1, S, N_("cylinder code rejected: %s") },
+	[RULES_R01_SUPERSEDED] = { "R01", RULES_ALERT, 1, S,
+	    N_("cylinder %s's label is superseded: the registry holds another code for it") },
+	[RULES_R01_SUPERSEDED_DIFFERS] = { "R01", RULES_ALERT, 1, S,
+	    N_("cylinder %s's label is superseded, the registry holds another code for it: %s") },
+	[RULES_R01_NOT_REGISTRYS] = { "R01", RULES_ALERT, 1, S,
+	    N_("cylinder %s's code is not the registry's: %s") },
 	[RULES_R02_NOT_IN_REGISTRY] = { "R02", RULES_REFUSE, 1, S,
 	    N_("cylinder %s is not in the registry") },
 	[RULES_R03_OTHER_OWNER] = { "R03", RULES_ALERT, 1, S,
@@ -208,11 +215,98 @@ judge_buyer(int present, int valid, const char *reason, struct rules_verdict *v)
 		add(v, RULES_R08_NUMBER_REJECTED, reason != NULL ? reason : "invalid");
 }
 
+/* s, or "" for NULL. */
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Append one difference ("fill 14.90 kg (registry 12.00 kg)") to the list
+ * in buf, when the whole of it fits in len (a violation's sentence has
+ * RULES_TEXT bytes: the first, most telling, differences are said). */
+static void
+differs(char *buf, size_t len, const char *fmt, ...)
+{
+	char one[RULES_TEXT];
+	size_t used = strlen(buf), sep = 0;
+	/* TRANSLATORS: between two differences of a code and the registry */
+	const char *between = _("; ");
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(one, sizeof(one), fmt, ap);
+	va_end(ap);
+	if (used > 0)
+		sep = strlen(between);
+	if (used + sep + strlen(one) >= len)
+		return;
+	snprintf(buf + used, len - used, "%s%s", used > 0 ? between : "", one);
+}
+
+/*
+ * R01's second half: a code that verifies but is not the registry's for the
+ * cylinder (a label the county superseded by minting another, after a wrong
+ * fill mass or a re-stamped tare, or a copy of such a label).  When the row
+ * holds a code, the scanned one must be it; when it holds none (or the
+ * scanned code is not known), the code's fill mass, tare, month of
+ * manufacture and model must be the row's.  The differences are named, the
+ * fill mass first.  1 when it fired.
+ */
+static int
+judge_label(const char *serial, const struct rules_label *code, const struct rules_label *reg,
+    struct rules_verdict *v)
+{
+	char diff[RULES_TEXT], a[16], b[16];
+	int superseded, ya, ma, yb, mb, d, n;
+	enum rules_case c;
+
+	superseded = or_empty(reg->code)[0] != '\0' && or_empty(code->code)[0] != '\0' &&
+	             strcmp(reg->code, code->code) != 0;
+	/* the row's own code, scanned: its facts are the row's (an import
+	 * checks them), whatever was set by hand since */
+	if (!superseded && or_empty(reg->code)[0] != '\0' && or_empty(code->code)[0] != '\0')
+		return 0;
+	c = superseded ? RULES_R01_SUPERSEDED_DIFFERS : RULES_R01_NOT_REGISTRYS;
+	/* room left in the sentence beside the serial and the words around */
+	n = snprintf(NULL, 0, _(rules_table[c].text), or_empty(serial), "");
+	n = n < 0 || n >= RULES_TEXT - 5 ? 1 : RULES_TEXT - 5 - n;
+	diff[0] = '\0';
+	if (code->fill_g != reg->fill_g)
+		differs(diff, (size_t)n, _("fill %.2f kg (registry %.2f kg)"),
+		    code->fill_g / 1000.0, reg->fill_g / 1000.0);
+	if (code->tare_g != reg->tare_g)
+		differs(diff, (size_t)n, _("tare %.2f kg (registry %.2f kg)"),
+		    code->tare_g / 1000.0, reg->tare_g / 1000.0);
+	date_from_days(code->manufactured, &ya, &ma, &d);
+	date_from_days(reg->manufactured, &yb, &mb, &d);
+	if (ya != yb || ma != mb) {
+		snprintf(a, sizeof(a), "%04d-%02d", ya % 10000, ma % 100);
+		snprintf(b, sizeof(b), "%04d-%02d", yb % 10000, mb % 100);
+		differs(diff, (size_t)n, _("made %s (registry %s)"), a, b);
+	}
+	if (strcasecmp(or_empty(code->model), or_empty(reg->model)) != 0)
+		differs(diff, (size_t)n, _("model %s (registry %s)"), or_empty(code->model),
+		    or_empty(reg->model));
+	if (superseded && diff[0] == '\0')
+		add(v, RULES_R01_SUPERSEDED, or_empty(serial));
+	else if (superseded || diff[0] != '\0')
+		add(v, c, or_empty(serial), diff);
+	else
+		return 0;
+	return 1;
+}
+
 void
-rules_counter_code(int valid, const char *reason, struct rules_verdict *verdict)
+rules_counter_code(int valid, const char *reason, const char *serial,
+    const struct rules_label *label, const struct rules_label *registry,
+    struct rules_verdict *verdict)
 {
 	rules_verdict_init(verdict);
-	judge_code(1, valid, reason, verdict);
+	if (judge_code(1, valid, reason, verdict))
+		return;
+	if (label != NULL && registry != NULL)
+		judge_label(serial, label, registry, verdict);
 }
 
 void
@@ -222,7 +316,9 @@ rules_counter_buyer(int valid, const char *reason, struct rules_verdict *verdict
 	judge_buyer(1, valid, reason, verdict);
 }
 
-static void
+/* R01..R06; 1 when R01 refused the code, whose facts then judge nothing
+ * more. */
+static int
 cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f,
     struct rules_verdict *v)
 {
@@ -230,10 +326,10 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 	int32_t due, eol;
 
 	if (judge_code(f->code_present, f->code_valid, f->code_reason, v))
-		return;
+		return 1;
 	if (!f->in_registry) {
 		add(v, RULES_R02_NOT_IN_REGISTRY, f->serial);
-		return;
+		return 0;
 	}
 	if (f->owner == NULL || f->station_company == NULL ||
 	    strcmp(f->owner, f->station_company) != 0)
@@ -249,6 +345,10 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 	} else if (f->status != NULL && strcmp(f->status, "active") != 0) {
 		add(v, RULES_R04_NOT_ACTIVE, f->serial, f->status);
 	}
+	/* R05, R06, R09 and the fill's target read the code's facts: only
+	 * those the registry holds for the cylinder */
+	if (judge_label(f->serial, &f->label, &f->registry, v))
+		return 1;
 	due = rules_inspection_due(rules, f->last_inspection, f->next_inspection, f->manufactured);
 	if (due != 0 && f->today > due) {
 		if (f->last_inspection != 0)
@@ -266,17 +366,18 @@ cylinder_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f
 			add(v, RULES_R06_PAST_LIFE, a, b);
 		}
 	}
+	return 0;
 }
 
 static void
 prefill_late_rules(const struct gw_rules *rules, const struct rules_prefill_facts *f,
-    struct rules_verdict *v)
+    int code_refused, struct rules_verdict *v)
 {
 	double diff;
 	int64_t since_min;
 	int max;
 
-	if (!f->code_present || !f->code_valid)
+	if (code_refused)
 		return;
 	if (!f->empty_known) {
 		add(v, RULES_R09_NO_STABLE_EMPTY);
@@ -308,9 +409,10 @@ rules_prefill(const struct gw_rules *rules, const struct rules_prefill_facts *f,
     struct rules_verdict *v)
 {
 	char a[11];
+	int code_refused;
 
 	rules_verdict_init(v);
-	cylinder_rules(rules, f, v);
+	code_refused = cylinder_rules(rules, f, v);
 	if (!f->operator_present) {
 		add(v, RULES_R07_NO_OPERATOR);
 	} else if (!f->operator_known || !f->operator_active) {
@@ -320,7 +422,7 @@ rules_prefill(const struct gw_rules *rules, const struct rules_prefill_facts *f,
 		add(v, RULES_R07_EXPIRED, f->operator_cert ? f->operator_cert : "?", a);
 	}
 	judge_buyer(f->buyer_present, f->buyer_valid, f->buyer_reason, v);
-	prefill_late_rules(rules, f, v);
+	prefill_late_rules(rules, f, code_refused, v);
 }
 
 int

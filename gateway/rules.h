@@ -43,6 +43,9 @@ enum rules_route { RULES_ROUTE_STATION, RULES_ROUTE_BUYER };
 enum rules_case {
 	RULES_R01_NO_CODE,
 	RULES_R01_CODE_REJECTED,
+	RULES_R01_SUPERSEDED,
+	RULES_R01_SUPERSEDED_DIFFERS,
+	RULES_R01_NOT_REGISTRYS,
 	RULES_R02_NOT_IN_REGISTRY,
 	RULES_R03_OTHER_OWNER,
 	RULES_R04_NOT_ACTIVE,
@@ -117,6 +120,20 @@ enum rules_interruption {
  * and the county's registry has not said active since. */
 enum rules_stopped { RULES_NOT_STOPPED, RULES_SCRAPPED_HERE, RULES_FAILED_HERE };
 
+/*
+ * What a cylinder's label says of it (R01): the signed code's facts, or the
+ * same facts of the station's registry row for its serial.  Masses in grams,
+ * as both the code and the registry hold them (multiples of 10 g), so that
+ * they are compared exactly.
+ */
+struct rules_label {
+	const char *code;     /* the bare code ("GC1:..."); NULL or "": none, or not known */
+	const char *model;    /* e.g. "YSP35.5"; NULL: "" */
+	int32_t manufactured; /* day number; only its year and month are compared */
+	int tare_g;           /* stamped tare */
+	int fill_g;           /* stamped allowable fill mass */
+};
+
 /* Facts known before the valve opens.  Day numbers are date_to_days(). */
 struct rules_prefill_facts {
 	int32_t today;
@@ -128,8 +145,10 @@ struct rules_prefill_facts {
 	const char *serial;
 	int32_t manufactured; /* from the signed code */
 	double stamped_tare_kg;
+	struct rules_label label; /* R01: the code's facts, to compare with registry */
 	/* R02..R06: the registry row, when in_registry */
 	int in_registry;
+	struct rules_label registry; /* R01: the row's code and facts */
 	const char *owner;
 	const char *station_company;
 	const char *status;              /* "active", "scrapped", "retired" */
@@ -196,12 +215,16 @@ void rules_postfill(const struct gw_rules *rules, const struct rules_postfill_fa
 
 /*
  * R01 and R08 at the counter: a code is judged as soon as it is scanned and
- * a buyer number as soon as it is typed, so that a forged label leaves a
- * trace even if nobody presses start.  verdict is reset; it holds the
- * refusal when the code (number) does not verify (reason says why), and
- * nothing when it does.  The same judgement rules_prefill makes.
+ * a buyer number as soon as it is typed, so that a forged (or superseded)
+ * label leaves a trace even if nobody presses start.  verdict is reset; it
+ * holds the refusal when the code (number) does not verify (reason says
+ * why), or when the verified code of cylinder serial (label) is not the one
+ * the station's registry row (registry; NULL: no row) holds, and nothing
+ * otherwise.  The same judgement rules_prefill makes.
  */
-void rules_counter_code(int valid, const char *reason, struct rules_verdict *verdict);
+void rules_counter_code(int valid, const char *reason, const char *serial,
+    const struct rules_label *label, const struct rules_label *registry,
+    struct rules_verdict *verdict);
 void rules_counter_buyer(int valid, const char *reason, struct rules_verdict *verdict);
 
 /* R23 after the fill was recorded, the cylinder still on the scale:

@@ -89,6 +89,33 @@ refuse "scrapped cylinder scanned as a label URL" R04 "scrapped" \
     --cylinder "$(url_of "$(code C-SCRAP)")" --buyer "$BUYER1" --operator OP-7
 refuse "forged code inside a label URL" R01 "rejected" --cylinder "$(url_of "$forged")" \
     --buyer "$BUYER1" --operator OP-7
+# R01, a code that verifies but is not the registry's (rev95): the county
+# corrected C-GOOD-8's fill mass (its row, no code, says 12.00 kg) and
+# re-minted C-GOOD-9's label (its row holds the new code): the old labels
+# are refused, at the counter as at the fill, naming the difference (a
+# cylinder of the stamped tare on the scale: nothing else refuses them)
+sim place 1 15.3
+sleep 1
+sql "UPDATE cylinders SET fill_kg = 12.0 WHERE serial = 'C-GOOD-8'"
+refuse "a label with the old fill mass" R01 \
+    "cylinder C-GOOD-8's code is not the registry's: fill 14.90 kg (registry 12.00 kg)\$" \
+    --cylinder "$(code C-GOOD-8)" --buyer "$BUYER1" --operator OP-7
+out=$(ctl scan 1 "$(code C-GOOD-8)" 2>&1); rc=$?
+check "R01: gasctl scan refuses it too ($out)" all '[ "$rc" -eq 3 ]' \
+    'printf "%s\n" "$out" | grep -q "R01 cylinder C-GOOD-8.s code is not the registry.s"'
+mkdir -p "$T/reminted"
+printf '%s\n' "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status" \
+    "C-GOOD-9,YSP35.5,2024-01,15.2,12.0,Longyou Gas,2024-06-01,active" >"$T/reminted.csv"
+"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/reminted.csv" \
+    --out "$T/reminted" --no-labels >/dev/null || fail "gaslabel re-mints C-GOOD-9"
+new9=$(grep '^C-GOOD-9,' "$T/reminted/codes.csv" | sed 's/^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,//')
+sql "UPDATE cylinders SET fill_kg = 12.0, code = '$new9' WHERE serial = 'C-GOOD-9'"
+refuse "the superseded label" R01 \
+    "cylinder C-GOOD-9's label is superseded, the registry holds another code for it: fill 14.90 kg (registry 12.00 kg)\$" \
+    --cylinder "$(code C-GOOD-9)" --buyer "$BUYER1" --operator OP-7
+refuse "the superseded label as a label URL" R01 "C-GOOD-9's label is superseded" \
+    --cylinder "$(url_of "$(code C-GOOD-9)")" --buyer "$BUYER1" --operator OP-7
+check "no valve opened for an old label" sh -c "! grep -q 'valve_cmd_open' '$T/events.log'"
 
 # The good case: every pre-fill rule passes on line 1 while line 2 fills a
 # second buyer's cylinder at the same time.
@@ -126,4 +153,12 @@ check "R11 fires on a household's second cylinder (limit 1)" \
 check "first fill of buyer 2 had no R11" sh -c "! grep -q R11 '$T/fill2.out'"
 check "R11 not fired for other buyers" [ "$(sql "SELECT count(*) FROM violations WHERE rule = 'R11'")" = 1 ]
 check "gasctl fills lists every fill" [ "$(ctl fills | grep -c 'C-GOOD')" = 4 ]
+
+# the new label of C-GOOD-9 (scanned as its URL) fills to the registry's 12.00 kg
+sim remove 1 && sim place 1 15.3
+sleep 1
+out=$(ctl fill 1 --cylinder "$(url_of "$new9")" --buyer "$BUYER4" --operator OP-7 2>&1); rc=$?
+check "the re-minted label fills, to its 12.00 kg ($out)" \
+    all '[ "$rc" -eq 0 ]' 'printf "%s\n" "$out" | grep -q "^ok: net"' \
+    '[ "$(sql "SELECT target_kg FROM fills WHERE cylinder = '"'C-GOOD-9'"'")" = 12.0 ]'
 finish

@@ -16,7 +16,8 @@
 # took the event (the uplink pulls the registry before it sends, so after an
 # outage a row the county changed meanwhile arrives first, active) does not
 # lift it; the county's administrator setting the cylinder active again
-# does.  Last, gasgw in Chinese words the refusal in Chinese.
+# does.  Last, gasgw in Chinese words the refusal in Chinese, and R01's
+# for a label whose fill mass is not the registry's (docs/rules.md).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 . "$(dirname "$0")/county_lib.sh"
@@ -108,4 +109,10 @@ valve_refused "gasgw in Chinese words the refusal in Chinese: scrapped here" \
     C-GOOD-3 "气瓶 C-GOOD-3 已于 $today 在本站报废"
 valve_refused "and failed its inspection here" \
     C-GOOD-4 "气瓶 C-GOOD-4 已于 $today 在本站定期检验不合格"
+# R01's sentence for a label the registry does not hold (docs/rules.md), too
+sql "UPDATE cylinders SET fill_kg = 12.0 WHERE serial = 'C-GOOD-5'"
+valve_fill C-GOOD-5
+check "and a label whose fill mass is not the registry's ($(tr '\n' ' ' <"$T/f.out"))" \
+    all "[ $rc -eq 3 ]" \
+    "grep -q '^R01 气瓶 C-GOOD-5 的码与登记档案不符：充装量 14.90 kg（档案 12.00 kg）\$' '$T/f.out'"
 finish

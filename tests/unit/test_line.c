@@ -339,27 +339,43 @@ run_until_done(struct rig *r, unsigned attempt, int64_t limit)
 	} while (s.finished < attempt && r->fake.now < end);
 }
 
+/* What gwident_cylinder makes of a label of the rig's cylinders: YSP35.5
+ * made 2024-01, tare 15.20 kg, fill 14.90 kg (code: none known). */
 static void
-identify(struct rig *r, const char *serial, const char *buyer_id)
+label_of(struct line_cylinder *c, const char *serial)
 {
-	struct line_cylinder c;
+	memset(c, 0, sizeof(*c));
+	c->valid = 1;
+	str_copy(c->serial, serial, sizeof(c->serial));
+	str_copy(c->model, "YSP35.5", sizeof(c->model));
+	date_parse("2024-01-01", &c->manufactured);
+	c->tare_kg = 15.2;
+	c->fill_kg = 14.9;
+}
+
+/* Log OP-7 in, scan c and take buyer buyer_id. */
+static void
+identify_label(struct rig *r, const struct line_cylinder *c, const char *buyer_id)
+{
 	struct line_buyer b;
 	char err[128];
 
-	memset(&c, 0, sizeof(c));
-	c.valid = 1;
-	str_copy(c.serial, serial, sizeof(c.serial));
-	str_copy(c.model, "YSP35.5", sizeof(c.model));
-	date_parse("2024-01-01", &c.manufactured);
-	c.tare_kg = 15.2;
-	c.fill_kg = 14.9;
 	memset(&b, 0, sizeof(b));
 	b.valid = 1;
 	str_copy(b.id, buyer_id, sizeof(b.id));
 	str_copy(b.masked, "330***********1234", sizeof(b.masked));
 	assert_int_equal(line_login(&r->line, "OP-7", err, sizeof(err)), 0);
-	assert_int_equal(line_set_cylinder(&r->line, &c, err, sizeof(err)), 0);
+	assert_int_equal(line_set_cylinder(&r->line, c, err, sizeof(err)), 0);
 	assert_int_equal(line_set_buyer(&r->line, &b, err, sizeof(err)), 0);
+}
+
+static void
+identify(struct rig *r, const char *serial, const char *buyer_id)
+{
+	struct line_cylinder c;
+
+	label_of(&c, serial);
+	identify_label(r, &c, buyer_id);
 }
 
 static unsigned
@@ -531,6 +547,81 @@ cylinder_scrapped_here_never_opens_the_valve(void **state)
 	                     " AND severity = 'alert' AND fill IS NULL"),
 	    1);
 	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+}
+
+/* rev95: the county corrected C-GOOD's allowable fill to 12.00 kg (a new
+ * label; the station's registry row says so, without a code), and the old
+ * label, 14.90 kg, is scanned: R01 refuses it, naming the difference,
+ * rather than filling the cylinder to the old mass. */
+static void
+a_label_the_registry_does_not_hold_never_opens_the_valve(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+
+	stationdb_exec(&r->rec, "UPDATE cylinders SET fill_kg = 12.0 WHERE serial = 'C-GOOD'");
+	run(r, 500);
+	attempt(r, "C-GOOD", "b1", 120000, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_string_equal(s.result, "refused");
+	assert_non_null(strstr(s.result_text,
+	    "R01 cylinder C-GOOD's code is not the registry's: fill 14.90 kg (registry 12.00 kg)"));
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM violations WHERE rule = 'R01'"
+	                     " AND severity = 'alert' AND fill IS NULL"),
+	    1);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+}
+
+/* A re-stamped tare and a corrected month of manufacture: both named, and
+ * R09 does not judge the empty weight against the old label's tare. */
+static void
+a_label_with_an_old_tare_and_month_is_refused_naming_both(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+
+	stationdb_exec(&r->rec, "UPDATE cylinders SET tare_kg = 15.3, manufactured = '2023-12-01'"
+	                        " WHERE serial = 'C-GOOD'");
+	run(r, 500);
+	attempt(r, "C-GOOD", "b1", 120000, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_string_equal(s.result, "refused");
+	assert_non_null(strstr(s.result_text,
+	    "R01 cylinder C-GOOD's code is not the registry's: tare 15.20 kg (registry 15.30 kg); "
+	    "made 2024-01 (registry 2023-12)"));
+	assert_null(strstr(s.result_text, "R09"));
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+}
+
+/* The registry holds C-GOOD's code: another code for it, though it verify
+ * and carry the same facts, is a superseded label (or a copy of one) and
+ * is refused; the registry's own code fills. */
+static void
+a_code_other_than_the_registrys_is_superseded(void **state)
+{
+	struct rig *r = *state;
+	struct line_cylinder c;
+	struct line_status s;
+
+	stationdb_exec(&r->rec, "UPDATE cylinders SET code = 'GC1:NEW' WHERE serial = 'C-GOOD'");
+	run(r, 500);
+	label_of(&c, "C-GOOD");
+	str_copy(c.code, "GC1:OLD", sizeof(c.code));
+	identify_label(r, &c, "b1");
+	run_until_done(r, start(r), 120000);
+	line_status(&r->line, &s);
+	assert_int_equal(r->fake.opens, 0);
+	assert_string_equal(s.result, "refused");
+	assert_non_null(strstr(s.result_text, "R01 cylinder C-GOOD's label is superseded: the "
+	                                      "registry holds another code for it"));
+
+	str_copy(c.code, "GC1:NEW", sizeof(c.code));
+	identify_label(r, &c, "b1");
+	run_until_done(r, start(r), 120000);
+	line_status(&r->line, &s);
+	assert_true(filled(&s));
+	assert_true(fabs(s.result_net_kg - 14.9) <= 0.1);
 }
 
 /* The life events cannot be read: the checks end in an error and the valve
@@ -1462,6 +1553,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(refused_cylinder_never_opens_the_valve, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(cylinder_scrapped_here_never_opens_the_valve,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_label_the_registry_does_not_hold_never_opens_the_valve, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_label_with_an_old_tare_and_month_is_refused_naming_both, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(a_code_other_than_the_registrys_is_superseded,
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(unreadable_life_events_keep_the_valve_shut,
 		    rig_setup, rig_teardown),

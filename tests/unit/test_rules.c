@@ -493,7 +493,8 @@ counter_judges_codes_and_numbers_as_the_checks_do(void **state)
 		if (rows[i].buyer)
 			rules_counter_buyer(rows[i].valid, rows[i].reason, &counter);
 		else
-			rules_counter_code(rows[i].valid, rows[i].reason, &counter);
+			rules_counter_code(rows[i].valid, rows[i].reason, "ZJ-1", NULL, NULL,
+			    &counter);
 		if (rows[i].text == NULL) {
 			if (counter.count != 0)
 				fail_msg("%s: %s", rows[i].name, counter.items[0].text);
@@ -518,6 +519,157 @@ counter_judges_codes_and_numbers_as_the_checks_do(void **state)
 		    checks.items[0].severity != counter.items[0].severity)
 			fail_msg("%s: the checks before a fill judge it otherwise", rows[i].name);
 	}
+}
+
+/* What a label of good_facts's cylinder says, and its registry row alike:
+ * YSP35.5 made 2022-05, tare 15.20 kg, fill 14.90 kg, no code. */
+static void
+label_facts(struct rules_label *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->model = "YSP35.5";
+	l->manufactured = day("2022-05-01");
+	l->tare_g = 15200;
+	l->fill_g = 14900;
+}
+
+/* rev95: a code that verifies but is not the registry's for the cylinder
+ * (a superseded label, or a copy of one) is refused by R01, naming what
+ * differs, before anything is judged from its facts (R05, R06, R09, the
+ * fill's target); the same at the counter. */
+static void
+a_code_that_is_not_the_registrys_is_refused(void **state)
+{
+	enum change {
+		C_NONE,
+		C_FILL,
+		C_TARE,
+		C_MONTH,
+		C_DAY,
+		C_MODEL,
+		C_ALL,
+		C_OTHER_CODE,
+		C_OTHER_CODE_FILL,
+		C_SAME_CODE_ROW_EDITED,
+		C_ROW_CODE_SCANNED_UNKNOWN,
+		C_ROW_CODE_SCANNED_UNKNOWN_FILL,
+	};
+	static const struct {
+		const char *name;
+		enum change change;
+		const char *text; /* NULL: nothing fires */
+	} rows[] = {
+		{ "same facts, no code in the row", C_NONE, NULL },
+		{ "old fill mass", C_FILL,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: fill 14.90 kg "
+		    "(registry 12.00 kg)" },
+		{ "re-stamped tare, 10 g", C_TARE,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: tare 15.20 kg "
+		    "(registry 15.21 kg)" },
+		{ "other month", C_MONTH,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: made 2022-05 "
+		    "(registry 2012-05)" },
+		{ "the row's day within the code's month", C_DAY, NULL },
+		{ "other model", C_MODEL,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: model YSP35.5 "
+		    "(registry YSP12)" },
+		/* the sentence has room for the first three, the fill mass first */
+		{ "everything", C_ALL,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: fill 14.90 kg "
+		    "(registry 12.00 kg); tare 15.20 kg (registry 15.21 kg); made 2022-05 (registry "
+		    "2012-05)" },
+		{ "the row holds another code", C_OTHER_CODE,
+		    "R01 cylinder ZJ330825-000123's label is superseded: the registry holds another "
+		    "code for it" },
+		{ "the row holds another code, with another fill", C_OTHER_CODE_FILL,
+		    "R01 cylinder ZJ330825-000123's label is superseded, the registry holds another "
+		    "code for it: fill 14.90 kg (registry 12.00 kg)" },
+		{ "the row's own code, its columns edited by hand", C_SAME_CODE_ROW_EDITED, NULL },
+		{ "a row with a code, the scanned one unknown, same facts",
+		    C_ROW_CODE_SCANNED_UNKNOWN, NULL },
+		{ "a row with a code, the scanned one unknown, old fill",
+		    C_ROW_CODE_SCANNED_UNKNOWN_FILL,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: fill 14.90 kg "
+		    "(registry 12.00 kg)" },
+		{ NULL, C_NONE, NULL },
+	};
+	struct rules_prefill_facts f;
+	struct rules_verdict v, counter;
+	struct gw_rules r;
+
+	(void)state;
+	rules_defaults(&r);
+	for (size_t i = 0; rows[i].name != NULL; i++) {
+		enum change c = rows[i].change;
+
+		good_facts(&f);
+		label_facts(&f.label);
+		label_facts(&f.registry);
+		if (c == C_FILL || c == C_ALL || c == C_OTHER_CODE_FILL ||
+		    c == C_ROW_CODE_SCANNED_UNKNOWN_FILL)
+			f.registry.fill_g = 12000;
+		if (c == C_TARE || c == C_ALL)
+			f.registry.tare_g = 15210;
+		if (c == C_MONTH || c == C_ALL)
+			f.registry.manufactured = day("2012-05-01");
+		if (c == C_DAY)
+			f.registry.manufactured = day("2022-05-17");
+		if (c == C_MODEL || c == C_ALL)
+			f.registry.model = "YSP12";
+		if (c == C_OTHER_CODE || c == C_OTHER_CODE_FILL) {
+			f.label.code = "GC1:OLD";
+			f.registry.code = "GC1:NEW";
+		}
+		if (c == C_SAME_CODE_ROW_EDITED) {
+			f.label.code = "GC1:SAME";
+			f.registry.code = "GC1:SAME";
+			f.registry.fill_g = 12000;
+		}
+		if (c == C_ROW_CODE_SCANNED_UNKNOWN || c == C_ROW_CODE_SCANNED_UNKNOWN_FILL)
+			f.registry.code = "GC1:NEW";
+		/* an old label's R06 and R09 are not judged: its facts are not the
+		 * cylinder's */
+		f.manufactured = day("2012-05-01");
+		f.empty_kg = 16.0;
+		rules_prefill(&r, &f, &v);
+		rules_counter_code(1, NULL, f.serial, &f.label, &f.registry, &counter);
+		if (rows[i].text == NULL) {
+			if (rules_has(&v, "R01") || counter.count != 0)
+				fail_msg("%s: \"%s\"", rows[i].name,
+				    counter.count ? counter.items[0].text : v.items[0].text);
+			if (!rules_has(&v, "R06") || !rules_has(&v, "R09"))
+				fail_msg("%s: R06 and R09 not judged", rows[i].name);
+			continue;
+		}
+		if (v.count != 1 || strcmp(v.items[0].text, rows[i].text) != 0)
+			fail_msg("%s: %zu violations, \"%s\"", rows[i].name, v.count,
+			    v.count ? v.items[0].text : "");
+		if (v.items[0].severity != RULES_ALERT || !v.blocked || !v.alert)
+			fail_msg("%s: not a blocking alert", rows[i].name);
+		if (counter.count != 1 || strcmp(counter.items[0].text, rows[i].text) != 0 ||
+		    counter.items[0].severity != RULES_ALERT || !counter.blocked)
+			fail_msg("%s: the counter says \"%s\"", rows[i].name,
+			    counter.count ? counter.items[0].text : "");
+	}
+	/* no row: R02 alone, at start; the counter has nothing to compare */
+	good_facts(&f);
+	label_facts(&f.label);
+	f.in_registry = 0;
+	rules_prefill(&r, &f, &v);
+	assert_true(rules_has(&v, "R02"));
+	assert_false(rules_has(&v, "R01"));
+	rules_counter_code(1, NULL, f.serial, &f.label, NULL, &counter);
+	assert_int_equal(counter.count, 0);
+	/* this station's scrap is still said beside an old label */
+	good_facts(&f);
+	label_facts(&f.label);
+	label_facts(&f.registry);
+	f.registry.fill_g = 12000;
+	f.stopped_here = RULES_SCRAPPED_HERE;
+	f.stopped_day = day("2026-11-20");
+	rules_prefill(&r, &f, &v);
+	assert_true(rules_has(&v, "R04"));
+	assert_true(rules_has(&v, "R01"));
 }
 
 /* Every way a rule fires has its row: a code, a sentence, a severity. */
@@ -775,6 +927,7 @@ main(void)
 		cmocka_unit_test(postfill_rules_fire_only_where_meant),
 		cmocka_unit_test(inspection_due_follows_registry_then_cycle),
 		cmocka_unit_test(counter_judges_codes_and_numbers_as_the_checks_do),
+		cmocka_unit_test(a_code_that_is_not_the_registrys_is_refused),
 		cmocka_unit_test(every_case_has_its_row),
 		cmocka_unit_test(incident_sentences),
 		cmocka_unit_test(questions_during_a_fill_answer_at_the_thresholds),
