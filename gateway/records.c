@@ -1576,6 +1576,112 @@ out:
 	return rc;
 }
 
+int
+records_outbox_renumber(sqlite3 *db, int64_t mark, struct records_renumber *out, char *err,
+    size_t errlen)
+{
+	static const char *const last_sql =
+	    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)";
+	sqlite3_stmt *st = NULL;
+	int64_t now_last, *seqs = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = -1, step;
+
+	memset(out, 0, sizeof(*out));
+	if (mark <= 0 || mark >= INT64_MAX / 2)
+		return 0;
+	/* most marks are not above: looked at without a write transaction */
+	if (store_prepare(db, last_sql, &st, err, errlen) == -1)
+		return -1;
+	step = sqlite3_step(st);
+	out->was_last = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		return err_set(err, errlen, "outbox sequence: %s", sqlite3_errmsg(db));
+	}
+	if (mark <= out->was_last)
+		return 0;
+	/* renumbered in one write transaction; a record the fill line wrote
+	 * since the look above (its seq from the old numbering too) moves
+	 * with the others */
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	if (store_prepare(db, last_sql, &st, err, errlen) == -1)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		err_set(err, errlen, "outbox sequence: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	now_last = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* the seqs, oldest first, read before the table changes */
+	if (store_prepare(db, "SELECT seq FROM outbox ORDER BY seq", &st, err, errlen) == -1)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *more;
+
+			cap = cap == 0 ? 256 : cap * 2;
+			if ((more = realloc(seqs, cap * sizeof(*seqs))) == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			seqs = more;
+		}
+		seqs[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	/* out of the way first (seqs are 1 or more), then each to its new
+	 * seq: no move meets a seq in use */
+	if (store_exec(db, "UPDATE outbox SET seq = -seq", err, errlen) == -1 ||
+	    store_prepare(db, "UPDATE outbox SET seq = ?2 WHERE seq = ?1", &st, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, -seqs[i]);
+		sqlite3_bind_int64(st, 2, mark + 1 + (int64_t)i);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			err_set(err, errlen, "outbox renumber: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	out->count = (int64_t)n;
+	out->first = n > 0 ? mark + 1 : 0;
+	out->last = n > 0 ? mark + (int64_t)n : 0;
+	/* the sequence goes on after them (never below a seq it gave) */
+	if (store_prepare(db,
+	        "INSERT OR REPLACE INTO sqlite_sequence (rowid, name, seq) VALUES ((SELECT rowid"
+	        " FROM sqlite_sequence WHERE name = 'outbox'), 'outbox', ?1)",
+	        &st, err, errlen) == -1)
+		goto out;
+	sqlite3_bind_int64(st, 1, mark + (int64_t)n > now_last ? mark + (int64_t)n : now_last);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err_set(err, errlen, "outbox sequence: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (store_commit(db, err, errlen) == -1)
+		goto out;
+	rc = 1;
+out:
+	free(seqs);
+	sqlite3_finalize(st);
+	if (rc == -1) {
+		store_rollback(db);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
 int64_t
 records_outbox_forget(sqlite3 *db, int64_t before_ms, int limit, char *err, size_t errlen)
 {

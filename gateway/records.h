@@ -460,6 +460,31 @@ struct records_reack {
 int records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char *err,
     size_t errlen);
 
+/* What records_outbox_renumber did: the station's numbering had stopped
+ * at was_last; its rows not yet acknowledged are now first..last (count of
+ * them; 0 when none waited), and the next record takes last + 1. */
+struct records_renumber {
+	int64_t was_last, first, last, count;
+};
+
+/*
+ * The county holds this station's records up to `mark`, above every seq
+ * the station ever handed out: the station's database was restored from
+ * an older backup (or put back empty), and its numbering went back, so
+ * its next records take seqs the county already holds for others (which
+ * it would keep, answering a conflict, C06, as held).  In one write
+ * transaction every outbox row (waiting or set aside, with its uuid and
+ * everything else; a row written since the look moves too) takes a seq
+ * after mark, mark + 1 on, in the order it had, and the sequence goes on
+ * from the last of them.  The seqs up to mark stay the county's;
+ * outbox_acked keeps its rows (at or below the old numbering's end: the
+ * county holds them).  1 with *out when renumbered (count may be 0: the
+ * sequence still goes on after mark), 0 when mark is not above the last
+ * seq (nothing changed), -1 with err and nothing changed.
+ */
+int records_outbox_renumber(sqlite3 *db, int64_t mark, struct records_renumber *out, char *err,
+    size_t errlen);
+
 /* Delete at most limit acknowledged rows taken before before_ms (the oldest
  * acknowledgement first, through its index: a look that finds none reads no
  * row), in one short transaction: how many, or -1 with err. */

@@ -68,6 +68,11 @@
 #define FORGET_EVERY_MS 60000 /* acknowledged rows past their keep time, looked for */
 #define FORGET_ROWS 500       /* deleted per transaction */
 #define FORGET_PASSES 20      /* transactions per look, at most */
+/* a county mark further than this above the station's last seq renumbers
+ * nothing (a station restored from a backup is behind by its records since
+ * the backup; the county's max_seq_jump default: the county would refuse
+ * records numbered further past its mark than this) */
+#define AHEAD_MAX 100000
 
 extern char **environ;
 
@@ -100,8 +105,9 @@ struct uplink {
 	 * county refuses; the next batch holds at most probe_limit records */
 	size_t window;
 	int probe_limit;
-	int bad_first;      /* the county named the first of the window */
-	int64_t gap_warned; /* the last county mark below a batch logged */
+	int bad_first;        /* the county named the first of the window */
+	int64_t gap_warned;   /* the last county mark below a batch logged */
+	int64_t ahead_warned; /* the last county mark beyond AHEAD_MAX logged */
 	/* the county mark at which acknowledged records were last put back
 	 * (-1: none since its mark passed it), and whether a batch carrying
 	 * the first of them was acknowledged since: a county that takes them
@@ -293,6 +299,85 @@ probe_passed(struct uplink *u, size_t count)
 }
 
 /*
+ * The county's mark hwm (an ACK's, or a heartbeat's answer) is above every
+ * seq this station ever gave a record: the county holds records of this
+ * station that the station never wrote, so the station's database was put
+ * back from an older backup (or put back empty) and its numbering went
+ * back with it.  Its records since then took seqs the county already
+ * holds for others, and the county keeps the first copy, answering the
+ * new one as held (a conflict, C06): taken as delivered, they would be
+ * lost.  So nothing of the batch is taken; every record not yet
+ * acknowledged (the outbox, set-aside rows too) is renumbered after the
+ * county's mark, keeping its uuid, in one transaction
+ * (records_outbox_renumber), and sent again; the seqs the county holds
+ * between the two are its own (the station's, from before the restore).
+ * Said once per renumbering.  1 when the mark was above (the caller takes
+ * nothing of a batch, also when the database failed or the mark is not
+ * believed), 0 when not.
+ *
+ * A mark comes from the uplink process, which the gateway does not trust
+ * (docs/design.md, V8): a forged one above makes at worst a renumbering
+ * and a resend (and a gap at the county, its C04), never a record taken
+ * out of the outbox; one more than AHEAD_MAX above renumbers nothing and
+ * takes nothing: said once per mark, the records wait for a person.
+ */
+static int
+county_ahead(struct uplink *u, int64_t hwm)
+{
+	struct records_renumber r;
+	int64_t last = records_outbox_last_seq(u->db);
+	char why[256];
+	int rc;
+
+	if (hwm <= last)
+		return 0;
+	if (hwm - last > AHEAD_MAX) {
+		if (u->ahead_warned != hwm)
+			log_warnx("the county says it holds this station's records up to seq %lld, "
+			          "more than %d above the last this station numbered (%lld): not "
+			          "believed, nothing renumbered, no record taken as delivered",
+			    (long long)hwm, AHEAD_MAX, (long long)last);
+		u->ahead_warned = hwm;
+		return 1;
+	}
+	rc = records_outbox_renumber(u->db, hwm, &r, why, sizeof(why));
+	if (rc == -1) {
+		db_failed(u, "outbox renumber", why);
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	if (r.count > 0)
+		log_warnx("the county holds this station's records up to seq %lld, but this "
+		          "station's numbering stopped at seq %lld (its database restored from "
+		          "a backup?): its %lld records not yet acknowledged renumbered to seq "
+		          "%lld..%lld and sent again",
+		    (long long)hwm, (long long)r.was_last, (long long)r.count, (long long)r.first,
+		    (long long)r.last);
+	else
+		log_warnx("the county holds this station's records up to seq %lld, but this "
+		          "station's numbering stopped at seq %lld (its database restored from "
+		          "a backup?): its next record takes seq %lld",
+		    (long long)hwm, (long long)r.was_last, (long long)hwm + 1);
+	/* what the thread remembers by seq is of the old numbering: a batch
+	 * out (its ACK, if one comes, takes nothing), a split, a put back */
+	u->handed_count = 0;
+	u->handed_max = 0;
+	u->window = 0;
+	u->probe_limit = 0;
+	u->bad_first = 0;
+	u->gap_warned = -1;
+	u->reacked_at = -1;
+	u->reack_acked = 0;
+	pthread_mutex_lock(&u->lock);
+	u->status.last_ack = hwm;
+	pthread_mutex_unlock(&u->lock);
+	count_backlog(u);
+	uplink_kick(u);
+	return 1;
+}
+
+/*
  * The county's contiguous mark is hwm (an ACK's, after the rows it covers
  * were taken; or a heartbeat's answer), the highest seq it may hold `last`
  * (0: the heartbeat's, not known).  A mark below a record it had
@@ -309,6 +394,8 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last)
 	char why[256];
 	int rc;
 
+	if (county_ahead(u, hwm))
+		return;
 	if (last == 0)
 		last = records_outbox_last_seq(u->db);
 	if (u->reacked_at >= 0 && hwm > u->reacked_at)
@@ -370,6 +457,12 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	int64_t last = u->handed_count > 0 ? u->handed[u->handed_count - 1] : 0;
 
 	u->batch_out = 0;
+	/* a county ahead of every seq the station gave: none of the batch is
+	 * taken (the county may hold other records at its seqs) */
+	if (county_ahead(u, ack->hwm)) {
+		u->handed_count = 0;
+		return send_state(u, 0, err, errlen);
+	}
 	if (records_outbox_trim(u->db, mark, why, sizeof(why)) == -1)
 		db_failed(u, "outbox delete", why);
 	/*
@@ -973,6 +1066,7 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 	u->config = *config;
 	u->fd = -1;
 	u->gap_warned = -1;
+	u->ahead_warned = -1;
 	u->reacked_at = -1;
 	if ((u->handed = calloc((size_t)config->batch, sizeof(*u->handed))) == NULL) {
 		free(u);

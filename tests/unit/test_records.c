@@ -652,6 +652,79 @@ acknowledged_records_are_kept_resent_and_forgotten(void **state)
 	store_close(db);
 }
 
+/*
+ * A station restored from an older backup: the county's mark is above its
+ * last seq.  Every row not yet acknowledged (waiting or set aside) takes a
+ * seq after the mark, in its order, with its uuid; the acknowledged ones
+ * stay; the next record is numbered after them.  A mark not above the last
+ * seq changes nothing.
+ */
+static void
+a_county_ahead_renumbers_what_waits_after_its_mark(void **state)
+{
+	struct fixture *f = *state;
+	struct records_renumber r;
+	struct records_fill more;
+	struct wire_batch b;
+	int64_t seq[4];
+	char err[256], uuid[2][37];
+	sqlite3 *db = fills_handed_out(f, 4, seq);
+
+	assert_int_equal(records_outbox_trim(db, seq[0], err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_set_aside(db, seq[2], "refused", 1000, err, sizeof(err)),
+	    1);
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 2, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 2);
+	str_copy(uuid[0], b.records[0].uuid, sizeof(uuid[0]));
+	str_copy(uuid[1], b.records[1].uuid, sizeof(uuid[1]));
+	wire_batch_free(&b);
+
+	/* at or below the last seq: nothing */
+	assert_int_equal(records_outbox_renumber(db, seq[3], &r, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_renumber(db, seq[1], &r, err, sizeof(err)), 0);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT min(seq) FROM outbox"), seq[1]);
+
+	/* the county holds up to seq[3] + 10 */
+	assert_int_equal(records_outbox_renumber(db, seq[3] + 10, &r, err, sizeof(err)), 1);
+	assert_int_equal(r.was_last, seq[3]);
+	assert_int_equal(r.count, 3);
+	assert_int_equal(r.first, seq[3] + 11);
+	assert_int_equal(r.last, seq[3] + 13);
+	assert_int_equal(records_outbox_count(db, NULL), 2);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	assert_int_equal(records_outbox_holds(db, seq[3] + 12), 1); /* the set-aside one */
+	assert_int_equal(stationdb_count(&f->rec,
+	                     "SELECT count(*) FROM outbox WHERE aside_ms IS NOT NULL AND seq ="
+	                     " (SELECT max(seq) - 1 FROM outbox)"),
+	    1);
+	assert_int_equal(records_outbox_acked_holds(db, seq[0]), 1);
+	assert_int_equal(records_outbox_last_seq(db), seq[3] + 13);
+	/* the same records, in their order, at the new seqs */
+	assert_int_equal(records_outbox_read(db, "S1", "330825101", 5, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.count, 2);
+	assert_int_equal(b.records[0].seq, seq[3] + 11);
+	assert_string_equal(b.records[0].uuid, uuid[0]);
+	assert_int_equal(b.records[1].seq, seq[3] + 13);
+	assert_string_equal(b.records[1].uuid, uuid[1]);
+	wire_batch_free(&b);
+
+	/* the next record is numbered after them */
+	new_fill(f, &more, 1, NAN);
+	started(f, &more);
+	assert_int_equal(finish(f, &more), RECORDS_WRITTEN);
+	assert_int_equal(records_outbox_last_seq(db), seq[3] + 14);
+
+	/* nothing waiting: the numbering still goes on after the mark */
+	assert_int_equal(records_outbox_trim(db, seq[3] + 14, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	stationdb_exec(&f->rec, "DELETE FROM outbox WHERE aside_ms IS NOT NULL");
+	assert_int_equal(records_outbox_count(db, NULL) + records_outbox_aside_count(db), 0);
+	assert_int_equal(records_outbox_renumber(db, seq[3] + 100, &r, err, sizeof(err)), 1);
+	assert_int_equal(r.count, 0);
+	assert_int_equal(records_outbox_last_seq(db), seq[3] + 100);
+	store_close(db);
+}
+
 /* Behind a set-aside record the county's mark stops, and the records after
  * it were taken all the same: that is no loss, nothing is sent again. */
 static void
@@ -1451,6 +1524,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(outbox_is_read_oldest_first_and_trimmed_to_the_mark,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(a_set_aside_record_is_kept_skipped_and_retried,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(a_county_ahead_renumbers_what_waits_after_its_mark,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(acknowledged_records_are_kept_resent_and_forgotten,
 		    setup, teardown),

@@ -14,7 +14,10 @@
  *     outbox although the county's contiguous mark stops at the first gap;
  *   - a county that refuses without naming a record sets nothing aside;
  *   - an uplink that lies about which record was refused sets nothing
- *     aside unless the refused batch was that one record alone.
+ *     aside unless the refused batch was that one record alone;
+ *   - a county mark above every seq the station numbered (a station
+ *     restored from a backup, or a lying uplink) takes nothing: the
+ *     records waiting are renumbered after it and sent again.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -270,7 +273,9 @@ fake_lost_county(uint8_t *buf)
 
 	if (fake_take(1, 5, 5, buf) == -1 || fake_take(6, 5, 10, buf) == -1)
 		return fake_done("first batches"), 4;
-	/* a mark above everything (a lying uplink) puts nothing back */
+	/* a mark far above everything (a lying uplink: more than AHEAD_MAX
+	 * above the last seq, not believed) puts nothing back, renumbers
+	 * nothing */
 	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
 	if (fake_take(11, 2, 12, buf) == -1)
 		return fake_done("a high mark put records back"), 4;
@@ -282,6 +287,33 @@ fake_lost_county(uint8_t *buf)
 	if (fake_take(4, 5, 8, buf) == -1 || fake_take(9, 4, 12, buf) == -1 ||
 	    fake_take(0, 0, 0, buf) == -1)
 		return fake_done("not sent again"), 4;
+	fake_done("ok");
+	return fake_linger(buf);
+}
+
+/* A station restored from an older backup: the county's mark (an ACK's,
+ * then a heartbeat's) is above every seq the station numbered.  Nothing of
+ * the batch is taken; the records waiting are renumbered after the mark
+ * and sent again.  The second mark, above the renumbered ones, is what a
+ * forged one from a lying uplink looks like: a renumbering, nothing lost. */
+static int
+fake_restored_station(uint8_t *buf)
+{
+	struct upchan_mark mark = { 40 };
+
+	/* a mark more than AHEAD_MAX above: nothing taken, nothing renumbered */
+	if (fake_take(1, 5, 1000000000, buf) == -1)
+		return fake_done("an absurd mark"), 4;
+	/* 1..5 counted held (the county holds other records there: C06) */
+	if (fake_take(1, 5, 20, buf) == -1)
+		return fake_done("first batch"), 4;
+	if (fake_take(21, 5, 25, buf) == -1)
+		return fake_done("not renumbered after the ACK's mark"), 4;
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take(41, 5, 45, buf) == -1 || fake_take(46, 2, 47, buf) == -1)
+		return fake_done("not renumbered after the heartbeat's mark"), 4;
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("not drained"), 4;
 	fake_done("ok");
 	return fake_linger(buf);
 }
@@ -329,7 +361,8 @@ fake_uplink(void)
 	}
 	fake_status(UPCHAN_MAX_QUIET_MS);
 	if (strcmp(mode, "liar") == 0) {
-		struct upchan_ack ack = { 1000000000, 5, 0 };
+		/* the station's last seq, above the batch it was handed */
+		struct upchan_ack ack = { 12, 5, 0 };
 
 		fake_send(UPCHAN_BATCH_REQ, NULL, 0);
 		do {
@@ -346,6 +379,8 @@ fake_uplink(void)
 		return fake_lost_county(buf);
 	} else if (strcmp(mode, "stuck") == 0) {
 		return fake_stuck_county(buf);
+	} else if (strcmp(mode, "restored") == 0) {
+		return fake_restored_station(buf);
 	} else if (strcmp(mode, "malformed") == 0) {
 		struct upchan_ack ack = { 5, 5, 0 };
 
@@ -479,7 +514,7 @@ an_ack_deletes_only_what_was_handed_out(void **state)
 
 	while (outbox(f, "count(*)") == 12 && time_mono_ms() < end)
 		time_sleep_ms(20);
-	/* the liar claimed seq 1,000,000,000 for a batch of 1..5 */
+	/* the liar claimed seq 12 for a batch of 1..5 */
 	assert_int_equal(outbox(f, "count(*)"), 7);
 	assert_int_equal(outbox(f, "min(seq)"), 6);
 	assert_true(uplink_healthy(u, time_mono_ms()));
@@ -689,6 +724,40 @@ records_sent_again_once_are_not_sent_again_for_ever(void **state)
 	uplink_stop(u);
 }
 
+/* A county ahead of every seq the station numbered (fake_restored_station):
+ * the station's database was restored from an older backup.  Until rev96
+ * (7 Dec 2026) the batch was taken as delivered although the county kept
+ * other records at those seqs, and the station's records were lost. */
+static void
+a_county_ahead_of_the_station_gets_its_records_renumbered(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u = start_done(f, "restored");
+	struct uplink_status st;
+
+	wait_done(f, "ok");
+	assert_int_equal(outbox(f, "count(*)"), 0);
+	/* all twelve, each once, at seqs the county did not hold before */
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(DISTINCT uuid) FROM outbox_acked WHERE uuid LIKE"
+	                     " '00000000-0000-4000-8000-%' AND ((seq BETWEEN 21 AND 25) OR"
+	                     " (seq BETWEEN 41 AND 47))",
+	                     -1),
+	    12);
+	/* in the order they were written */
+	assert_int_equal(store_query_int(f->db,
+	                     "SELECT count(*) FROM outbox_acked a JOIN outbox_acked b ON"
+	                     " a.seq < b.seq AND a.created_ms > b.created_ms",
+	                     -1),
+	    0);
+	assert_int_equal(
+	    store_query_int(f->db, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'", -1),
+	    47);
+	uplink_get_status(u, &st);
+	assert_int_equal(st.restarts, 0);
+	uplink_stop(u);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -699,6 +768,8 @@ main(int argc, char **argv)
 		    a_heartbeat_mark_below_what_was_acknowledged_sends_it_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(records_sent_again_once_are_not_sent_again_for_ever,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_county_ahead_of_the_station_gets_its_records_renumbered, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    the_connection_is_released_without_waiting_for_the_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(
