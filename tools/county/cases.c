@@ -616,8 +616,12 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
  * village) are stored and shown as they are, on every page of the case and
  * in every backup: none may hold what looks like a resident ID or credit
  * code (buyer.h), so that a buyer's number typed into a comment or a report
- * goes nowhere; a buyer is named by the masked form.  The refusal names the
- * field, never the text.
+ * goes nowhere; a buyer is named by the masked form.  The words the county
+ * looks up (a report's kind, a decision's outcome and power, a
+ * reassignment's township) are typed too (gaswatch takes them as free
+ * text): asked here, before the refusal of an unknown one, which names it
+ * and is logged (review rev97).  The refusal names the field, never the
+ * text.
  */
 enum cases_field
 cases_field_with_number(const struct case_request *rq)
@@ -631,6 +635,10 @@ cases_field_with_number(const struct case_request *rq)
 		[CASES_FIELD_CODE] =
 		    CASEMSG_HAS(rq, CASEMSG_CODE) && !code_text_is_code(code, strlen(code)) ? code
 		                                                                            : "",
+		[CASES_FIELD_KIND] = CASEMSG_HAS(rq, CASEMSG_KIND) ? rq->kind : "",
+		[CASES_FIELD_OUTCOME] = CASEMSG_HAS(rq, CASEMSG_OUTCOME) ? rq->outcome : "",
+		[CASES_FIELD_POWER] = CASEMSG_HAS(rq, CASEMSG_POWER) ? rq->power : "",
+		[CASES_FIELD_TOWNSHIP] = CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ? rq->township : "",
 	};
 	int i;
 
@@ -643,7 +651,8 @@ cases_field_with_number(const struct case_request *rq)
 const char *
 cases_field_key(enum cases_field field)
 {
-	static const char *const keys[CASES_FIELD_COUNT] = { "note", "place", "village", "code" };
+	static const char *const keys[CASES_FIELD_COUNT] = { "note", "place", "village", "code",
+		"kind", "outcome", "power", "township" };
 
 	return field > CASES_FIELD_NONE && field < CASES_FIELD_COUNT ? keys[field] : "";
 }
