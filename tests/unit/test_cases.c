@@ -2574,7 +2574,6 @@ an_evidence_name_holding_a_number_is_kept_neutral(void **state)
 
 	(void)state;
 	config.report_max_per_hour = 0;
-	load_map(&cat);
 	r = report("违规堆放气瓶", "东村", "身份证照片");
 	with_photo(&r, photo1, sizeof(photo1), "11010519491231002X.jpg");
 	assert_int_equal(cases_report(&cdb, &cat, "grid:eve@TA", &r, t, &id, err, sizeof(err)),
