@@ -5,7 +5,8 @@
  *
  * The fixture: fill F1 carries two violations, R11 routed to the buyer's
  * township TB and R05 to the station's TA, which open cases 1 (TB) and 2
- * (TA), both showing F1 (the fill behind their first alert); fill F2's R11
+ * (TA), both showing F1 (the fill behind their first alert), only case 1
+ * its address (the R11 case, the one it was kept for); fill F2's R11
  * joins case 1 later, so no case shows F2's address.  Both addresses
  * arrived at T0.  Real SQLite, the county's schema, the cases module's own
  * steps (a dismissal closes a case).
@@ -271,7 +272,8 @@ kept_until_keep_days_after_the_last_close(void **state)
 
 	(void)state;
 	to_cases();
-	dismiss_both(T0 + 2 * DAY, last);
+	dismiss(2, "officer:wu@TA", "TA", T0 + 2 * DAY);
+	dismiss(1, "officer:li@TB", "TB", last);
 	assert_int_equal(expire(last + KEEP * DAY - 1), 1); /* F2's, which no case shows */
 	assert_string_equal(kept("F1"), ADDR1);
 	assert_int_equal(expire(last + KEEP * DAY), 1);
@@ -280,20 +282,57 @@ kept_until_keep_days_after_the_last_close(void **state)
 	assert_string_equal(kept("F1"), "");
 }
 
-/* One of the fill's two cases closed long ago and the other still open:
- * kept; once the second closes, its own keep time counts. */
+/* The station's township's case about the same fill (case 2, F1's R05) never shows the
+ * address: open for ten years, it does not keep it once the case it was kept for (case 1, the
+ * R11) closed and its keep time is over. */
 static void
-kept_while_a_second_case_on_the_fill_is_open(void **state)
+not_kept_by_the_station_townships_case_on_the_fill(void **state)
 {
 	(void)state;
 	to_cases();
 	dismiss(1, "officer:li@TB", "TB", T0 + DAY);
-	assert_int_equal(expire(T0 + 3650 * DAY), 1); /* F2's */
+	assert_int_equal(expire(T0 + (1 + KEEP) * DAY - 1), 1); /* F2's */
 	assert_string_equal(kept("F1"), ADDR1);
-	dismiss(2, "officer:wu@TA", "TA", T0 + 3650 * DAY);
-	assert_int_equal(expire(T0 + (3650 + KEEP) * DAY - 1), 0);
-	assert_string_equal(kept("F1"), ADDR1);
-	assert_int_equal(expire(T0 + (3650 + KEEP) * DAY), 1);
+	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 1);
+	assert_string_equal(kept("F1"), "");
+	assert_int_equal(store_query_int(cdb.db,
+	                     "SELECT count(*) FROM cases WHERE id = 2 AND"
+	                     " state NOT IN ('closed', 'dismissed')",
+	                     -1),
+	    1);
+}
+
+/* The same when the buyer lives in the station's township, so that the fill's R11 and its
+ * R05 both go to TB (the station moved to TB here): the R05 case is TB's too, but not the one
+ * the address was kept for: it shows the address to no one, TB's officer included, and does
+ * not keep it. */
+static void
+the_station_townships_case_in_the_buyers_township_neither_shows_nor_keeps_it(void **state)
+{
+	const struct access_scope tb = { .reach = ACCESS_REACH_OWN, .township = "TB" };
+	cbor_item_t *root;
+	char text[64];
+
+	(void)state;
+	fixture_exec(cdb.db, "UPDATE stations SET township = 'TB' WHERE id = 'S01'");
+	fixture_exec(cdb.db, "UPDATE violations SET township = 'TB' WHERE uuid = 'V1b'");
+	fixture_exec(cdb.db, "UPDATE alerts SET township = 'TB' WHERE source = 'station:S01:V1b'");
+	to_cases();
+	root = detail("officer:li@TB", &tb, 2);
+	cborread_text(cborread_find(root, "case"), "township", text, sizeof(text));
+	assert_string_equal(text, "TB");
+	cborread_text(cborread_find(root, "fill"), "uuid", text, sizeof(text));
+	assert_string_equal(text, "F1");
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+	assert_int_equal(views(), 0);
+	root = detail("officer:li@TB", &tb, 1); /* the R11 case does */
+	cborread_text(cborread_find(root, "buyer"), "address", text, sizeof(text));
+	assert_string_equal(text, ADDR1);
+	cbor_decref(&root);
+	assert_int_equal(views(), 1);
+	dismiss(1, "officer:li@TB", "TB", T0 + DAY);
+	assert_int_equal(expire(T0 + (1 + KEEP) * DAY), 2);
 	assert_string_equal(kept("F1"), "");
 }
 
@@ -320,7 +359,7 @@ a_case_opened_again_counts_as_open(void **state)
 	to_cases();
 	dismiss_both(T0 + DAY, T0 + DAY);
 	fixture_exec(cdb.db,
-	    "UPDATE cases SET state = 'accepted' WHERE id = 2"); /* closed_ms stays */
+	    "UPDATE cases SET state = 'accepted' WHERE id = 1"); /* closed_ms stays */
 	assert_int_equal(expire(T0 + 3650 * DAY), 1);
 	assert_string_equal(kept("F1"), ADDR1);
 }
@@ -399,6 +438,9 @@ the_case_says_the_address_was_erased(void **state)
 	root = detail("regulator:county", &all, 1);
 	assert_true(erased_on(root));
 	assert_int_equal(cbor_array_size(cborread_find(root, "address_views")), 1);
+	cbor_decref(&root);
+	root = detail("regulator:county", &all, 2); /* the R05 case never had it */
+	assert_false(erased_on(root));
 	cbor_decref(&root);
 	root = detail("township:TB", &tb, 1);
 	assert_false(erased_on(root));
@@ -653,8 +695,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(kept_until_keep_days_after_the_last_close, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(kept_while_a_second_case_on_the_fill_is_open, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(not_kept_by_the_station_townships_case_on_the_fill,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    the_station_townships_case_in_the_buyers_township_neither_shows_nor_keeps_it,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(an_alert_not_yet_in_a_case_keeps_it, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(a_case_opened_again_counts_as_open, setup,

@@ -170,9 +170,9 @@ address_views(void)
 }
 
 /* The buyer's address (kept for the fill, routed to TA) is on the case for
- * an officer of TA only, and each showing writes one log row, which a
- * regulator reads on the case; TA's shared key, another township's
- * officer, a regulator and a caller with no identity do not get it. */
+ * an officer of TA only, the R11 case (not one about the same fill's R05), and each showing writes
+ * one log row, which a regulator reads on the case; TA's shared key, another township's officer, a
+ * regulator and a caller with no identity do not get it. */
 static void
 the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
 {
@@ -188,6 +188,16 @@ the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
 	(void)state;
 	assert_int_equal(buyeraddr_store(&cdb, "F2", "TA", "东村12号", T0, err, sizeof(err)), 0);
 	assert_int_equal(address_views(), 0);
+	/* the fixture's case is F2's R05 (the station's township's, about the cylinder): even
+	 * routed to TA, the township the address was kept for, it is not the case the address was
+	 * kept for, and shows it to no one */
+	root = detail_as(&alice, &town_a, 1, CASES_DONE);
+	assert_null(cborread_find(cborread_find(root, "buyer"), "address"));
+	cbor_decref(&root);
+	assert_int_equal(address_views(), 0);
+	/* the case's alert the hoarding one (R11, routed to the buyer's township TA) */
+	fixture_exec(cdb.db, "UPDATE violations SET rule = 'R11' WHERE uuid = 'V2'");
+	fixture_exec(cdb.db, "UPDATE alerts SET rule = 'R11' WHERE source = 'station:S01:V2'");
 
 	root = detail_as(&alice, &town_a, 1, CASES_DONE);
 	cborread_text(cborread_find(root, "buyer"), "address", text, sizeof(text));
@@ -216,18 +226,20 @@ the_buyer_address_goes_to_the_buyer_townships_officer_only(void **state)
 	cbor_decref(&root);
 	assert_int_equal(address_views(), 1);
 
-	/* the one rule (kept for, alerted, assigned): an officer of another township than the
-	 * case's: never */
-	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
-	assert_true(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
-	assert_false(buyeraddr_may_see(&shared, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
-	assert_false(buyeraddr_may_see(&reg, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
-	assert_false(buyeraddr_may_see(NULL, &(struct buyeraddr_case){ "TA", "TA", "TA" }));
+	/* the one rule (kept for, alerted, assigned, the alert's rule): an officer of another
+	 * township than the case's: never */
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TA", "TA", "TA", "R11" }));
+	assert_true(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA", "R11" }));
+	assert_false(
+	    buyeraddr_may_see(&shared, &(struct buyeraddr_case){ "TA", "TA", "TA", "R11" }));
+	assert_false(buyeraddr_may_see(&reg, &(struct buyeraddr_case){ "TA", "TA", "TA", "R11" }));
+	assert_false(buyeraddr_may_see(NULL, &(struct buyeraddr_case){ "TA", "TA", "TA", "R11" }));
 	assert_false(buyeraddr_may_see(&alice, NULL));
 }
 
 /* buyeraddr_may_see: the township a case is assigned to now, on the case the address was kept
- * for (its alert behind the fill routed to the address's township), and an officer's only. */
+ * for (its alert behind the fill of a rule routed to the buyer, R11, and routed to the
+ * address's township), and an officer's only. */
 static void
 the_address_goes_with_its_case_to_the_township_it_is_assigned_to(void **state)
 {
@@ -237,11 +249,16 @@ the_address_goes_with_its_case_to_the_township_it_is_assigned_to(void **state)
 	struct access_identity grid = identity("grid:dan@TB");
 	struct access_identity reg = identity("regulator:county");
 	/* kept for TA, its case opened in TA and reassigned to TB */
-	const struct buyeraddr_case moved = { "TA", "TA", "TB" };
+	const struct buyeraddr_case moved = { "TA", "TA", "TB", "R11" };
 	/* kept for TB (the buyer's), on the station's township's case (TA) about the same fill,
 	 * in TA or reassigned to TB */
-	const struct buyeraddr_case other = { "TB", "TA", "TA" },
-	                            other_moved = { "TB", "TA", "TB" };
+	const struct buyeraddr_case other = { "TB", "TA", "TA", "R05" },
+	                            other_moved = { "TB", "TA", "TB", "R05" };
+	/* the buyer lives in the station's township TA: the fill's R11 and its R10 both go to TA;
+	 * the R10 case (about the cylinder) is not the one the address was kept for, in TA or
+	 * reassigned to TB */
+	const struct buyeraddr_case same = { "TA", "TA", "TA", "R10" },
+	                            same_moved = { "TA", "TA", "TB", "R10" };
 
 	(void)state;
 	assert_true(buyeraddr_may_see(&bob, &moved));
@@ -252,8 +269,15 @@ the_address_goes_with_its_case_to_the_township_it_is_assigned_to(void **state)
 	assert_false(buyeraddr_may_see(&alice, &other));
 	assert_false(buyeraddr_may_see(&bob, &other));
 	assert_false(buyeraddr_may_see(&bob, &other_moved));
-	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "", "", "TB" }));
-	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TB", "", "TB" }));
+	assert_false(buyeraddr_may_see(&alice, &same));
+	assert_false(buyeraddr_may_see(&bob, &same_moved));
+	assert_true(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA", "R11" }));
+	assert_false(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA", "" }));
+	assert_false(buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA", NULL }));
+	assert_false(
+	    buyeraddr_may_see(&alice, &(struct buyeraddr_case){ "TA", "TA", "TA", "C04" }));
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "", "", "TB", "R11" }));
+	assert_false(buyeraddr_may_see(&bob, &(struct buyeraddr_case){ "TB", "", "TB", "R11" }));
 }
 
 static void

@@ -914,6 +914,8 @@ a_typed_id_number_is_refused_and_stored_nowhere(void **state)
 		"credit code 91350100M000100Y43",         /* a credit code that passes its check */
 		"电话 13800138000, 证件 110105194912310", /* an old 15-digit one */
 	};
+	static const char *const bare[] = { "11010519491231002X", "91350100M000100Y43",
+		"110105194912310" };
 	struct case_request r;
 	char err[256];
 	int64_t id = sql_int("SELECT id FROM cases WHERE township = 'TA' AND state IN ('new',"
@@ -963,6 +965,53 @@ a_typed_id_number_is_refused_and_stored_nowhere(void **state)
 		    cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &got, err, sizeof(err)),
 		    CASES_REFUSED);
 		assert_non_null(strstr(err, "place"));
+	}
+	/* the words the county looks up, typed (gaswatch takes them as free text): refused
+	 * before the refusal that names an unknown one (and gascounty's log line of it) could
+	 * echo the number (review rev97) */
+	for (i = 0; i < sizeof(bare) / sizeof(bare[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		str_copy(r.kind, bare[i], sizeof(r.kind));
+		str_copy(r.village, "南村", sizeof(r.village));
+		str_copy(r.note, "路边堆放气瓶", sizeof(r.note));
+		casemsg_set(&r, CASEMSG_KIND);
+		casemsg_set(&r, CASEMSG_VILLAGE);
+		casemsg_set(&r, CASEMSG_NOTE_F);
+		assert_int_equal(
+		    cases_report(&cdb, &cat, "grid:dan@TA", &r, T0, &got, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_true(strncmp(err, "kind holds", 10) == 0);
+		assert_null(strstr(err, bare[i]));
+		r = step(id, "decide", "查实");
+		str_copy(r.outcome, bare[i], sizeof(r.outcome));
+		casemsg_set(&r, CASEMSG_OUTCOME);
+		assert_int_equal(
+		    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_true(strncmp(err, "outcome holds", 13) == 0);
+		assert_null(strstr(err, bare[i]));
+		str_copy(r.outcome, "fine", sizeof(r.outcome));
+		str_copy(r.power, bare[i], sizeof(r.power));
+		casemsg_set(&r, CASEMSG_POWER);
+		r.fine = 100;
+		casemsg_set(&r, CASEMSG_FINE);
+		assert_int_equal(
+		    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_true(strncmp(err, "power holds", 11) == 0);
+		assert_null(strstr(err, bare[i]));
+		memset(&r, 0, sizeof(r));
+		r.id = id;
+		str_copy(r.township, bare[i], sizeof(r.township));
+		str_copy(r.note, "由东村处理", sizeof(r.note));
+		casemsg_set(&r, CASEMSG_ID);
+		casemsg_set(&r, CASEMSG_TOWNSHIP);
+		casemsg_set(&r, CASEMSG_NOTE_F);
+		assert_int_equal(
+		    cases_reassign(&cdb, &cat, "regulator:alice", &r, T0, err, sizeof(err)),
+		    CASES_REFUSED);
+		assert_true(strncmp(err, "township holds", 14) == 0);
+		assert_null(strstr(err, bare[i]));
 	}
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps"), steps);
 	assert_int_equal(sql_int("SELECT count(*) FROM cases"), cases);
@@ -2505,6 +2554,56 @@ sql_text(sqlite3 *db, const char *sql, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * An evidence file named by a person's number (a phone's photo of an ID
+ * card, "11010519491231002X.jpg") is kept and shown under a neutral name,
+ * "evidence.jpg", its extension kept; one with no usable extension as
+ * "evidence"; a type holding one as "application/octet-stream".  The
+ * photo itself is kept: the person did not choose the name (review rev97).
+ * Other names are kept as sent.
+ */
+static void
+an_evidence_name_holding_a_number_is_kept_neutral(void **state)
+{
+	static uint8_t photo1[] = "\xff\xd8\xff\xe0 card one",
+	               photo2[] = "\xff\xd8\xff\xe0 card two",
+	               photo3[] = "\xff\xd8\xff\xe0 card three";
+	struct case_request r;
+	char err[256], text[128];
+	int64_t id = 0, t = T0 + 21 * 86400000LL;
+
+	(void)state;
+	config.report_max_per_hour = 0;
+	r = report("违规堆放气瓶", "东村", "身份证照片");
+	with_photo(&r, photo1, sizeof(photo1), "11010519491231002X.jpg");
+	assert_int_equal(cases_report(&cdb, &cat, "grid:eve@TA", &r, t, &id, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_evidence WHERE name LIKE"
+	                         " '%11010519491231002X%'"),
+	    0);
+	snprintf(text, sizeof(text),
+	    "SELECT name || ' ' || type FROM case_evidence WHERE case_id = %lld", (long long)id);
+	assert_string_equal(sql_text(cdb.db, text, text, sizeof(text)), "evidence.jpg image/jpeg");
+	r = step(id, "attach", NULL);
+	with_photo(&r, photo2, sizeof(photo2), "身份证11010519491231002X.x-photo");
+	str_copy(r.type, "image/11010519491231002X", sizeof(r.type));
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, t + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_evidence WHERE name = 'evidence' AND"
+	                         " type = 'application/octet-stream'"),
+	    1);
+	r = step(id, "attach", NULL);
+	with_photo(&r, photo3, sizeof(photo3), "现场 2026-12-07.jpg");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, t + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int(
+	                     "SELECT count(*) FROM case_evidence WHERE name = '现场 2026-12-07.jpg'"
+	                     " AND type = 'image/jpeg'"),
+	    1);
+}
+
 /* A county database of its own at dir/NAME (the escalation tests change every case they see). */
 static void
 own_county(const char *name, struct county_db *c)
@@ -3210,6 +3309,7 @@ main(void)
 		cmocka_unit_test(a_persons_steps_of_24_hours_are_bounded),
 		cmocka_unit_test(a_townships_dispositions_are_bounded),
 		cmocka_unit_test(a_persons_evidence_of_24_hours_is_bounded),
+		cmocka_unit_test(an_evidence_name_holding_a_number_is_kept_neutral),
 		/* last: its cases would change the figures counted above */
 		cmocka_unit_test(a_long_stream_of_joins_is_listed_at_its_ends_and_counted),
 		cmocka_unit_test(a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages),

@@ -28,22 +28,28 @@
 int buyeraddr_store(struct county_db *c, const char *fill, const char *township,
     const char *address, int64_t now_ms, char *err, size_t errlen);
 
-/* Where one case stands towards a fill's kept address: three township codes ("" for none). */
+/* Where one case stands towards a fill's kept address: three township codes and a rule code
+ * ("" for none). */
 struct buyeraddr_case {
 	const char *kept_for; /* the address's (buyer_addresses.township): the buyer's township,
 	                         as the county routed the fill's violation */
 	const char *alerted;  /* the one the case's alert behind that fill was routed to (the
 	                         township the case was opened in, or joined in) */
 	const char *assigned; /* the one the case is assigned to now (cases.township) */
+	const char *rule;     /* that alert's rule (alerts.rule): "R11" on the case the address
+	                         was kept for, "R05", "R10"... on the station's township's case
+	                         about the same fill */
 };
 
 /*
- * 1 if who may see the address on that case: the case is one the address
- * was kept for (alerted is kept_for: the buyer's township's case, not the
- * station's township's case about the same fill) and who is an officer
- * (officer:NAME@TOWNSHIP) of the township the case is assigned to now, the
- * buyer's or the one the county reassigned it to; nobody else (not the
- * township's shared key, not a grid worker, not a regulator, not the
+ * 1 if who may see the address on that case: the case is the one the
+ * address was kept for (its alert behind the fill is of a rule routed to
+ * the buyer's township, R11, and alerted is kept_for: the buyer's
+ * township's case, not the station's township's case about the same fill,
+ * even when the buyer lives in the station's township) and who is an
+ * officer (officer:NAME@TOWNSHIP) of the township the case is assigned to
+ * now, the buyer's or the one the county reassigned it to; nobody else (not
+ * the township's shared key, not a grid worker, not a regulator, not the
  * township the case was moved from).  The one place that decides.
  */
 int buyeraddr_may_see(const struct access_identity *who, const struct buyeraddr_case *k);
@@ -61,7 +67,8 @@ int buyeraddr_may_see(const struct access_identity *who, const struct buyeraddr_
  * is written.  *erased is 1 when the fill's address was kept and has been
  * erased after its keep time (buyeraddr_expire) and who is one who would
  * have seen it (buyeraddr_may_see) or a regulator (who reads the log of
- * showings); else 0.  Erased or not, out is then "" and nothing is logged.
+ * showings) on the case the address was kept for; else 0.  Erased or not, out is then "" and
+ * nothing is logged.
  */
 int buyeraddr_show(struct county_db *c, const struct access_identity *who, int64_t case_id,
     const char *fill, int64_t now_ms, char *out, size_t size, int *erased, char *err,
@@ -75,12 +82,16 @@ int buyeraddr_show(struct county_db *c, const struct access_identity *who, int64
  * The cases that need a fill's address are those that show it: the cases
  * whose first alert with a fill behind it (the first by alert id of its
  * station alerts whose violation is of a stored fill, as casedetail finds
- * "the fill behind the first alert") is of that fill.  An address is kept
+ * "the fill behind the first alert") is of that fill and is the alert the
+ * address was kept for (a rule routed to the buyer, R11, to the address's
+ * township: buyeraddr_may_see); a case of the station's township about the
+ * same fill does not keep it.  An address is kept
  *   - while any of those cases is open (any state but closed and dismissed,
  *     so a case opened again counts as open),
  *   - while an alert of the fill that would open or join a case (severity
- *     alert or critical) is not in a case yet (cases_from_alerts has not
- *     read it: the case it opens may need it),
+ *     alert or critical) and is one the address was kept for (as above) is
+ *     not in a case yet (cases_from_alerts has not read it: the case it
+ *     opens may need it),
  *   - until keep_days (1 or more) have passed since the later of its
  *     arrival and the last close (or dismissal) of those cases; so an
  *     address no case needs is erased keep_days after it came.

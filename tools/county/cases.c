@@ -538,13 +538,47 @@ evidence_hash(const struct case_request *rq, char hash[65])
 	return 0;
 }
 
-/* Store rq's evidence file (if any) for case_id at step; *stored: the bytes
- * it added to the county (0 for a file the county holds already). */
+/*
+ * The name an evidence file is kept and shown under: the name it was sent
+ * with, unless that holds what looks like a resident ID or credit code
+ * (buyer_text_has_number): a phone or a folder names a photo of an ID card
+ * by its number, and the name is shown to everyone who reads the case.
+ * Such a name is replaced by "evidence" and its extension (".jpg": after
+ * the last dot, 1 to 8 ASCII letters and digits), not refused: the person
+ * did not choose it, and the photo is still wanted.  Likewise a type that
+ * holds one is kept as "application/octet-stream".
+ */
+static void
+evidence_name(const struct case_request *rq, char *name, size_t name_size, char *type,
+    size_t type_size)
+{
+	const char *dot = strrchr(rq->file, '.');
+	size_t ext = dot != NULL ? strlen(dot + 1) : 0, i;
+
+	str_copy(name, rq->file, name_size);
+	str_copy(type, rq->type, type_size);
+	if (buyer_text_has_number(rq->type, strlen(rq->type)))
+		str_copy(type, "application/octet-stream", type_size);
+	if (!buyer_text_has_number(rq->file, strlen(rq->file)))
+		return;
+	for (i = 0; i < ext && ext <= 8; i++)
+		if (!((dot[1 + i] >= 'a' && dot[1 + i] <= 'z') ||
+		        (dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ||
+		        (dot[1 + i] >= '0' && dot[1 + i] <= '9')))
+			break;
+	if (ext >= 1 && ext <= 8 && i == ext)
+		snprintf(name, name_size, "evidence%s", dot);
+	else
+		str_copy(name, "evidence", name_size);
+}
+
+/* Store rq's evidence file (if any) for case_id at step, under evidence_name's name and type;
+ * *stored: the bytes it added to the county (0 for a file the county holds already). */
 static enum cases_result
 store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_id, int64_t step,
     int64_t *stored, char *err, size_t errlen)
 {
-	char hash[65];
+	char hash[65], name[sizeof(rq->file)], type[sizeof(rq->type)];
 	size_t max = (size_t)c->config->evidence_max_kb * 1024;
 
 	*stored = 0;
@@ -568,10 +602,11 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
 		return CASES_ERROR;
 	if (sqlite3_changes(c->db) > 0)
 		*stored = (int64_t)rq->data_len;
+	evidence_name(rq, name, sizeof(name), type, sizeof(type));
 	if (run(c, err, errlen,
 	        "INSERT OR IGNORE INTO case_evidence (case_id, step, hash, name, type)"
 	        " VALUES (?,?,?,?,?)",
-	        "iittt", case_id, step, hash, rq->file, rq->type) == -1)
+	        "iittt", case_id, step, hash, name, type) == -1)
 		return CASES_ERROR;
 	return CASES_DONE;
 }
@@ -581,8 +616,12 @@ store_evidence(struct county_db *c, const struct case_request *rq, int64_t case_
  * village) are stored and shown as they are, on every page of the case and
  * in every backup: none may hold what looks like a resident ID or credit
  * code (buyer.h), so that a buyer's number typed into a comment or a report
- * goes nowhere; a buyer is named by the masked form.  The refusal names the
- * field, never the text.
+ * goes nowhere; a buyer is named by the masked form.  The words the county
+ * looks up (a report's kind, a decision's outcome and power, a
+ * reassignment's township) are typed too (gaswatch takes them as free
+ * text): asked here, before the refusal of an unknown one, which names it
+ * and is logged (review rev97).  The refusal names the field, never the
+ * text.
  */
 enum cases_field
 cases_field_with_number(const struct case_request *rq)
@@ -596,6 +635,10 @@ cases_field_with_number(const struct case_request *rq)
 		[CASES_FIELD_CODE] =
 		    CASEMSG_HAS(rq, CASEMSG_CODE) && !code_text_is_code(code, strlen(code)) ? code
 		                                                                            : "",
+		[CASES_FIELD_KIND] = CASEMSG_HAS(rq, CASEMSG_KIND) ? rq->kind : "",
+		[CASES_FIELD_OUTCOME] = CASEMSG_HAS(rq, CASEMSG_OUTCOME) ? rq->outcome : "",
+		[CASES_FIELD_POWER] = CASEMSG_HAS(rq, CASEMSG_POWER) ? rq->power : "",
+		[CASES_FIELD_TOWNSHIP] = CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ? rq->township : "",
 	};
 	int i;
 
@@ -608,7 +651,8 @@ cases_field_with_number(const struct case_request *rq)
 const char *
 cases_field_key(enum cases_field field)
 {
-	static const char *const keys[CASES_FIELD_COUNT] = { "note", "place", "village", "code" };
+	static const char *const keys[CASES_FIELD_COUNT] = { "note", "place", "village", "code",
+		"kind", "outcome", "power", "township" };
 
 	return field > CASES_FIELD_NONE && field < CASES_FIELD_COUNT ? keys[field] : "";
 }

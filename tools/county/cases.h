@@ -151,6 +151,13 @@ enum cases_field {
 	CASES_FIELD_PLACE,
 	CASES_FIELD_VILLAGE,
 	CASES_FIELD_CODE, /* only when it is no code: a serial or a remark */
+	/* words the county looks up (a report's kind, a decision's outcome and power, a
+	 * reassignment's township): asked too, so that a number typed there is refused before the
+	 * refusal that names an unknown word (and its log line) could echo it */
+	CASES_FIELD_KIND,
+	CASES_FIELD_OUTCOME,
+	CASES_FIELD_POWER,
+	CASES_FIELD_TOWNSHIP,
 	CASES_FIELD_COUNT
 };
 
@@ -161,7 +168,8 @@ enum cases_field {
  * (each with its own labels, indexed by the field). */
 enum cases_field cases_field_with_number(const struct case_request *rq);
 
-/* The field's key as the request names it: "note", "place", "village", "code". */
+/* The field's key as the request names it: "note", "place", "village", "code", "kind",
+ * "outcome", "power", "township". */
 const char *cases_field_key(enum cases_field field);
 
 /* Where a report goes, or why it cannot go anywhere (cases_route). */

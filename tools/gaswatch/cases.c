@@ -703,6 +703,10 @@ refuse_number(const struct case_request *r)
 		[CASES_FIELD_PLACE] = N_("place (--place)"),
 		[CASES_FIELD_VILLAGE] = N_("village (--village)"),
 		[CASES_FIELD_CODE] = N_("cylinder code (--code)"),
+		[CASES_FIELD_KIND] = N_("report kind (--kind)"),
+		[CASES_FIELD_OUTCOME] = N_("outcome (--outcome)"),
+		[CASES_FIELD_POWER] = N_("penalty power (--power)"),
+		[CASES_FIELD_TOWNSHIP] = N_("township (--to)"),
 	};
 	enum cases_field field = cases_field_with_number(r);
 

@@ -554,6 +554,10 @@ refuse_number(struct request *r, struct reply *out, const struct case_request *r
 		[CASES_FIELD_PLACE] = C_PLACE,
 		[CASES_FIELD_VILLAGE] = C_VILLAGE,
 		[CASES_FIELD_CODE] = C_CODE,
+		[CASES_FIELD_KIND] = C_NOTE, /* not read: the kind's label is html.c's W_KIND */
+		[CASES_FIELD_OUTCOME] = C_OUTCOME,
+		[CASES_FIELD_POWER] = C_POWER,
+		[CASES_FIELD_TOWNSHIP] = C_TO_TOWNSHIP,
 	};
 	enum cases_field field = cases_field_with_number(rq);
 	char text[512];
@@ -562,7 +566,8 @@ refuse_number(struct request *r, struct reply *out, const struct case_request *r
 		return 0;
 	log_info("refused %s to %s: %s holds what looks like a person's number", r->path,
 	    r->who.identity, cases_field_key(field));
-	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER), cw(r, labels[field]));
+	snprintf(text, sizeof(text), cw(r, C_PERSON_NUMBER),
+	    field == CASES_FIELD_KIND ? word(r->lang, W_KIND) : cw(r, labels[field]));
 	refusal(r, out, MHD_HTTP_CONFLICT, text);
 	return 1;
 }
@@ -1837,7 +1842,8 @@ take_photo(struct request *r, struct case_request *rq)
 	else
 		return -1;
 	str_copy(rq->type, type, sizeof(rq->type));
-	/* the name is the person's phone's: kept as text, never used as a path */
+	/* the name is the person's phone's: kept as text, never used as a path (the county keeps
+	 * one holding an ID number under a neutral name: store_evidence, cases.c) */
 	str_copy(rq->file,
 	    casemsg_text_ok(r->upload_name, strlen(r->upload_name), 0) && r->upload_name[0] != '\0'
 	        ? r->upload_name
