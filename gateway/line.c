@@ -196,13 +196,7 @@ line_login(struct line *line, const char *cert, char *err, size_t errlen)
 void
 line_cylinder_label(const struct line_cylinder *cyl, struct rules_label *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->code = cyl->code;
-	out->model = cyl->model;
-	out->manufactured = cyl->manufactured;
-	/* decoded as grams / 1000.0: back to the grams exactly */
-	out->tare_g = (int)lround(cyl->tare_kg * 1000);
-	out->fill_g = (int)lround(cyl->fill_kg * 1000);
+	rules_label_of(out, cyl->code, cyl->model, cyl->manufactured, cyl->tare_kg, cyl->fill_kg);
 }
 
 int

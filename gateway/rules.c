@@ -215,6 +215,18 @@ judge_buyer(int present, int valid, const char *reason, struct rules_verdict *v)
 		add(v, RULES_R08_NUMBER_REJECTED, reason != NULL ? reason : "invalid");
 }
 
+void
+rules_label_of(struct rules_label *out, const char *code, const char *model, int32_t manufactured,
+    double tare_kg, double fill_kg)
+{
+	memset(out, 0, sizeof(*out));
+	out->code = code;
+	out->model = model;
+	out->manufactured = manufactured;
+	out->tare_g = (int)lround(tare_kg * 1000);
+	out->fill_g = (int)lround(fill_kg * 1000);
+}
+
 /* s, or "" for NULL. */
 static const char *
 or_empty(const char *s)

@@ -134,6 +134,12 @@ struct rules_label {
 	int fill_g;           /* stamped allowable fill mass */
 };
 
+/* A label of these facts (code and model point at the caller's text);
+ * the masses in kg, as decoded or stored (grams / 1000.0), back to grams
+ * exactly. */
+void rules_label_of(struct rules_label *out, const char *code, const char *model,
+    int32_t manufactured, double tare_kg, double fill_kg);
+
 /* Facts known before the valve opens.  Day numbers are date_to_days(). */
 struct rules_prefill_facts {
 	int32_t today;
