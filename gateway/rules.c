@@ -275,10 +275,10 @@ judge_label(const char *serial, const struct rules_label *code, const struct rul
 
 	superseded = or_empty(reg->code)[0] != '\0' && or_empty(code->code)[0] != '\0' &&
 	             strcmp(reg->code, code->code) != 0;
-	/* the row's own code, scanned: its facts are the row's (an import
-	 * checks them), whatever was set by hand since */
-	if (!superseded && or_empty(reg->code)[0] != '\0' && or_empty(code->code)[0] != '\0')
-		return 0;
+	/* the facts are compared even when the row's own code is scanned: a
+	 * row an import without that code changed since (its fill mass, say)
+	 * is what the cylinder takes now (rev98: the old label filled to its
+	 * old mass) */
 	c = superseded ? RULES_R01_SUPERSEDED_DIFFERS : RULES_R01_NOT_REGISTRYS;
 	/* room left in the sentence beside the serial and the words around */
 	n = snprintf(NULL, 0, _(rules_table[c].text), or_empty(serial), "");

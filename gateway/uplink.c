@@ -69,10 +69,12 @@
 #define FORGET_ROWS 500       /* deleted per transaction */
 #define FORGET_PASSES 20      /* transactions per look, at most */
 /* a county mark further than this above the station's last seq renumbers
- * nothing (a station restored from a backup is behind by its records since
- * the backup; the county's max_seq_jump default: the county would refuse
- * records numbered further past its mark than this) */
-#define AHEAD_MAX 100000
+ * nothing: a station restored from a backup, or a new box of the same
+ * identity, is behind by its records since, and 100,000,000 is over a
+ * century of a busy station's (rev98: 100,000, the first bound, is 50 days,
+ * and a replaced box then waited for a person with nothing to do); a mark
+ * beyond it is no county's but a lying uplink's */
+#define AHEAD_MAX 100000000
 
 extern char **environ;
 

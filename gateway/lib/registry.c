@@ -276,7 +276,7 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 	const char *t;
 	size_t len;
 	int32_t today = date_today();
-	char date[11];
+	char date[11], why[160];
 
 	memset(out, 0, sizeof(*out));
 	out->last_inspection = -1;
@@ -357,10 +357,18 @@ registry_parse_row(const struct registry_columns *cols, const struct csv_row *ro
 
 	t = registry_field(row, cols->code, &len);
 	if (len > 0) {
-		if (len > CODE_MAX_LEN || len != strlen(t))
-			return err_set(err, errlen, _("code is too long to be a cylinder code"));
-		memcpy(out->code, t, len);
-		out->code[len] = '\0';
+		/* kept bare, as a scanner reads it (a label URL's code, R01
+		 * compares the two), and a code in shape even with no key to
+		 * verify it (rev98: a URL kept as written refused the
+		 * cylinder's own label as superseded) */
+		if (len != strlen(t) || !code_text_is_code(t, len) ||
+		    code_from_text(t, len, out->code, sizeof(out->code), &len, why, sizeof(why)) ==
+		        -1 ||
+		    strncmp(out->code, CODE_PREFIX, strlen(CODE_PREFIX)) != 0) {
+			out->code[0] = '\0';
+			return err_set(err, errlen,
+			    _("code is not a cylinder code (GC1:... or a label URL)"));
+		}
 		if (key != NULL)
 			return registry_check_code(out, key, NULL, county, err, errlen);
 	}
@@ -985,6 +993,16 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	"CASE WHEN cylinders.status = 'scrapped' THEN 'scrapped'"                                  \
 	" WHEN excluded.status = 'active' AND cylinders.pulled_status IN ('scrapped', 'retired')"  \
 	" THEN cylinders.pulled_status ELSE excluded.status END"
+/* A row with a code takes it; a row without one keeps the code stored,
+ * unless it changes the facts the code carries (model, month, tare, fill
+ * mass): that code no longer says what the cylinder is, and R01 would
+ * otherwise refuse the corrected label the county mints next. */
+#define REGISTRY_UPSERT_CODE                                                                       \
+	"CASE WHEN excluded.code IS NOT NULL THEN excluded.code"                                   \
+	" WHEN cylinders.model IS NOT excluded.model"                                              \
+	"  OR cylinders.manufactured IS NOT excluded.manufactured"                                 \
+	"  OR cylinders.tare_kg IS NOT excluded.tare_kg"                                           \
+	"  OR cylinders.fill_kg IS NOT excluded.fill_kg THEN NULL ELSE cylinders.code END"
 #define REGISTRY_UPSERT_HEAD                                                                       \
 	"INSERT INTO cylinders (serial, code, model, manufactured, tare_kg, fill_kg, owner,"       \
 	" last_inspection, next_inspection, status, registry_version, updated_ms)"                 \
@@ -992,14 +1010,14 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	" next_inspection, status, ?1, ?2 FROM temp.registry_stage WHERE "
 #define REGISTRY_UPSERT_TAIL                                                                       \
 	" ON CONFLICT (serial) DO UPDATE SET"                                                      \
-	"  code = coalesce(excluded.code, cylinders.code), model = excluded.model,"                \
+	"  code = " REGISTRY_UPSERT_CODE ", model = excluded.model,"                               \
 	"  manufactured = excluded.manufactured, tare_kg = excluded.tare_kg,"                      \
 	"  fill_kg = excluded.fill_kg, owner = excluded.owner,"                                    \
 	"  last_inspection = " REGISTRY_UPSERT_LAST ","                                            \
 	"  next_inspection = " REGISTRY_UPSERT_NEXT ","                                            \
 	"  status = " REGISTRY_UPSERT_STATUS ","                                                   \
 	"  registry_version = excluded.registry_version, updated_ms = excluded.updated_ms"         \
-	" WHERE cylinders.code IS NOT coalesce(excluded.code, cylinders.code)"                     \
+	" WHERE cylinders.code IS NOT " REGISTRY_UPSERT_CODE                                       \
 	"  OR cylinders.model IS NOT excluded.model"                                               \
 	"  OR cylinders.manufactured IS NOT excluded.manufactured"                                 \
 	"  OR cylinders.tare_kg IS NOT excluded.tare_kg"                                           \

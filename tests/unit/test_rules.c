@@ -584,7 +584,11 @@ a_code_that_is_not_the_registrys_is_refused(void **state)
 		{ "the row holds another code, with another fill", C_OTHER_CODE_FILL,
 		    "R01 cylinder ZJ330825-000123's label is superseded, the registry holds another "
 		    "code for it: fill 14.90 kg (registry 12.00 kg)" },
-		{ "the row's own code, its columns edited by hand", C_SAME_CODE_ROW_EDITED, NULL },
+		/* the row is what the cylinder takes now, whatever code it kept
+		 * (rev98: an old label filled to its old mass) */
+		{ "the row's own code, its columns changed since", C_SAME_CODE_ROW_EDITED,
+		    "R01 cylinder ZJ330825-000123's code is not the registry's: fill 14.90 kg "
+		    "(registry 12.00 kg)" },
 		{ "a row with a code, the scanned one unknown, same facts",
 		    C_ROW_CODE_SCANNED_UNKNOWN, NULL },
 		{ "a row with a code, the scanned one unknown, old fill",
