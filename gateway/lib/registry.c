@@ -963,6 +963,14 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
 	return 0;
 }
 
+/* Whether the county's inspection dates stand against a file's: the county
+ * gave a last inspection, and the file's is not later.  Both the upsert
+ * (the county's word noted on the cylinder) and registry_waiting_take (the
+ * county's word waiting for a serial new to the station) judge by it. */
+#define REGISTRY_COUNTY_DATES_STAND(county_last, file_last)                                        \
+	"(" county_last " IS NOT NULL AND (" file_last " IS NULL OR " file_last " <= " county_last \
+	"))"
+
 /*
  * The upsert of staged rows into cylinders, in file order (rowid): a new
  * serial is inserted; a present one is updated only when a value differs,
@@ -979,9 +987,7 @@ registry_take(struct registry_parsed *out, struct registry_serials *seen,
  * whose rowid is ?3 (to name the row the database refuses).
  */
 #define REGISTRY_UPSERT_PULLED_DATES                                                               \
-	"(cylinders.pulled_last_inspection IS NOT NULL AND"                                        \
-	" (excluded.last_inspection IS NULL OR"                                                    \
-	"  excluded.last_inspection <= cylinders.pulled_last_inspection))"
+	REGISTRY_COUNTY_DATES_STAND("cylinders.pulled_last_inspection", "excluded.last_inspection")
 #define REGISTRY_UPSERT_LAST                                                                       \
 	"CASE WHEN " REGISTRY_UPSERT_PULLED_DATES " THEN cylinders.pulled_last_inspection"         \
 	" ELSE excluded.last_inspection END"
@@ -1086,6 +1092,18 @@ out:
 	return -1;
 }
 
+/* Run sql on the import's database; a refusal is named by the file's path.
+ * 0, or -1 with err. */
+static int
+registry_exec_named(sqlite3 *db, const char *path, const char *sql, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (store_exec(db, sql, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s: %s", path, why);
+	return 0;
+}
+
 /*
  * Inside the write transaction, before the upsert: a staged row of a serial
  * new to the station that the county's pull spoke of already
@@ -1095,27 +1113,22 @@ out:
  * inspection is later, and the county's owner when it gave one.  0, or -1
  * with err.
  */
+#define REGISTRY_WAITING_DATES REGISTRY_COUNTY_DATES_STAND("w.last_inspection", "s.last_inspection")
 static int
 registry_waiting_take(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
-	char why[256];
-
-	if (store_exec(db,
-	        "UPDATE temp.registry_stage AS s SET"
-	        " status = CASE WHEN 'scrapped' IN (s.status, w.status) THEN 'scrapped'"
-	        "  WHEN 'retired' IN (s.status, w.status) THEN 'retired' ELSE s.status END,"
-	        " last_inspection = CASE WHEN w.last_inspection IS NOT NULL AND"
-	        "  (s.last_inspection IS NULL OR s.last_inspection <= w.last_inspection)"
-	        "  THEN w.last_inspection ELSE s.last_inspection END,"
-	        " next_inspection = CASE WHEN w.last_inspection IS NOT NULL AND"
-	        "  (s.last_inspection IS NULL OR s.last_inspection <= w.last_inspection)"
-	        "  THEN coalesce(w.next_inspection, s.next_inspection) ELSE s.next_inspection END,"
-	        " owner = coalesce(w.owner, s.owner)"
-	        " FROM registry_waiting AS w WHERE w.serial = s.serial"
-	        " AND NOT EXISTS (SELECT 1 FROM cylinders c WHERE c.serial = s.serial)",
-	        why, sizeof(why)) == -1)
-		return err_set(err, errlen, "%s: %s", path, why);
-	return 0;
+	return registry_exec_named(db, path,
+	    "UPDATE temp.registry_stage AS s SET"
+	    " status = CASE WHEN 'scrapped' IN (s.status, w.status) THEN 'scrapped'"
+	    "  WHEN 'retired' IN (s.status, w.status) THEN 'retired' ELSE s.status END,"
+	    " last_inspection = CASE WHEN " REGISTRY_WAITING_DATES
+	    "  THEN w.last_inspection ELSE s.last_inspection END,"
+	    " next_inspection = CASE WHEN " REGISTRY_WAITING_DATES
+	    "  THEN coalesce(w.next_inspection, s.next_inspection) ELSE s.next_inspection END,"
+	    " owner = coalesce(w.owner, s.owner)"
+	    " FROM registry_waiting AS w WHERE w.serial = s.serial"
+	    " AND NOT EXISTS (SELECT 1 FROM cylinders c WHERE c.serial = s.serial)",
+	    err, errlen);
 }
 
 /*
@@ -1127,18 +1140,14 @@ registry_waiting_take(sqlite3 *db, const char *path, char *err, size_t errlen)
 static int
 registry_waiting_done(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
-	char why[256];
-
-	if (store_exec(db,
-	        "UPDATE cylinders SET pulled_status = w.status, pulled_ms = w.pulled_ms,"
-	        " pulled_last_inspection = w.last_inspection,"
-	        " pulled_next_inspection = w.next_inspection, registry_version = w.registry_version"
-	        " FROM registry_waiting AS w WHERE w.serial = cylinders.serial;"
-	        "DELETE FROM registry_waiting"
-	        " WHERE serial IN (SELECT serial FROM cylinders)",
-	        why, sizeof(why)) == -1)
-		return err_set(err, errlen, "%s: %s", path, why);
-	return 0;
+	return registry_exec_named(db, path,
+	    "UPDATE cylinders SET pulled_status = w.status, pulled_ms = w.pulled_ms,"
+	    " pulled_last_inspection = w.last_inspection,"
+	    " pulled_next_inspection = w.next_inspection, registry_version = w.registry_version"
+	    " FROM registry_waiting AS w WHERE w.serial = cylinders.serial;"
+	    "DELETE FROM registry_waiting"
+	    " WHERE serial IN (SELECT serial FROM cylinders)",
+	    err, errlen);
 }
 
 /*
