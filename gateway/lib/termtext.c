@@ -52,15 +52,29 @@ termtext_utf8_len(const char *p, size_t left)
 	return utf8_char((const unsigned char *)p, left);
 }
 
-/* 1 if the three-byte character at p lays text out rather than being
- * text: U+2028 and U+2029 (line and paragraph separators) and the bidi
- * embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069),
- * which reorder what follows on a terminal that does bidi. */
-static int
-layout_control(const unsigned char *p)
+size_t
+termtext_bidi_len(const char *p, size_t left)
 {
-	return p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
-	                           (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9));
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (left >= 2 && u[0] == 0xd8 && u[1] == 0x9c)
+		return 2;
+	if (left >= 3 && u[0] == 0xe2 &&
+	    ((u[1] == 0x80 && ((u[2] >= 0xaa && u[2] <= 0xae) || u[2] == 0x8e || u[2] == 0x8f)) ||
+	        (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)))
+		return 3;
+	return 0;
+}
+
+/* 1 if the character of n bytes at p lays text out rather than being text:
+ * a bidi control (termtext_bidi_len) or a line or paragraph separator
+ * (U+2028, U+2029). */
+static int
+layout_control(const unsigned char *p, size_t n)
+{
+	if (termtext_bidi_len((const char *)p, n) == n)
+		return 1;
+	return n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9);
 }
 
 char *
@@ -81,7 +95,7 @@ termtext_copy_n(char *dst, size_t dstlen, const char *src, size_t srclen)
 			mark = TERMTEXT_CONTROL;
 		else if (n == 2 && p[in] == 0xc2 && p[in + 1] <= 0x9f) /* U+0080..U+009F */
 			mark = TERMTEXT_CONTROL;
-		else if (n == 3 && layout_control(p + in))
+		else if (layout_control(p + in, n))
 			mark = TERMTEXT_CONTROL;
 		else
 			mark = '\0';

@@ -21,10 +21,10 @@
  * The one rule, the same in every function:
  *   - each C0 control (tab, line feed and carriage return included), DEL,
  *     C1 control (U+0080..U+009F, in UTF-8 C2 80..C2 9F), line or paragraph
- *     separator (U+2028, U+2029) and bidi embedding, override or isolate
- *     (U+202A..U+202E, U+2066..U+2069: on a terminal that does bidi, they
- *     reverse what follows them on the line) becomes one space
- *     (TERMTEXT_CONTROL);
+ *     separator (U+2028, U+2029) and bidi control (termtext_bidi_len: on a
+ *     terminal that does bidi, an embedding, override or isolate reverses
+ *     what follows it on the line, and an invisible mark between two numbers
+ *     swaps them) becomes one space (TERMTEXT_CONTROL);
  *   - each byte that is not part of a well-formed UTF-8 character (a stray
  *     continuation byte, an overlong form, a surrogate, a code point beyond
  *     U+10FFFF, a character cut short, C0/C1/F5..FF) becomes '?'
@@ -63,6 +63,13 @@ char *termtext_copy(char *dst, const char *src, size_t dstlen);
  * form, surrogate or code point beyond U+10FFFF).  Controls are characters
  * here: what a caller allows is its own rule. */
 size_t termtext_utf8_len(const char *p, size_t left);
+
+/* The length in bytes of the bidi control at p (left bytes), or 0: an
+ * embedding, override or isolate (U+202A..U+202E, U+2066..U+2069) or a mark
+ * (LRM U+200E, RLM U+200F, ALM U+061C).  Nothing honest a person types in a
+ * Chinese county's notes holds one; the terminal tools print each as a
+ * space (above) and the console shows each as U+FFFD (tools/gasweb/html.c). */
+size_t termtext_bidi_len(const char *p, size_t left);
 
 /* The same for the first srclen bytes of src, which need not end in a NUL
  * (a NUL among them is a C0 control: a space). */

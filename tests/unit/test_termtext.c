@@ -57,11 +57,14 @@ static const struct row rows[] = {
 	    "a b c" },
 	{ "their neighbours are kept: U+2027, U+202F, U+206A",
 	    "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xaa", "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xaa" },
-	{ "the marks LRM and RLM (U+200E, U+200F) are kept",
-	    "a\xe2\x80\x8e"
-	    "b\xe2\x80\x8f",
-	    "a\xe2\x80\x8e"
-	    "b\xe2\x80\x8f" },
+	{ "the marks LRM, RLM and ALM (U+200E, U+200F, U+061C): an RLM swaps two numbers",
+	    "500\xe2\x80\x8f 100 a\xe2\x80\x8e"
+	    "b\xd8\x9c"
+	    "c",
+	    "500  100 a b c" },
+	{ "the marks' neighbours are kept: U+200D, U+2010, U+061B, U+061D",
+	    "\xe2\x80\x8d\xe2\x80\x90\xd8\x9b\xd8\x9d",
+	    "\xe2\x80\x8d\xe2\x80\x90\xd8\x9b\xd8\x9d" },
 	{ "Chinese around a line break", "到达现场\n气瓶已扣留", "到达现场 气瓶已扣留" },
 	{ "four-byte UTF-8 is kept", "ok \xf0\x9f\x94\xa5", "ok \xf0\x9f\x94\xa5" },
 	{ "a byte 0xff",

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "rulenames.h"
+#include "termtext.h"
 #include "web.h"
 
 void
@@ -87,38 +88,15 @@ page_rawf(struct page *p, const char *fmt, ...)
 	append(p, small, (size_t)n);
 }
 
-/*
- * The length in bytes of the bidi control s begins with, or 0: an
- * embedding, override or isolate (U+202A..U+202E, U+2066..U+2069), or a
- * mark (LRM U+200E, RLM U+200F, ALM U+061C).  The browser obeys them: a
- * grid worker's note holding U+202E draws the rest of its line right to
- * left ("fine 500" read as "fine 005"), one left open reorders what the
- * page writes after it in the same block, and an invisible RLM between two
- * numbers swaps them ("500 100" read as "100 500").  Nothing honest a
- * person types in a Chinese county's notes holds them.
- */
-static size_t
-bidi_control(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (u[0] == 0xd8 && u[1] == 0x9c)
-		return 2;
-	if (u[0] == 0xe2 &&
-	    ((u[1] == 0x80 && ((u[2] >= 0xaa && u[2] <= 0xae) || u[2] == 0x8e || u[2] == 0x8f)) ||
-	        (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)))
-		return 3;
-	return 0;
-}
-
 void
 page_text(struct page *p, const char *s)
 {
-	const char *start = s;
+	const char *start = s, *end;
 	size_t n;
 
 	if (s == NULL)
 		return;
+	end = s + strlen(s);
 	for (; *s != '\0'; s++) {
 		const char *rep = NULL;
 
@@ -139,7 +117,11 @@ page_text(struct page *p, const char *s)
 			rep = "&#39;";
 			break;
 		default:
-			if ((n = bidi_control(s)) == 0)
+			/* a bidi control (gateway/lib/termtext.h): the browser
+			 * obeys it, a U+202E drawing the rest of its line right to
+			 * left ("fine 500" read as "fine 005"), an invisible RLM
+			 * between two numbers swapping them */
+			if ((n = termtext_bidi_len(s, (size_t)(end - s))) == 0)
 				continue;
 			/* shown as U+FFFD, in plain sight; its bytes go */
 			append(p, start, (size_t)(s - start));
