@@ -269,6 +269,16 @@ check "and in English" \
     'grep -q "The cylinder code reported is not one the county signed: signature does not verify" "$T/facts-en.html"' \
     'grep -q "arrival on site overdue by 42 min" "$T/facts-en.html"' \
     'grep -q "TA -&gt; TB: 户籍在乙镇 (the decision of Town A set aside: .*, penalty power .*, fine 2000 yuan)" "$T/facts-en.html"'
+# a case escalated to the county (review rev100): its township's officer is offered no
+# dismissal (the county refuses it from him), the regulator is
+q "UPDATE cases SET escalated_ms = 1800000000000 WHERE id = '$XSS_CASE'"
+signin "$T/li-curl.jar" officer:li@TA li-password-1 >/dev/null
+C -b "$T/li-curl.jar" -o "$T/escalated-li.html" "$U/cases/$XSS_CASE"
+C -b "$T/alice-curl.jar" -o "$T/escalated-alice.html" "$U/cases/$XSS_CASE"
+check "an escalated case: the officer gets its forms but no dismissal, the regulator a dismissal" \
+    all 'grep -q "id=\"form-comment\"" "$T/escalated-li.html"' \
+    '! grep -q "id=\"form-dismiss\"" "$T/escalated-li.html"' \
+    'grep -q "id=\"form-dismiss\"" "$T/escalated-alice.html"'
 check "the case's rule by its code and name, in the reader's language" \
     all 'grep -q "<span id=\"case-rule\">R05 超期未检</span>" "$T/facts-zh.html"' \
     'grep -q "<span id=\"case-rule\">R05 inspection overdue</span>" "$T/facts-en.html"'

@@ -174,7 +174,8 @@ alerts_open_or_join_cases_once(void **state)
 	assert_int_equal(cases_from_alerts(&cdb, &cat, T0, &news, err, sizeof(err)), 0);
 	assert_int_equal(news.opened, 3);
 	assert_int_equal(news.joined, 2);
-	assert_int_equal(news.critical, 0);
+	/* a3 made TA's case of CY1 critical: told at once, as a new one is */
+	assert_int_equal(news.critical, 1);
 	assert_int_equal(sql_int("SELECT count(*) FROM cases"), 3);
 	assert_int_equal(sql_int("SELECT alerts FROM cases WHERE cylinder='CY1' AND township='TA'"),
 	    3);
@@ -3272,6 +3273,156 @@ a_person_comments_on_a_case_at_most_the_hours_limit(void **state)
 	comment_at(id, "officer:li@TA", 1001, at + 3600000, CASES_TOO_MANY);
 }
 
+/* A decision, as an officer's phone sends it. */
+static struct case_request
+decision(int64_t id, const char *outcome, const char *power)
+{
+	struct case_request r = step(id, "decide", NULL);
+
+	str_copy(r.outcome, outcome, sizeof(r.outcome));
+	casemsg_set(&r, CASEMSG_OUTCOME);
+	str_copy(r.power, power, sizeof(r.power));
+	casemsg_set(&r, CASEMSG_POWER);
+	return r;
+}
+
+/* The regulator's move of case id to township to. */
+static enum cases_result
+moved_to(int64_t id, const char *to, int64_t at)
+{
+	struct case_request r;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, to, sizeof(r.township));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	return cases_reassign(&cdb, &cat, "regulator:alice", &r, at, err, sizeof(err));
+}
+
+/* rev100 F1: a station overfills a cylinder, the township decides a warning;
+ * the station overfills it again.  The second violation is a case of its own
+ * (told at once: critical), not folded into the decided case and closed
+ * under a warning taken before it happened. */
+static void
+a_violation_after_the_decision_is_a_case_of_its_own(void **state)
+{
+	struct cases_news news;
+	struct case_request r;
+	char err[256];
+	int64_t id, t = T0 + 90LL * 86400000;
+
+	(void)state;
+	alert("lp1a", "R20", "alert", "TA", "CYL1", t);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYL1'");
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, t + 60000, err, sizeof(err)),
+	    CASES_DONE);
+	r = decision(id, "warning", "P01");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, t + 120000, err, sizeof(err)),
+	    CASES_DONE);
+	alert("lp1b", "R20", "critical", "TA", "CYL1", t + 600000);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t + 600000, &news, err, sizeof(err)), 0);
+	assert_int_equal(news.opened, 1);
+	assert_int_equal(news.joined, 0);
+	assert_int_equal(news.critical, 1);
+	r = step(id, "close", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, t + 660000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT alerts FROM cases WHERE id = (SELECT min(id) FROM cases"
+	                         " WHERE cylinder = 'CYL1')"),
+	    1);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE cylinder = 'CYL1'"
+	                         " AND state = 'new' AND severity = 'critical'"),
+	    1);
+	/* while undecided, the same stream still joins, and a critical join is told */
+	alert("lp1c", "R20", "alert", "TA", "CYL2", t);
+	alert("lp1d", "R20", "critical", "TA", "CYL2", t + 60000);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t + 60000, &news, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE cylinder = 'CYL2'"), 1);
+	assert_int_equal(news.critical, 1);
+}
+
+/* rev100 F2: a case past its deadline is escalated to the county; its own
+ * township may not dismiss it (it would leave the county's lists, and a
+ * dismissed case is not reassigned back); the county may. */
+static void
+an_escalated_case_is_dismissed_by_the_county_only(void **state)
+{
+	struct cases_news news;
+	struct case_request r;
+	char err[256], now[16];
+	int64_t id, t = T0 + 91LL * 86400000, late = t + 2 * 3600000;
+	int n;
+
+	(void)state;
+	alert("lp2a", "R05", "alert", "TA", "CYL3", t);
+	alert("lp2b", "R05", "alert", "TA", "CYL4", t);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYL3'");
+	/* not yet escalated: the township dismisses its own */
+	r = step(sql_int("SELECT id FROM cases WHERE cylinder = 'CYL4'"), "dismiss", "误报");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, t + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(cases_escalate(&cdb, late, &n, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT escalated_ms > 0 FROM cases WHERE cylinder = 'CYL3'"), 1);
+	r = step(id, "dismiss", "误报");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, late + 1000, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_string_equal(err, cases_refusal_reason(CASES_REFUSAL_ESCALATED_DISMISS));
+	assert_int_equal(cases_state(&cdb, &all, id, now, sizeof(now), err, sizeof(err)),
+	    CASES_DONE);
+	assert_string_equal(now, "new");
+	/* its other steps stay the township's */
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &r, late + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	r = step(id, "dismiss", "经核查为误报");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &all, "regulator:alice", &r, late + 3000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(cases_state(&cdb, &all, id, now, sizeof(now), err, sizeof(err)),
+	    CASES_DONE);
+	assert_string_equal(now, "dismissed");
+}
+
+/* rev100 F4: the regulator moves an alert case from TA to TB 50 minutes
+ * after it opened; 5 minutes later a critical alert of TB joins it.  TB's
+ * critical deadlines run from when it was given the case, not from the
+ * opening in TA (which would escalate TB at once for TA's time). */
+static void
+a_reassigned_case_made_critical_runs_from_its_reassignment(void **state)
+{
+	struct cases_news news;
+	char err[256];
+	int64_t id, t = T0 + 92LL * 86400000, moved = t + 50 * 60000, joined = moved + 5 * 60000;
+	int n;
+
+	(void)state;
+	alert("lp4a", "R06", "alert", "TA", "CYL5", t);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYL5'");
+	assert_int_equal(moved_to(id, "TB", moved), CASES_DONE);
+	alert("lp4b", "R06", "critical", "TB", "CYL5", joined);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, joined, &news, err, sizeof(err)), 0);
+	assert_int_equal(news.joined, 1);
+	/* case_critical_accept_min is 10 */
+	assert_int_equal(sql_int("SELECT accept_due_ms FROM cases WHERE cylinder = 'CYL5'"),
+	    moved + 10 * 60000);
+	assert_int_equal(cases_escalate(&cdb, joined + 1000, &n, err, sizeof(err)), 0);
+	assert_int_equal(sql_int("SELECT escalated_ms FROM cases WHERE cylinder = 'CYL5'"), 0);
+}
+
 int
 main(void)
 {
@@ -3314,6 +3465,9 @@ main(void)
 		cmocka_unit_test(a_long_stream_of_joins_is_listed_at_its_ends_and_counted),
 		cmocka_unit_test(a_flood_of_comments_is_listed_at_its_ends_and_read_by_pages),
 		cmocka_unit_test(a_person_comments_on_a_case_at_most_the_hours_limit),
+		cmocka_unit_test(a_violation_after_the_decision_is_a_case_of_its_own),
+		cmocka_unit_test(an_escalated_case_is_dismissed_by_the_county_only),
+		cmocka_unit_test(a_reassigned_case_made_critical_runs_from_its_reassignment),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

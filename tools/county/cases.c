@@ -122,6 +122,9 @@ bind_now(sqlite3_stmt *st, int64_t now)
 /* Every state but closed and dismissed (005's CHECK names them all), as a list so that the
  * (township, state) index finds the open cases of a township without reading its closed ones. */
 #define OPEN_SQL "state IN ('new', 'accepted', 'onsite', 'decided')"
+/* The cases an alert may join: open and not yet decided.  A violation after
+ * the decision is one the decision did not weigh: a case of its own. */
+#define JOINABLE_SQL "state IN ('new', 'accepted', 'onsite')"
 #define CASE_COLUMNS                                                                               \
 	"id, township, severity, kind, state, title, station, cylinder, buyer_masked, officer,"    \
 	" reporter, village, place, CASE WHEN lat IS NULL THEN NULL ELSE printf('%.6f', lat)"      \
@@ -747,6 +750,21 @@ case_find(struct county_db *c, const struct access_scope *scope, int64_t id, cha
 	return res;
 }
 
+/* 1 if case id was escalated to the county (and not reassigned since). */
+static int
+case_escalated(struct county_db *c, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int yes = 0;
+
+	if (prepare(c, &st, NULL, 0, "SELECT escalated_ms > 0 FROM cases WHERE id = ?", "i", id) ==
+	        0 &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
 enum cases_result
 cases_state(struct county_db *c, const struct access_scope *scope, int64_t id, char *state,
     size_t statelen, char *err, size_t errlen)
@@ -919,6 +937,15 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	res = case_find(c, scope, rq->id, state, sizeof(state), NULL, 0, err, errlen);
 	if (res != CASES_DONE)
 		goto rollback;
+	/* a case the county took up as overdue (escalated) is the county's to
+	 * let go: a township dismissing its own overdue case would take it off
+	 * the county's lists, and a dismissed case is not reassigned back */
+	if (strcmp(s->name, "dismiss") == 0 && scope->reach != ACCESS_REACH_ALL &&
+	    (state_bit(state) & s->from) && case_escalated(c, rq->id)) {
+		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_ESCALATED_DISMISS));
+		res = CASES_REFUSED;
+		goto rollback;
+	}
 	if (!(state_bit(state) & s->from)) {
 		/* a resend of the step just done changes nothing; a decision
 		 * with another outcome, power or fine is no resend: refused, so
@@ -1047,6 +1074,8 @@ cases_refusal_reason(enum cases_refusal refusal)
 		return "the case is in that township already";
 	case CASES_REFUSAL_EVIDENCE_TOO_LARGE:
 		return "the evidence is larger than the county takes (evidence_max_kb)";
+	case CASES_REFUSAL_ESCALATED_DISMISS:
+		return "the case was escalated to the county: the county dismisses it";
 	default:
 		return "";
 	}
@@ -1422,8 +1451,10 @@ alert_to_case(struct county_db *c, const struct catalogue *cat, sqlite3_stmt *a,
 		snprintf(key, sizeof(key), "station:%s", station);
 	if (window > 0) {
 		if (prepare(c, &st, err, errlen,
-		        "SELECT id, opened_ms, severity = 'critical' FROM cases WHERE township = ?"
-		        " AND kind = ? AND join_key = ? AND " OPEN_SQL
+		        "SELECT id, max(opened_ms, coalesce((SELECT max(at_ms) FROM case_steps"
+		        " WHERE case_id = cases.id AND action = 'reassign'), 0)),"
+		        " severity = 'critical' FROM cases WHERE township = ?"
+		        " AND kind = ? AND join_key = ? AND " JOINABLE_SQL
 		        " AND last_alert_ms >= ? AND reporter = '' ORDER BY id DESC LIMIT 1",
 		        "ttti", township, rule, key, at - window) == -1)
 			return -1;
@@ -1435,7 +1466,9 @@ alert_to_case(struct county_db *c, const struct catalogue *cat, sqlite3_stmt *a,
 		sqlite3_finalize(st);
 	}
 	if (id != 0 && critical && !was_critical) {
-		/* made critical: the critical deadlines, from its opening */
+		/* made critical: the critical deadlines, from its start in its
+		 * township (its opening, or the reassignment that gave it there),
+		 * and told at once as a new critical case is */
 		catalogue_due(cat, c->config, rule, "critical", opened, due);
 		if (run(c, err, errlen,
 		        "UPDATE cases SET accept_due_ms = ?, onsite_due_ms = ?, close_due_ms = ?"
@@ -1443,6 +1476,8 @@ alert_to_case(struct county_db *c, const struct catalogue *cat, sqlite3_stmt *a,
 		        "iiii", due[CATALOGUE_ACCEPT], due[CATALOGUE_ONSITE], due[CATALOGUE_CLOSE],
 		        id) == -1)
 			return -1;
+		news->critical++;
+		str_copy(news->critical_township, township, sizeof(news->critical_township));
 	}
 	if (id != 0) {
 		if (run(c, err, errlen,

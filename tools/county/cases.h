@@ -62,7 +62,7 @@ enum cases_result {
 
 /* What cases_from_alerts did. */
 struct cases_news {
-	int opened, joined, critical; /* critical: new critical cases (notify at once) */
+	int opened, joined, critical; /* critical: cases new or made critical (notify at once) */
 	char critical_township[32];   /* the township of the last of them */
 };
 
@@ -207,6 +207,8 @@ enum cases_refusal {
 	CASES_REFUSAL_UNKNOWN_TOWNSHIP, /* a reassignment to a township the county does not know */
 	CASES_REFUSAL_SAME_TOWNSHIP,    /* a reassignment to the township the case is in */
 	CASES_REFUSAL_EVIDENCE_TOO_LARGE, /* evidence over evidence_max_kb */
+	CASES_REFUSAL_ESCALATED_DISMISS,  /* a township's dismissal of a case escalated to the
+	                                   * county: only the county's reach dismisses it */
 };
 
 /* The county's reason for refusal, fixed (English, no value of the request

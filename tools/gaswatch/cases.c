@@ -919,8 +919,8 @@ say_unrouted(const struct case_request *r, const char *reason)
 /*
  * A refusal the county gives in fixed text (cases_refusal_reason: a
  * township it does not know, the township the case is in, evidence over
- * its evidence_max_kb), said in the person's language with what r sent:
- * 1 when it was.
+ * its evidence_max_kb, a township's dismissal of an escalated case), said in the person's language
+ * with what r sent: 1 when it was.
  */
 static int
 say_fixed_refusal(const struct case_request *r, const char *reason)
@@ -938,6 +938,11 @@ say_fixed_refusal(const struct case_request *r, const char *reason)
 		    _("gaswatch: %s is %zu KiB, more than the county takes for evidence (its "
 		      "evidence_max_kb): nothing was stored; send a smaller file\n"),
 		    r->file, (r->data_len + 1023) / 1024);
+	else if (strcmp(reason, cases_refusal_reason(CASES_REFUSAL_ESCALATED_DISMISS)) == 0)
+		fprintf(stderr,
+		    _("gaswatch: case %lld was escalated to the county, and only the county "
+		      "dismisses it: nothing changed\n"),
+		    (long long)r->id);
 	else
 		return 0;
 	return 1;

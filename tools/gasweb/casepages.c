@@ -1685,7 +1685,10 @@ step_forms(struct request *r, struct page *p, const cbor_item_t *root, int64_t i
 	step_form(r, p, id, "comment", C_COMMENT);
 	step_note(r, p, "comment");
 	step_end(r, p, "comment", C_COMMENT);
-	if (strcmp(state, "decided") != 0) {
+	/* an escalated case is the county's to dismiss (cases_step) */
+	if (strcmp(state, "decided") != 0 &&
+	    (act.reach == ACCESS_REACH_ALL ||
+	        cborread_int(cborread_find(root, "case"), "escalated_ms", 0) == 0)) {
 		step_form(r, p, id, "dismiss", C_DISMISS);
 		step_note(r, p, "dismiss");
 		step_end(r, p, "dismiss", C_DISMISS);
