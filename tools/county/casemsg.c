@@ -14,7 +14,7 @@
 #include "termtext.h"
 #include "util.h"
 
-enum kind { K_INT, K_TEXT, K_LINES, K_REAL, K_BYTES };
+enum kind { K_INT, K_TEXT, K_LINES, K_REAL, K_BYTES, K_RID };
 
 /* One row per field: key, type, where, bounds (text: the buffer; bytes:
  * the most; numbers: min..max). */
@@ -42,6 +42,7 @@ static const struct field_row {
 	[CASEMSG_FILE] = { "file", K_TEXT, AT(file), SZ(file), 0, 0 },
 	[CASEMSG_TYPE] = { "type", K_TEXT, AT(type), SZ(type), 0, 0 },
 	[CASEMSG_DATA] = { "data", K_BYTES, AT(data), 0, 0, CASEMSG_MAX_EVIDENCE },
+	[CASEMSG_RID] = { "rid", K_RID, AT(rid), SZ(rid), CASEMSG_RID_MIN, CASEMSG_RID_SIZE - 1 },
 #undef AT
 #undef SZ
 };
@@ -122,7 +123,20 @@ store_text(const struct field_row *f, const char *s, size_t n, struct case_reque
     size_t errlen)
 {
 	char *at = (char *)r + f->offset;
+	size_t i;
 
+	/* a key the client chose: its own charset and length, and never echoed */
+	if (f->kind == K_RID) {
+		for (i = 0; i < n && s[i] != '\0' && strchr(CASEMSG_RID_CHARS, s[i]) != NULL; i++)
+			;
+		if (n < (size_t)f->min || n > (size_t)f->max || i != n)
+			return err_set(err, errlen,
+			    "%s: not %.0f..%.0f characters of A-Z a-z 0-9 _ -", f->key, f->min,
+			    f->max);
+		memcpy(at, s, n);
+		at[n] = '\0';
+		return 0;
+	}
 	if (n >= f->size)
 		return err_set(err, errlen, "%s: longer than %zu bytes", f->key, f->size - 1);
 	if (!casemsg_text_ok(s, n, f->kind == K_LINES))
@@ -163,6 +177,7 @@ decode_field(const struct field_row *f, cbor_item_t *v, struct case_request *r, 
 		return store_number(f, d, r, err, errlen);
 	case K_TEXT:
 	case K_LINES:
+	case K_RID:
 		if (!cbor_isa_string(v) || !cbor_string_is_definite(v))
 			return err_set(err, errlen, "%s: not a text string", f->key);
 		return store_text(f, (const char *)cbor_string_handle(v), cbor_string_length(v), r,
@@ -241,6 +256,7 @@ decode_json_field(const struct field_row *f, json_t *v, struct case_request *r, 
 		return store_number(f, json_number_value(v), r, err, errlen);
 	case K_TEXT:
 	case K_LINES:
+	case K_RID:
 		if (!json_is_string(v))
 			return err_set(err, errlen, "%s: not a text string", f->key);
 		return store_text(f, json_string_value(v), json_string_length(v), r, err, errlen);
@@ -422,6 +438,7 @@ casemsg_encode(const struct case_request *r, uint8_t **out, size_t *len)
 			break;
 		case K_TEXT:
 		case K_LINES:
+		case K_RID:
 			v = cbor_build_string(at);
 			break;
 		case K_BYTES:

@@ -878,6 +878,72 @@ day_bound_said(struct county_db *c, const char *identity, int64_t now)
 		log_warnx("%s: C18 not raised: %s", identity, why);
 }
 
+/*
+ * What identity's earlier request with rq's rid did (030): *held 1 when it
+ * was this one, action on case (0 for a report: any case), with *made its
+ * case; *held 0 when rq has no rid or none is held younger than
+ * CASES_RID_KEEP_MS.  CASES_REFUSED, naming rid, when the rid was another
+ * request's; CASES_ERROR when the database failed.
+ */
+static enum cases_result
+rid_held(struct county_db *c, const char *identity, const struct case_request *rq,
+    const char *action, int64_t case_id, int64_t now, int *held, int64_t *made, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	enum cases_result res = CASES_DONE;
+	int rc;
+
+	*held = 0;
+	if (!CASEMSG_HAS(rq, CASEMSG_RID))
+		return CASES_DONE;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT action, case_id FROM case_requests WHERE identity = ? AND rid = ?"
+	        " AND at_ms > ?",
+	        "tti", identity, rq->rid, now - CASES_RID_KEEP_MS) == -1)
+		return CASES_ERROR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (strcmp(TEXT(st, 0), action) == 0 &&
+		    (case_id == 0 || sqlite3_column_int64(st, 1) == case_id)) {
+			*held = 1;
+			if (made != NULL)
+				*made = sqlite3_column_int64(st, 1);
+		} else {
+			/* the rid's text is the client's: never in the answer */
+			err_set(err, errlen,
+			    "rid: already the key of another request of yours (%s of case %lld); "
+			    "a new request needs a new rid",
+			    TEXT(st, 0), (long long)sqlite3_column_int64(st, 1));
+			res = CASES_REFUSED;
+		}
+	} else if (rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "case requests");
+		res = CASES_ERROR;
+	}
+	sqlite3_finalize(st);
+	return res;
+}
+
+/* Remember rq's rid (if it has one) as identity's action on case_id that
+ * added step_id, in the caller's transaction, and forget a few rows older
+ * than CASES_RID_KEEP_MS. */
+static int
+rid_keep(struct county_db *c, const char *identity, const struct case_request *rq,
+    const char *action, int64_t case_id, int64_t step_id, int64_t now, char *err, size_t errlen)
+{
+	if (!CASEMSG_HAS(rq, CASEMSG_RID))
+		return 0;
+	if (run(c, err, errlen,
+	        "DELETE FROM case_requests WHERE (identity, rid) IN (SELECT identity, rid FROM"
+	        " case_requests WHERE at_ms <= ? ORDER BY at_ms LIMIT 64)",
+	        "i", now - CASES_RID_KEEP_MS) == -1)
+		return -1;
+	return run(c, err, errlen,
+	    "INSERT OR REPLACE INTO case_requests (identity, rid, action, case_id, step_id, at_ms)"
+	    " VALUES (?,?,?,?,?,?)",
+	    "tttiii", identity, rq->rid, action, case_id, step_id, now);
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -887,6 +953,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	char state[16], allowed[80], sql[256];
 	const char *note = CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "";
 	int64_t step_id = 0, fine = CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0, bytes = 0;
+	int held = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_STEP)) {
 		err_set(err, errlen, "a step needs id and step");
@@ -916,6 +983,11 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		return CASES_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
+	/* the same request again (its rid): done already, whatever the case is now */
+	if ((res = rid_held(c, identity, rq, s->name, rq->id, now, &held, NULL, err, errlen)) !=
+	        CASES_DONE ||
+	    held)
+		goto rollback;
 	res = case_find(c, scope, rq->id, state, sizeof(state), NULL, 0, err, errlen);
 	if (res != CASES_DONE)
 		goto rollback;
@@ -976,6 +1048,9 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		goto rollback;
 	if ((res = store_evidence(c, rq, rq->id, step_id, &bytes, err, errlen)) != CASES_DONE ||
 	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
+		goto rollback;
+	res = CASES_ERROR;
+	if (rid_keep(c, identity, rq, s->name, rq->id, step_id, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
@@ -1120,6 +1195,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	char title[CASEMSG_NAME * 2 + 8], photo[65];
 	int64_t step_id = 0, bytes = 0, due[CATALOGUE_STAGES];
 	struct reported_code code;
+	int held = 0;
 
 	*case_id = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_KIND) || rq->kind[0] == '\0' ||
@@ -1155,6 +1231,18 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	catalogue_due(cat, c->config, kind->code, "alert", now, due);
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
+	/* the same request again (its rid): the case it made */
+	if ((res = rid_held(c, identity, rq, "report", 0, now, &held, case_id, err, errlen)) !=
+	    CASES_DONE) {
+		store_rollback(c->db);
+		*case_id = 0;
+		return res;
+	}
+	if (held) {
+		store_rollback(c->db);
+		return CASES_DONE;
+	}
+	res = CASES_ERROR;
 	/* the same report resent (libcoap, or a worker pressing twice) is one case: the
 	 * same in every field it stores (the township it went to, place, coordinates, code
 	 * as typed and photo too), so that a second site reported with the same short note
@@ -1244,6 +1332,9 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if ((res = store_evidence(c, rq, *case_id, step_id, &bytes, err, errlen)) != CASES_DONE ||
 	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
 		goto rollback;
+	res = CASES_ERROR;
+	if (rid_keep(c, identity, rq, "report", *case_id, step_id, now, err, errlen) == -1)
+		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
 	return CASES_DONE;
@@ -1286,9 +1377,10 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	struct access_scope all = { .reach = ACCESS_REACH_ALL };
 	enum cases_result res;
 	char state[16], kind[64], severity[16];
-	int64_t due[CATALOGUE_STAGES];
+	int64_t due[CATALOGUE_STAGES], step_id = 0;
 	sqlite3_stmt *st = NULL;
 	json_t *facts;
+	int held = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
 	    rq->township[0] == '\0' || !CASEMSG_HAS(rq, CASEMSG_NOTE_F) ||
@@ -1310,6 +1402,10 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	}
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
+	if ((res = rid_held(c, identity, rq, "reassign", rq->id, now, &held, NULL, err, errlen)) !=
+	        CASES_DONE ||
+	    held)
+		goto rollback;
 	if ((res = case_find(c, &all, rq->id, state, sizeof(state), NULL, 0, err, errlen)) !=
 	    CASES_DONE)
 		goto rollback;
@@ -1367,9 +1463,12 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		json_decref(facts);
 		goto rollback;
 	}
-	if (step_row(c, rq->id, now, identity, "reassign", rq->note, facts, "new", NULL, err,
+	if (step_row(c, rq->id, now, identity, "reassign", rq->note, facts, "new", &step_id, err,
 	        errlen) == -1 ||
 	    (res = day_bound(c, identity, 1, 0, now, err, errlen)) != CASES_DONE)
+		goto rollback;
+	res = CASES_ERROR;
+	if (rid_keep(c, identity, rq, "reassign", rq->id, step_id, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
