@@ -9,6 +9,7 @@
 #include <cbor.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "casemsg.h"
 #include "termtext.h"
@@ -62,6 +63,37 @@ casemsg_text_ok(const char *s, size_t n, int lines)
 		i += k;
 	}
 	return 1;
+}
+
+int
+casemsg_rid_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < CASEMSG_RID_MIN || n >= CASEMSG_RID_SIZE)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0' || strchr(CASEMSG_RID_CHARS, s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+casemsg_new_rid(struct case_request *r)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char bytes[16];
+	size_t i;
+
+	if (RAND_bytes(bytes, (int)sizeof(bytes)) != 1)
+		return -1;
+	for (i = 0; i < sizeof(bytes); i++) {
+		r->rid[2 * i] = hex[bytes[i] >> 4];
+		r->rid[2 * i + 1] = hex[bytes[i] & 0xf];
+	}
+	r->rid[2 * sizeof(bytes)] = '\0';
+	casemsg_set(r, CASEMSG_RID);
+	return 0;
 }
 
 void
@@ -123,13 +155,10 @@ store_text(const struct field_row *f, const char *s, size_t n, struct case_reque
     size_t errlen)
 {
 	char *at = (char *)r + f->offset;
-	size_t i;
 
 	/* a key the client chose: its own charset and length, and never echoed */
 	if (f->kind == K_RID) {
-		for (i = 0; i < n && s[i] != '\0' && strchr(CASEMSG_RID_CHARS, s[i]) != NULL; i++)
-			;
-		if (n < (size_t)f->min || n > (size_t)f->max || i != n)
+		if (!casemsg_rid_ok(s, n))
 			return err_set(err, errlen,
 			    "%s: not %.0f..%.0f characters of A-Z a-z 0-9 _ -", f->key, f->min,
 			    f->max);

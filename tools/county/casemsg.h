@@ -114,4 +114,13 @@ void casemsg_free(struct case_request *r);
  * 1, line breaks and tabs. */
 int casemsg_text_ok(const char *s, size_t n, int lines);
 
+/* 1 if s (n bytes) is a request key: CASEMSG_RID_MIN..CASEMSG_RID_SIZE - 1
+ * characters of CASEMSG_RID_CHARS. */
+int casemsg_rid_ok(const char *s, size_t n);
+
+/* A fresh request key into r->rid (32 hex digits of 16 random bytes), marked
+ * present: a client's, the same on each of its resends of the one request.
+ * -1 (r unchanged) when no random bytes could be had. */
+int casemsg_new_rid(struct case_request *r);
+
 #endif
