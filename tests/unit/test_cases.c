@@ -3347,6 +3347,26 @@ a_request_sent_again_with_its_key_is_done_once(void **state)
 	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &c2, t + 2500, err, sizeof(err)),
 	    CASES_DONE);
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '王的补充'"), 1);
+	/* the same comment just after under a new rid (a second command): the content check
+	 * finds it done, and keeps the new rid as its, so its own resend is known after a
+	 * colleague's comment too */
+	r = step(id, "comment", "再说一遍");
+	keyed(&r, "phone-li-comment-0006");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2600, err, sizeof(err)),
+	    CASES_DONE);
+	keyed(&r, "phone-li-comment-0007");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2700, err, sizeof(err)),
+	    CASES_DONE);
+	c2 = step(id, "comment", "王又补充");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &c2, t + 2800, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2900, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '再说一遍'"), 1);
 	/* an accept, the step after it, then the accept's resend: done, not refused */
 	r = step(id, "accept", NULL);
 	keyed(&r, "phone-li-accept-00002");

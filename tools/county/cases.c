@@ -944,6 +944,28 @@ rid_keep(struct county_db *c, const char *identity, const struct case_request *r
 	    "tttiii", identity, rq->rid, action, case_id, step_id, now);
 }
 
+/*
+ * The end of a request the content checks found done already (a resend
+ * without its rid, or sent again under a new one): its rid, when it has
+ * one, is kept as that request's, with no step of its own, so that its own
+ * resends are known by it too whatever comes between; then commits (or
+ * rolls back: nothing else was written).
+ */
+static enum cases_result
+resent_done(struct county_db *c, const char *identity, const struct case_request *rq,
+    const char *action, int64_t case_id, int64_t now, char *err, size_t errlen)
+{
+	if (!CASEMSG_HAS(rq, CASEMSG_RID)) {
+		store_rollback(c->db);
+		return CASES_DONE;
+	}
+	if (rid_keep(c, identity, rq, action, case_id, 0, now, err, errlen) == -1) {
+		store_rollback(c->db);
+		return CASES_ERROR;
+	}
+	return store_commit(c->db, err, errlen) == -1 ? CASES_ERROR : CASES_DONE;
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -998,10 +1020,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		 * decided case is corrected by the county's reassignment) */
 		if (s->to != NULL && strcmp(state, s->to) == 0 &&
 		    repeated(c, rq->id, identity, s->name, note, now) &&
-		    (strcmp(s->name, "decide") != 0 || decision_held(c, rq->id, rq, fine))) {
-			res = CASES_DONE;
-			goto rollback;
-		}
+		    (strcmp(s->name, "decide") != 0 || decision_held(c, rq->id, rq, fine)))
+			return resent_done(c, identity, rq, s->name, rq->id, now, err, errlen);
 		states_text(s->from, allowed, sizeof(allowed));
 		err_set(err, errlen, "case %lld is %s: %s is for a case that is %s",
 		    (long long)rq->id, state, s->name, allowed);
@@ -1015,10 +1035,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	if (s->to == NULL && (s->file ? holds_evidence(c, rq->id, rq) &&
 	                                    (cases_note_blank(note) ||
 	                                        repeated(c, rq->id, identity, s->name, note, now))
-	                              : repeated(c, rq->id, identity, s->name, note, now))) {
-		res = CASES_DONE;
-		goto rollback;
-	}
+	                              : repeated(c, rq->id, identity, s->name, note, now)))
+		return resent_done(c, identity, rq, s->name, rq->id, now, err, errlen);
 	if (s->to == NULL &&
 	    (res = notes_within_limit(c, rq->id, identity, now, err, errlen)) != CASES_DONE)
 		goto rollback;
@@ -1272,8 +1290,10 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*case_id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		store_rollback(c->db);
-		return CASES_DONE;
+		if ((res = resent_done(c, identity, rq, "report", *case_id, now, err, errlen)) !=
+		    CASES_DONE)
+			*case_id = 0;
+		return res;
 	}
 	sqlite3_finalize(st);
 	/* a person files reports, not a flood of them (each one a case a
@@ -1427,10 +1447,8 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	 * other would start its deadlines again and set its officer's work aside */
 	if (strcmp(TEXT(st, 0), rq->township) == 0) {
 		sqlite3_finalize(st);
-		if (reassign_resent(c, rq->id, identity, rq->township, rq->note, now)) {
-			res = CASES_DONE;
-			goto rollback;
-		}
+		if (reassign_resent(c, rq->id, identity, rq->township, rq->note, now))
+			return resent_done(c, identity, rq, "reassign", rq->id, now, err, errlen);
 		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_SAME_TOWNSHIP));
 		res = CASES_REFUSED;
 		goto rollback;

@@ -85,10 +85,11 @@ int cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t 
  * step on the same case; a report; a reassignment of the same case) is
  * CASES_DONE and stores nothing (a report: *case_id is the case it
  * opened), whatever the case is now; another request with it is
- * CASES_REFUSED, err naming rid (never its text).  Another person's rid
- * never matches.  A key is forgotten CASES_RID_KEEP_MS after its request,
- * a few old ones at each new request.  Without a rid, the resends below are
- * recognised as before, by their content.
+ * CASES_REFUSED, err naming rid (never its text).  A keyed request the
+ * content checks below find done already keeps its rid as that request's
+ * (it stores nothing else).  Another person's rid never matches.  A key is forgotten
+ * CASES_RID_KEEP_MS after its request, a few old ones at each new request.  Without a rid, the
+ * resends below are recognised as before, by their content.
  */
 #define CASES_RID_KEEP_MS (7LL * 86400000)
 
