@@ -2041,6 +2041,29 @@ a_request_round_trips_and_bad_ones_name_the_key(void **state)
 	assert_non_null(strstr(err, "id"));
 	assert_int_equal(casemsg_decode(huge, sizeof(huge), &back, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "flat CBOR map"));
+	/* a request key: 16..64 of [A-Za-z0-9_-], else refused naming rid, never echoed */
+	{
+		static const char *const bad_rids[] = { "short", "has space in it 0123",
+			"semi;colon-0123456789", "slash/0123456789012345",
+			"0123456789012345678901234567890123456789012345678901234567890123X" };
+		char json[160];
+		size_t i;
+		int n;
+
+		n = snprintf(json, sizeof(json), "{\"rid\": \"%s\"}", "Ab0_-ab0_-Ab0_-ab");
+		assert_int_equal(
+		    casemsg_decode_json((const uint8_t *)json, (size_t)n, &back, err, sizeof(err)),
+		    0);
+		assert_string_equal(back.rid, "Ab0_-ab0_-Ab0_-ab");
+		for (i = 0; i < sizeof(bad_rids) / sizeof(bad_rids[0]); i++) {
+			n = snprintf(json, sizeof(json), "{\"rid\": \"%s\"}", bad_rids[i]);
+			assert_int_equal(casemsg_decode_json((const uint8_t *)json, (size_t)n,
+			                     &back, err, sizeof(err)),
+			    -1);
+			assert_non_null(strstr(err, "rid"));
+			assert_null(strstr(err, bad_rids[i]));
+		}
+	}
 	/* a code as long as the longest label URL a scanner reads is taken; one more is not */
 	{
 		char json[CODE_URL_MAX + 64];
@@ -3423,6 +3446,152 @@ a_reassigned_case_made_critical_runs_from_its_reassignment(void **state)
 	assert_int_equal(sql_int("SELECT escalated_ms FROM cases WHERE cylinder = 'CYL5'"), 0);
 }
 
+/* r keyed by rid (a client's request key, the same on each of its resends). */
+static void
+keyed(struct case_request *r, const char *rid)
+{
+	str_copy(r->rid, rid, sizeof(r->rid));
+	casemsg_set(r, CASEMSG_RID);
+}
+
+/*
+ * libcoap does not de-duplicate a retransmitted confirmable POST, and a
+ * phone retries after a lost answer: a request sent again with its key
+ * (rid) answers as the first did and stores nothing, however long after
+ * and whatever others did to the case meanwhile.  Before, only a resend
+ * that was still the case's newest step (and a report within ten minutes)
+ * was recognised: a comment resent after a colleague's was a second
+ * comment, an accept resent after the officer went on site was refused,
+ * a report resent a quarter of an hour later was a second case.
+ */
+static void
+a_request_sent_again_with_its_key_is_done_once(void **state)
+{
+	struct case_request r, c2;
+	struct cases_news news;
+	char err[256];
+	int64_t id, first = 0, again = 0, other = 0, t = T0 + 40 * 86400000LL;
+
+	(void)state;
+	config.report_max_per_hour = 0;
+	alert("rid0", "R05", "alert", "TA", "CYRID", t);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CYRID'");
+	/* a comment, a colleague's, and the first one's resend: one each */
+	r = step(id, "comment", "邻居说昨晚有人搬运");
+	keyed(&r, "phone-li-comment-0001");
+	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t, err, sizeof(err)),
+	    CASES_DONE);
+	c2 = step(id, "comment", "已通知村委会");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &c2, t + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM case_steps WHERE note = '邻居说昨晚有人搬运'"), 1);
+	/* another person's rid never matches: the same key is a comment of theirs */
+	keyed(&c2, "phone-li-comment-0001");
+	str_copy(c2.note, "王的补充", sizeof(c2.note));
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &c2, t + 2500, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '王的补充'"), 1);
+	/* the same comment just after under a new rid (a second command): the content check
+	 * finds it done, and keeps the new rid as its, so its own resend is known after a
+	 * colleague's comment too */
+	r = step(id, "comment", "再说一遍");
+	keyed(&r, "phone-li-comment-0006");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2600, err, sizeof(err)),
+	    CASES_DONE);
+	keyed(&r, "phone-li-comment-0007");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2700, err, sizeof(err)),
+	    CASES_DONE);
+	c2 = step(id, "comment", "王又补充");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:wang@TA", &c2, t + 2800, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2900, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '再说一遍'"), 1);
+	/* an accept, the step after it, then the accept's resend: done, not refused */
+	r = step(id, "accept", NULL);
+	keyed(&r, "phone-li-accept-00002");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 3000, err, sizeof(err)),
+	    CASES_DONE);
+	c2 = step(id, "onsite", "到达现场");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &c2, t + 4000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 5000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action = 'accept' AND"
+	                         " case_id = (SELECT id FROM cases WHERE cylinder = 'CYRID')"),
+	    1);
+	/* the same key on another request: refused, naming rid, never its text */
+	c2 = step(id, "comment", "另一个请求");
+	keyed(&c2, "phone-li-accept-00002");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &c2, t + 6000, err, sizeof(err)),
+	    CASES_REFUSED);
+	assert_non_null(strstr(err, "rid"));
+	assert_null(strstr(err, "phone-li"));
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '另一个请求'"), 0);
+	/* a report resent a quarter of an hour later: its one case */
+	r = report("违规堆放气瓶", "东村", "村口堆放十余只气瓶（键）");
+	keyed(&r, "phone-eve-report-0003");
+	assert_int_equal(cases_report(&cdb, &cat, "grid:eve@TA", &r, t, &first, err, sizeof(err)),
+	    CASES_DONE);
+	assert_true(first > 0);
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 15 * 60000, &again, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(again, first);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE title LIKE '%东村' AND"
+	                         " reporter = 'grid:eve@TA' AND opened_ms >= 1803456000000"),
+	    1);
+	/* another worker's report under the same key: a case of its own */
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:dan@TA", &r, t + 16 * 60000, &other, err, sizeof(err)),
+	    CASES_DONE);
+	assert_true(other != first && other > 0);
+	/* a reassignment resent after the new township accepted the case: done */
+	memset(&r, 0, sizeof(r));
+	r.id = first;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.township, "TB", sizeof(r.township));
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	str_copy(r.note, "地点属南村", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	keyed(&r, "web-alice-reassign-04");
+	assert_int_equal(
+	    cases_reassign(&cdb, &cat, "regulator:alice", &r, t + 20 * 60000, err, sizeof(err)),
+	    CASES_DONE);
+	c2 = step(first, "accept", NULL);
+	assert_int_equal(cases_step(&cdb, &cat, &town_b, "officer:zhao@TB", &c2, t + 21 * 60000,
+	                     err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    cases_reassign(&cdb, &cat, "regulator:alice", &r, t + 22 * 60000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE action = 'reassign' AND"
+	                         " note = '地点属南村'"),
+	    1);
+	/* keys are forgotten after CASES_RID_KEEP_MS: a request then clears old ones */
+	r = step(id, "comment", "一周以后");
+	keyed(&r, "phone-li-comment-0005");
+	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r,
+	                     t + CASES_RID_KEEP_MS + 3600000, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_requests"), 1);
+}
+
 int
 main(void)
 {
@@ -3468,6 +3637,7 @@ main(void)
 		cmocka_unit_test(a_violation_after_the_decision_is_a_case_of_its_own),
 		cmocka_unit_test(an_escalated_case_is_dismissed_by_the_county_only),
 		cmocka_unit_test(a_reassigned_case_made_critical_runs_from_its_reassignment),
+		cmocka_unit_test(a_request_sent_again_with_its_key_is_done_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -9,12 +9,13 @@
 #include <cbor.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "casemsg.h"
 #include "termtext.h"
 #include "util.h"
 
-enum kind { K_INT, K_TEXT, K_LINES, K_REAL, K_BYTES };
+enum kind { K_INT, K_TEXT, K_LINES, K_REAL, K_BYTES, K_RID };
 
 /* One row per field: key, type, where, bounds (text: the buffer; bytes:
  * the most; numbers: min..max). */
@@ -42,6 +43,7 @@ static const struct field_row {
 	[CASEMSG_FILE] = { "file", K_TEXT, AT(file), SZ(file), 0, 0 },
 	[CASEMSG_TYPE] = { "type", K_TEXT, AT(type), SZ(type), 0, 0 },
 	[CASEMSG_DATA] = { "data", K_BYTES, AT(data), 0, 0, CASEMSG_MAX_EVIDENCE },
+	[CASEMSG_RID] = { "rid", K_RID, AT(rid), SZ(rid), CASEMSG_RID_MIN, CASEMSG_RID_SIZE - 1 },
 #undef AT
 #undef SZ
 };
@@ -61,6 +63,37 @@ casemsg_text_ok(const char *s, size_t n, int lines)
 		i += k;
 	}
 	return 1;
+}
+
+int
+casemsg_rid_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < CASEMSG_RID_MIN || n >= CASEMSG_RID_SIZE)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0' || strchr(CASEMSG_RID_CHARS, s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+casemsg_new_rid(struct case_request *r)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char bytes[16];
+	size_t i;
+
+	if (RAND_bytes(bytes, (int)sizeof(bytes)) != 1)
+		return -1;
+	for (i = 0; i < sizeof(bytes); i++) {
+		r->rid[2 * i] = hex[bytes[i] >> 4];
+		r->rid[2 * i + 1] = hex[bytes[i] & 0xf];
+	}
+	r->rid[2 * sizeof(bytes)] = '\0';
+	casemsg_set(r, CASEMSG_RID);
+	return 0;
 }
 
 void
@@ -123,6 +156,16 @@ store_text(const struct field_row *f, const char *s, size_t n, struct case_reque
 {
 	char *at = (char *)r + f->offset;
 
+	/* a key the client chose: its own charset and length, and never echoed */
+	if (f->kind == K_RID) {
+		if (!casemsg_rid_ok(s, n))
+			return err_set(err, errlen,
+			    "%s: not %.0f..%.0f characters of A-Z a-z 0-9 _ -", f->key, f->min,
+			    f->max);
+		memcpy(at, s, n);
+		at[n] = '\0';
+		return 0;
+	}
 	if (n >= f->size)
 		return err_set(err, errlen, "%s: longer than %zu bytes", f->key, f->size - 1);
 	if (!casemsg_text_ok(s, n, f->kind == K_LINES))
@@ -163,6 +206,7 @@ decode_field(const struct field_row *f, cbor_item_t *v, struct case_request *r, 
 		return store_number(f, d, r, err, errlen);
 	case K_TEXT:
 	case K_LINES:
+	case K_RID:
 		if (!cbor_isa_string(v) || !cbor_string_is_definite(v))
 			return err_set(err, errlen, "%s: not a text string", f->key);
 		return store_text(f, (const char *)cbor_string_handle(v), cbor_string_length(v), r,
@@ -241,6 +285,7 @@ decode_json_field(const struct field_row *f, json_t *v, struct case_request *r, 
 		return store_number(f, json_number_value(v), r, err, errlen);
 	case K_TEXT:
 	case K_LINES:
+	case K_RID:
 		if (!json_is_string(v))
 			return err_set(err, errlen, "%s: not a text string", f->key);
 		return store_text(f, json_string_value(v), json_string_length(v), r, err, errlen);
@@ -422,6 +467,7 @@ casemsg_encode(const struct case_request *r, uint8_t **out, size_t *len)
 			break;
 		case K_TEXT:
 		case K_LINES:
+		case K_RID:
 			v = cbor_build_string(at);
 			break;
 		case K_BYTES:

@@ -11,7 +11,8 @@
  * Decoding takes outside bytes: the size is checked before libcbor
  * allocates, every key must be in the table, every value of its type and
  * inside its bounds, text must be UTF-8 without control characters (a
- * note may hold line breaks).  What a request must hold for its purpose is
+ * note may hold line breaks), a rid only of its charset and length, and
+ * an error never shows a rid's text.  What a request must hold for its purpose is
  * checked by cases.h, which names the missing field.
  */
 #ifndef COUNTY_CASEMSG_H
@@ -31,6 +32,10 @@
 #define CASEMSG_PLACE 256
 /* a cylinder code as scanned: the bare code, or the label's URL that holds it */
 #define CASEMSG_CODE_TEXT (CODE_URL_MAX + 1)
+/* a request's key (rid): 16..64 characters of [A-Za-z0-9_-], chosen by the client */
+#define CASEMSG_RID_MIN 16
+#define CASEMSG_RID_SIZE 65
+#define CASEMSG_RID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 /* The fields a request may carry; present says which it does. */
 enum casemsg_field {
@@ -50,6 +55,7 @@ enum casemsg_field {
 	CASEMSG_FILE, /* "file": evidence file name */
 	CASEMSG_TYPE, /* "type": its media type (image/jpeg) */
 	CASEMSG_DATA, /* "data": its bytes */
+	CASEMSG_RID,  /* "rid": the request's key, the same on each resend (cases.h) */
 	CASEMSG_FIELD_COUNT
 };
 
@@ -71,6 +77,7 @@ struct case_request {
 	char type[CASEMSG_WORD * 3];
 	uint8_t *data; /* malloc'd; casemsg_free */
 	size_t data_len;
+	char rid[CASEMSG_RID_SIZE];
 };
 
 /* 1 if r carries field f. */
@@ -106,5 +113,14 @@ void casemsg_free(struct case_request *r);
 /* 1 if s (n bytes) is UTF-8 with no control character but, when lines is
  * 1, line breaks and tabs. */
 int casemsg_text_ok(const char *s, size_t n, int lines);
+
+/* 1 if s (n bytes) is a request key: CASEMSG_RID_MIN..CASEMSG_RID_SIZE - 1
+ * characters of CASEMSG_RID_CHARS. */
+int casemsg_rid_ok(const char *s, size_t n);
+
+/* A fresh request key into r->rid (32 hex digits of 16 random bytes), marked
+ * present: a client's, the same on each of its resends of the one request.
+ * -1 (r unchanged) when no random bytes could be had. */
+int casemsg_new_rid(struct case_request *r);
 
 #endif

@@ -896,6 +896,94 @@ day_bound_said(struct county_db *c, const char *identity, int64_t now)
 		log_warnx("%s: C18 not raised: %s", identity, why);
 }
 
+/*
+ * What identity's earlier request with rq's rid did (030): *held 1 when it
+ * was this one, action on case (0 for a report: any case), with *made its
+ * case; *held 0 when rq has no rid or none is held younger than
+ * CASES_RID_KEEP_MS.  CASES_REFUSED, naming rid, when the rid was another
+ * request's; CASES_ERROR when the database failed.
+ */
+static enum cases_result
+rid_held(struct county_db *c, const char *identity, const struct case_request *rq,
+    const char *action, int64_t case_id, int64_t now, int *held, int64_t *made, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	enum cases_result res = CASES_DONE;
+	int rc;
+
+	*held = 0;
+	if (!CASEMSG_HAS(rq, CASEMSG_RID))
+		return CASES_DONE;
+	if (prepare(c, &st, err, errlen,
+	        "SELECT action, case_id FROM case_requests WHERE identity = ? AND rid = ?"
+	        " AND at_ms > ?",
+	        "tti", identity, rq->rid, now - CASES_RID_KEEP_MS) == -1)
+		return CASES_ERROR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (strcmp(TEXT(st, 0), action) == 0 &&
+		    (case_id == 0 || sqlite3_column_int64(st, 1) == case_id)) {
+			*held = 1;
+			if (made != NULL)
+				*made = sqlite3_column_int64(st, 1);
+		} else {
+			/* the rid's text is the client's: never in the answer */
+			err_set(err, errlen,
+			    "rid: already the key of another request of yours (%s of case %lld); "
+			    "a new request needs a new rid",
+			    TEXT(st, 0), (long long)sqlite3_column_int64(st, 1));
+			res = CASES_REFUSED;
+		}
+	} else if (rc != SQLITE_DONE) {
+		db_error(c, err, errlen, "case requests");
+		res = CASES_ERROR;
+	}
+	sqlite3_finalize(st);
+	return res;
+}
+
+/* Remember rq's rid (if it has one) as identity's action on case_id that
+ * added step_id, in the caller's transaction, and forget a few rows older
+ * than CASES_RID_KEEP_MS. */
+static int
+rid_keep(struct county_db *c, const char *identity, const struct case_request *rq,
+    const char *action, int64_t case_id, int64_t step_id, int64_t now, char *err, size_t errlen)
+{
+	if (!CASEMSG_HAS(rq, CASEMSG_RID))
+		return 0;
+	if (run(c, err, errlen,
+	        "DELETE FROM case_requests WHERE (identity, rid) IN (SELECT identity, rid FROM"
+	        " case_requests WHERE at_ms <= ? ORDER BY at_ms LIMIT 64)",
+	        "i", now - CASES_RID_KEEP_MS) == -1)
+		return -1;
+	return run(c, err, errlen,
+	    "INSERT OR REPLACE INTO case_requests (identity, rid, action, case_id, step_id, at_ms)"
+	    " VALUES (?,?,?,?,?,?)",
+	    "tttiii", identity, rq->rid, action, case_id, step_id, now);
+}
+
+/*
+ * The end of a request the content checks found done already (a resend
+ * without its rid, or sent again under a new one): its rid, when it has
+ * one, is kept as that request's, with no step of its own, so that its own
+ * resends are known by it too whatever comes between; then commits (or
+ * rolls back: nothing else was written).
+ */
+static enum cases_result
+resent_done(struct county_db *c, const char *identity, const struct case_request *rq,
+    const char *action, int64_t case_id, int64_t now, char *err, size_t errlen)
+{
+	if (!CASEMSG_HAS(rq, CASEMSG_RID)) {
+		store_rollback(c->db);
+		return CASES_DONE;
+	}
+	if (rid_keep(c, identity, rq, action, case_id, 0, now, err, errlen) == -1) {
+		store_rollback(c->db);
+		return CASES_ERROR;
+	}
+	return store_commit(c->db, err, errlen) == -1 ? CASES_ERROR : CASES_DONE;
+}
+
 enum cases_result
 cases_step(struct county_db *c, const struct catalogue *cat, const struct access_scope *scope,
     const char *identity, const struct case_request *rq, int64_t now, char *err, size_t errlen)
@@ -905,6 +993,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	char state[16], allowed[80], sql[256];
 	const char *note = CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "";
 	int64_t step_id = 0, fine = CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0, bytes = 0;
+	int held = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_STEP)) {
 		err_set(err, errlen, "a step needs id and step");
@@ -934,6 +1023,11 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		return CASES_REFUSED;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
+	/* the same request again (its rid): done already, whatever the case is now */
+	if ((res = rid_held(c, identity, rq, s->name, rq->id, now, &held, NULL, err, errlen)) !=
+	        CASES_DONE ||
+	    held)
+		goto rollback;
 	res = case_find(c, scope, rq->id, state, sizeof(state), NULL, 0, err, errlen);
 	if (res != CASES_DONE)
 		goto rollback;
@@ -953,10 +1047,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		 * decided case is corrected by the county's reassignment) */
 		if (s->to != NULL && strcmp(state, s->to) == 0 &&
 		    repeated(c, rq->id, identity, s->name, note, now) &&
-		    (strcmp(s->name, "decide") != 0 || decision_held(c, rq->id, rq, fine))) {
-			res = CASES_DONE;
-			goto rollback;
-		}
+		    (strcmp(s->name, "decide") != 0 || decision_held(c, rq->id, rq, fine)))
+			return resent_done(c, identity, rq, s->name, rq->id, now, err, errlen);
 		states_text(s->from, allowed, sizeof(allowed));
 		err_set(err, errlen, "case %lld is %s: %s is for a case that is %s",
 		    (long long)rq->id, state, s->name, allowed);
@@ -970,10 +1062,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	if (s->to == NULL && (s->file ? holds_evidence(c, rq->id, rq) &&
 	                                    (cases_note_blank(note) ||
 	                                        repeated(c, rq->id, identity, s->name, note, now))
-	                              : repeated(c, rq->id, identity, s->name, note, now))) {
-		res = CASES_DONE;
-		goto rollback;
-	}
+	                              : repeated(c, rq->id, identity, s->name, note, now)))
+		return resent_done(c, identity, rq, s->name, rq->id, now, err, errlen);
 	if (s->to == NULL &&
 	    (res = notes_within_limit(c, rq->id, identity, now, err, errlen)) != CASES_DONE)
 		goto rollback;
@@ -1003,6 +1093,9 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		goto rollback;
 	if ((res = store_evidence(c, rq, rq->id, step_id, &bytes, err, errlen)) != CASES_DONE ||
 	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
+		goto rollback;
+	res = CASES_ERROR;
+	if (rid_keep(c, identity, rq, s->name, rq->id, step_id, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
@@ -1149,6 +1242,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	char title[CASEMSG_NAME * 2 + 8], photo[65];
 	int64_t step_id = 0, bytes = 0, due[CATALOGUE_STAGES];
 	struct reported_code code;
+	int held = 0;
 
 	*case_id = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_KIND) || rq->kind[0] == '\0' ||
@@ -1184,6 +1278,18 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	catalogue_due(cat, c->config, kind->code, "alert", now, due);
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
+	/* the same request again (its rid): the case it made */
+	if ((res = rid_held(c, identity, rq, "report", 0, now, &held, case_id, err, errlen)) !=
+	    CASES_DONE) {
+		store_rollback(c->db);
+		*case_id = 0;
+		return res;
+	}
+	if (held) {
+		store_rollback(c->db);
+		return CASES_DONE;
+	}
+	res = CASES_ERROR;
 	/* the same report resent (libcoap, or a worker pressing twice) is one case: the
 	 * same in every field it stores (the township it went to, place, coordinates, code
 	 * as typed and photo too), so that a second site reported with the same short note
@@ -1213,8 +1319,10 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*case_id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		store_rollback(c->db);
-		return CASES_DONE;
+		if ((res = resent_done(c, identity, rq, "report", *case_id, now, err, errlen)) !=
+		    CASES_DONE)
+			*case_id = 0;
+		return res;
 	}
 	sqlite3_finalize(st);
 	/* a person files reports, not a flood of them (each one a case a
@@ -1273,6 +1381,9 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if ((res = store_evidence(c, rq, *case_id, step_id, &bytes, err, errlen)) != CASES_DONE ||
 	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
 		goto rollback;
+	res = CASES_ERROR;
+	if (rid_keep(c, identity, rq, "report", *case_id, step_id, now, err, errlen) == -1)
+		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
 	return CASES_DONE;
@@ -1315,9 +1426,10 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	struct access_scope all = { .reach = ACCESS_REACH_ALL };
 	enum cases_result res;
 	char state[16], kind[64], severity[16];
-	int64_t due[CATALOGUE_STAGES];
+	int64_t due[CATALOGUE_STAGES], step_id = 0;
 	sqlite3_stmt *st = NULL;
 	json_t *facts;
+	int held = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
 	    rq->township[0] == '\0' || !CASEMSG_HAS(rq, CASEMSG_NOTE_F) ||
@@ -1339,6 +1451,10 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	}
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
+	if ((res = rid_held(c, identity, rq, "reassign", rq->id, now, &held, NULL, err, errlen)) !=
+	        CASES_DONE ||
+	    held)
+		goto rollback;
 	if ((res = case_find(c, &all, rq->id, state, sizeof(state), NULL, 0, err, errlen)) !=
 	    CASES_DONE)
 		goto rollback;
@@ -1360,10 +1476,8 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	 * other would start its deadlines again and set its officer's work aside */
 	if (strcmp(TEXT(st, 0), rq->township) == 0) {
 		sqlite3_finalize(st);
-		if (reassign_resent(c, rq->id, identity, rq->township, rq->note, now)) {
-			res = CASES_DONE;
-			goto rollback;
-		}
+		if (reassign_resent(c, rq->id, identity, rq->township, rq->note, now))
+			return resent_done(c, identity, rq, "reassign", rq->id, now, err, errlen);
 		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_SAME_TOWNSHIP));
 		res = CASES_REFUSED;
 		goto rollback;
@@ -1396,9 +1510,12 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		json_decref(facts);
 		goto rollback;
 	}
-	if (step_row(c, rq->id, now, identity, "reassign", rq->note, facts, "new", NULL, err,
+	if (step_row(c, rq->id, now, identity, "reassign", rq->note, facts, "new", &step_id, err,
 	        errlen) == -1 ||
 	    (res = day_bound(c, identity, 1, 0, now, err, errlen)) != CASES_DONE)
+		goto rollback;
+	res = CASES_ERROR;
+	if (rid_keep(c, identity, rq, "reassign", rq->id, step_id, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;

@@ -78,6 +78,22 @@ int cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t 
     struct cases_news *news, char *err, size_t errlen);
 
 /*
+ * A request's key (rq->rid, "rid": casemsg.h) makes cases_step,
+ * cases_report and cases_reassign exact about resends: the first request
+ * of identity with a rid is remembered with what it did (030), in the
+ * same transaction, and the same request with that rid again (the same
+ * step on the same case; a report; a reassignment of the same case) is
+ * CASES_DONE and stores nothing (a report: *case_id is the case it
+ * opened), whatever the case is now; another request with it is
+ * CASES_REFUSED, err naming rid (never its text).  A keyed request the
+ * content checks below find done already keeps its rid as that request's
+ * (it stores nothing else).  Another person's rid never matches.  A key is forgotten
+ * CASES_RID_KEEP_MS after its request, a few old ones at each new request.  Without a rid, the
+ * resends below are recognised as before, by their content.
+ */
+#define CASES_RID_KEEP_MS (7LL * 86400000)
+
+/*
  * One step of case rq->id (rq->step: accept, onsite, decide, close,
  * dismiss, comment, attach) by identity inside scope, with rq's note and,
  * when rq carries file/type/data, an evidence file.  decide needs an

@@ -984,12 +984,13 @@ refuse_blank_note(const struct case_request *r)
 	return 1;
 }
 
-/* Send one case request (r) to path; prints what was done. */
+/* Send one case request (what) to path, under a fresh rid; prints what was done. */
 static int
-send_request(const struct options *o, const char *path, const struct case_request *r,
+send_request(const struct options *o, const char *path, const struct case_request *what,
     const char *done)
 {
 	struct refusal kept = { 0 };
+	struct case_request keyed = *what, *r = &keyed; /* the evidence stays what's */
 	uint8_t *payload;
 	size_t len;
 	char *raw = NULL;
@@ -997,6 +998,11 @@ send_request(const struct options *o, const char *path, const struct case_reques
 
 	if (refuse_blank_note(r) || refuse_number(r))
 		return 2;
+	/* libcoap retransmits the message, with this key, when an answer is lost */
+	if (!CASEMSG_HAS(r, CASEMSG_RID) && casemsg_new_rid(r) == -1) {
+		fprintf(stderr, "%s", _("gaswatch: no random bytes for the request's key\n"));
+		return 2;
+	}
 	if (casemsg_encode(r, &payload, &len) == -1) {
 		fprintf(stderr, "%s", _("gaswatch: the request does not fit its bounds\n"));
 		return 2;

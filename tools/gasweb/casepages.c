@@ -1548,6 +1548,22 @@ fill_tables(struct request *r, struct page *p, const cbor_item_t *root)
 	}
 }
 
+/*
+ * A case form's request key: a fresh rid for each form drawn, sent back
+ * with it, so that the form submitted twice (a double tap, a reload that
+ * posts again, a retry after a lost answer) is taken once (cases.h).
+ */
+static void
+form_rid(struct page *p)
+{
+	struct case_request k;
+
+	memset(&k, 0, sizeof(k));
+	if (casemsg_new_rid(&k) == -1)
+		return; /* no key: the county's content checks still catch a plain resend */
+	page_rawf(p, "<input type=\"hidden\" name=\"rid\" value=\"%s\">", k.rid);
+}
+
 /* The opening of one step's form. */
 static void
 step_form(struct request *r, struct page *p, int64_t id, const char *step, enum cword title)
@@ -1560,6 +1576,7 @@ step_form(struct request *r, struct page *p, int64_t id, const char *step, enum 
 	page_raw(p, "</h3><input type=\"hidden\" name=\"csrf\" value=\"");
 	page_text(p, r->session.csrf);
 	page_rawf(p, "\"><input type=\"hidden\" name=\"step\" value=\"%s\">", step);
+	form_rid(p);
 }
 
 /* One labelled control of a step's form; control is a format taking the
@@ -1621,7 +1638,9 @@ reassign_form(struct request *r, struct page *p, const cbor_item_t *root, int64_
 	page_text(p, cw(r, C_REASSIGN));
 	page_raw(p, "</h3><input type=\"hidden\" name=\"csrf\" value=\"");
 	page_text(p, r->session.csrf);
-	page_rawf(p, "\"><input type=\"hidden\" name=\"id\" value=\"%" PRId64 "\"><label>", id);
+	page_rawf(p, "\"><input type=\"hidden\" name=\"id\" value=\"%" PRId64 "\">", id);
+	form_rid(p);
+	page_raw(p, "<label>");
 	page_text(p, cw(r, C_TO_TOWNSHIP));
 	page_raw(p, "<select name=\"township\" id=\"reassign-township\" required>");
 	for (i = 0; (t = catalogue_township(&r->set->catalogue, i)) != NULL; i++)
@@ -1827,6 +1846,22 @@ take(const struct request *r, const char *name, char *out, size_t size, int line
 	return 0;
 }
 
+/* The form's request key (form_rid) into rq when it has one: -1 when it is not
+ * one (its text is the sender's: never logged nor shown). */
+static int
+take_rid(const struct request *r, struct case_request *rq)
+{
+	const char *v = request_field(r, "rid");
+
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (!casemsg_rid_ok(v, strlen(v)))
+		return -1;
+	str_copy(rq->rid, v, sizeof(rq->rid));
+	casemsg_set(rq, CASEMSG_RID);
+	return 0;
+}
+
 /* The photo sent with the form, its type read from its first bytes: 0 (or
  * no photo), -1 when it is not a JPEG or PNG. */
 static int
@@ -1885,7 +1920,8 @@ page_case_step(struct request *r, struct reply *out)
 	fine = request_field(r, "fine");
 	if (take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1 ||
 	    take(r, "outcome", rq.outcome, sizeof(rq.outcome), 0, &rq, CASEMSG_OUTCOME) == -1 ||
-	    take(r, "power", rq.power, sizeof(rq.power), 0, &rq, CASEMSG_POWER) == -1) {
+	    take(r, "power", rq.power, sizeof(rq.power), 0, &rq, CASEMSG_POWER) == -1 ||
+	    take_rid(r, &rq) == -1) {
 		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
 		return;
 	}
@@ -1947,7 +1983,8 @@ page_case_reassign(struct request *r, struct reply *out)
 	memset(&rq, 0, sizeof(rq));
 	if (id == NULL || case_id_of(id, &rq.id, &rest) == -1 || rest[0] != '\0' ||
 	    take(r, "township", rq.township, sizeof(rq.township), 0, &rq, CASEMSG_TOWNSHIP) == -1 ||
-	    take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1) {
+	    take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1 ||
+	    take_rid(r, &rq) == -1) {
 		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
 		return;
 	}
@@ -2011,7 +2048,9 @@ page_report_form(struct request *r, struct reply *out)
 	page_text(p, cw(r, C_REPORT));
 	page_raw(p, "</h1><input type=\"hidden\" name=\"csrf\" value=\"");
 	page_text(p, r->session.csrf);
-	page_raw(p, "\"><label>");
+	page_raw(p, "\">");
+	form_rid(p);
+	page_raw(p, "<label>");
 	page_text(p, word(r->lang, W_KIND));
 	page_raw(p, "<select name=\"kind\" id=\"kind\" required>");
 	for (i = 0; i < cat->nkinds; i++) /* the county's report kinds (catalogue) */
@@ -2073,8 +2112,8 @@ page_report_post(struct request *r, struct reply *out)
 	    take(r, "village", rq.village, sizeof(rq.village), 0, &rq, CASEMSG_VILLAGE) == -1 ||
 	    take(r, "place", rq.place, sizeof(rq.place), 0, &rq, CASEMSG_PLACE_F) == -1 ||
 	    take(r, "note", rq.note, sizeof(rq.note), 1, &rq, CASEMSG_NOTE_F) == -1 ||
-	    take(r, "code", rq.code, sizeof(rq.code), 0, &rq, CASEMSG_CODE) == -1 || la == -1 ||
-	    lo == -1 || la != lo) {
+	    take(r, "code", rq.code, sizeof(rq.code), 0, &rq, CASEMSG_CODE) == -1 ||
+	    take_rid(r, &rq) == -1 || la == -1 || lo == -1 || la != lo) {
 		reply_error(r, out, MHD_HTTP_BAD_REQUEST, W_BAD_REQUEST, W_BAD_REQUEST);
 		return;
 	}
