@@ -440,6 +440,18 @@ lookups_say_found_or_not_found_one_way(void **state)
 	assert_int_equal(hwm, 15);
 	assert_int_equal(county_held(&cdb, "S99", 0, &hwm, err, sizeof(err)), 0);
 	assert_int_equal(hwm, 0);
+	/* a station's life events count as held too (life_events, as the mark) */
+	assert_int_equal(store_exec(cdb.db,
+	                     "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms,"
+	                     " rule_ms, stored_ms) VALUES ('S-HELD', 3, 'held-3', 'returned',"
+	                     " 'HELD-1', 5, 5, 5), ('S-HELD', 7, 'held-7', 'returned', 'HELD-1',"
+	                     " 6, 6, 6)",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(county_held(&cdb, "S-HELD", 0, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 2);
+	assert_int_equal(county_held(&cdb, "S-HELD", 5, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 6);
 
 	batch_of(&b, 1, 1, "K", "flag");
 	b.records[0].fill.curve = malloc(sizeof(curve));

@@ -1286,9 +1286,12 @@ county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held
 	int rc;
 
 	*held = 0;
-	/* the primary key (station, seq): only the rows above the mark are
+	/* the seqs advance_hwm counts (a station's life events are kept in
+	 * life_events), by their indexes: only the rows above the mark are
 	 * read, which a set-aside record at the station leaves there */
-	if (store_prepare(c->db, "SELECT count(*) FROM records WHERE station = ?1 AND seq > ?2",
+	if (store_prepare(c->db,
+	        "SELECT count(*) FROM (SELECT seq FROM records WHERE station = ?1 AND seq > ?2"
+	        " UNION SELECT seq FROM life_events WHERE source = ?1 AND seq > ?2)",
 	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
