@@ -1514,12 +1514,59 @@ records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, 
 	return outbox_each(db, sql, seqs, n, NULL, time_wall_ms(), NULL, err, errlen);
 }
 
+/*
+ * What outbox_acked holds above mark: *count rows, seqs *first..*last, and
+ * whether the county lacks one of them: it had acknowledged seq mark + 1,
+ * or (held_above >= 0: the county said how many of this station's records
+ * it holds above its mark) it holds fewer than these.  Rows the county
+ * holds that the station no longer keeps (past acked_keep_days) only make
+ * its count larger: never a loss seen where there is none.  0, or -1.
+ */
+static int
+acked_above(sqlite3 *db, int64_t mark, int64_t held_above, struct records_reack *out, int *lacks)
+{
+	static const char *const sql =
+	    "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0),"
+	    " EXISTS (SELECT 1 FROM outbox_acked WHERE seq = ?1 + 1)"
+	    " FROM outbox_acked WHERE seq > ?1";
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	memset(out, 0, sizeof(*out));
+	*lacks = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, mark);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->count = sqlite3_column_int64(st, 0);
+		out->first = sqlite3_column_int64(st, 1);
+		out->last = sqlite3_column_int64(st, 2);
+		*lacks = out->count > 0 && (sqlite3_column_int(st, 3) != 0 ||
+		                               (held_above >= 0 && out->count > held_above));
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? 0 : -1;
+}
+
 int
-records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char *err, size_t errlen)
+records_outbox_county_lacks(sqlite3 *db, int64_t mark, int64_t held_above)
+{
+	struct records_reack seen;
+	int lacks;
+
+	if (mark < 0 || mark == INT64_MAX)
+		return 0;
+	if (acked_above(db, mark, held_above, &seen, &lacks) == -1)
+		return -1;
+	return lacks;
+}
+
+int
+records_outbox_reack(sqlite3 *db, int64_t mark, int64_t held_above, struct records_reack *out,
+    char *err, size_t errlen)
 {
 	static const char *const sql[] = {
-		"SELECT count(*), coalesce(max(seq), 0) FROM outbox_acked WHERE seq > ?1"
-		" AND EXISTS (SELECT 1 FROM outbox_acked WHERE seq = ?1 + 1)",
 		/* the county lost them: a stop stands again until it has them;
 		 * a row the outbox holds already (at that seq) waits there */
 		"UPDATE life_events SET delivered_ms = NULL WHERE uuid IN (SELECT uuid FROM"
@@ -1530,7 +1577,7 @@ records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char 
 	};
 	sqlite3_stmt *st = NULL;
 	size_t k;
-	int rc = -1, step;
+	int rc = -1, step, lacks;
 
 	memset(out, 0, sizeof(*out));
 	if (mark < 0 || mark == INT64_MAX)
@@ -1538,30 +1585,27 @@ records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char 
 	/* looked at and moved in one write transaction */
 	if (store_begin(db, err, errlen) == -1)
 		return -1;
-	for (k = 0; k < sizeof(sql) / sizeof(sql[0]); k++) {
+	if (acked_above(db, mark, held_above, out, &lacks) == -1) {
+		err_set(err, errlen, "outbox_acked: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (k = 0; lacks && k < sizeof(sql) / sizeof(sql[0]); k++) {
 		if (store_prepare(db, sql[k], &st, err, errlen) == -1)
 			goto out;
 		sqlite3_bind_int64(st, 1, mark);
 		step = sqlite3_step(st);
-		if (k == 0 && step == SQLITE_ROW) {
-			out->count = sqlite3_column_int64(st, 0);
-			out->last = sqlite3_column_int64(st, 1);
-			step = SQLITE_DONE;
-		}
 		sqlite3_finalize(st);
 		st = NULL;
 		if (step != SQLITE_DONE) {
 			err_set(err, errlen, "outbox_acked: %s", sqlite3_errmsg(db));
 			goto out;
 		}
-		if (out->count == 0)
-			break;
 	}
 	if (store_commit(db, err, errlen) == -1)
 		goto out;
-	if (out->count > 0)
-		out->first = mark + 1;
-	rc = out->count > 0 ? 1 : 0;
+	if (!lacks)
+		memset(out, 0, sizeof(*out));
+	rc = lacks ? 1 : 0;
 out:
 	if (rc == -1) {
 		store_rollback(db);

@@ -446,19 +446,36 @@ struct records_reack {
 
 /*
  * The county's contiguous mark is `mark` (an ACK's, or a heartbeat's
- * answer).  When the county had acknowledged seq mark + 1 (it is kept in
- * outbox_acked), it has lost what it held (its database restored from an
- * older backup): every acknowledged row above mark goes back into the
- * outbox at its seq, in one transaction, and is sent again in seq order,
- * built from the same rows (the same records, the buyer too: the fills'
- * copies of it, migration 010; but for the address, the buyer's as
- * registered now, none once erased or the buyer moved); their life
- * events are no longer noted delivered.  1 with *out when rows went back,
- * 0 when none (mark + 1 waits, is set aside, is not yet written, or was
- * forgotten: the county then lacks it for good), -1 with err.
+ * answer), and held_above how many of this station's records it holds
+ * above it (-1: not said, a county of before).  When the county lacks a
+ * record it had acknowledged above mark, it has lost what it held (its
+ * database restored from an older backup): it had acknowledged seq
+ * mark + 1 (kept in outbox_acked), or it holds fewer above mark than
+ * outbox_acked keeps there (review rev96: behind a set-aside record the
+ * mark stops, and the records after it were lost unseen).  Then every
+ * acknowledged row above mark goes back into the outbox at its seq, in
+ * one transaction, and is sent again in seq order (those the county still
+ * holds are answered as duplicates), built from the same rows (the same
+ * records, the buyer too: the fills' copies of it, migration 010; but for
+ * the address, the buyer's as registered now, none once erased or the
+ * buyer moved); their life events are no longer noted delivered.  1 with
+ * *out when rows went back, 0 when none (the county lacks none of them,
+ * as far as it says; mark + 1 waits, is set aside, is not yet written, or
+ * was forgotten: the county then lacks it for good), -1 with err.
+ *
+ * held_above comes from the uplink process, which the gateway does not
+ * trust (docs/design.md, V8): a small one puts back rows the county
+ * holds (sent again, answered as duplicates), a large one puts back
+ * nothing (as a county of before); no row leaves outbox_acked but into
+ * the outbox, and no more than outbox_acked keeps (acked_keep_days).
  */
-int records_outbox_reack(sqlite3 *db, int64_t mark, struct records_reack *out, char *err,
-    size_t errlen);
+int records_outbox_reack(sqlite3 *db, int64_t mark, int64_t held_above, struct records_reack *out,
+    char *err, size_t errlen);
+
+/* 1 when records_outbox_reack would put rows back (the county lacks one it
+ * had acknowledged, as far as it says), 0 when not, -1 when the database
+ * cannot say.  Nothing changed. */
+int records_outbox_county_lacks(sqlite3 *db, int64_t mark, int64_t held_above);
 
 /* What records_outbox_renumber did: the station's numbering had stopped
  * at was_last; its rows not yet acknowledged are now first..last (count of

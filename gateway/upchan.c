@@ -163,9 +163,11 @@ check_body(const struct upchan_msg *m, const char *name, char *err, size_t errle
 		RANGE(m->body.ack.hwm, 0, INT64_MAX);
 		RANGE(m->body.ack.stored, 0, WIRE_MAX_RECORDS);
 		RANGE(m->body.ack.duplicates, 0, WIRE_MAX_RECORDS);
+		RANGE(m->body.ack.held, 0, INT64_MAX);
 		return 0;
 	case UPCHAN_MARK:
 		RANGE(m->body.mark.hwm, 0, INT64_MAX);
+		RANGE(m->body.mark.held, 0, INT64_MAX);
 		return 0;
 	case UPCHAN_REFUSED:
 		RANGE(m->body.refused.code, 400, 400);

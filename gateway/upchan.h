@@ -138,6 +138,8 @@ struct upchan_ack {
 	int64_t hwm;        /* highest contiguous seq the county holds */
 	int64_t stored;     /* records new there */
 	int64_t duplicates; /* records it already held */
+	int64_t held;       /* how many of this station's records it holds (its mark and
+	                     * those above), 0: not said (wire_ack) */
 };
 
 /* MARK: the county's contiguous mark as its answer to a heartbeat said it
@@ -145,7 +147,8 @@ struct upchan_ack {
  * hint: a lying uplink can make acknowledged records be sent again, no
  * more (uplink.c). */
 struct upchan_mark {
-	int64_t hwm; /* highest contiguous seq the county holds */
+	int64_t hwm;  /* highest contiguous seq the county holds */
+	int64_t held; /* as upchan_ack's */
 };
 
 /* REFUSED: the county answered 4.00 (Bad Request) to the batch last handed

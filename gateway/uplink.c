@@ -382,17 +382,28 @@ county_ahead(struct uplink *u, int64_t hwm)
 /*
  * The county's contiguous mark is hwm (an ACK's, after the rows it covers
  * were taken; or a heartbeat's answer), the highest seq it may hold `last`
- * (0: the heartbeat's, not known).  A mark below a record it had
- * acknowledged: it lost them (its database restored from a backup), and
- * every acknowledged record above the mark goes out again (said once: the
- * rows are back in the outbox after).  A mark below a record the station
- * no longer holds at all (kept past acked_keep_days, or from before the
- * station kept them): said once; the county's C04 needs a person.
+ * (0: the heartbeat's, not known), and held how many of this station's
+ * records it holds (the mark and those above it; 0: not said, a county of
+ * before).  A mark below a record it had acknowledged, or fewer held
+ * above the mark than it had acknowledged there (behind a set-aside
+ * record the mark stops, review rev96): it lost them (its database
+ * restored from a backup), and every acknowledged record above the mark
+ * goes out again (said once: the rows are back in the outbox after).  A
+ * mark below a record the station no longer holds at all (kept past
+ * acked_keep_days, or from before the station kept them): said once; the
+ * county's C04 needs a person.
+ *
+ * held comes from the uplink process, which the gateway does not trust
+ * (docs/design.md, V8): one below the mark is not believed (not said);
+ * one too small makes records be sent again once at this mark (as a
+ * forged mark does), one too large puts back nothing (as before).
  */
 static void
-county_mark(struct uplink *u, int64_t hwm, int64_t last)
+county_mark(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 {
 	struct records_reack back;
+	/* how many the county holds above its mark, -1: not said */
+	int64_t above = held > 0 && held >= hwm ? held - hwm : -1;
 	char why[256];
 	int rc;
 
@@ -402,6 +413,11 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last)
 		last = records_outbox_last_seq(u->db);
 	if (u->reacked_at >= 0 && hwm > u->reacked_at)
 		u->reacked_at = -1; /* the county went past it: a later loss is news */
+	/* the county says it holds again every record put back at this mark
+	 * (its mark stopped behind a set-aside one): a later loss is news */
+	if (u->reacked_at >= 0 && hwm == u->reacked_at && above >= 0 &&
+	    records_outbox_county_lacks(u->db, hwm, above) == 0)
+		u->reacked_at = -1;
 	if (u->reacked_at >= 0 && hwm == u->reacked_at) {
 		/* put back once at this mark already: on their way, or taken again
 		 * without the county counting seq hwm + 1 (it holds that record's
@@ -416,17 +432,26 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last)
 		}
 		return;
 	}
-	rc = records_outbox_reack(u->db, hwm, &back, why, sizeof(why));
+	rc = records_outbox_reack(u->db, hwm, above, &back, why, sizeof(why));
 	if (rc == -1) {
 		db_failed(u, "outbox resend", why);
 		return;
 	}
 	if (rc == 1) {
-		log_warnx("the county holds this station's records only up to seq %lld, but had "
-		          "acknowledged up to seq %lld (its database restored from an older "
-		          "backup?): sending seq %lld..%lld again (%lld records)",
-		    (long long)hwm, (long long)back.last, (long long)back.first,
-		    (long long)back.last, (long long)back.count);
+		if (back.first == hwm + 1)
+			log_warnx(
+			    "the county holds this station's records only up to seq %lld, but "
+			    "had acknowledged up to seq %lld (its database restored from an "
+			    "older backup?): sending seq %lld..%lld again (%lld records)",
+			    (long long)hwm, (long long)back.last, (long long)back.first,
+			    (long long)back.last, (long long)back.count);
+		else
+			log_warnx(
+			    "the county holds %lld of this station's records above its mark "
+			    "(seq %lld), but had acknowledged %lld there (its database restored "
+			    "from an older backup?): sending seq %lld..%lld again (%lld records)",
+			    (long long)above, (long long)hwm, (long long)back.count,
+			    (long long)back.first, (long long)back.last, (long long)back.count);
 		u->gap_warned = -1;
 		u->reacked_at = hwm;
 		u->reack_acked = 0;
@@ -483,7 +508,7 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	    last >= u->reacked_at + 1)
 		u->reack_acked = 1;
 	if (ack->hwm < last)
-		county_mark(u, ack->hwm, last);
+		county_mark(u, ack->hwm, last, ack->held);
 	probe_passed(u, u->handed_count);
 	u->handed_count = 0;
 	pthread_mutex_lock(&u->lock);
@@ -650,7 +675,7 @@ handle(struct uplink *u, const struct upchan_msg *m, char *err, size_t errlen)
 		return take_ack(u, &m->body.ack, err, errlen);
 	case UPCHAN_MARK:
 		/* answered by nothing; a batch out is answered on its own */
-		county_mark(u, m->body.mark.hwm, 0);
+		county_mark(u, m->body.mark.hwm, 0, m->body.mark.held);
 		return 0;
 	case UPCHAN_REFUSED:
 		if (!u->batch_out)

@@ -313,6 +313,7 @@ drain_once(struct proc *p, char *err, size_t errlen)
 	ack.stored = wack.stored < 0 || wack.stored > WIRE_MAX_RECORDS ? 0 : wack.stored;
 	ack.duplicates =
 	    wack.duplicates < 0 || wack.duplicates > WIRE_MAX_RECORDS ? 0 : wack.duplicates;
+	ack.held = wack.held < 0 ? 0 : wack.held;
 	/* rows leave the outbox on the gateway's side, only below this mark */
 	send_msg(p, UPCHAN_ACK, &ack, sizeof(ack));
 	expect(p, UPCHAN_STATE, &m);
@@ -368,6 +369,7 @@ heartbeat(struct proc *p, char *err, size_t errlen)
 		    wack.hwm >= 0) {
 			memset(&mark, 0, sizeof(mark));
 			mark.hwm = wack.hwm;
+			mark.held = wack.held < 0 ? 0 : wack.held;
 			send_msg(p, UPCHAN_MARK, &mark, sizeof(mark));
 		} else {
 			log_debug("heartbeat answer not understood: %s", why);

@@ -164,6 +164,10 @@ struct wire_ack {
 	int64_t hwm;        /* highest contiguous seq held */
 	int64_t stored;     /* records new in this batch */
 	int64_t duplicates; /* records already held */
+	/* how many of the station's records the county holds: hwm and those
+	 * above it (review rev96); 0: not said (a county of before, or one
+	 * holding none) */
+	int64_t held;
 };
 
 /* POST /heartbeat */

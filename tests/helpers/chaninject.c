@@ -29,7 +29,7 @@ int
 main(int argc, char **argv)
 {
 	static uint8_t buf[20000];
-	struct upchan_ack ack = { 1000000000, 0, 0 };
+	struct upchan_ack ack = { 1000000000, 0, 0, 0 };
 	struct upchan_status st;
 	struct upchan_config c;
 	size_t len = 0;

@@ -138,7 +138,7 @@ fi
 # ---- what it may say --------------------------------------------------------------
 check "a first fill is recorded and sent" fill_once
 check "the outbox drains" wait_for 20 outbox_empty
-for case in "short-ack:ACK: 7 bytes, expected 24" \
+for case in "short-ack:ACK: 7 bytes, expected 32" \
     "wrong-side:CONFIG: not a message this side sends" \
     "oversized:a message longer than 16384 bytes" \
     "newline-status:STATUS: last_error is not text" \

@@ -313,6 +313,9 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
 	    0);
 	assert_int_equal(ack.hwm, 10);
+	/* and how many it holds: 1..10 and the two above the mark (review
+	 * rev96: what tells the station the county lost some there) */
+	assert_int_equal(ack.held, 12);
 	assert_int_equal(alerts, 0); /* flags are stored, not alerted */
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT gap_since_ms IS NOT NULL FROM stations WHERE id = 'S01'", -1),
@@ -322,6 +325,7 @@ the_mark_stops_at_a_gap_and_moves_once_it_is_filled(void **state)
 	assert_int_equal(county_ingest(&cdb, "S01", "test", &b, &ack, &alerts, err, sizeof(err)),
 	    0);
 	assert_int_equal(ack.hwm, 15);
+	assert_int_equal(ack.held, 15);
 	assert_int_equal(store_query_int(cdb.db,
 	                     "SELECT gap_since_ms IS NULL FROM stations WHERE id = 'S01'", -1),
 	    1);
@@ -430,6 +434,24 @@ lookups_say_found_or_not_found_one_way(void **state)
 	assert_int_equal(hwm, 15);
 	assert_int_equal(county_hwm(&cdb, "S99", &hwm, err, sizeof(err)), 0);
 	assert_int_equal(hwm, 0);
+	assert_int_equal(county_held(&cdb, "S01", 15, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 15);
+	assert_int_equal(county_held(&cdb, "S01", 12, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 15);
+	assert_int_equal(county_held(&cdb, "S99", 0, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 0);
+	/* a station's life events count as held too (life_events, as the mark) */
+	assert_int_equal(store_exec(cdb.db,
+	                     "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms,"
+	                     " rule_ms, stored_ms) VALUES ('S-HELD', 3, 'held-3', 'returned',"
+	                     " 'HELD-1', 5, 5, 5), ('S-HELD', 7, 'held-7', 'returned', 'HELD-1',"
+	                     " 6, 6, 6)",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(county_held(&cdb, "S-HELD", 0, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 2);
+	assert_int_equal(county_held(&cdb, "S-HELD", 5, &hwm, err, sizeof(err)), 0);
+	assert_int_equal(hwm, 6);
 
 	batch_of(&b, 1, 1, "K", "flag");
 	b.records[0].fill.curve = malloc(sizeof(curve));

@@ -617,12 +617,12 @@ acknowledged_records_are_kept_resent_and_forgotten(void **state)
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox_acked"), 5);
 
 	/* a mark at or above every acknowledged record: nothing lost */
-	assert_int_equal(records_outbox_reack(db, seq[4], &back, err, sizeof(err)), 0);
-	assert_int_equal(records_outbox_reack(db, seq[4] + 7, &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[4], -1, &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[4] + 7, -1, &back, err, sizeof(err)), 0);
 	assert_int_equal(records_outbox_count(db, NULL), 0);
 
 	/* the county lost seq[2]..seq[4]: back in the outbox, the same bytes */
-	assert_int_equal(records_outbox_reack(db, seq[1], &back, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_reack(db, seq[1], -1, &back, err, sizeof(err)), 1);
 	assert_int_equal(back.first, seq[2]);
 	assert_int_equal(back.last, seq[4]);
 	assert_int_equal(back.count, 3);
@@ -646,9 +646,53 @@ acknowledged_records_are_kept_resent_and_forgotten(void **state)
 	assert_int_equal(records_outbox_forget(db, time_wall_ms() + 1000, 2, err, sizeof(err)), 1);
 	assert_int_equal(records_outbox_forget(db, time_wall_ms() + 1000, 2, err, sizeof(err)), 0);
 	/* forgotten: the county lacks them for good, nothing comes back */
-	assert_int_equal(records_outbox_reack(db, seq[1], &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[1], -1, &back, err, sizeof(err)), 0);
 	assert_int_equal(records_outbox_count(db, NULL), 0);
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM fills"), 5);
+	store_close(db);
+}
+
+/*
+ * Review rev96: seq[1] set aside, so the county's mark stays at seq[0]
+ * whatever it holds after it.  Only its count of what it holds above the
+ * mark (held_above) tells that it lost records there: when fewer than
+ * outbox_acked keeps above the mark, all of those go back to the outbox;
+ * as many or more (or not said, -1), none.
+ */
+static void
+records_lost_above_a_stopped_mark_are_put_back(void **state)
+{
+	struct fixture *f = *state;
+	struct records_reack back;
+	int64_t seq[5];
+	char err[256];
+	sqlite3 *db = fills_handed_out(f, 5, seq);
+
+	assert_int_equal(records_outbox_trim(db, seq[0], err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_set_aside(db, seq[1], "test", 1, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_delivered(db, &seq[2], 3, err, sizeof(err)), 0);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox_acked"), 4);
+
+	/* not said, or the county holds all three (or more): nothing */
+	assert_int_equal(records_outbox_county_lacks(db, seq[0], -1), 0);
+	assert_int_equal(records_outbox_reack(db, seq[0], -1, &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_county_lacks(db, seq[0], 3), 0);
+	assert_int_equal(records_outbox_reack(db, seq[0], 3, &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[0], INT64_MAX, &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_count(db, NULL), 0);
+
+	/* it holds one of them: all three go back, the set-aside one stays */
+	assert_int_equal(records_outbox_county_lacks(db, seq[0], 1), 1);
+	assert_int_equal(records_outbox_reack(db, seq[0], 1, &back, err, sizeof(err)), 1);
+	assert_int_equal(back.first, seq[2]);
+	assert_int_equal(back.last, seq[4]);
+	assert_int_equal(back.count, 3);
+	assert_int_equal(records_outbox_count(db, NULL), 3);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox_acked"), 1);
+	/* nothing above the mark acknowledged any more: nothing to put back */
+	assert_int_equal(records_outbox_county_lacks(db, seq[0], 0), 0);
+	assert_int_equal(records_outbox_reack(db, seq[0], 0, &back, err, sizeof(err)), 0);
 	store_close(db);
 }
 
@@ -739,13 +783,13 @@ a_mark_stopped_by_a_set_aside_record_resends_nothing(void **state)
 	    1);
 	assert_int_equal(records_outbox_trim(db, seq[0], err, sizeof(err)), 0);
 	assert_int_equal(records_outbox_delivered(db, &seq[2], 1, err, sizeof(err)), 0);
-	assert_int_equal(records_outbox_reack(db, seq[0], &back, err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_reack(db, seq[0], -1, &back, err, sizeof(err)), 0);
 	assert_int_equal(records_outbox_count(db, NULL), 0);
 	assert_int_equal(records_outbox_aside_count(db), 1);
 	assert_int_equal(records_outbox_acked_holds(db, seq[2]), 1);
 	/* a county that lost everything: both acknowledged ones go again, the
 	 * set-aside one stays aside */
-	assert_int_equal(records_outbox_reack(db, 0, &back, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_reack(db, 0, -1, &back, err, sizeof(err)), 1);
 	assert_int_equal(back.count, 2);
 	assert_int_equal(records_outbox_count(db, NULL), 2);
 	assert_int_equal(records_outbox_aside_count(db), 1);
@@ -1219,7 +1263,7 @@ a_delivered_batch_notes_its_life_events(void **state)
 	assert_int_equal(stationdb_count(&f->rec, "SELECT count(*) FROM outbox"), 0);
 	/* a county that lost them: the event is no longer taken as delivered
 	 * (its stop stands) until the county has it again */
-	assert_int_equal(records_outbox_reack(db, seqs[0] - 1, &back, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_reack(db, seqs[0] - 1, -1, &back, err, sizeof(err)), 1);
 	assert_int_equal(back.count, 2);
 	assert_int_equal(
 	    stationdb_count(&f->rec, "SELECT count(*) FROM life_events WHERE delivered_ms > 0"), 0);
@@ -1528,6 +1572,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_county_ahead_renumbers_what_waits_after_its_mark,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(acknowledged_records_are_kept_resent_and_forgotten,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(records_lost_above_a_stopped_mark_are_put_back,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_mark_stopped_by_a_set_aside_record_resends_nothing, setup, teardown),

@@ -233,42 +233,56 @@ status_error_with_newline(uint8_t *buf)
 static size_t
 ack_ok(uint8_t *buf)
 {
-	struct upchan_ack a = { 20, 10, 0 };
+	struct upchan_ack a = { 20, 10, 0, 0 };
 	return ENCODE(UPCHAN_ACK, a);
 }
 
 static size_t
 ack_negative_mark(uint8_t *buf)
 {
-	struct upchan_ack a = { -1, 10, 0 };
+	struct upchan_ack a = { -1, 10, 0, 0 };
 	return ENCODE(UPCHAN_ACK, a);
+}
+
+static size_t
+ack_negative_held(uint8_t *buf)
+{
+	struct upchan_ack a = { 20, 10, 0, -1 };
+	return ENCODE(UPCHAN_ACK, a);
+}
+
+static size_t
+mark_negative_held(uint8_t *buf)
+{
+	struct upchan_mark k = { 20, -5 };
+	return ENCODE(UPCHAN_MARK, k);
 }
 
 static size_t
 mark_ok(uint8_t *buf)
 {
-	struct upchan_mark k = { 20 };
+	struct upchan_mark k = { 20, 0 };
 	return ENCODE(UPCHAN_MARK, k);
 }
 
 static size_t
 mark_negative(uint8_t *buf)
 {
-	struct upchan_mark k = { -1 };
+	struct upchan_mark k = { -1, 0 };
 	return ENCODE(UPCHAN_MARK, k);
 }
 
 static size_t
 ack_seven_bytes(uint8_t *buf)
 {
-	struct upchan_ack a = { 20, 10, 0 };
+	struct upchan_ack a = { 20, 10, 0, 0 };
 	return upchan_encode(UPCHAN_ACK, &a, 7, NULL, 0, buf, UPCHAN_MAX_MSG);
 }
 
 static size_t
 ack_header_lies(uint8_t *buf)
 {
-	struct upchan_ack a = { 20, 10, 0 };
+	struct upchan_ack a = { 20, 10, 0, 0 };
 	size_t n = ENCODE(UPCHAN_ACK, a);
 	struct upchan_header h;
 
@@ -417,10 +431,13 @@ static const struct {
 	{ "ack with a negative mark", ack_negative_mark, UPCHAN_FROM_UPLINK, 0, "hwm" },
 	{ "a heartbeat's mark", mark_ok, UPCHAN_FROM_UPLINK, 1, NULL },
 	{ "a negative heartbeat's mark", mark_negative, UPCHAN_FROM_UPLINK, 0, "hwm" },
+	{ "ack with a negative count held", ack_negative_held, UPCHAN_FROM_UPLINK, 0, "held" },
+	{ "a heartbeat's mark with a negative count held", mark_negative_held, UPCHAN_FROM_UPLINK,
+	    0, "held" },
 	{ "a heartbeat's mark from the gateway", mark_ok, UPCHAN_FROM_GATEWAY, 0,
 	    "not a message this side" },
-	{ "ack of seven bytes", ack_seven_bytes, UPCHAN_FROM_UPLINK, 0, "7 bytes, expected 24" },
-	{ "ack whose header lies", ack_header_lies, UPCHAN_FROM_UPLINK, 0, "header says 32" },
+	{ "ack of seven bytes", ack_seven_bytes, UPCHAN_FROM_UPLINK, 0, "7 bytes, expected 32" },
+	{ "ack whose header lies", ack_header_lies, UPCHAN_FROM_UPLINK, 0, "header says 40" },
 	{ "registry row", row_ok, UPCHAN_FROM_UPLINK, 1, NULL },
 	{ "registry row without serial", row_without_serial, UPCHAN_FROM_UPLINK, 0, "serial" },
 	{ "registry row owner unterminated", row_owner_unterminated, UPCHAN_FROM_UPLINK, 0,

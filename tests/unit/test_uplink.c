@@ -244,11 +244,11 @@ fake_refusal_liar(uint8_t *buf)
 }
 
 /* Take a batch; 0 if it holds count records from first on, acknowledged
- * then with the mark hwm. */
+ * then with the mark hwm and (held > 0) held records of the station. */
 static int
-fake_take(int64_t first, size_t count, int64_t hwm, uint8_t *buf)
+fake_take_held(int64_t first, size_t count, int64_t hwm, int64_t held, uint8_t *buf)
 {
-	struct upchan_ack ack = { hwm, 0, 0 };
+	struct upchan_ack ack = { hwm, 0, 0, held };
 	struct wire_batch b;
 	struct upchan_msg m;
 	int ok;
@@ -264,12 +264,18 @@ fake_take(int64_t first, size_t count, int64_t hwm, uint8_t *buf)
 	return 0;
 }
 
+static int
+fake_take(int64_t first, size_t count, int64_t hwm, uint8_t *buf)
+{
+	return fake_take_held(first, count, hwm, 0, buf);
+}
+
 /* A county that lost what it acknowledged: its heartbeat answers a mark
  * below it (MARK), and the gateway hands those records out again. */
 static int
 fake_lost_county(uint8_t *buf)
 {
-	struct upchan_mark mark = { 1000000000 };
+	struct upchan_mark mark = { 1000000000, 0 };
 
 	if (fake_take(1, 5, 5, buf) == -1 || fake_take(6, 5, 10, buf) == -1)
 		return fake_done("first batches"), 4;
@@ -291,6 +297,44 @@ fake_lost_county(uint8_t *buf)
 	return fake_linger(buf);
 }
 
+/* Seq 6 set aside (the test sets it before): the county's mark stays at 5,
+ * and only its count of the records it holds (held: 5 and those above)
+ * tells that it lost some above 6 (review rev96: its database restored
+ * from a backup).  A count below the mark is not believed; one that says
+ * it holds them all puts nothing back; once it held them again, a later
+ * loss at the same mark is sent again too. */
+static int
+fake_aside_lost_county(uint8_t *buf)
+{
+	struct upchan_mark mark = { 5, 3 };
+
+	if (fake_take_held(1, 5, 5, 5, buf) == -1 || fake_take_held(7, 5, 5, 10, buf) == -1 ||
+	    fake_take_held(12, 1, 5, 11, buf) == -1 || fake_take(0, 0, 0, buf) == -1)
+		return fake_done("first batches"), 4;
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark)); /* 3, below its mark of 5 */
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("a count below the mark put records back"), 4;
+	mark.held = 11; /* all of them */
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("a county holding all got records again"), 4;
+	mark.held = 7; /* 1..5, 7, 8: it lost 9..12 */
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take_held(7, 5, 5, 11, buf) == -1 || fake_take_held(12, 1, 5, 11, buf) == -1)
+		return fake_done("not sent again"), 4;
+	mark.held = 11;
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take(0, 0, 0, buf) == -1)
+		return fake_done("sent again with the county holding all"), 4;
+	mark.held = 6; /* restored once more: 7..12 lost but for one */
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take_held(7, 5, 5, 11, buf) == -1 || fake_take_held(12, 1, 5, 11, buf) == -1 ||
+	    fake_take(0, 0, 0, buf) == -1)
+		return fake_done("a second loss not sent again"), 4;
+	fake_done("ok");
+	return fake_linger(buf);
+}
+
 /* A station restored from an older backup: the county's mark (an ACK's,
  * then a heartbeat's) is above every seq the station numbered.  Nothing of
  * the batch is taken; the records waiting are renumbered after the mark
@@ -299,7 +343,7 @@ fake_lost_county(uint8_t *buf)
 static int
 fake_restored_station(uint8_t *buf)
 {
-	struct upchan_mark mark = { 40 };
+	struct upchan_mark mark = { 40, 0 };
 
 	/* a mark more than AHEAD_MAX above: nothing taken, nothing renumbered */
 	if (fake_take(1, 5, 1000000000, buf) == -1)
@@ -324,7 +368,7 @@ fake_restored_station(uint8_t *buf)
 static int
 fake_stuck_county(uint8_t *buf)
 {
-	struct upchan_mark mark = { 3 };
+	struct upchan_mark mark = { 3, 0 };
 
 	if (fake_take(1, 5, 3, buf) == -1) /* 1..5 taken, the mark at 3: 4.. put back */
 		return fake_done("first batch"), 4;
@@ -362,7 +406,7 @@ fake_uplink(void)
 	fake_status(UPCHAN_MAX_QUIET_MS);
 	if (strcmp(mode, "liar") == 0) {
 		/* the station's last seq, above the batch it was handed */
-		struct upchan_ack ack = { 12, 5, 0 };
+		struct upchan_ack ack = { 12, 5, 0, 0 };
 
 		fake_send(UPCHAN_BATCH_REQ, NULL, 0);
 		do {
@@ -377,12 +421,14 @@ fake_uplink(void)
 		return fake_refusal_liar(buf);
 	} else if (strcmp(mode, "lost") == 0) {
 		return fake_lost_county(buf);
+	} else if (strcmp(mode, "aside-lost") == 0) {
+		return fake_aside_lost_county(buf);
 	} else if (strcmp(mode, "stuck") == 0) {
 		return fake_stuck_county(buf);
 	} else if (strcmp(mode, "restored") == 0) {
 		return fake_restored_station(buf);
 	} else if (strcmp(mode, "malformed") == 0) {
-		struct upchan_ack ack = { 5, 5, 0 };
+		struct upchan_ack ack = { 5, 5, 0, 0 };
 
 		fake_send(UPCHAN_ACK, &ack, 7);
 	} else if (strcmp(mode, "registry") == 0) {
@@ -708,6 +754,28 @@ a_heartbeat_mark_below_what_was_acknowledged_sends_it_again(void **state)
 	uplink_stop(u);
 }
 
+/* A county restored from a backup while seq 6 is set aside: its mark
+ * stays at 5 whatever it lost above it, and until rev96 (7 Dec 2026) the
+ * records it lost there were never sent again (test: fake_aside_lost_county). */
+static void
+records_lost_above_a_set_aside_one_are_sent_again(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u;
+
+	assert_int_equal(sqlite3_exec(f->db,
+	                     "UPDATE outbox SET aside_ms = 1, aside_reason = 'test' WHERE seq = 6",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(outbox(f, "count(aside_ms)"), 1);
+	u = start_done(f, "aside-lost");
+	wait_done(f, "ok");
+	assert_int_equal(outbox(f, "count(*)"), 1);
+	assert_int_equal(outbox(f, "count(aside_ms)"), 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM outbox_acked", -1), 11);
+	uplink_stop(u);
+}
+
 /* Records sent again that the county takes without its mark passing them
  * (test: fake_stuck_county) are sent again once, not at every ACK and
  * heartbeat for ever: until 7 Dec 2026 each ACK at the same mark put them
@@ -767,6 +835,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    a_heartbeat_mark_below_what_was_acknowledged_sends_it_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(records_sent_again_once_are_not_sent_again_for_ever,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(records_lost_above_a_set_aside_one_are_sent_again,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_county_ahead_of_the_station_gets_its_records_renumbered, setup, teardown),

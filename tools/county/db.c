@@ -1243,6 +1243,7 @@ county_ingest(struct county_db *c, const char *station, const char *session,
 		in.st[i] = NULL;
 	}
 	if (advance_hwm(c, station, in.now, &ack->hwm, err, errlen) == -1 ||
+	    county_held(c, station, ack->hwm, &ack->held, err, errlen) == -1 ||
 	    quota_count(c, station, ack->stored, in.now, &in.alerts, err, errlen) == -1)
 		goto fail;
 	/* the answer is given only after this commit (docs/design.md, V5) */
@@ -1275,6 +1276,33 @@ county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, si
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(c, err, errlen, "hwm");
 	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+int
+county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*held = 0;
+	/* the seqs advance_hwm counts (a station's life events are kept in
+	 * life_events), by their indexes: only the rows above the mark are
+	 * read, which a set-aside record at the station leaves there */
+	if (store_prepare(c->db,
+	        "SELECT count(*) FROM (SELECT seq FROM records WHERE station = ?1 AND seq > ?2"
+	        " UNION SELECT seq FROM life_events WHERE source = ?1 AND seq > ?2)",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, hwm);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*held = hwm + sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_error(c, err, errlen, "held");
+	return 0;
 }
 
 int64_t

@@ -83,6 +83,14 @@ enum county_result county_ingest(struct county_db *c, const char *station, const
  * never seen, and 0 returned). */
 int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, size_t errlen);
 
+/* Look-up: how many of the station's records the county holds, counted as
+ * its mark hwm (1..hwm are all held) and the rows above it (review rev96:
+ * behind a record the station set aside the mark stops, and the station
+ * learns from this whether the county lost records above it).  0, or -1
+ * with err. */
+int county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held, char *err,
+    size_t errlen);
+
 /* What the county wrote of a station's last written heartbeat, for
  * county_heartbeat_due. */
 struct county_beat_last {

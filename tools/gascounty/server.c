@@ -635,8 +635,11 @@ post_records(const struct request *rq)
 		 * mark, which is all the station acts on.
 		 */
 		memset(&ack, 0, sizeof(ack));
-		if ((delivery ? county_delivery_hwm(&S.cdb, identity, &ack.hwm, err, sizeof(err))
-		              : county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err))) == -1) {
+		if (delivery
+		        ? county_delivery_hwm(&S.cdb, identity, &ack.hwm, err, sizeof(err)) == -1
+		        : county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1 ||
+		              county_held(&S.cdb, station, ack.hwm, &ack.held, err, sizeof(err)) ==
+		                  -1) {
 			log_warnx("%s: %s", identity, err);
 			reply_text(rq->response, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
 			return;
@@ -728,7 +731,10 @@ post_heartbeat(const struct request *rq)
 	 * Answered with the station's mark, as a batch's ACK (stored and
 	 * duplicates 0): a station with nothing new to send learns from it
 	 * that this county lost records it had acknowledged (its database
-	 * restored from an older backup) and sends them again.  Without a
+	 * restored from an older backup) and sends them again.  With it, how
+	 * many of the station's records the county holds (held: the mark and
+	 * those above it), which the mark alone cannot say when it stopped
+	 * behind a record the station set aside (review rev96).  Without a
 	 * mark (or asked for a form other than CBOR or JSON: the heartbeat is
 	 * stored, a 4.06 now would say it was not), an empty 2.04, as before.
 	 */
@@ -737,7 +743,8 @@ post_heartbeat(const struct request *rq)
 	if (accept != COAP_MEDIATYPE_APPLICATION_CBOR &&
 	    accept != COAP_MEDIATYPE_APPLICATION_JSON) {
 		/* the empty 2.04 below */
-	} else if (county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1) {
+	} else if (county_hwm(&S.cdb, station, &ack.hwm, err, sizeof(err)) == -1 ||
+	           county_held(&S.cdb, station, ack.hwm, &ack.held, err, sizeof(err)) == -1) {
 		log_warnx("%s: heartbeat: mark: %s", identity, err);
 	} else if (wire_encode_ack(&ack, &out, &outlen) == 0) {
 		reply_body(rq, COAP_RESPONSE_CODE_CHANGED, out, outlen);
@@ -1391,7 +1398,7 @@ static const struct resource resources[] = {
 	    .answers = ANSWER_CBOR | ANSWER_JSON,
 	    .query = "",
 	    .body = "heartbeat",
-	    .answer = "2.04 + ack (the station's mark; `stored`, `dup` 0)" },
+	    .answer = "2.04 + ack (the station's mark and `held`; `stored`, `dup` 0)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "registry",
 	    .keys = "since",
