@@ -315,7 +315,8 @@ probe_passed(struct uplink *u, size_t count)
  * between the two are its own (the station's, from before the restore).
  * Said once per renumbering.  1 when the mark was above (the caller takes
  * nothing of a batch, also when the database failed or the mark is not
- * believed), 0 when not.
+ * believed), 0 when not; *outbox_last (when not NULL) the last seq the
+ * station had numbered.
  *
  * A mark comes from the uplink process, which the gateway does not trust
  * (docs/design.md, V8): a forged one above makes at worst a renumbering
@@ -324,13 +325,15 @@ probe_passed(struct uplink *u, size_t count)
  * takes nothing: said once per mark, the records wait for a person.
  */
 static int
-county_ahead(struct uplink *u, int64_t hwm)
+county_ahead(struct uplink *u, int64_t hwm, int64_t *outbox_last)
 {
 	struct records_renumber r;
 	int64_t last = records_outbox_last_seq(u->db);
 	char why[256];
 	int rc;
 
+	if (outbox_last != NULL)
+		*outbox_last = last;
 	if (hwm <= last)
 		return 0;
 	if (hwm - last > AHEAD_MAX) {
@@ -399,7 +402,7 @@ county_ahead(struct uplink *u, int64_t hwm)
  * forged mark does), one too large puts back nothing (as before).
  */
 static void
-county_mark(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
+county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 {
 	struct records_reack back;
 	/* how many the county holds above its mark, -1: not said */
@@ -407,10 +410,6 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 	char why[256];
 	int rc;
 
-	if (county_ahead(u, hwm))
-		return;
-	if (last == 0)
-		last = records_outbox_last_seq(u->db);
 	if (u->reacked_at >= 0 && hwm > u->reacked_at)
 		u->reacked_at = -1; /* the county went past it: a later loss is news */
 	/* the county says it holds again every record put back at this mark
@@ -472,6 +471,17 @@ county_mark(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 	}
 }
 
+/* A heartbeat's mark: above every seq the station gave (county_ahead), or
+ * behind what the county had acknowledged (county_behind). */
+static void
+county_mark(struct uplink *u, int64_t hwm, int64_t held)
+{
+	int64_t last;
+
+	if (!county_ahead(u, hwm, &last))
+		county_behind(u, hwm, last, held);
+}
+
 /* ACK: the county holds every seq up to hwm, and (a 2.04 to the batch
  * stores it all or nothing) every record of the batch. */
 static int
@@ -486,7 +496,7 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	u->batch_out = 0;
 	/* a county ahead of every seq the station gave: none of the batch is
 	 * taken (the county may hold other records at its seqs) */
-	if (county_ahead(u, ack->hwm)) {
+	if (county_ahead(u, ack->hwm, NULL)) {
 		u->handed_count = 0;
 		return send_state(u, 0, err, errlen);
 	}
@@ -508,7 +518,7 @@ take_ack(struct uplink *u, const struct upchan_ack *ack, char *err, size_t errle
 	    last >= u->reacked_at + 1)
 		u->reack_acked = 1;
 	if (ack->hwm < last)
-		county_mark(u, ack->hwm, last, ack->held);
+		county_behind(u, ack->hwm, last, ack->held);
 	probe_passed(u, u->handed_count);
 	u->handed_count = 0;
 	pthread_mutex_lock(&u->lock);
@@ -675,7 +685,7 @@ handle(struct uplink *u, const struct upchan_msg *m, char *err, size_t errlen)
 		return take_ack(u, &m->body.ack, err, errlen);
 	case UPCHAN_MARK:
 		/* answered by nothing; a batch out is answered on its own */
-		county_mark(u, m->body.mark.hwm, 0, m->body.mark.held);
+		county_mark(u, m->body.mark.hwm, m->body.mark.held);
 		return 0;
 	case UPCHAN_REFUSED:
 		if (!u->batch_out)
