@@ -541,8 +541,12 @@ ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char out[LINE
 	rules_counter_code(cyl.valid, cyl.reason, cyl.serial, &label,
 	    found == STORE_FOUND ? &registry : NULL, &v);
 	i18n_speak_end(&own);
-	if (v.count > 0)
+	if (v.count > 0) {
+		/* the cylinder at the counter is not the one scanned before: the
+		 * line lets go of that one (not of a fill running: busy) */
+		(void)line_clear_cylinder(l, why, whylen);
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);
+	}
 	if (line_set_cylinder(l, &cyl, why, whylen) == -1)
 		return CTL_NOT_TAKEN;
 	if (out != NULL)
@@ -562,8 +566,10 @@ ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char out[LINE_
 	gwident_buyer(gw->ident, number, strlen(number), &b);
 	rules_counter_buyer(b.valid, b.reason, &v);
 	i18n_speak_end(&own);
-	if (v.count > 0)
+	if (v.count > 0) {
+		(void)line_clear_buyer(l, why, whylen); /* as a refused cylinder */
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);
+	}
 	if (line_set_buyer(l, &b, why, whylen) == -1)
 		return CTL_NOT_TAKEN;
 	if (out != NULL)

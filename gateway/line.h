@@ -250,6 +250,10 @@ void line_free(struct line *line);
 int line_login(struct line *line, const char *cert, char *err, size_t errlen);
 int line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err, size_t errlen);
 int line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, size_t errlen);
+/* A refused or unreadable scan: the line holds no cylinder (buyer) any
+ * more; 0, or -1 with err when a fill is in progress (left as it is). */
+int line_clear_cylinder(struct line *line, char *err, size_t errlen);
+int line_clear_buyer(struct line *line, char *err, size_t errlen);
 /* Ask for a fill; *attempt receives the attempt number whose outcome the
  * caller can wait for in line_status().finished. */
 int line_start(struct line *line, unsigned *attempt, char *err, size_t errlen);
