@@ -211,13 +211,18 @@ scanner_open(struct scanner *s, int64_t now)
 static void
 scanner_unreadable(struct scanner *s)
 {
-	char why[256];
+	struct i18n_speech own;
+	char why[256], said[128];
 	int rc;
 
+	/* the status's words are gasgw's own, as a refusal's (ctl_take_*) */
+	i18n_speak(NULL, &own);
+	str_copy(said, _("the scan could not be read (no end in 512 bytes)"), sizeof(said));
+	i18n_speak_end(&own);
 	if (strncmp(s->in, "GC1:", 4) == 0)
-		rc = line_clear_cylinder(s->line, why, sizeof(why));
+		rc = line_clear_cylinder(s->line, said, why, sizeof(why));
 	else
-		rc = line_clear_buyer(s->line, why, sizeof(why));
+		rc = line_clear_buyer(s->line, said, why, sizeof(why));
 	if (rc == 0)
 		log_warnx("line %d: unreadable scan: the line holds no %s now", s->line->number,
 		    strncmp(s->in, "GC1:", 4) == 0 ? "cylinder" : "buyer");

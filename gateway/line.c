@@ -211,6 +211,7 @@ line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err,
 	} else {
 		line->cylinder = *cyl;
 		line->have_cylinder = 1;
+		line->status.scan_refused[0] = '\0';
 	}
 	pthread_mutex_unlock(&line->lock);
 	if (rc == 0)
@@ -230,6 +231,7 @@ line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, siz
 	} else {
 		line->buyer = *buyer;
 		line->have_buyer = 1;
+		line->status.scan_refused[0] = '\0';
 	}
 	pthread_mutex_unlock(&line->lock);
 	if (rc == 0)
@@ -244,7 +246,7 @@ line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, siz
  * rev99).  Not while a fill runs: that fill keeps its parties.
  */
 static int
-clear_party(struct line *line, int cylinder, char *err, size_t errlen)
+clear_party(struct line *line, int cylinder, const char *why, char *err, size_t errlen)
 {
 	int rc = 0;
 
@@ -261,6 +263,8 @@ clear_party(struct line *line, int cylinder, char *err, size_t errlen)
 		memset(&line->buyer, 0, sizeof(line->buyer));
 		line->status.buyer_masked[0] = '\0';
 	}
+	if (rc == 0)
+		str_copy(line->status.scan_refused, why, sizeof(line->status.scan_refused));
 	pthread_mutex_unlock(&line->lock);
 	if (rc == 0)
 		kick(line);
@@ -268,15 +272,15 @@ clear_party(struct line *line, int cylinder, char *err, size_t errlen)
 }
 
 int
-line_clear_cylinder(struct line *line, char *err, size_t errlen)
+line_clear_cylinder(struct line *line, const char *why, char *err, size_t errlen)
 {
-	return clear_party(line, 1, err, errlen);
+	return clear_party(line, 1, why, err, errlen);
 }
 
 int
-line_clear_buyer(struct line *line, char *err, size_t errlen)
+line_clear_buyer(struct line *line, const char *why, char *err, size_t errlen)
 {
-	return clear_party(line, 0, err, errlen);
+	return clear_party(line, 0, why, err, errlen);
 }
 
 int
@@ -295,6 +299,7 @@ line_start(struct line *line, unsigned *attempt, char *err, size_t errlen)
 	else {
 		line->start_requested = 1;
 		line->status.attempt++;
+		line->status.scan_refused[0] = '\0'; /* the start's outcome says the rest */
 		if (attempt != NULL)
 			*attempt = line->status.attempt;
 	}

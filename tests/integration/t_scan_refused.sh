@@ -32,6 +32,12 @@ out=$(ctl scan 1 "$forged" 2>&1); rc=$?
 check "the next cylinder's forged code is refused, R01 (exit $rc: $out)" \
     sh -c "[ $rc -eq 3 ] && printf '%s' '$out' | grep -q R01"
 check "status: the line holds no cylinder after the refusal" [ "$(member 1 cylinder)" = "" ]
+why=$(member 1 scan_refused)
+check "status: and says why ($why)" sh -c 'printf "%s" "$1" | grep -q "^R01 "' - "$why"
+ctl status >"$T/status.txt" 2>&1
+check "gasctl status shows the line's cylinder as - and the refusal under it" \
+    all "grep -q '^1 .* - *-\$' '$T/status.txt'" "grep -q '^     R01 ' '$T/status.txt'"
+sed 's/^/# /' "$T/status.txt"
 ctl buyer 1 "$BUYER1" >/dev/null 2>&1
 before=$(valve_opens)
 out=$(ctl start 1 2>&1); rc=$?
@@ -68,9 +74,12 @@ reset_line 1
 printf '%s\r\n' "$(code C-GOOD-4)" >"$T/scan-in"
 wait_for 5 holds 1 cylinder C-GOOD-4
 check "scanner: C-GOOD-4 scanned" [ "$(member 1 cylinder)" = C-GOOD-4 ]
+check "a code taken ends what the status said of the refusal before" [ "$(member 1 scan_refused)" = "" ]
 printf '%s\r\n' "$forged" >"$T/scan-in"
 wait_for 5 holds 1 cylinder ""
 check "scanner: after a forged code the status shows no cylinder" [ "$(member 1 cylinder)" = "" ]
+why=$(member 1 scan_refused)
+check "scanner: and says why ($why)" sh -c 'printf "%s" "$1" | grep -q "^R01 "' - "$why"
 ctl buyer 1 "$BUYER4" >/dev/null 2>&1
 before=$(valve_opens)
 out=$(ctl start 1 2>&1); rc=$?
@@ -87,6 +96,7 @@ wait_for 5 holds 1 cylinder C-GOOD-4
 /usr/bin/python3 -c 'import sys; sys.stdout.write("GC1:" + "7" * 600)' >"$T/scan-in"
 wait_for 5 holds 1 cylinder ""
 check "scanner: after an unreadable scan the status shows no cylinder" [ "$(member 1 cylinder)" = "" ]
+check "scanner: and says it could not be read" [ "$(member 1 scan_refused)" = "the scan could not be read (no end in 512 bytes)" ]
 check "scanner: and the log says so" grep -q 'unreadable scan: the line holds no cylinder' "$T/gasgw.log"
 printf '\r\n' >"$T/scan-in"
 

@@ -1534,11 +1534,12 @@ a_cleared_cylinder_is_not_filled_under(void **state)
 	run(r, 200);
 	line_status(&r->line, &s);
 	assert_string_equal(s.cylinder, "C-GOOD");
-	assert_int_equal(line_clear_cylinder(&r->line, err, sizeof(err)), 0);
+	assert_int_equal(line_clear_cylinder(&r->line, "R01 refused", err, sizeof(err)), 0);
 	run(r, 200);
 	line_status(&r->line, &s);
 	assert_string_equal(s.cylinder, "");
 	assert_string_equal(s.buyer_masked, "330***********1234"); /* the buyer stays */
+	assert_string_equal(s.scan_refused, "R01 refused");
 	a = start(r);
 	run_until_done(r, a, 10000);
 	line_status(&r->line, &s);
@@ -1559,16 +1560,18 @@ a_cleared_buyer_is_not_filled_for(void **state)
 
 	run(r, 500);
 	identify(r, "C-GOOD", "b1");
-	assert_int_equal(line_clear_buyer(&r->line, err, sizeof(err)), 0);
+	assert_int_equal(line_clear_buyer(&r->line, "R08 refused", err, sizeof(err)), 0);
 	run(r, 200);
 	line_status(&r->line, &s);
 	assert_string_equal(s.buyer_masked, "");
 	assert_string_equal(s.cylinder, "C-GOOD");
+	assert_string_equal(s.scan_refused, "R08 refused");
 	a = start(r);
 	run_until_done(r, a, 10000);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "refused");
 	assert_non_null(strstr(s.result_text, "R08"));
+	assert_string_equal(s.scan_refused, ""); /* the start's outcome says it */
 	assert_int_equal(r->fake.opens, 0);
 	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
 }
@@ -1587,11 +1590,12 @@ a_clear_during_a_fill_leaves_the_fill_alone(void **state)
 	run(r, 3000);
 	line_status(&r->line, &s);
 	assert_int_equal(s.state, LINE_FILLING);
-	assert_int_equal(line_clear_cylinder(&r->line, err, sizeof(err)), -1);
+	assert_int_equal(line_clear_cylinder(&r->line, "R01 refused", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "busy"));
-	assert_int_equal(line_clear_buyer(&r->line, err, sizeof(err)), -1);
+	assert_int_equal(line_clear_buyer(&r->line, "R08 refused", err, sizeof(err)), -1);
 	line_status(&r->line, &s);
 	assert_string_equal(s.cylinder, "C-GOOD");
+	assert_string_equal(s.scan_refused, "");
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
 	assert_string_equal(s.result, "ok");
