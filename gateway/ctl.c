@@ -202,6 +202,32 @@ scanner_open(struct scanner *s, int64_t now)
 	log_info("line %d: scanner %s open", s->line->number, s->path);
 }
 
+/*
+ * A scan that cannot be read at all (no end in sight): whatever was at the
+ * counter is not what the line holds, so the line lets go of the cylinder
+ * (text beginning "GC1:") or the buyer (anything else), as for a refused
+ * one (ctl_take_cylinder), unless a fill is running.
+ */
+static void
+scanner_unreadable(struct scanner *s)
+{
+	struct i18n_speech own;
+	char why[256], said[128];
+	int rc;
+
+	/* the status's words are gasgw's own, as a refusal's (ctl_take_*) */
+	i18n_speak(NULL, &own);
+	str_copy(said, _("the scan could not be read (no end in 512 bytes)"), sizeof(said));
+	i18n_speak_end(&own);
+	if (strncmp(s->in, "GC1:", 4) == 0)
+		rc = line_clear_cylinder(s->line, said, why, sizeof(why));
+	else
+		rc = line_clear_buyer(s->line, said, why, sizeof(why));
+	if (rc == 0)
+		log_warnx("line %d: unreadable scan: the line holds no %s now", s->line->number,
+		    strncmp(s->in, "GC1:", 4) == 0 ? "cylinder" : "buyer");
+}
+
 static void
 scanner_line(struct gw *gw, struct scanner *s, char *text)
 {
@@ -263,6 +289,7 @@ scanner_read(struct gw *gw, struct scanner *s, int64_t now)
 	if (s->in_len == sizeof(s->in)) {
 		log_warnx("line %d: scanner sent %zu bytes without a newline; dropped",
 		    s->line->number, s->in_len);
+		scanner_unreadable(s);
 		explicit_bzero(s->in, sizeof(s->in));
 		s->in_len = 0;
 	}

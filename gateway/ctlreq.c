@@ -445,6 +445,7 @@ status_json(const struct line_status *s)
 	json_object_set_new(o, "last_result", json_string(s->result));
 	json_object_set_new(o, "last_net", num_or_null(s->result_net_kg));
 	json_object_set_new(o, "last_violations", violations_json(s->result_text));
+	json_object_set_new(o, "scan_refused", json_string(s->scan_refused));
 	return o;
 }
 
@@ -541,8 +542,12 @@ ctl_take_cylinder(struct gw *gw, struct line *l, const char *code, char out[LINE
 	rules_counter_code(cyl.valid, cyl.reason, cyl.serial, &label,
 	    found == STORE_FOUND ? &registry : NULL, &v);
 	i18n_speak_end(&own);
-	if (v.count > 0)
+	if (v.count > 0) {
+		/* the cylinder at the counter is not the one scanned before: the
+		 * line lets go of that one (not of a fill running: busy) */
+		(void)line_clear_cylinder(l, v.items[0].text, why, whylen);
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);
+	}
 	if (line_set_cylinder(l, &cyl, why, whylen) == -1)
 		return CTL_NOT_TAKEN;
 	if (out != NULL)
@@ -562,8 +567,10 @@ ctl_take_buyer(struct gw *gw, struct line *l, const char *number, char out[LINE_
 	gwident_buyer(gw->ident, number, strlen(number), &b);
 	rules_counter_buyer(b.valid, b.reason, &v);
 	i18n_speak_end(&own);
-	if (v.count > 0)
+	if (v.count > 0) {
+		(void)line_clear_buyer(l, v.items[0].text, why, whylen); /* as a cylinder */
 		return refuse_at_counter(gw, l, &v, refusal, refusallen);
+	}
 	if (line_set_buyer(l, &b, why, whylen) == -1)
 		return CTL_NOT_TAKEN;
 	if (out != NULL)

@@ -189,7 +189,8 @@ json_t *ctl_result_json(const struct line_status *status);
 /* What became of a code or number given to a line. */
 enum ctl_take {
 	CTL_TAKEN,     /* the line holds it for its next fill */
-	CTL_REFUSED,   /* rule R01 / R08 refused it (recorded) */
+	CTL_REFUSED,   /* rule R01 / R08 refused it (recorded); the line holds no
+	                * cylinder (buyer) any more, unless a fill is running */
 	CTL_NOT_TAKEN, /* the line is busy */
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "psk.h"
@@ -406,6 +407,63 @@ host_check(const struct conf_where *where, struct conf_report *report, struct co
 	}
 }
 
+/*
+ * Whether two [bus] sections name one physical link: the same serial
+ * device (by name, or the same character device under two names such as
+ * /dev/ttyUSB0 and a /dev/serial/by-id link), or the same TCP host and
+ * port.  Unit ids are one space on a link, and the clash check between
+ * lines is per [bus]: two sections for one link would let two lines
+ * address one unit (review rev99).  what receives the link, for the
+ * message.
+ */
+static int
+same_link(const struct gw_bus *a, const struct gw_bus *b, char *what, size_t whatlen)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a->type, b->type) != 0)
+		return 0;
+	if (strcmp(a->type, "tcp") == 0) {
+		if (a->host[0] == '\0' || a->port != b->port || strcasecmp(a->host, b->host) != 0)
+			return 0;
+		snprintf(what, whatlen, "tcp %s port %d", b->host, b->port);
+		return 1;
+	}
+	if (a->device[0] == '\0' || b->device[0] == '\0')
+		return 0;
+	if (strcmp(a->device, b->device) != 0 &&
+	    (stat(a->device, &sa) != 0 || stat(b->device, &sb) != 0 || !S_ISCHR(sa.st_mode) ||
+	        !S_ISCHR(sb.st_mode) || sa.st_rdev != sb.st_rdev))
+		return 0;
+	snprintf(what, whatlen, "rtu %s", b->device);
+	return 1;
+}
+
+/* No link named by two [bus] sections: refused, naming the first. */
+static void
+bus_links_check(const struct conf_where *where, struct conf_report *report,
+    const struct gw_config *config)
+{
+	const char *file = conf_where_name(where);
+	char what[GW_PATH + 160];
+
+	for (size_t i = 1; i < config->bus_count; i++) {
+		const struct gw_bus *b = &config->buses[i];
+
+		for (size_t j = 0; j < i; j++) {
+			const struct gw_bus *o = &config->buses[j];
+
+			if (!same_link(o, b, what, sizeof(what)))
+				continue;
+			conf_report_add(report, file, conf_where_line(where, b, NULL),
+			    "[bus %s] is the link of [bus %s] (line %d), %s: put all the lines "
+			    "of one link under one [bus]",
+			    b->name, o->name, conf_where_line(where, o, NULL), what);
+			break;
+		}
+	}
+}
+
 /* conf_input.check: what spans keys, then the profiles. */
 static void
 gw_config_check(void *root, const struct conf_where *where, struct conf_report *report, void *arg)
@@ -441,6 +499,7 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 			conf_report_add(report, file, line, "[bus %s] is tcp but has no host",
 			    b->name);
 	}
+	bus_links_check(where, report, config);
 	for (size_t i = 0; i < config->line_count; i++) {
 		struct gw_line *l = &config->lines[i];
 		int header = conf_where_line(where, l, NULL), bus_line;

@@ -211,6 +211,7 @@ line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err,
 	} else {
 		line->cylinder = *cyl;
 		line->have_cylinder = 1;
+		line->status.scan_refused[0] = '\0';
 	}
 	pthread_mutex_unlock(&line->lock);
 	if (rc == 0)
@@ -230,11 +231,56 @@ line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, siz
 	} else {
 		line->buyer = *buyer;
 		line->have_buyer = 1;
+		line->status.scan_refused[0] = '\0';
 	}
 	pthread_mutex_unlock(&line->lock);
 	if (rc == 0)
 		kick(line);
 	return rc;
+}
+
+/*
+ * A scan the rules refused, or that could not be read, says the cylinder
+ * (buyer) at the counter is not the one the line holds: the line lets go
+ * of it, so that a start cannot fill under the code scanned before (review
+ * rev99).  Not while a fill runs: that fill keeps its parties.
+ */
+static int
+clear_party(struct line *line, int cylinder, const char *why, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&line->lock);
+	if (busy_locked(line)) {
+		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
+		    line_state_name(line->status.state));
+	} else if (cylinder) {
+		line->have_cylinder = 0;
+		memset(&line->cylinder, 0, sizeof(line->cylinder));
+		line->status.cylinder[0] = '\0';
+	} else {
+		line->have_buyer = 0;
+		memset(&line->buyer, 0, sizeof(line->buyer));
+		line->status.buyer_masked[0] = '\0';
+	}
+	if (rc == 0)
+		str_copy(line->status.scan_refused, why, sizeof(line->status.scan_refused));
+	pthread_mutex_unlock(&line->lock);
+	if (rc == 0)
+		kick(line);
+	return rc;
+}
+
+int
+line_clear_cylinder(struct line *line, const char *why, char *err, size_t errlen)
+{
+	return clear_party(line, 1, why, err, errlen);
+}
+
+int
+line_clear_buyer(struct line *line, const char *why, char *err, size_t errlen)
+{
+	return clear_party(line, 0, why, err, errlen);
 }
 
 int
@@ -253,6 +299,7 @@ line_start(struct line *line, unsigned *attempt, char *err, size_t errlen)
 	else {
 		line->start_requested = 1;
 		line->status.attempt++;
+		line->status.scan_refused[0] = '\0'; /* the start's outcome says the rest */
 		if (attempt != NULL)
 			*attempt = line->status.attempt;
 	}

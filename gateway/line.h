@@ -142,11 +142,13 @@ struct line_status {
 	char cylinder[LINE_SERIAL_SIZE];
 	char buyer_masked[LINE_MASKED_SIZE];
 	char fill_uuid[37];
-	unsigned attempt;      /* start requests accepted so far */
-	unsigned finished;     /* attempts that have an outcome */
-	char result[16];       /* outcome of attempt `finished` */
-	char result_text[512]; /* the violations, one per line */
-	int refused;           /* last outcome was a refusal */
+	unsigned attempt;       /* start requests accepted so far */
+	unsigned finished;      /* attempts that have an outcome */
+	char result[16];        /* outcome of attempt `finished` */
+	char result_text[512];  /* the violations, one per line */
+	char scan_refused[300]; /* why the line let go of a scanned cylinder or buyer
+	                         * (line_clear_*), until one is taken or a start */
+	int refused;            /* last outcome was a refusal */
 	double result_net_kg;
 };
 
@@ -250,6 +252,11 @@ void line_free(struct line *line);
 int line_login(struct line *line, const char *cert, char *err, size_t errlen);
 int line_set_cylinder(struct line *line, const struct line_cylinder *cyl, char *err, size_t errlen);
 int line_set_buyer(struct line *line, const struct line_buyer *buyer, char *err, size_t errlen);
+/* A refused or unreadable scan: the line holds no cylinder (buyer) any
+ * more, and its status says why (the refusal); 0, or -1 with err when a
+ * fill is in progress (left as it is). */
+int line_clear_cylinder(struct line *line, const char *why, char *err, size_t errlen);
+int line_clear_buyer(struct line *line, const char *why, char *err, size_t errlen);
 /* Ask for a fill; *attempt receives the attempt number whose outcome the
  * caller can wait for in line_status().finished. */
 int line_start(struct line *line, unsigned *attempt, char *err, size_t errlen);

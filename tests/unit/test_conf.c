@@ -297,6 +297,41 @@ gateway_checks_that_lines_name_real_buses(void **state)
 	free(c);
 }
 
+/* Two [bus] for one link (review rev99): the same TCP host and port, the
+ * same serial device under another name; the same host on another port,
+ * and another device, are other links. */
+static void
+gateway_refuses_a_second_bus_for_one_link(void **state)
+{
+	struct gw_config *c = calloc(1, sizeof(*c));
+	struct conf_report r;
+	char path[64], more[512], needle[256], link[64];
+
+	(void)state;
+	snprintf(link, sizeof(link), "%s/null-link", profiles);
+	assert_int_equal(symlink("/dev/null", link), 0);
+	snprintf(more, sizeof(more),
+	    "[bus b]\ntype = tcp\nhost = 127.0.0.1\n"
+	    "[bus r1]\ntype = rtu\ndevice = /dev/null\n"
+	    "[bus r2]\ntype = rtu\ndevice = %s\n"
+	    "[bus c]\ntype = tcp\nhost = 127.0.0.1\nport = 1502\n"
+	    "[bus r3]\ntype = rtu\ndevice = /dev/zero\n",
+	    link);
+	assert_int_equal(load_gw(path, LINE_KEYS("valve"), more, c, &r, NULL), -1);
+	snprintf(needle, sizeof(needle),
+	    "%s:18: [bus b] is the link of [bus a] (line 9), tcp 127.0.0.1 port 502: put all "
+	    "the lines of one link under one [bus]",
+	    path);
+	assert_true(has_error(&r, needle));
+	snprintf(needle, sizeof(needle),
+	    "%s:24: [bus r2] is the link of [bus r1] (line 21), rtu %s", path, link);
+	assert_true(has_error(&r, needle));
+	assert_int_equal(r.count, 2); /* not [bus c] nor [bus r3] */
+	unlink(link);
+	unlink(path);
+	free(c);
+}
+
 /* gasgw -n loads every profile a line uses and checks it for its role. */
 static void
 gateway_loads_and_checks_every_profile(void **state)
@@ -666,6 +701,8 @@ main(void)
 		cmocka_unit_test(good_file_fills_values_and_defaults),
 		cmocka_unit_test(reports_each_mistake_with_its_line),
 		cmocka_unit_test(reports_every_error_not_just_the_first),
+		cmocka_unit_test_setup_teardown(gateway_refuses_a_second_bus_for_one_link,
+		    profiles_setup, profiles_teardown),
 		cmocka_unit_test_setup_teardown(gateway_checks_that_lines_name_real_buses,
 		    profiles_setup, profiles_teardown),
 		cmocka_unit_test_setup_teardown(gateway_loads_and_checks_every_profile,

@@ -1517,6 +1517,95 @@ start_while_the_line_arms_is_refused(void **state)
 }
 
 /*
+ * A refused scan (R01 at the counter, ctlreq.c) clears the line's cylinder:
+ * a start then fills nothing under the code scanned before (review rev99:
+ * the line kept it, and the cylinder on the scale was filled under it).
+ */
+static void
+a_cleared_cylinder_is_not_filled_under(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	char err[128];
+	unsigned a;
+
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	run(r, 200);
+	line_status(&r->line, &s);
+	assert_string_equal(s.cylinder, "C-GOOD");
+	assert_int_equal(line_clear_cylinder(&r->line, "R01 refused", err, sizeof(err)), 0);
+	run(r, 200);
+	line_status(&r->line, &s);
+	assert_string_equal(s.cylinder, "");
+	assert_string_equal(s.buyer_masked, "330***********1234"); /* the buyer stays */
+	assert_string_equal(s.scan_refused, "R01 refused");
+	a = start(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "refused");
+	assert_non_null(strstr(s.result_text, "R01"));
+	assert_int_equal(r->fake.opens, 0);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+}
+
+/* The same for a refused buyer number (R08 at the counter). */
+static void
+a_cleared_buyer_is_not_filled_for(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	char err[128];
+	unsigned a;
+
+	run(r, 500);
+	identify(r, "C-GOOD", "b1");
+	assert_int_equal(line_clear_buyer(&r->line, "R08 refused", err, sizeof(err)), 0);
+	run(r, 200);
+	line_status(&r->line, &s);
+	assert_string_equal(s.buyer_masked, "");
+	assert_string_equal(s.cylinder, "C-GOOD");
+	assert_string_equal(s.scan_refused, "R08 refused");
+	a = start(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "refused");
+	assert_non_null(strstr(s.result_text, "R08"));
+	assert_string_equal(s.scan_refused, ""); /* the start's outcome says it */
+	assert_int_equal(r->fake.opens, 0);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM fills"), 0);
+}
+
+/* A refused scan during a fill leaves the fill alone: it keeps its
+ * cylinder and buyer and ends as it would have. */
+static void
+a_clear_during_a_fill_leaves_the_fill_alone(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	char err[128];
+	unsigned a;
+
+	a = start_good_fill(r);
+	run(r, 3000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_FILLING);
+	assert_int_equal(line_clear_cylinder(&r->line, "R01 refused", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "busy"));
+	assert_int_equal(line_clear_buyer(&r->line, "R08 refused", err, sizeof(err)), -1);
+	line_status(&r->line, &s);
+	assert_string_equal(s.cylinder, "C-GOOD");
+	assert_string_equal(s.scan_refused, "");
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "ok");
+	assert_int_equal(stationdb_count(&r->rec,
+	                     "SELECT count(*) FROM fills WHERE cylinder = "
+	                     "'C-GOOD' AND buyer IS NOT NULL AND result = 'ok'"),
+	    1);
+}
+
+/*
  * Another line's emergency (close_bus -> line_force_close) while this line
  * waits for a stable empty weight before its checks cancels the start:
  * before, the valve opened up to 5 s into the other line's emergency
@@ -1628,6 +1717,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(start_while_the_line_arms_is_refused, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(force_close_while_checking_keeps_the_valve_shut,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(a_cleared_cylinder_is_not_filled_under, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(a_cleared_buyer_is_not_filled_for, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(a_clear_during_a_fill_leaves_the_fill_alone,
 		    rig_setup, rig_teardown),
 	};
 

@@ -713,6 +713,9 @@ print_status(json_t *reply)
 		    jstr(l, "operator")[0] ? jstr(l, "operator") : "-",
 		    jstr(l, "cylinder")[0] ? jstr(l, "cylinder") : "-",
 		    jstr(l, "last_result")[0] ? gasctl_word(jstr(l, "last_result")) : "-");
+		/* the line let go of a scanned cylinder or buyer (a refusal) */
+		if (jstr(l, "scan_refused")[0] != '\0')
+			printf("     %s\n", jstr(l, "scan_refused"));
 	}
 }
 

@@ -706,6 +706,15 @@ draw_line(struct frame *f, const struct watch *w, json_t *l)
 		frame_cell(f, json_string_value(v), w->cols - 5, 0);
 		frame_eol(f, w);
 	}
+	/* a scan refused at the counter: the line let go of what it held */
+	if (jstr(l, "scan_refused")[0] != '\0') {
+		snprintf(text, sizeof(text), _("scan refused: %s"), jstr(l, "scan_refused"));
+		frame_puts(f, "    ");
+		frame_sgr(f, w, SGR_RED);
+		frame_cell(f, text, w->cols - 5, 0);
+		frame_sgr(f, w, SGR_RESET);
+		frame_eol(f, w);
+	}
 }
 
 static void
