@@ -834,6 +834,7 @@ finish_fill(struct line *line, int64_t now)
 	if (!line->emergency && line->last.scale_ok) {
 		line->watch = 1;
 		line->watch_base = line->last.gross_kg;
+		line->watch_low_since = 0;
 	}
 }
 
@@ -858,6 +859,7 @@ emergency_now(struct line *line, double rise, int64_t now)
 	line->rise_kg = rise;
 	/* the cylinder's weight now: watched from again at the acknowledgement */
 	line->watch_base = line->last.gross_kg;
+	line->watch_low_since = 0;
 	line_close_valve(line);
 	line->last_close_ms = now;
 	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed", line->number,
@@ -1094,6 +1096,25 @@ step_fill_states(struct line *line, int64_t now, int stop)
 	}
 }
 
+/*
+ * The watched cylinder has left the scale: the reading is over 1 kg below
+ * the watched weight and every reading since the first such one has been
+ * (for LINE_WATCH_LEFT_MS or more).  Not at one reading: one glitch of the
+ * scale ended the watch for good, and a leak after it went unseen (review
+ * rev99).  The scale's stable flag is no proof either: a reading that
+ * jumps once may carry the flag of the ones around it.  A scale silent
+ * meanwhile starts the count again (line->watch_low_since = 0).
+ */
+static int
+watch_left(struct line *line, int64_t now)
+{
+	if (line->watch_low_since == 0) {
+		line->watch_low_since = now;
+		return 0;
+	}
+	return now - line->watch_low_since >= LINE_WATCH_LEFT_MS;
+}
+
 static void
 step_idle(struct line *line, int64_t now, int start, int stop)
 {
@@ -1122,14 +1143,23 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		}
 	}
 	/* R23 with the valve closed and a cylinder on the scale. */
+	if (line->watch && !line->last.scale_ok)
+		line->watch_low_since = 0;
+	if (line->watch && line->last.scale_ok && isnan(line->watch_base))
+		line->watch_base = line->last.gross_kg; /* armed at start-up */
 	if (line->watch && line->last.scale_ok) {
 		if (line->last.gross_kg < line->watch_base - 1.0) {
-			line->watch = 0; /* the cylinder left the scale */
-		} else if (line->last.stable && line->last.gross_kg < line->watch_base) {
-			line->watch_base = line->last.gross_kg;
-		} else if (rules_leak(line->rules, line->last.gross_kg - line->watch_base)) {
-			idle_emergency(line, line->last.gross_kg - line->watch_base, now);
-			return;
+			if (watch_left(line, now))
+				line->watch = 0; /* the cylinder left the scale */
+		} else {
+			line->watch_low_since = 0;
+			if (line->last.stable && line->last.gross_kg < line->watch_base) {
+				line->watch_base = line->last.gross_kg;
+			} else if (rules_leak(line->rules,
+			               line->last.gross_kg - line->watch_base)) {
+				idle_emergency(line, line->last.gross_kg - line->watch_base, now);
+				return;
+			}
 		}
 	}
 	/* A fill record held back by the disk goes first: records writes it
@@ -1297,6 +1327,14 @@ line_step(struct line *line, int64_t now)
 		step_idle(line, now, start, stop);
 		break;
 	case LINE_EMERGENCY:
+		/* Has the cylinder left the scale since the emergency?  Counted
+		 * as after a fill (watch_left), for the acknowledgement. */
+		if (!line->last.scale_ok || isnan(line->watch_base))
+			line->watch_low_since = 0;
+		else if (line->last.gross_kg >= line->watch_base - 1.0)
+			line->watch_low_since = 0;
+		else if (line->watch_low_since == 0)
+			line->watch_low_since = now;
 		if (stop) {
 			log_info("line %d: emergency acknowledged", line->number);
 			line->emergency = 0;
@@ -1311,15 +1349,17 @@ line_step(struct line *line, int64_t now)
 			 * stopped: a cylinder still on the scale is watched as after
 			 * a fill, from its weight now (from the emergency's if the
 			 * scale is silent), so that gas still flowing raises R23
-			 * again.  One taken off (1 kg lighter) is not. */
-			if (!line->last.scale_ok) {
-				line->watch = 1;
-			} else if (line->last.gross_kg >= line->watch_base - 1.0) {
-				line->watch = 1;
+			 * again.  One taken off (readings 1 kg lighter for
+			 * LINE_WATCH_LEFT_MS, not one low reading) is not; one
+			 * lighter for less is watched from the emergency's weight
+			 * until that is seen. */
+			line->watch = 1;
+			if (line->last.scale_ok && !isnan(line->watch_base) &&
+			    line->last.gross_kg >= line->watch_base - 1.0)
 				line->watch_base = line->last.gross_kg;
-			} else {
+			else if (line->watch_low_since != 0 &&
+			         now - line->watch_low_since >= LINE_WATCH_LEFT_MS)
 				line->watch = 0;
-			}
 			enter(line, LINE_IDLE, now);
 		}
 		break;
