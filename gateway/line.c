@@ -93,6 +93,48 @@ load_preact(struct line *line)
 	    line->preact_kg, n);
 }
 
+/*
+ * An R23 emergency nobody acknowledged before a restart (gasgw stopped,
+ * crashed, the power cut) is still one: the line starts in emergency
+ * (locked, its watchdog starved) and, acknowledged, watches the cylinder
+ * from the first reading it gets (review rev99: it came back idle, took
+ * starts and fed its watchdog while the gas flowed on).  A database that
+ * cannot say is taken as no emergency, said in the log: the store's own
+ * failure keeps every line from filling anyway.
+ */
+static void
+load_emergency(struct line *line)
+{
+	int64_t at_ms;
+	int open;
+	char err[256], when[TIMETEXT_MAX], text[256];
+
+	if (line->records == NULL || line->records->db == NULL)
+		return;
+	open = records_emergency_open(line->records, line->number, &at_ms, err, sizeof(err));
+	if (open == -1) {
+		log_warnx("line %d: whether an R23 emergency is open is not readable (%s)",
+		    line->number, err);
+		return;
+	}
+	if (open == 0)
+		return;
+	timetext_format(at_ms, TIMETEXT_MINUTE, when);
+	snprintf(text, sizeof(text),
+	    _("R23 emergency of %s not acknowledged before the restart: check the valve, then "
+	      "`gasctl stop %d`"),
+	    when, line->number);
+	log_warnx("line %d: %s", line->number, text);
+	line->emergency = 1;
+	line->watch = 1;
+	line->watch_base = NAN; /* from the first reading */
+	line->state = LINE_EMERGENCY;
+	line->status.state = LINE_EMERGENCY;
+	str_copy(line->status.result, "emergency", sizeof(line->status.result));
+	str_copy(line->status.result_text, text, sizeof(line->status.result_text));
+	line->status.result_net_kg = NAN;
+}
+
 int
 line_init(struct line *line, const struct gw_config *config, const struct gw_line *lc,
     struct records *records, const struct line_io *io)
@@ -120,6 +162,7 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->status.number = line->number;
 	load_preact(line);
 	line->status.preact_kg = line->preact_kg;
+	load_emergency(line);
 	return 0;
 }
 
@@ -1335,8 +1378,18 @@ line_step(struct line *line, int64_t now)
 			line->watch_low_since = 0;
 		else if (line->watch_low_since == 0)
 			line->watch_low_since = now;
+		if (isnan(line->watch_base) && line->last.scale_ok)
+			line->watch_base = line->last.gross_kg; /* open at start-up */
 		if (stop) {
+			char err[256];
+
 			log_info("line %d: emergency acknowledged", line->number);
+			/* durably: a restart after it does not lock the line again */
+			if (records_emergency_ack(line->records, line->number, err, sizeof(err)) ==
+			    -1)
+				log_warnx("line %d: the acknowledgement is not recorded (%s): a "
+				          "restart finds the emergency open",
+				    line->number, err);
 			line->emergency = 0;
 			/* a start taken in the step that raised R23 (status said
 			 * idle still) is no start after the acknowledgement */

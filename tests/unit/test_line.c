@@ -900,6 +900,73 @@ a_cylinder_taken_off_ends_the_watch(void **state)
 	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 0);
 }
 
+/* The line restarted on the same database (gasgw restarted). */
+static void
+restart_line(struct rig *r)
+{
+	struct gw_line lc;
+	struct line_io io = r->line.io;
+
+	line_free(&r->line);
+	rig_line(&lc);
+	line_init(&r->line, &r->config, &lc, &r->rec, &io);
+}
+
+/*
+ * An R23 emergency nobody acknowledged survives a restart of gasgw: the
+ * line comes back in emergency (no start, no heartbeat) and, acknowledged,
+ * watches the cylinder from its first reading, so gas still flowing is R23
+ * again.  An acknowledged one does not lock the line after a restart.
+ * Before, the line came back idle, took starts and fed its watchdog while
+ * the gas flowed (review rev99).
+ */
+static void
+emergency_not_acknowledged_survives_a_restart(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+	int hb;
+	char err[128];
+
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	run(r, 1000);
+	r->fake.leak = 0.05;
+	run(r, 6000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+
+	restart_line(r); /* the leak goes on */
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_string_equal(s.result, "emergency");
+	assert_non_null(strstr(s.result_text, "not acknowledged"));
+	hb = r->fake.heartbeats;
+	run(r, 2000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_int_equal(r->fake.heartbeats, hb); /* the watchdog starved */
+	assert_int_equal(line_start(&r->line, NULL, err, sizeof(err)), -1);
+
+	line_stop(&r->line); /* acknowledged, the gas still flowing */
+	run(r, 10000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 2);
+
+	/* acknowledged with the leak stopped: a restart finds the line idle */
+	r->fake.leak = 0;
+	line_stop(&r->line);
+	run(r, 1000);
+	restart_line(r);
+	run(r, 1000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_IDLE);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM emergency_acks"), 2);
+}
+
 static void
 lost_scale_interrupts_fill_with_R24(void **state)
 {
@@ -1649,6 +1716,8 @@ main(void)
 		    one_low_reading_ends_the_watch_of_a_leaking_cylinder, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(a_cylinder_taken_off_ends_the_watch, rig_setup,
 		    rig_teardown),
+		cmocka_unit_test_setup_teardown(emergency_not_acknowledged_survives_a_restart,
+		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(lost_scale_interrupts_fill_with_R24, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(missed_reading_does_not_cut_the_fill_short,
