@@ -1,4 +1,5 @@
--- R23 emergencies acknowledged (docs/fill-line.md, "R23"; docs/rules.md).
+-- R23 emergencies acknowledged (docs/fill-line.md, "Settling and
+-- check-weigh"; docs/rules.md; docs/schema.md).
 -- An emergency's violation row says it was raised; this row says someone
 -- acknowledged it (`gasctl stop LINE`): one row per acknowledgement, with
 -- the newest R23 violation of the line it covers (violations.rowid; no
