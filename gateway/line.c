@@ -1158,6 +1158,18 @@ watch_left(struct line *line, int64_t now)
 	return now - line->watch_low_since >= LINE_WATCH_LEFT_MS;
 }
 
+/* The watch of an emergency open at start-up, from its first reading: the
+ * cylinder may have left while gasgw was down, and an empty scale is no
+ * base (the next cylinder put down would be a leak). */
+static void
+watch_arm_first(struct line *line)
+{
+	line->watch_base = line->last.gross_kg;
+	line->watch_low_since = 0;
+	if (line->watch_base < LINE_WATCH_EMPTY_KG)
+		line->watch = 0;
+}
+
 static void
 step_idle(struct line *line, int64_t now, int start, int stop)
 {
@@ -1189,7 +1201,7 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 	if (line->watch && !line->last.scale_ok)
 		line->watch_low_since = 0;
 	if (line->watch && line->last.scale_ok && isnan(line->watch_base))
-		line->watch_base = line->last.gross_kg; /* armed at start-up */
+		watch_arm_first(line); /* armed at start-up */
 	if (line->watch && line->last.scale_ok) {
 		if (line->last.gross_kg < line->watch_base - 1.0) {
 			if (watch_left(line, now))
@@ -1379,7 +1391,7 @@ line_step(struct line *line, int64_t now)
 		else if (line->watch_low_since == 0)
 			line->watch_low_since = now;
 		if (isnan(line->watch_base) && line->last.scale_ok)
-			line->watch_base = line->last.gross_kg; /* open at start-up */
+			watch_arm_first(line); /* open at start-up */
 		if (stop) {
 			char err[256];
 
@@ -1413,6 +1425,8 @@ line_step(struct line *line, int64_t now)
 			else if (line->watch_low_since != 0 &&
 			         now - line->watch_low_since >= LINE_WATCH_LEFT_MS)
 				line->watch = 0;
+			if (!isnan(line->watch_base) && line->watch_base < LINE_WATCH_EMPTY_KG)
+				line->watch = 0; /* nothing on the scale to watch */
 			enter(line, LINE_IDLE, now);
 		}
 		break;

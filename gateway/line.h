@@ -292,6 +292,7 @@ double line_preact(const struct line *line);
 #define LINE_CHECKWEIGH_MS 600  /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
 #define LINE_WATCH_LEFT_MS 1000 /* readings 1 kg lighter this long: the watched cylinder left */
+#define LINE_WATCH_EMPTY_KG 1.0 /* a scale reading less holds no cylinder to watch */
 #define LINE_VALVE_CLOSE_MS 500 /* valve feedback must say closed this soon after a close */
 #define LINE_HELD_WAIT_MS 2000  /* a start waits this long for a held record's try */
 

@@ -967,6 +967,41 @@ emergency_not_acknowledged_survives_a_restart(void **state)
 	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM emergency_acks"), 2);
 }
 
+/*
+ * ... and one whose cylinder was taken off while gasgw was down: the empty
+ * scale is no weight to watch from, so the next cylinder put down after the
+ * acknowledgement is not a leak.
+ */
+static void
+emergency_open_at_a_restart_with_the_scale_empty_watches_nothing(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	run(r, 1000);
+	r->fake.leak = 0.3;
+	run(r, 2000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	r->fake.leak = 0;
+	r->fake.tare = 0; /* taken off while gasgw was down */
+	r->fake.net = 0;
+	restart_line(r);
+	run(r, 1000);
+	line_stop(&r->line);
+	run(r, 500);
+	r->fake.tare = 15.3; /* the next cylinder put down */
+	r->fake.last_move = r->fake.now;
+	run(r, 3000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_IDLE);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 1);
+}
+
 static void
 lost_scale_interrupts_fill_with_R24(void **state)
 {
@@ -1718,6 +1753,9 @@ main(void)
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(emergency_not_acknowledged_survives_a_restart,
 		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    emergency_open_at_a_restart_with_the_scale_empty_watches_nothing, rig_setup,
+		    rig_teardown),
 		cmocka_unit_test_setup_teardown(lost_scale_interrupts_fill_with_R24, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(missed_reading_does_not_cut_the_fill_short,
