@@ -1397,8 +1397,9 @@ line_step(struct line *line, int64_t now)
 
 			log_info("line %d: emergency acknowledged", line->number);
 			/* durably: a restart after it does not lock the line again */
-			if (records_emergency_ack(line->records, line->number, err, sizeof(err)) ==
-			    -1)
+			if (line->records != NULL && line->records->db != NULL &&
+			    records_emergency_ack(line->records, line->number, err, sizeof(err)) ==
+			        -1)
 				log_warnx("line %d: the acknowledgement is not recorded (%s): a "
 				          "restart finds the emergency open",
 				    line->number, err);
