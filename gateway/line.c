@@ -93,6 +93,48 @@ load_preact(struct line *line)
 	    line->preact_kg, n);
 }
 
+/*
+ * An R23 emergency nobody acknowledged before a restart (gasgw stopped,
+ * crashed, the power cut) is still one: the line starts in emergency
+ * (locked, its watchdog starved) and, acknowledged, watches the cylinder
+ * from the first reading it gets (review rev99: it came back idle, took
+ * starts and fed its watchdog while the gas flowed on).  A database that
+ * cannot say is taken as no emergency, said in the log: the store's own
+ * failure keeps every line from filling anyway.
+ */
+static void
+load_emergency(struct line *line)
+{
+	int64_t at_ms;
+	int open;
+	char err[256], when[TIMETEXT_MAX], text[256];
+
+	if (line->records == NULL || line->records->db == NULL)
+		return;
+	open = records_emergency_open(line->records, line->number, &at_ms, err, sizeof(err));
+	if (open == -1) {
+		log_warnx("line %d: whether an R23 emergency is open is not readable (%s)",
+		    line->number, err);
+		return;
+	}
+	if (open == 0)
+		return;
+	timetext_format(at_ms, TIMETEXT_MINUTE, when);
+	snprintf(text, sizeof(text),
+	    _("R23 emergency of %s not acknowledged before the restart: check the valve, then "
+	      "`gasctl stop %d`"),
+	    when, line->number);
+	log_warnx("line %d: %s", line->number, text);
+	line->emergency = 1;
+	line->watch = 1;
+	line->watch_base = NAN; /* from the first reading */
+	line->state = LINE_EMERGENCY;
+	line->status.state = LINE_EMERGENCY;
+	str_copy(line->status.result, "emergency", sizeof(line->status.result));
+	str_copy(line->status.result_text, text, sizeof(line->status.result_text));
+	line->status.result_net_kg = NAN;
+}
+
 int
 line_init(struct line *line, const struct gw_config *config, const struct gw_line *lc,
     struct records *records, const struct line_io *io)
@@ -120,6 +162,7 @@ line_init(struct line *line, const struct gw_config *config, const struct gw_lin
 	line->status.number = line->number;
 	load_preact(line);
 	line->status.preact_kg = line->preact_kg;
+	load_emergency(line);
 	return 0;
 }
 
@@ -881,6 +924,7 @@ finish_fill(struct line *line, int64_t now)
 	if (!line->emergency && line->last.scale_ok) {
 		line->watch = 1;
 		line->watch_base = line->last.gross_kg;
+		line->watch_low_since = 0;
 	}
 }
 
@@ -905,6 +949,7 @@ emergency_now(struct line *line, double rise, int64_t now)
 	line->rise_kg = rise;
 	/* the cylinder's weight now: watched from again at the acknowledgement */
 	line->watch_base = line->last.gross_kg;
+	line->watch_low_since = 0;
 	line_close_valve(line);
 	line->last_close_ms = now;
 	log_warnx("line %d: R23 emergency: weight rose %.3f kg with the valve closed", line->number,
@@ -1141,6 +1186,37 @@ step_fill_states(struct line *line, int64_t now, int stop)
 	}
 }
 
+/*
+ * The watched cylinder has left the scale: the reading is over 1 kg below
+ * the watched weight and every reading since the first such one has been
+ * (for LINE_WATCH_LEFT_MS or more).  Not at one reading: one glitch of the
+ * scale ended the watch for good, and a leak after it went unseen (review
+ * rev99).  The scale's stable flag is no proof either: a reading that
+ * jumps once may carry the flag of the ones around it.  A scale silent
+ * meanwhile starts the count again (line->watch_low_since = 0).
+ */
+static int
+watch_left(struct line *line, int64_t now)
+{
+	if (line->watch_low_since == 0) {
+		line->watch_low_since = now;
+		return 0;
+	}
+	return now - line->watch_low_since >= LINE_WATCH_LEFT_MS;
+}
+
+/* The watch of an emergency open at start-up, from its first reading: the
+ * cylinder may have left while gasgw was down, and an empty scale is no
+ * base (the next cylinder put down would be a leak). */
+static void
+watch_arm_first(struct line *line)
+{
+	line->watch_base = line->last.gross_kg;
+	line->watch_low_since = 0;
+	if (line->watch_base < LINE_WATCH_EMPTY_KG)
+		line->watch = 0;
+}
+
 static void
 step_idle(struct line *line, int64_t now, int start, int stop)
 {
@@ -1169,14 +1245,23 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		}
 	}
 	/* R23 with the valve closed and a cylinder on the scale. */
+	if (line->watch && !line->last.scale_ok)
+		line->watch_low_since = 0;
+	if (line->watch && line->last.scale_ok && isnan(line->watch_base))
+		watch_arm_first(line); /* armed at start-up */
 	if (line->watch && line->last.scale_ok) {
 		if (line->last.gross_kg < line->watch_base - 1.0) {
-			line->watch = 0; /* the cylinder left the scale */
-		} else if (line->last.stable && line->last.gross_kg < line->watch_base) {
-			line->watch_base = line->last.gross_kg;
-		} else if (rules_leak(line->rules, line->last.gross_kg - line->watch_base)) {
-			idle_emergency(line, line->last.gross_kg - line->watch_base, now);
-			return;
+			if (watch_left(line, now))
+				line->watch = 0; /* the cylinder left the scale */
+		} else {
+			line->watch_low_since = 0;
+			if (line->last.stable && line->last.gross_kg < line->watch_base) {
+				line->watch_base = line->last.gross_kg;
+			} else if (rules_leak(line->rules,
+			               line->last.gross_kg - line->watch_base)) {
+				idle_emergency(line, line->last.gross_kg - line->watch_base, now);
+				return;
+			}
 		}
 	}
 	/* A fill record held back by the disk goes first: records writes it
@@ -1344,8 +1429,27 @@ line_step(struct line *line, int64_t now)
 		step_idle(line, now, start, stop);
 		break;
 	case LINE_EMERGENCY:
+		/* Has the cylinder left the scale since the emergency?  Counted
+		 * as after a fill (watch_left), for the acknowledgement. */
+		if (!line->last.scale_ok || isnan(line->watch_base))
+			line->watch_low_since = 0;
+		else if (line->last.gross_kg >= line->watch_base - 1.0)
+			line->watch_low_since = 0;
+		else if (line->watch_low_since == 0)
+			line->watch_low_since = now;
+		if (isnan(line->watch_base) && line->last.scale_ok)
+			watch_arm_first(line); /* open at start-up */
 		if (stop) {
+			char err[256];
+
 			log_info("line %d: emergency acknowledged", line->number);
+			/* durably: a restart after it does not lock the line again */
+			if (line->records != NULL && line->records->db != NULL &&
+			    records_emergency_ack(line->records, line->number, err, sizeof(err)) ==
+			        -1)
+				log_warnx("line %d: the acknowledgement is not recorded (%s): a "
+				          "restart finds the emergency open",
+				    line->number, err);
 			line->emergency = 0;
 			/* a start taken in the step that raised R23 (status said
 			 * idle still) is no start after the acknowledgement */
@@ -1358,15 +1462,19 @@ line_step(struct line *line, int64_t now)
 			 * stopped: a cylinder still on the scale is watched as after
 			 * a fill, from its weight now (from the emergency's if the
 			 * scale is silent), so that gas still flowing raises R23
-			 * again.  One taken off (1 kg lighter) is not. */
-			if (!line->last.scale_ok) {
-				line->watch = 1;
-			} else if (line->last.gross_kg >= line->watch_base - 1.0) {
-				line->watch = 1;
+			 * again.  One taken off (readings 1 kg lighter for
+			 * LINE_WATCH_LEFT_MS, not one low reading) is not; one
+			 * lighter for less is watched from the emergency's weight
+			 * until that is seen. */
+			line->watch = 1;
+			if (line->last.scale_ok && !isnan(line->watch_base) &&
+			    line->last.gross_kg >= line->watch_base - 1.0)
 				line->watch_base = line->last.gross_kg;
-			} else {
+			else if (line->watch_low_since != 0 &&
+			         now - line->watch_low_since >= LINE_WATCH_LEFT_MS)
 				line->watch = 0;
-			}
+			if (!isnan(line->watch_base) && line->watch_base < LINE_WATCH_EMPTY_KG)
+				line->watch = 0; /* nothing on the scale to watch */
 			enter(line, LINE_IDLE, now);
 		}
 		break;

@@ -222,7 +222,8 @@ struct line {
 	double checkweigh_maxdev;
 	/* post-fill watch for R23 with the cylinder still on the scale */
 	int watch;
-	double watch_base;
+	double watch_base;       /* NAN: armed, to be taken from the first reading */
+	int64_t watch_low_since; /* readings over 1 kg lighter since then, 0 = not */
 	/* pre-act learning */
 	int valve_close_ms; /* the valve profile's close_ms (0: not known, or the
 	                     * configuration gives preact_kg: no prediction) */
@@ -297,6 +298,8 @@ double line_preact(const struct line *line);
 #define LINE_SETTLE_MAX_MS 8000 /* give up waiting for a stable reading */
 #define LINE_CHECKWEIGH_MS 600  /* check-weigh window after the first stable reading */
 #define LINE_PREACT_MAX_KG 1.0
+#define LINE_WATCH_LEFT_MS 1000 /* readings 1 kg lighter this long: the watched cylinder left */
+#define LINE_WATCH_EMPTY_KG 1.0 /* a scale reading less holds no cylinder to watch */
 #define LINE_VALVE_CLOSE_MS 500 /* valve feedback must say closed this soon after a close */
 #define LINE_HELD_WAIT_MS 2000  /* a start waits this long for a held record's try */
 

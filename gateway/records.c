@@ -917,6 +917,64 @@ out:
 }
 
 int
+records_emergency_ack(struct records *rec, int line, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	pthread_mutex_lock(&rec->lock);
+	if (store_prepare(rec->db,
+	        "INSERT INTO emergency_acks (line, violation, at_ms)"
+	        " SELECT ?1, coalesce(max(rowid), 0), ?2 FROM violations"
+	        " WHERE rule = 'R23' AND line = ?1",
+	        &st, err, errlen) == -1)
+		goto out;
+	sqlite3_bind_int(st, 1, line);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)time_wall_ms());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sql_fail(rec, NULL, "emergency acknowledgement", err, errlen);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
+int
+records_emergency_open(struct records *rec, int line, int64_t *at_ms, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	*at_ms = 0;
+	pthread_mutex_lock(&rec->lock);
+	if (store_prepare(rec->db,
+	        "SELECT v.at_ms FROM violations AS v"
+	        " WHERE v.rule = 'R23' AND v.line = ?1"
+	        "  AND v.rowid > (SELECT coalesce(max(violation), 0) FROM emergency_acks"
+	        "   WHERE line = ?1)"
+	        " ORDER BY v.rowid DESC LIMIT 1",
+	        &st, err, errlen) == -1)
+		goto out;
+	sqlite3_bind_int(st, 1, line);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*at_ms = sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		sql_fail(rec, NULL, "open emergencies", err, errlen);
+	}
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
+int
 records_incident(struct records *rec, const char *kind, const struct rules_verdict *verdict,
     const struct records_party *party, char event_out[37], char *err, size_t errlen)
 {

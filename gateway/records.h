@@ -269,6 +269,16 @@ int records_preact_samples(struct records *rec, int line, double *out, size_t ma
     char *err, size_t errlen);
 
 /*
+ * R23 emergencies and their acknowledgements (emergency_acks, migration
+ * 012).  records_emergency_ack records that line's emergencies, up to its
+ * newest R23 violation, acknowledged now.  records_emergency_open: 1 when
+ * line's newest R23 violation is later than its newest acknowledgement
+ * (*at_ms its time), 0 when none is open; -1 with err.
+ */
+int records_emergency_ack(struct records *rec, int line, char *err, size_t errlen);
+int records_emergency_open(struct records *rec, int line, int64_t *at_ms, char *err, size_t errlen);
+
+/*
  * A refusal or an incident outside a fill: the violations of verdict under
  * a new event uuid (written to event_out when not NULL), plus an outbox row
  * of kind ("refusal" or "event") when any violation alerts.  0 or -1.

@@ -835,6 +835,173 @@ leak_after_fill_raises_R23(void **state)
 	    stationdb_count(&r->rec, "SELECT count(*) FROM outbox WHERE kind = 'event'"), 1);
 }
 
+/*
+ * After a fill the R23 watch ended at one reading 1 kg lighter (the
+ * cylinder "left the scale"): one glitching reading of the scale, and a
+ * valve stuck open afterwards filled on with no emergency (review rev99).
+ * It ends only when the readings stay that much lighter for a second.
+ */
+static void
+one_low_reading_ends_the_watch_of_a_leaking_cylinder(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_true(filled(&s));
+	run(r, 1000);
+	/* one reading 2 kg low (a glitch), then the truth again */
+	r->fake.tare -= 2.0;
+	fake_advance(&r->fake, 50);
+	line_step(&r->line, r->fake.now);
+	r->fake.tare += 2.0;
+	/* now the valve leaks: 0.1 kg/s with the valve commanded closed */
+	r->fake.leak = 0.1;
+	run(r, 10000);
+	print_message("# gas after the leak %.3f kg; emergencies %d\n", r->fake.net,
+	    r->fake.emergencies);
+	assert_int_equal(r->fake.emergencies, 1);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+}
+
+/*
+ * ... while a full cylinder really taken off still ends the watch: a
+ * heavier one put down after it (another full cylinder, 0.5 kg more) is
+ * not a leak.
+ */
+static void
+a_cylinder_taken_off_ends_the_watch(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_true(filled(&s));
+	run(r, 1000);
+	r->fake.tare = 0; /* taken off */
+	r->fake.net = 0;
+	r->fake.last_move = r->fake.now;
+	run(r, 1500);
+	r->fake.tare = 15.8; /* a heavier full cylinder put down */
+	r->fake.net = 14.9;
+	r->fake.last_move = r->fake.now;
+	run(r, 3000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_IDLE);
+	assert_int_equal(r->fake.emergencies, 0);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 0);
+}
+
+/* The line restarted on the same database (gasgw restarted). */
+static void
+restart_line(struct rig *r)
+{
+	struct gw_line lc;
+	struct line_io io = r->line.io;
+
+	line_free(&r->line);
+	rig_line(&lc);
+	line_init(&r->line, &r->config, &lc, &r->rec, &io);
+}
+
+/*
+ * An R23 emergency nobody acknowledged survives a restart of gasgw: the
+ * line comes back in emergency (no start, no heartbeat) and, acknowledged,
+ * watches the cylinder from its first reading, so gas still flowing is R23
+ * again.  An acknowledged one does not lock the line after a restart.
+ * Before, the line came back idle, took starts and fed its watchdog while
+ * the gas flowed (review rev99).
+ */
+static void
+emergency_not_acknowledged_survives_a_restart(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+	int hb;
+	char err[128];
+
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	run(r, 1000);
+	r->fake.leak = 0.05;
+	run(r, 6000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+
+	restart_line(r); /* the leak goes on */
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_string_equal(s.result, "emergency");
+	assert_non_null(strstr(s.result_text, "not acknowledged"));
+	hb = r->fake.heartbeats;
+	run(r, 2000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_int_equal(r->fake.heartbeats, hb); /* the watchdog starved */
+	assert_int_equal(line_start(&r->line, NULL, err, sizeof(err)), -1);
+
+	line_stop(&r->line); /* acknowledged, the gas still flowing */
+	run(r, 10000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 2);
+
+	/* acknowledged with the leak stopped: a restart finds the line idle */
+	r->fake.leak = 0;
+	line_stop(&r->line);
+	run(r, 1000);
+	restart_line(r);
+	run(r, 1000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_IDLE);
+	assert_int_equal(stationdb_count(&r->rec, "SELECT count(*) FROM emergency_acks"), 2);
+}
+
+/*
+ * ... and one whose cylinder was taken off while gasgw was down: the empty
+ * scale is no weight to watch from, so the next cylinder put down after the
+ * acknowledgement is not a leak.
+ */
+static void
+emergency_open_at_a_restart_with_the_scale_empty_watches_nothing(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = start_good_fill(r);
+	run_until_done(r, a, 120000);
+	run(r, 1000);
+	r->fake.leak = 0.3;
+	run(r, 2000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_EMERGENCY);
+	r->fake.leak = 0;
+	r->fake.tare = 0; /* taken off while gasgw was down */
+	r->fake.net = 0;
+	restart_line(r);
+	run(r, 1000);
+	line_stop(&r->line);
+	run(r, 500);
+	r->fake.tare = 15.3; /* the next cylinder put down */
+	r->fake.last_move = r->fake.now;
+	run(r, 3000);
+	line_status(&r->line, &s);
+	assert_int_equal(s.state, LINE_IDLE);
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R23'"), 1);
+}
+
 static void
 lost_scale_interrupts_fill_with_R24(void **state)
 {
@@ -1668,6 +1835,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(stuck_valve_raises_R23_within_a_second, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(leak_after_fill_raises_R23, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    one_low_reading_ends_the_watch_of_a_leaking_cylinder, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(a_cylinder_taken_off_ends_the_watch, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(emergency_not_acknowledged_survives_a_restart,
+		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    emergency_open_at_a_restart_with_the_scale_empty_watches_nothing, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(lost_scale_interrupts_fill_with_R24, rig_setup,
 		    rig_teardown),

@@ -1518,7 +1518,7 @@ migration_adds_the_waiting_table(void **state)
 	store_close(db);
 	if (store_open(path, schema_station, 0, &db, err, sizeof(err)) == -1)
 		fail_msg("%s", err);
-	assert_int_equal(store_user_version(db), 11);
+	assert_int_equal(store_user_version(db), 12);
 	assert_int_equal(store_query_int(db, "SELECT count(*) FROM cylinders", -1), 1);
 	assert_int_equal(store_query_int(db, "SELECT count(*) FROM registry_waiting", -1), 0);
 	delta_row(&rows[0], "C2", "scrapped", "", 2);
