@@ -549,7 +549,8 @@ check_and_arm(struct line *line, int64_t now)
 	enum records_write written;
 	int64_t last_fill = 0, newest = 0;
 	enum rules_clock clock;
-	int recent = 0, stopped;
+	int recent = 0, stopped, left = 0, left_unknown = 0;
+	double left_kg = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.today = date_today();
@@ -576,6 +577,11 @@ check_and_arm(struct line *line, int64_t now)
 			goto dberr;
 		if (records_last_fill_ms(line->records, f.serial, &last_fill, err, sizeof(err)) ==
 		    -1)
+			goto dberr;
+		/* gas its own fills put in and did not complete: a stop, a
+		 * lost link or a crash before the start again */
+		if (records_fill_left(line->records, f.serial, &left, &left_kg, &left_unknown, err,
+		        sizeof(err)) == -1)
 			goto dberr;
 		/* this station's scrap or failed inspection, which its copy of the
 		 * registry learns only at a poll after the county took it */
@@ -655,7 +661,12 @@ check_and_arm(struct line *line, int64_t now)
 	str_copy(line->fill.operator_cert, line->fill_operator, sizeof(line->fill.operator_cert));
 	line->fill.started_ms = time_wall_ms();
 	line->fill.tare_kg = f.empty_kg;
-	line->fill.target_kg = line->fill_cyl.fill_kg;
+	/* The stamped fill mass is the gas the cylinder may hold after the
+	 * fill, not what may go on top of whatever is in it (rev99): what an
+	 * interrupted fill left in it is aimed short of, and R20 counts it. */
+	line->residue_kg =
+	    rules_residue_kg(left, left_kg, left_unknown, f.empty_kg, line->fill_cyl.tare_kg);
+	line->fill.target_kg = line->fill_cyl.fill_kg - line->residue_kg;
 	line->fill.preact_kg = line->controller_mode ? 0.0 : line->preact_kg;
 	line->fill.cutoff_kg = NAN;
 	line->fill.gross_kg = NAN;
@@ -835,6 +846,7 @@ finish_fill(struct line *line, int64_t now)
 	memset(&pf, 0, sizeof(pf));
 	net = line->checkweigh_n > 0 ? line->checkweigh_sum / line->checkweigh_n : net_of(line);
 	pf.fill_kg = line->fill_cyl.fill_kg;
+	pf.residue_kg = line->residue_kg;
 	pf.target_kg = line->fill.target_kg;
 	pf.net_kg = net;
 	pf.fill_reading_net_kg = line->checkweigh_n > 0 ? line->settle_net : net;

@@ -215,6 +215,7 @@ struct line {
 	int emergency;
 	double rise_kg;
 	double settle_net; /* first stable net after settling */
+	double residue_kg; /* gas in the cylinder before this fill (rules_residue_kg) */
 	int settle_samples;
 	int checkweigh_stable;
 	double checkweigh_sum;

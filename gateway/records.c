@@ -342,6 +342,39 @@ records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char
 	    "last fill", out, err, errlen);
 }
 
+int
+records_fill_left(struct records *rec, const char *serial, int *count, double *kg, int *unknown,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*count = 0;
+	*kg = 0;
+	*unknown = 0;
+	pthread_mutex_lock(&rec->lock);
+	if (store_prepare(rec->db,
+	        "SELECT count(*), count(net_kg), total(net_kg) FROM fills"
+	        " WHERE cylinder = ?1 AND result IN ('interrupted', 'emergency')"
+	        " AND started_ms > (SELECT coalesce(max(started_ms), 0) FROM fills"
+	        " WHERE cylinder = ?1" COUNTED_FILLS ")",
+	        &st, err, errlen) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sql_fail(rec, NULL, "gas left by interrupted fills", err, errlen);
+		goto out;
+	}
+	*count = sqlite3_column_int(st, 0);
+	*unknown = sqlite3_column_int(st, 1) < *count;
+	*kg = sqlite3_column_double(st, 2);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&rec->lock);
+	return rc;
+}
+
 /* any fill, whatever its result: the clock read its start (fills_started) */
 #define NEWEST_FILL_SQL "SELECT max(started_ms) FROM fills"
 

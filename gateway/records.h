@@ -196,6 +196,14 @@ int records_shift_close(struct records *rec, int64_t id, enum opauth_shift_end h
 /* Start of this cylinder's latest completed fill (0 if none): R10. */
 int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, char *err,
     size_t errlen);
+/* The gas this station's fills put in cylinder serial and did not complete:
+ * the net of its interrupted and emergency fills since its latest completed
+ * one (stopped, cut off by a lost link, found open after a crash), summed in
+ * *kg, and how many there were in *count (0: none, *kg 0).  *unknown is 1
+ * when one of them has no net (a crash with no reading at the restart).
+ * What a new fill of it counts as already in it (rules_residue_kg). */
+int records_fill_left(struct records *rec, const char *serial, int *count, double *kg, int *unknown,
+    char *err, size_t errlen);
 /* Start of the station's newest fill, whatever its result (0 if none): how far
  * the clock may have gone back (rules_clock_check). */
 int records_newest_fill_ms(struct records *rec, int64_t *out, char *err, size_t errlen);

@@ -63,6 +63,9 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	[RULES_R20_OVERFILL] = { "R20", RULES_ALERT, 0, S,
 	    N_("overfilled: net %.3f kg above the stamped %.3f kg: hold the cylinder until "
 	       "decanted") },
+	[RULES_R20_OVERFILL_ON_RESIDUE] = { "R20", RULES_ALERT, 0, S,
+	    N_("overfilled: %.3f kg of gas (net %.3f kg onto %.3f kg left by an interrupted "
+	       "fill) above the stamped %.3f kg: hold the cylinder until decanted") },
 	[RULES_R21_SHORT] = { "R21", RULES_FLAG, 0, S,
 	    N_("short weight: net %.3f kg, target %.3f kg (tolerance %.3f kg)") },
 	[RULES_R22_TOO_LONG] = { "R22", RULES_FLAG, 0, S,
@@ -150,7 +153,7 @@ add(struct rules_verdict *verdict, enum rules_case c, ...)
 		verdict->blocked = 1;
 	if (row->severity == RULES_ALERT || row->severity == RULES_CRITICAL)
 		verdict->alert = 1;
-	if (c == RULES_R20_OVERFILL)
+	if (c == RULES_R20_OVERFILL || c == RULES_R20_OVERFILL_ON_RESIDUE)
 		verdict->held = 1;
 }
 
@@ -455,6 +458,19 @@ rules_leak(const struct gw_rules *rules, double rise_kg)
 	return rise_kg > rules->leak_rise_kg;
 }
 
+double
+rules_residue_kg(int left_count, double left_kg, int left_unknown, double empty_kg,
+    double stamped_tare_kg)
+{
+	double excess = fmax(empty_kg - stamped_tare_kg, 0);
+
+	if (left_count <= 0)
+		return 0;
+	if (left_unknown)
+		return excess;
+	return fmin(fmax(left_kg, 0), excess);
+}
+
 int
 rules_overfill(const struct gw_rules *rules, double fill_kg, double net_kg)
 {
@@ -487,8 +503,14 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	}
 	if (f->timed_out)
 		add(v, RULES_R22_TOO_LONG, (double)f->fill_ms / 1000.0, rules->max_fill_s);
-	if (rules_overfill(rules, f->fill_kg, f->net_kg))
-		add(v, RULES_R20_OVERFILL, f->net_kg, f->fill_kg);
+	/* the gas in the cylinder, what was in it before the fill included */
+	if (rules_overfill(rules, f->fill_kg, f->net_kg + f->residue_kg)) {
+		if (f->residue_kg > 0)
+			add(v, RULES_R20_OVERFILL_ON_RESIDUE, f->net_kg + f->residue_kg, f->net_kg,
+			    f->residue_kg, f->fill_kg);
+		else
+			add(v, RULES_R20_OVERFILL, f->net_kg, f->fill_kg);
+	}
 	if (f->net_kg < f->target_kg - rules->short_kg - 1e-9)
 		add(v, RULES_R21_SHORT, f->net_kg, f->target_kg, rules->short_kg);
 	cap = f->scale_capacity_kg > 0 ? f->scale_capacity_kg : 60.0;

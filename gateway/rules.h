@@ -63,6 +63,7 @@ enum rules_case {
 	RULES_R10_REFILL_SOON,
 	RULES_R11_HOARDING,
 	RULES_R20_OVERFILL,
+	RULES_R20_OVERFILL_ON_RESIDUE,
 	RULES_R21_SHORT,
 	RULES_R22_TOO_LONG,
 	RULES_R23_RISE_AFTER_CLOSE,
@@ -187,7 +188,8 @@ struct rules_prefill_facts {
 /* Facts known after the valve has closed and the weight settled. */
 struct rules_postfill_facts {
 	double fill_kg;             /* stamped allowable fill mass */
-	double target_kg;           /* net target */
+	double residue_kg;          /* gas in it before the fill (rules_residue_kg) */
+	double target_kg;           /* net target: fill_kg - residue_kg */
 	double net_kg;              /* check-weighed net */
 	double fill_reading_net_kg; /* net the fill loop saw last while settling */
 	int checkweigh_stable;      /* the check-weigh reading was stable */
@@ -240,6 +242,16 @@ void rules_after_fill_rise(double rise_kg, struct rules_verdict *verdict);
 /* R24 for a fill found open at start-up (a crash): verdict is reset; the net
  * weight read at restart when weight_known. */
 void rules_recovered(int weight_known, double net_kg, struct rules_verdict *verdict);
+
+/* The gas a cylinder holds before its fill, which the fill's target leaves
+ * out and R20 counts: none unless this station's fills put gas in it that
+ * they did not complete (left_count of them, left_kg in all, left_unknown
+ * when one has no net: records_fill_left); then what those fills left, but
+ * no more than the stable empty weight's excess over the stamped tare (a
+ * cylinder decanted since holds none), or all that excess when a fill's net
+ * is unknown.  The fill's target is fill_kg minus it. */
+double rules_residue_kg(int left_count, double left_kg, int left_unknown, double empty_kg,
+    double stamped_tare_kg);
 
 /* Questions the fill line asks while a fill runs (the thresholds of R22,
  * R24, R23 and R20); 1 when the rule fires. */

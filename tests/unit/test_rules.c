@@ -2,6 +2,7 @@
  * Unit tests of gateway/rules.c: every station rule fires on the case it
  * is meant for and stays quiet on a good case, table by table.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -444,6 +445,54 @@ postfill_rules_fire_only_where_meant(void **state)
 		if (c->text != NULL && strcmp(v.items[v.count - 1].text, c->text) != 0)
 			fail_msg("%s: text \"%s\"", c->name, v.items[v.count - 1].text);
 	}
+}
+
+/* rev99: the stamped fill mass is what the cylinder may hold after the
+ * fill.  Gas an interrupted fill of this station left in it is counted, no
+ * more than the empty weight's excess over the stamped tare; R20 judges the
+ * net and that gas together against the stamped mass, R21 the net against
+ * the target that left it out. */
+static void
+r20_counts_the_gas_an_interrupted_fill_left(void **state)
+{
+	struct rules_postfill_facts f;
+	struct rules_verdict v;
+	struct gw_rules r;
+
+	(void)state;
+	rules_defaults(&r);
+	/* no interrupted fill: none, whatever the scale says */
+	assert_true(rules_residue_kg(0, 0, 0, 15.6, 15.2) == 0);
+	/* a stop at 0.31 kg, the cylinder 0.1 kg heavier than stamped */
+	assert_true(fabs(rules_residue_kg(1, 0.31, 0, 15.61, 15.2) - 0.31) < 1e-9);
+	/* decanted since: the scale says less than the record */
+	assert_true(fabs(rules_residue_kg(1, 0.31, 0, 15.25, 15.2) - 0.05) < 1e-9);
+	assert_true(rules_residue_kg(1, 0.31, 0, 15.1, 15.2) == 0);
+	/* a crash with no reading: all the excess */
+	assert_true(fabs(rules_residue_kg(1, 0, 1, 15.5, 15.2) - 0.3) < 1e-9);
+
+	memset(&f, 0, sizeof(f));
+	f.fill_kg = 14.9;
+	f.residue_kg = 0.31;
+	f.target_kg = 14.9 - 0.31;
+	f.checkweigh_stable = 1;
+	f.scale_capacity_kg = 60;
+	f.fill_ms = 50000;
+	/* filled to the target: 14.9 kg in it, clean */
+	f.net_kg = f.fill_reading_net_kg = 14.6;
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	assert_int_equal(v.count, 0);
+	/* the whole fill mass on top: held, the sentence naming both */
+	f.net_kg = f.fill_reading_net_kg = 14.9;
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	assert_int_equal(v.count, 1);
+	assert_true(v.held);
+	assert_string_equal(rules_fill_result(&v, RULES_NOT_INTERRUPTED), "held");
+	assert_string_equal(v.items[0].text,
+	    "R20 overfilled: 15.210 kg of gas (net 14.900 kg onto 0.310 kg left by an interrupted "
+	    "fill) above the stamped 14.900 kg: hold the cylinder until decanted");
 }
 
 static void
@@ -929,6 +978,7 @@ main(void)
 		cmocka_unit_test(refusal_without_alert_rules_do_not_alert),
 		cmocka_unit_test(hoarding_alert_goes_to_buyer_township),
 		cmocka_unit_test(postfill_rules_fire_only_where_meant),
+		cmocka_unit_test(r20_counts_the_gas_an_interrupted_fill_left),
 		cmocka_unit_test(inspection_due_follows_registry_then_cycle),
 		cmocka_unit_test(counter_judges_codes_and_numbers_as_the_checks_do),
 		cmocka_unit_test(a_code_that_is_not_the_registrys_is_refused),
