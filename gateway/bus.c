@@ -255,7 +255,7 @@ watchdog_lost(struct gw_line_hw *hw, double v, const char *when)
 {
 	if (hw->watchdog_set)
 		log_warnx("line %d: the valve unit holds a watchdog timeout of %g ms (%s), not %d: "
-		          "it restarted and forgot it; it is written again, and no fill starts "
+		          "it restarted and forgot it; it is written again, and no valve opens "
 		          "until it holds it",
 		    hw_number(hw), v, when, hw->bus->gw->config->watchdog_ms);
 	hw->watchdog_set = 0;
@@ -323,12 +323,17 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 			continue; /* a write now would only wait out its time-out */
 		}
 		if (hw->watchdog_set && hw->watchdog_asked_ms > 0 &&
-		    snap.once_ms >= hw->watchdog_asked_ms && snap.once_signal == MB_SIG_WATCHDOG &&
-		    snap.once_errno == 0) {
+		    snap.once_ms >= hw->watchdog_asked_ms && snap.once_signal == MB_SIG_WATCHDOG) {
+			/* answered, or failed (a unit silent for a moment: asked
+			 * again at the next check) */
 			hw->watchdog_asked_ms = 0;
-			if (!watchdog_holds(hw, snap.once_value))
+			if (snap.once_errno == 0 && !watchdog_holds(hw, snap.once_value))
 				watchdog_lost(hw, snap.once_value,
 				    "read back while the line is in use");
+		} else if (hw->watchdog_asked_ms > 0 &&
+		           now - hw->watchdog_asked_ms > WATCHDOG_CHECK_MS + WRITE_TIMEOUT_MS) {
+			/* never performed (the bus went down): asked again */
+			hw->watchdog_asked_ms = 0;
 		}
 		if (hw->watchdog_set && !hw->idle_paced && hw->watchdog_asked_ms == 0 &&
 		    now >= hw->watchdog_check_ms) {
