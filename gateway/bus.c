@@ -335,8 +335,8 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 			/* never performed (the bus went down): asked again */
 			hw->watchdog_asked_ms = 0;
 		}
-		if (hw->watchdog_set && !hw->idle_paced && hw->watchdog_asked_ms == 0 &&
-		    now >= hw->watchdog_check_ms) {
+		if (hw->watchdog_set && hw->watchdog_readable && !hw->idle_paced &&
+		    hw->watchdog_asked_ms == 0 && now >= hw->watchdog_check_ms) {
 			if (mb_poller_read_once(bus->poller, hw->valve, MB_SIG_WATCHDOG, NULL,
 			        MB_WRITE_NOWAIT, 0, why, sizeof(why)) == 0)
 				hw->watchdog_asked_ms = now;
@@ -363,6 +363,8 @@ hw_watchdog_ready(void *ctx)
 
 	if (!hw->watchdog_set)
 		return 0;
+	if (!hw->watchdog_readable)
+		return 1; /* poll = no in its profile: only the 3 s of silence tell */
 	if (mb_poller_read_once(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG, &v, 0,
 	        WRITE_TIMEOUT_MS, why, sizeof(why)) == -1) {
 		log_warnx("line %d: the valve unit's watchdog timeout could not be read back "
@@ -609,10 +611,13 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		if (bus == NULL)
 			return err_set(err, errlen, "line %d: no bus %s", lc->number, lc->bus);
 		hw->bus = bus;
-		/* a timeout read back within half the register's step holds it */
+		/* a timeout read back within half the register's step holds it;
+		 * one the profile says is not to be read (poll = no) is not */
 		hw->watchdog_tol =
 		    fabs((lc->filler ? &lc->scale : &lc->valve)->field[MB_SIG_WATCHDOG].scale) / 2 +
 		    0.5;
+		hw->watchdog_readable =
+		    (lc->filler ? &lc->scale : &lc->valve)->field[MB_SIG_WATCHDOG].poll;
 		if (bus->line_count >= 32)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		base_ms = bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50;
