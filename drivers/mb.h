@@ -325,6 +325,11 @@ struct mb_snapshot {
 	int last_write_errno;
 	uint32_t present; /* bit (1u << signal) set when the profile has it and polls it */
 	double value[MB_SIG_COUNT];
+	/* the last mb_poller_read_once that was performed (once_ms 0: none yet) */
+	int once_signal;
+	double once_value; /* NaN when it failed */
+	int once_errno;    /* 0, or why it failed */
+	int64_t once_ms;   /* CLOCK_MONOTONIC ms it finished */
 };
 
 struct mb_poller;
@@ -409,6 +414,19 @@ int mb_poller_unit_count(const struct mb_poller *poller);
  */
 int mb_poller_write(struct mb_poller *poller, int unit_index, enum mb_signal signal, double value,
     int flags, int timeout_ms, char *err, size_t errlen);
+
+/*
+ * Read one signal of a unit once, whether or not its poll reads it (a
+ * register worth checking now and then, not at every poll: a valve unit's
+ * watchdog timeout, which a unit that restarted has lost).  Queued with the
+ * writes and performed the same way, before the poller's next read request;
+ * counted with the writes in the snapshot.  Without MB_WRITE_NOWAIT the
+ * caller waits as in mb_poller_write and gets the value in *value; with it
+ * the outcome is only in the snapshot's once_* fields.  Thread-safe; must
+ * not be called from the notify callback.
+ */
+int mb_poller_read_once(struct mb_poller *poller, int unit_index, enum mb_signal signal,
+    double *value, int flags, int timeout_ms, char *err, size_t errlen);
 
 /*
  * Increment the unit's heartbeat register (the poller keeps the counter,

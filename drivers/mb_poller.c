@@ -66,8 +66,9 @@ enum write_state { W_QUEUED, W_RUNNING, W_DONE };
 struct write_request {
 	struct write_request *next;
 	int unit;
-	int signal; /* -1: heartbeat */
-	double value;
+	int signal;   /* -1: heartbeat */
+	double value; /* written; or, for a read, what was read */
+	int read;     /* mb_poller_read_once: read the signal instead */
 	int nowait;
 	enum write_state state;
 	int result; /* 0 or errno */
@@ -463,6 +464,9 @@ perform_write(struct mb_poller *p, struct write_request *w)
 	struct unit *u = &p->unit[w->unit];
 
 	p->stats.requests++;
+	if (w->read)
+		return mb_link_read_signal(p->link, u->id, &u->profile, (enum mb_signal)w->signal,
+		    &w->value);
 	if (w->signal < 0) {
 		u->heartbeat++;
 		return mb_link_write_signal(p->link, u->id, &u->profile, MB_SIG_HEARTBEAT,
@@ -528,6 +532,12 @@ run_writes(struct mb_poller *p)
 			p->unit[unit].snap.last_write_errno = e;
 		} else {
 			p->unit[unit].snap.writes_ok++;
+		}
+		if (w->read) {
+			p->unit[unit].snap.once_signal = w->signal;
+			p->unit[unit].snap.once_value = rc < 0 ? NAN : w->value;
+			p->unit[unit].snap.once_errno = e;
+			p->unit[unit].snap.once_ms = clock_ms(CLOCK_MONOTONIC);
 		}
 		if (w->nowait) {
 			free(w);
@@ -935,8 +945,8 @@ wait_done(struct mb_poller *p, struct write_request *w, const struct timespec *d
 }
 
 static int
-queue_write(struct mb_poller *p, int index, int signal, double value, int flags, int timeout_ms,
-    char *err, size_t errlen)
+queue_write(struct mb_poller *p, int index, int signal, double *value, int read, int flags,
+    int timeout_ms, char *err, size_t errlen)
 {
 	struct write_request local, *w;
 	struct timespec ts;
@@ -956,7 +966,7 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 			errno = MB_ENOSIGNAL;
 			return -1;
 		}
-		if (f->table != MB_COIL && f->table != MB_HOLDING) {
+		if (!read && f->table != MB_COIL && f->table != MB_HOLDING) {
 			err_set(err, errlen, "%s of unit %d is read-only", mb_signal_name(s),
 			    p->unit[index].id);
 			errno = EINVAL;
@@ -974,7 +984,8 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	}
 	w->unit = index;
 	w->signal = signal;
-	w->value = value;
+	w->value = read ? NAN : *value;
+	w->read = read;
 	w->nowait = (flags & MB_WRITE_NOWAIT) != 0;
 	w->state = W_QUEUED;
 
@@ -1005,6 +1016,8 @@ queue_write(struct mb_poller *p, int index, int signal, double value, int flags,
 	deadline(&ts, clock_ms(CLOCK_MONOTONIC) + timeout_ms);
 	wait_done(p, w, &ts);
 	e = w->result;
+	if (read && e == 0)
+		*value = w->value;
 	pthread_mutex_unlock(&p->lock);
 	if (e != 0) {
 		err_set(err, errlen, "unit %d %s: %s", p->unit[index].id,
@@ -1024,13 +1037,30 @@ mb_poller_write(struct mb_poller *p, int index, enum mb_signal signal, double va
 		errno = EINVAL;
 		return -1;
 	}
-	return queue_write(p, index, (int)signal, value, flags, timeout_ms, err, errlen);
+	return queue_write(p, index, (int)signal, &value, 0, flags, timeout_ms, err, errlen);
+}
+
+int
+mb_poller_read_once(struct mb_poller *p, int index, enum mb_signal signal, double *value, int flags,
+    int timeout_ms, char *err, size_t errlen)
+{
+	double unused;
+
+	if ((int)signal < 0 || signal >= MB_SIG_COUNT) {
+		err_set(err, errlen, "bad signal %d", (int)signal);
+		errno = EINVAL;
+		return -1;
+	}
+	return queue_write(p, index, (int)signal, value != NULL ? value : &unused, 1, flags,
+	    timeout_ms, err, errlen);
 }
 
 int
 mb_poller_heartbeat(struct mb_poller *p, int index, int flags, char *err, size_t errlen)
 {
-	return queue_write(p, index, -1, 0, flags, 0, err, errlen);
+	double zero = 0;
+
+	return queue_write(p, index, -1, &zero, 0, flags, 0, err, errlen);
 }
 
 int

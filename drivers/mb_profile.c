@@ -603,6 +603,11 @@ mb_profile_check(const struct mb_profile *p, enum mb_role role, struct conf_repo
 			    "no [%s]%s: %s", signal_names[r->signal],
 			    f->present ? " read (poll = no)" : "", r->why);
 	}
+	if (role != MB_ROLE_SCALE && p->field[MB_SIG_WATCHDOG].present &&
+	    !p->field[MB_SIG_WATCHDOG].poll)
+		conf_report_add(notes, o, p->field[MB_SIG_WATCHDOG].line,
+		    "[watchdog] has poll = no: the gateway cannot read the timeout back, so a "
+		    "unit that restarts in less than 3 s is not seen to have lost it");
 	if (weighs && !role_has(p, MB_SIG_STABLE) && !role_has(p, MB_SIG_MOTION))
 		conf_report_add(errors, o, p->kind_line,
 		    "a %s needs [stable] or [motion]: without them the weight is never seen to "

@@ -12,6 +12,7 @@
 #include "gw.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,8 @@
 #define WRITE_TIMEOUT_MS 500
 /* a valve unit read by no request for this long may have restarted */
 #define WATCHDOG_SILENT_MS 3000
+/* a line not idle has its valve unit's watchdog read back this often */
+#define WATCHDOG_CHECK_MS 1000
 #define IDLE_VALVE_MS 1000 /* an idle line's valve unit is read this often (poll_hz >= 1) */
 #define IDLE_SCALE_MS 200  /* an idle line's scale is read this often, or at the bus's rate */
 
@@ -228,6 +231,56 @@ hw_close_bus(void *ctx)
 		    bus->config->name, mb_strerror(errno));
 }
 
+static int
+hw_number(const struct gw_line_hw *hw)
+{
+	const struct gw *gw = hw->bus->gw;
+
+	return gw->lines[hw - gw->hw].number;
+}
+
+/* Does a watchdog timeout read back from the unit hold the configured one?
+ * (the write rounds it to the register's step: watchdog_tol) */
+static int
+watchdog_holds(const struct gw_line_hw *hw, double v)
+{
+	return !isnan(v) && v > 0 && fabs(v - hw->bus->gw->config->watchdog_ms) <= hw->watchdog_tol;
+}
+
+/* The unit no longer holds its watchdog timeout: it restarted, however
+ * briefly (a power blip shorter than WATCHDOG_SILENT_MS goes unseen by the
+ * reads).  Said once; written again by the caller or the next pass. */
+static void
+watchdog_lost(struct gw_line_hw *hw, double v, const char *when)
+{
+	if (hw->watchdog_set)
+		log_warnx("line %d: the valve unit holds a watchdog timeout of %g ms (%s), not %d: "
+		          "it restarted and forgot it; it is written again, and no valve opens "
+		          "until it holds it",
+		    hw_number(hw), v, when, hw->bus->gw->config->watchdog_ms);
+	hw->watchdog_set = 0;
+	hw->watchdog_retry_ms = 0;
+	hw->watchdog_asked_ms = 0;
+}
+
+static int
+watchdog_write(struct gw_line_hw *hw, int64_t now)
+{
+	char why[128];
+
+	if (mb_poller_write(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG,
+	        hw->bus->gw->config->watchdog_ms, 0, WRITE_TIMEOUT_MS, why, sizeof(why)) == -1) {
+		hw->watchdog_retry_ms = now + 2000;
+		return -1;
+	}
+	hw->watchdog_set = 1;
+	hw->watchdog_asked_ms = 0;
+	hw->watchdog_check_ms = now + WATCHDOG_CHECK_MS;
+	log_info("line %d: valve watchdog set to %d ms", hw_number(hw),
+	    hw->bus->gw->config->watchdog_ms);
+	return 0;
+}
+
 /*
  * Write the watchdog timeout into every valve unit that has not taken it
  * yet (the bus may have been down at start-up), every 2 s until it has,
@@ -237,6 +290,11 @@ hw_close_bus(void *ctx)
  * gateway stopped mid-fill.  Until a unit holds it, its line opens no valve
  * (hw_watchdog_ready).  Written only then, not at intervals: some units
  * keep the setting in EEPROM, which a write every few seconds wears out.
+ * A restart too short to be silent that long is caught by reading the
+ * timeout back: before each fill opens (hw_watchdog_ready), and every
+ * WATCHDOG_CHECK_MS while the line is not idle (a restart mid-fill, of a
+ * unit that may bring its valve back open), one request queued with the
+ * writes whose answer the next pass looks at; an idle line costs nothing.
  */
 static void
 watchdog_setup(struct gw_busrt *bus, int64_t now)
@@ -249,10 +307,10 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 	for (i = 0; i < gw->line_count; i++) {
 		struct gw_line_hw *hw = &gw->hw[i];
 
-		if (hw->bus != bus)
+		if (hw->bus != bus || mb_poller_snapshot(bus->poller, hw->valve, &snap) == -1)
 			continue;
-		if (mb_poller_snapshot(bus->poller, hw->valve, &snap) == 0 && snap.updated_ms > 0 &&
-		    now - snap.updated_ms >= WATCHDOG_SILENT_MS && snap.link != MB_LINK_UP) {
+		if (snap.updated_ms > 0 && now - snap.updated_ms >= WATCHDOG_SILENT_MS &&
+		    snap.link != MB_LINK_UP) {
 			if (hw->watchdog_set)
 				log_warnx(
 				    "line %d: the valve unit has not answered for %lld ms: its "
@@ -261,28 +319,76 @@ watchdog_setup(struct gw_busrt *bus, int64_t now)
 				    gw->lines[i].number, (long long)(now - snap.updated_ms));
 			hw->watchdog_set = 0;
 			hw->watchdog_retry_ms = 0;
+			hw->watchdog_asked_ms = 0;
 			continue; /* a write now would only wait out its time-out */
+		}
+		if (hw->watchdog_set && hw->watchdog_asked_ms > 0 &&
+		    snap.once_ms >= hw->watchdog_asked_ms && snap.once_signal == MB_SIG_WATCHDOG) {
+			/* answered, or failed (a unit silent for a moment: asked
+			 * again at the next check) */
+			hw->watchdog_asked_ms = 0;
+			if (snap.once_errno == 0 && !watchdog_holds(hw, snap.once_value))
+				watchdog_lost(hw, snap.once_value,
+				    "read back while the line is in use");
+		} else if (hw->watchdog_asked_ms > 0 &&
+		           now - hw->watchdog_asked_ms > WATCHDOG_CHECK_MS + WRITE_TIMEOUT_MS) {
+			/* never performed (the bus went down): asked again */
+			hw->watchdog_asked_ms = 0;
+		}
+		if (hw->watchdog_set && hw->watchdog_readable && !hw->idle_paced &&
+		    hw->watchdog_asked_ms == 0 && now >= hw->watchdog_check_ms) {
+			if (mb_poller_read_once(bus->poller, hw->valve, MB_SIG_WATCHDOG, NULL,
+			        MB_WRITE_NOWAIT, 0, why, sizeof(why)) == 0)
+				hw->watchdog_asked_ms = now;
+			hw->watchdog_check_ms = now + WATCHDOG_CHECK_MS;
 		}
 		if (hw->watchdog_set || now < hw->watchdog_retry_ms)
 			continue;
-		if (mb_poller_write(bus->poller, hw->valve, MB_SIG_WATCHDOG,
-		        gw->config->watchdog_ms, 0, WRITE_TIMEOUT_MS, why, sizeof(why)) == 0) {
-			hw->watchdog_set = 1;
-			log_info("line %d: valve watchdog set to %d ms", gw->lines[i].number,
-			    gw->config->watchdog_ms);
-		} else {
-			hw->watchdog_retry_ms = now + 2000;
-		}
+		watchdog_write(hw, now);
 	}
 }
 
-/* line_io.watchdog_ready, in the bus thread that also runs watchdog_setup */
+/*
+ * line_io.watchdog_ready, in the bus thread that also runs watchdog_setup,
+ * just before a fill opens the valve: the timeout is read back from the
+ * unit, which may have restarted since it was written.  One that lost it
+ * gets it again at once and is read once more, so the fill need not wait.
+ */
 static int
 hw_watchdog_ready(void *ctx)
 {
-	const struct gw_line_hw *hw = ctx;
+	struct gw_line_hw *hw = ctx;
+	char why[128];
+	double v;
 
-	return hw->watchdog_set;
+	if (!hw->watchdog_set)
+		return 0;
+	if (!hw->watchdog_readable)
+		return 1; /* poll = no in its profile: only the 3 s of silence tell */
+	if (mb_poller_read_once(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG, &v, 0,
+	        WRITE_TIMEOUT_MS, why, sizeof(why)) == -1) {
+		log_warnx("line %d: the valve unit's watchdog timeout could not be read back "
+		          "before the fill: %s",
+		    hw_number(hw), why);
+		return 0;
+	}
+	if (watchdog_holds(hw, v))
+		return 1;
+	watchdog_lost(hw, v, "read back before a fill");
+	if (watchdog_write(hw, time_mono_ms()) == -1)
+		return 0;
+	v = NAN;
+	if (mb_poller_read_once(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG, &v, 0,
+	        WRITE_TIMEOUT_MS, why, sizeof(why)) == -1 ||
+	    !watchdog_holds(hw, v)) {
+		log_warnx("line %d: the valve unit does not hold the watchdog timeout just "
+		          "written (%g ms)",
+		    hw_number(hw), v);
+		hw->watchdog_set = 0;
+		hw->watchdog_retry_ms = time_mono_ms() + 2000;
+		return 0;
+	}
+	return 1;
 }
 
 /*
@@ -505,6 +611,13 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		if (bus == NULL)
 			return err_set(err, errlen, "line %d: no bus %s", lc->number, lc->bus);
 		hw->bus = bus;
+		/* a timeout read back within half the register's step holds it;
+		 * one the profile says is not to be read (poll = no) is not */
+		hw->watchdog_tol =
+		    fabs((lc->filler ? &lc->scale : &lc->valve)->field[MB_SIG_WATCHDOG].scale) / 2 +
+		    0.5;
+		hw->watchdog_readable =
+		    (lc->filler ? &lc->scale : &lc->valve)->field[MB_SIG_WATCHDOG].poll;
 		if (bus->line_count >= 32)
 			return err_set(err, errlen, "bus %s: more than 32 lines", lc->bus);
 		base_ms = bus->config->poll_hz > 0 ? 1000 / bus->config->poll_hz : 50;

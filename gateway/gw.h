@@ -51,6 +51,10 @@ struct gw_line_hw {
 	struct gw_pace valve_pace; /* the valve unit's */
 	int watchdog_set;          /* the watchdog timeout has been written */
 	int64_t watchdog_retry_ms;
+	int watchdog_readable;     /* its profile lets it be read back (not poll = no) */
+	double watchdog_tol;       /* a read-back this near watchdog_ms holds it (register step) */
+	int64_t watchdog_asked_ms; /* the periodic read-back queued then (0: none pending) */
+	int64_t watchdog_check_ms; /* the next periodic read-back is due then */
 };
 
 struct gw_busrt {

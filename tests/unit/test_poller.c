@@ -444,6 +444,58 @@ close_runs_before_the_next_read_cycle(void **state)
 	mb_poller_free(poller);
 }
 
+/* A register its poll does not read (a valve unit's watchdog timeout, which
+ * a unit that restarted has lost) is read on request: waited for, or queued
+ * and found in the snapshot; a signal the profile lacks is refused. */
+static void
+reads_once_a_signal_its_poll_does_not_read(void **state)
+{
+	struct server *s = *state;
+	struct mb_profile p;
+	struct mb_poller *poller;
+	struct mb_snapshot snap;
+	char err[256];
+	int id = 1;
+	double v = -1;
+	int64_t until;
+
+	parse(scale_valve_ini, &p);
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_registers[10] = 1000;
+	pthread_mutex_unlock(&s->lock);
+	/* reads every 5 s: a read that waited for the next cycle would take seconds */
+	poller = poller_for(s, 5000, &p, 1, &id);
+	assert_int_equal(mb_poller_set_signals(poller, 0, 1u << MB_SIG_VALVE_CMD), 0);
+	assert_int_equal(mb_poller_start(poller, err, sizeof(err)), 0);
+	wait_seq(poller, 0, 1);
+	assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	assert_false(snap.present & (1u << MB_SIG_WATCHDOG));
+	assert_int_equal(snap.once_ms, 0);
+	assert_int_equal(
+	    mb_poller_read_once(poller, 0, MB_SIG_WATCHDOG, &v, 0, 1000, err, sizeof(err)), 0);
+	assert_true(v == 1000);
+	/* the unit restarted: the register is back to its power-on 0 */
+	pthread_mutex_lock(&s->lock);
+	s->map->tab_registers[10] = 0;
+	pthread_mutex_unlock(&s->lock);
+	assert_int_equal(mb_poller_read_once(poller, 0, MB_SIG_WATCHDOG, NULL, MB_WRITE_NOWAIT, 0,
+	                     err, sizeof(err)),
+	    0);
+	until = mono_ms() + 2000;
+	do {
+		sleep_ms(10);
+		assert_int_equal(mb_poller_snapshot(poller, 0, &snap), 0);
+	} while (snap.once_value != 0 && mono_ms() < until);
+	assert_int_equal(snap.once_signal, MB_SIG_WATCHDOG);
+	assert_int_equal(snap.once_errno, 0);
+	assert_true(snap.once_value == 0);
+	assert_true(snap.once_ms > 0);
+	assert_int_equal(
+	    mb_poller_read_once(poller, 0, MB_SIG_VALVE_FB, &v, 0, 1000, err, sizeof(err)), -1);
+	assert_int_equal(errno, MB_ENOSIGNAL);
+	mb_poller_free(poller);
+}
+
 static void
 dead_unit_backs_off_alone(void **state)
 {
@@ -719,6 +771,7 @@ main(void)
 		cmocka_unit_test(reads_values_through_the_profile),
 		cmocka_unit_test(float_that_is_no_number_is_a_bad_reply),
 		cmocka_unit_test(close_runs_before_the_next_read_cycle),
+		cmocka_unit_test(reads_once_a_signal_its_poll_does_not_read),
 		cmocka_unit_test(dead_unit_backs_off_alone),
 		cmocka_unit_test(wrong_answers_are_not_backed_off),
 		cmocka_unit_test(refused_heartbeat_without_waiting_is_counted),

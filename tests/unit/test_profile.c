@@ -477,6 +477,12 @@ checks_a_profile_against_its_role(void **state)
 		    "[valve_cmd]\ntable = coil\n[valve_fb]\ntable = discrete\npoll = no\n"
 		    "[watchdog]\ntable = holding\n[heartbeat]\ntable = holding\naddress = 1\n",
 		    MB_ROLE_VALVE, NULL, "r.ini:6: no [valve_fb] read (poll = no)" },
+		{ "valve whose watchdog cannot be read back", NULL,
+		    "[valve_cmd]\ntable = coil\n[valve_fb]\ntable = discrete\n"
+		    "[watchdog]\ntable = holding\npoll = no\n[heartbeat]\ntable = holding\n"
+		    "address = 1\n",
+		    MB_ROLE_VALVE, NULL,
+		    "r.ini:8: [watchdog] has poll = no: the gateway cannot read" },
 		{ "valve without watchdog", NULL,
 		    "[valve_cmd]\ntable = coil\n[valve_fb]\ntable = discrete\n"
 		    "[heartbeat]\ntable = holding\naddress = 1\n",
