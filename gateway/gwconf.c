@@ -439,7 +439,30 @@ same_link(const struct gw_bus *a, const struct gw_bus *b, char *what, size_t wha
 	return 1;
 }
 
-/* No link named by two [bus] sections: refused, naming the first. */
+/* The index of the first [bus] that is the link of [bus name] (its own
+ * index when none before it is), or -1 for no such bus: lines whose buses
+ * have one link share one space of unit ids. */
+static long
+link_of(const struct gw_config *config, const char *name)
+{
+	char what[GW_PATH + 160];
+
+	for (size_t i = 0; i < config->bus_count; i++) {
+		if (strcmp(config->buses[i].name, name) != 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (same_link(&config->buses[j], &config->buses[i], what, sizeof(what)))
+				return (long)j;
+		return (long)i;
+	}
+	return -1;
+}
+
+/* No serial device named by two [bus] sections (two openings of one
+ * RS-485 port would mix their frames): refused, naming the first.  Two
+ * [bus] for one TCP address are two connections to one Modbus gateway,
+ * which is honest; their lines share its unit ids (the check of the lines
+ * below). */
 static void
 bus_links_check(const struct conf_where *where, struct conf_report *report,
     const struct gw_config *config)
@@ -450,6 +473,8 @@ bus_links_check(const struct conf_where *where, struct conf_report *report,
 	for (size_t i = 1; i < config->bus_count; i++) {
 		const struct gw_bus *b = &config->buses[i];
 
+		if (strcmp(b->type, "rtu") != 0)
+			continue;
 		for (size_t j = 0; j < i; j++) {
 			const struct gw_bus *o = &config->buses[j];
 
@@ -520,12 +545,21 @@ gw_config_check(void *root, const struct conf_where *where, struct conf_report *
 			    "[line %s]: no [bus %s] is configured", l->name, l->bus);
 		for (size_t j = 0; j < i; j++) {
 			struct gw_line *o = &config->lines[j];
-			if (strcmp(o->bus, l->bus) == 0 &&
-			    (o->scale_unit == l->scale_unit || o->valve_unit == l->valve_unit ||
+			int same_bus = strcmp(o->bus, l->bus) == 0;
+
+			if (!(o->scale_unit == l->scale_unit || o->valve_unit == l->valve_unit ||
 			        o->scale_unit == l->valve_unit || o->valve_unit == l->scale_unit))
+				continue;
+			if (same_bus)
 				conf_report_add(report, file, header,
 				    "[line %s]: uses a unit id that [line %s] already uses on its bus",
 				    l->name, o->name);
+			else if (link_of(config, o->bus) >= 0 &&
+			         link_of(config, o->bus) == link_of(config, l->bus))
+				conf_report_add(report, file, header,
+				    "[line %s]: uses a unit id that [line %s] already uses on the same "
+				    "link ([bus %s] and [bus %s] reach one address)",
+				    l->name, o->name, l->bus, o->bus);
 		}
 		l->preact_given = conf_where_line(where, l, "preact_kg") > 0;
 		/* The profiles: one filling controller, or a scale and a valve. */

@@ -354,7 +354,11 @@ records_fill_left(struct records *rec, const char *serial, int *count, double *k
 	*unknown = 0;
 	pthread_mutex_lock(&rec->lock);
 	if (store_prepare(rec->db,
-	        "SELECT count(*), count(net_kg), total(net_kg) FROM fills"
+	        /* a net below zero is no gas measured: the cylinder was off the
+	         * scale when a restart read it (net = 0 - tare): unknown, as a
+	         * missing net is, and never subtracted from another fill's gas */
+	        "SELECT count(*), count(CASE WHEN net_kg >= -0.05 THEN 1 END),"
+	        " total(CASE WHEN net_kg > 0 THEN net_kg END) FROM fills"
 	        " WHERE cylinder = ?1 AND result IN ('interrupted', 'emergency')"
 	        " AND started_ms > (SELECT coalesce(max(started_ms), 0) FROM fills"
 	        " WHERE cylinder = ?1" COUNTED_FILLS ")",

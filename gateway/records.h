@@ -200,7 +200,10 @@ int records_last_fill_ms(struct records *rec, const char *serial, int64_t *out, 
  * the net of its interrupted and emergency fills since its latest completed
  * one (stopped, cut off by a lost link, found open after a crash), summed in
  * *kg, and how many there were in *count (0: none, *kg 0).  *unknown is 1
- * when one of them has no net (a crash with no reading at the restart).
+ * when one of them has no net (a crash with no reading at the restart) or
+ * a net below zero (the cylinder was off the scale when the restart read
+ * it; review rev101): its gas is not known, and counts as the most R09
+ * lets be in it (rules_residue_kg).
  * What a new fill of it counts as already in it (rules_residue_kg). */
 int records_fill_left(struct records *rec, const char *serial, int *count, double *kg, int *unknown,
     char *err, size_t errlen);

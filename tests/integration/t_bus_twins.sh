@@ -1,9 +1,12 @@
 #!/bin/sh
 # Two [bus] sections naming one physical link (the same serial device, or
 # the same TCP host and port) let two lines address one unit id: line B's
-# start then wrote line A's valve (review rev99).  gasgw -n and gasgw's
-# start refuse the second [bus], naming the file, its line and the first
-# [bus], as they refuse two lines sharing a unit id on one [bus].
+# start then wrote line A's valve (review rev99).  A serial device named by
+# a second [bus] is refused (two openings of one RS-485 port mix their
+# frames); two [bus] for one TCP address are two connections to one Modbus
+# gateway, honest with unit ids of their own (review rev101), refused when
+# a line on one uses a unit id of a line on the other: by gasgw -n and at
+# gasgw's start, naming the file, the line and the other line.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 "$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null
@@ -45,8 +48,8 @@ cutoff = controller
 C
 "$BUILD/gasgw" -n -c "$T/tcp.conf" >"$T/tcp.out" 2>&1; rc=$?
 check "two [bus] on one TCP host:port with line 3's unit id: refused (exit $rc)" [ "$rc" -eq 1 ]
-check "the error names the file, the line of the second [bus] and the first [bus]" \
-    grep -q "^$T/tcp.conf:162: error: \\[bus plant2\\] is the link of \\[bus plant\\] (line 149), tcp 192.0.2.10 port 502: put all the lines of one link under one \\[bus\\]\$" "$T/tcp.out"
+check "the error names the file, line 4's header, line 3 and both [bus]" \
+    grep -q "^$T/tcp.conf:167: error: \\[line 4\\]: uses a unit id that \\[line 3\\] already uses on the same link (\\[bus plant2\\] and \\[bus plant\\] reach one address)\$" "$T/tcp.out"
 sed 's/^/# /' "$T/tcp.out"
 "$BUILD/gasgw" -f -c "$T/tcp.conf" >"$T/start.out" 2>&1 &
 gwpid=$!
@@ -54,7 +57,12 @@ wait_for 10 sh -c "! kill -0 $gwpid"
 kill "$gwpid" 2>/dev/null
 wait "$gwpid"; rc=$?
 check "gasgw does not start with it either, saying the same (exit $rc)" \
-    sh -c "[ $rc -eq 1 ] && grep -q '\[bus plant2\] is the link of \[bus plant\]' '$T/start.out'"
+    sh -c "[ $rc -eq 1 ] && grep -q 'already uses on the same link (\[bus plant2\] and \[bus plant\]' '$T/start.out'"
+# two connections to one gateway, each line on its own unit ids: honest, accepted
+sed 's/^scale_unit = 1$/scale_unit = 9/; s/^valve_unit = 1$/valve_unit = 9/' "$T/tcp.conf" |
+    sed '1,160s/^scale_unit = 9$/scale_unit = 1/; 1,160s/^valve_unit = 9$/valve_unit = 1/' >"$T/tcp9.conf"
+out=$("$BUILD/gasgw" -n -c "$T/tcp9.conf" 2>&1); rc=$?
+check "two [bus] on one TCP host:port, line 4 on unit 9: accepted (exit $rc: $out)" [ "$rc" -eq 0 ]
 # the same host on another port is another link (a second gateway port)
 sed 's/^port = 502$/port = 503/' "$T/tcp.conf" | sed '149,152s/^port = 503$/port = 502/' >"$T/tcp503.conf"
 out=$("$BUILD/gasgw" -n -c "$T/tcp503.conf" 2>&1); rc=$?

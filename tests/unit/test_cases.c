@@ -3592,6 +3592,39 @@ a_request_sent_again_with_its_key_is_done_once(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM case_requests"), 1);
 }
 
+/* Review rev101: a request the content check finds done keeps its fresh
+ * rid in case_requests; one identity's identical resends, each under a new
+ * rid, keep their keys only within person_writes_day_max (each one a row
+ * and a commit), and are answered as done past it. */
+static void
+resends_under_new_rids_keep_their_keys_within_the_write_bound(void **state)
+{
+	struct case_request r;
+	struct cases_news news;
+	char err[256], rid[40];
+	int64_t id, t = T0 + 122LL * 86400000;
+	int i, before;
+
+	(void)state;
+	alert("r101c", "R05", "alert", "TA", "CY103", t);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t, &news, err, sizeof(err)), 0);
+	id = sql_int("SELECT id FROM cases WHERE cylinder = 'CY103'");
+	config.person_writes_day_max = 5;
+	r = step(id, "comment", "同一条");
+	assert_int_equal(cases_step(&cdb, &cat, &town_a, "officer:fl@TA", &r, t, err, sizeof(err)),
+	    CASES_DONE);
+	before = (int)sql_int("SELECT count(*) FROM case_requests");
+	for (i = 0; i < 200; i++) {
+		snprintf(rid, sizeof(rid), "flood-rid-%08d", i);
+		keyed(&r, rid);
+		(void)cases_step(&cdb, &cat, &town_a, "officer:fl@TA", &r, t + 1 + i, err,
+		    sizeof(err));
+	}
+	config.person_writes_day_max = 0;
+	/* at most the person's write bound, not one row per request */
+	assert_true(sql_int("SELECT count(*) FROM case_requests") - before <= 5);
+}
+
 int
 main(void)
 {
@@ -3638,6 +3671,7 @@ main(void)
 		cmocka_unit_test(an_escalated_case_is_dismissed_by_the_county_only),
 		cmocka_unit_test(a_reassigned_case_made_critical_runs_from_its_reassignment),
 		cmocka_unit_test(a_request_sent_again_with_its_key_is_done_once),
+		cmocka_unit_test(resends_under_new_rids_keep_their_keys_within_the_write_bound),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

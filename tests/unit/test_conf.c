@@ -297,15 +297,18 @@ gateway_checks_that_lines_name_real_buses(void **state)
 	free(c);
 }
 
-/* Two [bus] for one link (review rev99): the same TCP host and port, the
- * same serial device under another name; the same host on another port,
- * and another device, are other links. */
+/* Two [bus] for one link (review rev99): the same serial device, under
+ * another name too, is refused (two openings of one port mix their
+ * frames); two [bus] for one TCP address are two connections to one Modbus
+ * gateway (review rev101), whose lines share its unit ids: a line on one
+ * using a unit id of a line on the other is refused.  The same host on
+ * another port, and another device, are other links. */
 static void
 gateway_refuses_a_second_bus_for_one_link(void **state)
 {
 	struct gw_config *c = calloc(1, sizeof(*c));
 	struct conf_report r;
-	char path[64], more[512], needle[256], link[64];
+	char path[64], more[1024], needle[256], link[64];
 
 	(void)state;
 	snprintf(link, sizeof(link), "%s/null-link", profiles);
@@ -315,18 +318,22 @@ gateway_refuses_a_second_bus_for_one_link(void **state)
 	    "[bus r1]\ntype = rtu\ndevice = /dev/null\n"
 	    "[bus r2]\ntype = rtu\ndevice = %s\n"
 	    "[bus c]\ntype = tcp\nhost = 127.0.0.1\nport = 1502\n"
-	    "[bus r3]\ntype = rtu\ndevice = /dev/zero\n",
+	    "[bus r3]\ntype = rtu\ndevice = /dev/zero\n"
+	    "[line 2]\nbus = b\nscale_unit = 3\n" LINE_KEYS(
+	        "valve") "[line 4]\nbus = c\nscale_unit = 1\n" LINE_KEYS("valve"),
 	    link);
 	assert_int_equal(load_gw(path, LINE_KEYS("valve"), more, c, &r, NULL), -1);
 	snprintf(needle, sizeof(needle),
-	    "%s:18: [bus b] is the link of [bus a] (line 9), tcp 127.0.0.1 port 502: put all "
-	    "the lines of one link under one [bus]",
-	    path);
-	assert_true(has_error(&r, needle));
-	snprintf(needle, sizeof(needle),
 	    "%s:24: [bus r2] is the link of [bus r1] (line 21), rtu %s", path, link);
 	assert_true(has_error(&r, needle));
-	assert_int_equal(r.count, 2); /* not [bus c] nor [bus r3] */
+	/* line 2 (units 3 and 2) shares valve unit 2 with line 1 through [bus b] */
+	snprintf(needle, sizeof(needle),
+	    "%s:34: [line 2]: uses a unit id that [line 1] already uses on the same link "
+	    "([bus b] and [bus a] reach one address)",
+	    path);
+	assert_true(has_error(&r, needle));
+	/* not [bus b] itself, [bus c], [bus r3], nor line 4 on [bus c] */
+	assert_int_equal(r.count, 2);
 	unlink(link);
 	unlink(path);
 	free(c);

@@ -977,9 +977,16 @@ resent_done(struct county_db *c, const char *identity, const struct case_request
 		store_rollback(c->db);
 		return CASES_DONE;
 	}
+	/* keeping the key is a write like any other: past the person's bound of
+	 * 24 hours it is not kept, and the request is answered as done all the
+	 * same (it was: review rev101) */
 	if (rid_keep(c, identity, rq, action, case_id, 0, now, err, errlen) == -1) {
 		store_rollback(c->db);
 		return CASES_ERROR;
+	}
+	if (day_bound(c, identity, 1, 0, now, err, errlen) != CASES_DONE) {
+		store_rollback(c->db);
+		return CASES_DONE;
 	}
 	return store_commit(c->db, err, errlen) == -1 ? CASES_ERROR : CASES_DONE;
 }
