@@ -13,11 +13,16 @@
 # - A comment sent twice with one rid, a colleague's between, is one step.
 # - An accept sent again with its rid after the officer went on site is
 #   2.04, not refused, and the case has one accept.
-# - The same rid on another request, and a rid that is no key (too short,
-#   a character outside [A-Za-z0-9_-]), are 4.00 naming rid; the bad key's
-#   text is neither answered nor logged.
+# - The same rid on another request is a 4.09 naming rid, and so is the
+#   same rid on the same step saying something else (a decision sent again
+#   with another outcome and fine: before, answered as done and dropped);
+#   nothing is stored and the case keeps its first decision.  A rid that is
+#   no key (too short, a character outside [A-Za-z0-9_-]) is a 4.00 naming
+#   rid; the bad key's text is neither answered nor logged.
 # - gaswatch sends a fresh rid with each request; the console draws one
-#   into each case form, so the same form posted twice adds one comment.
+#   into each case form, so the same form posted twice adds one comment,
+#   and the same form sent again with another text is 409, saying so in
+#   the person's language, and stores nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/county_lib.sh"
 . "$(dirname "$0")/web_lib.sh"
@@ -87,9 +92,24 @@ check "and the case is on site with one accept" all \
 printf '{"id": %s, "step": "comment", "note": "另一个请求", "rid": "wang-accept-0003-xyz"}\n' \
     "$R1" >"$T/reuse.json"
 post $WANG cases/step "$T/reuse.json" >"$T/u1.out"
-check "the same rid on another request is a 4.00 naming rid, and nothing is stored" all \
-    'grep -q "^code 4.00" "$T/u1.out"' 'grep -q "rid" "$T/u1.out"' \
+check "the same rid on another request is a 4.09 naming rid, and nothing is stored" all \
+    'grep -q "^code 4.09" "$T/u1.out"' 'grep -q "rid" "$T/u1.out"' \
     '[ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '"'另一个请求'"'")" = 0 ]'
+# the same rid on the same step with another decision: not the resend it claims to be
+printf '{"id": %s, "step": "decide", "outcome": "warning", "power": "P01", "rid": "wang-decide-0004-xyz"}\n' \
+    "$R1" >"$T/decide1.json"
+printf '{"id": %s, "step": "decide", "outcome": "fine", "power": "P01", "fine": 2000, "rid": "wang-decide-0004-xyz"}\n' \
+    "$R1" >"$T/decide2.json"
+post $WANG cases/step "$T/decide1.json" >"$T/d1.out"
+post $WANG cases/step "$T/decide2.json" >"$T/d2.out"
+post $WANG cases/step "$T/decide1.json" >"$T/d3.out"
+check "a decision is 2.04; the same rid with another outcome and fine is a 4.09 naming rid" all \
+    'grep -q "^code 2.04" "$T/d1.out"' 'grep -q "^code 4.09" "$T/d2.out"' \
+    'grep -q "rid" "$T/d2.out"' '! grep -q "wang-decide" "$T/d2.out"'
+check "and the case keeps the first decision, once; its own resend is 2.04" all \
+    '[ "$(county_sql "SELECT state || outcome || fine_yuan FROM cases WHERE id = $R1")" = decidedwarning0 ]' \
+    '[ "$(county_sql "SELECT count(*) FROM case_steps WHERE case_id = $R1 AND action = '"'decide'"'")" = 1 ]' \
+    'grep -q "^code 2.04" "$T/d3.out"'
 n=0
 for rid in short 'has-a-semicolon;0123456' 'with space 0123456789' \
     "$(printf 'x%.0s' $(seq 65))"; do
@@ -128,4 +148,9 @@ done >"$T/w.out"
 check "the same comment form posted twice is 303 both times and one step" all \
     '[ "$(cat "$T/w.out" | tr "\n" " ")" = "303 303 " ]' \
     '[ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '"'控制台双击'"'")" = 1 ]'
+C -b "$T/wang.jar" -o "$T/w2.html" -w '%{http_code}\n' -H "Origin: $U" -F "csrf=$csrf" \
+    -F "rid=$rid" -F step=comment -F "note=返回后改了的备注" "$U/cases/$R1/step" >"$T/w2.out"
+check "the same form sent again with another text is 409, saying it was not saved" all \
+    '[ "$(cat "$T/w2.out")" = 409 ]' 'grep -q "这份表单已经提交过另一份内容" "$T/w2.html"' \
+    '[ "$(county_sql "SELECT count(*) FROM case_steps WHERE note = '"'返回后改了的备注'"'")" = 0 ]'
 finish

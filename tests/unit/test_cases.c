@@ -100,6 +100,18 @@ sql_int(const char *sql)
 	return store_query_int(cdb.db, sql, -1);
 }
 
+/* sql_int of a query made with printf's format. */
+static int64_t __attribute__((format(printf, 1, 2))) sql_int_f(const char *fmt, ...)
+{
+	char sql[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return sql_int(sql);
+}
+
 static void
 alert(const char *source, const char *rule, const char *severity, const char *town,
     const char *cylinder, int64_t at)
@@ -3539,7 +3551,7 @@ a_request_sent_again_with_its_key_is_done_once(void **state)
 	keyed(&c2, "phone-li-accept-00002");
 	assert_int_equal(
 	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &c2, t + 6000, err, sizeof(err)),
-	    CASES_REFUSED);
+	    CASES_RID_REUSED);
 	assert_non_null(strstr(err, "rid"));
 	assert_null(strstr(err, "phone-li"));
 	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '另一个请求'"), 0);
@@ -3625,6 +3637,198 @@ resends_under_new_rids_keep_their_keys_within_the_write_bound(void **state)
 	assert_true(sql_int("SELECT count(*) FROM case_requests") - before <= 5);
 }
 
+/* A case opened from an alert in TA on cylinder cyl at t, accepted by li. */
+static int64_t
+accepted_case(const char *source, const char *cyl, int64_t t)
+{
+	struct case_request r;
+	struct cases_news news;
+	char err[256];
+	int64_t id;
+
+	alert(source, "R05", "alert", "TA", cyl, t);
+	assert_int_equal(cases_from_alerts(&cdb, &cat, t, &news, err, sizeof(err)), 0);
+	id = sql_int_f("SELECT id FROM cases WHERE cylinder = '%s'", cyl);
+	r = step(id, "accept", NULL);
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 1000, err, sizeof(err)),
+	    CASES_DONE);
+	return id;
+}
+
+/* Review rev101: a console decision form sent, then sent again after Back
+ * with another outcome and fine, under the form's one rid.  The county
+ * compared only the step and the case, answered the second as done, and the
+ * officer believed the fine recorded.  Now the second is refused (the key
+ * holds another request: 4.09), the case keeps the first decision, and the
+ * first form's own resend is still done. */
+static void
+a_kept_rid_with_another_decision_is_refused_and_the_case_unchanged(void **state)
+{
+	struct case_request r;
+	char err[256];
+	int64_t t = T0 + 120LL * 86400000, id = accepted_case("dg1", "CYDG1", t);
+
+	(void)state;
+	r = decision(id, "warning", "P01");
+	keyed(&r, "web-form-decide-00001");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	r = decision(id, "fine", "P01");
+	r.fine = 2000;
+	casemsg_set(&r, CASEMSG_FINE);
+	keyed(&r, "web-form-decide-00001");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 3000, err, sizeof(err)),
+	    CASES_RID_REUSED);
+	assert_non_null(strstr(err, "rid"));
+	assert_null(strstr(err, "web-form"));
+	assert_int_equal(sql_int_f("SELECT count(*) FROM cases WHERE id = %lld AND outcome ="
+	                           " 'warning' AND fine_yuan = 0",
+	                     (long long)id),
+	    1);
+	assert_int_equal(
+	    sql_int_f("SELECT count(*) FROM case_steps WHERE case_id = %lld AND action = 'decide'",
+	        (long long)id),
+	    1);
+	/* the first form's resend is the resend it was */
+	r = decision(id, "warning", "P01");
+	keyed(&r, "web-form-decide-00001");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 4000, err, sizeof(err)),
+	    CASES_DONE);
+}
+
+/* Review rev101: a comment edited and sent again under its rid was answered
+ * as done and its new text stored nowhere.  Now it is refused, and so are a
+ * report and a reassignment that say something else under a kept rid: each
+ * stores nothing. */
+static void
+a_kept_rid_with_another_text_is_refused(void **state)
+{
+	struct case_request r;
+	char err[256];
+	int64_t t = T0 + 121LL * 86400000, id = accepted_case("dg2", "CYDG2", t), first = 0,
+	        again = 0;
+
+	(void)state;
+	r = step(id, "comment", "第一条");
+	keyed(&r, "web-form-comment-0002");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	r = step(id, "comment", "第二条，完全不同");
+	keyed(&r, "web-form-comment-0002");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 3000, err, sizeof(err)),
+	    CASES_RID_REUSED);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '第二条，完全不同'"),
+	    0);
+	/* a report whose place was changed */
+	r = report("违规堆放气瓶", "东村", "村口堆放气瓶（摘要）");
+	keyed(&r, "phone-eve-report-dg03");
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 4000, &first, err, sizeof(err)),
+	    CASES_DONE);
+	str_copy(r.place, "村委会后院", sizeof(r.place));
+	casemsg_set(&r, CASEMSG_PLACE_F);
+	assert_int_equal(
+	    cases_report(&cdb, &cat, "grid:eve@TA", &r, t + 5000, &again, err, sizeof(err)),
+	    CASES_RID_REUSED);
+	assert_int_equal(again, 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE place = '村委会后院'"), 0);
+	/* a reassignment whose reason was changed */
+	memset(&r, 0, sizeof(r));
+	r.id = first;
+	casemsg_set(&r, CASEMSG_ID);
+	str_copy(r.township, "TB", sizeof(r.township));
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	str_copy(r.note, "地点属南村", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	keyed(&r, "web-alice-reassign-dg4");
+	assert_int_equal(
+	    cases_reassign(&cdb, &cat, "regulator:alice", &r, t + 6000, err, sizeof(err)),
+	    CASES_DONE);
+	str_copy(r.note, "另一个理由", sizeof(r.note));
+	assert_int_equal(
+	    cases_reassign(&cdb, &cat, "regulator:alice", &r, t + 7000, err, sizeof(err)),
+	    CASES_RID_REUSED);
+	assert_int_equal(sql_int("SELECT count(*) FROM case_steps WHERE note = '另一个理由'"), 0);
+}
+
+/* A key kept before 031 has no digest: for its 7 days the step and the case
+ * are compared, as they were when it was kept. */
+static void
+a_rid_kept_before_031_compares_the_step_and_the_case(void **state)
+{
+	struct case_request r;
+	char err[256], sql[256];
+	int64_t t = T0 + 123LL * 86400000, id = accepted_case("dg5", "CYDG5", t);
+
+	(void)state;
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO case_requests (identity, rid, action, case_id, step_id, at_ms)"
+	    " VALUES ('officer:li@TA', 'old-kept-comment-005', 'comment', %lld, 0, %lld)",
+	    (long long)id, (long long)(t + 1500));
+	assert_int_equal(sqlite3_exec(cdb.db, sql, NULL, NULL, NULL), SQLITE_OK);
+	r = step(id, "comment", "任何文字");
+	keyed(&r, "old-kept-comment-005");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 2000, err, sizeof(err)),
+	    CASES_DONE);
+	r = step(id, "onsite", "到达现场");
+	keyed(&r, "old-kept-comment-005");
+	assert_int_equal(
+	    cases_step(&cdb, &cat, &town_a, "officer:li@TA", &r, t + 3000, err, sizeof(err)),
+	    CASES_RID_REUSED);
+	assert_int_equal(sql_int_f("SELECT count(*) FROM cases WHERE id = %lld AND state ="
+	                           " 'accepted'",
+	                     (long long)id),
+	    1);
+}
+
+/* The digest is of what a request says, not of its bytes: the same request
+ * as JSON with its keys in another order, or as CBOR, is the same; a rid is
+ * no part of it; any field changed, or the path, is another. */
+static void
+a_requests_digest_is_of_what_it_says(void **state)
+{
+	static const char a[] =
+	    "{\"id\": 7, \"step\": \"decide\", \"outcome\": \"fine\","
+	    " \"power\": \"P01\", \"fine\": 2000, \"rid\": \"aaaaaaaaaaaaaaaa\"}";
+	static const char b[] =
+	    "{\"rid\": \"bbbbbbbbbbbbbbbb\", \"fine\": 2000, \"power\": \"P01\","
+	    " \"outcome\": \"fine\", \"step\": \"decide\", \"id\": 7}";
+	struct case_request ra, rb, rc;
+	char ha[CASEMSG_DIGEST_HEX], hb[CASEMSG_DIGEST_HEX], hc[CASEMSG_DIGEST_HEX], err[200];
+	uint8_t *cbor;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(casemsg_decode_json((const uint8_t *)a, strlen(a), &ra, err, sizeof(err)),
+	    0);
+	assert_int_equal(casemsg_decode_json((const uint8_t *)b, strlen(b), &rb, err, sizeof(err)),
+	    0);
+	assert_int_equal(casemsg_digest(&ra, "decide", ha), 0);
+	assert_int_equal(casemsg_digest(&rb, "decide", hb), 0);
+	assert_int_equal(strlen(ha), 64);
+	assert_string_equal(ha, hb);
+	assert_int_equal(casemsg_encode(&rb, &cbor, &len), 0);
+	assert_int_equal(casemsg_decode(cbor, len, &rc, err, sizeof(err)), 0);
+	free(cbor);
+	assert_int_equal(casemsg_digest(&rc, "decide", hc), 0);
+	assert_string_equal(ha, hc);
+	rc.fine = 200;
+	assert_int_equal(casemsg_digest(&rc, "decide", hc), 0);
+	assert_string_not_equal(ha, hc);
+	assert_int_equal(casemsg_digest(&ra, "close", hc), 0);
+	assert_string_not_equal(ha, hc);
+	casemsg_free(&ra);
+	casemsg_free(&rb);
+	casemsg_free(&rc);
+}
+
 int
 main(void)
 {
@@ -3672,6 +3876,11 @@ main(void)
 		cmocka_unit_test(a_reassigned_case_made_critical_runs_from_its_reassignment),
 		cmocka_unit_test(a_request_sent_again_with_its_key_is_done_once),
 		cmocka_unit_test(resends_under_new_rids_keep_their_keys_within_the_write_bound),
+		cmocka_unit_test(
+		    a_kept_rid_with_another_decision_is_refused_and_the_case_unchanged),
+		cmocka_unit_test(a_kept_rid_with_another_text_is_refused),
+		cmocka_unit_test(a_rid_kept_before_031_compares_the_step_and_the_case),
+		cmocka_unit_test(a_requests_digest_is_of_what_it_says),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

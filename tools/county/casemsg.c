@@ -96,6 +96,88 @@ casemsg_new_rid(struct case_request *r)
 	return 0;
 }
 
+/* n as 8 bytes big-endian into b. */
+static void
+be64(uint64_t n, unsigned char b[8])
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, n >>= 8)
+		b[i] = (unsigned char)(n & 0xff);
+}
+
+/* len, then len bytes of p, into the digest. */
+static int
+digest_bytes(EVP_MD_CTX *md, const void *p, size_t len)
+{
+	unsigned char n[8];
+
+	be64(len, n);
+	return EVP_DigestUpdate(md, n, sizeof(n)) == 1 &&
+	       (len == 0 || EVP_DigestUpdate(md, p, len) == 1);
+}
+
+int
+casemsg_digest(const struct case_request *r, const char *action, char hex[CASEMSG_DIGEST_HEX])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char sum[EVP_MAX_MD_SIZE], b[8];
+	unsigned int sumlen = 0, i;
+	EVP_MD_CTX *md;
+	int ok;
+
+	hex[0] = '\0';
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	     digest_bytes(md, action, strlen(action));
+	for (i = 0; ok && i < CASEMSG_FIELD_COUNT; i++) {
+		const struct field_row *f = &fields[i];
+		const char *at = (const char *)r + f->offset;
+		unsigned char head[2] = { (unsigned char)i, (unsigned char)CASEMSG_HAS(r, i) };
+		int64_t n;
+		double d;
+		uint64_t bits;
+
+		if (i == CASEMSG_RID)
+			continue;
+		ok = EVP_DigestUpdate(md, head, sizeof(head)) == 1;
+		if (!ok || !head[1])
+			continue;
+		switch (f->kind) {
+		case K_INT:
+			memcpy(&n, at, sizeof(n));
+			be64((uint64_t)n, b);
+			ok = EVP_DigestUpdate(md, b, sizeof(b)) == 1;
+			break;
+		case K_REAL:
+			memcpy(&d, at, sizeof(d));
+			if (d == 0)
+				d = 0; /* -0 */
+			memcpy(&bits, &d, sizeof(bits));
+			be64(bits, b);
+			ok = EVP_DigestUpdate(md, b, sizeof(b)) == 1;
+			break;
+		case K_BYTES:
+			ok = digest_bytes(md, r->data, r->data != NULL ? r->data_len : 0);
+			break;
+		default:
+			ok = digest_bytes(md, at, strnlen(at, f->size));
+			break;
+		}
+	}
+	ok = ok && EVP_DigestFinal_ex(md, sum, &sumlen) == 1 && sumlen == 32;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return -1;
+	for (i = 0; i < sumlen; i++) {
+		hex[2 * i] = digits[sum[i] >> 4];
+		hex[2 * i + 1] = digits[sum[i] & 0xf];
+	}
+	hex[2 * sumlen] = '\0';
+	return 0;
+}
+
 void
 casemsg_set(struct case_request *r, enum casemsg_field f)
 {

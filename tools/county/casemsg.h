@@ -110,6 +110,21 @@ void casemsg_set(struct case_request *r, enum casemsg_field f);
 /* Release r's evidence bytes; r stays usable.  NULL is fine. */
 void casemsg_free(struct case_request *r);
 
+/*
+ * What request r says, as the SHA-256 of one canonical encoding (not of the
+ * bytes a client sent, whose keys CBOR or JSON may give in any order, or
+ * with a number written another way): the action (the path's: "report",
+ * "reassign", or the step), then each field of the table in its order but
+ * the rid, each as its index, whether r carries it, and when it does its
+ * value (an integer or a real as 8 bytes big-endian, -0 as 0; text and
+ * evidence with their length first).  64 hex digits and a NUL into hex.
+ * Two requests with the same action that differ in any field they carry
+ * (a note, a decision, a township, a file's name or bytes...) differ.
+ * -1 when SHA-256 failed.
+ */
+#define CASEMSG_DIGEST_HEX 65
+int casemsg_digest(const struct case_request *r, const char *action, char hex[CASEMSG_DIGEST_HEX]);
+
 /* 1 if s (n bytes) is UTF-8 with no control character but, when lines is
  * 1, line breaks and tabs. */
 int casemsg_text_ok(const char *s, size_t n, int lines);

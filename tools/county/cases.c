@@ -897,42 +897,53 @@ day_bound_said(struct county_db *c, const char *identity, int64_t now)
 }
 
 /*
- * What identity's earlier request with rq's rid did (030): *held 1 when it
- * was this one, action on case (0 for a report: any case), with *made its
- * case; *held 0 when rq has no rid or none is held younger than
- * CASES_RID_KEEP_MS.  CASES_REFUSED, naming rid, when the rid was another
- * request's; CASES_ERROR when the database failed.
+ * What identity's earlier request with rq's rid did (030, 031): *held 1
+ * when it was this one, with *made its case.  "This one" is a request of
+ * the same content (digest: casemsg_digest of rq as action); a row kept
+ * before 031 has no digest, and is this one when it was action on case
+ * (0 for a report: any case).  *held 0 when rq has no rid or none is held
+ * younger than CASES_RID_KEEP_MS.  CASES_RID_REUSED when the rid was
+ * another request's (err says so, without the rid's text); CASES_ERROR
+ * when the database failed.
  */
 static enum cases_result
 rid_held(struct county_db *c, const char *identity, const struct case_request *rq,
-    const char *action, int64_t case_id, int64_t now, int *held, int64_t *made, char *err,
-    size_t errlen)
+    const char *action, int64_t case_id, const char *digest, int64_t now, int *held, int64_t *made,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	enum cases_result res = CASES_DONE;
-	int rc;
+	int rc, same;
 
 	*held = 0;
 	if (!CASEMSG_HAS(rq, CASEMSG_RID))
 		return CASES_DONE;
 	if (prepare(c, &st, err, errlen,
-	        "SELECT action, case_id FROM case_requests WHERE identity = ? AND rid = ?"
+	        "SELECT action, case_id, digest FROM case_requests WHERE identity = ? AND rid = ?"
 	        " AND at_ms > ?",
 	        "tti", identity, rq->rid, now - CASES_RID_KEEP_MS) == -1)
 		return CASES_ERROR;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (strcmp(TEXT(st, 0), action) == 0 &&
-		    (case_id == 0 || sqlite3_column_int64(st, 1) == case_id)) {
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			same = strcmp(TEXT(st, 2), digest) == 0;
+		else
+			same = strcmp(TEXT(st, 0), action) == 0 &&
+			       (case_id == 0 || sqlite3_column_int64(st, 1) == case_id);
+		if (same) {
 			*held = 1;
 			if (made != NULL)
 				*made = sqlite3_column_int64(st, 1);
 		} else {
 			/* the rid's text is the client's: never in the answer */
 			err_set(err, errlen,
-			    "rid: already the key of another request of yours (%s of case %lld); "
-			    "a new request needs a new rid",
-			    TEXT(st, 0), (long long)sqlite3_column_int64(st, 1));
-			res = CASES_REFUSED;
+			    "rid: already the key of another request of yours (%s of case %lld%s); "
+			    "nothing was stored: a new request needs a new rid",
+			    TEXT(st, 0), (long long)sqlite3_column_int64(st, 1),
+			    strcmp(TEXT(st, 0), action) == 0 &&
+			            (case_id == 0 || sqlite3_column_int64(st, 1) == case_id)
+			        ? ", which said something else"
+			        : "");
+			res = CASES_RID_REUSED;
 		}
 	} else if (rc != SQLITE_DONE) {
 		db_error(c, err, errlen, "case requests");
@@ -942,12 +953,29 @@ rid_held(struct county_db *c, const char *identity, const struct case_request *r
 	return res;
 }
 
+/* rq's content as action (casemsg_digest) into digest when it has a rid
+ * ("" when not): -1, err said, when SHA-256 failed. */
+static int
+rid_digest(const struct case_request *rq, const char *action, char digest[CASEMSG_DIGEST_HEX],
+    char *err, size_t errlen)
+{
+	digest[0] = '\0';
+	if (!CASEMSG_HAS(rq, CASEMSG_RID))
+		return 0;
+	if (casemsg_digest(rq, action, digest) == -1) {
+		err_set(err, errlen, "SHA-256 failed");
+		return -1;
+	}
+	return 0;
+}
+
 /* Remember rq's rid (if it has one) as identity's action on case_id that
- * added step_id, in the caller's transaction, and forget a few rows older
- * than CASES_RID_KEEP_MS. */
+ * added step_id, with what it said (digest), in the caller's transaction,
+ * and forget a few rows older than CASES_RID_KEEP_MS. */
 static int
 rid_keep(struct county_db *c, const char *identity, const struct case_request *rq,
-    const char *action, int64_t case_id, int64_t step_id, int64_t now, char *err, size_t errlen)
+    const char *action, int64_t case_id, int64_t step_id, const char *digest, int64_t now,
+    char *err, size_t errlen)
 {
 	if (!CASEMSG_HAS(rq, CASEMSG_RID))
 		return 0;
@@ -957,9 +985,9 @@ rid_keep(struct county_db *c, const char *identity, const struct case_request *r
 	        "i", now - CASES_RID_KEEP_MS) == -1)
 		return -1;
 	return run(c, err, errlen,
-	    "INSERT OR REPLACE INTO case_requests (identity, rid, action, case_id, step_id, at_ms)"
-	    " VALUES (?,?,?,?,?,?)",
-	    "tttiii", identity, rq->rid, action, case_id, step_id, now);
+	    "INSERT OR REPLACE INTO case_requests (identity, rid, action, case_id, step_id, at_ms,"
+	    " digest) VALUES (?,?,?,?,?,?,?)",
+	    "tttiiit", identity, rq->rid, action, case_id, step_id, now, digest);
 }
 
 /*
@@ -971,7 +999,7 @@ rid_keep(struct county_db *c, const char *identity, const struct case_request *r
  */
 static enum cases_result
 resent_done(struct county_db *c, const char *identity, const struct case_request *rq,
-    const char *action, int64_t case_id, int64_t now, char *err, size_t errlen)
+    const char *action, int64_t case_id, const char *digest, int64_t now, char *err, size_t errlen)
 {
 	if (!CASEMSG_HAS(rq, CASEMSG_RID)) {
 		store_rollback(c->db);
@@ -980,7 +1008,7 @@ resent_done(struct county_db *c, const char *identity, const struct case_request
 	/* keeping the key is a write like any other: past the person's bound of
 	 * 24 hours it is not kept, and the request is answered as done all the
 	 * same (it was: review rev101) */
-	if (rid_keep(c, identity, rq, action, case_id, 0, now, err, errlen) == -1) {
+	if (rid_keep(c, identity, rq, action, case_id, 0, digest, now, err, errlen) == -1) {
 		store_rollback(c->db);
 		return CASES_ERROR;
 	}
@@ -1000,6 +1028,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	char state[16], allowed[80], sql[256];
 	const char *note = CASEMSG_HAS(rq, CASEMSG_NOTE_F) ? rq->note : "";
 	int64_t step_id = 0, fine = CASEMSG_HAS(rq, CASEMSG_FINE) ? rq->fine : 0, bytes = 0;
+	char digest[CASEMSG_DIGEST_HEX];
 	int held = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_STEP)) {
@@ -1028,11 +1057,13 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	if (strcmp(s->name, "decide") == 0 && catalogue_check_decision(cat, rq->outcome, rq->power,
 	                                          fine, err, errlen) != CATALOGUE_DECISION_OK)
 		return CASES_REFUSED;
+	if (rid_digest(rq, s->name, digest, err, errlen) == -1)
+		return CASES_ERROR;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	/* the same request again (its rid): done already, whatever the case is now */
-	if ((res = rid_held(c, identity, rq, s->name, rq->id, now, &held, NULL, err, errlen)) !=
-	        CASES_DONE ||
+	if ((res = rid_held(c, identity, rq, s->name, rq->id, digest, now, &held, NULL, err,
+	         errlen)) != CASES_DONE ||
 	    held)
 		goto rollback;
 	res = case_find(c, scope, rq->id, state, sizeof(state), NULL, 0, err, errlen);
@@ -1055,7 +1086,8 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 		if (s->to != NULL && strcmp(state, s->to) == 0 &&
 		    repeated(c, rq->id, identity, s->name, note, now) &&
 		    (strcmp(s->name, "decide") != 0 || decision_held(c, rq->id, rq, fine)))
-			return resent_done(c, identity, rq, s->name, rq->id, now, err, errlen);
+			return resent_done(c, identity, rq, s->name, rq->id, digest, now, err,
+			    errlen);
 		states_text(s->from, allowed, sizeof(allowed));
 		err_set(err, errlen, "case %lld is %s: %s is for a case that is %s",
 		    (long long)rq->id, state, s->name, allowed);
@@ -1070,7 +1102,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	                                    (cases_note_blank(note) ||
 	                                        repeated(c, rq->id, identity, s->name, note, now))
 	                              : repeated(c, rq->id, identity, s->name, note, now)))
-		return resent_done(c, identity, rq, s->name, rq->id, now, err, errlen);
+		return resent_done(c, identity, rq, s->name, rq->id, digest, now, err, errlen);
 	if (s->to == NULL &&
 	    (res = notes_within_limit(c, rq->id, identity, now, err, errlen)) != CASES_DONE)
 		goto rollback;
@@ -1102,7 +1134,7 @@ cases_step(struct county_db *c, const struct catalogue *cat, const struct access
 	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
 		goto rollback;
 	res = CASES_ERROR;
-	if (rid_keep(c, identity, rq, s->name, rq->id, step_id, now, err, errlen) == -1)
+	if (rid_keep(c, identity, rq, s->name, rq->id, step_id, digest, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;
@@ -1249,6 +1281,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	char title[CASEMSG_NAME * 2 + 8], photo[65];
 	int64_t step_id = 0, bytes = 0, due[CATALOGUE_STAGES];
 	struct reported_code code;
+	char digest[CASEMSG_DIGEST_HEX];
 	int held = 0;
 
 	*case_id = 0;
@@ -1283,11 +1316,13 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	else
 		snprintf(title, sizeof(title), "%s @ %.5f, %.5f", kind->name, rq->lat, rq->lon);
 	catalogue_due(cat, c->config, kind->code, "alert", now, due);
+	if (rid_digest(rq, "report", digest, err, errlen) == -1)
+		return CASES_ERROR;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
 	/* the same request again (its rid): the case it made */
-	if ((res = rid_held(c, identity, rq, "report", 0, now, &held, case_id, err, errlen)) !=
-	    CASES_DONE) {
+	if ((res = rid_held(c, identity, rq, "report", 0, digest, now, &held, case_id, err,
+	         errlen)) != CASES_DONE) {
 		store_rollback(c->db);
 		*case_id = 0;
 		return res;
@@ -1326,8 +1361,8 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*case_id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		if ((res = resent_done(c, identity, rq, "report", *case_id, now, err, errlen)) !=
-		    CASES_DONE)
+		if ((res = resent_done(c, identity, rq, "report", *case_id, digest, now, err,
+		         errlen)) != CASES_DONE)
 			*case_id = 0;
 		return res;
 	}
@@ -1389,7 +1424,7 @@ cases_report(struct county_db *c, const struct catalogue *cat, const char *ident
 	    (res = day_bound(c, identity, 1, bytes, now, err, errlen)) != CASES_DONE)
 		goto rollback;
 	res = CASES_ERROR;
-	if (rid_keep(c, identity, rq, "report", *case_id, step_id, now, err, errlen) == -1)
+	if (rid_keep(c, identity, rq, "report", *case_id, step_id, digest, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		goto fail;
@@ -1436,6 +1471,7 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	int64_t due[CATALOGUE_STAGES], step_id = 0;
 	sqlite3_stmt *st = NULL;
 	json_t *facts;
+	char digest[CASEMSG_DIGEST_HEX];
 	int held = 0;
 
 	if (!CASEMSG_HAS(rq, CASEMSG_ID) || !CASEMSG_HAS(rq, CASEMSG_TOWNSHIP) ||
@@ -1456,10 +1492,12 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_UNKNOWN_TOWNSHIP));
 		return CASES_REFUSED;
 	}
+	if (rid_digest(rq, "reassign", digest, err, errlen) == -1)
+		return CASES_ERROR;
 	if (store_begin(c->db, err, errlen) == -1)
 		return CASES_ERROR;
-	if ((res = rid_held(c, identity, rq, "reassign", rq->id, now, &held, NULL, err, errlen)) !=
-	        CASES_DONE ||
+	if ((res = rid_held(c, identity, rq, "reassign", rq->id, digest, now, &held, NULL, err,
+	         errlen)) != CASES_DONE ||
 	    held)
 		goto rollback;
 	if ((res = case_find(c, &all, rq->id, state, sizeof(state), NULL, 0, err, errlen)) !=
@@ -1484,7 +1522,8 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	if (strcmp(TEXT(st, 0), rq->township) == 0) {
 		sqlite3_finalize(st);
 		if (reassign_resent(c, rq->id, identity, rq->township, rq->note, now))
-			return resent_done(c, identity, rq, "reassign", rq->id, now, err, errlen);
+			return resent_done(c, identity, rq, "reassign", rq->id, digest, now, err,
+			    errlen);
 		err_set(err, errlen, "%s", cases_refusal_reason(CASES_REFUSAL_SAME_TOWNSHIP));
 		res = CASES_REFUSED;
 		goto rollback;
@@ -1522,7 +1561,7 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 	    (res = day_bound(c, identity, 1, 0, now, err, errlen)) != CASES_DONE)
 		goto rollback;
 	res = CASES_ERROR;
-	if (rid_keep(c, identity, rq, "reassign", rq->id, step_id, now, err, errlen) == -1)
+	if (rid_keep(c, identity, rq, "reassign", rq->id, step_id, digest, now, err, errlen) == -1)
 		goto rollback;
 	if (store_commit(c->db, err, errlen) == -1)
 		return CASES_ERROR;

@@ -58,6 +58,10 @@ enum cases_result {
 	CASES_DAY_BOUND = 5,    /* the person's writes or evidence of 24 hours are at their
 	                         * bound (writequota.h): err names the setting and until when;
 	                         * nothing changed; the same request may be taken then */
+	CASES_RID_REUSED = 6,   /* the request's rid is the key of another request of the same
+	                         * person (another action or case, or the same one saying
+	                         * something else: casemsg_digest) kept in the last 7 days:
+	                         * err says so; nothing changed; a new request needs a new rid */
 };
 
 /* What cases_from_alerts did. */
@@ -82,10 +86,13 @@ int cases_from_alerts(struct county_db *c, const struct catalogue *cat, int64_t 
  * cases_report and cases_reassign exact about resends: the first request
  * of identity with a rid is remembered with what it did (030), in the
  * same transaction, and the same request with that rid again (the same
- * step on the same case; a report; a reassignment of the same case) is
- * CASES_DONE and stores nothing (a report: *case_id is the case it
- * opened), whatever the case is now; another request with it is
- * CASES_REFUSED, err naming rid (never its text).  A keyed request the
+ * action on the same case saying the same: every field but the rid,
+ * casemsg_digest, 031) is CASES_DONE and stores nothing (a report:
+ * *case_id is the case it opened), whatever the case is now; another
+ * request with it (another case or step, or another note, decision,
+ * file...) is CASES_RID_REUSED, err naming rid (never its text), nothing
+ * stored.  A key kept before 031 has no digest: the action and the case
+ * are compared, as before.  A keyed request the
  * content checks below find done already keeps its rid as that request's
  * (it stores nothing else).  Another person's rid never matches.  A key is forgotten
  * CASES_RID_KEEP_MS after its request, a few old ones at each new request.  Without a rid, the

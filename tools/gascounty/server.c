@@ -1040,6 +1040,9 @@ reply_case_result(coap_pdu_t *response, enum cases_result res, const char *what,
 	case CASES_REFUSED:
 		reply_text(response, COAP_RESPONSE_CODE_BAD_REQUEST, err);
 		break;
+	case CASES_RID_REUSED: /* the key of another request: this one is not a resend */
+		reply_text(response, COAP_RESPONSE_CODE_CONFLICT, err);
+		break;
 	case CASES_TOO_MANY: /* RFC 8516: the same request may be taken later */
 	case CASES_DAY_BOUND:
 		reply_text(response, COAP_RESPONSE_CODE_TOO_MANY_REQUESTS, err);

@@ -13,7 +13,8 @@
  * their line breaks at the county, and C1 controls are UTF-8).  Times are
  * shown in local time (TZ) with their offset.  A refusal by the county
  * (4.03) exits 3 with the county's reason; a step the county would not
- * take (4.00), or not now (4.29: too many reports this hour), exits 1 with
+ * take (4.00), or not now (4.29: too many reports this hour), or a request
+ * key (rid) another request of the person's holds (4.09), exits 1 with
  * its reason, or with the case's state now when that is why, in the
  * person's language.  A typed field holding what looks like a person's
  * number is refused before anything is sent (exit 2), as the county would.
@@ -134,6 +135,12 @@ cases_say_refusal(const char *identity, int code, const char *reason)
 		return 1;
 	case 429:
 		fprintf(stderr, _("gaswatch: not now, too many: %s\n"), why);
+		return 1;
+	case 409: /* the request's key (rid) is another request's: nothing was stored */
+		fprintf(stderr,
+		    _("gaswatch: not stored: the county holds another request of yours under "
+		      "this request's key (rid): %s\n"),
+		    why);
 		return 1;
 	default:
 		fprintf(stderr, _("gaswatch: county answered %d.%02d: %s\n"), code / 100,

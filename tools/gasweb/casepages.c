@@ -108,6 +108,7 @@ enum cword {
 	C_TOO_MANY_REPORTS,
 	C_DAY_WRITES,
 	C_DAY_EVIDENCE,
+	C_RID_REUSED,
 	C_REFUSED,
 	C_ALERT,
 	C_CRITICAL,
@@ -313,6 +314,11 @@ static const char *const cwords[C_COUNT][2] = {
 	[C_DAY_EVIDENCE] = { "您 24 小时内上传的证据已达上限（%d MB，person_evidence_day_mb），本次未保存。请在 %s 之后再试。",
 	    "You have attached as much evidence as 24 hours allow (%d MB, "
 	    "person_evidence_day_mb); this was not saved. Try again after %s." },
+	[C_RID_REUSED] = { "这份表单已经提交过另一份内容（例如返回上一页后改了决定或备注），本次未保存。"
+	                   "请回到案件页面，刷新后重新填写提交。",
+	    "This form was already sent with something else in it (changed after going Back, "
+	    "perhaps); this was not saved. Go back to the case, reload it and send the form "
+	    "again." },
 	[C_REFUSED] = { "无法执行", "Not done" },
 	[C_ALERT] = { "一般", "alert" },
 	[C_CRITICAL] = { "紧急", "critical" },
@@ -741,6 +747,10 @@ reply_result(struct request *r, struct reply *out, enum cases_result res, const 
 	case CASES_DAY_BOUND:
 		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
 		day_bound_refusal(r, out, err);
+		return;
+	case CASES_RID_REUSED: /* a form's key (form_rid) on what it said before, changed */
+		log_info("refused %s to %s: %s", r->path, r->who.identity, err);
+		refusal(r, out, MHD_HTTP_CONFLICT, cw(r, C_RID_REUSED));
 		return;
 	default:
 		log_warnx("cases: %s", err);
