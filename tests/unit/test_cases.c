@@ -3585,6 +3585,54 @@ steps_before_031_get_the_township_of_their_time(void **state)
 	store_close(c.db);
 }
 
+/*
+ * A case of TA past its deadline that the regulator moves before gascounty's next sweep
+ * (it runs every check_s): it is escalated in TA as the sweep would have, just before the
+ * reassignment, and TA's figures keep it.  Before, the reassignment gave it fresh
+ * deadlines in TB and TA's lateness was never written.
+ */
+static void
+a_late_case_moved_before_the_sweep_is_escalated_in_its_township(void **state)
+{
+	struct county_db c = { .config = &config }; /* no identities: every township known */
+	struct cases_news news;
+	struct case_request r;
+	char err[256], sql[512], got[128];
+	int64_t id, t = T0 + 94LL * 86400000, moved = t + 2 * 3600000;
+	int n;
+
+	(void)state;
+	own_county("esc_unswept.db", &c);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder, text, at_ms,"
+	    " created_ms) VALUES ('us1', 'R05', 'alert', 'TA', 'S01', 'CYU1', 'overfilled', %lld,"
+	    " %lld)",
+	    (long long)t, (long long)t);
+	assert_int_equal(store_exec(c.db, sql, NULL, 0), 0);
+	assert_int_equal(cases_from_alerts(&c, &cat, t, &news, err, sizeof(err)), 0);
+	id = store_query_int(c.db, "SELECT id FROM cases WHERE cylinder = 'CYU1'", -1);
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, "TB", sizeof(r.township));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&c, &cat, "regulator:alice", &r, moved, err, sizeof(err)),
+	    CASES_DONE);
+	sql_text(c.db,
+	    "SELECT group_concat(action || ':' || township, ' ') FROM"
+	    " (SELECT * FROM case_steps ORDER BY id)",
+	    got, sizeof(got));
+	assert_string_equal(got, "open:TA escalate:TA reassign:TB");
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", t, moved), 1);
+	assert_int_equal(figure_of(&c, &all, "TB", "escalated", t, moved), 0);
+	/* on time in TB: the next sweep has nothing to do */
+	assert_int_equal(cases_escalate(&c, moved + 1000, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	store_close(c.db);
+}
+
 /* The work (SQLite's virtual machine steps, by tens) of c's figures for TA's scope. */
 static long
 figures_work(struct county_db *c, int64_t from, int64_t to)
@@ -3869,6 +3917,7 @@ main(void)
 		cmocka_unit_test(an_escalated_case_is_dismissed_by_the_county_only),
 		cmocka_unit_test(a_reassigned_case_made_critical_runs_from_its_reassignment),
 		cmocka_unit_test(an_escalation_stays_with_its_township_when_the_case_moves),
+		cmocka_unit_test(a_late_case_moved_before_the_sweep_is_escalated_in_its_township),
 		cmocka_unit_test(a_townships_escalations_are_read_from_their_index),
 		cmocka_unit_test(steps_before_031_get_the_township_of_their_time),
 		cmocka_unit_test(a_request_sent_again_with_its_key_is_done_once),

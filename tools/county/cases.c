@@ -1422,6 +1422,35 @@ fail:
 }
 
 /*
+ * Case id escalated now if it is late and not escalated yet, as the next sweep would have:
+ * a case moved away between its deadline and gascounty's next sweep keeps its lateness in
+ * the township it was late in.  Inside the caller's transaction.
+ */
+static int
+escalate_case(struct county_db *c, int64_t id, int64_t now, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+		ESCALATE_STEP_SQL " AND id = :id",
+		"UPDATE cases SET escalated_ms = :now WHERE " ESCALATE_SQL " AND id = :id",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (store_prepare(c->db, sql[i], &st, err, errlen) == -1)
+			return -1;
+		bind_now(st, now);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_error(c, err, errlen, "escalate");
+	}
+	return 0;
+}
+
+/*
  * 1 if the case's newest step is identity's reassignment to township with
  * note within REPORT_REPEAT_MS: the same form sent twice (a double tap, a
  * retry), which moved the case once.
@@ -1525,6 +1554,12 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		goto rollback;
 	}
 	catalogue_due(cat, c->config, kind, severity, now, due);
+	/* late where it is and not yet escalated: escalated there first, so that its
+	 * township's figures keep it (the reassignment clears the case's mark) */
+	if (escalate_case(c, rq->id, now, err, errlen) == -1) {
+		json_decref(facts);
+		goto rollback;
+	}
 	if (run(c, err, errlen,
 	        "UPDATE cases SET township = ?, state = 'new', officer = '', accepted_ms = 0,"
 	        " onsite_ms = 0, decided_ms = 0, outcome = '', power = '', fine_yuan = 0,"
