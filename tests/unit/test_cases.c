@@ -12,7 +12,8 @@
  * county's calendar; a case past its deadline is overdue and escalated once,
  * by a sweep that reads only the cases it escalates (through 013's index) and
  * escalates what the sweep over the whole table did;
- * figures count per township; a township's or grid worker's list reads its
+ * figures count per township, a township's escalations its own after the
+ * case is moved, through an index; a township's or grid worker's list reads its
  * own cases through the indexes, whatever else the county holds, and every
  * list reads only the page it shows, in the order it always had.  The
  * catalogue's errors name FILE:LINE and a request's decoder names the bad
@@ -3458,6 +3459,251 @@ a_reassigned_case_made_critical_runs_from_its_reassignment(void **state)
 	assert_int_equal(sql_int("SELECT escalated_ms FROM cases WHERE cylinder = 'CYL5'"), 0);
 }
 
+/* The figure key of township town in c's figures for scope over from..to; -1 when the
+ * figures do not list the township. */
+static int64_t
+figure_of(struct county_db *c, const struct access_scope *scope, const char *town, const char *key,
+    int64_t from, int64_t to)
+{
+	char err[256];
+	uint8_t *out = NULL;
+	size_t len = 0, i;
+	int64_t v = -1;
+	json_t *j, *t;
+
+	assert_int_equal(cases_figures(c, scope, from, to, to, &out, &len, err, sizeof(err)), 0);
+	j = as_json(out, len);
+	json_array_foreach(json_object_get(j, "townships"), i, t)
+	{
+		if (strcmp(json_string_value(json_object_get(t, "township")), town) == 0)
+			v = json_integer_value(json_object_get(t, key));
+	}
+	json_decref(j);
+	return v;
+}
+
+/*
+ * rev100 F3: a case of TA left past its deadline is escalated; the regulator
+ * then moves it to TB.  The escalation stays in TA's figures (the county's
+ * and TA's own), though no case is left in TA, and TB, given the case on
+ * time, has none until it is late itself.  Before, the figure counted
+ * cases.escalated_ms under the case's township of today, which the
+ * reassignment cleared: moving the case away cleaned TA's record.
+ */
+static void
+an_escalation_stays_with_its_township_when_the_case_moves(void **state)
+{
+	struct county_db c = { .config = &config }; /* no identities: every township known */
+	struct cases_news news;
+	struct case_request r;
+	char err[256], sql[512];
+	int64_t id, t = T0 + 93LL * 86400000, late = t + 2 * 3600000, moved = late + 3600000;
+	int64_t day_end = t + 86400000;
+	int n;
+
+	(void)state;
+	own_county("esc_moved.db", &c);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder, text, at_ms,"
+	    " created_ms) VALUES ('mv1', 'R05', 'alert', 'TA', 'S01', 'CYM1', 'overfilled', %lld,"
+	    " %lld)",
+	    (long long)t, (long long)t);
+	assert_int_equal(store_exec(c.db, sql, NULL, 0), 0);
+	assert_int_equal(cases_from_alerts(&c, &cat, t, &news, err, sizeof(err)), 0);
+	id = store_query_int(c.db, "SELECT id FROM cases WHERE cylinder = 'CYM1'", -1);
+	assert_true(id > 0);
+	/* an hour to accept: two hours on, the sweep escalates it */
+	assert_int_equal(cases_escalate(&c, late, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", t, day_end), 1);
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, "TB", sizeof(r.township));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&c, &cat, "regulator:alice", &r, moved, err, sizeof(err)),
+	    CASES_DONE);
+	assert_int_equal(
+	    store_query_int(c.db, "SELECT count(*) FROM cases WHERE township = 'TA'", -1), 0);
+	/* TA's escalation is TA's: in the county's figures and in TA's own */
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", t, day_end), 1);
+	assert_int_equal(figure_of(&c, &town_a, "TA", "escalated", t, day_end), 1);
+	assert_int_equal(figure_of(&c, &all, "TB", "escalated", t, day_end), 0);
+	assert_int_equal(figure_of(&c, &town_b, "TB", "escalated", t, day_end), 0);
+	/* outside the period it is no one's */
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", late + 1, day_end), -1);
+	/* TB's deadlines run from the reassignment; late there, it is TB's too */
+	assert_int_equal(cases_escalate(&c, moved + 2 * 3600000, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", t, day_end), 1);
+	assert_int_equal(figure_of(&c, &all, "TB", "escalated", t, day_end), 1);
+	store_close(c.db);
+}
+
+/*
+ * Migration 032 gives the steps held before it the township the case was in after each: the
+ * one it left at its next reassignment (017's facts, or a note "FROM -> TO: why" written
+ * before 017), else its township of today.  A case opened and escalated in TA, moved to TB
+ * (facts), escalated there, moved to TC (a pre-017 note): each escalation is its township's.
+ */
+static void
+steps_before_032_get_the_township_of_their_time(void **state)
+{
+	static const char *const old_rows[] = {
+		"INSERT INTO cases (id, township, severity, kind, title, opened_ms, last_alert_ms,"
+		" updated_ms) VALUES (7, 'TC', 'alert', 'R05', 'moved twice', 1000, 1000, 9000),"
+		" (8, 'TA', 'alert', 'R05', 'never moved', 1000, 1000, 2000)",
+		"INSERT INTO case_steps (id, case_id, at_ms, identity, action, note, facts, state)"
+		" VALUES (1, 7, 1000, 'county', 'open', 'overfilled', NULL, 'new'),"
+		" (2, 7, 2000, 'county', 'escalate', '', '{\"stage\":\"accept\",\"late_min\":5}',"
+		" 'new'),"
+		" (3, 8, 2000, 'county', 'escalate', '', '{\"stage\":\"accept\",\"late_min\":5}',"
+		" 'new'),"
+		" (4, 7, 3000, 'regulator:alice', 'reassign', 'why', '{\"from\":\"TA\",\"to\":\"TB\"}',"
+		" 'new'),"
+		" (5, 7, 4000, 'county', 'escalate', '', '{\"stage\":\"accept\",\"late_min\":5}',"
+		" 'new'),"
+		" (6, 7, 5000, 'regulator:alice', 'reassign', 'TB -> TC: why', NULL, 'new'),"
+		" (9, 7, 6000, 'officer:zhao@TC', 'comment', '已联系', NULL, 'new')",
+	};
+	struct county_db c = { .config = &config };
+	struct store_migration upto30[40];
+	char err[256], got[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 30, upto30, sizeof(upto30) / sizeof(upto30[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "steps30.db", upto30, &c.db, err, sizeof(err)), 0);
+	assert_int_equal(store_user_version(c.db), 30);
+	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
+		fixture_exec(c.db, old_rows[i]);
+	store_close(c.db);
+
+	own_county("steps30.db", &c);
+	assert_true(store_user_version(c.db) >= 32);
+	sql_text(c.db,
+	    "SELECT group_concat(id || ':' || township, ' ') FROM"
+	    " (SELECT * FROM case_steps ORDER BY id)",
+	    got, sizeof(got));
+	assert_string_equal(got, "1:TA 2:TA 3:TA 4:TB 5:TB 6:TC 9:TC");
+	/* and the figures count them so: TA twice, TB once, TC none */
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", 0, 10000), 2);
+	assert_int_equal(figure_of(&c, &all, "TB", "escalated", 0, 10000), 1);
+	assert_int_equal(figure_of(&c, &all, "TC", "escalated", 0, 10000), 0);
+	store_close(c.db);
+}
+
+/*
+ * A case of TA past its deadline that the regulator moves before gascounty's next sweep
+ * (it runs every check_s): it is escalated in TA as the sweep would have, just before the
+ * reassignment, and TA's figures keep it.  Before, the reassignment gave it fresh
+ * deadlines in TB and TA's lateness was never written.
+ */
+static void
+a_late_case_moved_before_the_sweep_is_escalated_in_its_township(void **state)
+{
+	struct county_db c = { .config = &config }; /* no identities: every township known */
+	struct cases_news news;
+	struct case_request r;
+	char err[256], sql[512], got[128];
+	int64_t id, t = T0 + 94LL * 86400000, moved = t + 2 * 3600000;
+	int n;
+
+	(void)state;
+	own_county("esc_unswept.db", &c);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO alerts (source, rule, severity, township, station, cylinder, text, at_ms,"
+	    " created_ms) VALUES ('us1', 'R05', 'alert', 'TA', 'S01', 'CYU1', 'overfilled', %lld,"
+	    " %lld)",
+	    (long long)t, (long long)t);
+	assert_int_equal(store_exec(c.db, sql, NULL, 0), 0);
+	assert_int_equal(cases_from_alerts(&c, &cat, t, &news, err, sizeof(err)), 0);
+	id = store_query_int(c.db, "SELECT id FROM cases WHERE cylinder = 'CYU1'", -1);
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	str_copy(r.township, "TB", sizeof(r.township));
+	str_copy(r.note, "属乙镇辖区", sizeof(r.note));
+	casemsg_set(&r, CASEMSG_ID);
+	casemsg_set(&r, CASEMSG_TOWNSHIP);
+	casemsg_set(&r, CASEMSG_NOTE_F);
+	assert_int_equal(cases_reassign(&c, &cat, "regulator:alice", &r, moved, err, sizeof(err)),
+	    CASES_DONE);
+	sql_text(c.db,
+	    "SELECT group_concat(action || ':' || township, ' ') FROM"
+	    " (SELECT * FROM case_steps ORDER BY id)",
+	    got, sizeof(got));
+	assert_string_equal(got, "open:TA escalate:TA reassign:TB");
+	assert_int_equal(figure_of(&c, &all, "TA", "escalated", t, moved), 1);
+	assert_int_equal(figure_of(&c, &all, "TB", "escalated", t, moved), 0);
+	/* on time in TB: the next sweep has nothing to do */
+	assert_int_equal(cases_escalate(&c, moved + 1000, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	store_close(c.db);
+}
+
+/* The work (SQLite's virtual machine steps, by tens) of c's figures for TA's scope. */
+static long
+figures_work(struct county_db *c, int64_t from, int64_t to)
+{
+	char err[256];
+	uint8_t *out = NULL;
+	size_t len = 0;
+	long steps = 0;
+
+	sqlite3_progress_handler(c->db, 10, count_steps, &steps);
+	assert_int_equal(cases_figures(c, &town_a, from, to, to, &out, &len, err, sizeof(err)), 0);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	free(out);
+	return steps;
+}
+
+/* Into db, count steps of a case of TZ, every tenth an escalation, one a minute back from
+ * now. */
+static void
+other_steps(sqlite3 *db, int count, int64_t now)
+{
+	char sql[768], err[256];
+
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO cases (township, severity, kind, title, station, opened_ms, last_alert_ms,"
+	    " updated_ms) VALUES ('TZ', 'alert', 'R05', 'other', 'S09', %lld, %lld, %lld);"
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO case_steps (case_id, at_ms, identity, action, state, township)"
+	    " SELECT (SELECT max(id) FROM cases), %lld - i * 60000, 'county',"
+	    " CASE WHEN i %% 10 = 0 THEN 'escalate' ELSE 'comment' END, 'new', 'TZ' FROM n",
+	    (long long)now, (long long)now, (long long)now, count, (long long)now);
+	if (store_exec(db, sql, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+}
+
+/*
+ * A township's escalations are read from 032's index of the escalate steps: TA's figures
+ * cost the same work among 2,000 steps of other townships' cases as among 20,000.  Read
+ * from case_steps without it, every township's figure read every step of the county.
+ */
+static void
+a_townships_escalations_are_read_from_their_index(void **state)
+{
+	struct county_db c = { .config = &config }; /* no identities: every township known */
+	int64_t now = T0 + 3600000;
+	long work0, work1;
+
+	(void)state;
+	own_county("esc_figures.db", &c);
+	other_steps(c.db, 2000, now);
+	figures_work(&c, T0 - 86400000, now); /* the first one reads the schema */
+	work0 = figures_work(&c, T0 - 86400000, now);
+	other_steps(c.db, 18000, now);
+	work1 = figures_work(&c, T0 - 86400000, now);
+	print_message("figures work: %ld -> %ld\n", work0, work1);
+	assert_true(work1 <= work0 + work0 / 4);
+	store_close(c.db);
+}
+
 /* r keyed by rid (a client's request key, the same on each of its resends). */
 static void
 keyed(struct case_request *r, const char *rid)
@@ -3874,6 +4120,10 @@ main(void)
 		cmocka_unit_test(a_violation_after_the_decision_is_a_case_of_its_own),
 		cmocka_unit_test(an_escalated_case_is_dismissed_by_the_county_only),
 		cmocka_unit_test(a_reassigned_case_made_critical_runs_from_its_reassignment),
+		cmocka_unit_test(an_escalation_stays_with_its_township_when_the_case_moves),
+		cmocka_unit_test(a_late_case_moved_before_the_sweep_is_escalated_in_its_township),
+		cmocka_unit_test(a_townships_escalations_are_read_from_their_index),
+		cmocka_unit_test(steps_before_032_get_the_township_of_their_time),
 		cmocka_unit_test(a_request_sent_again_with_its_key_is_done_once),
 		cmocka_unit_test(resends_under_new_rids_keep_their_keys_within_the_write_bound),
 		cmocka_unit_test(

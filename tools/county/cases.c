@@ -122,6 +122,22 @@ bind_now(sqlite3_stmt *st, int64_t now)
 /* Every state but closed and dismissed (005's CHECK names them all), as a list so that the
  * (township, state) index finds the open cases of a township without reading its closed ones. */
 #define OPEN_SQL "state IN ('new', 'accepted', 'onsite', 'decided')"
+/*
+ * The cases a sweep escalates: open, not escalated yet, past their stage's deadline.  The
+ * terms are those of 013's partial index cases_escalation (is_open = 1 AND escalated_ms = 0:
+ * a partial index serves only a query whose WHERE holds its own terms), so the sweep reads
+ * the cases it escalates and no other (test_cases counts its work); OPEN_SQL would mean the
+ * same (is_open is computed from it, 011) but would read the whole table.
+ */
+#define ESCALATE_SQL "is_open = 1 AND escalated_ms = 0 AND " DUE_SQL " < :now"
+/* The escalate steps of the cases ESCALATE_SQL holds (and what follows it narrows), each
+ * with the stage that is late, by how much, and the township it is late in (032). */
+#define ESCALATE_STEP_SQL                                                                          \
+	"INSERT INTO case_steps (case_id, at_ms, identity, action, facts, state, township)"        \
+	" SELECT id, :now, 'county', 'escalate', json_object('stage', CASE state"                  \
+	" WHEN 'new' THEN 'accept' WHEN 'accepted' THEN 'onsite' ELSE 'close' END,"                \
+	" 'late_min', (:now - " DUE_SQL                                                            \
+	") / 60000), state, township FROM cases WHERE " ESCALATE_SQL
 /* The cases an alert may join: open and not yet decided.  A violation after
  * the decision is one the decision did not weigh: a case of its own. */
 #define JOINABLE_SQL "state IN ('new', 'accepted', 'onsite')"
@@ -486,7 +502,9 @@ states_text(unsigned bits, char *buf, size_t size)
  * A step of case_id.  facts (017), for a step the county writes itself: a
  * JSON object of what it found, worded by each reader's tool in the
  * reader's language; NULL for a person's step (note holds their words).
- * The reference to facts is taken.
+ * The reference to facts is taken.  The step keeps the case's township as it
+ * is after the step (032), as it keeps its state: the figures count a
+ * township's escalations by it after the case was moved on.
  */
 static int
 step_row(struct county_db *c, int64_t case_id, int64_t now, const char *identity,
@@ -505,9 +523,9 @@ step_row(struct county_db *c, int64_t case_id, int64_t now, const char *identity
 		}
 	}
 	rc = run(c, err, errlen,
-	    "INSERT INTO case_steps (case_id, at_ms, identity, action, note, facts, state)"
-	    " VALUES (?,?,?,?,?,NULLIF(?, ''),?)",
-	    "iittttt", case_id, now, identity, action, note, text, state);
+	    "INSERT INTO case_steps (case_id, at_ms, identity, action, note, facts, state,"
+	    " township) VALUES (?,?,?,?,?,NULLIF(?, ''),?,(SELECT township FROM cases WHERE id = ?))",
+	    "iittttti", case_id, now, identity, action, note, text, state, case_id);
 	free(text);
 	if (rc == -1)
 		return -1;
@@ -1439,6 +1457,35 @@ fail:
 }
 
 /*
+ * Case id escalated now if it is late and not escalated yet, as the next sweep would have:
+ * a case moved away between its deadline and gascounty's next sweep keeps its lateness in
+ * the township it was late in.  Inside the caller's transaction.
+ */
+static int
+escalate_case(struct county_db *c, int64_t id, int64_t now, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+		ESCALATE_STEP_SQL " AND id = :id",
+		"UPDATE cases SET escalated_ms = :now WHERE " ESCALATE_SQL " AND id = :id",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (store_prepare(c->db, sql[i], &st, err, errlen) == -1)
+			return -1;
+		bind_now(st, now);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_error(c, err, errlen, "escalate");
+	}
+	return 0;
+}
+
+/*
  * 1 if the case's newest step is identity's reassignment to township with
  * note within REPORT_REPEAT_MS: the same form sent twice (a double tap, a
  * retry), which moved the case once.
@@ -1546,6 +1593,12 @@ cases_reassign(struct county_db *c, const struct catalogue *cat, const char *ide
 		goto rollback;
 	}
 	catalogue_due(cat, c->config, kind, severity, now, due);
+	/* late where it is and not yet escalated: escalated there first, so that its
+	 * township's figures keep it (the reassignment clears the case's mark) */
+	if (escalate_case(c, rq->id, now, err, errlen) == -1) {
+		json_decref(facts);
+		goto rollback;
+	}
 	if (run(c, err, errlen,
 	        "UPDATE cases SET township = ?, state = 'new', officer = '', accepted_ms = 0,"
 	        " onsite_ms = 0, decided_ms = 0, outcome = '', power = '', fine_yuan = 0,"
@@ -1649,8 +1702,9 @@ alert_to_case(struct county_db *c, const struct catalogue *cat, sqlite3_stmt *a,
 		        " WHERE id = ?",
 		        "iiii", at, (int64_t)critical, now, id) == -1 ||
 		    run(c, err, errlen,
-		        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state)"
-		        " SELECT id, ?, 'county', 'join', ?, state FROM cases WHERE id = ?",
+		        "INSERT INTO case_steps (case_id, at_ms, identity, action, note, state,"
+		        " township) SELECT id, ?, 'county', 'join', ?, state, township FROM cases"
+		        " WHERE id = ?",
 		        "iti", now, text, id) == -1)
 			return -1;
 		news->joined++;
@@ -1775,15 +1829,6 @@ run_timed(struct county_db *c, const char *sql, int64_t now, char *err, size_t e
 	return rc == SQLITE_DONE ? 0 : db_error(c, err, errlen, "escalate");
 }
 
-/*
- * The cases a sweep escalates: open, not escalated yet, past their stage's deadline.  The
- * terms are those of 013's partial index cases_escalation (is_open = 1 AND escalated_ms = 0:
- * a partial index serves only a query whose WHERE holds its own terms), so the sweep reads
- * the cases it escalates and no other (test_cases counts its work); OPEN_SQL would mean the
- * same (is_open is computed from it, 011) but would read the whole table.
- */
-#define ESCALATE_SQL "is_open = 1 AND escalated_ms = 0 AND " DUE_SQL " < :now"
-
 int
 cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size_t errlen)
 {
@@ -1792,13 +1837,7 @@ cases_escalate(struct county_db *c, int64_t now, int *escalated, char *err, size
 		return -1;
 	/* the step first (it names the stage that is late), then the mark; the steps in the
 	 * cases' order, as when the sweep read the table (the index gives deadline order) */
-	if (run_timed(c,
-	        "INSERT INTO case_steps (case_id, at_ms, identity, action, facts, state)"
-	        " SELECT id, :now, 'county', 'escalate', json_object('stage', CASE state"
-	        " WHEN 'new' THEN 'accept' WHEN 'accepted' THEN 'onsite' ELSE 'close' END,"
-	        " 'late_min', (:now - " DUE_SQL ") / 60000), state FROM cases"
-	        " WHERE " ESCALATE_SQL " ORDER BY id",
-	        now, err, errlen) == -1)
+	if (run_timed(c, ESCALATE_STEP_SQL " ORDER BY id", now, err, errlen) == -1)
 		goto rollback;
 	*escalated = sqlite3_changes(c->db);
 	if (run_timed(c, "UPDATE cases SET escalated_ms = :now WHERE " ESCALATE_SQL, now, err,
@@ -2275,7 +2314,7 @@ cases_figures(struct county_db *c, const struct access_scope *scope, int64_t fro
 	cbor_item_t *root = NULL, *list = NULL, *t, *outcomes;
 	size_t n = 0, i;
 	int64_t v;
-	char sql[256];
+	char sql[384];
 	static const struct {
 		const char *key, *sql;
 		int median;
@@ -2296,9 +2335,12 @@ cases_figures(struct county_db *c, const struct access_scope *scope, int64_t fro
 		    "SELECT count(*) FROM cases WHERE township = :t AND " OPEN_SQL
 		    " AND :now > " DUE_SQL,
 		    0 },
+		/* by the township the case was in when it was escalated (032): a
+		 * reassignment clears the case's mark and moves it, but a
+		 * township's escalations stay its own */
 		{ "escalated",
-		    "SELECT count(*) FROM cases WHERE township = :t AND escalated_ms"
-		    " BETWEEN :f AND :to",
+		    "SELECT count(*) FROM case_steps WHERE township = :t AND action = 'escalate'"
+		    " AND at_ms BETWEEN :f AND :to",
 		    0 },
 		{ "info_alerts",
 		    "SELECT count(*) FROM alerts WHERE township = :t AND severity NOT IN"
@@ -2317,14 +2359,24 @@ cases_figures(struct county_db *c, const struct access_scope *scope, int64_t fro
 #define NFIG (sizeof(figures) / sizeof(figures[0]))
 
 	*out = NULL;
+	/* the townships of the scope's cases, and for the county's scope every township
+	 * escalated in the period, whose cases may all have been reassigned since */
 	if (snprintf(sql, sizeof(sql),
 	        "SELECT DISTINCT township FROM cases WHERE %s UNION SELECT :town WHERE"
-	        " :town <> '' ORDER BY 1",
-	        scope_sql(scope)) >= (int)sizeof(sql))
+	        " :town <> '' %s ORDER BY 1",
+	        scope_sql(scope),
+	        scope->reach == ACCESS_REACH_ALL
+	            ? "UNION SELECT township FROM case_steps WHERE action = 'escalate' AND"
+	              " at_ms BETWEEN :f AND :to"
+	            : "") >= (int)sizeof(sql))
 		return err_set(err, errlen, "cases: figures query too long");
 	if (store_prepare(c->db, sql, &towns, err, errlen) == -1)
 		return -1;
 	bind_scope(towns, scope, NULL);
+	if (scope->reach == ACCESS_REACH_ALL) {
+		sqlite3_bind_int64(towns, sqlite3_bind_parameter_index(towns, ":f"), from);
+		sqlite3_bind_int64(towns, sqlite3_bind_parameter_index(towns, ":to"), to);
+	}
 	while (sqlite3_step(towns) == SQLITE_ROW)
 		n++;
 	sqlite3_reset(towns);

@@ -391,9 +391,12 @@ enum cases_result cases_evidence(struct county_db *c, const struct access_scope 
 /*
  * Figures per township inside scope for cases opened in from_ms..to_ms:
  * CBOR {"from", "to", "townships": [{"township", "opened", "closed",
- * "dismissed", "open", "overdue", "info_alerts", "median_accept_s",
- * "median_close_s", "outcomes": {code: n}}]}.  Medians are -1 when there
- * is nothing to take one of.
+ * "dismissed", "open", "overdue", "escalated", "info_alerts",
+ * "median_accept_s", "median_close_s", "outcomes": {code: n}}]}.  Medians
+ * are -1 when there is nothing to take one of.  "escalated" counts the
+ * escalations in the period under the township the case was in when it was
+ * escalated, wherever it was reassigned since; the county's scope lists
+ * such a township even when none of its cases is left in it.
  */
 int cases_figures(struct county_db *c, const struct access_scope *scope, int64_t from_ms,
     int64_t to_ms, int64_t now_ms, uint8_t **out, size_t *len, char *err, size_t errlen);
