@@ -418,7 +418,6 @@ county_lost(struct uplink *u, int64_t hwm, int64_t n, const struct records_above
 		return;
 	u->lost_at = hwm;
 	u->lost_n = n;
-	u->gap_warned = hwm; /* the same loss: not said twice */
 	log_warnx("the county lacks %lld of this station's records it had acknowledged above its "
 	          "mark (seq %lld), among seq %lld..%lld, which this station no longer keeps "
 	          "(acked_keep_days): lost for good (a person restores them from the county's "
@@ -466,7 +465,7 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 		 * without the county counting seq hwm + 1 (it holds that record's
 		 * uuid at another seq, say: C06 at the county).  Sending them a
 		 * third time would repeat that at every heartbeat, for ever */
-		if (u->reack_acked && u->gap_warned != hwm) {
+		if (u->reack_acked && u->gap_warned != hwm && u->lost_at != hwm) {
 			u->gap_warned = hwm;
 			log_warnx("the county took seq %lld..%lld again and still holds this "
 			          "station's records only up to seq %lld: not sending them again "
@@ -510,8 +509,11 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 		uplink_kick(u);
 		return;
 	}
-	/* nothing kept here to send again: what the county lacks is lost */
-	if (above >= 0 && lacking > 0 && ab.kept == 0 && ab.gone > 0)
+	/* nothing kept here to send again behind a record that waits here
+	 * (set aside): what the county lacks above it is lost (a mark below a
+	 * forgotten one is said below) */
+	if (above >= 0 && lacking > 0 && ab.kept == 0 && ab.gone > 0 &&
+	    records_outbox_holds(u->db, hwm + 1) == 1)
 		county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone, &ab);
 	if (hwm < last && hwm != u->gap_warned && records_outbox_holds(u->db, hwm + 1) == 0 &&
 	    records_outbox_acked_holds(u->db, hwm + 1) == 0) {
