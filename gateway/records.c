@@ -1679,13 +1679,13 @@ gone_range(sqlite3 *db, int64_t mark, struct records_above *out)
 }
 
 int
-records_outbox_above(sqlite3 *db, int64_t mark, struct records_above *out)
+records_outbox_above(sqlite3 *db, int64_t mark, int range, struct records_above *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (mark < 0 || mark == INT64_MAX)
 		return 0;
 	if (acked_tally(db, mark, out) == -1 ||
-	    (out->gone > 0 && gone_range(db, mark, out) == -1)) {
+	    (range && out->gone > 0 && gone_range(db, mark, out) == -1)) {
 		memset(out, 0, sizeof(*out));
 		return -1;
 	}

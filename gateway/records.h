@@ -501,7 +501,8 @@ int records_outbox_reack(sqlite3 *db, int64_t mark, int64_t held_above, struct r
  * outbox_acked (seqs kept_first..kept_last; next_kept: mark + 1 is one of
  * them), and `gone` = acked - kept forgotten since (past acked_keep_days,
  * or from before the station kept them), between gone_first and
- * gone_last.  What the county should hold above its mark is `acked`
+ * gone_last (looked for only with range: a walk of the rows above mark;
+ * else 0).  What the county should hold above its mark is `acked`
  * (review rev101).  0, or -1 when the database cannot say.  Nothing
  * changed.
  */
@@ -509,7 +510,7 @@ struct records_above {
 	int64_t acked, kept, kept_first, kept_last, gone, gone_first, gone_last;
 	int next_kept;
 };
-int records_outbox_above(sqlite3 *db, int64_t mark, struct records_above *out);
+int records_outbox_above(sqlite3 *db, int64_t mark, int range, struct records_above *out);
 
 /* How many of seqs first..last wait in the outbox (not set aside), -1 when
  * the database cannot say. */

@@ -412,17 +412,24 @@ county_ahead(struct uplink *u, int64_t hwm, int64_t *outbox_last)
  * per mark and count (a larger count at the same mark is a new loss).
  */
 static void
-county_lost(struct uplink *u, int64_t hwm, int64_t n, const struct records_above *ab)
+county_lost(struct uplink *u, int64_t hwm, int64_t n)
 {
+	struct records_above ab;
+
 	if (u->lost_at == hwm && u->lost_n == n)
 		return;
+	/* the forgotten seqs' range: looked for only to be said */
+	if (records_outbox_above(u->db, hwm, 1, &ab) == -1) {
+		db_failed(u, "outbox resend", sqlite3_errmsg(u->db));
+		return;
+	}
 	u->lost_at = hwm;
 	u->lost_n = n;
 	log_warnx("the county lacks %lld of this station's records it had acknowledged above its "
 	          "mark (seq %lld), among seq %lld..%lld, which this station no longer keeps "
 	          "(acked_keep_days): lost for good (a person restores them from the county's "
 	          "backups)",
-	    (long long)n, (long long)hwm, (long long)ab->gone_first, (long long)ab->gone_last);
+	    (long long)n, (long long)hwm, (long long)ab.gone_first, (long long)ab.gone_last);
 }
 
 static void
@@ -441,7 +448,7 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 
 	memset(&ab, 0, sizeof(ab));
 	if (above >= 0) {
-		if (records_outbox_above(u->db, hwm, &ab) == -1) {
+		if (records_outbox_above(u->db, hwm, 0, &ab) == -1) {
 			db_failed(u, "outbox resend", sqlite3_errmsg(u->db));
 			return;
 		}
@@ -458,7 +465,7 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 		else if (settled && u->lost_at == hwm && lacking > u->lost_n)
 			u->reacked_at = -1; /* it lacks more than it did: a new loss */
 		else if (settled && ab.gone > 0)
-			county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone, &ab);
+			county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone);
 	}
 	if (u->reacked_at >= 0 && hwm == u->reacked_at) {
 		/* put back once at this mark already: on their way, or taken again
@@ -514,7 +521,7 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 	 * forgotten one is said below) */
 	if (above >= 0 && lacking > 0 && ab.kept == 0 && ab.gone > 0 &&
 	    records_outbox_holds(u->db, hwm + 1) == 1)
-		county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone, &ab);
+		county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone);
 	if (hwm < last && hwm != u->gap_warned && records_outbox_holds(u->db, hwm + 1) == 0 &&
 	    records_outbox_acked_holds(u->db, hwm + 1) == 0) {
 		u->gap_warned = hwm;

@@ -723,7 +723,7 @@ records_lost_behind_forgotten_rows_are_seen(void **state)
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(records_outbox_forget(db, 2, 100, err, sizeof(err)), 2);
 
-	assert_int_equal(records_outbox_above(db, seq[0], &ab), 0);
+	assert_int_equal(records_outbox_above(db, seq[0], 1, &ab), 0);
 	assert_int_equal(ab.acked, 4);
 	assert_int_equal(ab.kept, 2);
 	assert_int_equal(ab.gone, 2);
