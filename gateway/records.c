@@ -1610,38 +1610,112 @@ records_outbox_delivered(sqlite3 *db, const int64_t *seqs, size_t n, char *err, 
 }
 
 /*
- * What outbox_acked holds above mark: *count rows, seqs *first..*last, and
- * whether the county lacks one of them: it had acknowledged seq mark + 1,
- * or (held_above >= 0: the county said how many of this station's records
- * it holds above its mark) it holds fewer than these.  Rows the county
- * holds that the station no longer keeps (past acked_keep_days) only make
- * its count larger: never a loss seen where there is none.  0, or -1.
+ * What the station had acknowledged above mark.  Its seqs have no gaps
+ * (handed out by the outbox's AUTOINCREMENT, never reused, and a row
+ * leaves the outbox only into outbox_acked): every seq above mark up to
+ * the last one handed out is still in the outbox (waiting, put back or
+ * set aside: not acknowledged), kept in outbox_acked, or acknowledged and
+ * forgotten since (past acked_keep_days, or from before the station kept
+ * them).  So the county should hold `acked` of them: the last seq handed
+ * out, less mark, less the outbox's rows above mark.  0, or -1.
  */
 static int
-acked_above(sqlite3 *db, int64_t mark, int64_t held_above, struct records_reack *out, int *lacks)
+acked_tally(sqlite3 *db, int64_t mark, struct records_above *out)
 {
 	static const char *const sql =
 	    "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0),"
-	    " EXISTS (SELECT 1 FROM outbox_acked WHERE seq = ?1 + 1)"
+	    " EXISTS (SELECT 1 FROM outbox_acked WHERE seq = ?1 + 1),"
+	    " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) - ?1"
+	    " - (SELECT count(*) FROM outbox WHERE seq > ?1)"
 	    " FROM outbox_acked WHERE seq > ?1";
 	sqlite3_stmt *st = NULL;
 	int step;
 
 	memset(out, 0, sizeof(*out));
-	*lacks = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, mark);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		out->count = sqlite3_column_int64(st, 0);
-		out->first = sqlite3_column_int64(st, 1);
-		out->last = sqlite3_column_int64(st, 2);
-		*lacks = out->count > 0 && (sqlite3_column_int(st, 3) != 0 ||
-		                               (held_above >= 0 && out->count > held_above));
+		out->kept = sqlite3_column_int64(st, 0);
+		out->kept_first = sqlite3_column_int64(st, 1);
+		out->kept_last = sqlite3_column_int64(st, 2);
+		out->next_kept = sqlite3_column_int(st, 3) != 0;
+		out->acked = sqlite3_column_int64(st, 4);
+		if (out->acked < out->kept)
+			out->acked = out->kept; /* never fewer than those kept */
+		out->gone = out->acked - out->kept;
 	}
 	sqlite3_finalize(st);
 	return step == SQLITE_ROW ? 0 : -1;
+}
+
+/* The first and last of the seqs acknowledged above mark and forgotten
+ * since: above mark, at most the last handed out, in neither table. */
+static int
+gone_range(sqlite3 *db, int64_t mark, struct records_above *out)
+{
+	static const char *const sql =
+	    "WITH last(n) AS (SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name ="
+	    " 'outbox'), 0)), cand(s) AS (SELECT ?1 + 1 UNION SELECT seq + 1 FROM outbox WHERE"
+	    " seq > ?1 UNION SELECT seq + 1 FROM outbox_acked WHERE seq > ?1 UNION SELECT n FROM"
+	    " last UNION SELECT seq - 1 FROM outbox WHERE seq > ?1 UNION SELECT seq - 1 FROM"
+	    " outbox_acked WHERE seq > ?1) SELECT coalesce(min(s), 0), coalesce(max(s), 0) FROM"
+	    " cand WHERE s > ?1 AND s <= (SELECT n FROM last) AND NOT EXISTS (SELECT 1 FROM"
+	    " outbox WHERE seq = s) AND NOT EXISTS (SELECT 1 FROM outbox_acked WHERE seq = s)";
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, mark);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->gone_first = sqlite3_column_int64(st, 0);
+		out->gone_last = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? 0 : -1;
+}
+
+int
+records_outbox_above(sqlite3 *db, int64_t mark, int range, struct records_above *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (mark < 0 || mark == INT64_MAX)
+		return 0;
+	if (acked_tally(db, mark, out) == -1 ||
+	    (range && out->gone > 0 && gone_range(db, mark, out) == -1)) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What outbox_acked holds above mark: *count rows, seqs *first..*last, and
+ * whether the county lacks one of them: it had acknowledged seq mark + 1,
+ * or (held_above >= 0: the county said how many of this station's records
+ * it holds above its mark) it holds fewer than the station had
+ * acknowledged there, those forgotten since included (acked_tally: before
+ * review rev101 the count was compared with the rows kept only, and
+ * records the county holds that the station no longer keeps hid a loss as
+ * large).  0, or -1.
+ */
+static int
+acked_above(sqlite3 *db, int64_t mark, int64_t held_above, struct records_reack *out, int *lacks)
+{
+	struct records_above t;
+
+	memset(out, 0, sizeof(*out));
+	*lacks = 0;
+	if (acked_tally(db, mark, &t) == -1)
+		return -1;
+	out->count = t.kept;
+	out->first = t.kept_first;
+	out->last = t.kept_last;
+	*lacks = t.kept > 0 && (t.next_kept || (held_above >= 0 && t.acked > held_above));
+	return 0;
 }
 
 int
@@ -1858,6 +1932,24 @@ int
 records_outbox_acked_holds(sqlite3 *db, int64_t seq)
 {
 	return seq_found(db, "SELECT 1 FROM outbox_acked WHERE seq = ?1", seq);
+}
+
+int64_t
+records_outbox_waiting(sqlite3 *db, int64_t first, int64_t last)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(db,
+	        "SELECT count(*) FROM outbox WHERE seq BETWEEN ?1 AND ?2 AND aside_ms IS NULL", -1,
+	        &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 int

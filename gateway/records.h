@@ -471,9 +471,10 @@ struct records_reack {
  * above it (-1: not said, a county of before).  When the county lacks a
  * record it had acknowledged above mark, it has lost what it held (its
  * database restored from an older backup): it had acknowledged seq
- * mark + 1 (kept in outbox_acked), or it holds fewer above mark than
- * outbox_acked keeps there (review rev96: behind a set-aside record the
- * mark stops, and the records after it were lost unseen).  Then every
+ * mark + 1 (kept in outbox_acked), or it holds fewer above mark than the
+ * station had acknowledged there (review rev96: behind a set-aside record
+ * the mark stops, and the records after it were lost unseen; those
+ * forgotten since count too, review rev101: records_outbox_above).  Then every
  * acknowledged row above mark goes back into the outbox at its seq, in
  * one transaction, and is sent again in seq order (those the county still
  * holds are answered as duplicates), built from the same rows (the same
@@ -492,6 +493,28 @@ struct records_reack {
  */
 int records_outbox_reack(sqlite3 *db, int64_t mark, int64_t held_above, struct records_reack *out,
     char *err, size_t errlen);
+
+/*
+ * What the station had acknowledged above the county's mark: `acked`
+ * seqs (its numbering has no gaps: every seq above mark handed out and no
+ * longer in the outbox was acknowledged), `kept` of them still in
+ * outbox_acked (seqs kept_first..kept_last; next_kept: mark + 1 is one of
+ * them), and `gone` = acked - kept forgotten since (past acked_keep_days,
+ * or from before the station kept them), between gone_first and
+ * gone_last (looked for only with range: a walk of the rows above mark;
+ * else 0).  What the county should hold above its mark is `acked`
+ * (review rev101).  0, or -1 when the database cannot say.  Nothing
+ * changed.
+ */
+struct records_above {
+	int64_t acked, kept, kept_first, kept_last, gone, gone_first, gone_last;
+	int next_kept;
+};
+int records_outbox_above(sqlite3 *db, int64_t mark, int range, struct records_above *out);
+
+/* How many of seqs first..last wait in the outbox (not set aside), -1 when
+ * the database cannot say. */
+int64_t records_outbox_waiting(sqlite3 *db, int64_t first, int64_t last);
 
 /* 1 when records_outbox_reack would put rows back (the county lacks one it
  * had acknowledged, as far as it says), 0 when not, -1 when the database

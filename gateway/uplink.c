@@ -117,6 +117,10 @@ struct uplink {
 	 * them a third time */
 	int64_t reacked_at;
 	int reack_acked;
+	int64_t reack_first, reack_last; /* the seqs put back at reacked_at */
+	/* the mark, and how many records the county lacks above it for good
+	 * (acknowledged, no longer kept here), last logged (-1: none) */
+	int64_t lost_at, lost_n;
 	char refusal[UPCHAN_REASON]; /* the last refusal logged (logged once) */
 	struct wire_registry delta;  /* rows of a delta coming in */
 	size_t delta_cap;
@@ -374,6 +378,7 @@ county_ahead(struct uplink *u, int64_t hwm, int64_t *outbox_last)
 	u->gap_warned = -1;
 	u->reacked_at = -1;
 	u->reack_acked = 0;
+	u->lost_at = -1;
 	pthread_mutex_lock(&u->lock);
 	u->status.last_ack = hwm;
 	pthread_mutex_unlock(&u->lock);
@@ -401,28 +406,73 @@ county_ahead(struct uplink *u, int64_t hwm, int64_t *outbox_last)
  * one too small makes records be sent again once at this mark (as a
  * forged mark does), one too large puts back nothing (as before).
  */
+/*
+ * The county lacks n records above its mark that the station had
+ * acknowledged and no longer keeps: they cannot be sent again.  Said once
+ * per mark and count (a larger count at the same mark is a new loss).
+ */
+static void
+county_lost(struct uplink *u, int64_t hwm, int64_t n)
+{
+	struct records_above ab;
+
+	if (u->lost_at == hwm && u->lost_n == n)
+		return;
+	/* the forgotten seqs' range: looked for only to be said */
+	if (records_outbox_above(u->db, hwm, 1, &ab) == -1) {
+		db_failed(u, "outbox resend", sqlite3_errmsg(u->db));
+		return;
+	}
+	u->lost_at = hwm;
+	u->lost_n = n;
+	log_warnx("the county lacks %lld of this station's records it had acknowledged above its "
+	          "mark (seq %lld), among seq %lld..%lld, which this station no longer keeps "
+	          "(acked_keep_days): lost for good (a person restores them from the county's "
+	          "backups)",
+	    (long long)n, (long long)hwm, (long long)ab.gone_first, (long long)ab.gone_last);
+}
+
 static void
 county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 {
 	struct records_reack back;
+	struct records_above ab;
 	/* how many the county holds above its mark, -1: not said */
 	int64_t above = held > 0 && held >= hwm ? held - hwm : -1;
+	/* how many of those the station had acknowledged there it lacks
+	 * (review rev101: counted by the station's numbering, the rows it
+	 * forgot included, not by the rows it still keeps) */
+	int64_t lacking = 0;
 	char why[256];
-	int rc;
+	int rc, settled;
 
+	memset(&ab, 0, sizeof(ab));
+	if (above >= 0) {
+		if (records_outbox_above(u->db, hwm, 0, &ab) == -1) {
+			db_failed(u, "outbox resend", sqlite3_errmsg(u->db));
+			return;
+		}
+		lacking = ab.acked - above;
+	}
 	if (u->reacked_at >= 0 && hwm > u->reacked_at)
 		u->reacked_at = -1; /* the county went past it: a later loss is news */
-	/* the county says it holds again every record put back at this mark
-	 * (its mark stopped behind a set-aside one): a later loss is news */
-	if (u->reacked_at >= 0 && hwm == u->reacked_at && above >= 0 &&
-	    records_outbox_county_lacks(u->db, hwm, above) == 0)
-		u->reacked_at = -1;
+	if (u->reacked_at >= 0 && hwm == u->reacked_at && above >= 0) {
+		/* the records put back at this mark were all taken again (or
+		 * set aside): what the county still lacks was forgotten here */
+		settled = records_outbox_waiting(u->db, u->reack_first, u->reack_last) == 0;
+		if (lacking <= 0)
+			u->reacked_at = -1; /* it holds them all again: a later loss is news */
+		else if (settled && u->lost_at == hwm && lacking > u->lost_n)
+			u->reacked_at = -1; /* it lacks more than it did: a new loss */
+		else if (settled && ab.gone > 0)
+			county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone);
+	}
 	if (u->reacked_at >= 0 && hwm == u->reacked_at) {
 		/* put back once at this mark already: on their way, or taken again
 		 * without the county counting seq hwm + 1 (it holds that record's
 		 * uuid at another seq, say: C06 at the county).  Sending them a
 		 * third time would repeat that at every heartbeat, for ever */
-		if (u->reack_acked && u->gap_warned != hwm) {
+		if (u->reack_acked && u->gap_warned != hwm && u->lost_at != hwm) {
 			u->gap_warned = hwm;
 			log_warnx("the county took seq %lld..%lld again and still holds this "
 			          "station's records only up to seq %lld: not sending them again "
@@ -448,12 +498,16 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 			log_warnx(
 			    "the county holds %lld of this station's records above its mark "
 			    "(seq %lld), but had acknowledged %lld there (its database restored "
-			    "from an older backup?): sending seq %lld..%lld again (%lld records)",
-			    (long long)above, (long long)hwm, (long long)back.count,
-			    (long long)back.first, (long long)back.last, (long long)back.count);
+			    "from an older backup?): sending seq %lld..%lld again (%lld records; "
+			    "%lld more this station no longer keeps)",
+			    (long long)above, (long long)hwm, (long long)ab.acked,
+			    (long long)back.first, (long long)back.last, (long long)back.count,
+			    (long long)ab.gone);
 		u->gap_warned = -1;
 		u->reacked_at = hwm;
 		u->reack_acked = 0;
+		u->reack_first = back.first;
+		u->reack_last = back.last;
 		pthread_mutex_lock(&u->lock);
 		if (u->status.last_ack > hwm)
 			u->status.last_ack = hwm;
@@ -462,6 +516,12 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 		uplink_kick(u);
 		return;
 	}
+	/* nothing kept here to send again behind a record that waits here
+	 * (set aside): what the county lacks above it is lost (a mark below a
+	 * forgotten one is said below) */
+	if (above >= 0 && lacking > 0 && ab.kept == 0 && ab.gone > 0 &&
+	    records_outbox_holds(u->db, hwm + 1) == 1)
+		county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone);
 	if (hwm < last && hwm != u->gap_warned && records_outbox_holds(u->db, hwm + 1) == 0 &&
 	    records_outbox_acked_holds(u->db, hwm + 1) == 0) {
 		u->gap_warned = hwm;
@@ -1105,6 +1165,7 @@ uplink_start(const struct uplink_config *config, struct uplink **out, char *err,
 	u->gap_warned = -1;
 	u->ahead_warned = -1;
 	u->reacked_at = -1;
+	u->lost_at = -1;
 	if ((u->handed = calloc((size_t)config->batch, sizeof(*u->handed))) == NULL) {
 		free(u);
 		return err_set(err, errlen, "out of memory");

@@ -1702,6 +1702,162 @@ heartbeats_past_their_keep_time_are_dropped(void **state)
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM alerts", -1), alerts_before);
 }
 
+/* county_held, and the same counted row by row (another mark than the
+ * station's is always counted). */
+static int64_t
+held_kept(struct county_db *c, const char *station, int64_t *counted)
+{
+	int64_t hwm = -1, held = -1;
+	char err[256];
+
+	assert_int_equal(county_hwm(c, station, &hwm, err, sizeof(err)), 1);
+	assert_int_equal(county_held(c, station, hwm, &held, err, sizeof(err)), 0);
+	assert_int_equal(county_held(c, station, 0, counted, err, sizeof(err)), 0);
+	return held;
+}
+
+static int
+count_step(void *arg)
+{
+	++*(int64_t *)arg;
+	return 0;
+}
+
+/* The virtual machine steps county_held takes for the station's own mark. */
+static int64_t
+held_steps(struct county_db *c, const char *station, int64_t *held)
+{
+	int64_t hwm = -1, steps = 0;
+	char err[256];
+
+	assert_int_equal(county_hwm(c, station, &hwm, err, sizeof(err)), 1);
+	sqlite3_progress_handler(c->db, 1, count_step, &steps);
+	assert_int_equal(county_held(c, station, hwm, held, err, sizeof(err)), 0);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	return steps;
+}
+
+/*
+ * Review rev101: behind a record the station set aside (seq 4 never
+ * arrives) the mark stays at 3, and each heartbeat counted every row
+ * above it.  The count is kept in the station's row as records and life
+ * events are stored (migration 033): the same as counted through new
+ * records, duplicates, conflicts at a held seq, a life event at a seq of
+ * its own or at a held one, and a database from before (computed).
+ */
+static void
+the_held_count_is_kept_as_records_are_stored(void **state)
+{
+	static const char *const old_rows[] = {
+		"INSERT INTO stations (id, township, hwm, max_seq, created_ms) VALUES"
+		" ('H1', 'TA', 2, 9, 0), ('H2', 'TA', 0, 0, 0)",
+		"INSERT INTO records (station, seq, uuid, kind, created_ms, received_ms) VALUES"
+		" ('H1', 1, 'h1-1', 'fill', 1, 1), ('H1', 2, 'h1-2', 'fill', 1, 1),"
+		" ('H1', 5, 'h1-5', 'fill', 1, 1), ('H1', 9, 'h1-9', 'fill', 1, 1)",
+		"INSERT INTO life_events (source, seq, uuid, event, serial, at_ms, rule_ms,"
+		" stored_ms) VALUES ('H1', 7, 'h1-7', 'returned', 'HELD-2', 5, 5, 5)",
+	};
+	struct county_db c = { .config = &config }, n = { .config = &config };
+	struct store_migration upto30[48];
+	struct wire_batch b;
+	struct wire_ack ack;
+	int64_t counted = -1;
+	char err[256];
+	int alerts;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(countydb_open(&n, dir, "held.db", &config, err, sizeof(err)), 0);
+	batch_of(&b, 1, 3, "N", "flag");
+	assert_int_equal(county_ingest(&n, "S-CNT", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(held_kept(&n, "S-CNT", &counted), 3);
+	assert_int_equal(counted, 3);
+	/* seq 4 set aside at the station: 5..9 above the mark */
+	batch_of(&b, 5, 9, "N", "flag");
+	assert_int_equal(county_ingest(&n, "S-CNT", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	assert_int_equal(ack.hwm, 3);
+	assert_int_equal(ack.held, 8);
+	/* sent again: duplicates */
+	assert_int_equal(county_ingest(&n, "S-CNT", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(ack.held, 8);
+	assert_int_equal(held_kept(&n, "S-CNT", &counted), 8);
+	assert_int_equal(counted, 8);
+	/* other records at held seqs (conflicts), and a new one at 11 */
+	batch_of(&b, 8, 11, "Q", "flag");
+	b.records[2].seq = 11; /* 8, 9, 11, 11: the last a conflict too */
+	assert_int_equal(county_ingest(&n, "S-CNT", "test", &b, &ack, &alerts, err, sizeof(err)),
+	    COUNTY_DONE);
+	wire_batch_free(&b);
+	assert_int_equal(held_kept(&n, "S-CNT", &counted), 9);
+	assert_int_equal(counted, 9);
+	/* life events: at a seq of their own (12), at a held one (5) */
+	assert_int_equal(store_exec(n.db,
+	                     "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms,"
+	                     " rule_ms, stored_ms) VALUES ('S-CNT', 12, 'cnt-12', 'returned',"
+	                     " 'HELD-3', 5, 5, 5), ('S-CNT', 5, 'cnt-5', 'returned', 'HELD-3',"
+	                     " 6, 6, 6)",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(store_exec(n.db, "UPDATE stations SET max_seq = 12 WHERE id = 'S-CNT'",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(held_kept(&n, "S-CNT", &counted), 10);
+	assert_int_equal(counted, 10);
+	/* the answer costs no more with 5,000 rows more above the mark (before
+	 * rev101 each heartbeat read them all): steps, not time */
+	{
+		int64_t held = 0, few = held_steps(&n, "S-CNT", &held), many;
+
+		assert_int_equal(held, 10);
+		assert_int_equal(
+		    store_exec(n.db,
+		        "WITH RECURSIVE s(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM s"
+		        " WHERE i < 5099) INSERT INTO records (station, seq, uuid, kind,"
+		        " created_ms, received_ms) SELECT 'S-CNT', i, 'cnt-r' || i,"
+		        " 'event', 1, 1 FROM s; UPDATE stations SET max_seq = 5099 WHERE"
+		        " id = 'S-CNT'",
+		        err, sizeof(err)),
+		    0);
+		many = held_steps(&n, "S-CNT", &held);
+		assert_int_equal(held, 5010);
+		assert_true(many <= few + 8);
+		assert_int_equal(store_exec(n.db,
+		                     "DELETE FROM records WHERE station = 'S-CNT' AND seq >= 100;"
+		                     " UPDATE stations SET max_seq = 12 WHERE id = 'S-CNT'",
+		                     err, sizeof(err)),
+		    0);
+	}
+	/* deleted by hand: the life event at 12 goes, the one at 5 leaves
+	 * the record there */
+	assert_int_equal(store_exec(n.db,
+	                     "DELETE FROM life_events WHERE source = 'S-CNT' AND seq IN (5, 12)",
+	                     err, sizeof(err)),
+	    0);
+	assert_int_equal(held_kept(&n, "S-CNT", &counted), 9);
+	assert_int_equal(counted, 9);
+	store_close(n.db);
+
+	/* a database of before 033 (or restored from a backup of before) */
+	assert_int_equal(
+	    fixture_schema_upto(schema_county, 30, upto30, sizeof(upto30) / sizeof(upto30[0])), 0);
+	assert_int_equal(fixture_db_open(dir, "held30.db", upto30, &c.db, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(old_rows) / sizeof(old_rows[0]); i++)
+		fixture_exec(c.db, old_rows[i]);
+	store_close(c.db);
+	assert_int_equal(countydb_open(&c, dir, "held30.db", &config, err, sizeof(err)), 0);
+	assert_true(store_user_version(c.db) >= 33);
+	assert_int_equal(held_kept(&c, "H1", &counted), 5);
+	assert_int_equal(counted, 5);
+	assert_int_equal(held_kept(&c, "H2", &counted), 0);
+	assert_int_equal(counted, 0);
+	store_close(c.db);
+}
+
 /*
  * Migration 022 carries the heartbeats held before it over as the newest
  * of each station's minute (the highest id), and a heartbeat after it goes
@@ -2856,6 +3012,7 @@ main(void)
 		cmocka_unit_test(a_flood_of_heartbeats_keeps_one_row_a_minute),
 		cmocka_unit_test(heartbeats_past_their_keep_time_are_dropped),
 		cmocka_unit_test(heartbeats_held_before_022_keep_the_newest_of_each_minute),
+		cmocka_unit_test(the_held_count_is_kept_as_records_are_stored),
 		cmocka_unit_test(a_conflicting_resend_is_recorded_and_alerted),
 		cmocka_unit_test(another_stations_exact_record_is_no_retransmission),
 		cmocka_unit_test(a_flood_of_versions_of_one_record_keeps_at_most_the_bound),

@@ -697,6 +697,52 @@ records_lost_above_a_stopped_mark_are_put_back(void **state)
 }
 
 /*
+ * Review rev101: behind set-aside seq[1] the mark stays at seq[0], and the
+ * station forgets its oldest acknowledged rows (acked_keep_days) while
+ * the county keeps them.  A county restored from a backup that lost one
+ * record above the mark still holds more than the station keeps there:
+ * compared with the rows kept, the loss was never seen.  By the
+ * station's numbering it had acknowledged four there: the county lacks
+ * one, the two kept go out again, the two forgotten are named.
+ */
+static void
+records_lost_behind_forgotten_rows_are_seen(void **state)
+{
+	struct fixture *f = *state;
+	struct records_reack back;
+	struct records_above ab;
+	int64_t seq[6];
+	char err[256], sql[200];
+	sqlite3 *db = fills_handed_out(f, 6, seq);
+
+	assert_int_equal(records_outbox_trim(db, seq[0], err, sizeof(err)), 0);
+	assert_int_equal(records_outbox_set_aside(db, seq[1], "test", 1, err, sizeof(err)), 1);
+	assert_int_equal(records_outbox_delivered(db, &seq[2], 4, err, sizeof(err)), 0);
+	snprintf(sql, sizeof(sql), "UPDATE outbox_acked SET acked_ms = 1 WHERE seq IN (%lld, %lld)",
+	    (long long)seq[2], (long long)seq[3]);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(records_outbox_forget(db, 2, 100, err, sizeof(err)), 2);
+
+	assert_int_equal(records_outbox_above(db, seq[0], 1, &ab), 0);
+	assert_int_equal(ab.acked, 4);
+	assert_int_equal(ab.kept, 2);
+	assert_int_equal(ab.gone, 2);
+	assert_int_equal(ab.gone_first, seq[2]);
+	assert_int_equal(ab.gone_last, seq[3]);
+
+	/* it holds all four: nothing; it holds three: the two kept go back */
+	assert_int_equal(records_outbox_county_lacks(db, seq[0], 4), 0);
+	assert_int_equal(records_outbox_county_lacks(db, seq[0], 3), 1);
+	assert_int_equal(records_outbox_reack(db, seq[0], 3, &back, err, sizeof(err)), 1);
+	assert_int_equal(back.first, seq[4]);
+	assert_int_equal(back.last, seq[5]);
+	assert_int_equal(back.count, 2);
+	assert_int_equal(records_outbox_waiting(db, back.first, back.last), 2);
+	assert_int_equal(records_outbox_aside_count(db), 1);
+	store_close(db);
+}
+
+/*
  * A station restored from an older backup: the county's mark is above its
  * last seq.  Every row not yet acknowledged (waiting or set aside) takes a
  * seq after the mark, in its order, with its uuid; the acknowledged ones
@@ -1573,6 +1619,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(acknowledged_records_are_kept_resent_and_forgotten,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(records_lost_behind_forgotten_rows_are_seen, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(records_lost_above_a_stopped_mark_are_put_back,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

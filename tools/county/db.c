@@ -1278,17 +1278,16 @@ county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err, si
 	return rc == SQLITE_ROW ? 1 : 0;
 }
 
-int
-county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held, char *err,
+/* The rows above hwm counted (the seqs advance_hwm counts; a station's
+ * life events are kept in life_events), by their indexes: O(the rows
+ * above hwm). */
+static int
+held_counted(struct county_db *c, const char *station, int64_t hwm, int64_t *held, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	*held = 0;
-	/* the seqs advance_hwm counts (a station's life events are kept in
-	 * life_events), by their indexes: only the rows above the mark are
-	 * read, which a set-aside record at the station leaves there */
 	if (store_prepare(c->db,
 	        "SELECT count(*) FROM (SELECT seq FROM records WHERE station = ?1 AND seq > ?2"
 	        " UNION SELECT seq FROM life_events WHERE source = ?1 AND seq > ?2)",
@@ -1303,6 +1302,50 @@ county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held
 	if (rc != SQLITE_ROW)
 		return db_error(c, err, errlen, "held");
 	return 0;
+}
+
+int
+county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t row_hwm = -1, max_seq = 0, kept = 0;
+	int rc;
+
+	*held = 0;
+	/*
+	 * The station's own row: nothing above its mark (max_seq), the mark
+	 * itself; else the count its triggers keep (stations.held, migration
+	 * 033), each seq once, so its mark and those above it.  Before
+	 * (review rev101) every heartbeat counted the rows above the mark,
+	 * which behind a set-aside record grow with the station's history.
+	 */
+	if (store_prepare(c->db, "SELECT hwm, max_seq, held FROM stations WHERE id = ?1", &st, err,
+	        errlen) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row_hwm = sqlite3_column_int64(st, 0);
+		max_seq = sqlite3_column_int64(st, 1);
+		kept = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, errlen, "held");
+	if (rc == SQLITE_ROW && row_hwm == hwm) {
+		if (max_seq <= hwm) {
+			*held = hwm;
+			return 0;
+		}
+		/* never fewer than the mark, nor more than max_seq: else counted */
+		if (kept >= hwm && kept <= max_seq) {
+			*held = kept;
+			return 0;
+		}
+	}
+	/* another mark than the station's, or a station without a row */
+	return held_counted(c, station, hwm, held, err, errlen);
 }
 
 int64_t

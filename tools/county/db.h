@@ -86,8 +86,11 @@ int county_hwm(struct county_db *c, const char *station, int64_t *hwm, char *err
 /* Look-up: how many of the station's records the county holds, counted as
  * its mark hwm (1..hwm are all held) and the rows above it (review rev96:
  * behind a record the station set aside the mark stops, and the station
- * learns from this whether the county lost records above it).  0, or -1
- * with err. */
+ * learns from this whether the county lost records above it).  For the
+ * station's own mark, read from its row (stations.held, migration 033:
+ * kept by triggers as rows are stored), the mark alone when nothing is
+ * held above it; for another mark, or a station without a row, counted
+ * (O(rows above hwm)).  0, or -1 with err. */
 int county_held(struct county_db *c, const char *station, int64_t hwm, int64_t *held, char *err,
     size_t errlen);
 
