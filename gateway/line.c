@@ -847,7 +847,6 @@ finish_fill(struct line *line, int64_t now)
 	net = line->checkweigh_n > 0 ? line->checkweigh_sum / line->checkweigh_n : net_of(line);
 	pf.fill_kg = line->fill_cyl.fill_kg;
 	pf.residue_kg = line->residue_kg;
-	pf.target_kg = line->fill.target_kg;
 	pf.net_kg = net;
 	pf.fill_reading_net_kg = line->checkweigh_n > 0 ? line->settle_net : net;
 	pf.checkweigh_stable = line->checkweigh_stable;

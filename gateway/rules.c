@@ -68,6 +68,9 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	       "fill) above the stamped %.3f kg: hold the cylinder until decanted") },
 	[RULES_R21_SHORT] = { "R21", RULES_FLAG, 0, S,
 	    N_("short weight: net %.3f kg, target %.3f kg (tolerance %.3f kg)") },
+	[RULES_R21_SHORT_ON_RESIDUE] = { "R21", RULES_FLAG, 0, S,
+	    N_("short weight: %.3f kg of gas (net %.3f kg onto %.3f kg left by an interrupted "
+	       "fill), below the stamped %.3f kg (tolerance %.3f kg)") },
 	[RULES_R22_TOO_LONG] = { "R22", RULES_FLAG, 0, S,
 	    N_("fill reached the maximum time (%.0f s of %d s allowed): valve closed") },
 	[RULES_R23_RISE_AFTER_CLOSE] = { "R23", RULES_CRITICAL, 1, S,
@@ -511,8 +514,14 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 		else
 			add(v, RULES_R20_OVERFILL, f->net_kg, f->fill_kg);
 	}
-	if (f->net_kg < f->target_kg - rules->short_kg - 1e-9)
-		add(v, RULES_R21_SHORT, f->net_kg, f->target_kg, rules->short_kg);
+	/* R21 judges the same gas against the same stamped mass, from below */
+	if (f->net_kg + f->residue_kg < f->fill_kg - rules->short_kg - 1e-9) {
+		if (f->residue_kg > 0)
+			add(v, RULES_R21_SHORT_ON_RESIDUE, f->net_kg + f->residue_kg, f->net_kg,
+			    f->residue_kg, f->fill_kg, rules->short_kg);
+		else
+			add(v, RULES_R21_SHORT, f->net_kg, f->fill_kg, rules->short_kg);
+	}
 	cap = f->scale_capacity_kg > 0 ? f->scale_capacity_kg : 60.0;
 	tol = cap * rules->checkweigh_pct / 100.0;
 	if (!f->checkweigh_stable)

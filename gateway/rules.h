@@ -65,6 +65,7 @@ enum rules_case {
 	RULES_R20_OVERFILL,
 	RULES_R20_OVERFILL_ON_RESIDUE,
 	RULES_R21_SHORT,
+	RULES_R21_SHORT_ON_RESIDUE,
 	RULES_R22_TOO_LONG,
 	RULES_R23_RISE_AFTER_CLOSE,
 	RULES_R23_RISE_AFTER_FILL,
@@ -189,7 +190,6 @@ struct rules_prefill_facts {
 struct rules_postfill_facts {
 	double fill_kg;             /* stamped allowable fill mass */
 	double residue_kg;          /* gas in it before the fill (rules_residue_kg) */
-	double target_kg;           /* net target: fill_kg - residue_kg */
 	double net_kg;              /* check-weighed net */
 	double fill_reading_net_kg; /* net the fill loop saw last while settling */
 	int checkweigh_stable;      /* the check-weigh reading was stable */

@@ -1198,9 +1198,38 @@ stop_and_restart_fills_to_the_stamped_mass(void **state)
 	a = start(r);
 	run_until_done(r, a, 120000);
 	line_status(&r->line, &s);
-	assert_string_equal(s.result, "ok");
+	assert_string_equal(s.result, "ok"); /* no R21: the stop's gas counts */
 	assert_true(fabs(r->fake.net - 14.9) <= 0.1);
 	assert_true(s.result_net_kg < 14.9 - 0.25);
+}
+
+/* The fill after such a stop that ends short of the stamped mass (here cut
+ * off by R22) is short by the gas in the cylinder, not by its own net: R21
+ * names the gas the stop left and the stamped mass, as R20 does from above
+ * (until now it said "net 2.9 kg, target 14.6 kg", the lowered target). */
+static void
+stop_and_restart_that_ends_short_is_short_of_the_stamped_mass(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	a = fill_until(r, 0.30);
+	line_stop(&r->line);
+	run_until_done(r, a, 10000);
+	run(r, 1000);
+	r->config.rules.max_fill_s = 10;
+	identify(r, "C-GOOD", "b1");
+	a = start(r);
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "flagged");
+	assert_non_null(strstr(s.result_text, "R22"));
+	assert_non_null(strstr(s.result_text, "R21 short weight: "));
+	assert_non_null(strstr(s.result_text, "left by an interrupted fill), below the stamped "
+	                                      "14.900 kg (tolerance 0.400 kg)"));
+	assert_int_equal(
+	    stationdb_count(&r->rec, "SELECT count(*) FROM violations WHERE rule = 'R21'"), 1);
 }
 
 /* The same after gasgw stopped mid-fill: the row recovered as interrupted,
@@ -1976,6 +2005,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(stop_interrupts_fill, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(stop_and_restart_fills_to_the_stamped_mass,
 		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    stop_and_restart_that_ends_short_is_short_of_the_stamped_mass, rig_setup,
+		    rig_teardown),
 		cmocka_unit_test_setup_teardown(crash_and_restart_fills_to_the_stamped_mass,
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(
