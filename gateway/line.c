@@ -225,7 +225,11 @@ line_login(struct line *line, const char *cert, char *err, size_t errlen)
 	int rc = 0;
 
 	pthread_mutex_lock(&line->lock);
-	if (busy_locked(line))
+	/* A line in emergency takes a login (and a logout): the operator who
+	 * must look and acknowledge it works under their own name; a start
+	 * is still refused until `gasctl stop` (line_start), so no valve
+	 * opens for it. */
+	if (busy_locked(line) && line->status.state != LINE_EMERGENCY)
 		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
 		    line_state_name(line->status.state));
 	else
