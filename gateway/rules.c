@@ -84,6 +84,10 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	[RULES_R24_VALVE_SHUT] = { "R24", RULES_FLAG, 1, S,
 	    N_("the valve closed by itself during the fill (its watchdog: the gateway's "
 	       "heartbeat did not get through): fill interrupted at %.3f kg net") },
+	[RULES_R24_UNIT_RESTARTED] = { "R24", RULES_FLAG, 1, S,
+	    N_("the valve unit restarted during the fill (silent %d ms, back with its valve "
+	       "closed as after a power cut; its watchdog timeout is checked again): fill "
+	       "interrupted at %.3f kg net") },
 	[RULES_R24_GATEWAY_STOPPED] = { "R24", RULES_FLAG, 1, S,
 	    N_("gateway stopped during the fill; interrupted, %.3f kg net read at restart") },
 	[RULES_R24_GATEWAY_STOPPED_NO_WEIGHT] = { "R24", RULES_FLAG, 1, S,
@@ -494,6 +498,9 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 		return; /* no trustworthy check-weigh after a lost link */
 	case RULES_VALVE_SHUT:
 		add(v, RULES_R24_VALVE_SHUT, f->fill_reading_net_kg);
+		return;
+	case RULES_UNIT_RESTARTED:
+		add(v, RULES_R24_UNIT_RESTARTED, f->link_lost_ms, f->fill_reading_net_kg);
 		return;
 	case RULES_STOPPED:
 		/* R21 would only say what "interrupted" says; a weight that kept

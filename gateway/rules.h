@@ -71,6 +71,7 @@ enum rules_case {
 	RULES_R23_RISE_AFTER_FILL,
 	RULES_R24_LINK_LOST,
 	RULES_R24_VALVE_SHUT,
+	RULES_R24_UNIT_RESTARTED,
 	RULES_R24_GATEWAY_STOPPED,
 	RULES_R24_GATEWAY_STOPPED_NO_WEIGHT,
 	RULES_R25_UNSTABLE,
@@ -109,12 +110,15 @@ struct rules_verdict {
 /* Why a fill ended before its check-weigh, if it did. */
 enum rules_interruption {
 	RULES_NOT_INTERRUPTED,
-	RULES_STOPPED,   /* stopped at the line, by another line's emergency or a
-	                  * shutdown: no rule of its own */
-	RULES_LINK_LOST, /* R24: the scale or the valve unit silent for link_loss_ms,
-	                  * or the open command unanswered */
-	RULES_VALVE_SHUT /* R24: the valve unit reports its valve closed while
-	                  * commanded open (its watchdog, or someone at the line) */
+	RULES_STOPPED,       /* stopped at the line, by another line's emergency or a
+	                      * shutdown: no rule of its own */
+	RULES_LINK_LOST,     /* R24: the scale or the valve unit silent for link_loss_ms,
+	                      * or the open command unanswered */
+	RULES_VALVE_SHUT,    /* R24: the valve unit reports its valve closed while
+	                      * commanded open (its watchdog, or someone at the line) */
+	RULES_UNIT_RESTARTED /* R24: the same after the valve unit stopped
+	                      * answering for less than its watchdog timeout while
+	                      * the gateway fed it: the unit restarted */
 };
 
 /* R04 from this station's own life events (records_life_stopped): it
@@ -199,7 +203,7 @@ struct rules_postfill_facts {
 	int emergency;              /* R23: weight rose with the valve closed */
 	double rise_kg;
 	enum rules_interruption interrupted;
-	int link_lost_ms; /* R24 link lost: for how long */
+	int link_lost_ms; /* R24 link lost, or the unit restarted: silent how long */
 };
 
 void rules_verdict_init(struct rules_verdict *verdict);
