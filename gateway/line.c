@@ -225,7 +225,11 @@ line_login(struct line *line, const char *cert, char *err, size_t errlen)
 	int rc = 0;
 
 	pthread_mutex_lock(&line->lock);
-	if (busy_locked(line))
+	/* A line in emergency takes a login (and a logout): the operator who
+	 * must look and acknowledge it works under their own name; a start
+	 * is still refused until `gasctl stop` (line_start), so no valve
+	 * opens for it. */
+	if (busy_locked(line) && line->status.state != LINE_EMERGENCY)
 		rc = err_set(err, errlen, _("line %d is busy (%s)"), line->number,
 		    line_state_name(line->status.state));
 	else
@@ -704,6 +708,8 @@ check_and_arm(struct line *line, int64_t now)
 	line->timed_out = line->emergency = 0;
 	line->interrupted = RULES_NOT_INTERRUPTED;
 	line->valve_shut_since = 0;
+	line->valve_silent_ms = 0;
+	line->feed_gap_ms = 0;
 	line->ctl_running = 0;
 	curve_init(&line->curve, (int32_t)lround(line->fill.target_kg * 1000),
 	    (int32_t)lround(line->fill.preact_kg * 1000));
@@ -841,13 +847,13 @@ finish_fill(struct line *line, int64_t now)
 	enum records_write written;
 	const char *result;
 	double net;
-	int lost = line->interrupted == RULES_LINK_LOST || line->interrupted == RULES_VALVE_SHUT;
+	int lost = line->interrupted == RULES_LINK_LOST || line->interrupted == RULES_VALVE_SHUT ||
+	           line->interrupted == RULES_UNIT_RESTARTED;
 
 	memset(&pf, 0, sizeof(pf));
 	net = line->checkweigh_n > 0 ? line->checkweigh_sum / line->checkweigh_n : net_of(line);
 	pf.fill_kg = line->fill_cyl.fill_kg;
 	pf.residue_kg = line->residue_kg;
-	pf.target_kg = line->fill.target_kg;
 	pf.net_kg = net;
 	pf.fill_reading_net_kg = line->checkweigh_n > 0 ? line->settle_net : net;
 	pf.checkweigh_stable = line->checkweigh_stable;
@@ -1056,6 +1062,26 @@ valve_closed_itself(struct line *line, int64_t now)
 	       now - line->valve_shut_since >= LINE_VALVE_CLOSE_MS;
 }
 
+/*
+ * Why the valve closed by itself: the valve unit stopped answering during
+ * the fill and came back with it closed, while the gateway fed its
+ * heartbeat on time (no gap of the gateway's own, as a frozen gasgw makes),
+ * and the silence was too short for the watchdog to have shut it (the unit
+ * had a heartbeat less than watchdog_ms before it answered again): it
+ * restarted, a power blip at the unit, and came back with its power-on
+ * state (the bus reads its watchdog timeout back and writes it again).
+ * Otherwise its watchdog (or someone at the line) shut it.
+ */
+static int
+unit_restarted(const struct line *line)
+{
+	int wd = line->config->watchdog_ms;
+
+	return line->valve_silent_ms > 0 && wd > 0 &&
+	       line->valve_silent_ms + line->heartbeat_ms < wd &&
+	       line->feed_gap_ms + line->heartbeat_ms < wd;
+}
+
 static void
 step_fill_states(struct line *line, int64_t now, int stop)
 {
@@ -1077,9 +1103,11 @@ step_fill_states(struct line *line, int64_t now, int stop)
 		}
 	}
 	if (line->state == LINE_FILLING && valve_closed_itself(line, now)) {
-		line->interrupted = RULES_VALVE_SHUT;
+		line->interrupted = unit_restarted(line) ? RULES_UNIT_RESTARTED : RULES_VALVE_SHUT;
+		line->link_lost_ms = line->valve_silent_ms;
 		begin_close(line, now);
-		log_warnx("line %d: R24 the valve closed by itself during the fill", line->number);
+		log_warnx("line %d: R24 the valve closed by itself during the fill%s", line->number,
+		    line->interrupted == RULES_UNIT_RESTARTED ? ": the valve unit restarted" : "");
 		finish_fill(line, now);
 		enter(line, LINE_INTERRUPTED, now);
 		return;
@@ -1408,6 +1436,14 @@ line_step(struct line *line, int64_t now)
 		line->last.valve_ok = r.valve_ok;
 		line->last.valve_fb = r.valve_fb;
 		line->last.valve_open = r.valve_open;
+	}
+	/* what tells a valve unit's restart from its watchdog (unit_restarted) */
+	if (line->state == LINE_FILLING && line->valve_commanded_open) {
+		if (r.valve_ok && line->valve_fail_since &&
+		    now - line->valve_fail_since > line->valve_silent_ms)
+			line->valve_silent_ms = (int)(now - line->valve_fail_since);
+		if (line->last_heartbeat_ms && now - line->last_heartbeat_ms > line->feed_gap_ms)
+			line->feed_gap_ms = now - line->last_heartbeat_ms;
 	}
 	if (r.valve_ok)
 		line->valve_fail_since = 0;

@@ -68,6 +68,9 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	       "fill) above the stamped %.3f kg: hold the cylinder until decanted") },
 	[RULES_R21_SHORT] = { "R21", RULES_FLAG, 0, S,
 	    N_("short weight: net %.3f kg, target %.3f kg (tolerance %.3f kg)") },
+	[RULES_R21_SHORT_ON_RESIDUE] = { "R21", RULES_FLAG, 0, S,
+	    N_("short weight: %.3f kg of gas (net %.3f kg onto %.3f kg left by an interrupted "
+	       "fill), below the stamped %.3f kg (tolerance %.3f kg)") },
 	[RULES_R22_TOO_LONG] = { "R22", RULES_FLAG, 0, S,
 	    N_("fill reached the maximum time (%.0f s of %d s allowed): valve closed") },
 	[RULES_R23_RISE_AFTER_CLOSE] = { "R23", RULES_CRITICAL, 1, S,
@@ -81,6 +84,10 @@ const struct rules_row rules_table[RULES_CASE_COUNT] = {
 	[RULES_R24_VALVE_SHUT] = { "R24", RULES_FLAG, 1, S,
 	    N_("the valve closed by itself during the fill (its watchdog: the gateway's "
 	       "heartbeat did not get through): fill interrupted at %.3f kg net") },
+	[RULES_R24_UNIT_RESTARTED] = { "R24", RULES_FLAG, 1, S,
+	    N_("the valve unit restarted during the fill (silent %d ms, back with its valve "
+	       "closed as after a power cut; its watchdog timeout is checked again): fill "
+	       "interrupted at %.3f kg net") },
 	[RULES_R24_GATEWAY_STOPPED] = { "R24", RULES_FLAG, 1, S,
 	    N_("gateway stopped during the fill; interrupted, %.3f kg net read at restart") },
 	[RULES_R24_GATEWAY_STOPPED_NO_WEIGHT] = { "R24", RULES_FLAG, 1, S,
@@ -492,6 +499,9 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 	case RULES_VALVE_SHUT:
 		add(v, RULES_R24_VALVE_SHUT, f->fill_reading_net_kg);
 		return;
+	case RULES_UNIT_RESTARTED:
+		add(v, RULES_R24_UNIT_RESTARTED, f->link_lost_ms, f->fill_reading_net_kg);
+		return;
 	case RULES_STOPPED:
 		/* R21 would only say what "interrupted" says; a weight that kept
 		 * rising still decides whether the cylinder is held (R20). */
@@ -511,8 +521,14 @@ rules_postfill(const struct gw_rules *rules, const struct rules_postfill_facts *
 		else
 			add(v, RULES_R20_OVERFILL, f->net_kg, f->fill_kg);
 	}
-	if (f->net_kg < f->target_kg - rules->short_kg - 1e-9)
-		add(v, RULES_R21_SHORT, f->net_kg, f->target_kg, rules->short_kg);
+	/* R21 judges the same gas against the same stamped mass, from below */
+	if (f->net_kg + f->residue_kg < f->fill_kg - rules->short_kg - 1e-9) {
+		if (f->residue_kg > 0)
+			add(v, RULES_R21_SHORT_ON_RESIDUE, f->net_kg + f->residue_kg, f->net_kg,
+			    f->residue_kg, f->fill_kg, rules->short_kg);
+		else
+			add(v, RULES_R21_SHORT, f->net_kg, f->fill_kg, rules->short_kg);
+	}
 	cap = f->scale_capacity_kg > 0 ? f->scale_capacity_kg : 60.0;
 	tol = cap * rules->checkweigh_pct / 100.0;
 	if (!f->checkweigh_stable)

@@ -65,11 +65,13 @@ enum rules_case {
 	RULES_R20_OVERFILL,
 	RULES_R20_OVERFILL_ON_RESIDUE,
 	RULES_R21_SHORT,
+	RULES_R21_SHORT_ON_RESIDUE,
 	RULES_R22_TOO_LONG,
 	RULES_R23_RISE_AFTER_CLOSE,
 	RULES_R23_RISE_AFTER_FILL,
 	RULES_R24_LINK_LOST,
 	RULES_R24_VALVE_SHUT,
+	RULES_R24_UNIT_RESTARTED,
 	RULES_R24_GATEWAY_STOPPED,
 	RULES_R24_GATEWAY_STOPPED_NO_WEIGHT,
 	RULES_R25_UNSTABLE,
@@ -108,12 +110,15 @@ struct rules_verdict {
 /* Why a fill ended before its check-weigh, if it did. */
 enum rules_interruption {
 	RULES_NOT_INTERRUPTED,
-	RULES_STOPPED,   /* stopped at the line, by another line's emergency or a
-	                  * shutdown: no rule of its own */
-	RULES_LINK_LOST, /* R24: the scale or the valve unit silent for link_loss_ms,
-	                  * or the open command unanswered */
-	RULES_VALVE_SHUT /* R24: the valve unit reports its valve closed while
-	                  * commanded open (its watchdog, or someone at the line) */
+	RULES_STOPPED,       /* stopped at the line, by another line's emergency or a
+	                      * shutdown: no rule of its own */
+	RULES_LINK_LOST,     /* R24: the scale or the valve unit silent for link_loss_ms,
+	                      * or the open command unanswered */
+	RULES_VALVE_SHUT,    /* R24: the valve unit reports its valve closed while
+	                      * commanded open (its watchdog, or someone at the line) */
+	RULES_UNIT_RESTARTED /* R24: the same after the valve unit stopped
+	                      * answering for less than its watchdog timeout while
+	                      * the gateway fed it: the unit restarted */
 };
 
 /* R04 from this station's own life events (records_life_stopped): it
@@ -189,7 +194,6 @@ struct rules_prefill_facts {
 struct rules_postfill_facts {
 	double fill_kg;             /* stamped allowable fill mass */
 	double residue_kg;          /* gas in it before the fill (rules_residue_kg) */
-	double target_kg;           /* net target: fill_kg - residue_kg */
 	double net_kg;              /* check-weighed net */
 	double fill_reading_net_kg; /* net the fill loop saw last while settling */
 	int checkweigh_stable;      /* the check-weigh reading was stable */
@@ -199,7 +203,7 @@ struct rules_postfill_facts {
 	int emergency;              /* R23: weight rose with the valve closed */
 	double rise_kg;
 	enum rules_interruption interrupted;
-	int link_lost_ms; /* R24 link lost: for how long */
+	int link_lost_ms; /* R24 link lost, or the unit restarted: silent how long */
 };
 
 void rules_verdict_init(struct rules_verdict *verdict);

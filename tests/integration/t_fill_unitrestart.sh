@@ -49,4 +49,8 @@ check "the unit's own watchdog closed the valve $((${t_wd:-0} - t_stop)) ms afte
     all "[ -n '$t_wd' ]" "[ $((${t_wd:-0} - t_stop)) -le 2000 ]"
 wait "$bg"
 check "and the fill ended interrupted: $(head -n 1 "$T/f.out")" grep -q '^interrupted' "$T/f.out"
+# the unit did not restart here: gasgw stopped feeding it, and R24 says so
+check "R24 blames the heartbeat that did not get through, not a restart of the unit" \
+    all "grep -q \"R24 the valve closed by itself .*heartbeat did not get through\" '$T/f.out'" \
+    "! grep -q 'unit restarted' '$T/f.out'"
 finish

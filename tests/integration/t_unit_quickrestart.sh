@@ -6,8 +6,8 @@
 # opens and every second while a line is in use, and writes it again: the
 # next fill opens with the unit's watchdog armed, so the unit closes the
 # valve by itself when gasgw freezes mid-fill (docs/design.md, V2); and a
-# restart during a fill is noticed and the timeout written again.
-# (review rev99, finding 2)
+# restart during a fill is noticed and the timeout written again, and the
+# fill it cut short says the unit restarted.  (review rev99, finding 2)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fill_lib.sh"
 
@@ -61,4 +61,11 @@ else
 fi
 wait "$bg"
 echo "# second fill: $(tr '\n' ' ' <"$T/f2.out")"
+# 3. What the operator reads of it: the unit restarted, not the heartbeat
+# (until 8 Dec 2026 R24 said "its watchdog: the gateway's heartbeat did
+# not get through", which the gateway had fed on time).
+check "the fill cut by the restart ended interrupted, R24 saying the valve unit restarted" \
+    all "grep -q '^interrupted' '$T/f2.out'" \
+    "grep -q 'R24 the valve unit restarted during the fill (silent [0-9]* ms' '$T/f2.out'" \
+    "! grep -q 'heartbeat' '$T/f2.out'"
 finish

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "i18n.h"
 #include "rules.h"
 #include "timetext.h"
 #include "util.h"
@@ -420,7 +421,6 @@ postfill_rules_fire_only_where_meant(void **state)
 	for (c = postfill_cases; c->name != NULL; c++) {
 		memset(&f, 0, sizeof(f));
 		f.fill_kg = 14.9;
-		f.target_kg = 14.9;
 		f.net_kg = c->net;
 		f.fill_reading_net_kg = c->reading;
 		f.checkweigh_stable = c->stable;
@@ -474,7 +474,6 @@ r20_counts_the_gas_an_interrupted_fill_left(void **state)
 	memset(&f, 0, sizeof(f));
 	f.fill_kg = 14.9;
 	f.residue_kg = 0.31;
-	f.target_kg = 14.9 - 0.31;
 	f.checkweigh_stable = 1;
 	f.scale_capacity_kg = 60;
 	f.fill_ms = 50000;
@@ -493,6 +492,87 @@ r20_counts_the_gas_an_interrupted_fill_left(void **state)
 	assert_string_equal(v.items[0].text,
 	    "R20 overfilled: 15.210 kg of gas (net 14.900 kg onto 0.310 kg left by an interrupted "
 	    "fill) above the stamped 14.900 kg: hold the cylinder until decanted");
+}
+
+/* R21 judges the same gas from below: the net and what an interrupted fill
+ * left, against the stamped mass (it judged the net against the target that
+ * left the residue out, and said the lowered target as if it were the mass). */
+static void
+r21_counts_the_gas_an_interrupted_fill_left(void **state)
+{
+	struct rules_postfill_facts f;
+	struct rules_verdict v;
+	struct gw_rules r;
+
+	(void)state;
+	rules_defaults(&r);
+	memset(&f, 0, sizeof(f));
+	f.fill_kg = 14.9;
+	f.residue_kg = 0.31;
+	f.checkweigh_stable = 1;
+	f.scale_capacity_kg = 60;
+	f.fill_ms = 50000;
+	/* 14.51 kg in it: within the 0.4 kg tolerance of 14.9 */
+	f.net_kg = f.fill_reading_net_kg = 14.2;
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	assert_int_equal(v.count, 0);
+	/* 14.31 kg in it: short, the sentence naming the gas and the stamped mass */
+	f.net_kg = f.fill_reading_net_kg = 14.0;
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	assert_int_equal(v.count, 1);
+	assert_string_equal(rules_fill_result(&v, RULES_NOT_INTERRUPTED), "flagged");
+	assert_string_equal(v.items[0].text,
+	    "R21 short weight: 14.310 kg of gas (net 14.000 kg onto 0.310 kg left by an "
+	    "interrupted fill), below the stamped 14.900 kg (tolerance 0.400 kg)");
+	/* no interrupted fill: the net against the stamped mass, as before */
+	f.residue_kg = 0;
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	assert_string_equal(v.items[0].text,
+	    "R21 short weight: net 14.000 kg, target 14.900 kg (tolerance 0.400 kg)");
+}
+
+/* A valve unit that restarted mid-fill is said to have restarted, in the
+ * operator's language; until 8 Dec 2026 R24 blamed the gateway's heartbeat. */
+static void
+a_unit_restart_is_said_as_one_in_english_and_chinese(void **state)
+{
+	struct rules_postfill_facts f;
+	struct rules_verdict v;
+	struct i18n_speech speech;
+	struct gw_rules r;
+	const char *build = getenv("BUILD");
+	char dir[4096];
+
+	(void)state;
+	rules_defaults(&r);
+	memset(&f, 0, sizeof(f));
+	f.fill_kg = 14.9;
+	f.interrupted = RULES_UNIT_RESTARTED;
+	f.link_lost_ms = 350;
+	f.net_kg = f.fill_reading_net_kg = 0.95;
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	assert_int_equal(v.count, 1);
+	assert_string_equal(rules_fill_result(&v, RULES_UNIT_RESTARTED), "interrupted");
+	assert_string_equal(v.items[0].text,
+	    "R24 the valve unit restarted during the fill (silent 350 ms, back with its valve "
+	    "closed as after a power cut; its watchdog timeout is checked again): fill "
+	    "interrupted at 0.950 kg net");
+	assert_non_null(build);
+	snprintf(dir, sizeof(dir), "%s/locale", build);
+	setenv("GAS_LOCALEDIR", dir, 1);
+	unsetenv("LANGUAGE");
+	i18n_init();
+	assert_int_equal(i18n_speak("zh_CN.UTF-8", &speech), 0);
+	rules_verdict_init(&v);
+	rules_postfill(&r, &f, &v);
+	i18n_speak_end(&speech);
+	assert_string_equal(v.items[0].text,
+	    "R24 充装中阀门单元重启（350 ms 无应答，恢复时阀门已关闭，如同断电后；看门狗超时重新"
+	    "核查）：充装中断于净重 0.950 kg");
 }
 
 static void
@@ -979,6 +1059,8 @@ main(void)
 		cmocka_unit_test(hoarding_alert_goes_to_buyer_township),
 		cmocka_unit_test(postfill_rules_fire_only_where_meant),
 		cmocka_unit_test(r20_counts_the_gas_an_interrupted_fill_left),
+		cmocka_unit_test(r21_counts_the_gas_an_interrupted_fill_left),
+		cmocka_unit_test(a_unit_restart_is_said_as_one_in_english_and_chinese),
 		cmocka_unit_test(inspection_due_follows_registry_then_cycle),
 		cmocka_unit_test(counter_judges_codes_and_numbers_as_the_checks_do),
 		cmocka_unit_test(a_code_that_is_not_the_registrys_is_refused),
