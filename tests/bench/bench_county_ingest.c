@@ -317,7 +317,7 @@ bench_delivery(const char *dir)
 	static int64_t mark_us[DELIVERY_ROUNDS], walk_us[DELIVERY_ROUNDS], read_us[WALK_ROUNDS],
 	    scan_us[WALK_ROUNDS];
 	struct wire_record records[DELIVERY_BATCH];
-	struct county_db c;
+	struct county_db c = { .config = &config };
 	struct wire_batch b;
 	struct wire_ack ack;
 	char path[128], err[256];
@@ -435,7 +435,7 @@ bench_flood(const char *dir)
 	const char *env = getenv("BENCH_FLOOD_RETURNS");
 	int64_t strays = env != NULL && atoll(env) > 0 ? atoll(env) : FLOOD_RETURNS,
 	        at = time_wall_ms() - 2 * HOUR_MS;
-	struct county_db c;
+	struct county_db c = { .config = &config };
 	char path[128], sql[1024], err[256];
 	int round, n = 0;
 	double flood_med, clean_med;
@@ -491,7 +491,7 @@ int
 main(void)
 {
 	struct wire_batch *batches;
-	struct county_db c;
+	struct county_db c = { .config = &config };
 	struct wire_ack ack;
 	sqlite3 *db;
 	char dir[64], path[128], err[256];
