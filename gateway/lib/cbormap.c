@@ -471,10 +471,20 @@ read_value(struct reader *r, const struct cbormap_field *f, void *obj, int depth
 		memcpy(p, r->data, r->n);
 		((char *)p)[r->n] = '\0';
 		if (f->oneof != NULL) {
+			char words[160] = "";
+
 			for (i = 0; f->oneof[i] != NULL; i++)
 				if (strcmp(f->oneof[i], p) == 0)
 					return 0;
-			return fail(r, "unknown value '%s'", (char *)p);
+			/* the value is not quoted: the sender wrote it, and the message is
+			 * answered and logged (a resident ID number in a device's bkind went
+			 * into both until review rev102, V7); the words it may be are */
+			for (i = 0; f->oneof[i] != NULL; i++)
+				if (f->oneof[i][0] != '\0')
+					snprintf(words + strlen(words),
+					    sizeof(words) - strlen(words), "%s%s",
+					    words[0] != '\0' ? ", " : "", f->oneof[i]);
+			return fail(r, "not one of its values (%s)", words);
 		}
 		return 0;
 	case CBORMAP_INT:

@@ -82,6 +82,14 @@ liferows_read(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen)
 		store_column_copy(st, 13, l->next_due, sizeof(l->next_due));
 		store_column_copy(st, 14, l->reason, sizeof(l->reason));
 		l->at_ms = sqlite3_column_int64(st, 15);
+		if (sqlite3_column_count(st) >= 18) {
+			static const char *const chains[] = { "out", "in", "loose" };
+			int counts = sqlite3_column_int(st, 17);
+
+			l->taken_ms = sqlite3_column_int64(st, 16);
+			str_copy(l->chain, counts >= 0 && counts <= 2 ? chains[counts] : "in",
+			    sizeof(l->chain));
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -29,7 +29,8 @@ int liferows_insert(sqlite3 *db, const char *uuid, const struct wire_life *l, ch
 	" FROM life_events WHERE uuid = ?"
 
 /* Read r->uuid's life event through st (LIFEROWS_SELECT, or a statement
- * giving the same columns: the county's trace reads its life_events so)
+ * giving the same columns: the county's trace reads its life_events so,
+ * with two more: the rule time as taken_ms and counts, 0 1 2, as chain)
  * into r->life and set r->has_life.  0, or -1 with err (no such row
  * included). */
 int liferows_read(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen);

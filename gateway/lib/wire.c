@@ -272,6 +272,8 @@ buyer_id_ok(const char *s)
 	return 1;
 }
 
+static const char *const life_chains[] = { "", "in", "loose", "out", NULL };
+
 /* What each event needs beyond the fields every one has. */
 static int
 life_check(const void *obj, char *err, size_t errlen)
@@ -314,6 +316,8 @@ static const struct cbormap_field life_fields[] = {
 	TEXT(struct wire_life, next_due, "next_due", OPT),
 	TEXT(struct wire_life, reason, "reason", OPT),
 	INT_FROM(struct wire_life, at_ms, "at", REQ, 1),
+	INT(struct wire_life, taken_ms, "taken", CBORMAP_OMIT_ZERO),
+	ONEOF(struct wire_life, chain, "chain", OPT, life_chains),
 };
 static const struct cbormap_msg life_msg = { "life", sizeof(struct wire_life),
 	CBORMAP_FIELDS(life_fields), life_check };
@@ -714,7 +718,9 @@ wire_record_time(const struct wire_record *r)
 {
 	if (r->has_fill)
 		return r->fill.started_ms;
-	return r->has_life ? r->life.at_ms : r->created_ms;
+	if (r->has_life)
+		return r->life.taken_ms != 0 ? r->life.taken_ms : r->life.at_ms;
+	return r->created_ms;
 }
 
 void

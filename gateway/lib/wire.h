@@ -132,6 +132,13 @@ struct wire_life {
 	char next_due[WIRE_DATE];    /* inspection_back: YYYY-MM-DD; else "" */
 	char reason[WIRE_LIFE_TEXT]; /* scrapped: why */
 	int64_t at_ms;
+	/* a county's trace only (a batch's are not read): the time the county
+	 * took the step at (its rule time: a device's at_ms bounded, C17), 0
+	 * when not said; and whether the step is in the cylinder's chain:
+	 * "in", "loose" or "out" (docs/county.md, "A device's word at the
+	 * door"), "" when not said */
+	int64_t taken_ms;
+	char chain[WIRE_WORD];
 };
 
 /* One record: a fill, a refusal, another event or a life event, with the
@@ -328,7 +335,8 @@ void wire_curve_free(struct wire_curve *c);
 void wire_record_clear(struct wire_record *r);
 
 /* When a record happened, as traces order it: a fill's start, a life
- * event's at_ms, otherwise the record's creation. */
+ * event's time as the county took it (taken_ms; its at_ms when the answer
+ * does not say), otherwise the record's creation. */
 int64_t wire_record_time(const struct wire_record *r);
 
 /* The cursor just after record r. */

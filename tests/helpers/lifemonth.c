@@ -308,7 +308,7 @@ fill_record(struct wire_record *r, const struct ev *e, int64_t seq)
 	 * at both of the township's stations */
 	buyer_id(1000000 + e->station % 4, id);
 	str_copy(f->buyer, id, sizeof(f->buyer));
-	snprintf(f->buyer_masked, sizeof(f->buyer_masked), "91330***********%02d", e->station);
+	snprintf(f->buyer_masked, sizeof(f->buyer_masked), "913***********%04d", e->station);
 	str_copy(f->buyer_township, town_of(e->station), sizeof(f->buyer_township));
 	str_copy(f->buyer_kind, "delivery", sizeof(f->buyer_kind));
 	str_copy(f->operator_cert, "OP-1", sizeof(f->operator_cert));

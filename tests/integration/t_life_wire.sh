@@ -217,8 +217,14 @@ check "the hand-over row names the household, the village and the device" \
 check "the dispatch row names the worker and the operator" \
     grep -q "dispatched dispatched to $W (by OP-7)" "$T/trace.txt"
 trace cylinder C-GOOD-2 >"$T/trace2.txt" 2>&1
-check "where C-GOOD-2 is now, and with whom: out for delivery with the worker" \
-    grep -q "^now: out for delivery with $W, " "$T/trace2.txt"
+# the return, dated a day back but recorded after the device's hand-over
+# (its seq), is taken by the county at that hand-over's time, after the
+# dispatch: the trace follows the county's time (review rev102) and gives
+# the device's own beside it
+check "where C-GOOD-2 is now, by the county's time: the empty back with the worker" \
+    grep -q "^now: empty, with $W, " "$T/trace2.txt"
+check "... the return's row gives the device's own time, bounded by the county" \
+    grep -q "returned .*device's time .*, bounded by the county" "$T/trace2.txt"
 trace --csv cylinder C-GOOD-1 >"$T/trace.csv"
 check "the CSV carries the life rows too" \
     [ "$(grep -c ',life,' "$T/trace.csv")" = 4 ]

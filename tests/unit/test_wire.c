@@ -868,6 +868,8 @@ life_records_round_trip_and_are_checked(void **state)
 		{ "returned", "lat", "records[0].life.place.lat6" },
 		{ "returned", "kind", "without its life part" },
 		{ "returned", "fill", "not of kind life" },
+		/* the value not quoted: the county answers and logs this text (rev102) */
+		{ "handed_over", "bkind", "records[0].life.bkind: not one of its values (" },
 	};
 
 	(void)state;
@@ -881,6 +883,9 @@ life_records_round_trip_and_are_checked(void **state)
 	r[0].life.has_position = 1;
 	r[0].life.lat = 29.028123;
 	r[0].life.lon = 119.171456;
+	/* what a county's trace adds: the time it took the step at, and the chain */
+	r[0].life.taken_ms = r[0].life.at_ms + 72000000;
+	snprintf(r[0].life.chain, sizeof(r[0].life.chain), "out");
 	fill_life(&r[1], 2, "inspection_back");
 	snprintf(r[1].life.result, sizeof(r[1].life.result), "pass");
 	/* far beyond what the county takes at ingest (tools/county/life.c): the
@@ -895,7 +900,9 @@ life_records_round_trip_and_are_checked(void **state)
 		assert_true(got.records[i].has_life);
 		assert_false(got.records[i].has_fill);
 		assert_memory_equal(&got.records[i].life, &r[i].life, sizeof(r[i].life));
-		assert_int_equal(wire_record_time(&got.records[i]), r[i].life.at_ms);
+		/* a trace places a step at the county's time when it says one */
+		assert_int_equal(wire_record_time(&got.records[i]),
+		    r[i].life.taken_ms != 0 ? r[i].life.taken_ms : r[i].life.at_ms);
 	}
 	wire_batch_free(&got);
 	assert_int_equal(wire_cbor_to_json(buf, len, &json, err, sizeof(err)), 0);
@@ -931,6 +938,9 @@ life_records_round_trip_and_are_checked(void **state)
 			r[0].has_life = 0;
 		else if (strcmp(bad[i].field, "fill") == 0)
 			snprintf(r[0].kind, sizeof(r[0].kind), "event");
+		else if (strcmp(bad[i].field, "bkind") == 0)
+			snprintf(r[0].life.buyer_kind, sizeof(r[0].life.buyer_kind),
+			    "110105491231002");
 		b.count = 1;
 		assert_int_equal(wire_encode_batch(&b, &buf, &len), 0);
 		err[0] = '\0';
@@ -939,6 +949,9 @@ life_records_round_trip_and_are_checked(void **state)
 		if (strstr(err, bad[i].want) == NULL)
 			fail_msg("%s/%s: reason \"%s\" lacks \"%s\"", bad[i].event, bad[i].field,
 			    err, bad[i].want);
+		if (strstr(err, "110105491231002") != NULL)
+			fail_msg("%s/%s: reason \"%s\" quotes the value", bad[i].event,
+			    bad[i].field, err);
 		free(buf);
 	}
 }

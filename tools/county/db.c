@@ -2035,12 +2035,19 @@ out:
 	" AND f.started_ms >= ?2 AND f.started_ms <= ?3 AND (f.record_created_ms IS NOT NULL"      \
 	" OR (f.station = r.station AND f.seq = r.seq))) ORDER BY 5, 2, 3 LIMIT ?7"
 /* A cylinder's life events (life.h) take their place in a trace as records
- * of kind life: source as the station, its seq, at_ms as their time. */
+ * of kind life: source as the station, its seq, and as their time the one
+ * the county took them at (rule_ms: a device's at_ms bounded, C17), which
+ * the answer carries beside the device's at_ms (wire_life.taken_ms).
+ * Until review rev102 the device's at_ms placed and filtered them: a phone
+ * 20 hours ahead put its hand-over after the station's receipt of the
+ * empty, and one back-dated to 2001, taken now, was missing from a trace
+ * of the day it came.  The indexes by serial and by buyer hold rule_ms
+ * (migration 023; the buyer's is partial, hence buyer <> ''). */
 #define TRACE_LIFE(where)                                                                          \
-	"SELECT l.uuid, l.source, l.seq, 'life', l.at_ms AS t, l.at_ms, NULL, NULL, NULL, NULL,"   \
+	"SELECT l.uuid, l.source, l.seq, 'life', l.rule_ms AS t, l.at_ms, NULL, NULL, NULL, NULL," \
 	" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1"               \
-	" FROM life_events l WHERE " where " AND l.at_ms >= max(?2, ?4) AND l.at_ms <= ?3"         \
-	" AND (l.at_ms, l.source, l.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7"
+	" FROM life_events l WHERE " where " AND l.rule_ms >= max(?2, ?4) AND l.rule_ms <= ?3"     \
+	" AND (l.rule_ms, l.source, l.seq) > (?4, ?5, ?6) ORDER BY 5, 2, 3 LIMIT ?7"
 
 #define TRACE_PARTS 3 /* fills, other records, life events: the order ties are broken in */
 #define TRACE_MAY_HAVE_VIOLATIONS (6 + RECORDROWS_FILL_COLUMNS)
@@ -2058,7 +2065,7 @@ static const struct {
 	               TRACE_OTHERS("r.uuid IN (SELECT event FROM violations WHERE buyer = ?1"
 	                            " AND buyer <> '')",
 	                   "f.buyer = ?1"),
-	               TRACE_LIFE("l.buyer = ?1") } },
+	               TRACE_LIFE("l.buyer = ?1 AND l.buyer <> ''") } },
 	{ "station",
 	    { TRACE_FILLS("f.station = ?1"), TRACE_OTHERS("r.station = ?1", "f.station = ?1"),
 	        TRACE_LIFE("l.source = ?1") } },
@@ -2269,8 +2276,8 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 	if (store_cached(c->db,
 	        "SELECT event, serial, code, actor, worker, buyer, buyer_masked, buyer_township,"
 	        " buyer_kind, village, CAST(round(lat * 1e6) AS INTEGER),"
-	        " CAST(round(lon * 1e6) AS INTEGER), result, next_due, reason, at_ms"
-	        " FROM life_events WHERE uuid = ?",
+	        " CAST(round(lon * 1e6) AS INTEGER), result, next_due, reason, at_ms, rule_ms,"
+	        " counts FROM life_events WHERE uuid = ?",
 	        &vst, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < out->count; i++)

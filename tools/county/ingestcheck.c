@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ingestcheck.h"
+#include "buyer.h"
 #include "casemsg.h"
 #include "life.h"
 #include "util.h"
@@ -154,6 +155,45 @@ check_texts(const struct text_field *t, size_t n, const char *at, char *err, siz
 
 #define TEXTS(t) (t), sizeof(t) / sizeof((t)[0])
 
+/*
+ * V7 at the door: a text a record's source writes as it likes (a device's village, a scrap's
+ * reason, a buyer's township) must not hold a person's number (buyer_text_has_number), and a
+ * masked form must have the mask's shape (buyer_mask: 3 characters, 11 '*', 4 characters; ""
+ * when there is no buyer).  Each is stored, traced and named on cases as it came: until 8 Dec
+ * 2026 (review rev102) a device's full resident ID number in any of them was taken (2.04).  The
+ * refusal names the field, never the value.
+ */
+static int
+masked_ok(const char *m)
+{
+	size_t i, n = strlen(m);
+
+	if (n == 0)
+		return 1;
+	if (n != BUYER_MASK_LEN)
+		return 0;
+	for (i = 0; i < n; i++) {
+		int star = i >= 3 && i < BUYER_MASK_LEN - 4;
+
+		if (star ? m[i] != '*'
+		         : !(isdigit((unsigned char)m[i]) || isupper((unsigned char)m[i])))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+check_numbers(const struct text_field *t, size_t n, const char *at, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (buyer_text_has_number(t[i].value, strlen(t[i].value)))
+			return err_set(err, errlen, "%s: %s: holds what looks like an ID number",
+			    at, t[i].key);
+	return 0;
+}
+
 static int
 check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err, size_t errlen)
 {
@@ -194,11 +234,9 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 	}
 	if (!one_of(f->result, results))
 		return err_set(err, errlen,
-		    "%s: result '%s' is not one of ok, flagged, held, interrupted, emergency", at,
-		    f->result);
+		    "%s: result is not one of ok, flagged, held, interrupted, emergency", at);
 	if (!one_of(f->buyer_kind, buyer_kinds))
-		return err_set(err, errlen, "%s: bkind '%s' is not household, business or delivery",
-		    at, f->buyer_kind);
+		return err_set(err, errlen, "%s: bkind is not household, business or delivery", at);
 	{
 		const struct text_field texts[] = {
 			{ "cyl", f->cylinder, 0 }, { "buyer", f->buyer, 0 },
@@ -207,8 +245,18 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 			/* baddr: a bad address is dropped, the fill kept (db.c store_buyer_address)
 			 */
 		};
+		const struct text_field free_texts[] = {
+			{ "masked", f->buyer_masked, 0 },
+			{ "btown", f->buyer_township, 0 },
+		};
 
-		return check_texts(TEXTS(texts), at, err, errlen);
+		if (check_texts(TEXTS(texts), at, err, errlen) == -1 ||
+		    check_numbers(TEXTS(free_texts), at, err, errlen) == -1)
+			return -1;
+		if (!masked_ok(f->buyer_masked))
+			return err_set(err, errlen,
+			    "%s: masked: not a masked number (3 + 11 '*' + 4)", at);
+		return 0;
 	}
 }
 
@@ -288,8 +336,19 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 				{ "life.reason", l->reason, 1 },
 			};
 
-			if (check_texts(TEXTS(texts), at, err, errlen) == -1)
+			const struct text_field free_texts[] = {
+				{ "life.masked", l->buyer_masked, 0 },
+				{ "life.btown", l->buyer_township, 0 },
+				{ "life.village", l->village, 1 },
+				{ "life.reason", l->reason, 1 },
+			};
+
+			if (check_texts(TEXTS(texts), at, err, errlen) == -1 ||
+			    check_numbers(TEXTS(free_texts), at, err, errlen) == -1)
 				return -1;
+			if (!masked_ok(l->buyer_masked))
+				return err_set(err, errlen,
+				    "%s: life.masked: not a masked number (3 + 11 '*' + 4)", at);
 		}
 	}
 	for (j = 0; j < r->violation_count; j++)

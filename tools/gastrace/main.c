@@ -491,6 +491,38 @@ print_changes_until(struct timeline *tl, int64_t until_ms, const char *serial, i
 	return n;
 }
 
+/*
+ * What the county said of a life step beyond the step itself (review
+ * rev102): that it keeps the step outside the cylinder's chain (a device's
+ * word the cylinder's own steps do not bear out: it counts for nothing),
+ * and, when the county took it at another time than the device's own (a
+ * clock ahead, a step dated back: C17), the device's time.  The row's time
+ * is the county's.
+ */
+static void
+life_marks(const struct wire_life *l, int csv, char *out, size_t outlen)
+{
+	char when[TIMETEXT_MAX];
+
+	out[0] = '\0';
+	if (strcmp(l->chain, "out") == 0)
+		snprintf(out, outlen, "; OUTSIDE THE CHAIN: the county did not take it");
+	if (l->taken_ms != 0 && l->taken_ms != l->at_ms) {
+		size_t n = strlen(out);
+
+		timetext_format(l->at_ms, csv ? TIMETEXT_MACHINE : TIMETEXT_PERSON, when);
+		snprintf(out + n, outlen - n, "; device's time %s, bounded by the county", when);
+	}
+}
+
+/* A life step the county keeps outside the cylinder's chain: it says
+ * nothing of where the cylinder is. */
+static int
+life_outside(const struct wire_record *r)
+{
+	return r->has_life && strcmp(r->life.chain, "out") == 0;
+}
+
 static void
 print_records(const struct wire_trace *t, int csv, struct timeline *tl, const char *serial,
     size_t *changes)
@@ -530,6 +562,7 @@ print_records(const struct wire_trace *t, int csv, struct timeline *tl, const ch
 			liferows_describe(&r->life, life, sizeof(life));
 			snprintf(life + strlen(life), sizeof(life) - strlen(life), " (by %s)",
 			    r->life.actor);
+			life_marks(&r->life, csv, life + strlen(life), sizeof(life) - strlen(life));
 			str_copy(viol, life, sizeof(viol));
 		}
 		if (csv) {
@@ -958,15 +991,20 @@ trace_text(struct coaplink *link, const struct command *c, const struct options 
 		if (pages++ == 0)
 			print_header(o->csv); /* once an answer came: none on a refusal */
 		print_records(&t, o->csv, tl, key, &changes);
-		if (t.count > 0) {
-			const struct wire_record *last = &t.records[t.count - 1];
+		/* now: the latest record the county counts (by its time, the
+		 * order it sent them in), a life step outside the chain passed by */
+		for (size_t i = t.count; i > 0; i--) {
+			const struct wire_record *last = &t.records[i - 1];
 
+			if (life_outside(last))
+				continue;
 			str_copy(seen_at, last->station, sizeof(seen_at));
 			str_copy(seen_kind, last->kind, sizeof(seen_kind));
 			seen_ms = wire_record_time(last);
 			seen_life[0] = '\0';
 			if (last->has_life)
 				now_with(&last->life, seen_life, sizeof(seen_life));
+			break;
 		}
 		fflush(stdout);
 		total += t.count;
@@ -1017,13 +1055,24 @@ json_add_history(json_t *doc, const struct timeline *tl, int whole)
 	if (!whole)
 		return;
 	now = json_object();
-	if (n > 0) {
-		last = json_array_get(records, n - 1);
+	/* the latest record the county counts: a life step outside the
+	 * cylinder's chain passed by, a life step at the county's time */
+	while (n > 0) {
+		json_t *life;
+
+		last = json_array_get(records, --n);
+		life = json_object_get(last, "life");
+		if (json_is_string(json_object_get(life, "chain")) &&
+		    strcmp(json_string_value(json_object_get(life, "chain")), "out") == 0)
+			continue;
 		fill = json_object_get(last, "fill");
 		json_object_set(now, "station", json_object_get(last, "st"));
 		json_object_set(now, "kind", json_object_get(last, "kind"));
 		json_object_set(now, "at",
-		    fill != NULL ? json_object_get(fill, "start") : json_object_get(last, "at"));
+		    fill != NULL                             ? json_object_get(fill, "start")
+		    : json_object_get(life, "taken") != NULL ? json_object_get(life, "taken")
+		                                             : json_object_get(last, "at"));
+		break;
 	}
 	if (timeline_last(tl, &row) == 1) {
 		json_object_set_new(now, "status", json_string(row.status));

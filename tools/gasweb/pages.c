@@ -904,6 +904,38 @@ rules_of(const struct wire_record *rec, char *out, size_t size)
 		    rec->violations[i].rule);
 }
 
+/* A life step the county keeps outside the cylinder's chain (a device's
+ * word the cylinder's own steps do not bear out). */
+static int
+life_outside(const struct wire_record *rec)
+{
+	return rec->has_life && strcmp(rec->life.chain, "out") == 0;
+}
+
+/* What the county said of a life step beyond the step (review rev102): kept
+ * outside the chain, and the device's own time when the county took the
+ * step at another (C17); the row's time is the county's. */
+static void
+life_marks(struct request *r, struct page *p, const struct wire_record *rec)
+{
+	char when[TIMETEXT_MAX], text[TIMETEXT_MAX + 128];
+
+	if (!rec->has_life)
+		return;
+	if (life_outside(rec)) {
+		page_raw(p, " <span class=\"chain-out\">");
+		page_text(p, word(r->lang, W_LIFE_OUTSIDE));
+		page_raw(p, "</span>");
+	}
+	if (rec->life.taken_ms != 0 && rec->life.taken_ms != rec->life.at_ms) {
+		format_time(rec->life.at_ms, when, sizeof(when));
+		snprintf(text, sizeof(text), word(r->lang, W_LIFE_DEVICE_TIME), when);
+		page_raw(p, " <span class=\"bounded\">");
+		page_text(p, text);
+		page_raw(p, "</span>");
+	}
+}
+
 /* The trace page with its form only (what was asked kept in it), under why
  * nothing was traced (NULL: the page's first showing). */
 static void
@@ -996,22 +1028,29 @@ page_trace(struct request *r, struct reply *out)
 			format_time(wire_record_time(rec), when, sizeof(when));
 			rules_of(rec, rules, sizeof(rules));
 			snprintf(net, sizeof(net), "%.2f", rec->has_fill ? rec->fill.net_kg : 0.0);
-			page_raw(p, "<tr><td>");
+			page_raw(p, life_outside(rec) ? "<tr class=\"outside\"><td>" : "<tr><td>");
 			page_text(p, when);
 			page_raw(p, "</td><td>");
 			page_text(p, rec->station);
 			page_raw(p, "</td><td>");
 			page_text(p, rec->kind);
 			page_raw(p, "</td><td>");
-			page_text(p, rec->has_fill ? rec->fill.cylinder : "");
+			page_text(p, rec->has_fill   ? rec->fill.cylinder
+			             : rec->has_life ? rec->life.serial
+			                             : "");
 			page_raw(p, "</td><td>");
-			page_text(p, rec->has_fill ? rec->fill.buyer_masked : "");
+			page_text(p, rec->has_fill   ? rec->fill.buyer_masked
+			             : rec->has_life ? rec->life.buyer_masked
+			                             : "");
 			page_raw(p, "</td><td>");
 			page_text(p, rec->has_fill ? net : "");
 			page_raw(p, "</td><td>");
-			page_text(p, rec->has_fill ? rec->fill.result : "");
+			page_text(p, rec->has_fill   ? rec->fill.result
+			             : rec->has_life ? rec->life.event
+			                             : "");
 			page_raw(p, "</td><td>");
 			page_text(p, rules);
+			life_marks(r, p, rec);
 			page_raw(p, "</td></tr>");
 		}
 		page_raw(p, "</tbody></table></div>");
@@ -1072,14 +1111,20 @@ page_trace_csv(struct request *r, struct reply *out)
 			page_rawf(p, ",%" PRId64 ",", rec->seq);
 			page_csv(p, rec->kind);
 			page_raw(p, ",");
-			page_csv(p, rec->has_fill ? rec->fill.cylinder : "");
+			page_csv(p, rec->has_fill   ? rec->fill.cylinder
+			            : rec->has_life ? rec->life.serial
+			                            : "");
 			page_raw(p, ",");
-			page_csv(p, rec->has_fill ? rec->fill.buyer_masked : "");
+			page_csv(p, rec->has_fill   ? rec->fill.buyer_masked
+			            : rec->has_life ? rec->life.buyer_masked
+			                            : "");
 			snprintf(num, sizeof(num), "%.3f", rec->has_fill ? rec->fill.net_kg : 0.0);
 			page_raw(p, ",");
 			page_raw(p, rec->has_fill ? num : "");
 			page_raw(p, ",");
-			page_csv(p, rec->has_fill ? rec->fill.result : "");
+			page_csv(p, rec->has_fill   ? rec->fill.result
+			            : rec->has_life ? rec->life.event
+			                            : "");
 			page_raw(p, ",");
 			page_csv(p, rules);
 			page_raw(p, "\r\n");

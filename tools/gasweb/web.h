@@ -148,6 +148,8 @@ enum word {
 	W_RESULT,
 	W_RULES,
 	W_NO_RECORDS,
+	W_LIFE_OUTSIDE,     /* a life step the county keeps outside the cylinder's chain */
+	W_LIFE_DEVICE_TIME, /* %s: the device's own time of a step the county bounded */
 	W_AUDITED,
 	W_CHECK_TITLE,
 	W_SIG_VALID,
