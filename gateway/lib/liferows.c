@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "termtext.h"
 #include "util.h"
 
 int
@@ -126,4 +127,32 @@ liferows_describe(const struct wire_life *l, char *out, size_t outlen)
 			snprintf(out + n, outlen - n, " at %s", l->village);
 	}
 	return out;
+}
+
+int
+liferows_check_texts(const struct wire_life *l, const char *at, char *err, size_t errlen)
+{
+	const struct {
+		const char *key; /* as docs/protocol.md names it */
+		const char *value;
+		int lines;
+	} texts[] = {
+		{ "life.serial", l->serial, 0 },
+		{ "life.code", l->code, 0 },
+		{ "life.actor", l->actor, 0 },
+		{ "life.worker", l->worker, 0 },
+		{ "life.buyer", l->buyer, 0 },
+		{ "life.masked", l->buyer_masked, 0 },
+		{ "life.btown", l->buyer_township, 0 },
+		{ "life.village", l->village, 1 },
+		{ "life.next_due", l->next_due, 0 },
+		{ "life.reason", l->reason, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!termtext_text_ok(texts[i].value, strlen(texts[i].value), texts[i].lines))
+			return err_set(err, errlen, "%s: %s: not UTF-8 text%s", at, texts[i].key,
+			    texts[i].lines ? "" : " on one line");
+	return 0;
 }

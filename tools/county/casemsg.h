@@ -111,7 +111,7 @@ void casemsg_set(struct case_request *r, enum casemsg_field f);
 void casemsg_free(struct case_request *r);
 
 /* 1 if s (n bytes) is UTF-8 with no control character but, when lines is
- * 1, line breaks and tabs. */
+ * 1, line breaks and tabs: termtext_text_ok, the rule every door shares. */
 int casemsg_text_ok(const char *s, size_t n, int lines);
 
 /* 1 if s (n bytes) is a request key: CASEMSG_RID_MIN..CASEMSG_RID_SIZE - 1

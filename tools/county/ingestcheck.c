@@ -16,8 +16,9 @@
 #include <string.h>
 
 #include "ingestcheck.h"
-#include "casemsg.h"
 #include "life.h"
+#include "liferows.h"
+#include "termtext.h"
 #include "util.h"
 
 #define S INGEST_ROUTE_STATION
@@ -129,7 +130,8 @@ weight_ok(double kg, double min, double max)
 
 /*
  * A text of a record: UTF-8 with no control character (but, in the free texts that lines
- * allows, line breaks and tabs), as the county's own case requests are (casemsg_text_ok).
+ * allows, line breaks and tabs), as the county's own case requests are: termtext_text_ok,
+ * the rule every door shares (a life event's: liferows_check_texts, which a device runs too).
  * Bytes that are not UTF-8 would be stored, shown and rendered as JSON for gaswatch and
  * gastrace, where one of them fails the whole answer it is in (a township's case list); a
  * control character is an escape sequence for the terminal of whoever reads it.
@@ -146,7 +148,7 @@ check_texts(const struct text_field *t, size_t n, const char *at, char *err, siz
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!casemsg_text_ok(t[i].value, strlen(t[i].value), t[i].lines))
+		if (!termtext_text_ok(t[i].value, strlen(t[i].value), t[i].lines))
 			return err_set(err, errlen, "%s: %s: not UTF-8 text%s", at, t[i].key,
 			    t[i].lines ? "" : " on one line");
 	return 0;
@@ -273,24 +275,9 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		if (!ingest_time_ok(r, r->life.at_ms, now_ms))
 			return err_set(err, errlen, "%s: life.at %lld is not a possible time", at,
 			    (long long)r->life.at_ms);
-		{
-			const struct wire_life *l = &r->life;
-			const struct text_field texts[] = {
-				{ "life.serial", l->serial, 0 },
-				{ "life.code", l->code, 0 },
-				{ "life.actor", l->actor, 0 },
-				{ "life.worker", l->worker, 0 },
-				{ "life.buyer", l->buyer, 0 },
-				{ "life.masked", l->buyer_masked, 0 },
-				{ "life.btown", l->buyer_township, 0 },
-				{ "life.village", l->village, 1 },
-				{ "life.next_due", l->next_due, 0 },
-				{ "life.reason", l->reason, 1 },
-			};
-
-			if (check_texts(TEXTS(texts), at, err, errlen) == -1)
-				return -1;
-		}
+		/* the same check a device runs before it records (gasdeliver) */
+		if (liferows_check_texts(&r->life, at, err, errlen) == -1)
+			return -1;
 	}
 	for (j = 0; j < r->violation_count; j++)
 		if (check_violation(&r->violations[j], at, j, now_ms, err, errlen) == -1)
