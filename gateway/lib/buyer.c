@@ -372,6 +372,25 @@ buyer_mask(const struct buyer_number *n, char out[BUYER_MASK_LEN + 1])
 }
 
 int
+buyer_masked_ok(const char *m)
+{
+	size_t i, n = strlen(m);
+
+	if (n == 0)
+		return 1;
+	if (n != BUYER_MASK_LEN)
+		return 0;
+	for (i = 0; i < n; i++) {
+		int star = i >= 3 && i < BUYER_MASK_LEN - 4;
+
+		if (star ? m[i] != '*'
+		         : !(isdigit((unsigned char)m[i]) || isupper((unsigned char)m[i])))
+			return 0;
+	}
+	return 1;
+}
+
+int
 buyer_key_load(const char *path, struct buyer_key *key, char *err, size_t errlen)
 {
 	char text[2 * BUYER_KEY_LEN + 4];

@@ -86,6 +86,11 @@ int buyer_id(const struct buyer_key *key, const struct buyer_number *n, char out
  * (the same shape for both kinds; the birth date is always hidden). */
 void buyer_mask(const struct buyer_number *n, char out[BUYER_MASK_LEN + 1]);
 
+/* 1 if m has the masked form's shape (3 digits or capitals, 11 '*', 4
+ * digits or capitals) or is "" (no buyer), else 0: what a masked form
+ * from outside must look like before it is stored or shown. */
+int buyer_masked_ok(const char *m);
+
 /*
  * Load the county buyer key: a file holding 64 hex digits (32 random bytes),
  * optionally followed by a newline.  Refuses a file group or others can read

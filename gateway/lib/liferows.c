@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buyer.h"
 #include "store.h"
+#include "termtext.h"
 #include "util.h"
 
 int
@@ -134,4 +136,41 @@ liferows_describe(const struct wire_life *l, char *out, size_t outlen)
 			snprintf(out + n, outlen - n, " at %s", l->village);
 	}
 	return out;
+}
+
+int
+liferows_check_texts(const struct wire_life *l, const char *at, char *err, size_t errlen)
+{
+	const struct {
+		const char *key; /* as docs/protocol.md names it */
+		const char *value;
+		int lines; /* line breaks and tabs allowed */
+		int free;  /* written as the source likes: no person's number (V7) */
+	} texts[] = {
+		{ "life.serial", l->serial, 0, 0 },
+		{ "life.code", l->code, 0, 0 },
+		{ "life.actor", l->actor, 0, 0 },
+		{ "life.worker", l->worker, 0, 0 },
+		{ "life.buyer", l->buyer, 0, 0 },
+		{ "life.masked", l->buyer_masked, 0, 1 },
+		{ "life.btown", l->buyer_township, 0, 1 },
+		{ "life.village", l->village, 1, 1 },
+		{ "life.next_due", l->next_due, 0, 0 },
+		{ "life.reason", l->reason, 1, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (!termtext_text_ok(texts[i].value, strlen(texts[i].value), texts[i].lines))
+			return err_set(err, errlen, "%s: %s: not UTF-8 text%s", at, texts[i].key,
+			    texts[i].lines ? "" : " on one line");
+		/* the refusal names the field, never the value */
+		if (texts[i].free && buyer_text_has_number(texts[i].value, strlen(texts[i].value)))
+			return err_set(err, errlen, "%s: %s: holds what looks like an ID number",
+			    at, texts[i].key);
+	}
+	if (!buyer_masked_ok(l->buyer_masked))
+		return err_set(err, errlen, "%s: life.masked: not a masked number (3 + 11 '*' + 4)",
+		    at);
+	return 0;
 }

@@ -35,6 +35,20 @@ int liferows_insert(sqlite3 *db, const char *uuid, const struct wire_life *l, ch
  * included). */
 int liferows_read(sqlite3_stmt *st, struct wire_record *r, char *err, size_t errlen);
 
+/*
+ * l's texts as the county checks them at its door (tools/county/ingestcheck.c
+ * runs this very check on every life record it takes): each one UTF-8 with
+ * no control character (termtext_text_ok; in village and reason, line
+ * breaks and tabs); no person's number in the texts a source writes as it
+ * likes (masked, btown, village, reason: buyer_text_has_number, V7), and a
+ * masked form of the mask's shape (buyer_masked_ok).  0, or -1 with err
+ * "AT: life.FIELD: ..." naming the wire field (docs/protocol.md), AT
+ * first, never the value.  A device runs it
+ * before it records an event (gasdeliver): what the county would refuse is
+ * refused at the door, never recorded to wait at the head of the outbox.
+ */
+int liferows_check_texts(const struct wire_life *l, const char *at, char *err, size_t errlen);
+
 /* A life event a person reads: "dispatched to wang", "handed over to
  * 330***1234 (household, T2) at 下宅村", into out.  Returns out. */
 char *liferows_describe(const struct wire_life *l, char *out, size_t outlen);

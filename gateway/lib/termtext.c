@@ -52,6 +52,23 @@ termtext_utf8_len(const char *p, size_t left)
 	return utf8_char((const unsigned char *)p, left);
 }
 
+int
+termtext_text_ok(const char *s, size_t n, int lines)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && !(lines && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f)
+			return 0;
+		if ((k = termtext_utf8_len(s + i, n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 size_t
 termtext_bidi_len(const char *p, size_t left)
 {

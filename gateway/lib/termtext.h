@@ -71,6 +71,18 @@ size_t termtext_utf8_len(const char *p, size_t left);
  * space (above) and the console shows each as U+FFFD (tools/gasweb/html.c). */
 size_t termtext_bidi_len(const char *p, size_t left);
 
+/*
+ * 1 if s (n bytes) is text the county takes as a field's value: well-formed
+ * UTF-8 (termtext_utf8_len) with no C0 control or DEL, but, when lines is 1
+ * (a free text: a note, a village, a reason), line breaks and tabs.  The
+ * one rule of every door that takes such a text: the county's (its case
+ * requests, tools/county/casemsg.c; a record's texts, ingestcheck.c) and a
+ * device's before it records anything the county would refuse
+ * (liferows_check_texts, gasdeliver).  C1 controls and bidi controls pass
+ * (see above: they are cleaned where printed).
+ */
+int termtext_text_ok(const char *s, size_t n, int lines);
+
 /* The same for the first srclen bytes of src, which need not end in a NUL
  * (a NUL among them is a C0 control: a space). */
 char *termtext_copy_n(char *dst, size_t dstlen, const char *src, size_t srclen);

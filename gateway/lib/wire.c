@@ -368,6 +368,7 @@ static const struct cbormap_field ack_fields[] = {
 	INT(struct wire_ack, stored, "stored", OPT),
 	INT(struct wire_ack, duplicates, "dup", OPT),
 	INT_FROM(struct wire_ack, held, "held", CBORMAP_OMIT_ZERO, 0),
+	INT_FROM(struct wire_ack, conflicts, "conflict", CBORMAP_OMIT_ZERO, 0),
 };
 static const struct cbormap_msg ack_msg = { "ack", sizeof(struct wire_ack),
 	CBORMAP_FIELDS(ack_fields), NULL };

@@ -175,6 +175,11 @@ struct wire_ack {
 	 * above it (review rev96); 0: not said (a county of before, or one
 	 * holding none) */
 	int64_t held;
+	/* of the duplicates, how many met another event (another uuid) held
+	 * at the record's seq: a conflict (C06), the record itself nowhere at
+	 * the county, never to be taken as delivered (review rev102).  Sent for
+	 * a delivery device's batch only; 0: none, or a county of before */
+	int64_t conflicts;
 };
 
 /* POST /heartbeat */

@@ -179,7 +179,10 @@ check "K bought at S01's counter as a household: a household's limits, C09 at th
     [ "$(alerts "rule = 'C09' AND buyer_masked = '$K_MASKED' AND text LIKE '%holds 3 %'")" = 1 ]
 
 # --- 4. the code ---------------------------------------------------------------------------
-# two hand-overs in one batch; CODE-1's code is changed before each sync
+# two hand-overs in one batch; CODE-1's code is changed before each send.  The
+# county refuses the batch naming CODE-1; gasdeliver sends one by one, CODE-0
+# is taken and CODE-1 set aside (review rev102), sent again only by
+# `gasdeliver aside --retry`
 deliver "$E" --offline handover "$(code CODE-0)" --buyer-id "$BUYER2" --village 上宅村 >/dev/null 2>&1
 deliver "$E" --offline handover "$(code CODE-1)" --buyer-id "$BUYER2" --village 上宅村 >/dev/null 2>&1
 garbled=$(code CODE-1 | awk '{ c = substr($0, 20, 1); print substr($0, 1, 19) (c == "A" ? "B" : "A") substr($0, 21) }')
@@ -191,14 +194,14 @@ for v in other garbled empty; do
 	empty) c="" what="no code" ;;
 	esac
 	evil_db "UPDATE life_events SET code = '$c' WHERE serial = 'CODE-1'"
-	deliver "$E" sync >"$T/code-$v.out" 2>&1
-	check "a hand-over of CODE-1 carrying $what: batch refused (4.00) naming life.code" \
-	    grep -q "4\.00: .*life\.code" "$T/code-$v.out"
-	check "... and nothing of that batch is stored (CODE-0's good hand-over neither)" \
-	    [ "$(county_sql "SELECT count(*) FROM life_events WHERE source = '$E'")" = "$held_before" ]
+	deliver "$E" aside --retry all >"$T/code-$v.out" 2>&1
+	check "a hand-over of CODE-1 carrying $what: refused naming life.code, set aside" \
+	    grep -q "refused the event of seq [0-9]* (record 0 (seq [0-9]*): life\.code.*set aside" "$T/code-$v.out"
+	check "... and not stored; CODE-0's good hand-over, sent apart, is" \
+	    [ "$(county_sql "SELECT count(*) FROM life_events WHERE source = '$E'")" = "$((held_before + 1))" ]
 done
 evil_db "UPDATE life_events SET code = '$(code CODE-1)' WHERE serial = 'CODE-1'"
-deliver "$E" sync >"$T/code-own.out" 2>&1
+deliver "$E" aside --retry all >"$T/code-own.out" 2>&1
 check "with its own code the same hand-overs are taken; nothing waits on evil's device" \
     all "[ \"\$(county_sql \"SELECT count(*) FROM life_events WHERE source = '$E' AND serial LIKE 'CODE-%'\")\" = 2 ]" \
     "[ \"\$(evil_db 'SELECT count(*) FROM outbox')\" = 0 ]"

@@ -246,16 +246,16 @@ li() {
 li --offline handover "$(code C-GOOD-2)" --buyer-id "$BUYER2" --village "上宅村" >/dev/null 2>&1
 sqlite3 "$T/li.db" "UPDATE life_events SET actor = '$W', worker = '$W'"
 li sync >"$T/li1.out" 2>&1
-check "a device's hand-over done in another worker's name is refused, naming the field (exit $?)" \
-    grep -q "4.00: record 0 (seq 1): life.actor: not this device's own identity $W2" "$T/li1.out"
+check "a device's hand-over done in another worker's name is refused, naming the field, and set aside (exit $?)" \
+    grep -q "refused the event of seq 1 (record 0 (seq 1): life.actor: not this device's own identity $W2.*set aside" "$T/li1.out"
 sqlite3 "$T/li.db" "UPDATE life_events SET actor = '$W2'"
-li sync >"$T/li2.out" 2>&1
+li aside --retry 1 >"$T/li2.out" 2>&1
 check "and one naming another worker as the worker (exit $?)" \
-    grep -q "4.00: record 0 (seq 1): life.worker: neither empty nor this device's own identity $W2" "$T/li2.out"
+    grep -q "refused the event of seq 1 (record 0 (seq 1): life.worker: neither empty nor this device's own identity $W2" "$T/li2.out"
 check "the county holds nothing of li's, and wang's events are still his three" \
     [ "$(county_sql "SELECT (SELECT count(*) FROM life_events WHERE source = '$W2') || ' ' || (SELECT count(*) FROM life_events WHERE actor = '$W')")" = "0 3" ]
 sqlite3 "$T/li.db" "UPDATE life_events SET worker = '$W2'"
-li sync >"$T/li3.out" 2>&1
+li aside --retry all >"$T/li3.out" 2>&1
 check "the same hand-over in li's own name is taken (exit $?)" \
     sh -c "grep -q '^1 events sent' '$T/li3.out' && [ \"\$(sqlite3 '$T/county.db' \"SELECT actor || ' ' || worker FROM life_events WHERE source = '$W2'\")\" = '$W2 $W2' ]"
 

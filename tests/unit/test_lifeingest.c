@@ -181,13 +181,19 @@ the_mark_is_the_walks_through_gaps_fills_duplicates_and_conflicts(void **state)
 	r[0] = returned(2, 2);
 	assert_int_equal(deliver(r, 1, &ack), COUNTY_DONE);
 	assert_int_equal(ack.duplicates, 1);
+	assert_int_equal(ack.conflicts, 0);
 	mark_is(&ack, 6);
 
 	/* another event at the held seq 3, and the held uuid of 1 at seq 7:
-	 * conflicts, answered as held, neither stored */
+	 * conflicts, answered as held, neither stored; the first alone is
+	 * counted a conflict in the ack (the event sent is nowhere here: a
+	 * device must not take it as delivered, review rev102), the second
+	 * is the county's event 1 */
 	r[0] = returned(3, 30), r[1] = returned(7, 1);
 	assert_int_equal(deliver(r, 2, &ack), COUNTY_DONE);
 	assert_int_equal(ack.stored, 0);
+	assert_int_equal(ack.duplicates, 2);
+	assert_int_equal(ack.conflicts, 1);
 	assert_int_equal(store_query_int(cdb.db, "SELECT count(*) FROM conflicts", -1), 2);
 	mark_is(&ack, 6);
 

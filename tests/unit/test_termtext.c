@@ -193,6 +193,32 @@ no_input_leaves_a_control_or_a_broken_character(void **state)
 
 /* A JSON answer's every string, at any depth, is cleaned; keys, numbers and clean strings are
  * left alone. */
+/* termtext_text_ok, the county's rule for a text it takes (and a device's
+ * before it records one): UTF-8, no control; line breaks and tabs in a
+ * free text only. */
+static void
+a_text_the_county_takes_is_utf8_without_controls(void **state)
+{
+	static const struct {
+		const char *text;
+		int lines, ok;
+	} cases[] = {
+		{ "下宅村 3号", 0, 1 }, { "", 0, 1 },
+		{ "\xcf\xc2\xd5\xac\xb4\xe5", 1, 0 }, /* 下宅村 in GBK */
+		{ "A\xe4\xb9\xa1\xe4\xb9\xa1\xe4\xb9\xa1\xe4\xb9\xa1\xe4\xb9", 0, 0 }, /* cut */
+		{ "line\none", 0, 0 }, { "line\none\ttab", 1, 1 }, { "esc\x1b[2J", 1, 0 },
+		{ "del\x7f", 1, 0 }, { "\xc0\xaf", 0, 0 }, /* overlong */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (termtext_text_ok(cases[i].text, strlen(cases[i].text), cases[i].lines) !=
+		    cases[i].ok)
+			fail_msg("case %zu: expected %d", i, cases[i].ok);
+	}
+}
+
 static void
 every_string_of_a_json_answer_is_cleaned(void **state)
 {
@@ -234,6 +260,7 @@ main(void)
 		cmocka_unit_test(a_short_buffer_cuts_between_characters),
 		cmocka_unit_test(no_input_leaves_a_control_or_a_broken_character),
 		cmocka_unit_test(every_string_of_a_json_answer_is_cleaned),
+		cmocka_unit_test(a_text_the_county_takes_is_utf8_without_controls),
 	};
 	return cmocka_run_group_tests_name("termtext", tests, NULL, NULL);
 }

@@ -104,7 +104,7 @@ batch_round_trips_with_fills_and_violations(void **state)
 static void
 small_messages_round_trip(void **state)
 {
-	struct wire_ack ack = { 123456789, 7, 3, 123456800 }, ack2;
+	struct wire_ack ack = { 123456789, 7, 3, 123456800, 2 }, ack2;
 	struct wire_heartbeat hb, hb2;
 	struct wire_disposition d = { 42, "visited; cylinders seized" }, d2;
 	uint8_t *buf;
@@ -627,7 +627,7 @@ static struct wire_record recs[2] = {
 	    NULL, .has_life = 0 },
 };
 static struct wire_batch batch = { "S01", "T1", 2, recs };
-static struct wire_ack ack = { 123456789, 7, 3, 0 };
+static struct wire_ack ack = { 123456789, 7, 3, 0, 0 };
 static struct wire_heartbeat hb = { "S01", "T1", 1795700000000, 70000, 1795600000000, 99, 5,
 	"2 lines, 0 faults" };
 static struct wire_registry_row rows[2] = { { "ZJ1", "scrapped", "2020-01-02", "2024-01-02",

@@ -51,18 +51,7 @@ static const struct field_row {
 int
 casemsg_text_ok(const char *s, size_t n, int lines)
 {
-	size_t i = 0, k;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && !(lines && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f)
-			return 0;
-		if ((k = termtext_utf8_len(s + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
+	return termtext_text_ok(s, n, lines);
 }
 
 int

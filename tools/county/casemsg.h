@@ -126,7 +126,7 @@ void casemsg_free(struct case_request *r);
 int casemsg_digest(const struct case_request *r, const char *action, char hex[CASEMSG_DIGEST_HEX]);
 
 /* 1 if s (n bytes) is UTF-8 with no control character but, when lines is
- * 1, line breaks and tabs. */
+ * 1, line breaks and tabs: termtext_text_ok, the rule every door shares. */
 int casemsg_text_ok(const char *s, size_t n, int lines);
 
 /* 1 if s (n bytes) is a request key: CASEMSG_RID_MIN..CASEMSG_RID_SIZE - 1

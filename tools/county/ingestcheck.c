@@ -17,8 +17,9 @@
 
 #include "ingestcheck.h"
 #include "buyer.h"
-#include "casemsg.h"
 #include "life.h"
+#include "liferows.h"
+#include "termtext.h"
 #include "util.h"
 
 #define S INGEST_ROUTE_STATION
@@ -130,7 +131,8 @@ weight_ok(double kg, double min, double max)
 
 /*
  * A text of a record: UTF-8 with no control character (but, in the free texts that lines
- * allows, line breaks and tabs), as the county's own case requests are (casemsg_text_ok).
+ * allows, line breaks and tabs), as the county's own case requests are: termtext_text_ok,
+ * the rule every door shares (a life event's: liferows_check_texts, which a device runs too).
  * Bytes that are not UTF-8 would be stored, shown and rendered as JSON for gaswatch and
  * gastrace, where one of them fails the whole answer it is in (a township's case list); a
  * control character is an escape sequence for the terminal of whoever reads it.
@@ -147,7 +149,7 @@ check_texts(const struct text_field *t, size_t n, const char *at, char *err, siz
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!casemsg_text_ok(t[i].value, strlen(t[i].value), t[i].lines))
+		if (!termtext_text_ok(t[i].value, strlen(t[i].value), t[i].lines))
 			return err_set(err, errlen, "%s: %s: not UTF-8 text%s", at, t[i].key,
 			    t[i].lines ? "" : " on one line");
 	return 0;
@@ -158,30 +160,11 @@ check_texts(const struct text_field *t, size_t n, const char *at, char *err, siz
 /*
  * V7 at the door: a text a record's source writes as it likes (a device's village, a scrap's
  * reason, a buyer's township) must not hold a person's number (buyer_text_has_number), and a
- * masked form must have the mask's shape (buyer_mask: 3 characters, 11 '*', 4 characters; ""
- * when there is no buyer).  Each is stored, traced and named on cases as it came: until 8 Dec
- * 2026 (review rev102) a device's full resident ID number in any of them was taken (2.04).  The
- * refusal names the field, never the value.
+ * masked form must have the mask's shape (buyer_masked_ok; "" when there is no buyer); a
+ * life event's texts by liferows_check_texts, the check a device runs too.  Each is stored, traced
+ * and named on cases as it came: until 8 Dec 2026 (review rev102) a device's full resident ID
+ * number in any of them was taken (2.04).  The refusal names the field, never the value.
  */
-static int
-masked_ok(const char *m)
-{
-	size_t i, n = strlen(m);
-
-	if (n == 0)
-		return 1;
-	if (n != BUYER_MASK_LEN)
-		return 0;
-	for (i = 0; i < n; i++) {
-		int star = i >= 3 && i < BUYER_MASK_LEN - 4;
-
-		if (star ? m[i] != '*'
-		         : !(isdigit((unsigned char)m[i]) || isupper((unsigned char)m[i])))
-			return 0;
-	}
-	return 1;
-}
-
 static int
 check_numbers(const struct text_field *t, size_t n, const char *at, char *err, size_t errlen)
 {
@@ -253,7 +236,7 @@ check_fill(const struct wire_fill *f, const char *at, int64_t now_ms, char *err,
 		if (check_texts(TEXTS(texts), at, err, errlen) == -1 ||
 		    check_numbers(TEXTS(free_texts), at, err, errlen) == -1)
 			return -1;
-		if (!masked_ok(f->buyer_masked))
+		if (!buyer_masked_ok(f->buyer_masked))
 			return err_set(err, errlen,
 			    "%s: masked: not a masked number (3 + 11 '*' + 4)", at);
 		return 0;
@@ -321,35 +304,9 @@ ingest_check_record(const struct wire_record *r, size_t i, int64_t now_ms, char 
 		if (!ingest_time_ok(r, r->life.at_ms, now_ms))
 			return err_set(err, errlen, "%s: life.at %lld is not a possible time", at,
 			    (long long)r->life.at_ms);
-		{
-			const struct wire_life *l = &r->life;
-			const struct text_field texts[] = {
-				{ "life.serial", l->serial, 0 },
-				{ "life.code", l->code, 0 },
-				{ "life.actor", l->actor, 0 },
-				{ "life.worker", l->worker, 0 },
-				{ "life.buyer", l->buyer, 0 },
-				{ "life.masked", l->buyer_masked, 0 },
-				{ "life.btown", l->buyer_township, 0 },
-				{ "life.village", l->village, 1 },
-				{ "life.next_due", l->next_due, 0 },
-				{ "life.reason", l->reason, 1 },
-			};
-
-			const struct text_field free_texts[] = {
-				{ "life.masked", l->buyer_masked, 0 },
-				{ "life.btown", l->buyer_township, 0 },
-				{ "life.village", l->village, 1 },
-				{ "life.reason", l->reason, 1 },
-			};
-
-			if (check_texts(TEXTS(texts), at, err, errlen) == -1 ||
-			    check_numbers(TEXTS(free_texts), at, err, errlen) == -1)
-				return -1;
-			if (!masked_ok(l->buyer_masked))
-				return err_set(err, errlen,
-				    "%s: life.masked: not a masked number (3 + 11 '*' + 4)", at);
-		}
+		/* the same check a device runs before it records (gasdeliver) */
+		if (liferows_check_texts(&r->life, at, err, errlen) == -1)
+			return -1;
 	}
 	for (j = 0; j < r->violation_count; j++)
 		if (check_violation(&r->violations[j], at, j, now_ms, err, errlen) == -1)

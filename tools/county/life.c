@@ -1368,7 +1368,8 @@ life_held_at(struct county_db *c, const char *source, int64_t seq, char uuid[WIR
  * r against what source holds at its seq or by its uuid: 0 when nothing
  * is (store it), 1 when the same event is (a retransmission), 2 when
  * another is (a conflict, recorded once per version sent up to a bound,
- * C06 raised: db.h county_conflict; the first is kept).
+ * C06 raised: db.h county_conflict; the first is kept): 3 when that other
+ * is another event (another uuid) at r's seq, so r itself is nowhere here.
  */
 static int
 judge_resend(struct county_db *c, const char *source, const struct wire_record *r, int *new_alerts,
@@ -1388,7 +1389,9 @@ judge_resend(struct county_db *c, const char *source, const struct wire_record *
 	k = (struct county_conflict){ source, strncmp(source, "delivery:", 9) == 0 ? "" : source,
 		held.source, r->seq, held.seq, held.uuid, held_digest, r->uuid, sent_digest, NULL,
 		time_wall_ms() };
-	return county_conflict(c, &k, new_alerts, err, errlen) == -1 ? -1 : 2;
+	if (county_conflict(c, &k, new_alerts, err, errlen) == -1)
+		return -1;
+	return strcmp(held.uuid, r->uuid) != 0 ? 3 : 2;
 }
 
 static int
@@ -1449,8 +1452,11 @@ life_store_counted(struct county_db *c, const char *source, const struct wire_re
 		return -1;
 	if ((held = judge_resend(c, source, r, new_alerts, err, errlen)) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
-	if (held > 0) /* held already (or another at its place): nothing to judge again */
-		return txn_end(c, "life", own, 1, err, errlen);
+	if (held > 0) { /* held already (or another at its place): nothing to judge again */
+		if (txn_end(c, "life", own, 1, err, errlen) == -1)
+			return -1;
+		return held == 3 ? 2 : 0;
+	}
 	if (device_time(c, source, r, &dt, err, errlen) == -1)
 		return txn_end(c, "life", own, 0, err, errlen);
 	judged.at_ms = dt.rule_ms;
@@ -1481,9 +1487,9 @@ int
 life_store(struct county_db *c, const char *source, const struct wire_record *r, char *err,
     size_t errlen)
 {
-	int alerts;
+	int alerts, rc = life_store_counted(c, source, r, &alerts, err, errlen);
 
-	return life_store_counted(c, source, r, &alerts, err, errlen);
+	return rc == 2 ? 0 : rc;
 }
 
 /* ---- reading ------------------------------------------------------------------------- */

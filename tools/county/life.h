@@ -155,7 +155,12 @@ int life_store(struct county_db *c, const char *source, const struct wire_record
 int life_held_at(struct county_db *c, const char *source, int64_t seq, char uuid[WIRE_UUID],
     char digest[65], char *err, size_t errlen);
 
-/* The same, with *new_alerts the alerts raised (a conflict's C06 included). */
+/* The same, with *new_alerts the alerts raised (a conflict's C06 included),
+ * and 2, not 0, for a conflict with another event (another uuid) held at
+ * r's seq: r is nowhere at the county, and a device's ack counts those
+ * apart (wire_ack.conflicts), so that it never takes one as delivered.  r's
+ * uuid held with other content, or at another seq, is 0: the county holds
+ * that event (its first copy). */
 int life_store_counted(struct county_db *c, const char *source, const struct wire_record *r,
     int *new_alerts, char *err, size_t errlen);
 

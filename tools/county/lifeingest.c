@@ -261,6 +261,8 @@ county_ingest_delivery(struct county_db *c, const struct code_key *code_key, con
 			ack->stored++;
 		else
 			ack->duplicates++;
+		if (rc == 2) /* among the duplicates, for a device of before */
+			ack->conflicts++;
 	}
 	if (delivery_mark_advance(c, source, &ack->hwm, err, errlen) == -1 ||
 	    quota_count(c, source, ack->stored, now, new_alerts, err, errlen) == -1)

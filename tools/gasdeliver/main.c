@@ -6,6 +6,7 @@
  *   gasdeliver [options] return CODE [--from-buyer NUMBER|-] [--village TEXT] [--lat --lon]
  *   gasdeliver [options] sync
  *   gasdeliver [options] status
+ *   gasdeliver [options] aside [--retry SEQ|all | --drop SEQ]
  *
  * A hand-over at the door and an empty taken back are checked here, offline
  * (the cylinder's signed code against the county's public key; the buyer's
@@ -35,6 +36,7 @@
 #include "outbox.h"
 #include "psk.h"
 #include "store.h"
+#include "termtext.h"
 #include "timetext.h"
 #include "util.h"
 #include "wire.h"
@@ -43,6 +45,9 @@
 #define REQUEST_TIMEOUT_MS 20000      /* one batch's answer */
 #define NUMBER_LINE 128               /* a buyer number read from standard input */
 #define SECOND_SCAN_MS (10 * 60000LL) /* the same step again within this: one step */
+/* a county mark further than this above the device's last seq is not
+ * believed (a station's bound, gateway/uplink.c AHEAD_MAX) */
+#define AHEAD_MAX 100000000
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3 };
 
@@ -64,7 +69,11 @@ static const char usage_text[] =
     "  return CODE [--from-buyer NUMBER|-] [--village TEXT] [--lat D --lon D]\n"
     "        an empty cylinder taken back (from that household)\n"
     "  sync  send every event that waits; exit 0 once none waits\n"
-    "  status  events waiting, the oldest, the county's last mark\n"
+    "  status  events waiting, the oldest, the county's last mark, events set aside\n"
+    "  aside [--retry SEQ|all | --drop SEQ]\n"
+    "        the events the county refused (4.00), set aside so that the later ones\n"
+    "        go on: listed with the county's reason; --retry sends one (or all)\n"
+    "        again, --drop gives one up (it stays in this device's records)\n"
     "\n"
     "options:\n"
     "  -u, --identity delivery:NAME@TOWNSHIP   this device (required)\n"
@@ -199,9 +208,51 @@ open_db(const struct options *o, sqlite3 **db)
 	return 0;
 }
 
+/* The county's 4.00 text names the one record of a batch of one, seq:
+ * "record 0 (seq S): ..." (tools/county/ingestcheck.c; a hint: a wrong one
+ * sets aside what the county would take, shown, and sent again by hand). */
+static int
+names_record(const char *reason, int64_t seq)
+{
+	const char *p = strstr(reason, "record ");
+	unsigned long n;
+	long long s;
+	char close;
+
+	return p != NULL && sscanf(p, "record %lu (seq %lld%c", &n, &s, &close) == 3 &&
+	       close == ')' && n == 0 && s == seq;
+}
+
+/* Was seq moved (outbox_move) in this run? */
+static int
+moved_before(const int64_t *moved, size_t n, int64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (moved[i] == seq)
+			return 1;
+	return 0;
+}
+
 /*
  * Send what waits, batch by batch, until none waits (0), the county is out
- * of reach or refuses (-1, said; everything stays for the next try).
+ * of reach or refuses the device (-1, said; everything stays for the next
+ * try).
+ *
+ * What the county's answer says beyond "taken" (review rev102):
+ *   - its mark above every seq this device numbered: a new phone (or its
+ *     database lost or restored) numbered from 1 again, and the county
+ *     holds the old phone's events at those seqs.  Nothing of the batch is
+ *     taken; every row waiting is renumbered after the mark and sent again
+ *     (once a run), as a station does (gateway/uplink.c county_ahead);
+ *   - a conflict (another event held at a seq sent): nothing of the batch
+ *     is taken; the rows go one by one to find which, and that one moves
+ *     to a seq after the mark and every seq numbered here; one moved that
+ *     conflicts again is set aside;
+ *   - 4.00 naming the one record of a batch of one: that event is set
+ *     aside with the county's reason (outbox_set_aside; gasdeliver aside)
+ *     and the rest goes on; a batch of more is sent one by one to find it.
  */
 static int
 send_waiting(const struct options *o, sqlite3 *db, int quiet)
@@ -210,19 +261,18 @@ send_waiting(const struct options *o, sqlite3 *db, int quiet)
 	struct coaplink_response resp;
 	struct wire_batch b;
 	struct wire_ack ack;
-	int64_t seqs[BATCH_MAX], removed, sent = 0;
+	int64_t seqs[BATCH_MAX], moved[BATCH_MAX], removed, sent = 0, last, count, new_seq;
 	uint8_t *payload;
-	size_t len, i;
-	char err[512];
-	int rc = -1;
+	size_t len, i, nmoved = 0;
+	char err[512], reason[301]; /* the county's text, which may quote what was sent */
+	int rc = -1, limit = BATCH_MAX, renumbered = 0;
 
 	if (o->keyfile == NULL) {
 		fprintf(stderr, "gasdeliver: --key FILE is needed to send to the county\n");
 		return -1;
 	}
 	for (;;) {
-		if (outbox_read(db, o->identity, o->township, BATCH_MAX, &b, err, sizeof(err)) ==
-		    -1) {
+		if (outbox_read(db, o->identity, o->township, limit, &b, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gasdeliver: %s\n", err);
 			goto out;
 		}
@@ -257,14 +307,31 @@ send_waiting(const struct options *o, sqlite3 *db, int quiet)
 		}
 		free(payload);
 		if (resp.code != 204) {
-			char reason[301]; /* the county's text, which may quote what was sent */
+			int code = resp.code;
 
 			coaplink_reason(&resp, reason, sizeof(reason));
+			coaplink_response_free(&resp);
+			termtext_copy(reason, reason, sizeof(reason));
+			if (code == 400 && i == 1 && names_record(reason, seqs[0])) {
+				if (outbox_set_aside(db, seqs[0], reason, time_wall_ms(), err,
+				        sizeof(err)) == -1) {
+					fprintf(stderr, "gasdeliver: %s\n", err);
+					goto out;
+				}
+				fprintf(stderr,
+				    _("gasdeliver: the county refused the event of seq %lld (%s): "
+				      "set aside, kept on this device; the events after it go on "
+				      "(gasdeliver aside)\n"),
+				    (long long)seqs[0], reason);
+				continue;
+			}
+			if (code == 400 && i > 1) {
+				limit = 1; /* which one: from the oldest, one by one */
+				continue;
+			}
 			fprintf(stderr,
 			    "gasdeliver: the county answered %d.%02d: %s; %lld events kept\n",
-			    resp.code / 100, resp.code % 100, reason,
-			    (long long)outbox_waiting(db, NULL));
-			coaplink_response_free(&resp);
+			    code / 100, code % 100, reason, (long long)outbox_waiting(db, NULL));
 			goto out;
 		}
 		if (wire_decode_ack(resp.data, resp.len, &ack, err, sizeof(err)) == -1) {
@@ -273,6 +340,64 @@ send_waiting(const struct options *o, sqlite3 *db, int quiet)
 			goto out;
 		}
 		coaplink_response_free(&resp);
+		last = outbox_last_seq(db);
+		if (ack.hwm > last) {
+			/* a mark beyond any the county's own bound on a device's jump
+			 * allows is no county's: nothing taken, nothing renumbered */
+			if (renumbered || ack.hwm - last > AHEAD_MAX) {
+				fprintf(stderr,
+				    "gasdeliver: the county says it holds this device's events up to "
+				    "seq %lld, above the last it numbered (%lld); nothing taken as "
+				    "delivered, %lld events kept\n",
+				    (long long)ack.hwm, (long long)last,
+				    (long long)outbox_waiting(db, NULL));
+				goto out;
+			}
+			if (outbox_renumber(db, ack.hwm, &count, err, sizeof(err)) == -1) {
+				fprintf(stderr, "gasdeliver: %s\n", err);
+				goto out;
+			}
+			fprintf(stderr,
+			    _("gasdeliver: the county holds this identity's events up to seq %lld, "
+			      "but this device numbered only up to seq %lld (a new phone, or its "
+			      "database lost or put back?): its %lld events not yet delivered "
+			      "renumbered from seq %lld and sent again\n"),
+			    (long long)ack.hwm, (long long)last, (long long)count,
+			    (long long)ack.hwm + 1);
+			renumbered = 1;
+			continue;
+		}
+		if (ack.conflicts > 0 && i > 1) {
+			limit = 1; /* which: from the oldest, one by one */
+			continue;
+		}
+		if (ack.conflicts > 0) {
+			if (moved_before(moved, nmoved, seqs[0]) || nmoved == BATCH_MAX) {
+				if (outbox_set_aside(db, seqs[0],
+				        "the county holds another event of this identity at each "
+				        "seq this one took, or this one's uuid elsewhere (its C06)",
+				        time_wall_ms(), err, sizeof(err)) == -1) {
+					fprintf(stderr, "gasdeliver: %s\n", err);
+					goto out;
+				}
+				fprintf(stderr,
+				    _("gasdeliver: the county holds another event at seq %lld again: "
+				      "set aside, kept on this device (gasdeliver aside)\n"),
+				    (long long)seqs[0]);
+				continue;
+			}
+			if (outbox_move(db, seqs[0], ack.hwm, &new_seq, err, sizeof(err)) == -1) {
+				fprintf(stderr, "gasdeliver: %s\n", err);
+				goto out;
+			}
+			moved[nmoved++] = new_seq;
+			fprintf(stderr,
+			    _("gasdeliver: the county holds another event of this identity at seq "
+			      "%lld (an older phone's?): this one renumbered to seq %lld and sent "
+			      "again\n"),
+			    (long long)seqs[0], (long long)new_seq);
+			continue;
+		}
 		if (outbox_acked(db, seqs, i, &ack, &removed, err, sizeof(err)) == -1) {
 			fprintf(stderr, "gasdeliver: %s\n", err);
 			goto out;
@@ -288,6 +413,10 @@ send_waiting(const struct options *o, sqlite3 *db, int quiet)
 	}
 	if (!quiet || sent > 0)
 		printf(_("%lld events sent to the county; none waits\n"), (long long)sent);
+	if ((count = outbox_aside_count(db)) > 0)
+		printf(_("%lld events the county refused are set aside on this device "
+		         "(gasdeliver aside)\n"),
+		    (long long)count);
 	rc = 0;
 out:
 	coaplink_free(link);
@@ -350,11 +479,23 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 	str_copy(l.event, handover ? "handed_over" : "returned", sizeof(l.event));
 	str_copy(l.actor, o->identity, sizeof(l.actor));
 	str_copy(l.worker, o->identity, sizeof(l.worker));
+	/* what the county would refuse is refused here, whole: recorded, it
+	 * would head the outbox and every later event would wait behind it
+	 * (review rev102); never cut either */
 	if (village != NULL) {
 		if (strlen(village) >= sizeof(l.village) ||
 		    buyer_text_has_number(village, strlen(village)))
 			return usage(_("--village: at most 127 bytes, and no ID number in it"));
+		if (!termtext_text_ok(village, strlen(village), 1))
+			return usage(_("--village: not UTF-8 text (a terminal in another "
+			               "encoding?); nothing recorded"));
 		str_copy(l.village, village, sizeof(l.village));
+	}
+	if (township != NULL) {
+		if (strlen(township) >= sizeof(l.buyer_township))
+			return usage(_("--township: at most 15 bytes; nothing recorded"));
+		if (!termtext_text_ok(township, strlen(township), 0))
+			return usage(_("--township: not UTF-8 text on one line; nothing recorded"));
 	}
 	if (lat != NULL) {
 		if (parse_degrees(lat, 90, &l.lat) == -1 || parse_degrees(lon, 180, &l.lon) == -1)
@@ -375,13 +516,20 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 		    sizeof(l.buyer_township));
 	}
 	l.at_ms = time_wall_ms();
+	/* every text as the county's door checks it (the same function) */
+	if (liferows_check_texts(&l, "gasdeliver", err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s; nothing recorded\n", err);
+		return EXIT_USAGE;
+	}
 	if (open_db(o, &db) == -1)
 		return EXIT_ERROR;
 	/* the same step scanned twice (the same cylinder, event and household
 	 * within SECOND_SCAN_MS) is one step: the county would take a second
 	 * hand-over with no return between as the cylinder going round once
 	 * more unseen (C07 against the household); later, or to another
-	 * household, it is the county's to judge */
+	 * household, it is the county's to judge.  Within, either way: the
+	 * phone's clock set back between the two scans (an NTP correction)
+	 * dates the second before the first (review rev102) */
 	if ((rc = outbox_last_step(db, l.serial, last, last_buyer, &last_ms, err, sizeof(err))) ==
 	    -1) {
 		fprintf(stderr, "gasdeliver: nothing recorded: %s\n", err);
@@ -389,7 +537,7 @@ cmd_event(const struct options *o, int handover, int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if (rc == 1 && strcmp(last, l.event) == 0 && strcmp(last_buyer, l.buyer) == 0 &&
-	    l.at_ms - last_ms < SECOND_SCAN_MS && l.at_ms >= last_ms) {
+	    llabs(l.at_ms - last_ms) < SECOND_SCAN_MS) {
 		fprintf(stderr,
 		    handover
 		        ? _("gasdeliver: cylinder %s was handed over to this household a moment "
@@ -447,8 +595,111 @@ cmd_status(const struct options *o)
 		printf(_(", the oldest from %s"), when);
 	}
 	printf(_("; the county's last mark: seq %lld\n"), (long long)outbox_last_ack(db));
+	if ((n = outbox_aside_count(db)) > 0)
+		printf(_("%lld events the county refused are set aside (gasdeliver aside)\n"),
+		    (long long)n);
 	store_close(db);
 	return EXIT_OK;
+}
+
+static int
+print_aside(const struct outbox_aside *row, void *arg)
+{
+	char when[TIMETEXT_MAX], what[400], reason[WIRE_TEXT], serial[WIRE_ID];
+
+	(void)arg;
+	timetext_format(row->aside_ms, TIMETEXT_PERSON, when);
+	liferows_describe(&row->life, what, sizeof(what));
+	termtext_copy(what, what, sizeof(what));
+	termtext_copy(serial, row->life.serial, sizeof(serial));
+	termtext_copy(reason, row->reason, sizeof(reason));
+	return printf(_("seq %lld  %s %s  set aside %s: %s\n"), (long long)row->seq, serial, what,
+	           when, reason) < 0
+	           ? -1
+	           : 0;
+}
+
+/* aside: the events the county refused, kept here; --retry puts one (or
+ * all) back to be sent, --drop deletes one from the outbox for good. */
+static int
+cmd_aside(const struct options *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "retry", required_argument, NULL, 'r' },
+		{ "drop", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *retry = NULL, *drop = NULL;
+	long long seq = 0;
+	char err[512], *end;
+	int64_t n;
+	sqlite3 *db;
+	int ch, rc = EXIT_OK;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			retry = optarg;
+			break;
+		case 'x':
+			drop = optarg;
+			break;
+		case 'h':
+			fputs(_(usage_text), stdout);
+			return EXIT_OK;
+		default:
+			return usage(NULL);
+		}
+	}
+	if (optind != argc || (retry != NULL && drop != NULL))
+		return usage(_("aside takes --retry SEQ|all or --drop SEQ, or nothing"));
+	if (retry != NULL && strcmp(retry, "all") != 0) {
+		seq = strtoll(retry, &end, 10);
+		if (end == retry || *end != '\0' || seq < 1)
+			return usage(_("--retry takes an event's seq or \"all\""));
+	}
+	if (drop != NULL) {
+		seq = strtoll(drop, &end, 10);
+		if (end == drop || *end != '\0' || seq < 1)
+			return usage(_("--drop takes an event's seq"));
+	}
+	if (open_db(o, &db) == -1)
+		return EXIT_ERROR;
+	if (retry != NULL) {
+		if ((n = outbox_aside_retry(db, seq, err, sizeof(err))) == -1) {
+			fprintf(stderr, "gasdeliver: %s\n", err);
+			rc = EXIT_ERROR;
+		} else if (n == 0 && seq > 0) {
+			fprintf(stderr, _("gasdeliver: no event is set aside at seq %lld\n"), seq);
+			rc = EXIT_ERROR;
+		} else {
+			printf(_("%lld events wait for the county again\n"), (long long)n);
+			if (!o->offline && o->keyfile != NULL && send_waiting(o, db, 0) == -1)
+				rc = EXIT_ERROR;
+		}
+	} else if (drop != NULL) {
+		if ((ch = outbox_aside_drop(db, seq, err, sizeof(err))) == -1) {
+			fprintf(stderr, "gasdeliver: %s\n", err);
+			rc = EXIT_ERROR;
+		} else if (ch == 0) {
+			fprintf(stderr, _("gasdeliver: no event is set aside at seq %lld\n"), seq);
+			rc = EXIT_ERROR;
+		} else
+			printf(
+			    _("the event of seq %lld will not be sent: it stays in this device's "
+			      "records only\n"),
+			    seq);
+	} else {
+		printf(_("%lld events set aside\n"), (long long)outbox_aside_count(db));
+		if (outbox_aside_list(db, print_aside, NULL, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gasdeliver: %s\n", err);
+			rc = EXIT_ERROR;
+		}
+	}
+	store_close(db);
+	return rc;
 }
 
 int
@@ -528,6 +779,8 @@ main(int argc, char **argv)
 		return cmd_sync(&o);
 	if (strcmp(argv[0], "status") == 0 && argc == 1)
 		return cmd_status(&o);
+	if (strcmp(argv[0], "aside") == 0)
+		return cmd_aside(&o, argc, argv);
 	if (strcmp(argv[0], "sync") == 0 || strcmp(argv[0], "status") == 0) {
 		fprintf(stderr, _("gasdeliver: %s takes no arguments\n"), argv[0]);
 		return usage(NULL);

@@ -131,8 +131,10 @@ outbox_read(sqlite3 *db, const char *identity, const char *township, int limit,
 		return err_set(err, errlen, "out of memory");
 	if (store_exec(db, "BEGIN", err, errlen) == -1)
 		goto out;
-	if (store_prepare(db, "SELECT seq, uuid, created_ms FROM outbox ORDER BY seq LIMIT ?", &ob,
-	        err, errlen) == -1 ||
+	if (store_prepare(db,
+	        "SELECT seq, uuid, created_ms FROM outbox WHERE aside_ms IS NULL"
+	        " ORDER BY seq LIMIT ?",
+	        &ob, err, errlen) == -1 ||
 	    store_prepare(db, LIFEROWS_SELECT, &ls, err, errlen) == -1)
 		goto done;
 	sqlite3_bind_int(ob, 1, limit);
@@ -193,11 +195,16 @@ outbox_acked(sqlite3 *db, const int64_t *seqs, size_t n, const struct wire_ack *
 	char text[32];
 
 	*removed = 0;
+	/* a conflict is another event held at a seq of the batch: the county's
+	 * mark covers that seq and the batch's count it, but this device's event
+	 * is not there (review rev102): nothing of the batch goes */
+	if (ack->conflicts > 0)
+		mark = 0;
 	if (store_begin(db, err, errlen) == -1)
 		return -1;
-	if (each_seq(db, "DELETE FROM outbox WHERE seq <= ?1", &mark, 1, removed, err, errlen) ==
-	        -1 ||
-	    ((uint64_t)(ack->stored + ack->duplicates) == (uint64_t)n &&
+	if (each_seq(db, "DELETE FROM outbox WHERE seq <= ?1 AND aside_ms IS NULL", &mark, 1,
+	        removed, err, errlen) == -1 ||
+	    (ack->conflicts == 0 && (uint64_t)(ack->stored + ack->duplicates) == (uint64_t)n &&
 	        each_seq(db, "DELETE FROM outbox WHERE seq = ?1", seqs, n, removed, err, errlen) ==
 	            -1))
 		goto fail;
@@ -222,7 +229,7 @@ outbox_last_step(sqlite3 *db, const char *serial, char event[WIRE_WORD], char bu
 	*at_ms = 0;
 	if (store_prepare(db,
 	        "SELECT event, buyer, at_ms FROM life_events WHERE serial = ?"
-	        " ORDER BY at_ms DESC, rowid DESC LIMIT 1",
+	        " ORDER BY rowid DESC LIMIT 1",
 	        &st, err, errlen) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
@@ -242,9 +249,239 @@ int64_t
 outbox_waiting(sqlite3 *db, int64_t *oldest_ms)
 {
 	if (oldest_ms != NULL)
-		*oldest_ms =
-		    store_query_int(db, "SELECT coalesce(min(created_ms), 0) FROM outbox", 0);
-	return store_query_int(db, "SELECT count(*) FROM outbox", 0);
+		*oldest_ms = store_query_int(db,
+		    "SELECT coalesce(min(created_ms), 0) FROM outbox WHERE aside_ms IS NULL", 0);
+	return store_query_int(db, "SELECT count(*) FROM outbox WHERE aside_ms IS NULL", 0);
+}
+
+int64_t
+outbox_aside_count(sqlite3 *db)
+{
+	return store_query_int(db, "SELECT count(*) FROM outbox WHERE aside_ms IS NOT NULL", 0);
+}
+
+int64_t
+outbox_last_seq(sqlite3 *db)
+{
+	return store_query_int(db,
+	    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0),"
+	    " coalesce((SELECT max(seq) FROM outbox), 0))",
+	    0);
+}
+
+/* The sequence goes on after last (never below a seq it gave), inside the
+ * caller's transaction. */
+static int
+sequence_after(sqlite3 *db, int64_t last, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(db,
+	        "INSERT OR REPLACE INTO sqlite_sequence (rowid, name, seq) VALUES ((SELECT rowid"
+	        " FROM sqlite_sequence WHERE name = 'outbox'), 'outbox',"
+	        " max(?1, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)))",
+	        &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, last);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(err, errlen, "outbox sequence: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
+int
+outbox_renumber(sqlite3 *db, int64_t mark, int64_t *count, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *seqs = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = -1, step;
+
+	*count = 0;
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	if (store_prepare(db, "SELECT seq FROM outbox ORDER BY seq", &st, err, errlen) == -1)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *more;
+
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((more = realloc(seqs, cap * sizeof(*seqs))) == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			seqs = more;
+		}
+		seqs[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	/* out of the way first (seqs are 1 or more), then each to its new
+	 * seq: no move meets a seq in use */
+	if (store_exec(db, "UPDATE outbox SET seq = -seq", err, errlen) == -1 ||
+	    store_prepare(db, "UPDATE outbox SET seq = ?2 WHERE seq = ?1", &st, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, -seqs[i]);
+		sqlite3_bind_int64(st, 2, mark + 1 + (int64_t)i);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			err_set(err, errlen, "outbox renumber: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sequence_after(db, mark + (int64_t)n, err, errlen) == -1 ||
+	    store_commit(db, err, errlen) == -1)
+		goto out;
+	*count = (int64_t)n;
+	rc = 0;
+out:
+	free(seqs);
+	sqlite3_finalize(st);
+	if (rc == -1) {
+		store_rollback(db);
+		*count = 0;
+	}
+	return rc;
+}
+
+int
+outbox_move(sqlite3 *db, int64_t seq, int64_t mark, int64_t *new_seq, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t last;
+	int rc;
+
+	*new_seq = 0;
+	if (store_begin(db, err, errlen) == -1)
+		return -1;
+	last = outbox_last_seq(db);
+	*new_seq = (mark > last ? mark : last) + 1;
+	if (store_prepare(db, "UPDATE outbox SET seq = ?2 WHERE seq = ?1", &st, err, errlen) == -1)
+		goto fail;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, *new_seq);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, errlen, "outbox move: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (sqlite3_changes(db) == 0) {
+		err_set(err, errlen, "outbox move: no event at seq %lld", (long long)seq);
+		goto fail;
+	}
+	if (sequence_after(db, *new_seq, err, errlen) == -1 || store_commit(db, err, errlen) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(db);
+	*new_seq = 0;
+	return -1;
+}
+
+/* Run sql (?1 seq, ?2 text, ?3 a time) in its own transaction: the rows
+ * changed, or -1 with err. */
+static int64_t
+change_rows(sqlite3 *db, const char *sql, int64_t seq, const char *text, int64_t ms, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(db, sql, &st, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	if (text != NULL)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ms);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+	return sqlite3_changes(db);
+}
+
+int
+outbox_set_aside(sqlite3 *db, int64_t seq, const char *reason, int64_t now_ms, char *err,
+    size_t errlen)
+{
+	int64_t n = change_rows(db,
+	    "UPDATE outbox SET aside_ms = ?3, aside_reason = ?2 WHERE seq = ?1"
+	    " AND aside_ms IS NULL",
+	    seq, reason, now_ms, err, errlen);
+
+	return n < 0 ? -1 : n > 0;
+}
+
+int64_t
+outbox_aside_retry(sqlite3 *db, int64_t seq, char *err, size_t errlen)
+{
+	return change_rows(db,
+	    "UPDATE outbox SET aside_ms = NULL, aside_reason = NULL WHERE aside_ms IS NOT NULL"
+	    " AND (?1 = 0 OR seq = ?1)",
+	    seq, NULL, 0, err, errlen);
+}
+
+int
+outbox_aside_drop(sqlite3 *db, int64_t seq, char *err, size_t errlen)
+{
+	int64_t n = change_rows(db, "DELETE FROM outbox WHERE seq = ?1 AND aside_ms IS NOT NULL",
+	    seq, NULL, 0, err, errlen);
+
+	return n < 0 ? -1 : n > 0;
+}
+
+int
+outbox_aside_list(sqlite3 *db, int (*fn)(const struct outbox_aside *row, void *arg), void *arg,
+    char *err, size_t errlen)
+{
+	struct outbox_aside row;
+	struct wire_record r;
+	sqlite3_stmt *st = NULL, *ls = NULL;
+	int rc = -1, step;
+
+	if (store_prepare(db,
+	        "SELECT seq, uuid, aside_ms, coalesce(aside_reason, '') FROM outbox"
+	        " WHERE aside_ms IS NOT NULL ORDER BY seq",
+	        &st, err, errlen) == -1 ||
+	    store_prepare(db, LIFEROWS_SELECT, &ls, err, errlen) == -1)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		memset(&r, 0, sizeof(r));
+		row.seq = sqlite3_column_int64(st, 0);
+		store_column_copy(st, 1, r.uuid, sizeof(r.uuid));
+		row.aside_ms = sqlite3_column_int64(st, 2);
+		store_column_copy(st, 3, row.reason, sizeof(row.reason));
+		sqlite3_reset(ls);
+		if (liferows_read(ls, &r, err, errlen) == -1)
+			goto out;
+		str_copy(row.uuid, r.uuid, sizeof(row.uuid));
+		row.life = r.life;
+		if (fn(&row, arg) == -1) {
+			err_set(err, errlen, "cannot write the list");
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ls);
+	return rc;
 }
 
 int64_t
