@@ -642,7 +642,8 @@ check_and_arm(struct line *line, int64_t now)
 	/* the valve's own fail-safe (docs/design.md, V2): a unit that does not
 	 * hold its watchdog timeout would leave the valve open if the gateway
 	 * stopped mid-fill */
-	if (line->io.watchdog_ready != NULL && !line->io.watchdog_ready(line->io.ctx)) {
+	if (line->io.watchdog_ready != NULL &&
+	    line->io.watchdog_ready(line->io.ctx) != LINE_WD_HELD) {
 		fail_attempt(line,
 		    _("the valve unit has not taken its watchdog timeout (it is silent, or it "
 		      "restarted and is being set again): the valve stays closed; try again in a "
@@ -1310,8 +1311,13 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		/* Wait for a stable empty weight (R09) read since the start, then
 		 * check and arm. */
 		int fresh = line->last.at_ms == 0 || line->last.at_ms >= line->check_from;
+		/* and for the valve unit's answer about its watchdog, asked
+		 * at the start: never waited for in this thread, which also
+		 * cuts off the other lines of the bus */
+		int wd_wait = line->io.watchdog_ready != NULL &&
+		              line->io.watchdog_ready(line->io.ctx) == LINE_WD_WAIT;
 
-		if ((line->last.scale_ok && line->last.stable && fresh) ||
+		if ((line->last.scale_ok && line->last.stable && fresh && !wd_wait) ||
 		    now >= line->check_deadline) {
 			line->checking = 0;
 			line->watch = 0;
@@ -1341,6 +1347,8 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		line->checking = 1;
 		line->check_from = now;
 		line->check_deadline = now + LINE_EMPTY_WAIT_MS;
+		if (line->io.watchdog_ask != NULL)
+			line->io.watchdog_ask(line->io.ctx);
 		rules_verdict_init(&line->verdict);
 		enter(line, LINE_IDENTIFIED, now);
 		return;
