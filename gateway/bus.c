@@ -509,6 +509,8 @@ hw_watchdog_ready(void *ctx)
 		return LINE_WD_HELD;
 	if (hw->watchdog_asked_ms > 0)
 		return LINE_WD_WAIT;
+	if (hw->watchdog_odd)
+		return LINE_WD_OTHER;
 	/* asked at the end of this pass (watchdog_setup): read back, or
 	 * written again after a read-back found it lost */
 	if (((!hw->watchdog_set && now >= hw->watchdog_retry_ms) ||

@@ -549,7 +549,7 @@ check_and_arm(struct line *line, int64_t now)
 	enum records_write written;
 	int64_t last_fill = 0, newest = 0;
 	enum rules_clock clock;
-	int recent = 0, stopped, left = 0, left_unknown = 0;
+	int recent = 0, stopped, left = 0, left_unknown = 0, wd;
 	double left_kg = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -642,8 +642,16 @@ check_and_arm(struct line *line, int64_t now)
 	/* the valve's own fail-safe (docs/design.md, V2): a unit that does not
 	 * hold its watchdog timeout would leave the valve open if the gateway
 	 * stopped mid-fill */
-	if (line->io.watchdog_ready != NULL &&
-	    line->io.watchdog_ready(line->io.ctx) != LINE_WD_HELD) {
+	wd = line->io.watchdog_ready != NULL ? line->io.watchdog_ready(line->io.ctx) : LINE_WD_HELD;
+	if (wd == LINE_WD_OTHER) {
+		fail_attempt(line,
+		    _("the valve unit does not keep the watchdog timeout written to it (it "
+		      "clamps it, or counts down): the valve stays closed on this line until its "
+		      "watchdog_ms or its profile is set right (gasgw's log says what it keeps)"),
+		    now);
+		return;
+	}
+	if (wd != LINE_WD_HELD) {
 		fail_attempt(line,
 		    _("the valve unit has not taken its watchdog timeout (it is silent, or it "
 		      "restarted and is being set again): the valve stays closed; try again in a "

@@ -79,15 +79,17 @@ struct line_io {
 	 * start begins its checks, has the timeout read back; watchdog_ready,
 	 * before the valve opens, answers from what came back since:
 	 * LINE_WD_HELD, LINE_WD_WAIT (no answer yet: the checks wait for one
-	 * until their deadline) or LINE_WD_NOT (it has not taken it yet, may
+	 * until their deadline), LINE_WD_NOT (it has not taken it yet, may
 	 * have forgotten it: a unit that restarts comes back with its
-	 * power-on value; is silent; or keeps another value).  Both in the
+	 * power-on value; or is silent) or LINE_WD_OTHER.  Both in the
 	 * stepping thread; either may be NULL (always held). */
 	void (*watchdog_ask)(void *ctx);
 	int (*watchdog_ready)(void *ctx);
 };
 
-enum { LINE_WD_NOT = 0, LINE_WD_HELD = 1, LINE_WD_WAIT = 2 };
+/* LINE_WD_OTHER: not held because the unit keeps another value than the
+ * one written (it clamps it, or counts down): no retry soon will help */
+enum { LINE_WD_NOT = 0, LINE_WD_HELD = 1, LINE_WD_WAIT = 2, LINE_WD_OTHER = 3 };
 
 enum line_state {
 	LINE_IDLE,
