@@ -419,11 +419,13 @@ watchdog_tend(struct gw_line_hw *hw, int64_t now)
 			          "watchdog is written again when it answers (a unit that "
 			          "restarted forgets it); no fill starts until then",
 			    hw_number(hw), (long long)(now - snap.updated_ms));
+		/* written when it answers again, even one that kept another
+		 * value: it may have been replaced (its back-off goes on
+		 * doubling, and is not said again, if it still does) */
 		hw->watchdog_set = 0;
 		hw->watchdog_asked_ms = 0;
 		hw->watchdog_wrote = 0;
-		if (!hw->watchdog_odd)
-			hw->watchdog_retry_ms = 0;
+		hw->watchdog_retry_ms = 0;
 		return; /* a write now would only wait out its time-out */
 	}
 	if (!hw->watchdog_readable) {

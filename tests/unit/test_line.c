@@ -46,13 +46,13 @@ struct fake {
 	int64_t last_move;
 	int opens;
 	int heartbeats;
-	int64_t heartbeat_at;      /* the last heartbeat */
-	int64_t heartbeat_gap_max; /* the longest time between two */
-	int closes;                /* close commands */
-	int kicks;                 /* io.kick calls (mailbox requests) */
-	int emergencies;           /* close_bus calls */
-	int no_watchdog;           /* the valve unit does not hold its watchdog timeout */
-	int watchdog_other;        /* ... it keeps another value than written */
+	int64_t heartbeat_at;       /* the last heartbeat */
+	int64_t heartbeat_gap_max;  /* the longest time between two */
+	int closes;                 /* close commands */
+	int kicks;                  /* io.kick calls (mailbox requests) */
+	int emergencies;            /* close_bus calls */
+	int no_watchdog;            /* the valve unit does not hold its watchdog timeout */
+	int watchdog_other;         /* ... it keeps another value than written */
 	int64_t watchdog_answer_ms; /* its read-back comes back this long after the ask
 	                             * (-1: never) */
 	int64_t watchdog_asked_at;
@@ -212,8 +212,7 @@ fake_watchdog_ready(void *ctx)
 {
 	struct fake *f = ctx;
 
-	if (f->watchdog_answer_ms < 0 ||
-	    f->now - f->watchdog_asked_at < f->watchdog_answer_ms)
+	if (f->watchdog_answer_ms < 0 || f->now - f->watchdog_asked_at < f->watchdog_answer_ms)
 		return LINE_WD_WAIT;
 	if (f->watchdog_other)
 		return LINE_WD_OTHER;
@@ -2064,8 +2063,9 @@ main(void)
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(no_fill_while_the_valve_unit_holds_no_watchdog,
 		    rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(the_open_waits_for_the_watchdog_answer_without_blocking,
-		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    the_open_waits_for_the_watchdog_answer_without_blocking, rig_setup,
+		    rig_teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_unit_keeping_another_watchdog_timeout_is_refused_saying_so, rig_setup,
 		    rig_teardown),
