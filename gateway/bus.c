@@ -274,7 +274,7 @@ watchdog_lost(struct gw_line_hw *hw, double v, const char *when)
  * written again only after a minute, then two, four ... at most an hour
  * (someone may have changed the unit, or watchdog_ms); and no valve opens
  * on that line meanwhile: a timeout the gateway cannot confirm is not a
- * watchdog it can count on (docs/drivers.md "The watchdog").
+ * watchdog it can count on (docs/fill-line.md, fail-safe behaviour).
  */
 static void
 watchdog_odd(struct gw_line_hw *hw, double v, int64_t now)
@@ -345,6 +345,7 @@ watchdog_queue(struct gw_line_hw *hw, int write, int64_t now)
 	hw->watchdog_asked_ms = now;
 	hw->watchdog_wrote = write;
 	hw->watchdog_wfail = snap.writes_failed;
+	hw->watchdog_once_before = snap.once_seq;
 	if (hw->watchdog_fill_ms > 0)
 		hw->watchdog_fill_queued = 1;
 }
@@ -359,7 +360,9 @@ watchdog_collect(struct gw_line_hw *hw, int64_t now)
 
 	if (asked == 0 || mb_poller_snapshot(hw->bus->poller, hw->valve, &snap) == -1)
 		return;
-	if (snap.once_ms < asked || snap.once_signal != MB_SIG_WATCHDOG) {
+	/* counted, not timed: the one before ours may have finished in the
+	 * very millisecond ours was queued, and ours in the same */
+	if (snap.once_seq <= hw->watchdog_once_before || snap.once_signal != MB_SIG_WATCHDOG) {
 		if (now - asked > WATCHDOG_CHECK_MS + WRITE_TIMEOUT_MS) {
 			/* never performed (the bus went down): asked again */
 			hw->watchdog_asked_ms = 0;

@@ -56,6 +56,8 @@ struct gw_line_hw {
 	int64_t watchdog_asked_ms; /* a read-back queued then (0: none pending) */
 	int watchdog_wrote;        /* ... right after a write of the timeout */
 	uint64_t watchdog_wfail;   /* the unit's failed writes when that write was queued */
+	uint64_t
+	    watchdog_once_before;  /* the unit's read-onces done when it was queued (once_seq) */
 	int64_t watchdog_check_ms; /* the next periodic read-back is due then */
 	int64_t watchdog_good_ms;  /* the last read-back that held it was queued then */
 	int64_t watchdog_fill_ms;  /* a start asked for a read-back then (watchdog_ask) */
