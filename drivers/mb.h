@@ -330,6 +330,8 @@ struct mb_snapshot {
 	double once_value; /* NaN when it failed */
 	int once_errno;    /* 0, or why it failed */
 	int64_t once_ms;   /* CLOCK_MONOTONIC ms it finished */
+	uint64_t once_seq; /* read-onces performed so far: a caller's is done when it
+	                    * passes the count seen when it was queued */
 };
 
 struct mb_poller;

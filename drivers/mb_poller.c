@@ -538,6 +538,7 @@ run_writes(struct mb_poller *p)
 			p->unit[unit].snap.once_value = rc < 0 ? NAN : w->value;
 			p->unit[unit].snap.once_errno = e;
 			p->unit[unit].snap.once_ms = clock_ms(CLOCK_MONOTONIC);
+			p->unit[unit].snap.once_seq++;
 		}
 		if (w->nowait) {
 			free(w);

@@ -27,6 +27,10 @@
 #define WATCHDOG_SILENT_MS 3000
 /* a line not idle has its valve unit's watchdog read back this often */
 #define WATCHDOG_CHECK_MS 1000
+/* a unit that keeps another timeout than written: written again after this,
+ * doubling up to WATCHDOG_ODD_MAX_MS */
+#define WATCHDOG_ODD_FIRST_MS 60000
+#define WATCHDOG_ODD_MAX_MS 3600000
 #define IDLE_VALVE_MS 1000 /* an idle line's valve unit is read this often (poll_hz >= 1) */
 #define IDLE_SCALE_MS 200  /* an idle line's scale is read this often, or at the bus's rate */
 
@@ -260,11 +264,47 @@ watchdog_lost(struct gw_line_hw *hw, double v, const char *when)
 		    hw_number(hw), v, when, hw->bus->gw->config->watchdog_ms);
 	hw->watchdog_set = 0;
 	hw->watchdog_retry_ms = 0;
-	hw->watchdog_asked_ms = 0;
 }
 
+/*
+ * Read right after our own write, the unit keeps another value than the
+ * one written: it clamps it to a range of its own, or the register is a
+ * countdown.  No restart explains it, so writing it again at every check
+ * would only wear out a unit that keeps it in EEPROM.  Said once, loudly;
+ * written again only after a minute, then two, four ... at most an hour
+ * (someone may have changed the unit, or watchdog_ms); and no valve opens
+ * on that line meanwhile: a timeout the gateway cannot confirm is not a
+ * watchdog it can count on (docs/fill-line.md, fail-safe behaviour).
+ */
+static void
+watchdog_odd(struct gw_line_hw *hw, double v, int64_t now)
+{
+	if (!hw->watchdog_odd)
+		log_warnx("line %d: the valve unit does not keep the watchdog timeout written to "
+		          "it: %d ms written, %g ms read back at once (it clamps the value, or its "
+		          "register is a countdown): no valve opens on this line until it does; "
+		          "set watchdog_ms to a value the unit keeps, or fix its profile's "
+		          "[watchdog] (docs/drivers.md); it is written again in %lld s",
+		    hw_number(hw), hw->bus->gw->config->watchdog_ms, v,
+		    (long long)(WATCHDOG_ODD_FIRST_MS / 1000));
+	else
+		log_debug("line %d: the valve unit still keeps %g ms as its watchdog timeout, "
+		          "not %d",
+		    hw_number(hw), v, hw->bus->gw->config->watchdog_ms);
+	hw->watchdog_odd_wait = !hw->watchdog_odd ? WATCHDOG_ODD_FIRST_MS
+	                        : hw->watchdog_odd_wait * 2 > WATCHDOG_ODD_MAX_MS
+	                            ? WATCHDOG_ODD_MAX_MS
+	                            : hw->watchdog_odd_wait * 2;
+	hw->watchdog_odd = 1;
+	hw->watchdog_set = 0;
+	hw->watchdog_retry_ms = now + hw->watchdog_odd_wait;
+}
+
+/* A unit whose profile says its timeout cannot be read back (poll = no):
+ * written and waited for, as only the write's answer tells; rare (at
+ * start-up, and after WATCHDOG_SILENT_MS of silence). */
 static int
-watchdog_write(struct gw_line_hw *hw, int64_t now)
+watchdog_write_blind(struct gw_line_hw *hw, int64_t now)
 {
 	char why[128];
 
@@ -274,11 +314,141 @@ watchdog_write(struct gw_line_hw *hw, int64_t now)
 		return -1;
 	}
 	hw->watchdog_set = 1;
-	hw->watchdog_asked_ms = 0;
-	hw->watchdog_check_ms = now + WATCHDOG_CHECK_MS;
 	log_info("line %d: valve watchdog set to %d ms", hw_number(hw),
 	    hw->bus->gw->config->watchdog_ms);
 	return 0;
+}
+
+/* Queue a read-back of the timeout, after a write of it when write: no
+ * waiting, the answer is looked at by watchdog_collect. */
+static void
+watchdog_queue(struct gw_line_hw *hw, int write, int64_t now)
+{
+	struct mb_snapshot snap;
+	char why[128];
+
+	if (mb_poller_snapshot(hw->bus->poller, hw->valve, &snap) == -1)
+		return;
+	if (write &&
+	    mb_poller_write(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG,
+	        hw->bus->gw->config->watchdog_ms, MB_WRITE_NOWAIT, 0, why, sizeof(why)) == -1) {
+		hw->watchdog_retry_ms = now + 2000;
+		return;
+	}
+	hw->watchdog_check_ms = now + WATCHDOG_CHECK_MS;
+	if (mb_poller_read_once(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG, NULL, MB_WRITE_NOWAIT,
+	        0, why, sizeof(why)) == -1) {
+		if (write)
+			hw->watchdog_retry_ms = now + 2000;
+		return;
+	}
+	hw->watchdog_asked_ms = now;
+	hw->watchdog_wrote = write;
+	hw->watchdog_wfail = snap.writes_failed;
+	hw->watchdog_once_before = snap.once_seq;
+	if (hw->watchdog_fill_ms > 0)
+		hw->watchdog_fill_queued = 1;
+}
+
+/* What came back of the read-back queued, if it did. */
+static void
+watchdog_collect(struct gw_line_hw *hw, int64_t now)
+{
+	struct mb_snapshot snap;
+	int64_t asked = hw->watchdog_asked_ms;
+	int wrote = hw->watchdog_wrote;
+
+	if (asked == 0 || mb_poller_snapshot(hw->bus->poller, hw->valve, &snap) == -1)
+		return;
+	/* counted, not timed: the one before ours may have finished in the
+	 * very millisecond ours was queued, and ours in the same */
+	if (snap.once_seq <= hw->watchdog_once_before || snap.once_signal != MB_SIG_WATCHDOG) {
+		if (now - asked > WATCHDOG_CHECK_MS + WRITE_TIMEOUT_MS) {
+			/* never performed (the bus went down): asked again */
+			hw->watchdog_asked_ms = 0;
+			if (wrote)
+				hw->watchdog_retry_ms = now + 2000;
+		}
+		return;
+	}
+	hw->watchdog_asked_ms = 0;
+	hw->watchdog_wrote = 0;
+	if (snap.once_errno != 0) {
+		/* a unit silent for a moment: asked again at the next check,
+		 * written again in 2 s */
+		if (wrote)
+			hw->watchdog_retry_ms = now + 2000;
+		return;
+	}
+	if (watchdog_holds(hw, snap.once_value)) {
+		hw->watchdog_good_ms = asked;
+		if (hw->watchdog_odd)
+			log_warnx("line %d: the valve unit keeps its watchdog timeout of %d ms now",
+			    hw_number(hw), hw->bus->gw->config->watchdog_ms);
+		else if (wrote)
+			log_info("line %d: valve watchdog set to %d ms", hw_number(hw),
+			    hw->bus->gw->config->watchdog_ms);
+		hw->watchdog_set = 1;
+		hw->watchdog_odd = 0;
+		hw->watchdog_odd_wait = 0;
+		return;
+	}
+	if (!wrote) {
+		watchdog_lost(hw, snap.once_value, "read back");
+		return;
+	}
+	if (snap.writes_failed != hw->watchdog_wfail) {
+		/* a write to the unit failed meanwhile, maybe ours: not the
+		 * unit's own doing */
+		hw->watchdog_retry_ms = now + 2000;
+		return;
+	}
+	watchdog_odd(hw, snap.once_value, now);
+}
+
+/* One line's watchdog, in its bus thread: what came back, then what to
+ * ask next. */
+static void
+watchdog_tend(struct gw_line_hw *hw, int64_t now)
+{
+	struct mb_snapshot snap;
+
+	if (mb_poller_snapshot(hw->bus->poller, hw->valve, &snap) == -1)
+		return;
+	if (snap.updated_ms > 0 && now - snap.updated_ms >= WATCHDOG_SILENT_MS &&
+	    snap.link != MB_LINK_UP) {
+		if (hw->watchdog_set)
+			log_warnx("line %d: the valve unit has not answered for %lld ms: its "
+			          "watchdog is written again when it answers (a unit that "
+			          "restarted forgets it); no fill starts until then",
+			    hw_number(hw), (long long)(now - snap.updated_ms));
+		/* written when it answers again, even one that kept another
+		 * value: it may have been replaced (its back-off goes on
+		 * doubling, and is not said again, if it still does) */
+		hw->watchdog_set = 0;
+		hw->watchdog_asked_ms = 0;
+		hw->watchdog_wrote = 0;
+		hw->watchdog_retry_ms = 0;
+		return; /* a write now would only wait out its time-out */
+	}
+	if (!hw->watchdog_readable) {
+		if (!hw->watchdog_set && now >= hw->watchdog_retry_ms)
+			watchdog_write_blind(hw, now);
+		return;
+	}
+	watchdog_collect(hw, now);
+	/* one request at a time, and none to a unit whose last read failed:
+	 * it would hold the bus a response time-out for nothing */
+	if (hw->watchdog_asked_ms > 0 || snap.link != MB_LINK_UP)
+		return;
+	if (!hw->watchdog_set) {
+		if (now >= hw->watchdog_retry_ms)
+			watchdog_queue(hw, 1, now);
+		return;
+	}
+	if ((hw->watchdog_fill_ms > 0 && !hw->watchdog_fill_queued) ||
+	    (!hw->idle_paced && now >= hw->watchdog_check_ms))
+		watchdog_queue(hw, 0, now);
 }
 
 /*
@@ -289,106 +459,70 @@ watchdog_write(struct gw_line_hw *hw, int64_t now)
  * timeout, which may be none, and would then leave its valve open if the
  * gateway stopped mid-fill.  Until a unit holds it, its line opens no valve
  * (hw_watchdog_ready).  Written only then, not at intervals: some units
- * keep the setting in EEPROM, which a write every few seconds wears out.
- * A restart too short to be silent that long is caught by reading the
- * timeout back: before each fill opens (hw_watchdog_ready), and every
- * WATCHDOG_CHECK_MS while the line is not idle (a restart mid-fill, of a
- * unit that may bring its valve back open), one request queued with the
- * writes whose answer the next pass looks at; an idle line costs nothing.
+ * keep the setting in EEPROM, which a write every few seconds wears out
+ * (and one that keeps another value than written, only after a back-off:
+ * watchdog_odd).  Each write is read back.  A restart too short to be
+ * silent that long is caught by reading the timeout back: when a start
+ * begins its checks (hw_watchdog_ask), and every WATCHDOG_CHECK_MS while
+ * the line is not idle (a restart mid-fill, of a unit that may bring its
+ * valve back open).  Every request is queued with the writes, never waited
+ * for: this thread cuts off every line of the bus, and one line's valve
+ * unit that does not answer must not hold another's cut-off; the next
+ * pass looks at the answer.  An idle line costs nothing.
  */
 static void
 watchdog_setup(struct gw_busrt *bus, int64_t now)
 {
 	struct gw *gw = bus->gw;
-	struct mb_snapshot snap;
-	char why[128];
 	size_t i;
 
-	for (i = 0; i < gw->line_count; i++) {
-		struct gw_line_hw *hw = &gw->hw[i];
-
-		if (hw->bus != bus || mb_poller_snapshot(bus->poller, hw->valve, &snap) == -1)
-			continue;
-		if (snap.updated_ms > 0 && now - snap.updated_ms >= WATCHDOG_SILENT_MS &&
-		    snap.link != MB_LINK_UP) {
-			if (hw->watchdog_set)
-				log_warnx(
-				    "line %d: the valve unit has not answered for %lld ms: its "
-				    "watchdog is written again when it answers (a unit that "
-				    "restarted forgets it); no fill starts until then",
-				    gw->lines[i].number, (long long)(now - snap.updated_ms));
-			hw->watchdog_set = 0;
-			hw->watchdog_retry_ms = 0;
-			hw->watchdog_asked_ms = 0;
-			continue; /* a write now would only wait out its time-out */
-		}
-		if (hw->watchdog_set && hw->watchdog_asked_ms > 0 &&
-		    snap.once_ms >= hw->watchdog_asked_ms && snap.once_signal == MB_SIG_WATCHDOG) {
-			/* answered, or failed (a unit silent for a moment: asked
-			 * again at the next check) */
-			hw->watchdog_asked_ms = 0;
-			if (snap.once_errno == 0 && !watchdog_holds(hw, snap.once_value))
-				watchdog_lost(hw, snap.once_value,
-				    "read back while the line is in use");
-		} else if (hw->watchdog_asked_ms > 0 &&
-		           now - hw->watchdog_asked_ms > WATCHDOG_CHECK_MS + WRITE_TIMEOUT_MS) {
-			/* never performed (the bus went down): asked again */
-			hw->watchdog_asked_ms = 0;
-		}
-		if (hw->watchdog_set && hw->watchdog_readable && !hw->idle_paced &&
-		    hw->watchdog_asked_ms == 0 && now >= hw->watchdog_check_ms) {
-			if (mb_poller_read_once(bus->poller, hw->valve, MB_SIG_WATCHDOG, NULL,
-			        MB_WRITE_NOWAIT, 0, why, sizeof(why)) == 0)
-				hw->watchdog_asked_ms = now;
-			hw->watchdog_check_ms = now + WATCHDOG_CHECK_MS;
-		}
-		if (hw->watchdog_set || now < hw->watchdog_retry_ms)
-			continue;
-		watchdog_write(hw, now);
-	}
+	for (i = 0; i < gw->line_count; i++)
+		if (gw->hw[i].bus == bus)
+			watchdog_tend(&gw->hw[i], now);
 }
 
-/*
- * line_io.watchdog_ready, in the bus thread that also runs watchdog_setup,
- * just before a fill opens the valve: the timeout is read back from the
- * unit, which may have restarted since it was written.  One that lost it
- * gets it again at once and is read once more, so the fill need not wait.
- */
+/* line_io.watchdog_ask: a start begins its checks; the timeout is read
+ * back now (queued), and the open waits for the answer (hw_watchdog_ready).
+ * One that lost it gets it again at once and is read once more, so the
+ * fill need not wait long. */
+static void
+hw_watchdog_ask(void *ctx)
+{
+	struct gw_line_hw *hw = ctx;
+	int64_t now = time_mono_ms();
+
+	hw->watchdog_fill_ms = now;
+	hw->watchdog_fill_queued = 0;
+	watchdog_tend(hw, now);
+}
+
+/* line_io.watchdog_ready, in the bus thread, before a fill opens the
+ * valve: from the answers that came back since hw_watchdog_ask, never
+ * waiting for one. */
 static int
 hw_watchdog_ready(void *ctx)
 {
 	struct gw_line_hw *hw = ctx;
-	char why[128];
-	double v;
+	struct mb_snapshot snap;
+	int64_t now = time_mono_ms();
 
-	if (!hw->watchdog_set)
-		return 0;
-	if (!hw->watchdog_readable)
-		return 1; /* poll = no in its profile: only the 3 s of silence tell */
-	if (mb_poller_read_once(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG, &v, 0,
-	        WRITE_TIMEOUT_MS, why, sizeof(why)) == -1) {
-		log_warnx("line %d: the valve unit's watchdog timeout could not be read back "
-		          "before the fill: %s",
-		    hw_number(hw), why);
-		return 0;
-	}
-	if (watchdog_holds(hw, v))
-		return 1;
-	watchdog_lost(hw, v, "read back before a fill");
-	if (watchdog_write(hw, time_mono_ms()) == -1)
-		return 0;
-	v = NAN;
-	if (mb_poller_read_once(hw->bus->poller, hw->valve, MB_SIG_WATCHDOG, &v, 0,
-	        WRITE_TIMEOUT_MS, why, sizeof(why)) == -1 ||
-	    !watchdog_holds(hw, v)) {
-		log_warnx("line %d: the valve unit does not hold the watchdog timeout just "
-		          "written (%g ms)",
-		    hw_number(hw), v);
-		hw->watchdog_set = 0;
-		hw->watchdog_retry_ms = time_mono_ms() + 2000;
-		return 0;
-	}
-	return 1;
+	if (!hw->watchdog_readable) /* poll = no: only the 3 s of silence tell */
+		return hw->watchdog_set ? LINE_WD_HELD : LINE_WD_NOT;
+	watchdog_collect(hw, now);
+	if (hw->watchdog_set && hw->watchdog_fill_ms > 0 &&
+	    hw->watchdog_good_ms >= hw->watchdog_fill_ms)
+		return LINE_WD_HELD;
+	if (hw->watchdog_asked_ms > 0)
+		return LINE_WD_WAIT;
+	if (hw->watchdog_odd)
+		return LINE_WD_OTHER;
+	/* asked at the end of this pass (watchdog_setup): read back, or
+	 * written again after a read-back found it lost */
+	if (((!hw->watchdog_set && now >= hw->watchdog_retry_ms) ||
+	        (hw->watchdog_fill_ms > 0 && !hw->watchdog_fill_queued)) &&
+	    mb_poller_snapshot(hw->bus->poller, hw->valve, &snap) == 0 && snap.link == MB_LINK_UP)
+		return LINE_WD_WAIT;
+	return LINE_WD_NOT;
 }
 
 /*
@@ -655,6 +789,7 @@ gw_buses_open(struct gw *gw, char *err, size_t errlen)
 		io.heartbeat = hw_heartbeat;
 		io.close_bus = hw_close_bus;
 		io.kick = hw_kick;
+		io.watchdog_ask = hw_watchdog_ask;
 		io.watchdog_ready = hw_watchdog_ready;
 		if (hw->filler) {
 			/* a filler has no valve to cut off: controller mode */

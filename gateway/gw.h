@@ -53,8 +53,17 @@ struct gw_line_hw {
 	int64_t watchdog_retry_ms;
 	int watchdog_readable;     /* its profile lets it be read back (not poll = no) */
 	double watchdog_tol;       /* a read-back this near watchdog_ms holds it (register step) */
-	int64_t watchdog_asked_ms; /* the periodic read-back queued then (0: none pending) */
+	int64_t watchdog_asked_ms; /* a read-back queued then (0: none pending) */
+	int watchdog_wrote;        /* ... right after a write of the timeout */
+	uint64_t watchdog_wfail;   /* the unit's failed writes when that write was queued */
+	uint64_t
+	    watchdog_once_before;  /* the unit's read-onces done when it was queued (once_seq) */
 	int64_t watchdog_check_ms; /* the next periodic read-back is due then */
+	int64_t watchdog_good_ms;  /* the last read-back that held it was queued then */
+	int64_t watchdog_fill_ms;  /* a start asked for a read-back then (watchdog_ask) */
+	int watchdog_fill_queued;  /* one was queued since */
+	int watchdog_odd;          /* it keeps another value than the one written */
+	int64_t watchdog_odd_wait; /* ... so it is written again only after this (ms, doubling) */
 };
 
 struct gw_busrt {

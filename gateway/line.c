@@ -553,7 +553,7 @@ check_and_arm(struct line *line, int64_t now)
 	enum records_write written;
 	int64_t last_fill = 0, newest = 0;
 	enum rules_clock clock;
-	int recent = 0, stopped, left = 0, left_unknown = 0;
+	int recent = 0, stopped, left = 0, left_unknown = 0, wd;
 	double left_kg = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -646,7 +646,16 @@ check_and_arm(struct line *line, int64_t now)
 	/* the valve's own fail-safe (docs/design.md, V2): a unit that does not
 	 * hold its watchdog timeout would leave the valve open if the gateway
 	 * stopped mid-fill */
-	if (line->io.watchdog_ready != NULL && !line->io.watchdog_ready(line->io.ctx)) {
+	wd = line->io.watchdog_ready != NULL ? line->io.watchdog_ready(line->io.ctx) : LINE_WD_HELD;
+	if (wd == LINE_WD_OTHER) {
+		fail_attempt(line,
+		    _("the valve unit does not keep the watchdog timeout written to it (it "
+		      "clamps it, or counts down): the valve stays closed on this line until its "
+		      "watchdog_ms or its profile is set right (gasgw's log says what it keeps)"),
+		    now);
+		return;
+	}
+	if (wd != LINE_WD_HELD) {
 		fail_attempt(line,
 		    _("the valve unit has not taken its watchdog timeout (it is silent, or it "
 		      "restarted and is being set again): the valve stays closed; try again in a "
@@ -1338,8 +1347,13 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		/* Wait for a stable empty weight (R09) read since the start, then
 		 * check and arm. */
 		int fresh = line->last.at_ms == 0 || line->last.at_ms >= line->check_from;
+		/* and for the valve unit's answer about its watchdog, asked
+		 * at the start: never waited for in this thread, which also
+		 * cuts off the other lines of the bus */
+		int wd_wait = line->io.watchdog_ready != NULL &&
+		              line->io.watchdog_ready(line->io.ctx) == LINE_WD_WAIT;
 
-		if ((line->last.scale_ok && line->last.stable && fresh) ||
+		if ((line->last.scale_ok && line->last.stable && fresh && !wd_wait) ||
 		    now >= line->check_deadline) {
 			line->checking = 0;
 			line->watch = 0;
@@ -1369,6 +1383,8 @@ step_idle(struct line *line, int64_t now, int start, int stop)
 		line->checking = 1;
 		line->check_from = now;
 		line->check_deadline = now + LINE_EMPTY_WAIT_MS;
+		if (line->io.watchdog_ask != NULL)
+			line->io.watchdog_ask(line->io.ctx);
 		rules_verdict_init(&line->verdict);
 		enter(line, LINE_IDENTIFIED, now);
 		return;

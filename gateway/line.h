@@ -73,14 +73,23 @@ struct line_io {
 	 * held) after a request was taken: the stepping thread should step
 	 * the line soon, not at its next timer.  May be NULL. */
 	void (*kick)(void *ctx);
-	/* 1 when the valve unit holds the watchdog timeout the gateway wrote
-	 * (so that it shuts its valve by itself if the heartbeat stops), 0
-	 * while it has not taken it yet or may have forgotten it (it went
-	 * silent: a unit that restarts comes back with its power-on value).
-	 * Asked in the stepping thread before a valve opens: no watchdog, no
-	 * fill.  May be NULL (always 1). */
+	/* Whether the valve unit holds the watchdog timeout the gateway wrote
+	 * (so that it shuts its valve by itself if the heartbeat stops): no
+	 * watchdog, no fill.  Neither waits on the bus: watchdog_ask, when a
+	 * start begins its checks, has the timeout read back; watchdog_ready,
+	 * before the valve opens, answers from what came back since:
+	 * LINE_WD_HELD, LINE_WD_WAIT (no answer yet: the checks wait for one
+	 * until their deadline), LINE_WD_NOT (it has not taken it yet, may
+	 * have forgotten it: a unit that restarts comes back with its
+	 * power-on value; or is silent) or LINE_WD_OTHER.  Both in the
+	 * stepping thread; either may be NULL (always held). */
+	void (*watchdog_ask)(void *ctx);
 	int (*watchdog_ready)(void *ctx);
 };
+
+/* LINE_WD_OTHER: not held because the unit keeps another value than the
+ * one written (it clamps it, or counts down): no retry soon will help */
+enum { LINE_WD_NOT = 0, LINE_WD_HELD = 1, LINE_WD_WAIT = 2, LINE_WD_OTHER = 3 };
 
 enum line_state {
 	LINE_IDLE,

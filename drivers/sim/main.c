@@ -206,6 +206,13 @@ static const struct option_row options[] = {
 	    .target = &cfg.watchdog_ms,
 	    .max = 65535,
 	    .help = "initial valve watchdog timeout (default 1000; 0 = off)" },
+	{ .name = "watchdog-max-ms",
+	    .arg = "MS",
+	    .kind = OPT_INT,
+	    .target = &cfg.watchdog_max_ms,
+	    .max = 65535,
+	    .help = "valve units clamp a watchdog timeout written above MS to MS, as some\n"
+	            "units do (default 0: they keep what is written)" },
 	{ .name = "seed",
 	    .arg = "N",
 	    .kind = OPT_SEED,

@@ -341,8 +341,19 @@ sim_after_request(struct sim *sim, struct sim_unit *u, int64_t now)
 		l->last_hb = hb;
 		l->hb_changed_ms = now;
 	}
-	if (u->profile.field[MB_SIG_WATCHDOG].present)
-		l->watchdog_ms = (int)get(u, MB_SIG_WATCHDOG);
+	if (u->profile.field[MB_SIG_WATCHDOG].present) {
+		int wd = (int)get(u, MB_SIG_WATCHDOG);
+
+		if (wd != l->watchdog_ms)
+			sim_event(sim, l->number, "watchdog_written", "%d", wd);
+		/* --watchdog-max-ms: a unit that keeps at most this, whatever
+		 * it was sent (it clamps the value) */
+		if (sim->config.watchdog_max_ms > 0 && wd > sim->config.watchdog_max_ms) {
+			wd = sim->config.watchdog_max_ms;
+			put(u, MB_SIG_WATCHDOG, wd);
+		}
+		l->watchdog_ms = wd;
+	}
 	if (u->profile.field[MB_SIG_VALVE_CMD].present) {
 		int cmd = get(u, MB_SIG_VALVE_CMD) != 0.0;
 		if (cmd != l->valve_cmd) {

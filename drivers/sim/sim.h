@@ -85,6 +85,7 @@ struct sim_config {
 	const char *line_valve_profile[SIM_MAX_LINES]; /* its valve profile, or NULL */
 	double flow, noise;
 	int close_delay_ms, watchdog_ms;
+	int watchdog_max_ms; /* a valve unit keeps at most this timeout (0: any) */
 	uint64_t seed;
 };
 

@@ -46,12 +46,17 @@ struct fake {
 	int64_t last_move;
 	int opens;
 	int heartbeats;
-	int64_t heartbeat_at;      /* the last heartbeat */
-	int64_t heartbeat_gap_max; /* the longest time between two */
-	int closes;                /* close commands */
-	int kicks;                 /* io.kick calls (mailbox requests) */
-	int emergencies;           /* close_bus calls */
-	int no_watchdog;           /* the valve unit does not hold its watchdog timeout */
+	int64_t heartbeat_at;       /* the last heartbeat */
+	int64_t heartbeat_gap_max;  /* the longest time between two */
+	int closes;                 /* close commands */
+	int kicks;                  /* io.kick calls (mailbox requests) */
+	int emergencies;            /* close_bus calls */
+	int no_watchdog;            /* the valve unit does not hold its watchdog timeout */
+	int watchdog_other;         /* ... it keeps another value than written */
+	int64_t watchdog_answer_ms; /* its read-back comes back this long after the ask
+	                             * (-1: never) */
+	int64_t watchdog_asked_at;
+	int watchdog_asks;
 	/* what the database said when the valve was told to open */
 	char db_path[256];
 	int start_row_committed_at_open;
@@ -193,11 +198,24 @@ fake_close_bus(void *ctx)
 	f->emergencies++;
 }
 
+static void
+fake_watchdog_ask(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->watchdog_asks++;
+	f->watchdog_asked_at = f->now;
+}
+
 static int
 fake_watchdog_ready(void *ctx)
 {
 	struct fake *f = ctx;
 
+	if (f->watchdog_answer_ms < 0 || f->now - f->watchdog_asked_at < f->watchdog_answer_ms)
+		return LINE_WD_WAIT;
+	if (f->watchdog_other)
+		return LINE_WD_OTHER;
 	return !f->no_watchdog;
 }
 
@@ -257,6 +275,7 @@ rig_setup_line(void **state, const struct gw_line *lc)
 	io.heartbeat = fake_heartbeat;
 	io.close_bus = fake_close_bus;
 	io.kick = fake_kick;
+	io.watchdog_ask = fake_watchdog_ask;
 	io.watchdog_ready = fake_watchdog_ready;
 	line_init(&r->line, &r->config, lc, &r->rec, &io);
 	r->fake.line = &r->line;
@@ -1458,6 +1477,59 @@ no_fill_while_the_valve_unit_holds_no_watchdog(void **state)
 	assert_int_equal(r->fake.opens, 1);
 }
 
+/*
+ * The read-back of the watchdog timeout is asked when a start begins its
+ * checks and never waited for in the stepping thread (it also cuts off the
+ * other lines of the bus, review rev101): the open waits for its answer as
+ * for a stable weight, and without one by the end of the checks it does
+ * not happen.
+ */
+static void
+the_open_waits_for_the_watchdog_answer_without_blocking(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	r->fake.watchdog_answer_ms = 400;
+	a = start_good_fill(r);
+	run(r, 300);
+	assert_int_equal(r->fake.watchdog_asks, 1);
+	assert_int_equal(r->fake.opens, 0); /* the weight is stable: the answer is not in */
+	run_until_done(r, a, 120000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "ok");
+	assert_int_equal(r->fake.opens, 1);
+
+	next_cylinder(r);
+	r->fake.watchdog_answer_ms = -1; /* the unit never answers */
+	a = start_good_fill(r);
+	run_until_done(r, a, 20000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "watchdog"));
+	assert_int_equal(r->fake.opens, 1);
+	assert_int_equal(r->fake.watchdog_asks, 2);
+}
+
+/* A unit that keeps another timeout than the one written is refused with
+ * words that say so: trying again in a few seconds will not help. */
+static void
+a_unit_keeping_another_watchdog_timeout_is_refused_saying_so(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	r->fake.watchdog_other = 1;
+	a = start_good_fill(r);
+	run_until_done(r, a, 10000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "error");
+	assert_non_null(strstr(s.result_text, "does not keep the watchdog timeout"));
+	assert_int_equal(r->fake.opens, 0);
+}
+
 static void
 hoarding_buyer_fills_with_R11_alert(void **state)
 {
@@ -2079,6 +2151,12 @@ main(void)
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(no_fill_while_the_valve_unit_holds_no_watchdog,
 		    rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    the_open_waits_for_the_watchdog_answer_without_blocking, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    a_unit_keeping_another_watchdog_timeout_is_refused_saying_so, rig_setup,
+		    rig_teardown),
 		cmocka_unit_test_setup_teardown(hoarding_buyer_fills_with_R11_alert, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(crash_recovery_interrupts_open_fill_once, rig_setup,
