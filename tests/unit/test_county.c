@@ -3010,6 +3010,67 @@ a_long_trace_comes_whole(void **state)
 	store_close(c.db);
 }
 
+/*
+ * Page through a cylinder's trace one row at a time (max_trace 1) and say
+ * the seqs seen, at most `pages` pages: what gastrace --all and the
+ * console's "next" do.
+ */
+static void
+page_one_by_one(const char *serial, size_t pages, char *got, size_t gotlen)
+{
+	struct wire_trace t;
+	struct wire_cursor cursor, *after = NULL;
+	char err[256];
+	size_t len = 0, page = 0, i;
+
+	got[0] = '\0';
+	config.max_trace = 1;
+	do {
+		if (county_trace(&cdb, "regulator:pager", "cylinder", serial, 0, INT64_MAX, after,
+		        &t, err, sizeof(err)) == -1)
+			fail_msg("page %zu: %s", page, err);
+		for (i = 0; i < t.count && len < gotlen; i++)
+			len += (size_t)snprintf(got + len, gotlen - len, "%lld ",
+			    (long long)t.records[i].seq);
+		if (t.more)
+			assert_int_equal(wire_cursor_parse(t.next, &cursor), 0);
+		after = t.more ? &cursor : NULL;
+		wire_trace_free(&t);
+	} while (after != NULL && ++page < pages && len < gotlen);
+	config.max_trace = 2000;
+}
+
+/*
+ * A trace is ordered by the county's time (a life step's rule_ms), and a
+ * page that ends on a life step names its cursor by that time too (review
+ * rev103): a phone ahead (at 9000, taken at 1000) ending page 1 made page 2
+ * skip the steps taken at 2000 and 3000; a back-dated one (at 500, taken at
+ * 4000) made every next page that step again, for ever.
+ */
+static void
+a_trace_page_ending_on_a_life_step_goes_on_after_it(void **state)
+{
+	char err[256], got[128];
+
+	(void)state;
+	assert_int_equal(store_exec(cdb.db,
+	                     "INSERT INTO life_events (source, seq, uuid, event, serial, at_ms,"
+	                     " rule_ms, stored_ms) VALUES"
+	                     " ('LT1', 1, 'lt-1', 'returned', 'PAGE-L', 9000, 1000, 1000),"
+	                     " ('LT1', 2, 'lt-2', 'returned', 'PAGE-L', 2000, 2000, 2000),"
+	                     " ('LT1', 3, 'lt-3', 'returned', 'PAGE-L', 3000, 3000, 3000),"
+	                     " ('LT1', 4, 'lt-4', 'returned', 'PAGE-L', 500, 4000, 4000),"
+	                     " ('LT1', 5, 'lt-5', 'returned', 'PAGE-L', 5000, 5000, 5000),"
+	                     " ('LT2', 1, 'lt2-1', 'returned', 'PAGE-M', 500, 4000, 4000),"
+	                     " ('LT2', 2, 'lt2-2', 'returned', 'PAGE-M', 5000, 5000, 5000)",
+	                     err, sizeof(err)),
+	    0);
+	page_one_by_one("PAGE-L", 10, got, sizeof(got));
+	assert_string_equal(got, "1 2 3 4 5 ");
+	page_one_by_one("PAGE-M", 6, got, sizeof(got));
+	assert_string_equal(got, "1 2 ");
+}
+
 int
 main(void)
 {
@@ -3050,6 +3111,7 @@ main(void)
 		cmocka_unit_test(an_unregistered_cylinder_filled_is_a_county_alert),
 		cmocka_unit_test(a_buyer_address_is_kept_with_r11_only),
 		cmocka_unit_test(a_trace_reads_no_whole_table),
+		cmocka_unit_test(a_trace_page_ending_on_a_life_step_goes_on_after_it),
 		cmocka_unit_test(a_trace_over_fills_old_and_new_is_the_same),
 		cmocka_unit_test(a_fill_carries_its_records_time),
 		cmocka_unit_test(a_trace_merges_fills_records_and_life_in_one_order),

@@ -2253,12 +2253,6 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 		out->count = max;
 		memset(&out->records[max], 0, sizeof(out->records[max]));
 		out->more = 1;
-		{
-			struct wire_cursor next;
-
-			wire_cursor_of(&out->records[max - 1], &next);
-			wire_cursor_format(&next, out->next);
-		}
 	}
 	if (store_cached(c->db,
 	        "SELECT uuid, rule, severity, township, details, cylinder, buyer, buyer_masked,"
@@ -2286,6 +2280,14 @@ county_trace(struct county_db *c, const char *identity, const char *query, const
 			goto fail;
 	store_release(vst);
 	vst = NULL;
+	if (out->more) {
+		/* named only now: a life step's place in the order is the county's
+		 * time (taken_ms, read just above), not the device's at_ms */
+		struct wire_cursor next;
+
+		wire_cursor_of(&out->records[out->count - 1], &next);
+		wire_cursor_format(&next, out->next);
+	}
 looked:
 	if (snapshot) {
 		snapshot = 0;
