@@ -1455,8 +1455,12 @@ line_step(struct line *line, int64_t now)
 	}
 	/* what tells a valve unit's restart from its watchdog (unit_restarted) */
 	if (line->state == LINE_FILLING && line->valve_commanded_open) {
-		if (r.valve_ok && line->valve_fail_since &&
-		    now - line->valve_fail_since > line->valve_silent_ms)
+		/* only the silence the unit came back from with its valve
+		 * closed: one it came back from open (a lost read) is forgotten,
+		 * or a shut much later would be taken for a restart */
+		if (r.valve_ok && r.valve_open)
+			line->valve_silent_ms = 0;
+		else if (r.valve_ok && line->valve_fail_since)
 			line->valve_silent_ms = (int)(now - line->valve_fail_since);
 		if (line->last_heartbeat_ms && now - line->last_heartbeat_ms > line->feed_gap_ms)
 			line->feed_gap_ms = now - line->last_heartbeat_ms;

@@ -220,7 +220,8 @@ struct line {
 	enum rules_interruption interrupted; /* why the fill ended early, if it did */
 	int link_lost_ms;                    /* RULES_LINK_LOST: silent this long */
 	int64_t valve_shut_since; /* filling: the valve unit says closed since then, 0 = not */
-	int valve_silent_ms;      /* filling: the valve unit's longest silence, answered again */
+	int valve_silent_ms;      /* filling: the silence the valve unit answered again from, valve
+	                             closed */
 	int64_t feed_gap_ms;      /* filling: the longest the line went without a heartbeat */
 	int ctl_running;          /* controller mode: fill_done seen clear since the start */
 	int emergency;

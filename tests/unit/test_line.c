@@ -1178,6 +1178,33 @@ a_valve_unit_silent_past_its_watchdog_is_the_watchdogs(void **state)
 	assert_null(strstr(s.result_text, "restarted"));
 }
 
+/* A read or two of the valve unit lost early in the fill, the valve still
+ * open after: a shut seconds later is not that silence's restart (review
+ * rev103: the fill's longest silence was kept, and R24 sent maintenance
+ * after a power blip that never happened). */
+static void
+an_early_lost_read_does_not_make_a_later_shut_a_restart(void **state)
+{
+	struct rig *r = *state;
+	struct line_status s;
+	unsigned a;
+
+	r->config.watchdog_ms = 1000;
+	a = start_good_fill(r);
+	run(r, 2000);
+	r->fake.valve_dead = 1;
+	run(r, 200);
+	r->fake.valve_dead = 0;
+	run(r, 3000);
+	assert_int_equal(r->fake.open, 1);
+	r->fake.open = 0;
+	run_until_done(r, a, 20000);
+	line_status(&r->line, &s);
+	assert_string_equal(s.result, "interrupted");
+	assert_non_null(strstr(s.result_text, "closed by itself"));
+	assert_null(strstr(s.result_text, "restarted"));
+}
+
 /* The same while the scale is silent: the valve unit's own reads say it
  * shut, and the fill is interrupted for that at once, not 1 s later for a
  * lost scale link with the valve's last feedback from before. */
@@ -2122,6 +2149,9 @@ main(void)
 		    rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_valve_unit_restarted_mid_fill_is_said_to_have_restarted, rig_setup,
+		    rig_teardown),
+		cmocka_unit_test_setup_teardown(
+		    an_early_lost_read_does_not_make_a_later_shut_a_restart, rig_setup,
 		    rig_teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_valve_unit_silent_past_its_watchdog_is_the_watchdogs, rig_setup,
