@@ -118,9 +118,10 @@ struct uplink {
 	int64_t reacked_at;
 	int reack_acked;
 	int64_t reack_first, reack_last; /* the seqs put back at reacked_at */
-	/* the mark, and how many records the county lacks above it for good
-	 * (acknowledged, no longer kept here), last logged (-1: none) */
-	int64_t lost_at, lost_n;
+	/* the mark, how many records the county lacked above it, and how many
+	 * of those for good (acknowledged, no longer kept here), last logged
+	 * (-1: none) */
+	int64_t lost_at, lost_lacking, lost_n;
 	char refusal[UPCHAN_REASON]; /* the last refusal logged (logged once) */
 	struct wire_registry delta;  /* rows of a delta coming in */
 	size_t delta_cap;
@@ -407,16 +408,20 @@ county_ahead(struct uplink *u, int64_t hwm, int64_t *outbox_last)
  * forged mark does), one too large puts back nothing (as before).
  */
 /*
- * The county lacks n records above its mark that the station had
- * acknowledged and no longer keeps: they cannot be sent again.  Said once
- * per mark and count (a larger count at the same mark is a new loss).
+ * The county lacks `lacking` records above its mark that the station had
+ * acknowledged, after those it still kept were put back and taken again.
+ * n of them (no more than it forgot) the station no longer keeps: they
+ * cannot be sent again.  The rest it sent again and the county took
+ * without counting them (it holds their uuids at other seqs, C06): not
+ * sent a third time.  Said once per mark and count lacking (more lacking
+ * at the same mark is a new loss: the caller puts back again, once).
  */
 static void
-county_lost(struct uplink *u, int64_t hwm, int64_t n)
+county_lost(struct uplink *u, int64_t hwm, int64_t lacking, int64_t n)
 {
 	struct records_above ab;
 
-	if (u->lost_at == hwm && u->lost_n == n)
+	if (u->lost_at == hwm && u->lost_lacking == lacking)
 		return;
 	/* the forgotten seqs' range: looked for only to be said */
 	if (records_outbox_above(u->db, hwm, 1, &ab) == -1) {
@@ -424,12 +429,21 @@ county_lost(struct uplink *u, int64_t hwm, int64_t n)
 		return;
 	}
 	u->lost_at = hwm;
+	u->lost_lacking = lacking;
 	u->lost_n = n;
-	log_warnx("the county lacks %lld of this station's records it had acknowledged above its "
-	          "mark (seq %lld), among seq %lld..%lld, which this station no longer keeps "
-	          "(acked_keep_days): lost for good (a person restores them from the county's "
-	          "backups)",
-	    (long long)n, (long long)hwm, (long long)ab.gone_first, (long long)ab.gone_last);
+	if (lacking > n)
+		log_warnx("the county took this station's records above its mark (seq %lld) "
+		          "again and still lacks %lld it was sent: not sending them again (the "
+		          "county's C04 and C06 need a person)",
+		    (long long)hwm, (long long)(lacking - n));
+	if (n > 0)
+		log_warnx(
+		    "the county lacks %lld of this station's records it had acknowledged above its "
+		    "mark (seq %lld), among seq %lld..%lld, which this station no longer keeps "
+		    "(acked_keep_days): lost for good (a person restores them from the "
+		    "county's backups)",
+		    (long long)n, (long long)hwm, (long long)ab.gone_first,
+		    (long long)ab.gone_last);
 }
 
 static void
@@ -462,10 +476,14 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 		settled = records_outbox_waiting(u->db, u->reack_first, u->reack_last) == 0;
 		if (lacking <= 0)
 			u->reacked_at = -1; /* it holds them all again: a later loss is news */
-		else if (settled && u->lost_at == hwm && lacking > u->lost_n)
-			u->reacked_at = -1; /* it lacks more than it did: a new loss */
+		else if (settled && u->lost_at == hwm && lacking > u->lost_lacking)
+			/* it lacks more than it did: a new loss.  Compared with
+			 * what it lacked, not with what of it was forgotten here:
+			 * records it takes without counting them (C06) would put
+			 * them back at every other heartbeat, for ever */
+			u->reacked_at = -1;
 		else if (settled && ab.gone > 0)
-			county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone);
+			county_lost(u, hwm, lacking, lacking < ab.gone ? lacking : ab.gone);
 	}
 	if (u->reacked_at >= 0 && hwm == u->reacked_at) {
 		/* put back once at this mark already: on their way, or taken again
@@ -504,6 +522,7 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 			    (long long)back.first, (long long)back.last, (long long)back.count,
 			    (long long)ab.gone);
 		u->gap_warned = -1;
+		u->lost_at = -1; /* what it lacks once these are taken is said anew */
 		u->reacked_at = hwm;
 		u->reack_acked = 0;
 		u->reack_first = back.first;
@@ -521,7 +540,7 @@ county_behind(struct uplink *u, int64_t hwm, int64_t last, int64_t held)
 	 * forgotten one is said below) */
 	if (above >= 0 && lacking > 0 && ab.kept == 0 && ab.gone > 0 &&
 	    records_outbox_holds(u->db, hwm + 1) == 1)
-		county_lost(u, hwm, lacking < ab.gone ? lacking : ab.gone);
+		county_lost(u, hwm, lacking, lacking < ab.gone ? lacking : ab.gone);
 	if (hwm < last && hwm != u->gap_warned && records_outbox_holds(u->db, hwm + 1) == 0 &&
 	    records_outbox_acked_holds(u->db, hwm + 1) == 0) {
 		u->gap_warned = hwm;

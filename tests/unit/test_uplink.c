@@ -335,6 +335,41 @@ fake_aside_lost_county(uint8_t *buf)
 	return fake_linger(buf);
 }
 
+/* A restored county stopped behind set-aside seq 6 (the test keeps 6 aside,
+ * 1..5 and 9..12 acknowledged, 7 and 8 forgotten: acked_keep_days): it
+ * holds one of the six acknowledged above its mark, so it lacks five, more
+ * than the two forgotten.  9..12 go back once; the county takes them again
+ * without counting them (it holds their uuids at other seqs: C06), and
+ * however many heartbeats say the same mark and count, they are not sent
+ * again (review of branch held: every other heartbeat, for ever). */
+static int
+fake_aside_refusing_county(uint8_t *buf)
+{
+	struct upchan_mark mark = { 5, 6 };
+	int beat;
+
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take_held(9, 4, 5, 6, buf) == -1 || fake_take(0, 0, 0, buf) == -1)
+		return fake_done("not sent again once"), 4;
+	for (beat = 0; beat < 6; beat++) {
+		fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+		if (fake_take(0, 0, 0, buf) == -1)
+			return fake_done("sent again for ever"), 4;
+	}
+	/* the county holds fewer still: a new loss, sent again once more */
+	mark.held = 5;
+	fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+	if (fake_take_held(9, 4, 5, 5, buf) == -1 || fake_take(0, 0, 0, buf) == -1)
+		return fake_done("a new loss not sent again"), 4;
+	for (beat = 0; beat < 6; beat++) {
+		fake_send(UPCHAN_MARK, &mark, sizeof(mark));
+		if (fake_take(0, 0, 0, buf) == -1)
+			return fake_done("sent again for ever after a new loss"), 4;
+	}
+	fake_done("ok");
+	return fake_linger(buf);
+}
+
 /* A station restored from an older backup: the county's mark (an ACK's,
  * then a heartbeat's) is above every seq the station numbered.  Nothing of
  * the batch is taken; the records waiting are renumbered after the mark
@@ -421,6 +456,8 @@ fake_uplink(void)
 		return fake_refusal_liar(buf);
 	} else if (strcmp(mode, "lost") == 0) {
 		return fake_lost_county(buf);
+	} else if (strcmp(mode, "aside-refusing") == 0) {
+		return fake_aside_refusing_county(buf);
 	} else if (strcmp(mode, "aside-lost") == 0) {
 		return fake_aside_lost_county(buf);
 	} else if (strcmp(mode, "stuck") == 0) {
@@ -758,6 +795,30 @@ a_heartbeat_mark_below_what_was_acknowledged_sends_it_again(void **state)
  * stays at 5 whatever it lost above it, and until rev96 (7 Dec 2026) the
  * records it lost there were never sent again (test: fake_aside_lost_county). */
 static void
+records_the_county_will_not_count_are_sent_again_once(void **state)
+{
+	struct fixture *f = *state;
+	struct uplink *u;
+
+	/* 6 set aside, 1..5 and 9..12 acknowledged, 7 and 8 forgotten */
+	assert_int_equal(
+	    sqlite3_exec(f->db,
+	        "UPDATE outbox SET aside_ms = 1, aside_reason = 'test' WHERE seq = 6;"
+	        "INSERT INTO outbox_acked (seq, uuid, kind, created_ms, acked_ms) SELECT seq,"
+	        " uuid, kind, created_ms, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM"
+	        " outbox WHERE seq NOT IN (6, 7, 8);"
+	        "DELETE FROM outbox WHERE seq <> 6",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	u = start_done(f, "aside-refusing");
+	wait_done(f, "ok");
+	assert_int_equal(outbox(f, "count(*)"), 1);
+	assert_int_equal(outbox(f, "count(aside_ms)"), 1);
+	assert_int_equal(store_query_int(f->db, "SELECT count(*) FROM outbox_acked", -1), 9);
+	uplink_stop(u);
+}
+
+static void
 records_lost_above_a_set_aside_one_are_sent_again(void **state)
 {
 	struct fixture *f = *state;
@@ -838,6 +899,8 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(records_lost_above_a_set_aside_one_are_sent_again,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    records_the_county_will_not_count_are_sent_again_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    a_county_ahead_of_the_station_gets_its_records_renumbered, setup, teardown),
 		cmocka_unit_test_setup_teardown(
