@@ -1790,8 +1790,8 @@ records_outbox_renumber(sqlite3 *db, int64_t mark, struct records_renumber *out,
 	static const char *const last_sql =
 	    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)";
 	sqlite3_stmt *st = NULL;
-	int64_t now_last, *seqs = NULL;
-	size_t n = 0, cap = 0, i;
+	int64_t now_last;
+	size_t n = 0;
 	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
@@ -1824,44 +1824,8 @@ records_outbox_renumber(sqlite3 *db, int64_t mark, struct records_renumber *out,
 	now_last = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	/* the seqs, oldest first, read before the table changes */
-	if (store_prepare(db, "SELECT seq FROM outbox ORDER BY seq", &st, err, errlen) == -1)
+	if (store_outbox_renumber(db, mark, &n, err, errlen) == -1)
 		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			int64_t *more;
-
-			cap = cap == 0 ? 256 : cap * 2;
-			if ((more = realloc(seqs, cap * sizeof(*seqs))) == NULL) {
-				err_set(err, errlen, "out of memory");
-				goto out;
-			}
-			seqs = more;
-		}
-		seqs[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_DONE) {
-		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	/* out of the way first (seqs are 1 or more), then each to its new
-	 * seq: no move meets a seq in use */
-	if (store_exec(db, "UPDATE outbox SET seq = -seq", err, errlen) == -1 ||
-	    store_prepare(db, "UPDATE outbox SET seq = ?2 WHERE seq = ?1", &st, err, errlen) == -1)
-		goto out;
-	for (i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, -seqs[i]);
-		sqlite3_bind_int64(st, 2, mark + 1 + (int64_t)i);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			err_set(err, errlen, "outbox renumber: %s", sqlite3_errmsg(db));
-			goto out;
-		}
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	out->count = (int64_t)n;
 	out->first = n > 0 ? mark + 1 : 0;
 	out->last = n > 0 ? mark + (int64_t)n : 0;
@@ -1880,7 +1844,6 @@ records_outbox_renumber(sqlite3 *db, int64_t mark, struct records_renumber *out,
 		goto out;
 	rc = 1;
 out:
-	free(seqs);
 	sqlite3_finalize(st);
 	if (rc == -1) {
 		store_rollback(db);

@@ -39,6 +39,60 @@ store_latest_version(const struct store_migration *migrations)
 	return latest;
 }
 
+int
+store_outbox_renumber(sqlite3 *db, int64_t mark, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *seqs = NULL;
+	size_t cap = 0, i;
+	int rc = -1, step;
+
+	*n = 0;
+	/* the seqs, oldest first, read before the table changes */
+	if (store_prepare(db, "SELECT seq FROM outbox ORDER BY seq", &st, err, errlen) == -1)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			int64_t *more;
+
+			cap = cap == 0 ? 256 : cap * 2;
+			if ((more = realloc(seqs, cap * sizeof(*seqs))) == NULL) {
+				err_set(err, errlen, "out of memory");
+				goto out;
+			}
+			seqs = more;
+		}
+		seqs[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		err_set(err, errlen, "outbox: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	/* out of the way first (seqs are 1 or more), then each to its new
+	 * seq: no move meets a seq in use */
+	if (store_exec(db, "UPDATE outbox SET seq = -seq", err, errlen) == -1 ||
+	    store_prepare(db, "UPDATE outbox SET seq = ?2 WHERE seq = ?1", &st, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < *n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, -seqs[i]);
+		sqlite3_bind_int64(st, 2, mark + 1 + (int64_t)i);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			err_set(err, errlen, "outbox renumber: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(seqs);
+	sqlite3_finalize(st);
+	if (rc == -1)
+		*n = 0;
+	return rc;
+}
+
 int64_t
 store_query_int(sqlite3 *db, const char *sql, int64_t default_value)
 {

@@ -105,6 +105,15 @@ int store_cached(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, char *err, s
  * other statement is finalized.  NULL is ignored. */
 void store_release(sqlite3_stmt *stmt);
 
+/*
+ * Number the rows of an outbox (a table `outbox` keyed by `seq`, 1 or more:
+ * the station's and a delivery device's) mark + 1, mark + 2, ..., oldest
+ * first, inside the caller's write transaction: what waits after a county
+ * that is ahead of the numbering (docs/protocol.md).  *n the rows moved.
+ * 0, or -1 with err (the caller rolls back).  The sequence is the caller's.
+ */
+int store_outbox_renumber(sqlite3 *db, int64_t mark, size_t *n, char *err, size_t errlen);
+
 /* Single-value queries: the first column of the first row (default when no row). */
 int64_t store_query_int(sqlite3 *db, const char *sql, int64_t default_value);
 
