@@ -27,6 +27,9 @@
 #define WATCHDOG_SILENT_MS 3000
 /* a line not idle has its valve unit's watchdog read back this often */
 #define WATCHDOG_CHECK_MS 1000
+/* a valve opens only on a read-back that held, queued this recently: the
+ * start's checks can last seconds, and a unit may restart meanwhile */
+#define WATCHDOG_FRESH_MS 500
 /* a unit that keeps another timeout than written: written again after this,
  * doubling up to WATCHDOG_ODD_MAX_MS */
 #define WATCHDOG_ODD_FIRST_MS 60000
@@ -509,13 +512,21 @@ hw_watchdog_ready(void *ctx)
 	if (!hw->watchdog_readable) /* poll = no: only the 3 s of silence tell */
 		return hw->watchdog_set ? LINE_WD_HELD : LINE_WD_NOT;
 	watchdog_collect(hw, now);
-	if (hw->watchdog_set && hw->watchdog_fill_ms > 0 &&
-	    hw->watchdog_good_ms >= hw->watchdog_fill_ms)
+	/* held only by a read-back queued within WATCHDOG_FRESH_MS of the
+	 * open (rev104: one from the start of the checks let a valve open on
+	 * a unit that had restarted since, holding no timeout) */
+	if (hw->watchdog_set && hw->watchdog_good_ms > 0 &&
+	    now - hw->watchdog_good_ms <= WATCHDOG_FRESH_MS)
 		return LINE_WD_HELD;
 	if (hw->watchdog_asked_ms > 0)
 		return LINE_WD_WAIT;
 	if (hw->watchdog_odd)
 		return LINE_WD_OTHER;
+	if (hw->watchdog_set && hw->watchdog_fill_ms > 0 && hw->watchdog_fill_queued) {
+		/* the answer came and is old by now: asked again */
+		hw->watchdog_fill_ms = now;
+		hw->watchdog_fill_queued = 0;
+	}
 	/* asked at the end of this pass (watchdog_setup): read back, or
 	 * written again after a read-back found it lost */
 	if (((!hw->watchdog_set && now >= hw->watchdog_retry_ms) ||
