@@ -1529,10 +1529,11 @@ static const struct resource resources[] = {
 	    .json_body = 1,
 	    .query = "",
 	    .body = "case step",
-	    .answer = "2.04, 4.00 (refused, with why), 4.04, 4.03, 4.29 (a comment or attach past "
-	              "the 60 of the person's on the case in the last hour, or the person's "
-	              "`person_writes_day_max` steps or `person_evidence_day_mb` of evidence in 24 "
-	              "hours reached)" },
+	    .answer =
+	        "2.04, 4.00 (refused, with why), 4.04, 4.03, 4.09 (its `rid` already the key of another request of the person's), 4.29 (a comment or attach past "
+	        "the 60 of the person's on the case in the last hour, or the person's "
+	        "`person_writes_day_max` steps or `person_evidence_day_mb` of evidence in 24 "
+	        "hours reached)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/report",
 	    .keys = "",
@@ -1542,7 +1543,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "report",
 	    .answer =
-	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...), 4.29 (more than `report_max_per_hour` reports from the person in the last hour, or its `person_writes_day_max` or `person_evidence_day_mb` in 24 hours reached)" },
+	        "2.01 + the case id, 4.00 (unknown kind or village, a place in no township...), 4.09 (its `rid` already the key of another request of the person's), 4.29 (more than `report_max_per_hour` reports from the person in the last hour, or its `person_writes_day_max` or `person_evidence_day_mb` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_POST,
 	    .path = "cases/reassign",
 	    .keys = "",
@@ -1552,7 +1553,7 @@ static const struct resource resources[] = {
 	    .query = "",
 	    .body = "reassignment",
 	    .answer =
-	        "2.04, 4.00, 4.04, 4.29 (the person's `person_writes_day_max` in 24 hours reached)" },
+	        "2.04, 4.00, 4.04, 4.09 (its `rid` already the key of another request of the person's), 4.29 (the person's `person_writes_day_max` in 24 hours reached)" },
 	{ .method = COAP_REQUEST_GET,
 	    .path = "cases/overdue",
 	    .keys = "",
