@@ -58,6 +58,22 @@ county_stop() {
 }
 
 # county_sql SQL: a query on the county database
+# county_mint SERIAL...: the county's keys in $T/keys (a buyer key too) and
+# signed codes for these cylinders (YSP35.5, active) in $T/minted, their
+# registry in $T/registry.csv; fails (and says so) if gaslabel does.
+county_mint() {
+	mkdir -p "$T/minted"
+	"$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || { fail "set-up: keys"; return 1; }
+	{
+		echo "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status"
+		for s in "$@"; do
+			echo "$s,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active"
+		done
+	} >"$T/registry.csv"
+	"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \
+	    --out "$T/minted" --no-labels >/dev/null || { fail "set-up: codes"; return 1; }
+}
+
 county_sql() { sqlite3 "$T/county.db" "$1"; }
 
 # sql_eventually SECONDS SQL VALUE: wait until the county query gives VALUE

@@ -16,16 +16,7 @@ export LC_ALL
 W=delivery:wang@TA
 HOUR=3600000
 
-mkdir -p "$T/minted"
-"$BUILD/gaslabel" keygen --out "$T/keys" --buyer-key >/dev/null || { fail "set-up: keys"; finish; }
-{
-	echo "serial,model,manufactured,tare_kg,fill_kg,owner,last_inspection,status"
-	for s in DUP-0 DUP-1; do
-		echo "$s,YSP35.5,2024-01,15.2,14.9,Longyou Gas,2024-06-01,active"
-	done
-} >"$T/registry.csv"
-"$BUILD/gaslabel" mint --key "$T/keys/county.key" --county 330825 --csv "$T/registry.csv" \
-    --out "$T/minted" --no-labels >/dev/null || { fail "set-up: codes"; finish; }
+county_mint DUP-0 DUP-1 || finish
 county_keys "$W"
 COUNTY_EXTRA="c07_grace_min = 0
 code_key = $T/keys/county.pub"
