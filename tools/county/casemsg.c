@@ -109,7 +109,6 @@ digest_bytes(EVP_MD_CTX *md, const void *p, size_t len)
 int
 casemsg_digest(const struct case_request *r, const char *action, char hex[CASEMSG_DIGEST_HEX])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char sum[EVP_MAX_MD_SIZE], b[8];
 	unsigned int sumlen = 0, i;
 	EVP_MD_CTX *md;
@@ -159,11 +158,7 @@ casemsg_digest(const struct case_request *r, const char *action, char hex[CASEMS
 	EVP_MD_CTX_free(md);
 	if (!ok)
 		return -1;
-	for (i = 0; i < sumlen; i++) {
-		hex[2 * i] = digits[sum[i] >> 4];
-		hex[2 * i + 1] = digits[sum[i] & 0xf];
-	}
-	hex[2 * sumlen] = '\0';
+	hex_encode(sum, sumlen, hex);
 	return 0;
 }
 
